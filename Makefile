@@ -1,0 +1,26 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test schemas clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/reconcile demo
+
+test: install
+	$(BIN)/python -m pytest -q
+
+schemas: install
+	$(BIN)/python -m reconcile.contracts > /dev/null && $(BIN)/python -c "from reconcile.schemas_gen import write_all; write_all()"
+
+clean:
+	rm -rf $(VENV) demo.duckdb .pytest_cache .hypothesis

@@ -1,0 +1,72 @@
+"""Settings: targets, tolerances and thresholds, from a TOML file and command-line flags."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from reconcile.errors import ConfigError
+
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class Targets(BaseModel):
+    """Non-cash share targets per programme, as fractions (0.9985 = 99.85%)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    welfare: float = Field(0.9985, ge=0, le=1, description="Target non-cash share of welfare payments")
+    pension: float = Field(0.93, ge=0, le=1, description="Target non-cash share of pension payments")
+
+
+class Thresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount_tolerance: int = Field(0, ge=0, description="VND a total paid may differ from the amount due before AMOUNT_MISMATCH")
+    name_similarity: float = Field(0.92, ge=0, le=1, description="Jaro-Winkler similarity of name keys needed to accept a name with a typo (given names must agree)")
+    name_truncation_min_length: int = Field(15, ge=1, description="A payee name at least this long that is the start of the registry name counts as cut short by the bank")
+    shared_account_min_beneficiaries: int = Field(3, ge=2, description="Distinct beneficiaries paid into one account before SHARED_ACCOUNT")
+
+
+class Matching(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name_without_dob: bool = Field(False, description="Also match a payment with no ID and no account match on its name alone, when that name is unique in the registry")
+
+
+class Settings(BaseModel):
+    """Everything a run can be tuned by. Loaded from TOML; every key optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    targets: Targets = Targets()
+    thresholds: Thresholds = Thresholds()
+    matching: Matching = Matching()
+    lang: Literal["vi", "en"] = "vi"
+
+    @classmethod
+    def load(cls, path: Path | None) -> "Settings":
+        if path is None:
+            return cls()
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: config file not found; check the --config path") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file") from None
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ConfigError(f"{path}: setting '{where}': {first['msg']}; fix the value") from None
+
+
+def check_period(period: str) -> str:
+    if not PERIOD_RE.match(period or ""):
+        raise ConfigError(f"period '{period}' is not YYYY-MM; pass e.g. --period 2024-09")
+    return period

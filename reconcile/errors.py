@@ -1,0 +1,32 @@
+"""Expected failures. Raised deep, caught once in cli.py, printed as one line."""
+
+
+class ReconcileError(Exception):
+    """An expected failure with the process exit code it maps to.
+
+    Messages name the file, row or column and what to do next. They never carry an ID,
+    an account number or a name: those are personal data.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, exit_code: int | None = None):
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class InputFileError(ReconcileError):
+    """A file that cannot be used: unreadable, unknown format, a required column missing."""
+
+    def __init__(self, path: str, problem: str, fix: str):
+        super().__init__(f"{path}: {problem}; {fix}")
+        self.path = path
+
+
+class ConfigError(ReconcileError):
+    """Bad configuration or command-line values."""
+
+
+class DatabaseBusyError(ReconcileError):
+    """Another process holds the database."""

@@ -1,0 +1,316 @@
+"""run(RunConfig) -> RunResult: read → normalise → load → match → find → measure, in one transaction.
+
+Files are read and their headers checked before the database is opened. Everything after happens
+inside one DuckDB transaction: a failure rolls it back (and removes a database file the run
+created), so the database is either as it was or holds the whole new period.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from reconcile import __version__, normalize
+from reconcile.config import Settings, check_period
+from reconcile.errors import DatabaseBusyError, InputFileError, ReconcileError
+from reconcile.readers import RawTable, read_file
+from reconcile.rules import catalogue, create_flag_table, run_rule
+from reconcile.sqlfiles import bind, sql_text
+from reconcile.warehouse import column_names, ensure_schema, quote_ident, replace_period
+
+
+@dataclass
+class RunConfig:
+    period: str
+    registry: list[Path]
+    payments: list[Path]
+    db: Path = Path("reconcile.duckdb")
+    settings: Settings = field(default_factory=Settings)
+    operator: str | None = None
+
+
+@dataclass
+class InputSummary:
+    file_id: int
+    role: str
+    path: str
+    format: str
+    encoding: str | None
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    ids_restored: int
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    period: str
+    db: Path
+    inputs: list[InputSummary]
+    flag_counts: dict[str, int]
+    severity_counts: dict[str, int]
+    noncash: list[dict]
+    registry_rows: int
+    payment_rows: int
+    rejected_rows: int
+    amount_due: int
+    amount_paid: int
+    seconds: float
+    step_seconds: dict[str, float]
+
+    @property
+    def flags(self) -> int:
+        return sum(self.flag_counts.values())
+
+    def max_severity_rank(self) -> int:
+        from reconcile.contracts import SEVERITY_RANK
+
+        return max((SEVERITY_RANK[s] for s, n in self.severity_counts.items() if n), default=0)
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    year, month = (int(x) for x in period.split("-"))
+    start = date(year, month, 1)
+    end = date(year + (month == 12), month % 12 + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+def read_inputs(cfg: RunConfig) -> list[tuple[int, RawTable]]:
+    """Read every file; a file that cannot be used stops the run here, before the database is touched."""
+    if not cfg.registry:
+        raise ReconcileError("no registry file given; pass --registry FILE")
+    if not cfg.payments:
+        raise ReconcileError("no payments file given; pass --payments FILE")
+    tables: list[tuple[int, RawTable]] = []
+    for file_id, (kind, path) in enumerate(
+            [("registry", p) for p in cfg.registry] + [("payments", p) for p in cfg.payments], start=1):
+        tables.append((file_id, read_file(path, kind)))
+    return tables
+
+
+def connect(db: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(db))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusyError(
+                f"{db}: the database is in use by another process; wait for that run to finish and try again"
+            ) from None
+        raise ReconcileError(f"{db}: cannot open the database ({str(exc).splitlines()[0]}); check the --db path") from None
+    except duckdb.Error as exc:
+        raise ReconcileError(f"{db}: not a DuckDB database ({str(exc).splitlines()[0]}); choose another --db path") from None
+
+
+def run(cfg: RunConfig) -> RunResult:
+    check_period(cfg.period)
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    t0 = time.perf_counter()
+    steps: dict[str, float] = {}
+
+    tables = read_inputs(cfg)
+    steps["read"] = time.perf_counter() - t0
+
+    db = Path(cfg.db)
+    existed = db.exists()
+    con = connect(db)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        result = _reconcile(con, cfg, tables, started, steps, t0)
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        con.close()
+        if not existed:
+            for leftover in (db, db.with_name(db.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+    con.close()
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _step(steps: dict[str, float], name: str, t: float) -> float:
+    now = time.perf_counter()
+    steps[name] = steps.get(name, 0.0) + now - t
+    return now
+
+
+def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
+    t = time.perf_counter()
+    settings = cfg.settings
+    period_start, period_end = period_bounds(cfg.period)
+    run_id = uuid.uuid4().hex
+    params = {
+        "period": cfg.period,
+        "period_start": period_start,
+        "period_end": period_end,
+        "run_id": run_id,
+        "amount_tolerance": settings.thresholds.amount_tolerance,
+        "name_similarity": settings.thresholds.name_similarity,
+        "name_truncation_min_length": settings.thresholds.name_truncation_min_length,
+        "shared_account_min_beneficiaries": settings.thresholds.shared_account_min_beneficiaries,
+        "name_without_dob": settings.matching.name_without_dob,
+    }
+
+    ensure_schema(con)
+    normalize.install(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE cur_files (file_id INTEGER, path VARCHAR, sha256 VARCHAR)")
+    con.executemany("INSERT INTO cur_files VALUES (?, ?, ?)", [[i, str(tb.path), tb.sha256] for i, tb in tables])
+    for kind in ("registry", "payments"):
+        normalize.load_raw(con, kind, [(i, tb) for i, tb in tables if tb.kind == kind])
+        normalize.stage(con, kind, params)
+    t = _step(steps, "normalise", t)
+
+    _check_payment_periods(con, tables, cfg.period)
+    _execute(con, "load_current.sql", params)
+    t = _step(steps, "load", t)
+
+    _execute(con, "match.sql", params)
+    _execute(con, "facts.sql", params)
+    t = _step(steps, "match", t)
+
+    create_flag_table(con)
+    for rule in catalogue():
+        run_rule(con, rule, params)
+    t = _step(steps, "find", t)
+
+    replace_period(con, cfg.period)
+    _store(con, cfg, tables, params, started)
+    t = _step(steps, "write", t)
+
+    result = _summarise(con, cfg, run_id, tables, steps, t0)
+    _step(steps, "measure", t)
+    return result
+
+
+def _execute(con, name: str, params: dict) -> None:
+    sql = sql_text(name)
+    for statement in _statements(sql):
+        con.execute(statement, bind(statement, params))
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a SQL file on semicolons that end a line (our files keep one statement per block)."""
+    out, buf = [], []
+    for line in sql.splitlines():
+        buf.append(line)
+        if line.rstrip().endswith(";"):
+            text = "\n".join(buf).strip()
+            if text and not all(ln.strip().startswith("--") or not ln.strip() for ln in buf):
+                out.append(text)
+            buf = []
+    rest = "\n".join(buf).strip()
+    if rest and not all(ln.strip().startswith("--") or not ln.strip() for ln in buf):
+        out.append(rest)
+    return out
+
+
+def _check_payment_periods(con, tables, period: str) -> None:
+    """A payments file none of whose loaded rows is dated in the period is the wrong file."""
+    rows = con.execute("""
+        SELECT file_id, count(*) AS n, count(*) FILTER (WHERE in_period) AS inside,
+               min(value_date) AS first, max(value_date) AS last
+        FROM stg_payments WHERE reject_reason IS NULL GROUP BY file_id ORDER BY file_id""").fetchall()
+    paths = {i: tb.path for i, tb in tables}
+    for file_id, n, inside, first, last in rows:
+        if n and not inside:
+            raise InputFileError(
+                str(paths[file_id]),
+                f"none of its {n} payments is dated in {period} (they run from "
+                f"{first:%d/%m/%Y} to {last:%d/%m/%Y})",
+                "check --period, or that this is the payment file of that month",
+            )
+
+
+def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None:
+    p = {"period": cfg.period, "run_id": params["run_id"]}
+    for table, source in (("registry", "cur_registry"), ("payments", "cur_payments"), ("matches", "cur_matches")):
+        cols = [c for c in column_names(table) if c not in ("period", "run_id")]
+        col_list = ", ".join(quote_ident(c) for c in cols)
+        con.execute(
+            f"INSERT INTO {quote_ident(table)} (period, run_id, {col_list}) "
+            f"SELECT $period, $run_id, {col_list} FROM {quote_ident(source)}", p)
+    _execute(con, "store_flags.sql", params)
+
+    for file_id, tb in tables:
+        counts = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE reject_reason IS NULL), "
+            f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored) "
+            f"FROM {quote_ident('stg_' + tb.kind)} WHERE file_id = ?", [file_id]).fetchone()
+        read, loaded, restored = counts
+        if read != tb.rows_read:
+            raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {read} staged")
+        con.execute(
+            "INSERT INTO inputs VALUES ($run_id, $period, $file_id, $role, $path, $file_name, $sha256, $format, "
+            "$encoding, $columns_used, $rows_read, $rows_loaded, $rows_rejected, $ids_restored)",
+            {**p, "file_id": file_id, "role": tb.kind, "path": str(tb.path), "file_name": tb.path.name,
+             "sha256": tb.sha256, "format": tb.format, "encoding": tb.encoding,
+             "columns_used": json.dumps(tb.header_map, ensure_ascii=False), "rows_read": read,
+             "rows_loaded": loaded, "rows_rejected": read - loaded, "ids_restored": restored})
+
+    for program, target in (("welfare", cfg.settings.targets.welfare), ("pension", cfg.settings.targets.pension)):
+        con.execute("INSERT INTO targets VALUES (?, ?, ?)", [cfg.period, program, target])
+
+    con.execute("DELETE FROM rules")
+    for rule in catalogue():
+        con.execute("INSERT INTO rules VALUES (?, ?, ?, ?)",
+                    [rule.code, rule.severity.value, rule.description_en, rule.description_vi])
+
+    counts = con.execute("""
+        SELECT (SELECT count(*) FROM cur_registry), (SELECT count(*) FROM cur_payments),
+               (SELECT count(*) FROM stg_registry WHERE reject_reason IS NOT NULL)
+             + (SELECT count(*) FROM stg_payments WHERE reject_reason IS NOT NULL),
+               (SELECT count(*) FROM cur_flags)""").fetchone()
+    con.execute(
+        "INSERT INTO runs VALUES ($run_id, $period, $started, now()::TIMESTAMP, $version, $operator, $settings, "
+        "$registry_rows, $payment_rows, $rejected_rows, $flags)",
+        {**p, "started": started, "version": __version__,
+         "operator": cfg.operator or _os_user(), "settings": cfg.settings.model_dump_json(),
+         "registry_rows": counts[0], "payment_rows": counts[1], "rejected_rows": counts[2], "flags": counts[3]})
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def _summarise(con, cfg: RunConfig, run_id: str, tables, steps, t0) -> RunResult:
+    inputs = [InputSummary(*row) for row in con.execute(
+        "SELECT file_id, role, path, format, encoding, rows_read, rows_loaded, rows_rejected, ids_restored "
+        "FROM inputs WHERE period = ? ORDER BY file_id", [cfg.period]).fetchall()]
+    flag_counts = dict(con.execute(
+        "SELECT code, count(*) FROM flags WHERE period = ? GROUP BY code ORDER BY code", [cfg.period]).fetchall())
+    severity_counts = dict(con.execute(
+        "SELECT severity, count(*) FROM flags WHERE period = ? GROUP BY severity", [cfg.period]).fetchall())
+    cur = con.execute(
+        "SELECT program, beneficiaries, payments, amount, share_beneficiaries, share_payments, share_amount, "
+        "target, target_met FROM noncash_share WHERE period = ? AND level = 'program' AND channel_group = 'all' "
+        "ORDER BY program", [cfg.period])
+    names = [d[0] for d in cur.description]
+    noncash = [dict(zip(names, row)) for row in cur.fetchall()]
+    reg_rows, pay_rows, rejected, due, paid = con.execute("""
+        SELECT (SELECT count(*) FROM registry WHERE period = $period),
+               (SELECT count(*) FROM payments WHERE period = $period),
+               (SELECT count(*) FROM rejected_rows WHERE period = $period),
+               (SELECT coalesce(sum(entitled_amount), 0) FROM registry
+                 WHERE period = $period AND is_primary AND status = 'active'),
+               (SELECT coalesce(sum(amount), 0) FROM payments
+                 WHERE period = $period AND status = 'success' AND in_period)""",
+        {"period": cfg.period}).fetchone()
+    return RunResult(run_id=run_id, period=cfg.period, db=Path(cfg.db), inputs=inputs, flag_counts=flag_counts,
+                     severity_counts=severity_counts, noncash=noncash, registry_rows=reg_rows,
+                     payment_rows=pay_rows, rejected_rows=rejected, amount_due=int(due), amount_paid=int(paid),
+                     seconds=time.perf_counter() - t0, step_seconds=steps)

@@ -1,0 +1,85 @@
+"""The findings: one SQL file each under sql/rules/, with a header the code reads.
+
+A rule file is a SELECT that returns the offending rows under the flag column names it has
+(vneid, payment_ref, program, expected_amount, paid_amount, detail, source_file, source_row, ...);
+zero rows means nothing found. Its header says:
+
+    -- code: MISSING_PAYMENT
+    -- severity: high
+    -- en: one line in English
+    -- vi: one line in Vietnamese
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+
+from reconcile.contracts import Severity
+from reconcile.sqlfiles import bind, rule_files, sql_text
+
+HEADER_RE = re.compile(r"^--\s*(code|severity|en|vi):\s*(.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    description_en: str
+    description_vi: str
+    sql: str
+    file: str
+
+
+def parse_rule(name: str, text: str) -> Rule:
+    header: dict[str, str] = {}
+    for line in text.splitlines():
+        m = HEADER_RE.match(line)
+        if not m:
+            break
+        header[m.group(1)] = m.group(2)
+    missing = {"code", "severity", "en", "vi"} - header.keys()
+    if missing:
+        raise ValueError(f"{name}: header lacks {', '.join(sorted(missing))}")
+    if f"rules/{header['code']}.sql" != name:
+        raise ValueError(f"{name}: header code {header['code']} does not match the file name")
+    return Rule(header["code"], Severity(header["severity"]), header["en"], header["vi"], text, name)
+
+
+def catalogue() -> list[Rule]:
+    """Every finding, ordered by severity (critical first), then code."""
+    rules = [parse_rule(name, sql_text(name)) for name in rule_files()]
+    return sorted(rules, key=lambda r: (-r.severity.rank, r.code))
+
+
+FLAG_COLUMNS = (
+    "vneid", "payment_ref", "program", "expected_amount", "paid_amount", "detail", "source_file",
+    "source_row", "full_name", "payee_name", "account_number", "province_code", "commune_code",
+    "match_method", "payment_id", "registry_id",
+)
+
+
+def create_flag_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cur_flags (
+            code VARCHAR, severity VARCHAR, severity_rank INTEGER,
+            vneid VARCHAR, payment_ref VARCHAR, program VARCHAR, expected_amount BIGINT, paid_amount BIGINT,
+            detail VARCHAR, source_file VARCHAR, source_row BIGINT, full_name VARCHAR, payee_name VARCHAR,
+            account_number VARCHAR, province_code VARCHAR, commune_code VARCHAR, match_method VARCHAR,
+            payment_id BIGINT, registry_id BIGINT)""")
+
+
+def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: dict) -> int:
+    """Insert one rule's findings into cur_flags; return how many."""
+    before = con.execute("SELECT count(*) FROM cur_flags").fetchone()[0]
+    body = rule.sql.strip().rstrip(";")
+    statement = (
+        "INSERT INTO cur_flags BY NAME SELECT $rule_code AS code, $rule_severity AS severity, "
+        f"$rule_rank AS severity_rank, * FROM (\n{body}\n)"
+    )
+    values = {**params, "rule_code": rule.code, "rule_severity": rule.severity.value,
+              "rule_rank": rule.severity.rank}
+    con.execute(statement, bind(statement, values))
+    return con.execute("SELECT count(*) FROM cur_flags").fetchone()[0] - before

@@ -1,0 +1,15 @@
+-- code: ACCOUNT_MISMATCH
+-- severity: medium
+-- en: Paid into an account other than the registered one
+-- vi: Chi vào tài khoản khác tài khoản đã đăng ký
+SELECT
+    vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
+    'Paid into account ending ' || right(account_number, 4) || coalesce(' at ' || bank_code, '')
+        || '; the registered account ends ' || right(registered_account, 4) || coalesce(' at ' || registered_bank_code, '') AS detail,
+    source_file, source_row, full_name, payee_name, account_number, province_code, commune_code,
+    match_method, payment_id, registry_id
+FROM pm
+WHERE registry_id IS NOT NULL AND status = 'success' AND channel IN ('bank', 'ewallet')
+  AND registered_account IS NOT NULL AND account_number IS NOT NULL
+  AND (account_number <> registered_account
+       OR (bank_code IS NOT NULL AND registered_bank_code IS NOT NULL AND bank_code <> registered_bank_code))

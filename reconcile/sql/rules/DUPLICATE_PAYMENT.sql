@@ -1,0 +1,42 @@
+-- code: DUPLICATE_PAYMENT
+-- severity: high
+-- en: More than one successful payment to the same beneficiary and programme in the period, or the same payment reference twice
+-- vi: Chi trùng: nhiều khoản chi thành công cho cùng một đối tượng và chế độ trong kỳ, hoặc trùng số tham chiếu
+WITH per_beneficiary AS (
+    SELECT payment_id,
+           row_number() OVER w AS nth,
+           count(*) OVER (PARTITION BY registry_id) AS n,
+           first_value(payment_ref) OVER w AS first_ref,
+           first_value(source_file) OVER w AS first_file,
+           first_value(source_row) OVER w AS first_row
+    FROM pm
+    WHERE registry_id IS NOT NULL AND status = 'success' AND in_period
+    WINDOW w AS (PARTITION BY registry_id ORDER BY value_date, source_file, source_row, payment_id)
+),
+per_reference AS (
+    SELECT payment_id,
+           row_number() OVER w AS nth,
+           first_value(source_file) OVER w AS first_file,
+           first_value(source_row) OVER w AS first_row
+    FROM pm
+    WINDOW w AS (PARTITION BY payment_ref ORDER BY source_file, source_row, payment_id)
+),
+reasons AS (
+    SELECT payment_id, 1 AS k,
+           'Payment ' || nth || ' of ' || n || ' successful to this beneficiary in the period; the first is '
+               || first_ref || ' (' || first_file || ' row ' || first_row || ')' AS reason
+    FROM per_beneficiary WHERE nth > 1
+    UNION ALL
+    SELECT payment_id, 2,
+           'Payment reference already used at ' || first_file || ' row ' || first_row
+    FROM per_reference WHERE nth > 1
+),
+one_per_payment AS (
+    SELECT payment_id, string_agg(reason, '; ' ORDER BY k) AS detail FROM reasons GROUP BY payment_id
+)
+SELECT
+    pm.vneid, pm.payment_ref, pm.program, pm.entitled_amount AS expected_amount, pm.amount AS paid_amount,
+    d.detail, pm.source_file, pm.source_row, pm.full_name, pm.payee_name, pm.account_number,
+    pm.province_code, pm.commune_code, pm.match_method, pm.payment_id, pm.registry_id
+FROM one_per_payment AS d
+JOIN pm USING (payment_id)

@@ -1,0 +1,40 @@
+-- code: INVALID_VNEID
+-- severity: high
+-- en: ID not 12 digits, unknown place-of-birth code, or its century/gender/birth-year digits contradict the registry
+-- vi: Số định danh không hợp lệ: không đủ 12 chữ số, sai mã nơi đăng ký khai sinh, hoặc mã thế kỷ/giới tính/năm sinh trái với danh sách
+WITH registry_problems AS (
+    SELECT *,
+        concat_ws('; ',
+            CASE WHEN length(vneid) <> 12 THEN 'ID has ' || length(vneid) || ' digits, not 12'
+                || CASE WHEN length(vneid) = 9 THEN ' (an old 9-digit CMND number?)' ELSE '' END END,
+            CASE WHEN length(vneid) = 12 AND NOT rc_vneid_valid(vneid)
+                 THEN 'place-of-birth code ' || substr(vneid, 1, 3) || ' does not exist' END,
+            CASE WHEN length(vneid) = 12 AND rc_vneid_birth_year(vneid) > year($period_end)
+                 THEN 'ID''s birth year ' || rc_vneid_birth_year(vneid) || ' is in the future' END,
+            CASE WHEN length(vneid) = 12 AND date_of_birth IS NOT NULL
+                      AND rc_vneid_birth_year(vneid) <> year(date_of_birth)
+                 THEN 'ID says born ' || rc_vneid_birth_year(vneid) || ', the registry says ' || year(date_of_birth) END,
+            CASE WHEN length(vneid) = 12 AND gender IS NOT NULL AND rc_vneid_gender(vneid) <> gender
+                 THEN 'ID says ' || rc_vneid_gender(vneid) || ', the registry says ' || gender END
+        ) AS problems
+    FROM cur_registry
+),
+payment_problems AS (
+    SELECT *,
+        CASE
+            WHEN vneid_note LIKE 'ID %' THEN 'Payment''s ' || vneid_note
+            WHEN vneid_source = 'column' AND length(payee_vneid) <> 12
+                THEN 'Payment''s ID has ' || length(payee_vneid) || ' digits, not 12'
+            WHEN vneid_source = 'column' AND NOT rc_vneid_valid(payee_vneid)
+                THEN 'Payment''s ID has place-of-birth code ' || substr(payee_vneid, 1, 3) || ', which does not exist'
+        END AS problems
+    FROM pm
+)
+SELECT vneid, NULL AS payment_ref, program, entitled_amount AS expected_amount, NULL AS paid_amount,
+       problems AS detail, source_file, source_row, full_name, account_number, province_code, commune_code, registry_id,
+       NULL AS payee_name, NULL AS match_method, NULL AS payment_id
+FROM registry_problems WHERE problems <> ''
+UNION ALL
+SELECT payee_vneid, payment_ref, program, NULL, amount, problems, source_file, source_row, full_name, account_number,
+       province_code, commune_code, registry_id, payee_name, match_method, payment_id
+FROM payment_problems WHERE problems IS NOT NULL

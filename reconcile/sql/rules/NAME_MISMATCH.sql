@@ -1,0 +1,13 @@
+-- code: NAME_MISMATCH
+-- severity: medium
+-- en: Payee name does not match the registry name after Vietnamese name normalisation
+-- vi: Tên người nhận không khớp tên trong danh sách (đã chuẩn hoá dấu, chữ hoa, khoảng trắng)
+SELECT
+    vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
+    'Payee name does not match the registry name (similarity '
+        || round(jaro_winkler_similarity(name_key, payee_key), 2) || ', threshold ' || $name_similarity || ')' AS detail,
+    source_file, source_row, full_name, payee_name, account_number, province_code, commune_code,
+    match_method, payment_id, registry_id
+FROM pm
+WHERE registry_id IS NOT NULL AND status = 'success' AND match_method NOT IN ('name_dob', 'name')
+  AND NOT rc_name_match(name_key, payee_key, $name_similarity, $name_truncation_min_length)

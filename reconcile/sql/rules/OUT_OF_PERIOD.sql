@@ -1,0 +1,11 @@
+-- code: OUT_OF_PERIOD
+-- severity: low
+-- en: Payment dated outside the period
+-- vi: Khoản chi có ngày ngoài kỳ đối soát
+SELECT
+    vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
+    'Value date ' || strftime(value_date, '%d/%m/%Y') || ' is outside the period ' || $period AS detail,
+    source_file, source_row, full_name, payee_name, account_number, province_code, commune_code,
+    match_method, payment_id, registry_id
+FROM pm
+WHERE NOT in_period

@@ -1,0 +1,18 @@
+-- code: PAID_AFTER_DEATH
+-- severity: critical
+-- en: Payment dated after the beneficiary's date of death, or to a beneficiary whose status is deceased
+-- vi: Chi trả sau ngày đối tượng chết, hoặc cho đối tượng có trạng thái đã chết
+SELECT
+    vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
+    CASE
+        WHEN date_of_death IS NOT NULL THEN
+            'Paid on ' || strftime(value_date, '%d/%m/%Y') || ', ' || date_diff('day', date_of_death, value_date)
+            || ' day(s) after the date of death ' || strftime(date_of_death, '%d/%m/%Y')
+        ELSE 'Paid on ' || strftime(value_date, '%d/%m/%Y') || ' to a beneficiary whose status is deceased (no date of death recorded)'
+    END AS detail,
+    source_file, source_row, full_name, payee_name, account_number, province_code, commune_code,
+    match_method, payment_id, registry_id
+FROM pm
+WHERE registry_id IS NOT NULL AND status = 'success'
+  AND ((date_of_death IS NOT NULL AND value_date > date_of_death)
+       OR (date_of_death IS NULL AND beneficiary_status = 'deceased'))

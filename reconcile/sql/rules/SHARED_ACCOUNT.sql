@@ -1,0 +1,22 @@
+-- code: SHARED_ACCOUNT
+-- severity: medium
+-- en: One account received payments for several distinct beneficiaries
+-- vi: Một tài khoản nhận tiền cho nhiều đối tượng khác nhau
+WITH paid AS (
+    SELECT *, coalesce('id:' || vneid, 'name:' || payee_key) AS who
+    FROM pm
+    WHERE status = 'success' AND account_number IS NOT NULL
+),
+shared AS (
+    SELECT account_number, count(DISTINCT who) AS beneficiaries
+    FROM paid GROUP BY account_number
+    HAVING count(DISTINCT who) >= $shared_account_min_beneficiaries
+)
+SELECT
+    p.vneid, p.payment_ref, p.program, p.entitled_amount AS expected_amount, p.amount AS paid_amount,
+    'Account ending ' || right(p.account_number, 4) || ' received payments for ' || s.beneficiaries
+        || ' distinct beneficiaries (threshold ' || $shared_account_min_beneficiaries || ')' AS detail,
+    p.source_file, p.source_row, p.full_name, p.payee_name, p.account_number, p.province_code, p.commune_code,
+    p.match_method, p.payment_id, p.registry_id
+FROM paid AS p
+JOIN shared AS s USING (account_number)

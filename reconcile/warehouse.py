@@ -1,0 +1,214 @@
+"""The DuckDB warehouse: tables, their COMMENTs, views, and the period-replacing write.
+
+The table and column names here are the analysts' published interface (SPEC.md, Outputs).
+`schemas/warehouse.sql` is generated from `ddl()`; a test keeps it equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+import duckdb
+
+from reconcile.contracts import columns
+
+
+def quote_ident(name: str) -> str:
+    """The one way an identifier reaches SQL: double-quoted, inner quotes doubled."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text: str) -> str:
+    """Only for DDL comments, which DuckDB does not take as parameters."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    type: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    comment: str
+    cols: tuple[Col, ...]
+
+
+def _record_cols(kind) -> tuple[Col, ...]:
+    return tuple(Col(c.name, c.sql_type, c.comment) for c in columns(kind))
+
+
+PERIOD = Col("period", "VARCHAR", "Reconciliation period YYYY-MM")
+RUN_ID = Col("run_id", "VARCHAR", "Run that wrote this row (runs.run_id)")
+SOURCE = (
+    Col("file_id", "INTEGER", "Input file within the run (inputs.file_id)"),
+    Col("source_file", "VARCHAR", "File the row was read from"),
+    Col("source_row", "BIGINT", "Row in that file; the header is row 1, the first data row is row 2"),
+)
+
+TABLES: tuple[Table, ...] = (
+    Table("runs", "One row per reconciliation run that completed; a re-run of a period replaces its row", (
+        RUN_ID,
+        PERIOD,
+        Col("started_at", "TIMESTAMP", "When the run started (UTC)"),
+        Col("finished_at", "TIMESTAMP", "When the run committed (UTC)"),
+        Col("tool_version", "VARCHAR", "reconcile version that made the run"),
+        Col("operator", "VARCHAR", "Who ran it (OS user)"),
+        Col("settings", "JSON", "Targets, thresholds and matching options in force"),
+        Col("registry_rows", "BIGINT", "Registry rows loaded"),
+        Col("payment_rows", "BIGINT", "Payment rows loaded"),
+        Col("rejected_rows", "BIGINT", "Rows set aside in rejected_rows"),
+        Col("flags", "BIGINT", "Findings written to flags"),
+    )),
+    Table("inputs", "Every file a run read, with its hash and row accounting: rows_read = rows_loaded + rows_rejected", (
+        RUN_ID,
+        PERIOD,
+        Col("file_id", "INTEGER", "Position of the file in the run"),
+        Col("role", "VARCHAR", "registry or payments"),
+        Col("path", "VARCHAR", "Path as given on the command line"),
+        Col("file_name", "VARCHAR", "File name without directory"),
+        Col("sha256", "VARCHAR", "SHA-256 of the file's bytes"),
+        Col("format", "VARCHAR", "csv, xlsx, xls or parquet"),
+        Col("encoding", "VARCHAR", "Text encoding detected (delimited files)"),
+        Col("columns_used", "JSON", "Original header -> canonical column"),
+        Col("rows_read", "BIGINT", "Data rows read from the file"),
+        Col("rows_loaded", "BIGINT", "Rows loaded into registry or payments"),
+        Col("rows_rejected", "BIGINT", "Rows set aside in rejected_rows"),
+        Col("ids_restored", "BIGINT", "IDs whose leading zero, lost to a numeric spreadsheet cell, was restored (warnings)"),
+    )),
+    Table("registry", "Beneficiary registry rows loaded for the period, normalised", (
+        PERIOD, RUN_ID,
+        Col("registry_id", "BIGINT", "Row id within the period"),
+        *_record_cols("registry"),
+        Col("name_key", "VARCHAR", "Name comparison key: no diacritics, Đ to D, upper case, single spaces"),
+        Col("vneid_restored", "BOOLEAN", "The ID's leading zero was restored"),
+        Col("is_primary", "BOOLEAN", "First row of this ID in this programme; later ones are DUPLICATE_BENEFICIARY and not matched"),
+        *SOURCE,
+    )),
+    Table("payments", "Payment rows loaded for the period, normalised", (
+        PERIOD, RUN_ID,
+        Col("payment_id", "BIGINT", "Row id within the period"),
+        *_record_cols("payments"),
+        Col("vneid_source", "VARCHAR", "Where the ID came from: column, narrative, or NULL when there is none"),
+        Col("vneid_note", "VARCHAR", "Why an ID written on the payment could not be used"),
+        Col("payee_key", "VARCHAR", "Payee name comparison key: no diacritics, Đ to D, upper case, single spaces"),
+        Col("vneid_restored", "BOOLEAN", "The ID's leading zero was restored"),
+        Col("in_period", "BOOLEAN", "value_date falls within the period"),
+        *SOURCE,
+    )),
+    Table("rejected_rows", "Input rows that could not be read, with the reason; nothing is dropped silently", (
+        PERIOD, RUN_ID,
+        Col("role", "VARCHAR", "registry or payments"),
+        *SOURCE,
+        Col("reason", "VARCHAR", "Every problem found in the row, column by column"),
+        Col("raw", "JSON", "The row's values exactly as read, under the file's own headers"),
+    )),
+    Table("matches", "How each matched payment was tied to a beneficiary", (
+        PERIOD, RUN_ID,
+        Col("payment_id", "BIGINT", "payments.payment_id"),
+        Col("payment_ref", "VARCHAR", "payments.payment_ref"),
+        Col("registry_id", "BIGINT", "registry.registry_id of the beneficiary"),
+        Col("vneid", "VARCHAR", "Beneficiary's ID"),
+        Col("program", "VARCHAR", "Beneficiary's programme"),
+        Col("method", "VARCHAR", "vneid, narrative_vneid, account, name_dob or name"),
+    )),
+    Table("flags", "Findings: one row per mismatch, with its evidence and source file and row", (
+        Col("flag_id", "VARCHAR", "Stable id derived from the finding's content"),
+        PERIOD, RUN_ID,
+        Col("code", "VARCHAR", "Finding code (see the rules table)"),
+        Col("severity", "VARCHAR", "low, medium, high or critical"),
+        Col("severity_rank", "INTEGER", "1 low .. 4 critical, for sorting"),
+        Col("vneid", "VARCHAR", "Beneficiary's ID, where the finding has a beneficiary side"),
+        Col("payment_ref", "VARCHAR", "Payment reference, where the finding has a payment side"),
+        Col("program", "VARCHAR", "welfare, pension or unknown"),
+        Col("expected_amount", "BIGINT", "Amount due, VND"),
+        Col("paid_amount", "BIGINT", "Amount paid, VND"),
+        Col("detail", "VARCHAR", "What was found, in English"),
+        Col("source_file", "VARCHAR", "File holding the evidence"),
+        Col("source_row", "BIGINT", "Row of the evidence in that file (header is row 1)"),
+        Col("full_name", "VARCHAR", "Beneficiary's name in the registry"),
+        Col("payee_name", "VARCHAR", "Payee name on the payment"),
+        Col("account_number", "VARCHAR", "Account the payment went to, or the registered one"),
+        Col("province_code", "VARCHAR", "Beneficiary's province"),
+        Col("commune_code", "VARCHAR", "Beneficiary's commune"),
+        Col("match_method", "VARCHAR", "How the payment was matched (matches.method)"),
+        Col("payment_id", "BIGINT", "payments.payment_id"),
+        Col("registry_id", "BIGINT", "registry.registry_id"),
+    )),
+    Table("targets", "Non-cash share targets in force for each period's run", (
+        PERIOD,
+        Col("program", "VARCHAR", "welfare or pension"),
+        Col("target", "DOUBLE", "Target share of payments made without cash (0.9985 = 99.85%)"),
+    )),
+    Table("rules", "Catalogue of findings: code, severity and description", (
+        Col("code", "VARCHAR", "Finding code"),
+        Col("severity", "VARCHAR", "low, medium, high or critical"),
+        Col("description_en", "VARCHAR", "What the finding means, in English"),
+        Col("description_vi", "VARCHAR", "What the finding means, in Vietnamese"),
+    )),
+)
+
+PERIOD_TABLES = ("runs", "inputs", "registry", "payments", "rejected_rows", "matches", "flags", "targets")
+
+VIEW_COMMENTS = {
+    "noncash_share": (
+        "Share of successful in-period payments made through bank or ewallet, by period, programme, "
+        "province (and commune) and channel",
+        {
+            "period": "Period YYYY-MM",
+            "program": "welfare, pension or unknown (payment's own programme, else the matched beneficiary's)",
+            "level": "program (province_code NULL), province or commune",
+            "province_code": "Matched beneficiary's province ('unknown' when none); NULL on the programme total",
+            "commune_code": "Matched beneficiary's commune on commune rows, else NULL",
+            "channel_group": "all for the totals row, else bank, ewallet or cash",
+            "beneficiaries": "Distinct beneficiaries paid (an unmatched payment counts as its own payee)",
+            "payments": "Successful payments dated within the period",
+            "amount": "Their value, VND",
+            "share_beneficiaries": "all: beneficiaries paid only without cash / all; channel rows: beneficiaries paid through this channel / all",
+            "share_payments": "all: non-cash payments / all payments; channel rows: this channel's payments / all",
+            "share_amount": "all: non-cash value / all value; channel rows: this channel's value / all",
+            "target": "Target share for the programme (targets table), on all rows",
+            "target_met": "share_payments >= target, on all rows",
+        },
+    ),
+}
+
+
+def ddl() -> str:
+    """CREATE statements and COMMENTs for every table and view, in a fixed order."""
+    parts = []
+    for table in TABLES:
+        cols = ",\n".join(f"    {quote_ident(c.name)} {c.type}" for c in table.cols)
+        parts.append(f"CREATE TABLE IF NOT EXISTS {quote_ident(table.name)} (\n{cols}\n);")
+    parts.append(resources.files("reconcile.sql").joinpath("views.sql").read_text(encoding="utf-8").strip())
+    for table in TABLES:
+        parts.append(f"COMMENT ON TABLE {quote_ident(table.name)} IS {quote_literal(table.comment)};")
+        for c in table.cols:
+            parts.append(
+                f"COMMENT ON COLUMN {quote_ident(table.name)}.{quote_ident(c.name)} IS {quote_literal(c.comment)};")
+    for view, (comment, cols) in VIEW_COMMENTS.items():
+        parts.append(f"COMMENT ON VIEW {quote_ident(view)} IS {quote_literal(comment)};")
+        for name, text in cols.items():
+            parts.append(f"COMMENT ON COLUMN {quote_ident(view)}.{quote_ident(name)} IS {quote_literal(text)};")
+    return "\n".join(parts) + "\n"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(ddl())
+
+
+def replace_period(con: duckdb.DuckDBPyConnection, period: str) -> None:
+    """Delete a period's rows from every period table; the caller holds the transaction."""
+    for name in PERIOD_TABLES:
+        con.execute(f"DELETE FROM {quote_ident(name)} WHERE period = ?", [period])
+
+
+def column_names(table: str) -> list[str]:
+    for t in TABLES:
+        if t.name == table:
+            return [c.name for c in t.cols]
+    raise KeyError(table)
