@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test schemas clean
+.PHONY: install demo test schemas fixtures clean
 
 install: $(STAMP)
 
@@ -20,7 +20,10 @@ test: install
 	$(BIN)/python -m pytest -q
 
 schemas: install
-	$(BIN)/python -m reconcile.contracts > /dev/null && $(BIN)/python -c "from reconcile.schemas_gen import write_all; write_all()"
+	$(BIN)/python -m reconcile.schemas_gen
 
 clean:
 	rm -rf $(VENV) demo.duckdb .pytest_cache .hypothesis
+
+fixtures: install
+	$(BIN)/python -c "from reconcile.sample import write_sample_month; write_sample_month('fixtures/sample')"

@@ -314,3 +314,56 @@ def _summarise(con, cfg: RunConfig, run_id: str, tables, steps, t0) -> RunResult
                      severity_counts=severity_counts, noncash=noncash, registry_rows=reg_rows,
                      payment_rows=pay_rows, rejected_rows=rejected, amount_due=int(due), amount_paid=int(paid),
                      seconds=time.perf_counter() - t0, step_seconds=steps)
+
+
+@dataclass
+class CheckResult:
+    """What `reconcile check` reports about one file, without running a reconciliation."""
+
+    path: Path
+    kind: str
+    format: str
+    encoding: str | None
+    columns_used: dict[str, str]
+    columns_ignored: list[str]
+    rows_read: int
+    rows_loaded: int
+    ids_restored: int
+    rejected: list[tuple[int, str]]  # (row, reason)
+    id_problems: list[tuple[int, str]]  # (row, problem) for loaded rows whose ID is not a valid 12-digit ID
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejected)
+
+
+def check_file(path: Path, kind: str, period: str) -> CheckResult:
+    """Read and normalise one file in a scratch in-memory database; report every problem."""
+    check_period(period)
+    table = read_file(path, kind)
+    start, end = period_bounds(period)
+    con = duckdb.connect(":memory:")
+    try:
+        normalize.install(con)
+        normalize.load_raw(con, kind, [(1, table)])
+        normalize.stage(con, kind, {"period": period, "period_start": start, "period_end": end})
+        stg = quote_ident("stg_" + kind)
+        rejected = con.execute(
+            f"SELECT source_row, reject_reason FROM {stg} WHERE reject_reason IS NOT NULL ORDER BY source_row"
+        ).fetchall()
+        loaded, restored = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE vneid_restored) FROM {stg} WHERE reject_reason IS NULL"
+        ).fetchone()
+        id_problems = con.execute(
+            f"SELECT source_row, CASE WHEN length(vneid) <> 12 THEN 'ID has ' || length(vneid) || ' digits, not 12' "
+            f"ELSE 'place-of-birth code ' || substr(vneid, 1, 3) || ' does not exist' END "
+            f"FROM {stg} WHERE reject_reason IS NULL AND vneid IS NOT NULL AND NOT rc_vneid_valid(vneid) "
+            f"ORDER BY source_row").fetchall()
+    finally:
+        con.close()
+    return CheckResult(
+        path=Path(path), kind=kind, format=table.format, encoding=table.encoding,
+        columns_used=dict(table.header_map),
+        columns_ignored=[c for c in table.original_columns if c not in table.header_map],
+        rows_read=table.rows_read, rows_loaded=loaded, ids_restored=restored,
+        rejected=[(int(r), str(m)) for r, m in rejected], id_problems=[(int(r), str(m)) for r, m in id_problems])

@@ -3,7 +3,7 @@
 -- en: Total paid to a beneficiary in the period differs from the amount due
 -- vi: Tổng số tiền đã chi trong kỳ khác số tiền được hưởng
 WITH paid AS (
-    SELECT registry_id, sum(amount) AS total, count(*) AS n,
+    SELECT registry_id, CAST(sum(amount) AS BIGINT) AS total, count(*) AS n,
            arg_min(payment_ref, (value_date, source_file, source_row)) AS first_ref,
            arg_min(source_file, (value_date, source_file, source_row)) AS first_file,
            arg_min(source_row, (value_date, source_file, source_row)) AS first_row,
@@ -17,7 +17,8 @@ WITH paid AS (
 SELECT
     r.vneid, p.first_ref AS payment_ref, r.program, r.entitled_amount AS expected_amount, p.total AS paid_amount,
     'Paid ' || format('{:,}', p.total) || ' in ' || p.n || ' payment(s); due ' || format('{:,}', r.entitled_amount)
-        || ' (difference ' || format('{:+,}', p.total - r.entitled_amount) || ')' AS detail,
+        || ' (difference ' || CASE WHEN p.total > r.entitled_amount THEN '+' ELSE '' END
+        || format('{:,}', p.total - r.entitled_amount) || ')' AS detail,
     p.first_file AS source_file, p.first_row AS source_row, r.full_name, p.first_payee AS payee_name,
     p.first_account AS account_number, r.province_code, r.commune_code, r.registry_id, p.first_payment_id AS payment_id
 FROM cur_registry AS r

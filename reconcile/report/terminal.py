@@ -1,0 +1,110 @@
+"""Plain-text renderings for the terminal: aligned tables, the run summary, the check report.
+
+Pure functions that return strings; the CLI decides where they go. Nothing here prints IDs,
+account numbers or names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from reconcile.pipeline import CheckResult, RunResult
+from reconcile.rules import catalogue
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence], *, right: Sequence[int] = ()) -> str:
+    """An aligned text table with a rule under the header."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(values):
+        out = []
+        for i, v in enumerate(values):
+            out.append(v.rjust(widths[i]) if i in right else v.ljust(widths[i]))
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def pct(share: float | None) -> str:
+    return "" if share is None else f"{share * 100:.2f}%"
+
+
+def as_csv(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def as_json(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
+    return json.dumps([dict(zip(headers, row)) for row in rows], ensure_ascii=False, indent=2, default=str)
+
+
+def render(headers: Sequence[str], rows: Sequence[Sequence], fmt: str, *, right: Sequence[int] = ()) -> str:
+    if fmt == "csv":
+        return as_csv(headers, rows).rstrip("\n")
+    if fmt == "json":
+        return as_json(headers, rows)
+    return table(headers, rows, right=right)
+
+
+def run_summary(result: RunResult) -> str:
+    """The compact summary `reconcile run` and `reconcile demo` print."""
+    severity = {r.code: r.severity.value for r in catalogue()}
+    parts = [
+        f"Period {result.period}: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments loaded, "
+        f"{result.rejected_rows:,} rows rejected.",
+        f"Due {result.amount_due:,} VND to active beneficiaries; paid {result.amount_paid:,} VND "
+        f"in successful payments dated in the period.",
+        "",
+        table(["file", "role", "read", "loaded", "rejected", "IDs restored"],
+              [[i.path, i.role, i.rows_read, i.rows_loaded, i.rows_rejected, i.ids_restored] for i in result.inputs],
+              right=(2, 3, 4, 5)),
+        "",
+    ]
+    rows = [[r.code, severity[r.code], result.flag_counts.get(r.code, 0)] for r in catalogue()]
+    parts.append(table(["finding", "severity", "count"], rows, right=(2,)))
+    parts.append(f"{result.flags:,} findings in all.")
+    parts.append("")
+    parts.append(table(
+        ["programme", "payments", "non-cash payments", "non-cash beneficiaries", "non-cash value", "target", "met"],
+        [[n["program"], n["payments"], pct(n["share_payments"]), pct(n["share_beneficiaries"]),
+          pct(n["share_amount"]), pct(n["target"]), n["target_met"]] for n in result.noncash],
+        right=(1, 2, 3, 4, 5)))
+    parts.append("")
+    parts.append(f"Database: {result.db}  ({result.seconds:.1f} s)")
+    return "\n".join(parts)
+
+
+def check_report(res: CheckResult) -> str:
+    lines = [
+        f"{res.path}: {res.kind} file, {res.format}" + (f", {res.encoding}" if res.encoding else ""),
+        "columns: " + ", ".join(f"{orig} -> {canon}" for orig, canon in res.columns_used.items()),
+    ]
+    if res.columns_ignored:
+        lines.append("ignored: " + ", ".join(res.columns_ignored))
+    lines.append(f"rows: {res.rows_read:,} read, {res.rows_loaded:,} loaded, {res.rows_rejected:,} rejected")
+    if res.ids_restored:
+        lines.append(f"warning: {res.ids_restored:,} IDs had lost their leading zero and were restored")
+    for row, reason in res.rejected:
+        lines.append(f"row {row}: rejected: {reason}")
+    for row, problem in res.id_problems:
+        lines.append(f"row {row}: INVALID_VNEID: {problem}")
+    return "\n".join(lines)

@@ -1,0 +1,140 @@
+"""The command line, through click's CliRunner: exit codes, messages, output."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import duckdb
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+
+from conftest import REPO, write_csv
+from test_pipeline import PAY_HEADER, PAYMENTS, REG_HEADER, REGISTRY, month
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_run_prints_the_summary_and_exits_zero(tmp_path):
+    reg, pay = month(tmp_path)
+    res = invoke("run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--db", tmp_path / "r.duckdb")
+    assert res.exit_code == 0, res.output
+    assert "Period 2024-09: 3 registry rows, 3 payments loaded, 0 rows rejected." in res.stdout
+    assert "0 findings in all." in res.stdout
+    assert re.search(r"welfare\s+1\s+100\.00%\s+100\.00%\s+100\.00%\s+99\.85%\s+yes", res.stdout)
+
+
+def test_fail_on_sets_exit_one_only_at_or_above_the_severity(tmp_path):
+    reg, pay = month(tmp_path, payments=PAYMENTS[:2] + [[*PAYMENTS[2][:7], "cash", "success"]])
+    cash = write_csv(tmp_path / "cash.csv", PAY_HEADER, [["BD9", "079153000257", "TRAN THI MAI", "", "", "5200000",
+                                                          "06/09/2024", "cash", "success"]])
+    args = ["run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--payments", cash,
+            "--db", tmp_path / "r.duckdb"]
+    # TRAN THI MAI is paid twice (bank and cash): DUPLICATE_PAYMENT high, CASH_DESPITE_ACCOUNT low
+    assert invoke(*args, "--fail-on", "critical").exit_code == 0
+    assert invoke(*args, "--fail-on", "high").exit_code == 1
+    assert invoke(*args).exit_code == 0
+
+
+def test_missing_column_is_one_line_exit_two_and_database_unchanged(tmp_path):
+    reg, pay = month(tmp_path)
+    db = tmp_path / "r.duckdb"
+    assert invoke("run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--db", db).exit_code == 0
+    before = db.read_bytes()
+    bad = write_csv(tmp_path / "bad.csv", [h for h in REG_HEADER if h != "entitled_amount"],
+                    [r[:5] + r[6:] for r in REGISTRY])
+    res = invoke("run", "--period", "2024-09", "--registry", bad, "--payments", pay, "--db", db)
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {bad}: required column 'entitled_amount' is missing from the registry file; "
+        "add it or rename the column that holds it to 'entitled_amount'")
+    assert "Traceback" not in res.output
+    assert db.read_bytes() == before
+
+
+def test_bad_period_and_missing_file_are_exit_two(tmp_path):
+    reg, pay = month(tmp_path)
+    res = invoke("run", "--period", "2024-13", "--registry", reg, "--payments", pay, "--db", tmp_path / "r.duckdb")
+    assert res.exit_code == 2
+    assert res.stderr.strip() == "reconcile: error: period '2024-13' is not YYYY-MM; pass e.g. --period 2024-09"
+    res = invoke("run", "--period", "2024-09", "--registry", tmp_path / "nope.csv", "--payments", pay,
+                 "--db", tmp_path / "r.duckdb")
+    assert res.exit_code == 2
+    assert res.stderr.strip() == f"reconcile: error: {tmp_path / 'nope.csv'}: file not found; check the path"
+    assert not (tmp_path / "r.duckdb").exists()
+
+
+def test_bad_config_is_exit_two(tmp_path):
+    reg, pay = month(tmp_path)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[targets]\nwelfare = 1.5\n", encoding="utf-8")
+    res = invoke("run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--config", cfg)
+    assert res.exit_code == 2
+    assert res.stderr.strip().startswith(f"reconcile: error: {cfg}: setting 'targets.welfare': ")
+
+
+def test_config_changes_thresholds(tmp_path):
+    payments = [[*PAYMENTS[0][:5], "1,499,000", *PAYMENTS[0][6:]], *PAYMENTS[1:]]
+    reg, pay = month(tmp_path, payments=payments)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[thresholds]\namount_tolerance = 1000\n", encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    assert invoke("run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--db", db).exit_code == 0
+    with duckdb.connect(str(db)) as con:
+        assert con.execute("SELECT code FROM flags").fetchall() == [("AMOUNT_MISMATCH",)]
+    assert invoke("run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--db", db,
+                  "--config", cfg).exit_code == 0
+    with duckdb.connect(str(db)) as con:
+        assert con.execute("SELECT code FROM flags").fetchall() == []
+
+
+def test_check_reports_rows_and_reasons(tmp_path):
+    rows = [REGISTRY[0], [*REGISTRY[1][:5], "1,5", *REGISTRY[1][6:]], ["123456789", *REGISTRY[2][1:]]]
+    reg = write_csv(tmp_path / "reg.csv", REG_HEADER + ["ghi chú"], [r + [""] for r in rows])
+    res = invoke("check", reg, "--as", "registry", "--period", "2024-09")
+    assert res.exit_code == 1
+    assert res.stdout.splitlines() == [
+        f"{reg}: registry file, csv, utf-8",
+        "columns: " + ", ".join(f"{h} -> {h}" for h in REG_HEADER),
+        "ignored: ghi chú",
+        "rows: 3 read, 2 loaded, 1 rejected",
+        "row 3: rejected: entitled_amount has a fraction or bad digit grouping (VND has no minor unit)",
+        "row 4: INVALID_VNEID: ID has 9 digits, not 12",
+    ]
+
+
+def test_check_clean_file_exits_zero(tmp_path):
+    reg, _ = month(tmp_path)
+    res = invoke("check", reg, "--as", "registry", "--period", "2024-09")
+    assert res.exit_code == 0
+    assert "rows: 3 read, 3 loaded, 0 rejected" in res.stdout
+
+
+def test_rules_json_lists_all_fourteen_findings():
+    res = invoke("rules", "--format", "json")
+    assert res.exit_code == 0
+    rules = json.loads(res.stdout)
+    assert len(rules) == 14
+    assert rules[0] == {
+        "code": "PAID_AFTER_DEATH", "severity": "critical",
+        "description_en": "Payment dated after the beneficiary's date of death, or to a beneficiary whose status is deceased",
+        "description_vi": "Chi trả sau ngày đối tượng chết, hoặc cho đối tượng có trạng thái đã chết"}
+
+
+def test_demo_reconciles_the_sample_month(tmp_path):
+    db = tmp_path / "demo.duckdb"
+    res = invoke("demo", "--db", db)
+    assert res.exit_code == 0, res.output
+    assert "Period 2024-09: 300 registry rows, 300 payments loaded, 2 rows rejected." in res.stdout
+    assert "26 findings in all." in res.stdout
+    with duckdb.connect(str(db)) as con:
+        assert con.execute("SELECT count(DISTINCT code) FROM flags").fetchone()[0] == 14
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"reconcile {name}" in readme, f"command '{name}' is not in the README"

@@ -1,0 +1,163 @@
+"""The run as a whole: one transaction, period replacement, file-level refusals, row accounting."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reconcile.errors import InputFileError
+from reconcile.pipeline import RunConfig, run
+from reconcile.warehouse import PERIOD_TABLES
+
+from conftest import write_csv
+
+REG_HEADER = ["vneid", "full_name", "date_of_birth", "gender", "program", "entitled_amount", "channel",
+              "bank_code", "account_number", "province_code", "status"]
+PAY_HEADER = ["payment_ref", "vneid", "payee_name", "bank_code", "account_number", "amount", "value_date",
+              "channel", "status"]
+
+REGISTRY = [
+    ["001087012345", "Nguyễn Văn Hùng", "12/03/1987", "male", "welfare", "1.500.000", "bank", "VBA", "0011223344", "01", "active"],
+    ["079153000257", "Trần Thị Mai", "01/01/1953", "female", "pension", "5.200.000", "bank", "VCB", "0099887766", "79", "active"],
+    ["038146000111", "Lê Thị Hồng", "05/09/1946", "female", "pension", "4.100.000", "cash", "", "", "38", "active"],
+]
+PAYMENTS = [
+    ["FT001", "001087012345", "NGUYEN VAN HUNG", "VBA", "0011223344", "1,500,000", "05/09/2024", "bank", "success"],
+    ["FT002", "079153000257", "TRAN THI MAI", "VCB", "0099887766", "5,200,000", "02/09/2024", "bank", "success"],
+    ["BD003", "038146000111", "Lê Thị Hồng", "", "", "4.100.000", "12/09/2024", "cash", "success"],
+]
+
+
+def month(tmp_path, registry=REGISTRY, payments=PAYMENTS, reg_header=REG_HEADER, pay_header=PAY_HEADER):
+    reg = write_csv(tmp_path / "registry.csv", reg_header, registry, bom=True)
+    pay = write_csv(tmp_path / "payments.csv", pay_header, payments)
+    return reg, pay
+
+
+def snapshot(db) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in PERIOD_TABLES}
+
+
+def test_clean_month_draws_no_finding_and_full_noncash_shares(tmp_path):
+    reg, pay = month(tmp_path)
+    result = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "r.duckdb"))
+    assert result.flag_counts == {}
+    assert result.amount_due == result.amount_paid == 10_800_000
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
+        rows = con.execute("""
+            SELECT program, province_code, channel_group, beneficiaries, payments, amount,
+                   share_beneficiaries, share_payments, share_amount, target, target_met
+            FROM noncash_share WHERE level IN ('program', 'province') ORDER BY ALL""").fetchall()
+        methods = con.execute("SELECT method, count(*) FROM matches GROUP BY ALL").fetchall()
+    assert methods == [("vneid", 3)]
+    assert rows == [
+        ("pension", "38", "all", 1, 1, 4_100_000, 0.0, 0.0, 0.0, 0.93, False),
+        ("pension", "38", "cash", 1, 1, 4_100_000, 1.0, 1.0, 1.0, None, None),
+        ("pension", "79", "all", 1, 1, 5_200_000, 1.0, 1.0, 1.0, 0.93, True),
+        ("pension", "79", "bank", 1, 1, 5_200_000, 1.0, 1.0, 1.0, None, None),
+        ("pension", None, "all", 2, 2, 9_300_000, 0.5, 0.5, 5_200_000 / 9_300_000, 0.93, False),
+        ("pension", None, "bank", 1, 1, 5_200_000, 0.5, 0.5, 5_200_000 / 9_300_000, None, None),
+        ("pension", None, "cash", 1, 1, 4_100_000, 0.5, 0.5, 4_100_000 / 9_300_000, None, None),
+        ("welfare", "01", "all", 1, 1, 1_500_000, 1.0, 1.0, 1.0, 0.9985, True),
+        ("welfare", "01", "bank", 1, 1, 1_500_000, 1.0, 1.0, 1.0, None, None),
+        ("welfare", None, "all", 1, 1, 1_500_000, 1.0, 1.0, 1.0, 0.9985, True),
+        ("welfare", None, "bank", 1, 1, 1_500_000, 1.0, 1.0, 1.0, None, None),
+    ]
+
+
+def test_missing_required_column_stops_before_the_database_is_touched(tmp_path):
+    reg, pay = month(tmp_path)
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-08", registry=[reg], payments=[write_csv(
+        tmp_path / "aug.csv", PAY_HEADER, [[*p[:6], "05/08/2024", *p[7:]] for p in PAYMENTS])], db=db))
+    before = snapshot(db)
+    bad = write_csv(tmp_path / "bad.csv", [h for h in PAY_HEADER if h != "amount"],
+                    [[v for h, v in zip(PAY_HEADER, p) if h != "amount"] for p in PAYMENTS])
+    with pytest.raises(InputFileError) as err:
+        run(RunConfig(period="2024-09", registry=[reg], payments=[bad], db=db))
+    assert str(err.value) == (f"{bad}: required column 'amount' is missing from the payments file; "
+                              "add it or rename the column that holds it to 'amount'")
+    assert err.value.exit_code == 2
+    assert snapshot(db) == before
+
+
+def test_wrong_period_file_rolls_back_and_leaves_no_new_database(tmp_path):
+    reg, pay = month(tmp_path)
+    db = tmp_path / "new.duckdb"
+    with pytest.raises(InputFileError) as err:
+        run(RunConfig(period="2024-10", registry=[reg], payments=[pay], db=db))
+    assert str(err.value) == (f"{pay}: none of its 3 payments is dated in 2024-10 (they run from 02/09/2024 "
+                              "to 12/09/2024); check --period, or that this is the payment file of that month")
+    assert not db.exists()
+
+
+def test_rerun_replaces_its_period_and_keeps_the_others(tmp_path):
+    reg, pay = month(tmp_path)
+    db = tmp_path / "r.duckdb"
+    aug = write_csv(tmp_path / "aug.csv", PAY_HEADER, [[*p[:6], "05/08/2024", *p[7:]] for p in PAYMENTS[:2]])
+    run(RunConfig(period="2024-08", registry=[reg], payments=[aug], db=db))
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
+    august = {k: v for k, v in snapshot(db).items()}
+    short = write_csv(tmp_path / "short.csv", PAY_HEADER, PAYMENTS[:1])
+    run(RunConfig(period="2024-09", registry=[reg], payments=[short], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        per_period = con.execute(
+            "SELECT period, count(*) FROM payments GROUP BY period ORDER BY period").fetchall()
+        runs = con.execute("SELECT period, payment_rows FROM runs ORDER BY period").fetchall()
+        flags = con.execute("SELECT period, code, vneid FROM flags ORDER BY ALL").fetchall()
+        aug_rows = con.execute("SELECT * FROM payments WHERE period = '2024-08' ORDER BY ALL").fetchall()
+    assert per_period == [("2024-08", 2), ("2024-09", 1)]
+    assert runs == [("2024-08", 2), ("2024-09", 1)]
+    assert ("2024-09", "MISSING_PAYMENT", "079153000257") in flags
+    assert aug_rows == [r for r in august["payments"] if r[0] == "2024-08"]
+
+
+def test_same_inputs_give_identical_flags(tmp_path):
+    reg, pay = month(tmp_path, payments=PAYMENTS[:1] + [["FT009", "", "AI DO", "", "", "700000", "03/09/2024", "bank", ""]])
+    first = tmp_path / "a.duckdb"
+    second = tmp_path / "b.duckdb"
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=first))
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=second))
+    query = "SELECT * EXCLUDE (run_id) FROM flags"
+    with duckdb.connect(str(first)) as a, duckdb.connect(str(second)) as b:
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+        assert len(a.execute(query).fetchall()) == 3  # 2 missing + 1 unknown payee
+
+
+names = st.lists(st.sampled_from(["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Thị Hồng Nhung", "Phạm Đức Thắng",
+                                  "Đặng Thị Hoà", "Võ Văn Bình"]), min_size=1, max_size=6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=names, bad=st.lists(st.sampled_from(["amount", "date", "ref", "name", "none", "none"]),
+                                 min_size=6, max_size=6))
+def test_every_row_accounted_and_identical_sides_find_nothing(tmp_path_factory, names, bad):
+    tmp = tmp_path_factory.mktemp("h")
+    registry, payments = [], []
+    for i, name in enumerate(names):
+        vid = f"0010870{i:05d}"
+        registry.append([vid, name, "01/01/1987", "male", "welfare", "500.000", "bank", "VBA", f"0{i:09d}", "01", "active"])
+        payments.append([f"R{i}", vid, name.upper(), "VBA", f"0{i:09d}", "500,000", "05/09/2024", "bank", "success"])
+    spoilt = 0
+    for i, kind in enumerate(bad[:len(payments)]):
+        if kind == "amount":
+            payments[i][5] = "năm trăm"
+        elif kind == "date":
+            payments[i][6] = "31/02/2024"
+        elif kind == "ref":
+            payments[i][0] = ""
+        elif kind == "name":
+            payments[i][2] = "   "
+        spoilt += kind != "none"
+    reg, pay = month(tmp, registry, payments)
+    if spoilt == len(payments):  # nothing loadable in the file: still a valid run
+        pass
+    result = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp / "r.duckdb"))
+    pay_input = [i for i in result.inputs if i.role == "payments"][0]
+    assert pay_input.rows_read == len(payments) == pay_input.rows_loaded + pay_input.rows_rejected
+    assert pay_input.rows_rejected == spoilt
+    # every spoilt payment leaves its beneficiary unpaid; the rest are clean
+    assert result.flag_counts == ({"MISSING_PAYMENT": spoilt} if spoilt else {})
