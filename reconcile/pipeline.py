@@ -174,6 +174,7 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
 
     _check_payment_periods(con, tables, cfg.period)
     _execute(con, "load_current.sql", params)
+    normalize.attach_raw(con, tables)
     t = _step(steps, "load", t)
 
     _execute(con, "match.sql", params)

@@ -26,11 +26,26 @@ def reference_frames() -> dict[str, pl.DataFrame]:
         for value, aliases in values.items():
             for alias in (value, *aliases):
                 enum_rows.append({"domain": domain, "alias": fold(alias), "value": value})
-    return {"ref_birth_province": provinces, "ref_enum": pl.DataFrame(enum_rows)}
+    banks = pl.read_csv(resources.files("reconcile.data").joinpath("banks.csv").read_bytes(),
+                        comment_prefix="#", infer_schema=False)
+    bank_rows = []
+    for bank in banks.iter_rows(named=True):
+        names = [bank["code"], bank["bin"], bank["sbv_code"], bank["swift"], *(bank["names"] or "").split("|")]
+        for alias in names:
+            if alias:
+                bank_rows.append({"alias": bank_key(alias), "code": bank["code"]})
+    return {"ref_birth_province": provinces, "ref_enum": pl.DataFrame(enum_rows),
+            "ref_bank": pl.DataFrame(bank_rows).unique(maintain_order=True)}
+
+
+def bank_key(text: str) -> str:
+    """A bank name or code compared without case, diacritics, spaces or punctuation (same as rc_bank_t)."""
+    return fold(text).replace(" ", "").upper()
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
     """Create the reference tables and the normaliser macros on this connection (temp objects)."""
+    con.execute("SET enable_progress_bar = false")  # progress is the CLI's to show, not DuckDB's
     for name, frame in reference_frames().items():
         con.register("_ref_frame", frame)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS SELECT * FROM _ref_frame")
@@ -38,32 +53,49 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_text("macros.sql"))
 
 
+def frame_view(kind: str, file_id: int) -> str:
+    return f"_frame_{kind}_{file_id}"
+
+
 def load_raw(con: duckdb.DuckDBPyConnection, kind: str, tables: list[tuple[int, RawTable]]) -> None:
-    """Union the files of one kind into temp table raw_<kind>: canonical columns as text, plus raw JSON."""
+    """Union the files of one kind into temp table raw_<kind>: canonical columns as text.
+
+    Each file's frame stays registered (zero-copy) as a view for attach_raw to read back the
+    original values of rejected rows.
+    """
     canon = [c.name for c in columns(kind)]
     target = f"raw_{kind}"
     col_defs = ", ".join(f"{quote_ident(c)} VARCHAR" for c in canon)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {quote_ident(target)} (file_id INTEGER, source_file VARCHAR, "
-        f"source_row BIGINT, raw VARCHAR, {col_defs})")
+        f"source_row BIGINT, {col_defs})")
     for file_id, table in tables:
-        view = f"_frame_{kind}_{file_id}"
+        view = frame_view(kind, file_id)
         con.register(view, table.frame)
         by_canon = {canonical: original for original, canonical in table.header_map.items()}
         selects = [
             f"{quote_ident(by_canon[c])} AS {quote_ident(c)}" if c in by_canon else f"NULL AS {quote_ident(c)}"
             for c in canon
         ]
-        raw_pairs = ", ".join(
-            f"{quote_ident(col)} := {quote_ident(col)}" for col in table.original_columns)
-        raw_expr = f"CAST(to_json(struct_pack({raw_pairs})) AS VARCHAR)" if raw_pairs else "'{}'"
         con.execute(
             f"INSERT INTO {quote_ident(target)} SELECT ? AS file_id, ? AS source_file, "
-            f"{quote_ident(ROW_COLUMN)} AS source_row, {raw_expr} AS raw, {', '.join(selects)} "
-            f"FROM {quote_ident(view)}",
+            f"{quote_ident(ROW_COLUMN)} AS source_row, {', '.join(selects)} FROM {quote_ident(view)}",
             [file_id, str(table.path)],
         )
-        con.unregister(view)
+
+
+def attach_raw(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]]) -> None:
+    """Fill cur_rejected.raw with each rejected row's values as read, under the file's own headers."""
+    for file_id, table in tables:
+        pairs = ", ".join(f"{quote_ident(c)} := {quote_ident(c)}" for c in table.original_columns)
+        view = quote_ident(frame_view(table.kind, file_id))
+        con.execute(
+            f"UPDATE cur_rejected SET raw = j.raw FROM ("
+            f"  SELECT {quote_ident(ROW_COLUMN)} AS source_row, CAST(to_json(struct_pack({pairs})) AS VARCHAR) AS raw"
+            f"  FROM {view} WHERE {quote_ident(ROW_COLUMN)} IN "
+            f"    (SELECT source_row FROM cur_rejected WHERE file_id = $file_id)) AS j "
+            f"WHERE cur_rejected.file_id = $file_id AND cur_rejected.source_row = j.source_row",
+            {"file_id": file_id})
 
 
 def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:

@@ -1,48 +1,66 @@
 -- Normalisers as DuckDB macros: pure functions over whole columns, used by stage_*.sql.
 -- Each takes raw text as read from a file and returns a typed value, or NULL when the text
 -- cannot be read; the *_problem macros say why, for rejected_rows.
--- Needs the table ref_birth_province(cccd_code) (loaded from reconcile/data/birth_provinces.csv).
+-- Needs the tables ref_birth_province(cccd_code) and ref_bank(alias, code), loaded by normalize.install.
 
--- Whitespace of any kind (incl. no-break and zero-width spaces) collapsed; empty becomes NULL.
+-- Whitespace of any kind (any Unicode space separator, zero-width space, BOM) collapsed; empty becomes NULL.
 CREATE OR REPLACE TEMP MACRO rc_text(s) AS
-    nullif(trim(regexp_replace(nfc_normalize(s), '[[:space:]\x{00A0}\x{2007}\x{202F}\x{200B}\x{FEFF}]+', ' ', 'g')), '');
+    nullif(trim(regexp_replace(nfc_normalize(s), '[[:space:]\p{Z}\x{0085}\x{200B}\x{FEFF}]+', ' ', 'g')), '');
+
+-- The macros come in layers. A macro whose parameter ends in _t takes text already passed through
+-- rc_text; stage_*.sql computes each layer once as a column and feeds it to the next, because a
+-- macro nested in a macro is expanded (and evaluated) once per use. The plain forms (rc_amount(s),
+-- rc_vneid(s), ...) compose the layers for single values and tests; a test checks that staging
+-- gives the same results.
 
 -- Lower case, no diacritics, đ/Đ to d, anything but letters and digits to single spaces.
 -- Same result as contracts.fold() in Python; used to compare enum values.
-CREATE OR REPLACE TEMP MACRO rc_fold(s) AS
-    nullif(trim(regexp_replace(lower(strip_accents(replace(replace(rc_text(s), 'đ', 'd'), 'Đ', 'D'))), '[^a-z0-9]+', ' ', 'g')), '');
+CREATE OR REPLACE TEMP MACRO rc_fold_t(t) AS
+    nullif(trim(regexp_replace(lower(strip_accents(replace(replace(t, 'đ', 'd'), 'Đ', 'D'))), '[^a-z0-9]+', ' ', 'g')), '');
+CREATE OR REPLACE TEMP MACRO rc_fold(s) AS rc_fold_t(rc_text(s));
 
 -- Person name as stored: NFC, single spaces, trimmed.
 CREATE OR REPLACE TEMP MACRO rc_name(s) AS rc_text(s);
 
 -- Name comparison key: diacritics removed (so hòa/hoà agree), Đ to D, upper case, single spaces.
-CREATE OR REPLACE TEMP MACRO rc_name_key(s) AS upper(rc_fold(s));
+CREATE OR REPLACE TEMP MACRO rc_name_key_t(t) AS upper(rc_fold_t(t));
+CREATE OR REPLACE TEMP MACRO rc_name_key(s) AS rc_name_key_t(rc_text(s));
 
 -- Identifier text (account numbers, references, bank codes): spaces, dots and dashes removed,
 -- a trailing '.0' left by a numeric spreadsheet cell dropped. Leading zeros kept.
-CREATE OR REPLACE TEMP MACRO rc_ident(s) AS
-    nullif(regexp_replace(regexp_replace(upper(rc_text(s)), '\.0+$', ''), '[ .\-]', '', 'g'), '');
+CREATE OR REPLACE TEMP MACRO rc_ident_t(t) AS
+    nullif(regexp_replace(regexp_replace(upper(t), '^([0-9]+)\.0+$', '\1'), '[ .\-]', '', 'g'), '');
+CREATE OR REPLACE TEMP MACRO rc_ident(s) AS rc_ident_t(rc_text(s));
 
--- Digits of an ID as written, before any repair; NULL when it holds anything but digits and separators.
-CREATE OR REPLACE TEMP MACRO rc_id_digits(s) AS
-    CASE WHEN rc_ident(s) SIMILAR TO '[0-9]+' THEN rc_ident(s) END;
+-- Bank: a short code, NAPAS BIN, SBV code, SWIFT BIC or name mapped to the canonical short code
+-- (table ref_bank, from reconcile/data/banks.csv); an unknown bank keeps its identifier text.
+CREATE OR REPLACE TEMP MACRO rc_bank_t(t) AS
+    coalesce((SELECT code FROM ref_bank WHERE alias = upper(replace(rc_fold_t(t), ' ', ''))), rc_ident_t(t));
+CREATE OR REPLACE TEMP MACRO rc_bank(s) AS rc_bank_t(rc_text(s));
+
+-- IDs: text -> identifier -> digits (NULL when it holds anything but digits and separators).
+CREATE OR REPLACE TEMP MACRO rc_digits_i(i) AS CASE WHEN regexp_full_match(i, '[0-9]+') THEN i END;
+CREATE OR REPLACE TEMP MACRO rc_id_digits(s) AS rc_digits_i(rc_ident(s));
 
 -- A 10- or 11-digit ID whose 12-digit left-padded form starts with a real place-of-birth code is
 -- taken to have lost its leading zero(s) in a spreadsheet; it is restored (and counted).
-CREATE OR REPLACE TEMP MACRO rc_vneid_restorable(s) AS
-    coalesce(length(rc_id_digits(s)) IN (10, 11)
-             AND substr(lpad(rc_id_digits(s), 12, '0'), 1, 3) IN (SELECT cccd_code FROM ref_birth_province), false);
-
-CREATE OR REPLACE TEMP MACRO rc_vneid(s) AS
-    CASE WHEN rc_vneid_restorable(s) THEN lpad(rc_id_digits(s), 12, '0') ELSE rc_id_digits(s) END;
-
-CREATE OR REPLACE TEMP MACRO rc_vneid_problem(s) AS
+CREATE OR REPLACE TEMP MACRO rc_restorable_d(d) AS
+    coalesce(length(d) IN (10, 11)
+             AND substr(lpad(d, 12, '0'), 1, 3) IN (SELECT cccd_code FROM ref_birth_province), false);
+CREATE OR REPLACE TEMP MACRO rc_vneid_d(d) AS
+    CASE WHEN rc_restorable_d(d) THEN lpad(d, 12, '0') ELSE d END;
+CREATE OR REPLACE TEMP MACRO rc_vneid_problem_t(t, d) AS
     CASE
-        WHEN rc_text(s) IS NULL THEN 'missing'
-        WHEN regexp_full_match(upper(rc_text(s)), '[0-9]+(\.[0-9]+)?E\+?[0-9]+') THEN
+        WHEN t IS NULL THEN 'missing'
+        WHEN d IS NOT NULL THEN NULL
+        WHEN regexp_full_match(upper(t), '[0-9]+([.,][0-9]+)?E\+?[0-9]+') THEN
             'written in scientific notation, digits lost; format the column as text and export again'
-        WHEN rc_id_digits(s) IS NULL THEN 'holds characters other than digits'
+        ELSE 'holds characters other than digits'
     END;
+
+CREATE OR REPLACE TEMP MACRO rc_vneid_restorable(s) AS rc_restorable_d(rc_id_digits(s));
+CREATE OR REPLACE TEMP MACRO rc_vneid(s) AS rc_vneid_d(rc_id_digits(s));
+CREATE OR REPLACE TEMP MACRO rc_vneid_problem(s) AS rc_vneid_problem_t(rc_text(s), rc_id_digits(s));
 
 -- Is a normalised 12-digit ID structurally valid? (place-of-birth code known)
 CREATE OR REPLACE TEMP MACRO rc_vneid_valid(v) AS
@@ -57,10 +75,9 @@ CREATE OR REPLACE TEMP MACRO rc_vneid_gender(v) AS
 -- Amounts in integer VND. Accepts 1500000, 1.500.000, 1,500,000, 1 500 000, with a currency
 -- sign (đ, ₫, VND, VNĐ) before or after, and a zero fraction (1.500.000,00 / 1500000.0, as a
 -- numeric spreadsheet cell gives). A non-zero fraction, a negative or a non-number is refused.
-CREATE OR REPLACE TEMP MACRO rc_amount_core(s) AS
-    regexp_replace(
-        regexp_replace(upper(rc_text(s)), '^(VNĐ|VND|Đ|₫)\s*|\s*(VNĐ|VND|Đ|₫|DONG|ĐỒNG)$', '', 'g'),
-        '^\s+|\s+$', '', 'g');
+-- Layers: text -> core (currency sign removed) -> digits (grouping removed, NULL if not a whole number).
+CREATE OR REPLACE TEMP MACRO rc_amount_core_t(t) AS
+    trim(regexp_replace(upper(t), '^(VNĐ|VND|Đ|₫)\s*|\s*(VNĐ|VND|Đ|₫|DONG|ĐỒNG)$', '', 'g'));
 
 CREATE OR REPLACE TEMP MACRO rc_amount_digits(c) AS
     CASE
@@ -71,41 +88,50 @@ CREATE OR REPLACE TEMP MACRO rc_amount_digits(c) AS
         WHEN regexp_full_match(c, '[0-9]+[.,]0+') THEN regexp_replace(c, '[.,]0+$', '')
     END;
 
-CREATE OR REPLACE TEMP MACRO rc_amount(s) AS
-    CASE WHEN length(rc_amount_digits(rc_amount_core(s))) <= 15
-         THEN CAST(rc_amount_digits(rc_amount_core(s)) AS BIGINT) END;
+CREATE OR REPLACE TEMP MACRO rc_amount_d(d) AS
+    CASE WHEN length(d) <= 15 THEN CAST(d AS BIGINT) END;
 
-CREATE OR REPLACE TEMP MACRO rc_amount_problem(s) AS
+CREATE OR REPLACE TEMP MACRO rc_amount_problem_t(t, c, d) AS
     CASE
-        WHEN rc_text(s) IS NULL THEN 'missing'
-        WHEN regexp_full_match(rc_amount_core(s), '(-|\().*') THEN 'is negative'
-        WHEN regexp_full_match(rc_amount_core(s), '[0-9]+([.,][0-9]+)?E[+-]?[0-9]+') THEN 'is in scientific notation'
-        WHEN rc_amount_digits(rc_amount_core(s)) IS NOT NULL AND length(rc_amount_digits(rc_amount_core(s))) > 15 THEN 'is too large'
-        WHEN rc_amount_digits(rc_amount_core(s)) IS NULL AND regexp_full_match(rc_amount_core(s), '[0-9][0-9., ]*') THEN
-            'has a fraction or bad digit grouping (VND has no minor unit)'
-        WHEN rc_amount_digits(rc_amount_core(s)) IS NULL THEN 'is not a number'
+        WHEN t IS NULL THEN 'missing'
+        WHEN d IS NOT NULL AND length(d) <= 15 THEN NULL
+        WHEN regexp_full_match(c, '(-|\().*') THEN 'is negative'
+        WHEN regexp_full_match(c, '[0-9]+([.,][0-9]+)?E[+-]?[0-9]+') THEN 'is in scientific notation'
+        WHEN d IS NOT NULL THEN 'is too large'
+        WHEN regexp_full_match(c, '[0-9][0-9., ]*') THEN 'has a fraction or bad digit grouping (VND has no minor unit)'
+        ELSE 'is not a number'
     END;
 
+CREATE OR REPLACE TEMP MACRO rc_amount(s) AS rc_amount_d(rc_amount_digits(rc_amount_core_t(rc_text(s))));
+CREATE OR REPLACE TEMP MACRO rc_amount_problem(s) AS
+    rc_amount_problem_t(rc_text(s), rc_amount_core_t(rc_text(s)), rc_amount_digits(rc_amount_core_t(rc_text(s))));
+
 -- Dates: dd/mm/yyyy (also with - or .), ISO yyyy-mm-dd, either with a time, and Excel serial
--- numbers (days since 1899-12-30). Years outside 1900-2100 are refused.
-CREATE OR REPLACE TEMP MACRO rc_date_any(s) AS
+-- numbers (days since 1899-12-30; a bare year such as 1950 is not taken as one). Years outside
+-- 1900-2100 are refused.
+-- Layers: text -> any date read -> date in range.
+CREATE OR REPLACE TEMP MACRO rc_date_any_t(t) AS
     CASE
-        WHEN regexp_full_match(rc_text(s), '[0-9]{1,5}(\.0+)?') THEN
-            CAST(DATE '1899-12-30' + CAST(CAST(rc_text(s) AS DOUBLE) AS INTEGER) AS DATE)
-        ELSE CAST(try_strptime(rc_text(s), [
+        WHEN regexp_full_match(t, '[0-9]{1,5}(\.0+)?')
+             AND NOT regexp_full_match(t, '(19|20)[0-9]{2}(\.0+)?') THEN  -- a bare year is not a serial
+            CAST(DATE '1899-12-30' + CAST(CAST(t AS DOUBLE) AS INTEGER) AS DATE)
+        ELSE CAST(try_strptime(t, [
             '%d/%m/%Y', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d-%m-%Y', '%d.%m.%Y',
             '%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f', '%Y/%m/%d'
         ]) AS DATE)
     END;
 
-CREATE OR REPLACE TEMP MACRO rc_date(s) AS
-    CASE WHEN year(rc_date_any(s)) BETWEEN 1900 AND 2100 THEN rc_date_any(s) END;
+CREATE OR REPLACE TEMP MACRO rc_date_a(a) AS
+    CASE WHEN year(a) BETWEEN 1900 AND 2100 THEN a END;
 
-CREATE OR REPLACE TEMP MACRO rc_date_problem(s) AS
+CREATE OR REPLACE TEMP MACRO rc_date_problem_t(t, d) AS
     CASE
-        WHEN rc_text(s) IS NULL THEN 'missing'
-        WHEN rc_date(s) IS NULL THEN 'is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)'
+        WHEN t IS NULL THEN 'missing'
+        WHEN d IS NULL THEN 'is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)'
     END;
+
+CREATE OR REPLACE TEMP MACRO rc_date(s) AS rc_date_a(rc_date_any_t(rc_text(s)));
+CREATE OR REPLACE TEMP MACRO rc_date_problem(s) AS rc_date_problem_t(rc_text(s), rc_date(s));
 
 -- Names: does a payee name (key) stand for the registry name (key)? Accepted: the same key
 -- (so case, diacritics, đ, tone placement and spacing never matter); a payee key of at least

@@ -1,69 +1,75 @@
 -- Normalise raw_registry (text as read) into stg_registry: typed canonical columns, and
 -- reject_reason listing every problem of a row that cannot be loaded (NULL when it can).
+-- Layered (text -> intermediate -> typed) so that each normaliser runs once per value.
 CREATE OR REPLACE TEMP TABLE stg_registry AS
-WITH typed AS (
+WITH t AS (
     SELECT
-        file_id, source_file, source_row, raw,
-        rc_vneid(vneid) AS n_vneid,
-        rc_vneid_restorable(vneid) AS n_vneid_restored,
-        rc_vneid_problem(vneid) AS p_vneid,
-        rc_name(full_name) AS n_full_name,
-        rc_date(date_of_birth) AS n_date_of_birth,
-        rc_text(date_of_birth) AS t_date_of_birth,
-        (SELECT value FROM ref_enum WHERE domain = 'gender' AND alias = rc_fold(gender)) AS n_gender,
-        rc_text(gender) AS t_gender,
-        (SELECT value FROM ref_enum WHERE domain = 'program' AND alias = rc_fold(program)) AS n_program,
-        rc_text(program) AS t_program,
-        rc_text(category) AS n_category,
-        rc_amount(entitled_amount) AS n_entitled_amount,
-        rc_amount_problem(entitled_amount) AS p_entitled_amount,
-        (SELECT value FROM ref_enum WHERE domain = 'channel' AND alias = rc_fold(channel)) AS n_channel,
-        rc_text(channel) AS t_channel,
-        rc_ident(bank_code) AS n_bank_code,
-        rc_ident(account_number) AS n_account_number,
-        rc_ident(province_code) AS n_province_code,
-        rc_ident(district_code) AS n_district_code,
-        rc_ident(commune_code) AS n_commune_code,
-        coalesce((SELECT value FROM ref_enum WHERE domain = 'beneficiary_status' AND alias = rc_fold(status)),
-                 CASE WHEN rc_text(status) IS NULL THEN 'active' END) AS n_status,
-        rc_text(status) AS t_status,
-        rc_date(date_of_death) AS n_date_of_death,
-        rc_text(date_of_death) AS t_date_of_death
+        file_id, source_file, source_row,
+        rc_text(vneid) AS vneid_t, rc_text(full_name) AS full_name_t, rc_text(date_of_birth) AS dob_t,
+        rc_text(gender) AS gender_t, rc_text(program) AS program_t, rc_text(category) AS category_t,
+        rc_text(entitled_amount) AS amount_t, rc_text(channel) AS channel_t, rc_text(bank_code) AS bank_code_t,
+        rc_text(account_number) AS account_t, rc_text(province_code) AS province_t,
+        rc_text(district_code) AS district_t, rc_text(commune_code) AS commune_t, rc_text(status) AS status_t,
+        rc_text(date_of_death) AS dod_t
     FROM raw_registry
+),
+l2 AS (
+    SELECT *,
+        rc_digits_i(rc_ident_t(vneid_t)) AS vneid_d,
+        rc_amount_core_t(amount_t) AS amount_c,
+        rc_date_a(rc_date_any_t(dob_t)) AS dob,
+        rc_date_a(rc_date_any_t(dod_t)) AS dod,
+        rc_fold_t(gender_t) AS gender_f, rc_fold_t(program_t) AS program_f,
+        rc_fold_t(channel_t) AS channel_f, rc_fold_t(status_t) AS status_f
+    FROM t
+),
+typed AS (
+    SELECT *,
+        rc_vneid_d(vneid_d) AS n_vneid,
+        rc_restorable_d(vneid_d) AS n_vneid_restored,
+        rc_vneid_problem_t(vneid_t, vneid_d) AS p_vneid,
+        rc_amount_digits(amount_c) AS amount_d,
+        (SELECT value FROM ref_enum WHERE domain = 'gender' AND alias = gender_f) AS n_gender,
+        (SELECT value FROM ref_enum WHERE domain = 'program' AND alias = program_f) AS n_program,
+        (SELECT value FROM ref_enum WHERE domain = 'channel' AND alias = channel_f) AS n_channel,
+        coalesce((SELECT value FROM ref_enum WHERE domain = 'beneficiary_status' AND alias = status_f),
+                 CASE WHEN status_t IS NULL THEN 'active' END) AS n_status,
+        rc_ident_t(account_t) AS n_account_number
+    FROM l2
 )
 SELECT
-    file_id, source_file, source_row, raw,
+    file_id, source_file, source_row,
     n_vneid AS vneid,
-    n_full_name AS full_name,
-    n_date_of_birth AS date_of_birth,
+    full_name_t AS full_name,
+    dob AS date_of_birth,
     n_gender AS gender,
     n_program AS program,
-    n_category AS category,
-    n_entitled_amount AS entitled_amount,
+    category_t AS category,
+    rc_amount_d(amount_d) AS entitled_amount,
     n_channel AS channel,
-    n_bank_code AS bank_code,
+    rc_bank_t(bank_code_t) AS bank_code,
     n_account_number AS account_number,
-    n_province_code AS province_code,
-    n_district_code AS district_code,
-    n_commune_code AS commune_code,
+    rc_ident_t(province_t) AS province_code,
+    rc_ident_t(district_t) AS district_code,
+    rc_ident_t(commune_t) AS commune_code,
     n_status AS status,
-    n_date_of_death AS date_of_death,
-    rc_name_key(n_full_name) AS name_key,
+    dod AS date_of_death,
+    rc_name_key_t(full_name_t) AS name_key,
     n_vneid_restored AS vneid_restored,
     nullif(concat_ws('; ',
         'vneid ' || p_vneid,
-        CASE WHEN n_full_name IS NULL THEN 'full_name missing' END,
-        CASE WHEN t_date_of_birth IS NOT NULL AND n_date_of_birth IS NULL THEN 'date_of_birth is not a real date' END,
-        CASE WHEN n_date_of_birth > $period_end THEN 'date_of_birth is after the period' END,
-        CASE WHEN t_gender IS NOT NULL AND n_gender IS NULL THEN 'gender is not male or female' END,
-        CASE WHEN t_program IS NULL THEN 'program missing'
+        CASE WHEN full_name_t IS NULL THEN 'full_name missing' END,
+        CASE WHEN dob_t IS NOT NULL AND dob IS NULL THEN 'date_of_birth is not a real date' END,
+        CASE WHEN dob > $period_end THEN 'date_of_birth is after the period' END,
+        CASE WHEN gender_t IS NOT NULL AND n_gender IS NULL THEN 'gender is not male or female' END,
+        CASE WHEN program_t IS NULL THEN 'program missing'
              WHEN n_program IS NULL THEN 'program is not welfare or pension' END,
-        'entitled_amount ' || p_entitled_amount,
-        CASE WHEN t_channel IS NULL THEN 'channel missing'
+        'entitled_amount ' || rc_amount_problem_t(amount_t, amount_c, amount_d),
+        CASE WHEN channel_t IS NULL THEN 'channel missing'
              WHEN n_channel IS NULL THEN 'channel is not bank, ewallet or cash' END,
         CASE WHEN n_channel IN ('bank', 'ewallet') AND n_account_number IS NULL
              THEN 'account_number missing for channel ' || n_channel END,
         CASE WHEN n_status IS NULL THEN 'status is not active, suspended, terminated or deceased' END,
-        CASE WHEN t_date_of_death IS NOT NULL AND n_date_of_death IS NULL THEN 'date_of_death is not a real date' END
+        CASE WHEN dod_t IS NOT NULL AND dod IS NULL THEN 'date_of_death is not a real date' END
     ), '') AS reject_reason
 FROM typed;
