@@ -79,14 +79,15 @@ def read_expected(path: Path) -> list[tuple[str, ...]]:
         return [tuple(row[c] for c in EXPECTED_COLUMNS) for row in reader]
 
 
-def assert_same_rows(actual: list[tuple], expected: list[tuple], what: str = "flags") -> None:
+def assert_same_rows(actual: list[tuple], expected: list[tuple]) -> None:
+    """The same multiset of flag rows, else a diff listing what is missing and what is unexpected."""
     got, want = Counter(actual), Counter(expected)
     if got == want:
         return
     missing = sorted((want - got).elements())
     extra = sorted((got - want).elements())
-    lines = [f"{what} differ from expected ({len(actual)} found, {len(expected)} expected)",
-             "  columns: " + ",".join(EXPECTED_COLUMNS if what == "flags" else ())]
+    lines = [f"flags differ from expected ({len(actual)} found, {len(expected)} expected)",
+             "  columns:    " + ",".join(EXPECTED_COLUMNS)]
     lines += ["  missing:    " + ",".join(r) for r in missing]
     lines += ["  unexpected: " + ",".join(r) for r in extra]
     pytest.fail("\n".join(lines), pytrace=False)
@@ -211,4 +212,73 @@ def test_matching_falls_back_to_account_then_name_dob_and_reads_the_narrative(tm
         ("FT24249000102", "079052004567", "pension", "narrative_vneid"),
         ("FT24249000104", "040060007788", "pension", "vneid"),
     ]
+    assert flags == []
+
+
+# ---------------------------------------------------------------------------- suspected bugs
+# Each asserts the behaviour SPEC.md / contracts.py ask for; strict, so fixing the product turns
+# them into failures ("XPASS(strict)") until the marker is removed.
+
+HOA_BANK = ["001138012345", "Nguyễn Thị Hoà", "12/03/1938", "female", "welfare", "elderly 80+", "500.000",
+            "bank", "VCB", "0011004123456", "01", "00004", "active", ""]
+
+
+def _flags_and_matches(db: Path):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        flags = con.execute("SELECT code, vneid, payment_ref FROM flags WHERE period = ? ORDER BY ALL",
+                            [PERIOD]).fetchall()
+        matches = con.execute("SELECT payment_ref, vneid, program, method FROM matches WHERE period = ? "
+                              "ORDER BY payment_ref", [PERIOD]).fetchall()
+    finally:
+        con.close()
+    return flags, matches
+
+
+def test_bank_as_bin_or_short_code_is_the_same_account(tmp_path):
+    registry = write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [HOA_BANK])
+    payments = write_csv(tmp_path / "payments.csv", PAYMENTS_HEADER, [
+        ["FT24249000101", "001138012345", "NGUYEN THI HOA", "", "970436", "0011004123456", "500.000",
+         "05/09/2024", "bank", "success", "welfare", "TRO CAP XA HOI THANG 09/2024"],
+        ["FT24249000102", "", "NGUYEN THI HOA", "", "970436", "0011004123456", "500.000",
+         "06/09/2024", "bank", "success", "welfare", "TRO CAP XA HOI THANG 09/2024"],
+    ])
+    flags, matches = _flags_and_matches(reconcile_files(tmp_path, registry, payments))
+    assert matches == [("FT24249000101", "001138012345", "welfare", "vneid"),
+                       ("FT24249000102", "001138012345", "welfare", "account")]
+    assert flags == [("AMOUNT_MISMATCH", "001138012345", "FT24249000101"),
+                     ("DUPLICATE_PAYMENT", "001138012345", "FT24249000102")]
+
+
+def test_account_fallback_for_a_beneficiary_of_both_programmes(tmp_path):
+    registry = write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [
+        HOA_BANK,
+        ["079052004567", "Trần Văn Bình", "20/07/1952", "male", "pension", "retired civil servant", "5,230,000",
+         "bank", "BIDV", "31410000456789", "79", "26734", "active", ""],
+        ["079052004567", "Trần Văn Bình", "20/07/1952", "male", "welfare", "disability", "1.000.000",
+         "bank", "BIDV", "31410000456789", "79", "26734", "active", ""],
+    ])
+    payments = write_csv(tmp_path / "payments.csv", PAYMENTS_HEADER, [
+        ["FT24249000101", "001138012345", "NGUYEN THI HOA", "", "VCB", "0011004123456", "500.000",
+         "05/09/2024", "bank", "success", "welfare", "TRO CAP XA HOI THANG 09/2024"],
+        ["FT24249000102", "", "TRAN VAN BINH", "", "BIDV", "31410000456789", "5,230,000",
+         "05/09/2024", "bank", "success", "", "CHI TRA THANG 09/2024"],
+        ["FT24249000103", "", "TRAN VAN BINH", "", "BIDV", "31410000456789", "1.000.000",
+         "05/09/2024", "bank", "success", "", "CHI TRA THANG 09/2024"],
+    ])
+    flags, matches = _flags_and_matches(reconcile_files(tmp_path, registry, payments))
+    assert matches == [("FT24249000101", "001138012345", "welfare", "vneid"),
+                       ("FT24249000102", "079052004567", "pension", "account"),
+                       ("FT24249000103", "079052004567", "welfare", "account")]
+    assert flags == []
+
+
+def test_narrative_number_that_is_no_known_id_does_not_block_account_match(tmp_path):
+    registry = write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [HOA_BANK])
+    payments = write_csv(tmp_path / "payments.csv", PAYMENTS_HEADER, [
+        ["FT24249000101", "", "NGUYEN THI HOA", "", "VCB", "0011004123456", "500.000",
+         "05/09/2024", "bank", "success", "welfare", "KBNN THANH HOA CT TU TK 038100456789 TRO CAP T9"],
+    ])
+    flags, matches = _flags_and_matches(reconcile_files(tmp_path, registry, payments))
+    assert matches == [("FT24249000101", "001138012345", "welfare", "account")]
     assert flags == []

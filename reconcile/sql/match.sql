@@ -19,11 +19,19 @@ by_id AS (
     WHERE rc_vneid_valid(p.vneid)
 ),
 no_id AS (
-    SELECT * FROM cur_payments WHERE NOT rc_vneid_valid(coalesce(vneid, ''))
+    -- no usable ID: none, an invalid one, or a number found in the narrative that is nobody's ID
+    -- (a 12-digit account number in the narrative must not block the account match)
+    SELECT * FROM cur_payments
+    WHERE NOT rc_vneid_valid(coalesce(vneid, ''))
+       OR (vneid_source = 'narrative' AND payment_id NOT IN (SELECT payment_id FROM by_id))
 ),
 by_account AS (
+    -- one person may hold the account in both programmes: count people, and pick the programme
+    -- as the ID match does (the one whose amount due equals the payment)
     SELECT p.payment_id, r.registry_id, 'account' AS method,
-           count(*) OVER (PARTITION BY p.payment_id) AS candidates
+           count(DISTINCT r.vneid) OVER (PARTITION BY p.payment_id) AS candidates,
+           row_number() OVER (PARTITION BY p.payment_id
+                              ORDER BY (r.entitled_amount = p.amount) DESC, r.program, r.registry_id) AS rk
     FROM no_id AS p
     JOIN reg AS r ON r.account_number = p.account_number
         AND (p.bank_code IS NULL OR r.bank_code IS NULL OR p.bank_code = r.bank_code)
@@ -31,7 +39,7 @@ by_account AS (
 ),
 after_account AS (
     SELECT * FROM no_id
-    WHERE payment_id NOT IN (SELECT payment_id FROM by_account WHERE candidates = 1)
+    WHERE payment_id NOT IN (SELECT payment_id FROM by_account WHERE candidates = 1 AND rk = 1)
 ),
 by_name_dob AS (
     SELECT p.payment_id, r.registry_id, 'name_dob' AS method,
@@ -50,7 +58,7 @@ by_name AS (
 chosen AS (
     SELECT payment_id, registry_id, method FROM by_id WHERE rk = 1
     UNION ALL
-    SELECT payment_id, registry_id, method FROM by_account WHERE candidates = 1
+    SELECT payment_id, registry_id, method FROM by_account WHERE candidates = 1 AND rk = 1
     UNION ALL
     SELECT payment_id, registry_id, method FROM by_name_dob WHERE candidates = 1
     UNION ALL

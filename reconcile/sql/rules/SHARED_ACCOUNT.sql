@@ -8,8 +8,8 @@ WITH paid AS (
     WHERE status = 'success' AND account_number IS NOT NULL
 ),
 shared AS (
-    SELECT account_number, count(DISTINCT who) AS beneficiaries
-    FROM paid GROUP BY account_number
+    SELECT bank_code, account_number, count(DISTINCT who) AS beneficiaries
+    FROM paid GROUP BY bank_code, account_number
     HAVING count(DISTINCT who) >= $shared_account_min_beneficiaries
 )
 SELECT
@@ -19,4 +19,4 @@ SELECT
     p.source_file, p.source_row, p.full_name, p.payee_name, p.account_number, p.province_code, p.commune_code,
     p.match_method, p.payment_id, p.registry_id
 FROM paid AS p
-JOIN shared AS s USING (account_number)
+JOIN shared AS s ON s.account_number = p.account_number AND s.bank_code IS NOT DISTINCT FROM p.bank_code
