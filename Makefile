@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test schemas fixtures clean
+.PHONY: install demo test schemas fixtures docs clean
 
 install: $(STAMP)
 
@@ -27,3 +27,6 @@ clean:
 
 fixtures: install
 	$(BIN)/python -c "from reconcile.sample import write_sample_month; write_sample_month('fixtures/sample')"
+
+docs: install
+	$(BIN)/python -m reconcile.docs_gen

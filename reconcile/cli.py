@@ -7,7 +7,6 @@ Exit codes: 0 done; 1 done, with findings at or above --fail-on (or rows rejecte
 from __future__ import annotations
 
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
@@ -89,24 +88,23 @@ def run(period, registry, payments, db, config_path, fail_on, operator) -> None:
 
 
 @cli.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reconcile-demo"), show_default=True,
+              help="Folder for the sample files and the demo database.")
 @click.option("--db", type=click.Path(path_type=Path), default=None,
-              help="Database to write (default: a temporary one, removed afterwards).")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Folder to write the sample files into (default: a temporary one).")
-def demo(db, out) -> None:
+              help="Database to write (default: demo.duckdb in the --out folder).")
+def demo(out, db) -> None:
     """Reconcile the realistic sample month shipped with reconcile, end to end."""
     from reconcile.pipeline import RunConfig, run as run_pipeline
     from reconcile.sample import PERIOD, write_sample_month
 
-    with tempfile.TemporaryDirectory(prefix="reconcile-demo-") as tmp:
-        folder = out or Path(tmp)
-        files = write_sample_month(folder)
-        click.echo(f"reconcile: sample month {PERIOD} written to {folder}", err=True)
-        result = run_pipeline(RunConfig(period=PERIOD, registry=files["registry"], payments=files["payments"],
-                                        db=db or Path(tmp) / "demo.duckdb"))
-        click.echo(terminal.run_summary(result))
-        if db is None:
-            click.echo("(the demo database was temporary; pass --db FILE to keep it)")
+    files = write_sample_month(out)
+    db = db or out / "demo.duckdb"
+    click.echo(f"reconcile: sample month {PERIOD} written to {out}/", err=True)
+    result = run_pipeline(RunConfig(period=PERIOD, registry=files["registry"], payments=files["payments"], db=db))
+    click.echo(terminal.run_summary(result))
+    click.echo(f"\nThe database is {db}: open it with DuckDB and try\n"
+               "  select code, severity, count(*) from flags group by all order by all;\n"
+               "  select * from noncash_share where level = 'program';")
 
 
 @cli.command()

@@ -98,7 +98,7 @@ def fold(text: str) -> str:
     """
     text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
     out = []
     for ch in stripped.lower():
         out.append(ch if ch.isascii() and ch.isalnum() else " ")
@@ -142,7 +142,7 @@ class RegistryRecord(BaseModel):
     model_config = ConfigDict(title="Registry record", use_enum_values=True)
 
     vneid: str = _col(sql="VARCHAR", required=True, aliases=VNEID_ALIASES,
-                      comment="Personal identification number (so dinh danh ca nhan / CCCD), 12 digits, leading zeros kept")
+                      comment="Personal identification number (số định danh cá nhân / CCCD), 12 digits, leading zeros kept")
     full_name: str = _col(sql="VARCHAR", required=True,
                           aliases=("ho va ten", "ho ten", "ten", "name", "ho ten doi tuong",
                                    "ten doi tuong", "ho ten nguoi huong"),
@@ -225,7 +225,7 @@ class PaymentRecord(BaseModel):
                                    comment="welfare or pension; when absent, the matched beneficiary's")
     narrative: str | None = _col(sql="VARCHAR", required=False,
                                  aliases=("noi dung", "dien giai", "mo ta", "description", "narrative"),
-                                 comment="Transfer description (noi dung)")
+                                 comment="Transfer description (nội dung)")
 
 
 class Finding(BaseModel):

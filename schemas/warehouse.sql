@@ -262,7 +262,7 @@ COMMENT ON TABLE "registry" IS 'Beneficiary registry rows loaded for the period,
 COMMENT ON COLUMN "registry"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "registry"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "registry"."registry_id" IS 'Row id within the period';
-COMMENT ON COLUMN "registry"."vneid" IS 'Personal identification number (so dinh danh ca nhan / CCCD), 12 digits, leading zeros kept';
+COMMENT ON COLUMN "registry"."vneid" IS 'Personal identification number (số định danh cá nhân / CCCD), 12 digits, leading zeros kept';
 COMMENT ON COLUMN "registry"."full_name" IS 'Beneficiary''s name with Vietnamese diacritics, Unicode NFC';
 COMMENT ON COLUMN "registry"."date_of_birth" IS 'Date of birth';
 COMMENT ON COLUMN "registry"."gender" IS 'male or female';
@@ -298,7 +298,7 @@ COMMENT ON COLUMN "payments"."value_date" IS 'Value date of the transfer or payo
 COMMENT ON COLUMN "payments"."channel" IS 'bank, ewallet or cash';
 COMMENT ON COLUMN "payments"."status" IS 'success, failed or returned (default success)';
 COMMENT ON COLUMN "payments"."program" IS 'welfare or pension; when absent, the matched beneficiary''s';
-COMMENT ON COLUMN "payments"."narrative" IS 'Transfer description (noi dung)';
+COMMENT ON COLUMN "payments"."narrative" IS 'Transfer description (nội dung)';
 COMMENT ON COLUMN "payments"."vneid_source" IS 'Where the ID came from: column, narrative, or NULL when there is none';
 COMMENT ON COLUMN "payments"."vneid_note" IS 'Why an ID written on the payment could not be used';
 COMMENT ON COLUMN "payments"."payee_key" IS 'Payee name comparison key: no diacritics, Đ to D, upper case, single spaces';

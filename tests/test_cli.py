@@ -63,7 +63,7 @@ def test_bad_period_and_missing_file_are_exit_two(tmp_path):
     res = invoke("run", "--period", "2024-09", "--registry", tmp_path / "nope.csv", "--payments", pay,
                  "--db", tmp_path / "r.duckdb")
     assert res.exit_code == 2
-    assert res.stderr.strip() == f"reconcile: error: {tmp_path / 'nope.csv'}: file not found; check the path"
+    assert res.stderr.splitlines()[-1] == f"reconcile: error: {tmp_path / 'nope.csv'}: file not found; check the path"
     assert not (tmp_path / "r.duckdb").exists()
 
 
@@ -126,7 +126,7 @@ def test_rules_json_lists_all_fourteen_findings():
 
 def test_demo_reconciles_the_sample_month(tmp_path):
     db = tmp_path / "demo.duckdb"
-    res = invoke("demo", "--db", db)
+    res = invoke("demo", "--out", tmp_path / "demo", "--db", db)
     assert res.exit_code == 0, res.output
     assert "Period 2024-09: 300 registry rows, 300 payments loaded, 2 rows rejected." in res.stdout
     assert "26 findings in all." in res.stdout

@@ -56,6 +56,8 @@ def detect_format(path: Path) -> str:
     except OSError as exc:
         raise InputFileError(str(path), f"cannot be opened ({exc.strerror})", "check the path and its permissions") from None
     suffix = path.suffix.lower()
+    if not head:
+        raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"PK\x03\x04"):
@@ -81,8 +83,6 @@ def read_file(path: Path | str, kind: RecordKind) -> RawTable:
 
     path = Path(path)
     fmt = detect_format(path)
-    if path.stat().st_size == 0:
-        raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
     if fmt == "csv":
         frame, encoding = delimited.read(path)
     elif fmt in ("xlsx", "xls"):

@@ -18,7 +18,11 @@ def decode(raw: bytes, path: Path) -> tuple[bytes, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:], "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = raw.decode("utf-16")
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputFileError(str(path), "starts as UTF-16 text but is cut short or damaged",
+                                 "save it again from Excel (as 'CSV UTF-8' if you can)") from None
         return unicodedata.normalize("NFC", text).encode("utf-8"), "utf-16"
     try:
         raw.decode("utf-8")

@@ -1,0 +1,90 @@
+"""Regenerate the README's generated blocks (CLI help, input columns, findings, tables).
+
+`python -m reconcile.docs_gen` rewrites the blocks between `<!-- BEGIN generated:NAME -->` and
+`<!-- END generated:NAME -->`; tests/test_docs.py fails when the README is out of date.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _cli_help() -> str:
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    runner = CliRunner()
+    parts = []
+    for args in ([], *([name] for name in cli.commands)):
+        res = runner.invoke(cli, [*args, "--help"], prog_name="reconcile", terminal_width=100)
+        parts.append(f"$ reconcile {' '.join(args) + ' ' if args else ''}--help\n{res.output.rstrip()}")
+    return "```text\n" + "\n\n".join(parts) + "\n```"
+
+
+def _columns(kind: str) -> str:
+    from reconcile.contracts import columns
+
+    rows = ["| column | type | required | headers also recognised | meaning |", "|---|---|---|---|---|"]
+    for c in columns(kind):
+        req = "yes" if c.required else (f"no (default {c.default})" if c.default else "no")
+        aliases = ", ".join(f"`{a}`" for a in c.aliases)
+        rows.append(f"| `{c.name}` | {c.sql_type} | {req} | {aliases} | {c.comment} |")
+    return "\n".join(rows)
+
+
+def _rules() -> str:
+    from reconcile.rules import catalogue
+
+    rows = ["| code | severity | finding | tiếng Việt |", "|---|---|---|---|"]
+    for r in catalogue():
+        rows.append(f"| `{r.code}` | {r.severity.value} | {r.description_en} | {r.description_vi} |")
+    return "\n".join(rows)
+
+
+def _tables() -> str:
+    from reconcile.warehouse import TABLES, VIEW_COMMENTS
+
+    out = []
+    for t in TABLES:
+        out.append(f"**`{t.name}`**: {t.comment}.\n")
+        out.append("| column | type | meaning |\n|---|---|---|")
+        out.extend(f"| `{c.name}` | {c.type} | {c.comment} |" for c in t.cols)
+        out.append("")
+    for name, (comment, cols) in VIEW_COMMENTS.items():
+        out.append(f"**`{name}`** (view): {comment}.\n")
+        out.append("| column | meaning |\n|---|---|")
+        out.extend(f"| `{c}` | {text} |" for c, text in cols.items())
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+BLOCKS = {
+    "cli": _cli_help,
+    "registry-columns": lambda: _columns("registry"),
+    "payment-columns": lambda: _columns("payments"),
+    "rules": _rules,
+    "tables": _tables,
+}
+
+
+def render(text: str) -> str:
+    for name, make in BLOCKS.items():
+        pattern = re.compile(
+            rf"(<!-- BEGIN generated:{re.escape(name)} -->\n).*?(<!-- END generated:{re.escape(name)} -->)", re.S)
+        if not pattern.search(text):
+            raise ValueError(f"README has no generated block '{name}'")
+        body = make()
+        text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+    return text
+
+
+def main() -> None:
+    README.write_text(render(README.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,411 @@
+"""Readers: every format arrives as text columns with recognised headers, or an InputFileError."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from reconcile.errors import InputFileError
+from reconcile.readers import ROW_COLUMN, read_file
+
+from conftest import write_csv
+
+REGISTRY_HEADER = ["vneid", "full_name", "program", "entitled_amount", "channel", "bank_code", "account_number"]
+REGISTRY_ROWS = [
+    ["001087123456", "Nguyễn Thị Thanh Hương", "welfare", "1.500.000", "bank", "VCB", "0071000123456"],
+    ["079199000123", "Đặng Văn Hòa", "pension", "2,000,000", "cash", "", ""],
+    ["002300000001", "Lê Thị Hồng Nhung", "welfare", "500000", "ewallet", "MOMO", "0912345678"],
+]
+VI_HEADER = ["Số định danh cá nhân", "Họ và tên", "Chương trình", "Số tiền hưởng", "Hình thức chi trả",
+             "Ngân hàng", "Số tài khoản", "Ngày sinh", "Giới tính", "Trạng thái"]
+VI_MAP = {
+    "Số định danh cá nhân": "vneid", "Họ và tên": "full_name", "Chương trình": "program",
+    "Số tiền hưởng": "entitled_amount", "Hình thức chi trả": "channel", "Ngân hàng": "bank_code",
+    "Số tài khoản": "account_number", "Ngày sinh": "date_of_birth", "Giới tính": "gender",
+    "Trạng thái": "status",
+}
+
+
+def data(table) -> list[dict]:
+    return table.frame.drop(ROW_COLUMN).to_dicts()
+
+
+def expected_dicts(header, rows) -> list[dict]:
+    # polars reads an empty CSV field as null
+    return [{h: (v if v != "" else None) for h, v in zip(header, row)} for row in rows]
+
+
+def error_of(path, kind="registry") -> str:
+    with pytest.raises(InputFileError) as info:
+        read_file(path, kind)
+    return str(info.value)
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------------
+
+def test_csv_with_and_without_bom_read_the_same(tmp_path):
+    plain = read_file(write_csv(tmp_path / "plain.csv", REGISTRY_HEADER, REGISTRY_ROWS), "registry")
+    bom = read_file(write_csv(tmp_path / "bom.csv", REGISTRY_HEADER, REGISTRY_ROWS, bom=True), "registry")
+    assert plain.frame.equals(bom.frame)
+    assert plain.frame.columns == [ROW_COLUMN, *REGISTRY_HEADER]  # no BOM glued to the first header
+    assert (plain.encoding, bom.encoding) == ("utf-8", "utf-8-sig")
+    assert plain.header_map == bom.header_map == {h: h for h in REGISTRY_HEADER}
+    assert plain.format == bom.format == "csv"
+    assert plain.rows_read == 3
+
+
+def test_csv_values_are_text_with_leading_zeros(tmp_path):
+    table = read_file(write_csv(tmp_path / "r.csv", REGISTRY_HEADER, REGISTRY_ROWS), "registry")
+    assert all(dtype == pl.String for name, dtype in table.frame.schema.items() if name != ROW_COLUMN)
+    assert data(table) == expected_dicts(REGISTRY_HEADER, REGISTRY_ROWS)
+    assert table.frame["vneid"].to_list() == ["001087123456", "079199000123", "002300000001"]
+    assert table.frame["account_number"].to_list() == ["0071000123456", None, "0912345678"]
+    assert table.frame["full_name"][0] == "Nguyễn Thị Thanh Hương"
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_csv_other_delimiters(tmp_path, sep):
+    lines = [sep.join(REGISTRY_HEADER)] + [sep.join(r) for r in REGISTRY_ROWS]
+    path = tmp_path / ("r.txt" if sep == "\t" else "r.csv")
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    table = read_file(path, "registry")
+    assert data(table) == expected_dicts(REGISTRY_HEADER, REGISTRY_ROWS)
+    assert table.header_map == {h: h for h in REGISTRY_HEADER}
+
+
+def test_semicolon_csv_keeps_comma_amounts(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("vneid;full_name;program;entitled_amount;channel\n"
+                    "001087123456;Lê Văn A;welfare;1,500,000;cash\n", encoding="utf-8")
+    assert read_file(path, "registry").frame["entitled_amount"].to_list() == ["1,500,000"]
+
+
+def test_csv_utf16_tab_separated(tmp_path):
+    # Excel's "Unicode Text (*.txt)": UTF-16LE with BOM, tab-separated
+    lines = ["\t".join(REGISTRY_HEADER)] + ["\t".join(r) for r in REGISTRY_ROWS]
+    path = tmp_path / "r.txt"
+    path.write_bytes("\r\n".join(lines).encode("utf-16"))
+    table = read_file(path, "registry")
+    assert table.encoding == "utf-16"
+    assert data(table) == expected_dicts(REGISTRY_HEADER, REGISTRY_ROWS)
+
+
+def test_csv_windows_1258_is_decoded_to_nfc(tmp_path):
+    path = tmp_path / "r.csv"
+    # cp1258 stores ê precomposed and the tone as a combining mark: b'Nguy\xea\xden' is Nguyễn
+    path.write_bytes(b"vneid,full_name,program,entitled_amount,channel\r\n"
+                     b"001087123456,Nguy\xea\xden V\xe3n An,welfare,1500000,cash\r\n")
+    table = read_file(path, "registry")
+    assert table.encoding == "windows-1258"
+    assert table.frame["full_name"].to_list() == ["Nguyễn Văn An"]
+
+
+def test_vietnamese_headers_map_to_canonical_columns(tmp_path):
+    row = ["001087123456", "Nguyễn Thị Thanh Hương", "Trợ cấp xã hội", "1.500.000", "Chuyển khoản",
+           "VCB", "0071000123456", "01/02/1950", "Nữ", "Đang hưởng"]
+    for bom in (False, True):
+        table = read_file(write_csv(tmp_path / f"vi{bom}.csv", VI_HEADER, [row], bom=bom), "registry")
+        assert table.header_map == VI_MAP
+        assert table.original_columns == VI_HEADER
+        assert data(table) == [dict(zip(VI_HEADER, row))]
+
+
+def test_vietnamese_headers_in_nfd_and_upper_case(tmp_path):
+    import unicodedata
+    header = [unicodedata.normalize("NFD", h).upper() for h in VI_HEADER[:5]]
+    table = read_file(write_csv(tmp_path / "r.csv", header, [REGISTRY_ROWS[0][:5]]), "registry")
+    assert sorted(table.header_map.values()) == sorted(VI_MAP[h] for h in VI_HEADER[:5])
+
+
+def test_payment_headers(tmp_path):
+    header = ["Số tham chiếu", "Tên người thụ hưởng", "Số tiền", "Ngày giao dịch", "Hình thức chi trả",
+              "Số CCCD", "Nội dung", "Ngày sinh"]
+    row = ["FT24249001", "NGUYEN THI THANH HUONG", "1,500,000", "05/09/2024", "bank", "001087123456",
+           "CHI TRO CAP T9 001087123456", "01/02/1950"]
+    table = read_file(write_csv(tmp_path / "p.csv", header, [row]), "payments")
+    assert table.header_map == {
+        "Số tham chiếu": "payment_ref", "Tên người thụ hưởng": "payee_name", "Số tiền": "amount",
+        "Ngày giao dịch": "value_date", "Hình thức chi trả": "channel", "Số CCCD": "vneid",
+        "Nội dung": "narrative", "Ngày sinh": "date_of_birth",
+    }
+
+
+def test_canonical_names_in_other_case_and_spacing(tmp_path):
+    header = [" VNEID ", "Full Name", "PROGRAM", "Entitled  Amount", "channel ", "Account-Number", "Foo"]
+    row = ["001087123456", "Lê Văn A", "welfare", "1500000", "bank", "0123", "ignored"]
+    table = read_file(write_csv(tmp_path / "r.csv", header, [row]), "registry")
+    assert table.header_map == {
+        " VNEID ": "vneid", "Full Name": "full_name", "PROGRAM": "program",
+        "Entitled  Amount": "entitled_amount", "channel ": "channel", "Account-Number": "account_number",
+    }
+    assert table.frame[" VNEID "].to_list() == ["001087123456"]  # original header kept in the frame
+
+
+def test_source_row_starts_at_2(tmp_path):
+    table = read_file(write_csv(tmp_path / "r.csv", REGISTRY_HEADER, REGISTRY_ROWS), "registry")
+    assert table.frame.columns[0] == ROW_COLUMN
+    assert table.frame[ROW_COLUMN].dtype == pl.Int64
+    assert table.frame[ROW_COLUMN].to_list() == [2, 3, 4]
+
+
+def test_header_only_csv_reads_zero_rows(tmp_path):
+    table = read_file(write_csv(tmp_path / "r.csv", REGISTRY_HEADER, []), "registry")
+    assert table.rows_read == 0
+    assert table.header_map == {h: h for h in REGISTRY_HEADER}
+
+
+def test_sha256_is_of_the_file(tmp_path):
+    import hashlib
+    path = write_csv(tmp_path / "r.csv", REGISTRY_HEADER, REGISTRY_ROWS)
+    assert read_file(path, "registry").sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# XLSX
+# --------------------------------------------------------------------------------------------
+
+def write_xlsx(path: Path, header: list, rows: list[list]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_xlsx_cells_arrive_as_text(tmp_path, con):
+    header = ["Số định danh cá nhân", "Họ và tên", "Chương trình", "Số tiền hưởng", "Hình thức chi trả",
+              "Ngày sinh", "Số tài khoản"]
+    rows = [
+        [1087123456, "Nguyễn Thị Thanh Hương", "welfare", 1500000, "bank", dt.date(1950, 2, 1), "0071000123456"],
+        ["001087123457", "Đặng Văn Hòa", "pension", "1.500.000", "cash", dt.datetime(1948, 12, 31, 0, 0), None],
+    ]
+    table = read_file(write_xlsx(tmp_path / "r.xlsx", header, rows), "registry")
+    assert table.format == "xlsx"
+    assert table.header_map == {h: VI_MAP[h] for h in header}
+    assert all(dtype == pl.String for name, dtype in table.frame.schema.items() if name != ROW_COLUMN)
+    assert table.frame[ROW_COLUMN].to_list() == [2, 3]
+    ids = table.frame["Số định danh cá nhân"].to_list()
+    assert ids == ["1087123456", "001087123457"]  # numeric cell as text; restored later in SQL
+    assert con.execute("SELECT rc_vneid(?)", [ids[0]]).fetchone()[0] == "001087123456"
+    assert table.frame["Họ và tên"].to_list() == ["Nguyễn Thị Thanh Hương", "Đặng Văn Hòa"]
+    assert table.frame["Số tài khoản"].to_list() == ["0071000123456", None]
+    amounts = table.frame["Số tiền hưởng"].to_list()
+    assert [con.execute("SELECT rc_amount(?)", [a]).fetchone()[0] for a in amounts] == [1500000, 1500000]
+    births = table.frame["Ngày sinh"].to_list()
+    assert all(isinstance(b, str) for b in births)
+    assert [con.execute("SELECT rc_date(?)", [b]).fetchone()[0] for b in births] == [
+        dt.date(1950, 2, 1), dt.date(1948, 12, 31)]
+
+
+def test_xlsx_that_is_really_html(tmp_path):
+    path = tmp_path / "bank.xlsx"
+    path.write_text("<html><body><table><tr><td>vneid</td></tr></table></body></html>", encoding="utf-8")
+    assert error_of(path) == (f"{path}: has an .xlsx name but is not an Excel workbook (it may be HTML or text); "
+                              "open it in Excel and save it as .xlsx")
+
+
+def test_xlsx_that_is_really_csv(tmp_path):
+    path = write_csv(tmp_path / "bank.xls", REGISTRY_HEADER, REGISTRY_ROWS)
+    assert error_of(path) == (f"{path}: has an .xls name but is not an Excel workbook (it may be HTML or text); "
+                              "open it in Excel and save it as .xlsx")
+
+
+def test_zip_that_is_not_xlsx(tmp_path):
+    import zipfile
+    path = tmp_path / "bank.csv"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("a.csv", "vneid\n1\n")
+    assert error_of(path) == f"{path}: is a ZIP archive but not an .xlsx workbook; extract it, or save it as .xlsx"
+
+
+# --------------------------------------------------------------------------------------------
+# Parquet
+# --------------------------------------------------------------------------------------------
+
+def test_parquet_columns_become_text(tmp_path, con):
+    path = tmp_path / "r.parquet"
+    pl.DataFrame({
+        "vneid": pl.Series([1087123456, 79199000123], dtype=pl.Int64),
+        "full_name": ["Nguyễn Thị Thanh Hương", "Đặng Văn Hòa"],
+        "program": ["welfare", "pension"],
+        "entitled_amount": pl.Series([1500000, 2000000], dtype=pl.Int64),
+        "channel": ["bank", "cash"],
+        "date_of_birth": pl.Series([dt.date(1950, 2, 1), None], dtype=pl.Date),
+        "date_of_death": pl.Series([None, dt.datetime(2024, 9, 5, 0, 0)], dtype=pl.Datetime),
+    }).write_parquet(path)
+    table = read_file(path, "registry")
+    assert table.format == "parquet"
+    assert all(dtype == pl.String for name, dtype in table.frame.schema.items() if name != ROW_COLUMN)
+    assert table.frame["vneid"].to_list() == ["1087123456", "79199000123"]
+    assert table.frame["entitled_amount"].to_list() == ["1500000", "2000000"]
+    assert table.frame["date_of_birth"].to_list() == ["1950-02-01", None]
+    assert table.frame["full_name"].to_list() == ["Nguyễn Thị Thanh Hương", "Đặng Văn Hòa"]
+    assert table.frame[ROW_COLUMN].to_list() == [2, 3]
+    death = table.frame["date_of_death"][1]
+    assert con.execute("SELECT rc_date(?)", [death]).fetchone()[0] == dt.date(2024, 9, 5)
+    assert table.header_map == {c: c for c in table.original_columns}
+
+
+def test_parquet_name_but_not_parquet(tmp_path):
+    path = write_csv(tmp_path / "r.parquet", REGISTRY_HEADER, REGISTRY_ROWS)
+    assert error_of(path) == f"{path}: has a .parquet name but is not a Parquet file; re-export it as Parquet or CSV"
+
+
+# --------------------------------------------------------------------------------------------
+# File-level errors
+# --------------------------------------------------------------------------------------------
+
+def test_missing_required_column(tmp_path):
+    header = [h for h in REGISTRY_HEADER if h != "entitled_amount"]
+    rows = [[v for h, v in zip(REGISTRY_HEADER, r) if h != "entitled_amount"] for r in REGISTRY_ROWS]
+    path = write_csv(tmp_path / "registry.csv", header, rows)
+    assert error_of(path) == (f"{path}: required column 'entitled_amount' is missing from the registry file; "
+                              "add it or rename the column that holds it to 'entitled_amount'")
+
+
+def test_several_required_columns_missing(tmp_path):
+    path = write_csv(tmp_path / "payments.csv", ["vneid", "Họ và tên"], [["001087123456", "LE VAN A"]])
+    assert error_of(path, "payments") == (
+        f"{path}: required column 'payment_ref' is missing from the payments file "
+        "(also missing: amount, value_date, channel); add it or rename the column that holds it to 'payment_ref'")
+
+
+def test_missing_column_error_carries_path_and_exit_code(tmp_path):
+    path = write_csv(tmp_path / "registry.csv", ["full_name"], [["Lê Văn A"]])
+    with pytest.raises(InputFileError) as info:
+        read_file(path, "registry")
+    assert info.value.path == str(path)
+    assert info.value.exit_code == 2
+    assert "Lê Văn A" not in str(info.value)  # no personal data in messages
+
+
+@pytest.mark.parametrize("name, content", [
+    ("empty.csv", b""),
+    ("bom-only.csv", b"\xef\xbb\xbf"),
+    ("blank.csv", b"  \r\n\r\n"),
+    ("empty.txt", b""),
+])
+def test_empty_file(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert error_of(path) == f"{path}: file is empty; check that the export finished and send the file again"
+
+
+@pytest.mark.parametrize("name", ["empty.xlsx", "empty.parquet", "empty.xls", "empty.json"])
+def test_empty_binary_format_file(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"")
+    assert error_of(path) == f"{path}: file is empty; check that the export finished and send the file again"
+
+
+@pytest.mark.parametrize("name, shown", [("r.json", ".json"), ("r.xml2", ".xml2"), ("registry", "no extension")])
+def test_unknown_extension(tmp_path, name, shown):
+    path = tmp_path / name
+    path.write_text("vneid,full_name\n1,a\n", encoding="utf-8")
+    assert error_of(path) == f"{path}: unknown file format '{shown}'; use CSV, XLSX, XLS or Parquet"
+
+
+def test_file_not_found(tmp_path):
+    path = tmp_path / "nowhere" / "registry.csv"
+    assert error_of(path) == f"{path}: file not found; check the path"
+
+
+def test_file_not_found_as_string(tmp_path):
+    path = str(tmp_path / "registry.xlsx")
+    assert error_of(path) == f"{path}: file not found; check the path"
+
+
+def test_two_headers_for_one_canonical_column(tmp_path):
+    header = VI_HEADER[:5] + ["Số tiền"]
+    path = write_csv(tmp_path / "registry.csv", header, [REGISTRY_ROWS[0][:5] + ["1"]])
+    assert error_of(path) == (f"{path}: columns 'Số tiền hưởng' and 'Số tiền' both read as 'entitled_amount'; "
+                              "remove or rename one of them")
+
+
+def test_canonical_name_and_alias_for_one_column(tmp_path):
+    header = ["vneid", "full_name", "program", "entitled_amount", "channel", "CCCD"]
+    path = write_csv(tmp_path / "registry.csv", header, [["1", "a", "welfare", "1", "cash", "1"]])
+    assert error_of(path) == (f"{path}: columns 'vneid' and 'CCCD' both read as 'vneid'; "
+                              "remove or rename one of them")
+
+
+def test_row_with_more_fields_than_header(tmp_path):
+    path = tmp_path / "registry.csv"
+    path.write_text("vneid,full_name,program,entitled_amount,channel\n"
+                    "001087123456,Lê Văn A,welfare,1500000,cash,extra,more\n", encoding="utf-8")
+    message = error_of(path)
+    assert message.startswith(f"{path}: cannot be read as CSV (")
+    assert message.endswith("; check the delimiter and quoting, or save it again from Excel as 'CSV UTF-8'")
+
+
+# --------------------------------------------------------------------------------------------
+# Arbitrary bytes
+# --------------------------------------------------------------------------------------------
+
+TOKENS = list('ab01 ";,\t|\r\n\'đĐễ\x00\\') + ["vneid", "full_name", "Số tiền", "payment_ref", "amount"]
+csv_like = st.lists(
+    st.lists(st.lists(st.sampled_from(TOKENS), max_size=6).map("".join), min_size=1, max_size=6),
+    min_size=1, max_size=6,
+).map(lambda rows: "\n".join(",".join(r) for r in rows).encode("utf-8"))
+
+
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_or_input_file_error(path: Path) -> None:
+    for kind in ("registry", "payments"):
+        try:
+            table = read_file(path, kind)
+        except InputFileError as exc:
+            assert str(exc).startswith(f"{path}: ")
+        else:
+            assert isinstance(table.frame, pl.DataFrame)
+            assert table.frame[ROW_COLUMN].to_list() == list(range(2, table.rows_read + 2))
+
+
+@FUZZ
+@example(raw=b"\xff\xfe")
+@example(raw=b"vneid,vneid\n1,2\n")
+@example(raw=b",,\n1,2,3\n")
+@example(raw=b'"\n')
+@example(raw=b"\x00\x00\x00")
+@example(raw=b"PAR1garbage")
+@example(raw=b"PK\x03\x04garbage")
+@example(raw=b"\xd0\xcf\x11\xe0garbage")
+@given(raw=st.one_of(st.binary(max_size=300), csv_like))
+def test_arbitrary_bytes_read_or_raise_input_file_error(tmp_path, raw):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(raw)
+    read_or_input_file_error(path)
+
+
+@FUZZ
+@example(raw=b"\xfe\xff\x00")
+@example(raw=b"\xff\xfe\x00\xd8")
+@given(raw=st.tuples(st.sampled_from(UTF16_BOMS), st.binary(max_size=200)).map(b"".join))
+def test_arbitrary_bytes_after_utf16_bom_read_or_raise_input_file_error(tmp_path, raw):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(raw)
+    read_or_input_file_error(path)
+
+
+@pytest.mark.parametrize("raw", [
+    "vneid\tfull_name\r\n".encode("utf-16") + b"\x00",  # cut short: odd number of bytes
+    b"\xff\xfe\x00\xd8",                                  # a lone surrogate
+])
+def test_damaged_utf16_file(tmp_path, raw):
+    path = tmp_path / "r.txt"
+    path.write_bytes(raw)
+    assert error_of(path) == (f"{path}: starts as UTF-16 text but is cut short or damaged; "
+                              "save it again from Excel (as 'CSV UTF-8' if you can)")
