@@ -175,6 +175,15 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     _check_payment_periods(con, tables, cfg.period)
     _execute(con, "load_current.sql", params)
     normalize.attach_raw(con, tables)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cur_file_counts AS
+        SELECT file_id, count(*) AS rows_read, count(*) FILTER (WHERE reject_reason IS NULL) AS rows_loaded,
+               count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored) AS ids_restored
+        FROM (SELECT file_id, reject_reason, vneid_restored FROM stg_registry
+              UNION ALL SELECT file_id, reject_reason, vneid_restored FROM stg_payments)
+        GROUP BY file_id""")
+    for name in ("raw_registry", "raw_payments", "stg_registry", "stg_payments"):
+        con.execute(f"DROP TABLE {quote_ident(name)}")  # free their memory before matching
     t = _step(steps, "load", t)
 
     _execute(con, "match.sql", params)
@@ -246,10 +255,8 @@ def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None
 
     for file_id, tb in tables:
         counts = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE reject_reason IS NULL), "
-            f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored) "
-            f"FROM {quote_ident('stg_' + tb.kind)} WHERE file_id = ?", [file_id]).fetchone()
-        read, loaded, restored = counts
+            "SELECT rows_read, rows_loaded, ids_restored FROM cur_file_counts WHERE file_id = ?", [file_id]).fetchone()
+        read, loaded, restored = counts or (0, 0, 0)
         if read != tb.rows_read:
             raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {read} staged")
         con.execute(
@@ -270,8 +277,7 @@ def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None
 
     counts = con.execute("""
         SELECT (SELECT count(*) FROM cur_registry), (SELECT count(*) FROM cur_payments),
-               (SELECT count(*) FROM stg_registry WHERE reject_reason IS NOT NULL)
-             + (SELECT count(*) FROM stg_payments WHERE reject_reason IS NOT NULL),
+               (SELECT count(*) FROM cur_rejected),
                (SELECT count(*) FROM cur_flags)""").fetchone()
     con.execute(
         "INSERT INTO runs VALUES ($run_id, $period, $started, now()::TIMESTAMP, $version, $operator, $settings, "

@@ -1,6 +1,6 @@
 -- pm: every loaded payment of the run with its match and the matched beneficiary, the one
 -- relation the payment-side findings read. vneid is the beneficiary's; payee_vneid the payment's own.
-CREATE OR REPLACE TEMP VIEW pm AS
+CREATE OR REPLACE TEMP TABLE pm AS
 SELECT
     p.payment_id, p.payment_ref, p.vneid AS payee_vneid, p.vneid_source, p.vneid_note,
     p.payee_name, p.payee_key, p.date_of_birth AS payee_date_of_birth,

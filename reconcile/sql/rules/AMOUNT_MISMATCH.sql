@@ -3,24 +3,30 @@
 -- en: Total paid to a beneficiary in the period differs from the amount due
 -- vi: Tổng số tiền đã chi trong kỳ khác số tiền được hưởng
 WITH paid AS (
-    SELECT registry_id, CAST(sum(amount) AS BIGINT) AS total, count(*) AS n,
-           arg_min(payment_ref, (value_date, source_file, source_row)) AS first_ref,
-           arg_min(source_file, (value_date, source_file, source_row)) AS first_file,
-           arg_min(source_row, (value_date, source_file, source_row)) AS first_row,
-           arg_min(payment_id, (value_date, source_file, source_row)) AS first_payment_id,
-           arg_min(payee_name, (value_date, source_file, source_row)) AS first_payee,
-           arg_min(account_number, (value_date, source_file, source_row)) AS first_account
-    FROM pm
-    WHERE registry_id IS NOT NULL AND status = 'success' AND in_period
-    GROUP BY registry_id
+    SELECT * FROM pm WHERE registry_id IS NOT NULL AND status = 'success' AND in_period
+),
+totals AS (
+    SELECT registry_id, CAST(sum(amount) AS BIGINT) AS total, count(*) AS n
+    FROM paid GROUP BY registry_id
+),
+mismatched AS (
+    SELECT r.*, t.total, t.n
+    FROM cur_registry AS r
+    JOIN totals AS t USING (registry_id)
+    WHERE r.is_primary AND r.status = 'active' AND abs(t.total - r.entitled_amount) > $amount_tolerance
+),
+-- the evidence is the earliest payment (by value date, file, row)
+first_payment AS (
+    SELECT *, row_number() OVER (PARTITION BY registry_id ORDER BY value_date, source_file, source_row) AS nth
+    FROM paid
+    WHERE registry_id IN (SELECT registry_id FROM mismatched)
 )
 SELECT
-    r.vneid, p.first_ref AS payment_ref, r.program, r.entitled_amount AS expected_amount, p.total AS paid_amount,
-    'Paid ' || format('{:,}', p.total) || ' in ' || p.n || ' payment(s); due ' || format('{:,}', r.entitled_amount)
-        || ' (difference ' || CASE WHEN p.total > r.entitled_amount THEN '+' ELSE '' END
-        || format('{:,}', p.total - r.entitled_amount) || ')' AS detail,
-    p.first_file AS source_file, p.first_row AS source_row, r.full_name, p.first_payee AS payee_name,
-    p.first_account AS account_number, r.province_code, r.commune_code, r.registry_id, p.first_payment_id AS payment_id
-FROM cur_registry AS r
-JOIN paid AS p USING (registry_id)
-WHERE r.is_primary AND r.status = 'active' AND abs(p.total - r.entitled_amount) > $amount_tolerance
+    m.vneid, f.payment_ref, m.program, m.entitled_amount AS expected_amount, m.total AS paid_amount,
+    'Paid ' || format('{:,}', m.total) || ' in ' || m.n || ' payment(s); due ' || format('{:,}', m.entitled_amount)
+        || ' (difference ' || CASE WHEN m.total > m.entitled_amount THEN '+' ELSE '' END
+        || format('{:,}', m.total - m.entitled_amount) || ')' AS detail,
+    f.source_file, f.source_row, m.full_name, f.payee_name, f.account_number, m.province_code, m.commune_code,
+    f.match_method, m.registry_id, f.payment_id
+FROM mismatched AS m
+JOIN first_payment AS f ON f.registry_id = m.registry_id AND f.nth = 1
