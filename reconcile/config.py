@@ -53,9 +53,13 @@ class Settings(BaseModel):
         if path is None:
             return cls()
         try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
             raise ConfigError(f"{path}: config file not found; check the --config path") from None
+        except IsADirectoryError:
+            raise ConfigError(f"{path}: is a folder; pass the TOML file to --config") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check the --config path") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file") from None
         try:
@@ -67,6 +71,7 @@ class Settings(BaseModel):
 
 
 def check_period(period: str) -> str:
-    if not PERIOD_RE.match(period or ""):
+    match = PERIOD_RE.match(period or "")
+    if not match or not 1900 <= int(match.group(1)) <= 2100:
         raise ConfigError(f"period '{period}' is not YYYY-MM; pass e.g. --period 2024-09")
     return period

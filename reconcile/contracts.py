@@ -149,7 +149,7 @@ class RegistryRecord(BaseModel):
                           comment="Beneficiary's name with Vietnamese diacritics, Unicode NFC")
     date_of_birth: date | None = _col(sql="DATE", required=False,
                                       aliases=("ngay sinh", "ngay thang nam sinh", "dob", "birth date"),
-                                      comment="Date of birth")
+                                      comment="Date of birth (a year alone is kept as birth_year)")
     gender: Gender | None = _col(sql="VARCHAR", required=False, aliases=("gioi tinh", "sex"),
                                  comment="male or female")
     program: Program = _col(sql="VARCHAR", required=True,

@@ -90,15 +90,30 @@ def read_inputs(cfg: RunConfig) -> list[tuple[int, RawTable]]:
     if not cfg.payments:
         raise ReconcileError("no payments file given; pass --payments FILE")
     tables: list[tuple[int, RawTable]] = []
+    seen: dict[str, Path] = {}
     for file_id, (kind, path) in enumerate(
             [("registry", p) for p in cfg.registry] + [("payments", p) for p in cfg.payments], start=1):
-        tables.append((file_id, read_file(path, kind)))
+        table = read_file(path, kind)
+        if table.sha256 in seen:
+            raise InputFileError(str(path), f"has the same content as {seen[table.sha256]}",
+                                 "pass each file once")
+        seen[table.sha256] = Path(path)
+        tables.append((file_id, table))
     return tables
 
 
 def connect(db: Path) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the database file. Refuses a file that is not a DuckDB database, and never
+    lets DuckDB fetch or load extensions by itself (it would open a CSV or SQLite file that way)."""
+    if db.is_dir():
+        raise ReconcileError(f"{db}: is a folder, not a database file; pass a file path to --db")
+    if db.exists() and db.stat().st_size > 0:
+        with open(db, "rb") as fh:
+            if fh.read(12)[8:12] != b"DUCK":
+                raise ReconcileError(f"{db}: is not a DuckDB database; choose another --db path")
     try:
-        return duckdb.connect(str(db))
+        return duckdb.connect(str(db), config={"autoinstall_known_extensions": False,
+                                               "autoload_known_extensions": False})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusyError(
@@ -165,8 +180,11 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
 
     ensure_schema(con)
     normalize.install(con)
-    con.execute("CREATE OR REPLACE TEMP TABLE cur_files (file_id INTEGER, path VARCHAR, sha256 VARCHAR)")
-    con.executemany("INSERT INTO cur_files VALUES (?, ?, ?)", [[i, str(tb.path), tb.sha256] for i, tb in tables])
+    con.execute("CREATE OR REPLACE TEMP TABLE cur_files_given (file_id INTEGER, path VARCHAR, name VARCHAR, sha256 VARCHAR)")
+    con.executemany("INSERT INTO cur_files_given VALUES (?, ?, ?, ?)",
+                    [[i, str(tb.path), tb.path.name, tb.sha256] for i, tb in tables])
+    con.execute("CREATE OR REPLACE TEMP TABLE cur_files AS "
+                "SELECT *, row_number() OVER (ORDER BY name, sha256) AS file_order FROM cur_files_given")
     for kind in ("registry", "payments"):
         normalize.load_raw(con, kind, [(i, tb) for i, tb in tables if tb.kind == kind])
         normalize.stage(con, kind, params)
@@ -363,7 +381,7 @@ def check_file(path: Path, kind: str, period: str) -> CheckResult:
         ).fetchone()
         id_problems = con.execute(
             f"SELECT source_row, CASE WHEN length(vneid) <> 12 THEN 'ID has ' || length(vneid) || ' digits, not 12' "
-            f"ELSE 'place-of-birth code ' || substr(vneid, 1, 3) || ' does not exist' END "
+            f"ELSE 'ID''s place-of-birth code (digits 1-3) does not exist' END "
             f"FROM {stg} WHERE reject_reason IS NULL AND vneid IS NOT NULL AND NOT rc_vneid_valid(vneid) "
             f"ORDER BY source_row").fetchall()
     finally:

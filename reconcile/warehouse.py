@@ -84,6 +84,7 @@ TABLES: tuple[Table, ...] = (
         PERIOD, RUN_ID,
         Col("registry_id", "BIGINT", "Row id within the period"),
         *_record_cols("registry"),
+        Col("birth_year", "INTEGER", "Year of birth: from date_of_birth, or alone when the registry gives only a year"),
         Col("name_key", "VARCHAR", "Name comparison key: no diacritics, Đ to D, upper case, single spaces"),
         Col("vneid_restored", "BOOLEAN", "The ID's leading zero was restored"),
         Col("is_primary", "BOOLEAN", "First row of this ID in this programme; later ones are DUPLICATE_BENEFICIARY and not matched"),

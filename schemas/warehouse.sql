@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS "registry" (
     "commune_code" VARCHAR,
     "status" VARCHAR,
     "date_of_death" DATE,
+    "birth_year" INTEGER,
     "name_key" VARCHAR,
     "vneid_restored" BOOLEAN,
     "is_primary" BOOLEAN,
@@ -264,7 +265,7 @@ COMMENT ON COLUMN "registry"."run_id" IS 'Run that wrote this row (runs.run_id)'
 COMMENT ON COLUMN "registry"."registry_id" IS 'Row id within the period';
 COMMENT ON COLUMN "registry"."vneid" IS 'Personal identification number (số định danh cá nhân / CCCD), 12 digits, leading zeros kept';
 COMMENT ON COLUMN "registry"."full_name" IS 'Beneficiary''s name with Vietnamese diacritics, Unicode NFC';
-COMMENT ON COLUMN "registry"."date_of_birth" IS 'Date of birth';
+COMMENT ON COLUMN "registry"."date_of_birth" IS 'Date of birth (a year alone is kept as birth_year)';
 COMMENT ON COLUMN "registry"."gender" IS 'male or female';
 COMMENT ON COLUMN "registry"."program" IS 'welfare (social assistance) or pension';
 COMMENT ON COLUMN "registry"."category" IS 'Beneficiary category, e.g. elderly 80+, disability';
@@ -277,6 +278,7 @@ COMMENT ON COLUMN "registry"."district_code" IS 'District code (3 digits), pre-J
 COMMENT ON COLUMN "registry"."commune_code" IS 'Commune code (5 digits)';
 COMMENT ON COLUMN "registry"."status" IS 'active, suspended, terminated or deceased (default active)';
 COMMENT ON COLUMN "registry"."date_of_death" IS 'Date of death, when known';
+COMMENT ON COLUMN "registry"."birth_year" IS 'Year of birth: from date_of_birth, or alone when the registry gives only a year';
 COMMENT ON COLUMN "registry"."name_key" IS 'Name comparison key: no diacritics, Đ to D, upper case, single spaces';
 COMMENT ON COLUMN "registry"."vneid_restored" IS 'The ID''s leading zero was restored';
 COMMENT ON COLUMN "registry"."is_primary" IS 'First row of this ID in this programme; later ones are DUPLICATE_BENEFICIARY and not matched';

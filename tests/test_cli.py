@@ -138,3 +138,42 @@ def test_every_command_is_documented_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:
         assert f"reconcile {name}" in readme, f"command '{name}' is not in the README"
+
+
+def test_refusals_are_one_line_exit_two_and_name_what_to_do(tmp_path):
+    reg, pay = month(tmp_path)
+    base = ["run", "--period", "2024-09", "--registry", reg, "--payments", pay]
+    not_db = tmp_path / "x.duckdb"
+    not_db.write_text("vneid,full_name\n", encoding="utf-8")
+    cases = [
+        (["--db", reg], f"{reg}: is not a DuckDB database; choose another --db path"),
+        (["--db", not_db], f"{not_db}: is not a DuckDB database; choose another --db path"),
+        (["--db", tmp_path], f"{tmp_path}: is a folder, not a database file; pass a file path to --db"),
+        (["--payments", pay, "--db", tmp_path / "r.duckdb"], f"{pay}: has the same content as {pay}; pass each file once"),
+        (["--config", tmp_path, "--db", tmp_path / "r.duckdb"], f"{tmp_path}: is a folder; pass the TOML file to --config"),
+    ]
+    for extra, message in cases:
+        res = invoke(*base, *extra)
+        assert res.exit_code == 2, (extra, res.output)
+        assert res.stderr.splitlines()[-1] == f"reconcile: error: {message}"
+    assert reg.read_text(encoding="utf-8-sig").startswith("vneid,")
+    res = invoke("run", "--period", "0000-01", "--registry", reg, "--payments", pay)
+    assert res.exit_code == 2
+
+
+def test_damaged_utf8_names_the_line_and_parse_errors_quote_no_data(tmp_path):
+    reg, _ = month(tmp_path)
+    damaged = tmp_path / "damaged.csv"
+    damaged.write_bytes(",".join(PAY_HEADER).encode() + b"\n" + ",".join(PAYMENTS[0]).encode("utf-8") + b"\n"
+                        + b"FT9,001087012345,L\xea V\xc3\xa2n,VBA,1,500000,05/09/2024,bank,success\n")
+    res = invoke("check", damaged, "--as", "payments")
+    assert res.exit_code == 2
+    assert res.stderr.strip() == (f"reconcile: error: {damaged}: is UTF-8 text but line 3 holds bytes that are "
+                                  "not UTF-8; fix that line or save the file again as 'CSV UTF-8'")
+    broken = tmp_path / "broken.csv"
+    broken.write_text(",".join(PAY_HEADER) + '\nP1,"001087012345,NGUYEN VAN HUNG,VBA,0011223344,1000000,'
+                      "05/09/2024,bank,success\n", encoding="utf-8")
+    res = invoke("check", broken, "--as", "payments")
+    assert res.exit_code == 2
+    assert "001087012345" not in res.output and "NGUYEN" not in res.output and "0011223344" not in res.output
+    assert res.stderr.strip().startswith(f"reconcile: error: {broken}: cannot be read as CSV (")

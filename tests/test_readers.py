@@ -143,10 +143,10 @@ def test_canonical_names_in_other_case_and_spacing(tmp_path):
     row = ["001087123456", "Lê Văn A", "welfare", "1500000", "bank", "0123", "ignored"]
     table = read_file(write_csv(tmp_path / "r.csv", header, [row]), "registry")
     assert table.header_map == {
-        " VNEID ": "vneid", "Full Name": "full_name", "PROGRAM": "program",
-        "Entitled  Amount": "entitled_amount", "channel ": "channel", "Account-Number": "account_number",
+        "VNEID": "vneid", "Full Name": "full_name", "PROGRAM": "program",
+        "Entitled Amount": "entitled_amount", "channel": "channel", "Account-Number": "account_number",
     }
-    assert table.frame[" VNEID "].to_list() == ["001087123456"]  # original header kept in the frame
+    assert table.frame["VNEID"].to_list() == ["001087123456"]  # header text kept, spacing tidied
 
 
 def test_source_row_starts_at_2(tmp_path):
@@ -156,10 +156,40 @@ def test_source_row_starts_at_2(tmp_path):
     assert table.frame[ROW_COLUMN].to_list() == [2, 3, 4]
 
 
-def test_header_only_csv_reads_zero_rows(tmp_path):
-    table = read_file(write_csv(tmp_path / "r.csv", REGISTRY_HEADER, []), "registry")
-    assert table.rows_read == 0
-    assert table.header_map == {h: h for h in REGISTRY_HEADER}
+def test_header_only_csv_is_refused(tmp_path):
+    path = write_csv(tmp_path / "r.csv", REGISTRY_HEADER, [])
+    with pytest.raises(InputFileError) as err:
+        read_file(path, "registry")
+    assert str(err.value) == (f"{path}: has a header row but no data rows; "
+                              "check that the export finished and send the complete file")
+
+
+def test_empty_and_repeated_headers_get_their_own_names(tmp_path):
+    header = ["", *REGISTRY_HEADER, "Note", "NOTE", "note"]
+    path = write_csv(tmp_path / "r.csv", header, [["0", *REGISTRY_ROWS[0], "a", "b", "c"]])
+    table = read_file(path, "registry")
+    assert table.original_columns == ["column 1", *REGISTRY_HEADER, "Note", "NOTE (2)", "note (3)"]
+
+
+def test_a_canonical_header_written_twice_is_refused(tmp_path):
+    path = write_csv(tmp_path / "r.csv", [*REGISTRY_HEADER, "vneid"], [[*REGISTRY_ROWS[0], "001087123456"]])
+    with pytest.raises(InputFileError) as err:
+        read_file(path, "registry")
+    assert str(err.value) == f"{path}: the column 'vneid' appears twice; remove or rename one of them"
+
+
+def test_excel_rows_keep_their_sheet_numbers_below_a_blank_band(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for col, name in enumerate(REGISTRY_HEADER, start=1):
+        ws.cell(row=3, column=col, value=name)
+    for col, value in enumerate(REGISTRY_ROWS[0], start=1):
+        ws.cell(row=4, column=col, value=value)
+    wb.save(tmp_path / "r.xlsx")
+    table = read_file(tmp_path / "r.xlsx", "registry")
+    assert table.frame[ROW_COLUMN].to_list() == [4]
 
 
 def test_sha256_is_of_the_file(tmp_path):
@@ -409,3 +439,20 @@ def test_damaged_utf16_file(tmp_path, raw):
     path.write_bytes(raw)
     assert error_of(path) == (f"{path}: starts as UTF-16 text but is cut short or damaged; "
                               "save it again from Excel (as 'CSV UTF-8' if you can)")
+
+
+def test_parquet_with_nested_binary_and_zoned_columns_reads_as_text(tmp_path):
+    import datetime as _dt
+
+    frame = pl.DataFrame({
+        "payment_ref": ["P1"], "payee_name": ["NGUYEN VAN HUNG"], "amount": [1_000_000],
+        "value_date": [_dt.datetime(2024, 9, 4, 20, 0, tzinfo=_dt.timezone.utc)], "channel": ["bank"],
+        "tags": [["a", "b"]], "blob": [b"\x00\x01"],
+    })
+    path = tmp_path / "p.parquet"
+    frame.write_parquet(path)
+    table = read_file(path, "payments")
+    row = table.frame.row(0, named=True)
+    assert row["value_date"] == "2024-09-05 03:00:00"  # 20:00 UTC is the next morning in Viet Nam
+    assert row["amount"] == "1000000"
+    assert row["tags"] == '["a", "b"]' and row["blob"] == "0001"

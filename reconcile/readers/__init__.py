@@ -15,7 +15,7 @@ import polars as pl
 from reconcile.contracts import RecordKind, columns, fold, header_lookup
 from reconcile.errors import InputFileError
 
-ROW_COLUMN = "__source_row"
+ROW_COLUMN = "__reconcile_source_row__"
 
 
 @dataclass
@@ -83,40 +83,72 @@ def read_file(path: Path | str, kind: RecordKind) -> RawTable:
 
     path = Path(path)
     fmt = detect_format(path)
+    encoding = None
     if fmt == "csv":
-        frame, encoding = delimited.read(path)
+        headers, frame, first_row, encoding = delimited.read(path)
     elif fmt in ("xlsx", "xls"):
-        frame, encoding = excel.read(path), None
+        headers, frame, first_row = excel.read(path)
     else:
-        frame, encoding = parquet.read(path), None
-    frame = frame.with_row_index(ROW_COLUMN, offset=2).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
+        headers, frame, first_row = parquet.read(path)
+    if frame.height == 0:
+        raise InputFileError(str(path), "has a header row but no data rows",
+                             "check that the export finished and send the complete file")
+    cleaned = clean_headers(headers)
+    names = unique_names(cleaned)
+    frame = frame.rename(dict(zip(frame.columns, names)))
+    frame = frame.with_row_index(ROW_COLUMN, offset=first_row).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
     table = RawTable(path=path, kind=kind, format=fmt, frame=frame, sha256=sha256_of(path), encoding=encoding)
-    table.header_map = map_headers(table)
+    table.header_map = map_headers(path, kind, list(zip(cleaned, names)))
     return table
 
 
-def map_headers(table: RawTable) -> dict[str, str]:
-    """Map original headers onto canonical columns; refuse a file that lacks a required one."""
-    lookup = header_lookup(table.kind)
+def clean_headers(headers: list) -> list[str]:
+    """Header texts trimmed, with an empty header named after its position ('column 3')."""
+    out = []
+    for i, h in enumerate(headers, start=1):
+        text = " ".join(str(h).split()) if h is not None else ""
+        out.append(text or f"column {i}")
+    return out
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Make names unique regardless of case (DuckDB struct keys ignore case): 'Note', 'NOTE (2)'."""
+    seen: set[str] = {ROW_COLUMN.lower()}
+    out = []
+    for name in names:
+        candidate, n = name, 1
+        while candidate.lower() in seen:
+            n += 1
+            candidate = f"{name} ({n})"
+        seen.add(candidate.lower())
+        out.append(candidate)
+    return out
+
+
+def map_headers(path: Path, kind: RecordKind, headers: list[tuple[str, str]]) -> dict[str, str]:
+    """Map headers onto canonical columns; refuse a file that lacks a required one or has one twice.
+
+    headers: (header as written, unique column name in the frame). Returns unique name -> canonical.
+    """
+    lookup = header_lookup(kind)
     mapped: dict[str, str] = {}
     claimed: dict[str, str] = {}
-    for header in table.original_columns:
+    for header, name in headers:
         canonical = lookup.get(fold(header))
         if canonical is None:
             continue
         if canonical in claimed:
-            raise InputFileError(
-                str(table.path),
-                f"columns '{claimed[canonical]}' and '{header}' both read as '{canonical}'",
-                "remove or rename one of them",
-            )
+            first = claimed[canonical]
+            problem = (f"the column '{header}' appears twice" if first == header
+                       else f"columns '{first}' and '{header}' both read as '{canonical}'")
+            raise InputFileError(str(path), problem, "remove or rename one of them")
         claimed[canonical] = header
-        mapped[header] = canonical
-    missing = [c.name for c in columns(table.kind) if c.required and c.name not in claimed]
+        mapped[name] = canonical
+    missing = [c.name for c in columns(kind) if c.required and c.name not in claimed]
     if missing:
         raise InputFileError(
-            str(table.path),
-            f"required column '{missing[0]}' is missing from the {table.kind} file"
+            str(path),
+            f"required column '{missing[0]}' is missing from the {kind} file"
             + (f" (also missing: {', '.join(missing[1:])})" if len(missing) > 1 else ""),
             f"add it or rename the column that holds it to '{missing[0]}'",
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from pathlib import Path
 
@@ -11,12 +12,20 @@ import polars as pl
 from reconcile.errors import InputFileError
 
 DELIMITERS = (",", ";", "\t", "|")
+# A valid UTF-8 multi-byte sequence: Windows-1258 Vietnamese text practically never contains one,
+# so a file that has them and still fails to decode is damaged UTF-8, not Windows-1258.
+UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def decode(raw: bytes, path: Path) -> tuple[bytes, str]:
     """Return UTF-8 bytes without BOM and the name of the encoding found."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:], "utf-8-sig"
+        raw = raw[3:]
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _damaged_utf8(path, raw, exc) from None
+        return raw, "utf-8-sig"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = raw.decode("utf-16")
@@ -27,14 +36,20 @@ def decode(raw: bytes, path: Path) -> tuple[bytes, str]:
     try:
         raw.decode("utf-8")
         return raw, "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp1258")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if UTF8_MULTIBYTE.search(raw):
+            raise _damaged_utf8(path, raw, exc) from None
+    text = raw.decode("cp1258", errors="replace")
+    if "\ufffd" in text:
         raise InputFileError(str(path), "is not UTF-8, UTF-16 or Windows-1258 text",
-                             "save it from Excel as 'CSV UTF-8'") from None
+                             "save it from Excel as 'CSV UTF-8'")
     return unicodedata.normalize("NFC", text).encode("utf-8"), "windows-1258"
+
+
+def _damaged_utf8(path: Path, raw: bytes, exc: UnicodeDecodeError) -> InputFileError:
+    line = raw.count(b"\n", 0, exc.start) + 1
+    return InputFileError(str(path), f"is UTF-8 text but line {line} holds bytes that are not UTF-8",
+                          "fix that line or save the file again as 'CSV UTF-8'")
 
 
 def sniff_delimiter(data: bytes) -> str:
@@ -44,18 +59,26 @@ def sniff_delimiter(data: bytes) -> str:
     return best if counts[best] > 0 else ","
 
 
-def read(path: Path) -> tuple[pl.DataFrame, str]:
+def _reason(exc: Exception) -> str:
+    """A fixed description of a CSV parse error; polars' own message quotes row content (personal data)."""
+    text = str(exc).lower()
+    if "more fields" in text:
+        return "a row has more fields than the header"
+    if "quote" in text or "could not parse" in text:
+        return "a quoted field is not closed or a value has stray quotes"
+    return "the text is not well-formed CSV"
+
+
+def read(path: Path) -> tuple[list[str], pl.DataFrame, int, str]:
+    """Headers as written, the data rows as text, the file row of the first data row, the encoding."""
     data, encoding = decode(path.read_bytes(), path)
     if not data.strip():
         raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
     sep = sniff_delimiter(data)
     try:
-        frame = pl.read_csv(io.BytesIO(data), separator=sep, infer_schema=False, has_header=True,
-                            quote_char='"')
+        frame = pl.read_csv(io.BytesIO(data), separator=sep, infer_schema=False, has_header=False, quote_char='"')
     except pl.exceptions.PolarsError as exc:
-        reason = str(exc).splitlines()[0]
-        if "more fields" in reason:
-            reason = "a row has more fields than the header"
-        raise InputFileError(str(path), f"cannot be read as CSV ({reason})",
+        raise InputFileError(str(path), f"cannot be read as CSV ({_reason(exc)})",
                              "check the delimiter and quoting, or save it again from Excel as 'CSV UTF-8'") from None
-    return frame, encoding
+    headers = list(frame.row(0))
+    return headers, frame.slice(1), 2, encoding

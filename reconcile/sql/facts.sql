@@ -5,7 +5,7 @@ SELECT
     p.payment_id, p.payment_ref, p.vneid AS payee_vneid, p.vneid_source, p.vneid_note,
     p.payee_name, p.payee_key, p.date_of_birth AS payee_date_of_birth,
     p.bank_code, p.account_number, p.amount, p.value_date, p.channel, p.status,
-    p.program AS payment_program, p.narrative, p.in_period, p.file_id, p.source_file, p.source_row,
+    p.program AS payment_program, p.narrative, p.in_period, p.file_id, p.file_order, p.source_file, p.source_row,
     m.method AS match_method, m.registry_id,
     r.vneid, r.full_name, r.name_key, r.status AS beneficiary_status, r.date_of_death,
     r.channel AS registered_channel, r.bank_code AS registered_bank_code,

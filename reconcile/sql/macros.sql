@@ -33,10 +33,20 @@ CREATE OR REPLACE TEMP MACRO rc_ident_t(t) AS
 CREATE OR REPLACE TEMP MACRO rc_ident(s) AS rc_ident_t(rc_text(s));
 
 -- Bank: a short code, NAPAS BIN, SBV code, SWIFT BIC or name mapped to the canonical short code
--- (table ref_bank, from reconcile/data/banks.csv); an unknown bank keeps its identifier text.
+-- (table ref_bank, from reconcile/data/banks.csv), compared without case, diacritics or spaces;
+-- failing an exact match, the longest known name or code the text starts with ('Agribank chi
+-- nhánh Hà Tây', 'BFTVVNVXXXX'). An unknown bank keeps its identifier text. Staging applies it
+-- to the distinct values of a column only.
+CREATE OR REPLACE TEMP MACRO rc_bank_key_t(t) AS upper(replace(rc_fold_t(t), ' ', ''));
 CREATE OR REPLACE TEMP MACRO rc_bank_t(t) AS
-    coalesce((SELECT code FROM ref_bank WHERE alias = upper(replace(rc_fold_t(t), ' ', ''))), rc_ident_t(t));
+    coalesce(
+        (SELECT code FROM ref_bank WHERE alias = rc_bank_key_t(t)),
+        (SELECT arg_max(code, length(alias)) FROM ref_bank
+         WHERE length(alias) >= 3 AND starts_with(rc_bank_key_t(t), alias)),
+        rc_ident_t(t));
 CREATE OR REPLACE TEMP MACRO rc_bank(s) AS rc_bank_t(rc_text(s));
+-- Is this a bank code we know (so that two of them can be compared)?
+CREATE OR REPLACE TEMP MACRO rc_bank_known(b) AS coalesce(b IN (SELECT code FROM ref_bank), false);
 
 -- IDs: text -> identifier -> digits (NULL when it holds anything but digits and separators).
 CREATE OR REPLACE TEMP MACRO rc_digits_i(i) AS CASE WHEN regexp_full_match(i, '[0-9]+') THEN i END;
@@ -135,10 +145,16 @@ CREATE OR REPLACE TEMP MACRO rc_date_problem(s) AS rc_date_problem_t(rc_text(s),
 
 -- Names: does a payee name (key) stand for the registry name (key)? Accepted: the same key
 -- (so case, diacritics, đ, tone placement and spacing never matter); a payee key of at least
--- trunc_min characters with which the registry key starts (the bank cut the name short); or
--- the same given name (last word) with a Jaro-Winkler similarity of at least threshold (a typo).
+-- trunc_min characters with which the registry key starts, cut inside a word (the bank's field
+-- ran out: NGUYEN THI THANH HUO); or the same family name (first word) and given name (last
+-- word) with a Jaro-Winkler similarity of at least threshold (a typo in a middle name). A key
+-- that is empty (no Latin letters at all) never matches.
 CREATE OR REPLACE TEMP MACRO rc_name_match(reg_key, pay_key, threshold, trunc_min) AS
-    reg_key = pay_key
-    OR (length(pay_key) >= trunc_min AND starts_with(reg_key, pay_key))
-    OR (split_part(reg_key, ' ', -1) = split_part(pay_key, ' ', -1)
-        AND jaro_winkler_similarity(reg_key, pay_key) >= threshold);
+    coalesce(
+        reg_key = pay_key
+        OR (length(pay_key) >= trunc_min AND length(reg_key) > length(pay_key)
+            AND starts_with(reg_key, pay_key) AND substr(reg_key, length(pay_key) + 1, 1) <> ' ')
+        OR (split_part(reg_key, ' ', 1) = split_part(pay_key, ' ', 1)
+            AND split_part(reg_key, ' ', -1) = split_part(pay_key, ' ', -1)
+            AND jaro_winkler_similarity(reg_key, pay_key) >= threshold),
+        false);

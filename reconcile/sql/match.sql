@@ -1,10 +1,12 @@
 -- Tie each payment to at most one beneficiary (a primary registry row), recording how:
---   vneid / narrative_vneid  the payment's ID (from its ID column / from its narrative) equals the beneficiary's;
+--   vneid / narrative_vneid  the payment's ID (from its ID column / from its narrative) equals the beneficiary's
+--                            (also when both carry the same invalid ID: INVALID_VNEID reports that);
 --   account                  no usable ID: the account number is registered to exactly one beneficiary;
 --   name_dob                 no usable ID, no account match: the same name key and date of birth, one candidate;
 --   name                     as name_dob without a date of birth, only with matching.name_without_dob,
 --                            and only when the name key is unique in the registry.
--- A payment that states its programme is matched only within that programme.
+-- A payment that states its programme is matched only within that programme; when a person is in
+-- both, the programme whose amount due is closest to the payment wins.
 CREATE OR REPLACE TEMP TABLE cur_matches AS
 WITH reg AS (
     SELECT * FROM cur_registry WHERE is_primary
@@ -13,17 +15,17 @@ by_id AS (
     SELECT p.payment_id, r.registry_id,
            CASE p.vneid_source WHEN 'narrative' THEN 'narrative_vneid' ELSE 'vneid' END AS method,
            row_number() OVER (PARTITION BY p.payment_id
-                              ORDER BY (r.entitled_amount = p.amount) DESC, r.program, r.registry_id) AS rk
+                              ORDER BY abs(r.entitled_amount - p.amount), r.program, r.registry_id) AS rk
     FROM cur_payments AS p
     JOIN reg AS r ON r.vneid = p.vneid AND (p.program IS NULL OR p.program = r.program)
-    WHERE rc_vneid_valid(p.vneid)
+    WHERE p.vneid IS NOT NULL
 ),
 no_id AS (
     -- no usable ID: none, an invalid one, or a number found in the narrative that is nobody's ID
     -- (a 12-digit account number in the narrative must not block the account match)
     SELECT * FROM cur_payments
-    WHERE NOT rc_vneid_valid(coalesce(vneid, ''))
-       OR (vneid_source = 'narrative' AND payment_id NOT IN (SELECT payment_id FROM by_id))
+    WHERE payment_id NOT IN (SELECT payment_id FROM by_id)
+      AND (NOT rc_vneid_valid(coalesce(vneid, '')) OR vneid_source = 'narrative')
 ),
 by_account AS (
     -- one person may hold the account in both programmes: count people, and pick the programme
@@ -31,10 +33,10 @@ by_account AS (
     SELECT p.payment_id, r.registry_id, 'account' AS method,
            count(DISTINCT r.vneid) OVER (PARTITION BY p.payment_id) AS candidates,
            row_number() OVER (PARTITION BY p.payment_id
-                              ORDER BY (r.entitled_amount = p.amount) DESC, r.program, r.registry_id) AS rk
+                              ORDER BY abs(r.entitled_amount - p.amount), r.program, r.registry_id) AS rk
     FROM no_id AS p
     JOIN reg AS r ON r.account_number = p.account_number
-        AND (p.bank_code IS NULL OR r.bank_code IS NULL OR p.bank_code = r.bank_code)
+        AND (p.bank_code = r.bank_code OR NOT rc_bank_known(p.bank_code) OR NOT rc_bank_known(r.bank_code))
         AND (p.program IS NULL OR p.program = r.program)
 ),
 after_account AS (
@@ -43,14 +45,18 @@ after_account AS (
 ),
 by_name_dob AS (
     SELECT p.payment_id, r.registry_id, 'name_dob' AS method,
-           count(*) OVER (PARTITION BY p.payment_id) AS candidates
+           count(DISTINCT r.vneid) OVER (PARTITION BY p.payment_id) AS candidates,
+           row_number() OVER (PARTITION BY p.payment_id
+                              ORDER BY abs(r.entitled_amount - p.amount), r.program, r.registry_id) AS rk
     FROM after_account AS p
     JOIN reg AS r ON r.name_key = p.payee_key AND r.date_of_birth = p.date_of_birth
         AND (p.program IS NULL OR p.program = r.program)
 ),
 by_name AS (
     SELECT p.payment_id, r.registry_id, 'name' AS method,
-           count(*) OVER (PARTITION BY p.payment_id) AS candidates
+           count(DISTINCT r.vneid) OVER (PARTITION BY p.payment_id) AS candidates,
+           row_number() OVER (PARTITION BY p.payment_id
+                              ORDER BY abs(r.entitled_amount - p.amount), r.program, r.registry_id) AS rk
     FROM after_account AS p
     JOIN reg AS r ON r.name_key = p.payee_key AND (p.program IS NULL OR p.program = r.program)
     WHERE $name_without_dob AND p.date_of_birth IS NULL
@@ -60,9 +66,9 @@ chosen AS (
     UNION ALL
     SELECT payment_id, registry_id, method FROM by_account WHERE candidates = 1 AND rk = 1
     UNION ALL
-    SELECT payment_id, registry_id, method FROM by_name_dob WHERE candidates = 1
+    SELECT payment_id, registry_id, method FROM by_name_dob WHERE candidates = 1 AND rk = 1
     UNION ALL
-    SELECT payment_id, registry_id, method FROM by_name WHERE candidates = 1
+    SELECT payment_id, registry_id, method FROM by_name WHERE candidates = 1 AND rk = 1
 )
 SELECT c.payment_id, p.payment_ref, c.registry_id, r.vneid, r.program, c.method
 FROM chosen AS c

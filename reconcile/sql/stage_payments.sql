@@ -26,6 +26,10 @@ t AS (
     FROM raw_payments AS r
     LEFT JOIN candidates AS c USING (file_id, source_row)
 ),
+bank_map AS (
+    SELECT bank_code_t, rc_bank_t(bank_code_t) AS code
+    FROM (SELECT DISTINCT bank_code_t FROM t WHERE bank_code_t IS NOT NULL)
+),
 l2 AS (
     SELECT *,
         rc_digits_i(rc_ident_t(vneid_t)) AS vneid_d,
@@ -70,7 +74,7 @@ SELECT
     final_vneid AS vneid,
     name_t AS payee_name,
     dob AS date_of_birth,
-    rc_bank_t(bank_code_t) AS bank_code,
+    bm.code AS bank_code,
     rc_ident_t(account_t) AS account_number,
     rc_amount_d(amount_d) AS amount,
     value_date,
@@ -92,6 +96,8 @@ SELECT
              WHEN n_channel IS NULL THEN 'channel is not bank, ewallet or cash' END,
         CASE WHEN n_status IS NULL THEN 'status is not success, failed or returned' END,
         CASE WHEN program_t IS NOT NULL AND n_program IS NULL THEN 'program is not welfare or pension' END,
-        CASE WHEN dob_t IS NOT NULL AND dob IS NULL THEN 'date_of_birth is not a real date' END
+        CASE WHEN dob_t IS NOT NULL AND dob IS NULL AND NOT coalesce(regexp_full_match(dob_t, '(19|20)[0-9]{2}'), false)
+             THEN 'date_of_birth is not a real date' END
     ), '') AS reject_reason
-FROM with_id;
+FROM with_id
+LEFT JOIN bank_map AS bm USING (bank_code_t);

@@ -13,11 +13,16 @@ WITH t AS (
         rc_text(date_of_death) AS dod_t
     FROM raw_registry
 ),
+bank_map AS (
+    SELECT bank_code_t, rc_bank_t(bank_code_t) AS code
+    FROM (SELECT DISTINCT bank_code_t FROM t WHERE bank_code_t IS NOT NULL)
+),
 l2 AS (
     SELECT *,
         rc_digits_i(rc_ident_t(vneid_t)) AS vneid_d,
         rc_amount_core_t(amount_t) AS amount_c,
         rc_date_a(rc_date_any_t(dob_t)) AS dob,
+        coalesce(regexp_full_match(dob_t, '(19|20)[0-9]{2}'), false) AS dob_year_only,
         rc_date_a(rc_date_any_t(dod_t)) AS dod,
         rc_fold_t(gender_t) AS gender_f, rc_fold_t(program_t) AS program_f,
         rc_fold_t(channel_t) AS channel_f, rc_fold_t(status_t) AS status_f
@@ -42,12 +47,13 @@ SELECT
     n_vneid AS vneid,
     full_name_t AS full_name,
     dob AS date_of_birth,
+    coalesce(year(dob), CASE WHEN dob_year_only THEN CAST(dob_t AS INTEGER) END) AS birth_year,
     n_gender AS gender,
     n_program AS program,
     category_t AS category,
     rc_amount_d(amount_d) AS entitled_amount,
     n_channel AS channel,
-    rc_bank_t(bank_code_t) AS bank_code,
+    bm.code AS bank_code,
     n_account_number AS account_number,
     rc_ident_t(province_t) AS province_code,
     rc_ident_t(district_t) AS district_code,
@@ -59,7 +65,7 @@ SELECT
     nullif(concat_ws('; ',
         'vneid ' || p_vneid,
         CASE WHEN full_name_t IS NULL THEN 'full_name missing' END,
-        CASE WHEN dob_t IS NOT NULL AND dob IS NULL THEN 'date_of_birth is not a real date' END,
+        CASE WHEN dob_t IS NOT NULL AND dob IS NULL AND NOT dob_year_only THEN 'date_of_birth is not a real date' END,
         CASE WHEN dob > $period_end THEN 'date_of_birth is after the period' END,
         CASE WHEN gender_t IS NOT NULL AND n_gender IS NULL THEN 'gender is not male or female' END,
         CASE WHEN program_t IS NULL THEN 'program missing'
@@ -72,4 +78,5 @@ SELECT
         CASE WHEN n_status IS NULL THEN 'status is not active, suspended, terminated or deceased' END,
         CASE WHEN dod_t IS NOT NULL AND dod IS NULL THEN 'date_of_death is not a real date' END
     ), '') AS reject_reason
-FROM typed;
+FROM typed
+LEFT JOIN bank_map AS bm USING (bank_code_t);

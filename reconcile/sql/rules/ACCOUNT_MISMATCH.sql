@@ -12,4 +12,4 @@ FROM pm
 WHERE registry_id IS NOT NULL AND status = 'success' AND channel IN ('bank', 'ewallet')
   AND registered_account IS NOT NULL AND account_number IS NOT NULL
   AND (account_number <> registered_account
-       OR (bank_code IS NOT NULL AND registered_bank_code IS NOT NULL AND bank_code <> registered_bank_code))
+       OR (rc_bank_known(bank_code) AND rc_bank_known(registered_bank_code) AND bank_code <> registered_bank_code))

@@ -17,7 +17,7 @@ mismatched AS (
 ),
 -- the evidence is the earliest payment (by value date, file, row)
 first_payment AS (
-    SELECT *, row_number() OVER (PARTITION BY registry_id ORDER BY value_date, source_file, source_row) AS nth
+    SELECT *, row_number() OVER (PARTITION BY registry_id ORDER BY value_date, file_order, source_row) AS nth
     FROM paid
     WHERE registry_id IN (SELECT registry_id FROM mismatched)
 )

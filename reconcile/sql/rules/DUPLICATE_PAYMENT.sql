@@ -1,7 +1,7 @@
 -- code: DUPLICATE_PAYMENT
 -- severity: high
--- en: More than one successful payment to the same beneficiary and programme in the period, or the same payment reference twice
--- vi: Chi trùng: nhiều khoản chi thành công cho cùng một đối tượng và chế độ trong kỳ, hoặc trùng số tham chiếu
+-- en: More than one successful payment to the same beneficiary and programme in the period, or the same payment reference twice in one file
+-- vi: Chi trùng: nhiều khoản chi thành công cho cùng một đối tượng và chế độ trong kỳ, hoặc trùng số tham chiếu trong một tệp
 WITH per_beneficiary AS (
     SELECT payment_id,
            row_number() OVER w AS nth,
@@ -11,7 +11,7 @@ WITH per_beneficiary AS (
            first_value(source_row) OVER w AS first_row
     FROM pm
     WHERE registry_id IS NOT NULL AND status = 'success' AND in_period
-    WINDOW w AS (PARTITION BY registry_id ORDER BY value_date, source_file, source_row, payment_id)
+    WINDOW w AS (PARTITION BY registry_id ORDER BY value_date, file_order, source_row, payment_id)
 ),
 per_reference AS (
     SELECT payment_id,
@@ -19,7 +19,8 @@ per_reference AS (
            first_value(source_file) OVER w AS first_file,
            first_value(source_row) OVER w AS first_row
     FROM pm
-    WINDOW w AS (PARTITION BY payment_ref ORDER BY source_file, source_row, payment_id)
+    WHERE status = 'success'
+    WINDOW w AS (PARTITION BY file_id, payment_ref ORDER BY source_row, payment_id)
 ),
 reasons AS (
     SELECT payment_id, 1 AS k,
@@ -28,7 +29,7 @@ reasons AS (
     FROM per_beneficiary WHERE nth > 1
     UNION ALL
     SELECT payment_id, 2,
-           'Payment reference already used at ' || first_file || ' row ' || first_row
+           'Payment reference already used by a successful payment at row ' || first_row || ' of this file'
     FROM per_reference WHERE nth > 1
 ),
 one_per_payment AS (

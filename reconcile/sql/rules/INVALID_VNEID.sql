@@ -8,14 +8,14 @@ WITH registry_problems AS (
             CASE WHEN length(vneid) <> 12 THEN 'ID has ' || length(vneid) || ' digits, not 12'
                 || CASE WHEN length(vneid) = 9 THEN ' (an old 9-digit CMND number?)' ELSE '' END END,
             CASE WHEN length(vneid) = 12 AND NOT rc_vneid_valid(vneid)
-                 THEN 'place-of-birth code ' || substr(vneid, 1, 3) || ' does not exist' END,
+                 THEN 'ID''s place-of-birth code (digits 1-3) does not exist' END,
             CASE WHEN length(vneid) = 12 AND rc_vneid_birth_year(vneid) > year($period_end)
-                 THEN 'ID''s birth year ' || rc_vneid_birth_year(vneid) || ' is in the future' END,
-            CASE WHEN length(vneid) = 12 AND date_of_birth IS NOT NULL
-                      AND rc_vneid_birth_year(vneid) <> year(date_of_birth)
-                 THEN 'ID says born ' || rc_vneid_birth_year(vneid) || ', the registry says ' || year(date_of_birth) END,
+                 THEN 'ID''s century and year digits (4-6) give a birth year in the future' END,
+            CASE WHEN length(vneid) = 12 AND birth_year IS NOT NULL
+                      AND rc_vneid_birth_year(vneid) <> birth_year
+                 THEN 'ID''s century and year digits (4-6) contradict the registry''s year of birth' END,
             CASE WHEN length(vneid) = 12 AND gender IS NOT NULL AND rc_vneid_gender(vneid) <> gender
-                 THEN 'ID says ' || rc_vneid_gender(vneid) || ', the registry says ' || gender END
+                 THEN 'ID''s sex digit (4) contradicts the registry''s gender' END
         ) AS problems
     FROM cur_registry
 ),
@@ -26,7 +26,7 @@ payment_problems AS (
             WHEN vneid_source = 'column' AND length(payee_vneid) <> 12
                 THEN 'Payment''s ID has ' || length(payee_vneid) || ' digits, not 12'
             WHEN vneid_source = 'column' AND NOT rc_vneid_valid(payee_vneid)
-                THEN 'Payment''s ID has place-of-birth code ' || substr(payee_vneid, 1, 3) || ', which does not exist'
+                THEN 'Payment''s ID has a place-of-birth code (digits 1-3) that does not exist'
         END AS problems
     FROM pm
 )

@@ -7,6 +7,8 @@ SELECT
     CASE
         WHEN rc_vneid_valid(coalesce(payee_vneid, '')) THEN 'The payment''s ID is not in the registry'
             || CASE WHEN payment_program IS NOT NULL THEN ' for programme ' || payment_program ELSE '' END
+        WHEN payee_vneid IS NOT NULL THEN
+            'The payment''s ID is not a valid ID and is not in the registry; account and name matched no beneficiary'
         WHEN vneid_note IS NOT NULL THEN 'No usable ID (' || vneid_note || '); account and name matched no beneficiary'
         ELSE 'No ID; account and name matched no beneficiary'
     END AS detail,
