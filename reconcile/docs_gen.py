@@ -62,7 +62,30 @@ def _tables() -> str:
     return "\n".join(out).rstrip()
 
 
+def _demo() -> str:
+    """The worked example: what `reconcile demo` prints, up to the timing line."""
+    import os
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    cwd = os.getcwd()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)
+        try:
+            res = CliRunner().invoke(cli, ["demo"], prog_name="reconcile")
+        finally:
+            os.chdir(cwd)
+    if res.exit_code != 0:
+        raise RuntimeError(f"reconcile demo failed: {res.output}")
+    text = res.stdout.split("\nDatabase: ")[0].rstrip()
+    return "```text\n" + text + "\n```"
+
+
 BLOCKS = {
+    "demo": _demo,
     "cli": _cli_help,
     "registry-columns": lambda: _columns("registry"),
     "payment-columns": lambda: _columns("payments"),
