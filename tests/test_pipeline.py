@@ -161,3 +161,28 @@ def test_every_row_accounted_and_identical_sides_find_nothing(tmp_path_factory, 
     assert pay_input.rows_rejected == spoilt
     # every spoilt payment leaves its beneficiary unpaid; the rest are clean
     assert result.flag_counts == ({"MISSING_PAYMENT": spoilt} if spoilt else {})
+
+
+def test_a_database_held_by_another_process_is_refused_at_once(tmp_path):
+    import subprocess
+    import sys
+
+    from reconcile.errors import DatabaseBusyError
+
+    reg, pay = month(tmp_path)
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+                               "time.sleep(30)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(DatabaseBusyError) as err:
+            run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
+        assert str(err.value) == (f"{db}: the database is in use by another process; "
+                                  "wait for that run to finish and try again")
+        assert err.value.exit_code == 2
+    finally:
+        holder.kill()
+        holder.wait()
+    assert [r[1] for r in snapshot(db)["runs"]] == ["2024-09"]  # the first run's row, untouched
