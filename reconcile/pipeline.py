@@ -180,11 +180,13 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
 
     ensure_schema(con)
     normalize.install(con)
-    con.execute("CREATE OR REPLACE TEMP TABLE cur_files_given (file_id INTEGER, path VARCHAR, name VARCHAR, sha256 VARCHAR)")
-    con.executemany("INSERT INTO cur_files_given VALUES (?, ?, ?, ?)",
-                    [[i, str(tb.path), tb.path.name, tb.sha256] for i, tb in tables])
-    con.execute("CREATE OR REPLACE TEMP TABLE cur_files AS "
-                "SELECT *, row_number() OVER (ORDER BY name, sha256) AS file_order FROM cur_files_given")
+    # file_order: by file name and content, so that row ids and evidence order do not depend on
+    # the order the files were given in or on how their paths were spelled
+    by_name = sorted(tables, key=lambda it: (it[1].path.name, it[1].sha256))
+    con.execute("CREATE OR REPLACE TEMP TABLE cur_files "
+                "(file_id INTEGER, path VARCHAR, sha256 VARCHAR, file_order INTEGER)")
+    con.executemany("INSERT INTO cur_files VALUES (?, ?, ?, ?)",
+                    [[i, str(tb.path), tb.sha256, order] for order, (i, tb) in enumerate(by_name, start=1)])
     for kind in ("registry", "payments"):
         normalize.load_raw(con, kind, [(i, tb) for i, tb in tables if tb.kind == kind])
         normalize.stage(con, kind, params)
@@ -380,10 +382,8 @@ def check_file(path: Path, kind: str, period: str) -> CheckResult:
             f"SELECT count(*), count(*) FILTER (WHERE vneid_restored) FROM {stg} WHERE reject_reason IS NULL"
         ).fetchone()
         id_problems = con.execute(
-            f"SELECT source_row, CASE WHEN length(vneid) <> 12 THEN 'ID has ' || length(vneid) || ' digits, not 12' "
-            f"ELSE 'ID''s place-of-birth code (digits 1-3) does not exist' END "
-            f"FROM {stg} WHERE reject_reason IS NULL AND vneid IS NOT NULL AND NOT rc_vneid_valid(vneid) "
-            f"ORDER BY source_row").fetchall()
+            f"SELECT source_row, rc_vneid_shape_problem(vneid) FROM {stg} "
+            f"WHERE reject_reason IS NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row").fetchall()
     finally:
         con.close()
     return CheckResult(

@@ -76,6 +76,14 @@ CREATE OR REPLACE TEMP MACRO rc_vneid_problem(s) AS rc_vneid_problem_t(rc_text(s
 CREATE OR REPLACE TEMP MACRO rc_vneid_valid(v) AS
     coalesce(length(v) = 12 AND substr(v, 1, 3) IN (SELECT cccd_code FROM ref_birth_province), false);
 
+-- Why a normalised ID is not structurally valid (NULL when it is), naming the digits, never
+-- repeating them. Used by INVALID_VNEID and by `reconcile check`.
+CREATE OR REPLACE TEMP MACRO rc_vneid_shape_problem(v) AS
+    CASE
+        WHEN length(v) <> 12 THEN 'ID has ' || length(v) || ' digits, not 12'
+        WHEN NOT rc_vneid_valid(v) THEN 'ID''s place-of-birth code (digits 1-3) does not exist'
+    END;
+
 -- Birth year and gender encoded in positions 4-6: century/sex digit G and year YY.
 CREATE OR REPLACE TEMP MACRO rc_vneid_birth_year(v) AS
     CASE WHEN length(v) = 12 THEN 1900 + 100 * (CAST(substr(v, 4, 1) AS INTEGER) // 2) + CAST(substr(v, 5, 2) AS INTEGER) END;

@@ -5,10 +5,8 @@
 WITH registry_problems AS (
     SELECT *,
         concat_ws('; ',
-            CASE WHEN length(vneid) <> 12 THEN 'ID has ' || length(vneid) || ' digits, not 12'
-                || CASE WHEN length(vneid) = 9 THEN ' (an old 9-digit CMND number?)' ELSE '' END END,
-            CASE WHEN length(vneid) = 12 AND NOT rc_vneid_valid(vneid)
-                 THEN 'ID''s place-of-birth code (digits 1-3) does not exist' END,
+            rc_vneid_shape_problem(vneid)
+                || CASE WHEN length(vneid) = 9 THEN ' (an old 9-digit CMND number?)' ELSE '' END,
             CASE WHEN length(vneid) = 12 AND rc_vneid_birth_year(vneid) > year($period_end)
                  THEN 'ID''s century and year digits (4-6) give a birth year in the future' END,
             CASE WHEN length(vneid) = 12 AND birth_year IS NOT NULL
@@ -23,10 +21,7 @@ payment_problems AS (
     SELECT *,
         CASE
             WHEN vneid_note LIKE 'ID %' THEN 'Payment''s ' || vneid_note
-            WHEN vneid_source = 'column' AND length(payee_vneid) <> 12
-                THEN 'Payment''s ID has ' || length(payee_vneid) || ' digits, not 12'
-            WHEN vneid_source = 'column' AND NOT rc_vneid_valid(payee_vneid)
-                THEN 'Payment''s ID has a place-of-birth code (digits 1-3) that does not exist'
+            WHEN vneid_source = 'column' THEN 'Payment''s ' || rc_vneid_shape_problem(payee_vneid)
         END AS problems
     FROM pm
 )
