@@ -17,6 +17,7 @@ from reconcile.config import Settings, check_period
 from reconcile.contracts import SEVERITY_RANK
 from reconcile.errors import ReconcileError
 from reconcile.report import terminal
+from reconcile.report.progress import Progress
 
 FORMATS = click.Choice(["table", "csv", "json"])
 
@@ -61,6 +62,59 @@ def _fail_on_exit(result, fail_on: str | None) -> int:
     return 0
 
 
+def _output_options(f):
+    """--report, --export, --lang and --mask-ids, shared by `run` and `report`."""
+    f = click.option("--mask-ids", is_flag=True,
+                     help="Show only the last 4 digits of IDs and account numbers in the workbook and exports "
+                          "(for reports that leave the office); the database keeps them whole.")(f)
+    f = click.option("--lang", type=click.Choice(["vi", "en"]), default=None,
+                     help="Language of the workbook (default: lang in the config, else vi).")(f)
+    f = click.option("--export", "export_dir", type=click.Path(path_type=Path),
+                     help="Folder to write the findings and rejected rows to, as Parquet and CSV.")(f)
+    f = click.option("--report", "report_path", type=click.Path(path_type=Path),
+                     help="Excel workbook to write for finance officers and auditors (.xlsx).")(f)
+    return f
+
+
+def _check_output_paths(report_path: Path | None, export_dir: Path | None) -> None:
+    """Refuse unusable output paths before the run, not after it."""
+    if report_path is not None:
+        if report_path.suffix.lower() != ".xlsx":
+            raise ReconcileError(f"{report_path}: the workbook must be an .xlsx file; give --report a name ending .xlsx")
+        if report_path.is_dir():
+            raise ReconcileError(f"{report_path}: is a folder; give --report a file name ending .xlsx")
+        if not report_path.parent.is_dir():
+            raise ReconcileError(f"{report_path.parent}: no such folder for --report; create it first")
+    if export_dir is not None and export_dir.exists() and not export_dir.is_dir():
+        raise ReconcileError(f"{export_dir}: is a file; give --export a folder")
+
+
+def _write_outputs(db: Path, period: str, report_path: Path | None, export_dir: Path | None, lang: str,
+                   mask_ids: bool, progress: Progress) -> None:
+    """The workbook and the exports, read back from the committed database."""
+    if report_path is None and export_dir is None:
+        return
+    from reconcile.readback import open_db
+    from reconcile.report.export import write_exports
+    from reconcile.report.workbook import write_workbook
+
+    con = open_db(db)
+    try:
+        if report_path is not None:
+            progress.step("sheet.findings")
+            book = write_workbook(con, period, report_path, lang=lang, mask_ids=mask_ids, database=str(db),
+                                  progress=progress.rows)
+            progress.clear()
+            click.echo(f"reconcile: workbook {book.path} ({book.findings:,} findings on "
+                       f"{len(book.sheets)} sheets{', IDs masked' if mask_ids else ''})", err=True)
+        if export_dir is not None:
+            files = write_exports(con, period, export_dir, mask_ids=mask_ids)
+            click.echo(f"reconcile: exported {', '.join(f.name for f in files)} to {export_dir}"
+                       f"{' (IDs masked)' if mask_ids else ''}", err=True)
+    finally:
+        con.close()
+
+
 @cli.command()
 @click.option("--period", required=True, help="Period to reconcile, YYYY-MM.")
 @click.option("--registry", "registry", multiple=True, required=True, type=click.Path(path_type=Path),
@@ -69,22 +123,65 @@ def _fail_on_exit(result, fail_on: str | None) -> int:
               help="Payment file of a bank or the post office (repeatable).")
 @click.option("--db", type=click.Path(path_type=Path), default=Path("reconcile.duckdb"), show_default=True,
               help="DuckDB database to write; it grows by period.")
+@_output_options
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML file of targets and thresholds.")
 @click.option("--fail-on", type=click.Choice(list(SEVERITY_RANK)), help="Exit 1 when a finding of this severity or higher is found.")
 @click.option("--operator", help="Who runs the reconciliation (default: the OS user).")
-def run(period, registry, payments, db, config_path, fail_on, operator) -> None:
-    """Reconcile one period: read the files, flag every mismatch, measure the non-cash share."""
+def run(period, registry, payments, db, report_path, export_dir, lang, mask_ids, config_path, fail_on, operator) -> None:
+    """Reconcile one period: read the files, flag every mismatch, measure the non-cash share.
+
+    The period is stored in the database (a re-run replaces it); --report writes the workbook and
+    --export the flat files, both read back from the database once the run has committed.
+    """
     from reconcile.pipeline import RunConfig, run as run_pipeline
 
     check_period(period)
     settings = Settings.load(config_path)
+    _check_output_paths(report_path, export_dir)
     click.echo(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
-    result = run_pipeline(RunConfig(period=period, registry=list(registry), payments=list(payments), db=db,
-                                    settings=settings, operator=operator))
+    progress = Progress()
+    try:
+        result = run_pipeline(RunConfig(period=period, registry=list(registry), payments=list(payments), db=db,
+                                        settings=settings, operator=operator, on_step=progress.step))
+    finally:
+        progress.clear()
     if result.rejected_rows:
         click.echo(f"reconcile: {result.rejected_rows:,} rows set aside in rejected_rows", err=True)
+    _write_outputs(db, period, report_path, export_dir, lang or settings.lang, mask_ids, progress)
     click.echo(terminal.run_summary(result))
     sys.exit(_fail_on_exit(result, fail_on))
+
+
+@cli.command()
+@click.option("--period", required=True, help="Period already in the database, YYYY-MM.")
+@click.option("--db", type=click.Path(path_type=Path), default=Path("reconcile.duckdb"), show_default=True,
+              help="DuckDB database that 'reconcile run' wrote.")
+@_output_options
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML file (for its default lang).")
+def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> None:
+    """Write the workbook and exports of a period already reconciled, without running again.
+
+    For example, a masked copy for a report that leaves the office:
+
+    \b
+        reconcile report --period 2024-09 --report out.xlsx --mask-ids
+    """
+    check_period(period)
+    if report_path is None and export_dir is None:
+        raise ReconcileError("nothing to write; pass --report PATH.xlsx and/or --export DIR")
+    _check_output_paths(report_path, export_dir)
+    settings = Settings.load(config_path)
+    from reconcile.readback import open_db
+
+    con = open_db(db)
+    try:
+        known = con.execute("SELECT count(*) FROM runs WHERE period = ?", [period]).fetchall()[0][0]
+    finally:
+        con.close()
+    if not known:
+        raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
+    progress = Progress()
+    _write_outputs(db, period, report_path, export_dir, lang or settings.lang, mask_ids, progress)
 
 
 @cli.command()
@@ -92,17 +189,33 @@ def run(period, registry, payments, db, config_path, fail_on, operator) -> None:
               help="Folder for the sample files and the demo database.")
 @click.option("--db", type=click.Path(path_type=Path), default=None,
               help="Database to write (default: demo.duckdb in the --out folder).")
-def demo(out, db) -> None:
-    """Reconcile the realistic sample month shipped with reconcile, end to end."""
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the demo workbook.")
+def demo(out, db, lang) -> None:
+    """Reconcile the realistic sample month shipped with reconcile, end to end.
+
+    Writes the sample files, the database, the workbook (report.xlsx) and the exports (export/)
+    into the --out folder.
+    """
     from reconcile.pipeline import RunConfig, run as run_pipeline
     from reconcile.sample import PERIOD, write_sample_month
 
     files = write_sample_month(out)
     db = db or out / "demo.duckdb"
     click.echo(f"reconcile: sample month {PERIOD} written to {out}/", err=True)
-    result = run_pipeline(RunConfig(period=PERIOD, registry=files["registry"], payments=files["payments"], db=db))
+    progress = Progress()
+    try:
+        result = run_pipeline(RunConfig(period=PERIOD, registry=files["registry"], payments=files["payments"], db=db,
+                                        on_step=progress.step))
+    finally:
+        progress.clear()
+    _write_outputs(db, PERIOD, out / "report.xlsx", out / "export", lang, False, progress)
     click.echo(terminal.run_summary(result))
-    click.echo(f"\nThe database is {db}: open it with DuckDB and try\n"
+    click.echo(f"\nThe workbook is {out / 'report.xlsx'}; the findings are also in {out / 'export'}/.\n"
+               f"The database is {db}: read it back with\n"
+               f"  reconcile flags --db {db} --severity high\n"
+               f"  reconcile cashless --db {db} --by province\n"
+               "or open it with DuckDB and try\n"
                "  select code, severity, count(*) from flags group by all order by all;\n"
                "  select * from noncash_share where level = 'program';")
 
@@ -144,6 +257,10 @@ def rules(fmt, lang) -> None:
             row.append(rule.description_vi)
         rows.append(row)
     click.echo(terminal.render(headers, rows, fmt))
+
+
+from reconcile.cli_read import register  # noqa: E402
+register(cli)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import getpass
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -34,6 +35,7 @@ class RunConfig:
     db: Path = Path("reconcile.duckdb")
     settings: Settings = field(default_factory=Settings)
     operator: str | None = None
+    on_step: Callable[[str], None] | None = None  # told the name of each step as it starts (progress)
 
 
 @dataclass
@@ -102,9 +104,10 @@ def read_inputs(cfg: RunConfig) -> list[tuple[int, RawTable]]:
     return tables
 
 
-def connect(db: Path) -> duckdb.DuckDBPyConnection:
-    """Open (or create) the database file. Refuses a file that is not a DuckDB database, and never
-    lets DuckDB fetch or load extensions by itself (it would open a CSV or SQLite file that way)."""
+def connect(db: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (or, for writing, create) the database file. Refuses a file that is not a DuckDB
+    database, and never lets DuckDB fetch or load extensions by itself (it would open a CSV or
+    SQLite file that way). A database another process holds for writing is refused at once."""
     if db.is_dir():
         raise ReconcileError(f"{db}: is a folder, not a database file; pass a file path to --db")
     if db.exists() and db.stat().st_size > 0:
@@ -112,13 +115,13 @@ def connect(db: Path) -> duckdb.DuckDBPyConnection:
             if fh.read(12)[8:12] != b"DUCK":
                 raise ReconcileError(f"{db}: is not a DuckDB database; choose another --db path")
     try:
-        return duckdb.connect(str(db), config={"autoinstall_known_extensions": False,
-                                               "autoload_known_extensions": False})
+        return duckdb.connect(str(db), read_only=read_only, config={"autoinstall_known_extensions": False,
+                                                                    "autoload_known_extensions": False})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusyError(
-                f"{db}: the database is in use by another process; wait for that run to finish and try again"
-            ) from None
+                f"{db}: the database is in use by another process (a running reconciliation?); "
+                "wait for it to finish and try again") from None
         raise ReconcileError(f"{db}: cannot open the database ({str(exc).splitlines()[0]}); check the --db path") from None
     except duckdb.Error as exc:
         raise ReconcileError(f"{db}: not a DuckDB database ({str(exc).splitlines()[0]}); choose another --db path") from None
@@ -130,6 +133,7 @@ def run(cfg: RunConfig) -> RunResult:
     t0 = time.perf_counter()
     steps: dict[str, float] = {}
 
+    _notify(cfg, "read")
     tables = read_inputs(cfg)
     steps["read"] = time.perf_counter() - t0
 
@@ -155,6 +159,11 @@ def run(cfg: RunConfig) -> RunResult:
     return result
 
 
+def _notify(cfg: RunConfig, step: str) -> None:
+    if cfg.on_step:
+        cfg.on_step(step)
+
+
 def _step(steps: dict[str, float], name: str, t: float) -> float:
     now = time.perf_counter()
     steps[name] = steps.get(name, 0.0) + now - t
@@ -178,6 +187,7 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
         "name_without_dob": settings.matching.name_without_dob,
     }
 
+    _notify(cfg, "normalise")
     ensure_schema(con)
     normalize.install(con)
     # file_order: by file name and content, so that row ids and evidence order do not depend on
@@ -192,6 +202,7 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
         normalize.stage(con, kind, params)
     t = _step(steps, "normalise", t)
 
+    _notify(cfg, "load")
     _check_payment_periods(con, tables, cfg.period)
     _execute(con, "load_current.sql", params)
     normalize.attach_raw(con, tables)
@@ -206,19 +217,23 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
         con.execute(f"DROP TABLE {quote_ident(name)}")  # free their memory before matching
     t = _step(steps, "load", t)
 
+    _notify(cfg, "match")
     _execute(con, "match.sql", params)
     _execute(con, "facts.sql", params)
     t = _step(steps, "match", t)
 
+    _notify(cfg, "find")
     create_flag_table(con)
     for rule in catalogue():
         run_rule(con, rule, params)
     t = _step(steps, "find", t)
 
+    _notify(cfg, "write")
     replace_period(con, cfg.period)
     _store(con, cfg, tables, params, started)
     t = _step(steps, "write", t)
 
+    _notify(cfg, "measure")
     result = _summarise(con, cfg, run_id, tables, steps, t0)
     _step(steps, "measure", t)
     return result
@@ -300,9 +315,10 @@ def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None
                (SELECT count(*) FROM cur_rejected),
                (SELECT count(*) FROM cur_flags)""").fetchone()
     con.execute(
-        "INSERT INTO runs VALUES ($run_id, $period, $started, now()::TIMESTAMP, $version, $operator, $settings, "
+        "INSERT INTO runs VALUES ($run_id, $period, $started, $finished, $version, $operator, $settings, "
         "$registry_rows, $payment_rows, $rejected_rows, $flags)",
-        {**p, "started": started, "version": __version__,
+        # the clock, not DuckDB's now(), which is the time the transaction began
+        {**p, "started": started, "finished": datetime.now(timezone.utc).replace(tzinfo=None), "version": __version__,
          "operator": cfg.operator or _os_user(), "settings": cfg.settings.model_dump_json(),
          "registry_rows": counts[0], "payment_rows": counts[1], "rejected_rows": counts[2], "flags": counts[3]})
 

@@ -179,8 +179,8 @@ def test_a_database_held_by_another_process_is_refused_at_once(tmp_path):
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(DatabaseBusyError) as err:
             run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
-        assert str(err.value) == (f"{db}: the database is in use by another process; "
-                                  "wait for that run to finish and try again")
+        assert str(err.value) == (f"{db}: the database is in use by another process "
+                                  "(a running reconciliation?); wait for it to finish and try again")
         assert err.value.exit_code == 2
     finally:
         holder.kill()

@@ -1,0 +1,215 @@
+"""Read-back of a reconciled database: findings, one beneficiary, non-cash shares, periods.
+
+What auditors and analysts ask after a run, answered from the stored tables across every period.
+The database is opened read-only, so reading never changes it and a running write is reported,
+not waited for. Each query is fixed SQL with its values bound, and a full ORDER BY so that the
+same database always reads back the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import duckdb
+
+from reconcile.config import check_period
+from reconcile.contracts import SEVERITY_RANK
+from reconcile.errors import ConfigError, ReconcileError
+from reconcile.pipeline import connect
+from reconcile.masking import mask_id, mask_text
+from reconcile.rules import catalogue
+from reconcile.warehouse import TABLES, VIEW_COMMENTS
+
+FLAG_COLUMNS = (
+    "period", "code", "severity", "vneid", "full_name", "program", "province_code", "commune_code",
+    "expected_amount", "paid_amount", "payment_ref", "payee_name", "account_number", "match_method", "detail",
+    "source_file", "source_row", "flag_id",
+)
+_FLAG_SELECT = ", ".join(f"f.{c}" for c in FLAG_COLUMNS)
+
+# every filter is bound; a NULL value leaves that filter out
+_FLAG_FILTER = """
+    ($period IS NULL OR f.period = $period) AND ($code IS NULL OR f.code = $code)
+    AND ($rank IS NULL OR f.severity_rank >= $rank) AND ($province IS NULL OR f.province_code = $province)
+    AND ($program IS NULL OR f.program = $program)"""
+_FLAG_ORDER = ("f.period, f.severity_rank DESC, f.code, f.source_file NULLS LAST, f.source_row NULLS LAST, "
+               "f.flag_id")
+
+# the payments of one beneficiary: written with the ID, or tied to the beneficiary by matching
+_PAYMENTS_OF = """
+    mine AS (SELECT period, payment_id FROM payments WHERE vneid = $vneid
+             UNION SELECT period, payment_id FROM matches WHERE vneid = $vneid)"""
+
+CASHLESS_BY = {  # --by: (level of noncash_share, totals rather than channel rows, columns that name the row)
+    "program": ("program", True, ()),
+    "province": ("province", True, ("province_code",)),
+    "commune": ("commune", True, ("province_code", "commune_code")),
+    "channel": ("program", False, ("channel_group",)),
+}
+
+_ID_SEPARATORS = re.compile(r"[ .]")
+_ID = re.compile(r"[0-9]{12}")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A result to render: column names, rows, and how many rows matched before any limit."""
+
+    headers: tuple[str, ...]
+    rows: list[tuple]
+    total: int
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    """Everything the database holds on one personal ID, across all periods."""
+
+    registry: Rows
+    payments: Rows
+    flags: Rows
+
+
+def open_db(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open a database `reconcile run` wrote, read-only (pipeline.connect's checks); it never
+    creates a file, and refuses a DuckDB file without reconcile's tables."""
+    db = Path(path)
+    if not db.exists():
+        raise ReconcileError(f"{db}: no database here; run 'reconcile run' first or pass --db")
+    if db.is_file() and db.stat().st_size == 0:
+        raise ReconcileError(f"{db}: is an empty file, no database yet; run 'reconcile run' first or pass --db")
+    con = connect(db, read_only=True)
+    missing = _missing_objects(con)
+    if missing:
+        con.close()
+        raise ReconcileError(f"{db}: is a DuckDB database without reconcile's tables "
+                             f"(missing: {', '.join(missing)}); pass the --db that 'reconcile run' wrote")
+    return con
+
+
+def _missing_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
+    present = {name for (name,) in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    wanted = [t.name for t in TABLES] + list(VIEW_COMMENTS)
+    return [name for name in wanted if name not in present]
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Rows:
+    cur = con.execute(sql, params)
+    headers = tuple(d[0] for d in cur.description)
+    rows = cur.fetchall()
+    return Rows(headers, rows, len(rows))
+
+
+def check_code(con: duckdb.DuckDBPyConnection, code: str) -> str:
+    """A finding code in upper case, known to this version or to the database's rules table."""
+    known = {r.code for r in catalogue()} | {c for (c,) in con.execute("SELECT code FROM rules").fetchall()}
+    wanted = code.strip().upper()
+    if wanted not in known:
+        raise ConfigError(f"unknown finding code; use one of {', '.join(sorted(known))} (see 'reconcile rules')")
+    return wanted
+
+
+def check_vneid(value: str) -> str:
+    """The ID as the database keeps it: 12 digits, with spaces and dots between them dropped.
+    Messages say what is wrong without repeating the value, which is personal data."""
+    text = _ID_SEPARATORS.sub("", value or "")
+    if _ID.fullmatch(text):
+        return text
+    if not text:
+        raise ConfigError("the personal ID is empty; pass the 12-digit số định danh cá nhân")
+    if not text.isascii() or not text.isdigit():
+        raise ConfigError("the personal ID holds characters other than digits, spaces and dots; "
+                          "pass the 12-digit số định danh cá nhân")
+    hint = " (a leading zero lost in a spreadsheet?)" if len(text) == 11 else ""
+    raise ConfigError(f"the personal ID has {len(text)} digits, not 12{hint}; pass the 12-digit số định danh cá nhân")
+
+
+def flags(con: duckdb.DuckDBPyConnection, period: str | None = None, code: str | None = None,
+          severity: str | None = None, province: str | None = None, program: str | None = None,
+          limit: int | None = None) -> Rows:
+    """Findings, most severe first within each period; `severity` keeps that severity and higher.
+    `total` counts every match, so a caller that set `limit` can say how many were left out."""
+    if severity is not None and severity not in SEVERITY_RANK:
+        raise ConfigError(f"unknown severity; use one of {', '.join(SEVERITY_RANK)}")
+    if limit is not None and limit < 0:
+        raise ConfigError("--limit cannot be negative; pass 0 for every row")
+    params = {
+        "period": None if period is None else check_period(period),
+        "code": None if code is None else check_code(con, code),
+        "rank": None if severity is None else SEVERITY_RANK[severity],
+        "province": province,
+        "program": program,
+    }
+    total = con.execute(f"SELECT count(*) FROM flags AS f WHERE {_FLAG_FILTER}", params).fetchone()[0]
+    result = _rows(con, f"SELECT {_FLAG_SELECT} FROM flags AS f WHERE {_FLAG_FILTER} "
+                        f"ORDER BY {_FLAG_ORDER} LIMIT $limit", {**params, "limit": limit})
+    return replace(result, total=total)
+
+
+def show(con: duckdb.DuckDBPyConnection, vneid: str) -> Beneficiary:
+    """One beneficiary across all periods: registry rows, payments, findings. A payment is theirs when
+    it carries the ID or was matched to them; a finding is theirs when it names the ID or one of those
+    payments. `match_method` says how a payment was tied to this beneficiary (empty when it was not)."""
+    params = {"vneid": check_vneid(vneid)}
+    registry = _rows(con, """
+        SELECT period, program, vneid, full_name, date_of_birth, gender, category, province_code, commune_code,
+               status, date_of_death, entitled_amount, channel, bank_code, account_number, is_primary,
+               source_file, source_row
+        FROM registry WHERE vneid = $vneid
+        ORDER BY period, source_file, source_row, registry_id""", params)
+    payments = _rows(con, f"""
+        WITH {_PAYMENTS_OF}
+        SELECT p.period, p.payment_ref, p.vneid, p.value_date, p.amount, p.channel, p.bank_code, p.account_number,
+               p.payee_name, p.status, m.method AS match_method, p.source_file, p.source_row
+        FROM payments AS p
+        JOIN mine USING (period, payment_id)
+        LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id AND m.vneid = $vneid
+        ORDER BY p.period, p.source_file, p.source_row, p.payment_id""", params)
+    found = _rows(con, f"""
+        WITH {_PAYMENTS_OF}
+        SELECT {_FLAG_SELECT} FROM flags AS f
+        WHERE f.vneid = $vneid
+           OR EXISTS (SELECT 1 FROM mine WHERE mine.period = f.period AND mine.payment_id = f.payment_id)
+        ORDER BY f.period, f.source_file NULLS LAST, f.source_row NULLS LAST, f.severity_rank DESC, f.code,
+                 f.flag_id""", params)
+    return Beneficiary(registry, payments, found)
+
+
+def cashless(con: duckdb.DuckDBPyConnection, period: str | None = None, by: str = "program") -> Rows:
+    """Non-cash shares from the noncash_share view: programme, province or commune totals against
+    the target, or each programme split by channel (bank, ewallet, cash)."""
+    if by not in CASHLESS_BY:
+        raise ConfigError(f"cannot break the non-cash share down by that; use one of {', '.join(CASHLESS_BY)}")
+    level, totals, names = CASHLESS_BY[by]
+    key = ", ".join(("period", "program", *names))
+    return _rows(con, f"""
+        SELECT {key}, beneficiaries, payments, amount, share_beneficiaries, share_payments, share_amount,
+               target, target_met
+        FROM noncash_share
+        WHERE ($period IS NULL OR period = $period) AND level = $level AND (channel_group = 'all') = $totals
+        ORDER BY {key}""",
+                 {"period": None if period is None else check_period(period), "level": level, "totals": totals})
+
+
+def periods(con: duckdb.DuckDBPyConnection) -> Rows:
+    """One row per reconciled period: its run, and the totals `reconcile run` printed for it."""
+    return _rows(con, """
+        SELECT r.period, r.run_id, r.started_at, r.finished_at, epoch(r.finished_at - r.started_at) AS seconds,
+               r.operator, r.tool_version, r.registry_rows, r.payment_rows, r.rejected_rows, r.flags,
+               CAST((SELECT coalesce(sum(g.entitled_amount), 0) FROM registry AS g
+                     WHERE g.period = r.period AND g.is_primary AND g.status = 'active') AS BIGINT) AS amount_due,
+               CAST((SELECT coalesce(sum(p.amount), 0) FROM payments AS p
+                     WHERE p.period = r.period AND p.status = 'success' AND p.in_period) AS BIGINT) AS amount_paid
+        FROM runs AS r
+        ORDER BY r.period, r.run_id""", {})
+
+
+def masked(result: Rows) -> Rows:
+    """The rows with IDs and account numbers cut to their last four digits, and long digit runs
+    masked inside a finding's detail, for output that leaves the office (`--mask-ids`)."""
+    how = {"vneid": mask_id, "account_number": mask_id, "detail": mask_text}
+    funcs = [how.get(h) for h in result.headers]
+    rows = [tuple(f(v) if f else v for f, v in zip(funcs, row)) for row in result.rows]
+    return replace(result, rows=rows)

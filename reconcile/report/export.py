@@ -1,0 +1,80 @@
+"""Flat exports of a period's findings and rejected rows (`reconcile run --export DIR`).
+
+Each table is written twice: Parquet for other tools (types kept, nothing altered) and CSV in
+UTF-8 with a byte-order mark, so that Excel opens Vietnamese text correctly. The columns are the
+database's own (`flags`, `rejected_rows`), in the findings' one order. In the CSV a text value that
+starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that a spreadsheet
+opening it never runs it as a formula. Files are written under a temporary name and moved into
+place when complete.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from reconcile.errors import ReconcileError
+from reconcile.masking import mask_id, mask_text
+from reconcile.warehouse import column_names, quote_ident
+
+ID_COLUMNS = ("vneid", "account_number")
+FREE_TEXT_COLUMNS = ("detail", "reason", "raw")
+FLAGS_ORDER = "severity_rank DESC, code, source_file NULLS LAST, source_row NULLS LAST, flag_id"
+_FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def _frame(con, table: str, period: str, order: str) -> pl.DataFrame:
+    cols = ", ".join(f"{quote_ident(c)}::VARCHAR AS raw" if c == "raw" else quote_ident(c)
+                     for c in column_names(table))
+    query = f"SELECT {cols} FROM {quote_ident(table)} WHERE period = ? ORDER BY {order}"
+    return pl.from_arrow(con.sql(query, params=[period]).to_arrow_table())
+
+
+def _masked(frame: pl.DataFrame) -> pl.DataFrame:
+    updates = []
+    for name in frame.columns:
+        if name in ID_COLUMNS:
+            updates.append(pl.Series(name, [mask_id(v) for v in frame[name]], dtype=pl.String))
+        elif name in FREE_TEXT_COLUMNS:
+            updates.append(pl.Series(name, [mask_text(v) for v in frame[name]], dtype=pl.String))
+    return frame.with_columns(updates) if updates else frame
+
+
+def _formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(_FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text)
+
+
+def write_exports(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
+                  mask_ids: bool = False) -> list[Path]:
+    """Write flags_<period> and rejected_rows_<period> as .parquet and .csv into `out_dir`."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ReconcileError(f"{out_dir}: is a file; pass a folder to --export")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for table, order in (("flags", FLAGS_ORDER), ("rejected_rows", "file_id, source_row")):
+        with con.cursor() as cur:  # its own connection: a result the caller left open does not block it
+            frame = _frame(cur, table, period, order)
+        if mask_ids:
+            frame = _masked(frame)
+        stem = out_dir / f"{table}_{period}"
+        for suffix in (".parquet", ".csv"):
+            final = stem.with_suffix(suffix)
+            tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+            try:
+                if suffix == ".parquet":
+                    frame.write_parquet(tmp)
+                else:
+                    _formula_safe(frame).write_csv(tmp, include_bom=True)
+                os.replace(tmp, final)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            written.append(final)
+    return written

@@ -1,0 +1,157 @@
+"""Every word the workbook shows, in English and Vietnamese (`--lang en|vi`).
+
+Keys are stable names used by the code; values are (English, Vietnamese). Vietnamese text is
+stored in NFC (a test checks it) so that Excel's filter and search find what users type.
+Finding descriptions come from the rule files (`rules` table), not from here.
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "vi")
+
+LABELS: dict[str, tuple[str, str]] = {
+    # sheet names (at most 31 characters; a continuation sheet adds " (2)")
+    "sheet.summary": ("Summary", "Tổng hợp"),
+    "sheet.findings": ("Findings", "Phát hiện"),
+    "sheet.noncash": ("Non-cash share", "Tỷ lệ không tiền mặt"),
+    "sheet.rejected": ("Rejected rows", "Dòng bị loại"),
+    "sheet.inputs": ("Inputs", "Tệp đầu vào"),
+    "sheet.parameters": ("Parameters", "Tham số"),
+    # summary sheet
+    "title": ("Reconciliation of cashless disbursements, period {period}",
+              "Đối soát chi trả không dùng tiền mặt, kỳ {period}"),
+    "subtitle": ("Made by reconcile {version} on {finished} UTC from {database}",
+                 "Lập bằng reconcile {version} lúc {finished} UTC từ {database}"),
+    "masked_note": ("IDs and account numbers are masked: only their last 4 digits are shown.",
+                    "Số định danh và số tài khoản đã được che: chỉ hiện 4 chữ số cuối."),
+    "section.totals": ("Beneficiaries and payments", "Đối tượng và khoản chi"),
+    "section.findings": ("Findings by code", "Phát hiện theo mã"),
+    "section.severity": ("Findings by severity", "Phát hiện theo mức độ"),
+    "section.inputs": ("Rows read, loaded and rejected per input file", "Số dòng đọc, nạp và bị loại theo tệp"),
+    "section.noncash": ("Non-cash share against the target", "Tỷ lệ chi không dùng tiền mặt so với chỉ tiêu"),
+    "section.by_province": ("Non-cash share of payments by province", "Tỷ lệ khoản chi không dùng tiền mặt theo tỉnh"),
+    "section.trend": ("Non-cash share of payments by period", "Tỷ lệ khoản chi không dùng tiền mặt theo kỳ"),
+    "chart.by_province": ("Non-cash share of payments by province, {period}",
+                          "Tỷ lệ khoản chi không dùng tiền mặt theo tỉnh, kỳ {period}"),
+    "chart.trend": ("Non-cash share of payments over time", "Tỷ lệ khoản chi không dùng tiền mặt qua các kỳ"),
+    "chart.share": ("{program}: share", "{program}: tỷ lệ"),
+    "chart.target": ("{program}: target", "{program}: chỉ tiêu"),
+    "total": ("Total", "Tổng cộng"),
+    # column headers
+    "col.program": ("Programme", "Chế độ"),
+    "col.registry_rows": ("Registry rows", "Dòng danh sách"),
+    "col.beneficiaries_active": ("Active beneficiaries", "Đối tượng đang hưởng"),
+    "col.payments": ("Payments", "Khoản chi"),
+    "col.payments_ok": ("Successful payments in period", "Khoản chi thành công trong kỳ"),
+    "col.amount_due": ("Amount due (VND)", "Số tiền phải chi (đồng)"),
+    "col.amount_paid": ("Amount paid (VND)", "Số tiền đã chi (đồng)"),
+    "col.difference": ("Difference (VND)", "Chênh lệch (đồng)"),
+    "col.code": ("Code", "Mã phát hiện"),
+    "col.severity": ("Severity", "Mức độ"),
+    "col.description": ("Description", "Mô tả"),
+    "col.count": ("Count", "Số lượng"),
+    "col.expected_amount": ("Expected amount (VND)", "Số tiền được hưởng (đồng)"),
+    "col.paid_amount": ("Paid amount (VND)", "Số tiền đã chi (đồng)"),
+    "col.file_id": ("File no.", "Tệp số"),
+    "col.file": ("File", "Tệp"),
+    "col.path": ("Path", "Đường dẫn"),
+    "col.role": ("Role", "Vai trò"),
+    "col.format": ("Format", "Định dạng"),
+    "col.encoding": ("Encoding", "Bảng mã"),
+    "col.sha256": ("SHA-256", "SHA-256"),
+    "col.columns_used": ("Columns used (file header → column)", "Cột sử dụng (tiêu đề trong tệp → cột)"),
+    "col.rows_read": ("Rows read", "Dòng đọc"),
+    "col.rows_loaded": ("Rows loaded", "Dòng nạp"),
+    "col.rows_rejected": ("Rows rejected", "Dòng bị loại"),
+    "col.ids_restored": ("IDs restored", "Số định danh được khôi phục"),
+    "col.vneid": ("Personal ID", "Số định danh"),
+    "col.full_name": ("Full name", "Họ và tên"),
+    "col.province_code": ("Province", "Mã tỉnh"),
+    "col.commune_code": ("Commune", "Mã xã"),
+    "col.payment_ref": ("Payment reference", "Số tham chiếu"),
+    "col.payee_name": ("Payee name", "Tên người thụ hưởng"),
+    "col.account_number": ("Account number", "Số tài khoản"),
+    "col.value_date": ("Value date", "Ngày giao dịch"),
+    "col.match_method": ("Matched by", "Cách đối chiếu"),
+    "col.detail": ("Detail (English)", "Chi tiết (tiếng Anh)"),
+    "col.source_file": ("Source file", "Tệp nguồn"),
+    "col.source_row": ("Source row", "Dòng nguồn"),
+    "col.flag_id": ("Finding id", "Mã bản ghi phát hiện"),
+    "col.level": ("Level", "Cấp"),
+    "col.beneficiaries": ("Beneficiaries paid", "Đối tượng được chi"),
+    "col.amount": ("Amount (VND)", "Số tiền (đồng)"),
+    "col.share_beneficiaries": ("Non-cash share of beneficiaries", "Tỷ lệ đối tượng không dùng tiền mặt"),
+    "col.share_payments": ("Non-cash share of payments", "Tỷ lệ khoản chi không dùng tiền mặt"),
+    "col.share_amount": ("Non-cash share of value", "Tỷ lệ giá trị không dùng tiền mặt"),
+    "col.target": ("Target", "Chỉ tiêu"),
+    "col.target_met": ("Target met", "Đạt chỉ tiêu"),
+    "col.payments_bank": ("Bank payments", "Khoản chi qua ngân hàng"),
+    "col.payments_ewallet": ("E-wallet payments", "Khoản chi qua ví điện tử"),
+    "col.payments_cash": ("Cash payments", "Khoản chi tiền mặt"),
+    "col.period": ("Period", "Kỳ"),
+    "col.reason": ("Reason", "Lý do"),
+    "col.raw": ("Values as read (file header: value)", "Giá trị như trong tệp (tiêu đề: giá trị)"),
+    "col.parameter": ("Parameter", "Tham số"),
+    "col.value": ("Value", "Giá trị"),
+    # parameters sheet
+    "param.run_id": ("Run id", "Mã lần chạy"),
+    "param.period": ("Period", "Kỳ đối soát"),
+    "param.started_at": ("Started (UTC)", "Bắt đầu (UTC)"),
+    "param.finished_at": ("Finished (UTC)", "Kết thúc (UTC)"),
+    "param.tool_version": ("reconcile version", "Phiên bản reconcile"),
+    "param.operator": ("Operator", "Người thực hiện"),
+    "param.database": ("Database", "Cơ sở dữ liệu"),
+    "param.report_lang": ("Language of this workbook", "Ngôn ngữ của sổ này"),
+    "param.masked": ("IDs masked", "Che số định danh"),
+    "param.targets.welfare": ("Target: non-cash share of social assistance payments",
+                              "Chỉ tiêu: tỷ lệ chi trợ giúp xã hội không dùng tiền mặt"),
+    "param.targets.pension": ("Target: non-cash share of pension payments",
+                              "Chỉ tiêu: tỷ lệ chi lương hưu không dùng tiền mặt"),
+    "param.thresholds.amount_tolerance": ("Amount tolerance (VND)", "Sai lệch số tiền cho phép (đồng)"),
+    "param.thresholds.name_similarity": ("Name similarity threshold", "Ngưỡng tương đồng họ tên"),
+    "param.thresholds.name_truncation_min_length": ("Shortest name a bank may cut",
+                                                    "Độ dài tối thiểu của tên bị ngân hàng cắt ngắn"),
+    "param.thresholds.shared_account_min_beneficiaries": ("Beneficiaries sharing an account before it is flagged",
+                                                          "Số đối tượng dùng chung một tài khoản thì bị gắn cờ"),
+    "param.matching.name_without_dob": ("Match on a unique name without date of birth",
+                                        "Đối chiếu theo họ tên duy nhất khi không có ngày sinh"),
+    "param.lang": ("Default language", "Ngôn ngữ mặc định"),
+    # values
+    "program.welfare": ("Social assistance", "Trợ giúp xã hội"),
+    "program.pension": ("Pension", "Lương hưu"),
+    "program.unknown": ("Unknown", "Không xác định"),
+    "severity.critical": ("critical", "nghiêm trọng"),
+    "severity.high": ("high", "cao"),
+    "severity.medium": ("medium", "trung bình"),
+    "severity.low": ("low", "thấp"),
+    "role.registry": ("registry", "danh sách đối tượng"),
+    "role.payments": ("payments", "tệp chi trả"),
+    "level.program": ("programme", "chế độ"),
+    "level.province": ("province", "tỉnh"),
+    "level.commune": ("commune", "xã"),
+    "province.unknown": ("unknown", "không xác định"),
+    "method.vneid": ("personal ID", "số định danh"),
+    "method.narrative_vneid": ("ID in narrative", "số định danh trong nội dung"),
+    "method.account": ("account", "số tài khoản"),
+    "method.name_dob": ("name and date of birth", "họ tên và ngày sinh"),
+    "method.name": ("name", "họ tên"),
+    "yes": ("yes", "có"),
+    "no": ("no", "không"),
+    "met.yes": ("met", "đạt"),
+    "met.no": ("not met", "chưa đạt"),
+}
+
+
+def label(key: str, lang: str, **fields) -> str:
+    """The text for `key` in `lang`, with `{fields}` filled in."""
+    en, vi = LABELS[key]
+    text = vi if lang == "vi" else en
+    return text.format(**fields) if fields else text
+
+
+def value_label(kind: str, value, lang: str):
+    """A stored code value (programme, severity, role...) as the reader's word; unknown values pass through."""
+    if value is None:
+        return None
+    key = f"{kind}.{value}"
+    return label(key, lang) if key in LABELS else value

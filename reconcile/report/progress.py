@@ -1,0 +1,57 @@
+"""Progress on stderr: one status line rewritten in place, only when stderr is a terminal.
+
+Piped or redirected output (cron, CI, `2> log`) stays free of carriage-return noise, so the
+line is shown only on a TTY. Nothing here shows an ID, account number or name.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+STEPS = {
+    "read": "reading the files",
+    "normalise": "normalising IDs, amounts, dates and names",
+    "load": "loading rows",
+    "match": "matching payments to beneficiaries",
+    "find": "looking for findings",
+    "write": "storing the period in the database",
+    "measure": "measuring the non-cash share",
+    "sheet.findings": "writing findings to the workbook",
+}
+
+
+class Progress:
+    def __init__(self, stream: TextIO | None = None, enabled: bool | None = None):
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.started = time.perf_counter()
+        self._width = 0
+
+    def _show(self, text: str) -> None:
+        if not self.enabled:
+            return
+        line = f"reconcile: {text} ({time.perf_counter() - self.started:.1f} s)"
+        self.stream.write("\r" + line.ljust(self._width))
+        self.stream.flush()
+        self._width = len(line)
+
+    def step(self, name: str) -> None:
+        """A step of the run has started."""
+        self._show(STEPS.get(name, name) + "…")
+
+    def rows(self, name: str, done: int, total: int) -> None:
+        """Rows done of a long step, with the share done and an estimate of the time left."""
+        if not total:
+            return
+        elapsed = time.perf_counter() - self.started
+        left = elapsed / done * (total - done) if done else 0
+        self._show(f"{STEPS.get(name, name)}: {done:,} of {total:,} rows ({done / total:.0%}, about {left:.0f} s left)")
+
+    def clear(self) -> None:
+        """Erase the status line before the summary is printed."""
+        if self.enabled and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0

@@ -1,0 +1,412 @@
+"""The workbook, the flat exports and the progress line, read back and checked against the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from datetime import datetime
+
+import duckdb
+import openpyxl
+import polars as pl
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconcile.cli import cli
+from reconcile.masking import mask_id, mask_text
+from reconcile.pipeline import RunConfig, run
+from reconcile.report import sheetxml
+from reconcile.report.export import write_exports
+from reconcile.report.labels import LABELS, label
+from reconcile.report.progress import Progress
+from reconcile.report.workbook import EXCEL_MAX_TEXT, SEVERITY_COLOURS, _clean, write_workbook
+from reconcile.sample import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE
+
+from conftest import FIXTURES, write_csv
+from test_pipeline import PAY_HEADER, PAYMENTS, REG_HEADER, REGISTRY, month
+
+SAMPLE = FIXTURES / "sample"
+SAMPLE_FILES = dict(registry=[SAMPLE / REGISTRY_FILE], payments=[SAMPLE / BANK_FILE, SAMPLE / POST_FILE])
+FINDING_HEADERS_EN = ["Code", "Severity", "Description", "Personal ID", "Full name", "Programme", "Province",
+                      "Commune", "Expected amount (VND)", "Paid amount (VND)", "Difference (VND)",
+                      "Payment reference", "Payee name", "Account number", "Value date", "Matched by",
+                      "Detail (English)", "Source file", "Source row", "Finding id"]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The sample month reconciled once, and its workbook in both languages."""
+    root = tmp_path_factory.mktemp("wb")
+    db = root / "sample.duckdb"
+    run(RunConfig(period=PERIOD, db=db, **SAMPLE_FILES))
+    con = duckdb.connect(str(db), read_only=True)
+    books = {lang: write_workbook(con, PERIOD, root / f"{lang}.xlsx", lang=lang, database=str(db))
+             for lang in ("vi", "en")}
+    yield con, books, root
+    con.close()
+
+
+def _values(ws) -> list[list]:
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def _findings_db(con, lang: str) -> list[tuple]:
+    desc = "description_vi" if lang == "vi" else "description_en"
+    return con.execute(f"""
+        SELECT f.code, f.severity, r.{desc}, f.vneid, f.full_name, f.expected_amount, f.paid_amount,
+               f.payment_ref, f.account_number, p.value_date, f.detail, f.source_file, f.source_row, f.flag_id
+        FROM flags f JOIN rules r USING (code)
+        LEFT JOIN payments p ON p.period = f.period AND p.payment_id = f.payment_id
+        WHERE f.period = ?
+        ORDER BY f.severity_rank DESC, f.code, f.source_file NULLS LAST, f.source_row NULLS LAST, f.flag_id""",
+                       [PERIOD]).fetchall()
+
+
+def _project(row: list) -> tuple:
+    """The findings-sheet cells that _findings_db selects, in its order."""
+    code, sev, desc, vneid, name, _prog, _prov, _comm, exp, paid, _diff, ref, _payee, acct, vdate, _m, detail, \
+        sfile, srow, fid = row
+    return (code, sev, desc, vneid, name, exp, paid, ref, acct, vdate.date() if vdate else None, detail, sfile,
+            srow, fid)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_sheets_are_named_in_the_language_chosen(sample, lang):
+    _, books, _ = sample
+    wb = openpyxl.load_workbook(books[lang].path)
+    keys = ["summary", "findings", "noncash", "rejected", "inputs", "parameters"]
+    assert wb.sheetnames == [label("sheet." + k, lang) for k in keys]
+    assert books[lang].sheets == wb.sheetnames
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_findings_sheet_holds_every_flag_in_order_with_its_evidence(sample, lang):
+    con, books, _ = sample
+    wb = openpyxl.load_workbook(books[lang].path)
+    ws = wb[label("sheet.findings", lang)]
+    rows = _values(ws)
+    if lang == "en":
+        assert rows[0] == FINDING_HEADERS_EN
+    expected = _findings_db(con, lang)
+    assert len(rows) - 1 == len(expected) == 26
+    severity_word = {s: label("severity." + s, lang) for s in SEVERITY_COLOURS}
+    assert [_project(r) for r in rows[1:]] == [(c, severity_word[s], *rest) for c, s, *rest in expected]
+    # layout an auditor relies on
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:T27"
+    first = ws["A2"].value  # the most severe finding comes first
+    assert first == "PAID_AFTER_DEATH"
+    assert ws["B2"].fill.fgColor.rgb.endswith(SEVERITY_COLOURS["critical"][0][1:])
+    assert ws["I2"].number_format == "#,##0"
+    assert isinstance(ws["O2"].value, datetime) and ws["O2"].number_format == "dd/mm/yyyy"
+
+
+def test_vietnamese_workbook_uses_vietnamese_descriptions_and_words(sample):
+    con, books, _ = sample
+    ws = openpyxl.load_workbook(books["vi"].path)["Phát hiện"]
+    assert ws["A1"].value == "Mã phát hiện"
+    assert ws["B2"].value == "nghiêm trọng"
+    assert ws["C2"].value == con.execute(
+        "SELECT description_vi FROM rules WHERE code = 'PAID_AFTER_DEATH'").fetchone()[0]
+    assert ws["C2"].value == unicodedata.normalize("NFC", ws["C2"].value)
+    assert {ws.cell(r, 6).value for r in range(2, ws.max_row + 1)} <= {"Trợ giúp xã hội", "Lương hưu", "Không xác định"}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_summary_counts_per_finding_and_totals_match_the_database(sample, lang):
+    con, books, _ = sample
+    rows = _values(openpyxl.load_workbook(books[lang].path)[label("sheet.summary", lang)])
+    assert rows[0][0] == label("title", lang, period=PERIOD)
+    start = next(i for i, r in enumerate(rows) if r[0] == label("section.findings", lang)) + 2
+    counts = {r[0]: (r[1], r[2], r[3], r[4]) for r in rows[start:start + 14]}
+    db = {code: (label("severity." + sev, lang), n, e, p) for code, sev, n, e, p in con.execute("""
+        SELECT r.code, r.severity, count(f.code), sum(f.expected_amount), sum(f.paid_amount)
+        FROM rules r LEFT JOIN flags f ON f.code = r.code AND f.period = ? GROUP BY ALL""", [PERIOD]).fetchall()}
+    assert counts == db
+    assert rows[start + 14][0] == label("total", lang) and rows[start + 14][2] == 26
+    # beneficiaries and payments, due and paid
+    start = next(i for i, r in enumerate(rows) if r[0] == label("section.totals", lang)) + 2
+    totals = next(r for r in rows[start:] if r[0] == label("total", lang))
+    due, paid = con.execute("""
+        SELECT (SELECT sum(entitled_amount) FROM registry WHERE period = $p AND is_primary AND status = 'active'),
+               (SELECT sum(amount) FROM payments WHERE period = $p AND status = 'success' AND in_period)""",
+                            {"p": PERIOD}).fetchone()
+    assert totals[1:7] == [300, 296, due, 297, paid, paid - due]
+    # the non-cash share per programme beside its target
+    start = next(i for i, r in enumerate(rows) if r[0] == label("section.noncash", lang)) + 2
+    welfare = next(r for r in rows[start:] if r[0] == label("program.welfare", lang))
+    share, target, met = con.execute("""SELECT share_payments, target, target_met FROM noncash_share
+        WHERE period = ? AND level = 'program' AND channel_group = 'all' AND program = 'welfare'""",
+                                     [PERIOD]).fetchone()
+    assert (welfare[5], welfare[7], welfare[8]) == (pytest.approx(share), target, label("met.yes" if met else "met.no", lang))
+
+
+def test_summary_has_a_native_chart_of_the_share_by_province(sample):
+    _, books, _ = sample
+    with zipfile.ZipFile(books["vi"].path) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        xml = z.read(charts[0]).decode()
+    assert charts == ["xl/charts/chart1.xml"]  # one period: no chart over time yet
+    assert "<c:barChart>" in xml and "<c:lineChart>" in xml  # shares as columns, targets as lines
+    assert "'Tổng hợp'!$B$" in xml
+
+
+def test_a_second_period_adds_the_chart_over_time(tmp_path):
+    reg, pay = month(tmp_path)
+    db = tmp_path / "two.duckdb"
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
+    oct_pay = write_csv(tmp_path / "oct.csv", PAY_HEADER, [r[:6] + [r[6].replace("/09/", "/10/")] + r[7:]
+                                                            for r in PAYMENTS])
+    run(RunConfig(period="2024-10", registry=[reg], payments=[oct_pay], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        book = write_workbook(con, "2024-10", tmp_path / "two.xlsx", lang="en")
+    with zipfile.ZipFile(book.path) as z:
+        assert sorted(n for n in z.namelist() if n.startswith("xl/charts/chart")) == [
+            "xl/charts/chart1.xml", "xl/charts/chart2.xml"]
+    rows = _values(openpyxl.load_workbook(book.path)["Summary"])
+    start = next(i for i, r in enumerate(rows) if r[0] == "Non-cash share of payments by period") + 2
+    assert [r[0] for r in rows[start:start + 2]] == ["2024-09", "2024-10"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_noncash_rejected_inputs_and_parameters_sheets_match_the_database(sample, lang):
+    con, books, _ = sample
+    wb = openpyxl.load_workbook(books[lang].path)
+    noncash = _values(wb[label("sheet.noncash", lang)])[1:]
+    db = con.execute("""SELECT count(*) FROM noncash_share WHERE period = ? AND channel_group = 'all'""",
+                     [PERIOD]).fetchone()[0]
+    assert len(noncash) == db
+    program_rows = [r for r in noncash if r[1] == label("level.program", lang)]
+    assert [(r[5], r[7] + r[8] + r[9]) for r in program_rows] == [(120, 120), (175, 175), (2, 2)]
+
+    rejected = _values(wb[label("sheet.rejected", lang)])[1:]
+    db = con.execute("SELECT source_file, source_row, reason FROM rejected_rows WHERE period = ? "
+                     "ORDER BY file_id, source_row", [PERIOD]).fetchall()
+    assert [(r[1], r[2], r[3]) for r in rejected] == db
+    assert rejected[0][4].startswith("STT: 301; Số định danh cá nhân: ")
+
+    inputs = _values(wb[label("sheet.inputs", lang)])[1:]
+    db = con.execute("SELECT file_name, sha256, rows_read, rows_loaded, rows_rejected FROM inputs "
+                     "WHERE period = ? ORDER BY file_id", [PERIOD]).fetchall()
+    assert [(r[2], r[6], r[7], r[8], r[9]) for r in inputs] == db
+    assert "Số định danh cá nhân → vneid" in inputs[0][11]
+
+    params = dict((r[0], r[1]) for r in _values(wb[label("sheet.parameters", lang)])[1:])
+    run_id, version = con.execute("SELECT run_id, tool_version FROM runs WHERE period = ?", [PERIOD]).fetchone()
+    assert params[label("param.run_id", lang)] == run_id
+    assert params[label("param.tool_version", lang)] == version
+    assert params[label("param.targets.welfare", lang)] == 0.9985
+    assert params[label("param.thresholds.name_similarity", lang)] == 0.92
+
+
+def test_findings_past_the_sheet_limit_continue_on_further_sheets(sample, tmp_path):
+    con, _, _ = sample
+    book = write_workbook(con, PERIOD, tmp_path / "small.xlsx", lang="en", max_rows=10)
+    wb = openpyxl.load_workbook(book.path)
+    parts = [n for n in wb.sheetnames if n.startswith("Findings")]
+    assert parts == ["Findings", "Findings (2)", "Findings (3)"]
+    rows = []
+    for name in parts:
+        values = _values(wb[name])
+        assert values[0] == FINDING_HEADERS_EN and wb[name].freeze_panes == "A2"
+        rows += values[1:]
+    assert [len(_values(wb[n])) - 1 for n in parts] == [9, 9, 8]
+    assert [_project(r)[-1] for r in rows] == [r[-1] for r in _findings_db(con, "en")]
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    names = ['=HYPERLINK("http://x","y")', "+84 Nguyễn", "-Trần", "@SUM(A1)"]
+    registry = [row[:] for row in REGISTRY]
+    for row, name in zip(registry, names):
+        row[1] = name
+    reg, pay = month(tmp_path, registry=registry)
+    db = tmp_path / "f.duckdb"
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM flags WHERE code = 'NAME_MISMATCH'").fetchone()[0] == 3
+        book = write_workbook(con, "2024-09", tmp_path / "f.xlsx", lang="en")
+    ws = openpyxl.load_workbook(book.path)["Findings"]
+    cells = [ws.cell(r, 5) for r in range(2, ws.max_row + 1)]
+    assert sorted(c.value for c in cells) == sorted(names[:3])
+    assert {c.data_type for c in cells} == {"s"}
+    with zipfile.ZipFile(book.path) as z:
+        assert not any("<f>" in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_masked_workbook_and_exports_show_no_full_id_or_account(sample, tmp_path):
+    con, _, _ = sample
+    secrets = {v for (v,) in con.execute("""
+        SELECT vneid FROM registry UNION SELECT account_number FROM registry UNION SELECT vneid FROM payments
+        UNION SELECT account_number FROM payments""").fetchall() if v and len(v) > 4}
+    secrets |= {v for (raw,) in con.execute("SELECT raw::VARCHAR FROM rejected_rows").fetchall()
+                for v in re.findall(r"(?<![A-Za-z0-9])\d{9,}", raw)}  # not a payment reference's digits
+    book = write_workbook(con, PERIOD, tmp_path / "m.xlsx", lang="vi", mask_ids=True)
+    files = write_exports(con, PERIOD, tmp_path / "out", mask_ids=True)
+    texts = []
+    wb = openpyxl.load_workbook(book.path)
+    for ws in wb.worksheets:
+        texts += [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    for f in files:
+        if f.suffix == ".csv":
+            texts.append(f.read_text(encoding="utf-8-sig"))
+        else:
+            texts += [str(v) for col in pl.read_parquet(f).iter_columns() for v in col]
+    blob = "\n".join(texts)
+    assert secrets and not [s for s in secrets if s in blob]
+    ws = wb["Phát hiện"]
+    assert ws["D2"].value == mask_id(con.execute(
+        "SELECT vneid FROM flags WHERE code = 'PAID_AFTER_DEATH' ORDER BY source_file, source_row").fetchone()[0])
+    assert re.fullmatch(r"\*{8}\d{4}", ws["D2"].value)
+
+
+def test_masking_keeps_the_last_four_digits_and_leaves_amounts_dates_and_references():
+    assert mask_id("079085001234") == "********1234"
+    assert mask_id("123") == "***" and mask_id(None) is None
+    assert mask_text("CCCD 079 085 001 234 chi 1.500.000 ngày 05/09/2024") == \
+        "CCCD ********1234 chi 1.500.000 ngày 05/09/2024"
+    assert mask_text("TK 0123-4567-8901") == "TK ********8901"
+    assert mask_text("the first is FT20240900011") == "the first is FT20240900011"
+    assert mask_text("CCCD079085001234") == "CCCD********1234"
+
+
+@pytest.fixture(scope="module")
+def macros():
+    connection = duckdb.connect(":memory:")
+    sheetxml.install_macros(connection)
+    yield connection
+    connection.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text("0123456789", min_size=1, max_size=14), st.sampled_from(
+    [" ", ".", "-", "FT", "CCCD", "TK ", "Nguyễn ", "/", "1.500.000", "đ", "a"])), max_size=12).map("".join))
+def test_sql_masking_equals_the_python_masking(macros, text):
+    got = macros.execute("SELECT rc_mask_text(?), rc_mask_id(?)", [text, text]).fetchone()
+    assert got == (mask_text(text), mask_id(text))
+
+
+def test_awkward_text_survives_the_sql_rendered_sheets(tmp_path):
+    registry = [row[:] for row in REGISTRY]
+    registry[0][1] = "<b>Nguyễn & Văn</b>\x07 Hùng"
+    payments = [row[:] for row in PAYMENTS] + [
+        ["FT009", "001087012345", "X" * 40_000, "VBA", "0011223344", "1,5", "05/09/2024", "bank", "success"]]
+    reg, pay = month(tmp_path, registry=registry, payments=payments)
+    db = tmp_path / "a.duckdb"
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        book = write_workbook(con, "2024-09", tmp_path / "a.xlsx", lang="en")
+    wb = openpyxl.load_workbook(book.path)
+    names = [r[4] for r in _values(wb["Findings"])[1:]]
+    assert names == ["<b>Nguyễn & Văn</b>\ufffd Hùng"]  # NAME_MISMATCH; markup is text, the bell is shown as �
+    raw = _values(wb["Rejected rows"])[1][4]
+    assert len(raw) == EXCEL_MAX_TEXT and raw.endswith("characters; the rest is in the database]")
+    assert raw.startswith("payment_ref: FT009; vneid: 001087012345; payee_name: XXX")
+
+
+def test_cell_text_is_cleaned_and_cut_at_excels_limit_with_a_note():
+    assert _clean("a\x00b\x07c") == "a\ufffdb\ufffdc"
+    long = _clean("x" * 40_000)
+    assert len(long) == EXCEL_MAX_TEXT and long.endswith("[40,000 characters; the rest is in the database]")
+
+
+def test_exports_hold_the_flags_and_rejected_rows_in_parquet_and_csv_with_bom(sample, tmp_path):
+    con, _, _ = sample
+    files = write_exports(con, PERIOD, tmp_path / "exp")
+    assert [f.name for f in files] == [f"flags_{PERIOD}.parquet", f"flags_{PERIOD}.csv",
+                                       f"rejected_rows_{PERIOD}.parquet", f"rejected_rows_{PERIOD}.csv"]
+    flags = pl.read_parquet(files[0])
+    db = con.execute("SELECT * FROM flags WHERE period = ? ORDER BY severity_rank DESC, code, "
+                     "source_file NULLS LAST, source_row NULLS LAST, flag_id", [PERIOD]).fetchall()
+    assert flags.rows() == db
+    raw = files[1].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == flags.columns and len(rows) == 27
+    assert [r[0] for r in rows[1:]] == flags["flag_id"].to_list()
+    assert pl.read_parquet(files[2]).height == 2
+
+
+def test_csv_export_defuses_formulas_but_parquet_keeps_the_value(tmp_path):
+    registry = [row[:] for row in REGISTRY]
+    registry[0][1] = '=HYPERLINK("http://x","y")'
+    reg, pay = month(tmp_path, registry=registry)
+    db = tmp_path / "f.duckdb"
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        files = write_exports(con, "2024-09", tmp_path / "e")
+    assert pl.read_parquet(files[0])["full_name"].to_list() == ['=HYPERLINK("http://x","y")']
+    rows = list(csv.DictReader(io.StringIO(files[1].read_text(encoding="utf-8-sig"))))
+    assert [r["full_name"] for r in rows] == ['\'=HYPERLINK("http://x","y")']
+
+
+def test_labels_exist_in_both_languages_in_nfc_and_sheet_names_fit_excel():
+    for key, (en, vi) in LABELS.items():
+        assert en and vi, key
+        assert vi == unicodedata.normalize("NFC", vi), key
+        if key.startswith("sheet."):
+            assert len(vi + " (99)") <= 31 and len(en + " (99)") <= 31 and not re.search(r"[\[\]:*?/\\]", vi + en)
+
+
+def test_progress_shows_steps_on_a_terminal_and_nothing_otherwise():
+    out = io.StringIO()
+    progress = Progress(out, enabled=True)
+    progress.step("match")
+    progress.rows("sheet.findings", 50, 100)
+    progress.clear()
+    text = out.getvalue()
+    assert "\rreconcile: matching payments to beneficiaries…" in text
+    assert "writing findings to the workbook: 50 of 100 rows (50%, about" in text
+    assert text.endswith("\r")
+    quiet = io.StringIO()
+    silent = Progress(quiet)  # a StringIO is not a terminal
+    silent.step("match")
+    silent.clear()
+    assert quiet.getvalue() == ""
+
+
+def test_run_writes_workbook_and_exports_and_keeps_stderr_free_of_progress(tmp_path):
+    reg, pay = month(tmp_path)
+    result = CliRunner().invoke(cli, [
+        "run", "--period", "2024-09", "--registry", str(reg), "--payments", str(pay),
+        "--db", str(tmp_path / "r.duckdb"), "--report", str(tmp_path / "r.xlsx"), "--export", str(tmp_path / "x"),
+        "--lang", "en", "--mask-ids"])
+    assert result.exit_code == 0, result.output
+    assert "\r" not in result.stderr
+    assert f"reconcile: workbook {tmp_path / 'r.xlsx'} (0 findings on 6 sheets, IDs masked)" in result.stderr
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "Summary"
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == [
+        "flags_2024-09.csv", "flags_2024-09.parquet", "rejected_rows_2024-09.csv", "rejected_rows_2024-09.parquet"]
+
+
+def test_bad_report_path_is_refused_before_the_run(tmp_path):
+    reg, pay = month(tmp_path)
+    for report, message in (
+            (tmp_path / "r.txt", f"reconcile: error: {tmp_path / 'r.txt'}: the workbook must be an .xlsx file; "
+                                 "give --report a name ending .xlsx"),
+            (tmp_path / "no" / "r.xlsx", f"reconcile: error: {tmp_path / 'no'}: no such folder for --report; "
+                                         "create it first")):
+        result = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", str(reg), "--payments",
+                                          str(pay), "--db", str(tmp_path / "r.duckdb"), "--report", str(report)])
+        assert result.exit_code == 2
+        assert result.stderr.strip() == message
+        assert not (tmp_path / "r.duckdb").exists()
+
+
+def test_report_command_rewrites_the_workbook_of_a_stored_period(sample, tmp_path):
+    _, _, root = sample
+    db = tmp_path / "copy.duckdb"  # the fixture holds the original open in this process
+    db.write_bytes((root / "sample.duckdb").read_bytes())
+    out = tmp_path / "again.xlsx"
+    result = CliRunner().invoke(cli, ["report", "--period", PERIOD, "--db", str(db), "--report", str(out),
+                                      "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(out).sheetnames[1] == "Findings"
+    missing = CliRunner().invoke(cli, ["report", "--period", "2023-01", "--db", str(db), "--report", str(out)])
+    assert missing.exit_code == 2
+    assert missing.stderr.strip() == (f"reconcile: error: {db}: holds no run of 2023-01; see 'reconcile periods' "
+                                      "for the periods it holds")
