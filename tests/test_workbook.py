@@ -129,6 +129,12 @@ def test_summary_counts_per_finding_and_totals_match_the_database(sample, lang):
         FROM rules r LEFT JOIN flags f ON f.code = r.code AND f.period = ? GROUP BY ALL""", [PERIOD]).fetchall()}
     assert counts == db
     assert rows[start + 14][0] == label("total", lang) and rows[start + 14][2] == 26
+    # per severity, most severe first
+    start = next(i for i, r in enumerate(rows) if r[0] == label("section.severity", lang)) + 2
+    db = [(label("severity." + sev, lang), n, e, p) for sev, n, e, p in con.execute("""
+        SELECT severity, count(*), sum(expected_amount), sum(paid_amount) FROM flags WHERE period = ?
+        GROUP BY severity, severity_rank ORDER BY severity_rank DESC""", [PERIOD]).fetchall()]
+    assert [tuple(r[:4]) for r in rows[start:start + 4]] == db
     # beneficiaries and payments, due and paid
     start = next(i for i, r in enumerate(rows) if r[0] == label("section.totals", lang)) + 2
     totals = next(r for r in rows[start:] if r[0] == label("total", lang))

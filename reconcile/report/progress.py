@@ -19,6 +19,9 @@ STEPS = {
     "write": "storing the period in the database",
     "measure": "measuring the non-cash share",
     "sheet.findings": "writing findings to the workbook",
+    "sheet.noncash": "writing the non-cash share to the workbook",
+    "sheet.rejected": "writing rejected rows to the workbook",
+    "sheet.inputs": "writing the inputs to the workbook",
 }
 
 
@@ -27,6 +30,7 @@ class Progress:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.started = time.perf_counter()
+        self._step, self._step_started = "", self.started
         self._width = 0
 
     def _show(self, text: str) -> None:
@@ -39,13 +43,16 @@ class Progress:
 
     def step(self, name: str) -> None:
         """A step of the run has started."""
+        self._step, self._step_started = name, time.perf_counter()
         self._show(STEPS.get(name, name) + "…")
 
     def rows(self, name: str, done: int, total: int) -> None:
         """Rows done of a long step, with the share done and an estimate of the time left."""
         if not total:
             return
-        elapsed = time.perf_counter() - self.started
+        if name != self._step:
+            self._step, self._step_started = name, time.perf_counter()
+        elapsed = time.perf_counter() - self._step_started
         left = elapsed / done * (total - done) if done else 0
         self._show(f"{STEPS.get(name, name)}: {done:,} of {total:,} rows ({done / total:.0%}, about {left:.0f} s left)")
 

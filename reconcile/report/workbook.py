@@ -327,10 +327,11 @@ def _summary(book: _Book, con, period: str, database: str) -> None:
     w.skip()
 
     w.text(book.label("section.severity"), "section")
-    w.header([book.label("col.severity"), book.label("col.count")])
+    w.header([book.label(k) for k in ("col.severity", "col.count", "col.expected_amount", "col.paid_amount")])
     for severity in ("critical", "high", "medium", "low"):
-        n = _one(con, "SELECT count(*) FROM flags WHERE period = ? AND severity = ?", [period, severity])[0]
-        w.line([severity, n], ["severity", "int"])
+        row = _one(con, "SELECT count(*), sum(expected_amount), sum(paid_amount) FROM flags "
+                        "WHERE period = ? AND severity = ?", [period, severity])
+        w.line([severity, *row], ["severity", "int", "amount", "amount"])
     w.skip()
 
     w.text(book.label("section.inputs"), "section")
@@ -387,19 +388,10 @@ def _province_chart(book: _Book, w: _Writer, con, period: str) -> None:
         SELECT province_code, program, share_payments FROM noncash_share
         WHERE period = ? AND level = 'province' AND channel_group = 'all'""", [period]).fetchall()}
     w.text(book.label("section.by_province"), "section")
-    first = w.row
-    headers = [book.label("col.province_code")]
-    for program, _ in programs:
-        name = value_label("program", program, book.lang)
-        headers += [book.label("chart.share", program=name), book.label("chart.target", program=name)]
-    w.header(headers)
-    for prov in provinces:
-        values, kinds = [value_label("province", prov, book.lang)], ["text"]
-        for program, target in programs:
-            values += [shares.get((prov, program)), target]
-            kinds += ["pct", "pct"]
-        w.line(values, kinds)
-    last = w.row - 1
+    first, last = _share_table(book, w, "col.province_code", programs,
+                               [(value_label("province", prov, book.lang),
+                                 [(shares.get((prov, program)), target) for program, target in programs])
+                                for prov in provinces])
     sheet = w.ws.name
     column = book.wb.add_chart({"type": "column"})
     line = book.wb.add_chart({"type": "line"})
@@ -422,6 +414,20 @@ def _province_chart(book: _Book, w: _Writer, con, period: str) -> None:
     w.skip(20)
 
 
+def _share_table(book: _Book, w: _Writer, first_header: str, programs, rows) -> tuple[int, int]:
+    """The data a chart draws: one row per category (province or period), a share and a target
+    column per programme. Returns the rows of the header and of the last category."""
+    first = w.row
+    headers = [book.label(first_header)]
+    for program, _ in programs:
+        name = value_label("program", program, book.lang)
+        headers += [book.label("chart.share", program=name), book.label("chart.target", program=name)]
+    w.header(headers)
+    for category, pairs in rows:
+        w.line([category, *(v for pair in pairs for v in pair)], ["text"] + ["pct"] * (2 * len(pairs)))
+    return first, w.row - 1
+
+
 def _axis_min(values: Sequence[float]) -> float:
     """The share axis starts at the lowest value rounded down to 10% (not at 0, where 97% and
     99.85% would look the same); the axis title says so by its labels."""
@@ -439,19 +445,9 @@ def _trend_chart(book: _Book, w: _Writer, con) -> None:
         WHERE level = 'program' AND channel_group = 'all'""").fetchall()}
     targets = {(per, prog): t for per, prog, t in con.execute("SELECT period, program, target FROM targets").fetchall()}
     w.text(book.label("section.trend"), "section")
-    first = w.row
-    headers = [book.label("col.period")]
-    for program, _ in programs:
-        name = value_label("program", program, book.lang)
-        headers += [book.label("chart.share", program=name), book.label("chart.target", program=name)]
-    w.header(headers)
-    for per in periods:
-        values, kinds = [per], ["text"]
-        for program, _ in programs:
-            values += [shares.get((per, program)), targets.get((per, program))]
-            kinds += ["pct", "pct"]
-        w.line(values, kinds)
-    last = w.row - 1
+    first, last = _share_table(book, w, "col.period", programs,
+                               [(per, [(shares.get((per, program)), targets.get((per, program)))
+                                       for program, _ in programs]) for per in periods])
     sheet = w.ws.name
     chart = book.wb.add_chart({"type": "line"})
     for i, _ in enumerate(programs):
