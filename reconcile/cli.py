@@ -123,11 +123,15 @@ def _write_outputs(db: Path, period: str, report_path: Path | None, export_dir: 
               help="Payment file of a bank or the post office (repeatable).")
 @click.option("--db", type=click.Path(path_type=Path), default=Path("reconcile.duckdb"), show_default=True,
               help="DuckDB database to write; it grows by period.")
+@click.option("--profile", help="Profile of the files' layout, for the files of its kind: a built-in name "
+                                "(see 'reconcile profiles') or a .toml file. Without it each file's layout is recognised.")
+@click.option("--sheet", help="Excel sheet to read in every workbook: its name, or its position (1 = first).")
 @_output_options
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML file of targets and thresholds.")
 @click.option("--fail-on", type=click.Choice(list(SEVERITY_RANK)), help="Exit 1 when a finding of this severity or higher is found.")
 @click.option("--operator", help="Who runs the reconciliation (default: the OS user).")
-def run(period, registry, payments, db, report_path, export_dir, lang, mask_ids, config_path, fail_on, operator) -> None:
+def run(period, registry, payments, db, profile, sheet, report_path, export_dir, lang, mask_ids, config_path, fail_on,
+        operator) -> None:
     """Reconcile one period: read the files, flag every mismatch, measure the non-cash share.
 
     The period is stored in the database (a re-run replaces it); --report writes the workbook and
@@ -142,7 +146,8 @@ def run(period, registry, payments, db, report_path, export_dir, lang, mask_ids,
     progress = Progress()
     try:
         result = run_pipeline(RunConfig(period=period, registry=list(registry), payments=list(payments), db=db,
-                                        settings=settings, operator=operator, on_step=progress.step))
+                                        settings=settings, operator=operator, on_step=progress.step,
+                                        profile=profile, sheet=sheet))
     finally:
         progress.clear()
     if result.rejected_rows:
@@ -225,13 +230,15 @@ def demo(out, db, lang) -> None:
 @click.option("--as", "kind", type=click.Choice(["registry", "payments"]), required=True,
               help="What the file holds.")
 @click.option("--period", default=None, help="Period the file belongs to, YYYY-MM (default: this month).")
-def check(file, kind, period) -> None:
+@click.option("--profile", help="Profile of the file's layout: a built-in name (see 'reconcile profiles') or a .toml file.")
+@click.option("--sheet", help="Excel sheet to read: its name, or its position (1 = first).")
+def check(file, kind, period, profile, sheet) -> None:
     """Read and validate one file, reporting every problem, without running a reconciliation."""
     from datetime import date
 
     from reconcile.pipeline import check_file
 
-    result = check_file(file, kind, period or date.today().strftime("%Y-%m"))
+    result = check_file(file, kind, period or date.today().strftime("%Y-%m"), profile, sheet)
     click.echo(terminal.check_report(result))
     sys.exit(1 if result.rejected or result.id_problems else 0)
 
@@ -261,6 +268,26 @@ def rules(fmt, lang) -> None:
 
 from reconcile.cli_read import register  # noqa: E402
 register(cli)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.argument("name", required=False)
+def profiles(fmt, name) -> None:
+    """The built-in profiles of file layouts; with NAME, that profile's TOML, to copy and adapt."""
+    from importlib import resources
+
+    from reconcile.profiles import builtin
+
+    known = builtin()
+    if name:
+        if name not in {p.name for p in known}:
+            raise ReconcileError(f"no built-in profile named '{name}'; use one of {', '.join(p.name for p in known)}")
+        click.echo(resources.files("reconcile.data").joinpath("profiles", f"{name}.toml").read_text(encoding="utf-8"),
+                   nl=False)
+        return
+    rows = [[p.name, p.kind, ", ".join(p.header.find), p.description] for p in known]
+    click.echo(terminal.render(["name", "kind", "recognised by the headers", "description"], rows, fmt))
 
 
 def main() -> None:

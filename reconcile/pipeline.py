@@ -21,7 +21,8 @@ import duckdb
 from reconcile import __version__, normalize
 from reconcile.config import Settings, check_period
 from reconcile.errors import DatabaseBusyError, InputFileError, ReconcileError
-from reconcile.readers import RawTable, read_file
+from reconcile.profiles import resolve
+from reconcile.readers import DERIVED, RawTable, read_file
 from reconcile.rules import catalogue, create_flag_table, run_rule
 from reconcile.sqlfiles import bind, sql_text
 from reconcile.warehouse import column_names, ensure_schema, quote_ident, replace_period
@@ -36,6 +37,8 @@ class RunConfig:
     settings: Settings = field(default_factory=Settings)
     operator: str | None = None
     on_step: Callable[[str], None] | None = None  # told the name of each step as it starts (progress)
+    profile: str | None = None  # --profile: a built-in name or a .toml file, for the files of its kind
+    sheet: str | None = None  # --sheet: the Excel sheet to read, by name or position (1 = first)
 
 
 @dataclass
@@ -93,9 +96,10 @@ def read_inputs(cfg: RunConfig) -> list[tuple[int, RawTable]]:
         raise ReconcileError("no payments file given; pass --payments FILE")
     tables: list[tuple[int, RawTable]] = []
     seen: dict[str, Path] = {}
+    profile = resolve(cfg.profile) if cfg.profile else None
     for file_id, (kind, path) in enumerate(
             [("registry", p) for p in cfg.registry] + [("payments", p) for p in cfg.payments], start=1):
-        table = read_file(path, kind)
+        table = read_file(path, kind, profile if profile and profile.kind == kind else None, cfg.sheet)
         if table.sha256 in seen:
             raise InputFileError(str(path), f"has the same content as {seen[table.sha256]}",
                                  "pass each file once")
@@ -296,10 +300,13 @@ def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None
             raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {read} staged")
         con.execute(
             "INSERT INTO inputs VALUES ($run_id, $period, $file_id, $role, $path, $file_name, $sha256, $format, "
-            "$encoding, $columns_used, $rows_read, $rows_loaded, $rows_rejected, $ids_restored)",
+            "$encoding, $profile, $sheet, $header_row, $columns_used, $rows_read, $rows_loaded, $rows_rejected, "
+            "$ids_restored)",
             {**p, "file_id": file_id, "role": tb.kind, "path": str(tb.path), "file_name": tb.path.name,
-             "sha256": tb.sha256, "format": tb.format, "encoding": tb.encoding,
-             "columns_used": json.dumps(tb.header_map, ensure_ascii=False), "rows_read": read,
+             "sha256": tb.sha256, "format": tb.format, "encoding": tb.encoding, "profile": tb.profile,
+             "sheet": tb.sheet, "header_row": tb.header_row,
+             "columns_used": json.dumps({k: v for k, v in tb.header_map.items() if not k.startswith(DERIVED)},
+                                        ensure_ascii=False), "rows_read": read,
              "rows_loaded": loaded, "rows_rejected": read - loaded, "ids_restored": restored})
 
     for program, target in (("welfare", cfg.settings.targets.welfare), ("pension", cfg.settings.targets.pension)):
@@ -367,7 +374,12 @@ class CheckResult:
     kind: str
     format: str
     encoding: str | None
+    profile: str | None
+    profile_how: str
+    header_row: int
+    sheet: str | None
     columns_used: dict[str, str]
+    notes: list[str]  # what the profile did: fixed values, amounts from debits, conventions
     columns_ignored: list[str]
     rows_read: int
     rows_loaded: int
@@ -380,10 +392,11 @@ class CheckResult:
         return len(self.rejected)
 
 
-def check_file(path: Path, kind: str, period: str) -> CheckResult:
+def check_file(path: Path, kind: str, period: str, profile: str | None = None,
+               sheet: str | None = None) -> CheckResult:
     """Read and normalise one file in a scratch in-memory database; report every problem."""
     check_period(period)
-    table = read_file(path, kind)
+    table = read_file(path, kind, resolve(profile) if profile else None, sheet)
     start, end = period_bounds(period)
     con = duckdb.connect(":memory:")
     try:
@@ -403,8 +416,10 @@ def check_file(path: Path, kind: str, period: str) -> CheckResult:
     finally:
         con.close()
     return CheckResult(
-        path=Path(path), kind=kind, format=table.format, encoding=table.encoding,
-        columns_used=dict(table.header_map),
+        path=Path(path), kind=kind, format=table.format, encoding=table.encoding, profile=table.profile,
+        profile_how=table.profile_how, header_row=table.header_row, sheet=table.sheet,
+        columns_used={k: v for k, v in table.header_map.items() if not k.startswith(DERIVED)},
+        notes=list(table.notes),
         columns_ignored=[c for c in table.original_columns if c not in table.header_map],
         rows_read=table.rows_read, rows_loaded=loaded, ids_restored=restored,
         rejected=[(int(r), str(m)) for r, m in rejected], id_problems=[(int(r), str(m)) for r, m in id_problems])

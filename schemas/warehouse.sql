@@ -22,6 +22,9 @@ CREATE TABLE IF NOT EXISTS "inputs" (
     "sha256" VARCHAR,
     "format" VARCHAR,
     "encoding" VARCHAR,
+    "profile" VARCHAR,
+    "sheet" VARCHAR,
+    "header_row" INTEGER,
     "columns_used" JSON,
     "rows_read" BIGINT,
     "rows_loaded" BIGINT,
@@ -254,6 +257,9 @@ COMMENT ON COLUMN "inputs"."file_name" IS 'File name without directory';
 COMMENT ON COLUMN "inputs"."sha256" IS 'SHA-256 of the file''s bytes';
 COMMENT ON COLUMN "inputs"."format" IS 'csv, xlsx, xls or parquet';
 COMMENT ON COLUMN "inputs"."encoding" IS 'Text encoding detected (delimited files)';
+COMMENT ON COLUMN "inputs"."profile" IS 'Profile that read the file: given with --profile or recognised; NULL when none was needed';
+COMMENT ON COLUMN "inputs"."sheet" IS 'Excel sheet read';
+COMMENT ON COLUMN "inputs"."header_row" IS 'Row of the header in the file or sheet (rows above it are a title block)';
 COMMENT ON COLUMN "inputs"."columns_used" IS 'Original header -> canonical column';
 COMMENT ON COLUMN "inputs"."rows_read" IS 'Data rows read from the file';
 COMMENT ON COLUMN "inputs"."rows_loaded" IS 'Rows loaded into registry or payments';

@@ -50,7 +50,7 @@ def test_missing_column_is_one_line_exit_two_and_database_unchanged(tmp_path):
     assert res.exit_code == 2
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: {bad}: required column 'entitled_amount' is missing from the registry file; "
-        "add it or rename the column that holds it to 'entitled_amount'")
+        "add it or rename the column that holds it to 'entitled_amount', or pass a --profile that maps it")
     assert "Traceback" not in res.output
     assert db.read_bytes() == before
 
@@ -97,7 +97,8 @@ def test_check_reports_rows_and_reasons(tmp_path):
     res = invoke("check", reg, "--as", "registry", "--period", "2024-09")
     assert res.exit_code == 1
     assert res.stdout.splitlines() == [
-        f"{reg}: registry file, csv, utf-8",
+        f"{reg}: registry file, csv, utf-8, header on row 1",
+        "profile: none (canonical names and common Vietnamese headers recognised)",
         "columns: " + ", ".join(f"{h} -> {h}" for h in REG_HEADER),
         "ignored: ghi chú",
         "rows: 3 read, 2 loaded, 1 rejected",

@@ -79,7 +79,7 @@ def test_missing_required_column_stops_before_the_database_is_touched(tmp_path):
     with pytest.raises(InputFileError) as err:
         run(RunConfig(period="2024-09", registry=[reg], payments=[bad], db=db))
     assert str(err.value) == (f"{bad}: required column 'amount' is missing from the payments file; "
-                              "add it or rename the column that holds it to 'amount'")
+                              "add it or rename the column that holds it to 'amount', or pass a --profile that maps it")
     assert err.value.exit_code == 2
     assert snapshot(db) == before
 

@@ -33,7 +33,7 @@ VI_MAP = {
 
 
 def data(table) -> list[dict]:
-    return table.frame.drop(ROW_COLUMN).to_dicts()
+    return table.frame.select(table.original_columns).to_dicts()
 
 
 def expected_dicts(header, rows) -> list[dict]:
@@ -55,7 +55,7 @@ def test_csv_with_and_without_bom_read_the_same(tmp_path):
     plain = read_file(write_csv(tmp_path / "plain.csv", REGISTRY_HEADER, REGISTRY_ROWS), "registry")
     bom = read_file(write_csv(tmp_path / "bom.csv", REGISTRY_HEADER, REGISTRY_ROWS, bom=True), "registry")
     assert plain.frame.equals(bom.frame)
-    assert plain.frame.columns == [ROW_COLUMN, *REGISTRY_HEADER]  # no BOM glued to the first header
+    assert plain.original_columns == REGISTRY_HEADER  # no BOM glued to the first header
     assert (plain.encoding, bom.encoding) == ("utf-8", "utf-8-sig")
     assert plain.header_map == bom.header_map == {h: h for h in REGISTRY_HEADER}
     assert plain.format == bom.format == "csv"
@@ -300,14 +300,14 @@ def test_missing_required_column(tmp_path):
     rows = [[v for h, v in zip(REGISTRY_HEADER, r) if h != "entitled_amount"] for r in REGISTRY_ROWS]
     path = write_csv(tmp_path / "registry.csv", header, rows)
     assert error_of(path) == (f"{path}: required column 'entitled_amount' is missing from the registry file; "
-                              "add it or rename the column that holds it to 'entitled_amount'")
+                              "add it or rename the column that holds it to 'entitled_amount', or pass a --profile that maps it")
 
 
 def test_several_required_columns_missing(tmp_path):
     path = write_csv(tmp_path / "payments.csv", ["vneid", "Họ và tên"], [["001087123456", "LE VAN A"]])
     assert error_of(path, "payments") == (
         f"{path}: required column 'payment_ref' is missing from the payments file "
-        "(also missing: amount, value_date, channel); add it or rename the column that holds it to 'payment_ref'")
+        "(also missing: amount, value_date, channel); add it or rename the column that holds it to 'payment_ref', or pass a --profile that maps it")
 
 
 def test_missing_column_error_carries_path_and_exit_code(tmp_path):
@@ -356,10 +356,18 @@ def test_file_not_found_as_string(tmp_path):
 
 
 def test_two_headers_for_one_canonical_column(tmp_path):
-    header = VI_HEADER[:5] + ["Số tiền"]
-    path = write_csv(tmp_path / "registry.csv", header, [REGISTRY_ROWS[0][:5] + ["1"]])
+    header = ["vneid", "full_name", "program", "Số tiền hưởng", "channel", "Số tiền"]
+    path = write_csv(tmp_path / "registry.csv", header, [["1", "a", "welfare", "1", "cash", "1"]])
     assert error_of(path) == (f"{path}: columns 'Số tiền hưởng' and 'Số tiền' both read as 'entitled_amount'; "
                               "remove or rename one of them")
+
+
+def test_a_recognised_profile_chooses_between_two_candidate_headers(tmp_path):
+    header = VI_HEADER[:5] + ["Số tiền"]
+    path = write_csv(tmp_path / "registry.csv", header, [REGISTRY_ROWS[0][:5] + ["1"]])
+    table = read_file(path, "registry")
+    assert (table.profile, table.profile_how) == ("vn-registry", "recognised")
+    assert table.header_map["Số tiền hưởng"] == "entitled_amount" and "Số tiền" not in table.header_map
 
 
 def test_canonical_name_and_alias_for_one_column(tmp_path):

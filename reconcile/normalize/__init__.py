@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from reconcile.contracts import ENUM_ALIASES, columns, fold
-from reconcile.readers import ROW_COLUMN, RawTable
+from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
 from reconcile.sqlfiles import bind, sql_text
 from reconcile.warehouse import quote_ident
 
@@ -68,7 +68,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, kind: str, tables: list[tuple[int, 
     col_defs = ", ".join(f"{quote_ident(c)} VARCHAR" for c in canon)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {quote_ident(target)} (file_id INTEGER, source_file VARCHAR, "
-        f"source_row BIGINT, {col_defs})")
+        f"source_row BIGINT, skip_reason VARCHAR, {col_defs})")
     for file_id, table in tables:
         view = frame_view(kind, file_id)
         con.register(view, table.frame)
@@ -77,9 +77,11 @@ def load_raw(con: duckdb.DuckDBPyConnection, kind: str, tables: list[tuple[int, 
             f"{quote_ident(by_canon[c])} AS {quote_ident(c)}" if c in by_canon else f"NULL AS {quote_ident(c)}"
             for c in canon
         ]
+        skip = quote_ident(SKIP_COLUMN) if SKIP_COLUMN in table.frame.columns else "NULL"
         con.execute(
             f"INSERT INTO {quote_ident(target)} SELECT ? AS file_id, ? AS source_file, "
-            f"{quote_ident(ROW_COLUMN)} AS source_row, {', '.join(selects)} FROM {quote_ident(view)}",
+            f"{quote_ident(ROW_COLUMN)} AS source_row, {skip} AS skip_reason, {', '.join(selects)} "
+            f"FROM {quote_ident(view)}",
             [file_id, str(table.path)],
         )
 

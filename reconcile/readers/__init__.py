@@ -14,8 +14,12 @@ import polars as pl
 
 from reconcile.contracts import RecordKind, columns, fold, header_lookup
 from reconcile.errors import InputFileError
+from reconcile.profiles import Profile, finds_header, recognise
 
 ROW_COLUMN = "__reconcile_source_row__"
+SKIP_COLUMN = "__reconcile_skip__"  # why a row is set aside before normalising (blank, total, credit...)
+DATE_ORDERS = {"dmy": "day, month, year", "ymd": "year, month, day", "mdy": "month, day, year"}
+DERIVED = "__reconcile_"  # prefix of columns a profile adds; not part of a row's values as read
 
 
 @dataclass
@@ -29,6 +33,11 @@ class RawTable:
     sha256: str
     encoding: str | None = None
     header_map: dict[str, str] = field(default_factory=dict)  # original header -> canonical
+    profile: str | None = None  # the profile that read it
+    profile_how: str = "none"  # given (--profile), recognised, camt, or none (headers recognised alone)
+    header_row: int = 1  # row of the header in the file or sheet
+    sheet: str | None = None  # Excel sheet read
+    notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
 
     @property
     def rows_read(self) -> int:
@@ -36,7 +45,8 @@ class RawTable:
 
     @property
     def original_columns(self) -> list[str]:
-        return [c for c in self.frame.columns if c != ROW_COLUMN]
+        """The file's own columns (not the row number or what a profile derived)."""
+        return [c for c in self.frame.columns if not c.startswith(DERIVED)]
 
 
 def sha256_of(path: Path) -> str:
@@ -77,19 +87,81 @@ def detect_format(path: Path) -> str:
                          "use CSV, XLSX, XLS or Parquet")
 
 
-def read_file(path: Path | str, kind: RecordKind) -> RawTable:
-    """Read one registry or payments file, recognise its headers, and check required columns."""
+class _HeaderChooser:
+    """Finds the header row among a file's first rows, and the profile that describes the file.
+
+    With a profile, its [header] says where the row is. Without one, the first built-in profile
+    whose header row is found is used (recognised); failing that, the header is the first row with
+    at least two recognised headers, or else the first row with any value.
+    """
+
+    def __init__(self, path: Path, kind: RecordKind, profile: Profile | None):
+        self.path, self.kind, self.given = path, kind, profile
+        self.profile: Profile | None = profile
+        self.how = "given" if profile else "none"
+
+    def __call__(self, rows: list[list]) -> int:
+        non_empty = [i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)]
+        if not non_empty:
+            raise InputFileError(str(self.path), "has no header row in its first rows",
+                                 "check the file; the header row must be near the top")
+        profile = self.given
+        if profile is not None:
+            if profile.header.row is not None:
+                if profile.header.row > len(rows):
+                    raise InputFileError(str(self.path), f"has no row {profile.header.row} for the header "
+                                         f"(profile {profile.name})", "check the profile's [header] row")
+                return profile.header.row - 1
+            if profile.header.find:
+                for i, row in enumerate(rows[:profile.header.max_scan]):
+                    if finds_header(profile, row):
+                        return i
+                raise InputFileError(
+                    str(self.path), f"has no row with the headers {', '.join(profile.header.find)} in its first "
+                    f"{profile.header.max_scan} rows (profile {profile.name})",
+                    "check that this is the right file for the profile, or the profile's [header] find")
+            return self._auto(rows, non_empty)
+        hit = recognise(self.kind, rows)
+        if hit is not None:
+            self.profile, self.how = hit[0], "recognised"
+            return hit[1]
+        return self._auto(rows, non_empty)
+
+    def _auto(self, rows: list[list], non_empty: list[int]) -> int:
+        lookup = header_lookup(self.kind)
+        for i in non_empty[:30]:
+            known = sum(1 for v in rows[i] if v is not None and fold(str(v)) in lookup)
+            if known >= 2:
+                return i
+        return non_empty[0]
+
+
+def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None,
+              sheet: int | str | None = None) -> RawTable:
+    """Read one registry or payments file: find its header row, apply its profile (given or
+    recognised), recognise the remaining headers, and check the required columns."""
     from reconcile.readers import delimited, excel, parquet
 
     path = Path(path)
     fmt = detect_format(path)
-    encoding = None
+    if profile is not None and profile.kind != kind:
+        raise InputFileError(str(path), f"is a {kind} file but the profile {profile.name} is for {profile.kind} files",
+                             f"pass a {kind} profile, or give the file as --{profile.kind}")
+    chooser = _HeaderChooser(path, kind, profile)
+    encoding = sheet_name = None
     if fmt == "csv":
-        headers, frame, first_row, encoding = delimited.read(path)
+        headers, frame, first_row, encoding = delimited.read(path, chooser)
     elif fmt in ("xlsx", "xls"):
-        headers, frame, first_row = excel.read(path)
+        headers, frame, first_row, sheet_name = excel.read(
+            path, chooser, sheet if sheet is not None else (profile.sheet if profile else None))
+    elif fmt == "camt":
+        from reconcile.readers import camt
+
+        headers, frame, first_row = camt.read(path)
+        chooser.how = "camt"
     else:
         headers, frame, first_row = parquet.read(path)
+        chooser([headers])
     if frame.height == 0:
         raise InputFileError(str(path), "has a header row but no data rows",
                              "check that the export finished and send the complete file")
@@ -97,9 +169,119 @@ def read_file(path: Path | str, kind: RecordKind) -> RawTable:
     names = unique_names(cleaned)
     frame = frame.rename(dict(zip(frame.columns, names)))
     frame = frame.with_row_index(ROW_COLUMN, offset=first_row).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
-    table = RawTable(path=path, kind=kind, format=fmt, frame=frame, sha256=sha256_of(path), encoding=encoding)
-    table.header_map = map_headers(path, kind, list(zip(cleaned, names)))
+    table = RawTable(path=path, kind=kind, format=fmt, frame=frame, sha256=sha256_of(path), encoding=encoding,
+                     profile=chooser.profile.name if chooser.profile else None, profile_how=chooser.how,
+                     header_row=first_row - 1, sheet=sheet_name)
+    preset = _profile_columns(chooser.profile, list(zip(cleaned, names))) if chooser.profile else {}
+    table.header_map = map_headers(path, kind, list(zip(cleaned, names)), preset, check_required=False)
+    if fmt == "camt":
+        from reconcile.readers import camt
+
+        table.frame = camt.set_aside_credits(table.frame)
+    if chooser.profile is not None:
+        apply_profile(table, chooser.profile)
+    else:
+        table.frame = table.frame.with_columns(_blank_rows(table.original_columns).alias(SKIP_COLUMN))
+    check_required(path, kind, table.header_map)
     return table
+
+
+def _profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[str, str]:
+    """Unique column name -> canonical, for the headers the profile names (first alternative present)."""
+    by_fold: dict[str, str] = {}
+    for header, name in headers:
+        by_fold.setdefault(fold(header), name)
+    preset: dict[str, str] = {}
+    for canonical in profile.columns:
+        for header in profile.headers_for(canonical):
+            name = by_fold.get(fold(header))
+            if name is not None and name not in preset:
+                preset[name] = canonical
+                break
+    return preset
+
+
+def _column_of(table: RawTable, header: str) -> str | None:
+    """The frame column holding `header` (as written) or the canonical column `header`."""
+    for name in table.original_columns:
+        if fold(name) == fold(header):
+            return name
+    for name, canonical in table.header_map.items():
+        if canonical == header:
+            return name
+    return None
+
+
+def _blank_rows(names: list[str]) -> pl.Expr:
+    if not names:
+        return pl.lit(None, dtype=pl.String)
+    blank = pl.all_horizontal(pl.col(n).is_null() | (pl.col(n).str.strip_chars() == "") for n in names)
+    return pl.when(blank).then(pl.lit("blank row")).otherwise(pl.lit(None, dtype=pl.String))
+
+
+def apply_profile(table: RawTable, profile: Profile) -> None:
+    """Derived columns (amount from debit/credit, fixed values, amount and date conventions) and the
+    reason each set-aside row is set aside. Derived columns are named `__reconcile_...` and are not
+    part of the row's values as read."""
+    frame, path = table.frame, table.path
+    derived: list[pl.Expr] = []
+    reasons: list[tuple[pl.Expr, str]] = []
+    if profile.skip_blank:
+        reasons.append((pl.all_horizontal(pl.col(n).is_null() | (pl.col(n).str.strip_chars() == "")
+                                          for n in table.original_columns), "blank row"))
+    for rule in profile.skip:
+        column = _column_of(table, rule.column)
+        if column is not None:
+            reasons.append((pl.col(column).str.contains("(?i)" + rule.matches).fill_null(False),
+                            f"{rule.reason} (profile {profile.name})"))
+    if profile.debit or profile.credit:
+        debit = _column_of(table, profile.debit) if profile.debit else None
+        credit = _column_of(table, profile.credit) if profile.credit else None
+        if debit is None:
+            raise InputFileError(str(path), f"has no debit column '{profile.debit}' (profile {profile.name})",
+                                 "check the profile's debit header against the file")
+
+        def filled(name):
+            return pl.col(name).is_not_null() & (pl.col(name).str.strip_chars() != "")
+
+        if credit is not None:
+            reasons.append((~filled(debit) & filled(credit), f"money in (a credit), not a payment (profile {profile.name})"))
+        reasons.append((~filled(debit), f"no debit amount (profile {profile.name})"))
+        derived.append(pl.col(debit).alias(DERIVED + "amount"))
+        table.header_map[DERIVED + "amount"] = "amount"
+        table.notes.append(f"amount from '{debit}' (debits); rows without a debit are set aside")
+    for canonical, value in profile.values.items():
+        if canonical not in table.header_map.values():
+            derived.append(pl.lit(value).alias(DERIVED + canonical))
+            table.header_map[DERIVED + canonical] = canonical
+            table.notes.append(f"{canonical} = '{value}' for every row (the file has no such column)")
+    if derived:
+        frame = frame.with_columns(derived)
+    by_canon = {c: n for n, c in table.header_map.items()}
+    conventions = []
+    if profile.thousands != "auto":
+        for canonical in ("amount", "entitled_amount"):
+            if canonical in by_canon:
+                conventions.append(pl.col(by_canon[canonical]).str.replace_all(profile.thousands, "", literal=True)
+                                   .alias(DERIVED + canonical + "_n"))
+                table.notes.append(f"{canonical}: '{profile.thousands}' read as the thousands separator")
+                table.header_map[DERIVED + canonical + "_n"] = table.header_map.pop(by_canon[canonical])
+    if profile.date_order != "dmy":
+        pattern = (r"^\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})" if profile.date_order == "ymd"
+                   else r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+        order = "${1}-${2}-${3}" if profile.date_order == "ymd" else "${3}-${1}-${2}"
+        for canonical in profile.date_columns():
+            if canonical in by_canon:
+                conventions.append(pl.col(by_canon[canonical]).str.replace(pattern, order)
+                                   .alias(DERIVED + canonical + "_n"))
+                table.notes.append(f"{canonical}: read as {DATE_ORDERS[profile.date_order]}")
+                table.header_map[DERIVED + canonical + "_n"] = table.header_map.pop(by_canon[canonical])
+    if conventions:
+        frame = frame.with_columns(conventions)
+    skip = pl.lit(None, dtype=pl.String)
+    for condition, reason in reversed(reasons):
+        skip = pl.when(condition).then(pl.lit(reason)).otherwise(skip)
+    table.frame = frame.with_columns(skip.alias(SKIP_COLUMN))
 
 
 def clean_headers(headers: list) -> list[str]:
@@ -125,31 +307,48 @@ def unique_names(names: list[str]) -> list[str]:
     return out
 
 
-def map_headers(path: Path, kind: RecordKind, headers: list[tuple[str, str]]) -> dict[str, str]:
-    """Map headers onto canonical columns; refuse a file that lacks a required one or has one twice.
+def map_headers(path: Path, kind: RecordKind, headers: list[tuple[str, str]],
+                preset: dict[str, str] | None = None, check_required: bool = True) -> dict[str, str]:
+    """Map headers onto canonical columns; refuse a file that has one twice (or lacks a required one).
 
-    headers: (header as written, unique column name in the frame). Returns unique name -> canonical.
+    headers: (header as written, unique column name in the frame). `preset` holds the columns a
+    profile named (unique name -> canonical); the rest are recognised by their folded header.
+    Returns unique name -> canonical.
     """
     lookup = header_lookup(kind)
-    mapped: dict[str, str] = {}
+    mapped: dict[str, str] = dict(preset or {})
     claimed: dict[str, str] = {}
+    names = dict((name, header) for header, name in headers)
+    for name, canonical in mapped.items():
+        claimed[canonical] = names.get(name, name)
     for header, name in headers:
+        if name in mapped:
+            continue
         canonical = lookup.get(fold(header))
         if canonical is None:
             continue
         if canonical in claimed:
+            if preset and canonical in preset.values():
+                continue  # the profile chose another column for it
             first = claimed[canonical]
             problem = (f"the column '{header}' appears twice" if first == header
                        else f"columns '{first}' and '{header}' both read as '{canonical}'")
             raise InputFileError(str(path), problem, "remove or rename one of them")
         claimed[canonical] = header
         mapped[name] = canonical
-    missing = [c.name for c in columns(kind) if c.required and c.name not in claimed]
+    if check_required:
+        check_required(path, kind, mapped)
+    return mapped
+
+
+def check_required(path: Path, kind: RecordKind, mapped: dict[str, str]) -> None:
+    """Refuse a file that lacks a required canonical column (after a profile added its own)."""
+    present = set(mapped.values())
+    missing = [c.name for c in columns(kind) if c.required and c.name not in present]
     if missing:
         raise InputFileError(
             str(path),
             f"required column '{missing[0]}' is missing from the {kind} file"
             + (f" (also missing: {', '.join(missing[1:])})" if len(missing) > 1 else ""),
-            f"add it or rename the column that holds it to '{missing[0]}'",
+            f"add it or rename the column that holds it to '{missing[0]}', or pass a --profile that maps it",
         )
-    return mapped

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 from reconcile.errors import InputFileError
+from reconcile.readers.legacy import check_legacy_font
+
+HEADER_SCAN = 60  # lines parsed in Python to find the header row below a title block
 
 DELIMITERS = (",", ";", "\t", "|")
 # A valid UTF-8 multi-byte sequence: Windows-1258 Vietnamese text practically never contains one,
@@ -53,10 +58,26 @@ def _damaged_utf8(path: Path, raw: bytes, exc: UnicodeDecodeError) -> InputFileE
 
 
 def sniff_delimiter(data: bytes) -> str:
-    first_line = data.split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    counts = {d: first_line.count(d) for d in DELIMITERS}
+    """The delimiter used most over the first lines (a title block above the header has few or none)."""
+    lines = data[:1 << 16].split(b"\n")[:20]
+    text = [ln.decode("utf-8", errors="replace") for ln in lines]
+    counts = {d: sum(ln.count(d) for ln in text) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","
+
+
+def _first_rows(data: bytes, sep: str, n: int) -> list[tuple[int, list[str]]]:
+    """The first n lines as (byte offset, fields), parsed leniently: a title block may be ragged."""
+    out, offset = [], 0
+    for line in data.split(b"\n", n)[:n]:
+        text = line.decode("utf-8", errors="replace").rstrip("\r")
+        try:
+            fields = next(csv.reader([text], delimiter=sep), [])
+        except csv.Error:  # a stray carriage return or NUL: polars will judge the line; here, split it
+            fields = text.split(sep)
+        out.append((offset, [f if f.strip() else None for f in fields]))
+        offset += len(line) + 1
+    return out
 
 
 def _reason(exc: Exception) -> str:
@@ -69,16 +90,24 @@ def _reason(exc: Exception) -> str:
     return "the text is not well-formed CSV"
 
 
-def read(path: Path) -> tuple[list[str], pl.DataFrame, int, str]:
-    """Headers as written, the data rows as text, the file row of the first data row, the encoding."""
+def read(path: Path, choose_header: Callable[[list[list]], int]) -> tuple[list[str], pl.DataFrame, int, str]:
+    """Headers as written, the data rows as text, the file row of the first data row, the encoding.
+
+    `choose_header` gets the first lines as lists of fields and returns the index of the header
+    row; lines above it (a title block) are not data and are not read as rows.
+    """
     data, encoding = decode(path.read_bytes(), path)
     if not data.strip():
         raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
+    check_legacy_font(data[:1 << 16].decode("utf-8", errors="replace"), path)
     sep = sniff_delimiter(data)
+    first = _first_rows(data, sep, HEADER_SCAN)
+    index = choose_header([fields for _, fields in first])
+    body = data[first[index][0]:]
     try:
-        frame = pl.read_csv(io.BytesIO(data), separator=sep, infer_schema=False, has_header=False, quote_char='"')
+        frame = pl.read_csv(io.BytesIO(body), separator=sep, infer_schema=False, has_header=False, quote_char='"')
     except pl.exceptions.PolarsError as exc:
         raise InputFileError(str(path), f"cannot be read as CSV ({_reason(exc)})",
                              "check the delimiter and quoting, or save it again from Excel as 'CSV UTF-8'") from None
     headers = list(frame.row(0))
-    return headers, frame.slice(1), 2, encoding
+    return headers, frame.slice(1), index + 2, encoding

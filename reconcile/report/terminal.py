@@ -93,11 +93,22 @@ def run_summary(result: RunResult) -> str:
     return "\n".join(parts)
 
 
+PROFILE_HOW = {
+    "given": "{name} (given with --profile)",
+    "recognised": "{name} (recognised from its header row)",
+    "camt": "none needed (ISO 20022 camt XML)",
+    "none": "none (canonical names and common Vietnamese headers recognised)",
+}
+
+
 def check_report(res: CheckResult) -> str:
+    where = f"header on row {res.header_row}" + (f" of sheet '{res.sheet}'" if res.sheet else "")
     lines = [
-        f"{res.path}: {res.kind} file, {res.format}" + (f", {res.encoding}" if res.encoding else ""),
+        f"{res.path}: {res.kind} file, {res.format}" + (f", {res.encoding}" if res.encoding else "") + f", {where}",
+        "profile: " + PROFILE_HOW[res.profile_how].format(name=res.profile),
         "columns: " + ", ".join(f"{orig} -> {canon}" for orig, canon in res.columns_used.items()),
     ]
+    lines += [f"profile: {note}" for note in res.notes]
     if res.columns_ignored:
         lines.append("ignored: " + ", ".join(res.columns_ignored))
     lines.append(f"rows: {res.rows_read:,} read, {res.rows_loaded:,} loaded, {res.rows_rejected:,} rejected")

@@ -534,9 +534,11 @@ INPUTS = Table(
     "sheet.inputs",
     (Column("file_id", "int", 7), Column("role", "value:role", 16), Column("file", "text", 26),
      Column("path", "text", 40), Column("format", "text", 9), Column("encoding", "text", 12),
+     Column("profile", "text", 20), Column("sheet", "text", 12), Column("header_row", "int", 9),
      Column("sha256", "text", 66), Column("rows_read", "int", 11), Column("rows_loaded", "int", 11),
      Column("rows_rejected", "int", 11), Column("ids_restored", "int", 12), Column("columns_used", "text", 60)),
-    """SELECT file_id, role, file_name AS file, path, format, encoding, sha256, rows_read, rows_loaded,
+    """SELECT file_id, role, file_name AS file, path, format, encoding, profile, sheet, header_row, sha256,
+              rows_read, rows_loaded,
               rows_rejected, ids_restored,
               array_to_string(list_transform(json_keys(columns_used),
                   lambda k: k || ' → ' || (columns_used ->> k)), '; ') AS columns_used

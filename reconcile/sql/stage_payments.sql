@@ -17,7 +17,7 @@ WITH candidates AS (
 ),
 t AS (
     SELECT
-        r.file_id, r.source_file, r.source_row,
+        r.file_id, r.source_file, r.source_row, r.skip_reason,
         rc_text(payment_ref) AS ref_t, rc_text(vneid) AS vneid_t, rc_text(payee_name) AS name_t,
         rc_text(date_of_birth) AS dob_t, rc_text(bank_code) AS bank_code_t, rc_text(account_number) AS account_t,
         rc_text(amount) AS amount_t, rc_text(value_date) AS value_date_t, rc_text(channel) AS channel_t,
@@ -87,7 +87,7 @@ SELECT
     rc_name_key_t(name_t) AS payee_key,
     coalesce(final_vneid_source = 'column' AND n_vneid_restored, false) AS vneid_restored,
     value_date BETWEEN $period_start AND $period_end AS in_period,
-    nullif(concat_ws('; ',
+    coalesce(skip_reason, nullif(concat_ws('; ',
         CASE WHEN ref_t IS NULL THEN 'payment_ref missing' END,
         CASE WHEN name_t IS NULL THEN 'payee_name missing' END,
         'amount ' || rc_amount_problem_t(amount_t, amount_c, amount_d),
@@ -98,6 +98,6 @@ SELECT
         CASE WHEN program_t IS NOT NULL AND n_program IS NULL THEN 'program is not welfare or pension' END,
         CASE WHEN dob_t IS NOT NULL AND dob IS NULL AND NOT coalesce(regexp_full_match(dob_t, '(19|20)[0-9]{2}'), false)
              THEN 'date_of_birth is not a real date' END
-    ), '') AS reject_reason
+    ), '')) AS reject_reason
 FROM with_id
 LEFT JOIN bank_map AS bm USING (bank_code_t);

@@ -4,7 +4,7 @@
 CREATE OR REPLACE TEMP TABLE stg_registry AS
 WITH t AS (
     SELECT
-        file_id, source_file, source_row,
+        file_id, source_file, source_row, skip_reason,
         rc_text(vneid) AS vneid_t, rc_text(full_name) AS full_name_t, rc_text(date_of_birth) AS dob_t,
         rc_text(gender) AS gender_t, rc_text(program) AS program_t, rc_text(category) AS category_t,
         rc_text(entitled_amount) AS amount_t, rc_text(channel) AS channel_t, rc_text(bank_code) AS bank_code_t,
@@ -62,7 +62,7 @@ SELECT
     dod AS date_of_death,
     rc_name_key_t(full_name_t) AS name_key,
     n_vneid_restored AS vneid_restored,
-    nullif(concat_ws('; ',
+    coalesce(skip_reason, nullif(concat_ws('; ',
         'vneid ' || p_vneid,
         CASE WHEN full_name_t IS NULL THEN 'full_name missing' END,
         CASE WHEN dob_t IS NOT NULL AND dob IS NULL AND NOT dob_year_only THEN 'date_of_birth is not a real date' END,
@@ -77,6 +77,6 @@ SELECT
              THEN 'account_number missing for channel ' || n_channel END,
         CASE WHEN n_status IS NULL THEN 'status is not active, suspended, terminated or deceased' END,
         CASE WHEN dod_t IS NOT NULL AND dod IS NULL THEN 'date_of_death is not a real date' END
-    ), '') AS reject_reason
+    ), '')) AS reject_reason
 FROM typed
 LEFT JOIN bank_map AS bm USING (bank_code_t);

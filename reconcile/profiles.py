@@ -1,0 +1,159 @@
+"""Profiles: how to read one source's file layout, in a small TOML file.
+
+A bank, the post office or a registry system exports its own layout: a title block above the
+header row, its own Vietnamese headers, fixed facts it leaves out (a post-office list is all cash),
+separate debit and credit columns, totals and balance rows mixed with the data. A profile says
+all of that; `Profile` validates it with messages that name the file and the key.
+
+Built-in profiles live in `reconcile/data/profiles/`. Without `--profile`, `recognise()` picks the
+built-in profile whose header row it finds; failing that, the reader recognises the canonical
+column names and common Vietnamese headers by itself.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from reconcile.contracts import RecordKind, columns, fold
+from reconcile.errors import ConfigError
+
+MAX_SCAN = 30  # rows searched for the header row
+
+
+class HeaderSpec(BaseModel):
+    """Where the header row is: a fixed row, or the first row holding all the `find` headers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    row: int | None = Field(None, ge=1, description="Row of the header, 1 = the first row of the file or sheet")
+    find: list[str] = Field(default_factory=list,
+                            description="Headers that together identify the header row (compared without case or diacritics)")
+    max_scan: int = Field(MAX_SCAN, ge=1, le=1000, description="How many rows to search for them")
+
+
+class SkipRule(BaseModel):
+    """Rows to set aside (with this reason) rather than read: totals, balances, sub-headings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    column: str = Field(description="Header in the file, or canonical column name")
+    matches: str = Field(description="Regular expression, searched case-insensitively in the value")
+    reason: str = Field(description="Why such a row is set aside, e.g. 'a total row'")
+
+    @field_validator("matches")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression ({exc})") from None
+        return value
+
+
+class Profile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Short name, e.g. vn-bank-disbursement")
+    description: str = ""
+    kind: Literal["registry", "payments"]
+    sheet: int | str | None = Field(None, description="Excel sheet: its name, or its position (1 = first)")
+    header: HeaderSpec = HeaderSpec()
+    columns: dict[str, str | list[str]] = Field(
+        default_factory=dict, description="Canonical column -> header in the file (or several alternatives)")
+    values: dict[str, str] = Field(
+        default_factory=dict, description="Canonical column -> fixed value, used when the file has no such column")
+    debit: str | None = Field(None, description="Header of the debit (money out) column of a statement")
+    credit: str | None = Field(None, description="Header of the credit (money in) column of a statement")
+    thousands: Literal[".", ",", " ", "auto"] = Field(
+        "auto", description="Thousands separator of amounts; 'auto' accepts 1.500.000, 1,500,000 and 1 500 000")
+    date_order: Literal["dmy", "ymd", "mdy"] = Field("dmy", description="Order of day, month and year in dates")
+    skip_blank: bool = Field(True, description="Set aside rows with no value at all")
+    skip: list[SkipRule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _canonical_names(self) -> "Profile":
+        known = {c.name for c in columns(self.kind)}
+        for key in ("columns", "values"):
+            for name in getattr(self, key):
+                if name not in known:
+                    raise ValueError(f"{key}.{name}: not a {self.kind} column; use one of {', '.join(sorted(known))}")
+        if self.debit or self.credit:
+            if self.kind != "payments":
+                raise ValueError("debit/credit: only a payments profile has them")
+            if "amount" in self.columns:
+                raise ValueError("columns.amount: a profile with debit/credit takes the amount from them")
+        return self
+
+    def headers_for(self, canonical: str) -> list[str]:
+        value = self.columns.get(canonical, [])
+        return [value] if isinstance(value, str) else list(value)
+
+    def date_columns(self) -> list[str]:
+        return [c.name for c in columns(self.kind) if c.sql_type == "DATE"]
+
+
+def _validate(data: dict, source: str) -> Profile:
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "profile"
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{source}: profile setting '{where}': {message}; fix the profile") from None
+
+
+def load_file(path: Path) -> Profile:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: profile file not found; check the --profile path, or see 'reconcile profiles'") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not a valid TOML profile ({exc}); fix the file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check the --profile path") from None
+    return _validate(data, str(path))
+
+
+def builtin() -> list[Profile]:
+    """The shipped profiles, in the order recognition tries them."""
+    folder = resources.files("reconcile.data").joinpath("profiles")
+    profiles = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            profiles.append(_validate(tomllib.loads(entry.read_text(encoding="utf-8")), f"built-in {entry.name}"))
+    return profiles
+
+
+def resolve(name_or_file: str) -> Profile:
+    """A built-in profile by name, or a profile file by path."""
+    for profile in builtin():
+        if profile.name == name_or_file:
+            return profile
+    path = Path(name_or_file)
+    if path.suffix.lower() == ".toml" or path.exists():
+        return load_file(path)
+    names = ", ".join(p.name for p in builtin())
+    raise ConfigError(f"no profile named '{name_or_file}'; use one of {names}, or the path of a .toml profile")
+
+
+def finds_header(profile: Profile, row: list) -> bool:
+    """Whether this row holds every header the profile's `find` names."""
+    cells = {fold(str(v)) for v in row if v is not None and str(v).strip()}
+    return bool(profile.header.find) and all(fold(h) in cells for h in profile.header.find)
+
+
+def recognise(kind: RecordKind, rows: list[list]) -> tuple[Profile, int] | None:
+    """The first built-in profile of this kind whose header row is among `rows`, with its index."""
+    for profile in builtin():
+        if profile.kind != kind or not profile.header.find:
+            continue
+        for i, row in enumerate(rows[:profile.header.max_scan]):
+            if finds_header(profile, row):
+                return profile, i
+    return None

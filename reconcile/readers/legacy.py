@@ -1,0 +1,51 @@
+"""Text typed with a legacy Vietnamese font encoding, refused before it garbles every name.
+
+Before Unicode, Vietnamese was typed in 8-bit font encodings: TCVN3 (ABC, fonts .VnTime...) and
+VNI (VNI-Times...). A file from such a system decodes without error, as Windows-1258 or as the
+Latin characters an old Excel stored, but reads as `NguyÔn V¨n Hïng` (TCVN3) or `Nguyeãn Vaên
+Huøng` (VNI). UTF-8 decoded twice gives a third kind, `Nguyá»…n`. Each leaves characters that
+correct Vietnamese never uses; when they make up a good part of the non-ASCII text, the file is
+refused with the way to convert it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from reconcile.errors import InputFileError
+
+# characters correct Vietnamese (NFC) never contains, typical of each legacy encoding
+_TCVN3 = set("¸µ¶·¹¨©ª«¬®¯±²³´½¾ÆÇË×Þß\u00ad")
+_VNI = set("øöñûïÖÑØÛÏ")
+_DOUBLE_UTF8 = re.compile("á»|áº|Æ°|Ä‘|Ä|Ã[\u0080-\u00bf¡-¿]")
+MIN_HITS = 3
+MIN_SHARE = 0.10  # of the non-ASCII characters
+
+
+def legacy_font(text: str) -> str | None:
+    """The legacy encoding `text` looks typed in, or None."""
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    if not non_ascii:
+        return None
+    for name, hits in (
+        ("UTF-8 read as Windows-1252 (double-encoded)", len(_DOUBLE_UTF8.findall(text)) * 2),
+        ("TCVN3 (ABC)", sum(1 for ch in text if ch in _TCVN3)),
+        ("VNI", sum(1 for ch in text if ch in _VNI)),
+    ):
+        if hits >= MIN_HITS and hits >= MIN_SHARE * non_ascii:
+            return name
+    return None
+
+
+def check_legacy_font(text: str, path: Path) -> None:
+    kind = legacy_font(text)
+    if kind is None:
+        return
+    if kind.startswith("UTF-8"):
+        raise InputFileError(str(path), "holds Vietnamese text that was decoded twice (UTF-8 read as Windows-1252), "
+                             "so every name would be garbled",
+                             "export it again from the source system as 'CSV UTF-8' or .xlsx")
+    raise InputFileError(str(path), f"holds text in the legacy {kind} font encoding, so every name would be garbled",
+                         f"convert it to Unicode first (e.g. Unikey's converter, {kind.split()[0]} to Unicode) "
+                         "and save it as 'CSV UTF-8' or .xlsx")
