@@ -27,6 +27,9 @@ clean:
 
 fixtures: install
 	$(BIN)/python -c "from reconcile.sample import write_sample_month; write_sample_month('fixtures/sample')"
+	$(BIN)/python tests/layouts.py
+	# fixtures/layouts/registry_legacy.xls was saved from registry.xlsx by LibreOffice
+	# (libreoffice --headless --convert-to xls); it is not rewritten here
 
 docs: install
 	$(BIN)/python -m reconcile.docs_gen

@@ -412,7 +412,7 @@ def check_file(path: Path, kind: str, period: str, profile: str | None = None,
         ).fetchone()
         id_problems = con.execute(
             f"SELECT source_row, rc_vneid_shape_problem(vneid) FROM {stg} "
-            f"WHERE reject_reason IS NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row").fetchall()
+            f"WHERE reject_reason IS NULL AND vneid IS NOT NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row").fetchall()
     finally:
         con.close()
     return CheckResult(
@@ -420,6 +420,6 @@ def check_file(path: Path, kind: str, period: str, profile: str | None = None,
         profile_how=table.profile_how, header_row=table.header_row, sheet=table.sheet,
         columns_used={k: v for k, v in table.header_map.items() if not k.startswith(DERIVED)},
         notes=list(table.notes),
-        columns_ignored=[c for c in table.original_columns if c not in table.header_map],
+        columns_ignored=[c for c in table.original_columns if c not in table.header_map and c not in table.consumed],
         rows_read=table.rows_read, rows_loaded=loaded, ids_restored=restored,
         rejected=[(int(r), str(m)) for r, m in rejected], id_problems=[(int(r), str(m)) for r, m in id_problems])

@@ -38,6 +38,7 @@ class RawTable:
     header_row: int = 1  # row of the header in the file or sheet
     sheet: str | None = None  # Excel sheet read
     notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
+    consumed: set[str] = field(default_factory=set)  # columns a profile read other than through header_map
 
     @property
     def rows_read(self) -> int:
@@ -234,6 +235,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
         if column is not None:
             reasons.append((pl.col(column).str.contains("(?i)" + rule.matches).fill_null(False),
                             f"{rule.reason} (profile {profile.name})"))
+            table.consumed.add(column)
     if profile.debit or profile.credit:
         debit = _column_of(table, profile.debit) if profile.debit else None
         credit = _column_of(table, profile.credit) if profile.credit else None
@@ -244,6 +246,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
         def filled(name):
             return pl.col(name).is_not_null() & (pl.col(name).str.strip_chars() != "")
 
+        table.consumed |= {debit, credit} - {None}
         if credit is not None:
             reasons.append((~filled(debit) & filled(credit), f"money in (a credit), not a payment (profile {profile.name})"))
         reasons.append((~filled(debit), f"no debit amount (profile {profile.name})"))
@@ -259,23 +262,27 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
         frame = frame.with_columns(derived)
     by_canon = {c: n for n, c in table.header_map.items()}
     conventions = []
+    def convert(canonical: str, expr: pl.Expr, note: str) -> None:
+        """Read `canonical` from a converted copy of its column."""
+        source = by_canon[canonical]
+        conventions.append(expr.alias(DERIVED + canonical + "_n"))
+        table.header_map[DERIVED + canonical + "_n"] = table.header_map.pop(source)
+        table.consumed.add(source)
+        table.notes.append(f"{canonical}: {note}")
+
     if profile.thousands != "auto":
         for canonical in ("amount", "entitled_amount"):
             if canonical in by_canon:
-                conventions.append(pl.col(by_canon[canonical]).str.replace_all(profile.thousands, "", literal=True)
-                                   .alias(DERIVED + canonical + "_n"))
-                table.notes.append(f"{canonical}: '{profile.thousands}' read as the thousands separator")
-                table.header_map[DERIVED + canonical + "_n"] = table.header_map.pop(by_canon[canonical])
+                convert(canonical, pl.col(by_canon[canonical]).str.replace_all(profile.thousands, "", literal=True),
+                        f"'{profile.thousands}' read as the thousands separator")
     if profile.date_order != "dmy":
         pattern = (r"^\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})" if profile.date_order == "ymd"
                    else r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
         order = "${1}-${2}-${3}" if profile.date_order == "ymd" else "${3}-${1}-${2}"
         for canonical in profile.date_columns():
             if canonical in by_canon:
-                conventions.append(pl.col(by_canon[canonical]).str.replace(pattern, order)
-                                   .alias(DERIVED + canonical + "_n"))
-                table.notes.append(f"{canonical}: read as {DATE_ORDERS[profile.date_order]}")
-                table.header_map[DERIVED + canonical + "_n"] = table.header_map.pop(by_canon[canonical])
+                convert(canonical, pl.col(by_canon[canonical]).str.replace(pattern, order),
+                        f"read as {DATE_ORDERS[profile.date_order]}")
     if conventions:
         frame = frame.with_columns(conventions)
     skip = pl.lit(None, dtype=pl.String)

@@ -16,7 +16,8 @@ from pathlib import Path
 from reconcile.errors import InputFileError
 
 # characters correct Vietnamese (NFC) never contains, typical of each legacy encoding
-_TCVN3 = set("¸µ¶·¹¨©ª«¬®¯±²³´½¾ÆÇË×Þß\u00ad")
+# (© and ®, TCVN3's â and đ, are left out: they are also real symbols in real text)
+_TCVN3 = set("¸µ¶·¹¨ª«¬¯±²³´½¾ÆÇË×Þß\u00ad")
 _VNI = set("øöñûïÖÑØÛÏ")
 _DOUBLE_UTF8 = re.compile("á»|áº|Æ°|Ä‘|Ä|Ã[\u0080-\u00bf¡-¿]")
 MIN_HITS = 3

@@ -1,0 +1,379 @@
+"""ISO 20022 camt XML: bank statements (camt.053) and debit/credit notifications (camt.054).
+
+Any version (camt.053.001.02 ... .08 and later): elements are found by their local names, whatever
+the namespace. Each transaction (`Ntry/NtryDtls/TxDtls`, or the entry itself when it has no
+details) becomes one row of text under the canonical payment columns, plus `direction`:
+
+- `DBIT`: a payment out of the account (what the reconciliation is about);
+- `CRDT`: money in, not a payment: the caller sets these rows aside with a reason.
+
+XML has no rows, so `source_row` is the n-th transaction in the file (1 for the first) and `read`
+returns 1 as the first row number.
+
+Status: a booked entry (`Sts` BOOK, or no status) is `success`. An entry not booked yet (`PDNG`
+pending, `FUTR` future, `INFO` information only) is not a completed payment: its status is left as
+`pending`/`future`/`info`, which the normaliser refuses, so the row is set aside with its reason
+and never counted as paid. A return or reversal (`RtrInf`, or `RvslInd` true) is `returned`, with
+the reason code and its meaning in the narrative: `return reason MD07 (end customer deceased)`.
+A bank transaction code of sub-family `RRTN` (a returned transfer) also marks a return, for banks
+that send no `RtrInf`.
+
+A bank books a returned transfer twice: the debit of the payment, then a credit when the money
+comes back. Each payment should appear once with its final status, so when the original debit is
+in the same file (same reference), that debit row becomes `returned` (with the reason) and the
+return stays a credit (`CRDT`, set aside). When the original is not in the file (it was in an
+earlier statement, or the file notifies the return alone), the return row stands for the payment:
+its direction is that of the original payment (`DBIT` for a returned transfer) and its status
+`returned`.
+
+Amounts are kept as written (`1500000`, `1500000.00`: the amount normaliser accepts a zero
+fraction and refuses any other). An amount in another currency than VND is written with its
+currency (`100.50 USD`) so that the normaliser refuses it rather than read it as dong.
+
+The XML is parsed with defusedxml: a DTD with entity declarations (billion laughs) or an external
+entity is refused before anything is expanded or fetched.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from xml.parsers import expat
+
+import polars as pl
+from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import iterparse
+
+from reconcile.errors import InputFileError
+
+HEADERS = ["payment_ref", "payee_name", "bank_code", "account_number", "amount", "value_date",
+           "channel", "status", "narrative", "direction"]
+
+MESSAGES = {"BkToCstmrStmt": "Stmt", "BkToCstmrDbtCdtNtfctn": "Ntfctn"}  # camt.053, camt.054
+SUPPORTED = "a camt.053 statement or camt.054 debit/credit notification"
+MESSAGE_TYPE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.[0-9]{3})\.[0-9]{3}\.[0-9]{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+SAFETY_FIX = "ask the bank for the plain camt export, without a DOCTYPE"
+
+# ISO 20022 external return reason codes (ExternalReturnReason1Code), short English meanings.
+RETURN_REASONS = {
+    "AC01": "incorrect account number",
+    "AC03": "invalid creditor account number",
+    "AC04": "closed account",
+    "AC06": "blocked account",
+    "AG01": "transaction forbidden on this account",
+    "AM04": "insufficient funds",
+    "AM05": "duplicate payment",
+    "BE01": "payee does not match the account",
+    "BE04": "missing creditor address",
+    "MD07": "end customer deceased",
+    "MS02": "reason not specified, by the customer",
+    "MS03": "reason not specified, by the bank",
+    "RC01": "incorrect bank identifier",
+    "RR01": "missing debtor account or identification",
+    "RR02": "missing debtor name or address",
+    "RR03": "missing creditor name or address",
+    "RR04": "regulatory reason",
+}
+NOT_BOOKED = {"PDNG": "pending", "FUTR": "future", "INFO": "info"}
+OPPOSITE = {"DBIT": "CRDT", "CRDT": "DBIT"}
+CREDIT = "credit (money into the account), not a payment"
+RETURN_CREDIT = "credit: a return or reversal, not a payment (a returned payment is its debit row)"
+
+
+def looks_like_camt(head: bytes) -> bool:
+    """Whether the first bytes of a file look like XML to hand to this reader.
+
+    Any XML counts (the reader says which message types it supports), except an Excel 2003 XML
+    spreadsheet, which is not a bank message.
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not (head.startswith(b"<?xml") or re.match(rb"<([A-Za-z_][\w.-]*:)?Document[\s>]", head)):
+        return False
+    return b"urn:schemas-microsoft-com:office:spreadsheet" not in head and b"mso-application" not in head
+
+
+def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
+    """Headers, one text column per header, and 1: the first transaction is row 1."""
+    rows = []
+    for entry, own_account in _entries(path):
+        rows.extend(_entry_rows(entry, own_account))
+        entry.clear()  # streamed: a statement of 100,000 transfers is never held whole
+    if not rows:
+        raise InputFileError(str(path), "has no transactions",
+                             "check that the statement covers the payment dates, or ask the bank for it again")
+    _pair_returns(rows)
+    frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS},
+                         schema={h: pl.String for h in HEADERS})
+    return list(HEADERS), frame, 1
+
+
+def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with the reason each credit (money in) is set aside in the skip column.
+
+    A reason already there (a blank row, say) is kept.
+    """
+    from reconcile.readers import SKIP_COLUMN
+
+    credit = pl.col("direction") == "CRDT"
+    reason = (pl.when(credit & (pl.col("status") == "returned")).then(pl.lit(RETURN_CREDIT))
+              .when(credit).then(pl.lit(CREDIT))
+              .otherwise(pl.lit(None, dtype=pl.String)))
+    if SKIP_COLUMN in frame.columns:
+        reason = pl.coalesce(pl.col(SKIP_COLUMN), reason)
+    return frame.with_columns(reason.alias(SKIP_COLUMN))
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing and refusing
+# --------------------------------------------------------------------------------------------
+
+def _entries(path: Path) -> Iterator[tuple[ET.Element, str | None]]:
+    """Each complete `Ntry` of the statements or notifications, with the reported account's number.
+
+    Tags are reduced to their local names as the parser creates them, so any version reads the same.
+    """
+    try:
+        with open(path, "rb") as fh:
+            if not fh.read(1 << 16).strip() and not fh.read(1):
+                raise InputFileError(str(path), "file is empty",
+                                     "check that the export finished and send the file again")
+            fh.seek(0)
+            yield from _stream(path, fh)
+    except OSError as exc:
+        raise InputFileError(str(path), f"cannot be opened ({exc.strerror})",
+                             "check the path and its permissions") from None
+
+
+def _stream(path: Path, fh) -> Iterator[tuple[ET.Element, str | None]]:
+    stack: list[str] = []  # local names of the open elements
+    message_type = None  # from the first ISO 20022 namespace seen, to name what a refused file is
+    found = False
+    own_account = None
+    events = iterparse(fh, events=("start", "end"), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    try:
+        for event, element in events:
+            if event == "start":
+                if message_type is None and (match := MESSAGE_TYPE.match(_namespace(element.tag))):
+                    message_type = match.group(1)
+                element.tag = name = _local(element.tag)
+                stack.append(name)
+                found = found or name in MESSAGES
+                if len(stack) >= 2 and MESSAGES.get(stack[-2]) == name:
+                    own_account = None  # a new statement or notification
+                continue
+            name = stack.pop()
+            if len(stack) >= 2 and MESSAGES.get(stack[-2]) == stack[-1]:  # a child of Stmt or Ntfctn
+                if name == "Acct":
+                    own_account = _account(element)
+                elif name == "Ntry":
+                    yield element, own_account
+    except EntitiesForbidden as exc:
+        if exc.sysid or exc.pubid:
+            raise InputFileError(str(path), "is XML that declares an external entity (a file or address "
+                                 "to read), which is refused for safety", SAFETY_FIX) from None
+        raise InputFileError(str(path), "is XML with entity declarations, which are refused for safety",
+                             SAFETY_FIX) from None
+    except ExternalReferenceForbidden:
+        raise InputFileError(str(path), "is XML that refers to an external file or address, which is "
+                             "refused for safety", SAFETY_FIX) from None
+    except DefusedXmlException:
+        raise InputFileError(str(path), "is XML with a document type declaration, which is refused for safety",
+                             SAFETY_FIX) from None
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else 1
+        raise InputFileError(str(path), f"is not well-formed XML (line {line}: {expat.ErrorString(exc.code)})",
+                             "ask the bank to export the file again; it may be cut short or edited by hand") from None
+    except (LookupError, ValueError, UnicodeError):  # an encoding Python does not know
+        raise InputFileError(str(path), "is XML in a character encoding that cannot be read",
+                             "ask the bank to export the file again as UTF-8 XML") from None
+    if not found:
+        _refuse_other_message(path, message_type)
+
+
+def _refuse_other_message(path: Path, message_type: str | None) -> None:
+    if message_type in ("camt.053", "camt.054"):
+        raise InputFileError(str(path), f"is ISO 20022 {message_type} XML without its statement or notification "
+                             "(BkToCstmrStmt or BkToCstmrDbtCdtNtfctn)",
+                             "ask the bank to export the file again; it may be cut short or edited by hand")
+    what = f"ISO 20022 {message_type} XML" if message_type else "XML but not an ISO 20022 bank statement"
+    raise InputFileError(str(path), f"is {what}; only {SUPPORTED} can be read",
+                         "ask the bank for the account statement as camt.053 or camt.054 XML, or as Excel/CSV")
+
+
+# --------------------------------------------------------------------------------------------
+# Entries and transactions
+# --------------------------------------------------------------------------------------------
+
+def _entry_rows(entry: ET.Element, own_account: str | None) -> list[dict]:
+    details = [tx for nd in _children(entry, "NtryDtls") for tx in _children(nd, "TxDtls")]
+    booking = _text(entry, "CdtDbtInd")
+    status_code = _text(entry, "Sts", "Cd") or _text(entry, "Sts", "Prtry") or _text(entry, "Sts")
+    reversal = (_text(entry, "RvslInd") or "").lower() in ("true", "1")
+    value_date = (_date(_child(entry, "ValDt")) or _date(_child(entry, "BookgDt")))
+    entry_ref = _text(entry, "NtryRef") or _text(entry, "AcctSvcrRef")
+    entry_info = _text(entry, "AddtlNtryInf")
+    rows = []
+    for n, tx in enumerate(details or [None], start=1):
+        amount = (_amount(_child(tx, "Amt")) or _amount(_child(tx, "AmtDtls", "TxAmt", "Amt"))
+                  or (_amount(_child(entry, "Amt")) if len(details) <= 1 else None))
+        direction = _text(tx, "CdtDbtInd") or booking
+        code_holder = tx if _child(tx, "BkTxCd") is not None else entry
+        returned = reversal or _child(tx, "RtrInf") is not None or _return_code(code_holder)
+        original = OPPOSITE.get(direction, direction) if returned else direction
+        name, account, bank = _counterparty(tx, original, own_account)
+        narrative = " ".join(_texts(tx, "RmtInf", "Ustrd")) or _text(tx, "AddtlTxInf") or entry_info
+        reason = _return_reason(tx, reversal) if returned else None
+        rows.append({
+            "payment_ref": _reference(tx) or _nth(entry_ref, n, len(details)),
+            "payee_name": name,
+            "bank_code": bank,
+            "account_number": account,
+            "amount": amount,
+            "value_date": value_date,
+            "channel": "bank",
+            "status": NOT_BOOKED.get((status_code or "").upper(), "returned" if returned else "success"),
+            "narrative": "; ".join(p for p in (narrative, reason) if p) or None,
+            "direction": original,
+            "_booked": direction,
+            "_return": returned,
+            "_reason": reason,
+        })
+    return rows
+
+
+def _pair_returns(rows: list[dict]) -> None:
+    """Mark the original debit of a return found in the same file as returned; see the module doc."""
+    originals: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        if not row["_return"] and row["status"] == "success" and row["payment_ref"]:
+            originals.setdefault((row["payment_ref"], row["direction"]), []).append(row)
+    for row in rows:
+        if row["_return"] and row["status"] == "returned" and row["payment_ref"]:
+            candidates = originals.get((row["payment_ref"], row["direction"]))
+            if candidates:
+                original = candidates.pop(0)
+                original["status"] = "returned"
+                if row["_reason"]:
+                    original["narrative"] = "; ".join(p for p in (original["narrative"], row["_reason"]) if p)
+                row["direction"] = row["_booked"]  # the money coming back: a credit, set aside
+
+
+def _reference(tx: ET.Element | None) -> str | None:
+    end_to_end = _text(tx, "Refs", "EndToEndId")
+    if end_to_end and end_to_end.upper() != "NOTPROVIDED":
+        return end_to_end
+    return _text(tx, "Refs", "TxId") or _text(tx, "Refs", "InstrId")
+
+
+def _nth(entry_ref: str | None, n: int, count: int) -> str | None:
+    """The entry's reference for a transaction without its own: 'REF/2' for the second of a batch,
+    so that the transfers of one batch are not taken for one payment reference used twice."""
+    return f"{entry_ref}/{n}" if entry_ref and count > 1 else entry_ref
+
+
+def _counterparty(tx: ET.Element | None, direction: str | None,
+                  own_account: str | None) -> tuple[str | None, str | None, str | None]:
+    """Name, account and bank of the other party: the creditor of a debit, the debtor of a credit.
+
+    A return may list the parties of the return rather than of the original payment; a party whose
+    account is the statement's own account is never the counterparty.
+    """
+    sides = [("Cdtr", "CdtrAcct", "CdtrAgt"), ("Dbtr", "DbtrAcct", "DbtrAgt")]
+    if direction == "CRDT":
+        sides.reverse()
+    parties = _child(tx, "RltdPties")
+    found = []
+    for party, account, agent in sides:
+        name = (_text(parties, party, "Nm") or _text(parties, party, "Pty", "Nm")
+                or _text(parties, account, "Nm"))
+        number = _account(_child(parties, account))
+        if name is None and number is None:
+            continue
+        if own_account is not None and number == own_account:
+            continue
+        institution = _child(tx, "RltdAgts", agent, "FinInstnId")
+        bank = (_text(institution, "BICFI") or _text(institution, "BIC")
+                or _text(institution, "ClrSysMmbId", "MmbId") or _text(institution, "Nm"))
+        found.append((name, number, bank))
+    return found[0] if found else (None, None, None)
+
+
+def _return_code(element: ET.Element | None) -> bool:
+    """Whether the bank transaction code says 'returned' (family ICDT/RCDT, sub-family RRTN)."""
+    return _text(element, "BkTxCd", "Domn", "Fmly", "SubFmlyCd") == "RRTN"
+
+
+def _return_reason(tx: ET.Element | None, reversal: bool) -> str:
+    code = _text(tx, "RtrInf", "Rsn", "Cd")
+    if code:
+        code = code.upper()
+        meaning = RETURN_REASONS.get(code)
+        return f"return reason {code} ({meaning})" if meaning else f"return reason {code}"
+    proprietary = _text(tx, "RtrInf", "Rsn", "Prtry")
+    if proprietary:
+        return f"return reason {proprietary}"
+    return "reversal" if reversal and _child(tx, "RtrInf") is None else "returned"
+
+
+def _amount(element: ET.Element | None) -> str | None:
+    value = _clean(element.text) if element is not None else None
+    if value is None:
+        return None
+    currency = _clean(element.get("Ccy"))
+    return value if currency in (None, "VND") else f"{value} {currency}"
+
+
+def _date(element: ET.Element | None) -> str | None:
+    """The date of a `Dt` or the date part of a `DtTm` (as the bank wrote it, in its own time)."""
+    value = _text(element, "Dt") or _text(element, "DtTm")
+    if value and ISO_DATE.match(value):
+        return value[:10]
+    return value
+
+
+def _account(element: ET.Element | None) -> str | None:
+    return _text(element, "Id", "Othr", "Id") or _text(element, "Id", "IBAN")
+
+
+# --------------------------------------------------------------------------------------------
+# Access by local names (the parser has already dropped the namespaces)
+# --------------------------------------------------------------------------------------------
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _namespace(tag) -> str:
+    return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else ""
+
+
+def _children(element: ET.Element | None, name: str) -> list[ET.Element]:
+    return element.findall(name) if element is not None else []
+
+
+def _child(element: ET.Element | None, *names: str) -> ET.Element | None:
+    for name in names:
+        if element is None:
+            return None
+        element = element.find(name)
+    return element
+
+
+def _text(element: ET.Element | None, *names: str) -> str | None:
+    found = _child(element, *names) if names else element
+    return _clean(found.text) if found is not None else None
+
+
+def _texts(element: ET.Element | None, *names: str) -> list[str]:
+    """The texts of every element at the path whose last step may repeat (RmtInf/Ustrd)."""
+    parent = _child(element, *names[:-1])
+    return [t for t in (_clean(c.text) for c in _children(parent, names[-1])) if t]
+
+
+def _clean(text: str | None) -> str | None:
+    return (" ".join(text.split()) or None) if text else None

@@ -1,0 +1,298 @@
+"""Profiles and real files as they arrive: title blocks, layouts, encodings, legacy fonts, sheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import duckdb
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+from reconcile.errors import ConfigError, InputFileError
+from reconcile.pipeline import RunConfig, check_file, run
+from reconcile.profiles import builtin, load_file, resolve
+from reconcile.readers import read_file
+from reconcile.sample import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE
+
+from conftest import FIXTURES, write_csv
+from layouts import cp1258, write_mixed_month
+
+LAYOUTS = FIXTURES / "layouts"
+SAMPLE = FIXTURES / "sample"
+FINDING_KEY = "code, vneid, payment_ref, program, expected_amount, paid_amount"
+
+
+def _cells(path):
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def test_fixtures_layouts_are_what_the_helper_writes(tmp_path):
+    files = write_mixed_month(tmp_path)
+    for path in [*files["registry"], *files["payments"]]:
+        committed = LAYOUTS / path.name
+        if path.suffix == ".xlsx":
+            assert _cells(path) == _cells(committed), f"{path.name} drifted; regenerate with `make fixtures`"
+        else:
+            assert path.read_bytes() == committed.read_bytes(), f"{path.name} drifted; regenerate with `make fixtures`"
+
+
+def _findings(db, period=PERIOD):
+    with duckdb.connect(str(db), read_only=True) as con:
+        flags = con.execute(f"SELECT {FINDING_KEY} FROM flags WHERE period = ? ORDER BY ALL", [period]).fetchall()
+        rejected = con.execute("SELECT count(*) FROM rejected_rows WHERE period = ? AND reason NOT LIKE '%(profile %' "
+                               "AND reason <> 'blank row'", [period]).fetchone()[0]
+        shares = con.execute("SELECT program, payments, amount, share_payments FROM noncash_share "
+                             "WHERE period = ? AND level = 'program' AND channel_group = 'all' ORDER BY ALL",
+                             [period]).fetchall()
+        counts = con.execute("SELECT (SELECT count(*) FROM registry WHERE period = $p), "
+                             "(SELECT count(*) FROM payments WHERE period = $p)", {"p": period}).fetchone()
+    return flags, rejected, shares, counts
+
+
+def test_a_month_arriving_in_mixed_layouts_gives_the_same_findings_as_the_canonical_month(tmp_path):
+    canonical = tmp_path / "canonical.duckdb"
+    run(RunConfig(period=PERIOD, registry=[SAMPLE / REGISTRY_FILE], payments=[SAMPLE / BANK_FILE, SAMPLE / POST_FILE],
+                  db=canonical))
+    mixed = tmp_path / "mixed.duckdb"
+    result = run(RunConfig(period=PERIOD, registry=[LAYOUTS / "registry.xlsx"],
+                           payments=[LAYOUTS / n for n in ("bank_cp1258.csv", "bank_statement.xlsx",
+                                                           "bank_unicode.txt", "buu_dien.xlsx")], db=mixed))
+    assert _findings(mixed) == _findings(canonical)
+    assert len(_findings(mixed)[0]) == 26
+    with duckdb.connect(str(mixed), read_only=True) as con:
+        inputs = con.execute("SELECT file_name, format, encoding, profile, header_row, rows_read, rows_loaded, "
+                             "rows_rejected FROM inputs ORDER BY file_id").fetchall()
+        skipped = con.execute("SELECT source_file, source_row, reason FROM rejected_rows "
+                              "WHERE reason LIKE '%(profile %' ORDER BY ALL").fetchall()
+    assert [i[:5] for i in inputs] == [
+        ("registry.xlsx", "xlsx", None, "vn-registry", 4),
+        ("bank_cp1258.csv", "csv", "windows-1258", "vn-bank-disbursement", 4),
+        ("bank_statement.xlsx", "xlsx", None, "vn-bank-statement", 6),
+        ("bank_unicode.txt", "csv", "utf-16", "vn-bank-disbursement", 1),
+        ("buu_dien.xlsx", "xlsx", None, "vnpost-cash-payout", 4),
+    ]
+    assert all(read == loaded + rejected for *_, read, loaded, rejected in inputs)
+    assert [(f.rsplit("/", 1)[-1], row, reason) for f, row, reason in skipped] == [
+        ("bank_cp1258.csv", 199, "a total row (profile vn-bank-disbursement)"),
+        ("bank_statement.xlsx", 7, "a balance row (profile vn-bank-statement)"),
+        ("bank_statement.xlsx", 8, "money in (a credit), not a payment (profile vn-bank-statement)"),
+        ("bank_statement.xlsx", 12, "a total row (profile vn-bank-statement)"),
+        ("bank_statement.xlsx", 13, "a balance row (profile vn-bank-statement)"),
+        ("buu_dien.xlsx", 11, "a total row (profile vnpost-cash-payout)"),
+        ("registry.xlsx", 306, "a total row (profile vn-registry)"),
+    ]
+    assert result.rejected_rows == 2 + len(skipped)
+
+
+@pytest.mark.parametrize("name, kind, first_line, profile_line, rows_line", [
+    ("registry.xlsx", "registry", "xlsx, header on row 4 of sheet 'Danh sách'", "vn-registry (recognised from its header row)",
+     "rows: 302 read, 300 loaded, 2 rejected"),
+    ("registry_legacy.xls", "registry", "xls, header on row 4 of sheet 'Danh sách'",
+     "vn-registry (recognised from its header row)", "rows: 302 read, 300 loaded, 2 rejected"),
+    ("bank_cp1258.csv", "payments", "csv, windows-1258, header on row 4",
+     "vn-bank-disbursement (recognised from its header row)", "rows: 195 read, 193 loaded, 2 rejected"),
+    ("bank_statement.xlsx", "payments", "xlsx, header on row 6 of sheet 'Danh sách'",
+     "vn-bank-statement (recognised from its header row)", "rows: 7 read, 3 loaded, 4 rejected"),
+    ("bank_unicode.txt", "payments", "csv, utf-16, header on row 1",
+     "vn-bank-disbursement (recognised from its header row)", "rows: 98 read, 98 loaded, 0 rejected"),
+    ("buu_dien.xlsx", "payments", "xlsx, header on row 4 of sheet 'Danh sách'",
+     "vnpost-cash-payout (recognised from its header row)", "rows: 7 read, 6 loaded, 1 rejected"),
+])
+def test_check_names_the_profile_encoding_and_row_counts_of_each_fixture(name, kind, first_line, profile_line,
+                                                                         rows_line):
+    res = CliRunner().invoke(cli, ["check", str(LAYOUTS / name), "--as", kind, "--period", PERIOD])
+    lines = res.stdout.splitlines()
+    assert lines[0] == f"{LAYOUTS / name}: {kind} file, {first_line}"
+    assert lines[1] == f"profile: {profile_line}"
+    assert rows_line in lines
+
+
+def test_legacy_xls_reads_the_same_rows_as_the_xlsx_it_was_saved_from():
+    xls, xlsx = read_file(LAYOUTS / "registry_legacy.xls", "registry"), read_file(LAYOUTS / "registry.xlsx", "registry")
+    assert xls.format == "xls" and xlsx.format == "xlsx"
+    assert xls.frame.select(xls.original_columns).rows() == xlsx.frame.select(xlsx.original_columns).rows()
+
+
+def test_builtin_profiles_are_listed_and_printed():
+    res = CliRunner().invoke(cli, ["profiles", "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(res.stdout)))
+    assert [r[:2] for r in rows] == [["name", "kind"], ["vn-bank-disbursement", "payments"],
+                                     ["vn-bank-statement", "payments"], ["vn-registry", "registry"],
+                                     ["vnpost-cash-payout", "payments"]]
+    for profile in builtin():
+        shown = CliRunner().invoke(cli, ["profiles", profile.name])
+        assert shown.exit_code == 0 and f'name = "{profile.name}"' in shown.stdout
+    missing = CliRunner().invoke(cli, ["profiles", "nope"])
+    assert missing.exit_code == 2
+    assert missing.stderr.strip() == ("reconcile: error: no built-in profile named 'nope'; use one of "
+                                      "vn-bank-disbursement, vn-bank-statement, vn-registry, vnpost-cash-payout")
+
+
+@pytest.mark.parametrize("text, message", [
+    ('name = "x"\nkind = "payments"\n[columns]\nbogus = "A"\n',
+     "profile setting 'profile': columns.bogus: not a payments column; use one of account_number, amount, bank_code, "
+     "channel, date_of_birth, narrative, payee_name, payment_ref, program, status, value_date, vneid; fix the profile"),
+    ('name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "STT"\nmatches = "(unclosed"\nreason = "r"\n',
+     "profile setting 'skip.0.matches': not a valid regular expression (missing ), unterminated subpattern at "
+     "position 0); fix the profile"),
+    ('name = "x"\nkind = "registry"\ndebit = "Ghi nợ"\n',
+     "profile setting 'profile': debit/credit: only a payments profile has them; fix the profile"),
+    ('name = "x"\nkind = "payments"\ncolour = "red"\n',
+     "profile setting 'colour': Extra inputs are not permitted; fix the profile"),
+    ('name = "My Bank"\nkind = "payments"\n',
+     "profile setting 'name': String should match pattern '^[a-z0-9][a-z0-9-]*$'; fix the profile"),
+    ('name = "x"\nkind = "payments"\n[header\n', None),
+])
+def test_a_bad_profile_is_refused_naming_the_key(tmp_path, text, message):
+    path = tmp_path / "p.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_file(path)
+    if message:
+        assert str(err.value) == f"{path}: {message}"
+    else:
+        assert str(err.value).startswith(f"{path}: not a valid TOML profile (")
+
+
+def test_unknown_profile_name_lists_the_built_in_ones():
+    with pytest.raises(ConfigError) as err:
+        resolve("agribank")
+    assert str(err.value) == ("no profile named 'agribank'; use one of vn-bank-disbursement, vn-bank-statement, "
+                              "vn-registry, vnpost-cash-payout, or the path of a .toml profile")
+
+
+def test_a_profile_of_the_wrong_kind_is_refused(tmp_path):
+    res = CliRunner().invoke(cli, ["check", str(LAYOUTS / "buu_dien.xlsx"), "--as", "payments",
+                                   "--profile", "vn-registry"])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == (f"reconcile: error: {LAYOUTS / 'buu_dien.xlsx'}: is a payments file but the profile "
+                                  "vn-registry is for registry files; pass a payments profile, or give the file "
+                                  "as --registry")
+
+
+def test_a_given_profile_that_does_not_fit_the_file_says_so():
+    with pytest.raises(InputFileError) as err:
+        read_file(LAYOUTS / "buu_dien.xlsx", "payments", resolve("vn-bank-statement"))
+    assert str(err.value) == (f"{LAYOUTS / 'buu_dien.xlsx'}: has no row with the headers Ghi nợ, Ghi có in its first "
+                              "30 rows (profile vn-bank-statement); check that this is the right file for the "
+                              "profile, or the profile's [header] find")
+
+
+EXAMPLE = FIXTURES / "profiles"
+
+
+def test_the_readme_example_profile_reads_its_bank_file():
+    """The worked example of README "Bringing a new bank's file": odd headers, month-first dates,
+    comma thousands, a fixed programme, a header on row 3."""
+    profile = load_file(EXAMPLE / "example-bank.toml")
+    result = check_file(EXAMPLE / "example_bank.csv", "payments", PERIOD, str(EXAMPLE / "example-bank.toml"))
+    assert (result.profile, result.profile_how, result.header_row) == ("example-bank", "given", 3)
+    assert result.columns_used == {"Ref No": "payment_ref", "Citizen ID": "vneid", "Beneficiary": "payee_name",
+                                   "Acct": "account_number", "Bank": "bank_code", "Memo": "narrative"}
+    assert result.notes == [
+        "channel = 'bank' for every row (the file has no such column)",
+        "program = 'pension' for every row (the file has no such column)",
+        "amount: ',' read as the thousands separator",
+        "value_date: read as month, day, year",
+    ]
+    assert (result.rows_read, result.rows_loaded, result.rejected) == (4, 3, [(7, "a total row (profile example-bank)")])
+    table = read_file(EXAMPLE / "example_bank.csv", "payments", profile)
+    db_rows = _staged(table)
+    assert db_rows == [("EX-0001", "001087012345", 1_500_000, "2024-09-05", "bank", "pension"),
+                       ("EX-0002", "079153000257", 5_200_000, "2024-09-12", "bank", "pension"),
+                       ("EX-0003", "038146000111", 4_100_000, "2024-09-30", "bank", "pension")]
+
+
+def _staged(table):
+    from reconcile import normalize
+
+    con = duckdb.connect()
+    normalize.install(con)
+    normalize.load_raw(con, "payments", [(1, table)])
+    normalize.stage(con, "payments", {"period": PERIOD, "period_start": "2024-09-01", "period_end": "2024-09-30"})
+    rows = con.execute("SELECT payment_ref, vneid, amount, strftime(value_date, '%Y-%m-%d'), channel, program "
+                       "FROM stg_payments WHERE reject_reason IS NULL ORDER BY source_row").fetchall()
+    con.close()
+    return rows
+
+
+@pytest.mark.parametrize("name, legacy, message", [
+    ("tcvn3.csv", "TCVN3", "holds text in the legacy TCVN3 (ABC) font encoding, so every name would be garbled; "
+     "convert it to Unicode first (e.g. Unikey's converter, TCVN3 to Unicode) and save it as 'CSV UTF-8' or .xlsx"),
+    ("vni.csv", "VNI", "holds text in the legacy VNI font encoding, so every name would be garbled; "
+     "convert it to Unicode first (e.g. Unikey's converter, VNI to Unicode) and save it as 'CSV UTF-8' or .xlsx"),
+    ("double.csv", "double", "holds Vietnamese text that was decoded twice (UTF-8 read as Windows-1252), so every "
+     "name would be garbled; export it again from the source system as 'CSV UTF-8' or .xlsx"),
+])
+def test_text_in_a_legacy_font_encoding_is_refused_with_how_to_convert_it(tmp_path, name, legacy, message):
+    names = ["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Thị Hồng", "Phạm Đức Anh"]
+    if legacy == "TCVN3":  # what .VnTime text looks like once read as Windows-1258
+        names = ["NguyÔn V¨n Hïng", "TrÇn ThÞ Mai", "Lª ThÞ Hång", "Ph¹m §øc Anh"]
+    elif legacy == "VNI":
+        names = ["Nguyeãn Vaên Huøng", "Traàn Thò Mai", "Leâ Thò Hoàng", "Phaïm Ñöùc Anh"]
+    else:
+        names = [n.encode("utf-8").decode("cp1252", errors="replace") for n in names]
+    rows = [[f"FT{i}", "", n, "500000", "05/09/2024", "bank"] for i, n in enumerate(names)]
+    path = write_csv(tmp_path / name, ["payment_ref", "vneid", "payee_name", "amount", "value_date", "channel"], rows)
+    with pytest.raises(InputFileError) as err:
+        read_file(path, "payments")
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_correct_vietnamese_with_a_stray_symbol_is_not_taken_for_a_legacy_font(tmp_path):
+    rows = [[f"FT{i}", "", n, "500000", "05/09/2024", "bank", "Chi trợ cấp © ® tháng 9"]
+            for i, n in enumerate(["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Thị Hồng"])]
+    path = write_csv(tmp_path / "ok.csv", ["payment_ref", "vneid", "payee_name", "amount", "value_date", "channel",
+                                           "narrative"], rows)
+    assert read_file(path, "payments").rows_read == 3
+
+
+def test_cp1258_writer_round_trips_vietnamese():
+    text = "Nguyễn Thị Thanh Hương, Đặng Quang Tuấn, Lý Hữu Phúc"
+    assert cp1258(text).decode("cp1258") != text  # tone marks are combining characters in Windows-1258
+    import unicodedata
+
+    assert unicodedata.normalize("NFC", cp1258(text).decode("cp1258")) == text
+
+
+def _two_sheets(path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Ghi chú"
+    wb.active.append(["Bảng này chỉ có ghi chú"])
+    ws = wb.create_sheet("Chi trả")
+    ws.append(["payment_ref", "payee_name", "amount", "value_date", "channel"])
+    ws.append(["FT1", "Nguyễn Văn Hùng", "500000", "05/09/2024", "bank"])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("sheet", ["2", "Chi trả"])
+def test_sheet_chosen_by_position_or_name(tmp_path, sheet):
+    path = _two_sheets(tmp_path / "two.xlsx")
+    result = check_file(path, "payments", PERIOD, sheet=sheet)
+    assert (result.sheet, result.rows_loaded) == ("Chi trả", 1)
+
+
+@pytest.mark.parametrize("sheet, message", [
+    ("3", "has 2 sheet(s), not a sheet 3; pass --sheet with a position from 1 or a sheet name"),
+    ("Tháng 9", "has no sheet named 'Tháng 9' (its sheets: Ghi chú, Chi trả); pass --sheet with one of those names"),
+])
+def test_a_missing_sheet_is_refused(tmp_path, sheet, message):
+    path = _two_sheets(tmp_path / "two.xlsx")
+    with pytest.raises(InputFileError) as err:
+        check_file(path, "payments", PERIOD, sheet=sheet)
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_title_block_without_a_profile_is_skipped_by_finding_the_header(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("DANH SÁCH CHI TRẢ THÁNG 9\n\npayment_ref,payee_name,amount,value_date,channel\n"
+                    "FT1,Nguyễn Văn Hùng,500000,05/09/2024,bank\n,,,,\nFT2,Trần Thị Mai,600000,06/09/2024,bank\n",
+                    encoding="utf-8")
+    result = check_file(path, "payments", PERIOD)
+    assert (result.profile_how, result.header_row, result.rows_read, result.rows_loaded) == ("none", 3, 3, 2)
+    assert result.rejected == [(5, "blank row")]
