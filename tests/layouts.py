@@ -8,8 +8,9 @@ rows as
 - bank_cp1258.csv: a disbursement list in Windows-1258 with semicolons, a title block and a total
   row (vn-bank-disbursement);
 - bank_unicode.txt: a disbursement list saved by Excel as "Unicode Text" (UTF-16, tabs);
+- bank_camt053.xml: the account's ISO 20022 camt.053 statement (debits and a funding credit);
 - buu_dien.xlsx: the post office's cash payout list with a signature column (vnpost-cash-payout).
-The bank rows are split between the three bank files by groups of rows that share an ID, an
+The bank rows are split between the four bank files by groups of rows that share an ID, an
 account or a name, so that every finding of the canonical month is found the same way.
 `make fixtures` writes them to fixtures/layouts; a test checks the committed files are these.
 """
@@ -85,14 +86,14 @@ def _groups(rows: list[dict]) -> list[list[int]]:
 
 
 def _split_bank(rows: list[dict]) -> dict[str, list[dict]]:
-    """Statement: groups paid by bank transfer, all successful, none with an ID column value.
+    """Statement and camt: groups paid by bank transfer, all successful, none with an ID column value.
     cp1258 list (no channel column): other groups all by bank. UTF-16 list: the rest (e-wallets)."""
-    parts: dict[str, list[int]] = {"statement": [], "cp1258": [], "unicode": []}
+    parts: dict[str, list[int]] = {"statement": [], "camt": [], "cp1258": [], "unicode": []}
     for n, group in enumerate(_groups(rows)):
         members = [rows[i] for i in group]
         bank = all(r["Kênh chi trả"] == "Chuyển khoản" for r in members)
         if bank and all(r["Trạng thái"] == "Thành công" and not r["Số định danh"] for r in members) and n % 2 == 0:
-            parts["statement"] += group
+            parts["statement" if n % 4 == 0 else "camt"] += group
         elif bank and n % 3 != 0:
             parts["cp1258"] += group
         else:
@@ -147,6 +148,11 @@ def write_bank(folder: Path) -> list[Path]:
           STATEMENT_HEADERS, body, footer)
     out.append(path)
 
+    # the same account's statement as ISO 20022 camt.053
+    path = folder / "bank_camt053.xml"
+    path.write_text(camt053(parts["camt"]), encoding="utf-8")
+    out.append(path)
+
     # a disbursement list from an old system: Windows-1258, semicolons, title block and total row
     lines = [["NGÂN HÀNG NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN VIỆT NAM"],
              ["DANH SÁCH CHI TRẢ TRỢ CẤP QUA TÀI KHOẢN THÁNG 09/2024"], [], DISBURSEMENT_HEADERS]
@@ -171,6 +177,70 @@ def write_bank(folder: Path) -> list[Path]:
     path.write_bytes("\r\n".join("\t".join(line) for line in lines).encode("utf-16"))
     out.append(path)
     return out
+
+
+def _swift() -> dict[str, str]:
+    with open(REPO / "reconcile" / "data" / "banks.csv", encoding="utf-8") as fh:
+        return {r["code"]: r["swift"] for r in csv.DictReader(line for line in fh if not line.startswith("#"))}
+
+
+def _iso(day: str) -> str:
+    d, m, y = day.split("/")
+    return f"{y}-{m}-{d}"
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+CAMT_CREDIT = """    <Ntry>
+      <Amt Ccy="VND">500000000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+      <BookgDt><Dt>2024-09-01</Dt></BookgDt><ValDt><Dt>2024-09-01</Dt></ValDt>
+      <NtryDtls><TxDtls>
+        <Refs><EndToEndId>KBNN-2024-09-0001</EndToEndId></Refs>
+        <RltdPties><Dbtr><Nm>KHO BAC NHA NUOC</Nm></Dbtr></RltdPties>
+        <RmtInf><Ustrd>Cap kinh phi chi tra tro cap thang 09/2024</Ustrd></RmtInf>
+      </TxDtls></NtryDtls>
+    </Ntry>"""
+
+CAMT_DEBIT = """    <Ntry>
+      <Amt Ccy="VND">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
+      <BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt>
+      <NtryDtls><TxDtls>
+        <Refs><EndToEndId>{ref}</EndToEndId></Refs>
+        <AmtDtls><TxAmt><Amt Ccy="VND">{amount}</Amt></TxAmt></AmtDtls>
+        <RltdPties><Cdtr><Nm>{name}</Nm></Cdtr>
+          <CdtrAcct><Id><Othr><Id>{account}</Id></Othr></Id></CdtrAcct></RltdPties>
+        <RltdAgts><CdtrAgt><FinInstnId><BIC>{bic}</BIC></FinInstnId></CdtrAgt></RltdAgts>
+        <RmtInf><Ustrd>{narrative}</Ustrd></RmtInf>
+      </TxDtls></NtryDtls>
+    </Ntry>"""
+
+CAMT_DOCUMENT = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
+  <BkToCstmrStmt>
+  <GrpHdr><MsgId>BIDV-STMT-20241001</MsgId><CreDtTm>2024-10-01T07:00:00</CreDtTm></GrpHdr>
+  <Stmt>
+    <Id>STMT-37610001054321-202409</Id><CreDtTm>2024-10-01T07:00:00</CreDtTm>
+    <Acct><Id><Othr><Id>37610001054321</Id></Othr></Id><Ccy>VND</Ccy>
+      <Ownr><Nm>PHONG VAN HOA - XA HOI XA DONG HOA</Nm></Ownr></Acct>
+{entries}
+  </Stmt>
+  </BkToCstmrStmt>
+</Document>
+"""
+
+
+def camt053(rows: list[dict]) -> str:
+    """A camt.053.001.02 statement: a funding credit from the State Treasury, then one booked debit
+    per payment, with end-to-end ID, creditor, account, BIC and remittance text."""
+    swift = _swift()
+    entries = [CAMT_CREDIT] + [
+        CAMT_DEBIT.format(amount=_amount(r["Số tiền"]), day=_iso(r["Ngày giao dịch"]), ref=_xml(r["Số tham chiếu"]),
+                          name=_xml(r["Tên người thụ hưởng"]), account=r["Số tài khoản"],
+                          bic=swift[r["Ngân hàng thụ hưởng"]], narrative=_xml(r["Nội dung"]))
+        for r in rows]
+    return CAMT_DOCUMENT.format(entries="\n".join(entries))
 
 
 def write_post(folder: Path) -> Path:

@@ -61,7 +61,7 @@ def sha256_of(path: Path) -> str:
 def detect_format(path: Path) -> str:
     try:
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            head = fh.read(4096)
     except FileNotFoundError:
         raise InputFileError(str(path), "file not found", "check the path") from None
     except OSError as exc:
@@ -77,6 +77,10 @@ def detect_format(path: Path) -> str:
         raise InputFileError(str(path), "is a ZIP archive but not an .xlsx workbook", "extract it, or save it as .xlsx")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
+    from reconcile.readers.camt import looks_like_camt
+
+    if suffix == ".xml" or looks_like_camt(head):
+        return "camt"
     if suffix in (".csv", ".txt", ".tsv"):
         return "csv"
     if suffix == ".parquet":
@@ -85,7 +89,7 @@ def detect_format(path: Path) -> str:
         raise InputFileError(str(path), f"has an {suffix} name but is not an Excel workbook (it may be HTML or text)",
                              "open it in Excel and save it as .xlsx")
     raise InputFileError(str(path), f"unknown file format '{suffix or 'no extension'}'",
-                         "use CSV, XLSX, XLS or Parquet")
+                         "use CSV, XLSX, XLS, Parquet or ISO 20022 camt.053/054 XML")
 
 
 class _HeaderChooser:
@@ -175,14 +179,15 @@ def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None
                      header_row=first_row - 1, sheet=sheet_name)
     preset = _profile_columns(chooser.profile, list(zip(cleaned, names))) if chooser.profile else {}
     table.header_map = map_headers(path, kind, list(zip(cleaned, names)), preset, check_required=False)
-    if fmt == "camt":
-        from reconcile.readers import camt
-
-        table.frame = camt.set_aside_credits(table.frame)
     if chooser.profile is not None:
         apply_profile(table, chooser.profile)
     else:
         table.frame = table.frame.with_columns(_blank_rows(table.original_columns).alias(SKIP_COLUMN))
+    if fmt == "camt":
+        from reconcile.readers import camt
+
+        table.frame = camt.set_aside_credits(table.frame)
+        table.consumed.add("direction")
     check_required(path, kind, table.header_map)
     return table
 

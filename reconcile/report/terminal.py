@@ -103,6 +103,8 @@ PROFILE_HOW = {
 
 def check_report(res: CheckResult) -> str:
     where = f"header on row {res.header_row}" + (f" of sheet '{res.sheet}'" if res.sheet else "")
+    if res.format == "camt":
+        where = "row n is the n-th transaction in the file"
     lines = [
         f"{res.path}: {res.kind} file, {res.format}" + (f", {res.encoding}" if res.encoding else "") + f", {where}",
         "profile: " + PROFILE_HOW[res.profile_how].format(name=res.profile),
@@ -118,4 +120,6 @@ def check_report(res: CheckResult) -> str:
         lines.append(f"row {row}: rejected: {reason}")
     for row, problem in res.id_problems:
         lines.append(f"row {row}: INVALID_VNEID: {problem}")
+    for row, note in res.area_notes:
+        lines.append(f"row {row}: area: {note}")
     return "\n".join(lines)

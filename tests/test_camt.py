@@ -1,0 +1,355 @@
+"""camt.053/054 XML reader: exact rows, returns and credits, and refusals that never quote the file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from reconcile.contracts import columns, fold, header_lookup
+from reconcile.errors import InputFileError
+from reconcile.readers import SKIP_COLUMN
+from reconcile.readers.camt import HEADERS, looks_like_camt, read, set_aside_credits
+
+from conftest import FIXTURES
+
+CAMT = FIXTURES / "camt"
+STATEMENT = CAMT / "statement_camt053_v02.xml"
+NOTIFICATION = CAMT / "notification_camt054_v08.xml"
+SAFETY_FIX = "ask the bank for the plain camt export, without a DOCTYPE"
+
+COLUMNS = ["payment_ref", "payee_name", "bank_code", "account_number", "amount", "value_date",
+           "channel", "status", "narrative", "direction"]
+
+
+def rows_of(path: Path) -> list[tuple]:
+    headers, frame, first_row = read(path)
+    assert headers == COLUMNS == frame.columns
+    assert first_row == 1
+    return frame.rows()
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(InputFileError) as info:
+        read(path)
+    return str(info.value)
+
+
+def write(tmp_path: Path, text: str, name: str = "bank.xml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+STATEMENT_ROWS = [
+    # the State Treasury's funding: money in, an entry without transaction details
+    ("FT24247000123", None, None, None, "50000000", "2024-09-03", "bank", "success",
+     "Kho bac Nha nuoc chuyen kinh phi chi tro cap xa hoi T09/2024", "CRDT"),
+    ("CTXH240900001", "Nguyễn Thị Hoa", "BFTVVNVX", "0011004123456", "1500000", "2024-09-05", "bank",
+     "success", "Chi tro cap xa hoi T09/2024 CCCD 001140012345", "DBIT"),
+    ("CTXH240900002", "Trần Văn Bình", "VBAAVNVX", "1400205123456", "1500000.00", "2024-09-05", "bank",
+     "success", "Chi tro cap xa hoi T09/2024 CCCD 001043002468", "DBIT"),
+    # one batch entry, two transactions with their own amounts
+    ("CTXH240900003", "Lê Thị Hồng Nhung", "970415", "101867554433", "750000", "2024-09-05", "bank",
+     "success", "Chi tro cap xa hoi T09/2024 CCCD 001145007788", "DBIT"),
+    ("CTXH240900004", "Hoàng Văn Nam", "BIDVVNVX", "21510000987654", "1000000", "2024-09-05", "bank",
+     "success", "Chi tro cap xa hoi T09/2024 CCCD 001050009876", "DBIT"),
+    # the debit whose return (MD07) is later in the file: the payment, marked returned
+    ("CTXH240900005", "Phạm Đức Thắng", "BIDVVNVX", "31410000456789", "2250000", "2024-09-05", "bank",
+     "returned", "Chi tro cap xa hoi T09/2024 CCCD 001038005555; return reason MD07 (end customer deceased)",
+     "DBIT"),
+    # not booked: the normaliser refuses 'pending', so the row is set aside, never counted as paid
+    ("CTXH240900006", "Đặng Thị Mai", "BFTVVNVX", "0021000765432", "1500000", "2024-09-10", "bank",
+     "pending", "Chi tro cap xa hoi T09/2024 CCCD 001147003456", "DBIT"),
+    # the return itself: money coming back, a credit to set aside (its debit above carries the return)
+    ("CTXH240900005", "Phạm Đức Thắng", "BIDVVNVX", "31410000456789", "2250000", "2024-09-09", "bank",
+     "returned",
+     "Hoan tra: Chi tro cap xa hoi T09/2024 CCCD 001038005555; return reason MD07 (end customer deceased)",
+     "CRDT"),
+    # a reversal of a transfer from the previous statement: it stands for that payment
+    ("CTXH240800077", "Bùi Văn Tuấn", "VBAAVNVX", "1400205654321", "1500000", "2024-09-10", "bank",
+     "returned", "Chi tro cap xa hoi T09/2024 CCCD 001044001122; return reason AC04 (closed account)", "DBIT"),
+]
+
+NOTIFICATION_ROWS = [
+    ("CTXH240900101", "Ngô Thị Thu", "VBAAVNVX", "1500205001234", "1500000", "2024-09-12", "bank", "success",
+     "Chi tro cap xa hoi T09/2024 CCCD 001141006789", "DBIT"),
+    # EndToEndId NOTPROVIDED: the TxId; two Ustrd lines joined with a space
+    ("AGR2409120002", "Đỗ Văn Hùng", "BFTVVNVX", "0451000222333", "2000000", "2024-09-12", "bank", "success",
+     "Chi tro cap xa hoi T09/2024 CCCD 001042003344", "DBIT"),
+    # a return whose original is not in the file; the creditor listed is the office's own account,
+    # so the payee is the debtor of the return
+    ("CTXH240900087", "Dương Thị Ngọc", "ICBVVNVX", "108002345678", "1000000", "2024-09-12", "bank",
+     "returned",
+     "Hoan tra giao dich CTXH T09/2024 do sai so tai khoan; return reason AC01 (incorrect account number)",
+     "DBIT"),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Rows
+# --------------------------------------------------------------------------------------------
+
+def test_statement_053_v02_rows():
+    assert rows_of(STATEMENT) == STATEMENT_ROWS
+
+
+def test_notification_054_v08_rows():
+    assert rows_of(NOTIFICATION) == NOTIFICATION_ROWS
+
+
+def test_credits_are_marked_for_the_caller_to_set_aside():
+    rows = [dict(zip(COLUMNS, r)) for r in rows_of(STATEMENT)]
+    credits = [(n, r["payment_ref"]) for n, r in enumerate(rows, start=1) if r["direction"] == "CRDT"]
+    assert credits == [(1, "FT24247000123"), (8, "CTXH240900005")]
+
+
+def test_each_returned_payment_counts_once_with_its_reason():
+    rows = [dict(zip(COLUMNS, r)) for r in rows_of(STATEMENT) + rows_of(NOTIFICATION)]
+    returned = [(r["payment_ref"], r["narrative"].rsplit("; ", 1)[1])
+                for r in rows if r["direction"] == "DBIT" and r["status"] == "returned"]
+    assert returned == [
+        ("CTXH240900005", "return reason MD07 (end customer deceased)"),
+        ("CTXH240800077", "return reason AC04 (closed account)"),
+        ("CTXH240900087", "return reason AC01 (incorrect account number)"),
+    ]
+
+
+def test_headers_are_the_payment_contract_and_direction():
+    lookup = header_lookup("payments")
+    assert {h: lookup.get(fold(h)) for h in HEADERS} == {h: (h if h != "direction" else None) for h in HEADERS}
+    required = {c.name for c in columns("payments") if c.required}
+    assert required <= set(HEADERS)
+
+
+def test_set_aside_credits_gives_the_reason():
+    _, frame, _ = read(STATEMENT)
+    skipped = set_aside_credits(frame)[SKIP_COLUMN].to_list()
+    assert skipped == [
+        "credit (money into the account), not a payment",
+        None, None, None, None, None, None,
+        "credit: a return or reversal, not a payment (a returned payment is its debit row)",
+        None,
+    ]
+    already = frame.with_columns(pl.lit("blank row").alias(SKIP_COLUMN))
+    assert set_aside_credits(already)[SKIP_COLUMN].to_list() == ["blank row"] * 9
+
+
+def test_values_normalise(con):
+    """Amounts (also '1500000.00'), dates and bank identifiers as the normalisers read them."""
+    _, frame, _ = read(STATEMENT)
+    _, notification, _ = read(NOTIFICATION)
+    values = frame.vstack(notification)
+    con.register("camt_rows", values.to_arrow())
+    got = con.execute("""
+        SELECT list_sort(list(DISTINCT rc_amount(amount))), list_sort(list(DISTINCT rc_date(value_date)))::VARCHAR[],
+               list_sort(list(DISTINCT rc_bank(bank_code)))
+        FROM camt_rows""").fetchone()
+    assert got == (
+        [750000, 1000000, 1500000, 2000000, 2250000, 50000000],
+        ["2024-09-03", "2024-09-05", "2024-09-09", "2024-09-10", "2024-09-12"],
+        ["BIDV", "ICB", "VBA", "VCB", None],  # None: the funding credit names no bank
+    )
+
+
+def test_transaction_without_details_and_other_currencies(tmp_path):
+    path = write(tmp_path, """<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt>
+  <Ntry><Amt Ccy="USD">100.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
+    <BookgDt><Dt>2024-09-06</Dt></BookgDt><AcctSvcrRef>REF1</AcctSvcrRef>
+    <AddtlNtryInf>Phi dich vu</AddtlNtryInf></Ntry>
+  <Ntry><Amt Ccy="VND">3000000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
+    <ValDt><Dt>2024-09-07</Dt></ValDt><NtryRef>REF2</NtryRef>
+    <NtryDtls><TxDtls><Refs><EndToEndId>E1</EndToEndId></Refs>
+      <RltdPties><Cdtr><Nm>A</Nm></Cdtr></RltdPties></TxDtls>
+    <TxDtls><RltdPties><Cdtr><Nm>B</Nm></Cdtr></RltdPties></TxDtls>
+    </NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>""")
+    assert rows_of(path) == [
+        # an amount in another currency keeps it, so the normaliser refuses it instead of reading dong
+        ("REF1", None, None, None, "100.50 USD", "2024-09-06", "bank", "success", "Phi dich vu", "DBIT"),
+        # a batch without per-transaction amounts: the entry total is no transaction's amount
+        ("E1", "A", None, None, None, "2024-09-07", "bank", "success", None, "DBIT"),
+        # no reference of its own: the entry's, numbered, so that the batch is not one reference twice
+        ("REF2/2", "B", None, None, None, "2024-09-07", "bank", "success", None, "DBIT"),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Refusals
+# --------------------------------------------------------------------------------------------
+
+def test_entity_bomb_is_refused_without_expanding():
+    started = time.perf_counter()
+    message = error_of(CAMT / "entity_bomb.xml")
+    assert message == (f"{CAMT / 'entity_bomb.xml'}: is XML with entity declarations, which are refused "
+                       f"for safety; {SAFETY_FIX}")
+    assert time.perf_counter() - started < 5  # expanded, it would be 3 GB of 'lol'
+
+
+def test_external_entity_is_refused():
+    message = error_of(CAMT / "external_entity.xml")
+    assert message == (f"{CAMT / 'external_entity.xml'}: is XML that declares an external entity (a file or "
+                       f"address to read), which is refused for safety; {SAFETY_FIX}")
+    assert "root:" not in message
+
+
+def test_malformed_xml_names_the_line(tmp_path):
+    text = STATEMENT.read_text(encoding="utf-8").replace("<Cdtr><Nm>Trần Văn Bình</Nm></Cdtr>",
+                                                         "<Cdtr><Nm>Trần Văn Bình</Cdtr>")
+    line = next(n for n, t in enumerate(text.splitlines(), start=1) if "Trần Văn Bình" in t)
+    path = write(tmp_path, text)
+    assert error_of(path) == (f"{path}: is not well-formed XML (line {line}: mismatched tag); ask the bank "
+                              "to export the file again; it may be cut short or edited by hand")
+
+
+def test_cut_short_xml(tmp_path):
+    text = NOTIFICATION.read_text(encoding="utf-8")
+    path = write(tmp_path, text[: len(text) // 2])
+    assert error_of(path).startswith(f"{path}: is not well-formed XML (line ")
+    assert "Ngô" not in error_of(path)
+
+
+@pytest.mark.parametrize(("xml", "what"), [
+    ('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>',
+     "ISO 20022 pain.001 XML"),
+    ('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.02"><BkToCstmrAcctRpt/></Document>',
+     "ISO 20022 camt.052 XML"),
+    ('<?xml version="1.0"?><danh_sach><nguoi_huong>Nguyễn Thị Hoa</nguoi_huong></danh_sach>',
+     "XML but not an ISO 20022 bank statement"),
+])
+def test_other_xml_is_refused_naming_what_is_read(tmp_path, xml, what):
+    path = write(tmp_path, xml)
+    assert error_of(path) == (
+        f"{path}: is {what}; only a camt.053 statement or camt.054 debit/credit notification can be read; "
+        "ask the bank for the account statement as camt.053 or camt.054 XML, or as Excel/CSV")
+
+
+def test_camt_without_transactions(tmp_path):
+    path = write(tmp_path, """<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+<GrpHdr><MsgId>X</MsgId></GrpHdr><Stmt><Id>S</Id><Acct><Id><Othr><Id>0011000123456</Id></Othr></Id></Acct>
+</Stmt></BkToCstmrStmt></Document>""")
+    assert error_of(path) == (f"{path}: has no transactions; check that the statement covers the payment "
+                              "dates, or ask the bank for it again")
+
+
+def test_empty_and_unknown_encoding(tmp_path):
+    empty = write(tmp_path, "  \n", "empty.xml")
+    assert error_of(empty) == f"{empty}: file is empty; check that the export finished and send the file again"
+    odd = write(tmp_path, '<?xml version="1.0" encoding="x-unknown"?><Document/>', "odd.xml")
+    assert error_of(odd) == (f"{odd}: is XML in a character encoding that cannot be read; ask the bank to "
+                             "export the file again as UTF-8 XML")
+
+
+def test_a_doctype_without_entities_is_harmless(tmp_path):
+    text = NOTIFICATION.read_text(encoding="utf-8").replace(
+        "<Document ", '<!DOCTYPE Document SYSTEM "http://127.0.0.1:9/camt.dtd">\n<Document ', 1)
+    assert rows_of(write(tmp_path, text)) == NOTIFICATION_ROWS  # nothing fetched, nothing expanded
+
+
+# --------------------------------------------------------------------------------------------
+# Detection
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("head", "expected"), [
+    (STATEMENT.read_bytes()[:4096], True),
+    (NOTIFICATION.read_bytes()[:4096], True),
+    (b"\xef\xbb\xbf\r\n  <?xml version=\"1.0\"?><Document>", True),
+    (b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">', True),
+    (b"<ns2:Document xmlns:ns2=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">", True),
+    ('<?xml version="1.0" encoding="UTF-16"?><Document>'.encode("utf-16"), True),
+    (b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook>', False),
+    (b"payment_ref,payee_name,amount\n", False),
+    (b"PK\x03\x04", False),
+    (b"<html><body><table>", False),
+    (b"", False),
+])
+def test_looks_like_camt(head, expected):
+    assert looks_like_camt(head) is expected
+
+
+# --------------------------------------------------------------------------------------------
+# Never anything but a result or an InputFileError
+# --------------------------------------------------------------------------------------------
+
+SEEDS = [STATEMENT.read_bytes(), NOTIFICATION.read_bytes()]
+
+
+@st.composite
+def damaged_camt(draw) -> bytes:
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(data)))
+        action = draw(st.sampled_from(["cut", "insert", "replace", "delete"]))
+        chunk = draw(st.binary(min_size=1, max_size=12) | st.sampled_from(
+            [b"<", b">", b"&", b"&lol;", b"</Ntry>", b"<Ntry>", b"<TxDtls>", b"<RtrInf>", b"]]>", b"\x00"]))
+        if action == "cut":
+            del data[at:]
+        elif action == "insert":
+            data[at:at] = chunk
+        elif action == "replace":
+            data[at:at + len(chunk)] = chunk
+        else:
+            del data[at:at + draw(st.integers(1, 200))]
+    return bytes(data)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=2000) | damaged_camt())
+@example(data=b"<?xml version='1.0' encoding='utf-16'?><a/>")
+@example(data=b"\xff\xfe<\x00")
+@example(data=b"<Document><BkToCstmrStmt><Stmt><Ntry/></Stmt></BkToCstmrStmt></Document>")
+def test_any_bytes_give_rows_or_an_input_error(tmp_path, data):
+    path = tmp_path / "fuzz.xml"
+    path.write_bytes(data)
+    try:
+        headers, frame, first_row = read(path)
+    except InputFileError as exc:
+        assert str(exc).startswith(f"{path}: ")
+        return
+    assert headers == frame.columns == COLUMNS and first_row == 1 and frame.height > 0
+
+
+def test_camt_namespace_without_its_message(tmp_path):
+    path = write(tmp_path, '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><GrpHdr/></Document>')
+    assert error_of(path) == (f"{path}: is ISO 20022 camt.054 XML without its statement or notification "
+                              "(BkToCstmrStmt or BkToCstmrDbtCdtNtfctn); ask the bank to export the file again; "
+                              "it may be cut short or edited by hand")
+
+
+def test_camt_inside_an_envelope(tmp_path):
+    text = NOTIFICATION.read_text(encoding="utf-8").replace('<?xml version="1.0" encoding="UTF-8"?>', "")
+    path = write(tmp_path, '<?xml version="1.0" encoding="UTF-8"?>\n<BizMsgEnvlp>'
+                 '<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02"><MsgDefIdr>camt.054.001.08'
+                 f"</MsgDefIdr></AppHdr>{text}</BizMsgEnvlp>")
+    assert rows_of(path) == NOTIFICATION_ROWS
+
+
+def test_returns_known_by_their_bank_transaction_code_or_reversal(tmp_path):
+    path = write(tmp_path, """<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><BkToCstmrDbtCdtNtfctn><Ntfctn>
+  <Acct><Id><Othr><Id>0011000123456</Id></Othr></Id></Acct>
+  <Ntry><NtryRef>R1</NtryRef><Amt Ccy="VND">500000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+    <ValDt><Dt>2024-09-11</Dt></ValDt>
+    <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>RRTN</SubFmlyCd></Fmly></Domn></BkTxCd>
+    <NtryDtls><TxDtls><Refs><EndToEndId>CTXH240900201</EndToEndId></Refs>
+      <RltdPties><Cdtr><Nm>Lý Thị Hạnh</Nm></Cdtr><CdtrAcct><Id><Othr><Id>0071000555666</Id></Othr></Id></CdtrAcct>
+      </RltdPties></TxDtls></NtryDtls></Ntry>
+  <Ntry><NtryRef>R2</NtryRef><Amt Ccy="VND">700000</Amt><CdtDbtInd>CRDT</CdtDbtInd><RvslInd>true</RvslInd>
+    <Sts>BOOK</Sts><ValDt><Dt>2024-09-11</Dt></ValDt><AddtlNtryInf>Huy giao dich</AddtlNtryInf></Ntry>
+  <Ntry><NtryRef>R3</NtryRef><Amt Ccy="VND">900000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+    <ValDt><Dt>2024-09-11</Dt></ValDt>
+    <NtryDtls><TxDtls><RtrInf><Rsn><Prtry>TK KHONG TON TAI</Prtry></Rsn></RtrInf></TxDtls></NtryDtls></Ntry>
+</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>""")
+    assert rows_of(path) == [
+        ("CTXH240900201", "Lý Thị Hạnh", None, "0071000555666", "500000", "2024-09-11", "bank", "returned",
+         "returned", "DBIT"),
+        ("R2", None, None, None, "700000", "2024-09-11", "bank", "returned", "Huy giao dich; reversal", "DBIT"),
+        ("R3", None, None, None, "900000", "2024-09-11", "bank", "returned", "return reason TK KHONG TON TAI",
+         "DBIT"),
+    ]
