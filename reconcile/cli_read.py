@@ -106,7 +106,8 @@ def register(group: click.Group) -> None:
     @db_option
     @period_option
     @click.option("--by", type=click.Choice(list(readback.CASHLESS_BY)), default="program", show_default=True,
-                  help="Programme totals, by province, by commune, or each programme split by channel.")
+                  help="Programme totals, by province, by commune, by province on the 2025 map (to compare months "
+                       "before and after the July 2025 reform), or each programme split by channel.")
     @format_option
     def cashless(db, period, by, fmt) -> None:
         """The non-cash share by programme, province, commune or channel, against the targets.

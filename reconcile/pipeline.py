@@ -386,6 +386,7 @@ class CheckResult:
     ids_restored: int
     rejected: list[tuple[int, str]]  # (row, reason)
     id_problems: list[tuple[int, str]]  # (row, problem) for loaded rows whose ID is not a valid 12-digit ID
+    area_notes: list[tuple[int, str]]  # (row, note) for registry rows whose area codes are not on the official lists
 
     @property
     def rows_rejected(self) -> int:
@@ -410,6 +411,9 @@ def check_file(path: Path, kind: str, period: str, profile: str | None = None,
         loaded, restored = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE vneid_restored) FROM {stg} WHERE reject_reason IS NULL"
         ).fetchone()
+        area_notes = con.execute(
+            f"SELECT source_row, area_note FROM {stg} WHERE reject_reason IS NULL AND area_note IS NOT NULL "
+            "ORDER BY source_row").fetchall() if kind == "registry" else []
         id_problems = con.execute(
             f"SELECT source_row, rc_vneid_shape_problem(vneid) FROM {stg} "
             f"WHERE reject_reason IS NULL AND vneid IS NOT NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row").fetchall()
@@ -422,4 +426,5 @@ def check_file(path: Path, kind: str, period: str, profile: str | None = None,
         notes=list(table.notes),
         columns_ignored=[c for c in table.original_columns if c not in table.header_map and c not in table.consumed],
         rows_read=table.rows_read, rows_loaded=loaded, ids_restored=restored,
-        rejected=[(int(r), str(m)) for r, m in rejected], id_problems=[(int(r), str(m)) for r, m in id_problems])
+        rejected=[(int(r), str(m)) for r, m in rejected], id_problems=[(int(r), str(m)) for r, m in id_problems],
+        area_notes=[(int(r), str(m)) for r, m in area_notes])

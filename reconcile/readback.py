@@ -46,6 +46,7 @@ CASHLESS_BY = {  # --by: (level of noncash_share, totals rather than channel row
     "program": ("program", True, ()),
     "province": ("province", True, ("province_code",)),
     "commune": ("commune", True, ("province_code", "commune_code")),
+    "province_2025": ("province_2025", True, ("province_code",)),
     "channel": ("program", False, ("channel_group",)),
 }
 

@@ -88,6 +88,9 @@ TABLES: tuple[Table, ...] = (
         Col("registry_id", "BIGINT", "Row id within the period"),
         *_record_cols("registry"),
         Col("birth_year", "INTEGER", "Year of birth: from date_of_birth, or alone when the registry gives only a year"),
+        Col("province_code_2025", "VARCHAR", "Province on the 2025 map (34 provinces): province_code itself from July 2025, "
+            "the province an old code merged into before"),
+        Col("area_note", "VARCHAR", "Why province_code or commune_code is not on the official list of the period, if so"),
         Col("name_key", "VARCHAR", "Name comparison key: no diacritics, Đ to D, upper case, single spaces"),
         Col("vneid_restored", "BOOLEAN", "The ID's leading zero was restored"),
         Col("is_primary", "BOOLEAN", "First row of this ID in this programme; later ones are DUPLICATE_BENEFICIARY and not matched"),
@@ -165,7 +168,8 @@ VIEW_COMMENTS = {
         {
             "period": "Period YYYY-MM",
             "program": "welfare, pension or unknown (payment's own programme, else the matched beneficiary's)",
-            "level": "program (province_code NULL), province or commune",
+            "level": "program (province_code NULL), province, commune, or province_2025 (province_code is the "
+                     "province on the 2025 map, to compare months before and after the July 2025 reform)",
             "province_code": "Matched beneficiary's province ('unknown' when none); NULL on the programme total",
             "commune_code": "Matched beneficiary's commune on commune rows, else NULL",
             "channel_group": "all for the totals row, else bank, ewallet or cash",

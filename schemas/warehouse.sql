@@ -51,6 +51,8 @@ CREATE TABLE IF NOT EXISTS "registry" (
     "status" VARCHAR,
     "date_of_death" DATE,
     "birth_year" INTEGER,
+    "province_code_2025" VARCHAR,
+    "area_note" VARCHAR,
     "name_key" VARCHAR,
     "vneid_restored" BOOLEAN,
     "is_primary" BOOLEAN,
@@ -149,6 +151,7 @@ SELECT
     coalesce(p.program, r.program, 'unknown') AS program,
     r.province_code,
     r.commune_code,
+    r.province_code_2025,
     p.channel,
     coalesce('id:' || m.vneid, 'payment:' || p.payment_id) AS beneficiary,
     p.amount
@@ -168,6 +171,10 @@ WITH levels AS (
     FROM noncash_base
     UNION ALL
     SELECT period, program, 'commune', coalesce(province_code, 'unknown'), coalesce(commune_code, 'unknown'),
+           channel, beneficiary, amount
+    FROM noncash_base
+    UNION ALL
+    SELECT period, program, 'province_2025', coalesce(province_code_2025, 'unknown'), '',
            channel, beneficiary, amount
     FROM noncash_base
 ),
@@ -285,6 +292,8 @@ COMMENT ON COLUMN "registry"."commune_code" IS 'Commune code (5 digits)';
 COMMENT ON COLUMN "registry"."status" IS 'active, suspended, terminated or deceased (default active)';
 COMMENT ON COLUMN "registry"."date_of_death" IS 'Date of death, when known';
 COMMENT ON COLUMN "registry"."birth_year" IS 'Year of birth: from date_of_birth, or alone when the registry gives only a year';
+COMMENT ON COLUMN "registry"."province_code_2025" IS 'Province on the 2025 map (34 provinces): province_code itself from July 2025, the province an old code merged into before';
+COMMENT ON COLUMN "registry"."area_note" IS 'Why province_code or commune_code is not on the official list of the period, if so';
 COMMENT ON COLUMN "registry"."name_key" IS 'Name comparison key: no diacritics, Đ to D, upper case, single spaces';
 COMMENT ON COLUMN "registry"."vneid_restored" IS 'The ID''s leading zero was restored';
 COMMENT ON COLUMN "registry"."is_primary" IS 'First row of this ID in this programme; later ones are DUPLICATE_BENEFICIARY and not matched';
@@ -368,7 +377,7 @@ COMMENT ON COLUMN "rules"."description_vi" IS 'What the finding means, in Vietna
 COMMENT ON VIEW "noncash_share" IS 'Share of successful in-period payments made through bank or ewallet, by period, programme, province (and commune) and channel';
 COMMENT ON COLUMN "noncash_share"."period" IS 'Period YYYY-MM';
 COMMENT ON COLUMN "noncash_share"."program" IS 'welfare, pension or unknown (payment''s own programme, else the matched beneficiary''s)';
-COMMENT ON COLUMN "noncash_share"."level" IS 'program (province_code NULL), province or commune';
+COMMENT ON COLUMN "noncash_share"."level" IS 'program (province_code NULL), province, commune, or province_2025 (province_code is the province on the 2025 map, to compare months before and after the July 2025 reform)';
 COMMENT ON COLUMN "noncash_share"."province_code" IS 'Matched beneficiary''s province (''unknown'' when none); NULL on the programme total';
 COMMENT ON COLUMN "noncash_share"."commune_code" IS 'Matched beneficiary''s commune on commune rows, else NULL';
 COMMENT ON COLUMN "noncash_share"."channel_group" IS 'all for the totals row, else bank, ewallet or cash';

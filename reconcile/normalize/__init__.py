@@ -12,6 +12,7 @@ from importlib import resources
 import duckdb
 import polars as pl
 
+from reconcile import areas
 from reconcile.contracts import ENUM_ALIASES, columns, fold
 from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
 from reconcile.sqlfiles import bind, sql_text
@@ -35,6 +36,7 @@ def reference_frames() -> dict[str, pl.DataFrame]:
             if alias:
                 bank_rows.append({"alias": bank_key(alias), "code": bank["code"]})
     return {"ref_birth_province": provinces, "ref_enum": pl.DataFrame(enum_rows),
+            "ref_province": areas.provinces(), "ref_commune": areas.communes_2025(),
             "ref_bank": pl.DataFrame(bank_rows).unique(maintain_order=True)}
 
 
@@ -101,6 +103,10 @@ def attach_raw(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]
 
 
 def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:
-    """Normalise raw_<kind> into stg_<kind>; rows with problems carry reject_reason."""
+    """Normalise raw_<kind> into stg_<kind>; rows with problems carry reject_reason. Registry area
+    codes are checked against the lists of the period's layout (areas.layout_for)."""
     sql = sql_text(f"stage_{kind}.sql")
     con.execute(sql, bind(sql, params))
+    if kind == "registry":
+        sql = sql_text("stage_areas.sql")
+        con.execute(sql, bind(sql, {**params, "layout": areas.layout_for(params["period"])}))

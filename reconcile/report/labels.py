@@ -132,6 +132,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "level.program": ("programme", "chế độ"),
     "level.province": ("province", "tỉnh"),
     "level.commune": ("commune", "xã"),
+    "level.province_2025": ("province (2025 map)", "tỉnh (theo địa giới 2025)"),
     "province.unknown": ("unknown", "không xác định"),
     "method.vneid": ("personal ID", "số định danh"),
     "method.narrative_vneid": ("ID in narrative", "số định danh trong nội dung"),

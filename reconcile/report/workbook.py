@@ -513,7 +513,8 @@ NONCASH = Table(
          ON c.program = a.program AND c.level = a.level
         AND c.province_code IS NOT DISTINCT FROM a.province_code AND c.commune_code IS NOT DISTINCT FROM a.commune_code
        WHERE a.period = $p AND a.channel_group = 'all'""",
-    "program = 'unknown', program, CASE level WHEN 'program' THEN 1 WHEN 'province' THEN 2 ELSE 3 END, "
+    "program = 'unknown', program, "
+    "CASE level WHEN 'program' THEN 1 WHEN 'province' THEN 2 WHEN 'province_2025' THEN 3 ELSE 4 END, "
     "province_code = 'unknown' NULLS FIRST, province_code NULLS FIRST, commune_code = 'unknown' NULLS FIRST, "
     "commune_code NULLS FIRST",
 )

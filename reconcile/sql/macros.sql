@@ -32,6 +32,12 @@ CREATE OR REPLACE TEMP MACRO rc_ident_t(t) AS
     nullif(regexp_replace(regexp_replace(upper(t), '^([0-9]+)\.0+$', '\1'), '[ .\-]', '', 'g'), '');
 CREATE OR REPLACE TEMP MACRO rc_ident(s) AS rc_ident_t(rc_text(s));
 
+-- An area code (province: width 2, commune: width 5) with the leading zeros a numeric spreadsheet
+-- cell dropped put back: '1' -> '01', '4' -> '00004'.
+CREATE OR REPLACE TEMP MACRO rc_area_code_t(t, width) AS
+    CASE WHEN regexp_full_match(rc_ident_t(t), '[0-9]+') AND length(rc_ident_t(t)) < width
+         THEN lpad(rc_ident_t(t), width, '0') ELSE rc_ident_t(t) END;
+
 -- Bank: a short code, NAPAS BIN, SBV code, SWIFT BIC or name mapped to the canonical short code
 -- (table ref_bank, from reconcile/data/banks.csv), compared without case, diacritics or spaces;
 -- failing an exact match, the longest known name or code the text starts with ('Agribank chi

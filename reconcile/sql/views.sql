@@ -9,6 +9,7 @@ SELECT
     coalesce(p.program, r.program, 'unknown') AS program,
     r.province_code,
     r.commune_code,
+    r.province_code_2025,
     p.channel,
     coalesce('id:' || m.vneid, 'payment:' || p.payment_id) AS beneficiary,
     p.amount
@@ -28,6 +29,10 @@ WITH levels AS (
     FROM noncash_base
     UNION ALL
     SELECT period, program, 'commune', coalesce(province_code, 'unknown'), coalesce(commune_code, 'unknown'),
+           channel, beneficiary, amount
+    FROM noncash_base
+    UNION ALL
+    SELECT period, program, 'province_2025', coalesce(province_code_2025, 'unknown'), '',
            channel, beneficiary, amount
     FROM noncash_base
 ),
