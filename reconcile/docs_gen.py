@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+REPO = Path(__file__).resolve().parent.parent
+README = REPO / "README.md"
 
 
 def _cli_help() -> str:
@@ -84,7 +86,30 @@ def _demo() -> str:
     return "```text\n" + text + "\n```"
 
 
+def _profile_example() -> str:
+    """The worked profile of "Bringing a new bank's file", and what `reconcile check` says with it."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    folder = REPO / "fixtures" / "profiles"
+    toml = (folder / "example-bank.toml").read_text(encoding="utf-8").rstrip()
+    data = (folder / "example_bank.csv").read_text(encoding="utf-8").rstrip()
+    args = ["check", "fixtures/profiles/example_bank.csv", "--as", "payments", "--period", "2024-09",
+            "--profile", "fixtures/profiles/example-bank.toml"]
+    cwd = Path.cwd()
+    os.chdir(REPO)
+    try:
+        res = CliRunner().invoke(cli, args, prog_name="reconcile")
+    finally:
+        os.chdir(cwd)
+    return ("The bank's file, `fixtures/profiles/example_bank.csv`:\n\n```text\n" + data + "\n```\n\n"
+            "The profile, `fixtures/profiles/example-bank.toml`:\n\n```toml\n" + toml + "\n```\n\n"
+            "```text\n$ reconcile " + " ".join(args) + "\n" + res.stdout.rstrip() + "\n```")
+
+
 BLOCKS = {
+    "profile-example": _profile_example,
     "demo": _demo,
     "cli": _cli_help,
     "registry-columns": lambda: _columns("registry"),

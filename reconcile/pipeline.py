@@ -22,7 +22,7 @@ from reconcile import __version__, normalize
 from reconcile.config import Settings, check_period
 from reconcile.errors import DatabaseBusyError, InputFileError, ReconcileError
 from reconcile.profiles import resolve
-from reconcile.readers import DERIVED, RawTable, read_file
+from reconcile.readers import RawTable, read_file
 from reconcile.rules import catalogue, create_flag_table, run_rule
 from reconcile.sqlfiles import bind, sql_text
 from reconcile.warehouse import column_names, ensure_schema, quote_ident, replace_period
@@ -305,8 +305,7 @@ def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None
             {**p, "file_id": file_id, "role": tb.kind, "path": str(tb.path), "file_name": tb.path.name,
              "sha256": tb.sha256, "format": tb.format, "encoding": tb.encoding, "profile": tb.profile,
              "sheet": tb.sheet, "header_row": tb.header_row,
-             "columns_used": json.dumps({k: v for k, v in tb.header_map.items() if not k.startswith(DERIVED)},
-                                        ensure_ascii=False), "rows_read": read,
+             "columns_used": json.dumps(tb.columns_read, ensure_ascii=False), "rows_read": read,
              "rows_loaded": loaded, "rows_rejected": read - loaded, "ids_restored": restored})
 
     for program, target in (("welfare", cfg.settings.targets.welfare), ("pension", cfg.settings.targets.pension)):
@@ -422,7 +421,7 @@ def check_file(path: Path, kind: str, period: str, profile: str | None = None,
     return CheckResult(
         path=Path(path), kind=kind, format=table.format, encoding=table.encoding, profile=table.profile,
         profile_how=table.profile_how, header_row=table.header_row, sheet=table.sheet,
-        columns_used={k: v for k, v in table.header_map.items() if not k.startswith(DERIVED)},
+        columns_used=table.columns_read,
         notes=list(table.notes),
         columns_ignored=[c for c in table.original_columns if c not in table.header_map and c not in table.consumed],
         rows_read=table.rows_read, rows_loaded=loaded, ids_restored=restored,

@@ -9,6 +9,8 @@ import duckdb
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reconcile.cli import cli
 from reconcile.errors import ConfigError, InputFileError
@@ -199,7 +201,8 @@ def test_the_readme_example_profile_reads_its_bank_file():
     result = check_file(EXAMPLE / "example_bank.csv", "payments", PERIOD, str(EXAMPLE / "example-bank.toml"))
     assert (result.profile, result.profile_how, result.header_row) == ("example-bank", "given", 3)
     assert result.columns_used == {"Ref No": "payment_ref", "Citizen ID": "vneid", "Beneficiary": "payee_name",
-                                   "Acct": "account_number", "Bank": "bank_code", "Memo": "narrative"}
+                                   "Acct": "account_number", "Bank": "bank_code", "Paid (VND)": "amount",
+                                   "Value Date": "value_date", "Memo": "narrative"}
     assert result.notes == [
         "channel = 'bank' for every row (the file has no such column)",
         "program = 'pension' for every row (the file has no such column)",
@@ -303,3 +306,25 @@ def test_title_block_without_a_profile_is_skipped_by_finding_the_header(tmp_path
     result = check_file(path, "payments", PERIOD)
     assert (result.profile_how, result.header_row, result.rows_read, result.rows_loaded) == ("none", 3, 3, 2)
     assert result.rejected == [(5, "blank row")]
+
+
+REAL_FILES = ["registry.xlsx", "registry_legacy.xls", "bank_statement.xlsx", "bank_cp1258.csv", "bank_unicode.txt",
+              "bank_camt053.xml", "buu_dien.xlsx"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(REAL_FILES), cuts=st.lists(st.tuples(st.floats(0, 1), st.binary(max_size=8)), max_size=4),
+       keep=st.floats(0, 1))
+def test_damaged_real_files_are_read_or_refused_never_crash(tmp_path, name, cuts, keep):
+    """Any damage to a real file of each format (bytes overwritten, the end cut off) either reads,
+    with every row accounted for, or is refused with a one-line InputFileError."""
+    from test_readers import read_or_input_file_error
+
+    raw = bytearray((LAYOUTS / name).read_bytes())
+    for where, junk in cuts:
+        at = int(where * len(raw))
+        raw[at:at + len(junk)] = junk
+    raw = raw[:max(1, int(keep * len(raw)))] if keep < 0.9 else raw
+    path = tmp_path / name
+    path.write_bytes(bytes(raw))
+    read_or_input_file_error(path)

@@ -409,7 +409,8 @@ def read_or_input_file_error(path: Path) -> None:
             assert str(exc).startswith(f"{path}: ")
         else:
             assert isinstance(table.frame, pl.DataFrame)
-            assert table.frame[ROW_COLUMN].to_list() == list(range(2, table.rows_read + 2))
+            first = table.header_row + 1  # the row under the header (a title block may sit above it)
+            assert table.frame[ROW_COLUMN].to_list() == list(range(first, first + table.rows_read))
 
 
 @FUZZ

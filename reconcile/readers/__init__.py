@@ -39,6 +39,13 @@ class RawTable:
     sheet: str | None = None  # Excel sheet read
     notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
     consumed: set[str] = field(default_factory=set)  # columns a profile read other than through header_map
+    converted: dict[str, str] = field(default_factory=dict)  # column read through a converted copy -> canonical
+
+    @property
+    def columns_read(self) -> dict[str, str]:
+        """The file's own columns that became canonical columns: header -> canonical."""
+        read = {k: v for k, v in self.header_map.items() if not k.startswith(DERIVED)}
+        return {k: read.get(k) or self.converted[k] for k in self.original_columns if k in read or k in self.converted}
 
     @property
     def rows_read(self) -> int:
@@ -273,6 +280,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
         conventions.append(expr.alias(DERIVED + canonical + "_n"))
         table.header_map[DERIVED + canonical + "_n"] = table.header_map.pop(source)
         table.consumed.add(source)
+        table.converted[source] = canonical
         table.notes.append(f"{canonical}: {note}")
 
     if profile.thousands != "auto":
