@@ -48,6 +48,7 @@ class InputSummary:
     path: str
     format: str
     encoding: str | None
+    profile: str | None
     rows_read: int
     rows_loaded: int
     rows_rejected: int
@@ -338,7 +339,7 @@ def _os_user() -> str:
 
 def _summarise(con, cfg: RunConfig, run_id: str, tables, steps, t0) -> RunResult:
     inputs = [InputSummary(*row) for row in con.execute(
-        "SELECT file_id, role, path, format, encoding, rows_read, rows_loaded, rows_rejected, ids_restored "
+        "SELECT file_id, role, path, format, encoding, profile, rows_read, rows_loaded, rows_rejected, ids_restored "
         "FROM inputs WHERE period = ? ORDER BY file_id", [cfg.period]).fetchall()]
     flag_counts = dict(con.execute(
         "SELECT code, count(*) FROM flags WHERE period = ? GROUP BY code ORDER BY code", [cfg.period]).fetchall())

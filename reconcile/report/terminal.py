@@ -74,9 +74,10 @@ def run_summary(result: RunResult) -> str:
         f"Due {result.amount_due:,} VND to active beneficiaries; paid {result.amount_paid:,} VND "
         f"in successful payments dated in the period.",
         "",
-        table(["file", "role", "read", "loaded", "rejected", "IDs restored"],
-              [[i.path, i.role, i.rows_read, i.rows_loaded, i.rows_rejected, i.ids_restored] for i in result.inputs],
-              right=(2, 3, 4, 5)),
+        table(["file", "role", "profile", "read", "loaded", "rejected", "IDs restored"],
+              [[i.path, i.role, i.profile or ("camt" if i.format == "camt" else "-"), i.rows_read, i.rows_loaded,
+                i.rows_rejected, i.ids_restored] for i in result.inputs],
+              right=(3, 4, 5, 6)),
         "",
     ]
     rows = [[r.code, severity[r.code], result.flag_counts.get(r.code, 0)] for r in catalogue()]
