@@ -196,7 +196,9 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
               help="Database to write (default: demo.duckdb in the --out folder).")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of the demo workbook.")
-def demo(out, db, lang) -> None:
+@click.option("--size", type=click.IntRange(min=1), default=None,
+              help="Instead of the sample month, a generated month of this many beneficiaries (Parquet).")
+def demo(out, db, lang, size) -> None:
     """Reconcile the realistic sample month shipped with reconcile, end to end.
 
     Writes the sample files, the database, the workbook (report.xlsx) and the exports (export/)
@@ -205,6 +207,9 @@ def demo(out, db, lang) -> None:
     from reconcile.pipeline import RunConfig, run as run_pipeline
     from reconcile.sample import PERIOD, write_sample_month
 
+    if size is not None:
+        _demo_generated(out, db or out / "demo.duckdb", lang, size)
+        return
     files = write_sample_month(out)
     db = db or out / "demo.duckdb"
     click.echo(f"reconcile: sample month {PERIOD} written to {out}/", err=True)
@@ -223,6 +228,39 @@ def demo(out, db, lang) -> None:
                "or open it with DuckDB and try\n"
                "  select code, severity, count(*) from flags group by all order by all;\n"
                "  select * from noncash_share where level = 'program';")
+
+
+def _demo_generated(out: Path, db: Path, lang: str, size: int) -> None:
+    """Generate a month of `size` beneficiaries, reconcile it, and compare the findings with its truth."""
+    import duckdb
+
+    from reconcile.generate import GenerateConfig, generate as run_generate, read_truth
+    from reconcile.pipeline import RunConfig, run as run_pipeline
+
+    month = run_generate(GenerateConfig(beneficiaries=size, out=out))
+    click.echo(f"reconcile: generated {month.registry_rows:,} registry rows and {month.payment_rows:,} payments "
+               f"in {month.seconds:.1f} s", err=True)
+    progress = Progress()
+    try:
+        result = run_pipeline(RunConfig(period="2024-09", registry=[out / "registry.parquet"],
+                                        payments=[out / "payments_bank.parquet", out / "payments_post.parquet"],
+                                        db=db, on_step=progress.step))
+    finally:
+        progress.clear()
+    report = out / "report.xlsx" if result.flags <= 1_000_000 else None
+    _write_outputs(db, "2024-09", report, None, lang, False, progress)
+    click.echo(terminal.run_summary(result))
+    with duckdb.connect(str(db), read_only=True) as con:
+        found = sorted(con.execute("SELECT code, vneid, payment_ref FROM flags WHERE period = '2024-09'").fetchall())
+    truth = read_truth(month.truth)
+    click.echo(f"\nPlanted findings found: {len(truth) - len(_missing(truth, found)):,} of {len(truth):,}; "
+               f"findings not planted: {len(_missing(found, truth)):,}.")
+
+
+def _missing(want: list, have: list) -> list:
+    from collections import Counter
+
+    return list((Counter(want) - Counter(have)).elements())
 
 
 @cli.command()
@@ -268,6 +306,56 @@ def rules(fmt, lang) -> None:
 
 from reconcile.cli_read import register  # noqa: E402
 register(cli)
+
+
+def _rates(pairs: tuple[str, ...]):
+    from dataclasses import fields
+
+    from reconcile.generate import Rates
+
+    rates = Rates()
+    names = [f.name for f in fields(Rates)]
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in names:
+            raise ReconcileError(f"--rate takes NAME=SHARE with NAME one of {', '.join(names)}")
+        try:
+            share = float(value)
+        except ValueError:
+            raise ReconcileError(f"--rate {key}: '{value}' is not a number; give a share such as 0.001") from None
+        if not 0 <= share <= 1:
+            raise ReconcileError(f"--rate {key}: give a share between 0 and 1")
+        setattr(rates, key, share)
+    return rates
+
+
+@cli.command()
+@click.option("--beneficiaries", type=click.IntRange(min=1), required=True, help="How many beneficiaries.")
+@click.option("--period", default="2024-09", show_default=True, help="Period, YYYY-MM.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same month.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder to write the files into.")
+@click.option("--formats", default="parquet", show_default=True,
+              help="Comma-separated: parquet, csv (Vietnamese headers), xlsx, camt (the bank file as camt.053).")
+@click.option("--noncash-share", type=float, default=0.97, show_default=True,
+              help="Share of beneficiaries registered for bank or e-wallet payment.")
+@click.option("--rate", "rates", multiple=True, metavar="NAME=SHARE",
+              help="Share of beneficiaries on which to plant a case (repeatable); see the README for the names.")
+def generate(beneficiaries, period, seed, out, formats, noncash_share, rates) -> None:
+    """Write a synthetic month of any size, with every finding planted, and its truth file.
+
+    Writes registry, payments_bank and payments_post in each format asked for, and truth.csv:
+    every finding the planted cases must produce (code, vneid, payment_ref).
+    """
+    from reconcile.generate import GenerateConfig, generate as run_generate
+
+    result = run_generate(GenerateConfig(
+        beneficiaries=beneficiaries, period=period, seed=seed, out=out,
+        formats=tuple(f.strip() for f in formats.split(",") if f.strip()), noncash_share=noncash_share,
+        rates=_rates(rates)))
+    rows = [[fmt, ", ".join(p.name for p in paths)] for fmt, paths in result.files.items()]
+    click.echo(terminal.table(["format", "files"], rows))
+    click.echo(f"{result.registry_rows:,} registry rows, {result.payment_rows:,} payments, "
+               f"{result.planted:,} planted findings in {result.truth} ({result.seconds:.1f} s)")
 
 
 @cli.command()
