@@ -130,8 +130,10 @@ def _write_outputs(db: Path, period: str, report_path: Path | None, export_dir: 
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML file of targets and thresholds.")
 @click.option("--fail-on", type=click.Choice(list(SEVERITY_RANK)), help="Exit 1 when a finding of this severity or higher is found.")
 @click.option("--operator", help="Who runs the reconciliation (default: the OS user).")
+@click.option("--memory-limit", help="Cap DuckDB's memory (e.g. 1GB); beyond it work spills to a folder beside the "
+                                     "database. Default: DuckDB's own, 80% of the machine's memory.")
 def run(period, registry, payments, db, profile, sheet, report_path, export_dir, lang, mask_ids, config_path, fail_on,
-        operator) -> None:
+        operator, memory_limit) -> None:
     """Reconcile one period: read the files, flag every mismatch, measure the non-cash share.
 
     The period is stored in the database (a re-run replaces it); --report writes the workbook and
@@ -147,7 +149,8 @@ def run(period, registry, payments, db, profile, sheet, report_path, export_dir,
     try:
         result = run_pipeline(RunConfig(period=period, registry=list(registry), payments=list(payments), db=db,
                                         settings=settings, operator=operator, on_step=progress.step,
-                                        profile=profile, sheet=sheet))
+                                        on_progress=progress.percent if progress.enabled else None,
+                                        profile=profile, sheet=sheet, memory_limit=memory_limit))
     finally:
         progress.clear()
     if result.rejected_rows:
@@ -340,7 +343,9 @@ def _rates(pairs: tuple[str, ...]):
               help="Share of beneficiaries registered for bank or e-wallet payment.")
 @click.option("--rate", "rates", multiple=True, metavar="NAME=SHARE",
               help="Share of beneficiaries on which to plant a case (repeatable); see the README for the names.")
-def generate(beneficiaries, period, seed, out, formats, noncash_share, rates) -> None:
+@click.option("--memory-limit", default="2GB", show_default=True,
+              help="Cap DuckDB's memory while generating; beyond it work spills to disk.")
+def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, memory_limit) -> None:
     """Write a synthetic month of any size, with every finding planted, and its truth file.
 
     Writes registry, payments_bank and payments_post in each format asked for, and truth.csv:
@@ -351,7 +356,7 @@ def generate(beneficiaries, period, seed, out, formats, noncash_share, rates) ->
     result = run_generate(GenerateConfig(
         beneficiaries=beneficiaries, period=period, seed=seed, out=out,
         formats=tuple(f.strip() for f in formats.split(",") if f.strip()), noncash_share=noncash_share,
-        rates=_rates(rates)))
+        rates=_rates(rates), memory_limit=memory_limit))
     rows = [[fmt, ", ".join(p.name for p in paths)] for fmt, paths in result.files.items()]
     click.echo(terminal.table(["format", "files"], rows))
     click.echo(f"{result.registry_rows:,} registry rows, {result.payment_rows:,} payments, "

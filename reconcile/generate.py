@@ -32,7 +32,7 @@ import polars as pl
 from reconcile import areas, normalize
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError
-from reconcile.pipeline import period_bounds
+from reconcile.pipeline import MEMORY_LIMIT, period_bounds
 from reconcile.warehouse import quote_literal
 
 FORMATS = ("parquet", "csv", "xlsx", "camt")
@@ -106,6 +106,8 @@ def _check(cfg: GenerateConfig) -> None:
         raise ReconcileError(f"unknown format '{unknown[0]}'; use any of {', '.join(FORMATS)}")
     if not 0 <= cfg.noncash_share <= 1:
         raise ReconcileError("--noncash-share must be between 0 and 1")
+    if not MEMORY_LIMIT.match(cfg.memory_limit):
+        raise ReconcileError(f"--memory-limit '{cfg.memory_limit}' is not a size; give one such as 800MB or 2GB")
     if cfg.rates.total() > 0.5:
         raise ReconcileError("the planted rates add up to more than half the beneficiaries; lower them")
     if "xlsx" in cfg.formats and cfg.beneficiaries > EXCEL_ROWS - 10_000:

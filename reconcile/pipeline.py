@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
+import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -25,7 +28,7 @@ from reconcile.profiles import resolve
 from reconcile.readers import RawTable, read_file
 from reconcile.rules import catalogue, create_flag_table, run_rule
 from reconcile.sqlfiles import bind, sql_text
-from reconcile.warehouse import column_names, ensure_schema, quote_ident, replace_period
+from reconcile.warehouse import column_names, ensure_schema, quote_ident, quote_literal, replace_period
 
 
 @dataclass
@@ -37,6 +40,8 @@ class RunConfig:
     settings: Settings = field(default_factory=Settings)
     operator: str | None = None
     on_step: Callable[[str], None] | None = None  # told the name of each step as it starts (progress)
+    on_progress: Callable[[float], None] | None = None  # told how far DuckDB is through the current query (0-100)
+    memory_limit: str | None = None  # --memory-limit: DuckDB's limit (e.g. 1GB); beyond it, it spills to disk
     profile: str | None = None  # --profile: a built-in name or a .toml file, for the files of its kind
     sheet: str | None = None  # --sheet: the Excel sheet to read, by name or position (1 = first)
 
@@ -132,8 +137,13 @@ def connect(db: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise ReconcileError(f"{db}: not a DuckDB database ({str(exc).splitlines()[0]}); choose another --db path") from None
 
 
+MEMORY_LIMIT = re.compile(r"^\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.I)
+
+
 def run(cfg: RunConfig) -> RunResult:
     check_period(cfg.period)
+    if cfg.memory_limit is not None and not MEMORY_LIMIT.match(cfg.memory_limit):
+        raise ReconcileError(f"--memory-limit '{cfg.memory_limit}' is not a size; give one such as 800MB or 2GB")
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     t0 = time.perf_counter()
     steps: dict[str, float] = {}
@@ -145,7 +155,10 @@ def run(cfg: RunConfig) -> RunResult:
     db = Path(cfg.db)
     existed = db.exists()
     con = connect(db)
+    spill = db.with_name(db.name + ".tmp")
+    watcher = _ProgressWatcher(con, cfg.on_progress) if cfg.on_progress else None
     try:
+        limit_memory(con, cfg.memory_limit, spill)
         con.execute("BEGIN TRANSACTION")
         result = _reconcile(con, cfg, tables, started, steps, t0)
         con.execute("COMMIT")
@@ -159,9 +172,49 @@ def run(cfg: RunConfig) -> RunResult:
             for leftover in (db, db.with_name(db.name + ".wal")):
                 leftover.unlink(missing_ok=True)
         raise
+    finally:
+        if watcher:
+            watcher.stop()
+        shutil.rmtree(spill, ignore_errors=True)
     con.close()
     result.seconds = time.perf_counter() - t0
     return result
+
+
+class _ProgressWatcher:
+    """Polls DuckDB's progress through the running query from a thread and reports it, so that a
+    long step can show how far it is and the time left. DuckDB computes progress but prints nothing."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, report: Callable[[float], None], every: float = 0.5):
+        con.execute("SET enable_progress_bar = true")
+        con.execute("SET enable_progress_bar_print = false")
+        self._con, self._report, self._every = con, report, every
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+
+    def _poll(self) -> None:
+        while not self._done.wait(self._every):
+            try:
+                percent = self._con.query_progress()
+            except duckdb.Error:
+                continue
+            if percent is not None and percent >= 0:
+                self._report(float(percent))
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection, limit: str | None, spill: Path) -> None:
+    """Cap DuckDB's memory; what does not fit spills to a folder beside the database (removed after).
+    Without a limit DuckDB may use up to 80% of the machine's memory."""
+    if limit is None:
+        return
+    con.execute(f"SET memory_limit = '{limit.strip()}'")
+    con.execute(f"SET temp_directory = {quote_literal(str(spill))}")
+    con.execute("SET preserve_insertion_order = false")  # lets large sorts and inserts stream within the limit
 
 
 def _notify(cfg: RunConfig, step: str) -> None:

@@ -186,3 +186,18 @@ def test_a_database_held_by_another_process_is_refused_at_once(tmp_path):
         holder.kill()
         holder.wait()
     assert [r[1] for r in snapshot(db)["runs"]] == ["2024-09"]  # the first run's row, untouched
+
+
+def test_a_memory_limit_gives_the_same_result_and_leaves_no_spill_folder(tmp_path):
+    from reconcile.errors import ReconcileError
+
+    reg, pay = month(tmp_path)
+    free = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "a.duckdb"))
+    capped = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "b.duckdb",
+                           memory_limit="100MB"))
+    assert (capped.flag_counts, capped.noncash) == (free.flag_counts, free.noncash)
+    assert not (tmp_path / "b.duckdb.tmp").exists()
+    with pytest.raises(ReconcileError) as err:
+        run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "c.duckdb", memory_limit="lots"))
+    assert str(err.value) == "--memory-limit 'lots' is not a size; give one such as 800MB or 2GB"
+    assert not (tmp_path / "c.duckdb").exists()

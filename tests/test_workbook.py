@@ -417,3 +417,29 @@ def test_report_command_rewrites_the_workbook_of_a_stored_period(sample, tmp_pat
     assert missing.exit_code == 2
     assert missing.stderr.strip() == (f"reconcile: error: {db}: holds no run of 2023-01; see 'reconcile periods' "
                                       "for the periods it holds")
+
+
+def test_progress_of_a_query_shows_the_share_done_and_the_time_left(monkeypatch):
+    import reconcile.report.progress as progress_module
+
+    clock = iter([100.0, 100.0, 104.0])  # started, step started, now: 4 s into the step
+    monkeypatch.setattr(progress_module.time, "perf_counter", lambda: next(clock))
+    out = io.StringIO()
+    progress = Progress(out, enabled=True)
+    progress.step("normalise")
+    monkeypatch.setattr(progress_module.time, "perf_counter", lambda: 104.0)
+    progress.percent(25.0)
+    assert out.getvalue().endswith(
+        "\rreconcile: normalising IDs, amounts, dates and names: 25% of this query (about 12 s left) (4.0 s)")
+
+
+def test_a_run_watched_for_progress_stops_its_watcher(tmp_path):
+    import threading
+
+    reg, pay = month(tmp_path)
+    seen: list[float] = []
+    before = threading.active_count()
+    result = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "p.duckdb",
+                           on_progress=seen.append))
+    assert result.flags == 0 and threading.active_count() == before
+    assert all(0 <= p <= 100 for p in seen)

@@ -47,7 +47,7 @@ def bank_key(text: str) -> str:
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
     """Create the reference tables and the normaliser macros on this connection (temp objects)."""
-    con.execute("SET enable_progress_bar = false")  # progress is the CLI's to show, not DuckDB's
+    con.execute("SET enable_progress_bar_print = false")  # progress is the CLI's to show, not DuckDB's
     for name, frame in reference_frames().items():
         con.register("_ref_frame", frame)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS SELECT * FROM _ref_frame")

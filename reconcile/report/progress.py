@@ -46,6 +46,14 @@ class Progress:
         self._step, self._step_started = name, time.perf_counter()
         self._show(STEPS.get(name, name) + "…")
 
+    def percent(self, percent: float) -> None:
+        """How far DuckDB is through the current step's query, with the time the step has left."""
+        elapsed = time.perf_counter() - self._step_started
+        if percent <= 0 or elapsed < 1:
+            return
+        left = elapsed / percent * (100 - percent)
+        self._show(f"{STEPS.get(self._step, self._step)}: {percent:.0f}% of this query (about {left:.0f} s left)")
+
     def rows(self, name: str, done: int, total: int) -> None:
         """Rows done of a long step, with the share done and an estimate of the time left."""
         if not total:
