@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reconcile.contracts import RecordKind, columns, fold
@@ -53,6 +54,11 @@ class SkipRule(BaseModel):
             re.compile(value)
         except re.error as exc:
             raise ValueError(f"not a valid regular expression ({exc})") from None
+        try:  # the rule runs in polars, whose regular expressions lack a few of Python's (look-behind)
+            pl.Series([""]).str.contains("(?i)" + value)
+        except pl.exceptions.PolarsError:
+            raise ValueError("a regular expression polars cannot run (look-around and back-references "
+                             "are not supported); simplify it") from None
         return value
 
 

@@ -21,6 +21,7 @@ from reconcile.sample import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE
 
 from conftest import FIXTURES, write_csv
 from layouts import cp1258, write_mixed_month
+from test_readers import read_or_input_file_error
 
 LAYOUTS = FIXTURES / "layouts"
 SAMPLE = FIXTURES / "sample"
@@ -148,6 +149,9 @@ def test_builtin_profiles_are_listed_and_printed():
     ('name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "STT"\nmatches = "(unclosed"\nreason = "r"\n',
      "profile setting 'skip.0.matches': not a valid regular expression (missing ), unterminated subpattern at "
      "position 0); fix the profile"),
+    ('name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "STT"\nmatches = "(?<=a)b"\nreason = "r"\n',
+     "profile setting 'skip.0.matches': a regular expression polars cannot run (look-around and "
+     "back-references are not supported); simplify it; fix the profile"),
     ('name = "x"\nkind = "registry"\ndebit = "Ghi nợ"\n',
      "profile setting 'profile': debit/credit: only a payments profile has them; fix the profile"),
     ('name = "x"\nkind = "payments"\ncolour = "red"\n',
@@ -318,8 +322,6 @@ REAL_FILES = ["registry.xlsx", "registry_legacy.xls", "bank_statement.xlsx", "ba
 def test_damaged_real_files_are_read_or_refused_never_crash(tmp_path, name, cuts, keep):
     """Any damage to a real file of each format (bytes overwritten, the end cut off) either reads,
     with every row accounted for, or is refused with a one-line InputFileError."""
-    from test_readers import read_or_input_file_error
-
     raw = bytearray((LAYOUTS / name).read_bytes())
     for where, junk in cuts:
         at = int(where * len(raw))

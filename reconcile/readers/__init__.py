@@ -274,6 +274,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
         frame = frame.with_columns(derived)
     by_canon = {c: n for n, c in table.header_map.items()}
     conventions = []
+
     def convert(canonical: str, expr: pl.Expr, note: str) -> None:
         """Read `canonical` from a converted copy of its column."""
         source = by_canon[canonical]
