@@ -1,0 +1,48 @@
+"""Where normalising spends its time: DuckDB's EXPLAIN ANALYZE of a staging query, by operator.
+
+    .venv/bin/reconcile generate --beneficiaries 1000000 --out /tmp/g1m
+    .venv/bin/python bench/profile_stage.py /tmp/g1m/registry.parquet registry
+
+Prints the operators that took longest (CPU time summed over threads) with what they compute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+from reconcile import normalize
+from reconcile.readers import read_file
+from reconcile.sqlfiles import bind, sql_text
+
+
+def main() -> None:
+    path, kind = Path(sys.argv[1]), sys.argv[2]
+    con = duckdb.connect()
+    normalize.install(con)
+    normalize.load_raw(con, kind, [(1, read_file(path, kind))])
+    params = {"period": "2024-09", "period_start": dt.date(2024, 9, 1), "period_end": dt.date(2024, 9, 30)}
+    sql = sql_text(f"stage_{kind}.sql")
+    query = sql[sql.index("WITH "):].rstrip().rstrip(";")
+    plan = json.loads(con.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, bind(sql, params)).fetchall()[0][1])
+    ops = []
+
+    def walk(node, depth=0):
+        ops.append((node.get("timing", 0), depth, node.get("name"), json.dumps(node.get("extra_info", {}),
+                                                                            ensure_ascii=False)[:160]))
+        for child in node.get("children", []):
+            walk(child, depth + 1)
+
+    for op in plan["operator"]:
+        walk(op)
+    print(f"operators: {sum(o[0] for o in ops):.2f} s of CPU time in all")
+    for seconds, depth, name, extra in sorted(ops, key=lambda o: -o[0])[:6]:
+        print(f"{seconds:6.2f} s  depth {depth:2}  {name}  {extra}")
+
+
+if __name__ == "__main__":
+    main()
