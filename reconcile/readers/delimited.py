@@ -14,7 +14,7 @@ import polars as pl
 from reconcile.errors import InputFileError
 from reconcile.readers.legacy import check_legacy_font
 
-HEADER_SCAN = 60  # lines parsed in Python to find the header row below a title block
+HEADER_SCAN = 1000  # lines offered to the header search (a profile may put the header up to row 1000)
 
 DELIMITERS = (",", ";", "\t", "|")
 # A valid UTF-8 multi-byte sequence: Windows-1258 Vietnamese text practically never contains one,

@@ -16,7 +16,7 @@ import polars as pl
 from reconcile.errors import InputFileError
 from reconcile.readers.legacy import check_legacy_font
 
-HEADER_SCAN = 60  # rows offered to the header search (a title block sits above the header)
+HEADER_SCAN = 1000  # rows offered to the header search (a profile may put the header up to row 1000)
 
 
 def _sheet_index(path: Path, reader, sheet: int | str | None) -> int | str:
