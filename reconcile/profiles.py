@@ -32,7 +32,8 @@ class HeaderSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    row: int | None = Field(None, ge=1, le=1000, description="Row of the header, 1 = the first row of the file or sheet")
+    row: int | None = Field(None, ge=1, le=1000,
+                            description="Row of the header, 1 = the first row of the file or sheet")
     find: list[str] = Field(default_factory=list,
                             description="Headers that together identify the header row (compared without case or diacritics)")
     max_scan: int = Field(MAX_SCAN, ge=1, le=1000, description="How many rows to search for them")
