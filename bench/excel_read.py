@@ -64,7 +64,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "payments.xlsx"
         build(path, args.rows)
-        print(f"| reader | rows | seconds | peak RSS (MB) |\n|---|---:|---:|---:|")
+        print("| reader | rows | seconds | peak RSS (MB) |\n|---|---:|---:|---:|")
         for which, name in (("reconcile", "reconcile (fastexcel, header found, all text)"),
                             ("openpyxl", "openpyxl read-only, iterating values")):
             out = subprocess.run([sys.executable, __file__, "--child", which, str(path)], capture_output=True,

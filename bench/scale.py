@@ -174,9 +174,9 @@ def _fmt(m: dict | None, key: str = "seconds") -> str:
 
 
 def _print(rows, memory_limit: str) -> None:
-    print(f"\n| beneficiaries | rows | reconcile Parquet s (peak MB) | reconcile CSV s (peak MB) | baseline Parquet s "
-          f"| baseline CSV s | datacompy s (peak MB) | pandas merge s | reconcile / baseline (Parquet, CSV) "
-          f"| reconcile / pandas | recall |")
+    print("\n| beneficiaries | rows | reconcile Parquet s (peak MB) | reconcile CSV s (peak MB) | baseline Parquet s "
+          "| baseline CSV s | datacompy s (peak MB) | pandas merge s | reconcile / baseline (Parquet, CSV) "
+          "| reconcile / pandas | recall |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size, n, r, b, p in rows:
         ratio = ", ".join(f"{r[f]['seconds'] / b[f]['seconds']:.1f}x" if r[f] and b[f] else "-" for f in ("parquet", "csv"))

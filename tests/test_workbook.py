@@ -28,7 +28,7 @@ from reconcile.report.workbook import EXCEL_MAX_TEXT, SEVERITY_COLOURS, _clean, 
 from reconcile.sample import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE
 
 from conftest import FIXTURES, write_csv
-from test_pipeline import PAY_HEADER, PAYMENTS, REG_HEADER, REGISTRY, month
+from test_pipeline import PAY_HEADER, PAYMENTS, REGISTRY, month
 
 SAMPLE = FIXTURES / "sample"
 SAMPLE_FILES = dict(registry=[SAMPLE / REGISTRY_FILE], payments=[SAMPLE / BANK_FILE, SAMPLE / POST_FILE])
