@@ -151,6 +151,10 @@ def test_summary_counts_per_finding_and_totals_match_the_database(sample, lang):
                                      [PERIOD]).fetchone()
     assert (welfare[5], welfare[7], welfare[8]) == (pytest.approx(share), target, label("met.yes" if met else "met.no", lang))
 
+    # the share by province, the chart's data, names each province on the map of the period
+    start = next(i for i, r in enumerate(rows) if r[0] == label("section.by_province", lang)) + 2
+    assert [r[0] for r in rows[start:start + 4]] == ["01 Hà Nội", "38 Thanh Hóa", "79 Hồ Chí Minh",
+                                                      label("province.unknown", lang)]
 
 def test_summary_has_a_native_chart_of_the_share_by_province(sample):
     _, books, _ = sample

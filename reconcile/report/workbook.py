@@ -28,6 +28,7 @@ import duckdb
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from reconcile import areas
 from reconcile.report import sheetxml
 from reconcile.report.labels import LABELS, label, value_label
 
@@ -388,7 +389,7 @@ def _province_chart(book: _Book, w: _Writer, con, period: str) -> None:
         WHERE period = ? AND level = 'province' AND channel_group = 'all'""", [period]).fetchall()}
     w.text(book.label("section.by_province"), "section")
     first, last = _share_table(book, w, "col.province_code", programs,
-                               [(value_label("province", prov, book.lang),
+                               [(_province_name(prov, period, book.lang),
                                  [(shares.get((prov, program)), target) for program, target in programs])
                                 for prov in provinces])
     sheet = w.ws.name
@@ -411,6 +412,13 @@ def _province_chart(book: _Book, w: _Writer, con, period: str) -> None:
     w.skip()
     w.ws.insert_chart(xl_rowcol_to_cell(w.row, 0), column)
     w.skip(20)
+
+
+def _province_name(code: str, period: str, lang: str) -> str:
+    """'79 Thành phố Hồ Chí Minh': the code with its name on the map of the period, where known."""
+    names = {(r["code"], r["layout"]): r["name"] for r in areas.provinces().iter_rows(named=True)}
+    name = names.get((code, areas.layout_for(period)))
+    return f"{code} {name}" if name else value_label("province", code, lang)
 
 
 def _share_table(book: _Book, w: _Writer, first_header: str, programs, rows) -> tuple[int, int]:
