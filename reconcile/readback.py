@@ -20,7 +20,7 @@ from reconcile.errors import ConfigError, ReconcileError
 from reconcile.pipeline import connect
 from reconcile.masking import mask_id, mask_text
 from reconcile.rules import catalogue
-from reconcile.warehouse import TABLES, VIEW_COMMENTS
+from reconcile.warehouse import FLAGS_ORDER, TABLES, VIEW_COMMENTS
 
 FLAG_COLUMNS = (
     "period", "code", "severity", "vneid", "full_name", "program", "province_code", "commune_code",
@@ -34,8 +34,7 @@ _FLAG_FILTER = """
     ($period IS NULL OR f.period = $period) AND ($code IS NULL OR f.code = $code)
     AND ($rank IS NULL OR f.severity_rank >= $rank) AND ($province IS NULL OR f.province_code = $province)
     AND ($program IS NULL OR f.program = $program)"""
-_FLAG_ORDER = ("f.period, f.severity_rank DESC, f.code, f.source_file NULLS LAST, f.source_row NULLS LAST, "
-               "f.flag_id")
+_FLAG_ORDER = "period, " + FLAGS_ORDER  # unqualified: the flags query reads flags AS f alone
 
 # the payments of one beneficiary: written with the ID, or tied to the beneficiary by matching
 _PAYMENTS_OF = """

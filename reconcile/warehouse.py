@@ -159,6 +159,10 @@ TABLES: tuple[Table, ...] = (
     )),
 )
 
+# The one order of a period's findings wherever they are shown or exported: most severe first, then
+# by code and by where the evidence is (columns of the flags table, unqualified).
+FLAGS_ORDER = "severity_rank DESC, code, source_file NULLS LAST, source_row NULLS LAST, flag_id"
+
 PERIOD_TABLES = ("runs", "inputs", "registry", "payments", "rejected_rows", "matches", "flags", "targets")
 
 VIEW_COMMENTS = {

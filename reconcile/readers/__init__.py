@@ -225,11 +225,17 @@ def _column_of(table: RawTable, header: str) -> str | None:
     return None
 
 
+def _blank(name: str) -> pl.Expr:
+    """A cell with no value: null, or only spaces."""
+    return pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")
+
+
+def _blank_row(names: list[str]) -> pl.Expr:
+    return pl.all_horizontal(_blank(n) for n in names) if names else pl.lit(False)
+
+
 def _blank_rows(names: list[str]) -> pl.Expr:
-    if not names:
-        return pl.lit(None, dtype=pl.String)
-    blank = pl.all_horizontal(pl.col(n).is_null() | (pl.col(n).str.strip_chars() == "") for n in names)
-    return pl.when(blank).then(pl.lit("blank row")).otherwise(pl.lit(None, dtype=pl.String))
+    return pl.when(_blank_row(names)).then(pl.lit("blank row")).otherwise(pl.lit(None, dtype=pl.String))
 
 
 def apply_profile(table: RawTable, profile: Profile) -> None:
@@ -240,8 +246,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
     derived: list[pl.Expr] = []
     reasons: list[tuple[pl.Expr, str]] = []
     if profile.skip_blank:
-        reasons.append((pl.all_horizontal(pl.col(n).is_null() | (pl.col(n).str.strip_chars() == "")
-                                          for n in table.original_columns), "blank row"))
+        reasons.append((_blank_row(table.original_columns), "blank row"))
     for rule in profile.skip:
         column = _column_of(table, rule.column)
         if column is not None:
@@ -255,13 +260,10 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
             raise InputFileError(str(path), f"has no debit column '{profile.debit}' (profile {profile.name})",
                                  "check the profile's debit header against the file")
 
-        def filled(name):
-            return pl.col(name).is_not_null() & (pl.col(name).str.strip_chars() != "")
-
         table.consumed |= {debit, credit} - {None}
         if credit is not None:
-            reasons.append((~filled(debit) & filled(credit), f"money in (a credit), not a payment (profile {profile.name})"))
-        reasons.append((~filled(debit), f"no debit amount (profile {profile.name})"))
+            reasons.append((_blank(debit) & ~_blank(credit), f"money in (a credit), not a payment (profile {profile.name})"))
+        reasons.append((_blank(debit), f"no debit amount (profile {profile.name})"))
         derived.append(pl.col(debit).alias(DERIVED + "amount"))
         table.header_map[DERIVED + "amount"] = "amount"
         table.notes.append(f"amount from '{debit}' (debits); rows without a debit are set aside")

@@ -18,11 +18,10 @@ import polars as pl
 
 from reconcile.errors import ReconcileError
 from reconcile.masking import mask_id, mask_text
-from reconcile.warehouse import column_names, quote_ident
+from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
 
 ID_COLUMNS = ("vneid", "account_number")
 FREE_TEXT_COLUMNS = ("detail", "reason", "raw")
-FLAGS_ORDER = "severity_rank DESC, code, source_file NULLS LAST, source_row NULLS LAST, flag_id"
 _FORMULA_START = r"^[=+\-@\t\r]"
 
 

@@ -31,6 +31,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from reconcile import areas
 from reconcile.report import sheetxml
 from reconcile.report.labels import LABELS, label, value_label
+from reconcile.warehouse import FLAGS_ORDER
 
 EXCEL_MAX_ROWS = 1_048_576  # rows in one sheet, the header included
 EXCEL_MAX_TEXT = 32_767  # characters in one cell
@@ -492,8 +493,7 @@ FINDINGS = Table(
        LEFT JOIN rules AS r ON r.code = f.code
        LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
        WHERE f.period = $p""",
-    # the findings' one order: most severe first, then by code and evidence
-    "severity_rank DESC, code, source_file NULLS LAST, source_row NULLS LAST, flag_id",
+    FLAGS_ORDER,
 )
 
 NONCASH = Table(
