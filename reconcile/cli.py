@@ -62,6 +62,18 @@ def _fail_on_exit(result, fail_on: str | None) -> int:
     return 0
 
 
+def _run(cfg, progress: Progress):
+    """Run the pipeline with its steps, and DuckDB's progress through them, on the status line."""
+    from reconcile.pipeline import run as run_pipeline
+
+    cfg.on_step = progress.step
+    cfg.on_progress = progress.percent if progress.enabled else None
+    try:
+        return run_pipeline(cfg)
+    finally:
+        progress.clear()
+
+
 def _output_options(f):
     """--report, --export, --lang and --mask-ids, shared by `run` and `report`."""
     f = click.option("--mask-ids", is_flag=True,
@@ -139,20 +151,16 @@ def run(period, registry, payments, db, profile, sheet, report_path, export_dir,
     The period is stored in the database (a re-run replaces it); --report writes the workbook and
     --export the flat files, both read back from the database once the run has committed.
     """
-    from reconcile.pipeline import RunConfig, run as run_pipeline
+    from reconcile.pipeline import RunConfig
 
     check_period(period)
     settings = Settings.load(config_path)
     _check_output_paths(report_path, export_dir)
     click.echo(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
     progress = Progress()
-    try:
-        result = run_pipeline(RunConfig(period=period, registry=list(registry), payments=list(payments), db=db,
-                                        settings=settings, operator=operator, on_step=progress.step,
-                                        on_progress=progress.percent if progress.enabled else None,
-                                        profile=profile, sheet=sheet, memory_limit=memory_limit))
-    finally:
-        progress.clear()
+    result = _run(RunConfig(period=period, registry=list(registry), payments=list(payments), db=db,
+                            settings=settings, operator=operator, profile=profile, sheet=sheet,
+                            memory_limit=memory_limit), progress)
     if result.rejected_rows:
         click.echo(f"reconcile: {result.rejected_rows:,} rows set aside in rejected_rows", err=True)
     _write_outputs(db, period, report_path, export_dir, lang or settings.lang, mask_ids, progress)
@@ -207,7 +215,7 @@ def demo(out, db, lang, size) -> None:
     Writes the sample files, the database, the workbook (report.xlsx) and the exports (export/)
     into the --out folder.
     """
-    from reconcile.pipeline import RunConfig, run as run_pipeline
+    from reconcile.pipeline import RunConfig
     from reconcile.sample import PERIOD, write_sample_month
 
     if size is not None:
@@ -217,11 +225,7 @@ def demo(out, db, lang, size) -> None:
     db = db or out / "demo.duckdb"
     click.echo(f"reconcile: sample month {PERIOD} written to {out}/", err=True)
     progress = Progress()
-    try:
-        result = run_pipeline(RunConfig(period=PERIOD, registry=files["registry"], payments=files["payments"], db=db,
-                                        on_step=progress.step))
-    finally:
-        progress.clear()
+    result = _run(RunConfig(period=PERIOD, registry=files["registry"], payments=files["payments"], db=db), progress)
     _write_outputs(db, PERIOD, out / "report.xlsx", out / "export", lang, False, progress)
     click.echo(terminal.run_summary(result))
     click.echo(f"\nThe workbook is {out / 'report.xlsx'}; the findings are also in {out / 'export'}/.\n"
@@ -238,18 +242,14 @@ def _demo_generated(out: Path, db: Path, lang: str, size: int) -> None:
     import duckdb
 
     from reconcile.generate import GenerateConfig, generate as run_generate, read_truth
-    from reconcile.pipeline import RunConfig, run as run_pipeline
+    from reconcile.pipeline import RunConfig
 
     month = run_generate(GenerateConfig(beneficiaries=size, out=out))
     click.echo(f"reconcile: generated {month.registry_rows:,} registry rows and {month.payment_rows:,} payments "
                f"in {month.seconds:.1f} s", err=True)
     progress = Progress()
-    try:
-        result = run_pipeline(RunConfig(period="2024-09", registry=[out / "registry.parquet"],
-                                        payments=[out / "payments_bank.parquet", out / "payments_post.parquet"],
-                                        db=db, on_step=progress.step))
-    finally:
-        progress.clear()
+    result = _run(RunConfig(period="2024-09", registry=[out / "registry.parquet"],
+                            payments=[out / "payments_bank.parquet", out / "payments_post.parquet"], db=db), progress)
     report = out / "report.xlsx" if result.flags <= 1_000_000 else None
     _write_outputs(db, "2024-09", report, None, lang, False, progress)
     click.echo(terminal.run_summary(result))
