@@ -27,7 +27,7 @@ def main() -> None:
     normalize.load_raw(con, kind, [(1, read_file(path, kind))])
     params = {"period": "2024-09", "period_start": dt.date(2024, 9, 1), "period_end": dt.date(2024, 9, 30)}
     sql = sql_text(f"stage_{kind}.sql")
-    query = sql[sql.index("WITH "):].rstrip().rstrip(";")
+    query = sql[sql.index("\nWITH") + 1:].rstrip().rstrip(";")
     plan = json.loads(con.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, bind(sql, params)).fetchall()[0][1])
     ops = []
 

@@ -1,6 +1,7 @@
 -- Normalise raw_payments (text as read) into stg_payments: typed canonical columns, the ID taken
 -- from the narrative when the ID column is empty, and reject_reason for rows that cannot be loaded.
--- Layered (text -> intermediate -> typed) so that each normaliser runs once per value.
+-- Layered (text -> intermediate -> typed) so that each normaliser runs once per value; a column
+-- with few distinct values is normalised once per distinct value (see stage_registry.sql).
 CREATE OR REPLACE TEMP TABLE stg_payments AS
 WITH candidates AS (
     -- 12-digit runs in the narrative that are real IDs (known place-of-birth code)
@@ -15,41 +16,66 @@ WITH candidates AS (
     WHERE rc_vneid_valid(candidate)
     GROUP BY file_id, source_row
 ),
+m_dob AS (
+    SELECT raw, t AS dob_t, rc_date_a(rc_date_any_t(t)) AS dob
+    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT date_of_birth AS raw FROM raw_payments))
+),
+m_value_date AS (
+    SELECT raw, t AS value_date_t, rc_date_a(rc_date_any_t(t)) AS value_date
+    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT value_date AS raw FROM raw_payments))
+),
+m_amount AS (
+    SELECT raw, rc_amount_d(d) AS n_amount, rc_amount_problem_t(t, c, d) AS p_amount
+    FROM (SELECT raw, t, c, rc_amount_digits(c) AS d
+          FROM (SELECT raw, t, rc_amount_core_t(t) AS c
+                FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT amount AS raw FROM raw_payments))))
+),
+m_channel AS (
+    SELECT raw, t AS channel_t, (SELECT value FROM ref_enum WHERE domain = 'channel' AND alias = rc_fold_t(t)) AS n_channel
+    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT channel AS raw FROM raw_payments))
+),
+m_status AS (
+    SELECT raw, coalesce((SELECT value FROM ref_enum WHERE domain = 'payment_status' AND alias = rc_fold_t(t)),
+                         CASE WHEN t IS NULL THEN 'success' END) AS n_status
+    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT status AS raw FROM raw_payments))
+),
+m_program AS (
+    SELECT raw, t AS program_t, (SELECT value FROM ref_enum WHERE domain = 'program' AND alias = rc_fold_t(t)) AS n_program
+    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT program AS raw FROM raw_payments))
+),
+m_bank AS (
+    SELECT raw, CASE WHEN t IS NOT NULL THEN rc_bank_t(t) END AS bank_code
+    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT bank_code AS raw FROM raw_payments))
+),
 t AS (
     SELECT
         r.file_id, r.source_file, r.source_row, r.skip_reason,
-        rc_text(payment_ref) AS ref_t, rc_text(vneid) AS vneid_t, rc_text(payee_name) AS name_t,
-        rc_text(date_of_birth) AS dob_t, rc_text(bank_code) AS bank_code_t, rc_text(account_number) AS account_t,
-        rc_text(amount) AS amount_t, rc_text(value_date) AS value_date_t, rc_text(channel) AS channel_t,
-        rc_text(status) AS status_t, rc_text(program) AS program_t, rc_text(narrative) AS narrative_t,
-        coalesce(c.ids, []) AS narrative_ids
+        rc_text(r.payment_ref) AS ref_t, rc_text(r.vneid) AS vneid_t, rc_text(r.payee_name) AS name_t,
+        rc_text(r.account_number) AS account_t, rc_text(r.narrative) AS narrative_t,
+        coalesce(c.ids, []) AS narrative_ids,
+        m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
+        m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw), m_program.* EXCLUDE (raw), m_bank.bank_code
     FROM raw_payments AS r
     LEFT JOIN candidates AS c USING (file_id, source_row)
-),
-bank_map AS (
-    SELECT bank_code_t, rc_bank_t(bank_code_t) AS code
-    FROM (SELECT DISTINCT bank_code_t FROM t WHERE bank_code_t IS NOT NULL)
-),
-l2 AS (
-    SELECT *,
-        rc_digits_i(rc_ident_t(vneid_t)) AS vneid_d,
-        rc_amount_core_t(amount_t) AS amount_c,
-        rc_date_a(rc_date_any_t(dob_t)) AS dob,
-        rc_date_a(rc_date_any_t(value_date_t)) AS value_date,
-        rc_fold_t(channel_t) AS channel_f, rc_fold_t(status_t) AS status_f, rc_fold_t(program_t) AS program_f
-    FROM t
+    LEFT JOIN m_dob ON m_dob.raw IS NOT DISTINCT FROM r.date_of_birth
+    LEFT JOIN m_value_date ON m_value_date.raw IS NOT DISTINCT FROM r.value_date
+    LEFT JOIN m_amount ON m_amount.raw IS NOT DISTINCT FROM r.amount
+    LEFT JOIN m_channel ON m_channel.raw IS NOT DISTINCT FROM r.channel
+    LEFT JOIN m_status ON m_status.raw IS NOT DISTINCT FROM r.status
+    LEFT JOIN m_program ON m_program.raw IS NOT DISTINCT FROM r.program
+    LEFT JOIN m_bank ON m_bank.raw IS NOT DISTINCT FROM r.bank_code
 ),
 typed AS (
     SELECT *,
+        rc_digits_i(rc_ident_t(vneid_t)) AS vneid_d
+    FROM t
+),
+typed2 AS (
+    SELECT *,
         rc_vneid_d(vneid_d) AS n_vneid,
         rc_restorable_d(vneid_d) AS n_vneid_restored,
-        rc_vneid_problem_t(vneid_t, vneid_d) AS p_vneid,
-        rc_amount_digits(amount_c) AS amount_d,
-        (SELECT value FROM ref_enum WHERE domain = 'channel' AND alias = channel_f) AS n_channel,
-        coalesce((SELECT value FROM ref_enum WHERE domain = 'payment_status' AND alias = status_f),
-                 CASE WHEN status_t IS NULL THEN 'success' END) AS n_status,
-        (SELECT value FROM ref_enum WHERE domain = 'program' AND alias = program_f) AS n_program
-    FROM l2
+        rc_vneid_problem_t(vneid_t, vneid_d) AS p_vneid
+    FROM typed
 ),
 with_id AS (
     SELECT *,
@@ -66,7 +92,7 @@ with_id AS (
                 'narrative holds ' || len(narrative_ids) || ' different IDs; none was used'
             WHEN p_vneid IS NOT NULL AND p_vneid <> 'missing' THEN 'ID ' || p_vneid
         END AS final_vneid_note
-    FROM typed
+    FROM typed2
 )
 SELECT
     file_id, source_file, source_row,
@@ -74,9 +100,9 @@ SELECT
     final_vneid AS vneid,
     name_t AS payee_name,
     dob AS date_of_birth,
-    bm.code AS bank_code,
+    bank_code,
     rc_ident_t(account_t) AS account_number,
-    rc_amount_d(amount_d) AS amount,
+    n_amount AS amount,
     value_date,
     n_channel AS channel,
     n_status AS status,
@@ -90,7 +116,7 @@ SELECT
     coalesce(skip_reason, nullif(concat_ws('; ',
         CASE WHEN ref_t IS NULL THEN 'payment_ref missing' END,
         CASE WHEN name_t IS NULL THEN 'payee_name missing' END,
-        'amount ' || rc_amount_problem_t(amount_t, amount_c, amount_d),
+        'amount ' || p_amount,
         'value_date ' || rc_date_problem_t(value_date_t, value_date),
         CASE WHEN channel_t IS NULL THEN 'channel missing'
              WHEN n_channel IS NULL THEN 'channel is not bank, ewallet or cash' END,
@@ -99,5 +125,4 @@ SELECT
         CASE WHEN dob_t IS NOT NULL AND dob IS NULL AND NOT coalesce(regexp_full_match(dob_t, '(19|20)[0-9]{2}'), false)
              THEN 'date_of_birth is not a real date' END
     ), '')) AS reject_reason
-FROM with_id
-LEFT JOIN bank_map AS bm USING (bank_code_t);
+FROM with_id;
