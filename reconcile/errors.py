@@ -21,7 +21,7 @@ class InputFileError(ReconcileError):
 
     def __init__(self, path: str, problem: str, fix: str):
         super().__init__(f"{path}: {problem}; {fix}")
-        self.path = path
+        self.path, self.problem, self.fix = path, problem, fix
 
 
 class ConfigError(ReconcileError):

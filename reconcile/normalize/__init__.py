@@ -7,6 +7,7 @@ reference data they need and turns the readers' RawTables into the staging table
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from importlib import resources
 
 import duckdb
@@ -14,6 +15,7 @@ import polars as pl
 
 from reconcile import areas
 from reconcile.contracts import ENUM_ALIASES, columns, fold
+from reconcile.errors import InputFileError
 from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
 from reconcile.sqlfiles import bind, sql_text
 from reconcile.warehouse import quote_ident
@@ -72,27 +74,47 @@ def load_raw(con: duckdb.DuckDBPyConnection, kind: str, tables: list[tuple[int, 
         f"CREATE OR REPLACE TEMP TABLE {quote_ident(target)} (file_id INTEGER, source_file VARCHAR, "
         f"source_row BIGINT, skip_reason VARCHAR, {col_defs})")
     for file_id, table in tables:
-        view = frame_view(kind, file_id)
-        con.register(view, table.frame)
+        source = _source(con, table, frame_view(kind, file_id))
         by_canon = {canonical: original for original, canonical in table.header_map.items()}
         selects = [
             f"{quote_ident(by_canon[c])} AS {quote_ident(c)}" if c in by_canon else f"NULL AS {quote_ident(c)}"
             for c in canon
         ]
         skip = quote_ident(SKIP_COLUMN) if SKIP_COLUMN in table.frame.columns else "NULL"
-        con.execute(
-            f"INSERT INTO {quote_ident(target)} SELECT ? AS file_id, ? AS source_file, "
-            f"{quote_ident(ROW_COLUMN)} AS source_row, {skip} AS skip_reason, {', '.join(selects)} "
-            f"FROM {quote_ident(view)}",
-            [file_id, str(table.path)],
-        )
+        with _reading(table):
+            con.execute(
+                f"INSERT INTO {quote_ident(target)} SELECT ? AS file_id, ? AS source_file, "
+                f"{quote_ident(ROW_COLUMN)} AS source_row, {skip} AS skip_reason, {', '.join(selects)} "
+                f"FROM {source}",
+                [file_id, str(table.path)],
+            )
+
+
+def _source(con: duckdb.DuckDBPyConnection, table: RawTable, view: str) -> str:
+    """What to select a file's rows from: its streaming query, or its frame registered as a view."""
+    if table.source is not None:
+        return f"({table.source}) AS src"
+    con.register(view, table.frame)  # zero-copy; registering it again replaces it
+    return quote_ident(view)
+
+
+@contextmanager
+def _reading(table: RawTable):
+    """A streamed file is read only now: a fault in its data is the file's, not the run's."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        if table.source is None:
+            raise
+        raise InputFileError(str(table.path), f"cannot be read as Parquet ({type(exc).__name__})",
+                             "write the file again, or export it as CSV") from None
 
 
 def attach_raw(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]]) -> None:
     """Fill cur_rejected.raw with each rejected row's values as read, under the file's own headers."""
     for file_id, table in tables:
         pairs = ", ".join(f"{quote_ident(c)} := {quote_ident(c)}" for c in table.original_columns)
-        view = quote_ident(frame_view(table.kind, file_id))
+        view = _source(con, table, frame_view(table.kind, file_id))
         con.execute(
             f"UPDATE cur_rejected SET raw = j.raw FROM ("
             f"  SELECT {quote_ident(ROW_COLUMN)} AS source_row, CAST(to_json(struct_pack({pairs})) AS VARCHAR) AS raw"

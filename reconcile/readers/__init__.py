@@ -40,6 +40,10 @@ class RawTable:
     notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
     consumed: set[str] = field(default_factory=set)  # columns a profile read other than through header_map
     converted: dict[str, str] = field(default_factory=dict)  # column read through a converted copy -> canonical
+    # Streamed files (plain Parquet): the rows stay in the file; `frame` has the columns but no rows,
+    # `source` is the DuckDB query that reads them as text, and `row_count` how many there are.
+    source: str | None = None
+    row_count: int = 0
 
     @property
     def columns_read(self) -> dict[str, str]:
@@ -49,7 +53,20 @@ class RawTable:
 
     @property
     def rows_read(self) -> int:
-        return self.frame.height
+        return self.row_count if self.source is not None else self.frame.height
+
+    def text_frame(self) -> pl.DataFrame:
+        """The rows as text columns (read from the file when it is streamed)."""
+        if self.source is None:
+            return self.frame
+        import duckdb
+
+        try:
+            with duckdb.connect() as con:
+                return con.sql(self.source).pl()
+        except duckdb.Error as exc:
+            raise InputFileError(str(self.path), f"cannot be read as Parquet ({type(exc).__name__})",
+                                 "write the file again, or export it as CSV") from None
 
     @property
     def original_columns(self) -> list[str]:
@@ -172,8 +189,12 @@ def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None
         headers, frame, first_row = camt.read(path)
         chooser.how = "camt"
     else:
+        types, rows = parquet.schema(path)
+        chooser([list(types)])
+        streamed = parquet.stream_columns(types) if chooser.profile is None else None
+        if streamed is not None:
+            return _streamed(path, kind, chooser, streamed, rows)
         headers, frame, first_row = parquet.read(path)
-        chooser([headers])
     if frame.height == 0:
         raise InputFileError(str(path), "has a header row but no data rows",
                              "check that the export finished and send the complete file")
@@ -195,6 +216,24 @@ def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None
 
         table.frame = camt.set_aside_credits(table.frame)
         table.consumed.add("direction")
+    check_required(path, kind, table.header_map)
+    return table
+
+
+def _streamed(path: Path, kind: RecordKind, chooser: _HeaderChooser, columns: list[tuple[str, str, bool]],
+              rows: int) -> RawTable:
+    """A plain Parquet file the run reads straight into DuckDB (readers/parquet.py)."""
+    from reconcile.readers import parquet
+
+    if rows == 0:
+        raise InputFileError(str(path), "has a header row but no data rows",
+                             "check that the export finished and send the complete file")
+    names = [name for name, _, _ in columns]
+    frame = pl.DataFrame(schema={**{n: pl.String for n in names}, ROW_COLUMN: pl.Int64, SKIP_COLUMN: pl.String})
+    table = RawTable(path=path, kind=kind, format="parquet", frame=frame, sha256=sha256_of(path),
+                     profile_how=chooser.how, source=parquet.stream_query(path, columns, ROW_COLUMN, SKIP_COLUMN),
+                     row_count=rows)
+    table.header_map = map_headers(path, kind, [(n, n) for n in names], check_required=False)
     check_required(path, kind, table.header_map)
     return table
 

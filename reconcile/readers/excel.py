@@ -7,6 +7,11 @@ sheet otherwise.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,16 +41,20 @@ def _sheet_index(path: Path, reader, sheet: int | str | None) -> int | str:
     return sheet
 
 
-def read(path: Path, choose_header: Callable[[list[list]], int],
-         sheet: int | str | None = None) -> tuple[list[str], pl.DataFrame, int, str]:
-    """Headers, the data rows as text, the sheet row of the first data row, and the sheet's name.
+def _reraise_interrupt(exc: BaseException) -> None:
+    """Let Ctrl-C and exit through. Everything else from the Excel reader is a fault of the file:
+    calamine, under fastexcel, may even panic on a damaged .xls, and a Rust panic reaches Python
+    as pyo3's PanicException, a BaseException (found by the damaged-file hypothesis test)."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
 
-    `choose_header` gets the first rows as lists and returns the index of the header row; rows
-    above it are a title block, not data. Row numbers stay those Excel shows.
-    """
+
+def _load_sheet(path: Path, sheet: int | str | None) -> tuple[pl.DataFrame, str]:
+    """The chosen sheet as it is, every cell as text, and its name (runs in the child process)."""
     try:
         reader = fastexcel.read_excel(path)
-    except Exception as exc:  # fastexcel raises its own hierarchy; any failure here is a file problem
+    except BaseException as exc:  # fastexcel raises its own hierarchy; any failure here is a file problem
+        _reraise_interrupt(exc)
         kind = type(exc).__name__
         raise InputFileError(str(path), f"cannot be read as an Excel workbook ({kind})",
                              "open it in Excel, check it is not password-protected, and save it as .xlsx") from None
@@ -53,12 +62,53 @@ def read(path: Path, choose_header: Callable[[list[list]], int],
     try:
         loaded = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
         frame = loaded.to_polars()
-    except Exception as exc:
+    except BaseException as exc:
+        _reraise_interrupt(exc)
         kind = type(exc).__name__
         raise InputFileError(str(path), f"the sheet cannot be read ({kind})",
                              "open it in Excel, check the sheet, and save it as .xlsx") from None
-    name = loaded.name
-    frame = frame.select(pl.all().cast(pl.String))
+    return frame.select(pl.all().cast(pl.String)), loaded.name
+
+
+def _load_sheet_apart(path: Path, sheet: int | str | None) -> tuple[pl.DataFrame, str]:
+    """_load_sheet in a child process. calamine can abort the whole process on a damaged workbook
+    (a record declaring billions of cells makes it allocate tens of GB, and a failed allocation in
+    Rust aborts, which no except clause catches); in a child, that is one refused file."""
+    with tempfile.TemporaryDirectory(prefix="reconcile-excel-") as tmp:
+        out = Path(tmp) / "sheet.arrow"
+        done = subprocess.run([sys.executable, "-m", "reconcile.readers.excel", str(path), json.dumps(sheet), str(out)],
+                              capture_output=True, text=True, env={**os.environ, "RUST_BACKTRACE": "0"})
+        try:
+            answer = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
+        except (ValueError, IndexError):
+            answer = None
+        if answer is None:
+            raise InputFileError(str(path), "cannot be read as an Excel workbook (the reader stopped on damaged data)",
+                                 "open it in Excel and save it again as .xlsx")
+        if "problem" in answer:
+            raise InputFileError(str(path), answer["problem"], answer["fix"])
+        return pl.read_ipc(out, memory_map=False), answer["sheet"]
+
+
+def _child(argv: list[str]) -> None:
+    path, sheet, out = Path(argv[0]), json.loads(argv[1]), Path(argv[2])
+    try:
+        frame, name = _load_sheet(path, sheet)
+    except InputFileError as exc:
+        print(json.dumps({"problem": exc.problem, "fix": exc.fix}))
+        return
+    frame.write_ipc(out)
+    print(json.dumps({"sheet": name}))
+
+
+def read(path: Path, choose_header: Callable[[list[list]], int],
+         sheet: int | str | None = None) -> tuple[list[str], pl.DataFrame, int, str]:
+    """Headers, the data rows as text, the sheet row of the first data row, and the sheet's name.
+
+    `choose_header` gets the first rows as lists and returns the index of the header row; rows
+    above it are a title block, not data. Row numbers stay those Excel shows.
+    """
+    frame, name = _load_sheet_apart(path, sheet)
     non_empty = frame.select(pl.any_horizontal(pl.all().is_not_null()).alias("x"))["x"]
     if not non_empty.any():
         raise InputFileError(str(path), f"the sheet '{name}' is empty",
@@ -68,3 +118,7 @@ def read(path: Path, choose_header: Callable[[list[list]], int],
     first = choose_header(head)
     headers = list(frame.row(first))
     return headers, frame.slice(first + 1), first + 2, name
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1:])

@@ -1,4 +1,10 @@
-"""Parquet: columns of any type, cast to text so that every format is normalised the same way."""
+"""Parquet: columns of any type, as text so that every format is normalised the same way.
+
+A file whose columns are all plain (text, numbers, booleans, dates, timestamps without a zone) is
+not read here at all: `stream_columns` gives DuckDB the expressions that turn each column into text,
+and the run reads the file straight into the database, in pieces, within its memory limit. Other
+files (lists, structs, bytes, zoned timestamps, or a profile to apply) are read whole with polars.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import polars as pl
 from reconcile.errors import InputFileError
 
 LOCAL_ZONE = "Asia/Ho_Chi_Minh"
+ROW_NUMBER = "file_row_number"  # the column read_parquet adds for the row's position in the file
 
 
 def _as_text(name: str, dtype) -> pl.Expr:
@@ -36,6 +43,11 @@ def _unusual_as_text(series: pl.Series) -> pl.Series:
     return pl.Series(series.name, [text(v) for v in series.to_list()], dtype=pl.String)
 
 
+def _unreadable(path: Path, exc: Exception) -> InputFileError:
+    return InputFileError(str(path), f"cannot be read as Parquet ({type(exc).__name__})",
+                          "write the file again, or export it as CSV")
+
+
 def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
     try:
         frame = pl.read_parquet(path)
@@ -43,6 +55,64 @@ def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
         frame = frame.with_columns([_unusual_as_text(frame[n]) for n in unusual])
         frame = frame.select([_as_text(n, d).alias(n) for n, d in frame.schema.items()])
     except Exception as exc:  # pyarrow/polars errors: a damaged or unusual file
-        raise InputFileError(str(path), f"cannot be read as Parquet ({type(exc).__name__})",
-                             "write the file again, or export it as CSV") from None
+        raise _unreadable(path, exc) from None
     return list(frame.columns), frame, 2
+
+
+def schema(path: Path) -> tuple[dict[str, pl.DataType], int]:
+    """Column types and row count, from the file's footer (no data read)."""
+    try:
+        import pyarrow.parquet as pq
+
+        rows = pq.ParquetFile(path).metadata.num_rows
+        return dict(pl.read_parquet_schema(path)), rows
+    except Exception as exc:
+        raise _unreadable(path, exc) from None
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_text(name: str, dtype) -> str | None:
+    """DuckDB expression giving the column as the same text `_as_text` gives; None if there is none."""
+    col = _ident(name)
+    if dtype == pl.String:
+        return col
+    if dtype == pl.Date:
+        return f"strftime({col}, '%Y-%m-%d')"
+    if isinstance(dtype, pl.Datetime):
+        return None if dtype.time_zone else f"strftime({col}, '%Y-%m-%d %H:%M:%S')"
+    if dtype.is_numeric() or dtype == pl.Boolean:
+        return f"CAST({col} AS VARCHAR)"
+    return None
+
+
+def stream_columns(types: dict[str, pl.DataType]) -> list[tuple[str, str, bool]] | None:
+    """(column, DuckDB text expression, is text in the file) for every column, or None when a
+    column has a type only polars turns into text, or a name DuckDB would read differently."""
+    names = list(types)
+    if ROW_NUMBER in names or any(n.lower().startswith("__reconcile_") for n in names) or len({n.lower() for n in names}) < len(names) or any(
+            n != " ".join(n.split()) or not n for n in names):
+        return None
+    out = []
+    for name, dtype in types.items():
+        expr = _sql_text(name, dtype)
+        if expr is None:
+            return None
+        out.append((name, expr, dtype == pl.String))
+    return out
+
+
+def stream_query(path: Path, columns: list[tuple[str, str, bool]], row_column: str, skip_column: str) -> str:
+    """SELECT every column as text, the file row number (the header is row 1) and 'blank row' for a
+    row with no value in any column, straight from the file."""
+    def blank(expr: str, is_text: bool) -> str:
+        return f"({expr} IS NULL OR regexp_full_match({expr}, '[\\s\\p{{Z}}\\x{{0085}}]*'))" if is_text else f"{expr} IS NULL"
+
+    texts = ", ".join(f"{expr} AS {_ident(name)}" for name, expr, _ in columns)
+    all_blank = " AND ".join(blank(expr, is_text) for _, expr, is_text in columns)
+    literal = "'" + str(path).replace("'", "''") + "'"
+    return (f"SELECT {texts}, {ROW_NUMBER} + 2 AS {_ident(row_column)}, "
+            f"CASE WHEN {all_blank} THEN 'blank row' END AS {_ident(skip_column)} "
+            f"FROM read_parquet({literal}, file_row_number = true)")
