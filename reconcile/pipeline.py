@@ -267,9 +267,13 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cur_file_counts AS
         SELECT file_id, count(*) AS rows_read, count(*) FILTER (WHERE reject_reason IS NULL) AS rows_loaded,
-               count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored) AS ids_restored
-        FROM (SELECT file_id, reject_reason, vneid_restored FROM stg_registry
-              UNION ALL SELECT file_id, reject_reason, vneid_restored FROM stg_payments)
+               count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored) AS ids_restored,
+               coalesce(sum(amount), 0) AS amount_read,
+               coalesce(sum(amount) FILTER (WHERE reject_reason IS NULL), 0) AS amount_loaded,
+               coalesce(sum(amount) FILTER (WHERE reject_reason IS NOT NULL), 0) AS amount_rejected,
+               count(*) FILTER (WHERE reject_reason IS NOT NULL AND amount IS NULL) AS amounts_unreadable
+        FROM (SELECT file_id, reject_reason, vneid_restored, entitled_amount AS amount FROM stg_registry
+              UNION ALL SELECT file_id, reject_reason, vneid_restored, amount FROM stg_payments)
         GROUP BY file_id""")
     for name in ("raw_registry", "raw_payments", "stg_registry", "stg_payments"):
         con.execute(f"DROP TABLE {quote_ident(name)}")  # free their memory before matching
@@ -348,19 +352,28 @@ def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None
 
     for file_id, tb in tables:
         counts = con.execute(
-            "SELECT rows_read, rows_loaded, ids_restored FROM cur_file_counts WHERE file_id = ?", [file_id]).fetchone()
-        read, loaded, restored = counts or (0, 0, 0)
+            "SELECT rows_read, rows_loaded, ids_restored, amount_read, amount_loaded, amount_rejected, "
+            "amounts_unreadable FROM cur_file_counts WHERE file_id = ?", [file_id]).fetchone()
+        read, loaded, restored, amount_read, amount_loaded, amount_rejected, unreadable = counts or (0,) * 7
         if read != tb.rows_read:
             raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {read} staged")
+        if amount_read != amount_loaded + amount_rejected:
+            raise RuntimeError(f"{tb.path}: amounts read and amounts loaded + rejected differ")
         con.execute(
-            "INSERT INTO inputs VALUES ($run_id, $period, $file_id, $role, $path, $file_name, $sha256, $format, "
-            "$encoding, $profile, $sheet, $header_row, $columns_used, $rows_read, $rows_loaded, $rows_rejected, "
-            "$ids_restored)",
+            "INSERT INTO inputs BY NAME SELECT $run_id AS run_id, $period AS period, $file_id AS file_id, "
+            "$role AS role, $path AS path, $file_name AS file_name, $sha256 AS sha256, $format AS format, "
+            "$encoding AS encoding, $profile AS profile, $sheet AS sheet, $header_row AS header_row, "
+            "$columns_used AS columns_used, $rows_read AS rows_read, $rows_loaded AS rows_loaded, "
+            "$rows_rejected AS rows_rejected, $ids_restored AS ids_restored, $amount_read AS amount_read, "
+            "$amount_loaded AS amount_loaded, $amount_rejected AS amount_rejected, "
+            "$amounts_unreadable AS amounts_unreadable",
             {**p, "file_id": file_id, "role": tb.kind, "path": str(tb.path), "file_name": tb.path.name,
              "sha256": tb.sha256, "format": tb.format, "encoding": tb.encoding, "profile": tb.profile,
              "sheet": tb.sheet, "header_row": tb.header_row,
              "columns_used": json.dumps(tb.columns_read, ensure_ascii=False), "rows_read": read,
-             "rows_loaded": loaded, "rows_rejected": read - loaded, "ids_restored": restored})
+             "rows_loaded": loaded, "rows_rejected": read - loaded, "ids_restored": restored,
+             "amount_read": amount_read, "amount_loaded": amount_loaded, "amount_rejected": amount_rejected,
+             "amounts_unreadable": unreadable})
 
     for program, target in (("welfare", cfg.settings.targets.welfare), ("pension", cfg.settings.targets.pension)):
         con.execute("INSERT INTO targets VALUES (?, ?, ?)", [cfg.period, program, target])

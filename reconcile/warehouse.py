@@ -82,6 +82,11 @@ TABLES: tuple[Table, ...] = (
         Col("rows_loaded", "BIGINT", "Rows loaded into registry or payments"),
         Col("rows_rejected", "BIGINT", "Rows set aside in rejected_rows"),
         Col("ids_restored", "BIGINT", "IDs whose leading zero, lost to a numeric spreadsheet cell, was restored (warnings)"),
+        Col("amount_read", "HUGEINT", "Sum of the amounts (entitled_amount or amount, VND) that could be read as a number, over "
+            "every row read: amount_read = amount_loaded + amount_rejected"),
+        Col("amount_loaded", "HUGEINT", "Sum of the amounts of the rows loaded"),
+        Col("amount_rejected", "HUGEINT", "Sum of the amounts of the rows rejected, where the amount could be read"),
+        Col("amounts_unreadable", "BIGINT", "Rejected rows whose amount is missing or not a whole number of VND, so not in any sum"),
     )),
     Table("registry", "Beneficiary registry rows loaded for the period, normalised", (
         PERIOD, RUN_ID,
@@ -210,6 +215,17 @@ def ddl() -> str:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing; a table written by an earlier version gains the columns added since
+    (NULL in its old rows), so an existing database keeps working."""
+    existing = {(t, c) for t, c in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main'").fetchall()}
+    tables = {t for t, _ in existing}
+    for table in TABLES:
+        if table.name in tables:
+            for c in table.cols:
+                if (table.name, c.name) not in existing:
+                    con.execute(f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN {quote_ident(c.name)} {c.type}")
     con.execute(ddl())
 
 

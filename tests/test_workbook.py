@@ -205,7 +205,8 @@ def test_noncash_rejected_inputs_and_parameters_sheets_match_the_database(sample
                      "WHERE period = ? ORDER BY file_id", [PERIOD]).fetchall()
     assert [(r[2], r[9], r[10], r[11], r[12]) for r in inputs] == db
     assert [r[6] for r in inputs] == ["vn-registry", "vn-bank-disbursement", "vnpost-cash-payout"]
-    assert "Số định danh cá nhân → vneid" in inputs[0][14]
+    assert inputs[0][14:18] == [1_090_602_000, 1_090_602_000, 0, 1]  # amounts read, loaded, rejected, unreadable
+    assert "Số định danh cá nhân → vneid" in inputs[0][18]
 
     params = dict((r[0], r[1]) for r in _values(wb[label("sheet.parameters", lang)])[1:])
     run_id, version = con.execute("SELECT run_id, tool_version FROM runs WHERE period = ?", [PERIOD]).fetchone()

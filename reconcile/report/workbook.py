@@ -337,12 +337,13 @@ def _summary(book: _Book, con, period: str, database: str) -> None:
 
     w.text(book.label("section.inputs"), "section")
     w.header([book.label(k) for k in ("col.file", "col.role", "col.rows_read", "col.rows_loaded",
-                                      "col.rows_rejected")])
-    inputs = con.execute("SELECT file_name, role, rows_read, rows_loaded, rows_rejected FROM inputs "
-                         "WHERE period = ? ORDER BY file_id", [period]).fetchall()
+                                      "col.rows_rejected", "col.amount_read", "col.amount_loaded",
+                                      "col.amount_rejected")])
+    inputs = con.execute("SELECT file_name, role, rows_read, rows_loaded, rows_rejected, amount_read, amount_loaded, "
+                         "amount_rejected FROM inputs WHERE period = ? ORDER BY file_id", [period]).fetchall()
     for row in inputs:
-        w.line(row, ["text", "value:role", "int", "int", "int"])
-    _total_line(w, [book.label("total"), None] + [sum(r[i] for r in inputs) for i in (2, 3, 4)])
+        w.line(row, ["text", "value:role", "int", "int", "int", "amount", "amount", "amount"])
+    _total_line(w, [book.label("total"), None] + [sum(r[i] or 0 for r in inputs) for i in (2, 3, 4, 5, 6, 7)])
     w.skip()
 
     w.text(book.label("section.noncash"), "section")
@@ -544,10 +545,12 @@ INPUTS = Table(
      Column("path", "text", 40), Column("format", "text", 9), Column("encoding", "text", 12),
      Column("profile", "text", 20), Column("sheet", "text", 12), Column("header_row", "int", 9),
      Column("sha256", "text", 66), Column("rows_read", "int", 11), Column("rows_loaded", "int", 11),
-     Column("rows_rejected", "int", 11), Column("ids_restored", "int", 12), Column("columns_used", "text", 60)),
+     Column("rows_rejected", "int", 11), Column("ids_restored", "int", 12), Column("amount_read", "amount", 16),
+     Column("amount_loaded", "amount", 16), Column("amount_rejected", "amount", 16),
+     Column("amounts_unreadable", "int", 12), Column("columns_used", "text", 60)),
     """SELECT file_id, role, file_name AS file, path, format, encoding, profile, sheet, header_row, sha256,
               rows_read, rows_loaded,
-              rows_rejected, ids_restored,
+              rows_rejected, ids_restored, amount_read, amount_loaded, amount_rejected, amounts_unreadable,
               array_to_string(list_transform(json_keys(columns_used),
                   lambda k: k || ' → ' || (columns_used ->> k)), '; ') AS columns_used
        FROM inputs WHERE period = $p""",
