@@ -291,8 +291,13 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     t = _step(steps, "find", t)
 
     _notify(cfg, "write")
+    con.execute("CREATE OR REPLACE TEMP TABLE prev_inputs AS SELECT run_id, role, file_name, sha256 FROM inputs "
+                "WHERE period = ?", [cfg.period])
+    con.execute("CREATE OR REPLACE TEMP TABLE prev_flags AS SELECT run_id, flag_id, code FROM flags "
+                "WHERE period = ?", [cfg.period])
     replace_period(con, cfg.period)
     _store(con, cfg, tables, params, started)
+    _execute(con, "run_changes.sql", params)
     t = _step(steps, "write", t)
 
     _notify(cfg, "measure")

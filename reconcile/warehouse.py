@@ -156,6 +156,19 @@ TABLES: tuple[Table, ...] = (
         Col("program", "VARCHAR", "welfare or pension"),
         Col("target", "DOUBLE", "Target share of payments made without cash (0.9985 = 99.85%)"),
     )),
+    Table("run_changes", "What a run of a period changed against the run it replaced: inputs added, removed or "
+          "changed (by SHA-256) and findings that appeared or disappeared (by flag_id). A re-run with the same files "
+          "adds no rows. Kept for every run, not replaced", (
+        RUN_ID, PERIOD,
+        Col("previous_run_id", "VARCHAR", "The run of the same period this run replaced"),
+        Col("change", "VARCHAR", "input_added, input_removed, input_changed, finding_appeared or finding_disappeared"),
+        Col("role", "VARCHAR", "Input changes: registry or payments"),
+        Col("file_name", "VARCHAR", "Input changes: the file name (files are compared by role and name)"),
+        Col("sha256_before", "VARCHAR", "Input changes: SHA-256 in the previous run (NULL when added)"),
+        Col("sha256_after", "VARCHAR", "Input changes: SHA-256 in this run (NULL when removed)"),
+        Col("flag_id", "VARCHAR", "Finding changes: the finding's id (flags.flag_id)"),
+        Col("code", "VARCHAR", "Finding changes: the finding's code"),
+    )),
     Table("rules", "Catalogue of findings: code, severity and description", (
         Col("code", "VARCHAR", "Finding code"),
         Col("severity", "VARCHAR", "low, medium, high or critical"),

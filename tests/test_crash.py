@@ -1,0 +1,115 @@
+"""Crash safety: a run killed with SIGKILL at any step leaves the database exactly as it was, and
+the next run succeeds. The kill is real: a child process runs a real reconciliation and kills
+itself with SIGKILL as a step starts (a deterministic moment), or is killed from outside after a
+delay (a moment inside a step)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from reconcile.pipeline import RunConfig, run
+
+from conftest import FIXTURES
+
+SAMPLE = FIXTURES / "sample"
+STEPS = ("normalise", "load", "match", "find", "write", "measure")
+
+CHILD = """
+import os, signal, sys
+from pathlib import Path
+from reconcile.pipeline import RunConfig, run
+
+db, payments, kill_at = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+
+def on_step(step):
+    if step == kill_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+    print(step, flush=True)
+
+run(RunConfig(period="2024-09", registry=[Path(sys.argv[4])], payments=[payments], db=db, on_step=on_step))
+print("committed", flush=True)
+"""
+
+
+RUN_COLUMNS = ("run_id", "started_at", "finished_at")  # what differs between two runs of the same files
+
+
+def content(db: Path, *, same_run: bool = True) -> str:
+    """A digest of every row of every table, in a fixed order; with same_run=False, without the
+    columns that name the run, so that two runs of the same files give the same digest."""
+    digest = hashlib.sha256()
+    with duckdb.connect(str(db), read_only=True) as con:
+        tables = [t for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name").fetchall()]
+        for table in tables:
+            cols = [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' "
+                                              "AND table_name = ? ORDER BY column_index", [table]).fetchall()
+                    if same_run or c not in RUN_COLUMNS]
+            rows = con.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{table}"').fetchall()
+            digest.update(table.encode())
+            for row in sorted(repr(r) for r in rows):
+                digest.update(row.encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture()
+def month(tmp_path):
+    """A database holding September, and a changed bank file to re-run September with."""
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
+                  payments=[SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"], db=db))
+    changed = tmp_path / "bank_transfers.csv"
+    lines = (SAMPLE / "bank_transfers.csv").read_text(encoding="utf-8-sig").splitlines()
+    changed.write_text("\n".join(lines[:-40]) + "\n", encoding="utf-8")  # 40 payments fewer
+    return db, changed
+
+
+def run_child(db: Path, payments: Path, kill_at: str, delay: float | None = None) -> subprocess.CompletedProcess:
+    args = [sys.executable, "-c", CHILD, str(db), str(payments), kill_at, str(SAMPLE / "registry.csv")]
+    if delay is None:
+        return subprocess.run(args, capture_output=True, text=True, timeout=120)
+    child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    out, err = child.communicate(timeout=120)
+    return subprocess.CompletedProcess(args, child.returncode, out, err)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_run_killed_as_a_step_starts_leaves_the_database_as_it_was(month, step):
+    db, changed = month
+    before = content(db)
+    done = run_child(db, changed, step)
+    assert done.returncode == -signal.SIGKILL
+    assert "committed" not in done.stdout
+    assert content(db) == before
+    assert not (db.parent / (db.name + ".tmp")).exists() or not any((db.parent / (db.name + ".tmp")).iterdir())
+    result = run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[changed], db=db))
+    assert result.payment_rows == 254  # the next run succeeds and holds the changed month
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.0, 1.5, 2.0, 2.5, 3.0])
+def test_a_run_killed_at_any_moment_leaves_the_database_before_or_after_never_between(month, delay):
+    db, changed = month
+    before = content(db)
+    after_db = db.with_name("after.duckdb")  # the month as a run that is not killed leaves it
+    shutil.copy(db, after_db)
+    run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[changed], db=after_db))
+    done = run_child(db, changed, "never", delay=delay)
+    if content(db) != before:  # killed after the commit (or not at all): the whole new month
+        assert content(db, same_run=False) == content(after_db, same_run=False), \
+            f"killed after {delay} s: {done.stdout.split()}"
+        assert "measure" in done.stdout.split()
+    result = run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[changed], db=db))
+    assert result.payment_rows == 254
+    assert os.path.getsize(db) > 0
