@@ -129,7 +129,7 @@ TABLES: tuple[Table, ...] = (
         Col("method", "VARCHAR", "vneid, narrative_vneid, account, name_dob or name"),
     )),
     Table("flags", "Findings: one row per mismatch, with its evidence and source file and row", (
-        Col("flag_id", "VARCHAR", "Stable id derived from the finding's content"),
+        Col("flag_id", "VARCHAR", "Stable id derived from the finding's content (period, code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0"),
         PERIOD, RUN_ID,
         Col("code", "VARCHAR", "Finding code (see the rules table)"),
         Col("severity", "VARCHAR", "low, medium, high or critical"),
@@ -156,6 +156,25 @@ TABLES: tuple[Table, ...] = (
         Col("program", "VARCHAR", "welfare or pension"),
         Col("target", "DOUBLE", "Target share of payments made without cash (0.9985 = 99.85%)"),
     )),
+    Table("noncash_share", "Share of successful in-period payments made through bank or ewallet, by period, programme, "
+          "province (and commune) and channel; computed by the run of each period", (
+        PERIOD,
+        Col("program", "VARCHAR", "welfare, pension or unknown (payment's own programme, else the matched beneficiary's)"),
+        Col("level", "VARCHAR", "program (province_code NULL), province, commune, or province_2025 (province_code is the "
+            "province on the 2025 map, to compare months before and after the July 2025 reform)"),
+        Col("province_code", "VARCHAR", "Matched beneficiary's province ('unknown' when none); NULL on the programme total"),
+        Col("commune_code", "VARCHAR", "Matched beneficiary's commune on commune rows, else NULL"),
+        Col("channel_group", "VARCHAR", "all for the totals row, else bank, ewallet or cash"),
+        Col("beneficiaries", "BIGINT", "Distinct beneficiaries paid (an unmatched payment counts as its own payee)"),
+        Col("payments", "BIGINT", "Successful payments dated within the period"),
+        Col("amount", "BIGINT", "Their value, VND"),
+        Col("share_beneficiaries", "DOUBLE", "all: beneficiaries paid only without cash / all; channel rows: "
+            "beneficiaries paid through this channel / all"),
+        Col("share_payments", "DOUBLE", "all: non-cash payments / all payments; channel rows: this channel's payments / all"),
+        Col("share_amount", "DOUBLE", "all: non-cash value / all value; channel rows: this channel's value / all"),
+        Col("target", "DOUBLE", "Target share for the programme (targets table), on all rows"),
+        Col("target_met", "BOOLEAN", "share_payments >= target, on all rows"),
+    )),
     Table("run_changes", "What a run of a period changed against the run it replaced: inputs added, removed or "
           "changed (by SHA-256) and findings that appeared or disappeared (by flag_id). A re-run with the same files "
           "adds no rows. Kept for every run, not replaced", (
@@ -181,28 +200,22 @@ TABLES: tuple[Table, ...] = (
 # by code and by where the evidence is (columns of the flags table, unqualified).
 FLAGS_ORDER = "severity_rank DESC, code, source_file NULLS LAST, source_row NULLS LAST, flag_id"
 
-PERIOD_TABLES = ("runs", "inputs", "registry", "payments", "rejected_rows", "matches", "flags", "targets")
+PERIOD_TABLES = ("runs", "inputs", "registry", "payments", "rejected_rows", "matches", "flags", "targets",
+                 "noncash_share")
 
 VIEW_COMMENTS = {
-    "noncash_share": (
-        "Share of successful in-period payments made through bank or ewallet, by period, programme, "
-        "province (and commune) and channel",
+    "noncash_base": (
+        "Every successful payment dated within its period, with the programme (its own, else the matched "
+        "beneficiary's, else unknown) and the matched beneficiary's province and commune: the base of noncash_share",
         {
             "period": "Period YYYY-MM",
-            "program": "welfare, pension or unknown (payment's own programme, else the matched beneficiary's)",
-            "level": "program (province_code NULL), province, commune, or province_2025 (province_code is the "
-                     "province on the 2025 map, to compare months before and after the July 2025 reform)",
-            "province_code": "Matched beneficiary's province ('unknown' when none); NULL on the programme total",
-            "commune_code": "Matched beneficiary's commune on commune rows, else NULL",
-            "channel_group": "all for the totals row, else bank, ewallet or cash",
-            "beneficiaries": "Distinct beneficiaries paid (an unmatched payment counts as its own payee)",
-            "payments": "Successful payments dated within the period",
-            "amount": "Their value, VND",
-            "share_beneficiaries": "all: beneficiaries paid only without cash / all; channel rows: beneficiaries paid through this channel / all",
-            "share_payments": "all: non-cash payments / all payments; channel rows: this channel's payments / all",
-            "share_amount": "all: non-cash value / all value; channel rows: this channel's value / all",
-            "target": "Target share for the programme (targets table), on all rows",
-            "target_met": "share_payments >= target, on all rows",
+            "program": "The payment's programme, else the matched beneficiary's, else unknown",
+            "province_code": "Matched beneficiary's province (NULL when unmatched)",
+            "commune_code": "Matched beneficiary's commune (NULL when unmatched)",
+            "province_code_2025": "Matched beneficiary's province on the 2025 map",
+            "channel": "bank, ewallet or cash",
+            "beneficiary": "Who was paid: 'id:' and the matched ID, else 'payment:' and the payment_id",
+            "amount": "Amount paid, VND",
         },
     ),
 }
@@ -234,12 +247,27 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
         "AND schema_name = 'main'").fetchall()}
     tables = {t for t, _ in existing}
+    was_view = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'noncash_share' "
+                           "AND database_name = current_database()").fetchone()[0] > 0
+    if was_view:  # earlier versions made the share a view, computed again at every query
+        con.execute("DROP VIEW noncash_share")
     for table in TABLES:
         if table.name in tables:
             for c in table.cols:
                 if (table.name, c.name) not in existing:
                     con.execute(f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN {quote_ident(c.name)} {c.type}")
     con.execute(ddl())
+    if was_view:
+        for (period,) in con.execute("SELECT DISTINCT period FROM runs ORDER BY period").fetchall():
+            store_noncash_share(con, period)
+
+
+def store_noncash_share(con: duckdb.DuckDBPyConnection, period: str) -> None:
+    """Compute the period's non-cash share from its stored payments, matches, registry and targets."""
+    from reconcile.sqlfiles import bind, sql_text
+
+    sql = sql_text("noncash_share.sql")
+    con.execute(sql, bind(sql, {"period": period}))
 
 
 def replace_period(con: duckdb.DuckDBPyConnection, period: str) -> None:

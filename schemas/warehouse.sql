@@ -29,7 +29,11 @@ CREATE TABLE IF NOT EXISTS "inputs" (
     "rows_read" BIGINT,
     "rows_loaded" BIGINT,
     "rows_rejected" BIGINT,
-    "ids_restored" BIGINT
+    "ids_restored" BIGINT,
+    "amount_read" HUGEINT,
+    "amount_loaded" HUGEINT,
+    "amount_rejected" HUGEINT,
+    "amounts_unreadable" BIGINT
 );
 CREATE TABLE IF NOT EXISTS "registry" (
     "period" VARCHAR,
@@ -134,6 +138,34 @@ CREATE TABLE IF NOT EXISTS "targets" (
     "program" VARCHAR,
     "target" DOUBLE
 );
+CREATE TABLE IF NOT EXISTS "noncash_share" (
+    "period" VARCHAR,
+    "program" VARCHAR,
+    "level" VARCHAR,
+    "province_code" VARCHAR,
+    "commune_code" VARCHAR,
+    "channel_group" VARCHAR,
+    "beneficiaries" BIGINT,
+    "payments" BIGINT,
+    "amount" BIGINT,
+    "share_beneficiaries" DOUBLE,
+    "share_payments" DOUBLE,
+    "share_amount" DOUBLE,
+    "target" DOUBLE,
+    "target_met" BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS "run_changes" (
+    "run_id" VARCHAR,
+    "period" VARCHAR,
+    "previous_run_id" VARCHAR,
+    "change" VARCHAR,
+    "role" VARCHAR,
+    "file_name" VARCHAR,
+    "sha256_before" VARCHAR,
+    "sha256_after" VARCHAR,
+    "flag_id" VARCHAR,
+    "code" VARCHAR
+);
 CREATE TABLE IF NOT EXISTS "rules" (
     "code" VARCHAR,
     "severity" VARCHAR,
@@ -159,89 +191,6 @@ FROM payments AS p
 LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
 WHERE p.status = 'success' AND p.in_period;
-
-CREATE OR REPLACE VIEW noncash_share AS
-WITH levels AS (
-    SELECT period, program, 'program' AS level, '' AS province_code, '' AS commune_code,
-           channel, beneficiary, amount
-    FROM noncash_base
-    UNION ALL
-    SELECT period, program, 'province', coalesce(province_code, 'unknown'), '',
-           channel, beneficiary, amount
-    FROM noncash_base
-    UNION ALL
-    SELECT period, program, 'commune', coalesce(province_code, 'unknown'), coalesce(commune_code, 'unknown'),
-           channel, beneficiary, amount
-    FROM noncash_base
-    UNION ALL
-    SELECT period, program, 'province_2025', coalesce(province_code_2025, 'unknown'), '',
-           channel, beneficiary, amount
-    FROM noncash_base
-),
-per_beneficiary AS (
-    SELECT period, program, level, province_code, commune_code, beneficiary,
-           bool_and(channel IN ('bank', 'ewallet')) AS only_noncash
-    FROM levels
-    GROUP BY ALL
-),
-totals AS (
-    SELECT period, program, level, province_code, commune_code,
-           count(DISTINCT beneficiary) AS beneficiaries,
-           count(*) AS payments,
-           sum(amount) AS amount,
-           count(*) FILTER (WHERE channel IN ('bank', 'ewallet')) AS noncash_payments,
-           coalesce(sum(amount) FILTER (WHERE channel IN ('bank', 'ewallet')), 0) AS noncash_amount
-    FROM levels
-    GROUP BY ALL
-),
-noncash_beneficiaries AS (
-    SELECT period, program, level, province_code, commune_code,
-           count(*) FILTER (WHERE only_noncash) AS noncash_beneficiaries
-    FROM per_beneficiary
-    GROUP BY ALL
-),
-by_channel AS (
-    SELECT period, program, level, province_code, commune_code, channel AS channel_group,
-           count(DISTINCT beneficiary) AS beneficiaries, count(*) AS payments, sum(amount) AS amount
-    FROM levels
-    GROUP BY ALL
-),
-shares AS (
-    SELECT t.period, t.program, t.level, t.province_code, t.commune_code, 'all' AS channel_group,
-           t.beneficiaries, t.payments, t.amount,
-           n.noncash_beneficiaries / t.beneficiaries AS share_beneficiaries,
-           t.noncash_payments / t.payments AS share_payments,
-           CASE WHEN t.amount > 0 THEN t.noncash_amount / t.amount END AS share_amount
-    FROM totals AS t
-    JOIN noncash_beneficiaries AS n USING (period, program, level, province_code, commune_code)
-    UNION ALL
-    SELECT c.period, c.program, c.level, c.province_code, c.commune_code, c.channel_group,
-           c.beneficiaries, c.payments, c.amount,
-           c.beneficiaries / t.beneficiaries,
-           c.payments / t.payments,
-           CASE WHEN t.amount > 0 THEN c.amount / t.amount END
-    FROM by_channel AS c
-    JOIN totals AS t USING (period, program, level, province_code, commune_code)
-)
-SELECT
-    s.period,
-    s.program,
-    s.level,
-    nullif(s.province_code, '') AS province_code,
-    nullif(s.commune_code, '') AS commune_code,
-    s.channel_group,
-    s.beneficiaries,
-    s.payments,
-    CAST(s.amount AS BIGINT) AS amount,
-    s.share_beneficiaries,
-    s.share_payments,
-    s.share_amount,
-    CASE WHEN s.channel_group = 'all' THEN tg.target END AS target,
-    CASE WHEN s.channel_group = 'all' AND tg.target IS NOT NULL THEN s.share_payments >= tg.target END AS target_met
-FROM shares AS s
-LEFT JOIN targets AS tg ON tg.period = s.period AND tg.program = s.program
-ORDER BY s.period, s.program, s.level = 'program' DESC, s.level = 'province' DESC,
-         s.province_code, s.commune_code, s.channel_group = 'all' DESC, s.channel_group;
 COMMENT ON TABLE "runs" IS 'One row per reconciliation run that completed; a re-run of a period replaces its row';
 COMMENT ON COLUMN "runs"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "runs"."period" IS 'Reconciliation period YYYY-MM';
@@ -272,6 +221,10 @@ COMMENT ON COLUMN "inputs"."rows_read" IS 'Data rows read from the file';
 COMMENT ON COLUMN "inputs"."rows_loaded" IS 'Rows loaded into registry or payments';
 COMMENT ON COLUMN "inputs"."rows_rejected" IS 'Rows set aside in rejected_rows';
 COMMENT ON COLUMN "inputs"."ids_restored" IS 'IDs whose leading zero, lost to a numeric spreadsheet cell, was restored (warnings)';
+COMMENT ON COLUMN "inputs"."amount_read" IS 'Sum of the amounts (entitled_amount or amount, VND) that could be read as a number, over every row read: amount_read = amount_loaded + amount_rejected';
+COMMENT ON COLUMN "inputs"."amount_loaded" IS 'Sum of the amounts of the rows loaded';
+COMMENT ON COLUMN "inputs"."amount_rejected" IS 'Sum of the amounts of the rows rejected, where the amount could be read';
+COMMENT ON COLUMN "inputs"."amounts_unreadable" IS 'Rejected rows whose amount is missing or not a whole number of VND, so not in any sum';
 COMMENT ON TABLE "registry" IS 'Beneficiary registry rows loaded for the period, normalised';
 COMMENT ON COLUMN "registry"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "registry"."run_id" IS 'Run that wrote this row (runs.run_id)';
@@ -343,7 +296,7 @@ COMMENT ON COLUMN "matches"."vneid" IS 'Beneficiary''s ID';
 COMMENT ON COLUMN "matches"."program" IS 'Beneficiary''s programme';
 COMMENT ON COLUMN "matches"."method" IS 'vneid, narrative_vneid, account, name_dob or name';
 COMMENT ON TABLE "flags" IS 'Findings: one row per mismatch, with its evidence and source file and row';
-COMMENT ON COLUMN "flags"."flag_id" IS 'Stable id derived from the finding''s content';
+COMMENT ON COLUMN "flags"."flag_id" IS 'Stable id derived from the finding''s content (period, code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0';
 COMMENT ON COLUMN "flags"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "flags"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "flags"."code" IS 'Finding code (see the rules table)';
@@ -369,13 +322,8 @@ COMMENT ON TABLE "targets" IS 'Non-cash share targets in force for each period''
 COMMENT ON COLUMN "targets"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "targets"."program" IS 'welfare or pension';
 COMMENT ON COLUMN "targets"."target" IS 'Target share of payments made without cash (0.9985 = 99.85%)';
-COMMENT ON TABLE "rules" IS 'Catalogue of findings: code, severity and description';
-COMMENT ON COLUMN "rules"."code" IS 'Finding code';
-COMMENT ON COLUMN "rules"."severity" IS 'low, medium, high or critical';
-COMMENT ON COLUMN "rules"."description_en" IS 'What the finding means, in English';
-COMMENT ON COLUMN "rules"."description_vi" IS 'What the finding means, in Vietnamese';
-COMMENT ON VIEW "noncash_share" IS 'Share of successful in-period payments made through bank or ewallet, by period, programme, province (and commune) and channel';
-COMMENT ON COLUMN "noncash_share"."period" IS 'Period YYYY-MM';
+COMMENT ON TABLE "noncash_share" IS 'Share of successful in-period payments made through bank or ewallet, by period, programme, province (and commune) and channel; computed by the run of each period';
+COMMENT ON COLUMN "noncash_share"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "noncash_share"."program" IS 'welfare, pension or unknown (payment''s own programme, else the matched beneficiary''s)';
 COMMENT ON COLUMN "noncash_share"."level" IS 'program (province_code NULL), province, commune, or province_2025 (province_code is the province on the 2025 map, to compare months before and after the July 2025 reform)';
 COMMENT ON COLUMN "noncash_share"."province_code" IS 'Matched beneficiary''s province (''unknown'' when none); NULL on the programme total';
@@ -389,3 +337,28 @@ COMMENT ON COLUMN "noncash_share"."share_payments" IS 'all: non-cash payments / 
 COMMENT ON COLUMN "noncash_share"."share_amount" IS 'all: non-cash value / all value; channel rows: this channel''s value / all';
 COMMENT ON COLUMN "noncash_share"."target" IS 'Target share for the programme (targets table), on all rows';
 COMMENT ON COLUMN "noncash_share"."target_met" IS 'share_payments >= target, on all rows';
+COMMENT ON TABLE "run_changes" IS 'What a run of a period changed against the run it replaced: inputs added, removed or changed (by SHA-256) and findings that appeared or disappeared (by flag_id). A re-run with the same files adds no rows. Kept for every run, not replaced';
+COMMENT ON COLUMN "run_changes"."run_id" IS 'Run that wrote this row (runs.run_id)';
+COMMENT ON COLUMN "run_changes"."period" IS 'Reconciliation period YYYY-MM';
+COMMENT ON COLUMN "run_changes"."previous_run_id" IS 'The run of the same period this run replaced';
+COMMENT ON COLUMN "run_changes"."change" IS 'input_added, input_removed, input_changed, finding_appeared or finding_disappeared';
+COMMENT ON COLUMN "run_changes"."role" IS 'Input changes: registry or payments';
+COMMENT ON COLUMN "run_changes"."file_name" IS 'Input changes: the file name (files are compared by role and name)';
+COMMENT ON COLUMN "run_changes"."sha256_before" IS 'Input changes: SHA-256 in the previous run (NULL when added)';
+COMMENT ON COLUMN "run_changes"."sha256_after" IS 'Input changes: SHA-256 in this run (NULL when removed)';
+COMMENT ON COLUMN "run_changes"."flag_id" IS 'Finding changes: the finding''s id (flags.flag_id)';
+COMMENT ON COLUMN "run_changes"."code" IS 'Finding changes: the finding''s code';
+COMMENT ON TABLE "rules" IS 'Catalogue of findings: code, severity and description';
+COMMENT ON COLUMN "rules"."code" IS 'Finding code';
+COMMENT ON COLUMN "rules"."severity" IS 'low, medium, high or critical';
+COMMENT ON COLUMN "rules"."description_en" IS 'What the finding means, in English';
+COMMENT ON COLUMN "rules"."description_vi" IS 'What the finding means, in Vietnamese';
+COMMENT ON VIEW "noncash_base" IS 'Every successful payment dated within its period, with the programme (its own, else the matched beneficiary''s, else unknown) and the matched beneficiary''s province and commune: the base of noncash_share';
+COMMENT ON COLUMN "noncash_base"."period" IS 'Period YYYY-MM';
+COMMENT ON COLUMN "noncash_base"."program" IS 'The payment''s programme, else the matched beneficiary''s, else unknown';
+COMMENT ON COLUMN "noncash_base"."province_code" IS 'Matched beneficiary''s province (NULL when unmatched)';
+COMMENT ON COLUMN "noncash_base"."commune_code" IS 'Matched beneficiary''s commune (NULL when unmatched)';
+COMMENT ON COLUMN "noncash_base"."province_code_2025" IS 'Matched beneficiary''s province on the 2025 map';
+COMMENT ON COLUMN "noncash_base"."channel" IS 'bank, ewallet or cash';
+COMMENT ON COLUMN "noncash_base"."beneficiary" IS 'Who was paid: ''id:'' and the matched ID, else ''payment:'' and the payment_id';
+COMMENT ON COLUMN "noncash_base"."amount" IS 'Amount paid, VND';

@@ -3,7 +3,9 @@
 -- period, code, payment reference, ID, programme and amounts, and its rank among findings alike in
 -- all of these (two identical payment lines). Not the file's hash or the row number: a re-run with
 -- one file changed keeps the ids of the findings it did not touch, so run_changes lists only
--- what really appeared or disappeared.
+-- what really appeared or disappeared. Written as four groups of four hex digits (3f9a-0c41-...):
+-- plain hex can hold a run of 12 decimal digits, which would read as a personal ID to a person or
+-- to a scanner looking for IDs in reports.
 INSERT INTO rejected_rows
 SELECT $period, $run_id, role, file_id, source_file, source_row, reason, raw
 FROM cur_rejected
@@ -11,11 +13,14 @@ ORDER BY file_id, source_row;
 
 INSERT INTO flags
 SELECT
-    substr(md5(concat_ws('|', $period, f.code, coalesce(f.payment_ref, ''), coalesce(f.vneid, ''),
-                         coalesce(f.program, ''), coalesce(f.expected_amount, -1), coalesce(f.paid_amount, -1),
-                         row_number() OVER (
-                             PARTITION BY f.code, f.payment_ref, f.vneid, f.program, f.expected_amount, f.paid_amount
-                             ORDER BY f.source_file, f.source_row))), 1, 16) AS flag_id,
+    regexp_replace(
+        substr(md5(concat_ws('|', $period, f.code, coalesce(f.payment_ref, ''), coalesce(f.vneid, ''),
+                             coalesce(f.program, ''), coalesce(f.expected_amount, -1), coalesce(f.paid_amount, -1),
+                             row_number() OVER (
+                                 PARTITION BY f.code, f.payment_ref, f.vneid, f.program, f.expected_amount,
+                                              f.paid_amount
+                                 ORDER BY f.source_file, f.source_row))), 1, 16),
+        '(.{4})(.{4})(.{4})(.{4})', '\1-\2-\3-\4') AS flag_id,
     $period, $run_id, f.code, f.severity, f.severity_rank, f.vneid, f.payment_ref, f.program,
     f.expected_amount, f.paid_amount, f.detail, f.source_file, f.source_row, f.full_name, f.payee_name,
     f.account_number, f.province_code, f.commune_code, f.match_method, f.payment_id, f.registry_id
