@@ -45,6 +45,7 @@ class RunConfig:
     memory_limit: str | None = None  # --memory-limit: DuckDB's limit (e.g. 1GB); beyond it, it spills to disk
     profile: str | None = None  # --profile: a built-in name or a .toml file, for the files of its kind
     sheet: str | None = None  # --sheet: the Excel sheet to read, by name or position (1 = first)
+    on_notice: Callable[[str], None] | None = None  # told of something the operator should know (a retry)
 
 
 @dataclass
@@ -153,6 +154,32 @@ def run(cfg: RunConfig) -> RunResult:
     tables = read_inputs(cfg)
     steps["read"] = time.perf_counter() - t0
 
+    # Parts of DuckDB's work cannot spill to disk; each thread needs room for its share of them. If
+    # the memory runs out anyway, the run is rolled back and made again on one thread (slower, about
+    # half the memory), so that memory is not what makes a month fail.
+    for threads in (None, 1):
+        try:
+            result = _transaction(cfg, tables, started, steps, t0, threads)
+        except duckdb.OutOfMemoryException:
+            limit = f" within --memory-limit {cfg.memory_limit}" if cfg.memory_limit else ""
+            if threads == 1:
+                fix = ("give a larger --memory-limit" if cfg.memory_limit else
+                       "pass a --memory-limit below the memory free on this machine (such as 2GB)")
+                raise ReconcileError(f"the run ran out of memory{limit} even on one thread; {fix}, and check that "
+                                     "the disk beside --db has room for DuckDB to spill to") from None
+            if cfg.on_notice:
+                cfg.on_notice(f"the run ran out of memory{limit}; running it again on one thread (slower)")
+            steps.clear()
+            steps["read"] = time.perf_counter() - t0
+            continue
+        result.seconds = time.perf_counter() - t0
+        return result
+    raise AssertionError("unreachable")
+
+
+def _transaction(cfg: RunConfig, tables, started, steps, t0, threads: int | None) -> RunResult:
+    """Everything after reading, in one transaction: committed whole, or rolled back (and a database
+    file this run created removed)."""
     db = Path(cfg.db)
     existed = db.exists()
     con = connect(db)
@@ -160,6 +187,8 @@ def run(cfg: RunConfig) -> RunResult:
     watcher = _ProgressWatcher(con, cfg.on_progress) if cfg.on_progress else None
     try:
         limit_memory(con, cfg.memory_limit, spill)
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
         con.execute("BEGIN TRANSACTION")
         result = _reconcile(con, cfg, tables, started, steps, t0)
         con.execute("COMMIT")
@@ -178,7 +207,6 @@ def run(cfg: RunConfig) -> RunResult:
             watcher.stop()
         shutil.rmtree(spill, ignore_errors=True)
     con.close()
-    result.seconds = time.perf_counter() - t0
     return result
 
 

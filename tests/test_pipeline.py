@@ -201,3 +201,39 @@ def test_a_memory_limit_gives_the_same_result_and_leaves_no_spill_folder(tmp_pat
         run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "c.duckdb", memory_limit="lots"))
     assert str(err.value) == "--memory-limit 'lots' is not a size; give one such as 800MB or 2GB"
     assert not (tmp_path / "c.duckdb").exists()
+
+
+def test_a_run_that_runs_out_of_memory_is_made_again_on_one_thread(tmp_path, monkeypatch):
+    from reconcile import pipeline
+    from reconcile.errors import ReconcileError
+
+    reg, pay = month(tmp_path)
+    real = pipeline._reconcile
+    threads_seen, notices = [], []
+
+    def short_of_memory_on_two_threads(con, *args):
+        threads_seen.append(con.execute("SELECT current_setting('threads')").fetchone()[0])
+        if threads_seen[-1] > 1:
+            con.execute("CREATE TABLE half_written (x INTEGER)")  # work the rollback must undo
+            raise duckdb.OutOfMemoryException("could not allocate block of size 256.0 KiB")
+        return real(con, *args)
+
+    monkeypatch.setattr(pipeline, "_reconcile", short_of_memory_on_two_threads)
+    db = tmp_path / "r.duckdb"
+    result = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db, memory_limit="1GB",
+                           on_notice=notices.append))
+    assert threads_seen == [2, 1]
+    assert notices == ["the run ran out of memory within --memory-limit 1GB; running it again on one thread "
+                       "(slower)"]
+    assert result.flag_counts == run(RunConfig(period="2024-09", registry=[reg], payments=[pay],
+                                               db=tmp_path / "free.duckdb")).flag_counts
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'half_written'").fetchone() == (0,)
+
+    monkeypatch.setattr(pipeline, "_reconcile", lambda *a: (_ for _ in ()).throw(duckdb.OutOfMemoryException("x")))
+    with pytest.raises(ReconcileError) as err:
+        run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "none.duckdb"))
+    assert str(err.value) == ("the run ran out of memory even on one thread; pass a --memory-limit below the memory "
+                              "free on this machine (such as 2GB), and check that the disk beside --db has room "
+                              "for DuckDB to spill to")
+    assert not (tmp_path / "none.duckdb").exists()
