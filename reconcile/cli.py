@@ -285,6 +285,23 @@ def check(file, kind, period, profile, sheet) -> None:
     sys.exit(1 if result.rejected or result.id_problems else 0)
 
 
+@cli.command("export-db")
+@click.option("--db", type=click.Path(path_type=Path), default=Path("reconcile.duckdb"), show_default=True,
+              help="Database written by 'reconcile run'; opened read-only.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="New DuckDB file for the analysts.")
+@click.option("--period", "periods", multiple=True, help="A period to export, YYYY-MM (repeatable; default: all).")
+def export_db(db, out, periods) -> None:
+    """A copy of the database for analysts outside the office: IDs and account numbers replaced by
+    keyed hashes (HMAC-SHA256, key in RECONCILE_HMAC_KEY), so joins still work; names, dates of
+    birth, narratives and raw values left out."""
+    from reconcile.analyst_export import export, key_from_environment
+
+    result = export(db, out, key_from_environment(), list(periods))
+    click.echo(f"reconcile: wrote {result.path} ({', '.join(result.periods)}; {result.rows['registry']:,} registry "
+               f"rows, {result.rows['payments']:,} payments, {result.rows['flags']:,} findings); IDs and account "
+               "numbers are keyed hashes, names and dates of birth left out", err=True)
+
+
 @cli.command()
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.option("--lang", type=click.Choice(["en", "vi", "both"]), default="both", show_default=True)

@@ -1,0 +1,138 @@
+"""`reconcile export-db`: a copy of the database for analysts outside the office, without personal data.
+
+IDs and account numbers become keyed hashes, HMAC-SHA256 with a secret key from the environment
+(RECONCILE_HMAC_KEY), computed in DuckDB. The same ID gives the same hash in every table and in
+every export made with the same key, so joins (registry to payments to flags, one month to the
+next) still work; without the key, the hashes cannot be turned back into IDs, nor an ID be tried
+against them. Names, dates of birth, narratives and the raw values of rejected rows are left out;
+free text (a finding's detail, a rejection reason) has its long digit runs masked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from reconcile import __version__
+from reconcile.errors import ReconcileError
+from reconcile.warehouse import TABLES, ddl, quote_ident
+
+KEY_VARIABLE = "RECONCILE_HMAC_KEY"
+MIN_KEY_LENGTH = 16
+
+HASHED = ("vneid", "account_number")  # joinable keyed hashes
+REMOVED = ("full_name", "payee_name", "name_key", "payee_key", "narrative", "date_of_birth", "raw")  # NULL
+MASKED = ("detail", "reason", "vneid_note")  # free text: long digit runs masked
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    periods: list[str]
+    rows: dict[str, int]
+
+
+def hmac_pads(key: str) -> tuple[bytes, bytes]:
+    """The inner and outer padded keys of HMAC-SHA256 (RFC 2104), for the SQL to hash with."""
+    raw = key.encode("utf-8")
+    if len(raw) > 64:
+        raw = hashlib.sha256(raw).digest()
+    raw = raw.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in raw), bytes(b ^ 0x5C for b in raw)
+
+
+def key_from_environment() -> str:
+    key = os.environ.get(KEY_VARIABLE, "")
+    if len(key) < MIN_KEY_LENGTH:
+        problem = "is not set" if not key else f"is shorter than {MIN_KEY_LENGTH} characters"
+        raise ReconcileError(
+            f"{KEY_VARIABLE} {problem}; set it to a secret of at least {MIN_KEY_LENGTH} characters, kept in the office "
+            "and the same for every export whose IDs must join")
+    return key
+
+
+def export(db: Path, out: Path, key: str, periods: list[str] | None = None) -> ExportResult:
+    """Write `out`: every table of `db` (the given periods, or all), IDs hashed, personal data removed."""
+    from reconcile.readback import open_db
+
+    if out.exists():
+        raise ReconcileError(f"{out}: already exists; give --out a new file name")
+    if not out.parent.is_dir():
+        raise ReconcileError(f"{out.parent}: no such folder for --out; create it first")
+    check = open_db(db)  # a database reconcile wrote, or a clear error
+    try:
+        present = {p for (p,) in check.execute("SELECT DISTINCT period FROM runs").fetchall()}
+    finally:
+        check.close()
+    chosen = sorted(present) if not periods else sorted(set(periods))
+    unknown = [p for p in chosen if p not in present]
+    if unknown:
+        raise ReconcileError(f"{db}: holds no period {unknown[0]}; see 'reconcile periods'")
+    inner, outer = hmac_pads(key)
+    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    con = duckdb.connect(str(partial), config={"autoinstall_known_extensions": False,
+                                               "autoload_known_extensions": False})
+    try:
+        con.execute("ATTACH ? AS source (READ_ONLY)", [str(db)])
+        con.execute(resources.files("reconcile.sql").joinpath("report_macros.sql").read_text(encoding="utf-8"))
+        con.execute(ddl())  # the same tables, views and comments
+        rows = {table.name: _copy(con, table, chosen, inner, outer) for table in TABLES}
+        con.execute("""CREATE TABLE export_info AS SELECT * FROM (VALUES
+            ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
+            ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex'),
+            ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows'),
+            ('masked', 'digit runs of 9 or more in detail, reason and vneid_note'))
+            AS t(key, value)""",
+                    {"at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"), "version": __version__,
+                     "periods": ", ".join(chosen)})
+        con.execute("COMMENT ON TABLE export_info IS 'How this analyst copy was made: what is hashed, removed "
+                    "and masked'")
+        con.execute("DETACH source")
+    except BaseException:
+        con.close()
+        partial.unlink(missing_ok=True)
+        partial.with_name(partial.name + ".wal").unlink(missing_ok=True)
+        raise
+    con.close()
+    partial.rename(out)
+    return ExportResult(out, chosen, rows)
+
+
+def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: bytes, outer: bytes) -> int:
+    """One table into the analyst copy; a table or column an older database lacks stays empty or NULL."""
+    have = {c for (c,) in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'source' AND schema_name = 'main' "
+        "AND table_name = ?", [table.name]).fetchall()}
+    if not have:
+        return 0
+    names = [c.name for c in table.cols]
+    exprs = []
+    for name in names:
+        col = quote_ident(name)
+        if name not in have:
+            exprs.append("NULL")
+        elif name in HASHED:
+            exprs.append(f"CASE WHEN {col} IS NOT NULL THEN sha256($outer || unhex(sha256($inner || encode({col})))) END")
+        elif name in REMOVED:
+            exprs.append("NULL")
+        elif name in MASKED:
+            exprs.append(f"rc_mask_text({col})")
+        else:
+            exprs.append(col)
+    where = "WHERE period IN (SELECT unnest($periods))" if "period" in names else ""
+    params = {"periods": periods}
+    if any(n in HASHED for n in names):
+        params |= {"inner": inner, "outer": outer}
+    sql = (f"INSERT INTO main.{quote_ident(table.name)} ({', '.join(quote_ident(n) for n in names)}) "
+           f"SELECT {', '.join(exprs)} FROM source.main.{quote_ident(table.name)} {where}")
+    if not where:
+        params.pop("periods")
+    con.execute(sql, params)
+    return con.execute(f"SELECT count(*) FROM main.{quote_ident(table.name)}").fetchone()[0]
+

@@ -1,0 +1,101 @@
+"""`reconcile export-db`: IDs and accounts as keyed hashes that still join, no personal data left."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+from reconcile.pipeline import RunConfig, run
+
+from conftest import FIXTURES
+
+SAMPLE = FIXTURES / "sample"
+KEY = "office-secret-2024-key"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("analyst") / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
+                  payments=[SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"], db=path))
+    return path
+
+
+def export_db(db, out, *args, key=KEY):
+    env = {"RECONCILE_HMAC_KEY": key} if key is not None else {}
+    return CliRunner().invoke(cli, ["export-db", "--db", str(db), "--out", str(out), *args], env=env)
+
+
+def every_text(path) -> str:
+    """Every text value of every table, one per line (numbers such as amounts are not personal)."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return "\n".join(v for t in tables for row in con.execute(f'SELECT * FROM "{t}"').fetchall()
+                         for v in row if isinstance(v, str))
+
+
+def test_ids_become_keyed_hashes_that_still_join_and_nothing_personal_is_left(db, tmp_path):
+    out = tmp_path / "analysts.duckdb"
+    res = export_db(db, out)
+    assert res.exit_code == 0, res.output
+    assert res.stderr == (f"reconcile: wrote {out} (2024-09; 300 registry rows, 300 payments, 26 findings); IDs and "
+                          "account numbers are keyed hashes, names and dates of birth left out\n")
+    with duckdb.connect(str(db), read_only=True) as con:
+        ids = {v for (v,) in con.execute("SELECT vneid FROM registry UNION SELECT vneid FROM payments "
+                                         "WHERE vneid IS NOT NULL").fetchall()}
+        accounts = {v for (v,) in con.execute("SELECT account_number FROM registry WHERE account_number IS NOT NULL"
+                                              ).fetchall()}
+        names = {v for (v,) in con.execute("SELECT full_name FROM registry").fetchall()}
+        joins = con.execute("SELECT count(*) FROM flags JOIN registry USING (period, vneid)").fetchone()
+        first = con.execute("SELECT vneid, account_number FROM registry ORDER BY registry_id LIMIT 1").fetchone()
+    text = every_text(out)
+    assert not [i for i in ids if i in text] and not [a for a in accounts if a in text]
+    assert not [n for n in names if n in text]
+    assert not re.search(r"(?<![0-9A-Za-z])[0-9]{9,}(?![0-9A-Za-z])", text)  # none outside hashes and references
+    with duckdb.connect(str(out), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM flags JOIN registry USING (period, vneid)").fetchone() == joins
+        got = con.execute("SELECT vneid, account_number FROM registry ORDER BY registry_id LIMIT 1").fetchone()
+        assert got == tuple(hmac.new(KEY.encode(), v.encode(), hashlib.sha256).hexdigest() for v in first)
+        assert con.execute("SELECT count(*) FROM registry WHERE full_name IS NOT NULL OR date_of_birth IS NOT NULL "
+                           "OR name_key IS NOT NULL").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM registry WHERE birth_year IS NULL").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM noncash_base").fetchone()[0] > 0  # the view works on the copy
+
+
+def test_the_same_key_gives_the_same_hashes_and_another_key_others(db, tmp_path):
+    assert export_db(db, tmp_path / "a.duckdb").exit_code == 0
+    assert export_db(db, tmp_path / "b.duckdb").exit_code == 0
+    assert export_db(db, tmp_path / "c.duckdb", key="another-office-key-99").exit_code == 0
+    sql = "SELECT vneid FROM registry ORDER BY registry_id"
+    a, b, c = ([r for r in duckdb.connect(str(tmp_path / n), read_only=True).execute(sql).fetchall()]
+               for n in ("a.duckdb", "b.duckdb", "c.duckdb"))
+    assert a == b and not set(a) & set(c)
+
+
+@pytest.mark.parametrize("key, message", [
+    (None, "RECONCILE_HMAC_KEY is not set; set it to a secret of at least 16 characters, kept in the office and "
+           "the same for every export whose IDs must join"),
+    ("short", "RECONCILE_HMAC_KEY is shorter than 16 characters; set it to a secret of at least 16 characters, "
+              "kept in the office and the same for every export whose IDs must join"),
+])
+def test_no_export_without_a_proper_key(db, tmp_path, key, message):
+    res = export_db(db, tmp_path / "a.duckdb", key=key)
+    assert (res.exit_code, res.stderr) == (2, f"reconcile: error: {message}\n")
+    assert not (tmp_path / "a.duckdb").exists()
+
+
+def test_an_existing_file_or_an_unknown_period_is_refused(db, tmp_path):
+    (tmp_path / "taken.duckdb").write_bytes(b"")
+    res = export_db(db, tmp_path / "taken.duckdb")
+    assert (res.exit_code, res.stderr) == (2, f"reconcile: error: {tmp_path / 'taken.duckdb'}: already exists; give "
+                                              "--out a new file name\n")
+    res = export_db(db, tmp_path / "a.duckdb", "--period", "2024-10")
+    assert (res.exit_code, res.stderr) == (2, f"reconcile: error: {db}: holds no period 2024-10; see 'reconcile "
+                                              "periods'\n")
+    assert list(tmp_path.iterdir()) == [tmp_path / "taken.duckdb"]
