@@ -33,3 +33,4 @@ fixtures: install
 
 docs: install
 	$(BIN)/python -m reconcile.docs_gen
+	$(BIN)/python tests/bad_inputs.py

@@ -82,6 +82,21 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+# An .xlsx saved with a password is an OLE2 container holding a stream of this name (MS-OFFCRYPTO)
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _is_workbook_zip(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return True  # damaged: let the Excel reader say so
+    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+
+
 def detect_format(path: Path) -> str:
     try:
         with open(path, "rb") as fh:
@@ -96,10 +111,14 @@ def detect_format(path: Path) -> str:
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"PK\x03\x04"):
-        if suffix in (".xlsx", ".xlsm"):
+        if suffix in (".xlsx", ".xlsm") and _is_workbook_zip(path):
             return "xlsx"
         raise InputFileError(str(path), "is a ZIP archive but not an .xlsx workbook", "extract it, or save it as .xlsx")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if ENCRYPTED_PACKAGE in path.read_bytes():
+            raise InputFileError(str(path), "is a password-protected workbook",
+                                 "open it in Excel, remove the password (File > Info > Protect Workbook) and save it "
+                                 "again as .xlsx")
         return "xls"
     from reconcile.readers.camt import looks_like_camt
 
@@ -381,6 +400,12 @@ def map_headers(path: Path, kind: RecordKind, headers: list[tuple[str, str]],
     mapped: dict[str, str] = dict(preset or {})
     claimed: dict[str, str] = {}
     names = dict((name, header) for header, name in headers)
+    first_of: dict[str, str] = {}  # a header text that appears twice is ambiguous, profile or not
+    for header, name in headers:
+        key = fold(header)
+        if key in first_of and (key in lookup or name in mapped or first_of[key] in mapped):
+            raise InputFileError(str(path), f"the column '{header}' appears twice", "remove or rename one of them")
+        first_of.setdefault(key, name)
     for name, canonical in mapped.items():
         claimed[canonical] = names.get(name, name)
     for header, name in headers:

@@ -38,6 +38,14 @@ def decode(raw: bytes, path: Path) -> tuple[bytes, str]:
             raise InputFileError(str(path), "starts as UTF-16 text but is cut short or damaged",
                                  "save it again from Excel (as 'CSV UTF-8' if you can)") from None
         return unicodedata.normalize("NFC", text).encode("utf-8"), "utf-16"
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        try:
+            text = raw.decode(utf16)
+        except UnicodeDecodeError:
+            raise InputFileError(str(path), f"looks like {utf16.upper()} text without its byte-order mark, but is "
+                                 "damaged", "save it again from Excel as 'CSV UTF-8'") from None
+        return unicodedata.normalize("NFC", text).encode("utf-8"), f"{utf16} (no BOM)"
     try:
         raw.decode("utf-8")
         return raw, "utf-8"
@@ -49,6 +57,21 @@ def decode(raw: bytes, path: Path) -> tuple[bytes, str]:
         raise InputFileError(str(path), "is not UTF-8, UTF-16 or Windows-1258 text",
                              "save it from Excel as 'CSV UTF-8'")
     return unicodedata.normalize("NFC", text).encode("utf-8"), "windows-1258"
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark shows as a NUL byte beside nearly every ASCII
+    character: at odd offsets little-endian, at even offsets big-endian. Text in any 8-bit
+    encoding has no NUL bytes at all, so a third of them is a safe sign."""
+    head = raw[:4096]
+    if len(head) < 4:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd > len(head) / 6 and even == 0:
+        return "utf-16-le"
+    if even > len(head) / 6 and odd == 0:
+        return "utf-16-be"
+    return None
 
 
 def _damaged_utf8(path: Path, raw: bytes, exc: UnicodeDecodeError) -> InputFileError:

@@ -1,0 +1,345 @@
+"""The corpus of bad inputs: how each kind of bad file is built, and exactly what reconcile does with it.
+
+Each case writes one file (a registry or a payments file) into a folder; the run pairs it with the
+sample month's other file. The expected outcome is either a one-line error (exit 2, database
+untouched) or a run in which the bad rows are rejected with their reasons, or loaded and flagged.
+tests/test_bad_inputs.py runs every case; `python tests/bad_inputs.py` rewrites the table of
+outcomes in the README (and a test keeps it in step).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "fixtures" / "sample"
+CAMT = REPO / "fixtures" / "camt"
+
+PAY_HEADER = ["STT", "Số tham chiếu", "Số định danh", "Tên người thụ hưởng", "Ngân hàng thụ hưởng", "Số tài khoản",
+              "Số tiền", "Ngày giao dịch", "Kênh chi trả", "Trạng thái", "Nội dung"]
+REG_HEADER = ["STT", "Số định danh cá nhân", "Họ và tên", "Ngày sinh", "Giới tính", "Chế độ", "Đối tượng",
+              "Số tiền hưởng", "Hình thức chi trả", "Mã ngân hàng", "Số tài khoản", "Mã tỉnh", "Mã xã", "Trạng thái",
+              "Ngày mất"]
+
+
+def _sample_rows(name: str, n: int) -> list[list[str]]:
+    with open(SAMPLE / name, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))[1:1 + n]
+
+
+GOOD_PAYMENTS = _sample_rows("bank_transfers.csv", 4)  # four good payments to people in the sample registry
+GOOD_REGISTRY = _sample_rows("registry.csv", 4)
+# a good payment (to Nguyễn Thị Thanh Hương, of the 1.000.000 due) whose cells a case spoils
+PAYMENT = ["9", "FT20240999001", "079196118125", "NGUYEN THI THANH HUONG", "VBA", "0063118742432", "1.000.000",
+           "05/09/2024", "Chuyển khoản", "Thành công", "Chi tra tro cap T09/2024"]
+BENEFICIARY = ["9", "079196118125", "Nguyễn Thị Thanh Hương", "25/11/1996", "Nữ", "Trợ cấp xã hội",
+               "Người khuyết tật đặc biệt nặng", "1.000.000", "Chuyển khoản", "VBA", "0063118742432", "79", "26734",
+               "Đang hưởng", ""]
+
+
+def _csv(rows: list[list[str]], sep: str = ",") -> str:
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue()
+
+
+def payments_with(*bad: list[str], header: list[str] = PAY_HEADER) -> Callable[[Path], Path]:
+    """A bank file: the four good payments, then the bad rows (rows 6, 7, ... of the file)."""
+    def build(folder: Path) -> Path:
+        path = folder / "bank.csv"
+        path.write_text(_csv([header, *GOOD_PAYMENTS, *bad]), encoding="utf-8")
+        return path
+    return build
+
+
+def registry_with(*bad: list[str]) -> Callable[[Path], Path]:
+    def build(folder: Path) -> Path:
+        path = folder / "registry.csv"
+        path.write_text(_csv([REG_HEADER, *GOOD_REGISTRY, *bad]), encoding="utf-8")
+        return path
+    return build
+
+
+def payment(**cells: str) -> list[str]:
+    row = dict(zip(PAY_HEADER, PAYMENT))
+    row.update({PAY_HEADER[i]: v for i, v in enumerate(cells.pop("_cells", []))})
+    for key, value in cells.items():
+        row[{"ref": "Số tham chiếu", "vneid": "Số định danh", "name": "Tên người thụ hưởng", "amount": "Số tiền",
+             "date": "Ngày giao dịch", "channel": "Kênh chi trả", "status": "Trạng thái",
+             "narrative": "Nội dung", "account": "Số tài khoản"}[key]] = value
+    return [row[h] for h in PAY_HEADER]
+
+
+def beneficiary(**cells: str) -> list[str]:
+    row = dict(zip(REG_HEADER, BENEFICIARY))
+    for key, value in cells.items():
+        row[{"vneid": "Số định danh cá nhân", "dob": "Ngày sinh", "amount": "Số tiền hưởng",
+             "program": "Chế độ"}[key]] = value
+    return [row[h] for h in REG_HEADER]
+
+
+def raw_file(name: str, data: bytes | Callable[[], bytes]) -> Callable[[Path], Path]:
+    def build(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(data() if callable(data) else data)
+        return path
+    return build
+
+
+def text_file(name: str, text: str, encoding: str = "utf-8") -> Callable[[Path], Path]:
+    return raw_file(name, lambda: text.encode(encoding))
+
+
+def _xlsx(rows: list[list], merge: tuple[str, ...] = ()) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for cells in merge:
+        sheet.merge_cells(cells)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _encrypted_xlsx() -> bytes:
+    import msoffcrypto.format.ooxml
+
+    plain = io.BytesIO(_xlsx([PAY_HEADER, *GOOD_PAYMENTS]))
+    out = io.BytesIO()
+    msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("mật khẩu", out)
+    return out.getvalue()
+
+
+def _zip_of_csv() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("bank.csv", _csv([PAY_HEADER, *GOOD_PAYMENTS]))
+    return buf.getvalue()
+
+
+def _merged_header() -> bytes:
+    """A title merged across the top, and the last header cell merged over two columns."""
+    return _xlsx([["DANH SÁCH CHI TRẢ THÁNG 9/2024"], PAY_HEADER, *GOOD_PAYMENTS], merge=("A1:K1", "K2:L2"))
+
+
+def _damaged_parquet() -> bytes:
+    import polars as pl
+
+    buf = io.BytesIO()
+    pl.DataFrame({"payment_ref": ["FT1"], "vneid": ["001040951508"]}).write_parquet(buf)
+    data = buf.getvalue()
+    return data[:len(data) // 2] + data[-8:]  # the footer kept, the middle gone
+
+
+@dataclass
+class Case:
+    name: str
+    what: str  # the bad input, for the README
+    kind: str  # which file is bad: registry or payments
+    build: Callable[[Path], Path]
+    exit: int = 0
+    message: str | None = None  # the one stderr line after "reconcile: error: {file}: "
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (row, reason) of the bad file
+    flags: list[tuple[str, int]] = field(default_factory=list)  # (code, row) findings the bad rows draw
+    note: str = ""  # what else happens, for the README
+    twice: bool = False  # the file is given twice on the command line
+    restored: int = 0  # IDs of the bad file whose lost leading zero was restored
+    header_row: int = 1  # where the header is (the good rows follow it)
+
+
+CASES = [
+    # ---------- the file as a whole ----------
+    Case("empty", "an empty file (0 bytes)", "payments", raw_file("bank.csv", b""), 2,
+         "file is empty; check that the export finished and send the file again"),
+    Case("header-only", "a header and no rows", "payments", text_file("bank.csv", _csv([PAY_HEADER])), 2,
+         "has a header row but no data rows; check that the export finished and send the complete file"),
+    Case("missing-column", "no amount column", "payments",
+         payments_with(header=[h if h != "Số tiền" else "Phí" for h in PAY_HEADER]), 2,
+         "required column 'amount' is missing from the payments file; add it or rename the column that holds it"
+         " to 'amount', or pass a --profile that maps it"),
+    Case("duplicate-header", "the column 'Số tiền' twice", "payments", payments_with(header=PAY_HEADER[:-1] + ["Số tiền"]), 2,
+         "the column 'Số tiền' appears twice; remove or rename one of them"),
+    Case("extra-columns", "columns the tool does not know (an internal note, a fee)", "payments",
+         payments_with(header=PAY_HEADER[:-1] + ["Ghi chú nội bộ"]), 0, note="the extra columns are listed by `check` and ignored"),
+    Case("semicolons", "semicolons for commas (a European Excel)", "payments",
+         text_file("bank.csv", _csv([PAY_HEADER, *GOOD_PAYMENTS], sep=";")), 0, note="the delimiter is recognised"),
+    Case("tabs-in-txt", "tab-separated text saved as .txt", "payments",
+         text_file("bank.txt", _csv([PAY_HEADER, *GOOD_PAYMENTS], sep="\t")), 0, note="the delimiter is recognised"),
+    Case("ragged-long", "a row with more fields than the header", "payments",
+         text_file("bank.csv", _csv([PAY_HEADER, *GOOD_PAYMENTS, PAYMENT + ["extra", "more"]])), 2,
+         "cannot be read as CSV (a row has more fields than the header); check the delimiter and quoting, or "
+         "save it again from Excel as 'CSV UTF-8'"),
+    Case("ragged-short", "a row with fewer fields than the header", "payments",
+         text_file("bank.csv", _csv([PAY_HEADER, *GOOD_PAYMENTS, PAYMENT[:5]])),
+         rejected=[(6, "amount missing; value_date missing; channel missing")], flags=[]),
+    Case("open-quote", "a quote left open", "payments",
+         text_file("bank.csv", _csv([PAY_HEADER, *GOOD_PAYMENTS]) + '9,"FT20240999001,001040951508,PHAN DUC TUAN\r\n'), 2,
+         "cannot be read as CSV (a quoted field is not closed or a value has stray quotes); check the delimiter"
+         " and quoting, or save it again from Excel as 'CSV UTF-8'"),
+    Case("nul-bytes", "NUL bytes inside a name", "payments",
+         payments_with(payment(name="NGUYEN\x00THI THANH\x00HUONG")),
+         rejected=[], flags=[],
+         note="NUL is a separator when names are compared; the workbook shows it as �"),
+    Case("huge-field", "a 100 MB narrative in one field", "payments",
+         payments_with(payment(narrative="Chi tra " + "x" * 100_000_000)),
+         rejected=[], flags=[]),
+    Case("wrong-encoding", "UTF-16 text without its byte-order mark", "payments",
+         text_file("bank.csv", _csv([PAY_HEADER, *GOOD_PAYMENTS]), encoding="utf-16-le"), 0,
+         note="read as UTF-16; `inputs.encoding` says `utf-16-le (no BOM)`"),
+    Case("tcvn3", "names typed in the legacy TCVN3 font encoding", "payments",
+         text_file("bank.csv", _csv([["payment_ref", "payee_name", "amount", "value_date", "channel"],
+                                     *([f"FT9{i}", n, "500000", "05/09/2024", "bank"] for i, n in enumerate(
+                                         ["NguyÔn V¨n Hïng", "TrÇn ThÞ Mai", "Lª ThÞ Hång", "Ph¹m §øc Anh"]))])), 2,
+         "holds text in the legacy TCVN3 (ABC) font encoding, so every name would be garbled; convert it to "
+         "Unicode first (e.g. Unikey's converter, TCVN3 to Unicode) and save it as 'CSV UTF-8' or .xlsx"),
+    Case("double-utf8", "UTF-8 decoded twice (mojibake)", "payments",
+         payments_with(*[payment(ref=f"FT9{i}", name=n.encode("utf-8").decode("cp1252", errors="replace")) for i, n in
+                         enumerate(["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Thị Hồng", "Phạm Đức Anh"])]), 2,
+         "holds Vietnamese text that was decoded twice (UTF-8 read as Windows-1252), so every name would be "
+         "garbled; export it again from the source system as 'CSV UTF-8' or .xlsx"),
+    Case("not-found", "a path that does not exist", "payments", lambda folder: folder / "missing.csv", 2,
+         "file not found; check the path"),
+    Case("folder", "a folder given as the file", "payments",
+         lambda folder: (folder / "bank.csv").mkdir() or folder / "bank.csv", 2,
+         "cannot be opened (Is a directory); check the path and its permissions"),
+    Case("unknown-format", "a .json file", "payments", text_file("bank.json", "{}"), 2,
+         "unknown file format '.json'; use CSV, XLSX, XLS, Parquet or ISO 20022 camt.053/054 XML"),
+    Case("parquet-name", "CSV text named .parquet", "payments",
+         text_file("bank.parquet", _csv([PAY_HEADER, *GOOD_PAYMENTS])), 2,
+         "has a .parquet name but is not a Parquet file; re-export it as Parquet or CSV"),
+    Case("parquet-damaged", "a Parquet file cut in the middle", "payments", raw_file("bank.parquet", _damaged_parquet), 2,
+         "cannot be read as Parquet (ArrowInvalid); write the file again, or export it as CSV"),
+    Case("html-as-xls", "an .xls that is really an HTML page (a web export)", "payments",
+         text_file("bank.xls", "<html><body><table><tr><td>Số tiền</td></tr></table></body></html>"), 2,
+         "has an .xls name but is not an Excel workbook (it may be HTML or text); open it in Excel and save it "
+         "as .xlsx"),
+    Case("zip-as-xlsx", "a .xlsx that is a ZIP of a CSV", "payments", raw_file("bank.xlsx", _zip_of_csv), 2,
+         "is a ZIP archive but not an .xlsx workbook; extract it, or save it as .xlsx"),
+    Case("encrypted-xlsx", "a password-protected workbook", "payments", raw_file("bank.xlsx", _encrypted_xlsx), 2,
+         "is a password-protected workbook; open it in Excel, remove the password (File > Info > Protect "
+         "Workbook) and save it again as .xlsx"),
+    Case("empty-sheet", "a workbook whose sheet is empty", "payments",
+         raw_file("bank.xlsx", lambda: _xlsx([])), 2,
+         "the sheet 'Sheet' is empty; put the data on the first sheet, or pass --sheet with the sheet that holds it"),
+    Case("merged-header", "a title merged across the top, and a header cell merged over two columns", "payments",
+         raw_file("bank.xlsx", _merged_header), 0, header_row=2,
+         note="the header row is found under the title; the empty column under the merge is ignored"),
+    Case("camt-bomb", "camt.053 XML with an entity bomb", "payments",
+         raw_file("bank.xml", (CAMT / "entity_bomb.xml").read_bytes()), 2,
+         "is XML with entity declarations, which are refused for safety; ask the bank for the plain camt "
+         "export, without a DOCTYPE"),
+    Case("camt-external", "camt.053 XML with an external entity", "payments",
+         raw_file("bank.xml", (CAMT / "external_entity.xml").read_bytes()), 2,
+         "is XML that declares an external entity (a file or address to read), which is refused for safety; ask"
+         " the bank for the plain camt export, without a DOCTYPE"),
+    Case("other-period", "the payments of August given as September", "payments",
+         text_file("bank.csv", _csv([PAY_HEADER, *([*r[:7], "20/08/2024", *r[8:]] for r in GOOD_PAYMENTS)])), 2,
+         "none of its 4 payments is dated in 2024-09 (they run from 20/08/2024 to 20/08/2024); check --period, "
+         "or that this is the payment file of that month",
+         note="the registry has no dates to tell its month by; a registry of another month shows as missing and "
+              "unknown payments"),
+    Case("same-file-twice", "the same file given twice", "payments", payments_with(), 2,
+         "has the same content as {file}; pass each file once", twice=True),
+    # ---------- amounts ----------
+    Case("amount-text", "an amount in words", "payments", payments_with(payment(amount="năm trăm nghìn")),
+         rejected=[(6, "amount is not a number")], flags=[]),
+    Case("amount-negative", "a negative amount", "payments", payments_with(payment(amount="-500.000")),
+         rejected=[(6, "amount is negative")], flags=[]),
+    Case("amount-fraction", "an amount with a fraction of a đồng", "payments",
+         payments_with(payment(amount="500.000,50")),
+         rejected=[(6, "amount has a fraction or bad digit grouping (VND has no minor unit)")], flags=[]),
+    Case("amount-scientific", "an amount in scientific notation", "payments",
+         payments_with(payment(amount="5E+05")),
+         rejected=[(6, "amount is in scientific notation")], flags=[]),
+    Case("amount-overflow", "an amount of 20 digits", "payments",
+         payments_with(payment(amount="99999999999999999999")),
+         rejected=[(6, "amount is too large")], flags=[]),
+    Case("amount-missing", "no amount", "payments", payments_with(payment(amount="")),
+         rejected=[(6, "amount missing")], flags=[]),
+    # ---------- dates ----------
+    Case("date-impossible", "31/02/2024", "payments", payments_with(payment(date="31/02/2024")),
+         rejected=[(6, "value_date is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)")], flags=[]),
+    Case("date-future", "a payment dated 2030", "payments", payments_with(payment(date="05/09/2030")),
+         rejected=[], flags=[("OUT_OF_PERIOD", 6)]),
+    Case("dob-future", "a date of birth after the period", "registry",
+         registry_with(beneficiary(dob="05/09/2030")),
+         rejected=[(6, "date_of_birth is after the period")], flags=[]),
+    Case("dob-text", "a date of birth in words", "registry", registry_with(beneficiary(dob="mùng 5 tháng 9")),
+         rejected=[(6, "date_of_birth is not a real date")], flags=[]),
+    # ---------- IDs ----------
+    Case("id-9", "a 9-digit ID (an old CMND)", "payments", payments_with(payment(vneid="079196118")),
+         rejected=[], flags=[("INVALID_VNEID", 6)]),
+    Case("id-11-restorable", "an 11-digit ID that lost its leading zero", "payments",
+         payments_with(payment(vneid="79196118125")),
+         rejected=[], flags=[], restored=1),
+    Case("id-11", "an 11-digit ID that is not one", "payments", payments_with(payment(vneid="99196118125")),
+         rejected=[], flags=[("INVALID_VNEID", 6)]),
+    Case("id-13", "a 13-digit ID", "payments", payments_with(payment(vneid="0791961181250")),
+         rejected=[], flags=[("INVALID_VNEID", 6)]),
+    Case("id-letters", "an ID with letters", "payments", payments_with(payment(vneid="07919611812S")),
+         rejected=[], flags=[("INVALID_VNEID", 6)]),
+    Case("id-spaces", "an ID written with spaces", "payments", payments_with(payment(vneid="079 196 118 125")),
+         rejected=[], flags=[]),
+    Case("id-scientific", "an ID turned into 7.91961E+10 by Excel", "payments",
+         payments_with(payment(vneid="7.91961E+10")),
+         rejected=[], flags=[("INVALID_VNEID", 6)]),
+    Case("registry-id-letters", "a registry ID with letters", "registry",
+         registry_with(beneficiary(vneid="07919611812S")),
+         rejected=[(6, "vneid holds characters other than digits")], flags=[]),
+    # ---------- rows ----------
+    Case("duplicate-reference", "the same payment reference twice", "payments",
+         payments_with(payment(), payment()),
+         rejected=[], flags=[("AMOUNT_MISMATCH", 6), ("DUPLICATE_PAYMENT", 7)]),
+    Case("blank-row", "a blank row between payments", "payments", payments_with([""] * 11, payment()),
+         rejected=[(6, "blank row")], flags=[]),
+    Case("unknown-channel", "a channel the tool does not know", "payments",
+         payments_with(payment(channel="bồ câu")),
+         rejected=[(6, "channel is not bank, ewallet or cash")], flags=[]),
+    Case("unknown-status", "a status the tool does not know", "payments",
+         payments_with(payment(status="đang xử lý")),
+         rejected=[(6, "status is not success, failed or returned")], flags=[]),
+    Case("unknown-program", "a registry programme the tool does not know", "registry",
+         registry_with(beneficiary(program="Học bổng")),
+         rejected=[(6, "program is not welfare or pension")], flags=[]),
+]
+
+
+def outcome(case: Case) -> str:
+    """What happens to the case, in words, for the README."""
+    if case.exit:
+        text = f"exit 2: `{case.message.replace('{file}', 'FILE')}`"
+    else:
+        parts = [f"row {row} rejected: `{reason}`" for row, reason in case.rejected]
+        parts += [f"row {row} loaded and flagged `{code}`" for code, row in case.flags]
+        if case.restored:
+            parts.append("the ID's leading zero restored and counted in `inputs.ids_restored`")
+        text = "the run goes on; " + "; ".join(parts) if parts else "read and loaded"
+    return text + (f" ({case.note})" if case.note else "")
+
+
+def readme_table() -> str:
+    lines = ["| # | bad input | file | what reconcile does |", "|---:|---|---|---|"]
+    for i, case in enumerate(CASES, start=1):
+        lines.append(f"| {i} | {case.what} | {case.kind} | {outcome(case)} |")
+    return "\n".join(lines) + "\n"
+
+
+BEGIN, END = "<!-- BEGIN generated:bad-inputs -->\n", "<!-- END generated:bad-inputs -->"
+
+
+def readme_with_table(readme: str) -> str:
+    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
+    return readme[:start] + readme_table() + readme[end:]
+
+
+if __name__ == "__main__":  # rewrite the README's table of outcomes
+    path = REPO / "README.md"
+    path.write_text(readme_with_table(path.read_text(encoding="utf-8")), encoding="utf-8")

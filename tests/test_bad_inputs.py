@@ -1,0 +1,84 @@
+"""The bad-input corpus (tests/bad_inputs.py): every case gives exactly its expected outcome, never a
+traceback; a refused file leaves the database as it was; no ID or account number reaches the output."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+from reconcile.pipeline import RunConfig, run
+
+from bad_inputs import BEGIN, CASES, REPO, SAMPLE, readme_with_table
+
+PERSONAL = sorted({run_ for name in ("registry.csv", "bank_transfers.csv")
+                   for run_ in re.findall(r"(?<!\d)\d{9,}(?!\d)", (SAMPLE / name).read_text(encoding="utf-8-sig"))})
+
+
+def content(db) -> str:
+    digest = hashlib.sha256()
+    with duckdb.connect(str(db), read_only=True) as con:
+        for (table,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall():
+            digest.update(table.encode())
+            for row in sorted(repr(r) for r in con.execute(f'SELECT * FROM "{table}"').fetchall()):
+                digest.update(row.encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A database holding the sample month, which a refused file must leave as it was."""
+    db = tmp_path_factory.mktemp("base") / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
+                  payments=[SAMPLE / "bank_transfers.csv"], db=db))
+    return db, content(db)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input(case, base, tmp_path):
+    db = tmp_path / "r.duckdb"
+    shutil.copy(base[0], db)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = case.build(folder)
+    if case.kind == "payments":
+        files = ["--registry", SAMPLE / "registry.csv", "--payments", path] + (["--payments", path] * case.twice)
+    else:
+        files = ["--registry", path, "--payments", SAMPLE / "bank_transfers.csv"]
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", db, *map(str, files)])
+    output = res.stdout + res.stderr
+    own = (re.findall(r"\d{9,}", path.read_bytes().decode("utf-8", errors="ignore"))
+           if path.is_file() and path.stat().st_size < 1 << 20 else [])
+    assert "Traceback" not in output and not [i for i in PERSONAL + own if i in output]
+    assert res.exit_code == case.exit, output
+    if case.exit:
+        assert res.stderr.splitlines()[-1] == f"reconcile: error: {path}: {case.message.format(file=path)}"
+        assert content(db) == base[1]  # untouched
+        return
+    with duckdb.connect(str(db), read_only=True) as con:
+        file_id, restored = con.execute("SELECT file_id, ids_restored FROM inputs WHERE path = ?", [str(path)]).fetchone()
+        assert con.execute("SELECT source_row, reason FROM rejected_rows WHERE file_id = ? ORDER BY source_row",
+                           [file_id]).fetchall() == case.rejected
+        flags = con.execute("SELECT code, source_row FROM flags WHERE source_file = ? ORDER BY source_row, code",
+                            [str(path)]).fetchall()
+    first_bad = case.header_row + 5  # the header, then four good rows
+    good = [("OUT_OF_PERIOD", case.header_row + 1), ("PAYMENT_FAILED", case.header_row + 4)]
+    assert flags == (good if case.kind == "payments" else []) + case.flags
+    assert all(row >= first_bad for _, row in case.flags)
+    assert restored == case.restored
+
+
+def test_the_corpus_is_large_enough_and_every_case_named_once():
+    assert len(CASES) >= 40
+    assert len({c.name for c in CASES}) == len(CASES)
+
+
+def test_the_readme_lists_every_outcome():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert BEGIN in readme
+    assert readme == readme_with_table(readme), "README's bad-input table is stale; run `make docs`"
