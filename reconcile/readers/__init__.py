@@ -92,8 +92,8 @@ def _is_workbook_zip(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return True  # damaged: let the Excel reader say so
+    except Exception:  # damaged (BadZipFile, an unsupported version, ...): let the Excel reader say so
+        return True
     return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
 
 
