@@ -90,7 +90,7 @@ TABLES: tuple[Table, ...] = (
     )),
     Table("registry", "Beneficiary registry rows loaded for the period, normalised", (
         PERIOD, RUN_ID,
-        Col("registry_id", "BIGINT", "Row id within the period"),
+        Col("registry_id", "BIGINT", "Row id within the period, numbered by file and then by content (not by row number)"),
         *_record_cols("registry"),
         Col("birth_year", "INTEGER", "Year of birth: from date_of_birth, or alone when the registry gives only a year"),
         Col("province_code_2025", "VARCHAR", "Province on the 2025 map (34 provinces): province_code itself from July 2025, "
@@ -98,12 +98,13 @@ TABLES: tuple[Table, ...] = (
         Col("area_note", "VARCHAR", "Why province_code or commune_code is not on the official list of the period, if so"),
         Col("name_key", "VARCHAR", "Name comparison key: no diacritics, Đ to D, upper case, single spaces"),
         Col("vneid_restored", "BOOLEAN", "The ID's leading zero was restored"),
-        Col("is_primary", "BOOLEAN", "First row of this ID in this programme; later ones are DUPLICATE_BENEFICIARY and not matched"),
+        Col("is_primary", "BOOLEAN", "The row of this ID in this programme used for matching (chosen by content: an "
+            "active row first, then the smaller amount); the others are DUPLICATE_BENEFICIARY and not matched"),
         *SOURCE,
     )),
     Table("payments", "Payment rows loaded for the period, normalised", (
         PERIOD, RUN_ID,
-        Col("payment_id", "BIGINT", "Row id within the period"),
+        Col("payment_id", "BIGINT", "Row id within the period, numbered by file and then by content (not by row number)"),
         *_record_cols("payments"),
         Col("vneid_source", "VARCHAR", "Where the ID came from: column, narrative, or NULL when there is none"),
         Col("vneid_note", "VARCHAR", "Why an ID written on the payment could not be used"),
@@ -197,8 +198,10 @@ TABLES: tuple[Table, ...] = (
 )
 
 # The one order of a period's findings wherever they are shown or exported: most severe first, then
-# by code and by where the evidence is (columns of the flags table, unqualified).
-FLAGS_ORDER = "severity_rank DESC, code, source_file NULLS LAST, source_row NULLS LAST, flag_id"
+# by code, then by place (province, commune) and person: by content only, so that the same files
+# give the same order whatever the order of their rows (columns of the flags table, unqualified).
+FLAGS_ORDER = ("severity_rank DESC, code, province_code NULLS LAST, commune_code NULLS LAST, vneid NULLS LAST, "
+               "payment_ref NULLS LAST, flag_id")
 
 PERIOD_TABLES = ("runs", "inputs", "registry", "payments", "rejected_rows", "matches", "flags", "targets",
                  "noncash_share")

@@ -228,7 +228,7 @@ COMMENT ON COLUMN "inputs"."amounts_unreadable" IS 'Rejected rows whose amount i
 COMMENT ON TABLE "registry" IS 'Beneficiary registry rows loaded for the period, normalised';
 COMMENT ON COLUMN "registry"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "registry"."run_id" IS 'Run that wrote this row (runs.run_id)';
-COMMENT ON COLUMN "registry"."registry_id" IS 'Row id within the period';
+COMMENT ON COLUMN "registry"."registry_id" IS 'Row id within the period, numbered by file and then by content (not by row number)';
 COMMENT ON COLUMN "registry"."vneid" IS 'Personal identification number (số định danh cá nhân / CCCD), 12 digits, leading zeros kept';
 COMMENT ON COLUMN "registry"."full_name" IS 'Beneficiary''s name with Vietnamese diacritics, Unicode NFC';
 COMMENT ON COLUMN "registry"."date_of_birth" IS 'Date of birth (a year alone is kept as birth_year)';
@@ -249,14 +249,14 @@ COMMENT ON COLUMN "registry"."province_code_2025" IS 'Province on the 2025 map (
 COMMENT ON COLUMN "registry"."area_note" IS 'Why province_code or commune_code is not on the official list of the period, if so';
 COMMENT ON COLUMN "registry"."name_key" IS 'Name comparison key: no diacritics, Đ to D, upper case, single spaces';
 COMMENT ON COLUMN "registry"."vneid_restored" IS 'The ID''s leading zero was restored';
-COMMENT ON COLUMN "registry"."is_primary" IS 'First row of this ID in this programme; later ones are DUPLICATE_BENEFICIARY and not matched';
+COMMENT ON COLUMN "registry"."is_primary" IS 'The row of this ID in this programme used for matching (chosen by content: an active row first, then the smaller amount); the others are DUPLICATE_BENEFICIARY and not matched';
 COMMENT ON COLUMN "registry"."file_id" IS 'Input file within the run (inputs.file_id)';
 COMMENT ON COLUMN "registry"."source_file" IS 'File the row was read from';
 COMMENT ON COLUMN "registry"."source_row" IS 'Row in that file; the header is row 1, the first data row is row 2';
 COMMENT ON TABLE "payments" IS 'Payment rows loaded for the period, normalised';
 COMMENT ON COLUMN "payments"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "payments"."run_id" IS 'Run that wrote this row (runs.run_id)';
-COMMENT ON COLUMN "payments"."payment_id" IS 'Row id within the period';
+COMMENT ON COLUMN "payments"."payment_id" IS 'Row id within the period, numbered by file and then by content (not by row number)';
 COMMENT ON COLUMN "payments"."payment_ref" IS 'Bank or post office reference, unique within its file';
 COMMENT ON COLUMN "payments"."vneid" IS 'Payee''s personal identification number; when absent, taken from the narrative';
 COMMENT ON COLUMN "payments"."payee_name" IS 'Payee name as on the account or payout list, Unicode NFC';

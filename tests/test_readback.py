@@ -74,7 +74,9 @@ def test_flags_json_is_every_finding_of_every_period_in_order(db):
     assert [list(d) for d in got[:1]] == [list(FLAG_COLUMNS)]
     assert sorted((tuple(d.values()) for d in got), key=repr) == sorted((tuple(r[:-1]) for r in want), key=repr)
     rank = {r[-2]: r[-1] for r in want}  # flag_id -> severity_rank
-    keys = [(d["period"], -rank[d["flag_id"]], d["code"], d["source_file"], d["source_row"], d["flag_id"]) for d in got]
+    last = "\uffff"  # NULLS LAST
+    keys = [(d["period"], -rank[d["flag_id"]], d["code"], d["province_code"] or last, d["commune_code"] or last,
+             d["vneid"] or last, d["payment_ref"] or last, d["flag_id"]) for d in got]
     assert keys == sorted(keys)
     assert [d["period"] for d in got].count("2024-10") == 1
 

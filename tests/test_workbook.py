@@ -26,6 +26,7 @@ from reconcile.report.labels import LABELS, label
 from reconcile.report.progress import Progress
 from reconcile.report.workbook import EXCEL_MAX_TEXT, SEVERITY_COLOURS, _clean, write_workbook
 from reconcile.sample import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE
+from reconcile.warehouse import FLAGS_ORDER
 
 from conftest import FIXTURES, write_csv
 from test_pipeline import PAY_HEADER, PAYMENTS, REGISTRY, month
@@ -63,7 +64,8 @@ def _findings_db(con, lang: str) -> list[tuple]:
         FROM flags f JOIN rules r USING (code)
         LEFT JOIN payments p ON p.period = f.period AND p.payment_id = f.payment_id
         WHERE f.period = ?
-        ORDER BY f.severity_rank DESC, f.code, f.source_file NULLS LAST, f.source_row NULLS LAST, f.flag_id""",
+        ORDER BY f.severity_rank DESC, f.code, f.province_code NULLS LAST, f.commune_code NULLS LAST,
+                 f.vneid NULLS LAST, f.payment_ref NULLS LAST, f.flag_id""",
                        [PERIOD]).fetchall()
 
 
@@ -272,7 +274,7 @@ def test_masked_workbook_and_exports_show_no_full_id_or_account(sample, tmp_path
     assert secrets and not [s for s in secrets if s in blob]
     ws = wb["Phát hiện"]
     assert ws["D2"].value == mask_id(con.execute(
-        "SELECT vneid FROM flags WHERE code = 'PAID_AFTER_DEATH' ORDER BY source_file, source_row").fetchone()[0])
+        f"SELECT vneid FROM flags WHERE period = ? ORDER BY {FLAGS_ORDER}", [PERIOD]).fetchone()[0])
     assert re.fullmatch(r"\*{8}\d{4}", ws["D2"].value)
 
 
@@ -332,9 +334,10 @@ def test_exports_hold_the_flags_and_rejected_rows_in_parquet_and_csv_with_bom(sa
     assert [f.name for f in files] == [f"flags_{PERIOD}.parquet", f"flags_{PERIOD}.csv",
                                        f"rejected_rows_{PERIOD}.parquet", f"rejected_rows_{PERIOD}.csv"]
     flags = pl.read_parquet(files[0])
-    db = con.execute("SELECT * FROM flags WHERE period = ? ORDER BY severity_rank DESC, code, "
-                     "source_file NULLS LAST, source_row NULLS LAST, flag_id", [PERIOD]).fetchall()
-    assert flags.rows() == db
+    db = con.execute("SELECT * EXCLUDE (run_id) FROM flags WHERE period = ? ORDER BY severity_rank DESC, code, "
+                     "province_code NULLS LAST, commune_code NULLS LAST, vneid NULLS LAST, payment_ref NULLS LAST, "
+                     "flag_id", [PERIOD]).fetchall()
+    assert flags.rows() == db and "run_id" not in flags.columns
     raw = files[1].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))

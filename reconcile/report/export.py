@@ -25,9 +25,14 @@ FREE_TEXT_COLUMNS = ("detail", "reason", "raw")
 _FORMULA_START = r"^[=+\-@\t\r]"
 
 
+# Not exported: which run wrote a row, and a file's position on the command line, so that the same
+# files give byte-identical exports run after run, in whatever order they were given.
+NOT_EXPORTED = ("run_id", "file_id")
+
+
 def _frame(con, table: str, period: str, order: str) -> pl.DataFrame:
     cols = ", ".join(f"{quote_ident(c)}::VARCHAR AS raw" if c == "raw" else quote_ident(c)
-                     for c in column_names(table))
+                     for c in column_names(table) if c not in NOT_EXPORTED)
     query = f"SELECT {cols} FROM {quote_ident(table)} WHERE period = ? ORDER BY {order}"
     return pl.from_arrow(con.sql(query, params=[period]).to_arrow_table())
 
@@ -57,7 +62,7 @@ def write_exports(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
         raise ReconcileError(f"{out_dir}: is a file; pass a folder to --export")
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for table, order in (("flags", FLAGS_ORDER), ("rejected_rows", "file_id, source_row")):
+    for table, order in (("flags", FLAGS_ORDER), ("rejected_rows", "source_file, source_row")):
         with con.cursor() as cur:  # its own connection: a result the caller left open does not block it
             frame = _frame(cur, table, period, order)
         if mask_ids:

@@ -1,18 +1,26 @@
--- The run's loaded rows, with row ids that depend only on each file's name, content and row
--- (not on the order the files were given in, nor on how their paths were spelled), and the rejected rows with their reasons (raw values: normalize.attach_raw).
+-- The run's loaded rows, with row ids that depend only on each file's name and the rows' content
+-- (not on the order the files were given in, how their paths were spelled, or the order of the rows
+-- in a file: the row number only separates rows that are alike in every column), and the rejected
+-- rows with their reasons (raw values: normalize.attach_raw). When an ID is listed more than once
+-- in a programme, the row used for matching (is_primary) is likewise chosen by content: an active
+-- row before one that is not, then the smaller amount, then name, account, status, date of birth.
 CREATE OR REPLACE TEMP TABLE cur_registry AS
 SELECT
-    row_number() OVER (ORDER BY f.file_order, s.source_row) AS registry_id,
+    row_number() OVER (ORDER BY f.file_order, s.vneid, s.program, s.entitled_amount, s.full_name, s.account_number,
+                                s.status, s.date_of_birth, s.source_row) AS registry_id,
     s.* EXCLUDE (reject_reason),
     f.file_order,
-    row_number() OVER (PARTITION BY s.vneid, s.program ORDER BY f.file_order, s.source_row) = 1 AS is_primary
+    row_number() OVER (PARTITION BY s.vneid, s.program
+                       ORDER BY f.file_order, s.status <> 'active', s.entitled_amount, s.full_name, s.account_number,
+                                s.status, s.date_of_birth, s.source_row) = 1 AS is_primary
 FROM stg_registry AS s
 JOIN cur_files AS f USING (file_id)
 WHERE s.reject_reason IS NULL;
 
 CREATE OR REPLACE TEMP TABLE cur_payments AS
 SELECT
-    row_number() OVER (ORDER BY f.file_order, s.source_row) AS payment_id,
+    row_number() OVER (ORDER BY f.file_order, s.payment_ref, s.vneid, s.amount, s.value_date, s.account_number,
+                                s.payee_name, s.status, s.channel, s.source_row) AS payment_id,
     s.* EXCLUDE (reject_reason),
     f.file_order
 FROM stg_payments AS s

@@ -15,9 +15,9 @@ mismatched AS (
     JOIN totals AS t USING (registry_id)
     WHERE r.is_primary AND r.status = 'active' AND abs(t.total - r.entitled_amount) > $amount_tolerance
 ),
--- the evidence is the earliest payment (by value date, file, row)
+-- the evidence is the earliest payment (by value date, then reference: not by position)
 first_payment AS (
-    SELECT *, row_number() OVER (PARTITION BY registry_id ORDER BY value_date, file_order, source_row) AS nth
+    SELECT *, row_number() OVER (PARTITION BY registry_id ORDER BY value_date, payment_ref, payment_id) AS nth
     FROM paid
     WHERE registry_id IN (SELECT registry_id FROM mismatched)
 )

@@ -11,7 +11,9 @@ WITH per_beneficiary AS (
            first_value(source_row) OVER w AS first_row
     FROM pm
     WHERE registry_id IS NOT NULL AND status = 'success' AND in_period
-    WINDOW w AS (PARTITION BY registry_id ORDER BY value_date, file_order, source_row, payment_id)
+    -- the first is the earliest, then by reference: not by position, so that the same rows in
+    -- another order give the same findings
+    WINDOW w AS (PARTITION BY registry_id ORDER BY value_date, payment_ref, payment_id)
 ),
 per_reference AS (
     SELECT payment_id,
@@ -20,16 +22,16 @@ per_reference AS (
            first_value(source_row) OVER w AS first_row
     FROM pm
     WHERE status = 'success'
-    WINDOW w AS (PARTITION BY file_id, payment_ref ORDER BY source_row, payment_id)
+    WINDOW w AS (PARTITION BY file_id, payment_ref ORDER BY value_date, payment_id)
 ),
 reasons AS (
     SELECT payment_id, 1 AS k,
            'Payment ' || nth || ' of ' || n || ' successful to this beneficiary in the period; the first is '
-               || first_ref || ' (' || first_file || ' row ' || first_row || ')' AS reason
+               || first_ref || ' (' || regexp_extract(first_file, '[^/\\]+$') || ' row ' || first_row || ')' AS reason
     FROM per_beneficiary WHERE nth > 1
     UNION ALL
     SELECT payment_id, 2,
-           'Payment reference already used by a successful payment at row ' || first_row || ' of this file'
+           'Payment reference also used by a successful payment at row ' || first_row || ' of this file'
     FROM per_reference WHERE nth > 1
 ),
 one_per_payment AS (
