@@ -324,7 +324,7 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
                 "WHERE period = ?", [cfg.period])
     con.execute("CREATE OR REPLACE TEMP TABLE prev_flags AS SELECT run_id, flag_id, code FROM flags "
                 "WHERE period = ?", [cfg.period])
-    replace_period(con, cfg.period)
+    replace_period(con, cfg.period, params["run_id"])
     _store(con, cfg, tables, params, started)
     _execute(con, "run_changes.sql", params)
     t = _step(steps, "write", t)

@@ -51,7 +51,8 @@ SOURCE = (
 )
 
 TABLES: tuple[Table, ...] = (
-    Table("runs", "One row per reconciliation run that completed; a re-run of a period replaces its row", (
+    Table("runs", "The run that holds each period: a re-run of the period takes its place (the earlier run moves to "
+                  "superseded_runs)", (
         RUN_ID,
         PERIOD,
         Col("started_at", "TIMESTAMP", "When the run started (UTC)"),
@@ -197,6 +198,24 @@ TABLES: tuple[Table, ...] = (
     )),
 )
 
+SUPERSEDED_BY = Col("superseded_by", "VARCHAR", "The later run of the same period that replaced this one (runs.run_id)")
+
+
+def _superseded(name: str, comment: str) -> Table:
+    """A table's rows, unchanged, as they were before a later run of their period replaced them."""
+    current = next(t for t in TABLES if t.name == name)
+    return Table(f"superseded_{name}", comment, (*current.cols, SUPERSEDED_BY))
+
+
+# Append-only history: a run's row and its findings are never changed after the run; a re-run of
+# the period moves them here, as they were, and they are never deleted.
+TABLES = TABLES + (
+    _superseded("runs", "Runs replaced by a later run of the same period, as they were, with the run that replaced "
+                        "them; never deleted"),
+    _superseded("flags", "Findings of runs replaced by a later run of the same period, as they were, with the run "
+                         "that replaced them; never deleted"),
+)
+
 # The one order of a period's findings wherever they are shown or exported: most severe first, then
 # by code, then by place (province, commune) and person: by content only, so that the same files
 # give the same order whatever the order of their rows (columns of the flags table, unqualified).
@@ -273,8 +292,13 @@ def store_noncash_share(con: duckdb.DuckDBPyConnection, period: str) -> None:
     con.execute(sql, bind(sql, {"period": period}))
 
 
-def replace_period(con: duckdb.DuckDBPyConnection, period: str) -> None:
-    """Delete a period's rows from every period table; the caller holds the transaction."""
+def replace_period(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> None:
+    """Move the period's run and findings, unchanged, to the superseded tables, and delete the
+    period's rows from every period table; the caller holds the transaction."""
+    for name in ("runs", "flags"):
+        cols = ", ".join(quote_ident(c) for c in column_names(name))
+        con.execute(f"INSERT INTO {quote_ident('superseded_' + name)} ({cols}, superseded_by) "
+                    f"SELECT {cols}, ? FROM {quote_ident(name)} WHERE period = ?", [run_id, period])
     for name in PERIOD_TABLES:
         con.execute(f"DELETE FROM {quote_ident(name)} WHERE period = ?", [period])
 

@@ -172,6 +172,45 @@ CREATE TABLE IF NOT EXISTS "rules" (
     "description_en" VARCHAR,
     "description_vi" VARCHAR
 );
+CREATE TABLE IF NOT EXISTS "superseded_runs" (
+    "run_id" VARCHAR,
+    "period" VARCHAR,
+    "started_at" TIMESTAMP,
+    "finished_at" TIMESTAMP,
+    "tool_version" VARCHAR,
+    "operator" VARCHAR,
+    "settings" JSON,
+    "registry_rows" BIGINT,
+    "payment_rows" BIGINT,
+    "rejected_rows" BIGINT,
+    "flags" BIGINT,
+    "superseded_by" VARCHAR
+);
+CREATE TABLE IF NOT EXISTS "superseded_flags" (
+    "flag_id" VARCHAR,
+    "period" VARCHAR,
+    "run_id" VARCHAR,
+    "code" VARCHAR,
+    "severity" VARCHAR,
+    "severity_rank" INTEGER,
+    "vneid" VARCHAR,
+    "payment_ref" VARCHAR,
+    "program" VARCHAR,
+    "expected_amount" BIGINT,
+    "paid_amount" BIGINT,
+    "detail" VARCHAR,
+    "source_file" VARCHAR,
+    "source_row" BIGINT,
+    "full_name" VARCHAR,
+    "payee_name" VARCHAR,
+    "account_number" VARCHAR,
+    "province_code" VARCHAR,
+    "commune_code" VARCHAR,
+    "match_method" VARCHAR,
+    "payment_id" BIGINT,
+    "registry_id" BIGINT,
+    "superseded_by" VARCHAR
+);
 -- Views over the stored tables, so that they cover every period the database holds.
 
 -- The base of the non-cash share: every successful payment dated within its period.
@@ -191,7 +230,7 @@ FROM payments AS p
 LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
 WHERE p.status = 'success' AND p.in_period;
-COMMENT ON TABLE "runs" IS 'One row per reconciliation run that completed; a re-run of a period replaces its row';
+COMMENT ON TABLE "runs" IS 'The run that holds each period: a re-run of the period takes its place (the earlier run moves to superseded_runs)';
 COMMENT ON COLUMN "runs"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "runs"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "runs"."started_at" IS 'When the run started (UTC)';
@@ -353,6 +392,43 @@ COMMENT ON COLUMN "rules"."code" IS 'Finding code';
 COMMENT ON COLUMN "rules"."severity" IS 'low, medium, high or critical';
 COMMENT ON COLUMN "rules"."description_en" IS 'What the finding means, in English';
 COMMENT ON COLUMN "rules"."description_vi" IS 'What the finding means, in Vietnamese';
+COMMENT ON TABLE "superseded_runs" IS 'Runs replaced by a later run of the same period, as they were, with the run that replaced them; never deleted';
+COMMENT ON COLUMN "superseded_runs"."run_id" IS 'Run that wrote this row (runs.run_id)';
+COMMENT ON COLUMN "superseded_runs"."period" IS 'Reconciliation period YYYY-MM';
+COMMENT ON COLUMN "superseded_runs"."started_at" IS 'When the run started (UTC)';
+COMMENT ON COLUMN "superseded_runs"."finished_at" IS 'When the run committed (UTC)';
+COMMENT ON COLUMN "superseded_runs"."tool_version" IS 'reconcile version that made the run';
+COMMENT ON COLUMN "superseded_runs"."operator" IS 'Who ran it (OS user)';
+COMMENT ON COLUMN "superseded_runs"."settings" IS 'Targets, thresholds and matching options in force';
+COMMENT ON COLUMN "superseded_runs"."registry_rows" IS 'Registry rows loaded';
+COMMENT ON COLUMN "superseded_runs"."payment_rows" IS 'Payment rows loaded';
+COMMENT ON COLUMN "superseded_runs"."rejected_rows" IS 'Rows set aside in rejected_rows';
+COMMENT ON COLUMN "superseded_runs"."flags" IS 'Findings written to flags';
+COMMENT ON COLUMN "superseded_runs"."superseded_by" IS 'The later run of the same period that replaced this one (runs.run_id)';
+COMMENT ON TABLE "superseded_flags" IS 'Findings of runs replaced by a later run of the same period, as they were, with the run that replaced them; never deleted';
+COMMENT ON COLUMN "superseded_flags"."flag_id" IS 'Stable id derived from the finding''s content (period, code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0';
+COMMENT ON COLUMN "superseded_flags"."period" IS 'Reconciliation period YYYY-MM';
+COMMENT ON COLUMN "superseded_flags"."run_id" IS 'Run that wrote this row (runs.run_id)';
+COMMENT ON COLUMN "superseded_flags"."code" IS 'Finding code (see the rules table)';
+COMMENT ON COLUMN "superseded_flags"."severity" IS 'low, medium, high or critical';
+COMMENT ON COLUMN "superseded_flags"."severity_rank" IS '1 low .. 4 critical, for sorting';
+COMMENT ON COLUMN "superseded_flags"."vneid" IS 'Beneficiary''s ID, where the finding has a beneficiary side';
+COMMENT ON COLUMN "superseded_flags"."payment_ref" IS 'Payment reference, where the finding has a payment side';
+COMMENT ON COLUMN "superseded_flags"."program" IS 'welfare, pension or unknown';
+COMMENT ON COLUMN "superseded_flags"."expected_amount" IS 'Amount due, VND';
+COMMENT ON COLUMN "superseded_flags"."paid_amount" IS 'Amount paid, VND';
+COMMENT ON COLUMN "superseded_flags"."detail" IS 'What was found, in English';
+COMMENT ON COLUMN "superseded_flags"."source_file" IS 'File holding the evidence';
+COMMENT ON COLUMN "superseded_flags"."source_row" IS 'Row of the evidence in that file (header is row 1)';
+COMMENT ON COLUMN "superseded_flags"."full_name" IS 'Beneficiary''s name in the registry';
+COMMENT ON COLUMN "superseded_flags"."payee_name" IS 'Payee name on the payment';
+COMMENT ON COLUMN "superseded_flags"."account_number" IS 'Account the payment went to, or the registered one';
+COMMENT ON COLUMN "superseded_flags"."province_code" IS 'Beneficiary''s province';
+COMMENT ON COLUMN "superseded_flags"."commune_code" IS 'Beneficiary''s commune';
+COMMENT ON COLUMN "superseded_flags"."match_method" IS 'How the payment was matched (matches.method)';
+COMMENT ON COLUMN "superseded_flags"."payment_id" IS 'payments.payment_id';
+COMMENT ON COLUMN "superseded_flags"."registry_id" IS 'registry.registry_id';
+COMMENT ON COLUMN "superseded_flags"."superseded_by" IS 'The later run of the same period that replaced this one (runs.run_id)';
 COMMENT ON VIEW "noncash_base" IS 'Every successful payment dated within its period, with the programme (its own, else the matched beneficiary''s, else unknown) and the matched beneficiary''s province and commune: the base of noncash_share';
 COMMENT ON COLUMN "noncash_base"."period" IS 'Period YYYY-MM';
 COMMENT ON COLUMN "noncash_base"."program" IS 'The payment''s programme, else the matched beneficiary''s, else unknown';

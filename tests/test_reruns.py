@@ -58,3 +58,24 @@ def test_rerun_with_the_same_files_is_a_no_op_and_a_changed_file_is_recorded(tmp
     assert {r[0] for r in rows(db, "SELECT flag_id FROM run_changes WHERE change = 'finding_appeared'")} == now - before
     assert {r[0] for r in rows(db, "SELECT flag_id FROM run_changes WHERE change = 'finding_disappeared'")} == \
         before - now
+
+
+def test_a_replaced_run_and_its_findings_are_kept_unchanged_in_the_superseded_tables(tmp_path):
+    db = tmp_path / "r.duckdb"
+    month = dict(period="2024-09", registry=[SAMPLE / "registry.csv"], db=db)
+    first = run(RunConfig(**month, payments=[SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"]))
+    flags_then = rows(db, "SELECT * FROM flags ORDER BY flag_id")
+    run_then = rows(db, "SELECT * FROM runs")
+    second = run(RunConfig(**month, payments=[SAMPLE / "bank_transfers.csv"]))
+    assert rows(db, "SELECT * EXCLUDE (superseded_by) FROM superseded_flags ORDER BY flag_id") == flags_then
+    assert rows(db, "SELECT DISTINCT superseded_by FROM superseded_flags") == [(second.run_id,)]
+    assert rows(db, "SELECT * EXCLUDE (superseded_by) FROM superseded_runs") == run_then
+    assert rows(db, "SELECT run_id, superseded_by FROM superseded_runs") == [(first.run_id, second.run_id)]
+    assert rows(db, "SELECT DISTINCT run_id FROM flags") == [(second.run_id,)]
+    third = run(RunConfig(**month, payments=[SAMPLE / "bank_transfers.csv"]))
+    assert rows(db, "SELECT run_id, superseded_by FROM superseded_runs ORDER BY started_at") == [
+        (first.run_id, second.run_id), (second.run_id, third.run_id)]
+    # the first run's 26 findings, then the second's 31 (without the post office file, six more unpaid
+    # and its one finding gone)
+    assert rows(db, "SELECT superseded_by, count(*) FROM superseded_flags GROUP BY ALL ORDER BY 2") == [
+        (second.run_id, 26), (third.run_id, 31)]
