@@ -3,6 +3,7 @@ traceback; a refused file leaves the database as it was; no ID or account number
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import shutil
@@ -16,8 +17,15 @@ from reconcile.pipeline import RunConfig, run
 
 from bad_inputs import BEGIN, CASES, REPO, SAMPLE, readme_with_table
 
+def _column(name: str, header: str) -> set[str]:
+    with open(SAMPLE / name, encoding="utf-8-sig", newline="") as fh:
+        return {row[header] for row in csv.DictReader(fh) if row[header]}
+
+
+# IDs and account numbers (every run of 9 or more digits) and names of the files the cases are built from
 PERSONAL = sorted({run_ for name in ("registry.csv", "bank_transfers.csv")
-                   for run_ in re.findall(r"(?<!\d)\d{9,}(?!\d)", (SAMPLE / name).read_text(encoding="utf-8-sig"))})
+                   for run_ in re.findall(r"(?<!\d)\d{9,}(?!\d)", (SAMPLE / name).read_text(encoding="utf-8-sig"))}
+                  | _column("registry.csv", "Họ và tên") | _column("bank_transfers.csv", "Tên người thụ hưởng"))
 
 
 def content(db) -> str:
