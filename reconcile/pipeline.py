@@ -393,21 +393,15 @@ def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None
             raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {read} staged")
         if amount_read != amount_loaded + amount_rejected:
             raise RuntimeError(f"{tb.path}: amounts read and amounts loaded + rejected differ")
-        con.execute(
-            "INSERT INTO inputs BY NAME SELECT $run_id AS run_id, $period AS period, $file_id AS file_id, "
-            "$role AS role, $path AS path, $file_name AS file_name, $sha256 AS sha256, $format AS format, "
-            "$encoding AS encoding, $profile AS profile, $sheet AS sheet, $header_row AS header_row, "
-            "$columns_used AS columns_used, $rows_read AS rows_read, $rows_loaded AS rows_loaded, "
-            "$rows_rejected AS rows_rejected, $ids_restored AS ids_restored, $amount_read AS amount_read, "
-            "$amount_loaded AS amount_loaded, $amount_rejected AS amount_rejected, "
-            "$amounts_unreadable AS amounts_unreadable",
-            {**p, "file_id": file_id, "role": tb.kind, "path": str(tb.path), "file_name": tb.path.name,
-             "sha256": tb.sha256, "format": tb.format, "encoding": tb.encoding, "profile": tb.profile,
-             "sheet": tb.sheet, "header_row": tb.header_row,
-             "columns_used": json.dumps(tb.columns_read, ensure_ascii=False), "rows_read": read,
-             "rows_loaded": loaded, "rows_rejected": read - loaded, "ids_restored": restored,
-             "amount_read": amount_read, "amount_loaded": amount_loaded, "amount_rejected": amount_rejected,
-             "amounts_unreadable": unreadable})
+        values = {
+            **p, "file_id": file_id, "role": tb.kind, "path": str(tb.path), "file_name": tb.path.name,
+            "sha256": tb.sha256, "format": tb.format, "encoding": tb.encoding, "profile": tb.profile,
+            "sheet": tb.sheet, "header_row": tb.header_row,
+            "columns_used": json.dumps(tb.columns_read, ensure_ascii=False), "rows_read": read,
+            "rows_loaded": loaded, "rows_rejected": read - loaded, "ids_restored": restored,
+            "amount_read": amount_read, "amount_loaded": amount_loaded, "amount_rejected": amount_rejected,
+            "amounts_unreadable": unreadable}
+        con.execute("INSERT INTO inputs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
 
     for program, target in (("welfare", cfg.settings.targets.welfare), ("pension", cfg.settings.targets.pension)):
         con.execute("INSERT INTO targets VALUES (?, ?, ?)", [cfg.period, program, target])
