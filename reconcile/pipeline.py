@@ -27,7 +27,7 @@ from reconcile.errors import DatabaseBusyError, InputFileError, ReconcileError
 from reconcile.profiles import resolve
 from reconcile.readers import RawTable, read_file
 from reconcile.rules import catalogue, create_flag_table, run_rule
-from reconcile.sqlfiles import bind, sql_text
+from reconcile.sqlfiles import execute_file
 from reconcile.warehouse import (column_names, ensure_schema, quote_ident, quote_literal, replace_period,
                                  store_noncash_share)
 
@@ -291,7 +291,7 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
 
     _notify(cfg, "load")
     _check_payment_periods(con, tables, cfg.period)
-    _execute(con, "load_current.sql", params)
+    execute_file(con, "load_current.sql", params)
     normalize.attach_raw(con, tables)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cur_file_counts AS
@@ -309,8 +309,8 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     t = _step(steps, "load", t)
 
     _notify(cfg, "match")
-    _execute(con, "match.sql", params)
-    _execute(con, "facts.sql", params)
+    execute_file(con, "match.sql", params)
+    execute_file(con, "facts.sql", params)
     t = _step(steps, "match", t)
 
     _notify(cfg, "find")
@@ -326,35 +326,13 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
                 "WHERE period = ?", [cfg.period])
     replace_period(con, cfg.period, params["run_id"])
     _store(con, cfg, tables, params, started)
-    _execute(con, "run_changes.sql", params)
+    execute_file(con, "run_changes.sql", params)
     t = _step(steps, "write", t)
 
     _notify(cfg, "measure")
     result = _summarise(con, cfg, run_id, tables, steps, t0)
     _step(steps, "measure", t)
     return result
-
-
-def _execute(con, name: str, params: dict) -> None:
-    sql = sql_text(name)
-    for statement in _statements(sql):
-        con.execute(statement, bind(statement, params))
-
-
-def _statements(sql: str) -> list[str]:
-    """Split a SQL file on semicolons that end a line (our files keep one statement per block)."""
-    out, buf = [], []
-    for line in sql.splitlines():
-        buf.append(line)
-        if line.rstrip().endswith(";"):
-            text = "\n".join(buf).strip()
-            if text and not all(ln.strip().startswith("--") or not ln.strip() for ln in buf):
-                out.append(text)
-            buf = []
-    rest = "\n".join(buf).strip()
-    if rest and not all(ln.strip().startswith("--") or not ln.strip() for ln in buf):
-        out.append(rest)
-    return out
 
 
 def _check_payment_periods(con, tables, period: str) -> None:
@@ -382,7 +360,7 @@ def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None
         con.execute(
             f"INSERT INTO {quote_ident(table)} (period, run_id, {col_list}) "
             f"SELECT $period, $run_id, {col_list} FROM {quote_ident(source)}", p)
-    _execute(con, "store_flags.sql", params)
+    execute_file(con, "store_flags.sql", params)
 
     for file_id, tb in tables:
         counts = con.execute(

@@ -28,3 +28,25 @@ def bind(sql: str, params: dict) -> dict:
     if missing:
         raise KeyError(f"SQL parameter(s) not supplied: {', '.join(sorted(missing))}")
     return {k: params[k] for k in used}
+
+
+def statements(sql: str) -> list[str]:
+    """Split a SQL file on semicolons that end a line (our files keep one statement per block)."""
+    out, buf = [], []
+    for line in sql.splitlines():
+        buf.append(line)
+        if line.rstrip().endswith(";"):
+            text = "\n".join(buf).strip()
+            if text and not all(ln.strip().startswith("--") or not ln.strip() for ln in buf):
+                out.append(text)
+            buf = []
+    rest = "\n".join(buf).strip()
+    if rest and not all(ln.strip().startswith("--") or not ln.strip() for ln in buf):
+        out.append(rest)
+    return out
+
+
+def execute_file(con, name: str, params: dict) -> None:
+    """Run reconcile/sql/<name> statement by statement, each with the parameters it uses."""
+    for statement in statements(sql_text(name)):
+        con.execute(statement, bind(statement, params))

@@ -286,10 +286,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def store_noncash_share(con: duckdb.DuckDBPyConnection, period: str) -> None:
     """Compute the period's non-cash share from its stored payments, matches, registry and targets."""
-    from reconcile.sqlfiles import bind, sql_text
+    from reconcile.sqlfiles import execute_file
 
-    sql = sql_text("noncash_share.sql")
-    con.execute(sql, bind(sql, {"period": period}))
+    execute_file(con, "noncash_share.sql", {"period": period})
 
 
 def replace_period(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> None:

@@ -3,74 +3,81 @@
 -- province on the 2025 map, in total and by channel. A view computed it again, for every period
 -- the database holds, at each query; a table answers the workbook, `reconcile cashless` and
 -- analysts at once, whatever the history.
+-- The work goes through temp tables, each read by the next step, rather than CTEs read several
+-- times: DuckDB keeps such a CTE whole in memory, while a temp table spills to disk within
+-- --memory-limit (the CTE of every level ran a 10M-row month out of 2 GB).
+
+-- one row per beneficiary and channel, with where the beneficiary is
+CREATE OR REPLACE TEMP TABLE nc_fine AS
+SELECT program, province_code, commune_code, province_code_2025, beneficiary, channel,
+       count(*) AS payments, sum(amount) AS amount
+FROM noncash_base
+WHERE period = $period
+GROUP BY ALL;
+
+-- the same at each level: programme, province, commune, province on the 2025 map
+CREATE OR REPLACE TEMP TABLE nc_levels AS
+SELECT program, 'program' AS level, '' AS province_code, '' AS commune_code, beneficiary, channel,
+       sum(payments) AS payments, sum(amount) AS amount
+FROM nc_fine GROUP BY ALL
+UNION ALL
+SELECT program, 'province', coalesce(province_code, 'unknown'), '', beneficiary, channel,
+       sum(payments), sum(amount)
+FROM nc_fine GROUP BY ALL
+UNION ALL
+SELECT program, 'commune', coalesce(province_code, 'unknown'), coalesce(commune_code, 'unknown'), beneficiary, channel,
+       sum(payments), sum(amount)
+FROM nc_fine GROUP BY ALL
+UNION ALL
+SELECT program, 'province_2025', coalesce(province_code_2025, 'unknown'), '', beneficiary, channel,
+       sum(payments), sum(amount)
+FROM nc_fine GROUP BY ALL;
+
+-- per beneficiary: paid without any cash?
+CREATE OR REPLACE TEMP TABLE nc_beneficiaries AS
+SELECT program, level, province_code, commune_code,
+       count(*) AS beneficiaries, count(*) FILTER (WHERE only_noncash) AS noncash_beneficiaries
+FROM (SELECT program, level, province_code, commune_code, beneficiary,
+             bool_and(channel IN ('bank', 'ewallet')) AS only_noncash
+      FROM nc_levels GROUP BY ALL)
+GROUP BY ALL;
+
 INSERT INTO noncash_share
-WITH base AS (
-    SELECT * FROM noncash_base WHERE period = $period
-),
-levels AS (
-    SELECT period, program, 'program' AS level, '' AS province_code, '' AS commune_code,
-           channel, beneficiary, amount
-    FROM base
-    UNION ALL
-    SELECT period, program, 'province', coalesce(province_code, 'unknown'), '',
-           channel, beneficiary, amount
-    FROM base
-    UNION ALL
-    SELECT period, program, 'commune', coalesce(province_code, 'unknown'), coalesce(commune_code, 'unknown'),
-           channel, beneficiary, amount
-    FROM base
-    UNION ALL
-    SELECT period, program, 'province_2025', coalesce(province_code_2025, 'unknown'), '',
-           channel, beneficiary, amount
-    FROM base
-),
-per_beneficiary AS (
-    SELECT period, program, level, province_code, commune_code, beneficiary,
-           bool_and(channel IN ('bank', 'ewallet')) AS only_noncash
-    FROM levels
-    GROUP BY ALL
-),
-totals AS (
-    SELECT period, program, level, province_code, commune_code,
-           count(DISTINCT beneficiary) AS beneficiaries,
-           count(*) AS payments,
+WITH totals AS (
+    SELECT program, level, province_code, commune_code,
+           sum(payments) AS payments,
            sum(amount) AS amount,
-           count(*) FILTER (WHERE channel IN ('bank', 'ewallet')) AS noncash_payments,
+           coalesce(sum(payments) FILTER (WHERE channel IN ('bank', 'ewallet')), 0) AS noncash_payments,
            coalesce(sum(amount) FILTER (WHERE channel IN ('bank', 'ewallet')), 0) AS noncash_amount
-    FROM levels
-    GROUP BY ALL
-),
-noncash_beneficiaries AS (
-    SELECT period, program, level, province_code, commune_code,
-           count(*) FILTER (WHERE only_noncash) AS noncash_beneficiaries
-    FROM per_beneficiary
+    FROM nc_levels
     GROUP BY ALL
 ),
 by_channel AS (
-    SELECT period, program, level, province_code, commune_code, channel AS channel_group,
-           count(DISTINCT beneficiary) AS beneficiaries, count(*) AS payments, sum(amount) AS amount
-    FROM levels
+    SELECT program, level, province_code, commune_code, channel AS channel_group,
+           count(*) AS beneficiaries, sum(payments) AS payments, sum(amount) AS amount
+    FROM nc_levels
     GROUP BY ALL
 ),
 shares AS (
-    SELECT t.period, t.program, t.level, t.province_code, t.commune_code, 'all' AS channel_group,
-           t.beneficiaries, t.payments, t.amount,
-           n.noncash_beneficiaries / t.beneficiaries AS share_beneficiaries,
+    SELECT t.program, t.level, t.province_code, t.commune_code, 'all' AS channel_group,
+           n.beneficiaries, t.payments, t.amount,
+           n.noncash_beneficiaries / n.beneficiaries AS share_beneficiaries,
            t.noncash_payments / t.payments AS share_payments,
            CASE WHEN t.amount > 0 THEN t.noncash_amount / t.amount END AS share_amount
     FROM totals AS t
-    JOIN noncash_beneficiaries AS n USING (period, program, level, province_code, commune_code)
+    JOIN nc_beneficiaries AS n USING (program, level, province_code, commune_code)
     UNION ALL
-    SELECT c.period, c.program, c.level, c.province_code, c.commune_code, c.channel_group,
+    SELECT c.program, c.level, c.province_code, c.commune_code, c.channel_group,
            c.beneficiaries, c.payments, c.amount,
-           c.beneficiaries / t.beneficiaries,
+           c.beneficiaries / n.beneficiaries,
            c.payments / t.payments,
            CASE WHEN t.amount > 0 THEN c.amount / t.amount END
     FROM by_channel AS c
-    JOIN totals AS t USING (period, program, level, province_code, commune_code)
+    JOIN totals AS t USING (program, level, province_code, commune_code)
+    JOIN nc_beneficiaries AS n USING (program, level, province_code, commune_code)
 )
 SELECT
-    s.period,
+    $period AS period,
     s.program,
     s.level,
     nullif(s.province_code, '') AS province_code,
@@ -85,6 +92,10 @@ SELECT
     CASE WHEN s.channel_group = 'all' THEN tg.target END AS target,
     CASE WHEN s.channel_group = 'all' AND tg.target IS NOT NULL THEN s.share_payments >= tg.target END AS target_met
 FROM shares AS s
-LEFT JOIN targets AS tg ON tg.period = s.period AND tg.program = s.program
-ORDER BY s.period, s.program, s.level = 'program' DESC, s.level = 'province' DESC,
+LEFT JOIN targets AS tg ON tg.period = $period AND tg.program = s.program
+ORDER BY s.program, s.level = 'program' DESC, s.level = 'province' DESC,
          s.province_code, s.commune_code, s.channel_group = 'all' DESC, s.channel_group;
+
+DROP TABLE nc_fine;
+DROP TABLE nc_levels;
+DROP TABLE nc_beneficiaries;
