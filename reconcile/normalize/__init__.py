@@ -15,7 +15,6 @@ import polars as pl
 
 from reconcile import areas
 from reconcile.contracts import ENUM_ALIASES, columns, fold
-from reconcile.errors import InputFileError
 from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
 from reconcile.sqlfiles import bind, sql_text
 from reconcile.warehouse import quote_ident
@@ -106,8 +105,9 @@ def _reading(table: RawTable):
     except duckdb.Error as exc:
         if table.source is None:
             raise
-        raise InputFileError(str(table.path), f"cannot be read as Parquet ({type(exc).__name__})",
-                             "write the file again, or export it as CSV") from None
+        from reconcile.readers.parquet import unreadable
+
+        raise unreadable(table.path, exc) from None
 
 
 def attach_raw(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]]) -> None:

@@ -61,12 +61,13 @@ class RawTable:
             return self.frame
         import duckdb
 
+        from reconcile.readers.parquet import unreadable
+
         try:
             with duckdb.connect() as con:
                 return con.sql(self.source).pl()
         except duckdb.Error as exc:
-            raise InputFileError(str(self.path), f"cannot be read as Parquet ({type(exc).__name__})",
-                                 "write the file again, or export it as CSV") from None
+            raise unreadable(self.path, exc) from None
 
     @property
     def original_columns(self) -> list[str]:
@@ -215,8 +216,7 @@ def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None
             return _streamed(path, kind, chooser, streamed, rows)
         headers, frame, first_row = parquet.read(path)
     if frame.height == 0:
-        raise InputFileError(str(path), "has a header row but no data rows",
-                             "check that the export finished and send the complete file")
+        raise _no_data_rows(path)
     cleaned = clean_headers(headers)
     names = unique_names(cleaned)
     frame = frame.rename(dict(zip(frame.columns, names)))
@@ -239,14 +239,18 @@ def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None
     return table
 
 
+def _no_data_rows(path: Path) -> InputFileError:
+    return InputFileError(str(path), "has a header row but no data rows",
+                          "check that the export finished and send the complete file")
+
+
 def _streamed(path: Path, kind: RecordKind, chooser: _HeaderChooser, columns: list[tuple[str, str, bool]],
               rows: int) -> RawTable:
     """A plain Parquet file the run reads straight into DuckDB (readers/parquet.py)."""
     from reconcile.readers import parquet
 
     if rows == 0:
-        raise InputFileError(str(path), "has a header row but no data rows",
-                             "check that the export finished and send the complete file")
+        raise _no_data_rows(path)
     names = [name for name, _, _ in columns]
     frame = pl.DataFrame(schema={**{n: pl.String for n in names}, ROW_COLUMN: pl.Int64, SKIP_COLUMN: pl.String})
     table = RawTable(path=path, kind=kind, format="parquet", frame=frame, sha256=sha256_of(path),

@@ -43,7 +43,8 @@ def _unusual_as_text(series: pl.Series) -> pl.Series:
     return pl.Series(series.name, [text(v) for v in series.to_list()], dtype=pl.String)
 
 
-def _unreadable(path: Path, exc: Exception) -> InputFileError:
+def unreadable(path: Path, exc: Exception) -> InputFileError:
+    """The one error for a Parquet file that cannot be read, whenever that is found."""
     return InputFileError(str(path), f"cannot be read as Parquet ({type(exc).__name__})",
                           "write the file again, or export it as CSV")
 
@@ -55,7 +56,7 @@ def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
         frame = frame.with_columns([_unusual_as_text(frame[n]) for n in unusual])
         frame = frame.select([_as_text(n, d).alias(n) for n, d in frame.schema.items()])
     except Exception as exc:  # pyarrow/polars errors: a damaged or unusual file
-        raise _unreadable(path, exc) from None
+        raise unreadable(path, exc) from None
     return list(frame.columns), frame, 2
 
 
@@ -67,7 +68,7 @@ def schema(path: Path) -> tuple[dict[str, pl.DataType], int]:
         rows = pq.ParquetFile(path).metadata.num_rows
         return dict(pl.read_parquet_schema(path)), rows
     except Exception as exc:
-        raise _unreadable(path, exc) from None
+        raise unreadable(path, exc) from None
 
 
 def _ident(name: str) -> str:
