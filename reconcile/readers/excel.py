@@ -7,6 +7,7 @@ sheet otherwise.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -87,7 +88,7 @@ def _load_sheet_apart(path: Path, sheet: int | str | None) -> tuple[pl.DataFrame
                                  "open it in Excel and save it again as .xlsx")
         if "problem" in answer:
             raise InputFileError(str(path), answer["problem"], answer["fix"])
-        return pl.read_ipc(out, memory_map=False), answer["sheet"]
+        return pl.read_ipc(io.BytesIO(out.read_bytes())), answer["sheet"]  # in memory: the file goes with tmp
 
 
 def _child(argv: list[str]) -> None:
