@@ -158,8 +158,8 @@ TABLES: tuple[Table, ...] = (
         Col("program", "VARCHAR", "welfare or pension"),
         Col("target", "DOUBLE", "Target share of payments made without cash (0.9985 = 99.85%)"),
     )),
-    Table("noncash_share", "Share of successful in-period payments made through bank or ewallet, by period, programme, "
-          "province (and commune) and channel; computed by the run of each period", (
+    Table("noncash_share_rows", "The rows of the view noncash_share, computed once by the run of each period and "
+          "replaced with it (query the view)", (
         PERIOD,
         Col("program", "VARCHAR", "welfare, pension or unknown (payment's own programme, else the matched beneficiary's)"),
         Col("level", "VARCHAR", "program (province_code NULL), province, commune, or province_2025 (province_code is the "
@@ -223,7 +223,7 @@ FLAGS_ORDER = ("severity_rank DESC, code, province_code NULLS LAST, commune_code
                "payment_ref NULLS LAST, flag_id")
 
 PERIOD_TABLES = ("runs", "inputs", "registry", "payments", "rejected_rows", "matches", "flags", "targets",
-                 "noncash_share")
+                 "noncash_share_rows")
 
 VIEW_COMMENTS = {
     "noncash_base": (
@@ -239,6 +239,11 @@ VIEW_COMMENTS = {
             "beneficiary": "Who was paid: 'id:' and the matched ID, else 'payment:' and the payment_id",
             "amount": "Amount paid, VND",
         },
+    ),
+    "noncash_share": (
+        "Share of successful in-period payments made through bank or ewallet, by period, programme, province (and "
+        "commune) and channel; each period's rows are computed once by its run (table noncash_share_rows)",
+        {c.name: c.comment for c in next(t for t in TABLES if t.name == "noncash_share_rows").cols},
     ),
 }
 
@@ -269,9 +274,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
         "AND schema_name = 'main'").fetchall()}
     tables = {t for t, _ in existing}
-    was_view = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'noncash_share' "
-                           "AND database_name = current_database()").fetchone()[0] > 0
-    if was_view:  # earlier versions made the share a view, computed again at every query
+    # earlier versions had the share as a view over the stored tables, computed again at every query;
+    # it is now a view over noncash_share_rows, filled by each run
+    was_view = "noncash_share_rows" not in tables and con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = 'noncash_share' "
+        "AND database_name = current_database()").fetchone()[0] > 0
+    if was_view:
         con.execute("DROP VIEW noncash_share")
     for table in TABLES:
         if table.name in tables:

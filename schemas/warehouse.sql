@@ -138,7 +138,7 @@ CREATE TABLE IF NOT EXISTS "targets" (
     "program" VARCHAR,
     "target" DOUBLE
 );
-CREATE TABLE IF NOT EXISTS "noncash_share" (
+CREATE TABLE IF NOT EXISTS "noncash_share_rows" (
     "period" VARCHAR,
     "program" VARCHAR,
     "level" VARCHAR,
@@ -230,6 +230,10 @@ FROM payments AS p
 LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
 WHERE p.status = 'success' AND p.in_period;
+
+-- The non-cash share: the rows each run computed for its period (sql/noncash_share.sql).
+CREATE OR REPLACE VIEW noncash_share AS
+SELECT * FROM noncash_share_rows;
 COMMENT ON TABLE "runs" IS 'The run that holds each period: a re-run of the period takes its place (the earlier run moves to superseded_runs)';
 COMMENT ON COLUMN "runs"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "runs"."period" IS 'Reconciliation period YYYY-MM';
@@ -361,21 +365,21 @@ COMMENT ON TABLE "targets" IS 'Non-cash share targets in force for each period''
 COMMENT ON COLUMN "targets"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "targets"."program" IS 'welfare or pension';
 COMMENT ON COLUMN "targets"."target" IS 'Target share of payments made without cash (0.9985 = 99.85%)';
-COMMENT ON TABLE "noncash_share" IS 'Share of successful in-period payments made through bank or ewallet, by period, programme, province (and commune) and channel; computed by the run of each period';
-COMMENT ON COLUMN "noncash_share"."period" IS 'Reconciliation period YYYY-MM';
-COMMENT ON COLUMN "noncash_share"."program" IS 'welfare, pension or unknown (payment''s own programme, else the matched beneficiary''s)';
-COMMENT ON COLUMN "noncash_share"."level" IS 'program (province_code NULL), province, commune, or province_2025 (province_code is the province on the 2025 map, to compare months before and after the July 2025 reform)';
-COMMENT ON COLUMN "noncash_share"."province_code" IS 'Matched beneficiary''s province (''unknown'' when none); NULL on the programme total';
-COMMENT ON COLUMN "noncash_share"."commune_code" IS 'Matched beneficiary''s commune on commune rows, else NULL';
-COMMENT ON COLUMN "noncash_share"."channel_group" IS 'all for the totals row, else bank, ewallet or cash';
-COMMENT ON COLUMN "noncash_share"."beneficiaries" IS 'Distinct beneficiaries paid (an unmatched payment counts as its own payee)';
-COMMENT ON COLUMN "noncash_share"."payments" IS 'Successful payments dated within the period';
-COMMENT ON COLUMN "noncash_share"."amount" IS 'Their value, VND';
-COMMENT ON COLUMN "noncash_share"."share_beneficiaries" IS 'all: beneficiaries paid only without cash / all; channel rows: beneficiaries paid through this channel / all';
-COMMENT ON COLUMN "noncash_share"."share_payments" IS 'all: non-cash payments / all payments; channel rows: this channel''s payments / all';
-COMMENT ON COLUMN "noncash_share"."share_amount" IS 'all: non-cash value / all value; channel rows: this channel''s value / all';
-COMMENT ON COLUMN "noncash_share"."target" IS 'Target share for the programme (targets table), on all rows';
-COMMENT ON COLUMN "noncash_share"."target_met" IS 'share_payments >= target, on all rows';
+COMMENT ON TABLE "noncash_share_rows" IS 'The rows of the view noncash_share, computed once by the run of each period and replaced with it (query the view)';
+COMMENT ON COLUMN "noncash_share_rows"."period" IS 'Reconciliation period YYYY-MM';
+COMMENT ON COLUMN "noncash_share_rows"."program" IS 'welfare, pension or unknown (payment''s own programme, else the matched beneficiary''s)';
+COMMENT ON COLUMN "noncash_share_rows"."level" IS 'program (province_code NULL), province, commune, or province_2025 (province_code is the province on the 2025 map, to compare months before and after the July 2025 reform)';
+COMMENT ON COLUMN "noncash_share_rows"."province_code" IS 'Matched beneficiary''s province (''unknown'' when none); NULL on the programme total';
+COMMENT ON COLUMN "noncash_share_rows"."commune_code" IS 'Matched beneficiary''s commune on commune rows, else NULL';
+COMMENT ON COLUMN "noncash_share_rows"."channel_group" IS 'all for the totals row, else bank, ewallet or cash';
+COMMENT ON COLUMN "noncash_share_rows"."beneficiaries" IS 'Distinct beneficiaries paid (an unmatched payment counts as its own payee)';
+COMMENT ON COLUMN "noncash_share_rows"."payments" IS 'Successful payments dated within the period';
+COMMENT ON COLUMN "noncash_share_rows"."amount" IS 'Their value, VND';
+COMMENT ON COLUMN "noncash_share_rows"."share_beneficiaries" IS 'all: beneficiaries paid only without cash / all; channel rows: beneficiaries paid through this channel / all';
+COMMENT ON COLUMN "noncash_share_rows"."share_payments" IS 'all: non-cash payments / all payments; channel rows: this channel''s payments / all';
+COMMENT ON COLUMN "noncash_share_rows"."share_amount" IS 'all: non-cash value / all value; channel rows: this channel''s value / all';
+COMMENT ON COLUMN "noncash_share_rows"."target" IS 'Target share for the programme (targets table), on all rows';
+COMMENT ON COLUMN "noncash_share_rows"."target_met" IS 'share_payments >= target, on all rows';
 COMMENT ON TABLE "run_changes" IS 'What a run of a period changed against the run it replaced: inputs added, removed or changed (by SHA-256) and findings that appeared or disappeared (by flag_id). A re-run with the same files adds no rows. Kept for every run, not replaced';
 COMMENT ON COLUMN "run_changes"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "run_changes"."period" IS 'Reconciliation period YYYY-MM';
@@ -438,3 +442,18 @@ COMMENT ON COLUMN "noncash_base"."province_code_2025" IS 'Matched beneficiary''s
 COMMENT ON COLUMN "noncash_base"."channel" IS 'bank, ewallet or cash';
 COMMENT ON COLUMN "noncash_base"."beneficiary" IS 'Who was paid: ''id:'' and the matched ID, else ''payment:'' and the payment_id';
 COMMENT ON COLUMN "noncash_base"."amount" IS 'Amount paid, VND';
+COMMENT ON VIEW "noncash_share" IS 'Share of successful in-period payments made through bank or ewallet, by period, programme, province (and commune) and channel; each period''s rows are computed once by its run (table noncash_share_rows)';
+COMMENT ON COLUMN "noncash_share"."period" IS 'Reconciliation period YYYY-MM';
+COMMENT ON COLUMN "noncash_share"."program" IS 'welfare, pension or unknown (payment''s own programme, else the matched beneficiary''s)';
+COMMENT ON COLUMN "noncash_share"."level" IS 'program (province_code NULL), province, commune, or province_2025 (province_code is the province on the 2025 map, to compare months before and after the July 2025 reform)';
+COMMENT ON COLUMN "noncash_share"."province_code" IS 'Matched beneficiary''s province (''unknown'' when none); NULL on the programme total';
+COMMENT ON COLUMN "noncash_share"."commune_code" IS 'Matched beneficiary''s commune on commune rows, else NULL';
+COMMENT ON COLUMN "noncash_share"."channel_group" IS 'all for the totals row, else bank, ewallet or cash';
+COMMENT ON COLUMN "noncash_share"."beneficiaries" IS 'Distinct beneficiaries paid (an unmatched payment counts as its own payee)';
+COMMENT ON COLUMN "noncash_share"."payments" IS 'Successful payments dated within the period';
+COMMENT ON COLUMN "noncash_share"."amount" IS 'Their value, VND';
+COMMENT ON COLUMN "noncash_share"."share_beneficiaries" IS 'all: beneficiaries paid only without cash / all; channel rows: beneficiaries paid through this channel / all';
+COMMENT ON COLUMN "noncash_share"."share_payments" IS 'all: non-cash payments / all payments; channel rows: this channel''s payments / all';
+COMMENT ON COLUMN "noncash_share"."share_amount" IS 'all: non-cash value / all value; channel rows: this channel''s value / all';
+COMMENT ON COLUMN "noncash_share"."target" IS 'Target share for the programme (targets table), on all rows';
+COMMENT ON COLUMN "noncash_share"."target_met" IS 'share_payments >= target, on all rows';

@@ -31,7 +31,7 @@ def test_every_table_view_and_column_has_a_comment():
         ORDER BY 1""").fetchall()
     assert uncommented == []
     views = con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall()
-    assert [v for v, _ in views] == ["noncash_base"] and all(c for _, c in views)
+    assert [v for v, _ in views] == ["noncash_base", "noncash_share"] and all(c for _, c in views)
 
 
 def test_ensure_schema_is_idempotent():
@@ -41,7 +41,7 @@ def test_ensure_schema_is_idempotent():
     assert con.execute("SELECT count(*) FROM flags").fetchone()[0] == 0
 
 
-def test_a_database_with_the_share_as_a_view_gets_the_table_filled_for_every_period(tmp_path):
+def test_a_database_with_the_share_as_a_view_of_everything_gets_its_rows_filled_for_every_period(tmp_path):
     from reconcile.pipeline import RunConfig, run
 
     from conftest import FIXTURES
@@ -56,9 +56,11 @@ def test_a_database_with_the_share_as_a_view_gets_the_table_filled_for_every_per
     assert len(before) > 10
     # as earlier versions left it: the share a view over the stored tables
     con.execute("CREATE TABLE kept AS SELECT * FROM noncash_share")
-    con.execute("DROP TABLE noncash_share")
+    con.execute("DROP VIEW noncash_share")
+    con.execute("DROP TABLE noncash_share_rows")
     con.execute("CREATE VIEW noncash_share AS SELECT * FROM kept")
     warehouse.ensure_schema(con)
-    assert con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'noncash_share'"
-                       ).fetchall() == [("BASE TABLE",)]
+    assert con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                       "WHERE table_name LIKE 'noncash_share%' ORDER BY 1").fetchall() == [
+        ("noncash_share", "VIEW"), ("noncash_share_rows", "BASE TABLE")]
     assert con.execute(share).fetchall() == before

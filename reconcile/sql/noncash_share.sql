@@ -1,7 +1,8 @@
 -- The period's non-cash share, computed once by the run (after its payments, matches, registry and
--- targets are stored) and kept in the table noncash_share: by programme, province, commune and
--- province on the 2025 map, in total and by channel. A view computed it again, for every period
--- the database holds, at each query; a table answers the workbook, `reconcile cashless` and
+-- targets are stored): by programme, province, commune and
+-- province on the 2025 map, in total and by channel, kept in noncash_share_rows (the view
+-- noncash_share shows it). A view over the stored tables computed it again, for every period the
+-- database holds, at each query; rows computed once answer the workbook, `reconcile cashless` and
 -- analysts at once, whatever the history.
 -- The work goes through temp tables, each read by the next step, rather than CTEs read several
 -- times: DuckDB keeps such a CTE whole in memory, while a temp table spills to disk within
@@ -42,7 +43,7 @@ FROM (SELECT program, level, province_code, commune_code, beneficiary,
       FROM nc_levels GROUP BY ALL)
 GROUP BY ALL;
 
-INSERT INTO noncash_share
+INSERT INTO noncash_share_rows
 WITH totals AS (
     SELECT program, level, province_code, commune_code,
            sum(payments) AS payments,

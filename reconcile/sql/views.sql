@@ -17,3 +17,7 @@ FROM payments AS p
 LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
 WHERE p.status = 'success' AND p.in_period;
+
+-- The non-cash share: the rows each run computed for its period (sql/noncash_share.sql).
+CREATE OR REPLACE VIEW noncash_share AS
+SELECT * FROM noncash_share_rows;
