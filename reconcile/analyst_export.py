@@ -21,6 +21,7 @@ import duckdb
 
 from reconcile import __version__
 from reconcile.errors import ReconcileError
+from reconcile.sqlfiles import bind
 from reconcile.warehouse import TABLES, ddl, quote_ident
 
 KEY_VARIABLE = "RECONCILE_HMAC_KEY"
@@ -126,13 +127,8 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
         else:
             exprs.append(col)
     where = "WHERE period IN (SELECT unnest($periods))" if "period" in names else ""
-    params = {"periods": periods}
-    if any(n in HASHED for n in names):
-        params |= {"inner": inner, "outer": outer}
     sql = (f"INSERT INTO main.{quote_ident(table.name)} ({', '.join(quote_ident(n) for n in names)}) "
            f"SELECT {', '.join(exprs)} FROM source.main.{quote_ident(table.name)} {where}")
-    if not where:
-        params.pop("periods")
-    con.execute(sql, params)
+    con.execute(sql, bind(sql, {"periods": periods, "inner": inner, "outer": outer}))
     return con.execute(f"SELECT count(*) FROM main.{quote_ident(table.name)}").fetchone()[0]
 

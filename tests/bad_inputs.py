@@ -66,8 +66,8 @@ def registry_with(*bad: list[str]) -> Callable[[Path], Path]:
 
 
 def payment(**cells: str) -> list[str]:
+    """The good PAYMENT with some cells spoilt: ref, vneid, name, amount, date, channel, status, ..."""
     row = dict(zip(PAY_HEADER, PAYMENT))
-    row.update({PAY_HEADER[i]: v for i, v in enumerate(cells.pop("_cells", []))})
     for key, value in cells.items():
         row[{"ref": "Số tham chiếu", "vneid": "Số định danh", "name": "Tên người thụ hưởng", "amount": "Số tiền",
              "date": "Ngày giao dịch", "channel": "Kênh chi trả", "status": "Trạng thái",
