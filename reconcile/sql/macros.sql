@@ -19,6 +19,11 @@ CREATE OR REPLACE TEMP MACRO rc_fold_t(t) AS
     nullif(trim(regexp_replace(lower(strip_accents(replace(replace(t, 'đ', 'd'), 'Đ', 'D'))), '[^a-z0-9]+', ' ', 'g')), '');
 CREATE OR REPLACE TEMP MACRO rc_fold(s) AS rc_fold_t(rc_text(s));
 
+-- An enum value (programme, channel, status, gender) in English or Vietnamese to its canonical value
+-- (table ref_enum); NULL when it is not one of the domain's values.
+CREATE OR REPLACE TEMP MACRO rc_enum_t(domain_name, t) AS
+    (SELECT value FROM ref_enum WHERE domain = domain_name AND alias = rc_fold_t(t));
+
 -- Person name as stored: NFC, single spaces, trimmed.
 CREATE OR REPLACE TEMP MACRO rc_name(s) AS rc_text(s);
 

@@ -1,7 +1,7 @@
 -- Normalise raw_payments (text as read) into stg_payments: typed canonical columns, the ID taken
 -- from the narrative when the ID column is empty, and reject_reason for rows that cannot be loaded.
--- Layered (text -> intermediate -> typed) so that each normaliser runs once per value; a column
--- with few distinct values is normalised once per distinct value (see stage_registry.sql).
+-- A column with few distinct values is normalised once per distinct value, the rest row by row in
+-- layers (see stage_registry.sql).
 CREATE OR REPLACE TEMP TABLE stg_payments AS
 WITH candidates AS (
     -- 12-digit runs in the narrative that are real IDs (known place-of-birth code)
@@ -25,27 +25,24 @@ m_value_date AS (
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT value_date AS raw FROM raw_payments))
 ),
 m_amount AS (
-    SELECT raw, rc_amount_d(d) AS n_amount, rc_amount_problem_t(t, c, d) AS p_amount
-    FROM (SELECT raw, t, c, rc_amount_digits(c) AS d
-          FROM (SELECT raw, t, rc_amount_core_t(t) AS c
-                FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT amount AS raw FROM raw_payments))))
+    SELECT raw, rc_amount(raw) AS n_amount, rc_amount_problem(raw) AS p_amount
+    FROM (SELECT DISTINCT amount AS raw FROM raw_payments)
 ),
 m_channel AS (
-    SELECT raw, t AS channel_t, (SELECT value FROM ref_enum WHERE domain = 'channel' AND alias = rc_fold_t(t)) AS n_channel
+    SELECT raw, t AS channel_t, rc_enum_t('channel', t) AS n_channel
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT channel AS raw FROM raw_payments))
 ),
 m_status AS (
-    SELECT raw, coalesce((SELECT value FROM ref_enum WHERE domain = 'payment_status' AND alias = rc_fold_t(t)),
+    SELECT raw, coalesce(rc_enum_t('payment_status', t),
                          CASE WHEN t IS NULL THEN 'success' END) AS n_status
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT status AS raw FROM raw_payments))
 ),
 m_program AS (
-    SELECT raw, t AS program_t, (SELECT value FROM ref_enum WHERE domain = 'program' AND alias = rc_fold_t(t)) AS n_program
+    SELECT raw, t AS program_t, rc_enum_t('program', t) AS n_program
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT program AS raw FROM raw_payments))
 ),
 m_bank AS (
-    SELECT raw, CASE WHEN t IS NOT NULL THEN rc_bank_t(t) END AS bank_code
-    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT bank_code AS raw FROM raw_payments))
+    SELECT raw, rc_bank(raw) AS bank_code FROM (SELECT DISTINCT bank_code AS raw FROM raw_payments)
 ),
 t AS (
     SELECT

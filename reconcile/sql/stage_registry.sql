@@ -1,9 +1,9 @@
 -- Normalise raw_registry (text as read) into stg_registry: typed canonical columns, and
 -- reject_reason listing every problem of a row that cannot be loaded (NULL when it can).
--- Layered (text -> intermediate -> typed) so that each normaliser runs once per value.
 -- A column with few distinct values (dates, amounts, codes, enum values) is normalised once per
--- distinct value, in a map joined back by the raw text (NULL included); only the ID, the name and
--- the account are normalised row by row. bench/profile_stage.py shows why.
+-- distinct value, in a map joined back by the raw text (NULL included), with the composed macros;
+-- only the ID, the name and the account are normalised row by row, in layers (text -> digits ->
+-- typed) so that each normaliser runs once per row. bench/profile_stage.py shows why.
 CREATE OR REPLACE TEMP TABLE stg_registry AS
 WITH
 m_dob AS (
@@ -16,25 +16,23 @@ m_dod AS (
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT date_of_death AS raw FROM raw_registry))
 ),
 m_amount AS (
-    SELECT raw, rc_amount_d(d) AS entitled_amount, rc_amount_problem_t(t, c, d) AS p_amount
-    FROM (SELECT raw, t, c, rc_amount_digits(c) AS d
-          FROM (SELECT raw, t, rc_amount_core_t(t) AS c
-                FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT entitled_amount AS raw FROM raw_registry))))
+    SELECT raw, rc_amount(raw) AS entitled_amount, rc_amount_problem(raw) AS p_amount
+    FROM (SELECT DISTINCT entitled_amount AS raw FROM raw_registry)
 ),
 m_gender AS (
-    SELECT raw, t AS gender_t, (SELECT value FROM ref_enum WHERE domain = 'gender' AND alias = rc_fold_t(t)) AS n_gender
+    SELECT raw, t AS gender_t, rc_enum_t('gender', t) AS n_gender
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT gender AS raw FROM raw_registry))
 ),
 m_program AS (
-    SELECT raw, t AS program_t, (SELECT value FROM ref_enum WHERE domain = 'program' AND alias = rc_fold_t(t)) AS n_program
+    SELECT raw, t AS program_t, rc_enum_t('program', t) AS n_program
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT program AS raw FROM raw_registry))
 ),
 m_channel AS (
-    SELECT raw, t AS channel_t, (SELECT value FROM ref_enum WHERE domain = 'channel' AND alias = rc_fold_t(t)) AS n_channel
+    SELECT raw, t AS channel_t, rc_enum_t('channel', t) AS n_channel
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT channel AS raw FROM raw_registry))
 ),
 m_status AS (
-    SELECT raw, coalesce((SELECT value FROM ref_enum WHERE domain = 'beneficiary_status' AND alias = rc_fold_t(t)),
+    SELECT raw, coalesce(rc_enum_t('beneficiary_status', t),
                          CASE WHEN t IS NULL THEN 'active' END) AS n_status
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT status AS raw FROM raw_registry))
 ),
@@ -42,8 +40,7 @@ m_category AS (
     SELECT raw, rc_text(raw) AS category FROM (SELECT DISTINCT category AS raw FROM raw_registry)
 ),
 m_bank AS (
-    SELECT raw, CASE WHEN t IS NOT NULL THEN rc_bank_t(t) END AS bank_code
-    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT bank_code AS raw FROM raw_registry))
+    SELECT raw, rc_bank(raw) AS bank_code FROM (SELECT DISTINCT bank_code AS raw FROM raw_registry)
 ),
 m_province AS (
     SELECT raw, rc_area_code_t(rc_text(raw), 2) AS province_code FROM (SELECT DISTINCT province_code AS raw FROM raw_registry)
