@@ -2,7 +2,8 @@
 
 Each table is written twice: Parquet for other tools (types kept, nothing altered) and CSV in
 UTF-8 with a byte-order mark, so that Excel opens Vietnamese text correctly. The columns are the
-database's own (`flags`, `rejected_rows`), in the findings' one order. In the CSV a text value that
+database's own (`flags`, `rejected_rows`), in the findings' one order, less those that say which
+run wrote a row or where a finding's evidence sits in its file (see NOT_EXPORTED). In the CSV a text value that
 starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that a spreadsheet
 opening it never runs it as a formula. Files are written under a temporary name and moved into
 place when complete.
@@ -26,13 +27,18 @@ _FORMULA_START = r"^[=+\-@\t\r]"
 
 
 # Not exported: which run wrote a row, and a file's position on the command line, so that the same
-# files give byte-identical exports run after run, in whatever order they were given.
-NOT_EXPORTED = ("run_id", "file_id")
+# files give byte-identical exports run after run, in whatever order they were given. The flags
+# export also leaves out where the evidence sits in its file (source_row): a finding's evidence is
+# named by its file, ID and payment reference, so that the same rows sorted another way give the
+# same export, byte for byte. The row numbers stay in the database and the workbook, where an
+# auditor follows a finding back to its line; a rejected row has nothing but its row to name it,
+# so the rejected_rows export keeps it.
+NOT_EXPORTED = {"flags": ("run_id", "file_id", "source_row"), "rejected_rows": ("run_id", "file_id")}
 
 
 def _frame(con, table: str, period: str, order: str) -> pl.DataFrame:
     cols = ", ".join(f"{quote_ident(c)}::VARCHAR AS raw" if c == "raw" else quote_ident(c)
-                     for c in column_names(table) if c not in NOT_EXPORTED)
+                     for c in column_names(table) if c not in NOT_EXPORTED[table])
     query = f"SELECT {cols} FROM {quote_ident(table)} WHERE period = ? ORDER BY {order}"
     return pl.from_arrow(con.sql(query, params=[period]).to_arrow_table())
 

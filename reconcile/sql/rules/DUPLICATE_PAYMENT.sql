@@ -7,8 +7,7 @@ WITH per_beneficiary AS (
            row_number() OVER w AS nth,
            count(*) OVER (PARTITION BY registry_id) AS n,
            first_value(payment_ref) OVER w AS first_ref,
-           first_value(source_file) OVER w AS first_file,
-           first_value(source_row) OVER w AS first_row
+           first_value(source_file) OVER w AS first_file
     FROM pm
     WHERE registry_id IS NOT NULL AND status = 'success' AND in_period
     -- the first is the earliest, then by reference: not by position, so that the same rows in
@@ -17,21 +16,21 @@ WITH per_beneficiary AS (
 ),
 per_reference AS (
     SELECT payment_id,
-           row_number() OVER w AS nth,
-           first_value(source_file) OVER w AS first_file,
-           first_value(source_row) OVER w AS first_row
+           row_number() OVER w AS nth
     FROM pm
     WHERE status = 'success'
     WINDOW w AS (PARTITION BY file_id, payment_ref ORDER BY value_date, payment_id)
 ),
+-- A detail names the other payment by its reference and file, not by its row: rows move when a
+-- file is sorted or re-exported, and the finding (and its flat export) must not move with them.
 reasons AS (
     SELECT payment_id, 1 AS k,
            'Payment ' || nth || ' of ' || n || ' successful to this beneficiary in the period; the first is '
-               || first_ref || ' (' || regexp_extract(first_file, '[^/\\]+$') || ' row ' || first_row || ')' AS reason
+               || first_ref || ' in ' || regexp_extract(first_file, '[^/\\]+$') AS reason
     FROM per_beneficiary WHERE nth > 1
     UNION ALL
     SELECT payment_id, 2,
-           'Payment reference also used by a successful payment at row ' || first_row || ' of this file'
+           'Payment reference also used by another successful payment in this file'
     FROM per_reference WHERE nth > 1
 ),
 one_per_payment AS (
