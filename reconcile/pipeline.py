@@ -28,8 +28,8 @@ from reconcile.profiles import resolve
 from reconcile.readers import RawTable, read_file
 from reconcile.rules import catalogue, create_flag_table, run_rule
 from reconcile.sqlfiles import execute_file
-from reconcile.warehouse import (column_names, ensure_schema, quote_ident, quote_literal, replace_period,
-                                 store_noncash_share)
+from reconcile.warehouse import (RUN_NONCASH_BASE, column_names, ensure_schema, quote_ident, quote_literal,
+                                 replace_period, store_noncash_share)
 
 
 @dataclass
@@ -383,7 +383,7 @@ def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None
 
     for program, target in (("welfare", cfg.settings.targets.welfare), ("pension", cfg.settings.targets.pension)):
         con.execute("INSERT INTO targets VALUES (?, ?, ?)", [cfg.period, program, target])
-    store_noncash_share(con, cfg.period)
+    store_noncash_share(con, cfg.period, RUN_NONCASH_BASE)
 
     con.execute("DELETE FROM rules")
     for rule in catalogue():

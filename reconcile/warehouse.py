@@ -292,10 +292,24 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             store_noncash_share(con, period)
 
 
-def store_noncash_share(con: duckdb.DuckDBPyConnection, period: str) -> None:
-    """Compute the period's non-cash share from its stored payments, matches, registry and targets."""
+# The base of the share for a run, from its own payments joined to their matches and beneficiaries
+# (facts.sql's pm): the same rows as the view noncash_base gives once they are stored.
+RUN_NONCASH_BASE = """
+    SELECT program, province_code, commune_code, province_code_2025, channel,
+           coalesce('id:' || vneid, 'payment:' || payment_id) AS beneficiary, amount
+    FROM pm
+    WHERE status = 'success' AND in_period"""
+
+
+def store_noncash_share(con: duckdb.DuckDBPyConnection, period: str, base: str | None = None) -> None:
+    """Compute the period's non-cash share into noncash_share_rows, with its stored targets. `base`
+    is a query with the columns of the view noncash_base for the period; by default the view."""
     from reconcile.sqlfiles import execute_file
 
+    if base is None:
+        base = ("SELECT program, province_code, commune_code, province_code_2025, channel, beneficiary, amount "
+                f"FROM noncash_base WHERE period = {quote_literal(period)}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW nc_base AS {base}")
     execute_file(con, "noncash_share.sql", {"period": period})
 
 

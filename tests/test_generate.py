@@ -54,6 +54,27 @@ def test_what_a_run_finds_is_exactly_the_truth_file(month, tmp_path, fmt):
     assert len(rejected) == (sum(1 for c, _, _ in truth if c == "PAYMENT_FAILED") if fmt == "camt" else 0)
 
 
+def test_the_share_a_run_computes_from_its_own_rows_is_the_share_of_the_stored_rows(month, tmp_path):
+    """The run computes the non-cash share from its payments joined to their matches (pm), not from
+    the stored tables; the view noncash_base over the stored tables must give the same rows. The
+    generated month has every case: unmatched, failed, returned and out-of-period payments, both
+    programmes, several provinces and communes, all three channels."""
+    from reconcile.warehouse import store_noncash_share
+
+    out, _ = month
+    registry, payments = SETS["parquet"]
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[out / registry], payments=[out / p for p in payments], db=db))
+    with duckdb.connect(str(db)) as con:
+        share = "SELECT * FROM noncash_share_rows ORDER BY ALL"
+        by_run = con.execute(share).fetchall()
+        con.execute("DELETE FROM noncash_share_rows")
+        store_noncash_share(con, "2024-09")  # from the view noncash_base
+        assert con.execute(share).fetchall() == by_run
+        assert len(by_run) > 500
+        assert {r[5] for r in by_run} == {"all", "bank", "ewallet", "cash"}
+
+
 def test_the_same_seed_writes_the_same_month_and_another_seed_another(tmp_path):
     a = generate(GenerateConfig(beneficiaries=2000, seed=3, out=tmp_path / "a", formats=("csv",)))
     b = generate(GenerateConfig(beneficiaries=2000, seed=3, out=tmp_path / "b", formats=("csv",)))

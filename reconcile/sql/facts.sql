@@ -10,6 +10,7 @@ SELECT
     r.vneid, r.full_name, r.name_key, r.status AS beneficiary_status, r.date_of_death,
     r.channel AS registered_channel, r.bank_code AS registered_bank_code,
     r.account_number AS registered_account, r.entitled_amount, r.province_code, r.commune_code,
+    r.province_code_2025,
     coalesce(p.program, r.program, 'unknown') AS program
 FROM cur_payments AS p
 LEFT JOIN cur_matches AS m USING (payment_id)

@@ -1,19 +1,22 @@
--- The period's non-cash share, computed once by the run (after its payments, matches, registry and
--- targets are stored): by programme, province, commune and
--- province on the 2025 map, in total and by channel, kept in noncash_share_rows (the view
--- noncash_share shows it). A view over the stored tables computed it again, for every period the
--- database holds, at each query; rows computed once answer the workbook, `reconcile cashless` and
--- analysts at once, whatever the history.
+-- The period's non-cash share: by programme, province, commune and province on the 2025 map, in
+-- total and by channel, kept in noncash_share_rows (the view noncash_share shows it). A view over
+-- the stored tables computed it again, for every period the database holds, at each query; rows
+-- computed once answer the workbook, `reconcile cashless` and analysts at once, whatever the history.
+--
+-- It reads nc_base, which the caller defines with the columns of the view noncash_base for the
+-- period: the run, over its own payments joined to their matches (the temp table pm, already
+-- built for the findings); a database upgraded from the old view, over noncash_base itself. A
+-- test keeps the two equal. Joining the stored payments, matches and registry again, inside the
+-- run's transaction, was what ran a 10M-row month out of 2 GB.
 -- The work goes through temp tables, each read by the next step, rather than CTEs read several
 -- times: DuckDB keeps such a CTE whole in memory, while a temp table spills to disk within
--- --memory-limit (the CTE of every level ran a 10M-row month out of 2 GB).
+-- --memory-limit.
 
 -- one row per beneficiary and channel, with where the beneficiary is
 CREATE OR REPLACE TEMP TABLE nc_fine AS
 SELECT program, province_code, commune_code, province_code_2025, beneficiary, channel,
        count(*) AS payments, sum(amount) AS amount
-FROM noncash_base
-WHERE period = $period
+FROM nc_base
 GROUP BY ALL;
 
 -- the same at each level: programme, province, commune, province on the 2025 map
@@ -100,3 +103,4 @@ ORDER BY s.program, s.level = 'program' DESC, s.level = 'province' DESC,
 DROP TABLE nc_fine;
 DROP TABLE nc_levels;
 DROP TABLE nc_beneficiaries;
+DROP VIEW nc_base;
