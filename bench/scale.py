@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -78,10 +79,15 @@ def reconcile_run(folder: Path, fmt: str, memory_limit: str | None) -> dict:
     db.unlink(missing_ok=True)
     files = {"parquet": ("registry.parquet", ["payments_bank.parquet", "payments_post.parquet"]),
              "csv": ("registry.csv", ["payments_bank.csv", "payments_post.csv"])}[fmt]
+    timings = folder / f"timings_{fmt}.tsv"  # seconds per SQL statement (reconcile/timings.py)
+    timings.unlink(missing_ok=True)
+    os.environ["RECONCILE_TIMINGS"] = str(timings)
     t0 = time.perf_counter()
     result = run(RunConfig(period="2024-09", registry=[folder / files[0]], payments=[folder / p for p in files[1]],
                            db=db, memory_limit=memory_limit))
     seconds = time.perf_counter() - t0
+    statements = sorted((line.split("\t") for line in timings.read_text(encoding="utf-8").splitlines()),
+                        key=lambda parts: -float(parts[1]))
     import duckdb
 
     with duckdb.connect(str(db), read_only=True) as con:
@@ -92,7 +98,7 @@ def reconcile_run(folder: Path, fmt: str, memory_limit: str | None) -> dict:
     missed = sum((Counter(truth) - Counter(found)).values())
     db.unlink(missing_ok=True)
     return {"seconds": seconds, "steps": result.step_seconds, "rows": result.registry_rows + result.payment_rows,
-            "recall": 1 - missed / len(truth)}
+            "recall": 1 - missed / len(truth), "slowest": statements[:10]}
 
 
 def peer(folder: Path, which: str) -> dict:
@@ -147,6 +153,8 @@ def main() -> None:
     ap.add_argument("--peer-max", type=int, default=2_000_000, help="skip the pandas peers above this size")
     ap.add_argument("--memory-limit", default="", help="passed to reconcile run")
     ap.add_argument("--work", type=Path, default=None, help="folder for the generated months (default: a temp dir)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="use a month already generated in --work (same size, default seed) instead of writing it again")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -158,15 +166,28 @@ def main() -> None:
     rows = []
     for size in [int(s) for s in args.sizes.split(",")]:
         folder = work / f"m{size}"
-        month = generate(GenerateConfig(beneficiaries=size, out=folder, formats=("parquet", "csv")))
-        print(f"generated {size:,} beneficiaries ({month.registry_rows + month.payment_rows:,} rows) in "
-              f"{month.seconds:.1f} s", file=sys.stderr, flush=True)
+        if args.reuse and (folder / "truth.csv").exists() and (folder / "payments_post.csv").exists():
+            n_rows = _rows(folder)
+            print(f"reusing {folder} ({n_rows:,} rows)", file=sys.stderr, flush=True)
+        else:
+            month = generate(GenerateConfig(beneficiaries=size, out=folder, formats=("parquet", "csv")))
+            n_rows = month.registry_rows + month.payment_rows
+            print(f"generated {size:,} beneficiaries ({n_rows:,} rows) in {month.seconds:.1f} s",
+                  file=sys.stderr, flush=True)
         r = {fmt: measure("reconcile", folder, fmt, args.memory_limit) for fmt in ("parquet", "csv")}
         b = {fmt: measure("baseline", folder, fmt) for fmt in ("parquet", "csv")}
         p = {which: measure("peer", folder, which) if size <= args.peer_max else None
              for which in ("datacompy", "pandas")}
-        rows.append((size, month.registry_rows + month.payment_rows, r, b, p))
+        rows.append((size, n_rows, r, b, p))
         _print(rows, args.memory_limit)
+
+
+def _rows(folder: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect()
+    return sum(con.execute(f"SELECT count(*) FROM read_parquet('{folder / name}')").fetchone()[0]
+               for name in ("registry.parquet", "payments_bank.parquet", "payments_post.parquet"))
 
 
 def _fmt(m: dict | None, key: str = "seconds") -> str:
@@ -191,6 +212,12 @@ def _print(rows, memory_limit: str) -> None:
             steps = r["parquet"]["steps"]
             print(f"- {size:,}: " + ", ".join(f"{k} {v:.1f} ({n / v / 1e6:.1f} M rows/s)" if v > 0 else f"{k} 0"
                                              for k, v in steps.items()))
+    for size, n, r, _, _ in rows:
+        for fmt in ("parquet", "csv"):
+            if r[fmt]:
+                print(f"\nslowest statements at {size:,}, {fmt} (step, seconds, first line of SQL):")
+                for step, seconds, label in r[fmt]["slowest"]:
+                    print(f"- {step} {float(seconds):.1f} `{label}`")
     if memory_limit:
         print(f"\n(reconcile run with --memory-limit {memory_limit})")
     sys.stdout.flush()

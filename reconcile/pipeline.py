@@ -28,6 +28,7 @@ from reconcile.profiles import resolve
 from reconcile.readers import RawTable, read_file
 from reconcile.rules import catalogue, create_flag_table, run_rule
 from reconcile.sqlfiles import execute_file
+from reconcile.timings import set_step, timed
 from reconcile.warehouse import (RUN_NONCASH_BASE, column_names, ensure_schema, quote_ident, quote_literal,
                                  replace_period, store_noncash_share)
 
@@ -182,7 +183,7 @@ def _transaction(cfg: RunConfig, tables, started, steps, t0, threads: int | None
     file this run created removed)."""
     db = Path(cfg.db)
     existed = db.exists()
-    con = connect(db)
+    con = timed(connect(db))
     spill = db.with_name(db.name + ".tmp")
     watcher = _ProgressWatcher(con, cfg.on_progress) if cfg.on_progress else None
     try:
@@ -246,7 +247,9 @@ def limit_memory(con: duckdb.DuckDBPyConnection, limit: str | None, spill: Path)
     con.execute("SET preserve_insertion_order = false")  # lets large sorts and inserts stream within the limit
 
 
-def _notify(cfg: RunConfig, step: str) -> None:
+def _notify(cfg: RunConfig, step: str, con=None) -> None:
+    if con is not None:
+        set_step(con, step)
     if cfg.on_step:
         cfg.on_step(step)
 
@@ -274,7 +277,7 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
         "name_without_dob": settings.matching.name_without_dob,
     }
 
-    _notify(cfg, "normalise")
+    _notify(cfg, "normalise", con)
     ensure_schema(con)
     normalize.install(con)
     # file_order: by file name and content, so that row ids and evidence order do not depend on
@@ -289,7 +292,7 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
         normalize.stage(con, kind, params)
     t = _step(steps, "normalise", t)
 
-    _notify(cfg, "load")
+    _notify(cfg, "load", con)
     _check_payment_periods(con, tables, cfg.period)
     execute_file(con, "load_current.sql", params)
     normalize.attach_raw(con, tables)
@@ -308,18 +311,18 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
         con.execute(f"DROP TABLE {quote_ident(name)}")  # free their memory before matching
     t = _step(steps, "load", t)
 
-    _notify(cfg, "match")
+    _notify(cfg, "match", con)
     execute_file(con, "match.sql", params)
     execute_file(con, "facts.sql", params)
     t = _step(steps, "match", t)
 
-    _notify(cfg, "find")
+    _notify(cfg, "find", con)
     create_flag_table(con)
     for rule in catalogue():
         run_rule(con, rule, params)
     t = _step(steps, "find", t)
 
-    _notify(cfg, "write")
+    _notify(cfg, "write", con)
     con.execute("CREATE OR REPLACE TEMP TABLE prev_inputs AS SELECT run_id, role, file_name, sha256 FROM inputs "
                 "WHERE period = ?", [cfg.period])
     con.execute("CREATE OR REPLACE TEMP TABLE prev_flags AS SELECT run_id, flag_id, code FROM flags "
@@ -329,7 +332,7 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     execute_file(con, "run_changes.sql", params)
     t = _step(steps, "write", t)
 
-    _notify(cfg, "measure")
+    _notify(cfg, "measure", con)
     result = _summarise(con, cfg, run_id, tables, steps, t0)
     _step(steps, "measure", t)
     return result

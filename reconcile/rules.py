@@ -76,7 +76,7 @@ def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: dict) -> int:
     before = con.execute("SELECT count(*) FROM cur_flags").fetchone()[0]
     body = rule.sql.strip().rstrip(";")
     statement = (
-        "INSERT INTO cur_flags BY NAME SELECT $rule_code AS code, $rule_severity AS severity, "
+        f"INSERT INTO cur_flags /* {rule.code} */ BY NAME SELECT $rule_code AS code, $rule_severity AS severity, "
         f"$rule_rank AS severity_rank, * FROM (\n{body}\n)"
     )
     values = {**params, "rule_code": rule.code, "rule_severity": rule.severity.value,

@@ -237,3 +237,30 @@ def test_a_run_that_runs_out_of_memory_is_made_again_on_one_thread(tmp_path, mon
                               "free on this machine (such as 2GB), and check that the disk beside --db has room "
                               "for DuckDB to spill to")
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_timings_name_each_statement_by_step_and_rule_and_hold_no_value(tmp_path, monkeypatch):
+    reg, pay = month(tmp_path)
+    log = tmp_path / "timings.tsv"
+    monkeypatch.setenv("RECONCILE_TIMINGS", str(log))
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "r.duckdb"))
+    lines = [line.split("\t") for line in log.read_text(encoding="utf-8").splitlines()]
+    assert all(len(parts) == 3 and float(parts[1]) >= 0 for parts in lines)
+    steps = {step for step, _, _ in lines}
+    assert {"normalise", "load", "match", "find", "write", "measure"} <= steps
+    from reconcile.rules import catalogue
+
+    assert sorted(label.split("/* ")[1].split(" */")[0] for step, _, label in lines
+                  if step == "find" and label.startswith("INSERT INTO cur_flags /*")) == sorted(
+        rule.code for rule in catalogue())
+    text = log.read_text(encoding="utf-8")
+    values = [r[i] for r in REGISTRY for i in (0, 1, 8)] + [r[i] for r in PAYMENTS for i in (0, 1, 2, 4)]
+    assert not [v for v in values if v and v in text]  # IDs, names, accounts, references
+
+
+def test_without_timings_the_connection_is_not_wrapped(tmp_path, monkeypatch):
+    from reconcile.timings import timed
+
+    monkeypatch.delenv("RECONCILE_TIMINGS", raising=False)
+    con = duckdb.connect()
+    assert timed(con) is con
