@@ -3,10 +3,10 @@
 Each table is written twice: Parquet for other tools (types kept, nothing altered) and CSV in
 UTF-8 with a byte-order mark, so that Excel opens Vietnamese text correctly. The columns are the
 database's own (`flags`, `rejected_rows`), in the findings' one order, less those that say which
-run wrote a row or where a finding's evidence sits in its file (see NOT_EXPORTED). In the CSV a text value that
-starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that a spreadsheet
-opening it never runs it as a formula. Files are written under a temporary name and moved into
-place when complete.
+run wrote a row or where a finding's evidence sits in its file (see NOT_EXPORTED). In the CSV a
+text value that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so
+that a spreadsheet opening it never runs it as a formula. Files are written under a temporary name
+and moved into place when complete.
 """
 
 from __future__ import annotations
