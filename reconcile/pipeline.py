@@ -11,6 +11,7 @@ import getpass
 import json
 import re
 import shutil
+import tempfile
 import threading
 import time
 import uuid
@@ -97,8 +98,9 @@ def period_bounds(period: str) -> tuple[date, date]:
     return start, date.fromordinal(end.toordinal() - 1)
 
 
-def read_inputs(cfg: RunConfig) -> list[tuple[int, RawTable]]:
-    """Read every file; a file that cannot be used stops the run here, before the database is touched."""
+def read_inputs(cfg: RunConfig, staging: Path | None = None) -> list[tuple[int, RawTable]]:
+    """Read every file; a file that cannot be used stops the run here, before the database is touched.
+    CSV files are staged as Parquet in `staging` (readers.read_file)."""
     if not cfg.registry:
         raise ReconcileError("no registry file given; pass --registry FILE")
     if not cfg.payments:
@@ -106,9 +108,9 @@ def read_inputs(cfg: RunConfig) -> list[tuple[int, RawTable]]:
     tables: list[tuple[int, RawTable]] = []
     seen: dict[str, Path] = {}
     profile = resolve(cfg.profile) if cfg.profile else None
-    for file_id, (kind, path) in enumerate(
-            [("registry", p) for p in cfg.registry] + [("payments", p) for p in cfg.payments], start=1):
-        table = read_file(path, kind, profile if profile and profile.kind == kind else None, cfg.sheet)
+    files = [("registry", p) for p in cfg.registry] + [("payments", p) for p in cfg.payments]
+    for file_id, (kind, path) in enumerate(files, start=1):
+        table = read_file(path, kind, profile if profile and profile.kind == kind else None, cfg.sheet, staging)
         if table.sha256 in seen:
             raise InputFileError(str(path), f"has the same content as {seen[table.sha256]}",
                                  "pass each file once")
@@ -151,8 +153,23 @@ def run(cfg: RunConfig) -> RunResult:
     t0 = time.perf_counter()
     steps: dict[str, float] = {}
 
+    # CSV files are staged beside the database (the disk it needs room on anyway), not in /tmp,
+    # which may be memory, in a folder of this run's own that goes when the run ends
+    db = Path(cfg.db)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=db.name + ".staging-", dir=db.parent))
+    except OSError:  # no such folder, or not writable: the database step will say so
+        staging = None
+    try:
+        return _run(cfg, started, t0, steps, staging)
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: Path | None) -> RunResult:
     _notify(cfg, "read")
-    tables = read_inputs(cfg)
+    tables = read_inputs(cfg, staging)
     steps["read"] = time.perf_counter() - t0
 
     # Parts of DuckDB's work cannot spill to disk; each thread needs room for its share of them. If

@@ -203,6 +203,28 @@ def test_a_memory_limit_gives_the_same_result_and_leaves_no_spill_folder(tmp_pat
     assert not (tmp_path / "c.duckdb").exists()
 
 
+def test_csv_files_are_staged_beside_the_database_and_the_folder_goes_whatever_the_outcome(tmp_path):
+    reg, pay = month(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    db = out / "r.duckdb"
+    seen = {}
+
+    def look(step):
+        seen[step] = sorted(f"{d.name.split('-')[0]}/{f.suffix}" for d in out.iterdir() if d.is_dir()
+                            for f in d.iterdir())
+
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db, on_step=look))
+    assert seen["load"] == ["r.duckdb.staging/.parquet", "r.duckdb.staging/.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["r.duckdb"]
+    with pytest.raises(InputFileError):  # refused while reading
+        run(RunConfig(period="2024-09", registry=[reg], payments=[write_csv(tmp_path / "empty.csv", PAY_HEADER, [])],
+                      db=db))
+    with pytest.raises(InputFileError):  # refused in the database step (wrong period)
+        run(RunConfig(period="2024-10", registry=[reg], payments=[pay], db=db))
+    assert sorted(p.name for p in out.iterdir()) == ["r.duckdb"]
+
+
 def test_a_run_that_runs_out_of_memory_is_made_again_on_one_thread(tmp_path, monkeypatch):
     from reconcile import pipeline
     from reconcile.errors import ReconcileError

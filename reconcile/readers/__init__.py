@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from reconcile.contracts import RecordKind, columns, fold, header_lookup
-from reconcile.errors import InputFileError
+from reconcile.errors import InputFileError, ReconcileError
 from reconcile.profiles import Profile, finds_header, recognise
 
 ROW_COLUMN = "__reconcile_source_row__"
@@ -40,8 +40,9 @@ class RawTable:
     notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
     consumed: set[str] = field(default_factory=set)  # columns a profile read other than through header_map
     converted: dict[str, str] = field(default_factory=dict)  # column read through a converted copy -> canonical
-    # Streamed files (plain Parquet): the rows stay in the file; `frame` has the columns but no rows,
-    # `source` is the DuckDB query that reads them as text, and `row_count` how many there are.
+    # Streamed files (plain Parquet, and CSV once staged): the rows stay on disk; `frame` has the
+    # columns but no rows, `source` is the DuckDB query that reads them as text, and `row_count` how
+    # many there are. While a CSV file is being read, `frame` is a LazyFrame scanning it.
     source: str | None = None
     row_count: int = 0
 
@@ -72,7 +73,7 @@ class RawTable:
     @property
     def original_columns(self) -> list[str]:
         """The file's own columns (not the row number or what a profile derived)."""
-        return [c for c in self.frame.columns if not c.startswith(DERIVED)]
+        return [c for c in self.frame.collect_schema().names() if not c.startswith(DERIVED)]
 
 
 def sha256_of(path: Path) -> str:
@@ -186,9 +187,13 @@ class _HeaderChooser:
 
 
 def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None,
-              sheet: int | str | None = None) -> RawTable:
+              sheet: int | str | None = None, staging: Path | None = None) -> RawTable:
     """Read one registry or payments file: find its header row, apply its profile (given or
-    recognised), recognise the remaining headers, and check the required columns."""
+    recognised), recognise the remaining headers, and check the required columns.
+
+    A CSV file is then staged: its rows, as text, with the profile applied, are written a piece at
+    a time to a Parquet file in `staging` (the system's temporary folder if None), removed when the
+    table is, which the run reads as it reads plain Parquet. So no CSV is ever held whole in memory."""
     from reconcile.readers import delimited, excel, parquet
 
     path = Path(path)
@@ -215,12 +220,14 @@ def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None
         if streamed is not None:
             return _streamed(path, kind, chooser, streamed, rows)
         headers, frame, first_row = parquet.read(path)
-    if frame.height == 0:
+    if isinstance(frame, pl.DataFrame) and frame.height == 0:
         raise _no_data_rows(path)
     cleaned = clean_headers(headers)
     names = unique_names(cleaned)
-    frame = frame.rename(dict(zip(frame.columns, names)))
-    frame = frame.with_row_index(ROW_COLUMN, offset=first_row).with_columns(pl.col(ROW_COLUMN).cast(pl.Int64))
+    frame = frame.rename(dict(zip(frame.collect_schema().names(), names)))
+    scanned = isinstance(frame, pl.LazyFrame)  # a CSV scan, still holding its header row
+    frame = frame.with_row_index(ROW_COLUMN, offset=first_row - 1 if scanned else first_row).with_columns(
+        pl.col(ROW_COLUMN).cast(pl.Int64))
     table = RawTable(path=path, kind=kind, format=fmt, frame=frame, sha256=sha256_of(path), encoding=encoding,
                      profile=chooser.profile.name if chooser.profile else None, profile_how=chooser.how,
                      header_row=first_row - 1, sheet=sheet_name)
@@ -236,7 +243,43 @@ def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None
         table.frame = camt.set_aside_credits(table.frame)
         table.consumed.add("direction")
     check_required(path, kind, table.header_map)
+    if scanned:
+        _stage(table, staging, first_row)
     return table
+
+
+def _stage(table: RawTable, staging: Path | None, first_row: int) -> None:
+    """Write a scanned CSV file's rows to a Parquet file, a piece at a time, and read its data rows
+    (from `first_row` on; the header row is written too) from there."""
+    import os
+    import tempfile
+    import weakref
+
+    import pyarrow.parquet as pq
+
+    from reconcile.readers import delimited
+    from reconcile.warehouse import quote_ident, quote_literal
+
+    fd, name = tempfile.mkstemp(prefix="reconcile-", suffix=".parquet", dir=staging)
+    os.close(fd)
+    weakref.finalize(table, _remove, name)
+    try:
+        table.frame.sink_parquet(name, compression="lz4")
+    except pl.exceptions.PolarsError as exc:
+        raise delimited.unreadable(table.path, exc) from None
+    except OSError as exc:
+        raise ReconcileError(f"cannot write a staging copy of {table.path} in {Path(name).parent} ({exc.strerror}); "
+                             "check that the disk has room") from None
+    rows = pq.ParquetFile(name).metadata.num_rows - 1
+    if rows == 0:
+        raise _no_data_rows(table.path)
+    table.frame = pl.DataFrame(schema=table.frame.collect_schema())
+    table.source = f"SELECT * FROM read_parquet({quote_literal(name)}) WHERE {quote_ident(ROW_COLUMN)} >= {first_row}"
+    table.row_count = rows
+
+
+def _remove(name: str) -> None:
+    Path(name).unlink(missing_ok=True)
 
 
 def _no_data_rows(path: Path) -> InputFileError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 from collections.abc import Callable
@@ -113,24 +112,78 @@ def _reason(exc: Exception) -> str:
     return "the text is not well-formed CSV"
 
 
-def read(path: Path, choose_header: Callable[[list[list]], int]) -> tuple[list[str], pl.DataFrame, int, str]:
-    """Headers as written, the data rows as text, the file row of the first data row, the encoding.
+HEAD_BYTES = 16 << 20  # the most read for the header search, the delimiter and the legacy-font check
+CHUNK = 16 << 20  # checking that a file is UTF-8, a piece at a time
+
+
+def _head(path: Path) -> bytes:
+    """The file's first HEADER_SCAN + 1 lines, or its first HEAD_BYTES."""
+    out = bytearray()
+    with open(path, "rb") as fh:
+        while len(out) < HEAD_BYTES and out.count(b"\n") <= HEADER_SCAN:
+            chunk = fh.read(1 << 16)
+            if not chunk:
+                break
+            out += chunk
+    return bytes(out)
+
+
+def _utf8_file(path: Path, head: bytes) -> str | None:
+    """'utf-8-sig' or 'utf-8' when the whole file is UTF-8 text (checked a piece at a time, not held
+    in memory), else None: UTF-16, Windows-1258 and damaged files are decoded whole by `decode`."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head):
+        return None
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as fh:
+        try:
+            while chunk := fh.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+    return "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+
+
+def read(path: Path, choose_header: Callable[[list[list]], int]) -> tuple[list[str], pl.LazyFrame, int, str]:
+    """Headers as written, the rows as text (a lazy scan, read when the table is staged, whose first
+    row is the header row), the file row of the first data row, the encoding.
 
     `choose_header` gets the first lines as lists of fields and returns the index of the header
-    row; lines above it (a title block) are not data and are not read as rows.
+    row; lines above it (a title block) are not data and are not read as rows. A UTF-8 file is
+    scanned from disk, so that a file of any size is read in pieces; a file in another encoding
+    is decoded whole first. The header row stays in the scan: polars, asked to leave a row out,
+    leaves out the rows of a quoted field that never closes, instead of saying so.
     """
-    data, encoding = decode(path.read_bytes(), path)
-    if not data.strip():
+    head = _head(path)
+    encoding = _utf8_file(path, head)
+    if encoding is None:
+        data, encoding = decode(path.read_bytes(), path)
+        head = data[:HEAD_BYTES]
+    elif encoding == "utf-8-sig":
+        head = head[3:]
+    if not head.strip():
         raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
-    check_legacy_font(data[:1 << 16].decode("utf-8", errors="replace"), path)
-    sep = sniff_delimiter(data)
-    first = _first_rows(data, sep, HEADER_SCAN)
+    check_legacy_font(head[:1 << 16].decode("utf-8", errors="replace"), path)
+    sep = sniff_delimiter(head)
+    first = _first_rows(head, sep, HEADER_SCAN)
     index = choose_header([fields for _, fields in first])
-    body = data[first[index][0]:]
+    if encoding in ("utf-8", "utf-8-sig"):  # polars skips the byte-order mark itself
+        source, skip = path, index
+    else:
+        source, skip = data[first[index][0]:], 0
+    scan = pl.scan_csv(source, separator=sep, infer_schema=False, has_header=False, quote_char='"', skip_lines=skip)
     try:
-        frame = pl.read_csv(io.BytesIO(body), separator=sep, infer_schema=False, has_header=False, quote_char='"')
+        top = scan.head(1).collect()
     except pl.exceptions.PolarsError as exc:
-        raise InputFileError(str(path), f"cannot be read as CSV ({_reason(exc)})",
-                             "check the delimiter and quoting, or save it again from Excel as 'CSV UTF-8'") from None
-    headers = list(frame.row(0))
-    return headers, frame.slice(1), index + 2, encoding
+        raise unreadable(path, exc) from None
+    if top.height == 0:
+        raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
+    return list(top.row(0)), scan, index + 2, encoding
+
+
+def unreadable(path: Path, exc: Exception) -> InputFileError:
+    """The one error for a CSV file polars cannot parse, whenever that is found."""
+    return InputFileError(str(path), f"cannot be read as CSV ({_reason(exc)})",
+                          "check the delimiter and quoting, or save it again from Excel as 'CSV UTF-8'")
