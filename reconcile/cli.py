@@ -68,6 +68,7 @@ def _run(cfg, progress: Progress):
 
     cfg.on_step = progress.step
     cfg.on_progress = progress.percent if progress.enabled else None
+    cfg.on_read = progress.reading
     cfg.on_notice = lambda text: (progress.clear(), click.echo(f"reconcile: {text}", err=True))
     try:
         return run_pipeline(cfg)

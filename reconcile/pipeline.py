@@ -44,6 +44,7 @@ class RunConfig:
     operator: str | None = None
     on_step: Callable[[str], None] | None = None  # told the name of each step as it starts (progress)
     on_progress: Callable[[float], None] | None = None  # told how far DuckDB is through the current query (0-100)
+    on_read: Callable[[str, int, int], None] | None = None  # told each file's name as it is read, bytes before it, in all
     memory_limit: str | None = None  # --memory-limit: DuckDB's limit (e.g. 1GB); beyond it, it spills to disk
     profile: str | None = None  # --profile: a built-in name or a .toml file, for the files of its kind
     sheet: str | None = None  # --sheet: the Excel sheet to read, by name or position (1 = first)
@@ -109,7 +110,10 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> list[tuple[int, 
     seen: dict[str, Path] = {}
     profile = resolve(cfg.profile) if cfg.profile else None
     files = [("registry", p) for p in cfg.registry] + [("payments", p) for p in cfg.payments]
+    sizes = [_size(p) for _, p in files]
     for file_id, (kind, path) in enumerate(files, start=1):
+        if cfg.on_read:
+            cfg.on_read(Path(path).name, sum(sizes[:file_id - 1]), sum(sizes))
         table = read_file(path, kind, profile if profile and profile.kind == kind else None, cfg.sheet, staging)
         if table.sha256 in seen:
             raise InputFileError(str(path), f"has the same content as {seen[table.sha256]}",
@@ -117,6 +121,13 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> list[tuple[int, 
         seen[table.sha256] = Path(path)
         tables.append((file_id, table))
     return tables
+
+
+def _size(path) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:  # read_file says what is wrong with it
+        return 0
 
 
 def connect(db: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -442,6 +442,27 @@ def test_progress_of_a_query_shows_the_share_done_and_the_time_left(monkeypatch)
         "\rreconcile: normalising IDs, amounts, dates and names: 25% of this query (about 12 s left) (4.0 s)")
 
 
+def test_reading_shows_each_file_with_the_share_of_bytes_read_and_the_time_left(tmp_path, monkeypatch):
+    import reconcile.report.progress as progress_module
+
+    monkeypatch.setattr(progress_module.time, "perf_counter", lambda: 100.0)
+    out = io.StringIO()
+    progress = Progress(out, enabled=True)
+    progress.step("read")
+    progress.reading("registry.csv", 0, 2_810_000_000)
+    monkeypatch.setattr(progress_module.time, "perf_counter", lambda: 124.0)
+    progress.reading("payments_bank.csv", 1_405_000_000, 2_810_000_000)
+    assert out.getvalue().split("\r")[2:] == [
+        "reconcile: reading the files: registry.csv (0% of 2.8 GB read) (0.0 s)",
+        "reconcile: reading the files: payments_bank.csv (50% of 2.8 GB read, about 24 s left) (24.0 s)"]
+    reg, pay = month(tmp_path)
+    told = []
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "r.duckdb",
+                  on_read=lambda *args: told.append(args)))
+    assert told == [("registry.csv", 0, reg.stat().st_size + pay.stat().st_size),
+                    ("payments.csv", reg.stat().st_size, reg.stat().st_size + pay.stat().st_size)]
+
+
 def test_a_run_watched_for_progress_stops_its_watcher(tmp_path):
     import threading
 

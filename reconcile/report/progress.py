@@ -25,6 +25,14 @@ STEPS = {
 }
 
 
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if n < 1000:
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
 class Progress:
     def __init__(self, stream: TextIO | None = None, enabled: bool | None = None):
         self.stream = stream or sys.stderr
@@ -53,6 +61,14 @@ class Progress:
             return
         left = elapsed / percent * (100 - percent)
         self._show(f"{STEPS.get(self._step, self._step)}: {percent:.0f}% of this query (about {left:.0f} s left)")
+
+    def reading(self, name: str, done: int, total: int) -> None:
+        """A file is being read: its name, and the share of all the files' bytes read before it, with
+        an estimate of the time left once there is one."""
+        elapsed = time.perf_counter() - self._step_started
+        left = f", about {elapsed / done * (total - done):.0f} s left" if done and total else ""
+        share = f" ({done / total:.0%} of {_size(total)} read{left})" if total else ""
+        self._show(f"{STEPS['read']}: {name}{share}")
 
     def rows(self, name: str, done: int, total: int) -> None:
         """Rows done of a long step, with the share done and an estimate of the time left."""
