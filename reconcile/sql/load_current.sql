@@ -4,12 +4,14 @@
 -- rows with their reasons (raw values: normalize.attach_raw). When an ID is listed more than once
 -- in a programme, the row used for matching (is_primary) is likewise chosen by content: an active
 -- row before one that is not, then the smaller amount, then name, account, status, date of birth.
-CREATE OR REPLACE TEMP TABLE cur_registry AS
+-- The ids are computed over the sort keys and each row's place in the staging table alone, then
+-- joined back: a window carries every column of its input through its sort, and the staging tables
+-- are wide. At 10M rows this halves the windows' work (bench/README.md).
+CREATE OR REPLACE TEMP TABLE cur_registry_ids AS
 SELECT
+    s.rowid AS stg_row,
     row_number() OVER (ORDER BY f.file_order, s.vneid, s.program, s.entitled_amount, s.full_name, s.account_number,
                                 s.status, s.date_of_birth, s.source_row) AS registry_id,
-    s.* EXCLUDE (reject_reason),
-    f.file_order,
     row_number() OVER (PARTITION BY s.vneid, s.program
                        ORDER BY f.file_order, s.status <> 'active', s.entitled_amount, s.full_name, s.account_number,
                                 s.status, s.date_of_birth, s.source_row) = 1 AS is_primary
@@ -17,15 +19,30 @@ FROM stg_registry AS s
 JOIN cur_files AS f USING (file_id)
 WHERE s.reject_reason IS NULL;
 
-CREATE OR REPLACE TEMP TABLE cur_payments AS
+CREATE OR REPLACE TEMP TABLE cur_registry AS
+SELECT i.registry_id, s.* EXCLUDE (reject_reason), f.file_order, i.is_primary
+FROM stg_registry AS s
+JOIN cur_registry_ids AS i ON s.rowid = i.stg_row
+JOIN cur_files AS f USING (file_id);
+
+DROP TABLE cur_registry_ids;
+
+CREATE OR REPLACE TEMP TABLE cur_payment_ids AS
 SELECT
+    s.rowid AS stg_row,
     row_number() OVER (ORDER BY f.file_order, s.payment_ref, s.vneid, s.amount, s.value_date, s.account_number,
-                                s.payee_name, s.status, s.channel, s.source_row) AS payment_id,
-    s.* EXCLUDE (reject_reason),
-    f.file_order
+                                s.payee_name, s.status, s.channel, s.source_row) AS payment_id
 FROM stg_payments AS s
 JOIN cur_files AS f USING (file_id)
 WHERE s.reject_reason IS NULL;
+
+CREATE OR REPLACE TEMP TABLE cur_payments AS
+SELECT i.payment_id, s.* EXCLUDE (reject_reason), f.file_order
+FROM stg_payments AS s
+JOIN cur_payment_ids AS i ON s.rowid = i.stg_row
+JOIN cur_files AS f USING (file_id);
+
+DROP TABLE cur_payment_ids;
 
 CREATE OR REPLACE TEMP TABLE cur_rejected AS
 SELECT 'registry' AS role, file_id, source_file, source_row, reject_reason AS reason, CAST(NULL AS VARCHAR) AS raw
