@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
 import openpyxl
@@ -166,8 +167,6 @@ def test_a_csv_file_is_staged_as_parquet_on_disk_and_the_copy_goes_with_the_tabl
     assert [c.suffix for c in copies] == [".parquet"]
     assert data(table) == expected_dicts(REGISTRY_HEADER, REGISTRY_ROWS)
     del table
-    import gc
-
     gc.collect()
     assert list(staging.iterdir()) == []
 
@@ -181,8 +180,8 @@ def test_a_quote_left_open_is_refused_wherever_the_header_is(tmp_path, title_row
     broken = '002300000009,"Lê Văn Tám,welfare,500000,bank,VCB,0071'
     rows.insert(1 if where == "middle" else len(rows), broken)
     path = tmp_path / "r.csv"
-    path.write_text("Danh sách chi trả tháng 9\n\n"[: 100 if title_rows else 0]
-                    + ",".join(REGISTRY_HEADER) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    title = "Danh sách chi trả tháng 9\n\n" if title_rows else ""  # two lines above the header
+    path.write_text(title + ",".join(REGISTRY_HEADER) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(InputFileError) as err:
         read_file(path, "registry")
     assert str(err.value) == (f"{path}: cannot be read as CSV (a quoted field is not closed or a value has stray "
