@@ -206,12 +206,12 @@ def _print(rows, memory_limit: str) -> None:
         print(f"| {size:,} | {n:,} | {_fmt(r['parquet'])} ({_fmt(r['parquet'], 'peak_mb')}) | {_fmt(r['csv'])} "
               f"({_fmt(r['csv'], 'peak_mb')}) | {_fmt(b['parquet'])} | {_fmt(b['csv'])} | {_fmt(p['datacompy'])} "
               f"({_fmt(p['datacompy'], 'peak_mb')}) | {_fmt(p['pandas'])} | {ratio} | {peer_ratio} | {recall} |")
-    print("\nreconcile steps, seconds (Parquet):")
-    for size, n, r, _, _ in rows:
-        if r["parquet"]:
-            steps = r["parquet"]["steps"]
-            print(f"- {size:,}: " + ", ".join(f"{k} {v:.1f} ({n / v / 1e6:.1f} M rows/s)" if v > 0 else f"{k} 0"
-                                             for k, v in steps.items()))
+    for fmt in ("parquet", "csv"):
+        print(f"\nreconcile steps from {fmt}, seconds (rows per second over all input rows):")
+        for size, n, r, _, _ in rows:
+            if r[fmt]:
+                print(f"- {size:,}: " + ", ".join(f"{k} {v:.1f} ({n / v / 1e6:.1f} M rows/s)" if v > 0 else f"{k} 0"
+                                                 for k, v in r[fmt]["steps"].items()))
     for size, n, r, _, _ in rows:
         for fmt in ("parquet", "csv"):
             if r[fmt]:
