@@ -171,6 +171,27 @@ def test_a_csv_file_is_staged_as_parquet_on_disk_and_the_copy_goes_with_the_tabl
     assert list(staging.iterdir()) == []
 
 
+def test_a_full_disk_while_staging_says_so_and_leaves_no_copy(tmp_path, monkeypatch):
+    """polars reports a failed write as a ComputeError naming the OS error (seen on a full tmpfs)."""
+    from reconcile.errors import ReconcileError
+
+    def full(self, name, **kwargs):
+        Path(name).write_bytes(b"PAR1")
+        raise pl.exceptions.ComputeError("parquet: File out of specification: underlying IO error: "
+                                         "No space left on device (os error 28)")
+
+    monkeypatch.setattr(pl.LazyFrame, "sink_parquet", full)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    path = write_csv(tmp_path / "r.csv", REGISTRY_HEADER, REGISTRY_ROWS)
+    with pytest.raises(ReconcileError) as err:
+        read_file(path, "registry", staging=staging)
+    assert str(err.value) == (f"{path}: cannot be staged in {staging} (No space left on device); check that the "
+                              "disk there has room, or give --db a folder on another disk")
+    gc.collect()
+    assert list(staging.iterdir()) == []
+
+
 @pytest.mark.parametrize("title_rows", [0, 2])
 @pytest.mark.parametrize("where", ["middle", "last"])
 def test_a_quote_left_open_is_refused_wherever_the_header_is(tmp_path, title_rows, where):

@@ -7,6 +7,8 @@ normalise step (SQL) turns text into typed columns and sets aside what it cannot
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -251,28 +253,26 @@ def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None
 def _stage(table: RawTable, staging: Path | None, first_row: int) -> None:
     """Write a scanned CSV file's rows to a Parquet file, a piece at a time, and read its data rows
     (from `first_row` on; the header row is written too) from there."""
-    import os
     import tempfile
     import weakref
 
     import pyarrow.parquet as pq
 
-    from reconcile.readers import delimited
     from reconcile.warehouse import quote_ident, quote_literal
 
     fd, name = tempfile.mkstemp(prefix="reconcile-", suffix=".parquet", dir=staging)
     os.close(fd)
-    weakref.finalize(table, _remove, name)
+    remove = weakref.finalize(table, _remove, name)
     try:
         table.frame.sink_parquet(name, compression="lz4")
-    except pl.exceptions.PolarsError as exc:
-        raise delimited.unreadable(table.path, exc) from None
-    except OSError as exc:
-        raise ReconcileError(f"cannot write a staging copy of {table.path} in {Path(name).parent} ({exc.strerror}); "
-                             "check that the disk has room") from None
-    rows = pq.ParquetFile(name).metadata.num_rows - 1
-    if rows == 0:
-        raise _no_data_rows(table.path)
+        rows = pq.ParquetFile(name).metadata.num_rows - 1
+        if rows == 0:
+            raise _no_data_rows(table.path)
+    except BaseException as exc:
+        remove()  # now, not when the table goes: the error's traceback holds on to the table
+        if isinstance(exc, (pl.exceptions.PolarsError, OSError)):
+            raise _staging_error(table.path, Path(name).parent, exc) from None
+        raise
     table.frame = pl.DataFrame(schema=table.frame.collect_schema())
     table.source = f"SELECT * FROM read_parquet({quote_literal(name)}) WHERE {quote_ident(ROW_COLUMN)} >= {first_row}"
     table.row_count = rows
@@ -280,6 +280,19 @@ def _stage(table: RawTable, staging: Path | None, first_row: int) -> None:
 
 def _remove(name: str) -> None:
     Path(name).unlink(missing_ok=True)
+
+
+def _staging_error(path: Path, folder: Path, exc: Exception) -> ReconcileError:
+    """A file that cannot be parsed, or a copy that cannot be written: polars reports a failed
+    write (a full disk) as a ComputeError naming the OS error."""
+    from reconcile.readers import delimited
+
+    found = re.search(r"\(os error (\d+)\)", str(exc))
+    errno = exc.errno if isinstance(exc, OSError) else int(found.group(1)) if found else None
+    if errno is None:
+        return delimited.unreadable(path, exc)
+    return ReconcileError(f"{path}: cannot be staged in {folder} ({os.strerror(errno)}); check that the disk "
+                          "there has room, or give --db a folder on another disk")
 
 
 def _no_data_rows(path: Path) -> InputFileError:
