@@ -307,8 +307,7 @@ def store_noncash_share(con: duckdb.DuckDBPyConnection, period: str, base: str |
     from reconcile.sqlfiles import execute_file
 
     if base is None:
-        base = ("SELECT program, province_code, commune_code, province_code_2025, channel, beneficiary, amount "
-                f"FROM noncash_base WHERE period = {quote_literal(period)}")
+        base = f"SELECT * EXCLUDE (period) FROM noncash_base WHERE period = {quote_literal(period)}"
     con.execute(f"CREATE OR REPLACE TEMP VIEW nc_base AS {base}")
     execute_file(con, "noncash_share.sql", {"period": period})
 
