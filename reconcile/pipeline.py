@@ -110,7 +110,7 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> list[tuple[int, 
     seen: dict[str, Path] = {}
     profile = resolve(cfg.profile) if cfg.profile else None
     files = [("registry", p) for p in cfg.registry] + [("payments", p) for p in cfg.payments]
-    sizes = [_size(p) for _, p in files]
+    sizes = [_file_size(p) for _, p in files]
     for file_id, (kind, path) in enumerate(files, start=1):
         if cfg.on_read:
             cfg.on_read(Path(path).name, sum(sizes[:file_id - 1]), sum(sizes))
@@ -123,7 +123,7 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> list[tuple[int, 
     return tables
 
 
-def _size(path) -> int:
+def _file_size(path) -> int:
     try:
         return Path(path).stat().st_size
     except OSError:  # read_file says what is wrong with it

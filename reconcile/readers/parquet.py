@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from reconcile.errors import InputFileError
+from reconcile.warehouse import quote_literal
 
 LOCAL_ZONE = "Asia/Ho_Chi_Minh"
 ROW_NUMBER = "file_row_number"  # the column read_parquet adds for the row's position in the file
@@ -113,7 +114,6 @@ def stream_query(path: Path, columns: list[tuple[str, str, bool]], row_column: s
 
     texts = ", ".join(f"{expr} AS {_ident(name)}" for name, expr, _ in columns)
     all_blank = " AND ".join(blank(expr, is_text) for _, expr, is_text in columns)
-    literal = "'" + str(path).replace("'", "''") + "'"
     return (f"SELECT {texts}, {ROW_NUMBER} + 2 AS {_ident(row_column)}, "
             f"CASE WHEN {all_blank} THEN 'blank row' END AS {_ident(skip_column)} "
-            f"FROM read_parquet({literal}, file_row_number = true)")
+            f"FROM read_parquet({quote_literal(str(path))}, file_row_number = true)")
