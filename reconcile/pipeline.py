@@ -81,6 +81,8 @@ class RunResult:
     amount_paid: int
     seconds: float
     step_seconds: dict[str, float]
+    engine: str = "duckdb"
+    out: str | None = None  # --engine spark: the folder or URL the flags and share went to
 
     @property
     def flags(self) -> int:
@@ -156,10 +158,14 @@ def connect(db: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 MEMORY_LIMIT = re.compile(r"^\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.I)
 
 
+def check_memory_limit(limit: str | None) -> None:
+    if limit is not None and not MEMORY_LIMIT.match(limit):
+        raise ReconcileError(f"--memory-limit '{limit}' is not a size; give one such as 800MB or 2GB")
+
+
 def run(cfg: RunConfig) -> RunResult:
     check_period(cfg.period)
-    if cfg.memory_limit is not None and not MEMORY_LIMIT.match(cfg.memory_limit):
-        raise ReconcileError(f"--memory-limit '{cfg.memory_limit}' is not a size; give one such as 800MB or 2GB")
+    check_memory_limit(cfg.memory_limit)
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     t0 = time.perf_counter()
     steps: dict[str, float] = {}
@@ -290,51 +296,20 @@ def _step(steps: dict[str, float], name: str, t: float) -> float:
 
 def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     t = time.perf_counter()
-    settings = cfg.settings
-    period_start, period_end = period_bounds(cfg.period)
-    run_id = uuid.uuid4().hex
-    params = {
-        "period": cfg.period,
-        "period_start": period_start,
-        "period_end": period_end,
-        "run_id": run_id,
-        "amount_tolerance": settings.thresholds.amount_tolerance,
-        "name_similarity": settings.thresholds.name_similarity,
-        "name_truncation_min_length": settings.thresholds.name_truncation_min_length,
-        "shared_account_min_beneficiaries": settings.thresholds.shared_account_min_beneficiaries,
-        "name_without_dob": settings.matching.name_without_dob,
-    }
+    params = run_params(cfg.period, cfg.settings)
+    run_id = params["run_id"]
 
     _notify(cfg, "normalise", con)
     ensure_schema(con)
-    normalize.install(con)
-    # file_order: by file name and content, so that row ids and evidence order do not depend on
-    # the order the files were given in or on how their paths were spelled
-    by_name = sorted(tables, key=lambda it: (it[1].path.name, it[1].sha256))
-    con.execute("CREATE OR REPLACE TEMP TABLE cur_files "
-                "(file_id INTEGER, path VARCHAR, sha256 VARCHAR, file_order INTEGER)")
-    con.executemany("INSERT INTO cur_files VALUES (?, ?, ?, ?)",
-                    [[i, str(tb.path), tb.sha256, order] for order, (i, tb) in enumerate(by_name, start=1)])
-    for kind in ("registry", "payments"):
-        normalize.load_raw(con, kind, [(i, tb) for i, tb in tables if tb.kind == kind])
-        normalize.stage(con, kind, params)
+    normalise(con, tables, params)
     t = _step(steps, "normalise", t)
 
     _notify(cfg, "load", con)
     _check_payment_periods(con, tables, cfg.period)
     execute_file(con, "load_current.sql", params)
+    execute_file(con, "rejected.sql", params)
     normalize.attach_raw(con, tables)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE cur_file_counts AS
-        SELECT file_id, count(*) AS rows_read, count(*) FILTER (WHERE reject_reason IS NULL) AS rows_loaded,
-               count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored) AS ids_restored,
-               coalesce(sum(amount), 0) AS amount_read,
-               coalesce(sum(amount) FILTER (WHERE reject_reason IS NULL), 0) AS amount_loaded,
-               coalesce(sum(amount) FILTER (WHERE reject_reason IS NOT NULL), 0) AS amount_rejected,
-               count(*) FILTER (WHERE reject_reason IS NOT NULL AND amount IS NULL) AS amounts_unreadable
-        FROM (SELECT file_id, reject_reason, vneid_restored, entitled_amount AS amount FROM stg_registry
-              UNION ALL SELECT file_id, reject_reason, vneid_restored, amount FROM stg_payments)
-        GROUP BY file_id""")
+    count_files(con)
     for name in ("raw_registry", "raw_payments", "stg_registry", "stg_payments"):
         con.execute(f"DROP TABLE {quote_ident(name)}")  # free their memory before matching
     t = _step(steps, "load", t)
@@ -364,6 +339,53 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     result = _summarise(con, cfg, run_id, tables, steps, t0)
     _step(steps, "measure", t)
     return result
+
+
+def run_params(period: str, settings: Settings) -> dict:
+    """The values the SQL files take as $name, for a new run of the period."""
+    period_start, period_end = period_bounds(period)
+    return {
+        "period": period,
+        "period_start": period_start,
+        "period_end": period_end,
+        "run_id": uuid.uuid4().hex,
+        "amount_tolerance": settings.thresholds.amount_tolerance,
+        "name_similarity": settings.thresholds.name_similarity,
+        "name_truncation_min_length": settings.thresholds.name_truncation_min_length,
+        "shared_account_min_beneficiaries": settings.thresholds.shared_account_min_beneficiaries,
+        "name_without_dob": settings.matching.name_without_dob,
+    }
+
+
+def normalise(con, tables, params: dict) -> None:
+    """The files' rows into the staging tables stg_registry and stg_payments (each row loadable or
+    with its reject reason), and cur_files, each file with its place in name order."""
+    normalize.install(con)
+    # file_order: by file name and content, so that row ids and evidence order do not depend on
+    # the order the files were given in or on how their paths were spelled
+    by_name = sorted(tables, key=lambda it: (it[1].path.name, it[1].sha256))
+    con.execute("CREATE OR REPLACE TEMP TABLE cur_files "
+                "(file_id INTEGER, path VARCHAR, sha256 VARCHAR, file_order INTEGER)")
+    con.executemany("INSERT INTO cur_files VALUES (?, ?, ?, ?)",
+                    [[i, str(tb.path), tb.sha256, order] for order, (i, tb) in enumerate(by_name, start=1)])
+    for kind in ("registry", "payments"):
+        normalize.load_raw(con, kind, [(i, tb) for i, tb in tables if tb.kind == kind])
+        normalize.stage(con, kind, params)
+
+
+def count_files(con) -> None:
+    """cur_file_counts: each file's rows and amounts read, loaded and rejected, from the staging tables."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cur_file_counts AS
+        SELECT file_id, count(*) AS rows_read, count(*) FILTER (WHERE reject_reason IS NULL) AS rows_loaded,
+               count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored) AS ids_restored,
+               coalesce(sum(amount), 0) AS amount_read,
+               coalesce(sum(amount) FILTER (WHERE reject_reason IS NULL), 0) AS amount_loaded,
+               coalesce(sum(amount) FILTER (WHERE reject_reason IS NOT NULL), 0) AS amount_rejected,
+               count(*) FILTER (WHERE reject_reason IS NOT NULL AND amount IS NULL) AS amounts_unreadable
+        FROM (SELECT file_id, reject_reason, vneid_restored, entitled_amount AS amount FROM stg_registry
+              UNION ALL SELECT file_id, reject_reason, vneid_restored, amount FROM stg_payments)
+        GROUP BY file_id""")
 
 
 def _check_payment_periods(con, tables, period: str) -> None:

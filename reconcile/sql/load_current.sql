@@ -1,9 +1,9 @@
 -- The run's loaded rows, with row ids that depend only on each file's name and the rows' content
 -- (not on the order the files were given in, how their paths were spelled, or the order of the rows
--- in a file: the row number only separates rows that are alike in every column), and the rejected
--- rows with their reasons (raw values: normalize.attach_raw). When an ID is listed more than once
--- in a programme, the row used for matching (is_primary) is likewise chosen by content: an active
--- row before one that is not, then the smaller amount, then name, account, status, date of birth.
+-- in a file: the row number only separates rows that are alike in every column). When an ID is
+-- listed more than once in a programme, the row used for matching (is_primary) is likewise chosen
+-- by content: an active row before one that is not, then the smaller amount, then name, account,
+-- status, date of birth. The rejected rows are rejected.sql's.
 -- The ids are computed over the sort keys and each row's place in the staging table alone, then
 -- joined back: a window carries every column of its input through its sort, and the staging tables
 -- are wide. At 10M rows this halves the windows' work (bench/README.md).
@@ -43,10 +43,3 @@ JOIN cur_payment_ids AS i ON s.rowid = i.stg_row
 JOIN cur_files AS f USING (file_id);
 
 DROP TABLE cur_payment_ids;
-
-CREATE OR REPLACE TEMP TABLE cur_rejected AS
-SELECT 'registry' AS role, file_id, source_file, source_row, reject_reason AS reason, CAST(NULL AS VARCHAR) AS raw
-FROM stg_registry WHERE reject_reason IS NOT NULL
-UNION ALL
-SELECT 'payments', file_id, source_file, source_row, reject_reason, NULL
-FROM stg_payments WHERE reject_reason IS NOT NULL;
