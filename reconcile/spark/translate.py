@@ -1,0 +1,261 @@
+"""The project's DuckDB SQL as Spark SQL, with sqlglot and the few rewrites our files need.
+
+The SQL files under reconcile/sql stay the one source of the rules. sqlglot parses each statement
+in the DuckDB dialect and writes it in Spark's; on the way, these rewrites make it mean the same:
+
+  macros        a call to one of our macros (sql/macros.sql) is replaced by the macro's body, with
+                the arguments put in place of the parameters, until no call is left.
+  params        $name becomes the run's value as a literal (a date as CAST('2024-09-30' AS DATE)).
+  count window  count(DISTINCT x) OVER (...), which Spark refuses, becomes
+                size(collect_set(x) OVER (...)); both leave NULLs out.
+  format        format('{:,}', n), amounts with thousands separators, becomes format_number(n, 0).
+                sqlglot alone writes FORMAT_STRING('{:,}', n), which Spark runs and prints as the
+                text '{:,}': a finding's detail would be silently wrong.
+  regexp        regexp_full_match(s, p) becomes s RLIKE '^(?:p)$' (Spark's RLIKE finds, it does
+                not match whole); regexp_replace without 'g', which DuckDB applies to the first
+                match only and Spark to every match, is anchored to the first; \\1 in a
+                replacement becomes $1 (Java's form); POSIX classes such as [[:space:]], which
+                Java reads as a set of letters, become \\p{Space}.
+  jaro-winkler  jaro_winkler_similarity becomes the Python function rc_jaro_winkler
+                (reconcile.spark.udfs), registered by the engine; Spark has none.
+
+Anything else that Spark would run differently or not at all raises Untranslatable here, when the
+statement is translated: tests/test_spark_translate.py translates every file, so a new rule that
+cannot be translated fails a test, not a production run.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel
+
+from reconcile.sqlfiles import sql_text, statements
+
+
+class Untranslatable(Exception):
+    """A statement that cannot be run on Spark with the same meaning."""
+
+
+@dataclass(frozen=True)
+class Macro:
+    name: str
+    params: tuple[str, ...]
+    body: exp.Expression
+
+
+def _parse(sql: str) -> exp.Expression:
+    try:
+        return sqlglot.parse_one(sql, read="duckdb")
+    except sqlglot.errors.ParseError as exc:
+        raise Untranslatable(f"sqlglot cannot parse it: {str(exc).splitlines()[0]}") from None
+
+
+@cache
+def project_macros() -> dict[str, Macro]:
+    """The macros of sql/macros.sql, by lower-case name."""
+    out: dict[str, Macro] = {}
+    for statement in statements(sql_text("macros.sql")):
+        tree = _parse(statement)
+        if isinstance(tree, exp.Create) and str(tree.args.get("kind")).upper() == "MACRO":
+            name = tree.this.this.name.lower()
+            out[name] = Macro(name, tuple(p.name for p in tree.this.expressions), tree.expression)
+    return out
+
+
+# what Spark lacks or does differently, that a rewrite below does not handle: found here, not at run time
+NOT_ON_SPARK = {"strip_accents", "nfc_normalize", "try_strptime", "jaro_winkler_similarity"}
+POSIX_TO_JAVA = {"[:space:]": r"\p{Space}", "[:alpha:]": r"\p{Alpha}", "[:digit:]": r"\p{Digit}",
+                 "[:alnum:]": r"\p{Alnum}", "[:upper:]": r"\p{Upper}", "[:lower:]": r"\p{Lower}",
+                 "[:punct:]": r"\p{Punct}"}
+UDFS = {"rc_jaro_winkler"}  # registered on the session by reconcile.spark.udfs.register
+
+
+@dataclass
+class Translator:
+    """Translates one statement at a time; `used` collects the names of the rewrites applied."""
+
+    macros: dict[str, Macro] = field(default_factory=project_macros)
+    used: set[str] = field(default_factory=set)
+
+    def tree(self, sql: str, params: dict | None = None) -> exp.Expression:
+        """The statement's syntax tree, rewritten for Spark, with the parameters bound."""
+        tree = self._expand_macros(_parse(sql))
+        for _ in range(10):  # a rewritten node's new children are not visited again: repeat to a fixed point
+            before = tree.sql("duckdb")
+            tree = tree.transform(self._rewrite)
+            if tree.sql("duckdb") == before:
+                break
+        tree = tree.transform(lambda node: self._bind(node, params or {}))
+        self._guard(tree)
+        return tree
+
+    def sql(self, tree: exp.Expression) -> str:
+        try:
+            return tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE)
+        except sqlglot.errors.UnsupportedError as exc:
+            raise Untranslatable(str(exc).splitlines()[0]) from None
+
+    def translate(self, sql: str, params: dict | None = None) -> str:
+        return self.sql(self.tree(sql, params))
+
+    # -- the rewrites ------------------------------------------------------------------------------
+    def _expand_macros(self, tree: exp.Expression) -> exp.Expression:
+        for _ in range(50):  # macros call macros: expand until none is left
+            expanded = False
+
+            def expand(node):
+                nonlocal expanded
+                if not (isinstance(node, exp.Anonymous) and node.name.lower() in self.macros):
+                    return node
+                macro = self.macros[node.name.lower()]
+                if len(node.expressions) != len(macro.params):
+                    raise Untranslatable(f"macro {macro.name} takes {len(macro.params)} arguments, "
+                                         f"given {len(node.expressions)}")
+                binding = dict(zip(macro.params, node.expressions))
+
+                def substitute(inner):
+                    if isinstance(inner, exp.Column) and not inner.table and inner.name in binding:
+                        return exp.Paren(this=binding[inner.name].copy())
+                    return inner
+
+                expanded = True
+                self.used.add("macros")
+                return exp.Paren(this=macro.body.copy().transform(substitute))
+
+            tree = tree.transform(expand)
+            if not expanded:
+                return tree
+        raise Untranslatable("the macros call each other without end")
+
+    def _rewrite(self, node: exp.Expression) -> exp.Expression:
+        if isinstance(node, (exp.RegexpReplace, exp.RegexpLike, exp.RegexpExtract, exp.RegexpFullMatch)):
+            self._posix_classes(node)
+        if isinstance(node, exp.RegexpFullMatch):
+            pattern = node.expression
+            if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+                raise Untranslatable("regexp_full_match with a pattern that is not a literal")
+            self.used.add("regexp")
+            return exp.RegexpLike(this=node.this, expression=exp.Literal.string(f"^(?:{pattern.this})$"))
+        if isinstance(node, exp.RegexpReplace) and not node.meta.get("rc_done"):
+            return self._regexp_replace(node)
+        if isinstance(node, exp.Format):
+            fmt = node.this
+            if isinstance(fmt, exp.Literal) and fmt.this == "{:,}" and len(node.expressions) == 1:
+                self.used.add("format")
+                return exp.Anonymous(this="format_number", expressions=[node.expressions[0], exp.Literal.number(0)])
+            raise Untranslatable(f"format({fmt.sql('duckdb')}, ...) has no Spark equivalent here")
+        if isinstance(node, exp.Window) and isinstance(node.this, exp.Count) and isinstance(node.this.this, exp.Distinct):
+            if len(node.this.this.expressions) != 1:
+                raise Untranslatable("count(DISTINCT over several columns) OVER (...)")
+            self.used.add("count window")
+            window = node.copy()
+            window.set("this", exp.Anonymous(this="collect_set", expressions=[node.this.this.expressions[0].copy()]))
+            return exp.Anonymous(this="size", expressions=[window])
+        if isinstance(node, exp.JarowinklerSimilarity):
+            self.used.add("jaro-winkler")
+            return exp.Anonymous(this="rc_jaro_winkler", expressions=[node.this, node.expression])
+        return node
+
+    def _posix_classes(self, node: exp.Expression) -> None:
+        pattern = node.expression
+        if isinstance(pattern, exp.Literal) and "[:" in pattern.this:
+            text = pattern.this
+            for posix, java in POSIX_TO_JAVA.items():
+                text = text.replace(posix, java)
+            if "[:" in text:
+                raise Untranslatable(f"a POSIX class Java does not read in the pattern {pattern.this!r}")
+            self.used.add("regexp")
+            node.set("expression", exp.Literal.string(text))
+
+    def _regexp_replace(self, node: exp.RegexpReplace) -> exp.Expression:
+        node.meta["rc_done"] = True
+        pattern, replacement, modifiers = node.expression, node.args.get("replacement"), node.args.get("modifiers")
+        if not (isinstance(pattern, exp.Literal) and isinstance(replacement, exp.Literal)):
+            raise Untranslatable("regexp_replace with a pattern or replacement that is not a literal")
+        if modifiers is not None and modifiers.name != "g":
+            raise Untranslatable(f"regexp_replace with the options {modifiers.name!r}")
+        text, rep = pattern.this, replacement.this
+        rep = rep.replace("$", "\\$")  # a literal $ is a group reference to Java
+        if modifiers is None and not text.startswith("^"):
+            # DuckDB replaces the first match only, Spark every match: match the shortest text before
+            # the first one as group 1, and put it back
+            text = f"(?s)^(.*?)(?:{text})"
+            rep = "\\1" + re.sub(r"\\(\d)", lambda m: "\\" + str(int(m.group(1)) + 1), rep)
+        rep = re.sub(r"\\(\d)", r"$\1", rep)
+        self.used.add("regexp")
+        node.set("expression", exp.Literal.string(text))
+        node.set("replacement", exp.Literal.string(rep))
+        node.set("modifiers", None)
+        return node
+
+    def _bind(self, node: exp.Expression, params: dict) -> exp.Expression:
+        if not (isinstance(node, exp.Placeholder) and node.name):
+            return node
+        if node.name not in params:
+            raise Untranslatable(f"the parameter ${node.name} is not supplied")
+        value = params[node.name]
+        if isinstance(value, _dt.date):
+            return exp.cast(exp.Literal.string(value.isoformat()), "DATE")
+        return exp.convert(value)
+
+    def _guard(self, tree: exp.Expression) -> None:
+        for node in tree.find_all(exp.Anonymous):
+            name = node.name.lower()
+            if name in self.macros:
+                raise Untranslatable(f"the macro {name} is left unexpanded")
+            if name in NOT_ON_SPARK:
+                raise Untranslatable(f"{name}() has no Spark equivalent")
+        for node in tree.find_all(exp.JarowinklerSimilarity, exp.RegexpFullMatch):
+            raise Untranslatable(f"{node.sql_name().lower()}() is left unrewritten")
+        for node in tree.find_all(exp.Create):
+            if str(node.args.get("kind")).upper() == "MACRO":
+                raise Untranslatable("CREATE MACRO: Spark has no macros")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One statement of a file, for the engine: make a table (or view) from a query, drop one, or
+    append a query's rows to a table."""
+
+    action: str  # "table", "view", "drop" or "insert"
+    name: str
+    sql: str  # Spark SQL of the query ("" for drop)
+    source: str  # file and statement number, for messages
+
+
+def steps(name: str, params: dict, translator: Translator | None = None) -> list[Step]:
+    """The statements of reconcile/sql/<name>, translated for the engine."""
+    return [statement_step(text, params, f"{name} #{i}", translator)
+            for i, text in enumerate(statements(sql_text(name)), start=1)]
+
+
+def statement_step(text: str, params: dict, source: str, translator: Translator | None = None) -> Step:
+    translator = translator or Translator()
+    try:
+        tree = translator.tree(text, params)
+        if isinstance(tree, exp.Drop):
+            return Step("drop", tree.find(exp.Table).name, "", source)
+        if isinstance(tree, exp.Create):
+            kind = str(tree.args.get("kind")).upper()
+            if kind not in ("TABLE", "VIEW") or not isinstance(tree.expression, exp.Query):
+                raise Untranslatable(f"CREATE {kind} is not a query the engine can run")
+            return Step(kind.lower(), tree.this.name, translator.sql(tree.expression), source)
+        if isinstance(tree, exp.Insert):
+            query = tree.expression.copy()
+            if tree.args.get("with_"):  # INSERT INTO t WITH ... SELECT: the CTEs go with the SELECT
+                query.set("with_", tree.args["with_"].copy())
+            if not isinstance(query, exp.Query) or tree.args.get("by_name"):
+                raise Untranslatable("an INSERT that is not INSERT INTO table SELECT ...")
+            return Step("insert", tree.this.name if isinstance(tree.this, exp.Table) else tree.this.this.name,
+                        translator.sql(query), source)
+        if isinstance(tree, exp.Query):
+            return Step("query", "", translator.sql(tree), source)
+        raise Untranslatable(f"a {type(tree).__name__} statement")
+    except Untranslatable as exc:
+        raise Untranslatable(f"{source}: {exc}") from None
