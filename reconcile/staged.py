@@ -1,0 +1,159 @@
+"""Staged Parquet: the files' rows read and normalised by DuckDB, for another engine to reconcile.
+
+`reconcile run --stage-only --out DIR` reads the month's files however messy they are, normalises
+them as a run does, and writes to DIR:
+
+    registry.parquet       every registry row: the columns of the database's registry table less
+                           those a run computes (ids, is_primary), and reject_reason
+    payments.parquet       every payment row, likewise (less payment_id and in_period)
+    rejected_rows.parquet  the rows set aside, with their reasons and their values as read
+    inputs.parquet         one row per file: path, SHA-256, format, rows read, loaded and rejected
+
+file_id numbers the files in name order (the order a run takes them in when it numbers rows), so
+that an engine given these files numbers the rows as `reconcile run` does. A row with a
+reject_reason is counted, never matched. `reconcile run --engine spark` reads registry.parquet and
+payments.parquet, or any Parquet with these columns.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from reconcile import normalize
+from reconcile.config import check_period
+from reconcile.errors import ReconcileError
+from reconcile.sqlfiles import execute_file
+from reconcile.warehouse import TABLES, Col, quote_ident, quote_literal
+
+REJECT_REASON = Col("reject_reason", "VARCHAR", "Why the row is not loaded (NULL: loaded); rejected rows are counted, never matched")
+COMPUTED = {"period", "run_id", "registry_id", "is_primary", "payment_id", "in_period"}
+FILES = {"registry": "registry.parquet", "payments": "payments.parquet", "rejected": "rejected_rows.parquet",
+         "inputs": "inputs.parquet"}
+
+
+def staged_columns(role: str) -> list[Col]:
+    """The columns of a staged registry or payments file, in order, with their DuckDB types."""
+    table = next(t for t in TABLES if t.name == role)
+    return [c for c in table.cols if c.name not in COMPUTED] + [REJECT_REASON]
+
+
+@dataclass
+class StageResult:
+    period: str
+    out: Path
+    inputs: list  # pipeline.InputSummary, file_id in name order
+    registry_rows: int  # loaded
+    payment_rows: int
+    rejected_rows: int
+    seconds: float
+
+    def path(self, name: str) -> Path:
+        return self.out / FILES[name]
+
+
+def stage_only(cfg, out: Path) -> StageResult:
+    """Read and normalise cfg's files (a pipeline.RunConfig) into staged Parquet in `out`. Nothing is
+    reconciled and no database is written; files already in `out` under these names are replaced."""
+    from reconcile.pipeline import check_memory_limit, read_inputs
+
+    check_period(cfg.period)
+    check_memory_limit(cfg.memory_limit)
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ReconcileError(f"{out}: is a file; give --out a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".reconcile-stage-", dir=out))
+    except OSError as exc:
+        raise ReconcileError(f"{out}: cannot write there ({exc.strerror}); give --out a folder you can write to") from None
+    t0 = time.perf_counter()
+    try:
+        if cfg.on_step:
+            cfg.on_step("read")
+        tables = read_inputs(cfg, work)
+        return _stage(cfg, tables, out, work, t0)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
+    from reconcile.pipeline import (InputSummary, _check_payment_periods, count_files, limit_memory, normalise,
+                                    run_params)
+
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                             "autoload_known_extensions": False})
+    try:
+        limit_memory(con, cfg.memory_limit, work / "spill")
+        if cfg.on_step:
+            cfg.on_step("normalise")
+        params = run_params(cfg.period, cfg.settings)
+        normalise(con, tables, params)
+        _check_payment_periods(con, tables, cfg.period)
+        execute_file(con, "rejected.sql", params)
+        normalize.attach_raw(con, tables)
+        count_files(con)
+        if cfg.on_step:
+            cfg.on_step("stage.write")
+        for role in ("registry", "payments"):
+            cols = ", ".join(f"CAST({'f.file_order' if c.name == 'file_id' else 's.' + quote_ident(c.name)} AS {c.type}) "
+                             f"AS {quote_ident(c.name)}" for c in staged_columns(role))
+            _copy(con, f"SELECT {cols} FROM {quote_ident('stg_' + role)} AS s JOIN cur_files AS f USING (file_id) "
+                       "ORDER BY f.file_order, s.source_row", out / FILES[role], work)
+        _copy(con, f"SELECT {quote_literal(cfg.period)} AS period, r.role, f.file_order AS file_id, r.source_file, "
+                   "r.source_row, r.reason, r.raw FROM cur_rejected AS r JOIN cur_files AS f USING (file_id) "
+                   "ORDER BY f.file_order, r.source_row", out / FILES["rejected"], work)
+        inputs = _inputs(con, tables)
+        con.register("_inputs", _inputs_frame(cfg.period, inputs, tables))
+        _copy(con, "SELECT * FROM _inputs ORDER BY file_id", out / FILES["inputs"], work)
+        loaded = con.execute("""
+            SELECT (SELECT count(*) FROM stg_registry WHERE reject_reason IS NULL),
+                   (SELECT count(*) FROM stg_payments WHERE reject_reason IS NULL),
+                   (SELECT count(*) FROM cur_rejected)""").fetchone()
+    finally:
+        con.close()
+    return StageResult(period=cfg.period, out=out, inputs=[InputSummary(**i) for i in inputs],
+                       registry_rows=loaded[0], payment_rows=loaded[1], rejected_rows=loaded[2],
+                       seconds=time.perf_counter() - t0)
+
+
+def _inputs(con, tables) -> list[dict]:
+    counts = {row[0]: row[1:] for row in con.execute(
+        "SELECT c.file_id, f.file_order, c.rows_read, c.rows_loaded, c.ids_restored FROM cur_file_counts AS c "
+        "JOIN cur_files AS f USING (file_id)").fetchall()}
+    out = []
+    for file_id, tb in tables:
+        order, read, loaded, restored = counts.get(file_id, (None, 0, 0, 0))
+        if order is None:  # a file with no rows at all
+            order = con.execute("SELECT file_order FROM cur_files WHERE file_id = ?", [file_id]).fetchone()[0]
+        if read != tb.rows_read:
+            raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {read} staged")
+        out.append({"file_id": order, "role": tb.kind, "path": str(tb.path), "format": tb.format,
+                    "encoding": tb.encoding, "profile": tb.profile, "rows_read": read, "rows_loaded": loaded,
+                    "rows_rejected": read - loaded, "ids_restored": restored})
+    return sorted(out, key=lambda i: i["file_id"])
+
+
+def _inputs_frame(period: str, inputs: list[dict], tables):
+    import polars as pl
+
+    by_path = {str(tb.path): tb for _, tb in tables}
+    return pl.DataFrame([{**i, "period": period, "file_name": Path(i["path"]).name,
+                          "sha256": by_path[i["path"]].sha256} for i in inputs],
+                        schema={"period": pl.String, "file_id": pl.Int32, "role": pl.String, "path": pl.String,
+                                "file_name": pl.String, "sha256": pl.String, "format": pl.String,
+                                "encoding": pl.String, "profile": pl.String, "rows_read": pl.Int64,
+                                "rows_loaded": pl.Int64, "rows_rejected": pl.Int64, "ids_restored": pl.Int64})
+
+
+def _copy(con, query: str, target: Path, work: Path) -> None:
+    """Write a query to a Parquet file whole or not at all: into the work folder, then moved."""
+    part = work / (target.name + ".part")
+    con.execute(f"COPY ({query}) TO {quote_literal(str(part))} (FORMAT parquet, COMPRESSION zstd)")
+    os.replace(part, target)
