@@ -131,10 +131,10 @@ def _write_outputs(db: Path, period: str, report_path: Path | None, export_dir: 
 
 @cli.command()
 @click.option("--period", required=True, help="Period to reconcile, YYYY-MM.")
-@click.option("--registry", "registry", multiple=True, required=True, type=click.Path(path_type=Path),
-              help="Beneficiary registry file (repeatable).")
-@click.option("--payments", "payments", multiple=True, required=True, type=click.Path(path_type=Path),
-              help="Payment file of a bank or the post office (repeatable).")
+@click.option("--registry", "registry", multiple=True, required=True,
+              help="Beneficiary registry file (repeatable). With --engine spark: staged Parquet, a path or URL.")
+@click.option("--payments", "payments", multiple=True, required=True,
+              help="Payment file of a bank or the post office (repeatable). With --engine spark: staged Parquet.")
 @click.option("--db", type=click.Path(path_type=Path), default=Path("reconcile.duckdb"), show_default=True,
               help="DuckDB database to write; it grows by period.")
 @click.option("--profile", help="Profile of the files' layout, for the files of its kind: a built-in name "
@@ -146,28 +146,126 @@ def _write_outputs(db: Path, period: str, report_path: Path | None, export_dir: 
 @click.option("--operator", help="Who runs the reconciliation (default: the OS user).")
 @click.option("--memory-limit", help="Cap DuckDB's memory (e.g. 1GB); beyond it work spills to a folder beside the "
                                      "database. Default: DuckDB's own, 80% of the machine's memory.")
-def run(period, registry, payments, db, profile, sheet, report_path, export_dir, lang, mask_ids, config_path, fail_on,
-        operator, memory_limit) -> None:
+@click.option("--stage-only", is_flag=True,
+              help="Only read and normalise the files, into staged Parquet in --out (for --engine spark).")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="spark: match, find and measure on Apache Spark, from staged Parquet, into Parquet in --out.")
+@click.option("--out", help="--stage-only: the folder for the staged Parquet. --engine spark: the folder or URL "
+                            "for the flags and the non-cash share.")
+@click.option("--spark-master", help="--engine spark: the cluster (spark://HOST:7077, yarn, k8s://..., local[4]). "
+                                     "Default: spark-submit's, else this machine's cores.")
+@click.option("--spark-conf", "spark_conf", multiple=True, metavar="KEY=VALUE",
+              help="--engine spark: a Spark setting, such as spark.driver.memory=4g (repeatable).")
+@click.pass_context
+def run(ctx, period, registry, payments, db, profile, sheet, report_path, export_dir, lang, mask_ids, config_path,
+        fail_on, operator, memory_limit, stage_only, engine, out, spark_master, spark_conf) -> None:
     """Reconcile one period: read the files, flag every mismatch, measure the non-cash share.
 
     The period is stored in the database (a re-run replaces it); --report writes the workbook and
     --export the flat files, both read back from the database once the run has committed.
+
+    \b
+    For data beyond one machine, in two steps:
+        reconcile run --stage-only --period 2024-09 --registry ... --payments ... --out staged/
+        reconcile run --engine spark --period 2024-09 --registry staged/registry.parquet \\
+            --payments staged/payments.parquet --out results/
     """
     from reconcile.pipeline import RunConfig
 
     check_period(period)
     settings = Settings.load(config_path)
-    _check_output_paths(report_path, export_dir)
+    mode = "stage" if stage_only else engine
+    _check_mode(ctx, mode)
+    if mode == "spark":
+        _run_spark(period, list(registry), list(payments), out, settings, spark_master, spark_conf, fail_on)
+        return
+    cfg = RunConfig(period=period, registry=[Path(p) for p in registry], payments=[Path(p) for p in payments],
+                    db=db, settings=settings, operator=operator, profile=profile, sheet=sheet,
+                    memory_limit=memory_limit)
     click.echo(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
     progress = Progress()
-    result = _run(RunConfig(period=period, registry=list(registry), payments=list(payments), db=db,
-                            settings=settings, operator=operator, profile=profile, sheet=sheet,
-                            memory_limit=memory_limit), progress)
+    if mode == "stage":
+        from reconcile.staged import stage_only as stage
+
+        cfg.on_step = progress.step
+        cfg.on_read = progress.reading
+        try:
+            staged = stage(cfg, Path(out))
+        finally:
+            progress.clear()
+        click.echo(terminal.stage_summary(staged))
+        return
+    _check_output_paths(report_path, export_dir)
+    result = _run(cfg, progress)
     if result.rejected_rows:
         click.echo(f"reconcile: {result.rejected_rows:,} rows set aside in rejected_rows", err=True)
     _write_outputs(db, period, report_path, export_dir, lang or settings.lang, mask_ids, progress)
     click.echo(terminal.run_summary(result))
     sys.exit(_fail_on_exit(result, fail_on))
+
+
+# the options each way of running takes; any other given on the command line is refused
+_MODE_OPTIONS = {
+    "duckdb": {"db", "profile", "sheet", "report_path", "export_dir", "lang", "mask_ids", "fail_on", "operator",
+               "memory_limit"},
+    "stage": {"profile", "sheet", "memory_limit", "out"},
+    "spark": {"out", "spark_master", "spark_conf", "fail_on"},
+}
+_MODE_NAMES = {"duckdb": "a run on DuckDB", "stage": "--stage-only", "spark": "--engine spark"}
+_WHY_NOT = {
+    "stage": "it only writes staged Parquet",
+    "spark": "it reads staged Parquet and writes Parquet, not a database",
+    "duckdb": "it is for --stage-only and --engine spark",
+}
+
+
+def _check_mode(ctx: click.Context, mode: str) -> None:
+    from click.core import ParameterSource
+
+    if mode == "stage" and ctx.params["engine"] == "spark":
+        raise ReconcileError("--stage-only runs on DuckDB; stage first, then run --engine spark on the staged files")
+    common = {"period", "registry", "payments", "config_path", "stage_only", "engine"}
+    for param in ctx.command.params:
+        name = param.name
+        if name in common or name in _MODE_OPTIONS[mode]:
+            continue
+        if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+            flag = param.opts[0]
+            raise ReconcileError(f"{flag} does not apply to {_MODE_NAMES[mode]}: {_WHY_NOT[mode]}; drop {flag}")
+    if mode in ("stage", "spark") and not ctx.params["out"]:
+        where = "the staged Parquet" if mode == "stage" else "the flags and the non-cash share"
+        raise ReconcileError(f"{_MODE_NAMES[mode]} needs --out, the folder for {where}")
+
+
+def _run_spark(period, registry, payments, out, settings, master, conf, fail_on) -> None:
+    try:
+        from reconcile.spark.engine import SparkRunConfig, run as run_spark
+    except ImportError:  # sqlglot, and pyspark with it, come with the spark extra
+        from reconcile.spark.session import pyspark_missing
+
+        raise pyspark_missing() from None
+
+    click.echo(f"reconcile: reconciling {period} on Spark ({master or 'local'})", err=True)
+    progress = Progress()
+    cfg = SparkRunConfig(period=period, registry=registry, payments=payments, out=out, settings=settings,
+                         master=master, conf=_spark_conf(conf), on_step=progress.step)
+    try:
+        result = run_spark(cfg)
+    finally:
+        progress.clear()
+    click.echo(terminal.run_summary(result))
+    sys.exit(_fail_on_exit(result, fail_on))
+
+
+def _spark_conf(pairs: tuple[str, ...]) -> dict[str, str]:
+    conf = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip().startswith("spark."):
+            raise ReconcileError(f"--spark-conf '{pair}' is not KEY=VALUE with a Spark key; "
+                                 "give one such as spark.driver.memory=4g")
+        conf[key.strip()] = value.strip()
+    return conf
 
 
 @cli.command()

@@ -74,10 +74,7 @@ def run_summary(result: RunResult) -> str:
         f"Due {result.amount_due:,} VND to active beneficiaries; paid {result.amount_paid:,} VND "
         f"in successful payments dated in the period.",
         "",
-        table(["file", "role", "profile", "read", "loaded", "rejected", "IDs restored"],
-              [[i.path, i.role, i.profile or ("camt" if i.format == "camt" else "-"), i.rows_read, i.rows_loaded,
-                i.rows_rejected, i.ids_restored] for i in result.inputs],
-              right=(3, 4, 5, 6)),
+        _inputs_table(result.inputs),
         "",
     ]
     rows = [[r.code, severity[r.code], result.flag_counts.get(r.code, 0)] for r in catalogue()]
@@ -90,8 +87,35 @@ def run_summary(result: RunResult) -> str:
           pct(n["share_amount"]), pct(n["target"]), n["target_met"]] for n in result.noncash],
         right=(1, 2, 3, 4, 5)))
     parts.append("")
-    parts.append(f"Database: {result.db}  ({result.seconds:.1f} s)")
+    if result.engine == "spark":
+        parts.append(f"Spark: flags and non-cash share in {result.out}  ({result.seconds:.1f} s)")
+    else:
+        parts.append(f"Database: {result.db}  ({result.seconds:.1f} s)")
     return "\n".join(parts)
+
+
+def _inputs_table(inputs) -> str:
+    return table(["file", "role", "profile", "read", "loaded", "rejected", "IDs restored"],
+                 [[i.path, i.role, i.profile or ("camt" if i.format == "camt" else "-"), i.rows_read, i.rows_loaded,
+                   i.rows_rejected, i.ids_restored] for i in inputs],
+                 right=(3, 4, 5, 6))
+
+
+def stage_summary(result) -> str:
+    """What `reconcile run --stage-only` prints: the files, and what to run next."""
+    from reconcile.staged import FILES
+
+    return "\n".join([
+        f"Period {result.period} staged: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments "
+        f"loaded, {result.rejected_rows:,} rows rejected.",
+        "",
+        _inputs_table(result.inputs),
+        "",
+        f"Staged Parquet in {result.out}: " + ", ".join(FILES.values()) + f"  ({result.seconds:.1f} s)",
+        "Reconcile it on Spark with:",
+        f"  reconcile run --engine spark --period {result.period} --registry {result.path('registry')} "
+        f"--payments {result.path('payments')} --out RESULTS",
+    ])
 
 
 PROFILE_HOW = {

@@ -1,0 +1,369 @@
+"""`reconcile run --engine spark`: matching, findings and the non-cash share on Apache Spark.
+
+The input is staged Parquet (reconcile.staged: `reconcile run --stage-only`, or any Parquet with
+those columns), read from wherever Spark can read. The SQL is the project's own files, translated
+(reconcile.spark.translate) before the session starts, so that a statement Spark cannot run stops
+the run before any work. Each table a file creates is computed once and kept (in memory, spilling
+to disk) for the statements after it, as DuckDB's temp tables are.
+
+Written to --out, a folder or a URL Spark can write to:
+
+    flags/period=2024-09/province=01/part-....parquet          the findings (the flags table's columns)
+    noncash_share/period=2024-09/province=01/part-....parquet  the share (noncash_share_rows' columns)
+
+`province` is the beneficiary's province code, `unknown` for a finding or payment with none, and
+`all` for the programme totals of the share. A run replaces its period's folders whole, and leaves
+other periods alone.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reconcile.config import Settings, check_period
+from reconcile.errors import InputFileError, ReconcileError
+from reconcile.pipeline import InputSummary, RunResult, run_params
+from reconcile.rules import FLAG_COLUMNS, catalogue
+from reconcile.spark.translate import Step, Untranslatable, statement_step, steps
+from reconcile.staged import staged_columns
+from reconcile.warehouse import RUN_NONCASH_BASE, TABLES
+
+SPARK_TYPES = {"VARCHAR": "string", "INTEGER": "int", "BIGINT": "bigint", "DOUBLE": "double", "BOOLEAN": "boolean",
+               "DATE": "date", "TIMESTAMP": "timestamp"}
+
+
+@dataclass
+class SparkRunConfig:
+    period: str
+    registry: list[str]  # staged Parquet: files, folders or URLs
+    payments: list[str]
+    out: str  # folder or URL for flags/ and noncash_share/
+    settings: Settings = field(default_factory=Settings)
+    master: str | None = None  # --spark-master; None: spark-submit's, else local[*]
+    conf: dict[str, str] = field(default_factory=dict)  # --spark-conf, for a session this run starts
+    on_step: Callable[[str], None] | None = None
+
+
+@dataclass
+class Plan:
+    """Every statement the run executes, translated before the session starts."""
+
+    load: list[Step]
+    match: list[Step]
+    rules: list[tuple[object, Step]]  # (Rule, its query)
+    flags: Step
+    noncash_base: Step
+    noncash: list[Step]
+
+
+def plan(params: dict) -> Plan:
+    """Translate every file the engine runs; Untranslatable names the file and statement."""
+    rules = []
+    for rule in catalogue():
+        rules.append((rule, statement_step(rule.sql.strip().rstrip(";"), params, rule.file)))
+    flags = [s for s in steps("store_flags.sql", params) if s.action == "insert" and s.name == "flags"]
+    return Plan(
+        load=steps("load_current.sql", params),
+        match=steps("match.sql", params) + steps("facts.sql", params),
+        rules=rules,
+        flags=flags[0],
+        noncash_base=statement_step(RUN_NONCASH_BASE, params, "warehouse.RUN_NONCASH_BASE"),
+        noncash=steps("noncash_share.sql", params),
+    )
+
+
+def run(cfg: SparkRunConfig) -> RunResult:
+    check_period(cfg.period)
+    t0 = time.perf_counter()
+    params = run_params(cfg.period, cfg.settings)
+    try:
+        work = plan(params)
+    except Untranslatable as exc:
+        raise ReconcileError(f"a rule cannot run on Spark: {exc}; run it with --engine duckdb") from None
+
+    from reconcile.spark.session import get_session
+
+    _notify(cfg, "spark.start")
+    spark, owned = get_session(cfg.master, cfg.conf)
+    try:
+        return _Run(spark, cfg, params, work, t0).execute()
+    finally:
+        if owned:
+            spark.stop()
+
+
+def _notify(cfg: SparkRunConfig, step: str) -> None:
+    if cfg.on_step:
+        cfg.on_step(step)
+
+
+class _Run:
+    def __init__(self, spark, cfg: SparkRunConfig, params: dict, work: Plan, t0: float):
+        self.spark, self.cfg, self.params, self.plan, self.t0 = spark, cfg, params, work, t0
+        self.kept: dict[str, object] = {}  # tables made by the files, cached
+        self.steps: dict[str, float] = {}
+
+    def _step(self, name: str, t: float) -> float:
+        now = time.perf_counter()
+        self.steps[name] = self.steps.get(name, 0.0) + now - t
+        return now
+
+    def execute(self) -> RunResult:
+        from reconcile.spark import udfs
+
+        t = time.perf_counter()
+        self.steps["start"] = t - self.t0
+        udfs.register(self.spark)
+        _notify(self.cfg, "spark.read")
+        self._read_inputs()
+        self._reference_tables()
+        t = self._step("read", t)
+
+        _notify(self.cfg, "load")
+        self._run_steps(self.plan.load)
+        t = self._step("load", t)
+
+        _notify(self.cfg, "match")
+        self._run_steps(self.plan.match)
+        t = self._step("match", t)
+
+        _notify(self.cfg, "find")
+        flags = self._find()
+        t = self._step("find", t)
+
+        _notify(self.cfg, "measure")
+        share = self._noncash_share()
+        t = self._step("measure", t)
+
+        _notify(self.cfg, "spark.write")
+        self._write(flags, share)
+        result = self._summarise(flags, share)
+        self._step("write", t)
+        result.seconds = time.perf_counter() - self.t0
+        return result
+
+    # -- input -------------------------------------------------------------------------------------
+    def _read_inputs(self) -> None:
+        """stg_registry and stg_payments from the staged Parquet, typed as DuckDB types them;
+        in_period from the run's own period; cur_files from file_id."""
+        from pyspark.sql import functions as F
+
+        for role, paths in (("registry", self.cfg.registry), ("payments", self.cfg.payments)):
+            if not paths:
+                raise ReconcileError(f"no {role} file given; pass --{role} with staged Parquet")
+            frame = self._read_parquet(role, paths)
+            columns = staged_columns(role)
+            missing = [c.name for c in columns if c.name not in frame.columns]
+            if missing:
+                raise InputFileError(", ".join(paths), f"is not staged {role} Parquet: it lacks the column(s) "
+                                     f"{', '.join(missing)}",
+                                     "stage the files first with reconcile run --stage-only --out DIR")
+            frame = frame.select(*[F.col(c.name).cast(SPARK_TYPES[c.type]).alias(c.name) for c in columns])
+            if role == "payments":
+                start, end = self.params["period_start"], self.params["period_end"]
+                frame = frame.withColumn("in_period", F.col("value_date").between(F.lit(start), F.lit(end)))
+            # load_current.sql joins the row ids back on DuckDB's rowid, the row's place in the table:
+            # any number unique to the row does, and the table is kept, so it does not change
+            self._keep(f"stg_{role}", frame.withColumn("rowid", F.monotonically_increasing_id()))
+        files = self.spark.sql("""
+            SELECT file_id, count(DISTINCT source_file) AS names, min(source_file) AS source_file,
+                   max(source_file) AS other
+            FROM (SELECT file_id, source_file FROM stg_registry UNION ALL SELECT file_id, source_file FROM stg_payments)
+            GROUP BY file_id""").collect()
+        for row in files:
+            if row.file_id is None or row.names > 1:
+                where = "has rows without a file_id" if row.file_id is None else \
+                    f"gives file_id {row.file_id} to two files ({row.source_file}, {row.other})"
+                raise InputFileError(", ".join(self.cfg.registry + self.cfg.payments), where,
+                                     "stage the files of one month together, with one --stage-only run")
+        self.files = {row.file_id: row.source_file for row in files}
+        self.spark.sql("SELECT DISTINCT file_id, file_id AS file_order FROM "
+                       "(SELECT file_id FROM stg_registry UNION ALL SELECT file_id FROM stg_payments)"
+                       ).createOrReplaceTempView("cur_files")
+        self._check_payment_periods()
+
+    def _read_parquet(self, role: str, paths: list[str]):
+        try:
+            return self.spark.read.parquet(*paths)
+        except Exception as exc:  # AnalysisException: no such path, not Parquet
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if "PATH_NOT_FOUND" in text or "does not exist" in text:
+                raise InputFileError(", ".join(paths), "no such file or folder",
+                                     f"check the --{role} path") from None
+            raise InputFileError(", ".join(paths), f"cannot be read as Parquet ({text[:200]})",
+                                 "stage the files first with reconcile run --stage-only --out DIR") from None
+
+    def _check_payment_periods(self) -> None:
+        """As pipeline._check_payment_periods: a payments file none of whose rows is in the period."""
+        rows = self.spark.sql("""
+            SELECT file_id, count(*) AS n, count_if(in_period) AS inside, min(value_date) AS first,
+                   max(value_date) AS last
+            FROM stg_payments WHERE reject_reason IS NULL GROUP BY file_id ORDER BY file_id""").collect()
+        for row in rows:
+            if row.n and not row.inside:
+                raise InputFileError(
+                    self.files[row.file_id],
+                    f"none of its {row.n} payments is dated in {self.cfg.period} (they run from "
+                    f"{row.first:%d/%m/%Y} to {row.last:%d/%m/%Y})",
+                    "check --period, or that this is the payment file of that month")
+
+    def _reference_tables(self) -> None:
+        from reconcile.normalize import reference_frames
+
+        frames = reference_frames()
+        for name in ("ref_bank", "ref_birth_province"):  # what the macros of the matching and rules read
+            self.spark.createDataFrame(frames[name].to_arrow()).createOrReplaceTempView(name)
+        targets = self.cfg.settings.targets
+        self.spark.sql(f"SELECT * FROM VALUES ('{self.cfg.period}', 'welfare', CAST({targets.welfare!r} AS DOUBLE)), "
+                       f"('{self.cfg.period}', 'pension', CAST({targets.pension!r} AS DOUBLE)) "
+                       "AS targets(period, program, target)").createOrReplaceTempView("targets")
+
+    # -- the files' statements ---------------------------------------------------------------------
+    def _run_steps(self, todo: list[Step]) -> dict[str, object]:
+        """Run the statements in order; return the queries of their INSERTs, by table."""
+        inserts = {}
+        for step in todo:
+            if step.action == "drop":
+                self._drop(step.name)
+            elif step.action == "view":
+                self.spark.sql(step.sql).createOrReplaceTempView(step.name)
+            elif step.action == "table":
+                self._keep(step.name, self.spark.sql(step.sql))
+            elif step.action == "insert":
+                inserts[step.name] = self.spark.sql(step.sql)
+            else:
+                raise ReconcileError(f"{step.source}: a bare query where a table was expected")
+        return inserts
+
+    def _keep(self, name: str, frame):
+        """Compute a table once and keep it for the statements that read it, as a checkpoint: the
+        statements after it see its rows, not the plan that made them (fourteen rules over the
+        plans of matching would take Spark's planner minutes and gigabytes). With a checkpoint
+        folder (spark.checkpoint.dir) the rows go there and outlive a lost executor; without one,
+        they stay on the executors."""
+        self._drop(name)
+        if self.spark.sparkContext.getCheckpointDir():
+            frame = frame.checkpoint(eager=True)
+        else:
+            frame = frame.localCheckpoint(eager=True)
+        frame.createOrReplaceTempView(name)
+        self.kept[name] = frame
+        return frame
+
+    def _drop(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+        frame = self.kept.pop(name, None)
+        if frame is not None:
+            frame.unpersist()
+
+    # -- findings and share ------------------------------------------------------------------------
+    def _find(self):
+        """Every rule's rows, with code and severity, as cur_flags; then the flags as store_flags.sql
+        writes them (ids and order)."""
+        from functools import reduce
+
+        from pyspark.sql import functions as F
+
+        types = dict(_flag_columns())
+        found = []
+        for rule, step in self.plan.rules:
+            frame = self.spark.sql(step.sql)
+            found.append(frame.select(
+                F.lit(rule.code).alias("code"), F.lit(rule.severity.value).alias("severity"),
+                F.lit(rule.severity.rank).cast("int").alias("severity_rank"),
+                *[(F.col(c) if c in frame.columns else F.lit(None)).cast(types[c]).alias(c) for c in FLAG_COLUMNS]))
+        self._keep("cur_flags", reduce(lambda a, b: a.unionByName(b), found))
+        query = self._run_steps([self.plan.flags])["flags"]
+        return self._keep("out_flags", _as_table(query, "flags"))
+
+    def _noncash_share(self):
+        self.spark.sql(self.plan.noncash_base.sql).createOrReplaceTempView("nc_base")
+        query = self._run_steps(self.plan.noncash)["noncash_share_rows"]
+        return self._keep("out_noncash", _as_table(query, "noncash_share_rows"))
+
+    # -- output ------------------------------------------------------------------------------------
+    def _write(self, flags, share) -> None:
+        from pyspark.sql import functions as F
+
+        order = ["severity_rank", "code", "source_file", "source_row", "payment_ref", "vneid"]
+        flags = flags.withColumn("province", F.coalesce("province_code", F.lit("unknown")))
+        share = share.withColumn("province", F.coalesce("province_code", F.lit("all")))
+        self._replace(flags.drop("period").repartition("province")
+                      .sortWithinPartitions(F.desc(order[0]), *order[1:]), "flags")
+        self._replace(share.drop("period").repartition("province")
+                      .sortWithinPartitions("program", "level", "province_code", "commune_code", "channel_group"),
+                      "noncash_share")
+
+    def _replace(self, frame, name: str) -> None:
+        """Write the period's folder beside the old one, then put it in its place: readers see the
+        old rows or the new, and a failed write leaves the old."""
+        base = self.cfg.out.rstrip("/") + "/" + name
+        target = f"{base}/period={self.cfg.period}"
+        incoming = f"{base}/_incoming-{self.params['run_id']}"
+        jvm = self.spark.sparkContext._jvm
+        conf = self.spark.sparkContext._jsc.hadoopConfiguration()
+        fs = jvm.org.apache.hadoop.fs.Path(base).getFileSystem(conf)
+        try:
+            frame.write.mode("overwrite").partitionBy("province").parquet(incoming)
+            fs.delete(jvm.org.apache.hadoop.fs.Path(target), True)
+            if not fs.rename(jvm.org.apache.hadoop.fs.Path(incoming), jvm.org.apache.hadoop.fs.Path(target)):
+                raise ReconcileError(f"{target}: the period's {name} could not be put in place; "
+                                     f"they are in {incoming}")
+        except BaseException:
+            fs.delete(jvm.org.apache.hadoop.fs.Path(incoming), True)
+            raise
+
+    def _summarise(self, flags, share) -> RunResult:
+        from pyspark.sql import functions as F
+
+        per_file = self.spark.sql("""
+            SELECT file_id, role, count(*) AS rows_read, count_if(reject_reason IS NULL) AS rows_loaded,
+                   count_if(reject_reason IS NULL AND vneid_restored) AS ids_restored
+            FROM (SELECT 'registry' AS role, file_id, reject_reason, vneid_restored FROM stg_registry
+                  UNION ALL SELECT 'payments', file_id, reject_reason, vneid_restored FROM stg_payments)
+            GROUP BY file_id, role ORDER BY file_id""").collect()
+        inputs = [InputSummary(file_id=r.file_id, role=r.role, path=self.files[r.file_id], format="parquet",
+                               encoding=None, profile=None, rows_read=r.rows_read, rows_loaded=r.rows_loaded,
+                               rows_rejected=r.rows_read - r.rows_loaded, ids_restored=r.ids_restored)
+                  for r in per_file]
+        counts = flags.groupBy("code", "severity").count().collect()
+        noncash = [row.asDict() for row in share.where("level = 'program' AND channel_group = 'all'")
+                   .select("program", "beneficiaries", "payments", "amount", "share_beneficiaries", "share_payments",
+                           "share_amount", "target", "target_met").orderBy("program").collect()]
+        totals = self.spark.sql("""
+            SELECT (SELECT count(*) FROM cur_registry) AS registry_rows,
+                   (SELECT count(*) FROM cur_payments) AS payment_rows,
+                   (SELECT coalesce(sum(entitled_amount), 0) FROM cur_registry
+                     WHERE is_primary AND status = 'active') AS due,
+                   (SELECT coalesce(sum(amount), 0) FROM cur_payments WHERE status = 'success' AND in_period) AS paid
+            """).first()
+        severity: dict[str, int] = {}
+        for row in counts:
+            severity[row.severity] = severity.get(row.severity, 0) + row["count"]
+        return RunResult(
+            run_id=self.params["run_id"], period=self.cfg.period, db=Path(self.cfg.out), inputs=inputs,
+            flag_counts={row.code: row["count"] for row in sorted(counts, key=lambda r: r.code)},
+            severity_counts=severity, noncash=noncash, registry_rows=totals.registry_rows,
+            payment_rows=totals.payment_rows, rejected_rows=sum(i.rows_rejected for i in inputs),
+            amount_due=int(totals.due), amount_paid=int(totals.paid), seconds=0.0, step_seconds=self.steps,
+            engine="spark", out=self.cfg.out)
+
+
+def _flag_columns() -> list[tuple[str, str]]:
+    table = next(t for t in TABLES if t.name == "flags")
+    return [(c.name, SPARK_TYPES[c.type]) for c in table.cols if c.name in FLAG_COLUMNS]
+
+
+def _as_table(query, table: str):
+    """An INSERT's query as the rows of the table: its columns by position, with the table's names
+    and types (INSERT INTO t SELECT ... means that in both engines)."""
+    from pyspark.sql import functions as F
+
+    cols = next(t for t in TABLES if t.name == table).cols
+    if len(query.columns) != len(cols):
+        raise ReconcileError(f"the query for {table} gives {len(query.columns)} columns, the table has {len(cols)}")
+    renamed = query.toDF(*[c.name for c in cols])
+    return renamed.select(*[F.col(c.name).cast(SPARK_TYPES[c.type]).alias(c.name) for c in cols])
