@@ -19,6 +19,7 @@ other periods alone.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,12 +88,14 @@ def run(cfg: SparkRunConfig) -> RunResult:
     from reconcile.spark.session import get_session
 
     _notify(cfg, "spark.start")
-    spark, owned = get_session(cfg.master, cfg.conf)
-    try:
-        return _Run(spark, cfg, params, work, t0).execute()
-    finally:
-        if owned:
-            spark.stop()
+    with warnings.catch_warnings():  # pyspark warns when it finds pandas 3 installed: not the officer's to act on
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"pyspark\.")
+        spark, owned = get_session(cfg.master, cfg.conf)
+        try:
+            return _Run(spark, cfg, params, work, t0).execute()
+        finally:
+            if owned:
+                spark.stop()
 
 
 def _notify(cfg: SparkRunConfig, step: str) -> None:
@@ -117,6 +120,7 @@ class _Run:
         t = time.perf_counter()
         self.steps["start"] = t - self.t0
         udfs.register(self.spark)
+        self._check_out()
         _notify(self.cfg, "spark.read")
         self._read_inputs()
         self._reference_tables()
@@ -297,24 +301,41 @@ class _Run:
                       .sortWithinPartitions("program", "level", "province_code", "commune_code", "channel_group"),
                       "noncash_share")
 
+    def _hadoop(self, path: str):
+        """(file system, Path) of a path or URL, through Spark's Hadoop layer (local, HDFS, S3, ...)."""
+        jvm = self.spark.sparkContext._jvm
+        target = jvm.org.apache.hadoop.fs.Path(path)
+        return target.getFileSystem(self.spark.sparkContext._jsc.hadoopConfiguration()), target
+
+    def _check_out(self) -> None:
+        """Make the --out folder now: a path Spark cannot write to should stop the run before its work."""
+        try:
+            fs, path = self._hadoop(self.cfg.out)
+            fs.mkdirs(path)
+        except Exception as exc:
+            raise ReconcileError(f"{self.cfg.out}: cannot write there ({_java_reason(exc)}); check that --out is a "
+                                 "folder or URL this Spark can write to") from None
+
     def _replace(self, frame, name: str) -> None:
         """Write the period's folder beside the old one, then put it in its place: readers see the
         old rows or the new, and a failed write leaves the old."""
         base = self.cfg.out.rstrip("/") + "/" + name
         target = f"{base}/period={self.cfg.period}"
         incoming = f"{base}/_incoming-{self.params['run_id']}"
-        jvm = self.spark.sparkContext._jvm
-        conf = self.spark.sparkContext._jsc.hadoopConfiguration()
-        fs = jvm.org.apache.hadoop.fs.Path(base).getFileSystem(conf)
+        fs, incoming_path = self._hadoop(incoming)
+        target_path = self._hadoop(target)[1]
         try:
             frame.write.mode("overwrite").partitionBy("province").parquet(incoming)
-            fs.delete(jvm.org.apache.hadoop.fs.Path(target), True)
-            if not fs.rename(jvm.org.apache.hadoop.fs.Path(incoming), jvm.org.apache.hadoop.fs.Path(target)):
+            fs.delete(target_path, True)
+            if not fs.rename(incoming_path, target_path):
                 raise ReconcileError(f"{target}: the period's {name} could not be put in place; "
                                      f"they are in {incoming}")
-        except BaseException:
-            fs.delete(jvm.org.apache.hadoop.fs.Path(incoming), True)
+        except ReconcileError:
             raise
+        except Exception as exc:  # Py4JJavaError: a folder that cannot be made, a full disk, no permission
+            fs.delete(incoming_path, True)
+            raise ReconcileError(f"{base}: cannot write the period's {name} ({_java_reason(exc)}); check that "
+                                 "--out is a folder or URL this Spark can write to") from None
 
     def _summarise(self, flags, share) -> RunResult:
         from pyspark.sql import functions as F
@@ -324,7 +345,7 @@ class _Run:
                    count_if(reject_reason IS NULL AND vneid_restored) AS ids_restored
             FROM (SELECT 'registry' AS role, file_id, reject_reason, vneid_restored FROM stg_registry
                   UNION ALL SELECT 'payments', file_id, reject_reason, vneid_restored FROM stg_payments)
-            GROUP BY file_id, role ORDER BY file_id""").collect()
+            GROUP BY file_id, role ORDER BY role <> 'registry', file_id""").collect()  # as a run lists them
         inputs = [InputSummary(file_id=r.file_id, role=r.role, path=self.files[r.file_id], format="parquet",
                                encoding=None, profile=None, rows_read=r.rows_read, rows_loaded=r.rows_loaded,
                                rows_rejected=r.rows_read - r.rows_loaded, ids_restored=r.ids_restored)
@@ -350,6 +371,13 @@ class _Run:
             payment_rows=totals.payment_rows, rejected_rows=sum(i.rows_rejected for i in inputs),
             amount_due=int(totals.due), amount_paid=int(totals.paid), seconds=0.0, step_seconds=self.steps,
             engine="spark", out=self.cfg.out)
+
+
+def _java_reason(exc: Exception) -> str:
+    """The first line of what the JVM said, without its class names' packages."""
+    java = getattr(exc, "java_exception", None)
+    text = str(java.getMessage() if java is not None else exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
 
 
 def _flag_columns() -> list[tuple[str, str]]:

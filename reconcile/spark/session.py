@@ -34,9 +34,6 @@ def get_session(master: str | None, conf: dict[str, str] | None = None, app: str
         return active, False
     if os.environ.get("PYSPARK_GATEWAY_PORT") and master is None:  # started by spark-submit: its settings hold
         return SparkSession.builder.appName(app).getOrCreate(), True
-    import warnings
-
-    warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")  # pyspark on pandas 3: not ours
     master = master or "local[*]"
     builder = SparkSession.builder.appName(app).master(master).config("spark.sql.session.timeZone", "UTC")
     if master.startswith("local"):

@@ -1,0 +1,153 @@
+"""The Spark engine gives DuckDB's answer: the same findings (ids, evidence, row ids) and the same
+non-cash share, row for row, on a generated month with every finding planted and on the messy
+sample month. Runs Spark in local mode (local[2]); needs pyspark and Java 17 or later, and is
+skipped, with the reason shown, on a machine without them.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'reconcile[spark]')")
+if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+    pytest.skip("no Java on this machine (java on PATH or JAVA_HOME): the Spark engine needs Java 17 or later",
+                allow_module_level=True)
+
+from reconcile.cli import cli  # noqa: E402
+from reconcile.generate import GenerateConfig, Rates, generate  # noqa: E402
+from reconcile.pipeline import RunConfig, run  # noqa: E402
+from reconcile.report.terminal import run_summary  # noqa: E402
+from reconcile.rules import catalogue  # noqa: E402
+from reconcile.staged import stage_only  # noqa: E402
+
+SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample"
+PARTS = "hive_partitioning = true, hive_types = {'period': 'VARCHAR', 'province': 'VARCHAR'}"
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """One local Spark session for the module: the engine runs on the active session."""
+    from reconcile.spark.session import get_session
+
+    session, owned = get_session("local[2]")
+    yield session
+    if owned:
+        session.stop()
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    return tmp_path_factory.mktemp("spark-out")
+
+
+def reconcile_both(folder: Path, files: dict, out: Path) -> tuple[duckdb.DuckDBPyConnection, object, str]:
+    """DuckDB's run into a database; the same files staged, then run on Spark through the CLI."""
+    duck = run(RunConfig(period="2024-09", db=folder / "r.duckdb", **files))
+    staged = stage_only(RunConfig(period="2024-09", **files), folder / "staged")
+    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--spark-master", "local[2]", "--period", "2024-09",
+                                      "--registry", str(staged.path("registry")), "--payments",
+                                      str(staged.path("payments")), "--out", str(out), "--fail-on", "critical"])
+    assert result.exit_code in (0, 1), result.output
+    return duckdb.connect(str(folder / "r.duckdb"), read_only=True), duck, result
+
+
+def differences(con, ours: str, theirs: str) -> tuple[int, int]:
+    return (con.execute(f"SELECT count(*) FROM ({ours} EXCEPT ALL {theirs})").fetchone()[0],
+            con.execute(f"SELECT count(*) FROM ({theirs} EXCEPT ALL {ours})").fetchone()[0])
+
+
+def assert_same_answer(con, out: Path):
+    flag_cols = ", ".join(r[0] for r in con.execute("DESCRIBE flags").fetchall() if r[0] != "run_id")
+    spark_flags = f"SELECT {flag_cols} FROM read_parquet('{out}/flags/*/*/*.parquet', {PARTS})"
+    n = con.execute("SELECT count(*) FROM flags").fetchone()[0]
+    assert con.execute(f"SELECT count(*) FROM ({spark_flags})").fetchone()[0] == n
+    assert differences(con, f"SELECT {flag_cols} FROM flags", spark_flags) == (0, 0)
+
+    share_cols = ", ".join(r[0] for r in con.execute("DESCRIBE noncash_share_rows").fetchall())
+    spark_share = f"SELECT {share_cols} FROM read_parquet('{out}/noncash_share/*/*/*.parquet', {PARTS})"
+    assert con.execute(f"SELECT count(*) FROM ({spark_share})").fetchone()[0] == \
+        con.execute("SELECT count(*) FROM noncash_share_rows").fetchone()[0]
+    assert differences(con, f"SELECT {share_cols} FROM noncash_share_rows", spark_share) == (0, 0)
+    return n
+
+
+def test_a_generated_month_with_every_finding_gives_the_same_findings_and_share(spark, out, tmp_path):
+    rates = Rates(**{name: 0.02 for name in Rates.__dataclass_fields__})
+    month = generate(GenerateConfig(beneficiaries=400, seed=11, out=tmp_path / "month", rates=rates))
+    registry, bank, post = month.files["parquet"]
+    assert [registry.name, bank.name, post.name] == ["registry.parquet", "payments_bank.parquet", "payments_post.parquet"]
+    files = {"registry": [registry], "payments": [bank, post]}
+    con, duck, result = reconcile_both(tmp_path, files, out)
+    codes = dict(con.execute("SELECT code, count(*) FROM flags GROUP BY code").fetchall())
+    assert sorted(codes) == sorted(r.code for r in catalogue())  # every rule has rows to compare
+    assert assert_same_answer(con, out) == sum(codes.values())
+    # the terminal summary is DuckDB's, but for its last line
+    assert result.stdout.splitlines()[:-1] == run_summary(duck).splitlines()[:-1]
+    assert re.fullmatch(rf"Spark: flags and non-cash share in {re.escape(str(out))}  \(\d+\.\d s\)",
+                        result.stdout.splitlines()[-1])
+    assert result.exit_code == 1  # --fail-on critical, and PAID_AFTER_DEATH was planted
+    folders = sorted(p.name for p in (out / "flags" / "period=2024-09").iterdir() if p.is_dir())
+    assert folders == [f"province={code}" for (code,) in con.execute(
+        "SELECT DISTINCT coalesce(province_code, 'unknown') FROM flags ORDER BY 1").fetchall()]
+    con.close()
+
+
+def test_the_messy_sample_month_gives_the_same_answer_and_replaces_only_its_period(spark, out, tmp_path):
+    # what the generated month left in out for 2024-09, and another period's files, which must stay
+    other = out / "flags" / "period=2024-08" / "province=01"
+    other.mkdir(parents=True)
+    (other / "part-0.parquet").write_bytes(b"kept")
+    stale = out / "flags" / "period=2024-09" / "province=99"
+    stale.mkdir()
+    files = {"registry": [SAMPLE / "registry.csv"],
+             "payments": [SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"]}
+    con, duck, result = reconcile_both(tmp_path, files, out)
+    assert duck.rejected_rows > 0 and any(i.ids_restored for i in duck.inputs)
+    assert not stale.exists()
+    assert (other / "part-0.parquet").read_bytes() == b"kept"
+    shutil.rmtree(out / "flags" / "period=2024-08")  # not Parquet: out of the comparison below
+    assert sorted(p.name for p in (out / "flags").iterdir()) == ["period=2024-09"]  # no half-written folder left
+    assert assert_same_answer(con, out) == duck.flags
+    assert [line for line in result.stdout.splitlines() if "rows rejected" in line] == \
+        [line for line in run_summary(duck).splitlines() if "rows rejected" in line]
+    con.close()
+
+
+def test_files_that_are_not_staged_are_refused_with_what_to_do(spark, tmp_path):
+    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--out", str(tmp_path / "o"),
+                                      "--registry", str(tmp_path / "nowhere.parquet"), "--payments", "p.parquet"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        f"reconcile: error: {tmp_path / 'nowhere.parquet'}: no such file or folder; check the --registry path")
+
+    registry, bank, _ = generate(GenerateConfig(beneficiaries=20, seed=2, out=tmp_path / "raw")).files["parquet"]
+    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--out", str(tmp_path / "o"),
+                                      "--registry", str(registry), "--payments", str(bank)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].startswith(
+        f"reconcile: error: {registry}: is not staged registry Parquet: it lacks the column(s) ")
+    assert result.output.strip().endswith("; stage the files first with reconcile run --stage-only --out DIR")
+
+    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--registry", str(registry),
+                                      "--payments", str(bank), "--out", str(registry / "results")])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        f"reconcile: error: {registry / 'results'}: cannot write there (Parent path is not a directory: {registry}); "
+        "check that --out is a folder or URL this Spark can write to")
+
+
+def test_a_payments_file_of_another_month_is_refused(spark, tmp_path):
+    registry, bank, _ = generate(GenerateConfig(beneficiaries=20, seed=2, out=tmp_path / "raw")).files["parquet"]
+    staged = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "staged")
+    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-10", "--out", str(tmp_path / "o"),
+                                      "--registry", str(staged.path("registry")),
+                                      "--payments", str(staged.path("payments"))])
+    assert result.exit_code == 2
+    assert re.fullmatch(rf"reconcile: error: {re.escape(str(bank))}: none of its \d+ payments is dated in "
+                        r"2024-10 \(they run from \d\d/09/2024 to \d\d/09/2024\); check --period, or that this is "
+                        r"the payment file of that month", result.output.strip().splitlines()[-1])
