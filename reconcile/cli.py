@@ -245,7 +245,7 @@ def _run_spark(period, registry, payments, out, settings, master, conf, fail_on)
 
         raise pyspark_missing() from None
 
-    click.echo(f"reconcile: reconciling {period} on Spark ({master or 'local'})", err=True)
+    click.echo(f"reconcile: reconciling {period} on Spark" + (f" ({master})" if master else ""), err=True)
     progress = Progress()
     cfg = SparkRunConfig(period=period, registry=registry, payments=payments, out=out, settings=settings,
                          master=master, conf=_spark_conf(conf), on_step=progress.step)

@@ -94,6 +94,11 @@ def test_a_generated_month_with_every_finding_gives_the_same_findings_and_share(
     folders = sorted(p.name for p in (out / "flags" / "period=2024-09").iterdir() if p.is_dir())
     assert folders == [f"province={code}" for (code,) in con.execute(
         "SELECT DISTINCT coalesce(province_code, 'unknown') FROM flags ORDER BY 1").fetchall()]
+    for folder in folders:  # one file a province, its rows in the database's order
+        (part,) = (out / "flags" / "period=2024-09" / folder).glob("*.parquet")
+        assert con.execute(f"SELECT flag_id FROM read_parquet('{part}')").fetchall() == con.execute(
+            "SELECT flag_id FROM flags WHERE coalesce(province_code, 'unknown') = ? ORDER BY severity_rank DESC, "
+            "code, source_file, source_row, payment_ref, vneid", [folder.removeprefix("province=")]).fetchall()
     con.close()
 
 

@@ -3,8 +3,8 @@
 The input is staged Parquet (reconcile.staged: `reconcile run --stage-only`, or any Parquet with
 those columns), read from wherever Spark can read. The SQL is the project's own files, translated
 (reconcile.spark.translate) before the session starts, so that a statement Spark cannot run stops
-the run before any work. Each table a file creates is computed once and kept (in memory, spilling
-to disk) for the statements after it, as DuckDB's temp tables are.
+the run before any work. Each table a file creates is computed once and checkpointed for the
+statements after it, as DuckDB computes a temp table once.
 
 Written to --out, a folder or a URL Spark can write to:
 
@@ -292,14 +292,15 @@ class _Run:
     def _write(self, flags, share) -> None:
         from pyspark.sql import functions as F
 
-        order = ["severity_rank", "code", "source_file", "source_row", "payment_ref", "vneid"]
+        # store_flags.sql's order, NULLs last as in DuckDB
+        order = [F.desc("severity_rank")] + [F.asc_nulls_last(c) for c in
+                                             ("code", "source_file", "source_row", "payment_ref", "vneid")]
         flags = flags.withColumn("province", F.coalesce("province_code", F.lit("unknown")))
         share = share.withColumn("province", F.coalesce("province_code", F.lit("all")))
-        self._replace(flags.drop("period").repartition("province")
-                      .sortWithinPartitions(F.desc(order[0]), *order[1:]), "flags")
-        self._replace(share.drop("period").repartition("province")
-                      .sortWithinPartitions("program", "level", "province_code", "commune_code", "channel_group"),
-                      "noncash_share")
+        self._replace(flags.drop("period").repartition("province").sortWithinPartitions(*order), "flags")
+        self._replace(share.drop("period").repartition("province").sortWithinPartitions(
+            *[F.asc_nulls_last(c) for c in ("program", "level", "province_code", "commune_code", "channel_group")]),
+            "noncash_share")
 
     def _hadoop(self, path: str):
         """(file system, Path) of a path or URL, through Spark's Hadoop layer (local, HDFS, S3, ...)."""
