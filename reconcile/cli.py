@@ -179,6 +179,8 @@ def run(ctx, period, registry, payments, db, profile, sheet, report_path, export
     if mode == "spark":
         _run_spark(period, list(registry), list(payments), out, settings, spark_master, spark_conf, fail_on)
         return
+    if mode == "duckdb":
+        _check_output_paths(report_path, export_dir)
     cfg = RunConfig(period=period, registry=[Path(p) for p in registry], payments=[Path(p) for p in payments],
                     db=db, settings=settings, operator=operator, profile=profile, sheet=sheet,
                     memory_limit=memory_limit)
@@ -195,7 +197,6 @@ def run(ctx, period, registry, payments, db, profile, sheet, report_path, export
             progress.clear()
         click.echo(terminal.stage_summary(staged))
         return
-    _check_output_paths(report_path, export_dir)
     result = _run(cfg, progress)
     if result.rejected_rows:
         click.echo(f"reconcile: {result.rejected_rows:,} rows set aside in rejected_rows", err=True)
