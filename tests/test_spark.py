@@ -146,6 +146,21 @@ def test_files_that_are_not_staged_are_refused_with_what_to_do(spark, tmp_path):
         "check that --out is a folder or URL this Spark can write to")
 
 
+def test_files_staged_apart_are_refused_when_their_file_ids_clash(spark, tmp_path):
+    sample = stage_only(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
+                                  payments=[SAMPLE / "bank_transfers.csv"]), tmp_path / "a")
+    registry, bank, _ = generate(GenerateConfig(beneficiaries=20, seed=2, out=tmp_path / "raw")).files["parquet"]
+    other = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "b")
+    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--out", str(tmp_path / "o"),
+                                      "--registry", str(sample.path("registry")), "--registry", str(other.path("registry")),
+                                      "--payments", str(sample.path("payments"))])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        f"reconcile: error: {sample.path('registry')}, {other.path('registry')}, {sample.path('payments')}: gives "
+        f"file_id 2 to two files ({registry}, {SAMPLE / 'registry.csv'}); stage the files of one month together, "
+        "with one --stage-only run")
+
+
 def test_a_payments_file_of_another_month_is_refused(spark, tmp_path):
     registry, bank, _ = generate(GenerateConfig(beneficiaries=20, seed=2, out=tmp_path / "raw")).files["parquet"]
     staged = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "staged")

@@ -106,7 +106,7 @@ def _notify(cfg: SparkRunConfig, step: str) -> None:
 class _Run:
     def __init__(self, spark, cfg: SparkRunConfig, params: dict, work: Plan, t0: float):
         self.spark, self.cfg, self.params, self.plan, self.t0 = spark, cfg, params, work, t0
-        self.kept: dict[str, object] = {}  # tables made by the files, cached
+        self.kept: dict[str, object] = {}  # tables made by the files, checkpointed
         self.steps: dict[str, float] = {}
 
     def _step(self, name: str, t: float) -> float:
@@ -176,7 +176,7 @@ class _Run:
             SELECT file_id, count(DISTINCT source_file) AS names, min(source_file) AS source_file,
                    max(source_file) AS other
             FROM (SELECT file_id, source_file FROM stg_registry UNION ALL SELECT file_id, source_file FROM stg_payments)
-            GROUP BY file_id""").collect()
+            GROUP BY file_id ORDER BY file_id""").collect()
         for row in files:
             if row.file_id is None or row.names > 1:
                 where = "has rows without a file_id" if row.file_id is None else \
