@@ -167,3 +167,47 @@ def test_jaro_winkler_equals_duckdbs_on_mutated_names():
 def test_params_of_a_run_are_the_ones_the_sql_uses():
     assert {"period", "period_start", "period_end", "run_id", "name_similarity"} <= PARAMS.keys()
     assert PARAMS["period_end"] == dt.date(2024, 9, 30)
+
+
+# -- starting Spark: what a machine without it is told --------------------------------------------
+
+def test_without_pyspark_the_run_says_how_to_install_it(monkeypatch, tmp_path):
+    import sys
+
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # import fails as if pyspark were not installed
+    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--registry", "r.parquet",
+                                      "--payments", "p.parquet", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        "reconcile: error: --engine spark needs pyspark, which is not installed; "
+        "install it with: pip install 'reconcile[spark]'")
+
+
+def test_without_java_a_local_session_is_refused_before_it_starts(monkeypatch):
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'reconcile[spark]')")
+    from pyspark.sql import SparkSession
+
+    from reconcile.errors import ReconcileError
+    from reconcile.spark import session
+
+    monkeypatch.setattr(SparkSession, "getActiveSession", classmethod(lambda cls: None))
+    monkeypatch.setattr(session.shutil, "which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
+    with pytest.raises(ReconcileError) as caught:
+        session.get_session("local[2]")
+    assert str(caught.value) == ("--engine spark needs Java 17 or later, and none is on this machine (no java on "
+                                 "PATH, no JAVA_HOME); install a JDK, such as openjdk-17-jre")
+
+
+@pytest.mark.parametrize("master, cores", [("local", 1), ("local[3]", 3), ("local[2,4]", 2), ("local[*]", None)])
+def test_a_local_session_has_as_many_shuffle_partitions_as_cores(master, cores):
+    import os
+
+    from reconcile.spark.session import _local_cores
+
+    assert _local_cores(master) == (cores or os.cpu_count())
