@@ -74,5 +74,6 @@ def register(spark) -> None:
     from pyspark.sql.types import DoubleType
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    # a lambda: pyspark reads the type hints of a function as a request for a pandas UDF
-    spark.udf.register("rc_jaro_winkler", udf(lambda a, b: jaro_winkler(a, b), DoubleType()))
+    # a lambda: pyspark reads the type hints of a function as a request for a pandas UDF. Not through
+    # Arrow, which Spark 4 tries first: it needs pandas, which reconcile does not install, and warns.
+    spark.udf.register("rc_jaro_winkler", udf(lambda a, b: jaro_winkler(a, b), DoubleType(), useArrow=False))
