@@ -305,7 +305,7 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     t = _step(steps, "normalise", t)
 
     _notify(cfg, "load", con)
-    _check_payment_periods(con, tables, cfg.period)
+    check_payment_periods(con, tables, cfg.period)
     execute_file(con, "load_current.sql", params)
     execute_file(con, "rejected.sql", params)
     normalize.attach_raw(con, tables)
@@ -388,7 +388,7 @@ def count_files(con) -> None:
         GROUP BY file_id""")
 
 
-def _check_payment_periods(con, tables, period: str) -> None:
+def check_payment_periods(con, tables, period: str) -> None:
     """A payments file none of whose loaded rows is dated in the period is the wrong file."""
     rows = con.execute("""
         SELECT file_id, count(*) AS n, count(*) FILTER (WHERE in_period) AS inside,
@@ -397,12 +397,13 @@ def _check_payment_periods(con, tables, period: str) -> None:
     paths = {i: tb.path for i, tb in tables}
     for file_id, n, inside, first, last in rows:
         if n and not inside:
-            raise InputFileError(
-                str(paths[file_id]),
-                f"none of its {n} payments is dated in {period} (they run from "
-                f"{first:%d/%m/%Y} to {last:%d/%m/%Y})",
-                "check --period, or that this is the payment file of that month",
-            )
+            raise payments_out_of_period(str(paths[file_id]), period, n, first, last)
+
+
+def payments_out_of_period(path: str, period: str, n: int, first: date, last: date) -> InputFileError:
+    return InputFileError(path, f"none of its {n} payments is dated in {period} (they run from "
+                                f"{first:%d/%m/%Y} to {last:%d/%m/%Y})",
+                          "check --period, or that this is the payment file of that month")
 
 
 def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None:

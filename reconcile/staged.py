@@ -84,7 +84,7 @@ def stage_only(cfg, out: Path) -> StageResult:
 
 
 def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
-    from reconcile.pipeline import (InputSummary, _check_payment_periods, count_files, limit_memory, normalise,
+    from reconcile.pipeline import (InputSummary, check_payment_periods, count_files, limit_memory, normalise,
                                     run_params)
 
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
@@ -95,7 +95,7 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
             cfg.on_step("normalise")
         params = run_params(cfg.period, cfg.settings)
         normalise(con, tables, params)
-        _check_payment_periods(con, tables, cfg.period)
+        check_payment_periods(con, tables, cfg.period)
         execute_file(con, "rejected.sql", params)
         normalize.attach_raw(con, tables)
         count_files(con)

@@ -103,12 +103,13 @@ def test_a_generated_month_with_every_finding_gives_the_same_findings_and_share(
 
 
 def test_the_messy_sample_month_gives_the_same_answer_and_replaces_only_its_period(spark, out, tmp_path):
-    # what the generated month left in out for 2024-09, and another period's files, which must stay
+    # a province the period had before (and, after the first test, the generated month's), and another
+    # period's files, which must stay
     other = out / "flags" / "period=2024-08" / "province=01"
     other.mkdir(parents=True)
     (other / "part-0.parquet").write_bytes(b"kept")
     stale = out / "flags" / "period=2024-09" / "province=99"
-    stale.mkdir()
+    stale.mkdir(parents=True, exist_ok=True)
     files = {"registry": [SAMPLE / "registry.csv"],
              "payments": [SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"]}
     con, duck, result = reconcile_both(tmp_path, files, out)

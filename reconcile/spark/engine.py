@@ -26,7 +26,7 @@ from pathlib import Path
 
 from reconcile.config import Settings, check_period
 from reconcile.errors import InputFileError, ReconcileError
-from reconcile.pipeline import InputSummary, RunResult, run_params
+from reconcile.pipeline import InputSummary, RunResult, payments_out_of_period, run_params
 from reconcile.rules import FLAG_COLUMNS, catalogue
 from reconcile.spark.translate import Step, Untranslatable, statement_step, steps
 from reconcile.staged import staged_columns
@@ -201,18 +201,14 @@ class _Run:
                                  "stage the files first with reconcile run --stage-only --out DIR") from None
 
     def _check_payment_periods(self) -> None:
-        """As pipeline._check_payment_periods: a payments file none of whose rows is in the period."""
+        """As pipeline.check_payment_periods: a payments file none of whose rows is in the period."""
         rows = self.spark.sql("""
             SELECT file_id, count(*) AS n, count_if(in_period) AS inside, min(value_date) AS first,
                    max(value_date) AS last
             FROM stg_payments WHERE reject_reason IS NULL GROUP BY file_id ORDER BY file_id""").collect()
         for row in rows:
             if row.n and not row.inside:
-                raise InputFileError(
-                    self.files[row.file_id],
-                    f"none of its {row.n} payments is dated in {self.cfg.period} (they run from "
-                    f"{row.first:%d/%m/%Y} to {row.last:%d/%m/%Y})",
-                    "check --period, or that this is the payment file of that month")
+                raise payments_out_of_period(self.files[row.file_id], self.cfg.period, row.n, row.first, row.last)
 
     def _reference_tables(self) -> None:
         from reconcile.normalize import reference_frames
@@ -339,8 +335,6 @@ class _Run:
                                  "--out is a folder or URL this Spark can write to") from None
 
     def _summarise(self, flags, share) -> RunResult:
-        from pyspark.sql import functions as F
-
         per_file = self.spark.sql("""
             SELECT file_id, role, count(*) AS rows_read, count_if(reject_reason IS NULL) AS rows_loaded,
                    count_if(reject_reason IS NULL AND vneid_restored) AS ids_restored
