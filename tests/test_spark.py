@@ -163,6 +163,27 @@ def test_files_staged_apart_are_refused_when_their_file_ids_clash(spark, tmp_pat
         "with one --stage-only run")
 
 
+def test_staged_values_that_staging_would_not_write_are_refused(spark, tmp_path):
+    staged = stage_only(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
+                                  payments=[SAMPLE / "bank_transfers.csv"]), tmp_path / "staged")
+    # a lakehouse table with the bank's own status words, and one with an ID as written on a form
+    for name, change in (("status", "CASE WHEN status = 'success' THEN 'SUCCESS' ELSE status END AS status"),
+                         ("vneid", "CASE WHEN vneid IS NOT NULL THEN vneid || ' ' END AS vneid")):
+        edited = tmp_path / f"payments_{name}.parquet"
+        duckdb.execute(f"COPY (SELECT * REPLACE ({change}) FROM read_parquet('{staged.path('payments')}')) "
+                       f"TO '{edited}' (FORMAT parquet)")
+        n = duckdb.execute(f"SELECT count(*) FROM read_parquet('{edited}') WHERE reject_reason IS NULL AND "
+                           f"{name} {'= ' + repr('SUCCESS') if name == 'status' else 'LIKE ' + repr('% ')}").fetchone()[0]
+        result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--out", str(tmp_path / "o"),
+                                          "--registry", str(staged.path("registry")), "--payments", str(edited)])
+        what = "one of success, failed, returned" if name == "status" else "digits only"
+        assert result.exit_code == 2
+        assert result.output.strip().splitlines()[-1] == (
+            f"reconcile: error: {edited}: has {n:,} loaded rows whose {name} is not {what}, as staging writes it; "
+            "stage the files first with reconcile run --stage-only --out DIR")
+        assert n > 0
+
+
 def test_a_payments_file_of_another_month_is_refused(spark, tmp_path):
     registry, bank, _ = generate(GenerateConfig(beneficiaries=20, seed=2, out=tmp_path / "raw")).files["parquet"]
     staged = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "staged")

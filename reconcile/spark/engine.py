@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconcile.config import Settings, check_period
+from reconcile.contracts import ENUM_ALIASES
 from reconcile.errors import InputFileError, ReconcileError
 from reconcile.pipeline import InputSummary, RunResult, payments_out_of_period, run_params
 from reconcile.rules import FLAG_COLUMNS, catalogue
@@ -32,6 +33,11 @@ from reconcile.spark.translate import Step, Untranslatable, statement_step, step
 from reconcile.staged import staged_columns
 from reconcile.warehouse import RUN_NONCASH_BASE, TABLES
 
+# the enumerated columns of staged rows, and their domains (contracts.ENUM_ALIASES)
+STAGED_VALUES = {
+    "registry": {"program": "program", "channel": "channel", "status": "beneficiary_status", "gender": "gender"},
+    "payments": {"program": "program", "channel": "channel", "status": "payment_status"},
+}
 SPARK_TYPES = {"VARCHAR": "string", "INTEGER": "int", "BIGINT": "bigint", "DOUBLE": "double", "BOOLEAN": "boolean",
                "DATE": "date", "TIMESTAMP": "timestamp"}
 
@@ -184,10 +190,32 @@ class _Run:
                 raise InputFileError(", ".join(self.cfg.registry + self.cfg.payments), where,
                                      "stage the files of one month together, with one --stage-only run")
         self.files = {row.file_id: row.source_file for row in files}
+        self._check_values()
         self.spark.sql("SELECT DISTINCT file_id, file_id AS file_order FROM "
                        "(SELECT file_id FROM stg_registry UNION ALL SELECT file_id FROM stg_payments)"
                        ).createOrReplaceTempView("cur_files")
         self._check_payment_periods()
+
+    def _check_values(self) -> None:
+        """Loaded rows must hold what staging writes: an enumerated column one of its canonical values
+        (a status of 'SUCCESS' or 'Thành công' would silently count no payment as made), an ID
+        digits only. Parquet written by other means is refused here, not reconciled wrong."""
+        for role, paths in (("registry", self.cfg.registry), ("payments", self.cfg.payments)):
+            checks = {"vneid": "vneid RLIKE '^[0-9]+$'"}
+            for column, domain in STAGED_VALUES[role].items():
+                allowed = ", ".join(f"'{v}'" for v in ENUM_ALIASES[domain])
+                checks[column] = f"{column} IN ({allowed})"
+            row = self.spark.sql(
+                "SELECT " + ", ".join(f"count_if({column} IS NOT NULL AND NOT ({test})) AS {column}"
+                                      for column, test in checks.items()) +
+                f" FROM stg_{role} WHERE reject_reason IS NULL").first()
+            for column in checks:
+                if row[column]:
+                    what = "digits only" if column == "vneid" else \
+                        "one of " + ", ".join(ENUM_ALIASES[STAGED_VALUES[role][column]])
+                    raise InputFileError(", ".join(paths), f"has {row[column]:,} loaded rows whose {column} is not "
+                                         f"{what}, as staging writes it",
+                                         "stage the files first with reconcile run --stage-only --out DIR")
 
     def _read_parquet(self, role: str, paths: list[str]):
         try:
