@@ -29,6 +29,7 @@ from reconcile.contracts import ENUM_ALIASES
 from reconcile.errors import InputFileError, ReconcileError
 from reconcile.pipeline import InputSummary, RunResult, payments_out_of_period, run_params
 from reconcile.rules import FLAG_COLUMNS, catalogue
+from reconcile.spark.session import get_session, java_reason
 from reconcile.spark.translate import Step, Untranslatable, statement_step, steps
 from reconcile.staged import staged_columns
 from reconcile.warehouse import RUN_NONCASH_BASE, TABLES
@@ -90,8 +91,6 @@ def run(cfg: SparkRunConfig) -> RunResult:
         work = plan(params)
     except Untranslatable as exc:
         raise ReconcileError(f"a rule cannot run on Spark: {exc}; run it with --engine duckdb") from None
-
-    from reconcile.spark.session import get_session
 
     _notify(cfg, "spark.start")
     with warnings.catch_warnings():  # pyspark warns when it finds pandas 3 installed: not the officer's to act on
@@ -338,7 +337,7 @@ class _Run:
             fs, path = self._hadoop(self.cfg.out)
             fs.mkdirs(path)
         except Exception as exc:
-            raise ReconcileError(f"{self.cfg.out}: cannot write there ({_java_reason(exc)}); check that --out is a "
+            raise ReconcileError(f"{self.cfg.out}: cannot write there ({java_reason(exc)}); check that --out is a "
                                  "folder or URL this Spark can write to") from None
 
     def _replace(self, frame, name: str) -> None:
@@ -359,7 +358,7 @@ class _Run:
             raise
         except Exception as exc:  # Py4JJavaError: a folder that cannot be made, a full disk, no permission
             fs.delete(incoming_path, True)
-            raise ReconcileError(f"{base}: cannot write the period's {name} ({_java_reason(exc)}); check that "
+            raise ReconcileError(f"{base}: cannot write the period's {name} ({java_reason(exc)}); check that "
                                  "--out is a folder or URL this Spark can write to") from None
 
     def _summarise(self, flags, share) -> RunResult:
@@ -394,13 +393,6 @@ class _Run:
             payment_rows=totals.payment_rows, rejected_rows=sum(i.rows_rejected for i in inputs),
             amount_due=int(totals.due), amount_paid=int(totals.paid), seconds=0.0, step_seconds=self.steps,
             engine="spark", out=self.cfg.out)
-
-
-def _java_reason(exc: Exception) -> str:
-    """The first line of what the JVM said, without its class names' packages."""
-    java = getattr(exc, "java_exception", None)
-    text = str(java.getMessage() if java is not None else exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:200]
 
 
 def _flag_columns() -> list[tuple[str, str]]:

@@ -24,7 +24,8 @@ def pyspark_missing() -> ReconcileError:
 
 def get_session(master: str | None, conf: dict[str, str] | None = None, app: str = "reconcile"):
     """(session, owned): the session to run on, and whether this run started it (and stops it).
-    `conf` (--spark-conf) applies to a session started here; spark-submit takes its own --conf."""
+    `conf` (--spark-conf) applies to a session started here, under spark-submit too (where the
+    script makes the session: spark-submit only starts the JVM)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -32,10 +33,12 @@ def get_session(master: str | None, conf: dict[str, str] | None = None, app: str
     active = SparkSession.getActiveSession()
     if active is not None:
         return active, False
-    if os.environ.get("PYSPARK_GATEWAY_PORT") and master is None:  # started by spark-submit: its settings hold
-        return SparkSession.builder.appName(app).getOrCreate(), True
-    master = master or "local[*]"
-    builder = SparkSession.builder.appName(app).master(master).config("spark.sql.session.timeZone", "UTC")
+    builder = SparkSession.builder.appName(app).config("spark.sql.session.timeZone", "UTC")
+    if os.environ.get("PYSPARK_GATEWAY_PORT") and master is None:  # started by spark-submit: its master holds
+        master = "spark-submit's master"
+    else:
+        master = master or "local[*]"
+        builder = builder.master(master)
     if master.startswith("local"):
         if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
             raise ReconcileError("--engine spark needs Java 17 or later, and none is on this machine "
@@ -55,9 +58,8 @@ def get_session(master: str | None, conf: dict[str, str] | None = None, app: str
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # the JVM did not start: no Java, a wrong one, or a master that does not answer
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ReconcileError(f"Spark could not start on {master} ({first}); check that Java 17 or later is "
-                             "installed and that --spark-master is right") from None
+        raise ReconcileError(f"Spark could not start on {master} ({java_reason(exc)}); check that Java 17 or "
+                             "later is installed and that --spark-master is right") from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark, True
 
@@ -75,3 +77,10 @@ def _quiet_logging() -> Path:
     from importlib import resources
 
     return Path(str(resources.files("reconcile.spark").joinpath("log4j2.properties")))
+
+
+def java_reason(exc: Exception) -> str:
+    """The first line of the Java exception's message (of the exception itself when it is not Java's)."""
+    java = getattr(exc, "java_exception", None)
+    text = str(java.getMessage() if java is not None else exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
