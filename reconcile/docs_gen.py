@@ -64,6 +64,17 @@ def _tables() -> str:
     return "\n".join(out).rstrip()
 
 
+def _staged_columns() -> str:
+    from reconcile.staged import staged_columns
+
+    rows = []
+    for role in ("registry", "payments"):
+        rows.append(f"**`{role}.parquet`**:\n\n| column | type | meaning |\n|---|---|---|")
+        rows.extend(f"| `{c.name}` | {c.type} | {c.comment} |" for c in staged_columns(role))
+        rows.append("")
+    return "\n".join(rows).rstrip()
+
+
 def _demo() -> str:
     """The worked example: what `reconcile demo` prints, up to the timing line."""
     import os
@@ -116,6 +127,7 @@ BLOCKS = {
     "payment-columns": lambda: _columns("payments"),
     "rules": _rules,
     "tables": _tables,
+    "staged-columns": _staged_columns,
 }
 
 

@@ -38,10 +38,14 @@ FILES = {"registry": "registry.parquet", "payments": "payments.parquet", "reject
          "inputs": "inputs.parquet"}
 
 
+FILE_ID = Col("file_id", "INTEGER", "The file's place in name order (inputs.parquet); rows are numbered file by file "
+                                   "in this order, and one file_id is one source_file")
+
+
 def staged_columns(role: str) -> list[Col]:
     """The columns of a staged registry or payments file, in order, with their DuckDB types."""
     table = next(t for t in TABLES if t.name == role)
-    return [c for c in table.cols if c.name not in COMPUTED] + [REJECT_REASON]
+    return [FILE_ID if c.name == "file_id" else c for c in table.cols if c.name not in COMPUTED] + [REJECT_REASON]
 
 
 @dataclass
