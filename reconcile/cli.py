@@ -177,7 +177,8 @@ def run(ctx, period, registry, payments, db, profile, sheet, report_path, export
     mode = "stage" if stage_only else engine
     _check_mode(ctx, mode)
     if mode == "spark":
-        _run_spark(period, list(registry), list(payments), out, settings, spark_master, spark_conf, fail_on)
+        _run_spark(period, list(registry), list(payments), out, settings, spark_master, spark_conf, fail_on,
+                   operator)
         return
     if mode == "duckdb":
         _check_output_paths(report_path, export_dir)
@@ -210,7 +211,7 @@ _MODE_OPTIONS = {
     "duckdb": {"db", "profile", "sheet", "report_path", "export_dir", "lang", "mask_ids", "fail_on", "operator",
                "memory_limit"},
     "stage": {"profile", "sheet", "memory_limit", "out"},
-    "spark": {"out", "spark_master", "spark_conf", "fail_on"},
+    "spark": {"out", "spark_master", "spark_conf", "fail_on", "operator"},
 }
 _MODE_NAMES = {"duckdb": "a run on DuckDB", "stage": "--stage-only", "spark": "--engine spark"}
 _WHY_NOT = {
@@ -238,7 +239,7 @@ def _check_mode(ctx: click.Context, mode: str) -> None:
         raise ReconcileError(f"{_MODE_NAMES[mode]} needs --out, the folder for {where}")
 
 
-def _run_spark(period, registry, payments, out, settings, master, conf, fail_on) -> None:
+def _run_spark(period, registry, payments, out, settings, master, conf, fail_on, operator) -> None:
     try:
         from reconcile.spark.engine import SparkRunConfig, run as run_spark
     except ImportError:  # sqlglot, and pyspark with it, come with the spark extra
@@ -249,7 +250,7 @@ def _run_spark(period, registry, payments, out, settings, master, conf, fail_on)
     click.echo(f"reconcile: reconciling {period} on Spark" + (f" ({master})" if master else ""), err=True)
     progress = Progress()
     cfg = SparkRunConfig(period=period, registry=registry, payments=payments, out=out, settings=settings,
-                         master=master, conf=_spark_conf(conf), on_step=progress.step)
+                         master=master, conf=_spark_conf(conf), operator=operator, on_step=progress.step)
     try:
         result = run_spark(cfg)
     finally:

@@ -453,11 +453,11 @@ def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None
         "$registry_rows, $payment_rows, $rejected_rows, $flags)",
         # the clock, not DuckDB's now(), which is the time the transaction began
         {**p, "started": started, "finished": datetime.now(timezone.utc).replace(tzinfo=None), "version": __version__,
-         "operator": cfg.operator or _os_user(), "settings": cfg.settings.model_dump_json(),
+         "operator": cfg.operator or os_user(), "settings": cfg.settings.model_dump_json(),
          "registry_rows": counts[0], "payment_rows": counts[1], "rejected_rows": counts[2], "flags": counts[3]})
 
 
-def _os_user() -> str:
+def os_user() -> str:
     try:
         return getpass.getuser()
     except Exception:

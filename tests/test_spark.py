@@ -51,9 +51,36 @@ def reconcile_both(folder: Path, files: dict, out: Path) -> tuple[duckdb.DuckDBP
     staged = stage_only(RunConfig(period="2024-09", **files), folder / "staged")
     result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--spark-master", "local[2]", "--period", "2024-09",
                                       "--registry", str(staged.path("registry")), "--payments",
-                                      str(staged.path("payments")), "--out", str(out), "--fail-on", "critical"])
+                                      str(staged.path("payments")), "--out", str(out), "--fail-on", "critical",
+                                      "--operator", "kiểm toán viên"])
     assert result.exit_code in (0, 1), result.output
-    return duckdb.connect(str(folder / "r.duckdb"), read_only=True), duck, result
+    con = duckdb.connect(str(folder / "r.duckdb"), read_only=True)
+    assert_same_records(con, out, staged)
+    return con, duck, result
+
+
+def assert_same_records(con, out: Path, staged):
+    """The run's record and its files' accounting, as the database's runs and inputs hold them."""
+    (run,) = con.execute(f"SELECT * FROM read_parquet('{out}/runs/*/*.parquet', hive_partitioning = true, "
+                         "hive_types = {'period': 'VARCHAR'})").fetchall()
+    names = [d[0] for d in con.description]
+    run = dict(zip(names, run))
+    want = dict(zip([d[0] for d in con.execute("SELECT * FROM runs").description],
+                    con.execute("SELECT * FROM runs").fetchone()))
+    assert set(names) == set(want)
+    for key in ("period", "tool_version", "settings", "registry_rows", "payment_rows", "rejected_rows", "flags"):
+        assert str(run[key]) == str(want[key]), key
+    assert run["operator"] == "kiểm toán viên"
+    assert run["started_at"] < run["finished_at"]
+    assert con.execute(f"SELECT DISTINCT run_id FROM read_parquet('{out}/flags/period=2024-09/*/*.parquet')").fetchall() == \
+        [(run["run_id"],)]
+    spark_inputs = con.execute(
+        f"SELECT file_id, role, source_file, rows_read, rows_loaded, rows_rejected, ids_restored, run_id = ? "
+        f"FROM read_parquet('{out}/inputs/*/*.parquet') ORDER BY file_id", [run["run_id"]]).fetchall()
+    assert spark_inputs == [(*r, True) for r in con.execute(
+        f"SELECT file_id, role, path, rows_read, rows_loaded, rows_rejected, ids_restored "
+        f"FROM read_parquet('{staged.path('inputs')}') ORDER BY file_id").fetchall()]
+    assert sorted(p.name for p in out.iterdir()) == ["flags", "inputs", "noncash_share", "runs"]
 
 
 def differences(con, ours: str, theirs: str) -> tuple[int, int]:

@@ -10,6 +10,8 @@ Written to --out, a folder or a URL Spark can write to:
 
     flags/period=2024-09/province=01/part-....parquet          the findings (the flags table's columns)
     noncash_share/period=2024-09/province=01/part-....parquet  the share (noncash_share_rows' columns)
+    inputs/period=2024-09/part-....parquet                     each file's rows read, loaded, rejected
+    runs/period=2024-09/part-....parquet                       the run: when, who, version, settings, counts
 
 `province` is the beneficiary's province code, `unknown` for a finding or payment with none, and
 `all` for the programme totals of the share. A run replaces its period's folders whole, and leaves
@@ -22,12 +24,14 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
+from reconcile import __version__
 from reconcile.config import Settings, check_period
 from reconcile.contracts import ENUM_ALIASES
 from reconcile.errors import InputFileError, ReconcileError
-from reconcile.pipeline import InputSummary, RunResult, payments_out_of_period, run_params
+from reconcile.pipeline import InputSummary, RunResult, os_user, payments_out_of_period, run_params
 from reconcile.rules import FLAG_COLUMNS, catalogue
 from reconcile.spark.session import get_session, java_reason
 from reconcile.spark.translate import Step, Untranslatable, statement_step, steps
@@ -52,6 +56,7 @@ class SparkRunConfig:
     settings: Settings = field(default_factory=Settings)
     master: str | None = None  # --spark-master; None: spark-submit's, else local[*]
     conf: dict[str, str] = field(default_factory=dict)  # --spark-conf, for a session this run starts
+    operator: str | None = None  # --operator, else the OS user
     on_step: Callable[[str], None] | None = None
 
 
@@ -85,6 +90,7 @@ def plan(params: dict) -> Plan:
 
 def run(cfg: SparkRunConfig) -> RunResult:
     check_period(cfg.period)
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
     t0 = time.perf_counter()
     params = run_params(cfg.period, cfg.settings)
     try:
@@ -97,7 +103,7 @@ def run(cfg: SparkRunConfig) -> RunResult:
         warnings.filterwarnings("ignore", category=FutureWarning, module=r"pyspark\.")
         spark, owned = get_session(cfg.master, cfg.conf)
         try:
-            return _Run(spark, cfg, params, work, t0).execute()
+            return _Run(spark, cfg, params, work, t0, started).execute()
         finally:
             if owned:
                 spark.stop()
@@ -109,8 +115,8 @@ def _notify(cfg: SparkRunConfig, step: str) -> None:
 
 
 class _Run:
-    def __init__(self, spark, cfg: SparkRunConfig, params: dict, work: Plan, t0: float):
-        self.spark, self.cfg, self.params, self.plan, self.t0 = spark, cfg, params, work, t0
+    def __init__(self, spark, cfg: SparkRunConfig, params: dict, work: Plan, t0: float, started: datetime):
+        self.spark, self.cfg, self.params, self.plan, self.t0, self.started = spark, cfg, params, work, t0, started
         self.kept: dict[str, object] = {}  # tables made by the files, checkpointed
         self.steps: dict[str, float] = {}
 
@@ -148,8 +154,8 @@ class _Run:
         t = self._step("measure", t)
 
         _notify(self.cfg, "spark.write")
-        self._write(flags, share)
         result = self._summarise(flags, share)
+        self._write(flags, share, result)
         self._step("write", t)
         result.seconds = time.perf_counter() - self.t0
         return result
@@ -312,7 +318,10 @@ class _Run:
         return self._keep("out_noncash", _as_table(query, "noncash_share_rows"))
 
     # -- output ------------------------------------------------------------------------------------
-    def _write(self, flags, share) -> None:
+    def _write(self, flags, share, result: RunResult) -> None:
+        """The flags and the share by province; then the files' accounting and, last, the run's
+        record, as in the database's inputs and runs tables: a runs folder whose run_id is the
+        flags' says the period was written whole."""
         from pyspark.sql import functions as F
 
         # store_flags.sql's order, NULLs last as in DuckDB
@@ -324,6 +333,20 @@ class _Run:
         self._replace(share.drop("period").repartition("province").sortWithinPartitions(
             *[F.asc_nulls_last(c) for c in ("program", "level", "province_code", "commune_code", "channel_group")]),
             "noncash_share")
+        run_id = self.params["run_id"]
+        inputs = self.spark.createDataFrame(
+            [(run_id, i.file_id, i.role, i.path, i.rows_read, i.rows_loaded, i.rows_rejected, i.ids_restored)
+             for i in result.inputs],
+            "run_id string, file_id int, role string, source_file string, rows_read bigint, rows_loaded bigint, "
+            "rows_rejected bigint, ids_restored bigint")
+        self._replace(inputs.coalesce(1), "inputs", partition=None)
+        run = self.spark.createDataFrame(
+            [(run_id, self.started, datetime.now(timezone.utc).replace(tzinfo=None), __version__,
+              self.cfg.operator or os_user(), self.cfg.settings.model_dump_json(), result.registry_rows,
+              result.payment_rows, result.rejected_rows, result.flags)],
+            "run_id string, started_at timestamp, finished_at timestamp, tool_version string, operator string, "
+            "settings string, registry_rows bigint, payment_rows bigint, rejected_rows bigint, flags bigint")
+        self._replace(run.coalesce(1), "runs", partition=None)
 
     def _hadoop(self, path: str):
         """(file system, Path) of a path or URL, through Spark's Hadoop layer (local, HDFS, S3, ...)."""
@@ -340,7 +363,7 @@ class _Run:
             raise ReconcileError(f"{self.cfg.out}: cannot write there ({java_reason(exc)}); check that --out is a "
                                  "folder or URL this Spark can write to") from None
 
-    def _replace(self, frame, name: str) -> None:
+    def _replace(self, frame, name: str, partition: str | None = "province") -> None:
         """Write the period's folder beside the old one, then put it in its place: readers see the
         old rows or the new, and a failed write leaves the old."""
         base = self.cfg.out.rstrip("/") + "/" + name
@@ -349,7 +372,8 @@ class _Run:
         fs, incoming_path = self._hadoop(incoming)
         target_path = self._hadoop(target)[1]
         try:
-            frame.write.mode("overwrite").partitionBy("province").parquet(incoming)
+            writer = frame.write.mode("overwrite")
+            (writer.partitionBy(partition) if partition else writer).parquet(incoming)
             fs.delete(target_path, True)
             if not fs.rename(incoming_path, target_path):
                 raise ReconcileError(f"{target}: the period's {name} could not be put in place; "
