@@ -116,6 +116,8 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
         inputs = _inputs(con, tables)
         con.register("_inputs", _inputs_frame(cfg.period, inputs, tables))
         _copy(con, "SELECT * FROM _inputs ORDER BY file_id", out / FILES["inputs"], work)
+        for name in FILES.values():  # all four written: now they replace the old ones, together
+            os.replace(work / (name + ".part"), out / name)
         loaded = con.execute("""
             SELECT (SELECT count(*) FROM stg_registry WHERE reject_reason IS NULL),
                    (SELECT count(*) FROM stg_payments WHERE reject_reason IS NULL),
@@ -157,7 +159,11 @@ def _inputs_frame(period: str, inputs: list[dict], tables):
 
 
 def _copy(con, query: str, target: Path, work: Path) -> None:
-    """Write a query to a Parquet file whole or not at all: into the work folder, then moved."""
+    """Write a query's rows for `target` into the work folder; _stage moves the files in place once
+    all are written, so that a failure leaves the folder's old files as they were."""
     part = work / (target.name + ".part")
-    con.execute(f"COPY ({query}) TO {quote_literal(str(part))} (FORMAT parquet, COMPRESSION zstd)")
-    os.replace(part, target)
+    try:
+        con.execute(f"COPY ({query}) TO {quote_literal(str(part))} (FORMAT parquet, COMPRESSION zstd)")
+    except duckdb.IOException as exc:  # a full disk, a folder removed under the run
+        raise ReconcileError(f"{target.parent}: cannot write {target.name} ({str(exc).splitlines()[0]}); check "
+                             "that the disk there has room") from None

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from reconcile.cli import cli
+from reconcile.errors import ReconcileError
 from reconcile.pipeline import RunConfig, run
 from reconcile.staged import FILES, stage_only, staged_columns
 
@@ -145,3 +146,27 @@ def test_out_must_be_a_folder(tmp_path):
                                       "--out", str(tmp_path / "file")])
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == f"reconcile: error: {tmp_path / 'file'}: is a file; give --out a folder"
+
+
+def test_a_staging_that_fails_leaves_the_folders_old_files_as_they_were(month, tmp_path, monkeypatch):
+    from reconcile import staged as staged_module
+
+    staged, _ = month
+    folder = tmp_path / "kept"
+    shutil.copytree(staged.out, folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    real = staged_module._copy
+
+    def copy_then_fail(con, query, target, work):
+        if target.name == "inputs.parquet":  # as DuckDB fails when the disk is full
+            query = "SELECT 1 AS x"
+            work = work / "no such folder"
+        real(con, query, target, work)
+
+    monkeypatch.setattr(staged_module, "_copy", copy_then_fail)
+    with pytest.raises(ReconcileError) as caught:
+        stage_only(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
+                             payments=[SAMPLE / "bank_transfers.csv"]), folder)
+    assert str(caught.value).startswith(f"{folder}: cannot write inputs.parquet (IO Error: ")
+    assert str(caught.value).endswith("); check that the disk there has room")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # and no work folder left
