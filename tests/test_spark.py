@@ -197,10 +197,12 @@ def test_staged_values_that_staging_would_not_write_are_refused(spark, tmp_path)
     for name, change in (("status", "CASE WHEN status = 'success' THEN 'SUCCESS' ELSE status END AS status"),
                          ("vneid", "CASE WHEN vneid IS NOT NULL THEN vneid || ' ' END AS vneid")):
         edited = tmp_path / f"payments_{name}.parquet"
-        duckdb.execute(f"COPY (SELECT * REPLACE ({change}) FROM read_parquet('{staged.path('payments')}')) "
-                       f"TO '{edited}' (FORMAT parquet)")
-        n = duckdb.execute(f"SELECT count(*) FROM read_parquet('{edited}') WHERE reject_reason IS NULL AND "
-                           f"{name} {'= ' + repr('SUCCESS') if name == 'status' else 'LIKE ' + repr('% ')}").fetchone()[0]
+        with duckdb.connect() as con:  # not DuckDB's shared default connection, which other tests use
+            con.execute(f"COPY (SELECT * REPLACE ({change}) FROM read_parquet('{staged.path('payments')}')) "
+                        f"TO '{edited}' (FORMAT parquet)").fetchall()
+            n = con.execute(f"SELECT count(*) FROM read_parquet('{edited}') WHERE reject_reason IS NULL AND "
+                            f"{name} {'= ' + repr('SUCCESS') if name == 'status' else 'LIKE ' + repr('% ')}"
+                            ).fetchall()[0][0]
         result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--out", str(tmp_path / "o"),
                                           "--registry", str(staged.path("registry")), "--payments", str(edited)])
         what = "one of success, failed, returned" if name == "status" else "digits only"

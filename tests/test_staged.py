@@ -94,7 +94,8 @@ def test_staging_again_replaces_the_files(month, tmp_path):
     result = stage_only(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
                                   payments=[SAMPLE / "bank_transfers.csv"]), again)
     assert result.payment_rows < staged.payment_rows
-    assert duckdb.sql(f"SELECT count(*) FROM read_parquet('{again / 'inputs.parquet'}')").fetchall() == [(2,)]
+    with duckdb.connect() as con:
+        assert con.execute(f"SELECT count(*) FROM read_parquet('{again / 'inputs.parquet'}')").fetchall() == [(2,)]
     assert sorted(p.name for p in again.iterdir()) == sorted(FILES.values())
 
 
