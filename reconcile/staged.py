@@ -30,7 +30,7 @@ from reconcile import normalize
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError
 from reconcile.sqlfiles import execute_file
-from reconcile.warehouse import TABLES, Col, quote_ident, quote_literal
+from reconcile.warehouse import Col, quote_ident, quote_literal, table
 
 REJECT_REASON = Col("reject_reason", "VARCHAR", "Why the row is not loaded (NULL: loaded); rejected rows are counted, never matched")
 COMPUTED = {"period", "run_id", "registry_id", "is_primary", "payment_id", "in_period"}
@@ -44,8 +44,7 @@ FILE_ID = Col("file_id", "INTEGER", "The file's place in name order (inputs.parq
 
 def staged_columns(role: str) -> list[Col]:
     """The columns of a staged registry or payments file, in order, with their DuckDB types."""
-    table = next(t for t in TABLES if t.name == role)
-    return [FILE_ID if c.name == "file_id" else c for c in table.cols if c.name not in COMPUTED] + [REJECT_REASON]
+    return [FILE_ID if c.name == "file_id" else c for c in table(role).cols if c.name not in COMPUTED] + [REJECT_REASON]
 
 
 @dataclass

@@ -201,10 +201,17 @@ TABLES: tuple[Table, ...] = (
 SUPERSEDED_BY = Col("superseded_by", "VARCHAR", "The later run of the same period that replaced this one (runs.run_id)")
 
 
+def table(name: str) -> Table:
+    """The table of that name (KeyError if none)."""
+    for t in TABLES:
+        if t.name == name:
+            return t
+    raise KeyError(name)
+
+
 def _superseded(name: str, comment: str) -> Table:
     """A table's rows, unchanged, as they were before a later run of their period replaced them."""
-    current = next(t for t in TABLES if t.name == name)
-    return Table(f"superseded_{name}", comment, (*current.cols, SUPERSEDED_BY))
+    return Table(f"superseded_{name}", comment, (*table(name).cols, SUPERSEDED_BY))
 
 
 # Append-only history: a run's row and its findings are never changed after the run; a re-run of
@@ -243,7 +250,7 @@ VIEW_COMMENTS = {
     "noncash_share": (
         "Share of successful in-period payments made through bank or ewallet, by period, programme, province (and "
         "commune) and channel; each period's rows are computed once by its run (table noncash_share_rows)",
-        {c.name: c.comment for c in next(t for t in TABLES if t.name == "noncash_share_rows").cols},
+        {c.name: c.comment for c in table("noncash_share_rows").cols},
     ),
 }
 
@@ -323,8 +330,5 @@ def replace_period(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> 
         con.execute(f"DELETE FROM {quote_ident(name)} WHERE period = ?", [period])
 
 
-def column_names(table: str) -> list[str]:
-    for t in TABLES:
-        if t.name == table:
-            return [c.name for c in t.cols]
-    raise KeyError(table)
+def column_names(name: str) -> list[str]:
+    return [c.name for c in table(name).cols]

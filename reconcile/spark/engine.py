@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from reconcile import __version__
+from reconcile import __version__, warehouse
 from reconcile.config import Settings, check_period
 from reconcile.contracts import ENUM_ALIASES
 from reconcile.errors import InputFileError, ReconcileError
@@ -36,7 +36,7 @@ from reconcile.rules import FLAG_COLUMNS, catalogue
 from reconcile.spark.session import get_session, java_reason
 from reconcile.spark.translate import Step, Untranslatable, statement_step, steps
 from reconcile.staged import staged_columns
-from reconcile.warehouse import RUN_NONCASH_BASE, TABLES
+from reconcile.warehouse import RUN_NONCASH_BASE
 
 # the enumerated columns of staged rows, and their domains (contracts.ENUM_ALIASES)
 STAGED_VALUES = {
@@ -420,8 +420,7 @@ class _Run:
 
 
 def _flag_columns() -> list[tuple[str, str]]:
-    table = next(t for t in TABLES if t.name == "flags")
-    return [(c.name, SPARK_TYPES[c.type]) for c in table.cols if c.name in FLAG_COLUMNS]
+    return [(c.name, SPARK_TYPES[c.type]) for c in warehouse.table("flags").cols if c.name in FLAG_COLUMNS]
 
 
 def _as_table(query, table: str):
@@ -429,7 +428,7 @@ def _as_table(query, table: str):
     and types (INSERT INTO t SELECT ... means that in both engines)."""
     from pyspark.sql import functions as F
 
-    cols = next(t for t in TABLES if t.name == table).cols
+    cols = warehouse.table(table).cols
     if len(query.columns) != len(cols):
         raise ReconcileError(f"the query for {table} gives {len(query.columns)} columns, the table has {len(cols)}")
     renamed = query.toDF(*[c.name for c in cols])
