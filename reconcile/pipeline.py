@@ -28,7 +28,7 @@ from reconcile.errors import DatabaseBusyError, InputFileError, ReconcileError
 from reconcile.profiles import resolve
 from reconcile.readers import RawTable, read_file
 from reconcile.rules import catalogue, create_flag_table, run_rule
-from reconcile.sqlfiles import execute_file
+from reconcile.sqlfiles import execute_file, sql_text
 from reconcile.timings import set_step, timed
 from reconcile.warehouse import (RUN_NONCASH_BASE, column_names, ensure_schema, quote_ident, quote_literal,
                                  replace_period, store_noncash_share)
@@ -309,7 +309,7 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     execute_file(con, "load_current.sql", params)
     execute_file(con, "rejected.sql", params)
     normalize.attach_raw(con, tables)
-    count_files(con)
+    counts = file_counts(con, tables)
     for name in ("raw_registry", "raw_payments", "stg_registry", "stg_payments"):
         con.execute(f"DROP TABLE {quote_ident(name)}")  # free their memory before matching
     t = _step(steps, "load", t)
@@ -331,7 +331,7 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     con.execute("CREATE OR REPLACE TEMP TABLE prev_flags AS SELECT run_id, flag_id, code FROM flags "
                 "WHERE period = ?", [cfg.period])
     replace_period(con, cfg.period, params["run_id"])
-    _store(con, cfg, tables, params, started)
+    _store(con, cfg, tables, counts, params, started)
     execute_file(con, "run_changes.sql", params)
     t = _step(steps, "write", t)
 
@@ -373,27 +373,27 @@ def normalise(con, tables, params: dict) -> None:
         normalize.stage(con, kind, params)
 
 
-def count_files(con) -> None:
-    """cur_file_counts: each file's rows and amounts read, loaded and rejected, from the staging tables."""
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE cur_file_counts AS
-        SELECT file_id, count(*) AS rows_read, count(*) FILTER (WHERE reject_reason IS NULL) AS rows_loaded,
-               count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored) AS ids_restored,
-               coalesce(sum(amount), 0) AS amount_read,
-               coalesce(sum(amount) FILTER (WHERE reject_reason IS NULL), 0) AS amount_loaded,
-               coalesce(sum(amount) FILTER (WHERE reject_reason IS NOT NULL), 0) AS amount_rejected,
-               count(*) FILTER (WHERE reject_reason IS NOT NULL AND amount IS NULL) AS amounts_unreadable
-        FROM (SELECT file_id, reject_reason, vneid_restored, entitled_amount AS amount FROM stg_registry
-              UNION ALL SELECT file_id, reject_reason, vneid_restored, amount FROM stg_payments)
-        GROUP BY file_id""")
+def file_counts(con, tables) -> dict[int, dict]:
+    """Each file's counts (sql/file_counts.sql), checked against its reader: every row read was
+    staged, and the amounts read are the amounts loaded plus those rejected."""
+    execute_file(con, "file_counts.sql", {})
+    names = ["rows_read", "rows_loaded", "ids_restored", "amount_read", "amount_loaded", "amount_rejected",
+             "amounts_unreadable"]
+    out = {}
+    for file_id, tb in tables:
+        row = con.execute(f"SELECT {', '.join(names)} FROM cur_file_counts WHERE file_id = ?", [file_id]).fetchone()
+        counts = dict(zip(names, row or (0,) * len(names)))
+        if counts["rows_read"] != tb.rows_read:
+            raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {counts['rows_read']} staged")
+        if counts["amount_read"] != counts["amount_loaded"] + counts["amount_rejected"]:
+            raise RuntimeError(f"{tb.path}: amounts read and amounts loaded + rejected differ")
+        out[file_id] = {**counts, "rows_rejected": counts["rows_read"] - counts["rows_loaded"]}
+    return out
 
 
 def check_payment_periods(con, tables, period: str) -> None:
     """A payments file none of whose loaded rows is dated in the period is the wrong file."""
-    rows = con.execute("""
-        SELECT file_id, count(*) AS n, count(*) FILTER (WHERE in_period) AS inside,
-               min(value_date) AS first, max(value_date) AS last
-        FROM stg_payments WHERE reject_reason IS NULL GROUP BY file_id ORDER BY file_id""").fetchall()
+    rows = con.execute(sql_text("payment_periods.sql")).fetchall()
     paths = {i: tb.path for i, tb in tables}
     for file_id, n, inside, first, last in rows:
         if n and not inside:
@@ -406,7 +406,7 @@ def payments_out_of_period(path: str, period: str, n: int, first: date, last: da
                           "check --period, or that this is the payment file of that month")
 
 
-def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None:
+def _store(con, cfg: RunConfig, tables, counts: dict[int, dict], params: dict, started: datetime) -> None:
     p = {"period": cfg.period, "run_id": params["run_id"]}
     for table, source in (("registry", "cur_registry"), ("payments", "cur_payments"), ("matches", "cur_matches")):
         cols = [c for c in column_names(table) if c not in ("period", "run_id")]
@@ -417,22 +417,11 @@ def _store(con, cfg: RunConfig, tables, params: dict, started: datetime) -> None
     execute_file(con, "store_flags.sql", params)
 
     for file_id, tb in tables:
-        counts = con.execute(
-            "SELECT rows_read, rows_loaded, ids_restored, amount_read, amount_loaded, amount_rejected, "
-            "amounts_unreadable FROM cur_file_counts WHERE file_id = ?", [file_id]).fetchone()
-        read, loaded, restored, amount_read, amount_loaded, amount_rejected, unreadable = counts or (0,) * 7
-        if read != tb.rows_read:
-            raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {read} staged")
-        if amount_read != amount_loaded + amount_rejected:
-            raise RuntimeError(f"{tb.path}: amounts read and amounts loaded + rejected differ")
         values = {
             **p, "file_id": file_id, "role": tb.kind, "path": str(tb.path), "file_name": tb.path.name,
             "sha256": tb.sha256, "format": tb.format, "encoding": tb.encoding, "profile": tb.profile,
             "sheet": tb.sheet, "header_row": tb.header_row,
-            "columns_used": json.dumps(tb.columns_read, ensure_ascii=False), "rows_read": read,
-            "rows_loaded": loaded, "rows_rejected": read - loaded, "ids_restored": restored,
-            "amount_read": amount_read, "amount_loaded": amount_loaded, "amount_rejected": amount_rejected,
-            "amounts_unreadable": unreadable}
+            "columns_used": json.dumps(tb.columns_read, ensure_ascii=False), **counts[file_id]}
         con.execute("INSERT INTO inputs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
 
     for program, target in (("welfare", cfg.settings.targets.welfare), ("pension", cfg.settings.targets.pension)):

@@ -87,7 +87,7 @@ def stage_only(cfg, out: Path) -> StageResult:
 
 
 def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
-    from reconcile.pipeline import (InputSummary, check_payment_periods, count_files, limit_memory, normalise,
+    from reconcile.pipeline import (InputSummary, check_payment_periods, file_counts, limit_memory, normalise,
                                     run_params)
 
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
@@ -101,7 +101,7 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
         check_payment_periods(con, tables, cfg.period)
         execute_file(con, "rejected.sql", params)
         normalize.attach_raw(con, tables)
-        count_files(con)
+        counts = file_counts(con, tables)
         if cfg.on_step:
             cfg.on_step("stage.write")
         for role in ("registry", "payments"):
@@ -112,7 +112,7 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
         _copy(con, f"SELECT {quote_literal(cfg.period)} AS period, r.role, f.file_order AS file_id, r.source_file, "
                    "r.source_row, r.reason, r.raw FROM cur_rejected AS r JOIN cur_files AS f USING (file_id) "
                    "ORDER BY f.file_order, r.source_row", out / FILES["rejected"], work)
-        inputs = _inputs(con, tables)
+        inputs = _inputs(con, tables, counts)
         con.register("_inputs", _inputs_frame(cfg.period, inputs, tables))
         _copy(con, "SELECT * FROM _inputs ORDER BY file_id", out / FILES["inputs"], work)
         for name in FILES.values():  # all four written: now they replace the old ones, together
@@ -128,21 +128,13 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
                        seconds=time.perf_counter() - t0)
 
 
-def _inputs(con, tables) -> list[dict]:
-    counts = {row[0]: row[1:] for row in con.execute(
-        "SELECT c.file_id, f.file_order, c.rows_read, c.rows_loaded, c.ids_restored FROM cur_file_counts AS c "
-        "JOIN cur_files AS f USING (file_id)").fetchall()}
-    out = []
-    for file_id, tb in tables:
-        order, read, loaded, restored = counts.get(file_id, (None, 0, 0, 0))
-        if order is None:  # a file with no rows at all
-            order = con.execute("SELECT file_order FROM cur_files WHERE file_id = ?", [file_id]).fetchone()[0]
-        if read != tb.rows_read:
-            raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {read} staged")
-        out.append({"file_id": order, "role": tb.kind, "path": str(tb.path), "format": tb.format,
-                    "encoding": tb.encoding, "profile": tb.profile, "rows_read": read, "rows_loaded": loaded,
-                    "rows_rejected": read - loaded, "ids_restored": restored})
-    return sorted(out, key=lambda i: i["file_id"])
+def _inputs(con, tables, counts: dict[int, dict]) -> list[dict]:
+    """One row per file, numbered in name order, with its checked counts (pipeline.file_counts)."""
+    order = dict(con.execute("SELECT file_id, file_order FROM cur_files").fetchall())
+    return sorted(({"file_id": order[file_id], "role": tb.kind, "path": str(tb.path), "format": tb.format,
+                    "encoding": tb.encoding, "profile": tb.profile,
+                    **{k: counts[file_id][k] for k in ("rows_read", "rows_loaded", "rows_rejected", "ids_restored")}}
+                   for file_id, tb in tables), key=lambda i: i["file_id"])
 
 
 def _inputs_frame(period: str, inputs: list[dict], tables):

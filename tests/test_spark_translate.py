@@ -38,6 +38,8 @@ def test_every_file_the_engine_runs_translates():
     assert (plan.flags.action, plan.flags.name) == ("insert", "flags")
     assert [(s.action, s.name) for s in plan.noncash if s.action != "drop"] == [
         ("table", "nc_fine"), ("table", "nc_levels"), ("table", "nc_beneficiaries"), ("insert", "noncash_share_rows")]
+    assert plan.payment_periods.action == "query"
+    assert [(s.action, s.name) for s in plan.file_counts] == [("table", "cur_file_counts")]
 
 
 @pytest.mark.parametrize("rule", catalogue(), ids=lambda r: r.code)

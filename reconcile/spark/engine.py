@@ -70,6 +70,8 @@ class Plan:
     flags: Step
     noncash_base: Step
     noncash: list[Step]
+    payment_periods: Step  # the checks and accounting a DuckDB run makes of its files
+    file_counts: list[Step]
 
 
 def plan(params: dict) -> Plan:
@@ -85,6 +87,8 @@ def plan(params: dict) -> Plan:
         flags=flags[0],
         noncash_base=statement_step(RUN_NONCASH_BASE, params, "warehouse.RUN_NONCASH_BASE"),
         noncash=steps("noncash_share.sql", params),
+        payment_periods=steps("payment_periods.sql", params)[0],
+        file_counts=steps("file_counts.sql", params),
     )
 
 
@@ -184,9 +188,10 @@ class _Run:
             # any number unique to the row does, and the table is kept, so it does not change
             self._keep(f"stg_{role}", frame.withColumn("rowid", F.monotonically_increasing_id()))
         files = self.spark.sql("""
-            SELECT file_id, count(DISTINCT source_file) AS names, min(source_file) AS source_file,
-                   max(source_file) AS other
-            FROM (SELECT file_id, source_file FROM stg_registry UNION ALL SELECT file_id, source_file FROM stg_payments)
+            SELECT file_id, min(role) AS role, count(DISTINCT source_file) AS names,
+                   min(source_file) AS source_file, max(source_file) AS other
+            FROM (SELECT 'registry' AS role, file_id, source_file FROM stg_registry
+                  UNION ALL SELECT 'payments', file_id, source_file FROM stg_payments)
             GROUP BY file_id ORDER BY file_id""").collect()
         for row in files:
             if row.file_id is None or row.names > 1:
@@ -194,12 +199,13 @@ class _Run:
                     f"gives file_id {row.file_id} to two files ({row.source_file}, {row.other})"
                 raise InputFileError(", ".join(self.cfg.registry + self.cfg.payments), where,
                                      "stage the files of one month together, with one --stage-only run")
-        self.files = {row.file_id: row.source_file for row in files}
+        self.files = {row.file_id: (row.role, row.source_file) for row in files}  # role, name
         self._check_values()
-        self.spark.sql("SELECT DISTINCT file_id, file_id AS file_order FROM "
-                       "(SELECT file_id FROM stg_registry UNION ALL SELECT file_id FROM stg_payments)"
-                       ).createOrReplaceTempView("cur_files")
-        self._check_payment_periods()
+        self.spark.createDataFrame([(i, i) for i in self.files], "file_id int, file_order int"
+                                   ).createOrReplaceTempView("cur_files")
+        for row in self.spark.sql(self.plan.payment_periods.sql).collect():  # as pipeline.check_payment_periods
+            if row.n and not row.inside:
+                raise payments_out_of_period(self.files[row.file_id][1], self.cfg.period, row.n, row.first, row.last)
 
     def _check_values(self) -> None:
         """Loaded rows must hold what staging writes: an enumerated column one of its canonical values
@@ -232,16 +238,6 @@ class _Run:
                                      f"check the --{role} path") from None
             raise InputFileError(", ".join(paths), f"cannot be read as Parquet ({text[:200]})",
                                  "stage the files first with reconcile run --stage-only --out DIR") from None
-
-    def _check_payment_periods(self) -> None:
-        """As pipeline.check_payment_periods: a payments file none of whose rows is in the period."""
-        rows = self.spark.sql("""
-            SELECT file_id, count(*) AS n, count_if(in_period) AS inside, min(value_date) AS first,
-                   max(value_date) AS last
-            FROM stg_payments WHERE reject_reason IS NULL GROUP BY file_id ORDER BY file_id""").collect()
-        for row in rows:
-            if row.n and not row.inside:
-                raise payments_out_of_period(self.files[row.file_id], self.cfg.period, row.n, row.first, row.last)
 
     def _reference_tables(self) -> None:
         from reconcile.normalize import reference_frames
@@ -386,16 +382,14 @@ class _Run:
                                  "--out is a folder or URL this Spark can write to") from None
 
     def _summarise(self, flags, share) -> RunResult:
-        per_file = self.spark.sql("""
-            SELECT file_id, role, count(*) AS rows_read, count_if(reject_reason IS NULL) AS rows_loaded,
-                   count_if(reject_reason IS NULL AND vneid_restored) AS ids_restored
-            FROM (SELECT 'registry' AS role, file_id, reject_reason, vneid_restored FROM stg_registry
-                  UNION ALL SELECT 'payments', file_id, reject_reason, vneid_restored FROM stg_payments)
-            GROUP BY file_id, role ORDER BY role <> 'registry', file_id""").collect()  # as a run lists them
-        inputs = [InputSummary(file_id=r.file_id, role=r.role, path=self.files[r.file_id], format="parquet",
-                               encoding=None, profile=None, rows_read=r.rows_read, rows_loaded=r.rows_loaded,
-                               rows_rejected=r.rows_read - r.rows_loaded, ids_restored=r.ids_restored)
-                  for r in per_file]
+        self._run_steps(self.plan.file_counts)  # cur_file_counts, as a DuckDB run counts its files
+        counts = {r.file_id: r for r in self.spark.table("cur_file_counts").collect()}
+        inputs = [InputSummary(file_id=file_id, role=role, path=path, format="parquet", encoding=None, profile=None,
+                               rows_read=counts[file_id].rows_read, rows_loaded=counts[file_id].rows_loaded,
+                               rows_rejected=counts[file_id].rows_read - counts[file_id].rows_loaded,
+                               ids_restored=counts[file_id].ids_restored)
+                  for file_id, (role, path) in sorted(self.files.items(),  # as a run lists them: registry first
+                                                      key=lambda item: (item[1][0] != "registry", item[0]))]
         counts = flags.groupBy("code", "severity").count().collect()
         noncash = [row.asDict() for row in share.where("level = 'program' AND channel_group = 'all'")
                    .select("program", "beneficiaries", "payments", "amount", "share_beneficiaries", "share_payments",
