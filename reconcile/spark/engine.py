@@ -44,7 +44,7 @@ STAGED_VALUES = {
     "payments": {"program": "program", "channel": "channel", "status": "payment_status"},
 }
 SPARK_TYPES = {"VARCHAR": "string", "INTEGER": "int", "BIGINT": "bigint", "DOUBLE": "double", "BOOLEAN": "boolean",
-               "DATE": "date", "TIMESTAMP": "timestamp"}
+               "DATE": "date", "TIMESTAMP": "timestamp", "JSON": "string"}
 
 
 @dataclass
@@ -336,13 +336,14 @@ class _Run:
             "run_id string, file_id int, role string, source_file string, rows_read bigint, rows_loaded bigint, "
             "rows_rejected bigint, ids_restored bigint")
         self._replace(inputs.coalesce(1), "inputs", partition=None)
-        run = self.spark.createDataFrame(
-            [(run_id, self.started, datetime.now(timezone.utc).replace(tzinfo=None), __version__,
-              self.cfg.operator or os_user(), self.cfg.settings.model_dump_json(), result.registry_rows,
-              result.payment_rows, result.rejected_rows, result.flags)],
-            "run_id string, started_at timestamp, finished_at timestamp, tool_version string, operator string, "
-            "settings string, registry_rows bigint, payment_rows bigint, rejected_rows bigint, flags bigint")
-        self._replace(run.coalesce(1), "runs", partition=None)
+        finished = datetime.now(timezone.utc).replace(tzinfo=None)
+        run = {"run_id": run_id, "started_at": self.started, "finished_at": finished, "tool_version": __version__,
+               "operator": self.cfg.operator or os_user(), "settings": self.cfg.settings.model_dump_json(),
+               "registry_rows": result.registry_rows, "payment_rows": result.payment_rows,
+               "rejected_rows": result.rejected_rows, "flags": result.flags}
+        cols = [c for c in warehouse.table("runs").cols if c.name != "period"]  # the runs table's, period in the path
+        self._replace(self.spark.createDataFrame([tuple(run[c.name] for c in cols)], ", ".join(
+            f"{c.name} {SPARK_TYPES[c.type]}" for c in cols)).coalesce(1), "runs", partition=None)
 
     def _hadoop(self, path: str):
         """(file system, Path) of a path or URL, through Spark's Hadoop layer (local, HDFS, S3, ...)."""
