@@ -73,7 +73,7 @@ NOT_ON_SPARK = {"strip_accents", "nfc_normalize", "try_strptime", "jaro_winkler_
 POSIX_TO_JAVA = {"[:space:]": r"\p{Space}", "[:alpha:]": r"\p{Alpha}", "[:digit:]": r"\p{Digit}",
                  "[:alnum:]": r"\p{Alnum}", "[:upper:]": r"\p{Upper}", "[:lower:]": r"\p{Lower}",
                  "[:punct:]": r"\p{Punct}"}
-UDFS = {"rc_jaro_winkler"}  # registered on the session by reconcile.spark.udfs.register
+JARO_WINKLER_UDF = "rc_jaro_winkler"  # registered on the session by reconcile.spark.udfs.register
 
 
 @dataclass
@@ -159,7 +159,7 @@ class Translator:
             return exp.Anonymous(this="size", expressions=[window])
         if isinstance(node, exp.JarowinklerSimilarity):
             self.used.add("jaro-winkler")
-            return exp.Anonymous(this="rc_jaro_winkler", expressions=[node.this, node.expression])
+            return exp.Anonymous(this=JARO_WINKLER_UDF, expressions=[node.this, node.expression])
         return node
 
     def _posix_classes(self, node: exp.Expression) -> None:

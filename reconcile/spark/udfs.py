@@ -1,7 +1,8 @@
 """Functions Spark lacks, as Python UDFs the engine registers on its session.
 
-This module imports nothing from reconcile, and the engine ships it to the executors by value
-(cloudpickle), so a cluster's workers need Python, not reconcile installed.
+The functions import nothing from reconcile (register, which runs on the driver, aside), and the
+engine ships them to the executors by value (cloudpickle), so a cluster's workers need Python, not
+reconcile installed.
 """
 
 from __future__ import annotations
@@ -66,14 +67,16 @@ def _fma(a: float, b: float, c: float) -> float:
 
 
 def register(spark) -> None:
-    """Register the functions under the names the translated SQL calls (translate.UDFS)."""
+    """Register the functions under the names the translated SQL calls."""
     import sys
 
     from pyspark import cloudpickle
     from pyspark.sql.functions import udf
     from pyspark.sql.types import DoubleType
 
+    from reconcile.spark.translate import JARO_WINKLER_UDF  # on the driver: the workers get the function only
+
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     # a lambda: pyspark reads the type hints of a function as a request for a pandas UDF. Not through
     # Arrow, which Spark 4 tries first: it needs pandas, which reconcile does not install, and warns.
-    spark.udf.register("rc_jaro_winkler", udf(lambda a, b: jaro_winkler(a, b), DoubleType(), useArrow=False))
+    spark.udf.register(JARO_WINKLER_UDF, udf(lambda a, b: jaro_winkler(a, b), DoubleType(), useArrow=False))
