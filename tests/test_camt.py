@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from reconcile.contracts import columns, fold, header_lookup
 from reconcile.errors import InputFileError
 from reconcile.readers import SKIP_COLUMN
-from reconcile.readers.camt import HEADERS, looks_like_camt, read, set_aside_credits
+from reconcile.readers.camt import HEADERS, looks_like_camt, read, read_with_control, set_aside_credits
+from reconcile.readers.totals import Control
 
 from conftest import FIXTURES
 
@@ -353,3 +354,204 @@ def test_returns_known_by_their_bank_transaction_code_or_reversal(tmp_path):
         ("R3", None, None, None, "900000", "2024-09-11", "bank", "returned", "return reason TK KHONG TON TAI",
          "DBIT"),
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Control totals: TxsSummry and GrpHdr
+# --------------------------------------------------------------------------------------------
+
+CONTROL_FIX = "ask the bank for the statement again; the file may be cut short or edited"
+DEBITS_3 = [("DBIT", "1500000")] * 3 + [("CRDT", "5000000.00")]  # 3 debits of 4,500,000 and a credit
+
+
+def entry(direction: str, amount: str, status: str = "BOOK", details: list[str] | None = None) -> str:
+    txs = "".join(f"<TxDtls><Refs><EndToEndId>E-{a}</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy=\"VND\">{a}</Amt>"
+                  "</TxAmt></AmtDtls></TxDtls>" for a in (details or [amount]))
+    return (f"<Ntry><Amt Ccy=\"VND\">{amount}</Amt><CdtDbtInd>{direction}</CdtDbtInd><Sts>{status}</Sts>"
+            f"<ValDt><Dt>2024-09-05</Dt></ValDt><NtryDtls>{txs}</NtryDtls></Ntry>")
+
+
+def totals(tag: str, count: int | None = None, amount: str | None = None) -> str:
+    count_xml = f"<NbOfNtries>{count}</NbOfNtries>" if count is not None else ""
+    amount_xml = f"<Sum>{amount}</Sum>" if amount is not None else ""
+    return f"<{tag}>{count_xml}{amount_xml}</{tag}>"
+
+
+def summary(all_=None, credit=None, debit=None) -> str:
+    """A TxsSummry; each of all_, credit, debit a (count, sum) pair, either may be None."""
+    parts = [totals(tag, *figures) for tag, figures in
+             (("TtlNtries", all_), ("TtlCdtNtries", credit), ("TtlDbtNtries", debit)) if figures]
+    return f"<TxsSummry>{''.join(parts)}</TxsSummry>"
+
+
+def statement(entries, txs_summary: str = "", stmt_id: str | None = "STMT-0924", tag: str = "Stmt",
+              summary_last: bool = False) -> str:
+    id_xml = f"<Id>{stmt_id}</Id>" if stmt_id else ""
+    body = "".join(e if isinstance(e, str) else entry(*e) for e in entries)
+    body = body + txs_summary if summary_last else txs_summary + body
+    return (f"<{tag}>{id_xml}<Acct><Id><Othr><Id>0011000123456</Id></Othr></Id></Acct>{body}</{tag}>")
+
+
+def camt(tmp_path: Path, *statements: str, group: str = "", notification: bool = False) -> Path:
+    message, version = ("BkToCstmrDbtCdtNtfctn", "054.001.08") if notification else ("BkToCstmrStmt", "053.001.02")
+    return write(tmp_path, f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.{version}"><{message}>
+<GrpHdr><MsgId>M1</MsgId>{group}</GrpHdr>{"".join(statements)}</{message}></Document>""")
+
+
+def control_of(path: Path) -> Control | None:
+    headers, frame, first_row, control = read_with_control(path)
+    assert (headers, frame.rows(), first_row) == (COLUMNS, rows_of(path), 1)
+    return control
+
+
+def control_error(path: Path) -> str:
+    with pytest.raises(InputFileError) as info:
+        read_with_control(path)
+    assert info.value.fix == CONTROL_FIX
+    return str(info.value)
+
+
+def test_matching_summary_gives_the_control(tmp_path):
+    path = camt(tmp_path, statement(DEBITS_3, summary((4, "9500000.00"), (1, "5000000"), (3, "4500000.00"))))
+    assert control_of(path) == Control(count=3, amount="4500000.00", what="camt TxsSummry (debit entries)",
+                                       checked=True)
+
+
+def test_summary_after_the_entries_and_amounts_compared_as_numbers(tmp_path):
+    entries = [("DBIT", "1500000.00"), ("DBIT", "1500000"), ("DBIT", "1500000.5")]
+    path = camt(tmp_path, statement(entries, summary(debit=(3, "4500000.50")), summary_last=True))
+    assert control_of(path) == Control(3, "4500000.50", "camt TxsSummry (debit entries)", checked=True)
+
+
+def test_all_entries_when_no_debit_totals(tmp_path):
+    path = camt(tmp_path, statement(DEBITS_3, summary(all_=(4, "9500000"))))
+    assert control_of(path) == Control(4, "9500000", "camt TxsSummry (all entries)", checked=True)
+
+
+def test_wrong_debit_count_is_refused(tmp_path):
+    path = camt(tmp_path, statement(DEBITS_3, summary(debit=(4, "4500000"))))
+    assert control_error(path) == (f"{path}: its statement STMT-0924 says it holds 4 debit entries of 4,500,000 "
+                                   f"but 3 debit entries of 4,500,000 were read; {CONTROL_FIX}")
+
+
+def test_wrong_debit_sum_is_refused(tmp_path):
+    path = camt(tmp_path, statement(DEBITS_3, summary(credit=(1, "5000000"), debit=(3, "4501234.50"))))
+    assert control_error(path) == (f"{path}: its statement STMT-0924 says it holds 3 debit entries of "
+                                   f"4,501,234.50 but 3 debit entries of 4,500,000 were read; {CONTROL_FIX}")
+
+
+def test_wrong_credit_count_alone_is_refused(tmp_path):
+    path = camt(tmp_path, statement(DEBITS_3, summary(credit=(2, None))))
+    assert control_error(path) == (f"{path}: its statement STMT-0924 says it holds 2 credit entries but "
+                                   f"1 credit entry was read; {CONTROL_FIX}")
+
+
+def test_wrong_total_sum_is_refused(tmp_path):
+    """TtlNtries/Sum is the sum of every entry, debit or credit."""
+    path = camt(tmp_path, statement(DEBITS_3, summary(all_=(4, "500000"), debit=(3, "4500000"))))
+    assert control_error(path) == (f"{path}: its statement STMT-0924 says it holds 4 entries of 500,000 but "
+                                   f"4 entries of 9,500,000 were read; {CONTROL_FIX}")
+    only_sum = camt(tmp_path, statement(DEBITS_3, summary(all_=(None, "9000000"))))
+    assert control_error(only_sum) == (f"{only_sum}: its statement STMT-0924 says its entries total 9,000,000 "
+                                       f"but the entries read total 9,500,000; {CONTROL_FIX}")
+
+
+def test_batch_entry_counts_as_one_entry(tmp_path):
+    batch = entry("DBIT", "4500000", details=["1000000", "1500000", "2000000"])
+    path = camt(tmp_path, statement([batch], summary((1, "4500000"), None, (1, "4500000"))))
+    assert control_of(path) == Control(1, "4500000", "camt TxsSummry (debit entries)", checked=True)
+    assert [r[4] for r in rows_of(path)] == ["1000000", "1500000", "2000000"]
+    three = camt(tmp_path, statement([batch], summary(debit=(3, "4500000"))))
+    assert control_error(three) == (f"{three}: its statement STMT-0924 says it holds 3 debit entries of "
+                                    f"4,500,000 but 1 debit entry of 4,500,000 was read; {CONTROL_FIX}")
+
+
+def test_each_statement_is_checked(tmp_path):
+    first = statement(DEBITS_3, summary(debit=(3, "4500000")))
+    second = statement([("DBIT", "2000000")], summary(debit=(1, "2000000.00")), stmt_id="STMT-0925")
+    assert control_of(camt(tmp_path, first, second)) == Control(4, "6500000.00", "camt TxsSummry (debit entries)",
+                                                               checked=True)
+    wrong = statement([("DBIT", "2000000")], summary(debit=(2, "3500000")), stmt_id="STMT-0925")
+    path = camt(tmp_path, first, wrong)
+    assert control_error(path) == (f"{path}: its statement STMT-0925 says it holds 2 debit entries of 3,500,000 "
+                                   f"but 1 debit entry of 2,000,000 was read; {CONTROL_FIX}")
+
+
+@pytest.mark.parametrize("stmt_id", [None, "0011000123456-20240910", "STMT-37610001054321-202409"])
+def test_a_statement_without_a_safe_id_is_named_by_its_position(tmp_path, stmt_id):
+    first = statement(DEBITS_3, summary(debit=(3, "4500000")))
+    second = statement([("DBIT", "2000000")], summary(debit=(2, None)), stmt_id=stmt_id)
+    path = camt(tmp_path, first, second)
+    assert control_error(path) == (f"{path}: its statement 2 says it holds 2 debit entries but 1 debit entry "
+                                   f"was read; {CONTROL_FIX}")
+
+
+def test_notification_is_named_as_such(tmp_path):
+    path = camt(tmp_path, statement(DEBITS_3, summary(debit=(2, None)), stmt_id="N-0924", tag="Ntfctn"),
+                notification=True)
+    assert control_error(path) == (f"{path}: its notification N-0924 says it holds 2 debit entries but "
+                                   f"3 debit entries were read; {CONTROL_FIX}")
+
+
+def test_some_statements_state_totals(tmp_path):
+    path = camt(tmp_path, statement(DEBITS_3, summary(debit=(3, "4500000"))),
+                statement([("DBIT", "2000000")], stmt_id="STMT-0925"),
+                statement([("DBIT", "1000000")], summary(debit=(1, "1000000")), stmt_id="STMT-0926"))
+    assert control_of(path) == Control(4, "5500000", "camt TxsSummry of 2 of 3 statements (debit entries)",
+                                       checked=True)
+
+
+def test_pending_entries_may_be_left_out_of_the_totals_or_not(tmp_path):
+    entries = DEBITS_3 + [entry("DBIT", "1000000", status="PDNG")]
+    booked = camt(tmp_path, statement(entries, summary(debit=(3, "4500000"))))
+    assert control_of(booked) == Control(3, "4500000", "camt TxsSummry (debit entries)", checked=True)
+    every = camt(tmp_path, statement(entries, summary(debit=(4, "5500000"))))
+    assert control_of(every) == Control(4, "5500000", "camt TxsSummry (debit entries)", checked=True)
+    neither = camt(tmp_path, statement(entries, summary(debit=(5, "6500000"))))
+    assert control_error(neither) == (
+        f"{neither}: its statement STMT-0924 says it holds 5 debit entries of 6,500,000 but 3 booked debit "
+        f"entries of 4,500,000 were read (4 debit entries of 5,500,000 counting those not booked); {CONTROL_FIX}")
+
+
+def test_group_header_totals(tmp_path):
+    matching = camt(tmp_path, statement(DEBITS_3), group="<NbOfTxs>4</NbOfTxs><CtrlSum>9500000.00</CtrlSum>")
+    assert control_of(matching) == Control(4, "9500000.00", "camt GrpHdr", checked=True)
+    wrong = camt(tmp_path, statement(DEBITS_3), group="<NbOfTxs>4</NbOfTxs><CtrlSum>9000000</CtrlSum>")
+    assert control_error(wrong) == (f"{wrong}: its group header says it holds 4 entries of 9,000,000 but 4 entries "
+                                    f"of 9,500,000 were read; {CONTROL_FIX}")
+
+
+def test_group_header_counts_the_whole_file(tmp_path):
+    group = "<NbOfTxs>5</NbOfTxs><CtrlSum>11500000</CtrlSum>"
+    path = camt(tmp_path, statement(DEBITS_3), statement([("DBIT", "2000000")], stmt_id="S2"), group=group)
+    assert control_of(path) == Control(5, "11500000", "camt GrpHdr", checked=True)
+    short = camt(tmp_path, statement(DEBITS_3), group=group)
+    assert control_error(short) == (f"{short}: its group header says it holds 5 entries of 11,500,000 but "
+                                    f"4 entries of 9,500,000 were read; {CONTROL_FIX}")
+
+
+def test_statement_totals_come_before_the_group_header(tmp_path):
+    path = camt(tmp_path, statement(DEBITS_3, summary(debit=(3, "4500000"))), group="<NbOfTxs>4</NbOfTxs>")
+    assert control_of(path) == Control(3, "4500000", "camt TxsSummry (debit entries)", checked=True)
+
+
+def test_a_file_without_totals_gives_none(tmp_path):
+    assert control_of(camt(tmp_path, statement(DEBITS_3))) is None
+    assert control_of(NOTIFICATION) is None
+
+
+def test_a_summary_is_never_quoted_beyond_its_figures(tmp_path):
+    path = camt(tmp_path, statement(DEBITS_3, summary(debit=(4, None)), stmt_id="0011000123456"))
+    message = control_error(path)
+    assert "0011000123456" not in message.removeprefix(str(path)) and "E-1500000" not in message
+
+
+@pytest.mark.parametrize("path", [STATEMENT, NOTIFICATION, *sorted((FIXTURES / "layouts").glob("*.xml"))],
+                         ids=lambda p: p.name)
+def test_bank_fixtures_agree_with_their_totals(path):
+    expected = {
+        # booked entries only: the pending debit is not in the totals
+        STATEMENT: Control(4, "7000000", "camt TxsSummry (debit entries)", checked=True),
+    }
+    assert control_of(path) == expected.get(path)

@@ -32,6 +32,19 @@ currency (`100.50 USD`) so that the normaliser refuses it rather than read it as
 
 The XML is parsed with defusedxml: a DTD with entity declarations (billion laughs) or an external
 entity is refused before anything is expanded or fetched.
+
+Control totals: a statement or notification may say what it holds (`TxsSummry`: how many entries, debit
+entries and credit entries, and their sums), and some banks state `NbOfTxs`/`CtrlSum` for the whole
+file in `GrpHdr`. The reader counts the entries of each statement as they stream past (`Ntry`, by the
+entry's own `CdtDbtInd`: a batch entry is one entry, with its entry amount), sums their amounts
+exactly, and checks what is stated when the statement ends (the group header at the end of the file;
+its `NbOfTxs` may count the entries or their transactions). A file whose figures disagree is refused:
+entries are missing or were edited. The totals usually cover the booked entries only (a pending entry
+is not in the balance) and some banks count every entry, so either agreeing is agreement; `TtlNetNtry`
+is not checked. `read_with_control` returns what agreed, to be recorded with the run: the stated debit
+totals (the payments), else the totals of all entries, else the group header's. A message names a
+statement by its `Id`, or by its position ("statement 2") when it has none or its `Id` holds a long
+number (banks build it from the account number).
 """
 
 from __future__ import annotations
@@ -39,6 +52,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Context, Decimal
 from pathlib import Path
 from xml.parsers import expat
 
@@ -47,6 +62,7 @@ from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReference
 from defusedxml.ElementTree import iterparse
 
 from reconcile.errors import InputFileError
+from reconcile.readers.totals import Control
 
 HEADERS = ["payment_ref", "payee_name", "bank_code", "account_number", "amount", "value_date",
            "channel", "status", "narrative", "direction"]
@@ -99,8 +115,15 @@ def looks_like_camt(head: bytes) -> bool:
 
 def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
     """Headers, one text column per header, and 1: the first transaction is row 1."""
+    return read_with_control(path)[:3]
+
+
+def read_with_control(path: Path) -> tuple[list[str], pl.DataFrame, int, Control | None]:
+    """As `read`, and the file's own totals once checked against the entries read (None when it
+    states none). A file whose totals disagree with its entries is refused."""
+    totals = _Totals(path)
     rows = []
-    for entry, own_account in _entries(path):
+    for entry, own_account in _entries(path, totals):
         rows.extend(_entry_rows(entry, own_account))
         entry.clear()  # streamed: a statement of 100,000 transfers is never held whole
     if not rows:
@@ -109,7 +132,7 @@ def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
     _pair_returns(rows)
     frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS},
                          schema={h: pl.String for h in HEADERS})
-    return list(HEADERS), frame, 1
+    return list(HEADERS), frame, 1, totals.control()
 
 
 def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
@@ -132,7 +155,7 @@ def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
 # Parsing and refusing
 # --------------------------------------------------------------------------------------------
 
-def _entries(path: Path) -> Iterator[tuple[ET.Element, str | None]]:
+def _entries(path: Path, totals: _Totals) -> Iterator[tuple[ET.Element, str | None]]:
     """Each complete `Ntry` of the statements or notifications, with the reported account's number.
 
     Tags are reduced to their local names as the parser creates them, so any version reads the same.
@@ -143,13 +166,13 @@ def _entries(path: Path) -> Iterator[tuple[ET.Element, str | None]]:
                 raise InputFileError(str(path), "file is empty",
                                      "check that the export finished and send the file again")
             fh.seek(0)
-            yield from _stream(path, fh)
+            yield from _stream(path, fh, totals)
     except OSError as exc:
         raise InputFileError(str(path), f"cannot be opened ({exc.strerror})",
                              "check the path and its permissions") from None
 
 
-def _stream(path: Path, fh) -> Iterator[tuple[ET.Element, str | None]]:
+def _stream(path: Path, fh, totals: _Totals) -> Iterator[tuple[ET.Element, str | None]]:
     stack: list[str] = []  # local names of the open elements
     message_type = None  # from the first ISO 20022 namespace seen, to name what a refused file is
     found = False
@@ -165,13 +188,24 @@ def _stream(path: Path, fh) -> Iterator[tuple[ET.Element, str | None]]:
                 found = found or name in MESSAGES
                 if len(stack) >= 2 and MESSAGES.get(stack[-2]) == name:
                     own_account = None  # a new statement or notification
+                    totals.start(name)
                 continue
             name = stack.pop()
             if len(stack) >= 2 and MESSAGES.get(stack[-2]) == stack[-1]:  # a child of Stmt or Ntfctn
                 if name == "Acct":
                     own_account = _account(element)
+                elif name == "Id":
+                    totals.statement_id(_clean(element.text))
+                elif name == "TxsSummry":
+                    totals.summary(element)
+                    element.clear()
                 elif name == "Ntry":
+                    totals.entry(element)
                     yield element, own_account
+            elif stack and MESSAGES.get(stack[-1]) == name:  # the end of a Stmt or Ntfctn
+                totals.end(own_account)
+            elif stack and stack[-1] in MESSAGES and name == "GrpHdr":
+                totals.group_header(element)
     except EntitiesForbidden as exc:
         if exc.sysid or exc.pubid:
             raise InputFileError(str(path), "is XML that declares an external entity (a file or address "
@@ -193,6 +227,7 @@ def _stream(path: Path, fh) -> Iterator[tuple[ET.Element, str | None]]:
                              "ask the bank to export the file again as UTF-8 XML") from None
     if not found:
         _refuse_other_message(path, message_type)
+    totals.check_group_header()
 
 
 def _refuse_other_message(path: Path, message_type: str | None) -> None:
@@ -206,13 +241,223 @@ def _refuse_other_message(path: Path, message_type: str | None) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Control totals: what each statement and the group header say they hold
+# --------------------------------------------------------------------------------------------
+
+CONTROL_FIX = "ask the bank for the statement again; the file may be cut short or edited"
+NUMBER = re.compile(r"[0-9]+")
+DECIMAL = re.compile(r"[0-9]{1,18}(\.[0-9]{1,5})?")  # ISO 20022 amounts: at most 18 digits, 5 decimals
+EXACT = Context(prec=60)  # no rounding in any sum of such amounts
+LONG_NUMBER = re.compile(r"[0-9]{9,}")  # an account or ID number, not a date or a sequence number
+SUMMARY = {"DBIT": "TtlDbtNtries", "CRDT": "TtlCdtNtries", "ALL": "TtlNtries"}
+KINDS = {"DBIT": "debit ", "CRDT": "credit ", "ALL": ""}
+NOUNS = {"Stmt": "statement", "Ntfctn": "notification"}
+
+
+@dataclass
+class _Tally:
+    """Entries read and their amounts: total None once an amount cannot be read (the normaliser
+    refuses that row; the sum is then not checked)."""
+
+    count: int = 0
+    total: Decimal | None = Decimal(0)
+
+    def add(self, amount: Decimal | None) -> None:
+        self.count += 1
+        if self.total is None or amount is None:
+            self.total = None
+            return
+        total = EXACT.add(self.total, amount)
+        self.total = total.to_integral_value() if total == total.to_integral_value() else total
+
+
+@dataclass
+class _Statement:
+    noun: str  # statement or notification
+    position: int  # 1 for the first in the file
+    id: str | None = None
+    stated: dict[str, tuple[int | None, Decimal | None]] = field(default_factory=dict)  # DBIT, CRDT, ALL
+    booked: dict[str, _Tally] = field(default_factory=lambda: {k: _Tally() for k in SUMMARY})
+    every: dict[str, _Tally] = field(default_factory=lambda: {k: _Tally() for k in SUMMARY})
+
+
+class _Totals:
+    """Counts and sums the entries of each statement as they stream past and checks them against its
+    `TxsSummry` when the statement ends, and the whole file against `GrpHdr` at the end."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.current: _Statement | None = None
+        self.statements = 0
+        self.nouns: set[str] = set()
+        self.summaries: list[dict[str, tuple[int | None, Decimal | None]]] = []  # of those that state one
+        self.booked = _Tally()
+        self.every = _Tally()
+        self.transactions = 0
+        self.group: tuple[int | None, Decimal | None] | None = None
+
+    def start(self, name: str) -> None:
+        self.statements += 1
+        self.nouns.add(NOUNS[name])
+        self.current = _Statement(NOUNS[name], self.statements)
+
+    def statement_id(self, value: str | None) -> None:
+        if self.current is not None:
+            self.current.id = value
+
+    def summary(self, element: ET.Element) -> None:
+        if self.current is not None:
+            for key, tag in SUMMARY.items():
+                stated = _stated(_child(element, tag), "NbOfNtries", "Sum")
+                if stated is not None:
+                    self.current.stated[key] = stated
+
+    def entry(self, entry: ET.Element) -> None:
+        if self.current is None:
+            return
+        amount = _decimal(_text(entry, "Amt"))
+        keys = ("ALL", direction) if (direction := _text(entry, "CdtDbtInd")) in SUMMARY else ("ALL",)
+        booked = (_status_code(entry) or "").upper() not in NOT_BOOKED
+        for key in keys:
+            self.current.every[key].add(amount)
+            if booked:
+                self.current.booked[key].add(amount)
+        self.every.add(amount)
+        if booked:
+            self.booked.add(amount)
+        self.transactions += max(1, sum(len(_children(nd, "TxDtls")) for nd in _children(entry, "NtryDtls")))
+
+    def end(self, own_account: str | None) -> None:
+        statement, self.current = self.current, None
+        if statement is None or not statement.stated:
+            return
+        # A statement's totals usually cover its booked entries only (a pending entry is not in the
+        # balance); some banks count every entry. Either agreeing is agreement.
+        problem = _disagreement(statement.stated, statement.booked, statement.every)
+        if problem is not None and _disagreement(statement.stated, statement.every, statement.every) is not None:
+            raise InputFileError(str(self.path), f"its {_statement_name(statement, own_account)} {problem}",
+                                 CONTROL_FIX)
+        self.summaries.append(statement.stated)
+
+    def group_header(self, element: ET.Element) -> None:
+        self.group = _stated(element, "NbOfTxs", "CtrlSum")
+        element.clear()
+
+    def check_group_header(self) -> None:
+        """NbOfTxs may count the entries or their transactions (a batch entry's details)."""
+        if self.group is None:
+            return
+        count, amount = self.group
+        counts = {self.booked.count, self.every.count, self.transactions}
+        totals = {self.booked.total, self.every.total}
+        if (count is None or count in counts) and (amount is None or None in totals or amount in totals):
+            return
+        problem = _says(self.group, self.booked, "ALL", self.every if self.booked.count != self.every.count else None)
+        raise InputFileError(str(self.path), f"its group header {problem}", CONTROL_FIX)
+
+    def control(self) -> Control | None:
+        """The debit totals the statements state (the payments), else all their entries', else the
+        group header's."""
+        for key, kind in (("DBIT", "debit entries"), ("ALL", "all entries")):
+            stating = [s[key] for s in self.summaries if key in s]
+            if not stating:
+                continue
+            counts = [count for count, _ in stating]
+            amounts = [amount for _, amount in stating]
+            noun = next(iter(self.nouns)) if len(self.nouns) == 1 else "statement"
+            of = f" of {len(stating)} of {self.statements} {noun}s" if len(stating) < self.statements else ""
+            return Control(count=None if None in counts else sum(counts),
+                           amount=None if None in amounts else format(_sum(amounts), "f"),
+                           what=f"camt TxsSummry{of} ({kind})", checked=True)
+        if self.group is not None:
+            count, amount = self.group
+            return Control(count=count, amount=None if amount is None else format(amount, "f"),
+                           what="camt GrpHdr", checked=True)
+        return None
+
+
+def _stated(element: ET.Element | None, count_tag: str, sum_tag: str) -> tuple[int | None, Decimal | None] | None:
+    """A stated count and sum; None when neither is there (or readable)."""
+    count = _text(element, count_tag)
+    count = int(count) if count and NUMBER.fullmatch(count) else None
+    amount = _decimal(_text(element, sum_tag))
+    return None if count is None and amount is None else (count, amount)
+
+
+def _disagreement(stated: dict[str, tuple[int | None, Decimal | None]], read: dict[str, _Tally],
+                  every: dict[str, _Tally]) -> str | None:
+    """What the first stated total that disagrees with the entries read says, or None: debits first."""
+    for key in SUMMARY:
+        if key not in stated:
+            continue
+        count, amount = stated[key]
+        tally = read[key]
+        if (count is not None and count != tally.count) or (
+                amount is not None and tally.total is not None and amount != tally.total):
+            return _says(stated[key], tally, key, every[key] if every[key].count != tally.count else None)
+    return None
+
+
+def _says(stated: tuple[int | None, Decimal | None], read: _Tally, key: str, every: _Tally | None) -> str:
+    """'says it holds 120 debit entries of 45,000,000 but 118 debit entries of 44,100,000 were read';
+    with the booked entries first when some are not booked."""
+    count, amount = stated
+    kind = KINDS[key]
+    booked = "booked " if every is not None else ""
+    also = ""
+    if every is not None:
+        all_read = _entries_of(every.count, every.total if amount is not None else None, kind)
+        also = f" ({all_read} counting those not booked)"
+    if count is None:
+        read_total = _figure(read.total) if read.total is not None else "unknown"
+        return (f"says its {kind}entries total {_figure(amount)} but the {booked}{kind}entries read total "
+                f"{read_total}{also}")
+    return (f"says it holds {_entries_of(count, amount, kind)} but "
+            f"{_entries_of(read.count, read.total if amount is not None else None, booked + kind)} "
+            f"{'was' if read.count == 1 else 'were'} read{also}")
+
+
+def _entries_of(count: int, amount: Decimal | None, kind: str) -> str:
+    """'118 debit entries of 44,100,000', '1 entry'."""
+    text = f"{count:,} {kind}{'entry' if count == 1 else 'entries'}"
+    return f"{text} of {_figure(amount)}" if amount is not None else text
+
+
+def _figure(amount: Decimal) -> str:
+    """An amount with thousands commas and its fraction as written: 1,234.50. A sum of the entries
+    read drops a zero fraction (see `_Tally.add`)."""
+    return format(amount, ",f")
+
+
+def _sum(amounts: list[Decimal]) -> Decimal:
+    total = amounts[0]
+    for amount in amounts[1:]:
+        total = EXACT.add(total, amount)
+    return total
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text and DECIMAL.fullmatch(text) else None
+
+
+def _statement_name(statement: _Statement, own_account: str | None) -> str:
+    """'statement STMT-0924' by its Id, or 'statement 2' by its position when it has none or its Id
+    holds an account or ID number (banks often build it from the account number)."""
+    value = statement.id
+    if (value is None or LONG_NUMBER.search(value) or (own_account and own_account in value)
+            or (own_account and own_account.lstrip("0") and own_account.lstrip("0") in value)):
+        return f"{statement.noun} {statement.position}"
+    return f"{statement.noun} {value}"
+
+
+# --------------------------------------------------------------------------------------------
 # Entries and transactions
 # --------------------------------------------------------------------------------------------
 
 def _entry_rows(entry: ET.Element, own_account: str | None) -> list[dict]:
     details = [tx for nd in _children(entry, "NtryDtls") for tx in _children(nd, "TxDtls")]
     booking = _text(entry, "CdtDbtInd")
-    status_code = _text(entry, "Sts", "Cd") or _text(entry, "Sts", "Prtry") or _text(entry, "Sts")
+    status_code = _status_code(entry)
     reversal = (_text(entry, "RvslInd") or "").lower() in ("true", "1")
     value_date = (_date(_child(entry, "ValDt")) or _date(_child(entry, "BookgDt")))
     entry_ref = _text(entry, "NtryRef") or _text(entry, "AcctSvcrRef")
@@ -261,6 +506,10 @@ def _pair_returns(rows: list[dict]) -> None:
                 if row["_reason"]:
                     original["narrative"] = "; ".join(p for p in (original["narrative"], row["_reason"]) if p)
                 row["direction"] = row["_booked"]  # the money coming back: a credit, set aside
+
+
+def _status_code(entry: ET.Element) -> str | None:
+    return _text(entry, "Sts", "Cd") or _text(entry, "Sts", "Prtry") or _text(entry, "Sts")
 
 
 def _reference(tx: ET.Element | None) -> str | None:

@@ -1,0 +1,88 @@
+"""A file's own totals: the counts and sums a file states about itself, to check what was read.
+
+A bank statement in camt XML states how many entries it holds and their sum (`TxsSummry`); a CSV or
+Excel list often ends with a totals row (`Tổng cộng`, `Cộng`, `Total`) under the amount column.
+What a file states is its control: the run checks it against what it read and refuses the file on
+a mismatch (rows cut off, a sheet left behind), and records it in `inputs` when it agrees.
+
+A totals row is not data: it is taken out of the rows before they are counted, so it is never a
+rejected row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reconcile.contracts import fold
+
+
+@dataclass(frozen=True)
+class Control:
+    """What a file says it holds.
+
+    count: how many rows (CSV/Excel: data rows; camt: entries) it says it holds, when it says so;
+    amount: the total it states, as written ('1.234.000', '1234000.00'), read by the amount normaliser;
+    what: where the control comes from, for messages ("totals row 297", "camt TxsSummry");
+    row: the totals row's number in its file or sheet (CSV/Excel), None for camt;
+    checked: True when the reader has already checked it (camt); False when the run checks it
+    against the amounts it read (CSV/Excel).
+    """
+
+    count: int | None
+    amount: str | None
+    what: str
+    row: int | None = None
+    checked: bool = False
+
+
+# A totals label: the whole cell, folded (no case, diacritics or punctuation), optionally followed
+# by a count with its unit ("Tổng cộng: 295 giao dịch", "Total (12 payments)")
+LABELS = ("tong cong", "cong", "tong", "tong so", "total", "grand total", "totals", "cong tien", "tong tien",
+          "tong so tien", "tong phat sinh", "cong phat sinh", "tong cong phat sinh", "cong so phat sinh")
+UNITS = ("giao dich", "mon", "khoan", "but toan", "dong", "ban ghi", "nguoi", "doi tuong", "ho", "transactions",
+         "transaction", "payments", "payment", "rows", "row", "records", "record", "entries", "items")
+_LABEL = re.compile(r"^(?P<label>" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")"
+                    r"(?: (?P<count>[0-9]+)(?: (?:" + "|".join(UNITS) + r"))?)?$")
+TAIL = 10  # how many non-blank rows at the end of a file are searched for the totals row
+
+
+@dataclass(frozen=True)
+class TotalsRow:
+    index: int  # position of the row among the rows given
+    count: int | None
+    label_column: int
+
+
+def totals_label(value) -> tuple[bool, int | None]:
+    """Whether a cell is a totals label, and the count it carries ('Tổng cộng (295)' -> 295)."""
+    if value is None:
+        return False, None
+    match = _LABEL.match(fold(str(value)))
+    if not match:
+        return False, None
+    return True, int(match.group("count")) if match.group("count") else None
+
+
+def find_totals_row(rows: list[list], key_columns: list[int]) -> TotalsRow | None:
+    """The totals row among the last rows of a file: the last row, among its last TAIL non-blank
+    rows, with a cell that is a totals label and no value in the key columns (the payment reference
+    or the ID: a data row has one, a totals row does not) other than the label itself.
+
+    rows: the rows as lists of cell values (text or None), in file order."""
+    seen = 0
+    for index in range(len(rows) - 1, -1, -1):
+        row = rows[index]
+        if not any(v is not None and str(v).strip() for v in row):
+            continue
+        seen += 1
+        if seen > TAIL:
+            return None
+        for column, value in enumerate(row):
+            is_label, count = totals_label(value)
+            if not is_label:
+                continue
+            keys = [row[k] for k in key_columns if k < len(row) and k != column]
+            if all(k is None or not str(k).strip() for k in keys):
+                return TotalsRow(index, count, column)
+    return None
