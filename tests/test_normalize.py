@@ -337,7 +337,8 @@ def test_vneid_idempotent(con, s):
     ("Thuỷ", "THUY"),
     ("  nguyễn   văn\u00a0\u00a0an ", "NGUYEN VAN AN"),
     ("NGUYỄN\u202fVĂN\tAN", "NGUYEN VAN AN"),
-    ("Lê\u200bThị", "LE THI"),
+    ("Lê\u200bThị", "LETHI"),  # invisible characters are removed (names are compared without spaces too)
+    ("Nguy\u200bễn Th\u00adị\u2060 Hư\ufeffơng", "NGUYEN THI HUONG"),
     ("", None),
     ("   ", None),
 ])
@@ -384,6 +385,9 @@ def test_name_collapses_next_line(con):
     ("Trần Văn Bình", "tran  van binh"),
     ("Đặng Thị Hòa", "DANG THI HOA"),
     ("Đặng Thị Hoà", "ĐẶNG THỊ HÒA"),
+    ("Nguyễn Thị Thanh Hương", "NGUY\u200bEN THI THAN\u00adH HUONG"),  # invisible characters inside words
+    ("Lê Thị Hồng", "LE\u200bTHI HONG"),  # a zero-width space instead of a space
+    ("Lê Thị Hồng", "LETHI HONG"),
 ])
 def test_name_match_accepts(con, registry, payee):
     assert one(con, "rc_name_match(rc_name_key(?), rc_name_key(?), 0.92, 15)", registry, payee) is True

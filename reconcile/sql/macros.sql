@@ -3,9 +3,14 @@
 -- cannot be read; the *_problem macros say why, for rejected_rows.
 -- Needs the tables ref_birth_province(cccd_code) and ref_bank(alias, code), loaded by normalize.install.
 
--- Whitespace of any kind (any Unicode space separator, zero-width space, BOM) collapsed; empty becomes NULL.
+-- Invisible characters removed (soft hyphen, zero-width space and joiners, direction marks, word
+-- joiner, BOM: pasted from web pages and Word, they would split a name or an ID that looks whole),
+-- then whitespace of any kind (any Unicode space separator, no-break space) collapsed; empty
+-- becomes NULL. contracts.INVISIBLE is the same set, for headers and enum values in Python.
 CREATE OR REPLACE TEMP MACRO rc_text(s) AS
-    nullif(trim(regexp_replace(nfc_normalize(s), '[[:space:]\p{Z}\x{0085}\x{200B}\x{FEFF}]+', ' ', 'g')), '');
+    nullif(trim(regexp_replace(
+        regexp_replace(nfc_normalize(s), '[\x{00AD}\x{180E}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]', '', 'g'),
+        '[[:space:]\p{Z}\x{0085}]+', ' ', 'g')), '');
 
 -- The macros come in layers. A macro whose parameter ends in _t takes text already passed through
 -- rc_text; stage_*.sql computes each layer once as a column and feeds it to the next, because a
@@ -162,8 +167,9 @@ CREATE OR REPLACE TEMP MACRO rc_date_problem_t(t, d) AS
 CREATE OR REPLACE TEMP MACRO rc_date(s) AS rc_date_a(rc_date_any_t(rc_text(s)));
 CREATE OR REPLACE TEMP MACRO rc_date_problem(s) AS rc_date_problem_t(rc_text(s), rc_date(s));
 
--- Names: does a payee name (key) stand for the registry name (key)? Accepted: the same key
--- (so case, diacritics, đ, tone placement and spacing never matter); a payee key of at least
+-- Names: does a payee name (key) stand for the registry name (key)? Accepted: the same key, or the
+-- same letters spaced otherwise (so case, diacritics, đ, tone placement and spacing never matter,
+-- nor a zero-width space that joined two words); a payee key of at least
 -- trunc_min characters with which the registry key starts, cut inside a word (the bank's field
 -- ran out: NGUYEN THI THANH HUO); or the same family name (first word) and given name (last
 -- word) with a Jaro-Winkler similarity of at least threshold (a typo in a middle name). A key
@@ -171,6 +177,7 @@ CREATE OR REPLACE TEMP MACRO rc_date_problem(s) AS rc_date_problem_t(rc_text(s),
 CREATE OR REPLACE TEMP MACRO rc_name_match(reg_key, pay_key, threshold, trunc_min) AS
     coalesce(
         reg_key = pay_key
+        OR replace(reg_key, ' ', '') = replace(pay_key, ' ', '')
         OR (length(pay_key) >= trunc_min AND length(reg_key) > length(pay_key)
             AND starts_with(reg_key, pay_key) AND substr(reg_key, length(pay_key) + 1, 1) <> ' ')
         OR (split_part(reg_key, ' ', 1) = split_part(pay_key, ' ', 1)
