@@ -24,6 +24,12 @@ class InputFileError(ReconcileError):
         self.path, self.problem, self.fix = path, problem, fix
 
 
+class NotThisRole(InputFileError):
+    """A file, or a sheet of a workbook, that does not hold the columns of the role it was given as:
+    empty, no header row, a required column missing, or the columns of the other role. A workbook's
+    sheet that raises it is skipped (and recorded) when another sheet holds the role."""
+
+
 class ConfigError(ReconcileError):
     """Bad configuration or command-line values."""
 

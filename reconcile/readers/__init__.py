@@ -15,8 +15,9 @@ from pathlib import Path
 import polars as pl
 
 from reconcile.contracts import RecordKind, columns, fold, header_lookup
-from reconcile.errors import InputFileError, ReconcileError
+from reconcile.errors import InputFileError, NotThisRole, ReconcileError
 from reconcile.profiles import Profile, finds_header, recognise
+from reconcile.readers.totals import Control
 
 ROW_COLUMN = "__reconcile_source_row__"
 SKIP_COLUMN = "__reconcile_skip__"  # why a row is set aside before normalising (blank, total, credit...)
@@ -38,7 +39,8 @@ class RawTable:
     profile: str | None = None  # the profile that read it
     profile_how: str = "none"  # given (--profile), recognised, camt, or none (headers recognised alone)
     header_row: int = 1  # row of the header in the file or sheet
-    sheet: str | None = None  # Excel sheet read
+    sheet: str | None = None  # Excel sheet read (a workbook gives one table per sheet that holds its role)
+    control: Control | None = None  # what the file says it holds: camt's TxsSummry, a totals row
     notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
     consumed: set[str] = field(default_factory=set)  # columns a profile read other than through header_map
     converted: dict[str, str] = field(default_factory=dict)  # column read through a converted copy -> canonical
@@ -76,6 +78,17 @@ class RawTable:
     def original_columns(self) -> list[str]:
         """The file's own columns (not the row number or what a profile derived)."""
         return [c for c in self.frame.collect_schema().names() if not c.startswith(DERIVED)]
+
+
+@dataclass
+class SkippedSheet:
+    """A sheet of a workbook that does not hold the file's role (empty, a summary, notes), with why."""
+
+    path: Path
+    kind: RecordKind
+    sheet: str
+    reason: str
+    sha256: str
 
 
 def sha256_of(path: Path) -> str:
@@ -190,11 +203,24 @@ class _HeaderChooser:
 
 def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None,
               sheet: int | str | None = None, staging: Path | None = None) -> RawTable:
-    """Read one registry or payments file: find its header row, apply its profile (given or
-    recognised), recognise the remaining headers, and check the required columns.
+    """Read one registry or payments file as one table: a workbook's chosen sheet, or its first
+    sheet that holds the role (read_tables reads them all)."""
+    return read_tables(path, kind, profile, sheet, staging)[0][0]
 
-    A CSV file is then staged: its rows, as text, with the profile applied, are written a piece at
-    a time to a Parquet file in `staging` (the system's temporary folder if None), removed when the
+
+def read_tables(path: Path | str, kind: RecordKind, profile: Profile | None = None,
+                sheet: int | str | None = None,
+                staging: Path | None = None) -> tuple[list[RawTable], list[SkippedSheet]]:
+    """Read one registry or payments file: find its header row, apply its profile (given or
+    recognised), recognise the remaining headers, check that it holds the role it was given as and
+    its required columns, and take its totals row out.
+
+    A workbook without a chosen sheet (`sheet`, or the profile's) gives one table per sheet that
+    holds the role, in the workbook's order; the other sheets come back as skipped, with why. A
+    workbook none of whose sheets holds the role is refused with its first sheet's problem.
+
+    A CSV file is staged: its rows, as text, with the profile applied, are written a piece at a
+    time to a Parquet file in `staging` (the system's temporary folder if None), removed when the
     table is, which the run reads as it reads plain Parquet. So no CSV is ever held whole in memory."""
     from reconcile.readers import delimited, excel, parquet
 
@@ -203,38 +229,78 @@ def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None
     if profile is not None and profile.kind != kind:
         raise InputFileError(str(path), f"is a {kind} file but the profile {profile.name} is for {profile.kind} files",
                              f"pass a {kind} profile, or give the file as --{profile.kind}")
+    if fmt == "camt" and kind == "registry":
+        raise NotThisRole(str(path), "is a bank statement (ISO 20022 camt XML): it holds payments, not beneficiaries",
+                          "give it as --payments")
+    digest = sha256_of(path)
+    if fmt in ("xlsx", "xls"):
+        chosen = sheet if sheet is not None else (profile.sheet if profile else None)
+        sheets = excel.load_sheets(path, chosen)
+        if not sheets:
+            raise InputFileError(str(path), "is a workbook without sheets", "open it in Excel and save it again as .xlsx")
+        tables: list[RawTable] = []
+        skipped: list[SkippedSheet] = []
+        first_problem: NotThisRole | None = None
+        for name, whole in sheets:
+            chooser = _HeaderChooser(path, kind, profile)
+            try:
+                headers, frame, first_row = excel.split(path, name, whole, chooser)
+                tables.append(_build(path, kind, fmt, chooser, headers, frame, first_row, digest, sheet=name,
+                                     several=len(sheets) > 1))
+            except NotThisRole as exc:
+                if len(sheets) == 1:
+                    raise
+                skipped.append(SkippedSheet(path, kind, name, exc.problem, digest))
+                first_problem = first_problem or exc
+        if not tables and first_problem is not None:
+            raise NotThisRole(str(path), f"none of its {len(sheets)} sheets holds a {kind} file (sheet "
+                              f"'{skipped[0].sheet}': {first_problem.problem})", first_problem.fix)
+        return tables, skipped
     chooser = _HeaderChooser(path, kind, profile)
-    encoding = sheet_name = None
+    encoding = None
     if fmt == "csv":
         headers, frame, first_row, encoding = delimited.read(path, chooser)
-    elif fmt in ("xlsx", "xls"):
-        headers, frame, first_row, sheet_name = excel.read(
-            path, chooser, sheet if sheet is not None else (profile.sheet if profile else None))
     elif fmt == "camt":
         from reconcile.readers import camt
 
-        headers, frame, first_row = camt.read(path)
+        headers, frame, first_row, control = camt.read_with_control(path)
         chooser.how = "camt"
+        table = _build(path, kind, fmt, chooser, headers, frame, first_row, digest)
+        table.control = control
+        return [table], []
     else:
         types, rows = parquet.schema(path)
         chooser([list(types)])
         streamed = parquet.stream_columns(types) if chooser.profile is None else None
         if streamed is not None:
-            return _streamed(path, kind, chooser, streamed, rows)
+            return [_streamed(path, kind, chooser, streamed, rows, digest)], []
         headers, frame, first_row = parquet.read(path)
+    table = _build(path, kind, fmt, chooser, headers, frame, first_row, digest, encoding=encoding)
+    if isinstance(table.frame, pl.LazyFrame):  # a CSV scan, still holding its header row
+        _stage(table, staging, first_row)
+    return [table], []
+
+
+def _build(path: Path, kind: RecordKind, fmt: str, chooser: "_HeaderChooser", headers: list, frame,
+           first_row: int, digest: str, *, encoding: str | None = None, sheet: str | None = None,
+           several: bool = False) -> RawTable:
+    """The table of one file or sheet from its headers and rows: columns named and mapped, the role
+    and the required columns checked, the profile applied, an eager frame's totals row taken out
+    (a CSV scan's is taken out when it is staged)."""
     if isinstance(frame, pl.DataFrame) and frame.height == 0:
-        raise _no_data_rows(path)
+        raise _no_data_rows(path, sheet)
     cleaned = clean_headers(headers)
     names = unique_names(cleaned)
     frame = frame.rename(dict(zip(frame.collect_schema().names(), names)))
     scanned = isinstance(frame, pl.LazyFrame)  # a CSV scan, still holding its header row
     frame = frame.with_row_index(ROW_COLUMN, offset=first_row - 1 if scanned else first_row).with_columns(
         pl.col(ROW_COLUMN).cast(pl.Int64))
-    table = RawTable(path=path, kind=kind, format=fmt, frame=frame, sha256=sha256_of(path), encoding=encoding,
+    table = RawTable(path=path, kind=kind, format=fmt, frame=frame, sha256=digest, encoding=encoding,
                      profile=chooser.profile.name if chooser.profile else None, profile_how=chooser.how,
-                     header_row=first_row - 1, sheet=sheet_name)
+                     header_row=first_row - 1, sheet=sheet)
     preset = _profile_columns(chooser.profile, list(zip(cleaned, names))) if chooser.profile else {}
-    table.header_map = map_headers(path, kind, list(zip(cleaned, names)), preset, check_required=False)
+    table.header_map = map_headers(path, kind, list(zip(cleaned, names)), preset, require=False)
+    check_role(path, kind, cleaned, table.header_map, sheet if several else None)
     if chooser.profile is not None:
         apply_profile(table, chooser.profile)
     else:
@@ -245,8 +311,8 @@ def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None
         table.frame = camt.set_aside_credits(table.frame)
         table.consumed.add("direction")
     check_required(path, kind, table.header_map)
-    if scanned:
-        _stage(table, staging, first_row)
+    if not scanned and fmt != "camt":
+        _take_totals_row(table, _tail_rows(table.frame, table))
     return table
 
 
@@ -265,7 +331,12 @@ def _stage(table: RawTable, staging: Path | None, first_row: int) -> None:
     remove = weakref.finalize(table, _remove, name)
     try:
         table.frame.sink_parquet(name, compression="lz4")
-        rows = pq.ParquetFile(name).metadata.num_rows - 1
+        staged = pq.ParquetFile(name)
+        rows = staged.metadata.num_rows - 1
+        schema = table.frame.collect_schema()
+        table.frame = pl.DataFrame(schema=schema)
+        totals = _take_totals_row(table, _parquet_tail(staged, first_row, table)) if rows else None
+        rows -= totals is not None
         if rows == 0:
             raise _no_data_rows(table.path)
     except BaseException as exc:
@@ -273,9 +344,26 @@ def _stage(table: RawTable, staging: Path | None, first_row: int) -> None:
         if isinstance(exc, (pl.exceptions.PolarsError, OSError)):
             raise _staging_error(table.path, Path(name).parent, exc) from None
         raise
-    table.frame = pl.DataFrame(schema=table.frame.collect_schema())
-    table.source = f"SELECT * FROM read_parquet({quote_literal(name)}) WHERE {quote_ident(ROW_COLUMN)} >= {first_row}"
+    row = quote_ident(ROW_COLUMN)
+    table.source = (f"SELECT * FROM read_parquet({quote_literal(name)}) WHERE {row} >= {first_row}"
+                    + (f" AND {row} <> {totals}" if totals is not None else ""))
     table.row_count = rows
+
+
+def _parquet_tail(staged, first_row: int, table: RawTable) -> pl.DataFrame:
+    """The last non-blank data rows of a staged CSV file, read from its last row groups only."""
+    from reconcile.readers.totals import TAIL
+
+    parts: list[pl.DataFrame] = []
+    found = 0
+    for group in range(staged.num_row_groups - 1, -1, -1):
+        part = pl.from_arrow(staged.read_row_group(group))
+        part = part.filter((pl.col(ROW_COLUMN) >= first_row) & ~_blank_row(table.original_columns))
+        parts.insert(0, part)
+        found += part.height
+        if found >= TAIL:
+            break
+    return pl.concat(parts).tail(TAIL) if parts else pl.DataFrame()
 
 
 def _remove(name: str) -> None:
@@ -295,13 +383,46 @@ def _staging_error(path: Path, folder: Path, exc: Exception) -> ReconcileError:
                           "there has room, or give --db a folder on another disk")
 
 
-def _no_data_rows(path: Path) -> InputFileError:
-    return InputFileError(str(path), "has a header row but no data rows",
-                          "check that the export finished and send the complete file")
+def _no_data_rows(path: Path, sheet: str | None = None) -> NotThisRole:
+    return NotThisRole(str(path), "has a header row but no data rows" if sheet is None else
+                       f"the sheet '{sheet}' has a header row but no data rows",
+                       "check that the export finished and send the complete file")
+
+
+def _tail_rows(frame: pl.DataFrame, table: RawTable) -> pl.DataFrame:
+    """The last non-blank rows of an eager frame, where a totals row would be."""
+    from reconcile.readers.totals import TAIL
+
+    return frame.filter(~_blank_row(table.original_columns)).tail(TAIL)
+
+
+def _take_totals_row(table: RawTable, tail: pl.DataFrame) -> int | None:
+    """Find the table's totals row among its last rows (readers/totals.py); when there is one, keep
+    what it says as the table's control and take it out of the rows. Returns its row number."""
+    from reconcile.readers.totals import find_totals_row
+
+    if tail.height == 0:
+        return None
+    by_canon = {canonical: name for name, canonical in table.header_map.items()}
+    key = by_canon.get("payment_ref" if table.kind == "payments" else "vneid")
+    amount = by_canon.get("amount" if table.kind == "payments" else "entitled_amount")
+    original = table.original_columns
+    found = find_totals_row([list(r) for r in tail.select(original).iter_rows()],
+                            [original.index(key)] if key in original else [])
+    if found is None:
+        return None
+    row = int(tail[ROW_COLUMN][found.index])
+    text = tail[amount][found.index] if amount in tail.columns else None
+    table.control = Control(found.count, text, f"totals row {row}", row=row)
+    if isinstance(table.frame, pl.DataFrame) and table.frame.height:
+        table.frame = table.frame.filter(pl.col(ROW_COLUMN) != row)
+        if table.frame.height == 0:
+            raise _no_data_rows(table.path, table.sheet)
+    return row
 
 
 def _streamed(path: Path, kind: RecordKind, chooser: _HeaderChooser, columns: list[tuple[str, str, bool]],
-              rows: int) -> RawTable:
+              rows: int, digest: str) -> RawTable:
     """A plain Parquet file the run reads straight into DuckDB (readers/parquet.py)."""
     from reconcile.readers import parquet
 
@@ -309,10 +430,11 @@ def _streamed(path: Path, kind: RecordKind, chooser: _HeaderChooser, columns: li
         raise _no_data_rows(path)
     names = [name for name, _, _ in columns]
     frame = pl.DataFrame(schema={**{n: pl.String for n in names}, ROW_COLUMN: pl.Int64, SKIP_COLUMN: pl.String})
-    table = RawTable(path=path, kind=kind, format="parquet", frame=frame, sha256=sha256_of(path),
+    table = RawTable(path=path, kind=kind, format="parquet", frame=frame, sha256=digest,
                      profile_how=chooser.how, source=parquet.stream_query(path, columns, ROW_COLUMN, SKIP_COLUMN),
                      row_count=rows)
-    table.header_map = map_headers(path, kind, [(n, n) for n in names], check_required=False)
+    table.header_map = map_headers(path, kind, [(n, n) for n in names], require=False)
+    check_role(path, kind, names, table.header_map)
     check_required(path, kind, table.header_map)
     return table
 
@@ -407,7 +529,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
     if profile.thousands != "auto":
         for canonical in ("amount", "entitled_amount"):
             if canonical in by_canon:
-                convert(canonical, pl.col(by_canon[canonical]).str.replace_all(profile.thousands, "", literal=True),
+                convert(canonical, _ungroup(pl.col(by_canon[canonical]), profile.thousands),
                         f"'{profile.thousands}' read as the thousands separator")
     if profile.date_order != "dmy":
         pattern = (r"^\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})" if profile.date_order == "ymd"
@@ -423,6 +545,16 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
     for condition, reason in reversed(reasons):
         skip = pl.when(condition).then(pl.lit(reason)).otherwise(skip)
     table.frame = frame.with_columns(skip.alias(SKIP_COLUMN))
+
+
+def _ungroup(column: pl.Expr, separator: str) -> pl.Expr:
+    """An amount with the profile's thousands separator taken out, only where it groups the digits in
+    threes ('1.500.000', '₫ 1.500.000,00'); any other use of it ('1000000.5', '1.5000') is left as
+    written, for the amount normaliser to refuse as a fraction or bad grouping."""
+    sep = re.escape(separator)
+    grouped = rf"^[^0-9{sep}]*[0-9]{{1,3}}({sep}[0-9]{{3}})+([^0-9{sep}][^{sep}]*)?$"
+    return pl.when(column.str.contains(grouped)).then(column.str.replace_all(separator, "", literal=True)) \
+        .otherwise(column)
 
 
 def clean_headers(headers: list) -> list[str]:
@@ -449,7 +581,7 @@ def unique_names(names: list[str]) -> list[str]:
 
 
 def map_headers(path: Path, kind: RecordKind, headers: list[tuple[str, str]],
-                preset: dict[str, str] | None = None, check_required: bool = True) -> dict[str, str]:
+                preset: dict[str, str] | None = None, require: bool = True) -> dict[str, str]:
     """Map headers onto canonical columns; refuse a file that has one twice (or lacks a required one).
 
     headers: (header as written, unique column name in the frame). `preset` holds the columns a
@@ -483,7 +615,7 @@ def map_headers(path: Path, kind: RecordKind, headers: list[tuple[str, str]],
             raise InputFileError(str(path), problem, "remove or rename one of them")
         claimed[canonical] = header
         mapped[name] = canonical
-    if check_required:
+    if require:
         check_required(path, kind, mapped)
     return mapped
 
@@ -493,9 +625,47 @@ def check_required(path: Path, kind: RecordKind, mapped: dict[str, str]) -> None
     present = set(mapped.values())
     missing = [c.name for c in columns(kind) if c.required and c.name not in present]
     if missing:
-        raise InputFileError(
+        raise NotThisRole(
             str(path),
             f"required column '{missing[0]}' is missing from the {kind} file"
             + (f" (also missing: {', '.join(missing[1:])})" if len(missing) > 1 else ""),
             f"add it or rename the column that holds it to '{missing[0]}', or pass a --profile that maps it",
         )
+
+
+# Columns only a payments file has: a registry lists who is entitled, never a transfer's reference
+# and date
+PAYMENT_ONLY = ("payment_ref", "value_date")
+# Columns only a registry has: what is due, who the beneficiary is and where they live
+REGISTRY_ONLY = ("entitled_amount", "category", "gender", "province_code", "district_code", "commune_code",
+                 "date_of_death")
+
+
+def check_role(path: Path, kind: RecordKind, headers: list[str], mapped: dict[str, str],
+               sheet: str | None = None) -> None:
+    """Refuse a file (or sheet) given in the wrong role: a payments list given as --registry (it has a
+    payment reference and a value date, which no registry has), or a registry given as --payments
+    (it lacks a payments file's own columns and has every column a registry needs)."""
+    other: RecordKind = "payments" if kind == "registry" else "registry"
+    lookup = header_lookup(other)
+    as_other: dict[str, str] = {}
+    for header in headers:
+        canonical = lookup.get(fold(header))
+        if canonical is not None:
+            as_other.setdefault(canonical, header)
+    where = "" if sheet is None else f"the sheet '{sheet}' "
+    if kind == "registry":
+        if all(c in as_other for c in PAYMENT_ONLY):
+            found = ", ".join(f"'{as_other[c]}'" for c in PAYMENT_ONLY)
+            raise NotThisRole(str(path), f"{where}looks like a payments file, not a beneficiary registry (it has a "
+                              f"payment reference and a value date: {found})", "give it as --payments")
+        return
+    mine = set(mapped.values())
+    own = header_lookup(kind)
+    registry_only = sorted((h for h in headers if lookup.get(fold(h)) in REGISTRY_ONLY and own.get(fold(h)) is None),
+                           key=lambda h: REGISTRY_ONLY.index(lookup[fold(h)]))
+    if (registry_only and any(c not in mine for c in PAYMENT_ONLY)
+            and all(c.name in as_other for c in columns("registry") if c.required)):
+        found = ", ".join(f"'{h}'" for h in registry_only[:3])
+        raise NotThisRole(str(path), f"{where}looks like a beneficiary registry, not a payments file (it has {found} "
+                          "and no payment reference or value date)", "give it as --registry")

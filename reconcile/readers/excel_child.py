@@ -1,4 +1,4 @@
-"""Read one sheet of a workbook with fastexcel (calamine), every cell as text, into an Arrow file.
+"""Read the sheets of a workbook with fastexcel (calamine), every cell as text, into Arrow files.
 
 Run as a script in a child process by `reconcile.readers.excel`, never imported by the run itself:
 calamine can abort the whole process on a damaged workbook (a record declaring billions of cells
@@ -6,10 +6,12 @@ makes it allocate tens of GB, and a failed allocation in Rust aborts, which no e
 catches). Run by its path, not as `-m reconcile.readers.excel_child`, so that it imports only
 fastexcel and pyarrow, not the package: it starts in about half the time.
 
-    python excel_child.py WORKBOOK SHEET_JSON OUT.arrow
+    python excel_child.py WORKBOOK SHEET_JSON OUT_FOLDER
 
-prints one JSON line: {"sheet": name} when OUT.arrow holds the sheet, or {"problem": ..., "fix": ...}
-for a file the reader refuses (the parent names the file).
+SHEET_JSON is a sheet's name or position (1 = the first), or null for every sheet. Prints one JSON
+line: {"sheets": [name, ...]} when OUT_FOLDER holds 1.arrow, 2.arrow, ... (one per sheet, in the
+workbook's order), or {"problem": ..., "fix": ...} for a file the reader refuses (the parent names
+the file).
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ def _file_fault(exc: BaseException) -> bool:
 def _sheet_index(names: list[str], sheet: int | str | None) -> int | str | dict:
     """fastexcel's sheet argument for a sheet given by name or by position (1 = the first), or the
     problem with it."""
-    if sheet is None:
-        return 0
     if isinstance(sheet, int) or str(sheet).isdigit():
         position = int(sheet)
         if not 1 <= position <= len(names):
@@ -54,20 +54,28 @@ def load(path: str, sheet: int | str | None, out: str) -> dict:
             raise
         return {"problem": f"cannot be read as an Excel workbook ({type(exc).__name__})",
                 "fix": "open it in Excel, check it is not password-protected, and save it as .xlsx"}
-    index = _sheet_index(reader.sheet_names, sheet)
-    if isinstance(index, dict):
-        return index
-    try:
-        loaded = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
-        batch = loaded.to_arrow()
-    except BaseException as exc:
-        if not _file_fault(exc):
-            raise
-        return {"problem": f"the sheet cannot be read ({type(exc).__name__})",
-                "fix": "open it in Excel, check the sheet, and save it as .xlsx"}
-    with pa.OSFile(out, "wb") as sink, pa.ipc.new_file(sink, batch.schema) as writer:
-        writer.write(batch)
-    return {"sheet": loaded.name}
+    if sheet is None:
+        wanted = list(range(len(reader.sheet_names)))
+    else:
+        index = _sheet_index(reader.sheet_names, sheet)
+        if isinstance(index, dict):
+            return index
+        wanted = [index]
+    names = []
+    for n, index in enumerate(wanted, start=1):
+        try:
+            loaded = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
+            batch = loaded.to_arrow()
+        except BaseException as exc:
+            if not _file_fault(exc):
+                raise
+            name = reader.sheet_names[index] if isinstance(index, int) else index
+            return {"problem": f"the sheet '{name}' cannot be read ({type(exc).__name__})",
+                    "fix": "open it in Excel, check the sheet, and save it as .xlsx"}
+        with pa.OSFile(f"{out}/{n}.arrow", "wb") as sink, pa.ipc.new_file(sink, batch.schema) as writer:
+            writer.write(batch)
+        names.append(loaded.name)
+    return {"sheets": names}
 
 
 if __name__ == "__main__":
