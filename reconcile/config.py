@@ -38,6 +38,27 @@ class Matching(BaseModel):
     name_without_dob: bool = Field(False, description="Also match a payment with no ID and no account match on its name alone, when that name is unique in the registry")
 
 
+class Checks(BaseModel):
+    """The month's guards: each stops a run that looks incomplete or mis-supplied (exit 2). A minimum
+    of 0, a maximum of 1 or control_totals = false turns that check off."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_group: int = Field(20, ge=0, description="Source coverage: a programme and registered channel (bank or e-wallet "
+                           "per bank code, and cash) is checked when it has at least this many active beneficiaries")
+    min_coverage: float = Field(0.5, ge=0, le=1, description="Source coverage: a checked group with a payment row for fewer "
+                                "than this share of its active beneficiaries has a missing source (the run stops "
+                                "unless --partial)")
+    min_in_period: float = Field(0.5, ge=0, le=1, description="Period: a payments file with fewer than this share of its "
+                                 "successful payments dated in the period is the wrong month's file")
+    max_repeated_refs: float = Field(0.5, ge=0, le=1, description="The same data twice: a payments file with more than "
+                                     "this share of its references already in another input is refused")
+    max_scaled: float = Field(0.5, ge=0, le=1, description="Scale of amounts: a payments file with more than this share "
+                              "of its matched payments equal to the amount due divided or multiplied by 1,000 is refused")
+    control_totals: bool = Field(True, description="Check a file's own totals (camt TxsSummry, a totals row) against "
+                                 "what was read, and refuse it when they differ")
+
+
 class Settings(BaseModel):
     """Everything a run can be tuned by. Loaded from TOML; every key optional."""
 
@@ -46,6 +67,7 @@ class Settings(BaseModel):
     targets: Targets = Targets()
     thresholds: Thresholds = Thresholds()
     matching: Matching = Matching()
+    checks: Checks = Checks()
     lang: Literal["vi", "en"] = "vi"
 
     @classmethod

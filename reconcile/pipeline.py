@@ -22,13 +22,13 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile import __version__, normalize
+from reconcile import __version__, checks, normalize
 from reconcile.config import Settings, check_period
 from reconcile.errors import DatabaseBusyError, InputFileError, ReconcileError
 from reconcile.profiles import resolve
-from reconcile.readers import RawTable, read_file
+from reconcile.readers import RawTable, SkippedSheet, read_tables
 from reconcile.rules import catalogue, create_flag_table, run_rule
-from reconcile.sqlfiles import execute_file, sql_text
+from reconcile.sqlfiles import bind, execute_file, sql_text
 from reconcile.timings import set_step, timed
 from reconcile.warehouse import (RUN_NONCASH_BASE, column_names, ensure_schema, quote_ident, quote_literal,
                                  replace_period, store_noncash_share)
@@ -49,6 +49,7 @@ class RunConfig:
     profile: str | None = None  # --profile: a built-in name or a .toml file, for the files of its kind
     sheet: str | None = None  # --sheet: the Excel sheet to read, by name or position (1 = first)
     on_notice: Callable[[str], None] | None = None  # told of something the operator should know (a retry)
+    partial: bool = False  # --partial: go on when a source looks missing, and record the period as partial
 
 
 @dataclass
@@ -63,6 +64,21 @@ class InputSummary:
     rows_loaded: int
     rows_rejected: int
     ids_restored: int
+    sheet: str | None = None
+    accounts_restored: int = 0
+    control_source: str | None = None  # the file's own totals agreed with what was read: where they are
+
+
+@dataclass
+class Replaced:
+    """The run a re-run of the period replaced, and what changed."""
+
+    run_id: str
+    finished_at: datetime
+    operator: str
+    findings_appeared: int
+    findings_gone: int
+    inputs_changed: int
 
 
 @dataclass
@@ -83,6 +99,13 @@ class RunResult:
     step_seconds: dict[str, float]
     engine: str = "duckdb"
     out: str | None = None  # --engine spark: the folder or URL the flags and share went to
+    missing_sources: list = field(default_factory=list)  # checks.MissingSource, when run with --partial
+    skipped_sheets: list = field(default_factory=list)  # readers.SkippedSheet
+    replaced: Replaced | None = None  # the earlier run of the period this one replaced
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing_sources)
 
     @property
     def flags(self) -> int:
@@ -101,28 +124,45 @@ def period_bounds(period: str) -> tuple[date, date]:
     return start, date.fromordinal(end.toordinal() - 1)
 
 
-def read_inputs(cfg: RunConfig, staging: Path | None = None) -> list[tuple[int, RawTable]]:
+def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple[int, RawTable]], list[SkippedSheet]]:
     """Read every file; a file that cannot be used stops the run here, before the database is touched.
-    CSV files are staged as Parquet in `staging` (readers.read_file)."""
+    A workbook gives one table per sheet that holds its role, each with its own file_id; the sheets
+    that do not are returned apart (and told to on_notice). CSV files are staged as Parquet in
+    `staging` (readers.read_tables)."""
     if not cfg.registry:
         raise ReconcileError("no registry file given; pass --registry FILE")
     if not cfg.payments:
         raise ReconcileError("no payments file given; pass --payments FILE")
     tables: list[tuple[int, RawTable]] = []
+    skipped: list[SkippedSheet] = []
     seen: dict[str, Path] = {}
     profile = resolve(cfg.profile) if cfg.profile else None
     files = [("registry", p) for p in cfg.registry] + [("payments", p) for p in cfg.payments]
     sizes = [_file_size(p) for _, p in files]
-    for file_id, (kind, path) in enumerate(files, start=1):
+    for n, (kind, path) in enumerate(files):
         if cfg.on_read:
-            cfg.on_read(Path(path).name, sum(sizes[:file_id - 1]), sum(sizes))
-        table = read_file(path, kind, profile if profile and profile.kind == kind else None, cfg.sheet, staging)
-        if table.sha256 in seen:
-            raise InputFileError(str(path), f"has the same content as {seen[table.sha256]}",
+            cfg.on_read(Path(path).name, sum(sizes[:n]), sum(sizes))
+        read, passed_over = read_tables(path, kind, profile if profile and profile.kind == kind else None, cfg.sheet,
+                                        staging)
+        if read[0].sha256 in seen:
+            raise InputFileError(str(path), f"has the same content as {seen[read[0].sha256]}",
                                  "pass each file once")
-        seen[table.sha256] = Path(path)
-        tables.append((file_id, table))
-    return tables
+        seen[read[0].sha256] = Path(path)
+        tables.extend((len(tables) + 1, table) for table in read)
+        skipped.extend(passed_over)
+        if passed_over and cfg.on_notice:
+            cfg.on_notice(f"{path}: " + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
+                          + f"; read {', '.join(repr(t.sheet) for t in read)}")
+    return tables, skipped
+
+
+def file_names(tables: list[tuple[int, RawTable]]) -> dict[int, str]:
+    """The name an officer knows each table by: its path, and its sheet when its workbook gave several."""
+    per_path: dict[Path, int] = {}
+    for _, table in tables:
+        per_path[table.path] = per_path.get(table.path, 0) + 1
+    return {file_id: f"{table.path} (sheet '{table.sheet}')" if per_path[table.path] > 1 else str(table.path)
+            for file_id, table in tables}
 
 
 def _file_size(path) -> int:
@@ -186,7 +226,7 @@ def run(cfg: RunConfig) -> RunResult:
 
 def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: Path | None) -> RunResult:
     _notify(cfg, "read")
-    tables = read_inputs(cfg, staging)
+    tables, skipped = read_inputs(cfg, staging)
     steps["read"] = time.perf_counter() - t0
 
     # Parts of DuckDB's work cannot spill to disk; each thread needs room for its share of them. If
@@ -194,7 +234,7 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
     # half the memory), so that memory is not what makes a month fail.
     for threads in (None, 1):
         try:
-            result = _transaction(cfg, tables, started, steps, t0, threads)
+            result = _transaction(cfg, tables, skipped, started, steps, t0, threads)
         except duckdb.OutOfMemoryException:
             limit = f" within --memory-limit {cfg.memory_limit}" if cfg.memory_limit else ""
             if threads == 1:
@@ -212,7 +252,7 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
     raise AssertionError("unreachable")
 
 
-def _transaction(cfg: RunConfig, tables, started, steps, t0, threads: int | None) -> RunResult:
+def _transaction(cfg: RunConfig, tables, skipped, started, steps, t0, threads: int | None) -> RunResult:
     """Everything after reading, in one transaction: committed whole, or rolled back (and a database
     file this run created removed)."""
     db = Path(cfg.db)
@@ -225,7 +265,7 @@ def _transaction(cfg: RunConfig, tables, started, steps, t0, threads: int | None
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         con.execute("BEGIN TRANSACTION")
-        result = _reconcile(con, cfg, tables, started, steps, t0)
+        result = _reconcile(con, cfg, tables, skipped, started, steps, t0)
         con.execute("COMMIT")
     except BaseException:
         try:
@@ -294,10 +334,12 @@ def _step(steps: dict[str, float], name: str, t: float) -> float:
     return now
 
 
-def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
+def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0) -> RunResult:
     t = time.perf_counter()
     params = run_params(cfg.period, cfg.settings)
     run_id = params["run_id"]
+    names = file_names(tables)
+    guards = cfg.settings.checks
 
     _notify(cfg, "normalise", con)
     ensure_schema(con)
@@ -305,17 +347,24 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     t = _step(steps, "normalise", t)
 
     _notify(cfg, "load", con)
-    check_payment_periods(con, tables, cfg.period)
-    execute_file(con, "load_current.sql", params)
     execute_file(con, "rejected.sql", params)
-    normalize.attach_raw(con, tables)
     counts = file_counts(con, tables)
+    check_files(con, tables, counts, cfg.period, cfg.settings)
+    execute_file(con, "load_current.sql", params)
+    checks.check_repeats(rows(con, "checks/repeats.sql"), names, guards)
+    normalize.attach_raw(con, tables)
     for name in ("raw_registry", "raw_payments", "stg_registry", "stg_payments"):
         con.execute(f"DROP TABLE {quote_ident(name)}")  # free their memory before matching
     t = _step(steps, "load", t)
 
     _notify(cfg, "match", con)
     execute_file(con, "match.sql", params)
+    checks.check_scale(rows(con, "checks/scale.sql"), names,
+                       [str(tb.path) for _, tb in tables if tb.kind == "registry"], guards)
+    missing = checks.missing_sources(rows(con, "checks/coverage.sql"), guards)
+    if missing and not cfg.partial:
+        raise checks.refuse_missing(missing)
+    params["partial"] = bool(missing)
     execute_file(con, "facts.sql", params)
     t = _step(steps, "match", t)
 
@@ -326,19 +375,82 @@ def _reconcile(con, cfg: RunConfig, tables, started, steps, t0) -> RunResult:
     t = _step(steps, "find", t)
 
     _notify(cfg, "write", con)
-    con.execute("CREATE OR REPLACE TEMP TABLE prev_inputs AS SELECT run_id, role, file_name, sha256 FROM inputs "
-                "WHERE period = ?", [cfg.period])
+    con.execute("CREATE OR REPLACE TEMP TABLE prev_inputs AS SELECT run_id, role, file_name, sheet, sha256, skipped "
+                "FROM inputs WHERE period = ?", [cfg.period])
     con.execute("CREATE OR REPLACE TEMP TABLE prev_flags AS SELECT run_id, flag_id, code FROM flags "
                 "WHERE period = ?", [cfg.period])
+    previous = con.execute("SELECT run_id, finished_at, operator FROM runs WHERE period = ?", [cfg.period]).fetchone()
     replace_period(con, cfg.period, params["run_id"])
-    _store(con, cfg, tables, counts, params, started)
+    _store(con, cfg, tables, skipped, counts, params, started, missing)
     execute_file(con, "run_changes.sql", params)
     t = _step(steps, "write", t)
 
     _notify(cfg, "measure", con)
     result = _summarise(con, cfg, run_id, tables, steps, t0)
+    result.missing_sources, result.skipped_sheets = missing, skipped
+    result.replaced = _replaced(con, run_id, previous)
     _step(steps, "measure", t)
     return result
+
+
+def rows(con, name: str, params: dict | None = None) -> list[dict]:
+    """The rows of a query file (sql/<name>) as dicts."""
+    sql = sql_text(name)
+    cur = con.execute(sql, bind(sql, params or {}))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def check_files(con, tables, counts: dict[int, dict], period: str, settings: Settings) -> None:
+    """The guards on each file alone, once its rows are normalised and counted: something loaded,
+    its own totals, its payments dated in the period (checks.py). Run by a run and by --stage-only."""
+    names = file_names(tables)
+    reasons = {r["file_id"]: r["reason"] for r in rows(con, "checks/loaded.sql")}
+    checks.check_loaded(counts, names, {i: tb.kind for i, tb in tables}, reasons)
+    if settings.checks.control_totals:
+        check_controls(con, tables, counts, names)
+    checks.check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)
+
+
+# a rejected row whose amount is written but is not a whole number of VND (stage_*.sql's reasons)
+AMOUNT_UNREADABLE = "regexp_matches(reason, '(^|; )(entitled_)?amount (is|has) ')"
+
+
+def check_controls(con, tables, counts: dict[int, dict], names: dict[int, str]) -> None:
+    """A file's totals row against what was read: the amounts it states against the amounts read
+    (amount_read) and, when it states a count, the rows against the rows read. camt's summaries are
+    checked by its reader (readers/camt.py)."""
+    for file_id, table in tables:
+        control = table.control
+        if control is None or control.checked:
+            continue
+        count = counts[file_id]
+        stated = con.execute("SELECT rc_amount(?)", [control.amount]).fetchone()[0] if control.amount else None
+        read_rows = count["rows_read"] - count["blank_rows"]
+        # rows whose amount is written but cannot be read are rejected rows, each with its reason: the
+        # stated total cannot be compared with the amounts read then, only the count
+        unreadable = con.execute(f"SELECT count(*) FROM cur_rejected WHERE file_id = ? AND {AMOUNT_UNREADABLE}",
+                                 [file_id]).fetchone()[0]
+        wrong_amount = stated is not None and not unreadable and stated != count["amount_read"]
+        wrong_count = control.count is not None and control.count != read_rows
+        if wrong_amount or wrong_count:
+            says = " of ".join(p for p in (f"{control.count:,} rows" if control.count is not None else "",
+                                           f"{stated:,} VND" if stated is not None else "") if p)
+            raise InputFileError(
+                names[file_id], f"its {control.what} says {says} but {read_rows:,} rows of "
+                f"{int(count['amount_read']):,} VND were read",
+                "check that the file is complete (no rows cut off or left on another sheet) and that the totals row "
+                "is the file's own")
+
+
+def _replaced(con, run_id: str, previous) -> Replaced | None:
+    if previous is None:
+        return None
+    appeared, gone, changed = con.execute(
+        "SELECT count(*) FILTER (WHERE change = 'finding_appeared'), count(*) FILTER (WHERE change = "
+        "'finding_disappeared'), count(*) FILTER (WHERE change LIKE 'input_%') FROM run_changes WHERE run_id = ?",
+        [run_id]).fetchone()
+    return Replaced(previous[0], previous[1], previous[2], appeared, gone, changed)
 
 
 def run_params(period: str, settings: Settings) -> dict:
@@ -354,6 +466,7 @@ def run_params(period: str, settings: Settings) -> dict:
         "name_truncation_min_length": settings.thresholds.name_truncation_min_length,
         "shared_account_min_beneficiaries": settings.thresholds.shared_account_min_beneficiaries,
         "name_without_dob": settings.matching.name_without_dob,
+        "partial": False,
     }
 
 
@@ -361,9 +474,10 @@ def normalise(con, tables, params: dict) -> None:
     """The files' rows into the staging tables stg_registry and stg_payments (each row loadable or
     with its reject reason), and cur_files, each file with its place in name order."""
     normalize.install(con)
-    # file_order: by file name and content, so that row ids and evidence order do not depend on
-    # the order the files were given in or on how their paths were spelled
-    by_name = sorted(tables, key=lambda it: (it[1].path.name, it[1].sha256))
+    # file_order: by file name and content (and a workbook's sheets in their order), so that row ids
+    # and evidence order do not depend on the order the files were given in or on how their paths
+    # were spelled
+    by_name = sorted(tables, key=lambda it: (it[1].path.name, it[1].sha256, it[0]))
     con.execute("CREATE OR REPLACE TEMP TABLE cur_files "
                 "(file_id INTEGER, path VARCHAR, sha256 VARCHAR, file_order INTEGER)")
     con.executemany("INSERT INTO cur_files VALUES (?, ?, ?, ?)",
@@ -378,7 +492,7 @@ def file_counts(con, tables) -> dict[int, dict]:
     staged, and the amounts read are the amounts loaded plus those rejected."""
     execute_file(con, "file_counts.sql", {})
     names = ["rows_read", "rows_loaded", "ids_restored", "amount_read", "amount_loaded", "amount_rejected",
-             "amounts_unreadable"]
+             "amounts_unreadable", "blank_rows"]
     out = {}
     for file_id, tb in tables:
         row = con.execute(f"SELECT {', '.join(names)} FROM cur_file_counts WHERE file_id = ?", [file_id]).fetchone()
@@ -391,42 +505,60 @@ def file_counts(con, tables) -> dict[int, dict]:
     return out
 
 
-def check_payment_periods(con, tables, period: str) -> None:
-    """A payments file none of whose loaded rows is dated in the period is the wrong file."""
-    rows = con.execute(sql_text("payment_periods.sql")).fetchall()
-    paths = {i: tb.path for i, tb in tables}
-    for file_id, n, inside, first, last in rows:
-        if n and not inside:
-            raise payments_out_of_period(str(paths[file_id]), period, n, first, last)
+# The stored registry and payments: the run's rows, with an account number that had lost its
+# leading zeros restored (facts.sql's cur_account_fixes)
+STORED_SOURCES = {
+    "registry": """(SELECT r.* REPLACE (coalesce(fx.account, r.account_number) AS account_number),
+                            fx.account IS NOT NULL AS account_restored
+                     FROM cur_registry AS r
+                     LEFT JOIN (SELECT registry_id, max(registry_account) AS account FROM cur_account_fixes
+                                WHERE registry_account IS NOT NULL GROUP BY registry_id) AS fx USING (registry_id))""",
+    "payments": """(SELECT p.* REPLACE (coalesce(fx.payment_account, p.account_number) AS account_number),
+                            fx.payment_account IS NOT NULL AS account_restored
+                     FROM cur_payments AS p LEFT JOIN cur_account_fixes AS fx USING (payment_id))""",
+    "matches": "cur_matches",
+}
 
 
-def payments_out_of_period(path: str, period: str, n: int, first: date, last: date) -> InputFileError:
-    return InputFileError(path, f"none of its {n} payments is dated in {period} (they run from "
-                                f"{first:%d/%m/%Y} to {last:%d/%m/%Y})",
-                          "check --period, or that this is the payment file of that month")
-
-
-def _store(con, cfg: RunConfig, tables, counts: dict[int, dict], params: dict, started: datetime) -> None:
+def _store(con, cfg: RunConfig, tables, skipped: list[SkippedSheet], counts: dict[int, dict], params: dict,
+           started: datetime, missing: list) -> None:
     p = {"period": cfg.period, "run_id": params["run_id"]}
-    for table, source in (("registry", "cur_registry"), ("payments", "cur_payments"), ("matches", "cur_matches")):
+    for table, source in STORED_SOURCES.items():
         cols = [c for c in column_names(table) if c not in ("period", "run_id")]
         col_list = ", ".join(quote_ident(c) for c in cols)
         con.execute(
             f"INSERT INTO {quote_ident(table)} (period, run_id, {col_list}) "
-            f"SELECT $period, $run_id, {col_list} FROM {quote_ident(source)}", p)
+            f"SELECT $period, $run_id, {col_list} FROM {source}", p)
     execute_file(con, "store_flags.sql", params)
 
+    restored = dict(con.execute("""
+        SELECT payment_file_id, count(*) FROM cur_account_fixes WHERE payment_account IS NOT NULL GROUP BY ALL
+        UNION ALL
+        SELECT registry_file_id, count(DISTINCT registry_id) FROM cur_account_fixes WHERE registry_account IS NOT NULL
+        GROUP BY ALL""").fetchall())
     for file_id, tb in tables:
+        control = tb.control
         values = {
             **p, "file_id": file_id, "role": tb.kind, "path": str(tb.path), "file_name": tb.path.name,
             "sha256": tb.sha256, "format": tb.format, "encoding": tb.encoding, "profile": tb.profile,
             "sheet": tb.sheet, "header_row": tb.header_row,
-            "columns_used": json.dumps(tb.columns_read, ensure_ascii=False), **counts[file_id]}
+            "columns_used": json.dumps(tb.columns_read, ensure_ascii=False),
+            **{k: v for k, v in counts[file_id].items() if k != "blank_rows"},
+            "control_count": control.count if control else None,
+            "control_amount": con.execute("SELECT rc_amount(?)", [control.amount]).fetchone()[0]
+            if control and control.amount else None,
+            "control_source": control.what if control else None,
+            "accounts_restored": restored.get(file_id, 0)}
+        con.execute("INSERT INTO inputs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
+    for sheet in skipped:
+        values = {**p, "role": sheet.kind, "path": str(sheet.path), "file_name": sheet.path.name,
+                  "sha256": sheet.sha256, "format": sheet.path.suffix.lower().lstrip("."), "sheet": sheet.sheet,
+                  "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "skipped": sheet.reason}
         con.execute("INSERT INTO inputs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
 
     for program, target in (("welfare", cfg.settings.targets.welfare), ("pension", cfg.settings.targets.pension)):
         con.execute("INSERT INTO targets VALUES (?, ?, ?)", [cfg.period, program, target])
-    store_noncash_share(con, cfg.period, RUN_NONCASH_BASE)
+    store_noncash_share(con, cfg.period, RUN_NONCASH_BASE, partial=bool(missing))
 
     con.execute("DELETE FROM rules")
     for rule in catalogue():
@@ -437,13 +569,13 @@ def _store(con, cfg: RunConfig, tables, counts: dict[int, dict], params: dict, s
         SELECT (SELECT count(*) FROM cur_registry), (SELECT count(*) FROM cur_payments),
                (SELECT count(*) FROM cur_rejected),
                (SELECT count(*) FROM cur_flags)""").fetchone()
-    con.execute(
-        "INSERT INTO runs VALUES ($run_id, $period, $started, $finished, $version, $operator, $settings, "
-        "$registry_rows, $payment_rows, $rejected_rows, $flags)",
-        # the clock, not DuckDB's now(), which is the time the transaction began
-        {**p, "started": started, "finished": datetime.now(timezone.utc).replace(tzinfo=None), "version": __version__,
-         "operator": cfg.operator or os_user(), "settings": cfg.settings.model_dump_json(),
-         "registry_rows": counts[0], "payment_rows": counts[1], "rejected_rows": counts[2], "flags": counts[3]})
+    values = {**p, "started_at": started, "finished_at": datetime.now(timezone.utc).replace(tzinfo=None),
+              # the clock, not DuckDB's now(), which is the time the transaction began
+              "tool_version": __version__, "operator": cfg.operator or os_user(),
+              "settings": cfg.settings.model_dump_json(), "registry_rows": counts[0], "payment_rows": counts[1],
+              "rejected_rows": counts[2], "flags": counts[3], "partial": bool(missing),
+              "missing_sources": json.dumps([m.as_dict() for m in missing]) if missing else None}
+    con.execute("INSERT INTO runs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
 
 
 def os_user() -> str:
@@ -455,8 +587,9 @@ def os_user() -> str:
 
 def _summarise(con, cfg: RunConfig, run_id: str, tables, steps, t0) -> RunResult:
     inputs = [InputSummary(*row) for row in con.execute(
-        "SELECT file_id, role, path, format, encoding, profile, rows_read, rows_loaded, rows_rejected, ids_restored "
-        "FROM inputs WHERE period = ? ORDER BY file_id", [cfg.period]).fetchall()]
+        "SELECT file_id, role, path, format, encoding, profile, rows_read, rows_loaded, rows_rejected, ids_restored, "
+        "sheet, accounts_restored, control_source "
+        "FROM inputs WHERE period = ? AND skipped IS NULL ORDER BY file_id", [cfg.period]).fetchall()]
     flag_counts = dict(con.execute(
         "SELECT code, count(*) FROM flags WHERE period = ? GROUP BY code ORDER BY code", [cfg.period]).fetchall())
     severity_counts = dict(con.execute(
@@ -484,7 +617,8 @@ def _summarise(con, cfg: RunConfig, run_id: str, tables, steps, t0) -> RunResult
 
 @dataclass
 class CheckResult:
-    """What `reconcile check` reports about one file, without running a reconciliation."""
+    """What `reconcile check` reports about one file (or one sheet of a workbook), without running a
+    reconciliation."""
 
     path: Path
     kind: str
@@ -503,6 +637,8 @@ class CheckResult:
     rejected: list[tuple[int, str]]  # (row, reason)
     id_problems: list[tuple[int, str]]  # (row, problem) for loaded rows whose ID is not a valid 12-digit ID
     area_notes: list[tuple[int, str]]  # (row, note) for registry rows whose area codes are not on the official lists
+    control: str | None = None  # what the file's own totals say, and whether they agree with what was read
+    control_agrees: bool = True
 
     @property
     def rows_rejected(self) -> int:
@@ -511,9 +647,20 @@ class CheckResult:
 
 def check_file(path: Path, kind: str, period: str, profile: str | None = None,
                sheet: str | None = None) -> CheckResult:
-    """Read and normalise one file in a scratch in-memory database; report every problem."""
+    """check_tables, for a file of one table (or a workbook's first sheet that holds the role)."""
+    return check_tables(path, kind, period, profile, sheet)[0][0]
+
+
+def check_tables(path: Path, kind: str, period: str, profile: str | None = None,
+                 sheet: str | None = None) -> tuple[list[CheckResult], list[SkippedSheet]]:
+    """Read and normalise one file in a scratch in-memory database; report every problem of each
+    of its tables (a workbook's sheets that hold the role), and the sheets skipped."""
     check_period(period)
-    table = read_file(path, kind, resolve(profile) if profile else None, sheet)
+    tables, skipped = read_tables(path, kind, resolve(profile) if profile else None, sheet)
+    return [_check_table(table, kind, period) for table in tables], skipped
+
+
+def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
     start, end = period_bounds(period)
     con = duckdb.connect(":memory:")
     try:
@@ -521,26 +668,43 @@ def check_file(path: Path, kind: str, period: str, profile: str | None = None,
         normalize.load_raw(con, kind, [(1, table)])
         normalize.stage(con, kind, {"period": period, "period_start": start, "period_end": end})
         stg = quote_ident("stg_" + kind)
+        amount = "amount" if kind == "payments" else "entitled_amount"
         rejected = con.execute(
             f"SELECT source_row, reject_reason FROM {stg} WHERE reject_reason IS NOT NULL ORDER BY source_row"
         ).fetchall()
-        loaded, restored = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE vneid_restored) FROM {stg} WHERE reject_reason IS NULL"
-        ).fetchone()
+        loaded, restored, amount_read, blank = con.execute(
+            f"SELECT count(*) FILTER (WHERE reject_reason IS NULL), "
+            f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored), coalesce(sum({amount}), 0), "
+            f"count(*) FILTER (WHERE reject_reason = 'blank row') FROM {stg}").fetchone()
         area_notes = con.execute(
             f"SELECT source_row, area_note FROM {stg} WHERE reject_reason IS NULL AND area_note IS NOT NULL "
             "ORDER BY source_row").fetchall() if kind == "registry" else []
         id_problems = con.execute(
             f"SELECT source_row, rc_vneid_shape_problem(vneid) FROM {stg} "
             f"WHERE reject_reason IS NULL AND vneid IS NOT NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row").fetchall()
+        control, agrees = None, True
+        if table.control is not None:
+            c = table.control
+            stated = con.execute("SELECT rc_amount(?)", [c.amount]).fetchone()[0] if c.amount else None
+            says = " of ".join(p for p in (f"{c.count:,} rows" if c.count is not None else "",
+                                           f"{stated:,} VND" if stated is not None else "") if p)
+            unreadable = con.execute(f"SELECT count(*) FROM {stg} WHERE reject_reason IS NOT NULL AND "
+                                     + AMOUNT_UNREADABLE.replace("reason", "reject_reason")).fetchone()[0]
+            if not c.checked:
+                agrees = ((stated is None or unreadable or stated == amount_read)
+                          and (c.count is None or c.count == table.rows_read - blank))
+            control = f"{c.what} says {says or 'nothing'}" + (
+                "" if c.checked else f"; read {table.rows_read - blank:,} rows of {int(amount_read):,} VND") + (
+                f" (the amount not checked: {unreadable:,} rows have an amount that cannot be read)"
+                if unreadable and stated is not None and not c.checked else "")
     finally:
         con.close()
     return CheckResult(
-        path=Path(path), kind=kind, format=table.format, encoding=table.encoding, profile=table.profile,
+        path=Path(table.path), kind=kind, format=table.format, encoding=table.encoding, profile=table.profile,
         profile_how=table.profile_how, header_row=table.header_row, sheet=table.sheet,
         columns_used=table.columns_read,
         notes=list(table.notes),
         columns_ignored=[c for c in table.original_columns if c not in table.header_map and c not in table.consumed],
         rows_read=table.rows_read, rows_loaded=loaded, ids_restored=restored,
         rejected=[(int(r), str(m)) for r, m in rejected], id_problems=[(int(r), str(m)) for r, m in id_problems],
-        area_notes=[(int(r), str(m)) for r, m in area_notes])
+        area_notes=[(int(r), str(m)) for r, m in area_notes], control=control, control_agrees=agrees)

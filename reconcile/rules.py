@@ -57,7 +57,7 @@ def catalogue() -> list[Rule]:
 FLAG_COLUMNS = (
     "vneid", "payment_ref", "program", "expected_amount", "paid_amount", "detail", "source_file",
     "source_row", "full_name", "payee_name", "account_number", "province_code", "commune_code",
-    "match_method", "payment_id", "registry_id",
+    "match_method", "payment_id", "registry_id", "source_sheet",
 )
 
 
@@ -68,7 +68,7 @@ def create_flag_table(con: duckdb.DuckDBPyConnection) -> None:
             vneid VARCHAR, payment_ref VARCHAR, program VARCHAR, expected_amount BIGINT, paid_amount BIGINT,
             detail VARCHAR, source_file VARCHAR, source_row BIGINT, full_name VARCHAR, payee_name VARCHAR,
             account_number VARCHAR, province_code VARCHAR, commune_code VARCHAR, match_method VARCHAR,
-            payment_id BIGINT, registry_id BIGINT)""")
+            payment_id BIGINT, registry_id BIGINT, source_sheet VARCHAR)""")
 
 
 def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: dict) -> int:

@@ -33,7 +33,8 @@ from reconcile.sqlfiles import execute_file
 from reconcile.warehouse import Col, quote_ident, quote_literal, table
 
 REJECT_REASON = Col("reject_reason", "VARCHAR", "Why the row is not loaded (NULL: loaded); rejected rows are counted, never matched")
-COMPUTED = {"period", "run_id", "registry_id", "is_primary", "payment_id", "in_period"}
+COMPUTED = {"period", "run_id", "registry_id", "is_primary", "payment_id", "in_period", "repeat_of",
+            "account_restored"}
 FILES = {"registry": "registry.parquet", "payments": "payments.parquet", "rejected": "rejected_rows.parquet",
          "inputs": "inputs.parquet"}
 
@@ -80,15 +81,14 @@ def stage_only(cfg, out: Path) -> StageResult:
     try:
         if cfg.on_step:
             cfg.on_step("read")
-        tables = read_inputs(cfg, work)
+        tables, _ = read_inputs(cfg, work)
         return _stage(cfg, tables, out, work, t0)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
-    from reconcile.pipeline import (InputSummary, check_payment_periods, file_counts, limit_memory, normalise,
-                                    run_params)
+    from reconcile.pipeline import InputSummary, check_files, file_counts, limit_memory, normalise, run_params
 
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
                                              "autoload_known_extensions": False})
@@ -98,10 +98,10 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
             cfg.on_step("normalise")
         params = run_params(cfg.period, cfg.settings)
         normalise(con, tables, params)
-        check_payment_periods(con, tables, cfg.period)
         execute_file(con, "rejected.sql", params)
-        normalize.attach_raw(con, tables)
         counts = file_counts(con, tables)
+        check_files(con, tables, counts, cfg.period, cfg.settings)
+        normalize.attach_raw(con, tables)
         if cfg.on_step:
             cfg.on_step("stage.write")
         for role in ("registry", "payments"):
@@ -110,7 +110,7 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
             _copy(con, f"SELECT {cols} FROM {quote_ident('stg_' + role)} AS s JOIN cur_files AS f USING (file_id) "
                        "ORDER BY f.file_order, s.source_row", out / FILES[role], work)
         _copy(con, f"SELECT {quote_literal(cfg.period)} AS period, r.role, f.file_order AS file_id, r.source_file, "
-                   "r.source_row, r.reason, r.raw FROM cur_rejected AS r JOIN cur_files AS f USING (file_id) "
+                   "r.source_row, r.reason, r.raw, r.source_sheet FROM cur_rejected AS r JOIN cur_files AS f USING (file_id) "
                    "ORDER BY f.file_order, r.source_row", out / FILES["rejected"], work)
         inputs = _inputs(con, tables, counts)
         con.register("_inputs", _inputs_frame(cfg.period, inputs, tables))

@@ -50,6 +50,8 @@ SOURCE = (
     Col("source_row", "BIGINT", "Row in that file; the header is row 1, the first data row is row 2"),
 )
 
+SOURCE_SHEET = Col("source_sheet", "VARCHAR", "Sheet of the workbook the row was read from (NULL for files without sheets)")
+
 TABLES: tuple[Table, ...] = (
     Table("runs", "The run that holds each period: a re-run of the period takes its place (the earlier run moves to "
                   "superseded_runs)", (
@@ -64,6 +66,10 @@ TABLES: tuple[Table, ...] = (
         Col("payment_rows", "BIGINT", "Payment rows loaded"),
         Col("rejected_rows", "BIGINT", "Rows set aside in rejected_rows"),
         Col("flags", "BIGINT", "Findings written to flags"),
+        Col("partial", "BOOLEAN", "The run went on with --partial although sources looked missing (missing_sources); "
+            "the period's targets are not judged (noncash_share.target_met is NULL)"),
+        Col("missing_sources", "JSON", "Groups (programme, channel, bank code) most of whose active beneficiaries had "
+            "no payment row: beneficiaries and without_payment for each; NULL when none"),
     )),
     Table("inputs", "Every file a run read, with its hash and row accounting: rows_read = rows_loaded + rows_rejected", (
         RUN_ID,
@@ -88,6 +94,15 @@ TABLES: tuple[Table, ...] = (
         Col("amount_loaded", "HUGEINT", "Sum of the amounts of the rows loaded"),
         Col("amount_rejected", "HUGEINT", "Sum of the amounts of the rows rejected, where the amount could be read"),
         Col("amounts_unreadable", "BIGINT", "Rejected rows whose amount is missing or not a whole number of VND, so not in any sum"),
+        Col("control_count", "BIGINT", "Rows (camt: entries) the file says it holds, in its totals row or camt TxsSummry, "
+            "checked against what was read; NULL when it says nothing"),
+        Col("control_amount", "HUGEINT", "Total the file states (totals row or camt TxsSummry), VND, checked against "
+            "amount_read (camt: against its entries); NULL when it states none"),
+        Col("control_source", "VARCHAR", "Where the file states its totals: 'totals row N' or 'camt TxsSummry ...'"),
+        Col("accounts_restored", "BIGINT", "Account numbers that had lost their leading zeros (equal to the matched "
+            "side's once zeros are stripped) and were restored (warnings)"),
+        Col("skipped", "VARCHAR", "For a sheet of a workbook that was not read: why (empty, not the file's columns); "
+            "NULL for what was read"),
     )),
     Table("registry", "Beneficiary registry rows loaded for the period, normalised", (
         PERIOD, RUN_ID,
@@ -102,6 +117,9 @@ TABLES: tuple[Table, ...] = (
         Col("is_primary", "BOOLEAN", "The row of this ID in this programme used for matching (chosen by content: an "
             "active row first, then the smaller amount); the others are DUPLICATE_BENEFICIARY and not matched"),
         *SOURCE,
+        SOURCE_SHEET,
+        Col("account_restored", "BOOLEAN", "account_number had lost its leading zeros (a paid account is that number "
+            "with them) and was restored"),
     )),
     Table("payments", "Payment rows loaded for the period, normalised", (
         PERIOD, RUN_ID,
@@ -113,6 +131,11 @@ TABLES: tuple[Table, ...] = (
         Col("vneid_restored", "BOOLEAN", "The ID's leading zero was restored"),
         Col("in_period", "BOOLEAN", "value_date falls within the period"),
         *SOURCE,
+        SOURCE_SHEET,
+        Col("repeat_of", "BIGINT", "payment_id of the same reference (and bank) in an earlier input: the same payment "
+            "listed twice, counted once in the non-cash share and flagged DUPLICATE_PAYMENT"),
+        Col("account_restored", "BOOLEAN", "account_number had lost its leading zeros (the registered account is that "
+            "number with them) and was restored"),
     )),
     Table("rejected_rows", "Input rows that could not be read, with the reason; nothing is dropped silently", (
         PERIOD, RUN_ID,
@@ -120,6 +143,7 @@ TABLES: tuple[Table, ...] = (
         *SOURCE,
         Col("reason", "VARCHAR", "Every problem found in the row, column by column"),
         Col("raw", "JSON", "The row's values exactly as read, under the file's own headers"),
+        SOURCE_SHEET,
     )),
     Table("matches", "How each matched payment was tied to a beneficiary", (
         PERIOD, RUN_ID,
@@ -152,6 +176,7 @@ TABLES: tuple[Table, ...] = (
         Col("match_method", "VARCHAR", "How the payment was matched (matches.method)"),
         Col("payment_id", "BIGINT", "payments.payment_id"),
         Col("registry_id", "BIGINT", "registry.registry_id"),
+        SOURCE_SHEET,
     )),
     Table("targets", "Non-cash share targets in force for each period's run", (
         PERIOD,
@@ -175,20 +200,37 @@ TABLES: tuple[Table, ...] = (
         Col("share_payments", "DOUBLE", "all: non-cash payments / all payments; channel rows: this channel's payments / all"),
         Col("share_amount", "DOUBLE", "all: non-cash value / all value; channel rows: this channel's value / all"),
         Col("target", "DOUBLE", "Target share for the programme (targets table), on all rows"),
-        Col("target_met", "BOOLEAN", "share_payments >= target, on all rows"),
+        Col("target_met", "BOOLEAN", "share_payments >= target, on all rows; NULL when the run was partial "
+            "(runs.partial): a month with a source missing is not judged"),
     )),
     Table("run_changes", "What a run of a period changed against the run it replaced: inputs added, removed or "
-          "changed (by SHA-256) and findings that appeared or disappeared (by flag_id). A re-run with the same files "
-          "adds no rows. Kept for every run, not replaced", (
+          "changed (by SHA-256, per file and sheet) and findings that appeared or disappeared (by flag_id). A re-run "
+          "with the same files adds no rows. Kept for every run, not replaced", (
         RUN_ID, PERIOD,
         Col("previous_run_id", "VARCHAR", "The run of the same period this run replaced"),
         Col("change", "VARCHAR", "input_added, input_removed, input_changed, finding_appeared or finding_disappeared"),
         Col("role", "VARCHAR", "Input changes: registry or payments"),
-        Col("file_name", "VARCHAR", "Input changes: the file name (files are compared by role and name)"),
+        Col("file_name", "VARCHAR", "Input changes: the file name (files are compared by role, name and sheet)"),
         Col("sha256_before", "VARCHAR", "Input changes: SHA-256 in the previous run (NULL when added)"),
         Col("sha256_after", "VARCHAR", "Input changes: SHA-256 in this run (NULL when removed)"),
         Col("flag_id", "VARCHAR", "Finding changes: the finding's id (flags.flag_id)"),
         Col("code", "VARCHAR", "Finding changes: the finding's code"),
+        Col("sheet", "VARCHAR", "Input changes: the sheet, for a workbook"),
+    )),
+    Table("period_deletions", "Periods removed with `reconcile delete`: who removed what and why. The removed run "
+          "and its findings stay in superseded_runs and superseded_flags (superseded_by is the deletion_id)", (
+        Col("deletion_id", "VARCHAR", "Id of the removal"),
+        PERIOD,
+        Col("run_id", "VARCHAR", "The run that held the period (runs.run_id), now in superseded_runs"),
+        Col("deleted_at", "TIMESTAMP", "When the period was removed (UTC)"),
+        Col("deleted_by", "VARCHAR", "Who removed it (--by)"),
+        Col("reason", "VARCHAR", "Why (--reason)"),
+        Col("run_operator", "VARCHAR", "Who made the removed run"),
+        Col("run_finished_at", "TIMESTAMP", "When the removed run committed (UTC)"),
+        Col("registry_rows", "BIGINT", "Registry rows removed"),
+        Col("payment_rows", "BIGINT", "Payment rows removed"),
+        Col("flags", "BIGINT", "Findings removed (kept in superseded_flags)"),
+        Col("inputs", "JSON", "The removed run's files: role, file name, SHA-256"),
     )),
     Table("rules", "Catalogue of findings: code, severity and description", (
         Col("code", "VARCHAR", "Finding code"),
@@ -198,7 +240,8 @@ TABLES: tuple[Table, ...] = (
     )),
 )
 
-SUPERSEDED_BY = Col("superseded_by", "VARCHAR", "The later run of the same period that replaced this one (runs.run_id)")
+SUPERSEDED_BY = Col("superseded_by", "VARCHAR", "The later run of the same period that replaced this one (runs.run_id), "
+                    "or the period_deletions.deletion_id that removed the period")
 
 
 def table(name: str) -> Table:
@@ -234,8 +277,9 @@ PERIOD_TABLES = ("runs", "inputs", "registry", "payments", "rejected_rows", "mat
 
 VIEW_COMMENTS = {
     "noncash_base": (
-        "Every successful payment dated within its period, with the programme (its own, else the matched "
-        "beneficiary's, else unknown) and the matched beneficiary's province and commune: the base of noncash_share",
+        "Every successful payment dated within its period, once (a repeat of a reference in an earlier input is "
+        "left out), with the programme (its own, else the matched beneficiary's, else unknown) and the matched "
+        "beneficiary's province and commune: the base of noncash_share",
         {
             "period": "Period YYYY-MM",
             "program": "The payment's programme, else the matched beneficiary's, else unknown",
@@ -295,8 +339,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                     con.execute(f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN {quote_ident(c.name)} {c.type}")
     con.execute(ddl())
     if was_view:
-        for (period,) in con.execute("SELECT DISTINCT period FROM runs ORDER BY period").fetchall():
-            store_noncash_share(con, period)
+        for (period, partial) in con.execute(
+                "SELECT period, coalesce(bool_or(partial), false) FROM runs GROUP BY period ORDER BY period").fetchall():
+            store_noncash_share(con, period, partial=partial)
 
 
 # The base of the share for a run, from its own payments joined to their matches and beneficiaries
@@ -305,18 +350,20 @@ RUN_NONCASH_BASE = """
     SELECT program, province_code, commune_code, province_code_2025, channel,
            coalesce('id:' || vneid, 'payment:' || payment_id) AS beneficiary, amount
     FROM pm
-    WHERE status = 'success' AND in_period"""
+    WHERE status = 'success' AND in_period AND repeat_of IS NULL"""
 
 
-def store_noncash_share(con: duckdb.DuckDBPyConnection, period: str, base: str | None = None) -> None:
+def store_noncash_share(con: duckdb.DuckDBPyConnection, period: str, base: str | None = None,
+                        partial: bool = False) -> None:
     """Compute the period's non-cash share into noncash_share_rows, with its stored targets. `base`
-    is a query with the columns of the view noncash_base for the period; by default the view."""
+    is a query with the columns of the view noncash_base for the period; by default the view. A
+    partial period (a source missing) is not judged against its targets."""
     from reconcile.sqlfiles import execute_file
 
     if base is None:
         base = f"SELECT * EXCLUDE (period) FROM noncash_base WHERE period = {quote_literal(period)}"
     con.execute(f"CREATE OR REPLACE TEMP VIEW nc_base AS {base}")
-    execute_file(con, "noncash_share.sql", {"period": period})
+    execute_file(con, "noncash_share.sql", {"period": period, "partial": partial})
 
 
 def replace_period(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> None:

@@ -10,7 +10,9 @@ CREATE TABLE IF NOT EXISTS "runs" (
     "registry_rows" BIGINT,
     "payment_rows" BIGINT,
     "rejected_rows" BIGINT,
-    "flags" BIGINT
+    "flags" BIGINT,
+    "partial" BOOLEAN,
+    "missing_sources" JSON
 );
 CREATE TABLE IF NOT EXISTS "inputs" (
     "run_id" VARCHAR,
@@ -33,7 +35,12 @@ CREATE TABLE IF NOT EXISTS "inputs" (
     "amount_read" HUGEINT,
     "amount_loaded" HUGEINT,
     "amount_rejected" HUGEINT,
-    "amounts_unreadable" BIGINT
+    "amounts_unreadable" BIGINT,
+    "control_count" BIGINT,
+    "control_amount" HUGEINT,
+    "control_source" VARCHAR,
+    "accounts_restored" BIGINT,
+    "skipped" VARCHAR
 );
 CREATE TABLE IF NOT EXISTS "registry" (
     "period" VARCHAR,
@@ -62,7 +69,9 @@ CREATE TABLE IF NOT EXISTS "registry" (
     "is_primary" BOOLEAN,
     "file_id" INTEGER,
     "source_file" VARCHAR,
-    "source_row" BIGINT
+    "source_row" BIGINT,
+    "source_sheet" VARCHAR,
+    "account_restored" BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS "payments" (
     "period" VARCHAR,
@@ -87,7 +96,10 @@ CREATE TABLE IF NOT EXISTS "payments" (
     "in_period" BOOLEAN,
     "file_id" INTEGER,
     "source_file" VARCHAR,
-    "source_row" BIGINT
+    "source_row" BIGINT,
+    "source_sheet" VARCHAR,
+    "repeat_of" BIGINT,
+    "account_restored" BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS "rejected_rows" (
     "period" VARCHAR,
@@ -97,7 +109,8 @@ CREATE TABLE IF NOT EXISTS "rejected_rows" (
     "source_file" VARCHAR,
     "source_row" BIGINT,
     "reason" VARCHAR,
-    "raw" JSON
+    "raw" JSON,
+    "source_sheet" VARCHAR
 );
 CREATE TABLE IF NOT EXISTS "matches" (
     "period" VARCHAR,
@@ -131,7 +144,8 @@ CREATE TABLE IF NOT EXISTS "flags" (
     "commune_code" VARCHAR,
     "match_method" VARCHAR,
     "payment_id" BIGINT,
-    "registry_id" BIGINT
+    "registry_id" BIGINT,
+    "source_sheet" VARCHAR
 );
 CREATE TABLE IF NOT EXISTS "targets" (
     "period" VARCHAR,
@@ -164,7 +178,22 @@ CREATE TABLE IF NOT EXISTS "run_changes" (
     "sha256_before" VARCHAR,
     "sha256_after" VARCHAR,
     "flag_id" VARCHAR,
-    "code" VARCHAR
+    "code" VARCHAR,
+    "sheet" VARCHAR
+);
+CREATE TABLE IF NOT EXISTS "period_deletions" (
+    "deletion_id" VARCHAR,
+    "period" VARCHAR,
+    "run_id" VARCHAR,
+    "deleted_at" TIMESTAMP,
+    "deleted_by" VARCHAR,
+    "reason" VARCHAR,
+    "run_operator" VARCHAR,
+    "run_finished_at" TIMESTAMP,
+    "registry_rows" BIGINT,
+    "payment_rows" BIGINT,
+    "flags" BIGINT,
+    "inputs" JSON
 );
 CREATE TABLE IF NOT EXISTS "rules" (
     "code" VARCHAR,
@@ -184,6 +213,8 @@ CREATE TABLE IF NOT EXISTS "superseded_runs" (
     "payment_rows" BIGINT,
     "rejected_rows" BIGINT,
     "flags" BIGINT,
+    "partial" BOOLEAN,
+    "missing_sources" JSON,
     "superseded_by" VARCHAR
 );
 CREATE TABLE IF NOT EXISTS "superseded_flags" (
@@ -209,11 +240,13 @@ CREATE TABLE IF NOT EXISTS "superseded_flags" (
     "match_method" VARCHAR,
     "payment_id" BIGINT,
     "registry_id" BIGINT,
+    "source_sheet" VARCHAR,
     "superseded_by" VARCHAR
 );
 -- Views over the stored tables, so that they cover every period the database holds.
 
--- The base of the non-cash share: every successful payment dated within its period.
+-- The base of the non-cash share: every successful payment dated within its period, once (a
+-- payment whose reference an earlier input already holds, repeat_of, is not counted again).
 -- Its programme is the payment's own, else the matched beneficiary's, else 'unknown';
 -- its province and commune are the matched beneficiary's.
 CREATE OR REPLACE VIEW noncash_base AS
@@ -229,7 +262,7 @@ SELECT
 FROM payments AS p
 LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
-WHERE p.status = 'success' AND p.in_period;
+WHERE p.status = 'success' AND p.in_period AND p.repeat_of IS NULL;
 
 -- The non-cash share: the rows each run computed for its period (sql/noncash_share.sql).
 CREATE OR REPLACE VIEW noncash_share AS
@@ -246,6 +279,8 @@ COMMENT ON COLUMN "runs"."registry_rows" IS 'Registry rows loaded';
 COMMENT ON COLUMN "runs"."payment_rows" IS 'Payment rows loaded';
 COMMENT ON COLUMN "runs"."rejected_rows" IS 'Rows set aside in rejected_rows';
 COMMENT ON COLUMN "runs"."flags" IS 'Findings written to flags';
+COMMENT ON COLUMN "runs"."partial" IS 'The run went on with --partial although sources looked missing (missing_sources); the period''s targets are not judged (noncash_share.target_met is NULL)';
+COMMENT ON COLUMN "runs"."missing_sources" IS 'Groups (programme, channel, bank code) most of whose active beneficiaries had no payment row: beneficiaries and without_payment for each; NULL when none';
 COMMENT ON TABLE "inputs" IS 'Every file a run read, with its hash and row accounting: rows_read = rows_loaded + rows_rejected';
 COMMENT ON COLUMN "inputs"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "inputs"."period" IS 'Reconciliation period YYYY-MM';
@@ -268,6 +303,11 @@ COMMENT ON COLUMN "inputs"."amount_read" IS 'Sum of the amounts (entitled_amount
 COMMENT ON COLUMN "inputs"."amount_loaded" IS 'Sum of the amounts of the rows loaded';
 COMMENT ON COLUMN "inputs"."amount_rejected" IS 'Sum of the amounts of the rows rejected, where the amount could be read';
 COMMENT ON COLUMN "inputs"."amounts_unreadable" IS 'Rejected rows whose amount is missing or not a whole number of VND, so not in any sum';
+COMMENT ON COLUMN "inputs"."control_count" IS 'Rows (camt: entries) the file says it holds, in its totals row or camt TxsSummry, checked against what was read; NULL when it says nothing';
+COMMENT ON COLUMN "inputs"."control_amount" IS 'Total the file states (totals row or camt TxsSummry), VND, checked against amount_read (camt: against its entries); NULL when it states none';
+COMMENT ON COLUMN "inputs"."control_source" IS 'Where the file states its totals: ''totals row N'' or ''camt TxsSummry ...''';
+COMMENT ON COLUMN "inputs"."accounts_restored" IS 'Account numbers that had lost their leading zeros (equal to the matched side''s once zeros are stripped) and were restored (warnings)';
+COMMENT ON COLUMN "inputs"."skipped" IS 'For a sheet of a workbook that was not read: why (empty, not the file''s columns); NULL for what was read';
 COMMENT ON TABLE "registry" IS 'Beneficiary registry rows loaded for the period, normalised';
 COMMENT ON COLUMN "registry"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "registry"."run_id" IS 'Run that wrote this row (runs.run_id)';
@@ -296,6 +336,8 @@ COMMENT ON COLUMN "registry"."is_primary" IS 'The row of this ID in this program
 COMMENT ON COLUMN "registry"."file_id" IS 'Input file within the run (inputs.file_id)';
 COMMENT ON COLUMN "registry"."source_file" IS 'File the row was read from';
 COMMENT ON COLUMN "registry"."source_row" IS 'Row in that file; the header is row 1, the first data row is row 2';
+COMMENT ON COLUMN "registry"."source_sheet" IS 'Sheet of the workbook the row was read from (NULL for files without sheets)';
+COMMENT ON COLUMN "registry"."account_restored" IS 'account_number had lost its leading zeros (a paid account is that number with them) and was restored';
 COMMENT ON TABLE "payments" IS 'Payment rows loaded for the period, normalised';
 COMMENT ON COLUMN "payments"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "payments"."run_id" IS 'Run that wrote this row (runs.run_id)';
@@ -320,6 +362,9 @@ COMMENT ON COLUMN "payments"."in_period" IS 'value_date falls within the period'
 COMMENT ON COLUMN "payments"."file_id" IS 'Input file within the run (inputs.file_id)';
 COMMENT ON COLUMN "payments"."source_file" IS 'File the row was read from';
 COMMENT ON COLUMN "payments"."source_row" IS 'Row in that file; the header is row 1, the first data row is row 2';
+COMMENT ON COLUMN "payments"."source_sheet" IS 'Sheet of the workbook the row was read from (NULL for files without sheets)';
+COMMENT ON COLUMN "payments"."repeat_of" IS 'payment_id of the same reference (and bank) in an earlier input: the same payment listed twice, counted once in the non-cash share and flagged DUPLICATE_PAYMENT';
+COMMENT ON COLUMN "payments"."account_restored" IS 'account_number had lost its leading zeros (the registered account is that number with them) and was restored';
 COMMENT ON TABLE "rejected_rows" IS 'Input rows that could not be read, with the reason; nothing is dropped silently';
 COMMENT ON COLUMN "rejected_rows"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "rejected_rows"."run_id" IS 'Run that wrote this row (runs.run_id)';
@@ -329,6 +374,7 @@ COMMENT ON COLUMN "rejected_rows"."source_file" IS 'File the row was read from';
 COMMENT ON COLUMN "rejected_rows"."source_row" IS 'Row in that file; the header is row 1, the first data row is row 2';
 COMMENT ON COLUMN "rejected_rows"."reason" IS 'Every problem found in the row, column by column';
 COMMENT ON COLUMN "rejected_rows"."raw" IS 'The row''s values exactly as read, under the file''s own headers';
+COMMENT ON COLUMN "rejected_rows"."source_sheet" IS 'Sheet of the workbook the row was read from (NULL for files without sheets)';
 COMMENT ON TABLE "matches" IS 'How each matched payment was tied to a beneficiary';
 COMMENT ON COLUMN "matches"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "matches"."run_id" IS 'Run that wrote this row (runs.run_id)';
@@ -361,6 +407,7 @@ COMMENT ON COLUMN "flags"."commune_code" IS 'Beneficiary''s commune';
 COMMENT ON COLUMN "flags"."match_method" IS 'How the payment was matched (matches.method)';
 COMMENT ON COLUMN "flags"."payment_id" IS 'payments.payment_id';
 COMMENT ON COLUMN "flags"."registry_id" IS 'registry.registry_id';
+COMMENT ON COLUMN "flags"."source_sheet" IS 'Sheet of the workbook the row was read from (NULL for files without sheets)';
 COMMENT ON TABLE "targets" IS 'Non-cash share targets in force for each period''s run';
 COMMENT ON COLUMN "targets"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "targets"."program" IS 'welfare or pension';
@@ -379,18 +426,32 @@ COMMENT ON COLUMN "noncash_share_rows"."share_beneficiaries" IS 'all: beneficiar
 COMMENT ON COLUMN "noncash_share_rows"."share_payments" IS 'all: non-cash payments / all payments; channel rows: this channel''s payments / all';
 COMMENT ON COLUMN "noncash_share_rows"."share_amount" IS 'all: non-cash value / all value; channel rows: this channel''s value / all';
 COMMENT ON COLUMN "noncash_share_rows"."target" IS 'Target share for the programme (targets table), on all rows';
-COMMENT ON COLUMN "noncash_share_rows"."target_met" IS 'share_payments >= target, on all rows';
-COMMENT ON TABLE "run_changes" IS 'What a run of a period changed against the run it replaced: inputs added, removed or changed (by SHA-256) and findings that appeared or disappeared (by flag_id). A re-run with the same files adds no rows. Kept for every run, not replaced';
+COMMENT ON COLUMN "noncash_share_rows"."target_met" IS 'share_payments >= target, on all rows; NULL when the run was partial (runs.partial): a month with a source missing is not judged';
+COMMENT ON TABLE "run_changes" IS 'What a run of a period changed against the run it replaced: inputs added, removed or changed (by SHA-256, per file and sheet) and findings that appeared or disappeared (by flag_id). A re-run with the same files adds no rows. Kept for every run, not replaced';
 COMMENT ON COLUMN "run_changes"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "run_changes"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "run_changes"."previous_run_id" IS 'The run of the same period this run replaced';
 COMMENT ON COLUMN "run_changes"."change" IS 'input_added, input_removed, input_changed, finding_appeared or finding_disappeared';
 COMMENT ON COLUMN "run_changes"."role" IS 'Input changes: registry or payments';
-COMMENT ON COLUMN "run_changes"."file_name" IS 'Input changes: the file name (files are compared by role and name)';
+COMMENT ON COLUMN "run_changes"."file_name" IS 'Input changes: the file name (files are compared by role, name and sheet)';
 COMMENT ON COLUMN "run_changes"."sha256_before" IS 'Input changes: SHA-256 in the previous run (NULL when added)';
 COMMENT ON COLUMN "run_changes"."sha256_after" IS 'Input changes: SHA-256 in this run (NULL when removed)';
 COMMENT ON COLUMN "run_changes"."flag_id" IS 'Finding changes: the finding''s id (flags.flag_id)';
 COMMENT ON COLUMN "run_changes"."code" IS 'Finding changes: the finding''s code';
+COMMENT ON COLUMN "run_changes"."sheet" IS 'Input changes: the sheet, for a workbook';
+COMMENT ON TABLE "period_deletions" IS 'Periods removed with `reconcile delete`: who removed what and why. The removed run and its findings stay in superseded_runs and superseded_flags (superseded_by is the deletion_id)';
+COMMENT ON COLUMN "period_deletions"."deletion_id" IS 'Id of the removal';
+COMMENT ON COLUMN "period_deletions"."period" IS 'Reconciliation period YYYY-MM';
+COMMENT ON COLUMN "period_deletions"."run_id" IS 'The run that held the period (runs.run_id), now in superseded_runs';
+COMMENT ON COLUMN "period_deletions"."deleted_at" IS 'When the period was removed (UTC)';
+COMMENT ON COLUMN "period_deletions"."deleted_by" IS 'Who removed it (--by)';
+COMMENT ON COLUMN "period_deletions"."reason" IS 'Why (--reason)';
+COMMENT ON COLUMN "period_deletions"."run_operator" IS 'Who made the removed run';
+COMMENT ON COLUMN "period_deletions"."run_finished_at" IS 'When the removed run committed (UTC)';
+COMMENT ON COLUMN "period_deletions"."registry_rows" IS 'Registry rows removed';
+COMMENT ON COLUMN "period_deletions"."payment_rows" IS 'Payment rows removed';
+COMMENT ON COLUMN "period_deletions"."flags" IS 'Findings removed (kept in superseded_flags)';
+COMMENT ON COLUMN "period_deletions"."inputs" IS 'The removed run''s files: role, file name, SHA-256';
 COMMENT ON TABLE "rules" IS 'Catalogue of findings: code, severity and description';
 COMMENT ON COLUMN "rules"."code" IS 'Finding code';
 COMMENT ON COLUMN "rules"."severity" IS 'low, medium, high or critical';
@@ -408,7 +469,9 @@ COMMENT ON COLUMN "superseded_runs"."registry_rows" IS 'Registry rows loaded';
 COMMENT ON COLUMN "superseded_runs"."payment_rows" IS 'Payment rows loaded';
 COMMENT ON COLUMN "superseded_runs"."rejected_rows" IS 'Rows set aside in rejected_rows';
 COMMENT ON COLUMN "superseded_runs"."flags" IS 'Findings written to flags';
-COMMENT ON COLUMN "superseded_runs"."superseded_by" IS 'The later run of the same period that replaced this one (runs.run_id)';
+COMMENT ON COLUMN "superseded_runs"."partial" IS 'The run went on with --partial although sources looked missing (missing_sources); the period''s targets are not judged (noncash_share.target_met is NULL)';
+COMMENT ON COLUMN "superseded_runs"."missing_sources" IS 'Groups (programme, channel, bank code) most of whose active beneficiaries had no payment row: beneficiaries and without_payment for each; NULL when none';
+COMMENT ON COLUMN "superseded_runs"."superseded_by" IS 'The later run of the same period that replaced this one (runs.run_id), or the period_deletions.deletion_id that removed the period';
 COMMENT ON TABLE "superseded_flags" IS 'Findings of runs replaced by a later run of the same period, as they were, with the run that replaced them; never deleted';
 COMMENT ON COLUMN "superseded_flags"."flag_id" IS 'Stable id derived from the finding''s content (period, code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0';
 COMMENT ON COLUMN "superseded_flags"."period" IS 'Reconciliation period YYYY-MM';
@@ -432,8 +495,9 @@ COMMENT ON COLUMN "superseded_flags"."commune_code" IS 'Beneficiary''s commune';
 COMMENT ON COLUMN "superseded_flags"."match_method" IS 'How the payment was matched (matches.method)';
 COMMENT ON COLUMN "superseded_flags"."payment_id" IS 'payments.payment_id';
 COMMENT ON COLUMN "superseded_flags"."registry_id" IS 'registry.registry_id';
-COMMENT ON COLUMN "superseded_flags"."superseded_by" IS 'The later run of the same period that replaced this one (runs.run_id)';
-COMMENT ON VIEW "noncash_base" IS 'Every successful payment dated within its period, with the programme (its own, else the matched beneficiary''s, else unknown) and the matched beneficiary''s province and commune: the base of noncash_share';
+COMMENT ON COLUMN "superseded_flags"."source_sheet" IS 'Sheet of the workbook the row was read from (NULL for files without sheets)';
+COMMENT ON COLUMN "superseded_flags"."superseded_by" IS 'The later run of the same period that replaced this one (runs.run_id), or the period_deletions.deletion_id that removed the period';
+COMMENT ON VIEW "noncash_base" IS 'Every successful payment dated within its period, once (a repeat of a reference in an earlier input is left out), with the programme (its own, else the matched beneficiary''s, else unknown) and the matched beneficiary''s province and commune: the base of noncash_share';
 COMMENT ON COLUMN "noncash_base"."period" IS 'Period YYYY-MM';
 COMMENT ON COLUMN "noncash_base"."program" IS 'The payment''s programme, else the matched beneficiary''s, else unknown';
 COMMENT ON COLUMN "noncash_base"."province_code" IS 'Matched beneficiary''s province (NULL when unmatched)';
@@ -456,4 +520,4 @@ COMMENT ON COLUMN "noncash_share"."share_beneficiaries" IS 'all: beneficiaries p
 COMMENT ON COLUMN "noncash_share"."share_payments" IS 'all: non-cash payments / all payments; channel rows: this channel''s payments / all';
 COMMENT ON COLUMN "noncash_share"."share_amount" IS 'all: non-cash value / all value; channel rows: this channel''s value / all';
 COMMENT ON COLUMN "noncash_share"."target" IS 'Target share for the programme (targets table), on all rows';
-COMMENT ON COLUMN "noncash_share"."target_met" IS 'share_payments >= target, on all rows';
+COMMENT ON COLUMN "noncash_share"."target_met" IS 'share_payments >= target, on all rows; NULL when the run was partial (runs.partial): a month with a source missing is not judged';

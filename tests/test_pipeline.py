@@ -90,7 +90,8 @@ def test_wrong_period_file_rolls_back_and_leaves_no_new_database(tmp_path):
     with pytest.raises(InputFileError) as err:
         run(RunConfig(period="2024-10", registry=[reg], payments=[pay], db=db))
     assert str(err.value) == (f"{pay}: none of its 3 payments is dated in 2024-10 (they run from 02/09/2024 "
-                              "to 12/09/2024); check --period, or that this is the payment file of that month")
+                              "to 12/09/2024; most are in 2024-09); check --period, or that this is the payment file of "
+                              "that month")
     assert not db.exists()
 
 
@@ -153,8 +154,11 @@ def test_every_row_accounted_and_identical_sides_find_nothing(tmp_path_factory, 
             payments[i][2] = "   "
         spoilt += kind != "none"
     reg, pay = month(tmp, registry, payments)
-    if spoilt == len(payments):  # nothing loadable in the file: still a valid run
-        pass
+    if spoilt == len(payments):  # nothing loadable in the file: refused, nothing written
+        with pytest.raises(InputFileError, match=f"^{pay}: none of its {spoilt} rows could be loaded"):
+            run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp / "r.duckdb"))
+        assert not (tmp / "r.duckdb").exists()
+        return
     result = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp / "r.duckdb"))
     pay_input = [i for i in result.inputs if i.role == "payments"][0]
     assert pay_input.rows_read == len(payments) == pay_input.rows_loaded + pay_input.rows_rejected

@@ -85,40 +85,52 @@ def test_a_month_arriving_in_mixed_layouts_gives_the_same_findings_as_the_canoni
     assert all(read == loaded + rejected for *_, read, loaded, rejected in inputs)
     assert [(f.rsplit("/", 1)[-1], row, reason) for f, row, reason in skipped] == [
         ("bank_camt053.xml", 1, "credit (money into the account), not a payment"),
-        ("bank_cp1258.csv", 199, "a total row (profile vn-bank-disbursement)"),
         ("bank_statement.xlsx", 7, "a balance row (profile vn-bank-statement)"),
         ("bank_statement.xlsx", 8, "money in (a credit), not a payment (profile vn-bank-statement)"),
-        ("bank_statement.xlsx", 10, "a total row (profile vn-bank-statement)"),
         ("bank_statement.xlsx", 11, "a balance row (profile vn-bank-statement)"),
-        ("buu_dien.xlsx", 11, "a total row (profile vnpost-cash-payout)"),
-        ("registry.xlsx", 306, "a total row (profile vn-registry)"),
     ]
     assert result.rejected_rows == 2 + len(skipped)
+    # the totals rows are no rows: each file's own total, checked against what was read, is kept
+    with duckdb.connect(str(mixed), read_only=True) as con:
+        assert con.execute("SELECT file_name, control_source, control_amount FROM inputs "
+                           "WHERE control_source IS NOT NULL ORDER BY file_id").fetchall() == [
+            ("registry.xlsx", "totals row 306", 1_090_602_015),
+            ("bank_cp1258.csv", "totals row 199", 722_601_000),
+            ("bank_statement.xlsx", "totals row 10", 1_500_000),
+            ("buu_dien.xlsx", "totals row 11", 25_627_000)]
 
 
-@pytest.mark.parametrize("name, kind, first_line, profile_line, rows_line", [
+REGISTRY_TOTALS = ("totals: totals row 306 says 1,090,602,015 VND; read 301 rows of 1,090,602,000 VND (the amount not "
+                   "checked: 1 rows have an amount that cannot be read)")
+
+
+@pytest.mark.parametrize("name, kind, first_line, profile_line, rows_line, totals_line", [
     ("registry.xlsx", "registry", "xlsx, header on row 4 of sheet 'Danh sách'", "vn-registry (recognised from its header row)",
-     "rows: 302 read, 300 loaded, 2 rejected"),
+     "rows: 301 read, 300 loaded, 1 rejected", REGISTRY_TOTALS),
     ("registry_legacy.xls", "registry", "xls, header on row 4 of sheet 'Danh sách'",
-     "vn-registry (recognised from its header row)", "rows: 302 read, 300 loaded, 2 rejected"),
+     "vn-registry (recognised from its header row)", "rows: 301 read, 300 loaded, 1 rejected", REGISTRY_TOTALS),
     ("bank_cp1258.csv", "payments", "csv, windows-1258, header on row 4",
-     "vn-bank-disbursement (recognised from its header row)", "rows: 195 read, 193 loaded, 2 rejected"),
+     "vn-bank-disbursement (recognised from its header row)", "rows: 194 read, 193 loaded, 1 rejected",
+     "totals: totals row 199 says 722,601,000 VND; read 194 rows of 722,601,000 VND"),
     ("bank_statement.xlsx", "payments", "xlsx, header on row 6 of sheet 'Danh sách'",
-     "vn-bank-statement (recognised from its header row)", "rows: 5 read, 1 loaded, 4 rejected"),
+     "vn-bank-statement (recognised from its header row)", "rows: 4 read, 1 loaded, 3 rejected",
+     "totals: totals row 10 says 1,500,000 VND; read 4 rows of 1,500,000 VND"),
     ("bank_camt053.xml", "payments", "camt, row n is the n-th transaction in the file",
-     "none needed (ISO 20022 camt XML)", "rows: 3 read, 2 loaded, 1 rejected"),
+     "none needed (ISO 20022 camt XML)", "rows: 3 read, 2 loaded, 1 rejected", None),
     ("bank_unicode.txt", "payments", "csv, utf-16, header on row 1",
-     "vn-bank-disbursement (recognised from its header row)", "rows: 98 read, 98 loaded, 0 rejected"),
+     "vn-bank-disbursement (recognised from its header row)", "rows: 98 read, 98 loaded, 0 rejected", None),
     ("buu_dien.xlsx", "payments", "xlsx, header on row 4 of sheet 'Danh sách'",
-     "vnpost-cash-payout (recognised from its header row)", "rows: 7 read, 6 loaded, 1 rejected"),
+     "vnpost-cash-payout (recognised from its header row)", "rows: 6 read, 6 loaded, 0 rejected",
+     "totals: totals row 11 says 25,627,000 VND; read 6 rows of 25,627,000 VND"),
 ])
 def test_check_names_the_profile_encoding_and_row_counts_of_each_fixture(name, kind, first_line, profile_line,
-                                                                         rows_line):
+                                                                         rows_line, totals_line):
     res = CliRunner().invoke(cli, ["check", str(LAYOUTS / name), "--as", kind, "--period", PERIOD])
     lines = res.stdout.splitlines()
     assert lines[0] == f"{LAYOUTS / name}: {kind} file, {first_line}"
     assert lines[1] == f"profile: {profile_line}"
     assert rows_line in lines
+    assert [line for line in lines if line.startswith("totals:")] == ([totals_line] if totals_line else [])
 
 
 def test_legacy_xls_reads_the_same_rows_as_the_xlsx_it_was_saved_from():
@@ -213,7 +225,8 @@ def test_the_readme_example_profile_reads_its_bank_file():
         "amount: ',' read as the thousands separator",
         "value_date: read as month, day, year",
     ]
-    assert (result.rows_read, result.rows_loaded, result.rejected) == (4, 3, [(7, "a total row (profile example-bank)")])
+    assert (result.rows_read, result.rows_loaded, result.rejected) == (3, 3, [])
+    assert result.control == "totals row 7 says 10,800,000 VND; read 3 rows of 10,800,000 VND"
     table = read_file(EXAMPLE / "example_bank.csv", "payments", profile)
     db_rows = _staged(table)
     assert db_rows == [("EX-0001", "001087012345", 1_500_000, "2024-09-05", "bank", "pension"),

@@ -33,12 +33,17 @@ def test_every_file_the_engine_runs_translates():
     assert len(plan.rules) == 14
     assert [(s.action, s.name) for s in plan.load] == [
         ("table", "cur_registry_ids"), ("table", "cur_registry"), ("drop", "cur_registry_ids"),
-        ("table", "cur_payment_ids"), ("table", "cur_payments"), ("drop", "cur_payment_ids")]
-    assert [(s.action, s.name) for s in plan.match] == [("table", "cur_matches"), ("table", "pm")]
+        ("table", "cur_payment_ids"), ("table", "cur_payments_loaded"), ("drop", "cur_payment_ids"),
+        ("table", "cur_payments"), ("drop", "cur_payments_loaded")]
+    assert [(s.action, s.name) for s in plan.match] == [("table", "cur_matches")]
+    assert [(s.action, s.name) for s in plan.facts] == [("table", "cur_account_fixes"), ("table", "pm")]
     assert (plan.flags.action, plan.flags.name) == ("insert", "flags")
-    assert [(s.action, s.name) for s in plan.noncash if s.action != "drop"] == [
-        ("table", "nc_fine"), ("table", "nc_levels"), ("table", "nc_beneficiaries"), ("insert", "noncash_share_rows")]
-    assert plan.payment_periods.action == "query"
+    for partial in (False, True):
+        assert [(s.action, s.name) for s in plan.noncash[partial] if s.action != "drop"] == [
+            ("table", "nc_fine"), ("table", "nc_levels"), ("table", "nc_beneficiaries"),
+            ("insert", "noncash_share_rows")]
+    assert {name: step.action for name, step in plan.checks.items()} == {
+        "period": "query", "repeats": "query", "scale": "query", "coverage": "query"}
     assert [(s.action, s.name) for s in plan.file_counts] == [("table", "cur_file_counts")]
 
 

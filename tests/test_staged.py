@@ -44,8 +44,8 @@ def test_columns_and_types_are_the_databases_less_what_a_run_computes(month, rol
     described = con.execute(f"DESCRIBE SELECT * FROM {parquet(staged, role)}").fetchall()
     assert [(name, kind) for name, kind, *_ in described] == [(c.name, c.type) for c in staged_columns(role)]
     table = {r[0] for r in con.execute(f"DESCRIBE {role}").fetchall()}
-    computed = {"registry": {"period", "run_id", "registry_id", "is_primary"},
-                "payments": {"period", "run_id", "payment_id", "in_period"}}[role]
+    computed = {"registry": {"period", "run_id", "registry_id", "is_primary", "account_restored"},
+                "payments": {"period", "run_id", "payment_id", "in_period", "repeat_of", "account_restored"}}[role]
     assert {c.name for c in staged_columns(role)} == table - computed | {"reject_reason"}
 
 

@@ -71,7 +71,7 @@ def load_raw(con: duckdb.DuckDBPyConnection, kind: str, tables: list[tuple[int, 
     col_defs = ", ".join(f"{quote_ident(c)} VARCHAR" for c in canon)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {quote_ident(target)} (file_id INTEGER, source_file VARCHAR, "
-        f"source_row BIGINT, skip_reason VARCHAR, {col_defs})")
+        f"source_row BIGINT, source_sheet VARCHAR, skip_reason VARCHAR, {col_defs})")
     for file_id, table in tables:
         source = _source(con, table, frame_view(kind, file_id))
         by_canon = {canonical: original for original, canonical in table.header_map.items()}
@@ -83,9 +83,9 @@ def load_raw(con: duckdb.DuckDBPyConnection, kind: str, tables: list[tuple[int, 
         with _reading(table):
             con.execute(
                 f"INSERT INTO {quote_ident(target)} SELECT ? AS file_id, ? AS source_file, "
-                f"{quote_ident(ROW_COLUMN)} AS source_row, {skip} AS skip_reason, {', '.join(selects)} "
-                f"FROM {source}",
-                [file_id, str(table.path)],
+                f"{quote_ident(ROW_COLUMN)} AS source_row, ? AS source_sheet, {skip} AS skip_reason, "
+                f"{', '.join(selects)} FROM {source}",
+                [file_id, str(table.path), table.sheet],
             )
 
 

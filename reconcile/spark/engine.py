@@ -20,6 +20,7 @@ other periods alone.
 
 from __future__ import annotations
 
+import json
 import time
 import warnings
 from collections.abc import Callable
@@ -27,11 +28,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from reconcile import __version__, warehouse
+from reconcile import __version__, checks, warehouse
 from reconcile.config import Settings, check_period
 from reconcile.contracts import ENUM_ALIASES
 from reconcile.errors import InputFileError, ReconcileError
-from reconcile.pipeline import InputSummary, RunResult, os_user, payments_out_of_period, run_params
+from reconcile.pipeline import InputSummary, RunResult, os_user, run_params
 from reconcile.rules import FLAG_COLUMNS, catalogue
 from reconcile.spark.session import get_session, java_reason
 from reconcile.spark.translate import Step, Untranslatable, statement_step, steps
@@ -58,6 +59,7 @@ class SparkRunConfig:
     conf: dict[str, str] = field(default_factory=dict)  # --spark-conf, for a session this run starts
     operator: str | None = None  # --operator, else the OS user
     on_step: Callable[[str], None] | None = None
+    partial: bool = False  # --partial: go on when a source looks missing, and record the period as partial
 
 
 @dataclass
@@ -66,11 +68,12 @@ class Plan:
 
     load: list[Step]
     match: list[Step]
+    facts: list[Step]
     rules: list[tuple[object, Step]]  # (Rule, its query)
     flags: Step
     noncash_base: Step
-    noncash: list[Step]
-    payment_periods: Step  # the checks and accounting a DuckDB run makes of its files
+    noncash: dict[bool, list[Step]]  # by whether the month is partial (its targets are then not judged)
+    checks: dict[str, Step]  # the month's guards (sql/checks/), as a DuckDB run makes them
     file_counts: list[Step]
 
 
@@ -82,12 +85,13 @@ def plan(params: dict) -> Plan:
     flags = [s for s in steps("store_flags.sql", params) if s.action == "insert" and s.name == "flags"]
     return Plan(
         load=steps("load_current.sql", params),
-        match=steps("match.sql", params) + steps("facts.sql", params),
+        match=steps("match.sql", params),
+        facts=steps("facts.sql", params),
         rules=rules,
         flags=flags[0],
         noncash_base=statement_step(RUN_NONCASH_BASE, params, "warehouse.RUN_NONCASH_BASE"),
-        noncash=steps("noncash_share.sql", params),
-        payment_periods=steps("payment_periods.sql", params)[0],
+        noncash={partial: steps("noncash_share.sql", {**params, "partial": partial}) for partial in (False, True)},
+        checks={name: steps(f"checks/{name}.sql", params)[0] for name in ("period", "repeats", "scale", "coverage")},
         file_counts=steps("file_counts.sql", params),
     )
 
@@ -122,6 +126,7 @@ class _Run:
     def __init__(self, spark, cfg: SparkRunConfig, params: dict, work: Plan, t0: float, started: datetime):
         self.spark, self.cfg, self.params, self.plan, self.t0, self.started = spark, cfg, params, work, t0, started
         self.kept: dict[str, object] = {}  # tables made by the files, checkpointed
+        self.missing: list[checks.MissingSource] = []  # sources that look missing (with --partial)
         self.steps: dict[str, float] = {}
 
     def _step(self, name: str, t: float) -> float:
@@ -143,10 +148,19 @@ class _Run:
 
         _notify(self.cfg, "load")
         self._run_steps(self.plan.load)
+        names = {file_id: name for file_id, (_, name) in self.files.items()}
+        guards = self.cfg.settings.checks
+        checks.check_repeats(self._rows("repeats"), names, guards)
         t = self._step("load", t)
 
         _notify(self.cfg, "match")
         self._run_steps(self.plan.match)
+        checks.check_scale(self._rows("scale"), names,
+                           [name for role, name in self.files.values() if role == "registry"], guards)
+        self.missing = checks.missing_sources(self._rows("coverage"), guards)
+        if self.missing and not self.cfg.partial:
+            raise checks.refuse_missing(self.missing)
+        self._run_steps(self.plan.facts)
         t = self._step("match", t)
 
         _notify(self.cfg, "find")
@@ -203,9 +217,12 @@ class _Run:
         self._check_values()
         self.spark.createDataFrame([(i, i) for i in self.files], "file_id int, file_order int"
                                    ).createOrReplaceTempView("cur_files")
-        for row in self.spark.sql(self.plan.payment_periods.sql).collect():  # as pipeline.check_payment_periods
-            if row.n and not row.inside:
-                raise payments_out_of_period(self.files[row.file_id][1], self.cfg.period, row.n, row.first, row.last)
+        checks.check_periods(self._rows("period"), {i: name for i, (_, name) in self.files.items()}, self.cfg.period,
+                             self.cfg.settings.checks)
+
+    def _rows(self, check: str) -> list[dict]:
+        """The rows of one of the month's guards (sql/checks/), as dicts."""
+        return [row.asDict() for row in self.spark.sql(self.plan.checks[check].sql).collect()]
 
     def _check_values(self) -> None:
         """Loaded rows must hold what staging writes: an enumerated column one of its canonical values
@@ -310,7 +327,7 @@ class _Run:
 
     def _noncash_share(self):
         self.spark.sql(self.plan.noncash_base.sql).createOrReplaceTempView("nc_base")
-        query = self._run_steps(self.plan.noncash)["noncash_share_rows"]
+        query = self._run_steps(self.plan.noncash[bool(self.missing)])["noncash_share_rows"]
         return self._keep("out_noncash", _as_table(query, "noncash_share_rows"))
 
     # -- output ------------------------------------------------------------------------------------
@@ -340,7 +357,8 @@ class _Run:
         run = {"run_id": run_id, "started_at": self.started, "finished_at": finished, "tool_version": __version__,
                "operator": self.cfg.operator or os_user(), "settings": self.cfg.settings.model_dump_json(),
                "registry_rows": result.registry_rows, "payment_rows": result.payment_rows,
-               "rejected_rows": result.rejected_rows, "flags": result.flags}
+               "rejected_rows": result.rejected_rows, "flags": result.flags, "partial": bool(self.missing),
+               "missing_sources": json.dumps([m.as_dict() for m in self.missing]) if self.missing else None}
         cols = [c for c in warehouse.table("runs").cols if c.name != "period"]  # the runs table's, period in the path
         self._replace(self.spark.createDataFrame([tuple(run[c.name] for c in cols)], ", ".join(
             f"{c.name} {SPARK_TYPES[c.type]}" for c in cols)).coalesce(1), "runs", partition=None)
@@ -411,7 +429,7 @@ class _Run:
             severity_counts=severity, noncash=noncash, registry_rows=totals.registry_rows,
             payment_rows=totals.payment_rows, rejected_rows=sum(i.rows_rejected for i in inputs),
             amount_due=int(totals.due), amount_paid=int(totals.paid), seconds=0.0, step_seconds=self.steps,
-            engine="spark", out=self.cfg.out)
+            engine="spark", out=self.cfg.out, missing_sources=self.missing)
 
 
 def _flag_columns() -> list[tuple[str, str]]:

@@ -7,7 +7,8 @@ SELECT file_id, count(*) AS rows_read, count(*) FILTER (WHERE reject_reason IS N
        coalesce(sum(amount), 0) AS amount_read,
        coalesce(sum(amount) FILTER (WHERE reject_reason IS NULL), 0) AS amount_loaded,
        coalesce(sum(amount) FILTER (WHERE reject_reason IS NOT NULL), 0) AS amount_rejected,
-       count(*) FILTER (WHERE reject_reason IS NOT NULL AND amount IS NULL) AS amounts_unreadable
+       count(*) FILTER (WHERE reject_reason IS NOT NULL AND amount IS NULL) AS amounts_unreadable,
+       count(*) FILTER (WHERE reject_reason = 'blank row') AS blank_rows
 FROM (SELECT file_id, reject_reason, vneid_restored, entitled_amount AS amount FROM stg_registry
       UNION ALL SELECT file_id, reject_reason, vneid_restored, amount FROM stg_payments)
 GROUP BY file_id;

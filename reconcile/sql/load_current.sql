@@ -36,10 +36,29 @@ FROM stg_payments AS s
 JOIN cur_files AS f USING (file_id)
 WHERE s.reject_reason IS NULL;
 
-CREATE OR REPLACE TEMP TABLE cur_payments AS
+CREATE OR REPLACE TEMP TABLE cur_payments_loaded AS
 SELECT i.payment_id, s.* EXCLUDE (reject_reason), f.file_order
 FROM stg_payments AS s
 JOIN cur_payment_ids AS i ON s.rowid = i.stg_row
 JOIN cur_files AS f USING (file_id);
 
 DROP TABLE cur_payment_ids;
+
+-- A payment whose reference and bank (bank_code, payment_ref: both or neither naming a bank) an
+-- earlier input (in name order) already holds: the same payment listed twice (the same batch as CSV
+-- and as camt, a re-saved copy, a row copied onto a second sheet). repeat_of is the first such
+-- payment; the payment counts once in the non-cash share, and DUPLICATE_PAYMENT names both files.
+-- A post-office payout and a bank transfer that happen to share a reference are not the same.
+CREATE OR REPLACE TEMP TABLE cur_payments AS
+SELECT p.*, r.repeat_of
+FROM cur_payments_loaded AS p
+LEFT JOIN (
+    SELECT b.payment_id, min(a.payment_id) AS repeat_of
+    FROM cur_payments_loaded AS b
+    JOIN cur_payments_loaded AS a
+      ON a.payment_ref = b.payment_ref AND a.file_order < b.file_order
+     AND a.bank_code IS NOT DISTINCT FROM b.bank_code
+    GROUP BY b.payment_id
+) AS r USING (payment_id);
+
+DROP TABLE cur_payments_loaded;

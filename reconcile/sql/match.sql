@@ -1,7 +1,8 @@
 -- Tie each payment to at most one beneficiary (a primary registry row), recording how:
 --   vneid / narrative_vneid  the payment's ID (from its ID column / from its narrative) equals the beneficiary's
 --                            (also when both carry the same invalid ID: INVALID_VNEID reports that);
---   account                  no usable ID: the account number is registered to exactly one beneficiary;
+--   account                  no usable ID: the account number (leading zeros aside) is registered to exactly
+--                            one beneficiary;
 --   name_dob                 no usable ID, no account match: the same name key and date of birth, one candidate;
 --   name                     as name_dob without a date of birth, only with matching.name_without_dob,
 --                            and only when the name key is unique in the registry.
@@ -35,7 +36,8 @@ by_account AS (
            row_number() OVER (PARTITION BY p.payment_id
                               ORDER BY abs(r.entitled_amount - p.amount), r.program, r.registry_id) AS rk
     FROM no_id AS p
-    JOIN reg AS r ON r.account_number = p.account_number
+    -- compared without leading zeros: a spreadsheet cell that held the number as a number lost them
+    JOIN reg AS r ON ltrim(r.account_number, '0') = ltrim(p.account_number, '0') AND ltrim(p.account_number, '0') <> ''
         AND (p.bank_code = r.bank_code OR NOT rc_bank_known(p.bank_code) OR NOT rc_bank_known(r.bank_code))
         AND (p.program IS NULL OR p.program = r.program)
 ),

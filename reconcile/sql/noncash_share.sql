@@ -94,7 +94,9 @@ SELECT
     s.share_payments,
     s.share_amount,
     CASE WHEN s.channel_group = 'all' THEN tg.target END AS target,
-    CASE WHEN s.channel_group = 'all' AND tg.target IS NOT NULL THEN s.share_payments >= tg.target END AS target_met
+    -- a partial month (a source missing, run with --partial) is not judged against the target
+    CASE WHEN s.channel_group = 'all' AND tg.target IS NOT NULL AND NOT $partial THEN s.share_payments >= tg.target
+    END AS target_met
 FROM shares AS s
 LEFT JOIN targets AS tg ON tg.period = $period AND tg.program = s.program
 ORDER BY s.program, s.level = 'program' DESC, s.level = 'province' DESC,

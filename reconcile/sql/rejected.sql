@@ -2,8 +2,9 @@
 -- one's values as read. Kept apart from load_current.sql: `reconcile run --stage-only` writes
 -- them too, and the Spark engine, which runs load_current.sql, counts them from the staged rows.
 CREATE OR REPLACE TEMP TABLE cur_rejected AS
-SELECT 'registry' AS role, file_id, source_file, source_row, reject_reason AS reason, CAST(NULL AS VARCHAR) AS raw
+SELECT 'registry' AS role, file_id, source_file, source_row, reject_reason AS reason, CAST(NULL AS VARCHAR) AS raw,
+       source_sheet
 FROM stg_registry WHERE reject_reason IS NOT NULL
 UNION ALL
-SELECT 'payments', file_id, source_file, source_row, reject_reason, NULL
+SELECT 'payments', file_id, source_file, source_row, reject_reason, NULL, source_sheet
 FROM stg_payments WHERE reject_reason IS NOT NULL;

@@ -46,7 +46,7 @@ m_bank AS (
 ),
 t AS (
     SELECT
-        r.file_id, r.source_file, r.source_row, r.skip_reason,
+        r.file_id, r.source_file, r.source_row, r.source_sheet, r.skip_reason,
         rc_text(r.payment_ref) AS ref_t, rc_text(r.vneid) AS vneid_t, rc_text(r.payee_name) AS name_t,
         rc_text(r.account_number) AS account_t, rc_text(r.narrative) AS narrative_t,
         coalesce(c.ids, []) AS narrative_ids,
@@ -92,7 +92,7 @@ with_id AS (
     FROM typed2
 )
 SELECT
-    file_id, source_file, source_row,
+    file_id, source_file, source_row, source_sheet,
     ref_t AS payment_ref,
     final_vneid AS vneid,
     name_t AS payee_name,

@@ -53,7 +53,7 @@ m_commune AS (
 ),
 t AS (
     SELECT
-        r.file_id, r.source_file, r.source_row, r.skip_reason,
+        r.file_id, r.source_file, r.source_row, r.source_sheet, r.skip_reason,
         rc_text(r.vneid) AS vneid_t, rc_text(r.full_name) AS full_name_t, rc_text(r.account_number) AS account_t,
         m_dob.* EXCLUDE (raw), m_dod.* EXCLUDE (raw), m_amount.* EXCLUDE (raw), m_gender.* EXCLUDE (raw),
         m_program.* EXCLUDE (raw), m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw),
@@ -80,7 +80,7 @@ typed AS (
     FROM t
 )
 SELECT
-    file_id, source_file, source_row,
+    file_id, source_file, source_row, source_sheet,
     rc_vneid_d(vneid_d) AS vneid,
     full_name_t AS full_name,
     dob AS date_of_birth,

@@ -7,7 +7,7 @@
 -- plain hex can hold a run of 12 decimal digits, which would read as a personal ID to a person or
 -- to a scanner looking for IDs in reports.
 INSERT INTO rejected_rows
-SELECT $period, $run_id, role, file_id, source_file, source_row, reason, raw
+SELECT $period, $run_id, role, file_id, source_file, source_row, reason, raw, source_sheet
 FROM cur_rejected
 ORDER BY file_id, source_row;
 
@@ -19,10 +19,10 @@ SELECT
                              row_number() OVER (
                                  PARTITION BY f.code, f.payment_ref, f.vneid, f.program, f.expected_amount,
                                               f.paid_amount
-                                 ORDER BY f.source_file, f.source_row))), 1, 16),
+                                 ORDER BY f.source_file, f.source_sheet, f.source_row))), 1, 16),
         '(.{4})(.{4})(.{4})(.{4})', '\1-\2-\3-\4') AS flag_id,
     $period, $run_id, f.code, f.severity, f.severity_rank, f.vneid, f.payment_ref, f.program,
     f.expected_amount, f.paid_amount, f.detail, f.source_file, f.source_row, f.full_name, f.payee_name,
-    f.account_number, f.province_code, f.commune_code, f.match_method, f.payment_id, f.registry_id
+    f.account_number, f.province_code, f.commune_code, f.match_method, f.payment_id, f.registry_id, f.source_sheet
 FROM cur_flags AS f
-ORDER BY f.severity_rank DESC, f.code, f.source_file, f.source_row, f.payment_ref, f.vneid;
+ORDER BY f.severity_rank DESC, f.code, f.source_file, f.source_sheet, f.source_row, f.payment_ref, f.vneid;

@@ -6,7 +6,7 @@ SELECT
     vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
     'Paid into account ending ' || right(account_number, 4) || coalesce(' at ' || bank_code, '')
         || '; the registered account ends ' || right(registered_account, 4) || coalesce(' at ' || registered_bank_code, '') AS detail,
-    source_file, source_row, full_name, payee_name, account_number, province_code, commune_code,
+    source_file, source_row, source_sheet, full_name, payee_name, account_number, province_code, commune_code,
     match_method, payment_id, registry_id
 FROM pm
 WHERE registry_id IS NOT NULL AND status = 'success' AND channel IN ('bank', 'ewallet')

@@ -26,7 +26,7 @@ SELECT
     'Paid ' || format('{:,}', m.total) || ' in ' || m.n || ' payment(s); due ' || format('{:,}', m.entitled_amount)
         || ' (difference ' || CASE WHEN m.total > m.entitled_amount THEN '+' ELSE '' END
         || format('{:,}', m.total - m.entitled_amount) || ')' AS detail,
-    f.source_file, f.source_row, m.full_name, f.payee_name, f.account_number, m.province_code, m.commune_code,
+    f.source_file, f.source_row, f.source_sheet, m.full_name, f.payee_name, f.account_number, m.province_code, m.commune_code,
     f.match_method, m.registry_id, f.payment_id
 FROM mismatched AS m
 JOIN first_payment AS f ON f.registry_id = m.registry_id AND f.nth = 1

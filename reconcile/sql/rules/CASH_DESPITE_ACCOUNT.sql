@@ -5,7 +5,7 @@
 SELECT
     vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
     'Paid in cash; the beneficiary has a registered ' || registered_channel || ' account ending ' || right(registered_account, 4) AS detail,
-    source_file, source_row, full_name, payee_name, registered_account AS account_number, province_code, commune_code,
+    source_file, source_row, source_sheet, full_name, payee_name, registered_account AS account_number, province_code, commune_code,
     match_method, payment_id, registry_id
 FROM pm
 WHERE registry_id IS NOT NULL AND status = 'success' AND channel = 'cash' AND registered_account IS NOT NULL

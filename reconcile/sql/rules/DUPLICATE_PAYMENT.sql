@@ -1,7 +1,7 @@
 -- code: DUPLICATE_PAYMENT
 -- severity: high
--- en: More than one successful payment to the same beneficiary and programme in the period, or the same payment reference twice in one file
--- vi: Chi trùng: nhiều khoản chi thành công cho cùng một đối tượng và chế độ trong kỳ, hoặc trùng số tham chiếu trong một tệp
+-- en: More than one successful payment to the same beneficiary and programme in the period, or the same payment reference twice
+-- vi: Chi trùng: nhiều khoản chi thành công cho cùng một đối tượng và chế độ trong kỳ, hoặc trùng số tham chiếu
 WITH per_beneficiary AS (
     SELECT payment_id,
            row_number() OVER w AS nth,
@@ -32,13 +32,20 @@ reasons AS (
     SELECT payment_id, 2,
            'Payment reference also used by another successful payment in this file'
     FROM per_reference WHERE nth > 1
+    UNION ALL
+    -- the same reference in an earlier input (load_current.sql's repeat_of): counted once in the share
+    SELECT b.payment_id, 3,
+           'Payment reference also in ' || regexp_extract(a.source_file, '[^/\\]+$')
+               || coalesce(' (sheet ' || a.source_sheet || ')', '')
+    FROM pm AS b JOIN pm AS a ON a.payment_id = b.repeat_of
+    WHERE b.status = 'success'
 ),
 one_per_payment AS (
     SELECT payment_id, string_agg(reason, '; ' ORDER BY k) AS detail FROM reasons GROUP BY payment_id
 )
 SELECT
     pm.vneid, pm.payment_ref, pm.program, pm.entitled_amount AS expected_amount, pm.amount AS paid_amount,
-    d.detail, pm.source_file, pm.source_row, pm.full_name, pm.payee_name, pm.account_number,
+    d.detail, pm.source_file, pm.source_row, pm.source_sheet, pm.full_name, pm.payee_name, pm.account_number,
     pm.province_code, pm.commune_code, pm.match_method, pm.payment_id, pm.registry_id
 FROM one_per_payment AS d
 JOIN pm USING (payment_id)

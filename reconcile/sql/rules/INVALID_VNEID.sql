@@ -26,10 +26,10 @@ payment_problems AS (
     FROM pm
 )
 SELECT vneid, NULL AS payment_ref, program, entitled_amount AS expected_amount, NULL AS paid_amount,
-       problems AS detail, source_file, source_row, full_name, account_number, province_code, commune_code, registry_id,
+       problems AS detail, source_file, source_row, source_sheet, full_name, account_number, province_code, commune_code, registry_id,
        NULL AS payee_name, NULL AS match_method, NULL AS payment_id
 FROM registry_problems WHERE problems <> ''
 UNION ALL
-SELECT payee_vneid, payment_ref, program, NULL, amount, problems, source_file, source_row, full_name, account_number,
+SELECT payee_vneid, payment_ref, program, NULL, amount, problems, source_file, source_row, source_sheet, full_name, account_number,
        province_code, commune_code, registry_id, payee_name, match_method, payment_id
 FROM payment_problems WHERE problems IS NOT NULL

@@ -8,7 +8,7 @@ SELECT
         || CASE WHEN coalesce(o.failed, 0) > 0 THEN '; ' || o.failed || ' failed or returned' ELSE '' END
         || CASE WHEN coalesce(o.outside, 0) > 0 THEN '; ' || o.outside || ' successful dated outside the period' ELSE '' END
         AS detail,
-    r.source_file, r.source_row, r.full_name, r.account_number, r.province_code, r.commune_code, r.registry_id
+    r.source_file, r.source_row, r.source_sheet, r.full_name, r.account_number, r.province_code, r.commune_code, r.registry_id
 FROM cur_registry AS r
 LEFT JOIN (
     SELECT registry_id,

@@ -6,7 +6,7 @@ SELECT
     vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
     'Payee name does not match the registry name (similarity '
         || round(jaro_winkler_similarity(name_key, payee_key), 2) || ', threshold ' || $name_similarity || ')' AS detail,
-    source_file, source_row, full_name, payee_name, account_number, province_code, commune_code,
+    source_file, source_row, source_sheet, full_name, payee_name, account_number, province_code, commune_code,
     match_method, payment_id, registry_id
 FROM pm
 WHERE registry_id IS NOT NULL AND status = 'success' AND match_method NOT IN ('name_dob', 'name')

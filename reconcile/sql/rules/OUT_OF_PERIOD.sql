@@ -5,7 +5,7 @@
 SELECT
     vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
     'Value date ' || strftime(value_date, '%d/%m/%Y') || ' is outside the period ' || $period AS detail,
-    source_file, source_row, full_name, payee_name, account_number, province_code, commune_code,
+    source_file, source_row, source_sheet, full_name, payee_name, account_number, province_code, commune_code,
     match_method, payment_id, registry_id
 FROM pm
 WHERE NOT in_period

@@ -10,7 +10,7 @@ SELECT
             || ' day(s) after the date of death ' || strftime(date_of_death, '%d/%m/%Y')
         ELSE 'Paid on ' || strftime(value_date, '%d/%m/%Y') || ' to a beneficiary whose status is deceased (no date of death recorded)'
     END AS detail,
-    source_file, source_row, full_name, payee_name, account_number, province_code, commune_code,
+    source_file, source_row, source_sheet, full_name, payee_name, account_number, province_code, commune_code,
     match_method, payment_id, registry_id
 FROM pm
 WHERE registry_id IS NOT NULL AND status = 'success'

@@ -6,7 +6,7 @@ SELECT
     f.vneid, f.payment_ref, f.program, f.entitled_amount AS expected_amount, f.amount AS paid_amount,
     'Payment ' || f.status || ' on ' || strftime(f.value_date, '%d/%m/%Y')
         || '; no successful payment to this beneficiary in the period' AS detail,
-    f.source_file, f.source_row, f.full_name, f.payee_name, f.account_number, f.province_code, f.commune_code,
+    f.source_file, f.source_row, f.source_sheet, f.full_name, f.payee_name, f.account_number, f.province_code, f.commune_code,
     f.match_method, f.payment_id, f.registry_id
 FROM pm AS f
 WHERE f.registry_id IS NOT NULL AND f.status IN ('failed', 'returned')

@@ -16,7 +16,7 @@ SELECT
     p.vneid, p.payment_ref, p.program, p.entitled_amount AS expected_amount, p.amount AS paid_amount,
     'Account ending ' || right(p.account_number, 4) || ' received payments for ' || s.beneficiaries
         || ' distinct beneficiaries (threshold ' || $shared_account_min_beneficiaries || ')' AS detail,
-    p.source_file, p.source_row, p.full_name, p.payee_name, p.account_number, p.province_code, p.commune_code,
+    p.source_file, p.source_row, p.source_sheet, p.full_name, p.payee_name, p.account_number, p.province_code, p.commune_code,
     p.match_method, p.payment_id, p.registry_id
 FROM paid AS p
 JOIN shared AS s ON s.account_number = p.account_number AND s.bank_code IS NOT DISTINCT FROM p.bank_code

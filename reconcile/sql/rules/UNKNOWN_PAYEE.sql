@@ -12,6 +12,6 @@ SELECT
         WHEN vneid_note IS NOT NULL THEN 'No usable ID (' || vneid_note || '); account and name matched no beneficiary'
         ELSE 'No ID; account and name matched no beneficiary'
     END AS detail,
-    source_file, source_row, payee_name, account_number, payment_id
+    source_file, source_row, source_sheet, payee_name, account_number, payment_id
 FROM pm
 WHERE registry_id IS NULL AND status = 'success'

@@ -1,0 +1,151 @@
+"""The month's guards: a month that is incomplete or mis-supplied is never reported as done.
+
+An officer's ordinary mistakes (a file left out, last month's file, the same batch twice, a file
+re-saved by Excel in another locale, a file whose rows were all refused) would otherwise pass as a
+clean month. Each guard is a query in `sql/checks/`, run by the DuckDB run and, translated, by the
+Spark engine; this module turns its rows into the one-line refusal (exit 2, nothing written) or,
+for source coverage with --partial, into the list of missing sources the run records. Thresholds
+are `[checks]` in the configuration (config.Checks).
+
+The rows come as dicts, whichever engine ran the query; `names` maps a file_id to the name the
+officer knows the file by (its path, and its sheet when a workbook gave several).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from reconcile.config import Checks
+from reconcile.errors import InputFileError, ReconcileError
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "0%"
+
+
+def check_loaded(counts: dict[int, dict], names: dict[int, str], roles: dict[int, str],
+                 reasons: dict[int, str]) -> None:
+    """A registry or payments file with no row loaded (empty of data, or every row refused) must not
+    replace the period: refuse it, with the commonest reason its rows were refused."""
+    for file_id, count in sorted(counts.items()):
+        if count["rows_loaded"] == 0:
+            why = f" (most for: {reasons[file_id]})" if reasons.get(file_id) else ""
+            raise InputFileError(names[file_id], f"none of its {_n(count['rows_read'])} rows could be loaded{why}",
+                                 f"see every row's reason with 'reconcile check {names[file_id]} --as "
+                                 f"{roles[file_id]}', fix the file and run again")
+
+
+def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: Checks) -> None:
+    """A payments file with fewer than min_in_period of its successful payments dated in the
+    period is another month's file (or the period is wrong): refuse it, naming the month most of its
+    payments fall in. Below that, payments outside the period stay OUT_OF_PERIOD findings."""
+    for row in rows:
+        n, inside = row["n"], row["inside"]
+        if not n or inside >= checks.min_in_period * n:
+            continue
+        month = f"{row['top_month'] // 100:04d}-{row['top_month'] % 100:02d}"
+        what = "payments" if row["successful"] else "payments (none successful)"
+        if inside == 0:
+            problem = (f"none of its {_n(n)} {what} is dated in {period} (they run from {row['first']:%d/%m/%Y} "
+                       f"to {row['last']:%d/%m/%Y}; most are in {month})")
+        else:
+            problem = (f"only {_n(inside)} of its {_n(n)} {what} ({_share(inside, n)}) are dated in {period}; "
+                       f"{_n(row['top_count'])} are dated in {month}")
+        raise InputFileError(names[row["file_id"]], problem,
+                             "check --period, or that this is the payment file of that month")
+
+
+def check_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> None:
+    """A payments file more than max_repeated_refs of whose references (bank and reference) are
+    already in an earlier input is the same data given twice (the same batch as CSV and as camt, a
+    re-saved copy): refuse it. Below that, each repeated reference is a DUPLICATE_PAYMENT."""
+    for row in rows:
+        refs, repeated = row["refs"], row["repeated"]
+        if refs and repeated > checks.max_repeated_refs * refs:
+            raise InputFileError(
+                names[row["file_id"]],
+                f"{_n(repeated)} of its {_n(refs)} payment references ({_share(repeated, refs)}) are also in "
+                f"{names[row['other_file_id']]}: the same payments given twice (the same batch as CSV and as camt, or "
+                "a copy of the file)", "give each bank's payments once, in one file")
+
+
+def check_scale(rows: list[dict], names: dict[int, str], registry_names: list[str], checks: Checks) -> None:
+    """A payments file more than max_scaled of whose matched payments equal the amount due divided
+    (or multiplied) by 1,000 was re-saved with another number format ('750.000' read as 750), or
+    the registry was: refuse it."""
+    for row in rows:
+        matched = row["matched"]
+        if not matched:
+            continue
+        if row["divided"] > checks.max_scaled * matched:
+            raise InputFileError(
+                names[row["file_id"]],
+                f"{_n(row['divided'])} of its {_n(matched)} matched payments ({_share(row['divided'], matched)}) are "
+                "the amount due divided by 1,000: it was re-saved with another number format ('750.000' read as 750)",
+                "export it again from the bank's system, or open it in Excel with Vietnamese number settings and "
+                "save it as .xlsx")
+        if row["multiplied"] > checks.max_scaled * matched:
+            raise InputFileError(
+                names[row["file_id"]],
+                f"{_n(row['multiplied'])} of its {_n(matched)} matched payments ({_share(row['multiplied'], matched)}) "
+                f"are 1,000 times the amount due in the registry ({', '.join(registry_names)}): the registry was "
+                "probably re-saved with another number format ('750.000' read as 750)",
+                "export the registry again from its system, or check the amounts of both files")
+
+
+@dataclass(frozen=True)
+class MissingSource:
+    """A programme and registered channel whose beneficiaries mostly have no payment row at all."""
+
+    program: str
+    channel: str
+    bank_code: str | None
+    beneficiaries: int  # active beneficiaries registered for it
+    without_payment: int  # of them, with no payment row in any file
+
+    @property
+    def group(self) -> str:
+        if self.channel == "cash":
+            return f"{self.program} cash (the post office)"
+        where = f" {self.bank_code}" if self.bank_code else " (no bank code)"
+        return f"{self.program} {'bank' if self.channel == 'bank' else 'e-wallet'}{where}"
+
+    def describe(self) -> str:
+        return f"{self.group}: {_n(self.without_payment)} of {_n(self.beneficiaries)} active beneficiaries unpaid"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def missing_sources(rows: list[dict], checks: Checks) -> list[MissingSource]:
+    """The groups (programme, channel, bank code) of at least min_group active beneficiaries of which
+    fewer than min_coverage have any payment row (successful, failed or returned, of any date,
+    matched by any method): the file of that bank, or of the post office, is probably missing."""
+    missing = []
+    for row in rows:
+        n, covered = row["beneficiaries"], row["with_payment"]
+        if n >= checks.min_group and n and covered < checks.min_coverage * n:
+            missing.append(MissingSource(row["program"], row["channel"], row["bank_code"], n, n - covered))
+    return missing
+
+
+def refuse_missing(missing: list[MissingSource]) -> ReconcileError:
+    """One line for the officer: whose file looks missing, with the counts, and the two ways on."""
+    by_source: dict[str, list[int]] = {}
+    for m in missing:
+        source = "the post office" if m.channel == "cash" else (m.bank_code or "a bank without a code")
+        counts = by_source.setdefault(source, [0, 0])
+        counts[0] += m.without_payment
+        counts[1] += m.beneficiaries
+    sources = sorted(by_source, key=lambda source: (source != "the post office", source))
+    listed = ", ".join(f"{source} ({_n(by_source[source][0])} of {_n(by_source[source][1])})" for source in sources)
+    files = (f"the payment file of {sources[0]}" if len(sources) == 1
+             else f"the payment files of {', '.join(sources[:-1])} and {sources[-1]}")
+    return ReconcileError(
+        f"the month looks incomplete: most active beneficiaries paid through {listed} have no payment row at all; "
+        f"{files} may be missing: add it with --payments, or pass --partial to reconcile the month without it "
+        "(the report will say PARTIAL)")

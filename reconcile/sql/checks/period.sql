@@ -1,0 +1,30 @@
+-- Period: each payments file's successful loaded payments (all its loaded payments when none is
+-- successful), how many are dated in the period, their first and last dates, and the month most of
+-- them fall in (yyyymm, the earlier of two months as common). checks.check_periods refuses a file
+-- with fewer than min_in_period of them in the period. Run by a DuckDB run, by --stage-only, and,
+-- translated, by the Spark engine.
+WITH successful AS (
+    SELECT DISTINCT file_id FROM stg_payments WHERE reject_reason IS NULL AND status = 'success'
+),
+pay AS (
+    SELECT s.file_id, s.value_date, s.in_period, c.file_id IS NOT NULL AS successful
+    FROM stg_payments AS s
+    LEFT JOIN successful AS c USING (file_id)
+    WHERE s.reject_reason IS NULL AND (s.status = 'success' OR c.file_id IS NULL)
+),
+months AS (
+    SELECT file_id, year(value_date) * 100 + month(value_date) AS ym, count(*) AS n
+    FROM pay GROUP BY file_id, year(value_date) * 100 + month(value_date)
+),
+top AS (
+    SELECT file_id, ym, n, row_number() OVER (PARTITION BY file_id ORDER BY n DESC, ym) AS rk FROM months
+),
+files AS (
+    SELECT file_id, bool_or(successful) AS successful, count(*) AS n, count(*) FILTER (WHERE in_period) AS inside,
+           min(value_date) AS first, max(value_date) AS last
+    FROM pay GROUP BY file_id
+)
+SELECT f.file_id, f.successful, f.n, f.inside, f.first, f.last, t.ym AS top_month, t.n AS top_count
+FROM files AS f
+JOIN top AS t ON t.file_id = f.file_id AND t.rk = 1
+ORDER BY f.file_id;
