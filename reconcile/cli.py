@@ -1,7 +1,8 @@
 """The command line: parse, call the library, print, map errors to exit codes. No SQL here.
 
 Exit codes: 0 done; 1 done, with findings at or above --fail-on (or rows rejected, for check);
-2 bad input or configuration, nothing written; 3 internal error; 130 interrupted.
+2 bad input or configuration, nothing written; 3 internal error, nothing written; 4 the period is
+saved but the workbook or export could not be written; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -34,16 +35,20 @@ class ReconcileGroup(click.Group):
                 traceback.print_exc()
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("reconcile: interrupted; the database is unchanged", err=True)
+            saved = (ctx.obj or {}).get("saved")
+            click.echo(f"reconcile: interrupted; {saved.state}" if saved else
+                       "reconcile: interrupted; the database is unchanged", err=True)
             ctx.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug: say so without leaking data, keep the trace behind --debug
-            click.echo(f"reconcile: internal error ({type(exc).__name__}); the database is unchanged. "
-                       "Run again with --debug for the traceback and report it.", err=True)
+            saved = (ctx.obj or {}).get("saved")
+            click.echo(f"reconcile: internal error ({type(exc).__name__}); "
+                       + (f"{saved.state}. " if saved else "the database is unchanged. ")
+                       + "Run again with --debug for the traceback and report it.", err=True)
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
-            ctx.exit(3)
+            ctx.exit(4 if saved else 3)
 
 
 @click.group(cls=ReconcileGroup)
@@ -103,6 +108,50 @@ def _check_output_paths(report_path: Path | None, export_dir: Path | None) -> No
         raise ReconcileError(f"{export_dir}: is a file; give --export a folder")
 
 
+class Saved:
+    """A period committed to the database: what a failure after it must say, and how to write the
+    workbook and exports again."""
+
+    def __init__(self, db: Path, period: str):
+        self.db, self.period = db, period
+
+    @property
+    def state(self) -> str:
+        return f"the period {self.period} is saved in {self.db}"
+
+    def again(self, report_path: Path | None, export_dir: Path | None) -> str:
+        outputs = (f" --report {report_path}" if report_path else "") + (f" --export {export_dir}" if export_dir else "")
+        return f"reconcile report --period {self.period} --db {self.db}{outputs}"
+
+
+def _write_after_commit(saved: Saved, report_path: Path | None, export_dir: Path | None, lang: str,
+                        mask_ids: bool, progress: Progress) -> None:
+    """The workbook and exports of a period just saved. A failure here must not read as a failed
+    run: the period is in the database, and the message says so and how to write them again (exit 4)."""
+    again = saved.again(report_path, export_dir)
+    try:
+        _write_outputs(saved.db, saved.period, report_path, export_dir, lang, mask_ids, progress)
+    except KeyboardInterrupt:
+        progress.clear()
+        raise ReconcileError(f"interrupted; {saved.state}, but its workbook or exports may be incomplete; write them "
+                             f"again with: {again}", exit_code=130) from None
+    except (ReconcileError, OSError, duckdb_error()) as exc:
+        progress.clear()
+        if isinstance(exc, OSError) and exc.strerror:
+            reason = exc.strerror + (f": {exc.filename}" if exc.filename else "")
+        else:
+            reason = str(exc).splitlines()[0]
+        raise ReconcileError(f"{saved.state}, but the workbook or exports could not be written ({reason}); close "
+                             f"the workbook if it is open in Excel, check the disk has room, and write them again "
+                             f"with: {again}", exit_code=4) from None
+
+
+def duckdb_error() -> type:
+    import duckdb
+
+    return duckdb.Error
+
+
 def _write_outputs(db: Path, period: str, report_path: Path | None, export_dir: Path | None, lang: str,
                    mask_ids: bool, progress: Progress) -> None:
     """The workbook and the exports, read back from the committed database."""
@@ -156,9 +205,12 @@ def _write_outputs(db: Path, period: str, report_path: Path | None, export_dir: 
                                      "Default: spark-submit's, else this machine's cores.")
 @click.option("--spark-conf", "spark_conf", multiple=True, metavar="KEY=VALUE",
               help="--engine spark: a Spark setting, such as spark.driver.memory=4g (repeatable).")
+@click.option("--partial", is_flag=True,
+              help="Go on when a bank's or the post office's file looks missing (most of the beneficiaries it pays "
+                   "have no payment at all); the period is recorded as partial and its targets are not judged.")
 @click.pass_context
 def run(ctx, period, registry, payments, db, profile, sheet, report_path, export_dir, lang, mask_ids, config_path,
-        fail_on, operator, memory_limit, stage_only, engine, out, spark_master, spark_conf) -> None:
+        fail_on, operator, memory_limit, stage_only, engine, out, spark_master, spark_conf, partial) -> None:
     """Reconcile one period: read the files, flag every mismatch, measure the non-cash share.
 
     The period is stored in the database (a re-run replaces it); --report writes the workbook and
@@ -178,13 +230,13 @@ def run(ctx, period, registry, payments, db, profile, sheet, report_path, export
     _check_mode(ctx, mode)
     if mode == "spark":
         _run_spark(period, list(registry), list(payments), out, settings, spark_master, spark_conf, fail_on,
-                   operator)
+                   operator, partial)
         return
     if mode == "duckdb":
         _check_output_paths(report_path, export_dir)
     cfg = RunConfig(period=period, registry=[Path(p) for p in registry], payments=[Path(p) for p in payments],
                     db=db, settings=settings, operator=operator, profile=profile, sheet=sheet,
-                    memory_limit=memory_limit)
+                    memory_limit=memory_limit, partial=partial)
     click.echo(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
     progress = Progress()
     if mode == "stage":
@@ -199,19 +251,22 @@ def run(ctx, period, registry, payments, db, profile, sheet, report_path, export
         click.echo(terminal.stage_summary(staged))
         return
     result = _run(cfg, progress)
+    ctx.obj["saved"] = saved = Saved(db, period)
     if result.rejected_rows:
         click.echo(f"reconcile: {result.rejected_rows:,} rows set aside in rejected_rows", err=True)
-    _write_outputs(db, period, report_path, export_dir, lang or settings.lang, mask_ids, progress)
-    click.echo(terminal.run_summary(result))
+    try:
+        _write_after_commit(saved, report_path, export_dir, lang or settings.lang, mask_ids, progress)
+    finally:
+        click.echo(terminal.run_summary(result))
     sys.exit(_fail_on_exit(result, fail_on))
 
 
 # the options each way of running takes; any other given on the command line is refused
 _MODE_OPTIONS = {
     "duckdb": {"db", "profile", "sheet", "report_path", "export_dir", "lang", "mask_ids", "fail_on", "operator",
-               "memory_limit"},
+               "memory_limit", "partial"},
     "stage": {"profile", "sheet", "memory_limit", "out"},
-    "spark": {"out", "spark_master", "spark_conf", "fail_on", "operator"},
+    "spark": {"out", "spark_master", "spark_conf", "fail_on", "operator", "partial"},
 }
 _MODE_NAMES = {"duckdb": "a run on DuckDB", "stage": "--stage-only", "spark": "--engine spark"}
 _WHY_NOT = {
@@ -239,7 +294,7 @@ def _check_mode(ctx: click.Context, mode: str) -> None:
         raise ReconcileError(f"{_MODE_NAMES[mode]} needs --out, the folder for {where}")
 
 
-def _run_spark(period, registry, payments, out, settings, master, conf, fail_on, operator) -> None:
+def _run_spark(period, registry, payments, out, settings, master, conf, fail_on, operator, partial) -> None:
     try:
         from reconcile.spark.engine import SparkRunConfig, run as run_spark
     except ImportError:  # sqlglot, and pyspark with it, come with the spark extra
@@ -250,7 +305,8 @@ def _run_spark(period, registry, payments, out, settings, master, conf, fail_on,
     click.echo(f"reconcile: reconciling {period} on Spark" + (f" ({master})" if master else ""), err=True)
     progress = Progress()
     cfg = SparkRunConfig(period=period, registry=registry, payments=payments, out=out, settings=settings,
-                         master=master, conf=_spark_conf(conf), operator=operator, on_step=progress.step)
+                         master=master, conf=_spark_conf(conf), operator=operator, on_step=progress.step,
+                         partial=partial)
     try:
         result = run_spark(cfg)
     finally:
@@ -328,8 +384,10 @@ def demo(out, db, lang, size) -> None:
     click.echo(f"reconcile: sample month {PERIOD} written to {out}/", err=True)
     progress = Progress()
     result = _run(RunConfig(period=PERIOD, registry=files["registry"], payments=files["payments"], db=db), progress)
-    _write_outputs(db, PERIOD, out / "report.xlsx", out / "export", lang, False, progress)
-    click.echo(terminal.run_summary(result))
+    try:
+        _write_after_commit(Saved(db, PERIOD), out / "report.xlsx", out / "export", lang, False, progress)
+    finally:
+        click.echo(terminal.run_summary(result))
     click.echo(f"\nThe workbook is {out / 'report.xlsx'}; the findings are also in {out / 'export'}/.\n"
                f"The database is {db}: read it back with\n"
                f"  reconcile flags --db {db} --severity high\n"
@@ -353,7 +411,7 @@ def _demo_generated(out: Path, db: Path, lang: str, size: int) -> None:
     result = _run(RunConfig(period="2024-09", registry=[out / "registry.parquet"],
                             payments=[out / "payments_bank.parquet", out / "payments_post.parquet"], db=db), progress)
     report = out / "report.xlsx" if result.flags <= 1_000_000 else None
-    _write_outputs(db, "2024-09", report, None, lang, False, progress)
+    _write_after_commit(Saved(db, "2024-09"), report, None, lang, False, progress)
     click.echo(terminal.run_summary(result))
     with duckdb.connect(str(db), read_only=True) as con:
         found = sorted(con.execute("SELECT code, vneid, payment_ref FROM flags WHERE period = '2024-09'").fetchall())
@@ -379,11 +437,14 @@ def check(file, kind, period, profile, sheet) -> None:
     """Read and validate one file, reporting every problem, without running a reconciliation."""
     from datetime import date
 
-    from reconcile.pipeline import check_file
+    from reconcile.pipeline import check_tables
 
-    result = check_file(file, kind, period or date.today().strftime("%Y-%m"), profile, sheet)
-    click.echo(terminal.check_report(result))
-    sys.exit(1 if result.rejected or result.id_problems else 0)
+    results, skipped = check_tables(file, kind, period or date.today().strftime("%Y-%m"), profile, sheet)
+    click.echo("\n\n".join(terminal.check_report(result) for result in results))
+    for sheet_skipped in skipped:
+        click.echo(f"sheet '{sheet_skipped.sheet}': skipped: {sheet_skipped.reason}")
+    problems = any(r.rejected or r.id_problems or not r.control_agrees for r in results)
+    sys.exit(1 if problems else 0)
 
 
 @cli.command("export-db")
@@ -401,6 +462,34 @@ def export_db(db, out, periods) -> None:
     click.echo(f"reconcile: wrote {result.path} ({', '.join(result.periods)}; {result.rows['registry']:,} registry "
                f"rows, {result.rows['payments']:,} payments, {result.rows['flags']:,} findings); IDs and account "
                "numbers are keyed hashes, names and dates of birth left out", err=True)
+
+
+@cli.command()
+@click.option("--period", required=True, help="Period to remove, YYYY-MM.")
+@click.option("--db", type=click.Path(path_type=Path), default=Path("reconcile.duckdb"), show_default=True,
+              help="Database that 'reconcile run' wrote.")
+@click.option("--by", required=True, help="Who removes it (recorded).")
+@click.option("--reason", required=True, help="Why it is removed (recorded).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(period, db, by, reason, yes) -> None:
+    """Remove a period from the database, keeping a record of who removed what and why.
+
+    The period's run and findings move to superseded_runs and superseded_flags; period_deletions
+    records the removal. Other periods stay as they are.
+    """
+    from reconcile.admin import delete_period, period_run
+
+    run = period_run(db, period)
+    click.echo(f"Period {period} in {db}: run by {run.operator}, finished {run.finished_at:%d/%m/%Y %H:%M} UTC; "
+               f"{run.registry_rows:,} registry rows, {run.payment_rows:,} payments, {run.flags:,} findings, from "
+               f"{', '.join(f['file_name'] for f in run.files)}.", err=True)
+    if not yes and not click.confirm(f"Remove period {period}?", default=False, err=True):
+        click.echo("reconcile: nothing removed", err=True)
+        sys.exit(1)
+    deletion = delete_period(db, period, by, reason)
+    click.echo(f"reconcile: removed period {period} from {db} (removal {deletion.deletion_id[:12]}, by {by.strip()}); "
+               "its run and findings are kept in superseded_runs and superseded_flags, the removal in "
+               "period_deletions", err=True)
 
 
 @cli.command()

@@ -66,17 +66,27 @@ def render(headers: Sequence[str], rows: Sequence[Sequence], fmt: str, *, right:
 
 
 def run_summary(result: RunResult) -> str:
-    """The compact summary `reconcile run` and `reconcile demo` print."""
+    """The compact summary `reconcile run` and `reconcile demo` print. A partial month says so first."""
     severity = {r.code: r.severity.value for r in catalogue()}
-    parts = [
+    parts = []
+    if result.partial:
+        parts.append(f"PARTIAL: {result.period} was reconciled without every source (--partial): "
+                     + "; ".join(m.describe() for m in result.missing_sources)
+                     + ". Its findings are incomplete and its targets are not judged.")
+    parts += [
         f"Period {result.period}: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments loaded, "
         f"{result.rejected_rows:,} rows rejected.",
         f"Due {result.amount_due:,} VND to active beneficiaries; paid {result.amount_paid:,} VND "
         f"in successful payments dated in the period.",
-        "",
-        _inputs_table(result.inputs),
-        "",
     ]
+    if result.replaced is not None:
+        r = result.replaced
+        parts.append(f"Replaced the run of {result.period} made by {r.operator} (finished {r.finished_at:%d/%m/%Y %H:%M} "
+                     f"UTC): {r.findings_appeared:,} findings appeared, {r.findings_gone:,} gone, "
+                     f"{r.inputs_changed:,} input files added, removed or changed (see run_changes).")
+    parts += ["", _inputs_table(result.inputs)]
+    parts += _input_notes(result.inputs)
+    parts.append("")
     rows = [[r.code, severity[r.code], result.flag_counts.get(r.code, 0)] for r in catalogue()]
     parts.append(table(["finding", "severity", "count"], rows, right=(2,)))
     parts.append(f"{result.flags:,} findings in all.")
@@ -95,10 +105,28 @@ def run_summary(result: RunResult) -> str:
 
 
 def _inputs_table(inputs) -> str:
+    sheets: dict[str, int] = {}
+    for i in inputs:
+        sheets[i.path] = sheets.get(i.path, 0) + 1
     return table(["file", "role", "profile", "read", "loaded", "rejected", "IDs restored"],
-                 [[i.path, i.role, i.profile or ("camt" if i.format == "camt" else "-"), i.rows_read, i.rows_loaded,
+                 [[i.path + (f" [{i.sheet}]" if sheets[i.path] > 1 else ""), i.role,
+                   i.profile or ("camt" if i.format == "camt" else "-"), i.rows_read, i.rows_loaded,
                    i.rows_rejected, i.ids_restored] for i in inputs],
                  right=(3, 4, 5, 6))
+
+
+def _input_notes(inputs) -> list[str]:
+    """Warnings and checks of the files under their table: restored account numbers, totals agreed."""
+    notes = []
+    restored = sum(getattr(i, "accounts_restored", 0) or 0 for i in inputs)
+    if restored:
+        notes.append(f"warning: {restored:,} account numbers had lost their leading zeros and were restored "
+                     "(inputs.accounts_restored)")
+    for i in inputs:
+        if getattr(i, "control_source", None):
+            notes.append(f"checked: {i.path}" + (f" [{i.sheet}]" if i.sheet else "")
+                         + f" agrees with its {i.control_source}")
+    return notes
 
 
 def stage_summary(result) -> str:
@@ -141,6 +169,9 @@ def check_report(res: CheckResult) -> str:
     lines.append(f"rows: {res.rows_read:,} read, {res.rows_loaded:,} loaded, {res.rows_rejected:,} rejected")
     if res.ids_restored:
         lines.append(f"warning: {res.ids_restored:,} IDs had lost their leading zero and were restored")
+    if res.control:
+        lines.append(f"totals: {res.control}" + ("" if res.control_agrees else
+                                                 "; they DISAGREE: the file is incomplete or its totals row is wrong"))
     for row, reason in res.rejected:
         lines.append(f"row {row}: rejected: {reason}")
     for row, problem in res.id_problems:

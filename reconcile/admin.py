@@ -1,0 +1,101 @@
+"""Removing a period from the database, with a record of who removed what and why.
+
+A period reconciled by mistake (the wrong files, the wrong month) is removed with `reconcile delete`.
+Nothing about it is lost: its run and findings move, as they were, to superseded_runs and
+superseded_flags (superseded_by is the removal's id, as it is a later run's id after a re-run), and
+period_deletions records who removed it, when, why, and what the removed run held. The other
+periods stay as they are; the removal is one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from reconcile.config import check_period
+from reconcile.errors import ReconcileError
+from reconcile.warehouse import ensure_schema, replace_period
+
+
+@dataclass
+class PeriodRun:
+    """The run that holds a period, as `reconcile delete` shows it before asking."""
+
+    period: str
+    run_id: str
+    operator: str
+    finished_at: datetime
+    registry_rows: int
+    payment_rows: int
+    flags: int
+    files: list[dict]  # role, file_name, sha256 of each input
+
+
+@dataclass
+class Deletion:
+    deletion_id: str
+    run: PeriodRun
+
+
+def period_run(db: Path, period: str) -> PeriodRun:
+    """The run that holds `period` in the database (refused when there is none)."""
+    from reconcile.readback import open_db
+
+    check_period(period)
+    with open_db(db) as con:
+        return _period_run(con, db, period)
+
+
+def _period_run(con, db: Path, period: str) -> PeriodRun:
+    row = con.execute("SELECT run_id, operator, finished_at, registry_rows, payment_rows, flags FROM runs "
+                      "WHERE period = ?", [period]).fetchone()
+    if row is None:
+        raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
+    files = [{"role": role, "file_name": name, "sha256": sha} for role, name, sha in con.execute(
+        "SELECT DISTINCT role, file_name, sha256 FROM inputs WHERE period = ? AND skipped IS NULL ORDER BY ALL",
+        [period]).fetchall()]
+    return PeriodRun(period, row[0], row[1], row[2], row[3], row[4], row[5], files)
+
+
+def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
+    """Remove the period's rows from every period table, keeping its run and findings in the
+    superseded tables and a record in period_deletions; one transaction."""
+    from reconcile.pipeline import connect
+
+    check_period(period)
+    if not (by or "").strip():
+        raise ReconcileError("say who removes the period with --by NAME")
+    if not (reason or "").strip():
+        raise ReconcileError("say why the period is removed with --reason TEXT")
+    if not Path(db).is_file():
+        raise ReconcileError(f"{db}: no such database; check the --db path")
+    con = connect(Path(db))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        ensure_schema(con)
+        run = _period_run(con, db, period)
+        deletion_id = uuid.uuid4().hex
+        replace_period(con, period, deletion_id)
+        con.execute(
+            "INSERT INTO period_deletions BY NAME SELECT $deletion_id AS deletion_id, $period AS period, "
+            "$run_id AS run_id, $deleted_at AS deleted_at, $deleted_by AS deleted_by, $reason AS reason, "
+            "$run_operator AS run_operator, $run_finished_at AS run_finished_at, $registry_rows AS registry_rows, "
+            "$payment_rows AS payment_rows, $flags AS flags, $inputs AS inputs",
+            {"deletion_id": deletion_id, "period": period, "run_id": run.run_id,
+             "deleted_at": datetime.now(timezone.utc).replace(tzinfo=None), "deleted_by": by.strip(),
+             "reason": reason.strip(), "run_operator": run.operator, "run_finished_at": run.finished_at,
+             "registry_rows": run.registry_rows, "payment_rows": run.payment_rows, "flags": run.flags,
+             "inputs": json.dumps(run.files, ensure_ascii=False)})
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except Exception:  # no transaction to roll back (it failed to begin): nothing was written
+            pass
+        raise
+    finally:
+        con.close()
+    return Deletion(deletion_id, run)

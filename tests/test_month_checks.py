@@ -1,0 +1,384 @@
+"""The month's guards, from files as an officer hands them over: a month that is incomplete or
+mis-supplied is refused (exit 2, the database byte for byte as before) or, with --partial, saved and
+marked PARTIAL; a complete month in any format passes every guard.
+
+Files come from `reconcile generate` (a month of 3,000 beneficiaries, every finding planted, its
+truth file) and are spoilt the way the ordinary mistakes spoil them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from collections import Counter
+
+import duckdb
+import openpyxl
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+from reconcile.generate import GenerateConfig, generate, read_truth
+from reconcile.warehouse import PERIOD_TABLES
+
+PERIOD = "2024-09"
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory):
+    out = tmp_path_factory.mktemp("month")
+    result = generate(GenerateConfig(beneficiaries=3000, seed=11, out=out, formats=("parquet", "csv", "camt")))
+    return out, read_truth(result.truth)
+
+
+@pytest.fixture(scope="module")
+def saved(month, tmp_path_factory):
+    """A database holding the month, reconciled whole: what a refused run must leave as it was."""
+    out, _ = month
+    db = tmp_path_factory.mktemp("db") / "r.duckdb"
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
+                 "--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet")
+    assert res.exit_code == 0, res.output
+    return db
+
+
+def invoke(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+
+
+def refused(res, db, before: bytes) -> str:
+    """The one line a refused run printed, after checking it is a refusal that wrote nothing."""
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    assert db.read_bytes() == before
+    return res.stderr.splitlines()[-1]
+
+
+def copy_db(saved, tmp_path):
+    db = tmp_path / "r.duckdb"
+    shutil.copy(saved, db)
+    return db, db.read_bytes()
+
+
+def cash_beneficiaries(out) -> Counter:
+    """Active beneficiaries registered for cash with an amount due, by programme, from the registry file."""
+    with duckdb.connect() as con:
+        rows = con.execute(f"SELECT program, count(DISTINCT vneid) FROM read_parquet('{out / 'registry.parquet'}') "
+                           "WHERE channel = 'cash' AND status = 'active' AND entitled_amount > 0 GROUP BY ALL").fetchall()
+    return Counter(dict(rows))
+
+
+# --- a file left out -----------------------------------------------------------------------------
+
+def test_the_post_office_file_left_out_is_refused_naming_the_post_office(month, saved, tmp_path):
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    cash = cash_beneficiaries(out)
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.csv",
+                 "--payments", out / "payments_bank.csv")
+    total = sum(cash.values())
+    assert refused(res, db, before) == (
+        f"reconcile: error: the month looks incomplete: most active beneficiaries paid through the post office "
+        f"({total} of {total}) have no payment row at all; the payment file of the post office may be missing: add it "
+        "with --payments, or pass --partial to reconcile the month without it (the report will say PARTIAL)")
+
+
+def test_with_partial_the_month_is_saved_as_partial_and_says_so_first(month, tmp_path):
+    out, _ = month
+    db = tmp_path / "p.duckdb"
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.csv",
+                 "--payments", out / "payments_bank.csv", "--partial", "--report", tmp_path / "p.xlsx", "--lang", "en")
+    assert res.exit_code == 0, res.output
+    cash = cash_beneficiaries(out)
+    first = res.stdout.splitlines()[0]
+    assert first == (f"PARTIAL: {PERIOD} was reconciled without every source (--partial): pension cash (the post "
+                     f"office): {cash['pension']} of {cash['pension']} active beneficiaries unpaid; welfare cash (the "
+                     f"post office): {cash['welfare']} of {cash['welfare']} active beneficiaries unpaid. Its findings "
+                     "are incomplete and its targets are not judged.")
+    with duckdb.connect(str(db), read_only=True) as con:
+        partial, missing = con.execute("SELECT partial, missing_sources FROM runs").fetchone()
+        met = con.execute("SELECT DISTINCT target_met FROM noncash_share WHERE channel_group = 'all'").fetchall()
+    assert partial is True
+    assert json.loads(missing) == [
+        {"program": p, "channel": "cash", "bank_code": None, "beneficiaries": cash[p], "without_payment": cash[p]}
+        for p in ("pension", "welfare")]
+    assert met == [(None,)]  # a partial month is not judged against its targets
+    summary = openpyxl.load_workbook(tmp_path / "p.xlsx")["Summary"]
+    assert summary["A1"].value.startswith(f"PARTIAL: {PERIOD} was reconciled without every source (--partial): ")
+    assert summary["A2"].value == f"Reconciliation of cashless disbursements, period {PERIOD}"
+
+
+def test_a_complete_month_run_with_partial_is_not_partial(month, tmp_path):
+    out, _ = month
+    db = tmp_path / "c.duckdb"
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet", "--partial",
+                 "--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet")
+    assert res.exit_code == 0 and not res.stdout.startswith("PARTIAL")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT partial, missing_sources FROM runs").fetchone() == (False, None)
+
+
+def test_a_bank_left_out_is_named(month, saved, tmp_path):
+    """The bank file of one bank's beneficiaries left out: the transfers to VCB accounts removed."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    bank = pl.read_parquet(out / "payments_bank.parquet")
+    kept = bank.filter(pl.col("bank_code") != "VCB")
+    kept.write_parquet(tmp_path / "bank_without_vcb.parquet")
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
+                 "--payments", tmp_path / "bank_without_vcb.parquet", "--payments", out / "payments_post.parquet")
+    line = refused(res, db, before)
+    assert re.fullmatch(r"reconcile: error: the month looks incomplete: most active beneficiaries paid through VCB "
+                        r"\(\d+ of \d+\) have no payment row at all; the payment file of VCB may be missing: add it "
+                        r"with --payments, or pass --partial to reconcile the month without it \(the report will say "
+                        r"PARTIAL\)", line), line
+
+
+# --- a file in the wrong role, of the wrong month, twice, re-saved --------------------------------
+
+def test_the_post_office_list_given_as_the_registry_is_refused(month, saved, tmp_path):
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "payments_post.csv",
+                 "--payments", out / "payments_bank.csv")
+    assert refused(res, db, before) == (
+        f"reconcile: error: {out / 'payments_post.csv'}: looks like a payments file, not a beneficiary registry (it "
+        "has a payment reference and a value date: 'Mã giao dịch', 'Ngày chi trả'); give it as --payments")
+
+
+def test_a_file_mostly_of_last_month_is_refused_naming_that_month(month, saved, tmp_path):
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    bank = pl.read_parquet(out / "payments_bank.parquet").with_row_index("n")
+    moved = bank.with_columns(pl.when(pl.col("n") % 10 != 0).then(pl.col("value_date") - pl.duration(days=30))
+                              .otherwise(pl.col("value_date")).alias("value_date")).drop("n")
+    moved.write_parquet(tmp_path / "bank_august.parquet")
+    success = moved.filter(pl.col("status") == "success")
+    inside = success.filter(pl.col("value_date").dt.month() == 9).height
+    august = success.filter(pl.col("value_date").dt.month() == 8).height
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
+                 "--payments", tmp_path / "bank_august.parquet", "--payments", out / "payments_post.parquet")
+    assert refused(res, db, before) == (
+        f"reconcile: error: {tmp_path / 'bank_august.parquet'}: only {inside:,} of its {success.height:,} payments "
+        f"({round(100 * inside / success.height)}%) are dated in {PERIOD}; {august:,} are dated in 2024-08; check "
+        "--period, or that this is the payment file of that month")
+
+
+def test_the_same_batch_as_csv_and_as_camt_is_refused(month, saved, tmp_path):
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
+                 "--payments", out / "payments_bank.xml", "--payments", out / "payments_bank.csv",
+                 "--payments", out / "payments_post.parquet")
+    line = refused(res, db, before)
+    refs = pl.read_parquet(out / "payments_bank.parquet")["payment_ref"].n_unique()
+    assert line == (f"reconcile: error: {out / 'payments_bank.xml'}: {refs:,} of its {refs:,} payment references (100%) "
+                    f"are also in {out / 'payments_bank.csv'}: the same payments given twice (the same batch as CSV "
+                    "and as camt, or a copy of the file); give each bank's payments once, in one file")
+
+
+def test_a_reference_repeated_in_another_file_is_a_duplicate_counted_once_in_the_share(month, tmp_path):
+    """Below the threshold a repeated reference is no refusal: DUPLICATE_PAYMENT names the other
+    file, and the non-cash share counts the payment once."""
+    out, _ = month
+    bank = pl.read_parquet(out / "payments_bank.parquet")
+    repeated = bank.filter(pl.col("status") == "success").head(3)
+    # with four failed attempts of its own, three of its seven references are repeats: under half
+    failed = bank.filter(pl.col("status") == "success").slice(10, 4).with_columns(
+        ("RETRY-" + pl.col("payment_ref")).alias("payment_ref"), pl.lit("failed").alias("status"))
+    pl.concat([repeated, failed]).write_parquet(tmp_path / "z_resent.parquet")
+    db, alone = tmp_path / "r.duckdb", tmp_path / "alone.duckdb"
+    files = ["--registry", out / "registry.parquet", "--payments", out / "payments_bank.parquet",
+             "--payments", out / "payments_post.parquet"]
+    assert invoke("run", "--period", PERIOD, "--db", alone, *files).exit_code == 0
+    res = invoke("run", "--period", PERIOD, "--db", db, *files, "--payments", tmp_path / "z_resent.parquet")
+    assert res.exit_code == 0, res.output
+    share = "SELECT * FROM noncash_share ORDER BY ALL"
+    with duckdb.connect(str(db), read_only=True) as con, duckdb.connect(str(alone), read_only=True) as base:
+        details = con.execute("SELECT payment_ref, detail FROM flags WHERE code = 'DUPLICATE_PAYMENT' AND source_file "
+                              "= ? ORDER BY payment_ref", [str(tmp_path / "z_resent.parquet")]).fetchall()
+        assert con.execute(share).fetchall() == base.execute(share).fetchall()
+        assert con.execute("SELECT count(*) FROM payments WHERE repeat_of IS NOT NULL").fetchone()[0] == 3
+    assert [ref for ref, _ in details] == sorted(repeated["payment_ref"].to_list())
+    assert all(d.endswith("Payment reference also in payments_bank.parquet") for _, d in details)
+
+
+def test_amounts_re_saved_in_a_us_locale_are_refused(month, saved, tmp_path):
+    """The bank's CSV opened and saved by an Excel set to US English: 750.000 became 750."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    with open(out / "payments_bank.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    amount = rows[0].index("Số tiền")
+    for row in rows[1:]:
+        row[amount] = str(int(row[amount].replace(".", "")) // 1000)
+    with open(tmp_path / "bank_us.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.csv",
+                 "--payments", tmp_path / "bank_us.csv", "--payments", out / "payments_post.csv")
+    line = refused(res, db, before)
+    assert re.fullmatch(rf"reconcile: error: {re.escape(str(tmp_path / 'bank_us.csv'))}: [\d,]+ of its [\d,]+ matched "
+                        r"payments \(\d+%\) are the amount due divided by 1,000: it was re-saved with another number "
+                        r"format \('750\.000' read as 750\); export it again from the bank's system, or open it in "
+                        r"Excel with Vietnamese number settings and save it as \.xlsx", line), line
+
+
+def test_a_registry_re_saved_in_a_us_locale_is_named(month, saved, tmp_path):
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    registry = pl.read_parquet(out / "registry.parquet")
+    registry.with_columns(pl.col("entitled_amount") // 1000).write_parquet(tmp_path / "registry_us.parquet")
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", tmp_path / "registry_us.parquet",
+                 "--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet")
+    line = refused(res, db, before)
+    assert re.fullmatch(rf"reconcile: error: {re.escape(str(out / 'payments_bank.parquet'))}: [\d,]+ of its [\d,]+ "
+                        r"matched payments \(\d+%\) are 1,000 times the amount due in the registry \("
+                        + re.escape(str(tmp_path / "registry_us.parquet")) + r"\): the registry was probably re-saved "
+                        r"with another number format \('750\.000' read as 750\); export the registry again from its "
+                        r"system, or check the amounts of both files", line), line
+
+
+# --- a complete month in every format passes ------------------------------------------------------
+
+@pytest.mark.parametrize("registry, payments", [
+    ("registry.csv", ["payments_bank.csv", "payments_post.csv"]),
+    ("registry.parquet", ["payments_bank.xml", "payments_post.csv"]),
+    ("registry.csv", ["payments_bank.parquet", "payments_post.parquet"]),
+])
+def test_a_complete_month_passes_every_guard_and_finds_the_truth(month, tmp_path, registry, payments):
+    out, truth = month
+    db = tmp_path / "r.duckdb"
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / registry,
+                 *[a for p in payments for a in ("--payments", out / p)])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT partial, missing_sources FROM runs").fetchone() == (False, None)
+        found = con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall()
+        assert con.execute("SELECT count(*) FROM payments WHERE repeat_of IS NOT NULL OR account_restored")\
+            .fetchone()[0] == 0
+    assert Counter(found) == Counter(truth)
+
+
+# --- re-runs and removal ----------------------------------------------------------------------------
+
+def test_a_re_run_says_what_it_replaced(month, tmp_path):
+    out, _ = month
+    db = tmp_path / "r.duckdb"
+    files = ["--registry", out / "registry.parquet", "--payments", out / "payments_post.parquet"]
+    first = invoke("run", "--period", PERIOD, "--db", db, "--operator", "Lê Thu Hà", "--partial", *files,
+                   "--payments", out / "payments_bank.parquet")
+    assert first.exit_code == 0 and "Replaced" not in first.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        finished, before = con.execute("SELECT finished_at, flags FROM runs").fetchone()
+    bank = pl.read_parquet(out / "payments_bank.parquet")
+    bank.tail(bank.height - 5).write_parquet(tmp_path / "payments_bank.parquet")  # five payments fewer
+    again = invoke("run", "--period", PERIOD, "--db", db, "--operator", "Trần Minh", "--partial", *files,
+                   "--payments", tmp_path / "payments_bank.parquet")
+    assert again.exit_code == 0, again.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        appeared, gone = con.execute(
+            "SELECT count(*) FILTER (WHERE change = 'finding_appeared'), count(*) FILTER (WHERE change = "
+            "'finding_disappeared') FROM run_changes").fetchone()
+    assert appeared > 0
+    line = [x for x in again.stdout.splitlines() if x.startswith("Replaced")]
+    assert line == [f"Replaced the run of {PERIOD} made by Lê Thu Hà (finished {finished:%d/%m/%Y %H:%M} UTC): "
+                    f"{appeared:,} findings appeared, {gone:,} gone, 1 input files added, removed or changed (see "
+                    "run_changes)."]
+
+
+def test_delete_removes_a_period_keeping_a_record(month, tmp_path):
+    out, _ = month
+    db = tmp_path / "r.duckdb"
+    for period, files in (("2024-09", [out / "payments_bank.parquet", out / "payments_post.parquet"]),):
+        assert invoke("run", "--period", period, "--db", db, "--registry", out / "registry.parquet",
+                      *[a for f in files for a in ("--payments", f)]).exit_code == 0
+    august = tmp_path / "august"
+    generate(GenerateConfig(beneficiaries=300, seed=3, out=august, period="2024-08"))
+    assert invoke("run", "--period", "2024-08", "--db", db, "--registry", august / "registry.parquet",
+                  "--payments", august / "payments_bank.parquet", "--payments", august / "payments_post.parquet"
+                  ).exit_code == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        run_id, flags = con.execute("SELECT run_id, flags FROM runs WHERE period = '2024-09'").fetchone()
+        august_rows = {t: con.execute(f'SELECT count(*) FROM "{t}" WHERE period = \'2024-08\'').fetchone()[0]
+                       for t in PERIOD_TABLES}
+    before = db.read_bytes()
+
+    no = invoke("delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry",
+                input="n\n")
+    assert no.exit_code == 1 and no.stderr.splitlines()[-1] == "reconcile: nothing removed"
+    assert db.read_bytes() == before
+
+    res = invoke("delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry",
+                 input="y\n")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines()[0].startswith(f"Period {PERIOD} in {db}: run by ")
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in PERIOD_TABLES:
+            assert con.execute(f'SELECT count(*) FROM "{table}" WHERE period = ?', [PERIOD]).fetchone()[0] == 0
+            assert con.execute(f'SELECT count(*) FROM "{table}" WHERE period = \'2024-08\'').fetchone()[0] \
+                == august_rows[table]
+        deletion = con.execute("SELECT deletion_id, run_id, deleted_by, reason, flags FROM period_deletions").fetchall()
+        assert [d[1:] for d in deletion] == [(run_id, "Nguyễn Thu Hà", "wrong registry", flags)]
+        kept = con.execute("SELECT count(*) FROM superseded_flags WHERE run_id = ? AND superseded_by = ?",
+                           [run_id, deletion[0][0]]).fetchone()[0]
+        assert kept == flags
+        assert con.execute("SELECT superseded_by FROM superseded_runs WHERE run_id = ?", [run_id]).fetchone() \
+            == (deletion[0][0],)
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: removed period {PERIOD} from {db} (removal {deletion[0][0][:12]}, by Nguyễn Thu Hà); its run and "
+        "findings are kept in superseded_runs and superseded_flags, the removal in period_deletions")
+
+    gone = invoke("delete", "--period", PERIOD, "--db", db, "--by", "x", "--reason", "y", "--yes")
+    assert gone.exit_code == 2
+    assert gone.stderr.splitlines()[-1] == (f"reconcile: error: {db}: holds no run of {PERIOD}; see 'reconcile periods' "
+                                            "for the periods it holds")
+
+
+# --- outputs that cannot be written after the period is saved ------------------------------------
+
+def test_an_export_that_cannot_be_written_says_the_period_is_saved(month, tmp_path):
+    out, _ = month
+    db = tmp_path / "r.duckdb"
+    export = tmp_path / "export"
+    (export / f"flags_{PERIOD}.parquet").mkdir(parents=True)  # something in the way of the file
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
+                 "--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet",
+                 "--export", export)
+    assert res.exit_code == 4, res.output
+    line = res.stderr.splitlines()[-1]
+    assert line.startswith(f"reconcile: error: the period {PERIOD} is saved in {db}, but the workbook or exports "
+                           "could not be written (")
+    assert line.endswith(f"); close the workbook if it is open in Excel, check the disk has room, and write them again "
+                         f"with: reconcile report --period {PERIOD} --db {db} --export {export}")
+    assert "unchanged" not in res.output
+    assert res.stdout.startswith(f"Period {PERIOD}: ")  # the summary of the saved run is printed all the same
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM runs WHERE period = ?", [PERIOD]).fetchone()[0] == 1
+    (export / f"flags_{PERIOD}.parquet").rmdir()
+    again = invoke("report", "--period", PERIOD, "--db", db, "--export", export)
+    assert again.exit_code == 0 and (export / f"flags_{PERIOD}.parquet").is_file()
+
+
+def test_a_workbook_locked_by_excel_says_the_period_is_saved(month, tmp_path, monkeypatch):
+    """Excel holds a workbook open with a lock: on Windows, replacing it fails with a permission error."""
+    import reconcile.report.workbook as workbook
+
+    out, _ = month
+    db, report = tmp_path / "r.duckdb", tmp_path / "bao_cao.xlsx"
+
+    def locked(src, dst):
+        raise PermissionError(13, "Permission denied", str(dst))
+
+    monkeypatch.setattr(workbook.os, "replace", locked)
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
+                 "--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet",
+                 "--report", report)
+    assert res.exit_code == 4, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: the period {PERIOD} is saved in {db}, but the workbook or exports could not be written "
+        f"(Permission denied: {report}); close the workbook if it is open in Excel, check the disk has room, and "
+        f"write them again with: reconcile report --period {PERIOD} --db {db} --report {report}")
+    assert not list(tmp_path.glob(".bao_cao*"))  # no partial workbook left behind
