@@ -36,7 +36,7 @@ SAMPLE_FILES = dict(registry=[SAMPLE / REGISTRY_FILE], payments=[SAMPLE / BANK_F
 FINDING_HEADERS_EN = ["Code", "Severity", "Description", "Personal ID", "Full name", "Programme", "Province",
                       "Commune", "Expected amount (VND)", "Paid amount (VND)", "Difference (VND)",
                       "Payment reference", "Payee name", "Account number", "Value date", "Matched by",
-                      "Detail (English)", "Source file", "Source row", "Finding id"]
+                      "Detail (English)", "Source file", "Source sheet", "Source row", "Finding id"]
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,8 @@ def _findings_db(con, lang: str) -> list[tuple]:
     desc = "description_vi" if lang == "vi" else "description_en"
     return con.execute(f"""
         SELECT f.code, f.severity, r.{desc}, f.vneid, f.full_name, f.expected_amount, f.paid_amount,
-               f.payment_ref, f.account_number, p.value_date, f.detail, f.source_file, f.source_row, f.flag_id
+               f.payment_ref, f.account_number, p.value_date, f.detail, f.source_file, f.source_sheet, f.source_row,
+               f.flag_id
         FROM flags f JOIN rules r USING (code)
         LEFT JOIN payments p ON p.period = f.period AND p.payment_id = f.payment_id
         WHERE f.period = ?
@@ -72,9 +73,9 @@ def _findings_db(con, lang: str) -> list[tuple]:
 def _project(row: list) -> tuple:
     """The findings-sheet cells that _findings_db selects, in its order."""
     code, sev, desc, vneid, name, _prog, _prov, _comm, exp, paid, _diff, ref, _payee, acct, vdate, _m, detail, \
-        sfile, srow, fid = row
+        sfile, ssheet, srow, fid = row
     return (code, sev, desc, vneid, name, exp, paid, ref, acct, vdate.date() if vdate else None, detail, sfile,
-            srow, fid)
+            ssheet, srow, fid)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -100,7 +101,7 @@ def test_findings_sheet_holds_every_flag_in_order_with_its_evidence(sample, lang
     assert [_project(r) for r in rows[1:]] == [(c, severity_word[s], *rest) for c, s, *rest in expected]
     # layout an auditor relies on
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:T27"
+    assert ws.auto_filter.ref == "A1:U27"
     first = ws["A2"].value  # the most severe finding comes first
     assert first == "PAID_AFTER_DEATH"
     assert ws["B2"].fill.fgColor.rgb.endswith(SEVERITY_COLOURS["critical"][0][1:])
@@ -199,8 +200,8 @@ def test_noncash_rejected_inputs_and_parameters_sheets_match_the_database(sample
     rejected = _values(wb[label("sheet.rejected", lang)])[1:]
     db = con.execute("SELECT source_file, source_row, reason FROM rejected_rows WHERE period = ? "
                      "ORDER BY file_id, source_row", [PERIOD]).fetchall()
-    assert [(r[1], r[2], r[3]) for r in rejected] == db
-    assert rejected[0][4].startswith("STT: 301; Số định danh cá nhân: ")
+    assert [(r[1], r[3], r[4]) for r in rejected] == db
+    assert rejected[0][5].startswith("STT: 301; Số định danh cá nhân: ")
 
     inputs = _values(wb[label("sheet.inputs", lang)])[1:]
     db = con.execute("SELECT file_name, sha256, rows_read, rows_loaded, rows_rejected FROM inputs "
@@ -208,7 +209,9 @@ def test_noncash_rejected_inputs_and_parameters_sheets_match_the_database(sample
     assert [(r[2], r[9], r[10], r[11], r[12]) for r in inputs] == db
     assert [r[6] for r in inputs] == ["vn-registry", "vn-bank-disbursement", "vnpost-cash-payout"]
     assert inputs[0][14:18] == [1_090_602_000, 1_090_602_000, 0, 1]  # amounts read, loaded, rejected, unreadable
-    assert "Số định danh cá nhân → vneid" in inputs[0][18]
+    # no account restored, no totals row, no sheet skipped
+    assert [r[18:23] for r in inputs] == [[0, None, None, None, None]] * 3
+    assert "Số định danh cá nhân → vneid" in inputs[0][23]
 
     params = dict((r[0], r[1]) for r in _values(wb[label("sheet.parameters", lang)])[1:])
     run_id, version = con.execute("SELECT run_id, tool_version FROM runs WHERE period = ?", [PERIOD]).fetchone()
@@ -317,7 +320,7 @@ def test_awkward_text_survives_the_sql_rendered_sheets(tmp_path):
     wb = openpyxl.load_workbook(book.path)
     names = [r[4] for r in _values(wb["Findings"])[1:]]
     assert names == ["<b>Nguyễn & Văn</b>\ufffd Hùng"]  # NAME_MISMATCH; markup is text, the bell is shown as �
-    raw = _values(wb["Rejected rows"])[1][4]
+    raw = _values(wb["Rejected rows"])[1][5]
     assert len(raw) == EXCEL_MAX_TEXT and raw.endswith("characters; the rest is in the database]")
     assert raw.startswith("payment_ref: FT009; vneid: 001087012345; payee_name: XXX")
 

@@ -22,6 +22,10 @@ LABELS: dict[str, tuple[str, str]] = {
               "Đối soát chi trả không dùng tiền mặt, kỳ {period}"),
     "subtitle": ("Made by reconcile {version} on {finished} UTC from {database}",
                  "Lập bằng reconcile {version} lúc {finished} UTC từ {database}"),
+    "partial": ("PARTIAL: {period} was reconciled without every source (--partial): {sources}. Its findings are "
+                "incomplete and its targets are not judged.",
+                "PARTIAL (CHƯA ĐỦ NGUỒN): kỳ {period} được đối soát khi còn thiếu tệp chi trả (--partial): {sources}. "
+                "Kết quả chưa đầy đủ và không đánh giá chỉ tiêu."),
     "masked_note": ("IDs and account numbers are masked: only their last 4 digits are shown.",
                     "Số định danh và số tài khoản đã được che: chỉ hiện 4 chữ số cuối."),
     "section.totals": ("Beneficiaries and payments", "Đối tượng và khoản chi"),
@@ -83,6 +87,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.detail": ("Detail (English)", "Chi tiết (tiếng Anh)"),
     "col.source_file": ("Source file", "Tệp nguồn"),
     "col.source_row": ("Source row", "Dòng nguồn"),
+    "col.source_sheet": ("Source sheet", "Trang tính nguồn"),
+    "col.accounts_restored": ("Accounts restored", "Số tài khoản được khôi phục"),
+    "col.control_source": ("File's own totals", "Dòng tổng của tệp"),
+    "col.control_count": ("Rows it states", "Số dòng tệp ghi"),
+    "col.control_amount": ("Total it states (VND)", "Tổng tiền tệp ghi (đồng)"),
+    "col.skipped": ("Sheet skipped: why", "Trang tính bỏ qua: lý do"),
     "col.flag_id": ("Finding id", "Mã bản ghi phát hiện"),
     "col.level": ("Level", "Cấp"),
     "col.beneficiaries": ("Beneficiaries paid", "Đối tượng được chi"),

@@ -279,7 +279,10 @@ def _summary(book: _Book, con, period: str, database: str) -> None:
     ws.set_column(1, 9, 17)
     ws.hide_gridlines(2)
     w = _Writer(book, ws)
-    run = _one(con, "SELECT tool_version, finished_at FROM runs WHERE period = ?", [period])
+    run = _one(con, "SELECT tool_version, finished_at, partial, missing_sources FROM runs WHERE period = ?", [period])
+    if run and run[2]:  # a month reconciled without every source says so before anything else
+        w.text(book.label("partial", period=period, sources="; ".join(_missing_source(m, book.lang)
+                                                                       for m in json.loads(run[3] or "[]"))), "title")
     w.text(book.label("title", period=period), "title")
     if run:
         w.text(book.label("subtitle", version=run[0], finished=f"{run[1]:%d/%m/%Y %H:%M}",
@@ -339,8 +342,10 @@ def _summary(book: _Book, con, period: str, database: str) -> None:
     w.header([book.label(k) for k in ("col.file", "col.role", "col.rows_read", "col.rows_loaded",
                                       "col.rows_rejected", "col.amount_read", "col.amount_loaded",
                                       "col.amount_rejected")])
-    inputs = con.execute("SELECT file_name, role, rows_read, rows_loaded, rows_rejected, amount_read, amount_loaded, "
-                         "amount_rejected FROM inputs WHERE period = ? ORDER BY file_id", [period]).fetchall()
+    inputs = con.execute(
+        "SELECT CASE WHEN count(*) OVER (PARTITION BY path) > 1 THEN file_name || ' [' || sheet || ']' ELSE file_name "
+        "END, role, rows_read, rows_loaded, rows_rejected, amount_read, amount_loaded, amount_rejected FROM inputs "
+        "WHERE period = ? AND skipped IS NULL ORDER BY file_id", [period]).fetchall()
     for row in inputs:
         w.line(row, ["text", "value:role", "int", "int", "int", "amount", "amount", "amount"])
     _total_line(w, [book.label("total"), None] + [sum(r[i] or 0 for r in inputs) for i in (2, 3, 4, 5, 6, 7)])
@@ -360,6 +365,19 @@ def _summary(book: _Book, con, period: str, database: str) -> None:
 
     _province_chart(book, w, con, period)
     _trend_chart(book, w, con)
+
+
+def _missing_source(source: dict, lang: str) -> str:
+    """A missing source of a partial month, as the PARTIAL line names it (checks.MissingSource)."""
+    from reconcile.checks import MissingSource
+
+    missing = MissingSource(**source)
+    if lang == "vi":
+        where = ("tiền mặt (bưu điện)" if missing.channel == "cash" else
+                 f"{'ngân hàng' if missing.channel == 'bank' else 'ví điện tử'} {missing.bank_code or ''}".strip())
+        program = "trợ cấp xã hội" if missing.program == "welfare" else "lương hưu"
+        return f"{program}, {where}: {missing.without_payment:,} / {missing.beneficiaries:,} đối tượng chưa có khoản chi"
+    return missing.describe()
 
 
 def _total_line(w: _Writer, values: Sequence) -> None:
@@ -485,11 +503,11 @@ FINDINGS = Table(
      Column("difference", "amount", 14), Column("payment_ref", "text", 18), Column("payee_name", "text", 24),
      Column("account_number", "id", 18), Column("value_date", "date", 12),
      Column("match_method", "value:method", 14), Column("detail", "free", 60), Column("source_file", "text", 22),
-     Column("source_row", "int", 9), Column("flag_id", "text", 18)),
+     Column("source_sheet", "text", 14), Column("source_row", "int", 9), Column("flag_id", "text", 18)),
     """SELECT f.code, f.severity, f.severity_rank, r.description_en, r.description_vi, f.vneid, f.full_name,
               f.program, f.province_code, f.commune_code, f.expected_amount, f.paid_amount,
               f.paid_amount - f.expected_amount AS difference, f.payment_ref, f.payee_name, f.account_number,
-              p.value_date, f.match_method, f.detail, f.source_file, f.source_row, f.flag_id
+              p.value_date, f.match_method, f.detail, f.source_file, f.source_sheet, f.source_row, f.flag_id
        FROM flags AS f
        LEFT JOIN rules AS r ON r.code = f.code
        LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
@@ -529,10 +547,10 @@ NONCASH = Table(
 
 REJECTED = Table(
     "sheet.rejected",
-    (Column("role", "value:role", 14), Column("source_file", "text", 24), Column("source_row", "int", 9),
-     Column("reason", "free", 60), Column("raw", "free", 100)),
+    (Column("role", "value:role", 14), Column("source_file", "text", 24), Column("source_sheet", "text", 14),
+     Column("source_row", "int", 9), Column("reason", "free", 60), Column("raw", "free", 100)),
     # the raw row as `header: value` pairs, in the file's column order, readable in one cell
-    """SELECT role, file_id, source_file, source_row, reason,
+    """SELECT role, file_id, source_file, source_sheet, source_row, reason,
               array_to_string(list_transform(json_keys(raw),
                   lambda k: k || ': ' || coalesce(raw ->> k, '')), '; ') AS raw
        FROM rejected_rows WHERE period = $p""",
@@ -547,14 +565,17 @@ INPUTS = Table(
      Column("sha256", "text", 66), Column("rows_read", "int", 11), Column("rows_loaded", "int", 11),
      Column("rows_rejected", "int", 11), Column("ids_restored", "int", 12), Column("amount_read", "amount", 16),
      Column("amount_loaded", "amount", 16), Column("amount_rejected", "amount", 16),
-     Column("amounts_unreadable", "int", 12), Column("columns_used", "text", 60)),
+     Column("amounts_unreadable", "int", 12), Column("accounts_restored", "int", 12),
+     Column("control_source", "text", 22), Column("control_count", "int", 11), Column("control_amount", "amount", 16),
+     Column("skipped", "text", 40), Column("columns_used", "text", 60)),
     """SELECT file_id, role, file_name AS file, path, format, encoding, profile, sheet, header_row, sha256,
               rows_read, rows_loaded,
               rows_rejected, ids_restored, amount_read, amount_loaded, amount_rejected, amounts_unreadable,
+              accounts_restored, control_source, control_count, control_amount, skipped,
               array_to_string(list_transform(json_keys(columns_used),
                   lambda k: k || ' → ' || (columns_used ->> k)), '; ') AS columns_used
        FROM inputs WHERE period = $p""",
-    "file_id",
+    "file_id NULLS LAST, path, sheet",
 )
 
 TABLES = (FINDINGS, NONCASH, REJECTED, INPUTS)
