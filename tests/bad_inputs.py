@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,16 +43,33 @@ BENEFICIARY = ["9", "079196118125", "Nguyễn Thị Thanh Hương", "25/11/1996"
                "Đang hưởng", ""]
 
 
+def _paid_registry_rows() -> list[list[str]]:
+    """The sample registry's rows of the people the corpus's payment files pay (the good payments and
+    PAYMENT): the registry a payments case is run with, so that the month is complete."""
+    ids = {r[2] for r in [*GOOD_PAYMENTS, PAYMENT] if r[2]}
+    ids |= {i for r in GOOD_PAYMENTS for i in re.findall(r"(?<!\d)\d{12}(?!\d)", r[10])}
+    accounts = {r[5] for r in [*GOOD_PAYMENTS, PAYMENT]}
+    with open(SAMPLE / "registry.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))[1:]
+    return [r for r in rows if r[1] in ids or r[10] in accounts]
+
+
+def paid_registry(folder: Path) -> Path:
+    path = folder / "paid_registry.csv"
+    path.write_text(_csv([REG_HEADER, *_paid_registry_rows()]), encoding="utf-8")
+    return path
+
+
 def _csv(rows: list[list[str]], sep: str = ",") -> str:
     buf = io.StringIO()
     csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(rows)
     return buf.getvalue()
 
 
-def payments_with(*bad: list[str], header: list[str] = PAY_HEADER) -> Callable[[Path], Path]:
+def payments_with(*bad: list[str], header: list[str] = PAY_HEADER, name: str = "bank.csv") -> Callable[[Path], Path]:
     """A bank file: the four good payments, then the bad rows (rows 6, 7, ... of the file)."""
     def build(folder: Path) -> Path:
-        path = folder / "bank.csv"
+        path = folder / name
         path.write_text(_csv([header, *GOOD_PAYMENTS, *bad]), encoding="utf-8")
         return path
     return build
@@ -125,6 +143,49 @@ def _zip_of_csv() -> bytes:
     return buf.getvalue()
 
 
+def _sheets(sheets: dict[str, list[list]]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _amount(text: str) -> int:
+    return int(text.replace(",", "").replace(".", ""))
+
+
+def _scaled(rows: list[list[str]]) -> list[list[str]]:
+    """Payments as a file re-saved with a US number format shows them: 500.000 read as 500."""
+    return [[*r[:6], f"{_amount(r[6]) // 1000:,}", *r[7:]] for r in rows]
+
+
+def _camt_of(rows: list[list[str]]) -> str:
+    from layouts import camt053
+
+    return camt053([dict(zip(PAY_HEADER, r)) for r in rows])
+
+
+def _cash_registry_rows(n: int) -> list[list[str]]:
+    """n beneficiaries paid in cash by the post office, with valid IDs (born in Thanh Hóa, 1940s)."""
+    family = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"]
+    given = [("Thị Lan", 1), ("Văn Hùng", 0), ("Thị Mai", 1), ("Đức Anh", 0), ("Thị Hoa", 1)]
+    rows = []
+    for i in range(n):
+        name, female = given[(i // 5) % 5]
+        year = 1940 + i % 10
+        rows.append([str(100 + i), f"038{female}{year % 100:02d}{900100 + i:06d}", f"{family[i % 5]} {name}",
+                     f"{1 + i % 28:02d}/03/{year}", "Nữ" if female else "Nam", "Trợ cấp xã hội",
+                     "Người cao tuổi từ 80 tuổi", "500.000", "Tiền mặt", "", "", "38", "14845", "Đang hưởng", ""])
+    return rows
+
+
 def _merged_header() -> bytes:
     """A title merged across the top, and the last header cell merged over two columns."""
     return _xlsx([["DANH SÁCH CHI TRẢ THÁNG 9/2024"], PAY_HEADER, *GOOD_PAYMENTS], merge=("A1:K1", "K2:L2"))
@@ -153,6 +214,11 @@ class Case:
     twice: bool = False  # the file is given twice on the command line
     restored: int = 0  # IDs of the bad file whose lost leading zero was restored
     header_row: int = 1  # where the header is (the good rows follow it)
+    accounts: int = 0  # account numbers of the bad file whose lost leading zeros were restored
+    control: int | None = None  # the total the file states (a totals row), kept in inputs.control_amount
+    others: tuple[Callable[[Path], Path], ...] = ()  # other payments files of the month, given before it
+    good_rows: bool = True  # the file starts with the four good payments (rows 2-5, with their findings)
+    names_file: bool = True  # the message starts with the bad file's path
 
 
 CASES = [
@@ -242,8 +308,8 @@ CASES = [
          " the bank for the plain camt export, without a DOCTYPE"),
     Case("other-period", "the payments of August given as September", "payments",
          text_file("bank.csv", _csv([PAY_HEADER, *([*r[:7], "20/08/2024", *r[8:]] for r in GOOD_PAYMENTS)])), 2,
-         "none of its 4 payments is dated in 2024-09 (they run from 20/08/2024 to 20/08/2024); check --period, "
-         "or that this is the payment file of that month",
+         "none of its 3 payments is dated in 2024-09 (they run from 20/08/2024 to 20/08/2024; most are in "
+         "2024-08); check --period, or that this is the payment file of that month",
          note="the registry has no dates to tell its month by; a registry of another month shows as missing and "
               "unknown payments"),
     Case("same-file-twice", "the same file given twice", "payments", payments_with(), 2,
@@ -309,18 +375,91 @@ CASES = [
     Case("unknown-program", "a registry programme the tool does not know", "registry",
          registry_with(beneficiary(program="Học bổng")),
          rejected=[(6, "program is not welfare or pension")], flags=[]),
+    # ---------- the month as a whole: files left out, given in the wrong role, twice, re-saved ----------
+    Case("payments-as-registry", "a bank's payment list given as the registry", "registry",
+         text_file("bank.csv", _csv([PAY_HEADER, *GOOD_PAYMENTS])), 2,
+         "looks like a payments file, not a beneficiary registry (it has a payment reference and a value date: "
+         "'Số tham chiếu', 'Ngày giao dịch'); give it as --payments"),
+    Case("post-office-as-registry", "the post office's cash list given as the registry", "registry",
+         raw_file("post_office_cash.xlsx", (SAMPLE / "post_office_cash.xlsx").read_bytes()), 2,
+         "looks like a payments file, not a beneficiary registry (it has a payment reference and a value date: "
+         "'Mã giao dịch', 'Ngày chi trả'); give it as --payments"),
+    Case("camt-as-registry", "a camt.053 bank statement given as the registry", "registry",
+         text_file("statement.xml", _camt_of(GOOD_PAYMENTS)), 2,
+         "is a bank statement (ISO 20022 camt XML): it holds payments, not beneficiaries; give it as --payments"),
+    Case("registry-as-payments", "the registry given as a payments file", "payments",
+         text_file("registry.csv", _csv([REG_HEADER, *GOOD_REGISTRY])), 2,
+         "looks like a beneficiary registry, not a payments file (it has 'Số tiền hưởng', 'Đối tượng', 'Giới tính' "
+         "and no payment reference or value date); give it as --registry"),
+    Case("post-office-missing", "the post office's file left out (25 beneficiaries paid in cash)", "registry",
+         registry_with(*_cash_registry_rows(25)), 2,
+         "the month looks incomplete: most active beneficiaries paid through the post office (25 of 25) have no "
+         "payment row at all; the payment file of the post office may be missing: add it with --payments, or pass "
+         "--partial to reconcile the month without it (the report will say PARTIAL)", names_file=False,
+         note="with `--partial` the run goes on: `runs.partial` is true, the terminal and the workbook say PARTIAL "
+              "first and `noncash_share.target_met` is empty"),
+    Case("mostly-last-month", "a payments file only a quarter of whose payments are dated in the period", "payments",
+         payments_with(*[payment(ref=f"FT2024089{i:02d}", date="20/08/2024") for i in range(5)]), 2,
+         "only 2 of its 8 payments (25%) are dated in 2024-09; 6 are dated in 2024-08; check --period, or that this "
+         "is the payment file of that month",
+         note="at half or more in the period, the others stay `OUT_OF_PERIOD` findings"),
+    Case("same-batch-as-camt", "the same bank batch given as CSV and as camt", "payments",
+         text_file("bank.xml", _camt_of(GOOD_PAYMENTS)), 2,
+         "4 of its 4 payment references (100%) are also in {others[0]}: the same payments given twice (the same "
+         "batch as CSV and as camt, or a copy of the file); give each bank's payments once, in one file",
+         others=(payments_with(),)),
+    Case("repeated-reference", "one payment reference (of five) also in another bank file", "payments",
+         payments_with(payment(), header=PAY_HEADER, name="bank_late.csv"),
+         flags=[("DUPLICATE_PAYMENT", 6)], others=(text_file("bank.csv", _csv([PAY_HEADER, payment()])),),
+         note="the finding names the other file; the payment counts once in the non-cash share"),
+    Case("us-locale", "amounts re-saved with a US number format (500.000 read as 500)", "payments",
+         text_file("bank.csv", _csv([PAY_HEADER, *_scaled(GOOD_PAYMENTS)])), 2,
+         "3 of its 3 matched payments (100%) are the amount due divided by 1,000: it was re-saved with another "
+         "number format ('750.000' read as 750); export it again from the bank's system, or open it in Excel with "
+         "Vietnamese number settings and save it as .xlsx"),
+    Case("totals-row", "a totals row (Tổng cộng) under the payments", "payments",
+         payments_with(["", "", "", "Tổng cộng", "", "", "2.750.000", "", "", "", ""]),
+         control=2_750_000, note="the totals row is not a row: its sum is checked against the amounts read and "
+                                 "kept in `inputs.control_amount`"),
+    Case("totals-disagree", "a totals row that does not match the rows above it (a row cut off)", "payments",
+         payments_with(["", "", "", "Tổng cộng", "", "", "3.750.000", "", "", "", ""]), 2,
+         "its totals row 6 says 3,750,000 VND but 4 rows of 2,750,000 VND were read; check that the file is "
+         "complete (no rows cut off or left on another sheet) and that the totals row is the file's own"),
+    Case("nothing-loaded", "a registry whose every row is refused", "registry",
+         text_file("registry.csv", _csv([REG_HEADER, *([*r[:5], "Học bổng", *r[6:]] for r in GOOD_REGISTRY)])), 2,
+         "none of its 4 rows could be loaded (most for: program is not welfare or pension); see every row's reason "
+         "with 'reconcile check {file} --as registry', fix the file and run again"),
+    Case("second-sheet", "a workbook whose rows go on over a second sheet", "payments",
+         raw_file("bank.xlsx", lambda: _sheets({"Trang 1": [PAY_HEADER, *GOOD_PAYMENTS[:2]],
+                                                 "Trang 2": [PAY_HEADER, *GOOD_PAYMENTS[2:], payment()]})),
+         good_rows=False, flags=[("OUT_OF_PERIOD", 2), ("PAYMENT_FAILED", 3)],
+         note="both sheets are read; each row keeps its sheet in `source_sheet`"),
+    Case("notes-sheet", "a workbook with a notes sheet beside the list", "payments",
+         raw_file("bank.xlsx", lambda: _sheets({"Danh sách": [PAY_HEADER, *GOOD_PAYMENTS],
+                                                 "Ghi chú": [["Người lập biểu"], ["Kế toán trưởng"]]})),
+         note="the sheet 'Ghi chú' is skipped, named on the terminal and recorded in `inputs.skipped`"),
+    Case("account-zeros", "an account number that lost its leading zeros in Excel", "payments",
+         payments_with(payment(account="63118742432")), accounts=1),
+    Case("invisible-characters", "a zero-width space and a soft hyphen inside a name", "payments",
+         payments_with(payment(name="NGUY\u200bEN THI THAN\u00adH HUONG")),
+         note="no `NAME_MISMATCH`: invisible characters are removed before names are compared"),
 ]
 
 
 def outcome(case: Case) -> str:
     """What happens to the case, in words, for the README."""
     if case.exit:
-        text = f"exit 2: `{case.message.replace('{file}', 'FILE')}`"
+        message = case.message.replace("{file}", "FILE").replace("{others[0]}", "OTHER")
+        text = f"exit 2: `{message}`"
     else:
         parts = [f"row {row} rejected: `{reason}`" for row, reason in case.rejected]
-        parts += [f"row {row} loaded and flagged `{code}`" for code, row in case.flags]
+        if case.good_rows:  # otherwise the findings are the good rows' own, not the case's
+            parts += [f"row {row} loaded and flagged `{code}`" for code, row in case.flags]
         if case.restored:
             parts.append("the ID's leading zero restored and counted in `inputs.ids_restored`")
+        if case.accounts:
+            parts.append("the account's leading zeros restored (no `ACCOUNT_MISMATCH`) and counted in "
+                         "`inputs.accounts_restored`")
         text = "the run goes on; " + "; ".join(parts) if parts else "read and loaded"
     return text + (f" ({case.note})" if case.note else "")
 

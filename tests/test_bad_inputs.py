@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from reconcile.cli import cli
 from reconcile.pipeline import RunConfig, run
 
-from bad_inputs import BEGIN, CASES, REPO, SAMPLE, readme_with_table
+from bad_inputs import BEGIN, CASES, REPO, SAMPLE, paid_registry, readme_with_table
 
 def _column(name: str, header: str) -> set[str]:
     with open(SAMPLE / name, encoding="utf-8-sig", newline="") as fh:
@@ -51,11 +51,14 @@ def base(tmp_path_factory):
 def test_bad_input(case, base, tmp_path):
     db = tmp_path / "r.duckdb"
     shutil.copy(base[0], db)
+    before = db.read_bytes()
     folder = tmp_path / "in"
     folder.mkdir()
     path = case.build(folder)
-    if case.kind == "payments":
-        files = ["--registry", SAMPLE / "registry.csv", "--payments", path] + (["--payments", path] * case.twice)
+    others = [build(folder) for build in case.others]
+    if case.kind == "payments":  # with the registry of the people the month's payment files pay
+        files = ["--registry", paid_registry(folder), *[a for o in others for a in ("--payments", o)],
+                 "--payments", path] + (["--payments", path] * case.twice)
     else:
         files = ["--registry", path, "--payments", SAMPLE / "bank_transfers.csv"]
     res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", db, *map(str, files)])
@@ -65,20 +68,25 @@ def test_bad_input(case, base, tmp_path):
     assert "Traceback" not in output and not [i for i in PERSONAL + own if i in output]
     assert res.exit_code == case.exit, output
     if case.exit:
-        assert res.stderr.splitlines()[-1] == f"reconcile: error: {path}: {case.message.format(file=path)}"
-        assert content(db) == base[1]  # untouched
+        message = case.message.format(file=path, others=others)
+        assert res.stderr.splitlines()[-1] == (f"reconcile: error: {path}: {message}" if case.names_file
+                                               else f"reconcile: error: {message}")
+        assert db.read_bytes() == before  # byte for byte as it was
+        assert content(db) == base[1]
         return
     with duckdb.connect(str(db), read_only=True) as con:
-        file_id, restored = con.execute("SELECT file_id, ids_restored FROM inputs WHERE path = ?", [str(path)]).fetchone()
-        assert con.execute("SELECT source_row, reason FROM rejected_rows WHERE file_id = ? ORDER BY source_row",
-                           [file_id]).fetchall() == case.rejected
-        flags = con.execute("SELECT code, source_row FROM flags WHERE source_file = ? ORDER BY source_row, code",
-                            [str(path)]).fetchall()
+        file_ids, restored, accounts, control = con.execute(
+            "SELECT list(file_id ORDER BY file_id), sum(ids_restored), sum(accounts_restored), max(control_amount) "
+            "FROM inputs WHERE path = ? AND skipped IS NULL", [str(path)]).fetchone()
+        assert con.execute("SELECT source_row, reason FROM rejected_rows WHERE list_contains(?, file_id) "
+                           "ORDER BY source_sheet, source_row", [file_ids]).fetchall() == case.rejected
+        flags = con.execute("SELECT code, source_row FROM flags WHERE source_file = ? "
+                            "ORDER BY source_sheet, source_row, code", [str(path)]).fetchall()
     first_bad = case.header_row + 5  # the header, then four good rows
     good = [("OUT_OF_PERIOD", case.header_row + 1), ("PAYMENT_FAILED", case.header_row + 4)]
-    assert flags == (good if case.kind == "payments" else []) + case.flags
-    assert all(row >= first_bad for _, row in case.flags)
-    assert restored == case.restored
+    assert flags == (good if case.kind == "payments" and case.good_rows else []) + case.flags
+    assert not case.good_rows or all(row >= first_bad for _, row in case.flags)
+    assert (restored, accounts, control) == (case.restored, case.accounts, case.control)
 
 
 def test_the_corpus_is_large_enough_and_every_case_named_once():
