@@ -52,8 +52,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from decimal import Context, Decimal
 from pathlib import Path
 from xml.parsers import expat
 
@@ -62,7 +60,9 @@ from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReference
 from defusedxml.ElementTree import iterparse
 
 from reconcile.errors import InputFileError
+from reconcile.readers.camt_totals import Totals
 from reconcile.readers.totals import Control
+from reconcile.readers.xmlpath import local_name, namespace_of, xml_child, xml_children, xml_clean, xml_text, xml_texts
 
 HEADERS = ["payment_ref", "payee_name", "bank_code", "account_number", "amount", "value_date",
            "channel", "status", "narrative", "direction"]
@@ -121,7 +121,7 @@ def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
 def read_with_control(path: Path) -> tuple[list[str], pl.DataFrame, int, Control | None]:
     """As `read`, and the file's own totals once checked against the entries read (None when it
     states none). A file whose totals disagree with its entries is refused."""
-    totals = _Totals(path)
+    totals = Totals(path)
     rows = []
     for entry, own_account in _entries(path, totals):
         rows.extend(_entry_rows(entry, own_account))
@@ -155,7 +155,7 @@ def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
 # Parsing and refusing
 # --------------------------------------------------------------------------------------------
 
-def _entries(path: Path, totals: _Totals) -> Iterator[tuple[ET.Element, str | None]]:
+def _entries(path: Path, totals: Totals) -> Iterator[tuple[ET.Element, str | None]]:
     """Each complete `Ntry` of the statements or notifications, with the reported account's number.
 
     Tags are reduced to their local names as the parser creates them, so any version reads the same.
@@ -172,7 +172,7 @@ def _entries(path: Path, totals: _Totals) -> Iterator[tuple[ET.Element, str | No
                              "check the path and its permissions") from None
 
 
-def _stream(path: Path, fh, totals: _Totals) -> Iterator[tuple[ET.Element, str | None]]:
+def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, str | None]]:
     stack: list[str] = []  # local names of the open elements
     message_type = None  # from the first ISO 20022 namespace seen, to name what a refused file is
     found = False
@@ -181,9 +181,9 @@ def _stream(path: Path, fh, totals: _Totals) -> Iterator[tuple[ET.Element, str |
     try:
         for event, element in events:
             if event == "start":
-                if message_type is None and (match := MESSAGE_TYPE.match(_namespace(element.tag))):
+                if message_type is None and (match := MESSAGE_TYPE.match(namespace_of(element.tag))):
                     message_type = match.group(1)
-                element.tag = name = _local(element.tag)
+                element.tag = name = local_name(element.tag)
                 stack.append(name)
                 found = found or name in MESSAGES
                 if len(stack) >= 2 and MESSAGES.get(stack[-2]) == name:
@@ -195,12 +195,12 @@ def _stream(path: Path, fh, totals: _Totals) -> Iterator[tuple[ET.Element, str |
                 if name == "Acct":
                     own_account = _account(element)
                 elif name == "Id":
-                    totals.statement_id(_clean(element.text))
+                    totals.statement_id(xml_clean(element.text))
                 elif name == "TxsSummry":
                     totals.summary(element)
                     element.clear()
                 elif name == "Ntry":
-                    totals.entry(element)
+                    totals.entry(element, (_status_code(element) or "").upper() not in NOT_BOOKED)
                     yield element, own_account
             elif stack and MESSAGES.get(stack[-1]) == name:  # the end of a Stmt or Ntfctn
                 totals.end(own_account)
@@ -241,237 +241,27 @@ def _refuse_other_message(path: Path, message_type: str | None) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Control totals: what each statement and the group header say they hold
-# --------------------------------------------------------------------------------------------
-
-CONTROL_FIX = "ask the bank for the statement again; the file may be cut short or edited"
-NUMBER = re.compile(r"[0-9]+")
-DECIMAL = re.compile(r"[0-9]{1,18}(\.[0-9]{1,5})?")  # ISO 20022 amounts: at most 18 digits, 5 decimals
-EXACT = Context(prec=60)  # no rounding in any sum of such amounts
-LONG_NUMBER = re.compile(r"[0-9]{9,}")  # an account or ID number, not a date or a sequence number
-SUMMARY = {"DBIT": "TtlDbtNtries", "CRDT": "TtlCdtNtries", "ALL": "TtlNtries"}
-KINDS = {"DBIT": "debit ", "CRDT": "credit ", "ALL": ""}
-NOUNS = {"Stmt": "statement", "Ntfctn": "notification"}
-
-
-@dataclass
-class _Tally:
-    """Entries read and their amounts: total None once an amount cannot be read (the normaliser
-    refuses that row; the sum is then not checked)."""
-
-    count: int = 0
-    total: Decimal | None = Decimal(0)
-
-    def add(self, amount: Decimal | None) -> None:
-        self.count += 1
-        if self.total is None or amount is None:
-            self.total = None
-            return
-        total = EXACT.add(self.total, amount)
-        self.total = total.to_integral_value() if total == total.to_integral_value() else total
-
-
-@dataclass
-class _Statement:
-    noun: str  # statement or notification
-    position: int  # 1 for the first in the file
-    id: str | None = None
-    stated: dict[str, tuple[int | None, Decimal | None]] = field(default_factory=dict)  # DBIT, CRDT, ALL
-    booked: dict[str, _Tally] = field(default_factory=lambda: {k: _Tally() for k in SUMMARY})
-    every: dict[str, _Tally] = field(default_factory=lambda: {k: _Tally() for k in SUMMARY})
-
-
-class _Totals:
-    """Counts and sums the entries of each statement as they stream past and checks them against its
-    `TxsSummry` when the statement ends, and the whole file against `GrpHdr` at the end."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.current: _Statement | None = None
-        self.statements = 0
-        self.nouns: set[str] = set()
-        self.summaries: list[dict[str, tuple[int | None, Decimal | None]]] = []  # of those that state one
-        self.booked = _Tally()
-        self.every = _Tally()
-        self.transactions = 0
-        self.group: tuple[int | None, Decimal | None] | None = None
-
-    def start(self, name: str) -> None:
-        self.statements += 1
-        self.nouns.add(NOUNS[name])
-        self.current = _Statement(NOUNS[name], self.statements)
-
-    def statement_id(self, value: str | None) -> None:
-        if self.current is not None:
-            self.current.id = value
-
-    def summary(self, element: ET.Element) -> None:
-        if self.current is not None:
-            for key, tag in SUMMARY.items():
-                stated = _stated(_child(element, tag), "NbOfNtries", "Sum")
-                if stated is not None:
-                    self.current.stated[key] = stated
-
-    def entry(self, entry: ET.Element) -> None:
-        if self.current is None:
-            return
-        amount = _decimal(_text(entry, "Amt"))
-        keys = ("ALL", direction) if (direction := _text(entry, "CdtDbtInd")) in SUMMARY else ("ALL",)
-        booked = (_status_code(entry) or "").upper() not in NOT_BOOKED
-        for key in keys:
-            self.current.every[key].add(amount)
-            if booked:
-                self.current.booked[key].add(amount)
-        self.every.add(amount)
-        if booked:
-            self.booked.add(amount)
-        self.transactions += max(1, sum(len(_children(nd, "TxDtls")) for nd in _children(entry, "NtryDtls")))
-
-    def end(self, own_account: str | None) -> None:
-        statement, self.current = self.current, None
-        if statement is None or not statement.stated:
-            return
-        # A statement's totals usually cover its booked entries only (a pending entry is not in the
-        # balance); some banks count every entry. Either agreeing is agreement.
-        problem = _disagreement(statement.stated, statement.booked, statement.every)
-        if problem is not None and _disagreement(statement.stated, statement.every, statement.every) is not None:
-            raise InputFileError(str(self.path), f"its {_statement_name(statement, own_account)} {problem}",
-                                 CONTROL_FIX)
-        self.summaries.append(statement.stated)
-
-    def group_header(self, element: ET.Element) -> None:
-        self.group = _stated(element, "NbOfTxs", "CtrlSum")
-        element.clear()
-
-    def check_group_header(self) -> None:
-        """NbOfTxs may count the entries or their transactions (a batch entry's details)."""
-        if self.group is None:
-            return
-        count, amount = self.group
-        counts = {self.booked.count, self.every.count, self.transactions}
-        totals = {self.booked.total, self.every.total}
-        if (count is None or count in counts) and (amount is None or None in totals or amount in totals):
-            return
-        problem = _says(self.group, self.booked, "ALL", self.every if self.booked.count != self.every.count else None)
-        raise InputFileError(str(self.path), f"its group header {problem}", CONTROL_FIX)
-
-    def control(self) -> Control | None:
-        """The debit totals the statements state (the payments), else all their entries', else the
-        group header's."""
-        for key, kind in (("DBIT", "debit entries"), ("ALL", "all entries")):
-            stating = [s[key] for s in self.summaries if key in s]
-            if not stating:
-                continue
-            counts = [count for count, _ in stating]
-            amounts = [amount for _, amount in stating]
-            noun = next(iter(self.nouns)) if len(self.nouns) == 1 else "statement"
-            of = f" of {len(stating)} of {self.statements} {noun}s" if len(stating) < self.statements else ""
-            return Control(count=None if None in counts else sum(counts),
-                           amount=None if None in amounts else format(_sum(amounts), "f"),
-                           what=f"camt TxsSummry{of} ({kind})", checked=True)
-        if self.group is not None:
-            count, amount = self.group
-            return Control(count=count, amount=None if amount is None else format(amount, "f"),
-                           what="camt GrpHdr", checked=True)
-        return None
-
-
-def _stated(element: ET.Element | None, count_tag: str, sum_tag: str) -> tuple[int | None, Decimal | None] | None:
-    """A stated count and sum; None when neither is there (or readable)."""
-    count = _text(element, count_tag)
-    count = int(count) if count and NUMBER.fullmatch(count) else None
-    amount = _decimal(_text(element, sum_tag))
-    return None if count is None and amount is None else (count, amount)
-
-
-def _disagreement(stated: dict[str, tuple[int | None, Decimal | None]], read: dict[str, _Tally],
-                  every: dict[str, _Tally]) -> str | None:
-    """What the first stated total that disagrees with the entries read says, or None: debits first."""
-    for key in SUMMARY:
-        if key not in stated:
-            continue
-        count, amount = stated[key]
-        tally = read[key]
-        if (count is not None and count != tally.count) or (
-                amount is not None and tally.total is not None and amount != tally.total):
-            return _says(stated[key], tally, key, every[key] if every[key].count != tally.count else None)
-    return None
-
-
-def _says(stated: tuple[int | None, Decimal | None], read: _Tally, key: str, every: _Tally | None) -> str:
-    """'says it holds 120 debit entries of 45,000,000 but 118 debit entries of 44,100,000 were read';
-    with the booked entries first when some are not booked."""
-    count, amount = stated
-    kind = KINDS[key]
-    booked = "booked " if every is not None else ""
-    also = ""
-    if every is not None:
-        all_read = _entries_of(every.count, every.total if amount is not None else None, kind)
-        also = f" ({all_read} counting those not booked)"
-    if count is None:
-        read_total = _figure(read.total) if read.total is not None else "unknown"
-        return (f"says its {kind}entries total {_figure(amount)} but the {booked}{kind}entries read total "
-                f"{read_total}{also}")
-    return (f"says it holds {_entries_of(count, amount, kind)} but "
-            f"{_entries_of(read.count, read.total if amount is not None else None, booked + kind)} "
-            f"{'was' if read.count == 1 else 'were'} read{also}")
-
-
-def _entries_of(count: int, amount: Decimal | None, kind: str) -> str:
-    """'118 debit entries of 44,100,000', '1 entry'."""
-    text = f"{count:,} {kind}{'entry' if count == 1 else 'entries'}"
-    return f"{text} of {_figure(amount)}" if amount is not None else text
-
-
-def _figure(amount: Decimal) -> str:
-    """An amount with thousands commas and its fraction as written: 1,234.50. A sum of the entries
-    read drops a zero fraction (see `_Tally.add`)."""
-    return format(amount, ",f")
-
-
-def _sum(amounts: list[Decimal]) -> Decimal:
-    total = amounts[0]
-    for amount in amounts[1:]:
-        total = EXACT.add(total, amount)
-    return total
-
-
-def _decimal(text: str | None) -> Decimal | None:
-    return Decimal(text) if text and DECIMAL.fullmatch(text) else None
-
-
-def _statement_name(statement: _Statement, own_account: str | None) -> str:
-    """'statement STMT-0924' by its Id, or 'statement 2' by its position when it has none or its Id
-    holds an account or ID number (banks often build it from the account number)."""
-    value = statement.id
-    if (value is None or LONG_NUMBER.search(value) or (own_account and own_account in value)
-            or (own_account and own_account.lstrip("0") and own_account.lstrip("0") in value)):
-        return f"{statement.noun} {statement.position}"
-    return f"{statement.noun} {value}"
-
-
-# --------------------------------------------------------------------------------------------
 # Entries and transactions
 # --------------------------------------------------------------------------------------------
 
 def _entry_rows(entry: ET.Element, own_account: str | None) -> list[dict]:
-    details = [tx for nd in _children(entry, "NtryDtls") for tx in _children(nd, "TxDtls")]
-    booking = _text(entry, "CdtDbtInd")
+    details = [tx for nd in xml_children(entry, "NtryDtls") for tx in xml_children(nd, "TxDtls")]
+    booking = xml_text(entry, "CdtDbtInd")
     status_code = _status_code(entry)
-    reversal = (_text(entry, "RvslInd") or "").lower() in ("true", "1")
-    value_date = (_date(_child(entry, "ValDt")) or _date(_child(entry, "BookgDt")))
-    entry_ref = _text(entry, "NtryRef") or _text(entry, "AcctSvcrRef")
-    entry_info = _text(entry, "AddtlNtryInf")
+    reversal = (xml_text(entry, "RvslInd") or "").lower() in ("true", "1")
+    value_date = (_date(xml_child(entry, "ValDt")) or _date(xml_child(entry, "BookgDt")))
+    entry_ref = xml_text(entry, "NtryRef") or xml_text(entry, "AcctSvcrRef")
+    entry_info = xml_text(entry, "AddtlNtryInf")
     rows = []
     for n, tx in enumerate(details or [None], start=1):
-        amount = (_amount(_child(tx, "Amt")) or _amount(_child(tx, "AmtDtls", "TxAmt", "Amt"))
-                  or (_amount(_child(entry, "Amt")) if len(details) <= 1 else None))
-        direction = _text(tx, "CdtDbtInd") or booking
-        code_holder = tx if _child(tx, "BkTxCd") is not None else entry
-        returned = reversal or _child(tx, "RtrInf") is not None or _return_code(code_holder)
+        amount = (_amount(xml_child(tx, "Amt")) or _amount(xml_child(tx, "AmtDtls", "TxAmt", "Amt"))
+                  or (_amount(xml_child(entry, "Amt")) if len(details) <= 1 else None))
+        direction = xml_text(tx, "CdtDbtInd") or booking
+        code_holder = tx if xml_child(tx, "BkTxCd") is not None else entry
+        returned = reversal or xml_child(tx, "RtrInf") is not None or _return_code(code_holder)
         original = OPPOSITE.get(direction, direction) if returned else direction
         name, account, bank = _counterparty(tx, original, own_account)
-        narrative = " ".join(_texts(tx, "RmtInf", "Ustrd")) or _text(tx, "AddtlTxInf") or entry_info
+        narrative = " ".join(xml_texts(tx, "RmtInf", "Ustrd")) or xml_text(tx, "AddtlTxInf") or entry_info
         reason = _return_reason(tx, reversal) if returned else None
         rows.append({
             "payment_ref": _reference(tx) or _nth(entry_ref, n, len(details)),
@@ -509,14 +299,14 @@ def _pair_returns(rows: list[dict]) -> None:
 
 
 def _status_code(entry: ET.Element) -> str | None:
-    return _text(entry, "Sts", "Cd") or _text(entry, "Sts", "Prtry") or _text(entry, "Sts")
+    return xml_text(entry, "Sts", "Cd") or xml_text(entry, "Sts", "Prtry") or xml_text(entry, "Sts")
 
 
 def _reference(tx: ET.Element | None) -> str | None:
-    end_to_end = _text(tx, "Refs", "EndToEndId")
+    end_to_end = xml_text(tx, "Refs", "EndToEndId")
     if end_to_end and end_to_end.upper() != "NOTPROVIDED":
         return end_to_end
-    return _text(tx, "Refs", "TxId") or _text(tx, "Refs", "InstrId")
+    return xml_text(tx, "Refs", "TxId") or xml_text(tx, "Refs", "InstrId")
 
 
 def _nth(entry_ref: str | None, n: int, count: int) -> str | None:
@@ -535,94 +325,55 @@ def _counterparty(tx: ET.Element | None, direction: str | None,
     sides = [("Cdtr", "CdtrAcct", "CdtrAgt"), ("Dbtr", "DbtrAcct", "DbtrAgt")]
     if direction == "CRDT":
         sides.reverse()
-    parties = _child(tx, "RltdPties")
+    parties = xml_child(tx, "RltdPties")
     found = []
     for party, account, agent in sides:
-        name = (_text(parties, party, "Nm") or _text(parties, party, "Pty", "Nm")
-                or _text(parties, account, "Nm"))
-        number = _account(_child(parties, account))
+        name = (xml_text(parties, party, "Nm") or xml_text(parties, party, "Pty", "Nm")
+                or xml_text(parties, account, "Nm"))
+        number = _account(xml_child(parties, account))
         if name is None and number is None:
             continue
         if own_account is not None and number == own_account:
             continue
-        institution = _child(tx, "RltdAgts", agent, "FinInstnId")
-        bank = (_text(institution, "BICFI") or _text(institution, "BIC")
-                or _text(institution, "ClrSysMmbId", "MmbId") or _text(institution, "Nm"))
+        institution = xml_child(tx, "RltdAgts", agent, "FinInstnId")
+        bank = (xml_text(institution, "BICFI") or xml_text(institution, "BIC")
+                or xml_text(institution, "ClrSysMmbId", "MmbId") or xml_text(institution, "Nm"))
         found.append((name, number, bank))
     return found[0] if found else (None, None, None)
 
 
 def _return_code(element: ET.Element | None) -> bool:
     """Whether the bank transaction code says 'returned' (family ICDT/RCDT, sub-family RRTN)."""
-    return _text(element, "BkTxCd", "Domn", "Fmly", "SubFmlyCd") == "RRTN"
+    return xml_text(element, "BkTxCd", "Domn", "Fmly", "SubFmlyCd") == "RRTN"
 
 
 def _return_reason(tx: ET.Element | None, reversal: bool) -> str:
-    code = _text(tx, "RtrInf", "Rsn", "Cd")
+    code = xml_text(tx, "RtrInf", "Rsn", "Cd")
     if code:
         code = code.upper()
         meaning = RETURN_REASONS.get(code)
         return f"return reason {code} ({meaning})" if meaning else f"return reason {code}"
-    proprietary = _text(tx, "RtrInf", "Rsn", "Prtry")
+    proprietary = xml_text(tx, "RtrInf", "Rsn", "Prtry")
     if proprietary:
         return f"return reason {proprietary}"
-    return "reversal" if reversal and _child(tx, "RtrInf") is None else "returned"
+    return "reversal" if reversal and xml_child(tx, "RtrInf") is None else "returned"
 
 
 def _amount(element: ET.Element | None) -> str | None:
-    value = _clean(element.text) if element is not None else None
+    value = xml_clean(element.text) if element is not None else None
     if value is None:
         return None
-    currency = _clean(element.get("Ccy"))
+    currency = xml_clean(element.get("Ccy"))
     return value if currency in (None, "VND") else f"{value} {currency}"
 
 
 def _date(element: ET.Element | None) -> str | None:
     """The date of a `Dt` or the date part of a `DtTm` (as the bank wrote it, in its own time)."""
-    value = _text(element, "Dt") or _text(element, "DtTm")
+    value = xml_text(element, "Dt") or xml_text(element, "DtTm")
     if value and ISO_DATE.match(value):
         return value[:10]
     return value
 
 
 def _account(element: ET.Element | None) -> str | None:
-    return _text(element, "Id", "Othr", "Id") or _text(element, "Id", "IBAN")
-
-
-# --------------------------------------------------------------------------------------------
-# Access by local names (the parser has already dropped the namespaces)
-# --------------------------------------------------------------------------------------------
-
-def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _namespace(tag) -> str:
-    return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else ""
-
-
-def _children(element: ET.Element | None, name: str) -> list[ET.Element]:
-    return element.findall(name) if element is not None else []
-
-
-def _child(element: ET.Element | None, *names: str) -> ET.Element | None:
-    for name in names:
-        if element is None:
-            return None
-        element = element.find(name)
-    return element
-
-
-def _text(element: ET.Element | None, *names: str) -> str | None:
-    found = _child(element, *names) if names else element
-    return _clean(found.text) if found is not None else None
-
-
-def _texts(element: ET.Element | None, *names: str) -> list[str]:
-    """The texts of every element at the path whose last step may repeat (RmtInf/Ustrd)."""
-    parent = _child(element, *names[:-1])
-    return [t for t in (_clean(c.text) for c in _children(parent, names[-1])) if t]
-
-
-def _clean(text: str | None) -> str | None:
-    return (" ".join(text.split()) or None) if text else None
+    return xml_text(element, "Id", "Othr", "Id") or xml_text(element, "Id", "IBAN")

@@ -14,7 +14,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
+import polars as pl
+
 from reconcile.contracts import fold
+from reconcile.readers.headers import no_data_rows
+from reconcile.readers.layout import blank_row
+from reconcile.readers.names import ROW_COLUMN
+
+if TYPE_CHECKING:
+    from reconcile.readers import RawTable
 
 
 @dataclass(frozen=True)
@@ -86,3 +96,43 @@ def find_totals_row(rows: list[list], key_columns: list[int]) -> TotalsRow | Non
             if all(k is None or not str(k).strip() for k in keys):
                 return TotalsRow(index, count, column)
     return None
+
+
+def parquet_tail(staged, first_row: int, table: RawTable) -> pl.DataFrame:
+    """The last non-blank data rows of a staged CSV file, read from its last row groups only."""
+    parts: list[pl.DataFrame] = []
+    found = 0
+    for group in range(staged.num_row_groups - 1, -1, -1):
+        part = pl.from_arrow(staged.read_row_group(group))
+        part = part.filter((pl.col(ROW_COLUMN) >= first_row) & ~blank_row(table.original_columns))
+        parts.insert(0, part)
+        found += part.height
+        if found >= TAIL:
+            break
+    return pl.concat(parts).tail(TAIL) if parts else pl.DataFrame()
+
+def tail_rows(frame: pl.DataFrame, table: RawTable) -> pl.DataFrame:
+    """The last non-blank rows of an eager frame, where a totals row would be."""
+    return frame.filter(~blank_row(table.original_columns)).tail(TAIL)
+
+def take_totals_row(table: RawTable, tail: pl.DataFrame) -> int | None:
+    """Find the table's totals row among its last rows (readers/totals.py); when there is one, keep
+    what it says as the table's control and take it out of the rows. Returns its row number."""
+    if tail.height == 0:
+        return None
+    by_canon = {canonical: name for name, canonical in table.header_map.items()}
+    key = by_canon.get("payment_ref" if table.kind == "payments" else "vneid")
+    amount = by_canon.get("amount" if table.kind == "payments" else "entitled_amount")
+    original = table.original_columns
+    found = find_totals_row([list(r) for r in tail.select(original).iter_rows()],
+                            [original.index(key)] if key in original else [])
+    if found is None:
+        return None
+    row = int(tail[ROW_COLUMN][found.index])
+    text = tail[amount][found.index] if amount in tail.columns else None
+    table.control = Control(found.count, text, f"totals row {row}", row=row)
+    if isinstance(table.frame, pl.DataFrame) and table.frame.height:
+        table.frame = table.frame.filter(pl.col(ROW_COLUMN) != row)
+        if table.frame.height == 0:
+            raise no_data_rows(table.path, table.sheet)
+    return row

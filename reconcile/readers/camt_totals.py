@@ -1,0 +1,241 @@
+"""Control totals of camt statements and notifications: what each says it holds, checked against
+the entries read.
+
+A statement (`Stmt`) or notification (`Ntfctn`) may state its entries' count and sum in `TxsSummry`
+(`TtlNtries`, `TtlDbtNtries`, `TtlCdtNtries`), and some banks add `NbOfTxs` and `CtrlSum` to the
+group header. Each statement is checked when it ends, counting entries (a batch entry is one entry
+with its entry amount), by direction; a bank that leaves entries not yet booked out of its totals
+is allowed for by comparing booked entries too. A disagreement refuses the file; agreement is the
+file's control (inputs.control_count, control_amount).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from decimal import Context, Decimal
+from pathlib import Path
+
+from reconcile.errors import InputFileError
+from reconcile.readers.totals import Control
+from reconcile.readers.xmlpath import xml_child, xml_children, xml_text
+
+
+CONTROL_FIX = "ask the bank for the statement again; the file may be cut short or edited"
+
+
+NUMBER = re.compile(r"[0-9]+")
+
+
+DECIMAL = re.compile(r"[0-9]{1,18}(\.[0-9]{1,5})?")  # ISO 20022 amounts: at most 18 digits, 5 decimals
+
+
+EXACT = Context(prec=60)  # no rounding in any sum of such amounts
+
+
+LONG_NUMBER = re.compile(r"[0-9]{9,}")  # an account or ID number, not a date or a sequence number
+
+
+SUMMARY = {"DBIT": "TtlDbtNtries", "CRDT": "TtlCdtNtries", "ALL": "TtlNtries"}
+
+
+KINDS = {"DBIT": "debit ", "CRDT": "credit ", "ALL": ""}
+
+
+NOUNS = {"Stmt": "statement", "Ntfctn": "notification"}
+
+
+@dataclass
+class _Tally:
+    """Entries read and their amounts: total None once an amount cannot be read (the normaliser
+    refuses that row; the sum is then not checked)."""
+
+    count: int = 0
+    total: Decimal | None = Decimal(0)
+
+    def add(self, amount: Decimal | None) -> None:
+        self.count += 1
+        if self.total is None or amount is None:
+            self.total = None
+            return
+        total = EXACT.add(self.total, amount)
+        self.total = total.to_integral_value() if total == total.to_integral_value() else total
+
+
+@dataclass
+class _Statement:
+    noun: str  # statement or notification
+    position: int  # 1 for the first in the file
+    id: str | None = None
+    stated: dict[str, tuple[int | None, Decimal | None]] = field(default_factory=dict)  # DBIT, CRDT, ALL
+    booked: dict[str, _Tally] = field(default_factory=lambda: {k: _Tally() for k in SUMMARY})
+    every: dict[str, _Tally] = field(default_factory=lambda: {k: _Tally() for k in SUMMARY})
+
+
+class Totals:
+    """Counts and sums the entries of each statement as they stream past and checks them against its
+    `TxsSummry` when the statement ends, and the whole file against `GrpHdr` at the end."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.current: _Statement | None = None
+        self.statements = 0
+        self.nouns: set[str] = set()
+        self.summaries: list[dict[str, tuple[int | None, Decimal | None]]] = []  # of those that state one
+        self.booked = _Tally()
+        self.every = _Tally()
+        self.transactions = 0
+        self.group: tuple[int | None, Decimal | None] | None = None
+
+    def start(self, name: str) -> None:
+        self.statements += 1
+        self.nouns.add(NOUNS[name])
+        self.current = _Statement(NOUNS[name], self.statements)
+
+    def statement_id(self, value: str | None) -> None:
+        if self.current is not None:
+            self.current.id = value
+
+    def summary(self, element: ET.Element) -> None:
+        if self.current is not None:
+            for key, tag in SUMMARY.items():
+                stated = _stated(xml_child(element, tag), "NbOfNtries", "Sum")
+                if stated is not None:
+                    self.current.stated[key] = stated
+
+    def entry(self, entry: ET.Element, booked: bool) -> None:
+        if self.current is None:
+            return
+        amount = _decimal(xml_text(entry, "Amt"))
+        keys = ("ALL", direction) if (direction := xml_text(entry, "CdtDbtInd")) in SUMMARY else ("ALL",)
+        for key in keys:
+            self.current.every[key].add(amount)
+            if booked:
+                self.current.booked[key].add(amount)
+        self.every.add(amount)
+        if booked:
+            self.booked.add(amount)
+        self.transactions += max(1, sum(len(xml_children(nd, "TxDtls")) for nd in xml_children(entry, "NtryDtls")))
+
+    def end(self, own_account: str | None) -> None:
+        statement, self.current = self.current, None
+        if statement is None or not statement.stated:
+            return
+        # A statement's totals usually cover its booked entries only (a pending entry is not in the
+        # balance); some banks count every entry. Either agreeing is agreement.
+        problem = _disagreement(statement.stated, statement.booked, statement.every)
+        if problem is not None and _disagreement(statement.stated, statement.every, statement.every) is not None:
+            raise InputFileError(str(self.path), f"its {_statement_name(statement, own_account)} {problem}",
+                                 CONTROL_FIX)
+        self.summaries.append(statement.stated)
+
+    def group_header(self, element: ET.Element) -> None:
+        self.group = _stated(element, "NbOfTxs", "CtrlSum")
+        element.clear()
+
+    def check_group_header(self) -> None:
+        """NbOfTxs may count the entries or their transactions (a batch entry's details)."""
+        if self.group is None:
+            return
+        count, amount = self.group
+        counts = {self.booked.count, self.every.count, self.transactions}
+        totals = {self.booked.total, self.every.total}
+        if (count is None or count in counts) and (amount is None or None in totals or amount in totals):
+            return
+        problem = _says(self.group, self.booked, "ALL", self.every if self.booked.count != self.every.count else None)
+        raise InputFileError(str(self.path), f"its group header {problem}", CONTROL_FIX)
+
+    def control(self) -> Control | None:
+        """The debit totals the statements state (the payments), else all their entries', else the
+        group header's."""
+        for key, kind in (("DBIT", "debit entries"), ("ALL", "all entries")):
+            stating = [s[key] for s in self.summaries if key in s]
+            if not stating:
+                continue
+            counts = [count for count, _ in stating]
+            amounts = [amount for _, amount in stating]
+            noun = next(iter(self.nouns)) if len(self.nouns) == 1 else "statement"
+            of = f" of {len(stating)} of {self.statements} {noun}s" if len(stating) < self.statements else ""
+            return Control(count=None if None in counts else sum(counts),
+                           amount=None if None in amounts else format(_sum(amounts), "f"),
+                           what=f"camt TxsSummry{of} ({kind})", checked=True)
+        if self.group is not None:
+            count, amount = self.group
+            return Control(count=count, amount=None if amount is None else format(amount, "f"),
+                           what="camt GrpHdr", checked=True)
+        return None
+
+
+def _stated(element: ET.Element | None, count_tag: str, sum_tag: str) -> tuple[int | None, Decimal | None] | None:
+    """A stated count and sum; None when neither is there (or readable)."""
+    count = xml_text(element, count_tag)
+    count = int(count) if count and NUMBER.fullmatch(count) else None
+    amount = _decimal(xml_text(element, sum_tag))
+    return None if count is None and amount is None else (count, amount)
+
+
+def _disagreement(stated: dict[str, tuple[int | None, Decimal | None]], read: dict[str, _Tally],
+                  every: dict[str, _Tally]) -> str | None:
+    """What the first stated total that disagrees with the entries read says, or None: debits first."""
+    for key in SUMMARY:
+        if key not in stated:
+            continue
+        count, amount = stated[key]
+        tally = read[key]
+        if (count is not None and count != tally.count) or (
+                amount is not None and tally.total is not None and amount != tally.total):
+            return _says(stated[key], tally, key, every[key] if every[key].count != tally.count else None)
+    return None
+
+
+def _says(stated: tuple[int | None, Decimal | None], read: _Tally, key: str, every: _Tally | None) -> str:
+    """'says it holds 120 debit entries of 45,000,000 but 118 debit entries of 44,100,000 were read';
+    with the booked entries first when some are not booked."""
+    count, amount = stated
+    kind = KINDS[key]
+    booked = "booked " if every is not None else ""
+    also = ""
+    if every is not None:
+        all_read = _entries_of(every.count, every.total if amount is not None else None, kind)
+        also = f" ({all_read} counting those not booked)"
+    if count is None:
+        read_total = _figure(read.total) if read.total is not None else "unknown"
+        return (f"says its {kind}entries total {_figure(amount)} but the {booked}{kind}entries read total "
+                f"{read_total}{also}")
+    return (f"says it holds {_entries_of(count, amount, kind)} but "
+            f"{_entries_of(read.count, read.total if amount is not None else None, booked + kind)} "
+            f"{'was' if read.count == 1 else 'were'} read{also}")
+
+
+def _entries_of(count: int, amount: Decimal | None, kind: str) -> str:
+    """'118 debit entries of 44,100,000', '1 entry'."""
+    text = f"{count:,} {kind}{'entry' if count == 1 else 'entries'}"
+    return f"{text} of {_figure(amount)}" if amount is not None else text
+
+
+def _figure(amount: Decimal) -> str:
+    """An amount with thousands commas and its fraction as written: 1,234.50. A sum of the entries
+    read drops a zero fraction (see `_Tally.add`)."""
+    return format(amount, ",f")
+
+
+def _sum(amounts: list[Decimal]) -> Decimal:
+    total = amounts[0]
+    for amount in amounts[1:]:
+        total = EXACT.add(total, amount)
+    return total
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text and DECIMAL.fullmatch(text) else None
+
+
+def _statement_name(statement: _Statement, own_account: str | None) -> str:
+    """'statement STMT-0924' by its Id, or 'statement 2' by its position when it has none or its Id
+    holds an account or ID number (banks often build it from the account number)."""
+    value = statement.id
+    if (value is None or LONG_NUMBER.search(value) or (own_account and own_account in value)
+            or (own_account and own_account.lstrip("0") and own_account.lstrip("0") in value)):
+        return f"{statement.noun} {statement.position}"
+    return f"{statement.noun} {value}"

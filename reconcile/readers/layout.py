@@ -1,0 +1,129 @@
+"""A profile applied to a table: derived columns (amount from debits, fixed values), the amount and
+date conventions, and the reason each set-aside row is set aside."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from reconcile.contracts import fold
+from reconcile.errors import InputFileError
+from reconcile.profiles import Profile
+from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
+
+if TYPE_CHECKING:
+    from reconcile.readers import RawTable
+
+
+def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[str, str]:
+    """Unique column name -> canonical, for the headers the profile names (first alternative present)."""
+    by_fold: dict[str, str] = {}
+    for header, name in headers:
+        by_fold.setdefault(fold(header), name)
+    preset: dict[str, str] = {}
+    for canonical in profile.columns:
+        for header in profile.headers_for(canonical):
+            name = by_fold.get(fold(header))
+            if name is not None and name not in preset:
+                preset[name] = canonical
+                break
+    return preset
+
+def _column_of(table: RawTable, header: str) -> str | None:
+    """The frame column holding `header` (as written) or the canonical column `header`."""
+    for name in table.original_columns:
+        if fold(name) == fold(header):
+            return name
+    for name, canonical in table.header_map.items():
+        if canonical == header:
+            return name
+    return None
+
+def _blank(name: str) -> pl.Expr:
+    """A cell with no value: null, or only spaces."""
+    return pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")
+
+def blank_row(names: list[str]) -> pl.Expr:
+    return pl.all_horizontal(_blank(n) for n in names) if names else pl.lit(False)
+
+def blank_rows(names: list[str]) -> pl.Expr:
+    return pl.when(blank_row(names)).then(pl.lit("blank row")).otherwise(pl.lit(None, dtype=pl.String))
+
+def apply_profile(table: RawTable, profile: Profile) -> None:
+    """Derived columns (amount from debit/credit, fixed values, amount and date conventions) and the
+    reason each set-aside row is set aside. Derived columns are named `__reconcile_...` and are not
+    part of the row's values as read."""
+    frame, path = table.frame, table.path
+    derived: list[pl.Expr] = []
+    reasons: list[tuple[pl.Expr, str]] = []
+    if profile.skip_blank:
+        reasons.append((blank_row(table.original_columns), "blank row"))
+    for rule in profile.skip:
+        column = _column_of(table, rule.column)
+        if column is not None:
+            reasons.append((pl.col(column).str.contains("(?i)" + rule.matches).fill_null(False),
+                            f"{rule.reason} (profile {profile.name})"))
+            table.consumed.add(column)
+    if profile.debit or profile.credit:
+        debit = _column_of(table, profile.debit) if profile.debit else None
+        credit = _column_of(table, profile.credit) if profile.credit else None
+        if debit is None:
+            raise InputFileError(str(path), f"has no debit column '{profile.debit}' (profile {profile.name})",
+                                 "check the profile's debit header against the file")
+
+        table.consumed |= {debit, credit} - {None}
+        if credit is not None:
+            reasons.append((_blank(debit) & ~_blank(credit), f"money in (a credit), not a payment (profile {profile.name})"))
+        reasons.append((_blank(debit), f"no debit amount (profile {profile.name})"))
+        derived.append(pl.col(debit).alias(DERIVED + "amount"))
+        table.header_map[DERIVED + "amount"] = "amount"
+        table.notes.append(f"amount from '{debit}' (debits); rows without a debit are set aside")
+    for canonical, value in profile.values.items():
+        if canonical not in table.header_map.values():
+            derived.append(pl.lit(value).alias(DERIVED + canonical))
+            table.header_map[DERIVED + canonical] = canonical
+            table.notes.append(f"{canonical} = '{value}' for every row (the file has no such column)")
+    if derived:
+        frame = frame.with_columns(derived)
+    by_canon = {c: n for n, c in table.header_map.items()}
+    conventions = []
+
+    def convert(canonical: str, expr: pl.Expr, note: str) -> None:
+        """Read `canonical` from a converted copy of its column."""
+        source = by_canon[canonical]
+        conventions.append(expr.alias(DERIVED + canonical + "_n"))
+        table.header_map[DERIVED + canonical + "_n"] = table.header_map.pop(source)
+        table.consumed.add(source)
+        table.converted[source] = canonical
+        table.notes.append(f"{canonical}: {note}")
+
+    if profile.thousands != "auto":
+        for canonical in ("amount", "entitled_amount"):
+            if canonical in by_canon:
+                convert(canonical, _ungroup(pl.col(by_canon[canonical]), profile.thousands),
+                        f"'{profile.thousands}' read as the thousands separator")
+    if profile.date_order != "dmy":
+        pattern = (r"^\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})" if profile.date_order == "ymd"
+                   else r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+        order = "${1}-${2}-${3}" if profile.date_order == "ymd" else "${3}-${1}-${2}"
+        for canonical in profile.date_columns():
+            if canonical in by_canon:
+                convert(canonical, pl.col(by_canon[canonical]).str.replace(pattern, order),
+                        f"read as {DATE_ORDERS[profile.date_order]}")
+    if conventions:
+        frame = frame.with_columns(conventions)
+    skip = pl.lit(None, dtype=pl.String)
+    for condition, reason in reversed(reasons):
+        skip = pl.when(condition).then(pl.lit(reason)).otherwise(skip)
+    table.frame = frame.with_columns(skip.alias(SKIP_COLUMN))
+
+def _ungroup(column: pl.Expr, separator: str) -> pl.Expr:
+    """An amount with the profile's thousands separator taken out, only where it groups the digits in
+    threes ('1.500.000', '₫ 1.500.000,00'); any other use of it ('1000000.5', '1.5000') is left as
+    written, for the amount normaliser to refuse as a fraction or bad grouping."""
+    sep = re.escape(separator)
+    grouped = rf"^[^0-9{sep}]*[0-9]{{1,3}}({sep}[0-9]{{3}})+([^0-9{sep}][^{sep}]*)?$"
+    return pl.when(column.str.contains(grouped)).then(column.str.replace_all(separator, "", literal=True)) \
+        .otherwise(column)

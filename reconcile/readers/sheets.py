@@ -1,0 +1,105 @@
+"""A workbook's sheets: each that holds the file's role is one table; the others are skipped, with why.
+
+A list longer than a sheet, or split by hand, goes on over a second sheet. Every sheet whose
+header row holds the role's columns is read (each row keeps its sheet, `source_sheet`). A sheet
+without a header row of its own, as wide as the sheet before it and starting with a row that reads
+as data under that sheet's header (a reference or an ID, and an amount), is that list going on: it
+is read under the previous sheet's header. Any other sheet (empty, notes, a summary, the other
+role's columns) is skipped and returned with the reason, for `inputs.skipped` and the terminal. A
+workbook none of whose sheets holds the role is refused with its first sheet's problem. `--sheet`
+(or a profile's `sheet`) reads that one sheet alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from reconcile.contracts import RecordKind
+from reconcile.errors import InputFileError, NotThisRole
+from reconcile.profiles import Profile
+from reconcile.readers.headers import HeaderChooser, clean_headers
+
+# an amount as written in a cell: digits with grouping, a zero fraction, a currency sign
+AMOUNT = re.compile(r"^\s*(₫|đ|vnđ|vnd)?\s*[0-9][0-9., ]*\s*(₫|đ|vnđ|vnd)?\s*$", re.IGNORECASE)
+
+
+@dataclass
+class _Read:
+    """The last sheet read: how wide it was, its header and the chooser that found it."""
+
+    width: int
+    headers: list
+    chooser: HeaderChooser
+
+
+def read_workbook(path: Path, kind: RecordKind, fmt: str, profile: Profile | None, sheet: int | str | None,
+                  digest: str):
+    """(tables, skipped sheets) of one workbook; see the module's doc."""
+    from reconcile.readers import RawTable, SkippedSheet, _build
+    from reconcile.readers import excel
+
+    chosen = sheet if sheet is not None else (profile.sheet if profile else None)
+    sheets = excel.load_sheets(path, chosen)
+    if not sheets:
+        raise InputFileError(str(path), "is a workbook without sheets", "open it in Excel and save it again as .xlsx")
+    several = len(sheets) > 1
+    tables: list[RawTable] = []
+    skipped: list[SkippedSheet] = []
+    first_problem: NotThisRole | None = None
+    last: _Read | None = None
+    for name, whole in sheets:
+        chooser = HeaderChooser(path, kind, profile)
+        try:
+            headers, frame, first_row = excel.split(path, name, whole, chooser)
+            tables.append(_build(path, kind, fmt, chooser, headers, frame, first_row, digest, sheet=name,
+                                 several=several))
+            last = _Read(whole.width, headers, chooser)
+        except NotThisRole as exc:
+            if not several:
+                raise
+            if last is not None and _goes_on(whole, last, tables[-1]):
+                table = _build(path, kind, fmt, _same_as(last.chooser, path, kind), last.headers, whole, 1, digest,
+                               sheet=name, several=several)
+                table.header_row = 0
+                table.notes.append(f"sheet '{name}' has no header row: read as the list of sheet "
+                                   f"'{tables[-1].sheet}' going on")
+                tables.append(table)
+                continue
+            skipped.append(SkippedSheet(path, kind, name, exc.problem, digest))
+            first_problem = first_problem or exc
+            last = None
+    if not tables and first_problem is not None:
+        raise NotThisRole(str(path), f"none of its {len(sheets)} sheets holds a {kind} file (sheet "
+                          f"'{skipped[0].sheet}': {first_problem.problem})", first_problem.fix)
+    return tables, skipped
+
+
+def _same_as(chooser: HeaderChooser, path: Path, kind: RecordKind) -> HeaderChooser:
+    same = HeaderChooser(path, kind, chooser.profile)
+    same.how = chooser.how
+    return same
+
+
+def _goes_on(whole: pl.DataFrame, last: _Read, previous) -> bool:
+    """Whether a sheet without a header of its own goes on with the previous sheet's list: as wide,
+    and its first non-empty row reads as data under that header (a reference or an ID where the
+    previous sheet has it, an amount where it has the amount)."""
+    if whole.width != last.width or whole.height == 0:
+        return False
+    names = clean_headers(last.headers)
+    key = "payment_ref" if previous.kind == "payments" else "vneid"
+    amount = "amount" if previous.kind == "payments" else "entitled_amount"
+    by_canon = {canonical: column for column, canonical in previous.columns_read.items()}
+    if key not in by_canon or amount not in by_canon:
+        return False
+    for row in whole.iter_rows():
+        if any(v is not None and str(v).strip() for v in row):
+            cells = dict(zip(names, row))
+            key_value, amount_value = cells.get(by_canon[key]), cells.get(by_canon[amount])
+            return (key_value is not None and str(key_value).strip() != "" and amount_value is not None
+                    and bool(AMOUNT.match(str(amount_value))))
+    return False
