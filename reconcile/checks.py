@@ -15,8 +15,68 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from reconcile.config import Checks
+from reconcile.config import Checks, Settings
 from reconcile.errors import InputFileError, ReconcileError
+from reconcile.sqlfiles import bind, sql_text
+
+
+def file_names(tables: list) -> dict[int, str]:
+    """The name an officer knows each table by: its path, and its sheet when its workbook gave several."""
+    per_path: dict = {}
+    for _, table in tables:
+        per_path[table.path] = per_path.get(table.path, 0) + 1
+    return {file_id: f"{table.path} (sheet '{table.sheet}')" if per_path[table.path] > 1 else str(table.path)
+            for file_id, table in tables}
+
+
+def rows(con, name: str, params: dict | None = None) -> list[dict]:
+    """The rows of a query file (sql/<name>) as dicts."""
+    sql = sql_text(name)
+    cur = con.execute(sql, bind(sql, params or {}))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def check_files(con, tables, counts: dict[int, dict], period: str, settings: Settings) -> None:
+    """The guards on each file alone, once its rows are normalised and counted: something loaded,
+    its own totals, its payments dated in the period (checks.py). Run by a run and by --stage-only."""
+    names = file_names(tables)
+    reasons = {r["file_id"]: r["reason"] for r in rows(con, "checks/loaded.sql")}
+    check_loaded(counts, names, {i: tb.kind for i, tb in tables}, reasons)
+    if settings.checks.control_totals:
+        check_controls(con, tables, counts, names)
+    check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)
+
+
+# a rejected row whose amount is written but is not a whole number of VND (stage_*.sql's reasons)
+AMOUNT_UNREADABLE = "regexp_matches(reason, '(^|; )(entitled_)?amount (is|has) ')"
+
+
+def check_controls(con, tables, counts: dict[int, dict], names: dict[int, str]) -> None:
+    """A file's totals row against what was read: the amounts it states against the amounts read
+    (amount_read) and, when it states a count, the rows against the rows read. camt's summaries are
+    checked by its reader (readers/camt.py)."""
+    for file_id, table in tables:
+        control = table.control
+        if control is None or control.checked:
+            continue
+        count = counts[file_id]
+        stated = con.execute("SELECT rc_amount(?)", [control.amount]).fetchone()[0] if control.amount else None
+        read_rows = count["rows_read"] - count["blank_rows"]
+        # rows whose amount is written but cannot be read are rejected rows, each with its reason: the
+        # stated total cannot be compared with the amounts read then, only the count
+        unreadable = con.execute(f"SELECT count(*) FROM cur_rejected WHERE file_id = ? AND {AMOUNT_UNREADABLE}",
+                                 [file_id]).fetchone()[0]
+        wrong_amount = stated is not None and not unreadable and stated != count["amount_read"]
+        wrong_count = control.count is not None and control.count != read_rows
+        if wrong_amount or wrong_count:
+            says = " of ".join(p for p in (f"{control.count:,} rows" if control.count is not None else "",
+                                           f"{stated:,} VND" if stated is not None else "") if p)
+            raise InputFileError(
+                names[file_id], f"its {control.what} says {says} but {read_rows:,} rows of "
+                f"{int(count['amount_read']):,} VND were read",
+                "check that the file is complete (no rows cut off or left on another sheet) and that the totals row "
+                "is the file's own")
 
 
 def _n(value: int) -> str:
@@ -73,27 +133,33 @@ def check_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> No
                 "a copy of the file)", "give each bank's payments once, in one file")
 
 
+SCALED_AT_LEAST = 3  # payments at exactly a thousandth (or 1,000 times) of the amount due: never chance
+
+
 def check_scale(rows: list[dict], names: dict[int, str], registry_names: list[str], checks: Checks) -> None:
-    """A payments file more than max_scaled of whose matched payments equal the amount due divided
-    (or multiplied) by 1,000 was re-saved with another number format ('750.000' read as 750), or
-    the registry was: refuse it."""
+    """A payments file more than max_scaled of whose matched payments (or of those whose amount
+    differs from the amount due, when at least SCALED_AT_LEAST are) equal the amount due divided
+    by 1,000 was re-saved with another number format: Excel set to US English reads '750.000' as 750
+    and leaves '1.500.000' as it is, so that only the smaller amounts change. Multiplied by 1,000,
+    the registry was. Refuse it."""
     for row in rows:
-        matched = row["matched"]
-        if not matched:
-            continue
-        if row["divided"] > checks.max_scaled * matched:
+        matched, differ = row["matched"], row["differ"]
+        for how in ("divided", "multiplied"):
+            scaled = row[how]
+            if not (scaled > checks.max_scaled * matched
+                    or (scaled >= SCALED_AT_LEAST and scaled > checks.max_scaled * differ)):
+                continue
+            found = (f"{_n(scaled)} of its {_n(matched)} matched payments are the amount due "
+                     f"{'divided by' if how == 'divided' else 'multiplied by'} 1,000 ({_n(scaled)} of the {_n(differ)} "
+                     "whose amount differs from it)")
+            if how == "divided":
+                raise InputFileError(
+                    names[row["file_id"]], f"{found}: it was re-saved with another number format ('750.000' read as "
+                    "750)", "export it again from the bank's system, or open it in Excel with Vietnamese number "
+                    "settings and save it as .xlsx")
             raise InputFileError(
-                names[row["file_id"]],
-                f"{_n(row['divided'])} of its {_n(matched)} matched payments ({_share(row['divided'], matched)}) are "
-                "the amount due divided by 1,000: it was re-saved with another number format ('750.000' read as 750)",
-                "export it again from the bank's system, or open it in Excel with Vietnamese number settings and "
-                "save it as .xlsx")
-        if row["multiplied"] > checks.max_scaled * matched:
-            raise InputFileError(
-                names[row["file_id"]],
-                f"{_n(row['multiplied'])} of its {_n(matched)} matched payments ({_share(row['multiplied'], matched)}) "
-                f"are 1,000 times the amount due in the registry ({', '.join(registry_names)}): the registry was "
-                "probably re-saved with another number format ('750.000' read as 750)",
+                names[row["file_id"]], f"{found}: the registry ({', '.join(registry_names)}) was probably re-saved "
+                "with another number format ('750.000' read as 750)",
                 "export the registry again from its system, or check the amounts of both files")
 
 

@@ -437,7 +437,7 @@ def check(file, kind, period, profile, sheet) -> None:
     """Read and validate one file, reporting every problem, without running a reconciliation."""
     from datetime import date
 
-    from reconcile.pipeline import check_tables
+    from reconcile.filecheck import check_tables
 
     results, skipped = check_tables(file, kind, period or date.today().strftime("%Y-%m"), profile, sheet)
     click.echo("\n\n".join(terminal.check_report(result) for result in results))

@@ -23,12 +23,13 @@ from pathlib import Path
 import duckdb
 
 from reconcile import __version__, checks, normalize
+from reconcile.checks import check_files, file_names, rows
 from reconcile.config import Settings, check_period
 from reconcile.errors import DatabaseBusyError, InputFileError, ReconcileError
 from reconcile.profiles import resolve
 from reconcile.readers import RawTable, SkippedSheet, read_tables
 from reconcile.rules import catalogue, create_flag_table, run_rule
-from reconcile.sqlfiles import bind, execute_file, sql_text
+from reconcile.sqlfiles import execute_file
 from reconcile.timings import set_step, timed
 from reconcile.warehouse import (RUN_NONCASH_BASE, column_names, ensure_schema, quote_ident, quote_literal,
                                  replace_period, store_noncash_share)
@@ -154,15 +155,6 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
             cfg.on_notice(f"{path}: " + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
                           + f"; read {', '.join(repr(t.sheet) for t in read)}")
     return tables, skipped
-
-
-def file_names(tables: list[tuple[int, RawTable]]) -> dict[int, str]:
-    """The name an officer knows each table by: its path, and its sheet when its workbook gave several."""
-    per_path: dict[Path, int] = {}
-    for _, table in tables:
-        per_path[table.path] = per_path.get(table.path, 0) + 1
-    return {file_id: f"{table.path} (sheet '{table.sheet}')" if per_path[table.path] > 1 else str(table.path)
-            for file_id, table in tables}
 
 
 def _file_size(path) -> int:
@@ -393,56 +385,6 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0) -> RunR
     return result
 
 
-def rows(con, name: str, params: dict | None = None) -> list[dict]:
-    """The rows of a query file (sql/<name>) as dicts."""
-    sql = sql_text(name)
-    cur = con.execute(sql, bind(sql, params or {}))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
-
-
-def check_files(con, tables, counts: dict[int, dict], period: str, settings: Settings) -> None:
-    """The guards on each file alone, once its rows are normalised and counted: something loaded,
-    its own totals, its payments dated in the period (checks.py). Run by a run and by --stage-only."""
-    names = file_names(tables)
-    reasons = {r["file_id"]: r["reason"] for r in rows(con, "checks/loaded.sql")}
-    checks.check_loaded(counts, names, {i: tb.kind for i, tb in tables}, reasons)
-    if settings.checks.control_totals:
-        check_controls(con, tables, counts, names)
-    checks.check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)
-
-
-# a rejected row whose amount is written but is not a whole number of VND (stage_*.sql's reasons)
-AMOUNT_UNREADABLE = "regexp_matches(reason, '(^|; )(entitled_)?amount (is|has) ')"
-
-
-def check_controls(con, tables, counts: dict[int, dict], names: dict[int, str]) -> None:
-    """A file's totals row against what was read: the amounts it states against the amounts read
-    (amount_read) and, when it states a count, the rows against the rows read. camt's summaries are
-    checked by its reader (readers/camt.py)."""
-    for file_id, table in tables:
-        control = table.control
-        if control is None or control.checked:
-            continue
-        count = counts[file_id]
-        stated = con.execute("SELECT rc_amount(?)", [control.amount]).fetchone()[0] if control.amount else None
-        read_rows = count["rows_read"] - count["blank_rows"]
-        # rows whose amount is written but cannot be read are rejected rows, each with its reason: the
-        # stated total cannot be compared with the amounts read then, only the count
-        unreadable = con.execute(f"SELECT count(*) FROM cur_rejected WHERE file_id = ? AND {AMOUNT_UNREADABLE}",
-                                 [file_id]).fetchone()[0]
-        wrong_amount = stated is not None and not unreadable and stated != count["amount_read"]
-        wrong_count = control.count is not None and control.count != read_rows
-        if wrong_amount or wrong_count:
-            says = " of ".join(p for p in (f"{control.count:,} rows" if control.count is not None else "",
-                                           f"{stated:,} VND" if stated is not None else "") if p)
-            raise InputFileError(
-                names[file_id], f"its {control.what} says {says} but {read_rows:,} rows of "
-                f"{int(count['amount_read']):,} VND were read",
-                "check that the file is complete (no rows cut off or left on another sheet) and that the totals row "
-                "is the file's own")
-
-
 def _replaced(con, run_id: str, previous) -> Replaced | None:
     if previous is None:
         return None
@@ -615,96 +557,3 @@ def _summarise(con, cfg: RunConfig, run_id: str, tables, steps, t0) -> RunResult
                      seconds=time.perf_counter() - t0, step_seconds=steps)
 
 
-@dataclass
-class CheckResult:
-    """What `reconcile check` reports about one file (or one sheet of a workbook), without running a
-    reconciliation."""
-
-    path: Path
-    kind: str
-    format: str
-    encoding: str | None
-    profile: str | None
-    profile_how: str
-    header_row: int
-    sheet: str | None
-    columns_used: dict[str, str]
-    notes: list[str]  # what the profile did: fixed values, amounts from debits, conventions
-    columns_ignored: list[str]
-    rows_read: int
-    rows_loaded: int
-    ids_restored: int
-    rejected: list[tuple[int, str]]  # (row, reason)
-    id_problems: list[tuple[int, str]]  # (row, problem) for loaded rows whose ID is not a valid 12-digit ID
-    area_notes: list[tuple[int, str]]  # (row, note) for registry rows whose area codes are not on the official lists
-    control: str | None = None  # what the file's own totals say, and whether they agree with what was read
-    control_agrees: bool = True
-
-    @property
-    def rows_rejected(self) -> int:
-        return len(self.rejected)
-
-
-def check_file(path: Path, kind: str, period: str, profile: str | None = None,
-               sheet: str | None = None) -> CheckResult:
-    """check_tables, for a file of one table (or a workbook's first sheet that holds the role)."""
-    return check_tables(path, kind, period, profile, sheet)[0][0]
-
-
-def check_tables(path: Path, kind: str, period: str, profile: str | None = None,
-                 sheet: str | None = None) -> tuple[list[CheckResult], list[SkippedSheet]]:
-    """Read and normalise one file in a scratch in-memory database; report every problem of each
-    of its tables (a workbook's sheets that hold the role), and the sheets skipped."""
-    check_period(period)
-    tables, skipped = read_tables(path, kind, resolve(profile) if profile else None, sheet)
-    return [_check_table(table, kind, period) for table in tables], skipped
-
-
-def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
-    start, end = period_bounds(period)
-    con = duckdb.connect(":memory:")
-    try:
-        normalize.install(con)
-        normalize.load_raw(con, kind, [(1, table)])
-        normalize.stage(con, kind, {"period": period, "period_start": start, "period_end": end})
-        stg = quote_ident("stg_" + kind)
-        amount = "amount" if kind == "payments" else "entitled_amount"
-        rejected = con.execute(
-            f"SELECT source_row, reject_reason FROM {stg} WHERE reject_reason IS NOT NULL ORDER BY source_row"
-        ).fetchall()
-        loaded, restored, amount_read, blank = con.execute(
-            f"SELECT count(*) FILTER (WHERE reject_reason IS NULL), "
-            f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored), coalesce(sum({amount}), 0), "
-            f"count(*) FILTER (WHERE reject_reason = 'blank row') FROM {stg}").fetchone()
-        area_notes = con.execute(
-            f"SELECT source_row, area_note FROM {stg} WHERE reject_reason IS NULL AND area_note IS NOT NULL "
-            "ORDER BY source_row").fetchall() if kind == "registry" else []
-        id_problems = con.execute(
-            f"SELECT source_row, rc_vneid_shape_problem(vneid) FROM {stg} "
-            f"WHERE reject_reason IS NULL AND vneid IS NOT NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row").fetchall()
-        control, agrees = None, True
-        if table.control is not None:
-            c = table.control
-            stated = con.execute("SELECT rc_amount(?)", [c.amount]).fetchone()[0] if c.amount else None
-            says = " of ".join(p for p in (f"{c.count:,} rows" if c.count is not None else "",
-                                           f"{stated:,} VND" if stated is not None else "") if p)
-            unreadable = con.execute(f"SELECT count(*) FROM {stg} WHERE reject_reason IS NOT NULL AND "
-                                     + AMOUNT_UNREADABLE.replace("reason", "reject_reason")).fetchone()[0]
-            if not c.checked:
-                agrees = ((stated is None or unreadable or stated == amount_read)
-                          and (c.count is None or c.count == table.rows_read - blank))
-            control = f"{c.what} says {says or 'nothing'}" + (
-                "" if c.checked else f"; read {table.rows_read - blank:,} rows of {int(amount_read):,} VND") + (
-                f" (the amount not checked: {unreadable:,} rows have an amount that cannot be read)"
-                if unreadable and stated is not None and not c.checked else "")
-    finally:
-        con.close()
-    return CheckResult(
-        path=Path(table.path), kind=kind, format=table.format, encoding=table.encoding, profile=table.profile,
-        profile_how=table.profile_how, header_row=table.header_row, sheet=table.sheet,
-        columns_used=table.columns_read,
-        notes=list(table.notes),
-        columns_ignored=[c for c in table.original_columns if c not in table.header_map and c not in table.consumed],
-        rows_read=table.rows_read, rows_loaded=loaded, ids_restored=restored,
-        rejected=[(int(r), str(m)) for r, m in rejected], id_problems=[(int(r), str(m)) for r, m in id_problems],
-        area_notes=[(int(r), str(m)) for r, m in area_notes], control=control, control_agrees=agrees)

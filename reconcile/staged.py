@@ -88,7 +88,8 @@ def stage_only(cfg, out: Path) -> StageResult:
 
 
 def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
-    from reconcile.pipeline import InputSummary, check_files, file_counts, limit_memory, normalise, run_params
+    from reconcile.checks import check_files
+    from reconcile.pipeline import InputSummary, file_counts, limit_memory, normalise, run_params
 
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
                                              "autoload_known_extensions": False})

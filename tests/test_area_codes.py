@@ -8,7 +8,8 @@ import duckdb
 from click.testing import CliRunner
 
 from reconcile.cli import cli
-from reconcile.pipeline import RunConfig, check_file, run
+from reconcile.filecheck import check_file
+from reconcile.pipeline import RunConfig, run
 
 from conftest import write_csv
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from reconcile.cli import cli
 from reconcile.errors import ConfigError, InputFileError
-from reconcile.pipeline import RunConfig, check_file, run
+from reconcile.filecheck import check_file
+from reconcile.pipeline import RunConfig, run
 from reconcile.profiles import builtin, load_file, resolve
 from reconcile.readers import read_file
 from reconcile.sample import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE

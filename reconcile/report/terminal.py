@@ -11,7 +11,8 @@ import io
 import json
 from collections.abc import Sequence
 
-from reconcile.pipeline import CheckResult, RunResult
+from reconcile.filecheck import CheckResult
+from reconcile.pipeline import RunResult
 from reconcile.rules import catalogue
 
 

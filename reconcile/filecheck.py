@@ -1,0 +1,117 @@
+"""`reconcile check FILE --as registry|payments`: read and validate one file without reconciling.
+
+The file is read as a run reads it (readers.read_tables: every sheet that holds the role) and
+normalised in a scratch in-memory database; the report lists, per table, the columns recognised,
+the rows that would load, every row that would be rejected with its reason, IDs that are not valid,
+area codes not on the official lists, and whether the file's own totals agree with what was read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from reconcile import normalize
+from reconcile.checks import AMOUNT_UNREADABLE
+from reconcile.config import check_period
+from reconcile.pipeline import period_bounds
+from reconcile.profiles import resolve
+from reconcile.readers import RawTable, SkippedSheet, read_tables
+from reconcile.warehouse import quote_ident
+
+
+@dataclass
+class CheckResult:
+    """What `reconcile check` reports about one file (or one sheet of a workbook), without running a
+    reconciliation."""
+
+    path: Path
+    kind: str
+    format: str
+    encoding: str | None
+    profile: str | None
+    profile_how: str
+    header_row: int
+    sheet: str | None
+    columns_used: dict[str, str]
+    notes: list[str]  # what the profile did: fixed values, amounts from debits, conventions
+    columns_ignored: list[str]
+    rows_read: int
+    rows_loaded: int
+    ids_restored: int
+    rejected: list[tuple[int, str]]  # (row, reason)
+    id_problems: list[tuple[int, str]]  # (row, problem) for loaded rows whose ID is not a valid 12-digit ID
+    area_notes: list[tuple[int, str]]  # (row, note) for registry rows whose area codes are not on the official lists
+    control: str | None = None  # what the file's own totals say, and whether they agree with what was read
+    control_agrees: bool = True
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejected)
+
+
+def check_file(path: Path, kind: str, period: str, profile: str | None = None,
+               sheet: str | None = None) -> CheckResult:
+    """check_tables, for a file of one table (or a workbook's first sheet that holds the role)."""
+    return check_tables(path, kind, period, profile, sheet)[0][0]
+
+
+def check_tables(path: Path, kind: str, period: str, profile: str | None = None,
+                 sheet: str | None = None) -> tuple[list[CheckResult], list[SkippedSheet]]:
+    """Read and normalise one file in a scratch in-memory database; report every problem of each
+    of its tables (a workbook's sheets that hold the role), and the sheets skipped."""
+    check_period(period)
+    tables, skipped = read_tables(path, kind, resolve(profile) if profile else None, sheet)
+    return [_check_table(table, kind, period) for table in tables], skipped
+
+
+def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
+    start, end = period_bounds(period)
+    con = duckdb.connect(":memory:")
+    try:
+        normalize.install(con)
+        normalize.load_raw(con, kind, [(1, table)])
+        normalize.stage(con, kind, {"period": period, "period_start": start, "period_end": end})
+        stg = quote_ident("stg_" + kind)
+        amount = "amount" if kind == "payments" else "entitled_amount"
+        rejected = con.execute(
+            f"SELECT source_row, reject_reason FROM {stg} WHERE reject_reason IS NOT NULL ORDER BY source_row"
+        ).fetchall()
+        loaded, restored, amount_read, blank = con.execute(
+            f"SELECT count(*) FILTER (WHERE reject_reason IS NULL), "
+            f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored), coalesce(sum({amount}), 0), "
+            f"count(*) FILTER (WHERE reject_reason = 'blank row') FROM {stg}").fetchone()
+        area_notes = con.execute(
+            f"SELECT source_row, area_note FROM {stg} WHERE reject_reason IS NULL AND area_note IS NOT NULL "
+            "ORDER BY source_row").fetchall() if kind == "registry" else []
+        id_problems = con.execute(
+            f"SELECT source_row, rc_vneid_shape_problem(vneid) FROM {stg} "
+            f"WHERE reject_reason IS NULL AND vneid IS NOT NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row").fetchall()
+        control, agrees = None, True
+        if table.control is not None:
+            c = table.control
+            stated = con.execute("SELECT rc_amount(?)", [c.amount]).fetchone()[0] if c.amount else None
+            says = " of ".join(p for p in (f"{c.count:,} rows" if c.count is not None else "",
+                                           f"{stated:,} VND" if stated is not None else "") if p)
+            unreadable = con.execute(f"SELECT count(*) FROM {stg} WHERE reject_reason IS NOT NULL AND "
+                                     + AMOUNT_UNREADABLE.replace("reason", "reject_reason")).fetchone()[0]
+            if not c.checked:
+                agrees = ((stated is None or unreadable or stated == amount_read)
+                          and (c.count is None or c.count == table.rows_read - blank))
+            control = f"{c.what} says {says or 'nothing'}" + (
+                "" if c.checked else f"; read {table.rows_read - blank:,} rows of {int(amount_read):,} VND") + (
+                f" (the amount not checked: {unreadable:,} rows have an amount that cannot be read)"
+                if unreadable and stated is not None and not c.checked else "")
+    finally:
+        con.close()
+    return CheckResult(
+        path=Path(table.path), kind=kind, format=table.format, encoding=table.encoding, profile=table.profile,
+        profile_how=table.profile_how, header_row=table.header_row, sheet=table.sheet,
+        columns_used=table.columns_read,
+        notes=list(table.notes),
+        columns_ignored=[c for c in table.original_columns if c not in table.header_map and c not in table.consumed],
+        rows_read=table.rows_read, rows_loaded=loaded, ids_restored=restored,
+        rejected=[(int(r), str(m)) for r, m in rejected], id_problems=[(int(r), str(m)) for r, m in id_problems],
+        area_notes=[(int(r), str(m)) for r, m in area_notes], control=control, control_agrees=agrees)
