@@ -44,11 +44,12 @@ JOIN cur_files AS f USING (file_id);
 
 DROP TABLE cur_payment_ids;
 
--- A payment whose reference and bank (bank_code, payment_ref: both or neither naming a bank) an
--- earlier input (in name order) already holds: the same payment listed twice (the same batch as CSV
--- and as camt, a re-saved copy, a row copied onto a second sheet). repeat_of is the first such
--- payment; the payment counts once in the non-cash share, and DUPLICATE_PAYMENT names both files.
--- A post-office payout and a bank transfer that happen to share a reference are not the same.
+-- A payment an earlier input (in name order) already holds: the same reference, amount and payee
+-- (the same ID, account, leading zeros aside, or name), for the same bank or where either file
+-- names none. It is the same payment listed twice (the same batch as CSV and as camt, a re-saved
+-- copy, a row copied onto a second sheet). repeat_of is the first such payment; the payment counts
+-- once in the non-cash share, and DUPLICATE_PAYMENT names both files. Two sources that number their
+-- rows alike (a bank's reference 1 and the post office's 1) pay different people: no repeat.
 CREATE OR REPLACE TEMP TABLE cur_payments AS
 SELECT p.*, r.repeat_of
 FROM cur_payments_loaded AS p
@@ -56,8 +57,10 @@ LEFT JOIN (
     SELECT b.payment_id, min(a.payment_id) AS repeat_of
     FROM cur_payments_loaded AS b
     JOIN cur_payments_loaded AS a
-      ON a.payment_ref = b.payment_ref AND a.file_order < b.file_order
-     AND a.bank_code IS NOT DISTINCT FROM b.bank_code
+      ON a.payment_ref = b.payment_ref AND a.amount = b.amount AND a.file_order < b.file_order
+     AND (a.bank_code = b.bank_code OR a.bank_code IS NULL OR b.bank_code IS NULL)
+     AND (a.vneid = b.vneid OR ltrim(a.account_number, '0') = ltrim(b.account_number, '0')
+          OR a.payee_key = b.payee_key)
     GROUP BY b.payment_id
 ) AS r USING (payment_id);
 

@@ -1,8 +1,9 @@
 -- Scale of amounts: for each payments file, its matched successful payments to beneficiaries with an
--- amount due, and how many are that amount divided, or multiplied, by 1,000 (a file re-saved with
--- another number format reads '750.000' as 750). checks.check_scale refuses a file with more than
--- max_scaled of either.
-SELECT p.file_id, count(*) AS matched,
+-- amount due, how many differ from that amount, and how many are it divided, or multiplied, by 1,000
+-- (a file re-saved with another number format reads '750.000' as 750, and leaves '1.500.000', which
+-- is no number to it, as it was). checks.check_scale refuses a file with more than max_scaled of
+-- either, among its matched payments or among those that differ.
+SELECT p.file_id, count(*) AS matched, count(*) FILTER (WHERE p.amount <> r.entitled_amount) AS differ,
        count(*) FILTER (WHERE p.amount * 1000 = r.entitled_amount) AS divided,
        count(*) FILTER (WHERE p.amount = r.entitled_amount * 1000) AS multiplied
 FROM cur_payments AS p
