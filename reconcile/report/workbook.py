@@ -136,6 +136,8 @@ def _formats(book: _Book) -> None:
                        "border": 1, "border_color": "#BFBFBF"})
     f["title"] = add({**base, "bold": True, "font_size": 14})
     f["note"] = add({**base, "italic": True, "font_color": "#595959"})
+    f["partial"] = add({**base, "bold": True, "font_size": 11, "font_color": "#9C0006", "bg_color": "#FFC7CE",
+                        "text_wrap": True, "border": 1, "border_color": "#9C0006"})
     f["section"] = add({**base, "bold": True, "font_size": 11, "font_color": "#1F4E78"})
     f["int"] = add({**base, "num_format": "#,##0"})
     f["amount"] = add({**base, "num_format": "#,##0"})
@@ -281,8 +283,11 @@ def _summary(book: _Book, con, period: str, database: str) -> None:
     w = _Writer(book, ws)
     run = _one(con, "SELECT tool_version, finished_at, partial, missing_sources FROM runs WHERE period = ?", [period])
     if run and run[2]:  # a month reconciled without every source says so before anything else
-        w.text(book.label("partial", period=period, sources="; ".join(_missing_source(m, book.lang)
-                                                                       for m in json.loads(run[3] or "[]"))), "title")
+        text = book.label("partial", period=period, sources="; ".join(_missing_source(m, book.lang)
+                                                                       for m in json.loads(run[3] or "[]")))
+        ws.merge_range(w.row, 0, w.row, 7, _clean(text), book.fmt["partial"])  # wrapped within the page's width
+        ws.set_row(w.row, 15 * (2 + len(text) // 150))
+        w.skip()
     w.text(book.label("title", period=period), "title")
     if run:
         w.text(book.label("subtitle", version=run[0], finished=f"{run[1]:%d/%m/%Y %H:%M}",
