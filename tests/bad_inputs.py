@@ -414,9 +414,9 @@ CASES = [
          note="the finding names the other file; the payment counts once in the non-cash share"),
     Case("us-locale", "amounts re-saved with a US number format (500.000 read as 500)", "payments",
          text_file("bank.csv", _csv([PAY_HEADER, *_scaled(GOOD_PAYMENTS)])), 2,
-         "3 of its 3 matched payments (100%) are the amount due divided by 1,000: it was re-saved with another "
-         "number format ('750.000' read as 750); export it again from the bank's system, or open it in Excel with "
-         "Vietnamese number settings and save it as .xlsx"),
+         "3 of its 3 matched payments are the amount due divided by 1,000 (3 of the 3 whose amount differs from "
+         "it): it was re-saved with another number format ('750.000' read as 750); export it again from the bank's "
+         "system, or open it in Excel with Vietnamese number settings and save it as .xlsx"),
     Case("totals-row", "a totals row (Tổng cộng) under the payments", "payments",
          payments_with(["", "", "", "Tổng cộng", "", "", "2.750.000", "", "", "", ""]),
          control=2_750_000, note="the totals row is not a row: its sum is checked against the amounts read and "
@@ -434,6 +434,12 @@ CASES = [
                                                  "Trang 2": [PAY_HEADER, *GOOD_PAYMENTS[2:], payment()]})),
          good_rows=False, flags=[("OUT_OF_PERIOD", 2), ("PAYMENT_FAILED", 3)],
          note="both sheets are read; each row keeps its sheet in `source_sheet`"),
+    Case("second-sheet-no-header", "a list that goes on over a second sheet without repeating its header", "payments",
+         raw_file("bank.xlsx", lambda: _sheets({"Trang 1": [PAY_HEADER, *GOOD_PAYMENTS[:2]],
+                                                 "Trang 2": [*GOOD_PAYMENTS[2:], payment()]})),
+         good_rows=False, flags=[("OUT_OF_PERIOD", 2), ("PAYMENT_FAILED", 2)],
+         note="a sheet as wide as the one before it, whose first row reads as data under that sheet's header, is "
+              "read under it"),
     Case("notes-sheet", "a workbook with a notes sheet beside the list", "payments",
          raw_file("bank.xlsx", lambda: _sheets({"Danh sách": [PAY_HEADER, *GOOD_PAYMENTS],
                                                  "Ghi chú": [["Người lập biểu"], ["Kế toán trưởng"]]})),
