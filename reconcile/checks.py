@@ -13,6 +13,7 @@ officer knows the file by (its path, and its sheet when a workbook gave several)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from reconcile.config import Checks, Settings
@@ -120,17 +121,19 @@ def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: 
 
 
 def check_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> None:
-    """A payments file more than max_repeated_refs of whose references (bank and reference) are
-    already in an earlier input is the same data given twice (the same batch as CSV and as camt, a
-    re-saved copy): refuse it. Below that, each repeated reference is a DUPLICATE_PAYMENT."""
+    """A payments file more than max_repeated_refs of whose payments an earlier input already holds
+    (the same reference, amount and payee: load_current.sql) is the same data given twice (the same
+    batch as CSV and as camt, a re-saved copy): refuse it. Below that, each repeated payment is a
+    DUPLICATE_PAYMENT, counted once in the non-cash share."""
     for row in rows:
         refs, repeated = row["refs"], row["repeated"]
         if refs and repeated > checks.max_repeated_refs * refs:
             raise InputFileError(
                 names[row["file_id"]],
-                f"{_n(repeated)} of its {_n(refs)} payment references ({_share(repeated, refs)}) are also in "
-                f"{names[row['other_file_id']]}: the same payments given twice (the same batch as CSV and as camt, or "
-                "a copy of the file)", "give each bank's payments once, in one file")
+                f"{_n(repeated)} of its {_n(refs)} payments ({_share(repeated, refs)}) are also in "
+                f"{names[row['other_file_id']]}, with the same reference, amount and payee: the same payments given "
+                "twice (the same batch as CSV and as camt, or a copy of the file)",
+                "give each bank's payments once, in one file")
 
 
 SCALED_AT_LEAST = 3  # payments at exactly a thousandth (or 1,000 times) of the amount due: never chance
@@ -187,16 +190,30 @@ class MissingSource:
         return asdict(self)
 
 
-def missing_sources(rows: list[dict], checks: Checks) -> list[MissingSource]:
+ESTIMATE_MARGIN = 1.25  # a group whose estimate is under this times the line is counted exactly
+
+
+def missing_sources(rows: list[dict], checks: Checks, exact: Callable[[dict], int]) -> list[MissingSource]:
     """The groups (programme, channel, bank code) of at least min_group active beneficiaries of which
     fewer than min_coverage have any payment row (successful, failed or returned, of any date,
-    matched by any method): the file of that bank, or of the post office, is probably missing."""
+    matched by any method): the file of that bank, or of the post office, is probably missing.
+
+    rows: coverage.sql's, whose with_payment is an estimate; `exact(row)` counts one group exactly
+    (coverage_exact.sql), and is asked for every group whose estimate is near or below the line."""
     missing = []
     for row in rows:
-        n, covered = row["beneficiaries"], row["with_payment"]
-        if n >= checks.min_group and n and covered < checks.min_coverage * n:
+        n = row["beneficiaries"]
+        if n < checks.min_group or not n or row["with_payment"] >= ESTIMATE_MARGIN * checks.min_coverage * n:
+            continue
+        covered = exact(row)
+        if covered < checks.min_coverage * n:
             missing.append(MissingSource(row["program"], row["channel"], row["bank_code"], n, n - covered))
     return missing
+
+
+def exact_coverage_params(row: dict) -> dict:
+    """The parameters of coverage_exact.sql for one of coverage.sql's rows."""
+    return {"program": row["program"], "channel": row["channel"], "bank_code": row["bank_code"]}
 
 
 def refuse_missing(missing: list[MissingSource]) -> ReconcileError:

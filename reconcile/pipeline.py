@@ -351,13 +351,15 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0) -> RunR
 
     _notify(cfg, "match", con)
     execute_file(con, "match.sql", params)
+    execute_file(con, "facts.sql", params)
     checks.check_scale(rows(con, "checks/scale.sql"), names,
                        [str(tb.path) for _, tb in tables if tb.kind == "registry"], guards)
-    missing = checks.missing_sources(rows(con, "checks/coverage.sql"), guards)
+    missing = checks.missing_sources(
+        rows(con, "checks/coverage.sql"), guards,
+        lambda group: rows(con, "checks/coverage_exact.sql", checks.exact_coverage_params(group))[0]["with_payment"])
     if missing and not cfg.partial:
         raise checks.refuse_missing(missing)
     params["partial"] = bool(missing)
-    execute_file(con, "facts.sql", params)
     t = _step(steps, "match", t)
 
     _notify(cfg, "find", con)
@@ -447,17 +449,20 @@ def file_counts(con, tables) -> dict[int, dict]:
     return out
 
 
-# The stored registry and payments: the run's rows, with an account number that had lost its
-# leading zeros restored (facts.sql's cur_account_fixes)
+# The stored registry and payments: the run's rows, with the payment's own reference repeat and an
+# account number that had lost its leading zeros restored (facts.sql's pm)
 STORED_SOURCES = {
     "registry": """(SELECT r.* REPLACE (coalesce(fx.account, r.account_number) AS account_number),
                             fx.account IS NOT NULL AS account_restored
                      FROM cur_registry AS r
-                     LEFT JOIN (SELECT registry_id, max(registry_account) AS account FROM cur_account_fixes
-                                WHERE registry_account IS NOT NULL GROUP BY registry_id) AS fx USING (registry_id))""",
-    "payments": """(SELECT p.* REPLACE (coalesce(fx.payment_account, p.account_number) AS account_number),
-                            fx.payment_account IS NOT NULL AS account_restored
-                     FROM cur_payments AS p LEFT JOIN cur_account_fixes AS fx USING (payment_id))""",
+                     LEFT JOIN (SELECT registry_id, max(registered_account) AS account FROM cur_account_fixes
+                                WHERE account_restored = 'registry' GROUP BY registry_id) AS fx USING (registry_id))""",
+    "payments": """(SELECT p.* REPLACE (coalesce(fx.account_number, p.account_number) AS account_number),
+                            fx.payment_id IS NOT NULL AS account_restored, rp.repeat_of
+                     FROM cur_payments AS p
+                     LEFT JOIN (SELECT payment_id, account_number FROM cur_account_fixes
+                                WHERE account_restored = 'payment') AS fx USING (payment_id)
+                     LEFT JOIN cur_repeats AS rp USING (payment_id))""",
     "matches": "cur_matches",
 }
 
@@ -474,10 +479,11 @@ def _store(con, cfg: RunConfig, tables, skipped: list[SkippedSheet], counts: dic
     execute_file(con, "store_flags.sql", params)
 
     restored = dict(con.execute("""
-        SELECT payment_file_id, count(*) FROM cur_account_fixes WHERE payment_account IS NOT NULL GROUP BY ALL
+        SELECT file_id, count(*) FROM cur_account_fixes WHERE account_restored = 'payment' GROUP BY ALL
         UNION ALL
-        SELECT registry_file_id, count(DISTINCT registry_id) FROM cur_account_fixes WHERE registry_account IS NOT NULL
-        GROUP BY ALL""").fetchall())
+        SELECT registry_file_id, count(DISTINCT registry_id) FROM cur_account_fixes
+        WHERE account_restored = 'registry' GROUP BY ALL
+        """).fetchall())
     for file_id, tb in tables:
         control = tb.control
         values = {

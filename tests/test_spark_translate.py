@@ -33,10 +33,10 @@ def test_every_file_the_engine_runs_translates():
     assert len(plan.rules) == 14
     assert [(s.action, s.name) for s in plan.load] == [
         ("table", "cur_registry_ids"), ("table", "cur_registry"), ("drop", "cur_registry_ids"),
-        ("table", "cur_payment_ids"), ("table", "cur_payments_loaded"), ("drop", "cur_payment_ids"),
-        ("table", "cur_payments"), ("drop", "cur_payments_loaded")]
+        ("table", "cur_payment_ids"), ("table", "cur_payments"), ("drop", "cur_payment_ids"),
+        ("table", "cur_repeats")]
     assert [(s.action, s.name) for s in plan.match] == [("table", "cur_matches")]
-    assert [(s.action, s.name) for s in plan.facts] == [("table", "cur_account_fixes"), ("table", "pm")]
+    assert [(s.action, s.name) for s in plan.facts] == [("table", "pm"), ("table", "cur_account_fixes")]
     assert (plan.flags.action, plan.flags.name) == ("insert", "flags")
     for partial in (False, True):
         assert [(s.action, s.name) for s in plan.noncash[partial] if s.action != "drop"] == [

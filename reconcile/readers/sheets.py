@@ -69,7 +69,7 @@ def read_workbook(path: Path, kind: RecordKind, fmt: str, profile: Profile | Non
                                    f"'{tables[-1].sheet}' going on")
                 tables.append(table)
                 continue
-            skipped.append(SkippedSheet(path, kind, name, exc.problem, digest))
+            skipped.append(SkippedSheet(path, kind, name, exc.problem.removeprefix(f"the sheet '{name}' "), digest))
             first_problem = first_problem or exc
             last = None
     if not tables and first_problem is not None:

@@ -155,12 +155,12 @@ class _Run:
 
         _notify(self.cfg, "match")
         self._run_steps(self.plan.match)
+        self._run_steps(self.plan.facts)
         checks.check_scale(self._rows("scale"), names,
                            [name for role, name in self.files.values() if role == "registry"], guards)
-        self.missing = checks.missing_sources(self._rows("coverage"), guards)
+        self.missing = checks.missing_sources(self._rows("coverage"), guards, self._exact_coverage)
         if self.missing and not self.cfg.partial:
             raise checks.refuse_missing(self.missing)
-        self._run_steps(self.plan.facts)
         t = self._step("match", t)
 
         _notify(self.cfg, "find")
@@ -223,6 +223,11 @@ class _Run:
     def _rows(self, check: str) -> list[dict]:
         """The rows of one of the month's guards (sql/checks/), as dicts."""
         return [row.asDict() for row in self.spark.sql(self.plan.checks[check].sql).collect()]
+
+    def _exact_coverage(self, group: dict) -> int:
+        """coverage_exact.sql for one group, translated with its values (checks.missing_sources)."""
+        step = steps("checks/coverage_exact.sql", {**self.params, **checks.exact_coverage_params(group)})[0]
+        return self.spark.sql(step.sql).first()["with_payment"]
 
     def _check_values(self) -> None:
         """Loaded rows must hold what staging writes: an enumerated column one of its canonical values

@@ -1,33 +1,49 @@
+-- pm: every loaded payment of the run with its match and the matched beneficiary, the one
+-- relation the payment-side findings (and the scale and coverage guards) read. vneid is the
+-- beneficiary's; payee_vneid the payment's own.
+--
 -- Account numbers that lost their leading zeros: a matched payment's account and the registered
 -- one that are equal once leading zeros are stripped are one account, which a spreadsheet cell
--- holding it as a number shortened. The shorter is restored to the longer (counted as a warning in
--- inputs.accounts_restored) and never makes an ACCOUNT_MISMATCH.
-CREATE OR REPLACE TEMP TABLE cur_account_fixes AS
-SELECT m.payment_id, m.registry_id, p.file_id AS payment_file_id, r.file_id AS registry_file_id,
-       CASE WHEN length(p.account_number) < length(r.account_number) THEN r.account_number END AS payment_account,
-       CASE WHEN length(r.account_number) < length(p.account_number) THEN p.account_number END AS registry_account
-FROM cur_matches AS m
-JOIN cur_payments AS p USING (payment_id)
-JOIN cur_registry AS r USING (registry_id)
-WHERE p.account_number <> r.account_number AND ltrim(p.account_number, '0') = ltrim(r.account_number, '0');
-
--- pm: every loaded payment of the run with its match and the matched beneficiary, the one
--- relation the payment-side findings read. vneid is the beneficiary's; payee_vneid the payment's own.
+-- holding it as a number shortened. The shorter is restored to the longer (account_restored says
+-- which side; counted as a warning in inputs.accounts_restored) and never makes an ACCOUNT_MISMATCH.
 CREATE OR REPLACE TEMP TABLE pm AS
+WITH joined AS (
+    SELECT p.*, m.method AS match_method, m.registry_id,
+           r.vneid AS r_vneid, r.full_name, r.name_key, r.status AS beneficiary_status, r.date_of_death,
+           r.channel AS registered_channel, r.bank_code AS registered_bank_code,
+           r.account_number AS r_account, r.entitled_amount, r.province_code, r.commune_code,
+           r.province_code_2025, r.program AS r_program, r.file_id AS registry_file_id,
+           CASE WHEN p.account_number <> r.account_number
+                THEN ltrim(p.account_number, '0') = ltrim(r.account_number, '0') END AS zeros_lost
+    FROM cur_payments AS p
+    LEFT JOIN cur_matches AS m USING (payment_id)
+    LEFT JOIN cur_registry AS r USING (registry_id)
+)
 SELECT
-    p.payment_id, p.payment_ref, p.vneid AS payee_vneid, p.vneid_source, p.vneid_note,
-    p.payee_name, p.payee_key, p.date_of_birth AS payee_date_of_birth,
-    p.bank_code, coalesce(fx.payment_account, p.account_number) AS account_number, p.amount, p.value_date,
-    p.channel, p.status,
-    p.program AS payment_program, p.narrative, p.in_period, p.file_id, p.file_order, p.source_file, p.source_row,
-    p.source_sheet, p.repeat_of,
-    m.method AS match_method, m.registry_id,
-    r.vneid, r.full_name, r.name_key, r.status AS beneficiary_status, r.date_of_death,
-    r.channel AS registered_channel, r.bank_code AS registered_bank_code,
-    coalesce(fx.registry_account, r.account_number) AS registered_account, r.entitled_amount, r.province_code,
-    r.commune_code, r.province_code_2025,
-    coalesce(p.program, r.program, 'unknown') AS program
-FROM cur_payments AS p
-LEFT JOIN cur_matches AS m USING (payment_id)
-LEFT JOIN cur_registry AS r USING (registry_id)
-LEFT JOIN cur_account_fixes AS fx USING (payment_id);
+    j.payment_id, j.payment_ref, j.vneid AS payee_vneid, j.vneid_source, j.vneid_note,
+    j.payee_name, j.payee_key, j.date_of_birth AS payee_date_of_birth,
+    j.bank_code,
+    CASE WHEN j.zeros_lost AND length(j.account_number) < length(j.r_account) THEN j.r_account
+         ELSE j.account_number END AS account_number,
+    j.amount, j.value_date, j.channel, j.status,
+    j.program AS payment_program, j.narrative, j.in_period, j.file_id, j.file_order, j.source_file, j.source_row,
+    j.source_sheet, rp.repeat_of,
+    j.match_method, j.registry_id,
+    j.r_vneid AS vneid, j.full_name, j.name_key, j.beneficiary_status, j.date_of_death,
+    j.registered_channel, j.registered_bank_code,
+    CASE WHEN j.zeros_lost AND length(j.r_account) < length(j.account_number) THEN j.account_number
+         ELSE j.r_account END AS registered_account,
+    j.entitled_amount, j.province_code, j.commune_code, j.province_code_2025,
+    coalesce(j.program, j.r_program, 'unknown') AS program, j.r_program AS registered_program,
+    CASE WHEN j.zeros_lost THEN CASE WHEN length(j.account_number) < length(j.r_account) THEN 'payment'
+                                     ELSE 'registry' END END AS account_restored,
+    j.registry_file_id
+FROM joined AS j
+LEFT JOIN cur_repeats AS rp USING (payment_id);
+
+-- The accounts restored, few: for the stored registry and payments (pipeline.STORED_SOURCES) and
+-- the count of each file (inputs.accounts_restored)
+CREATE OR REPLACE TEMP TABLE cur_account_fixes AS
+SELECT payment_id, registry_id, file_id, registry_file_id, account_restored, account_number, registered_account
+FROM pm
+WHERE account_restored IS NOT NULL;

@@ -36,7 +36,7 @@ FROM stg_payments AS s
 JOIN cur_files AS f USING (file_id)
 WHERE s.reject_reason IS NULL;
 
-CREATE OR REPLACE TEMP TABLE cur_payments_loaded AS
+CREATE OR REPLACE TEMP TABLE cur_payments AS
 SELECT i.payment_id, s.* EXCLUDE (reject_reason), f.file_order
 FROM stg_payments AS s
 JOIN cur_payment_ids AS i ON s.rowid = i.stg_row
@@ -49,19 +49,19 @@ DROP TABLE cur_payment_ids;
 -- names none. It is the same payment listed twice (the same batch as CSV and as camt, a re-saved
 -- copy, a row copied onto a second sheet). repeat_of is the first such payment; the payment counts
 -- once in the non-cash share, and DUPLICATE_PAYMENT names both files. Two sources that number their
--- rows alike (a bank's reference 1 and the post office's 1) pay different people: no repeat.
-CREATE OR REPLACE TEMP TABLE cur_payments AS
-SELECT p.*, r.repeat_of
-FROM cur_payments_loaded AS p
-LEFT JOIN (
-    SELECT b.payment_id, min(a.payment_id) AS repeat_of
-    FROM cur_payments_loaded AS b
-    JOIN cur_payments_loaded AS a
-      ON a.payment_ref = b.payment_ref AND a.amount = b.amount AND a.file_order < b.file_order
-     AND (a.bank_code = b.bank_code OR a.bank_code IS NULL OR b.bank_code IS NULL)
-     AND (a.vneid = b.vneid OR ltrim(a.account_number, '0') = ltrim(b.account_number, '0')
-          OR a.payee_key = b.payee_key)
-    GROUP BY b.payment_id
-) AS r USING (payment_id);
-
-DROP TABLE cur_payments_loaded;
+-- rows alike (a bank's reference 1 and the post office's 1) pay different people: no repeat. A
+-- table of its own (few rows), joined where it is read, rather than a copy of every payment.
+CREATE OR REPLACE TEMP TABLE cur_repeats AS
+WITH shared AS (  -- the references found in more than one input: few, so the pairs are found among few
+    SELECT * FROM cur_payments
+    WHERE payment_ref IN (SELECT payment_ref FROM cur_payments GROUP BY payment_ref
+                          HAVING min(file_order) < max(file_order))
+)
+SELECT b.payment_id, min(a.payment_id) AS repeat_of
+FROM shared AS b
+JOIN shared AS a
+  ON a.payment_ref = b.payment_ref AND a.amount = b.amount AND a.file_order < b.file_order
+ AND (a.bank_code = b.bank_code OR a.bank_code IS NULL OR b.bank_code IS NULL)
+ AND (a.vneid = b.vneid OR ltrim(a.account_number, '0') = ltrim(b.account_number, '0')
+      OR a.payee_key = b.payee_key)
+GROUP BY b.payment_id;

@@ -7,9 +7,12 @@
 -- joiner, BOM: pasted from web pages and Word, they would split a name or an ID that looks whole),
 -- then whitespace of any kind (any Unicode space separator, no-break space) collapsed; empty
 -- becomes NULL. contracts.INVISIBLE is the same set, for headers and enum values in Python.
+-- A value of ASCII characters only (as many bytes as characters: IDs, references, accounts, names
+-- without diacritics) is in NFC and holds no invisible character: only its spaces are looked at.
 CREATE OR REPLACE TEMP MACRO rc_text(s) AS
     nullif(trim(regexp_replace(
-        regexp_replace(nfc_normalize(s), '[\x{00AD}\x{180E}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]', '', 'g'),
+        CASE WHEN strlen(s) = length(s) THEN s
+             ELSE regexp_replace(nfc_normalize(s), '[\x{00AD}\x{180E}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]', '', 'g') END,
         '[[:space:]\p{Z}\x{0085}]+', ' ', 'g')), '');
 
 -- The macros come in layers. A macro whose parameter ends in _t takes text already passed through

@@ -1,8 +1,8 @@
 -- Tie each payment to at most one beneficiary (a primary registry row), recording how:
 --   vneid / narrative_vneid  the payment's ID (from its ID column / from its narrative) equals the beneficiary's
 --                            (also when both carry the same invalid ID: INVALID_VNEID reports that);
---   account                  no usable ID: the account number (leading zeros aside) is registered to exactly
---                            one beneficiary;
+--   account                  no usable ID: the account number is registered to exactly one beneficiary (as
+--                            written, else leading zeros aside);
 --   name_dob                 no usable ID, no account match: the same name key and date of birth, one candidate;
 --   name                     as name_dob without a date of birth, only with matching.name_without_dob,
 --                            and only when the name key is unique in the registry.
@@ -28,18 +28,29 @@ no_id AS (
     WHERE payment_id NOT IN (SELECT payment_id FROM by_id)
       AND (NOT rc_vneid_valid(coalesce(vneid, '')) OR vneid_source = 'narrative')
 ),
-by_account AS (
-    -- one person may hold the account in both programmes: count people, and pick the programme
-    -- as the ID match does (the one whose amount due equals the payment)
-    SELECT p.payment_id, r.registry_id, 'account' AS method,
-           count(DISTINCT r.vneid) OVER (PARTITION BY p.payment_id) AS candidates,
-           row_number() OVER (PARTITION BY p.payment_id
-                              ORDER BY abs(r.entitled_amount - p.amount), r.program, r.registry_id) AS rk
+account_pairs AS (
+    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program
     FROM no_id AS p
-    -- compared without leading zeros: a spreadsheet cell that held the number as a number lost them
+    JOIN reg AS r ON r.account_number = p.account_number
+        AND (p.bank_code = r.bank_code OR NOT rc_bank_known(p.bank_code) OR NOT rc_bank_known(r.bank_code))
+        AND (p.program IS NULL OR p.program = r.program)
+),
+-- compared without leading zeros, for the payments whose account no registered one equals as
+-- written: a spreadsheet cell that held the number as a number lost them (on either side)
+account_pairs_zeros AS (
+    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program
+    FROM (SELECT * FROM no_id WHERE payment_id NOT IN (SELECT payment_id FROM account_pairs)) AS p
     JOIN reg AS r ON ltrim(r.account_number, '0') = ltrim(p.account_number, '0') AND ltrim(p.account_number, '0') <> ''
         AND (p.bank_code = r.bank_code OR NOT rc_bank_known(p.bank_code) OR NOT rc_bank_known(r.bank_code))
         AND (p.program IS NULL OR p.program = r.program)
+),
+by_account AS (
+    -- one person may hold the account in both programmes: count people, and pick the programme
+    -- as the ID match does (the one whose amount due equals the payment)
+    SELECT payment_id, registry_id, 'account' AS method,
+           count(DISTINCT vneid) OVER (PARTITION BY payment_id) AS candidates,
+           row_number() OVER (PARTITION BY payment_id ORDER BY abs(entitled_amount - amount), program, registry_id) AS rk
+    FROM (SELECT * FROM account_pairs UNION ALL SELECT * FROM account_pairs_zeros)
 ),
 after_account AS (
     SELECT * FROM no_id

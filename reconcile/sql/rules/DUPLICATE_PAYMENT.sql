@@ -37,8 +37,8 @@ reasons AS (
     SELECT b.payment_id, 3,
            'Payment reference also in ' || regexp_extract(a.source_file, '[^/\\]+$')
                || coalesce(' (sheet ' || a.source_sheet || ')', '')
-    FROM pm AS b JOIN pm AS a ON a.payment_id = b.repeat_of
-    WHERE b.status = 'success'
+    FROM (SELECT payment_id, repeat_of FROM pm WHERE repeat_of IS NOT NULL AND status = 'success') AS b
+    JOIN pm AS a ON a.payment_id = b.repeat_of
 ),
 one_per_payment AS (
     SELECT payment_id, string_agg(reason, '; ' ORDER BY k) AS detail FROM reasons GROUP BY payment_id
