@@ -405,8 +405,9 @@ CASES = [
          note="at half or more in the period, the others stay `OUT_OF_PERIOD` findings"),
     Case("same-batch-as-camt", "the same bank batch given as CSV and as camt", "payments",
          text_file("bank.xml", _camt_of(GOOD_PAYMENTS)), 2,
-         "4 of its 4 payment references (100%) are also in {others[0]}: the same payments given twice (the same "
-         "batch as CSV and as camt, or a copy of the file); give each bank's payments once, in one file",
+         "4 of its 4 payments (100%) are also in {others[0]}, with the same reference, amount and payee: the same "
+         "payments given twice (the same batch as CSV and as camt, or a copy of the file); give each bank's payments "
+         "once, in one file",
          others=(payments_with(),)),
     Case("repeated-reference", "one payment reference (of five) also in another bank file", "payments",
          payments_with(payment(), header=PAY_HEADER, name="bank_late.csv"),
@@ -425,6 +426,12 @@ CASES = [
          payments_with(["", "", "", "Tổng cộng", "", "", "3.750.000", "", "", "", ""]), 2,
          "its totals row 6 says 3,750,000 VND but 4 rows of 2,750,000 VND were read; check that the file is "
          "complete (no rows cut off or left on another sheet) and that the totals row is the file's own"),
+    Case("camt-totals-disagree", "a camt statement whose TxsSummry counts an entry it does not hold", "payments",
+         text_file("statement.xml", _camt_of(GOOD_PAYMENTS).replace(
+             "</Acct>", "</Acct>\n    <TxsSummry><TtlDbtNtries><NbOfNtries>5</NbOfNtries><Sum>3250000</Sum>"
+                        "</TtlDbtNtries></TxsSummry>")), 2,
+         "its statement 1 says it holds 5 debit entries of 3,250,000 but 4 debit entries of 2,750,000 were read; ask "
+         "the bank for the statement again; the file may be cut short or edited"),
     Case("nothing-loaded", "a registry whose every row is refused", "registry",
          text_file("registry.csv", _csv([REG_HEADER, *([*r[:5], "Học bổng", *r[6:]] for r in GOOD_REGISTRY)])), 2,
          "none of its 4 rows could be loaded (most for: program is not welfare or pension); see every row's reason "

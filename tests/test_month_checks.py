@@ -174,10 +174,11 @@ def test_the_same_batch_as_csv_and_as_camt_is_refused(month, saved, tmp_path):
                  "--payments", out / "payments_bank.xml", "--payments", out / "payments_bank.csv",
                  "--payments", out / "payments_post.parquet")
     line = refused(res, db, before)
-    refs = pl.read_parquet(out / "payments_bank.parquet")["payment_ref"].n_unique()
-    assert line == (f"reconcile: error: {out / 'payments_bank.xml'}: {refs:,} of its {refs:,} payment references (100%) "
-                    f"are also in {out / 'payments_bank.csv'}: the same payments given twice (the same batch as CSV "
-                    "and as camt, or a copy of the file); give each bank's payments once, in one file")
+    n = pl.read_parquet(out / "payments_bank.parquet").height
+    assert line == (f"reconcile: error: {out / 'payments_bank.xml'}: {n:,} of its {n:,} payments (100%) are also in "
+                    f"{out / 'payments_bank.csv'}, with the same reference, amount and payee: the same payments given "
+                    "twice (the same batch as CSV and as camt, or a copy of the file); give each bank's payments once, "
+                    "in one file")
 
 
 def test_a_reference_repeated_in_another_file_is_a_duplicate_counted_once_in_the_share(month, tmp_path):
@@ -389,3 +390,73 @@ def test_a_workbook_locked_by_excel_says_the_period_is_saved(month, tmp_path, mo
         f"(Permission denied: {report}); close the workbook if it is open in Excel, check the disk has room, and "
         f"write them again with: reconcile report --period {PERIOD} --db {db} --report {report}")
     assert not list(tmp_path.glob(".bao_cao*"))  # no partial workbook left behind
+
+
+# --- accounts that lost their leading zeros, sheets --------------------------------------------------
+
+def test_accounts_that_lost_their_zeros_are_restored_on_either_side(tmp_path):
+    """The registry kept in Excel lost one account's zeros, the bank's list another's: neither is an
+    ACCOUNT_MISMATCH; each is stored whole and counted."""
+    from conftest import write_csv
+    from test_pipeline import PAY_HEADER, REG_HEADER
+
+    registry = [["001087012345", "Nguyễn Văn Hùng", "12/03/1987", "male", "welfare", "500.000", "bank", "VBA",
+                 "63118742432", "01", "active"],
+                ["079153000257", "Trần Thị Mai", "01/01/1953", "female", "welfare", "500.000", "bank", "VCB",
+                 "0071000123456", "79", "active"]]
+    payments = [["FT1", "001087012345", "NGUYEN VAN HUNG", "VBA", "0063118742432", "500,000", "05/09/2024", "bank",
+                 "success"],
+                ["FT2", "079153000257", "TRAN THI MAI", "VCB", "71000123456", "500,000", "05/09/2024", "bank",
+                 "success"]]
+    reg, pay = write_csv(tmp_path / "r.csv", REG_HEADER, registry), write_csv(tmp_path / "p.csv", PAY_HEADER, payments)
+    db = tmp_path / "r.duckdb"
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", reg, "--payments", pay)
+    assert res.exit_code == 0, res.output
+    assert "warning: 2 account numbers had lost their leading zeros and were restored (inputs.accounts_restored)" \
+        in res.stdout.splitlines()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM flags").fetchone()[0] == 0
+        assert con.execute("SELECT account_number, account_restored FROM registry ORDER BY vneid").fetchall() == [
+            ("0063118742432", True), ("0071000123456", False)]
+        assert con.execute("SELECT account_number, account_restored FROM payments ORDER BY payment_ref").fetchall() \
+            == [("0063118742432", False), ("0071000123456", True)]
+        assert con.execute("SELECT file_name, accounts_restored FROM inputs ORDER BY file_id").fetchall() == [
+            ("r.csv", 1), ("p.csv", 1)]
+
+
+def test_a_workbook_s_sheets_are_read_and_a_notes_sheet_is_named_and_recorded(month, tmp_path):
+    """The post office's list split over two sheets, with a notes sheet: both lists read, the
+    notes sheet skipped with why, on the terminal and in inputs; `reconcile check` shows the same."""
+    out, truth = month
+    post = pl.read_csv(out / "payments_post.csv", infer_schema=False)
+    half = post.height // 2
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, part in (("Trang 1", post.head(half)), ("Trang 2", post.tail(post.height - half))):
+        sheet = book.create_sheet(name)
+        sheet.append(post.columns)
+        for row in part.iter_rows():
+            sheet.append(list(row))
+    book.create_sheet("Ghi chú").append(["Người lập biểu: Nguyễn Thu Hà"])
+    book.save(tmp_path / "buu_dien.xlsx")
+    db = tmp_path / "r.duckdb"
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
+                 "--payments", out / "payments_bank.parquet", "--payments", tmp_path / "buu_dien.xlsx")
+    assert res.exit_code == 0, res.output
+    assert (f"reconcile: {tmp_path / 'buu_dien.xlsx'}: sheet 'Ghi chú' skipped (has a header row but no data rows); "
+            "read 'Trang 1', 'Trang 2'") in res.stderr.splitlines()
+    with duckdb.connect(str(db), read_only=True) as con:
+        sheets = con.execute("SELECT sheet, rows_loaded, skipped IS NOT NULL FROM inputs WHERE file_name = "
+                             "'buu_dien.xlsx' ORDER BY sheet").fetchall()
+        found = con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall()
+        by_sheet = con.execute("SELECT source_sheet, count(*) FROM payments WHERE source_file LIKE '%buu_dien.xlsx' "
+                               "GROUP BY ALL ORDER BY ALL").fetchall()
+    assert sheets == [("Ghi chú", 0, True), ("Trang 1", half, False), ("Trang 2", post.height - half, False)]
+    assert by_sheet == [("Trang 1", half), ("Trang 2", post.height - half)]
+    assert Counter(found) == Counter(truth)
+    check = invoke("check", tmp_path / "buu_dien.xlsx", "--as", "payments", "--period", PERIOD)
+    lines = check.stdout.splitlines()
+    assert [line for line in lines if line.startswith("rows:")] == [
+        f"rows: {half:,} read, {half:,} loaded, 0 rejected",
+        f"rows: {post.height - half:,} read, {post.height - half:,} loaded, 0 rejected"]
+    assert lines[-1] == "sheet 'Ghi chú': skipped: has a header row but no data rows"

@@ -344,3 +344,23 @@ def test_damaged_real_files_are_read_or_refused_never_crash(tmp_path, name, cuts
     path = tmp_path / name
     path.write_bytes(bytes(raw))
     read_or_input_file_error(path)
+
+
+def test_a_thousands_separator_only_where_it_groups_digits(tmp_path):
+    """A profile's '.' for thousands must not turn 1000000.5 (a fraction, from a file re-saved in
+    another locale) into 10,000,005: the separator is taken out only where it groups in threes."""
+    profile = tmp_path / "dot.toml"
+    profile.write_text('name = "dot-bank"\nkind = "payments"\nthousands = "."\n[values]\nchannel = "bank"\n',
+                       encoding="utf-8")
+    header = ["Số tham chiếu", "Số định danh", "Tên người thụ hưởng", "Số tiền", "Ngày giao dịch"]
+    rows = [["R1", "001087012345", "NGUYEN VAN HUNG", "1.500.000", "05/09/2024"],
+            ["R2", "079153000257", "TRAN THI MAI", "1000000.5", "05/09/2024"],
+            ["R3", "038146000111", "LE THI HONG", "1.5000", "05/09/2024"],
+            ["R4", "038146000112", "LE VAN AN", "₫ 2.000.000,00", "05/09/2024"],
+            ["R5", "038146000113", "PHAM DUC ANH", "750000", "05/09/2024"]]
+    result = check_file(write_csv(tmp_path / "p.csv", header, rows), "payments", PERIOD, str(profile))
+    assert result.rejected == [(3, "amount has a fraction or bad digit grouping (VND has no minor unit)"),
+                               (4, "amount has a fraction or bad digit grouping (VND has no minor unit)")]
+    table = read_file(tmp_path / "p.csv", "payments", load_file(profile))
+    assert [(ref, amount) for ref, _, amount, *_ in _staged(table)] == [
+        ("R1", 1_500_000), ("R4", 2_000_000), ("R5", 750_000)]

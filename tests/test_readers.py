@@ -555,3 +555,40 @@ def test_a_workbook_that_makes_the_excel_reader_abort_is_refused(tmp_path):
     path.write_bytes(bytes(raw))
     assert error_of(path) == (f"{path}: cannot be read as an Excel workbook (the reader stopped on damaged "
                               "data); open it in Excel and save it again as .xlsx")
+
+
+@pytest.mark.parametrize("header, message", [
+    (["STT", "Số CCCD", "Họ và tên", "Chế độ", "Số tiền", "Ngày chi trả", "Hình thức chi trả"],
+     "looks like a payments file, not a beneficiary registry (it has a value date: 'Ngày chi trả'); "
+     "give it as --payments"),
+    (["Mã giao dịch", "Số CCCD", "Họ và tên", "Chế độ", "Số tiền", "Ngày chi trả", "Hình thức chi trả"],
+     "looks like a payments file, not a beneficiary registry (it has a payment reference and a value date: "
+     "'Mã giao dịch', 'Ngày chi trả'); give it as --payments"),
+])
+def test_a_payout_list_given_as_the_registry_is_refused(tmp_path, header, message):
+    """A post office's payout list, with or without its own references, given as --registry."""
+    row = ["1", "038153000257", "Trần Thị Mai", "Trợ cấp xã hội", "500.000", "12/09/2024", "Tiền mặt"]
+    path = write_csv(tmp_path / "chi_tra.csv", header, [row])
+    with pytest.raises(InputFileError) as err:
+        read_file(path, "registry")
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_a_registry_with_a_payment_date_of_its_own_stays_a_registry(tmp_path):
+    """One payment-like column is no proof when the file has what only a registry has."""
+    header = ["Số định danh cá nhân", "Họ và tên", "Chế độ", "Số tiền hưởng", "Hình thức chi trả", "Ngày chi trả"]
+    row = ["038153000257", "Trần Thị Mai", "Trợ cấp xã hội", "500.000", "Tiền mặt", "12/09/2024"]
+    table = read_file(write_csv(tmp_path / "r.csv", header, [row]), "registry")
+    assert table.header_map["Số tiền hưởng"] == "entitled_amount"
+
+
+def test_map_headers_checks_the_required_columns_by_default(tmp_path):
+    """Called with its defaults, map_headers refuses a file without a required column (its parameter
+    once shadowed the function that does so, and the call failed with a TypeError)."""
+    from reconcile.readers.headers import map_headers
+
+    with pytest.raises(InputFileError) as err:
+        map_headers(tmp_path / "r.csv", "registry", [("Họ và tên", "Họ và tên"), ("Số tiền hưởng", "Số tiền hưởng")])
+    assert str(err.value) == (f"{tmp_path / 'r.csv'}: required column 'vneid' is missing from the registry file (also "
+                              "missing: program, channel); add it or rename the column that holds it to 'vneid', or "
+                              "pass a --profile that maps it")

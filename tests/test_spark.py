@@ -224,3 +224,30 @@ def test_a_payments_file_of_another_month_is_refused(spark, tmp_path):
                         r"2024-10 \(they run from \d\d/09/2024 to \d\d/09/2024; most are in 2024-09\); check "
                         r"--period, or that this is the payment file of that month",
                         result.output.strip().splitlines()[-1])
+
+
+def test_a_source_left_out_is_refused_on_spark_too_and_partial_records_it(spark, tmp_path):
+    """The guards that need matching run on Spark as on DuckDB: the post office's file left out
+    stops the run; with --partial the runs record says so and the share's targets are not judged."""
+    month = generate(GenerateConfig(beneficiaries=2500, seed=5, out=tmp_path / "raw"))
+    registry, bank, _ = month.files["parquet"]
+    staged = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "staged")
+    args = ["run", "--engine", "spark", "--period", "2024-09", "--out", str(tmp_path / "o"),
+            "--registry", str(staged.path("registry")), "--payments", str(staged.path("payments"))]
+    refused = CliRunner().invoke(cli, args)
+    assert refused.exit_code == 2, refused.output
+    assert re.fullmatch(r"reconcile: error: the month looks incomplete: most active beneficiaries paid through the post "
+                        r"office \((\d+) of \1\) have no payment row at all; the payment file of the post office may be "
+                        r"missing: add it with --payments, or pass --partial to reconcile the month without it \(the "
+                        r"report will say PARTIAL\)", refused.output.strip().splitlines()[-1])
+    assert not (tmp_path / "o" / "flags").exists()
+    partial = CliRunner().invoke(cli, args + ["--partial"])
+    assert partial.exit_code == 0, partial.output
+    assert partial.stdout.startswith("PARTIAL: 2024-09 was reconciled without every source (--partial): ")
+    with duckdb.connect() as con:
+        runs = con.execute(f"SELECT partial, missing_sources FROM read_parquet('{tmp_path}/o/runs/*/*.parquet')"
+                           ).fetchall()
+        met = con.execute(f"SELECT DISTINCT target_met FROM read_parquet('{tmp_path}/o/noncash_share/*/*/*.parquet') "
+                          "WHERE channel_group = 'all'").fetchall()
+    assert runs[0][0] is True and '"channel": "cash"' in runs[0][1]
+    assert met == [(None,)]
