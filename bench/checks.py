@@ -31,15 +31,16 @@ LAUNCH = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable
           "sys.path.insert(0, sys.argv.pop(1)); from reconcile.cli import main; sys.argv[0] = 'reconcile'; main()")
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, float]:
-    """Wall seconds and peak RSS (GB) of one run of cmd, in a child process of its own."""
+def timed(cmd: list[str], env: dict) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user and system) and peak RSS (GB) of one run of cmd, in a child
+    process of its own. CPU time is the steadier figure on a shared machine."""
     t0 = time.perf_counter()
     pid = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(pid.pid, 0)
     seconds = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd)} failed: {pid.stderr.read().decode()[-500:]}")
-    return seconds, usage.ru_maxrss / 1024 / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024 / 1024
 
 
 def findings(db: Path) -> list:
@@ -72,7 +73,7 @@ def main() -> None:
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         packages = {"this": REPO, "base": base}
-        times: dict[str, list[tuple[float, float]]] = {"this": [], "base": []}
+        times: dict[str, list[tuple[float, float, float]]] = {"this": [], "base": []}
         for n in range(args.runs + 1):  # the first round warms the disk cache and is not counted
             for name, package in packages.items():
                 db = work / f"{name}.duckdb"
@@ -82,16 +83,18 @@ def main() -> None:
                 if n:
                     times[name].append(result)
         assert findings(work / "this.duckdb") == findings(work / "base.duckdb"), "the revisions' findings differ"
-        ratios = [a[0] / b[0] for a, b in zip(times["this"], times["base"])]
         print(f"{args.size:,} beneficiaries from {ext}, {args.runs} runs each, in turn")
-        print("| revision | wall s (median) | min | max | peak RSS GB (median) |")
-        print("|---|---:|---:|---:|---:|")
+        print("| revision | wall s (median) | min | max | CPU s (median) | peak RSS GB (median) |")
+        print("|---|---:|---:|---:|---:|---:|")
         for name, label in (("base", args.base), ("this", "this checkout")):
-            wall = [t for t, _ in times[name]]
+            wall = [t for t, _, _ in times[name]]
             print(f"| {label} | {statistics.median(wall):.2f} | {min(wall):.2f} | {max(wall):.2f} | "
-                  f"{statistics.median(r for _, r in times[name]):.2f} |")
-        print(f"ratio this/base, pair by pair: median {statistics.median(ratios):.3f} "
-              f"(min {min(ratios):.3f}, max {max(ratios):.3f})")
+                  f"{statistics.median(c for _, c, _ in times[name]):.2f} | "
+                  f"{statistics.median(r for _, _, r in times[name]):.2f} |")
+        for i, figure in ((0, "wall"), (1, "CPU")):
+            ratios = [a[i] / b[i] for a, b in zip(times["this"], times["base"])]
+            print(f"{figure} ratio this/base, pair by pair: median {statistics.median(ratios):.3f} "
+                  f"(min {min(ratios):.3f}, max {max(ratios):.3f})")
     finally:
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], check=False)
 
