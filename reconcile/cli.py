@@ -135,7 +135,7 @@ def _write_after_commit(saved: Saved, report_path: Path | None, export_dir: Path
         progress.clear()
         raise ReconcileError(f"interrupted; {saved.state}, but its workbook or exports may be incomplete; write them "
                              f"again with: {again}", exit_code=130) from None
-    except (ReconcileError, OSError, duckdb_error()) as exc:
+    except (ReconcileError, OSError, *writer_errors()) as exc:
         progress.clear()
         if isinstance(exc, OSError) and exc.strerror:
             reason = exc.strerror + (f": {exc.filename}" if exc.filename else "")
@@ -146,10 +146,13 @@ def _write_after_commit(saved: Saved, report_path: Path | None, export_dir: Path
                              f"with: {again}", exit_code=4) from None
 
 
-def duckdb_error() -> type:
+def writer_errors() -> tuple[type, ...]:
+    """The errors of the libraries the workbook and exports are written with (a full disk while
+    polars writes an export comes as its own error)."""
     import duckdb
+    import polars as pl
 
-    return duckdb.Error
+    return duckdb.Error, pl.exceptions.PolarsError
 
 
 def _write_outputs(db: Path, period: str, report_path: Path | None, export_dir: Path | None, lang: str,

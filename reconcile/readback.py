@@ -196,10 +196,15 @@ def cashless(con: duckdb.DuckDBPyConnection, period: str | None = None, by: str 
 
 
 def periods(con: duckdb.DuckDBPyConnection) -> Rows:
-    """One row per reconciled period: its run, and the totals `reconcile run` printed for it."""
-    return _rows(con, """
+    """One row per reconciled period: its run, whether it was partial (a source missing, run with
+    --partial), and the totals `reconcile run` printed for it."""
+    written_since = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'runs' AND "
+                                "column_name = 'partial' AND database_name = current_database()").fetchone()[0]
+    partial = "coalesce(r.partial, false)" if written_since else "NULL"  # a database no run of this version wrote
+    return _rows(con, f"""
         SELECT r.period, r.run_id, r.started_at, r.finished_at, epoch(r.finished_at - r.started_at) AS seconds,
-               r.operator, r.tool_version, r.registry_rows, r.payment_rows, r.rejected_rows, r.flags,
+               r.operator, r.tool_version, {partial} AS partial, r.registry_rows, r.payment_rows, r.rejected_rows,
+               r.flags,
                CAST((SELECT coalesce(sum(g.entitled_amount), 0) FROM registry AS g
                      WHERE g.period = r.period AND g.is_primary AND g.status = 'active') AS BIGINT) AS amount_due,
                CAST((SELECT coalesce(sum(p.amount), 0) FROM payments AS p

@@ -74,7 +74,8 @@ TABLES: tuple[Table, ...] = (
     Table("inputs", "Every file a run read, with its hash and row accounting: rows_read = rows_loaded + rows_rejected", (
         RUN_ID,
         PERIOD,
-        Col("file_id", "INTEGER", "Position of the file in the run"),
+        Col("file_id", "INTEGER", "Position of the file in the run (each sheet of a workbook read has its own); NULL "
+            "for a sheet skipped"),
         Col("role", "VARCHAR", "registry or payments"),
         Col("path", "VARCHAR", "Path as given on the command line"),
         Col("file_name", "VARCHAR", "File name without directory"),

@@ -284,7 +284,7 @@ COMMENT ON COLUMN "runs"."missing_sources" IS 'Groups (programme, channel, bank 
 COMMENT ON TABLE "inputs" IS 'Every file a run read, with its hash and row accounting: rows_read = rows_loaded + rows_rejected';
 COMMENT ON COLUMN "inputs"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "inputs"."period" IS 'Reconciliation period YYYY-MM';
-COMMENT ON COLUMN "inputs"."file_id" IS 'Position of the file in the run';
+COMMENT ON COLUMN "inputs"."file_id" IS 'Position of the file in the run (each sheet of a workbook read has its own); NULL for a sheet skipped';
 COMMENT ON COLUMN "inputs"."role" IS 'registry or payments';
 COMMENT ON COLUMN "inputs"."path" IS 'Path as given on the command line';
 COMMENT ON COLUMN "inputs"."file_name" IS 'File name without directory';

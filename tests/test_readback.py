@@ -229,8 +229,21 @@ def test_periods_lists_each_period_in_order_with_its_totals(db):
         ("2024-10", 4, 4, 1, 19_045_000, 18_800_000)]
     runs = sql(db, "SELECT run_id, operator, tool_version FROM runs ORDER BY period")
     assert [(p["run_id"], p["operator"], p["tool_version"]) for p in got] == runs
+    assert [p["partial"] for p in got] == [False, False]
     table = ok("periods", "--db", db).stdout.splitlines()
     assert [ln.split()[0] for ln in table[2:]] == ["2024-09", "2024-10"]
+
+
+def test_periods_of_a_database_no_run_of_this_version_wrote(db, tmp_path):
+    import shutil
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy(db, old)
+    with duckdb.connect(str(old)) as con:  # as an earlier version left it
+        con.execute("ALTER TABLE runs DROP COLUMN missing_sources")
+        con.execute("ALTER TABLE runs DROP COLUMN partial")
+    got = json.loads(ok("periods", "--db", old, "--format", "json").stdout)
+    assert [(p["period"], p["partial"]) for p in got] == [("2024-09", None), ("2024-10", None)]
 
 
 def test_unknown_code_is_exit_two_with_the_valid_codes(db):
