@@ -43,7 +43,11 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     its own totals, its payments dated in the period (checks.py). Run by a run and by --stage-only."""
     names = file_names(tables)
     reasons = {r["file_id"]: r["reason"] for r in rows(con, "checks/loaded.sql")}
-    check_loaded(counts, names, {i: tb.kind for i, tb in tables}, reasons)
+    several = {file_id for file_id, name in names.items() if name.endswith("')")}
+    commands = {file_id: f"reconcile check {tb.path} --as {tb.kind}" + (f" --sheet '{tb.sheet}'" if file_id in several
+                                                                         else "")
+                for file_id, tb in tables}
+    check_loaded(counts, names, commands, reasons)
     if settings.checks.control_totals:
         check_controls(con, tables, counts, names)
     check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)
@@ -88,16 +92,16 @@ def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
-def check_loaded(counts: dict[int, dict], names: dict[int, str], roles: dict[int, str],
+def check_loaded(counts: dict[int, dict], names: dict[int, str], commands: dict[int, str],
                  reasons: dict[int, str]) -> None:
     """A registry or payments file with no row loaded (empty of data, or every row refused) must not
-    replace the period: refuse it, with the commonest reason its rows were refused."""
+    replace the period: refuse it, with the commonest reason its rows were refused and the command
+    that lists every row's reason."""
     for file_id, count in sorted(counts.items()):
         if count["rows_loaded"] == 0:
             why = f" (most for: {reasons[file_id]})" if reasons.get(file_id) else ""
             raise InputFileError(names[file_id], f"none of its {_n(count['rows_read'])} rows could be loaded{why}",
-                                 f"see every row's reason with 'reconcile check {names[file_id]} --as "
-                                 f"{roles[file_id]}', fix the file and run again")
+                                 f"see every row's reason with '{commands[file_id]}', fix the file and run again")
 
 
 def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: Checks) -> None:
@@ -114,8 +118,9 @@ def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: 
             problem = (f"none of its {_n(n)} {what} is dated in {period} (they run from {row['first']:%d/%m/%Y} "
                        f"to {row['last']:%d/%m/%Y}; most are in {month})")
         else:
-            problem = (f"only {_n(inside)} of its {_n(n)} {what} ({_share(inside, n)}) are dated in {period}; "
-                       f"{_n(row['top_count'])} are dated in {month}")
+            problem = (f"only {_n(inside)} of its {_n(n)} {what} ({_share(inside, n)}) "
+                       f"{'is' if inside == 1 else 'are'} dated in {period}; {_n(row['top_count'])} "
+                       f"{'is' if row['top_count'] == 1 else 'are'} dated in {month}")
         raise InputFileError(names[row["file_id"]], problem,
                              "check --period, or that this is the payment file of that month")
 

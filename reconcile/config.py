@@ -39,8 +39,8 @@ class Matching(BaseModel):
 
 
 class Checks(BaseModel):
-    """The month's guards: each stops a run that looks incomplete or mis-supplied (exit 2). A minimum
-    of 0, a maximum of 1 or control_totals = false turns that check off."""
+    """The month's guards: each stops a run that looks incomplete or mis-supplied (exit 2).
+    min_coverage = 0, min_in_period = 0, a maximum of 1 or control_totals = false turns that guard off."""
 
     model_config = ConfigDict(extra="forbid")
 
