@@ -59,8 +59,9 @@ AMOUNT_UNREADABLE = "regexp_matches(reason, '(^|; )(entitled_)?amount (is|has) '
 
 def check_controls(con, tables, counts: dict[int, dict], names: dict[int, str]) -> None:
     """A file's totals row against what was read: the amounts it states against the amounts read
-    (amount_read) and, when it states a count, the rows against the rows read. camt's summaries are
-    checked by its reader (readers/camt.py)."""
+    (amount_read, or a payments list's successful payments alone, which some lists total) and, when
+    it states a count, the rows against the rows read (or the successful ones). camt's summaries
+    are checked by its reader (readers/camt_totals.py)."""
     for file_id, table in tables:
         control = table.control
         if control is None or control.checked:
@@ -72,8 +73,13 @@ def check_controls(con, tables, counts: dict[int, dict], names: dict[int, str]) 
         # stated total cannot be compared with the amounts read then, only the count
         unreadable = con.execute(f"SELECT count(*) FROM cur_rejected WHERE file_id = ? AND {AMOUNT_UNREADABLE}",
                                  [file_id]).fetchone()[0]
-        wrong_amount = stated is not None and not unreadable and stated != count["amount_read"]
-        wrong_count = control.count is not None and control.count != read_rows
+        # a list with failed or returned payments may total the successful ones only
+        successful = (con.execute("SELECT coalesce(sum(amount), 0), count(*) FROM stg_payments WHERE file_id = ? AND "
+                                  "reject_reason IS NULL AND status = 'success'", [file_id]).fetchone()
+                      if table.kind == "payments" else (None, None))
+        wrong_amount = (stated is not None and not unreadable
+                        and stated not in (count["amount_read"], successful[0]))
+        wrong_count = control.count is not None and control.count not in (read_rows, successful[1])
         if wrong_amount or wrong_count:
             says = " of ".join(p for p in (f"{control.count:,} rows" if control.count is not None else "",
                                            f"{stated:,} VND" if stated is not None else "") if p)

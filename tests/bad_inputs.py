@@ -422,6 +422,9 @@ CASES = [
          payments_with(["", "", "", "Tổng cộng", "", "", "2.750.000", "", "", "", ""]),
          control=2_750_000, note="the totals row is not a row: its sum is checked against the amounts read and "
                                  "kept in `inputs.control_amount`"),
+    Case("totals-successful-only", "a totals row that sums the successful payments only", "payments",
+         payments_with(["", "", "", "Tổng cộng", "", "", "2.250.000", "", "", "", ""]),
+         control=2_250_000, note="a list may total its successful payments alone: that agrees too"),
     Case("totals-disagree", "a totals row that does not match the rows above it (a row cut off)", "payments",
          payments_with(["", "", "", "Tổng cộng", "", "", "3.750.000", "", "", "", ""]), 2,
          "its totals row 6 says 3,750,000 VND but 4 rows of 2,750,000 VND were read; check that the file is "
