@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from reconcile.config import Checks, Settings
-from reconcile.errors import InputFileError, ReconcileError
+from reconcile.errors import InputFileError, ReconcileError, shell_arg
 from reconcile.sqlfiles import bind, sql_text
 
 
@@ -44,8 +44,8 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     names = file_names(tables)
     reasons = {r["file_id"]: r["reason"] for r in rows(con, "checks/loaded.sql")}
     several = {file_id for file_id, name in names.items() if name.endswith("')")}
-    commands = {file_id: f"reconcile check {tb.path} --as {tb.kind}" + (f" --sheet '{tb.sheet}'" if file_id in several
-                                                                         else "")
+    commands = {file_id: f"reconcile check {shell_arg(tb.path)} --as {tb.kind}"
+                + (f" --sheet {shell_arg(tb.sheet)}" if file_id in several else "")
                 for file_id, tb in tables}
     check_loaded(counts, names, commands, reasons)
     if settings.checks.control_totals:

@@ -16,7 +16,7 @@ import click
 from reconcile import __version__
 from reconcile.config import Settings, check_period
 from reconcile.contracts import SEVERITY_RANK
-from reconcile.errors import ReconcileError
+from reconcile.errors import ReconcileError, shell_arg
 from reconcile.report import terminal
 from reconcile.report.progress import Progress
 
@@ -120,8 +120,9 @@ class Saved:
         return f"the period {self.period} is saved in {self.db}"
 
     def again(self, report_path: Path | None, export_dir: Path | None) -> str:
-        outputs = (f" --report {report_path}" if report_path else "") + (f" --export {export_dir}" if export_dir else "")
-        return f"reconcile report --period {self.period} --db {self.db}{outputs}"
+        outputs = (f" --report {shell_arg(report_path)}" if report_path else "") + (
+            f" --export {shell_arg(export_dir)}" if export_dir else "")
+        return f"reconcile report --period {self.period} --db {shell_arg(self.db)}{outputs}"
 
 
 def _write_after_commit(saved: Saved, report_path: Path | None, export_dir: Path | None, lang: str,

@@ -36,3 +36,10 @@ class ConfigError(ReconcileError):
 
 class DatabaseBusyError(ReconcileError):
     """Another process holds the database."""
+
+
+def shell_arg(value) -> str:
+    """A path as it can be typed into a command a message suggests: in double quotes when it holds a
+    space (a Windows user folder), which both cmd.exe and a POSIX shell read as one argument."""
+    text = str(value)
+    return f'"{text}"' if any(c.isspace() for c in text) else text

@@ -375,7 +375,7 @@ def test_a_workbook_locked_by_excel_says_the_period_is_saved(month, tmp_path, mo
     import reconcile.report.workbook as workbook
 
     out, _ = month
-    db, report = tmp_path / "r.duckdb", tmp_path / "bao_cao.xlsx"
+    db, report = tmp_path / "r.duckdb", tmp_path / "báo cáo tháng 9.xlsx"
 
     def locked(src, dst):
         raise PermissionError(13, "Permission denied", str(dst))
@@ -388,8 +388,8 @@ def test_a_workbook_locked_by_excel_says_the_period_is_saved(month, tmp_path, mo
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: the period {PERIOD} is saved in {db}, but the workbook or exports could not be written "
         f"(Permission denied: {report}); close the workbook if it is open in Excel, check the disk has room, and "
-        f"write them again with: reconcile report --period {PERIOD} --db {db} --report {report}")
-    assert not list(tmp_path.glob(".bao_cao*"))  # no partial workbook left behind
+        f'write them again with: reconcile report --period {PERIOD} --db {db} --report "{report}"')
+    assert not list(tmp_path.glob(".báo cáo*"))  # no partial workbook left behind
 
 
 # --- accounts that lost their leading zeros, sheets --------------------------------------------------
