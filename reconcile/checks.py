@@ -42,12 +42,17 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     """The guards on each file alone, once its rows are normalised and counted: something loaded,
     its own totals, its payments dated in the period (checks.py). Run by a run and by --stage-only."""
     names = file_names(tables)
-    reasons = {r["file_id"]: r["reason"] for r in rows(con, "checks/loaded.sql")}
+    loaded = rows(con, "checks/loaded.sql")
+    reasons = {r["file_id"]: r["reason"] for r in loaded}
+    # a bank statement may hold no payment at all (a day without movements, money in only): that is
+    # its content, not a fault, unless a row of it was refused for a problem
+    statements = {file_id for file_id, tb in tables if tb.format in ("camt", "mt940")}
+    excused = statements - {r["file_id"] for r in loaded if r["refused"]}
     several = {file_id for file_id, name in names.items() if name.endswith("')")}
     commands = {file_id: f"reconcile check {shell_arg(tb.path)} --as {tb.kind}"
                 + (f" --sheet {shell_arg(tb.sheet)}" if file_id in several else "")
                 for file_id, tb in tables}
-    check_loaded(counts, names, commands, reasons)
+    check_loaded({i: c for i, c in counts.items() if i not in excused}, names, commands, reasons)
     if settings.checks.control_totals:
         check_controls(con, tables, counts, names)
     check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)

@@ -277,7 +277,7 @@ CASES = [
          lambda folder: (folder / "bank.csv").mkdir() or folder / "bank.csv", 2,
          "cannot be opened (Is a directory); check the path and its permissions"),
     Case("unknown-format", "a .json file", "payments", text_file("bank.json", "{}"), 2,
-         "unknown file format '.json'; use CSV, XLSX, XLS, Parquet or ISO 20022 camt.053/054 XML"),
+         "unknown file format '.json'; use CSV, XLSX, XLS, Parquet, ISO 20022 camt.053/054 XML or an MT940 statement"),
     Case("parquet-name", "CSV text named .parquet", "payments",
          text_file("bank.parquet", _csv([PAY_HEADER, *GOOD_PAYMENTS])), 2,
          "has a .parquet name but is not a Parquet file; re-export it as Parquet or CSV"),
@@ -387,6 +387,9 @@ CASES = [
     Case("camt-as-registry", "a camt.053 bank statement given as the registry", "registry",
          text_file("statement.xml", _camt_of(GOOD_PAYMENTS)), 2,
          "is a bank statement (ISO 20022 camt XML): it holds payments, not beneficiaries; give it as --payments"),
+    Case("mt940-as-registry", "an MT940 bank statement given as the registry", "registry",
+         raw_file("sao_ke.sta", (REPO / "fixtures" / "mt940" / "vn_bank_statement.sta").read_bytes()), 2,
+         "is a bank statement (SWIFT MT940): it holds payments, not beneficiaries; give it as --payments"),
     Case("registry-as-payments", "the registry given as a payments file", "payments",
          text_file("registry.csv", _csv([REG_HEADER, *GOOD_REGISTRY])), 2,
          "looks like a beneficiary registry, not a payments file (it has 'Số tiền hưởng', 'Đối tượng', 'Giới tính' "

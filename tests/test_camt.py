@@ -230,13 +230,14 @@ def test_other_xml_is_refused_naming_what_is_read(tmp_path, xml, what):
         "ask the bank for the account statement as camt.053 or camt.054 XML, or as Excel/CSV")
 
 
-def test_camt_without_transactions(tmp_path):
+def test_camt_without_transactions_is_a_statement_of_no_entries(tmp_path):
+    """A daily statement of a day without movements: balances and no entries. Zero rows, not an error."""
     path = write(tmp_path, """<?xml version="1.0"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
 <GrpHdr><MsgId>X</MsgId></GrpHdr><Stmt><Id>S</Id><Acct><Id><Othr><Id>0011000123456</Id></Othr></Id></Acct>
 </Stmt></BkToCstmrStmt></Document>""")
-    assert error_of(path) == (f"{path}: has no transactions; check that the statement covers the payment "
-                              "dates, or ask the bank for it again")
+    headers, frame, first_row = read(path)
+    assert (headers, frame.height, first_row) == (HEADERS, 0, 1)
 
 
 def test_empty_and_unknown_encoding(tmp_path):

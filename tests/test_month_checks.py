@@ -460,3 +460,29 @@ def test_a_workbook_s_sheets_are_read_and_a_notes_sheet_is_named_and_recorded(mo
         f"rows: {half:,} read, {half:,} loaded, 0 rejected",
         f"rows: {post.height - half:,} read, {post.height - half:,} loaded, 0 rejected"]
     assert lines[-1] == "sheet 'Ghi chú': skipped: has a header row but no data rows"
+
+
+def test_daily_statements_without_payments_are_no_refusal(month, tmp_path):
+    """A month of daily camt statements: a day without movements (balances, no entries) and a day
+    with the treasury's funding only (money in) are statements holding no payment, not files of
+    which nothing could be loaded."""
+    out, truth = month
+    head = ('<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
+            "<BkToCstmrStmt><GrpHdr><MsgId>D</MsgId></GrpHdr><Stmt><Id>{day}</Id><Acct><Id><Othr><Id>37610001054321"
+            "</Id></Othr></Id></Acct>{entries}</Stmt></BkToCstmrStmt></Document>\n")
+    credit = ('<Ntry><Amt Ccy="VND">500000000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2024-09-02'
+              '</Dt></BookgDt><ValDt><Dt>2024-09-02</Dt></ValDt><NtryDtls><TxDtls><Refs><EndToEndId>KBNN-0902</EndToEndId>'
+              '</Refs><RltdPties><Dbtr><Nm>KHO BAC NHA NUOC</Nm></Dbtr></RltdPties></TxDtls></NtryDtls></Ntry>')
+    (tmp_path / "sao_ke_0901.xml").write_text(head.format(day="D0901", entries=""), encoding="utf-8")
+    (tmp_path / "sao_ke_0902.xml").write_text(head.format(day="D0902", entries=credit), encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
+                 "--payments", out / "payments_bank.xml", "--payments", out / "payments_post.parquet",
+                 "--payments", tmp_path / "sao_ke_0901.xml", "--payments", tmp_path / "sao_ke_0902.xml")
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT file_name, rows_read, rows_loaded, rows_rejected FROM inputs WHERE file_name LIKE "
+                           "'sao_ke%' ORDER BY file_name").fetchall() == [("sao_ke_0901.xml", 0, 0, 0),
+                                                                          ("sao_ke_0902.xml", 1, 0, 1)]
+        found = con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall()
+    assert Counter(found) == Counter(truth)

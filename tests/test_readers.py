@@ -415,7 +415,8 @@ def test_empty_binary_format_file(tmp_path, name):
 def test_unknown_extension(tmp_path, name, shown):
     path = tmp_path / name
     path.write_text("vneid,full_name\n1,a\n", encoding="utf-8")
-    assert error_of(path) == f"{path}: unknown file format '{shown}'; use CSV, XLSX, XLS, Parquet or ISO 20022 camt.053/054 XML"
+    assert error_of(path) == (f"{path}: unknown file format '{shown}'; use CSV, XLSX, XLS, Parquet, ISO 20022 "
+                              "camt.053/054 XML or an MT940 statement")
 
 
 def test_file_not_found(tmp_path):

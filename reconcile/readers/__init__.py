@@ -24,6 +24,10 @@ from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.totals import Control, parquet_tail, tail_rows, take_totals_row
 
 
+# Bank statements: read by their own readers into the payment columns and `direction`
+STATEMENTS = {"camt": "ISO 20022 camt XML", "mt940": "SWIFT MT940"}
+
+
 @dataclass
 class RawTable:
     """One input file as read: text columns under their original headers, plus the row number."""
@@ -137,9 +141,12 @@ def detect_format(path: Path) -> str:
                                  "again as .xlsx")
         return "xls"
     from reconcile.readers.camt import looks_like_camt
+    from reconcile.readers.mt940 import looks_like_mt940
 
     if suffix == ".xml" or looks_like_camt(head):
         return "camt"
+    if suffix in (".sta", ".mt940", ".940", ".942") or looks_like_mt940(head):
+        return "mt940"
     if suffix in (".csv", ".txt", ".tsv"):
         return "csv"
     if suffix == ".parquet":
@@ -148,7 +155,7 @@ def detect_format(path: Path) -> str:
         raise InputFileError(str(path), f"has an {suffix} name but is not an Excel workbook (it may be HTML or text)",
                              "open it in Excel and save it as .xlsx")
     raise InputFileError(str(path), f"unknown file format '{suffix or 'no extension'}'",
-                         "use CSV, XLSX, XLS, Parquet or ISO 20022 camt.053/054 XML")
+                         "use CSV, XLSX, XLS, Parquet, ISO 20022 camt.053/054 XML or an MT940 statement")
 
 
 def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None,
@@ -179,8 +186,8 @@ def read_tables(path: Path | str, kind: RecordKind, profile: Profile | None = No
     if profile is not None and profile.kind != kind:
         raise InputFileError(str(path), f"is a {kind} file but the profile {profile.name} is for {profile.kind} files",
                              f"pass a {kind} profile, or give the file as --{profile.kind}")
-    if fmt == "camt" and kind == "registry":
-        raise NotThisRole(str(path), "is a bank statement (ISO 20022 camt XML): it holds payments, not beneficiaries",
+    if fmt in STATEMENTS and kind == "registry":
+        raise NotThisRole(str(path), f"is a bank statement ({STATEMENTS[fmt]}): it holds payments, not beneficiaries",
                           "give it as --payments")
     digest = sha256_of(path)
     if fmt in ("xlsx", "xls"):
@@ -191,11 +198,11 @@ def read_tables(path: Path | str, kind: RecordKind, profile: Profile | None = No
     encoding = None
     if fmt == "csv":
         headers, frame, first_row, encoding = delimited.read(path, chooser)
-    elif fmt == "camt":
-        from reconcile.readers import camt
+    elif fmt in STATEMENTS:
+        from reconcile.readers import camt, mt940
 
-        headers, frame, first_row, control = camt.read_with_control(path)
-        chooser.how = "camt"
+        headers, frame, first_row, control = (camt if fmt == "camt" else mt940).read_with_control(path)
+        chooser.how = fmt
         table = _build(path, kind, fmt, chooser, headers, frame, first_row, digest)
         table.control = control
         return [table], []
@@ -218,8 +225,8 @@ def _build(path: Path, kind: RecordKind, fmt: str, chooser: "HeaderChooser", hea
     """The table of one file or sheet from its headers and rows: columns named and mapped, the role
     and the required columns checked, the profile applied, an eager frame's totals row taken out
     (a CSV scan's is taken out when it is staged)."""
-    if isinstance(frame, pl.DataFrame) and frame.height == 0:
-        raise no_data_rows(path, sheet)
+    if isinstance(frame, pl.DataFrame) and frame.height == 0 and fmt not in STATEMENTS:
+        raise no_data_rows(path, sheet)  # a bank statement may have no entries: a day without movements
     cleaned = clean_headers(headers)
     names = unique_names(cleaned)
     frame = frame.rename(dict(zip(frame.collect_schema().names(), names)))
@@ -236,13 +243,13 @@ def _build(path: Path, kind: RecordKind, fmt: str, chooser: "HeaderChooser", hea
         apply_profile(table, chooser.profile)
     else:
         table.frame = table.frame.with_columns(blank_rows(table.original_columns).alias(SKIP_COLUMN))
-    if fmt == "camt":
+    if fmt in STATEMENTS:
         from reconcile.readers import camt
 
         table.frame = camt.set_aside_credits(table.frame)
         table.consumed.add("direction")
     check_required(path, kind, table.header_map)
-    if not scanned and fmt != "camt":
+    if not scanned and fmt not in STATEMENTS:
         take_totals_row(table, tail_rows(table.frame, table))
     return table
 

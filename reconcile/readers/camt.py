@@ -126,9 +126,7 @@ def read_with_control(path: Path) -> tuple[list[str], pl.DataFrame, int, Control
     for entry, own_account in _entries(path, totals):
         rows.extend(_entry_rows(entry, own_account))
         entry.clear()  # streamed: a statement of 100,000 transfers is never held whole
-    if not rows:
-        raise InputFileError(str(path), "has no transactions",
-                             "check that the statement covers the payment dates, or ask the bank for it again")
+    # a statement without entries (a day without movements) is a statement: zero rows, not an error
     _pair_returns(rows)
     frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS},
                          schema={h: pl.String for h in HEADERS})

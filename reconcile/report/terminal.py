@@ -111,7 +111,7 @@ def _inputs_table(inputs) -> str:
         sheets[i.path] = sheets.get(i.path, 0) + 1
     return table(["file", "role", "profile", "read", "loaded", "rejected", "IDs restored"],
                  [[i.path + (f" [{i.sheet}]" if sheets[i.path] > 1 else ""), i.role,
-                   i.profile or ("camt" if i.format == "camt" else "-"), i.rows_read, i.rows_loaded,
+                   i.profile or (i.format if i.format in ("camt", "mt940") else "-"), i.rows_read, i.rows_loaded,
                    i.rows_rejected, i.ids_restored] for i in inputs],
                  right=(3, 4, 5, 6))
 
@@ -151,13 +151,14 @@ PROFILE_HOW = {
     "given": "{name} (given with --profile)",
     "recognised": "{name} (recognised from its header row)",
     "camt": "none needed (ISO 20022 camt XML)",
+    "mt940": "none needed (SWIFT MT940 statement)",
     "none": "none (canonical names and common Vietnamese headers recognised)",
 }
 
 
 def check_report(res: CheckResult) -> str:
     where = f"header on row {res.header_row}" + (f" of sheet '{res.sheet}'" if res.sheet else "")
-    if res.format == "camt":
+    if res.format in ("camt", "mt940"):
         where = "row n is the n-th transaction in the file"
     lines = [
         f"{res.path}: {res.kind} file, {res.format}" + (f", {res.encoding}" if res.encoding else "") + f", {where}",
