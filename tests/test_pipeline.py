@@ -150,8 +150,8 @@ def test_every_row_accounted_and_identical_sides_find_nothing(tmp_path_factory, 
             payments[i][6] = "31/02/2024"
         elif kind == "ref":
             payments[i][0] = ""
-        elif kind == "name":
-            payments[i][2] = "   "
+        elif kind == "name":  # no name, and nothing else to say who was paid
+            payments[i][1], payments[i][2], payments[i][4] = "", "   ", ""
         spoilt += kind != "none"
     reg, pay = month(tmp, registry, payments)
     if spoilt == len(payments):  # nothing loadable in the file: refused, nothing written

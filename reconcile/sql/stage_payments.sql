@@ -112,7 +112,9 @@ SELECT
     value_date BETWEEN $period_start AND $period_end AS in_period,
     coalesce(skip_reason, nullif(concat_ws('; ',
         CASE WHEN ref_t IS NULL THEN 'payment_ref missing' END,
-        CASE WHEN name_t IS NULL THEN 'payee_name missing' END,
+        -- a statement may name the payee only in its narrative: an ID or an account identifies them
+        CASE WHEN name_t IS NULL AND final_vneid IS NULL AND account_t IS NULL
+             THEN 'payee_name missing (and no ID or account to tell who was paid)' END,
         'amount ' || p_amount,
         'value_date ' || rc_date_problem_t(value_date_t, value_date),
         CASE WHEN channel_t IS NULL THEN 'channel missing'

@@ -10,5 +10,5 @@ SELECT
     match_method, payment_id, registry_id
 FROM pm
 WHERE registry_id IS NOT NULL AND status = 'success' AND match_method NOT IN ('name_dob', 'name')
-  AND name_key IS DISTINCT FROM payee_key  -- the same key matches: the comparison is for the others only
+  AND payee_name IS NOT NULL AND name_key IS DISTINCT FROM payee_key  -- no payee name, or the same key: nothing to say
   AND NOT rc_name_match(name_key, payee_key, $name_similarity, $name_truncation_min_length)
