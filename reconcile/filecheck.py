@@ -8,7 +8,7 @@ area codes not on the official lists, and whether the file's own totals agree wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -46,6 +46,7 @@ class CheckResult:
     area_notes: list[tuple[int, str]]  # (row, note) for registry rows whose area codes are not on the official lists
     control: str | None = None  # what the file's own totals say, and whether they agree with what was read
     control_agrees: bool = True
+    set_aside: list[tuple[int, str]] = field(default_factory=list)  # (row, reason): no payment (credit, charge...)
 
     @property
     def rows_rejected(self) -> int:
@@ -77,11 +78,14 @@ def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
         stg = quote_ident("stg_" + kind)
         amount = "amount" if kind == "payments" else "entitled_amount"
         rejected = con.execute(
-            f"SELECT source_row, reject_reason FROM {stg} WHERE reject_reason IS NOT NULL ORDER BY source_row"
-        ).fetchall()
+            f"SELECT source_row, reject_reason FROM {stg} WHERE reject_reason IS NOT NULL AND NOT set_aside "
+            "ORDER BY source_row").fetchall()
+        set_aside = con.execute(
+            f"SELECT source_row, reject_reason FROM {stg} WHERE set_aside ORDER BY source_row").fetchall()
         loaded, restored, amount_read, blank = con.execute(
             f"SELECT count(*) FILTER (WHERE reject_reason IS NULL), "
-            f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored), coalesce(sum({amount}), 0), "
+            f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored), "
+            f"coalesce(sum({amount}), 0), "
             f"count(*) FILTER (WHERE reject_reason = 'blank row') FROM {stg}").fetchone()
         area_notes = con.execute(
             f"SELECT source_row, area_note FROM {stg} WHERE reject_reason IS NULL AND area_note IS NOT NULL "
@@ -117,4 +121,5 @@ def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
         columns_ignored=[c for c in table.original_columns if c not in table.header_map and c not in table.consumed],
         rows_read=table.rows_read, rows_loaded=loaded, ids_restored=restored,
         rejected=[(int(r), str(m)) for r, m in rejected], id_problems=[(int(r), str(m)) for r, m in id_problems],
-        area_notes=[(int(r), str(m)) for r, m in area_notes], control=control, control_agrees=agrees)
+        area_notes=[(int(r), str(m)) for r, m in area_notes], control=control, control_agrees=agrees,
+        set_aside=[(int(r), str(m)) for r, m in set_aside])

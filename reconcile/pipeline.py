@@ -68,6 +68,7 @@ class InputSummary:
     sheet: str | None = None
     accounts_restored: int = 0
     control_source: str | None = None  # the file's own totals agreed with what was read: where they are
+    rows_set_aside: int = 0  # no payment or beneficiary: credits, bank charges, balance and totals rows
 
 
 @dataclass
@@ -103,6 +104,7 @@ class RunResult:
     missing_sources: list = field(default_factory=list)  # checks.MissingSource, when run with --partial
     skipped_sheets: list = field(default_factory=list)  # readers.SkippedSheet
     replaced: Replaced | None = None  # the earlier run of the period this one replaced
+    set_aside_rows: int = 0  # rows that are no payment or beneficiary (credits, charges, balance rows)
 
     @property
     def partial(self) -> bool:
@@ -435,17 +437,17 @@ def file_counts(con, tables) -> dict[int, dict]:
     """Each file's counts (sql/file_counts.sql), checked against its reader: every row read was
     staged, and the amounts read are the amounts loaded plus those rejected."""
     execute_file(con, "file_counts.sql", {})
-    names = ["rows_read", "rows_loaded", "ids_restored", "amount_read", "amount_loaded", "amount_rejected",
-             "amounts_unreadable", "blank_rows"]
+    names = ["rows_read", "rows_loaded", "rows_rejected", "rows_set_aside", "ids_restored", "amount_read",
+             "amount_loaded", "amount_rejected", "amount_set_aside", "amounts_unreadable", "blank_rows"]
     out = {}
     for file_id, tb in tables:
         row = con.execute(f"SELECT {', '.join(names)} FROM cur_file_counts WHERE file_id = ?", [file_id]).fetchone()
         counts = dict(zip(names, row or (0,) * len(names)))
         if counts["rows_read"] != tb.rows_read:
             raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {counts['rows_read']} staged")
-        if counts["amount_read"] != counts["amount_loaded"] + counts["amount_rejected"]:
-            raise RuntimeError(f"{tb.path}: amounts read and amounts loaded + rejected differ")
-        out[file_id] = {**counts, "rows_rejected": counts["rows_read"] - counts["rows_loaded"]}
+        if counts["amount_read"] != counts["amount_loaded"] + counts["amount_rejected"] + counts["amount_set_aside"]:
+            raise RuntimeError(f"{tb.path}: amounts read and amounts loaded + rejected + set aside differ")
+        out[file_id] = counts
     return out
 
 
@@ -515,13 +517,14 @@ def _store(con, cfg: RunConfig, tables, skipped: list[SkippedSheet], counts: dic
 
     counts = con.execute("""
         SELECT (SELECT count(*) FROM cur_registry), (SELECT count(*) FROM cur_payments),
-               (SELECT count(*) FROM cur_rejected),
-               (SELECT count(*) FROM cur_flags)""").fetchone()
+               (SELECT count(*) FILTER (WHERE NOT set_aside) FROM cur_rejected),
+               (SELECT count(*) FROM cur_flags),
+               (SELECT count(*) FILTER (WHERE set_aside) FROM cur_rejected)""").fetchone()
     values = {**p, "started_at": started, "finished_at": datetime.now(timezone.utc).replace(tzinfo=None),
               # the clock, not DuckDB's now(), which is the time the transaction began
               "tool_version": __version__, "operator": cfg.operator or os_user(),
               "settings": cfg.settings.model_dump_json(), "registry_rows": counts[0], "payment_rows": counts[1],
-              "rejected_rows": counts[2], "flags": counts[3], "partial": bool(missing),
+              "rejected_rows": counts[2], "flags": counts[3], "set_aside_rows": counts[4], "partial": bool(missing),
               "missing_sources": json.dumps([m.as_dict() for m in missing]) if missing else None}
     con.execute("INSERT INTO runs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
 
@@ -536,7 +539,7 @@ def os_user() -> str:
 def _summarise(con, cfg: RunConfig, run_id: str, tables, steps, t0) -> RunResult:
     inputs = [InputSummary(*row) for row in con.execute(
         "SELECT file_id, role, path, format, encoding, profile, rows_read, rows_loaded, rows_rejected, ids_restored, "
-        "sheet, accounts_restored, control_source "
+        "sheet, accounts_restored, control_source, coalesce(rows_set_aside, 0) "
         "FROM inputs WHERE period = ? AND skipped IS NULL ORDER BY file_id", [cfg.period]).fetchall()]
     flag_counts = dict(con.execute(
         "SELECT code, count(*) FROM flags WHERE period = ? GROUP BY code ORDER BY code", [cfg.period]).fetchall())
@@ -548,10 +551,11 @@ def _summarise(con, cfg: RunConfig, run_id: str, tables, steps, t0) -> RunResult
         "ORDER BY program", [cfg.period])
     names = [d[0] for d in cur.description]
     noncash = [dict(zip(names, row)) for row in cur.fetchall()]
-    reg_rows, pay_rows, rejected, due, paid = con.execute("""
+    reg_rows, pay_rows, rejected, set_aside, due, paid = con.execute("""
         SELECT (SELECT count(*) FROM registry WHERE period = $period),
                (SELECT count(*) FROM payments WHERE period = $period),
-               (SELECT count(*) FROM rejected_rows WHERE period = $period),
+               (SELECT count(*) FROM rejected_rows WHERE period = $period AND NOT set_aside),
+               (SELECT count(*) FROM rejected_rows WHERE period = $period AND set_aside),
                (SELECT coalesce(sum(entitled_amount), 0) FROM registry
                  WHERE period = $period AND is_primary AND status = 'active'),
                (SELECT coalesce(sum(amount), 0) FROM payments
@@ -560,6 +564,6 @@ def _summarise(con, cfg: RunConfig, run_id: str, tables, steps, t0) -> RunResult
     return RunResult(run_id=run_id, period=cfg.period, db=Path(cfg.db), inputs=inputs, flag_counts=flag_counts,
                      severity_counts=severity_counts, noncash=noncash, registry_rows=reg_rows,
                      payment_rows=pay_rows, rejected_rows=rejected, amount_due=int(due), amount_paid=int(paid),
-                     seconds=time.perf_counter() - t0, step_seconds=steps)
+                     seconds=time.perf_counter() - t0, step_seconds=steps, set_aside_rows=set_aside)
 
 

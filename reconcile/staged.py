@@ -33,6 +33,8 @@ from reconcile.sqlfiles import execute_file
 from reconcile.warehouse import Col, quote_ident, quote_literal, table
 
 REJECT_REASON = Col("reject_reason", "VARCHAR", "Why the row is not loaded (NULL: loaded); rejected rows are counted, never matched")
+SET_ASIDE = Col("set_aside", "BOOLEAN", "The row is not loaded because it is no payment or beneficiary (a credit, a "
+                "bank charge, a balance row), not for a problem: counted apart from the rejected rows")
 COMPUTED = {"period", "run_id", "registry_id", "is_primary", "payment_id", "in_period", "repeat_of",
             "account_restored"}
 FILES = {"registry": "registry.parquet", "payments": "payments.parquet", "rejected": "rejected_rows.parquet",
@@ -45,7 +47,7 @@ FILE_ID = Col("file_id", "INTEGER", "The file's place in name order (inputs.parq
 
 def staged_columns(role: str) -> list[Col]:
     """The columns of a staged registry or payments file, in order, with their DuckDB types."""
-    return [FILE_ID if c.name == "file_id" else c for c in table(role).cols if c.name not in COMPUTED] + [REJECT_REASON]
+    return [FILE_ID if c.name == "file_id" else c for c in table(role).cols if c.name not in COMPUTED] + [REJECT_REASON, SET_ASIDE]
 
 
 @dataclass
@@ -57,6 +59,7 @@ class StageResult:
     payment_rows: int
     rejected_rows: int
     seconds: float
+    set_aside_rows: int = 0
 
     def path(self, name: str) -> Path:
         return self.out / FILES[name]
@@ -111,7 +114,7 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
             _copy(con, f"SELECT {cols} FROM {quote_ident('stg_' + role)} AS s JOIN cur_files AS f USING (file_id) "
                        "ORDER BY f.file_order, s.source_row", out / FILES[role], work)
         _copy(con, f"SELECT {quote_literal(cfg.period)} AS period, r.role, f.file_order AS file_id, r.source_file, "
-                   "r.source_row, r.reason, r.raw, r.source_sheet FROM cur_rejected AS r JOIN cur_files AS f USING (file_id) "
+                   "r.source_row, r.reason, r.raw, r.source_sheet, r.set_aside FROM cur_rejected AS r JOIN cur_files AS f USING (file_id) "
                    "ORDER BY f.file_order, r.source_row", out / FILES["rejected"], work)
         inputs = _inputs(con, tables, counts)
         con.register("_inputs", _inputs_frame(cfg.period, inputs, tables))
@@ -121,11 +124,12 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
         loaded = con.execute("""
             SELECT (SELECT count(*) FROM stg_registry WHERE reject_reason IS NULL),
                    (SELECT count(*) FROM stg_payments WHERE reject_reason IS NULL),
-                   (SELECT count(*) FROM cur_rejected)""").fetchone()
+                   (SELECT count(*) FILTER (WHERE NOT set_aside) FROM cur_rejected),
+                   (SELECT count(*) FILTER (WHERE set_aside) FROM cur_rejected)""").fetchone()
     finally:
         con.close()
     return StageResult(period=cfg.period, out=out, inputs=[InputSummary(**i) for i in inputs],
-                       registry_rows=loaded[0], payment_rows=loaded[1], rejected_rows=loaded[2],
+                       registry_rows=loaded[0], payment_rows=loaded[1], rejected_rows=loaded[2], set_aside_rows=loaded[3],
                        seconds=time.perf_counter() - t0)
 
 
@@ -134,7 +138,8 @@ def _inputs(con, tables, counts: dict[int, dict]) -> list[dict]:
     order = dict(con.execute("SELECT file_id, file_order FROM cur_files").fetchall())
     return sorted(({"file_id": order[file_id], "role": tb.kind, "path": str(tb.path), "format": tb.format,
                     "encoding": tb.encoding, "profile": tb.profile,
-                    **{k: counts[file_id][k] for k in ("rows_read", "rows_loaded", "rows_rejected", "ids_restored")}}
+                    **{k: counts[file_id][k] for k in ("rows_read", "rows_loaded", "rows_rejected", "ids_restored",
+                                                        "rows_set_aside")}}
                    for file_id, tb in tables), key=lambda i: i["file_id"])
 
 
@@ -147,7 +152,8 @@ def _inputs_frame(period: str, inputs: list[dict], tables):
                         schema={"period": pl.String, "file_id": pl.Int32, "role": pl.String, "path": pl.String,
                                 "file_name": pl.String, "sha256": pl.String, "format": pl.String,
                                 "encoding": pl.String, "profile": pl.String, "rows_read": pl.Int64,
-                                "rows_loaded": pl.Int64, "rows_rejected": pl.Int64, "ids_restored": pl.Int64})
+                                "rows_loaded": pl.Int64, "rows_rejected": pl.Int64, "ids_restored": pl.Int64,
+                                "rows_set_aside": pl.Int64})
 
 
 def _copy(con, query: str, target: Path, work: Path) -> None:

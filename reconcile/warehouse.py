@@ -64,14 +64,16 @@ TABLES: tuple[Table, ...] = (
         Col("settings", "JSON", "Targets, thresholds and matching options in force"),
         Col("registry_rows", "BIGINT", "Registry rows loaded"),
         Col("payment_rows", "BIGINT", "Payment rows loaded"),
-        Col("rejected_rows", "BIGINT", "Rows set aside in rejected_rows"),
+        Col("rejected_rows", "BIGINT", "Rows rejected (in rejected_rows, set_aside false)"),
+        Col("set_aside_rows", "BIGINT", "Rows set aside as no payment or beneficiary (in rejected_rows, set_aside true)"),
         Col("flags", "BIGINT", "Findings written to flags"),
         Col("partial", "BOOLEAN", "The run went on with --partial although sources looked missing (missing_sources); "
             "the period's targets are not judged (noncash_share.target_met is NULL)"),
         Col("missing_sources", "JSON", "Groups (programme, channel, bank code) most of whose active beneficiaries had "
             "no payment row: beneficiaries and without_payment for each; NULL when none"),
     )),
-    Table("inputs", "Every file a run read, with its hash and row accounting: rows_read = rows_loaded + rows_rejected", (
+    Table("inputs", "Every file a run read, with its hash and row accounting: rows_read = rows_loaded + rows_rejected "
+          "+ rows_set_aside", (
         RUN_ID,
         PERIOD,
         Col("file_id", "INTEGER", "Position of the file in the run (each sheet of a workbook read has its own); NULL "
@@ -88,12 +90,16 @@ TABLES: tuple[Table, ...] = (
         Col("columns_used", "JSON", "Original header -> canonical column"),
         Col("rows_read", "BIGINT", "Data rows read from the file"),
         Col("rows_loaded", "BIGINT", "Rows loaded into registry or payments"),
-        Col("rows_rejected", "BIGINT", "Rows set aside in rejected_rows"),
+        Col("rows_rejected", "BIGINT", "Rows rejected: a value that cannot be read (in rejected_rows, set_aside false)"),
+        Col("rows_set_aside", "BIGINT", "Rows that are no payment or beneficiary (credits, bank charges, information "
+            "entries, balance and totals rows of a statement), in rejected_rows with set_aside true"),
         Col("ids_restored", "BIGINT", "IDs whose leading zero, lost to a numeric spreadsheet cell, was restored (warnings)"),
         Col("amount_read", "HUGEINT", "Sum of the amounts (entitled_amount or amount, VND) that could be read as a number, over "
-            "every row read: amount_read = amount_loaded + amount_rejected"),
+            "every row read: amount_read = amount_loaded + amount_rejected + amount_set_aside"),
         Col("amount_loaded", "HUGEINT", "Sum of the amounts of the rows loaded"),
         Col("amount_rejected", "HUGEINT", "Sum of the amounts of the rows rejected, where the amount could be read"),
+        Col("amount_set_aside", "HUGEINT", "Sum of the amounts of the rows set aside (credits, charges ...), where the "
+            "amount could be read"),
         Col("amounts_unreadable", "BIGINT", "Rejected rows whose amount is missing or not a whole number of VND, so not in any sum"),
         Col("control_count", "BIGINT", "Rows (camt: entries) the file says it holds, in its totals row or camt TxsSummry, "
             "checked against what was read; NULL when it says nothing"),
@@ -138,13 +144,16 @@ TABLES: tuple[Table, ...] = (
         Col("account_restored", "BOOLEAN", "account_number had lost its leading zeros (the registered account is that "
             "number with them) and was restored"),
     )),
-    Table("rejected_rows", "Input rows that could not be read, with the reason; nothing is dropped silently", (
+    Table("rejected_rows", "Input rows not loaded, with the reason: rejected (a value that cannot be read) or set aside "
+          "(no payment: a credit, a bank charge, a balance row); nothing is dropped silently", (
         PERIOD, RUN_ID,
         Col("role", "VARCHAR", "registry or payments"),
         *SOURCE,
         Col("reason", "VARCHAR", "Every problem found in the row, column by column"),
         Col("raw", "JSON", "The row's values exactly as read, under the file's own headers"),
         SOURCE_SHEET,
+        Col("set_aside", "BOOLEAN", "The row is no payment or beneficiary (a credit, a bank charge, an information "
+            "entry, a balance or totals row) rather than a row with a problem: counted in inputs.rows_set_aside"),
     )),
     Table("matches", "How each matched payment was tied to a beneficiary", (
         PERIOD, RUN_ID,

@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS "runs" (
     "registry_rows" BIGINT,
     "payment_rows" BIGINT,
     "rejected_rows" BIGINT,
+    "set_aside_rows" BIGINT,
     "flags" BIGINT,
     "partial" BOOLEAN,
     "missing_sources" JSON
@@ -31,10 +32,12 @@ CREATE TABLE IF NOT EXISTS "inputs" (
     "rows_read" BIGINT,
     "rows_loaded" BIGINT,
     "rows_rejected" BIGINT,
+    "rows_set_aside" BIGINT,
     "ids_restored" BIGINT,
     "amount_read" HUGEINT,
     "amount_loaded" HUGEINT,
     "amount_rejected" HUGEINT,
+    "amount_set_aside" HUGEINT,
     "amounts_unreadable" BIGINT,
     "control_count" BIGINT,
     "control_amount" HUGEINT,
@@ -110,7 +113,8 @@ CREATE TABLE IF NOT EXISTS "rejected_rows" (
     "source_row" BIGINT,
     "reason" VARCHAR,
     "raw" JSON,
-    "source_sheet" VARCHAR
+    "source_sheet" VARCHAR,
+    "set_aside" BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS "matches" (
     "period" VARCHAR,
@@ -212,6 +216,7 @@ CREATE TABLE IF NOT EXISTS "superseded_runs" (
     "registry_rows" BIGINT,
     "payment_rows" BIGINT,
     "rejected_rows" BIGINT,
+    "set_aside_rows" BIGINT,
     "flags" BIGINT,
     "partial" BOOLEAN,
     "missing_sources" JSON,
@@ -277,11 +282,12 @@ COMMENT ON COLUMN "runs"."operator" IS 'Who ran it (OS user)';
 COMMENT ON COLUMN "runs"."settings" IS 'Targets, thresholds and matching options in force';
 COMMENT ON COLUMN "runs"."registry_rows" IS 'Registry rows loaded';
 COMMENT ON COLUMN "runs"."payment_rows" IS 'Payment rows loaded';
-COMMENT ON COLUMN "runs"."rejected_rows" IS 'Rows set aside in rejected_rows';
+COMMENT ON COLUMN "runs"."rejected_rows" IS 'Rows rejected (in rejected_rows, set_aside false)';
+COMMENT ON COLUMN "runs"."set_aside_rows" IS 'Rows set aside as no payment or beneficiary (in rejected_rows, set_aside true)';
 COMMENT ON COLUMN "runs"."flags" IS 'Findings written to flags';
 COMMENT ON COLUMN "runs"."partial" IS 'The run went on with --partial although sources looked missing (missing_sources); the period''s targets are not judged (noncash_share.target_met is NULL)';
 COMMENT ON COLUMN "runs"."missing_sources" IS 'Groups (programme, channel, bank code) most of whose active beneficiaries had no payment row: beneficiaries and without_payment for each; NULL when none';
-COMMENT ON TABLE "inputs" IS 'Every file a run read, with its hash and row accounting: rows_read = rows_loaded + rows_rejected';
+COMMENT ON TABLE "inputs" IS 'Every file a run read, with its hash and row accounting: rows_read = rows_loaded + rows_rejected + rows_set_aside';
 COMMENT ON COLUMN "inputs"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "inputs"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "inputs"."file_id" IS 'Position of the file in the run (each sheet of a workbook read has its own); NULL for a sheet skipped';
@@ -297,11 +303,13 @@ COMMENT ON COLUMN "inputs"."header_row" IS 'Row of the header in the file or she
 COMMENT ON COLUMN "inputs"."columns_used" IS 'Original header -> canonical column';
 COMMENT ON COLUMN "inputs"."rows_read" IS 'Data rows read from the file';
 COMMENT ON COLUMN "inputs"."rows_loaded" IS 'Rows loaded into registry or payments';
-COMMENT ON COLUMN "inputs"."rows_rejected" IS 'Rows set aside in rejected_rows';
+COMMENT ON COLUMN "inputs"."rows_rejected" IS 'Rows rejected: a value that cannot be read (in rejected_rows, set_aside false)';
+COMMENT ON COLUMN "inputs"."rows_set_aside" IS 'Rows that are no payment or beneficiary (credits, bank charges, information entries, balance and totals rows of a statement), in rejected_rows with set_aside true';
 COMMENT ON COLUMN "inputs"."ids_restored" IS 'IDs whose leading zero, lost to a numeric spreadsheet cell, was restored (warnings)';
-COMMENT ON COLUMN "inputs"."amount_read" IS 'Sum of the amounts (entitled_amount or amount, VND) that could be read as a number, over every row read: amount_read = amount_loaded + amount_rejected';
+COMMENT ON COLUMN "inputs"."amount_read" IS 'Sum of the amounts (entitled_amount or amount, VND) that could be read as a number, over every row read: amount_read = amount_loaded + amount_rejected + amount_set_aside';
 COMMENT ON COLUMN "inputs"."amount_loaded" IS 'Sum of the amounts of the rows loaded';
 COMMENT ON COLUMN "inputs"."amount_rejected" IS 'Sum of the amounts of the rows rejected, where the amount could be read';
+COMMENT ON COLUMN "inputs"."amount_set_aside" IS 'Sum of the amounts of the rows set aside (credits, charges ...), where the amount could be read';
 COMMENT ON COLUMN "inputs"."amounts_unreadable" IS 'Rejected rows whose amount is missing or not a whole number of VND, so not in any sum';
 COMMENT ON COLUMN "inputs"."control_count" IS 'Rows (camt: entries) the file says it holds, in its totals row or camt TxsSummry, checked against what was read; NULL when it says nothing';
 COMMENT ON COLUMN "inputs"."control_amount" IS 'Total the file states (totals row or camt TxsSummry), VND, checked against amount_read (camt: against its entries); NULL when it states none';
@@ -365,7 +373,7 @@ COMMENT ON COLUMN "payments"."source_row" IS 'Row in that file; the header is ro
 COMMENT ON COLUMN "payments"."source_sheet" IS 'Sheet of the workbook the row was read from (NULL for files without sheets)';
 COMMENT ON COLUMN "payments"."repeat_of" IS 'payment_id of the same reference (and bank) in an earlier input: the same payment listed twice, counted once in the non-cash share and flagged DUPLICATE_PAYMENT';
 COMMENT ON COLUMN "payments"."account_restored" IS 'account_number had lost its leading zeros (the registered account is that number with them) and was restored';
-COMMENT ON TABLE "rejected_rows" IS 'Input rows that could not be read, with the reason; nothing is dropped silently';
+COMMENT ON TABLE "rejected_rows" IS 'Input rows not loaded, with the reason: rejected (a value that cannot be read) or set aside (no payment: a credit, a bank charge, a balance row); nothing is dropped silently';
 COMMENT ON COLUMN "rejected_rows"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "rejected_rows"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "rejected_rows"."role" IS 'registry or payments';
@@ -375,6 +383,7 @@ COMMENT ON COLUMN "rejected_rows"."source_row" IS 'Row in that file; the header 
 COMMENT ON COLUMN "rejected_rows"."reason" IS 'Every problem found in the row, column by column';
 COMMENT ON COLUMN "rejected_rows"."raw" IS 'The row''s values exactly as read, under the file''s own headers';
 COMMENT ON COLUMN "rejected_rows"."source_sheet" IS 'Sheet of the workbook the row was read from (NULL for files without sheets)';
+COMMENT ON COLUMN "rejected_rows"."set_aside" IS 'The row is no payment or beneficiary (a credit, a bank charge, an information entry, a balance or totals row) rather than a row with a problem: counted in inputs.rows_set_aside';
 COMMENT ON TABLE "matches" IS 'How each matched payment was tied to a beneficiary';
 COMMENT ON COLUMN "matches"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "matches"."run_id" IS 'Run that wrote this row (runs.run_id)';
@@ -467,7 +476,8 @@ COMMENT ON COLUMN "superseded_runs"."operator" IS 'Who ran it (OS user)';
 COMMENT ON COLUMN "superseded_runs"."settings" IS 'Targets, thresholds and matching options in force';
 COMMENT ON COLUMN "superseded_runs"."registry_rows" IS 'Registry rows loaded';
 COMMENT ON COLUMN "superseded_runs"."payment_rows" IS 'Payment rows loaded';
-COMMENT ON COLUMN "superseded_runs"."rejected_rows" IS 'Rows set aside in rejected_rows';
+COMMENT ON COLUMN "superseded_runs"."rejected_rows" IS 'Rows rejected (in rejected_rows, set_aside false)';
+COMMENT ON COLUMN "superseded_runs"."set_aside_rows" IS 'Rows set aside as no payment or beneficiary (in rejected_rows, set_aside true)';
 COMMENT ON COLUMN "superseded_runs"."flags" IS 'Findings written to flags';
 COMMENT ON COLUMN "superseded_runs"."partial" IS 'The run went on with --partial although sources looked missing (missing_sources); the period''s targets are not judged (noncash_share.target_met is NULL)';
 COMMENT ON COLUMN "superseded_runs"."missing_sources" IS 'Groups (programme, channel, bank code) most of whose active beneficiaries had no payment row: beneficiaries and without_payment for each; NULL when none';

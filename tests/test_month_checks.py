@@ -481,8 +481,14 @@ def test_daily_statements_without_payments_are_no_refusal(month, tmp_path):
                  "--payments", tmp_path / "sao_ke_0901.xml", "--payments", tmp_path / "sao_ke_0902.xml")
     assert res.exit_code == 0, res.output
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT file_name, rows_read, rows_loaded, rows_rejected FROM inputs WHERE file_name LIKE "
-                           "'sao_ke%' ORDER BY file_name").fetchall() == [("sao_ke_0901.xml", 0, 0, 0),
-                                                                          ("sao_ke_0902.xml", 1, 0, 1)]
+        assert con.execute("SELECT file_name, rows_read, rows_loaded, rows_rejected, rows_set_aside, amount_set_aside "
+                           "FROM inputs WHERE file_name LIKE 'sao_ke%' ORDER BY file_name").fetchall() == [
+            ("sao_ke_0901.xml", 0, 0, 0, 0, 0), ("sao_ke_0902.xml", 1, 0, 0, 1, 500_000_000)]
+        assert con.execute("SELECT source_file, source_row, reason, set_aside FROM rejected_rows WHERE source_file "
+                           "LIKE '%sao_ke%'").fetchall() == [
+            (str(tmp_path / "sao_ke_0902.xml"), 1, "credit (money into the account), not a payment", True)]
+        # the bank's camt holds credits too (the treasury's funding, returns): set aside, none rejected
+        assert con.execute("SELECT rejected_rows, set_aside_rows FROM runs").fetchone() == (0, 5)
+        assert con.execute("SELECT sum(rows_set_aside) FROM inputs").fetchone() == (5,)
         found = con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall()
     assert Counter(found) == Counter(truth)

@@ -200,18 +200,20 @@ def test_noncash_rejected_inputs_and_parameters_sheets_match_the_database(sample
     rejected = _values(wb[label("sheet.rejected", lang)])[1:]
     db = con.execute("SELECT source_file, source_row, reason FROM rejected_rows WHERE period = ? "
                      "ORDER BY file_id, source_row", [PERIOD]).fetchall()
-    assert [(r[1], r[3], r[4]) for r in rejected] == db
-    assert rejected[0][5].startswith("STT: 301; Số định danh cá nhân: ")
+    assert [(r[1], r[3], r[5]) for r in rejected] == db
+    assert {r[4] for r in rejected} == {label("no", lang)}  # a problem, not a row that is no payment
+    assert rejected[0][6].startswith("STT: 301; Số định danh cá nhân: ")
 
     inputs = _values(wb[label("sheet.inputs", lang)])[1:]
-    db = con.execute("SELECT file_name, sha256, rows_read, rows_loaded, rows_rejected FROM inputs "
+    db = con.execute("SELECT file_name, sha256, rows_read, rows_loaded, rows_rejected, rows_set_aside FROM inputs "
                      "WHERE period = ? ORDER BY file_id", [PERIOD]).fetchall()
-    assert [(r[2], r[9], r[10], r[11], r[12]) for r in inputs] == db
+    assert [(r[2], r[9], r[10], r[11], r[12], r[13]) for r in inputs] == db
     assert [r[6] for r in inputs] == ["vn-registry", "vn-bank-disbursement", "vnpost-cash-payout"]
-    assert inputs[0][14:18] == [1_090_602_000, 1_090_602_000, 0, 1]  # amounts read, loaded, rejected, unreadable
+    # amounts read, loaded, rejected, set aside; unreadable
+    assert inputs[0][15:20] == [1_090_602_000, 1_090_602_000, 0, 0, 1]
     # no account restored, no totals row, no sheet skipped
-    assert [r[18:23] for r in inputs] == [[0, None, None, None, None]] * 3
-    assert "Số định danh cá nhân → vneid" in inputs[0][23]
+    assert [r[20:25] for r in inputs] == [[0, None, None, None, None]] * 3
+    assert "Số định danh cá nhân → vneid" in inputs[0][25]
 
     params = dict((r[0], r[1]) for r in _values(wb[label("sheet.parameters", lang)])[1:])
     run_id, version = con.execute("SELECT run_id, tool_version FROM runs WHERE period = ?", [PERIOD]).fetchone()
@@ -320,7 +322,7 @@ def test_awkward_text_survives_the_sql_rendered_sheets(tmp_path):
     wb = openpyxl.load_workbook(book.path)
     names = [r[4] for r in _values(wb["Findings"])[1:]]
     assert names == ["<b>Nguyễn & Văn</b>\ufffd Hùng"]  # NAME_MISMATCH; markup is text, the bell is shown as �
-    raw = _values(wb["Rejected rows"])[1][5]
+    raw = _values(wb["Rejected rows"])[1][6]
     assert len(raw) == EXCEL_MAX_TEXT and raw.endswith("characters; the rest is in the database]")
     assert raw.startswith("payment_ref: FT009; vneid: 001087012345; payee_name: XXX")
 

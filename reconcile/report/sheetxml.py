@@ -80,6 +80,9 @@ def cell_sql(name: str, kind: str, styles: dict[str, int], words: dict[str, dict
     if kind == "met":
         return (f"CASE WHEN {col} THEN {_const_text(words['met'][True], styles['met.yes'])} "
                 f"WHEN NOT {col} THEN {_const_text(words['met'][False], styles['met.no'])} ELSE '<c/>' END")
+    if kind == "bool":
+        return (f"CASE WHEN {col} THEN {_const_text(words['bool'][True], styles['text'])} "
+                f"WHEN NOT {col} THEN {_const_text(words['bool'][False], styles['text'])} ELSE '<c/>' END")
     if kind.startswith("value:"):
         return _mapped(col, words[kind[6:]], {}, styles["text"])
     if kind == "id" and mask:

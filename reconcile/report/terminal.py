@@ -76,7 +76,7 @@ def run_summary(result: RunResult) -> str:
                      + ". Its findings are incomplete and its targets are not judged.")
     parts += [
         f"Period {result.period}: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments loaded, "
-        f"{result.rejected_rows:,} rows rejected.",
+        f"{result.rejected_rows:,} rows rejected" + _set_aside(result) + ".",
         f"Due {result.amount_due:,} VND to active beneficiaries; paid {result.amount_paid:,} VND "
         f"in successful payments dated in the period.",
     ]
@@ -105,15 +105,23 @@ def run_summary(result: RunResult) -> str:
     return "\n".join(parts)
 
 
+def _set_aside(result) -> str:
+    """', N rows set aside (no payment: ...)' when a statement held credits, charges or balance rows."""
+    n = getattr(result, "set_aside_rows", 0)
+    return f", {n:,} set aside as no payment (credits, bank charges, balance rows: see rejected_rows)" if n else ""
+
+
 def _inputs_table(inputs) -> str:
     sheets: dict[str, int] = {}
     for i in inputs:
         sheets[i.path] = sheets.get(i.path, 0) + 1
-    return table(["file", "role", "profile", "read", "loaded", "rejected", "IDs restored"],
+    aside = any(i.rows_set_aside for i in inputs)  # a column only when a file holds rows that are no payment
+    return table(["file", "role", "profile", "read", "loaded", "rejected"] + (["set aside"] if aside else [])
+                 + ["IDs restored"],
                  [[i.path + (f" [{i.sheet}]" if sheets[i.path] > 1 else ""), i.role,
                    i.profile or (i.format if i.format in ("camt", "mt940") else "-"), i.rows_read, i.rows_loaded,
-                   i.rows_rejected, i.ids_restored] for i in inputs],
-                 right=(3, 4, 5, 6))
+                   i.rows_rejected] + ([i.rows_set_aside] if aside else []) + [i.ids_restored] for i in inputs],
+                 right=(3, 4, 5, 6, 7) if aside else (3, 4, 5, 6))
 
 
 def _input_notes(inputs) -> list[str]:
@@ -136,7 +144,7 @@ def stage_summary(result) -> str:
 
     return "\n".join([
         f"Period {result.period} staged: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments "
-        f"loaded, {result.rejected_rows:,} rows rejected.",
+        f"loaded, {result.rejected_rows:,} rows rejected" + _set_aside(result) + ".",
         "",
         _inputs_table(result.inputs),
         "",
@@ -156,6 +164,18 @@ PROFILE_HOW = {
 }
 
 
+def _set_aside_lines(rows: list[tuple[int, str]], shown: int = 10) -> list[str]:
+    """The rows set aside as no payment, one line per reason with how many and their first row numbers:
+    a statement's credits are routine, not problems to read one by one."""
+    by_reason: dict[str, list[int]] = {}
+    for row, reason in rows:
+        by_reason.setdefault(reason, []).append(row)
+    return [f"set aside: {len(numbers):,} {'row' if len(numbers) == 1 else 'rows'}: {reason} "
+            f"({'row' if len(numbers) == 1 else 'rows'} {', '.join(map(str, numbers[:shown]))}"
+            + (", ..." if len(numbers) > shown else "") + ")"
+            for reason, numbers in sorted(by_reason.items(), key=lambda item: item[1][0])]
+
+
 def check_report(res: CheckResult) -> str:
     where = f"header on row {res.header_row}" + (f" of sheet '{res.sheet}'" if res.sheet else "")
     if res.format in ("camt", "mt940"):
@@ -168,12 +188,14 @@ def check_report(res: CheckResult) -> str:
     lines += [f"profile: {note}" for note in res.notes]
     if res.columns_ignored:
         lines.append("ignored: " + ", ".join(res.columns_ignored))
-    lines.append(f"rows: {res.rows_read:,} read, {res.rows_loaded:,} loaded, {res.rows_rejected:,} rejected")
+    lines.append(f"rows: {res.rows_read:,} read, {res.rows_loaded:,} loaded, {res.rows_rejected:,} rejected"
+                 + (f", {len(res.set_aside):,} set aside as no payment" if res.set_aside else ""))
     if res.ids_restored:
         lines.append(f"warning: {res.ids_restored:,} IDs had lost their leading zero and were restored")
     if res.control:
         lines.append(f"totals: {res.control}" + ("" if res.control_agrees else
                                                  "; they DISAGREE: the file is incomplete or its totals row is wrong"))
+    lines += _set_aside_lines(res.set_aside)
     for row, reason in res.rejected:
         lines.append(f"row {row}: rejected: {reason}")
     for row, problem in res.id_problems:

@@ -236,6 +236,7 @@ def _words(book: _Book) -> dict[str, dict]:
         if group in words:
             words[group][value] = book.label(key)
     words["met"] = {True: book.label("met.yes"), False: book.label("met.no")}
+    words["bool"] = {True: book.label("yes"), False: book.label("no")}
     return words
 
 
@@ -345,15 +346,16 @@ def _summary(book: _Book, con, period: str, database: str) -> None:
 
     w.text(book.label("section.inputs"), "section")
     w.header([book.label(k) for k in ("col.file", "col.role", "col.rows_read", "col.rows_loaded",
-                                      "col.rows_rejected", "col.amount_read", "col.amount_loaded",
-                                      "col.amount_rejected")])
+                                      "col.rows_rejected", "col.rows_set_aside", "col.amount_read",
+                                      "col.amount_loaded", "col.amount_rejected")])
     inputs = con.execute(
         "SELECT CASE WHEN count(*) OVER (PARTITION BY path) > 1 THEN file_name || ' [' || sheet || ']' ELSE file_name "
-        "END, role, rows_read, rows_loaded, rows_rejected, amount_read, amount_loaded, amount_rejected FROM inputs "
+        "END, role, rows_read, rows_loaded, rows_rejected, coalesce(rows_set_aside, 0), amount_read, amount_loaded, "
+        "amount_rejected FROM inputs "
         "WHERE period = ? AND skipped IS NULL ORDER BY file_id", [period]).fetchall()
     for row in inputs:
-        w.line(row, ["text", "value:role", "int", "int", "int", "amount", "amount", "amount"])
-    _total_line(w, [book.label("total"), None] + [sum(r[i] or 0 for r in inputs) for i in (2, 3, 4, 5, 6, 7)])
+        w.line(row, ["text", "value:role", "int", "int", "int", "int", "amount", "amount", "amount"])
+    _total_line(w, [book.label("total"), None] + [sum(r[i] or 0 for r in inputs) for i in (2, 3, 4, 5, 6, 7, 8)])
     w.skip()
 
     w.text(book.label("section.noncash"), "section")
@@ -553,9 +555,10 @@ NONCASH = Table(
 REJECTED = Table(
     "sheet.rejected",
     (Column("role", "value:role", 14), Column("source_file", "text", 24), Column("source_sheet", "text", 14),
-     Column("source_row", "int", 9), Column("reason", "free", 60), Column("raw", "free", 100)),
+     Column("source_row", "int", 9), Column("set_aside", "bool", 12), Column("reason", "free", 60),
+     Column("raw", "free", 100)),
     # the raw row as `header: value` pairs, in the file's column order, readable in one cell
-    """SELECT role, file_id, source_file, source_sheet, source_row, reason,
+    """SELECT role, file_id, source_file, source_sheet, source_row, coalesce(set_aside, false) AS set_aside, reason,
               array_to_string(list_transform(json_keys(raw),
                   lambda k: k || ': ' || coalesce(raw ->> k, '')), '; ') AS raw
        FROM rejected_rows WHERE period = $p""",
@@ -568,14 +571,16 @@ INPUTS = Table(
      Column("path", "text", 40), Column("format", "text", 9), Column("encoding", "text", 12),
      Column("profile", "text", 20), Column("sheet", "text", 12), Column("header_row", "int", 9),
      Column("sha256", "text", 66), Column("rows_read", "int", 11), Column("rows_loaded", "int", 11),
-     Column("rows_rejected", "int", 11), Column("ids_restored", "int", 12), Column("amount_read", "amount", 16),
-     Column("amount_loaded", "amount", 16), Column("amount_rejected", "amount", 16),
+     Column("rows_rejected", "int", 11), Column("rows_set_aside", "int", 11), Column("ids_restored", "int", 12),
+     Column("amount_read", "amount", 16), Column("amount_loaded", "amount", 16), Column("amount_rejected", "amount", 16),
+     Column("amount_set_aside", "amount", 16),
      Column("amounts_unreadable", "int", 12), Column("accounts_restored", "int", 12),
      Column("control_source", "text", 22), Column("control_count", "int", 11), Column("control_amount", "amount", 16),
      Column("skipped", "text", 40), Column("columns_used", "text", 60)),
     """SELECT file_id, role, file_name AS file, path, format, encoding, profile, sheet, header_row, sha256,
               rows_read, rows_loaded,
-              rows_rejected, ids_restored, amount_read, amount_loaded, amount_rejected, amounts_unreadable,
+              rows_rejected, rows_set_aside, ids_restored, amount_read, amount_loaded, amount_rejected,
+              amount_set_aside, amounts_unreadable,
               accounts_restored, control_source, control_count, control_amount, skipped,
               array_to_string(list_transform(json_keys(columns_used),
                   lambda k: k || ' → ' || (columns_used ->> k)), '; ') AS columns_used

@@ -353,16 +353,16 @@ class _Run:
             "noncash_share")
         run_id = self.params["run_id"]
         inputs = self.spark.createDataFrame(
-            [(run_id, i.file_id, i.role, i.path, i.rows_read, i.rows_loaded, i.rows_rejected, i.ids_restored)
-             for i in result.inputs],
+            [(run_id, i.file_id, i.role, i.path, i.rows_read, i.rows_loaded, i.rows_rejected, i.ids_restored,
+              i.rows_set_aside) for i in result.inputs],
             "run_id string, file_id int, role string, source_file string, rows_read bigint, rows_loaded bigint, "
-            "rows_rejected bigint, ids_restored bigint")
+            "rows_rejected bigint, ids_restored bigint, rows_set_aside bigint")
         self._replace(inputs.coalesce(1), "inputs", partition=None)
         finished = datetime.now(timezone.utc).replace(tzinfo=None)
         run = {"run_id": run_id, "started_at": self.started, "finished_at": finished, "tool_version": __version__,
                "operator": self.cfg.operator or os_user(), "settings": self.cfg.settings.model_dump_json(),
                "registry_rows": result.registry_rows, "payment_rows": result.payment_rows,
-               "rejected_rows": result.rejected_rows, "flags": result.flags, "partial": bool(self.missing),
+               "rejected_rows": result.rejected_rows, "set_aside_rows": result.set_aside_rows, "flags": result.flags, "partial": bool(self.missing),
                "missing_sources": json.dumps([m.as_dict() for m in self.missing]) if self.missing else None}
         cols = [c for c in warehouse.table("runs").cols if c.name != "period"]  # the runs table's, period in the path
         self._replace(self.spark.createDataFrame([tuple(run[c.name] for c in cols)], ", ".join(
@@ -410,8 +410,9 @@ class _Run:
         counts = {r.file_id: r for r in self.spark.table("cur_file_counts").collect()}
         inputs = [InputSummary(file_id=file_id, role=role, path=path, format="parquet", encoding=None, profile=None,
                                rows_read=counts[file_id].rows_read, rows_loaded=counts[file_id].rows_loaded,
-                               rows_rejected=counts[file_id].rows_read - counts[file_id].rows_loaded,
-                               ids_restored=counts[file_id].ids_restored)
+                               rows_rejected=counts[file_id].rows_rejected,
+                               ids_restored=counts[file_id].ids_restored,
+                               rows_set_aside=counts[file_id].rows_set_aside)
                   for file_id, (role, path) in sorted(self.files.items(),  # as a run lists them: registry first
                                                       key=lambda item: (item[1][0] != "registry", item[0]))]
         counts = flags.groupBy("code", "severity").count().collect()
@@ -433,6 +434,7 @@ class _Run:
             flag_counts={row.code: row["count"] for row in sorted(counts, key=lambda r: r.code)},
             severity_counts=severity, noncash=noncash, registry_rows=totals.registry_rows,
             payment_rows=totals.payment_rows, rejected_rows=sum(i.rows_rejected for i in inputs),
+            set_aside_rows=sum(i.rows_set_aside for i in inputs),
             amount_due=int(totals.due), amount_paid=int(totals.paid), seconds=0.0, step_seconds=self.steps,
             engine="spark", out=self.cfg.out, missing_sources=self.missing)
 

@@ -92,7 +92,7 @@ with_id AS (
     FROM typed2
 )
 SELECT
-    file_id, source_file, source_row, source_sheet, skip_reason IS NOT NULL AS set_aside,
+    file_id, source_file, source_row, source_sheet, coalesce(skip_reason <> 'blank row', false) AS set_aside,
     ref_t AS payment_ref,
     final_vneid AS vneid,
     name_t AS payee_name,

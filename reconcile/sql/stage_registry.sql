@@ -80,7 +80,7 @@ typed AS (
     FROM t
 )
 SELECT
-    file_id, source_file, source_row, source_sheet, skip_reason IS NOT NULL AS set_aside,
+    file_id, source_file, source_row, source_sheet, coalesce(skip_reason <> 'blank row', false) AS set_aside,
     rc_vneid_d(vneid_d) AS vneid,
     full_name_t AS full_name,
     dob AS date_of_birth,

@@ -7,7 +7,7 @@
 -- plain hex can hold a run of 12 decimal digits, which would read as a personal ID to a person or
 -- to a scanner looking for IDs in reports.
 INSERT INTO rejected_rows
-SELECT $period, $run_id, role, file_id, source_file, source_row, reason, raw, source_sheet
+SELECT $period, $run_id, role, file_id, source_file, source_row, reason, raw, source_sheet, set_aside
 FROM cur_rejected
 ORDER BY file_id, source_row;
 
