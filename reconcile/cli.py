@@ -257,7 +257,8 @@ def run(ctx, period, registry, payments, db, profile, sheet, report_path, export
     result = _run(cfg, progress)
     ctx.obj["saved"] = saved = Saved(db, period)
     if result.rejected_rows:
-        click.echo(f"reconcile: {result.rejected_rows:,} rows set aside in rejected_rows", err=True)
+        click.echo(f"reconcile: {result.rejected_rows:,} {'row' if result.rejected_rows == 1 else 'rows'} rejected, "
+                   "with their reasons in rejected_rows", err=True)
     try:
         _write_after_commit(saved, report_path, export_dir, lang or settings.lang, mask_ids, progress)
     finally:

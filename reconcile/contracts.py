@@ -234,6 +234,11 @@ class PaymentRecord(BaseModel):
     narrative: str | None = _col(sql="VARCHAR", required=False,
                                  aliases=("noi dung", "dien giai", "mo ta", "description", "narrative"),
                                  comment="Transfer description (nội dung)")
+    bank_ref: str | None = _col(sql="VARCHAR", required=False,
+                                aliases=("so tham chieu ngan hang", "ma giao dich ngan hang", "bank reference",
+                                         "bank ref"),
+                                comment="The bank's own reference of the transfer (camt AcctSvcrRef, UETR or TxId; "
+                                        "MT940 the reference after //): tells apart transfers that share a payment_ref")
 
 
 class Finding(BaseModel):

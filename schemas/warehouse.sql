@@ -92,6 +92,7 @@ CREATE TABLE IF NOT EXISTS "payments" (
     "status" VARCHAR,
     "program" VARCHAR,
     "narrative" VARCHAR,
+    "bank_ref" VARCHAR,
     "vneid_source" VARCHAR,
     "vneid_note" VARCHAR,
     "payee_key" VARCHAR,
@@ -362,6 +363,7 @@ COMMENT ON COLUMN "payments"."channel" IS 'bank, ewallet or cash';
 COMMENT ON COLUMN "payments"."status" IS 'success, failed or returned (default success)';
 COMMENT ON COLUMN "payments"."program" IS 'welfare or pension; when absent, the matched beneficiary''s';
 COMMENT ON COLUMN "payments"."narrative" IS 'Transfer description (nội dung)';
+COMMENT ON COLUMN "payments"."bank_ref" IS 'The bank''s own reference of the transfer (camt AcctSvcrRef, UETR or TxId; MT940 the reference after //): tells apart transfers that share a payment_ref';
 COMMENT ON COLUMN "payments"."vneid_source" IS 'Where the ID came from: column, narrative, or NULL when there is none';
 COMMENT ON COLUMN "payments"."vneid_note" IS 'Why an ID written on the payment could not be used';
 COMMENT ON COLUMN "payments"."payee_key" IS 'Payee name comparison key: no diacritics, Đ to D, upper case, single spaces';

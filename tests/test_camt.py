@@ -24,14 +24,18 @@ NOTIFICATION = CAMT / "notification_camt054_v08.xml"
 SAFETY_FIX = "ask the bank for the plain camt export, without a DOCTYPE"
 
 COLUMNS = ["payment_ref", "payee_name", "bank_code", "account_number", "amount", "value_date",
-           "channel", "status", "narrative", "direction"]
+           "channel", "status", "narrative", "direction", "aside", "bank_ref"]
 
 
 def rows_of(path: Path) -> list[tuple]:
     headers, frame, first_row = read(path)
     assert headers == COLUMNS == frame.columns
     assert first_row == 1
-    return frame.rows()
+    return [row[:-1] for row in frame.rows()]  # all but bank_ref, which bank_refs_of gives
+
+
+def bank_refs_of(path: Path) -> list[str | None]:
+    return read(path)[1]["bank_ref"].to_list()
 
 
 def error_of(path: Path) -> str:
@@ -49,45 +53,46 @@ def write(tmp_path: Path, text: str, name: str = "bank.xml") -> Path:
 STATEMENT_ROWS = [
     # the State Treasury's funding: money in, an entry without transaction details
     ("FT24247000123", None, None, None, "50000000", "2024-09-03", "bank", "success",
-     "Kho bac Nha nuoc chuyen kinh phi chi tro cap xa hoi T09/2024", "CRDT"),
+     "Kho bac Nha nuoc chuyen kinh phi chi tro cap xa hoi T09/2024", "CRDT", None),
     ("CTXH240900001", "Nguyễn Thị Hoa", "BFTVVNVX", "0011004123456", "1500000", "2024-09-05", "bank",
-     "success", "Chi tro cap xa hoi T09/2024 CCCD 001140012345", "DBIT"),
+     "success", "Chi tro cap xa hoi T09/2024 CCCD 001140012345", "DBIT", None),
     ("CTXH240900002", "Trần Văn Bình", "VBAAVNVX", "1400205123456", "1500000.00", "2024-09-05", "bank",
-     "success", "Chi tro cap xa hoi T09/2024 CCCD 001043002468", "DBIT"),
+     "success", "Chi tro cap xa hoi T09/2024 CCCD 001043002468", "DBIT", None),
     # one batch entry, two transactions with their own amounts
     ("CTXH240900003", "Lê Thị Hồng Nhung", "970415", "101867554433", "750000", "2024-09-05", "bank",
-     "success", "Chi tro cap xa hoi T09/2024 CCCD 001145007788", "DBIT"),
+     "success", "Chi tro cap xa hoi T09/2024 CCCD 001145007788", "DBIT", None),
     ("CTXH240900004", "Hoàng Văn Nam", "BIDVVNVX", "21510000987654", "1000000", "2024-09-05", "bank",
-     "success", "Chi tro cap xa hoi T09/2024 CCCD 001050009876", "DBIT"),
+     "success", "Chi tro cap xa hoi T09/2024 CCCD 001050009876", "DBIT", None),
     # the debit whose return (MD07) is later in the file: the payment, marked returned
     ("CTXH240900005", "Phạm Đức Thắng", "BIDVVNVX", "31410000456789", "2250000", "2024-09-05", "bank",
      "returned", "Chi tro cap xa hoi T09/2024 CCCD 001038005555; return reason MD07 (end customer deceased)",
-     "DBIT"),
-    # not booked: the normaliser refuses 'pending', so the row is set aside, never counted as paid
+     "DBIT", None),
+    # not booked: set aside, never counted as paid
     ("CTXH240900006", "Đặng Thị Mai", "BFTVVNVX", "0021000765432", "1500000", "2024-09-10", "bank",
-     "pending", "Chi tro cap xa hoi T09/2024 CCCD 001147003456", "DBIT"),
+     "success", "Chi tro cap xa hoi T09/2024 CCCD 001147003456", "DBIT",
+     "entry not booked (pending, status PDNG): no completed payment"),
     # the return itself: money coming back, a credit to set aside (its debit above carries the return)
     ("CTXH240900005", "Phạm Đức Thắng", "BIDVVNVX", "31410000456789", "2250000", "2024-09-09", "bank",
      "returned",
      "Hoan tra: Chi tro cap xa hoi T09/2024 CCCD 001038005555; return reason MD07 (end customer deceased)",
-     "CRDT"),
+     "CRDT", None),
     # a reversal of a transfer from the previous statement: it stands for that payment
     ("CTXH240800077", "Bùi Văn Tuấn", "VBAAVNVX", "1400205654321", "1500000", "2024-09-10", "bank",
-     "returned", "Chi tro cap xa hoi T09/2024 CCCD 001044001122; return reason AC04 (closed account)", "DBIT"),
+     "returned", "Chi tro cap xa hoi T09/2024 CCCD 001044001122; return reason AC04 (closed account)", "DBIT", None),
 ]
 
 NOTIFICATION_ROWS = [
     ("CTXH240900101", "Ngô Thị Thu", "VBAAVNVX", "1500205001234", "1500000", "2024-09-12", "bank", "success",
-     "Chi tro cap xa hoi T09/2024 CCCD 001141006789", "DBIT"),
+     "Chi tro cap xa hoi T09/2024 CCCD 001141006789", "DBIT", None),
     # EndToEndId NOTPROVIDED: the TxId; two Ustrd lines joined with a space
     ("AGR2409120002", "Đỗ Văn Hùng", "BFTVVNVX", "0451000222333", "2000000", "2024-09-12", "bank", "success",
-     "Chi tro cap xa hoi T09/2024 CCCD 001042003344", "DBIT"),
+     "Chi tro cap xa hoi T09/2024 CCCD 001042003344", "DBIT", None),
     # a return whose original is not in the file; the creditor listed is the office's own account,
     # so the payee is the debtor of the return
     ("CTXH240900087", "Dương Thị Ngọc", "ICBVVNVX", "108002345678", "1000000", "2024-09-12", "bank",
      "returned",
      "Hoan tra giao dich CTXH T09/2024 do sai so tai khoan; return reason AC01 (incorrect account number)",
-     "DBIT"),
+     "DBIT", None),
 ]
 
 
@@ -122,17 +127,19 @@ def test_each_returned_payment_counts_once_with_its_reason():
 
 def test_headers_are_the_payment_contract_and_direction():
     lookup = header_lookup("payments")
-    assert {h: lookup.get(fold(h)) for h in HEADERS} == {h: (h if h != "direction" else None) for h in HEADERS}
+    assert {h: lookup.get(fold(h)) for h in HEADERS} == {h: (h if h not in ("direction", "aside") else None)
+                                                         for h in HEADERS}
     required = {c.name for c in columns("payments") if c.required}
     assert required <= set(HEADERS)
 
 
-def test_set_aside_credits_gives_the_reason():
+def test_set_aside_gives_the_reason_of_credits_and_entries_not_booked():
     _, frame, _ = read(STATEMENT)
     skipped = set_aside_credits(frame)[SKIP_COLUMN].to_list()
     assert skipped == [
         "credit (money into the account), not a payment",
-        None, None, None, None, None, None,
+        None, None, None, None, None,
+        "entry not booked (pending, status PDNG): no completed payment",
         "credit: a return or reversal, not a payment (a returned payment is its debit row)",
         None,
     ]
@@ -172,11 +179,11 @@ def test_transaction_without_details_and_other_currencies(tmp_path):
 </Stmt></BkToCstmrStmt></Document>""")
     assert rows_of(path) == [
         # an amount in another currency keeps it, so the normaliser refuses it instead of reading dong
-        ("REF1", None, None, None, "100.50 USD", "2024-09-06", "bank", "success", "Phi dich vu", "DBIT"),
+        ("REF1", None, None, None, "100.50 USD", "2024-09-06", "bank", "success", "Phi dich vu", "DBIT", None),
         # a batch without per-transaction amounts: the entry total is no transaction's amount
-        ("E1", "A", None, None, None, "2024-09-07", "bank", "success", None, "DBIT"),
+        ("E1", "A", None, None, None, "2024-09-07", "bank", "success", None, "DBIT", None),
         # no reference of its own: the entry's, numbered, so that the batch is not one reference twice
-        ("REF2/2", "B", None, None, None, "2024-09-07", "bank", "success", None, "DBIT"),
+        ("REF2/2", "B", None, None, None, "2024-09-07", "bank", "success", None, "DBIT", None),
     ]
 
 
@@ -350,10 +357,10 @@ def test_returns_known_by_their_bank_transaction_code_or_reversal(tmp_path):
 </Ntfctn></BkToCstmrDbtCdtNtfctn></Document>""")
     assert rows_of(path) == [
         ("CTXH240900201", "Lý Thị Hạnh", None, "0071000555666", "500000", "2024-09-11", "bank", "returned",
-         "returned", "DBIT"),
-        ("R2", None, None, None, "700000", "2024-09-11", "bank", "returned", "Huy giao dich; reversal", "DBIT"),
+         "returned", "DBIT", None),
+        ("R2", None, None, None, "700000", "2024-09-11", "bank", "returned", "Huy giao dich; reversal", "DBIT", None),
         ("R3", None, None, None, "900000", "2024-09-11", "bank", "returned", "return reason TK KHONG TON TAI",
-         "DBIT"),
+         "DBIT", None),
     ]
 
 
@@ -402,7 +409,7 @@ def camt(tmp_path: Path, *statements: str, group: str = "", notification: bool =
 
 def control_of(path: Path) -> Control | None:
     headers, frame, first_row, control = read_with_control(path)
-    assert (headers, frame.rows(), first_row) == (COLUMNS, rows_of(path), 1)
+    assert (headers, frame.rows(), first_row) == (COLUMNS, read(path)[1].rows(), 1)
     return control
 
 
@@ -556,3 +563,128 @@ def test_bank_fixtures_agree_with_their_totals(path):
         STATEMENT: Control(4, "7000000", "camt TxsSummry (debit entries)", checked=True),
     }
     assert control_of(path) == expected.get(path)
+
+
+# --------------------------------------------------------------------------------------------
+# Statements as banks send them (fixtures/camt/vn_statement_real_shapes.xml)
+# --------------------------------------------------------------------------------------------
+
+SHAPES = CAMT / "vn_statement_real_shapes.xml"
+SHAPES_REGISTRY = (
+    "Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã ngân hàng,"
+    "Số tài khoản,Mã tỉnh,Trạng thái\n"
+    "079196118125,Nguyễn Thị Thanh Hương,25/11/1996,Nữ,Trợ cấp xã hội,1.500.000,Chuyển khoản,VCB,0071000000001,79,"
+    "Đang hưởng\n"
+    "001038005555,Trần Văn Bình,02/02/1938,Nam,Trợ cấp xã hội,2.250.000,Chuyển khoản,VCB,0071000000002,01,Đang hưởng\n"
+    "001145007788,Lê Thị Hồng Nhung,03/03/1945,Nữ,Trợ cấp xã hội,1.000.000,Chuyển khoản,VCB,0071000000003,01,"
+    "Đang hưởng\n"
+    "001140012345,Phạm Thị Đức,04/04/1940,Nữ,Trợ cấp xã hội,750.000,Chuyển khoản,VCB,0071000000004,01,Đang hưởng\n")
+
+
+def test_statement_shapes_rows():
+    assert rows_of(SHAPES) == [
+        # the ID only in the end-to-end reference: written into the narrative, labelled, for the run to find
+        ("TC079196118125", "NGUYEN THI THANH HUONG", None, "0071000000001", "1500000", "2024-09-05", "bank", "success",
+         "Chi tro cap xa hoi thang 09/2024; EndToEndId TC079196118125", "DBIT", None),
+        # the ID in the structured creditor reference; the payee named by account only
+        ("CTXH240900202", None, None, "0071000000002", "2250000", "2024-09-05", "bank", "success",
+         "creditor reference 001038005555", "DBIT", None),
+        # no creditor: no payee (the debtor is the commune that pays, never the payee); the settlement date
+        ("CTXH240900203", None, None, None, "1000000", "2024-09-05", "bank", "success",
+         "Chi TCXH T9 CCCD 001145007788", "DBIT", None),
+        # no date in the entry: the end of the period the statement covers
+        ("CTXH240900204", "PHAM THI DUC", None, None, "750000", "2024-09-05", "bank", "success",
+         "CT tu 0071000123456 UBND XA AN PHU toi 0071000000004 PHAM THI DUC CCCD 001140012345", "DBIT", None),
+        (None, None, None, None, "11000", "2024-09-05", "bank", "success", "Phi chuyen tien", "DBIT",
+         "bank charges (bank transaction code CHRG), not a payment to a beneficiary"),
+        ("CTXH240900299", "LE VAN TAM", None, None, "1500000", "2024-09-06", "bank", "success", None, "DBIT",
+         "entry not booked (information only, status INFO): no completed payment"),
+        ("BATCH-0905", None, None, None, "60000000", "2024-09-05", "bank", "success", None, "DBIT",
+         "a batch of 40 transfers booked as one entry, not itemised in the statement: its transfers are read from "
+         "the batch's own list (camt.054 or payment file), to be given too"),
+        ("KBNN-0905", "KHO BAC NHA NUOC", None, None, "120000000", "2024-09-05", "bank", "success", None, "CRDT", None),
+        ("FX-0905", "CONG TY ABC", None, None, "100.00 USD", "2024-09-05", "bank", "success", None, "DBIT", None),
+    ]
+    # the bank's own reference, where the statement gives one
+    assert bank_refs_of(SHAPES) == ["FT24249000201", None, None, None, None, None, "BATCH-0905", None, None]
+
+
+def test_statement_shapes_check_says_what_was_set_aside_and_why(tmp_path):
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    res = CliRunner().invoke(cli, ["check", str(SHAPES), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 1, res.output  # the USD transfer is a row with a problem
+    lines = res.output.splitlines()
+    assert lines[lines.index("rows: 9 read, 4 loaded, 1 rejected, 4 set aside as no payment"):] == [
+        "rows: 9 read, 4 loaded, 1 rejected, 4 set aside as no payment",
+        "set aside: 1 row: bank charges (bank transaction code CHRG), not a payment to a beneficiary (row 5)",
+        "set aside: 1 row: entry not booked (information only, status INFO): no completed payment (row 6)",
+        "set aside: 1 row: a batch of 40 transfers booked as one entry, not itemised in the statement: its transfers "
+        "are read from the batch's own list (camt.054 or payment file), to be given too (row 7)",
+        "set aside: 1 row: credit (money into the account), not a payment (row 8)",
+        "row 9: rejected: amount is in USD, not VND",
+    ]
+
+
+def test_statement_shapes_reconcile_end_to_end(tmp_path):
+    """Every beneficiary is found by the ID wherever the statement put it; none is a NAME_MISMATCH for
+    lack of a payee name; what is no payment is set aside, the USD transfer rejected."""
+    import duckdb
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    registry = tmp_path / "registry.csv"
+    registry.write_text(SHAPES_REGISTRY, encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry),
+                                   "--payments", str(SHAPES)])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
+        assert con.execute("SELECT payment_ref, vneid, vneid_source, payee_name, bank_ref FROM payments "
+                           "ORDER BY source_row").fetchall() == [
+            ("TC079196118125", "079196118125", "narrative", "NGUYEN THI THANH HUONG", "FT24249000201"),
+            ("CTXH240900202", "001038005555", "narrative", None, None),
+            ("CTXH240900203", "001145007788", "narrative", None, None),
+            ("CTXH240900204", "001140012345", "narrative", "PHAM THI DUC", None)]
+        assert con.execute("SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside, amount_set_aside "
+                           "FROM inputs WHERE role = 'payments'").fetchone() == (9, 4, 1, 4, 181_511_000)
+        assert con.execute("SELECT source_row, set_aside FROM rejected_rows ORDER BY source_row").fetchall() == [
+            (5, True), (6, True), (7, True), (8, True), (9, False)]
+    assert "reconcile: 1 row rejected, with their reasons in rejected_rows" in res.output
+
+
+def test_one_end_to_end_reference_on_transfers_the_bank_tells_apart_is_no_duplicate(tmp_path):
+    """Statements reuse an end-to-end id over distinct transfers; their servicer references tell them apart.
+    The same reference without a bank reference to tell them apart stays a DUPLICATE_PAYMENT."""
+    import duckdb
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    def transfer(bank_ref: str | None, vneid: str, amount: str) -> str:
+        own = f"<AcctSvcrRef>{bank_ref}</AcctSvcrRef>" if bank_ref else ""
+        return (f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
+                f"<ValDt><Dt>2024-09-05</Dt></ValDt><NtryDtls><TxDtls><Refs>{own}<EndToEndId>CHI-T9</EndToEndId>"
+                f"</Refs><RmtInf><Ustrd>Chi TCXH CCCD {vneid}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>")
+
+    registry = tmp_path / "registry.csv"
+    registry.write_text(SHAPES_REGISTRY, encoding="utf-8")
+    found = {}
+    for name, refs in (("told_apart", ("FT1", "FT2")), ("not_told_apart", (None, None))):
+        path = tmp_path / f"{name}.xml"
+        path.write_text(
+            '<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+            "<Stmt><Acct><Id><Othr><Id>0071000123456</Id></Othr></Id></Acct>"
+            + transfer(refs[0], "001038005555", "2250000") + transfer(refs[1], "001145007788", "1000000")
+            + "</Stmt></BkToCstmrStmt></Document>", encoding="utf-8")
+        db = tmp_path / f"{name}.duckdb"
+        res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry),
+                                       "--payments", str(path)])
+        assert res.exit_code == 0, res.output
+        with duckdb.connect(str(db), read_only=True) as con:
+            found[name] = con.execute("SELECT code, vneid FROM flags WHERE code = 'DUPLICATE_PAYMENT'").fetchall()
+    assert found == {"told_apart": [], "not_told_apart": [("DUPLICATE_PAYMENT", "001145007788")]}

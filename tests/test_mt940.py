@@ -23,7 +23,7 @@ CONTROL_FIX = "ask the bank for the statement again; the file may be cut short o
 UNREADABLE_FIX = "ask the bank to export the statement again; it may be cut short or edited by hand"
 
 COLUMNS = ["payment_ref", "payee_name", "bank_code", "account_number", "amount", "value_date",
-           "channel", "status", "narrative", "direction"]
+           "channel", "status", "narrative", "direction", "aside", "bank_ref"]
 
 
 def rows_of(path: Path) -> list[tuple]:
@@ -31,7 +31,11 @@ def rows_of(path: Path) -> list[tuple]:
     assert headers == COLUMNS == frame.columns == HEADERS
     assert first_row == 1
     assert all(str(dtype) == "String" for dtype in frame.dtypes)
-    return frame.rows()
+    return [row[:-1] for row in frame.rows()]  # all but bank_ref, which bank_refs_of gives
+
+
+def bank_refs_of(path: Path) -> list[str | None]:
+    return read(path)[1]["bank_ref"].to_list()
 
 
 def error_of(path: Path) -> str:
@@ -53,22 +57,22 @@ def statement(*lines: str) -> str:
 VN_ROWS = [
     # the State Treasury's funding: money in, NONREF, so the bank's reference
     ("FT24249000101", None, None, None, "150000000", "2024-09-05", "bank", "success",
-     "KBNN CHUYEN KINH PHI CHI TRO CAP XA HOI T09/2024", "CRDT"),
+     "KBNN CHUYEN KINH PHI CHI TRO CAP XA HOI T09/2024", "CRDT", None),
     # :86: over two lines, the first cut at a word: joined with a space
     ("CTXH240900001", None, None, None, "1500000", "2024-09-05", "bank", "success",
-     "CHI TRA TRO CAP XA HOI T09/2024 CCCD 079196118125 NGUYEN THI THANH HUONG", "DBIT"),
+     "CHI TRA TRO CAP XA HOI T09/2024 CCCD 079196118125 NGUYEN THI THANH HUONG", "DBIT", None),
     # no entry date; the amount as written, the decimal comma a point
     ("CTXH240900002", None, None, None, "2250000.00", "2024-09-05", "bank", "success",
-     "CHI TRA TRO CAP XA HOI T09/2024 CCCD 001038005555 TRAN VAN BINH", "DBIT"),
+     "CHI TRA TRO CAP XA HOI T09/2024 CCCD 001038005555 TRAN VAN BINH", "DBIT", None),
     # the payment reversed later in the file: returned
     ("CTXH240900003", None, None, None, "1000000", "2024-09-05", "bank", "returned",
-     "CHI TRA TRO CAP XA HOI T09/2024 CCCD 001145007788 LE THI HONG NHUNG; reversal", "DBIT"),
+     "CHI TRA TRO CAP XA HOI T09/2024 CCCD 001145007788 LE THI HONG NHUNG; reversal", "DBIT", None),
     # a line of 65 characters cut in the middle of the ID: joined without a space
     ("FT24249000105", None, None, None, "750000", "2024-09-05", "bank", "success",
-     "CHI TRA TRO CAP XA HOI T09/2024 HO TRO NGUOI CAO TUOI CCCD 001140012345 PHAM VAN DUC", "DBIT"),
+     "CHI TRA TRO CAP XA HOI T09/2024 HO TRO NGUOI CAO TUOI CCCD 001140012345 PHAM VAN DUC", "DBIT", None),
     # the reversal (RD): the money coming back, a credit; the :86: after :62F: is not read into it
     ("CTXH240900003", None, None, None, "1000000", "2024-09-06", "bank", "returned",
-     "HOAN TRA GIAO DICH CTXH240900003 TAI KHOAN NGUOI HUONG DA DONG; reversal", "CRDT"),
+     "HOAN TRA GIAO DICH CTXH240900003 TAI KHOAN NGUOI HUONG DA DONG; reversal", "CRDT", None),
 ]
 
 
@@ -91,11 +95,11 @@ def test_direction_of_credits_debits_and_reversals(tmp_path):
         ":61:240903RD200000,NTRFCT9//FT5",  # reversal of a debit not in the file: it stands for that payment
         ":62F:C240903VND14900000,"))
     assert rows_of(path) == [
-        ("FT1", None, None, None, "5000000", "2024-09-02", "bank", "success", "NHAN TIEN", "CRDT"),
-        ("CT1", None, None, None, "1000000", "2024-09-02", "bank", "returned", "CHI TRA CT1; reversal", "DBIT"),
-        ("FT3", None, None, None, "300000", "2024-09-02", "bank", "returned", "HUY GHI CO; reversal", "CRDT"),
-        ("CT1", None, None, None, "1000000", "2024-09-03", "bank", "returned", "HOAN TRA CT1; reversal", "CRDT"),
-        ("CT9", None, None, None, "200000", "2024-09-03", "bank", "returned", "reversal", "DBIT"),
+        ("FT1", None, None, None, "5000000", "2024-09-02", "bank", "success", "NHAN TIEN", "CRDT", None),
+        ("CT1", None, None, None, "1000000", "2024-09-02", "bank", "returned", "CHI TRA CT1; reversal", "DBIT", None),
+        ("FT3", None, None, None, "300000", "2024-09-02", "bank", "returned", "HUY GHI CO; reversal", "CRDT", None),
+        ("CT1", None, None, None, "1000000", "2024-09-03", "bank", "returned", "HOAN TRA CT1; reversal", "CRDT", None),
+        ("CT9", None, None, None, "200000", "2024-09-03", "bank", "returned", "reversal", "DBIT", None),
     ]
     # the balances go by the entries as booked: 10,000,000 + 5,000,000 + 1,000,000 + 200,000 - 1,000,000
     # - 300,000 = 14,900,000; the debits booked are D and RC
@@ -138,7 +142,12 @@ def test_amount_in_another_currency_is_written_with_it(tmp_path):
         ":62F:C240902EUR776,55"))
     assert [(r[0], r[4], r[9]) for r in rows_of(path)] == [("INV-1", "123.45 EUR", "DBIT"),
                                                           ("INV-2", "100 EUR", "DBIT")]
-    assert read_with_control(path)[3] == Control(count=2, amount="223.45 EUR", what="MT940 balances (debits)",
+    # a run refuses the statement of a EUR account in one line, rather than each row
+    with pytest.raises(InputFileError) as info:
+        read_with_control(path)
+    assert str(info.value) == (f"{path}: is a statement of an account in EUR, not VND: all its 2 entries are in "
+                               "EUR; ask the bank for the statement of the VND account that pays the benefits")
+    assert read_with_control(path, vnd_only=False)[3] == Control(count=2, amount="223.45 EUR", what="MT940 balances (debits)",
                                                  checked=True)
 
 
@@ -162,8 +171,8 @@ def test_swift_envelope_with_two_messages(tmp_path):
         ":62F:C240902VND750000,", ":62F:C240902VND500000,")
     path = write(tmp_path, text, "statement")
     assert rows_of(path) == [
-        ("CT1", None, None, None, "250000", "2024-09-01", "bank", "success", "CHI TRA CT1", "DBIT"),
-        ("CT2", None, None, None, "250000", "2024-09-02", "bank", "success", "CHI TRA CT2", "DBIT"),
+        ("CT1", None, None, None, "250000", "2024-09-01", "bank", "success", "CHI TRA CT1", "DBIT", None),
+        ("CT2", None, None, None, "250000", "2024-09-02", "bank", "success", "CHI TRA CT2", "DBIT", None),
     ]
     assert read_with_control(path)[3] == Control(count=2, amount="500000", what="MT940 balances (debits)",
                                                  checked=True)
@@ -258,24 +267,29 @@ def test_real_samples_read_with_their_row_counts():
     counts = {"ing-4.txt": 4, "rabobank-iban.sta": 4, "mt942.sta": 3, "sparkasse_interim_balance.txt": 2,
               "vn_bank_statement.sta": 6}
     for name, count in counts.items():
-        _, frame, _, control = read_with_control(MT940 / name)
+        _, frame, _, control = read_with_control(MT940 / name, vnd_only=False)
         assert frame.height == count, name
         assert control is not None and control.checked, name
+    # in a run, the European banks' statements are of EUR and PLN accounts: refused in one line each
+    for name, currency in (("ing-4.txt", "EUR"), ("rabobank-iban.sta", "EUR"), ("mt942.sta", "PLN"),
+                           ("sparkasse_interim_balance.txt", "EUR")):
+        with pytest.raises(InputFileError, match=f"is a statement of an account in {currency}, not VND: all its"):
+            read_with_control(MT940 / name)
 
 
 def test_real_sample_ing_sepa_fields():
     assert rows_of(MT940 / "ing-4.txt") == [
         ("SEPA-20230418220132-60947700-P1", None, None, None, "768.51 EUR", "2010-04-20", "bank", "success",
-         "TOTAAL 5 VZ", "DBIT"),
+         "TOTAAL 5 VZ", "DBIT", None),
         ("31101100047720", "GREENFLUX ASSETS BV", "ABNANL2A", "NL71ABNA0841238***", "105.20 EUR", "2010-07-23",
          "bank", "success", "Nr. LNT22000057 / 21.2.2023Nr. LNT22000079 / 21.3.2023Nr. LNT22000068 / 21.2.2023",
-         "CRDT"),
+         "CRDT", None),
         ("SCT-1-BO230019-R1", "Lambrix Elektrotechniek", "RABONL2U", "NL68RABO0106200***", "335.53 EUR",
-         "2010-07-23", "bank", "success", "110130590", "CRDT"),
+         "2010-07-23", "bank", "success", "110130590", "CRDT", None),
         ("PPM9455956", "Rexel Holding Netherlands B.V.", None, "NL21INGB0650141***", "327.78 EUR", "2010-07-23",
-         "bank", "success", "POOL-M NL21INGB0650141172 POOL-S NL30INGB0008693687 PPM9455956 22/07/2010", "CRDT"),
+         "bank", "success", "POOL-M NL21INGB0650141172 POOL-S NL30INGB0008693687 PPM9455956 22/07/2010", "CRDT", None),
     ]
-    assert read_with_control(MT940 / "ing-4.txt")[3] == Control(
+    assert read_with_control(MT940 / "ing-4.txt", vnd_only=False)[3] == Control(
         count=1, amount="768.51 EUR", what="MT940 balances (debits)", checked=True)
 
 
@@ -283,10 +297,10 @@ def test_real_sample_rabobank_eref():
     rows = rows_of(MT940 / "rabobank-iban.sta")
     assert rows[:2] == [
         ("01-01-2013 12:00 0030000987654321", "CONTRA ACCOUNT HOLDER", None, None, "25.00 EUR", "2013-01-01",
-         "bank", "success", None, "DBIT"),
-        (None, "JOHN DOE", None, None, "10.00 EUR", "2013-01-02", "bank", "success", "Reference 201301234", "DBIT"),
+         "bank", "success", None, "DBIT", None),
+        (None, "JOHN DOE", None, None, "10.00 EUR", "2013-01-02", "bank", "success", "Reference 201301234", "DBIT", None),
     ]
-    assert read_with_control(MT940 / "rabobank-iban.sta")[3] == Control(
+    assert read_with_control(MT940 / "rabobank-iban.sta", vnd_only=False)[3] == Control(
         count=4, amount="70 EUR", what="MT940 balances (debits)", checked=True)
 
 
@@ -294,9 +308,9 @@ def test_real_sample_german_structured():
     assert rows_of(MT940 / "sparkasse_interim_balance.txt") == [
         (None, "ARAL AG", "DRESDEFF430", "DE95430800830802029200", "20.00 EUR", "2019-02-18", "bank", "success",
          "SVWZ+2019-02-15T20.10 Debitk.4 2019-12 ABWA+Aral Tankstelle Chemnitz Leipziger Straße 257//Chemnitz/DE",
-         "DBIT"),
+         "DBIT", None),
         (None, "Max Mustermann", "NTSBDEB1XXX", "DE12345678901234567890", "20.00 EUR", "2019-02-19", "bank",
-         "success", "SVWZ+Apple Pay DATUM 19.02.2019, 13.24 UHR1.TAN 002153", "DBIT"),
+         "success", "SVWZ+Apple Pay DATUM 19.02.2019, 13.24 UHR1.TAN 002153", "DBIT", None),
     ]
 
 
@@ -309,7 +323,7 @@ def test_german_end_to_end_reference(tmp_path):
         ":62F:C240902EUR90,00"))
     assert rows_of(path) == [
         ("CTXH240900001", "NGUYEN THI THANH HUONG", "VBAAVNVX", "1400205123456", "10.00 EUR", "2024-09-02", "bank",
-         "success", "EREF+CTXH240900001 SVWZ+Chi tra tro cap CCCD 079196118125", "DBIT"),
+         "success", "EREF+CTXH240900001 SVWZ+Chi tra tro cap CCCD 079196118125", "DBIT", None),
     ]
 
 
@@ -323,7 +337,7 @@ def test_real_sample_mt942():
     assert rows[0][8] == ("911 TRANSAKCJA COLLECT; ID IPH: XX000000000001; Z RACH.: 56114010810000267002001001; "
                           "OD: JAN NOWAK UL. NIJAKA 1 M 2 31-234 KRAKOW; TYT.: PRZELEW SRODKOW ; "
                           "TNR: 179171073864111.010001")
-    assert read_with_control(MT940 / "mt942.sta")[3] == Control(count=0, amount="0 PLN",
+    assert read_with_control(MT940 / "mt942.sta", vnd_only=False)[3] == Control(count=0, amount="0 PLN",
                                                                 what="MT942 :90D: (debits)", checked=True)
 
 

@@ -107,6 +107,8 @@ def test_amount_accepted(con, text, expected):
     ("1,5E+6", "is in scientific notation"),
     ("abc", "is not a number"),
     ("đ", "is not a number"),
+    ("100.50 EUR", "is in EUR, not VND"),  # a statement's entry in another currency (camt, MT940)
+    ("USD 1,000", "is in USD, not VND"),
     ("", "missing"),
     ("   ", "missing"),
     ("12345678901234567", "is too large"),  # 17 digits

@@ -247,7 +247,7 @@ def _build(path: Path, kind: RecordKind, fmt: str, chooser: "HeaderChooser", hea
         from reconcile.readers import camt
 
         table.frame = camt.set_aside_credits(table.frame)
-        table.consumed.add("direction")
+        table.consumed |= {"direction", "aside"}
     check_required(path, kind, table.header_map)
     if not scanned and fmt not in STATEMENTS:
         take_totals_row(table, tail_rows(table.frame, table))

@@ -11,12 +11,22 @@ XML has no rows, so `source_row` is the n-th transaction in the file (1 for the 
 returns 1 as the first row number.
 
 Status: a booked entry (`Sts` BOOK, or no status) is `success`. An entry not booked yet (`PDNG`
-pending, `FUTR` future, `INFO` information only) is not a completed payment: its status is left as
-`pending`/`future`/`info`, which the normaliser refuses, so the row is set aside with its reason
-and never counted as paid. A return or reversal (`RtrInf`, or `RvslInd` true) is `returned`, with
-the reason code and its meaning in the narrative: `return reason MD07 (end customer deceased)`.
-A bank transaction code of sub-family `RRTN` (a returned transfer) also marks a return, for banks
-that send no `RtrInf`.
+pending, `FUTR` future, `INFO` information only) is not a completed payment, and neither are the
+bank's own charges, commission, fees, tax and interest (`BkTxCd` sub-family CHRG, COMM, FEES, TAXE,
+INTR) nor a batch booked as one entry that the statement does not itemise (`Btch/NbOfTxs` > 1, no
+`TxDtls`): the reader gives the reason in `aside`, and the caller sets the row aside with it. A
+return or reversal (`RtrInf`, or `RvslInd` true) is `returned`, with the reason code and its meaning
+in the narrative: `return reason MD07 (end customer deceased)`. A bank transaction code of
+sub-family `RRTN` (a returned transfer) also marks a return, for banks that send no `RtrInf`.
+
+The payee is the creditor of a debit (the debtor of a credit); a debit without a creditor has none.
+The ID is looked for in the free-text remittance (the narrative) and in the other references: a
+12-digit number that starts with a place-of-birth code in the end-to-end or instruction id, the
+structured creditor reference or remittance, or the additional information is added to the
+narrative with its field's name. The value date is the entry's value date, else its booking date,
+else the transaction's interbank settlement (or transaction) date, else the statement's own date
+(the end of the period it covers, else its creation). `bank_ref` is the bank's own reference of the
+transaction (`AcctSvcrRef`, else `UETR`, else a `TxId` that is not already the payment reference).
 
 A bank books a returned transfer twice: the debit of the payment, then a credit when the money
 comes back. Each payment should appear once with its final status, so when the original debit is
@@ -28,7 +38,8 @@ its direction is that of the original payment (`DBIT` for a returned transfer) a
 
 Amounts are kept as written (`1500000`, `1500000.00`: the amount normaliser accepts a zero
 fraction and refuses any other). An amount in another currency than VND is written with its
-currency (`100.50 USD`) so that the normaliser refuses it rather than read it as dong.
+currency (`100.50 USD`) so that the normaliser refuses it rather than read it as dong; a file all
+of whose entries are in other currencies is refused whole (`read_with_control`).
 
 The XML is parsed with defusedxml: a DTD with entity declarations (billion laughs) or an external
 entity is refused before anything is expanded or fetched.
@@ -52,6 +63,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from xml.parsers import expat
 
@@ -65,7 +78,7 @@ from reconcile.readers.totals import Control
 from reconcile.readers.xmlpath import local_name, namespace_of, xml_child, xml_children, xml_clean, xml_text, xml_texts
 
 HEADERS = ["payment_ref", "payee_name", "bank_code", "account_number", "amount", "value_date",
-           "channel", "status", "narrative", "direction"]
+           "channel", "status", "narrative", "direction", "aside", "bank_ref"]
 
 MESSAGES = {"BkToCstmrStmt": "Stmt", "BkToCstmrDbtCdtNtfctn": "Ntfctn"}  # camt.053, camt.054
 SUPPORTED = "a camt.053 statement or camt.054 debit/credit notification"
@@ -93,7 +106,11 @@ RETURN_REASONS = {
     "RR03": "missing creditor name or address",
     "RR04": "regulatory reason",
 }
-NOT_BOOKED = {"PDNG": "pending", "FUTR": "future", "INFO": "info"}
+NOT_BOOKED = {"PDNG": "pending", "FUTR": "future", "INFO": "information only"}
+# Bank transaction sub-families (ISO 20022 BkTxCd) of entries that are the bank's own, not a transfer
+BANK_OWN = {"CHRG": "bank charges", "COMM": "bank commission", "FEES": "bank fees", "TAXE": "tax",
+            "INTR": "interest", "ADJT": "an adjustment by the bank"}
+ID_RUN = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 OPPOSITE = {"DBIT": "CRDT", "CRDT": "DBIT"}
 CREDIT = "credit (money into the account), not a payment"
 RETURN_CREDIT = "credit: a return or reversal, not a payment (a returned payment is its debit row)"
@@ -114,27 +131,47 @@ def looks_like_camt(head: bytes) -> bool:
 
 
 def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
-    """Headers, one text column per header, and 1: the first transaction is row 1."""
-    return read_with_control(path)[:3]
+    """Headers, one text column per header, and 1: the first transaction is row 1. Whatever the
+    currency: a run refuses a statement that is not in VND (read_with_control)."""
+    return read_with_control(path, vnd_only=False)[:3]
 
 
-def read_with_control(path: Path) -> tuple[list[str], pl.DataFrame, int, Control | None]:
+def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.DataFrame, int, Control | None]:
     """As `read`, and the file's own totals once checked against the entries read (None when it
-    states none). A file whose totals disagree with its entries is refused."""
+    states none). A file whose totals disagree with its entries is refused, and so is one whose entries
+    are all in another currency than VND (unless `vnd_only` is false)."""
     totals = Totals(path)
     rows = []
-    for entry, own_account in _entries(path, totals):
-        rows.extend(_entry_rows(entry, own_account))
+    for entry, statement in _entries(path, totals):
+        rows.extend(_entry_rows(entry, statement))
         entry.clear()  # streamed: a statement of 100,000 transfers is never held whole
     # a statement without entries (a day without movements) is a statement: zero rows, not an error
     _pair_returns(rows)
+    if vnd_only:
+        refuse_foreign(path, [row["_currency"] for row in rows])
     frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS},
                          schema={h: pl.String for h in HEADERS})
     return list(HEADERS), frame, 1, totals.control()
 
 
+def refuse_foreign(path: Path, currencies_of_rows: list[str | None]) -> None:
+    """Refuse a statement all of whose entries are in one or more currencies other than VND (the
+    currency of each row's amount, None where none is stated): it is the statement of another
+    account, and its rows would each be refused for the same reason. A statement with some foreign
+    entries among VND ones keeps them, each rejected as 'amount is in EUR, not VND'."""
+    found = [c.upper() for c in currencies_of_rows if c]
+    if found and "VND" not in found:
+        currencies = sorted(set(found))
+        n = len(found)
+        raise InputFileError(str(path), f"is a statement of an account in {' and '.join(currencies)}, not VND: "
+                             f"{'its one entry is' if n == 1 else f'all its {n:,} entries are'} in "
+                             f"{' or '.join(currencies)}",
+                             "ask the bank for the statement of the VND account that pays the benefits")
+
+
 def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame with the reason each credit (money in) is set aside in the skip column.
+    """The frame with the reason each row that is no payment is set aside in the skip column: a credit
+    (money in), or an entry the reader marked (`aside`: bank charges, not booked).
 
     A reason already there (a blank row, say) is kept.
     """
@@ -144,6 +181,8 @@ def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
     reason = (pl.when(credit & (pl.col("status") == "returned")).then(pl.lit(RETURN_CREDIT))
               .when(credit).then(pl.lit(CREDIT))
               .otherwise(pl.lit(None, dtype=pl.String)))
+    if "aside" in frame.columns:
+        reason = pl.coalesce(pl.col("aside"), reason)
     if SKIP_COLUMN in frame.columns:
         reason = pl.coalesce(pl.col(SKIP_COLUMN), reason)
     return frame.with_columns(reason.alias(SKIP_COLUMN))
@@ -153,8 +192,10 @@ def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
 # Parsing and refusing
 # --------------------------------------------------------------------------------------------
 
-def _entries(path: Path, totals: Totals) -> Iterator[tuple[ET.Element, str | None]]:
-    """Each complete `Ntry` of the statements or notifications, with the reported account's number.
+def _entries(path: Path, totals: Totals) -> Iterator[tuple[ET.Element, dict]]:
+    """Each complete `Ntry` of the statements or notifications, with what its statement says about
+    all of them: the reported account's number (`account`) and the statement's date (`date`: the end of
+    the period it covers, else when it was made), for entries that give no date of their own.
 
     Tags are reduced to their local names as the parser creates them, so any version reads the same.
     """
@@ -170,11 +211,11 @@ def _entries(path: Path, totals: Totals) -> Iterator[tuple[ET.Element, str | Non
                              "check the path and its permissions") from None
 
 
-def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, str | None]]:
+def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]:
     stack: list[str] = []  # local names of the open elements
     message_type = None  # from the first ISO 20022 namespace seen, to name what a refused file is
     found = False
-    own_account = None
+    statement: dict = {"account": None, "date": None}
     events = iterparse(fh, events=("start", "end"), forbid_dtd=False, forbid_entities=True, forbid_external=True)
     try:
         for event, element in events:
@@ -185,13 +226,17 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, str | 
                 stack.append(name)
                 found = found or name in MESSAGES
                 if len(stack) >= 2 and MESSAGES.get(stack[-2]) == name:
-                    own_account = None  # a new statement or notification
+                    statement = {"account": None, "date": None}  # a new statement or notification
                     totals.start(name)
                 continue
             name = stack.pop()
             if len(stack) >= 2 and MESSAGES.get(stack[-2]) == stack[-1]:  # a child of Stmt or Ntfctn
                 if name == "Acct":
-                    own_account = _account(element)
+                    statement["account"] = _account(element)
+                elif name == "FrToDt":
+                    statement["date"] = _date_of(xml_text(element, "ToDtTm") or xml_text(element, "ToDt"))
+                elif name == "CreDtTm" and statement["date"] is None:
+                    statement["date"] = _date_of(xml_text(element))
                 elif name == "Id":
                     totals.statement_id(xml_clean(element.text))
                 elif name == "TxsSummry":
@@ -199,9 +244,9 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, str | 
                     element.clear()
                 elif name == "Ntry":
                     totals.entry(element, (_status_code(element) or "").upper() not in NOT_BOOKED)
-                    yield element, own_account
+                    yield element, statement
             elif stack and MESSAGES.get(stack[-1]) == name:  # the end of a Stmt or Ntfctn
-                totals.end(own_account)
+                totals.end(statement["account"])
             elif stack and stack[-1] in MESSAGES and name == "GrpHdr":
                 totals.group_header(element)
     except EntitiesForbidden as exc:
@@ -242,23 +287,26 @@ def _refuse_other_message(path: Path, message_type: str | None) -> None:
 # Entries and transactions
 # --------------------------------------------------------------------------------------------
 
-def _entry_rows(entry: ET.Element, own_account: str | None) -> list[dict]:
+def _entry_rows(entry: ET.Element, statement: dict) -> list[dict]:
     details = [tx for nd in xml_children(entry, "NtryDtls") for tx in xml_children(nd, "TxDtls")]
     booking = xml_text(entry, "CdtDbtInd")
-    status_code = _status_code(entry)
+    status_code = (_status_code(entry) or "").upper()
     reversal = (xml_text(entry, "RvslInd") or "").lower() in ("true", "1")
-    value_date = (_date(xml_child(entry, "ValDt")) or _date(xml_child(entry, "BookgDt")))
+    entry_date = _date(xml_child(entry, "ValDt")) or _date(xml_child(entry, "BookgDt"))
     entry_ref = xml_text(entry, "NtryRef") or xml_text(entry, "AcctSvcrRef")
     entry_info = xml_text(entry, "AddtlNtryInf")
+    batch = _batch_size(entry)
     rows = []
     for n, tx in enumerate(details or [None], start=1):
         amount = (_amount(xml_child(tx, "Amt")) or _amount(xml_child(tx, "AmtDtls", "TxAmt", "Amt"))
                   or (_amount(xml_child(entry, "Amt")) if len(details) <= 1 else None))
+        currency = next((xml_clean(e.get("Ccy")) for e in (xml_child(tx, "Amt"), xml_child(tx, "AmtDtls", "TxAmt", "Amt"),
+                                                            xml_child(entry, "Amt")) if e is not None), None)
         direction = xml_text(tx, "CdtDbtInd") or booking
         code_holder = tx if xml_child(tx, "BkTxCd") is not None else entry
         returned = reversal or xml_child(tx, "RtrInf") is not None or _return_code(code_holder)
         original = OPPOSITE.get(direction, direction) if returned else direction
-        name, account, bank = _counterparty(tx, original, own_account)
+        name, account, bank = _counterparty(tx, original, statement["account"], returned)
         narrative = " ".join(xml_texts(tx, "RmtInf", "Ustrd")) or xml_text(tx, "AddtlTxInf") or entry_info
         reason = _return_reason(tx, reversal) if returned else None
         rows.append({
@@ -267,23 +315,78 @@ def _entry_rows(entry: ET.Element, own_account: str | None) -> list[dict]:
             "bank_code": bank,
             "account_number": account,
             "amount": amount,
-            "value_date": value_date,
+            # the entry's own dates, else the transaction's settlement date, else the statement's
+            "value_date": entry_date or _date_of(xml_text(tx, "RltdDts", "IntrBkSttlmDt"))
+            or _date_of(xml_text(tx, "RltdDts", "TxDtTm")) or statement["date"],
             "channel": "bank",
-            "status": NOT_BOOKED.get((status_code or "").upper(), "returned" if returned else "success"),
-            "narrative": "; ".join(p for p in (narrative, reason) if p) or None,
+            "status": "returned" if returned else "success",
+            "narrative": "; ".join(p for p in (narrative, *_ids_elsewhere(tx, narrative), reason) if p) or None,
             "direction": original,
+            "aside": _aside(code_holder, status_code, original, batch if not details else None),
+            "bank_ref": _bank_reference(tx) or (xml_text(entry, "AcctSvcrRef") if len(details) <= 1 else None),
             "_booked": direction,
             "_return": returned,
             "_reason": reason,
+            "_currency": currency,
         })
     return rows
+
+
+def _aside(code_holder: ET.Element | None, status_code: str, direction: str | None,
+           batch: int | None) -> str | None:
+    """Why an entry is no payment to reconcile, or None: not booked yet, the bank's own charges, or a
+    batch of transfers the statement does not itemise (its total is no one's payment)."""
+    if status_code in NOT_BOOKED:
+        return f"entry not booked ({NOT_BOOKED[status_code]}, status {status_code}): no completed payment"
+    sub_family = (xml_text(code_holder, "BkTxCd", "Domn", "Fmly", "SubFmlyCd") or "").upper()
+    if sub_family in BANK_OWN and direction == "DBIT":
+        return f"{BANK_OWN[sub_family]} (bank transaction code {sub_family}), not a payment to a beneficiary"
+    if batch is not None and batch > 1 and direction == "DBIT":
+        return (f"a batch of {batch:,} transfers booked as one entry, not itemised in the statement: its "
+                "transfers are read from the batch's own list (camt.054 or payment file), to be given too")
+    return None
+
+
+@cache
+def _birth_codes() -> frozenset[str]:
+    """The place-of-birth codes an ID starts with (data/birth_provinces.csv): a 12-digit number that
+    starts otherwise (an instruction number 000000000001) is no ID."""
+    text = resources.files("reconcile.data").joinpath("birth_provinces.csv").read_text(encoding="utf-8")
+    return frozenset(line.split(",", 1)[0] for line in text.splitlines()[1:]
+                     if line and not line.startswith("#") and line[:3].isdigit())
+
+
+def _batch_size(entry: ET.Element) -> int | None:
+    """The number of transfers a batch entry says it holds (`NtryDtls/Btch/NbOfTxs`), or None."""
+    text = xml_text(entry, "NtryDtls", "Btch", "NbOfTxs")
+    return int(text) if text and text.isdigit() else None
+
+
+def _ids_elsewhere(tx: ET.Element | None, narrative: str | None) -> list[str]:
+    """The references other than the free-text remittance that hold a 12-digit number the narrative does
+    not: the end-to-end and instruction ids, the structured creditor reference and remittance, the
+    additional information. Written into the narrative, labelled, where the run looks for the ID."""
+    fields = [("EndToEndId", xml_text(tx, "Refs", "EndToEndId")), ("InstrId", xml_text(tx, "Refs", "InstrId")),
+              ("creditor reference", " ".join(t for strd in xml_children(xml_child(tx, "RmtInf"), "Strd")
+                                              for t in (xml_text(strd, "CdtrRefInf", "Ref"),) if t)),
+              ("remittance", " ".join(t for strd in xml_children(xml_child(tx, "RmtInf"), "Strd")
+                                      for t in xml_texts(strd, "AddtlRmtInf") if t)),
+              ("additional information", xml_text(tx, "AddtlTxInf"))]
+    known = set(ID_RUN.findall(narrative or ""))
+    found = []
+    for label, value in fields:
+        runs = {run for run in ID_RUN.findall(value or "") if run[:3] in _birth_codes()} - known
+        if runs:
+            found.append(f"{label} {value}")
+            known |= runs
+    return found
 
 
 def _pair_returns(rows: list[dict]) -> None:
     """Mark the original debit of a return found in the same file as returned; see the module doc."""
     originals: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
-        if not row["_return"] and row["status"] == "success" and row["payment_ref"]:
+        if not row["_return"] and row["status"] == "success" and not row["aside"] and row["payment_ref"]:
             originals.setdefault((row["payment_ref"], row["direction"]), []).append(row)
     for row in rows:
         if row["_return"] and row["status"] == "returned" and row["payment_ref"]:
@@ -307,22 +410,35 @@ def _reference(tx: ET.Element | None) -> str | None:
     return xml_text(tx, "Refs", "TxId") or xml_text(tx, "Refs", "InstrId")
 
 
+def _bank_reference(tx: ET.Element | None) -> str | None:
+    """The bank's own reference of a transaction: its servicer reference, else the UETR (SWIFT gpi),
+    else the transaction id when the payment reference is not already it."""
+    servicer = xml_text(tx, "Refs", "AcctSvcrRef") or xml_text(tx, "Refs", "UETR")
+    if servicer:
+        return servicer
+    transaction = xml_text(tx, "Refs", "TxId")
+    return transaction if transaction and transaction != _reference(tx) else None
+
+
 def _nth(entry_ref: str | None, n: int, count: int) -> str | None:
     """The entry's reference for a transaction without its own: 'REF/2' for the second of a batch,
     so that the transfers of one batch are not taken for one payment reference used twice."""
     return f"{entry_ref}/{n}" if entry_ref and count > 1 else entry_ref
 
 
-def _counterparty(tx: ET.Element | None, direction: str | None,
-                  own_account: str | None) -> tuple[str | None, str | None, str | None]:
+def _counterparty(tx: ET.Element | None, direction: str | None, own_account: str | None,
+                  returned: bool = False) -> tuple[str | None, str | None, str | None]:
     """Name, account and bank of the other party: the creditor of a debit, the debtor of a credit.
 
-    A return may list the parties of the return rather than of the original payment; a party whose
-    account is the statement's own account is never the counterparty.
+    A debit without a creditor has no payee (the debtor is the payer, the office itself). A return may
+    list the parties of the return rather than of the original payment, so either side is looked at;
+    a party whose account is the statement's own account is never the counterparty.
     """
     sides = [("Cdtr", "CdtrAcct", "CdtrAgt"), ("Dbtr", "DbtrAcct", "DbtrAgt")]
     if direction == "CRDT":
         sides.reverse()
+    if not returned:
+        sides = sides[:1]
     parties = xml_child(tx, "RltdPties")
     found = []
     for party, account, agent in sides:
@@ -367,7 +483,11 @@ def _amount(element: ET.Element | None) -> str | None:
 
 def _date(element: ET.Element | None) -> str | None:
     """The date of a `Dt` or the date part of a `DtTm` (as the bank wrote it, in its own time)."""
-    value = xml_text(element, "Dt") or xml_text(element, "DtTm")
+    return _date_of(xml_text(element, "Dt") or xml_text(element, "DtTm"))
+
+
+def _date_of(value: str | None) -> str | None:
+    """A date, or the date part of a date and time, as the bank wrote it (in its own time)."""
     if value and ISO_DATE.match(value):
         return value[:10]
     return value

@@ -32,6 +32,8 @@ Columns:
   it for the 12-digit ID. A line of 65 characters (the SWIFT maximum) was cut by the bank in the
   middle of a word or number and is joined to the next without a space, so an ID cut in two is
   whole again; shorter lines are joined with a space.
+- `bank_ref`: the bank's reference (after `//`). `aside`: why a debit is the bank's own, no payment
+  (transaction type NCHG charges, NCOM commission, NINT interest, NTAX tax); the caller sets it aside.
 - `channel` `bank`; `status` `success`, or `returned` for a reversal (`RC`/`RD`), whose narrative
   ends with `reversal`. As camt's returns: a reversal of a debit (`RD`, the money of a payment
   coming back) whose original debit is in the same file (same reference and amount) marks that
@@ -66,7 +68,7 @@ import mt940
 import polars as pl
 
 from reconcile.errors import InputFileError
-from reconcile.readers.camt import HEADERS
+from reconcile.readers.camt import HEADERS, refuse_foreign
 from reconcile.readers.totals import Control
 
 # The parser logs the text of a field it cannot read (and, at debug level, of every field): statements
@@ -84,6 +86,7 @@ EXACT = Context(prec=60)  # no rounding in any sum of statement amounts
 OPTIONS = mt940.Options(reversal_sign=True, case_insensitive_marks=True, floor_limit_blank_mark=True)
 
 SEPARATORS = (",", ";", "\t", '"', "|")
+BANK_OWN = {"CHG": "bank charges", "COM": "bank commission", "INT": "interest", "TAX": "tax"}
 TAG_LINE = re.compile(r":(?P<tag>[0-9]{2}[A-Z]?|NS):")
 KNOWN_TAGS = {str(tag_id) for tag_id in mt940.tags.TAG_BY_ID}  # '20', '60F', 'NS', ...
 PARSED = {"20", "25", "34F", "60", "60F", "60M", "61", "62", "62F", "62M", "90D", "90C"}  # what is fed to the parser
@@ -141,20 +144,24 @@ def looks_like_mt940(head: bytes) -> bool:
 # --------------------------------------------------------------------------------------------
 
 def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
-    """Headers, one text column per header, and 1: the first transaction is row 1."""
-    return read_with_control(path)[:3]
+    """Headers, one text column per header, and 1: the first transaction is row 1. Whatever the
+    currency: a run refuses a statement that is not in VND (read_with_control)."""
+    return read_with_control(path, vnd_only=False)[:3]
 
 
-def read_with_control(path: Path) -> tuple[list[str], pl.DataFrame, int, Control | None]:
+def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.DataFrame, int, Control | None]:
     """As `read`, and the debit totals once the statements' balances (or an MT942's `:90D:`) are
     checked against the transactions read (None when the file states nothing to check). A file
-    whose balances disagree with its transactions is refused."""
+    whose balances disagree with its transactions is refused, and so is one whose transactions are
+    all in another currency than VND (unless `vnd_only` is false)."""
     text = _text(path)
     statements = _statements(path, text)
     rows: list[dict] = []
     for statement in statements:
         rows.extend(statement.rows)
     _pair_reversals(rows)
+    if vnd_only:
+        refuse_foreign(path, [(s.currency or "").strip() or None for s in statements for _ in s.rows])
     frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS},
                          schema={h: pl.String for h in HEADERS})
     return list(HEADERS), frame, 1, _control(statements)
@@ -313,12 +320,23 @@ def _row(data: dict) -> dict:
         "status": "returned" if reversal else "success",
         "narrative": None,
         "direction": direction,
+        "aside": _bank_own(data.get("id"), direction),
+        "bank_ref": _clean(data.get("bank_reference")),
         "_amount": amount,
         "_reversal": reversal,
         "_customer": _clean(data.get("customer_reference")),
         "_bank": _clean(data.get("bank_reference")),
         "_details": [],
     }
+
+
+def _bank_own(code: str | None, direction: str) -> str | None:
+    """Why a debit is the bank's own (its `:61:` transaction type: NCHG charges, NCOM commission, NINT
+    interest, NTAX tax) and no payment to a beneficiary, or None."""
+    what = BANK_OWN.get((code or "").upper()[1:])
+    if what is None or direction != "DBIT":
+        return None
+    return f"{what} (transaction type {code.upper()}), not a payment to a beneficiary"
 
 
 def _finish(statement: _Statement) -> None:

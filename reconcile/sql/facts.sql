@@ -26,7 +26,7 @@ SELECT
     CASE WHEN j.zeros_lost AND length(j.account_number) < length(j.r_account) THEN j.r_account
          ELSE j.account_number END AS account_number,
     j.amount, j.value_date, j.channel, j.status,
-    j.program AS payment_program, j.narrative, j.in_period, j.file_id, j.file_order, j.source_file, j.source_row,
+    j.program AS payment_program, j.narrative, j.bank_ref, j.in_period, j.file_id, j.file_order, j.source_file, j.source_row,
     j.source_sheet, rp.repeat_of,
     j.match_method, j.registry_id,
     j.r_vneid AS vneid, j.full_name, j.name_key, j.beneficiary_status, j.date_of_death,

@@ -136,6 +136,9 @@ CREATE OR REPLACE TEMP MACRO rc_amount_problem_t(t, c, d) AS
         WHEN regexp_full_match(c, '[0-9]+([.,][0-9]+)?E[+-]?[0-9]+') THEN 'is in scientific notation'
         WHEN d IS NOT NULL THEN 'is too large'
         WHEN regexp_full_match(c, '[0-9][0-9., ]*') THEN 'has a fraction or bad digit grouping (VND has no minor unit)'
+        -- a statement's entry in another currency ('100.50 EUR', 'USD 100')
+        WHEN regexp_full_match(c, '[0-9][0-9., ]*\s*[A-Z]{3}') THEN 'is in ' || right(c, 3) || ', not VND'
+        WHEN regexp_full_match(c, '[A-Z]{3}\s*[0-9][0-9., ]*') THEN 'is in ' || left(c, 3) || ', not VND'
         ELSE 'is not a number'
     END;
 

@@ -48,7 +48,7 @@ t AS (
     SELECT
         r.file_id, r.source_file, r.source_row, r.source_sheet, r.skip_reason,
         rc_text(r.payment_ref) AS ref_t, rc_text(r.vneid) AS vneid_t, rc_text(r.payee_name) AS name_t,
-        rc_text(r.account_number) AS account_t, rc_text(r.narrative) AS narrative_t,
+        rc_text(r.account_number) AS account_t, rc_text(r.narrative) AS narrative_t, rc_text(r.bank_ref) AS bank_ref_t,
         coalesce(c.ids, []) AS narrative_ids,
         m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
         m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw), m_program.* EXCLUDE (raw), m_bank.bank_code
@@ -105,6 +105,7 @@ SELECT
     n_status AS status,
     n_program AS program,
     narrative_t AS narrative,
+    bank_ref_t AS bank_ref,
     final_vneid_source AS vneid_source,
     final_vneid_note AS vneid_note,
     rc_name_key_t(name_t) AS payee_key,

@@ -19,7 +19,9 @@ per_reference AS (
            row_number() OVER w AS nth
     FROM pm
     WHERE status = 'success'
-    WINDOW w AS (PARTITION BY file_id, payment_ref ORDER BY value_date, payment_id)
+    -- one reference on transfers the bank tells apart by its own references is no reuse (statements
+    -- carry one end-to-end id over many transfers); the same beneficiary paid twice is reason 1
+    WINDOW w AS (PARTITION BY file_id, payment_ref, bank_ref ORDER BY value_date, payment_id)
 ),
 -- A detail names the other payment by its reference and file, not by its row: rows move when a
 -- file is sorted or re-exported, and the finding (and its flat export) must not move with them.
