@@ -25,6 +25,7 @@ from reconcile.contracts import RecordKind, columns, fold
 from reconcile.errors import ConfigError
 
 MAX_SCAN = 30  # rows searched for the header row
+NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
 
 
 class HeaderSpec(BaseModel):
@@ -63,6 +64,34 @@ class SkipRule(BaseModel):
         return value
 
 
+class ExtractRule(BaseModel):
+    """Columns taken out of another column's text by a regular expression with named groups: a date and
+    a document number in one cell (`11/09/2024 / 5254 - 05357`), a payee inside the narrative
+    (`CT tu <account> <NAME> toi <account> <NAME>`). A group named after a canonical column gives that
+    column; where the file has the column too, the extraction fills its blank cells only."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    column: str = Field(description="Header in the file (or the words it contains), or canonical column name")
+    pattern: str = Field(description="Regular expression with named groups (?P<value_date>...), searched in the value")
+
+    @field_validator("pattern")
+    @classmethod
+    def _named_groups(cls, value: str) -> str:
+        # run by polars (Rust regular expressions: \p{Lu} for an upper-case letter, no look-around)
+        try:
+            pl.Series([""]).str.extract_groups(value)
+        except pl.exceptions.PolarsError:
+            raise ValueError("not a regular expression polars can run (look-around and back-references are "
+                             "not supported); check and simplify it") from None
+        if not NAMED_GROUP.findall(value):
+            raise ValueError("has no named group such as (?P<payment_ref>...) to say which column it gives")
+        return value
+
+    def groups(self) -> list[str]:
+        return list(dict.fromkeys(NAMED_GROUP.findall(self.pattern)))
+
+
 class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -82,6 +111,9 @@ class Profile(BaseModel):
     date_order: Literal["dmy", "ymd", "mdy"] = Field("dmy", description="Order of day, month and year in dates")
     skip_blank: bool = Field(True, description="Set aside rows with no value at all")
     skip: list[SkipRule] = Field(default_factory=list)
+    extract: list[ExtractRule] = Field(default_factory=list)
+    fill_down: list[str] = Field(default_factory=list, description="Canonical columns whose blank cells take the "
+                                 "value of the row above (a statement that prints the date once per day)")
 
     @model_validator(mode="after")
     def _canonical_names(self) -> "Profile":
@@ -90,6 +122,14 @@ class Profile(BaseModel):
             for name in getattr(self, key):
                 if name not in known:
                     raise ValueError(f"{key}.{name}: not a {self.kind} column; use one of {', '.join(sorted(known))}")
+        for name in self.fill_down:
+            if name not in known:
+                raise ValueError(f"fill_down.{name}: not a {self.kind} column; use one of {', '.join(sorted(known))}")
+        for rule in self.extract:
+            for name in rule.groups():
+                if name not in known:
+                    raise ValueError(f"extract: the group '{name}' is not a {self.kind} column; use one of "
+                                     f"{', '.join(sorted(known))}")
         if self.debit or self.credit:
             if self.kind != "payments":
                 raise ValueError("debit/credit: only a payments profile has them")
@@ -149,10 +189,19 @@ def resolve(name_or_file: str) -> Profile:
     raise ConfigError(f"no profile named '{name_or_file}'; use one of {names}, or the path of a .toml profile")
 
 
+def header_contains(header: str, wanted: str) -> bool:
+    """Whether a header holds the words of `wanted`, in order, as whole words: compared without case,
+    diacritics or punctuation, so that the bilingual `Số tiền ghi nợ/ Debit` holds `Số tiền ghi nợ`
+    and `Ngày1/ TNX Date/ Số CT` holds `TNX Date`."""
+    key = fold(wanted)
+    return bool(key) and f" {key} " in f" {fold(header)} "
+
+
 def finds_header(profile: Profile, row: list) -> bool:
-    """Whether this row holds every header the profile's `find` names."""
-    cells = {fold(str(v)) for v in row if v is not None and str(v).strip()}
-    return bool(profile.header.find) and all(fold(h) in cells for h in profile.header.find)
+    """Whether this row holds every header the profile's `find` names (each the whole cell or words
+    within it)."""
+    cells = [str(v) for v in row if v is not None and str(v).strip()]
+    return bool(profile.header.find) and all(any(header_contains(c, h) for c in cells) for h in profile.header.find)
 
 
 def recognise(kind: RecordKind, rows: list[list]) -> tuple[Profile, int] | None:

@@ -10,7 +10,7 @@ import polars as pl
 
 from reconcile.contracts import fold
 from reconcile.errors import InputFileError
-from reconcile.profiles import Profile
+from reconcile.profiles import Profile, header_contains
 from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
 
 if TYPE_CHECKING:
@@ -18,28 +18,31 @@ if TYPE_CHECKING:
 
 
 def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[str, str]:
-    """Unique column name -> canonical, for the headers the profile names (first alternative present)."""
+    """Unique column name -> canonical, for the headers the profile names: the first alternative
+    present, as the whole header, else as words within a header (a bilingual `Số tiền ghi nợ/ Debit`)."""
     by_fold: dict[str, str] = {}
     for header, name in headers:
         by_fold.setdefault(fold(header), name)
     preset: dict[str, str] = {}
     for canonical in profile.columns:
         for header in profile.headers_for(canonical):
-            name = by_fold.get(fold(header))
+            name = by_fold.get(fold(header)) or next(
+                (n for h, n in headers if n not in preset and header_contains(h, header)), None)
             if name is not None and name not in preset:
                 preset[name] = canonical
                 break
     return preset
 
 def _column_of(table: RawTable, header: str) -> str | None:
-    """The frame column holding `header` (as written) or the canonical column `header`."""
+    """The frame column holding `header` (as written, else as words within the header) or the
+    canonical column `header`."""
     for name in table.original_columns:
         if fold(name) == fold(header):
             return name
     for name, canonical in table.header_map.items():
         if canonical == header:
             return name
-    return None
+    return next((name for name in table.original_columns if header_contains(name, header)), None)
 
 def _blank(name: str) -> pl.Expr:
     """A cell with no value: null, or only spaces."""
@@ -87,7 +90,21 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
             table.notes.append(f"{canonical} = '{value}' for every row (the file has no such column)")
     if derived:
         frame = frame.with_columns(derived)
+    frame = _extract(table, profile, frame)
     by_canon = {c: n for n, c in table.header_map.items()}
+    filled = []
+    for canonical in profile.fill_down:
+        if canonical in by_canon:  # a statement that prints the date once per day: the rows below take it
+            source = by_canon[canonical]
+            filled.append(pl.when(_blank(source)).then(None).otherwise(pl.col(source)).forward_fill()
+                          .alias(DERIVED + canonical + "_f"))
+            table.header_map[DERIVED + canonical + "_f"] = table.header_map.pop(source)
+            table.consumed.add(source)
+            table.converted[source] = canonical
+            table.notes.append(f"{canonical}: a blank cell takes the value of the row above")
+    if filled:
+        frame = frame.with_columns(filled)
+        by_canon = {c: n for n, c in table.header_map.items()}
     conventions = []
 
     def convert(canonical: str, expr: pl.Expr, note: str) -> None:
@@ -118,6 +135,46 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
     for condition, reason in reversed(reasons):
         skip = pl.when(condition).then(pl.lit(reason)).otherwise(skip)
     table.frame = frame.with_columns(skip.alias(SKIP_COLUMN))
+
+def _extract(table: RawTable, profile: Profile, frame):
+    """The profile's [[extract]] rules: each named group of a rule's pattern becomes its canonical
+    column, or fills the blank cells of the column the file has for it."""
+    for n, rule in enumerate(profile.extract, start=1):
+        source = _column_of(table, rule.column)
+        if source is None:
+            continue
+        found = pl.col(source).str.extract_groups(rule.pattern)
+        by_canon = {c: name for name, c in table.header_map.items()}
+        added, said = [], []
+        for canonical in rule.groups():
+            value = found.struct.field(canonical).str.strip_chars()
+            value = pl.when(value == "").then(None).otherwise(value)
+            target = f"{DERIVED}{canonical}_x{n}"
+            if canonical in by_canon and by_canon[canonical] == source:  # the part of its own cell that reads
+                value = pl.coalesce(value, pl.when(_blank(source)).then(None).otherwise(pl.col(source)))
+                table.header_map.pop(source)
+                table.converted[source] = canonical
+                said.append(f"{canonical} from '{source}', the part that reads as the pattern")
+            elif canonical in by_canon:  # the file's own column first, the extraction where it is blank
+                own = by_canon[canonical]
+                value = pl.coalesce(pl.when(_blank(own)).then(None).otherwise(pl.col(own)), value)
+                table.header_map.pop(own)
+                if own.startswith(DERIVED):  # an earlier pattern gave it
+                    said.append(f"{canonical} where the patterns before give none, from '{source}'")
+                else:
+                    table.consumed.add(own)
+                    table.converted[own] = canonical
+                    said.append(f"{canonical} from '{own}', where blank from '{source}'")
+            else:
+                said.append(f"{canonical} from '{source}'")
+            added.append(value.alias(target))
+            table.header_map[target] = canonical
+        if source not in table.header_map:
+            table.consumed.add(source)
+        frame = frame.with_columns(added)
+        table.notes.append("; ".join(said) + f" (where it reads as the profile's pattern {n})")
+    return frame
+
 
 def _ungroup(column: pl.Expr, separator: str) -> pl.Expr:
     """An amount with the profile's thousands separator taken out, only where it groups the digits in

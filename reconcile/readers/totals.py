@@ -46,13 +46,15 @@ class Control:
     checked: bool = False
 
 
-# A totals label: the whole cell, folded (no case, diacritics or punctuation), optionally followed
-# by a count with its unit ("Tổng cộng: 295 giao dịch", "Total (12 payments)")
+# A totals label: the whole cell, folded (no case, diacritics or punctuation), possibly in both
+# languages ("Tổng số/ Total"), optionally followed by a count with its unit ("Tổng cộng: 295 giao
+# dịch", "Total (12 payments)")
 LABELS = ("tong cong", "cong", "tong", "tong so", "total", "grand total", "totals", "cong tien", "tong tien",
           "tong so tien", "tong phat sinh", "cong phat sinh", "tong cong phat sinh", "cong so phat sinh")
 UNITS = ("giao dich", "mon", "khoan", "but toan", "dong", "ban ghi", "nguoi", "doi tuong", "ho", "transactions",
          "transaction", "payments", "payment", "rows", "row", "records", "record", "entries", "items")
-_LABEL = re.compile(r"^(?P<label>" + "|".join(sorted(LABELS, key=len, reverse=True)) + r")"
+_WORDS = "|".join(sorted(LABELS, key=len, reverse=True))
+_LABEL = re.compile(r"^(?P<label>" + _WORDS + r")(?: (?:" + _WORDS + r"))?"
                     r"(?: (?P<count>[0-9]+)(?: (?:" + "|".join(UNITS) + r"))?)?$")
 TAIL = 10  # how many non-blank rows at the end of a file are searched for the totals row
 
