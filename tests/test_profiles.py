@@ -143,7 +143,9 @@ def test_legacy_xls_reads_the_same_rows_as_the_xlsx_it_was_saved_from():
 def test_builtin_profiles_are_listed_and_printed():
     res = CliRunner().invoke(cli, ["profiles", "--format", "csv"])
     rows = list(csv.reader(io.StringIO(res.stdout)))
-    assert [r[:2] for r in rows] == [["name", "kind"], ["vn-bank-disbursement", "payments"],
+    assert [r[:2] for r in rows] == [["name", "kind"], ["agribank-statement", "payments"],
+                                     ["bidv-statement", "payments"], ["vcb-statement", "payments"],
+                                     ["vietinbank-statement", "payments"], ["vn-bank-disbursement", "payments"],
                                      ["vn-bank-statement", "payments"], ["vn-registry", "registry"],
                                      ["vnpost-cash-payout", "payments"]]
     for profile in builtin():
@@ -152,13 +154,14 @@ def test_builtin_profiles_are_listed_and_printed():
     missing = CliRunner().invoke(cli, ["profiles", "nope"])
     assert missing.exit_code == 2
     assert missing.stderr.strip() == ("reconcile: error: no built-in profile named 'nope'; use one of "
+                                      "agribank-statement, bidv-statement, vcb-statement, vietinbank-statement, "
                                       "vn-bank-disbursement, vn-bank-statement, vn-registry, vnpost-cash-payout")
 
 
 @pytest.mark.parametrize("text, message", [
     ('name = "x"\nkind = "payments"\n[columns]\nbogus = "A"\n',
      "profile setting 'profile': columns.bogus: not a payments column; use one of account_number, amount, bank_code, "
-     "channel, date_of_birth, narrative, payee_name, payment_ref, program, status, value_date, vneid; fix the profile"),
+     "bank_ref, channel, date_of_birth, narrative, payee_name, payment_ref, program, status, value_date, vneid; fix the profile"),
     ('name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "STT"\nmatches = "(unclosed"\nreason = "r"\n',
      "profile setting 'skip.0.matches': not a valid regular expression (missing ), unterminated subpattern at "
      "position 0); fix the profile"),
@@ -187,7 +190,8 @@ def test_a_bad_profile_is_refused_naming_the_key(tmp_path, text, message):
 def test_unknown_profile_name_lists_the_built_in_ones():
     with pytest.raises(ConfigError) as err:
         resolve("agribank")
-    assert str(err.value) == ("no profile named 'agribank'; use one of vn-bank-disbursement, vn-bank-statement, "
+    assert str(err.value) == ("no profile named 'agribank'; use one of agribank-statement, bidv-statement, "
+                              "vcb-statement, vietinbank-statement, vn-bank-disbursement, vn-bank-statement, "
                               "vn-registry, vnpost-cash-payout, or the path of a .toml profile")
 
 

@@ -1,0 +1,174 @@
+"""Vietnamese bank statement exports (fixtures/statements/): recognised by their bilingual headers,
+the date and document number split out of one cell, the payee and account taken from the narrative,
+credits, charges and balance rows set aside, the Tổng số/ Total row checked as the file's control."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+from reconcile.errors import ConfigError
+from reconcile.profiles import load_file
+
+from conftest import FIXTURES
+
+STATEMENTS = FIXTURES / "statements"
+REGISTRY = STATEMENTS / "registry.csv"
+
+
+def check_lines(path, *args) -> tuple[int, list[str]]:
+    res = CliRunner().invoke(cli, ["check", str(path), "--as", "payments", "--period", "2024-09", *args])
+    return res.exit_code, res.output.splitlines()
+
+
+def run_month(tmp_path, *payments):
+    db = tmp_path / "r.duckdb"
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(REGISTRY),
+                                   *[a for p in payments for a in ("--payments", str(p))]])
+    return res.exit_code, res.output, (duckdb.connect(str(db), read_only=True) if db.exists() else None)
+
+
+def test_vcb_statement_check():
+    path = STATEMENTS / "vcb_sao_ke.xlsx"
+    code, lines = check_lines(path)
+    assert code == 0
+    assert lines == [
+        f"{path}: payments file, xlsx, header on row 10 of sheet 'Sao ke'",
+        "profile: vcb-statement (recognised from its header row)",
+        "columns: Ngày hiệu lực2/ Effective Date -> value_date, Nội dung chi tiết/ Transactions in detail -> narrative",
+        "profile: amount from 'Số tiền ghi nợ/ Debit' (debits); rows without a debit are set aside",
+        "profile: channel = 'bank' for every row (the file has no such column)",
+        "profile: status = 'success' for every row (the file has no such column)",
+        "profile: value_date from 'Ngày hiệu lực2/ Effective Date', where blank from 'Ngày1/ TNX Date/ Số CT'; "
+        "payment_ref from 'Ngày1/ TNX Date/ Số CT' (where it reads as the profile's pattern 1)",
+        "profile: account_number from 'Nội dung chi tiết/ Transactions in detail'; payee_name from 'Nội dung chi "
+        "tiết/ Transactions in detail' (where it reads as the profile's pattern 2)",
+        "ignored: Số dư/ Balance",
+        "rows: 7 read, 4 loaded, 0 rejected, 3 set aside as no payment",
+        "totals: totals row 17 says 5,511,000 VND; read 7 rows of 5,511,000 VND",
+        "set aside: 1 row: money in (a credit), not a payment (profile vcb-statement) (row 11)",
+        "set aside: 1 row: bank charges (profile vcb-statement) (row 15)",
+        "set aside: 1 row: a balance row (profile vcb-statement) (row 18)",
+    ]
+
+
+def test_vcb_statement_reconciles_by_the_narrative(tmp_path):
+    code, output, con = run_month(tmp_path, STATEMENTS / "vcb_sao_ke.xlsx")
+    assert code == 0, output
+    with con:
+        assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
+        assert con.execute("SELECT payment_ref, vneid, payee_name, account_number, amount, value_date::VARCHAR "
+                           "FROM payments ORDER BY source_row").fetchall() == [
+            ("5254 - 05357", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
+            ("5254 - 05358", None, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
+            ("5254 - 05359", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-05"),
+            ("5301 - 00077", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-10")]
+        # the ID where the narrative gives it, else the account the narrative names
+        assert con.execute("SELECT p.payment_ref, m.method FROM matches AS m JOIN payments AS p USING (payment_id) "
+                           "ORDER BY p.source_row").fetchall() == [
+            ("5254 - 05357", "narrative_vneid"), ("5254 - 05358", "account"), ("5254 - 05359", "narrative_vneid"),
+            ("5301 - 00077", "narrative_vneid")]
+        assert con.execute("SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside, control_source, "
+                           "control_amount FROM inputs WHERE role = 'payments'").fetchone() == (
+            7, 4, 0, 3, "totals row 17", 5_511_000)
+
+
+def test_a_statement_whose_total_disagrees_is_refused(tmp_path):
+    """A row lost from the export (the last transfer) shows against the Tổng số/ Total row."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(STATEMENTS / "vcb_sao_ke.xlsx")
+    wb.active.delete_rows(16)  # the transfer of 750,000 to PHAM THI DUC
+    path = tmp_path / "vcb_cut.xlsx"
+    wb.save(path)
+    code, output, con = run_month(tmp_path, path)
+    assert (code, con) == (2, None)
+    assert output.splitlines()[-1] == (
+        f"reconcile: error: {path}: its totals row 16 says 5,511,000 VND but 6 rows of 4,761,000 VND were read; check "
+        "that the file is complete (no rows cut off or left on another sheet) and that the totals row is the file's own")
+
+
+@pytest.mark.parametrize("pattern, message", [
+    ("(?P<value_date>[0-9]+", "not a regular expression polars can run"),
+    ("[0-9]+", "has no named group such as (?P<payment_ref>...)"),
+    ("(?P<colour>[a-z]+)", "the group 'colour' is not a payments column"),
+])
+def test_an_extract_rule_that_cannot_work_is_refused_naming_the_key(tmp_path, pattern, message):
+    path = tmp_path / "bank.toml"
+    path.write_text(f'name = "bank"\nkind = "payments"\n[[extract]]\ncolumn = "Ngày"\npattern = \'{pattern}\'\n',
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_file(path)
+    assert str(info.value).startswith(f"{path}: profile setting '")
+    assert message in str(info.value) and str(info.value).endswith("; fix the profile")
+
+
+# (file, profile, rows read / loaded / rejected / set aside, what was set aside by row, loaded payments:
+#  (payment_ref, ID, payee, account, amount, value date), how each was matched)
+BANKS = {
+    "vietinbank_lich_su_giao_dich.xlsx": (
+        "vietinbank-statement", (8, 4, 0, 4),
+        [(7, "a balance row (profile vietinbank-statement)"), (11, "bank charges (profile vietinbank-statement)"),
+         (13, "money in (a credit), not a payment (profile vietinbank-statement)"),
+         (14, "a balance row (profile vietinbank-statement)")],
+        [("FT24249110001", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
+         # the accounting date printed once for the day: the row above's
+         ("FT24249110002", None, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
+         ("FT24250110003", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-06"),
+         # no counterparty columns: the account and name from "CT tu ... toi <account> <NAME> tai VCB"
+         ("FT24256110005", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-12")],
+        ["narrative_vneid", "account", "narrative_vneid", "narrative_vneid"]),
+    "bidv_sao_ke.xlsx": (
+        "bidv-statement", (7, 4, 0, 3),
+        [(7, "a balance row (profile bidv-statement)"), (12, "bank charges (profile bidv-statement)"),
+         (13, "a balance row (profile bidv-statement)")],
+        [("CT0905001", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
+         ("CT0905002", None, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
+         ("CT0905003", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-05"),
+         ("CT0906001", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-06")],
+        ["narrative_vneid", "account", "narrative_vneid", "narrative_vneid"]),
+    "agribank_sao_ke.xlsx": (
+        "agribank-statement", (6, 4, 0, 2),
+        [(6, "a balance row (profile agribank-statement)"),
+         (11, "money in (a credit), not a payment (profile agribank-statement)")],
+        [("2882370", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
+         ("2882371", None, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
+         ("2882372", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-05"),
+         ("2882373", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-05")],
+        ["narrative_vneid", "account", "narrative_vneid", "narrative_vneid"]),
+}
+
+
+@pytest.mark.parametrize("name", list(BANKS))
+def test_bank_statement_layouts_reconcile(tmp_path, name):
+    profile, counts, set_aside, payments, methods = BANKS[name]
+    code, lines = check_lines(STATEMENTS / name)
+    assert code == 0
+    assert lines[1] == f"profile: {profile} (recognised from its header row)"
+    code, output, con = run_month(tmp_path, STATEMENTS / name)
+    assert code == 0, output
+    with con:
+        assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
+        assert con.execute("SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside FROM inputs "
+                           "WHERE role = 'payments'").fetchone() == counts
+        assert con.execute("SELECT source_row, reason FROM rejected_rows WHERE set_aside "
+                           "ORDER BY source_row").fetchall() == set_aside
+        assert con.execute("SELECT payment_ref, vneid, payee_name, account_number, amount, value_date::VARCHAR "
+                           "FROM payments ORDER BY source_row").fetchall() == payments
+        assert [m for (m,) in con.execute("SELECT m.method FROM matches AS m JOIN payments AS p USING (payment_id) "
+                                          "ORDER BY p.source_row").fetchall()] == methods
+
+
+def test_all_statement_layouts_of_one_month_together(tmp_path):
+    """The same month paid through four banks is each beneficiary paid four times: every payment after
+    the first is a DUPLICATE_PAYMENT, each beneficiary paid four times their due an AMOUNT_MISMATCH, and
+    none is unknown or missing: each layout's payees are found."""
+    code, output, con = run_month(tmp_path, *(STATEMENTS / n for n in ("vcb_sao_ke.xlsx", *BANKS)))
+    assert code == 0, output
+    with con:
+        assert con.execute("SELECT code, count(*) FROM flags GROUP BY code ORDER BY code").fetchall() == [
+            ("AMOUNT_MISMATCH", 4), ("DUPLICATE_PAYMENT", 12)]
+        assert con.execute("SELECT profile FROM inputs WHERE role = 'payments' ORDER BY file_id").fetchall() == [
+            ("vcb-statement",), ("vietinbank-statement",), ("bidv-statement",), ("agribank-statement",)]
