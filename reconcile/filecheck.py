@@ -18,7 +18,7 @@ from reconcile.checks import AMOUNT_UNREADABLE
 from reconcile.config import check_period
 from reconcile.pipeline import period_bounds
 from reconcile.profiles import resolve
-from reconcile.readers import RawTable, SkippedSheet, read_tables
+from reconcile.readers import STATEMENTS, RawTable, SkippedSheet, read_tables
 from reconcile.warehouse import quote_ident
 
 
@@ -47,6 +47,7 @@ class CheckResult:
     control: str | None = None  # what the file's own totals say, and whether they agree with what was read
     control_agrees: bool = True
     set_aside: list[tuple[int, str]] = field(default_factory=list)  # (row, reason): no payment (credit, charge...)
+    currency: str | None = None  # a bank statement's: the currencies of its entries, VND or others
 
     @property
     def rows_rejected(self) -> int:
@@ -97,7 +98,8 @@ def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
         if table.control is not None:
             c = table.control
             stated = con.execute("SELECT rc_amount(?)", [c.amount]).fetchone()[0] if c.amount else None
-            says = " of ".join(p for p in (f"{c.count:,} rows" if c.count is not None else "",
+            unit = "entries" if table.format in STATEMENTS else "rows"
+            says = " of ".join(p for p in (f"{c.count:,} {unit}" if c.count is not None else "",
                                            f"{stated:,} VND" if stated is not None else "") if p)
             unreadable = con.execute(f"SELECT count(*) FROM {stg} WHERE reject_reason IS NOT NULL AND "
                                      + AMOUNT_UNREADABLE.replace("reason", "reject_reason")).fetchone()[0]
@@ -108,7 +110,8 @@ def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
                 agrees = ((stated is None or unreadable or stated in (amount_read, successful[0]))
                           and (c.count is None or c.count in (table.rows_read - blank, successful[1])))
             control = f"{c.what} says {says or 'nothing'}" + (
-                "" if c.checked else f"; read {table.rows_read - blank:,} rows of {int(amount_read):,} VND") + (
+                "; the entries read agree" if c.checked
+                else f"; read {table.rows_read - blank:,} rows of {int(amount_read):,} VND") + (
                 f" (the amount not checked: {unreadable:,} rows have an amount that cannot be read)"
                 if unreadable and stated is not None and not c.checked else "")
     finally:
@@ -122,4 +125,24 @@ def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
         rows_read=table.rows_read, rows_loaded=loaded, ids_restored=restored,
         rejected=[(int(r), str(m)) for r, m in rejected], id_problems=[(int(r), str(m)) for r, m in id_problems],
         area_notes=[(int(r), str(m)) for r, m in area_notes], control=control, control_agrees=agrees,
-        set_aside=[(int(r), str(m)) for r, m in set_aside])
+        set_aside=[(int(r), str(m)) for r, m in set_aside], currency=_currencies(table))
+
+
+def _currencies(table: RawTable) -> str | None:
+    """What a bank statement's entries are in ('VND, all 9 entries'; 'VND; 1 entry in USD'), or None for
+    a file that is no camt or MT940 statement (a spreadsheet states its currency, if at all, in its
+    title block)."""
+    if table.format not in STATEMENTS or "amount" not in table.frame.columns:
+        return None
+    amounts = [a for a in table.frame["amount"].to_list() if a]
+    foreign: dict[str, int] = {}
+    for a in amounts:
+        code = a.rsplit(" ", 1)[-1] if " " in a else "VND"
+        if code != "VND":
+            foreign[code] = foreign.get(code, 0) + 1
+    vnd = len(amounts) - sum(foreign.values())
+    if not foreign:
+        return f"VND, all {vnd:,} {'entry' if vnd == 1 else 'entries'}" if vnd else "none stated (no entries)"
+    others = ", ".join(f"{n:,} {'entry' if n == 1 else 'entries'} in {code} (rejected)"
+                       for code, n in sorted(foreign.items()))
+    return f"VND; {others}"

@@ -619,6 +619,7 @@ def test_statement_shapes_check_says_what_was_set_aside_and_why(tmp_path):
     lines = res.output.splitlines()
     assert lines[lines.index("rows: 9 read, 4 loaded, 1 rejected, 4 set aside as no payment"):] == [
         "rows: 9 read, 4 loaded, 1 rejected, 4 set aside as no payment",
+        "currency: VND; 1 entry in USD (rejected)",
         "set aside: 1 row: bank charges (bank transaction code CHRG), not a payment to a beneficiary (row 5)",
         "set aside: 1 row: entry not booked (information only, status INFO): no completed payment (row 6)",
         "set aside: 1 row: a batch of 40 transfers booked as one entry, not itemised in the statement: its transfers "

@@ -480,6 +480,8 @@ def test_daily_statements_without_payments_are_no_refusal(month, tmp_path):
                  "--payments", out / "payments_bank.xml", "--payments", out / "payments_post.parquet",
                  "--payments", tmp_path / "sao_ke_0901.xml", "--payments", tmp_path / "sao_ke_0902.xml")
     assert res.exit_code == 0, res.output
+    assert f"note: {tmp_path / 'sao_ke_0901.xml'} holds no payment (no entries: a day without movements)" in res.output
+    assert f"note: {tmp_path / 'sao_ke_0902.xml'} holds no payment (only rows set aside)" in res.output
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT file_name, rows_read, rows_loaded, rows_rejected, rows_set_aside, amount_set_aside "
                            "FROM inputs WHERE file_name LIKE 'sao_ke%' ORDER BY file_name").fetchall() == [

@@ -383,3 +383,19 @@ def test_a_vietnamese_mt940_statement_reconciles_end_to_end(tmp_path):
         assert con.execute("SELECT format, rows_read, rows_loaded, control_count, control_amount, control_source "
                            "FROM inputs WHERE role = 'payments'").fetchone() == (
             "mt940", 6, 4, 4, 5_500_000, "MT940 balances (debits)")
+
+
+def test_check_says_entries_set_aside_currency_and_balances():
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    res = CliRunner().invoke(cli, ["check", str(VN), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 0
+    assert res.output.splitlines()[3:] == [
+        "rows: 6 read, 4 loaded, 0 rejected, 2 set aside as no payment",
+        "currency: VND, all 6 entries",
+        "totals: MT940 balances (debits) says 4 entries of 5,500,000 VND; the entries read agree",
+        "set aside: 1 row: credit (money into the account), not a payment (row 1)",
+        "set aside: 1 row: credit: a return or reversal, not a payment (a returned payment is its debit row) (row 6)",
+    ]

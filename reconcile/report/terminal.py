@@ -132,6 +132,9 @@ def _input_notes(inputs) -> list[str]:
         notes.append(f"warning: {restored:,} account numbers had lost their leading zeros and were restored "
                      "(inputs.accounts_restored)")
     for i in inputs:
+        if i.format in ("camt", "mt940") and not i.rows_loaded and not i.rows_rejected:
+            notes.append(f"note: {i.path} holds no payment" + (" (no entries: a day without movements)"
+                                                             if not i.rows_read else " (only rows set aside)"))
         if getattr(i, "control_source", None):
             notes.append(f"checked: {i.path}" + (f" [{i.sheet}]" if i.sheet else "")
                          + f" agrees with its {i.control_source}")
@@ -190,6 +193,8 @@ def check_report(res: CheckResult) -> str:
         lines.append("ignored: " + ", ".join(res.columns_ignored))
     lines.append(f"rows: {res.rows_read:,} read, {res.rows_loaded:,} loaded, {res.rows_rejected:,} rejected"
                  + (f", {len(res.set_aside):,} set aside as no payment" if res.set_aside else ""))
+    if res.currency:
+        lines.append(f"currency: {res.currency}")
     if res.ids_restored:
         lines.append(f"warning: {res.ids_restored:,} IDs had lost their leading zero and were restored")
     if res.control:
