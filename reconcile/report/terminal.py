@@ -76,7 +76,7 @@ def run_summary(result: RunResult) -> str:
                      + ". Its findings are incomplete and its targets are not judged.")
     parts += [
         f"Period {result.period}: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments loaded, "
-        f"{result.rejected_rows:,} rows rejected" + _set_aside(result) + ".",
+        f"{_rows(result.rejected_rows)} rejected" + _set_aside(result) + ".",
         f"Due {result.amount_due:,} VND to active beneficiaries; paid {result.amount_paid:,} VND "
         f"in successful payments dated in the period.",
     ]
@@ -103,6 +103,10 @@ def run_summary(result: RunResult) -> str:
     else:
         parts.append(f"Database: {result.db}  ({result.seconds:.1f} s)")
     return "\n".join(parts)
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} {'row' if n == 1 else 'rows'}"
 
 
 def _set_aside(result) -> str:
@@ -147,7 +151,7 @@ def stage_summary(result) -> str:
 
     return "\n".join([
         f"Period {result.period} staged: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments "
-        f"loaded, {result.rejected_rows:,} rows rejected" + _set_aside(result) + ".",
+        f"loaded, {_rows(result.rejected_rows)} rejected" + _set_aside(result) + ".",
         "",
         _inputs_table(result.inputs),
         "",
