@@ -689,3 +689,24 @@ def test_one_end_to_end_reference_on_transfers_the_bank_tells_apart_is_no_duplic
         with duckdb.connect(str(db), read_only=True) as con:
             found[name] = con.execute("SELECT code, vneid FROM flags WHERE code = 'DUPLICATE_PAYMENT'").fetchall()
     assert found == {"told_apart": [], "not_told_apart": [("DUPLICATE_PAYMENT", "001145007788")]}
+
+
+def test_a_statement_of_a_eur_account_is_refused_in_one_line(tmp_path):
+    """Not each row rejected as an amount that is not a number: one line that says what the file is."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    path = write(tmp_path, """<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt>
+  <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>
+  <Ntry><Amt Ccy="EUR">100.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><ValDt><Dt>2024-09-06</Dt></ValDt>
+    <NtryDtls><TxDtls><Refs><EndToEndId>E1</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>
+  <Ntry><Amt Ccy="EUR">2000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><ValDt><Dt>2024-09-06</Dt></ValDt></Ntry>
+</Stmt></BkToCstmrStmt></Document>""")
+    assert [r[4] for r in rows_of(path)] == ["100.50 EUR", "2000.00 EUR"]  # the reader alone keeps them
+    res = CliRunner().invoke(cli, ["check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 2
+    assert res.output.splitlines() == [
+        f"reconcile: error: {path}: is a statement of an account in EUR, not VND: all its 2 entries are in EUR; "
+        "ask the bank for the statement of the VND account that pays the benefits"]
