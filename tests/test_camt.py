@@ -710,3 +710,21 @@ def test_a_statement_of_a_eur_account_is_refused_in_one_line(tmp_path):
     assert res.output.splitlines() == [
         f"reconcile: error: {path}: is a statement of an account in EUR, not VND: all its 2 entries are in EUR; "
         "ask the bank for the statement of the VND account that pays the benefits"]
+
+
+def test_an_id_in_the_creditors_identification_and_a_proprietary_charge_code(tmp_path):
+    path = write(tmp_path, """<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
+  <Ntry><Amt Ccy="VND">1500000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><ValDt><Dt>2024-09-05</Dt></ValDt>
+    <NtryDtls><TxDtls><Refs><EndToEndId>CTXH-1</EndToEndId></Refs>
+      <RltdPties><Cdtr><Pty><Nm>NGUYEN THI THANH HUONG</Nm><Id><PrvtId><Othr><Id>079196118125</Id>
+        <SchmeNm><Cd>NIDN</Cd></SchmeNm></Othr></PrvtId></Id></Pty></Cdtr></RltdPties></TxDtls></NtryDtls></Ntry>
+  <Ntry><Amt Ccy="VND">22000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><ValDt><Dt>2024-09-30</Dt></ValDt>
+    <BkTxCd><Prtry><Cd>NCHG+808</Cd><Issr>DK</Issr></Prtry></BkTxCd><AddtlNtryInf>Kontofuehrung</AddtlNtryInf></Ntry>
+</Stmt></BkToCstmrStmt></Document>""")
+    assert rows_of(path) == [
+        ("CTXH-1", "NGUYEN THI THANH HUONG", None, None, "1500000", "2024-09-05", "bank", "success",
+         "creditor id 079196118125", "DBIT", None),
+        (None, None, None, None, "22000", "2024-09-30", "bank", "success", "Kontofuehrung", "DBIT",
+         "bank charges (bank transaction code NCHG+808), not a payment to a beneficiary"),
+    ]

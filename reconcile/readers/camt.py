@@ -13,7 +13,7 @@ returns 1 as the first row number.
 Status: a booked entry (`Sts` BOOK, or no status) is `success`. An entry not booked yet (`PDNG`
 pending, `FUTR` future, `INFO` information only) is not a completed payment, and neither are the
 bank's own charges, commission, fees, tax and interest (`BkTxCd` sub-family CHRG, COMM, FEES, TAXE,
-INTR) nor a batch booked as one entry that the statement does not itemise (`Btch/NbOfTxs` > 1, no
+INTR, or a proprietary code NCHG, NCOM, NINT, NTAX) nor a batch booked as one entry that the statement does not itemise (`Btch/NbOfTxs` > 1, no
 `TxDtls`): the reader gives the reason in `aside`, and the caller sets the row aside with it. A
 return or reversal (`RtrInf`, or `RvslInd` true) is `returned`, with the reason code and its meaning
 in the narrative: `return reason MD07 (end customer deceased)`. A bank transaction code of
@@ -22,7 +22,8 @@ sub-family `RRTN` (a returned transfer) also marks a return, for banks that send
 The payee is the creditor of a debit (the debtor of a credit); a debit without a creditor has none.
 The ID is looked for in the free-text remittance (the narrative) and in the other references: a
 12-digit number that starts with a place-of-birth code in the end-to-end or instruction id, the
-structured creditor reference or remittance, or the additional information is added to the
+structured creditor reference or remittance, the additional information, or the creditor's private
+identification (`Id/PrvtId/Othr/Id`) is added to the
 narrative with its field's name. The value date is the entry's value date, else its booking date,
 else the transaction's interbank settlement (or transaction) date, else the statement's own date
 (the end of the period it covers, else its creation). `bank_ref` is the bank's own reference of the
@@ -110,6 +111,7 @@ NOT_BOOKED = {"PDNG": "pending", "FUTR": "future", "INFO": "information only"}
 # Bank transaction sub-families (ISO 20022 BkTxCd) of entries that are the bank's own, not a transfer
 BANK_OWN = {"CHRG": "bank charges", "COMM": "bank commission", "FEES": "bank fees", "TAXE": "tax",
             "INTR": "interest", "ADJT": "an adjustment by the bank"}
+SWIFT_OWN = {"CHG": "bank charges", "COM": "bank commission", "INT": "interest", "TAX": "tax"}  # MT940 types
 ID_RUN = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 OPPOSITE = {"DBIT": "CRDT", "CRDT": "DBIT"}
 CREDIT = "credit (money into the account), not a payment"
@@ -341,10 +343,21 @@ def _aside(code_holder: ET.Element | None, status_code: str, direction: str | No
     sub_family = (xml_text(code_holder, "BkTxCd", "Domn", "Fmly", "SubFmlyCd") or "").upper()
     if sub_family in BANK_OWN and direction == "DBIT":
         return f"{BANK_OWN[sub_family]} (bank transaction code {sub_family}), not a payment to a beneficiary"
+    # a bank's own code in the SWIFT style ('NCHG', 'NCHG+808'), for banks that give no ISO domain
+    proprietary = (xml_text(code_holder, "BkTxCd", "Prtry", "Cd") or "").upper()
+    what = SWIFT_OWN.get(proprietary[1:4]) if proprietary[:1] == "N" else None
+    if what and direction == "DBIT":
+        return f"{what} (bank transaction code {proprietary}), not a payment to a beneficiary"
     if batch is not None and batch > 1 and direction == "DBIT":
         return (f"a batch of {batch:,} transfers booked as one entry, not itemised in the statement: its "
                 "transfers are read from the batch's own list (camt.054 or payment file), to be given too")
     return None
+
+
+def _private_id(party: ET.Element | None) -> str | None:
+    """A party's private identification (`Id/PrvtId/Othr/Id`, under `Pty` in camt .08 and later)."""
+    holder = xml_child(party, "Pty") if xml_child(party, "Pty") is not None else party
+    return xml_text(holder, "Id", "PrvtId", "Othr", "Id")
 
 
 @cache
@@ -371,7 +384,10 @@ def _ids_elsewhere(tx: ET.Element | None, narrative: str | None) -> list[str]:
                                               for t in (xml_text(strd, "CdtrRefInf", "Ref"),) if t)),
               ("remittance", " ".join(t for strd in xml_children(xml_child(tx, "RmtInf"), "Strd")
                                       for t in xml_texts(strd, "AddtlRmtInf") if t)),
-              ("additional information", xml_text(tx, "AddtlTxInf"))]
+              ("additional information", xml_text(tx, "AddtlTxInf")),
+              # the payee's own identification: where a G2P payment may carry the personal ID
+              ("creditor id", " ".join(t for t in (_private_id(xml_child(tx, "RltdPties", party))
+                                                   for party in ("Cdtr", "UltmtCdtr")) if t))]
     known = set(ID_RUN.findall(narrative or ""))
     found = []
     for label, value in fields:
