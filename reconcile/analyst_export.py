@@ -1,10 +1,10 @@
 """`reconcile export-db`: a copy of the database for analysts outside the office, without personal data.
 
-IDs and account numbers become keyed hashes, HMAC-SHA256 with a secret key from the environment
-(RECONCILE_HMAC_KEY), computed in DuckDB. The same ID gives the same hash in every table and in
-every export made with the same key, so joins (registry to payments to flags, one month to the
-next) still work; without the key, the hashes cannot be turned back into IDs, nor an ID be tried
-against them. Names, dates of birth, narratives and the raw values of rejected rows are left out;
+IDs and account numbers become keyed hashes, HMAC-SHA256 under the database's key (reconcile/keys.py:
+RECONCILE_KEY, else the key file beside the database), computed in DuckDB. The same ID gives the
+same hash in every table and in every export of the database, so joins (registry to payments to
+flags, one month to the next) still work; without the key, the hashes cannot be turned back into
+IDs, nor an ID be tried against them, and the key never leaves the office with the copy. Names, dates of birth, narratives and the raw values of rejected rows are left out;
 free text (a finding's detail, a rejection reason) has its long digit runs masked.
 """
 
@@ -24,9 +24,6 @@ from reconcile.errors import ReconcileError
 from reconcile.sqlfiles import bind
 from reconcile.warehouse import TABLES, ddl, quote_ident
 
-KEY_VARIABLE = "RECONCILE_HMAC_KEY"
-MIN_KEY_LENGTH = 16
-
 HASHED = ("vneid", "account_number")  # joinable keyed hashes
 REMOVED = ("full_name", "payee_name", "name_key", "payee_key", "narrative", "date_of_birth", "raw")  # NULL
 MASKED = ("detail", "reason", "vneid_note")  # free text: long digit runs masked
@@ -39,27 +36,20 @@ class ExportResult:
     rows: dict[str, int]
 
 
-def hmac_pads(key: str) -> tuple[bytes, bytes]:
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
     """The inner and outer padded keys of HMAC-SHA256 (RFC 2104), for the SQL to hash with."""
-    raw = key.encode("utf-8")
+    raw = key
     if len(raw) > 64:
         raw = hashlib.sha256(raw).digest()
     raw = raw.ljust(64, b"\0")
     return bytes(b ^ 0x36 for b in raw), bytes(b ^ 0x5C for b in raw)
 
 
-def key_from_environment() -> str:
-    key = os.environ.get(KEY_VARIABLE, "")
-    if len(key) < MIN_KEY_LENGTH:
-        problem = "is not set" if not key else f"is shorter than {MIN_KEY_LENGTH} characters"
-        raise ReconcileError(
-            f"{KEY_VARIABLE} {problem}; set it to a secret of at least {MIN_KEY_LENGTH} characters, kept in the office "
-            "and the same for every export whose IDs must join")
-    return key
-
-
-def export(db: Path, out: Path, key: str, periods: list[str] | None = None) -> ExportResult:
-    """Write `out`: every table of `db` (the given periods, or all), IDs hashed, personal data removed."""
+def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResult:
+    """Write `out`: every table of `db` (the given periods, or all), IDs hashed under the database's
+    key, personal data removed."""
+    from reconcile import keys
+    from reconcile.pipeline import check_key
     from reconcile.readback import open_db
 
     if out.exists():
@@ -69,6 +59,11 @@ def export(db: Path, out: Path, key: str, periods: list[str] | None = None) -> E
     check = open_db(db)  # a database reconcile wrote, or a clear error
     try:
         present = {p for (p,) in check.execute("SELECT DISTINCT period FROM runs").fetchall()}
+        # a database from before keyed ids has no key file yet: one is made for it
+        key = keys.resolve(db, create=True)[0]
+        if "key_check" in {c for (c,) in check.execute("SELECT column_name FROM duckdb_columns() "
+                                                          "WHERE table_name = 'runs'").fetchall()}:
+            check_key(check, db, key)
     finally:
         check.close()
     chosen = sorted(present) if not periods else sorted(set(periods))

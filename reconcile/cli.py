@@ -459,11 +459,12 @@ def check(file, kind, period, profile, sheet) -> None:
 @click.option("--period", "periods", multiple=True, help="A period to export, YYYY-MM (repeatable; default: all).")
 def export_db(db, out, periods) -> None:
     """A copy of the database for analysts outside the office: IDs and account numbers replaced by
-    keyed hashes (HMAC-SHA256, key in RECONCILE_HMAC_KEY), so joins still work; names, dates of
-    birth, narratives and raw values left out."""
-    from reconcile.analyst_export import export, key_from_environment
+    keyed hashes (HMAC-SHA256 under the database's key: RECONCILE_KEY, else the <db>.key file, which
+    stays in the office), so joins still work; names, dates of birth, narratives and raw values left
+    out."""
+    from reconcile.analyst_export import export
 
-    result = export(db, out, key_from_environment(), list(periods))
+    result = export(db, out, list(periods))
     click.echo(f"reconcile: wrote {result.path} ({', '.join(result.periods)}; {result.rows['registry']:,} registry "
                f"rows, {result.rows['payments']:,} payments, {result.rows['flags']:,} findings); IDs and account "
                "numbers are keyed hashes, names and dates of birth left out", err=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -22,10 +23,10 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile import __version__, checks, normalize
+from reconcile import __version__, checks, keys, normalize
 from reconcile.checks import check_files, file_names, rows
 from reconcile.config import Settings, check_period
-from reconcile.errors import DatabaseBusyError, InputFileError, ReconcileError
+from reconcile.errors import ConfigError, DatabaseBusyError, InputFileError, ReconcileError
 from reconcile.profiles import resolve
 from reconcile.readers import RawTable, SkippedSheet, read_tables
 from reconcile.rules import catalogue, create_flag_table, run_rule
@@ -222,13 +223,16 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
     _notify(cfg, "read")
     tables, skipped = read_inputs(cfg, staging)
     steps["read"] = time.perf_counter() - t0
+    if not Path(cfg.db).parent.is_dir():
+        raise ReconcileError(f"{Path(cfg.db).parent}: no such folder for --db; create it first")
+    key = keys.for_run(Path(cfg.db))
 
     # Parts of DuckDB's work cannot spill to disk; each thread needs room for its share of them. If
     # the memory runs out anyway, the run is rolled back and made again on one thread (slower, about
     # half the memory), so that memory is not what makes a month fail.
     for threads in (None, 1):
         try:
-            result = _transaction(cfg, tables, skipped, started, steps, t0, threads)
+            result = _transaction(cfg, tables, skipped, started, steps, t0, threads, key)
         except duckdb.OutOfMemoryException:
             limit = f" within --memory-limit {cfg.memory_limit}" if cfg.memory_limit else ""
             if threads == 1:
@@ -246,9 +250,10 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
     raise AssertionError("unreachable")
 
 
-def _transaction(cfg: RunConfig, tables, skipped, started, steps, t0, threads: int | None) -> RunResult:
+def _transaction(cfg: RunConfig, tables, skipped, started, steps, t0, threads: int | None,
+                 key: tuple[bytes, bool]) -> RunResult:
     """Everything after reading, in one transaction: committed whole, or rolled back (and a database
-    file this run created removed)."""
+    file this run created removed, with the key file it made for it)."""
     db = Path(cfg.db)
     existed = db.exists()
     con = timed(connect(db))
@@ -259,7 +264,7 @@ def _transaction(cfg: RunConfig, tables, skipped, started, steps, t0, threads: i
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         con.execute("BEGIN TRANSACTION")
-        result = _reconcile(con, cfg, tables, skipped, started, steps, t0)
+        result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0])
         con.execute("COMMIT")
     except BaseException:
         try:
@@ -268,7 +273,7 @@ def _transaction(cfg: RunConfig, tables, skipped, started, steps, t0, threads: i
             pass
         con.close()
         if not existed:
-            for leftover in (db, db.with_name(db.name + ".wal")):
+            for leftover in (db, db.with_name(db.name + ".wal")) + ((keys.key_path(db),) if key[1] else ()):
                 leftover.unlink(missing_ok=True)
         raise
     finally:
@@ -328,7 +333,7 @@ def _step(steps: dict[str, float], name: str, t: float) -> float:
     return now
 
 
-def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0) -> RunResult:
+def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: bytes) -> RunResult:
     t = time.perf_counter()
     params = run_params(cfg.period, cfg.settings)
     run_id = params["run_id"]
@@ -337,6 +342,9 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0) -> RunR
 
     _notify(cfg, "normalise", con)
     ensure_schema(con)
+    check_key(con, Path(cfg.db), key)
+    params.update(keys.pads(key))
+    params["key_check"] = keys.check_value(key)
     normalise(con, tables, params)
     t = _step(steps, "normalise", t)
 
@@ -524,9 +532,21 @@ def _store(con, cfg: RunConfig, tables, skipped: list[SkippedSheet], counts: dic
               # the clock, not DuckDB's now(), which is the time the transaction began
               "tool_version": __version__, "operator": cfg.operator or os_user(),
               "settings": cfg.settings.model_dump_json(), "registry_rows": counts[0], "payment_rows": counts[1],
-              "rejected_rows": counts[2], "flags": counts[3], "set_aside_rows": counts[4], "partial": bool(missing),
+              "rejected_rows": counts[2], "flags": counts[3], "set_aside_rows": counts[4],
+              "key_check": params["key_check"], "partial": bool(missing),
               "missing_sources": json.dumps([m.as_dict() for m in missing]) if missing else None}
     con.execute("INSERT INTO runs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
+
+
+def check_key(con, db: Path, key: bytes) -> None:
+    """Refuse a key other than the one the database's findings were made with: every finding would get
+    a new id, and the ids of the periods already there could not be matched with the new ones."""
+    made_with = {k for (k,) in con.execute("SELECT DISTINCT key_check FROM runs WHERE key_check IS NOT NULL")
+                 .fetchall()}
+    if made_with and keys.check_value(key) not in made_with:
+        source = keys.KEY_VARIABLE if os.environ.get(keys.KEY_VARIABLE, "").strip() else str(keys.key_path(db))
+        raise ConfigError(f"{source}: not the key this database's findings were made with; restore the key file "
+                          f"{keys.key_path(db).name} from its backup (or set {keys.KEY_VARIABLE} to that key)")
 
 
 def os_user() -> str:

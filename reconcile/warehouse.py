@@ -66,6 +66,8 @@ TABLES: tuple[Table, ...] = (
         Col("payment_rows", "BIGINT", "Payment rows loaded"),
         Col("rejected_rows", "BIGINT", "Rows rejected (in rejected_rows, set_aside false)"),
         Col("set_aside_rows", "BIGINT", "Rows set aside as no payment or beneficiary (in rejected_rows, set_aside true)"),
+        Col("key_check", "VARCHAR", "A check value of the key the run's flag_id were made with (an HMAC of a fixed "
+            "text: it tells nothing of the key); a run with another key is refused"),
         Col("flags", "BIGINT", "Findings written to flags"),
         Col("partial", "BOOLEAN", "The run went on with --partial although sources looked missing (missing_sources); "
             "the period's targets are not judged (noncash_share.target_met is NULL)"),
@@ -165,7 +167,8 @@ TABLES: tuple[Table, ...] = (
         Col("method", "VARCHAR", "vneid, narrative_vneid, account, name_dob or name"),
     )),
     Table("flags", "Findings: one row per mismatch, with its evidence and source file and row", (
-        Col("flag_id", "VARCHAR", "Stable id derived from the finding's content (period, code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0"),
+        Col("flag_id", "VARCHAR", "Stable id of the finding: HMAC-SHA256 under the database's key of its content (period, "
+            "code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0; without the key it cannot be recomputed"),
         PERIOD, RUN_ID,
         Col("code", "VARCHAR", "Finding code (see the rules table)"),
         Col("severity", "VARCHAR", "low, medium, high or critical"),

@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS "runs" (
     "payment_rows" BIGINT,
     "rejected_rows" BIGINT,
     "set_aside_rows" BIGINT,
+    "key_check" VARCHAR,
     "flags" BIGINT,
     "partial" BOOLEAN,
     "missing_sources" JSON
@@ -218,6 +219,7 @@ CREATE TABLE IF NOT EXISTS "superseded_runs" (
     "payment_rows" BIGINT,
     "rejected_rows" BIGINT,
     "set_aside_rows" BIGINT,
+    "key_check" VARCHAR,
     "flags" BIGINT,
     "partial" BOOLEAN,
     "missing_sources" JSON,
@@ -285,6 +287,7 @@ COMMENT ON COLUMN "runs"."registry_rows" IS 'Registry rows loaded';
 COMMENT ON COLUMN "runs"."payment_rows" IS 'Payment rows loaded';
 COMMENT ON COLUMN "runs"."rejected_rows" IS 'Rows rejected (in rejected_rows, set_aside false)';
 COMMENT ON COLUMN "runs"."set_aside_rows" IS 'Rows set aside as no payment or beneficiary (in rejected_rows, set_aside true)';
+COMMENT ON COLUMN "runs"."key_check" IS 'A check value of the key the run''s flag_id were made with (an HMAC of a fixed text: it tells nothing of the key); a run with another key is refused';
 COMMENT ON COLUMN "runs"."flags" IS 'Findings written to flags';
 COMMENT ON COLUMN "runs"."partial" IS 'The run went on with --partial although sources looked missing (missing_sources); the period''s targets are not judged (noncash_share.target_met is NULL)';
 COMMENT ON COLUMN "runs"."missing_sources" IS 'Groups (programme, channel, bank code) most of whose active beneficiaries had no payment row: beneficiaries and without_payment for each; NULL when none';
@@ -396,7 +399,7 @@ COMMENT ON COLUMN "matches"."vneid" IS 'Beneficiary''s ID';
 COMMENT ON COLUMN "matches"."program" IS 'Beneficiary''s programme';
 COMMENT ON COLUMN "matches"."method" IS 'vneid, narrative_vneid, account, name_dob or name';
 COMMENT ON TABLE "flags" IS 'Findings: one row per mismatch, with its evidence and source file and row';
-COMMENT ON COLUMN "flags"."flag_id" IS 'Stable id derived from the finding''s content (period, code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0';
+COMMENT ON COLUMN "flags"."flag_id" IS 'Stable id of the finding: HMAC-SHA256 under the database''s key of its content (period, code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0; without the key it cannot be recomputed';
 COMMENT ON COLUMN "flags"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "flags"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "flags"."code" IS 'Finding code (see the rules table)';
@@ -480,12 +483,13 @@ COMMENT ON COLUMN "superseded_runs"."registry_rows" IS 'Registry rows loaded';
 COMMENT ON COLUMN "superseded_runs"."payment_rows" IS 'Payment rows loaded';
 COMMENT ON COLUMN "superseded_runs"."rejected_rows" IS 'Rows rejected (in rejected_rows, set_aside false)';
 COMMENT ON COLUMN "superseded_runs"."set_aside_rows" IS 'Rows set aside as no payment or beneficiary (in rejected_rows, set_aside true)';
+COMMENT ON COLUMN "superseded_runs"."key_check" IS 'A check value of the key the run''s flag_id were made with (an HMAC of a fixed text: it tells nothing of the key); a run with another key is refused';
 COMMENT ON COLUMN "superseded_runs"."flags" IS 'Findings written to flags';
 COMMENT ON COLUMN "superseded_runs"."partial" IS 'The run went on with --partial although sources looked missing (missing_sources); the period''s targets are not judged (noncash_share.target_met is NULL)';
 COMMENT ON COLUMN "superseded_runs"."missing_sources" IS 'Groups (programme, channel, bank code) most of whose active beneficiaries had no payment row: beneficiaries and without_payment for each; NULL when none';
 COMMENT ON COLUMN "superseded_runs"."superseded_by" IS 'The later run of the same period that replaced this one (runs.run_id), or the period_deletions.deletion_id that removed the period';
 COMMENT ON TABLE "superseded_flags" IS 'Findings of runs replaced by a later run of the same period, as they were, with the run that replaced them; never deleted';
-COMMENT ON COLUMN "superseded_flags"."flag_id" IS 'Stable id derived from the finding''s content (period, code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0';
+COMMENT ON COLUMN "superseded_flags"."flag_id" IS 'Stable id of the finding: HMAC-SHA256 under the database''s key of its content (period, code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0; without the key it cannot be recomputed';
 COMMENT ON COLUMN "superseded_flags"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "superseded_flags"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "superseded_flags"."code" IS 'Finding code (see the rules table)';

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import duckdb
@@ -12,6 +13,11 @@ from reconcile import normalize
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
+
+# One key for the whole suite, so that findings of two databases made from the same files can be
+# compared by flag_id; tests/test_keys.py unsets it to test the key file each database gets by default.
+TEST_KEY = "9c1e5f0a7d3b48e2a6f1c0d9b8e7a5f43c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f"
+os.environ["RECONCILE_KEY"] = TEST_KEY
 
 
 @pytest.fixture()

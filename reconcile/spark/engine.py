@@ -32,6 +32,7 @@ from reconcile import __version__, checks, warehouse
 from reconcile.config import Settings, check_period
 from reconcile.contracts import ENUM_ALIASES
 from reconcile.errors import InputFileError, ReconcileError
+from reconcile import keys
 from reconcile.pipeline import InputSummary, RunResult, os_user, run_params
 from reconcile.rules import FLAG_COLUMNS, catalogue
 from reconcile.spark.session import get_session, java_reason
@@ -101,6 +102,9 @@ def run(cfg: SparkRunConfig) -> RunResult:
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     t0 = time.perf_counter()
     params = run_params(cfg.period, cfg.settings)
+    key = run_key(cfg.out)
+    params.update(keys.pads(key))
+    params["key_check"] = keys.check_value(key)
     try:
         work = plan(params)
     except Untranslatable as exc:
@@ -115,6 +119,14 @@ def run(cfg: SparkRunConfig) -> RunResult:
         finally:
             if owned:
                 spark.stop()
+
+
+def run_key(out: str) -> bytes:
+    """The key of a Spark run's findings: RECONCILE_KEY, else the key file beside a local --out folder
+    (`<out>.key`, made on the first run). A folder on a cluster file system (hdfs://, s3a://) has no key
+    file beside it on this machine: RECONCILE_KEY must be set."""
+    local = "://" not in out or out.startswith("file://")
+    return keys.resolve(Path(out.removeprefix("file://").rstrip("/")) if local else None, create=local)[0]
 
 
 def _notify(cfg: SparkRunConfig, step: str) -> None:
@@ -362,7 +374,8 @@ class _Run:
         run = {"run_id": run_id, "started_at": self.started, "finished_at": finished, "tool_version": __version__,
                "operator": self.cfg.operator or os_user(), "settings": self.cfg.settings.model_dump_json(),
                "registry_rows": result.registry_rows, "payment_rows": result.payment_rows,
-               "rejected_rows": result.rejected_rows, "set_aside_rows": result.set_aside_rows, "flags": result.flags, "partial": bool(self.missing),
+               "rejected_rows": result.rejected_rows, "set_aside_rows": result.set_aside_rows, "flags": result.flags,
+               "key_check": self.params["key_check"], "partial": bool(self.missing),
                "missing_sources": json.dumps([m.as_dict() for m in self.missing]) if self.missing else None}
         cols = [c for c in warehouse.table("runs").cols if c.name != "period"]  # the runs table's, period in the path
         self._replace(self.spark.createDataFrame([tuple(run[c.name] for c in cols)], ", ".join(

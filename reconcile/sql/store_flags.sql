@@ -1,7 +1,9 @@
 -- Write the run's rejected rows and findings into the period's tables (the caller has deleted
--- the period's old rows in the same transaction). A finding's id is a hash of what it is about:
--- period, code, payment reference, ID, programme and amounts, and its rank among findings alike in
--- all of these (two identical payment lines). Not the file's hash or the row number: a re-run with
+-- the period's old rows in the same transaction). A finding's id is a keyed hash (HMAC-SHA256 under
+-- the database's key, reconcile/keys.py; the parameters key_inner and key_outer are its padded keys) of
+-- what it is about: period, code, payment reference, ID, programme and amounts, and its rank among
+-- findings alike in all of these (two identical payment lines). Keyed, so that nobody without the
+-- key can find the ID behind an id by hashing candidate IDs. Not the file's hash or the row number: a re-run with
 -- one file changed keeps the ids of the findings it did not touch, so run_changes lists only
 -- what really appeared or disappeared. Written as four groups of four hex digits (3f9a-0c41-...):
 -- plain hex can hold a run of 12 decimal digits, which would read as a personal ID to a person or
@@ -14,12 +16,12 @@ ORDER BY file_id, source_row;
 INSERT INTO flags
 SELECT
     regexp_replace(
-        substr(md5(concat_ws('|', $period, f.code, coalesce(f.payment_ref, ''), coalesce(f.vneid, ''),
-                             coalesce(f.program, ''), coalesce(f.expected_amount, -1), coalesce(f.paid_amount, -1),
-                             row_number() OVER (
-                                 PARTITION BY f.code, f.payment_ref, f.vneid, f.program, f.expected_amount,
-                                              f.paid_amount
-                                 ORDER BY f.source_file, f.source_sheet, f.source_row))), 1, 16),
+        substr(sha256(unhex($key_outer) || unhex(sha256(unhex($key_inner) || encode(
+            concat_ws('|', $period, f.code, coalesce(f.payment_ref, ''), coalesce(f.vneid, ''),
+                      coalesce(f.program, ''), coalesce(f.expected_amount, -1), coalesce(f.paid_amount, -1),
+                      row_number() OVER (
+                          PARTITION BY f.code, f.payment_ref, f.vneid, f.program, f.expected_amount, f.paid_amount
+                          ORDER BY f.source_file, f.source_sheet, f.source_row)))))), 1, 16),
         '(.{4})(.{4})(.{4})(.{4})', '\1-\2-\3-\4') AS flag_id,
     $period, $run_id, f.code, f.severity, f.severity_rank, f.vneid, f.payment_ref, f.program,
     f.expected_amount, f.paid_amount, f.detail, f.source_file, f.source_row, f.full_name, f.payee_name,

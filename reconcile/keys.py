@@ -1,0 +1,137 @@
+"""The office's secret key: what makes every identifier reconcile derives from personal data keyed.
+
+`flags.flag_id` and the hashed IDs and account numbers of the analyst copy (`export-db`) are
+HMAC-SHA256 under this key. Without it, nobody can recompute them from candidate IDs (all 10^8 IDs of a
+birth year take a minute to hash; an HMAC under an unknown 256-bit key cannot be searched); two
+databases with different keys give different identifiers for the same inputs; one database gives the
+same ones on every re-run.
+
+Where the key comes from, first found:
+
+1. the environment variable RECONCILE_KEY: 64 hex digits (32 bytes), or any text of at least 32
+   bytes;
+2. the key file beside the database, `<db>.key` (64 hex digits), created with 32 random bytes and
+   mode 0600 on the database's first run.
+
+The key never travels with an output: it is not in the database, the workbook or any export. What the
+database keeps is a check value (`runs.key_check`, an HMAC of a fixed text, which tells nothing of the
+key) so that a run with another key than the database's is refused rather than giving every finding a
+new id. A key that is short, a repetition (`aaaa...`, `abcabc...`), or one shown in the documentation
+is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from pathlib import Path
+
+from reconcile.errors import ConfigError
+
+KEY_VARIABLE = "RECONCILE_KEY"
+MIN_BYTES = 32
+HEX_KEY = re.compile(r"^[0-9a-fA-F]{64,}$")
+NEW_KEY = "python -c \"import secrets; print(secrets.token_hex(32))\""
+# keys that appear in documentation or examples: known to anyone, so no secret
+DOCUMENTED = {
+    "a long secret kept in the office",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "changeme", "secret", "password",
+}
+CHECK_TEXT = b"reconcile key check"
+
+
+def key_path(db: Path) -> Path:
+    """The key file of a database: `<db>.key` beside it."""
+    return db.with_name(db.name + ".key")
+
+
+def parse(text: str) -> bytes:
+    """The key's bytes: 64 (or more) hex digits are read as bytes, anything else as UTF-8 text."""
+    text = text.strip()
+    return bytes.fromhex(text) if HEX_KEY.match(text) else text.encode("utf-8")
+
+
+def problem(text: str, key: bytes) -> str | None:
+    """Why a key is no secret, or None."""
+    if text.strip().lower() in DOCUMENTED:
+        return "an example from the documentation, known to anyone"
+    if len(key) < MIN_BYTES:
+        return f"{len(key)} bytes long; it needs at least {MIN_BYTES} random bytes"
+    for period in range(1, len(key) // 2 + 1):
+        if key == (key[:period] * (len(key) // period + 1))[:len(key)]:
+            return "a short pattern repeated, not random"
+    if len(set(key)) < 12:
+        return f"made of only {len(set(key))} different bytes, not random"
+    return None
+
+
+def resolve(db: Path | None, create: bool = False) -> tuple[bytes, str]:
+    """The key and where it came from ('RECONCILE_KEY' or the key file's path).
+
+    create: make the key file when there is none (a run; not a read-back or an export, which need the
+    key the database was made with). Raises ConfigError when there is no usable key."""
+    text = os.environ.get(KEY_VARIABLE)
+    if text is not None and text.strip():
+        return _checked(text, KEY_VARIABLE), KEY_VARIABLE
+    if db is None:
+        raise ConfigError(f"{KEY_VARIABLE} is not set; set it to 32 random bytes as 64 hex digits ({NEW_KEY})")
+    path = key_path(db)
+    try:
+        text = path.read_text(encoding="ascii")
+    except FileNotFoundError:
+        if not create:
+            raise ConfigError(f"{path}: no key file beside the database; restore it from its backup, or set "
+                              f"{KEY_VARIABLE} to the key the database was made with") from None
+        return _create(path), str(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not a key file"
+        raise ConfigError(f"{path}: the key file cannot be read ({why}); restore it from its backup") from None
+    return _checked(text, str(path)), str(path)
+
+
+def for_run(db: Path) -> tuple[bytes, bool]:
+    """The key a run of `db` uses, and whether this call created its key file (for the run to remove
+    again when it fails on a database it was creating). See `resolve`."""
+    existed = key_path(db).exists() or bool(os.environ.get(KEY_VARIABLE, "").strip())
+    key, _ = resolve(db, create=True)
+    return key, not existed
+
+
+def _checked(text: str, source: str) -> bytes:
+    key = parse(text)
+    why = problem(text, key)
+    if why:
+        raise ConfigError(f"{source}: the key is {why}; use 32 random bytes as 64 hex digits ({NEW_KEY})")
+    return key
+
+
+def _create(path: Path) -> bytes:
+    """A new key file of 32 random bytes, readable by its owner only; never replaces one."""
+    key = secrets.token_bytes(MIN_BYTES)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:  # another run made it a moment ago: use that one
+        return _checked(path.read_text(encoding="ascii"), str(path))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot create the database's key file ({exc.strerror}); check the folder "
+                          "can be written") from None
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key.hex() + "\n")
+    return key
+
+
+def pads(key: bytes) -> dict[str, str]:
+    """The inner and outer padded keys of HMAC-SHA256 (RFC 2104) as hex, the SQL parameters
+    $key_inner and $key_outer with which the SQL files compute an HMAC (macro rc_hmac)."""
+    raw = hashlib.sha256(key).digest() if len(key) > 64 else key
+    raw = raw.ljust(64, b"\0")
+    return {"key_inner": bytes(b ^ 0x36 for b in raw).hex(), "key_outer": bytes(b ^ 0x5C for b in raw).hex()}
+
+
+def check_value(key: bytes) -> str:
+    """What a database keeps to know its key again: an HMAC of a fixed text (16 hex digits)."""
+    return hmac.new(key, CHECK_TEXT, hashlib.sha256).hexdigest()[:16]

@@ -1,0 +1,118 @@
+"""The database's key: findings' ids are HMAC-SHA256 under a key that never leaves the office, so that
+no one can find the IDs behind them by hashing candidate IDs (issue 18)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import stat
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+from reconcile.keys import key_path
+
+from conftest import FIXTURES
+
+SAMPLE = FIXTURES / "sample"
+FILES = ["--registry", str(SAMPLE / "registry.csv"), "--payments", str(SAMPLE / "bank_transfers.csv"),
+         "--payments", str(SAMPLE / "post_office_cash.xlsx")]
+
+
+@pytest.fixture(autouse=True)
+def no_key_in_the_environment(monkeypatch):
+    monkeypatch.delenv("RECONCILE_KEY", raising=False)
+
+
+def run(db, *extra):
+    return CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), *FILES, *extra])
+
+
+def flags(db) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT flag_id, code, vneid, payment_ref, program, expected_amount, paid_amount "
+                           "FROM flags ORDER BY ALL").fetchall()
+
+
+def test_each_database_gets_its_own_key_and_keeps_its_ids(tmp_path):
+    a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    assert run(a).exit_code == 0 and run(b).exit_code == 0
+    for db in (a, b):  # 32 random bytes as hex, readable by its owner only
+        text = key_path(db).read_text()
+        assert len(bytes.fromhex(text.strip())) == 32 and text.endswith("\n")
+        assert stat.S_IMODE(os.stat(key_path(db)).st_mode) == 0o600
+    first = flags(a)
+    assert len(first) == 26
+    assert run(a).exit_code == 0
+    assert flags(a) == first  # the same database: the same ids on a re-run
+    other = flags(b)
+    assert sorted(map(repr, (f[1:] for f in other))) == sorted(map(repr, (f[1:] for f in first)))
+    assert not {f[0] for f in first} & {f[0] for f in other}  # another database: other ids for the same findings
+
+
+def test_without_the_key_the_ids_cannot_be_recomputed_from_candidate_ids(tmp_path):
+    db = tmp_path / "a.duckdb"
+    assert run(db).exit_code == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("""
+            SELECT flag_id, concat_ws('|', period, code, coalesce(payment_ref, ''), coalesce(vneid, ''),
+                                      coalesce(program, ''), coalesce(expected_amount, -1), coalesce(paid_amount, -1),
+                                      row_number() OVER (PARTITION BY code, payment_ref, vneid, program,
+                                                                      expected_amount, paid_amount
+                                                         ORDER BY source_file, source_sheet, source_row))
+            FROM flags""").fetchall()
+
+    def shown(digest: str) -> str:
+        return "-".join(digest[i:i + 4] for i in range(0, 16, 4))
+
+    key = bytes.fromhex(key_path(db).read_text())
+    # the attack that worked on unkeyed ids: hash the content with every candidate ID; here the right ID
+    # itself, unkeyed or under a guessed key, gives nothing
+    for flag_id, content in rows:
+        assert shown(hashlib.md5(content.encode()).hexdigest()) != flag_id
+        assert shown(hashlib.sha256(content.encode()).hexdigest()) != flag_id
+        assert shown(hmac.new(b"\0" * 32, content.encode(), hashlib.sha256).hexdigest()) != flag_id
+    # with the key, the office can recompute them: they are the HMAC of the content
+    assert all(shown(hmac.new(key, content.encode(), hashlib.sha256).hexdigest()) == flag_id
+               for flag_id, content in rows)
+
+
+def test_a_run_with_another_key_is_refused_and_changes_nothing(tmp_path):
+    db = tmp_path / "a.duckdb"
+    assert run(db).exit_code == 0
+    before = flags(db)
+    key_path(db).write_text(os.urandom(32).hex() + "\n")  # the key file lost and made again
+    res = run(db)
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {key_path(db)}: not the key this database's findings were made with; restore the key "
+        "file a.duckdb.key from its backup (or set RECONCILE_KEY to that key)")
+    assert flags(db) == before
+
+
+def test_a_first_run_that_fails_leaves_no_key_file(tmp_path):
+    db = tmp_path / "new.duckdb"
+    # refused inside the database step, after the key was made: the payments are of September
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-10", "--db", str(db), *FILES])
+    assert res.exit_code == 2
+    assert "is dated in 2024-10" in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("key, why", [
+    ("0123456789abcdef" * 4, "an example from the documentation, known to anyone"),
+    ("x" * 40, "a short pattern repeated, not random"),
+    ("too short", "9 bytes long; it needs at least 32 random bytes"),
+])
+def test_a_key_that_is_no_secret_is_refused(tmp_path, monkeypatch, key, why):
+    monkeypatch.setenv("RECONCILE_KEY", key)
+    db = tmp_path / "a.duckdb"
+    res = run(db)
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: RECONCILE_KEY: the key is {why}; use 32 random bytes as 64 hex digits "
+        "(python -c \"import secrets; print(secrets.token_hex(32))\")")
+    assert not db.exists()
