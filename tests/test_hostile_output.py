@@ -45,3 +45,35 @@ def test_the_terminal_gets_no_escape_sequence(tmp_path):
         assert res.exit_code == 0, res.output
         assert "NGUYEN [2J ]0;owned  VAN HUNG" in res.stdout
         assert not any(ch in res.stdout for ch in "\x1b\x07")
+
+
+def test_a_file_name_with_brackets_is_read_as_named_not_as_a_pattern(tmp_path):
+    """bank[1].csv and bank[1].parquet are those files, not bank1.csv or bank1.parquet beside them."""
+    import duckdb
+    import polars as pl
+
+    from test_pipeline import PAY_HEADER
+
+    from conftest import write_csv
+
+    reg, _ = month(tmp_path, REGISTRY, PAYMENTS)
+    decoy = [row[:] for row in PAYMENTS]
+    for row in decoy:
+        row[0] = "DECOY-" + row[0]
+    for suffix in ("csv", "parquet"):
+        named, other = tmp_path / f"bank[1].{suffix}", tmp_path / f"bank1.{suffix}"
+        if suffix == "csv":
+            write_csv(named, PAY_HEADER, PAYMENTS)
+            write_csv(other, PAY_HEADER, decoy)
+        else:
+            pl.DataFrame([dict(zip(PAY_HEADER, r)) for r in PAYMENTS]).write_parquet(named)
+            pl.DataFrame([dict(zip(PAY_HEADER, r)) for r in decoy]).write_parquet(other)
+        db = tmp_path / f"{suffix}.duckdb"
+        res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(reg),
+                                       "--payments", str(named)])
+        assert res.exit_code == 0, res.output
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert con.execute("SELECT payment_ref FROM payments ORDER BY 1").fetchall() == [
+                ("BD003",), ("FT001",), ("FT002",)]
+            assert con.execute("SELECT file_name FROM inputs WHERE role = 'payments'").fetchall() == [
+                (f"bank[1].{suffix}",)]

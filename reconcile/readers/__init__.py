@@ -262,7 +262,7 @@ def _stage(table: RawTable, staging: Path | None, first_row: int) -> None:
 
     import pyarrow.parquet as pq
 
-    from reconcile.warehouse import quote_ident, quote_literal
+    from reconcile.warehouse import quote_ident, quote_path
 
     fd, name = tempfile.mkstemp(prefix="reconcile-", suffix=".parquet", dir=staging)
     os.close(fd)
@@ -283,7 +283,7 @@ def _stage(table: RawTable, staging: Path | None, first_row: int) -> None:
             raise _staging_error(table.path, Path(name).parent, exc) from None
         raise
     row = quote_ident(ROW_COLUMN)
-    table.source = (f"SELECT * FROM read_parquet({quote_literal(name)}) WHERE {row} >= {first_row}"
+    table.source = (f"SELECT * FROM read_parquet({quote_path(name)}) WHERE {row} >= {first_row}"
                     + (f" AND {row} <> {totals}" if totals is not None else ""))
     table.row_count = rows
 

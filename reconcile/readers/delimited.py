@@ -173,7 +173,8 @@ def read(path: Path, choose_header: Callable[[list[list]], int]) -> tuple[list[s
         source, skip = path, index
     else:
         source, skip = data[first[index][0]:], 0
-    scan = pl.scan_csv(source, separator=sep, infer_schema=False, has_header=False, quote_char='"', skip_lines=skip)
+    scan = pl.scan_csv(source, separator=sep, infer_schema=False, has_header=False, quote_char='"', skip_lines=skip,
+                       glob=False)  # the file as named: bank[1].csv is not a pattern
     try:
         top = scan.head(1).collect()
     except pl.exceptions.PolarsError as exc:

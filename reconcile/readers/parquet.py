@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from reconcile.errors import InputFileError
-from reconcile.warehouse import quote_literal
+from reconcile.warehouse import quote_path
 
 LOCAL_ZONE = "Asia/Ho_Chi_Minh"
 ROW_NUMBER = "file_row_number"  # the column read_parquet adds for the row's position in the file
@@ -52,7 +52,7 @@ def unreadable(path: Path, exc: Exception) -> InputFileError:
 
 def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
     try:
-        frame = pl.read_parquet(path)
+        frame = pl.read_parquet(path, glob=False)  # the file as named, never a pattern
         unusual = [n for n, d in frame.schema.items() if d.is_nested() or d in (pl.Binary, pl.Object)]
         frame = frame.with_columns([_unusual_as_text(frame[n]) for n in unusual])
         frame = frame.select([_as_text(n, d).alias(n) for n, d in frame.schema.items()])
@@ -67,7 +67,8 @@ def schema(path: Path) -> tuple[dict[str, pl.DataType], int]:
         import pyarrow.parquet as pq
 
         rows = pq.ParquetFile(path).metadata.num_rows
-        return dict(pl.read_parquet_schema(path)), rows
+        with open(path, "rb") as fh:  # a file, not a path polars would expand as a pattern (bank[1].parquet)
+            return dict(pl.read_parquet_schema(fh)), rows
     except Exception as exc:
         raise unreadable(path, exc) from None
 
@@ -116,4 +117,4 @@ def stream_query(path: Path, columns: list[tuple[str, str, bool]], row_column: s
     all_blank = " AND ".join(blank(expr, is_text) for _, expr, is_text in columns)
     return (f"SELECT {texts}, {ROW_NUMBER} + 2 AS {_ident(row_column)}, "
             f"CASE WHEN {all_blank} THEN 'blank row' END AS {_ident(skip_column)} "
-            f"FROM read_parquet({quote_literal(str(path))}, file_row_number = true)")
+            f"FROM read_parquet({quote_path(path)}, file_row_number = true)")
