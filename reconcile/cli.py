@@ -7,6 +7,7 @@ saved but the workbook or export could not be written; 130 interrupted.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -93,6 +94,43 @@ def _output_options(f):
     f = click.option("--report", "report_path", type=click.Path(path_type=Path),
                      help="Excel workbook to write for finance officers and auditors (.xlsx).")(f)
     return f
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same file on disk (a link, another spelling), or the same
+    place once resolved."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _check_collisions(period: str, db: Path, inputs: list[Path], report_path: Path | None,
+                      export_dir: Path | None, db_is_output: bool = True) -> None:
+    """Refuse an output that would replace an input or another output (`--db x.xlsx --report x.xlsx`
+    destroys the database; `--report` named like an input file overwrites it), before anything runs."""
+    from reconcile.keys import key_path
+
+    outputs: list[tuple[str, Path]] = []
+    if db_is_output:
+        outputs += [("--db", db), ("--db's key file", key_path(db)), ("--db's log", db.with_name(db.name + ".wal"))]
+    else:
+        inputs = [*inputs, db, key_path(db)]
+    if report_path is not None:
+        outputs.append(("--report", report_path))
+    if export_dir is not None:
+        outputs += [("--export", export_dir / f"{table}_{period}{suffix}") for table in ("flags", "rejected_rows")
+                    for suffix in (".csv", ".parquet")]
+    for i, (option, path) in enumerate(outputs):
+        for given in inputs:
+            if _same_file(path, Path(given)):
+                raise ReconcileError(f"{path}: {option} would write over an input file; give it another name (a run "
+                                     "never replaces its inputs)")
+        for other_option, other in outputs[i + 1:]:
+            if other_option != option and _same_file(path, other):
+                raise ReconcileError(f"{path}: given as {option} and {other_option}; give each output its own name")
 
 
 def _check_output_paths(report_path: Path | None, export_dir: Path | None) -> None:
@@ -238,14 +276,22 @@ def run(ctx, period, registry, payments, db, profile, sheet, report_path, export
         return
     if mode == "duckdb":
         _check_output_paths(report_path, export_dir)
+        _check_collisions(period, db, [Path(p) for p in (*registry, *payments)], report_path, export_dir)
     cfg = RunConfig(period=period, registry=[Path(p) for p in registry], payments=[Path(p) for p in payments],
                     db=db, settings=settings, operator=operator, profile=profile, sheet=sheet,
                     memory_limit=memory_limit, partial=partial)
     click.echo(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
     progress = Progress()
     if mode == "stage":
+        from reconcile.staged import FILES
         from reconcile.staged import stage_only as stage
 
+        if out:  # the staged files replace any of the same name in --out: never an input
+            for given in (*registry, *payments):
+                for name in FILES.values():
+                    if _same_file(Path(out) / name, Path(given)):
+                        raise ReconcileError(f"{Path(out) / name}: --out would write over an input file; stage "
+                                             "into another folder (a run never replaces its inputs)")
         cfg.on_step = progress.step
         cfg.on_read = progress.reading
         try:
@@ -349,6 +395,7 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
     if report_path is None and export_dir is None:
         raise ReconcileError("nothing to write; pass --report PATH.xlsx and/or --export DIR")
     _check_output_paths(report_path, export_dir)
+    _check_collisions(period, db, [], report_path, export_dir, db_is_output=False)
     settings = Settings.load(config_path)
     from reconcile.readback import open_db
 

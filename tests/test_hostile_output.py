@@ -77,3 +77,47 @@ def test_a_file_name_with_brackets_is_read_as_named_not_as_a_pattern(tmp_path):
                 ("BD003",), ("FT001",), ("FT002",)]
             assert con.execute("SELECT file_name FROM inputs WHERE role = 'payments'").fetchall() == [
                 (f"bank[1].{suffix}",)]
+
+
+def test_an_output_never_replaces_an_input_or_another_output(tmp_path):
+    """Refused before anything is read or written, each in one line; every file as it was."""
+    import os
+
+    reg, pay = month(tmp_path, REGISTRY, PAYMENTS)
+    (tmp_path / "staged").mkdir()
+    staged_input = tmp_path / "staged" / "payments.parquet"
+    staged_input.write_bytes(b"PAR1 not really")
+    os.link(pay, tmp_path / "link.csv")
+    db, book = str(tmp_path / "r.duckdb"), str(tmp_path / "r.xlsx")
+    cases = [
+        (["--db", book, "--report", book], f"{book}: given as --db and --report; give each output its own name"),
+        (["--db", db, "--report", db + ".key"], None),  # refused as no .xlsx already
+        (["--db", db, "--report", str(pay)], None),
+        (["--db", str(reg)], f"{reg}: --db would write over an input file; give it another name (a run never "
+                             "replaces its inputs)"),
+    ]
+    snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    for extra, message in cases:
+        res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", str(reg), "--payments", str(pay),
+                                       *extra], catch_exceptions=False)
+        assert res.exit_code == 2, (extra, res.output)
+        if message:
+            assert res.stderr.splitlines()[-1] == f"reconcile: error: {message}"
+    # the report named like an input (.csv is refused as not a workbook; a workbook input is refused as an input)
+    workbook_input = tmp_path / "bang_ke.xlsx"
+    workbook_input.write_bytes(b"PK")
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", str(reg), "--payments", str(pay),
+                                   "--payments", str(workbook_input), "--db", str(tmp_path / "r.duckdb"),
+                                   "--report", str(workbook_input)])
+    assert res.stderr.splitlines()[-1] == (f"reconcile: error: {workbook_input}: --report would write over an input "
+                                           "file; give it another name (a run never replaces its inputs)")
+    # a hard link is the same file under another name
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", str(reg), "--payments", str(pay),
+                                   "--db", str(tmp_path / "link.csv")])
+    assert res.stderr.splitlines()[-1] == (f"reconcile: error: {tmp_path / 'link.csv'}: --db would write over an input "
+                                           "file; give it another name (a run never replaces its inputs)")
+    res = CliRunner().invoke(cli, ["run", "--stage-only", "--period", "2024-09", "--registry", str(reg),
+                                   "--payments", str(staged_input), "--out", str(tmp_path / "staged")])
+    assert res.stderr.splitlines()[-1] == (f"reconcile: error: {staged_input}: --out would write over an input file; "
+                                           "stage into another folder (a run never replaces its inputs)")
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p != workbook_input} == snapshot
