@@ -327,7 +327,7 @@ CASES = [
          rejected=[(6, "amount is in scientific notation")], flags=[]),
     Case("amount-overflow", "an amount of 20 digits", "payments",
          payments_with(payment(amount="99999999999999999999")),
-         rejected=[(6, "amount is too large")], flags=[]),
+         rejected=[(6, "amount is too large (over 1,000,000,000,000 VND)")], flags=[]),
     Case("amount-missing", "no amount", "payments", payments_with(payment(amount="")),
          rejected=[(6, "amount missing")], flags=[]),
     # ---------- dates ----------

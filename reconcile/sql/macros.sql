@@ -125,16 +125,18 @@ CREATE OR REPLACE TEMP MACRO rc_amount_digits(c) AS
         WHEN regexp_full_match(c, '[0-9]+[.,]0+') THEN regexp_replace(c, '[.,]0+$', '')
     END;
 
+-- At most 10^12 VND (a trillion dong) per row: more is no benefit payment, and keeps every sum of a
+-- month's rows far from any integer limit.
 CREATE OR REPLACE TEMP MACRO rc_amount_d(d) AS
-    CASE WHEN length(d) <= 15 THEN CAST(d AS BIGINT) END;
+    CASE WHEN length(d) <= 13 AND CAST(d AS BIGINT) <= 1000000000000 THEN CAST(d AS BIGINT) END;
 
 CREATE OR REPLACE TEMP MACRO rc_amount_problem_t(t, c, d) AS
     CASE
         WHEN t IS NULL THEN 'missing'
-        WHEN d IS NOT NULL AND length(d) <= 15 THEN NULL
+        WHEN d IS NOT NULL AND length(d) <= 13 AND CAST(d AS BIGINT) <= 1000000000000 THEN NULL
         WHEN regexp_full_match(c, '(-|\().*') THEN 'is negative'
         WHEN regexp_full_match(c, '[0-9]+([.,][0-9]+)?E[+-]?[0-9]+') THEN 'is in scientific notation'
-        WHEN d IS NOT NULL THEN 'is too large'
+        WHEN d IS NOT NULL THEN 'is too large (over 1,000,000,000,000 VND)'
         WHEN regexp_full_match(c, '[0-9][0-9., ]*') THEN 'has a fraction or bad digit grouping (VND has no minor unit)'
         -- a statement's entry in another currency ('100.50 EUR', 'USD 100')
         WHEN regexp_full_match(c, '[0-9][0-9., ]*\s*[A-Z]{3}') THEN 'is in ' || right(c, 3) || ', not VND'
