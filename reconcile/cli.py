@@ -60,6 +60,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Reconcile monthly cashless welfare and pension disbursements against the beneficiary registry."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    # every file reconcile creates holds personal data: the database, its key, staged files, workbooks
+    # and exports are readable by their owner only (mode 0600; on Windows, the folder's permissions)
+    if os.name == "posix":
+        os.umask(0o077)
 
 
 def _fail_on_exit(result, fail_on: str | None) -> int:

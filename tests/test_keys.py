@@ -116,3 +116,12 @@ def test_a_key_that_is_no_secret_is_refused(tmp_path, monkeypatch, key, why):
         f"reconcile: error: RECONCILE_KEY: the key is {why}; use 32 random bytes as 64 hex digits "
         "(python -c \"import secrets; print(secrets.token_hex(32))\")")
     assert not db.exists()
+
+
+def test_what_a_run_creates_is_readable_by_its_owner_only(tmp_path):
+    db, book, export = tmp_path / "r.duckdb", tmp_path / "r.xlsx", tmp_path / "export"
+    res = run(db, "--report", str(book), "--export", str(export))
+    assert res.exit_code == 0, res.output
+    created = [db, key_path(db), book, *export.iterdir()]
+    assert len(created) == 7
+    assert {p.name: stat.S_IMODE(os.stat(p).st_mode) for p in created} == {p.name: 0o600 for p in created}
