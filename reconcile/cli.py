@@ -1,14 +1,17 @@
 """The command line: parse, call the library, print, map errors to exit codes. No SQL here.
 
 Exit codes: 0 done; 1 done, with findings at or above --fail-on (or rows rejected, for check);
-2 bad input or configuration, nothing written; 3 internal error, nothing written; 4 the period is
-saved but the workbook or export could not be written; 130 interrupted.
+2 bad input or configuration, or a full or read-only disk, nothing written; 3 internal error, nothing
+written; 4 the period is saved but the workbook or export could not be written; 130 interrupted (SIGINT),
+143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -24,6 +27,41 @@ from reconcile.report.progress import Progress
 FORMATS = click.Choice(["table", "csv", "json"])
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service stopping, `kill`): handled as Ctrl-C is, the transaction rolled back, exit 143."""
+
+
+_SIGNAL_EXIT = {"code": 130}  # 130 for SIGINT, 143 once SIGTERM arrived
+
+
+def _on_sigterm(signum, frame) -> None:
+    _SIGNAL_EXIT["code"] = 143
+    raise Terminated()
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Ctrl-C or SIGTERM: Python's KeyboardInterrupt, or DuckDB's own exception when the signal came
+    while it worked."""
+    return isinstance(exc, KeyboardInterrupt) or (
+        type(exc).__name__ == "InterruptException" and "duckdb" in type(exc).__module__)
+
+
+DISK_ERRORS = {28: "the disk is full", 30: "the file system is read-only", 13: "permission denied",
+               122: "the disk quota is used up"}
+
+
+def _disk_problem(exc: BaseException) -> str | None:
+    """What a full disk or a folder that cannot be written looks like, as one line naming the path."""
+    if isinstance(exc, OSError) and exc.errno in DISK_ERRORS:
+        return f"{exc.filename or 'a file'}: cannot be written ({DISK_ERRORS[exc.errno]})"
+    if "duckdb" in type(exc).__module__ and type(exc).__name__ in ("IOException", "IOError"):
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        for marker in ("No space left on device", "Read-only file system", "Permission denied", "Disk quota"):
+            if marker in first:
+                return f"cannot write ({first.removeprefix('IO Error: ')})"
+    return None
+
+
 class ReconcileGroup(click.Group):
     """Catches expected failures once, prints one line on stderr, exits with their code."""
 
@@ -35,21 +73,33 @@ class ReconcileGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            saved = (ctx.obj or {}).get("saved")
-            click.echo(f"reconcile: interrupted; {saved.state}" if saved else
-                       "reconcile: interrupted; the database is unchanged", err=True)
-            ctx.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except Exception as exc:  # a bug: say so without leaking data, keep the trace behind --debug
-            saved = (ctx.obj or {}).get("saved")
-            click.echo(f"reconcile: internal error ({type(exc).__name__}); "
-                       + (f"{saved.state}. " if saved else "the database is unchanged. ")
-                       + "Run again with --debug for the traceback and report it.", err=True)
-            if ctx.obj and ctx.obj.get("debug"):
-                traceback.print_exc()
-            ctx.exit(4 if saved else 3)
+        except BaseException as exc:
+            if not isinstance(exc, Exception) and not isinstance(exc, KeyboardInterrupt):
+                raise  # SystemExit and the like
+            self._fail(ctx, exc)
+
+    @staticmethod
+    def _fail(ctx: click.Context, exc: BaseException) -> None:
+        saved = (ctx.obj or {}).get("saved")
+        if _interrupted(exc):
+            code = 143 if isinstance(exc, Terminated) else _SIGNAL_EXIT["code"]
+            click.echo(f"reconcile: {'terminated' if code == 143 else 'interrupted'}; "
+                       + (saved.state if saved else "the database is unchanged"), err=True)
+            ctx.exit(code)
+        disk = _disk_problem(exc)
+        if disk:
+            click.echo(f"reconcile: error: {disk}; " + (f"{saved.state}; " if saved else "the database is unchanged; ")
+                       + "free space or choose a folder that can be written, and run again", err=True)
+            ctx.exit(4 if saved else 2)
+        # a bug: say so without leaking data, keep the trace behind --debug
+        click.echo(f"reconcile: internal error ({type(exc).__name__}); "
+                   + (f"{saved.state}. " if saved else "the database is unchanged. ")
+                   + "Run again with --debug for the traceback and report it.", err=True)
+        if ctx.obj and ctx.obj.get("debug"):
+            traceback.print_exc()
+        ctx.exit(4 if saved else 3)
 
 
 @click.group(cls=ReconcileGroup)
@@ -64,6 +114,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     # and exports are readable by their owner only (mode 0600; on Windows, the folder's permissions)
     if os.name == "posix":
         os.umask(0o077)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 def _fail_on_exit(result, fail_on: str | None) -> int:
@@ -174,12 +226,13 @@ def _write_after_commit(saved: Saved, report_path: Path | None, export_dir: Path
     again = saved.again(report_path, export_dir)
     try:
         _write_outputs(saved.db, saved.period, report_path, export_dir, lang, mask_ids, progress)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, ReconcileError, OSError, *writer_errors()) as exc:
         progress.clear()
-        raise ReconcileError(f"interrupted; {saved.state}, but its workbook or exports may be incomplete; write them "
-                             f"again with: {again}", exit_code=130) from None
-    except (ReconcileError, OSError, *writer_errors()) as exc:
-        progress.clear()
+        if _interrupted(exc):
+            code = 143 if isinstance(exc, Terminated) else _SIGNAL_EXIT["code"]
+            raise ReconcileError(f"{'terminated' if code == 143 else 'interrupted'}; {saved.state}, but its workbook "
+                                 f"or exports may be incomplete; write them again with: {again}",
+                                 exit_code=code) from None
         if isinstance(exc, OSError) and exc.strerror:
             reason = exc.strerror + (f": {exc.filename}" if exc.filename else "")
         else:

@@ -147,7 +147,8 @@ def test_refusals_are_one_line_exit_two_and_name_what_to_do(tmp_path):
     not_db = tmp_path / "x.duckdb"
     not_db.write_text("vneid,full_name\n", encoding="utf-8")
     cases = [
-        (["--db", reg], f"{reg}: is not a DuckDB database; choose another --db path"),
+        (["--db", reg], f"{reg}: --db would write over an input file; give it another name (a run never replaces "
+                        "its inputs)"),
         (["--db", not_db], f"{not_db}: is not a DuckDB database; choose another --db path"),
         (["--db", tmp_path], f"{tmp_path}: is a folder, not a database file; pass a file path to --db"),
         (["--payments", pay, "--db", tmp_path / "r.duckdb"], f"{pay}: has the same content as {pay}; pass each file once"),

@@ -115,3 +115,65 @@ def test_a_run_killed_inside_a_step_leaves_the_database_before_or_after_never_be
     result = run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[changed], db=db))
     assert result.payment_rows == 254
     assert os.path.getsize(db) > 0
+
+
+SIGNAL_CHILD = """
+import os, signal, sys
+import reconcile.pipeline as pipeline
+from reconcile.cli import cli
+
+db, payments, registry, step, signame = sys.argv[1:6]
+original = pipeline._notify
+
+def notify(cfg, name, con=None):
+    original(cfg, name, con)
+    if name == step:
+        os.kill(os.getpid(), getattr(signal, signame))
+
+pipeline._notify = notify
+cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--payments", payments],
+         prog_name="reconcile")
+"""
+
+
+@pytest.mark.parametrize("signame, code", [("SIGINT", 130), ("SIGTERM", 143)])
+@pytest.mark.parametrize("step", ["load", "find", "measure"])
+def test_ctrl_c_or_sigterm_in_the_database_step_exits_130_or_143_and_changes_nothing(month, signame, code, step):
+    db, changed = month
+    before = content(db)
+    done = subprocess.run([sys.executable, "-c", SIGNAL_CHILD, str(db), str(changed), str(SAMPLE / "registry.csv"),
+                           step, signame], capture_output=True, text=True, timeout=120)
+    assert done.returncode == code, done.stderr
+    assert done.stderr.splitlines()[-1] == ("reconcile: terminated; the database is unchanged" if code == 143 else
+                                            "reconcile: interrupted; the database is unchanged")
+    assert content(db) == before
+    assert sorted(p.name for p in db.parent.iterdir()) == ["bank_transfers.csv", "r.duckdb"]  # no scratch left
+
+
+def test_duckdbs_own_interrupt_and_a_full_disk_are_no_internal_error(month, monkeypatch):
+    """Ctrl-C while DuckDB works comes as DuckDB's InterruptException; a full disk as its IOException."""
+    from click.testing import CliRunner
+
+    import reconcile.pipeline as pipeline
+    from reconcile.cli import cli
+
+    db, changed = month
+    before = content(db)
+    args = ["run", "--period", "2024-09", "--db", str(db), "--registry", str(SAMPLE / "registry.csv"),
+            "--payments", str(changed)]
+    for error, code, message in [
+        (duckdb.InterruptException("INTERRUPT Error: Interrupted!"), 130,
+         "reconcile: interrupted; the database is unchanged"),
+        (duckdb.IOException(f'IO Error: Could not write file "{db}.wal": No space left on device'), 2,
+         f'reconcile: error: cannot write (Could not write file "{db}.wal": No space left on device); the database is '
+         "unchanged; free space or choose a folder that can be written, and run again"),
+        (OSError(28, "No space left on device", str(db.parent / "staging")), 2,
+         f"reconcile: error: {db.parent / 'staging'}: cannot be written (the disk is full); the database is unchanged; "
+         "free space or choose a folder that can be written, and run again"),
+    ]:
+        def fail(*a, _error=error, **k):
+            raise _error
+        monkeypatch.setattr(pipeline, "run_rule", fail)
+        res = CliRunner().invoke(cli, args)
+        assert (res.exit_code, res.stderr.splitlines()[-1]) == (code, message)
+        assert content(db) == before
