@@ -14,13 +14,14 @@ from hypothesis import given, settings, strategies as st
 pytest.importorskip("sqlglot", reason="sqlglot is not installed (pip install 'reconcile[spark]')")
 
 from reconcile.config import Settings  # noqa: E402
+from reconcile.keys import pads  # noqa: E402
 from reconcile.pipeline import run_params  # noqa: E402
 from reconcile.rules import Rule, catalogue  # noqa: E402
 from reconcile.spark import engine  # noqa: E402
 from reconcile.spark.translate import Translator, Untranslatable, statement_step  # noqa: E402
 from reconcile.spark.udfs import jaro_winkler  # noqa: E402
 
-PARAMS = run_params("2024-09", Settings())
+PARAMS = {**run_params("2024-09", Settings()), **pads(bytes(range(1, 33)))}  # a run's, with a key
 
 
 def spark_sql(sql: str, params: dict | None = None) -> str:
