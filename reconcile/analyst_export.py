@@ -11,7 +11,6 @@ free text (a finding's detail, a rejection reason) has its long digit runs maske
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile import __version__
+from reconcile import __version__, scratch
 from reconcile.errors import ReconcileError
 from reconcile.sqlfiles import bind
 from reconcile.warehouse import TABLES, ddl, quote_ident
@@ -71,7 +70,8 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     if unknown:
         raise ReconcileError(f"{db}: holds no period {unknown[0]}; see 'reconcile periods'")
     inner, outer = hmac_pads(key)
-    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    scratch.clean_leftovers(out)
+    partial = scratch.new_name(out, "copy")
     con = duckdb.connect(str(partial), config={"autoinstall_known_extensions": False,
                                                "autoload_known_extensions": False})
     try:

@@ -11,8 +11,6 @@ import getpass
 import json
 import os
 import re
-import shutil
-import tempfile
 import threading
 import time
 import uuid
@@ -23,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile import __version__, checks, keys, normalize
+from reconcile import __version__, checks, keys, normalize, scratch
 from reconcile.checks import check_files, file_names, rows
 from reconcile.config import Settings, check_period
 from reconcile.errors import ConfigError, DatabaseBusyError, InputFileError, ReconcileError
@@ -206,17 +204,19 @@ def run(cfg: RunConfig) -> RunResult:
     steps: dict[str, float] = {}
 
     # CSV files are staged beside the database (the disk it needs room on anyway), not in /tmp,
-    # which may be memory, in a folder of this run's own that goes when the run ends
+    # which may be memory, in a folder of this run's own that goes when the run ends; what a killed
+    # run left there goes first (reconcile/scratch.py)
     db = Path(cfg.db)
+    scratch.clean_leftovers(db)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=db.name + ".staging-", dir=db.parent))
+        staging = scratch.new_dir(db, "staging")
     except OSError:  # no such folder, or not writable: the database step will say so
         staging = None
     try:
         return _run(cfg, started, t0, steps, staging)
     finally:
         if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+            scratch.remove(staging)
 
 
 def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: Path | None) -> RunResult:
@@ -257,9 +257,11 @@ def _transaction(cfg: RunConfig, tables, skipped, started, steps, t0, threads: i
     db = Path(cfg.db)
     existed = db.exists()
     con = timed(connect(db))
-    spill = db.with_name(db.name + ".tmp")
+    # DuckDB spills into its own folder of this run (never `<db>.tmp`, which another may have made)
+    spill = scratch.new_dir(db, "spill")
     watcher = _ProgressWatcher(con, cfg.on_progress) if cfg.on_progress else None
     try:
+        con.execute(f"SET temp_directory = {quote_literal(str(spill))}")
         limit_memory(con, cfg.memory_limit, spill)
         if threads:
             con.execute(f"SET threads = {int(threads)}")
@@ -279,7 +281,7 @@ def _transaction(cfg: RunConfig, tables, skipped, started, steps, t0, threads: i
     finally:
         if watcher:
             watcher.stop()
-        shutil.rmtree(spill, ignore_errors=True)
+        scratch.remove(spill)
     con.close()
     return result
 

@@ -177,3 +177,40 @@ def test_duckdbs_own_interrupt_and_a_full_disk_are_no_internal_error(month, monk
         res = CliRunner().invoke(cli, args)
         assert (res.exit_code, res.stderr.splitlines()[-1]) == (code, message)
         assert content(db) == before
+
+
+def test_a_run_removes_only_the_scratch_that_killed_runs_left(month):
+    """After a kill -9, the staging folder (Parquet with IDs and names), the spill folder and a half-written
+    workbook stay behind: the next run removes those of runs no longer alive, and nothing else: not the
+    scratch of a run still working, not a `<db>.tmp` folder someone made, not what a link points to."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    db, changed = month
+    folder = db.parent
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout)
+    alive = os.getppid()
+    left = [folder / f".r.duckdb.{dead}.staging-k3j9x", folder / f".r.duckdb.{dead}.spill-a81"]
+    for path in left:
+        path.mkdir()
+        (path / "reconcile-1.parquet").write_bytes(b"PAR1 IDs and names")
+    (folder / f".r.xlsx.{dead}.book-x1.tmp").write_bytes(b"PK half a workbook")
+    kept = [folder / f".r.duckdb.{alive}.staging-live", folder / "r.duckdb.tmp"]
+    for path in kept:
+        path.mkdir()
+        (path / "work").write_bytes(b"someone's")
+    target = folder / "elsewhere"
+    target.mkdir()
+    (target / "precious").write_bytes(b"not scratch")
+    (folder / f".r.duckdb.{dead}.spill-link").symlink_to(target)
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry",
+                                   str(SAMPLE / "registry.csv"), "--payments", str(changed),
+                                   "--report", str(folder / "r.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [".r.duckdb." + str(alive) + ".staging-live", "bank_transfers.csv", "elsewhere", "r.duckdb", "r.duckdb.tmp",
+         "r.xlsx"])
+    assert [(p / "work").read_bytes() for p in kept] == [b"someone's"] * 2
+    assert (target / "precious").read_bytes() == b"not scratch"

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from reconcile import scratch
 from reconcile.errors import ReconcileError
 from reconcile.masking import mask_id, mask_text
 from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
@@ -78,7 +79,8 @@ def write_exports(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
         stem = out_dir / f"{table}_{period}"
         for suffix in (".parquet", ".csv"):
             final = stem.with_suffix(suffix)
-            tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+            scratch.clean_leftovers(final)
+            tmp = scratch.new_file(final, "export")
             try:
                 if suffix == ".parquet":
                     frame.write_parquet(tmp)

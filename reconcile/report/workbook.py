@@ -28,7 +28,7 @@ import duckdb
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from reconcile import areas
+from reconcile import areas, scratch
 from reconcile.report import sheetxml
 from reconcile.report.labels import LABELS, label, value_label
 from reconcile.warehouse import FLAGS_ORDER
@@ -102,8 +102,11 @@ def _write(con, period: str, path: Path, lang: str, mask_ids: bool, database: st
            progress) -> WorkbookResult:
     t0 = time.perf_counter()
     sheetxml.install_macros(con)
-    frame = path.with_name(f".{path.name}.{os.getpid()}.frame.tmp")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # written beside the workbook under names of this run's own, then renamed onto it: a link at the
+    # workbook's name is replaced, never written through (reconcile/scratch.py)
+    scratch.clean_leftovers(path)
+    frame = scratch.new_file(path, "frame")
+    tmp = scratch.new_file(path, "book")
     wb = xlsxwriter.Workbook(str(frame), {
         "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
     book = _Book(wb, lang, mask_ids, max_rows)

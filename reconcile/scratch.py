@@ -1,0 +1,79 @@
+"""A run's scratch files and folders: its own, named so that no one can guess them, readable by their
+owner only, removed on every exit, and, when a run was killed (kill -9, a power cut) before it could
+remove them, removed by a later run once the process that made them is gone.
+
+Every scratch entry sits beside the output it is for, named `.<output name>.<pid>.<kind>-<random>`:
+`.r.duckdb.4242.staging-k3j9x` (CSV files staged as Parquet), `.r.duckdb.4242.spill-...` (what DuckDB
+spills under a memory limit), `.report.xlsx.4242.book-....tmp` (a workbook being written). Nothing
+else is ever removed: not a `<db>.tmp` folder someone made, not the scratch of a run still working.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+
+KINDS = ("staging", "spill", "frame", "book", "export", "copy")
+
+
+def new_dir(beside: Path, kind: str) -> Path:
+    """A new folder of this run's own beside `beside` (mode 0700)."""
+    return Path(tempfile.mkdtemp(prefix=f".{beside.name}.{os.getpid()}.{kind}-", dir=beside.parent))
+
+
+def new_file(beside: Path, kind: str) -> Path:
+    """A new empty file of this run's own beside `beside` (mode 0600, created exclusively: never a
+    file or link someone put there), to be written and then renamed onto `beside`."""
+    fd, name = tempfile.mkstemp(prefix=f".{beside.name}.{os.getpid()}.{kind}-", suffix=".tmp", dir=beside.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def new_name(beside: Path, kind: str) -> Path:
+    """A name no one can guess for a file a library must create itself (a DuckDB database)."""
+    return beside.with_name(f".{beside.name}.{os.getpid()}.{kind}-{secrets.token_hex(8)}")
+
+
+def remove(path: Path) -> None:
+    """Remove a scratch file or folder; a link is removed, never followed."""
+    try:
+        if path.is_symlink() or not path.is_dir():
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+    except OSError:
+        pass
+
+
+def clean_leftovers(beside: Path) -> list[Path]:
+    """Remove the scratch entries of `beside` left by runs that are no longer alive; returns them."""
+    pattern = re.compile(rf"^\.{re.escape(beside.name)}\.([0-9]+)\.(?:{'|'.join(KINDS)})-")
+    removed = []
+    try:
+        entries = list(beside.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match and not _alive(int(match.group(1))):
+            remove(entry)
+            removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # no portable way to ask: leave it
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
