@@ -24,7 +24,10 @@ from reconcile.sqlfiles import bind
 from reconcile.warehouse import TABLES, ddl, quote_ident
 
 HASHED = ("vneid", "account_number")  # joinable keyed hashes
-REMOVED = ("full_name", "payee_name", "name_key", "payee_key", "narrative", "date_of_birth", "raw")  # NULL
+# NULL: names and birth dates; special categories of personal data (disability category, death); who
+# ran it and where the files were (a user folder names its user)
+REMOVED = ("full_name", "payee_name", "name_key", "payee_key", "narrative", "date_of_birth", "raw",
+           "category", "date_of_death", "operator", "path")
 MASKED = ("detail", "reason", "vneid_note")  # free text: long digit runs masked
 
 
@@ -82,7 +85,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
         con.execute("""CREATE TABLE export_info AS SELECT * FROM (VALUES
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex'),
-            ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows'),
+            ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, file paths (file_name kept)'),
             ('masked', 'digit runs of 9 or more in detail, reason and vneid_note'))
             AS t(key, value)""",
                     {"at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"), "version": __version__,

@@ -214,9 +214,11 @@ def periods(con: duckdb.DuckDBPyConnection) -> Rows:
 
 
 def masked(result: Rows) -> Rows:
-    """The rows with IDs and account numbers cut to their last four digits, and long digit runs
-    masked inside a finding's detail, for output that leaves the office (`--mask-ids`)."""
-    how = {"vneid": mask_id, "account_number": mask_id, "detail": mask_text}
+    """The rows with IDs, account numbers and payment references cut to their last four characters,
+    long digit runs masked inside a finding's detail, and no birth date, for output that leaves the
+    office (`--mask-ids`)."""
+    how = {"vneid": mask_id, "account_number": mask_id, "payment_ref": mask_id, "detail": mask_text,
+           "date_of_birth": lambda value: None}
     funcs = [how.get(h) for h in result.headers]
     rows = [tuple(f(v) if f else v for f, v in zip(funcs, row)) for row in result.rows]
     return replace(result, rows=rows)

@@ -22,7 +22,7 @@ from reconcile.errors import ReconcileError
 from reconcile.masking import mask_id, mask_text
 from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
 
-ID_COLUMNS = ("vneid", "account_number")
+ID_COLUMNS = ("vneid", "account_number", "payment_ref")
 FREE_TEXT_COLUMNS = ("detail", "reason", "raw")
 _FORMULA_START = r"^[=+\-@\t\r]"
 _NUMBER = r"^[+-]?[0-9][0-9.,]*$"

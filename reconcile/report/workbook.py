@@ -510,7 +510,7 @@ FINDINGS = Table(
      Column("vneid", "id", 15), Column("full_name", "text", 24), Column("program", "value:program", 16),
      Column("province_code", "value:province", 9), Column("commune_code", "text", 9),
      Column("expected_amount", "amount", 14), Column("paid_amount", "amount", 14),
-     Column("difference", "amount", 14), Column("payment_ref", "text", 18), Column("payee_name", "text", 24),
+     Column("difference", "amount", 14), Column("payment_ref", "id", 18), Column("payee_name", "text", 24),
      Column("account_number", "id", 18), Column("value_date", "date", 12),
      Column("match_method", "value:method", 14), Column("detail", "free", 60), Column("source_file", "text", 22),
      Column("source_sheet", "text", 14), Column("source_row", "int", 9), Column("flag_id", "text", 18)),

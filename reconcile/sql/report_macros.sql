@@ -10,12 +10,10 @@ CREATE OR REPLACE TEMP MACRO rc_mask_pattern() AS '([A-Za-z]?)([0-9](?:[ .\-]?[0
 CREATE OR REPLACE TEMP MACRO rc_mask_id(x) AS
     CASE WHEN length(x) <= 4 THEN repeat('*', length(x)) ELSE repeat('*', length(x) - 4) || right(x, 4) END;
 
--- One digit run masked, unless it is glued to a letter before it and is not 12 digits long (a
--- payment reference such as FT20240900011). Mirrors masking._mask_run.
+-- One digit run masked, glued to a letter or not (a payment reference FT20240900011 too). Mirrors
+-- masking._mask_run.
 CREATE OR REPLACE TEMP MACRO rc_mask_run(letter, run) AS
-    CASE WHEN letter <> '' AND length(regexp_replace(run, '[^0-9]', '', 'g')) <> 12 THEN run
-         ELSE repeat('*', length(regexp_replace(run, '[^0-9]', '', 'g')) - 4)
-              || right(regexp_replace(run, '[^0-9]', '', 'g'), 4) END;
+    repeat('*', length(regexp_replace(run, '[^0-9]', '', 'g')) - 4) || right(regexp_replace(run, '[^0-9]', '', 'g'), 4);
 
 -- Every long digit run in free text masked. Mirrors masking.mask_text.
 CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS

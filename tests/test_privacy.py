@@ -1,0 +1,93 @@
+"""What leaves the office does not hold the personal data it must not (issue 18): in every masked output
+(workbook, exports, read-back) and in the analyst copy, none of the registry's IDs, account numbers or
+birth dates, and no payment reference whole in the findings."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+
+import duckdb
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+
+from conftest import FIXTURES
+
+SAMPLE = FIXTURES / "sample"
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("office")
+    db = folder / "r.duckdb"
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry",
+                                   str(SAMPLE / "registry.csv"), "--payments", str(SAMPLE / "bank_transfers.csv"),
+                                   "--payments", str(SAMPLE / "post_office_cash.xlsx")])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        ids = {v for (v,) in con.execute("SELECT vneid FROM registry WHERE vneid IS NOT NULL").fetchall()}
+        accounts = {v for (v,) in con.execute("SELECT account_number FROM registry WHERE account_number IS NOT NULL "
+                                              "UNION SELECT account_number FROM payments WHERE account_number IS NOT "
+                                              "NULL").fetchall()}
+        births = {v for (v,) in con.execute("SELECT date_of_birth FROM registry WHERE date_of_birth IS NOT NULL"
+                                            ).fetchall()}
+        refs = {v for (v,) in con.execute("SELECT payment_ref FROM flags WHERE payment_ref IS NOT NULL").fetchall()}
+    return folder, db, ids, accounts, births, refs
+
+
+def leaks(text: str, ids, accounts, births: set[date]) -> list[str]:
+    found = [v for v in ids | accounts if v in text]
+    for born in births:
+        found += [f for f in (born.isoformat(), born.strftime("%d/%m/%Y")) if f in text]
+    return found
+
+
+def workbook_text(path) -> str:
+    with zipfile.ZipFile(path) as book:
+        return "\n".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+
+
+def test_no_masked_output_holds_an_id_an_account_or_a_birth_date(office):
+    folder, db, ids, accounts, births, refs = office
+    assert len(ids) == 299 and len(births) > 250 and len(accounts) > 200 and len(refs) > 10
+    outputs = {}
+    res = CliRunner().invoke(cli, ["report", "--period", "2024-09", "--db", str(db), "--mask-ids",
+                                   "--report", str(folder / "masked.xlsx"), "--export", str(folder / "export")])
+    assert res.exit_code == 0, res.output
+    outputs["workbook"] = workbook_text(folder / "masked.xlsx")
+    for path in sorted((folder / "export").iterdir()):
+        frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, infer_schema=False)
+        outputs[path.name] = "\n".join(str(v) for row in frame.rows() for v in row)
+    for command in (["flags"], ["flags", "--format", "csv"], ["flags", "--format", "json"],
+                    *(["show", vneid, "--format", fmt] for vneid in sorted(ids)[:5] for fmt in ("table", "json"))):
+        res = CliRunner().invoke(cli, [*command, "--db", str(db), "--mask-ids"])
+        assert res.exit_code == 0, res.output
+        outputs[" ".join(command)] = res.stdout
+    assert len(outputs) == 18
+    for name, text in outputs.items():
+        assert leaks(text, ids, accounts, births) == [], name
+    # the findings' payment references by their last four characters only
+    findings = [outputs["flags --format csv"], outputs["flags_2024-09.csv"], outputs["flags_2024-09.parquet"]]
+    for text in findings:
+        assert [r for r in refs if len(r) > 4 and re.search(rf"(?<![*\w]){re.escape(r)}", text)] == []
+
+
+def test_the_analyst_copy_holds_no_id_account_birth_date_or_special_category(office):
+    folder, db, ids, accounts, births, _ = office
+    out = folder / "analysts.duckdb"
+    res = CliRunner().invoke(cli, ["export-db", "--db", str(db), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(out), read_only=True) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        text = "\n".join(str(v) for t in tables for row in con.execute(f'SELECT * FROM "{t}"').fetchall()
+                         for v in row if v is not None)
+        assert con.execute("SELECT count(*) FROM registry WHERE category IS NOT NULL OR date_of_death IS NOT NULL"
+                           ).fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM runs WHERE operator IS NOT NULL").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM inputs WHERE path IS NOT NULL").fetchone() == (0,)
+    assert leaks(text, ids, accounts, births) == []
+    assert str(db.parent) not in text  # no path to the office's folders
