@@ -59,6 +59,21 @@ class Checks(BaseModel):
                                  "what was read, and refuse it when they differ")
 
 
+class Limits(BaseModel):
+    """Bounds on what a file may be, so that a hostile or broken file is refused in seconds (exit 2)
+    rather than exhausting the machine (reconcile/readers/limits.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_file_mb: int = Field(4096, ge=1, description="Largest input file, MB")
+    max_unzipped_mb: int = Field(4096, ge=1, description="Largest size an xlsx workbook may expand to when opened, MB")
+    max_zip_ratio: int = Field(200, ge=10, description="Largest ratio of an xlsx's size opened to its size on disk "
+                               "(for workbooks over 64 MB opened): more is a zip bomb")
+    max_line_kb: int = Field(1024, ge=64, description="Longest line of a CSV or text file, KB")
+    max_columns: int = Field(2000, ge=10, description="Most columns in a file or sheet")
+    max_xml_depth: int = Field(64, ge=16, description="Deepest nesting of elements in camt XML")
+
+
 class Settings(BaseModel):
     """Everything a run can be tuned by. Loaded from TOML; every key optional."""
 
@@ -68,6 +83,7 @@ class Settings(BaseModel):
     thresholds: Thresholds = Thresholds()
     matching: Matching = Matching()
     checks: Checks = Checks()
+    limits: Limits = Limits()
     lang: Literal["vi", "en"] = "vi"
 
     @classmethod

@@ -64,7 +64,11 @@ def check_tables(path: Path, kind: str, period: str, profile: str | None = None,
                  sheet: str | None = None) -> tuple[list[CheckResult], list[SkippedSheet]]:
     """Read and normalise one file in a scratch in-memory database; report every problem of each
     of its tables (a workbook's sheets that hold the role), and the sheets skipped."""
+    from reconcile.config import Limits
+    from reconcile.readers import limits
+
     check_period(period)
+    limits.use(Limits())  # check takes no config: the default limits
     tables, skipped = read_tables(path, kind, resolve(profile) if profile else None, sheet)
     return [_check_table(table, kind, period) for table in tables], skipped
 

@@ -131,6 +131,9 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
     A workbook gives one table per sheet that holds its role, each with its own file_id; the sheets
     that do not are returned apart (and told to on_notice). CSV files are staged as Parquet in
     `staging` (readers.read_tables)."""
+    from reconcile.readers import limits
+
+    limits.use(cfg.settings.limits)
     if not cfg.registry:
         raise ReconcileError("no registry file given; pass --registry FILE")
     if not cfg.payments:

@@ -94,11 +94,18 @@ class SkippedSheet:
     sha256: str
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(path: Path, lines: bool = False) -> str:
+    """The file's SHA-256; with `lines`, a delimited file's lines are measured on the way (limits.py)."""
+    from reconcile.readers.limits import LineCheck
+
     digest = hashlib.sha256()
+    check = LineCheck(path) if lines else None
+    size = check.chunk_size if check else 1 << 20
     with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
+        for chunk in iter(lambda: fh.read(size), b""):
             digest.update(chunk)
+            if check:
+                check.feed(chunk)
     return digest.hexdigest()
 
 
@@ -181,15 +188,20 @@ def read_tables(path: Path | str, kind: RecordKind, profile: Profile | None = No
     table is, which the run reads as it reads plain Parquet. So no CSV is ever held whole in memory."""
     from reconcile.readers import delimited, parquet
 
+    from reconcile.readers import limits
+
     path = Path(path)
     fmt = detect_format(path)
+    limits.check_size(path)
+    if fmt == "xlsx":
+        limits.check_zip(path)
     if profile is not None and profile.kind != kind:
         raise InputFileError(str(path), f"is a {kind} file but the profile {profile.name} is for {profile.kind} files",
                              f"pass a {kind} profile, or give the file as --{profile.kind}")
     if fmt in STATEMENTS and kind == "registry":
         raise NotThisRole(str(path), f"is a bank statement ({STATEMENTS[fmt]}): it holds payments, not beneficiaries",
                           "give it as --payments")
-    digest = sha256_of(path)
+    digest = sha256_of(path, lines=fmt == "csv")
     if fmt in ("xlsx", "xls"):
         from reconcile.readers.sheets import read_workbook
 
@@ -225,6 +237,9 @@ def _build(path: Path, kind: RecordKind, fmt: str, chooser: "HeaderChooser", hea
     """The table of one file or sheet from its headers and rows: columns named and mapped, the role
     and the required columns checked, the profile applied, an eager frame's totals row taken out
     (a CSV scan's is taken out when it is staged)."""
+    from reconcile.readers.limits import check_columns
+
+    check_columns(path, len(headers), sheet)
     if isinstance(frame, pl.DataFrame) and frame.height == 0 and fmt not in STATEMENTS:
         raise no_data_rows(path, sheet)  # a bank statement may have no entries: a day without movements
     cleaned = clean_headers(headers)

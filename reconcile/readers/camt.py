@@ -74,6 +74,7 @@ from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReference
 from defusedxml.ElementTree import iterparse
 
 from reconcile.errors import InputFileError
+from reconcile.readers import limits
 from reconcile.readers.camt_totals import Totals
 from reconcile.readers.totals import Control
 from reconcile.readers.xmlpath import local_name, namespace_of, xml_child, xml_children, xml_clean, xml_text, xml_texts
@@ -226,6 +227,10 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]
                     message_type = match.group(1)
                 element.tag = name = local_name(element.tag)
                 stack.append(name)
+                if len(stack) > limits.CURRENT.max_xml_depth:
+                    raise InputFileError(str(path), f"is XML nested deeper than {limits.CURRENT.max_xml_depth} levels "
+                                         "([limits] max_xml_depth), which no bank statement is",
+                                         "ask the bank to export the file again; it may be damaged or hostile")
                 found = found or name in MESSAGES
                 if len(stack) >= 2 and MESSAGES.get(stack[-2]) == name:
                     statement = {"account": None, "date": None}  # a new statement or notification
