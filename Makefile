@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test schemas fixtures docs clean
+.PHONY: install demo test fuzz schemas fixtures docs clean
 
 install: $(STAMP)
 
@@ -18,6 +18,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# the fuzz suite's long profile (make test runs a short one): hostile files through every reader and a run
+fuzz: install
+	FUZZ_EXAMPLES=1000 FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 schemas: install
 	$(BIN)/python -m reconcile.schemas_gen
