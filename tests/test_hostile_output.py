@@ -121,3 +121,29 @@ def test_an_output_never_replaces_an_input_or_another_output(tmp_path):
     assert res.stderr.splitlines()[-1] == (f"reconcile: error: {staged_input}: --out would write over an input file; "
                                            "stage into another folder (a run never replaces its inputs)")
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p != workbook_input} == snapshot
+
+
+def test_a_wide_rejected_row_is_written_whole_in_file_order(tmp_path):
+    """The rejected rows sheet writes each raw row in one pass over its values (it took minutes for rows of
+    thousands of columns)."""
+    import openpyxl
+
+    from test_pipeline import PAY_HEADER
+
+    from conftest import write_csv
+
+    reg, _ = month(tmp_path, REGISTRY, PAYMENTS)
+    extra = [f"ghi chú {i}" for i in range(1500)]
+    rows = [row + [f"v{i}" for i in range(1500)] for row in PAYMENTS]
+    rows += [["", "001087012345", "NGUYEN VAN HUNG", "VBA", "0011223344", "không rõ", "05/09/2024", "bank",
+              "success"] + [f"x{i}" for i in range(1500)] for _ in range(50)]
+    pay = write_csv(tmp_path / "wide.csv", PAY_HEADER + extra, rows)
+    db, book = tmp_path / "r.duckdb", tmp_path / "r.xlsx"
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(reg),
+                                   "--payments", str(pay), "--report", str(book), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    sheet = openpyxl.load_workbook(book, read_only=True)["Rejected rows"]
+    raws = [row[6] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(raws) == 50
+    assert raws[0] == "; ".join([f"{h}: {v}" for h, v in zip(PAY_HEADER, rows[3][:9])]
+                                + [f"ghi chú {i}: x{i}" for i in range(1500)])
