@@ -147,3 +147,22 @@ def test_a_wide_rejected_row_is_written_whole_in_file_order(tmp_path):
     assert len(raws) == 50
     assert raws[0] == "; ".join([f"{h}: {v}" for h, v in zip(PAY_HEADER, rows[3][:9])]
                                 + [f"ghi chú {i}: x{i}" for i in range(1500)])
+
+
+def test_an_output_at_a_link_replaces_the_link_and_never_writes_through_it(tmp_path):
+    """A link planted at the workbook's or an export's name (to a file of someone else's) is replaced by
+    the output; the file it pointed to is untouched."""
+    reg, pay = month(tmp_path, REGISTRY, PAYMENTS)
+    export = tmp_path / "export"
+    export.mkdir()
+    book = tmp_path / "r.xlsx"
+    victims = [tmp_path / "victim1.txt", tmp_path / "victim2.txt"]
+    for link, victim in zip((book, export / "flags_2024-09.csv"), victims):
+        victim.write_bytes(b"not to be overwritten")
+        link.symlink_to(victim)
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(tmp_path / "r.duckdb"), "--registry",
+                                   str(reg), "--payments", str(pay), "--report", str(book), "--export", str(export)])
+    assert res.exit_code == 0, res.output
+    assert [v.read_bytes() for v in victims] == [b"not to be overwritten"] * 2
+    for output in (book, export / "flags_2024-09.csv"):
+        assert not output.is_symlink() and output.stat().st_size > 0
