@@ -9,6 +9,7 @@ written; 4 the period is saved but the workbook or export could not be written; 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import threading
@@ -54,11 +55,11 @@ def _disk_problem(exc: BaseException) -> str | None:
     """What a full disk or a folder that cannot be written looks like, as one line naming the path."""
     if isinstance(exc, OSError) and exc.errno in DISK_ERRORS:
         return f"{exc.filename or 'a file'}: cannot be written ({DISK_ERRORS[exc.errno]})"
-    if "duckdb" in type(exc).__module__ and type(exc).__name__ in ("IOException", "IOError"):
+    if "duckdb" in type(exc).__module__:  # an IOException, or a commit that failed to write
         first = str(exc).splitlines()[0] if str(exc) else ""
         for marker in ("No space left on device", "Read-only file system", "Permission denied", "Disk quota"):
             if marker in first:
-                return f"cannot write ({first.removeprefix('IO Error: ')})"
+                return f"cannot write ({re.sub(r'^[A-Za-z ]*Error: ', '', first)})"
     return None
 
 

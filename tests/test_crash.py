@@ -164,7 +164,8 @@ def test_duckdbs_own_interrupt_and_a_full_disk_are_no_internal_error(month, monk
     for error, code, message in [
         (duckdb.InterruptException("INTERRUPT Error: Interrupted!"), 130,
          "reconcile: interrupted; the database is unchanged"),
-        (duckdb.IOException(f'IO Error: Could not write file "{db}.wal": No space left on device'), 2,
+        (duckdb.TransactionException(f'TransactionContext Error: Could not write file "{db}.wal": No space left on '
+                                     'device'), 2,
          f'reconcile: error: cannot write (Could not write file "{db}.wal": No space left on device); the database is '
          "unchanged; free space or choose a folder that can be written, and run again"),
         (OSError(28, "No space left on device", str(db.parent / "staging")), 2,
@@ -214,3 +215,27 @@ def test_a_run_removes_only_the_scratch_that_killed_runs_left(month):
          "r.xlsx"])
     assert [(p / "work").read_bytes() for p in kept] == [b"someone's"] * 2
     assert (target / "precious").read_bytes() == b"not scratch"
+
+
+def test_a_full_disk_is_exit_2_naming_the_file_and_leaves_nothing(tmp_path):
+    """A real full disk: a file system of 300 KB (a tmpfs; skipped where this user cannot mount one)."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(small)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        db = small / "r.duckdb"
+        res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry",
+                                       str(SAMPLE / "registry.csv"), "--payments", str(SAMPLE / "bank_transfers.csv")])
+        assert res.exit_code == 2, res.output
+        assert res.stderr.splitlines()[-1] == (
+            f'reconcile: error: cannot write (Failed to commit: Could not write file "{db}.wal": No space left on '
+            "device); the database is unchanged; free space or choose a folder that can be written, and run again")
+        assert list(small.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(small)], capture_output=True)
