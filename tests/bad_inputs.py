@@ -255,8 +255,9 @@ CASES = [
          rejected=[], flags=[],
          note="NUL is a separator when names are compared; the workbook shows it as �"),
     Case("huge-field", "a 100 MB narrative in one field", "payments",
-         payments_with(payment(narrative="Chi tra " + "x" * 100_000_000)),
-         rejected=[], flags=[]),
+         payments_with(payment(narrative="Chi tra " + "x" * 100_000_000)), 2,
+         "has a line (line 6) longer than 1,024 KB ([limits] max_line_kb); check that it is a CSV file with one "
+         "row per line, or raise the limit in [limits] of the config if the file is genuine"),
     Case("wrong-encoding", "UTF-16 text without its byte-order mark", "payments",
          text_file("bank.csv", _csv([PAY_HEADER, *GOOD_PAYMENTS]), encoding="utf-16-le"), 0,
          note="read as UTF-16; `inputs.encoding` says `utf-16-le (no BOM)`"),

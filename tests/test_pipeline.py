@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -219,7 +221,8 @@ def test_csv_files_are_staged_beside_the_database_and_the_folder_goes_whatever_t
                             for f in d.iterdir())
 
     run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db, on_step=look))
-    assert seen["load"] == ["r.duckdb.staging/.parquet", "r.duckdb.staging/.parquet"]
+    # the run's own folder, named after the database, this process and a random part
+    assert seen["load"] == [f".r.duckdb.{os.getpid()}.staging/.parquet"] * 2
     assert sorted(p.name for p in out.iterdir()) == ["r.duckdb"]
     with pytest.raises(InputFileError):  # refused while reading
         run(RunConfig(period="2024-09", registry=[reg], payments=[write_csv(tmp_path / "empty.csv", PAY_HEADER, [])],
