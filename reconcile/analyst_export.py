@@ -61,10 +61,13 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     check = open_db(db)  # a database reconcile wrote, or a clear error
     try:
         present = {p for (p,) in check.execute("SELECT DISTINCT period FROM runs").fetchall()}
-        # a database from before keyed ids has no key file yet: one is made for it
-        key = keys.resolve(db, create=True)[0]
-        if "key_check" in {c for (c,) in check.execute("SELECT column_name FROM duckdb_columns() "
-                                                          "WHERE table_name = 'runs'").fetchall()}:
+        keyed = "key_check" in {c for (c,) in check.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'runs'").fetchall()} and check.execute(
+            "SELECT count(*) FROM runs WHERE key_check IS NOT NULL").fetchone()[0] > 0
+        # a database from before keyed ids has no key file yet: one is made for it; one whose findings
+        # are keyed needs its own key
+        key = keys.resolve(db, create=not keyed)[0]
+        if keyed:
             check_key(check, db, key)
     finally:
         check.close()

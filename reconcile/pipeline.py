@@ -278,8 +278,10 @@ def _transaction(cfg: RunConfig, tables, skipped, started, steps, t0, threads: i
             pass
         con.close()
         if not existed:
-            for leftover in (db, db.with_name(db.name + ".wal")) + ((keys.key_path(db),) if key[1] else ()):
+            for leftover in (db, db.with_name(db.name + ".wal")):
                 leftover.unlink(missing_ok=True)
+        if key[1]:  # a key file made by this run that failed (a new database, or one of another key)
+            keys.key_path(db).unlink(missing_ok=True)
         raise
     finally:
         if watcher:

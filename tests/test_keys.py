@@ -125,3 +125,23 @@ def test_what_a_run_creates_is_readable_by_its_owner_only(tmp_path):
     created = [db, key_path(db), book, *export.iterdir()]
     assert len(created) == 7
     assert {p.name: stat.S_IMODE(os.stat(p).st_mode) for p in created} == {p.name: 0o600 for p in created}
+
+
+def test_a_lost_key_file_is_not_replaced_by_a_new_one(tmp_path):
+    """A run or an export without the database's key makes no new key file in its place: the office
+    restores the one it backed up."""
+    db = tmp_path / "a.duckdb"
+    assert run(db).exit_code == 0
+    key_path(db).unlink()
+    res = run(db)
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {key_path(db)}: not the key this database's findings were made with; restore the key "
+        "file a.duckdb.key from its backup (or set RECONCILE_KEY to that key)")
+    assert not key_path(db).exists()
+    res = CliRunner().invoke(cli, ["export-db", "--db", str(db), "--out", str(tmp_path / "copy.duckdb")])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {key_path(db)}: no key file beside the database; restore it from its backup, or set "
+        "RECONCILE_KEY to the key the database was made with")
+    assert not key_path(db).exists() and not (tmp_path / "copy.duckdb").exists()

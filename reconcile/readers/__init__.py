@@ -186,9 +186,7 @@ def read_tables(path: Path | str, kind: RecordKind, profile: Profile | None = No
     A CSV file is staged: its rows, as text, with the profile applied, are written a piece at a
     time to a Parquet file in `staging` (the system's temporary folder if None), removed when the
     table is, which the run reads as it reads plain Parquet. So no CSV is ever held whole in memory."""
-    from reconcile.readers import delimited, parquet
-
-    from reconcile.readers import limits
+    from reconcile.readers import delimited, limits, parquet
 
     path = Path(path)
     fmt = detect_format(path)

@@ -13,8 +13,9 @@ returns 1 as the first row number.
 Status: a booked entry (`Sts` BOOK, or no status) is `success`. An entry not booked yet (`PDNG`
 pending, `FUTR` future, `INFO` information only) is not a completed payment, and neither are the
 bank's own charges, commission, fees, tax and interest (`BkTxCd` sub-family CHRG, COMM, FEES, TAXE,
-INTR, or a proprietary code NCHG, NCOM, NINT, NTAX) nor a batch booked as one entry that the statement does not itemise (`Btch/NbOfTxs` > 1, no
-`TxDtls`): the reader gives the reason in `aside`, and the caller sets the row aside with it. A
+INTR, or a proprietary code NCHG, NCOM, NINT, NTAX) nor a batch booked as one entry that the
+statement does not itemise (`Btch/NbOfTxs` > 1, no `TxDtls`): the reader gives the reason in
+`aside`, and the caller sets the row aside with it. A
 return or reversal (`RtrInf`, or `RvslInd` true) is `returned`, with the reason code and its meaning
 in the narrative: `return reason MD07 (end customer deceased)`. A bank transaction code of
 sub-family `RRTN` (a returned transfer) also marks a return, for banks that send no `RtrInf`.
@@ -23,8 +24,7 @@ The payee is the creditor of a debit (the debtor of a credit); a debit without a
 The ID is looked for in the free-text remittance (the narrative) and in the other references: a
 12-digit number that starts with a place-of-birth code in the end-to-end or instruction id, the
 structured creditor reference or remittance, the additional information, or the creditor's private
-identification (`Id/PrvtId/Othr/Id`) is added to the
-narrative with its field's name. The value date is the entry's value date, else its booking date,
+identification (`Id/PrvtId/Othr/Id`) is added to the narrative with its field's name. The value date is the entry's value date, else its booking date,
 else the transaction's interbank settlement (or transaction) date, else the statement's own date
 (the end of the period it covers, else its creation). `bank_ref` is the bank's own reference of the
 transaction (`AcctSvcrRef`, else `UETR`, else a `TxId` that is not already the payment reference).
