@@ -115,6 +115,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     # and exports are readable by their owner only (mode 0600; on Windows, the folder's permissions)
     if os.name == "posix":
         os.umask(0o077)
+    _SIGNAL_EXIT["code"] = 130
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
 
