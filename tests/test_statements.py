@@ -172,3 +172,17 @@ def test_all_statement_layouts_of_one_month_together(tmp_path):
             ("AMOUNT_MISMATCH", 4), ("DUPLICATE_PAYMENT", 12)]
         assert con.execute("SELECT profile FROM inputs WHERE role = 'payments' ORDER BY file_id").fetchall() == [
             ("vcb-statement",), ("vietinbank-statement",), ("bidv-statement",), ("agribank-statement",)]
+
+
+def test_a_profile_takes_an_alternative_as_the_whole_header_before_words_within_another():
+    """`Số tiền` (first alternative) is not taken from within `Số tiền phí` when `Số tiền chuyển` (a later
+    alternative) is a header as it is; a bilingual header is found by its words when nothing matches whole."""
+    from reconcile.profiles import resolve
+    from reconcile.readers.layout import profile_columns
+
+    profile = resolve("vn-bank-disbursement")
+    headers = [(h, h) for h in ("Số tài khoản", "Tên người thụ hưởng", "Số tiền phí", "Số tiền chuyển",
+                                "Nội dung/ Description")]
+    assert profile_columns(profile, headers) == {
+        "Số tài khoản": "account_number", "Tên người thụ hưởng": "payee_name", "Số tiền chuyển": "amount",
+        "Nội dung/ Description": "narrative"}

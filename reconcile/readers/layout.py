@@ -25,12 +25,15 @@ def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[st
         by_fold.setdefault(fold(header), name)
     preset: dict[str, str] = {}
     for canonical in profile.columns:
-        for header in profile.headers_for(canonical):
-            name = by_fold.get(fold(header)) or next(
-                (n for h, n in headers if n not in preset and header_contains(h, header)), None)
-            if name is not None and name not in preset:
-                preset[name] = canonical
-                break
+        wanted = profile.headers_for(canonical)
+        # any alternative as the whole header first; only then as words within one (`Số tiền` must not
+        # take `Số tiền phí` when `Số tiền chuyển`, a later alternative, is there as it is)
+        name = next((by_fold[fold(h)] for h in wanted if by_fold.get(fold(h)) not in (None, *preset)), None)
+        if name is None:
+            name = next((n for h in wanted for header, n in headers
+                         if n not in preset and header_contains(header, h)), None)
+        if name is not None:
+            preset[name] = canonical
     return preset
 
 def _column_of(table: RawTable, header: str) -> str | None:
