@@ -51,7 +51,6 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     """Write `out`: every table of `db` (the given periods, or all), IDs hashed under the database's
     key, personal data removed."""
     from reconcile import keys
-    from reconcile.pipeline import check_key
     from reconcile.readback import open_db
 
     if out.exists():
@@ -68,7 +67,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
         # are keyed needs its own key
         key = keys.resolve(db, create=not keyed)[0]
         if keyed:
-            check_key(check, db, key)
+            keys.check_database(check, db, key)
     finally:
         check.close()
     chosen = sorted(present) if not periods else sorted(set(periods))

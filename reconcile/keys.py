@@ -135,3 +135,14 @@ def pads(key: bytes) -> dict[str, str]:
 def check_value(key: bytes) -> str:
     """What a database keeps to know its key again: an HMAC of a fixed text (16 hex digits)."""
     return hmac.new(key, CHECK_TEXT, hashlib.sha256).hexdigest()[:16]
+
+
+def check_database(con, db: Path, key: bytes) -> None:
+    """Refuse a key other than the one the database's findings were made with: every finding would get
+    a new id, and the ids of the periods already there could not be matched with the new ones."""
+    made_with = {k for (k,) in con.execute("SELECT DISTINCT key_check FROM runs WHERE key_check IS NOT NULL")
+                 .fetchall()}
+    if made_with and check_value(key) not in made_with:
+        source = KEY_VARIABLE if os.environ.get(KEY_VARIABLE, "").strip() else str(key_path(db))
+        raise ConfigError(f"{source}: not the key this database's findings were made with; restore the key file "
+                          f"{key_path(db).name} from its backup (or set {KEY_VARIABLE} to that key)")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import re
 import threading
 import time
@@ -24,7 +23,7 @@ import duckdb
 from reconcile import __version__, checks, keys, normalize, scratch
 from reconcile.checks import check_files, file_names, rows
 from reconcile.config import Settings, check_period
-from reconcile.errors import ConfigError, DatabaseBusyError, InputFileError, ReconcileError
+from reconcile.errors import DatabaseBusyError, InputFileError, ReconcileError
 from reconcile.profiles import resolve
 from reconcile.readers import RawTable, SkippedSheet, read_tables
 from reconcile.rules import catalogue, create_flag_table, run_rule
@@ -349,7 +348,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
 
     _notify(cfg, "normalise", con)
     ensure_schema(con)
-    check_key(con, Path(cfg.db), key)
+    keys.check_database(con, Path(cfg.db), key)
     params.update(keys.pads(key))
     params["key_check"] = keys.check_value(key)
     normalise(con, tables, params)
@@ -543,17 +542,6 @@ def _store(con, cfg: RunConfig, tables, skipped: list[SkippedSheet], counts: dic
               "key_check": params["key_check"], "partial": bool(missing),
               "missing_sources": json.dumps([m.as_dict() for m in missing]) if missing else None}
     con.execute("INSERT INTO runs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
-
-
-def check_key(con, db: Path, key: bytes) -> None:
-    """Refuse a key other than the one the database's findings were made with: every finding would get
-    a new id, and the ids of the periods already there could not be matched with the new ones."""
-    made_with = {k for (k,) in con.execute("SELECT DISTINCT key_check FROM runs WHERE key_check IS NOT NULL")
-                 .fetchall()}
-    if made_with and keys.check_value(key) not in made_with:
-        source = keys.KEY_VARIABLE if os.environ.get(keys.KEY_VARIABLE, "").strip() else str(keys.key_path(db))
-        raise ConfigError(f"{source}: not the key this database's findings were made with; restore the key file "
-                          f"{keys.key_path(db).name} from its backup (or set {keys.KEY_VARIABLE} to that key)")
 
 
 def os_user() -> str:

@@ -133,7 +133,7 @@ def _rows(n: int) -> str:
 
 def _set_aside(result) -> str:
     """', N rows set aside (no payment: ...)' when a statement held credits, charges or balance rows."""
-    n = getattr(result, "set_aside_rows", 0)
+    n = result.set_aside_rows
     return f", {n:,} set aside as no payment (credits, bank charges, balance rows: see rejected_rows)" if n else ""
 
 
