@@ -6,6 +6,7 @@ them before it reads (`use`)."""
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -46,8 +47,8 @@ def check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as book:
             entries = book.infolist()
-    except (zipfile.BadZipFile, OSError):
-        return  # the workbook reader says what is wrong with it
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError, UnicodeDecodeError, struct.error):
+        return  # damaged (a bad directory, an unknown zip version, ...): the workbook reader says what is wrong
     unzipped = sum(e.file_size for e in entries)
     packed = max(1, sum(e.compress_size for e in entries))
     if unzipped > CURRENT.max_unzipped_mb * 1024 * 1024:
