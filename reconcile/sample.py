@@ -14,8 +14,11 @@ cells are numbers (so IDs born in Hà Nội lose their leading zeros, which reco
 from __future__ import annotations
 
 import csv
+import io
 import random
+import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -372,6 +375,21 @@ def _dotted(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def _save_reproducibly(wb, path: Path) -> None:
+    """Save a workbook byte for byte the same every time, so that its SHA-256 in `inputs` is too:
+    openpyxl stamps the time of saving into the zip's entries and into docProps/core.xml."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    created = wb.properties.created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for entry in src.infolist():
+            data = src.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + created.encode(), data)
+            dst.writestr(zipfile.ZipInfo(entry.filename, date_time=(2024, 10, 1, 0, 0, 0)), data,
+                         compress_type=zipfile.ZIP_DEFLATED)
+
+
 def write_sample_month(folder: Path) -> dict[str, list[Path]]:
     """Write the sample month's files into folder; return the registry and payments paths."""
     import openpyxl
@@ -412,8 +430,8 @@ def write_sample_month(folder: Path) -> dict[str, list[Path]]:
         ws.cell(row=ws.max_row, column=5).number_format = "DD/MM/YYYY"
         ws.cell(row=ws.max_row, column=7).number_format = "#,##0"
         ws.cell(row=ws.max_row, column=8).number_format = "DD/MM/YYYY"
-    wb.properties.created = wb.properties.modified = datetime(2024, 10, 1)
-    wb.save(folder / POST_FILE)
+    wb.properties.created = datetime(2024, 10, 1)
+    _save_reproducibly(wb, folder / POST_FILE)
 
     with open(folder / TRUTH_FILE, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=TRUTH_HEADERS)
