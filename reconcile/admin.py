@@ -9,11 +9,14 @@ periods stay as they are; the removal is one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+
+import duckdb
 
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError
@@ -50,13 +53,18 @@ def period_run(db: Path, period: str) -> PeriodRun:
 
 
 def _period_run(con, db: Path, period: str) -> PeriodRun:
-    row = con.execute("SELECT run_id, operator, finished_at, registry_rows, payment_rows, flags FROM runs "
-                      "WHERE period = ?", [period]).fetchone()
+    row = con.execute(
+        "SELECT run_id, operator, finished_at, registry_rows, payment_rows, flags FROM runs WHERE period = ?", [period]
+    ).fetchone()
     if row is None:
         raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
-    files = [{"role": role, "file_name": name, "sha256": sha} for role, name, sha in con.execute(
-        "SELECT DISTINCT role, file_name, sha256 FROM inputs WHERE period = ? AND skipped IS NULL ORDER BY ALL",
-        [period]).fetchall()]
+    files = [
+        {"role": role, "file_name": name, "sha256": sha}
+        for role, name, sha in con.execute(
+            "SELECT DISTINCT role, file_name, sha256 FROM inputs WHERE period = ? AND skipped IS NULL ORDER BY ALL",
+            [period],
+        ).fetchall()
+    ]
     return PeriodRun(period, row[0], row[1], row[2], row[3], row[4], row[5], files)
 
 
@@ -84,17 +92,25 @@ def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
             "$run_id AS run_id, $deleted_at AS deleted_at, $deleted_by AS deleted_by, $reason AS reason, "
             "$run_operator AS run_operator, $run_finished_at AS run_finished_at, $registry_rows AS registry_rows, "
             "$payment_rows AS payment_rows, $flags AS flags, $inputs AS inputs",
-            {"deletion_id": deletion_id, "period": period, "run_id": run.run_id,
-             "deleted_at": datetime.now(timezone.utc).replace(tzinfo=None), "deleted_by": by.strip(),
-             "reason": reason.strip(), "run_operator": run.operator, "run_finished_at": run.finished_at,
-             "registry_rows": run.registry_rows, "payment_rows": run.payment_rows, "flags": run.flags,
-             "inputs": json.dumps(run.files, ensure_ascii=False)})
+            {
+                "deletion_id": deletion_id,
+                "period": period,
+                "run_id": run.run_id,
+                "deleted_at": datetime.now(UTC).replace(tzinfo=None),
+                "deleted_by": by.strip(),
+                "reason": reason.strip(),
+                "run_operator": run.operator,
+                "run_finished_at": run.finished_at,
+                "registry_rows": run.registry_rows,
+                "payment_rows": run.payment_rows,
+                "flags": run.flags,
+                "inputs": json.dumps(run.files, ensure_ascii=False),
+            },
+        )
         con.execute("COMMIT")
     except BaseException:
-        try:
+        with contextlib.suppress(duckdb.Error):  # no transaction to roll back (it failed to begin): nothing written
             con.execute("ROLLBACK")
-        except Exception:  # no transaction to roll back (it failed to begin): nothing was written
-            pass
         raise
     finally:
         con.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -26,8 +26,19 @@ from reconcile.warehouse import TABLES, ddl, quote_ident
 HASHED = ("vneid", "account_number")  # joinable keyed hashes
 # NULL: names and birth dates; special categories of personal data (disability category, death); who
 # ran it and where the files were (a user folder names its user)
-REMOVED = ("full_name", "payee_name", "name_key", "payee_key", "narrative", "date_of_birth", "raw",
-           "category", "date_of_death", "operator", "path")
+REMOVED = (
+    "full_name",
+    "payee_name",
+    "name_key",
+    "payee_key",
+    "narrative",
+    "date_of_birth",
+    "raw",
+    "category",
+    "date_of_death",
+    "operator",
+    "path",
+)
 MASKED = ("detail", "reason", "vneid_note")  # free text: long digit runs masked
 
 
@@ -60,9 +71,16 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     check = open_db(db)  # a database reconcile wrote, or a clear error
     try:
         present = {p for (p,) in check.execute("SELECT DISTINCT period FROM runs").fetchall()}
-        keyed = "key_check" in {c for (c,) in check.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'runs'").fetchall()} and check.execute(
-            "SELECT count(*) FROM runs WHERE key_check IS NOT NULL").fetchone()[0] > 0
+        keyed = (
+            "key_check"
+            in {
+                c
+                for (c,) in check.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = 'runs'"
+                ).fetchall()
+            }
+            and check.execute("SELECT count(*) FROM runs WHERE key_check IS NOT NULL").fetchone()[0] > 0
+        )
         # a database from before keyed ids has no key file yet: one is made for it; one whose findings
         # are keyed needs its own key
         key = keys.resolve(db, create=not keyed)[0]
@@ -77,23 +95,30 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     inner, outer = hmac_pads(key)
     scratch.clean_leftovers(out)
     partial = scratch.new_name(out, "copy")
-    con = duckdb.connect(str(partial), config={"autoinstall_known_extensions": False,
-                                               "autoload_known_extensions": False})
+    con = duckdb.connect(
+        str(partial), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     try:
         con.execute("ATTACH ? AS source (READ_ONLY)", [str(db)])
         con.execute(resources.files("reconcile.sql").joinpath("report_macros.sql").read_text(encoding="utf-8"))
         con.execute(ddl())  # the same tables, views and comments
         rows = {table.name: _copy(con, table, chosen, inner, outer) for table in TABLES}
-        con.execute("""CREATE TABLE export_info AS SELECT * FROM (VALUES
+        con.execute(
+            """CREATE TABLE export_info AS SELECT * FROM (VALUES
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex'),
             ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, file paths (file_name kept)'),
             ('masked', 'digit runs of 9 or more in detail, reason and vneid_note'))
             AS t(key, value)""",
-                    {"at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"), "version": __version__,
-                     "periods": ", ".join(chosen)})
-        con.execute("COMMENT ON TABLE export_info IS 'How this analyst copy was made: what is hashed, removed "
-                    "and masked'")
+            {
+                "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                "version": __version__,
+                "periods": ", ".join(chosen),
+            },
+        )
+        con.execute(
+            "COMMENT ON TABLE export_info IS 'How this analyst copy was made: what is hashed, removed and masked'"
+        )
         con.execute("DETACH source")
     except BaseException:
         con.close()
@@ -107,9 +132,14 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
 
 def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: bytes, outer: bytes) -> int:
     """One table into the analyst copy; a table or column an older database lacks stays empty or NULL."""
-    have = {c for (c,) in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'source' AND schema_name = 'main' "
-        "AND table_name = ?", [table.name]).fetchall()}
+    have = {
+        c
+        for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'source' AND schema_name = 'main' "
+            "AND table_name = ?",
+            [table.name],
+        ).fetchall()
+    }
     if not have:
         return 0
     names = [c.name for c in table.cols]
@@ -119,7 +149,9 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
         if name not in have:
             exprs.append("NULL")
         elif name in HASHED:
-            exprs.append(f"CASE WHEN {col} IS NOT NULL THEN sha256($outer || unhex(sha256($inner || encode({col})))) END")
+            exprs.append(
+                f"CASE WHEN {col} IS NOT NULL THEN sha256($outer || unhex(sha256($inner || encode({col})))) END"
+            )
         elif name in REMOVED:
             exprs.append("NULL")
         elif name in MASKED:
@@ -127,8 +159,9 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
         else:
             exprs.append(col)
     where = "WHERE period IN (SELECT unnest($periods))" if "period" in names else ""
-    sql = (f"INSERT INTO main.{quote_ident(table.name)} ({', '.join(quote_ident(n) for n in names)}) "
-           f"SELECT {', '.join(exprs)} FROM source.main.{quote_ident(table.name)} {where}")
+    sql = (
+        f"INSERT INTO main.{quote_ident(table.name)} ({', '.join(quote_ident(n) for n in names)}) "
+        f"SELECT {', '.join(exprs)} FROM source.main.{quote_ident(table.name)} {where}"
+    )
     con.execute(sql, bind(sql, {"periods": periods, "inner": inner, "outer": outer}))
     return con.execute(f"SELECT count(*) FROM main.{quote_ident(table.name)}").fetchone()[0]
-

@@ -26,8 +26,10 @@ def file_names(tables: list) -> dict[int, str]:
     per_path: dict = {}
     for _, table in tables:
         per_path[table.path] = per_path.get(table.path, 0) + 1
-    return {file_id: f"{table.path} (sheet '{table.sheet}')" if per_path[table.path] > 1 else str(table.path)
-            for file_id, table in tables}
+    return {
+        file_id: f"{table.path} (sheet '{table.sheet}')" if per_path[table.path] > 1 else str(table.path)
+        for file_id, table in tables
+    }
 
 
 def rows(con, name: str, params: dict | None = None) -> list[dict]:
@@ -49,9 +51,11 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     statements = {file_id for file_id, tb in tables if tb.format in ("camt", "mt940")}
     excused = statements - {r["file_id"] for r in loaded if r["refused"]}
     several = {file_id for file_id, name in names.items() if name.endswith("')")}
-    commands = {file_id: f"reconcile check {shell_arg(tb.path)} --as {tb.kind}"
-                + (f" --sheet {shell_arg(tb.sheet)}" if file_id in several else "")
-                for file_id, tb in tables}
+    commands = {
+        file_id: f"reconcile check {shell_arg(tb.path)} --as {tb.kind}"
+        + (f" --sheet {shell_arg(tb.sheet)}" if file_id in several else "")
+        for file_id, tb in tables
+    }
     check_loaded({i: c for i, c in counts.items() if i not in excused}, names, commands, reasons)
     if settings.checks.control_totals:
         check_controls(con, tables, counts, names)
@@ -76,23 +80,36 @@ def check_controls(con, tables, counts: dict[int, dict], names: dict[int, str]) 
         read_rows = count["rows_read"] - count["blank_rows"]
         # rows whose amount is written but cannot be read are rejected rows, each with its reason: the
         # stated total cannot be compared with the amounts read then, only the count
-        unreadable = con.execute(f"SELECT count(*) FROM cur_rejected WHERE file_id = ? AND {AMOUNT_UNREADABLE}",
-                                 [file_id]).fetchone()[0]
+        unreadable = con.execute(
+            f"SELECT count(*) FROM cur_rejected WHERE file_id = ? AND {AMOUNT_UNREADABLE}", [file_id]
+        ).fetchone()[0]
         # a list with failed or returned payments may total the successful ones only
-        successful = (con.execute("SELECT coalesce(sum(amount), 0), count(*) FROM stg_payments WHERE file_id = ? AND "
-                                  "reject_reason IS NULL AND status = 'success'", [file_id]).fetchone()
-                      if table.kind == "payments" else (None, None))
-        wrong_amount = (stated is not None and not unreadable
-                        and stated not in (count["amount_read"], successful[0]))
+        successful = (
+            con.execute(
+                "SELECT coalesce(sum(amount), 0), count(*) FROM stg_payments WHERE file_id = ? AND "
+                "reject_reason IS NULL AND status = 'success'",
+                [file_id],
+            ).fetchone()
+            if table.kind == "payments"
+            else (None, None)
+        )
+        wrong_amount = stated is not None and not unreadable and stated not in (count["amount_read"], successful[0])
         wrong_count = control.count is not None and control.count not in (read_rows, successful[1])
         if wrong_amount or wrong_count:
-            says = " of ".join(p for p in (f"{control.count:,} rows" if control.count is not None else "",
-                                           f"{stated:,} VND" if stated is not None else "") if p)
+            says = " of ".join(
+                p
+                for p in (
+                    f"{control.count:,} rows" if control.count is not None else "",
+                    f"{stated:,} VND" if stated is not None else "",
+                )
+                if p
+            )
             raise InputFileError(
-                names[file_id], f"its {control.what} says {says} but {read_rows:,} rows of "
-                f"{int(count['amount_read']):,} VND were read",
+                names[file_id],
+                f"its {control.what} says {says} but {read_rows:,} rows of {int(count['amount_read']):,} VND were read",
                 "check that the file is complete (no rows cut off or left on another sheet) and that the totals row "
-                "is the file's own")
+                "is the file's own",
+            )
 
 
 def _n(value: int) -> str:
@@ -103,16 +120,20 @@ def _share(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
-def check_loaded(counts: dict[int, dict], names: dict[int, str], commands: dict[int, str],
-                 reasons: dict[int, str]) -> None:
+def check_loaded(
+    counts: dict[int, dict], names: dict[int, str], commands: dict[int, str], reasons: dict[int, str]
+) -> None:
     """A registry or payments file with no row loaded (empty of data, or every row refused) must not
     replace the period: refuse it, with the commonest reason its rows were refused and the command
     that lists every row's reason."""
     for file_id, count in sorted(counts.items()):
         if count["rows_loaded"] == 0:
             why = f" (most for: {reasons[file_id]})" if reasons.get(file_id) else ""
-            raise InputFileError(names[file_id], f"none of its {_n(count['rows_read'])} rows could be loaded{why}",
-                                 f"see every row's reason with '{commands[file_id]}', fix the file and run again")
+            raise InputFileError(
+                names[file_id],
+                f"none of its {_n(count['rows_read'])} rows could be loaded{why}",
+                f"see every row's reason with '{commands[file_id]}', fix the file and run again",
+            )
 
 
 def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: Checks) -> None:
@@ -126,14 +147,19 @@ def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: 
         month = f"{row['top_month'] // 100:04d}-{row['top_month'] % 100:02d}"
         what = "payments" if row["successful"] else "payments (none successful)"
         if inside == 0:
-            problem = (f"none of its {_n(n)} {what} is dated in {period} (they run from {row['first']:%d/%m/%Y} "
-                       f"to {row['last']:%d/%m/%Y}; most are in {month})")
+            problem = (
+                f"none of its {_n(n)} {what} is dated in {period} (they run from {row['first']:%d/%m/%Y} "
+                f"to {row['last']:%d/%m/%Y}; most are in {month})"
+            )
         else:
-            problem = (f"only {_n(inside)} of its {_n(n)} {what} ({_share(inside, n)}) "
-                       f"{'is' if inside == 1 else 'are'} dated in {period}; {_n(row['top_count'])} "
-                       f"{'is' if row['top_count'] == 1 else 'are'} dated in {month}")
-        raise InputFileError(names[row["file_id"]], problem,
-                             "check --period, or that this is the payment file of that month")
+            problem = (
+                f"only {_n(inside)} of its {_n(n)} {what} ({_share(inside, n)}) "
+                f"{'is' if inside == 1 else 'are'} dated in {period}; {_n(row['top_count'])} "
+                f"{'is' if row['top_count'] == 1 else 'are'} dated in {month}"
+            )
+        raise InputFileError(
+            names[row["file_id"]], problem, "check --period, or that this is the payment file of that month"
+        )
 
 
 def check_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> None:
@@ -149,7 +175,8 @@ def check_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> No
                 f"{_n(repeated)} of its {_n(refs)} payments ({_share(repeated, refs)}) are also in "
                 f"{names[row['other_file_id']]}, with the same reference, amount and payee: the same payments given "
                 "twice (the same batch as CSV and as camt, or a copy of the file)",
-                "give each bank's payments once, in one file")
+                "give each bank's payments once, in one file",
+            )
 
 
 SCALED_AT_LEAST = 3  # payments at exactly a thousandth (or 1,000 times) of the amount due: never chance
@@ -165,21 +192,29 @@ def check_scale(rows: list[dict], names: dict[int, str], registry_names: list[st
         matched, differ = row["matched"], row["differ"]
         for how in ("divided", "multiplied"):
             scaled = row[how]
-            if not (scaled > checks.max_scaled * matched
-                    or (scaled >= SCALED_AT_LEAST and scaled > checks.max_scaled * differ)):
+            if not (
+                scaled > checks.max_scaled * matched
+                or (scaled >= SCALED_AT_LEAST and scaled > checks.max_scaled * differ)
+            ):
                 continue
-            found = (f"{_n(scaled)} of its {_n(matched)} matched payments are the amount due "
-                     f"{'divided by' if how == 'divided' else 'multiplied by'} 1,000 ({_n(scaled)} of the {_n(differ)} "
-                     "whose amount differs from it)")
+            found = (
+                f"{_n(scaled)} of its {_n(matched)} matched payments are the amount due "
+                f"{'divided by' if how == 'divided' else 'multiplied by'} 1,000 ({_n(scaled)} of the {_n(differ)} "
+                "whose amount differs from it)"
+            )
             if how == "divided":
                 raise InputFileError(
-                    names[row["file_id"]], f"{found}: it was re-saved with another number format ('750.000' read as "
-                    "750)", "export it again from the bank's system, or open it in Excel with Vietnamese number "
-                    "settings and save it as .xlsx")
+                    names[row["file_id"]],
+                    f"{found}: it was re-saved with another number format ('750.000' read as 750)",
+                    "export it again from the bank's system, or open it in Excel with Vietnamese number "
+                    "settings and save it as .xlsx",
+                )
             raise InputFileError(
-                names[row["file_id"]], f"{found}: the registry ({', '.join(registry_names)}) was probably re-saved "
+                names[row["file_id"]],
+                f"{found}: the registry ({', '.join(registry_names)}) was probably re-saved "
                 "with another number format ('750.000' read as 750)",
-                "export the registry again from its system, or check the amounts of both files")
+                "export the registry again from its system, or check the amounts of both files",
+            )
 
 
 @dataclass(frozen=True)
@@ -242,9 +277,13 @@ def refuse_missing(missing: list[MissingSource]) -> ReconcileError:
         counts[1] += m.beneficiaries
     sources = sorted(by_source, key=lambda source: (source != "the post office", source))
     listed = ", ".join(f"{source} ({_n(by_source[source][0])} of {_n(by_source[source][1])})" for source in sources)
-    files = (f"the payment file of {sources[0]}" if len(sources) == 1
-             else f"the payment files of {', '.join(sources[:-1])} and {sources[-1]}")
+    files = (
+        f"the payment file of {sources[0]}"
+        if len(sources) == 1
+        else f"the payment files of {', '.join(sources[:-1])} and {sources[-1]}"
+    )
     return ReconcileError(
         f"the month looks incomplete: most active beneficiaries paid through {listed} have no payment row at all; "
         f"{files} may be missing: add it with --payments, or pass --partial to reconcile the month without it "
-        "(the report will say PARTIAL)")
+        "(the report will say PARTIAL)"
+    )

@@ -44,11 +44,16 @@ def _interrupted(exc: BaseException) -> bool:
     """Ctrl-C or SIGTERM: Python's KeyboardInterrupt, or DuckDB's own exception when the signal came
     while it worked."""
     return isinstance(exc, KeyboardInterrupt) or (
-        type(exc).__name__ == "InterruptException" and "duckdb" in type(exc).__module__)
+        type(exc).__name__ == "InterruptException" and "duckdb" in type(exc).__module__
+    )
 
 
-DISK_ERRORS = {28: "the disk is full", 30: "the file system is read-only", 13: "permission denied",
-               122: "the disk quota is used up"}
+DISK_ERRORS = {
+    28: "the disk is full",
+    30: "the file system is read-only",
+    13: "permission denied",
+    122: "the disk quota is used up",
+}
 
 
 def _disk_problem(exc: BaseException) -> str | None:
@@ -86,18 +91,28 @@ class ReconcileGroup(click.Group):
         saved = (ctx.obj or {}).get("saved")
         if _interrupted(exc):
             code = 143 if isinstance(exc, Terminated) else _SIGNAL_EXIT["code"]
-            click.echo(f"reconcile: {'terminated' if code == 143 else 'interrupted'}; "
-                       + (saved.state if saved else "the database is unchanged"), err=True)
+            click.echo(
+                f"reconcile: {'terminated' if code == 143 else 'interrupted'}; "
+                + (saved.state if saved else "the database is unchanged"),
+                err=True,
+            )
             ctx.exit(code)
         disk = _disk_problem(exc)
         if disk:
-            click.echo(f"reconcile: error: {disk}; " + (f"{saved.state}; " if saved else "the database is unchanged; ")
-                       + "free space or choose a folder that can be written, and run again", err=True)
+            click.echo(
+                f"reconcile: error: {disk}; "
+                + (f"{saved.state}; " if saved else "the database is unchanged; ")
+                + "free space or choose a folder that can be written, and run again",
+                err=True,
+            )
             ctx.exit(4 if saved else 2)
         # a bug: say so without leaking data, keep the trace behind --debug
-        click.echo(f"reconcile: internal error ({type(exc).__name__}); "
-                   + (f"{saved.state}. " if saved else "the database is unchanged. ")
-                   + "Run again with --debug for the traceback and report it.", err=True)
+        click.echo(
+            f"reconcile: internal error ({type(exc).__name__}); "
+            + (f"{saved.state}. " if saved else "the database is unchanged. ")
+            + "Run again with --debug for the traceback and report it.",
+            err=True,
+        )
         if ctx.obj and ctx.obj.get("debug"):
             traceback.print_exc()
         ctx.exit(4 if saved else 3)
@@ -142,15 +157,30 @@ def _run(cfg, progress: Progress):
 
 def _output_options(f):
     """--report, --export, --lang and --mask-ids, shared by `run` and `report`."""
-    f = click.option("--mask-ids", is_flag=True,
-                     help="Show only the last 4 digits of IDs and account numbers in the workbook and exports "
-                          "(for reports that leave the office); the database keeps them whole.")(f)
-    f = click.option("--lang", type=click.Choice(["vi", "en"]), default=None,
-                     help="Language of the workbook (default: lang in the config, else vi).")(f)
-    f = click.option("--export", "export_dir", type=click.Path(path_type=Path),
-                     help="Folder to write the findings and rejected rows to, as Parquet and CSV.")(f)
-    f = click.option("--report", "report_path", type=click.Path(path_type=Path),
-                     help="Excel workbook to write for finance officers and auditors (.xlsx).")(f)
+    f = click.option(
+        "--mask-ids",
+        is_flag=True,
+        help="Show only the last 4 digits of IDs and account numbers in the workbook and exports "
+        "(for reports that leave the office); the database keeps them whole.",
+    )(f)
+    f = click.option(
+        "--lang",
+        type=click.Choice(["vi", "en"]),
+        default=None,
+        help="Language of the workbook (default: lang in the config, else vi).",
+    )(f)
+    f = click.option(
+        "--export",
+        "export_dir",
+        type=click.Path(path_type=Path),
+        help="Folder to write the findings and rejected rows to, as Parquet and CSV.",
+    )(f)
+    f = click.option(
+        "--report",
+        "report_path",
+        type=click.Path(path_type=Path),
+        help="Excel workbook to write for finance officers and auditors (.xlsx).",
+    )(f)
     return f
 
 
@@ -165,8 +195,14 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _check_collisions(period: str, db: Path, inputs: list[Path], report_path: Path | None,
-                      export_dir: Path | None, db_is_output: bool = True) -> None:
+def _check_collisions(
+    period: str,
+    db: Path,
+    inputs: list[Path],
+    report_path: Path | None,
+    export_dir: Path | None,
+    db_is_output: bool = True,
+) -> None:
     """Refuse an output that would replace an input or another output (`--db x.xlsx --report x.xlsx`
     destroys the database; `--report` named like an input file overwrites it), before anything runs."""
     from reconcile.keys import key_path
@@ -179,14 +215,19 @@ def _check_collisions(period: str, db: Path, inputs: list[Path], report_path: Pa
     if report_path is not None:
         outputs.append(("--report", report_path))
     if export_dir is not None:
-        outputs += [("--export", export_dir / f"{table}_{period}{suffix}") for table in ("flags", "rejected_rows")
-                    for suffix in (".csv", ".parquet")]
+        outputs += [
+            ("--export", export_dir / f"{table}_{period}{suffix}")
+            for table in ("flags", "rejected_rows")
+            for suffix in (".csv", ".parquet")
+        ]
     for i, (option, path) in enumerate(outputs):
         for given in inputs:
             if _same_file(path, Path(given)):
-                raise ReconcileError(f"{path}: {option} would write over an input file; give it another name (a run "
-                                     "never replaces its inputs)")
-        for other_option, other in outputs[i + 1:]:
+                raise ReconcileError(
+                    f"{path}: {option} would write over an input file; give it another name (a run "
+                    "never replaces its inputs)"
+                )
+        for other_option, other in outputs[i + 1 :]:
             if other_option != option and _same_file(path, other):
                 raise ReconcileError(f"{path}: given as {option} and {other_option}; give each output its own name")
 
@@ -195,7 +236,9 @@ def _check_output_paths(report_path: Path | None, export_dir: Path | None) -> No
     """Refuse unusable output paths before the run, not after it."""
     if report_path is not None:
         if report_path.suffix.lower() != ".xlsx":
-            raise ReconcileError(f"{report_path}: the workbook must be an .xlsx file; give --report a name ending .xlsx")
+            raise ReconcileError(
+                f"{report_path}: the workbook must be an .xlsx file; give --report a name ending .xlsx"
+            )
         if report_path.is_dir():
             raise ReconcileError(f"{report_path}: is a folder; give --report a file name ending .xlsx")
         if not report_path.parent.is_dir():
@@ -217,12 +260,14 @@ class Saved:
 
     def again(self, report_path: Path | None, export_dir: Path | None) -> str:
         outputs = (f" --report {shell_arg(report_path)}" if report_path else "") + (
-            f" --export {shell_arg(export_dir)}" if export_dir else "")
+            f" --export {shell_arg(export_dir)}" if export_dir else ""
+        )
         return f"reconcile report --period {self.period} --db {shell_arg(self.db)}{outputs}"
 
 
-def _write_after_commit(saved: Saved, report_path: Path | None, export_dir: Path | None, lang: str,
-                        mask_ids: bool, progress: Progress) -> None:
+def _write_after_commit(
+    saved: Saved, report_path: Path | None, export_dir: Path | None, lang: str, mask_ids: bool, progress: Progress
+) -> None:
     """The workbook and exports of a period just saved. A failure here must not read as a failed
     run: the period is in the database, and the message says so and how to write them again (exit 4)."""
     again = saved.again(report_path, export_dir)
@@ -232,16 +277,21 @@ def _write_after_commit(saved: Saved, report_path: Path | None, export_dir: Path
         progress.clear()
         if _interrupted(exc):
             code = 143 if isinstance(exc, Terminated) else _SIGNAL_EXIT["code"]
-            raise ReconcileError(f"{'terminated' if code == 143 else 'interrupted'}; {saved.state}, but its workbook "
-                                 f"or exports may be incomplete; write them again with: {again}",
-                                 exit_code=code) from None
+            raise ReconcileError(
+                f"{'terminated' if code == 143 else 'interrupted'}; {saved.state}, but its workbook "
+                f"or exports may be incomplete; write them again with: {again}",
+                exit_code=code,
+            ) from None
         if isinstance(exc, OSError) and exc.strerror:
             reason = exc.strerror + (f": {exc.filename}" if exc.filename else "")
         else:
             reason = str(exc).splitlines()[0]
-        raise ReconcileError(f"{saved.state}, but the workbook or exports could not be written ({reason}); close "
-                             f"the workbook if it is open in Excel, check the disk has room, and write them again "
-                             f"with: {again}", exit_code=4) from None
+        raise ReconcileError(
+            f"{saved.state}, but the workbook or exports could not be written ({reason}); close "
+            f"the workbook if it is open in Excel, check the disk has room, and write them again "
+            f"with: {again}",
+            exit_code=4,
+        ) from None
 
 
 def writer_errors() -> tuple[type, ...]:
@@ -253,8 +303,15 @@ def writer_errors() -> tuple[type, ...]:
     return duckdb.Error, pl.exceptions.PolarsError
 
 
-def _write_outputs(db: Path, period: str, report_path: Path | None, export_dir: Path | None, lang: str,
-                   mask_ids: bool, progress: Progress) -> None:
+def _write_outputs(
+    db: Path,
+    period: str,
+    report_path: Path | None,
+    export_dir: Path | None,
+    lang: str,
+    mask_ids: bool,
+    progress: Progress,
+) -> None:
     """The workbook and the exports, read back from the committed database."""
     if report_path is None and export_dir is None:
         return
@@ -266,52 +323,127 @@ def _write_outputs(db: Path, period: str, report_path: Path | None, export_dir: 
     try:
         if report_path is not None:
             progress.step("sheet.findings")
-            book = write_workbook(con, period, report_path, lang=lang, mask_ids=mask_ids, database=str(db),
-                                  progress=progress.rows)
+            book = write_workbook(
+                con, period, report_path, lang=lang, mask_ids=mask_ids, database=str(db), progress=progress.rows
+            )
             progress.clear()
-            click.echo(f"reconcile: workbook {book.path} ({book.findings:,} findings on "
-                       f"{len(book.sheets)} sheets{', IDs masked' if mask_ids else ''})", err=True)
+            click.echo(
+                f"reconcile: workbook {book.path} ({book.findings:,} findings on "
+                f"{len(book.sheets)} sheets{', IDs masked' if mask_ids else ''})",
+                err=True,
+            )
         if export_dir is not None:
             files = write_exports(con, period, export_dir, mask_ids=mask_ids)
-            click.echo(f"reconcile: exported {', '.join(f.name for f in files)} to {export_dir}"
-                       f"{' (IDs masked)' if mask_ids else ''}", err=True)
+            click.echo(
+                f"reconcile: exported {', '.join(f.name for f in files)} to {export_dir}"
+                f"{' (IDs masked)' if mask_ids else ''}",
+                err=True,
+            )
     finally:
         con.close()
 
 
 @cli.command()
 @click.option("--period", required=True, help="Period to reconcile, YYYY-MM.")
-@click.option("--registry", "registry", multiple=True, required=True,
-              help="Beneficiary registry file (repeatable). With --engine spark: staged Parquet, a path or URL.")
-@click.option("--payments", "payments", multiple=True, required=True,
-              help="Payment file of a bank or the post office (repeatable). With --engine spark: staged Parquet.")
-@click.option("--db", type=click.Path(path_type=Path), default=Path("reconcile.duckdb"), show_default=True,
-              help="DuckDB database to write; it grows by period.")
-@click.option("--profile", help="Profile of the files' layout, for the files of its kind: a built-in name "
-                                "(see 'reconcile profiles') or a .toml file. Without it each file's layout is recognised.")
+@click.option(
+    "--registry",
+    "registry",
+    multiple=True,
+    required=True,
+    help="Beneficiary registry file (repeatable). With --engine spark: staged Parquet, a path or URL.",
+)
+@click.option(
+    "--payments",
+    "payments",
+    multiple=True,
+    required=True,
+    help="Payment file of a bank or the post office (repeatable). With --engine spark: staged Parquet.",
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=Path("reconcile.duckdb"),
+    show_default=True,
+    help="DuckDB database to write; it grows by period.",
+)
+@click.option(
+    "--profile",
+    help="Profile of the files' layout, for the files of its kind: a built-in name "
+    "(see 'reconcile profiles') or a .toml file. Without it each file's layout is recognised.",
+)
 @click.option("--sheet", help="Excel sheet to read in every workbook: its name, or its position (1 = first).")
 @_output_options
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML file of targets and thresholds.")
-@click.option("--fail-on", type=click.Choice(list(SEVERITY_RANK)), help="Exit 1 when a finding of this severity or higher is found.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(SEVERITY_RANK)),
+    help="Exit 1 when a finding of this severity or higher is found.",
+)
 @click.option("--operator", help="Who runs the reconciliation (default: the OS user).")
-@click.option("--memory-limit", help="Cap DuckDB's memory (e.g. 1GB); beyond it work spills to a folder beside the "
-                                     "database. Default: DuckDB's own, 80% of the machine's memory.")
-@click.option("--stage-only", is_flag=True,
-              help="Only read and normalise the files, into staged Parquet in --out (for --engine spark).")
-@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
-              help="spark: match, find and measure on Apache Spark, from staged Parquet, into Parquet in --out.")
-@click.option("--out", help="--stage-only: the folder for the staged Parquet. --engine spark: the folder or URL "
-                            "for the flags and the non-cash share.")
-@click.option("--spark-master", help="--engine spark: the cluster (spark://HOST:7077, yarn, k8s://..., local[4]). "
-                                     "Default: spark-submit's, else this machine's cores.")
-@click.option("--spark-conf", "spark_conf", multiple=True, metavar="KEY=VALUE",
-              help="--engine spark: a Spark setting, such as spark.driver.memory=4g (repeatable).")
-@click.option("--partial", is_flag=True,
-              help="Go on when a bank's or the post office's file looks missing (most of the beneficiaries it pays "
-                   "have no payment at all); the period is recorded as partial and its targets are not judged.")
+@click.option(
+    "--memory-limit",
+    help="Cap DuckDB's memory (e.g. 1GB); beyond it work spills to a folder beside the "
+    "database. Default: DuckDB's own, 80% of the machine's memory.",
+)
+@click.option(
+    "--stage-only",
+    is_flag=True,
+    help="Only read and normalise the files, into staged Parquet in --out (for --engine spark).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="spark: match, find and measure on Apache Spark, from staged Parquet, into Parquet in --out.",
+)
+@click.option(
+    "--out",
+    help="--stage-only: the folder for the staged Parquet. --engine spark: the folder or URL "
+    "for the flags and the non-cash share.",
+)
+@click.option(
+    "--spark-master",
+    help="--engine spark: the cluster (spark://HOST:7077, yarn, k8s://..., local[4]). "
+    "Default: spark-submit's, else this machine's cores.",
+)
+@click.option(
+    "--spark-conf",
+    "spark_conf",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="--engine spark: a Spark setting, such as spark.driver.memory=4g (repeatable).",
+)
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="Go on when a bank's or the post office's file looks missing (most of the beneficiaries it pays "
+    "have no payment at all); the period is recorded as partial and its targets are not judged.",
+)
 @click.pass_context
-def run(ctx, period, registry, payments, db, profile, sheet, report_path, export_dir, lang, mask_ids, config_path,
-        fail_on, operator, memory_limit, stage_only, engine, out, spark_master, spark_conf, partial) -> None:
+def run(
+    ctx,
+    period,
+    registry,
+    payments,
+    db,
+    profile,
+    sheet,
+    report_path,
+    export_dir,
+    lang,
+    mask_ids,
+    config_path,
+    fail_on,
+    operator,
+    memory_limit,
+    stage_only,
+    engine,
+    out,
+    spark_master,
+    spark_conf,
+    partial,
+) -> None:
     """Reconcile one period: read the files, flag every mismatch, measure the non-cash share.
 
     The period is stored in the database (a re-run replaces it); --report writes the workbook and
@@ -330,15 +462,25 @@ def run(ctx, period, registry, payments, db, profile, sheet, report_path, export
     mode = "stage" if stage_only else engine
     _check_mode(ctx, mode)
     if mode == "spark":
-        _run_spark(period, list(registry), list(payments), out, settings, spark_master, spark_conf, fail_on,
-                   operator, partial)
+        _run_spark(
+            period, list(registry), list(payments), out, settings, spark_master, spark_conf, fail_on, operator, partial
+        )
         return
     if mode == "duckdb":
         _check_output_paths(report_path, export_dir)
         _check_collisions(period, db, [Path(p) for p in (*registry, *payments)], report_path, export_dir)
-    cfg = RunConfig(period=period, registry=[Path(p) for p in registry], payments=[Path(p) for p in payments],
-                    db=db, settings=settings, operator=operator, profile=profile, sheet=sheet,
-                    memory_limit=memory_limit, partial=partial)
+    cfg = RunConfig(
+        period=period,
+        registry=[Path(p) for p in registry],
+        payments=[Path(p) for p in payments],
+        db=db,
+        settings=settings,
+        operator=operator,
+        profile=profile,
+        sheet=sheet,
+        memory_limit=memory_limit,
+        partial=partial,
+    )
     click.echo(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
     progress = Progress()
     if mode == "stage":
@@ -349,8 +491,10 @@ def run(ctx, period, registry, payments, db, profile, sheet, report_path, export
             for given in (*registry, *payments):
                 for name in FILES.values():
                     if _same_file(Path(out) / name, Path(given)):
-                        raise ReconcileError(f"{Path(out) / name}: --out would write over an input file; stage "
-                                             "into another folder (a run never replaces its inputs)")
+                        raise ReconcileError(
+                            f"{Path(out) / name}: --out would write over an input file; stage "
+                            "into another folder (a run never replaces its inputs)"
+                        )
         cfg.on_step = progress.step
         cfg.on_read = progress.reading
         try:
@@ -362,8 +506,11 @@ def run(ctx, period, registry, payments, db, profile, sheet, report_path, export
     result = _run(cfg, progress)
     ctx.obj["saved"] = saved = Saved(db, period)
     if result.rejected_rows:
-        click.echo(f"reconcile: {result.rejected_rows:,} {'row' if result.rejected_rows == 1 else 'rows'} rejected, "
-                   "with their reasons in rejected_rows", err=True)
+        click.echo(
+            f"reconcile: {result.rejected_rows:,} {'row' if result.rejected_rows == 1 else 'rows'} rejected, "
+            "with their reasons in rejected_rows",
+            err=True,
+        )
     try:
         _write_after_commit(saved, report_path, export_dir, lang or settings.lang, mask_ids, progress)
     finally:
@@ -373,8 +520,19 @@ def run(ctx, period, registry, payments, db, profile, sheet, report_path, export
 
 # the options each way of running takes; any other given on the command line is refused
 _MODE_OPTIONS = {
-    "duckdb": {"db", "profile", "sheet", "report_path", "export_dir", "lang", "mask_ids", "fail_on", "operator",
-               "memory_limit", "partial"},
+    "duckdb": {
+        "db",
+        "profile",
+        "sheet",
+        "report_path",
+        "export_dir",
+        "lang",
+        "mask_ids",
+        "fail_on",
+        "operator",
+        "memory_limit",
+        "partial",
+    },
     "stage": {"profile", "sheet", "memory_limit", "out"},
     "spark": {"out", "spark_master", "spark_conf", "fail_on", "operator", "partial"},
 }
@@ -406,7 +564,8 @@ def _check_mode(ctx: click.Context, mode: str) -> None:
 
 def _run_spark(period, registry, payments, out, settings, master, conf, fail_on, operator, partial) -> None:
     try:
-        from reconcile.spark.engine import SparkRunConfig, run as run_spark
+        from reconcile.spark.engine import SparkRunConfig
+        from reconcile.spark.engine import run as run_spark
     except ImportError:  # sqlglot, and pyspark with it, come with the spark extra
         from reconcile.spark.session import pyspark_missing
 
@@ -414,9 +573,18 @@ def _run_spark(period, registry, payments, out, settings, master, conf, fail_on,
 
     click.echo(f"reconcile: reconciling {period} on Spark" + (f" ({master})" if master else ""), err=True)
     progress = Progress()
-    cfg = SparkRunConfig(period=period, registry=registry, payments=payments, out=out, settings=settings,
-                         master=master, conf=_spark_conf(conf), operator=operator, on_step=progress.step,
-                         partial=partial)
+    cfg = SparkRunConfig(
+        period=period,
+        registry=registry,
+        payments=payments,
+        out=out,
+        settings=settings,
+        master=master,
+        conf=_spark_conf(conf),
+        operator=operator,
+        on_step=progress.step,
+        partial=partial,
+    )
     try:
         result = run_spark(cfg)
     finally:
@@ -430,16 +598,22 @@ def _spark_conf(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip().startswith("spark."):
-            raise ReconcileError(f"--spark-conf '{pair}' is not KEY=VALUE with a Spark key; "
-                                 "give one such as spark.driver.memory=4g")
+            raise ReconcileError(
+                f"--spark-conf '{pair}' is not KEY=VALUE with a Spark key; give one such as spark.driver.memory=4g"
+            )
         conf[key.strip()] = value.strip()
     return conf
 
 
 @cli.command()
 @click.option("--period", required=True, help="Period already in the database, YYYY-MM.")
-@click.option("--db", type=click.Path(path_type=Path), default=Path("reconcile.duckdb"), show_default=True,
-              help="DuckDB database that 'reconcile run' wrote.")
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=Path("reconcile.duckdb"),
+    show_default=True,
+    help="DuckDB database that 'reconcile run' wrote.",
+)
 @_output_options
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML file (for its default lang).")
 def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> None:
@@ -470,14 +644,28 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
 
 
 @cli.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("reconcile-demo"), show_default=True,
-              help="Folder for the sample files and the demo database.")
-@click.option("--db", type=click.Path(path_type=Path), default=None,
-              help="Database to write (default: demo.duckdb in the --out folder).")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-              help="Language of the demo workbook.")
-@click.option("--size", type=click.IntRange(min=1), default=None,
-              help="Instead of the sample month, a generated month of this many beneficiaries (Parquet).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("reconcile-demo"),
+    show_default=True,
+    help="Folder for the sample files and the demo database.",
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Database to write (default: demo.duckdb in the --out folder).",
+)
+@click.option(
+    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the demo workbook."
+)
+@click.option(
+    "--size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Instead of the sample month, a generated month of this many beneficiaries (Parquet).",
+)
 def demo(out, db, lang, size) -> None:
     """Reconcile the realistic sample month shipped with reconcile, end to end.
 
@@ -499,36 +687,51 @@ def demo(out, db, lang, size) -> None:
         _write_after_commit(Saved(db, PERIOD), out / "report.xlsx", out / "export", lang, False, progress)
     finally:
         click.echo(terminal.run_summary(result))
-    click.echo(f"\nThe workbook is {out / 'report.xlsx'}; the findings are also in {out / 'export'}/.\n"
-               f"The database is {db}: read it back with\n"
-               f"  reconcile flags --db {db} --severity high\n"
-               f"  reconcile cashless --db {db} --by province\n"
-               "or open it with DuckDB and try\n"
-               "  select code, severity, count(*) from flags group by all order by all;\n"
-               "  select * from noncash_share where level = 'program';")
+    click.echo(
+        f"\nThe workbook is {out / 'report.xlsx'}; the findings are also in {out / 'export'}/.\n"
+        f"The database is {db}: read it back with\n"
+        f"  reconcile flags --db {db} --severity high\n"
+        f"  reconcile cashless --db {db} --by province\n"
+        "or open it with DuckDB and try\n"
+        "  select code, severity, count(*) from flags group by all order by all;\n"
+        "  select * from noncash_share where level = 'program';"
+    )
 
 
 def _demo_generated(out: Path, db: Path, lang: str, size: int) -> None:
     """Generate a month of `size` beneficiaries, reconcile it, and compare the findings with its truth."""
     import duckdb
 
-    from reconcile.generate import GenerateConfig, generate as run_generate, read_truth
+    from reconcile.generate import GenerateConfig, read_truth
+    from reconcile.generate import generate as run_generate
     from reconcile.pipeline import RunConfig
 
     month = run_generate(GenerateConfig(beneficiaries=size, out=out))
-    click.echo(f"reconcile: generated {month.registry_rows:,} registry rows and {month.payment_rows:,} payments "
-               f"in {month.seconds:.1f} s", err=True)
+    click.echo(
+        f"reconcile: generated {month.registry_rows:,} registry rows and {month.payment_rows:,} payments "
+        f"in {month.seconds:.1f} s",
+        err=True,
+    )
     progress = Progress()
-    result = _run(RunConfig(period="2024-09", registry=[out / "registry.parquet"],
-                            payments=[out / "payments_bank.parquet", out / "payments_post.parquet"], db=db), progress)
+    result = _run(
+        RunConfig(
+            period="2024-09",
+            registry=[out / "registry.parquet"],
+            payments=[out / "payments_bank.parquet", out / "payments_post.parquet"],
+            db=db,
+        ),
+        progress,
+    )
     report = out / "report.xlsx" if result.flags <= 1_000_000 else None
     _write_after_commit(Saved(db, "2024-09"), report, None, lang, False, progress)
     click.echo(terminal.run_summary(result))
     with duckdb.connect(str(db), read_only=True) as con:
         found = sorted(con.execute("SELECT code, vneid, payment_ref FROM flags WHERE period = '2024-09'").fetchall())
     truth = read_truth(month.truth)
-    click.echo(f"\nPlanted findings found: {len(truth) - len(_missing(truth, found)):,} of {len(truth):,}; "
-               f"findings not planted: {len(_missing(found, truth)):,}.")
+    click.echo(
+        f"\nPlanted findings found: {len(truth) - len(_missing(truth, found)):,} of {len(truth):,}; "
+        f"findings not planted: {len(_missing(found, truth)):,}."
+    )
 
 
 def _missing(want: list, have: list) -> list:
@@ -539,10 +742,11 @@ def _missing(want: list, have: list) -> list:
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--as", "kind", type=click.Choice(["registry", "payments"]), required=True,
-              help="What the file holds.")
+@click.option("--as", "kind", type=click.Choice(["registry", "payments"]), required=True, help="What the file holds.")
 @click.option("--period", default=None, help="Period the file belongs to, YYYY-MM (default: this month).")
-@click.option("--profile", help="Profile of the file's layout: a built-in name (see 'reconcile profiles') or a .toml file.")
+@click.option(
+    "--profile", help="Profile of the file's layout: a built-in name (see 'reconcile profiles') or a .toml file."
+)
 @click.option("--sheet", help="Excel sheet to read: its name, or its position (1 = first).")
 def check(file, kind, period, profile, sheet) -> None:
     """Read and validate one file, reporting every problem, without running a reconciliation."""
@@ -559,8 +763,13 @@ def check(file, kind, period, profile, sheet) -> None:
 
 
 @cli.command("export-db")
-@click.option("--db", type=click.Path(path_type=Path), default=Path("reconcile.duckdb"), show_default=True,
-              help="Database written by 'reconcile run'; opened read-only.")
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=Path("reconcile.duckdb"),
+    show_default=True,
+    help="Database written by 'reconcile run'; opened read-only.",
+)
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="New DuckDB file for the analysts.")
 @click.option("--period", "periods", multiple=True, help="A period to export, YYYY-MM (repeatable; default: all).")
 def export_db(db, out, periods) -> None:
@@ -571,15 +780,23 @@ def export_db(db, out, periods) -> None:
     from reconcile.analyst_export import export
 
     result = export(db, out, list(periods))
-    click.echo(f"reconcile: wrote {result.path} ({', '.join(result.periods)}; {result.rows['registry']:,} registry "
-               f"rows, {result.rows['payments']:,} payments, {result.rows['flags']:,} findings); IDs and account "
-               "numbers are keyed hashes, names and dates of birth left out", err=True)
+    click.echo(
+        f"reconcile: wrote {result.path} ({', '.join(result.periods)}; {result.rows['registry']:,} registry "
+        f"rows, {result.rows['payments']:,} payments, {result.rows['flags']:,} findings); IDs and account "
+        "numbers are keyed hashes, names and dates of birth left out",
+        err=True,
+    )
 
 
 @cli.command()
 @click.option("--period", required=True, help="Period to remove, YYYY-MM.")
-@click.option("--db", type=click.Path(path_type=Path), default=Path("reconcile.duckdb"), show_default=True,
-              help="Database that 'reconcile run' wrote.")
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=Path("reconcile.duckdb"),
+    show_default=True,
+    help="Database that 'reconcile run' wrote.",
+)
 @click.option("--by", required=True, help="Who removes it (recorded).")
 @click.option("--reason", required=True, help="Why it is removed (recorded).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
@@ -592,16 +809,22 @@ def delete(period, db, by, reason, yes) -> None:
     from reconcile.admin import delete_period, period_run
 
     run = period_run(db, period)
-    click.echo(f"Period {period} in {db}: run by {run.operator}, finished {run.finished_at:%d/%m/%Y %H:%M} UTC; "
-               f"{run.registry_rows:,} registry rows, {run.payment_rows:,} payments, {run.flags:,} findings, from "
-               f"{', '.join(f['file_name'] for f in run.files)}.", err=True)
+    click.echo(
+        f"Period {period} in {db}: run by {run.operator}, finished {run.finished_at:%d/%m/%Y %H:%M} UTC; "
+        f"{run.registry_rows:,} registry rows, {run.payment_rows:,} payments, {run.flags:,} findings, from "
+        f"{', '.join(f['file_name'] for f in run.files)}.",
+        err=True,
+    )
     if not yes and not click.confirm(f"Remove period {period}?", default=False, err=True):
         click.echo("reconcile: nothing removed", err=True)
         sys.exit(1)
     deletion = delete_period(db, period, by, reason)
-    click.echo(f"reconcile: removed period {period} from {db} (removal {deletion.deletion_id[:12]}, by {by.strip()}); "
-               "its run and findings are kept in superseded_runs and superseded_flags, the removal in "
-               "period_deletions", err=True)
+    click.echo(
+        f"reconcile: removed period {period} from {db} (removal {deletion.deletion_id[:12]}, by {by.strip()}); "
+        "its run and findings are kept in superseded_runs and superseded_flags, the removal in "
+        "period_deletions",
+        err=True,
+    )
 
 
 @cli.command()
@@ -628,6 +851,7 @@ def rules(fmt, lang) -> None:
 
 
 from reconcile.cli_read import register  # noqa: E402
+
 register(cli)
 
 
@@ -657,30 +881,59 @@ def _rates(pairs: tuple[str, ...]):
 @click.option("--period", default="2024-09", show_default=True, help="Period, YYYY-MM.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same month.")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder to write the files into.")
-@click.option("--formats", default="parquet", show_default=True,
-              help="Comma-separated: parquet, csv (Vietnamese headers), xlsx, camt (the bank file as camt.053).")
-@click.option("--noncash-share", type=float, default=0.97, show_default=True,
-              help="Share of beneficiaries registered for bank or e-wallet payment.")
-@click.option("--rate", "rates", multiple=True, metavar="NAME=SHARE",
-              help="Share of beneficiaries on which to plant a case (repeatable); see the README for the names.")
-@click.option("--memory-limit", default="2GB", show_default=True,
-              help="Cap DuckDB's memory while generating; beyond it work spills to disk.")
+@click.option(
+    "--formats",
+    default="parquet",
+    show_default=True,
+    help="Comma-separated: parquet, csv (Vietnamese headers), xlsx, camt (the bank file as camt.053).",
+)
+@click.option(
+    "--noncash-share",
+    type=float,
+    default=0.97,
+    show_default=True,
+    help="Share of beneficiaries registered for bank or e-wallet payment.",
+)
+@click.option(
+    "--rate",
+    "rates",
+    multiple=True,
+    metavar="NAME=SHARE",
+    help="Share of beneficiaries on which to plant a case (repeatable); see the README for the names.",
+)
+@click.option(
+    "--memory-limit",
+    default="2GB",
+    show_default=True,
+    help="Cap DuckDB's memory while generating; beyond it work spills to disk.",
+)
 def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, memory_limit) -> None:
     """Write a synthetic month of any size, with every finding planted, and its truth file.
 
     Writes registry, payments_bank and payments_post in each format asked for, and truth.csv:
     every finding the planted cases must produce (code, vneid, payment_ref).
     """
-    from reconcile.generate import GenerateConfig, generate as run_generate
+    from reconcile.generate import GenerateConfig
+    from reconcile.generate import generate as run_generate
 
-    result = run_generate(GenerateConfig(
-        beneficiaries=beneficiaries, period=period, seed=seed, out=out,
-        formats=tuple(f.strip() for f in formats.split(",") if f.strip()), noncash_share=noncash_share,
-        rates=_rates(rates), memory_limit=memory_limit))
+    result = run_generate(
+        GenerateConfig(
+            beneficiaries=beneficiaries,
+            period=period,
+            seed=seed,
+            out=out,
+            formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+            noncash_share=noncash_share,
+            rates=_rates(rates),
+            memory_limit=memory_limit,
+        )
+    )
     rows = [[fmt, ", ".join(p.name for p in paths)] for fmt, paths in result.files.items()]
     click.echo(terminal.table(["format", "files"], rows))
-    click.echo(f"{result.registry_rows:,} registry rows, {result.payment_rows:,} payments, "
-               f"{result.planted:,} planted findings in {result.truth} ({result.seconds:.1f} s)")
+    click.echo(
+        f"{result.registry_rows:,} registry rows, {result.payment_rows:,} payments, "
+        f"{result.planted:,} planted findings in {result.truth} ({result.seconds:.1f} s)"
+    )
 
 
 @cli.command()
@@ -696,8 +949,9 @@ def profiles(fmt, name) -> None:
     if name:
         if name not in {p.name for p in known}:
             raise ReconcileError(f"no built-in profile named '{name}'; use one of {', '.join(p.name for p in known)}")
-        click.echo(resources.files("reconcile.data").joinpath("profiles", f"{name}.toml").read_text(encoding="utf-8"),
-                   nl=False)
+        click.echo(
+            resources.files("reconcile.data").joinpath("profiles", f"{name}.toml").read_text(encoding="utf-8"), nl=False
+        )
         return
     rows = [[p.name, p.kind, ", ".join(p.header.find), p.description] for p in known]
     click.echo(terminal.render(["name", "kind", "recognised by the headers", "description"], rows, fmt))

@@ -18,9 +18,23 @@ from reconcile.report import terminal
 
 TABLE_ROWS = 1000  # --format table without --limit shows at most this many findings
 SHARE_COLUMNS = ("share_beneficiaries", "share_payments", "share_amount", "target")
-NUMBER_COLUMNS = ("expected_amount", "paid_amount", "entitled_amount", "amount", "source_row", "beneficiaries",
-                  "payments", "seconds", "registry_rows", "payment_rows", "rejected_rows", "flags", "amount_due",
-                  "amount_paid", *SHARE_COLUMNS)
+NUMBER_COLUMNS = (
+    "expected_amount",
+    "paid_amount",
+    "entitled_amount",
+    "amount",
+    "source_row",
+    "beneficiaries",
+    "payments",
+    "seconds",
+    "registry_rows",
+    "payment_rows",
+    "rejected_rows",
+    "flags",
+    "amount_due",
+    "amount_paid",
+    *SHARE_COLUMNS,
+)
 SHOW_SECTIONS = (("registry", "Registry rows"), ("payments", "Payments"), ("flags", "Findings"))
 
 
@@ -37,12 +51,19 @@ def register(group: click.Group) -> None:
     from reconcile.cli import FORMATS  # here, not at the top: cli.py imports this module at its end
 
     db_option = click.option(
-        "--db", type=click.Path(path_type=Path), default=Path("reconcile.duckdb"), show_default=True,
-        help="Database written by 'reconcile run'; opened read-only.")
+        "--db",
+        type=click.Path(path_type=Path),
+        default=Path("reconcile.duckdb"),
+        show_default=True,
+        help="Database written by 'reconcile run'; opened read-only.",
+    )
     format_option = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-    mask_option = click.option("--mask-ids", is_flag=True,
-                               help="Show IDs and account numbers (also inside the details) by their last 4 "
-                                    "digits only, for output that leaves the office.")
+    mask_option = click.option(
+        "--mask-ids",
+        is_flag=True,
+        help="Show IDs and account numbers (also inside the details) by their last 4 "
+        "digits only, for output that leaves the office.",
+    )
     period_option = click.option("--period", help="Only this period, YYYY-MM (default: all).")
 
     @group.command()
@@ -51,10 +72,16 @@ def register(group: click.Group) -> None:
     @click.option("--code", help="Only this finding (see 'reconcile rules').")
     @click.option("--severity", type=click.Choice(list(SEVERITY_RANK)), help="Only this severity or higher.")
     @click.option("--province", help="Only beneficiaries of this province code, e.g. 79.")
-    @click.option("--program", type=click.Choice([p.value for p in Program] + ["unknown"]),
-                  help="Only this programme ('unknown': payments to people not in the registry).")
-    @click.option("--limit", type=click.IntRange(min=0),
-                  help=f"Show at most this many (0: all). Default: {TABLE_ROWS:,} for a table, all for CSV and JSON.")
+    @click.option(
+        "--program",
+        type=click.Choice([p.value for p in Program] + ["unknown"]),
+        help="Only this programme ('unknown': payments to people not in the registry).",
+    )
+    @click.option(
+        "--limit",
+        type=click.IntRange(min=0),
+        help=f"Show at most this many (0: all). Default: {TABLE_ROWS:,} for a table, all for CSV and JSON.",
+    )
     @mask_option
     @format_option
     def flags(db, period, code, severity, province, program, limit, mask_ids, fmt) -> None:
@@ -65,15 +92,25 @@ def register(group: click.Group) -> None:
         if limit is None:
             limit = TABLE_ROWS if fmt == "table" else 0
         with readback.open_db(db) as con:
-            result = readback.flags(con, period=period, code=code, severity=severity, province=province,
-                                    program=program, limit=limit or None)
+            result = readback.flags(
+                con,
+                period=period,
+                code=code,
+                severity=severity,
+                province=province,
+                program=program,
+                limit=limit or None,
+            )
         if mask_ids:
             result = readback.masked(result)
         click.echo(_render(result, fmt))
         more = result.total - len(result.rows)
         if more:
-            click.echo(f"reconcile: {more:,} more findings not shown (of {result.total:,}); pass --limit 0 to "
-                       "see them all, or --format csv to export them", err=True)
+            click.echo(
+                f"reconcile: {more:,} more findings not shown (of {result.total:,}); pass --limit 0 to "
+                "see them all, or --format csv to export them",
+                err=True,
+            )
 
     @group.command()
     @click.argument("vneid")
@@ -92,22 +129,37 @@ def register(group: click.Group) -> None:
         if mask_ids:
             sections = {name: readback.masked(rows) for name, rows in sections.items()}
         if fmt == "json":
-            click.echo(json.dumps({name: [dict(zip(r.headers, row)) for row in r.rows] for name, r in sections.items()},
-                                  ensure_ascii=False, indent=2, default=str))
+            click.echo(
+                json.dumps(
+                    {name: [dict(zip(r.headers, row)) for row in r.rows] for name, r in sections.items()},
+                    ensure_ascii=False,
+                    indent=2,
+                    default=str,
+                )
+            )
         elif fmt == "csv":
             click.echo("\n\n".join(f"# {name}\n{_render(r, 'csv')}" for name, r in sections.items()))
         else:
-            click.echo("\n\n".join(f"{title}: {sections[name].total:,}\n{_render(sections[name], 'table')}"
-                                   for name, title in SHOW_SECTIONS))
+            click.echo(
+                "\n\n".join(
+                    f"{title}: {sections[name].total:,}\n{_render(sections[name], 'table')}"
+                    for name, title in SHOW_SECTIONS
+                )
+            )
         if not any(r.rows for r in sections.values()):
             click.echo("reconcile: this ID is in no registry row, payment or finding of the database", err=True)
 
     @group.command()
     @db_option
     @period_option
-    @click.option("--by", type=click.Choice(list(readback.CASHLESS_BY)), default="program", show_default=True,
-                  help="Programme totals, by province, by commune, by province on the 2025 map (to compare months "
-                       "before and after the July 2025 reform), or each programme split by channel.")
+    @click.option(
+        "--by",
+        type=click.Choice(list(readback.CASHLESS_BY)),
+        default="program",
+        show_default=True,
+        help="Programme totals, by province, by commune, by province on the 2025 map (to compare months "
+        "before and after the July 2025 reform), or each programme split by channel.",
+    )
     @format_option
     def cashless(db, period, by, fmt) -> None:
         """The non-cash share by programme, province, commune or channel, against the targets.
@@ -120,8 +172,10 @@ def register(group: click.Group) -> None:
             result = readback.cashless(con, period=period, by=by)
         if fmt == "table":
             shares = [i for i, h in enumerate(result.headers) if h in SHARE_COLUMNS]
-            result = replace(result, rows=[tuple(terminal.pct(v) if i in shares else v for i, v in enumerate(row))
-                                           for row in result.rows])
+            result = replace(
+                result,
+                rows=[tuple(terminal.pct(v) if i in shares else v for i, v in enumerate(row)) for row in result.rows],
+            )
         click.echo(_render(result, fmt))
 
     @group.command()

@@ -26,16 +26,32 @@ class Targets(BaseModel):
 class Thresholds(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount_tolerance: int = Field(0, ge=0, description="VND a total paid may differ from the amount due before AMOUNT_MISMATCH")
-    name_similarity: float = Field(0.92, ge=0, le=1, description="Jaro-Winkler similarity of name keys needed to accept a name with a typo (given names must agree)")
-    name_truncation_min_length: int = Field(15, ge=1, description="A payee name at least this long that is the start of the registry name counts as cut short by the bank")
-    shared_account_min_beneficiaries: int = Field(3, ge=2, description="Distinct beneficiaries paid into one account before SHARED_ACCOUNT")
+    amount_tolerance: int = Field(
+        0, ge=0, description="VND a total paid may differ from the amount due before AMOUNT_MISMATCH"
+    )
+    name_similarity: float = Field(
+        0.92,
+        ge=0,
+        le=1,
+        description="Jaro-Winkler similarity of name keys needed to accept a name with a typo (given names must agree)",
+    )
+    name_truncation_min_length: int = Field(
+        15,
+        ge=1,
+        description="A payee name at least this long that is the start of the registry name counts as cut short by the bank",
+    )
+    shared_account_min_beneficiaries: int = Field(
+        3, ge=2, description="Distinct beneficiaries paid into one account before SHARED_ACCOUNT"
+    )
 
 
 class Matching(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name_without_dob: bool = Field(False, description="Also match a payment with no ID and no account match on its name alone, when that name is unique in the registry")
+    name_without_dob: bool = Field(
+        False,
+        description="Also match a payment with no ID and no account match on its name alone, when that name is unique in the registry",
+    )
 
 
 class Checks(BaseModel):
@@ -44,19 +60,46 @@ class Checks(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    min_group: int = Field(20, ge=0, description="Source coverage: a programme and registered channel (bank or e-wallet "
-                           "per bank code, and cash) is checked when it has at least this many active beneficiaries")
-    min_coverage: float = Field(0.5, ge=0, le=1, description="Source coverage: a checked group with a payment row for fewer "
-                                "than this share of its active beneficiaries has a missing source (the run stops "
-                                "unless --partial)")
-    min_in_period: float = Field(0.5, ge=0, le=1, description="Period: a payments file with fewer than this share of its "
-                                 "successful payments dated in the period is the wrong month's file")
-    max_repeated_refs: float = Field(0.5, ge=0, le=1, description="The same data twice: a payments file with more than "
-                                     "this share of its references already in another input is refused")
-    max_scaled: float = Field(0.5, ge=0, le=1, description="Scale of amounts: a payments file with more than this share "
-                              "of its matched payments equal to the amount due divided or multiplied by 1,000 is refused")
-    control_totals: bool = Field(True, description="Check a file's own totals (camt TxsSummry, a totals row) against "
-                                 "what was read, and refuse it when they differ")
+    min_group: int = Field(
+        20,
+        ge=0,
+        description="Source coverage: a programme and registered channel (bank or e-wallet "
+        "per bank code, and cash) is checked when it has at least this many active beneficiaries",
+    )
+    min_coverage: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Source coverage: a checked group with a payment row for fewer "
+        "than this share of its active beneficiaries has a missing source (the run stops "
+        "unless --partial)",
+    )
+    min_in_period: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Period: a payments file with fewer than this share of its "
+        "successful payments dated in the period is the wrong month's file",
+    )
+    max_repeated_refs: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="The same data twice: a payments file with more than "
+        "this share of its references already in another input is refused",
+    )
+    max_scaled: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Scale of amounts: a payments file with more than this share "
+        "of its matched payments equal to the amount due divided or multiplied by 1,000 is refused",
+    )
+    control_totals: bool = Field(
+        True,
+        description="Check a file's own totals (camt TxsSummry, a totals row) against "
+        "what was read, and refuse it when they differ",
+    )
 
 
 class Limits(BaseModel):
@@ -67,8 +110,12 @@ class Limits(BaseModel):
 
     max_file_mb: int = Field(4096, ge=1, description="Largest input file, MB")
     max_unzipped_mb: int = Field(4096, ge=1, description="Largest size an xlsx workbook may expand to when opened, MB")
-    max_zip_ratio: int = Field(200, ge=10, description="Largest ratio of an xlsx's size opened to its size on disk "
-                               "(for workbooks over 64 MB opened): more is a zip bomb")
+    max_zip_ratio: int = Field(
+        200,
+        ge=10,
+        description="Largest ratio of an xlsx's size opened to its size on disk "
+        "(for workbooks over 64 MB opened): more is a zip bomb",
+    )
     max_line_kb: int = Field(1024, ge=64, description="Longest line of a CSV or text file, KB")
     max_columns: int = Field(2000, ge=10, description="Most columns in a file or sheet")
     max_xml_depth: int = Field(64, ge=16, description="Deepest nesting of elements in camt XML")
@@ -87,7 +134,7 @@ class Settings(BaseModel):
     lang: Literal["vi", "en"] = "vi"
 
     @classmethod
-    def load(cls, path: Path | None) -> "Settings":
+    def load(cls, path: Path | None) -> Settings:
         if path is None:
             return cls()
         try:

@@ -69,8 +69,16 @@ ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "channel": {
         "bank": ("ngan hang", "chuyen khoan", "tai khoan", "atm", "account", "bank transfer"),
-        "ewallet": ("e wallet", "vi dien tu", "mobile money", "momo", "viettel money", "vnpt money",
-                    "zalopay", "wallet"),
+        "ewallet": (
+            "e wallet",
+            "vi dien tu",
+            "mobile money",
+            "momo",
+            "viettel money",
+            "vnpt money",
+            "zalopay",
+            "wallet",
+        ),
         "cash": ("tien mat", "truc tiep", "chi tra truc tiep"),
     },
     "beneficiary_status": {
@@ -94,8 +102,17 @@ ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 # Characters that show as nothing: soft hyphen, Mongolian vowel separator, zero-width space, joiners
 # and direction marks, bidirectional embeddings and isolates, word joiner and invisible operators,
 # BOM. Removed from every value before it is compared (the SQL macro rc_text removes the same set).
-INVISIBLE = dict.fromkeys([0x00AD, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065),
-                           *range(0x2066, 0x206A), 0xFEFF])
+INVISIBLE = dict.fromkeys(
+    [
+        0x00AD,
+        0x180E,
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
+        *range(0x2066, 0x206A),
+        0xFEFF,
+    ]
+)
 
 
 def fold(text: str) -> str:
@@ -125,23 +142,41 @@ class Column:
     default: str | None = None
 
 
-def _col(*, sql: str, required: bool, comment: str, aliases: tuple[str, ...] = (),
-         default: str | None = None):
+def _col(*, sql: str, required: bool, comment: str, aliases: tuple[str, ...] = (), default: str | None = None):
     return Field(
         default=None if not required else ...,
         description=comment,
-        json_schema_extra={"x-sql-type": sql, "x-aliases": list(aliases), "x-default": default,
-                           "x-required": required},
+        json_schema_extra={"x-sql-type": sql, "x-aliases": list(aliases), "x-default": default, "x-required": required},
     )
 
 
-VNEID_ALIASES = ("so dinh danh ca nhan", "so dinh danh", "ma dinh danh", "so cccd", "cccd",
-                 "so can cuoc", "so can cuoc cong dan", "can cuoc cong dan", "so cmnd cccd",
-                 "cmnd cccd", "personal id", "national id", "id number", "citizen id")
-ACCOUNT_ALIASES = ("so tai khoan", "stk", "tai khoan", "so tai khoan thu huong",
-                   "tai khoan thu huong", "account", "account no", "account number")
-BANK_ALIASES = ("ma ngan hang", "ngan hang", "ngan hang thu huong", "ma ngan hang thu huong",
-                "bank", "bank name")
+VNEID_ALIASES = (
+    "so dinh danh ca nhan",
+    "so dinh danh",
+    "ma dinh danh",
+    "so cccd",
+    "cccd",
+    "so can cuoc",
+    "so can cuoc cong dan",
+    "can cuoc cong dan",
+    "so cmnd cccd",
+    "cmnd cccd",
+    "personal id",
+    "national id",
+    "id number",
+    "citizen id",
+)
+ACCOUNT_ALIASES = (
+    "so tai khoan",
+    "stk",
+    "tai khoan",
+    "so tai khoan thu huong",
+    "tai khoan thu huong",
+    "account",
+    "account no",
+    "account number",
+)
+BANK_ALIASES = ("ma ngan hang", "ngan hang", "ngan hang thu huong", "ma ngan hang thu huong", "bank", "bank name")
 
 
 class RegistryRecord(BaseModel):
@@ -149,48 +184,89 @@ class RegistryRecord(BaseModel):
 
     model_config = ConfigDict(title="Registry record", use_enum_values=True)
 
-    vneid: str = _col(sql="VARCHAR", required=True, aliases=VNEID_ALIASES,
-                      comment="Personal identification number (số định danh cá nhân / CCCD), 12 digits, leading zeros kept")
-    full_name: str = _col(sql="VARCHAR", required=True,
-                          aliases=("ho va ten", "ho ten", "ten", "name", "ho ten doi tuong",
-                                   "ten doi tuong", "ho ten nguoi huong"),
-                          comment="Beneficiary's name with Vietnamese diacritics, Unicode NFC")
-    date_of_birth: date | None = _col(sql="DATE", required=False,
-                                      aliases=("ngay sinh", "ngay thang nam sinh", "dob", "birth date"),
-                                      comment="Date of birth (a year alone is kept as birth_year)")
-    gender: Gender | None = _col(sql="VARCHAR", required=False, aliases=("gioi tinh", "sex"),
-                                 comment="male or female")
-    program: Program = _col(sql="VARCHAR", required=True,
-                            aliases=("chuong trinh", "che do", "loai tro cap", "programme"),
-                            comment="welfare (social assistance) or pension")
-    category: str | None = _col(sql="VARCHAR", required=False,
-                                aliases=("doi tuong", "nhom doi tuong", "loai doi tuong"),
-                                comment="Beneficiary category, e.g. elderly 80+, disability")
-    entitled_amount: int = _col(sql="BIGINT", required=True,
-                                aliases=("so tien huong", "muc huong", "so tien duoc huong",
-                                         "muc tro cap", "so tien phai tra", "so tien"),
-                                comment="Amount due for the period, integer VND")
-    channel: Channel = _col(sql="VARCHAR", required=True,
-                            aliases=("hinh thuc chi tra", "kenh chi tra", "phuong thuc chi tra",
-                                     "hinh thuc nhan"),
-                            comment="Registered disbursement channel: bank, ewallet or cash")
-    bank_code: str | None = _col(sql="VARCHAR", required=False, aliases=BANK_ALIASES,
-                                 comment="Bank short code or BIN of the registered account; required unless channel is cash")
-    account_number: str | None = _col(sql="VARCHAR", required=False, aliases=ACCOUNT_ALIASES,
-                                      comment="Registered account number, leading zeros kept; required unless channel is cash")
-    province_code: str | None = _col(sql="VARCHAR", required=False, aliases=("ma tinh", "province"),
-                                     comment="Province code (2 digits)")
-    district_code: str | None = _col(sql="VARCHAR", required=False, aliases=("ma huyen", "district"),
-                                     comment="District code (3 digits), pre-July-2025 layout only")
-    commune_code: str | None = _col(sql="VARCHAR", required=False,
-                                    aliases=("ma xa", "ma phuong xa", "commune", "ward"),
-                                    comment="Commune code (5 digits)")
-    status: BeneficiaryStatus = _col(sql="VARCHAR", required=False, default="active",
-                                     aliases=("trang thai", "tinh trang"),
-                                     comment="active, suspended, terminated or deceased (default active)")
-    date_of_death: date | None = _col(sql="DATE", required=False,
-                                      aliases=("ngay mat", "ngay chet", "ngay tu tran"),
-                                      comment="Date of death, when known")
+    vneid: str = _col(
+        sql="VARCHAR",
+        required=True,
+        aliases=VNEID_ALIASES,
+        comment="Personal identification number (số định danh cá nhân / CCCD), 12 digits, leading zeros kept",
+    )
+    full_name: str = _col(
+        sql="VARCHAR",
+        required=True,
+        aliases=("ho va ten", "ho ten", "ten", "name", "ho ten doi tuong", "ten doi tuong", "ho ten nguoi huong"),
+        comment="Beneficiary's name with Vietnamese diacritics, Unicode NFC",
+    )
+    date_of_birth: date | None = _col(
+        sql="DATE",
+        required=False,
+        aliases=("ngay sinh", "ngay thang nam sinh", "dob", "birth date"),
+        comment="Date of birth (a year alone is kept as birth_year)",
+    )
+    gender: Gender | None = _col(sql="VARCHAR", required=False, aliases=("gioi tinh", "sex"), comment="male or female")
+    program: Program = _col(
+        sql="VARCHAR",
+        required=True,
+        aliases=("chuong trinh", "che do", "loai tro cap", "programme"),
+        comment="welfare (social assistance) or pension",
+    )
+    category: str | None = _col(
+        sql="VARCHAR",
+        required=False,
+        aliases=("doi tuong", "nhom doi tuong", "loai doi tuong"),
+        comment="Beneficiary category, e.g. elderly 80+, disability",
+    )
+    entitled_amount: int = _col(
+        sql="BIGINT",
+        required=True,
+        aliases=("so tien huong", "muc huong", "so tien duoc huong", "muc tro cap", "so tien phai tra", "so tien"),
+        comment="Amount due for the period, integer VND",
+    )
+    channel: Channel = _col(
+        sql="VARCHAR",
+        required=True,
+        aliases=("hinh thuc chi tra", "kenh chi tra", "phuong thuc chi tra", "hinh thuc nhan"),
+        comment="Registered disbursement channel: bank, ewallet or cash",
+    )
+    bank_code: str | None = _col(
+        sql="VARCHAR",
+        required=False,
+        aliases=BANK_ALIASES,
+        comment="Bank short code or BIN of the registered account; required unless channel is cash",
+    )
+    account_number: str | None = _col(
+        sql="VARCHAR",
+        required=False,
+        aliases=ACCOUNT_ALIASES,
+        comment="Registered account number, leading zeros kept; required unless channel is cash",
+    )
+    province_code: str | None = _col(
+        sql="VARCHAR", required=False, aliases=("ma tinh", "province"), comment="Province code (2 digits)"
+    )
+    district_code: str | None = _col(
+        sql="VARCHAR",
+        required=False,
+        aliases=("ma huyen", "district"),
+        comment="District code (3 digits), pre-July-2025 layout only",
+    )
+    commune_code: str | None = _col(
+        sql="VARCHAR",
+        required=False,
+        aliases=("ma xa", "ma phuong xa", "commune", "ward"),
+        comment="Commune code (5 digits)",
+    )
+    status: BeneficiaryStatus = _col(
+        sql="VARCHAR",
+        required=False,
+        default="active",
+        aliases=("trang thai", "tinh trang"),
+        comment="active, suspended, terminated or deceased (default active)",
+    )
+    date_of_death: date | None = _col(
+        sql="DATE",
+        required=False,
+        aliases=("ngay mat", "ngay chet", "ngay tu tran"),
+        comment="Date of death, when known",
+    )
 
 
 class PaymentRecord(BaseModel):
@@ -198,47 +274,106 @@ class PaymentRecord(BaseModel):
 
     model_config = ConfigDict(title="Payment record", use_enum_values=True)
 
-    payment_ref: str = _col(sql="VARCHAR", required=True,
-                            aliases=("so tham chieu", "ma tham chieu", "ma giao dich", "so giao dich",
-                                     "so but toan", "reference", "ref", "transaction id"),
-                            comment="Bank or post office reference, unique within its file")
-    vneid: str | None = _col(sql="VARCHAR", required=False, aliases=VNEID_ALIASES,
-                             comment="Payee's personal identification number; when absent, taken from the narrative")
-    payee_name: str = _col(sql="VARCHAR", required=True,
-                           aliases=("ten nguoi thu huong", "ten nguoi nhan", "ten tai khoan",
-                                    "ten chu tai khoan", "ho va ten", "ho ten", "beneficiary name",
-                                    "payee", "name"),
-                           comment="Payee name as on the account or payout list, Unicode NFC")
-    date_of_birth: date | None = _col(sql="DATE", required=False, aliases=("ngay sinh", "dob"),
-                                      comment="Payee's date of birth, when the payout list carries it")
-    bank_code: str | None = _col(sql="VARCHAR", required=False, aliases=BANK_ALIASES,
-                                 comment="Bank the money went to")
-    account_number: str | None = _col(sql="VARCHAR", required=False, aliases=ACCOUNT_ALIASES,
-                                      comment="Account the money went to, leading zeros kept")
-    amount: int = _col(sql="BIGINT", required=True,
-                       aliases=("so tien", "so tien chi tra", "so tien chuyen", "so tien chi"),
-                       comment="Amount paid, integer VND")
-    value_date: date = _col(sql="DATE", required=True,
-                            aliases=("ngay giao dich", "ngay chi tra", "ngay hieu luc", "ngay chuyen",
-                                     "ngay chi", "ngay", "date", "transaction date"),
-                            comment="Value date of the transfer or payout")
-    channel: Channel = _col(sql="VARCHAR", required=True,
-                            aliases=("hinh thuc chi tra", "kenh chi tra", "phuong thuc chi tra"),
-                            comment="bank, ewallet or cash")
-    status: PaymentStatus = _col(sql="VARCHAR", required=False, default="success",
-                                 aliases=("trang thai", "ket qua", "tinh trang"),
-                                 comment="success, failed or returned (default success)")
-    program: Program | None = _col(sql="VARCHAR", required=False,
-                                   aliases=("chuong trinh", "che do", "loai tro cap", "programme"),
-                                   comment="welfare or pension; when absent, the matched beneficiary's")
-    narrative: str | None = _col(sql="VARCHAR", required=False,
-                                 aliases=("noi dung", "dien giai", "mo ta", "description", "narrative"),
-                                 comment="Transfer description (nội dung)")
-    bank_ref: str | None = _col(sql="VARCHAR", required=False,
-                                aliases=("so tham chieu ngan hang", "ma giao dich ngan hang", "bank reference",
-                                         "bank ref"),
-                                comment="The bank's own reference of the transfer (camt AcctSvcrRef, UETR or TxId; "
-                                        "MT940 the reference after //): tells apart transfers that share a payment_ref")
+    payment_ref: str = _col(
+        sql="VARCHAR",
+        required=True,
+        aliases=(
+            "so tham chieu",
+            "ma tham chieu",
+            "ma giao dich",
+            "so giao dich",
+            "so but toan",
+            "reference",
+            "ref",
+            "transaction id",
+        ),
+        comment="Bank or post office reference, unique within its file",
+    )
+    vneid: str | None = _col(
+        sql="VARCHAR",
+        required=False,
+        aliases=VNEID_ALIASES,
+        comment="Payee's personal identification number; when absent, taken from the narrative",
+    )
+    payee_name: str = _col(
+        sql="VARCHAR",
+        required=True,
+        aliases=(
+            "ten nguoi thu huong",
+            "ten nguoi nhan",
+            "ten tai khoan",
+            "ten chu tai khoan",
+            "ho va ten",
+            "ho ten",
+            "beneficiary name",
+            "payee",
+            "name",
+        ),
+        comment="Payee name as on the account or payout list, Unicode NFC",
+    )
+    date_of_birth: date | None = _col(
+        sql="DATE",
+        required=False,
+        aliases=("ngay sinh", "dob"),
+        comment="Payee's date of birth, when the payout list carries it",
+    )
+    bank_code: str | None = _col(sql="VARCHAR", required=False, aliases=BANK_ALIASES, comment="Bank the money went to")
+    account_number: str | None = _col(
+        sql="VARCHAR", required=False, aliases=ACCOUNT_ALIASES, comment="Account the money went to, leading zeros kept"
+    )
+    amount: int = _col(
+        sql="BIGINT",
+        required=True,
+        aliases=("so tien", "so tien chi tra", "so tien chuyen", "so tien chi"),
+        comment="Amount paid, integer VND",
+    )
+    value_date: date = _col(
+        sql="DATE",
+        required=True,
+        aliases=(
+            "ngay giao dich",
+            "ngay chi tra",
+            "ngay hieu luc",
+            "ngay chuyen",
+            "ngay chi",
+            "ngay",
+            "date",
+            "transaction date",
+        ),
+        comment="Value date of the transfer or payout",
+    )
+    channel: Channel = _col(
+        sql="VARCHAR",
+        required=True,
+        aliases=("hinh thuc chi tra", "kenh chi tra", "phuong thuc chi tra"),
+        comment="bank, ewallet or cash",
+    )
+    status: PaymentStatus = _col(
+        sql="VARCHAR",
+        required=False,
+        default="success",
+        aliases=("trang thai", "ket qua", "tinh trang"),
+        comment="success, failed or returned (default success)",
+    )
+    program: Program | None = _col(
+        sql="VARCHAR",
+        required=False,
+        aliases=("chuong trinh", "che do", "loai tro cap", "programme"),
+        comment="welfare or pension; when absent, the matched beneficiary's",
+    )
+    narrative: str | None = _col(
+        sql="VARCHAR",
+        required=False,
+        aliases=("noi dung", "dien giai", "mo ta", "description", "narrative"),
+        comment="Transfer description (nội dung)",
+    )
+    bank_ref: str | None = _col(
+        sql="VARCHAR",
+        required=False,
+        aliases=("so tham chieu ngan hang", "ma giao dich ngan hang", "bank reference", "bank ref"),
+        comment="The bank's own reference of the transfer (camt AcctSvcrRef, UETR or TxId; "
+        "MT940 the reference after //): tells apart transfers that share a payment_ref",
+    )
 
 
 class Finding(BaseModel):
@@ -270,14 +405,16 @@ def columns(kind: RecordKind) -> list[Column]:
     out = []
     for name, field in RECORD_MODELS[kind].model_fields.items():
         extra = field.json_schema_extra or {}
-        out.append(Column(
-            name=name,
-            sql_type=extra["x-sql-type"],
-            required=extra["x-required"],
-            comment=field.description or "",
-            aliases=tuple(extra["x-aliases"]),
-            default=extra["x-default"],
-        ))
+        out.append(
+            Column(
+                name=name,
+                sql_type=extra["x-sql-type"],
+                required=extra["x-required"],
+                comment=field.description or "",
+                aliases=tuple(extra["x-aliases"]),
+                default=extra["x-default"],
+            )
+        )
     return out
 
 

@@ -106,17 +106,27 @@ def _profile_example() -> str:
     folder = REPO / "fixtures" / "profiles"
     toml = (folder / "example-bank.toml").read_text(encoding="utf-8").rstrip()
     data = (folder / "example_bank.csv").read_text(encoding="utf-8").rstrip()
-    args = ["check", "fixtures/profiles/example_bank.csv", "--as", "payments", "--period", "2024-09",
-            "--profile", "fixtures/profiles/example-bank.toml"]
+    args = [
+        "check",
+        "fixtures/profiles/example_bank.csv",
+        "--as",
+        "payments",
+        "--period",
+        "2024-09",
+        "--profile",
+        "fixtures/profiles/example-bank.toml",
+    ]
     cwd = Path.cwd()
     os.chdir(REPO)
     try:
         res = CliRunner().invoke(cli, args, prog_name="reconcile")
     finally:
         os.chdir(cwd)
-    return ("The bank's file, `fixtures/profiles/example_bank.csv`:\n\n```text\n" + data + "\n```\n\n"
-            "The profile, `fixtures/profiles/example-bank.toml`:\n\n```toml\n" + toml + "\n```\n\n"
-            "```text\n$ reconcile " + " ".join(args) + "\n" + res.stdout.rstrip() + "\n```")
+    return (
+        "The bank's file, `fixtures/profiles/example_bank.csv`:\n\n```text\n" + data + "\n```\n\n"
+        "The profile, `fixtures/profiles/example-bank.toml`:\n\n```toml\n" + toml + "\n```\n\n"
+        "```text\n$ reconcile " + " ".join(args) + "\n" + res.stdout.rstrip() + "\n```"
+    )
 
 
 BLOCKS = {
@@ -134,11 +144,12 @@ BLOCKS = {
 def render(text: str) -> str:
     for name, make in BLOCKS.items():
         pattern = re.compile(
-            rf"(<!-- BEGIN generated:{re.escape(name)} -->\n).*?(<!-- END generated:{re.escape(name)} -->)", re.S)
+            rf"(<!-- BEGIN generated:{re.escape(name)} -->\n).*?(<!-- END generated:{re.escape(name)} -->)", re.S
+        )
         if not pattern.search(text):
             raise ValueError(f"README has no generated block '{name}'")
         body = make()
-        text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+        text = pattern.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
     return text
 
 

@@ -54,14 +54,14 @@ class CheckResult:
         return len(self.rejected)
 
 
-def check_file(path: Path, kind: str, period: str, profile: str | None = None,
-               sheet: str | None = None) -> CheckResult:
+def check_file(path: Path, kind: str, period: str, profile: str | None = None, sheet: str | None = None) -> CheckResult:
     """check_tables, for a file of one table (or a workbook's first sheet that holds the role)."""
     return check_tables(path, kind, period, profile, sheet)[0][0]
 
 
-def check_tables(path: Path, kind: str, period: str, profile: str | None = None,
-                 sheet: str | None = None) -> tuple[list[CheckResult], list[SkippedSheet]]:
+def check_tables(
+    path: Path, kind: str, period: str, profile: str | None = None, sheet: str | None = None
+) -> tuple[list[CheckResult], list[SkippedSheet]]:
     """Read and normalise one file in a scratch in-memory database; report every problem of each
     of its tables (a workbook's sheets that hold the role), and the sheets skipped."""
     from reconcile.config import Limits
@@ -84,52 +84,96 @@ def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
         amount = "amount" if kind == "payments" else "entitled_amount"
         rejected = con.execute(
             f"SELECT source_row, reject_reason FROM {stg} WHERE reject_reason IS NOT NULL AND NOT set_aside "
-            "ORDER BY source_row").fetchall()
+            "ORDER BY source_row"
+        ).fetchall()
         set_aside = con.execute(
-            f"SELECT source_row, reject_reason FROM {stg} WHERE set_aside ORDER BY source_row").fetchall()
+            f"SELECT source_row, reject_reason FROM {stg} WHERE set_aside ORDER BY source_row"
+        ).fetchall()
         loaded, restored, amount_read, blank = con.execute(
             f"SELECT count(*) FILTER (WHERE reject_reason IS NULL), "
             f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored), "
             f"coalesce(sum({amount}), 0), "
-            f"count(*) FILTER (WHERE reject_reason = 'blank row') FROM {stg}").fetchone()
-        area_notes = con.execute(
-            f"SELECT source_row, area_note FROM {stg} WHERE reject_reason IS NULL AND area_note IS NOT NULL "
-            "ORDER BY source_row").fetchall() if kind == "registry" else []
+            f"count(*) FILTER (WHERE reject_reason = 'blank row') FROM {stg}"
+        ).fetchone()
+        area_notes = (
+            con.execute(
+                f"SELECT source_row, area_note FROM {stg} WHERE reject_reason IS NULL AND area_note IS NOT NULL "
+                "ORDER BY source_row"
+            ).fetchall()
+            if kind == "registry"
+            else []
+        )
         id_problems = con.execute(
             f"SELECT source_row, rc_vneid_shape_problem(vneid) FROM {stg} "
-            f"WHERE reject_reason IS NULL AND vneid IS NOT NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row").fetchall()
+            f"WHERE reject_reason IS NULL AND vneid IS NOT NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row"
+        ).fetchall()
         control, agrees = None, True
         if table.control is not None:
             c = table.control
             stated = con.execute("SELECT rc_amount(?)", [c.amount]).fetchone()[0] if c.amount else None
             unit = "entries" if table.format in STATEMENTS else "rows"
-            says = " of ".join(p for p in (f"{c.count:,} {unit}" if c.count is not None else "",
-                                           f"{stated:,} VND" if stated is not None else "") if p)
-            unreadable = con.execute(f"SELECT count(*) FROM {stg} WHERE reject_reason IS NOT NULL AND "
-                                     + AMOUNT_UNREADABLE.replace("reason", "reject_reason")).fetchone()[0]
-            successful = (con.execute("SELECT coalesce(sum(amount), 0), count(*) FROM stg_payments WHERE "
-                                      "reject_reason IS NULL AND status = 'success'").fetchone()
-                          if kind == "payments" else (None, None))
+            says = " of ".join(
+                p
+                for p in (
+                    f"{c.count:,} {unit}" if c.count is not None else "",
+                    f"{stated:,} VND" if stated is not None else "",
+                )
+                if p
+            )
+            unreadable = con.execute(
+                f"SELECT count(*) FROM {stg} WHERE reject_reason IS NOT NULL AND "
+                + AMOUNT_UNREADABLE.replace("reason", "reject_reason")
+            ).fetchone()[0]
+            successful = (
+                con.execute(
+                    "SELECT coalesce(sum(amount), 0), count(*) FROM stg_payments WHERE "
+                    "reject_reason IS NULL AND status = 'success'"
+                ).fetchone()
+                if kind == "payments"
+                else (None, None)
+            )
             if not c.checked:  # as checks.check_controls judges it
-                agrees = ((stated is None or unreadable or stated in (amount_read, successful[0]))
-                          and (c.count is None or c.count in (table.rows_read - blank, successful[1])))
-            control = f"{c.what} says {says or 'nothing'}" + (
-                "; the entries read agree" if c.checked
-                else f"; read {table.rows_read - blank:,} rows of {int(amount_read):,} VND") + (
-                f" (the amount not checked: {unreadable:,} rows have an amount that cannot be read)"
-                if unreadable and stated is not None and not c.checked else "")
+                agrees = (stated is None or unreadable or stated in (amount_read, successful[0])) and (
+                    c.count is None or c.count in (table.rows_read - blank, successful[1])
+                )
+            control = (
+                f"{c.what} says {says or 'nothing'}"
+                + (
+                    "; the entries read agree"
+                    if c.checked
+                    else f"; read {table.rows_read - blank:,} rows of {int(amount_read):,} VND"
+                )
+                + (
+                    f" (the amount not checked: {unreadable:,} rows have an amount that cannot be read)"
+                    if unreadable and stated is not None and not c.checked
+                    else ""
+                )
+            )
     finally:
         con.close()
     return CheckResult(
-        path=Path(table.path), kind=kind, format=table.format, encoding=table.encoding, profile=table.profile,
-        profile_how=table.profile_how, header_row=table.header_row, sheet=table.sheet,
+        path=Path(table.path),
+        kind=kind,
+        format=table.format,
+        encoding=table.encoding,
+        profile=table.profile,
+        profile_how=table.profile_how,
+        header_row=table.header_row,
+        sheet=table.sheet,
         columns_used=table.columns_read,
         notes=list(table.notes),
         columns_ignored=[c for c in table.original_columns if c not in table.header_map and c not in table.consumed],
-        rows_read=table.rows_read, rows_loaded=loaded, ids_restored=restored,
-        rejected=[(int(r), str(m)) for r, m in rejected], id_problems=[(int(r), str(m)) for r, m in id_problems],
-        area_notes=[(int(r), str(m)) for r, m in area_notes], control=control, control_agrees=agrees,
-        set_aside=[(int(r), str(m)) for r, m in set_aside], currency=_currencies(table))
+        rows_read=table.rows_read,
+        rows_loaded=loaded,
+        ids_restored=restored,
+        rejected=[(int(r), str(m)) for r, m in rejected],
+        id_problems=[(int(r), str(m)) for r, m in id_problems],
+        area_notes=[(int(r), str(m)) for r, m in area_notes],
+        control=control,
+        control_agrees=agrees,
+        set_aside=[(int(r), str(m)) for r, m in set_aside],
+        currency=_currencies(table),
+    )
 
 
 def _currencies(table: RawTable) -> str | None:
@@ -147,6 +191,7 @@ def _currencies(table: RawTable) -> str | None:
     vnd = len(amounts) - sum(foreign.values())
     if not foreign:
         return f"VND, all {vnd:,} {'entry' if vnd == 1 else 'entries'}" if vnd else "none stated (no entries)"
-    others = ", ".join(f"{n:,} {'entry' if n == 1 else 'entries'} in {code} (rejected)"
-                       for code, n in sorted(foreign.items()))
+    others = ", ".join(
+        f"{n:,} {'entry' if n == 1 else 'entries'} in {code} (rejected)" for code, n in sorted(foreign.items())
+    )
     return f"VND; {others}"

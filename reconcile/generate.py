@@ -37,12 +37,32 @@ from reconcile.warehouse import quote_literal
 
 FORMATS = ("parquet", "csv", "xlsx", "camt")
 EXCEL_ROWS = 1_048_575
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
-          "Dương", "Lý"]
-MIDDLE = {0: ["Văn", "Đức", "Hữu", "Minh", "Quang", "Công", "Xuân"],
-          1: ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Thị Thanh", "Thị Minh"]}
-GIVEN = {0: ["Hùng", "Dũng", "Bình", "Hải", "Tuấn", "Thắng", "Long", "Phúc", "Sơn", "Toàn", "Khải", "Đạt"],
-         1: ["Hoa", "Lan", "Mai", "Hương", "Hằng", "Nhung", "Thủy", "Loan", "Yến", "Huệ", "Quyên", "Ngân"]}
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
+MIDDLE = {
+    0: ["Văn", "Đức", "Hữu", "Minh", "Quang", "Công", "Xuân"],
+    1: ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Thị Thanh", "Thị Minh"],
+}
+GIVEN = {
+    0: ["Hùng", "Dũng", "Bình", "Hải", "Tuấn", "Thắng", "Long", "Phúc", "Sơn", "Toàn", "Khải", "Đạt"],
+    1: ["Hoa", "Lan", "Mai", "Hương", "Hằng", "Nhung", "Thủy", "Loan", "Yến", "Huệ", "Quyên", "Ngân"],
+}
 BANKS = ["VBA", "ICB", "BIDV", "VCB", "LPB", "MB", "TCB", "ACB"]
 EWALLETS = ["VIETTELMONEY", "VNPTMONEY"]
 COEFFICIENTS = [1.0, 1.5, 2.0, 2.5, 3.0]
@@ -111,11 +131,15 @@ def _check(cfg: GenerateConfig) -> None:
     if cfg.rates.total() > 0.5:
         raise ReconcileError("the planted rates add up to more than half the beneficiaries; lower them")
     if "xlsx" in cfg.formats and cfg.beneficiaries > EXCEL_ROWS - 10_000:
-        raise ReconcileError(f"an Excel sheet holds {EXCEL_ROWS:,} rows, fewer than this month needs; "
-                             "leave xlsx out of --formats, or generate fewer beneficiaries")
+        raise ReconcileError(
+            f"an Excel sheet holds {EXCEL_ROWS:,} rows, fewer than this month needs; "
+            "leave xlsx out of --formats, or generate fewer beneficiaries"
+        )
     if "camt" in cfg.formats and cfg.beneficiaries > 2_000_000:
-        raise ReconcileError("camt XML of more than 2,000,000 beneficiaries would be several GB; "
-                             "leave camt out of --formats, or generate fewer beneficiaries")
+        raise ReconcileError(
+            "camt XML of more than 2,000,000 beneficiaries would be several GB; "
+            "leave camt out of --formats, or generate fewer beneficiaries"
+        )
 
 
 def generate(cfg: GenerateConfig) -> GenerateResult:
@@ -124,8 +148,7 @@ def generate(cfg: GenerateConfig) -> GenerateResult:
     t0 = time.perf_counter()
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                             "autoload_known_extensions": False})
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
         # bounded memory: DuckDB spills what does not fit to a folder beside the output, removed after
         con.execute(f"SET temp_directory = {quote_literal(str(out / '.generate.tmp'))}")
@@ -136,10 +159,14 @@ def generate(cfg: GenerateConfig) -> GenerateResult:
         _truth(con)
         files = {fmt: _write(con, cfg, fmt, out) for fmt in cfg.formats}
         truth = out / "truth.csv"
-        con.execute(f"COPY (SELECT * FROM truth ORDER BY code, vneid, payment_ref) TO {quote_literal(str(truth))} "
-                    "(HEADER, DELIMITER ',')")
-        counts = con.execute("SELECT (SELECT count(*) FROM registry_out), (SELECT count(*) FROM payments_out), "
-                             "(SELECT count(*) FROM truth)").fetchone()
+        con.execute(
+            f"COPY (SELECT * FROM truth ORDER BY code, vneid, payment_ref) TO {quote_literal(str(truth))} "
+            "(HEADER, DELIMITER ',')"
+        )
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM registry_out), (SELECT count(*) FROM payments_out), "
+            "(SELECT count(*) FROM truth)"
+        ).fetchone()
     finally:
         con.close()
         shutil.rmtree(out / ".generate.tmp", ignore_errors=True)
@@ -147,14 +174,17 @@ def generate(cfg: GenerateConfig) -> GenerateResult:
 
 
 def _people(con, cfg: GenerateConfig) -> None:
-    start, end = period_bounds(cfg.period)
+    start, _ = period_bounds(cfg.period)
     layout = areas.layout_for(cfg.period)
     standard = 500_000 if start >= date(2024, 7, 1) else 360_000
-    births = con.execute("SELECT cccd_code, gso_code_pre2025, province_code_2025 FROM ref_birth_province "
-                         "ORDER BY cccd_code").fetchall()
-    con.execute("CREATE TEMP TABLE births AS SELECT * FROM (VALUES " +
-                ", ".join(f"({i}, '{c}', '{g}', '{p}')" for i, (c, g, p) in enumerate(births)) +
-                ") t(k, cccd, gso, p2025)")
+    births = con.execute(
+        "SELECT cccd_code, gso_code_pre2025, province_code_2025 FROM ref_birth_province ORDER BY cccd_code"
+    ).fetchall()
+    con.execute(
+        "CREATE TEMP TABLE births AS SELECT * FROM (VALUES "
+        + ", ".join(f"({i}, '{c}', '{g}', '{p}')" for i, (c, g, p) in enumerate(births))
+        + ") t(k, cccd, gso, p2025)"
+    )
     con.execute("""CREATE TEMP TABLE communes AS
         SELECT province_code, commune_code,
                row_number() OVER (PARTITION BY province_code ORDER BY commune_code) - 1 AS k,
@@ -167,7 +197,8 @@ def _people(con, cfg: GenerateConfig) -> None:
         edges.append((f.name, acc))
     scenario = "CASE " + " ".join(f"WHEN u_s < {edge!r} THEN '{name}'" for name, edge in edges) + " ELSE 'paid' END"
     nb = len(births)
-    con.execute(f"""
+    con.execute(
+        f"""
         CREATE TEMP TABLE base AS
         WITH r AS (
             SELECT i,
@@ -179,7 +210,9 @@ def _people(con, cfg: GenerateConfig) -> None:
             FROM range($n) t(i)
         )
         SELECT r.*, {scenario} AS scenario, b.cccd, b.gso, b.p2025
-        FROM r JOIN births AS b ON b.k = r.bk""", {"n": cfg.beneficiaries, "seed": cfg.seed})
+        FROM r JOIN births AS b ON b.k = r.bk""",
+        {"n": cfg.beneficiaries, "seed": cfg.seed},
+    )
     # cases that need a transfer beneficiary born before 2000 fall back to 'paid' otherwise; the
     # shared-account case needs whole groups of three
     con.execute("""
@@ -195,7 +228,8 @@ def _people(con, cfg: GenerateConfig) -> None:
                CASE WHEN s.sc = 'shared' AND sh.rk >= sh.n - sh.n % 3 THEN 'paid' ELSE s.sc END AS scenario,
                CASE WHEN s.sc = 'shared' AND sh.rk < sh.n - sh.n % 3 THEN sh.rk // 3 END AS shared_group
         FROM s LEFT JOIN shared AS sh USING (i)""")
-    con.execute(f"""
+    con.execute(
+        f"""
         CREATE TEMP TABLE registry_src AS
         WITH p AS (
             SELECT *,
@@ -236,7 +270,9 @@ def _people(con, cfg: GenerateConfig) -> None:
             CASE WHEN scenario = 'deceased' THEN 'deceased' WHEN scenario = 'suspended' THEN 'suspended'
                  ELSE 'active' END AS status,
             CASE WHEN scenario = 'deceased' THEN DATE '{start}' - INTERVAL 15 DAY END::DATE AS date_of_death
-        FROM c""", {"noncash": cfg.noncash_share, "layout": layout})
+        FROM c""",
+        {"noncash": cfg.noncash_share, "layout": layout},
+    )
     # one registered account for each group of three sharing one; a commune of the birth province
     con.execute("""
         CREATE TEMP TABLE registry_out AS
@@ -263,7 +299,7 @@ def _people(con, cfg: GenerateConfig) -> None:
 
 
 def _payments(con, cfg: GenerateConfig) -> None:
-    start, end = period_bounds(cfg.period)
+    start, _ = period_bounds(cfg.period)
     tag = f"T{start:%m/%Y}"
     before = date.fromordinal(start.toordinal() - 1)
     con.execute(f"""
@@ -363,26 +399,53 @@ def _truth(con) -> None:
 # --- writing ---------------------------------------------------------------------------------------
 
 REGISTRY_VI = {  # canonical column -> Vietnamese header of the CSV and Excel files
-    "vneid": "Số định danh cá nhân", "full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "gender": "Giới tính",
-    "program": "Chế độ", "entitled_amount": "Số tiền hưởng", "channel": "Hình thức chi trả",
-    "bank_code": "Mã ngân hàng", "account_number": "Số tài khoản", "province_code": "Mã tỉnh",
-    "commune_code": "Mã xã", "status": "Trạng thái", "date_of_death": "Ngày mất",
+    "vneid": "Số định danh cá nhân",
+    "full_name": "Họ và tên",
+    "date_of_birth": "Ngày sinh",
+    "gender": "Giới tính",
+    "program": "Chế độ",
+    "entitled_amount": "Số tiền hưởng",
+    "channel": "Hình thức chi trả",
+    "bank_code": "Mã ngân hàng",
+    "account_number": "Số tài khoản",
+    "province_code": "Mã tỉnh",
+    "commune_code": "Mã xã",
+    "status": "Trạng thái",
+    "date_of_death": "Ngày mất",
 }
 BANK_VI = {
-    "payment_ref": "Số tham chiếu", "vneid": "Số định danh", "payee_name": "Tên người thụ hưởng",
-    "bank_code": "Ngân hàng thụ hưởng", "account_number": "Số tài khoản", "amount": "Số tiền",
-    "value_date": "Ngày giao dịch", "channel": "Kênh chi trả", "status": "Trạng thái", "narrative": "Nội dung",
+    "payment_ref": "Số tham chiếu",
+    "vneid": "Số định danh",
+    "payee_name": "Tên người thụ hưởng",
+    "bank_code": "Ngân hàng thụ hưởng",
+    "account_number": "Số tài khoản",
+    "amount": "Số tiền",
+    "value_date": "Ngày giao dịch",
+    "channel": "Kênh chi trả",
+    "status": "Trạng thái",
+    "narrative": "Nội dung",
 }
 POST_VI = {
-    "payment_ref": "Mã giao dịch", "vneid": "Số CCCD", "payee_name": "Họ và tên", "date_of_birth": "Ngày sinh",
-    "program": "Chế độ", "amount": "Số tiền", "value_date": "Ngày chi trả", "channel": "Hình thức chi trả",
+    "payment_ref": "Mã giao dịch",
+    "vneid": "Số CCCD",
+    "payee_name": "Họ và tên",
+    "date_of_birth": "Ngày sinh",
+    "program": "Chế độ",
+    "amount": "Số tiền",
+    "value_date": "Ngày chi trả",
+    "channel": "Hình thức chi trả",
     "status": "Trạng thái",
 }
 VI_VALUES = {
     "program": {"welfare": "Trợ cấp xã hội", "pension": "Lương hưu"},
     "channel": {"bank": "Chuyển khoản", "ewallet": "Ví điện tử", "cash": "Tiền mặt"},
-    "status": {"active": "Đang hưởng", "deceased": "Đã chết", "suspended": "Tạm dừng", "success": "Thành công",
-               "returned": "Hoàn trả"},
+    "status": {
+        "active": "Đang hưởng",
+        "deceased": "Đã chết",
+        "suspended": "Tạm dừng",
+        "success": "Thành công",
+        "returned": "Hoàn trả",
+    },
     "gender": {"male": "Nam", "female": "Nữ"},
 }
 
@@ -401,7 +464,7 @@ def _select(columns: dict[str, str], text: bool) -> str:
             elif canon in VI_VALUES:
                 whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in VI_VALUES[canon].items())
                 col = f"CASE {canon} {whens} ELSE {canon} END"
-        out.append(f"{col} AS \"{header if text else canon}\"")
+        out.append(f'{col} AS "{header if text else canon}"')
     return ", ".join(out)
 
 
@@ -437,8 +500,10 @@ def _xlsx(con, query: str, path: Path) -> None:
 
     cur = con.execute(query)
     headers = [d[0] for d in cur.description]
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     ws = wb.add_worksheet("Danh sách")
     ws.write_row(0, 0, headers)
     row = 1
@@ -453,8 +518,9 @@ def _xlsx(con, query: str, path: Path) -> None:
 
 def _camt(con, cfg: GenerateConfig, path: Path) -> None:
     """The bank payments as the paying account's camt.053 statement, one booked entry each."""
-    banks = pl.read_csv(resources.files("reconcile.data").joinpath("banks.csv").read_bytes(), comment_prefix="#",
-                        infer_schema=False)
+    banks = pl.read_csv(
+        resources.files("reconcile.data").joinpath("banks.csv").read_bytes(), comment_prefix="#", infer_schema=False
+    )
     swift = {b["code"]: b["swift"] for b in banks.iter_rows(named=True) if b["swift"]}
     # camt has no ID field: a bank that knows the ID writes it in the remittance text
     rows = con.execute("""
@@ -468,26 +534,37 @@ def _camt(con, cfg: GenerateConfig, path: Path) -> None:
         return "" if text is None else str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                 '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>\n'
-                 f'<GrpHdr><MsgId>GEN-{cfg.period}-{cfg.seed}</MsgId><CreDtTm>{cfg.period}-28T00:00:00</CreDtTm>'
-                 '</GrpHdr>\n<Stmt><Id>GEN</Id><Acct><Id><Othr><Id>37610001054321</Id></Othr></Id></Acct>\n')
+        fh.write(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>\n'
+            f"<GrpHdr><MsgId>GEN-{cfg.period}-{cfg.seed}</MsgId><CreDtTm>{cfg.period}-28T00:00:00</CreDtTm>"
+            "</GrpHdr>\n<Stmt><Id>GEN</Id><Acct><Id><Othr><Id>37610001054321</Id></Othr></Id></Acct>\n"
+        )
         while batch := rows.fetchmany(10_000):
             for ref, amount, day, name, account, bank, narrative, status in batch:
                 bic = swift.get(bank)
-                agent = f"<RltdAgts><CdtrAgt><FinInstnId><BIC>{bic}</BIC></FinInstnId></CdtrAgt></RltdAgts>" if bic \
+                agent = (
+                    f"<RltdAgts><CdtrAgt><FinInstnId><BIC>{bic}</BIC></FinInstnId></CdtrAgt></RltdAgts>"
+                    if bic
                     else f"<RltdAgts><CdtrAgt><FinInstnId><Nm>{esc(bank)}</Nm></FinInstnId></CdtrAgt></RltdAgts>"
-                parties = (f'<RltdPties><Cdtr><Nm>{esc(name)}</Nm></Cdtr><CdtrAcct><Id><Othr><Id>{esc(account)}'
-                           f'</Id></Othr></Id></CdtrAcct></RltdPties>{agent}')
-                fh.write(f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
-                         f'<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><NtryDtls><TxDtls>'
-                         f'<Refs><EndToEndId>{esc(ref)}</EndToEndId></Refs>{parties}'
-                         f'<RmtInf><Ustrd>{esc(narrative)}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n')
+                )
+                parties = (
+                    f"<RltdPties><Cdtr><Nm>{esc(name)}</Nm></Cdtr><CdtrAcct><Id><Othr><Id>{esc(account)}"
+                    f"</Id></Othr></Id></CdtrAcct></RltdPties>{agent}"
+                )
+                fh.write(
+                    f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
+                    f"<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><NtryDtls><TxDtls>"
+                    f"<Refs><EndToEndId>{esc(ref)}</EndToEndId></Refs>{parties}"
+                    f"<RmtInf><Ustrd>{esc(narrative)}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n"
+                )
                 if status == "returned":  # the money comes back as a credit carrying the return reason
-                    fh.write(f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
-                             f'<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><NtryDtls><TxDtls>'
-                             f'<Refs><EndToEndId>{esc(ref)}</EndToEndId></Refs>{parties}'
-                             f'<RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry>\n')
+                    fh.write(
+                        f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+                        f"<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><NtryDtls><TxDtls>"
+                        f"<Refs><EndToEndId>{esc(ref)}</EndToEndId></Refs>{parties}"
+                        f"<RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry>\n"
+                    )
         fh.write("</Stmt></BkToCstmrStmt></Document>\n")
 
 

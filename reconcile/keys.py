@@ -34,12 +34,14 @@ from reconcile.errors import ConfigError
 KEY_VARIABLE = "RECONCILE_KEY"
 MIN_BYTES = 32
 HEX_KEY = re.compile(r"^[0-9a-fA-F]{64,}$")
-NEW_KEY = "python -c \"import secrets; print(secrets.token_hex(32))\""
+NEW_KEY = 'python -c "import secrets; print(secrets.token_hex(32))"'
 # keys that appear in documentation or examples: known to anyone, so no secret
 DOCUMENTED = {
     "a long secret kept in the office",
     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-    "changeme", "secret", "password",
+    "changeme",
+    "secret",
+    "password",
 }
 CHECK_TEXT = b"reconcile key check"
 
@@ -62,7 +64,7 @@ def problem(text: str, key: bytes) -> str | None:
     if len(key) < MIN_BYTES:
         return f"{len(key)} bytes long; it needs at least {MIN_BYTES} random bytes"
     for period in range(1, len(key) // 2 + 1):
-        if key == (key[:period] * (len(key) // period + 1))[:len(key)]:
+        if key == (key[:period] * (len(key) // period + 1))[: len(key)]:
             return "a short pattern repeated, not random"
     if len(set(key)) < 12:
         return f"made of only {len(set(key))} different bytes, not random"
@@ -84,8 +86,10 @@ def resolve(db: Path | None, create: bool = False) -> tuple[bytes, str]:
         text = path.read_text(encoding="ascii")
     except FileNotFoundError:
         if not create:
-            raise ConfigError(f"{path}: no key file beside the database; restore it from its backup, or set "
-                              f"{KEY_VARIABLE} to the key the database was made with") from None
+            raise ConfigError(
+                f"{path}: no key file beside the database; restore it from its backup, or set "
+                f"{KEY_VARIABLE} to the key the database was made with"
+            ) from None
         return _create(path), str(path)
     except (OSError, UnicodeDecodeError) as exc:
         why = exc.strerror if isinstance(exc, OSError) else "not a key file"
@@ -117,8 +121,9 @@ def _create(path: Path) -> bytes:
     except FileExistsError:  # another run made it a moment ago: use that one
         return _checked(path.read_text(encoding="ascii"), str(path))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot create the database's key file ({exc.strerror}); check the folder "
-                          "can be written") from None
+        raise ConfigError(
+            f"{path}: cannot create the database's key file ({exc.strerror}); check the folder can be written"
+        ) from None
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key.hex() + "\n")
     return key
@@ -140,9 +145,12 @@ def check_value(key: bytes) -> str:
 def check_database(con, db: Path, key: bytes) -> None:
     """Refuse a key other than the one the database's findings were made with: every finding would get
     a new id, and the ids of the periods already there could not be matched with the new ones."""
-    made_with = {k for (k,) in con.execute("SELECT DISTINCT key_check FROM runs WHERE key_check IS NOT NULL")
-                 .fetchall()}
+    made_with = {
+        k for (k,) in con.execute("SELECT DISTINCT key_check FROM runs WHERE key_check IS NOT NULL").fetchall()
+    }
     if made_with and check_value(key) not in made_with:
         source = KEY_VARIABLE if os.environ.get(KEY_VARIABLE, "").strip() else str(key_path(db))
-        raise ConfigError(f"{source}: not the key this database's findings were made with; restore the key file "
-                          f"{key_path(db).name} from its backup (or set {KEY_VARIABLE} to that key)")
+        raise ConfigError(
+            f"{source}: not the key this database's findings were made with; restore the key file "
+            f"{key_path(db).name} from its backup (or set {KEY_VARIABLE} to that key)"
+        )

@@ -7,6 +7,7 @@ created), so the database is either as it was or holds the whole new period.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import re
@@ -15,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -29,8 +30,15 @@ from reconcile.readers import RawTable, SkippedSheet, read_tables
 from reconcile.rules import catalogue, create_flag_table, run_rule
 from reconcile.sqlfiles import execute_file
 from reconcile.timings import set_step, timed
-from reconcile.warehouse import (RUN_NONCASH_BASE, column_names, ensure_schema, quote_ident, quote_literal,
-                                 replace_period, store_noncash_share)
+from reconcile.warehouse import (
+    RUN_NONCASH_BASE,
+    column_names,
+    ensure_schema,
+    quote_ident,
+    quote_literal,
+    replace_period,
+    store_noncash_share,
+)
 
 
 @dataclass
@@ -43,7 +51,9 @@ class RunConfig:
     operator: str | None = None
     on_step: Callable[[str], None] | None = None  # told the name of each step as it starts (progress)
     on_progress: Callable[[float], None] | None = None  # told how far DuckDB is through the current query (0-100)
-    on_read: Callable[[str, int, int], None] | None = None  # told each file's name as it is read, bytes before it, in all
+    on_read: Callable[[str, int, int], None] | None = (
+        None  # told each file's name as it is read, bytes before it, in all
+    )
     memory_limit: str | None = None  # --memory-limit: DuckDB's limit (e.g. 1GB); beyond it, it spills to disk
     profile: str | None = None  # --profile: a built-in name or a .toml file, for the files of its kind
     sheet: str | None = None  # --sheet: the Excel sheet to read, by name or position (1 = first)
@@ -146,17 +156,20 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
     for n, (kind, path) in enumerate(files):
         if cfg.on_read:
             cfg.on_read(Path(path).name, sum(sizes[:n]), sum(sizes))
-        read, passed_over = read_tables(path, kind, profile if profile and profile.kind == kind else None, cfg.sheet,
-                                        staging)
+        read, passed_over = read_tables(
+            path, kind, profile if profile and profile.kind == kind else None, cfg.sheet, staging
+        )
         if read[0].sha256 in seen:
-            raise InputFileError(str(path), f"has the same content as {seen[read[0].sha256]}",
-                                 "pass each file once")
+            raise InputFileError(str(path), f"has the same content as {seen[read[0].sha256]}", "pass each file once")
         seen[read[0].sha256] = Path(path)
         tables.extend((len(tables) + 1, table) for table in read)
         skipped.extend(passed_over)
         if passed_over and cfg.on_notice:
-            cfg.on_notice(f"{path}: " + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
-                          + f"; read {', '.join(repr(t.sheet) for t in read)}")
+            cfg.on_notice(
+                f"{path}: "
+                + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
+                + f"; read {', '.join(repr(t.sheet) for t in read)}"
+            )
     return tables, skipped
 
 
@@ -178,16 +191,24 @@ def connect(db: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             if fh.read(12)[8:12] != b"DUCK":
                 raise ReconcileError(f"{db}: is not a DuckDB database; choose another --db path")
     try:
-        return duckdb.connect(str(db), read_only=read_only, config={"autoinstall_known_extensions": False,
-                                                                    "autoload_known_extensions": False})
+        return duckdb.connect(
+            str(db),
+            read_only=read_only,
+            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+        )
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusyError(
                 f"{db}: the database is in use by another process (a running reconciliation?); "
-                "wait for it to finish and try again") from None
-        raise ReconcileError(f"{db}: cannot open the database ({str(exc).splitlines()[0]}); check the --db path") from None
+                "wait for it to finish and try again"
+            ) from None
+        raise ReconcileError(
+            f"{db}: cannot open the database ({str(exc).splitlines()[0]}); check the --db path"
+        ) from None
     except duckdb.Error as exc:
-        raise ReconcileError(f"{db}: not a DuckDB database ({str(exc).splitlines()[0]}); choose another --db path") from None
+        raise ReconcileError(
+            f"{db}: not a DuckDB database ({str(exc).splitlines()[0]}); choose another --db path"
+        ) from None
 
 
 MEMORY_LIMIT = re.compile(r"^\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.I)
@@ -201,7 +222,7 @@ def check_memory_limit(limit: str | None) -> None:
 def run(cfg: RunConfig) -> RunResult:
     check_period(cfg.period)
     check_memory_limit(cfg.memory_limit)
-    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    started = datetime.now(UTC).replace(tzinfo=None)
     t0 = time.perf_counter()
     steps: dict[str, float] = {}
 
@@ -238,10 +259,15 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
         except duckdb.OutOfMemoryException:
             limit = f" within --memory-limit {cfg.memory_limit}" if cfg.memory_limit else ""
             if threads == 1:
-                fix = ("give a larger --memory-limit" if cfg.memory_limit else
-                       "pass a --memory-limit below the memory free on this machine (such as 2GB)")
-                raise ReconcileError(f"the run ran out of memory{limit} even on one thread; {fix}, and check that "
-                                     "the disk beside --db has room for DuckDB to spill to") from None
+                fix = (
+                    "give a larger --memory-limit"
+                    if cfg.memory_limit
+                    else "pass a --memory-limit below the memory free on this machine (such as 2GB)"
+                )
+                raise ReconcileError(
+                    f"the run ran out of memory{limit} even on one thread; {fix}, and check that "
+                    "the disk beside --db has room for DuckDB to spill to"
+                ) from None
             if cfg.on_notice:
                 cfg.on_notice(f"the run ran out of memory{limit}; running it again on one thread (slower)")
             steps.clear()
@@ -252,8 +278,9 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
     raise AssertionError("unreachable")
 
 
-def _transaction(cfg: RunConfig, tables, skipped, started, steps, t0, threads: int | None,
-                 key: tuple[bytes, bool]) -> RunResult:
+def _transaction(
+    cfg: RunConfig, tables, skipped, started, steps, t0, threads: int | None, key: tuple[bytes, bool]
+) -> RunResult:
     """Everything after reading, in one transaction: committed whole, or rolled back (and a database
     file this run created removed, with the key file it made for it)."""
     db = Path(cfg.db)
@@ -271,10 +298,8 @@ def _transaction(cfg: RunConfig, tables, skipped, started, steps, t0, threads: i
         result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0])
         con.execute("COMMIT")
     except BaseException:
-        try:
+        with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
         con.close()
         if not existed:
             for leftover in (db, db.with_name(db.name + ".wal")):
@@ -368,11 +393,14 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     _notify(cfg, "match", con)
     execute_file(con, "match.sql", params)
     execute_file(con, "facts.sql", params)
-    checks.check_scale(rows(con, "checks/scale.sql"), names,
-                       [str(tb.path) for _, tb in tables if tb.kind == "registry"], guards)
+    checks.check_scale(
+        rows(con, "checks/scale.sql"), names, [str(tb.path) for _, tb in tables if tb.kind == "registry"], guards
+    )
     missing = checks.missing_sources(
-        rows(con, "checks/coverage.sql"), guards,
-        lambda group: rows(con, "checks/coverage_exact.sql", checks.exact_coverage_params(group))[0]["with_payment"])
+        rows(con, "checks/coverage.sql"),
+        guards,
+        lambda group: rows(con, "checks/coverage_exact.sql", checks.exact_coverage_params(group))[0]["with_payment"],
+    )
     if missing and not cfg.partial:
         raise checks.refuse_missing(missing)
     params["partial"] = bool(missing)
@@ -385,10 +413,15 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     t = _step(steps, "find", t)
 
     _notify(cfg, "write", con)
-    con.execute("CREATE OR REPLACE TEMP TABLE prev_inputs AS SELECT run_id, role, file_name, sheet, sha256, skipped "
-                "FROM inputs WHERE period = ?", [cfg.period])
-    con.execute("CREATE OR REPLACE TEMP TABLE prev_flags AS SELECT run_id, flag_id, code FROM flags "
-                "WHERE period = ?", [cfg.period])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE prev_inputs AS SELECT run_id, role, file_name, sheet, sha256, skipped "
+        "FROM inputs WHERE period = ?",
+        [cfg.period],
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE prev_flags AS SELECT run_id, flag_id, code FROM flags WHERE period = ?",
+        [cfg.period],
+    )
     previous = con.execute("SELECT run_id, finished_at, operator FROM runs WHERE period = ?", [cfg.period]).fetchone()
     replace_period(con, cfg.period, params["run_id"])
     _store(con, cfg, tables, skipped, counts, params, started, missing)
@@ -409,7 +442,8 @@ def _replaced(con, run_id: str, previous) -> Replaced | None:
     appeared, gone, changed = con.execute(
         "SELECT count(*) FILTER (WHERE change = 'finding_appeared'), count(*) FILTER (WHERE change = "
         "'finding_disappeared'), count(*) FILTER (WHERE change LIKE 'input_%') FROM run_changes WHERE run_id = ?",
-        [run_id]).fetchone()
+        [run_id],
+    ).fetchone()
     return Replaced(previous[0], previous[1], previous[2], appeared, gone, changed)
 
 
@@ -438,10 +472,13 @@ def normalise(con, tables, params: dict) -> None:
     # and evidence order do not depend on the order the files were given in or on how their paths
     # were spelled
     by_name = sorted(tables, key=lambda it: (it[1].path.name, it[1].sha256, it[0]))
-    con.execute("CREATE OR REPLACE TEMP TABLE cur_files "
-                "(file_id INTEGER, path VARCHAR, sha256 VARCHAR, file_order INTEGER)")
-    con.executemany("INSERT INTO cur_files VALUES (?, ?, ?, ?)",
-                    [[i, str(tb.path), tb.sha256, order] for order, (i, tb) in enumerate(by_name, start=1)])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cur_files (file_id INTEGER, path VARCHAR, sha256 VARCHAR, file_order INTEGER)"
+    )
+    con.executemany(
+        "INSERT INTO cur_files VALUES (?, ?, ?, ?)",
+        [[i, str(tb.path), tb.sha256, order] for order, (i, tb) in enumerate(by_name, start=1)],
+    )
     for kind in ("registry", "payments"):
         normalize.load_raw(con, kind, [(i, tb) for i, tb in tables if tb.kind == kind])
         normalize.stage(con, kind, params)
@@ -451,8 +488,19 @@ def file_counts(con, tables) -> dict[int, dict]:
     """Each file's counts (sql/file_counts.sql), checked against its reader: every row read was
     staged, and the amounts read are the amounts loaded plus those rejected."""
     execute_file(con, "file_counts.sql", {})
-    names = ["rows_read", "rows_loaded", "rows_rejected", "rows_set_aside", "ids_restored", "amount_read",
-             "amount_loaded", "amount_rejected", "amount_set_aside", "amounts_unreadable", "blank_rows"]
+    names = [
+        "rows_read",
+        "rows_loaded",
+        "rows_rejected",
+        "rows_set_aside",
+        "ids_restored",
+        "amount_read",
+        "amount_loaded",
+        "amount_rejected",
+        "amount_set_aside",
+        "amounts_unreadable",
+        "blank_rows",
+    ]
     out = {}
     for file_id, tb in tables:
         row = con.execute(f"SELECT {', '.join(names)} FROM cur_file_counts WHERE file_id = ?", [file_id]).fetchone()
@@ -483,41 +531,73 @@ STORED_SOURCES = {
 }
 
 
-def _store(con, cfg: RunConfig, tables, skipped: list[SkippedSheet], counts: dict[int, dict], params: dict,
-           started: datetime, missing: list) -> None:
+def _store(
+    con,
+    cfg: RunConfig,
+    tables,
+    skipped: list[SkippedSheet],
+    counts: dict[int, dict],
+    params: dict,
+    started: datetime,
+    missing: list,
+) -> None:
     p = {"period": cfg.period, "run_id": params["run_id"]}
     for table, source in STORED_SOURCES.items():
         cols = [c for c in column_names(table) if c not in ("period", "run_id")]
         col_list = ", ".join(quote_ident(c) for c in cols)
         con.execute(
             f"INSERT INTO {quote_ident(table)} (period, run_id, {col_list}) "
-            f"SELECT $period, $run_id, {col_list} FROM {source}", p)
+            f"SELECT $period, $run_id, {col_list} FROM {source}",
+            p,
+        )
     execute_file(con, "store_flags.sql", params)
 
-    restored = dict(con.execute("""
+    restored = dict(
+        con.execute("""
         SELECT file_id, count(*) FROM cur_account_fixes WHERE account_restored = 'payment' GROUP BY ALL
         UNION ALL
         SELECT registry_file_id, count(DISTINCT registry_id) FROM cur_account_fixes
         WHERE account_restored = 'registry' GROUP BY ALL
-        """).fetchall())
+        """).fetchall()
+    )
     for file_id, tb in tables:
         control = tb.control
         values = {
-            **p, "file_id": file_id, "role": tb.kind, "path": str(tb.path), "file_name": tb.path.name,
-            "sha256": tb.sha256, "format": tb.format, "encoding": tb.encoding, "profile": tb.profile,
-            "sheet": tb.sheet, "header_row": tb.header_row,
+            **p,
+            "file_id": file_id,
+            "role": tb.kind,
+            "path": str(tb.path),
+            "file_name": tb.path.name,
+            "sha256": tb.sha256,
+            "format": tb.format,
+            "encoding": tb.encoding,
+            "profile": tb.profile,
+            "sheet": tb.sheet,
+            "header_row": tb.header_row,
             "columns_used": json.dumps(tb.columns_read, ensure_ascii=False),
             **{k: v for k, v in counts[file_id].items() if k != "blank_rows"},
             "control_count": control.count if control else None,
             "control_amount": con.execute("SELECT rc_amount(?)", [control.amount]).fetchone()[0]
-            if control and control.amount else None,
+            if control and control.amount
+            else None,
             "control_source": control.what if control else None,
-            "accounts_restored": restored.get(file_id, 0)}
+            "accounts_restored": restored.get(file_id, 0),
+        }
         con.execute("INSERT INTO inputs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
     for sheet in skipped:
-        values = {**p, "role": sheet.kind, "path": str(sheet.path), "file_name": sheet.path.name,
-                  "sha256": sheet.sha256, "format": sheet.path.suffix.lower().lstrip("."), "sheet": sheet.sheet,
-                  "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "skipped": sheet.reason}
+        values = {
+            **p,
+            "role": sheet.kind,
+            "path": str(sheet.path),
+            "file_name": sheet.path.name,
+            "sha256": sheet.sha256,
+            "format": sheet.path.suffix.lower().lstrip("."),
+            "sheet": sheet.sheet,
+            "rows_read": 0,
+            "rows_loaded": 0,
+            "rows_rejected": 0,
+            "skipped": sheet.reason,
+        }
         con.execute("INSERT INTO inputs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
 
     for program, target in (("welfare", cfg.settings.targets.welfare), ("pension", cfg.settings.targets.pension)):
@@ -526,21 +606,33 @@ def _store(con, cfg: RunConfig, tables, skipped: list[SkippedSheet], counts: dic
 
     con.execute("DELETE FROM rules")
     for rule in catalogue():
-        con.execute("INSERT INTO rules VALUES (?, ?, ?, ?)",
-                    [rule.code, rule.severity.value, rule.description_en, rule.description_vi])
+        con.execute(
+            "INSERT INTO rules VALUES (?, ?, ?, ?)",
+            [rule.code, rule.severity.value, rule.description_en, rule.description_vi],
+        )
 
     counts = con.execute("""
         SELECT (SELECT count(*) FROM cur_registry), (SELECT count(*) FROM cur_payments),
                (SELECT count(*) FILTER (WHERE NOT set_aside) FROM cur_rejected),
                (SELECT count(*) FROM cur_flags),
                (SELECT count(*) FILTER (WHERE set_aside) FROM cur_rejected)""").fetchone()
-    values = {**p, "started_at": started, "finished_at": datetime.now(timezone.utc).replace(tzinfo=None),
-              # the clock, not DuckDB's now(), which is the time the transaction began
-              "tool_version": __version__, "operator": cfg.operator or os_user(),
-              "settings": cfg.settings.model_dump_json(), "registry_rows": counts[0], "payment_rows": counts[1],
-              "rejected_rows": counts[2], "flags": counts[3], "set_aside_rows": counts[4],
-              "key_check": params["key_check"], "partial": bool(missing),
-              "missing_sources": json.dumps([m.as_dict() for m in missing]) if missing else None}
+    values = {
+        **p,
+        "started_at": started,
+        "finished_at": datetime.now(UTC).replace(tzinfo=None),
+        # the clock, not DuckDB's now(), which is the time the transaction began
+        "tool_version": __version__,
+        "operator": cfg.operator or os_user(),
+        "settings": cfg.settings.model_dump_json(),
+        "registry_rows": counts[0],
+        "payment_rows": counts[1],
+        "rejected_rows": counts[2],
+        "flags": counts[3],
+        "set_aside_rows": counts[4],
+        "key_check": params["key_check"],
+        "partial": bool(missing),
+        "missing_sources": json.dumps([m.as_dict() for m in missing]) if missing else None,
+    }
     con.execute("INSERT INTO runs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
 
 
@@ -552,21 +644,33 @@ def os_user() -> str:
 
 
 def _summarise(con, cfg: RunConfig, run_id: str, tables, steps, t0) -> RunResult:
-    inputs = [InputSummary(*row) for row in con.execute(
-        "SELECT file_id, role, path, format, encoding, profile, rows_read, rows_loaded, rows_rejected, ids_restored, "
-        "sheet, accounts_restored, control_source, coalesce(rows_set_aside, 0) "
-        "FROM inputs WHERE period = ? AND skipped IS NULL ORDER BY file_id", [cfg.period]).fetchall()]
-    flag_counts = dict(con.execute(
-        "SELECT code, count(*) FROM flags WHERE period = ? GROUP BY code ORDER BY code", [cfg.period]).fetchall())
-    severity_counts = dict(con.execute(
-        "SELECT severity, count(*) FROM flags WHERE period = ? GROUP BY severity", [cfg.period]).fetchall())
+    inputs = [
+        InputSummary(*row)
+        for row in con.execute(
+            "SELECT file_id, role, path, format, encoding, profile, rows_read, rows_loaded, rows_rejected, ids_restored, "
+            "sheet, accounts_restored, control_source, coalesce(rows_set_aside, 0) "
+            "FROM inputs WHERE period = ? AND skipped IS NULL ORDER BY file_id",
+            [cfg.period],
+        ).fetchall()
+    ]
+    flag_counts = dict(
+        con.execute(
+            "SELECT code, count(*) FROM flags WHERE period = ? GROUP BY code ORDER BY code", [cfg.period]
+        ).fetchall()
+    )
+    severity_counts = dict(
+        con.execute("SELECT severity, count(*) FROM flags WHERE period = ? GROUP BY severity", [cfg.period]).fetchall()
+    )
     cur = con.execute(
         "SELECT program, beneficiaries, payments, amount, share_beneficiaries, share_payments, share_amount, "
         "target, target_met FROM noncash_share WHERE period = ? AND level = 'program' AND channel_group = 'all' "
-        "ORDER BY program", [cfg.period])
+        "ORDER BY program",
+        [cfg.period],
+    )
     names = [d[0] for d in cur.description]
     noncash = [dict(zip(names, row)) for row in cur.fetchall()]
-    reg_rows, pay_rows, rejected, set_aside, due, paid = con.execute("""
+    reg_rows, pay_rows, rejected, set_aside, due, paid = con.execute(
+        """
         SELECT (SELECT count(*) FROM registry WHERE period = $period),
                (SELECT count(*) FROM payments WHERE period = $period),
                (SELECT count(*) FROM rejected_rows WHERE period = $period AND NOT set_aside),
@@ -575,10 +679,22 @@ def _summarise(con, cfg: RunConfig, run_id: str, tables, steps, t0) -> RunResult
                  WHERE period = $period AND is_primary AND status = 'active'),
                (SELECT coalesce(sum(amount), 0) FROM payments
                  WHERE period = $period AND status = 'success' AND in_period)""",
-        {"period": cfg.period}).fetchone()
-    return RunResult(run_id=run_id, period=cfg.period, db=Path(cfg.db), inputs=inputs, flag_counts=flag_counts,
-                     severity_counts=severity_counts, noncash=noncash, registry_rows=reg_rows,
-                     payment_rows=pay_rows, rejected_rows=rejected, amount_due=int(due), amount_paid=int(paid),
-                     seconds=time.perf_counter() - t0, step_seconds=steps, set_aside_rows=set_aside)
-
-
+        {"period": cfg.period},
+    ).fetchone()
+    return RunResult(
+        run_id=run_id,
+        period=cfg.period,
+        db=Path(cfg.db),
+        inputs=inputs,
+        flag_counts=flag_counts,
+        severity_counts=severity_counts,
+        noncash=noncash,
+        registry_rows=reg_rows,
+        payment_rows=pay_rows,
+        rejected_rows=rejected,
+        amount_due=int(due),
+        amount_paid=int(paid),
+        seconds=time.perf_counter() - t0,
+        step_seconds=steps,
+        set_aside_rows=set_aside,
+    )

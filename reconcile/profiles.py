@@ -33,10 +33,13 @@ class HeaderSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    row: int | None = Field(None, ge=1, le=1000,
-                            description="Row of the header, 1 = the first row of the file or sheet")
-    find: list[str] = Field(default_factory=list,
-                            description="Headers that together identify the header row (compared without case or diacritics)")
+    row: int | None = Field(
+        None, ge=1, le=1000, description="Row of the header, 1 = the first row of the file or sheet"
+    )
+    find: list[str] = Field(
+        default_factory=list,
+        description="Headers that together identify the header row (compared without case or diacritics)",
+    )
     max_scan: int = Field(MAX_SCAN, ge=1, le=1000, description="How many rows to search for them")
 
 
@@ -59,8 +62,10 @@ class SkipRule(BaseModel):
         try:  # the rule runs in polars, whose regular expressions lack a few of Python's (look-behind)
             pl.Series([""]).str.contains("(?i)" + value)
         except pl.exceptions.PolarsError:
-            raise ValueError("a regular expression polars cannot run (look-around and back-references "
-                             "are not supported); simplify it") from None
+            raise ValueError(
+                "a regular expression polars cannot run (look-around and back-references "
+                "are not supported); simplify it"
+            ) from None
         return value
 
 
@@ -82,8 +87,10 @@ class ExtractRule(BaseModel):
         try:
             pl.Series([""]).str.extract_groups(value)
         except pl.exceptions.PolarsError:
-            raise ValueError("not a regular expression polars can run (look-around and back-references are "
-                             "not supported); check and simplify it") from None
+            raise ValueError(
+                "not a regular expression polars can run (look-around and back-references are "
+                "not supported); check and simplify it"
+            ) from None
         if not NAMED_GROUP.findall(value):
             raise ValueError("has no named group such as (?P<payment_ref>...) to say which column it gives")
         return value
@@ -101,22 +108,28 @@ class Profile(BaseModel):
     sheet: int | str | None = Field(None, description="Excel sheet: its name, or its position (1 = first)")
     header: HeaderSpec = HeaderSpec()
     columns: dict[str, str | list[str]] = Field(
-        default_factory=dict, description="Canonical column -> header in the file (or several alternatives)")
+        default_factory=dict, description="Canonical column -> header in the file (or several alternatives)"
+    )
     values: dict[str, str] = Field(
-        default_factory=dict, description="Canonical column -> fixed value, used when the file has no such column")
+        default_factory=dict, description="Canonical column -> fixed value, used when the file has no such column"
+    )
     debit: str | None = Field(None, description="Header of the debit (money out) column of a statement")
     credit: str | None = Field(None, description="Header of the credit (money in) column of a statement")
     thousands: Literal[".", ",", " ", "auto"] = Field(
-        "auto", description="Thousands separator of amounts; 'auto' accepts 1.500.000, 1,500,000 and 1 500 000")
+        "auto", description="Thousands separator of amounts; 'auto' accepts 1.500.000, 1,500,000 and 1 500 000"
+    )
     date_order: Literal["dmy", "ymd", "mdy"] = Field("dmy", description="Order of day, month and year in dates")
     skip_blank: bool = Field(True, description="Set aside rows with no value at all")
     skip: list[SkipRule] = Field(default_factory=list)
     extract: list[ExtractRule] = Field(default_factory=list)
-    fill_down: list[str] = Field(default_factory=list, description="Canonical columns whose blank cells take the "
-                                 "value of the row above (a statement that prints the date once per day)")
+    fill_down: list[str] = Field(
+        default_factory=list,
+        description="Canonical columns whose blank cells take the "
+        "value of the row above (a statement that prints the date once per day)",
+    )
 
     @model_validator(mode="after")
-    def _canonical_names(self) -> "Profile":
+    def _canonical_names(self) -> Profile:
         known = {c.name for c in columns(self.kind)}
         for key in ("columns", "values"):
             for name in getattr(self, key):
@@ -128,8 +141,10 @@ class Profile(BaseModel):
         for rule in self.extract:
             for name in rule.groups():
                 if name not in known:
-                    raise ValueError(f"extract: the group '{name}' is not a {self.kind} column; use one of "
-                                     f"{', '.join(sorted(known))}")
+                    raise ValueError(
+                        f"extract: the group '{name}' is not a {self.kind} column; use one of "
+                        f"{', '.join(sorted(known))}"
+                    )
         if self.debit or self.credit:
             if self.kind != "payments":
                 raise ValueError("debit/credit: only a payments profile has them")
@@ -159,7 +174,9 @@ def load_file(path: Path) -> Profile:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: profile file not found; check the --profile path, or see 'reconcile profiles'") from None
+        raise ConfigError(
+            f"{path}: profile file not found; check the --profile path, or see 'reconcile profiles'"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not a valid TOML profile ({exc}); fix the file") from None
     except OSError as exc:
@@ -209,7 +226,7 @@ def recognise(kind: RecordKind, rows: list[list]) -> tuple[Profile, int] | None:
     for profile in builtin():
         if profile.kind != kind or not profile.header.find:
             continue
-        for i, row in enumerate(rows[:profile.header.max_scan]):
+        for i, row in enumerate(rows[: profile.header.max_scan]):
             if finds_header(profile, row):
                 return profile, i
     return None

@@ -17,15 +17,30 @@ import duckdb
 from reconcile.config import check_period
 from reconcile.contracts import SEVERITY_RANK
 from reconcile.errors import ConfigError, ReconcileError
-from reconcile.pipeline import connect
 from reconcile.masking import mask_id, mask_text
+from reconcile.pipeline import connect
 from reconcile.rules import catalogue
 from reconcile.warehouse import FLAGS_ORDER
 
 FLAG_COLUMNS = (
-    "period", "code", "severity", "vneid", "full_name", "program", "province_code", "commune_code",
-    "expected_amount", "paid_amount", "payment_ref", "payee_name", "account_number", "match_method", "detail",
-    "source_file", "source_row", "flag_id",
+    "period",
+    "code",
+    "severity",
+    "vneid",
+    "full_name",
+    "program",
+    "province_code",
+    "commune_code",
+    "expected_amount",
+    "paid_amount",
+    "payment_ref",
+    "payee_name",
+    "account_number",
+    "match_method",
+    "detail",
+    "source_file",
+    "source_row",
+    "flag_id",
 )
 _FLAG_SELECT = ", ".join(f"f.{c}" for c in FLAG_COLUMNS)
 
@@ -83,17 +98,33 @@ def open_db(path: Path) -> duckdb.DuckDBPyConnection:
     missing = _missing_objects(con)
     if missing:
         con.close()
-        raise ReconcileError(f"{db}: is a DuckDB database without reconcile's tables "
-                             f"(missing: {', '.join(missing)}); pass the --db that 'reconcile run' wrote")
+        raise ReconcileError(
+            f"{db}: is a DuckDB database without reconcile's tables "
+            f"(missing: {', '.join(missing)}); pass the --db that 'reconcile run' wrote"
+        )
     return con
 
 
 def _missing_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
-    present = {name for (name,) in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    present = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+    }
     # what the read-back commands read; tables added later (run_changes) are created by the next run
-    wanted = ["runs", "inputs", "registry", "payments", "rejected_rows", "matches", "flags", "targets", "rules",
-              "noncash_share"]
+    wanted = [
+        "runs",
+        "inputs",
+        "registry",
+        "payments",
+        "rejected_rows",
+        "matches",
+        "flags",
+        "targets",
+        "rules",
+        "noncash_share",
+    ]
     return [name for name in wanted if name not in present]
 
 
@@ -122,15 +153,23 @@ def check_vneid(value: str) -> str:
     if not text:
         raise ConfigError("the personal ID is empty; pass the 12-digit số định danh cá nhân")
     if not text.isascii() or not text.isdigit():
-        raise ConfigError("the personal ID holds characters other than digits, spaces and dots; "
-                          "pass the 12-digit số định danh cá nhân")
+        raise ConfigError(
+            "the personal ID holds characters other than digits, spaces and dots; "
+            "pass the 12-digit số định danh cá nhân"
+        )
     hint = " (a leading zero lost in a spreadsheet?)" if len(text) == 11 else ""
     raise ConfigError(f"the personal ID has {len(text)} digits, not 12{hint}; pass the 12-digit số định danh cá nhân")
 
 
-def flags(con: duckdb.DuckDBPyConnection, period: str | None = None, code: str | None = None,
-          severity: str | None = None, province: str | None = None, program: str | None = None,
-          limit: int | None = None) -> Rows:
+def flags(
+    con: duckdb.DuckDBPyConnection,
+    period: str | None = None,
+    code: str | None = None,
+    severity: str | None = None,
+    province: str | None = None,
+    program: str | None = None,
+    limit: int | None = None,
+) -> Rows:
     """Findings, most severe first within each period; `severity` keeps that severity and higher.
     `total` counts every match, so a caller that set `limit` can say how many were left out."""
     if severity is not None and severity not in SEVERITY_RANK:
@@ -145,8 +184,11 @@ def flags(con: duckdb.DuckDBPyConnection, period: str | None = None, code: str |
         "program": program,
     }
     total = con.execute(f"SELECT count(*) FROM flags AS f WHERE {_FLAG_FILTER}", params).fetchone()[0]
-    result = _rows(con, f"SELECT {_FLAG_SELECT} FROM flags AS f WHERE {_FLAG_FILTER} "
-                        f"ORDER BY {_FLAG_ORDER} LIMIT $limit", {**params, "limit": limit})
+    result = _rows(
+        con,
+        f"SELECT {_FLAG_SELECT} FROM flags AS f WHERE {_FLAG_FILTER} ORDER BY {_FLAG_ORDER} LIMIT $limit",
+        {**params, "limit": limit},
+    )
     return replace(result, total=total)
 
 
@@ -155,27 +197,39 @@ def show(con: duckdb.DuckDBPyConnection, vneid: str) -> Beneficiary:
     it carries the ID or was matched to them; a finding is theirs when it names the ID or one of those
     payments. `match_method` says how a payment was tied to this beneficiary (empty when it was not)."""
     params = {"vneid": check_vneid(vneid)}
-    registry = _rows(con, """
+    registry = _rows(
+        con,
+        """
         SELECT period, program, vneid, full_name, date_of_birth, gender, category, province_code, commune_code,
                status, date_of_death, entitled_amount, channel, bank_code, account_number, is_primary,
                source_file, source_row
         FROM registry WHERE vneid = $vneid
-        ORDER BY period, source_file, source_row, registry_id""", params)
-    payments = _rows(con, f"""
+        ORDER BY period, source_file, source_row, registry_id""",
+        params,
+    )
+    payments = _rows(
+        con,
+        f"""
         WITH {_PAYMENTS_OF}
         SELECT p.period, p.payment_ref, p.vneid, p.value_date, p.amount, p.channel, p.bank_code, p.account_number,
                p.payee_name, p.status, m.method AS match_method, p.source_file, p.source_row
         FROM payments AS p
         JOIN mine USING (period, payment_id)
         LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id AND m.vneid = $vneid
-        ORDER BY p.period, p.source_file, p.source_row, p.payment_id""", params)
-    found = _rows(con, f"""
+        ORDER BY p.period, p.source_file, p.source_row, p.payment_id""",
+        params,
+    )
+    found = _rows(
+        con,
+        f"""
         WITH {_PAYMENTS_OF}
         SELECT {_FLAG_SELECT} FROM flags AS f
         WHERE f.vneid = $vneid
            OR EXISTS (SELECT 1 FROM mine WHERE mine.period = f.period AND mine.payment_id = f.payment_id)
         ORDER BY f.period, f.source_file NULLS LAST, f.source_row NULLS LAST, f.severity_rank DESC, f.code,
-                 f.flag_id""", params)
+                 f.flag_id""",
+        params,
+    )
     return Beneficiary(registry, payments, found)
 
 
@@ -186,22 +240,29 @@ def cashless(con: duckdb.DuckDBPyConnection, period: str | None = None, by: str 
         raise ConfigError(f"cannot break the non-cash share down by that; use one of {', '.join(CASHLESS_BY)}")
     level, totals, names = CASHLESS_BY[by]
     key = ", ".join(("period", "program", *names))
-    return _rows(con, f"""
+    return _rows(
+        con,
+        f"""
         SELECT {key}, beneficiaries, payments, amount, share_beneficiaries, share_payments, share_amount,
                target, target_met
         FROM noncash_share
         WHERE ($period IS NULL OR period = $period) AND level = $level AND (channel_group = 'all') = $totals
         ORDER BY {key}""",
-                 {"period": None if period is None else check_period(period), "level": level, "totals": totals})
+        {"period": None if period is None else check_period(period), "level": level, "totals": totals},
+    )
 
 
 def periods(con: duckdb.DuckDBPyConnection) -> Rows:
     """One row per reconciled period: its run, whether it was partial (a source missing, run with
     --partial), and the totals `reconcile run` printed for it."""
-    written_since = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'runs' AND "
-                                "column_name = 'partial' AND database_name = current_database()").fetchone()[0]
+    written_since = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'runs' AND "
+        "column_name = 'partial' AND database_name = current_database()"
+    ).fetchone()[0]
     partial = "coalesce(r.partial, false)" if written_since else "NULL"  # a database no run of this version wrote
-    return _rows(con, f"""
+    return _rows(
+        con,
+        f"""
         SELECT r.period, r.run_id, r.started_at, r.finished_at, epoch(r.finished_at - r.started_at) AS seconds,
                r.operator, r.tool_version, {partial} AS partial, r.registry_rows, r.payment_rows, r.rejected_rows,
                r.flags,
@@ -210,15 +271,22 @@ def periods(con: duckdb.DuckDBPyConnection) -> Rows:
                CAST((SELECT coalesce(sum(p.amount), 0) FROM payments AS p
                      WHERE p.period = r.period AND p.status = 'success' AND p.in_period) AS BIGINT) AS amount_paid
         FROM runs AS r
-        ORDER BY r.period, r.run_id""", {})
+        ORDER BY r.period, r.run_id""",
+        {},
+    )
 
 
 def masked(result: Rows) -> Rows:
     """The rows with IDs, account numbers and payment references cut to their last four characters,
     long digit runs masked inside a finding's detail, and no birth date, for output that leaves the
     office (`--mask-ids`)."""
-    how = {"vneid": mask_id, "account_number": mask_id, "payment_ref": mask_id, "detail": mask_text,
-           "date_of_birth": lambda value: None}
+    how = {
+        "vneid": mask_id,
+        "account_number": mask_id,
+        "payment_ref": mask_id,
+        "detail": mask_text,
+        "date_of_birth": lambda value: None,
+    }
     funcs = [how.get(h) for h in result.headers]
     rows = [tuple(f(v) if f else v for f, v in zip(funcs, row)) for row in result.rows]
     return replace(result, rows=rows)

@@ -55,9 +55,23 @@ def catalogue() -> list[Rule]:
 
 
 FLAG_COLUMNS = (
-    "vneid", "payment_ref", "program", "expected_amount", "paid_amount", "detail", "source_file",
-    "source_row", "full_name", "payee_name", "account_number", "province_code", "commune_code",
-    "match_method", "payment_id", "registry_id", "source_sheet",
+    "vneid",
+    "payment_ref",
+    "program",
+    "expected_amount",
+    "paid_amount",
+    "detail",
+    "source_file",
+    "source_row",
+    "full_name",
+    "payee_name",
+    "account_number",
+    "province_code",
+    "commune_code",
+    "match_method",
+    "payment_id",
+    "registry_id",
+    "source_sheet",
 )
 
 
@@ -79,7 +93,6 @@ def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: dict) -> int:
         f"INSERT INTO cur_flags /* {rule.code} */ BY NAME SELECT $rule_code AS code, $rule_severity AS severity, "
         f"$rule_rank AS severity_rank, * FROM (\n{body}\n)"
     )
-    values = {**params, "rule_code": rule.code, "rule_severity": rule.severity.value,
-              "rule_rank": rule.severity.rank}
+    values = {**params, "rule_code": rule.code, "rule_severity": rule.severity.value, "rule_rank": rule.severity.rank}
     con.execute(statement, bind(statement, values))
     return con.execute("SELECT count(*) FROM cur_flags").fetchone()[0] - before

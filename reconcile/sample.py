@@ -26,34 +26,108 @@ from pathlib import Path
 PERIOD = "2024-09"
 SEED = 20240901
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
-          "Ngô", "Dương", "Lý"]
-MIDDLE = {"male": ["Văn", "Đức", "Hữu", "Minh", "Quang", "Công", "Xuân"],
-          "female": ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Thị Thanh", "Thị Minh"]}
-GIVEN = {"male": ["Hùng", "Dũng", "Bình", "Hải", "Tuấn", "Thắng", "Long", "Phúc", "Sơn", "Toàn", "Khải", "Đạt"],
-         "female": ["Hoa", "Lan", "Mai", "Hương", "Hằng", "Nhung", "Thủy", "Loan", "Yến", "Huệ", "Quyên", "Ngân"]}
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
+MIDDLE = {
+    "male": ["Văn", "Đức", "Hữu", "Minh", "Quang", "Công", "Xuân"],
+    "female": ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Thị Thanh", "Thị Minh"],
+}
+GIVEN = {
+    "male": ["Hùng", "Dũng", "Bình", "Hải", "Tuấn", "Thắng", "Long", "Phúc", "Sơn", "Toàn", "Khải", "Đạt"],
+    "female": ["Hoa", "Lan", "Mai", "Hương", "Hằng", "Nhung", "Thủy", "Loan", "Yến", "Huệ", "Quyên", "Ngân"],
+}
 # province code (2025 layout) -> (place-of-birth code of IDs, a few commune codes)
-PROVINCES = {"01": ("001", ["00004", "00008", "00091", "00640"]),
-             "38": ("038", ["14845", "15163", "15460"]),
-             "79": ("079", ["26734", "26740", "27259", "27463"])}
+PROVINCES = {
+    "01": ("001", ["00004", "00008", "00091", "00640"]),
+    "38": ("038", ["14845", "15163", "15460"]),
+    "79": ("079", ["26734", "26740", "27259", "27463"]),
+}
 BANKS = ["VBA", "ICB", "BIDV", "VCB", "LPB"]
 EWALLETS = ["VIETTELMONEY", "VNPTMONEY"]
 WELFARE_LEVELS = [500_000, 750_000, 1_000_000, 1_250_000, 1_500_000]
-WELFARE_CATEGORIES = ["Người cao tuổi từ 80 tuổi", "Người khuyết tật nặng", "Người khuyết tật đặc biệt nặng",
-                      "Trẻ em mồ côi", "Người cao tuổi nghèo"]
+WELFARE_CATEGORIES = [
+    "Người cao tuổi từ 80 tuổi",
+    "Người khuyết tật nặng",
+    "Người khuyết tật đặc biệt nặng",
+    "Trẻ em mồ côi",
+    "Người cao tuổi nghèo",
+]
 
-VI = {"welfare": "Trợ cấp xã hội", "pension": "Lương hưu", "bank": "Chuyển khoản", "ewallet": "Ví điện tử",
-      "cash": "Tiền mặt", "male": "Nam", "female": "Nữ", "active": "Đang hưởng", "suspended": "Tạm dừng",
-      "terminated": "Thôi hưởng", "deceased": "Đã chết", "success": "Thành công", "failed": "Thất bại",
-      "returned": "Hoàn trả"}
+VI = {
+    "welfare": "Trợ cấp xã hội",
+    "pension": "Lương hưu",
+    "bank": "Chuyển khoản",
+    "ewallet": "Ví điện tử",
+    "cash": "Tiền mặt",
+    "male": "Nam",
+    "female": "Nữ",
+    "active": "Đang hưởng",
+    "suspended": "Tạm dừng",
+    "terminated": "Thôi hưởng",
+    "deceased": "Đã chết",
+    "success": "Thành công",
+    "failed": "Thất bại",
+    "returned": "Hoàn trả",
+}
 
-REGISTRY_HEADERS = ["STT", "Số định danh cá nhân", "Họ và tên", "Ngày sinh", "Giới tính", "Chế độ", "Đối tượng",
-                    "Số tiền hưởng", "Hình thức chi trả", "Mã ngân hàng", "Số tài khoản", "Mã tỉnh", "Mã xã",
-                    "Trạng thái", "Ngày mất"]
-BANK_HEADERS = ["STT", "Số tham chiếu", "Số định danh", "Tên người thụ hưởng", "Ngân hàng thụ hưởng", "Số tài khoản",
-                "Số tiền", "Ngày giao dịch", "Kênh chi trả", "Trạng thái", "Nội dung"]
-POST_HEADERS = ["STT", "Mã giao dịch", "Số CCCD", "Họ và tên", "Ngày sinh", "Chế độ", "Số tiền", "Ngày chi trả",
-                "Hình thức chi trả", "Trạng thái"]
+REGISTRY_HEADERS = [
+    "STT",
+    "Số định danh cá nhân",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Chế độ",
+    "Đối tượng",
+    "Số tiền hưởng",
+    "Hình thức chi trả",
+    "Mã ngân hàng",
+    "Số tài khoản",
+    "Mã tỉnh",
+    "Mã xã",
+    "Trạng thái",
+    "Ngày mất",
+]
+BANK_HEADERS = [
+    "STT",
+    "Số tham chiếu",
+    "Số định danh",
+    "Tên người thụ hưởng",
+    "Ngân hàng thụ hưởng",
+    "Số tài khoản",
+    "Số tiền",
+    "Ngày giao dịch",
+    "Kênh chi trả",
+    "Trạng thái",
+    "Nội dung",
+]
+POST_HEADERS = [
+    "STT",
+    "Mã giao dịch",
+    "Số CCCD",
+    "Họ và tên",
+    "Ngày sinh",
+    "Chế độ",
+    "Số tiền",
+    "Ngày chi trả",
+    "Hình thức chi trả",
+    "Trạng thái",
+]
 TRUTH_HEADERS = ["code", "vneid", "payment_ref", "source_file", "source_row", "note"]
 
 REGISTRY_FILE = "registry.csv"
@@ -162,10 +236,20 @@ class _Builder:
             channel = "bank" if r < 0.95 else ("ewallet" if r < 0.985 else "cash")
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
         noncash = channel != "cash"
-        return Person(vneid=self.new_id(birth_code, born, gender), name=name, dob=born, gender=gender,
-                      program=program, category=category, amount=amount, channel=channel,
-                      bank=(rng.choice(BANKS) if channel == "bank" else rng.choice(EWALLETS)) if noncash else None, account=self.new_account() if noncash else None,
-                      province=province, commune=rng.choice(communes))
+        return Person(
+            vneid=self.new_id(birth_code, born, gender),
+            name=name,
+            dob=born,
+            gender=gender,
+            program=program,
+            category=category,
+            amount=amount,
+            channel=channel,
+            bank=(rng.choice(BANKS) if channel == "bank" else rng.choice(EWALLETS)) if noncash else None,
+            account=self.new_account() if noncash else None,
+            province=province,
+            commune=rng.choice(communes),
+        )
 
     def pick(self, *, program: str | None = None, channel: str | None = None) -> Person:
         for p in self.month.people:
@@ -177,14 +261,29 @@ class _Builder:
 
     def pay(self, p: Person, **over) -> Payment:
         if p.channel == "cash" and over.get("channel", "cash") == "cash":
-            pay = Payment(ref=self.new_ref("BD"), vneid=p.vneid, name=p.name, amount=p.amount,
-                          day=date(2024, 9, self.rng.randrange(11, 26)), channel="cash", program=p.program,
-                          dob=p.dob, file=POST_FILE)
+            pay = Payment(
+                ref=self.new_ref("BD"),
+                vneid=p.vneid,
+                name=p.name,
+                amount=p.amount,
+                day=date(2024, 9, self.rng.randrange(11, 26)),
+                channel="cash",
+                program=p.program,
+                dob=p.dob,
+                file=POST_FILE,
+            )
         else:
-            pay = Payment(ref=self.new_ref("FT"), vneid=p.vneid, name=bank_name(p.name), amount=p.amount,
-                          day=date(2024, 9, self.rng.choice([2, 3, 5])), channel=p.channel, bank=p.bank,
-                          account=p.account,
-                          narrative=f"Chi tra {'luong huu' if p.program == 'pension' else 'tro cap xa hoi'} T09/2024")
+            pay = Payment(
+                ref=self.new_ref("FT"),
+                vneid=p.vneid,
+                name=bank_name(p.name),
+                amount=p.amount,
+                day=date(2024, 9, self.rng.choice([2, 3, 5])),
+                channel=p.channel,
+                bank=p.bank,
+                account=p.account,
+                narrative=f"Chi tra {'luong huu' if p.program == 'pension' else 'tro cap xa hoi'} T09/2024",
+            )
         for k, v in over.items():
             setattr(pay, k, v)
         self.month.payments.append(pay)
@@ -243,8 +342,14 @@ def build() -> Month:
     p = b.pick(program="welfare", channel="bank")
     pay = b.pay(p, ref=ref_pay.ref)
     # The later of the two rows in the file is the one flagged: resolved once rows are numbered.
-    truth.append(("DUPLICATE_PAYMENT", None, lambda a=ref_pay, b_=pay: max(a, b_, key=lambda x: x.row),
-                  "payment reference used twice"))
+    truth.append(
+        (
+            "DUPLICATE_PAYMENT",
+            None,
+            lambda a=ref_pay, b_=pay: max(a, b_, key=lambda x: x.row),
+            "payment reference used twice",
+        )
+    )
 
     p = b.pick(program="pension", channel="bank")
     p.status, p.death = "deceased", date(2024, 8, 17)
@@ -290,8 +395,19 @@ def build() -> Month:
     truth.append(("INVALID_VNEID", p, None, "birth-year digits contradict the date of birth"))
 
     p = b.pick(program="pension", channel="bank")
-    pay = b.pay(p, channel="cash", bank=None, account=None, file=POST_FILE, ref=b.new_ref("BD"),
-                name=p.name, program=p.program, dob=p.dob, day=date(2024, 9, 12), narrative="")
+    pay = b.pay(
+        p,
+        channel="cash",
+        bank=None,
+        account=None,
+        file=POST_FILE,
+        ref=b.new_ref("BD"),
+        name=p.name,
+        program=p.program,
+        dob=p.dob,
+        day=date(2024, 9, 12),
+        narrative="",
+    )
     truth.append(("CASH_DESPITE_ACCOUNT", p, pay, "paid at the post office though registered for transfers"))
 
     p = b.pick(program="welfare", channel="bank")
@@ -301,7 +417,7 @@ def build() -> Month:
 
     p = b.pick(program="welfare", channel="bank")
     b.pay(p)
-    twin = Person(**{**p.__dict__})
+    twin = Person(**p.__dict__)
     m.extra_registry.append((twin, {}))
     truth.append(("DUPLICATE_BENEFICIARY", twin, None, "listed twice in the welfare registry"))
 
@@ -312,7 +428,7 @@ def build() -> Month:
 
     # Unreadable rows: set aside in rejected_rows, never dropped.
     p = b.pick(program="welfare", channel="bank")
-    bad = Person(**{**p.__dict__})
+    bad = Person(**p.__dict__)
     m.extra_registry.append((bad, {"amount": "1.5"}))  # a fraction of a dong
     p.used = True
     m.people.remove(p)
@@ -353,17 +469,21 @@ def _truth_rows(m: Month, truth) -> list[dict]:
             pay = pay()
             person = next(x for x in m.people if x.vneid == pay.vneid)
         if pay == "first":  # an aggregate finding: evidence is the earliest payment
-            pay = sorted((x for x in m.payments if x.vneid == person.vneid and x.status == "success"),
-                         key=lambda x: (x.day, x.file, x.row))[0]
+            pay = sorted(
+                (x for x in m.payments if x.vneid == person.vneid and x.status == "success"),
+                key=lambda x: (x.day, x.file, x.row),
+            )[0]
         registry_side = code in ("MISSING_PAYMENT", "INVALID_VNEID", "DUPLICATE_BENEFICIARY")
-        out.append({
-            "code": code,
-            "vneid": person.vneid if person else (pay.vneid or ""),
-            "payment_ref": "" if registry_side or pay is None else pay.ref,
-            "source_file": REGISTRY_FILE if registry_side else pay.file,
-            "source_row": person.row if registry_side else pay.row,
-            "note": note,
-        })
+        out.append(
+            {
+                "code": code,
+                "vneid": person.vneid if person else (pay.vneid or ""),
+                "payment_ref": "" if registry_side or pay is None else pay.ref,
+                "source_file": REGISTRY_FILE if registry_side else pay.file,
+                "source_row": person.row if registry_side else pay.row,
+                "note": note,
+            }
+        )
     return sorted(out, key=lambda r: (r["code"], r["source_file"], r["source_row"]))
 
 
@@ -386,8 +506,11 @@ def _save_reproducibly(wb, path: Path) -> None:
             data = src.read(entry.filename)
             if entry.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + created.encode(), data)
-            dst.writestr(zipfile.ZipInfo(entry.filename, date_time=(2024, 10, 1, 0, 0, 0)), data,
-                         compress_type=zipfile.ZIP_DEFLATED)
+            dst.writestr(
+                zipfile.ZipInfo(entry.filename, date_time=(2024, 10, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
 
 
 def write_sample_month(folder: Path) -> dict[str, list[Path]]:
@@ -403,18 +526,46 @@ def write_sample_month(folder: Path) -> dict[str, list[Path]]:
         w.writerow(REGISTRY_HEADERS)
         rows = [(p, {}) for p in m.people] + m.extra_registry
         for i, (p, over) in enumerate(rows, start=1):
-            w.writerow([i, p.vneid, p.name, _ddmmyyyy(p.dob), VI[p.gender], VI[p.program], p.category,
-                        over.get("amount", _dotted(p.amount)), VI[p.channel], p.bank or "", p.account or "",
-                        p.province, p.commune, VI[p.status], _ddmmyyyy(p.death)])
+            w.writerow(
+                [
+                    i,
+                    p.vneid,
+                    p.name,
+                    _ddmmyyyy(p.dob),
+                    VI[p.gender],
+                    VI[p.program],
+                    p.category,
+                    over.get("amount", _dotted(p.amount)),
+                    VI[p.channel],
+                    p.bank or "",
+                    p.account or "",
+                    p.province,
+                    p.commune,
+                    VI[p.status],
+                    _ddmmyyyy(p.death),
+                ]
+            )
 
     bank = sorted((p for p in m.payments if p.file == BANK_FILE), key=lambda x: x.row)
     with open(folder / BANK_FILE, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(BANK_HEADERS)
         for i, pay in enumerate(bank, start=1):
-            w.writerow([i, pay.ref, pay.vneid or "", pay.name, pay.bank or "", pay.account or "",
-                        pay.raw_amount or f"{pay.amount:,}", pay.raw_day or _ddmmyyyy(pay.day), VI[pay.channel],
-                        VI[pay.status], pay.narrative])
+            w.writerow(
+                [
+                    i,
+                    pay.ref,
+                    pay.vneid or "",
+                    pay.name,
+                    pay.bank or "",
+                    pay.account or "",
+                    pay.raw_amount or f"{pay.amount:,}",
+                    pay.raw_day or _ddmmyyyy(pay.day),
+                    VI[pay.channel],
+                    VI[pay.status],
+                    pay.narrative,
+                ]
+            )
 
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -423,10 +574,20 @@ def write_sample_month(folder: Path) -> dict[str, list[Path]]:
     post = sorted((p for p in m.payments if p.file == POST_FILE), key=lambda x: x.row)
     for i, pay in enumerate(post, start=1):
         # The post office's system stores IDs as numbers: an ID starting with 0 loses it.
-        ws.append([i, pay.ref, int(pay.vneid) if pay.vneid else None, pay.name,
-                   datetime(pay.dob.year, pay.dob.month, pay.dob.day) if pay.dob else None,
-                   VI[pay.program] if pay.program else None, pay.amount,
-                   datetime(pay.day.year, pay.day.month, pay.day.day), VI[pay.channel], VI[pay.status]])
+        ws.append(
+            [
+                i,
+                pay.ref,
+                int(pay.vneid) if pay.vneid else None,
+                pay.name,
+                datetime(pay.dob.year, pay.dob.month, pay.dob.day) if pay.dob else None,
+                VI[pay.program] if pay.program else None,
+                pay.amount,
+                datetime(pay.day.year, pay.day.month, pay.day.day),
+                VI[pay.channel],
+                VI[pay.status],
+            ]
+        )
         ws.cell(row=ws.max_row, column=5).number_format = "DD/MM/YYYY"
         ws.cell(row=ws.max_row, column=7).number_format = "#,##0"
         ws.cell(row=ws.max_row, column=8).number_format = "DD/MM/YYYY"

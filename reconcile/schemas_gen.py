@@ -17,6 +17,7 @@ SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
 def generated() -> dict[str, str]:
     """File name -> content."""
+
     def js(model) -> str:
         return json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 

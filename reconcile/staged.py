@@ -32,22 +32,38 @@ from reconcile.errors import ReconcileError
 from reconcile.sqlfiles import execute_file
 from reconcile.warehouse import Col, quote_ident, quote_literal, table
 
-REJECT_REASON = Col("reject_reason", "VARCHAR", "Why the row is not loaded (NULL: loaded); rejected rows are counted, never matched")
-SET_ASIDE = Col("set_aside", "BOOLEAN", "The row is not loaded because it is no payment or beneficiary (a credit, a "
-                "bank charge, a balance row), not for a problem: counted apart from the rejected rows")
-COMPUTED = {"period", "run_id", "registry_id", "is_primary", "payment_id", "in_period", "repeat_of",
-            "account_restored"}
-FILES = {"registry": "registry.parquet", "payments": "payments.parquet", "rejected": "rejected_rows.parquet",
-         "inputs": "inputs.parquet"}
+REJECT_REASON = Col(
+    "reject_reason", "VARCHAR", "Why the row is not loaded (NULL: loaded); rejected rows are counted, never matched"
+)
+SET_ASIDE = Col(
+    "set_aside",
+    "BOOLEAN",
+    "The row is not loaded because it is no payment or beneficiary (a credit, a "
+    "bank charge, a balance row), not for a problem: counted apart from the rejected rows",
+)
+COMPUTED = {"period", "run_id", "registry_id", "is_primary", "payment_id", "in_period", "repeat_of", "account_restored"}
+FILES = {
+    "registry": "registry.parquet",
+    "payments": "payments.parquet",
+    "rejected": "rejected_rows.parquet",
+    "inputs": "inputs.parquet",
+}
 
 
-FILE_ID = Col("file_id", "INTEGER", "The file's place in name order (inputs.parquet); rows are numbered file by file "
-                                   "in this order, and one file_id is one source_file")
+FILE_ID = Col(
+    "file_id",
+    "INTEGER",
+    "The file's place in name order (inputs.parquet); rows are numbered file by file "
+    "in this order, and one file_id is one source_file",
+)
 
 
 def staged_columns(role: str) -> list[Col]:
     """The columns of a staged registry or payments file, in order, with their DuckDB types."""
-    return [FILE_ID if c.name == "file_id" else c for c in table(role).cols if c.name not in COMPUTED] + [REJECT_REASON, SET_ASIDE]
+    return [FILE_ID if c.name == "file_id" else c for c in table(role).cols if c.name not in COMPUTED] + [
+        REJECT_REASON,
+        SET_ASIDE,
+    ]
 
 
 @dataclass
@@ -79,7 +95,9 @@ def stage_only(cfg, out: Path) -> StageResult:
         out.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".reconcile-stage-", dir=out))
     except OSError as exc:
-        raise ReconcileError(f"{out}: cannot write there ({exc.strerror}); give --out a folder you can write to") from None
+        raise ReconcileError(
+            f"{out}: cannot write there ({exc.strerror}); give --out a folder you can write to"
+        ) from None
     t0 = time.perf_counter()
     try:
         if cfg.on_step:
@@ -94,8 +112,7 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
     from reconcile.checks import check_files
     from reconcile.pipeline import InputSummary, file_counts, limit_memory, normalise, run_params
 
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                             "autoload_known_extensions": False})
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
         limit_memory(con, cfg.memory_limit, work / "spill")
         if cfg.on_step:
@@ -109,13 +126,26 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
         if cfg.on_step:
             cfg.on_step("stage.write")
         for role in ("registry", "payments"):
-            cols = ", ".join(f"CAST({'f.file_order' if c.name == 'file_id' else 's.' + quote_ident(c.name)} AS {c.type}) "
-                             f"AS {quote_ident(c.name)}" for c in staged_columns(role))
-            _copy(con, f"SELECT {cols} FROM {quote_ident('stg_' + role)} AS s JOIN cur_files AS f USING (file_id) "
-                       "ORDER BY f.file_order, s.source_row", out / FILES[role], work)
-        _copy(con, f"SELECT {quote_literal(cfg.period)} AS period, r.role, f.file_order AS file_id, r.source_file, "
-                   "r.source_row, r.reason, r.raw, r.source_sheet, r.set_aside FROM cur_rejected AS r JOIN cur_files AS f USING (file_id) "
-                   "ORDER BY f.file_order, r.source_row", out / FILES["rejected"], work)
+            cols = ", ".join(
+                f"CAST({'f.file_order' if c.name == 'file_id' else 's.' + quote_ident(c.name)} AS {c.type}) "
+                f"AS {quote_ident(c.name)}"
+                for c in staged_columns(role)
+            )
+            _copy(
+                con,
+                f"SELECT {cols} FROM {quote_ident('stg_' + role)} AS s JOIN cur_files AS f USING (file_id) "
+                "ORDER BY f.file_order, s.source_row",
+                out / FILES[role],
+                work,
+            )
+        _copy(
+            con,
+            f"SELECT {quote_literal(cfg.period)} AS period, r.role, f.file_order AS file_id, r.source_file, "
+            "r.source_row, r.reason, r.raw, r.source_sheet, r.set_aside FROM cur_rejected AS r JOIN cur_files AS f USING (file_id) "
+            "ORDER BY f.file_order, r.source_row",
+            out / FILES["rejected"],
+            work,
+        )
         inputs = _inputs(con, tables, counts)
         con.register("_inputs", _inputs_frame(cfg.period, inputs, tables))
         _copy(con, "SELECT * FROM _inputs ORDER BY file_id", out / FILES["inputs"], work)
@@ -128,32 +158,67 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
                    (SELECT count(*) FILTER (WHERE set_aside) FROM cur_rejected)""").fetchone()
     finally:
         con.close()
-    return StageResult(period=cfg.period, out=out, inputs=[InputSummary(**i) for i in inputs],
-                       registry_rows=loaded[0], payment_rows=loaded[1], rejected_rows=loaded[2], set_aside_rows=loaded[3],
-                       seconds=time.perf_counter() - t0)
+    return StageResult(
+        period=cfg.period,
+        out=out,
+        inputs=[InputSummary(**i) for i in inputs],
+        registry_rows=loaded[0],
+        payment_rows=loaded[1],
+        rejected_rows=loaded[2],
+        set_aside_rows=loaded[3],
+        seconds=time.perf_counter() - t0,
+    )
 
 
 def _inputs(con, tables, counts: dict[int, dict]) -> list[dict]:
     """One row per file, numbered in name order, with its checked counts (pipeline.file_counts)."""
     order = dict(con.execute("SELECT file_id, file_order FROM cur_files").fetchall())
-    return sorted(({"file_id": order[file_id], "role": tb.kind, "path": str(tb.path), "format": tb.format,
-                    "encoding": tb.encoding, "profile": tb.profile,
-                    **{k: counts[file_id][k] for k in ("rows_read", "rows_loaded", "rows_rejected", "ids_restored",
-                                                        "rows_set_aside")}}
-                   for file_id, tb in tables), key=lambda i: i["file_id"])
+    return sorted(
+        (
+            {
+                "file_id": order[file_id],
+                "role": tb.kind,
+                "path": str(tb.path),
+                "format": tb.format,
+                "encoding": tb.encoding,
+                "profile": tb.profile,
+                **{
+                    k: counts[file_id][k]
+                    for k in ("rows_read", "rows_loaded", "rows_rejected", "ids_restored", "rows_set_aside")
+                },
+            }
+            for file_id, tb in tables
+        ),
+        key=lambda i: i["file_id"],
+    )
 
 
 def _inputs_frame(period: str, inputs: list[dict], tables):
     import polars as pl
 
     by_path = {str(tb.path): tb for _, tb in tables}
-    return pl.DataFrame([{**i, "period": period, "file_name": Path(i["path"]).name,
-                          "sha256": by_path[i["path"]].sha256} for i in inputs],
-                        schema={"period": pl.String, "file_id": pl.Int32, "role": pl.String, "path": pl.String,
-                                "file_name": pl.String, "sha256": pl.String, "format": pl.String,
-                                "encoding": pl.String, "profile": pl.String, "rows_read": pl.Int64,
-                                "rows_loaded": pl.Int64, "rows_rejected": pl.Int64, "ids_restored": pl.Int64,
-                                "rows_set_aside": pl.Int64})
+    return pl.DataFrame(
+        [
+            {**i, "period": period, "file_name": Path(i["path"]).name, "sha256": by_path[i["path"]].sha256}
+            for i in inputs
+        ],
+        schema={
+            "period": pl.String,
+            "file_id": pl.Int32,
+            "role": pl.String,
+            "path": pl.String,
+            "file_name": pl.String,
+            "sha256": pl.String,
+            "format": pl.String,
+            "encoding": pl.String,
+            "profile": pl.String,
+            "rows_read": pl.Int64,
+            "rows_loaded": pl.Int64,
+            "rows_rejected": pl.Int64,
+            "ids_restored": pl.Int64,
+            "rows_set_aside": pl.Int64,
+        },
+    )
 
 
 def _copy(con, query: str, target: Path, work: Path) -> None:
@@ -163,5 +228,7 @@ def _copy(con, query: str, target: Path, work: Path) -> None:
     try:
         con.execute(f"COPY ({query}) TO {quote_literal(str(part))} (FORMAT parquet, COMPRESSION zstd)")
     except duckdb.IOException as exc:  # a full disk, a folder removed under the run
-        raise ReconcileError(f"{target.parent}: cannot write {target.name} ({str(exc).splitlines()[0]}); check "
-                             "that the disk there has room") from None
+        raise ReconcileError(
+            f"{target.parent}: cannot write {target.name} ({str(exc).splitlines()[0]}); check "
+            "that the disk there has room"
+        ) from None

@@ -28,17 +28,22 @@ def reference_frames() -> dict[str, pl.DataFrame]:
         for value, aliases in values.items():
             for alias in (value, *aliases):
                 enum_rows.append({"domain": domain, "alias": fold(alias), "value": value})
-    banks = pl.read_csv(resources.files("reconcile.data").joinpath("banks.csv").read_bytes(),
-                        comment_prefix="#", infer_schema=False)
+    banks = pl.read_csv(
+        resources.files("reconcile.data").joinpath("banks.csv").read_bytes(), comment_prefix="#", infer_schema=False
+    )
     bank_rows = []
     for bank in banks.iter_rows(named=True):
         names = [bank["code"], bank["bin"], bank["sbv_code"], bank["swift"], *(bank["names"] or "").split("|")]
         for alias in names:
             if alias:
                 bank_rows.append({"alias": bank_key(alias), "code": bank["code"]})
-    return {"ref_birth_province": provinces, "ref_enum": pl.DataFrame(enum_rows),
-            "ref_province": areas.provinces(), "ref_commune": areas.communes_2025(),
-            "ref_bank": pl.DataFrame(bank_rows).unique(maintain_order=True)}
+    return {
+        "ref_birth_province": provinces,
+        "ref_enum": pl.DataFrame(enum_rows),
+        "ref_province": areas.provinces(),
+        "ref_commune": areas.communes_2025(),
+        "ref_bank": pl.DataFrame(bank_rows).unique(maintain_order=True),
+    }
 
 
 def bank_key(text: str) -> str:
@@ -71,7 +76,8 @@ def load_raw(con: duckdb.DuckDBPyConnection, kind: str, tables: list[tuple[int, 
     col_defs = ", ".join(f"{quote_ident(c)} VARCHAR" for c in canon)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {quote_ident(target)} (file_id INTEGER, source_file VARCHAR, "
-        f"source_row BIGINT, source_sheet VARCHAR, skip_reason VARCHAR, {col_defs})")
+        f"source_row BIGINT, source_sheet VARCHAR, skip_reason VARCHAR, {col_defs})"
+    )
     for file_id, table in tables:
         source = _source(con, table, frame_view(kind, file_id))
         by_canon = {canonical: original for original, canonical in table.header_map.items()}
@@ -121,7 +127,8 @@ def attach_raw(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]
             f"  FROM {view} WHERE {quote_ident(ROW_COLUMN)} IN "
             f"    (SELECT source_row FROM cur_rejected WHERE file_id = $file_id)) AS j "
             f"WHERE cur_rejected.file_id = $file_id AND cur_rejected.source_row = j.source_row",
-            {"file_id": file_id})
+            {"file_id": file_id},
+        )
 
 
 def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:

@@ -17,12 +17,18 @@ import polars as pl
 from reconcile.contracts import RecordKind
 from reconcile.errors import InputFileError, NotThisRole, ReconcileError
 from reconcile.profiles import Profile
-from reconcile.readers.headers import (HeaderChooser, check_required, check_role, clean_headers, map_headers,
-                                       no_data_rows, unique_names)
+from reconcile.readers.headers import (
+    HeaderChooser,
+    check_required,
+    check_role,
+    clean_headers,
+    map_headers,
+    no_data_rows,
+    unique_names,
+)
 from reconcile.readers.layout import apply_profile, blank_rows, profile_columns
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.totals import Control, parquet_tail, tail_rows, take_totals_row
-
 
 # Bank statements: read by their own readers into the payment columns and `direction`
 STATEMENTS = {"camt": "ISO 20022 camt XML", "mt940": "SWIFT MT940"}
@@ -131,7 +137,9 @@ def detect_format(path: Path) -> str:
     except FileNotFoundError:
         raise InputFileError(str(path), "file not found", "check the path") from None
     except OSError as exc:
-        raise InputFileError(str(path), f"cannot be opened ({exc.strerror})", "check the path and its permissions") from None
+        raise InputFileError(
+            str(path), f"cannot be opened ({exc.strerror})", "check the path and its permissions"
+        ) from None
     suffix = path.suffix.lower()
     if not head:
         raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
@@ -143,9 +151,11 @@ def detect_format(path: Path) -> str:
         raise InputFileError(str(path), "is a ZIP archive but not an .xlsx workbook", "extract it, or save it as .xlsx")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         if ENCRYPTED_PACKAGE in path.read_bytes():
-            raise InputFileError(str(path), "is a password-protected workbook",
-                                 "open it in Excel, remove the password (File > Info > Protect Workbook) and save it "
-                                 "again as .xlsx")
+            raise InputFileError(
+                str(path),
+                "is a password-protected workbook",
+                "open it in Excel, remove the password (File > Info > Protect Workbook) and save it again as .xlsx",
+            )
         return "xls"
     from reconcile.readers.camt import looks_like_camt
     from reconcile.readers.mt940 import looks_like_mt940
@@ -157,24 +167,41 @@ def detect_format(path: Path) -> str:
     if suffix in (".csv", ".txt", ".tsv"):
         return "csv"
     if suffix == ".parquet":
-        raise InputFileError(str(path), "has a .parquet name but is not a Parquet file", "re-export it as Parquet or CSV")
+        raise InputFileError(
+            str(path), "has a .parquet name but is not a Parquet file", "re-export it as Parquet or CSV"
+        )
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        raise InputFileError(str(path), f"has an {suffix} name but is not an Excel workbook (it may be HTML or text)",
-                             "open it in Excel and save it as .xlsx")
-    raise InputFileError(str(path), f"unknown file format '{suffix or 'no extension'}'",
-                         "use CSV, XLSX, XLS, Parquet, ISO 20022 camt.053/054 XML or an MT940 statement")
+        raise InputFileError(
+            str(path),
+            f"has an {suffix} name but is not an Excel workbook (it may be HTML or text)",
+            "open it in Excel and save it as .xlsx",
+        )
+    raise InputFileError(
+        str(path),
+        f"unknown file format '{suffix or 'no extension'}'",
+        "use CSV, XLSX, XLS, Parquet, ISO 20022 camt.053/054 XML or an MT940 statement",
+    )
 
 
-def read_file(path: Path | str, kind: RecordKind, profile: Profile | None = None,
-              sheet: int | str | None = None, staging: Path | None = None) -> RawTable:
+def read_file(
+    path: Path | str,
+    kind: RecordKind,
+    profile: Profile | None = None,
+    sheet: int | str | None = None,
+    staging: Path | None = None,
+) -> RawTable:
     """Read one registry or payments file as one table: a workbook's chosen sheet, or its first
     sheet that holds the role (read_tables reads them all)."""
     return read_tables(path, kind, profile, sheet, staging)[0][0]
 
 
-def read_tables(path: Path | str, kind: RecordKind, profile: Profile | None = None,
-                sheet: int | str | None = None,
-                staging: Path | None = None) -> tuple[list[RawTable], list[SkippedSheet]]:
+def read_tables(
+    path: Path | str,
+    kind: RecordKind,
+    profile: Profile | None = None,
+    sheet: int | str | None = None,
+    staging: Path | None = None,
+) -> tuple[list[RawTable], list[SkippedSheet]]:
     """Read one registry or payments file: find its header row, apply its profile (given or
     recognised), recognise the remaining headers, check that it holds the role it was given as and
     its required columns, and take its totals row out.
@@ -194,11 +221,17 @@ def read_tables(path: Path | str, kind: RecordKind, profile: Profile | None = No
     if fmt == "xlsx":
         limits.check_zip(path)
     if profile is not None and profile.kind != kind:
-        raise InputFileError(str(path), f"is a {kind} file but the profile {profile.name} is for {profile.kind} files",
-                             f"pass a {kind} profile, or give the file as --{profile.kind}")
+        raise InputFileError(
+            str(path),
+            f"is a {kind} file but the profile {profile.name} is for {profile.kind} files",
+            f"pass a {kind} profile, or give the file as --{profile.kind}",
+        )
     if fmt in STATEMENTS and kind == "registry":
-        raise NotThisRole(str(path), f"is a bank statement ({STATEMENTS[fmt]}): it holds payments, not beneficiaries",
-                          "give it as --payments")
+        raise NotThisRole(
+            str(path),
+            f"is a bank statement ({STATEMENTS[fmt]}): it holds payments, not beneficiaries",
+            "give it as --payments",
+        )
     digest = sha256_of(path, lines=fmt == "csv")
     if fmt in ("xlsx", "xls"):
         from reconcile.readers.sheets import read_workbook
@@ -229,9 +262,20 @@ def read_tables(path: Path | str, kind: RecordKind, profile: Profile | None = No
     return [table], []
 
 
-def _build(path: Path, kind: RecordKind, fmt: str, chooser: "HeaderChooser", headers: list, frame,
-           first_row: int, digest: str, *, encoding: str | None = None, sheet: str | None = None,
-           several: bool = False) -> RawTable:
+def _build(
+    path: Path,
+    kind: RecordKind,
+    fmt: str,
+    chooser: HeaderChooser,
+    headers: list,
+    frame,
+    first_row: int,
+    digest: str,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    several: bool = False,
+) -> RawTable:
     """The table of one file or sheet from its headers and rows: columns named and mapped, the role
     and the required columns checked, the profile applied, an eager frame's totals row taken out
     (a CSV scan's is taken out when it is staged)."""
@@ -245,10 +289,20 @@ def _build(path: Path, kind: RecordKind, fmt: str, chooser: "HeaderChooser", hea
     frame = frame.rename(dict(zip(frame.collect_schema().names(), names)))
     scanned = isinstance(frame, pl.LazyFrame)  # a CSV scan, still holding its header row
     frame = frame.with_row_index(ROW_COLUMN, offset=first_row - 1 if scanned else first_row).with_columns(
-        pl.col(ROW_COLUMN).cast(pl.Int64))
-    table = RawTable(path=path, kind=kind, format=fmt, frame=frame, sha256=digest, encoding=encoding,
-                     profile=chooser.profile.name if chooser.profile else None, profile_how=chooser.how,
-                     header_row=first_row - 1, sheet=sheet)
+        pl.col(ROW_COLUMN).cast(pl.Int64)
+    )
+    table = RawTable(
+        path=path,
+        kind=kind,
+        format=fmt,
+        frame=frame,
+        sha256=digest,
+        encoding=encoding,
+        profile=chooser.profile.name if chooser.profile else None,
+        profile_how=chooser.how,
+        header_row=first_row - 1,
+        sheet=sheet,
+    )
     preset = profile_columns(chooser.profile, list(zip(cleaned, names))) if chooser.profile else {}
     table.header_map = map_headers(path, kind, list(zip(cleaned, names)), preset, require=False)
     check_role(path, kind, cleaned, table.header_map, sheet if several else None)
@@ -296,8 +350,9 @@ def _stage(table: RawTable, staging: Path | None, first_row: int) -> None:
             raise _staging_error(table.path, Path(name).parent, exc) from None
         raise
     row = quote_ident(ROW_COLUMN)
-    table.source = (f"SELECT * FROM read_parquet({quote_path(name)}) WHERE {row} >= {first_row}"
-                    + (f" AND {row} <> {totals}" if totals is not None else ""))
+    table.source = f"SELECT * FROM read_parquet({quote_path(name)}) WHERE {row} >= {first_row}" + (
+        f" AND {row} <> {totals}" if totals is not None else ""
+    )
     table.row_count = rows
 
 
@@ -314,25 +369,33 @@ def _staging_error(path: Path, folder: Path, exc: Exception) -> ReconcileError:
     errno = exc.errno if isinstance(exc, OSError) else int(found.group(1)) if found else None
     if errno is None:
         return delimited.unreadable(path, exc)
-    return ReconcileError(f"{path}: cannot be staged in {folder} ({os.strerror(errno)}); check that the disk "
-                          "there has room, or give --db a folder on another disk")
+    return ReconcileError(
+        f"{path}: cannot be staged in {folder} ({os.strerror(errno)}); check that the disk "
+        "there has room, or give --db a folder on another disk"
+    )
 
 
-def _streamed(path: Path, kind: RecordKind, chooser: HeaderChooser, columns: list[tuple[str, str, bool]],
-              rows: int, digest: str) -> RawTable:
+def _streamed(
+    path: Path, kind: RecordKind, chooser: HeaderChooser, columns: list[tuple[str, str, bool]], rows: int, digest: str
+) -> RawTable:
     """A plain Parquet file the run reads straight into DuckDB (readers/parquet.py)."""
     from reconcile.readers import parquet
 
     if rows == 0:
         raise no_data_rows(path)
     names = [name for name, _, _ in columns]
-    frame = pl.DataFrame(schema={**{n: pl.String for n in names}, ROW_COLUMN: pl.Int64, SKIP_COLUMN: pl.String})
-    table = RawTable(path=path, kind=kind, format="parquet", frame=frame, sha256=digest,
-                     profile_how=chooser.how, source=parquet.stream_query(path, columns, ROW_COLUMN, SKIP_COLUMN),
-                     row_count=rows)
+    frame = pl.DataFrame(schema={**dict.fromkeys(names, pl.String), ROW_COLUMN: pl.Int64, SKIP_COLUMN: pl.String})
+    table = RawTable(
+        path=path,
+        kind=kind,
+        format="parquet",
+        frame=frame,
+        sha256=digest,
+        profile_how=chooser.how,
+        source=parquet.stream_query(path, columns, ROW_COLUMN, SKIP_COLUMN),
+        row_count=rows,
+    )
     table.header_map = map_headers(path, kind, [(n, n) for n in names], require=False)
     check_role(path, kind, names, table.header_map)
     check_required(path, kind, table.header_map)
     return table
-
-

@@ -79,8 +79,20 @@ from reconcile.readers.camt_totals import Totals
 from reconcile.readers.totals import Control
 from reconcile.readers.xmlpath import local_name, namespace_of, xml_child, xml_children, xml_clean, xml_text, xml_texts
 
-HEADERS = ["payment_ref", "payee_name", "bank_code", "account_number", "amount", "value_date",
-           "channel", "status", "narrative", "direction", "aside", "bank_ref"]
+HEADERS = [
+    "payment_ref",
+    "payee_name",
+    "bank_code",
+    "account_number",
+    "amount",
+    "value_date",
+    "channel",
+    "status",
+    "narrative",
+    "direction",
+    "aside",
+    "bank_ref",
+]
 
 MESSAGES = {"BkToCstmrStmt": "Stmt", "BkToCstmrDbtCdtNtfctn": "Ntfctn"}  # camt.053, camt.054
 SUPPORTED = "a camt.053 statement or camt.054 debit/credit notification"
@@ -110,8 +122,14 @@ RETURN_REASONS = {
 }
 NOT_BOOKED = {"PDNG": "pending", "FUTR": "future", "INFO": "information only"}
 # Bank transaction sub-families (ISO 20022 BkTxCd) of entries that are the bank's own, not a transfer
-BANK_OWN = {"CHRG": "bank charges", "COMM": "bank commission", "FEES": "bank fees", "TAXE": "tax",
-            "INTR": "interest", "ADJT": "an adjustment by the bank"}
+BANK_OWN = {
+    "CHRG": "bank charges",
+    "COMM": "bank commission",
+    "FEES": "bank fees",
+    "TAXE": "tax",
+    "INTR": "interest",
+    "ADJT": "an adjustment by the bank",
+}
 SWIFT_OWN = {"CHG": "bank charges", "COM": "bank commission", "INT": "interest", "TAX": "tax"}  # MT940 types
 ID_RUN = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 OPPOSITE = {"DBIT": "CRDT", "CRDT": "DBIT"}
@@ -152,8 +170,7 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
     _pair_returns(rows)
     if vnd_only:
         refuse_foreign(path, [row["_currency"] for row in rows])
-    frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS},
-                         schema={h: pl.String for h in HEADERS})
+    frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS}, schema=dict.fromkeys(HEADERS, pl.String))
     return list(HEADERS), frame, 1, totals.control()
 
 
@@ -166,10 +183,13 @@ def refuse_foreign(path: Path, currencies_of_rows: list[str | None]) -> None:
     if found and "VND" not in found:
         currencies = sorted(set(found))
         n = len(found)
-        raise InputFileError(str(path), f"is a statement of an account in {' and '.join(currencies)}, not VND: "
-                             f"{'its one entry is' if n == 1 else f'all its {n:,} entries are'} in "
-                             f"{' or '.join(currencies)}",
-                             "ask the bank for the statement of the VND account that pays the benefits")
+        raise InputFileError(
+            str(path),
+            f"is a statement of an account in {' and '.join(currencies)}, not VND: "
+            f"{'its one entry is' if n == 1 else f'all its {n:,} entries are'} in "
+            f"{' or '.join(currencies)}",
+            "ask the bank for the statement of the VND account that pays the benefits",
+        )
 
 
 def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
@@ -181,9 +201,13 @@ def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
     from reconcile.readers import SKIP_COLUMN
 
     credit = pl.col("direction") == "CRDT"
-    reason = (pl.when(credit & (pl.col("status") == "returned")).then(pl.lit(RETURN_CREDIT))
-              .when(credit).then(pl.lit(CREDIT))
-              .otherwise(pl.lit(None, dtype=pl.String)))
+    reason = (
+        pl.when(credit & (pl.col("status") == "returned"))
+        .then(pl.lit(RETURN_CREDIT))
+        .when(credit)
+        .then(pl.lit(CREDIT))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
     if "aside" in frame.columns:
         reason = pl.coalesce(pl.col("aside"), reason)
     if SKIP_COLUMN in frame.columns:
@@ -195,6 +219,7 @@ def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
 # Parsing and refusing
 # --------------------------------------------------------------------------------------------
 
+
 def _entries(path: Path, totals: Totals) -> Iterator[tuple[ET.Element, dict]]:
     """Each complete `Ntry` of the statements or notifications, with what its statement says about
     all of them: the reported account's number (`account`) and the statement's date (`date`: the end of
@@ -205,13 +230,15 @@ def _entries(path: Path, totals: Totals) -> Iterator[tuple[ET.Element, dict]]:
     try:
         with open(path, "rb") as fh:
             if not fh.read(1 << 16).strip() and not fh.read(1):
-                raise InputFileError(str(path), "file is empty",
-                                     "check that the export finished and send the file again")
+                raise InputFileError(
+                    str(path), "file is empty", "check that the export finished and send the file again"
+                )
             fh.seek(0)
             yield from _stream(path, fh, totals)
     except OSError as exc:
-        raise InputFileError(str(path), f"cannot be opened ({exc.strerror})",
-                             "check the path and its permissions") from None
+        raise InputFileError(
+            str(path), f"cannot be opened ({exc.strerror})", "check the path and its permissions"
+        ) from None
 
 
 def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]:
@@ -228,9 +255,12 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]
                 element.tag = name = local_name(element.tag)
                 stack.append(name)
                 if len(stack) > limits.CURRENT.max_xml_depth:
-                    raise InputFileError(str(path), f"is XML nested deeper than {limits.CURRENT.max_xml_depth} levels "
-                                         "([limits] max_xml_depth), which no bank statement is",
-                                         "ask the bank to export the file again; it may be damaged or hostile")
+                    raise InputFileError(
+                        str(path),
+                        f"is XML nested deeper than {limits.CURRENT.max_xml_depth} levels "
+                        "([limits] max_xml_depth), which no bank statement is",
+                        "ask the bank to export the file again; it may be damaged or hostile",
+                    )
                 found = found or name in MESSAGES
                 if len(stack) >= 2 and MESSAGES.get(stack[-2]) == name:
                     statement = {"account": None, "date": None}  # a new statement or notification
@@ -258,23 +288,35 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]
                 totals.group_header(element)
     except EntitiesForbidden as exc:
         if exc.sysid or exc.pubid:
-            raise InputFileError(str(path), "is XML that declares an external entity (a file or address "
-                                 "to read), which is refused for safety", SAFETY_FIX) from None
-        raise InputFileError(str(path), "is XML with entity declarations, which are refused for safety",
-                             SAFETY_FIX) from None
+            raise InputFileError(
+                str(path),
+                "is XML that declares an external entity (a file or address to read), which is refused for safety",
+                SAFETY_FIX,
+            ) from None
+        raise InputFileError(
+            str(path), "is XML with entity declarations, which are refused for safety", SAFETY_FIX
+        ) from None
     except ExternalReferenceForbidden:
-        raise InputFileError(str(path), "is XML that refers to an external file or address, which is "
-                             "refused for safety", SAFETY_FIX) from None
+        raise InputFileError(
+            str(path), "is XML that refers to an external file or address, which is refused for safety", SAFETY_FIX
+        ) from None
     except DefusedXmlException:
-        raise InputFileError(str(path), "is XML with a document type declaration, which is refused for safety",
-                             SAFETY_FIX) from None
+        raise InputFileError(
+            str(path), "is XML with a document type declaration, which is refused for safety", SAFETY_FIX
+        ) from None
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 1
-        raise InputFileError(str(path), f"is not well-formed XML (line {line}: {expat.ErrorString(exc.code)})",
-                             "ask the bank to export the file again; it may be cut short or edited by hand") from None
+        raise InputFileError(
+            str(path),
+            f"is not well-formed XML (line {line}: {expat.ErrorString(exc.code)})",
+            "ask the bank to export the file again; it may be cut short or edited by hand",
+        ) from None
     except (LookupError, ValueError, UnicodeError):  # an encoding Python does not know
-        raise InputFileError(str(path), "is XML in a character encoding that cannot be read",
-                             "ask the bank to export the file again as UTF-8 XML") from None
+        raise InputFileError(
+            str(path),
+            "is XML in a character encoding that cannot be read",
+            "ask the bank to export the file again as UTF-8 XML",
+        ) from None
     if not found:
         _refuse_other_message(path, message_type)
     totals.check_group_header()
@@ -282,17 +324,24 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]
 
 def _refuse_other_message(path: Path, message_type: str | None) -> None:
     if message_type in ("camt.053", "camt.054"):
-        raise InputFileError(str(path), f"is ISO 20022 {message_type} XML without its statement or notification "
-                             "(BkToCstmrStmt or BkToCstmrDbtCdtNtfctn)",
-                             "ask the bank to export the file again; it may be cut short or edited by hand")
+        raise InputFileError(
+            str(path),
+            f"is ISO 20022 {message_type} XML without its statement or notification "
+            "(BkToCstmrStmt or BkToCstmrDbtCdtNtfctn)",
+            "ask the bank to export the file again; it may be cut short or edited by hand",
+        )
     what = f"ISO 20022 {message_type} XML" if message_type else "XML but not an ISO 20022 bank statement"
-    raise InputFileError(str(path), f"is {what}; only {SUPPORTED} can be read",
-                         "ask the bank for the account statement as camt.053 or camt.054 XML, or as Excel/CSV")
+    raise InputFileError(
+        str(path),
+        f"is {what}; only {SUPPORTED} can be read",
+        "ask the bank for the account statement as camt.053 or camt.054 XML, or as Excel/CSV",
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Entries and transactions
 # --------------------------------------------------------------------------------------------
+
 
 def _entry_rows(entry: ET.Element, statement: dict) -> list[dict]:
     details = [tx for nd in xml_children(entry, "NtryDtls") for tx in xml_children(nd, "TxDtls")]
@@ -305,10 +354,19 @@ def _entry_rows(entry: ET.Element, statement: dict) -> list[dict]:
     batch = _batch_size(entry)
     rows = []
     for n, tx in enumerate(details or [None], start=1):
-        amount = (_amount(xml_child(tx, "Amt")) or _amount(xml_child(tx, "AmtDtls", "TxAmt", "Amt"))
-                  or (_amount(xml_child(entry, "Amt")) if len(details) <= 1 else None))
-        currency = next((xml_clean(e.get("Ccy")) for e in (xml_child(tx, "Amt"), xml_child(tx, "AmtDtls", "TxAmt", "Amt"),
-                                                            xml_child(entry, "Amt")) if e is not None), None)
+        amount = (
+            _amount(xml_child(tx, "Amt"))
+            or _amount(xml_child(tx, "AmtDtls", "TxAmt", "Amt"))
+            or (_amount(xml_child(entry, "Amt")) if len(details) <= 1 else None)
+        )
+        currency = next(
+            (
+                xml_clean(e.get("Ccy"))
+                for e in (xml_child(tx, "Amt"), xml_child(tx, "AmtDtls", "TxAmt", "Amt"), xml_child(entry, "Amt"))
+                if e is not None
+            ),
+            None,
+        )
         direction = xml_text(tx, "CdtDbtInd") or booking
         code_holder = tx if xml_child(tx, "BkTxCd") is not None else entry
         returned = reversal or xml_child(tx, "RtrInf") is not None or _return_code(code_holder)
@@ -316,31 +374,34 @@ def _entry_rows(entry: ET.Element, statement: dict) -> list[dict]:
         name, account, bank = _counterparty(tx, original, statement["account"], returned)
         narrative = " ".join(xml_texts(tx, "RmtInf", "Ustrd")) or xml_text(tx, "AddtlTxInf") or entry_info
         reason = _return_reason(tx, reversal) if returned else None
-        rows.append({
-            "payment_ref": _reference(tx) or _nth(entry_ref, n, len(details)),
-            "payee_name": name,
-            "bank_code": bank,
-            "account_number": account,
-            "amount": amount,
-            # the entry's own dates, else the transaction's settlement date, else the statement's
-            "value_date": entry_date or _date_of(xml_text(tx, "RltdDts", "IntrBkSttlmDt"))
-            or _date_of(xml_text(tx, "RltdDts", "TxDtTm")) or statement["date"],
-            "channel": "bank",
-            "status": "returned" if returned else "success",
-            "narrative": "; ".join(p for p in (narrative, *_ids_elsewhere(tx, narrative), reason) if p) or None,
-            "direction": original,
-            "aside": _aside(code_holder, status_code, original, batch if not details else None),
-            "bank_ref": _bank_reference(tx) or (xml_text(entry, "AcctSvcrRef") if len(details) <= 1 else None),
-            "_booked": direction,
-            "_return": returned,
-            "_reason": reason,
-            "_currency": currency,
-        })
+        rows.append(
+            {
+                "payment_ref": _reference(tx) or _nth(entry_ref, n, len(details)),
+                "payee_name": name,
+                "bank_code": bank,
+                "account_number": account,
+                "amount": amount,
+                # the entry's own dates, else the transaction's settlement date, else the statement's
+                "value_date": entry_date
+                or _date_of(xml_text(tx, "RltdDts", "IntrBkSttlmDt"))
+                or _date_of(xml_text(tx, "RltdDts", "TxDtTm"))
+                or statement["date"],
+                "channel": "bank",
+                "status": "returned" if returned else "success",
+                "narrative": "; ".join(p for p in (narrative, *_ids_elsewhere(tx, narrative), reason) if p) or None,
+                "direction": original,
+                "aside": _aside(code_holder, status_code, original, batch if not details else None),
+                "bank_ref": _bank_reference(tx) or (xml_text(entry, "AcctSvcrRef") if len(details) <= 1 else None),
+                "_booked": direction,
+                "_return": returned,
+                "_reason": reason,
+                "_currency": currency,
+            }
+        )
     return rows
 
 
-def _aside(code_holder: ET.Element | None, status_code: str, direction: str | None,
-           batch: int | None) -> str | None:
+def _aside(code_holder: ET.Element | None, status_code: str, direction: str | None, batch: int | None) -> str | None:
     """Why an entry is no payment to reconcile, or None: not booked yet, the bank's own charges, or a
     batch of transfers the statement does not itemise (its total is no one's payment)."""
     if status_code in NOT_BOOKED:
@@ -354,8 +415,10 @@ def _aside(code_holder: ET.Element | None, status_code: str, direction: str | No
     if what and direction == "DBIT":
         return f"{what} (bank transaction code {proprietary}), not a payment to a beneficiary"
     if batch is not None and batch > 1 and direction == "DBIT":
-        return (f"a batch of {batch:,} transfers booked as one entry, not itemised in the statement: its "
-                "transfers are read from the batch's own list (camt.054 or payment file), to be given too")
+        return (
+            f"a batch of {batch:,} transfers booked as one entry, not itemised in the statement: its "
+            "transfers are read from the batch's own list (camt.054 or payment file), to be given too"
+        )
     return None
 
 
@@ -370,8 +433,11 @@ def _birth_codes() -> frozenset[str]:
     """The place-of-birth codes an ID starts with (data/birth_provinces.csv): a 12-digit number that
     starts otherwise (an instruction number 000000000001) is no ID."""
     text = resources.files("reconcile.data").joinpath("birth_provinces.csv").read_text(encoding="utf-8")
-    return frozenset(line.split(",", 1)[0] for line in text.splitlines()[1:]
-                     if line and not line.startswith("#") and line[:3].isdigit())
+    return frozenset(
+        line.split(",", 1)[0]
+        for line in text.splitlines()[1:]
+        if line and not line.startswith("#") and line[:3].isdigit()
+    )
 
 
 def _batch_size(entry: ET.Element) -> int | None:
@@ -384,15 +450,33 @@ def _ids_elsewhere(tx: ET.Element | None, narrative: str | None) -> list[str]:
     """The references other than the free-text remittance that hold a 12-digit number the narrative does
     not: the end-to-end and instruction ids, the structured creditor reference and remittance, the
     additional information. Written into the narrative, labelled, where the run looks for the ID."""
-    fields = [("EndToEndId", xml_text(tx, "Refs", "EndToEndId")), ("InstrId", xml_text(tx, "Refs", "InstrId")),
-              ("creditor reference", " ".join(t for strd in xml_children(xml_child(tx, "RmtInf"), "Strd")
-                                              for t in (xml_text(strd, "CdtrRefInf", "Ref"),) if t)),
-              ("remittance", " ".join(t for strd in xml_children(xml_child(tx, "RmtInf"), "Strd")
-                                      for t in xml_texts(strd, "AddtlRmtInf") if t)),
-              ("additional information", xml_text(tx, "AddtlTxInf")),
-              # the payee's own identification: where a G2P payment may carry the personal ID
-              ("creditor id", " ".join(t for t in (_private_id(xml_child(tx, "RltdPties", party))
-                                                   for party in ("Cdtr", "UltmtCdtr")) if t))]
+    fields = [
+        ("EndToEndId", xml_text(tx, "Refs", "EndToEndId")),
+        ("InstrId", xml_text(tx, "Refs", "InstrId")),
+        (
+            "creditor reference",
+            " ".join(
+                t
+                for strd in xml_children(xml_child(tx, "RmtInf"), "Strd")
+                for t in (xml_text(strd, "CdtrRefInf", "Ref"),)
+                if t
+            ),
+        ),
+        (
+            "remittance",
+            " ".join(
+                t for strd in xml_children(xml_child(tx, "RmtInf"), "Strd") for t in xml_texts(strd, "AddtlRmtInf") if t
+            ),
+        ),
+        ("additional information", xml_text(tx, "AddtlTxInf")),
+        # the payee's own identification: where a G2P payment may carry the personal ID
+        (
+            "creditor id",
+            " ".join(
+                t for t in (_private_id(xml_child(tx, "RltdPties", party)) for party in ("Cdtr", "UltmtCdtr")) if t
+            ),
+        ),
+    ]
     known = set(ID_RUN.findall(narrative or ""))
     found = []
     for label, value in fields:
@@ -447,8 +531,9 @@ def _nth(entry_ref: str | None, n: int, count: int) -> str | None:
     return f"{entry_ref}/{n}" if entry_ref and count > 1 else entry_ref
 
 
-def _counterparty(tx: ET.Element | None, direction: str | None, own_account: str | None,
-                  returned: bool = False) -> tuple[str | None, str | None, str | None]:
+def _counterparty(
+    tx: ET.Element | None, direction: str | None, own_account: str | None, returned: bool = False
+) -> tuple[str | None, str | None, str | None]:
     """Name, account and bank of the other party: the creditor of a debit, the debtor of a credit.
 
     A debit without a creditor has no payee (the debtor is the payer, the office itself). A return may
@@ -463,16 +548,21 @@ def _counterparty(tx: ET.Element | None, direction: str | None, own_account: str
     parties = xml_child(tx, "RltdPties")
     found = []
     for party, account, agent in sides:
-        name = (xml_text(parties, party, "Nm") or xml_text(parties, party, "Pty", "Nm")
-                or xml_text(parties, account, "Nm"))
+        name = (
+            xml_text(parties, party, "Nm") or xml_text(parties, party, "Pty", "Nm") or xml_text(parties, account, "Nm")
+        )
         number = _account(xml_child(parties, account))
         if name is None and number is None:
             continue
         if own_account is not None and number == own_account:
             continue
         institution = xml_child(tx, "RltdAgts", agent, "FinInstnId")
-        bank = (xml_text(institution, "BICFI") or xml_text(institution, "BIC")
-                or xml_text(institution, "ClrSysMmbId", "MmbId") or xml_text(institution, "Nm"))
+        bank = (
+            xml_text(institution, "BICFI")
+            or xml_text(institution, "BIC")
+            or xml_text(institution, "ClrSysMmbId", "MmbId")
+            or xml_text(institution, "Nm")
+        )
         found.append((name, number, bank))
     return found[0] if found else (None, None, None)
 

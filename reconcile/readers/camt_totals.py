@@ -21,7 +21,6 @@ from reconcile.errors import InputFileError
 from reconcile.readers.totals import Control
 from reconcile.readers.xmlpath import xml_child, xml_children, xml_text
 
-
 CONTROL_FIX = "ask the bank for the statement again; the file may be cut short or edited"
 
 
@@ -126,8 +125,9 @@ class Totals:
         # balance); some banks count every entry. Either agreeing is agreement.
         problem = _disagreement(statement.stated, statement.booked, statement.every)
         if problem is not None and _disagreement(statement.stated, statement.every, statement.every) is not None:
-            raise InputFileError(str(self.path), f"its {_statement_name(statement, own_account)} {problem}",
-                                 CONTROL_FIX)
+            raise InputFileError(
+                str(self.path), f"its {_statement_name(statement, own_account)} {problem}", CONTROL_FIX
+            )
         self.summaries.append(statement.stated)
 
     def group_header(self, element: ET.Element) -> None:
@@ -157,13 +157,17 @@ class Totals:
             amounts = [amount for _, amount in stating]
             noun = next(iter(self.nouns)) if len(self.nouns) == 1 else "statement"
             of = f" of {len(stating)} of {self.statements} {noun}s" if len(stating) < self.statements else ""
-            return Control(count=None if None in counts else sum(counts),
-                           amount=None if None in amounts else format(_sum(amounts), "f"),
-                           what=f"camt TxsSummry{of} ({kind})", checked=True)
+            return Control(
+                count=None if None in counts else sum(counts),
+                amount=None if None in amounts else format(_sum(amounts), "f"),
+                what=f"camt TxsSummry{of} ({kind})",
+                checked=True,
+            )
         if self.group is not None:
             count, amount = self.group
-            return Control(count=count, amount=None if amount is None else format(amount, "f"),
-                           what="camt GrpHdr", checked=True)
+            return Control(
+                count=count, amount=None if amount is None else format(amount, "f"), what="camt GrpHdr", checked=True
+            )
         return None
 
 
@@ -175,8 +179,9 @@ def _stated(element: ET.Element | None, count_tag: str, sum_tag: str) -> tuple[i
     return None if count is None and amount is None else (count, amount)
 
 
-def _disagreement(stated: dict[str, tuple[int | None, Decimal | None]], read: dict[str, _Tally],
-                  every: dict[str, _Tally]) -> str | None:
+def _disagreement(
+    stated: dict[str, tuple[int | None, Decimal | None]], read: dict[str, _Tally], every: dict[str, _Tally]
+) -> str | None:
     """What the first stated total that disagrees with the entries read says, or None: debits first."""
     for key in SUMMARY:
         if key not in stated:
@@ -184,7 +189,8 @@ def _disagreement(stated: dict[str, tuple[int | None, Decimal | None]], read: di
         count, amount = stated[key]
         tally = read[key]
         if (count is not None and count != tally.count) or (
-                amount is not None and tally.total is not None and amount != tally.total):
+            amount is not None and tally.total is not None and amount != tally.total
+        ):
             return _says(stated[key], tally, key, every[key] if every[key].count != tally.count else None)
     return None
 
@@ -201,11 +207,15 @@ def _says(stated: tuple[int | None, Decimal | None], read: _Tally, key: str, eve
         also = f" ({all_read} counting those not booked)"
     if count is None:
         read_total = _figure(read.total) if read.total is not None else "unknown"
-        return (f"says its {kind}entries total {_figure(amount)} but the {booked}{kind}entries read total "
-                f"{read_total}{also}")
-    return (f"says it holds {_entries_of(count, amount, kind)} but "
-            f"{_entries_of(read.count, read.total if amount is not None else None, booked + kind)} "
-            f"{'was' if read.count == 1 else 'were'} read{also}")
+        return (
+            f"says its {kind}entries total {_figure(amount)} but the {booked}{kind}entries read total "
+            f"{read_total}{also}"
+        )
+    return (
+        f"says it holds {_entries_of(count, amount, kind)} but "
+        f"{_entries_of(read.count, read.total if amount is not None else None, booked + kind)} "
+        f"{'was' if read.count == 1 else 'were'} read{also}"
+    )
 
 
 def _entries_of(count: int, amount: Decimal | None, kind: str) -> str:
@@ -235,7 +245,11 @@ def _statement_name(statement: _Statement, own_account: str | None) -> str:
     """'statement STMT-0924' by its Id, or 'statement 2' by its position when it has none or its Id
     holds an account or ID number (banks often build it from the account number)."""
     value = statement.id
-    if (value is None or LONG_NUMBER.search(value) or (own_account and own_account in value)
-            or (own_account and own_account.lstrip("0") and own_account.lstrip("0") in value)):
+    if (
+        value is None
+        or LONG_NUMBER.search(value)
+        or (own_account and own_account in value)
+        or (own_account and own_account.lstrip("0") and own_account.lstrip("0") in value)
+    ):
         return f"{statement.noun} {statement.position}"
     return f"{statement.noun} {value}"

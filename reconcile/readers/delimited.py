@@ -34,16 +34,22 @@ def decode(raw: bytes, path: Path) -> tuple[bytes, str]:
         try:
             text = raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputFileError(str(path), "starts as UTF-16 text but is cut short or damaged",
-                                 "save it again from Excel (as 'CSV UTF-8' if you can)") from None
+            raise InputFileError(
+                str(path),
+                "starts as UTF-16 text but is cut short or damaged",
+                "save it again from Excel (as 'CSV UTF-8' if you can)",
+            ) from None
         return unicodedata.normalize("NFC", text).encode("utf-8"), "utf-16"
     utf16 = _utf16_without_bom(raw)
     if utf16:
         try:
             text = raw.decode(utf16)
         except UnicodeDecodeError:
-            raise InputFileError(str(path), f"looks like {utf16.upper()} text without its byte-order mark, but is "
-                                 "damaged", "save it again from Excel as 'CSV UTF-8'") from None
+            raise InputFileError(
+                str(path),
+                f"looks like {utf16.upper()} text without its byte-order mark, but is damaged",
+                "save it again from Excel as 'CSV UTF-8'",
+            ) from None
         return unicodedata.normalize("NFC", text).encode("utf-8"), f"{utf16} (no BOM)"
     try:
         raw.decode("utf-8")
@@ -53,8 +59,9 @@ def decode(raw: bytes, path: Path) -> tuple[bytes, str]:
             raise _damaged_utf8(path, raw, exc) from None
     text = raw.decode("cp1258", errors="replace")
     if "\ufffd" in text:
-        raise InputFileError(str(path), "is not UTF-8, UTF-16 or Windows-1258 text",
-                             "save it from Excel as 'CSV UTF-8'")
+        raise InputFileError(
+            str(path), "is not UTF-8, UTF-16 or Windows-1258 text", "save it from Excel as 'CSV UTF-8'"
+        )
     return unicodedata.normalize("NFC", text).encode("utf-8"), "windows-1258"
 
 
@@ -75,13 +82,16 @@ def _utf16_without_bom(raw: bytes) -> str | None:
 
 def _damaged_utf8(path: Path, raw: bytes, exc: UnicodeDecodeError) -> InputFileError:
     line = raw.count(b"\n", 0, exc.start) + 1
-    return InputFileError(str(path), f"is UTF-8 text but line {line} holds bytes that are not UTF-8",
-                          "fix that line or save the file again as 'CSV UTF-8'")
+    return InputFileError(
+        str(path),
+        f"is UTF-8 text but line {line} holds bytes that are not UTF-8",
+        "fix that line or save the file again as 'CSV UTF-8'",
+    )
 
 
 def sniff_delimiter(data: bytes) -> str:
     """The delimiter used most over the first lines (a title block above the header has few or none)."""
-    lines = data[:1 << 16].split(b"\n")[:20]
+    lines = data[: 1 << 16].split(b"\n")[:20]
     text = [ln.decode("utf-8", errors="replace") for ln in lines]
     counts = {d: sum(ln.count(d) for ln in text) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
@@ -165,16 +175,17 @@ def read(path: Path, choose_header: Callable[[list[list]], int]) -> tuple[list[s
         head = head[3:]
     if not head.strip():
         raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
-    check_legacy_font(head[:1 << 16].decode("utf-8", errors="replace"), path)
+    check_legacy_font(head[: 1 << 16].decode("utf-8", errors="replace"), path)
     sep = sniff_delimiter(head)
     first = _first_rows(head, sep, HEADER_SCAN)
     index = choose_header([fields for _, fields in first])
     if encoding in ("utf-8", "utf-8-sig"):  # polars skips the byte-order mark itself
         source, skip = path, index
     else:
-        source, skip = data[first[index][0]:], 0
-    scan = pl.scan_csv(source, separator=sep, infer_schema=False, has_header=False, quote_char='"', skip_lines=skip,
-                       glob=False)  # the file as named: bank[1].csv is not a pattern
+        source, skip = data[first[index][0] :], 0
+    scan = pl.scan_csv(
+        source, separator=sep, infer_schema=False, has_header=False, quote_char='"', skip_lines=skip, glob=False
+    )  # the file as named: bank[1].csv is not a pattern
     try:
         top = scan.head(1).collect()
     except pl.exceptions.PolarsError as exc:
@@ -186,5 +197,8 @@ def read(path: Path, choose_header: Callable[[list[list]], int]) -> tuple[list[s
 
 def unreadable(path: Path, exc: Exception) -> InputFileError:
     """The one error for a CSV file polars cannot parse, whenever that is found."""
-    return InputFileError(str(path), f"cannot be read as CSV ({_reason(exc)})",
-                          "check the delimiter and quoting, or save it again from Excel as 'CSV UTF-8'")
+    return InputFileError(
+        str(path),
+        f"cannot be read as CSV ({_reason(exc)})",
+        "check the delimiter and quoting, or save it again from Excel as 'CSV UTF-8'",
+    )

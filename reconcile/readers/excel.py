@@ -33,15 +33,23 @@ def load_sheets(path: Path, sheet: int | str | None = None) -> list[tuple[str, p
     is one refused file."""
     with tempfile.TemporaryDirectory(prefix="reconcile-excel-") as tmp:
         # -I: isolated, so that the folder of the script (readers/parquet.py...) shadows no module
-        done = subprocess.run([sys.executable, "-I", str(CHILD), str(path), json.dumps(sheet), tmp],
-                              check=False, capture_output=True, text=True, env={**os.environ, "RUST_BACKTRACE": "0"})
+        done = subprocess.run(
+            [sys.executable, "-I", str(CHILD), str(path), json.dumps(sheet), tmp],
+            check=False,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "RUST_BACKTRACE": "0"},
+        )
         try:
             answer = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
         except (ValueError, IndexError):
             answer = None
         if answer is None:
-            raise InputFileError(str(path), "cannot be read as an Excel workbook (the reader stopped on damaged data)",
-                                 "open it in Excel and save it again as .xlsx")
+            raise InputFileError(
+                str(path),
+                "cannot be read as an Excel workbook (the reader stopped on damaged data)",
+                "open it in Excel and save it again as .xlsx",
+            )
         if "problem" in answer:
             raise InputFileError(str(path), answer["problem"], answer["fix"])
         sheets = []
@@ -51,8 +59,9 @@ def load_sheets(path: Path, sheet: int | str | None = None) -> list[tuple[str, p
     return sheets
 
 
-def split(path: Path, name: str, frame: pl.DataFrame,
-          choose_header: Callable[[list[list]], int]) -> tuple[list[str], pl.DataFrame, int]:
+def split(
+    path: Path, name: str, frame: pl.DataFrame, choose_header: Callable[[list[list]], int]
+) -> tuple[list[str], pl.DataFrame, int]:
     """A sheet's headers, its data rows as text, and the sheet row of the first data row.
 
     `choose_header` gets the first rows as lists and returns the index of the header row; rows
@@ -60,8 +69,11 @@ def split(path: Path, name: str, frame: pl.DataFrame,
     """
     non_empty = frame.select(pl.any_horizontal(pl.all().is_not_null()).alias("x"))["x"] if frame.width else None
     if non_empty is None or not non_empty.any():
-        raise NotThisRole(str(path), f"the sheet '{name}' is empty",
-                          "put the data on the first sheet, or pass --sheet with the sheet that holds it")
+        raise NotThisRole(
+            str(path),
+            f"the sheet '{name}' is empty",
+            "put the data on the first sheet, or pass --sheet with the sheet that holds it",
+        )
     head = [list(r) for r in frame.head(HEADER_SCAN).iter_rows()]
     check_legacy_font(" ".join(str(v) for row in frame.head(500).iter_rows() for v in row if v is not None), path)
     first = choose_header(head)

@@ -33,12 +33,16 @@ def _sheet_index(names: list[str], sheet: int | str | None) -> int | str | dict:
     if isinstance(sheet, int) or str(sheet).isdigit():
         position = int(sheet)
         if not 1 <= position <= len(names):
-            return {"problem": f"has {len(names)} sheet(s), not a sheet {position}",
-                    "fix": "pass --sheet with a position from 1 or a sheet name"}
+            return {
+                "problem": f"has {len(names)} sheet(s), not a sheet {position}",
+                "fix": "pass --sheet with a position from 1 or a sheet name",
+            }
         return position - 1
     if sheet not in names:
-        return {"problem": f"has no sheet named '{sheet}' (its sheets: {', '.join(names)})",
-                "fix": "pass --sheet with one of those names"}
+        return {
+            "problem": f"has no sheet named '{sheet}' (its sheets: {', '.join(names)})",
+            "fix": "pass --sheet with one of those names",
+        }
     return sheet
 
 
@@ -52,8 +56,10 @@ def load(path: str, sheet: int | str | None, out: str) -> dict:
     except BaseException as exc:  # fastexcel raises its own hierarchy; any failure here is a file problem
         if not _file_fault(exc):
             raise
-        return {"problem": f"cannot be read as an Excel workbook ({type(exc).__name__})",
-                "fix": "open it in Excel, check it is not password-protected, and save it as .xlsx"}
+        return {
+            "problem": f"cannot be read as an Excel workbook ({type(exc).__name__})",
+            "fix": "open it in Excel, check it is not password-protected, and save it as .xlsx",
+        }
     if sheet is None:
         wanted = list(range(len(reader.sheet_names)))
     else:
@@ -70,8 +76,10 @@ def load(path: str, sheet: int | str | None, out: str) -> dict:
             if not _file_fault(exc):
                 raise
             name = reader.sheet_names[index] if isinstance(index, int) else index
-            return {"problem": f"the sheet '{name}' cannot be read ({type(exc).__name__})",
-                    "fix": "open it in Excel, check the sheet, and save it as .xlsx"}
+            return {
+                "problem": f"the sheet '{name}' cannot be read ({type(exc).__name__})",
+                "fix": "open it in Excel, check the sheet, and save it as .xlsx",
+            }
         with pa.OSFile(f"{out}/{n}.arrow", "wb") as sink, pa.ipc.new_file(sink, batch.schema) as writer:
             writer.write(batch)
         names.append(loaded.name)

@@ -27,23 +27,31 @@ class HeaderChooser:
     def __call__(self, rows: list[list]) -> int:
         non_empty = [i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)]
         if not non_empty:
-            raise InputFileError(str(self.path), "has no header row in its first rows",
-                                 "check the file; the header row must be near the top")
+            raise InputFileError(
+                str(self.path),
+                "has no header row in its first rows",
+                "check the file; the header row must be near the top",
+            )
         profile = self.given
         if profile is not None:
             if profile.header.row is not None:
                 if profile.header.row > len(rows):
-                    raise InputFileError(str(self.path), f"has no row {profile.header.row} for the header "
-                                         f"(profile {profile.name})", "check the profile's [header] row")
+                    raise InputFileError(
+                        str(self.path),
+                        f"has no row {profile.header.row} for the header (profile {profile.name})",
+                        "check the profile's [header] row",
+                    )
                 return profile.header.row - 1
             if profile.header.find:
-                for i, row in enumerate(rows[:profile.header.max_scan]):
+                for i, row in enumerate(rows[: profile.header.max_scan]):
                     if finds_header(profile, row):
                         return i
                 raise InputFileError(
-                    str(self.path), f"has no row with the headers {', '.join(profile.header.find)} in its first "
+                    str(self.path),
+                    f"has no row with the headers {', '.join(profile.header.find)} in its first "
                     f"{profile.header.max_scan} rows (profile {profile.name})",
-                    "check that this is the right file for the profile, or the profile's [header] find")
+                    "check that this is the right file for the profile, or the profile's [header] find",
+                )
             return self._auto(rows, non_empty)
         hit = recognise(self.kind, rows)
         if hit is not None:
@@ -59,6 +67,7 @@ class HeaderChooser:
                 return i
         return non_empty[0]
 
+
 def clean_headers(headers: list) -> list[str]:
     """Header texts trimmed, with an empty header named after its position ('column 3')."""
     out = []
@@ -66,6 +75,7 @@ def clean_headers(headers: list) -> list[str]:
         text = " ".join(str(h).split()) if h is not None else ""
         out.append(text or f"column {i}")
     return out
+
 
 def unique_names(names: list[str]) -> list[str]:
     """Make names unique regardless of case (DuckDB struct keys ignore case): 'Note', 'NOTE (2)'."""
@@ -80,8 +90,14 @@ def unique_names(names: list[str]) -> list[str]:
         out.append(candidate)
     return out
 
-def map_headers(path: Path, kind: RecordKind, headers: list[tuple[str, str]],
-                preset: dict[str, str] | None = None, require: bool = True) -> dict[str, str]:
+
+def map_headers(
+    path: Path,
+    kind: RecordKind,
+    headers: list[tuple[str, str]],
+    preset: dict[str, str] | None = None,
+    require: bool = True,
+) -> dict[str, str]:
     """Map headers onto canonical columns; refuse a file that has one twice (or lacks a required one).
 
     headers: (header as written, unique column name in the frame). `preset` holds the columns a
@@ -91,7 +107,7 @@ def map_headers(path: Path, kind: RecordKind, headers: list[tuple[str, str]],
     lookup = header_lookup(kind)
     mapped: dict[str, str] = dict(preset or {})
     claimed: dict[str, str] = {}
-    names = dict((name, header) for header, name in headers)
+    names = {name: header for header, name in headers}
     first_of: dict[str, str] = {}  # a header text that appears twice is ambiguous, profile or not
     for header, name in headers:
         key = fold(header)
@@ -110,14 +126,18 @@ def map_headers(path: Path, kind: RecordKind, headers: list[tuple[str, str]],
             if preset and canonical in preset.values():
                 continue  # the profile chose another column for it
             first = claimed[canonical]
-            problem = (f"the column '{header}' appears twice" if first == header
-                       else f"columns '{first}' and '{header}' both read as '{canonical}'")
+            problem = (
+                f"the column '{header}' appears twice"
+                if first == header
+                else f"columns '{first}' and '{header}' both read as '{canonical}'"
+            )
             raise InputFileError(str(path), problem, "remove or rename one of them")
         claimed[canonical] = header
         mapped[name] = canonical
     if require:
         check_required(path, kind, mapped)
     return mapped
+
 
 def check_required(path: Path, kind: RecordKind, mapped: dict[str, str]) -> None:
     """Refuse a file that lacks a required canonical column (after a profile added its own)."""
@@ -131,16 +151,26 @@ def check_required(path: Path, kind: RecordKind, mapped: dict[str, str]) -> None
             f"add it or rename the column that holds it to '{missing[0]}', or pass a --profile that maps it",
         )
 
+
 # Columns only a payments file has: a registry lists who is entitled, never a transfer's reference
 # and date
 PAYMENT_ONLY = ("payment_ref", "value_date")
 
 # Columns only a registry has: what is due, who the beneficiary is and where they live
-REGISTRY_ONLY = ("entitled_amount", "category", "gender", "province_code", "district_code", "commune_code",
-                 "date_of_death")
+REGISTRY_ONLY = (
+    "entitled_amount",
+    "category",
+    "gender",
+    "province_code",
+    "district_code",
+    "commune_code",
+    "date_of_death",
+)
 
-def check_role(path: Path, kind: RecordKind, headers: list[str], mapped: dict[str, str],
-               sheet: str | None = None) -> None:
+
+def check_role(
+    path: Path, kind: RecordKind, headers: list[str], mapped: dict[str, str], sheet: str | None = None
+) -> None:
     """Refuse a file (or sheet) given in the wrong role: a payments list given as --registry (it has a
     payment reference and a value date, which no registry has), or a registry given as --payments
     (it lacks a payments file's own columns and has every column a registry needs)."""
@@ -160,19 +190,38 @@ def check_role(path: Path, kind: RecordKind, headers: list[str], mapped: dict[st
         # without references): a list of payments
         if len(found) == len(PAYMENT_ONLY) or (found and not registry_only):
             what = " and ".join(("a payment reference", "a value date")[PAYMENT_ONLY.index(c)] for c in found)
-            raise NotThisRole(str(path), f"{where}looks like a payments file, not a beneficiary registry (it has {what}: "
-                              + ", ".join(f"'{as_other[c]}'" for c in found) + ")", "give it as --payments")
+            raise NotThisRole(
+                str(path),
+                f"{where}looks like a payments file, not a beneficiary registry (it has {what}: "
+                + ", ".join(f"'{as_other[c]}'" for c in found)
+                + ")",
+                "give it as --payments",
+            )
         return
     mine = set(mapped.values())
-    registry_only = sorted((h for h in headers if lookup.get(fold(h)) in REGISTRY_ONLY and own.get(fold(h)) is None),
-                           key=lambda h: REGISTRY_ONLY.index(lookup[fold(h)]))
-    if (registry_only and any(c not in mine for c in PAYMENT_ONLY)
-            and all(c.name in as_other for c in columns("registry") if c.required)):
+    registry_only = sorted(
+        (h for h in headers if lookup.get(fold(h)) in REGISTRY_ONLY and own.get(fold(h)) is None),
+        key=lambda h: REGISTRY_ONLY.index(lookup[fold(h)]),
+    )
+    if (
+        registry_only
+        and any(c not in mine for c in PAYMENT_ONLY)
+        and all(c.name in as_other for c in columns("registry") if c.required)
+    ):
         found = ", ".join(f"'{h}'" for h in registry_only[:3])
-        raise NotThisRole(str(path), f"{where}looks like a beneficiary registry, not a payments file (it has {found} "
-                          "and no payment reference or value date)", "give it as --registry")
+        raise NotThisRole(
+            str(path),
+            f"{where}looks like a beneficiary registry, not a payments file (it has {found} "
+            "and no payment reference or value date)",
+            "give it as --registry",
+        )
+
 
 def no_data_rows(path: Path, sheet: str | None = None) -> NotThisRole:
-    return NotThisRole(str(path), "has a header row but no data rows" if sheet is None else
-                       f"the sheet '{sheet}' has a header row but no data rows",
-                       "check that the export finished and send the complete file")
+    return NotThisRole(
+        str(path),
+        "has a header row but no data rows"
+        if sheet is None
+        else f"the sheet '{sheet}' has a header row but no data rows",
+        "check that the export finished and send the complete file",
+    )

@@ -30,11 +30,13 @@ def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[st
         # take `Số tiền phí` when `Số tiền chuyển`, a later alternative, is there as it is)
         name = next((by_fold[fold(h)] for h in wanted if by_fold.get(fold(h)) not in (None, *preset)), None)
         if name is None:
-            name = next((n for h in wanted for header, n in headers
-                         if n not in preset and header_contains(header, h)), None)
+            name = next(
+                (n for h in wanted for header, n in headers if n not in preset and header_contains(header, h)), None
+            )
         if name is not None:
             preset[name] = canonical
     return preset
+
 
 def _column_of(table: RawTable, header: str) -> str | None:
     """The frame column holding `header` (as written, else as words within the header) or the
@@ -47,15 +49,19 @@ def _column_of(table: RawTable, header: str) -> str | None:
             return name
     return next((name for name in table.original_columns if header_contains(name, header)), None)
 
+
 def _blank(name: str) -> pl.Expr:
     """A cell with no value: null, or only spaces."""
     return pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")
 
+
 def blank_row(names: list[str]) -> pl.Expr:
     return pl.all_horizontal(_blank(n) for n in names) if names else pl.lit(False)
 
+
 def blank_rows(names: list[str]) -> pl.Expr:
     return pl.when(blank_row(names)).then(pl.lit("blank row")).otherwise(pl.lit(None, dtype=pl.String))
+
 
 def apply_profile(table: RawTable, profile: Profile) -> None:
     """Derived columns (amount from debit/credit, fixed values, amount and date conventions) and the
@@ -69,19 +75,28 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
     for rule in profile.skip:
         column = _column_of(table, rule.column)
         if column is not None:
-            reasons.append((pl.col(column).str.contains("(?i)" + rule.matches).fill_null(False),
-                            f"{rule.reason} (profile {profile.name})"))
+            reasons.append(
+                (
+                    pl.col(column).str.contains("(?i)" + rule.matches).fill_null(False),
+                    f"{rule.reason} (profile {profile.name})",
+                )
+            )
             table.consumed.add(column)
     if profile.debit or profile.credit:
         debit = _column_of(table, profile.debit) if profile.debit else None
         credit = _column_of(table, profile.credit) if profile.credit else None
         if debit is None:
-            raise InputFileError(str(path), f"has no debit column '{profile.debit}' (profile {profile.name})",
-                                 "check the profile's debit header against the file")
+            raise InputFileError(
+                str(path),
+                f"has no debit column '{profile.debit}' (profile {profile.name})",
+                "check the profile's debit header against the file",
+            )
 
         table.consumed |= {debit, credit} - {None}
         if credit is not None:
-            reasons.append((_blank(debit) & ~_blank(credit), f"money in (a credit), not a payment (profile {profile.name})"))
+            reasons.append(
+                (_blank(debit) & ~_blank(credit), f"money in (a credit), not a payment (profile {profile.name})")
+            )
         reasons.append((_blank(debit), f"no debit amount (profile {profile.name})"))
         derived.append(pl.col(debit).alias(DERIVED + "amount"))
         table.header_map[DERIVED + "amount"] = "amount"
@@ -99,8 +114,13 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
     for canonical in profile.fill_down:
         if canonical in by_canon:  # a statement that prints the date once per day: the rows below take it
             source = by_canon[canonical]
-            filled.append(pl.when(_blank(source)).then(None).otherwise(pl.col(source)).forward_fill()
-                          .alias(DERIVED + canonical + "_f"))
+            filled.append(
+                pl.when(_blank(source))
+                .then(None)
+                .otherwise(pl.col(source))
+                .forward_fill()
+                .alias(DERIVED + canonical + "_f")
+            )
             table.header_map[DERIVED + canonical + "_f"] = table.header_map.pop(source)
             table.consumed.add(source)
             table.converted[source] = canonical
@@ -122,22 +142,32 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
     if profile.thousands != "auto":
         for canonical in ("amount", "entitled_amount"):
             if canonical in by_canon:
-                convert(canonical, _ungroup(pl.col(by_canon[canonical]), profile.thousands),
-                        f"'{profile.thousands}' read as the thousands separator")
+                convert(
+                    canonical,
+                    _ungroup(pl.col(by_canon[canonical]), profile.thousands),
+                    f"'{profile.thousands}' read as the thousands separator",
+                )
     if profile.date_order != "dmy":
-        pattern = (r"^\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})" if profile.date_order == "ymd"
-                   else r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+        pattern = (
+            r"^\s*(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})"
+            if profile.date_order == "ymd"
+            else r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})"
+        )
         order = "${1}-${2}-${3}" if profile.date_order == "ymd" else "${3}-${1}-${2}"
         for canonical in profile.date_columns():
             if canonical in by_canon:
-                convert(canonical, pl.col(by_canon[canonical]).str.replace(pattern, order),
-                        f"read as {DATE_ORDERS[profile.date_order]}")
+                convert(
+                    canonical,
+                    pl.col(by_canon[canonical]).str.replace(pattern, order),
+                    f"read as {DATE_ORDERS[profile.date_order]}",
+                )
     if conventions:
         frame = frame.with_columns(conventions)
     skip = pl.lit(None, dtype=pl.String)
     for condition, reason in reversed(reasons):
         skip = pl.when(condition).then(pl.lit(reason)).otherwise(skip)
     table.frame = frame.with_columns(skip.alias(SKIP_COLUMN))
+
 
 def _extract(table: RawTable, profile: Profile, frame):
     """The profile's [[extract]] rules: each named group of a rule's pattern becomes its canonical
@@ -185,5 +215,8 @@ def _ungroup(column: pl.Expr, separator: str) -> pl.Expr:
     written, for the amount normaliser to refuse as a fraction or bad grouping."""
     sep = re.escape(separator)
     grouped = rf"^[^0-9{sep}]*[0-9]{{1,3}}({sep}[0-9]{{3}})+([^0-9{sep}][^{sep}]*)?$"
-    return pl.when(column.str.contains(grouped)).then(column.str.replace_all(separator, "", literal=True)) \
+    return (
+        pl.when(column.str.contains(grouped))
+        .then(column.str.replace_all(separator, "", literal=True))
         .otherwise(column)
+    )

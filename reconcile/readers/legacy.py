@@ -44,9 +44,14 @@ def check_legacy_font(text: str, path: Path) -> None:
     if kind is None:
         return
     if kind.startswith("UTF-8"):
-        raise InputFileError(str(path), "holds Vietnamese text that was decoded twice (UTF-8 read as Windows-1252), "
-                             "so every name would be garbled",
-                             "export it again from the source system as 'CSV UTF-8' or .xlsx")
-    raise InputFileError(str(path), f"holds text in the legacy {kind} font encoding, so every name would be garbled",
-                         f"convert it to Unicode first (e.g. Unikey's converter, {kind.split()[0]} to Unicode) "
-                         "and save it as 'CSV UTF-8' or .xlsx")
+        raise InputFileError(
+            str(path),
+            "holds Vietnamese text that was decoded twice (UTF-8 read as Windows-1252), so every name would be garbled",
+            "export it again from the source system as 'CSV UTF-8' or .xlsx",
+        )
+    raise InputFileError(
+        str(path),
+        f"holds text in the legacy {kind} font encoding, so every name would be garbled",
+        f"convert it to Unicode first (e.g. Unikey's converter, {kind.split()[0]} to Unicode) "
+        "and save it as 'CSV UTF-8' or .xlsx",
+    )

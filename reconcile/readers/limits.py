@@ -38,8 +38,11 @@ def use(settings) -> None:
 def check_size(path: Path) -> None:
     size = path.stat().st_size
     if size > CURRENT.max_file_mb * 1024 * 1024:
-        raise InputFileError(str(path), f"is {size / 1024 / 1024:,.0f} MB, over the limit of {CURRENT.max_file_mb:,} MB "
-                             "([limits] max_file_mb)", "check that it is the right file, or " + RAISE)
+        raise InputFileError(
+            str(path),
+            f"is {size / 1024 / 1024:,.0f} MB, over the limit of {CURRENT.max_file_mb:,} MB ([limits] max_file_mb)",
+            "check that it is the right file, or " + RAISE,
+        )
 
 
 def check_zip(path: Path) -> None:
@@ -52,13 +55,20 @@ def check_zip(path: Path) -> None:
     unzipped = sum(e.file_size for e in entries)
     packed = max(1, sum(e.compress_size for e in entries))
     if unzipped > CURRENT.max_unzipped_mb * 1024 * 1024:
-        raise InputFileError(str(path), f"would expand to {unzipped / 1024 / 1024:,.0f} MB when opened, over the limit "
-                             f"of {CURRENT.max_unzipped_mb:,} MB ([limits] max_unzipped_mb)",
-                             "check where it came from (a workbook that expands this much may be a zip bomb), or " + RAISE)
+        raise InputFileError(
+            str(path),
+            f"would expand to {unzipped / 1024 / 1024:,.0f} MB when opened, over the limit "
+            f"of {CURRENT.max_unzipped_mb:,} MB ([limits] max_unzipped_mb)",
+            "check where it came from (a workbook that expands this much may be a zip bomb), or " + RAISE,
+        )
     if unzipped > 64 * 1024 * 1024 and unzipped / packed > CURRENT.max_zip_ratio:
-        raise InputFileError(str(path), f"would expand {unzipped / packed:,.0f} times when opened (to "
-                             f"{unzipped / 1024 / 1024:,.0f} MB), more than any spreadsheet does ([limits] max_zip_ratio "
-                             f"{CURRENT.max_zip_ratio:,})", "check where it came from: it looks like a zip bomb")
+        raise InputFileError(
+            str(path),
+            f"would expand {unzipped / packed:,.0f} times when opened (to "
+            f"{unzipped / 1024 / 1024:,.0f} MB), more than any spreadsheet does ([limits] max_zip_ratio "
+            f"{CURRENT.max_zip_ratio:,})",
+            "check where it came from: it looks like a zip bomb",
+        )
 
 
 class LineCheck:
@@ -77,9 +87,11 @@ class LineCheck:
         first = chunk.find(b"\n")
         length = self.since + (first if first >= 0 else len(chunk))
         if length > self.limit:
-            raise InputFileError(str(self.path), f"has a line (line {self.line:,}) longer than {CURRENT.max_line_kb:,} KB "
-                                 "([limits] max_line_kb)",
-                                 "check that it is a CSV file with one row per line, or " + RAISE)
+            raise InputFileError(
+                str(self.path),
+                f"has a line (line {self.line:,}) longer than {CURRENT.max_line_kb:,} KB ([limits] max_line_kb)",
+                "check that it is a CSV file with one row per line, or " + RAISE,
+            )
         if first < 0:
             self.since = length
         else:
@@ -90,5 +102,8 @@ class LineCheck:
 def check_columns(path: Path, count: int, sheet: str | None = None) -> None:
     if count > CURRENT.max_columns:
         where = f" (sheet '{sheet}')" if sheet else ""
-        raise InputFileError(str(path), f"has {count:,} columns{where}, over the limit of {CURRENT.max_columns:,} "
-                             "([limits] max_columns)", "check that it is the right file, or " + RAISE)
+        raise InputFileError(
+            str(path),
+            f"has {count:,} columns{where}, over the limit of {CURRENT.max_columns:,} ([limits] max_columns)",
+            "check that it is the right file, or " + RAISE,
+        )

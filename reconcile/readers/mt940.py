@@ -96,8 +96,16 @@ SUBFIELD_LENGTH = 27  # the maximum of a German :86: subfield (?20, ?32, ...)
 
 # A :61: customer reference that only says "none" or "see :86:"
 NO_REFERENCE = {"NONREF", "NOTPROVIDED", "NOREF", "NONE"}
-POINTERS = {"EREF": "EREF", "EREF+": "EREF", "PREF": "PREF", "KREF": "KREF", "KREF+": "KREF", "MARF": "MARF",
-            "MREF": "MARF", "MREF+": "MARF"}
+POINTERS = {
+    "EREF": "EREF",
+    "EREF+": "EREF",
+    "PREF": "PREF",
+    "KREF": "KREF",
+    "KREF+": "KREF",
+    "MARF": "MARF",
+    "MREF": "MARF",
+    "MREF+": "MARF",
+}
 
 # German structured :86: (DFÜ/ZKA): a 3-digit transaction code, then ?NN subfields
 GERMAN = re.compile(r"^[0-9]{3}\?")
@@ -106,9 +114,45 @@ GERMAN_REMITTANCE = [f"{n:02d}" for n in (*range(20, 30), *range(60, 64))]
 SEPA_KEYWORD = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|COAM|OAMT|PURP|BREF|RREF|IBAN|BIC|ANAM)\+")
 
 # Dutch/SEPA structured :86: (/KEY/value/KEY/value...)
-SEPA_KEYS = ("TRTP", "EREF", "PREF", "MARF", "CNTP", "REMI", "BENM", "ORDP", "NAME", "IBAN", "BIC", "ADDR", "CSID",
-             "RTRN", "TRCD", "ISDT", "PURP", "ULTC", "ULTD", "ULTB", "ID", "CDTRREF", "CDTRREFTP", "CD", "ISSR",
-             "OCMT", "CHGS", "EXCH", "RTYP", "ACCW", "BUSP", "MREF", "KREF", "CREF", "SEQTP", "INSTR", "FX")
+SEPA_KEYS = (
+    "TRTP",
+    "EREF",
+    "PREF",
+    "MARF",
+    "CNTP",
+    "REMI",
+    "BENM",
+    "ORDP",
+    "NAME",
+    "IBAN",
+    "BIC",
+    "ADDR",
+    "CSID",
+    "RTRN",
+    "TRCD",
+    "ISDT",
+    "PURP",
+    "ULTC",
+    "ULTD",
+    "ULTB",
+    "ID",
+    "CDTRREF",
+    "CDTRREFTP",
+    "CD",
+    "ISSR",
+    "OCMT",
+    "CHGS",
+    "EXCH",
+    "RTYP",
+    "ACCW",
+    "BUSP",
+    "MREF",
+    "KREF",
+    "CREF",
+    "SEQTP",
+    "INSTR",
+    "FX",
+)
 SEPA_KEY = re.compile(r"/(" + "|".join(sorted(SEPA_KEYS, key=len, reverse=True)) + r")/")
 SEPA_START = re.compile(r"^/(" + "|".join(SEPA_KEYS) + r")/")
 
@@ -116,6 +160,7 @@ SEPA_START = re.compile(r"^/(" + "|".join(SEPA_KEYS) + r")/")
 # --------------------------------------------------------------------------------------------
 # Recognising
 # --------------------------------------------------------------------------------------------
+
 
 def looks_like_mt940(head: bytes) -> bool:
     """Whether the first bytes of a file look like an MT940/MT942 statement: a `:20:` line among its
@@ -143,6 +188,7 @@ def looks_like_mt940(head: bytes) -> bool:
 # Reading
 # --------------------------------------------------------------------------------------------
 
+
 def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
     """Headers, one text column per header, and 1: the first transaction is row 1. Whatever the
     currency: a run refuses a statement that is not in VND (read_with_control)."""
@@ -162,8 +208,7 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
     _pair_reversals(rows)
     if vnd_only:
         refuse_foreign(path, [(s.currency or "").strip() or None for s in statements for _ in s.rows])
-    frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS},
-                         schema={h: pl.String for h in HEADERS})
+    frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS}, schema=dict.fromkeys(HEADERS, pl.String))
     return list(HEADERS), frame, 1, _control(statements)
 
 
@@ -171,8 +216,9 @@ def _text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputFileError(str(path), f"cannot be opened ({exc.strerror})",
-                             "check the path and its permissions") from None
+        raise InputFileError(
+            str(path), f"cannot be opened ({exc.strerror})", "check the path and its permissions"
+        ) from None
     if not data.strip():
         raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
     data = data.removeprefix(b"\xef\xbb\xbf")
@@ -236,7 +282,7 @@ def _chunks(text: str) -> list[_Chunk]:
         line = kept[0]
         match = TAG_LINE.match(line)
         if match and (match.group("tag") in KNOWN_TAGS or match.group("tag")[:2] in KNOWN_TAGS):
-            chunks.append(_Chunk(match.group("tag"), number, [line[match.end():]]))
+            chunks.append(_Chunk(match.group("tag"), number, [line[match.end() :]]))
         elif chunks:
             chunks[-1].lines.append(line)
     return chunks
@@ -245,8 +291,11 @@ def _chunks(text: str) -> list[_Chunk]:
 def _statements(path: Path, text: str) -> list[_Statement]:
     chunks = _chunks(text)
     if not any(c.tag in ("20", "61") or c.tag.startswith(("60", "62")) for c in chunks):
-        raise InputFileError(str(path), "is not an MT940 or MT942 statement (no :20:, :60F: or :61: field found)",
-                             "ask the bank for the account statement as MT940, camt.053 XML or Excel/CSV")
+        raise InputFileError(
+            str(path),
+            "is not an MT940 or MT942 statement (no :20:, :60F: or :61: field found)",
+            "ask the bank for the account statement as MT940, camt.053 XML or Excel/CSV",
+        )
     statements: list[_Statement] = []
     parser = None
     row = None  # the row of the last :61:, while a :86: may still follow it
@@ -270,8 +319,11 @@ def _statements(path: Path, text: str) -> list[_Statement]:
         try:
             parser.parse(f":{chunk.tag}:" + "\n".join(value))
         except (RuntimeError, ValueError, ArithmeticError, LookupError, TypeError, AttributeError):
-            raise InputFileError(str(path), f"is not a readable MT940 statement (line {chunk.line}: its :{chunk.tag}: "
-                                 "field cannot be read)", UNREADABLE_FIX) from None
+            raise InputFileError(
+                str(path),
+                f"is not a readable MT940 statement (line {chunk.line}: its :{chunk.tag}: field cannot be read)",
+                UNREADABLE_FIX,
+            ) from None
         if chunk.tag == "61":
             row = _row(parser.transactions[-1].data)
             statement.rows.append(row)
@@ -285,8 +337,11 @@ def _statements(path: Path, text: str) -> list[_Statement]:
             balance = parser.data.get(_balance_key(chunk.tag))
             amount = getattr(balance, "amount", None)
             if not isinstance(amount, mt940.models.Amount):
-                raise InputFileError(str(path), f"is not a readable MT940 statement (line {chunk.line}: its "
-                                     f":{chunk.tag}: balance has no amount)", UNREADABLE_FIX)
+                raise InputFileError(
+                    str(path),
+                    f"is not a readable MT940 statement (line {chunk.line}: its :{chunk.tag}: balance has no amount)",
+                    UNREADABLE_FIX,
+                )
             if chunk.tag.startswith("60"):
                 statement.opening = amount.amount
             else:
@@ -378,6 +433,7 @@ def _clean(value) -> str | None:
 # :86:
 # --------------------------------------------------------------------------------------------
 
+
 def _details(fields: list[list[str]]) -> tuple[str | None, str | None, str | None, str | None, dict[str, str]]:
     """Counterparty name, account and bank, the narrative, and the references found (EREF, PREF,
     KREF, MARF) of a transaction's :86: fields (usually one)."""
@@ -419,7 +475,7 @@ def _german(text: str) -> tuple[str | None, str | None, str | None, str | None, 
     matches = list(SEPA_KEYWORD.finditer(remittance))
     for n, match in enumerate(matches):
         end = matches[n + 1].start() if n + 1 < len(matches) else len(remittance)
-        value = _clean(remittance[match.end():end])
+        value = _clean(remittance[match.end() : end])
         key = {"MREF": "MARF"}.get(match.group(1), match.group(1))
         if value and value.upper() not in NO_REFERENCE:
             keys.setdefault(key, value)
@@ -436,7 +492,7 @@ def _sepa(text: str) -> tuple[str | None, str | None, str | None, str | None, di
     values: dict[str, str] = {}
     for n, match in enumerate(matches):
         end = matches[n + 1].start() if n + 1 < len(matches) else len(text)
-        values.setdefault(match.group(1), text[match.end():end])
+        values.setdefault(match.group(1), text[match.end() : end])
     counterparty = values.get("CNTP", "").split("/")
     account = _clean(values.get("IBAN", "").strip("/")) or _clean(counterparty[0])
     bank = _clean(values.get("BIC", "").strip("/")) or (_clean(counterparty[1]) if len(counterparty) > 1 else None)
@@ -454,6 +510,7 @@ def _sepa(text: str) -> tuple[str | None, str | None, str | None, str | None, di
 # --------------------------------------------------------------------------------------------
 # Reversals, balances and the control
 # --------------------------------------------------------------------------------------------
+
 
 def _pair_reversals(rows: list[dict]) -> None:
     """As camt does with returns: a reversal of a debit (RD, a payment's money coming back) whose
@@ -495,24 +552,31 @@ def _check(path: Path, statement: _Statement) -> None:
     debits = [a for d, a in statement.movements if d == "DBIT"]
     credits = [a for d, a in statement.movements if d == "CRDT"]
     if (statement.opening is None) != (statement.closing is None):
-        has, lacks = (("an opening", "closing") if statement.closing is None else ("a closing", "opening"))
+        has, lacks = ("an opening", "closing") if statement.closing is None else ("a closing", "opening")
         raise InputFileError(str(path), f"its {name} has {has} balance but no {lacks} balance", CONTROL_FIX)
     if statement.opening is not None and statement.closing is not None:
         moves = EXACT.subtract(_sum(credits), _sum(debits))
         if EXACT.add(statement.opening, moves) != statement.closing:
             sign = "+" if moves > 0 else ""
-            raise InputFileError(str(path), f"its {name} opens at {_figure(statement.opening)}, moves "
-                                 f"{sign}{_figure(moves)} and says it closes at {_figure(statement.closing)}",
-                                 CONTROL_FIX)
+            raise InputFileError(
+                str(path),
+                f"its {name} opens at {_figure(statement.opening)}, moves "
+                f"{sign}{_figure(moves)} and says it closes at {_figure(statement.closing)}",
+                CONTROL_FIX,
+            )
         statement.checked_by = "balances"
     for mark, kind, read in (("D", "debit", debits), ("C", "credit", credits)):
         if mark not in statement.stated:
             continue
         count, amount = statement.stated[mark]
         if count != len(read) or amount != _sum(read):
-            raise InputFileError(str(path), f"its {name} says it holds {_entries(count, amount, kind)} but "
-                                 f"{_entries(len(read), _sum(read), kind)} {'was' if len(read) == 1 else 'were'} "
-                                 "read", CONTROL_FIX)
+            raise InputFileError(
+                str(path),
+                f"its {name} says it holds {_entries(count, amount, kind)} but "
+                f"{_entries(len(read), _sum(read), kind)} {'was' if len(read) == 1 else 'were'} "
+                "read",
+                CONTROL_FIX,
+            )
         if mark == "D" and statement.checked_by is None:
             statement.checked_by = "90D"
 
@@ -530,7 +594,8 @@ def _control(statements: list[_Statement]) -> Control | None:
     debits = [a for s in checked for d, a in s.movements if d == "DBIT"]
     sources = {s.checked_by for s in checked}
     what = {frozenset({"balances"}): "MT940 balances", frozenset({"90D"}): "MT942 :90D:"}.get(
-        frozenset(sources), "MT940 balances and :90D:")
+        frozenset(sources), "MT940 balances and :90D:"
+    )
     if len(checked) < len(statements):
         what += f" of {len(checked)} of {len(statements)} statements"
     currencies = {(s.currency or "").strip().upper() or None for s in checked}

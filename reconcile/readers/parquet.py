@@ -35,19 +35,22 @@ def _as_text(name: str, dtype) -> pl.Expr:
 
 def _unusual_as_text(series: pl.Series) -> pl.Series:
     """Lists, structs and bytes (rare in payment files) as JSON-like text, one value at a time."""
+
     def text(value):
         if value is None:
             return None
         if isinstance(value, bytes):
             return value.hex()
         return json.dumps(value, ensure_ascii=False, default=str)
+
     return pl.Series(series.name, [text(v) for v in series.to_list()], dtype=pl.String)
 
 
 def unreadable(path: Path, exc: Exception) -> InputFileError:
     """The one error for a Parquet file that cannot be read, whenever that is found."""
-    return InputFileError(str(path), f"cannot be read as Parquet ({type(exc).__name__})",
-                          "write the file again, or export it as CSV")
+    return InputFileError(
+        str(path), f"cannot be read as Parquet ({type(exc).__name__})", "write the file again, or export it as CSV"
+    )
 
 
 def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
@@ -95,8 +98,12 @@ def stream_columns(types: dict[str, pl.DataType]) -> list[tuple[str, str, bool]]
     """(column, DuckDB text expression, is text in the file) for every column, or None when a
     column has a type only polars turns into text, or a name DuckDB would read differently."""
     names = list(types)
-    if ROW_NUMBER in names or any(n.lower().startswith("__reconcile_") for n in names) or len({n.lower() for n in names}) < len(names) or any(
-            n != " ".join(n.split()) or not n for n in names):
+    if (
+        ROW_NUMBER in names
+        or any(n.lower().startswith("__reconcile_") for n in names)
+        or len({n.lower() for n in names}) < len(names)
+        or any(n != " ".join(n.split()) or not n for n in names)
+    ):
         return None
     out = []
     for name, dtype in types.items():
@@ -110,11 +117,18 @@ def stream_columns(types: dict[str, pl.DataType]) -> list[tuple[str, str, bool]]
 def stream_query(path: Path, columns: list[tuple[str, str, bool]], row_column: str, skip_column: str) -> str:
     """SELECT every column as text, the file row number (the header is row 1) and 'blank row' for a
     row with no value in any column, straight from the file."""
+
     def blank(expr: str, is_text: bool) -> str:
-        return f"({expr} IS NULL OR regexp_full_match({expr}, '[\\s\\p{{Z}}\\x{{0085}}]*'))" if is_text else f"{expr} IS NULL"
+        return (
+            f"({expr} IS NULL OR regexp_full_match({expr}, '[\\s\\p{{Z}}\\x{{0085}}]*'))"
+            if is_text
+            else f"{expr} IS NULL"
+        )
 
     texts = ", ".join(f"{expr} AS {_ident(name)}" for name, expr, _ in columns)
     all_blank = " AND ".join(blank(expr, is_text) for _, expr, is_text in columns)
-    return (f"SELECT {texts}, {ROW_NUMBER} + 2 AS {_ident(row_column)}, "
-            f"CASE WHEN {all_blank} THEN 'blank row' END AS {_ident(skip_column)} "
-            f"FROM read_parquet({quote_path(path)}, file_row_number = true)")
+    return (
+        f"SELECT {texts}, {ROW_NUMBER} + 2 AS {_ident(row_column)}, "
+        f"CASE WHEN {all_blank} THEN 'blank row' END AS {_ident(skip_column)} "
+        f"FROM read_parquet({quote_path(path)}, file_row_number = true)"
+    )

@@ -36,11 +36,11 @@ class _Read:
     chooser: HeaderChooser
 
 
-def read_workbook(path: Path, kind: RecordKind, fmt: str, profile: Profile | None, sheet: int | str | None,
-                  digest: str):
+def read_workbook(
+    path: Path, kind: RecordKind, fmt: str, profile: Profile | None, sheet: int | str | None, digest: str
+):
     """(tables, skipped sheets) of one workbook; see the module's doc."""
-    from reconcile.readers import RawTable, SkippedSheet, _build
-    from reconcile.readers import excel
+    from reconcile.readers import RawTable, SkippedSheet, _build, excel
 
     chosen = sheet if sheet is not None else (profile.sheet if profile else None)
     sheets = excel.load_sheets(path, chosen)
@@ -55,26 +55,42 @@ def read_workbook(path: Path, kind: RecordKind, fmt: str, profile: Profile | Non
         chooser = HeaderChooser(path, kind, profile)
         try:
             headers, frame, first_row = excel.split(path, name, whole, chooser)
-            tables.append(_build(path, kind, fmt, chooser, headers, frame, first_row, digest, sheet=name,
-                                 several=several))
+            tables.append(
+                _build(path, kind, fmt, chooser, headers, frame, first_row, digest, sheet=name, several=several)
+            )
             last = _Read(whole.width, headers, chooser)
         except NotThisRole as exc:
             if not several:
                 raise
             if last is not None and _goes_on(whole, last, tables[-1]):
-                table = _build(path, kind, fmt, _same_as(last.chooser, path, kind), last.headers, whole, 1, digest,
-                               sheet=name, several=several)
+                table = _build(
+                    path,
+                    kind,
+                    fmt,
+                    _same_as(last.chooser, path, kind),
+                    last.headers,
+                    whole,
+                    1,
+                    digest,
+                    sheet=name,
+                    several=several,
+                )
                 table.header_row = 0
-                table.notes.append(f"sheet '{name}' has no header row: read as the list of sheet "
-                                   f"'{tables[-1].sheet}' going on")
+                table.notes.append(
+                    f"sheet '{name}' has no header row: read as the list of sheet '{tables[-1].sheet}' going on"
+                )
                 tables.append(table)
                 continue
             skipped.append(SkippedSheet(path, kind, name, exc.problem.removeprefix(f"the sheet '{name}' "), digest))
             first_problem = first_problem or exc
             last = None
     if not tables and first_problem is not None:
-        raise NotThisRole(str(path), f"none of its {len(sheets)} sheets holds a {kind} file (sheet "
-                          f"'{skipped[0].sheet}': {first_problem.problem})", first_problem.fix)
+        raise NotThisRole(
+            str(path),
+            f"none of its {len(sheets)} sheets holds a {kind} file (sheet "
+            f"'{skipped[0].sheet}': {first_problem.problem})",
+            first_problem.fix,
+        )
     return tables, skipped
 
 
@@ -100,6 +116,10 @@ def _goes_on(whole: pl.DataFrame, last: _Read, previous) -> bool:
         if any(v is not None and str(v).strip() for v in row):
             cells = dict(zip(names, row))
             key_value, amount_value = cells.get(by_canon[key]), cells.get(by_canon[amount])
-            return (key_value is not None and str(key_value).strip() != "" and amount_value is not None
-                    and bool(AMOUNT.match(str(amount_value))))
+            return (
+                key_value is not None
+                and str(key_value).strip() != ""
+                and amount_value is not None
+                and bool(AMOUNT.match(str(amount_value)))
+            )
     return False

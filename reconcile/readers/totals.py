@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -49,13 +48,48 @@ class Control:
 # A totals label: the whole cell, folded (no case, diacritics or punctuation), possibly in both
 # languages ("Tổng số/ Total"), optionally followed by a count with its unit ("Tổng cộng: 295 giao
 # dịch", "Total (12 payments)")
-LABELS = ("tong cong", "cong", "tong", "tong so", "total", "grand total", "totals", "cong tien", "tong tien",
-          "tong so tien", "tong phat sinh", "cong phat sinh", "tong cong phat sinh", "cong so phat sinh")
-UNITS = ("giao dich", "mon", "khoan", "but toan", "dong", "ban ghi", "nguoi", "doi tuong", "ho", "transactions",
-         "transaction", "payments", "payment", "rows", "row", "records", "record", "entries", "items")
+LABELS = (
+    "tong cong",
+    "cong",
+    "tong",
+    "tong so",
+    "total",
+    "grand total",
+    "totals",
+    "cong tien",
+    "tong tien",
+    "tong so tien",
+    "tong phat sinh",
+    "cong phat sinh",
+    "tong cong phat sinh",
+    "cong so phat sinh",
+)
+UNITS = (
+    "giao dich",
+    "mon",
+    "khoan",
+    "but toan",
+    "dong",
+    "ban ghi",
+    "nguoi",
+    "doi tuong",
+    "ho",
+    "transactions",
+    "transaction",
+    "payments",
+    "payment",
+    "rows",
+    "row",
+    "records",
+    "record",
+    "entries",
+    "items",
+)
 _WORDS = "|".join(sorted(LABELS, key=len, reverse=True))
-_LABEL = re.compile(r"^(?P<label>" + _WORDS + r")(?: (?:" + _WORDS + r"))?"
-                    r"(?: (?P<count>[0-9]+)(?: (?:" + "|".join(UNITS) + r"))?)?$")
+_LABEL = re.compile(
+    r"^(?P<label>" + _WORDS + r")(?: (?:" + _WORDS + r"))?"
+    r"(?: (?P<count>[0-9]+)(?: (?:" + "|".join(UNITS) + r"))?)?$"
+)
 TAIL = 10  # how many non-blank rows at the end of a file are searched for the totals row
 
 
@@ -113,9 +147,11 @@ def parquet_tail(staged, first_row: int, table: RawTable) -> pl.DataFrame:
             break
     return pl.concat(parts).tail(TAIL) if parts else pl.DataFrame()
 
+
 def tail_rows(frame: pl.DataFrame, table: RawTable) -> pl.DataFrame:
     """The last non-blank rows of an eager frame, where a totals row would be."""
     return frame.filter(~blank_row(table.original_columns)).tail(TAIL)
+
 
 def take_totals_row(table: RawTable, tail: pl.DataFrame) -> int | None:
     """Find the table's totals row among its last rows (readers/totals.py); when there is one, keep
@@ -126,8 +162,9 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame) -> int | None:
     key = by_canon.get("payment_ref" if table.kind == "payments" else "vneid")
     amount = by_canon.get("amount" if table.kind == "payments" else "entitled_amount")
     original = table.original_columns
-    found = find_totals_row([list(r) for r in tail.select(original).iter_rows()],
-                            [original.index(key)] if key in original else [])
+    found = find_totals_row(
+        [list(r) for r in tail.select(original).iter_rows()], [original.index(key)] if key in original else []
+    )
     if found is None:
         return None
     row = int(tail[ROW_COLUMN][found.index])

@@ -39,8 +39,11 @@ NOT_EXPORTED = {"flags": ("run_id", "file_id", "source_row"), "rejected_rows": (
 
 
 def _frame(con, table: str, period: str, order: str) -> pl.DataFrame:
-    cols = ", ".join(f"{quote_ident(c)}::VARCHAR AS raw" if c == "raw" else quote_ident(c)
-                     for c in column_names(table) if c not in NOT_EXPORTED[table])
+    cols = ", ".join(
+        f"{quote_ident(c)}::VARCHAR AS raw" if c == "raw" else quote_ident(c)
+        for c in column_names(table)
+        if c not in NOT_EXPORTED[table]
+    )
     query = f"SELECT {cols} FROM {quote_ident(table)} WHERE period = ? ORDER BY {order}"
     return pl.from_arrow(con.sql(query, params=[period]).to_arrow_table())
 
@@ -59,12 +62,14 @@ def _formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
         pl.when(pl.col(c).str.contains(_FORMULA_START) & ~pl.col(c).str.contains(_NUMBER))
-        .then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c in text)
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in text
+    )
 
 
-def write_exports(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
-                  mask_ids: bool = False) -> list[Path]:
+def write_exports(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *, mask_ids: bool = False) -> list[Path]:
     """Write flags_<period> and rejected_rows_<period> as .parquet and .csv into `out_dir`."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():

@@ -18,26 +18,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.inputs": ("Inputs", "Tệp đầu vào"),
     "sheet.parameters": ("Parameters", "Tham số"),
     # summary sheet
-    "title": ("Reconciliation of cashless disbursements, period {period}",
-              "Đối soát chi trả không dùng tiền mặt, kỳ {period}"),
-    "subtitle": ("Made by reconcile {version} on {finished} UTC from {database}",
-                 "Lập bằng reconcile {version} lúc {finished} UTC từ {database}"),
-    "partial": ("PARTIAL: {period} was reconciled without every source (--partial): {sources}. Its findings are "
-                "incomplete and its targets are not judged.",
-                "PARTIAL (CHƯA ĐỦ NGUỒN): kỳ {period} được đối soát khi còn thiếu tệp chi trả (--partial): {sources}. "
-                "Kết quả chưa đầy đủ và không đánh giá chỉ tiêu."),
-    "masked_note": ("IDs and account numbers are masked: only their last 4 digits are shown.",
-                    "Số định danh và số tài khoản đã được che: chỉ hiện 4 chữ số cuối."),
+    "title": (
+        "Reconciliation of cashless disbursements, period {period}",
+        "Đối soát chi trả không dùng tiền mặt, kỳ {period}",
+    ),
+    "subtitle": (
+        "Made by reconcile {version} on {finished} UTC from {database}",
+        "Lập bằng reconcile {version} lúc {finished} UTC từ {database}",
+    ),
+    "partial": (
+        "PARTIAL: {period} was reconciled without every source (--partial): {sources}. Its findings are "
+        "incomplete and its targets are not judged.",
+        "PARTIAL (CHƯA ĐỦ NGUỒN): kỳ {period} được đối soát khi còn thiếu tệp chi trả (--partial): {sources}. "
+        "Kết quả chưa đầy đủ và không đánh giá chỉ tiêu.",
+    ),
+    "masked_note": (
+        "IDs and account numbers are masked: only their last 4 digits are shown.",
+        "Số định danh và số tài khoản đã được che: chỉ hiện 4 chữ số cuối.",
+    ),
     "section.totals": ("Beneficiaries and payments", "Đối tượng và khoản chi"),
     "section.findings": ("Findings by code", "Phát hiện theo mã"),
     "section.severity": ("Findings by severity", "Phát hiện theo mức độ"),
-    "section.inputs": ("Rows read, loaded, rejected and set aside per input file",
-                       "Số dòng đọc, nạp, bị loại và để riêng theo tệp"),
+    "section.inputs": (
+        "Rows read, loaded, rejected and set aside per input file",
+        "Số dòng đọc, nạp, bị loại và để riêng theo tệp",
+    ),
     "section.noncash": ("Non-cash share against the target", "Tỷ lệ chi không dùng tiền mặt so với chỉ tiêu"),
     "section.by_province": ("Non-cash share of payments by province", "Tỷ lệ khoản chi không dùng tiền mặt theo tỉnh"),
     "section.trend": ("Non-cash share of payments by period", "Tỷ lệ khoản chi không dùng tiền mặt theo kỳ"),
-    "chart.by_province": ("Non-cash share of payments by province, {period}",
-                          "Tỷ lệ khoản chi không dùng tiền mặt theo tỉnh, kỳ {period}"),
+    "chart.by_province": (
+        "Non-cash share of payments by province, {period}",
+        "Tỷ lệ khoản chi không dùng tiền mặt theo tỉnh, kỳ {period}",
+    ),
     "chart.trend": ("Non-cash share of payments over time", "Tỷ lệ khoản chi không dùng tiền mặt qua các kỳ"),
     "chart.share": ("{program}: share", "{program}: tỷ lệ"),
     "chart.target": ("{program}: target", "{program}: chỉ tiêu"),
@@ -124,18 +136,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "param.database": ("Database", "Cơ sở dữ liệu"),
     "param.report_lang": ("Language of this workbook", "Ngôn ngữ của sổ này"),
     "param.masked": ("IDs masked", "Che số định danh"),
-    "param.targets.welfare": ("Target: non-cash share of social assistance payments",
-                              "Chỉ tiêu: tỷ lệ chi trợ giúp xã hội không dùng tiền mặt"),
-    "param.targets.pension": ("Target: non-cash share of pension payments",
-                              "Chỉ tiêu: tỷ lệ chi lương hưu không dùng tiền mặt"),
+    "param.targets.welfare": (
+        "Target: non-cash share of social assistance payments",
+        "Chỉ tiêu: tỷ lệ chi trợ giúp xã hội không dùng tiền mặt",
+    ),
+    "param.targets.pension": (
+        "Target: non-cash share of pension payments",
+        "Chỉ tiêu: tỷ lệ chi lương hưu không dùng tiền mặt",
+    ),
     "param.thresholds.amount_tolerance": ("Amount tolerance (VND)", "Sai lệch số tiền cho phép (đồng)"),
     "param.thresholds.name_similarity": ("Name similarity threshold", "Ngưỡng tương đồng họ tên"),
-    "param.thresholds.name_truncation_min_length": ("Shortest name a bank may cut",
-                                                    "Độ dài tối thiểu của tên bị ngân hàng cắt ngắn"),
-    "param.thresholds.shared_account_min_beneficiaries": ("Beneficiaries sharing an account before it is flagged",
-                                                          "Số đối tượng dùng chung một tài khoản thì bị gắn cờ"),
-    "param.matching.name_without_dob": ("Match on a unique name without date of birth",
-                                        "Đối chiếu theo họ tên duy nhất khi không có ngày sinh"),
+    "param.thresholds.name_truncation_min_length": (
+        "Shortest name a bank may cut",
+        "Độ dài tối thiểu của tên bị ngân hàng cắt ngắn",
+    ),
+    "param.thresholds.shared_account_min_beneficiaries": (
+        "Beneficiaries sharing an account before it is flagged",
+        "Số đối tượng dùng chung một tài khoản thì bị gắn cờ",
+    ),
+    "param.matching.name_without_dob": (
+        "Match on a unique name without date of birth",
+        "Đối chiếu theo họ tên duy nhất khi không có ngày sinh",
+    ),
     "param.lang": ("Default language", "Ngôn ngữ mặc định"),
     # values
     "program.welfare": ("Social assistance", "Trợ giúp xã hội"),

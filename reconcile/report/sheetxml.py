@@ -45,8 +45,10 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _text(expr: str, style: int) -> str:
-    return (f"CASE WHEN ({expr}) IS NULL THEN '<c/>' ELSE '<c s=\"{style}\" t=\"inlineStr\"><is><t "
-            f"xml:space=\"preserve\">' || rc_xml(({expr})::VARCHAR) || '</t></is></c>' END")
+    return (
+        f'CASE WHEN ({expr}) IS NULL THEN \'<c/>\' ELSE \'<c s="{style}" t="inlineStr"><is><t '
+        f"xml:space=\"preserve\">' || rc_xml(({expr})::VARCHAR) || '</t></is></c>' END"
+    )
 
 
 def _const_text(text: str, style: int) -> str:
@@ -60,8 +62,9 @@ def _number(expr: str, style: int) -> str:
 
 def _mapped(expr: str, words: dict, styles: dict, default_style: int) -> str:
     """A stored code shown as the reader's word, each value with its own style if given."""
-    whens = " ".join(f"WHEN {quote_literal(str(k))} THEN {_const_text(v, styles.get(k, default_style))}"
-                     for k, v in words.items())
+    whens = " ".join(
+        f"WHEN {quote_literal(str(k))} THEN {_const_text(v, styles.get(k, default_style))}" for k, v in words.items()
+    )
     return f"CASE ({expr})::VARCHAR {whens} ELSE {_text(expr, default_style)} END"
 
 
@@ -75,14 +78,17 @@ def cell_sql(name: str, kind: str, styles: dict[str, int], words: dict[str, dict
     if kind == "datetime":
         return _number(f"(epoch({col}) / 86400.0 + 25569)", styles["datetime"])
     if kind == "severity":
-        return _mapped(col, words["severity"], {s: styles["severity." + s] for s in words["severity"]},
-                       styles["text"])
+        return _mapped(col, words["severity"], {s: styles["severity." + s] for s in words["severity"]}, styles["text"])
     if kind == "met":
-        return (f"CASE WHEN {col} THEN {_const_text(words['met'][True], styles['met.yes'])} "
-                f"WHEN NOT {col} THEN {_const_text(words['met'][False], styles['met.no'])} ELSE '<c/>' END")
+        return (
+            f"CASE WHEN {col} THEN {_const_text(words['met'][True], styles['met.yes'])} "
+            f"WHEN NOT {col} THEN {_const_text(words['met'][False], styles['met.no'])} ELSE '<c/>' END"
+        )
     if kind == "bool":
-        return (f"CASE WHEN {col} THEN {_const_text(words['bool'][True], styles['text'])} "
-                f"WHEN NOT {col} THEN {_const_text(words['bool'][False], styles['text'])} ELSE '<c/>' END")
+        return (
+            f"CASE WHEN {col} THEN {_const_text(words['bool'][True], styles['text'])} "
+            f"WHEN NOT {col} THEN {_const_text(words['bool'][False], styles['text'])} ELSE '<c/>' END"
+        )
     if kind.startswith("value:"):
         return _mapped(col, words[kind[6:]], {}, styles["text"])
     if kind == "id" and mask:
@@ -96,16 +102,25 @@ def rows_sql(select_sql: str, order: str, cells: list[str], count: int, offset: 
     """The query that gives the XML of each row of a slice, in the table's one order."""
     # sorted first, rendered after: the sort carries the values, not their (much longer) XML, and
     # the rendering streams out of it; a projection keeps the order of the slice it reads
-    return (f"SELECT {' || '.join(cells)} AS cells FROM (SELECT * FROM ({select_sql}) AS s "
-            f"ORDER BY {order} LIMIT {int(count)} OFFSET {int(offset)}) AS t")
+    return (
+        f"SELECT {' || '.join(cells)} AS cells FROM (SELECT * FROM ({select_sql}) AS s "
+        f"ORDER BY {order} LIMIT {int(count)} OFFSET {int(offset)}) AS t"
+    )
 
 
-def inject(con: duckdb.DuckDBPyConnection, src_path: str, dst_path: str, parts: list[Part],
-           progress: Callable[[str, int, int], None] | None = None) -> None:
+def inject(
+    con: duckdb.DuckDBPyConnection,
+    src_path: str,
+    dst_path: str,
+    parts: list[Part],
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
     """Copy the workbook XlsxWriter wrote, streaming each part's rows into its worksheet."""
     by_entry = {p.entry: p for p in parts}
-    with zipfile.ZipFile(src_path) as src, \
-            zipfile.ZipFile(dst_path, "w", zipfile.ZIP_DEFLATED, compresslevel=ROWS_COMPRESSLEVEL) as dst:
+    with (
+        zipfile.ZipFile(src_path) as src,
+        zipfile.ZipFile(dst_path, "w", zipfile.ZIP_DEFLATED, compresslevel=ROWS_COMPRESSLEVEL) as dst,
+    ):
         for info in src.infolist():
             data = src.read(info)
             part = by_entry.get(info.filename)
@@ -117,8 +132,9 @@ def inject(con: duckdb.DuckDBPyConnection, src_path: str, dst_path: str, parts: 
             if not sep:
                 raise RuntimeError(f"{info.filename}: no sheetData to fill")
             last = f"{xl_col_to_name(part.ncols - 1)}{part.count + 1}"
-            head = head.replace(f'<dimension ref="A1:{xl_col_to_name(part.ncols - 1)}1"/>',
-                                f'<dimension ref="A1:{last}"/>', 1)
+            head = head.replace(
+                f'<dimension ref="A1:{xl_col_to_name(part.ncols - 1)}1"/>', f'<dimension ref="A1:{last}"/>', 1
+            )
             with dst.open(info.filename, "w", force_zip64=True) as out:
                 out.write(head.encode("utf-8"))
                 _stream_rows(con, part, out, progress)

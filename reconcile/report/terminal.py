@@ -93,9 +93,11 @@ def run_summary(result: RunResult) -> str:
     severity = {r.code: r.severity.value for r in catalogue()}
     parts = []
     if result.partial:
-        parts.append(f"PARTIAL: {result.period} was reconciled without every source (--partial): "
-                     + "; ".join(m.describe() for m in result.missing_sources)
-                     + ". Its findings are incomplete and its targets are not judged.")
+        parts.append(
+            f"PARTIAL: {result.period} was reconciled without every source (--partial): "
+            + "; ".join(m.describe() for m in result.missing_sources)
+            + ". Its findings are incomplete and its targets are not judged."
+        )
     parts += [
         f"Period {result.period}: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments loaded, "
         f"{_rows(result.rejected_rows)} rejected" + _set_aside(result) + ".",
@@ -104,9 +106,11 @@ def run_summary(result: RunResult) -> str:
     ]
     if result.replaced is not None:
         r = result.replaced
-        parts.append(f"Replaced the run of {result.period} made by {r.operator} (finished {r.finished_at:%d/%m/%Y %H:%M} "
-                     f"UTC): {r.findings_appeared:,} findings appeared, {r.findings_gone:,} gone, "
-                     f"{r.inputs_changed:,} input files added, removed or changed (see run_changes).")
+        parts.append(
+            f"Replaced the run of {result.period} made by {r.operator} (finished {r.finished_at:%d/%m/%Y %H:%M} "
+            f"UTC): {r.findings_appeared:,} findings appeared, {r.findings_gone:,} gone, "
+            f"{r.inputs_changed:,} input files added, removed or changed (see run_changes)."
+        )
     parts += ["", _inputs_table(result.inputs)]
     parts += _input_notes(result.inputs)
     parts.append("")
@@ -114,11 +118,24 @@ def run_summary(result: RunResult) -> str:
     parts.append(table(["finding", "severity", "count"], rows, right=(2,)))
     parts.append(f"{result.flags:,} findings in all.")
     parts.append("")
-    parts.append(table(
-        ["programme", "payments", "non-cash payments", "non-cash beneficiaries", "non-cash value", "target", "met"],
-        [[n["program"], n["payments"], pct(n["share_payments"]), pct(n["share_beneficiaries"]),
-          pct(n["share_amount"]), pct(n["target"]), n["target_met"]] for n in result.noncash],
-        right=(1, 2, 3, 4, 5)))
+    parts.append(
+        table(
+            ["programme", "payments", "non-cash payments", "non-cash beneficiaries", "non-cash value", "target", "met"],
+            [
+                [
+                    n["program"],
+                    n["payments"],
+                    pct(n["share_payments"]),
+                    pct(n["share_beneficiaries"]),
+                    pct(n["share_amount"]),
+                    pct(n["target"]),
+                    n["target_met"],
+                ]
+                for n in result.noncash
+            ],
+            right=(1, 2, 3, 4, 5),
+        )
+    )
     parts.append("")
     if result.engine == "spark":
         parts.append(f"Spark: flags and non-cash share in {result.out}  ({result.seconds:.1f} s)")
@@ -142,12 +159,23 @@ def _inputs_table(inputs) -> str:
     for i in inputs:
         sheets[i.path] = sheets.get(i.path, 0) + 1
     aside = any(i.rows_set_aside for i in inputs)  # a column only when a file holds rows that are no payment
-    return table(["file", "role", "profile", "read", "loaded", "rejected"] + (["set aside"] if aside else [])
-                 + ["IDs restored"],
-                 [[i.path + (f" [{i.sheet}]" if sheets[i.path] > 1 else ""), i.role,
-                   i.profile or (i.format if i.format in ("camt", "mt940") else "-"), i.rows_read, i.rows_loaded,
-                   i.rows_rejected] + ([i.rows_set_aside] if aside else []) + [i.ids_restored] for i in inputs],
-                 right=(3, 4, 5, 6, 7) if aside else (3, 4, 5, 6))
+    return table(
+        ["file", "role", "profile", "read", "loaded", "rejected"] + (["set aside"] if aside else []) + ["IDs restored"],
+        [
+            [
+                i.path + (f" [{i.sheet}]" if sheets[i.path] > 1 else ""),
+                i.role,
+                i.profile or (i.format if i.format in ("camt", "mt940") else "-"),
+                i.rows_read,
+                i.rows_loaded,
+                i.rows_rejected,
+            ]
+            + ([i.rows_set_aside] if aside else [])
+            + [i.ids_restored]
+            for i in inputs
+        ],
+        right=(3, 4, 5, 6, 7) if aside else (3, 4, 5, 6),
+    )
 
 
 def _input_notes(inputs) -> list[str]:
@@ -155,15 +183,20 @@ def _input_notes(inputs) -> list[str]:
     notes = []
     restored = sum(getattr(i, "accounts_restored", 0) or 0 for i in inputs)
     if restored:
-        notes.append(f"warning: {restored:,} account numbers had lost their leading zeros and were restored "
-                     "(inputs.accounts_restored)")
+        notes.append(
+            f"warning: {restored:,} account numbers had lost their leading zeros and were restored "
+            "(inputs.accounts_restored)"
+        )
     for i in inputs:
         if i.format in ("camt", "mt940") and not i.rows_loaded and not i.rows_rejected:
-            notes.append(f"note: {i.path} holds no payment" + (" (no entries: a day without movements)"
-                                                             if not i.rows_read else " (only rows set aside)"))
+            notes.append(
+                f"note: {i.path} holds no payment"
+                + (" (no entries: a day without movements)" if not i.rows_read else " (only rows set aside)")
+            )
         if getattr(i, "control_source", None):
-            notes.append(f"checked: {i.path}" + (f" [{i.sheet}]" if i.sheet else "")
-                         + f" agrees with its {i.control_source}")
+            notes.append(
+                f"checked: {i.path}" + (f" [{i.sheet}]" if i.sheet else "") + f" agrees with its {i.control_source}"
+            )
     return notes
 
 
@@ -171,17 +204,19 @@ def stage_summary(result) -> str:
     """What `reconcile run --stage-only` prints: the files, and what to run next."""
     from reconcile.staged import FILES
 
-    return "\n".join([
-        f"Period {result.period} staged: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments "
-        f"loaded, {_rows(result.rejected_rows)} rejected" + _set_aside(result) + ".",
-        "",
-        _inputs_table(result.inputs),
-        "",
-        f"Staged Parquet in {result.out}: " + ", ".join(FILES.values()) + f"  ({result.seconds:.1f} s)",
-        "Reconcile it on Spark with:",
-        f"  reconcile run --engine spark --period {result.period} --registry {result.path('registry')} "
-        f"--payments {result.path('payments')} --out RESULTS",
-    ])
+    return "\n".join(
+        [
+            f"Period {result.period} staged: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments "
+            f"loaded, {_rows(result.rejected_rows)} rejected" + _set_aside(result) + ".",
+            "",
+            _inputs_table(result.inputs),
+            "",
+            f"Staged Parquet in {result.out}: " + ", ".join(FILES.values()) + f"  ({result.seconds:.1f} s)",
+            "Reconcile it on Spark with:",
+            f"  reconcile run --engine spark --period {result.period} --registry {result.path('registry')} "
+            f"--payments {result.path('payments')} --out RESULTS",
+        ]
+    )
 
 
 PROFILE_HOW = {
@@ -199,10 +234,13 @@ def _set_aside_lines(rows: list[tuple[int, str]], shown: int = 10) -> list[str]:
     by_reason: dict[str, list[int]] = {}
     for row, reason in rows:
         by_reason.setdefault(reason, []).append(row)
-    return [f"set aside: {len(numbers):,} {'row' if len(numbers) == 1 else 'rows'}: {reason} "
-            f"({'row' if len(numbers) == 1 else 'rows'} {', '.join(map(str, numbers[:shown]))}"
-            + (", ..." if len(numbers) > shown else "") + ")"
-            for reason, numbers in sorted(by_reason.items(), key=lambda item: item[1][0])]
+    return [
+        f"set aside: {len(numbers):,} {'row' if len(numbers) == 1 else 'rows'}: {reason} "
+        f"({'row' if len(numbers) == 1 else 'rows'} {', '.join(map(str, numbers[:shown]))}"
+        + (", ..." if len(numbers) > shown else "")
+        + ")"
+        for reason, numbers in sorted(by_reason.items(), key=lambda item: item[1][0])
+    ]
 
 
 def check_report(res: CheckResult) -> str:
@@ -217,15 +255,19 @@ def check_report(res: CheckResult) -> str:
     lines += [f"profile: {note}" for note in res.notes]
     if res.columns_ignored:
         lines.append("ignored: " + ", ".join(res.columns_ignored))
-    lines.append(f"rows: {res.rows_read:,} read, {res.rows_loaded:,} loaded, {res.rows_rejected:,} rejected"
-                 + (f", {len(res.set_aside):,} set aside as no payment" if res.set_aside else ""))
+    lines.append(
+        f"rows: {res.rows_read:,} read, {res.rows_loaded:,} loaded, {res.rows_rejected:,} rejected"
+        + (f", {len(res.set_aside):,} set aside as no payment" if res.set_aside else "")
+    )
     if res.currency:
         lines.append(f"currency: {res.currency}")
     if res.ids_restored:
         lines.append(f"warning: {res.ids_restored:,} IDs had lost their leading zero and were restored")
     if res.control:
-        lines.append(f"totals: {res.control}" + ("" if res.control_agrees else
-                                                 "; they DISAGREE: the file is incomplete or its totals row is wrong"))
+        lines.append(
+            f"totals: {res.control}"
+            + ("" if res.control_agrees else "; they DISAGREE: the file is incomplete or its totals row is wrong")
+        )
     lines += _set_aside_lines(res.set_aside)
     for row, reason in res.rejected:
         lines.append(f"row {row}: rejected: {reason}")

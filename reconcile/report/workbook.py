@@ -87,9 +87,17 @@ class _Book:
         return label(key, self.lang, **fields)
 
 
-def write_workbook(con: duckdb.DuckDBPyConnection, period: str, path: Path, *, lang: str = "vi",
-                   mask_ids: bool = False, database: str = "", max_rows: int = EXCEL_MAX_ROWS,
-                   progress: Callable[[str, int, int], None] | None = None) -> WorkbookResult:
+def write_workbook(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    path: Path,
+    *,
+    lang: str = "vi",
+    mask_ids: bool = False,
+    database: str = "",
+    max_rows: int = EXCEL_MAX_ROWS,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> WorkbookResult:
     """Write the workbook of `period` to `path` (atomically). `max_rows` lowers the rows per sheet
     (tests use it to see the continuation sheets without writing a million rows)."""
     if max_rows < 2:
@@ -98,8 +106,9 @@ def write_workbook(con: duckdb.DuckDBPyConnection, period: str, path: Path, *, l
         return _write(cur, period, Path(path), lang, mask_ids, database, max_rows, progress)
 
 
-def _write(con, period: str, path: Path, lang: str, mask_ids: bool, database: str, max_rows: int,
-           progress) -> WorkbookResult:
+def _write(
+    con, period: str, path: Path, lang: str, mask_ids: bool, database: str, max_rows: int, progress
+) -> WorkbookResult:
     t0 = time.perf_counter()
     sheetxml.install_macros(con)
     # written beside the workbook under names of this run's own, then renamed onto it: a link at the
@@ -107,8 +116,9 @@ def _write(con, period: str, path: Path, lang: str, mask_ids: bool, database: st
     scratch.clean_leftovers(path)
     frame = scratch.new_file(path, "frame")
     tmp = scratch.new_file(path, "book")
-    wb = xlsxwriter.Workbook(str(frame), {
-        "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(frame), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     book = _Book(wb, lang, mask_ids, max_rows)
     _formats(book)
     params = {"p": period}
@@ -118,16 +128,18 @@ def _write(con, period: str, path: Path, lang: str, mask_ids: bool, database: st
         for table in TABLES:
             counts[table.key] = _table_sheets(book, con, table, params)
         _parameters(book, con, period, database)
-        wb.set_properties({"title": book.label("title", period=period), "author": "reconcile",
-                           "comments": "reconcile workbook"})
+        wb.set_properties(
+            {"title": book.label("title", period=period), "author": "reconcile", "comments": "reconcile workbook"}
+        )
         wb.close()
         sheetxml.inject(con, str(frame), str(tmp), book.parts, progress)
         os.replace(tmp, path)
     finally:
         frame.unlink(missing_ok=True)
         tmp.unlink(missing_ok=True)
-    return WorkbookResult(path, book.sheets, counts["sheet.findings"], counts["sheet.rejected"],
-                          time.perf_counter() - t0)
+    return WorkbookResult(
+        path, book.sheets, counts["sheet.findings"], counts["sheet.rejected"], time.perf_counter() - t0
+    )
 
 
 def _formats(book: _Book) -> None:
@@ -135,12 +147,31 @@ def _formats(book: _Book) -> None:
     base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
     f = book.fmt
     f["text"] = add(base)
-    f["header"] = add({**base, "bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
-                       "border": 1, "border_color": "#BFBFBF"})
+    f["header"] = add(
+        {
+            **base,
+            "bold": True,
+            "bg_color": "#1F4E78",
+            "font_color": "#FFFFFF",
+            "text_wrap": True,
+            "border": 1,
+            "border_color": "#BFBFBF",
+        }
+    )
     f["title"] = add({**base, "bold": True, "font_size": 14})
     f["note"] = add({**base, "italic": True, "font_color": "#595959"})
-    f["partial"] = add({**base, "bold": True, "font_size": 11, "font_color": "#9C0006", "bg_color": "#FFC7CE",
-                        "text_wrap": True, "border": 1, "border_color": "#9C0006"})
+    f["partial"] = add(
+        {
+            **base,
+            "bold": True,
+            "font_size": 11,
+            "font_color": "#9C0006",
+            "bg_color": "#FFC7CE",
+            "text_wrap": True,
+            "border": 1,
+            "border_color": "#9C0006",
+        }
+    )
     f["section"] = add({**base, "bold": True, "font_size": 11, "font_color": "#1F4E78"})
     f["int"] = add({**base, "num_format": "#,##0"})
     f["amount"] = add({**base, "num_format": "#,##0"})
@@ -168,7 +199,7 @@ def _clean(value) -> str:
         text = _NOT_XML.sub("\ufffd", text)
     if len(text) > EXCEL_MAX_TEXT:
         note = f" … [{len(text):,} characters; the rest is in the database]"
-        text = text[:EXCEL_MAX_TEXT - len(note)] + note
+        text = text[: EXCEL_MAX_TEXT - len(note)] + note
     return text
 
 
@@ -250,8 +281,12 @@ def _table_sheets(book: _Book, con, table: Table, params: dict) -> int:
     styles = {name: fmt._get_xf_index() for name, fmt in book.fmt.items()}
     words = _words(book)
     # a finding's description is stored in both languages: the column of the workbook's language
-    cells = [sheetxml.cell_sql(f"description_{book.lang}" if c.name == "description" else c.name, c.kind,
-                               styles, words, book.mask) for c in table.columns]
+    cells = [
+        sheetxml.cell_sql(
+            f"description_{book.lang}" if c.name == "description" else c.name, c.kind, styles, words, book.mask
+        )
+        for c in table.columns
+    ]
     headers = [book.label("col." + c.name) for c in table.columns]
     for part in range(max(1, math.ceil(total / per_sheet))):
         offset = part * per_sheet
@@ -264,10 +299,18 @@ def _table_sheets(book: _Book, con, table: Table, params: dict) -> int:
         w = _Writer(book, ws)
         w.header(headers)
         ws.autofilter(0, 0, max(count, 1), len(table.columns) - 1)
-        book.parts.append(sheetxml.Part(
-            entry=f"xl/worksheets/sheet{len(book.sheets)}.xml",
-            sql=sheetxml.rows_sql(table.sql, table.order, cells, count, offset), params=params,
-            offset=offset, count=count, ncols=len(table.columns), label=table.key, total=total))
+        book.parts.append(
+            sheetxml.Part(
+                entry=f"xl/worksheets/sheet{len(book.sheets)}.xml",
+                sql=sheetxml.rows_sql(table.sql, table.order, cells, count, offset),
+                params=params,
+                offset=offset,
+                count=count,
+                ncols=len(table.columns),
+                label=table.key,
+                total=total,
+            )
+        )
     return total
 
 
@@ -279,6 +322,7 @@ def _one(con, sql: str, params) -> tuple | None:
 
 # --- summary -------------------------------------------------------------------------------------
 
+
 def _summary(book: _Book, con, period: str, database: str) -> None:
     ws = _sheet(book, "sheet.summary")
     ws.set_column(0, 0, 30)
@@ -287,24 +331,42 @@ def _summary(book: _Book, con, period: str, database: str) -> None:
     w = _Writer(book, ws)
     run = _one(con, "SELECT tool_version, finished_at, partial, missing_sources FROM runs WHERE period = ?", [period])
     if run and run[2]:  # a month reconciled without every source says so before anything else
-        text = book.label("partial", period=period, sources="; ".join(_missing_source(m, book.lang)
-                                                                       for m in json.loads(run[3] or "[]")))
+        text = book.label(
+            "partial",
+            period=period,
+            sources="; ".join(_missing_source(m, book.lang) for m in json.loads(run[3] or "[]")),
+        )
         ws.merge_range(w.row, 0, w.row, 7, _clean(text), book.fmt["partial"])  # wrapped within the page's width
         ws.set_row(w.row, 15 * (2 + len(text) // 150))
         w.skip()
     w.text(book.label("title", period=period), "title")
     if run:
-        w.text(book.label("subtitle", version=run[0], finished=f"{run[1]:%d/%m/%Y %H:%M}",
-                          database=database or "-"), "note")
+        w.text(
+            book.label("subtitle", version=run[0], finished=f"{run[1]:%d/%m/%Y %H:%M}", database=database or "-"),
+            "note",
+        )
     if book.mask:
         w.text(book.label("masked_note"), "note")
     w.skip()
 
     # beneficiaries, payments, due and paid, per programme
     w.text(book.label("section.totals"), "section")
-    w.header([book.label(k) for k in ("col.program", "col.registry_rows", "col.beneficiaries_active",
-                                      "col.amount_due", "col.payments_ok", "col.amount_paid", "col.difference")])
-    rows = con.execute("""
+    w.header(
+        [
+            book.label(k)
+            for k in (
+                "col.program",
+                "col.registry_rows",
+                "col.beneficiaries_active",
+                "col.amount_due",
+                "col.payments_ok",
+                "col.amount_paid",
+                "col.difference",
+            )
+        ]
+    )
+    rows = con.execute(
+        """
         WITH programs AS (
             SELECT program FROM registry WHERE period = $p UNION SELECT program FROM noncash_base WHERE period = $p),
         r AS (SELECT program, count(*) AS registry_rows,
@@ -315,7 +377,9 @@ def _summary(book: _Book, con, period: str, database: str) -> None:
         SELECT programs.program, coalesce(registry_rows, 0), coalesce(active, 0), coalesce(due, 0),
                coalesce(payments, 0), coalesce(paid, 0), coalesce(paid, 0) - coalesce(due, 0)
         FROM programs LEFT JOIN r USING (program) LEFT JOIN b USING (program)
-        ORDER BY programs.program = 'unknown', programs.program""", {"p": period}).fetchall()
+        ORDER BY programs.program = 'unknown', programs.program""",
+        {"p": period},
+    ).fetchall()
     kinds = ["value:program", "int", "int", "amount", "int", "amount", "amount"]
     for row in rows:
         w.line(row, kinds)
@@ -325,15 +389,29 @@ def _summary(book: _Book, con, period: str, database: str) -> None:
 
     # findings by code, every rule listed even when it found nothing
     w.text(book.label("section.findings"), "section")
-    w.header([book.label(k) for k in ("col.code", "col.severity", "col.count", "col.expected_amount",
-                                      "col.paid_amount", "col.description")])
+    w.header(
+        [
+            book.label(k)
+            for k in (
+                "col.code",
+                "col.severity",
+                "col.count",
+                "col.expected_amount",
+                "col.paid_amount",
+                "col.description",
+            )
+        ]
+    )
     desc = "description_vi" if book.lang == "vi" else "description_en"
-    rows = con.execute(f"""
+    rows = con.execute(
+        f"""
         SELECT r.code, r.severity, count(f.code), sum(f.expected_amount), sum(f.paid_amount), r.{desc}
         FROM rules AS r LEFT JOIN flags AS f ON f.code = r.code AND f.period = $p
         GROUP BY r.code, r.severity, r.{desc}
         ORDER BY CASE r.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC,
-                 r.code""", {"p": period}).fetchall()
+                 r.code""",
+        {"p": period},
+    ).fetchall()
     for row in rows:
         w.line(row, ["text", "severity", "int", "amount", "amount", "text"])
     _total_line(w, [book.label("total"), None, sum(r[2] for r in rows)])
@@ -342,34 +420,68 @@ def _summary(book: _Book, con, period: str, database: str) -> None:
     w.text(book.label("section.severity"), "section")
     w.header([book.label(k) for k in ("col.severity", "col.count", "col.expected_amount", "col.paid_amount")])
     for severity in ("critical", "high", "medium", "low"):
-        row = _one(con, "SELECT count(*), sum(expected_amount), sum(paid_amount) FROM flags "
-                        "WHERE period = ? AND severity = ?", [period, severity])
+        row = _one(
+            con,
+            "SELECT count(*), sum(expected_amount), sum(paid_amount) FROM flags WHERE period = ? AND severity = ?",
+            [period, severity],
+        )
         w.line([severity, *row], ["severity", "int", "amount", "amount"])
     w.skip()
 
     w.text(book.label("section.inputs"), "section")
-    w.header([book.label(k) for k in ("col.file", "col.role", "col.rows_read", "col.rows_loaded",
-                                      "col.rows_rejected", "col.rows_set_aside", "col.amount_read",
-                                      "col.amount_loaded", "col.amount_rejected")])
+    w.header(
+        [
+            book.label(k)
+            for k in (
+                "col.file",
+                "col.role",
+                "col.rows_read",
+                "col.rows_loaded",
+                "col.rows_rejected",
+                "col.rows_set_aside",
+                "col.amount_read",
+                "col.amount_loaded",
+                "col.amount_rejected",
+            )
+        ]
+    )
     inputs = con.execute(
         "SELECT CASE WHEN count(*) OVER (PARTITION BY path) > 1 THEN file_name || ' [' || sheet || ']' ELSE file_name "
         "END, role, rows_read, rows_loaded, rows_rejected, coalesce(rows_set_aside, 0), amount_read, amount_loaded, "
         "amount_rejected FROM inputs "
-        "WHERE period = ? AND skipped IS NULL ORDER BY file_id", [period]).fetchall()
+        "WHERE period = ? AND skipped IS NULL ORDER BY file_id",
+        [period],
+    ).fetchall()
     for row in inputs:
         w.line(row, ["text", "value:role", "int", "int", "int", "int", "amount", "amount", "amount"])
     _total_line(w, [book.label("total"), None] + [sum(r[i] or 0 for r in inputs) for i in (2, 3, 4, 5, 6, 7, 8)])
     w.skip()
 
     w.text(book.label("section.noncash"), "section")
-    w.header([book.label(k) for k in ("col.program", "col.beneficiaries", "col.payments", "col.amount",
-                                      "col.share_beneficiaries", "col.share_payments", "col.share_amount",
-                                      "col.target", "col.target_met")])
-    for row in con.execute("""
+    w.header(
+        [
+            book.label(k)
+            for k in (
+                "col.program",
+                "col.beneficiaries",
+                "col.payments",
+                "col.amount",
+                "col.share_beneficiaries",
+                "col.share_payments",
+                "col.share_amount",
+                "col.target",
+                "col.target_met",
+            )
+        ]
+    )
+    for row in con.execute(
+        """
             SELECT program, beneficiaries, payments, amount, share_beneficiaries, share_payments, share_amount,
                    target, target_met
             FROM noncash_share WHERE period = ? AND level = 'program' AND channel_group = 'all'
-            ORDER BY program = 'unknown', program""", [period]).fetchall():
+            ORDER BY program = 'unknown', program""",
+        [period],
+    ).fetchall():
         w.line(row, ["value:program", "int", "int", "amount", "pct", "pct", "pct", "pct", "met"])
     w.skip()
 
@@ -383,10 +495,15 @@ def _missing_source(source: dict, lang: str) -> str:
 
     missing = MissingSource(**source)
     if lang == "vi":
-        where = ("tiền mặt (bưu điện)" if missing.channel == "cash" else
-                 f"{'ngân hàng' if missing.channel == 'bank' else 'ví điện tử'} {missing.bank_code or ''}".strip())
+        where = (
+            "tiền mặt (bưu điện)"
+            if missing.channel == "cash"
+            else f"{'ngân hàng' if missing.channel == 'bank' else 'ví điện tử'} {missing.bank_code or ''}".strip()
+        )
         program = "trợ cấp xã hội" if missing.program == "welfare" else "lương hưu"
-        return f"{program}, {where}: {missing.without_payment:,} / {missing.beneficiaries:,} đối tượng chưa có khoản chi"
+        return (
+            f"{program}, {where}: {missing.without_payment:,} / {missing.beneficiaries:,} đối tượng chưa có khoản chi"
+        )
     return missing.describe()
 
 
@@ -400,10 +517,13 @@ def _total_line(w: _Writer, values: Sequence) -> None:
 
 
 def _programs_with_target(con, where: str, params: dict) -> list[tuple[str, float | None]]:
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT program, any_value(target) FROM noncash_share
         WHERE {where} AND channel_group = 'all' AND program <> 'unknown'
-        GROUP BY program ORDER BY program""", params).fetchall()
+        GROUP BY program ORDER BY program""",
+        params,
+    ).fetchall()
 
 
 def _province_chart(book: _Book, w: _Writer, con, period: str) -> None:
@@ -411,27 +531,60 @@ def _province_chart(book: _Book, w: _Writer, con, period: str) -> None:
     programs = _programs_with_target(con, "period = $p AND level = 'province'", {"p": period})
     if not programs:
         return
-    provinces = [r[0] for r in con.execute("""
+    provinces = [
+        r[0]
+        for r in con.execute(
+            """
         SELECT DISTINCT province_code FROM noncash_share WHERE period = ? AND level = 'province'
-        ORDER BY province_code = 'unknown', province_code""", [period]).fetchall()]
-    shares = {(prov, prog): share for prov, prog, share in con.execute("""
+        ORDER BY province_code = 'unknown', province_code""",
+            [period],
+        ).fetchall()
+    ]
+    shares = {
+        (prov, prog): share
+        for prov, prog, share in con.execute(
+            """
         SELECT province_code, program, share_payments FROM noncash_share
-        WHERE period = ? AND level = 'province' AND channel_group = 'all'""", [period]).fetchall()}
+        WHERE period = ? AND level = 'province' AND channel_group = 'all'""",
+            [period],
+        ).fetchall()
+    }
     w.text(book.label("section.by_province"), "section")
-    first, last = _share_table(book, w, "col.province_code", programs,
-                               [(_province_name(prov, period, book.lang),
-                                 [(shares.get((prov, program)), target) for program, target in programs])
-                                for prov in provinces])
+    first, last = _share_table(
+        book,
+        w,
+        "col.province_code",
+        programs,
+        [
+            (
+                _province_name(prov, period, book.lang),
+                [(shares.get((prov, program)), target) for program, target in programs],
+            )
+            for prov in provinces
+        ],
+    )
     sheet = w.ws.name
     column = book.wb.add_chart({"type": "column"})
     line = book.wb.add_chart({"type": "line"})
     for i, _ in enumerate(programs):
         share_col, target_col = 1 + 2 * i, 2 + 2 * i
-        column.add_series({"name": [sheet, first, share_col], "categories": [sheet, first + 1, 0, last, 0],
-                           "values": [sheet, first + 1, share_col, last, share_col], "gap": 80})
-        line.add_series({"name": [sheet, first, target_col], "categories": [sheet, first + 1, 0, last, 0],
-                         "values": [sheet, first + 1, target_col, last, target_col],
-                         "line": {"width": 2, "dash_type": "dash"}, "marker": {"type": "none"}})
+        column.add_series(
+            {
+                "name": [sheet, first, share_col],
+                "categories": [sheet, first + 1, 0, last, 0],
+                "values": [sheet, first + 1, share_col, last, share_col],
+                "gap": 80,
+            }
+        )
+        line.add_series(
+            {
+                "name": [sheet, first, target_col],
+                "categories": [sheet, first + 1, 0, last, 0],
+                "values": [sheet, first + 1, target_col, last, target_col],
+                "line": {"width": 2, "dash_type": "dash"},
+                "marker": {"type": "none"},
+            }
+        )
     column.combine(line)
     column.set_title({"name": book.label("chart.by_province", period=period), "name_font": {"size": 12}})
     lowest = [v for prog, t in programs for v in [t, *(shares.get((p, prog)) for p in provinces)] if v is not None]
@@ -477,21 +630,37 @@ def _trend_chart(book: _Book, w: _Writer, con) -> None:
     if len(periods) < 2:
         return
     programs = _programs_with_target(con, "level = 'program'", {})
-    shares = {(per, prog): share for per, prog, share in con.execute("""
+    shares = {
+        (per, prog): share
+        for per, prog, share in con.execute("""
         SELECT period, program, share_payments FROM noncash_share
-        WHERE level = 'program' AND channel_group = 'all'""").fetchall()}
+        WHERE level = 'program' AND channel_group = 'all'""").fetchall()
+    }
     targets = {(per, prog): t for per, prog, t in con.execute("SELECT period, program, target FROM targets").fetchall()}
     w.text(book.label("section.trend"), "section")
-    first, last = _share_table(book, w, "col.period", programs,
-                               [(per, [(shares.get((per, program)), targets.get((per, program)))
-                                       for program, _ in programs]) for per in periods])
+    first, last = _share_table(
+        book,
+        w,
+        "col.period",
+        programs,
+        [
+            (per, [(shares.get((per, program)), targets.get((per, program))) for program, _ in programs])
+            for per in periods
+        ],
+    )
     sheet = w.ws.name
     chart = book.wb.add_chart({"type": "line"})
     for i, _ in enumerate(programs):
         for col, style in ((1 + 2 * i, {"width": 2.25}), (2 + 2 * i, {"width": 1.5, "dash_type": "dash"})):
-            chart.add_series({"name": [sheet, first, col], "categories": [sheet, first + 1, 0, last, 0],
-                              "values": [sheet, first + 1, col, last, col], "line": style,
-                              "marker": {"type": "circle" if col % 2 else "none", "size": 5}})
+            chart.add_series(
+                {
+                    "name": [sheet, first, col],
+                    "categories": [sheet, first + 1, 0, last, 0],
+                    "values": [sheet, first + 1, col, last, col],
+                    "line": style,
+                    "marker": {"type": "circle" if col % 2 else "none", "size": 5},
+                }
+            )
     chart.set_title({"name": book.label("chart.trend"), "name_font": {"size": 12}})
     lowest = [v for d in (shares, targets) for v in d.values() if v is not None]
     chart.set_y_axis({"num_format": "0%", "max": 1, "min": _axis_min(lowest), "major_gridlines": {"visible": True}})
@@ -506,14 +675,29 @@ def _trend_chart(book: _Book, w: _Writer, con) -> None:
 
 FINDINGS = Table(
     "sheet.findings",
-    (Column("code", "text", 24), Column("severity", "severity", 12), Column("description", "text", 48),
-     Column("vneid", "id", 15), Column("full_name", "text", 24), Column("program", "value:program", 16),
-     Column("province_code", "value:province", 9), Column("commune_code", "text", 9),
-     Column("expected_amount", "amount", 14), Column("paid_amount", "amount", 14),
-     Column("difference", "amount", 14), Column("payment_ref", "id", 18), Column("payee_name", "text", 24),
-     Column("account_number", "id", 18), Column("value_date", "date", 12),
-     Column("match_method", "value:method", 14), Column("detail", "free", 60), Column("source_file", "text", 22),
-     Column("source_sheet", "text", 14), Column("source_row", "int", 9), Column("flag_id", "text", 18)),
+    (
+        Column("code", "text", 24),
+        Column("severity", "severity", 12),
+        Column("description", "text", 48),
+        Column("vneid", "id", 15),
+        Column("full_name", "text", 24),
+        Column("program", "value:program", 16),
+        Column("province_code", "value:province", 9),
+        Column("commune_code", "text", 9),
+        Column("expected_amount", "amount", 14),
+        Column("paid_amount", "amount", 14),
+        Column("difference", "amount", 14),
+        Column("payment_ref", "id", 18),
+        Column("payee_name", "text", 24),
+        Column("account_number", "id", 18),
+        Column("value_date", "date", 12),
+        Column("match_method", "value:method", 14),
+        Column("detail", "free", 60),
+        Column("source_file", "text", 22),
+        Column("source_sheet", "text", 14),
+        Column("source_row", "int", 9),
+        Column("flag_id", "text", 18),
+    ),
     """SELECT f.code, f.severity, f.severity_rank, r.description_en, r.description_vi, f.vneid, f.full_name,
               f.program, f.province_code, f.commune_code, f.expected_amount, f.paid_amount,
               f.paid_amount - f.expected_amount AS difference, f.payment_ref, f.payee_name, f.account_number,
@@ -527,12 +711,23 @@ FINDINGS = Table(
 
 NONCASH = Table(
     "sheet.noncash",
-    (Column("program", "value:program", 16), Column("level", "value:level", 10),
-     Column("province_code", "value:province", 10), Column("commune_code", "text", 10),
-     Column("beneficiaries", "int", 12), Column("payments", "int", 12), Column("amount", "amount", 16),
-     Column("payments_bank", "int", 12), Column("payments_ewallet", "int", 12), Column("payments_cash", "int", 12),
-     Column("share_beneficiaries", "pct", 14), Column("share_payments", "pct", 14),
-     Column("share_amount", "pct", 14), Column("target", "pct", 10), Column("target_met", "met", 10)),
+    (
+        Column("program", "value:program", 16),
+        Column("level", "value:level", 10),
+        Column("province_code", "value:province", 10),
+        Column("commune_code", "text", 10),
+        Column("beneficiaries", "int", 12),
+        Column("payments", "int", 12),
+        Column("amount", "amount", 16),
+        Column("payments_bank", "int", 12),
+        Column("payments_ewallet", "int", 12),
+        Column("payments_cash", "int", 12),
+        Column("share_beneficiaries", "pct", 14),
+        Column("share_payments", "pct", 14),
+        Column("share_amount", "pct", 14),
+        Column("target", "pct", 10),
+        Column("target_met", "met", 10),
+    ),
     """WITH channels AS (
            SELECT program, level, province_code, commune_code,
                   coalesce(sum(payments) FILTER (WHERE channel_group = 'bank'), 0) AS payments_bank,
@@ -557,9 +752,15 @@ NONCASH = Table(
 
 REJECTED = Table(
     "sheet.rejected",
-    (Column("role", "value:role", 14), Column("source_file", "text", 24), Column("source_sheet", "text", 14),
-     Column("source_row", "int", 9), Column("set_aside", "bool", 12), Column("reason", "free", 60),
-     Column("raw", "free", 100)),
+    (
+        Column("role", "value:role", 14),
+        Column("source_file", "text", 24),
+        Column("source_sheet", "text", 14),
+        Column("source_row", "int", 9),
+        Column("set_aside", "bool", 12),
+        Column("reason", "free", 60),
+        Column("raw", "free", 100),
+    ),
     # the raw row as `header: value` pairs, in the file's column order, readable in one cell; through a
     # map, in one pass (a lookup of each key in the JSON would take time growing with the square of the
     # columns: minutes for a row of thousands)
@@ -572,16 +773,34 @@ REJECTED = Table(
 
 INPUTS = Table(
     "sheet.inputs",
-    (Column("file_id", "int", 7), Column("role", "value:role", 16), Column("file", "text", 26),
-     Column("path", "text", 40), Column("format", "text", 9), Column("encoding", "text", 12),
-     Column("profile", "text", 20), Column("sheet", "text", 12), Column("header_row", "int", 9),
-     Column("sha256", "text", 66), Column("rows_read", "int", 11), Column("rows_loaded", "int", 11),
-     Column("rows_rejected", "int", 11), Column("rows_set_aside", "int", 11), Column("ids_restored", "int", 12),
-     Column("amount_read", "amount", 16), Column("amount_loaded", "amount", 16), Column("amount_rejected", "amount", 16),
-     Column("amount_set_aside", "amount", 16),
-     Column("amounts_unreadable", "int", 12), Column("accounts_restored", "int", 12),
-     Column("control_source", "text", 22), Column("control_count", "int", 11), Column("control_amount", "amount", 16),
-     Column("skipped", "text", 40), Column("columns_used", "text", 60)),
+    (
+        Column("file_id", "int", 7),
+        Column("role", "value:role", 16),
+        Column("file", "text", 26),
+        Column("path", "text", 40),
+        Column("format", "text", 9),
+        Column("encoding", "text", 12),
+        Column("profile", "text", 20),
+        Column("sheet", "text", 12),
+        Column("header_row", "int", 9),
+        Column("sha256", "text", 66),
+        Column("rows_read", "int", 11),
+        Column("rows_loaded", "int", 11),
+        Column("rows_rejected", "int", 11),
+        Column("rows_set_aside", "int", 11),
+        Column("ids_restored", "int", 12),
+        Column("amount_read", "amount", 16),
+        Column("amount_loaded", "amount", 16),
+        Column("amount_rejected", "amount", 16),
+        Column("amount_set_aside", "amount", 16),
+        Column("amounts_unreadable", "int", 12),
+        Column("accounts_restored", "int", 12),
+        Column("control_source", "text", 22),
+        Column("control_count", "int", 11),
+        Column("control_amount", "amount", 16),
+        Column("skipped", "text", 40),
+        Column("columns_used", "text", 60),
+    ),
     """SELECT file_id, role, file_name AS file, path, format, encoding, profile, sheet, header_row, sha256,
               rows_read, rows_loaded,
               rows_rejected, rows_set_aside, ids_restored, amount_read, amount_loaded, amount_rejected,
@@ -598,12 +817,14 @@ TABLES = (FINDINGS, NONCASH, REJECTED, INPUTS)
 
 def findings_sql(lang: str) -> str:
     """The findings of a period as the sheet shows them, in their order (for benchmarks and tests)."""
-    names = ", ".join(c.name if c.name != "description" else f"description_{lang} AS description"
-                      for c in FINDINGS.columns)
+    names = ", ".join(
+        c.name if c.name != "description" else f"description_{lang} AS description" for c in FINDINGS.columns
+    )
     return f"SELECT {names} FROM ({FINDINGS.sql}) AS t ORDER BY {FINDINGS.order}"
 
 
 # --- parameters ----------------------------------------------------------------------------------
+
 
 def _flatten(prefix: str, value) -> Iterator[tuple[str, object]]:
     if isinstance(value, dict):
@@ -620,23 +841,39 @@ def _parameters(book: _Book, con, period: str, database: str) -> None:
     ws.freeze_panes(1, 0)
     w = _Writer(book, ws)
     w.header([book.label("col.parameter"), book.label("col.value")])
-    run = _one(con, "SELECT run_id, period, started_at, finished_at, tool_version, operator, settings::VARCHAR "
-                    "FROM runs WHERE period = ?", [period])
+    run = _one(
+        con,
+        "SELECT run_id, period, started_at, finished_at, tool_version, operator, settings::VARCHAR "
+        "FROM runs WHERE period = ?",
+        [period],
+    )
     if run is None:
         return
     run_id, per, started, finished, version, operator, settings = run
     rows: list[tuple[str, object, str]] = [
-        ("param.run_id", run_id, "text"), ("param.period", per, "text"),
-        ("param.started_at", started, "datetime"), ("param.finished_at", finished, "datetime"),
-        ("param.tool_version", version, "text"), ("param.operator", operator, "text"),
-        ("param.database", database or "-", "text"), ("param.report_lang", book.lang, "text"),
+        ("param.run_id", run_id, "text"),
+        ("param.period", per, "text"),
+        ("param.started_at", started, "datetime"),
+        ("param.finished_at", finished, "datetime"),
+        ("param.tool_version", version, "text"),
+        ("param.operator", operator, "text"),
+        ("param.database", database or "-", "text"),
+        ("param.report_lang", book.lang, "text"),
         ("param.masked", book.mask, "bool"),
     ]
     for key, value in _flatten("", json.loads(settings)):
-        kind = "pct" if key.startswith("targets.") else "bool" if isinstance(value, bool) else \
-            "int" if isinstance(value, int) else "number" if isinstance(value, float) else "text"
+        kind = (
+            "pct"
+            if key.startswith("targets.")
+            else "bool"
+            if isinstance(value, bool)
+            else "int"
+            if isinstance(value, int)
+            else "number"
+            if isinstance(value, float)
+            else "text"
+        )
         rows.append(("param." + key, value, kind))
     for key, value, kind in rows:
         name = book.label(key) if key in LABELS else key.removeprefix("param.")
         w.line([name, value], ["text", kind])
-

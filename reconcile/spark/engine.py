@@ -25,14 +25,13 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from reconcile import __version__, checks, warehouse
+from reconcile import __version__, checks, keys, warehouse
 from reconcile.config import Settings, check_period
 from reconcile.contracts import ENUM_ALIASES
 from reconcile.errors import InputFileError, ReconcileError
-from reconcile import keys
 from reconcile.pipeline import InputSummary, RunResult, os_user, run_params
 from reconcile.rules import FLAG_COLUMNS, catalogue
 from reconcile.spark.session import get_session, java_reason
@@ -45,8 +44,16 @@ STAGED_VALUES = {
     "registry": {"program": "program", "channel": "channel", "status": "beneficiary_status", "gender": "gender"},
     "payments": {"program": "program", "channel": "channel", "status": "payment_status"},
 }
-SPARK_TYPES = {"VARCHAR": "string", "INTEGER": "int", "BIGINT": "bigint", "DOUBLE": "double", "BOOLEAN": "boolean",
-               "DATE": "date", "TIMESTAMP": "timestamp", "JSON": "string"}
+SPARK_TYPES = {
+    "VARCHAR": "string",
+    "INTEGER": "int",
+    "BIGINT": "bigint",
+    "DOUBLE": "double",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "JSON": "string",
+}
 
 
 @dataclass
@@ -99,7 +106,7 @@ def plan(params: dict) -> Plan:
 
 def run(cfg: SparkRunConfig) -> RunResult:
     check_period(cfg.period)
-    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    started = datetime.now(UTC).replace(tzinfo=None)
     t0 = time.perf_counter()
     params = run_params(cfg.period, cfg.settings)
     key = run_key(cfg.out)
@@ -168,8 +175,9 @@ class _Run:
         _notify(self.cfg, "match")
         self._run_steps(self.plan.match)
         self._run_steps(self.plan.facts)
-        checks.check_scale(self._rows("scale"), names,
-                           [name for role, name in self.files.values() if role == "registry"], guards)
+        checks.check_scale(
+            self._rows("scale"), names, [name for role, name in self.files.values() if role == "registry"], guards
+        )
         self.missing = checks.missing_sources(self._rows("coverage"), guards, self._exact_coverage)
         if self.missing and not self.cfg.partial:
             raise checks.refuse_missing(self.missing)
@@ -203,9 +211,11 @@ class _Run:
             columns = staged_columns(role)
             missing = [c.name for c in columns if c.name not in frame.columns]
             if missing:
-                raise InputFileError(", ".join(paths), f"is not staged {role} Parquet: it lacks the column(s) "
-                                     f"{', '.join(missing)}",
-                                     "stage the files first with reconcile run --stage-only --out DIR")
+                raise InputFileError(
+                    ", ".join(paths),
+                    f"is not staged {role} Parquet: it lacks the column(s) {', '.join(missing)}",
+                    "stage the files first with reconcile run --stage-only --out DIR",
+                )
             frame = frame.select(*[F.col(c.name).cast(SPARK_TYPES[c.type]).alias(c.name) for c in columns])
             if role == "payments":
                 start, end = self.params["period_start"], self.params["period_end"]
@@ -221,16 +231,27 @@ class _Run:
             GROUP BY file_id ORDER BY file_id""").collect()
         for row in files:
             if row.file_id is None or row.names > 1:
-                where = "has rows without a file_id" if row.file_id is None else \
-                    f"gives file_id {row.file_id} to two files ({row.source_file}, {row.other})"
-                raise InputFileError(", ".join(self.cfg.registry + self.cfg.payments), where,
-                                     "stage the files of one month together, with one --stage-only run")
+                where = (
+                    "has rows without a file_id"
+                    if row.file_id is None
+                    else f"gives file_id {row.file_id} to two files ({row.source_file}, {row.other})"
+                )
+                raise InputFileError(
+                    ", ".join(self.cfg.registry + self.cfg.payments),
+                    where,
+                    "stage the files of one month together, with one --stage-only run",
+                )
         self.files = {row.file_id: (row.role, row.source_file) for row in files}  # role, name
         self._check_values()
-        self.spark.createDataFrame([(i, i) for i in self.files], "file_id int, file_order int"
-                                   ).createOrReplaceTempView("cur_files")
-        checks.check_periods(self._rows("period"), {i: name for i, (_, name) in self.files.items()}, self.cfg.period,
-                             self.cfg.settings.checks)
+        self.spark.createDataFrame([(i, i) for i in self.files], "file_id int, file_order int").createOrReplaceTempView(
+            "cur_files"
+        )
+        checks.check_periods(
+            self._rows("period"),
+            {i: name for i, (_, name) in self.files.items()},
+            self.cfg.period,
+            self.cfg.settings.checks,
+        )
 
     def _rows(self, check: str) -> list[dict]:
         """The rows of one of the month's guards (sql/checks/), as dicts."""
@@ -251,16 +272,24 @@ class _Run:
                 allowed = ", ".join(f"'{v}'" for v in ENUM_ALIASES[domain])
                 checks[column] = f"{column} IN ({allowed})"
             row = self.spark.sql(
-                "SELECT " + ", ".join(f"count_if({column} IS NOT NULL AND NOT ({test})) AS {column}"
-                                      for column, test in checks.items()) +
-                f" FROM stg_{role} WHERE reject_reason IS NULL").first()
+                "SELECT "
+                + ", ".join(
+                    f"count_if({column} IS NOT NULL AND NOT ({test})) AS {column}" for column, test in checks.items()
+                )
+                + f" FROM stg_{role} WHERE reject_reason IS NULL"
+            ).first()
             for column in checks:
                 if row[column]:
-                    what = "digits only" if column == "vneid" else \
-                        "one of " + ", ".join(ENUM_ALIASES[STAGED_VALUES[role][column]])
-                    raise InputFileError(", ".join(paths), f"has {row[column]:,} loaded rows whose {column} is not "
-                                         f"{what}, as staging writes it",
-                                         "stage the files first with reconcile run --stage-only --out DIR")
+                    what = (
+                        "digits only"
+                        if column == "vneid"
+                        else "one of " + ", ".join(ENUM_ALIASES[STAGED_VALUES[role][column]])
+                    )
+                    raise InputFileError(
+                        ", ".join(paths),
+                        f"has {row[column]:,} loaded rows whose {column} is not {what}, as staging writes it",
+                        "stage the files first with reconcile run --stage-only --out DIR",
+                    )
 
     def _read_parquet(self, role: str, paths: list[str]):
         try:
@@ -268,10 +297,12 @@ class _Run:
         except Exception as exc:  # AnalysisException: no such path, not Parquet
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             if "PATH_NOT_FOUND" in text or "does not exist" in text:
-                raise InputFileError(", ".join(paths), "no such file or folder",
-                                     f"check the --{role} path") from None
-            raise InputFileError(", ".join(paths), f"cannot be read as Parquet ({text[:200]})",
-                                 "stage the files first with reconcile run --stage-only --out DIR") from None
+                raise InputFileError(", ".join(paths), "no such file or folder", f"check the --{role} path") from None
+            raise InputFileError(
+                ", ".join(paths),
+                f"cannot be read as Parquet ({text[:200]})",
+                "stage the files first with reconcile run --stage-only --out DIR",
+            ) from None
 
     def _reference_tables(self) -> None:
         from reconcile.normalize import reference_frames
@@ -280,9 +311,11 @@ class _Run:
         for name in ("ref_bank", "ref_birth_province"):  # what the macros of the matching and rules read
             self.spark.createDataFrame(frames[name].to_arrow()).createOrReplaceTempView(name)
         targets = self.cfg.settings.targets
-        self.spark.sql(f"SELECT * FROM VALUES ('{self.cfg.period}', 'welfare', CAST({targets.welfare!r} AS DOUBLE)), "
-                       f"('{self.cfg.period}', 'pension', CAST({targets.pension!r} AS DOUBLE)) "
-                       "AS targets(period, program, target)").createOrReplaceTempView("targets")
+        self.spark.sql(
+            f"SELECT * FROM VALUES ('{self.cfg.period}', 'welfare', CAST({targets.welfare!r} AS DOUBLE)), "
+            f"('{self.cfg.period}', 'pension', CAST({targets.pension!r} AS DOUBLE)) "
+            "AS targets(period, program, target)"
+        ).createOrReplaceTempView("targets")
 
     # -- the files' statements ---------------------------------------------------------------------
     def _run_steps(self, todo: list[Step]) -> dict[str, object]:
@@ -334,10 +367,14 @@ class _Run:
         found = []
         for rule, step in self.plan.rules:
             frame = self.spark.sql(step.sql)
-            found.append(frame.select(
-                F.lit(rule.code).alias("code"), F.lit(rule.severity.value).alias("severity"),
-                F.lit(rule.severity.rank).cast("int").alias("severity_rank"),
-                *[(F.col(c) if c in frame.columns else F.lit(None)).cast(types[c]).alias(c) for c in FLAG_COLUMNS]))
+            found.append(
+                frame.select(
+                    F.lit(rule.code).alias("code"),
+                    F.lit(rule.severity.value).alias("severity"),
+                    F.lit(rule.severity.rank).cast("int").alias("severity_rank"),
+                    *[(F.col(c) if c in frame.columns else F.lit(None)).cast(types[c]).alias(c) for c in FLAG_COLUMNS],
+                )
+            )
         self._keep("cur_flags", reduce(lambda a, b: a.unionByName(b), found))
         query = self._run_steps([self.plan.flags])["flags"]
         return self._keep("out_flags", _as_table(query, "flags"))
@@ -355,31 +392,65 @@ class _Run:
         from pyspark.sql import functions as F
 
         # store_flags.sql's order, NULLs last as in DuckDB
-        order = [F.desc("severity_rank")] + [F.asc_nulls_last(c) for c in
-                                             ("code", "source_file", "source_row", "payment_ref", "vneid")]
+        order = [F.desc("severity_rank")] + [
+            F.asc_nulls_last(c) for c in ("code", "source_file", "source_row", "payment_ref", "vneid")
+        ]
         flags = flags.withColumn("province", F.coalesce("province_code", F.lit("unknown")))
         share = share.withColumn("province", F.coalesce("province_code", F.lit("all")))
         self._replace(flags.drop("period").repartition("province").sortWithinPartitions(*order), "flags")
-        self._replace(share.drop("period").repartition("province").sortWithinPartitions(
-            *[F.asc_nulls_last(c) for c in ("program", "level", "province_code", "commune_code", "channel_group")]),
-            "noncash_share")
+        self._replace(
+            share.drop("period")
+            .repartition("province")
+            .sortWithinPartitions(
+                *[F.asc_nulls_last(c) for c in ("program", "level", "province_code", "commune_code", "channel_group")]
+            ),
+            "noncash_share",
+        )
         run_id = self.params["run_id"]
         inputs = self.spark.createDataFrame(
-            [(run_id, i.file_id, i.role, i.path, i.rows_read, i.rows_loaded, i.rows_rejected, i.ids_restored,
-              i.rows_set_aside) for i in result.inputs],
+            [
+                (
+                    run_id,
+                    i.file_id,
+                    i.role,
+                    i.path,
+                    i.rows_read,
+                    i.rows_loaded,
+                    i.rows_rejected,
+                    i.ids_restored,
+                    i.rows_set_aside,
+                )
+                for i in result.inputs
+            ],
             "run_id string, file_id int, role string, source_file string, rows_read bigint, rows_loaded bigint, "
-            "rows_rejected bigint, ids_restored bigint, rows_set_aside bigint")
+            "rows_rejected bigint, ids_restored bigint, rows_set_aside bigint",
+        )
         self._replace(inputs.coalesce(1), "inputs", partition=None)
-        finished = datetime.now(timezone.utc).replace(tzinfo=None)
-        run = {"run_id": run_id, "started_at": self.started, "finished_at": finished, "tool_version": __version__,
-               "operator": self.cfg.operator or os_user(), "settings": self.cfg.settings.model_dump_json(),
-               "registry_rows": result.registry_rows, "payment_rows": result.payment_rows,
-               "rejected_rows": result.rejected_rows, "set_aside_rows": result.set_aside_rows, "flags": result.flags,
-               "key_check": self.params["key_check"], "partial": bool(self.missing),
-               "missing_sources": json.dumps([m.as_dict() for m in self.missing]) if self.missing else None}
+        finished = datetime.now(UTC).replace(tzinfo=None)
+        run = {
+            "run_id": run_id,
+            "started_at": self.started,
+            "finished_at": finished,
+            "tool_version": __version__,
+            "operator": self.cfg.operator or os_user(),
+            "settings": self.cfg.settings.model_dump_json(),
+            "registry_rows": result.registry_rows,
+            "payment_rows": result.payment_rows,
+            "rejected_rows": result.rejected_rows,
+            "set_aside_rows": result.set_aside_rows,
+            "flags": result.flags,
+            "key_check": self.params["key_check"],
+            "partial": bool(self.missing),
+            "missing_sources": json.dumps([m.as_dict() for m in self.missing]) if self.missing else None,
+        }
         cols = [c for c in warehouse.table("runs").cols if c.name != "period"]  # the runs table's, period in the path
-        self._replace(self.spark.createDataFrame([tuple(run[c.name] for c in cols)], ", ".join(
-            f"{c.name} {SPARK_TYPES[c.type]}" for c in cols)).coalesce(1), "runs", partition=None)
+        self._replace(
+            self.spark.createDataFrame(
+                [tuple(run[c.name] for c in cols)], ", ".join(f"{c.name} {SPARK_TYPES[c.type]}" for c in cols)
+            ).coalesce(1),
+            "runs",
+            partition=None,
+        )
 
     def _hadoop(self, path: str):
         """(file system, Path) of a path or URL, through Spark's Hadoop layer (local, HDFS, S3, ...)."""
@@ -393,8 +464,10 @@ class _Run:
             fs, path = self._hadoop(self.cfg.out)
             fs.mkdirs(path)
         except Exception as exc:
-            raise ReconcileError(f"{self.cfg.out}: cannot write there ({java_reason(exc)}); check that --out is a "
-                                 "folder or URL this Spark can write to") from None
+            raise ReconcileError(
+                f"{self.cfg.out}: cannot write there ({java_reason(exc)}); check that --out is a "
+                "folder or URL this Spark can write to"
+            ) from None
 
     def _replace(self, frame, name: str, partition: str | None = "province") -> None:
         """Write the period's folder beside the old one, then put it in its place: readers see the
@@ -409,29 +482,56 @@ class _Run:
             (writer.partitionBy(partition) if partition else writer).parquet(incoming)
             fs.delete(target_path, True)
             if not fs.rename(incoming_path, target_path):
-                raise ReconcileError(f"{target}: the period's {name} could not be put in place; "
-                                     f"they are in {incoming}")
+                raise ReconcileError(f"{target}: the period's {name} could not be put in place; they are in {incoming}")
         except ReconcileError:
             raise
         except Exception as exc:  # Py4JJavaError: a folder that cannot be made, a full disk, no permission
             fs.delete(incoming_path, True)
-            raise ReconcileError(f"{base}: cannot write the period's {name} ({java_reason(exc)}); check that "
-                                 "--out is a folder or URL this Spark can write to") from None
+            raise ReconcileError(
+                f"{base}: cannot write the period's {name} ({java_reason(exc)}); check that "
+                "--out is a folder or URL this Spark can write to"
+            ) from None
 
     def _summarise(self, flags, share) -> RunResult:
         self._run_steps(self.plan.file_counts)  # cur_file_counts, as a DuckDB run counts its files
         counts = {r.file_id: r for r in self.spark.table("cur_file_counts").collect()}
-        inputs = [InputSummary(file_id=file_id, role=role, path=path, format="parquet", encoding=None, profile=None,
-                               rows_read=counts[file_id].rows_read, rows_loaded=counts[file_id].rows_loaded,
-                               rows_rejected=counts[file_id].rows_rejected,
-                               ids_restored=counts[file_id].ids_restored,
-                               rows_set_aside=counts[file_id].rows_set_aside)
-                  for file_id, (role, path) in sorted(self.files.items(),  # as a run lists them: registry first
-                                                      key=lambda item: (item[1][0] != "registry", item[0]))]
+        inputs = [
+            InputSummary(
+                file_id=file_id,
+                role=role,
+                path=path,
+                format="parquet",
+                encoding=None,
+                profile=None,
+                rows_read=counts[file_id].rows_read,
+                rows_loaded=counts[file_id].rows_loaded,
+                rows_rejected=counts[file_id].rows_rejected,
+                ids_restored=counts[file_id].ids_restored,
+                rows_set_aside=counts[file_id].rows_set_aside,
+            )
+            for file_id, (role, path) in sorted(
+                self.files.items(),  # as a run lists them: registry first
+                key=lambda item: (item[1][0] != "registry", item[0]),
+            )
+        ]
         counts = flags.groupBy("code", "severity").count().collect()
-        noncash = [row.asDict() for row in share.where("level = 'program' AND channel_group = 'all'")
-                   .select("program", "beneficiaries", "payments", "amount", "share_beneficiaries", "share_payments",
-                           "share_amount", "target", "target_met").orderBy("program").collect()]
+        noncash = [
+            row.asDict()
+            for row in share.where("level = 'program' AND channel_group = 'all'")
+            .select(
+                "program",
+                "beneficiaries",
+                "payments",
+                "amount",
+                "share_beneficiaries",
+                "share_payments",
+                "share_amount",
+                "target",
+                "target_met",
+            )
+            .orderBy("program")
+            .collect()
+        ]
         totals = self.spark.sql("""
             SELECT (SELECT count(*) FROM cur_registry) AS registry_rows,
                    (SELECT count(*) FROM cur_payments) AS payment_rows,
@@ -443,13 +543,25 @@ class _Run:
         for row in counts:
             severity[row.severity] = severity.get(row.severity, 0) + row["count"]
         return RunResult(
-            run_id=self.params["run_id"], period=self.cfg.period, db=Path(self.cfg.out), inputs=inputs,
+            run_id=self.params["run_id"],
+            period=self.cfg.period,
+            db=Path(self.cfg.out),
+            inputs=inputs,
             flag_counts={row.code: row["count"] for row in sorted(counts, key=lambda r: r.code)},
-            severity_counts=severity, noncash=noncash, registry_rows=totals.registry_rows,
-            payment_rows=totals.payment_rows, rejected_rows=sum(i.rows_rejected for i in inputs),
+            severity_counts=severity,
+            noncash=noncash,
+            registry_rows=totals.registry_rows,
+            payment_rows=totals.payment_rows,
+            rejected_rows=sum(i.rows_rejected for i in inputs),
             set_aside_rows=sum(i.rows_set_aside for i in inputs),
-            amount_due=int(totals.due), amount_paid=int(totals.paid), seconds=0.0, step_seconds=self.steps,
-            engine="spark", out=self.cfg.out, missing_sources=self.missing)
+            amount_due=int(totals.due),
+            amount_paid=int(totals.paid),
+            seconds=0.0,
+            step_seconds=self.steps,
+            engine="spark",
+            out=self.cfg.out,
+            missing_sources=self.missing,
+        )
 
 
 def _flag_columns() -> list[tuple[str, str]]:

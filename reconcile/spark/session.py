@@ -18,8 +18,9 @@ from reconcile.errors import ReconcileError
 
 
 def pyspark_missing() -> ReconcileError:
-    return ReconcileError("--engine spark needs pyspark, which is not installed; "
-                          "install it with: pip install 'reconcile[spark]'")
+    return ReconcileError(
+        "--engine spark needs pyspark, which is not installed; install it with: pip install 'reconcile[spark]'"
+    )
 
 
 def get_session(master: str | None, conf: dict[str, str] | None = None, app: str = "reconcile"):
@@ -41,25 +42,30 @@ def get_session(master: str | None, conf: dict[str, str] | None = None, app: str
         builder = builder.master(master)
     if master.startswith("local"):
         if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-            raise ReconcileError("--engine spark needs Java 17 or later, and none is on this machine "
-                                 "(no java on PATH, no JAVA_HOME); install a JDK, such as openjdk-17-jre")
+            raise ReconcileError(
+                "--engine spark needs Java 17 or later, and none is on this machine "
+                "(no java on PATH, no JAVA_HOME); install a JDK, such as openjdk-17-jre"
+            )
         cores = _local_cores(master)
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers run this Python, with its packages
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        builder = (builder
-                   .config("spark.ui.enabled", "false")
-                   .config("spark.ui.showConsoleProgress", "false")
-                   .config("spark.driver.bindAddress", "127.0.0.1")
-                   .config("spark.sql.shuffle.partitions", str(cores))
-                   .config("spark.default.parallelism", str(cores))
-                   .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_quiet_logging()}"))
+        builder = (
+            builder.config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.shuffle.partitions", str(cores))
+            .config("spark.default.parallelism", str(cores))
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_quiet_logging()}")
+        )
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # the JVM did not start: no Java, a wrong one, or a master that does not answer
-        raise ReconcileError(f"Spark could not start on {master} ({java_reason(exc)}); check that Java 17 or "
-                             "later is installed and that --spark-master is right") from None
+        raise ReconcileError(
+            f"Spark could not start on {master} ({java_reason(exc)}); check that Java 17 or "
+            "later is installed and that --spark-master is right"
+        ) from None
     spark.sparkContext.setLogLevel("ERROR")
     return spark, True
 

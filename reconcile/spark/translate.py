@@ -70,9 +70,15 @@ def project_macros() -> dict[str, Macro]:
 
 # what Spark lacks or does differently, that a rewrite below does not handle: found here, not at run time
 NOT_ON_SPARK = {"strip_accents", "nfc_normalize", "try_strptime", "jaro_winkler_similarity"}
-POSIX_TO_JAVA = {"[:space:]": r"\p{Space}", "[:alpha:]": r"\p{Alpha}", "[:digit:]": r"\p{Digit}",
-                 "[:alnum:]": r"\p{Alnum}", "[:upper:]": r"\p{Upper}", "[:lower:]": r"\p{Lower}",
-                 "[:punct:]": r"\p{Punct}"}
+POSIX_TO_JAVA = {
+    "[:space:]": r"\p{Space}",
+    "[:alpha:]": r"\p{Alpha}",
+    "[:digit:]": r"\p{Digit}",
+    "[:alnum:]": r"\p{Alnum}",
+    "[:upper:]": r"\p{Upper}",
+    "[:lower:]": r"\p{Lower}",
+    "[:punct:]": r"\p{Punct}",
+}
 JARO_WINKLER_UDF = "rc_jaro_winkler"  # registered on the session by reconcile.spark.udfs.register
 
 
@@ -115,8 +121,9 @@ class Translator:
                     return node
                 macro = self.macros[node.name.lower()]
                 if len(node.expressions) != len(macro.params):
-                    raise Untranslatable(f"macro {macro.name} takes {len(macro.params)} arguments, "
-                                         f"given {len(node.expressions)}")
+                    raise Untranslatable(
+                        f"macro {macro.name} takes {len(macro.params)} arguments, given {len(node.expressions)}"
+                    )
                 binding = dict(zip(macro.params, node.expressions))
 
                 def substitute(inner):
@@ -150,7 +157,11 @@ class Translator:
                 self.used.add("format")
                 return exp.Anonymous(this="format_number", expressions=[node.expressions[0], exp.Literal.number(0)])
             raise Untranslatable(f"format({fmt.sql('duckdb')}, ...) has no Spark equivalent here")
-        if isinstance(node, exp.Window) and isinstance(node.this, exp.Count) and isinstance(node.this.this, exp.Distinct):
+        if (
+            isinstance(node, exp.Window)
+            and isinstance(node.this, exp.Count)
+            and isinstance(node.this.this, exp.Distinct)
+        ):
             if len(node.this.this.expressions) != 1:
                 raise Untranslatable("count(DISTINCT over several columns) OVER (...)")
             self.used.add("count window")
@@ -231,8 +242,10 @@ class Step:
 
 def steps(name: str, params: dict, translator: Translator | None = None) -> list[Step]:
     """The statements of reconcile/sql/<name>, translated for the engine."""
-    return [statement_step(text, params, f"{name} #{i}", translator)
-            for i, text in enumerate(statements(sql_text(name)), start=1)]
+    return [
+        statement_step(text, params, f"{name} #{i}", translator)
+        for i, text in enumerate(statements(sql_text(name)), start=1)
+    ]
 
 
 def statement_step(text: str, params: dict, source: str, translator: Translator | None = None) -> Step:
@@ -252,8 +265,12 @@ def statement_step(text: str, params: dict, source: str, translator: Translator 
                 query.set("with_", tree.args["with_"].copy())
             if not isinstance(query, exp.Query) or tree.args.get("by_name"):
                 raise Untranslatable("an INSERT that is not INSERT INTO table SELECT ...")
-            return Step("insert", tree.this.name if isinstance(tree.this, exp.Table) else tree.this.this.name,
-                        translator.sql(query), source)
+            return Step(
+                "insert",
+                tree.this.name if isinstance(tree.this, exp.Table) else tree.this.this.name,
+                translator.sql(query),
+                source,
+            )
         if isinstance(tree, exp.Query):
             return Step("query", "", translator.sql(tree), source)
         raise Untranslatable(f"a {type(tree).__name__} statement")
