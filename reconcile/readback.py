@@ -276,6 +276,16 @@ def periods(con: duckdb.DuckDBPyConnection) -> Rows:
     )
 
 
+def has_period(con: duckdb.DuckDBPyConnection, period: str) -> bool:
+    """Whether a run of the period is in the database."""
+    return bool(con.execute("SELECT count(*) FROM runs WHERE period = ?", [period]).fetchall()[0][0])
+
+
+def finding_keys(con: duckdb.DuckDBPyConnection, period: str) -> list[tuple[str, str | None, str | None]]:
+    """The period's findings as (code, vneid, payment_ref), sorted: what a generated month's truth lists."""
+    return sorted(con.execute("SELECT code, vneid, payment_ref FROM flags WHERE period = ?", [period]).fetchall())
+
+
 def masked(result: Rows) -> Rows:
     """The rows with IDs, account numbers and payment references cut to their last four characters,
     long digit runs masked inside a finding's detail, and no birth date, for output that leaves the

@@ -1,0 +1,192 @@
+"""The commands that make months to try reconcile on: demo (the sample month, end to end) and generate
+(a synthetic month of any size with its truth)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconcile.cli.outputs import Saved, run_with_progress, write_after_commit
+from reconcile.errors import ReconcileError
+from reconcile.report import terminal
+from reconcile.report.progress import Progress
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("reconcile-demo"),
+    show_default=True,
+    help="Folder for the sample files and the demo database.",
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Database to write (default: demo.duckdb in the --out folder).",
+)
+@click.option(
+    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the demo workbook."
+)
+@click.option(
+    "--size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Instead of the sample month, a generated month of this many beneficiaries (Parquet).",
+)
+def demo(out, db, lang, size) -> None:
+    """Reconcile the realistic sample month shipped with reconcile, end to end.
+
+    Writes the sample files, the database, the workbook (report.xlsx) and the exports (export/)
+    into the --out folder.
+    """
+    from reconcile.pipeline import RunConfig
+    from reconcile.sample import PERIOD, write_sample_month
+
+    if size is not None:
+        _demo_generated(out, db or out / "demo.duckdb", lang, size)
+        return
+    files = write_sample_month(out)
+    db = db or out / "demo.duckdb"
+    click.echo(f"reconcile: sample month {PERIOD} written to {out}/", err=True)
+    progress = Progress()
+    result = run_with_progress(
+        RunConfig(period=PERIOD, registry=files["registry"], payments=files["payments"], db=db), progress
+    )
+    try:
+        write_after_commit(Saved(db, PERIOD), out / "report.xlsx", out / "export", lang, False, progress)
+    finally:
+        click.echo(terminal.run_summary(result))
+    click.echo(
+        f"\nThe workbook is {out / 'report.xlsx'}; the findings are also in {out / 'export'}/.\n"
+        f"The database is {db}: read it back with\n"
+        f"  reconcile flags --db {db} --severity high\n"
+        f"  reconcile cashless --db {db} --by province\n"
+        "or open it with DuckDB and try\n"
+        "  select code, severity, count(*) from flags group by all order by all;\n"
+        "  select * from noncash_share where level = 'program';"
+    )
+
+
+def _demo_generated(out: Path, db: Path, lang: str, size: int) -> None:
+    """Generate a month of `size` beneficiaries, reconcile it, and compare the findings with its truth."""
+    from reconcile import readback
+    from reconcile.generate import GenerateConfig, read_truth
+    from reconcile.generate import generate as run_generate
+    from reconcile.pipeline import RunConfig
+
+    month = run_generate(GenerateConfig(beneficiaries=size, out=out))
+    click.echo(
+        f"reconcile: generated {month.registry_rows:,} registry rows and {month.payment_rows:,} payments "
+        f"in {month.seconds:.1f} s",
+        err=True,
+    )
+    progress = Progress()
+    result = run_with_progress(
+        RunConfig(
+            period="2024-09",
+            registry=[out / "registry.parquet"],
+            payments=[out / "payments_bank.parquet", out / "payments_post.parquet"],
+            db=db,
+        ),
+        progress,
+    )
+    report = out / "report.xlsx" if result.flags <= 1_000_000 else None
+    write_after_commit(Saved(db, "2024-09"), report, None, lang, False, progress)
+    click.echo(terminal.run_summary(result))
+    with readback.open_db(db) as con:
+        found = readback.finding_keys(con, "2024-09")
+    truth = read_truth(month.truth)
+    click.echo(
+        f"\nPlanted findings found: {len(truth) - len(_missing(truth, found)):,} of {len(truth):,}; "
+        f"findings not planted: {len(_missing(found, truth)):,}."
+    )
+
+
+def _missing(want: list, have: list) -> list:
+    from collections import Counter
+
+    return list((Counter(want) - Counter(have)).elements())
+
+
+def _rates(pairs: tuple[str, ...]):
+    from dataclasses import fields
+
+    from reconcile.generate import Rates
+
+    rates = Rates()
+    names = [f.name for f in fields(Rates)]
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in names:
+            raise ReconcileError(f"--rate takes NAME=SHARE with NAME one of {', '.join(names)}")
+        try:
+            share = float(value)
+        except ValueError:
+            raise ReconcileError(f"--rate {key}: '{value}' is not a number; give a share such as 0.001") from None
+        if not 0 <= share <= 1:
+            raise ReconcileError(f"--rate {key}: give a share between 0 and 1")
+        setattr(rates, key, share)
+    return rates
+
+
+@click.command()
+@click.option("--beneficiaries", type=click.IntRange(min=1), required=True, help="How many beneficiaries.")
+@click.option("--period", default="2024-09", show_default=True, help="Period, YYYY-MM.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same month.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder to write the files into.")
+@click.option(
+    "--formats",
+    default="parquet",
+    show_default=True,
+    help="Comma-separated: parquet, csv (Vietnamese headers), xlsx, camt (the bank file as camt.053).",
+)
+@click.option(
+    "--noncash-share",
+    type=float,
+    default=0.97,
+    show_default=True,
+    help="Share of beneficiaries registered for bank or e-wallet payment.",
+)
+@click.option(
+    "--rate",
+    "rates",
+    multiple=True,
+    metavar="NAME=SHARE",
+    help="Share of beneficiaries on which to plant a case (repeatable); see the README for the names.",
+)
+@click.option(
+    "--memory-limit",
+    default="2GB",
+    show_default=True,
+    help="Cap DuckDB's memory while generating; beyond it work spills to disk.",
+)
+def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, memory_limit) -> None:
+    """Write a synthetic month of any size, with every finding planted, and its truth file.
+
+    Writes registry, payments_bank and payments_post in each format asked for, and truth.csv:
+    every finding the planted cases must produce (code, vneid, payment_ref).
+    """
+    from reconcile.generate import GenerateConfig
+    from reconcile.generate import generate as run_generate
+
+    result = run_generate(
+        GenerateConfig(
+            beneficiaries=beneficiaries,
+            period=period,
+            seed=seed,
+            out=out,
+            formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+            noncash_share=noncash_share,
+            rates=_rates(rates),
+            memory_limit=memory_limit,
+        )
+    )
+    rows = [[fmt, ", ".join(p.name for p in paths)] for fmt, paths in result.files.items()]
+    click.echo(terminal.table(["format", "files"], rows))
+    click.echo(
+        f"{result.registry_rows:,} registry rows, {result.payment_rows:,} payments, "
+        f"{result.planted:,} planted findings in {result.truth} ({result.seconds:.1f} s)"
+    )

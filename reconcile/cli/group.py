@@ -1,0 +1,131 @@
+"""The `reconcile` command group: catches every expected failure once, prints it as one line on stderr,
+and exits with its code. The commands themselves live beside it, grouped by who uses them: run.py and
+demo.py (officers), read.py (auditors and analysts), admin.py.
+
+Exit codes: 0 done; 1 done, with findings at or above --fail-on (or rows rejected, for check);
+2 bad input or configuration, or a full or read-only disk, nothing written; 3 internal error, nothing
+written; 4 the period is saved but the workbook or export could not be written; 130 interrupted (SIGINT),
+143 terminated (SIGTERM).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import threading
+import traceback
+
+import click
+
+from reconcile import __version__
+from reconcile.errors import ReconcileError
+
+FORMATS = click.Choice(["table", "csv", "json"])
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service stopping, `kill`): handled as Ctrl-C is, the transaction rolled back, exit 143."""
+
+
+SIGNAL_EXIT = {"code": 130}  # 130 for SIGINT, 143 once SIGTERM arrived
+
+
+def _on_sigterm(signum, frame) -> None:
+    SIGNAL_EXIT["code"] = 143
+    raise Terminated()
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Ctrl-C or SIGTERM: Python's KeyboardInterrupt, or DuckDB's own exception when the signal came
+    while it worked."""
+    return isinstance(exc, KeyboardInterrupt) or (
+        type(exc).__name__ == "InterruptException" and "duckdb" in type(exc).__module__
+    )
+
+
+DISK_ERRORS = {
+    28: "the disk is full",
+    30: "the file system is read-only",
+    13: "permission denied",
+    122: "the disk quota is used up",
+}
+
+
+def _disk_problem(exc: BaseException) -> str | None:
+    """What a full disk or a folder that cannot be written looks like, as one line naming the path."""
+    if isinstance(exc, OSError) and exc.errno in DISK_ERRORS:
+        return f"{exc.filename or 'a file'}: cannot be written ({DISK_ERRORS[exc.errno]})"
+    if "duckdb" in type(exc).__module__:  # an IOException, or a commit that failed to write
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        for marker in ("No space left on device", "Read-only file system", "Permission denied", "Disk quota"):
+            if marker in first:
+                return f"cannot write ({re.sub(r'^[A-Za-z ]*Error: ', '', first)})"
+    return None
+
+
+class ReconcileGroup(click.Group):
+    """Catches expected failures once, prints one line on stderr, exits with their code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ReconcileError as exc:
+            click.echo(f"reconcile: error: {exc}", err=True)
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except BaseException as exc:
+            if not isinstance(exc, Exception) and not isinstance(exc, KeyboardInterrupt):
+                raise  # SystemExit and the like
+            self._fail(ctx, exc)
+
+    @staticmethod
+    def _fail(ctx: click.Context, exc: BaseException) -> None:
+        saved = (ctx.obj or {}).get("saved")
+        if interrupted(exc):
+            code = 143 if isinstance(exc, Terminated) else SIGNAL_EXIT["code"]
+            click.echo(
+                f"reconcile: {'terminated' if code == 143 else 'interrupted'}; "
+                + (saved.state if saved else "the database is unchanged"),
+                err=True,
+            )
+            ctx.exit(code)
+        disk = _disk_problem(exc)
+        if disk:
+            click.echo(
+                f"reconcile: error: {disk}; "
+                + (f"{saved.state}; " if saved else "the database is unchanged; ")
+                + "free space or choose a folder that can be written, and run again",
+                err=True,
+            )
+            ctx.exit(4 if saved else 2)
+        # a bug: say so without leaking data, keep the trace behind --debug
+        click.echo(
+            f"reconcile: internal error ({type(exc).__name__}); "
+            + (f"{saved.state}. " if saved else "the database is unchanged. ")
+            + "Run again with --debug for the traceback and report it.",
+            err=True,
+        )
+        if ctx.obj and ctx.obj.get("debug"):
+            traceback.print_exc()
+        ctx.exit(4 if saved else 3)
+
+
+@click.group(cls=ReconcileGroup)
+@click.version_option(__version__, prog_name="reconcile")
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Reconcile monthly cashless welfare and pension disbursements against the beneficiary registry."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    # every file reconcile creates holds personal data: the database, its key, staged files, workbooks
+    # and exports are readable by their owner only (mode 0600; on Windows, the folder's permissions)
+    if os.name == "posix":
+        os.umask(0o077)
+    SIGNAL_EXIT["code"] = 130
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)

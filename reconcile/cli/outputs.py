@@ -1,0 +1,227 @@
+"""What `run`, `report` and `demo` share: the output options, the checks that no output replaces an
+input or another output, and writing the workbook and exports once the period is committed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from reconcile.cli.group import SIGNAL_EXIT, Terminated, interrupted
+from reconcile.contracts import SEVERITY_RANK
+from reconcile.errors import ReconcileError, shell_arg
+from reconcile.report.progress import Progress
+
+
+def fail_on_exit(result, fail_on: str | None) -> int:
+    if fail_on and result.max_severity_rank() >= SEVERITY_RANK[fail_on]:
+        return 1
+    return 0
+
+
+def run_with_progress(cfg, progress: Progress):
+    """Run the pipeline with its steps, and DuckDB's progress through them, on the status line."""
+    from reconcile.pipeline import run as run_pipeline
+
+    cfg.on_step = progress.step
+    cfg.on_progress = progress.percent if progress.enabled else None
+    cfg.on_read = progress.reading
+    cfg.on_notice = lambda text: (progress.clear(), click.echo(f"reconcile: {text}", err=True))
+    try:
+        return run_pipeline(cfg)
+    finally:
+        progress.clear()
+
+
+def output_options(f):
+    """--report, --export, --lang and --mask-ids, shared by `run` and `report`."""
+    f = click.option(
+        "--mask-ids",
+        is_flag=True,
+        help="Show only the last 4 digits of IDs and account numbers in the workbook and exports "
+        "(for reports that leave the office); the database keeps them whole.",
+    )(f)
+    f = click.option(
+        "--lang",
+        type=click.Choice(["vi", "en"]),
+        default=None,
+        help="Language of the workbook (default: lang in the config, else vi).",
+    )(f)
+    f = click.option(
+        "--export",
+        "export_dir",
+        type=click.Path(path_type=Path),
+        help="Folder to write the findings and rejected rows to, as Parquet and CSV.",
+    )(f)
+    f = click.option(
+        "--report",
+        "report_path",
+        type=click.Path(path_type=Path),
+        help="Excel workbook to write for finance officers and auditors (.xlsx).",
+    )(f)
+    return f
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same file on disk (a link, another spelling), or the same
+    place once resolved."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def check_collisions(
+    period: str,
+    db: Path,
+    inputs: list[Path],
+    report_path: Path | None,
+    export_dir: Path | None,
+    db_is_output: bool = True,
+) -> None:
+    """Refuse an output that would replace an input or another output (`--db x.xlsx --report x.xlsx`
+    destroys the database; `--report` named like an input file overwrites it), before anything runs."""
+    from reconcile.keys import key_path
+
+    outputs: list[tuple[str, Path]] = []
+    if db_is_output:
+        outputs += [("--db", db), ("--db's key file", key_path(db)), ("--db's log", db.with_name(db.name + ".wal"))]
+    else:
+        inputs = [*inputs, db, key_path(db)]
+    if report_path is not None:
+        outputs.append(("--report", report_path))
+    if export_dir is not None:
+        outputs += [
+            ("--export", export_dir / f"{table}_{period}{suffix}")
+            for table in ("flags", "rejected_rows")
+            for suffix in (".csv", ".parquet")
+        ]
+    check_not_inputs(outputs, inputs, "give it another name")
+    for i, (option, path) in enumerate(outputs):
+        for other_option, other in outputs[i + 1 :]:
+            if other_option != option and same_file(path, other):
+                raise ReconcileError(f"{path}: given as {option} and {other_option}; give each output its own name")
+
+
+def check_not_inputs(outputs: list[tuple[str, Path]], inputs: list[Path], fix: str) -> None:
+    """Refuse an output (option, path) that is one of the input files."""
+    for option, path in outputs:
+        for given in inputs:
+            if same_file(path, Path(given)):
+                raise ReconcileError(
+                    f"{path}: {option} would write over an input file; {fix} (a run never replaces its inputs)"
+                )
+
+
+def check_output_paths(report_path: Path | None, export_dir: Path | None) -> None:
+    """Refuse unusable output paths before the run, not after it."""
+    if report_path is not None:
+        if report_path.suffix.lower() != ".xlsx":
+            raise ReconcileError(
+                f"{report_path}: the workbook must be an .xlsx file; give --report a name ending .xlsx"
+            )
+        if report_path.is_dir():
+            raise ReconcileError(f"{report_path}: is a folder; give --report a file name ending .xlsx")
+        if not report_path.parent.is_dir():
+            raise ReconcileError(f"{report_path.parent}: no such folder for --report; create it first")
+    if export_dir is not None and export_dir.exists() and not export_dir.is_dir():
+        raise ReconcileError(f"{export_dir}: is a file; give --export a folder")
+
+
+class Saved:
+    """A period committed to the database: what a failure after it must say, and how to write the
+    workbook and exports again."""
+
+    def __init__(self, db: Path, period: str):
+        self.db, self.period = db, period
+
+    @property
+    def state(self) -> str:
+        return f"the period {self.period} is saved in {self.db}"
+
+    def again(self, report_path: Path | None, export_dir: Path | None) -> str:
+        outputs = (f" --report {shell_arg(report_path)}" if report_path else "") + (
+            f" --export {shell_arg(export_dir)}" if export_dir else ""
+        )
+        return f"reconcile report --period {self.period} --db {shell_arg(self.db)}{outputs}"
+
+
+def write_after_commit(
+    saved: Saved, report_path: Path | None, export_dir: Path | None, lang: str, mask_ids: bool, progress: Progress
+) -> None:
+    """The workbook and exports of a period just saved. A failure here must not read as a failed
+    run: the period is in the database, and the message says so and how to write them again (exit 4)."""
+    again = saved.again(report_path, export_dir)
+    try:
+        write_outputs(saved.db, saved.period, report_path, export_dir, lang, mask_ids, progress)
+    except (KeyboardInterrupt, ReconcileError, OSError, *writer_errors()) as exc:
+        progress.clear()
+        if interrupted(exc):
+            code = 143 if isinstance(exc, Terminated) else SIGNAL_EXIT["code"]
+            raise ReconcileError(
+                f"{'terminated' if code == 143 else 'interrupted'}; {saved.state}, but its workbook "
+                f"or exports may be incomplete; write them again with: {again}",
+                exit_code=code,
+            ) from None
+        if isinstance(exc, OSError) and exc.strerror:
+            reason = exc.strerror + (f": {exc.filename}" if exc.filename else "")
+        else:
+            reason = str(exc).splitlines()[0]
+        raise ReconcileError(
+            f"{saved.state}, but the workbook or exports could not be written ({reason}); close "
+            f"the workbook if it is open in Excel, check the disk has room, and write them again "
+            f"with: {again}",
+            exit_code=4,
+        ) from None
+
+
+def writer_errors() -> tuple[type, ...]:
+    """The errors of the libraries the workbook and exports are written with (a full disk while
+    polars writes an export comes as its own error)."""
+    import duckdb
+    import polars as pl
+
+    return duckdb.Error, pl.exceptions.PolarsError
+
+
+def write_outputs(
+    db: Path,
+    period: str,
+    report_path: Path | None,
+    export_dir: Path | None,
+    lang: str,
+    mask_ids: bool,
+    progress: Progress,
+) -> None:
+    """The workbook and the exports, read back from the committed database."""
+    if report_path is None and export_dir is None:
+        return
+    from reconcile.readback import open_db
+    from reconcile.report.export import write_exports
+    from reconcile.report.workbook import write_workbook
+
+    con = open_db(db)
+    try:
+        if report_path is not None:
+            progress.step("sheet.findings")
+            book = write_workbook(
+                con, period, report_path, lang=lang, mask_ids=mask_ids, database=str(db), progress=progress.rows
+            )
+            progress.clear()
+            click.echo(
+                f"reconcile: workbook {book.path} ({book.findings:,} findings on "
+                f"{len(book.sheets)} sheets{', IDs masked' if mask_ids else ''})",
+                err=True,
+            )
+        if export_dir is not None:
+            files = write_exports(con, period, export_dir, mask_ids=mask_ids)
+            click.echo(
+                f"reconcile: exported {', '.join(f.name for f in files)} to {export_dir}"
+                f"{' (IDs masked)' if mask_ids else ''}",
+                err=True,
+            )
+    finally:
+        con.close()

@@ -1,0 +1,246 @@
+"""The auditors' and analysts' commands: flags, show, cashless and periods, over a database
+`reconcile run` wrote; rules and profiles, the catalogues of findings and of file layouts.
+
+They parse, call reconcile.readback and print: results on stdout, notes on stderr. A note never
+carries an ID, an account number or a name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from reconcile import readback
+from reconcile.cli.group import FORMATS
+from reconcile.contracts import SEVERITY_RANK, Program
+from reconcile.errors import ReconcileError
+from reconcile.report import terminal
+
+TABLE_ROWS = 1000  # --format table without --limit shows at most this many findings
+SHARE_COLUMNS = ("share_beneficiaries", "share_payments", "share_amount", "target")
+NUMBER_COLUMNS = (
+    "expected_amount",
+    "paid_amount",
+    "entitled_amount",
+    "amount",
+    "source_row",
+    "beneficiaries",
+    "payments",
+    "seconds",
+    "registry_rows",
+    "payment_rows",
+    "rejected_rows",
+    "flags",
+    "amount_due",
+    "amount_paid",
+    *SHARE_COLUMNS,
+)
+SHOW_SECTIONS = (("registry", "Registry rows"), ("payments", "Payments"), ("flags", "Findings"))
+
+
+def _right(headers) -> list[int]:
+    return [i for i, h in enumerate(headers) if h in NUMBER_COLUMNS]
+
+
+def _render(result: readback.Rows, fmt: str) -> str:
+    return terminal.render(result.headers, result.rows, fmt, right=_right(result.headers))
+
+
+db_option = click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=Path("reconcile.duckdb"),
+    show_default=True,
+    help="Database written by 'reconcile run'; opened read-only.",
+)
+format_option = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+mask_option = click.option(
+    "--mask-ids",
+    is_flag=True,
+    help="Show IDs and account numbers (also inside the details) by their last 4 "
+    "digits only, for output that leaves the office.",
+)
+period_option = click.option("--period", help="Only this period, YYYY-MM (default: all).")
+
+
+@click.command()
+@db_option
+@period_option
+@click.option("--code", help="Only this finding (see 'reconcile rules').")
+@click.option("--severity", type=click.Choice(list(SEVERITY_RANK)), help="Only this severity or higher.")
+@click.option("--province", help="Only beneficiaries of this province code, e.g. 79.")
+@click.option(
+    "--program",
+    type=click.Choice([p.value for p in Program] + ["unknown"]),
+    help="Only this programme ('unknown': payments to people not in the registry).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    help=f"Show at most this many (0: all). Default: {TABLE_ROWS:,} for a table, all for CSV and JSON.",
+)
+@mask_option
+@format_option
+def flags(db, period, code, severity, province, program, limit, mask_ids, fmt) -> None:
+    """The findings, most severe first: amounts due and paid, what was found, and the file and row.
+
+    Without --limit a table shows the first 1,000; CSV and JSON hold them all.
+    """
+    if limit is None:
+        limit = TABLE_ROWS if fmt == "table" else 0
+    with readback.open_db(db) as con:
+        result = readback.flags(
+            con,
+            period=period,
+            code=code,
+            severity=severity,
+            province=province,
+            program=program,
+            limit=limit or None,
+        )
+    if mask_ids:
+        result = readback.masked(result)
+    click.echo(_render(result, fmt))
+    more = result.total - len(result.rows)
+    if more:
+        click.echo(
+            f"reconcile: {more:,} more findings not shown (of {result.total:,}); pass --limit 0 to "
+            "see them all, or --format csv to export them",
+            err=True,
+        )
+
+
+@click.command()
+@click.argument("vneid")
+@db_option
+@mask_option
+@format_option
+def show(vneid, db, mask_ids, fmt) -> None:
+    """Everything on one beneficiary, across all periods: registry rows, payments, findings.
+
+    VNEID is the 12-digit personal ID (số định danh cá nhân); spaces and dots in it are ignored.
+    Payments count when they carry the ID or were matched to the beneficiary another way.
+    """
+    with readback.open_db(db) as con:
+        found = readback.show(con, vneid)
+    sections = {name: getattr(found, name) for name, _ in SHOW_SECTIONS}
+    if mask_ids:
+        sections = {name: readback.masked(rows) for name, rows in sections.items()}
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {name: [dict(zip(r.headers, row)) for row in r.rows] for name, r in sections.items()},
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
+    elif fmt == "csv":
+        click.echo("\n\n".join(f"# {name}\n{_render(r, 'csv')}" for name, r in sections.items()))
+    else:
+        click.echo(
+            "\n\n".join(
+                f"{title}: {sections[name].total:,}\n{_render(sections[name], 'table')}"
+                for name, title in SHOW_SECTIONS
+            )
+        )
+    if not any(r.rows for r in sections.values()):
+        click.echo("reconcile: this ID is in no registry row, payment or finding of the database", err=True)
+
+
+@click.command()
+@db_option
+@period_option
+@click.option(
+    "--by",
+    type=click.Choice(list(readback.CASHLESS_BY)),
+    default="program",
+    show_default=True,
+    help="Programme totals, by province, by commune, by province on the 2025 map (to compare months "
+    "before and after the July 2025 reform), or each programme split by channel.",
+)
+@format_option
+def cashless(db, period, by, fmt) -> None:
+    """The non-cash share by programme, province, commune or channel, against the targets.
+
+    Counts successful payments dated in their period; shares are of payments, of beneficiaries
+    paid only without cash (bank or e-wallet), and of value. The target applies to the share of
+    payments.
+    """
+    with readback.open_db(db) as con:
+        result = readback.cashless(con, period=period, by=by)
+    if fmt == "table":
+        shares = [i for i, h in enumerate(result.headers) if h in SHARE_COLUMNS]
+        result = replace(
+            result,
+            rows=[tuple(terminal.pct(v) if i in shares else v for i, v in enumerate(row)) for row in result.rows],
+        )
+    click.echo(_render(result, fmt))
+
+
+@click.command()
+@db_option
+@format_option
+def periods(db, fmt) -> None:
+    """The periods in the database: when and by whom each was reconciled, rows, findings, amounts."""
+    with readback.open_db(db) as con:
+        result = readback.periods(con)
+    if fmt == "table":
+        result = replace(result, rows=[_period_row(result.headers, row) for row in result.rows])
+    click.echo(_render(result, fmt))
+
+
+def _period_row(headers, row) -> tuple:
+    """Timestamps to the second and the duration to a tenth, for reading on a terminal."""
+    values = dict(zip(headers, row))
+    for name in ("started_at", "finished_at"):
+        values[name] = f"{values[name]:%Y-%m-%d %H:%M:%S}"
+    values["seconds"] = f"{values['seconds']:.1f}"
+    return tuple(values[h] for h in headers)
+
+
+@click.command()
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "vi", "both"]), default="both", show_default=True)
+def rules(fmt, lang) -> None:
+    """The catalogue of findings: code, severity and description."""
+    from reconcile.rules import catalogue
+
+    headers = ["code", "severity"]
+    if lang in ("en", "both"):
+        headers.append("description_en")
+    if lang in ("vi", "both"):
+        headers.append("description_vi")
+    rows = []
+    for rule in catalogue():
+        row = [rule.code, rule.severity.value]
+        if lang in ("en", "both"):
+            row.append(rule.description_en)
+        if lang in ("vi", "both"):
+            row.append(rule.description_vi)
+        rows.append(row)
+    click.echo(terminal.render(headers, rows, fmt))
+
+
+@click.command()
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.argument("name", required=False)
+def profiles(fmt, name) -> None:
+    """The built-in profiles of file layouts; with NAME, that profile's TOML, to copy and adapt."""
+    from importlib import resources
+
+    from reconcile.profiles import builtin
+
+    known = builtin()
+    if name:
+        if name not in {p.name for p in known}:
+            raise ReconcileError(f"no built-in profile named '{name}'; use one of {', '.join(p.name for p in known)}")
+        click.echo(
+            resources.files("reconcile.data").joinpath("profiles", f"{name}.toml").read_text(encoding="utf-8"), nl=False
+        )
+        return
+    rows = [[p.name, p.kind, ", ".join(p.header.find), p.description] for p in known]
+    click.echo(terminal.render(["name", "kind", "recognised by the headers", "description"], rows, fmt))
