@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from reconcile.contracts import Severity
+from reconcile.contracts import EVIDENCE_COLUMNS, RULE_COLUMNS, Severity
 from reconcile.sqlfiles import bind, rule_files, sql_text
 
 HEADER_RE = re.compile(r"^--\s*(code|severity|en|vi):\s*(.+?)\s*$")
@@ -54,35 +54,13 @@ def catalogue() -> list[Rule]:
     return sorted(rules, key=lambda r: (-r.severity.rank, r.code))
 
 
-FLAG_COLUMNS = (
-    "vneid",
-    "payment_ref",
-    "program",
-    "expected_amount",
-    "paid_amount",
-    "detail",
-    "source_file",
-    "source_row",
-    "full_name",
-    "payee_name",
-    "account_number",
-    "province_code",
-    "commune_code",
-    "match_method",
-    "payment_id",
-    "registry_id",
-    "source_sheet",
-)
+FLAG_COLUMNS = EVIDENCE_COLUMNS  # what a rule's SELECT returns after its code (contracts.FINDING_COLUMNS)
 
 
 def create_flag_table(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE cur_flags (
-            code VARCHAR, severity VARCHAR, severity_rank INTEGER,
-            vneid VARCHAR, payment_ref VARCHAR, program VARCHAR, expected_amount BIGINT, paid_amount BIGINT,
-            detail VARCHAR, source_file VARCHAR, source_row BIGINT, full_name VARCHAR, payee_name VARCHAR,
-            account_number VARCHAR, province_code VARCHAR, commune_code VARCHAR, match_method VARCHAR,
-            payment_id BIGINT, registry_id BIGINT, source_sheet VARCHAR)""")
+    """The run's findings before they are stored: code, severity and its rank, and the evidence."""
+    cols = ", ".join(f"{c.name} {c.sql_type}" for c in RULE_COLUMNS)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cur_flags ({cols})")
 
 
 def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: dict) -> int:

@@ -11,7 +11,7 @@ from importlib import resources
 
 import duckdb
 
-from reconcile.contracts import columns
+from reconcile.contracts import FINDING_COLUMNS, columns
 
 
 def quote_ident(name: str) -> str:
@@ -313,36 +313,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         "flags",
         "Findings: one row per mismatch, with its evidence and source file and row",
-        (
-            Col(
-                "flag_id",
-                "VARCHAR",
-                "Stable id of the finding: HMAC-SHA256 under the database's key of its content (period, "
-                "code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0; without the key it cannot be recomputed",
-            ),
-            PERIOD,
-            RUN_ID,
-            Col("code", "VARCHAR", "Finding code (see the rules table)"),
-            Col("severity", "VARCHAR", "low, medium, high or critical"),
-            Col("severity_rank", "INTEGER", "1 low .. 4 critical, for sorting"),
-            Col("vneid", "VARCHAR", "Beneficiary's ID, where the finding has a beneficiary side"),
-            Col("payment_ref", "VARCHAR", "Payment reference, where the finding has a payment side"),
-            Col("program", "VARCHAR", "welfare, pension or unknown"),
-            Col("expected_amount", "BIGINT", "Amount due, VND"),
-            Col("paid_amount", "BIGINT", "Amount paid, VND"),
-            Col("detail", "VARCHAR", "What was found, in English"),
-            Col("source_file", "VARCHAR", "File holding the evidence"),
-            Col("source_row", "BIGINT", "Row of the evidence in that file (header is row 1)"),
-            Col("full_name", "VARCHAR", "Beneficiary's name in the registry"),
-            Col("payee_name", "VARCHAR", "Payee name on the payment"),
-            Col("account_number", "VARCHAR", "Account the payment went to, or the registered one"),
-            Col("province_code", "VARCHAR", "Beneficiary's province"),
-            Col("commune_code", "VARCHAR", "Beneficiary's commune"),
-            Col("match_method", "VARCHAR", "How the payment was matched (matches.method)"),
-            Col("payment_id", "BIGINT", "payments.payment_id"),
-            Col("registry_id", "BIGINT", "registry.registry_id"),
-            SOURCE_SHEET,
-        ),
+        tuple(Col(c.name, c.sql_type, c.comment) for c in FINDING_COLUMNS),
     ),
     Table(
         "targets",

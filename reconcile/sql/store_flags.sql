@@ -13,7 +13,7 @@ SELECT $period, $run_id, role, file_id, source_file, source_row, reason, raw, so
 FROM cur_rejected
 ORDER BY file_id, source_row;
 
-INSERT INTO flags
+INSERT INTO flags BY NAME
 SELECT
     regexp_replace(
         substr(sha256(unhex($key_outer) || unhex(sha256(unhex($key_inner) || encode(
@@ -23,8 +23,6 @@ SELECT
                           PARTITION BY f.code, f.payment_ref, f.vneid, f.program, f.expected_amount, f.paid_amount
                           ORDER BY f.source_file, f.source_sheet, f.source_row)))))), 1, 16),
         '(.{4})(.{4})(.{4})(.{4})', '\1-\2-\3-\4') AS flag_id,
-    $period, $run_id, f.code, f.severity, f.severity_rank, f.vneid, f.payment_ref, f.program,
-    f.expected_amount, f.paid_amount, f.detail, f.source_file, f.source_row, f.full_name, f.payee_name,
-    f.account_number, f.province_code, f.commune_code, f.match_method, f.payment_id, f.registry_id, f.source_sheet
+    $period AS period, $run_id AS run_id, f.*  -- every column of cur_flags (contracts.FINDING_COLUMNS), by name
 FROM cur_flags AS f
 ORDER BY f.severity_rank DESC, f.code, f.source_file, f.source_sheet, f.source_row, f.payment_ref, f.vneid;
