@@ -71,7 +71,7 @@ def _period_run(con, db: Path, period: str) -> PeriodRun:
 def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
     """Remove the period's rows from every period table, keeping its run and findings in the
     superseded tables and a record in period_deletions; one transaction."""
-    from reconcile.pipeline import connect
+    from reconcile.warehouse import connect
 
     check_period(period)
     if not (by or "").strip():

@@ -32,8 +32,8 @@ import polars as pl
 from reconcile import areas, normalize
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError
-from reconcile.pipeline import MEMORY_LIMIT, period_bounds
-from reconcile.warehouse import quote_literal
+from reconcile.pipeline import period_bounds
+from reconcile.warehouse import MEMORY_LIMIT, quote_literal
 
 FORMATS = ("parquet", "csv", "xlsx", "camt")
 EXCEL_ROWS = 1_048_575

@@ -18,9 +18,8 @@ from reconcile.config import check_period
 from reconcile.contracts import SEVERITY_RANK
 from reconcile.errors import ConfigError, ReconcileError
 from reconcile.masking import mask_id, mask_text
-from reconcile.pipeline import connect
 from reconcile.rules import catalogue
-from reconcile.warehouse import FLAGS_ORDER
+from reconcile.warehouse import FLAGS_ORDER, connect
 
 FLAG_COLUMNS = (
     "period",

@@ -74,3 +74,10 @@ def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: dict) -> int:
     values = {**params, "rule_code": rule.code, "rule_severity": rule.severity.value, "rule_rank": rule.severity.rank}
     con.execute(statement, bind(statement, values))
     return con.execute("SELECT count(*) FROM cur_flags").fetchone()[0] - before
+
+
+def find(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    """Find: every rule of the catalogue, its findings into cur_flags."""
+    create_flag_table(con)
+    for rule in catalogue():
+        run_rule(con, rule, params)

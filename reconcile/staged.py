@@ -84,7 +84,8 @@ class StageResult:
 def stage_only(cfg, out: Path) -> StageResult:
     """Read and normalise cfg's files (a pipeline.RunConfig) into staged Parquet in `out`. Nothing is
     reconciled and no database is written; files already in `out` under these names are replaced."""
-    from reconcile.pipeline import check_memory_limit, read_inputs
+    from reconcile.pipeline import read_inputs
+    from reconcile.warehouse import check_memory_limit
 
     check_period(cfg.period)
     check_memory_limit(cfg.memory_limit)
@@ -110,7 +111,10 @@ def stage_only(cfg, out: Path) -> StageResult:
 
 def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
     from reconcile.checks import check_files
-    from reconcile.pipeline import InputSummary, file_counts, limit_memory, normalise, run_params
+    from reconcile.load import file_counts
+    from reconcile.pipeline import run_params
+    from reconcile.results import InputSummary
+    from reconcile.warehouse import limit_memory
 
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
@@ -118,7 +122,7 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
         if cfg.on_step:
             cfg.on_step("normalise")
         params = run_params(cfg.period, cfg.settings)
-        normalise(con, tables, params)
+        normalize.stage_files(con, tables, params)
         execute_file(con, "rejected.sql", params)
         counts = file_counts(con, tables)
         check_files(con, tables, counts, cfg.period, cfg.settings)

@@ -154,7 +154,7 @@ def test_duckdbs_own_interrupt_and_a_full_disk_are_no_internal_error(month, monk
     """Ctrl-C while DuckDB works comes as DuckDB's InterruptException; a full disk as its IOException."""
     from click.testing import CliRunner
 
-    import reconcile.pipeline as pipeline
+    import reconcile.rules as rules
     from reconcile.cli import cli
 
     db, changed = month
@@ -174,7 +174,7 @@ def test_duckdbs_own_interrupt_and_a_full_disk_are_no_internal_error(month, monk
     ]:
         def fail(*a, _error=error, **k):
             raise _error
-        monkeypatch.setattr(pipeline, "run_rule", fail)
+        monkeypatch.setattr(rules, "run_rule", fail)
         res = CliRunner().invoke(cli, args)
         assert (res.exit_code, res.stderr.splitlines()[-1]) == (code, message)
         assert content(db) == before

@@ -139,3 +139,23 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:
     if kind == "registry":
         sql = sql_text("stage_areas.sql")
         con.execute(sql, bind(sql, {**params, "layout": areas.layout_for(params["period"])}))
+
+
+def stage_files(con, tables, params: dict) -> None:
+    """The files' rows into the staging tables stg_registry and stg_payments (each row loadable or
+    with its reject reason), and cur_files, each file with its place in name order."""
+    install(con)
+    # file_order: by file name and content (and a workbook's sheets in their order), so that row ids
+    # and evidence order do not depend on the order the files were given in or on how their paths
+    # were spelled
+    by_name = sorted(tables, key=lambda it: (it[1].path.name, it[1].sha256, it[0]))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cur_files (file_id INTEGER, path VARCHAR, sha256 VARCHAR, file_order INTEGER)"
+    )
+    con.executemany(
+        "INSERT INTO cur_files VALUES (?, ?, ?, ?)",
+        [[i, str(tb.path), tb.sha256, order] for order, (i, tb) in enumerate(by_name, start=1)],
+    )
+    for kind in ("registry", "payments"):
+        load_raw(con, kind, [(i, tb) for i, tb in tables if tb.kind == kind])
+        stage(con, kind, params)

@@ -32,12 +32,12 @@ from reconcile import __version__, checks, keys, warehouse
 from reconcile.config import Settings, check_period
 from reconcile.contracts import ENUM_ALIASES
 from reconcile.errors import InputFileError, ReconcileError
+from reconcile.measure import RUN_NONCASH_BASE
 from reconcile.pipeline import InputSummary, RunResult, os_user, run_params
 from reconcile.rules import FLAG_COLUMNS, catalogue
 from reconcile.spark.session import get_session, java_reason
 from reconcile.spark.translate import Step, Untranslatable, statement_step, steps
 from reconcile.staged import staged_columns
-from reconcile.warehouse import RUN_NONCASH_BASE
 
 # the enumerated columns of staged rows, and their domains (contracts.ENUM_ALIASES)
 STAGED_VALUES = {
@@ -97,7 +97,7 @@ def plan(params: dict) -> Plan:
         facts=steps("facts.sql", params),
         rules=rules,
         flags=flags[0],
-        noncash_base=statement_step(RUN_NONCASH_BASE, params, "warehouse.RUN_NONCASH_BASE"),
+        noncash_base=statement_step(RUN_NONCASH_BASE, params, "measure.RUN_NONCASH_BASE"),
         noncash={partial: steps("noncash_share.sql", {**params, "partial": partial}) for partial in (False, True)},
         checks={name: steps(f"checks/{name}.sql", params)[0] for name in ("period", "repeats", "scale", "coverage")},
         file_counts=steps("file_counts.sql", params),

@@ -1,0 +1,53 @@
+"""Load: the staged rows that can be used become the run's registry and payments (sql/load_current.sql),
+the others rejected rows with their reasons (sql/rejected.sql); each file's counts are checked against
+its reader and the month's guards against the files (reconcile/checks.py)."""
+
+from __future__ import annotations
+
+from reconcile import checks
+from reconcile.checks import check_files, file_names, rows
+from reconcile.normalize import attach_raw
+from reconcile.sqlfiles import execute_file
+from reconcile.warehouse import quote_ident
+
+
+def load(con, tables, params: dict, period: str, settings) -> dict[int, dict]:
+    """Load the staged rows; return each file's checked counts."""
+    execute_file(con, "rejected.sql", params)
+    counts = file_counts(con, tables)
+    check_files(con, tables, counts, period, settings)
+    execute_file(con, "load_current.sql", params)
+    checks.check_repeats(rows(con, "checks/repeats.sql"), file_names(tables), settings.checks)
+    attach_raw(con, tables)
+    for name in ("raw_registry", "raw_payments", "stg_registry", "stg_payments"):
+        con.execute(f"DROP TABLE {quote_ident(name)}")  # free their memory before matching
+    return counts
+
+
+def file_counts(con, tables) -> dict[int, dict]:
+    """Each file's counts (sql/file_counts.sql), checked against its reader: every row read was
+    staged, and the amounts read are the amounts loaded plus those rejected."""
+    execute_file(con, "file_counts.sql", {})
+    names = [
+        "rows_read",
+        "rows_loaded",
+        "rows_rejected",
+        "rows_set_aside",
+        "ids_restored",
+        "amount_read",
+        "amount_loaded",
+        "amount_rejected",
+        "amount_set_aside",
+        "amounts_unreadable",
+        "blank_rows",
+    ]
+    out = {}
+    for file_id, tb in tables:
+        row = con.execute(f"SELECT {', '.join(names)} FROM cur_file_counts WHERE file_id = ?", [file_id]).fetchone()
+        counts = dict(zip(names, row or (0,) * len(names)))
+        if counts["rows_read"] != tb.rows_read:
+            raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {counts['rows_read']} staged")
+        if counts["amount_read"] != counts["amount_loaded"] + counts["amount_rejected"] + counts["amount_set_aside"]:
+            raise RuntimeError(f"{tb.path}: amounts read and amounts loaded + rejected + set aside differ")
+        out[file_id] = counts
+    return out

@@ -1,0 +1,102 @@
+"""Measure: the period's non-cash share against its targets (sql/noncash_share.sql), and the run's
+result read back from what was stored."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+
+from reconcile.results import InputSummary, Replaced, RunResult
+from reconcile.sqlfiles import execute_file
+from reconcile.warehouse import quote_literal
+
+# The base of the share for a run, from its own payments joined to their matches and beneficiaries
+# (facts.sql's pm): the same rows as the view noncash_base gives once they are stored.
+RUN_NONCASH_BASE = """
+    SELECT program, province_code, commune_code, province_code_2025, channel,
+           coalesce('id:' || vneid, 'payment:' || payment_id) AS beneficiary, amount
+    FROM pm
+    WHERE status = 'success' AND in_period AND repeat_of IS NULL"""
+
+
+def store_noncash_share(
+    con: duckdb.DuckDBPyConnection, period: str, base: str | None = None, partial: bool = False
+) -> None:
+    """Compute the period's non-cash share into noncash_share_rows, with its stored targets. `base`
+    is a query with the columns of the view noncash_base for the period; by default the view. A
+    partial period (a source missing) is not judged against its targets."""
+    if base is None:
+        base = f"SELECT * EXCLUDE (period) FROM noncash_base WHERE period = {quote_literal(period)}"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW nc_base AS {base}")
+    execute_file(con, "noncash_share.sql", {"period": period, "partial": partial})
+
+
+def summarise(con: duckdb.DuckDBPyConnection, period: str, db: Path, run_id: str, steps: dict, t0: float) -> RunResult:
+    """The run's result, read back from the period's stored rows: what the terminal summary shows."""
+    inputs = [
+        InputSummary(*row)
+        for row in con.execute(
+            "SELECT file_id, role, path, format, encoding, profile, rows_read, rows_loaded, rows_rejected, ids_restored, "
+            "sheet, accounts_restored, control_source, coalesce(rows_set_aside, 0) "
+            "FROM inputs WHERE period = ? AND skipped IS NULL ORDER BY file_id",
+            [period],
+        ).fetchall()
+    ]
+    flag_counts = dict(
+        con.execute(
+            "SELECT code, count(*) FROM flags WHERE period = ? GROUP BY code ORDER BY code", [period]
+        ).fetchall()
+    )
+    severity_counts = dict(
+        con.execute("SELECT severity, count(*) FROM flags WHERE period = ? GROUP BY severity", [period]).fetchall()
+    )
+    cur = con.execute(
+        "SELECT program, beneficiaries, payments, amount, share_beneficiaries, share_payments, share_amount, "
+        "target, target_met FROM noncash_share WHERE period = ? AND level = 'program' AND channel_group = 'all' "
+        "ORDER BY program",
+        [period],
+    )
+    names = [d[0] for d in cur.description]
+    noncash = [dict(zip(names, row)) for row in cur.fetchall()]
+    reg_rows, pay_rows, rejected, set_aside, due, paid = con.execute(
+        """
+        SELECT (SELECT count(*) FROM registry WHERE period = $period),
+               (SELECT count(*) FROM payments WHERE period = $period),
+               (SELECT count(*) FROM rejected_rows WHERE period = $period AND NOT set_aside),
+               (SELECT count(*) FROM rejected_rows WHERE period = $period AND set_aside),
+               (SELECT coalesce(sum(entitled_amount), 0) FROM registry
+                 WHERE period = $period AND is_primary AND status = 'active'),
+               (SELECT coalesce(sum(amount), 0) FROM payments
+                 WHERE period = $period AND status = 'success' AND in_period)""",
+        {"period": period},
+    ).fetchone()
+    return RunResult(
+        run_id=run_id,
+        period=period,
+        db=Path(db),
+        inputs=inputs,
+        flag_counts=flag_counts,
+        severity_counts=severity_counts,
+        noncash=noncash,
+        registry_rows=reg_rows,
+        payment_rows=pay_rows,
+        rejected_rows=rejected,
+        amount_due=int(due),
+        amount_paid=int(paid),
+        seconds=time.perf_counter() - t0,
+        step_seconds=steps,
+        set_aside_rows=set_aside,
+    )
+
+
+def replaced(con, run_id: str, previous) -> Replaced | None:
+    if previous is None:
+        return None
+    appeared, gone, changed = con.execute(
+        "SELECT count(*) FILTER (WHERE change = 'finding_appeared'), count(*) FILTER (WHERE change = "
+        "'finding_disappeared'), count(*) FILTER (WHERE change LIKE 'input_%') FROM run_changes WHERE run_id = ?",
+        [run_id],
+    ).fetchone()
+    return Replaced(previous[0], previous[1], previous[2], appeared, gone, changed)

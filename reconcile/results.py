@@ -1,0 +1,75 @@
+"""What a run returns: its inputs, findings by code and severity, the non-cash share, the totals; the
+same for a run on Spark. The terminal summary is printed from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass
+class InputSummary:
+    file_id: int
+    role: str
+    path: str
+    format: str
+    encoding: str | None
+    profile: str | None
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    ids_restored: int
+    sheet: str | None = None
+    accounts_restored: int = 0
+    control_source: str | None = None  # the file's own totals agreed with what was read: where they are
+    rows_set_aside: int = 0  # no payment or beneficiary: credits, bank charges, balance and totals rows
+
+
+@dataclass
+class Replaced:
+    """The run a re-run of the period replaced, and what changed."""
+
+    run_id: str
+    finished_at: datetime
+    operator: str
+    findings_appeared: int
+    findings_gone: int
+    inputs_changed: int
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    period: str
+    db: Path
+    inputs: list[InputSummary]
+    flag_counts: dict[str, int]
+    severity_counts: dict[str, int]
+    noncash: list[dict]
+    registry_rows: int
+    payment_rows: int
+    rejected_rows: int
+    amount_due: int
+    amount_paid: int
+    seconds: float
+    step_seconds: dict[str, float]
+    engine: str = "duckdb"
+    out: str | None = None  # --engine spark: the folder or URL the flags and share went to
+    missing_sources: list = field(default_factory=list)  # checks.MissingSource, when run with --partial
+    skipped_sheets: list = field(default_factory=list)  # readers.SkippedSheet
+    replaced: Replaced | None = None  # the earlier run of the period this one replaced
+    set_aside_rows: int = 0  # rows that are no payment or beneficiary (credits, charges, balance rows)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing_sources)
+
+    @property
+    def flags(self) -> int:
+        return sum(self.flag_counts.values())
+
+    def max_severity_rank(self) -> int:
+        from reconcile.contracts import SEVERITY_RANK
+
+        return max((SEVERITY_RANK[s] for s, n in self.severity_counts.items() if n), default=0)

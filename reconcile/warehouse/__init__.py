@@ -1,0 +1,30 @@
+"""The DuckDB warehouse: the database file, its tables with their COMMENTs, views, and the
+period-replacing write. The table and column names are the analysts' published interface."""
+
+from reconcile.warehouse.database import MEMORY_LIMIT, ProgressWatcher, check_memory_limit, connect, limit_memory
+from reconcile.warehouse.history import FLAGS_ORDER, PERIOD_TABLES, TABLES, VIEW_COMMENTS, table
+from reconcile.warehouse.quoting import quote_ident, quote_literal, quote_path
+from reconcile.warehouse.schema import column_names, ddl, ensure_schema, replace_period
+from reconcile.warehouse.tables import Col, Table
+
+__all__ = [
+    "FLAGS_ORDER",
+    "MEMORY_LIMIT",
+    "PERIOD_TABLES",
+    "TABLES",
+    "VIEW_COMMENTS",
+    "Col",
+    "ProgressWatcher",
+    "Table",
+    "check_memory_limit",
+    "column_names",
+    "connect",
+    "ddl",
+    "ensure_schema",
+    "limit_memory",
+    "quote_ident",
+    "quote_literal",
+    "quote_path",
+    "replace_period",
+    "table",
+]

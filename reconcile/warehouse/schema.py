@@ -1,0 +1,88 @@
+"""The warehouse's schema in the database: the DDL with every COMMENT, creating what is missing, and
+the period-replacing write. `schemas/warehouse.sql` is generated from `ddl()`; a test keeps it equal."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import duckdb
+
+from reconcile.warehouse import history
+from reconcile.warehouse.history import PERIOD_TABLES, TABLES, VIEW_COMMENTS
+from reconcile.warehouse.quoting import quote_ident, quote_literal
+
+
+def ddl() -> str:
+    """CREATE statements and COMMENTs for every table and view, in a fixed order."""
+    parts = []
+    for table in TABLES:
+        cols = ",\n".join(f"    {quote_ident(c.name)} {c.type}" for c in table.cols)
+        parts.append(f"CREATE TABLE IF NOT EXISTS {quote_ident(table.name)} (\n{cols}\n);")
+    parts.append(resources.files("reconcile.sql").joinpath("views.sql").read_text(encoding="utf-8").strip())
+    for table in TABLES:
+        parts.append(f"COMMENT ON TABLE {quote_ident(table.name)} IS {quote_literal(table.comment)};")
+        for c in table.cols:
+            parts.append(
+                f"COMMENT ON COLUMN {quote_ident(table.name)}.{quote_ident(c.name)} IS {quote_literal(c.comment)};"
+            )
+    for view, (comment, cols) in VIEW_COMMENTS.items():
+        parts.append(f"COMMENT ON VIEW {quote_ident(view)} IS {quote_literal(comment)};")
+        for name, text in cols.items():
+            parts.append(f"COMMENT ON COLUMN {quote_ident(view)}.{quote_ident(name)} IS {quote_literal(text)};")
+    return "\n".join(parts) + "\n"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create what is missing; a table written by an earlier version gains the columns added since
+    (NULL in its old rows), so an existing database keeps working."""
+    existing = {
+        (t, c)
+        for t, c in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = 'main'"
+        ).fetchall()
+    }
+    tables = {t for t, _ in existing}
+    # earlier versions had the share as a view over the stored tables, computed again at every query;
+    # it is now a view over noncash_share_rows, filled by each run
+    was_view = (
+        "noncash_share_rows" not in tables
+        and con.execute(
+            "SELECT count(*) FROM duckdb_views() WHERE view_name = 'noncash_share' "
+            "AND database_name = current_database()"
+        ).fetchone()[0]
+        > 0
+    )
+    if was_view:
+        con.execute("DROP VIEW noncash_share")
+    for table in TABLES:
+        if table.name in tables:
+            for c in table.cols:
+                if (table.name, c.name) not in existing:
+                    con.execute(f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN {quote_ident(c.name)} {c.type}")
+    con.execute(ddl())
+    if was_view:
+        from reconcile.measure import store_noncash_share  # the share's own step, which needs the schema
+
+        for period, partial in con.execute(
+            "SELECT period, coalesce(bool_or(partial), false) FROM runs GROUP BY period ORDER BY period"
+        ).fetchall():
+            store_noncash_share(con, period, partial=partial)
+
+
+def replace_period(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> None:
+    """Move the period's run and findings, unchanged, to the superseded tables, and delete the
+    period's rows from every period table; the caller holds the transaction."""
+    for name in ("runs", "flags"):
+        cols = ", ".join(quote_ident(c) for c in column_names(name))
+        con.execute(
+            f"INSERT INTO {quote_ident('superseded_' + name)} ({cols}, superseded_by) "
+            f"SELECT {cols}, ? FROM {quote_ident(name)} WHERE period = ?",
+            [run_id, period],
+        )
+    for name in PERIOD_TABLES:
+        con.execute(f"DELETE FROM {quote_ident(name)} WHERE period = ?", [period])
+
+
+def column_names(name: str) -> list[str]:
+    return [c.name for c in history.table(name).cols]
