@@ -10,7 +10,7 @@ import duckdb
 
 from reconcile.results import InputSummary, Replaced, RunResult
 from reconcile.sqlfiles import execute_file
-from reconcile.warehouse import quote_literal
+from reconcile.warehouse.quoting import quote_literal
 
 # The base of the share for a run, from its own payments joined to their matches and beneficiaries
 # (facts.sql's pm): the same rows as the view noncash_base gives once they are stored.
