@@ -79,7 +79,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
                     "SELECT column_name FROM duckdb_columns() WHERE table_name = 'runs'"
                 ).fetchall()
             }
-            and check.execute("SELECT count(*) FROM runs WHERE key_check IS NOT NULL").fetchone()[0] > 0
+            and check.execute("SELECT count(*) FROM runs WHERE key_check IS NOT NULL").fetchall()[0][0] > 0
         )
         # a database from before keyed ids has no key file yet: one is made for it; one whose findings
         # are keyed needs its own key
@@ -164,4 +164,4 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
         f"SELECT {', '.join(exprs)} FROM source.main.{quote_ident(table.name)} {where}"
     )
     con.execute(sql, bind(sql, {"periods": periods, "inner": inner, "outer": outer}))
-    return con.execute(f"SELECT count(*) FROM main.{quote_ident(table.name)}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM main.{quote_ident(table.name)}").fetchall()[0][0]

@@ -458,15 +458,16 @@ def columns(kind: RecordKind) -> list[Column]:
     """The canonical columns of a registry or payments file, in contract order."""
     out = []
     for name, field in RECORD_MODELS[kind].model_fields.items():
-        extra = field.json_schema_extra or {}
+        extra = field.json_schema_extra
+        assert isinstance(extra, dict)  # every record field is made by _col, with its x- keys
         out.append(
             Column(
                 name=name,
-                sql_type=extra["x-sql-type"],
-                required=extra["x-required"],
+                sql_type=str(extra["x-sql-type"]),
+                required=bool(extra["x-required"]),
                 comment=field.description or "",
-                aliases=tuple(extra["x-aliases"]),
-                default=extra["x-default"],
+                aliases=tuple(str(a) for a in extra["x-aliases"] or ()),  # type: ignore[union-attr]
+                default=None if extra["x-default"] is None else str(extra["x-default"]),
             )
         )
     return out

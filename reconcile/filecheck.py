@@ -16,6 +16,7 @@ import duckdb
 from reconcile import normalize
 from reconcile.checks import AMOUNT_UNREADABLE
 from reconcile.config import check_period
+from reconcile.contracts import RecordKind
 from reconcile.pipeline import period_bounds
 from reconcile.profiles import resolve
 from reconcile.readers import STATEMENTS, RawTable, SkippedSheet, read_tables
@@ -54,13 +55,15 @@ class CheckResult:
         return len(self.rejected)
 
 
-def check_file(path: Path, kind: str, period: str, profile: str | None = None, sheet: str | None = None) -> CheckResult:
+def check_file(
+    path: Path, kind: RecordKind, period: str, profile: str | None = None, sheet: str | None = None
+) -> CheckResult:
     """check_tables, for a file of one table (or a workbook's first sheet that holds the role)."""
     return check_tables(path, kind, period, profile, sheet)[0][0]
 
 
 def check_tables(
-    path: Path, kind: str, period: str, profile: str | None = None, sheet: str | None = None
+    path: Path, kind: RecordKind, period: str, profile: str | None = None, sheet: str | None = None
 ) -> tuple[list[CheckResult], list[SkippedSheet]]:
     """Read and normalise one file in a scratch in-memory database; report every problem of each
     of its tables (a workbook's sheets that hold the role), and the sheets skipped."""
@@ -94,7 +97,7 @@ def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
             f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored), "
             f"coalesce(sum({amount}), 0), "
             f"count(*) FILTER (WHERE reject_reason = 'blank row') FROM {stg}"
-        ).fetchone()
+        ).fetchall()[0]
         area_notes = (
             con.execute(
                 f"SELECT source_row, area_note FROM {stg} WHERE reject_reason IS NULL AND area_note IS NOT NULL "
@@ -110,7 +113,7 @@ def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
         control, agrees = None, True
         if table.control is not None:
             c = table.control
-            stated = con.execute("SELECT rc_amount(?)", [c.amount]).fetchone()[0] if c.amount else None
+            stated = con.execute("SELECT rc_amount(?)", [c.amount]).fetchall()[0][0] if c.amount else None
             unit = "entries" if table.format in STATEMENTS else "rows"
             says = " of ".join(
                 p
@@ -123,12 +126,12 @@ def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
             unreadable = con.execute(
                 f"SELECT count(*) FROM {stg} WHERE reject_reason IS NOT NULL AND "
                 + AMOUNT_UNREADABLE.replace("reason", "reject_reason")
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             successful = (
                 con.execute(
                     "SELECT coalesce(sum(amount), 0), count(*) FROM stg_payments WHERE "
                     "reject_reason IS NULL AND status = 'success'"
-                ).fetchone()
+                ).fetchall()[0]
                 if kind == "payments"
                 else (None, None)
             )

@@ -71,7 +71,7 @@ def summarise(con: duckdb.DuckDBPyConnection, period: str, db: Path, run_id: str
                (SELECT coalesce(sum(amount), 0) FROM payments
                  WHERE period = $period AND status = 'success' AND in_period)""",
         {"period": period},
-    ).fetchone()
+    ).fetchall()[0]
     return RunResult(
         run_id=run_id,
         period=period,

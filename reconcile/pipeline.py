@@ -20,6 +20,7 @@ import duckdb
 
 from reconcile import keys, normalize, scratch
 from reconcile.config import Settings, check_period
+from reconcile.contracts import RecordKind
 from reconcile.errors import InputFileError, ReconcileError
 from reconcile.load import load
 from reconcile.match import match
@@ -78,7 +79,8 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
     skipped: list[SkippedSheet] = []
     seen: dict[str, Path] = {}
     profile = resolve(cfg.profile) if cfg.profile else None
-    files = [("registry", p) for p in cfg.registry] + [("payments", p) for p in cfg.payments]
+    files: list[tuple[RecordKind, Path]] = [("registry", p) for p in cfg.registry]
+    files += [("payments", p) for p in cfg.payments]
     sizes = [_file_size(p) for _, p in files]
     for n, (kind, path) in enumerate(files):
         if cfg.on_read:

@@ -182,7 +182,7 @@ def flags(
         "province": province,
         "program": program,
     }
-    total = con.execute(f"SELECT count(*) FROM flags AS f WHERE {_FLAG_FILTER}", params).fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM flags AS f WHERE {_FLAG_FILTER}", params).fetchall()[0][0]
     result = _rows(
         con,
         f"SELECT {_FLAG_SELECT} FROM flags AS f WHERE {_FLAG_FILTER} ORDER BY {_FLAG_ORDER} LIMIT $limit",
@@ -257,7 +257,7 @@ def periods(con: duckdb.DuckDBPyConnection) -> Rows:
     written_since = con.execute(
         "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'runs' AND "
         "column_name = 'partial' AND database_name = current_database()"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     partial = "coalesce(r.partial, false)" if written_since else "NULL"  # a database no run of this version wrote
     return _rows(
         con,

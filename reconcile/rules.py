@@ -65,7 +65,7 @@ def create_flag_table(con: duckdb.DuckDBPyConnection) -> None:
 
 def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: dict) -> int:
     """Insert one rule's findings into cur_flags; return how many."""
-    before = con.execute("SELECT count(*) FROM cur_flags").fetchone()[0]
+    before = con.execute("SELECT count(*) FROM cur_flags").fetchall()[0][0]
     body = rule.sql.strip().rstrip(";")
     statement = (
         f"INSERT INTO cur_flags /* {rule.code} */ BY NAME SELECT $rule_code AS code, $rule_severity AS severity, "
@@ -73,7 +73,7 @@ def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, params: dict) -> int:
     )
     values = {**params, "rule_code": rule.code, "rule_severity": rule.severity.value, "rule_rank": rule.severity.rank}
     con.execute(statement, bind(statement, values))
-    return con.execute("SELECT count(*) FROM cur_flags").fetchone()[0] - before
+    return con.execute("SELECT count(*) FROM cur_flags").fetchall()[0][0] - before
 
 
 def find(con: duckdb.DuckDBPyConnection, params: dict) -> None:

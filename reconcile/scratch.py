@@ -52,7 +52,7 @@ def remove(path: Path) -> None:
 def clean_leftovers(beside: Path) -> list[Path]:
     """Remove the scratch entries of `beside` left by runs that are no longer alive; returns them."""
     pattern = re.compile(rf"^\.{re.escape(beside.name)}\.([0-9]+)\.(?:{'|'.join(KINDS)})-")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(beside.parent.iterdir())
     except OSError:

@@ -159,7 +159,7 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
             SELECT (SELECT count(*) FROM stg_registry WHERE reject_reason IS NULL),
                    (SELECT count(*) FROM stg_payments WHERE reject_reason IS NULL),
                    (SELECT count(*) FILTER (WHERE NOT set_aside) FROM cur_rejected),
-                   (SELECT count(*) FILTER (WHERE set_aside) FROM cur_rejected)""").fetchone()
+                   (SELECT count(*) FILTER (WHERE set_aside) FROM cur_rejected)""").fetchall()[0]
     finally:
         con.close()
     return StageResult(

@@ -27,7 +27,12 @@ def run_with_progress(cfg, progress: Progress):
     cfg.on_step = progress.step
     cfg.on_progress = progress.percent if progress.enabled else None
     cfg.on_read = progress.reading
-    cfg.on_notice = lambda text: (progress.clear(), click.echo(f"reconcile: {text}", err=True))
+
+    def notice(text: str) -> None:
+        progress.clear()
+        click.echo(f"reconcile: {text}", err=True)
+
+    cfg.on_notice = notice
     try:
         return run_pipeline(cfg)
     finally:
@@ -155,9 +160,10 @@ def write_after_commit(
     """The workbook and exports of a period just saved. A failure here must not read as a failed
     run: the period is in the database, and the message says so and how to write them again (exit 4)."""
     again = saved.again(report_path, export_dir)
+    expected: tuple[type[BaseException], ...] = (KeyboardInterrupt, ReconcileError, OSError, *writer_errors())
     try:
         write_outputs(saved.db, saved.period, report_path, export_dir, lang, mask_ids, progress)
-    except (KeyboardInterrupt, ReconcileError, OSError, *writer_errors()) as exc:
+    except expected as exc:
         progress.clear()
         if interrupted(exc):
             code = 143 if isinstance(exc, Terminated) else SIGNAL_EXIT["code"]
@@ -178,7 +184,7 @@ def write_after_commit(
         ) from None
 
 
-def writer_errors() -> tuple[type, ...]:
+def writer_errors() -> tuple[type[Exception], ...]:
     """The errors of the libraries the workbook and exports are written with (a full disk while
     polars writes an export comes as its own error)."""
     import duckdb

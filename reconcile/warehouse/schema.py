@@ -25,9 +25,9 @@ def ddl() -> str:
             parts.append(
                 f"COMMENT ON COLUMN {quote_ident(table.name)}.{quote_ident(c.name)} IS {quote_literal(c.comment)};"
             )
-    for view, (comment, cols) in VIEW_COMMENTS.items():
+    for view, (comment, view_cols) in VIEW_COMMENTS.items():
         parts.append(f"COMMENT ON VIEW {quote_ident(view)} IS {quote_literal(comment)};")
-        for name, text in cols.items():
+        for name, text in view_cols.items():
             parts.append(f"COMMENT ON COLUMN {quote_ident(view)}.{quote_ident(name)} IS {quote_literal(text)};")
     return "\n".join(parts) + "\n"
 
@@ -50,7 +50,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         and con.execute(
             "SELECT count(*) FROM duckdb_views() WHERE view_name = 'noncash_share' "
             "AND database_name = current_database()"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         > 0
     )
     if was_view:
