@@ -8,10 +8,12 @@ a page is out of date, or a reader's page leaves out a command or a finding.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from reconcile.cli import cli
 from reconcile.docs_gen import BLOCK_RE, BLOCKS, DOCS, README, REPO, names_in, pages, render
+from reconcile.rules import catalogue
 
 
 def text_of(path: Path) -> str:
@@ -48,6 +50,20 @@ def test_every_command_is_in_a_readers_page():
     for name in cli.commands:
         assert f"reconcile {name}" in guides, f"command '{name}' is in no page but the generated help"
         assert f"$ reconcile {name} --help" in reference, f"command '{name}' is not in docs/commands.md"
+
+
+def test_officers_guides_say_what_to_do_with_every_finding():
+    for page in (DOCS / "officers" / "vi.md", DOCS / "officers" / "en.md"):
+        text = prose(page)
+        missing = [r.code for r in catalogue() if f"| `{r.code}` |" not in text]
+        assert not missing, f"{page.relative_to(REPO)} says nothing about {missing}"
+
+
+def test_the_vietnamese_guide_is_vietnamese_in_nfc():
+    text = text_of(DOCS / "officers" / "vi.md")
+    assert text == unicodedata.normalize("NFC", text), "write Vietnamese in NFC, as the workbook's labels are"
+    for word in ("Hướng dẫn", "đối soát", "Phát hiện", "mã thoát", "Dòng bị loại"):
+        assert word in text
 
 
 def test_no_personal_id_but_the_sample_months():
