@@ -173,19 +173,26 @@ def _bench_table(heading: str, nth: int = 0) -> Callable[[], str]:
 
 
 @cache
-def _sample() -> tuple[Path, str]:
-    """A folder holding the reconciled sample month (`reconcile demo`), and what the demo printed."""
+def _sample(lang: str = "en") -> tuple[Path, str]:
+    """A folder holding the reconciled sample month (`reconcile demo --lang LANG`), and what it printed."""
     folder = Path(tempfile.mkdtemp(prefix="reconcile-docs-"))
     atexit.register(shutil.rmtree, folder, True)
-    res = _invoke(["demo"], folder)
+    res = _invoke(["demo", "--lang", lang], folder)
     if res.exit_code != 0:
         raise RuntimeError(f"reconcile demo failed: {res.output}")
     return folder, res.stdout
 
 
-def _demo() -> str:
-    """The worked example: what `reconcile demo` prints, up to the line that names the database."""
-    return "```text\n" + _sample()[1].split("\nDatabase: ")[0].rstrip() + "\n```"
+def _demo(lang: str) -> Callable[[], str]:
+    """The worked example: what `reconcile demo` prints in `lang`, up to the line that names the database
+    (with the run's duration, which varies)."""
+
+    def make() -> str:
+        lines = _sample(lang)[1].splitlines()
+        end = next(i for i, line in enumerate(lines) if DEMO_DB in line)
+        return "```text\n" + "\n".join(lines[:end]).rstrip() + "\n```"
+
+    return make
 
 
 def _command(*args: str) -> Callable[[], str]:
@@ -252,8 +259,9 @@ def _findings_in_sample() -> str:
 
 
 BLOCKS: dict[str, Callable[[], str]] = {
-    # README, and the officers' guides
-    "demo": _demo,
+    # README and the officers' guide in English; the Vietnamese guide
+    "demo": _demo("en"),
+    "demo-vi": _demo("vi"),
     # commands.md
     "cli": _cli_help,
     # formats.md
