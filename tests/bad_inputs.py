@@ -3,8 +3,9 @@
 Each case writes one file (a registry or a payments file) into a folder; the run pairs it with the
 sample month's other file. The expected outcome is either a one-line error (exit 2, database
 untouched) or a run in which the bad rows are rejected with their reasons, or loaded and flagged.
-tests/test_bad_inputs.py runs every case; `python tests/bad_inputs.py` rewrites the table of
-outcomes in the README (and a test keeps it in step).
+tests/test_bad_inputs.py runs every case; the table of outcomes is in docs/formats.md, rewritten by
+`make docs` (reconcile/docs_gen.py, or `python tests/bad_inputs.py`), and tests/test_docs.py keeps
+it in step.
 """
 
 from __future__ import annotations
@@ -203,14 +204,14 @@ def _damaged_parquet() -> bytes:
 @dataclass
 class Case:
     name: str
-    what: str  # the bad input, for the README
+    what: str  # the bad input, for the docs' table
     kind: str  # which file is bad: registry or payments
     build: Callable[[Path], Path]
     exit: int = 0
     message: str | None = None  # the one stderr line after "reconcile: error: {file}: "
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (row, reason) of the bad file
     flags: list[tuple[str, int]] = field(default_factory=list)  # (code, row) findings the bad rows draw
-    note: str = ""  # what else happens, for the README
+    note: str = ""  # what else happens, for the docs' table
     twice: bool = False  # the file is given twice on the command line
     restored: int = 0  # IDs of the bad file whose lost leading zero was restored
     header_row: int = 1  # where the header is (the good rows follow it)
@@ -467,7 +468,7 @@ CASES = [
 
 
 def outcome(case: Case) -> str:
-    """What happens to the case, in words, for the README."""
+    """What happens to the case, in words, for the docs' table."""
     if case.exit:
         message = case.message.replace("{file}", "FILE").replace("{others[0]}", "OTHER")
         text = f"exit 2: `{message}`"
@@ -499,6 +500,9 @@ def readme_with_table(readme: str) -> str:
     return readme[:start] + readme_table() + readme[end:]
 
 
-if __name__ == "__main__":  # rewrite the README's table of outcomes
-    path = REPO / "README.md"
+DOCS_PAGE = REPO / "docs" / "formats.md"  # the page that holds the table
+
+
+if __name__ == "__main__":  # rewrite the docs' table of outcomes
+    path = DOCS_PAGE
     path.write_text(readme_with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
