@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile.report.workbook import findings_sql
+from reconcile.report.tables import findings_sql
 from reconcile.rules import catalogue
 from reconcile.warehouse import ensure_schema
 

@@ -21,10 +21,13 @@ from reconcile.cli import cli
 from reconcile.masking import mask_id, mask_text
 from reconcile.pipeline import RunConfig, run
 from reconcile.report import sheetxml
+from reconcile.report.cells import EXCEL_MAX_TEXT
+from reconcile.report.cells import clean_text as _clean
 from reconcile.report.export import write_exports
 from reconcile.report.labels import LABELS, label
 from reconcile.report.progress import Progress
-from reconcile.report.workbook import EXCEL_MAX_TEXT, SEVERITY_COLOURS, _clean, write_workbook
+from reconcile.report.styles import SEVERITY_COLOURS
+from reconcile.report.workbook import write_workbook
 from reconcile.sample import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE
 from reconcile.warehouse import FLAGS_ORDER
 

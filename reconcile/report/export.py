@@ -38,14 +38,16 @@ _NUMBER = r"^[+-]?[0-9][0-9.,]*$"
 NOT_EXPORTED = {"flags": ("run_id", "file_id", "source_row"), "rejected_rows": ("run_id", "file_id")}
 
 
-def _frame(con, table: str, period: str, order: str) -> pl.DataFrame:
+def _frame(con: duckdb.DuckDBPyConnection, table: str, period: str, order: str) -> pl.DataFrame:
     cols = ", ".join(
         f"{quote_ident(c)}::VARCHAR AS raw" if c == "raw" else quote_ident(c)
         for c in column_names(table)
         if c not in NOT_EXPORTED[table]
     )
     query = f"SELECT {cols} FROM {quote_ident(table)} WHERE period = ? ORDER BY {order}"
-    return pl.from_arrow(con.sql(query, params=[period]).to_arrow_table())
+    frame = pl.from_arrow(con.sql(query, params=[period]).to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)  # an Arrow table gives a frame (a Series comes of an array only)
+    return frame
 
 
 def _masked(frame: pl.DataFrame) -> pl.DataFrame:

@@ -7,6 +7,8 @@ Finding descriptions come from the rule files (`rules` table), not from here.
 
 from __future__ import annotations
 
+from typing import Any
+
 LANGS = ("en", "vi")
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -186,14 +188,14 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def label(key: str, lang: str, **fields) -> str:
+def label(key: str, lang: str, **fields: object) -> str:
     """The text for `key` in `lang`, with `{fields}` filled in."""
     en, vi = LABELS[key]
     text = vi if lang == "vi" else en
     return text.format(**fields) if fields else text
 
 
-def value_label(kind: str, value, lang: str):
+def value_label(kind: str, value: Any, lang: str) -> Any:
     """A stored code value (programme, severity, role...) as the reader's word; unknown values pass through."""
     if value is None:
         return None

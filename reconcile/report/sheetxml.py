@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
+from typing import IO
 
 import duckdb
 from xlsxwriter.utility import xl_col_to_name
@@ -141,7 +142,9 @@ def inject(
                 out.write((sep + tail).encode("utf-8"))
 
 
-def _stream_rows(con, part: Part, out, progress) -> None:
+def _stream_rows(
+    con: duckdb.DuckDBPyConnection, part: Part, out: IO[bytes], progress: Callable[[str, int, int], None] | None
+) -> None:
     reader = con.sql(part.sql, params=part.params).to_arrow_reader(FETCH)  # streamed, not materialised
     row = 2  # the header is row 1
     for batch in reader:

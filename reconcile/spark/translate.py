@@ -46,10 +46,10 @@ class Untranslatable(Exception):
 class Macro:
     name: str
     params: tuple[str, ...]
-    body: exp.Expression
+    body: exp.Expr
 
 
-def _parse(sql: str) -> exp.Expression:
+def _parse(sql: str) -> exp.Expr:
     try:
         return sqlglot.parse_one(sql, read="duckdb")
     except sqlglot.errors.ParseError as exc:
@@ -89,7 +89,7 @@ class Translator:
     macros: dict[str, Macro] = field(default_factory=project_macros)
     used: set[str] = field(default_factory=set)
 
-    def tree(self, sql: str, params: dict | None = None) -> exp.Expression:
+    def tree(self, sql: str, params: dict | None = None) -> exp.Expr:
         """The statement's syntax tree, rewritten for Spark, with the parameters bound."""
         tree = self._expand_macros(_parse(sql))
         for _ in range(10):  # a rewritten node's new children are not visited again: repeat to a fixed point
@@ -101,7 +101,7 @@ class Translator:
         self._guard(tree)
         return tree
 
-    def sql(self, tree: exp.Expression) -> str:
+    def sql(self, tree: exp.Expr) -> str:
         try:
             return tree.sql(dialect="spark", unsupported_level=ErrorLevel.RAISE)
         except sqlglot.errors.UnsupportedError as exc:
@@ -111,7 +111,7 @@ class Translator:
         return self.sql(self.tree(sql, params))
 
     # -- the rewrites ------------------------------------------------------------------------------
-    def _expand_macros(self, tree: exp.Expression) -> exp.Expression:
+    def _expand_macros(self, tree: exp.Expr) -> exp.Expr:
         for _ in range(50):  # macros call macros: expand until none is left
             expanded = False
 
@@ -140,7 +140,7 @@ class Translator:
                 return tree
         raise Untranslatable("the macros call each other without end")
 
-    def _rewrite(self, node: exp.Expression) -> exp.Expression:
+    def _rewrite(self, node: exp.Expr) -> exp.Expr:
         if isinstance(node, (exp.RegexpReplace, exp.RegexpLike, exp.RegexpExtract, exp.RegexpFullMatch)):
             self._posix_classes(node)
         if isinstance(node, exp.RegexpFullMatch):
@@ -173,7 +173,7 @@ class Translator:
             return exp.Anonymous(this=JARO_WINKLER_UDF, expressions=[node.this, node.expression])
         return node
 
-    def _posix_classes(self, node: exp.Expression) -> None:
+    def _posix_classes(self, node: exp.Expr) -> None:
         pattern = node.expression
         if isinstance(pattern, exp.Literal) and "[:" in pattern.this:
             text = pattern.this
@@ -184,7 +184,7 @@ class Translator:
             self.used.add("regexp")
             node.set("expression", exp.Literal.string(text))
 
-    def _regexp_replace(self, node: exp.RegexpReplace) -> exp.Expression:
+    def _regexp_replace(self, node: exp.RegexpReplace) -> exp.Expr:
         node.meta["rc_done"] = True
         pattern, replacement, modifiers = node.expression, node.args.get("replacement"), node.args.get("modifiers")
         if not (isinstance(pattern, exp.Literal) and isinstance(replacement, exp.Literal)):
@@ -205,7 +205,7 @@ class Translator:
         node.set("modifiers", None)
         return node
 
-    def _bind(self, node: exp.Expression, params: dict) -> exp.Expression:
+    def _bind(self, node: exp.Expr, params: dict) -> exp.Expr:
         if not (isinstance(node, exp.Placeholder) and node.name):
             return node
         if node.name not in params:
@@ -215,17 +215,17 @@ class Translator:
             return exp.cast(exp.Literal.string(value.isoformat()), "DATE")
         return exp.convert(value)
 
-    def _guard(self, tree: exp.Expression) -> None:
+    def _guard(self, tree: exp.Expr) -> None:
         for node in tree.find_all(exp.Anonymous):
             name = node.name.lower()
             if name in self.macros:
                 raise Untranslatable(f"the macro {name} is left unexpanded")
             if name in NOT_ON_SPARK:
                 raise Untranslatable(f"{name}() has no Spark equivalent")
-        for node in tree.find_all(exp.JarowinklerSimilarity, exp.RegexpFullMatch):
-            raise Untranslatable(f"{node.sql_name().lower()}() is left unrewritten")
-        for node in tree.find_all(exp.Create):
-            if str(node.args.get("kind")).upper() == "MACRO":
+        for func in tree.find_all(exp.JarowinklerSimilarity, exp.RegexpFullMatch):
+            raise Untranslatable(f"{func.sql_name().lower()}() is left unrewritten")
+        for create in tree.find_all(exp.Create):
+            if str(create.args.get("kind")).upper() == "MACRO":
                 raise Untranslatable("CREATE MACRO: Spark has no macros")
 
 
@@ -253,7 +253,9 @@ def statement_step(text: str, params: dict, source: str, translator: Translator 
     try:
         tree = translator.tree(text, params)
         if isinstance(tree, exp.Drop):
-            return Step("drop", tree.find(exp.Table).name, "", source)
+            dropped = tree.find(exp.Table)
+            assert dropped is not None  # DROP TABLE or VIEW names what it drops
+            return Step("drop", dropped.name, "", source)
         if isinstance(tree, exp.Create):
             kind = str(tree.args.get("kind")).upper()
             if kind not in ("TABLE", "VIEW") or not isinstance(tree.expression, exp.Query):

@@ -1,0 +1,75 @@
+"""What `reconcile generate` is asked for: the month's size, period, seed, formats and non-cash
+share, the rate of each planted case, and the checks that refuse what cannot be written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from reconcile.config import check_period
+from reconcile.errors import ReconcileError
+from reconcile.warehouse import MEMORY_LIMIT
+
+FORMATS = ("parquet", "csv", "xlsx", "camt")
+EXCEL_ROWS = 1_048_575
+
+
+@dataclass
+class Rates:
+    """Share of beneficiaries on which each case is planted (the rest are paid as registered)."""
+
+    missing: float = 0.01  # no payment: MISSING_PAYMENT
+    amount: float = 0.005  # paid 50,000 less: AMOUNT_MISMATCH
+    duplicate: float = 0.002  # paid twice: DUPLICATE_PAYMENT and AMOUNT_MISMATCH
+    deceased: float = 0.001  # deceased last month, still paid: PAID_AFTER_DEATH
+    suspended: float = 0.001  # suspended, still paid: PAID_WHILE_INACTIVE
+    account: float = 0.002  # paid into an unregistered account: ACCOUNT_MISMATCH
+    name: float = 0.002  # another person's name on the transfer: NAME_MISMATCH
+    shared: float = 0.0015  # three beneficiaries registered to one account: SHARED_ACCOUNT each
+    invalid_id: float = 0.001  # ID's century digit wrong: INVALID_VNEID
+    cash: float = 0.001  # registered for transfers, paid at the post office: CASH_DESPITE_ACCOUNT
+    returned: float = 0.001  # the only transfer returned: PAYMENT_FAILED and MISSING_PAYMENT
+    twice_listed: float = 0.0005  # listed twice in the registry: DUPLICATE_BENEFICIARY
+    out_of_period: float = 0.0005  # paid last month only: OUT_OF_PERIOD and MISSING_PAYMENT
+    unknown: float = 0.001  # paid, but not in the registry: UNKNOWN_PAYEE
+
+    def total(self) -> float:
+        return sum(getattr(self, f.name) for f in fields(self))
+
+
+@dataclass
+class GenerateConfig:
+    beneficiaries: int
+    period: str = "2024-09"
+    seed: int = 1
+    out: Path = Path("month")
+    formats: tuple[str, ...] = ("parquet",)
+    noncash_share: float = 0.97
+    rates: Rates = field(default_factory=Rates)
+    memory_limit: str = "2GB"
+
+
+def check(cfg: GenerateConfig) -> None:
+    """Refuse a month that cannot be generated as asked, saying what to change."""
+    check_period(cfg.period)
+    if cfg.beneficiaries < 1:
+        raise ReconcileError("--beneficiaries must be at least 1")
+    unknown = [f for f in cfg.formats if f not in FORMATS]
+    if unknown:
+        raise ReconcileError(f"unknown format '{unknown[0]}'; use any of {', '.join(FORMATS)}")
+    if not 0 <= cfg.noncash_share <= 1:
+        raise ReconcileError("--noncash-share must be between 0 and 1")
+    if not MEMORY_LIMIT.match(cfg.memory_limit):
+        raise ReconcileError(f"--memory-limit '{cfg.memory_limit}' is not a size; give one such as 800MB or 2GB")
+    if cfg.rates.total() > 0.5:
+        raise ReconcileError("the planted rates add up to more than half the beneficiaries; lower them")
+    if "xlsx" in cfg.formats and cfg.beneficiaries > EXCEL_ROWS - 10_000:
+        raise ReconcileError(
+            f"an Excel sheet holds {EXCEL_ROWS:,} rows, fewer than this month needs; "
+            "leave xlsx out of --formats, or generate fewer beneficiaries"
+        )
+    if "camt" in cfg.formats and cfg.beneficiaries > 2_000_000:
+        raise ReconcileError(
+            "camt XML of more than 2,000,000 beneficiaries would be several GB; "
+            "leave camt out of --formats, or generate fewer beneficiaries"
+        )

@@ -1,0 +1,180 @@
+"""The generated month's beneficiaries, computed by DuckDB from a row number and a seed: a
+realistic Vietnamese name, a valid 12-digit ID (a real place-of-birth code, century/sex and year
+digits that agree with the date of birth and gender), the province of that birth code and one of
+its communes on the map of the period, a programme by age, an amount from the real benefit
+levels, a channel drawn to the non-cash share asked for, and each one's scenario: paid as
+registered, or one of the planted cases at its rate (tables registry_src and registry_out)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import fields
+from datetime import date
+
+import duckdb
+
+from reconcile import areas
+from reconcile.generate.config import GenerateConfig, Rates
+from reconcile.pipeline import period_bounds
+from reconcile.warehouse import quote_literal
+
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
+MIDDLE = {
+    0: ["Văn", "Đức", "Hữu", "Minh", "Quang", "Công", "Xuân"],
+    1: ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Thị Thanh", "Thị Minh"],
+}
+GIVEN = {
+    0: ["Hùng", "Dũng", "Bình", "Hải", "Tuấn", "Thắng", "Long", "Phúc", "Sơn", "Toàn", "Khải", "Đạt"],
+    1: ["Hoa", "Lan", "Mai", "Hương", "Hằng", "Nhung", "Thủy", "Loan", "Yến", "Huệ", "Quyên", "Ngân"],
+}
+BANKS = ["VBA", "ICB", "BIDV", "VCB", "LPB", "MB", "TCB", "ACB"]
+EWALLETS = ["VIETTELMONEY", "VNPTMONEY"]
+COEFFICIENTS = [1.0, 1.5, 2.0, 2.5, 3.0]
+
+
+def _list(values: Iterable[object]) -> str:
+    return "[" + ", ".join(quote_literal(str(v)) if not isinstance(v, (int, float)) else str(v) for v in values) + "]"
+
+
+def create_people(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig) -> None:
+    """The beneficiaries and their scenarios (base, people), as registered (registry_src,
+    registry_out: with the shared accounts, the communes, and the beneficiaries listed twice)."""
+    start, _ = period_bounds(cfg.period)
+    layout = areas.layout_for(cfg.period)
+    standard = 500_000 if start >= date(2024, 7, 1) else 360_000
+    births = con.execute(
+        "SELECT cccd_code, gso_code_pre2025, province_code_2025 FROM ref_birth_province ORDER BY cccd_code"
+    ).fetchall()
+    con.execute(
+        "CREATE TEMP TABLE births AS SELECT * FROM (VALUES "
+        + ", ".join(f"({i}, '{c}', '{g}', '{p}')" for i, (c, g, p) in enumerate(births))
+        + ") t(k, cccd, gso, p2025)"
+    )
+    con.execute("""CREATE TEMP TABLE communes AS
+        SELECT province_code, commune_code,
+               row_number() OVER (PARTITION BY province_code ORDER BY commune_code) - 1 AS k,
+               count(*) OVER (PARTITION BY province_code) AS n
+        FROM ref_commune""")
+    # cumulative thresholds of the scenarios, in a fixed order
+    edges, acc = [], 0.0
+    for f in fields(Rates):
+        acc += getattr(cfg.rates, f.name)
+        edges.append((f.name, acc))
+    scenario = "CASE " + " ".join(f"WHEN u_s < {edge!r} THEN '{name}'" for name, edge in edges) + " ELSE 'paid' END"
+    nb = len(births)
+    con.execute(
+        f"""
+        CREATE TEMP TABLE base AS
+        WITH r AS (
+            SELECT i,
+                   (hash(i, $seed, 's') % 1000000) / 1000000.0 AS u_s,
+                   (hash(i, $seed, 'c') % 1000000) / 1000000.0 AS u_c,
+                   hash(i, $seed, 'h') AS h,
+                   i % {nb} AS bk, (i // {nb}) % 2 AS female, 1935 + (i // {2 * nb}) % 85 AS born,
+                   i // {2 * nb * 85} AS serial
+            FROM range($n) t(i)
+        )
+        SELECT r.*, {scenario} AS scenario, b.cccd, b.gso, b.p2025
+        FROM r JOIN births AS b ON b.k = r.bk""",
+        {"n": cfg.beneficiaries, "seed": cfg.seed},
+    )
+    # cases that need a transfer beneficiary born before 2000 fall back to 'paid' otherwise; the
+    # shared-account case needs whole groups of three
+    con.execute("""
+        CREATE TEMP TABLE people AS
+        WITH s AS (
+            SELECT *, CASE WHEN scenario = 'invalid_id' AND born >= 2000 THEN 'paid' ELSE scenario END AS sc
+            FROM base
+        ),
+        shared AS (
+            SELECT i, row_number() OVER (ORDER BY i) - 1 AS rk, count(*) OVER () AS n FROM s WHERE sc = 'shared'
+        )
+        SELECT s.* EXCLUDE (scenario, sc),
+               CASE WHEN s.sc = 'shared' AND sh.rk >= sh.n - sh.n % 3 THEN 'paid' ELSE s.sc END AS scenario,
+               CASE WHEN s.sc = 'shared' AND sh.rk < sh.n - sh.n % 3 THEN sh.rk // 3 END AS shared_group
+        FROM s LEFT JOIN shared AS sh USING (i)""")
+    con.execute(
+        f"""
+        CREATE TEMP TABLE registry_src AS
+        WITH p AS (
+            SELECT *,
+                   CASE WHEN born <= 1966 AND h % 100 < 45 THEN 'pension' ELSE 'welfare' END AS program,
+                   scenario IN ('account', 'name', 'shared', 'cash', 'returned') AS needs_bank
+            FROM people
+        ),
+        c AS (
+            SELECT p.*,
+                   CASE WHEN needs_bank THEN 'bank'
+                        WHEN u_c >= $noncash THEN 'cash'
+                        WHEN (h // 7) % 10 = 0 AND program = 'welfare' THEN 'ewallet'
+                        ELSE 'bank' END AS channel,
+                   {_list(FAMILY)}[(1 + (h // 11) % {len(FAMILY)})::INTEGER] AS fam,
+                   CASE WHEN female = 1 THEN {_list(MIDDLE[1])}[(1 + (h // 13) % {len(MIDDLE[1])})::INTEGER]
+                        ELSE {_list(MIDDLE[0])}[(1 + (h // 13) % {len(MIDDLE[0])})::INTEGER] END AS mid,
+                   CASE WHEN female = 1 THEN {_list(GIVEN[1])}[(1 + (h // 17) % {len(GIVEN[1])})::INTEGER]
+                        ELSE {_list(GIVEN[0])}[(1 + (h // 17) % {len(GIVEN[0])})::INTEGER] END AS given
+            FROM p
+        )
+        SELECT
+            i, scenario, shared_group, program, channel,
+            cccd || ((CASE WHEN born >= 2000 THEN 2 ELSE 0 END) + female
+                     + CASE WHEN scenario = 'invalid_id' THEN 2 ELSE 0 END)::VARCHAR
+                 || lpad((born % 100)::VARCHAR, 2, '0') || lpad((serial % 1000000)::VARCHAR, 6, '0') AS vneid,
+            fam || ' ' || mid || ' ' || given AS full_name,
+            make_date(born, 1 + ((h // 19) % 12)::INTEGER, 1 + ((h // 23) % 28)::INTEGER) AS date_of_birth,
+            CASE WHEN female = 1 THEN 'female' ELSE 'male' END AS gender,
+            CASE WHEN program = 'pension' THEN 3000000 + ((h // 29) % 9000) * 1000
+                 ELSE CAST({standard} * {_list(COEFFICIENTS)}[(1 + (h // 29) % {len(COEFFICIENTS)})::INTEGER] AS BIGINT)
+            END AS entitled_amount,
+            CASE WHEN channel = 'bank' THEN {_list(BANKS)}[(1 + (h // 31) % {len(BANKS)})::INTEGER]
+                 WHEN channel = 'ewallet' THEN {_list(EWALLETS)}[(1 + (h // 31) % {len(EWALLETS)})::INTEGER] END AS bank_code,
+            CASE WHEN channel <> 'cash' THEN '0' || lpad(i::VARCHAR, 12, '0') END AS account_number,
+            CASE WHEN $layout = '2025' THEN p2025 ELSE gso END AS province_code,
+            p2025,
+            h,
+            CASE WHEN scenario = 'deceased' THEN 'deceased' WHEN scenario = 'suspended' THEN 'suspended'
+                 ELSE 'active' END AS status,
+            CASE WHEN scenario = 'deceased' THEN DATE '{start}' - INTERVAL 15 DAY END::DATE AS date_of_death
+        FROM c""",
+        {"noncash": cfg.noncash_share, "layout": layout},
+    )
+    # one registered account for each group of three sharing one; a commune of the birth province
+    con.execute("""
+        CREATE TEMP TABLE registry_out AS
+        WITH shared AS (
+            SELECT shared_group, min(account_number) AS acct FROM registry_src WHERE shared_group IS NOT NULL
+            GROUP BY shared_group
+        ),
+        sizes AS (SELECT DISTINCT province_code, n FROM communes),
+        placed AS (  -- which of its province's communes: an equality join, not a scan of them all
+            SELECT r.*, r.h % z.n AS ck FROM registry_src AS r LEFT JOIN sizes AS z ON z.province_code = r.p2025
+        )
+        SELECT r.i, r.scenario, r.vneid, r.full_name, r.date_of_birth, r.gender, r.program, r.entitled_amount,
+               r.channel, CASE WHEN r.shared_group IS NOT NULL THEN 'VBA' ELSE r.bank_code END AS bank_code,
+               coalesce(s.acct, r.account_number) AS account_number, r.province_code,
+               cm.commune_code, r.status, r.date_of_death, r.h
+        FROM placed AS r
+        LEFT JOIN shared AS s USING (shared_group)
+        LEFT JOIN communes AS cm ON cm.province_code = r.p2025 AND cm.k = r.ck
+        WHERE r.scenario <> 'unknown'
+        UNION ALL
+        SELECT i + 1000000000000, 'listed again', vneid, full_name, date_of_birth, gender, program, entitled_amount,
+               channel, bank_code, account_number, province_code, NULL, status, date_of_death, h
+        FROM registry_src WHERE scenario = 'twice_listed'""")

@@ -1,0 +1,207 @@
+"""The summary sheet: the month's totals per programme, the findings by code and by severity, the
+files read, and the non-cash share, with its charts (charts.py). A partial month says so first."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+
+from reconcile.report.cells import Book, Writer, clean_text, first_row, new_sheet
+from reconcile.report.charts import province_chart, trend_chart
+
+
+def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, database: str) -> None:
+    ws = new_sheet(book, "sheet.summary")
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 9, 17)
+    ws.hide_gridlines(2)
+    w = Writer(book, ws)
+    run = first_row(
+        con, "SELECT tool_version, finished_at, partial, missing_sources FROM runs WHERE period = ?", [period]
+    )
+    if run and run[2]:  # a month reconciled without every source says so before anything else
+        text = book.label(
+            "partial",
+            period=period,
+            sources="; ".join(_missing_source(m, book.lang) for m in json.loads(run[3] or "[]")),
+        )
+        ws.merge_range(w.row, 0, w.row, 7, clean_text(text), book.fmt["partial"])  # wrapped within the page's width
+        ws.set_row(w.row, 15 * (2 + len(text) // 150))
+        w.skip()
+    w.text(book.label("title", period=period), "title")
+    if run:
+        w.text(
+            book.label("subtitle", version=run[0], finished=f"{run[1]:%d/%m/%Y %H:%M}", database=database or "-"),
+            "note",
+        )
+    if book.mask:
+        w.text(book.label("masked_note"), "note")
+    w.skip()
+
+    # beneficiaries, payments, due and paid, per programme
+    w.text(book.label("section.totals"), "section")
+    w.header(
+        [
+            book.label(k)
+            for k in (
+                "col.program",
+                "col.registry_rows",
+                "col.beneficiaries_active",
+                "col.amount_due",
+                "col.payments_ok",
+                "col.amount_paid",
+                "col.difference",
+            )
+        ]
+    )
+    rows = con.execute(
+        """
+        WITH programs AS (
+            SELECT program FROM registry WHERE period = $p UNION SELECT program FROM noncash_base WHERE period = $p),
+        r AS (SELECT program, count(*) AS registry_rows,
+                     count(DISTINCT vneid) FILTER (WHERE is_primary AND status = 'active') AS active,
+                     coalesce(sum(entitled_amount) FILTER (WHERE is_primary AND status = 'active'), 0) AS due
+              FROM registry WHERE period = $p GROUP BY program),
+        b AS (SELECT program, count(*) AS payments, sum(amount) AS paid FROM noncash_base WHERE period = $p GROUP BY program)
+        SELECT programs.program, coalesce(registry_rows, 0), coalesce(active, 0), coalesce(due, 0),
+               coalesce(payments, 0), coalesce(paid, 0), coalesce(paid, 0) - coalesce(due, 0)
+        FROM programs LEFT JOIN r USING (program) LEFT JOIN b USING (program)
+        ORDER BY programs.program = 'unknown', programs.program""",
+        {"p": period},
+    ).fetchall()
+    kinds = ["value:program", "int", "int", "amount", "int", "amount", "amount"]
+    for row in rows:
+        w.line(row, kinds)
+    totals = [book.label("total")] + [sum(r[i] for r in rows) for i in range(1, 7)]
+    _total_line(w, totals)
+    w.skip()
+
+    # findings by code, every rule listed even when it found nothing
+    w.text(book.label("section.findings"), "section")
+    w.header(
+        [
+            book.label(k)
+            for k in (
+                "col.code",
+                "col.severity",
+                "col.count",
+                "col.expected_amount",
+                "col.paid_amount",
+                "col.description",
+            )
+        ]
+    )
+    desc = "description_vi" if book.lang == "vi" else "description_en"
+    rows = con.execute(
+        f"""
+        SELECT r.code, r.severity, count(f.code), sum(f.expected_amount), sum(f.paid_amount), r.{desc}
+        FROM rules AS r LEFT JOIN flags AS f ON f.code = r.code AND f.period = $p
+        GROUP BY r.code, r.severity, r.{desc}
+        ORDER BY CASE r.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC,
+                 r.code""",
+        {"p": period},
+    ).fetchall()
+    for row in rows:
+        w.line(row, ["text", "severity", "int", "amount", "amount", "text"])
+    _total_line(w, [book.label("total"), None, sum(r[2] for r in rows)])
+    w.skip()
+
+    w.text(book.label("section.severity"), "section")
+    w.header([book.label(k) for k in ("col.severity", "col.count", "col.expected_amount", "col.paid_amount")])
+    for severity in ("critical", "high", "medium", "low"):
+        counts = con.execute(  # an aggregate: one row, always
+            "SELECT count(*), sum(expected_amount), sum(paid_amount) FROM flags WHERE period = ? AND severity = ?",
+            [period, severity],
+        ).fetchall()[0]
+        w.line([severity, *counts], ["severity", "int", "amount", "amount"])
+    w.skip()
+
+    w.text(book.label("section.inputs"), "section")
+    w.header(
+        [
+            book.label(k)
+            for k in (
+                "col.file",
+                "col.role",
+                "col.rows_read",
+                "col.rows_loaded",
+                "col.rows_rejected",
+                "col.rows_set_aside",
+                "col.amount_read",
+                "col.amount_loaded",
+                "col.amount_rejected",
+            )
+        ]
+    )
+    inputs = con.execute(
+        "SELECT CASE WHEN count(*) OVER (PARTITION BY path) > 1 THEN file_name || ' [' || sheet || ']' ELSE file_name "
+        "END, role, rows_read, rows_loaded, rows_rejected, coalesce(rows_set_aside, 0), amount_read, amount_loaded, "
+        "amount_rejected FROM inputs "
+        "WHERE period = ? AND skipped IS NULL ORDER BY file_id",
+        [period],
+    ).fetchall()
+    for row in inputs:
+        w.line(row, ["text", "value:role", "int", "int", "int", "int", "amount", "amount", "amount"])
+    _total_line(w, [book.label("total"), None] + [sum(r[i] or 0 for r in inputs) for i in (2, 3, 4, 5, 6, 7, 8)])
+    w.skip()
+
+    w.text(book.label("section.noncash"), "section")
+    w.header(
+        [
+            book.label(k)
+            for k in (
+                "col.program",
+                "col.beneficiaries",
+                "col.payments",
+                "col.amount",
+                "col.share_beneficiaries",
+                "col.share_payments",
+                "col.share_amount",
+                "col.target",
+                "col.target_met",
+            )
+        ]
+    )
+    for row in con.execute(
+        """
+            SELECT program, beneficiaries, payments, amount, share_beneficiaries, share_payments, share_amount,
+                   target, target_met
+            FROM noncash_share WHERE period = ? AND level = 'program' AND channel_group = 'all'
+            ORDER BY program = 'unknown', program""",
+        [period],
+    ).fetchall():
+        w.line(row, ["value:program", "int", "int", "amount", "pct", "pct", "pct", "pct", "met"])
+    w.skip()
+
+    province_chart(book, w, con, period)
+    trend_chart(book, w, con)
+
+
+def _missing_source(source: dict[str, Any], lang: str) -> str:
+    """A missing source of a partial month, as the PARTIAL line names it (checks.MissingSource)."""
+    from reconcile.checks import MissingSource
+
+    missing = MissingSource(**source)
+    if lang == "vi":
+        where = (
+            "tiền mặt (bưu điện)"
+            if missing.channel == "cash"
+            else f"{'ngân hàng' if missing.channel == 'bank' else 'ví điện tử'} {missing.bank_code or ''}".strip()
+        )
+        program = "trợ cấp xã hội" if missing.program == "welfare" else "lương hưu"
+        return (
+            f"{program}, {where}: {missing.without_payment:,} / {missing.beneficiaries:,} đối tượng chưa có khoản chi"
+        )
+    return missing.describe()
+
+
+def _total_line(w: Writer, values: Sequence[Any]) -> None:
+    for i, v in enumerate(values):
+        if isinstance(v, (int, float)):
+            w.ws.write_number(w.row, i, v, w.book.fmt["total_int"])
+        else:
+            w.ws.write_string(w.row, i, "" if v is None else str(v), w.book.fmt["total_text"])
+    w.row += 1

@@ -1,0 +1,239 @@
+"""The table sheets: findings, the non-cash share, rejected rows and inputs. Each is a query with
+named columns and one order of its rows; DuckDB renders the rows (sheetxml), XlsxWriter the frame
+(header, widths, frozen header, filter). A table longer than a sheet continues on the next."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from reconcile.report import sheetxml
+from reconcile.report.cells import Book, Writer, new_sheet
+from reconcile.report.labels import LABELS
+from reconcile.warehouse import FLAGS_ORDER
+
+WORD_GROUPS = ("program", "level", "role", "method", "province")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet: the query's column name, how its cells are written, the width."""
+
+    name: str
+    kind: str = "text"  # text, number, int, amount, pct, date, datetime, severity, met, value:<group>, id, free
+    width: float = 14
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table sheet: the query giving its named columns, and the one order of its rows."""
+
+    key: str  # sheet label key
+    columns: tuple[Column, ...]
+    sql: str
+    order: str
+
+
+FINDINGS = Table(
+    "sheet.findings",
+    (
+        Column("code", "text", 24),
+        Column("severity", "severity", 12),
+        Column("description", "text", 48),
+        Column("vneid", "id", 15),
+        Column("full_name", "text", 24),
+        Column("program", "value:program", 16),
+        Column("province_code", "value:province", 9),
+        Column("commune_code", "text", 9),
+        Column("expected_amount", "amount", 14),
+        Column("paid_amount", "amount", 14),
+        Column("difference", "amount", 14),
+        Column("payment_ref", "id", 18),
+        Column("payee_name", "text", 24),
+        Column("account_number", "id", 18),
+        Column("value_date", "date", 12),
+        Column("match_method", "value:method", 14),
+        Column("detail", "free", 60),
+        Column("source_file", "text", 22),
+        Column("source_sheet", "text", 14),
+        Column("source_row", "int", 9),
+        Column("flag_id", "text", 18),
+    ),
+    """SELECT f.code, f.severity, f.severity_rank, r.description_en, r.description_vi, f.vneid, f.full_name,
+              f.program, f.province_code, f.commune_code, f.expected_amount, f.paid_amount,
+              f.paid_amount - f.expected_amount AS difference, f.payment_ref, f.payee_name, f.account_number,
+              p.value_date, f.match_method, f.detail, f.source_file, f.source_sheet, f.source_row, f.flag_id
+       FROM flags AS f
+       LEFT JOIN rules AS r ON r.code = f.code
+       LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
+       WHERE f.period = $p""",
+    FLAGS_ORDER,
+)
+
+NONCASH = Table(
+    "sheet.noncash",
+    (
+        Column("program", "value:program", 16),
+        Column("level", "value:level", 10),
+        Column("province_code", "value:province", 10),
+        Column("commune_code", "text", 10),
+        Column("beneficiaries", "int", 12),
+        Column("payments", "int", 12),
+        Column("amount", "amount", 16),
+        Column("payments_bank", "int", 12),
+        Column("payments_ewallet", "int", 12),
+        Column("payments_cash", "int", 12),
+        Column("share_beneficiaries", "pct", 14),
+        Column("share_payments", "pct", 14),
+        Column("share_amount", "pct", 14),
+        Column("target", "pct", 10),
+        Column("target_met", "met", 10),
+    ),
+    """WITH channels AS (
+           SELECT program, level, province_code, commune_code,
+                  coalesce(sum(payments) FILTER (WHERE channel_group = 'bank'), 0) AS payments_bank,
+                  coalesce(sum(payments) FILTER (WHERE channel_group = 'ewallet'), 0) AS payments_ewallet,
+                  coalesce(sum(payments) FILTER (WHERE channel_group = 'cash'), 0) AS payments_cash
+           FROM noncash_share WHERE period = $p AND channel_group <> 'all'
+           GROUP BY program, level, province_code, commune_code)
+       SELECT a.program, a.level, nullif(a.province_code, '') AS province_code,
+              nullif(a.commune_code, '') AS commune_code, a.beneficiaries, a.payments, a.amount,
+              c.payments_bank, c.payments_ewallet, c.payments_cash,
+              a.share_beneficiaries, a.share_payments, a.share_amount, a.target, a.target_met
+       FROM noncash_share AS a
+       LEFT JOIN channels AS c
+         ON c.program = a.program AND c.level = a.level
+        AND c.province_code IS NOT DISTINCT FROM a.province_code AND c.commune_code IS NOT DISTINCT FROM a.commune_code
+       WHERE a.period = $p AND a.channel_group = 'all'""",
+    "program = 'unknown', program, "
+    "CASE level WHEN 'program' THEN 1 WHEN 'province' THEN 2 WHEN 'province_2025' THEN 3 ELSE 4 END, "
+    "province_code = 'unknown' NULLS FIRST, province_code NULLS FIRST, commune_code = 'unknown' NULLS FIRST, "
+    "commune_code NULLS FIRST",
+)
+
+REJECTED = Table(
+    "sheet.rejected",
+    (
+        Column("role", "value:role", 14),
+        Column("source_file", "text", 24),
+        Column("source_sheet", "text", 14),
+        Column("source_row", "int", 9),
+        Column("set_aside", "bool", 12),
+        Column("reason", "free", 60),
+        Column("raw", "free", 100),
+    ),
+    # the raw row as `header: value` pairs, in the file's column order, readable in one cell; through a
+    # map, in one pass (a lookup of each key in the JSON would take time growing with the square of the
+    # columns: minutes for a row of thousands)
+    """SELECT role, file_id, source_file, source_sheet, source_row, coalesce(set_aside, false) AS set_aside, reason,
+              array_to_string(list_transform(map_entries(json_transform(raw, '"MAP(VARCHAR, VARCHAR)"')),
+                  lambda e: e.key || ': ' || coalesce(e.value, '')), '; ') AS raw
+       FROM rejected_rows WHERE period = $p""",
+    "file_id, source_row",
+)
+
+INPUTS = Table(
+    "sheet.inputs",
+    (
+        Column("file_id", "int", 7),
+        Column("role", "value:role", 16),
+        Column("file", "text", 26),
+        Column("path", "text", 40),
+        Column("format", "text", 9),
+        Column("encoding", "text", 12),
+        Column("profile", "text", 20),
+        Column("sheet", "text", 12),
+        Column("header_row", "int", 9),
+        Column("sha256", "text", 66),
+        Column("rows_read", "int", 11),
+        Column("rows_loaded", "int", 11),
+        Column("rows_rejected", "int", 11),
+        Column("rows_set_aside", "int", 11),
+        Column("ids_restored", "int", 12),
+        Column("amount_read", "amount", 16),
+        Column("amount_loaded", "amount", 16),
+        Column("amount_rejected", "amount", 16),
+        Column("amount_set_aside", "amount", 16),
+        Column("amounts_unreadable", "int", 12),
+        Column("accounts_restored", "int", 12),
+        Column("control_source", "text", 22),
+        Column("control_count", "int", 11),
+        Column("control_amount", "amount", 16),
+        Column("skipped", "text", 40),
+        Column("columns_used", "text", 60),
+    ),
+    """SELECT file_id, role, file_name AS file, path, format, encoding, profile, sheet, header_row, sha256,
+              rows_read, rows_loaded,
+              rows_rejected, rows_set_aside, ids_restored, amount_read, amount_loaded, amount_rejected,
+              amount_set_aside, amounts_unreadable,
+              accounts_restored, control_source, control_count, control_amount, skipped,
+              array_to_string(list_transform(json_keys(columns_used),
+                  lambda k: k || ' → ' || (columns_used ->> k)), '; ') AS columns_used
+       FROM inputs WHERE period = $p""",
+    "file_id NULLS LAST, path, sheet",
+)
+
+TABLES = (FINDINGS, NONCASH, REJECTED, INPUTS)
+
+
+def findings_sql(lang: str) -> str:
+    """The findings of a period as the sheet shows them, in their order (for benchmarks and tests)."""
+    names = ", ".join(
+        c.name if c.name != "description" else f"description_{lang} AS description" for c in FINDINGS.columns
+    )
+    return f"SELECT {names} FROM ({FINDINGS.sql}) AS t ORDER BY {FINDINGS.order}"
+
+
+def _words(book: Book) -> dict[str, dict[Any, str]]:
+    """Stored code values and the reader's word for each, per group (for SQL-rendered cells)."""
+    words: dict[str, dict[Any, str]] = {g: {} for g in (*WORD_GROUPS, "severity")}
+    for key in LABELS:
+        group, _, value = key.partition(".")
+        if group in words:
+            words[group][value] = book.label(key)
+    words["met"] = {True: book.label("met.yes"), False: book.label("met.no")}
+    words["bool"] = {True: book.label("yes"), False: book.label("no")}
+    return words
+
+
+def table_sheets(book: Book, con: duckdb.DuckDBPyConnection, table: Table, params: dict[str, Any]) -> int:
+    """A table over as many sheets as it needs: header frozen and filtered on each, no row cut."""
+    total = con.execute(f"SELECT count(*) FROM ({table.sql})", params).fetchall()[0][0]
+    per_sheet = book.max_rows - 1
+    styles = {name: fmt._get_xf_index() for name, fmt in book.fmt.items()}
+    words = _words(book)
+    # a finding's description is stored in both languages: the column of the workbook's language
+    cells = [
+        sheetxml.cell_sql(
+            f"description_{book.lang}" if c.name == "description" else c.name, c.kind, styles, words, book.mask
+        )
+        for c in table.columns
+    ]
+    headers = [book.label("col." + c.name) for c in table.columns]
+    for part in range(max(1, math.ceil(total / per_sheet))):
+        offset = part * per_sheet
+        count = min(per_sheet, total - offset)
+        ws = new_sheet(book, table.key, part + 1)
+        for i, c in enumerate(table.columns):
+            ws.set_column(i, i, c.width)
+        ws.freeze_panes(1, 0)
+        ws.repeat_rows(0)
+        w = Writer(book, ws)
+        w.header(headers)
+        ws.autofilter(0, 0, max(count, 1), len(table.columns) - 1)
+        book.parts.append(
+            sheetxml.Part(
+                entry=f"xl/worksheets/sheet{len(book.sheets)}.xml",
+                sql=sheetxml.rows_sql(table.sql, table.order, cells, count, offset),
+                params=params,
+                offset=offset,
+                count=count,
+                ncols=len(table.columns),
+                label=table.key,
+                total=total,
+            )
+        )
+    return total
