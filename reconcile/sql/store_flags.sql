@@ -13,7 +13,7 @@ SELECT $period, $run_id, role, file_id, source_file, source_row, reason, raw, so
 FROM cur_rejected
 ORDER BY file_id, source_row;
 
-INSERT INTO flags BY NAME
+INSERT INTO flags
 SELECT
     regexp_replace(
         substr(sha256(unhex($key_outer) || unhex(sha256(unhex($key_inner) || encode(
@@ -23,6 +23,7 @@ SELECT
                           PARTITION BY f.code, f.payment_ref, f.vneid, f.program, f.expected_amount, f.paid_amount
                           ORDER BY f.source_file, f.source_sheet, f.source_row)))))), 1, 16),
         '(.{4})(.{4})(.{4})(.{4})', '\1-\2-\3-\4') AS flag_id,
-    $period AS period, $run_id AS run_id, f.*  -- every column of cur_flags (contracts.FINDING_COLUMNS), by name
+    $period AS period, $run_id AS run_id,
+    f.*  -- cur_flags holds the rest of flags' columns in its order: both are contracts.FINDING_COLUMNS
 FROM cur_flags AS f
 ORDER BY f.severity_rank DESC, f.code, f.source_file, f.source_sheet, f.source_row, f.payment_ref, f.vneid;
