@@ -14,7 +14,7 @@ from reconcile.contracts import columns, fold, header_lookup
 from reconcile.errors import InputFileError
 from reconcile.readers import SKIP_COLUMN
 from reconcile.readers.camt import HEADERS, looks_like_camt, read, read_with_control, set_aside_credits
-from reconcile.readers.totals import Control
+from reconcile.readers.tables import Control
 
 from conftest import FIXTURES
 

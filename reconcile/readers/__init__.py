@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -27,77 +26,12 @@ from reconcile.readers.headers import (
     unique_names,
 )
 from reconcile.readers.layout import apply_profile, blank_rows, profile_columns
-from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
-from reconcile.readers.totals import Control, parquet_tail, tail_rows, take_totals_row
+from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.tables import RawTable, SkippedSheet
+from reconcile.readers.totals import parquet_tail, tail_rows, take_totals_row
 
 # Bank statements: read by their own readers into the payment columns and `direction`
 STATEMENTS = {"camt": "ISO 20022 camt XML", "mt940": "SWIFT MT940"}
-
-
-@dataclass
-class RawTable:
-    """One input file as read: text columns under their original headers, plus the row number."""
-
-    path: Path
-    kind: RecordKind
-    format: str
-    frame: pl.DataFrame
-    sha256: str
-    encoding: str | None = None
-    header_map: dict[str, str] = field(default_factory=dict)  # original header -> canonical
-    profile: str | None = None  # the profile that read it
-    profile_how: str = "none"  # given (--profile), recognised, camt, or none (headers recognised alone)
-    header_row: int = 1  # row of the header in the file or sheet
-    sheet: str | None = None  # Excel sheet read (a workbook gives one table per sheet that holds its role)
-    control: Control | None = None  # what the file says it holds: camt's TxsSummry, a totals row
-    notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
-    consumed: set[str] = field(default_factory=set)  # columns a profile read other than through header_map
-    converted: dict[str, str] = field(default_factory=dict)  # column read through a converted copy -> canonical
-    # Streamed files (plain Parquet, and CSV once staged): the rows stay on disk; `frame` has the
-    # columns but no rows, `source` is the DuckDB query that reads them as text, and `row_count` how
-    # many there are. While a CSV file is being read, `frame` is a LazyFrame scanning it.
-    source: str | None = None
-    row_count: int = 0
-
-    @property
-    def columns_read(self) -> dict[str, str]:
-        """The file's own columns that became canonical columns: header -> canonical."""
-        read = {k: v for k, v in self.header_map.items() if not k.startswith(DERIVED)}
-        return {k: read.get(k) or self.converted[k] for k in self.original_columns if k in read or k in self.converted}
-
-    @property
-    def rows_read(self) -> int:
-        return self.row_count if self.source is not None else self.frame.height
-
-    def text_frame(self) -> pl.DataFrame:
-        """The rows as text columns (read from the file when it is streamed)."""
-        if self.source is None:
-            return self.frame
-        import duckdb
-
-        from reconcile.readers.parquet import unreadable
-
-        try:
-            with duckdb.connect() as con:
-                return con.sql(self.source).pl()
-        except duckdb.Error as exc:
-            raise unreadable(self.path, exc) from None
-
-    @property
-    def original_columns(self) -> list[str]:
-        """The file's own columns (not the row number or what a profile derived)."""
-        return [c for c in self.frame.collect_schema().names() if not c.startswith(DERIVED)]
-
-
-@dataclass
-class SkippedSheet:
-    """A sheet of a workbook that does not hold the file's role (empty, a summary, notes), with why."""
-
-    path: Path
-    kind: RecordKind
-    sheet: str
-    reason: str
-    sha256: str
 
 
 def sha256_of(path: Path, lines: bool = False) -> str:

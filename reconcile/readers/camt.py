@@ -76,7 +76,7 @@ from defusedxml.ElementTree import iterparse
 from reconcile.errors import InputFileError
 from reconcile.readers import limits
 from reconcile.readers.camt_totals import Totals
-from reconcile.readers.totals import Control
+from reconcile.readers.tables import Control
 from reconcile.readers.xmlpath import local_name, namespace_of, xml_child, xml_children, xml_clean, xml_text, xml_texts
 
 HEADERS = [

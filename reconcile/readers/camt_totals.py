@@ -18,7 +18,7 @@ from decimal import Context, Decimal
 from pathlib import Path
 
 from reconcile.errors import InputFileError
-from reconcile.readers.totals import Control
+from reconcile.readers.tables import Control
 from reconcile.readers.xmlpath import xml_child, xml_children, xml_text
 
 CONTROL_FIX = "ask the bank for the statement again; the file may be cut short or edited"

@@ -4,7 +4,6 @@ date conventions, and the reason each set-aside row is set aside."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -12,9 +11,7 @@ from reconcile.contracts import fold
 from reconcile.errors import InputFileError
 from reconcile.profiles import Profile, header_contains
 from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
-
-if TYPE_CHECKING:
-    from reconcile.readers import RawTable
+from reconcile.readers.tables import RawTable
 
 
 def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[str, str]:

@@ -69,7 +69,7 @@ import polars as pl
 
 from reconcile.errors import InputFileError
 from reconcile.readers.camt import HEADERS, refuse_foreign
-from reconcile.readers.totals import Control
+from reconcile.readers.tables import Control
 
 # The parser logs the text of a field it cannot read (and, at debug level, of every field): statements
 # hold names and account numbers, which are never printed. Its messages are dropped.

@@ -22,6 +22,7 @@ from reconcile.contracts import RecordKind
 from reconcile.errors import InputFileError, NotThisRole
 from reconcile.profiles import Profile
 from reconcile.readers.headers import HeaderChooser, clean_headers
+from reconcile.readers.tables import RawTable, SkippedSheet
 
 # an amount as written in a cell: digits with grouping, a zero fraction, a currency sign
 AMOUNT = re.compile(r"^\s*(₫|đ|vnđ|vnd)?\s*[0-9][0-9., ]*\s*(₫|đ|vnđ|vnd)?\s*$", re.IGNORECASE)
@@ -40,7 +41,7 @@ def read_workbook(
     path: Path, kind: RecordKind, fmt: str, profile: Profile | None, sheet: int | str | None, digest: str
 ):
     """(tables, skipped sheets) of one workbook; see the module's doc."""
-    from reconcile.readers import RawTable, SkippedSheet, _build, excel
+    from reconcile.readers import _build, excel
 
     chosen = sheet if sheet is not None else (profile.sheet if profile else None)
     sheets = excel.load_sheets(path, chosen)
