@@ -27,11 +27,9 @@ from reconcile.readers.headers import (
 )
 from reconcile.readers.layout import apply_profile, blank_rows, profile_columns
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.statements import STATEMENTS, set_aside_credits
 from reconcile.readers.tables import RawTable, SkippedSheet
 from reconcile.readers.totals import parquet_tail, tail_rows, take_totals_row
-
-# Bank statements: read by their own readers into the payment columns and `direction`
-STATEMENTS = {"camt": "ISO 20022 camt XML", "mt940": "SWIFT MT940"}
 
 
 def sha256_of(path: Path, lines: bool = False) -> str:
@@ -245,9 +243,7 @@ def _build(
     else:
         table.frame = table.frame.with_columns(blank_rows(table.original_columns).alias(SKIP_COLUMN))
     if fmt in STATEMENTS:
-        from reconcile.readers import camt
-
-        table.frame = camt.set_aside_credits(table.frame)
+        table.frame = set_aside_credits(table.frame)
         table.consumed |= {"direction", "aside"}
     check_required(path, kind, table.header_map)
     if not scanned and fmt not in STATEMENTS:

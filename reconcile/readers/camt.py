@@ -76,23 +76,9 @@ from defusedxml.ElementTree import iterparse
 from reconcile.errors import InputFileError
 from reconcile.readers import limits
 from reconcile.readers.camt_totals import Totals
+from reconcile.readers.statements import HEADERS, SWIFT_OWN, refuse_foreign
 from reconcile.readers.tables import Control
 from reconcile.readers.xmlpath import local_name, namespace_of, xml_child, xml_children, xml_clean, xml_text, xml_texts
-
-HEADERS = [
-    "payment_ref",
-    "payee_name",
-    "bank_code",
-    "account_number",
-    "amount",
-    "value_date",
-    "channel",
-    "status",
-    "narrative",
-    "direction",
-    "aside",
-    "bank_ref",
-]
 
 MESSAGES = {"BkToCstmrStmt": "Stmt", "BkToCstmrDbtCdtNtfctn": "Ntfctn"}  # camt.053, camt.054
 SUPPORTED = "a camt.053 statement or camt.054 debit/credit notification"
@@ -130,11 +116,8 @@ BANK_OWN = {
     "INTR": "interest",
     "ADJT": "an adjustment by the bank",
 }
-SWIFT_OWN = {"CHG": "bank charges", "COM": "bank commission", "INT": "interest", "TAX": "tax"}  # MT940 types
 ID_RUN = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 OPPOSITE = {"DBIT": "CRDT", "CRDT": "DBIT"}
-CREDIT = "credit (money into the account), not a payment"
-RETURN_CREDIT = "credit: a return or reversal, not a payment (a returned payment is its debit row)"
 
 
 def looks_like_camt(head: bytes) -> bool:
@@ -172,47 +155,6 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
         refuse_foreign(path, [row["_currency"] for row in rows])
     frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS}, schema=dict.fromkeys(HEADERS, pl.String))
     return list(HEADERS), frame, 1, totals.control()
-
-
-def refuse_foreign(path: Path, currencies_of_rows: list[str | None]) -> None:
-    """Refuse a statement all of whose entries are in one or more currencies other than VND (the
-    currency of each row's amount, None where none is stated): it is the statement of another
-    account, and its rows would each be refused for the same reason. A statement with some foreign
-    entries among VND ones keeps them, each rejected as 'amount is in EUR, not VND'."""
-    found = [c.upper() for c in currencies_of_rows if c]
-    if found and "VND" not in found:
-        currencies = sorted(set(found))
-        n = len(found)
-        raise InputFileError(
-            str(path),
-            f"is a statement of an account in {' and '.join(currencies)}, not VND: "
-            f"{'its one entry is' if n == 1 else f'all its {n:,} entries are'} in "
-            f"{' or '.join(currencies)}",
-            "ask the bank for the statement of the VND account that pays the benefits",
-        )
-
-
-def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame with the reason each row that is no payment is set aside in the skip column: a credit
-    (money in), or an entry the reader marked (`aside`: bank charges, not booked).
-
-    A reason already there (a blank row, say) is kept.
-    """
-    from reconcile.readers import SKIP_COLUMN
-
-    credit = pl.col("direction") == "CRDT"
-    reason = (
-        pl.when(credit & (pl.col("status") == "returned"))
-        .then(pl.lit(RETURN_CREDIT))
-        .when(credit)
-        .then(pl.lit(CREDIT))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    )
-    if "aside" in frame.columns:
-        reason = pl.coalesce(pl.col("aside"), reason)
-    if SKIP_COLUMN in frame.columns:
-        reason = pl.coalesce(pl.col(SKIP_COLUMN), reason)
-    return frame.with_columns(reason.alias(SKIP_COLUMN))
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ statement separators (`-`) are taken off first. Several statements in one file a
 the other, each from its `:20:`.
 
 Each statement line (`:61:`) becomes one row of text under the same columns as camt
-(`reconcile.readers.camt.HEADERS`), in file order, the first being row 1, with `direction`:
+(`reconcile.readers.statements.HEADERS`), in file order, the first being row 1, with `direction`:
 
 - `DBIT`: money out (mark `D`), the payments;
 - `CRDT`: money in (mark `C`) and the reversals that are no payment: the caller sets these aside.
@@ -68,7 +68,7 @@ import mt940
 import polars as pl
 
 from reconcile.errors import InputFileError
-from reconcile.readers.camt import HEADERS, refuse_foreign
+from reconcile.readers.statements import HEADERS, SWIFT_OWN, refuse_foreign
 from reconcile.readers.tables import Control
 
 # The parser logs the text of a field it cannot read (and, at debug level, of every field): statements
@@ -86,7 +86,6 @@ EXACT = Context(prec=60)  # no rounding in any sum of statement amounts
 OPTIONS = mt940.Options(reversal_sign=True, case_insensitive_marks=True, floor_limit_blank_mark=True)
 
 SEPARATORS = (",", ";", "\t", '"', "|")
-BANK_OWN = {"CHG": "bank charges", "COM": "bank commission", "INT": "interest", "TAX": "tax"}
 TAG_LINE = re.compile(r":(?P<tag>[0-9]{2}[A-Z]?|NS):")
 KNOWN_TAGS = {str(tag_id) for tag_id in mt940.tags.TAG_BY_ID}  # '20', '60F', 'NS', ...
 PARSED = {"20", "25", "34F", "60", "60F", "60M", "61", "62", "62F", "62M", "90D", "90C"}  # what is fed to the parser
@@ -388,7 +387,7 @@ def _row(data: dict) -> dict:
 def _bank_own(code: str | None, direction: str) -> str | None:
     """Why a debit is the bank's own (its `:61:` transaction type: NCHG charges, NCOM commission, NINT
     interest, NTAX tax) and no payment to a beneficiary, or None."""
-    what = BANK_OWN.get((code or "").upper()[1:])
+    what = SWIFT_OWN.get((code or "").upper()[1:])
     if what is None or direction != "DBIT":
         return None
     return f"{what} (transaction type {code.upper()}), not a payment to a beneficiary"
