@@ -146,8 +146,8 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
 
 
 def _statements(path: Path, text: str) -> list[Statement]:
-    fields = fields_of(text)
-    if not any(c.tag in ("20", "61") or c.tag.startswith(("60", "62")) for c in fields):
+    chunks = fields_of(text)
+    if not any(c.tag in ("20", "61") or c.tag.startswith(("60", "62")) for c in chunks):
         raise InputFileError(
             str(path),
             "is not an MT940 or MT942 statement (no :20:, :60F: or :61: field found)",
@@ -156,50 +156,50 @@ def _statements(path: Path, text: str) -> list[Statement]:
     statements: list[Statement] = []
     parser = None
     row = None  # the row of the last :61:, while a :86: may still follow it
-    for field in fields:
-        if field.tag == "20" or not statements:
+    for chunk in chunks:
+        if chunk.tag == "20" or not statements:
             statements.append(Statement(len(statements) + 1))
             parser = mt940.models.Transactions(options=OPTIONS)
             row = None
         statement = statements[-1]
-        if field.tag == "86":
+        if chunk.tag == "86":
             if row is not None:
-                row["_details"].append(field.lines)
+                row["_details"].append(chunk.lines)
             continue
-        if field.tag in AFTER_LINES:
+        if chunk.tag in AFTER_LINES:
             row = None
-        if field.tag not in PARSED:
+        if chunk.tag not in PARSED:
             continue
-        value = field.lines[:2] if field.tag == "61" else field.lines  # a third :61: line is not in the format
-        if field.tag == "61":
+        value = chunk.lines[:2] if chunk.tag == "61" else chunk.lines  # a third :61: line is not in the format
+        if chunk.tag == "61":
             parser.transactions.append(mt940.models.Transaction(parser))  # each :61: its own transaction
         try:
-            parser.parse(f":{field.tag}:" + "\n".join(value))
+            parser.parse(f":{chunk.tag}:" + "\n".join(value))
         except (RuntimeError, ValueError, ArithmeticError, LookupError, TypeError, AttributeError):
             raise InputFileError(
                 str(path),
-                f"is not a readable MT940 statement (line {field.line}: its :{field.tag}: field cannot be read)",
+                f"is not a readable MT940 statement (line {chunk.line}: its :{chunk.tag}: field cannot be read)",
                 UNREADABLE_FIX,
             ) from None
-        if field.tag == "61":
+        if chunk.tag == "61":
             row = _row(parser.transactions[-1].data)
             statement.rows.append(row)
             statement.movements.append((row["direction"], row["_amount"]))
-        elif field.tag.startswith("90"):
-            sums = parser.data.get("sum_debit_entries" if field.tag == "90D" else "sum_credit_entries")
+        elif chunk.tag.startswith("90"):
+            sums = parser.data.get("sum_debit_entries" if chunk.tag == "90D" else "sum_credit_entries")
             number = str(getattr(sums, "number", "") or "")
             if sums is not None and number.isdigit():
-                statement.stated[field.tag[-1]] = (int(number), abs(sums.amount))
-        elif field.tag.startswith(("60", "62")):
-            balance = parser.data.get(_balance_key(field.tag))
+                statement.stated[chunk.tag[-1]] = (int(number), abs(sums.amount))
+        elif chunk.tag.startswith(("60", "62")):
+            balance = parser.data.get(_balance_key(chunk.tag))
             amount = getattr(balance, "amount", None)
             if not isinstance(amount, mt940.models.Amount):
                 raise InputFileError(
                     str(path),
-                    f"is not a readable MT940 statement (line {field.line}: its :{field.tag}: balance has no amount)",
+                    f"is not a readable MT940 statement (line {chunk.line}: its :{chunk.tag}: balance has no amount)",
                     UNREADABLE_FIX,
                 )
-            if field.tag.startswith("60"):
+            if chunk.tag.startswith("60"):
                 statement.opening = amount.amount
             else:
                 statement.closing = amount.amount
