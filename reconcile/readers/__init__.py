@@ -99,6 +99,7 @@ def read_tables(
         return read_workbook(path, kind, fmt, profile, sheet, digest)
     chooser = HeaderChooser(path, kind, profile)
     encoding = None
+    frame: pl.DataFrame | pl.LazyFrame  # a CSV file's is a lazy scan, staged below
     if fmt == "csv":
         headers, frame, first_row, encoding = delimited.read(path, chooser)
     elif fmt in STATEMENTS:
@@ -117,7 +118,7 @@ def read_tables(
             return [_streamed(path, kind, chooser, streamed, rows, digest)], []
         headers, frame, first_row = parquet.read(path)
     table = build_table(path, kind, fmt, chooser, headers, frame, first_row, digest, encoding=encoding)
-    if isinstance(table.frame, pl.LazyFrame):  # a CSV scan, still holding its header row
+    if fmt == "csv":  # a CSV scan, still holding its header row
         stage_csv(table, staging, first_row)
     return [table], []
 

@@ -77,7 +77,7 @@ def entry_rows(entry: ET.Element, statement: dict) -> list[dict]:
         direction = xml_text(tx, "CdtDbtInd") or booking
         code_holder = tx if xml_child(tx, "BkTxCd") is not None else entry
         returned = reversal or xml_child(tx, "RtrInf") is not None or _return_code(code_holder)
-        original = OPPOSITE.get(direction, direction) if returned else direction
+        original = OPPOSITE.get(direction, direction) if returned and direction is not None else direction
         name, account, bank = _counterparty(tx, original, statement["account"], returned)
         narrative = " ".join(xml_texts(tx, "RmtInf", "Ustrd")) or xml_text(tx, "AddtlTxInf") or entry_info
         reason = _return_reason(tx, reversal) if returned else None
@@ -210,7 +210,9 @@ def _return_reason(tx: ET.Element | None, reversal: bool) -> str:
 
 
 def _amount(element: ET.Element | None) -> str | None:
-    value = xml_clean(element.text) if element is not None else None
+    if element is None:
+        return None
+    value = xml_clean(element.text)
     if value is None:
         return None
     currency = xml_clean(element.get("Ccy"))

@@ -18,8 +18,8 @@ def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[st
     """Unique column name -> canonical, for the headers the profile names: the first alternative
     present, as the whole header, else as words within a header (a bilingual `Số tiền ghi nợ/ Debit`)."""
     by_fold: dict[str, str] = {}
-    for header, name in headers:
-        by_fold.setdefault(fold(header), name)
+    for header, column in headers:
+        by_fold.setdefault(fold(header), column)
     preset: dict[str, str] = {}
     for canonical in profile.columns:
         wanted = profile.headers_for(canonical)
@@ -89,7 +89,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
                 "check the profile's debit header against the file",
             )
 
-        table.consumed |= {debit, credit} - {None}
+        table.consumed |= {c for c in (debit, credit) if c is not None}
         if credit is not None:
             reasons.append(
                 (_blank(debit) & ~_blank(credit), f"money in (a credit), not a payment (profile {profile.name})")

@@ -154,7 +154,7 @@ def _statements(path: Path, text: str) -> list[Statement]:
             "ask the bank for the account statement as MT940, camt.053 XML or Excel/CSV",
         )
     statements: list[Statement] = []
-    parser = None
+    parser = mt940.models.Transactions(options=OPTIONS)  # the current statement's: a new one at each :20:
     row = None  # the row of the last :61:, while a :86: may still follow it
     for chunk in chunks:
         if chunk.tag == "20" or not statements:
@@ -246,7 +246,7 @@ def _bank_own(code: str | None, direction: str) -> str | None:
     """Why a debit is the bank's own (its `:61:` transaction type: NCHG charges, NCOM commission, NINT
     interest, NTAX tax) and no payment to a beneficiary, or None."""
     what = SWIFT_OWN.get((code or "").upper()[1:])
-    if what is None or direction != "DBIT":
+    if what is None or code is None or direction != "DBIT":
         return None
     return f"{what} (transaction type {code.upper()}), not a payment to a beneficiary"
 

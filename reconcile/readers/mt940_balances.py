@@ -88,7 +88,7 @@ def control_of(statements: list[Statement]) -> Control | None:
     if not checked:
         return None
     debits = [a for s in checked for d, a in s.movements if d == "DBIT"]
-    sources = {s.checked_by for s in checked}
+    sources = {s.checked_by for s in checked if s.checked_by is not None}
     what = {frozenset({"balances"}): "MT940 balances", frozenset({"90D"}): "MT942 :90D:"}.get(
         frozenset(sources), "MT940 balances and :90D:"
     )

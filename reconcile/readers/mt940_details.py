@@ -138,7 +138,7 @@ def _german(text: str) -> tuple[str | None, str | None, str | None, str | None, 
     for key, value in zip(parts[1::2], parts[2::2]):
         subfields.setdefault(key, []).append(value)
     remittance = _joined([v for k in GERMAN_REMITTANCE for v in subfields.get(k, [])], SUBFIELD_LENGTH)
-    keys = {}
+    keys: dict[str, str] = {}
     matches = list(SEPA_KEYWORD.finditer(remittance))
     for n, match in enumerate(matches):
         end = matches[n + 1].start() if n + 1 < len(matches) else len(remittance)

@@ -31,10 +31,11 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
     os.close(fd)
     remove = weakref.finalize(table, _remove, name)
     try:
-        table.frame.sink_parquet(name, compression="lz4")
+        scan = table.frame.lazy()  # the CSV scan (a LazyFrame's lazy() is itself)
+        scan.sink_parquet(name, compression="lz4")
         staged = pq.ParquetFile(name)
         rows = staged.metadata.num_rows - 1
-        schema = table.frame.collect_schema()
+        schema = scan.collect_schema()
         table.frame = pl.DataFrame(schema=schema)
         totals = take_totals_row(table, parquet_tail(staged, first_row, table)) if rows else None
         rows -= totals is not None

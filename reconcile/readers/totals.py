@@ -116,7 +116,7 @@ def parquet_tail(staged, first_row: int, table: RawTable) -> pl.DataFrame:
     parts: list[pl.DataFrame] = []
     found = 0
     for group in range(staged.num_row_groups - 1, -1, -1):
-        part = pl.from_arrow(staged.read_row_group(group))
+        part = pl.DataFrame(staged.read_row_group(group))
         part = part.filter((pl.col(ROW_COLUMN) >= first_row) & ~blank_row(table.original_columns))
         parts.insert(0, part)
         found += part.height
