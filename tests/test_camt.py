@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from reconcile.contracts import columns, fold, header_lookup
 from reconcile.errors import InputFileError
 from reconcile.readers import SKIP_COLUMN
-from reconcile.readers.camt import HEADERS, looks_like_camt, read, read_with_control, set_aside_credits
-from reconcile.readers.totals import Control
+from reconcile.readers.camt import HEADERS, looks_like_camt, read, read_with_control
+from reconcile.readers.statements import set_aside_credits
+from reconcile.readers.tables import Control
 
 from conftest import FIXTURES
 

@@ -13,7 +13,7 @@ from reconcile.cli import cli
 from reconcile.errors import InputFileError
 from reconcile.readers import detect_format
 from reconcile.readers.mt940 import HEADERS, looks_like_mt940, read, read_with_control
-from reconcile.readers.totals import Control
+from reconcile.readers.tables import Control
 
 from conftest import FIXTURES
 

@@ -2,102 +2,30 @@
 
 Every value arrives as text so that IDs and account numbers keep their leading zeros; the
 normalise step (SQL) turns text into typed columns and sets aside what it cannot read.
+
+Here is the dispatch: a file's format is recognised (formats.py), its format's reader gives its
+headers and rows (delimited, sheets and excel, parquet, camt, mt940), and the table is assembled
+from them (assembly.py; tables.py holds what a reader gives). A CSV file is then staged to Parquet
+(staging.py); a plain Parquet file is read straight into DuckDB (`_streamed`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from reconcile.contracts import RecordKind
-from reconcile.errors import InputFileError, NotThisRole, ReconcileError
+from reconcile.errors import InputFileError, NotThisRole
 from reconcile.profiles import Profile
-from reconcile.readers.headers import (
-    HeaderChooser,
-    check_required,
-    check_role,
-    clean_headers,
-    map_headers,
-    no_data_rows,
-    unique_names,
-)
-from reconcile.readers.layout import apply_profile, blank_rows, profile_columns
-from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
-from reconcile.readers.totals import Control, parquet_tail, tail_rows, take_totals_row
-
-# Bank statements: read by their own readers into the payment columns and `direction`
-STATEMENTS = {"camt": "ISO 20022 camt XML", "mt940": "SWIFT MT940"}
-
-
-@dataclass
-class RawTable:
-    """One input file as read: text columns under their original headers, plus the row number."""
-
-    path: Path
-    kind: RecordKind
-    format: str
-    frame: pl.DataFrame
-    sha256: str
-    encoding: str | None = None
-    header_map: dict[str, str] = field(default_factory=dict)  # original header -> canonical
-    profile: str | None = None  # the profile that read it
-    profile_how: str = "none"  # given (--profile), recognised, camt, or none (headers recognised alone)
-    header_row: int = 1  # row of the header in the file or sheet
-    sheet: str | None = None  # Excel sheet read (a workbook gives one table per sheet that holds its role)
-    control: Control | None = None  # what the file says it holds: camt's TxsSummry, a totals row
-    notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
-    consumed: set[str] = field(default_factory=set)  # columns a profile read other than through header_map
-    converted: dict[str, str] = field(default_factory=dict)  # column read through a converted copy -> canonical
-    # Streamed files (plain Parquet, and CSV once staged): the rows stay on disk; `frame` has the
-    # columns but no rows, `source` is the DuckDB query that reads them as text, and `row_count` how
-    # many there are. While a CSV file is being read, `frame` is a LazyFrame scanning it.
-    source: str | None = None
-    row_count: int = 0
-
-    @property
-    def columns_read(self) -> dict[str, str]:
-        """The file's own columns that became canonical columns: header -> canonical."""
-        read = {k: v for k, v in self.header_map.items() if not k.startswith(DERIVED)}
-        return {k: read.get(k) or self.converted[k] for k in self.original_columns if k in read or k in self.converted}
-
-    @property
-    def rows_read(self) -> int:
-        return self.row_count if self.source is not None else self.frame.height
-
-    def text_frame(self) -> pl.DataFrame:
-        """The rows as text columns (read from the file when it is streamed)."""
-        if self.source is None:
-            return self.frame
-        import duckdb
-
-        from reconcile.readers.parquet import unreadable
-
-        try:
-            with duckdb.connect() as con:
-                return con.sql(self.source).pl()
-        except duckdb.Error as exc:
-            raise unreadable(self.path, exc) from None
-
-    @property
-    def original_columns(self) -> list[str]:
-        """The file's own columns (not the row number or what a profile derived)."""
-        return [c for c in self.frame.collect_schema().names() if not c.startswith(DERIVED)]
-
-
-@dataclass
-class SkippedSheet:
-    """A sheet of a workbook that does not hold the file's role (empty, a summary, notes), with why."""
-
-    path: Path
-    kind: RecordKind
-    sheet: str
-    reason: str
-    sha256: str
+from reconcile.readers.assembly import build_table
+from reconcile.readers.formats import detect_format
+from reconcile.readers.headers import HeaderChooser, check_required, check_role, map_headers, no_data_rows
+from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.staging import stage_csv
+from reconcile.readers.statements import STATEMENTS
+from reconcile.readers.tables import RawTable, SkippedSheet
 
 
 def sha256_of(path: Path, lines: bool = False) -> str:
@@ -113,74 +41,6 @@ def sha256_of(path: Path, lines: bool = False) -> str:
             if check:
                 check.feed(chunk)
     return digest.hexdigest()
-
-
-# An .xlsx saved with a password is an OLE2 container holding a stream of this name (MS-OFFCRYPTO)
-ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-
-
-def _is_workbook_zip(path: Path) -> bool:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-    except Exception:  # damaged (BadZipFile, an unsupported version, ...): let the Excel reader say so
-        return True
-    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
-
-
-def detect_format(path: Path) -> str:
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except FileNotFoundError:
-        raise InputFileError(str(path), "file not found", "check the path") from None
-    except OSError as exc:
-        raise InputFileError(
-            str(path), f"cannot be opened ({exc.strerror})", "check the path and its permissions"
-        ) from None
-    suffix = path.suffix.lower()
-    if not head:
-        raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    if head.startswith(b"PK\x03\x04"):
-        if suffix in (".xlsx", ".xlsm") and _is_workbook_zip(path):
-            return "xlsx"
-        raise InputFileError(str(path), "is a ZIP archive but not an .xlsx workbook", "extract it, or save it as .xlsx")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        if ENCRYPTED_PACKAGE in path.read_bytes():
-            raise InputFileError(
-                str(path),
-                "is a password-protected workbook",
-                "open it in Excel, remove the password (File > Info > Protect Workbook) and save it again as .xlsx",
-            )
-        return "xls"
-    from reconcile.readers.camt import looks_like_camt
-    from reconcile.readers.mt940 import looks_like_mt940
-
-    if suffix == ".xml" or looks_like_camt(head):
-        return "camt"
-    if suffix in (".sta", ".mt940", ".940", ".942") or looks_like_mt940(head):
-        return "mt940"
-    if suffix in (".csv", ".txt", ".tsv"):
-        return "csv"
-    if suffix == ".parquet":
-        raise InputFileError(
-            str(path), "has a .parquet name but is not a Parquet file", "re-export it as Parquet or CSV"
-        )
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        raise InputFileError(
-            str(path),
-            f"has an {suffix} name but is not an Excel workbook (it may be HTML or text)",
-            "open it in Excel and save it as .xlsx",
-        )
-    raise InputFileError(
-        str(path),
-        f"unknown file format '{suffix or 'no extension'}'",
-        "use CSV, XLSX, XLS, Parquet, ISO 20022 camt.053/054 XML or an MT940 statement",
-    )
 
 
 def read_file(
@@ -239,6 +99,7 @@ def read_tables(
         return read_workbook(path, kind, fmt, profile, sheet, digest)
     chooser = HeaderChooser(path, kind, profile)
     encoding = None
+    frame: pl.DataFrame | pl.LazyFrame  # a CSV file's is a lazy scan, staged below
     if fmt == "csv":
         headers, frame, first_row, encoding = delimited.read(path, chooser)
     elif fmt in STATEMENTS:
@@ -246,7 +107,7 @@ def read_tables(
 
         headers, frame, first_row, control = (camt if fmt == "camt" else mt940).read_with_control(path)
         chooser.how = fmt
-        table = _build(path, kind, fmt, chooser, headers, frame, first_row, digest)
+        table = build_table(path, kind, fmt, chooser, headers, frame, first_row, digest)
         table.control = control
         return [table], []
     else:
@@ -256,123 +117,10 @@ def read_tables(
         if streamed is not None:
             return [_streamed(path, kind, chooser, streamed, rows, digest)], []
         headers, frame, first_row = parquet.read(path)
-    table = _build(path, kind, fmt, chooser, headers, frame, first_row, digest, encoding=encoding)
-    if isinstance(table.frame, pl.LazyFrame):  # a CSV scan, still holding its header row
-        _stage(table, staging, first_row)
+    table = build_table(path, kind, fmt, chooser, headers, frame, first_row, digest, encoding=encoding)
+    if fmt == "csv":  # a CSV scan, still holding its header row
+        stage_csv(table, staging, first_row)
     return [table], []
-
-
-def _build(
-    path: Path,
-    kind: RecordKind,
-    fmt: str,
-    chooser: HeaderChooser,
-    headers: list,
-    frame,
-    first_row: int,
-    digest: str,
-    *,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    several: bool = False,
-) -> RawTable:
-    """The table of one file or sheet from its headers and rows: columns named and mapped, the role
-    and the required columns checked, the profile applied, an eager frame's totals row taken out
-    (a CSV scan's is taken out when it is staged)."""
-    from reconcile.readers.limits import check_columns
-
-    check_columns(path, len(headers), sheet)
-    if isinstance(frame, pl.DataFrame) and frame.height == 0 and fmt not in STATEMENTS:
-        raise no_data_rows(path, sheet)  # a bank statement may have no entries: a day without movements
-    cleaned = clean_headers(headers)
-    names = unique_names(cleaned)
-    frame = frame.rename(dict(zip(frame.collect_schema().names(), names)))
-    scanned = isinstance(frame, pl.LazyFrame)  # a CSV scan, still holding its header row
-    frame = frame.with_row_index(ROW_COLUMN, offset=first_row - 1 if scanned else first_row).with_columns(
-        pl.col(ROW_COLUMN).cast(pl.Int64)
-    )
-    table = RawTable(
-        path=path,
-        kind=kind,
-        format=fmt,
-        frame=frame,
-        sha256=digest,
-        encoding=encoding,
-        profile=chooser.profile.name if chooser.profile else None,
-        profile_how=chooser.how,
-        header_row=first_row - 1,
-        sheet=sheet,
-    )
-    preset = profile_columns(chooser.profile, list(zip(cleaned, names))) if chooser.profile else {}
-    table.header_map = map_headers(path, kind, list(zip(cleaned, names)), preset, require=False)
-    check_role(path, kind, cleaned, table.header_map, sheet if several else None)
-    if chooser.profile is not None:
-        apply_profile(table, chooser.profile)
-    else:
-        table.frame = table.frame.with_columns(blank_rows(table.original_columns).alias(SKIP_COLUMN))
-    if fmt in STATEMENTS:
-        from reconcile.readers import camt
-
-        table.frame = camt.set_aside_credits(table.frame)
-        table.consumed |= {"direction", "aside"}
-    check_required(path, kind, table.header_map)
-    if not scanned and fmt not in STATEMENTS:
-        take_totals_row(table, tail_rows(table.frame, table))
-    return table
-
-
-def _stage(table: RawTable, staging: Path | None, first_row: int) -> None:
-    """Write a scanned CSV file's rows to a Parquet file, a piece at a time, and read its data rows
-    (from `first_row` on; the header row is written too) from there."""
-    import tempfile
-    import weakref
-
-    import pyarrow.parquet as pq
-
-    from reconcile.warehouse import quote_ident, quote_path
-
-    fd, name = tempfile.mkstemp(prefix="reconcile-", suffix=".parquet", dir=staging)
-    os.close(fd)
-    remove = weakref.finalize(table, _remove, name)
-    try:
-        table.frame.sink_parquet(name, compression="lz4")
-        staged = pq.ParquetFile(name)
-        rows = staged.metadata.num_rows - 1
-        schema = table.frame.collect_schema()
-        table.frame = pl.DataFrame(schema=schema)
-        totals = take_totals_row(table, parquet_tail(staged, first_row, table)) if rows else None
-        rows -= totals is not None
-        if rows == 0:
-            raise no_data_rows(table.path)
-    except BaseException as exc:
-        remove()  # now, not when the table goes: the error's traceback holds on to the table
-        if isinstance(exc, (pl.exceptions.PolarsError, OSError)):
-            raise _staging_error(table.path, Path(name).parent, exc) from None
-        raise
-    row = quote_ident(ROW_COLUMN)
-    table.source = f"SELECT * FROM read_parquet({quote_path(name)}) WHERE {row} >= {first_row}" + (
-        f" AND {row} <> {totals}" if totals is not None else ""
-    )
-    table.row_count = rows
-
-
-def _remove(name: str) -> None:
-    Path(name).unlink(missing_ok=True)
-
-
-def _staging_error(path: Path, folder: Path, exc: Exception) -> ReconcileError:
-    """A file that cannot be parsed, or a copy that cannot be written: polars reports a failed
-    write (a full disk) as a ComputeError naming the OS error."""
-    from reconcile.readers import delimited
-
-    found = re.search(r"\(os error (\d+)\)", str(exc))
-    errno = exc.errno if isinstance(exc, OSError) else int(found.group(1)) if found else None
-    if errno is None:
-        return delimited.unreadable(path, exc)
-    return ReconcileError(
-        f"{path}: cannot be staged in {folder} ({os.strerror(errno)}); check that the disk "
-        "there has room, or give --db a folder on another disk"
-    )
 
 
 def _streamed(

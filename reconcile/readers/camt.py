@@ -64,8 +64,6 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from xml.parsers import expat
 
@@ -75,66 +73,16 @@ from defusedxml.ElementTree import iterparse
 
 from reconcile.errors import InputFileError
 from reconcile.readers import limits
+from reconcile.readers.camt_entries import NOT_BOOKED, account_number, date_of, entry_rows, entry_status, pair_returns
 from reconcile.readers.camt_totals import Totals
-from reconcile.readers.totals import Control
-from reconcile.readers.xmlpath import local_name, namespace_of, xml_child, xml_children, xml_clean, xml_text, xml_texts
-
-HEADERS = [
-    "payment_ref",
-    "payee_name",
-    "bank_code",
-    "account_number",
-    "amount",
-    "value_date",
-    "channel",
-    "status",
-    "narrative",
-    "direction",
-    "aside",
-    "bank_ref",
-]
+from reconcile.readers.statements import HEADERS, refuse_foreign
+from reconcile.readers.tables import Control
+from reconcile.readers.xmlpath import local_name, namespace_of, xml_clean, xml_text
 
 MESSAGES = {"BkToCstmrStmt": "Stmt", "BkToCstmrDbtCdtNtfctn": "Ntfctn"}  # camt.053, camt.054
 SUPPORTED = "a camt.053 statement or camt.054 debit/credit notification"
 MESSAGE_TYPE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.[0-9]{3})\.[0-9]{3}\.[0-9]{2}")
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SAFETY_FIX = "ask the bank for the plain camt export, without a DOCTYPE"
-
-# ISO 20022 external return reason codes (ExternalReturnReason1Code), short English meanings.
-RETURN_REASONS = {
-    "AC01": "incorrect account number",
-    "AC03": "invalid creditor account number",
-    "AC04": "closed account",
-    "AC06": "blocked account",
-    "AG01": "transaction forbidden on this account",
-    "AM04": "insufficient funds",
-    "AM05": "duplicate payment",
-    "BE01": "payee does not match the account",
-    "BE04": "missing creditor address",
-    "MD07": "end customer deceased",
-    "MS02": "reason not specified, by the customer",
-    "MS03": "reason not specified, by the bank",
-    "RC01": "incorrect bank identifier",
-    "RR01": "missing debtor account or identification",
-    "RR02": "missing debtor name or address",
-    "RR03": "missing creditor name or address",
-    "RR04": "regulatory reason",
-}
-NOT_BOOKED = {"PDNG": "pending", "FUTR": "future", "INFO": "information only"}
-# Bank transaction sub-families (ISO 20022 BkTxCd) of entries that are the bank's own, not a transfer
-BANK_OWN = {
-    "CHRG": "bank charges",
-    "COMM": "bank commission",
-    "FEES": "bank fees",
-    "TAXE": "tax",
-    "INTR": "interest",
-    "ADJT": "an adjustment by the bank",
-}
-SWIFT_OWN = {"CHG": "bank charges", "COM": "bank commission", "INT": "interest", "TAX": "tax"}  # MT940 types
-ID_RUN = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
-OPPOSITE = {"DBIT": "CRDT", "CRDT": "DBIT"}
-CREDIT = "credit (money into the account), not a payment"
-RETURN_CREDIT = "credit: a return or reversal, not a payment (a returned payment is its debit row)"
 
 
 def looks_like_camt(head: bytes) -> bool:
@@ -164,55 +112,14 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
     totals = Totals(path)
     rows = []
     for entry, statement in _entries(path, totals):
-        rows.extend(_entry_rows(entry, statement))
+        rows.extend(entry_rows(entry, statement))
         entry.clear()  # streamed: a statement of 100,000 transfers is never held whole
     # a statement without entries (a day without movements) is a statement: zero rows, not an error
-    _pair_returns(rows)
+    pair_returns(rows)
     if vnd_only:
         refuse_foreign(path, [row["_currency"] for row in rows])
     frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS}, schema=dict.fromkeys(HEADERS, pl.String))
     return list(HEADERS), frame, 1, totals.control()
-
-
-def refuse_foreign(path: Path, currencies_of_rows: list[str | None]) -> None:
-    """Refuse a statement all of whose entries are in one or more currencies other than VND (the
-    currency of each row's amount, None where none is stated): it is the statement of another
-    account, and its rows would each be refused for the same reason. A statement with some foreign
-    entries among VND ones keeps them, each rejected as 'amount is in EUR, not VND'."""
-    found = [c.upper() for c in currencies_of_rows if c]
-    if found and "VND" not in found:
-        currencies = sorted(set(found))
-        n = len(found)
-        raise InputFileError(
-            str(path),
-            f"is a statement of an account in {' and '.join(currencies)}, not VND: "
-            f"{'its one entry is' if n == 1 else f'all its {n:,} entries are'} in "
-            f"{' or '.join(currencies)}",
-            "ask the bank for the statement of the VND account that pays the benefits",
-        )
-
-
-def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame with the reason each row that is no payment is set aside in the skip column: a credit
-    (money in), or an entry the reader marked (`aside`: bank charges, not booked).
-
-    A reason already there (a blank row, say) is kept.
-    """
-    from reconcile.readers import SKIP_COLUMN
-
-    credit = pl.col("direction") == "CRDT"
-    reason = (
-        pl.when(credit & (pl.col("status") == "returned"))
-        .then(pl.lit(RETURN_CREDIT))
-        .when(credit)
-        .then(pl.lit(CREDIT))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    )
-    if "aside" in frame.columns:
-        reason = pl.coalesce(pl.col("aside"), reason)
-    if SKIP_COLUMN in frame.columns:
-        reason = pl.coalesce(pl.col(SKIP_COLUMN), reason)
-    return frame.with_columns(reason.alias(SKIP_COLUMN))
 
 
 # --------------------------------------------------------------------------------------------
@@ -269,18 +176,18 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]
             name = stack.pop()
             if len(stack) >= 2 and MESSAGES.get(stack[-2]) == stack[-1]:  # a child of Stmt or Ntfctn
                 if name == "Acct":
-                    statement["account"] = _account(element)
+                    statement["account"] = account_number(element)
                 elif name == "FrToDt":
-                    statement["date"] = _date_of(xml_text(element, "ToDtTm") or xml_text(element, "ToDt"))
+                    statement["date"] = date_of(xml_text(element, "ToDtTm") or xml_text(element, "ToDt"))
                 elif name == "CreDtTm" and statement["date"] is None:
-                    statement["date"] = _date_of(xml_text(element))
+                    statement["date"] = date_of(xml_text(element))
                 elif name == "Id":
                     totals.statement_id(xml_clean(element.text))
                 elif name == "TxsSummry":
                     totals.summary(element)
                     element.clear()
                 elif name == "Ntry":
-                    totals.entry(element, (_status_code(element) or "").upper() not in NOT_BOOKED)
+                    totals.entry(element, (entry_status(element) or "").upper() not in NOT_BOOKED)
                     yield element, statement
             elif stack and MESSAGES.get(stack[-1]) == name:  # the end of a Stmt or Ntfctn
                 totals.end(statement["account"])
@@ -336,273 +243,3 @@ def _refuse_other_message(path: Path, message_type: str | None) -> None:
         f"is {what}; only {SUPPORTED} can be read",
         "ask the bank for the account statement as camt.053 or camt.054 XML, or as Excel/CSV",
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Entries and transactions
-# --------------------------------------------------------------------------------------------
-
-
-def _entry_rows(entry: ET.Element, statement: dict) -> list[dict]:
-    details = [tx for nd in xml_children(entry, "NtryDtls") for tx in xml_children(nd, "TxDtls")]
-    booking = xml_text(entry, "CdtDbtInd")
-    status_code = (_status_code(entry) or "").upper()
-    reversal = (xml_text(entry, "RvslInd") or "").lower() in ("true", "1")
-    entry_date = _date(xml_child(entry, "ValDt")) or _date(xml_child(entry, "BookgDt"))
-    entry_ref = xml_text(entry, "NtryRef") or xml_text(entry, "AcctSvcrRef")
-    entry_info = xml_text(entry, "AddtlNtryInf")
-    batch = _batch_size(entry)
-    rows = []
-    for n, tx in enumerate(details or [None], start=1):
-        amount = (
-            _amount(xml_child(tx, "Amt"))
-            or _amount(xml_child(tx, "AmtDtls", "TxAmt", "Amt"))
-            or (_amount(xml_child(entry, "Amt")) if len(details) <= 1 else None)
-        )
-        currency = next(
-            (
-                xml_clean(e.get("Ccy"))
-                for e in (xml_child(tx, "Amt"), xml_child(tx, "AmtDtls", "TxAmt", "Amt"), xml_child(entry, "Amt"))
-                if e is not None
-            ),
-            None,
-        )
-        direction = xml_text(tx, "CdtDbtInd") or booking
-        code_holder = tx if xml_child(tx, "BkTxCd") is not None else entry
-        returned = reversal or xml_child(tx, "RtrInf") is not None or _return_code(code_holder)
-        original = OPPOSITE.get(direction, direction) if returned else direction
-        name, account, bank = _counterparty(tx, original, statement["account"], returned)
-        narrative = " ".join(xml_texts(tx, "RmtInf", "Ustrd")) or xml_text(tx, "AddtlTxInf") or entry_info
-        reason = _return_reason(tx, reversal) if returned else None
-        rows.append(
-            {
-                "payment_ref": _reference(tx) or _nth(entry_ref, n, len(details)),
-                "payee_name": name,
-                "bank_code": bank,
-                "account_number": account,
-                "amount": amount,
-                # the entry's own dates, else the transaction's settlement date, else the statement's
-                "value_date": entry_date
-                or _date_of(xml_text(tx, "RltdDts", "IntrBkSttlmDt"))
-                or _date_of(xml_text(tx, "RltdDts", "TxDtTm"))
-                or statement["date"],
-                "channel": "bank",
-                "status": "returned" if returned else "success",
-                "narrative": "; ".join(p for p in (narrative, *_ids_elsewhere(tx, narrative), reason) if p) or None,
-                "direction": original,
-                "aside": _aside(code_holder, status_code, original, batch if not details else None),
-                "bank_ref": _bank_reference(tx) or (xml_text(entry, "AcctSvcrRef") if len(details) <= 1 else None),
-                "_booked": direction,
-                "_return": returned,
-                "_reason": reason,
-                "_currency": currency,
-            }
-        )
-    return rows
-
-
-def _aside(code_holder: ET.Element | None, status_code: str, direction: str | None, batch: int | None) -> str | None:
-    """Why an entry is no payment to reconcile, or None: not booked yet, the bank's own charges, or a
-    batch of transfers the statement does not itemise (its total is no one's payment)."""
-    if status_code in NOT_BOOKED:
-        return f"entry not booked ({NOT_BOOKED[status_code]}, status {status_code}): no completed payment"
-    sub_family = (xml_text(code_holder, "BkTxCd", "Domn", "Fmly", "SubFmlyCd") or "").upper()
-    if sub_family in BANK_OWN and direction == "DBIT":
-        return f"{BANK_OWN[sub_family]} (bank transaction code {sub_family}), not a payment to a beneficiary"
-    # a bank's own code in the SWIFT style ('NCHG', 'NCHG+808'), for banks that give no ISO domain
-    proprietary = (xml_text(code_holder, "BkTxCd", "Prtry", "Cd") or "").upper()
-    what = SWIFT_OWN.get(proprietary[1:4]) if proprietary[:1] == "N" else None
-    if what and direction == "DBIT":
-        return f"{what} (bank transaction code {proprietary}), not a payment to a beneficiary"
-    if batch is not None and batch > 1 and direction == "DBIT":
-        return (
-            f"a batch of {batch:,} transfers booked as one entry, not itemised in the statement: its "
-            "transfers are read from the batch's own list (camt.054 or payment file), to be given too"
-        )
-    return None
-
-
-def _private_id(party: ET.Element | None) -> str | None:
-    """A party's private identification (`Id/PrvtId/Othr/Id`, under `Pty` in camt .08 and later)."""
-    holder = xml_child(party, "Pty") if xml_child(party, "Pty") is not None else party
-    return xml_text(holder, "Id", "PrvtId", "Othr", "Id")
-
-
-@cache
-def _birth_codes() -> frozenset[str]:
-    """The place-of-birth codes an ID starts with (data/birth_provinces.csv): a 12-digit number that
-    starts otherwise (an instruction number 000000000001) is no ID."""
-    text = resources.files("reconcile.data").joinpath("birth_provinces.csv").read_text(encoding="utf-8")
-    return frozenset(
-        line.split(",", 1)[0]
-        for line in text.splitlines()[1:]
-        if line and not line.startswith("#") and line[:3].isdigit()
-    )
-
-
-def _batch_size(entry: ET.Element) -> int | None:
-    """The number of transfers a batch entry says it holds (`NtryDtls/Btch/NbOfTxs`), or None."""
-    text = xml_text(entry, "NtryDtls", "Btch", "NbOfTxs")
-    return int(text) if text and text.isdigit() else None
-
-
-def _ids_elsewhere(tx: ET.Element | None, narrative: str | None) -> list[str]:
-    """The references other than the free-text remittance that hold a 12-digit number the narrative does
-    not: the end-to-end and instruction ids, the structured creditor reference and remittance, the
-    additional information. Written into the narrative, labelled, where the run looks for the ID."""
-    fields = [
-        ("EndToEndId", xml_text(tx, "Refs", "EndToEndId")),
-        ("InstrId", xml_text(tx, "Refs", "InstrId")),
-        (
-            "creditor reference",
-            " ".join(
-                t
-                for strd in xml_children(xml_child(tx, "RmtInf"), "Strd")
-                for t in (xml_text(strd, "CdtrRefInf", "Ref"),)
-                if t
-            ),
-        ),
-        (
-            "remittance",
-            " ".join(
-                t for strd in xml_children(xml_child(tx, "RmtInf"), "Strd") for t in xml_texts(strd, "AddtlRmtInf") if t
-            ),
-        ),
-        ("additional information", xml_text(tx, "AddtlTxInf")),
-        # the payee's own identification: where a G2P payment may carry the personal ID
-        (
-            "creditor id",
-            " ".join(
-                t for t in (_private_id(xml_child(tx, "RltdPties", party)) for party in ("Cdtr", "UltmtCdtr")) if t
-            ),
-        ),
-    ]
-    known = set(ID_RUN.findall(narrative or ""))
-    found = []
-    for label, value in fields:
-        runs = {run for run in ID_RUN.findall(value or "") if run[:3] in _birth_codes()} - known
-        if runs:
-            found.append(f"{label} {value}")
-            known |= runs
-    return found
-
-
-def _pair_returns(rows: list[dict]) -> None:
-    """Mark the original debit of a return found in the same file as returned; see the module doc."""
-    originals: dict[tuple[str, str], list[dict]] = {}
-    for row in rows:
-        if not row["_return"] and row["status"] == "success" and not row["aside"] and row["payment_ref"]:
-            originals.setdefault((row["payment_ref"], row["direction"]), []).append(row)
-    for row in rows:
-        if row["_return"] and row["status"] == "returned" and row["payment_ref"]:
-            candidates = originals.get((row["payment_ref"], row["direction"]))
-            if candidates:
-                original = candidates.pop(0)
-                original["status"] = "returned"
-                if row["_reason"]:
-                    original["narrative"] = "; ".join(p for p in (original["narrative"], row["_reason"]) if p)
-                row["direction"] = row["_booked"]  # the money coming back: a credit, set aside
-
-
-def _status_code(entry: ET.Element) -> str | None:
-    return xml_text(entry, "Sts", "Cd") or xml_text(entry, "Sts", "Prtry") or xml_text(entry, "Sts")
-
-
-def _reference(tx: ET.Element | None) -> str | None:
-    end_to_end = xml_text(tx, "Refs", "EndToEndId")
-    if end_to_end and end_to_end.upper() != "NOTPROVIDED":
-        return end_to_end
-    return xml_text(tx, "Refs", "TxId") or xml_text(tx, "Refs", "InstrId")
-
-
-def _bank_reference(tx: ET.Element | None) -> str | None:
-    """The bank's own reference of a transaction: its servicer reference, else the UETR (SWIFT gpi),
-    else the transaction id when the payment reference is not already it."""
-    servicer = xml_text(tx, "Refs", "AcctSvcrRef") or xml_text(tx, "Refs", "UETR")
-    if servicer:
-        return servicer
-    transaction = xml_text(tx, "Refs", "TxId")
-    return transaction if transaction and transaction != _reference(tx) else None
-
-
-def _nth(entry_ref: str | None, n: int, count: int) -> str | None:
-    """The entry's reference for a transaction without its own: 'REF/2' for the second of a batch,
-    so that the transfers of one batch are not taken for one payment reference used twice."""
-    return f"{entry_ref}/{n}" if entry_ref and count > 1 else entry_ref
-
-
-def _counterparty(
-    tx: ET.Element | None, direction: str | None, own_account: str | None, returned: bool = False
-) -> tuple[str | None, str | None, str | None]:
-    """Name, account and bank of the other party: the creditor of a debit, the debtor of a credit.
-
-    A debit without a creditor has no payee (the debtor is the payer, the office itself). A return may
-    list the parties of the return rather than of the original payment, so either side is looked at;
-    a party whose account is the statement's own account is never the counterparty.
-    """
-    sides = [("Cdtr", "CdtrAcct", "CdtrAgt"), ("Dbtr", "DbtrAcct", "DbtrAgt")]
-    if direction == "CRDT":
-        sides.reverse()
-    if not returned:
-        sides = sides[:1]
-    parties = xml_child(tx, "RltdPties")
-    found = []
-    for party, account, agent in sides:
-        name = (
-            xml_text(parties, party, "Nm") or xml_text(parties, party, "Pty", "Nm") or xml_text(parties, account, "Nm")
-        )
-        number = _account(xml_child(parties, account))
-        if name is None and number is None:
-            continue
-        if own_account is not None and number == own_account:
-            continue
-        institution = xml_child(tx, "RltdAgts", agent, "FinInstnId")
-        bank = (
-            xml_text(institution, "BICFI")
-            or xml_text(institution, "BIC")
-            or xml_text(institution, "ClrSysMmbId", "MmbId")
-            or xml_text(institution, "Nm")
-        )
-        found.append((name, number, bank))
-    return found[0] if found else (None, None, None)
-
-
-def _return_code(element: ET.Element | None) -> bool:
-    """Whether the bank transaction code says 'returned' (family ICDT/RCDT, sub-family RRTN)."""
-    return xml_text(element, "BkTxCd", "Domn", "Fmly", "SubFmlyCd") == "RRTN"
-
-
-def _return_reason(tx: ET.Element | None, reversal: bool) -> str:
-    code = xml_text(tx, "RtrInf", "Rsn", "Cd")
-    if code:
-        code = code.upper()
-        meaning = RETURN_REASONS.get(code)
-        return f"return reason {code} ({meaning})" if meaning else f"return reason {code}"
-    proprietary = xml_text(tx, "RtrInf", "Rsn", "Prtry")
-    if proprietary:
-        return f"return reason {proprietary}"
-    return "reversal" if reversal and xml_child(tx, "RtrInf") is None else "returned"
-
-
-def _amount(element: ET.Element | None) -> str | None:
-    value = xml_clean(element.text) if element is not None else None
-    if value is None:
-        return None
-    currency = xml_clean(element.get("Ccy"))
-    return value if currency in (None, "VND") else f"{value} {currency}"
-
-
-def _date(element: ET.Element | None) -> str | None:
-    """The date of a `Dt` or the date part of a `DtTm` (as the bank wrote it, in its own time)."""
-    return _date_of(xml_text(element, "Dt") or xml_text(element, "DtTm"))
-
-
-def _date_of(value: str | None) -> str | None:
-    """A date, or the date part of a date and time, as the bank wrote it (in its own time)."""
-    if value and ISO_DATE.match(value):
-        return value[:10]
-    return value
-
-
-def _account(element: ET.Element | None) -> str | None:
-    return xml_text(element, "Id", "Othr", "Id") or xml_text(element, "Id", "IBAN")

@@ -18,7 +18,7 @@ from decimal import Context, Decimal
 from pathlib import Path
 
 from reconcile.errors import InputFileError
-from reconcile.readers.totals import Control
+from reconcile.readers.tables import Control
 from reconcile.readers.xmlpath import xml_child, xml_children, xml_text
 
 CONTROL_FIX = "ask the bank for the statement again; the file may be cut short or edited"
@@ -153,13 +153,13 @@ class Totals:
             stating = [s[key] for s in self.summaries if key in s]
             if not stating:
                 continue
-            counts = [count for count, _ in stating]
-            amounts = [amount for _, amount in stating]
+            counts = [count for count, _ in stating if count is not None]
+            amounts = [amount for _, amount in stating if amount is not None]
             noun = next(iter(self.nouns)) if len(self.nouns) == 1 else "statement"
             of = f" of {len(stating)} of {self.statements} {noun}s" if len(stating) < self.statements else ""
             return Control(
-                count=None if None in counts else sum(counts),
-                amount=None if None in amounts else format(_sum(amounts), "f"),
+                count=sum(counts) if len(counts) == len(stating) else None,  # None when one states none
+                amount=format(_sum(amounts), "f") if len(amounts) == len(stating) else None,
                 what=f"camt TxsSummry{of} ({kind})",
                 checked=True,
             )
@@ -173,8 +173,8 @@ class Totals:
 
 def _stated(element: ET.Element | None, count_tag: str, sum_tag: str) -> tuple[int | None, Decimal | None] | None:
     """A stated count and sum; None when neither is there (or readable)."""
-    count = xml_text(element, count_tag)
-    count = int(count) if count and NUMBER.fullmatch(count) else None
+    text = xml_text(element, count_tag)
+    count = int(text) if text and NUMBER.fullmatch(text) else None
     amount = _decimal(xml_text(element, sum_tag))
     return None if count is None and amount is None else (count, amount)
 
@@ -207,6 +207,7 @@ def _says(stated: tuple[int | None, Decimal | None], read: _Tally, key: str, eve
         also = f" ({all_read} counting those not booked)"
     if count is None:
         read_total = _figure(read.total) if read.total is not None else "unknown"
+        assert amount is not None  # a stated total has a count, a sum or both (_stated)
         return (
             f"says its {kind}entries total {_figure(amount)} but the {booked}{kind}entries read total "
             f"{read_total}{also}"

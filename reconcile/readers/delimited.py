@@ -98,9 +98,10 @@ def sniff_delimiter(data: bytes) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _first_rows(data: bytes, sep: str, n: int) -> list[tuple[int, list[str]]]:
+def _first_rows(data: bytes, sep: str, n: int) -> list[tuple[int, list[str | None]]]:
     """The first n lines as (byte offset, fields), parsed leniently: a title block may be ragged."""
-    out, offset = [], 0
+    out: list[tuple[int, list[str | None]]] = []
+    offset = 0
     for line in data.split(b"\n", n)[:n]:
         text = line.decode("utf-8", errors="replace").rstrip("\r")
         try:
@@ -179,6 +180,7 @@ def read(path: Path, choose_header: Callable[[list[list]], int]) -> tuple[list[s
     sep = sniff_delimiter(head)
     first = _first_rows(head, sep, HEADER_SCAN)
     index = choose_header([fields for _, fields in first])
+    source: Path | bytes
     if encoding in ("utf-8", "utf-8-sig"):  # polars skips the byte-order mark itself
         source, skip = path, index
     else:

@@ -30,7 +30,7 @@ def _file_fault(exc: BaseException) -> bool:
 def _sheet_index(names: list[str], sheet: int | str | None) -> int | str | dict:
     """fastexcel's sheet argument for a sheet given by name or by position (1 = the first), or the
     problem with it."""
-    if isinstance(sheet, int) or str(sheet).isdigit():
+    if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit()):
         position = int(sheet)
         if not 1 <= position <= len(names):
             return {
@@ -60,6 +60,7 @@ def load(path: str, sheet: int | str | None, out: str) -> dict:
             "problem": f"cannot be read as an Excel workbook ({type(exc).__name__})",
             "fix": "open it in Excel, check it is not password-protected, and save it as .xlsx",
         }
+    wanted: list[int | str]
     if sheet is None:
         wanted = list(range(len(reader.sheet_names)))
     else:

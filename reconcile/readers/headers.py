@@ -114,8 +114,8 @@ def map_headers(
         if key in first_of and (key in lookup or name in mapped or first_of[key] in mapped):
             raise InputFileError(str(path), f"the column '{header}' appears twice", "remove or rename one of them")
         first_of.setdefault(key, name)
-    for name, canonical in mapped.items():
-        claimed[canonical] = names.get(name, name)
+    for name, preset_canonical in mapped.items():
+        claimed[preset_canonical] = names.get(name, name)
     for header, name in headers:
         if name in mapped:
             continue
@@ -185,15 +185,15 @@ def check_role(
     own = header_lookup(kind)
     if kind == "registry":
         registry_only = [h for h in headers if own.get(fold(h)) in REGISTRY_ONLY and lookup.get(fold(h)) is None]
-        found = [c for c in PAYMENT_ONLY if c in as_other]
+        present = [c for c in PAYMENT_ONLY if c in as_other]
         # both payment columns, or one of them and nothing only a registry has (a post-office list
         # without references): a list of payments
-        if len(found) == len(PAYMENT_ONLY) or (found and not registry_only):
-            what = " and ".join(("a payment reference", "a value date")[PAYMENT_ONLY.index(c)] for c in found)
+        if len(present) == len(PAYMENT_ONLY) or (present and not registry_only):
+            what = " and ".join(("a payment reference", "a value date")[PAYMENT_ONLY.index(c)] for c in present)
             raise NotThisRole(
                 str(path),
                 f"{where}looks like a payments file, not a beneficiary registry (it has {what}: "
-                + ", ".join(f"'{as_other[c]}'" for c in found)
+                + ", ".join(f"'{as_other[c]}'" for c in present)
                 + ")",
                 "give it as --payments",
             )

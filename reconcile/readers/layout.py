@@ -4,7 +4,6 @@ date conventions, and the reason each set-aside row is set aside."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -12,17 +11,15 @@ from reconcile.contracts import fold
 from reconcile.errors import InputFileError
 from reconcile.profiles import Profile, header_contains
 from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
-
-if TYPE_CHECKING:
-    from reconcile.readers import RawTable
+from reconcile.readers.tables import RawTable
 
 
 def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[str, str]:
     """Unique column name -> canonical, for the headers the profile names: the first alternative
     present, as the whole header, else as words within a header (a bilingual `Số tiền ghi nợ/ Debit`)."""
     by_fold: dict[str, str] = {}
-    for header, name in headers:
-        by_fold.setdefault(fold(header), name)
+    for header, column in headers:
+        by_fold.setdefault(fold(header), column)
     preset: dict[str, str] = {}
     for canonical in profile.columns:
         wanted = profile.headers_for(canonical)
@@ -92,7 +89,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
                 "check the profile's debit header against the file",
             )
 
-        table.consumed |= {debit, credit} - {None}
+        table.consumed |= {c for c in (debit, credit) if c is not None}
         if credit is not None:
             reasons.append(
                 (_blank(debit) & ~_blank(credit), f"money in (a credit), not a payment (profile {profile.name})")

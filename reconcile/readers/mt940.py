@@ -8,7 +8,7 @@ statement separators (`-`) are taken off first. Several statements in one file a
 the other, each from its `:20:`.
 
 Each statement line (`:61:`) becomes one row of text under the same columns as camt
-(`reconcile.readers.camt.HEADERS`), in file order, the first being row 1, with `direction`:
+(`reconcile.readers.statements.HEADERS`), in file order, the first being row 1, with `direction`:
 
 - `DBIT`: money out (mark `D`), the payments;
 - `CRDT`: money in (mark `C`) and the reversals that are no payment: the caller sets these aside.
@@ -60,16 +60,18 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
-from decimal import Context, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import mt940
 import polars as pl
 
 from reconcile.errors import InputFileError
-from reconcile.readers.camt import HEADERS, refuse_foreign
-from reconcile.readers.totals import Control
+from reconcile.readers.mt940_balances import Statement, check_statement, control_of
+from reconcile.readers.mt940_details import clean, details_of, payment_reference
+from reconcile.readers.mt940_fields import fields_of, text_of, unwrap
+from reconcile.readers.statements import HEADERS, SWIFT_OWN, refuse_foreign
+from reconcile.readers.tables import Control
 
 # The parser logs the text of a field it cannot read (and, at debug level, of every field): statements
 # hold names and account numbers, which are never printed. Its messages are dropped.
@@ -77,84 +79,15 @@ _PARSER_LOG = logging.getLogger("mt940")
 _PARSER_LOG.addHandler(logging.NullHandler())
 _PARSER_LOG.propagate = False
 
-CONTROL_FIX = "ask the bank for the statement again; the file may be cut short or edited"
 UNREADABLE_FIX = "ask the bank to export the statement again; it may be cut short or edited by hand"
-EXACT = Context(prec=60)  # no rounding in any sum of statement amounts
 
 # The parser's options: a reversal of a credit (RC) is negative like the debit it is, lowercase marks
 # count, a blank :34F: mark (MT942) gives the currency.
 OPTIONS = mt940.Options(reversal_sign=True, case_insensitive_marks=True, floor_limit_blank_mark=True)
 
 SEPARATORS = (",", ";", "\t", '"', "|")
-BANK_OWN = {"CHG": "bank charges", "COM": "bank commission", "INT": "interest", "TAX": "tax"}
-TAG_LINE = re.compile(r":(?P<tag>[0-9]{2}[A-Z]?|NS):")
-KNOWN_TAGS = {str(tag_id) for tag_id in mt940.tags.TAG_BY_ID}  # '20', '60F', 'NS', ...
 PARSED = {"20", "25", "34F", "60", "60F", "60M", "61", "62", "62F", "62M", "90D", "90C"}  # what is fed to the parser
 AFTER_LINES = {"62", "62F", "62M", "64", "65", "90D", "90C"}  # after these, :86: is about the statement
-LINE_LENGTH = 65  # SWIFT's maximum: a line this long was cut where the bank's line ended
-SUBFIELD_LENGTH = 27  # the maximum of a German :86: subfield (?20, ?32, ...)
-
-# A :61: customer reference that only says "none" or "see :86:"
-NO_REFERENCE = {"NONREF", "NOTPROVIDED", "NOREF", "NONE"}
-POINTERS = {
-    "EREF": "EREF",
-    "EREF+": "EREF",
-    "PREF": "PREF",
-    "KREF": "KREF",
-    "KREF+": "KREF",
-    "MARF": "MARF",
-    "MREF": "MARF",
-    "MREF+": "MARF",
-}
-
-# German structured :86: (DFÜ/ZKA): a 3-digit transaction code, then ?NN subfields
-GERMAN = re.compile(r"^[0-9]{3}\?")
-GERMAN_FIELD = re.compile(r"\?([0-9]{2})")
-GERMAN_REMITTANCE = [f"{n:02d}" for n in (*range(20, 30), *range(60, 64))]
-SEPA_KEYWORD = re.compile(r"(EREF|KREF|MREF|CRED|DEBT|SVWZ|ABWA|ABWE|COAM|OAMT|PURP|BREF|RREF|IBAN|BIC|ANAM)\+")
-
-# Dutch/SEPA structured :86: (/KEY/value/KEY/value...)
-SEPA_KEYS = (
-    "TRTP",
-    "EREF",
-    "PREF",
-    "MARF",
-    "CNTP",
-    "REMI",
-    "BENM",
-    "ORDP",
-    "NAME",
-    "IBAN",
-    "BIC",
-    "ADDR",
-    "CSID",
-    "RTRN",
-    "TRCD",
-    "ISDT",
-    "PURP",
-    "ULTC",
-    "ULTD",
-    "ULTB",
-    "ID",
-    "CDTRREF",
-    "CDTRREFTP",
-    "CD",
-    "ISSR",
-    "OCMT",
-    "CHGS",
-    "EXCH",
-    "RTYP",
-    "ACCW",
-    "BUSP",
-    "MREF",
-    "KREF",
-    "CREF",
-    "SEQTP",
-    "INSTR",
-    "FX",
-)
-SEPA_KEY = re.compile(r"/(" + "|".join(sorted(SEPA_KEYS, key=len, reverse=True)) + r")/")
-SEPA_START = re.compile(r"^/(" + "|".join(SEPA_KEYS) + r")/")
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,7 +100,7 @@ def looks_like_mt940(head: bytes) -> bool:
     first lines (after a SWIFT envelope or a bank's short header lines), then a `:25:` line, then a
     `:60F:`/`:60M:`/`:60:`/`:34F:` or `:61:` line. A CSV, whose lines hold separators, never does."""
     text = head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
-    lines = [line for line in _unwrap(text.splitlines()) if line.strip()]
+    lines = [line for line in unwrap(text.splitlines()) if line.strip()]
     step = 0  # 0: looking for :20:, 1: for :25:, 2: for a balance, floor limit or statement line
     for n, line in enumerate(lines):
         if step < 2 and any(c in line for c in SEPARATORS):
@@ -200,7 +133,7 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
     checked against the transactions read (None when the file states nothing to check). A file
     whose balances disagree with its transactions is refused, and so is one whose transactions are
     all in another currency than VND (unless `vnd_only` is false)."""
-    text = _text(path)
+    text = text_of(path)
     statements = _statements(path, text)
     rows: list[dict] = []
     for statement in statements:
@@ -209,99 +142,23 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
     if vnd_only:
         refuse_foreign(path, [(s.currency or "").strip() or None for s in statements for _ in s.rows])
     frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS}, schema=dict.fromkeys(HEADERS, pl.String))
-    return list(HEADERS), frame, 1, _control(statements)
+    return list(HEADERS), frame, 1, control_of(statements)
 
 
-def _text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(
-            str(path), f"cannot be opened ({exc.strerror})", "check the path and its permissions"
-        ) from None
-    if not data.strip():
-        raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")  # every byte is a character: never fails
-
-
-def _unwrap(lines: list[str]) -> list[str]:
-    """The lines of the statements without a SWIFT envelope: the `{1:...}{2:...}{3:...}{4:` header
-    (kept is what follows `{4:` on its line), the `-}{5:...}` trailer and the `-` separators;
-    control characters (SOH, ETX) are dropped."""
-    out = []
-    for line in lines:
-        line = line.replace("\x01", "").replace("\x03", "").rstrip("\r")
-        stripped = line.strip()
-        if stripped.startswith("{"):
-            if "{4:" not in stripped:
-                continue
-            line = stripped.split("{4:", 1)[1]
-            if not line.strip():
-                continue
-        elif stripped == "-" or stripped.startswith("-}"):
-            continue
-        out.append(line)
-    return out
-
-
-@dataclass
-class _Chunk:
-    tag: str  # '61', '60F', ...
-    line: int  # line number of the tag in the file, 1 for the first
-    lines: list[str]  # the raw lines, the first without its tag
-
-
-@dataclass
-class _Statement:
-    position: int
-    rows: list[dict] = field(default_factory=list)
-    movements: list[tuple[str, Decimal]] = field(default_factory=list)  # (DBIT/CRDT, amount) per :61:
-    opening: Decimal | None = None
-    closing: Decimal | None = None
-    stated: dict[str, tuple[int, Decimal]] = field(default_factory=dict)  # 'D'/'C' from :90D:/:90C:
-    currency: str | None = None
-    checked_by: str | None = None  # 'balances', '90D' or None
-
-
-def _chunks(text: str) -> list[_Chunk]:
-    """The file's fields in order, each with the line it starts on. A line that does not start with
-    a known tag continues the field before it; lines before the first field (a bank's header) are
-    dropped."""
-    chunks: list[_Chunk] = []
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for number, line in enumerate(raw, start=1):
-        kept = _unwrap([line])
-        if not kept:
-            continue
-        line = kept[0]
-        match = TAG_LINE.match(line)
-        if match and (match.group("tag") in KNOWN_TAGS or match.group("tag")[:2] in KNOWN_TAGS):
-            chunks.append(_Chunk(match.group("tag"), number, [line[match.end() :]]))
-        elif chunks:
-            chunks[-1].lines.append(line)
-    return chunks
-
-
-def _statements(path: Path, text: str) -> list[_Statement]:
-    chunks = _chunks(text)
+def _statements(path: Path, text: str) -> list[Statement]:
+    chunks = fields_of(text)
     if not any(c.tag in ("20", "61") or c.tag.startswith(("60", "62")) for c in chunks):
         raise InputFileError(
             str(path),
             "is not an MT940 or MT942 statement (no :20:, :60F: or :61: field found)",
             "ask the bank for the account statement as MT940, camt.053 XML or Excel/CSV",
         )
-    statements: list[_Statement] = []
-    parser = None
+    statements: list[Statement] = []
+    parser = mt940.models.Transactions(options=OPTIONS)  # the current statement's: a new one at each :20:
     row = None  # the row of the last :61:, while a :86: may still follow it
     for chunk in chunks:
         if chunk.tag == "20" or not statements:
-            statements.append(_Statement(len(statements) + 1))
+            statements.append(Statement(len(statements) + 1))
             parser = mt940.models.Transactions(options=OPTIONS)
             row = None
         statement = statements[-1]
@@ -349,7 +206,7 @@ def _statements(path: Path, text: str) -> list[_Statement]:
         statement.currency = parser.currency
     for statement in statements:
         _finish(statement)
-        _check(path, statement)
+        check_statement(path, statement)
     return statements
 
 
@@ -376,11 +233,11 @@ def _row(data: dict) -> dict:
         "narrative": None,
         "direction": direction,
         "aside": _bank_own(data.get("id"), direction),
-        "bank_ref": _clean(data.get("bank_reference")),
+        "bank_ref": clean(data.get("bank_reference")),
         "_amount": amount,
         "_reversal": reversal,
-        "_customer": _clean(data.get("customer_reference")),
-        "_bank": _clean(data.get("bank_reference")),
+        "_customer": clean(data.get("customer_reference")),
+        "_bank": clean(data.get("bank_reference")),
         "_details": [],
     }
 
@@ -388,127 +245,29 @@ def _row(data: dict) -> dict:
 def _bank_own(code: str | None, direction: str) -> str | None:
     """Why a debit is the bank's own (its `:61:` transaction type: NCHG charges, NCOM commission, NINT
     interest, NTAX tax) and no payment to a beneficiary, or None."""
-    what = BANK_OWN.get((code or "").upper()[1:])
-    if what is None or direction != "DBIT":
+    what = SWIFT_OWN.get((code or "").upper()[1:])
+    if what is None or code is None or direction != "DBIT":
         return None
     return f"{what} (transaction type {code.upper()}), not a payment to a beneficiary"
 
 
-def _finish(statement: _Statement) -> None:
+def _finish(statement: Statement) -> None:
     """Fill what depends on the whole statement (its currency) and on the :86: fields read."""
     currency = (statement.currency or "").strip().upper() or None
     for row in statement.rows:
         text = format(row["_amount"], "f")
         row["amount"] = text if currency in (None, "VND") else f"{text} {currency}"
-        details = _details(row.pop("_details"))
+        details = details_of(row.pop("_details"))
         name, account, bank, remittance, keys = details
         row["payee_name"], row["account_number"], row["bank_code"] = name, account, bank
-        row["payment_ref"] = _reference(row["_customer"], row["_bank"], keys)
+        row["payment_ref"] = payment_reference(row["_customer"], row["_bank"], keys)
         if row["_reversal"]:
             remittance = "; ".join(p for p in (remittance, "reversal") if p)
         row["narrative"] = remittance
 
 
-def _reference(customer: str | None, bank: str | None, keys: dict[str, str]) -> str | None:
-    """The :61: customer reference, else what it points to in :86:, else the bank's, else the
-    end-to-end reference of :86:; 'NONREF' and the like are no reference."""
-    if customer and customer.upper() not in NO_REFERENCE and customer.upper() not in POINTERS:
-        return customer
-    pointed = keys.get(POINTERS.get((customer or "").upper(), ""))
-    if pointed:
-        return pointed
-    if bank and bank.upper() not in NO_REFERENCE:
-        return bank
-    return keys.get("EREF")
-
-
-def _clean(value) -> str | None:
-    if value is None:
-        return None
-    value = " ".join(str(value).split())
-    return value or None
-
-
 # --------------------------------------------------------------------------------------------
-# :86:
-# --------------------------------------------------------------------------------------------
-
-
-def _details(fields: list[list[str]]) -> tuple[str | None, str | None, str | None, str | None, dict[str, str]]:
-    """Counterparty name, account and bank, the narrative, and the references found (EREF, PREF,
-    KREF, MARF) of a transaction's :86: fields (usually one)."""
-    if not fields:
-        return None, None, None, None, {}
-    glued = "".join("".join(line.strip("\r\n") for line in lines) for lines in fields).strip()
-    if GERMAN.match(glued):
-        return _german(glued)
-    if SEPA_START.match(glued):
-        return _sepa(glued)
-    text = " ".join(_joined(lines, LINE_LENGTH) for lines in fields)
-    return None, None, None, _clean(text), {}
-
-
-def _joined(pieces: list[str], width: int) -> str:
-    """Pieces of text (the lines of :86:, the subfields of a German :86:) joined: without a space
-    after a piece as long as the format allows (`width`), which the bank cut where it was full, maybe
-    in the middle of a word or an ID; with a space after a shorter one, which ended where the bank
-    chose."""
-    out = ""
-    for n, piece in enumerate(pieces):
-        if n:
-            previous = pieces[n - 1]
-            cut = len(previous) >= width and not previous[-1:].isspace() and not piece[:1].isspace()
-            out += "" if cut else " "
-        out += piece
-    return out
-
-
-def _german(text: str) -> tuple[str | None, str | None, str | None, str | None, dict[str, str]]:
-    """?20-?29 and ?60-?63 remittance, ?30 bank code, ?31 account, ?32+?33 name; subfields joined as
-    lines are (see `_joined`), with at most 27 characters each."""
-    parts = GERMAN_FIELD.split(text)  # [code, '00', value, '10', value, ...]
-    subfields: dict[str, list[str]] = {}
-    for key, value in zip(parts[1::2], parts[2::2]):
-        subfields.setdefault(key, []).append(value)
-    remittance = _joined([v for k in GERMAN_REMITTANCE for v in subfields.get(k, [])], SUBFIELD_LENGTH)
-    keys = {}
-    matches = list(SEPA_KEYWORD.finditer(remittance))
-    for n, match in enumerate(matches):
-        end = matches[n + 1].start() if n + 1 < len(matches) else len(remittance)
-        value = _clean(remittance[match.end() : end])
-        key = {"MREF": "MARF"}.get(match.group(1), match.group(1))
-        if value and value.upper() not in NO_REFERENCE:
-            keys.setdefault(key, value)
-    name = _clean(_joined(subfields.get("32", []) + subfields.get("33", []), SUBFIELD_LENGTH))
-    account = _clean("".join(subfields.get("31", [])))
-    bank = _clean("".join(subfields.get("30", [])))
-    return name, account, bank, _clean(remittance), keys
-
-
-def _sepa(text: str) -> tuple[str | None, str | None, str | None, str | None, dict[str, str]]:
-    """/KEY/value fields (Rabobank, ING, ABN AMRO): NAME, IBAN, BIC or CNTP (account/BIC/name/city),
-    REMI (unstructured: after USTD//), EREF, PREF, MARF, KREF."""
-    matches = list(SEPA_KEY.finditer(text))
-    values: dict[str, str] = {}
-    for n, match in enumerate(matches):
-        end = matches[n + 1].start() if n + 1 < len(matches) else len(text)
-        values.setdefault(match.group(1), text[match.end() : end])
-    counterparty = values.get("CNTP", "").split("/")
-    account = _clean(values.get("IBAN", "").strip("/")) or _clean(counterparty[0])
-    bank = _clean(values.get("BIC", "").strip("/")) or (_clean(counterparty[1]) if len(counterparty) > 1 else None)
-    name = _clean(values.get("NAME", "").strip("/")) or (_clean(counterparty[2]) if len(counterparty) > 2 else None)
-    remittance = values.get("REMI", "")
-    remittance = re.sub(r"^(USTD|STRD)/+", "", remittance).strip("/")
-    keys = {}
-    for key in ("EREF", "PREF", "MARF", "KREF"):
-        value = _clean(values.get(key, "").strip("/"))
-        if value and value.upper() not in NO_REFERENCE:
-            keys[key] = value
-    return name, account, bank, _clean(remittance), keys
-
-
-# --------------------------------------------------------------------------------------------
-# Reversals, balances and the control
+# Reversals
 # --------------------------------------------------------------------------------------------
 
 
@@ -518,7 +277,7 @@ def _pair_reversals(rows: list[dict]) -> None:
     stays a credit, set aside; one whose original is not in the file (it was in an earlier
     statement) stands for the payment: a returned debit, so that the failed payment is reported. A
     reversal of a credit (RC) is money in taken back, no payment: set aside as a credit. The
-    balances are checked on the entries as booked (_Statement.movements), not on these directions."""
+    balances are checked on the entries as booked (Statement.movements), not on these directions."""
     originals: dict[tuple[str, Decimal], list[dict]] = {}
     for row in rows:
         if row["_reversal"] and row["direction"] == "CRDT":  # RD
@@ -533,74 +292,3 @@ def _pair_reversals(rows: list[dict]) -> None:
             row["direction"] = "CRDT"
         elif row["direction"] == "DBIT" and row["payment_ref"]:
             originals.setdefault((row["payment_ref"], row["_amount"]), []).append(row)
-
-
-def _sum(amounts) -> Decimal:
-    total = Decimal(0)
-    for amount in amounts:
-        total = EXACT.add(total, amount)
-    return total.to_integral_value() if total == total.to_integral_value() else total
-
-
-def _figure(amount: Decimal) -> str:
-    """An amount with thousands commas and its fraction as written: 1,234.50."""
-    return format(amount, ",f")
-
-
-def _check(path: Path, statement: _Statement) -> None:
-    name = f"statement {statement.position}"
-    debits = [a for d, a in statement.movements if d == "DBIT"]
-    credits = [a for d, a in statement.movements if d == "CRDT"]
-    if (statement.opening is None) != (statement.closing is None):
-        has, lacks = ("an opening", "closing") if statement.closing is None else ("a closing", "opening")
-        raise InputFileError(str(path), f"its {name} has {has} balance but no {lacks} balance", CONTROL_FIX)
-    if statement.opening is not None and statement.closing is not None:
-        moves = EXACT.subtract(_sum(credits), _sum(debits))
-        if EXACT.add(statement.opening, moves) != statement.closing:
-            sign = "+" if moves > 0 else ""
-            raise InputFileError(
-                str(path),
-                f"its {name} opens at {_figure(statement.opening)}, moves "
-                f"{sign}{_figure(moves)} and says it closes at {_figure(statement.closing)}",
-                CONTROL_FIX,
-            )
-        statement.checked_by = "balances"
-    for mark, kind, read in (("D", "debit", debits), ("C", "credit", credits)):
-        if mark not in statement.stated:
-            continue
-        count, amount = statement.stated[mark]
-        if count != len(read) or amount != _sum(read):
-            raise InputFileError(
-                str(path),
-                f"its {name} says it holds {_entries(count, amount, kind)} but "
-                f"{_entries(len(read), _sum(read), kind)} {'was' if len(read) == 1 else 'were'} "
-                "read",
-                CONTROL_FIX,
-            )
-        if mark == "D" and statement.checked_by is None:
-            statement.checked_by = "90D"
-
-
-def _entries(count: int, amount: Decimal, kind: str) -> str:
-    return f"{count:,} {kind} {'entry' if count == 1 else 'entries'} of {_figure(amount)}"
-
-
-def _control(statements: list[_Statement]) -> Control | None:
-    """The number and sum of the debit entries of the statements whose balances (or :90D:) were
-    checked; None when none states anything to check."""
-    checked = [s for s in statements if s.checked_by is not None]
-    if not checked:
-        return None
-    debits = [a for s in checked for d, a in s.movements if d == "DBIT"]
-    sources = {s.checked_by for s in checked}
-    what = {frozenset({"balances"}): "MT940 balances", frozenset({"90D"}): "MT942 :90D:"}.get(
-        frozenset(sources), "MT940 balances and :90D:"
-    )
-    if len(checked) < len(statements):
-        what += f" of {len(checked)} of {len(statements)} statements"
-    currencies = {(s.currency or "").strip().upper() or None for s in checked}
-    amount = format(_sum(debits), "f")
-    if currencies - {None, "VND"}:
-        foreign = sorted(c for c in currencies if c not in (None, "VND"))
-        amount = f"{amount} {foreign[0]}"
-    return Control(count=len(debits), amount=amount, what=f"{what} (debits)", checked=True)

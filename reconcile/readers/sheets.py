@@ -21,7 +21,9 @@ import polars as pl
 from reconcile.contracts import RecordKind
 from reconcile.errors import InputFileError, NotThisRole
 from reconcile.profiles import Profile
+from reconcile.readers.assembly import build_table
 from reconcile.readers.headers import HeaderChooser, clean_headers
+from reconcile.readers.tables import RawTable, SkippedSheet
 
 # an amount as written in a cell: digits with grouping, a zero fraction, a currency sign
 AMOUNT = re.compile(r"^\s*(₫|đ|vnđ|vnd)?\s*[0-9][0-9., ]*\s*(₫|đ|vnđ|vnd)?\s*$", re.IGNORECASE)
@@ -40,7 +42,7 @@ def read_workbook(
     path: Path, kind: RecordKind, fmt: str, profile: Profile | None, sheet: int | str | None, digest: str
 ):
     """(tables, skipped sheets) of one workbook; see the module's doc."""
-    from reconcile.readers import RawTable, SkippedSheet, _build, excel
+    from reconcile.readers import excel
 
     chosen = sheet if sheet is not None else (profile.sheet if profile else None)
     sheets = excel.load_sheets(path, chosen)
@@ -56,14 +58,14 @@ def read_workbook(
         try:
             headers, frame, first_row = excel.split(path, name, whole, chooser)
             tables.append(
-                _build(path, kind, fmt, chooser, headers, frame, first_row, digest, sheet=name, several=several)
+                build_table(path, kind, fmt, chooser, headers, frame, first_row, digest, sheet=name, several=several)
             )
             last = _Read(whole.width, headers, chooser)
         except NotThisRole as exc:
             if not several:
                 raise
             if last is not None and _goes_on(whole, last, tables[-1]):
-                table = _build(
+                table = build_table(
                     path,
                     kind,
                     fmt,

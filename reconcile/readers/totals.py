@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -21,29 +20,7 @@ from reconcile.contracts import fold
 from reconcile.readers.headers import no_data_rows
 from reconcile.readers.layout import blank_row
 from reconcile.readers.names import ROW_COLUMN
-
-if TYPE_CHECKING:
-    from reconcile.readers import RawTable
-
-
-@dataclass(frozen=True)
-class Control:
-    """What a file says it holds.
-
-    count: how many rows (CSV/Excel: data rows; camt: entries) it says it holds, when it says so;
-    amount: the total it states, as written ('1.234.000', '1234000.00'), read by the amount normaliser;
-    what: where the control comes from, for messages ("totals row 297", "camt TxsSummry");
-    row: the totals row's number in its file or sheet (CSV/Excel), None for camt;
-    checked: True when the reader has already checked it (camt); False when the run checks it
-    against the amounts it read (CSV/Excel).
-    """
-
-    count: int | None
-    amount: str | None
-    what: str
-    row: int | None = None
-    checked: bool = False
-
+from reconcile.readers.tables import Control, RawTable
 
 # A totals label: the whole cell, folded (no case, diacritics or punctuation), possibly in both
 # languages ("Tổng số/ Total"), optionally followed by a count with its unit ("Tổng cộng: 295 giao
@@ -139,7 +116,7 @@ def parquet_tail(staged, first_row: int, table: RawTable) -> pl.DataFrame:
     parts: list[pl.DataFrame] = []
     found = 0
     for group in range(staged.num_row_groups - 1, -1, -1):
-        part = pl.from_arrow(staged.read_row_group(group))
+        part = pl.DataFrame(staged.read_row_group(group))
         part = part.filter((pl.col(ROW_COLUMN) >= first_row) & ~blank_row(table.original_columns))
         parts.insert(0, part)
         found += part.height

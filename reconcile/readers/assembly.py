@@ -1,0 +1,82 @@
+"""The table of one file or sheet, assembled from the headers and rows its format's reader gives:
+columns named and mapped to canonical ones, the role and the required columns checked, the
+profile applied, rows that are no payment set aside, and the totals row taken out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from reconcile.contracts import RecordKind
+from reconcile.readers.headers import (
+    HeaderChooser,
+    check_required,
+    check_role,
+    clean_headers,
+    map_headers,
+    no_data_rows,
+    unique_names,
+)
+from reconcile.readers.layout import apply_profile, blank_rows, profile_columns
+from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.statements import STATEMENTS, set_aside_credits
+from reconcile.readers.tables import RawTable
+from reconcile.readers.totals import tail_rows, take_totals_row
+
+
+def build_table(
+    path: Path,
+    kind: RecordKind,
+    fmt: str,
+    chooser: HeaderChooser,
+    headers: list,
+    frame,
+    first_row: int,
+    digest: str,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    several: bool = False,
+) -> RawTable:
+    """The table of one file or sheet from its headers and rows: columns named and mapped, the role
+    and the required columns checked, the profile applied, an eager frame's totals row taken out
+    (a CSV scan's is taken out when it is staged)."""
+    from reconcile.readers.limits import check_columns
+
+    check_columns(path, len(headers), sheet)
+    if isinstance(frame, pl.DataFrame) and frame.height == 0 and fmt not in STATEMENTS:
+        raise no_data_rows(path, sheet)  # a bank statement may have no entries: a day without movements
+    cleaned = clean_headers(headers)
+    names = unique_names(cleaned)
+    frame = frame.rename(dict(zip(frame.collect_schema().names(), names)))
+    scanned = isinstance(frame, pl.LazyFrame)  # a CSV scan, still holding its header row
+    frame = frame.with_row_index(ROW_COLUMN, offset=first_row - 1 if scanned else first_row).with_columns(
+        pl.col(ROW_COLUMN).cast(pl.Int64)
+    )
+    table = RawTable(
+        path=path,
+        kind=kind,
+        format=fmt,
+        frame=frame,
+        sha256=digest,
+        encoding=encoding,
+        profile=chooser.profile.name if chooser.profile else None,
+        profile_how=chooser.how,
+        header_row=first_row - 1,
+        sheet=sheet,
+    )
+    preset = profile_columns(chooser.profile, list(zip(cleaned, names))) if chooser.profile else {}
+    table.header_map = map_headers(path, kind, list(zip(cleaned, names)), preset, require=False)
+    check_role(path, kind, cleaned, table.header_map, sheet if several else None)
+    if chooser.profile is not None:
+        apply_profile(table, chooser.profile)
+    else:
+        table.frame = table.frame.with_columns(blank_rows(table.original_columns).alias(SKIP_COLUMN))
+    if fmt in STATEMENTS:
+        table.frame = set_aside_credits(table.frame)
+        table.consumed |= {"direction", "aside"}
+    check_required(path, kind, table.header_map)
+    if not scanned and fmt not in STATEMENTS:
+        take_totals_row(table, tail_rows(table.frame, table))
+    return table

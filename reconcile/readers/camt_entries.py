@@ -1,0 +1,235 @@
+"""The rows of a camt entry: one per transaction (`Ntry/NtryDtls/TxDtls`, or the entry itself when
+it has none), with its counterparty, amount, date, status (booked, returned) and why it is no
+payment (`aside`: not booked, the bank's own charges, a batch not itemised); and a return paired
+with its original debit in the same file. See camt.py for the rules."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from reconcile.readers.camt_references import bank_reference, ids_elsewhere, nth_reference, payment_reference
+from reconcile.readers.statements import SWIFT_OWN
+from reconcile.readers.xmlpath import xml_child, xml_children, xml_clean, xml_text, xml_texts
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+# ISO 20022 external return reason codes (ExternalReturnReason1Code), short English meanings.
+RETURN_REASONS = {
+    "AC01": "incorrect account number",
+    "AC03": "invalid creditor account number",
+    "AC04": "closed account",
+    "AC06": "blocked account",
+    "AG01": "transaction forbidden on this account",
+    "AM04": "insufficient funds",
+    "AM05": "duplicate payment",
+    "BE01": "payee does not match the account",
+    "BE04": "missing creditor address",
+    "MD07": "end customer deceased",
+    "MS02": "reason not specified, by the customer",
+    "MS03": "reason not specified, by the bank",
+    "RC01": "incorrect bank identifier",
+    "RR01": "missing debtor account or identification",
+    "RR02": "missing debtor name or address",
+    "RR03": "missing creditor name or address",
+    "RR04": "regulatory reason",
+}
+
+NOT_BOOKED = {"PDNG": "pending", "FUTR": "future", "INFO": "information only"}
+
+# Bank transaction sub-families (ISO 20022 BkTxCd) of entries that are the bank's own, not a transfer
+BANK_OWN = {
+    "CHRG": "bank charges",
+    "COMM": "bank commission",
+    "FEES": "bank fees",
+    "TAXE": "tax",
+    "INTR": "interest",
+    "ADJT": "an adjustment by the bank",
+}
+
+OPPOSITE = {"DBIT": "CRDT", "CRDT": "DBIT"}
+
+
+def entry_rows(entry: ET.Element, statement: dict) -> list[dict]:
+    details = [tx for nd in xml_children(entry, "NtryDtls") for tx in xml_children(nd, "TxDtls")]
+    booking = xml_text(entry, "CdtDbtInd")
+    status_code = (entry_status(entry) or "").upper()
+    reversal = (xml_text(entry, "RvslInd") or "").lower() in ("true", "1")
+    entry_date = _date(xml_child(entry, "ValDt")) or _date(xml_child(entry, "BookgDt"))
+    entry_ref = xml_text(entry, "NtryRef") or xml_text(entry, "AcctSvcrRef")
+    entry_info = xml_text(entry, "AddtlNtryInf")
+    batch = _batch_size(entry)
+    rows = []
+    for n, tx in enumerate(details or [None], start=1):
+        amount = (
+            _amount(xml_child(tx, "Amt"))
+            or _amount(xml_child(tx, "AmtDtls", "TxAmt", "Amt"))
+            or (_amount(xml_child(entry, "Amt")) if len(details) <= 1 else None)
+        )
+        currency = next(
+            (
+                xml_clean(e.get("Ccy"))
+                for e in (xml_child(tx, "Amt"), xml_child(tx, "AmtDtls", "TxAmt", "Amt"), xml_child(entry, "Amt"))
+                if e is not None
+            ),
+            None,
+        )
+        direction = xml_text(tx, "CdtDbtInd") or booking
+        code_holder = tx if xml_child(tx, "BkTxCd") is not None else entry
+        returned = reversal or xml_child(tx, "RtrInf") is not None or _return_code(code_holder)
+        original = OPPOSITE.get(direction, direction) if returned and direction is not None else direction
+        name, account, bank = _counterparty(tx, original, statement["account"], returned)
+        narrative = " ".join(xml_texts(tx, "RmtInf", "Ustrd")) or xml_text(tx, "AddtlTxInf") or entry_info
+        reason = _return_reason(tx, reversal) if returned else None
+        rows.append(
+            {
+                "payment_ref": payment_reference(tx) or nth_reference(entry_ref, n, len(details)),
+                "payee_name": name,
+                "bank_code": bank,
+                "account_number": account,
+                "amount": amount,
+                # the entry's own dates, else the transaction's settlement date, else the statement's
+                "value_date": entry_date
+                or date_of(xml_text(tx, "RltdDts", "IntrBkSttlmDt"))
+                or date_of(xml_text(tx, "RltdDts", "TxDtTm"))
+                or statement["date"],
+                "channel": "bank",
+                "status": "returned" if returned else "success",
+                "narrative": "; ".join(p for p in (narrative, *ids_elsewhere(tx, narrative), reason) if p) or None,
+                "direction": original,
+                "aside": _aside(code_holder, status_code, original, batch if not details else None),
+                "bank_ref": bank_reference(tx) or (xml_text(entry, "AcctSvcrRef") if len(details) <= 1 else None),
+                "_booked": direction,
+                "_return": returned,
+                "_reason": reason,
+                "_currency": currency,
+            }
+        )
+    return rows
+
+
+def _aside(code_holder: ET.Element | None, status_code: str, direction: str | None, batch: int | None) -> str | None:
+    """Why an entry is no payment to reconcile, or None: not booked yet, the bank's own charges, or a
+    batch of transfers the statement does not itemise (its total is no one's payment)."""
+    if status_code in NOT_BOOKED:
+        return f"entry not booked ({NOT_BOOKED[status_code]}, status {status_code}): no completed payment"
+    sub_family = (xml_text(code_holder, "BkTxCd", "Domn", "Fmly", "SubFmlyCd") or "").upper()
+    if sub_family in BANK_OWN and direction == "DBIT":
+        return f"{BANK_OWN[sub_family]} (bank transaction code {sub_family}), not a payment to a beneficiary"
+    # a bank's own code in the SWIFT style ('NCHG', 'NCHG+808'), for banks that give no ISO domain
+    proprietary = (xml_text(code_holder, "BkTxCd", "Prtry", "Cd") or "").upper()
+    what = SWIFT_OWN.get(proprietary[1:4]) if proprietary[:1] == "N" else None
+    if what and direction == "DBIT":
+        return f"{what} (bank transaction code {proprietary}), not a payment to a beneficiary"
+    if batch is not None and batch > 1 and direction == "DBIT":
+        return (
+            f"a batch of {batch:,} transfers booked as one entry, not itemised in the statement: its "
+            "transfers are read from the batch's own list (camt.054 or payment file), to be given too"
+        )
+    return None
+
+
+def _batch_size(entry: ET.Element) -> int | None:
+    """The number of transfers a batch entry says it holds (`NtryDtls/Btch/NbOfTxs`), or None."""
+    text = xml_text(entry, "NtryDtls", "Btch", "NbOfTxs")
+    return int(text) if text and text.isdigit() else None
+
+
+def pair_returns(rows: list[dict]) -> None:
+    """Mark the original debit of a return found in the same file as returned; see camt.py's module doc."""
+    originals: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        if not row["_return"] and row["status"] == "success" and not row["aside"] and row["payment_ref"]:
+            originals.setdefault((row["payment_ref"], row["direction"]), []).append(row)
+    for row in rows:
+        if row["_return"] and row["status"] == "returned" and row["payment_ref"]:
+            candidates = originals.get((row["payment_ref"], row["direction"]))
+            if candidates:
+                original = candidates.pop(0)
+                original["status"] = "returned"
+                if row["_reason"]:
+                    original["narrative"] = "; ".join(p for p in (original["narrative"], row["_reason"]) if p)
+                row["direction"] = row["_booked"]  # the money coming back: a credit, set aside
+
+
+def entry_status(entry: ET.Element) -> str | None:
+    return xml_text(entry, "Sts", "Cd") or xml_text(entry, "Sts", "Prtry") or xml_text(entry, "Sts")
+
+
+def _counterparty(
+    tx: ET.Element | None, direction: str | None, own_account: str | None, returned: bool = False
+) -> tuple[str | None, str | None, str | None]:
+    """Name, account and bank of the other party: the creditor of a debit, the debtor of a credit.
+
+    A debit without a creditor has no payee (the debtor is the payer, the office itself). A return may
+    list the parties of the return rather than of the original payment, so either side is looked at;
+    a party whose account is the statement's own account is never the counterparty.
+    """
+    sides = [("Cdtr", "CdtrAcct", "CdtrAgt"), ("Dbtr", "DbtrAcct", "DbtrAgt")]
+    if direction == "CRDT":
+        sides.reverse()
+    if not returned:
+        sides = sides[:1]
+    parties = xml_child(tx, "RltdPties")
+    found = []
+    for party, account, agent in sides:
+        name = (
+            xml_text(parties, party, "Nm") or xml_text(parties, party, "Pty", "Nm") or xml_text(parties, account, "Nm")
+        )
+        number = account_number(xml_child(parties, account))
+        if name is None and number is None:
+            continue
+        if own_account is not None and number == own_account:
+            continue
+        institution = xml_child(tx, "RltdAgts", agent, "FinInstnId")
+        bank = (
+            xml_text(institution, "BICFI")
+            or xml_text(institution, "BIC")
+            or xml_text(institution, "ClrSysMmbId", "MmbId")
+            or xml_text(institution, "Nm")
+        )
+        found.append((name, number, bank))
+    return found[0] if found else (None, None, None)
+
+
+def _return_code(element: ET.Element | None) -> bool:
+    """Whether the bank transaction code says 'returned' (family ICDT/RCDT, sub-family RRTN)."""
+    return xml_text(element, "BkTxCd", "Domn", "Fmly", "SubFmlyCd") == "RRTN"
+
+
+def _return_reason(tx: ET.Element | None, reversal: bool) -> str:
+    code = xml_text(tx, "RtrInf", "Rsn", "Cd")
+    if code:
+        code = code.upper()
+        meaning = RETURN_REASONS.get(code)
+        return f"return reason {code} ({meaning})" if meaning else f"return reason {code}"
+    proprietary = xml_text(tx, "RtrInf", "Rsn", "Prtry")
+    if proprietary:
+        return f"return reason {proprietary}"
+    return "reversal" if reversal and xml_child(tx, "RtrInf") is None else "returned"
+
+
+def _amount(element: ET.Element | None) -> str | None:
+    if element is None:
+        return None
+    value = xml_clean(element.text)
+    if value is None:
+        return None
+    currency = xml_clean(element.get("Ccy"))
+    return value if currency in (None, "VND") else f"{value} {currency}"
+
+
+def _date(element: ET.Element | None) -> str | None:
+    """The date of a `Dt` or the date part of a `DtTm` (as the bank wrote it, in its own time)."""
+    return date_of(xml_text(element, "Dt") or xml_text(element, "DtTm"))
+
+
+def date_of(value: str | None) -> str | None:
+    """A date, or the date part of a date and time, as the bank wrote it (in its own time)."""
+    if value and ISO_DATE.match(value):
+        return value[:10]
+    return value
+
+
+def account_number(element: ET.Element | None) -> str | None:
+    return xml_text(element, "Id", "Othr", "Id") or xml_text(element, "Id", "IBAN")

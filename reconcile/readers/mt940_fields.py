@@ -1,0 +1,81 @@
+"""The fields of an MT940/MT942 file: its text decoded, a SWIFT envelope and the statement
+separators taken off, and cut into tagged fields (`:20:`, `:61:`, ...), each with the line it starts
+on. See mt940.py."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import mt940
+
+from reconcile.errors import InputFileError
+
+TAG_LINE = re.compile(r":(?P<tag>[0-9]{2}[A-Z]?|NS):")
+
+KNOWN_TAGS = {str(tag_id) for tag_id in mt940.tags.TAG_BY_ID}  # '20', '60F', 'NS', ...
+
+
+def text_of(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(
+            str(path), f"cannot be opened ({exc.strerror})", "check the path and its permissions"
+        ) from None
+    if not data.strip():
+        raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # every byte is a character: never fails
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """The lines of the statements without a SWIFT envelope: the `{1:...}{2:...}{3:...}{4:` header
+    (kept is what follows `{4:` on its line), the `-}{5:...}` trailer and the `-` separators;
+    control characters (SOH, ETX) are dropped."""
+    out = []
+    for line in lines:
+        line = line.replace("\x01", "").replace("\x03", "").rstrip("\r")
+        stripped = line.strip()
+        if stripped.startswith("{"):
+            if "{4:" not in stripped:
+                continue
+            line = stripped.split("{4:", 1)[1]
+            if not line.strip():
+                continue
+        elif stripped == "-" or stripped.startswith("-}"):
+            continue
+        out.append(line)
+    return out
+
+
+@dataclass
+class Field:
+    tag: str  # '61', '60F', ...
+    line: int  # line number of the tag in the file, 1 for the first
+    lines: list[str]  # the raw lines, the first without its tag
+
+
+def fields_of(text: str) -> list[Field]:
+    """The file's fields in order, each with the line it starts on. A line that does not start with
+    a known tag continues the field before it; lines before the first field (a bank's header) are
+    dropped."""
+    fields: list[Field] = []
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(raw, start=1):
+        kept = unwrap([line])
+        if not kept:
+            continue
+        line = kept[0]
+        match = TAG_LINE.match(line)
+        if match and (match.group("tag") in KNOWN_TAGS or match.group("tag")[:2] in KNOWN_TAGS):
+            fields.append(Field(match.group("tag"), number, [line[match.end() :]]))
+        elif fields:
+            fields[-1].lines.append(line)
+    return fields

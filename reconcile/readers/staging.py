@@ -1,0 +1,72 @@
+"""A CSV file staged: its rows, as text, with the profile applied, written a piece at a time to a
+Parquet file (removed when its table is), which the run reads as it reads plain Parquet. So no CSV
+file is ever held whole in memory."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import polars as pl
+
+from reconcile.errors import ReconcileError
+from reconcile.readers.headers import no_data_rows
+from reconcile.readers.names import ROW_COLUMN
+from reconcile.readers.tables import RawTable
+from reconcile.readers.totals import parquet_tail, take_totals_row
+
+
+def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
+    """Write a scanned CSV file's rows to a Parquet file, a piece at a time, and read its data rows
+    (from `first_row` on; the header row is written too) from there."""
+    import tempfile
+    import weakref
+
+    import pyarrow.parquet as pq
+
+    from reconcile.warehouse import quote_ident, quote_path
+
+    fd, name = tempfile.mkstemp(prefix="reconcile-", suffix=".parquet", dir=staging)
+    os.close(fd)
+    remove = weakref.finalize(table, _remove, name)
+    try:
+        scan = table.frame.lazy()  # the CSV scan (a LazyFrame's lazy() is itself)
+        scan.sink_parquet(name, compression="lz4")
+        staged = pq.ParquetFile(name)
+        rows = staged.metadata.num_rows - 1
+        schema = scan.collect_schema()
+        table.frame = pl.DataFrame(schema=schema)
+        totals = take_totals_row(table, parquet_tail(staged, first_row, table)) if rows else None
+        rows -= totals is not None
+        if rows == 0:
+            raise no_data_rows(table.path)
+    except BaseException as exc:
+        remove()  # now, not when the table goes: the error's traceback holds on to the table
+        if isinstance(exc, (pl.exceptions.PolarsError, OSError)):
+            raise _staging_error(table.path, Path(name).parent, exc) from None
+        raise
+    row = quote_ident(ROW_COLUMN)
+    table.source = f"SELECT * FROM read_parquet({quote_path(name)}) WHERE {row} >= {first_row}" + (
+        f" AND {row} <> {totals}" if totals is not None else ""
+    )
+    table.row_count = rows
+
+
+def _remove(name: str) -> None:
+    Path(name).unlink(missing_ok=True)
+
+
+def _staging_error(path: Path, folder: Path, exc: Exception) -> ReconcileError:
+    """A file that cannot be parsed, or a copy that cannot be written: polars reports a failed
+    write (a full disk) as a ComputeError naming the OS error."""
+    from reconcile.readers import delimited
+
+    found = re.search(r"\(os error (\d+)\)", str(exc))
+    errno = exc.errno if isinstance(exc, OSError) else int(found.group(1)) if found else None
+    if errno is None:
+        return delimited.unreadable(path, exc)
+    return ReconcileError(
+        f"{path}: cannot be staged in {folder} ({os.strerror(errno)}); check that the disk "
+        "there has room, or give --db a folder on another disk"
+    )

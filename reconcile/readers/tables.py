@@ -1,0 +1,101 @@
+"""What the readers give: the table of one file or sheet as read (RawTable), a sheet of a workbook
+that was skipped, with why (SkippedSheet), and what a file says it holds (Control).
+
+Every value arrives as text so that IDs and account numbers keep their leading zeros; the
+normalise step (SQL) turns text into typed columns and sets aside what it cannot read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from reconcile.contracts import RecordKind
+from reconcile.readers.names import DERIVED
+
+
+@dataclass(frozen=True)
+class Control:
+    """What a file says it holds.
+
+    count: how many rows (CSV/Excel: data rows; camt: entries) it says it holds, when it says so;
+    amount: the total it states, as written ('1.234.000', '1234000.00'), read by the amount normaliser;
+    what: where the control comes from, for messages ("totals row 297", "camt TxsSummry");
+    row: the totals row's number in its file or sheet (CSV/Excel), None for camt;
+    checked: True when the reader has already checked it (camt); False when the run checks it
+    against the amounts it read (CSV/Excel).
+    """
+
+    count: int | None
+    amount: str | None
+    what: str
+    row: int | None = None
+    checked: bool = False
+
+
+@dataclass
+class RawTable:
+    """One input file as read: text columns under their original headers, plus the row number."""
+
+    path: Path
+    kind: RecordKind
+    format: str
+    frame: pl.DataFrame
+    sha256: str
+    encoding: str | None = None
+    header_map: dict[str, str] = field(default_factory=dict)  # original header -> canonical
+    profile: str | None = None  # the profile that read it
+    profile_how: str = "none"  # given (--profile), recognised, camt, or none (headers recognised alone)
+    header_row: int = 1  # row of the header in the file or sheet
+    sheet: str | None = None  # Excel sheet read (a workbook gives one table per sheet that holds its role)
+    control: Control | None = None  # what the file says it holds: camt's TxsSummry, a totals row
+    notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
+    consumed: set[str] = field(default_factory=set)  # columns a profile read other than through header_map
+    converted: dict[str, str] = field(default_factory=dict)  # column read through a converted copy -> canonical
+    # Streamed files (plain Parquet, and CSV once staged): the rows stay on disk; `frame` has the
+    # columns but no rows, `source` is the DuckDB query that reads them as text, and `row_count` how
+    # many there are. While a CSV file is being read, `frame` is a LazyFrame scanning it.
+    source: str | None = None
+    row_count: int = 0
+
+    @property
+    def columns_read(self) -> dict[str, str]:
+        """The file's own columns that became canonical columns: header -> canonical."""
+        read = {k: v for k, v in self.header_map.items() if not k.startswith(DERIVED)}
+        return {k: read.get(k) or self.converted[k] for k in self.original_columns if k in read or k in self.converted}
+
+    @property
+    def rows_read(self) -> int:
+        return self.row_count if self.source is not None else self.frame.height
+
+    def text_frame(self) -> pl.DataFrame:
+        """The rows as text columns (read from the file when it is streamed)."""
+        if self.source is None:
+            return self.frame
+        import duckdb
+
+        from reconcile.readers.parquet import unreadable
+
+        try:
+            with duckdb.connect() as con:
+                return con.sql(self.source).pl()
+        except duckdb.Error as exc:
+            raise unreadable(self.path, exc) from None
+
+    @property
+    def original_columns(self) -> list[str]:
+        """The file's own columns (not the row number or what a profile derived)."""
+        return [c for c in self.frame.collect_schema().names() if not c.startswith(DERIVED)]
+
+
+@dataclass
+class SkippedSheet:
+    """A sheet of a workbook that does not hold the file's role (empty, a summary, notes), with why."""
+
+    path: Path
+    kind: RecordKind
+    sheet: str
+    reason: str
+    sha256: str
