@@ -15,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile import normalize
+from reconcile.normalise.reference import install
+from reconcile.normalise.stage import load_raw
 from reconcile.readers import read_file
 from reconcile.sqlfiles import bind, sql_text
 
@@ -23,8 +24,8 @@ from reconcile.sqlfiles import bind, sql_text
 def main() -> None:
     path, kind = Path(sys.argv[1]), sys.argv[2]
     con = duckdb.connect()
-    normalize.install(con)
-    normalize.load_raw(con, kind, [(1, read_file(path, kind))])
+    install(con)
+    load_raw(con, kind, [(1, read_file(path, kind))])
     params = {"period": "2024-09", "period_start": dt.date(2024, 9, 1), "period_end": dt.date(2024, 9, 30)}
     sql = sql_text(f"stage_{kind}.sql")
     query = sql[sql.index("\nWITH") + 1:].rstrip().rstrip(";")

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile import normalize
 from reconcile.checks import AMOUNT_UNREADABLE
 from reconcile.config import check_period
 from reconcile.contracts import RecordKind
+from reconcile.normalise.reference import install
+from reconcile.normalise.stage import load_raw, stage
 from reconcile.pipeline import period_bounds
 from reconcile.profiles import resolve
 from reconcile.readers import STATEMENTS, RawTable, SkippedSheet, read_tables
@@ -80,9 +81,9 @@ def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
     start, end = period_bounds(period)
     con = duckdb.connect(":memory:")
     try:
-        normalize.install(con)
-        normalize.load_raw(con, kind, [(1, table)])
-        normalize.stage(con, kind, {"period": period, "period_start": start, "period_end": end})
+        install(con)
+        load_raw(con, kind, [(1, table)])
+        stage(con, kind, {"period": period, "period_start": start, "period_end": end})
         stg = quote_ident("stg_" + kind)
         amount = "amount" if kind == "payments" else "entitled_amount"
         rejected = con.execute(

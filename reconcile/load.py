@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from reconcile import checks
 from reconcile.checks import check_files, file_names, rows
-from reconcile.normalize import attach_raw
+from reconcile.normalise.stage import attach_raw
 from reconcile.sqlfiles import execute_file
 from reconcile.warehouse import quote_ident
 

@@ -1,5 +1,5 @@
 """run(RunConfig) -> RunResult: read → normalise → load → match → find → write → measure, the one
-orchestrator of the steps; each step lives in its own module (normalize/, load, match, rules, store, measure).
+orchestrator of the steps; each step lives in its own module (normalise/, load, match, rules, store, measure).
 
 Files are read and their headers checked before the database is opened. Everything after happens
 inside one DuckDB transaction: a failure rolls it back (and removes a database file the run
@@ -18,13 +18,14 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile import keys, normalize, scratch
+from reconcile import keys, scratch
 from reconcile.config import Settings, check_period
 from reconcile.contracts import RecordKind
 from reconcile.errors import InputFileError, ReconcileError
 from reconcile.load import load
 from reconcile.match import match
 from reconcile.measure import replaced, summarise
+from reconcile.normalise.stage import stage_files
 from reconcile.profiles import resolve
 from reconcile.readers import RawTable, SkippedSheet, read_tables
 from reconcile.results import InputSummary, Replaced, RunResult
@@ -228,7 +229,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     keys.check_database(con, Path(cfg.db), key)
     params.update(keys.pads(key))
     params["key_check"] = keys.check_value(key)
-    normalize.stage_files(con, tables, params)
+    stage_files(con, tables, params)
     t = _step(steps, "normalise", t)
 
     _notify(cfg, "load", con)

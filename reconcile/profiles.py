@@ -21,8 +21,9 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from reconcile.contracts import RecordKind, columns, fold
+from reconcile.contracts import RecordKind, columns
 from reconcile.errors import ConfigError
+from reconcile.normalise.text import fold
 
 MAX_SCAN = 30  # rows searched for the header row
 NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")

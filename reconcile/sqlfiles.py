@@ -1,13 +1,16 @@
-"""Access to the SQL files shipped in reconcile/sql."""
+"""Access to the SQL files shipped in reconcile/sql (and the normalisers' in reconcile/normalise)."""
 
 from __future__ import annotations
 
 from importlib import resources
 
+STEPS_SQL = "reconcile.sql"
+NORMALISE_SQL = "reconcile.normalise"
 
-def sql_text(name: str) -> str:
-    """Text of reconcile/sql/<name>, e.g. 'match.sql' or 'rules/MISSING_PAYMENT.sql'."""
-    node = resources.files("reconcile.sql")
+
+def sql_text(name: str, package: str = STEPS_SQL) -> str:
+    """Text of a SQL file of the package, e.g. 'match.sql' or 'rules/MISSING_PAYMENT.sql' of reconcile/sql."""
+    node = resources.files(package)
     for part in name.split("/"):
         node = node.joinpath(part)
     return node.read_text(encoding="utf-8")

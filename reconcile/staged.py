@@ -26,9 +26,9 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile import normalize
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError
+from reconcile.normalise.stage import attach_raw, stage_files
 from reconcile.sqlfiles import execute_file
 from reconcile.warehouse import Col, quote_ident, quote_literal, table
 
@@ -122,11 +122,11 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
         if cfg.on_step:
             cfg.on_step("normalise")
         params = run_params(cfg.period, cfg.settings)
-        normalize.stage_files(con, tables, params)
+        stage_files(con, tables, params)
         execute_file(con, "rejected.sql", params)
         counts = file_counts(con, tables)
         check_files(con, tables, counts, cfg.period, cfg.settings)
-        normalize.attach_raw(con, tables)
+        attach_raw(con, tables)
         if cfg.on_step:
             cfg.on_step("stage.write")
         for role in ("registry", "payments"):

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from reconcile import normalize
+from reconcile.normalise.reference import install
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -22,9 +22,9 @@ os.environ["RECONCILE_KEY"] = TEST_KEY
 
 @pytest.fixture()
 def con():
-    """In-memory DuckDB with reference tables and normaliser macros (sql/macros.sql)."""
+    """In-memory DuckDB with reference tables and normaliser macros (normalise/macros.sql)."""
     connection = duckdb.connect(":memory:")
-    normalize.install(connection)
+    install(connection)
     yield connection
     connection.close()
 

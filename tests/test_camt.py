@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from reconcile.contracts import columns, fold, header_lookup
+from reconcile.contracts import columns
+from reconcile.normalise.text import fold
+from reconcile.readers.headers import header_lookup
 from reconcile.errors import InputFileError
 from reconcile.readers import SKIP_COLUMN
 from reconcile.readers.camt import HEADERS, looks_like_camt, read, read_with_control

@@ -88,9 +88,9 @@ def test_the_same_seed_writes_the_same_month_and_another_seed_another(tmp_path):
 def test_ids_are_valid_and_names_and_amounts_realistic(month):
     out, _ = month
     con = duckdb.connect()
-    from reconcile import normalize
+    from reconcile.normalise.reference import install
 
-    normalize.install(con)
+    install(con)
     rows = con.execute(f"""
         SELECT count(*), count(*) FILTER (WHERE rc_vneid_valid(vneid) AND rc_vneid_birth_year(vneid) = year(date_of_birth)
                                              AND rc_vneid_gender(vneid) = gender), count(DISTINCT vneid),

@@ -240,12 +240,13 @@ def test_the_readme_example_profile_reads_its_bank_file():
 
 
 def _staged(table):
-    from reconcile import normalize
+    from reconcile.normalise.reference import install
+    from reconcile.normalise.stage import load_raw, stage
 
     con = duckdb.connect()
-    normalize.install(con)
-    normalize.load_raw(con, "payments", [(1, table)])
-    normalize.stage(con, "payments", {"period": PERIOD, "period_start": "2024-09-01", "period_end": "2024-09-30"})
+    install(con)
+    load_raw(con, "payments", [(1, table)])
+    stage(con, "payments", {"period": PERIOD, "period_start": "2024-09-01", "period_end": "2024-09-30"})
     rows = con.execute("SELECT payment_ref, vneid, amount, strftime(value_date, '%Y-%m-%d'), channel, program "
                        "FROM stg_payments WHERE reject_reason IS NULL ORDER BY source_row").fetchall()
     con.close()

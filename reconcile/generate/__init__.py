@@ -29,11 +29,11 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile import normalize
 from reconcile.generate.config import GenerateConfig, Rates, check
 from reconcile.generate.files import write_files
 from reconcile.generate.payments import create_payments, create_truth
 from reconcile.generate.people import create_people
+from reconcile.normalise.reference import install
 from reconcile.warehouse import quote_literal
 
 __all__ = ["GenerateConfig", "GenerateResult", "Rates", "generate", "read_truth"]
@@ -60,7 +60,7 @@ def generate(cfg: GenerateConfig) -> GenerateResult:
         # bounded memory: DuckDB spills what does not fit to a folder beside the output, removed after
         con.execute(f"SET temp_directory = {quote_literal(str(out / '.generate.tmp'))}")
         con.execute(f"SET memory_limit = {quote_literal(cfg.memory_limit)}")
-        normalize.install(con)
+        install(con)
         create_people(con, cfg)
         create_payments(con, cfg)
         create_truth(con)

@@ -5,10 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reconcile.contracts import RecordKind, columns, fold, header_lookup
+from reconcile.contracts import RecordKind, columns
 from reconcile.errors import InputFileError, NotThisRole
+from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, finds_header, recognise
 from reconcile.readers.names import ROW_COLUMN
+
+
+def header_lookup(kind: RecordKind) -> dict[str, str]:
+    """Folded header text -> canonical column name, canonical names first."""
+    lookup: dict[str, str] = {}
+    cols = columns(kind)
+    for col in cols:
+        lookup[fold(col.name)] = col.name
+    for col in cols:
+        for alias in col.aliases:
+            lookup.setdefault(fold(alias), col.name)
+    return lookup
 
 
 class HeaderChooser:

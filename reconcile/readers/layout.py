@@ -7,8 +7,8 @@ import re
 
 import polars as pl
 
-from reconcile.contracts import fold
 from reconcile.errors import InputFileError
+from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, header_contains
 from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
 from reconcile.readers.tables import RawTable

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from reconcile.contracts import fold
+from reconcile.normalise.text import fold
 from reconcile.readers.headers import no_data_rows
 from reconcile.readers.layout import blank_row
 from reconcile.readers.names import ROW_COLUMN

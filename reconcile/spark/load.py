@@ -120,7 +120,7 @@ def _read_parquet(spark: SparkSession, role: str, paths: list[str]) -> DataFrame
 
 def reference_tables(spark: SparkSession, period: str, targets: Targets) -> None:
     """The banks, the places of birth and the period's targets, as the matching and rules read them."""
-    from reconcile.normalize import reference_frames
+    from reconcile.normalise.reference import reference_frames
 
     frames = reference_frames()
     for name in ("ref_bank", "ref_birth_province"):  # what the macros of the matching and rules read

@@ -3,7 +3,7 @@
 The SQL files under reconcile/sql stay the one source of the rules. sqlglot parses each statement
 in the DuckDB dialect and writes it in Spark's; on the way, these rewrites make it mean the same:
 
-  macros        a call to one of our macros (sql/macros.sql) is replaced by the macro's body, with
+  macros        a call to one of our macros (normalise/macros.sql) is replaced by the macro's body, with
                 the arguments put in place of the parameters, until no call is left.
   params        $name becomes the run's value as a literal (a date as CAST('2024-09-30' AS DATE)).
   count window  count(DISTINCT x) OVER (...), which Spark refuses, becomes
@@ -35,7 +35,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
-from reconcile.sqlfiles import sql_text, statements
+from reconcile.sqlfiles import NORMALISE_SQL, sql_text, statements
 
 
 class Untranslatable(Exception):
@@ -58,9 +58,9 @@ def _parse(sql: str) -> exp.Expr:
 
 @cache
 def project_macros() -> dict[str, Macro]:
-    """The macros of sql/macros.sql, by lower-case name."""
+    """The macros of normalise/macros.sql, by lower-case name."""
     out: dict[str, Macro] = {}
-    for statement in statements(sql_text("macros.sql")):
+    for statement in statements(sql_text("macros.sql", NORMALISE_SQL)):
         tree = _parse(statement)
         if isinstance(tree, exp.Create) and str(tree.args.get("kind")).upper() == "MACRO":
             name = tree.this.this.name.lower()

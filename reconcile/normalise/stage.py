@@ -1,64 +1,19 @@
-"""Normalise: raw text columns into typed, canonical rows, in DuckDB over whole columns.
-
-The normalisers themselves are SQL macros (sql/macros.sql); this module installs them with the
-reference data they need and turns the readers' RawTables into the staging tables
-`stg_registry` and `stg_payments`, each row either loadable or carrying a reject reason.
-"""
+"""The files' rows into the staging tables: the readers' RawTables unioned as text (raw_registry,
+raw_payments), then normalised by stage_registry.sql, stage_payments.sql and stage_areas.sql into
+stg_registry and stg_payments, each row either loadable or carrying its reject reason."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from importlib import resources
 
 import duckdb
-import polars as pl
 
 from reconcile import areas
-from reconcile.contracts import ENUM_ALIASES, columns, fold
+from reconcile.contracts import columns
+from reconcile.normalise.reference import install
 from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
-from reconcile.sqlfiles import bind, sql_text
+from reconcile.sqlfiles import NORMALISE_SQL, bind, sql_text
 from reconcile.warehouse import quote_ident
-
-
-def reference_frames() -> dict[str, pl.DataFrame]:
-    data = resources.files("reconcile.data").joinpath("birth_provinces.csv").read_bytes()
-    provinces = pl.read_csv(data, comment_prefix="#", infer_schema=False)
-    enum_rows = []
-    for domain, values in ENUM_ALIASES.items():
-        for value, aliases in values.items():
-            for alias in (value, *aliases):
-                enum_rows.append({"domain": domain, "alias": fold(alias), "value": value})
-    banks = pl.read_csv(
-        resources.files("reconcile.data").joinpath("banks.csv").read_bytes(), comment_prefix="#", infer_schema=False
-    )
-    bank_rows = []
-    for bank in banks.iter_rows(named=True):
-        names = [bank["code"], bank["bin"], bank["sbv_code"], bank["swift"], *(bank["names"] or "").split("|")]
-        for alias in names:
-            if alias:
-                bank_rows.append({"alias": bank_key(alias), "code": bank["code"]})
-    return {
-        "ref_birth_province": provinces,
-        "ref_enum": pl.DataFrame(enum_rows),
-        "ref_province": areas.provinces(),
-        "ref_commune": areas.communes_2025(),
-        "ref_bank": pl.DataFrame(bank_rows).unique(maintain_order=True),
-    }
-
-
-def bank_key(text: str) -> str:
-    """A bank name or code compared without case, diacritics, spaces or punctuation (same as rc_bank_t)."""
-    return fold(text).replace(" ", "").upper()
-
-
-def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the reference tables and the normaliser macros on this connection (temp objects)."""
-    con.execute("SET enable_progress_bar_print = false")  # progress is the CLI's to show, not DuckDB's
-    for name, frame in reference_frames().items():
-        con.register("_ref_frame", frame)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS SELECT * FROM _ref_frame")
-        con.unregister("_ref_frame")
-    con.execute(sql_text("macros.sql"))
 
 
 def frame_view(kind: str, file_id: int) -> str:
@@ -134,10 +89,10 @@ def attach_raw(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]
 def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:
     """Normalise raw_<kind> into stg_<kind>; rows with problems carry reject_reason. Registry area
     codes are checked against the lists of the period's layout (areas.layout_for)."""
-    sql = sql_text(f"stage_{kind}.sql")
+    sql = sql_text(f"stage_{kind}.sql", NORMALISE_SQL)
     con.execute(sql, bind(sql, params))
     if kind == "registry":
-        sql = sql_text("stage_areas.sql")
+        sql = sql_text("stage_areas.sql", NORMALISE_SQL)
         con.execute(sql, bind(sql, {**params, "layout": areas.layout_for(params["period"])}))
 
 

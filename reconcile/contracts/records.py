@@ -1,133 +1,15 @@
-"""The product contract in code: input records, findings, and their canonical columns.
-
-This module is the single source of the canonical column names, their types, whether they are
-required, the headers recognised for them, and the COMMENT each carries in the warehouse.
-`schemas/` is generated from it (`python -m reconcile.schemas_gen`) and a test keeps the two equal.
-"""
+"""The input records: a registry row and a payment row, each column's type, whether it is required,
+the headers recognised for it, and the COMMENT it carries in the warehouse."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field
 
-
-class Program(str, Enum):
-    welfare = "welfare"
-    pension = "pension"
-
-
-class Channel(str, Enum):
-    bank = "bank"
-    ewallet = "ewallet"
-    cash = "cash"
-
-
-class BeneficiaryStatus(str, Enum):
-    active = "active"
-    suspended = "suspended"
-    terminated = "terminated"
-    deceased = "deceased"
-
-
-class PaymentStatus(str, Enum):
-    success = "success"
-    failed = "failed"
-    returned = "returned"
-
-
-class Gender(str, Enum):
-    male = "male"
-    female = "female"
-
-
-class Severity(str, Enum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
-
-    @property
-    def rank(self) -> int:
-        return SEVERITY_RANK[self.value]
-
-
-SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
-
-NONCASH_CHANNELS = (Channel.bank.value, Channel.ewallet.value)
-
-# Values accepted for each enumeration, compared after `fold` (lower case, no diacritics, đ→d,
-# punctuation to spaces). The canonical English value is always accepted.
-ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "program": {
-        "welfare": ("tro cap xa hoi", "tro cap", "bao tro xa hoi", "btxh", "tcxh", "social assistance"),
-        "pension": ("luong huu", "huu tri", "bhxh", "pensions"),
-    },
-    "channel": {
-        "bank": ("ngan hang", "chuyen khoan", "tai khoan", "atm", "account", "bank transfer"),
-        "ewallet": (
-            "e wallet",
-            "vi dien tu",
-            "mobile money",
-            "momo",
-            "viettel money",
-            "vnpt money",
-            "zalopay",
-            "wallet",
-        ),
-        "cash": ("tien mat", "truc tiep", "chi tra truc tiep"),
-    },
-    "beneficiary_status": {
-        "active": ("dang huong", "hoat dong", "binh thuong", "con huong"),
-        "suspended": ("tam dung", "tam ngung", "tam dinh chi"),
-        "terminated": ("thoi huong", "cat", "dung huong", "cham dut", "cat giam"),
-        "deceased": ("chet", "da chet", "tu tran", "qua doi", "da mat", "mat", "dead"),
-    },
-    "payment_status": {
-        "success": ("thanh cong", "ok", "completed", "da chi", "da tra", "paid", "succeeded"),
-        "failed": ("that bai", "loi", "khong thanh cong", "rejected", "fail", "error"),
-        "returned": ("hoan tra", "tra lai", "bi tra lai", "hoan", "return", "refunded"),
-    },
-    "gender": {
-        "male": ("nam", "m"),
-        "female": ("nu", "f"),
-    },
-}
-
-
-# Characters that show as nothing: soft hyphen, Mongolian vowel separator, zero-width space, joiners
-# and direction marks, bidirectional embeddings and isolates, word joiner and invisible operators,
-# BOM. Removed from every value before it is compared (the SQL macro rc_text removes the same set).
-INVISIBLE = dict.fromkeys(
-    [
-        0x00AD,
-        0x180E,
-        *range(0x200B, 0x2010),
-        *range(0x202A, 0x202F),
-        *range(0x2060, 0x2065),
-        *range(0x2066, 0x206A),
-        0xFEFF,
-    ]
-)
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics, đ/Đ to d, invisible characters removed, anything but letters and
-    digits to single spaces.
-
-    The same folding as the SQL macro `rc_fold`; used to compare headers and enum values.
-    """
-    text = unicodedata.normalize("NFC", text.translate(INVISIBLE)).replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    out = []
-    for ch in stripped.lower():
-        out.append(ch if ch.isascii() and ch.isalnum() else " ")
-    return " ".join("".join(out).split())
+from reconcile.contracts.values import BeneficiaryStatus, Channel, Gender, PaymentStatus, Program
 
 
 @dataclass(frozen=True)
@@ -376,79 +258,6 @@ class PaymentRecord(BaseModel):
     )
 
 
-@dataclass(frozen=True)
-class FindingColumn:
-    """One column of a finding (a row of `flags`)."""
-
-    name: str
-    sql_type: str
-    comment: str
-    required: bool = False  # never NULL
-
-
-# A finding's columns, defined here once: the flags table, the rules' result table, the Finding
-# schema and the Spark engine's output are all derived from this list. The first six the run adds;
-# a rule's SELECT returns `code` and the evidence columns after them (EVIDENCE_COLUMNS), by name.
-FINDING_COLUMNS: tuple[FindingColumn, ...] = (
-    FindingColumn(
-        "flag_id",
-        "VARCHAR",
-        "Stable id of the finding: HMAC-SHA256 under the database's key of its content (period, "
-        "code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0; without the key it cannot be recomputed",
-        required=True,
-    ),
-    FindingColumn("period", "VARCHAR", "Reconciliation period YYYY-MM", required=True),
-    FindingColumn("run_id", "VARCHAR", "Run that wrote this row (runs.run_id)", required=True),
-    FindingColumn("code", "VARCHAR", "Finding code (see the rules table)", required=True),
-    FindingColumn("severity", "VARCHAR", "low, medium, high or critical", required=True),
-    FindingColumn("severity_rank", "INTEGER", "1 low .. 4 critical, for sorting", required=True),
-    FindingColumn("vneid", "VARCHAR", "Beneficiary's ID, where the finding has a beneficiary side"),
-    FindingColumn("payment_ref", "VARCHAR", "Payment reference, where the finding has a payment side"),
-    FindingColumn("program", "VARCHAR", "welfare, pension or unknown"),
-    FindingColumn("expected_amount", "BIGINT", "Amount due, VND"),
-    FindingColumn("paid_amount", "BIGINT", "Amount paid, VND"),
-    FindingColumn("detail", "VARCHAR", "What was found, in English", required=True),
-    FindingColumn("source_file", "VARCHAR", "File holding the evidence", required=True),
-    FindingColumn("source_row", "BIGINT", "Row of the evidence in that file (header is row 1)", required=True),
-    FindingColumn("full_name", "VARCHAR", "Beneficiary's name in the registry"),
-    FindingColumn("payee_name", "VARCHAR", "Payee name on the payment"),
-    FindingColumn("account_number", "VARCHAR", "Account the payment went to, or the registered one"),
-    FindingColumn("province_code", "VARCHAR", "Beneficiary's province"),
-    FindingColumn("commune_code", "VARCHAR", "Beneficiary's commune"),
-    FindingColumn("match_method", "VARCHAR", "How the payment was matched (matches.method)"),
-    FindingColumn("payment_id", "BIGINT", "payments.payment_id"),
-    FindingColumn("registry_id", "BIGINT", "registry.registry_id"),
-    FindingColumn(
-        "source_sheet", "VARCHAR", "Sheet of the workbook the row was read from (NULL for files without sheets)"
-    ),
-)
-RULE_COLUMNS = FINDING_COLUMNS[3:]  # what the rule step holds: code, severity, its rank, the evidence
-EVIDENCE_COLUMNS = tuple(c.name for c in FINDING_COLUMNS[6:])  # what a rule's SELECT returns after its code
-
-_PYTHON_TYPES = {"VARCHAR": str, "BIGINT": int, "INTEGER": int}
-_FINDING_FIELD_SPECIAL = {
-    "period": Field(description="Reconciliation period YYYY-MM", pattern=r"^\d{4}-\d{2}$"),
-    "severity": Field(description="low, medium, high or critical"),
-}
-
-
-def _finding_model() -> type[BaseModel]:
-    fields: dict = {}
-    for c in FINDING_COLUMNS:
-        kind = Severity if c.name == "severity" else _PYTHON_TYPES[c.sql_type]
-        field = _FINDING_FIELD_SPECIAL.get(c.name) or Field(... if c.required else None, description=c.comment)
-        fields[c.name] = (kind if c.required else kind | None, field)
-    return create_model(
-        "Finding",
-        __config__=ConfigDict(title="Finding", use_enum_values=True),
-        __doc__="One row of `flags`: a mismatch with its evidence.",
-        **fields,
-    )
-
-
-Finding = _finding_model()
-
-
 RecordKind = Literal["registry", "payments"]
 
 RECORD_MODELS: dict[str, type[BaseModel]] = {"registry": RegistryRecord, "payments": PaymentRecord}
@@ -471,15 +280,3 @@ def columns(kind: RecordKind) -> list[Column]:
             )
         )
     return out
-
-
-def header_lookup(kind: RecordKind) -> dict[str, str]:
-    """Folded header text -> canonical column name, canonical names first."""
-    lookup: dict[str, str] = {}
-    cols = columns(kind)
-    for col in cols:
-        lookup[fold(col.name)] = col.name
-    for col in cols:
-        for alias in col.aliases:
-            lookup.setdefault(fold(alias), col.name)
-    return lookup

@@ -1,8 +1,8 @@
-"""The normaliser macros (reconcile/sql/macros.sql), called through DuckDB.
+"""The normaliser macros (reconcile/normalise/macros.sql), called through DuckDB.
 
 Example tables give exact results; hypothesis checks that no macro ever raises, that normalising
 twice changes nothing, that formatted amounts/dates/IDs round-trip, and that rc_fold agrees with
-contracts.fold.
+normalise.text.fold.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from reconcile import normalize
-from reconcile.contracts import fold
+from reconcile.normalise.reference import reference_frames
+from reconcile.normalise.text import fold
 
 # The `con` fixture is function-scoped but stateless (macros only), so sharing it across the
 # examples of one hypothesis test is safe.
 HYPO = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-PROVINCE_CODES = sorted(normalize.reference_frames()["ref_birth_province"]["cccd_code"].to_list())
+PROVINCE_CODES = sorted(reference_frames()["ref_birth_province"]["cccd_code"].to_list())
 
 SCI_ID = "written in scientific notation, digits lost; format the column as text and export again"
 NOT_DIGITS = "holds characters other than digits"

@@ -22,7 +22,7 @@ CREATE OR REPLACE TEMP MACRO rc_text(s) AS
 -- gives the same results.
 
 -- Lower case, no diacritics, đ/Đ to d, anything but letters and digits to single spaces.
--- Same result as contracts.fold() in Python; used to compare enum values.
+-- Same result as normalise.text.fold() in Python; used to compare enum values.
 CREATE OR REPLACE TEMP MACRO rc_fold_t(t) AS
     nullif(trim(regexp_replace(lower(strip_accents(replace(replace(t, 'đ', 'd'), 'Đ', 'D'))), '[^a-z0-9]+', ' ', 'g')), '');
 CREATE OR REPLACE TEMP MACRO rc_fold(s) AS rc_fold_t(rc_text(s));

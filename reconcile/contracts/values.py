@@ -1,0 +1,89 @@
+"""The contract's values: programmes, channels, statuses, genders, severities, and the spellings of
+each value that the files may use."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Program(str, Enum):
+    welfare = "welfare"
+    pension = "pension"
+
+
+class Channel(str, Enum):
+    bank = "bank"
+    ewallet = "ewallet"
+    cash = "cash"
+
+
+class BeneficiaryStatus(str, Enum):
+    active = "active"
+    suspended = "suspended"
+    terminated = "terminated"
+    deceased = "deceased"
+
+
+class PaymentStatus(str, Enum):
+    success = "success"
+    failed = "failed"
+    returned = "returned"
+
+
+class Gender(str, Enum):
+    male = "male"
+    female = "female"
+
+
+class Severity(str, Enum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_RANK[self.value]
+
+
+SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+
+NONCASH_CHANNELS = (Channel.bank.value, Channel.ewallet.value)
+
+# Values accepted for each enumeration, compared after `fold` (lower case, no diacritics, đ→d,
+# punctuation to spaces). The canonical English value is always accepted.
+ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "program": {
+        "welfare": ("tro cap xa hoi", "tro cap", "bao tro xa hoi", "btxh", "tcxh", "social assistance"),
+        "pension": ("luong huu", "huu tri", "bhxh", "pensions"),
+    },
+    "channel": {
+        "bank": ("ngan hang", "chuyen khoan", "tai khoan", "atm", "account", "bank transfer"),
+        "ewallet": (
+            "e wallet",
+            "vi dien tu",
+            "mobile money",
+            "momo",
+            "viettel money",
+            "vnpt money",
+            "zalopay",
+            "wallet",
+        ),
+        "cash": ("tien mat", "truc tiep", "chi tra truc tiep"),
+    },
+    "beneficiary_status": {
+        "active": ("dang huong", "hoat dong", "binh thuong", "con huong"),
+        "suspended": ("tam dung", "tam ngung", "tam dinh chi"),
+        "terminated": ("thoi huong", "cat", "dung huong", "cham dut", "cat giam"),
+        "deceased": ("chet", "da chet", "tu tran", "qua doi", "da mat", "mat", "dead"),
+    },
+    "payment_status": {
+        "success": ("thanh cong", "ok", "completed", "da chi", "da tra", "paid", "succeeded"),
+        "failed": ("that bai", "loi", "khong thanh cong", "rejected", "fail", "error"),
+        "returned": ("hoan tra", "tra lai", "bi tra lai", "hoan", "return", "refunded"),
+    },
+    "gender": {
+        "male": ("nam", "m"),
+        "female": ("nu", "f"),
+    },
+}
