@@ -48,8 +48,20 @@ def set_language(lang: str | None) -> None:
 
 def language() -> str:
     """The current language: set_language's, else RECONCILE_LANG's, else en."""
-    lang = _chosen[0] or os.environ.get(ENV, "").strip().lower()
-    return lang if lang in LANGS else "en"
+    return _chosen[0] or _environment() or "en"
+
+
+def use_language(option: str | None = None, config: str | None = None) -> str:
+    """The CLI's choice, set and returned: --lang, else RECONCILE_LANG, else `lang` in the config
+    file (when the file sets it), else vi: an officer's terminal speaks Vietnamese by default."""
+    lang = option or _environment() or config or "vi"
+    set_language(lang)
+    return lang
+
+
+def _environment() -> str | None:
+    lang = os.environ.get(ENV, "").strip().lower()
+    return lang if lang in LANGS else None
 
 
 @dataclass(frozen=True)
