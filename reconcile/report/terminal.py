@@ -306,7 +306,7 @@ def check_report(res: CheckResult) -> str:
         )
     )
     if res.currency:
-        lines.append(text("check.currency", currency=res.currency))
+        lines.append(text("check.currency", currency=translate(res.currency)))
     if res.ids_restored:
         lines.append(text("check.ids_restored", count=f"{res.ids_restored:,}"))
     if res.control:
