@@ -97,39 +97,49 @@ def catalogue() -> dict[str, Message]:
     return found
 
 
+@cache
+def _segments(template: str) -> tuple[str | tuple[str, tuple[str, ...] | None], ...]:
+    """A template as its literal pieces and its placeholders: (name, its choice's alternatives or None)."""
+    out: list[str | tuple[str, tuple[str, ...] | None]] = []
+    at = 0
+    for m in PLACEHOLDER.finditer(template):
+        out.append(template[at : m.start()])
+        out.append((m.group(1), None if m.group(3) is None else tuple(m.group(3).split("|"))))
+        at = m.end()
+    out.append(template[at:])
+    return tuple(out)
+
+
 def choices(template: str) -> dict[str, list[str]]:
     """The alternatives of each choice of a template, by its name."""
-    return {m.group(1): m.group(3).split("|") for m in PLACEHOLDER.finditer(template) if m.group(3) is not None}
+    return {p[0]: list(p[1]) for p in _segments(template) if isinstance(p, tuple) and p[1] is not None}
 
 
 def placeholders(template: str) -> set[str]:
     """The names of a template's placeholders."""
-    return {m.group(1) for m in PLACEHOLDER.finditer(template)}
+    return {p[0] for p in _segments(template) if isinstance(p, tuple)}
 
 
 def fill(template: str, values: dict[str, str], picked: dict[str, int] | None = None) -> str:
-    """A template with its values in: a choice's alternative by its index in `picked`, or by the
-    index of the English alternative given as its value."""
-
-    def one(m: re.Match) -> str:
-        name, alternatives = m.group(1), m.group(3)
-        if alternatives is None:
-            return str(values[name])
-        options = alternatives.split("|")
-        index = (picked or {}).get(name)
-        return options[index if index is not None and index < len(options) else 0]
-
-    return PLACEHOLDER.sub(one, template)
+    """A template with its values in, and for each choice the alternative at the index `picked` gives
+    (the first when it gives none)."""
+    out = []
+    for part in _segments(template):
+        if isinstance(part, str):
+            out.append(part)
+        elif part[1] is None:
+            out.append(str(values[part[0]]))
+        else:
+            index = (picked or {}).get(part[0], 0)
+            out.append(part[1][index if index < len(part[1]) else 0])
+    return "".join(out)
 
 
 def text(message_id: str, lang: str | None = None, **values) -> str:
     """A catalogue message in the current language (or `lang`), its {names} filled with `values`.
     A choice's value is its English alternative ('row' or 'rows'), which picks the one to show."""
     message = catalogue()[message_id]
-    picked = {}
-    for name, options in choices(message.en).items():
-        if name in values:
-            picked[name] = options.index(str(values[name]))
+    picked = {name: options.index(str(values[name])) for name, options in choices(message.en).items() if name in values}
     return fill(message.template(lang or language()), values, picked)
 
 
