@@ -272,14 +272,14 @@ def _error_parts(text: str, lang: str, strict: bool) -> _Found:
     The fix is found from the right (a problem may hold '; '), the path from the left."""
     semis = [m.start() for m in re.finditer("; ", text)]
     for semi in reversed(semis):
-        fix = _by_template(text[semi + 2 :], lang, strict)
+        fix = _mostly(_by_template(text[semi + 2 :], lang, strict), text[semi + 2 :])
         if fix is None:
             continue
         head = text[:semi]
         for colon in (m.start() for m in re.finditer(": ", head)):
             if strict and _LETTER.search(head[:colon].replace(VALUE, "")):
                 continue  # a path is a value
-            problem = _by_template(head[colon + 2 :], lang, strict)
+            problem = _mostly(_by_template(head[colon + 2 :], lang, strict), head[colon + 2 :])
             if problem is not None:
                 return f"{head[:colon]}: {problem[0]}; {fix[0]}", problem[1] + fix[1]
     return None
@@ -290,7 +290,13 @@ def _list(text: str, lang: str, strict: bool, separator: str) -> _Found:
     every part has a template."""
     if separator not in text:
         return None
-    parts = [_by_template(part, lang, strict) for part in text.split(separator)]
+    parts = [_mostly(_by_template(part, lang, strict), part) for part in text.split(separator)]
     if any(p is None for p in parts):
         return None
     return separator.join(p[0] for p in parts if p is not None), sum(p[1] for p in parts if p is not None)
+
+
+def _mostly(found: _Found, text: str) -> _Found:
+    """A part's translation when it translates most of the part (a template whose value swallowed the
+    rest of a line is no reading of it)."""
+    return found if found is not None and 2 * found[1] <= len(_LETTER.findall(text)) else None

@@ -105,6 +105,28 @@ def test_the_source_reader_finds_the_messages():
     assert "the disk is full" in texts  # a module-level dict's value
 
 
+def test_the_bad_inputs_corpus_in_vietnamese():
+    """Every message and every rejected row's reason of the corpus (tests/bad_inputs.py), as a run
+    prints them: none of their English sentences is left in the Vietnamese (quoted values are the
+    file's own)."""
+    from bad_inputs import CASES
+
+    lines = [
+        f"reconcile: error: /data/Tháng 9/{c.kind}.csv: {c.message}"
+        if c.names_file
+        else f"reconcile: error: {c.message}"
+        for c in CASES
+        if c.message
+    ]
+    lines += [reason for c in CASES for _, reason in c.rejected]  # after "row 6: rejected: " in `reconcile check`
+    assert len(lines) > 40
+    for line in lines:
+        said = translate(line, "vi")
+        english = [p for p in re.split(r"; |: ", line) if len(re.sub(r"'[^']*'", "", p).split()) >= 3]  # not values
+        left = [p for p in english if p in said]
+        assert not left, f"{line}\n-> {said}"
+
+
 def test_a_new_message_without_vietnamese_fails():
     assert not messages.covers("{}: the file is upside down; turn it over")
     assert messages.covers("{}: file is empty; check the path")
