@@ -35,6 +35,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)([#!]?)(?::([^{}]*))?\}")  # name, kind (# num
 NUMBER = r"[-+]?[0-9][0-9,.]*%?"
 VALUE = "\ue000"  # a value's place in a template `covers` is asked about
 _LETTER = re.compile(r"[^\W\d_]")
+SWALLOWED = 100_000  # what a value left untranslated across '; ' or ': ' counts for: English, not a value
 
 _chosen: list[str | None] = [None]
 
@@ -253,7 +254,10 @@ def _by_template(text: str, lang: str, strict: bool) -> _Found:
             letters = len(_LETTER.findall(value.replace(VALUE, "")))
             if found is None and letters and (strict or name in pattern.messages):
                 break  # English this template would leave as it is: another template may cover it
-            values[name], left = (value, left + letters) if found is None else (found[0], left + found[1])
+            if found is None:  # a value, or English: a value that runs over a clause is no value
+                left += letters + (SWALLOWED if "; " in value or ": " in value else 0)
+            values[name] = value if found is None else found[0]
+            left += 0 if found is None else found[1]
         else:
             if best is None or left < best[1]:
                 picked = {name: _index(options, m.group(name)) for name, options in pattern.choices.items()}
@@ -272,14 +276,14 @@ def _error_parts(text: str, lang: str, strict: bool) -> _Found:
     The fix is found from the right (a problem may hold '; '), the path from the left."""
     semis = [m.start() for m in re.finditer("; ", text)]
     for semi in reversed(semis):
-        fix = _mostly(_by_template(text[semi + 2 :], lang, strict), text[semi + 2 :])
+        fix = _mostly(_by_template(text[semi + 2 :], lang, strict))
         if fix is None:
             continue
         head = text[:semi]
         for colon in (m.start() for m in re.finditer(": ", head)):
             if strict and _LETTER.search(head[:colon].replace(VALUE, "")):
                 continue  # a path is a value
-            problem = _mostly(_by_template(head[colon + 2 :], lang, strict), head[colon + 2 :])
+            problem = _mostly(_by_template(head[colon + 2 :], lang, strict))
             if problem is not None:
                 return f"{head[:colon]}: {problem[0]}; {fix[0]}", problem[1] + fix[1]
     return None
@@ -290,13 +294,13 @@ def _list(text: str, lang: str, strict: bool, separator: str) -> _Found:
     every part has a template."""
     if separator not in text:
         return None
-    parts = [_mostly(_by_template(part, lang, strict), part) for part in text.split(separator)]
+    parts = [_mostly(_by_template(part, lang, strict)) for part in text.split(separator)]
     if any(p is None for p in parts):
         return None
     return separator.join(p[0] for p in parts if p is not None), sum(p[1] for p in parts if p is not None)
 
 
-def _mostly(found: _Found, text: str) -> _Found:
-    """A part's translation when it translates most of the part (a template whose value swallowed the
-    rest of a line is no reading of it)."""
-    return found if found is not None and 2 * found[1] <= len(_LETTER.findall(text)) else None
+def _mostly(found: _Found) -> _Found:
+    """A part's translation, unless a value of its template swallowed clauses it does not translate
+    (the rest of a line after 'the payment file of ...' is no reading of it)."""
+    return found if found is not None and found[1] < SWALLOWED else None
