@@ -1,4 +1,7 @@
-"""Expected failures. Raised deep, caught once in cli.py, printed as one line."""
+"""Expected failures. Raised deep, caught once in the CLI, printed as one line.
+
+Their text is English, as it is raised; reconcile/messages.py says it in the officer's language
+where it is printed (tests/test_messages.py checks that every message has its Vietnamese)."""
 
 
 class ReconcileError(Exception):

@@ -1,7 +1,8 @@
 """Progress on stderr: one status line rewritten in place, only when stderr is a terminal.
 
 Piped or redirected output (cron, CI, `2> log`) stays free of carriage-return noise, so the
-line is shown only on a TTY. Nothing here shows an ID, account number or name.
+line is shown only on a TTY. Nothing here shows an ID, account number or name. The words come
+from the message catalogue (reconcile/messages.py), in the current language.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import sys
 import time
 from typing import TextIO
 
-STEPS = {
+from reconcile.messages import catalogue, text
+
+STEPS = {  # in English; the status line says them in the current language (progress.step.<name>)
     "read": "reading the files",
     "normalise": "normalising IDs, amounts, dates and names",
     "load": "loading rows",
@@ -29,7 +32,13 @@ STEPS = {
 }
 
 
-def _size(n: int) -> str:
+def step_text(name: str) -> str:
+    """What a step of the run is doing, in the current language; an unknown step by its name."""
+    key = "progress.step." + name.replace(".", "_")
+    return text(key) if key in catalogue() else STEPS.get(name, name)
+
+
+def _size(n: float) -> str:
     for unit in ("bytes", "KB", "MB"):
         if n < 1000:
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
@@ -45,10 +54,10 @@ class Progress:
         self._step, self._step_started = "", self.started
         self._width = 0
 
-    def _show(self, text: str) -> None:
+    def _show(self, message: str) -> None:
         if not self.enabled:
             return
-        line = f"reconcile: {text} ({time.perf_counter() - self.started:.1f} s)"
+        line = text("progress.line", text=message, seconds=f"{time.perf_counter() - self.started:.1f}")
         self.stream.write("\r" + line.ljust(self._width))
         self.stream.flush()
         self._width = len(line)
@@ -56,7 +65,7 @@ class Progress:
     def step(self, name: str) -> None:
         """A step of the run has started."""
         self._step, self._step_started = name, time.perf_counter()
-        self._show(STEPS.get(name, name) + "…")
+        self._show(step_text(name) + "…")
 
     def percent(self, percent: float) -> None:
         """How far DuckDB is through the current step's query, with the time the step has left."""
@@ -64,15 +73,15 @@ class Progress:
         if percent <= 0 or elapsed < 1:
             return
         left = elapsed / percent * (100 - percent)
-        self._show(f"{STEPS.get(self._step, self._step)}: {percent:.0f}% of this query (about {left:.0f} s left)")
+        self._show(text("progress.percent", step=step_text(self._step), percent=f"{percent:.0f}", left=f"{left:.0f}"))
 
     def reading(self, name: str, done: int, total: int) -> None:
         """A file is being read: its name, and the share of all the files' bytes read before it, with
         an estimate of the time left once there is one."""
         elapsed = time.perf_counter() - self._step_started
-        left = f", about {elapsed / done * (total - done):.0f} s left" if done and total else ""
-        share = f" ({done / total:.0%} of {_size(total)} read{left})" if total else ""
-        self._show(f"{STEPS['read']}: {name}{share}")
+        left = text("progress.time_left", left=f"{elapsed / done * (total - done):.0f}") if done and total else ""
+        share = text("progress.read_share", share=f"{done / total:.0%}", total=_size(total), left=left) if total else ""
+        self._show(text("progress.reading", step=step_text("read"), name=name, share=share))
 
     def rows(self, name: str, done: int, total: int) -> None:
         """Rows done of a long step, with the share done and an estimate of the time left."""
@@ -82,7 +91,16 @@ class Progress:
             self._step, self._step_started = name, time.perf_counter()
         elapsed = time.perf_counter() - self._step_started
         left = elapsed / done * (total - done) if done else 0
-        self._show(f"{STEPS.get(name, name)}: {done:,} of {total:,} rows ({done / total:.0%}, about {left:.0f} s left)")
+        self._show(
+            text(
+                "progress.rows",
+                step=step_text(name),
+                done=f"{done:,}",
+                total=f"{total:,}",
+                share=f"{done / total:.0%}",
+                left=f"{left:.0f}",
+            )
+        )
 
     def clear(self) -> None:
         """Erase the status line before the summary is printed."""

@@ -1,7 +1,9 @@
 """Plain-text renderings for the terminal: aligned tables, the run summary, the check report.
 
 Pure functions that return strings; the CLI decides where they go. Nothing here prints IDs,
-account numbers or names.
+account numbers or names. Sentences and column headers come from the message catalogue
+(reconcile/messages.py) in the current language; the values the library wrote in English (a row's
+reasons, a sheet's problem) are translated with it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import re
 from collections.abc import Sequence
 
 from reconcile.filecheck import CheckResult
+from reconcile.messages import language, text, translate
 from reconcile.pipeline import RunResult
+from reconcile.report.labels import value_label
 from reconcile.rules import catalogue
 
 
@@ -56,7 +60,7 @@ def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return text("header.yes" if value else "header.no")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
@@ -90,40 +94,54 @@ def render(headers: Sequence[str], rows: Sequence[Sequence], fmt: str, *, right:
 
 def run_summary(result: RunResult) -> str:
     """The compact summary `reconcile run` and `reconcile demo` print. A partial month says so first."""
+    lang = language()
     severity = {r.code: r.severity.value for r in catalogue()}
     parts = []
     if result.partial:
-        parts.append(
-            f"PARTIAL: {result.period} was reconciled without every source (--partial): "
-            + "; ".join(m.describe() for m in result.missing_sources)
-            + ". Its findings are incomplete and its targets are not judged."
-        )
+        sources = "; ".join(translate(m.describe()) for m in result.missing_sources)
+        parts.append(text("summary.partial", period=result.period, sources=sources))
     parts += [
-        f"Period {result.period}: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments loaded, "
-        f"{_rows(result.rejected_rows)} rejected" + _set_aside(result) + ".",
-        f"Due {result.amount_due:,} VND to active beneficiaries; paid {result.amount_paid:,} VND "
-        f"in successful payments dated in the period.",
+        text(
+            "summary.period",
+            period=result.period,
+            registry=f"{result.registry_rows:,}",
+            payments=f"{result.payment_rows:,}",
+            rejected=_rows(result.rejected_rows),
+            set_aside=_set_aside(result),
+        ),
+        text("summary.amounts", due=f"{result.amount_due:,}", paid=f"{result.amount_paid:,}"),
     ]
     if result.replaced is not None:
         r = result.replaced
         parts.append(
-            f"Replaced the run of {result.period} made by {r.operator} (finished {r.finished_at:%d/%m/%Y %H:%M} "
-            f"UTC): {r.findings_appeared:,} findings appeared, {r.findings_gone:,} gone, "
-            f"{r.inputs_changed:,} input files added, removed or changed (see run_changes)."
+            text(
+                "summary.replaced",
+                period=result.period,
+                operator=r.operator,
+                finished=f"{r.finished_at:%d/%m/%Y %H:%M}",
+                appeared=f"{r.findings_appeared:,}",
+                gone=f"{r.findings_gone:,}",
+                changed=f"{r.inputs_changed:,}",
+            )
         )
     parts += ["", _inputs_table(result.inputs)]
     parts += _input_notes(result.inputs)
     parts.append("")
-    rows = [[r.code, severity[r.code], result.flag_counts.get(r.code, 0)] for r in catalogue()]
-    parts.append(table(["finding", "severity", "count"], rows, right=(2,)))
-    parts.append(f"{result.flags:,} findings in all.")
+    rows = [
+        [r.code, value_label("severity", severity[r.code], lang), result.flag_counts.get(r.code, 0)]
+        for r in catalogue()
+    ]
+    parts.append(table(_headers("finding", "severity", "count"), rows, right=(2,)))
+    parts.append(text("summary.findings", count=f"{result.flags:,}"))
     parts.append("")
     parts.append(
         table(
-            ["programme", "payments", "non-cash payments", "non-cash beneficiaries", "non-cash value", "target", "met"],
+            _headers(
+                "programme", "payments", "noncash_payments", "noncash_beneficiaries", "noncash_value", "target", "met"
+            ),
             [
                 [
-                    n["program"],
+                    value_label("program", n["program"], lang) if lang == "vi" else n["program"],
                     n["payments"],
                     pct(n["share_payments"]),
                     pct(n["share_beneficiaries"]),
@@ -138,33 +156,41 @@ def run_summary(result: RunResult) -> str:
     )
     parts.append("")
     if result.engine == "spark":
-        parts.append(f"Spark: flags and non-cash share in {result.out}  ({result.seconds:.1f} s)")
+        parts.append(text("summary.spark", out=result.out, seconds=f"{result.seconds:.1f}"))
     else:
-        parts.append(f"Database: {result.db}  ({result.seconds:.1f} s)")
+        parts.append(text("summary.database", db=result.db, seconds=f"{result.seconds:.1f}"))
     return "\n".join(parts)
 
 
+def _headers(*names: str) -> list[str]:
+    return [text(f"header.{name}") for name in names]
+
+
 def _rows(n: int) -> str:
-    return f"{n:,} {'row' if n == 1 else 'rows'}"
+    return text("summary.rows", count=f"{n:,}", rows="row" if n == 1 else "rows")
 
 
 def _set_aside(result) -> str:
     """', N rows set aside (no payment: ...)' when a statement held credits, charges or balance rows."""
     n = result.set_aside_rows
-    return f", {n:,} set aside as no payment (credits, bank charges, balance rows: see rejected_rows)" if n else ""
+    return text("summary.set_aside", count=f"{n:,}") if n else ""
 
 
 def _inputs_table(inputs) -> str:
+    lang = language()
     sheets: dict[str, int] = {}
     for i in inputs:
         sheets[i.path] = sheets.get(i.path, 0) + 1
     aside = any(i.rows_set_aside for i in inputs)  # a column only when a file holds rows that are no payment
+    names = (
+        ["file", "role", "profile", "read", "loaded", "rejected"] + (["set_aside"] if aside else []) + ["ids_restored"]
+    )
     return table(
-        ["file", "role", "profile", "read", "loaded", "rejected"] + (["set aside"] if aside else []) + ["IDs restored"],
+        _headers(*names),
         [
             [
                 i.path + (f" [{i.sheet}]" if sheets[i.path] > 1 else ""),
-                i.role,
+                value_label("role", i.role, lang) if lang == "vi" else i.role,
                 i.profile or (i.format if i.format in ("camt", "mt940") else "-"),
                 i.rows_read,
                 i.rows_loaded,
@@ -183,20 +209,13 @@ def _input_notes(inputs) -> list[str]:
     notes = []
     restored = sum(getattr(i, "accounts_restored", 0) or 0 for i in inputs)
     if restored:
-        notes.append(
-            f"warning: {restored:,} account numbers had lost their leading zeros and were restored "
-            "(inputs.accounts_restored)"
-        )
+        notes.append(text("summary.accounts_restored", count=f"{restored:,}"))
     for i in inputs:
         if i.format in ("camt", "mt940") and not i.rows_loaded and not i.rows_rejected:
-            notes.append(
-                f"note: {i.path} holds no payment"
-                + (" (no entries: a day without movements)" if not i.rows_read else " (only rows set aside)")
-            )
+            notes.append(text("summary.no_payment" if not i.rows_read else "summary.no_payment_aside", path=i.path))
         if getattr(i, "control_source", None):
-            notes.append(
-                f"checked: {i.path}" + (f" [{i.sheet}]" if i.sheet else "") + f" agrees with its {i.control_source}"
-            )
+            where = i.path + (f" [{i.sheet}]" if i.sheet else "")
+            notes.append(text("summary.checked", file=where, source=translate(i.control_source)))
     return notes
 
 
@@ -206,13 +225,19 @@ def stage_summary(result) -> str:
 
     return "\n".join(
         [
-            f"Period {result.period} staged: {result.registry_rows:,} registry rows, {result.payment_rows:,} payments "
-            f"loaded, {_rows(result.rejected_rows)} rejected" + _set_aside(result) + ".",
+            text(
+                "summary.staged",
+                period=result.period,
+                registry=f"{result.registry_rows:,}",
+                payments=f"{result.payment_rows:,}",
+                rejected=_rows(result.rejected_rows),
+                set_aside=_set_aside(result),
+            ),
             "",
             _inputs_table(result.inputs),
             "",
-            f"Staged Parquet in {result.out}: " + ", ".join(FILES.values()) + f"  ({result.seconds:.1f} s)",
-            "Reconcile it on Spark with:",
+            text("summary.staged_in", out=result.out, files=", ".join(FILES.values()), seconds=f"{result.seconds:.1f}"),
+            text("summary.on_spark"),
             f"  reconcile run --engine spark --period {result.period} --registry {result.path('registry')} "
             f"--payments {result.path('payments')} --out RESULTS",
         ]
@@ -225,7 +250,7 @@ PROFILE_HOW = {
     "camt": "none needed (ISO 20022 camt XML)",
     "mt940": "none needed (SWIFT MT940 statement)",
     "none": "none (canonical names and common Vietnamese headers recognised)",
-}
+}  # in English; check_report says them in the current language (check.profile_<how>)
 
 
 def _set_aside_lines(rows: list[tuple[int, str]], shown: int = 10) -> list[str]:
@@ -235,44 +260,63 @@ def _set_aside_lines(rows: list[tuple[int, str]], shown: int = 10) -> list[str]:
     for row, reason in rows:
         by_reason.setdefault(reason, []).append(row)
     return [
-        f"set aside: {len(numbers):,} {'row' if len(numbers) == 1 else 'rows'}: {reason} "
-        f"({'row' if len(numbers) == 1 else 'rows'} {', '.join(map(str, numbers[:shown]))}"
-        + (", ..." if len(numbers) > shown else "")
-        + ")"
+        text(
+            "check.set_aside",
+            count=f"{len(numbers):,}",
+            rows="row" if len(numbers) == 1 else "rows",
+            reason=translate(reason),
+            rows2="row" if len(numbers) == 1 else "rows",
+            numbers=", ".join(map(str, numbers[:shown])),
+            more=", ..." if len(numbers) > shown else "",
+        )
         for reason, numbers in sorted(by_reason.items(), key=lambda item: item[1][0])
     ]
 
 
 def check_report(res: CheckResult) -> str:
-    where = f"header on row {res.header_row}" + (f" of sheet '{res.sheet}'" if res.sheet else "")
+    where = text("check.header_row", row=res.header_row) + (
+        text("check.of_sheet", sheet=res.sheet) if res.sheet else ""
+    )
     if res.format in ("camt", "mt940"):
-        where = "row n is the n-th transaction in the file"
+        where = text("check.transactions")
+    how = text(f"check.profile_{res.profile_how}", name=res.profile)
     lines = [
-        f"{res.path}: {res.kind} file, {res.format}" + (f", {res.encoding}" if res.encoding else "") + f", {where}",
-        "profile: " + PROFILE_HOW[res.profile_how].format(name=res.profile),
-        "columns: " + ", ".join(f"{orig} -> {canon}" for orig, canon in res.columns_used.items()),
+        text(
+            "check.file",
+            path=res.path,
+            kind=res.kind,
+            format=res.format,
+            encoding=f", {res.encoding}" if res.encoding else "",
+            where=where,
+        ),
+        text("check.profile", how=how),
+        text("check.columns", columns=", ".join(f"{orig} -> {canon}" for orig, canon in res.columns_used.items())),
     ]
-    lines += [f"profile: {note}" for note in res.notes]
+    lines += [text("check.profile_note", note=translate(note)) for note in res.notes]
     if res.columns_ignored:
-        lines.append("ignored: " + ", ".join(res.columns_ignored))
+        lines.append(text("check.ignored", columns=", ".join(res.columns_ignored)))
+    aside = text("check.rows_set_aside", count=f"{len(res.set_aside):,}") if res.set_aside else ""
     lines.append(
-        f"rows: {res.rows_read:,} read, {res.rows_loaded:,} loaded, {res.rows_rejected:,} rejected"
-        + (f", {len(res.set_aside):,} set aside as no payment" if res.set_aside else "")
+        text(
+            "check.rows",
+            read=f"{res.rows_read:,}",
+            loaded=f"{res.rows_loaded:,}",
+            rejected=f"{res.rows_rejected:,}",
+            set_aside=aside,
+        )
     )
     if res.currency:
-        lines.append(f"currency: {res.currency}")
+        lines.append(text("check.currency", currency=translate(res.currency)))
     if res.ids_restored:
-        lines.append(f"warning: {res.ids_restored:,} IDs had lost their leading zero and were restored")
+        lines.append(text("check.ids_restored", count=f"{res.ids_restored:,}"))
     if res.control:
-        lines.append(
-            f"totals: {res.control}"
-            + ("" if res.control_agrees else "; they DISAGREE: the file is incomplete or its totals row is wrong")
-        )
+        disagree = "" if res.control_agrees else text("check.totals_disagree")
+        lines.append(text("check.totals", control=translate(res.control) + disagree))
     lines += _set_aside_lines(res.set_aside)
     for row, reason in res.rejected:
-        lines.append(f"row {row}: rejected: {reason}")
+        lines.append(text("check.rejected", row=row, reason=translate(reason)))
     for row, problem in res.id_problems:
-        lines.append(f"row {row}: INVALID_VNEID: {problem}")
+        lines.append(text("check.invalid_id", row=row, problem=translate(problem)))
     for row, note in res.area_notes:
-        lines.append(f"row {row}: area: {note}")
+        lines.append(text("check.area", row=row, note=translate(note)))
     return "\n".join(safe_text(line) for line in lines)  # headers and sheet names come from the file
