@@ -18,6 +18,8 @@ FIXTURES = REPO / "fixtures"
 # compared by flag_id; tests/test_keys.py unsets it to test the key file each database gets by default.
 TEST_KEY = "9c1e5f0a7d3b48e2a6f1c0d9b8e7a5f43c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f"
 os.environ["RECONCILE_KEY"] = TEST_KEY
+# The terminal speaks Vietnamese by default; the suite asserts the English text unless a test asks for vi
+os.environ["RECONCILE_LANG"] = "en"
 
 
 @pytest.fixture()

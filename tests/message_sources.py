@@ -23,6 +23,7 @@ ERRORS = {"ReconcileError", "InputFileError", "NotThisRole", "ConfigError", "Dat
 CLICK_ERRORS = {"UsageError", "BadParameter"}
 TWO_PART = {"InputFileError", "NotThisRole"}  # (path, problem, fix)
 ECHOES = {"echo", "confirm", "secho"}
+SAY = "say"  # reconcile.cli.group.say: click.echo of the text translated
 NOTICES = {"on_notice"}
 MAX_TEMPLATES = 64  # a message of more combinations than this is a bug in this reader
 
@@ -175,6 +176,8 @@ class _Module:
         elif name in ERRORS | CLICK_ERRORS and (node.args or "message" in keywords):
             self.record(node.args[0] if node.args else keywords["message"], "message")
         elif name in ECHOES and isinstance(func, ast.Attribute) and _is_click(func.value) and node.args:
+            self.record(node.args[0], "echo")
+        elif name == SAY and isinstance(func, ast.Name) and node.args:  # the CLI's echo in the current language
             self.record(node.args[0], "echo")
         elif name in NOTICES and node.args:
             self.record(node.args[0], "notice")

@@ -342,7 +342,6 @@ def test_the_check_report_in_each_language(tmp_path, monkeypatch):
     assert vietnamese.stdout.splitlines()[0] == f"{path}: tệp danh sách đối tượng, csv, utf-8, tiêu đề ở dòng 1"
 
 
-@pytest.mark.xfail(strict=True, reason="the CLI sets the language from --lang and translates its lines (lead)")
 def test_the_cli_itself_speaks_vietnamese_by_default(tmp_path, monkeypatch):
     monkeypatch.delenv(messages.ENV, raising=False)
     path = tmp_path / "missing.csv"

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import click
 
+from reconcile import messages
+from reconcile.cli.group import say
+
 
 @click.command("export-db")
 @click.option(
@@ -27,7 +30,7 @@ def export_db(db, out, periods) -> None:
     from reconcile.analyst_export import export
 
     result = export(db, out, list(periods))
-    click.echo(
+    say(
         f"reconcile: wrote {result.path} ({', '.join(result.periods)}; {result.rows['registry']:,} registry "
         f"rows, {result.rows['payments']:,} payments, {result.rows['flags']:,} findings); IDs and account "
         "numbers are keyed hashes, names and dates of birth left out",
@@ -56,17 +59,17 @@ def delete(period, db, by, reason, yes) -> None:
     from reconcile.admin import delete_period, period_run
 
     run = period_run(db, period)
-    click.echo(
+    say(
         f"Period {period} in {db}: run by {run.operator}, finished {run.finished_at:%d/%m/%Y %H:%M} UTC; "
         f"{run.registry_rows:,} registry rows, {run.payment_rows:,} payments, {run.flags:,} findings, from "
         f"{', '.join(f['file_name'] for f in run.files)}.",
         err=True,
     )
-    if not yes and not click.confirm(f"Remove period {period}?", default=False, err=True):
-        click.echo("reconcile: nothing removed", err=True)
+    if not yes and not click.confirm(messages.translate(f"Remove period {period}?"), default=False, err=True):
+        say("reconcile: nothing removed", err=True)
         sys.exit(1)
     deletion = delete_period(db, period, by, reason)
-    click.echo(
+    say(
         f"reconcile: removed period {period} from {db} (removal {deletion.deletion_id[:12]}, by {by.strip()}); "
         "its run and findings are kept in superseded_runs and superseded_flags, the removal in "
         "period_deletions",

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from reconcile import messages
+from reconcile.cli.group import say
 from reconcile.cli.outputs import Saved, run_with_progress, write_after_commit
 from reconcile.errors import ReconcileError
 from reconcile.report import terminal
@@ -28,7 +30,10 @@ from reconcile.report.progress import Progress
     help="Database to write (default: demo.duckdb in the --out folder).",
 )
 @click.option(
-    "--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True, help="Language of the demo workbook."
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default=None,
+    help="Language of the demo workbook and the terminal (default: the workbook vi; the terminal as reconcile --lang).",
 )
 @click.option(
     "--size",
@@ -42,6 +47,9 @@ def demo(out, db, lang, size) -> None:
     Writes the sample files, the database, the workbook (report.xlsx) and the exports (export/)
     into the --out folder.
     """
+    root = click.get_current_context().find_root().obj or {}
+    messages.use_language(lang or root.get("lang"))  # the terminal's: --lang, reconcile --lang, RECONCILE_LANG, vi
+    lang = lang or "vi"  # the workbook's
     from reconcile.pipeline import RunConfig
     from reconcile.sample import PERIOD, write_sample_month
 
@@ -50,7 +58,7 @@ def demo(out, db, lang, size) -> None:
         return
     files = write_sample_month(out)
     db = db or out / "demo.duckdb"
-    click.echo(f"reconcile: sample month {PERIOD} written to {out}/", err=True)
+    say(f"reconcile: sample month {PERIOD} written to {out}/", err=True)
     progress = Progress()
     result = run_with_progress(
         RunConfig(period=PERIOD, registry=files["registry"], payments=files["payments"], db=db), progress
@@ -59,7 +67,7 @@ def demo(out, db, lang, size) -> None:
         write_after_commit(Saved(db, PERIOD), out / "report.xlsx", out / "export", lang, False, progress)
     finally:
         click.echo(terminal.run_summary(result))
-    click.echo(
+    say(
         f"\nThe workbook is {out / 'report.xlsx'}; the findings are also in {out / 'export'}/.\n"
         f"The database is {db}: read it back with\n"
         f"  reconcile flags --db {db} --severity high\n"
@@ -78,7 +86,7 @@ def _demo_generated(out: Path, db: Path, lang: str, size: int) -> None:
     from reconcile.pipeline import RunConfig
 
     month = run_generate(GenerateConfig(beneficiaries=size, out=out))
-    click.echo(
+    say(
         f"reconcile: generated {month.registry_rows:,} registry rows and {month.payment_rows:,} payments "
         f"in {month.seconds:.1f} s",
         err=True,
@@ -99,7 +107,7 @@ def _demo_generated(out: Path, db: Path, lang: str, size: int) -> None:
     with readback.open_db(db) as con:
         found = readback.finding_keys(con, "2024-09")
     truth = read_truth(month.truth)
-    click.echo(
+    say(
         f"\nPlanted findings found: {len(truth) - len(_missing(truth, found)):,} of {len(truth):,}; "
         f"findings not planted: {len(_missing(found, truth)):,}."
     )
@@ -185,8 +193,8 @@ def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, me
         )
     )
     rows = [[fmt, ", ".join(p.name for p in paths)] for fmt, paths in result.files.items()]
-    click.echo(terminal.table(["format", "files"], rows))
-    click.echo(
+    click.echo(terminal.table([messages.text("header.format"), messages.text("header.files")], rows))
+    say(
         f"{result.registry_rows:,} registry rows, {result.payment_rows:,} payments, "
         f"{result.planted:,} planted findings in {result.truth} ({result.seconds:.1f} s)"
     )

@@ -18,10 +18,15 @@ import traceback
 
 import click
 
-from reconcile import __version__
+from reconcile import __version__, messages
 from reconcile.errors import ReconcileError
 
 FORMATS = click.Choice(["table", "csv", "json"])
+
+
+def say(text: str, err: bool = False) -> None:
+    """Print a message in the terminal's language (messages.translate: English where no template)."""
+    click.echo(messages.translate(text), err=err)
 
 
 class Terminated(KeyboardInterrupt):
@@ -71,7 +76,7 @@ class ReconcileGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ReconcileError as exc:
-            click.echo(f"reconcile: error: {exc}", err=True)
+            say(f"reconcile: error: {exc}", err=True)
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             ctx.exit(exc.exit_code)
@@ -87,7 +92,7 @@ class ReconcileGroup(click.Group):
         saved = (ctx.obj or {}).get("saved")
         if interrupted(exc):
             code = 143 if isinstance(exc, Terminated) else SIGNAL_EXIT["code"]
-            click.echo(
+            say(
                 f"reconcile: {'terminated' if code == 143 else 'interrupted'}; "
                 + (saved.state if saved else "the database is unchanged"),
                 err=True,
@@ -95,7 +100,7 @@ class ReconcileGroup(click.Group):
             ctx.exit(code)
         disk = _disk_problem(exc)
         if disk:
-            click.echo(
+            say(
                 f"reconcile: error: {disk}; "
                 + (f"{saved.state}; " if saved else "the database is unchanged; ")
                 + "free space or choose a folder that can be written, and run again",
@@ -103,7 +108,7 @@ class ReconcileGroup(click.Group):
             )
             ctx.exit(4 if saved else 2)
         # a bug: say so without leaking data, keep the trace behind --debug
-        click.echo(
+        say(
             f"reconcile: internal error ({type(exc).__name__}); "
             + (f"{saved.state}. " if saved else "the database is unchanged. ")
             + "Run again with --debug for the traceback and report it.",
@@ -117,11 +122,20 @@ class ReconcileGroup(click.Group):
 @click.group(cls=ReconcileGroup)
 @click.version_option(__version__, prog_name="reconcile")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default=None,
+    help="Language of the terminal: summaries, progress and messages (default: RECONCILE_LANG, else lang in "
+    "the config, else vi).",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     """Reconcile monthly cashless welfare and pension disbursements against the beneficiary registry."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    ctx.obj["lang"] = lang
+    messages.use_language(lang)
     # every file reconcile creates holds personal data: the database, its key, staged files, workbooks
     # and exports are readable by their owner only (mode 0600; on Windows, the folder's permissions)
     if os.name == "posix":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import sys
+
 from reconcile.cli import admin, demo, read, run
 from reconcile.cli.group import cli
 
@@ -24,6 +27,11 @@ for command in (  # the order of `reconcile COMMAND --help` in the docs
 
 
 def main() -> None:
+    # A console or a file on Windows may default to a code page that cannot hold Vietnamese: what
+    # reconcile prints is UTF-8 wherever it goes (a character that still cannot be shown becomes "?")
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8", errors="replace")
     cli(prog_name="reconcile")
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import click
 
-from reconcile.cli.group import SIGNAL_EXIT, Terminated, interrupted
+from reconcile import messages
+from reconcile.cli.group import SIGNAL_EXIT, Terminated, interrupted, say
+from reconcile.config import Settings
 from reconcile.contracts import SEVERITY_RANK
 from reconcile.errors import ReconcileError, shell_arg
 from reconcile.report.progress import Progress
@@ -30,7 +32,7 @@ def run_with_progress(cfg, progress: Progress):
 
     def notice(text: str) -> None:
         progress.clear()
-        click.echo(f"reconcile: {text}", err=True)
+        say(f"reconcile: {text}", err=True)
 
     cfg.on_notice = notice
     try:
@@ -51,7 +53,7 @@ def output_options(f):
         "--lang",
         type=click.Choice(["vi", "en"]),
         default=None,
-        help="Language of the workbook (default: lang in the config, else vi).",
+        help="Language of the workbook and the terminal (default: reconcile --lang, RECONCILE_LANG, lang in the config, else vi).",
     )(f)
     f = click.option(
         "--export",
@@ -66,6 +68,14 @@ def output_options(f):
         help="Excel workbook to write for finance officers and auditors (.xlsx).",
     )(f)
     return f
+
+
+def speak(lang: str | None, settings: Settings) -> str:
+    """The language of the terminal and the workbook for a command that reads a config: its --lang,
+    else reconcile's --lang, else RECONCILE_LANG, else the config's lang (when the file sets it), else vi."""
+    root = click.get_current_context().find_root().obj or {}
+    configured = settings.lang if "lang" in settings.model_fields_set else None
+    return messages.use_language(lang or root.get("lang"), configured)
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -217,14 +227,14 @@ def write_outputs(
                 con, period, report_path, lang=lang, mask_ids=mask_ids, database=str(db), progress=progress.rows
             )
             progress.clear()
-            click.echo(
+            say(
                 f"reconcile: workbook {book.path} ({book.findings:,} findings on "
                 f"{len(book.sheets)} sheets{', IDs masked' if mask_ids else ''})",
                 err=True,
             )
         if export_dir is not None:
             files = write_exports(con, period, export_dir, mask_ids=mask_ids)
-            click.echo(
+            say(
                 f"reconcile: exported {', '.join(f.name for f in files)} to {export_dir}"
                 f"{' (IDs masked)' if mask_ids else ''}",
                 err=True,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from reconcile import readback
-from reconcile.cli.group import FORMATS
+from reconcile import messages, readback
+from reconcile.cli.group import FORMATS, say
 from reconcile.contracts import SEVERITY_RANK, Program
 from reconcile.errors import ReconcileError
 from reconcile.report import terminal
@@ -106,7 +106,7 @@ def flags(db, period, code, severity, province, program, limit, mask_ids, fmt) -
     click.echo(_render(result, fmt))
     more = result.total - len(result.rows)
     if more:
-        click.echo(
+        say(
             f"reconcile: {more:,} more findings not shown (of {result.total:,}); pass --limit 0 to "
             "see them all, or --format csv to export them",
             err=True,
@@ -148,7 +148,7 @@ def show(vneid, db, mask_ids, fmt) -> None:
             )
         )
     if not any(r.rows for r in sections.values()):
-        click.echo("reconcile: this ID is in no registry row, payment or finding of the database", err=True)
+        say("reconcile: this ID is in no registry row, payment or finding of the database", err=True)
 
 
 @click.command()
@@ -243,4 +243,7 @@ def profiles(fmt, name) -> None:
         )
         return
     rows = [[p.name, p.kind, ", ".join(p.header.find), p.description] for p in known]
-    click.echo(terminal.render(["name", "kind", "recognised by the headers", "description"], rows, fmt))
+    headers = ["name", "kind", "recognised by the headers", "description"]
+    if fmt == "table":  # CSV and JSON keep their keys; a table is read by a person
+        headers = [messages.text(f"header.{key}") for key in ("name", "kind", "recognised_by", "description")]
+    click.echo(terminal.render(headers, rows, fmt))

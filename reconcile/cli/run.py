@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from reconcile.cli.group import say
 from reconcile.cli.outputs import (
     Saved,
     check_collisions,
@@ -16,6 +17,7 @@ from reconcile.cli.outputs import (
     fail_on_exit,
     output_options,
     run_with_progress,
+    speak,
     write_after_commit,
     write_outputs,
 )
@@ -142,6 +144,7 @@ def run(
 
     check_period(period)
     settings = Settings.load(config_path)
+    speak(lang, settings)
     mode = "stage" if stage_only else engine
     _check_mode(ctx, mode)
     if mode == "spark":
@@ -164,7 +167,7 @@ def run(
         memory_limit=memory_limit,
         partial=partial,
     )
-    click.echo(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
+    say(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
     progress = Progress()
     if mode == "stage":
         from reconcile.staged import FILES
@@ -184,7 +187,7 @@ def run(
     result = run_with_progress(cfg, progress)
     ctx.obj["saved"] = saved = Saved(db, period)
     if result.rejected_rows:
-        click.echo(
+        say(
             f"reconcile: {result.rejected_rows:,} {'row' if result.rejected_rows == 1 else 'rows'} rejected, "
             "with their reasons in rejected_rows",
             err=True,
@@ -249,7 +252,7 @@ def _run_spark(period, registry, payments, out, settings, master, conf, fail_on,
 
         raise pyspark_missing() from None
 
-    click.echo(f"reconcile: reconciling {period} on Spark" + (f" ({master})" if master else ""), err=True)
+    say(f"reconcile: reconciling {period} on Spark" + (f" ({master})" if master else ""), err=True)
     progress = Progress()
     cfg = SparkRunConfig(
         period=period,
@@ -308,6 +311,7 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
     check_output_paths(report_path, export_dir)
     check_collisions(period, db, [], report_path, export_dir, db_is_output=False)
     settings = Settings.load(config_path)
+    speak(lang, settings)
     from reconcile import readback
 
     with readback.open_db(db) as con:
@@ -335,6 +339,6 @@ def check(file, kind, period, profile, sheet) -> None:
     results, skipped = check_tables(file, kind, period or date.today().strftime("%Y-%m"), profile, sheet)
     click.echo("\n\n".join(terminal.check_report(result) for result in results))
     for sheet_skipped in skipped:
-        click.echo(f"sheet '{sheet_skipped.sheet}': skipped: {sheet_skipped.reason}")
+        say(f"sheet '{sheet_skipped.sheet}': skipped: {sheet_skipped.reason}")
     problems = any(r.rejected or r.id_problems or not r.control_agrees for r in results)
     sys.exit(1 if problems else 0)
