@@ -22,6 +22,10 @@ import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reconcile.contracts import RecordKind
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
@@ -50,7 +54,9 @@ def _invoke(args: list[str], cwd: Path):
     here = Path.cwd()
     os.chdir(cwd)
     try:
-        return CliRunner().invoke(cli, args, prog_name="reconcile", env={"RECONCILE_KEY": _SAMPLE_KEY})
+        return CliRunner().invoke(
+            cli, args, prog_name="reconcile", env={"RECONCILE_KEY": _SAMPLE_KEY, "RECONCILE_LANG": "en"}
+        )
     finally:
         os.chdir(here)
 
@@ -68,7 +74,7 @@ def _cli_help() -> str:
     return "```text\n" + "\n\n".join(parts) + "\n```"
 
 
-def _columns(kind: str) -> str:
+def _columns(kind: RecordKind) -> str:
     from reconcile.contracts import columns
 
     rows = ["| column | type | required | headers also recognised | meaning |", "|---|---|---|---|---|"]
@@ -147,6 +153,7 @@ def _bad_inputs() -> str:
     if module is None:
         tests = str(REPO / "tests")  # the corpus imports its neighbours (layouts.py) as a script does
         spec = importlib.util.spec_from_file_location("bad_inputs", REPO / "tests" / "bad_inputs.py")
+        assert spec is not None and spec.loader is not None  # a .py file always has both
         module = importlib.util.module_from_spec(spec)
         sys.modules["bad_inputs"] = module
         sys.path.insert(0, tests)

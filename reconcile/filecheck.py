@@ -77,7 +77,7 @@ def check_tables(
     return [_check_table(table, kind, period) for table in tables], skipped
 
 
-def _check_table(table: RawTable, kind: str, period: str) -> CheckResult:
+def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
     start, end = period_bounds(period)
     con = duckdb.connect(":memory:")
     try:

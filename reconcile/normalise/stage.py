@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import duckdb
 
 from reconcile import areas
-from reconcile.contracts import columns
+from reconcile.contracts import RecordKind, columns
 from reconcile.normalise.reference import install
 from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
 from reconcile.sqlfiles import NORMALISE_SQL, bind, sql_text
@@ -20,7 +20,7 @@ def frame_view(kind: str, file_id: int) -> str:
     return f"_frame_{kind}_{file_id}"
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, kind: str, tables: list[tuple[int, RawTable]]) -> None:
+def load_raw(con: duckdb.DuckDBPyConnection, kind: RecordKind, tables: list[tuple[int, RawTable]]) -> None:
     """Union the files of one kind into temp table raw_<kind>: canonical columns as text.
 
     Each file's frame stays registered (zero-copy) as a view for attach_raw to read back the
