@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from click.testing import CliRunner
 
 from reconcile.cli import cli
@@ -123,6 +124,7 @@ def test_an_output_never_replaces_an_input_or_another_output(tmp_path):
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p != workbook_input} == snapshot
 
 
+@pytest.mark.slow
 def test_a_wide_rejected_row_is_written_whole_in_file_order(tmp_path):
     """The rejected rows sheet writes each raw row in one pass over its values (it took minutes for rows of
     thousands of columns)."""

@@ -134,6 +134,7 @@ names = st.lists(st.sampled_from(["Nguyễn Văn Hùng", "Trần Thị Mai", "L�
                                   "Đặng Thị Hoà", "Võ Văn Bình"]), min_size=1, max_size=6)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=names, bad=st.lists(st.sampled_from(["amount", "date", "ref", "name", "none", "none"]),
                                  min_size=6, max_size=6))
