@@ -5,7 +5,8 @@ STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.installed-spark
 # the development environment, pinned: the tool's dependencies and the test, dev and docs extras (not spark)
 LOCK := requirements-dev.lock
-PYTEST := $(BIN)/python -m pytest
+# on every core (pytest-xdist), a test file to one worker so that its module fixtures are made once
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
 # the fast suite: what `make test` runs; `make test-all` runs every test
 FAST := -m "not slow and not spark"
 
@@ -65,7 +66,7 @@ demo: install
 
 # the fuzz suite's long profile (make test-all runs a short one): hostile files through every reader and a run
 fuzz: install
-	FUZZ_EXAMPLES=1000 FUZZ_RANDOM=1 $(PYTEST) -q tests/test_fuzz.py
+	FUZZ_EXAMPLES=1000 FUZZ_RANDOM=1 $(BIN)/python -m pytest -n auto -q tests/test_fuzz.py
 
 schemas: install
 	$(BIN)/python -m reconcile.schemas_gen
