@@ -102,6 +102,7 @@ def test_rows_and_amounts_are_conserved_per_file(tmp_path_factory, files):
     assert checked == len(files) >= 1  # every file of every example, none passed over
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files=st.integers(1, 3).flatmap(lambda n: st.integers(0, n - 1).flatmap(lambda k: payment_rows(n, k))))
 def test_a_file_of_which_no_row_could_be_loaded_is_refused_and_nothing_is_written(tmp_path_factory, files):

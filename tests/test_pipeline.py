@@ -179,6 +179,7 @@ def test_every_row_accounted_and_identical_sides_find_nothing(tmp_path_factory, 
     assert result.flag_counts == ({"MISSING_PAYMENT": spoilt} if spoilt else {})
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=names, bad=st.lists(st.sampled_from(SPOILS), min_size=6, max_size=6))
 def test_a_payments_file_of_which_no_row_loads_is_refused_and_nothing_written(tmp_path_factory, names, bad):
