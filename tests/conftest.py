@@ -28,6 +28,10 @@ TEST_KEY = "9c1e5f0a7d3b48e2a6f1c0d9b8e7a5f43c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f"
 os.environ["RECONCILE_KEY"] = TEST_KEY
 
 
+# what a test needs of a POSIX system (Linux, macOS), skipped on Windows with the reason
+posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX (file modes, symbolic links, signals)")
+
+
 @pytest.fixture()
 def con():
     """In-memory DuckDB with reference tables and normaliser macros (sql/macros.sql)."""

@@ -18,9 +18,10 @@ import pytest
 
 from reconcile.pipeline import RunConfig, run
 
-from conftest import FIXTURES, copy_of
+from conftest import FIXTURES, copy_of, posix_only
 
-pytestmark = pytest.mark.slow  # real child processes killed at each step: make test-all
+# real child processes killed at each step (SIGKILL, SIGTERM: POSIX signals): make test-all
+pytestmark = [pytest.mark.slow, posix_only]
 
 SAMPLE = FIXTURES / "sample"
 STEPS = ("normalise", "load", "match", "find", "write", "measure")

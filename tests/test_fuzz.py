@@ -23,6 +23,9 @@ from reconcile.cli import cli
 
 from conftest import FIXTURES
 
+# a hang is caught by SIGALRM, which Windows has not
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM (POSIX)")
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 SECONDS = 60  # any one file: a hang is a failure
 REGISTRY = FIXTURES / "sample" / "registry.csv"
