@@ -1,9 +1,13 @@
-"""Shared fixtures: an in-memory DuckDB with the normalisers installed, and file writers."""
+"""Shared fixtures: an in-memory DuckDB with the normalisers installed, the sample month reconciled once
+for the whole session, and file writers."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -13,6 +17,10 @@ from reconcile.normalise.reference import install
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
+SAMPLE = FIXTURES / "sample"
+# the sample month as the tests reconcile it: fixtures/sample, the registry and both payment files
+SAMPLE_FILES = {"registry": [SAMPLE / "registry.csv"],
+                "payments": [SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"]}
 
 # One key for the whole suite, so that findings of two databases made from the same files can be
 # compared by flag_id; tests/test_keys.py unsets it to test the key file each database gets by default.
@@ -22,6 +30,10 @@ os.environ["RECONCILE_KEY"] = TEST_KEY
 os.environ["RECONCILE_LANG"] = "en"
 
 
+# what a test needs of a POSIX system (Linux, macOS), skipped on Windows with the reason
+posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX (file modes, symbolic links, signals)")
+
+
 @pytest.fixture()
 def con():
     """In-memory DuckDB with reference tables and normaliser macros (normalise/macros.sql)."""
@@ -29,6 +41,34 @@ def con():
     install(connection)
     yield connection
     connection.close()
+
+
+@dataclass(frozen=True)
+class Month:
+    """A reconciled month: its database and what the run returned."""
+
+    db: Path
+    result: object  # reconcile.pipeline.RunResult
+
+
+@pytest.fixture(scope="session")
+def sample_month(tmp_path_factory):
+    """The sample month 2024-09 (SAMPLE_FILES) reconciled once for the whole session. Shared: open its
+    database read-only, or take a copy (copy_of) to write to; the session fails if a test changed it."""
+    from reconcile.pipeline import RunConfig, run
+
+    db = tmp_path_factory.mktemp("sample-month") / "r.duckdb"
+    result = run(RunConfig(period="2024-09", db=db, **SAMPLE_FILES))
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    yield Month(db, result)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest, (
+        f"a test wrote to the shared sample month {db}; give it copy_of(sample_month.db, ...) instead")
+
+
+def copy_of(db: Path, to: Path) -> Path:
+    """A copy of a database (a shared fixture's) that a test may write to; `to` is the new file's path."""
+    shutil.copyfile(db, to)
+    return to
 
 
 def write_csv(path: Path, header: list[str], rows: list[list], *, bom: bool = False) -> Path:

@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from reconcile.cli import cli
-from reconcile.pipeline import RunConfig, run
 
 from conftest import FIXTURES, TEST_KEY
 
@@ -20,11 +19,8 @@ KEY = bytes.fromhex(TEST_KEY)  # the suite's RECONCILE_KEY, with which the datab
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("analyst") / "r.duckdb"
-    run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
-                  payments=[SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"], db=path))
-    return path
+def db(sample_month):
+    return sample_month.db  # export-db reads it only (attached read-only)
 
 
 def export_db(db, out, *args, key=None):

@@ -47,6 +47,7 @@ def base(tmp_path_factory):
     return db, content(db)
 
 
+@pytest.mark.slow  # a run of the command line per case of the corpus
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input(case, base, tmp_path):
     db = tmp_path / "r.duckdb"

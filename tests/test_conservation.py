@@ -4,6 +4,8 @@ and bad rows spread across files."""
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from reconcile.errors import InputFileError
 from reconcile.pipeline import RunConfig, run
 
-from conftest import FIXTURES, write_csv
+from conftest import FIXTURES, SAMPLE_FILES, copy_of, write_csv
 
 PAYMENT_HEADER = ["Số tham chiếu", "Số định danh", "Tên người thụ hưởng", "Số tiền", "Ngày giao dịch", "Kênh chi trả"]
 
@@ -30,49 +32,59 @@ AMOUNTS = st.one_of(
 OTHER = st.sampled_from([None, "no name", "bad date", "bad channel"])
 
 
+def payment_row(f: int, i: int, text: str, other: str | None) -> list[str]:
+    # no name and no ID: nothing says who was paid (a name alone may be missing when an ID is there)
+    return [f"REF{f}-{i}", "" if other == "no name" else "079196118125",
+            "" if other == "no name" else "NGUYEN THI THANH HUONG",
+            text, "31/02/2024" if other == "bad date" else "05/09/2024",
+            "bồ câu" if other == "bad channel" else "Chuyển khoản"]
+
+
 @st.composite
-def payment_rows(draw, n_files: int):
+def payment_rows(draw, n_files: int, refused: int | None = None):
+    """Files of (row, amount in VND or None, loaded?) triples. Each file has a row that loads (a good one
+    put in at random where the draw gave none), but the file numbered `refused`, none of whose rows loads."""
     files = []
     for f in range(n_files):
         rows = []
         for i in range(draw(st.integers(1, 12))):
             text, value = draw(AMOUNTS)
-            other = draw(OTHER)
-            # no name and no ID: nothing says who was paid (a name alone may be missing when an ID is there)
-            rows.append(([f"REF{f}-{i}", "" if other == "no name" else "079196118125",
-                          "" if other == "no name" else "NGUYEN THI THANH HUONG",
-                          text, "31/02/2024" if other == "bad date" else "05/09/2024",
-                          "bồ câu" if other == "bad channel" else "Chuyển khoản"],
-                         value, value is not None and other is None))
+            other = draw(OTHER.filter(bool) if f == refused else OTHER)
+            rows.append((payment_row(f, i, text, other), value, value is not None and other is None))
+        if f != refused and not any(ok for _, _, ok in rows):
+            text, value = draw(AMOUNTS.filter(lambda a: a[1] is not None))
+            rows.insert(draw(st.integers(0, len(rows))), (payment_row(f, len(rows), text, None), value, True))
         files.append(rows)
     return files
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(files=st.integers(1, 3).flatmap(payment_rows))
-def test_rows_and_amounts_are_conserved_per_file(tmp_path_factory, files):
-    tmp = tmp_path_factory.mktemp("mix")
+def month_files(tmp, files) -> tuple[list, object]:
+    """The payment files written, and the registry of the one beneficiary their rows pay (Nguyễn Thị Thanh
+    Hương), so that the month is complete."""
     paths = [write_csv(tmp / f"bank_{i}.csv", PAYMENT_HEADER, [r for r, _, _ in rows]) for i, rows in enumerate(files)]
-    # the registry of the one beneficiary the rows pay (Nguyễn Thị Thanh Hương), so that the month is complete
     with open(FIXTURES / "sample" / "registry.csv", encoding="utf-8-sig") as fh:
         lines = fh.read().splitlines()
     registry = tmp / "registry.csv"
     registry.write_text("\n".join([lines[0]] + [line for line in lines if "079196118125" in line]) + "\n",
                         encoding="utf-8")
+    return paths, registry
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.integers(1, 3).flatmap(payment_rows))
+def test_rows_and_amounts_are_conserved_per_file(tmp_path_factory, files):
+    tmp = tmp_path_factory.mktemp("mix")
+    paths, registry = month_files(tmp, files)
     db = tmp / "r.duckdb"
-    empty = [(path, rows) for path, rows in zip(paths, files) if not any(ok for _, _, ok in rows)]
-    if empty:  # a file with no row loaded is refused, the first one named
-        path, rows = empty[0]
-        with pytest.raises(InputFileError, match=f"^{path}: none of its {len(rows)} rows could be loaded"):
-            run(RunConfig(period="2024-09", registry=[registry], payments=paths, db=db))
-        assert not db.exists()
-        return
     run(RunConfig(period="2024-09", registry=[registry], payments=paths, db=db))
+    checked = 0
     with duckdb.connect(str(db), read_only=True) as con:
-        for path, rows in zip(paths, files):
+        for path, rows in zip(paths, files, strict=True):
             got = con.execute(
                 "SELECT rows_read, rows_loaded, rows_rejected, amount_read, amount_loaded, amount_rejected, "
                 "amounts_unreadable, file_id FROM inputs WHERE file_name = ?", [path.name]).fetchone()
+            assert got is not None, f"{path.name} is not in inputs"
             read, loaded, rejected, a_read, a_loaded, a_rejected, unreadable, file_id = got
             assert (read, loaded, rejected) == (len(rows), sum(ok for _, _, ok in rows),
                                                 sum(not ok for _, _, ok in rows))
@@ -86,14 +98,26 @@ def test_rows_and_amounts_are_conserved_per_file(tmp_path_factory, files):
             assert stored == (loaded, a_loaded)
             assert con.execute("SELECT count(*) FROM rejected_rows WHERE file_id = ?", [file_id]).fetchone()[0] \
                 == rejected
+            checked += 1
+    assert checked == len(files) >= 1  # every file of every example, none passed over
 
 
-def test_a_database_of_an_earlier_version_gains_the_new_columns(tmp_path):
-    db = tmp_path / "old.duckdb"
-    sample = FIXTURES / "sample"
-    cfg = RunConfig(period="2024-09", registry=[sample / "registry.csv"],
-                    payments=[sample / "bank_transfers.csv", sample / "post_office_cash.xlsx"], db=db)
-    run(cfg)
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.integers(1, 3).flatmap(lambda n: st.integers(0, n - 1).flatmap(lambda k: payment_rows(n, k))))
+def test_a_file_of_which_no_row_could_be_loaded_is_refused_and_nothing_is_written(tmp_path_factory, files):
+    tmp = tmp_path_factory.mktemp("refused")
+    paths, registry = month_files(tmp, files)
+    db = tmp / "r.duckdb"
+    (path, rows), = [(path, rows) for path, rows in zip(paths, files, strict=True) if not any(ok for _, _, ok in rows)]
+    with pytest.raises(InputFileError, match=f"^{re.escape(str(path))}: none of its {len(rows)} rows could be loaded"):
+        run(RunConfig(period="2024-09", registry=[registry], payments=paths, db=db))
+    assert not db.exists()
+
+
+def test_a_database_of_an_earlier_version_gains_the_new_columns(tmp_path, sample_month):
+    db = copy_of(sample_month.db, tmp_path / "old.duckdb")
+    cfg = RunConfig(period="2024-09", db=db, **SAMPLE_FILES)
     with duckdb.connect(str(db)) as con:  # as an earlier version left it: no amount columns in inputs
         for column in ("amount_read", "amount_loaded", "amount_rejected", "amounts_unreadable"):
             con.execute(f"ALTER TABLE inputs DROP COLUMN {column}")

@@ -18,7 +18,10 @@ import pytest
 
 from reconcile.pipeline import RunConfig, run
 
-from conftest import FIXTURES
+from conftest import FIXTURES, copy_of, posix_only
+
+# real child processes killed at each step (SIGKILL, SIGTERM: POSIX signals): make test-all
+pytestmark = [pytest.mark.slow, posix_only]
 
 SAMPLE = FIXTURES / "sample"
 STEPS = ("normalise", "load", "match", "find", "write", "measure")
@@ -69,11 +72,9 @@ def content(db: Path, *, same_run: bool = True) -> str:
 
 
 @pytest.fixture()
-def month(tmp_path):
+def month(tmp_path, sample_month):
     """A database holding September, and a changed bank file to re-run September with."""
-    db = tmp_path / "r.duckdb"
-    run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
-                  payments=[SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"], db=db))
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
     changed = tmp_path / "bank_transfers.csv"
     lines = (SAMPLE / "bank_transfers.csv").read_text(encoding="utf-8-sig").splitlines()
     changed.write_text("\n".join(lines[:-40]) + "\n", encoding="utf-8")  # 40 payments fewer

@@ -73,6 +73,7 @@ def test_files_in_another_order_give_byte_identical_exports(tmp_path):
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_rows_and_files_in_another_order_give_byte_identical_flag_exports(tmp_path, seed):
     first = month(tmp_path / "in")

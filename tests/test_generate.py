@@ -31,6 +31,7 @@ def month(tmp_path_factory):
     return out, result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", list(SETS))
 def test_what_a_run_finds_is_exactly_the_truth_file(month, tmp_path, fmt):
     out, result = month
@@ -54,6 +55,7 @@ def test_what_a_run_finds_is_exactly_the_truth_file(month, tmp_path, fmt):
     assert len(rejected) == (sum(1 for c, _, _ in truth if c == "PAYMENT_FAILED") if fmt == "camt" else 0)
 
 
+@pytest.mark.slow
 def test_the_share_a_run_computes_from_its_own_rows_is_the_share_of_the_stored_rows(month, tmp_path):
     """The run computes the non-cash share from its payments joined to their matches (pm), not from
     the stored tables; the view noncash_base over the stored tables must give the same rows. The
@@ -135,6 +137,7 @@ def test_generate_command_and_its_refusals(tmp_path):
         assert res.exit_code == 2 and res.stderr.strip() == message
 
 
+@pytest.mark.slow
 def test_demo_of_a_generated_month_reports_the_planted_findings_found(tmp_path):
     res = CliRunner().invoke(cli, ["demo", "--size", "3000", "--out", str(tmp_path / "d")])
     assert res.exit_code == 0, res.output

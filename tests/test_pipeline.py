@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reconcile.errors import InputFileError
@@ -132,20 +133,19 @@ def test_same_inputs_give_identical_flags(tmp_path):
 
 names = st.lists(st.sampled_from(["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Thị Hồng Nhung", "Phạm Đức Thắng",
                                   "Đặng Thị Hoà", "Võ Văn Bình"]), min_size=1, max_size=6)
+SPOILS = ["amount", "date", "ref", "name"]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(names=names, bad=st.lists(st.sampled_from(["amount", "date", "ref", "name", "none", "none"]),
-                                 min_size=6, max_size=6))
-def test_every_row_accounted_and_identical_sides_find_nothing(tmp_path_factory, names, bad):
-    tmp = tmp_path_factory.mktemp("h")
+def spoilt_month(tmp, names, kinds):
+    """A registry of `names` and their payments, identical but for the payments spoilt as `kinds` says
+    (one per name: a spoil or 'none'); with the number spoilt."""
     registry, payments = [], []
     for i, name in enumerate(names):
         vid = f"0010870{i:05d}"
         registry.append([vid, name, "01/01/1987", "male", "welfare", "500.000", "bank", "VBA", f"0{i:09d}", "01", "active"])
         payments.append([f"R{i}", vid, name.upper(), "VBA", f"0{i:09d}", "500,000", "05/09/2024", "bank", "success"])
     spoilt = 0
-    for i, kind in enumerate(bad[:len(payments)]):
+    for i, kind in enumerate(kinds):
         if kind == "amount":
             payments[i][5] = "năm trăm"
         elif kind == "date":
@@ -156,17 +156,39 @@ def test_every_row_accounted_and_identical_sides_find_nothing(tmp_path_factory, 
             payments[i][1], payments[i][2], payments[i][4] = "", "   ", ""
         spoilt += kind != "none"
     reg, pay = month(tmp, registry, payments)
-    if spoilt == len(payments):  # nothing loadable in the file: refused, nothing written
-        with pytest.raises(InputFileError, match=f"^{pay}: none of its {spoilt} rows could be loaded"):
-            run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp / "r.duckdb"))
-        assert not (tmp / "r.duckdb").exists()
-        return
+    return reg, pay, payments, spoilt
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=names, bad=st.lists(st.sampled_from([*SPOILS, "none", "none"]), min_size=6, max_size=6),
+       clean=st.integers(0, 5))
+@example(names=["Nguyễn Văn Hùng", "Trần Thị Mai"], bad=["none"] * 6, clean=0)  # identical sides
+@example(names=["Nguyễn Văn Hùng"] * 6, bad=[*SPOILS, "none", "none"], clean=5)  # every way to spoil a row
+def test_every_row_accounted_and_identical_sides_find_nothing(tmp_path_factory, names, bad, clean):
+    tmp = tmp_path_factory.mktemp("h")
+    kinds = bad[:len(names)]
+    kinds[clean % len(names)] = "none"  # one payment at least is clean: the file loads (refusal: the next test)
+    reg, pay, payments, spoilt = spoilt_month(tmp, names, kinds)
+    assert spoilt < len(payments)
     result = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp / "r.duckdb"))
     pay_input = [i for i in result.inputs if i.role == "payments"][0]
     assert pay_input.rows_read == len(payments) == pay_input.rows_loaded + pay_input.rows_rejected
     assert pay_input.rows_rejected == spoilt
     # every spoilt payment leaves its beneficiary unpaid; the rest are clean
     assert result.flag_counts == ({"MISSING_PAYMENT": spoilt} if spoilt else {})
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=names, bad=st.lists(st.sampled_from(SPOILS), min_size=6, max_size=6))
+def test_a_payments_file_of_which_no_row_loads_is_refused_and_nothing_written(tmp_path_factory, names, bad):
+    tmp = tmp_path_factory.mktemp("h")
+    reg, pay, payments, spoilt = spoilt_month(tmp, names, bad[:len(names)])
+    assert spoilt == len(payments)
+    with pytest.raises(InputFileError, match=f"^{re.escape(str(pay))}: none of its {spoilt} rows could be loaded"):
+        run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp / "r.duckdb"))
+    assert not (tmp / "r.duckdb").exists()
 
 
 def test_a_database_held_by_another_process_is_refused_at_once(tmp_path):

@@ -15,19 +15,11 @@ from click.testing import CliRunner
 
 from reconcile.cli import cli
 
-from conftest import FIXTURES
-
-SAMPLE = FIXTURES / "sample"
-
 
 @pytest.fixture(scope="module")
-def office(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("office")
-    db = folder / "r.duckdb"
-    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry",
-                                   str(SAMPLE / "registry.csv"), "--payments", str(SAMPLE / "bank_transfers.csv"),
-                                   "--payments", str(SAMPLE / "post_office_cash.xlsx")])
-    assert res.exit_code == 0, res.output
+def office(tmp_path_factory, sample_month):
+    folder = tmp_path_factory.mktemp("office")  # the outputs; the shared sample month is only read
+    db = sample_month.db
     with duckdb.connect(str(db), read_only=True) as con:
         ids = {v for (v,) in con.execute("SELECT vneid FROM registry WHERE vneid IS NOT NULL").fetchall()}
         accounts = {v for (v,) in con.execute("SELECT account_number FROM registry WHERE account_number IS NOT NULL "

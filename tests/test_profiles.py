@@ -18,7 +18,7 @@ from reconcile.filecheck import check_file
 from reconcile.pipeline import RunConfig, run
 from reconcile.profiles import builtin, load_file, resolve
 from reconcile.readers import read_file
-from reconcile.sample import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE
+from reconcile.sample import PERIOD
 
 from conftest import FIXTURES, write_csv
 from layouts import cp1258, write_mixed_month
@@ -59,10 +59,8 @@ def _findings(db, period=PERIOD):
     return flags, rejected, shares, counts
 
 
-def test_a_month_arriving_in_mixed_layouts_gives_the_same_findings_as_the_canonical_month(tmp_path):
-    canonical = tmp_path / "canonical.duckdb"
-    run(RunConfig(period=PERIOD, registry=[SAMPLE / REGISTRY_FILE], payments=[SAMPLE / BANK_FILE, SAMPLE / POST_FILE],
-                  db=canonical))
+def test_a_month_arriving_in_mixed_layouts_gives_the_same_findings_as_the_canonical_month(tmp_path, sample_month):
+    canonical = sample_month.db  # the sample month, reconciled once for the session
     mixed = tmp_path / "mixed.duckdb"
     result = run(RunConfig(period=PERIOD, registry=[LAYOUTS / "registry.xlsx"],
                            payments=[LAYOUTS / n for n in ("bank_camt053.xml", "bank_cp1258.csv",
@@ -335,6 +333,7 @@ REAL_FILES = ["registry.xlsx", "registry_legacy.xls", "bank_statement.xlsx", "ba
               "bank_camt053.xml", "buu_dien.xlsx"]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(REAL_FILES), cuts=st.lists(st.tuples(st.floats(0, 1), st.binary(max_size=8)), max_size=4),
        keep=st.floats(0, 1))

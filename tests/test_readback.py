@@ -16,10 +16,9 @@ from click.testing import CliRunner
 from reconcile.cli import cli
 from reconcile.pipeline import RunConfig, run
 from reconcile.readback import FLAG_COLUMNS
-from reconcile.sample import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE
 from reconcile.warehouse import ensure_schema
 
-from conftest import FIXTURES, write_csv
+from conftest import copy_of, write_csv
 from test_pipeline import PAY_HEADER, PAYMENTS, REG_HEADER, REGISTRY
 
 HOA = "038145464795"  # in the sample month: paid twice (AMOUNT_MISMATCH, DUPLICATE_PAYMENT)
@@ -28,14 +27,11 @@ SEVERITY_ORDER = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
+def db(tmp_path_factory, sample_month):
     """The sample month 2024-09, then a small 2024-10 in which Hoa is paid 8,000,000 of 8,245,000 by a
     transfer without her ID, matched by her account."""
     folder = tmp_path_factory.mktemp("readback")
-    path = folder / "r.duckdb"
-    sample = FIXTURES / "sample"
-    run(RunConfig(period=PERIOD, registry=[sample / REGISTRY_FILE],
-                  payments=[sample / BANK_FILE, sample / POST_FILE], db=path))
+    path = copy_of(sample_month.db, folder / "r.duckdb")
     reg = write_csv(folder / "registry_10.csv", REG_HEADER, [
         *REGISTRY,
         [HOA, "Võ Thị Hoa", "19/07/1945", "female", "pension", "8.245.000", "bank", "VBA", HOA_ACCOUNT, "38", "active"],

@@ -9,8 +9,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from reconcile.pipeline import RunConfig, run
-from reconcile.sample import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE, TRUTH_FILE, write_sample_month
+from reconcile.sample import BANK_FILE, POST_FILE, REGISTRY_FILE, TRUTH_FILE, write_sample_month
 
 from conftest import FIXTURES
 
@@ -31,11 +30,8 @@ def test_fixtures_sample_is_what_the_generator_writes(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    result = run(RunConfig(period=PERIOD, registry=[SAMPLE / REGISTRY_FILE],
-                           payments=[SAMPLE / BANK_FILE, SAMPLE / POST_FILE], db=db))
-    return db, result
+def sample_db(sample_month):
+    return sample_month.db, sample_month.result
 
 
 def test_sample_month_findings_equal_the_truth_file(sample_db):

@@ -13,6 +13,8 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+pytestmark = pytest.mark.spark
+
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'reconcile[spark]')")
 if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
     pytest.skip("no Java on this machine (java on PATH or JAVA_HOME): the Spark engine needs Java 17 or later",

@@ -11,6 +11,8 @@ import duckdb
 import pytest
 from hypothesis import given, settings, strategies as st
 
+pytestmark = pytest.mark.spark
+
 pytest.importorskip("sqlglot", reason="sqlglot is not installed (pip install 'reconcile[spark]')")
 
 from reconcile.config import Settings  # noqa: E402

@@ -28,14 +28,12 @@ from reconcile.report.labels import LABELS, label
 from reconcile.report.progress import Progress
 from reconcile.report.styles import SEVERITY_COLOURS
 from reconcile.report.workbook import write_workbook
-from reconcile.sample import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE
+from reconcile.sample import PERIOD
 from reconcile.warehouse import FLAGS_ORDER
 
-from conftest import FIXTURES, write_csv
+from conftest import copy_of, write_csv
 from test_pipeline import PAY_HEADER, PAYMENTS, REGISTRY, month
 
-SAMPLE = FIXTURES / "sample"
-SAMPLE_FILES = dict(registry=[SAMPLE / REGISTRY_FILE], payments=[SAMPLE / BANK_FILE, SAMPLE / POST_FILE])
 FINDING_HEADERS_EN = ["Code", "Severity", "Description", "Personal ID", "Full name", "Programme", "Province",
                       "Commune", "Expected amount (VND)", "Paid amount (VND)", "Difference (VND)",
                       "Payment reference", "Payee name", "Account number", "Value date", "Matched by",
@@ -43,11 +41,10 @@ FINDING_HEADERS_EN = ["Code", "Severity", "Description", "Personal ID", "Full na
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
+def sample(tmp_path_factory, sample_month):
     """The sample month reconciled once, and its workbook in both languages."""
     root = tmp_path_factory.mktemp("wb")
-    db = root / "sample.duckdb"
-    run(RunConfig(period=PERIOD, db=db, **SAMPLE_FILES))
+    db = copy_of(sample_month.db, root / "sample.duckdb")
     con = duckdb.connect(str(db), read_only=True)
     books = {lang: write_workbook(con, PERIOD, root / f"{lang}.xlsx", lang=lang, database=str(db))
              for lang in ("vi", "en")}
