@@ -87,5 +87,5 @@ docs: install
 	$(MAKE) site
 
 site: install
-	@if [ -f mkdocs.yml ]; then $(BIN)/mkdocs build --strict --site-dir site; \
+	@if [ -f mkdocs.yml ]; then NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site; \
 	else echo "no mkdocs.yml: no site to build"; fi
