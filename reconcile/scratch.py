@@ -68,8 +68,8 @@ def clean_leftovers(beside: Path) -> list[Path]:
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
-    if os.name != "posix":  # no portable way to ask: leave it
-        return True
+    if os.name == "nt":
+        return _alive_on_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -77,3 +77,19 @@ def _alive(pid: int) -> bool:
     except OSError:  # another user's process: alive
         return True
     return True
+
+
+def _alive_on_windows(pid: int) -> bool:
+    """Whether a process of that id still runs. OpenProcess fails with ERROR_INVALID_PARAMETER (87)
+    for an id no process has; any other failure (access denied: another user's) counts as alive."""
+    import ctypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return ctypes.get_last_error() != 87  # type: ignore[attr-defined]
+    try:
+        code = ctypes.c_ulong()
+        return not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) or code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)

@@ -2,7 +2,6 @@
 and which options each way of running takes."""
 
 import shutil
-from importlib.util import find_spec
 from pathlib import Path
 
 import duckdb
@@ -132,12 +131,8 @@ ARGS = ["run", "--period", "2024-09", "--registry", "r.csv", "--payments", "p.cs
     (["--out", "x"], "--out does not apply to a run on DuckDB: it is for --stage-only and --engine spark; drop --out"),
     (["--spark-master", "local[2]"],
      "--spark-master does not apply to a run on DuckDB: it is for --stage-only and --engine spark; drop --spark-master"),
-    # the CLI looks for pyspark before it reads --spark-conf: without pyspark, it says to install it
-    pytest.param(["--engine", "spark", "--out", "x", "--spark-conf", "driver.memory=4g"],
-                 "--spark-conf 'driver.memory=4g' is not KEY=VALUE with a Spark key; give one such as "
-                 "spark.driver.memory=4g",
-                 marks=[pytest.mark.spark, pytest.mark.skipif(find_spec("pyspark") is None,
-                                                              reason="pyspark is not installed")]),
+    (["--engine", "spark", "--out", "x", "--spark-conf", "driver.memory=4g"],
+     "--spark-conf 'driver.memory=4g' is not KEY=VALUE with a Spark key; give one such as spark.driver.memory=4g"),
 ])
 def test_each_way_of_running_refuses_the_options_of_another(extra, message):
     result = CliRunner().invoke(cli, ARGS + extra)

@@ -143,3 +143,5 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     SIGNAL_EXIT["code"] = 130
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
+        if hasattr(signal, "SIGBREAK"):  # Windows: Ctrl-Break in the console, as SIGTERM elsewhere
+            signal.signal(signal.SIGBREAK, _on_sigterm)

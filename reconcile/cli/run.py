@@ -244,6 +244,7 @@ def _check_mode(ctx: click.Context, mode: str) -> None:
 
 
 def _run_spark(period, registry, payments, out, settings, master, conf, fail_on, operator, partial) -> None:
+    spark_conf = _spark_conf(conf)  # a mistyped option is said before anything else, pyspark or not
     try:
         from reconcile.spark.engine import SparkRunConfig
         from reconcile.spark.engine import run as run_spark
@@ -261,7 +262,7 @@ def _run_spark(period, registry, payments, out, settings, master, conf, fail_on,
         out=out,
         settings=settings,
         master=master,
-        conf=_spark_conf(conf),
+        conf=spark_conf,
         operator=operator,
         on_step=progress.step,
         partial=partial,

@@ -30,7 +30,8 @@ def connect(db: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
         )
     except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
+        # "Could not set lock on file" (POSIX); Windows says the file "is being used by another process"
+        if any(sign in str(exc).lower() for sign in ("lock", "used by another process")):
             raise DatabaseBusyError(
                 f"{db}: the database is in use by another process (a running reconciliation?); "
                 "wait for it to finish and try again"
