@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -19,8 +18,6 @@ from reconcile.cli import cli
 from reconcile.docs_gen import BLOCK_RE, BLOCKS, DOCS, README, REPO, names_in, pages, render
 from reconcile.rules import catalogue
 
-# docs/install.md is written on another branch; until it is merged, links to it are expected to dangle
-ELSEWHERE = {DOCS / "install.md"}
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 
 
@@ -69,8 +66,6 @@ def test_readme_links_into_the_site_resolve():
     for target in targets:
         file, _, anchor = target.partition("#")
         path = (REPO / file).resolve() if file else README
-        if path in ELSEWHERE and not path.exists():
-            continue
         assert path.exists(), f"README links to {target}, which does not exist"
         if anchor:
             assert anchor in _anchors(path), f"README links to {target}: no such heading"
@@ -111,11 +106,6 @@ def test_no_personal_id_but_the_sample_months():
 def test_the_site_builds_strictly(tmp_path):
     """`mkdocs build --strict`: every page in the navigation, every link and anchor resolves."""
     config = REPO / "mkdocs.yml"
-    if not (DOCS / "install.md").exists():  # written on another branch: a stand-in until it is merged
-        shutil.copytree(DOCS, tmp_path / "docs")
-        shutil.copy(config, tmp_path / "mkdocs.yml")
-        (tmp_path / "docs" / "install.md").write_text("# Install\n", encoding="utf-8")
-        config = tmp_path / "mkdocs.yml"
     res = subprocess.run(
         [
             sys.executable,
