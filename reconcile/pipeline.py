@@ -28,13 +28,11 @@ from reconcile.measure import replaced, summarise
 from reconcile.normalise.stage import stage_files
 from reconcile.profiles import resolve
 from reconcile.readers import RawTable, SkippedSheet, read_tables
-from reconcile.results import InputSummary, Replaced, RunResult
+from reconcile.results import RunResult
 from reconcile.rules import find
-from reconcile.store import os_user, write
+from reconcile.store import write
 from reconcile.timings import set_step, timed
 from reconcile.warehouse import ProgressWatcher, check_memory_limit, connect, ensure_schema, limit_memory, quote_literal
-
-__all__ = ["InputSummary", "Replaced", "RunConfig", "RunResult", "os_user", "period_bounds", "run", "run_params"]
 
 
 @dataclass

@@ -70,7 +70,7 @@ def staged_columns(role: str) -> list[Col]:
 class StageResult:
     period: str
     out: Path
-    inputs: list  # pipeline.InputSummary, file_id in name order
+    inputs: list  # results.InputSummary, file_id in name order
     registry_rows: int  # loaded
     payment_rows: int
     rejected_rows: int

@@ -48,7 +48,7 @@ class Month:
     """A reconciled month: its database and what the run returned."""
 
     db: Path
-    result: object  # reconcile.pipeline.RunResult
+    result: object  # reconcile.results.RunResult
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from reconcile.filecheck import CheckResult
 from reconcile.messages import language, text, translate
-from reconcile.pipeline import RunResult
 from reconcile.report.labels import value_label
+from reconcile.results import RunResult
 from reconcile.rules import catalogue
 
 

@@ -36,7 +36,8 @@ from reconcile import checks, keys
 from reconcile.config import Settings, check_period
 from reconcile.errors import ReconcileError
 from reconcile.measure import RUN_NONCASH_BASE
-from reconcile.pipeline import RunResult, os_user, run_params
+from reconcile.pipeline import run_params
+from reconcile.results import RunResult
 from reconcile.rules import Rule, catalogue
 from reconcile.spark.find import find, noncash_share
 from reconcile.spark.load import read_staged, reference_tables
@@ -45,6 +46,7 @@ from reconcile.spark.session import get_session
 from reconcile.spark.tables import Tables
 from reconcile.spark.translate import Step, Untranslatable, statement_step, steps
 from reconcile.spark.write import Output, write_period
+from reconcile.store import os_user
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reconcile.checks import MissingSource
-from reconcile.pipeline import InputSummary, RunResult
+from reconcile.results import InputSummary, RunResult
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from reconcile import __version__, warehouse
 from reconcile.checks import MissingSource
 from reconcile.errors import ReconcileError
-from reconcile.pipeline import RunResult
+from reconcile.results import RunResult
 from reconcile.spark.session import java_reason
 from reconcile.spark.tables import SPARK_TYPES
 
