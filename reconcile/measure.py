@@ -1,5 +1,5 @@
-"""Measure: the period's non-cash share against its targets (sql/noncash_share.sql), and the run's
-result read back from what was stored."""
+"""Measure: the base of the period's non-cash share (stored against its targets by sql/noncash_share.sql,
+warehouse.store_noncash_share), and the run's result read back from what was stored."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from pathlib import Path
 import duckdb
 
 from reconcile.results import InputSummary, Replaced, RunResult
-from reconcile.sqlfiles import execute_file
-from reconcile.warehouse.quoting import quote_literal
 
 # The base of the share for a run, from its own payments joined to their matches and beneficiaries
 # (facts.sql's pm): the same rows as the view noncash_base gives once they are stored.
@@ -19,18 +17,6 @@ RUN_NONCASH_BASE = """
            coalesce('id:' || vneid, 'payment:' || payment_id) AS beneficiary, amount
     FROM pm
     WHERE status = 'success' AND in_period AND repeat_of IS NULL"""
-
-
-def store_noncash_share(
-    con: duckdb.DuckDBPyConnection, period: str, base: str | None = None, partial: bool = False
-) -> None:
-    """Compute the period's non-cash share into noncash_share_rows, with its stored targets. `base`
-    is a query with the columns of the view noncash_base for the period; by default the view. A
-    partial period (a source missing) is not judged against its targets."""
-    if base is None:
-        base = f"SELECT * EXCLUDE (period) FROM noncash_base WHERE period = {quote_literal(period)}"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW nc_base AS {base}")
-    execute_file(con, "noncash_share.sql", {"period": period, "partial": partial})
 
 
 def summarise(con: duckdb.DuckDBPyConnection, period: str, db: Path, run_id: str, steps: dict, t0: float) -> RunResult:

@@ -8,11 +8,11 @@ import json
 from datetime import UTC, datetime
 
 from reconcile import __version__
-from reconcile.measure import RUN_NONCASH_BASE, store_noncash_share
+from reconcile.measure import RUN_NONCASH_BASE
 from reconcile.readers import SkippedSheet
 from reconcile.rules import catalogue
 from reconcile.sqlfiles import execute_file
-from reconcile.warehouse import column_names, quote_ident, replace_period
+from reconcile.warehouse import column_names, quote_ident, replace_period, store_noncash_share
 
 
 def write(

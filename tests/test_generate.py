@@ -61,7 +61,7 @@ def test_the_share_a_run_computes_from_its_own_rows_is_the_share_of_the_stored_r
     the stored tables; the view noncash_base over the stored tables must give the same rows. The
     generated month has every case: unmatched, failed, returned and out-of-period payments, both
     programmes, several provinces and communes, all three channels."""
-    from reconcile.measure import store_noncash_share
+    from reconcile.warehouse import store_noncash_share
 
     out, _ = month
     registry, payments = SETS["parquet"]

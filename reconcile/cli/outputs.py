@@ -170,7 +170,9 @@ def write_after_commit(
     """The workbook and exports of a period just saved. A failure here must not read as a failed
     run: the period is in the database, and the message says so and how to write them again (exit 4)."""
     again = saved.again(report_path, export_dir)
-    expected: tuple[type[BaseException], ...] = (KeyboardInterrupt, ReconcileError, OSError, *writer_errors())
+    from reconcile.report.export import WRITER_ERRORS
+
+    expected: tuple[type[BaseException], ...] = (KeyboardInterrupt, ReconcileError, OSError, *WRITER_ERRORS)
     try:
         write_outputs(saved.db, saved.period, report_path, export_dir, lang, mask_ids, progress)
     except expected as exc:
@@ -192,15 +194,6 @@ def write_after_commit(
             f"with: {again}",
             exit_code=4,
         ) from None
-
-
-def writer_errors() -> tuple[type[Exception], ...]:
-    """The errors of the libraries the workbook and exports are written with (a full disk while
-    polars writes an export comes as its own error)."""
-    import duckdb
-    import polars as pl
-
-    return duckdb.Error, pl.exceptions.PolarsError
 
 
 def write_outputs(

@@ -22,6 +22,10 @@ from reconcile.errors import ReconcileError
 from reconcile.masking import mask_id, mask_text
 from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
 
+# The errors of the libraries the workbook and exports are written with (a full disk while polars
+# writes an export comes as its own error): what a failure after the commit can be
+WRITER_ERRORS: tuple[type[Exception], ...] = (duckdb.Error, pl.exceptions.PolarsError)
+
 ID_COLUMNS = ("vneid", "account_number", "payment_ref")
 FREE_TEXT_COLUMNS = ("detail", "reason", "raw")
 _FORMULA_START = r"^[=+\-@\t\r]"

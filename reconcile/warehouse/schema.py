@@ -7,6 +7,7 @@ from importlib import resources
 
 import duckdb
 
+from reconcile.sqlfiles import execute_file
 from reconcile.warehouse import history
 from reconcile.warehouse.history import PERIOD_TABLES, TABLES, VIEW_COMMENTS
 from reconcile.warehouse.quoting import quote_ident, quote_literal
@@ -62,8 +63,6 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                     con.execute(f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN {quote_ident(c.name)} {c.type}")
     con.execute(ddl())
     if was_view:
-        from reconcile.measure import store_noncash_share  # the share's own step, which needs the schema
-
         for period, partial in con.execute(
             "SELECT period, coalesce(bool_or(partial), false) FROM runs GROUP BY period ORDER BY period"
         ).fetchall():
@@ -86,3 +85,15 @@ def replace_period(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> 
 
 def column_names(name: str) -> list[str]:
     return [c.name for c in history.table(name).cols]
+
+
+def store_noncash_share(
+    con: duckdb.DuckDBPyConnection, period: str, base: str | None = None, partial: bool = False
+) -> None:
+    """Compute the period's non-cash share into noncash_share_rows, with its stored targets. `base`
+    is a query with the columns of the view noncash_base for the period; by default the view. A
+    partial period (a source missing) is not judged against its targets."""
+    if base is None:
+        base = f"SELECT * EXCLUDE (period) FROM noncash_base WHERE period = {quote_literal(period)}"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW nc_base AS {base}")
+    execute_file(con, "noncash_share.sql", {"period": period, "partial": partial})
