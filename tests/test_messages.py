@@ -347,3 +347,39 @@ def test_the_cli_itself_speaks_vietnamese_by_default(tmp_path, monkeypatch):
     path = tmp_path / "missing.csv"
     result = CliRunner().invoke(cli, ["check", str(path), "--as", "registry", "--period", "2024-09"])
     assert _last_line(result.stderr) == f"reconcile: lỗi: {path}: không tìm thấy tệp; hãy kiểm tra đường dẫn"
+
+
+@pytest.mark.parametrize("how", ["run's --lang", "the config's lang"])
+def test_a_commands_own_language_applies_to_its_first_errors_too(tmp_path, monkeypatch, how):
+    """A wrong period is found before the run reads anything: its line is in the language the
+    command asked for, not the default's."""
+    monkeypatch.delenv(messages.ENV, raising=False)
+    args = ["run", "--period", "2024-13", "--registry", str(SAMPLE / "registry.csv"),
+            "--payments", str(SAMPLE / "bank_transfers.csv"), "--db", str(tmp_path / "r.duckdb")]
+    if how == "run's --lang":
+        args += ["--lang", "en"]
+    else:
+        (tmp_path / "en.toml").write_text('lang = "en"\n', encoding="utf-8")
+        args += ["--config", str(tmp_path / "en.toml")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert _last_line(result.stderr) == ("reconcile: error: period '2024-13' is not YYYY-MM; pass e.g. "
+                                         "--period 2024-09")
+
+
+def test_data_tables_say_yes_and_no_in_every_language_and_the_summary_in_its_own(sample_month, monkeypatch):
+    """`reconcile cashless` prints data: target_met is yes or no whatever the terminal's language. The
+    run's summary is read by a person: in Vietnamese it says có or không."""
+    from reconcile.report import terminal
+
+    monkeypatch.delenv(messages.ENV, raising=False)
+    table = CliRunner().invoke(cli, ["cashless", "--db", str(sample_month.db)])  # the default: vi
+    assert table.exit_code == 0
+    rows = {line.split()[1]: line.split()[-1] for line in table.stdout.splitlines() if line.startswith("2024-09")}
+    assert rows == {"pension": "yes", "unknown": "100.00%", "welfare": "no"}
+    messages.set_language("vi")
+    try:
+        summary = terminal.run_summary(sample_month.result).splitlines()
+    finally:
+        messages.set_language(None)
+    assert [line.split()[-1] for line in summary if line.startswith(("Lương hưu", "Trợ giúp xã hội"))] == ["có", "không"]

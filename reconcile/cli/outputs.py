@@ -53,7 +53,8 @@ def output_options(f):
         "--lang",
         type=click.Choice(["vi", "en"]),
         default=None,
-        help="Language of the workbook and the terminal (default: reconcile --lang, RECONCILE_LANG, lang in the config, else vi).",
+        help="Language of the workbook and the terminal (default: the workbook lang in the config, else vi; the "
+        "terminal reconcile --lang, RECONCILE_LANG, lang in the config, else vi).",
     )(f)
     f = click.option(
         "--export",
@@ -70,11 +71,13 @@ def output_options(f):
     return f
 
 
-def speak(lang: str | None, settings: Settings) -> str:
-    """The language of the terminal and the workbook for a command that reads a config: its --lang,
-    else reconcile's --lang, else RECONCILE_LANG, else the config's lang (when the file sets it), else vi."""
+def speak(lang: str | None, settings: Settings | None = None) -> str:
+    """The terminal's language for a command that takes --lang and a config: its --lang, else
+    reconcile's --lang, else RECONCILE_LANG, else the config's lang (when the file sets it), else vi.
+    Called first without the settings (what goes wrong loading them is said in the language asked for
+    on the command line), then with them."""
     root = click.get_current_context().find_root().obj or {}
-    configured = settings.lang if "lang" in settings.model_fields_set else None
+    configured = settings.lang if settings is not None and "lang" in settings.model_fields_set else None
     return messages.use_language(lang or root.get("lang"), configured)
 
 

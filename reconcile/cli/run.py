@@ -142,9 +142,10 @@ def run(
     """
     from reconcile.pipeline import RunConfig
 
-    check_period(period)
+    speak(lang)
     settings = Settings.load(config_path)
     speak(lang, settings)
+    check_period(period)
     mode = "stage" if stage_only else engine
     _check_mode(ctx, mode)
     if mode == "spark":
@@ -306,13 +307,14 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
     \b
         reconcile report --period 2024-09 --report out.xlsx --mask-ids
     """
+    speak(lang)
+    settings = Settings.load(config_path)
+    speak(lang, settings)
     check_period(period)
     if report_path is None and export_dir is None:
         raise ReconcileError("nothing to write; pass --report PATH.xlsx and/or --export DIR")
     check_output_paths(report_path, export_dir)
     check_collisions(period, db, [], report_path, export_dir, db_is_output=False)
-    settings = Settings.load(config_path)
-    speak(lang, settings)
     from reconcile import readback
 
     with readback.open_db(db) as con:

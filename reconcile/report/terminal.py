@@ -59,8 +59,8 @@ def csv_cell(value):
 def _cell(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return text("header.yes" if value else "header.no")
+    if isinstance(value, bool):  # data: the same in every language (the summary says its own yes and no)
+        return "yes" if value else "no"
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
@@ -147,7 +147,7 @@ def run_summary(result: RunResult) -> str:
                     pct(n["share_beneficiaries"]),
                     pct(n["share_amount"]),
                     pct(n["target"]),
-                    n["target_met"],
+                    None if n["target_met"] is None else text("header.yes" if n["target_met"] else "header.no"),
                 ]
                 for n in result.noncash
             ],
