@@ -38,7 +38,7 @@ NUMBER_COLUMNS = (
     "amount_paid",
     *SHARE_COLUMNS,
 )
-SHOW_SECTIONS = (("registry", "Registry rows"), ("payments", "Payments"), ("flags", "Findings"))
+SHOW_SECTIONS = (("registry", "header.registry_rows"), ("payments", "header.payments_found"), ("flags", "header.findings"))
 
 
 def _right(headers) -> list[int]:
@@ -143,7 +143,7 @@ def show(vneid, db, mask_ids, fmt) -> None:
     else:
         click.echo(
             "\n\n".join(
-                f"{title}: {sections[name].total:,}\n{_render(sections[name], 'table')}"
+                f"{messages.text(title)}: {sections[name].total:,}\n{_render(sections[name], 'table')}"
                 for name, title in SHOW_SECTIONS
             )
         )
