@@ -38,7 +38,11 @@ NUMBER_COLUMNS = (
     "amount_paid",
     *SHARE_COLUMNS,
 )
-SHOW_SECTIONS = (("registry", "header.registry_rows"), ("payments", "header.payments_found"), ("flags", "header.findings"))
+SHOW_SECTIONS = (
+    ("registry", "header.registry_rows"),
+    ("payments", "header.payments_found"),
+    ("flags", "header.findings"),
+)
 
 
 def _right(headers) -> list[int]:
