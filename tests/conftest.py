@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import settings
 
 from reconcile.normalise.reference import install
 
@@ -28,6 +29,13 @@ TEST_KEY = "9c1e5f0a7d3b48e2a6f1c0d9b8e7a5f43c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f"
 os.environ["RECONCILE_KEY"] = TEST_KEY
 # The terminal speaks Vietnamese by default; the suite asserts the English text unless a test asks for vi
 os.environ["RECONCILE_LANG"] = "en"
+
+# Property tests draw the same examples on every run, so that a run of the suite (CI's included) is
+# reproducible and a red run can be run again as it was; HYPOTHESIS_RANDOM=1 explores new examples
+# (as `make fuzz` does for the hostile files).
+settings.register_profile("reproducible", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("explore" if os.environ.get("HYPOTHESIS_RANDOM") else "reproducible")
 
 
 # what a test needs of a POSIX system (Linux, macOS), skipped on Windows with the reason
