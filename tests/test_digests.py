@@ -1,6 +1,7 @@
-"""Every table's and view's content for the demo month, held as a digest (issue 19): a change of
-layout must not change one value any user or analyst sees. A deliberate change of output regenerates
-the golden file: RECONCILE_REGEN_GOLDEN=1 pytest tests/test_digests.py, and the diff is reviewed."""
+"""Every table's and view's content for the demo month, and for a generated month with every finding
+from Parquet and from CSV, held as digests (issues 19 and 20): a change of layout or of speed must
+not change one value any user or analyst sees. A deliberate change of output regenerates the golden
+files: RECONCILE_REGEN_GOLDEN=1 pytest tests/test_digests.py, and the diff is reviewed."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import os
 from pathlib import Path
 
 import duckdb
+import pytest
 from click.testing import CliRunner
 
 from reconcile.cli import cli
 
-GOLDEN = Path(__file__).parent / "golden" / "demo_digests.json"
+GOLDEN_DIR = Path(__file__).parent / "golden"
+GOLDEN = GOLDEN_DIR / "demo_digests.json"
 # what differs from one run to the next by nature: the run's id and times, the machine's paths and user
 VOLATILE = {"run_id", "previous_run_id", "superseded_by", "started_at", "finished_at", "deleted_at",
             "deletion_id", "path", "operator", "settings", "tool_version"}
@@ -47,3 +50,34 @@ def test_every_table_of_the_demo_month_is_unchanged(tmp_path, monkeypatch):
     if os.environ.get("RECONCILE_REGEN_GOLDEN"):
         GOLDEN.write_text(json.dumps(digests, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     assert digests == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def _check_golden(digests: dict, golden: Path) -> None:
+    if os.environ.get("RECONCILE_REGEN_GOLDEN"):
+        golden.write_text(json.dumps(digests, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert digests == json.loads(golden.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def generated_month(tmp_path_factory) -> Path:
+    """5,000 beneficiaries, seed 1: every one of the fourteen findings is planted at least four times."""
+    folder = tmp_path_factory.mktemp("generated")
+    res = CliRunner().invoke(cli, ["generate", "--beneficiaries", "5000", "--seed", "1", "--formats", "parquet,csv",
+                                   "--out", str(folder)])
+    assert res.exit_code == 0, res.output
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_every_table_of_a_generated_month_with_every_finding_is_unchanged(generated_month, fmt, monkeypatch):
+    monkeypatch.chdir(generated_month)
+    db = f"digest_{fmt}.duckdb"
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", f"registry.{fmt}",
+                                   "--payments", f"payments_bank.{fmt}", "--payments", f"payments_post.{fmt}",
+                                   "--db", db])
+    assert res.exit_code == 0, res.output
+    digests = table_digests(generated_month / db)
+    codes = duckdb.connect(str(generated_month / db), read_only=True).execute(
+        "select count(distinct code) from flags").fetchone()[0]
+    assert codes == 14
+    _check_golden(digests, GOLDEN_DIR / f"generated_{fmt}_digests.json")
