@@ -15,6 +15,12 @@ CREATE OR REPLACE TEMP MACRO rc_text(s) AS
              ELSE regexp_replace(nfc_normalize(s), '[\x{00AD}\x{180E}\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{FEFF}]', '', 'g') END,
         '[[:space:]\p{Z}\x{0085}]+', ' ', 'g')), '');
 
+-- rc_text for a value that is nearly always one word of printable ASCII (an ID, account number or
+-- reference): such a value is its own text, found by one pattern instead of three rewrites (a
+-- third of the time at 1M rows); anything else goes through rc_text.
+CREATE OR REPLACE TEMP MACRO rc_text_word(s) AS
+    CASE WHEN regexp_full_match(s, '[!-~]+') THEN s ELSE rc_text(s) END;
+
 -- The macros come in layers. A macro whose parameter ends in _t takes text already passed through
 -- rc_text; stage_*.sql computes each layer once as a column and feeds it to the next, because a
 -- macro nested in a macro is expanded (and evaluated) once per use. The plain forms (rc_amount(s),
@@ -44,6 +50,9 @@ CREATE OR REPLACE TEMP MACRO rc_name_key(s) AS rc_name_key_t(rc_text(s));
 CREATE OR REPLACE TEMP MACRO rc_ident_t(t) AS
     nullif(regexp_replace(regexp_replace(upper(t), '^([0-9]+)\.0+$', '\1'), '[ .\-]', '', 'g'), '');
 CREATE OR REPLACE TEMP MACRO rc_ident(s) AS rc_ident_t(rc_text(s));
+-- The same for a column computed once (t is read twice): letters and digits only are already an identifier.
+CREATE OR REPLACE TEMP MACRO rc_ident_word_t(t) AS
+    CASE WHEN regexp_full_match(t, '[0-9A-Z]+') THEN t ELSE rc_ident_t(t) END;
 
 -- An area code (province: width 2, commune: width 5) with the leading zeros a numeric spreadsheet
 -- cell dropped put back: '1' -> '01', '4' -> '00004'.
@@ -70,6 +79,9 @@ CREATE OR REPLACE TEMP MACRO rc_bank_known(b) AS coalesce(b IN (SELECT code FROM
 -- IDs: text -> identifier -> digits (NULL when it holds anything but digits and separators).
 CREATE OR REPLACE TEMP MACRO rc_digits_i(i) AS CASE WHEN regexp_full_match(i, '[0-9]+') THEN i END;
 CREATE OR REPLACE TEMP MACRO rc_id_digits(s) AS rc_digits_i(rc_ident(s));
+-- The same from a column of text computed once: digits only are already the ID's digits.
+CREATE OR REPLACE TEMP MACRO rc_digits_word_t(t) AS
+    CASE WHEN regexp_full_match(t, '[0-9]+') THEN t ELSE rc_digits_i(rc_ident_t(t)) END;
 
 -- A 10- or 11-digit ID whose 12-digit left-padded form starts with a real place-of-birth code is
 -- taken to have lost its leading zero(s) in a spreadsheet; it is restored (and counted).

@@ -3,18 +3,26 @@
 -- A column with few distinct values is normalised once per distinct value, the rest row by row in
 -- layers (see stage_registry.sql).
 CREATE OR REPLACE TEMP TABLE stg_payments AS
-WITH candidates AS (
-    -- 12-digit runs in the narrative that are real IDs (known place-of-birth code)
-    SELECT file_id, source_row, list(DISTINCT candidate ORDER BY candidate) AS ids
-    FROM (
-        SELECT file_id, source_row,
-               unnest(regexp_extract_all(regexp_replace(' ' || narrative || ' ', '[^0-9]+', '  ', 'g'),
-                                         ' ([0-9]{12}) ', 1)) AS candidate
-        FROM raw_payments
-        WHERE regexp_matches(narrative, '[0-9]{12}')
-    )
-    WHERE rc_vneid_valid(candidate)
-    GROUP BY file_id, source_row
+WITH m_narrative AS (
+    -- the narrative's text, and the 12-digit runs in it that are real IDs (known place-of-birth
+    -- code), once per distinct narrative: most repeat a few templates
+    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids
+    FROM (SELECT DISTINCT narrative AS raw FROM raw_payments) AS n
+    LEFT JOIN (
+        SELECT narrative, list(DISTINCT candidate ORDER BY candidate) AS ids
+        FROM (
+            SELECT narrative,
+                   unnest(regexp_extract_all(regexp_replace(' ' || narrative || ' ', '[^0-9]+', '  ', 'g'),
+                                             ' ([0-9]{12}) ', 1)) AS candidate
+            FROM (SELECT DISTINCT narrative FROM raw_payments WHERE regexp_matches(narrative, '[0-9]{12}'))
+        )
+        WHERE rc_vneid_valid(candidate)
+        GROUP BY narrative
+    ) AS c ON c.narrative = n.raw
+),
+m_name AS (
+    SELECT raw, t AS name_t, rc_name_key_t(t) AS payee_key
+    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT payee_name AS raw FROM raw_payments))
 ),
 m_dob AS (
     SELECT raw, t AS dob_t, rc_date_a(rc_date_any_t(t)) AS dob
@@ -47,13 +55,13 @@ m_bank AS (
 t AS (
     SELECT
         r.file_id, r.source_file, r.source_row, r.source_sheet, r.skip_reason,
-        rc_text(r.payment_ref) AS ref_t, rc_text(r.vneid) AS vneid_t, rc_text(r.payee_name) AS name_t,
-        rc_text(r.account_number) AS account_t, rc_text(r.narrative) AS narrative_t, rc_text(r.bank_ref) AS bank_ref_t,
-        coalesce(c.ids, []) AS narrative_ids,
-        m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
+        rc_text_word(r.payment_ref) AS ref_t, rc_text_word(r.vneid) AS vneid_t,
+        rc_text_word(r.account_number) AS account_t, rc_text_word(r.bank_ref) AS bank_ref_t,
+        m_narrative.* EXCLUDE (raw), m_name.* EXCLUDE (raw), m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
         m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw), m_program.* EXCLUDE (raw), m_bank.bank_code
     FROM raw_payments AS r
-    LEFT JOIN candidates AS c USING (file_id, source_row)
+    LEFT JOIN m_narrative ON m_narrative.raw IS NOT DISTINCT FROM r.narrative
+    LEFT JOIN m_name ON m_name.raw IS NOT DISTINCT FROM r.payee_name
     LEFT JOIN m_dob ON m_dob.raw IS NOT DISTINCT FROM r.date_of_birth
     LEFT JOIN m_value_date ON m_value_date.raw IS NOT DISTINCT FROM r.value_date
     LEFT JOIN m_amount ON m_amount.raw IS NOT DISTINCT FROM r.amount
@@ -64,7 +72,7 @@ t AS (
 ),
 typed AS (
     SELECT *,
-        rc_digits_i(rc_ident_t(vneid_t)) AS vneid_d
+        rc_digits_word_t(vneid_t) AS vneid_d
     FROM t
 ),
 typed2 AS (
@@ -98,7 +106,7 @@ SELECT
     name_t AS payee_name,
     dob AS date_of_birth,
     bank_code,
-    rc_ident_t(account_t) AS account_number,
+    rc_ident_word_t(account_t) AS account_number,
     n_amount AS amount,
     value_date,
     n_channel AS channel,
@@ -108,7 +116,7 @@ SELECT
     bank_ref_t AS bank_ref,
     final_vneid_source AS vneid_source,
     final_vneid_note AS vneid_note,
-    rc_name_key_t(name_t) AS payee_key,
+    payee_key,
     coalesce(final_vneid_source = 'column' AND n_vneid_restored, false) AS vneid_restored,
     value_date BETWEEN $period_start AND $period_end AS in_period,
     coalesce(skip_reason, nullif(concat_ws('; ',

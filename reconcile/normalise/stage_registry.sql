@@ -1,9 +1,10 @@
 -- Normalise raw_registry (text as read) into stg_registry: typed canonical columns, and
 -- reject_reason listing every problem of a row that cannot be loaded (NULL when it can).
--- A column with few distinct values (dates, amounts, codes, enum values) is normalised once per
--- distinct value, in a map joined back by the raw text (NULL included), with the composed macros;
--- only the ID, the name and the account are normalised row by row, in layers (text -> digits ->
--- typed) so that each normaliser runs once per row. bench/profile_stage.py shows why.
+-- A column with few distinct values (names, dates, amounts, codes, enum values) is normalised once
+-- per distinct value, in a map joined back by the raw text (NULL included), with the composed
+-- macros; only the ID and the account, nearly unique, are normalised row by row, in layers (text ->
+-- digits -> typed) so that each normaliser runs once per row, with a fast path for the plain
+-- value nearly all of them are (rc_text_word). bench/profile_stage.py shows why.
 CREATE OR REPLACE TEMP TABLE stg_registry AS
 WITH
 m_dob AS (
@@ -36,6 +37,10 @@ m_status AS (
                          CASE WHEN t IS NULL THEN 'active' END) AS n_status
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT status AS raw FROM raw_registry))
 ),
+m_name AS (
+    SELECT raw, t AS full_name_t, rc_name_key_t(t) AS name_key
+    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT full_name AS raw FROM raw_registry))
+),
 m_category AS (
     SELECT raw, rc_text(raw) AS category FROM (SELECT DISTINCT category AS raw FROM raw_registry)
 ),
@@ -54,12 +59,13 @@ m_commune AS (
 t AS (
     SELECT
         r.file_id, r.source_file, r.source_row, r.source_sheet, r.skip_reason,
-        rc_text(r.vneid) AS vneid_t, rc_text(r.full_name) AS full_name_t, rc_text(r.account_number) AS account_t,
-        m_dob.* EXCLUDE (raw), m_dod.* EXCLUDE (raw), m_amount.* EXCLUDE (raw), m_gender.* EXCLUDE (raw),
+        rc_text_word(r.vneid) AS vneid_t, rc_text_word(r.account_number) AS account_t,
+        m_name.* EXCLUDE (raw), m_dob.* EXCLUDE (raw), m_dod.* EXCLUDE (raw), m_amount.* EXCLUDE (raw), m_gender.* EXCLUDE (raw),
         m_program.* EXCLUDE (raw), m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw),
         m_category.category, m_bank.bank_code, m_province.province_code, m_district.district_code,
         m_commune.commune_code
     FROM raw_registry AS r
+    LEFT JOIN m_name ON m_name.raw IS NOT DISTINCT FROM r.full_name
     LEFT JOIN m_dob ON m_dob.raw IS NOT DISTINCT FROM r.date_of_birth
     LEFT JOIN m_dod ON m_dod.raw IS NOT DISTINCT FROM r.date_of_death
     LEFT JOIN m_amount ON m_amount.raw IS NOT DISTINCT FROM r.entitled_amount
@@ -75,8 +81,8 @@ t AS (
 ),
 typed AS (
     SELECT *,
-        rc_digits_i(rc_ident_t(vneid_t)) AS vneid_d,
-        rc_ident_t(account_t) AS n_account_number
+        rc_digits_word_t(vneid_t) AS vneid_d,
+        rc_ident_word_t(account_t) AS n_account_number
     FROM t
 )
 SELECT
@@ -97,7 +103,7 @@ SELECT
     commune_code,
     n_status AS status,
     dod AS date_of_death,
-    rc_name_key_t(full_name_t) AS name_key,
+    name_key,
     rc_restorable_d(vneid_d) AS vneid_restored,
     coalesce(skip_reason, nullif(concat_ws('; ',
         'vneid ' || rc_vneid_problem_t(vneid_t, vneid_d),
