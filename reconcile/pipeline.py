@@ -1,9 +1,11 @@
 """run(RunConfig) -> RunResult: read → normalise → load → match → find → write → measure, the one
 orchestrator of the steps; each step lives in its own module (normalise/, load, match, rules, store, measure).
 
-Files are read and their headers checked before the database is opened. Everything after happens
-inside one DuckDB transaction: a failure rolls it back (and removes a database file the run
-created), so the database is either as it was or holds the whole new period.
+Files are read and their headers checked before the database is opened. The work of the steps
+(normalise to find, and the non-cash share) is done in temp tables, statement by statement, so
+that the memory of each table dropped is given back at once; only the period's rows are written
+inside one DuckDB transaction, at the end. A failure at any point leaves the database as it was
+(and removes a database file the run created): it holds the whole new period or none of it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from reconcile.contracts import RecordKind
 from reconcile.errors import InputFileError, ReconcileError
 from reconcile.load import load
 from reconcile.match import match
-from reconcile.measure import replaced, summarise
+from reconcile.measure import RUN_NONCASH_BASE, replaced, summarise
 from reconcile.normalise.stage import stage_files
 from reconcile.profiles import resolve
 from reconcile.readers import RawTable, SkippedSheet, read_tables
@@ -32,7 +34,15 @@ from reconcile.results import RunResult
 from reconcile.rules import find
 from reconcile.store import write
 from reconcile.timings import set_step, timed
-from reconcile.warehouse import ProgressWatcher, check_memory_limit, connect, ensure_schema, limit_memory, quote_literal
+from reconcile.warehouse import (
+    ProgressWatcher,
+    check_memory_limit,
+    compute_noncash_share,
+    connect,
+    ensure_schema,
+    limit_memory,
+    quote_literal,
+)
 
 
 @dataclass
@@ -170,8 +180,8 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
 def _transaction(
     cfg: RunConfig, tables, skipped, started, steps, t0, threads: int | None, key: tuple[bytes, bool]
 ) -> RunResult:
-    """Everything after reading, in one transaction: committed whole, or rolled back (and a database
-    file this run created removed, with the key file it made for it)."""
+    """Everything after reading; its writes in one transaction, committed whole, or rolled back (and
+    a database file this run created removed, with the key file it made for it)."""
     db = Path(cfg.db)
     existed = db.exists()
     con = timed(connect(db))
@@ -183,7 +193,6 @@ def _transaction(
         limit_memory(con, cfg.memory_limit, spill)
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        con.execute("BEGIN TRANSACTION")
         result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0])
         con.execute("COMMIT")
     except BaseException:
@@ -223,8 +232,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     params = run_params(cfg.period, cfg.settings)
 
     _notify(cfg, "normalise", con)
-    ensure_schema(con)
-    keys.check_database(con, Path(cfg.db), key)
+    _check_key(con, Path(cfg.db), key)
     params.update(keys.pads(key))
     params["key_check"] = keys.check_value(key)
     stage_files(con, tables, params)
@@ -244,6 +252,11 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     t = _step(steps, "find", t)
 
     _notify(cfg, "write", con)
+    compute_noncash_share(con, cfg.period, RUN_NONCASH_BASE)
+    # the period's rows, and nothing else, are written in one transaction
+    con.execute("BEGIN TRANSACTION")
+    ensure_schema(con)
+    keys.check_database(con, Path(cfg.db), key)
     previous = write(con, cfg, tables, skipped, counts, params, started, missing)
     t = _step(steps, "write", t)
 
@@ -253,6 +266,17 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     result.replaced = replaced(con, params["run_id"], previous)
     _step(steps, "measure", t)
     return result
+
+
+def _check_key(con, db: Path, key: bytes) -> None:
+    """A key other than the database's is refused before the work, not after it (keys.check_database,
+    again inside the transaction); a database without runs yet has nothing to check."""
+    has_runs = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND table_name = 'runs' AND column_name = 'key_check'"
+    ).fetchone()[0]
+    if has_runs:
+        keys.check_database(con, db, key)
 
 
 def run_params(period: str, settings: Settings) -> dict:

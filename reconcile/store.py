@@ -8,7 +8,6 @@ import json
 from datetime import UTC, datetime
 
 from reconcile import __version__
-from reconcile.measure import RUN_NONCASH_BASE
 from reconcile.readers import SkippedSheet
 from reconcile.rules import catalogue
 from reconcile.sqlfiles import execute_file
@@ -132,7 +131,7 @@ def _store(
 
     for program, target in (("welfare", cfg.settings.targets.welfare), ("pension", cfg.settings.targets.pension)):
         con.execute("INSERT INTO targets VALUES (?, ?, ?)", [cfg.period, program, target])
-    store_noncash_share(con, cfg.period, RUN_NONCASH_BASE, partial=bool(missing))
+    store_noncash_share(con, cfg.period, partial=bool(missing), computed=True)  # computed by the pipeline
 
     con.execute("DELETE FROM rules")
     for rule in catalogue():

@@ -94,7 +94,11 @@ def plan(params: dict) -> Plan:
         rules=rules,
         flags=flags[0],
         noncash_base=statement_step(RUN_NONCASH_BASE, params, "measure.RUN_NONCASH_BASE"),
-        noncash={partial: steps("noncash_share.sql", {**params, "partial": partial}) for partial in (False, True)},
+        noncash={
+            partial: steps("noncash_share.sql", params)
+            + steps("noncash_share_store.sql", {**params, "partial": partial})
+            for partial in (False, True)
+        },
         checks={name: steps(f"checks/{name}.sql", params)[0] for name in ("period", "repeats", "scale", "coverage")},
         file_counts=steps("file_counts.sql", params),
     )

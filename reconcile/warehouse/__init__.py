@@ -4,7 +4,14 @@ period-replacing write. The table and column names are the analysts' published i
 from reconcile.warehouse.database import MEMORY_LIMIT, ProgressWatcher, check_memory_limit, connect, limit_memory
 from reconcile.warehouse.history import FLAGS_ORDER, PERIOD_TABLES, TABLES, VIEW_COMMENTS, table
 from reconcile.warehouse.quoting import quote_ident, quote_literal, quote_path
-from reconcile.warehouse.schema import column_names, ddl, ensure_schema, replace_period, store_noncash_share
+from reconcile.warehouse.schema import (
+    column_names,
+    compute_noncash_share,
+    ddl,
+    ensure_schema,
+    replace_period,
+    store_noncash_share,
+)
 from reconcile.warehouse.tables import Col, Table
 
 __all__ = [
@@ -18,6 +25,7 @@ __all__ = [
     "Table",
     "check_memory_limit",
     "column_names",
+    "compute_noncash_share",
     "connect",
     "ddl",
     "ensure_schema",

@@ -87,13 +87,25 @@ def column_names(name: str) -> list[str]:
     return [c.name for c in history.table(name).cols]
 
 
-def store_noncash_share(
-    con: duckdb.DuckDBPyConnection, period: str, base: str | None = None, partial: bool = False
-) -> None:
-    """Compute the period's non-cash share into noncash_share_rows, with its stored targets. `base`
-    is a query with the columns of the view noncash_base for the period; by default the view. A
-    partial period (a source missing) is not judged against its targets."""
+def compute_noncash_share(con: duckdb.DuckDBPyConnection, period: str, base: str | None = None) -> None:
+    """Compute the period's non-cash share into the temp table nc_rows (sql/noncash_share.sql). `base`
+    is a query with the columns of the view noncash_base for the period; by default the view."""
     if base is None:
         base = f"SELECT * EXCLUDE (period) FROM noncash_base WHERE period = {quote_literal(period)}"
     con.execute(f"CREATE OR REPLACE TEMP VIEW nc_base AS {base}")
-    execute_file(con, "noncash_share.sql", {"period": period, "partial": partial})
+    execute_file(con, "noncash_share.sql", {"period": period})
+
+
+def store_noncash_share(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    base: str | None = None,
+    partial: bool = False,
+    computed: bool = False,
+) -> None:
+    """Store the period's non-cash share in noncash_share_rows, with its stored targets; computed
+    first from `base` (compute_noncash_share) unless the caller already has. A partial period (a
+    source missing) is not judged against its targets."""
+    if not computed:
+        compute_noncash_share(con, period, base)
+    execute_file(con, "noncash_share_store.sql", {"period": period, "partial": partial})
