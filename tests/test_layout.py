@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,3 +81,39 @@ def test_the_command_line_holds_no_sql_and_no_openpyxl(path):
     assert not {m for m in imported if m.split(".")[0] in ("duckdb", "openpyxl", "xlsxwriter")}
     calls = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
     assert not calls & {"execute", "executemany", "sql", "query"}
+
+
+HEAVY = ("duckdb", "polars", "pydantic", "pandas", "pyspark", "openpyxl")
+
+
+def _modules_after(code: str) -> list[str]:
+    """The heavy modules a fresh interpreter has loaded after running `code`."""
+    probe = code + f"\nimport sys\nprint('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "RECONCILE_LANG": "en"})
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stderr.splitlines() if x.startswith("loaded:"))
+    return [m for m in line.removeprefix("loaded:").split(",") if m]
+
+
+def test_the_command_lines_help_loads_no_heavy_library():
+    """`reconcile --help` answers at once (issue 20): the commands import DuckDB, polars and pydantic
+    when they run, not when they are listed."""
+    code = ("import sys\nfrom reconcile.cli import main\nsys.argv = ['reconcile', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass")
+    assert _modules_after(code) == []
+
+
+def test_a_duckdb_run_loads_neither_pandas_nor_pyspark(tmp_path):
+    code = ("import sys\nfrom reconcile.cli import main\n"
+            f"sys.argv = ['reconcile', 'demo', '--out', {str(tmp_path / 'demo')!r}]\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code")
+    assert _modules_after(code) == ["duckdb", "polars", "pydantic", "openpyxl"]  # openpyxl: the workbook
+
+
+def test_the_cashless_breakdowns_offered_are_the_ones_readback_knows():
+    from reconcile import readback
+    from reconcile.cli import cli
+
+    by = next(p for p in cli.commands["cashless"].params if p.name == "by")
+    assert list(by.type.choices) == list(readback.CASHLESS_BY)

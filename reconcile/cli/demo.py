@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from reconcile import messages
-from reconcile.cli.group import say
+from reconcile.cli.group import lazy, say
 from reconcile.cli.outputs import Saved, run_with_progress, write_after_commit
 from reconcile.errors import ReconcileError
-from reconcile.report import terminal
 from reconcile.report.progress import Progress
+
+terminal = lazy("reconcile.report.terminal")
 
 
 @click.command()

@@ -10,15 +10,18 @@ written; 4 the period is saved but the workbook or export could not be written; 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import signal
+import sys
 import threading
 import traceback
+import types
 
 import click
 
-from reconcile import __version__, messages
+from reconcile import messages
 from reconcile.errors import ReconcileError
 
 FORMATS = click.Choice(["table", "csv", "json"])
@@ -120,7 +123,7 @@ class ReconcileGroup(click.Group):
 
 
 @click.group(cls=ReconcileGroup)
-@click.version_option(__version__, prog_name="reconcile")
+@click.version_option(package_name="reconcile", prog_name="reconcile")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.option(
     "--lang",
@@ -145,3 +148,19 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
         signal.signal(signal.SIGTERM, _on_sigterm)
         if hasattr(signal, "SIGBREAK"):  # Windows: Ctrl-Break in the console, as SIGTERM elsewhere
             signal.signal(signal.SIGBREAK, _on_sigterm)
+
+
+def lazy(name: str) -> types.ModuleType:
+    """A module imported when one of its names is first used: `reconcile --help` and the light
+    commands do not load DuckDB, polars or pydantic (importlib.util.LazyLoader)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module

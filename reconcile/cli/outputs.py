@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from reconcile import messages
 from reconcile.cli.group import SIGNAL_EXIT, Terminated, interrupted, say
-from reconcile.config import Settings
 from reconcile.contracts import SEVERITY_RANK
 from reconcile.errors import ReconcileError, shell_arg
 from reconcile.report.progress import Progress
+
+if TYPE_CHECKING:
+    from reconcile.config import Settings
 
 
 def fail_on_exit(result, fail_on: str | None) -> int:

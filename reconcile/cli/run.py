@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from reconcile.cli.group import say
+from reconcile.cli.group import lazy, say
 from reconcile.cli.outputs import (
     Saved,
     check_collisions,
@@ -21,11 +21,12 @@ from reconcile.cli.outputs import (
     write_after_commit,
     write_outputs,
 )
-from reconcile.config import Settings, check_period
 from reconcile.contracts import SEVERITY_RANK
 from reconcile.errors import ReconcileError
-from reconcile.report import terminal
 from reconcile.report.progress import Progress
+
+config = lazy("reconcile.config")
+terminal = lazy("reconcile.report.terminal")
 
 
 @click.command()
@@ -143,9 +144,9 @@ def run(
     from reconcile.pipeline import RunConfig
 
     speak(lang)
-    settings = Settings.load(config_path)
+    settings = config.Settings.load(config_path)
     speak(lang, settings)
-    check_period(period)
+    config.check_period(period)
     mode = "stage" if stage_only else engine
     _check_mode(ctx, mode)
     if mode == "spark":
@@ -308,9 +309,9 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
         reconcile report --period 2024-09 --report out.xlsx --mask-ids
     """
     speak(lang)
-    settings = Settings.load(config_path)
+    settings = config.Settings.load(config_path)
     speak(lang, settings)
-    check_period(period)
+    config.check_period(period)
     if report_path is None and export_dir is None:
         raise ReconcileError("nothing to write; pass --report PATH.xlsx and/or --export DIR")
     check_output_paths(report_path, export_dir)
