@@ -18,7 +18,7 @@ import duckdb
 from reconcile.normalise.reference import install
 from reconcile.normalise.stage import load_raw
 from reconcile.readers import read_file
-from reconcile.sqlfiles import bind, sql_text
+from reconcile.sqlfiles import NORMALISE_SQL, bind, sql_text
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
     install(con)
     load_raw(con, kind, [(1, read_file(path, kind))])
     params = {"period": "2024-09", "period_start": dt.date(2024, 9, 1), "period_end": dt.date(2024, 9, 30)}
-    sql = sql_text(f"stage_{kind}.sql")
+    sql = sql_text(f"stage_{kind}.sql", NORMALISE_SQL)
     query = sql[sql.index("\nWITH") + 1:].rstrip().rstrip(";")
     plan = json.loads(con.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, bind(sql, params)).fetchall()[0][1])
     ops = []
@@ -41,7 +41,7 @@ def main() -> None:
     for op in plan["operator"]:
         walk(op)
     print(f"operators: {sum(o[0] for o in ops):.2f} s of CPU time in all")
-    for seconds, depth, name, extra in sorted(ops, key=lambda o: -o[0])[:6]:
+    for seconds, depth, name, extra in sorted(ops, key=lambda o: -o[0])[:14]:
         print(f"{seconds:6.2f} s  depth {depth:2}  {name}  {extra}")
 
 

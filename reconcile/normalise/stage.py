@@ -1,5 +1,5 @@
 """The files' rows into the staging tables: the readers' RawTables unioned as text (raw_registry,
-raw_payments), then normalised by stage_registry.sql, stage_payments.sql and stage_areas.sql into
+raw_payments), then normalised by stage_registry.sql and stage_payments.sql into
 stg_registry and stg_payments, each row either loadable or carrying its reject reason."""
 
 from __future__ import annotations
@@ -90,10 +90,9 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:
     """Normalise raw_<kind> into stg_<kind>; rows with problems carry reject_reason. Registry area
     codes are checked against the lists of the period's layout (areas.layout_for)."""
     sql = sql_text(f"stage_{kind}.sql", NORMALISE_SQL)
-    con.execute(sql, bind(sql, params))
     if kind == "registry":
-        sql = sql_text("stage_areas.sql", NORMALISE_SQL)
-        con.execute(sql, bind(sql, {**params, "layout": areas.layout_for(params["period"])}))
+        params = {**params, "layout": areas.layout_for(params["period"])}
+    con.execute(sql, bind(sql, params))
 
 
 def stage_files(con, tables, params: dict) -> None:

@@ -1,5 +1,6 @@
--- Normalise raw_registry (text as read) into stg_registry: typed canonical columns, and
--- reject_reason listing every problem of a row that cannot be loaded (NULL when it can).
+-- Normalise raw_registry (text as read) into stg_registry: typed canonical columns, the area codes
+-- checked (area_note), and reject_reason listing every problem of a row that cannot be loaded (NULL
+-- when it can).
 -- A column with few distinct values (names, dates, amounts, codes, enum values) is normalised once
 -- per distinct value, in a map joined back by the raw text (NULL included), with the composed
 -- macros; only the ID and the account, nearly unique, are normalised row by row, in layers (text ->
@@ -47,14 +48,47 @@ m_category AS (
 m_bank AS (
     SELECT raw, rc_bank(raw) AS bank_code FROM (SELECT DISTINCT bank_code AS raw FROM raw_registry)
 ),
-m_province AS (
-    SELECT raw, rc_area_code_t(rc_text(raw), 2) AS province_code FROM (SELECT DISTINCT province_code AS raw FROM raw_registry)
-),
 m_district AS (
     SELECT raw, rc_ident_t(rc_text(raw)) AS district_code FROM (SELECT DISTINCT district_code AS raw FROM raw_registry)
 ),
-m_commune AS (
-    SELECT raw, rc_area_code_t(rc_text(raw), 5) AS commune_code FROM (SELECT DISTINCT commune_code AS raw FROM raw_registry)
+m_area AS (
+    -- the area codes, checked against the official lists in force for the period ($layout: 'pre2025'
+    -- before July 2025, '2025' from then on; see reconcile/areas.py), and the beneficiary's province on
+    -- the 2025 map, so that a month before the reform and one after it can be compared by province.
+    -- A problem is a note on the row (area_note), not a rejection: the row still reconciles. A
+    -- commune code is checked only against the list of its period (codes were reused by the reform);
+    -- the pre-2025 commune list is not shipped, so before July 2025 a commune code is checked for
+    -- shape. Once per distinct pair of codes as written.
+    SELECT a.raw_province, a.raw_commune, a.province_code, a.commune_code,
+           coalesce(in_layout.code_2025, other.code_2025) AS province_code_2025,
+    nullif(concat_ws('; ',
+        CASE WHEN a.province_code IS NULL THEN NULL
+             WHEN in_layout.code_2025 IS NULL AND other.code_2025 IS NULL
+             THEN 'province_code ' || a.province_code || ' is not an official province code'
+             WHEN in_layout.code_2025 IS NULL
+             THEN 'province_code ' || a.province_code || ' is not on the '
+                  || CASE WHEN $layout = '2025' THEN '2025' ELSE 'pre-2025' END || ' list of the period; read as '
+                  || CASE WHEN $layout = '2025' THEN 'the pre-2025 code of province ' ELSE 'province ' END
+                  || other.code_2025 || ' of the 2025 map' END,
+        CASE WHEN a.commune_code IS NULL THEN NULL
+             WHEN $layout = 'pre2025' AND NOT regexp_full_match(a.commune_code, '[0-9]{5}')
+             THEN 'commune_code ' || a.commune_code || ' is not 5 digits'
+             WHEN $layout = '2025' AND c.commune_code IS NULL
+             THEN 'commune_code ' || a.commune_code || ' is not on the 2025 commune list'
+             WHEN $layout = '2025' AND c.province_code IS DISTINCT FROM coalesce(in_layout.code_2025, other.code_2025)
+                  AND a.province_code IS NOT NULL
+             THEN 'commune_code ' || a.commune_code || ' is a commune of province ' || c.province_code
+                  || ', not of province ' || coalesce(in_layout.code_2025, other.code_2025, a.province_code) END
+    ), '') AS area_note
+    FROM (
+        SELECT raw_province, raw_commune,
+               rc_area_code_t(rc_text(raw_province), 2) AS province_code,
+               rc_area_code_t(rc_text(raw_commune), 5) AS commune_code
+        FROM (SELECT DISTINCT province_code AS raw_province, commune_code AS raw_commune FROM raw_registry)
+    ) AS a
+    LEFT JOIN ref_province AS in_layout ON in_layout.code = a.province_code AND in_layout.layout = $layout
+    LEFT JOIN ref_province AS other ON other.code = a.province_code AND other.layout <> $layout
+    LEFT JOIN ref_commune AS c ON c.commune_code = a.commune_code
 ),
 t AS (
     SELECT
@@ -62,8 +96,8 @@ t AS (
         rc_text_word(r.vneid) AS vneid_t, rc_text_word(r.account_number) AS account_t,
         m_name.* EXCLUDE (raw), m_dob.* EXCLUDE (raw), m_dod.* EXCLUDE (raw), m_amount.* EXCLUDE (raw), m_gender.* EXCLUDE (raw),
         m_program.* EXCLUDE (raw), m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw),
-        m_category.category, m_bank.bank_code, m_province.province_code, m_district.district_code,
-        m_commune.commune_code
+        m_category.category, m_bank.bank_code, m_district.district_code,
+        m_area.* EXCLUDE (raw_province, raw_commune)
     FROM raw_registry AS r
     LEFT JOIN m_name ON m_name.raw IS NOT DISTINCT FROM r.full_name
     LEFT JOIN m_dob ON m_dob.raw IS NOT DISTINCT FROM r.date_of_birth
@@ -75,9 +109,9 @@ t AS (
     LEFT JOIN m_status ON m_status.raw IS NOT DISTINCT FROM r.status
     LEFT JOIN m_category ON m_category.raw IS NOT DISTINCT FROM r.category
     LEFT JOIN m_bank ON m_bank.raw IS NOT DISTINCT FROM r.bank_code
-    LEFT JOIN m_province ON m_province.raw IS NOT DISTINCT FROM r.province_code
     LEFT JOIN m_district ON m_district.raw IS NOT DISTINCT FROM r.district_code
-    LEFT JOIN m_commune ON m_commune.raw IS NOT DISTINCT FROM r.commune_code
+    LEFT JOIN m_area ON m_area.raw_province IS NOT DISTINCT FROM r.province_code
+                    AND m_area.raw_commune IS NOT DISTINCT FROM r.commune_code
 ),
 typed AS (
     SELECT *,
@@ -120,5 +154,7 @@ SELECT
              THEN 'account_number missing for channel ' || n_channel END,
         CASE WHEN n_status IS NULL THEN 'status is not active, suspended, terminated or deceased' END,
         CASE WHEN dod_t IS NOT NULL AND dod IS NULL THEN 'date_of_death is not a real date' END
-    ), '')) AS reject_reason
+    ), '')) AS reject_reason,
+    province_code_2025,
+    area_note
 FROM typed;
