@@ -10,7 +10,9 @@
 -- both, the programme whose amount due is closest to the payment wins.
 CREATE OR REPLACE TEMP TABLE cur_matches AS
 WITH reg AS (
-    SELECT * FROM cur_registry WHERE is_primary
+    -- only the columns the passes compare: reg is read by every pass, and DuckDB keeps such a CTE whole
+    SELECT registry_id, vneid, program, entitled_amount, account_number, bank_code, name_key, date_of_birth
+    FROM cur_registry WHERE is_primary
 ),
 by_id AS (
     SELECT p.payment_id, r.registry_id,
@@ -24,7 +26,8 @@ by_id AS (
 no_id AS (
     -- no usable ID: none, an invalid one, or a number found in the narrative that is nobody's ID
     -- (a 12-digit account number in the narrative must not block the account match)
-    SELECT * FROM cur_payments
+    SELECT payment_id, amount, program, account_number, bank_code, payee_key, date_of_birth
+    FROM cur_payments
     WHERE payment_id NOT IN (SELECT payment_id FROM by_id)
       AND (NOT rc_vneid_valid(coalesce(vneid, '')) OR vneid_source = 'narrative')
 ),

@@ -2,26 +2,45 @@
 -- severity: high
 -- en: More than one successful payment to the same beneficiary and programme in the period, or the same payment reference twice
 -- vi: Chi trùng: nhiều khoản chi thành công cho cùng một đối tượng và chế độ trong kỳ, hoặc trùng số tham chiếu
-WITH per_beneficiary AS (
+-- The windows see only the rows that can be a second payment: those of beneficiaries paid more
+-- than once, and of references used more than once in a file (few; a window sorts what it sees)
+WITH paid_twice AS (
+    SELECT registry_id
+    FROM pm
+    WHERE registry_id IS NOT NULL AND status = 'success' AND in_period
+    GROUP BY registry_id
+    HAVING count(*) > 1
+),
+per_beneficiary AS (
     SELECT payment_id,
            row_number() OVER w AS nth,
            count(*) OVER (PARTITION BY registry_id) AS n,
            first_value(payment_ref) OVER w AS first_ref,
            first_value(source_file) OVER w AS first_file
     FROM pm
-    WHERE registry_id IS NOT NULL AND status = 'success' AND in_period
+    WHERE registry_id IN (SELECT registry_id FROM paid_twice) AND status = 'success' AND in_period
     -- the first is the earliest, then by reference: not by position, so that the same rows in
     -- another order give the same findings
     WINDOW w AS (PARTITION BY registry_id ORDER BY value_date, payment_ref, payment_id)
 ),
-per_reference AS (
-    SELECT payment_id,
-           row_number() OVER w AS nth
+used_twice AS (
+    SELECT file_id, payment_ref, bank_ref
     FROM pm
     WHERE status = 'success'
+    GROUP BY file_id, payment_ref, bank_ref
+    HAVING count(*) > 1
+),
+per_reference AS (
+    SELECT pm.payment_id,
+           row_number() OVER w AS nth
+    FROM pm
+    JOIN used_twice AS u
+      ON u.file_id = pm.file_id AND u.payment_ref IS NOT DISTINCT FROM pm.payment_ref
+     AND u.bank_ref IS NOT DISTINCT FROM pm.bank_ref
+    WHERE pm.status = 'success'
     -- one reference on transfers the bank tells apart by its own references is no reuse (statements
     -- carry one end-to-end id over many transfers); the same beneficiary paid twice is reason 1
-    WINDOW w AS (PARTITION BY file_id, payment_ref, bank_ref ORDER BY value_date, payment_id)
+    WINDOW w AS (PARTITION BY pm.file_id, pm.payment_ref, pm.bank_ref ORDER BY pm.value_date, pm.payment_id)
 ),
 -- A detail names the other payment by its reference and file, not by its row: rows move when a
 -- file is sorted or re-exported, and the finding (and its flat export) must not move with them.

@@ -2,10 +2,21 @@
 -- severity: medium
 -- en: One account received payments for several distinct beneficiaries
 -- vi: Một tài khoản nhận tiền cho nhiều đối tượng khác nhau
-WITH paid AS (
-    SELECT *, coalesce('id:' || vneid, 'name:' || payee_key) AS who
+-- an account paid at least as many times as the threshold is the only kind that can be shared by
+-- that many beneficiaries: the beneficiaries are told apart only on those (nearly every account is
+-- paid once)
+WITH candidates AS (
+    SELECT bank_code, account_number
     FROM pm
     WHERE status = 'success' AND account_number IS NOT NULL
+    GROUP BY bank_code, account_number
+    HAVING count(*) >= $shared_account_min_beneficiaries
+),
+paid AS (
+    SELECT pm.*, coalesce('id:' || pm.vneid, 'name:' || pm.payee_key) AS who
+    FROM pm
+    JOIN candidates AS c ON c.account_number = pm.account_number AND c.bank_code IS NOT DISTINCT FROM pm.bank_code
+    WHERE pm.status = 'success'
 ),
 shared AS (
     SELECT bank_code, account_number, count(DISTINCT who) AS beneficiaries
