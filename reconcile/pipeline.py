@@ -33,7 +33,7 @@ from reconcile.readers import RawTable, SkippedSheet, read_tables
 from reconcile.results import RunResult
 from reconcile.rules import find
 from reconcile.store import write
-from reconcile.timings import set_step, timed
+from reconcile.timings import record_steps, set_step, timed
 from reconcile.warehouse import (
     ProgressWatcher,
     check_memory_limit,
@@ -173,6 +173,7 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
             steps["read"] = time.perf_counter() - t0
             continue
         result.seconds = time.perf_counter() - t0
+        record_steps(steps)
         return result
     raise AssertionError("unreachable")
 

@@ -2,8 +2,9 @@
 
 `reconcile run` with RECONCILE_TIMINGS set to a file path appends one tab-separated line per
 statement the run executes: the step, the seconds, and the statement's first line of SQL (a
-statement's text, never its parameters, so no value from the input files). `bench/scale.py` sets
-it and prints the statements that took longest. Off, the connection is used as it is.
+statement's text, never its parameters, so no value from the input files); and, at the end, one
+line per step with its seconds in all, whose third field is `#step`. `bench/speed.py` and
+`bench/scale.py` set it. Off, the connection is used as it is.
 """
 
 from __future__ import annotations
@@ -52,3 +53,11 @@ def timed(con):
 def set_step(con, step: str) -> None:
     if isinstance(con, TimedConnection):
         con.step = step
+
+
+def record_steps(steps: dict[str, float]) -> None:
+    """Each step's seconds in all (read, normalise, ... measure), when RECONCILE_TIMINGS names a file."""
+    path = os.environ.get(ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.writelines(f"{step}\t{seconds:.3f}\t#step\n" for step, seconds in steps.items())
