@@ -15,13 +15,15 @@ WITH reg AS (
     FROM cur_registry WHERE is_primary
 ),
 by_id AS (
-    SELECT p.payment_id, r.registry_id,
-           CASE p.vneid_source WHEN 'narrative' THEN 'narrative_vneid' ELSE 'vneid' END AS method,
-           row_number() OVER (PARTITION BY p.payment_id
-                              ORDER BY abs(r.entitled_amount - p.amount), r.program, r.registry_id) AS rk
+    -- the closest amount due, then programme and row (an aggregate: nearly every payment has one
+    -- candidate, and a window would sort them all)
+    SELECT p.payment_id,
+           arg_min(r.registry_id, (abs(r.entitled_amount - p.amount), r.program, r.registry_id)) AS registry_id,
+           any_value(CASE p.vneid_source WHEN 'narrative' THEN 'narrative_vneid' ELSE 'vneid' END) AS method
     FROM cur_payments AS p
     JOIN reg AS r ON r.vneid = p.vneid AND (p.program IS NULL OR p.program = r.program)
     WHERE p.vneid IS NOT NULL
+    GROUP BY p.payment_id
 ),
 no_id AS (
     -- no usable ID: none, an invalid one, or a number found in the narrative that is nobody's ID
@@ -78,7 +80,7 @@ by_name AS (
     WHERE $name_without_dob AND p.date_of_birth IS NULL
 ),
 chosen AS (
-    SELECT payment_id, registry_id, method FROM by_id WHERE rk = 1
+    SELECT payment_id, registry_id, method FROM by_id
     UNION ALL
     SELECT payment_id, registry_id, method FROM by_account WHERE candidates = 1 AND rk = 1
     UNION ALL
