@@ -35,6 +35,7 @@ from reconcile.rules import find
 from reconcile.store import write
 from reconcile.timings import record_steps, set_step, timed
 from reconcile.warehouse import (
+    DEFAULT_MEMORY_LIMIT,
     ProgressWatcher,
     check_memory_limit,
     compute_noncash_share,
@@ -58,7 +59,7 @@ class RunConfig:
     on_read: Callable[[str, int, int], None] | None = (
         None  # told each file's name as it is read, bytes before it, in all
     )
-    memory_limit: str | None = None  # --memory-limit: DuckDB's limit (e.g. 1GB); beyond it, it spills to disk
+    memory_limit: str | None = None  # --memory-limit: DuckDB's limit (default 1.5GB); beyond it, it spills to disk
     profile: str | None = None  # --profile: a built-in name or a .toml file, for the files of its kind
     sheet: str | None = None  # --sheet: the Excel sheet to read, by name or position (1 = first)
     on_notice: Callable[[str], None] | None = None  # told of something the operator should know (a retry)
@@ -156,16 +157,11 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
         try:
             result = _transaction(cfg, tables, skipped, started, steps, t0, threads, key)
         except duckdb.OutOfMemoryException:
-            limit = f" within --memory-limit {cfg.memory_limit}" if cfg.memory_limit else ""
+            limit = f" within --memory-limit {cfg.memory_limit or DEFAULT_MEMORY_LIMIT}"
             if threads == 1:
-                fix = (
-                    "give a larger --memory-limit"
-                    if cfg.memory_limit
-                    else "pass a --memory-limit below the memory free on this machine (such as 2GB)"
-                )
                 raise ReconcileError(
-                    f"the run ran out of memory{limit} even on one thread; {fix}, and check that "
-                    "the disk beside --db has room for DuckDB to spill to"
+                    f"the run ran out of memory{limit} even on one thread; give a larger --memory-limit, and "
+                    "check that the disk beside --db has room for DuckDB to spill to"
                 ) from None
             if cfg.on_notice:
                 cfg.on_notice(f"the run ran out of memory{limit}; running it again on one thread (slower)")
@@ -191,7 +187,7 @@ def _transaction(
     watcher = ProgressWatcher(con, cfg.on_progress) if cfg.on_progress else None
     try:
         con.execute(f"SET temp_directory = {quote_literal(str(spill))}")
-        limit_memory(con, cfg.memory_limit, spill)
+        limit_memory(con, cfg.memory_limit or DEFAULT_MEMORY_LIMIT, spill)
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0])

@@ -284,9 +284,10 @@ def test_a_run_that_runs_out_of_memory_is_made_again_on_one_thread(tmp_path, mon
     monkeypatch.setattr(pipeline, "_reconcile", lambda *a: (_ for _ in ()).throw(duckdb.OutOfMemoryException("x")))
     with pytest.raises(ReconcileError) as err:
         run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "none.duckdb"))
-    assert str(err.value) == ("the run ran out of memory even on one thread; pass a --memory-limit below the memory "
-                              "free on this machine (such as 2GB), and check that the disk beside --db has room "
-                              "for DuckDB to spill to")
+    # without --memory-limit, the default cap (warehouse.DEFAULT_MEMORY_LIMIT) is the one named
+    assert str(err.value) == ("the run ran out of memory within --memory-limit 1.5GB even on one thread; give a "
+                              "larger --memory-limit, and check that the disk beside --db has room for DuckDB to "
+                              "spill to")
     assert not (tmp_path / "none.duckdb").exists()
 
 

@@ -69,7 +69,7 @@ terminal = lazy("reconcile.report.terminal")
 @click.option(
     "--memory-limit",
     help="Cap DuckDB's memory (e.g. 1GB); beyond it work spills to a folder beside the "
-    "database. Default: DuckDB's own, 80% of the machine's memory.",
+    "database. Default: 1.5GB.",
 )
 @click.option(
     "--stage-only",

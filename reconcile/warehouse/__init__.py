@@ -1,7 +1,14 @@
 """The DuckDB warehouse: the database file, its tables with their COMMENTs, views, and the
 period-replacing write. The table and column names are the analysts' published interface."""
 
-from reconcile.warehouse.database import MEMORY_LIMIT, ProgressWatcher, check_memory_limit, connect, limit_memory
+from reconcile.warehouse.database import (
+    DEFAULT_MEMORY_LIMIT,
+    MEMORY_LIMIT,
+    ProgressWatcher,
+    check_memory_limit,
+    connect,
+    limit_memory,
+)
 from reconcile.warehouse.history import FLAGS_ORDER, PERIOD_TABLES, TABLES, VIEW_COMMENTS, table
 from reconcile.warehouse.quoting import quote_ident, quote_literal, quote_path
 from reconcile.warehouse.schema import (
@@ -15,6 +22,7 @@ from reconcile.warehouse.schema import (
 from reconcile.warehouse.tables import Col, Table
 
 __all__ = [
+    "DEFAULT_MEMORY_LIMIT",
     "FLAGS_ORDER",
     "MEMORY_LIMIT",
     "PERIOD_TABLES",
