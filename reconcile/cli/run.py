@@ -68,8 +68,7 @@ terminal = lazy("reconcile.report.terminal")
 @click.option("--operator", help="Who runs the reconciliation (default: the OS user).")
 @click.option(
     "--memory-limit",
-    help="Cap DuckDB's memory (e.g. 1GB); beyond it work spills to a folder beside the "
-    "database. Default: 1.5GB.",
+    help="Cap DuckDB's memory (e.g. 1GB); beyond it work spills to a folder beside the database. Default: 1.5GB.",
 )
 @click.option(
     "--stage-only",
