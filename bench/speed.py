@@ -72,14 +72,16 @@ def reconcile(folder: Path, fmt: str, memory_limit: str | None = None) -> dict:
 
 def baseline(folder: Path, fmt: str) -> dict:
     """bench/scale.py's baseline in a process of its own: the queries' seconds and the peak RSS."""
-    code = (f"import sys, json; sys.path.insert(0, {str(HERE)!r}); from scale import baseline; "
-            f"from pathlib import Path; print(json.dumps(baseline(Path({str(folder)!r}), {fmt!r})))")
+    code = (f"import sys, json, duckdb; duckdb.default_connection().execute('SET enable_progress_bar = false'); "
+            f"sys.path.insert(0, {str(HERE)!r}); from scale import baseline; "
+            f"from pathlib import Path; print('RESULT ' + json.dumps(baseline(Path({str(folder)!r}), {fmt!r})))")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     out = proc.stdout.read().decode() if proc.stdout else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"baseline {fmt} failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": usage.ru_maxrss / 1024}
+    result = out.rsplit("RESULT ", 1)[1].splitlines()[0]  # after DuckDB's progress bar, on the same line
+    return {**json.loads(result), "peak_mb": usage.ru_maxrss / 1024}
 
 
 def month(work: Path, size: int) -> Path:
