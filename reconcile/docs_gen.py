@@ -281,7 +281,8 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "findings-in-sample": _findings_in_sample,
     # operations.md
     "bench-scale": _bench_table("Scale"),
-    "bench-steps": _bench_table("Scale", 1),
+    "bench-speed": _bench_table("Speed"),
+    "bench-speed-steps": _bench_table("Speed", 1),
     "bench-workbook": _bench_table("The workbook"),
     # analysts.md
     "tables": _tables,
