@@ -61,25 +61,25 @@ m_area AS (
     -- shape. Once per distinct pair of codes as written.
     SELECT a.raw_province, a.raw_commune, a.province_code, a.commune_code,
            coalesce(in_layout.code_2025, other.code_2025) AS province_code_2025,
-    nullif(concat_ws('; ',
-        CASE WHEN a.province_code IS NULL THEN NULL
-             WHEN in_layout.code_2025 IS NULL AND other.code_2025 IS NULL
-             THEN 'province_code ' || a.province_code || ' is not an official province code'
-             WHEN in_layout.code_2025 IS NULL
-             THEN 'province_code ' || a.province_code || ' is not on the '
-                  || CASE WHEN $layout = '2025' THEN '2025' ELSE 'pre-2025' END || ' list of the period; read as '
-                  || CASE WHEN $layout = '2025' THEN 'the pre-2025 code of province ' ELSE 'province ' END
-                  || other.code_2025 || ' of the 2025 map' END,
-        CASE WHEN a.commune_code IS NULL THEN NULL
-             WHEN $layout = 'pre2025' AND NOT regexp_full_match(a.commune_code, '[0-9]{5}')
-             THEN 'commune_code ' || a.commune_code || ' is not 5 digits'
-             WHEN $layout = '2025' AND c.commune_code IS NULL
-             THEN 'commune_code ' || a.commune_code || ' is not on the 2025 commune list'
-             WHEN $layout = '2025' AND c.province_code IS DISTINCT FROM coalesce(in_layout.code_2025, other.code_2025)
-                  AND a.province_code IS NOT NULL
-             THEN 'commune_code ' || a.commune_code || ' is a commune of province ' || c.province_code
-                  || ', not of province ' || coalesce(in_layout.code_2025, other.code_2025, a.province_code) END
-    ), '') AS area_note
+           nullif(concat_ws('; ',
+               CASE WHEN a.province_code IS NULL THEN NULL
+                    WHEN in_layout.code_2025 IS NULL AND other.code_2025 IS NULL
+                    THEN 'province_code ' || a.province_code || ' is not an official province code'
+                    WHEN in_layout.code_2025 IS NULL
+                    THEN 'province_code ' || a.province_code || ' is not on the '
+                         || CASE WHEN $layout = '2025' THEN '2025' ELSE 'pre-2025' END || ' list of the period; read as '
+                         || CASE WHEN $layout = '2025' THEN 'the pre-2025 code of province ' ELSE 'province ' END
+                         || other.code_2025 || ' of the 2025 map' END,
+               CASE WHEN a.commune_code IS NULL THEN NULL
+                    WHEN $layout = 'pre2025' AND NOT regexp_full_match(a.commune_code, '[0-9]{5}')
+                    THEN 'commune_code ' || a.commune_code || ' is not 5 digits'
+                    WHEN $layout = '2025' AND c.commune_code IS NULL
+                    THEN 'commune_code ' || a.commune_code || ' is not on the 2025 commune list'
+                    WHEN $layout = '2025' AND c.province_code IS DISTINCT FROM coalesce(in_layout.code_2025, other.code_2025)
+                         AND a.province_code IS NOT NULL
+                    THEN 'commune_code ' || a.commune_code || ' is a commune of province ' || c.province_code
+                         || ', not of province ' || coalesce(in_layout.code_2025, other.code_2025, a.province_code) END
+           ), '') AS area_note
     FROM (
         SELECT raw_province, raw_commune,
                rc_area_code_t(rc_text(raw_province), 2) AS province_code,

@@ -63,27 +63,24 @@ place_people AS (  -- the beneficiaries in one place only, by place
     FROM nc_people WHERE one_place
     GROUP BY ALL
 ),
--- a place's row at each level: the level's province (or province on the 2025 map) and commune
+-- each place's group at each level: the level's province (or province on the 2025 map) and commune
+place_at AS (
+    SELECT p.program, p.pk, p.ck, p.p25, l.level,
+           CASE l.level WHEN 'program' THEN '' WHEN 'province_2025' THEN p.p25 ELSE p.pk END AS province_code,
+           CASE l.level WHEN 'commune' THEN p.ck ELSE '' END AS commune_code
+    FROM (SELECT DISTINCT program, pk, ck, p25 FROM place_channel) AS p CROSS JOIN levels AS l
+),
 channel_at AS (
-    SELECT c.program, l.level,
-           CASE l.level WHEN 'program' THEN '' WHEN 'province_2025' THEN c.p25 ELSE c.pk END AS province_code,
-           CASE l.level WHEN 'commune' THEN c.ck ELSE '' END AS commune_code,
-           c.channel, c.beneficiaries, c.payments, c.amount
-    FROM place_channel AS c CROSS JOIN levels AS l
+    SELECT a.program, a.level, a.province_code, a.commune_code, c.channel, c.beneficiaries, c.payments, c.amount
+    FROM place_channel AS c JOIN place_at AS a USING (program, pk, ck, p25)
 ),
 people_at AS (
-    SELECT p.program, l.level,
-           CASE l.level WHEN 'program' THEN '' WHEN 'province_2025' THEN p.p25 ELSE p.pk END AS province_code,
-           CASE l.level WHEN 'commune' THEN p.ck ELSE '' END AS commune_code,
-           p.beneficiaries, p.noncash_beneficiaries
-    FROM place_people AS p CROSS JOIN levels AS l
+    SELECT a.program, a.level, a.province_code, a.commune_code, p.beneficiaries, p.noncash_beneficiaries
+    FROM place_people AS p JOIN place_at AS a USING (program, pk, ck, p25)
 ),
 several_at AS (
-    SELECT s.program, l.level,
-           CASE l.level WHEN 'program' THEN '' WHEN 'province_2025' THEN s.p25 ELSE s.pk END AS province_code,
-           CASE l.level WHEN 'commune' THEN s.ck ELSE '' END AS commune_code,
-           s.beneficiary, s.channel
-    FROM nc_several AS s CROSS JOIN levels AS l
+    SELECT a.program, a.level, a.province_code, a.commune_code, s.beneficiary, s.channel
+    FROM nc_several AS s JOIN place_at AS a USING (program, pk, ck, p25)
 ),
 by_channel AS (
     SELECT program, level, province_code, commune_code, channel AS channel_group,
