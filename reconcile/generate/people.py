@@ -16,34 +16,9 @@ import duckdb
 from reconcile import areas
 from reconcile.generate.config import GenerateConfig, Rates
 from reconcile.pipeline import period_bounds
+from reconcile.sample.names import FAMILY, GIVEN, MIDDLE
 from reconcile.warehouse import quote_literal
 
-FAMILY = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-]
-MIDDLE = {
-    0: ["Văn", "Đức", "Hữu", "Minh", "Quang", "Công", "Xuân"],
-    1: ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Thị Thanh", "Thị Minh"],
-}
-GIVEN = {
-    0: ["Hùng", "Dũng", "Bình", "Hải", "Tuấn", "Thắng", "Long", "Phúc", "Sơn", "Toàn", "Khải", "Đạt"],
-    1: ["Hoa", "Lan", "Mai", "Hương", "Hằng", "Nhung", "Thủy", "Loan", "Yến", "Huệ", "Quyên", "Ngân"],
-}
 BANKS = ["VBA", "ICB", "BIDV", "VCB", "LPB", "MB", "TCB", "ACB"]
 EWALLETS = ["VIETTELMONEY", "VNPTMONEY"]
 COEFFICIENTS = [1.0, 1.5, 2.0, 2.5, 3.0]
@@ -126,10 +101,10 @@ def create_people(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig) -> None:
                         WHEN (h // 7) % 10 = 0 AND program = 'welfare' THEN 'ewallet'
                         ELSE 'bank' END AS channel,
                    {_list(FAMILY)}[(1 + (h // 11) % {len(FAMILY)})::INTEGER] AS fam,
-                   CASE WHEN female = 1 THEN {_list(MIDDLE[1])}[(1 + (h // 13) % {len(MIDDLE[1])})::INTEGER]
-                        ELSE {_list(MIDDLE[0])}[(1 + (h // 13) % {len(MIDDLE[0])})::INTEGER] END AS mid,
-                   CASE WHEN female = 1 THEN {_list(GIVEN[1])}[(1 + (h // 17) % {len(GIVEN[1])})::INTEGER]
-                        ELSE {_list(GIVEN[0])}[(1 + (h // 17) % {len(GIVEN[0])})::INTEGER] END AS given
+                   CASE WHEN female = 1 THEN {_list(MIDDLE["female"])}[(1 + (h // 13) % {len(MIDDLE["female"])})::INTEGER]
+                        ELSE {_list(MIDDLE["male"])}[(1 + (h // 13) % {len(MIDDLE["male"])})::INTEGER] END AS mid,
+                   CASE WHEN female = 1 THEN {_list(GIVEN["female"])}[(1 + (h // 17) % {len(GIVEN["female"])})::INTEGER]
+                        ELSE {_list(GIVEN["male"])}[(1 + (h // 17) % {len(GIVEN["male"])})::INTEGER] END AS given
             FROM p
         )
         SELECT

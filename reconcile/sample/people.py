@@ -9,33 +9,8 @@ from datetime import date
 from typing import Any
 
 from reconcile.sample.month import PERIOD, POST_FILE, SEED, Month, Payment, Person, bank_name
+from reconcile.sample.names import FAMILY, GIVEN, MIDDLE
 
-FAMILY = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-]
-MIDDLE = {
-    "male": ["Văn", "Đức", "Hữu", "Minh", "Quang", "Công", "Xuân"],
-    "female": ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Thị Thanh", "Thị Minh"],
-}
-GIVEN = {
-    "male": ["Hùng", "Dũng", "Bình", "Hải", "Tuấn", "Thắng", "Long", "Phúc", "Sơn", "Toàn", "Khải", "Đạt"],
-    "female": ["Hoa", "Lan", "Mai", "Hương", "Hằng", "Nhung", "Thủy", "Loan", "Yến", "Huệ", "Quyên", "Ngân"],
-}
 # province code (2025 layout) -> (place-of-birth code of IDs, a few commune codes)
 PROVINCES = {
     "01": ("001", ["00004", "00008", "00091", "00640"]),
