@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from reconcile.cases.refresh import refresh as refresh_cases
+from reconcile.cases.signoff import refuse_if_signed_off
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError
 from reconcile.warehouse import ensure_schema, replace_period
@@ -49,6 +51,7 @@ def period_run(db: Path, period: str) -> PeriodRun:
 
     check_period(period)
     with open_db(db) as con:
+        refuse_if_signed_off(con, period, "removed")
         return _period_run(con, db, period)
 
 
@@ -85,8 +88,10 @@ def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
         con.execute("BEGIN TRANSACTION")
         ensure_schema(con)
         run = _period_run(con, db, period)
+        refuse_if_signed_off(con, period, "removed")
         deletion_id = uuid.uuid4().hex
         replace_period(con, period, deletion_id)
+        refresh_cases(con)
         con.execute(
             "INSERT INTO period_deletions BY NAME SELECT $deletion_id AS deletion_id, $period AS period, "
             "$run_id AS run_id, $deleted_at AS deleted_at, $deleted_by AS deleted_by, $reason AS reason, "

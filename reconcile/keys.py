@@ -137,6 +137,19 @@ def pads(key: bytes) -> dict[str, str]:
     return {"key_inner": bytes(b ^ 0x36 for b in raw).hex(), "key_outer": bytes(b ^ 0x5C for b in raw).hex()}
 
 
+def case_id(key: bytes, code: str, program: str | None, vneid: str | None, account: str | None, ref: str | None) -> str:
+    """A case's id as store_flags.sql computes it: HMAC-SHA256 of its code, programme and subject (the
+    ID, else the account, else the payment reference), its first 16 hex digits in groups of four."""
+    if vneid is not None:
+        subject = "vneid:" + vneid
+    elif account is not None:
+        subject = "account:" + account
+    else:
+        subject = "payment_ref:" + (ref or "")
+    digest = hmac.new(key, "|".join(("case", code, program or "", subject)).encode(), hashlib.sha256).hexdigest()
+    return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
 def check_value(key: bytes) -> str:
     """What a database keeps to know its key again: an HMAC of a fixed text (16 hex digits)."""
     return hmac.new(key, CHECK_TEXT, hashlib.sha256).hexdigest()[:16]

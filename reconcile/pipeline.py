@@ -21,6 +21,9 @@ from pathlib import Path
 import duckdb
 
 from reconcile import keys, scratch
+from reconcile.cases.refresh import refresh as refresh_cases
+from reconcile.cases.refresh import reopen_flagged
+from reconcile.cases.signoff import refuse_if_signed_off
 from reconcile.config import Settings, check_period
 from reconcile.contracts import RecordKind
 from reconcile.errors import InputFileError, ReconcileError
@@ -230,6 +233,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
 
     _notify(cfg, "normalise", con)
     _check_key(con, Path(cfg.db), key)
+    refuse_if_signed_off(con, cfg.period, "re-run")
     params.update(keys.pads(key))
     params["key_check"] = keys.check_value(key)
     stage_files(con, tables, params)
@@ -254,13 +258,18 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     con.execute("BEGIN TRANSACTION")
     ensure_schema(con)
     keys.check_database(con, Path(cfg.db), key)
+    refuse_if_signed_off(con, cfg.period, "re-run")
     previous = write(con, cfg, tables, skipped, counts, params, started, missing)
+    # the cases the period flags: a closed one flagged again reopens; `cases` is remade
+    reopened = reopen_flagged(con, key, cfg.period, params["run_id"])
+    refresh_cases(con)
     t = _step(steps, "write", t)
 
     _notify(cfg, "measure", con)
     result = summarise(con, cfg.period, Path(cfg.db), params["run_id"], steps, t0)
     result.missing_sources, result.skipped_sheets = missing, skipped
     result.replaced = replaced(con, params["run_id"], previous)
+    result.reopened = reopened
     _step(steps, "measure", t)
     return result
 

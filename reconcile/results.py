@@ -60,6 +60,7 @@ class RunResult:
     skipped_sheets: list = field(default_factory=list)  # readers.SkippedSheet
     replaced: Replaced | None = None  # the earlier run of the period this one replaced
     set_aside_rows: int = 0  # rows that are no payment or beneficiary (credits, charges, balance rows)
+    reopened: int = 0  # closed cases this period flagged again, reopened (case_events)
 
     @property
     def partial(self) -> bool:

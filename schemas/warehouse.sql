@@ -151,7 +151,8 @@ CREATE TABLE IF NOT EXISTS "flags" (
     "match_method" VARCHAR,
     "payment_id" BIGINT,
     "registry_id" BIGINT,
-    "source_sheet" VARCHAR
+    "source_sheet" VARCHAR,
+    "case_id" VARCHAR
 );
 CREATE TABLE IF NOT EXISTS "targets" (
     "period" VARCHAR,
@@ -207,6 +208,61 @@ CREATE TABLE IF NOT EXISTS "rules" (
     "description_en" VARCHAR,
     "description_vi" VARCHAR
 );
+CREATE TABLE IF NOT EXISTS "cases" (
+    "case_id" VARCHAR,
+    "code" VARCHAR,
+    "severity" VARCHAR,
+    "program" VARCHAR,
+    "subject" VARCHAR,
+    "vneid" VARCHAR,
+    "account_number" VARCHAR,
+    "payment_ref" VARCHAR,
+    "province_code" VARCHAR,
+    "commune_code" VARCHAR,
+    "first_period" VARCHAR,
+    "last_period" VARCHAR,
+    "periods_flagged" INTEGER,
+    "flags" BIGINT,
+    "opened_period" VARCHAR,
+    "periods_open" INTEGER,
+    "status" VARCHAR,
+    "assignee" VARCHAR,
+    "decision" VARCHAR,
+    "comment" VARCHAR,
+    "amount_at_stake" BIGINT,
+    "amount_recovered" BIGINT,
+    "amount_written_off" BIGINT,
+    "events" BIGINT,
+    "updated_at" TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS "case_events" (
+    "seq" BIGINT,
+    "case_id" VARCHAR,
+    "at" TIMESTAMP,
+    "by" VARCHAR,
+    "action" VARCHAR,
+    "from_status" VARCHAR,
+    "to_status" VARCHAR,
+    "assignee" VARCHAR,
+    "decision" VARCHAR,
+    "comment" VARCHAR,
+    "amount" BIGINT,
+    "period" VARCHAR,
+    "source" VARCHAR,
+    "prev_hash" VARCHAR,
+    "hash" VARCHAR
+);
+CREATE TABLE IF NOT EXISTS "signoffs" (
+    "seq" BIGINT,
+    "period" VARCHAR,
+    "run_id" VARCHAR,
+    "action" VARCHAR,
+    "by" VARCHAR,
+    "at" TIMESTAMP,
+    "reason" VARCHAR,
+    "prev_hash" VARCHAR,
+    "hash" VARCHAR
+);
 CREATE TABLE IF NOT EXISTS "superseded_runs" (
     "run_id" VARCHAR,
     "period" VARCHAR,
@@ -249,6 +305,7 @@ CREATE TABLE IF NOT EXISTS "superseded_flags" (
     "payment_id" BIGINT,
     "registry_id" BIGINT,
     "source_sheet" VARCHAR,
+    "case_id" VARCHAR,
     "superseded_by" VARCHAR
 );
 -- Views over the stored tables, so that they cover every period the database holds.
@@ -422,6 +479,7 @@ COMMENT ON COLUMN "flags"."match_method" IS 'How the payment was matched (matche
 COMMENT ON COLUMN "flags"."payment_id" IS 'payments.payment_id';
 COMMENT ON COLUMN "flags"."registry_id" IS 'registry.registry_id';
 COMMENT ON COLUMN "flags"."source_sheet" IS 'Sheet of the workbook the row was read from (NULL for files without sheets)';
+COMMENT ON COLUMN "flags"."case_id" IS 'The case the finding belongs to (cases.case_id): HMAC-SHA256 under the database''s key of its code, programme and subject (the ID, else the account, else the payment reference), the same in every period and re-run';
 COMMENT ON TABLE "targets" IS 'Non-cash share targets in force for each period''s run';
 COMMENT ON COLUMN "targets"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "targets"."program" IS 'welfare or pension';
@@ -471,6 +529,58 @@ COMMENT ON COLUMN "rules"."code" IS 'Finding code';
 COMMENT ON COLUMN "rules"."severity" IS 'low, medium, high or critical';
 COMMENT ON COLUMN "rules"."description_en" IS 'What the finding means, in English';
 COMMENT ON COLUMN "rules"."description_vi" IS 'What the finding means, in Vietnamese';
+COMMENT ON TABLE "cases" IS 'One problem of one subject followed across periods: (code, programme, subject), the subject being the beneficiary''s ID, else the account, else the payment reference. Remade from flags and case_events by every run, review import, sign-off and removal; decisions live in case_events';
+COMMENT ON COLUMN "cases"."case_id" IS 'Stable id of the case (flags.case_id), the same in every period and re-run';
+COMMENT ON COLUMN "cases"."code" IS 'Finding code';
+COMMENT ON COLUMN "cases"."severity" IS 'low, medium, high or critical';
+COMMENT ON COLUMN "cases"."program" IS 'welfare, pension or unknown';
+COMMENT ON COLUMN "cases"."subject" IS 'What the case is about: vneid, account or payment_ref';
+COMMENT ON COLUMN "cases"."vneid" IS 'Beneficiary''s ID, when the subject is the ID';
+COMMENT ON COLUMN "cases"."account_number" IS 'The account, when the subject is the account';
+COMMENT ON COLUMN "cases"."payment_ref" IS 'The payment reference, when the subject is the reference';
+COMMENT ON COLUMN "cases"."province_code" IS 'Beneficiary''s province in the latest period flagged';
+COMMENT ON COLUMN "cases"."commune_code" IS 'Beneficiary''s commune in the latest period flagged';
+COMMENT ON COLUMN "cases"."first_period" IS 'First period flagged';
+COMMENT ON COLUMN "cases"."last_period" IS 'Latest period flagged';
+COMMENT ON COLUMN "cases"."periods_flagged" IS 'Periods in which the case was flagged';
+COMMENT ON COLUMN "cases"."flags" IS 'Findings of the case in every period (rows of flags)';
+COMMENT ON COLUMN "cases"."opened_period" IS 'Period from which the case is open: its first period, or the period that reopened it';
+COMMENT ON COLUMN "cases"."periods_open" IS 'Age: periods from opened_period to the latest period in the database, counted inclusively, while the status is open, in_review or recovery (NULL otherwise)';
+COMMENT ON COLUMN "cases"."status" IS 'open, in_review, explained, recovery, recovered, written_off or closed';
+COMMENT ON COLUMN "cases"."assignee" IS 'Who the case is with (the latest decision)';
+COMMENT ON COLUMN "cases"."decision" IS 'What was decided (the latest decision)';
+COMMENT ON COLUMN "cases"."comment" IS 'The latest comment';
+COMMENT ON COLUMN "cases"."amount_at_stake" IS 'VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for MISSING_PAYMENT and PAYMENT_FAILED; 0 for the others';
+COMMENT ON COLUMN "cases"."amount_recovered" IS 'VND recovered: the amount of the latest decision to recovery or recovered (0 when none)';
+COMMENT ON COLUMN "cases"."amount_written_off" IS 'VND written off: the amount of the latest decision to written_off (0 when none)';
+COMMENT ON COLUMN "cases"."events" IS 'Events of the case in case_events';
+COMMENT ON COLUMN "cases"."updated_at" IS 'Its latest event (UTC), else the latest run that flagged it';
+COMMENT ON TABLE "case_events" IS 'Every decision on a case and every reopening, append-only and hash-chained: `reconcile review import` records the rows an auditor changed in the workbook; a run records a closed case flagged again (reopened)';
+COMMENT ON COLUMN "case_events"."seq" IS 'Order of the event in the table, from 1';
+COMMENT ON COLUMN "case_events"."case_id" IS 'The case (cases.case_id)';
+COMMENT ON COLUMN "case_events"."at" IS 'When it was recorded (UTC)';
+COMMENT ON COLUMN "case_events"."by" IS 'Who: the --by of the import, or ''reconcile'' for a reopening by a run';
+COMMENT ON COLUMN "case_events"."action" IS 'decision (from the workbook) or reopened (flagged again after it was closed)';
+COMMENT ON COLUMN "case_events"."from_status" IS 'Status before';
+COMMENT ON COLUMN "case_events"."to_status" IS 'Status after';
+COMMENT ON COLUMN "case_events"."assignee" IS 'Who the case is with after the event';
+COMMENT ON COLUMN "case_events"."decision" IS 'What was decided, after the event';
+COMMENT ON COLUMN "case_events"."comment" IS 'The comment, after the event';
+COMMENT ON COLUMN "case_events"."amount" IS 'VND recovered (recovery, recovered) or written off (written_off), in all';
+COMMENT ON COLUMN "case_events"."period" IS 'Reconciliation period YYYY-MM';
+COMMENT ON COLUMN "case_events"."source" IS 'Where it came from: the workbook''s file name and sheet and row, or the run';
+COMMENT ON COLUMN "case_events"."prev_hash" IS 'hash of the event before it in the table (64 zeros for the first)';
+COMMENT ON COLUMN "case_events"."hash" IS 'HMAC-SHA256 under the database''s key of prev_hash and the event''s content: an event altered, removed or inserted breaks the chain (`reconcile verify`)';
+COMMENT ON TABLE "signoffs" IS 'Periods signed off by a checker who is not the period''s operator, and reopened; append-only and hash-chained. A period whose latest row is a signoff refuses a re-run and a removal';
+COMMENT ON COLUMN "signoffs"."seq" IS 'Order of the row in the table, from 1';
+COMMENT ON COLUMN "signoffs"."period" IS 'Reconciliation period YYYY-MM';
+COMMENT ON COLUMN "signoffs"."run_id" IS 'The run that held the period (runs.run_id)';
+COMMENT ON COLUMN "signoffs"."action" IS 'signoff or reopen';
+COMMENT ON COLUMN "signoffs"."by" IS 'Who signed off or reopened (--by)';
+COMMENT ON COLUMN "signoffs"."at" IS 'When (UTC)';
+COMMENT ON COLUMN "signoffs"."reason" IS 'Why it was reopened (--reason)';
+COMMENT ON COLUMN "signoffs"."prev_hash" IS 'hash of the event before it in the table (64 zeros for the first)';
+COMMENT ON COLUMN "signoffs"."hash" IS 'HMAC-SHA256 under the database''s key of prev_hash and the event''s content: an event altered, removed or inserted breaks the chain (`reconcile verify`)';
 COMMENT ON TABLE "superseded_runs" IS 'Runs replaced by a later run of the same period, as they were, with the run that replaced them; never deleted';
 COMMENT ON COLUMN "superseded_runs"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "superseded_runs"."period" IS 'Reconciliation period YYYY-MM';
@@ -512,6 +622,7 @@ COMMENT ON COLUMN "superseded_flags"."match_method" IS 'How the payment was matc
 COMMENT ON COLUMN "superseded_flags"."payment_id" IS 'payments.payment_id';
 COMMENT ON COLUMN "superseded_flags"."registry_id" IS 'registry.registry_id';
 COMMENT ON COLUMN "superseded_flags"."source_sheet" IS 'Sheet of the workbook the row was read from (NULL for files without sheets)';
+COMMENT ON COLUMN "superseded_flags"."case_id" IS 'The case the finding belongs to (cases.case_id): HMAC-SHA256 under the database''s key of its code, programme and subject (the ID, else the account, else the payment reference), the same in every period and re-run';
 COMMENT ON COLUMN "superseded_flags"."superseded_by" IS 'The later run of the same period that replaced this one (runs.run_id), or the period_deletions.deletion_id that removed the period';
 COMMENT ON VIEW "noncash_base" IS 'Every successful payment dated within its period, once (a repeat of a reference in an earlier input is left out), with the programme (its own, else the matched beneficiary''s, else unknown) and the matched beneficiary''s province and commune: the base of noncash_share';
 COMMENT ON COLUMN "noncash_base"."period" IS 'Period YYYY-MM';

@@ -37,7 +37,9 @@ from test_pipeline import PAY_HEADER, PAYMENTS, REGISTRY, month
 FINDING_HEADERS_EN = ["Code", "Severity", "Description", "Personal ID", "Full name", "Programme", "Province",
                       "Commune", "Expected amount (VND)", "Paid amount (VND)", "Difference (VND)",
                       "Payment reference", "Payee name", "Account number", "Value date", "Matched by",
-                      "Detail (English)", "Source file", "Source sheet", "Source row", "Finding id"]
+                      "Detail (English)", "Source file", "Source sheet", "Source row", "Finding id", "Case id",
+                      "Periods flagged", "Status", "Assignee", "Decision", "Amount recovered or written off (VND)",
+                      "Comment"]
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +63,7 @@ def _findings_db(con, lang: str) -> list[tuple]:
     return con.execute(f"""
         SELECT f.code, f.severity, r.{desc}, f.vneid, f.full_name, f.expected_amount, f.paid_amount,
                f.payment_ref, f.account_number, p.value_date, f.detail, f.source_file, f.source_sheet, f.source_row,
-               f.flag_id
+               f.flag_id, f.case_id, 1 AS periods_flagged, 'open' AS status
         FROM flags f JOIN rules r USING (code)
         LEFT JOIN payments p ON p.period = f.period AND p.payment_id = f.payment_id
         WHERE f.period = ?
@@ -73,16 +75,16 @@ def _findings_db(con, lang: str) -> list[tuple]:
 def _project(row: list) -> tuple:
     """The findings-sheet cells that _findings_db selects, in its order."""
     code, sev, desc, vneid, name, _prog, _prov, _comm, exp, paid, _diff, ref, _payee, acct, vdate, _m, detail, \
-        sfile, ssheet, srow, fid = row
+        sfile, ssheet, srow, fid, case_id, periods, status, _assignee, _decision, _amount, _comment = row
     return (code, sev, desc, vneid, name, exp, paid, ref, acct, vdate.date() if vdate else None, detail, sfile,
-            ssheet, srow, fid)
+            ssheet, srow, fid, case_id, periods, status)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_sheets_are_named_in_the_language_chosen(sample, lang):
     _, books, _ = sample
     wb = openpyxl.load_workbook(books[lang].path)
-    keys = ["summary", "findings", "noncash", "rejected", "inputs", "parameters"]
+    keys = ["summary", "findings", "cases", "noncash", "rejected", "inputs", "parameters"]
     assert wb.sheetnames == [label("sheet." + k, lang) for k in keys]
     assert books[lang].sheets == wb.sheetnames
 
@@ -101,7 +103,11 @@ def test_findings_sheet_holds_every_flag_in_order_with_its_evidence(sample, lang
     assert [_project(r) for r in rows[1:]] == [(c, severity_word[s], *rest) for c, s, *rest in expected]
     # layout an auditor relies on
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:U27"
+    assert ws.auto_filter.ref == "A1:AB27"
+    # the status is a drop-down of the lifecycle's statuses, on every row of the findings
+    (validation,) = ws.data_validations.dataValidation
+    assert (validation.type, validation.formula1, str(validation.sqref)) == (
+        "list", '"open,in_review,explained,recovery,recovered,written_off,closed"', "X2:X27")
     first = ws["A2"].value  # the most severe finding comes first
     assert first == "PAID_AFTER_DEATH"
     assert ws["B2"].fill.fgColor.rgb.endswith(SEVERITY_COLOURS["critical"][0][1:])
@@ -398,7 +404,7 @@ def test_run_writes_workbook_and_exports_and_keeps_stderr_free_of_progress(tmp_p
         "--lang", "en", "--mask-ids"])
     assert result.exit_code == 0, result.output
     assert "\r" not in result.stderr
-    assert f"reconcile: workbook {tmp_path / 'r.xlsx'} (0 findings on 6 sheets, IDs masked)" in result.stderr
+    assert f"reconcile: workbook {tmp_path / 'r.xlsx'} (0 findings on 7 sheets, IDs masked)" in result.stderr
     assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "Summary"
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == [
         "flags_2024-09.csv", "flags_2024-09.parquet", "rejected_rows_2024-09.csv", "rejected_rows_2024-09.parquet"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sys
 
-from reconcile.cli import admin, demo, read, run
+from reconcile.cli import admin, cases, demo, read, run
 from reconcile.cli.group import cli
 
 for command in (  # the order of `reconcile COMMAND --help` in the docs
@@ -20,6 +20,7 @@ for command in (  # the order of `reconcile COMMAND --help` in the docs
     read.show,
     read.cashless,
     read.periods,
+    *cases.COMMANDS,
     demo.generate,
     read.profiles,
 ):

@@ -56,9 +56,18 @@ FINDING_COLUMNS: tuple[FindingColumn, ...] = (
     FindingColumn(
         "source_sheet", "VARCHAR", "Sheet of the workbook the row was read from (NULL for files without sheets)"
     ),
+    # added after the evidence, as source_sheet was: a database of an earlier version gains it last
+    FindingColumn(
+        "case_id",
+        "VARCHAR",
+        "The case the finding belongs to (cases.case_id): HMAC-SHA256 under the database's key of its code, "
+        "programme and subject (the ID, else the account, else the payment reference), the same in every "
+        "period and re-run",
+    ),
 )
-RULE_COLUMNS = FINDING_COLUMNS[3:]  # what the rule step holds: code, severity, its rank, the evidence
-EVIDENCE_COLUMNS = tuple(c.name for c in FINDING_COLUMNS[6:])  # what a rule's SELECT returns after its code
+RUN_ADDED_LAST = ("case_id",)  # added by the run after the evidence (store_flags.sql), not by a rule
+RULE_COLUMNS = tuple(c for c in FINDING_COLUMNS[3:] if c.name not in RUN_ADDED_LAST)  # code, severity, rank, evidence
+EVIDENCE_COLUMNS = tuple(c.name for c in RULE_COLUMNS[3:])  # what a rule's SELECT returns after its code
 
 _PYTHON_TYPES = {"VARCHAR": str, "BIGINT": int, "INTEGER": int}
 _FINDING_FIELD_SPECIAL = {

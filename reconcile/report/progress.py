@@ -26,6 +26,7 @@ STEPS = {  # in English; the status line says them in the current language (prog
     "spark.read": "reading the staged Parquet",
     "spark.write": "writing the flags and the non-cash share as Parquet",
     "sheet.findings": "writing findings to the workbook",
+    "sheet.cases": "writing the open cases to the workbook",
     "sheet.noncash": "writing the non-cash share to the workbook",
     "sheet.rejected": "writing rejected rows to the workbook",
     "sheet.inputs": "writing the inputs to the workbook",

@@ -14,6 +14,7 @@ from reconcile.report import sheetxml
 from reconcile.report.cells import Book, Writer, new_sheet
 from reconcile.report.labels import LABELS
 from reconcile.warehouse import FLAGS_ORDER
+from reconcile.warehouse.case_tables import STATUSES
 
 WORD_GROUPS = ("program", "level", "role", "method", "province")
 
@@ -25,6 +26,7 @@ class Column:
     name: str
     kind: str = "text"  # text, number, int, amount, pct, date, datetime, severity, met, value:<group>, id, free
     width: float = 14
+    choices: tuple[str, ...] = ()  # an auditor's column: a drop-down of these values (data validation)
 
 
 @dataclass(frozen=True)
@@ -61,14 +63,26 @@ FINDINGS = Table(
         Column("source_sheet", "text", 14),
         Column("source_row", "int", 9),
         Column("flag_id", "text", 18),
+        # the case, and the auditor's decision on it: the columns `reconcile review import` reads back
+        Column("case_id", "text", 18),
+        Column("periods_flagged", "int", 9),
+        Column("status", "text", 13, STATUSES),
+        Column("assignee", "text", 16),
+        Column("decision", "text", 30),
+        Column("case_amount", "amount", 14),
+        Column("comment", "text", 40),
     ),
     """SELECT f.code, f.severity, f.severity_rank, r.description_en, r.description_vi, f.vneid, f.full_name,
               f.program, f.province_code, f.commune_code, f.expected_amount, f.paid_amount,
               f.paid_amount - f.expected_amount AS difference, f.payment_ref, f.payee_name, f.account_number,
-              p.value_date, f.match_method, f.detail, f.source_file, f.source_sheet, f.source_row, f.flag_id
+              p.value_date, f.match_method, f.detail, f.source_file, f.source_sheet, f.source_row, f.flag_id,
+              f.case_id, c.periods_flagged, coalesce(c.status, 'open') AS status, c.assignee, c.decision,
+              CASE WHEN c.status IN ('recovery', 'recovered') THEN c.amount_recovered
+                   WHEN c.status = 'written_off' THEN c.amount_written_off END AS case_amount, c.comment
        FROM flags AS f
        LEFT JOIN rules AS r ON r.code = f.code
        LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
+       LEFT JOIN cases AS c ON c.case_id = f.case_id
        WHERE f.period = $p""",
     FLAGS_ORDER,
 )
@@ -176,7 +190,40 @@ INPUTS = Table(
     "file_id NULLS LAST, path, sheet",
 )
 
-TABLES = (FINDINGS, NONCASH, REJECTED, INPUTS)
+CASES = Table(
+    "sheet.cases",
+    (
+        Column("case_id", "text", 18),
+        Column("code", "text", 24),
+        Column("severity", "severity", 12),
+        Column("program", "value:program", 16),
+        Column("vneid", "id", 15),
+        Column("account_number", "id", 18),
+        Column("payment_ref", "id", 18),
+        Column("province_code", "value:province", 9),
+        Column("commune_code", "text", 9),
+        Column("first_period", "text", 10),
+        Column("last_period", "text", 10),
+        Column("periods_flagged", "int", 9),
+        Column("periods_open", "int", 9),
+        Column("status", "text", 13),
+        Column("assignee", "text", 16),
+        Column("decision", "text", 30),
+        Column("amount_at_stake", "amount", 14),
+        Column("amount_recovered", "amount", 14),
+        Column("amount_written_off", "amount", 14),
+        Column("updated_at", "datetime", 17),
+    ),
+    # the cases not closed that the period or an earlier one flagged, as they stand now: the oldest first
+    """SELECT case_id, code, severity, program, vneid, account_number, payment_ref, province_code, commune_code,
+              first_period, last_period, periods_flagged, periods_open, status, assignee, decision,
+              amount_at_stake, amount_recovered, amount_written_off, updated_at,
+              CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS severity_rank
+       FROM cases WHERE status <> 'closed' AND first_period <= $p""",
+    "periods_open DESC NULLS LAST, severity_rank DESC, code, province_code NULLS LAST, case_id",
+)
+
+TABLES = (FINDINGS, CASES, NONCASH, REJECTED, INPUTS)
 
 
 def findings_sql(lang: str) -> str:
@@ -224,6 +271,11 @@ def table_sheets(book: Book, con: duckdb.DuckDBPyConnection, table: Table, param
         w = Writer(book, ws)
         w.header(headers)
         ws.autofilter(0, 0, max(count, 1), len(table.columns) - 1)
+        for i, c in enumerate(table.columns):
+            if c.choices:
+                ws.data_validation(
+                    1, i, max(count, 1), i, {"validate": "list", "source": list(c.choices), "error_type": "stop"}
+                )
         book.parts.append(
             sheetxml.Part(
                 entry=f"xl/worksheets/sheet{len(book.sheets)}.xml",

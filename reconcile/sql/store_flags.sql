@@ -8,6 +8,10 @@
 -- what really appeared or disappeared. Written as four groups of four hex digits (3f9a-0c41-...):
 -- plain hex can hold a run of 12 decimal digits, which would read as a personal ID to a person or
 -- to a scanner looking for IDs in reports.
+-- A finding's case_id is the same keyed hash of its case: its code, programme and subject (the ID,
+-- else the account, else the payment reference), prefixed 'case' so that no case_id is a flag_id;
+-- the same in every period and re-run, so that decisions on a case (case_events) carry over
+-- (reconcile/cases/). keys.case_id computes the same in Python.
 INSERT INTO rejected_rows
 SELECT $period, $run_id, role, file_id, source_file, source_row, reason, raw, source_sheet, set_aside
 FROM cur_rejected
@@ -24,6 +28,13 @@ SELECT
                           ORDER BY f.source_file, f.source_sheet, f.source_row)))))), 1, 16),
         '(.{4})(.{4})(.{4})(.{4})', '\1-\2-\3-\4') AS flag_id,
     $period AS period, $run_id AS run_id,
-    f.*  -- cur_flags holds the rest of flags' columns in its order: both are contracts.FINDING_COLUMNS
+    f.*,  -- cur_flags holds flags' columns from code to source_sheet in its order (contracts.RULE_COLUMNS)
+    regexp_replace(
+        substr(sha256(unhex($key_outer) || unhex(sha256(unhex($key_inner) || encode(
+            concat_ws('|', 'case', f.code, coalesce(f.program, ''),
+                      CASE WHEN f.vneid IS NOT NULL THEN 'vneid:' || f.vneid
+                           WHEN f.account_number IS NOT NULL THEN 'account:' || f.account_number
+                           ELSE 'payment_ref:' || coalesce(f.payment_ref, '') END))))), 1, 16),
+        '(.{4})(.{4})(.{4})(.{4})', '\1-\2-\3-\4') AS case_id
 FROM cur_flags AS f
 ORDER BY f.severity_rank DESC, f.code, f.source_file, f.source_sheet, f.source_row, f.payment_ref, f.vneid;

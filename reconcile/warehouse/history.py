@@ -3,6 +3,7 @@ what changed between runs, removed periods, superseded runs and findings (append
 
 from __future__ import annotations
 
+from reconcile.warehouse.case_tables import CASE_TABLES
 from reconcile.warehouse.tables import PERIOD, PERIOD_CONTENT, RUN_ID, Col, Table
 
 TABLES: tuple[Table, ...] = (
@@ -59,6 +60,7 @@ TABLES: tuple[Table, ...] = (
             Col("description_vi", "VARCHAR", "What the finding means, in Vietnamese"),
         ),
     ),
+    *CASE_TABLES,
 )
 
 SUPERSEDED_BY = Col(

@@ -1,0 +1,33 @@
+"""A case's lifecycle: open → in_review → explained | recovery → recovered | written_off → closed.
+
+An auditor may decide at once, without marking the case in review first (open → explained or
+recovery); a closed case may be looked at again (closed → in_review); a run reopens a closed case that
+a later period flags again (closed → open, by the run only). Any other change of status is refused.
+"""
+
+from __future__ import annotations
+
+from reconcile.warehouse.case_tables import STATUSES
+
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "open": ("in_review", "explained", "recovery"),
+    "in_review": ("open", "explained", "recovery"),
+    "explained": ("in_review", "closed"),
+    "recovery": ("in_review", "recovered", "written_off"),
+    "recovered": ("recovery", "closed"),
+    "written_off": ("recovery", "closed"),
+    "closed": ("in_review",),
+}
+MONEY = ("recovery", "recovered", "written_off")  # the statuses whose decision may carry an amount
+
+assert set(ALLOWED) == set(STATUSES)
+
+
+def transition_problem(before: str, after: str) -> str | None:
+    """Why a change of status is refused, or None when it is allowed (or no change)."""
+    if after not in STATUSES:
+        return f"status '{after}' is not one of {', '.join(STATUSES)}"
+    if after == before or after in ALLOWED[before]:
+        return None
+    allowed = ", ".join(ALLOWED[before])
+    return f"a case cannot go from {before} to {after} (from {before}: {allowed})"

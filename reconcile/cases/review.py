@@ -1,0 +1,249 @@
+"""`reconcile review import BOOK.xlsx --by NAME`: the decisions an auditor typed into the workbook's
+findings sheets, recorded as case events.
+
+Each findings row carries its finding (flag_id), its case (case_id) and the case's decision columns:
+status (a drop-down), assignee, decision, amount and comment. A case whose columns differ from what
+the database holds gets one event, from its status to the new one, with the new values; a case whose
+columns are as the database holds them gets none, so importing the same book twice records nothing.
+The whole book is refused, and nothing recorded, when any row:
+
+- names a finding the database does not hold (its flag_id), or a case other than its finding's;
+- has an evidence column (code, ID, reference, amounts, source file and row) other than the database's
+  (the ID may be masked, as --mask-ids writes it);
+- asks for a change of status the lifecycle does not allow (lifecycle.py), an amount with a status
+  that records none, or an amount that is not a whole number of VND;
+- gives the same case another decision than an earlier row of the book.
+
+Each refusal names the sheet and the row, never the values (they are personal data).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reconcile.cases import chain
+from reconcile.cases.lifecycle import MONEY, transition_problem
+from reconcile.cases.refresh import refresh
+from reconcile.cases.signoff import writing
+from reconcile.errors import ReconcileError
+from reconcile.masking import mask_id
+from reconcile.report.labels import LANGS, label
+
+DECISION = ("status", "assignee", "decision", "case_amount", "comment")
+EVIDENCE = ("code", "vneid", "payment_ref", "expected_amount", "paid_amount", "source_file", "source_row")
+NEEDED = ("flag_id", "case_id", *DECISION, *EVIDENCE)
+_AMOUNT = re.compile(r"^-?\d{1,3}([.,\s]?\d{3})*$")
+
+
+@dataclass
+class Recorded:
+    case_id: str
+    from_status: str
+    to_status: str
+    source: str
+
+
+@dataclass
+class ImportResult:
+    rows: int  # findings rows read
+    cases: int  # distinct cases on them
+    recorded: list[Recorded] = field(default_factory=list)
+
+
+class ReviewRefused(ReconcileError):
+    """The book's rows that cannot be recorded, each naming its sheet and row; nothing was recorded."""
+
+    def __init__(self, book: Path, problems: list[str]):
+        super().__init__(f"{book}: {len(problems)} row(s) cannot be recorded; nothing was recorded")
+        self.problems = problems
+
+
+def _findings_sheet(title: str) -> bool:
+    names = {label("sheet.findings", lang) for lang in LANGS}
+    base = re.sub(r" \(\d+\)$", "", title)
+    return base in names
+
+
+def _header_names() -> dict[str, str]:
+    return {label("col." + name, lang): name for name in NEEDED for lang in LANGS}
+
+
+def read_book(book: Path) -> list[tuple[str, int, dict]]:
+    """(sheet, row, values by column name) of every non-empty row of the findings sheets."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = openpyxl.load_workbook(book, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise ReconcileError(f"{book}: no such file; give the workbook that 'reconcile run --report' wrote") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:  # not a workbook
+        raise ReconcileError(
+            f"{book}: cannot be read as an Excel workbook ({type(exc).__name__}); give the .xlsx that "
+            "'reconcile run --report' wrote, saved by Excel or LibreOffice as .xlsx"
+        ) from None
+    names = _header_names()
+    out: list[tuple[str, int, dict]] = []
+    try:
+        sheets = [ws for ws in wb.worksheets if _findings_sheet(ws.title)]
+        if not sheets:
+            raise ReconcileError(
+                f"{book}: has no findings sheet; give the workbook that 'reconcile run --report' wrote"
+            )
+        for ws in sheets:
+            rows = ws.iter_rows(values_only=True)
+            header = [names.get(str(h).strip()) if h is not None else None for h in next(rows, ())]
+            missing = [n for n in NEEDED if n not in header]
+            if missing:
+                raise ReconcileError(
+                    f"{book}: sheet '{ws.title}' has no column {', '.join(missing)}; give a workbook written by "
+                    "this version of reconcile (reconcile report --period P --report BOOK.xlsx)"
+                )
+            for n, values in enumerate(rows, start=2):
+                if values is None or all(v is None or str(v).strip() == "" for v in values):
+                    continue
+                out.append((ws.title, n, {h: v for h, v in zip(header, values) if h}))
+    finally:
+        wb.close()
+    return out
+
+
+def import_review(db: Path, book: Path, by: str) -> ImportResult:
+    """Record the book's decisions in `db` (one transaction), or refuse it whole (ReviewRefused)."""
+    by = (by or "").strip()
+    if not by:
+        raise ReconcileError("say who records the decisions with --by NAME")
+    rows = read_book(Path(book))
+    with writing(Path(db)) as (con, key):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE review_flags AS SELECT flag_id, period, case_id, code, vneid, payment_ref, "
+            "expected_amount, paid_amount, source_file, source_row FROM flags UNION ALL "
+            "SELECT flag_id, period, case_id, code, vneid, payment_ref, expected_amount, paid_amount, source_file, "
+            "source_row FROM superseded_flags"
+        )
+        problems, decisions = _decisions(con, Path(book), rows)
+        if problems:
+            raise ReviewRefused(Path(book), problems)
+        recorded = _record(con, key, Path(book), by, decisions)
+        if recorded:
+            refresh(con)
+    return ImportResult(len(rows), len(decisions), recorded)
+
+
+def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
+    problems: list[str] = []
+    decisions: dict[str, tuple] = {}  # case_id -> (values, period, source)
+    for sheet, n, row in rows:
+        where = f"{book.name}: sheet '{sheet}' row {n}"
+        flag = con.execute(
+            "SELECT case_id, period, code, vneid, payment_ref, expected_amount, paid_amount, source_file, source_row "
+            "FROM review_flags WHERE flag_id = ? LIMIT 1",
+            [_text(row["flag_id"])],
+        ).fetchone()
+        if flag is None:
+            problems.append(f"{where}: its finding id is not in the database; export the workbook again")
+            continue
+        if _text(row["case_id"]) != flag[0]:
+            problems.append(f"{where}: its case id is not its finding's; put back the value as written")
+            continue
+        edited = [name for name, stored in zip(EVIDENCE, flag[2:]) if not _same(name, row[name], stored)]
+        if edited:
+            problems.append(
+                f"{where}: the evidence column {', '.join(edited)} was edited; put back the value as written "
+                "(only status, assignee, decision, amount and comment are read)"
+            )
+            continue
+        values, why = _decision(row)
+        if why:
+            problems.append(f"{where}: {why}")
+            continue
+        earlier = decisions.get(flag[0])
+        if earlier is not None and earlier[0] != values:
+            problems.append(f"{where}: gives its case another decision than {earlier[2]}; make the rows agree")
+            continue
+        decisions.setdefault(flag[0], (values, flag[1], f"sheet '{sheet}' row {n}", where))
+    return problems, decisions
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _same(name: str, cell, stored) -> bool:
+    if name in ("expected_amount", "paid_amount", "source_row"):
+        if cell is None or stored is None:
+            return (cell is None or str(cell).strip() == "") and stored is None
+        return isinstance(cell, (int, float)) and cell == stored
+    text = _text(cell)
+    if name in ("vneid", "payment_ref") and stored is not None and text == mask_id(stored):
+        return True
+    return text == stored
+
+
+def _decision(row: dict) -> tuple[tuple, str | None]:
+    status = (_text(row["status"]) or "open").lower()
+    amount = row["case_amount"]
+    if isinstance(amount, float) and amount.is_integer():
+        amount = int(amount)
+    elif isinstance(amount, str):
+        text = amount.strip()
+        if not text:
+            amount = None
+        elif _AMOUNT.match(text):
+            amount = int(re.sub(r"[.,\s]", "", text))
+        else:
+            return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
+    elif amount is not None and not isinstance(amount, int):
+        return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
+    if amount is not None and status not in MONEY:
+        return (), f"an amount is recorded only with status {', '.join(MONEY)}; clear it or change the status"
+    return (status, _text(row["assignee"]), _text(row["decision"]), amount, _text(row["comment"])), None
+
+
+def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -> list[Recorded]:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    current = {
+        case_id: (status, assignee, decision, amount, comment)
+        for case_id, status, assignee, decision, amount, comment in con.execute(
+            "SELECT case_id, status, assignee, decision, CASE WHEN status IN ('recovery', 'recovered') THEN "
+            "amount_recovered WHEN status = 'written_off' THEN amount_written_off END, comment FROM cases"
+        ).fetchall()
+    }
+    events, recorded, problems = [], [], []
+    for case_id, (values, period, source, where) in sorted(decisions.items()):
+        before = current.get(case_id, ("open", None, None, None, None))
+        if values == before:
+            continue
+        why = transition_problem(before[0], values[0])
+        if why:
+            problems.append(f"{where}: {why}")
+            continue
+        status, assignee, decision, amount, comment = values
+        events.append(
+            {
+                "case_id": case_id,
+                "at": now,
+                "by": by,
+                "action": "decision",
+                "from_status": before[0],
+                "to_status": status,
+                "assignee": assignee,
+                "decision": decision,
+                "comment": comment,
+                "amount": amount,
+                "period": period,
+                "source": source,
+            }
+        )
+        recorded.append(Recorded(case_id, before[0], status, source))
+    if problems:
+        raise ReviewRefused(book, problems)
+    chain.append(con, key, "case_events", events)
+    return recorded

@@ -1,0 +1,126 @@
+"""Signing a period off, maker-checker, and reopening it.
+
+`reconcile signoff --period P --by NAME`: the checker signs the period's run off; the checker is not the
+period's operator (runs.operator, who made the run). A signed-off period refuses a re-run and a removal
+(exit 2) until `reconcile reopen --period P --by NAME --reason TEXT`. Both are rows of `signoffs`,
+hash-chained like case_events.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from reconcile import keys
+from reconcile.cases import chain
+from reconcile.config import check_period
+from reconcile.errors import ReconcileError
+
+
+@dataclass
+class SignoffState:
+    action: str  # signoff or reopen
+    by: str
+    at: datetime
+    run_id: str
+
+
+def state(con, period: str) -> SignoffState | None:
+    """The latest sign-off row of the period, or None."""
+    if not _has_table(con, "signoffs"):
+        return None
+    row = con.execute(
+        'SELECT action, "by", "at", run_id FROM signoffs WHERE period = ? ORDER BY seq DESC LIMIT 1', [period]
+    ).fetchone()
+    return SignoffState(*row) if row else None
+
+
+def refuse_if_signed_off(con, period: str, doing: str) -> None:
+    """Raise when the period is signed off: `doing` is what was asked (re-run, remove)."""
+    now = state(con, period)
+    if now is not None and now.action == "signoff":
+        raise ReconcileError(
+            f"period {period} was signed off on {now.at:%d/%m/%Y %H:%M} UTC and cannot be {doing}; "
+            f"reopen it first: reconcile reopen --period {period} --by NAME --reason TEXT"
+        )
+
+
+def _has_table(con, name: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?",
+            [name],
+        ).fetchone()[0]
+    )
+
+
+@contextlib.contextmanager
+def writing(db: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, bytes]]:
+    """The database opened for writing, in one transaction with its schema up to date, and its key
+    (checked against the runs'); committed when the block ends, rolled back when it raises."""
+    from reconcile.warehouse import connect, ensure_schema
+
+    if not Path(db).is_file():
+        raise ReconcileError(f"{db}: no such database; check the --db path")
+    key, _ = keys.resolve(Path(db))
+    con = connect(Path(db))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        ensure_schema(con)
+        keys.check_database(con, Path(db), key)
+        yield con, key
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+
+
+def signoff(db: Path, period: str, by: str) -> SignoffState:
+    """Sign the period off as `by`, who must not be its operator."""
+    check_period(period)
+    by = (by or "").strip()
+    if not by:
+        raise ReconcileError("say who signs the period off with --by NAME")
+    with writing(db) as (con, key):
+        run = con.execute("SELECT run_id, operator FROM runs WHERE period = ?", [period]).fetchone()
+        if run is None:
+            raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
+        if (run[1] or "").strip().casefold() == by.casefold():
+            raise ReconcileError(
+                f"period {period} was run by the same person who signs it off; the checker must be someone "
+                "other than the operator: sign off with --by the checker's name"
+            )
+        now = state(con, period)
+        if now is not None and now.action == "signoff":
+            raise ReconcileError(f"period {period} is already signed off ({now.at:%d/%m/%Y %H:%M} UTC)")
+        return _record(con, key, period, run[0], "signoff", by, None)
+
+
+def reopen(db: Path, period: str, by: str, reason: str) -> SignoffState:
+    """Reopen a signed-off period, so that it can be re-run or removed."""
+    check_period(period)
+    by, reason = (by or "").strip(), (reason or "").strip()
+    if not by:
+        raise ReconcileError("say who reopens the period with --by NAME")
+    if not reason:
+        raise ReconcileError("say why the period is reopened with --reason TEXT")
+    with writing(db) as (con, key):
+        now = state(con, period)
+        if now is None or now.action != "signoff":
+            raise ReconcileError(f"period {period} is not signed off; there is nothing to reopen")
+        return _record(con, key, period, now.run_id, "reopen", by, reason)
+
+
+def _record(con, key: bytes, period: str, run_id: str, action: str, by: str, reason: str | None) -> SignoffState:
+    at = datetime.now(UTC).replace(tzinfo=None)
+    row = {"period": period, "run_id": run_id, "action": action, "by": by, "at": at, "reason": reason}
+    chain.append(con, key, "signoffs", [row])
+    return SignoffState(action, by, at, run_id)

@@ -1,0 +1,164 @@
+"""The auditors' commands on cases: cases, case, review import, verify, signoff and reopen
+(reconcile/cases/)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from reconcile import messages
+from reconcile.cli.group import lazy, say
+from reconcile.cli.read import _render, db_option, format_option, mask_option
+
+readback = lazy("reconcile.readback")
+cases_read = lazy("reconcile.cases.readback")
+
+STATUSES = ("open", "in_review", "explained", "recovery", "recovered", "written_off", "closed")  # case_tables
+write_db_option = click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=Path("reconcile.duckdb"),
+    show_default=True,
+    help="Database that 'reconcile run' wrote.",
+)
+
+
+@click.command()
+@db_option
+@click.option("--status", type=click.Choice(STATUSES), help="Only cases of this status.")
+@click.option("--code", help="Only this finding (see 'reconcile rules').")
+@click.option("--province", help="Only beneficiaries of this province code, e.g. 79.")
+@click.option("--older-than", type=click.IntRange(min=0), help="Only cases open for more than this many periods.")
+@mask_option
+@format_option
+def cases(db, status, code, province, older_than, mask_ids, fmt) -> None:
+    """The cases: one problem of one beneficiary (or account, or reference) across periods, the oldest
+    open first, with their status, who has them, and the money at stake and recovered.
+
+    periods_open is the age: periods from the one that opened the case to the latest in the database,
+    while the case is open, in review or in recovery.
+    """
+    with readback.open_db(db) as con:
+        result = cases_read.cases(con, db, status=status, code=code, province=province, older_than=older_than)
+    if mask_ids:
+        result = readback.masked(result)
+    click.echo(_render(result, fmt))
+
+
+@click.command()
+@click.argument("case_id")
+@db_option
+@mask_option
+@format_option
+def case(case_id, db, mask_ids, fmt) -> None:
+    """One case: where it stands, its findings in every period, and every decision on it.
+
+    CASE_ID is as the workbook and 'reconcile cases' show it (3f9a-0c41-77d2-e5b0).
+    """
+    with readback.open_db(db) as con:
+        found = cases_read.case(con, db, case_id)
+    sections = {"case": found.case, "flags": found.flags, "events": found.events}
+    if mask_ids:
+        sections = {name: readback.masked(rows) for name, rows in sections.items()}
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {name: [dict(zip(r.headers, row)) for row in r.rows] for name, r in sections.items()},
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
+    elif fmt == "csv":
+        click.echo("\n\n".join(f"# {name}\n{_render(r, 'csv')}" for name, r in sections.items()))
+    else:
+        titles = {"case": "header.case", "flags": "header.findings", "events": "header.case_events"}
+        click.echo(
+            "\n\n".join(
+                f"{messages.text(titles[name])}: {rows.total:,}\n{_render(rows, 'table')}"
+                for name, rows in sections.items()
+            )
+        )
+
+
+@click.group()
+def review() -> None:
+    """Decisions on findings, typed into the workbook's findings sheets."""
+
+
+@review.command("import")
+@click.argument("book", type=click.Path(path_type=Path))
+@write_db_option
+@click.option("--by", required=True, help="Who records the decisions (recorded with each).")
+def review_import(book, db, by) -> None:
+    """Record the decisions of a workbook: each case whose status, assignee, decision, amount or comment
+    was changed gets one event in case_events.
+
+    The whole book is refused, and nothing recorded, when a row's evidence columns were edited or it
+    asks for a change of status the lifecycle does not allow; each such row is named by sheet and row.
+    Importing the same book again records nothing.
+    """
+    from reconcile.cases.review import ReviewRefused, import_review
+
+    try:
+        result = import_review(db, book, by)
+    except ReviewRefused as refused:
+        for problem in refused.problems:
+            say(f"reconcile: {problem}", err=True)
+        raise
+    for r in result.recorded:
+        say(f"reconcile: case {r.case_id}: {r.from_status} -> {r.to_status} ({r.source})", err=True)
+    say(
+        f"reconcile: recorded {len(result.recorded):,} decisions from {Path(book).name} "
+        f"({result.rows:,} findings rows, {result.cases:,} cases); the others are as the database holds them",
+        err=True,
+    )
+
+
+@click.command()
+@db_option
+def verify(db) -> None:
+    """Check that no case event or sign-off was altered, removed or put in between: each is chained to
+    the one before by a keyed hash. Exits 1 and names the first that does not hold."""
+    with readback.open_db(db) as con:
+        checked, breaks = cases_read.verify(con, db)
+    for b in breaks:
+        say(f"reconcile: {b.table}: row {b.seq}: {b.why}", err=True)
+    if breaks:
+        sys.exit(1)
+    say(
+        f"reconcile: the chains hold: {checked['case_events']:,} case events and {checked['signoffs']:,} sign-offs",
+        err=True,
+    )
+
+
+@click.command()
+@click.option("--period", required=True, help="Period to sign off, YYYY-MM.")
+@write_db_option
+@click.option("--by", required=True, help="The checker: not the operator who ran the period.")
+def signoff(period, db, by) -> None:
+    """Sign a period off as its checker (not the operator who ran it): it then refuses a re-run and a
+    removal until 'reconcile reopen'."""
+    from reconcile.cases.signoff import signoff as sign
+
+    sign(db, period, by)
+    say(f"reconcile: period {period} signed off; it refuses a re-run and a removal until reconcile reopen", err=True)
+
+
+@click.command()
+@click.option("--period", required=True, help="Period to reopen, YYYY-MM.")
+@write_db_option
+@click.option("--by", required=True, help="Who reopens it (recorded).")
+@click.option("--reason", required=True, help="Why (recorded).")
+def reopen(period, db, by, reason) -> None:
+    """Reopen a signed-off period, so that it can be re-run or removed (recorded in signoffs)."""
+    from reconcile.cases.signoff import reopen as do_reopen
+
+    do_reopen(db, period, by, reason)
+    say(f"reconcile: period {period} reopened; it can be re-run", err=True)
+
+
+COMMANDS = (cases, case, review, verify, signoff, reopen)

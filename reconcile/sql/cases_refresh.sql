@@ -1,0 +1,86 @@
+-- Remake `cases` from every period's flags and from case_events (reconcile/cases/refresh.py); the
+-- caller holds the transaction. A case is known by its flags; one whose flags are all gone (its
+-- period re-run without it, or removed) keeps its row while it has events, with what its flags said
+-- last. Its status, assignee, decision and comment are those of its latest event (open without one);
+-- the amounts recovered and written off those of the latest event to a status that records them.
+CREATE OR REPLACE TEMP TABLE case_flags AS
+SELECT case_id,
+       any_value(code) AS code,
+       any_value(severity) AS severity,
+       any_value(program) AS program,
+       CASE WHEN any_value(vneid) IS NOT NULL THEN 'vneid'
+            WHEN any_value(account_number) IS NOT NULL THEN 'account' ELSE 'payment_ref' END AS subject,
+       any_value(vneid) AS vneid,
+       CASE WHEN any_value(vneid) IS NULL THEN any_value(account_number) END AS account_number,
+       CASE WHEN any_value(vneid) IS NULL AND any_value(account_number) IS NULL THEN any_value(payment_ref) END
+           AS payment_ref,
+       arg_max(province_code, (period, province_code IS NOT NULL)) AS province_code,
+       arg_max(commune_code, (period, commune_code IS NOT NULL)) AS commune_code,
+       min(period) AS first_period,
+       max(period) AS last_period,
+       count(DISTINCT period)::INTEGER AS periods_flagged,
+       count(*) AS flags,
+       coalesce(sum(CASE
+           WHEN code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE', 'UNKNOWN_PAYEE', 'DUPLICATE_PAYMENT')
+               THEN paid_amount
+           WHEN code = 'AMOUNT_MISMATCH' THEN abs(coalesce(paid_amount, 0) - coalesce(expected_amount, 0))
+           WHEN code IN ('MISSING_PAYMENT', 'PAYMENT_FAILED') THEN expected_amount
+           ELSE 0 END), 0)::BIGINT AS amount_at_stake
+FROM flags
+WHERE case_id IS NOT NULL
+GROUP BY case_id;
+
+CREATE OR REPLACE TEMP TABLE case_state AS
+SELECT case_id,
+       arg_max(to_status, seq) AS status,
+       arg_max(assignee, seq) AS assignee,
+       arg_max(decision, seq) AS decision,
+       arg_max(comment, seq) AS comment,
+       coalesce(arg_max(amount, seq) FILTER (WHERE to_status IN ('recovery', 'recovered')), 0) AS amount_recovered,
+       coalesce(arg_max(amount, seq) FILTER (WHERE to_status = 'written_off'), 0) AS amount_written_off,
+       arg_max(period, seq) FILTER (WHERE action = 'reopened') AS reopened_period,
+       count(*) AS events,
+       max("at") AS last_event_at
+FROM case_events
+GROUP BY case_id;
+
+CREATE OR REPLACE TEMP TABLE case_rows AS
+WITH known AS (  -- flags first; a case whose flags are gone, as it was, while it has events
+    SELECT * FROM case_flags
+    UNION ALL BY NAME
+    SELECT c.case_id, c.code, c.severity, c.program, c.subject, c.vneid, c.account_number, c.payment_ref,
+           c.province_code, c.commune_code, c.first_period, c.last_period, 0 AS periods_flagged, 0 AS flags,
+           c.amount_at_stake
+    FROM cases AS c
+    WHERE c.case_id NOT IN (SELECT case_id FROM case_flags) AND c.case_id IN (SELECT case_id FROM case_state)
+),
+latest AS (SELECT max(period) AS period FROM runs),
+flagged_at AS (
+    SELECT f.case_id, max(r.started_at) AS at FROM flags AS f JOIN runs AS r USING (period, run_id) GROUP BY f.case_id
+)
+SELECT k.case_id, k.code, k.severity, k.program, k.subject, k.vneid, k.account_number, k.payment_ref,
+       k.province_code, k.commune_code, k.first_period, k.last_period, k.periods_flagged, k.flags,
+       coalesce(s.reopened_period, k.first_period) AS opened_period,
+       CASE WHEN coalesce(s.status, 'open') IN ('open', 'in_review', 'recovery') THEN
+           (12 * (left(l.period, 4)::INTEGER - left(coalesce(s.reopened_period, k.first_period), 4)::INTEGER)
+            + right(l.period, 2)::INTEGER - right(coalesce(s.reopened_period, k.first_period), 2)::INTEGER + 1)
+           ::INTEGER END AS periods_open,
+       coalesce(s.status, 'open') AS status,
+       s.assignee, s.decision, s.comment,
+       k.amount_at_stake,
+       coalesce(s.amount_recovered, 0) AS amount_recovered,
+       coalesce(s.amount_written_off, 0) AS amount_written_off,
+       coalesce(s.events, 0) AS events,
+       coalesce(s.last_event_at, fa.at) AS updated_at
+FROM known AS k
+CROSS JOIN latest AS l
+LEFT JOIN case_state AS s USING (case_id)
+LEFT JOIN flagged_at AS fa USING (case_id);
+
+DELETE FROM cases;
+
+INSERT INTO cases BY NAME SELECT * FROM case_rows ORDER BY case_id;
+
+DROP TABLE case_flags;
+DROP TABLE case_state;
+DROP TABLE case_rows;

@@ -1,0 +1,116 @@
+"""The warehouse's tables of cases: a finding followed across periods (`cases`, remade from flags and
+events by every run, import and sign-off), the auditors' decisions on it (`case_events`, append-only and
+hash-chained) and the periods signed off (`signoffs`, chained alike). reconcile/cases/ writes them."""
+
+from __future__ import annotations
+
+from reconcile.warehouse.tables import PERIOD, Col, Table
+
+STATUSES = ("open", "in_review", "explained", "recovery", "recovered", "written_off", "closed")
+STILL_OPEN = ("open", "in_review", "recovery")  # the statuses a case ages in
+
+CHAIN = (
+    Col("prev_hash", "VARCHAR", "hash of the event before it in the table (64 zeros for the first)"),
+    Col(
+        "hash",
+        "VARCHAR",
+        "HMAC-SHA256 under the database's key of prev_hash and the event's content: an event altered, "
+        "removed or inserted breaks the chain (`reconcile verify`)",
+    ),
+)
+
+CASE_TABLES: tuple[Table, ...] = (
+    Table(
+        "cases",
+        "One problem of one subject followed across periods: (code, programme, subject), the subject being the "
+        "beneficiary's ID, else the account, else the payment reference. Remade from flags and case_events by "
+        "every run, review import, sign-off and removal; decisions live in case_events",
+        (
+            Col("case_id", "VARCHAR", "Stable id of the case (flags.case_id), the same in every period and re-run"),
+            Col("code", "VARCHAR", "Finding code"),
+            Col("severity", "VARCHAR", "low, medium, high or critical"),
+            Col("program", "VARCHAR", "welfare, pension or unknown"),
+            Col("subject", "VARCHAR", "What the case is about: vneid, account or payment_ref"),
+            Col("vneid", "VARCHAR", "Beneficiary's ID, when the subject is the ID"),
+            Col("account_number", "VARCHAR", "The account, when the subject is the account"),
+            Col("payment_ref", "VARCHAR", "The payment reference, when the subject is the reference"),
+            Col("province_code", "VARCHAR", "Beneficiary's province in the latest period flagged"),
+            Col("commune_code", "VARCHAR", "Beneficiary's commune in the latest period flagged"),
+            Col("first_period", "VARCHAR", "First period flagged"),
+            Col("last_period", "VARCHAR", "Latest period flagged"),
+            Col("periods_flagged", "INTEGER", "Periods in which the case was flagged"),
+            Col("flags", "BIGINT", "Findings of the case in every period (rows of flags)"),
+            Col(
+                "opened_period",
+                "VARCHAR",
+                "Period from which the case is open: its first period, or the period that reopened it",
+            ),
+            Col(
+                "periods_open",
+                "INTEGER",
+                "Age: periods from opened_period to the latest period in the database, counted inclusively, "
+                "while the status is open, in_review or recovery (NULL otherwise)",
+            ),
+            Col("status", "VARCHAR", "open, in_review, explained, recovery, recovered, written_off or closed"),
+            Col("assignee", "VARCHAR", "Who the case is with (the latest decision)"),
+            Col("decision", "VARCHAR", "What was decided (the latest decision)"),
+            Col("comment", "VARCHAR", "The latest comment"),
+            Col(
+                "amount_at_stake",
+                "BIGINT",
+                "VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, "
+                "UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for "
+                "MISSING_PAYMENT and PAYMENT_FAILED; 0 for the others",
+            ),
+            Col(
+                "amount_recovered",
+                "BIGINT",
+                "VND recovered: the amount of the latest decision to recovery or recovered (0 when none)",
+            ),
+            Col(
+                "amount_written_off",
+                "BIGINT",
+                "VND written off: the amount of the latest decision to written_off (0 when none)",
+            ),
+            Col("events", "BIGINT", "Events of the case in case_events"),
+            Col("updated_at", "TIMESTAMP", "Its latest event (UTC), else the latest run that flagged it"),
+        ),
+    ),
+    Table(
+        "case_events",
+        "Every decision on a case and every reopening, append-only and hash-chained: `reconcile review import` "
+        "records the rows an auditor changed in the workbook; a run records a closed case flagged again "
+        "(reopened)",
+        (
+            Col("seq", "BIGINT", "Order of the event in the table, from 1"),
+            Col("case_id", "VARCHAR", "The case (cases.case_id)"),
+            Col("at", "TIMESTAMP", "When it was recorded (UTC)"),
+            Col("by", "VARCHAR", "Who: the --by of the import, or 'reconcile' for a reopening by a run"),
+            Col("action", "VARCHAR", "decision (from the workbook) or reopened (flagged again after it was closed)"),
+            Col("from_status", "VARCHAR", "Status before"),
+            Col("to_status", "VARCHAR", "Status after"),
+            Col("assignee", "VARCHAR", "Who the case is with after the event"),
+            Col("decision", "VARCHAR", "What was decided, after the event"),
+            Col("comment", "VARCHAR", "The comment, after the event"),
+            Col("amount", "BIGINT", "VND recovered (recovery, recovered) or written off (written_off), in all"),
+            PERIOD,
+            Col("source", "VARCHAR", "Where it came from: the workbook's file name and sheet and row, or the run"),
+            *CHAIN,
+        ),
+    ),
+    Table(
+        "signoffs",
+        "Periods signed off by a checker who is not the period's operator, and reopened; append-only and "
+        "hash-chained. A period whose latest row is a signoff refuses a re-run and a removal",
+        (
+            Col("seq", "BIGINT", "Order of the row in the table, from 1"),
+            PERIOD,
+            Col("run_id", "VARCHAR", "The run that held the period (runs.run_id)"),
+            Col("action", "VARCHAR", "signoff or reopen"),
+            Col("by", "VARCHAR", "Who signed off or reopened (--by)"),
+            Col("at", "TIMESTAMP", "When (UTC)"),
+            Col("reason", "VARCHAR", "Why it was reopened (--reason)"),
+            *CHAIN,
+        ),
+    ),
+)
