@@ -38,8 +38,10 @@ REMOVED = (
     "date_of_death",
     "operator",
     "path",
+    "assignee",  # case_events and cases: the staff who decided, as the run's operator
+    "by",
 )
-MASKED = ("detail", "reason", "vneid_note")  # free text: long digit runs masked
+MASKED = ("detail", "reason", "vneid_note", "decision", "comment")  # free text: long digit runs masked
 
 
 @dataclass

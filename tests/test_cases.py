@@ -182,3 +182,94 @@ def test_a_signed_off_period_refuses_a_re_run_and_a_removal_until_reopened(month
     assert query(db, 'SELECT action, "by", reason FROM signoffs ORDER BY seq') == [
         ("signoff", "Kế toán trưởng", None), ("reopen", "Kế toán trưởng", "sửa tệp ngân hàng")]
     assert invoke("verify", "--db", str(db)).exit_code == 0
+
+
+# -- the next month ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def october(tmp_path_factory) -> dict[str, list[Path]]:
+    """The sample's October (reconcile/sample/october.py): September's registry, October's payments."""
+    from reconcile.sample import write_sample_october
+
+    return write_sample_october(tmp_path_factory.mktemp("october"))
+
+
+def run_month(db: Path, period: str, files: dict[str, list[Path]]):
+    return invoke("run", "--period", period, "--db", str(db), "--registry", str(files["registry"][0]),
+                  *[a for p in files["payments"] for a in ("--payments", str(p))])
+
+
+def decide(db: Path, book: Path, out: Path, code: str, program: str, **cells) -> str:
+    """Import `book` with the first row of (code, program) given these cells; return its case id."""
+    case_id = query(db, "SELECT case_id FROM flags WHERE code = ? AND program = ? ORDER BY period, flag_id LIMIT 1",
+                    [code, program])[0][0]
+    header, rows = rows_of(book)
+    n = next(i for i, r in enumerate(rows, start=2) if r[header.index("Case id")] == case_id)
+    edit(book, out, {(n, column): value for column, value in cells.items()})
+    res = invoke("review", "import", str(out), "--db", str(db), "--by", "Trần Văn Hùng")
+    assert res.exit_code == 0, res.output
+    return case_id
+
+
+def test_the_next_month_keeps_decisions_and_shows_which_cases_persist_are_fixed_or_new(month, october, tmp_path):
+    db, book = month
+    decided = decide(db, book, tmp_path / "d.xlsx", "PAID_AFTER_DEATH", "welfare",
+                     Status="recovery", Assignee="Phòng LĐTBXH xã")
+    assert run_month(db, "2024-10", october).exit_code == 0
+    assert query(db, "SELECT status, assignee, first_period, last_period, periods_flagged, periods_open, "
+                     "amount_at_stake, events FROM cases WHERE case_id = ?", [decided]) == [
+        ("recovery", "Phòng LĐTBXH xã", "2024-09", "2024-10", 2, 2, 2_000_000, 1)]
+    spans = query(db, "SELECT first_period, last_period, periods_flagged, count(*) FROM cases GROUP BY ALL ORDER BY ALL")
+    assert spans == [("2024-09", "2024-09", 1, 8), ("2024-09", "2024-10", 2, 18), ("2024-10", "2024-10", 1, 1)]
+    # fixed: the pensioner who died in August is no longer paid, so no longer flagged
+    assert query(db, "SELECT last_period, periods_flagged FROM cases WHERE code = 'PAID_AFTER_DEATH' "
+                     "AND program = 'pension'") == [("2024-09", 1)]
+    assert query(db, "SELECT count(*) FROM flags WHERE period = '2024-10' AND code = 'PAID_AFTER_DEATH'") == [(1,)]
+    # new: the one beneficiary underpaid in October
+    assert query(db, "SELECT code, amount_at_stake, status FROM cases WHERE first_period = '2024-10'") == [
+        ("AMOUNT_MISMATCH", 100_000, "open")]
+    older = invoke("cases", "--db", str(db), "--older-than", "1", "--format", "csv")
+    assert older.exit_code == 0, older.output
+    # every case opened in September still ages, the fixed ones too: money paid after a death is still to
+    # recover although October no longer pays it; only a decision (explained, recovered...) stops the clock
+    assert len(older.stdout.strip().splitlines()) == 1 + 26
+
+
+def test_a_closed_case_flagged_again_reopens_and_an_explained_one_keeps_its_decision(month, october, tmp_path):
+    db, book = month
+    closed = decide(db, book, tmp_path / "a.xlsx", "PAID_AFTER_DEATH", "welfare",
+                    Status="explained", Decision="đã xác minh")
+    explained = decide(db, book, tmp_path / "b.xlsx", "SHARED_ACCOUNT", "welfare",
+                       Status="explained", Decision="tài khoản của người giám hộ")
+    # the book written after the first imports shows them; close the first from it
+    book2 = tmp_path / "after.xlsx"
+    assert invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book2),
+                  "--lang", "en").exit_code == 0
+    decide(db, book2, tmp_path / "c.xlsx", "PAID_AFTER_DEATH", "welfare", Status="closed")
+    assert query(db, "SELECT status FROM cases WHERE case_id = ?", [closed]) == [("closed",)]
+    for _ in range(2):  # October, and October run again: one reopening
+        assert run_month(db, "2024-10", october).exit_code == 0
+    assert query(db, 'SELECT "by", action, from_status, to_status, decision, period FROM case_events '
+                     "WHERE case_id = ? ORDER BY seq", [closed]) == [
+        ("Trần Văn Hùng", "decision", "open", "explained", "đã xác minh", "2024-09"),
+        ("Trần Văn Hùng", "decision", "explained", "closed", "đã xác minh", "2024-09"),
+        ("reconcile", "reopened", "closed", "open", "đã xác minh", "2024-10")]
+    assert query(db, "SELECT status, opened_period, periods_open FROM cases WHERE case_id = ?", [closed]) == [
+        ("open", "2024-10", 1)]
+    assert query(db, "SELECT status, decision, last_period, periods_flagged, events FROM cases WHERE case_id = ?",
+                 [explained]) == [("explained", "tài khoản của người giám hộ", "2024-10", 2, 1)]
+    assert invoke("verify", "--db", str(db)).exit_code == 0
+
+
+def test_a_case_decided_since_the_book_was_written_is_refused_not_overwritten(month, tmp_path):
+    db, book = month
+    n, _ = row_of(book, "PAID_AFTER_DEATH")
+    first = edit(book, tmp_path / "lan.xlsx", {(n, "Status"): "explained", (n, "Decision"): "ngân hàng chuyển nhầm"})
+    second = edit(book, tmp_path / "hung.xlsx", {(n, "Status"): "recovery"})
+    assert invoke("review", "import", str(first), "--db", str(db), "--by", "Lan").exit_code == 0
+    res = invoke("review", "import", str(second), "--db", str(db), "--by", "Hùng")
+    assert res.exit_code == 2
+    assert (f"hung.xlsx: sheet 'Findings' row {n}: its case was decided in the database since this workbook was "
+            "written; write the workbook again (reconcile report) and enter the decision there") in res.output
+    assert query(db, "SELECT to_status FROM case_events ORDER BY seq") == [("explained",)]

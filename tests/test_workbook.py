@@ -39,7 +39,7 @@ FINDING_HEADERS_EN = ["Code", "Severity", "Description", "Personal ID", "Full na
                       "Payment reference", "Payee name", "Account number", "Value date", "Matched by",
                       "Detail (English)", "Source file", "Source sheet", "Source row", "Finding id", "Case id",
                       "Periods flagged", "Status", "Assignee", "Decision", "Amount recovered or written off (VND)",
-                      "Comment"]
+                      "Comment", "Decision as written (hidden; do not edit)"]
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,8 @@ def _findings_db(con, lang: str) -> list[tuple]:
 def _project(row: list) -> tuple:
     """The findings-sheet cells that _findings_db selects, in its order."""
     code, sev, desc, vneid, name, _prog, _prov, _comm, exp, paid, _diff, ref, _payee, acct, vdate, _m, detail, \
-        sfile, ssheet, srow, fid, case_id, periods, status, _assignee, _decision, _amount, _comment = row
+        sfile, ssheet, srow, fid, case_id, periods, status, _assignee, _decision, _amount, _comment, \
+        _check = row
     return (code, sev, desc, vneid, name, exp, paid, ref, acct, vdate.date() if vdate else None, detail, sfile,
             ssheet, srow, fid, case_id, periods, status)
 
@@ -103,7 +104,8 @@ def test_findings_sheet_holds_every_flag_in_order_with_its_evidence(sample, lang
     assert [_project(r) for r in rows[1:]] == [(c, severity_word[s], *rest) for c, s, *rest in expected]
     # layout an auditor relies on
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:AB27"
+    assert ws.auto_filter.ref == "A1:AC27"
+    assert ws.column_dimensions["AC"].hidden
     # the status is a drop-down of the lifecycle's statuses, on every row of the findings
     (validation,) = ws.data_validations.dataValidation
     assert (validation.type, validation.formula1, str(validation.sqref)) == (

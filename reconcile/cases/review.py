@@ -2,23 +2,27 @@
 findings sheets, recorded as case events.
 
 Each findings row carries its finding (flag_id), its case (case_id) and the case's decision columns:
-status (a drop-down), assignee, decision, amount and comment. A case whose columns differ from what
-the database holds gets one event, from its status to the new one, with the new values; a case whose
-columns are as the database holds them gets none, so importing the same book twice records nothing.
-The whole book is refused, and nothing recorded, when any row:
+status (a drop-down), assignee, decision, amount and comment, and, hidden, a check of the decision as
+the book was written (rc_decision_check). A row whose decision is as the book was written was not
+touched, and is passed over, whatever the database holds now (a decision recorded from another copy
+of the book stays). A row the auditor changed gets one event for its case, from its status to the new
+one, with the new values, unless the database already holds them: importing the same book twice
+records nothing. The whole book is refused, and nothing recorded, when any row:
 
 - names a finding the database does not hold (its flag_id), or a case other than its finding's;
 - has an evidence column (code, ID, reference, amounts, source file and row) other than the database's
   (the ID may be masked, as --mask-ids writes it);
 - asks for a change of status the lifecycle does not allow (lifecycle.py), an amount with a status
   that records none, or an amount that is not a whole number of VND;
-- gives the same case another decision than an earlier row of the book.
+- gives the same case another decision than an earlier row of the book;
+- changes a case that was decided in the database since the book was written (write it again).
 
 Each refusal names the sheet and the row, never the values (they are personal data).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -33,7 +37,7 @@ from reconcile.errors import ReconcileError
 from reconcile.masking import mask_id
 from reconcile.report.labels import LANGS, label
 
-DECISION = ("status", "assignee", "decision", "case_amount", "comment")
+DECISION = ("status", "assignee", "decision", "case_amount", "comment", "decision_check")
 EVIDENCE = ("code", "vneid", "payment_ref", "expected_amount", "paid_amount", "source_file", "source_row")
 NEEDED = ("flag_id", "case_id", *DECISION, *EVIDENCE)
 _AMOUNT = re.compile(r"^-?\d{1,3}([.,\s]?\d{3})*$")
@@ -161,11 +165,15 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
         if why:
             problems.append(f"{where}: {why}")
             continue
+        if decision_check(values) == _text(row["decision_check"]):
+            continue  # as the book was written: the auditor did not touch it
         earlier = decisions.get(flag[0])
         if earlier is not None and earlier[0] != values:
             problems.append(f"{where}: gives its case another decision than {earlier[2]}; make the rows agree")
             continue
-        decisions.setdefault(flag[0], (values, flag[1], f"sheet '{sheet}' row {n}", where))
+        decisions.setdefault(
+            flag[0], (values, flag[1], f"sheet '{sheet}' row {n}", where, _text(row["decision_check"]))
+        )
     return problems, decisions
 
 
@@ -185,6 +193,13 @@ def _same(name: str, cell, stored) -> bool:
     if name in ("vneid", "payment_ref") and stored is not None and text == mask_id(stored):
         return True
     return text == stored
+
+
+def decision_check(values: tuple) -> str:
+    """rc_decision_check (sql/report_macros.sql) of a decision: (status, assignee, decision, amount, comment)."""
+    status, assignee, decision, amount, comment = values
+    text = "|".join((status, assignee or "", decision or "", "" if amount is None else str(amount), comment or ""))
+    return hashlib.md5(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _decision(row: dict) -> tuple[tuple, str | None]:
@@ -217,9 +232,15 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -
         ).fetchall()
     }
     events, recorded, problems = [], [], []
-    for case_id, (values, period, source, where) in sorted(decisions.items()):
+    for case_id, (values, period, source, where, as_written) in sorted(decisions.items()):
         before = current.get(case_id, ("open", None, None, None, None))
-        if values == before:
+        if values == before or decision_check(values) == as_written:
+            continue  # as the database holds it (recorded already), or as the book was written (not touched)
+        if decision_check(before) != as_written:
+            problems.append(
+                f"{where}: its case was decided in the database since this workbook was written; write the "
+                "workbook again (reconcile report) and enter the decision there"
+            )
             continue
         why = transition_problem(before[0], values[0])
         if why:

@@ -14,6 +14,7 @@ from reconcile.errors import ReconcileError
 from reconcile.report.progress import Progress
 
 terminal = lazy("reconcile.report.terminal")
+AUDITOR = "Kiểm toán viên (demo)"  # who records the demo's decision
 
 
 @click.command()
@@ -68,14 +69,49 @@ def demo(out, db, lang, size) -> None:
         write_after_commit(Saved(db, PERIOD), out / "report.xlsx", out / "export", lang, False, progress)
     finally:
         click.echo(terminal.run_summary(result))
+    _second_month(out, db, lang, progress)
     say(
         f"\nThe workbook is {out / 'report.xlsx'}; the findings are also in {out / 'export'}/.\n"
         f"The database is {db}: read it back with\n"
         f"  reconcile flags --db {db} --severity high\n"
         f"  reconcile cashless --db {db} --by province\n"
+        f"  reconcile cases --db {db}\n"
         "or open it with DuckDB and try\n"
         "  select code, severity, count(*) from flags group by all order by all;\n"
         "  select * from noncash_share where level = 'program';"
+    )
+
+
+def _second_month(out: Path, db: Path, lang: str, progress: Progress) -> None:
+    """An auditor's decision on September's workbook, imported; then October reconciled: the decided
+    case is flagged again and keeps its decision; some cases are fixed, one is new."""
+    from reconcile.cases.demo import decide
+    from reconcile.cases.review import import_review
+    from reconcile.pipeline import RunConfig
+    from reconcile.sample import PERIOD, write_sample_october
+    from reconcile.sample.october import PERIOD as OCTOBER
+
+    book, case_id = decide(db, out / "report.xlsx", out / "review-2024-09.xlsx")
+    imported = import_review(db, book, AUDITOR)
+    for r in imported.recorded:
+        say(f"reconcile: case {r.case_id}: {r.from_status} -> {r.to_status} ({r.source})", err=True)
+    say(f"reconcile: an auditor's decision in {book.name}, imported with 'reconcile review import'", err=True)
+    files = write_sample_october(out / OCTOBER)
+    say(f"\nreconcile: the next month, {OCTOBER}, written to {out / OCTOBER}/", err=True)
+    result = run_with_progress(
+        RunConfig(period=OCTOBER, registry=files["registry"], payments=files["payments"], db=db), progress
+    )
+    try:
+        write_after_commit(Saved(db, OCTOBER), out / f"report-{OCTOBER}.xlsx", None, lang, False, progress)
+    finally:
+        click.echo(terminal.run_summary(result))
+    from reconcile.cases.demo import case_counts
+
+    persisting, fixed, new, status = case_counts(db, PERIOD, OCTOBER, case_id)
+    say(
+        f"\nCases: {persisting:,} flagged in both months, {fixed:,} fixed in {OCTOBER}, {new:,} new; the decided "
+        f"one is still {status}:\n"
+        f"  reconcile case {case_id} --db {db}"
     )
 
 

@@ -27,6 +27,7 @@ class Column:
     kind: str = "text"  # text, number, int, amount, pct, date, datetime, severity, met, value:<group>, id, free
     width: float = 14
     choices: tuple[str, ...] = ()  # an auditor's column: a drop-down of these values (data validation)
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ FINDINGS = Table(
         Column("decision", "text", 30),
         Column("case_amount", "amount", 14),
         Column("comment", "text", 40),
+        # the decision as the book was written (hidden): what `review import` tells an auditor's change by
+        Column("decision_check", "text", 14, hidden=True),
     ),
     """SELECT f.code, f.severity, f.severity_rank, r.description_en, r.description_vi, f.vneid, f.full_name,
               f.program, f.province_code, f.commune_code, f.expected_amount, f.paid_amount,
@@ -78,7 +81,11 @@ FINDINGS = Table(
               p.value_date, f.match_method, f.detail, f.source_file, f.source_sheet, f.source_row, f.flag_id,
               f.case_id, c.periods_flagged, coalesce(c.status, 'open') AS status, c.assignee, c.decision,
               CASE WHEN c.status IN ('recovery', 'recovered') THEN c.amount_recovered
-                   WHEN c.status = 'written_off' THEN c.amount_written_off END AS case_amount, c.comment
+                   WHEN c.status = 'written_off' THEN c.amount_written_off END AS case_amount, c.comment,
+              rc_decision_check(coalesce(c.status, 'open'), c.assignee, c.decision,
+                                CASE WHEN c.status IN ('recovery', 'recovered') THEN c.amount_recovered
+                                     WHEN c.status = 'written_off' THEN c.amount_written_off END, c.comment)
+                  AS decision_check
        FROM flags AS f
        LEFT JOIN rules AS r ON r.code = f.code
        LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
@@ -265,7 +272,7 @@ def table_sheets(book: Book, con: duckdb.DuckDBPyConnection, table: Table, param
         count = min(per_sheet, total - offset)
         ws = new_sheet(book, table.key, part + 1)
         for i, c in enumerate(table.columns):
-            ws.set_column(i, i, c.width)
+            ws.set_column(i, i, c.width, None, {"hidden": True} if c.hidden else None)
         ws.freeze_panes(1, 0)
         ws.repeat_rows(0)
         w = Writer(book, ws)

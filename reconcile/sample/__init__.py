@@ -19,7 +19,15 @@ from reconcile.sample.files import write_bank, write_post, write_registry, write
 from reconcile.sample.month import BANK_FILE, PERIOD, POST_FILE, REGISTRY_FILE, TRUTH_FILE
 from reconcile.sample.problems import build
 
-__all__ = ["BANK_FILE", "PERIOD", "POST_FILE", "REGISTRY_FILE", "TRUTH_FILE", "write_sample_month"]
+__all__ = [
+    "BANK_FILE",
+    "PERIOD",
+    "POST_FILE",
+    "REGISTRY_FILE",
+    "TRUTH_FILE",
+    "write_sample_month",
+    "write_sample_october",
+]
 
 
 def write_sample_month(folder: Path) -> dict[str, list[Path]]:
@@ -31,4 +39,18 @@ def write_sample_month(folder: Path) -> dict[str, list[Path]]:
     write_bank(m, folder / BANK_FILE)
     write_post(m, folder / POST_FILE)
     write_truth(m, folder / TRUTH_FILE)
+    return {"registry": [folder / REGISTRY_FILE], "payments": [folder / BANK_FILE, folder / POST_FILE]}
+
+
+def write_sample_october(folder: Path) -> dict[str, list[Path]]:
+    """Write the sample's second month, October 2024 (october.py), into folder: September's registry,
+    and the payments of October; return the registry and payments paths."""
+    from reconcile.sample.october import build_october
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    m = build_october(build())
+    write_registry(m, folder / REGISTRY_FILE)
+    write_bank(m, folder / BANK_FILE)
+    write_post(m, folder / POST_FILE)
     return {"registry": [folder / REGISTRY_FILE], "payments": [folder / BANK_FILE, folder / POST_FILE]}

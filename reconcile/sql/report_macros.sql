@@ -36,3 +36,10 @@ CREATE OR REPLACE TEMP MACRO rc_xml(x) AS
              ELSE x END,
         '[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]', '�', 'g'),
         '&', '&amp;'), '<', '&lt;'), '>', '&gt;');
+
+-- A case's decision as a findings row shows it (status, assignee, decision, amount, comment), as 16 hex
+-- digits: the workbook keeps it in a hidden column, so that `reconcile review import` knows which rows
+-- the auditor changed (reconcile/cases/review.py computes the same in Python)
+CREATE OR REPLACE TEMP MACRO rc_decision_check(status, assignee, decision, amount, comment) AS
+    left(md5(concat_ws('|', status, coalesce(assignee, ''), coalesce(decision, ''), coalesce(amount::VARCHAR, ''),
+                       coalesce(comment, ''))), 16);
