@@ -20,7 +20,7 @@ def decide(db: Path, book: Path, out: Path) -> tuple[Path, str]:
         flag_id, case_id = con.execute(
             "SELECT flag_id, case_id FROM flags WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare' "
             "ORDER BY period, flag_id LIMIT 1"
-        ).fetchone()
+        ).fetchall()[0]
     finally:
         con.close()
     wb = openpyxl.load_workbook(book)
@@ -44,13 +44,14 @@ def case_counts(db: Path, first: str, second: str, case_id: str) -> tuple[int, i
     status of one case."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(
+        both, fixed, new, status = con.execute(
             """WITH c AS (SELECT case_id, bool_or(period = $a) AS a, bool_or(period = $b) AS b FROM flags
                           WHERE period IN ($a, $b) GROUP BY case_id)
                SELECT count(*) FILTER (WHERE a AND b), count(*) FILTER (WHERE a AND NOT b),
                       count(*) FILTER (WHERE b AND NOT a), (SELECT status FROM cases WHERE case_id = $id)
                FROM c""",
             {"a": first, "b": second, "id": case_id},
-        ).fetchone()
+        ).fetchall()[0]
+        return both, fixed, new, status
     finally:
         con.close()
