@@ -30,9 +30,9 @@ from pathlib import Path
 import duckdb
 
 from reconcile.generate.config import GenerateConfig, Rates, check
-from reconcile.generate.files import write_files
+from reconcile.generate.files import write_month
 from reconcile.generate.payments import create_payments, create_truth
-from reconcile.generate.people import create_people
+from reconcile.generate.people import create_people, create_registry
 from reconcile.normalise.reference import install
 from reconcile.warehouse import quote_literal
 
@@ -62,22 +62,16 @@ def generate(cfg: GenerateConfig) -> GenerateResult:
         con.execute(f"SET memory_limit = {quote_literal(cfg.memory_limit)}")
         install(con)
         create_people(con, cfg)
+        create_registry(con)
         create_payments(con, cfg)
         create_truth(con)
-        files = {fmt: write_files(con, cfg, fmt, out) for fmt in cfg.formats}
-        truth = out / "truth.csv"
-        con.execute(
-            f"COPY (SELECT * FROM truth ORDER BY code, vneid, payment_ref) TO {quote_literal(str(truth))} "
-            "(HEADER, DELIMITER ',')"
-        )
-        counts = con.execute(  # counts of whole tables: one row, always
-            "SELECT (SELECT count(*) FROM registry_out), (SELECT count(*) FROM payments_out), "
-            "(SELECT count(*) FROM truth)"
-        ).fetchall()[0]
+        month = write_month(con, cfg, out)
     finally:
         con.close()
         shutil.rmtree(out / ".generate.tmp", ignore_errors=True)
-    return GenerateResult(files, counts[0], counts[1], counts[2], truth, time.perf_counter() - t0)
+    return GenerateResult(
+        month.files, month.registry_rows, month.payment_rows, month.planted, month.truth, time.perf_counter() - t0
+    )
 
 
 def read_truth(path: Path) -> list[tuple[str, str | None, str | None]]:

@@ -1,9 +1,11 @@
 """The files `reconcile generate` writes: the registry, the banks' payments and the post office's,
 as Parquet (canonical columns), CSV and Excel (Vietnamese headers and values as an office writes
-them: amounts like 1.500.000, dates dd/mm/yyyy), and the bank payments as a camt.053 statement."""
+them: amounts like 1.500.000, dates dd/mm/yyyy), and the bank payments as a camt.053 statement;
+and the month's truth.csv beside them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -88,6 +90,34 @@ FILES = (  # name, table, filter, columns, order
     ("payments_bank", "payments_out", "channel <> 'cash'", BANK_VI, "payment_ref"),
     ("payments_post", "payments_out", "channel = 'cash'", POST_VI, "payment_ref"),
 )
+
+
+@dataclass
+class MonthWritten:
+    """One month written: its folder, its files by format, their rows, and its truth file."""
+
+    period: str
+    folder: Path
+    files: dict[str, list[Path]]  # format -> files written
+    registry_rows: int
+    payment_rows: int
+    planted: int  # findings in truth.csv
+    truth: Path
+
+
+def write_month(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, out: Path) -> MonthWritten:
+    """The month of tables registry_out, payments_out and truth, written into `out`: its files in
+    every format asked for, and truth.csv (code, vneid, payment_ref, note)."""
+    files = {fmt: write_files(con, cfg, fmt, out) for fmt in cfg.formats}
+    truth = out / "truth.csv"
+    con.execute(
+        f"COPY (SELECT * FROM truth ORDER BY code, vneid, payment_ref) TO {quote_literal(str(truth))} "
+        "(HEADER, DELIMITER ',')"
+    )
+    counts = con.execute(  # counts of whole tables: one row, always
+        "SELECT (SELECT count(*) FROM registry_out), (SELECT count(*) FROM payments_out), (SELECT count(*) FROM truth)"
+    ).fetchall()[0]
+    return MonthWritten(cfg.period, out, files, counts[0], counts[1], counts[2], truth)
 
 
 def write_files(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, fmt: str, out: Path) -> list[Path]:
