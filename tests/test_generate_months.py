@@ -288,11 +288,15 @@ def test_months_one_is_the_month_alone_byte_for_byte_and_the_first_month_of_a_hi
 
 def test_the_same_seed_writes_the_same_history_and_another_seed_another(tmp_path):
     def history(name: str, seed: int) -> dict[str, str]:
-        generate(GenerateConfig(beneficiaries=1500, seed=seed, out=tmp_path / name, months=3, formats=("csv", "camt")))
+        generate(
+            GenerateConfig(
+                beneficiaries=1500, seed=seed, out=tmp_path / name, months=3, formats=("csv", "xlsx", "camt")
+            )
+        )
         return digests(tmp_path / name)
 
     a, b, c = history("a", 3), history("b", 3), history("c", 4)
-    assert a == b and len(a) == 3 * 5 + 4
+    assert a == b and len(a) == 3 * 8 + 4  # Excel files too: they are created on the period's first day
     assert sorted(k for k in a if "/" not in k) == sorted(TRUTHS)
     assert a["2024-11/truth.csv"] != c["2024-11/truth.csv"] and a["cases_truth.csv"] != c["cases_truth.csv"]
 

@@ -6,6 +6,7 @@ and the month's truth.csv beside them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
@@ -134,14 +135,16 @@ def write_files(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, fmt: str, o
         elif fmt == "csv":
             con.execute(f"COPY ({query}) TO {quote_literal(str(path))} (HEADER, DELIMITER ',')")
         elif fmt == "xlsx":
-            _xlsx(con, query, path)
+            _xlsx(con, query, path, cfg.period)
         else:
             _camt(con, cfg, path)
         written.append(path)
     return written
 
 
-def _xlsx(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
+def _xlsx(con: duckdb.DuckDBPyConnection, query: str, path: Path, period: str) -> None:
+    """One sheet of the query's rows, as text; created on the period's first day rather than now,
+    so that the same seed writes the same bytes."""
     import xlsxwriter
 
     cur = con.execute(query)
@@ -150,6 +153,7 @@ def _xlsx(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
         str(path),
         {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
     )
+    wb.set_properties({"created": datetime.strptime(period, "%Y-%m")})
     ws = wb.add_worksheet("Danh sách")
     ws.write_row(0, 0, headers)
     row = 1
