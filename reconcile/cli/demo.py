@@ -1,5 +1,5 @@
 """The commands that make months to try reconcile on: demo (the sample month, end to end) and generate
-(a synthetic month of any size with its truth)."""
+(a synthetic month of any size with its truth, or a history of months with the truth across them)."""
 
 from __future__ import annotations
 
@@ -208,11 +208,22 @@ def _rates(pairs: tuple[str, ...]):
     show_default=True,
     help="Cap DuckDB's memory while generating; beyond it work spills to disk.",
 )
-def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, memory_limit) -> None:
+@click.option(
+    "--months",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Consecutive months from --period of the same people, each in a folder OUT/YYYY-MM.",
+)
+def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, memory_limit, months) -> None:
     """Write a synthetic month of any size, with every finding planted, and its truth file.
 
     Writes registry, payments_bank and payments_post in each format asked for, and truth.csv:
     every finding the planted cases must produce (code, vneid, payment_ref).
+
+    With --months N, N months of the same people, each month's files and truth.csv in OUT/YYYY-MM/,
+    problems persisting, fixed or new from month to month; and the truth across the months in OUT:
+    cases_truth.csv, recoveries_truth.csv, arrears_truth.csv and reissue_truth.csv.
     """
     from reconcile.generate import GenerateConfig
     from reconcile.generate import generate as run_generate
@@ -227,11 +238,22 @@ def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, me
             noncash_share=noncash_share,
             rates=_rates(rates),
             memory_limit=memory_limit,
+            months=months,
         )
     )
-    rows = [[fmt, ", ".join(p.name for p in paths)] for fmt, paths in result.files.items()]
+    first = result.months[0].files if result.months else result.files
+    rows = [[fmt, ", ".join(p.name for p in paths)] for fmt, paths in first.items()]
     click.echo(terminal.table([messages.text("header.format"), messages.text("header.files")], rows))
-    say(
-        f"{result.registry_rows:,} registry rows, {result.payment_rows:,} payments, "
-        f"{result.planted:,} planted findings in {result.truth} ({result.seconds:.1f} s)"
-    )
+    if not result.months:
+        say(
+            f"{result.registry_rows:,} registry rows, {result.payment_rows:,} payments, "
+            f"{result.planted:,} planted findings in {result.truth} ({result.seconds:.1f} s)"
+        )
+        return
+    for month in result.months:
+        say(
+            f"{month.period}: {month.registry_rows:,} registry rows, {month.payment_rows:,} payments, "
+            f"{month.planted:,} planted findings in {month.truth}"
+        )
+    truths = ", ".join(f"{path.name} ({rows:,})" for path, rows in result.truths.values())
+    say(f"Truth across the {len(result.months)} months in {out}: {truths} ({result.seconds:.1f} s)")

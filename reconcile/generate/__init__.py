@@ -15,8 +15,14 @@ written straight to the output files, so ten million beneficiaries take about a 
   for: Parquet, CSV (Vietnamese headers, amounts like 1.500.000, dates dd/mm/yyyy), Excel, and
   camt.053 XML for the bank file.
 
+With `months` above one, a history of consecutive months of the same people, each month in a
+folder of its own with its truth file, problems that persist, are fixed or appear from one month to
+the next, and the truth across the months beside the folders: cases, recoveries, arrears and
+reissues (months.py, ledger.py).
+
 The work is in modules of its own: config.py (what is asked for), people.py (the beneficiaries),
-payments.py (the payments and the truth) and files.py (the files written).
+payments.py (the payments and the truth), files.py (the files written), months.py (the history)
+and ledger.py (its truth across months).
 """
 
 from __future__ import annotations
@@ -24,33 +30,40 @@ from __future__ import annotations
 import csv
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from reconcile.generate.config import GenerateConfig, Rates, check
-from reconcile.generate.files import write_files
+from reconcile.generate.config import GenerateConfig, Persist, Rates, check
+from reconcile.generate.files import MonthWritten, write_month
+from reconcile.generate.months import write_history
 from reconcile.generate.payments import create_payments, create_truth
-from reconcile.generate.people import create_people
+from reconcile.generate.people import create_people, create_registry
 from reconcile.normalise.reference import install
 from reconcile.warehouse import quote_literal
 
-__all__ = ["GenerateConfig", "GenerateResult", "Rates", "generate", "read_truth"]
+__all__ = ["GenerateConfig", "GenerateResult", "MonthWritten", "Persist", "Rates", "generate", "read_truth"]
 
 
 @dataclass
 class GenerateResult:
+    """What was written. For a history of months: the files of every month, the rows summed over
+    them, and as `truth` its cases_truth.csv; `months` says what each month holds."""
+
     files: dict[str, list[Path]]  # format -> files written
     registry_rows: int
     payment_rows: int
-    planted: int  # findings in truth.csv
+    planted: int  # findings in truth.csv (a history: in the months' truth files)
     truth: Path
     seconds: float
+    months: list[MonthWritten] = field(default_factory=list)  # a history's months, in order
+    truths: dict[str, tuple[Path, int]] = field(default_factory=dict)  # a history's truth across months: rows
 
 
 def generate(cfg: GenerateConfig) -> GenerateResult:
-    """Write the month's files into cfg.out and return what was written."""
+    """Write the month's files into cfg.out (a history: each month's into cfg.out/YYYY-MM/, and the
+    truth across months into cfg.out) and return what was written."""
     check(cfg)
     t0 = time.perf_counter()
     out = Path(cfg.out)
@@ -61,23 +74,31 @@ def generate(cfg: GenerateConfig) -> GenerateResult:
         con.execute(f"SET temp_directory = {quote_literal(str(out / '.generate.tmp'))}")
         con.execute(f"SET memory_limit = {quote_literal(cfg.memory_limit)}")
         install(con)
-        create_people(con, cfg)
-        create_payments(con, cfg)
-        create_truth(con)
-        files = {fmt: write_files(con, cfg, fmt, out) for fmt in cfg.formats}
-        truth = out / "truth.csv"
-        con.execute(
-            f"COPY (SELECT * FROM truth ORDER BY code, vneid, payment_ref) TO {quote_literal(str(truth))} "
-            "(HEADER, DELIMITER ',')"
-        )
-        counts = con.execute(  # counts of whole tables: one row, always
-            "SELECT (SELECT count(*) FROM registry_out), (SELECT count(*) FROM payments_out), "
-            "(SELECT count(*) FROM truth)"
-        ).fetchall()[0]
+        if cfg.months > 1:
+            months, truths = write_history(con, cfg, out)
+        else:
+            create_people(con, cfg)
+            create_registry(con)
+            create_payments(con, cfg)
+            create_truth(con)
+            month = write_month(con, cfg, out)
     finally:
         con.close()
         shutil.rmtree(out / ".generate.tmp", ignore_errors=True)
-    return GenerateResult(files, counts[0], counts[1], counts[2], truth, time.perf_counter() - t0)
+    seconds = time.perf_counter() - t0
+    if cfg.months == 1:
+        return GenerateResult(month.files, month.registry_rows, month.payment_rows, month.planted, month.truth, seconds)
+    files = {fmt: [p for m in months for p in m.files[fmt]] for fmt in cfg.formats}
+    return GenerateResult(
+        files,
+        sum(m.registry_rows for m in months),
+        sum(m.payment_rows for m in months),
+        sum(m.planted for m in months),
+        truths["cases_truth.csv"][0],
+        seconds,
+        months,
+        truths,
+    )
 
 
 def read_truth(path: Path) -> list[tuple[str, str | None, str | None]]:

@@ -1,5 +1,6 @@
 """What `reconcile generate` is asked for: the month's size, period, seed, formats and non-cash
-share, the rate of each planted case, and the checks that refuse what cannot be written."""
+share, the rate of each planted case, how many months and how long a problem lasts in them, and the
+checks that refuse what cannot be written."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from reconcile.warehouse import MEMORY_LIMIT
 
 FORMATS = ("parquet", "csv", "xlsx", "camt")
 EXCEL_ROWS = 1_048_575
+MAX_MONTHS = 120
 
 
 @dataclass
@@ -38,6 +40,28 @@ class Rates:
 
 
 @dataclass
+class Persist:
+    """In a history of months, the chance that a problem of one month is there again the next; the
+    rest are fixed, as months.py says how. A case not named here is not planted again."""
+
+    missing: float = 0.6  # still unpaid; else paid (the arrears settled)
+    amount: float = 0.5  # still paid short; else paid in full
+    duplicate: float = 0.2  # paid twice again; else once
+    deceased: float = 0.6  # still paid after death; else the payments stop
+    suspended: float = 0.5  # still paid while suspended; else stopped (still suspended) or reinstated
+    held: float = 0.7  # suspended and not paid: stays so; else reinstated and paid
+    account: float = 0.6  # still paid into the wrong account; else into the registered one
+    name: float = 0.5  # still another person's name on the transfer; else the right one
+    shared: float = 0.7  # each group of three: still registered to one account; else each to their own
+    invalid_id: float = 0.7  # the ID still wrong in the registry; else corrected
+    cash: float = 0.5  # still paid in cash; else by transfer
+    returned: float = 0.4  # the transfer returned again; else not sent at all, or paid
+    twice_listed: float = 0.7  # still listed twice; else once
+    out_of_period: float = 0.0  # paid the month before again; else in the month
+    unknown: float = 0.5  # the payee not in the registry paid again; else not
+
+
+@dataclass
 class GenerateConfig:
     beneficiaries: int
     period: str = "2024-09"
@@ -47,6 +71,8 @@ class GenerateConfig:
     noncash_share: float = 0.97
     rates: Rates = field(default_factory=Rates)
     memory_limit: str = "2GB"
+    months: int = 1  # more than one: a history of consecutive months from `period`, one folder each
+    persist: Persist = field(default_factory=Persist)
 
 
 def check(cfg: GenerateConfig) -> None:
@@ -54,6 +80,10 @@ def check(cfg: GenerateConfig) -> None:
     check_period(cfg.period)
     if cfg.beneficiaries < 1:
         raise ReconcileError("--beneficiaries must be at least 1")
+    if not 1 <= cfg.months <= MAX_MONTHS:
+        raise ReconcileError(f"--months must be between 1 and {MAX_MONTHS}")
+    if any(not 0 <= getattr(cfg.persist, f.name) <= 1 for f in fields(Persist)):
+        raise ReconcileError("each chance that a problem persists must be between 0 and 1")
     unknown = [f for f in cfg.formats if f not in FORMATS]
     if unknown:
         raise ReconcileError(f"unknown format '{unknown[0]}'; use any of {', '.join(FORMATS)}")

@@ -1,9 +1,12 @@
 """The files `reconcile generate` writes: the registry, the banks' payments and the post office's,
 as Parquet (canonical columns), CSV and Excel (Vietnamese headers and values as an office writes
-them: amounts like 1.500.000, dates dd/mm/yyyy), and the bank payments as a camt.053 statement."""
+them: amounts like 1.500.000, dates dd/mm/yyyy), and the bank payments as a camt.053 statement;
+and the month's truth.csv beside them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
@@ -90,6 +93,34 @@ FILES = (  # name, table, filter, columns, order
 )
 
 
+@dataclass
+class MonthWritten:
+    """One month written: its folder, its files by format, their rows, and its truth file."""
+
+    period: str
+    folder: Path
+    files: dict[str, list[Path]]  # format -> files written
+    registry_rows: int
+    payment_rows: int
+    planted: int  # findings in truth.csv
+    truth: Path
+
+
+def write_month(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, out: Path) -> MonthWritten:
+    """The month of tables registry_out, payments_out and truth, written into `out`: its files in
+    every format asked for, and truth.csv (code, vneid, payment_ref, note)."""
+    files = {fmt: write_files(con, cfg, fmt, out) for fmt in cfg.formats}
+    truth = out / "truth.csv"
+    con.execute(
+        f"COPY (SELECT * FROM truth ORDER BY code, vneid, payment_ref) TO {quote_literal(str(truth))} "
+        "(HEADER, DELIMITER ',')"
+    )
+    counts = con.execute(  # counts of whole tables: one row, always
+        "SELECT (SELECT count(*) FROM registry_out), (SELECT count(*) FROM payments_out), (SELECT count(*) FROM truth)"
+    ).fetchall()[0]
+    return MonthWritten(cfg.period, out, files, counts[0], counts[1], counts[2], truth)
+
+
 def write_files(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, fmt: str, out: Path) -> list[Path]:
     """The month's files in one format (camt: the bank payments only); returns their paths."""
     written = []
@@ -104,14 +135,16 @@ def write_files(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, fmt: str, o
         elif fmt == "csv":
             con.execute(f"COPY ({query}) TO {quote_literal(str(path))} (HEADER, DELIMITER ',')")
         elif fmt == "xlsx":
-            _xlsx(con, query, path)
+            _xlsx(con, query, path, cfg.period)
         else:
             _camt(con, cfg, path)
         written.append(path)
     return written
 
 
-def _xlsx(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
+def _xlsx(con: duckdb.DuckDBPyConnection, query: str, path: Path, period: str) -> None:
+    """One sheet of the query's rows, as text; created on the period's first day rather than now,
+    so that the same seed writes the same bytes."""
     import xlsxwriter
 
     cur = con.execute(query)
@@ -120,6 +153,7 @@ def _xlsx(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
         str(path),
         {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
     )
+    wb.set_properties({"created": datetime.strptime(period, "%Y-%m")})
     ws = wb.add_worksheet("Danh sách")
     ws.write_row(0, 0, headers)
     row = 1

@@ -10,24 +10,27 @@ import duckdb
 
 from reconcile.generate.config import GenerateConfig
 from reconcile.pipeline import period_bounds
+from reconcile.warehouse import quote_ident
 
 
-def create_payments(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig) -> None:
+def create_payments(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, source: str = "registry_src") -> None:
     """Each payment of the month: one per beneficiary paid, two for the paid twice, one for each
-    payee not in the registry, with the reference, date, name and narrative a bank would write."""
+    payee not in the registry (`unknown` in `source`), with the reference, date, name and narrative
+    a bank would write. The missing are not paid, nor, in a history, the dead and the suspended
+    whose payments were stopped (`dead`, `held`)."""
     start, _ = period_bounds(cfg.period)
     tag = f"T{start:%m/%Y}"
     before = date.fromordinal(start.toordinal() - 1)
     con.execute(f"""
-        CREATE TEMP TABLE payments_src AS
+        CREATE OR REPLACE TEMP TABLE payments_src AS
         WITH who AS (
             SELECT r.i, r.scenario, r.vneid, r.full_name, r.date_of_birth, r.program, r.entitled_amount, r.channel,
                    r.bank_code, r.account_number, r.h
-            FROM registry_out AS r WHERE r.scenario NOT IN ('missing', 'listed again')
+            FROM registry_out AS r WHERE r.scenario NOT IN ('missing', 'listed again', 'dead', 'held')
             UNION ALL
             SELECT i, scenario, vneid, full_name, date_of_birth, program, entitled_amount, 'bank', bank_code,
                    '8' || lpad(i::VARCHAR, 12, '0'), h
-            FROM registry_src WHERE scenario = 'unknown'
+            FROM {quote_ident(source)} WHERE scenario = 'unknown'
         ),
         pays AS (
             SELECT *, 1 AS nth FROM who
@@ -55,7 +58,7 @@ def create_payments(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig) -> None
             h
         FROM pays""")
     con.execute(f"""
-        CREATE TEMP TABLE payments_out AS
+        CREATE OR REPLACE TEMP TABLE payments_out AS
         SELECT
             CASE WHEN channel = 'cash' THEN 'BD' ELSE 'FT' END || '{start:%Y%m}'
                 || lpad(row_number() OVER (ORDER BY channel = 'cash', i, nth)::VARCHAR, 9, '0') AS payment_ref,
@@ -76,7 +79,7 @@ def create_payments(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig) -> None
 def create_truth(con: duckdb.DuckDBPyConnection) -> None:
     """Every finding each planted case must produce."""
     con.execute("""
-        CREATE TEMP TABLE truth AS
+        CREATE OR REPLACE TEMP TABLE truth AS
         WITH first_pay AS (SELECT * FROM payments_out WHERE nth = 1),
         second_pay AS (SELECT * FROM payments_out WHERE nth = 2)
         SELECT 'MISSING_PAYMENT' AS code, vneid, NULL AS payment_ref, 'no payment' AS note

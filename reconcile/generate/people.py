@@ -3,7 +3,8 @@ realistic Vietnamese name, a valid 12-digit ID (a real place-of-birth code, cent
 digits that agree with the date of birth and gender), the province of that birth code and one of
 its communes on the map of the period, a programme by age, an amount from the real benefit
 levels, a channel drawn to the non-cash share asked for, and each one's scenario: paid as
-registered, or one of the planted cases at its rate (tables registry_src and registry_out)."""
+registered, or one of the planted cases at its rate (table registry_src); and the registry as
+written, from those or from a later month's (table registry_out)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from reconcile import areas
 from reconcile.generate.config import GenerateConfig, Rates
 from reconcile.pipeline import period_bounds
 from reconcile.sample.names import FAMILY, GIVEN, MIDDLE
-from reconcile.warehouse import quote_literal
+from reconcile.warehouse import quote_ident, quote_literal
 
 BANKS = ["VBA", "ICB", "BIDV", "VCB", "LPB", "MB", "TCB", "ACB"]
 EWALLETS = ["VIETTELMONEY", "VNPTMONEY"]
@@ -28,12 +29,19 @@ def _list(values: Iterable[object]) -> str:
     return "[" + ", ".join(quote_literal(str(v)) if not isinstance(v, (int, float)) else str(v) for v in values) + "]"
 
 
-def create_people(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig) -> None:
-    """The beneficiaries and their scenarios (base, people), as registered (registry_src,
-    registry_out: with the shared accounts, the communes, and the beneficiaries listed twice)."""
+def standard_level(period: str) -> int:
+    """The social assistance standard level of a period: 360,000 before July 2024, 500,000 since."""
+    start, _ = period_bounds(period)
+    return 500_000 if start >= date(2024, 7, 1) else 360_000
+
+
+def create_people(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, outsiders: int = 0) -> None:
+    """The beneficiaries and their scenarios (base, people), as registered (registry_src). The
+    `outsiders` rows drawn after the beneficiaries are kept only where their scenario is `unknown`:
+    payees not in the registry, for the later months of a history (each row is its own person)."""
     start, _ = period_bounds(cfg.period)
     layout = areas.layout_for(cfg.period)
-    standard = 500_000 if start >= date(2024, 7, 1) else 360_000
+    standard = standard_level(cfg.period)
     births = con.execute(
         "SELECT cccd_code, gso_code_pre2025, province_code_2025 FROM ref_birth_province ORDER BY cccd_code"
     ).fetchall()
@@ -64,11 +72,14 @@ def create_people(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig) -> None:
                    hash(i, $seed, 'h') AS h,
                    i % {nb} AS bk, (i // {nb}) % 2 AS female, 1935 + (i // {2 * nb}) % 85 AS born,
                    i // {2 * nb * 85} AS serial
-            FROM range($n) t(i)
+            FROM range($n + $outsiders) t(i)
+        ),
+        drawn AS (
+            SELECT r.*, {scenario} AS scenario, b.cccd, b.gso, b.p2025
+            FROM r JOIN births AS b ON b.k = r.bk
         )
-        SELECT r.*, {scenario} AS scenario, b.cccd, b.gso, b.p2025
-        FROM r JOIN births AS b ON b.k = r.bk""",
-        {"n": cfg.beneficiaries, "seed": cfg.seed},
+        SELECT * FROM drawn WHERE i < $n OR scenario = 'unknown'""",
+        {"n": cfg.beneficiaries, "outsiders": outsiders, "seed": cfg.seed},
     )
     # cases that need a transfer beneficiary born before 2000 fall back to 'paid' otherwise; the
     # shared-account case needs whole groups of three
@@ -130,16 +141,23 @@ def create_people(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig) -> None:
         FROM c""",
         {"noncash": cfg.noncash_share, "layout": layout},
     )
-    # one registered account for each group of three sharing one; a commune of the birth province
-    con.execute("""
-        CREATE TEMP TABLE registry_out AS
+
+
+def create_registry(con: duckdb.DuckDBPyConnection, source: str = "registry_src") -> None:
+    """The registry as written (registry_out), from the people as registered in `source` (the
+    columns of registry_src; a later month's have its scenarios): one registered account for each
+    group of three sharing one, a commune of the birth province, and the beneficiaries listed twice
+    twice. Payees not in the registry (`unknown`, and `outside` in months they are not paid) are
+    left out."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE registry_out AS
         WITH shared AS (
-            SELECT shared_group, min(account_number) AS acct FROM registry_src WHERE shared_group IS NOT NULL
+            SELECT shared_group, min(account_number) AS acct FROM {quote_ident(source)} WHERE shared_group IS NOT NULL
             GROUP BY shared_group
         ),
         sizes AS (SELECT DISTINCT province_code, n FROM communes),
         placed AS (  -- which of its province's communes: an equality join, not a scan of them all
-            SELECT r.*, r.h % z.n AS ck FROM registry_src AS r LEFT JOIN sizes AS z ON z.province_code = r.p2025
+            SELECT r.*, r.h % z.n AS ck FROM {quote_ident(source)} AS r LEFT JOIN sizes AS z ON z.province_code = r.p2025
         )
         SELECT r.i, r.scenario, r.vneid, r.full_name, r.date_of_birth, r.gender, r.program, r.entitled_amount,
                r.channel, CASE WHEN r.shared_group IS NOT NULL THEN 'VBA' ELSE r.bank_code END AS bank_code,
@@ -148,8 +166,8 @@ def create_people(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig) -> None:
         FROM placed AS r
         LEFT JOIN shared AS s USING (shared_group)
         LEFT JOIN communes AS cm ON cm.province_code = r.p2025 AND cm.k = r.ck
-        WHERE r.scenario <> 'unknown'
+        WHERE r.scenario NOT IN ('unknown', 'outside')
         UNION ALL
         SELECT i + 1000000000000, 'listed again', vneid, full_name, date_of_birth, gender, program, entitled_amount,
                channel, bank_code, account_number, province_code, NULL, status, date_of_death, h
-        FROM registry_src WHERE scenario = 'twice_listed'""")
+        FROM {quote_ident(source)} WHERE scenario = 'twice_listed'""")
