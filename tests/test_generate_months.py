@@ -124,6 +124,13 @@ def test_the_cases_are_the_months_truth_grouped_by_code_program_and_subject(hist
     )
     assert as_text(in_db) == cases
     assert Counter(int(c[5]) for c in cases) == {1: 524, 2: 214, 3: 99}
+    # the cases table the runs made (issue 21), from Parquet and from CSV: one row per case, its
+    # periods as the truth says, its id the flags'
+    for db in databases.values():
+        table = query(db, """SELECT code, program, coalesce(vneid, account_number, payment_ref), first_period,
+                                    last_period, periods_flagged FROM cases ORDER BY ALL""")
+        assert as_text(table) == cases
+        assert query(db, "SELECT count(*) FROM (SELECT DISTINCT case_id FROM flags)") == [(837,)]
 
 
 def test_the_overpaid_are_the_payments_flagged_after_death_or_while_inactive(history, databases):
