@@ -24,6 +24,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reconcile import docs_cases
+
 if TYPE_CHECKING:
     from reconcile.contracts import RecordKind
 
@@ -317,6 +319,8 @@ select source_file, source_row, reason, set_aside from rejected_rows where perio
     "flags-critical": _command("flags", "--severity", "critical"),
     "show-beneficiary": _command("show", "038149030489"),
     "cashless-channel": _command("cashless", "--by", "channel"),
+    "cases-import": lambda: docs_cases.demo_decision(_sample, _invoke, DEMO_DB),
+    "cases-session": lambda: docs_cases.session(_sample, _invoke, DEMO_DB),
 }
 
 

@@ -85,7 +85,8 @@ def test_a_decision_is_imported_once_and_kept_through_a_re_run(month, tmp_path):
     res = invoke("review", "import", str(edited), "--db", str(db), "--by", "Trần Văn Hùng")
     assert res.exit_code == 0, res.output
     assert f"case {row['Case id']}: open -> recovery (sheet 'Findings' row {n})" in res.output
-    assert "recorded 1 decisions from decided.xlsx" in res.output
+    assert ("recorded 1 decision from decided.xlsx (26 findings rows read, 1 changed in the book); the other "
+            "cases are as the database holds them") in res.output
     events = query(db, 'SELECT case_id, "by", action, from_status, to_status, assignee, decision, amount, comment, '
                        "period FROM case_events")
     assert events == [(row["Case id"], "Trần Văn Hùng", "decision", "open", "recovery", "Nguyễn Thị Lan",
@@ -93,7 +94,7 @@ def test_a_decision_is_imported_once_and_kept_through_a_re_run(month, tmp_path):
 
     again = invoke("review", "import", str(edited), "--db", str(db), "--by", "Trần Văn Hùng")
     assert again.exit_code == 0, again.output
-    assert "recorded 0 decisions" in again.output
+    assert "recorded 0 decisions from decided.xlsx (26 findings rows read, 1 changed in the book)" in again.output
     assert query(db, "SELECT count(*) FROM case_events") == [(1,)]
 
     rerun = invoke("run", "--period", "2024-09", "--db", str(db),

@@ -54,7 +54,7 @@ class Recorded:
 @dataclass
 class ImportResult:
     rows: int  # findings rows read
-    cases: int  # distinct cases on them
+    changed: int  # cases whose decision the book changed
     recorded: list[Recorded] = field(default_factory=list)
 
 
@@ -217,6 +217,8 @@ def _decision(row: dict) -> tuple[tuple, str | None]:
             return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
     elif amount is not None and not isinstance(amount, int):
         return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
+    if amount == 0:
+        amount = None  # nothing recovered or written off yet: as the workbook shows it, an empty cell
     if amount is not None and status not in MONEY:
         return (), f"an amount is recorded only with status {', '.join(MONEY)}; clear it or change the status"
     return (status, _text(row["assignee"]), _text(row["decision"]), amount, _text(row["comment"])), None
@@ -227,8 +229,8 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -
     current = {
         case_id: (status, assignee, decision, amount, comment)
         for case_id, status, assignee, decision, amount, comment in con.execute(
-            "SELECT case_id, status, assignee, decision, CASE WHEN status IN ('recovery', 'recovered') THEN "
-            "amount_recovered WHEN status = 'written_off' THEN amount_written_off END, comment FROM cases"
+            "SELECT case_id, status, assignee, decision, nullif(CASE WHEN status IN ('recovery', 'recovered') THEN "
+            "amount_recovered WHEN status = 'written_off' THEN amount_written_off END, 0), comment FROM cases"
         ).fetchall()
     }
     events, recorded, problems = [], [], []

@@ -111,9 +111,11 @@ def review_import(book, db, by) -> None:
         raise
     for r in result.recorded:
         say(f"reconcile: case {r.case_id}: {r.from_status} -> {r.to_status} ({r.source})", err=True)
+    n = len(result.recorded)
     say(
-        f"reconcile: recorded {len(result.recorded):,} decisions from {Path(book).name} "
-        f"({result.rows:,} findings rows, {result.cases:,} cases); the others are as the database holds them",
+        f"reconcile: recorded {n:,} {'decision' if n == 1 else 'decisions'} from {Path(book).name} "
+        f"({result.rows:,} findings rows read, {result.changed:,} changed in the book); the other cases are as "
+        "the database holds them",
         err=True,
     )
 
@@ -126,13 +128,10 @@ def verify(db) -> None:
     with readback.open_db(db) as con:
         checked, breaks = cases_read.verify(con, db)
     for b in breaks:
-        say(f"reconcile: {b.table}: row {b.seq}: {b.why}", err=True)
+        say(f"reconcile: {b.table}: row {b.seq}: {b.why}")
     if breaks:
         sys.exit(1)
-    say(
-        f"reconcile: the chains hold: {checked['case_events']:,} case events and {checked['signoffs']:,} sign-offs",
-        err=True,
-    )
+    say(f"reconcile: the chains hold: {checked['case_events']:,} case events and {checked['signoffs']:,} sign-offs")
 
 
 @click.command()

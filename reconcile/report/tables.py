@@ -70,7 +70,7 @@ FINDINGS = Table(
         Column("status", "text", 13, STATUSES),
         Column("assignee", "text", 16),
         Column("decision", "text", 30),
-        Column("case_amount", "amount", 14),
+        Column("case_amount", "amount", 17),
         Column("comment", "text", 40),
         # the decision as the book was written (hidden): what `review import` tells an auditor's change by
         Column("decision_check", "text", 14, hidden=True),
@@ -80,11 +80,12 @@ FINDINGS = Table(
               f.paid_amount - f.expected_amount AS difference, f.payment_ref, f.payee_name, f.account_number,
               p.value_date, f.match_method, f.detail, f.source_file, f.source_sheet, f.source_row, f.flag_id,
               f.case_id, c.periods_flagged, coalesce(c.status, 'open') AS status, c.assignee, c.decision,
-              CASE WHEN c.status IN ('recovery', 'recovered') THEN c.amount_recovered
-                   WHEN c.status = 'written_off' THEN c.amount_written_off END AS case_amount, c.comment,
+              nullif(CASE WHEN c.status IN ('recovery', 'recovered') THEN c.amount_recovered
+                          WHEN c.status = 'written_off' THEN c.amount_written_off END, 0) AS case_amount, c.comment,
               rc_decision_check(coalesce(c.status, 'open'), c.assignee, c.decision,
-                                CASE WHEN c.status IN ('recovery', 'recovered') THEN c.amount_recovered
-                                     WHEN c.status = 'written_off' THEN c.amount_written_off END, c.comment)
+                                nullif(CASE WHEN c.status IN ('recovery', 'recovered') THEN c.amount_recovered
+                                            WHEN c.status = 'written_off' THEN c.amount_written_off END, 0),
+                                c.comment)
                   AS decision_check
        FROM flags AS f
        LEFT JOIN rules AS r ON r.code = f.code
