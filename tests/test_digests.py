@@ -32,6 +32,10 @@ ADDED = {  # table -> its new columns ("*": a new table)
     "cases": {"*"},  # issue 21
     "case_events": {"*"},
     "signoffs": {"*"},
+    "recoveries": {"*"},  # issue 22: views
+    "recoveries_by_province": {"*"},
+    "arrears": {"*"},
+    "period_summary": {"*"},
 }
 
 

@@ -31,7 +31,8 @@ def test_every_table_view_and_column_has_a_comment():
         ORDER BY 1""").fetchall()
     assert uncommented == []
     views = con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall()
-    assert [v for v, _ in views] == ["noncash_base", "noncash_share"] and all(c for _, c in views)
+    assert [v for v, _ in views] == ["arrears", "noncash_base", "noncash_share", "period_summary", "recoveries",
+                                    "recoveries_by_province"] and all(c for _, c in views)
 
 
 def test_ensure_schema_is_idempotent():

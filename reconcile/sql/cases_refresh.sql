@@ -20,12 +20,7 @@ SELECT case_id,
        max(period) AS last_period,
        count(DISTINCT period)::INTEGER AS periods_flagged,
        count(*) AS flags,
-       coalesce(sum(CASE
-           WHEN code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE', 'UNKNOWN_PAYEE', 'DUPLICATE_PAYMENT')
-               THEN paid_amount
-           WHEN code = 'AMOUNT_MISMATCH' THEN abs(coalesce(paid_amount, 0) - coalesce(expected_amount, 0))
-           WHEN code IN ('MISSING_PAYMENT', 'PAYMENT_FAILED') THEN expected_amount
-           ELSE 0 END), 0)::BIGINT AS amount_at_stake
+       coalesce(sum(rc_at_stake(code, expected_amount, paid_amount)), 0)::BIGINT AS amount_at_stake  -- views.sql
 FROM flags
 WHERE case_id IS NOT NULL
 GROUP BY case_id;

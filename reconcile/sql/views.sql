@@ -22,3 +22,80 @@ WHERE p.status = 'success' AND p.in_period AND p.repeat_of IS NULL;
 -- The non-cash share: the rows each run computed for its period (sql/noncash_share.sql).
 CREATE OR REPLACE VIEW noncash_share AS
 SELECT * FROM noncash_share_rows;
+
+-- The money a finding puts in question, VND: paid, for the findings of money that should not have gone
+-- out (after a death, while inactive, to someone unknown, twice); the difference for AMOUNT_MISMATCH;
+-- the amount due for the findings of money that did not arrive. cases.amount_at_stake adds it up per case.
+CREATE OR REPLACE MACRO rc_at_stake(code, expected_amount, paid_amount) AS
+    CASE WHEN code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE', 'UNKNOWN_PAYEE', 'DUPLICATE_PAYMENT')
+             THEN coalesce(paid_amount, 0)
+         WHEN code = 'AMOUNT_MISMATCH' THEN abs(coalesce(paid_amount, 0) - coalesce(expected_amount, 0))
+         WHEN code IN ('MISSING_PAYMENT', 'PAYMENT_FAILED') THEN coalesce(expected_amount, 0)
+         ELSE 0 END;
+
+-- Overpayments to recover: one row per case of money paid after a death or while inactive, over every
+-- period it was flagged, with what decisions recorded as recovered and written off.
+CREATE OR REPLACE VIEW recoveries AS
+SELECT case_id, code, vneid, program, province_code, commune_code, first_period, last_period, periods_flagged,
+       status,
+       amount_at_stake AS overpaid,
+       amount_recovered AS recovered,
+       amount_written_off AS written_off,
+       amount_at_stake - amount_recovered - amount_written_off AS outstanding
+FROM cases
+WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE');
+
+CREATE OR REPLACE VIEW recoveries_by_province AS
+SELECT province_code, program, count(*) AS cases, sum(overpaid) AS overpaid, sum(recovered) AS recovered,
+       sum(written_off) AS written_off, sum(outstanding) AS outstanding,
+       count(*) FILTER (WHERE outstanding > 0) AS cases_outstanding
+FROM recoveries
+GROUP BY province_code, program;
+
+-- Arrears as of the latest period: each beneficiary and programme unpaid in it (MISSING_PAYMENT), with
+-- the consecutive periods unpaid that end with it and the amounts due over them. Periods are calendar
+-- months: a month the database does not hold breaks the run. A later payment settles them: a
+-- beneficiary paid in the latest period is not in it.
+CREATE OR REPLACE VIEW arrears AS
+WITH unpaid AS (
+    SELECT vneid, program, period, max(expected_amount) AS due,
+           arg_max(province_code, province_code IS NOT NULL) AS province_code,
+           arg_max(commune_code, commune_code IS NOT NULL) AS commune_code,
+           12 * CAST(left(period, 4) AS INTEGER) + CAST(right(period, 2) AS INTEGER) AS month
+    FROM flags
+    WHERE code = 'MISSING_PAYMENT' AND vneid IS NOT NULL
+    GROUP BY vneid, program, period
+),
+streaks AS (
+    SELECT *, month - row_number() OVER (PARTITION BY vneid, program ORDER BY month) AS streak FROM unpaid
+)
+SELECT vneid, program, arg_max(province_code, period) AS province_code,
+       arg_max(commune_code, period) AS commune_code,
+       min(period) AS since_period, max(period) AS as_of_period,
+       CAST(count(*) AS INTEGER) AS months_unpaid, CAST(sum(due) AS BIGINT) AS amount_owed
+FROM streaks
+GROUP BY vneid, program, streak
+HAVING max(period) = (SELECT max(period) FROM runs);
+
+-- The findings of each period by code, beside the period before it in the database: how many, the
+-- money in question (rc_at_stake), and the change. Every code has a row in every period (0 when none).
+CREATE OR REPLACE VIEW period_summary AS
+WITH counts AS (
+    SELECT period, code, count(*) AS findings, sum(rc_at_stake(code, expected_amount, paid_amount)) AS amount
+    FROM flags GROUP BY period, code
+),
+grid AS (
+    SELECT p.period, r.code, r.severity, coalesce(c.findings, 0) AS findings,
+           CAST(coalesce(c.amount, 0) AS BIGINT) AS amount
+    FROM (SELECT DISTINCT period FROM runs) AS p
+    CROSS JOIN rules AS r
+    LEFT JOIN counts AS c ON c.period = p.period AND c.code = r.code
+)
+SELECT period, code, severity, findings, amount,
+       lag(period) OVER w AS previous_period,
+       lag(findings) OVER w AS previous_findings,
+       findings - lag(findings) OVER w AS change,
+       lag(amount) OVER w AS previous_amount,
+       amount - lag(amount) OVER w AS amount_change
+FROM grid
+WINDOW w AS (PARTITION BY code ORDER BY period);

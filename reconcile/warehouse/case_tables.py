@@ -114,3 +114,74 @@ CASE_TABLES: tuple[Table, ...] = (
         ),
     ),
 )
+
+_RECOVERY_COLS = {
+    "case_id": "The case (cases.case_id)",
+    "code": "PAID_AFTER_DEATH or PAID_WHILE_INACTIVE",
+    "vneid": "Beneficiary's ID",
+    "program": "welfare or pension",
+    "province_code": "Beneficiary's province in the latest period flagged",
+    "commune_code": "Beneficiary's commune in the latest period flagged",
+    "first_period": "First period flagged",
+    "last_period": "Latest period flagged",
+    "periods_flagged": "Periods in which it was flagged",
+    "status": "The case's status",
+    "overpaid": "VND paid after the death or while inactive, over every period flagged (cases.amount_at_stake)",
+    "recovered": "VND recovered, as decisions recorded (cases.amount_recovered)",
+    "written_off": "VND written off, as decisions recorded (cases.amount_written_off)",
+    "outstanding": "VND still to recover: overpaid less recovered and written off",
+}
+
+# the views of cases and money follow-up, with their columns' COMMENTs (history.VIEW_COMMENTS)
+CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
+    "recoveries": (
+        "Overpayments to recover: one row per case of money paid after a death or while inactive, over every "
+        "period flagged, with what decisions recorded as recovered and written off, and what is outstanding",
+        _RECOVERY_COLS,
+    ),
+    "recoveries_by_province": (
+        "The recoveries added up by province and programme",
+        {
+            "province_code": "Province (NULL when unknown)",
+            "program": "welfare or pension",
+            "cases": "Cases of overpayment",
+            "overpaid": "VND overpaid",
+            "recovered": "VND recovered",
+            "written_off": "VND written off",
+            "outstanding": "VND still to recover",
+            "cases_outstanding": "Cases with money still to recover",
+        },
+    ),
+    "arrears": (
+        "Arrears as of the latest period: each active beneficiary and programme with no successful payment in it "
+        "(MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; "
+        "a later payment settles them",
+        {
+            "vneid": "Beneficiary's ID",
+            "program": "welfare or pension",
+            "province_code": "Beneficiary's province",
+            "commune_code": "Beneficiary's commune",
+            "since_period": "First of the consecutive periods unpaid",
+            "as_of_period": "The latest period in the database",
+            "months_unpaid": "Consecutive periods unpaid, the latest included",
+            "amount_owed": "VND due over them",
+        },
+    ),
+    "period_summary": (
+        "The findings of each period by code beside the period before it in the database: how many, the money "
+        "in question, and the change; every code has a row in every period",
+        {
+            "period": "Period YYYY-MM",
+            "code": "Finding code",
+            "severity": "low, medium, high or critical",
+            "findings": "Findings of the code in the period",
+            "amount": "VND in question (paid for overpayments, the difference for AMOUNT_MISMATCH, due for "
+            "MISSING_PAYMENT and PAYMENT_FAILED, 0 for the others)",
+            "previous_period": "The period before it in the database (NULL for the first)",
+            "previous_findings": "Findings of the code in the previous period",
+            "change": "findings less previous_findings",
+            "previous_amount": "amount in the previous period",
+            "amount_change": "amount less previous_amount",
+        },
+    ),
+}

@@ -3,7 +3,7 @@ what changed between runs, removed periods, superseded runs and findings (append
 
 from __future__ import annotations
 
-from reconcile.warehouse.case_tables import CASE_TABLES
+from reconcile.warehouse.case_tables import CASE_TABLES, CASE_VIEW_COMMENTS
 from reconcile.warehouse.tables import PERIOD, PERIOD_CONTENT, RUN_ID, Col, Table
 
 TABLES: tuple[Table, ...] = (
@@ -141,3 +141,4 @@ VIEW_COMMENTS = {
         {c.name: c.comment for c in table("noncash_share_rows").cols},
     ),
 }
+VIEW_COMMENTS.update(CASE_VIEW_COMMENTS)
