@@ -319,6 +319,22 @@ select source_file, source_row, reason, set_aside from rejected_rows where perio
     "flags-critical": _command("flags", "--severity", "critical"),
     "show-beneficiary": _command("show", "038149030489"),
     "cashless-channel": _command("cashless", "--by", "channel"),
+    "query-period-summary": _query("""
+select period, code, findings, previous_findings, change, amount, amount_change
+from period_summary where period = '2024-10' and (findings > 0 or previous_findings > 0) order by code;
+"""),
+    "trend": _command("trend"),
+    "query-recoveries": _query("""
+select code, vneid, program, province_code, periods_flagged, status, overpaid, recovered, written_off, outstanding
+from recoveries order by outstanding desc, vneid;
+"""),
+    "query-recoveries-by-province": _query("""
+select * from recoveries_by_province order by province_code, program;
+"""),
+    "query-arrears": _query("""
+select vneid, program, province_code, since_period, as_of_period, months_unpaid, amount_owed
+from arrears order by all;
+"""),
     "cases-import": lambda: docs_cases.demo_decision(_sample, _invoke, DEMO_DB),
     "cases-session": lambda: docs_cases.session(_sample, _invoke, DEMO_DB),
 }

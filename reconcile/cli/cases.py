@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from reconcile.cli.group import lazy, say
 from reconcile.cli.read import _render, db_option, format_option, mask_option
 
 readback = lazy("reconcile.readback")
+terminal = lazy("reconcile.report.terminal")
 cases_read = lazy("reconcile.cases.readback")
 
 STATUSES = ("open", "in_review", "explained", "recovery", "recovered", "written_off", "closed")  # case_tables
@@ -160,4 +162,34 @@ def reopen(period, db, by, reason) -> None:
     say(f"reconcile: period {period} reopened; it can be re-run", err=True)
 
 
-COMMANDS = (cases, case, review, verify, signoff, reopen)
+@click.command()
+@db_option
+@click.option(
+    "--by",
+    type=click.Choice(["period", "code"]),
+    default="period",
+    show_default=True,
+    help="One row per period (with the non-cash share per programme), or per period and finding code.",
+)
+@click.option("--code", help="Only this finding, period by period (see 'reconcile rules').")
+@format_option
+def trend(db, by, code, fmt) -> None:
+    """Month over month: the findings and the money in question in each period, the change against the
+    period before it in the database, and the non-cash share of payments per programme beside them."""
+    from reconcile.cases.trend import trend as read_trend
+
+    with readback.open_db(db) as con:
+        result = read_trend(con, by, code)
+    if fmt == "table":
+        shares = [i for i, h in enumerate(result.headers) if h.endswith("_noncash")]
+        result = replace(
+            result,
+            rows=[
+                tuple(terminal.pct(v) if i in shares and v is not None else v for i, v in enumerate(r))
+                for r in result.rows
+            ],
+        )
+    click.echo(_render(result, fmt))
+
+
+COMMANDS = (cases, case, review, verify, signoff, reopen, trend)

@@ -42,6 +42,18 @@ NUMBER_COLUMNS = (
     "flags",
     "amount_due",
     "amount_paid",
+    "amount_at_stake",
+    "amount_recovered",
+    "amount_written_off",
+    "periods_flagged",
+    "periods_open",
+    "change",
+    "amount_change",
+    "previous_findings",
+    "findings",
+    "high_or_critical",
+    "welfare_noncash",
+    "pension_noncash",
     *SHARE_COLUMNS,
 )
 SHOW_SECTIONS = (
@@ -124,18 +136,25 @@ def flags(db, period, code, severity, province, program, limit, mask_ids, fmt) -
 
 
 @click.command()
-@click.argument("vneid")
+@click.argument("vneid", required=False)
+@click.option("--payment-ref", help="Instead of an ID: one payment reference, in every period.")
+@click.option("--account", help="Instead of an ID: one account number, in every period.")
 @db_option
 @mask_option
 @format_option
-def show(vneid, db, mask_ids, fmt) -> None:
-    """Everything on one beneficiary, across all periods: registry rows, payments, findings.
+def show(vneid, payment_ref, account, db, mask_ids, fmt) -> None:
+    """Everything on one beneficiary, one payment reference or one account, across all periods:
+    registry rows, payments, findings.
 
     VNEID is the 12-digit personal ID (số định danh cá nhân); spaces and dots in it are ignored.
-    Payments count when they carry the ID or were matched to the beneficiary another way.
+    Payments count when they carry the ID or were matched to the beneficiary another way. With
+    --payment-ref or --account: the payments that carry it, the beneficiaries they were matched to
+    (for an account, also those registered with it), and the findings on either.
     """
+    if sum(x is not None for x in (vneid, payment_ref, account)) != 1:
+        raise ReconcileError("give one of: a 12-digit personal ID, --payment-ref REF or --account NUMBER")
     with readback.open_db(db) as con:
-        found = readback.show(con, vneid)
+        found = readback.show(con, vneid, payment_ref=payment_ref, account=account)
     sections = {name: getattr(found, name) for name, _ in SHOW_SECTIONS}
     if mask_ids:
         sections = {name: readback.masked(rows) for name, rows in sections.items()}
@@ -158,7 +177,11 @@ def show(vneid, db, mask_ids, fmt) -> None:
             )
         )
     if not any(r.rows for r in sections.values()):
-        say("reconcile: this ID is in no registry row, payment or finding of the database", err=True)
+        say(
+            f"reconcile: this {'ID' if vneid else 'payment reference' if payment_ref else 'account'} is in no "
+            "registry row, payment or finding of the database",
+            err=True,
+        )
 
 
 @click.command()

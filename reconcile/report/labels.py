@@ -42,6 +42,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "section.totals": ("Beneficiaries and payments", "Đối tượng và khoản chi"),
     "section.findings": ("Findings by code", "Phát hiện theo mã"),
     "section.severity": ("Findings by severity", "Phát hiện theo mức độ"),
+    "section.change": (
+        "Findings against the previous period in the database ({previous})",
+        "Phát hiện so với kỳ trước trong cơ sở dữ liệu ({previous})",
+    ),
+    "section.change_none": (
+        "Findings against the previous period: none in the database yet",
+        "Phát hiện so với kỳ trước: cơ sở dữ liệu chưa có kỳ trước",
+    ),
+    "section.recoveries": (
+        "Overpayments to recover (after a death or while inactive), this period and the ones before",
+        "Khoản chi sai cần thu hồi (sau khi chết hoặc khi không còn hưởng), kỳ này và các kỳ trước",
+    ),
     "section.inputs": (
         "Rows read, loaded, rejected and set aside per input file",
         "Số dòng đọc, nạp, bị loại và để riêng theo tệp",
@@ -142,6 +154,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.amount_recovered": ("Recovered (VND)", "Đã thu hồi (đồng)"),
     "col.amount_written_off": ("Written off (VND)", "Đã xóa nợ (đồng)"),
     "col.updated_at": ("Updated (UTC)", "Cập nhật (UTC)"),
+    "col.previous_count": ("Previous period", "Kỳ trước"),
+    "col.change": ("Change", "Thay đổi"),
+    "col.amount_in_question": ("Amount in question (VND)", "Số tiền liên quan (đồng)"),
+    "col.previous_amount": ("Previous period (VND)", "Kỳ trước (đồng)"),
+    "col.amount_change": ("Change (VND)", "Thay đổi (đồng)"),
+    "col.cases": ("Cases", "Số vụ việc"),
+    "col.overpaid": ("Overpaid (VND)", "Đã chi sai (đồng)"),
+    "col.outstanding": ("Outstanding (VND)", "Còn phải thu hồi (đồng)"),
     "col.parameter": ("Parameter", "Tham số"),
     "col.value": ("Value", "Giá trị"),
     # parameters sheet

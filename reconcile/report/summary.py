@@ -119,6 +119,9 @@ def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, datab
         w.line([severity, *counts], ["severity", "int", "amount", "amount"])
     w.skip()
 
+    _month_over_month(book, w, con, period)
+    _overpayments(book, w, con, period)
+
     w.text(book.label("section.inputs"), "section")
     w.header(
         [
@@ -196,6 +199,71 @@ def _missing_source(source: dict[str, Any], lang: str) -> str:
             f"{program}, {where}: {missing.without_payment:,} / {missing.beneficiaries:,} đối tượng chưa có khoản chi"
         )
     return missing.describe()
+
+
+def _month_over_month(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, period: str) -> None:
+    """The findings by code beside the period before it in the database (view period_summary): the
+    codes found in either."""
+    rows = con.execute(
+        """SELECT code, severity, findings, previous_findings, change, amount, previous_amount, amount_change,
+                  previous_period
+           FROM period_summary WHERE period = ? AND (findings > 0 OR coalesce(previous_findings, 0) > 0)
+           ORDER BY CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC,
+                    code""",
+        [period],
+    ).fetchall()
+    previous = rows[0][8] if rows else None
+    if previous is None:
+        w.text(book.label("section.change_none"), "section")
+        w.skip()
+        return
+    w.text(book.label("section.change", previous=previous), "section")
+    w.header(
+        [
+            book.label(k)
+            for k in (
+                "col.code",
+                "col.severity",
+                "col.count",
+                "col.previous_count",
+                "col.change",
+                "col.amount_in_question",
+                "col.previous_amount",
+                "col.amount_change",
+            )
+        ]
+    )
+    for row in rows:
+        w.line(row[:8], ["text", "severity", "int", "int", "int", "amount", "amount", "amount"])
+    _total_line(w, [book.label("total"), None] + [sum(r[i] or 0 for r in rows) for i in range(2, 8)])
+    w.skip()
+
+
+def _overpayments(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, period: str) -> None:
+    """The overpayments of this period and the ones before, as decisions stand (view recoveries)."""
+    rows = con.execute(
+        """SELECT program, count(*), sum(overpaid), sum(recovered), sum(written_off), sum(outstanding)
+           FROM recoveries WHERE first_period <= ? GROUP BY program ORDER BY program""",
+        [period],
+    ).fetchall()
+    w.text(book.label("section.recoveries"), "section")
+    w.header(
+        [
+            book.label(k)
+            for k in (
+                "col.program",
+                "col.cases",
+                "col.overpaid",
+                "col.amount_recovered",
+                "col.amount_written_off",
+                "col.outstanding",
+            )
+        ]
+    )
+    for row in rows:
+        w.line(row, ["value:program", "int", "amount", "amount", "amount", "amount"])
+    _total_line(w, [book.label("total")] + [sum(r[i] or 0 for r in rows) for i in range(1, 6)])
+    w.skip()
 
 
 def _total_line(w: Writer, values: Sequence[Any]) -> None:

@@ -1,0 +1,48 @@
+"""`reconcile trend`: the periods side by side, from the view period_summary and the non-cash share.
+
+By period (the default): each period's findings and money in question, the change against the period
+before it in the database, and the share of payments made without cash for each programme beside them.
+By code (`--by code`): period_summary's rows, each code in each period with its change.
+"""
+
+from __future__ import annotations
+
+from reconcile.readback import Rows
+
+BY_PERIOD = """
+WITH totals AS (
+    SELECT period, sum(findings) AS findings, sum(amount) AS amount,
+           sum(findings) FILTER (WHERE severity IN ('critical', 'high')) AS high_or_critical
+    FROM period_summary GROUP BY period
+),
+share AS (
+    SELECT period,
+           max(share_payments) FILTER (WHERE program = 'welfare') AS welfare_noncash,
+           max(share_payments) FILTER (WHERE program = 'pension') AS pension_noncash
+    FROM noncash_share WHERE level = 'program' AND channel_group = 'all' GROUP BY period
+)
+SELECT t.period, CAST(t.findings AS BIGINT) AS findings,
+       CAST(t.findings - lag(t.findings) OVER w AS BIGINT) AS change,
+       CAST(t.high_or_critical AS BIGINT) AS high_or_critical,
+       CAST(t.amount AS BIGINT) AS amount,
+       CAST(t.amount - lag(t.amount) OVER w AS BIGINT) AS amount_change,
+       s.welfare_noncash, s.pension_noncash
+FROM totals AS t LEFT JOIN share AS s USING (period)
+WHERE $code IS NULL
+WINDOW w AS (ORDER BY t.period)
+ORDER BY t.period"""
+
+BY_CODE = """
+SELECT period, code, severity, findings, previous_findings, change, amount, amount_change
+FROM period_summary
+WHERE ($code IS NULL AND (findings > 0 OR coalesce(previous_findings, 0) > 0)) OR code = $code
+ORDER BY period, CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC, code"""
+
+
+def trend(con, by: str = "period", code: str | None = None) -> Rows:
+    """The trend by period (with the non-cash share per programme) or by code (--code: that code only)."""
+    sql = BY_CODE if by == "code" or code is not None else BY_PERIOD
+    cur = con.execute(sql, {"code": code})
+    headers = tuple(d[0] for d in cur.description)
+    rows = cur.fetchall()
+    return Rows(headers, rows, len(rows))
