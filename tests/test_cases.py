@@ -274,3 +274,16 @@ def test_a_case_decided_since_the_book_was_written_is_refused_not_overwritten(mo
     assert (f"hung.xlsx: sheet 'Findings' row {n}: its case was decided in the database since this workbook was "
             "written; write the workbook again (reconcile report) and enter the decision there") in res.output
     assert query(db, "SELECT to_status FROM case_events ORDER BY seq") == [("explained",)]
+
+
+def test_removing_a_period_keeps_the_decided_cases_and_drops_the_cases_it_alone_flagged(month, october, tmp_path):
+    db, book = month
+    decided = decide(db, book, tmp_path / "d.xlsx", "PAID_AFTER_DEATH", "welfare", Status="recovery")
+    assert run_month(db, "2024-10", october).exit_code == 0
+    assert query(db, "SELECT count(*) FROM cases") == [(27,)]
+    res = invoke("delete", "--period", "2024-10", "--db", str(db), "--by", "Lan", "--reason", "tệp sai", "--yes")
+    assert res.exit_code == 0, res.output
+    # the case October alone flagged is gone; September's 26 are as September left them
+    assert query(db, "SELECT count(*), count(*) FILTER (WHERE last_period = '2024-09') FROM cases") == [(26, 26)]
+    assert query(db, "SELECT status, periods_flagged, amount_at_stake, events FROM cases WHERE case_id = ?",
+                 [decided]) == [("recovery", 1, 1_000_000, 1)]
