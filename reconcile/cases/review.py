@@ -140,21 +140,27 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
 
 def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
     problems: list[str] = []
-    decisions: dict[str, tuple] = {}  # case_id -> (values, period, source)
+    decisions: dict[str, tuple] = {}  # case_id -> (values, period, source, where, as written)
+    ids = sorted({text for _, _, row in rows if (text := _text(row["flag_id"]))})
+    stored: dict[str, list[tuple]] = {}  # the book's findings as the database holds them (a finding of a run
+    for r in con.execute(  # since replaced too, whose rows may have moved), read in one query
+        "SELECT DISTINCT flag_id, case_id, period, code, vneid, payment_ref, expected_amount, paid_amount, "
+        "source_file, source_row FROM review_flags WHERE flag_id IN (SELECT unnest($ids)) ORDER BY ALL",
+        {"ids": ids},
+    ).fetchall():
+        stored.setdefault(r[0], []).append(r[1:])
     for sheet, n, row in rows:
         where = f"{book.name}: sheet '{sheet}' row {n}"
-        flag = con.execute(
-            "SELECT case_id, period, code, vneid, payment_ref, expected_amount, paid_amount, source_file, source_row "
-            "FROM review_flags WHERE flag_id = ? LIMIT 1",
-            [_text(row["flag_id"])],
-        ).fetchone()
-        if flag is None:
+        versions = stored.get(_text(row["flag_id"]) or "")
+        if not versions:
             problems.append(f"{where}: its finding id is not in the database; export the workbook again")
             continue
+        edits = [[name for name, value in zip(EVIDENCE, v[2:]) if not _same(name, row[name], value)] for v in versions]
+        best = min(range(len(versions)), key=lambda i: len(edits[i]))  # the version it agrees with most
+        flag, edited = versions[best], edits[best]
         if _text(row["case_id"]) != flag[0]:
             problems.append(f"{where}: its case id is not its finding's; put back the value as written")
             continue
-        edited = [name for name, stored in zip(EVIDENCE, flag[2:]) if not _same(name, row[name], stored)]
         if edited:
             problems.append(
                 f"{where}: the evidence column {', '.join(edited)} was edited; put back the value as written "
