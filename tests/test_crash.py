@@ -50,7 +50,8 @@ print("committed", flush=True)
 """
 
 
-RUN_COLUMNS = ("run_id", "started_at", "finished_at", "superseded_by")  # what differs between two runs of the same files
+# what differs between two runs of the same files: ids and times (cases.updated_at is its latest run's start)
+RUN_COLUMNS = ("run_id", "started_at", "finished_at", "superseded_by", "updated_at")
 
 
 def content(db: Path, *, same_run: bool = True) -> str:
