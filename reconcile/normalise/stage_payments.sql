@@ -75,12 +75,14 @@ typed AS (
         rc_digits_word_t(vneid_t) AS vneid_d
     FROM t
 ),
+typed1 AS (
+    SELECT *, rc_restorable_d(vneid_d) AS n_vneid_restored FROM typed
+),
 typed2 AS (
     SELECT *,
-        rc_vneid_d(vneid_d) AS n_vneid,
-        rc_restorable_d(vneid_d) AS n_vneid_restored,
+        rc_vneid_dr(vneid_d, n_vneid_restored) AS n_vneid,
         rc_vneid_problem_t(vneid_t, vneid_d) AS p_vneid
-    FROM typed
+    FROM typed1
 ),
 with_id AS (
     SELECT *,
