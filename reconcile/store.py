@@ -43,7 +43,8 @@ def write(
 
 
 # The stored registry and payments: the run's rows, with the payment's own reference repeat and an
-# account number that had lost its leading zeros restored (facts.sql's pm)
+# account number that had lost its leading zeros restored (facts.sql's pm); the matches from pm,
+# which holds each matched payment's reference and its beneficiary's ID and programme
 STORED_SOURCES = {
     "registry": """(SELECT r.* REPLACE (coalesce(fx.account, r.account_number) AS account_number),
                             fx.account IS NOT NULL AS account_restored
@@ -56,7 +57,9 @@ STORED_SOURCES = {
                      LEFT JOIN (SELECT payment_id, account_number FROM cur_account_fixes
                                 WHERE account_restored = 'payment') AS fx USING (payment_id)
                      LEFT JOIN cur_repeats AS rp USING (payment_id))""",
-    "matches": "cur_matches",
+    "matches": """(SELECT payment_id, payment_ref, registry_id, vneid, registered_program AS program,
+                           match_method AS method
+                    FROM pm WHERE registry_id IS NOT NULL)""",
 }
 
 

@@ -39,7 +39,11 @@ def test_every_file_the_engine_runs_translates():
         ("table", "cur_payment_ids"), ("table", "cur_payments"), ("drop", "cur_payment_ids"),
         ("table", "cur_repeats")]
     assert [(s.action, s.name) for s in plan.match] == [("table", "cur_matches")]
-    assert [(s.action, s.name) for s in plan.facts] == [("table", "pm"), ("table", "cur_account_fixes")]
+    assert [(s.action, s.name) for s in plan.facts] == [
+        ("table", "pm"),
+        ("table", "cur_account_fixes"),
+        ("table", "cur_beneficiary_paid"),
+    ]
     assert (plan.flags.action, plan.flags.name) == ("insert", "flags")
     for partial in (False, True):
         assert [(s.action, s.name) for s in plan.noncash[partial] if s.action != "drop"] == [

@@ -88,8 +88,11 @@ CREATE OR REPLACE TEMP MACRO rc_digits_word_t(t) AS
 CREATE OR REPLACE TEMP MACRO rc_restorable_d(d) AS
     coalesce(length(d) IN (10, 11)
              AND substr(lpad(d, 12, '0'), 1, 3) IN (SELECT cccd_code FROM ref_birth_province), false);
-CREATE OR REPLACE TEMP MACRO rc_vneid_d(d) AS
-    CASE WHEN rc_restorable_d(d) THEN lpad(d, 12, '0') ELSE d END;
+-- The same with rc_restorable_d(d) computed once as a column (r): staging needs both, and each
+-- use of rc_restorable_d is a join with the list of codes.
+CREATE OR REPLACE TEMP MACRO rc_vneid_dr(d, r) AS
+    CASE WHEN r THEN lpad(d, 12, '0') ELSE d END;
+CREATE OR REPLACE TEMP MACRO rc_vneid_d(d) AS rc_vneid_dr(d, rc_restorable_d(d));
 CREATE OR REPLACE TEMP MACRO rc_vneid_problem_t(t, d) AS
     CASE
         WHEN t IS NULL THEN 'missing'

@@ -3,18 +3,22 @@
 -- A column with few distinct values is normalised once per distinct value, the rest row by row in
 -- layers (see stage_registry.sql).
 CREATE OR REPLACE TEMP TABLE stg_payments AS
-WITH m_narrative AS (
+WITH narratives AS (
+    SELECT DISTINCT narrative AS raw FROM raw_payments
+),
+m_narrative AS (
     -- the narrative's text, and the 12-digit runs in it that are real IDs (known place-of-birth
-    -- code), once per distinct narrative: most repeat a few templates
+    -- code), once per distinct narrative: most repeat a few templates (the runs are looked for in
+    -- the distinct narratives, not in every row's)
     SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids
-    FROM (SELECT DISTINCT narrative AS raw FROM raw_payments) AS n
+    FROM narratives AS n
     LEFT JOIN (
         SELECT narrative, list(DISTINCT candidate ORDER BY candidate) AS ids
         FROM (
-            SELECT narrative,
-                   unnest(regexp_extract_all(regexp_replace(' ' || narrative || ' ', '[^0-9]+', '  ', 'g'),
+            SELECT raw AS narrative,
+                   unnest(regexp_extract_all(regexp_replace(' ' || raw || ' ', '[^0-9]+', '  ', 'g'),
                                              ' ([0-9]{12}) ', 1)) AS candidate
-            FROM (SELECT DISTINCT narrative FROM raw_payments WHERE regexp_matches(narrative, '[0-9]{12}'))
+            FROM narratives WHERE regexp_matches(raw, '[0-9]{12}')
         )
         WHERE rc_vneid_valid(candidate)
         GROUP BY narrative
@@ -75,12 +79,14 @@ typed AS (
         rc_digits_word_t(vneid_t) AS vneid_d
     FROM t
 ),
+typed1 AS (
+    SELECT *, rc_restorable_d(vneid_d) AS n_vneid_restored FROM typed
+),
 typed2 AS (
     SELECT *,
-        rc_vneid_d(vneid_d) AS n_vneid,
-        rc_restorable_d(vneid_d) AS n_vneid_restored,
+        rc_vneid_dr(vneid_d, n_vneid_restored) AS n_vneid,
         rc_vneid_problem_t(vneid_t, vneid_d) AS p_vneid
-    FROM typed
+    FROM typed1
 ),
 with_id AS (
     SELECT *,

@@ -118,10 +118,13 @@ typed AS (
         rc_digits_word_t(vneid_t) AS vneid_d,
         rc_ident_word_t(account_t) AS n_account_number
     FROM t
+),
+typed2 AS (
+    SELECT *, rc_restorable_d(vneid_d) AS vneid_restorable FROM typed
 )
 SELECT
     file_id, source_file, source_row, source_sheet, coalesce(skip_reason <> 'blank row', false) AS set_aside,
-    rc_vneid_d(vneid_d) AS vneid,
+    rc_vneid_dr(vneid_d, vneid_restorable) AS vneid,
     full_name_t AS full_name,
     dob AS date_of_birth,
     coalesce(year(dob), CASE WHEN dob_year_only THEN CAST(dob_t AS INTEGER) END) AS birth_year,
@@ -138,7 +141,7 @@ SELECT
     n_status AS status,
     dod AS date_of_death,
     name_key,
-    rc_restorable_d(vneid_d) AS vneid_restored,
+    vneid_restorable AS vneid_restored,
     coalesce(skip_reason, nullif(concat_ws('; ',
         'vneid ' || rc_vneid_problem_t(vneid_t, vneid_d),
         CASE WHEN full_name_t IS NULL THEN 'full_name missing' END,
@@ -157,4 +160,4 @@ SELECT
     ), '')) AS reject_reason,
     province_code_2025,
     area_note
-FROM typed;
+FROM typed2;

@@ -1,6 +1,8 @@
 -- pm: every loaded payment of the run with its match and the matched beneficiary, the one
 -- relation the payment-side findings (and the scale and coverage guards) read. vneid is the
--- beneficiary's; payee_vneid the payment's own.
+-- beneficiary's; payee_vneid the payment's own. Only the columns something reads: pm is as long
+-- as the payments, and every column is written (the narrative, the payee's date of birth and the
+-- file's place are read from cur_payments where they are needed).
 --
 -- Account numbers that lost their leading zeros: a matched payment's account and the registered
 -- one that are equal once leading zeros are stripped are one account, which a spreadsheet cell
@@ -21,12 +23,11 @@ WITH joined AS (
 )
 SELECT
     j.payment_id, j.payment_ref, j.vneid AS payee_vneid, j.vneid_source, j.vneid_note,
-    j.payee_name, j.payee_key, j.date_of_birth AS payee_date_of_birth,
-    j.bank_code,
+    j.payee_name, j.payee_key, j.bank_code,
     CASE WHEN j.zeros_lost AND length(j.account_number) < length(j.r_account) THEN j.r_account
          ELSE j.account_number END AS account_number,
     j.amount, j.value_date, j.channel, j.status,
-    j.program AS payment_program, j.narrative, j.bank_ref, j.in_period, j.file_id, j.file_order, j.source_file, j.source_row,
+    j.program AS payment_program, j.bank_ref, j.in_period, j.file_id, j.source_file, j.source_row,
     j.source_sheet, rp.repeat_of,
     j.match_method, j.registry_id,
     j.r_vneid AS vneid, j.full_name, j.name_key, j.beneficiary_status, j.date_of_death,
@@ -47,3 +48,16 @@ CREATE OR REPLACE TEMP TABLE cur_account_fixes AS
 SELECT payment_id, registry_id, file_id, registry_file_id, account_restored, account_number, registered_account
 FROM pm
 WHERE account_restored IS NOT NULL;
+
+-- Each matched beneficiary's payments counted once, for the findings that ask how a beneficiary was
+-- paid (MISSING_PAYMENT, AMOUNT_MISMATCH, DUPLICATE_PAYMENT, PAYMENT_FAILED): one narrow pass over
+-- pm rather than one grouping of it per finding. paid and total: successful and dated in the period.
+CREATE OR REPLACE TEMP TABLE cur_beneficiary_paid AS
+SELECT registry_id,
+       count(*) FILTER (WHERE status <> 'success') AS failed,
+       count(*) FILTER (WHERE status = 'success' AND NOT in_period) AS outside,
+       count(*) FILTER (WHERE status = 'success' AND in_period) AS paid,
+       CAST(sum(amount) FILTER (WHERE status = 'success' AND in_period) AS BIGINT) AS total
+FROM pm
+WHERE registry_id IS NOT NULL
+GROUP BY registry_id;

@@ -88,8 +88,6 @@ chosen AS (
     UNION ALL
     SELECT payment_id, registry_id, method FROM by_name WHERE candidates = 1 AND rk = 1
 )
-SELECT c.payment_id, p.payment_ref, c.registry_id, r.vneid, r.program, c.method
-FROM chosen AS c
-JOIN cur_payments AS p USING (payment_id)
-JOIN cur_registry AS r USING (registry_id)
-ORDER BY c.payment_id;
+-- the ids and the method alone: pm joins the payment and the beneficiary to them, and the stored
+-- matches are read from pm (store.STORED_SOURCES)
+SELECT payment_id, registry_id, method FROM chosen;

@@ -2,12 +2,8 @@
 -- severity: medium
 -- en: Total paid to a beneficiary in the period differs from the amount due
 -- vi: Tổng số tiền đã chi trong kỳ khác số tiền được hưởng
--- pm is read twice, filtered alike, rather than through a CTE of every column that both read:
--- DuckDB would keep such a CTE whole (a second copy of the payments)
-WITH totals AS (
-    SELECT registry_id, CAST(sum(amount) AS BIGINT) AS total, count(*) AS n
-    FROM pm WHERE registry_id IS NOT NULL AND status = 'success' AND in_period
-    GROUP BY registry_id
+WITH totals AS (  -- facts.sql: each beneficiary's successful payments in the period, counted and summed
+    SELECT registry_id, total, paid AS n FROM cur_beneficiary_paid WHERE paid > 0
 ),
 mismatched AS (
     SELECT r.*, t.total, t.n

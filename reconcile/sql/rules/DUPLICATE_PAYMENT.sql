@@ -4,12 +4,8 @@
 -- vi: Chi trùng: nhiều khoản chi thành công cho cùng một đối tượng và chế độ trong kỳ, hoặc trùng số tham chiếu
 -- The windows see only the rows that can be a second payment: those of beneficiaries paid more
 -- than once, and of references used more than once in a file (few; a window sorts what it sees)
-WITH paid_twice AS (
-    SELECT registry_id
-    FROM pm
-    WHERE registry_id IS NOT NULL AND status = 'success' AND in_period
-    GROUP BY registry_id
-    HAVING count(*) > 1
+WITH paid_twice AS (  -- facts.sql: each beneficiary's successful payments in the period, counted
+    SELECT registry_id FROM cur_beneficiary_paid WHERE paid > 1
 ),
 per_beneficiary AS (
     SELECT payment_id,

@@ -10,11 +10,5 @@ SELECT
         AS detail,
     r.source_file, r.source_row, r.source_sheet, r.full_name, r.account_number, r.province_code, r.commune_code, r.registry_id
 FROM cur_registry AS r
-LEFT JOIN (
-    SELECT registry_id,
-           count(*) FILTER (WHERE status <> 'success') AS failed,
-           count(*) FILTER (WHERE status = 'success' AND NOT in_period) AS outside,
-           count(*) FILTER (WHERE status = 'success' AND in_period) AS paid
-    FROM pm WHERE registry_id IS NOT NULL GROUP BY registry_id
-) AS o USING (registry_id)
+LEFT JOIN cur_beneficiary_paid AS o USING (registry_id)  -- facts.sql: each beneficiary's payments counted
 WHERE r.is_primary AND r.status = 'active' AND r.entitled_amount > 0 AND coalesce(o.paid, 0) = 0

@@ -10,6 +10,5 @@ SELECT
     f.match_method, f.payment_id, f.registry_id
 FROM pm AS f
 WHERE f.registry_id IS NOT NULL AND f.status IN ('failed', 'returned')
-  AND NOT EXISTS (
-      SELECT 1 FROM pm AS s
-      WHERE s.registry_id = f.registry_id AND s.status = 'success' AND s.in_period)
+  -- facts.sql: each beneficiary's successful payments in the period, counted
+  AND f.registry_id IN (SELECT registry_id FROM cur_beneficiary_paid WHERE paid = 0)
