@@ -45,8 +45,9 @@ def actions(period, out, db, mask_ids, lang) -> None:
     payment to send again; per bank and commune, recovery_<bank>_<commune>.csv and .xlsx, the
     overpayments (paid after a death or while inactive) still to reclaim, one row per case.
 
-    Both as of the period: payments of it and earlier periods, settled by a later payment up to it;
-    cases first flagged up to it, with what decisions recorded so far. For example:
+    Both as of the period: payments of it and earlier periods whose beneficiary had no successful
+    payment in their period or a later one up to it; cases first flagged up to it, less what decisions
+    recorded as recovered or written off so far. For example:
 
     \b
         reconcile actions --period 2024-11 --out actions/2024-11
