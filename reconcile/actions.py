@@ -7,8 +7,9 @@ beneficiary had no successful payment dated in its period (`status = 'success' A
 matched to the same ID and programme) in that period or any later one up to P. A payment whose
 beneficiary was paid in the same period (the bank tried again and it went through) is no more to send
 than it is a PAYMENT_FAILED finding; one paid in a later period is settled; a failed payment matched to
-no beneficiary is in no list (no one is known to send it to: it is an UNKNOWN_PAYEE finding). One row
-per payment to send again: its period, the name (the registry's, else the payee's), the ID, the
+no beneficiary is in no list (no one is known to send it to: it is an UNKNOWN_PAYEE finding), and a
+payment listed again in another input (`repeat_of`) is one payment. One row per payment to send again,
+by period and reference: its period, the name (the registry's, else the payee's), the ID, the
 account, the bank, the amount, the original reference, the reason (failed or returned, and the bank's
 narrative), the programme, the province and the commune. One file per paying bank: the payment's
 `bank_code`, `VNPOST` for cash (the post office), `unknown` when it names none.
@@ -20,7 +21,7 @@ amounts are those the database holds now: overpaid over every period flagged, le
 recorded as recovered and written off. One row per case: its id and code, the name (the latest
 registry's), the ID, the account and bank of the latest payment flagged in the case, the province and
 commune, the periods flagged, and overpaid, recovered, written off and outstanding. One file per bank
-that received the overpayments (`VNPOST` for cash) and commune (`unknown` when none is known).
+that received the overpayments (`VNPOST` for cash) and commune (`unknown` when none is known), its rows by name.
 
 File names keep only `A-Z a-z 0-9 _ -` of a bank or commune code (any other character becomes `_`),
 so that they are valid on Windows; codes that come out alike share a file, each row keeping its code.

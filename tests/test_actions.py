@@ -296,28 +296,40 @@ def test_a_file_as_out_is_refused_and_other_files_are_left_but_named(history, tm
     assert (out / "reissue_OLDBANK.csv").read_text() == "old" and (out / "notes.txt").read_text() == "mine"
 
 
-def test_a_payment_that_failed_and_went_through_in_the_same_month_is_not_sent_again(history, tmp_path):
-    """The bank tried again within the month: no PAYMENT_FAILED finding, nothing to re-send."""
+def test_a_payment_retried_within_the_month_or_listed_twice_is_sent_again_once_or_not_at_all(history, tmp_path):
+    """The bank tried again within the month and it went through: no PAYMENT_FAILED finding, nothing to
+    send again. A returned payment listed again in another file (repeat_of) is one payment to send."""
     truth_dir, _ = history
     month = truth_dir / "2024-11"
     bank = pl.read_parquet(month / "payments_bank.parquet")
-    returned = bank.filter(pl.col("status") == "returned").head(1)
-    retried = returned.with_columns(
+    returned = bank.filter(pl.col("status") == "returned")
+    retried = returned.head(1).with_columns(
         status=pl.lit("success"), payment_ref=pl.lit("FT-RETRY-1"), narrative=pl.lit("Chi lai T11/2024")
     )
     pl.concat([bank, retried]).write_parquet(tmp_path / "payments_bank.parquet")
+    others = (
+        bank.filter(pl.col("status") == "success")
+        .head(2)
+        .with_columns(payment_ref=pl.lit("FT-X-") + pl.col("payment_ref"))
+    )
+    pl.concat([returned.slice(1, 1), others]).write_parquet(tmp_path / "payments_extra.parquet")
     db = tmp_path / "one.duckdb"
     run(
         RunConfig(
             period="2024-11",
             registry=[month / "registry.parquet"],
-            payments=[tmp_path / "payments_bank.parquet", month / "payments_post.parquet"],
+            payments=[
+                tmp_path / "payments_bank.parquet",
+                month / "payments_post.parquet",
+                tmp_path / "payments_extra.parquet",
+            ],
             db=db,
         )
     )
     out = tmp_path / "out"
     actions(db, out, "2024-11")
-    refs = {r["Original payment reference"] for found in files(out, "reissue").values() for r in found}
+    refs = [r["Original payment reference"] for found in files(out, "reissue").values() for r in found]
     failed = {ref for (ref,) in query(db, "SELECT payment_ref FROM flags WHERE code = 'PAYMENT_FAILED'")}
     assert returned["payment_ref"][0] not in refs and returned["payment_ref"][0] not in failed
-    assert refs == failed and len(refs) == 9
+    assert query(db, "SELECT count(*) FROM payments WHERE payment_ref = ?", [returned["payment_ref"][1]]) == [(2,)]
+    assert sorted(refs) == sorted(failed) and len(refs) == 9

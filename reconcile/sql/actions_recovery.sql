@@ -40,4 +40,4 @@ FROM recoveries AS c
 LEFT JOIN latest_payment AS l ON l.case_id = c.case_id
 LEFT JOIN latest_name AS n ON n.vneid = c.vneid AND n.program = c.program
 WHERE c.outstanding > 0 AND c.first_period <= $period
-ORDER BY bank, commune, c.case_id;
+ORDER BY bank, commune, full_name, c.case_id;

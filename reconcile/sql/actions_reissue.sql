@@ -2,7 +2,8 @@
 -- failed or returned in a period up to $period, matched to a beneficiary, whose beneficiary had no
 -- successful payment dated in its period, for the same programme, in that period or a later one up to
 -- $period. One row per payment, in the file of the bank that was to pay it ($cash_bank for cash, the
--- post office; 'unknown' when the payment names no bank).
+-- post office; 'unknown' when the payment names no bank). A payment listed again in another input
+-- (repeat_of) is the same payment: it is listed once.
 WITH paid AS (
     SELECT DISTINCT m.vneid, m.program, m.period
     FROM payments AS p
@@ -26,7 +27,7 @@ SELECT
 FROM payments AS p
 JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
-WHERE p.status IN ('failed', 'returned') AND p.period <= $period
+WHERE p.status IN ('failed', 'returned') AND p.period <= $period AND p.repeat_of IS NULL
   AND NOT EXISTS (
       SELECT 1 FROM paid AS s
       WHERE s.vneid = m.vneid AND s.program = m.program AND s.period >= p.period)
