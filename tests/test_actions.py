@@ -294,6 +294,16 @@ def test_a_file_as_out_is_refused_and_other_files_are_left_but_named(history, tm
         "reissue_OLDBANK.csv; remove them or use a new folder, so that they are not sent by mistake"
     ) in res.stderr
     assert (out / "reissue_OLDBANK.csv").read_text() == "old" and (out / "notes.txt").read_text() == "mine"
+    # in Vietnamese by default, as the workbook is
+    res = invoke("actions", "--period", "2024-11", "--out", str(tmp_path / "vi"), "--db", str(db))
+    assert res.exit_code == 0, res.output
+    header = (tmp_path / "vi" / "reissue_ACB.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == (
+        "Kỳ,Họ và tên,Số định danh,Số tài khoản,Ngân hàng,Số tiền (đồng),Số tham chiếu khoản chi gốc,"
+        "Lý do,Chế độ,Mã tỉnh,Mã xã"
+    )
+    first = read_xlsx(tmp_path / "vi" / "recovery_ACB_06946.xlsx")[0]
+    assert (first["Chế độ"], first["Còn phải thu hồi (đồng)"]) == ("Trợ giúp xã hội", 1_500_000)
 
 
 def test_a_payment_retried_within_the_month_or_listed_twice_is_sent_again_once_or_not_at_all(history, tmp_path):
