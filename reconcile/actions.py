@@ -26,8 +26,8 @@ that received the overpayments (`VNPOST` for cash) and commune (`unknown` when n
 File names keep only `A-Z a-z 0-9 _ -` of a bank or commune code (any other character becomes `_`),
 so that they are valid on Windows; codes that come out alike share a file, each row keeping its code.
 A bank or commune with nothing to do gets no file. Files of the same names are replaced; any other
-file in the folder is left as it is, and action files this listing did not write (of another period)
-are named, so that they are not sent by mistake.
+file in the folder is left as it is, and action files this listing did not write (of another period,
+or of an earlier listing) are named, so that they are not sent by mistake.
 
 `--mask-ids` shows IDs, account numbers and payment references by their last four characters, and
 masks long digit runs inside the reason; names stay, as the bank needs them to find the payment.

@@ -290,8 +290,8 @@ def test_a_file_as_out_is_refused_and_other_files_are_left_but_named(history, tm
     (out / "notes.txt").write_text("mine")
     res = actions(db, out, "2024-11")
     assert (
-        f"reconcile: {out} also holds 1 action file this listing did not write (of another period): "
-        "reissue_OLDBANK.csv; remove them or use a new folder, so that they are not sent by mistake"
+        f"reconcile: {out} also holds 1 action file this listing did not write (of another period or an earlier "
+        "listing): reissue_OLDBANK.csv; remove them or use a new folder, so that they are not sent by mistake"
     ) in res.stderr
     assert (out / "reissue_OLDBANK.csv").read_text() == "old" and (out / "notes.txt").read_text() == "mine"
     # in Vietnamese by default, as the workbook is

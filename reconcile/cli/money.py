@@ -79,7 +79,7 @@ def actions(period, out, db, mask_ids, lang) -> None:
         n = len(result.others)
         say(
             f"reconcile: {out} also holds {n:,} action {'file' if n == 1 else 'files'} this listing did not write "
-            f"(of another period): {', '.join(result.others)}; remove them or use a new folder, so that they are "
+            f"(of another period or an earlier listing): {', '.join(result.others)}; remove them or use a new folder, so that they are "
             "not sent by mistake",
             err=True,
         )
