@@ -1,5 +1,5 @@
 """What leaves the office does not hold the personal data it must not (issue 18): in every masked output
-(workbook, exports, read-back) and in the analyst copy, none of the registry's IDs, account numbers or
+(workbook, exports, read-back, action files) and in the analyst copy, none of the registry's IDs, account numbers or
 birth dates, and no payment reference whole in the findings."""
 
 from __future__ import annotations
@@ -59,11 +59,22 @@ def test_no_masked_output_holds_an_id_an_account_or_a_birth_date(office):
         res = CliRunner().invoke(cli, [*command, "--db", str(db), "--mask-ids"])
         assert res.exit_code == 0, res.output
         outputs[" ".join(command)] = res.stdout
-    assert len(outputs) == 18
+    # the action files (reconcile actions): the payments to send again and the overpayments to reclaim
+    res = CliRunner().invoke(cli, ["actions", "--period", "2024-09", "--db", str(db), "--mask-ids",
+                                   "--out", str(folder / "actions")])
+    assert res.exit_code == 0, res.output
+    for path in sorted((folder / "actions").iterdir()):
+        outputs[path.name] = (path.read_text(encoding="utf-8-sig") if path.suffix == ".csv"
+                              else workbook_text(path))
+    stems = ["recovery_BIDV_00091", "recovery_BIDV_14845", "recovery_ICB_00004", "recovery_VCB_26740", "reissue_BIDV"]
+    assert sorted((folder / "actions").iterdir()) == [folder / "actions" / f"{s}{x}" for s in stems
+                                                       for x in (".csv", ".xlsx")]
+    assert len(outputs) == 18 + 10
     for name, text in outputs.items():
         assert leaks(text, ids, accounts, births) == [], name
     # the findings' payment references by their last four characters only
-    findings = [outputs["flags --format csv"], outputs["flags_2024-09.csv"], outputs["flags_2024-09.parquet"]]
+    findings = [outputs["flags --format csv"], outputs["flags_2024-09.csv"], outputs["flags_2024-09.parquet"],
+                *(text for name, text in outputs.items() if name.startswith(("reissue_", "recovery_")))]
     for text in findings:
         assert [r for r in refs if len(r) > 4 and re.search(rf"(?<![*\w]){re.escape(r)}", text)] == []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sys
 
-from reconcile.cli import admin, cases, demo, read, run
+from reconcile.cli import admin, cases, demo, money, read, run
 from reconcile.cli.group import cli
 
 for command in (  # the order of `reconcile COMMAND --help` in the docs
@@ -21,6 +21,7 @@ for command in (  # the order of `reconcile COMMAND --help` in the docs
     read.cashless,
     read.periods,
     *cases.COMMANDS,
+    money.actions,
     demo.generate,
     read.profiles,
 ):

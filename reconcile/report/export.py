@@ -64,7 +64,8 @@ def _masked(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(updates) if updates else frame
 
 
-def _formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
+def formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, with a leading '."""
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
         pl.when(pl.col(c).str.contains(_FORMULA_START) & ~pl.col(c).str.contains(_NUMBER))
@@ -96,7 +97,7 @@ def write_exports(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
                 if suffix == ".parquet":
                     frame.write_parquet(tmp)
                 else:
-                    _formula_safe(frame).write_csv(tmp, include_bom=True)
+                    formula_safe(frame).write_csv(tmp, include_bom=True)
                 os.replace(tmp, final)
             except BaseException:
                 tmp.unlink(missing_ok=True)

@@ -20,6 +20,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.rejected": ("Rejected rows", "Dòng bị loại"),
     "sheet.inputs": ("Inputs", "Tệp đầu vào"),
     "sheet.parameters": ("Parameters", "Tham số"),
+    "sheet.reissue": ("To send again", "Chi trả lại"),
+    "sheet.recovery": ("To recover", "Thu hồi"),
     # summary sheet
     "title": (
         "Reconciliation of cashless disbursements, period {period}",
@@ -160,7 +162,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.previous_amount": ("Previous period (VND)", "Kỳ trước (đồng)"),
     "col.amount_change": ("Change (VND)", "Thay đổi (đồng)"),
     "col.cases": ("Cases", "Số vụ việc"),
-    "col.overpaid": ("Overpaid (VND)", "Đã chi sai (đồng)"),
+    "col.bank": ("Bank", "Ngân hàng"),
+    "col.original_ref": ("Original payment reference", "Số tham chiếu khoản chi gốc"),
+    "col.overpaid": ("Overpaid (VND)", "Số tiền chi sai (đồng)"),
     "col.outstanding": ("Outstanding (VND)", "Còn phải thu hồi (đồng)"),
     "col.parameter": ("Parameter", "Tham số"),
     "col.value": ("Value", "Giá trị"),
@@ -217,6 +221,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "method.account": ("account", "số tài khoản"),
     "method.name_dob": ("name and date of birth", "họ tên và ngày sinh"),
     "method.name": ("name", "họ tên"),
+    "payment_status.failed": ("failed", "thất bại"),
+    "payment_status.returned": ("returned", "bị trả lại"),
     "yes": ("yes", "có"),
     "no": ("no", "không"),
     "met.yes": ("met", "đạt"),

@@ -1,0 +1,193 @@
+"""The action files of a period (`reconcile actions --period P --out DIR`): what the banks and the
+communes are to do about the money, as the database stands.
+
+**Re-issue lists as of P** (`reissue_<bank>.csv` and `.xlsx`, sql/actions_reissue.sql): every
+payment failed or returned in a period up to P, matched to a beneficiary (`matches`), whose
+beneficiary had no successful payment dated in its period (`status = 'success' AND in_period`,
+matched to the same ID and programme) in that period or any later one up to P. A payment whose
+beneficiary was paid in the same period (the bank tried again and it went through) is no more to send
+than it is a PAYMENT_FAILED finding; one paid in a later period is settled; a failed payment matched to
+no beneficiary is in no list (no one is known to send it to: it is an UNKNOWN_PAYEE finding), and a
+payment listed again in another input (`repeat_of`) is one payment. One row per payment to send again,
+by period and reference: its period, the name (the registry's, else the payee's), the ID, the
+account, the bank, the amount, the original reference, the reason (failed or returned, and the bank's
+narrative), the programme, the province and the commune. One file per paying bank: the payment's
+`bank_code`, `VNPOST` for cash (the post office), `unknown` when it names none.
+
+**Recovery demands as of P** (`recovery_<bank>_<commune>.csv` and `.xlsx`, sql/actions_recovery.sql):
+every case of the `recoveries` view (money paid after a death or while inactive) first flagged in a
+period up to P with money outstanding. The cases table is remade by every run and decision, so the
+amounts are those the database holds now: overpaid over every period flagged, less what decisions
+recorded as recovered and written off. One row per case: its id and code, the name (the latest
+registry's), the ID, the account and bank of the latest payment flagged in the case, the province and
+commune, the periods flagged, and overpaid, recovered, written off and outstanding. One file per bank
+that received the overpayments (`VNPOST` for cash) and commune (`unknown` when none is known), its rows by name.
+
+File names keep only `A-Z a-z 0-9 _ -` of a bank or commune code (any other character becomes `_`),
+so that they are valid on Windows; codes that come out alike share a file, each row keeping its code.
+A bank or commune with nothing to do gets no file. Files of the same names are replaced; any other
+file in the folder is left as it is, and action files this listing did not write (of another period,
+or of an earlier listing) are named, so that they are not sent by mistake.
+
+`--mask-ids` shows IDs, account numbers and payment references by their last four characters, and
+masks long digit runs inside the reason; names stay, as the bank needs them to find the payment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from reconcile.errors import ReconcileError
+from reconcile.masking import mask_id, mask_text
+from reconcile.report import action_files
+from reconcile.report.action_files import Column
+from reconcile.report.labels import label, value_label
+from reconcile.sqlfiles import sql_text
+
+CASH_BANK = "VNPOST"  # the post office, the one paying "bank" of cash
+UNKNOWN = "unknown"
+SUFFIXES = (".csv", ".xlsx")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+ACTION_FILE = re.compile(r"^(reissue|recovery)_[A-Za-z0-9_-]+\.(csv|xlsx)$")
+MASKED = {"vneid": mask_id, "account_number": mask_id, "payment_ref": mask_id, "reason": mask_text}
+
+REISSUE: tuple[tuple[str, str, str], ...] = (  # column, label, kind
+    ("period", "col.period", "text"),
+    ("full_name", "col.full_name", "text"),
+    ("vneid", "col.vneid", "text"),
+    ("account_number", "col.account_number", "text"),
+    ("bank", "col.bank", "text"),
+    ("amount", "col.amount", "amount"),
+    ("payment_ref", "col.original_ref", "text"),
+    ("reason", "col.reason", "text"),
+    ("program", "col.program", "text"),
+    ("province_code", "col.province_code", "text"),
+    ("commune_code", "col.commune_code", "text"),
+)
+RECOVERY: tuple[tuple[str, str, str], ...] = (
+    ("case_id", "col.case_id", "text"),
+    ("code", "col.code", "text"),
+    ("full_name", "col.full_name", "text"),
+    ("vneid", "col.vneid", "text"),
+    ("account_number", "col.account_number", "text"),
+    ("bank", "col.bank", "text"),
+    ("program", "col.program", "text"),
+    ("province_code", "col.province_code", "text"),
+    ("commune_code", "col.commune_code", "text"),
+    ("first_period", "col.first_period", "text"),
+    ("last_period", "col.last_period", "text"),
+    ("periods_flagged", "col.periods_flagged", "int"),
+    ("overpaid", "col.overpaid", "amount"),
+    ("recovered", "col.amount_recovered", "amount"),
+    ("written_off", "col.amount_written_off", "amount"),
+    ("outstanding", "col.outstanding", "amount"),
+)
+
+
+@dataclass(frozen=True)
+class ActionFile:
+    kind: str  # reissue or recovery
+    paths: tuple[Path, ...]  # the .csv and the .xlsx
+    rows: int
+    amount: int  # VND: to send again, or outstanding
+
+
+@dataclass
+class ActionsResult:
+    period: str
+    out: Path
+    files: list[ActionFile] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)  # action files in the folder this listing did not write
+
+    def total(self, kind: str) -> tuple[int, int]:
+        """Rows and VND of one kind, over its files."""
+        mine = [f for f in self.files if f.kind == kind]
+        return sum(f.rows for f in mine), sum(f.amount for f in mine)
+
+
+def safe_name(code: str | None) -> str:
+    """A bank or commune code as it may stand in a file name on any system."""
+    return _UNSAFE.sub("_", code) if code else UNKNOWN
+
+
+def reissue(con: duckdb.DuckDBPyConnection, period: str) -> pl.DataFrame:
+    """The payments to send again as of `period`, one row each (bank, commune, then the columns)."""
+    return _frame(con, "actions_reissue.sql", period)
+
+
+def recovery(con: duckdb.DuckDBPyConnection, period: str) -> pl.DataFrame:
+    """The overpayments to reclaim as of `period`, one row per case (bank, commune, then the columns)."""
+    return _frame(con, "actions_recovery.sql", period)
+
+
+def _frame(con: duckdb.DuckDBPyConnection, name: str, period: str) -> pl.DataFrame:
+    with con.cursor() as cur:  # its own connection: a result the caller left open does not block it
+        table = cur.sql(sql_text(name), params={"period": period, "cash_bank": CASH_BANK}).to_arrow_table()
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)  # an Arrow table gives a frame
+    return frame
+
+
+def write_actions(
+    con: duckdb.DuckDBPyConnection, period: str, out: Path, *, lang: str = "vi", mask_ids: bool = False
+) -> ActionsResult:
+    """Write the re-issue and recovery files of `period` into the folder `out` (made if missing)."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ReconcileError(f"{out}: is a file; give --out a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    result = ActionsResult(period, out)
+    reasons = {s: label(f"payment_status.{s}", lang) for s in ("failed", "returned")}
+    to_send = (
+        reissue(con, period)
+        .with_columns(
+            pl.col("status").replace_strict(reasons, default=pl.col("status"))
+            + pl.when(pl.col("narrative").is_not_null()).then(": " + pl.col("narrative")).otherwise(pl.lit("")),
+        )
+        .rename({"status": "reason"})
+    )
+    to_send = to_send.with_columns(file=pl.lit("reissue_") + _safe(pl.col("bank")))
+    to_reclaim = recovery(con, period)
+    to_reclaim = to_reclaim.with_columns(
+        file=pl.lit("recovery_") + _safe(pl.col("bank")) + pl.lit("_") + _safe(pl.col("commune"))
+    )
+    for kind, frame, spec, amount in (
+        ("reissue", to_send, REISSUE, "amount"),
+        ("recovery", to_reclaim, RECOVERY, "outstanding"),
+    ):
+        frame = _shown(frame, lang, mask_ids)
+        columns = [Column(name, label(key, lang), how) for name, key, how in spec]
+        for (stem,), rows in frame.partition_by("file", as_dict=True, maintain_order=True).items():
+            paths = (out / f"{stem}.csv", out / f"{stem}.xlsx")
+            action_files.write_csv(rows, columns, paths[0])
+            action_files.write_xlsx(rows, columns, paths[1], label(f"sheet.{kind}", lang))
+            result.files.append(ActionFile(kind, paths, rows.height, int(rows[amount].sum())))
+    written = {p.name for f in result.files for p in f.paths}
+    result.others = sorted(
+        p.name for p in out.iterdir() if ACTION_FILE.match(p.name) and p.name not in written and p.is_file()
+    )
+    return result
+
+
+def _safe(code: pl.Expr) -> pl.Expr:
+    return code.fill_null(UNKNOWN).str.replace_all(_UNSAFE.pattern, "_")
+
+
+def _shown(frame: pl.DataFrame, lang: str, mask_ids: bool) -> pl.DataFrame:
+    """The programme in the reader's words, and the IDs masked when asked."""
+    programs = frame["program"].unique().to_list()
+    frame = frame.with_columns(
+        pl.col("program").replace_strict({p: value_label("program", p, lang) for p in programs if p is not None})
+    )
+    if mask_ids:
+        frame = frame.with_columns(
+            pl.Series(name, [how(v) for v in frame[name]], dtype=pl.String)
+            for name, how in MASKED.items()
+            if name in frame.columns
+        )
+    return frame

@@ -1,0 +1,93 @@
+"""The finance officers' money follow-up: `reconcile actions`, the files of payments to send again and
+of overpayments to reclaim (reconcile/actions.py). What it prints names files and counts, never an ID."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconcile.cli.group import say
+from reconcile.cli.outputs import speak
+from reconcile.errors import ReconcileError
+
+
+@click.command()
+@click.option("--period", required=True, help="Period already in the database, YYYY-MM: the lists as of it.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the files to (made if missing); files of the same names are replaced.",
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path),
+    default=Path("reconcile.duckdb"),
+    show_default=True,
+    help="Database that 'reconcile run' wrote; opened read-only.",
+)
+@click.option(
+    "--mask-ids",
+    is_flag=True,
+    help="Show IDs, account numbers and payment references by their last 4 characters (names stay).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default=None,
+    help="Language of the files' headers and of the terminal (default vi).",
+)
+def actions(period, out, db, mask_ids, lang) -> None:
+    """Write the action files of a period: per paying bank (the post office counts as one,
+    VNPOST), reissue_<bank>.csv and .xlsx, the failed or returned payments not paid since, one row per
+    payment to send again; per bank and commune, recovery_<bank>_<commune>.csv and .xlsx, the
+    overpayments (paid after a death or while inactive) still to reclaim, one row per case.
+
+    Both as of the period: payments of it and earlier periods whose beneficiary had no successful
+    payment in their period or a later one up to it; cases first flagged up to it, less what decisions
+    recorded as recovered or written off so far. For example:
+
+    \b
+        reconcile actions --period 2024-11 --out actions/2024-11
+    """
+    speak(lang)
+    from reconcile import config, readback
+    from reconcile.actions import write_actions
+
+    config.check_period(period)
+    with readback.open_db(db) as con:
+        if not readback.has_period(con, period):
+            raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
+        result = write_actions(con, period, out, lang=lang or "vi", mask_ids=mask_ids)
+    for f in result.files:
+        names = ", ".join(p.name for p in f.paths)
+        if f.kind == "reissue":
+            say(
+                f"reconcile: {names}: {f.rows:,} {'payment' if f.rows == 1 else 'payments'} to send again, "
+                f"{f.amount:,} VND",
+                err=True,
+            )
+        else:
+            say(
+                f"reconcile: {names}: {f.rows:,} {'overpayment' if f.rows == 1 else 'overpayments'} to reclaim, "
+                f"{f.amount:,} VND outstanding",
+                err=True,
+            )
+    if result.others:
+        n = len(result.others)
+        say(
+            f"reconcile: {out} also holds {n:,} action {'file' if n == 1 else 'files'} this listing did not write "
+            f"(of another period or an earlier listing): {', '.join(result.others)}; remove them or use a new folder, so that they are "
+            "not sent by mistake",
+            err=True,
+        )
+    sent, sent_vnd = result.total("reissue")
+    owed, owed_vnd = result.total("recovery")
+    say(
+        f"reconcile: action files as of {period} in {out}: {sent:,} {'payment' if sent == 1 else 'payments'} "
+        f"to send again ({sent_vnd:,} VND), {owed:,} {'overpayment' if owed == 1 else 'overpayments'} to reclaim "
+        f"({owed_vnd:,} VND){', IDs masked' if mask_ids else ''}",
+        err=True,
+    )

@@ -1,0 +1,345 @@
+"""`reconcile actions` (money follow-up): the re-issue lists and recovery demands of a generated
+3-month history, read back from the files written, against the history's truth files."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import fields
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from conftest import copy_of
+from reconcile.cli import cli
+from reconcile.generate import GenerateConfig, Rates, generate
+from reconcile.pipeline import RunConfig, run
+
+RATES = Rates(**{f.name: getattr(Rates(), f.name) * 5 for f in fields(Rates)})  # as test_generate_months
+PERIODS = ["2024-09", "2024-10", "2024-11"]
+PROGRAMS = {"Pension": "pension", "Social assistance": "welfare"}
+AMOUNTS = ("Amount (VND)", "Overpaid (VND)", "Recovered (VND)", "Written off (VND)", "Outstanding (VND)")
+INTEGERS = (*AMOUNTS, "Periods flagged")
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, ["--lang", "en", *args])
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def read_xlsx(path: Path) -> list[dict[str, object]]:
+    ws = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    header, *rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(header, row)) for row in rows]
+
+
+def files(out: Path, kind: str) -> dict[str, list[dict[str, str]]]:
+    """The CSV rows of each file of a kind (reissue or recovery), by the file's stem."""
+    return {p.stem: read_csv(p) for p in sorted(out.glob(f"{kind}_*.csv"))}
+
+
+def actions(db: Path, out: Path, period: str, *more: str):
+    res = invoke("actions", "--period", period, "--out", str(out), "--db", str(db), "--lang", "en", *more)
+    assert res.exit_code == 0, res.output
+    return res
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> tuple[Path, Path]:
+    """A generated 3-month history and its months run into one database."""
+    out = tmp_path_factory.mktemp("history")
+    generate(GenerateConfig(beneficiaries=2000, seed=1, out=out, months=3, formats=("parquet",), rates=RATES))
+    db = tmp_path_factory.mktemp("db") / "h.duckdb"
+    for period in PERIODS:
+        month = out / period
+        run(
+            RunConfig(
+                period=period,
+                registry=[month / "registry.parquet"],
+                payments=[month / "payments_bank.parquet", month / "payments_post.parquet"],
+                db=db,
+            )
+        )
+    return out, db
+
+
+@pytest.fixture(scope="module")
+def last(history, tmp_path_factory) -> tuple[Path, object]:
+    """The action files as of the last month, in English."""
+    _, db = history
+    out = tmp_path_factory.mktemp("actions") / "2024-11"
+    return out, actions(db, out, PERIODS[-1])
+
+
+def test_as_of_the_last_month_the_re_issue_lists_are_the_truth(history, last):
+    truth_dir, db = history
+    out, res = last
+    rows = [r for stem, found in files(out, "reissue").items() for r in found]
+    got = sorted(
+        (r["Original payment reference"], r["Personal ID"], PROGRAMS[r["Programme"]], r["Amount (VND)"], r["Period"])
+        for r in rows
+    )
+    truth = [tuple(t.values()) for t in read_csv(truth_dir / "reissue_truth.csv")]
+    assert got == sorted(truth) and len(got) == 27
+    # each payment in the file of the bank that was to pay it (the post office's is VNPOST)
+    paying = dict(
+        query(db, "SELECT payment_ref, CASE WHEN channel = 'cash' THEN 'VNPOST' ELSE bank_code END FROM payments")
+    )
+    for stem, found in files(out, "reissue").items():
+        assert found and all(
+            stem == f"reissue_{r['Bank']}" == f"reissue_{paying[r['Original payment reference']]}" for r in found
+        )
+        assert all(r["Reason"].startswith(("returned", "failed")) for r in found)
+    assert sorted(files(out, "reissue")) == [
+        f"reissue_{b}" for b in ("ACB", "BIDV", "ICB", "LPB", "MB", "TCB", "VBA", "VCB")
+    ]
+    lines = res.stderr.strip().splitlines()
+    assert "reconcile: reissue_ACB.csv, reissue_ACB.xlsx: 2 payments to send again, 11,034,000 VND" in lines
+    assert lines[-1] == (
+        f"reconcile: action files as of 2024-11 in {out}: 27 payments to send again (154,378,000 VND), "
+        "37 overpayments to reclaim (149,760,000 VND)"
+    )
+    assert not re.search(r"[0-9]{9}", res.stderr)  # names files and counts, never an ID or account
+
+
+def test_as_of_the_last_month_the_recovery_demands_are_the_truth(history, last):
+    truth_dir, db = history
+    out, _ = last
+    demands = files(out, "recovery")
+    rows = [r for found in demands.values() for r in found]
+    got = sorted((r["Code"], r["Personal ID"], PROGRAMS[r["Programme"]], r["Overpaid (VND)"]) for r in rows)
+    assert got == [tuple(t.values()) for t in read_csv(truth_dir / "recoveries_truth.csv")]
+    assert all(r["Outstanding (VND)"] == r["Overpaid (VND)"] and r["Recovered (VND)"] == "0" for r in rows)
+    # each case in the file of the bank of its latest overpayment and of its commune
+    where = {
+        case_id: (bank, commune)
+        for case_id, bank, commune in query(
+            db,
+            """SELECT f.case_id, arg_max(CASE WHEN p.channel = 'cash' THEN 'VNPOST' ELSE p.bank_code END, f.period),
+                      any_value(c.commune_code)
+               FROM flags AS f JOIN payments AS p USING (period, payment_id) JOIN cases AS c USING (case_id)
+               WHERE f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') GROUP BY f.case_id""",
+        )
+    }
+    for stem, found in demands.items():
+        for r in found:
+            bank, commune = where[r["Case id"]]
+            assert stem == f"recovery_{r['Bank']}_{r['Commune']}" == f"recovery_{bank}_{commune}"
+    assert len(rows) == 37 and "recovery_VIETTELMONEY_26425" in demands  # an e-wallet is a paying "bank" too
+
+
+def test_the_csv_and_the_workbook_hold_the_same_rows_ids_as_text(last):
+    out, _ = last
+    stems = [p.stem for p in sorted(out.glob("*.csv"))]
+    assert sorted(p.stem for p in out.glob("*.xlsx")) == stems and len(stems) == 8 + 37
+    for stem in stems:
+        from_csv = [
+            {k: (int(v) if k in INTEGERS else v or None) for k, v in r.items()} for r in read_csv(out / f"{stem}.csv")
+        ]
+        assert read_xlsx(out / f"{stem}.xlsx") == from_csv, stem
+    ws = openpyxl.load_workbook(out / "reissue_ACB.xlsx").worksheets[0]
+    header = [c.value for c in ws[1]]
+    ids = ws.cell(2, header.index("Personal ID") + 1)
+    commune = ws.cell(2, header.index("Commune") + 1)
+    amount = ws.cell(2, header.index("Amount (VND)") + 1)
+    assert (ids.data_type, ids.value) == ("s", "024150000000")  # the leading zero kept: text, not a number
+    assert (commune.data_type, commune.value) == ("s", "09499")
+    assert (amount.data_type, amount.value, amount.number_format) == ("n", 10_534_000, "#,##0")
+    assert ws[1][0].font.b and ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:K3"
+    assert (out / "reissue_ACB.csv").read_bytes().startswith(b"\xef\xbb\xbfPeriod,")
+
+
+def test_as_of_the_middle_month_only_what_was_due_by_then(history, tmp_path):
+    truth_dir, db = history
+    out = tmp_path / "2024-10"
+    actions(db, out, "2024-10")
+    rows = [r for found in files(out, "reissue").values() for r in found]
+    got = sorted((r["Period"], r["Original payment reference"]) for r in rows)
+    expected = query(
+        db,
+        """WITH paid AS (
+               SELECT m.period, m.vneid, m.program FROM payments AS p JOIN matches AS m USING (period, payment_id)
+               WHERE p.status = 'success' AND p.in_period AND p.period <= '2024-10')
+           SELECT p.period, p.payment_ref FROM payments AS p JOIN matches AS m USING (period, payment_id)
+           WHERE p.status IN ('failed', 'returned') AND p.period <= '2024-10'
+             AND NOT EXISTS (SELECT 1 FROM paid AS s
+                             WHERE s.vneid = m.vneid AND s.program = m.program AND s.period >= p.period)
+           ORDER BY ALL""",
+    )
+    assert got == expected and all(p <= "2024-10" for p, _ in got)
+    # the truth as of November less November's own, and those November paid
+    truth = {(t["period"], t["payment_ref"]) for t in read_csv(truth_dir / "reissue_truth.csv")}
+    assert {t for t in truth if t[0] <= "2024-10"} < set(got)
+    settled_in_november = set(got) - truth
+    paid_in_november = set(
+        query(
+            db,
+            """SELECT f.period, f.payment_ref FROM payments AS f JOIN matches AS m USING (period, payment_id)
+               WHERE f.status IN ('failed', 'returned') AND EXISTS (
+                   SELECT 1 FROM payments AS p JOIN matches AS n USING (period, payment_id)
+                   WHERE p.period = '2024-11' AND p.status = 'success' AND p.in_period
+                     AND n.vneid = m.vneid AND n.program = m.program)""",
+        )
+    )
+    assert settled_in_november <= paid_in_november and len(settled_in_november) == 8
+    demands = [r for found in files(out, "recovery").values() for r in found]
+    assert {r["First period"] for r in demands} <= {"2024-09", "2024-10"}
+    assert (
+        len(demands)
+        == query(db, "SELECT count(*) FROM recoveries WHERE first_period <= '2024-10' AND outstanding > 0")[0][0]
+    )
+
+
+def test_a_recovery_recorded_reduces_the_demand_and_a_full_one_removes_it(history, tmp_path):
+    _, shared = history
+    db = copy_of(shared, tmp_path / "r.duckdb")
+    book = tmp_path / "book.xlsx"
+    assert (
+        invoke("report", "--period", "2024-11", "--db", str(db), "--report", str(book), "--lang", "en").exit_code == 0
+    )
+    (part, part_overpaid), (whole, whole_overpaid) = query(
+        db,
+        """SELECT case_id, overpaid FROM recoveries
+           WHERE last_period = '2024-11' AND overpaid > 500000 ORDER BY case_id LIMIT 2""",
+    )
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Findings"]
+    header = [c.value for c in ws[1]]
+    decided = {part: 500_000, whole: whole_overpaid}
+    for row in range(2, ws.max_row + 1):
+        case_id = ws.cell(row, header.index("Case id") + 1).value
+        if case_id in decided:
+            ws.cell(row, header.index("Status") + 1).value = "recovery"
+            ws.cell(row, header.index("Amount recovered or written off (VND)") + 1).value = decided.pop(case_id)
+    assert not decided
+    wb.save(tmp_path / "decided.xlsx")
+    res = invoke("review", "import", str(tmp_path / "decided.xlsx"), "--db", str(db), "--by", "Lê Thị Hoa")
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "out"
+    actions(db, out, "2024-11")
+    rows = {r["Case id"]: r for found in files(out, "recovery").values() for r in found}
+    assert whole not in rows and len(rows) == 36
+    assert (rows[part]["Recovered (VND)"], rows[part]["Outstanding (VND)"]) == (
+        "500000",
+        str(part_overpaid - 500_000),
+    )
+
+
+def test_mask_ids_masks_every_id_account_and_reference_in_every_file(history, tmp_path):
+    _truth_dir, db = history
+    out = tmp_path / "masked"
+    res = actions(db, out, "2024-11", "--mask-ids")
+    assert res.stderr.strip().splitlines()[-1].endswith(", IDs masked")
+    whole = {
+        v
+        for (v,) in query(
+            db,
+            "SELECT vneid FROM registry UNION SELECT account_number FROM registry "
+            "UNION SELECT account_number FROM payments UNION SELECT payment_ref FROM payments",
+        )
+        if v
+    }
+    written = sorted(out.iterdir())
+    assert len(written) == 2 * (8 + 37)
+    for path in written:
+        if path.suffix == ".csv":
+            text = path.read_text(encoding="utf-8-sig")
+        else:
+            cells = [c for row in openpyxl.load_workbook(path).worksheets[0].iter_rows(values_only=True) for c in row]
+            text = "\n".join(str(c) for c in cells if c is not None)
+        assert not re.search(r"[0-9]{9}", text), path.name
+        assert not any(v in text for v in whole if len(v) > 4), path.name
+    masked = read_csv(out / "reissue_ACB.csv")[0]
+    assert (masked["Personal ID"], masked["Full name"]) == ("********0000", "Hồ Thị Thanh Mai")  # names stay
+    assert masked["Original payment reference"] == "*************1769"
+
+
+def test_a_period_not_in_the_database_is_refused(history, tmp_path):
+    _, db = history
+    out = tmp_path / "none"
+    res = invoke("actions", "--period", "2024-12", "--out", str(out), "--db", str(db))
+    assert res.exit_code == 2
+    assert res.stderr == (
+        f"reconcile: error: {db}: holds no run of 2024-12; see 'reconcile periods' for the periods it holds\n"
+    )
+    assert not out.exists()
+    assert invoke("actions", "--period", "2024-13", "--out", str(out), "--db", str(db)).exit_code == 2
+
+
+def test_a_file_as_out_is_refused_and_other_files_are_left_but_named(history, tmp_path):
+    _, db = history
+    (tmp_path / "f").write_text("x")
+    res = invoke("actions", "--period", "2024-11", "--out", str(tmp_path / "f"), "--db", str(db))
+    assert res.exit_code == 2 and res.stderr == f"reconcile: error: {tmp_path / 'f'}: is a file; give --out a folder\n"
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "reissue_OLDBANK.csv").write_text("old")
+    (out / "notes.txt").write_text("mine")
+    res = actions(db, out, "2024-11")
+    assert (
+        f"reconcile: {out} also holds 1 action file this listing did not write (of another period or an earlier "
+        "listing): reissue_OLDBANK.csv; remove them or use a new folder, so that they are not sent by mistake"
+    ) in res.stderr
+    assert (out / "reissue_OLDBANK.csv").read_text() == "old" and (out / "notes.txt").read_text() == "mine"
+    # in Vietnamese by default, as the workbook is
+    res = invoke("actions", "--period", "2024-11", "--out", str(tmp_path / "vi"), "--db", str(db))
+    assert res.exit_code == 0, res.output
+    header = (tmp_path / "vi" / "reissue_ACB.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == (
+        "Kỳ,Họ và tên,Số định danh,Số tài khoản,Ngân hàng,Số tiền (đồng),Số tham chiếu khoản chi gốc,"
+        "Lý do,Chế độ,Mã tỉnh,Mã xã"
+    )
+    first = read_xlsx(tmp_path / "vi" / "recovery_ACB_06946.xlsx")[0]
+    assert (first["Chế độ"], first["Còn phải thu hồi (đồng)"]) == ("Trợ giúp xã hội", 1_500_000)
+
+
+def test_a_payment_retried_within_the_month_or_listed_twice_is_sent_again_once_or_not_at_all(history, tmp_path):
+    """The bank tried again within the month and it went through: no PAYMENT_FAILED finding, nothing to
+    send again. A returned payment listed again in another file (repeat_of) is one payment to send."""
+    truth_dir, _ = history
+    month = truth_dir / "2024-11"
+    bank = pl.read_parquet(month / "payments_bank.parquet")
+    returned = bank.filter(pl.col("status") == "returned")
+    retried = returned.head(1).with_columns(
+        status=pl.lit("success"), payment_ref=pl.lit("FT-RETRY-1"), narrative=pl.lit("Chi lai T11/2024")
+    )
+    pl.concat([bank, retried]).write_parquet(tmp_path / "payments_bank.parquet")
+    others = (
+        bank.filter(pl.col("status") == "success")
+        .head(2)
+        .with_columns(payment_ref=pl.lit("FT-X-") + pl.col("payment_ref"))
+    )
+    pl.concat([returned.slice(1, 1), others]).write_parquet(tmp_path / "payments_extra.parquet")
+    db = tmp_path / "one.duckdb"
+    run(
+        RunConfig(
+            period="2024-11",
+            registry=[month / "registry.parquet"],
+            payments=[
+                tmp_path / "payments_bank.parquet",
+                month / "payments_post.parquet",
+                tmp_path / "payments_extra.parquet",
+            ],
+            db=db,
+        )
+    )
+    out = tmp_path / "out"
+    actions(db, out, "2024-11")
+    refs = [r["Original payment reference"] for found in files(out, "reissue").values() for r in found]
+    failed = {ref for (ref,) in query(db, "SELECT payment_ref FROM flags WHERE code = 'PAYMENT_FAILED'")}
+    assert returned["payment_ref"][0] not in refs and returned["payment_ref"][0] not in failed
+    assert query(db, "SELECT count(*) FROM payments WHERE payment_ref = ?", [returned["payment_ref"][1]]) == [(2,)]
+    assert sorted(refs) == sorted(failed) and len(refs) == 9
