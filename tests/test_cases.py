@@ -249,8 +249,10 @@ def test_a_closed_case_flagged_again_reopens_and_an_explained_one_keeps_its_deci
                   "--lang", "en").exit_code == 0
     decide(db, book2, tmp_path / "c.xlsx", "PAID_AFTER_DEATH", "welfare", Status="closed")
     assert query(db, "SELECT status FROM cases WHERE case_id = ?", [closed]) == [("closed",)]
-    for _ in range(2):  # October, and October run again: one reopening
-        assert run_month(db, "2024-10", october).exit_code == 0
+    first, again = run_month(db, "2024-10", october), run_month(db, "2024-10", october)  # one reopening
+    assert first.exit_code == again.exit_code == 0
+    assert "reconcile: 1 closed case flagged again and reopened; see reconcile cases --status open" in first.output
+    assert "reopened" not in again.output
     assert query(db, 'SELECT "by", action, from_status, to_status, decision, period FROM case_events '
                      "WHERE case_id = ? ORDER BY seq", [closed]) == [
         ("Trần Văn Hùng", "decision", "open", "explained", "đã xác minh", "2024-09"),

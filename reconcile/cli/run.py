@@ -193,6 +193,12 @@ def run(
             "with their reasons in rejected_rows",
             err=True,
         )
+    if result.reopened:
+        say(
+            f"reconcile: {result.reopened:,} closed {'case' if result.reopened == 1 else 'cases'} flagged again "
+            "and reopened; see reconcile cases --status open",
+            err=True,
+        )
     try:
         write_after_commit(saved, report_path, export_dir, lang or settings.lang, mask_ids, progress)
     finally:
