@@ -1,5 +1,5 @@
 """The action files of a period (`reconcile actions --period P --out DIR`): what the banks and the
-communes are to do about the money, as the database stands.
+communes are to do about the money, as of a period.
 
 **Re-issue lists as of P** (`reissue_<bank>.csv` and `.xlsx`, sql/actions_reissue.sql): every
 payment failed or returned in a period up to P, matched to a beneficiary (`matches`), whose
@@ -15,12 +15,13 @@ narrative), the programme, the province and the commune. One file per paying ban
 `bank_code`, `VNPOST` for cash (the post office), `unknown` when it names none.
 
 **Recovery demands as of P** (`recovery_<bank>_<commune>.csv` and `.xlsx`, sql/actions_recovery.sql):
-every case of the `recoveries` view (money paid after a death or while inactive) first flagged in a
-period up to P with money outstanding. The cases table is remade by every run and decision, so the
-amounts are those the database holds now: overpaid over every period flagged, less what decisions
-recorded as recovered and written off. One row per case: its id and code, the name (the latest
-registry's), the ID, the account and bank of the latest payment flagged in the case, the province and
-commune, the periods flagged, and overpaid, recovered, written off and outstanding. One file per bank
+every case of the `recoveries` view (money paid after a death or while inactive) flagged in a period
+up to P with money outstanding as of P: overpaid over the periods flagged up to P, less what decisions
+have recorded as recovered and written off (decisions count as they stand now). As of the latest
+period these are the `recoveries` view's amounts. One row per case: its id and code, the name (the
+latest registry's up to P), the ID, the account and bank of the latest payment flagged in the case up
+to P, the province and commune, the periods flagged up to P, and overpaid, recovered, written off and
+outstanding. One file per bank
 that received the overpayments (`VNPOST` for cash) and commune (`unknown` when none is known), its rows by name.
 
 File names keep only `A-Z a-z 0-9 _ -` of a bank or commune code (any other character becomes `_`),

@@ -343,3 +343,18 @@ def test_a_payment_retried_within_the_month_or_listed_twice_is_sent_again_once_o
     assert returned["payment_ref"][0] not in refs and returned["payment_ref"][0] not in failed
     assert query(db, "SELECT count(*) FROM payments WHERE payment_ref = ?", [returned["payment_ref"][1]]) == [(2,)]
     assert sorted(refs) == sorted(failed) and len(refs) == 9
+
+
+def test_as_of_the_middle_month_the_demands_are_the_overpayments_flagged_by_then(history, tmp_path):
+    _, db = history
+    out = tmp_path / "demands-2024-10"
+    actions(db, out, "2024-10")
+    rows = [r for found in files(out, "recovery").values() for r in found]
+    expected = query(
+        db,
+        """SELECT vneid, program, sum(paid_amount) FROM flags
+           WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND period <= '2024-10'
+           GROUP BY case_id, vneid, program ORDER BY ALL""",
+    )
+    assert sorted((r["Personal ID"], PROGRAMS[r["Programme"]], int(r["Outstanding (VND)"])) for r in rows) == [
+        (v, p, a) for v, p, a in expected]
