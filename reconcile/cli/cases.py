@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from reconcile import messages
 from reconcile.cli.group import lazy, say
-from reconcile.cli.read import _render, db_option, format_option, mask_option
+from reconcile.cli.read import _render, db_option, echo_sections, format_option, mask_option
 
 readback = lazy("reconcile.readback")
 terminal = lazy("reconcile.report.terminal")
@@ -63,27 +61,8 @@ def case(case_id, db, mask_ids, fmt) -> None:
     with readback.open_db(db) as con:
         found = cases_read.case(con, db, case_id)
     sections = {"case": found.case, "flags": found.flags, "events": found.events}
-    if mask_ids:
-        sections = {name: readback.masked(rows) for name, rows in sections.items()}
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {name: [dict(zip(r.headers, row)) for row in r.rows] for name, r in sections.items()},
-                ensure_ascii=False,
-                indent=2,
-                default=str,
-            )
-        )
-    elif fmt == "csv":
-        click.echo("\n\n".join(f"# {name}\n{_render(r, 'csv')}" for name, r in sections.items()))
-    else:
-        titles = {"case": "header.case", "flags": "header.findings", "events": "header.case_events"}
-        click.echo(
-            "\n\n".join(
-                f"{messages.text(titles[name])}: {rows.total:,}\n{_render(rows, 'table')}"
-                for name, rows in sections.items()
-            )
-        )
+    titles = {"case": "header.case", "flags": "header.findings", "events": "header.case_events"}
+    echo_sections(sections, titles, mask_ids, fmt)
 
 
 @click.group()

@@ -156,6 +156,18 @@ def show(vneid, payment_ref, account, db, mask_ids, fmt) -> None:
     with readback.open_db(db) as con:
         found = readback.show(con, vneid, payment_ref=payment_ref, account=account)
     sections = {name: getattr(found, name) for name, _ in SHOW_SECTIONS}
+    echo_sections(sections, dict(SHOW_SECTIONS), mask_ids, fmt)
+    if not any(r.rows for r in sections.values()):
+        say(
+            f"reconcile: this {'ID' if vneid else 'payment reference' if payment_ref else 'account'} is in no "
+            "registry row, payment or finding of the database",
+            err=True,
+        )
+
+
+def echo_sections(sections: dict[str, Rows], titles: dict[str, str], mask_ids: bool, fmt: str) -> None:
+    """Several results in one output (show, case): JSON by section name, CSV sections under `# name`,
+    or tables under their titles (message ids) with their counts."""
     if mask_ids:
         sections = {name: readback.masked(rows) for name, rows in sections.items()}
     if fmt == "json":
@@ -172,15 +184,9 @@ def show(vneid, payment_ref, account, db, mask_ids, fmt) -> None:
     else:
         click.echo(
             "\n\n".join(
-                f"{messages.text(title)}: {sections[name].total:,}\n{_render(sections[name], 'table')}"
-                for name, title in SHOW_SECTIONS
+                f"{messages.text(titles[name])}: {rows.total:,}\n{_render(rows, 'table')}"
+                for name, rows in sections.items()
             )
-        )
-    if not any(r.rows for r in sections.values()):
-        say(
-            f"reconcile: this {'ID' if vneid else 'payment reference' if payment_ref else 'account'} is in no "
-            "registry row, payment or finding of the database",
-            err=True,
         )
 
 
