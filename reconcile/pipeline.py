@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from reconcile import keys, scratch
+from reconcile.cases.refresh import backfill as backfill_cases
 from reconcile.cases.refresh import refresh as refresh_cases
 from reconcile.cases.refresh import reopen_flagged
 from reconcile.cases.signoff import refuse_if_signed_off
@@ -260,7 +261,9 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     keys.check_database(con, Path(cfg.db), key)
     refuse_if_signed_off(con, cfg.period, "re-run")
     previous = write(con, cfg, tables, skipped, counts, params, started, missing)
-    # the cases the period flags: a closed one flagged again reopens; `cases` is remade
+    # the cases the period flags: a closed one flagged again reopens; `cases` is remade (with the
+    # findings of periods an earlier version wrote, given their case_id first)
+    backfill_cases(con, key)
     reopened = reopen_flagged(con, key, cfg.period, params["run_id"])
     refresh_cases(con)
     t = _step(steps, "write", t)

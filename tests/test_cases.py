@@ -289,3 +289,15 @@ def test_removing_a_period_keeps_the_decided_cases_and_drops_the_cases_it_alone_
     assert query(db, "SELECT count(*), count(*) FILTER (WHERE last_period = '2024-09') FROM cases") == [(26, 26)]
     assert query(db, "SELECT status, periods_flagged, amount_at_stake, events FROM cases WHERE case_id = ?",
                  [decided]) == [("recovery", 1, 1_000_000, 1)]
+
+
+def test_findings_of_a_version_before_cases_get_their_case_id_at_the_next_run(month, october):
+    db, _ = month
+    con = duckdb.connect(str(db))
+    expected = con.execute("SELECT flag_id, case_id FROM flags ORDER BY flag_id").fetchall()
+    con.execute("UPDATE flags SET case_id = NULL")  # as an earlier version left September
+    con.execute("DELETE FROM cases")
+    con.close()
+    assert run_month(db, "2024-10", october).exit_code == 0
+    assert query(db, "SELECT flag_id, case_id FROM flags WHERE period = '2024-09' ORDER BY flag_id") == expected
+    assert query(db, "SELECT count(*) FROM cases WHERE first_period = '2024-09'") == [(26,)]

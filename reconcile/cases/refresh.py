@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from reconcile import keys
 from reconcile.cases import chain
 from reconcile.sqlfiles import execute_file
 
@@ -47,6 +48,29 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> int:
         for case_id, assignee, decision, comment, amount in rows
     ]
     return chain.append(con, key, "case_events", events)
+
+
+def backfill(con, key: bytes) -> int:
+    """Give their case_id to the findings of periods a version before cases wrote (case_id NULL), as
+    store_flags.sql would have (keys.case_id computes the same); returns how many distinct cases."""
+    subjects = con.execute(
+        "SELECT DISTINCT code, program, vneid, account_number, payment_ref FROM flags WHERE case_id IS NULL"
+    ).fetchall()
+    if not subjects:
+        return 0
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE old_cases (code VARCHAR, program VARCHAR, vneid VARCHAR, "
+        "account_number VARCHAR, payment_ref VARCHAR, case_id VARCHAR)"
+    )
+    con.executemany("INSERT INTO old_cases VALUES (?, ?, ?, ?, ?, ?)", [(*s, keys.case_id(key, *s)) for s in subjects])
+    con.execute(
+        """UPDATE flags SET case_id = o.case_id FROM old_cases AS o
+           WHERE flags.case_id IS NULL AND flags.code = o.code AND flags.program IS NOT DISTINCT FROM o.program
+             AND flags.vneid IS NOT DISTINCT FROM o.vneid AND flags.account_number IS NOT DISTINCT FROM o.account_number
+             AND flags.payment_ref IS NOT DISTINCT FROM o.payment_ref"""
+    )
+    con.execute("DROP TABLE old_cases")
+    return len(subjects)
 
 
 def refresh(con) -> None:
