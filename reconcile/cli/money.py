@@ -46,8 +46,8 @@ def actions(period, out, db, mask_ids, lang) -> None:
     overpayments (paid after a death or while inactive) still to reclaim, one row per case.
 
     Both as of the period: payments of it and earlier periods whose beneficiary had no successful
-    payment in their period or a later one up to it; cases first flagged up to it, less what decisions
-    recorded as recovered or written off so far. For example:
+    payment in their period or a later one up to it; the overpayments flagged up to it, less what
+    decisions recorded as recovered or written off so far. For example:
 
     \b
         reconcile actions --period 2024-11 --out actions/2024-11
