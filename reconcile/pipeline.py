@@ -147,6 +147,7 @@ def run(cfg: RunConfig) -> RunResult:
 
 
 def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: Path | None) -> RunResult:
+    _refuse_signed_off_first(Path(cfg.db), cfg.period)
     _notify(cfg, "read")
     tables, skipped = read_inputs(cfg, staging)
     steps["read"] = time.perf_counter() - t0
@@ -275,6 +276,18 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     result.reopened = reopened
     _step(steps, "measure", t)
     return result
+
+
+def _refuse_signed_off_first(db: Path, period: str) -> None:
+    """A signed-off period is refused before its files are read (and again before the work, and in the
+    transaction, where it counts)."""
+    if not (db.is_file() and db.stat().st_size > 0):
+        return
+    con = connect(db, read_only=True)
+    try:
+        refuse_if_signed_off(con, period, "re-run")
+    finally:
+        con.close()
 
 
 def _check_key(con, db: Path, key: bytes) -> None:

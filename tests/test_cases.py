@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from conftest import SAMPLE_FILES, TEST_KEY, copy_of
 from reconcile import keys
 from reconcile.cli import cli
+from reconcile.errors import ReconcileError
+from reconcile.pipeline import RunConfig, run
 
 AMOUNT = "Amount recovered or written off (VND)"
 
@@ -173,6 +175,10 @@ def test_a_signed_off_period_refuses_a_re_run_and_a_removal_until_reopened(month
     assert rerun.exit_code == 2
     assert "period 2024-09 was signed off on" in rerun.output
     assert "cannot be re-run; reopen it first: reconcile reopen --period 2024-09 --by NAME --reason TEXT" in rerun.output
+    steps: list[str] = []
+    with pytest.raises(ReconcileError, match="was signed off"):  # refused before its files are read
+        run(RunConfig(period="2024-09", db=db, on_step=steps.append, **SAMPLE_FILES))
+    assert steps == []
     removal = invoke("delete", "--period", "2024-09", "--db", str(db), "--by", "Lan", "--reason", "x", "--yes")
     assert removal.exit_code == 2
     assert "cannot be removed; reopen it first" in removal.output
