@@ -235,7 +235,6 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
 
     _notify(cfg, "normalise", con)
     _check_key(con, Path(cfg.db), key)
-    refuse_if_signed_off(con, cfg.period, "re-run")
     params.update(keys.pads(key))
     params["key_check"] = keys.check_value(key)
     stage_files(con, tables, params)
@@ -279,8 +278,8 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
 
 
 def _refuse_signed_off_first(db: Path, period: str) -> None:
-    """A signed-off period is refused before its files are read (and again before the work, and in the
-    transaction, where it counts)."""
+    """A signed-off period is refused before its files are read (and again in the transaction, where
+    it counts: a sign-off made while the run worked)."""
     if not (db.is_file() and db.stat().st_size > 0):
         return
     con = connect(db, read_only=True)
