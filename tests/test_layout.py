@@ -117,3 +117,12 @@ def test_the_cashless_breakdowns_offered_are_the_ones_readback_knows():
 
     by = next(p for p in cli.commands["cashless"].params if p.name == "by")
     assert list(by.type.choices) == list(readback.CASHLESS_BY)
+
+
+def test_the_case_statuses_offered_are_the_lifecycle_s():
+    # cli/cases.py spells them out, so that `reconcile --help` loads no database code
+    from reconcile.cli import cli
+    from reconcile.warehouse.case_tables import STATUSES
+
+    status = next(p for p in cli.commands["cases"].params if p.name == "status")
+    assert list(status.type.choices) == list(STATUSES)

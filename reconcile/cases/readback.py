@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reconcile import keys
 from reconcile.cases import chain
+from reconcile.cases.signoff import has_table
 from reconcile.errors import ReconcileError
 from reconcile.readback import Rows
 from reconcile.warehouse.case_tables import STATUSES
@@ -63,10 +64,7 @@ FLAG_COLUMNS = (
 
 
 def _check_cases(con, db: Path) -> None:
-    has = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'cases'"
-    ).fetchone()[0]
-    if not has:
+    if not has_table(con, "cases"):
         raise ReconcileError(f"{db}: holds no cases yet; run a period with this version of reconcile first")
 
 

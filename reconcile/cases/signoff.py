@@ -32,7 +32,7 @@ class SignoffState:
 
 def state(con, period: str) -> SignoffState | None:
     """The latest sign-off row of the period, or None."""
-    if not _has_table(con, "signoffs"):
+    if not has_table(con, "signoffs"):
         return None
     row = con.execute(
         'SELECT action, "by", "at", run_id FROM signoffs WHERE period = ? ORDER BY seq DESC LIMIT 1', [period]
@@ -50,7 +50,8 @@ def refuse_if_signed_off(con, period: str, doing: str) -> None:
         )
 
 
-def _has_table(con, name: str) -> bool:
+def has_table(con, name: str) -> bool:
+    """Whether the database holds the table (one made by a version before it does not)."""
     return bool(
         con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?",
