@@ -308,6 +308,7 @@ CREATE TABLE IF NOT EXISTS "superseded_flags" (
     "case_id" VARCHAR,
     "superseded_by" VARCHAR
 );
+CREATE OR REPLACE MACRO rc_severity_rank(severity) AS CASE severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 WHEN 'critical' THEN 4 END;
 -- Views over the stored tables, so that they cover every period the database holds.
 
 -- The base of the non-cash share: every successful payment dated within its period, once (a

@@ -32,7 +32,7 @@ CASE_COLUMNS = (
     "amount_recovered",
     "amount_written_off",
 )
-SEVERITY_ORDER = "CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC"
+SEVERITY_ORDER = "rc_severity_rank(severity) DESC"
 EVENT_COLUMNS = (
     "seq",
     "at",

@@ -36,7 +36,7 @@ BY_CODE = """
 SELECT period, code, severity, findings, previous_findings, change, amount, amount_change
 FROM period_summary
 WHERE ($code IS NULL AND (findings > 0 OR coalesce(previous_findings, 0) > 0)) OR code = $code
-ORDER BY period, CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC, code"""
+ORDER BY period, rc_severity_rank(severity) DESC, code"""
 
 
 def trend(con, by: str = "period", code: str | None = None) -> Rows:

@@ -100,8 +100,7 @@ def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, datab
         SELECT r.code, r.severity, count(f.code), sum(f.expected_amount), sum(f.paid_amount), r.{desc}
         FROM rules AS r LEFT JOIN flags AS f ON f.code = r.code AND f.period = $p
         GROUP BY r.code, r.severity, r.{desc}
-        ORDER BY CASE r.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC,
-                 r.code""",
+        ORDER BY rc_severity_rank(r.severity) DESC, r.code""",
         {"p": period},
     ).fetchall()
     for row in rows:
@@ -208,7 +207,7 @@ def _month_over_month(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, per
         """SELECT code, severity, findings, previous_findings, change, amount, previous_amount, amount_change,
                   previous_period
            FROM period_summary WHERE period = ? AND (findings > 0 OR coalesce(previous_findings, 0) > 0)
-           ORDER BY CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END DESC,
+           ORDER BY rc_severity_rank(severity) DESC,
                     code""",
         [period],
     ).fetchall()

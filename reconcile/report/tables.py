@@ -226,7 +226,7 @@ CASES = Table(
     """SELECT case_id, code, severity, program, vneid, account_number, payment_ref, province_code, commune_code,
               first_period, last_period, periods_flagged, periods_open, status, assignee, decision,
               amount_at_stake, amount_recovered, amount_written_off, updated_at,
-              CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END AS severity_rank
+              rc_severity_rank(severity) AS severity_rank
        FROM cases WHERE status <> 'closed' AND first_period <= $p""",
     "periods_open DESC NULLS LAST, severity_rank DESC, code, province_code NULLS LAST, case_id",
 )

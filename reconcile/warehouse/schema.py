@@ -7,6 +7,7 @@ from importlib import resources
 
 import duckdb
 
+from reconcile.contracts.values import SEVERITY_RANK
 from reconcile.sqlfiles import execute_file
 from reconcile.warehouse import history
 from reconcile.warehouse.history import PERIOD_TABLES, TABLES, VIEW_COMMENTS
@@ -19,6 +20,9 @@ def ddl() -> str:
     for table in TABLES:
         cols = ",\n".join(f"    {quote_ident(c.name)} {c.type}" for c in table.cols)
         parts.append(f"CREATE TABLE IF NOT EXISTS {quote_ident(table.name)} (\n{cols}\n);")
+    # a severity's rank (contracts.SEVERITY_RANK), for ordering what has no severity_rank column
+    ranks = " ".join(f"WHEN {quote_literal(name)} THEN {rank}" for name, rank in SEVERITY_RANK.items())
+    parts.append(f"CREATE OR REPLACE MACRO rc_severity_rank(severity) AS CASE severity {ranks} END;")
     parts.append(resources.files("reconcile.sql").joinpath("views.sql").read_text(encoding="utf-8").strip())
     for table in TABLES:
         parts.append(f"COMMENT ON TABLE {quote_ident(table.name)} IS {quote_literal(table.comment)};")
