@@ -307,3 +307,33 @@ def test_findings_of_a_version_before_cases_get_their_case_id_at_the_next_run(mo
     assert run_month(db, "2024-10", october).exit_code == 0
     assert query(db, "SELECT flag_id, case_id FROM flags WHERE period = '2024-09' ORDER BY flag_id") == expected
     assert query(db, "SELECT count(*) FROM cases WHERE first_period = '2024-09'") == [(26,)]
+
+
+def as_an_earlier_version_left_it(db: Path) -> None:
+    """The database without what cases added: their tables and views, and flags.case_id."""
+    con = duckdb.connect(str(db))
+    for view in ("recoveries_by_province", "recoveries", "arrears", "period_summary"):
+        con.execute(f"DROP VIEW {view}")
+    for table in ("cases", "case_events", "signoffs"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("ALTER TABLE flags DROP COLUMN case_id")
+    con.execute("ALTER TABLE superseded_flags DROP COLUMN case_id")
+    con.close()
+
+
+def test_the_report_of_a_database_an_earlier_version_wrote_brings_it_up_to_date(sample_month, tmp_path):
+    db = copy_of(sample_month.db, tmp_path / "old.duckdb")
+    expected = query(db, "SELECT flag_id, case_id FROM flags ORDER BY flag_id")
+    as_an_earlier_version_left_it(db)
+    trend = invoke("trend", "--db", str(db))
+    assert trend.exit_code == 2
+    assert "old.duckdb: holds no cases yet; run a period with this version of reconcile first" in trend.output
+    book = tmp_path / "old.xlsx"
+    res = invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book), "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert "old.duckdb brought up to this version's tables (cases, their events and views)" in res.output
+    assert query(db, "SELECT flag_id, case_id FROM flags ORDER BY flag_id") == expected
+    header, rows = rows_of(book)
+    assert sorted(r[header.index("Case id")] for r in rows) == sorted(c for _, c in expected)
+    again = invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book), "--lang", "en")
+    assert again.exit_code == 0 and "brought up" not in again.output

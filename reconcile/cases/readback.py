@@ -63,7 +63,8 @@ FLAG_COLUMNS = (
 )
 
 
-def _check_cases(con, db: Path) -> None:
+def require_cases(con, db: Path) -> None:
+    """Refuse a database an earlier version wrote, which has no cases and none of their views yet."""
     if not has_table(con, "cases"):
         raise ReconcileError(f"{db}: holds no cases yet; run a period with this version of reconcile first")
 
@@ -79,7 +80,7 @@ def cases(
 ) -> Rows:
     """The cases, the oldest open first, then the most severe: filtered by status, code, province and
     age (periods open more than `older_than`)."""
-    _check_cases(con, db)
+    require_cases(con, db)
     if status is not None and status not in STATUSES:
         raise ReconcileError(f"--status '{status}' is not one of {', '.join(STATUSES)}")
     where: list[str] = []
@@ -108,7 +109,7 @@ class Case:
 
 def case(con, db: Path, case_id: str) -> Case:
     """One case: its row, its findings in every period (superseded runs left out) and its events."""
-    _check_cases(con, db)
+    require_cases(con, db)
     case_id = case_id.strip().lower()
     row = con.execute(f"SELECT {', '.join(CASE_COLUMNS)} FROM cases WHERE case_id = ?", [case_id]).fetchall()
     if not row:
@@ -128,7 +129,7 @@ def case(con, db: Path, case_id: str) -> Case:
 
 def verify(con, db: Path) -> tuple[dict[str, int], list[chain.Break]]:
     """Check the hash chains of case_events and signoffs under the database's key."""
-    _check_cases(con, db)
+    require_cases(con, db)
     key, _ = keys.resolve(Path(db))
     keys.check_database(con, Path(db), key)
     return chain.verify(con, key)

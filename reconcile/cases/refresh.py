@@ -1,12 +1,18 @@
 """After a run, an import, a sign-off or a removal: the closed cases flagged again in a later period
-reopened (each with an event), and `cases` remade (sql/cases_refresh.sql)."""
+reopened (each with an event), and `cases` remade (sql/cases_refresh.sql). A database an earlier
+version wrote is brought up to date the same way (upgrade, backfill)."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
 
 from reconcile import keys
 from reconcile.cases import chain
+from reconcile.errors import ConfigError
 from reconcile.sqlfiles import execute_file
 
 SYSTEM = "reconcile"  # case_events.by of what a run records itself
@@ -76,3 +82,39 @@ def backfill(con, key: bytes) -> int:
 def refresh(con) -> None:
     """Remake `cases` from flags and case_events; the caller holds the transaction."""
     execute_file(con, "cases_refresh.sql", {})
+
+
+def upgrade(db: Path) -> bool:
+    """Bring a database an earlier version wrote up to this version's tables and views, as its next
+    run would (`reconcile report` of an older month needs them); returns whether it had to. Its
+    findings get their case_id when the key is at hand and the database's; else they keep none."""
+    from reconcile.cases.signoff import has_table
+    from reconcile.warehouse import connect, ensure_schema
+
+    con = connect(Path(db), read_only=True)
+    try:
+        if has_table(con, "cases"):
+            return False
+    finally:
+        con.close()
+    try:
+        key: bytes | None = keys.resolve(Path(db))[0]
+    except ConfigError:
+        key = None  # a database from before keys, or its key file not at hand
+    con = connect(Path(db))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        ensure_schema(con)
+        if key is not None:
+            with contextlib.suppress(ConfigError):  # another key: its findings keep no case id
+                keys.check_database(con, Path(db), key)
+                backfill(con, key)
+        refresh(con)
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+    return True

@@ -159,6 +159,7 @@ def trend(db, by, code, fmt) -> None:
     from reconcile.cases.trend import trend as read_trend
 
     with readback.open_db(db) as con:
+        cases_read.require_cases(con, db)
         result = read_trend(con, by, code)
     if fmt == "table":
         shares = [i for i, h in enumerate(result.headers) if h.endswith("_noncash")]

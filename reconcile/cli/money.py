@@ -57,7 +57,10 @@ def actions(period, out, db, mask_ids, lang) -> None:
     from reconcile.actions import write_actions
 
     config.check_period(period)
+    from reconcile.cases.readback import require_cases
+
     with readback.open_db(db) as con:
+        require_cases(con, db)
         if not readback.has_period(con, period):
             raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
         result = write_actions(con, period, out, lang=lang or "vi", mask_ids=mask_ids)

@@ -327,6 +327,10 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
         known = readback.has_period(con, period)
     if not known:
         raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
+    from reconcile.cases.refresh import upgrade
+
+    if upgrade(db):  # a database an earlier version wrote: the workbook shows its cases
+        say(f"reconcile: {db} brought up to this version's tables (cases, their events and views)", err=True)
     progress = Progress()
     write_outputs(db, period, report_path, export_dir, lang or settings.lang, mask_ids, progress)
 
