@@ -80,17 +80,17 @@ FINDINGS = Table(
               f.paid_amount - f.expected_amount AS difference, f.payment_ref, f.payee_name, f.account_number,
               p.value_date, f.match_method, f.detail, f.source_file, f.source_sheet, f.source_row, f.flag_id,
               f.case_id, c.periods_flagged, coalesce(c.status, 'open') AS status, c.assignee, c.decision,
-              nullif(CASE WHEN c.status IN ('recovery', 'recovered') THEN c.amount_recovered
-                          WHEN c.status = 'written_off' THEN c.amount_written_off END, 0) AS case_amount, c.comment,
-              rc_decision_check(coalesce(c.status, 'open'), c.assignee, c.decision,
-                                nullif(CASE WHEN c.status IN ('recovery', 'recovered') THEN c.amount_recovered
-                                            WHEN c.status = 'written_off' THEN c.amount_written_off END, 0),
-                                c.comment)
+              c.case_amount, c.comment,
+              rc_decision_check(coalesce(c.status, 'open'), c.assignee, c.decision, c.case_amount, c.comment)
                   AS decision_check
        FROM flags AS f
        LEFT JOIN rules AS r ON r.code = f.code
        LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
-       LEFT JOIN cases AS c ON c.case_id = f.case_id
+       LEFT JOIN (  -- the decision as the row shows it: the amount of its status, none when 0
+           SELECT case_id, periods_flagged, status, assignee, decision, comment,
+                  nullif(CASE WHEN status IN ('recovery', 'recovered') THEN amount_recovered
+                              WHEN status = 'written_off' THEN amount_written_off END, 0) AS case_amount
+           FROM cases) AS c ON c.case_id = f.case_id
        WHERE f.period = $p""",
     FLAGS_ORDER,
 )
