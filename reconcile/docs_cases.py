@@ -59,9 +59,13 @@ def _copy(folder: Path) -> Path:
     return to
 
 
+def command_line(args: list[str]) -> str:
+    """A command as the documentation shows it typed: an argument with a space in double quotes."""
+    return "$ reconcile " + " ".join(f'"{a}"' if " " in a else a for a in args)
+
+
 def _block(runs: list[tuple[list[str], str]]) -> str:
     parts = []
     for args, output in runs:
-        shown = " ".join(f'"{a}"' if " " in a else a for a in args)
-        parts.append(f"$ reconcile {shown}\n{_times(output).rstrip()}")
+        parts.append(f"{command_line(args)}\n{_times(output).rstrip()}")
     return "```text\n" + "\n\n".join(parts) + "\n```"

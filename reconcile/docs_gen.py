@@ -213,8 +213,7 @@ def _command(*args: str) -> Callable[[], str]:
         res = _invoke(full, folder)
         if res.exit_code != 0:
             raise RuntimeError(f"reconcile {' '.join(full)} failed: {res.output}")
-        shown = " ".join(f'"{a}"' if " " in a else a for a in full)
-        return f"```text\n$ reconcile {shown}\n{res.stdout.rstrip()}\n```"
+        return f"```text\n{docs_cases.command_line(full)}\n{res.stdout.rstrip()}\n```"
 
     return make
 

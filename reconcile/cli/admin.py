@@ -10,6 +10,7 @@ import click
 
 from reconcile import messages
 from reconcile.cli.group import say
+from reconcile.cli.read import write_db_option
 
 
 @click.command("export-db")
@@ -40,13 +41,7 @@ def export_db(db, out, periods) -> None:
 
 @click.command()
 @click.option("--period", required=True, help="Period to remove, YYYY-MM.")
-@click.option(
-    "--db",
-    type=click.Path(path_type=Path),
-    default=Path("reconcile.duckdb"),
-    show_default=True,
-    help="Database that 'reconcile run' wrote.",
-)
+@write_db_option
 @click.option("--by", required=True, help="Who removes it (recorded).")
 @click.option("--reason", required=True, help="Why it is removed (recorded).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")

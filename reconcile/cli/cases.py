@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from reconcile.cli.group import lazy, say
-from reconcile.cli.read import _render, db_option, echo_sections, format_option, mask_option
+from reconcile.cli.read import _render, db_option, echo_sections, format_option, mask_option, write_db_option
 
 readback = lazy("reconcile.readback")
 terminal = lazy("reconcile.report.terminal")
@@ -18,13 +18,6 @@ cases_read = lazy("reconcile.cases.readback")
 
 # case_tables.STATUSES, spelt out so that `reconcile --help` loads no database code (tests/test_layout.py)
 STATUSES = ("open", "in_review", "explained", "recovery", "recovered", "written_off", "closed")
-write_db_option = click.option(
-    "--db",
-    type=click.Path(path_type=Path),
-    default=Path("reconcile.duckdb"),
-    show_default=True,
-    help="Database that 'reconcile run' wrote.",
-)
 
 
 @click.command()
@@ -91,8 +84,7 @@ def review_import(book, db, by) -> None:
         for problem in refused.problems:
             say(f"reconcile: {problem}", err=True)
         raise
-    for r in result.recorded:
-        say(f"reconcile: case {r.case_id}: {r.from_status} -> {r.to_status} ({r.source})", err=True)
+    say_recorded(result.recorded)
     n = len(result.recorded)
     say(
         f"reconcile: recorded {n:,} {'decision' if n == 1 else 'decisions'} from {Path(book).name} "
@@ -100,6 +92,12 @@ def review_import(book, db, by) -> None:
         "the database holds them",
         err=True,
     )
+
+
+def say_recorded(recorded) -> None:
+    """A line for each decision an import recorded (review import, demo)."""
+    for r in recorded:
+        say(f"reconcile: case {r.case_id}: {r.from_status} -> {r.to_status} ({r.source})", err=True)
 
 
 @click.command()

@@ -87,14 +87,14 @@ def _second_month(out: Path, db: Path, lang: str, progress: Progress) -> None:
     case is flagged again and keeps its decision; some cases are fixed, one is new."""
     from reconcile.cases.demo import decide
     from reconcile.cases.review import import_review
+    from reconcile.cli.cases import say_recorded
     from reconcile.pipeline import RunConfig
     from reconcile.sample import PERIOD, write_sample_october
     from reconcile.sample.october import PERIOD as OCTOBER
 
     book, case_id = decide(db, out / "report.xlsx", out / "review-2024-09.xlsx")
     imported = import_review(db, book, AUDITOR)
-    for r in imported.recorded:
-        say(f"reconcile: case {r.case_id}: {r.from_status} -> {r.to_status} ({r.source})", err=True)
+    say_recorded(imported.recorded)
     say(f"reconcile: an auditor's decision in {book.name}, imported with 'reconcile review import'", err=True)
     files = write_sample_october(out / OCTOBER)
     say(f"\nreconcile: the next month, {OCTOBER}, written to {out / OCTOBER}/", err=True)

@@ -9,6 +9,7 @@ import click
 
 from reconcile.cli.group import say
 from reconcile.cli.outputs import speak
+from reconcile.cli.read import db_option
 from reconcile.errors import ReconcileError
 
 
@@ -21,13 +22,7 @@ from reconcile.errors import ReconcileError
     type=click.Path(path_type=Path),
     help="Folder to write the files to (made if missing); files of the same names are replaced.",
 )
-@click.option(
-    "--db",
-    type=click.Path(path_type=Path),
-    default=Path("reconcile.duckdb"),
-    show_default=True,
-    help="Database that 'reconcile run' wrote; opened read-only.",
-)
+@db_option
 @click.option(
     "--mask-ids",
     is_flag=True,

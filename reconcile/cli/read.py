@@ -78,6 +78,13 @@ db_option = click.option(
     show_default=True,
     help="Database written by 'reconcile run'; opened read-only.",
 )
+write_db_option = click.option(  # the commands that write to it: delete, review import, signoff, reopen
+    "--db",
+    type=click.Path(path_type=Path),
+    default=Path("reconcile.duckdb"),
+    show_default=True,
+    help="Database that 'reconcile run' wrote.",
+)
 format_option = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 mask_option = click.option(
     "--mask-ids",
