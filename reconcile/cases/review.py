@@ -235,8 +235,8 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -
     current = {
         case_id: (status, assignee, decision, amount, comment)
         for case_id, status, assignee, decision, amount, comment in con.execute(
-            "SELECT case_id, status, assignee, decision, nullif(CASE WHEN status IN ('recovery', 'recovered') THEN "
-            "amount_recovered WHEN status = 'written_off' THEN amount_written_off END, 0), comment FROM cases"
+            "SELECT case_id, status, assignee, decision, rc_case_amount(status, amount_recovered, "
+            "amount_written_off), comment FROM cases"
         ).fetchall()
     }
     events, recorded, problems = [], [], []

@@ -88,8 +88,7 @@ FINDINGS = Table(
        LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
        LEFT JOIN (  -- the decision as the row shows it: the amount of its status, none when 0
            SELECT case_id, periods_flagged, status, assignee, decision, comment,
-                  nullif(CASE WHEN status IN ('recovery', 'recovered') THEN amount_recovered
-                              WHEN status = 'written_off' THEN amount_written_off END, 0) AS case_amount
+                  rc_case_amount(status, amount_recovered, amount_written_off) AS case_amount
            FROM cases) AS c ON c.case_id = f.case_id
        WHERE f.period = $p""",
     FLAGS_ORDER,

@@ -33,6 +33,12 @@ CREATE OR REPLACE MACRO rc_at_stake(code, expected_amount, paid_amount) AS
          WHEN code IN ('MISSING_PAYMENT', 'PAYMENT_FAILED') THEN coalesce(expected_amount, 0)
          ELSE 0 END;
 
+-- A case's amount as its decision shows it (the workbook's column, review import): what was recovered
+-- for recovery and recovered, what was written off for written_off; none otherwise, nor when it is 0.
+CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_off) AS
+    nullif(CASE WHEN status IN ('recovery', 'recovered') THEN amount_recovered
+                WHEN status = 'written_off' THEN amount_written_off END, 0);
+
 -- Overpayments to recover: one row per case of money paid after a death or while inactive, over every
 -- period it was flagged, with what decisions recorded as recovered and written off.
 CREATE OR REPLACE VIEW recoveries AS
