@@ -14,16 +14,26 @@ WITH reg AS (
     SELECT registry_id, vneid, program, entitled_amount, account_number, bank_code, name_key, date_of_birth
     FROM cur_registry WHERE is_primary
 ),
-by_id AS (
-    -- the closest amount due, then programme and row (an aggregate: nearly every payment has one
-    -- candidate, and a window would sort them all)
-    SELECT p.payment_id,
-           arg_min(r.registry_id, (abs(r.entitled_amount - p.amount), r.program, r.registry_id)) AS registry_id,
-           any_value(CASE p.vneid_source WHEN 'narrative' THEN 'narrative_vneid' ELSE 'vneid' END) AS method
+-- the IDs two primary rows hold: a person in both programmes (few). A payment with any other ID has
+-- one candidate, taken as it is; only these are chosen among, by the closest amount due, then
+-- programme and row (grouping every payment took a third of the matching)
+in_both AS (
+    SELECT vneid FROM reg WHERE vneid IS NOT NULL GROUP BY vneid HAVING count(*) > 1
+),
+id_pairs AS (  -- read twice: DuckDB keeps it
+    SELECT p.payment_id, p.amount, r.registry_id, r.program, r.entitled_amount,
+           r.vneid IN (SELECT vneid FROM in_both) AS in_both,
+           CASE p.vneid_source WHEN 'narrative' THEN 'narrative_vneid' ELSE 'vneid' END AS method
     FROM cur_payments AS p
     JOIN reg AS r ON r.vneid = p.vneid AND (p.program IS NULL OR p.program = r.program)
     WHERE p.vneid IS NOT NULL
-    GROUP BY p.payment_id
+),
+by_id AS (
+    SELECT payment_id, registry_id, method FROM id_pairs WHERE NOT in_both
+    UNION ALL
+    SELECT payment_id, arg_min(registry_id, (abs(entitled_amount - amount), program, registry_id)), any_value(method)
+    FROM id_pairs WHERE in_both
+    GROUP BY payment_id
 ),
 no_id AS (
     -- no usable ID: none, an invalid one, or a number found in the narrative that is nobody's ID
