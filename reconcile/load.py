@@ -8,7 +8,6 @@ from reconcile import checks
 from reconcile.checks import check_files, file_names, rows
 from reconcile.normalise.stage import attach_raw
 from reconcile.sqlfiles import execute_file
-from reconcile.warehouse import quote_ident
 
 
 def load(con, tables, params: dict, period: str, settings) -> dict[int, dict]:
@@ -19,8 +18,10 @@ def load(con, tables, params: dict, period: str, settings) -> dict[int, dict]:
     execute_file(con, "load_current.sql", params)
     checks.check_repeats(rows(con, "checks/repeats.sql"), file_names(tables), settings.checks)
     attach_raw(con, tables)
-    for name in ("raw_registry", "raw_payments", "stg_registry", "stg_payments"):
-        con.execute(f"DROP TABLE {quote_ident(name)}")  # free their memory before matching
+    con.execute("DROP VIEW raw_registry")
+    con.execute("DROP VIEW raw_payments")
+    con.execute("DROP TABLE stg_registry")  # free their memory before matching
+    con.execute("DROP TABLE stg_payments")
     return counts
 
 

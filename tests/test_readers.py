@@ -593,3 +593,32 @@ def test_map_headers_checks_the_required_columns_by_default(tmp_path):
     assert str(err.value) == (f"{tmp_path / 'r.csv'}: required column 'vneid' is missing from the registry file (also "
                               "missing: program, channel); add it or rename the column that holds it to 'vneid', or "
                               "pass a --profile that maps it")
+
+
+def test_a_streamed_parquet_file_damaged_inside_its_data_is_named_when_its_rows_are_staged(tmp_path):
+    """A Parquet file whose footer is whole but one of its data pages is not: reading it (its
+    columns, its row count) succeeds, and the fault is found only when its rows are staged, in the
+    statement that reads every file of the role; the error names the file, not the run."""
+    import duckdb
+
+    from reconcile.config import Settings
+    from reconcile.normalise.stage import stage_files
+    from reconcile.pipeline import run_params
+
+    good = tmp_path / "bank.parquet"
+    n = 20_000
+    pl.DataFrame({
+        "payment_ref": [f"FT24{i:08d}" for i in range(n)], "vneid": [f"0010{i:08d}" for i in range(n)],
+        "payee_name": ["Nguyễn Văn An"] * n, "amount": ["1.500.000"] * n, "value_date": ["05/09/2024"] * n,
+        "channel": ["bank"] * n, "account_number": [f"{i * 7919 % 10**9:012d}" for i in range(n)],
+    }).write_parquet(good, compression="uncompressed", row_group_size=5_000)
+    data = bytearray(good.read_bytes())
+    for i in range(len(data) // 3, len(data) // 3 + 400):
+        data[i] = 0xAB
+    bad = tmp_path / "damaged.parquet"
+    bad.write_bytes(bytes(data))
+    table = read_file(bad, "payments")
+    assert table.source is not None and table.rows_read == n  # read without a fault
+    with pytest.raises(InputFileError) as err:
+        stage_files(duckdb.connect(), [(1, table)], run_params("2024-09", Settings()))
+    assert str(err.value) == f"{bad}: cannot be read as Parquet (Error); write the file again, or export it as CSV"

@@ -1,5 +1,5 @@
-"""The files' rows into the staging tables: the readers' RawTables unioned as text (raw_registry,
-raw_payments), then normalised by stage_registry.sql and stage_payments.sql into
+"""The files' rows into the staging tables: the readers' RawTables unioned as text (the views
+raw_registry, raw_payments), then normalised by stage_registry.sql and stage_payments.sql into
 stg_registry and stg_payments, each row either loadable or carrying its reject reason."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from reconcile.contracts import RecordKind, columns
 from reconcile.normalise.reference import install
 from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
 from reconcile.sqlfiles import NORMALISE_SQL, bind, sql_text
-from reconcile.warehouse import quote_ident
+from reconcile.warehouse import quote_ident, quote_literal
 
 
 def frame_view(kind: str, file_id: int) -> str:
@@ -21,33 +21,40 @@ def frame_view(kind: str, file_id: int) -> str:
 
 
 def load_raw(con: duckdb.DuckDBPyConnection, kind: RecordKind, tables: list[tuple[int, RawTable]]) -> None:
-    """Union the files of one kind into temp table raw_<kind>: canonical columns as text.
+    """Temp view raw_<kind>: the files of one kind unioned, canonical columns as text.
 
-    Each file's frame stays registered (zero-copy) as a view for attach_raw to read back the
-    original values of rejected rows.
+    A view, not a copy: stage_<kind>.sql reads it once for the rows and once per column it
+    normalises per distinct value, straight from each file's streaming query (Parquet, and CSV
+    staged as Parquet) or its frame, which stays registered (zero-copy) for attach_raw to read back
+    the original values of rejected rows. A fault in a file's data is found by the stage statement
+    (stage_files names the file).
     """
     canon = [c.name for c in columns(kind)]
-    target = f"raw_{kind}"
-    col_defs = ", ".join(f"{quote_ident(c)} VARCHAR" for c in canon)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {quote_ident(target)} (file_id INTEGER, source_file VARCHAR, "
-        f"source_row BIGINT, source_sheet VARCHAR, skip_reason VARCHAR, {col_defs})"
-    )
+    parts = []
     for file_id, table in tables:
         source = _source(con, table, frame_view(kind, file_id))
         by_canon = {canonical: original for original, canonical in table.header_map.items()}
         selects = [
-            f"{quote_ident(by_canon[c])} AS {quote_ident(c)}" if c in by_canon else f"NULL AS {quote_ident(c)}"
+            f"CAST({quote_ident(by_canon[c])} AS VARCHAR) AS {quote_ident(c)}"
+            if c in by_canon
+            else f"CAST(NULL AS VARCHAR) AS {quote_ident(c)}"
             for c in canon
         ]
         skip = quote_ident(SKIP_COLUMN) if SKIP_COLUMN in table.frame.columns else "NULL"
-        with _reading(table):
-            con.execute(
-                f"INSERT INTO {quote_ident(target)} SELECT ? AS file_id, ? AS source_file, "
-                f"{quote_ident(ROW_COLUMN)} AS source_row, ? AS source_sheet, {skip} AS skip_reason, "
-                f"{', '.join(selects)} FROM {source}",
-                [file_id, str(table.path), table.sheet],
-            )
+        parts.append(
+            f"SELECT CAST({int(file_id)} AS INTEGER) AS file_id, CAST({quote_literal(str(table.path))} AS VARCHAR) "
+            f"AS source_file, CAST({quote_ident(ROW_COLUMN)} AS BIGINT) AS source_row, "
+            f"CAST({quote_literal(table.sheet) if table.sheet is not None else 'NULL'} AS VARCHAR) AS source_sheet, "
+            f"CAST({skip} AS VARCHAR) AS skip_reason, {', '.join(selects)} FROM {source}"
+        )
+    if not parts:  # no file of this kind: the view's columns, no rows
+        parts.append(
+            "SELECT CAST(NULL AS INTEGER) AS file_id, CAST(NULL AS VARCHAR) AS source_file, CAST(NULL AS BIGINT) "
+            "AS source_row, CAST(NULL AS VARCHAR) AS source_sheet, CAST(NULL AS VARCHAR) AS skip_reason, "
+            + ", ".join(f"CAST(NULL AS VARCHAR) AS {quote_ident(c)}" for c in canon)
+            + " WHERE false"
+        )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident('raw_' + kind)} AS " + "\nUNION ALL ".join(parts))
 
 
 def _source(con: duckdb.DuckDBPyConnection, table: RawTable, view: str) -> str:
@@ -59,16 +66,28 @@ def _source(con: duckdb.DuckDBPyConnection, table: RawTable, view: str) -> str:
 
 
 @contextmanager
-def _reading(table: RawTable):
-    """A streamed file is read only now: a fault in its data is the file's, not the run's."""
+def _reading(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]]):
+    """A streamed file is read only when its rows are staged: a fault in its data is the file's,
+    not the run's. On an error, each streamed file is read whole on its own to find which."""
     try:
         yield
-    except duckdb.Error as exc:
-        if table.source is None:
-            raise
+    except duckdb.OutOfMemoryException:
+        raise
+    except duckdb.Error:
         from reconcile.readers.parquet import unreadable
 
-        raise unreadable(table.path, exc) from None
+        for _, table in tables:
+            if table.source is None:
+                continue
+            try:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE _rc_probe AS SELECT * FROM ({table.source}) AS src")
+            except duckdb.OutOfMemoryException:
+                raise
+            except duckdb.Error as exc:
+                raise unreadable(table.path, exc) from None
+            finally:
+                con.execute("DROP TABLE IF EXISTS _rc_probe")
+        raise
 
 
 def attach_raw(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]]) -> None:
@@ -111,5 +130,7 @@ def stage_files(con, tables, params: dict) -> None:
         [[i, str(tb.path), tb.sha256, order] for order, (i, tb) in enumerate(by_name, start=1)],
     )
     for kind in ("registry", "payments"):
-        load_raw(con, kind, [(i, tb) for i, tb in tables if tb.kind == kind])
-        stage(con, kind, params)
+        of_kind = [(i, tb) for i, tb in tables if tb.kind == kind]
+        load_raw(con, kind, of_kind)
+        with _reading(con, of_kind):
+            stage(con, kind, params)
