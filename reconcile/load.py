@@ -8,6 +8,7 @@ from reconcile import checks
 from reconcile.checks import check_files, file_names, rows
 from reconcile.normalise.stage import attach_raw
 from reconcile.sqlfiles import execute_file
+from reconcile.worktables import placed
 
 
 def load(con, tables, params: dict, period: str, settings) -> dict[int, dict]:
@@ -20,8 +21,9 @@ def load(con, tables, params: dict, period: str, settings) -> dict[int, dict]:
     attach_raw(con, tables)
     con.execute("DROP VIEW raw_registry")
     con.execute("DROP VIEW raw_payments")
-    con.execute("DROP TABLE stg_registry")  # free their memory before matching
-    con.execute("DROP TABLE stg_payments")
+    for name in ("stg_registry", "stg_payments"):
+        for text in placed(f"DROP TABLE {name}", params):
+            con.execute(text)
     return counts
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile import keys, scratch
+from reconcile import keys, scratch, worktables
 from reconcile.cases.refresh import backfill as backfill_cases
 from reconcile.cases.refresh import refresh as refresh_cases
 from reconcile.cases.refresh import reopen_flagged
@@ -195,7 +195,13 @@ def _transaction(
         limit_memory(con, cfg.memory_limit or DEFAULT_MEMORY_LIMIT, spill)
         if threads:
             con.execute(f"SET threads = {int(threads)}")
-        result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0])
+        # a month too large for the memory limit keeps its wide work tables compressed on disk
+        work_on_disk = worktables.on_disk(
+            sum(tb.rows_read for _, tb in tables), cfg.memory_limit or DEFAULT_MEMORY_LIMIT
+        )
+        if work_on_disk:
+            worktables.attach(con, spill)
+        result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0], work_on_disk)
         con.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(duckdb.Error):
@@ -228,10 +234,11 @@ def _step(steps: dict[str, float], name: str, t: float) -> float:
     return now
 
 
-def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: bytes) -> RunResult:
+def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: bytes, work_on_disk: bool) -> RunResult:
     """The steps after reading, in order, each timed: normalise, load, match, find, write, measure."""
     t = time.perf_counter()
     params = run_params(cfg.period, cfg.settings)
+    params[worktables.PARAM] = work_on_disk
 
     _notify(cfg, "normalise", con)
     _check_key(con, Path(cfg.db), key)

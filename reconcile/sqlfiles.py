@@ -50,6 +50,10 @@ def statements(sql: str) -> list[str]:
 
 
 def execute_file(con, name: str, params: dict) -> None:
-    """Run reconcile/sql/<name> statement by statement, each with the parameters it uses."""
+    """Run reconcile/sql/<name> statement by statement, each with the parameters it uses; a wide
+    work table where the run keeps them (worktables.placed)."""
+    from reconcile.worktables import placed
+
     for statement in statements(sql_text(name)):
-        con.execute(statement, bind(statement, params))
+        for text in placed(statement, params):
+            con.execute(text, bind(text, params))

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from reconcile import worktables
 from reconcile.cli import cli
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
@@ -98,10 +99,17 @@ def generated_month(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("fmt", ["parquet", "csv"])
-def test_every_table_of_a_generated_month_with_every_finding_is_unchanged(generated_month, fmt, monkeypatch):
+@pytest.mark.parametrize(("fmt", "work"), [("parquet", "memory"), ("csv", "memory"), ("parquet", "disk")])
+def test_every_table_of_a_generated_month_with_every_finding_is_unchanged(generated_month, fmt, work, monkeypatch):
+    """Also with the wide work tables in the scratch database, as a month too large for the memory
+    limit keeps them (worktables.py): the same tables, to the last value."""
     monkeypatch.chdir(generated_month)
-    db = f"digest_{fmt}.duckdb"
+    attached = []
+    real_attach = worktables.attach
+    monkeypatch.setattr(worktables, "attach", lambda con, folder: (attached.append(folder), real_attach(con, folder)))
+    if work == "disk":
+        monkeypatch.setattr(worktables, "ROWS_PER_GB", 0)
+    db = f"digest_{fmt}_{work}.duckdb"
     res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", f"registry.{fmt}",
                                    "--payments", f"payments_bank.{fmt}", "--payments", f"payments_post.{fmt}",
                                    "--db", db])
@@ -112,4 +120,5 @@ def test_every_table_of_a_generated_month_with_every_finding_is_unchanged(genera
     codes = duckdb.connect(str(generated_month / db), read_only=True).execute(
         "select count(distinct code) from flags").fetchone()[0]
     assert codes == 14
+    assert len(attached) == (work == "disk")  # 5,000 beneficiaries fit in memory unless told otherwise
     _check_golden(digests, golden)

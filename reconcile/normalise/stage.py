@@ -14,6 +14,7 @@ from reconcile.normalise.reference import install
 from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
 from reconcile.sqlfiles import NORMALISE_SQL, bind, sql_text
 from reconcile.warehouse import quote_ident, quote_literal
+from reconcile.worktables import placed
 
 
 def frame_view(kind: str, file_id: int) -> str:
@@ -111,7 +112,8 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:
     sql = sql_text(f"stage_{kind}.sql", NORMALISE_SQL)
     if kind == "registry":
         params = {**params, "layout": areas.layout_for(params["period"])}
-    con.execute(sql, bind(sql, params))
+    for text in placed(sql.strip(), params):
+        con.execute(text, bind(text, params))
 
 
 def stage_files(con, tables, params: dict) -> None:

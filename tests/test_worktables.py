@@ -1,0 +1,59 @@
+"""worktables: which months keep their wide work tables on disk, and how a statement is placed there."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconcile import worktables
+from reconcile.worktables import on_disk, placed
+
+
+@pytest.mark.parametrize(
+    ("rows", "limit", "expected"),
+    [
+        (2_000_000, "1.5GB", False),  # a month of 1M beneficiaries and 1M payments: in memory
+        (20_000_000, "1.5GB", True),  # 10M: on disk
+        (3_000_001, "1.5GB", True),
+        (2_000_001, "1GB", True),
+        (2_000_000, "1GB", False),
+        (5_000_000, "4GiB", False),
+        (100, "800MB", False),
+    ],
+)
+def test_a_month_works_on_disk_when_its_rows_exceed_what_the_memory_limit_holds(rows, limit, expected):
+    assert on_disk(rows, limit) is expected
+
+
+def test_in_memory_every_statement_is_run_as_written():
+    sql = "-- pm\nCREATE OR REPLACE TEMP TABLE pm AS\nSELECT 1"
+    assert placed(sql, {}) == [sql]
+    assert placed(sql, {worktables.PARAM: False}) == [sql]
+
+
+def test_on_disk_a_wide_table_goes_to_the_scratch_database_behind_a_view_of_its_name():
+    on = {worktables.PARAM: True}
+    assert placed("-- the rows\n-- of pm\nCREATE OR REPLACE TEMP TABLE pm AS\nSELECT 1 AS x;", on) == [
+        "CREATE OR REPLACE TABLE rc_work.pm AS\nSELECT 1 AS x;",
+        "CREATE OR REPLACE TEMP VIEW pm AS SELECT * FROM rc_work.pm",
+    ]
+    # a staging table's view carries the rowid that load_current.sql joins the row ids on
+    assert placed("CREATE OR REPLACE TEMP TABLE stg_payments AS SELECT 1", on)[1] == (
+        "CREATE OR REPLACE TEMP VIEW stg_payments AS SELECT *, rowid AS rowid FROM rc_work.stg_payments"
+    )
+    assert placed("DROP TABLE stg_registry;", on) == ["DROP VIEW stg_registry", "DROP TABLE rc_work.stg_registry"]
+    # a narrow table stays in memory
+    narrow = "CREATE OR REPLACE TEMP TABLE cur_matches AS SELECT 1"
+    assert placed(narrow, on) == [narrow]
+    assert placed("DROP TABLE cur_files", on) == ["DROP TABLE cur_files"]
+
+
+def test_every_wide_table_is_made_by_a_statement_placed_finds():
+    """A renamed statement would leave a wide table in memory without a word: each is created in
+    the SQL files by the form placed() rewrites."""
+    from reconcile.sqlfiles import NORMALISE_SQL, sql_text, statements
+
+    texts = statements(sql_text("load_current.sql")) + statements(sql_text("facts.sql"))
+    texts += [sql_text(f"stage_{kind}.sql", NORMALISE_SQL).strip() for kind in ("registry", "payments")]
+    made = {placed(t, {worktables.PARAM: True})[0].split(" AS")[0].rsplit(".", 1)[-1] for t in texts
+            if placed(t, {worktables.PARAM: True})[0].startswith("CREATE OR REPLACE TABLE rc_work.")}
+    assert made == set(worktables.WIDE)
