@@ -23,8 +23,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reconcile.warehouse.quoting import quote_literal
-
 WIDE = frozenset({"stg_registry", "stg_payments", "cur_registry", "cur_payments", "pm"})
 SCHEMA = "rc_work"  # the scratch database's name in the run's connection
 PARAM = "work_on_disk"  # the run's params: True when the wide tables are on disk
@@ -46,9 +44,9 @@ def on_disk(rows: int, memory_limit: str) -> bool:
     return rows > ROWS_PER_GB * gigabytes
 
 
-def attach(con, folder: Path) -> None:
-    """The scratch database, a new file in the run's own folder."""
-    con.execute(f"ATTACH {quote_literal(str(folder / 'work.duckdb'))} AS {SCHEMA}")
+def scratch_database(folder: Path) -> Path:
+    """The scratch database: a new file in the run's own folder (pipeline.py attaches it as SCHEMA)."""
+    return folder / "work.duckdb"
 
 
 def placed(statement: str, params: dict) -> list[str]:

@@ -104,9 +104,9 @@ def test_every_table_of_a_generated_month_with_every_finding_is_unchanged(genera
     """Also with the wide work tables in the scratch database, as a month too large for the memory
     limit keeps them (worktables.py): the same tables, to the last value."""
     monkeypatch.chdir(generated_month)
-    attached = []
-    real_attach = worktables.attach
-    monkeypatch.setattr(worktables, "attach", lambda con, folder: (attached.append(folder), real_attach(con, folder)))
+    placed_on_disk = []
+    real_on_disk = worktables.on_disk
+    monkeypatch.setattr(worktables, "on_disk", lambda *a: placed_on_disk.append(real_on_disk(*a)) or placed_on_disk[-1])
     if work == "disk":
         monkeypatch.setattr(worktables, "ROWS_PER_GB", 0)
     db = f"digest_{fmt}_{work}.duckdb"
@@ -120,5 +120,5 @@ def test_every_table_of_a_generated_month_with_every_finding_is_unchanged(genera
     codes = duckdb.connect(str(generated_month / db), read_only=True).execute(
         "select count(distinct code) from flags").fetchone()[0]
     assert codes == 14
-    assert len(attached) == (work == "disk")  # 5,000 beneficiaries fit in memory unless told otherwise
+    assert placed_on_disk == [work == "disk"]  # 5,000 beneficiaries fit in memory unless told otherwise
     _check_golden(digests, golden)
