@@ -72,7 +72,7 @@ def _reading(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]])
     not the run's. On an error, each streamed file is read whole on its own to find which."""
     try:
         yield
-    except duckdb.OutOfMemoryException:
+    except (duckdb.OutOfMemoryException, duckdb.InterruptException):  # the run's, not a file's
         raise
     except duckdb.Error:
         from reconcile.readers.parquet import unreadable
