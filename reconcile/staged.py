@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from reconcile import worktables
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError
 from reconcile.normalise.stage import attach_raw, stage_files
@@ -122,6 +123,13 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
         if cfg.on_step:
             cfg.on_step("normalise")
         params = run_params(cfg.period, cfg.settings)
+        # under a --memory-limit too small for the month, the staged rows are kept compressed on
+        # disk, in the work folder, as a run keeps them (worktables.py); uncapped, in memory
+        params[worktables.PARAM] = bool(cfg.memory_limit) and worktables.on_disk(
+            sum(tb.rows_read for _, tb in tables), cfg.memory_limit
+        )
+        if params[worktables.PARAM]:
+            con.execute(f"ATTACH {quote_literal(str(worktables.scratch_database(work)))} AS {worktables.SCHEMA}")
         stage_files(con, tables, params)
         execute_file(con, "rejected.sql", params)
         counts = file_counts(con, tables)

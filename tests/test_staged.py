@@ -171,3 +171,27 @@ def test_a_staging_that_fails_leaves_the_folders_old_files_as_they_were(month, t
     assert str(caught.value).startswith(f"{folder}: cannot write inputs.parquet (IO Error: ")
     assert str(caught.value).endswith("); check that the disk there has room")
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # and no work folder left
+
+
+def test_under_a_memory_limit_too_small_for_the_month_the_same_rows_are_staged_from_disk(month, tmp_path,
+                                                                                            monkeypatch):
+    """A month larger than --memory-limit holds keeps its staged rows compressed in a scratch
+    database of the work folder (worktables.py), as a run does: the same files, row for row."""
+    from reconcile import worktables
+
+    staged, _ = month
+    decided = []
+    real_on_disk = worktables.on_disk
+    monkeypatch.setattr(worktables, "on_disk", lambda *a: decided.append(real_on_disk(*a)) or decided[-1])
+    monkeypatch.setattr(worktables, "ROWS_PER_GB", 0)  # the sample month, as if it were too large
+    files = {"registry": [SAMPLE / "registry.csv"],
+             "payments": [SAMPLE / "post_office_cash.xlsx", SAMPLE / "bank_transfers.csv"]}
+    on_disk = stage_only(RunConfig(period="2024-09", memory_limit="1GB", **files), tmp_path / "disk")
+    assert decided == [True]
+    assert sorted(p.name for p in on_disk.out.iterdir()) == sorted(FILES.values())  # no scratch left
+    with duckdb.connect() as con:
+        for name in ("registry", "payments", "rejected"):
+            query = "SELECT * FROM {} ORDER BY ALL"
+            rows = con.execute(query.format(parquet(on_disk, name))).fetchall()
+            assert rows == con.execute(query.format(parquet(staged, name))).fetchall()
+            assert rows
