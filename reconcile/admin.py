@@ -9,20 +9,17 @@ periods stay as they are; the removal is one transaction.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from reconcile.cases.refresh import refresh as refresh_cases
 from reconcile.cases.signoff import refuse_if_signed_off
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError
-from reconcile.warehouse import ensure_schema, replace_period
+from reconcile.warehouse import ensure_schema, replace_period, write_transaction
 
 
 @dataclass
@@ -74,8 +71,6 @@ def _period_run(con, db: Path, period: str) -> PeriodRun:
 def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
     """Remove the period's rows from every period table, keeping its run and findings in the
     superseded tables and a record in period_deletions; one transaction."""
-    from reconcile.warehouse import connect
-
     check_period(period)
     if not (by or "").strip():
         raise ReconcileError("say who removes the period with --by NAME")
@@ -83,9 +78,7 @@ def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
         raise ReconcileError("say why the period is removed with --reason TEXT")
     if not Path(db).is_file():
         raise ReconcileError(f"{db}: no such database; check the --db path")
-    con = connect(Path(db))
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with write_transaction(Path(db)) as con:
         ensure_schema(con)
         run = _period_run(con, db, period)
         refuse_if_signed_off(con, period, "removed")
@@ -112,11 +105,4 @@ def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
                 "inputs": json.dumps(run.files, ensure_ascii=False),
             },
         )
-        con.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):  # no transaction to roll back (it failed to begin): nothing written
-            con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
     return Deletion(deletion_id, run)

@@ -8,8 +8,6 @@ import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from reconcile import keys
 from reconcile.cases import chain
 from reconcile.errors import ConfigError
@@ -89,7 +87,7 @@ def upgrade(db: Path) -> bool:
     run would (`reconcile report` of an older month needs them); returns whether it had to. Its
     findings get their case_id when the key is at hand and the database's; else they keep none."""
     from reconcile.cases.signoff import has_table
-    from reconcile.warehouse import connect, ensure_schema
+    from reconcile.warehouse import connect, ensure_schema, write_transaction
 
     con = connect(Path(db), read_only=True)
     try:
@@ -101,20 +99,11 @@ def upgrade(db: Path) -> bool:
         key: bytes | None = keys.resolve(Path(db))[0]
     except ConfigError:
         key = None  # a database from before keys, or its key file not at hand
-    con = connect(Path(db))
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with write_transaction(Path(db)) as con:
         ensure_schema(con)
         if key is not None:
             with contextlib.suppress(ConfigError):  # another key: its findings keep no case id
                 keys.check_database(con, Path(db), key)
                 backfill(con, key)
         refresh(con)
-        con.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
     return True

@@ -64,24 +64,15 @@ def has_table(con, name: str) -> bool:
 def writing(db: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, bytes]]:
     """The database opened for writing, in one transaction with its schema up to date, and its key
     (checked against the runs'); committed when the block ends, rolled back when it raises."""
-    from reconcile.warehouse import connect, ensure_schema
+    from reconcile.warehouse import ensure_schema, write_transaction
 
     if not Path(db).is_file():
         raise ReconcileError(f"{db}: no such database; check the --db path")
     key, _ = keys.resolve(Path(db))
-    con = connect(Path(db))
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with write_transaction(Path(db)) as con:
         ensure_schema(con)
         keys.check_database(con, Path(db), key)
         yield con, key
-        con.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
-    finally:
-        con.close()
 
 
 def signoff(db: Path, period: str, by: str) -> SignoffState:

@@ -8,6 +8,7 @@ from reconcile.warehouse.database import (
     check_memory_limit,
     connect,
     limit_memory,
+    write_transaction,
 )
 from reconcile.warehouse.history import FLAGS_ORDER, PERIOD_TABLES, TABLES, VIEW_COMMENTS, table
 from reconcile.warehouse.quoting import quote_ident, quote_literal, quote_path
@@ -44,4 +45,5 @@ __all__ = [
     "replace_period",
     "store_noncash_share",
     "table",
+    "write_transaction",
 ]

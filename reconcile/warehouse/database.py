@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -43,6 +44,23 @@ def connect(db: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise ReconcileError(
             f"{db}: not a DuckDB database ({str(exc).splitlines()[0]}); choose another --db path"
         ) from None
+
+
+@contextlib.contextmanager
+def write_transaction(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The database opened for writing, in one transaction: committed when the block ends, rolled
+    back (nothing written) when it raises, and closed either way."""
+    con = connect(db)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):  # no transaction to roll back (it failed to begin)
+            con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
 
 
 # DuckDB's cap when --memory-limit is not given. DuckDB's own default, 80% of the machine's memory,
