@@ -200,7 +200,7 @@ def _transaction(
             sum(tb.rows_read for _, tb in tables), cfg.memory_limit or DEFAULT_MEMORY_LIMIT
         )
         if work_on_disk:
-            con.execute(f"ATTACH {quote_literal(str(worktables.scratch_database(spill)))} AS {worktables.SCHEMA}")
+            worktables.attach(con, spill)
         result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0], work_on_disk)
         con.execute("COMMIT")
     except BaseException:

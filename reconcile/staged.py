@@ -129,7 +129,7 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
             sum(tb.rows_read for _, tb in tables), cfg.memory_limit
         )
         if params[worktables.PARAM]:
-            con.execute(f"ATTACH {quote_literal(str(worktables.scratch_database(work)))} AS {worktables.SCHEMA}")
+            worktables.attach(con, work)
         stage_files(con, tables, params)
         execute_file(con, "rejected.sql", params)
         counts = file_counts(con, tables)

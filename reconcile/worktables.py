@@ -16,7 +16,8 @@ The SQL files say `CREATE OR REPLACE TEMP TABLE name AS ...` for every work tabl
 name. placed() turns that statement, for a wide table when the run works on disk, into a table of
 the scratch database and a temp view of the same name over it, so that one SQL text serves both
 places (and the Spark engine, which runs the same files, never sees the difference). The scratch
-database is a file in the run's spill folder (scratch.py), removed with it when the run ends.
+database is a file in the run's own folder (a run's spill folder, scratch.py; the work folder of
+`--stage-only`), removed with it when the run ends.
 """
 
 from __future__ import annotations
@@ -45,9 +46,10 @@ def on_disk(rows: int, memory_limit: str) -> bool:
     return rows > ROWS_PER_GB * gigabytes
 
 
-def scratch_database(folder: Path) -> Path:
-    """The scratch database: a new file in the run's own folder (pipeline.py attaches it as SCHEMA)."""
-    return folder / "work.duckdb"
+def attach(con, folder: Path) -> None:
+    """The scratch database, a new file in the run's own folder, attached as SCHEMA (the path as a
+    parameter: no quoting of it)."""
+    con.execute(f"ATTACH ? AS {SCHEMA}", [str(folder / "work.duckdb")])
 
 
 def placed(statement: str, params: dict) -> list[str]:
