@@ -239,6 +239,9 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     t = time.perf_counter()
     params = run_params(cfg.period, cfg.settings)
     params[worktables.PARAM] = work_on_disk
+    params[worktables.PARTS] = worktables.parts(
+        sum(tb.rows_read for _, tb in tables if tb.kind == "registry"), cfg.memory_limit or DEFAULT_MEMORY_LIMIT
+    )
 
     _notify(cfg, "normalise", con)
     _check_key(con, Path(cfg.db), key)

@@ -12,6 +12,12 @@ and payments together) per GB of the memory limit works on disk. Measured on 2 c
 (bench/README.md): the 10M month from Parquet took 294 s in memory and 173 s on disk; the 1M month
 12 s in memory and 16 s on disk (one run of each).
 
+On disk, pm is also built in parts (parts(), placed()): it joins every payment to its match and
+every match to its beneficiary, and the hash table of a 10M-row registry with the columns pm takes
+from it (1.4 GB) does not fit in the default cap. Spilled, that join took 27 s of the 48 s pm took;
+built from four parts of the beneficiaries (by registry_id), the whole of pm took 24 s, the same
+rows (one run each, bench/README.md).
+
 The SQL files say `CREATE OR REPLACE TEMP TABLE name AS ...` for every work table and read them by
 name. placed() turns that statement, for a wide table when the run works on disk, into a table of
 the scratch database and a temp view of the same name over it, so that one SQL text serves both
@@ -28,7 +34,9 @@ from pathlib import Path
 WIDE = frozenset({"stg_registry", "stg_payments", "cur_registry", "cur_payments", "pm"})
 SCHEMA = "rc_work"  # the scratch database's name in the run's connection
 PARAM = "work_on_disk"  # the run's params: True when the wide tables are on disk
+PARTS = "work_parts"  # the run's params: how many parts pm is built in, on disk
 ROWS_PER_GB = 2_000_000
+PART_ROWS_PER_GB = 2_000_000  # beneficiaries (registry rows) in one part of pm, per GB of the limit
 
 _CREATE = re.compile(r"^((?:\s*--[^\n]*\n)*)\s*CREATE OR REPLACE TEMP TABLE (\w+) AS\b")
 _DROP = re.compile(r"^\s*DROP TABLE (\w+)\s*;?\s*$")
@@ -39,11 +47,21 @@ _UNIT = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10, "mib": 2**20
 def on_disk(rows: int, memory_limit: str) -> bool:
     """Whether a month of `rows` rows (registry and payments) works on disk under `memory_limit`
     (a checked size, such as 1.5GB)."""
+    return rows > ROWS_PER_GB * _gigabytes(memory_limit)
+
+
+def parts(registry_rows: int, memory_limit: str) -> int:
+    """How many parts pm is built in on disk, for a month of `registry_rows` registry rows: as many
+    as keep each part's beneficiaries to PART_ROWS_PER_GB per GB of the memory limit."""
+    per_part = max(1, int(PART_ROWS_PER_GB * _gigabytes(memory_limit)))
+    return max(1, -(-registry_rows // per_part))
+
+
+def _gigabytes(memory_limit: str) -> float:
     size = _SIZE.match(memory_limit)
     if not size:
         raise ValueError(f"not a size: {memory_limit!r}")
-    gigabytes = float(size.group(1)) * _UNIT[size.group(2).lower()] / 1e9
-    return rows > ROWS_PER_GB * gigabytes
+    return float(size.group(1)) * _UNIT[size.group(2).lower()] / 1e9
 
 
 def attach(con, folder: Path) -> None:
@@ -55,10 +73,13 @@ def attach(con, folder: Path) -> None:
 def placed(statement: str, params: dict) -> list[str]:
     """The statement as the run executes it: unchanged, or, for a wide work table on disk, its
     creation as a scratch table and a temp view over it, and its removal as both removed. The view
-    of a staging table carries its rowid, which load_current.sql reads."""
+    of a staging table carries its rowid, which load_current.sql reads. pm in more than one part
+    (params[PARTS]): _in_parts."""
     if not params.get(PARAM):
         return [statement]
     create = _CREATE.match(statement)
+    if create and create.group(2) == "pm" and params.get(PARTS, 1) > 1:
+        return _in_parts(statement[create.end() :], params[PARTS])
     if create and create.group(2) in WIDE:
         name = create.group(2)
         rowid = ", rowid AS rowid" if name.startswith("stg_") else ""
@@ -70,3 +91,32 @@ def placed(statement: str, params: dict) -> list[str]:
     if drop and drop.group(1) in WIDE:
         return [f"DROP VIEW {drop.group(1)}", f"DROP TABLE {SCHEMA}.{drop.group(1)}"]
     return [statement]
+
+
+_PM_INPUTS = re.compile(r"\bcur_(payments|matches|registry)\b")
+
+
+def _in_parts(query: str, n: int) -> list[str]:
+    """facts.sql's pm, its query run once for the payments matched to nobody, then once for each
+    of n parts of the beneficiaries (registry_id % n): each run reads its payments, matches and
+    registry rows through temp views (_rc_part_*) of that part alone, so that its joins hold a
+    part in memory, and the parts' rows together are pm's. The query must read those three by
+    their names (tests/test_worktables.py)."""
+    query = _PM_INPUTS.sub(r"_rc_part_\1", query)
+
+    def part(payments: str, matched: str) -> list[str]:
+        return [
+            f"CREATE OR REPLACE TEMP VIEW _rc_part_payments AS SELECT * FROM cur_payments WHERE {payments}",
+            f"CREATE OR REPLACE TEMP VIEW _rc_part_matches AS SELECT * FROM cur_matches WHERE {matched}",
+            f"CREATE OR REPLACE TEMP VIEW _rc_part_registry AS SELECT * FROM cur_registry WHERE {matched}",
+        ]
+
+    out = part("payment_id NOT IN (SELECT payment_id FROM cur_matches)", "false")
+    out.append(f"CREATE OR REPLACE TABLE {SCHEMA}.pm AS{query}")
+    for k in range(n):
+        matched = f"registry_id % {n} = {k}"
+        out += part(f"payment_id IN (SELECT payment_id FROM cur_matches WHERE {matched})", matched)
+        out.append(f"INSERT INTO {SCHEMA}.pm{query}")
+    out += [f"DROP VIEW _rc_part_{t}" for t in ("payments", "matches", "registry")]
+    out.append(f"CREATE OR REPLACE TEMP VIEW pm AS SELECT * FROM {SCHEMA}.pm")
+    return out

@@ -107,8 +107,12 @@ def test_every_table_of_a_generated_month_with_every_finding_is_unchanged(genera
     placed_on_disk = []
     real_on_disk = worktables.on_disk
     monkeypatch.setattr(worktables, "on_disk", lambda *a: placed_on_disk.append(real_on_disk(*a)) or placed_on_disk[-1])
+    in_parts = []
+    real_in_parts = worktables._in_parts
+    monkeypatch.setattr(worktables, "_in_parts", lambda q, n: in_parts.append(n) or real_in_parts(q, n))
     if work == "disk":
         monkeypatch.setattr(worktables, "ROWS_PER_GB", 0)
+        monkeypatch.setattr(worktables, "PART_ROWS_PER_GB", 1_000)  # pm in parts of 1,500 beneficiaries
     db = f"digest_{fmt}_{work}.duckdb"
     res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", f"registry.{fmt}",
                                    "--payments", f"payments_bank.{fmt}", "--payments", f"payments_post.{fmt}",
@@ -121,4 +125,5 @@ def test_every_table_of_a_generated_month_with_every_finding_is_unchanged(genera
         "select count(distinct code) from flags").fetchone()[0]
     assert codes == 14
     assert placed_on_disk == [work == "disk"]  # 5,000 beneficiaries fit in memory unless told otherwise
+    assert in_parts == ([4] if work == "disk" else [])  # the registry's 5,000 rows and more, in four parts
     _check_golden(digests, golden)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reconcile import worktables
-from reconcile.worktables import on_disk, placed
+from reconcile.worktables import on_disk, parts, placed
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,67 @@ def test_every_wide_table_is_made_by_a_statement_placed_finds():
     made = {placed(t, {worktables.PARAM: True})[0].split(" AS")[0].rsplit(".", 1)[-1] for t in texts
             if placed(t, {worktables.PARAM: True})[0].startswith("CREATE OR REPLACE TABLE rc_work.")}
     assert made == set(worktables.WIDE)
+
+
+@pytest.mark.parametrize(
+    ("registry_rows", "limit", "expected"),
+    [
+        (10_000_000, "1.5GB", 4),  # 3M beneficiaries a part
+        (10_000_000, "1GB", 5),
+        (3_000_000, "1.5GB", 1),
+        (3_000_001, "1.5GB", 2),
+        (0, "1.5GB", 1),
+    ],
+)
+def test_pm_is_built_in_as_many_parts_as_keep_a_parts_beneficiaries_within_the_memory_limit(
+    registry_rows, limit, expected
+):
+    assert parts(registry_rows, limit) == expected
+
+
+def test_on_disk_in_parts_pm_is_built_from_the_unmatched_payments_then_one_part_of_the_beneficiaries_at_a_time():
+    query = "\nSELECT * FROM cur_payments LEFT JOIN cur_matches USING (payment_id) LEFT JOIN cur_registry USING (r)"
+    got = placed("-- pm\nCREATE OR REPLACE TEMP TABLE pm AS" + query + ";", {worktables.PARAM: True, worktables.PARTS: 2})
+    part_query = query.replace("cur_", "_rc_part_") + ";"
+    views = "CREATE OR REPLACE TEMP VIEW _rc_part_{} AS SELECT * FROM {} WHERE {}"
+    assert got == [
+        views.format("payments", "cur_payments", "payment_id NOT IN (SELECT payment_id FROM cur_matches)"),
+        views.format("matches", "cur_matches", "false"),
+        views.format("registry", "cur_registry", "false"),
+        "CREATE OR REPLACE TABLE rc_work.pm AS" + part_query,
+        views.format("payments", "cur_payments",
+                     "payment_id IN (SELECT payment_id FROM cur_matches WHERE registry_id % 2 = 0)"),
+        views.format("matches", "cur_matches", "registry_id % 2 = 0"),
+        views.format("registry", "cur_registry", "registry_id % 2 = 0"),
+        "INSERT INTO rc_work.pm" + part_query,
+        views.format("payments", "cur_payments",
+                     "payment_id IN (SELECT payment_id FROM cur_matches WHERE registry_id % 2 = 1)"),
+        views.format("matches", "cur_matches", "registry_id % 2 = 1"),
+        views.format("registry", "cur_registry", "registry_id % 2 = 1"),
+        "INSERT INTO rc_work.pm" + part_query,
+        "DROP VIEW _rc_part_payments",
+        "DROP VIEW _rc_part_matches",
+        "DROP VIEW _rc_part_registry",
+        "CREATE OR REPLACE TEMP VIEW pm AS SELECT * FROM rc_work.pm",
+    ]
+    # in one part, or in memory, as before
+    assert placed("CREATE OR REPLACE TEMP TABLE pm AS" + query, {worktables.PARAM: True, worktables.PARTS: 1})[0] == (
+        "CREATE OR REPLACE TABLE rc_work.pm AS" + query
+    )
+    assert placed("CREATE OR REPLACE TEMP TABLE pm AS" + query, {worktables.PARTS: 3}) == [
+        "CREATE OR REPLACE TEMP TABLE pm AS" + query
+    ]
+
+
+def test_facts_pm_reads_the_payments_matches_and_registry_by_the_names_its_parts_replace():
+    """pm in parts reads each part through views that stand for cur_payments, cur_matches and
+    cur_registry: facts.sql's pm must read those three, and no other month-long table."""
+    import re
+
+    from reconcile.sqlfiles import sql_text, statements
+
+    (pm,) = [t for t in statements(sql_text("facts.sql")) if "TEMP TABLE pm AS" in t]
+    body = "\n".join(line for line in pm.splitlines() if not line.strip().startswith("--"))
+    assert set(re.findall(r"\b(?:FROM|JOIN)\s+(\w+)", body)) == {
+        "cur_payments", "cur_matches", "cur_registry", "cur_repeats", "joined"
+    }
