@@ -14,9 +14,9 @@ and payments together) per GB of the memory limit works on disk. Measured on 2 c
 
 On disk, pm is also built in parts (parts(), placed()): it joins every payment to its match and
 every match to its beneficiary, and the hash table of a 10M-row registry with the columns pm takes
-from it (1.4 GB) does not fit in the default cap. Spilled, that join took 27 s of the 48 s pm took;
-built from four parts of the beneficiaries (by registry_id), the whole of pm took 24 s, the same
-rows (one run each, bench/README.md).
+from it (1.4 GB) does not fit in the default cap, so DuckDB spilled it (3.1 GB written to the
+temp folder). Built from four parts of the beneficiaries (by registry_id), each part's join is held
+in memory: pm took 26-32 s of a 10M run instead of 41-42 s, the same rows (bench/README.md).
 
 The SQL files say `CREATE OR REPLACE TEMP TABLE name AS ...` for every work table and read them by
 name. placed() turns that statement, for a wide table when the run works on disk, into a table of
