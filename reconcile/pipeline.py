@@ -196,12 +196,8 @@ def _transaction(
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         # a month too large for the memory limit keeps its wide work tables compressed on disk
-        work_on_disk = worktables.on_disk(
-            sum(tb.rows_read for _, tb in tables), cfg.memory_limit or DEFAULT_MEMORY_LIMIT
-        )
-        if work_on_disk:
-            worktables.attach(con, spill)
-        result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0], work_on_disk)
+        work = worktables.place(con, spill, tables, cfg.memory_limit or DEFAULT_MEMORY_LIMIT)
+        result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0], work)
         con.execute("COMMIT")
     except BaseException:
         with contextlib.suppress(duckdb.Error):
@@ -234,14 +230,11 @@ def _step(steps: dict[str, float], name: str, t: float) -> float:
     return now
 
 
-def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: bytes, work_on_disk: bool) -> RunResult:
-    """The steps after reading, in order, each timed: normalise, load, match, find, write, measure."""
+def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: bytes, work: dict) -> RunResult:
+    """The steps after reading, in order, each timed: normalise, load, match, find, write, measure.
+    `work`: where the work tables go (worktables.place)."""
     t = time.perf_counter()
-    params = run_params(cfg.period, cfg.settings)
-    params[worktables.PARAM] = work_on_disk
-    params[worktables.PARTS] = worktables.parts(
-        sum(tb.rows_read for _, tb in tables if tb.kind == "registry"), cfg.memory_limit or DEFAULT_MEMORY_LIMIT
-    )
+    params = {**run_params(cfg.period, cfg.settings), **work}
 
     _notify(cfg, "normalise", con)
     _check_key(con, Path(cfg.db), key)

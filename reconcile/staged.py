@@ -125,11 +125,8 @@ def _stage(cfg, tables, out: Path, work: Path, t0: float) -> StageResult:
         params = run_params(cfg.period, cfg.settings)
         # under a --memory-limit too small for the month, the staged rows are kept compressed on
         # disk, in the work folder, as a run keeps them (worktables.py); uncapped, in memory
-        params[worktables.PARAM] = bool(cfg.memory_limit) and worktables.on_disk(
-            sum(tb.rows_read for _, tb in tables), cfg.memory_limit
-        )
-        if params[worktables.PARAM]:
-            worktables.attach(con, work)
+        if cfg.memory_limit:
+            params.update(worktables.place(con, work, tables, cfg.memory_limit))
         stage_files(con, tables, params)
         execute_file(con, "rejected.sql", params)
         counts = file_counts(con, tables)

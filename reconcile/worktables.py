@@ -64,10 +64,18 @@ def _gigabytes(memory_limit: str) -> float:
     return float(size.group(1)) * _UNIT[size.group(2).lower()] / 1e9
 
 
-def attach(con, folder: Path) -> None:
-    """The scratch database, a new file in the run's own folder, attached as SCHEMA (the path as a
-    parameter: no quoting of it)."""
-    con.execute(f"ATTACH ? AS {SCHEMA}", [str(folder / "work.duckdb")])
+def place(con, folder: Path, tables, memory_limit: str) -> dict:
+    """Where the month's work tables go under `memory_limit`, for the run's params (PARAM, PARTS):
+    on disk when the month's rows (`tables`, the readers' (file_id, RawTable) pairs) exceed what the
+    limit holds, with the scratch database, a new file in the run's own folder, attached as SCHEMA
+    (the path as a parameter: no quoting of it)."""
+    work = {
+        PARAM: on_disk(sum(tb.rows_read for _, tb in tables), memory_limit),
+        PARTS: parts(sum(tb.rows_read for _, tb in tables if tb.kind == "registry"), memory_limit),
+    }
+    if work[PARAM]:
+        con.execute(f"ATTACH ? AS {SCHEMA}", [str(folder / "work.duckdb")])
+    return work
 
 
 def placed(statement: str, params: dict) -> list[str]:
