@@ -125,6 +125,12 @@ def test_thousands_separators_become_format_number():
         "SELECT 'Paid ' || FORMAT_NUMBER(total, 0) AS d FROM t")
 
 
+@pytest.mark.parametrize("hint", ["NOT MATERIALIZED", "MATERIALIZED"])
+def test_a_cte_materialization_hint_for_duckdb_is_left_to_spark(hint):
+    assert spark_sql(f"WITH r AS {hint} (SELECT a FROM t) SELECT a FROM r UNION ALL SELECT a FROM r") == (
+        "WITH r AS (SELECT a FROM t) SELECT a FROM r UNION ALL SELECT a FROM r")
+
+
 def test_regexp_replace_keeps_duckdbs_first_match_only_and_java_group_references():
     assert spark_sql("SELECT regexp_replace(s, '(.{4})(.{4})', '\\1-\\2') FROM t") == (
         "SELECT REGEXP_REPLACE(s, '(?s)^(.*?)(?:(.{4})(.{4}))', '$1$2-$3') FROM t")

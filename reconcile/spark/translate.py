@@ -168,6 +168,12 @@ class Translator:
             window = node.copy()
             window.set("this", exp.Anonymous(this="collect_set", expressions=[node.this.this.expressions[0].copy()]))
             return exp.Anonymous(this="size", expressions=[window])
+        if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+            # `AS [NOT] MATERIALIZED`: a hint to DuckDB's planner (match.sql); Spark plans its CTEs itself
+            self.used.add("materialized hint")
+            cte = node.copy()
+            cte.set("materialized", None)
+            return cte
         if isinstance(node, exp.JarowinklerSimilarity):
             self.used.add("jaro-winkler")
             return exp.Anonymous(this=JARO_WINKLER_UDF, expressions=[node.this, node.expression])
