@@ -6,9 +6,10 @@ cur_payments) and pm each hold a month's rows with every column. In memory they 
 uncompressed: a 10M-row month's take several GB, and under the default cap of 1.5GB DuckDB spills
 them to disk and reads them back at each step. In a DuckDB database file they are stored compressed,
 about a tenth of the room (34 MB against 360 MB for a million payments), and each step reads them
-through the buffer pool. Compressing costs about half a second per million rows of each table,
-which a month that fits in memory need not pay: a month of more than ROWS_PER_GB rows (registry
-and payments together) per GB of the memory limit works on disk. Measured on 2 cores
+through the buffer pool. Writing a wide table to the file costs about a second per million rows,
+compressed or not (bench/README.md, the fifth pass), which a month that fits in memory need not
+pay: a month of more than ROWS_PER_GB rows (registry and payments together) per GB of the memory
+limit works on disk. Measured on 2 cores
 (bench/README.md): the 10M month from Parquet took 294 s in memory and 173 s on disk; the 1M month
 12 s in memory and 16 s on disk (one run of each). Either side of the threshold, at 1.48M and 2.2M
 beneficiaries, the two places cost within 5% of each other, on disk in 0.3-0.5 GB less memory.
