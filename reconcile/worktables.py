@@ -9,10 +9,10 @@ about a tenth of the room (34 MB against 360 MB for a million payments), and eac
 through the buffer pool. Writing a wide table to the file costs about a second per million rows,
 compressed or not (bench/README.md, the fifth pass), which a month that fits in memory need not
 pay: a month of more than ROWS_PER_GB rows (registry and payments together) per GB of the memory
-limit works on disk. Measured on 2 cores
-(bench/README.md): the 10M month from Parquet took 294 s in memory and 173 s on disk; the 1M month
-12 s in memory and 16 s on disk (one run of each). Either side of the threshold, at 1.48M and 2.2M
-beneficiaries, the two places cost within 5% of each other, on disk in 0.3-0.5 GB less memory.
+limit works on disk. Measured on 2 cores (bench/README.md): the 10M month from Parquet took 294 s
+in memory and 173 s on disk; the 1M month 12 s in memory and 16 s on disk (one run of each). Either
+side of the threshold, at 1.48M and 2.2M beneficiaries, the two places cost within 5% of each
+other, on disk in 0.3-0.5 GB less memory.
 
 On disk, pm is also built in parts (parts(), placed()): it joins every payment to its match and
 every match to its beneficiary, and the hash table of a 10M-row registry with the columns pm takes
