@@ -26,7 +26,8 @@ def main() -> None:
     con = duckdb.connect()
     install(con)
     load_raw(con, kind, [(1, read_file(path, kind))])
-    params = {"period": "2024-09", "period_start": dt.date(2024, 9, 1), "period_end": dt.date(2024, 9, 30)}
+    params = {"period": "2024-09", "period_start": dt.date(2024, 9, 1), "period_end": dt.date(2024, 9, 30),
+              "layout": "pre2025"}
     sql = sql_text(f"stage_{kind}.sql", NORMALISE_SQL)
     query = sql[sql.index("\nWITH") + 1:].rstrip().rstrip(";")
     plan = json.loads(con.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, bind(sql, params)).fetchall()[0][1])
