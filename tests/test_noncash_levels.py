@@ -57,7 +57,7 @@ payment = st.tuples(
     st.sampled_from(["00004", "26734", None]),
     st.sampled_from(["01", "79", None]),
     st.sampled_from(["id:001", "id:002", "id:003", "payment:7"]),
-    st.sampled_from(["bank", "ewallet", "cash"]),
+    st.sampled_from(["bank", "ewallet", "cash", None]),
     st.integers(0, 3_000_000),
 )
 

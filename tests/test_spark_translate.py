@@ -47,7 +47,8 @@ def test_every_file_the_engine_runs_translates():
     assert (plan.flags.action, plan.flags.name) == ("insert", "flags")
     for partial in (False, True):
         assert [(s.action, s.name) for s in plan.noncash[partial] if s.action != "drop"] == [
-            ("table", "nc_fine"), ("table", "nc_people"), ("table", "nc_several"), ("table", "nc_rows"),
+            ("table", "nc_paid"), ("table", "nc_places"), ("table", "nc_people"), ("table", "nc_several"),
+            ("table", "nc_rows"),
             ("insert", "noncash_share_rows")]
     assert {name: step.action for name, step in plan.checks.items()} == {
         "period": "query", "repeats": "query", "scale": "query", "coverage": "query"}

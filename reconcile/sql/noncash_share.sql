@@ -12,34 +12,53 @@
 -- (pipeline.py); noncash_share_store.sql stores them with the period's targets inside it.
 -- A beneficiary is counted once at a level however many payments, channels and places they have
 -- there. Nearly every beneficiary is paid in one place (programme, province, commune, province on
--- the 2025 map): they are counted once per place, from one row per beneficiary, and the places
--- added up to each level. The few paid in several places of a programme (a person listed twice)
--- are counted by name at each level instead. Four copies of every payment, grouped at each level,
--- took 2.8 s of a 20 s run at 1M; counting distinct beneficiaries at each level, 1.5 s.
+-- the 2025 map) on one channel: they are counted once per place, from one row per beneficiary, and
+-- the places added up to each level. The few paid in several places or on several channels of a
+-- programme (a person listed twice, a payment by bank and one in cash) are counted by name at each
+-- level instead. Four copies of every payment, grouped at each level, took 2.8 s of a 20 s run at
+-- 1M; counting distinct beneficiaries at each level, 1.5 s. Each beneficiary's places are compared
+-- as numbers (nc_places): comparing three codes as text for 10M beneficiaries took 7 s of a 10M
+-- run, and a row per beneficiary, place and channel before it 3.5 s more (bench/README.md).
 
--- one row per beneficiary, place and channel
-CREATE OR REPLACE TEMP TABLE nc_fine AS
+-- every payment, counted and added up by place and channel (few rows)
+CREATE OR REPLACE TEMP TABLE nc_paid AS
 SELECT program, coalesce(province_code, 'unknown') AS pk, coalesce(commune_code, 'unknown') AS ck,
-       coalesce(province_code_2025, 'unknown') AS p25, beneficiary, channel,
-       count(*) AS payments, sum(amount) AS amount
+       coalesce(province_code_2025, 'unknown') AS p25, channel, count(*) AS payments, sum(amount) AS amount
 FROM nc_base
 GROUP BY ALL;
 
--- one row per beneficiary of a programme: their place, whether it is their only one, and whether
--- they were paid on a channel and in cash
-CREATE OR REPLACE TEMP TABLE nc_people AS
-SELECT program, beneficiary, min(pk) AS pk, min(ck) AS ck, min(p25) AS p25,
-       min(pk) = max(pk) AND min(ck) = max(ck) AND min(p25) = max(p25) AS one_place,
-       bool_or(channel IS NOT NULL) AS with_channel,
-       coalesce(bool_or(channel NOT IN ('bank', 'ewallet')), false) AS with_cash
-FROM nc_fine
-GROUP BY program, beneficiary;
+-- the places, numbered
+CREATE OR REPLACE TEMP TABLE nc_places AS
+SELECT row_number() OVER (ORDER BY program, pk, ck, p25) AS place, program, pk, ck, p25
+FROM (SELECT DISTINCT program, pk, ck, p25 FROM nc_paid);
 
--- the rows of the beneficiaries paid in more than one place (usually none)
+-- one row per beneficiary of a programme: their first and last place, their channel, whether they
+-- were paid on a channel and in cash. by_place: paid in one place on one channel (or on none), so
+-- counted by place, their place first_place and their channel first_channel.
+CREATE OR REPLACE TEMP TABLE nc_people AS
+SELECT program, beneficiary, first_place, first_channel,
+       first_place = last_place AND (NOT with_channel OR (first_channel = last_channel AND NOT without_channel))
+           AS by_place,
+       with_channel, with_cash
+FROM (
+    SELECT b.program, b.beneficiary, min(pl.place) AS first_place, max(pl.place) AS last_place,
+           min(b.channel) AS first_channel, max(b.channel) AS last_channel,
+           bool_or(b.channel IS NOT NULL) AS with_channel, bool_or(b.channel IS NULL) AS without_channel,
+           coalesce(bool_or(b.channel NOT IN ('bank', 'ewallet')), false) AS with_cash
+    FROM nc_base AS b
+    JOIN nc_places AS pl
+      ON pl.program = b.program AND pl.pk = coalesce(b.province_code, 'unknown')
+     AND pl.ck = coalesce(b.commune_code, 'unknown') AND pl.p25 = coalesce(b.province_code_2025, 'unknown')
+    GROUP BY b.program, b.beneficiary
+);
+
+-- the places and channels of the beneficiaries paid in more than one place or on more than one
+-- channel (usually few)
 CREATE OR REPLACE TEMP TABLE nc_several AS
-SELECT f.*
-FROM nc_fine AS f
-JOIN (SELECT program, beneficiary FROM nc_people WHERE NOT one_place) AS p USING (program, beneficiary);
+SELECT DISTINCT b.program, coalesce(b.province_code, 'unknown') AS pk, coalesce(b.commune_code, 'unknown') AS ck,
+       coalesce(b.province_code_2025, 'unknown') AS p25, b.beneficiary, b.channel
+FROM nc_base AS b
+JOIN (SELECT program, beneficiary FROM nc_people WHERE NOT by_place) AS p USING (program, beneficiary);
 
 -- each level's figures, in total ('all') and by channel: programme, province, commune, province on
 -- the 2025 map. A beneficiary counts as paid without cash at a level when they had a payment there
@@ -48,27 +67,28 @@ CREATE OR REPLACE TEMP TABLE nc_rows AS
 WITH levels AS (
     SELECT * FROM (VALUES ('program'), ('province'), ('commune'), ('province_2025')) AS v(level)
 ),
-place_channel AS (  -- every payment, by place and channel; rows: beneficiaries in one place only
-    SELECT program, pk, ck, p25, channel,
-           count(*) FILTER (WHERE NOT coalesce(several, false)) AS beneficiaries,
-           sum(payments) AS payments, sum(amount) AS amount
-    FROM (SELECT f.*, s.beneficiary IS NOT NULL AS several
-          FROM nc_fine AS f
-          LEFT JOIN (SELECT DISTINCT program, beneficiary FROM nc_several) AS s USING (program, beneficiary))
-    GROUP BY ALL
+place_channel AS (  -- every payment, by place and channel; beneficiaries: those counted by place
+    SELECT c.program, c.pk, c.ck, c.p25, c.channel, coalesce(o.beneficiaries, 0) AS beneficiaries,
+           c.payments, c.amount
+    FROM nc_paid AS c
+    JOIN nc_places AS pl USING (program, pk, ck, p25)
+    LEFT JOIN (SELECT first_place AS place, first_channel AS channel, count(*) AS beneficiaries
+               FROM nc_people WHERE by_place GROUP BY ALL) AS o
+      ON o.place = pl.place AND o.channel IS NOT DISTINCT FROM c.channel
 ),
-place_people AS (  -- the beneficiaries in one place only, by place
-    SELECT program, pk, ck, p25, count(*) AS beneficiaries,
-           count(*) FILTER (WHERE with_channel AND NOT with_cash) AS noncash_beneficiaries
-    FROM nc_people WHERE one_place
-    GROUP BY ALL
+place_people AS (  -- the beneficiaries counted by place, by place
+    SELECT pl.program, pl.pk, pl.ck, pl.p25, o.beneficiaries, o.noncash_beneficiaries
+    FROM (SELECT first_place AS place, count(*) AS beneficiaries,
+                 count(*) FILTER (WHERE with_channel AND NOT with_cash) AS noncash_beneficiaries
+          FROM nc_people WHERE by_place GROUP BY first_place) AS o
+    JOIN nc_places AS pl USING (place)
 ),
 -- each place's group at each level: the level's province (or province on the 2025 map) and commune
 place_at AS (
     SELECT p.program, p.pk, p.ck, p.p25, l.level,
            CASE l.level WHEN 'program' THEN '' WHEN 'province_2025' THEN p.p25 ELSE p.pk END AS province_code,
            CASE l.level WHEN 'commune' THEN p.ck ELSE '' END AS commune_code
-    FROM (SELECT DISTINCT program, pk, ck, p25 FROM place_channel) AS p CROSS JOIN levels AS l
+    FROM nc_places AS p CROSS JOIN levels AS l
 ),
 channel_at AS (
     SELECT a.program, a.level, a.province_code, a.commune_code, c.channel, c.beneficiaries, c.payments, c.amount
@@ -138,7 +158,8 @@ FROM by_channel AS c
 JOIN totals AS t USING (program, level, province_code, commune_code)
 JOIN people AS n USING (program, level, province_code, commune_code);
 
-DROP TABLE nc_fine;
+DROP TABLE nc_paid;
+DROP TABLE nc_places;
 DROP TABLE nc_people;
 DROP TABLE nc_several;
 DROP VIEW nc_base;
