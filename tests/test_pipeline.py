@@ -231,6 +231,39 @@ def test_a_memory_limit_gives_the_same_result_and_leaves_no_spill_folder(tmp_pat
     assert not (tmp_path / "c.duckdb").exists()
 
 
+def test_the_spill_folder_goes_only_once_the_connection_is_closed_whether_the_run_succeeds_or_fails(
+        tmp_path, monkeypatch):
+    """The run's scratch database and DuckDB's spilled blocks live in the spill folder, and closing
+    the connection checkpoints the database: the folder must outlive the connection."""
+    import reconcile.pipeline as pipeline
+    from reconcile import scratch
+
+    reg, pay = month(tmp_path)
+    opened, open_at_removal = [], []
+    connect, remove = pipeline.connect, scratch.remove
+
+    def connect_and_keep(*args, **kwargs):
+        opened.append(connect(*args, **kwargs))
+        return opened[-1]
+
+    def remove_and_look(path):
+        if ".spill-" in path.name:
+            try:
+                opened[-1].execute("SELECT 1")
+                open_at_removal.append(True)
+            except duckdb.ConnectionException:
+                open_at_removal.append(False)
+        remove(path)
+
+    monkeypatch.setattr(pipeline, "connect", connect_and_keep)
+    monkeypatch.setattr(scratch, "remove", remove_and_look)
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "a.duckdb", memory_limit="100MB"))
+    monkeypatch.setattr(pipeline, "find", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):
+        run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "c.duckdb"))
+    assert open_at_removal == [False, False]
+
+
 def test_csv_files_are_staged_beside_the_database_and_the_folder_goes_whatever_the_outcome(tmp_path):
     reg, pay = month(tmp_path)
     out = tmp_path / "out"
