@@ -109,6 +109,32 @@ def test_csv_windows_1258_is_decoded_to_nfc(tmp_path):
     assert table.text_frame()["full_name"].to_list() == ["Nguyễn Văn An"]
 
 
+def test_a_csv_in_windows_1258_only_past_its_head_is_read_again_decoded_whole(tmp_path):
+    """Whether a file is UTF-8 is told from its head (its first thousand lines); polars checks the
+    rest as it parses, and a file that is Windows-1258 further on is read again, decoded whole."""
+    path = tmp_path / "r.csv"
+    rows = [f"00108700{n:04d},Tran Van Binh,welfare,1500000,cash\r\n".encode() for n in range(3000)]
+    path.write_bytes(b"vneid,full_name,program,entitled_amount,channel\r\n" + b"".join(rows)
+                     + b"001087123456,Nguy\xea\xden V\xe3n An,welfare,1500000,cash\r\n")
+    table = read_file(path, "registry")
+    assert table.encoding == "windows-1258"
+    frame = table.text_frame()
+    assert frame.height == 3001
+    assert frame["full_name"].to_list()[-2:] == ["Tran Van Binh", "Nguyễn Văn An"]
+    assert frame[ROW_COLUMN].to_list()[-1] == 3002
+
+
+def test_damaged_utf8_past_the_head_names_its_line(tmp_path):
+    path = tmp_path / "r.csv"
+    rows = [f"00108700{n:04d},Trần Văn Bình,welfare,1500000,cash\n".encode() for n in range(3000)]
+    path.write_bytes(b"vneid,full_name,program,entitled_amount,channel\n" + b"".join(rows)
+                     + b"001087123456,L\xea V\xc3\xa2n,welfare,1500000,cash\n")
+    with pytest.raises(InputFileError) as err:
+        read_file(path, "registry")
+    assert str(err.value) == (f"{path}: is UTF-8 text but line 3002 holds bytes that are not UTF-8; "
+                              "fix that line or save the file again as 'CSV UTF-8'")
+
+
 def test_vietnamese_headers_map_to_canonical_columns(tmp_path):
     row = ["001087123456", "Nguyễn Thị Thanh Hương", "Trợ cấp xã hội", "1.500.000", "Chuyển khoản",
            "VCB", "0071000123456", "01/02/1950", "Nữ", "Đang hưởng"]

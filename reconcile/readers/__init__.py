@@ -97,12 +97,13 @@ def read_tables(
         from reconcile.readers.sheets import read_workbook
 
         return read_workbook(path, kind, fmt, profile, sheet, digest)
-    chooser = HeaderChooser(path, kind, profile)
-    encoding = None
-    frame: pl.DataFrame | pl.LazyFrame  # a CSV file's is a lazy scan, staged below
     if fmt == "csv":
-        headers, frame, first_row, encoding = delimited.read(path, chooser)
-    elif fmt in STATEMENTS:
+        try:
+            return [_csv_table(path, kind, profile, digest, staging, whole=False)], []
+        except delimited.NotUtf8:  # UTF-8 in its head, not further on: read again, checked whole
+            return [_csv_table(path, kind, profile, digest, staging, whole=True)], []
+    chooser = HeaderChooser(path, kind, profile)
+    if fmt in STATEMENTS:
         from reconcile.readers import camt, mt940
 
         headers, frame, first_row, control = (camt if fmt == "camt" else mt940).read_with_control(path)
@@ -110,17 +111,27 @@ def read_tables(
         table = build_table(path, kind, fmt, chooser, headers, frame, first_row, digest)
         table.control = control
         return [table], []
-    else:
-        types, rows = parquet.schema(path)
-        chooser([list(types)])
-        streamed = parquet.stream_columns(types) if chooser.profile is None else None
-        if streamed is not None:
-            return [_streamed(path, kind, chooser, streamed, rows, digest)], []
-        headers, frame, first_row = parquet.read(path)
-    table = build_table(path, kind, fmt, chooser, headers, frame, first_row, digest, encoding=encoding)
-    if fmt == "csv":  # a CSV scan, still holding its header row
-        stage_csv(table, staging, first_row)
-    return [table], []
+    types, rows = parquet.schema(path)
+    chooser([list(types)])
+    streamed = parquet.stream_columns(types) if chooser.profile is None else None
+    if streamed is not None:
+        return [_streamed(path, kind, chooser, streamed, rows, digest)], []
+    headers, frame, first_row = parquet.read(path)
+    return [build_table(path, kind, fmt, chooser, headers, frame, first_row, digest)], []
+
+
+def _csv_table(
+    path: Path, kind: RecordKind, profile: Profile | None, digest: str, staging: Path | None, whole: bool
+) -> RawTable:
+    """A CSV file's table, staged. Whether it is UTF-8 is told from its head, or with `whole` from
+    every byte (delimited.read); polars checks the rest as it stages the file (NotUtf8)."""
+    from reconcile.readers import delimited
+
+    chooser = HeaderChooser(path, kind, profile)
+    headers, scan, first_row, encoding = delimited.read(path, chooser, whole)
+    table = build_table(path, kind, "csv", chooser, headers, scan, first_row, digest, encoding=encoding)
+    stage_csv(table, staging, first_row, utf8_checked=whole or encoding not in ("utf-8", "utf-8-sig"))
+    return table
 
 
 def _streamed(
