@@ -258,7 +258,10 @@ def test_the_spill_folder_goes_only_once_the_connection_is_closed_whether_the_ru
     monkeypatch.setattr(pipeline, "connect", connect_and_keep)
     monkeypatch.setattr(scratch, "remove", remove_and_look)
     run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "a.duckdb", memory_limit="100MB"))
-    monkeypatch.setattr(pipeline, "find", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt))
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # an officer's Ctrl+C in the middle of the run
+
+    monkeypatch.setattr(pipeline, "find", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "c.duckdb"))
     assert open_at_removal == [False, False]
