@@ -219,8 +219,9 @@ def _transaction(
 def _close(con, watcher: ProgressWatcher | None) -> None:
     """The run's connection closed, its progress no longer watched, before the spill folder goes:
     closing checkpoints the database and may read back what DuckDB spilled there, and the scratch
-    database of the wide work tables is a file in it. Removed first, a 10M run under --memory-limit
-    1GB that had committed crashed as it closed (a fault inside DuckDB, once in four runs)."""
+    database of the wide work tables is a file in it. With the folder removed first, a 10M run under
+    --memory-limit 1GB that had committed crashed as it closed (a fault inside DuckDB; one run of
+    the three made that day, bench/README.md)."""
     if watcher:
         watcher.stop()
     con.close()
