@@ -99,9 +99,9 @@ def read_tables(
         return read_workbook(path, kind, fmt, profile, sheet, digest)
     if fmt == "csv":
         try:
-            return [_csv_table(path, kind, profile, digest, staging, whole=False)], []
-        except delimited.NotUtf8:  # UTF-8 in its head, not further on: read again, checked whole
-            return [_csv_table(path, kind, profile, digest, staging, whole=True)], []
+            return [_csv_table(path, kind, profile, digest, staging, decoded=False)], []
+        except delimited.NotUtf8:  # UTF-8 in its head, not further on: read again, decoded whole
+            return [_csv_table(path, kind, profile, digest, staging, decoded=True)], []
     chooser = HeaderChooser(path, kind, profile)
     if fmt in STATEMENTS:
         from reconcile.readers import camt, mt940
@@ -121,16 +121,16 @@ def read_tables(
 
 
 def _csv_table(
-    path: Path, kind: RecordKind, profile: Profile | None, digest: str, staging: Path | None, whole: bool
+    path: Path, kind: RecordKind, profile: Profile | None, digest: str, staging: Path | None, decoded: bool
 ) -> RawTable:
-    """A CSV file's table, staged. Whether it is UTF-8 is told from its head, or with `whole` from
-    every byte (delimited.read); polars checks the rest as it stages the file (NotUtf8)."""
+    """A CSV file's table, staged: scanned from disk when its head is UTF-8, or decoded whole first
+    (`decoded`, or another encoding; delimited.read). Polars checks the rest as it stages it (NotUtf8)."""
     from reconcile.readers import delimited
 
     chooser = HeaderChooser(path, kind, profile)
-    headers, scan, first_row, encoding = delimited.read(path, chooser, whole)
+    headers, scan, first_row, encoding = delimited.read(path, chooser, decoded)
     table = build_table(path, kind, "csv", chooser, headers, scan, first_row, digest, encoding=encoding)
-    stage_csv(table, staging, first_row, utf8_checked=whole or encoding not in ("utf-8", "utf-8-sig"))
+    stage_csv(table, staging, first_row)
     return table
 
 

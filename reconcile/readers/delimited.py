@@ -124,7 +124,6 @@ def _reason(exc: Exception) -> str:
 
 
 HEAD_BYTES = 16 << 20  # the most read for the header search, the delimiter and the legacy-font check
-CHUNK = 16 << 20  # checking that a file is UTF-8, a piece at a time
 
 
 def _head(path: Path) -> bytes:
@@ -139,50 +138,47 @@ def _head(path: Path) -> bytes:
     return bytes(out)
 
 
-class NotUtf8(Exception):
-    """A CSV file read as UTF-8 from its head holds bytes further on that are not UTF-8 (polars found
-    them as it staged the file): it is read again, checked whole (`read(..., whole=True)`)."""
+class NotUtf8(InputFileError):
+    """A CSV file whose head is UTF-8 holds bytes further on that are not (polars found them as it
+    staged the file): it is read again, decoded whole (`read(..., decoded=True)`)."""
+
+    def __init__(self, path: Path):
+        super().__init__(
+            str(path), "holds bytes that are not UTF-8 past its first lines", "save it again from Excel as 'CSV UTF-8'"
+        )
 
 
-def _utf8_file(path: Path, head: bytes, whole: bool) -> str | None:
-    """'utf-8-sig' or 'utf-8' when the file is UTF-8 text, else None: UTF-16, Windows-1258 and
-    damaged files are decoded whole by `decode`. With `whole`, every byte is checked (a piece at a
-    time, not held in memory); without, the head alone, and polars checks the rest as it parses the
-    file, raising an error that stage_csv turns into NotUtf8. Checking a 137 MB file whole took
-    0.33 s, as long as polars takes to parse it (bench/README.md)."""
+def _utf8_head(path: Path, head: bytes) -> str | None:
+    """'utf-8-sig' or 'utf-8' when the file's head is UTF-8 text, else None: UTF-16, Windows-1258
+    and damaged files are decoded whole by `decode`. The rest of the file polars checks as it
+    parses it (stage_csv raises NotUtf8); checking every byte here as well took 0.33 s for a 137 MB
+    file, as long as polars takes to parse it (bench/README.md)."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head):
         return None
     import codecs
 
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        if not whole:
-            decoder.decode(head, final=len(head) == path.stat().st_size)
-        else:
-            with open(path, "rb") as fh:
-                while chunk := fh.read(CHUNK):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
+    try:  # a head cut inside a character is UTF-8 up to there
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == path.stat().st_size)
     except UnicodeDecodeError:
         return None
     return "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
 
 
 def read(
-    path: Path, choose_header: Callable[[list[list]], int], whole: bool = False
+    path: Path, choose_header: Callable[[list[list]], int], decoded: bool = False
 ) -> tuple[list[str], pl.LazyFrame, int, str]:
     """Headers as written, the rows as text (a lazy scan, read when the table is staged, whose first
     row is the header row), the file row of the first data row, the encoding.
 
     `choose_header` gets the first lines as lists of fields and returns the index of the header
-    row; lines above it (a title block) are not data and are not read as rows. A UTF-8 file is
-    scanned from disk, so that a file of any size is read in pieces; a file in another encoding
-    is decoded whole first. The header row stays in the scan: polars, asked to leave a row out,
-    leaves out the rows of a quoted field that never closes, instead of saying so. Whether the
-    file is UTF-8 is told from its head, or from every byte with `whole` (_utf8_file).
+    row; lines above it (a title block) are not data and are not read as rows. A file whose head
+    is UTF-8 is scanned from disk, so that a file of any size is read in pieces; a file in another
+    encoding, or one found not to be UTF-8 further on (`decoded`), is decoded whole first. The
+    header row stays in the scan: polars, asked to leave a row out, leaves out the rows of a
+    quoted field that never closes, instead of saying so.
     """
     head = _head(path)
-    encoding = _utf8_file(path, head, whole)
+    encoding = None if decoded else _utf8_head(path, head)
     if encoding is None:
         data, encoding = decode(path.read_bytes(), path)
         head = data[:HEAD_BYTES]

@@ -17,10 +17,10 @@ from reconcile.readers.tables import RawTable
 from reconcile.readers.totals import parquet_tail, take_totals_row
 
 
-def stage_csv(table: RawTable, staging: Path | None, first_row: int, utf8_checked: bool = True) -> None:
+def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
     """Write a scanned CSV file's rows to a Parquet file, a piece at a time, and read its data rows
-    (from `first_row` on; the header row is written too) from there. A file whose head alone was
-    found to be UTF-8 (`utf8_checked` False) and that holds other bytes further on raises NotUtf8."""
+    (from `first_row` on; the header row is written too) from there. A file scanned from disk as
+    UTF-8 (its head is) that holds other bytes further on raises NotUtf8."""
     import tempfile
     import weakref
 
@@ -44,10 +44,11 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int, utf8_checke
             raise no_data_rows(table.path)
     except BaseException as exc:
         remove()  # now, not when the table goes: the error's traceback holds on to the table
-        if isinstance(exc, pl.exceptions.ComputeError) and "invalid utf-8" in str(exc) and not utf8_checked:
+        utf8 = table.encoding in ("utf-8", "utf-8-sig")
+        if utf8 and isinstance(exc, pl.exceptions.ComputeError) and "invalid utf-8" in str(exc):
             from reconcile.readers.delimited import NotUtf8
 
-            raise NotUtf8(str(table.path)) from None
+            raise NotUtf8(table.path) from None
         if isinstance(exc, (pl.exceptions.PolarsError, OSError)):
             raise _staging_error(table.path, Path(name).parent, exc) from None
         raise
