@@ -167,7 +167,7 @@ def write_bank(folder: Path) -> list[Path]:
     out.append(path)
 
     # the same layout saved by Excel as "Unicode Text": UTF-16 with BOM, tab-separated, with a channel column
-    header = DISBURSEMENT_HEADERS[:8] + ["Kênh chi trả"] + DISBURSEMENT_HEADERS[8:]
+    header = [*DISBURSEMENT_HEADERS[:8], "Kênh chi trả", *DISBURSEMENT_HEADERS[8:]]
     lines = [header]
     for n, r in enumerate(parts["unicode"], start=1):
         lines.append([str(n), r["Số tham chiếu"], r["Số định danh"], r["Tên người thụ hưởng"], r["Ngân hàng thụ hưởng"],

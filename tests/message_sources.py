@@ -175,9 +175,9 @@ class _Module:
             self.record(args[2], "fix")
         elif name in ERRORS | CLICK_ERRORS and (node.args or "message" in keywords):
             self.record(node.args[0] if node.args else keywords["message"], "message")
-        elif name in ECHOES and isinstance(func, ast.Attribute) and _is_click(func.value) and node.args:
-            self.record(node.args[0], "echo")
-        elif name == SAY and isinstance(func, ast.Name) and node.args:  # the CLI's echo in the current language
+        elif (name in ECHOES and isinstance(func, ast.Attribute) and _is_click(func.value) and node.args) or (
+            name == SAY and isinstance(func, ast.Name) and node.args  # the CLI's echo in the current language
+        ):
             self.record(node.args[0], "echo")
         elif name in NOTICES and node.args:
             self.record(node.args[0], "notice")

@@ -10,9 +10,8 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from reconcile.cli import cli
-
 from conftest import FIXTURES, TEST_KEY
+from reconcile.cli import cli
 
 SAMPLE = FIXTURES / "sample"
 KEY = bytes.fromhex(TEST_KEY)  # the suite's RECONCILE_KEY, with which the database was made
@@ -68,7 +67,7 @@ def test_the_same_key_gives_the_same_hashes(db, tmp_path):
     assert export_db(db, tmp_path / "a.duckdb").exit_code == 0
     assert export_db(db, tmp_path / "b.duckdb").exit_code == 0
     sql = "SELECT vneid FROM registry ORDER BY registry_id"
-    a, b = ([r for r in duckdb.connect(str(tmp_path / n), read_only=True).execute(sql).fetchall()]
+    a, b = (list(duckdb.connect(str(tmp_path / n), read_only=True).execute(sql).fetchall())
             for n in ("a.duckdb", "b.duckdb"))
     assert a == b
 

@@ -7,11 +7,10 @@ import json
 import duckdb
 from click.testing import CliRunner
 
+from conftest import write_csv
 from reconcile.cli import cli
 from reconcile.filecheck import check_file
 from reconcile.pipeline import RunConfig, run
-
-from conftest import write_csv
 
 HEADER = ["vneid", "full_name", "program", "entitled_amount", "channel", "account_number", "province_code",
           "commune_code"]

@@ -12,10 +12,10 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from bad_inputs import BEGIN, CASES, REPO, SAMPLE, paid_registry, readme_with_table
 from reconcile.cli import cli
 from reconcile.pipeline import RunConfig, run
 
-from bad_inputs import BEGIN, CASES, REPO, SAMPLE, paid_registry, readme_with_table
 
 def _column(name: str, header: str) -> set[str]:
     with open(SAMPLE / name, encoding="utf-8-sig", newline="") as fh:

@@ -10,16 +10,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import FIXTURES
 from reconcile.contracts import columns
-from reconcile.normalise.text import fold
-from reconcile.readers.headers import header_lookup
 from reconcile.errors import InputFileError
+from reconcile.normalise.text import fold
 from reconcile.readers import SKIP_COLUMN
 from reconcile.readers.camt import HEADERS, looks_like_camt, read, read_with_control
+from reconcile.readers.headers import header_lookup
 from reconcile.readers.statements import set_aside_credits
 from reconcile.readers.tables import Control
-
-from conftest import FIXTURES
 
 CAMT = FIXTURES / "camt"
 STATEMENT = CAMT / "statement_camt053_v02.xml"
@@ -514,7 +513,7 @@ def test_some_statements_state_totals(tmp_path):
 
 
 def test_pending_entries_may_be_left_out_of_the_totals_or_not(tmp_path):
-    entries = DEBITS_3 + [entry("DBIT", "1000000", status="PDNG")]
+    entries = [*DEBITS_3, entry("DBIT", "1000000", status="PDNG")]
     booked = camt(tmp_path, statement(entries, summary(debit=(3, "4500000"))))
     assert control_of(booked) == Control(3, "4500000", "camt TxsSummry (debit entries)", checked=True)
     every = camt(tmp_path, statement(entries, summary(debit=(4, "5500000"))))

@@ -8,9 +8,8 @@ import re
 import duckdb
 from click.testing import CliRunner
 
-from reconcile.cli import cli
-
 from conftest import REPO, write_csv
+from reconcile.cli import cli
 from test_pipeline import PAY_HEADER, PAYMENTS, REG_HEADER, REGISTRY, month
 
 
@@ -28,7 +27,7 @@ def test_run_prints_the_summary_and_exits_zero(tmp_path):
 
 
 def test_fail_on_sets_exit_one_only_at_or_above_the_severity(tmp_path):
-    reg, pay = month(tmp_path, payments=PAYMENTS[:2] + [[*PAYMENTS[2][:7], "cash", "success"]])
+    reg, pay = month(tmp_path, payments=[*PAYMENTS[:2], [*PAYMENTS[2][:7], "cash", "success"]])
     cash = write_csv(tmp_path / "cash.csv", PAY_HEADER, [["BD9", "079153000257", "TRAN THI MAI", "", "", "5200000",
                                                           "06/09/2024", "cash", "success"]])
     args = ["run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--payments", cash,
@@ -93,7 +92,7 @@ def test_config_changes_thresholds(tmp_path):
 
 def test_check_reports_rows_and_reasons(tmp_path):
     rows = [REGISTRY[0], [*REGISTRY[1][:5], "1,5", *REGISTRY[1][6:]], ["123456789", *REGISTRY[2][1:]]]
-    reg = write_csv(tmp_path / "reg.csv", REG_HEADER + ["ghi chú"], [r + [""] for r in rows])
+    reg = write_csv(tmp_path / "reg.csv", [*REG_HEADER, "ghi chú"], [[*r, ""] for r in rows])
     res = invoke("check", reg, "--as", "registry", "--period", "2024-09")
     assert res.exit_code == 1
     assert res.stdout.splitlines() == [
@@ -164,7 +163,7 @@ def test_refusals_are_one_line_exit_two_and_name_what_to_do(tmp_path):
 
 
 def test_damaged_utf8_names_the_line_and_parse_errors_quote_no_data(tmp_path):
-    reg, _ = month(tmp_path)
+    _reg, _ = month(tmp_path)
     damaged = tmp_path / "damaged.csv"
     damaged.write_bytes(",".join(PAY_HEADER).encode() + b"\n" + ",".join(PAYMENTS[0]).encode("utf-8") + b"\n"
                         + b"FT9,001087012345,L\xea V\xc3\xa2n,VBA,1,500000,05/09/2024,bank,success\n")

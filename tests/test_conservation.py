@@ -11,10 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import FIXTURES, SAMPLE_FILES, copy_of, write_csv
 from reconcile.errors import InputFileError
 from reconcile.pipeline import RunConfig, run
-
-from conftest import FIXTURES, SAMPLE_FILES, copy_of, write_csv
 
 PAYMENT_HEADER = ["Số tham chiếu", "Số định danh", "Tên người thụ hưởng", "Số tiền", "Ngày giao dịch", "Kênh chi trả"]
 

@@ -16,9 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from reconcile.pipeline import RunConfig, run
-
 from conftest import FIXTURES, copy_of, posix_only
+from reconcile.pipeline import RunConfig, run
 
 # real child processes killed at each step (SIGKILL, SIGTERM: POSIX signals): make test-all
 pytestmark = [pytest.mark.slow, posix_only]

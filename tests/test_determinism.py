@@ -14,11 +14,10 @@ import openpyxl
 import polars as pl
 import pytest
 
+from conftest import FIXTURES
 from reconcile.pipeline import RunConfig, run
 from reconcile.readback import open_db
 from reconcile.report.export import write_exports
-
-from conftest import FIXTURES
 
 SAMPLE = FIXTURES / "sample"
 FILES = ("registry.csv", "bank_transfers.csv", "post_office_cash.xlsx")

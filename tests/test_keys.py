@@ -12,10 +12,9 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from conftest import FIXTURES, posix_only
 from reconcile.cli import cli
 from reconcile.keys import key_path
-
-from conftest import FIXTURES, posix_only
 
 SAMPLE = FIXTURES / "sample"
 FILES = ["--registry", str(SAMPLE / "registry.csv"), "--payments", str(SAMPLE / "bank_transfers.csv"),

@@ -11,9 +11,8 @@ import zipfile
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from reconcile.cli import cli
-
 from conftest import FIXTURES
+from reconcile.cli import cli
 
 REGISTRY = FIXTURES / "sample" / "registry.csv"
 FIX = "raise the limit in [limits] of the config if the file is genuine"

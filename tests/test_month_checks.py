@@ -280,7 +280,7 @@ def test_a_re_run_says_what_it_replaced(month, tmp_path):
                    "--payments", out / "payments_bank.parquet")
     assert first.exit_code == 0 and "Replaced" not in first.stdout
     with duckdb.connect(str(db), read_only=True) as con:
-        finished, before = con.execute("SELECT finished_at, flags FROM runs").fetchone()
+        finished, _before = con.execute("SELECT finished_at, flags FROM runs").fetchone()
     bank = pl.read_parquet(out / "payments_bank.parquet")
     bank.tail(bank.height - 5).write_parquet(tmp_path / "payments_bank.parquet")  # five payments fewer
     again = invoke("run", "--period", PERIOD, "--db", db, "--operator", "Trần Minh", "--partial", *files,

@@ -9,13 +9,12 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from conftest import FIXTURES
 from reconcile.cli import cli
 from reconcile.errors import InputFileError
 from reconcile.readers import detect_format
 from reconcile.readers.mt940 import HEADERS, looks_like_mt940, read, read_with_control
 from reconcile.readers.tables import Control
-
-from conftest import FIXTURES
 
 MT940 = FIXTURES / "mt940"
 VN = MT940 / "vn_bank_statement.sta"

@@ -10,11 +10,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import write_csv
 from reconcile.errors import InputFileError
 from reconcile.pipeline import RunConfig, run
 from reconcile.warehouse import PERIOD_TABLES
-
-from conftest import write_csv
 
 REG_HEADER = ["vneid", "full_name", "date_of_birth", "gender", "program", "entitled_amount", "channel",
               "bank_code", "account_number", "province_code", "status"]
@@ -72,7 +71,7 @@ def test_clean_month_draws_no_finding_and_full_noncash_shares(tmp_path):
 
 
 def test_missing_required_column_stops_before_the_database_is_touched(tmp_path):
-    reg, pay = month(tmp_path)
+    reg, _pay = month(tmp_path)
     db = tmp_path / "r.duckdb"
     run(RunConfig(period="2024-08", registry=[reg], payments=[write_csv(
         tmp_path / "aug.csv", PAY_HEADER, [[*p[:6], "05/08/2024", *p[7:]] for p in PAYMENTS])], db=db))
@@ -104,7 +103,7 @@ def test_rerun_replaces_its_period_and_keeps_the_others(tmp_path):
     aug = write_csv(tmp_path / "aug.csv", PAY_HEADER, [[*p[:6], "05/08/2024", *p[7:]] for p in PAYMENTS[:2]])
     run(RunConfig(period="2024-08", registry=[reg], payments=[aug], db=db))
     run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
-    august = {k: v for k, v in snapshot(db).items()}
+    august = dict(snapshot(db))
     short = write_csv(tmp_path / "short.csv", PAY_HEADER, PAYMENTS[:1])
     run(RunConfig(period="2024-09", registry=[reg], payments=[short], db=db))
     with duckdb.connect(str(db), read_only=True) as con:
@@ -120,7 +119,7 @@ def test_rerun_replaces_its_period_and_keeps_the_others(tmp_path):
 
 
 def test_same_inputs_give_identical_flags(tmp_path):
-    reg, pay = month(tmp_path, payments=PAYMENTS[:1] + [["FT009", "", "AI DO", "", "", "700000", "03/09/2024", "bank", ""]])
+    reg, pay = month(tmp_path, payments=[*PAYMENTS[:1], ["FT009", "", "AI DO", "", "", "700000", "03/09/2024", "bank", ""]])
     first = tmp_path / "a.duckdb"
     second = tmp_path / "b.duckdb"
     run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=first))
@@ -172,7 +171,7 @@ def test_every_row_accounted_and_identical_sides_find_nothing(tmp_path_factory, 
     reg, pay, payments, spoilt = spoilt_month(tmp, names, kinds)
     assert spoilt < len(payments)
     result = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp / "r.duckdb"))
-    pay_input = [i for i in result.inputs if i.role == "payments"][0]
+    pay_input = next(i for i in result.inputs if i.role == "payments")
     assert pay_input.rows_read == len(payments) == pay_input.rows_loaded + pay_input.rows_rejected
     assert pay_input.rows_rejected == spoilt
     # every spoilt payment leaves its beneficiary unpaid; the rest are clean

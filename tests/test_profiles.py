@@ -12,6 +12,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import FIXTURES, write_csv
+from layouts import cp1258, write_mixed_month
 from reconcile.cli import cli
 from reconcile.errors import ConfigError, InputFileError
 from reconcile.filecheck import check_file
@@ -19,9 +21,6 @@ from reconcile.pipeline import RunConfig, run
 from reconcile.profiles import builtin, load_file, resolve
 from reconcile.readers import read_file
 from reconcile.sample import PERIOD
-
-from conftest import FIXTURES, write_csv
-from layouts import cp1258, write_mixed_month
 from test_readers import read_or_input_file_error
 
 LAYOUTS = FIXTURES / "layouts"

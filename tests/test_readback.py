@@ -13,12 +13,11 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_of, write_csv
 from reconcile.cli import cli
 from reconcile.pipeline import RunConfig, run
 from reconcile.readback import FLAG_COLUMNS
 from reconcile.warehouse import ensure_schema
-
-from conftest import copy_of, write_csv
 from test_pipeline import PAY_HEADER, PAYMENTS, REG_HEADER, REGISTRY
 
 HOA = "038145464795"  # in the sample month: paid twice (AMOUNT_MISMATCH, DUPLICATE_PAYMENT)

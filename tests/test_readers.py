@@ -12,10 +12,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import FIXTURES, write_csv
 from reconcile.errors import InputFileError
 from reconcile.readers import ROW_COLUMN, read_file
-
-from conftest import FIXTURES, write_csv
 
 REGISTRY_HEADER = ["vneid", "full_name", "program", "entitled_amount", "channel", "bank_code", "account_number"]
 REGISTRY_ROWS = [
@@ -463,8 +462,8 @@ def test_two_headers_for_one_canonical_column(tmp_path):
 
 
 def test_a_recognised_profile_chooses_between_two_candidate_headers(tmp_path):
-    header = VI_HEADER[:5] + ["Số tiền"]
-    path = write_csv(tmp_path / "registry.csv", header, [REGISTRY_ROWS[0][:5] + ["1"]])
+    header = [*VI_HEADER[:5], "Số tiền"]
+    path = write_csv(tmp_path / "registry.csv", header, [[*REGISTRY_ROWS[0][:5], "1"]])
     table = read_file(path, "registry")
     assert (table.profile, table.profile_how) == ("vn-registry", "recognised")
     assert table.header_map["Số tiền hưởng"] == "entitled_amount" and "Số tiền" not in table.header_map
@@ -490,7 +489,7 @@ def test_row_with_more_fields_than_header(tmp_path):
 # Arbitrary bytes
 # --------------------------------------------------------------------------------------------
 
-TOKENS = list('ab01 ";,\t|\r\n\'đĐễ\x00\\') + ["vneid", "full_name", "Số tiền", "payment_ref", "amount"]
+TOKENS = [*'ab01 ";,\t|\r\n\'đĐễ\x00\\', "vneid", "full_name", "Số tiền", "payment_ref", "amount"]
 csv_like = st.lists(
     st.lists(st.lists(st.sampled_from(TOKENS), max_size=6).map("".join), min_size=1, max_size=6),
     min_size=1, max_size=6,
@@ -561,7 +560,7 @@ def test_parquet_with_nested_binary_and_zoned_columns_reads_as_text(tmp_path):
 
     frame = pl.DataFrame({
         "payment_ref": ["P1"], "payee_name": ["NGUYEN VAN HUNG"], "amount": [1_000_000],
-        "value_date": [_dt.datetime(2024, 9, 4, 20, 0, tzinfo=_dt.timezone.utc)], "channel": ["bank"],
+        "value_date": [_dt.datetime(2024, 9, 4, 20, 0, tzinfo=_dt.UTC)], "channel": ["bank"],
         "tags": [["a", "b"]], "blob": [b"\x00\x01"],
     })
     path = tmp_path / "p.parquet"

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile.pipeline import RunConfig, run
-
 from conftest import FIXTURES, copy_of
+from reconcile.pipeline import RunConfig, run
 
 SAMPLE = FIXTURES / "sample"
 
@@ -26,7 +25,7 @@ def rows(db: Path, sql: str) -> list[tuple]:
 
 def test_rerun_with_the_same_files_is_a_no_op_and_a_changed_file_is_recorded(tmp_path, sample_month):
     db = copy_of(sample_month.db, tmp_path / "r.duckdb")
-    month = dict(period="2024-09", registry=[SAMPLE / "registry.csv"], db=db)
+    month = {"period": "2024-09", "registry": [SAMPLE / "registry.csv"], "db": db}
     first = sample_month.result  # the sample month, bank transfers then post office, run into db
     flags = rows(db, "SELECT * EXCLUDE (run_id) FROM flags ORDER BY flag_id")
     assert len(flags) == 26
@@ -62,7 +61,7 @@ def test_rerun_with_the_same_files_is_a_no_op_and_a_changed_file_is_recorded(tmp
 
 def test_a_replaced_run_and_its_findings_are_kept_unchanged_in_the_superseded_tables(tmp_path, sample_month):
     db = copy_of(sample_month.db, tmp_path / "r.duckdb")
-    month = dict(period="2024-09", registry=[SAMPLE / "registry.csv"], db=db)
+    month = {"period": "2024-09", "registry": [SAMPLE / "registry.csv"], "db": db}
     first = sample_month.result  # the sample month, bank transfers then post office, run into db
     flags_then = rows(db, "SELECT * FROM flags ORDER BY flag_id")
     run_then = rows(db, "SELECT * FROM runs")

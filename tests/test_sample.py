@@ -9,9 +9,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from reconcile.sample import BANK_FILE, POST_FILE, REGISTRY_FILE, TRUTH_FILE, write_sample_month
-
 from conftest import FIXTURES
+from reconcile.sample import BANK_FILE, POST_FILE, REGISTRY_FILE, TRUTH_FILE, write_sample_month
 
 SAMPLE = FIXTURES / "sample"
 

@@ -43,9 +43,8 @@ def test_ensure_schema_is_idempotent():
 
 
 def test_a_database_with_the_share_as_a_view_of_everything_gets_its_rows_filled_for_every_period(tmp_path):
-    from reconcile.pipeline import RunConfig, run
-
     from conftest import FIXTURES
+    from reconcile.pipeline import RunConfig, run
 
     db = tmp_path / "r.duckdb"
     sample = FIXTURES / "sample"

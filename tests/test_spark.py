@@ -106,7 +106,7 @@ def assert_same_answer(con, out: Path):
 
 
 def test_a_generated_month_with_every_finding_gives_the_same_findings_and_share(spark, out, tmp_path):
-    rates = Rates(**{name: 0.02 for name in Rates.__dataclass_fields__})
+    rates = Rates(**dict.fromkeys(Rates.__dataclass_fields__, 0.02))
     month = generate(GenerateConfig(beneficiaries=400, seed=11, out=tmp_path / "month", rates=rates))
     registry, bank, post = month.files["parquet"]
     assert [registry.name, bank.name, post.name] == ["registry.parquet", "payments_bank.parquet", "payments_post.parquet"]
@@ -243,7 +243,7 @@ def test_a_source_left_out_is_refused_on_spark_too_and_partial_records_it(spark,
                         r"missing: add it with --payments, or pass --partial to reconcile the month without it \(the "
                         r"report will say PARTIAL\)", refused.output.strip().splitlines()[-1])
     assert not (tmp_path / "o" / "flags").exists()
-    partial = CliRunner().invoke(cli, args + ["--partial"])
+    partial = CliRunner().invoke(cli, [*args, "--partial"])
     assert partial.exit_code == 0, partial.output
     assert partial.stdout.startswith("PARTIAL: 2024-09 was reconciled without every source (--partial): ")
     with duckdb.connect() as con:

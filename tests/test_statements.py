@@ -8,11 +8,10 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from conftest import FIXTURES
 from reconcile.cli import cli
 from reconcile.errors import ConfigError
 from reconcile.profiles import load_file
-
-from conftest import FIXTURES
 
 STATEMENTS = FIXTURES / "statements"
 REGISTRY = STATEMENTS / "registry.csv"

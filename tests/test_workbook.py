@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import copy_of, write_csv
 from reconcile.cli import cli
 from reconcile.masking import mask_id, mask_text
 from reconcile.pipeline import RunConfig, run
@@ -30,8 +31,6 @@ from reconcile.report.styles import SEVERITY_COLOURS
 from reconcile.report.workbook import write_workbook
 from reconcile.sample import PERIOD
 from reconcile.warehouse import FLAGS_ORDER
-
-from conftest import copy_of, write_csv
 from test_pipeline import PAY_HEADER, PAYMENTS, REGISTRY, month
 
 FINDING_HEADERS_EN = ["Code", "Severity", "Description", "Personal ID", "Full name", "Programme", "Province",
@@ -181,7 +180,7 @@ def test_a_second_period_adds_the_chart_over_time(tmp_path):
     reg, pay = month(tmp_path)
     db = tmp_path / "two.duckdb"
     run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
-    oct_pay = write_csv(tmp_path / "oct.csv", PAY_HEADER, [r[:6] + [r[6].replace("/09/", "/10/")] + r[7:]
+    oct_pay = write_csv(tmp_path / "oct.csv", PAY_HEADER, [[*r[:6], r[6].replace("/09/", "/10/"), *r[7:]]
                                                             for r in PAYMENTS])
     run(RunConfig(period="2024-10", registry=[reg], payments=[oct_pay], db=db))
     with duckdb.connect(str(db), read_only=True) as con:
@@ -223,7 +222,7 @@ def test_noncash_rejected_inputs_and_parameters_sheets_match_the_database(sample
     assert [r[20:25] for r in inputs] == [[0, None, None, None, None]] * 3
     assert "Số định danh cá nhân → vneid" in inputs[0][25]
 
-    params = dict((r[0], r[1]) for r in _values(wb[label("sheet.parameters", lang)])[1:])
+    params = {r[0]: r[1] for r in _values(wb[label("sheet.parameters", lang)])[1:]}
     run_id, version = con.execute("SELECT run_id, tool_version FROM runs WHERE period = ?", [PERIOD]).fetchone()
     assert params[label("param.run_id", lang)] == run_id
     assert params[label("param.tool_version", lang)] == version
