@@ -20,8 +20,10 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 SAMPLE = FIXTURES / "sample"
 # the sample month as the tests reconcile it: fixtures/sample, the registry and both payment files
-SAMPLE_FILES = {"registry": [SAMPLE / "registry.csv"],
-                "payments": [SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"]}
+SAMPLE_FILES = {
+    "registry": [SAMPLE / "registry.csv"],
+    "payments": [SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"],
+}
 
 # One key for the whole suite, so that findings of two databases made from the same files can be
 # compared by flag_id; tests/test_keys.py unsets it to test the key file each database gets by default.
@@ -70,7 +72,8 @@ def sample_month(tmp_path_factory):
     digest = hashlib.sha256(db.read_bytes()).hexdigest()
     yield Month(db, result)
     assert hashlib.sha256(db.read_bytes()).hexdigest() == digest, (
-        f"a test wrote to the shared sample month {db}; give it copy_of(sample_month.db, ...) instead")
+        f"a test wrote to the shared sample month {db}; give it copy_of(sample_month.db, ...) instead"
+    )
 
 
 def copy_of(db: Path, to: Path) -> Path:

@@ -28,12 +28,42 @@ import openpyxl
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "fixtures" / "sample"
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-STATEMENT_HEADERS = ["STT", "Ngày giao dịch", "Số bút toán", "Diễn giải", "Tên đối ứng", "Tài khoản đối ứng",
-                     "Ngân hàng đối ứng", "Ghi nợ", "Ghi có", "Số dư"]
-DISBURSEMENT_HEADERS = ["STT", "Số tham chiếu", "Số định danh", "Tên người thụ hưởng", "Ngân hàng thụ hưởng",
-                        "Số tài khoản", "Số tiền", "Ngày giao dịch", "Trạng thái", "Nội dung"]
-POST_HEADERS = ["STT", "Mã giao dịch", "Số CCCD", "Họ và tên", "Ngày sinh", "Chế độ", "Số tiền", "Ngày chi trả",
-                "Trạng thái", "Ký nhận"]
+STATEMENT_HEADERS = [
+    "STT",
+    "Ngày giao dịch",
+    "Số bút toán",
+    "Diễn giải",
+    "Tên đối ứng",
+    "Tài khoản đối ứng",
+    "Ngân hàng đối ứng",
+    "Ghi nợ",
+    "Ghi có",
+    "Số dư",
+]
+DISBURSEMENT_HEADERS = [
+    "STT",
+    "Số tham chiếu",
+    "Số định danh",
+    "Tên người thụ hưởng",
+    "Ngân hàng thụ hưởng",
+    "Số tài khoản",
+    "Số tiền",
+    "Ngày giao dịch",
+    "Trạng thái",
+    "Nội dung",
+]
+POST_HEADERS = [
+    "STT",
+    "Mã giao dịch",
+    "Số CCCD",
+    "Họ và tên",
+    "Ngày sinh",
+    "Chế độ",
+    "Số tiền",
+    "Ngày chi trả",
+    "Trạng thái",
+    "Ký nhận",
+]
 
 
 def cp1258(text: str) -> bytes:
@@ -72,8 +102,13 @@ def _groups(rows: list[dict]) -> list[list[int]]:
 
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
-        keys = [row["Số định danh"], row["Số tài khoản"], row["Tên người thụ hưởng"], row["Số tham chiếu"],
-                *re.findall(r"\d{12}", row["Nội dung"])]
+        keys = [
+            row["Số định danh"],
+            row["Số tài khoản"],
+            row["Tên người thụ hưởng"],
+            row["Số tham chiếu"],
+            *re.findall(r"\d{12}", row["Nội dung"]),
+        ]
         for key in filter(None, keys):
             if key in seen:
                 parent[find(i)] = find(seen[key])
@@ -116,8 +151,13 @@ def write_registry(folder: Path) -> Path:
     body = [[r[h] for h in header] for r in rows]
     total = sum(_amount(r["Số tiền hưởng"]) for r in rows if re.fullmatch(r"[\d.]+", r["Số tiền hưởng"]))
     path = folder / "registry.xlsx"
-    _xlsx(path, [["UBND XÃ ĐÔNG HÒA"], ["DANH SÁCH ĐỐI TƯỢNG HƯỞNG TRỢ CẤP, LƯƠNG HƯU THÁNG 09/2024"], []],
-          header, body, [["Tổng cộng", None, None, None, None, None, None, f"{total:,}".replace(",", ".")]])
+    _xlsx(
+        path,
+        [["UBND XÃ ĐÔNG HÒA"], ["DANH SÁCH ĐỐI TƯỢNG HƯỞNG TRỢ CẤP, LƯƠNG HƯU THÁNG 09/2024"], []],
+        header,
+        body,
+        [["Tổng cộng", None, None, None, None, None, None, f"{total:,}".replace(",", ".")]],
+    )
     return path
 
 
@@ -128,24 +168,58 @@ def write_bank(folder: Path) -> list[Path]:
 
     # the statement of the paying account, debits and credits
     balance = 2_000_000_000
-    body = [[None, "01/09/2024", None, "Số dư đầu kỳ", None, None, None, None, None, f"{balance:,}".replace(",", ".")],
-            [None, "01/09/2024", "NK0001", "Nhận kinh phí chi trả trợ cấp tháng 09/2024 từ KBNN", "KHO BAC NHA NUOC",
-             "3761", "KBNN", None, "500.000.000", None]]
+    body = [
+        [None, "01/09/2024", None, "Số dư đầu kỳ", None, None, None, None, None, f"{balance:,}".replace(",", ".")],
+        [
+            None,
+            "01/09/2024",
+            "NK0001",
+            "Nhận kinh phí chi trả trợ cấp tháng 09/2024 từ KBNN",
+            "KHO BAC NHA NUOC",
+            "3761",
+            "KBNN",
+            None,
+            "500.000.000",
+            None,
+        ],
+    ]
     balance += 500_000_000
     for n, r in enumerate(parts["statement"], start=1):
         amount = _amount(r["Số tiền"])
         balance -= amount
-        body.append([n, r["Ngày giao dịch"], r["Số tham chiếu"], r["Nội dung"], r["Tên người thụ hưởng"],
-                     r["Số tài khoản"], r["Ngân hàng thụ hưởng"], f"{amount:,}".replace(",", "."), None,
-                     f"{balance:,}".replace(",", ".")])
+        body.append(
+            [
+                n,
+                r["Ngày giao dịch"],
+                r["Số tham chiếu"],
+                r["Nội dung"],
+                r["Tên người thụ hưởng"],
+                r["Số tài khoản"],
+                r["Ngân hàng thụ hưởng"],
+                f"{amount:,}".replace(",", "."),
+                None,
+                f"{balance:,}".replace(",", "."),
+            ]
+        )
     debits = sum(_amount(r["Số tiền"]) for r in parts["statement"])
-    footer = [[None, "Tổng phát sinh", None, None, None, None, None, f"{debits:,}".replace(",", "."), "500.000.000"],
-              [None, "30/09/2024", None, "Số dư cuối kỳ", None, None, None, None, None, f"{balance:,}".replace(",", ".")]]
+    footer = [
+        [None, "Tổng phát sinh", None, None, None, None, None, f"{debits:,}".replace(",", "."), "500.000.000"],
+        [None, "30/09/2024", None, "Số dư cuối kỳ", None, None, None, None, None, f"{balance:,}".replace(",", ".")],
+    ]
     path = folder / "bank_statement.xlsx"
-    _xlsx(path, [["NGÂN HÀNG TMCP ĐẦU TƯ VÀ PHÁT TRIỂN VIỆT NAM - CHI NHÁNH THANH HÓA"], ["SAO KÊ TÀI KHOẢN"],
-                 ["Chủ tài khoản: PHÒNG VĂN HÓA - XÃ HỘI XÃ ĐÔNG HÒA", None, None, "Số tài khoản: 3761.0.1054321"],
-                 ["Từ ngày 01/09/2024 đến ngày 30/09/2024"], []],
-          STATEMENT_HEADERS, body, footer)
+    _xlsx(
+        path,
+        [
+            ["NGÂN HÀNG TMCP ĐẦU TƯ VÀ PHÁT TRIỂN VIỆT NAM - CHI NHÁNH THANH HÓA"],
+            ["SAO KÊ TÀI KHOẢN"],
+            ["Chủ tài khoản: PHÒNG VĂN HÓA - XÃ HỘI XÃ ĐÔNG HÒA", None, None, "Số tài khoản: 3761.0.1054321"],
+            ["Từ ngày 01/09/2024 đến ngày 30/09/2024"],
+            [],
+        ],
+        STATEMENT_HEADERS,
+        body,
+        footer,
+    )
     out.append(path)
 
     # the same account's statement as ISO 20022 camt.053
@@ -154,12 +228,27 @@ def write_bank(folder: Path) -> list[Path]:
     out.append(path)
 
     # a disbursement list from an old system: Windows-1258, semicolons, title block and total row
-    lines = [["NGÂN HÀNG NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN VIỆT NAM"],
-             ["DANH SÁCH CHI TRẢ TRỢ CẤP QUA TÀI KHOẢN THÁNG 09/2024"], [], DISBURSEMENT_HEADERS]
+    lines = [
+        ["NGÂN HÀNG NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN VIỆT NAM"],
+        ["DANH SÁCH CHI TRẢ TRỢ CẤP QUA TÀI KHOẢN THÁNG 09/2024"],
+        [],
+        DISBURSEMENT_HEADERS,
+    ]
     for n, r in enumerate(parts["cp1258"], start=1):
-        lines.append([str(n), r["Số tham chiếu"], r["Số định danh"], r["Tên người thụ hưởng"], r["Ngân hàng thụ hưởng"],
-                      r["Số tài khoản"], r["Số tiền"].replace(",", "."), r["Ngày giao dịch"], r["Trạng thái"],
-                      r["Nội dung"]])
+        lines.append(
+            [
+                str(n),
+                r["Số tham chiếu"],
+                r["Số định danh"],
+                r["Tên người thụ hưởng"],
+                r["Ngân hàng thụ hưởng"],
+                r["Số tài khoản"],
+                r["Số tiền"].replace(",", "."),
+                r["Ngày giao dịch"],
+                r["Trạng thái"],
+                r["Nội dung"],
+            ]
+        )
     total = sum(_amount(r["Số tiền"]) for r in parts["cp1258"])
     lines.append(["Tổng cộng", "", "", "", "", "", f"{total:,}".replace(",", "."), "", "", ""])
     path = folder / "bank_cp1258.csv"
@@ -170,9 +259,21 @@ def write_bank(folder: Path) -> list[Path]:
     header = [*DISBURSEMENT_HEADERS[:8], "Kênh chi trả", *DISBURSEMENT_HEADERS[8:]]
     lines = [header]
     for n, r in enumerate(parts["unicode"], start=1):
-        lines.append([str(n), r["Số tham chiếu"], r["Số định danh"], r["Tên người thụ hưởng"], r["Ngân hàng thụ hưởng"],
-                      r["Số tài khoản"], r["Số tiền"], r["Ngày giao dịch"], r["Kênh chi trả"], r["Trạng thái"],
-                      r["Nội dung"]])
+        lines.append(
+            [
+                str(n),
+                r["Số tham chiếu"],
+                r["Số định danh"],
+                r["Tên người thụ hưởng"],
+                r["Ngân hàng thụ hưởng"],
+                r["Số tài khoản"],
+                r["Số tiền"],
+                r["Ngày giao dịch"],
+                r["Kênh chi trả"],
+                r["Trạng thái"],
+                r["Nội dung"],
+            ]
+        )
     path = folder / "bank_unicode.txt"
     path.write_bytes("\r\n".join("\t".join(line) for line in lines).encode("utf-16"))
     out.append(path)
@@ -236,10 +337,17 @@ def camt053(rows: list[dict]) -> str:
     per payment, with end-to-end ID, creditor, account, BIC and remittance text."""
     swift = _swift()
     entries = [CAMT_CREDIT] + [
-        CAMT_DEBIT.format(amount=_amount(r["Số tiền"]), day=_iso(r["Ngày giao dịch"]), ref=_xml(r["Số tham chiếu"]),
-                          name=_xml(r["Tên người thụ hưởng"]), account=r["Số tài khoản"],
-                          bic=swift[r["Ngân hàng thụ hưởng"]], narrative=_xml(r["Nội dung"]))
-        for r in rows]
+        CAMT_DEBIT.format(
+            amount=_amount(r["Số tiền"]),
+            day=_iso(r["Ngày giao dịch"]),
+            ref=_xml(r["Số tham chiếu"]),
+            name=_xml(r["Tên người thụ hưởng"]),
+            account=r["Số tài khoản"],
+            bic=swift[r["Ngân hàng thụ hưởng"]],
+            narrative=_xml(r["Nội dung"]),
+        )
+        for r in rows
+    ]
     return CAMT_DOCUMENT.format(entries="\n".join(entries))
 
 
@@ -250,12 +358,29 @@ def write_post(folder: Path) -> Path:
     body = []
     for r in rows[1:]:
         row = dict(zip(header, r))
-        body.append([row["STT"], row["Mã giao dịch"], row["Số CCCD"], row["Họ và tên"], row["Ngày sinh"], row["Chế độ"],
-                     row["Số tiền"], row["Ngày chi trả"], row["Trạng thái"], None])
+        body.append(
+            [
+                row["STT"],
+                row["Mã giao dịch"],
+                row["Số CCCD"],
+                row["Họ và tên"],
+                row["Ngày sinh"],
+                row["Chế độ"],
+                row["Số tiền"],
+                row["Ngày chi trả"],
+                row["Trạng thái"],
+                None,
+            ]
+        )
     total = sum(r[6] for r in body)
     path = folder / "buu_dien.xlsx"
-    _xlsx(path, [["BƯU ĐIỆN TỈNH THANH HÓA"], ["DANH SÁCH CHI TRẢ TIỀN MẶT THÁNG 09/2024"], []],
-          POST_HEADERS, body, [["Cộng", None, None, None, None, None, total]])
+    _xlsx(
+        path,
+        [["BƯU ĐIỆN TỈNH THANH HÓA"], ["DANH SÁCH CHI TRẢ TIỀN MẶT THÁNG 09/2024"], []],
+        POST_HEADERS,
+        body,
+        [["Cộng", None, None, None, None, None, total]],
+    )
     return path
 
 

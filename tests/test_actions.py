@@ -357,4 +357,5 @@ def test_as_of_the_middle_month_the_demands_are_the_overpayments_flagged_by_then
            GROUP BY case_id, vneid, program ORDER BY ALL""",
     )
     assert sorted((r["Personal ID"], PROGRAMS[r["Programme"]], int(r["Outstanding (VND)"])) for r in rows) == [
-        (v, p, a) for v, p, a in expected]
+        (v, p, a) for v, p, a in expected
+    ]

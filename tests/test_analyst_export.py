@@ -31,21 +31,33 @@ def every_text(path) -> str:
     """Every text value of every table, one per line (numbers such as amounts are not personal)."""
     with duckdb.connect(str(path), read_only=True) as con:
         tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        return "\n".join(v for t in tables for row in con.execute(f'SELECT * FROM "{t}"').fetchall()
-                         for v in row if isinstance(v, str))
+        return "\n".join(
+            v
+            for t in tables
+            for row in con.execute(f'SELECT * FROM "{t}"').fetchall()
+            for v in row
+            if isinstance(v, str)
+        )
 
 
 def test_ids_become_keyed_hashes_that_still_join_and_nothing_personal_is_left(db, tmp_path):
     out = tmp_path / "analysts.duckdb"
     res = export_db(db, out)
     assert res.exit_code == 0, res.output
-    assert res.stderr == (f"reconcile: wrote {out} (2024-09; 300 registry rows, 300 payments, 26 findings); IDs and "
-                          "account numbers are keyed hashes, names and dates of birth left out\n")
+    assert res.stderr == (
+        f"reconcile: wrote {out} (2024-09; 300 registry rows, 300 payments, 26 findings); IDs and "
+        "account numbers are keyed hashes, names and dates of birth left out\n"
+    )
     with duckdb.connect(str(db), read_only=True) as con:
-        ids = {v for (v,) in con.execute("SELECT vneid FROM registry UNION SELECT vneid FROM payments "
-                                         "WHERE vneid IS NOT NULL").fetchall()}
-        accounts = {v for (v,) in con.execute("SELECT account_number FROM registry WHERE account_number IS NOT NULL"
-                                              ).fetchall()}
+        ids = {
+            v
+            for (v,) in con.execute(
+                "SELECT vneid FROM registry UNION SELECT vneid FROM payments WHERE vneid IS NOT NULL"
+            ).fetchall()
+        }
+        accounts = {
+            v for (v,) in con.execute("SELECT account_number FROM registry WHERE account_number IS NOT NULL").fetchall()
+        }
         names = {v for (v,) in con.execute("SELECT full_name FROM registry").fetchall()}
         joins = con.execute("SELECT count(*) FROM flags JOIN registry USING (period, vneid)").fetchone()
         first = con.execute("SELECT vneid, account_number FROM registry ORDER BY registry_id LIMIT 1").fetchone()
@@ -57,8 +69,10 @@ def test_ids_become_keyed_hashes_that_still_join_and_nothing_personal_is_left(db
         assert con.execute("SELECT count(*) FROM flags JOIN registry USING (period, vneid)").fetchone() == joins
         got = con.execute("SELECT vneid, account_number FROM registry ORDER BY registry_id LIMIT 1").fetchone()
         assert got == tuple(hmac.new(KEY, v.encode(), hashlib.sha256).hexdigest() for v in first)
-        assert con.execute("SELECT count(*) FROM registry WHERE full_name IS NOT NULL OR date_of_birth IS NOT NULL "
-                           "OR name_key IS NOT NULL").fetchone() == (0,)
+        assert con.execute(
+            "SELECT count(*) FROM registry WHERE full_name IS NOT NULL OR date_of_birth IS NOT NULL "
+            "OR name_key IS NOT NULL"
+        ).fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM registry WHERE birth_year IS NULL").fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM noncash_base").fetchone()[0] > 0  # the view works on the copy
 
@@ -67,26 +81,42 @@ def test_the_same_key_gives_the_same_hashes(db, tmp_path):
     assert export_db(db, tmp_path / "a.duckdb").exit_code == 0
     assert export_db(db, tmp_path / "b.duckdb").exit_code == 0
     sql = "SELECT vneid FROM registry ORDER BY registry_id"
-    a, b = (list(duckdb.connect(str(tmp_path / n), read_only=True).execute(sql).fetchall())
-            for n in ("a.duckdb", "b.duckdb"))
+    a, b = (
+        list(duckdb.connect(str(tmp_path / n), read_only=True).execute(sql).fetchall())
+        for n in ("a.duckdb", "b.duckdb")
+    )
     assert a == b
 
 
 NEW_KEY = 'python -c "import secrets; print(secrets.token_hex(32))"'
 
 
-@pytest.mark.parametrize("key, message", [
-    # another key than the database's: its copies would not join with the earlier ones
-    ("5f" * 2 + "e1d2c3b4a5968778695a4b3c2d1e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70",
-     "RECONCILE_KEY: not the key this database's findings were made with; restore the key file r.duckdb.key from "
-     "its backup (or set RECONCILE_KEY to that key)"),
-    ("short", f"RECONCILE_KEY: the key is 5 bytes long; it needs at least 32 random bytes; use 32 random bytes as "
-              f"64 hex digits ({NEW_KEY})"),
-    ("a long secret kept in the office", "RECONCILE_KEY: the key is an example from the documentation, known to "
-                                         f"anyone; use 32 random bytes as 64 hex digits ({NEW_KEY})"),
-    ("ab" * 32, "RECONCILE_KEY: the key is a short pattern repeated, not random; use 32 random bytes as 64 hex "
-                f"digits ({NEW_KEY})"),
-])
+@pytest.mark.parametrize(
+    "key, message",
+    [
+        # another key than the database's: its copies would not join with the earlier ones
+        (
+            "5f" * 2 + "e1d2c3b4a5968778695a4b3c2d1e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70",
+            "RECONCILE_KEY: not the key this database's findings were made with; restore the key file r.duckdb.key from "
+            "its backup (or set RECONCILE_KEY to that key)",
+        ),
+        (
+            "short",
+            f"RECONCILE_KEY: the key is 5 bytes long; it needs at least 32 random bytes; use 32 random bytes as "
+            f"64 hex digits ({NEW_KEY})",
+        ),
+        (
+            "a long secret kept in the office",
+            "RECONCILE_KEY: the key is an example from the documentation, known to "
+            f"anyone; use 32 random bytes as 64 hex digits ({NEW_KEY})",
+        ),
+        (
+            "ab" * 32,
+            "RECONCILE_KEY: the key is a short pattern repeated, not random; use 32 random bytes as 64 hex "
+            f"digits ({NEW_KEY})",
+        ),
+    ],
+)
 def test_no_export_without_the_databases_key(db, tmp_path, key, message):
     res = export_db(db, tmp_path / "a.duckdb", key=key)
     assert (res.exit_code, res.stderr) == (2, f"reconcile: error: {message}\n")
@@ -96,9 +126,13 @@ def test_no_export_without_the_databases_key(db, tmp_path, key, message):
 def test_an_existing_file_or_an_unknown_period_is_refused(db, tmp_path):
     (tmp_path / "taken.duckdb").write_bytes(b"")
     res = export_db(db, tmp_path / "taken.duckdb")
-    assert (res.exit_code, res.stderr) == (2, f"reconcile: error: {tmp_path / 'taken.duckdb'}: already exists; give "
-                                              "--out a new file name\n")
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: {tmp_path / 'taken.duckdb'}: already exists; give --out a new file name\n",
+    )
     res = export_db(db, tmp_path / "a.duckdb", "--period", "2024-10")
-    assert (res.exit_code, res.stderr) == (2, f"reconcile: error: {db}: holds no period 2024-10; see 'reconcile "
-                                              "periods'\n")
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: {db}: holds no period 2024-10; see 'reconcile periods'\n",
+    )
     assert list(tmp_path.iterdir()) == [tmp_path / "taken.duckdb"]

@@ -17,10 +17,40 @@ from reconcile import areas
 # Communes per 2025 province, as listed in the README of open-admin-data/vietnam-administrative-divisions
 # (shared/DOMAIN.md section 2.1 quotes Hà Nội 126, Bắc Ninh 99, TP HCM 168; total 3,321).
 COMMUNES_PER_PROVINCE = {
-    "01": 126, "04": 56, "08": 124, "11": 45, "12": 38, "14": 75, "15": 99, "19": 92, "20": 65, "22": 54,
-    "24": 99, "25": 148, "31": 114, "33": 104, "37": 129, "38": 166, "40": 130, "42": 69, "44": 78, "46": 40,
-    "48": 94, "51": 96, "52": 135, "56": 65, "66": 102, "68": 124, "75": 95, "79": 168, "80": 96, "82": 102,
-    "86": 124, "91": 102, "92": 103, "96": 64,
+    "01": 126,
+    "04": 56,
+    "08": 124,
+    "11": 45,
+    "12": 38,
+    "14": 75,
+    "15": 99,
+    "19": 92,
+    "20": 65,
+    "22": 54,
+    "24": 99,
+    "25": 148,
+    "31": 114,
+    "33": 104,
+    "37": 129,
+    "38": 166,
+    "40": 130,
+    "42": 69,
+    "44": 78,
+    "46": 40,
+    "48": 94,
+    "51": 96,
+    "52": 135,
+    "56": 65,
+    "66": 102,
+    "68": 124,
+    "75": 95,
+    "79": 168,
+    "80": 96,
+    "82": 102,
+    "86": 124,
+    "91": 102,
+    "92": 103,
+    "96": 64,
 }
 
 
@@ -53,6 +83,7 @@ def to_2025(prov: pl.DataFrame, layout: str) -> dict[str, str]:
 
 # ---- provinces ------------------------------------------------------------------------------------
 
+
 def test_province_columns_are_text(prov):
     assert prov.columns == ["code", "name", "layout", "code_2025"]
     assert all(dtype == pl.String for dtype in prov.dtypes)
@@ -84,10 +115,12 @@ def test_mapping_agrees_with_birth_provinces(prov):
     assert len(birth) == 63
     pre = prov.filter(pl.col("layout") == "pre2025")
     assert {r["gso_code_pre2025"]: (r["name"], r["province_code_2025"]) for r in birth} == dict(
-        zip(pre["code"], zip(pre["name"], pre["code_2025"], strict=True), strict=True))
+        zip(pre["code"], zip(pre["name"], pre["code_2025"], strict=True), strict=True)
+    )
     new = prov.filter(pl.col("layout") == "2025")
     assert {r["province_code_2025"]: r["province_name_2025"] for r in birth} == dict(
-        zip(new["code"], new["name"], strict=True))
+        zip(new["code"], new["name"], strict=True)
+    )
 
 
 def test_reform_spot_checks(prov):
@@ -113,6 +146,7 @@ def test_reform_spot_checks(prov):
 
 
 # ---- communes -------------------------------------------------------------------------------------
+
 
 def test_commune_columns_are_text(communes):
     assert communes.columns == ["commune_code", "name", "province_code"]
@@ -177,15 +211,23 @@ def test_data_files_state_source_and_date():
 
 # ---- layout rule ----------------------------------------------------------------------------------
 
+
 def test_reform_date():
     # SIM300 is silenced: ruff takes areas.REFORM_DATE (upper case) for a constant, but it is the value under test
     assert areas.REFORM_DATE == date(2025, 7, 1)  # noqa: SIM300
 
 
-@pytest.mark.parametrize(("period", "layout"), [
-    ("2025-06", "pre2025"), ("2025-07", "2025"), ("2024-12", "pre2025"), ("2025-12", "2025"),
-    ("2026-01", "2025"), ("1999-01", "pre2025"),
-])
+@pytest.mark.parametrize(
+    ("period", "layout"),
+    [
+        ("2025-06", "pre2025"),
+        ("2025-07", "2025"),
+        ("2024-12", "pre2025"),
+        ("2025-12", "2025"),
+        ("2026-01", "2025"),
+        ("1999-01", "pre2025"),
+    ],
+)
 def test_layout_for(period, layout):
     assert areas.layout_for(period) == layout
 

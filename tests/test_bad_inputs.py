@@ -23,9 +23,15 @@ def _column(name: str, header: str) -> set[str]:
 
 
 # IDs and account numbers (every run of 9 or more digits) and names of the files the cases are built from
-PERSONAL = sorted({run_ for name in ("registry.csv", "bank_transfers.csv")
-                   for run_ in re.findall(r"(?<!\d)\d{9,}(?!\d)", (SAMPLE / name).read_text(encoding="utf-8-sig"))}
-                  | _column("registry.csv", "Họ và tên") | _column("bank_transfers.csv", "Tên người thụ hưởng"))
+PERSONAL = sorted(
+    {
+        run_
+        for name in ("registry.csv", "bank_transfers.csv")
+        for run_ in re.findall(r"(?<!\d)\d{9,}(?!\d)", (SAMPLE / name).read_text(encoding="utf-8-sig"))
+    }
+    | _column("registry.csv", "Họ và tên")
+    | _column("bank_transfers.csv", "Tên người thụ hưởng")
+)
 
 
 def content(db) -> str:
@@ -42,8 +48,9 @@ def content(db) -> str:
 def base(tmp_path_factory):
     """A database holding the sample month, which a refused file must leave as it was."""
     db = tmp_path_factory.mktemp("base") / "r.duckdb"
-    run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
-                  payments=[SAMPLE / "bank_transfers.csv"], db=db))
+    run(
+        RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[SAMPLE / "bank_transfers.csv"], db=db)
+    )
     return db, content(db)
 
 
@@ -58,31 +65,50 @@ def test_bad_input(case, base, tmp_path):
     path = case.build(folder)
     others = [build(folder) for build in case.others]
     if case.kind == "payments":  # with the registry of the people the month's payment files pay
-        files = ["--registry", paid_registry(folder), *[a for o in others for a in ("--payments", o)],
-                 "--payments", path] + (["--payments", path] * case.twice)
+        files = [
+            "--registry",
+            paid_registry(folder),
+            *[a for o in others for a in ("--payments", o)],
+            "--payments",
+            path,
+        ] + (["--payments", path] * case.twice)
     else:
         files = ["--registry", path, "--payments", SAMPLE / "bank_transfers.csv"]
     res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", db, *map(str, files)])
     output = res.stdout + res.stderr
-    own = (re.findall(r"\d{9,}", path.read_bytes().decode("utf-8", errors="ignore"))
-           if path.is_file() and path.stat().st_size < 1 << 20 else [])
+    own = (
+        re.findall(r"\d{9,}", path.read_bytes().decode("utf-8", errors="ignore"))
+        if path.is_file() and path.stat().st_size < 1 << 20
+        else []
+    )
     assert "Traceback" not in output and not [i for i in PERSONAL + own if i in output]
     assert res.exit_code == case.exit, output
     if case.exit:
         message = case.message.format(file=path, others=others)
-        assert res.stderr.splitlines()[-1] == (f"reconcile: error: {path}: {message}" if case.names_file
-                                               else f"reconcile: error: {message}")
+        assert res.stderr.splitlines()[-1] == (
+            f"reconcile: error: {path}: {message}" if case.names_file else f"reconcile: error: {message}"
+        )
         assert db.read_bytes() == before  # byte for byte as it was
         assert content(db) == base[1]
         return
     with duckdb.connect(str(db), read_only=True) as con:
         file_ids, restored, accounts, control = con.execute(
             "SELECT list(file_id ORDER BY file_id), sum(ids_restored), sum(accounts_restored), max(control_amount) "
-            "FROM inputs WHERE path = ? AND skipped IS NULL", [str(path)]).fetchone()
-        assert con.execute("SELECT source_row, reason FROM rejected_rows WHERE list_contains(?, file_id) "
-                           "ORDER BY source_sheet, source_row", [file_ids]).fetchall() == case.rejected
-        flags = con.execute("SELECT code, source_row FROM flags WHERE source_file = ? "
-                            "ORDER BY source_sheet, source_row, code", [str(path)]).fetchall()
+            "FROM inputs WHERE path = ? AND skipped IS NULL",
+            [str(path)],
+        ).fetchone()
+        assert (
+            con.execute(
+                "SELECT source_row, reason FROM rejected_rows WHERE list_contains(?, file_id) "
+                "ORDER BY source_sheet, source_row",
+                [file_ids],
+            ).fetchall()
+            == case.rejected
+        )
+        flags = con.execute(
+            "SELECT code, source_row FROM flags WHERE source_file = ? ORDER BY source_sheet, source_row, code",
+            [str(path)],
+        ).fetchall()
     first_bad = case.header_row + 5  # the header, then four good rows
     good = [("OUT_OF_PERIOD", case.header_row + 1), ("PAYMENT_FAILED", case.header_row + 4)]
     assert flags == (good if case.kind == "payments" and case.good_rows else []) + case.flags

@@ -25,8 +25,20 @@ STATEMENT = CAMT / "statement_camt053_v02.xml"
 NOTIFICATION = CAMT / "notification_camt054_v08.xml"
 SAFETY_FIX = "ask the bank for the plain camt export, without a DOCTYPE"
 
-COLUMNS = ["payment_ref", "payee_name", "bank_code", "account_number", "amount", "value_date",
-           "channel", "status", "narrative", "direction", "aside", "bank_ref"]
+COLUMNS = [
+    "payment_ref",
+    "payee_name",
+    "bank_code",
+    "account_number",
+    "amount",
+    "value_date",
+    "channel",
+    "status",
+    "narrative",
+    "direction",
+    "aside",
+    "bank_ref",
+]
 
 
 def rows_of(path: Path) -> list[tuple]:
@@ -54,53 +66,180 @@ def write(tmp_path: Path, text: str, name: str = "bank.xml") -> Path:
 
 STATEMENT_ROWS = [
     # the State Treasury's funding: money in, an entry without transaction details
-    ("FT24247000123", None, None, None, "50000000", "2024-09-03", "bank", "success",
-     "Kho bac Nha nuoc chuyen kinh phi chi tro cap xa hoi T09/2024", "CRDT", None),
-    ("CTXH240900001", "Nguyễn Thị Hoa", "BFTVVNVX", "0011004123456", "1500000", "2024-09-05", "bank",
-     "success", "Chi tro cap xa hoi T09/2024 CCCD 001140012345", "DBIT", None),
-    ("CTXH240900002", "Trần Văn Bình", "VBAAVNVX", "1400205123456", "1500000.00", "2024-09-05", "bank",
-     "success", "Chi tro cap xa hoi T09/2024 CCCD 001043002468", "DBIT", None),
+    (
+        "FT24247000123",
+        None,
+        None,
+        None,
+        "50000000",
+        "2024-09-03",
+        "bank",
+        "success",
+        "Kho bac Nha nuoc chuyen kinh phi chi tro cap xa hoi T09/2024",
+        "CRDT",
+        None,
+    ),
+    (
+        "CTXH240900001",
+        "Nguyễn Thị Hoa",
+        "BFTVVNVX",
+        "0011004123456",
+        "1500000",
+        "2024-09-05",
+        "bank",
+        "success",
+        "Chi tro cap xa hoi T09/2024 CCCD 001140012345",
+        "DBIT",
+        None,
+    ),
+    (
+        "CTXH240900002",
+        "Trần Văn Bình",
+        "VBAAVNVX",
+        "1400205123456",
+        "1500000.00",
+        "2024-09-05",
+        "bank",
+        "success",
+        "Chi tro cap xa hoi T09/2024 CCCD 001043002468",
+        "DBIT",
+        None,
+    ),
     # one batch entry, two transactions with their own amounts
-    ("CTXH240900003", "Lê Thị Hồng Nhung", "970415", "101867554433", "750000", "2024-09-05", "bank",
-     "success", "Chi tro cap xa hoi T09/2024 CCCD 001145007788", "DBIT", None),
-    ("CTXH240900004", "Hoàng Văn Nam", "BIDVVNVX", "21510000987654", "1000000", "2024-09-05", "bank",
-     "success", "Chi tro cap xa hoi T09/2024 CCCD 001050009876", "DBIT", None),
+    (
+        "CTXH240900003",
+        "Lê Thị Hồng Nhung",
+        "970415",
+        "101867554433",
+        "750000",
+        "2024-09-05",
+        "bank",
+        "success",
+        "Chi tro cap xa hoi T09/2024 CCCD 001145007788",
+        "DBIT",
+        None,
+    ),
+    (
+        "CTXH240900004",
+        "Hoàng Văn Nam",
+        "BIDVVNVX",
+        "21510000987654",
+        "1000000",
+        "2024-09-05",
+        "bank",
+        "success",
+        "Chi tro cap xa hoi T09/2024 CCCD 001050009876",
+        "DBIT",
+        None,
+    ),
     # the debit whose return (MD07) is later in the file: the payment, marked returned
-    ("CTXH240900005", "Phạm Đức Thắng", "BIDVVNVX", "31410000456789", "2250000", "2024-09-05", "bank",
-     "returned", "Chi tro cap xa hoi T09/2024 CCCD 001038005555; return reason MD07 (end customer deceased)",
-     "DBIT", None),
+    (
+        "CTXH240900005",
+        "Phạm Đức Thắng",
+        "BIDVVNVX",
+        "31410000456789",
+        "2250000",
+        "2024-09-05",
+        "bank",
+        "returned",
+        "Chi tro cap xa hoi T09/2024 CCCD 001038005555; return reason MD07 (end customer deceased)",
+        "DBIT",
+        None,
+    ),
     # not booked: set aside, never counted as paid
-    ("CTXH240900006", "Đặng Thị Mai", "BFTVVNVX", "0021000765432", "1500000", "2024-09-10", "bank",
-     "success", "Chi tro cap xa hoi T09/2024 CCCD 001147003456", "DBIT",
-     "entry not booked (pending, status PDNG): no completed payment"),
+    (
+        "CTXH240900006",
+        "Đặng Thị Mai",
+        "BFTVVNVX",
+        "0021000765432",
+        "1500000",
+        "2024-09-10",
+        "bank",
+        "success",
+        "Chi tro cap xa hoi T09/2024 CCCD 001147003456",
+        "DBIT",
+        "entry not booked (pending, status PDNG): no completed payment",
+    ),
     # the return itself: money coming back, a credit to set aside (its debit above carries the return)
-    ("CTXH240900005", "Phạm Đức Thắng", "BIDVVNVX", "31410000456789", "2250000", "2024-09-09", "bank",
-     "returned",
-     "Hoan tra: Chi tro cap xa hoi T09/2024 CCCD 001038005555; return reason MD07 (end customer deceased)",
-     "CRDT", None),
+    (
+        "CTXH240900005",
+        "Phạm Đức Thắng",
+        "BIDVVNVX",
+        "31410000456789",
+        "2250000",
+        "2024-09-09",
+        "bank",
+        "returned",
+        "Hoan tra: Chi tro cap xa hoi T09/2024 CCCD 001038005555; return reason MD07 (end customer deceased)",
+        "CRDT",
+        None,
+    ),
     # a reversal of a transfer from the previous statement: it stands for that payment
-    ("CTXH240800077", "Bùi Văn Tuấn", "VBAAVNVX", "1400205654321", "1500000", "2024-09-10", "bank",
-     "returned", "Chi tro cap xa hoi T09/2024 CCCD 001044001122; return reason AC04 (closed account)", "DBIT", None),
+    (
+        "CTXH240800077",
+        "Bùi Văn Tuấn",
+        "VBAAVNVX",
+        "1400205654321",
+        "1500000",
+        "2024-09-10",
+        "bank",
+        "returned",
+        "Chi tro cap xa hoi T09/2024 CCCD 001044001122; return reason AC04 (closed account)",
+        "DBIT",
+        None,
+    ),
 ]
 
 NOTIFICATION_ROWS = [
-    ("CTXH240900101", "Ngô Thị Thu", "VBAAVNVX", "1500205001234", "1500000", "2024-09-12", "bank", "success",
-     "Chi tro cap xa hoi T09/2024 CCCD 001141006789", "DBIT", None),
+    (
+        "CTXH240900101",
+        "Ngô Thị Thu",
+        "VBAAVNVX",
+        "1500205001234",
+        "1500000",
+        "2024-09-12",
+        "bank",
+        "success",
+        "Chi tro cap xa hoi T09/2024 CCCD 001141006789",
+        "DBIT",
+        None,
+    ),
     # EndToEndId NOTPROVIDED: the TxId; two Ustrd lines joined with a space
-    ("AGR2409120002", "Đỗ Văn Hùng", "BFTVVNVX", "0451000222333", "2000000", "2024-09-12", "bank", "success",
-     "Chi tro cap xa hoi T09/2024 CCCD 001042003344", "DBIT", None),
+    (
+        "AGR2409120002",
+        "Đỗ Văn Hùng",
+        "BFTVVNVX",
+        "0451000222333",
+        "2000000",
+        "2024-09-12",
+        "bank",
+        "success",
+        "Chi tro cap xa hoi T09/2024 CCCD 001042003344",
+        "DBIT",
+        None,
+    ),
     # a return whose original is not in the file; the creditor listed is the office's own account,
     # so the payee is the debtor of the return
-    ("CTXH240900087", "Dương Thị Ngọc", "ICBVVNVX", "108002345678", "1000000", "2024-09-12", "bank",
-     "returned",
-     "Hoan tra giao dich CTXH T09/2024 do sai so tai khoan; return reason AC01 (incorrect account number)",
-     "DBIT", None),
+    (
+        "CTXH240900087",
+        "Dương Thị Ngọc",
+        "ICBVVNVX",
+        "108002345678",
+        "1000000",
+        "2024-09-12",
+        "bank",
+        "returned",
+        "Hoan tra giao dich CTXH T09/2024 do sai so tai khoan; return reason AC01 (incorrect account number)",
+        "DBIT",
+        None,
+    ),
 ]
 
 
 # --------------------------------------------------------------------------------------------
 # Rows
 # --------------------------------------------------------------------------------------------
+
 
 def test_statement_053_v02_rows():
     assert rows_of(STATEMENT) == STATEMENT_ROWS
@@ -118,8 +257,11 @@ def test_credits_are_marked_for_the_caller_to_set_aside():
 
 def test_each_returned_payment_counts_once_with_its_reason():
     rows = [dict(zip(COLUMNS, r)) for r in rows_of(STATEMENT) + rows_of(NOTIFICATION)]
-    returned = [(r["payment_ref"], r["narrative"].rsplit("; ", 1)[1])
-                for r in rows if r["direction"] == "DBIT" and r["status"] == "returned"]
+    returned = [
+        (r["payment_ref"], r["narrative"].rsplit("; ", 1)[1])
+        for r in rows
+        if r["direction"] == "DBIT" and r["status"] == "returned"
+    ]
     assert returned == [
         ("CTXH240900005", "return reason MD07 (end customer deceased)"),
         ("CTXH240800077", "return reason AC04 (closed account)"),
@@ -129,8 +271,9 @@ def test_each_returned_payment_counts_once_with_its_reason():
 
 def test_headers_are_the_payment_contract_and_direction():
     lookup = header_lookup("payments")
-    assert {h: lookup.get(fold(h)) for h in HEADERS} == {h: (h if h not in ("direction", "aside") else None)
-                                                         for h in HEADERS}
+    assert {h: lookup.get(fold(h)) for h in HEADERS} == {
+        h: (h if h not in ("direction", "aside") else None) for h in HEADERS
+    }
     required = {c.name for c in columns("payments") if c.required}
     assert required <= set(HEADERS)
 
@@ -140,7 +283,11 @@ def test_set_aside_gives_the_reason_of_credits_and_entries_not_booked():
     skipped = set_aside_credits(frame)[SKIP_COLUMN].to_list()
     assert skipped == [
         "credit (money into the account), not a payment",
-        None, None, None, None, None,
+        None,
+        None,
+        None,
+        None,
+        None,
         "entry not booked (pending, status PDNG): no completed payment",
         "credit: a return or reversal, not a payment (a returned payment is its debit row)",
         None,
@@ -167,7 +314,9 @@ def test_values_normalise(con):
 
 
 def test_transaction_without_details_and_other_currencies(tmp_path):
-    path = write(tmp_path, """<?xml version="1.0"?>
+    path = write(
+        tmp_path,
+        """<?xml version="1.0"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt>
   <Ntry><Amt Ccy="USD">100.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
     <BookgDt><Dt>2024-09-06</Dt></BookgDt><AcctSvcrRef>REF1</AcctSvcrRef>
@@ -178,7 +327,8 @@ def test_transaction_without_details_and_other_currencies(tmp_path):
       <RltdPties><Cdtr><Nm>A</Nm></Cdtr></RltdPties></TxDtls>
     <TxDtls><RltdPties><Cdtr><Nm>B</Nm></Cdtr></RltdPties></TxDtls>
     </NtryDtls></Ntry>
-</Stmt></BkToCstmrStmt></Document>""")
+</Stmt></BkToCstmrStmt></Document>""",
+    )
     assert rows_of(path) == [
         # an amount in another currency keeps it, so the normaliser refuses it instead of reading dong
         ("REF1", None, None, None, "100.50 USD", "2024-09-06", "bank", "success", "Phi dich vu", "DBIT", None),
@@ -193,28 +343,35 @@ def test_transaction_without_details_and_other_currencies(tmp_path):
 # Refusals
 # --------------------------------------------------------------------------------------------
 
+
 def test_entity_bomb_is_refused_without_expanding():
     started = time.perf_counter()
     message = error_of(CAMT / "entity_bomb.xml")
-    assert message == (f"{CAMT / 'entity_bomb.xml'}: is XML with entity declarations, which are refused "
-                       f"for safety; {SAFETY_FIX}")
+    assert message == (
+        f"{CAMT / 'entity_bomb.xml'}: is XML with entity declarations, which are refused for safety; {SAFETY_FIX}"
+    )
     assert time.perf_counter() - started < 5  # expanded, it would be 3 GB of 'lol'
 
 
 def test_external_entity_is_refused():
     message = error_of(CAMT / "external_entity.xml")
-    assert message == (f"{CAMT / 'external_entity.xml'}: is XML that declares an external entity (a file or "
-                       f"address to read), which is refused for safety; {SAFETY_FIX}")
+    assert message == (
+        f"{CAMT / 'external_entity.xml'}: is XML that declares an external entity (a file or "
+        f"address to read), which is refused for safety; {SAFETY_FIX}"
+    )
     assert "root:" not in message
 
 
 def test_malformed_xml_names_the_line(tmp_path):
-    text = STATEMENT.read_text(encoding="utf-8").replace("<Cdtr><Nm>Trần Văn Bình</Nm></Cdtr>",
-                                                         "<Cdtr><Nm>Trần Văn Bình</Cdtr>")
+    text = STATEMENT.read_text(encoding="utf-8").replace(
+        "<Cdtr><Nm>Trần Văn Bình</Nm></Cdtr>", "<Cdtr><Nm>Trần Văn Bình</Cdtr>"
+    )
     line = next(n for n, t in enumerate(text.splitlines(), start=1) if "Trần Văn Bình" in t)
     path = write(tmp_path, text)
-    assert error_of(path) == (f"{path}: is not well-formed XML (line {line}: mismatched tag); ask the bank "
-                              "to export the file again; it may be cut short or edited by hand")
+    assert error_of(path) == (
+        f"{path}: is not well-formed XML (line {line}: mismatched tag); ask the bank "
+        "to export the file again; it may be cut short or edited by hand"
+    )
 
 
 def test_cut_short_xml(tmp_path):
@@ -224,27 +381,40 @@ def test_cut_short_xml(tmp_path):
     assert "Ngô" not in error_of(path)
 
 
-@pytest.mark.parametrize(("xml", "what"), [
-    ('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>',
-     "ISO 20022 pain.001 XML"),
-    ('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.02"><BkToCstmrAcctRpt/></Document>',
-     "ISO 20022 camt.052 XML"),
-    ('<?xml version="1.0"?><danh_sach><nguoi_huong>Nguyễn Thị Hoa</nguoi_huong></danh_sach>',
-     "XML but not an ISO 20022 bank statement"),
-])
+@pytest.mark.parametrize(
+    ("xml", "what"),
+    [
+        (
+            '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>',
+            "ISO 20022 pain.001 XML",
+        ),
+        (
+            '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.02"><BkToCstmrAcctRpt/></Document>',
+            "ISO 20022 camt.052 XML",
+        ),
+        (
+            '<?xml version="1.0"?><danh_sach><nguoi_huong>Nguyễn Thị Hoa</nguoi_huong></danh_sach>',
+            "XML but not an ISO 20022 bank statement",
+        ),
+    ],
+)
 def test_other_xml_is_refused_naming_what_is_read(tmp_path, xml, what):
     path = write(tmp_path, xml)
     assert error_of(path) == (
         f"{path}: is {what}; only a camt.053 statement or camt.054 debit/credit notification can be read; "
-        "ask the bank for the account statement as camt.053 or camt.054 XML, or as Excel/CSV")
+        "ask the bank for the account statement as camt.053 or camt.054 XML, or as Excel/CSV"
+    )
 
 
 def test_camt_without_transactions_is_a_statement_of_no_entries(tmp_path):
     """A daily statement of a day without movements: balances and no entries. Zero rows, not an error."""
-    path = write(tmp_path, """<?xml version="1.0"?>
+    path = write(
+        tmp_path,
+        """<?xml version="1.0"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
 <GrpHdr><MsgId>X</MsgId></GrpHdr><Stmt><Id>S</Id><Acct><Id><Othr><Id>0011000123456</Id></Othr></Id></Acct>
-</Stmt></BkToCstmrStmt></Document>""")
+</Stmt></BkToCstmrStmt></Document>""",
+    )
     headers, frame, first_row = read(path)
     assert (headers, frame.height, first_row) == (HEADERS, 0, 1)
 
@@ -253,13 +423,15 @@ def test_empty_and_unknown_encoding(tmp_path):
     empty = write(tmp_path, "  \n", "empty.xml")
     assert error_of(empty) == f"{empty}: file is empty; check that the export finished and send the file again"
     odd = write(tmp_path, '<?xml version="1.0" encoding="x-unknown"?><Document/>', "odd.xml")
-    assert error_of(odd) == (f"{odd}: is XML in a character encoding that cannot be read; ask the bank to "
-                             "export the file again as UTF-8 XML")
+    assert error_of(odd) == (
+        f"{odd}: is XML in a character encoding that cannot be read; ask the bank to export the file again as UTF-8 XML"
+    )
 
 
 def test_a_doctype_without_entities_is_harmless(tmp_path):
     text = NOTIFICATION.read_text(encoding="utf-8").replace(
-        "<Document ", '<!DOCTYPE Document SYSTEM "http://127.0.0.1:9/camt.dtd">\n<Document ', 1)
+        "<Document ", '<!DOCTYPE Document SYSTEM "http://127.0.0.1:9/camt.dtd">\n<Document ', 1
+    )
     assert rows_of(write(tmp_path, text)) == NOTIFICATION_ROWS  # nothing fetched, nothing expanded
 
 
@@ -267,19 +439,23 @@ def test_a_doctype_without_entities_is_harmless(tmp_path):
 # Detection
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("head", "expected"), [
-    (STATEMENT.read_bytes()[:4096], True),
-    (NOTIFICATION.read_bytes()[:4096], True),
-    (b"\xef\xbb\xbf\r\n  <?xml version=\"1.0\"?><Document>", True),
-    (b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">', True),
-    (b"<ns2:Document xmlns:ns2=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">", True),
-    ('<?xml version="1.0" encoding="UTF-16"?><Document>'.encode("utf-16"), True),
-    (b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook>', False),
-    (b"payment_ref,payee_name,amount\n", False),
-    (b"PK\x03\x04", False),
-    (b"<html><body><table>", False),
-    (b"", False),
-])
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (STATEMENT.read_bytes()[:4096], True),
+        (NOTIFICATION.read_bytes()[:4096], True),
+        (b'\xef\xbb\xbf\r\n  <?xml version="1.0"?><Document>', True),
+        (b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">', True),
+        (b'<ns2:Document xmlns:ns2="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">', True),
+        ('<?xml version="1.0" encoding="UTF-16"?><Document>'.encode("utf-16"), True),
+        (b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook>', False),
+        (b"payment_ref,payee_name,amount\n", False),
+        (b"PK\x03\x04", False),
+        (b"<html><body><table>", False),
+        (b"", False),
+    ],
+)
 def test_looks_like_camt(head, expected):
     assert looks_like_camt(head) is expected
 
@@ -297,16 +473,20 @@ def damaged_camt(draw) -> bytes:
     for _ in range(draw(st.integers(1, 4))):
         at = draw(st.integers(0, len(data)))
         action = draw(st.sampled_from(["cut", "insert", "replace", "delete"]))
-        chunk = draw(st.binary(min_size=1, max_size=12) | st.sampled_from(
-            [b"<", b">", b"&", b"&lol;", b"</Ntry>", b"<Ntry>", b"<TxDtls>", b"<RtrInf>", b"]]>", b"\x00"]))
+        chunk = draw(
+            st.binary(min_size=1, max_size=12)
+            | st.sampled_from(
+                [b"<", b">", b"&", b"&lol;", b"</Ntry>", b"<Ntry>", b"<TxDtls>", b"<RtrInf>", b"]]>", b"\x00"]
+            )
+        )
         if action == "cut":
             del data[at:]
         elif action == "insert":
             data[at:at] = chunk
         elif action == "replace":
-            data[at:at + len(chunk)] = chunk
+            data[at : at + len(chunk)] = chunk
         else:
-            del data[at:at + draw(st.integers(1, 200))]
+            del data[at : at + draw(st.integers(1, 200))]
     return bytes(data)
 
 
@@ -328,21 +508,28 @@ def test_any_bytes_give_rows_or_an_input_error(tmp_path, data):
 
 def test_camt_namespace_without_its_message(tmp_path):
     path = write(tmp_path, '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><GrpHdr/></Document>')
-    assert error_of(path) == (f"{path}: is ISO 20022 camt.054 XML without its statement or notification "
-                              "(BkToCstmrStmt or BkToCstmrDbtCdtNtfctn); ask the bank to export the file again; "
-                              "it may be cut short or edited by hand")
+    assert error_of(path) == (
+        f"{path}: is ISO 20022 camt.054 XML without its statement or notification "
+        "(BkToCstmrStmt or BkToCstmrDbtCdtNtfctn); ask the bank to export the file again; "
+        "it may be cut short or edited by hand"
+    )
 
 
 def test_camt_inside_an_envelope(tmp_path):
     text = NOTIFICATION.read_text(encoding="utf-8").replace('<?xml version="1.0" encoding="UTF-8"?>', "")
-    path = write(tmp_path, '<?xml version="1.0" encoding="UTF-8"?>\n<BizMsgEnvlp>'
-                 '<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02"><MsgDefIdr>camt.054.001.08'
-                 f"</MsgDefIdr></AppHdr>{text}</BizMsgEnvlp>")
+    path = write(
+        tmp_path,
+        '<?xml version="1.0" encoding="UTF-8"?>\n<BizMsgEnvlp>'
+        '<AppHdr xmlns="urn:iso:std:iso:20022:tech:xsd:head.001.001.02"><MsgDefIdr>camt.054.001.08'
+        f"</MsgDefIdr></AppHdr>{text}</BizMsgEnvlp>",
+    )
     assert rows_of(path) == NOTIFICATION_ROWS
 
 
 def test_returns_known_by_their_bank_transaction_code_or_reversal(tmp_path):
-    path = write(tmp_path, """<?xml version="1.0"?>
+    path = write(
+        tmp_path,
+        """<?xml version="1.0"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><BkToCstmrDbtCdtNtfctn><Ntfctn>
   <Acct><Id><Othr><Id>0011000123456</Id></Othr></Id></Acct>
   <Ntry><NtryRef>R1</NtryRef><Amt Ccy="VND">500000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
@@ -356,13 +543,36 @@ def test_returns_known_by_their_bank_transaction_code_or_reversal(tmp_path):
   <Ntry><NtryRef>R3</NtryRef><Amt Ccy="VND">900000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
     <ValDt><Dt>2024-09-11</Dt></ValDt>
     <NtryDtls><TxDtls><RtrInf><Rsn><Prtry>TK KHONG TON TAI</Prtry></Rsn></RtrInf></TxDtls></NtryDtls></Ntry>
-</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>""")
+</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>""",
+    )
     assert rows_of(path) == [
-        ("CTXH240900201", "Lý Thị Hạnh", None, "0071000555666", "500000", "2024-09-11", "bank", "returned",
-         "returned", "DBIT", None),
+        (
+            "CTXH240900201",
+            "Lý Thị Hạnh",
+            None,
+            "0071000555666",
+            "500000",
+            "2024-09-11",
+            "bank",
+            "returned",
+            "returned",
+            "DBIT",
+            None,
+        ),
         ("R2", None, None, None, "700000", "2024-09-11", "bank", "returned", "Huy giao dich; reversal", "DBIT", None),
-        ("R3", None, None, None, "900000", "2024-09-11", "bank", "returned", "return reason TK KHONG TON TAI",
-         "DBIT", None),
+        (
+            "R3",
+            None,
+            None,
+            None,
+            "900000",
+            "2024-09-11",
+            "bank",
+            "returned",
+            "return reason TK KHONG TON TAI",
+            "DBIT",
+            None,
+        ),
     ]
 
 
@@ -375,10 +585,15 @@ DEBITS_3 = [("DBIT", "1500000")] * 3 + [("CRDT", "5000000.00")]  # 3 debits of 4
 
 
 def entry(direction: str, amount: str, status: str = "BOOK", details: list[str] | None = None) -> str:
-    txs = "".join(f"<TxDtls><Refs><EndToEndId>E-{a}</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy=\"VND\">{a}</Amt>"
-                  "</TxAmt></AmtDtls></TxDtls>" for a in (details or [amount]))
-    return (f"<Ntry><Amt Ccy=\"VND\">{amount}</Amt><CdtDbtInd>{direction}</CdtDbtInd><Sts>{status}</Sts>"
-            f"<ValDt><Dt>2024-09-05</Dt></ValDt><NtryDtls>{txs}</NtryDtls></Ntry>")
+    txs = "".join(
+        f'<TxDtls><Refs><EndToEndId>E-{a}</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy="VND">{a}</Amt>'
+        "</TxAmt></AmtDtls></TxDtls>"
+        for a in (details or [amount])
+    )
+    return (
+        f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>{direction}</CdtDbtInd><Sts>{status}</Sts>'
+        f"<ValDt><Dt>2024-09-05</Dt></ValDt><NtryDtls>{txs}</NtryDtls></Ntry>"
+    )
 
 
 def totals(tag: str, count: int | None = None, amount: str | None = None) -> str:
@@ -389,24 +604,31 @@ def totals(tag: str, count: int | None = None, amount: str | None = None) -> str
 
 def summary(all_=None, credit=None, debit=None) -> str:
     """A TxsSummry; each of all_, credit, debit a (count, sum) pair, either may be None."""
-    parts = [totals(tag, *figures) for tag, figures in
-             (("TtlNtries", all_), ("TtlCdtNtries", credit), ("TtlDbtNtries", debit)) if figures]
+    parts = [
+        totals(tag, *figures)
+        for tag, figures in (("TtlNtries", all_), ("TtlCdtNtries", credit), ("TtlDbtNtries", debit))
+        if figures
+    ]
     return f"<TxsSummry>{''.join(parts)}</TxsSummry>"
 
 
-def statement(entries, txs_summary: str = "", stmt_id: str | None = "STMT-0924", tag: str = "Stmt",
-              summary_last: bool = False) -> str:
+def statement(
+    entries, txs_summary: str = "", stmt_id: str | None = "STMT-0924", tag: str = "Stmt", summary_last: bool = False
+) -> str:
     id_xml = f"<Id>{stmt_id}</Id>" if stmt_id else ""
     body = "".join(e if isinstance(e, str) else entry(*e) for e in entries)
     body = body + txs_summary if summary_last else txs_summary + body
-    return (f"<{tag}>{id_xml}<Acct><Id><Othr><Id>0011000123456</Id></Othr></Id></Acct>{body}</{tag}>")
+    return f"<{tag}>{id_xml}<Acct><Id><Othr><Id>0011000123456</Id></Othr></Id></Acct>{body}</{tag}>"
 
 
 def camt(tmp_path: Path, *statements: str, group: str = "", notification: bool = False) -> Path:
     message, version = ("BkToCstmrDbtCdtNtfctn", "054.001.08") if notification else ("BkToCstmrStmt", "053.001.02")
-    return write(tmp_path, f"""<?xml version="1.0" encoding="UTF-8"?>
+    return write(
+        tmp_path,
+        f"""<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.{version}"><{message}>
-<GrpHdr><MsgId>M1</MsgId>{group}</GrpHdr>{"".join(statements)}</{message}></Document>""")
+<GrpHdr><MsgId>M1</MsgId>{group}</GrpHdr>{"".join(statements)}</{message}></Document>""",
+    )
 
 
 def control_of(path: Path) -> Control | None:
@@ -424,8 +646,9 @@ def control_error(path: Path) -> str:
 
 def test_matching_summary_gives_the_control(tmp_path):
     path = camt(tmp_path, statement(DEBITS_3, summary((4, "9500000.00"), (1, "5000000"), (3, "4500000.00"))))
-    assert control_of(path) == Control(count=3, amount="4500000.00", what="camt TxsSummry (debit entries)",
-                                       checked=True)
+    assert control_of(path) == Control(
+        count=3, amount="4500000.00", what="camt TxsSummry (debit entries)", checked=True
+    )
 
 
 def test_summary_after_the_entries_and_amounts_compared_as_numbers(tmp_path):
@@ -441,30 +664,39 @@ def test_all_entries_when_no_debit_totals(tmp_path):
 
 def test_wrong_debit_count_is_refused(tmp_path):
     path = camt(tmp_path, statement(DEBITS_3, summary(debit=(4, "4500000"))))
-    assert control_error(path) == (f"{path}: its statement STMT-0924 says it holds 4 debit entries of 4,500,000 "
-                                   f"but 3 debit entries of 4,500,000 were read; {CONTROL_FIX}")
+    assert control_error(path) == (
+        f"{path}: its statement STMT-0924 says it holds 4 debit entries of 4,500,000 "
+        f"but 3 debit entries of 4,500,000 were read; {CONTROL_FIX}"
+    )
 
 
 def test_wrong_debit_sum_is_refused(tmp_path):
     path = camt(tmp_path, statement(DEBITS_3, summary(credit=(1, "5000000"), debit=(3, "4501234.50"))))
-    assert control_error(path) == (f"{path}: its statement STMT-0924 says it holds 3 debit entries of "
-                                   f"4,501,234.50 but 3 debit entries of 4,500,000 were read; {CONTROL_FIX}")
+    assert control_error(path) == (
+        f"{path}: its statement STMT-0924 says it holds 3 debit entries of "
+        f"4,501,234.50 but 3 debit entries of 4,500,000 were read; {CONTROL_FIX}"
+    )
 
 
 def test_wrong_credit_count_alone_is_refused(tmp_path):
     path = camt(tmp_path, statement(DEBITS_3, summary(credit=(2, None))))
-    assert control_error(path) == (f"{path}: its statement STMT-0924 says it holds 2 credit entries but "
-                                   f"1 credit entry was read; {CONTROL_FIX}")
+    assert control_error(path) == (
+        f"{path}: its statement STMT-0924 says it holds 2 credit entries but 1 credit entry was read; {CONTROL_FIX}"
+    )
 
 
 def test_wrong_total_sum_is_refused(tmp_path):
     """TtlNtries/Sum is the sum of every entry, debit or credit."""
     path = camt(tmp_path, statement(DEBITS_3, summary(all_=(4, "500000"), debit=(3, "4500000"))))
-    assert control_error(path) == (f"{path}: its statement STMT-0924 says it holds 4 entries of 500,000 but "
-                                   f"4 entries of 9,500,000 were read; {CONTROL_FIX}")
+    assert control_error(path) == (
+        f"{path}: its statement STMT-0924 says it holds 4 entries of 500,000 but "
+        f"4 entries of 9,500,000 were read; {CONTROL_FIX}"
+    )
     only_sum = camt(tmp_path, statement(DEBITS_3, summary(all_=(None, "9000000"))))
-    assert control_error(only_sum) == (f"{only_sum}: its statement STMT-0924 says its entries total 9,000,000 "
-                                       f"but the entries read total 9,500,000; {CONTROL_FIX}")
+    assert control_error(only_sum) == (
+        f"{only_sum}: its statement STMT-0924 says its entries total 9,000,000 "
+        f"but the entries read total 9,500,000; {CONTROL_FIX}"
+    )
 
 
 def test_batch_entry_counts_as_one_entry(tmp_path):
@@ -473,19 +705,24 @@ def test_batch_entry_counts_as_one_entry(tmp_path):
     assert control_of(path) == Control(1, "4500000", "camt TxsSummry (debit entries)", checked=True)
     assert [r[4] for r in rows_of(path)] == ["1000000", "1500000", "2000000"]
     three = camt(tmp_path, statement([batch], summary(debit=(3, "4500000"))))
-    assert control_error(three) == (f"{three}: its statement STMT-0924 says it holds 3 debit entries of "
-                                    f"4,500,000 but 1 debit entry of 4,500,000 was read; {CONTROL_FIX}")
+    assert control_error(three) == (
+        f"{three}: its statement STMT-0924 says it holds 3 debit entries of "
+        f"4,500,000 but 1 debit entry of 4,500,000 was read; {CONTROL_FIX}"
+    )
 
 
 def test_each_statement_is_checked(tmp_path):
     first = statement(DEBITS_3, summary(debit=(3, "4500000")))
     second = statement([("DBIT", "2000000")], summary(debit=(1, "2000000.00")), stmt_id="STMT-0925")
-    assert control_of(camt(tmp_path, first, second)) == Control(4, "6500000.00", "camt TxsSummry (debit entries)",
-                                                               checked=True)
+    assert control_of(camt(tmp_path, first, second)) == Control(
+        4, "6500000.00", "camt TxsSummry (debit entries)", checked=True
+    )
     wrong = statement([("DBIT", "2000000")], summary(debit=(2, "3500000")), stmt_id="STMT-0925")
     path = camt(tmp_path, first, wrong)
-    assert control_error(path) == (f"{path}: its statement STMT-0925 says it holds 2 debit entries of 3,500,000 "
-                                   f"but 1 debit entry of 2,000,000 was read; {CONTROL_FIX}")
+    assert control_error(path) == (
+        f"{path}: its statement STMT-0925 says it holds 2 debit entries of 3,500,000 "
+        f"but 1 debit entry of 2,000,000 was read; {CONTROL_FIX}"
+    )
 
 
 @pytest.mark.parametrize("stmt_id", [None, "0011000123456-20240910", "STMT-37610001054321-202409"])
@@ -493,23 +730,30 @@ def test_a_statement_without_a_safe_id_is_named_by_its_position(tmp_path, stmt_i
     first = statement(DEBITS_3, summary(debit=(3, "4500000")))
     second = statement([("DBIT", "2000000")], summary(debit=(2, None)), stmt_id=stmt_id)
     path = camt(tmp_path, first, second)
-    assert control_error(path) == (f"{path}: its statement 2 says it holds 2 debit entries but 1 debit entry "
-                                   f"was read; {CONTROL_FIX}")
+    assert control_error(path) == (
+        f"{path}: its statement 2 says it holds 2 debit entries but 1 debit entry was read; {CONTROL_FIX}"
+    )
 
 
 def test_notification_is_named_as_such(tmp_path):
-    path = camt(tmp_path, statement(DEBITS_3, summary(debit=(2, None)), stmt_id="N-0924", tag="Ntfctn"),
-                notification=True)
-    assert control_error(path) == (f"{path}: its notification N-0924 says it holds 2 debit entries but "
-                                   f"3 debit entries were read; {CONTROL_FIX}")
+    path = camt(
+        tmp_path, statement(DEBITS_3, summary(debit=(2, None)), stmt_id="N-0924", tag="Ntfctn"), notification=True
+    )
+    assert control_error(path) == (
+        f"{path}: its notification N-0924 says it holds 2 debit entries but 3 debit entries were read; {CONTROL_FIX}"
+    )
 
 
 def test_some_statements_state_totals(tmp_path):
-    path = camt(tmp_path, statement(DEBITS_3, summary(debit=(3, "4500000"))),
-                statement([("DBIT", "2000000")], stmt_id="STMT-0925"),
-                statement([("DBIT", "1000000")], summary(debit=(1, "1000000")), stmt_id="STMT-0926"))
-    assert control_of(path) == Control(4, "5500000", "camt TxsSummry of 2 of 3 statements (debit entries)",
-                                       checked=True)
+    path = camt(
+        tmp_path,
+        statement(DEBITS_3, summary(debit=(3, "4500000"))),
+        statement([("DBIT", "2000000")], stmt_id="STMT-0925"),
+        statement([("DBIT", "1000000")], summary(debit=(1, "1000000")), stmt_id="STMT-0926"),
+    )
+    assert control_of(path) == Control(
+        4, "5500000", "camt TxsSummry of 2 of 3 statements (debit entries)", checked=True
+    )
 
 
 def test_pending_entries_may_be_left_out_of_the_totals_or_not(tmp_path):
@@ -521,15 +765,18 @@ def test_pending_entries_may_be_left_out_of_the_totals_or_not(tmp_path):
     neither = camt(tmp_path, statement(entries, summary(debit=(5, "6500000"))))
     assert control_error(neither) == (
         f"{neither}: its statement STMT-0924 says it holds 5 debit entries of 6,500,000 but 3 booked debit "
-        f"entries of 4,500,000 were read (4 debit entries of 5,500,000 counting those not booked); {CONTROL_FIX}")
+        f"entries of 4,500,000 were read (4 debit entries of 5,500,000 counting those not booked); {CONTROL_FIX}"
+    )
 
 
 def test_group_header_totals(tmp_path):
     matching = camt(tmp_path, statement(DEBITS_3), group="<NbOfTxs>4</NbOfTxs><CtrlSum>9500000.00</CtrlSum>")
     assert control_of(matching) == Control(4, "9500000.00", "camt GrpHdr", checked=True)
     wrong = camt(tmp_path, statement(DEBITS_3), group="<NbOfTxs>4</NbOfTxs><CtrlSum>9000000</CtrlSum>")
-    assert control_error(wrong) == (f"{wrong}: its group header says it holds 4 entries of 9,000,000 but 4 entries "
-                                    f"of 9,500,000 were read; {CONTROL_FIX}")
+    assert control_error(wrong) == (
+        f"{wrong}: its group header says it holds 4 entries of 9,000,000 but 4 entries "
+        f"of 9,500,000 were read; {CONTROL_FIX}"
+    )
 
 
 def test_group_header_counts_the_whole_file(tmp_path):
@@ -537,8 +784,10 @@ def test_group_header_counts_the_whole_file(tmp_path):
     path = camt(tmp_path, statement(DEBITS_3), statement([("DBIT", "2000000")], stmt_id="S2"), group=group)
     assert control_of(path) == Control(5, "11500000", "camt GrpHdr", checked=True)
     short = camt(tmp_path, statement(DEBITS_3), group=group)
-    assert control_error(short) == (f"{short}: its group header says it holds 5 entries of 11,500,000 but "
-                                    f"4 entries of 9,500,000 were read; {CONTROL_FIX}")
+    assert control_error(short) == (
+        f"{short}: its group header says it holds 5 entries of 11,500,000 but "
+        f"4 entries of 9,500,000 were read; {CONTROL_FIX}"
+    )
 
 
 def test_statement_totals_come_before_the_group_header(tmp_path):
@@ -557,8 +806,9 @@ def test_a_summary_is_never_quoted_beyond_its_figures(tmp_path):
     assert "0011000123456" not in message.removeprefix(str(path)) and "E-1500000" not in message
 
 
-@pytest.mark.parametrize("path", [STATEMENT, NOTIFICATION, *sorted((FIXTURES / "layouts").glob("*.xml"))],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [STATEMENT, NOTIFICATION, *sorted((FIXTURES / "layouts").glob("*.xml"))], ids=lambda p: p.name
+)
 def test_bank_fixtures_agree_with_their_totals(path):
     expected = {
         # booked entries only: the pending debit is not in the totals
@@ -580,30 +830,108 @@ SHAPES_REGISTRY = (
     "001038005555,Trần Văn Bình,02/02/1938,Nam,Trợ cấp xã hội,2.250.000,Chuyển khoản,VCB,0071000000002,01,Đang hưởng\n"
     "001145007788,Lê Thị Hồng Nhung,03/03/1945,Nữ,Trợ cấp xã hội,1.000.000,Chuyển khoản,VCB,0071000000003,01,"
     "Đang hưởng\n"
-    "001140012345,Phạm Thị Đức,04/04/1940,Nữ,Trợ cấp xã hội,750.000,Chuyển khoản,VCB,0071000000004,01,Đang hưởng\n")
+    "001140012345,Phạm Thị Đức,04/04/1940,Nữ,Trợ cấp xã hội,750.000,Chuyển khoản,VCB,0071000000004,01,Đang hưởng\n"
+)
 
 
 def test_statement_shapes_rows():
     assert rows_of(SHAPES) == [
         # the ID only in the end-to-end reference: written into the narrative, labelled, for the run to find
-        ("TC079196118125", "NGUYEN THI THANH HUONG", None, "0071000000001", "1500000", "2024-09-05", "bank", "success",
-         "Chi tro cap xa hoi thang 09/2024; EndToEndId TC079196118125", "DBIT", None),
+        (
+            "TC079196118125",
+            "NGUYEN THI THANH HUONG",
+            None,
+            "0071000000001",
+            "1500000",
+            "2024-09-05",
+            "bank",
+            "success",
+            "Chi tro cap xa hoi thang 09/2024; EndToEndId TC079196118125",
+            "DBIT",
+            None,
+        ),
         # the ID in the structured creditor reference; the payee named by account only
-        ("CTXH240900202", None, None, "0071000000002", "2250000", "2024-09-05", "bank", "success",
-         "creditor reference 001038005555", "DBIT", None),
+        (
+            "CTXH240900202",
+            None,
+            None,
+            "0071000000002",
+            "2250000",
+            "2024-09-05",
+            "bank",
+            "success",
+            "creditor reference 001038005555",
+            "DBIT",
+            None,
+        ),
         # no creditor: no payee (the debtor is the commune that pays, never the payee); the settlement date
-        ("CTXH240900203", None, None, None, "1000000", "2024-09-05", "bank", "success",
-         "Chi TCXH T9 CCCD 001145007788", "DBIT", None),
+        (
+            "CTXH240900203",
+            None,
+            None,
+            None,
+            "1000000",
+            "2024-09-05",
+            "bank",
+            "success",
+            "Chi TCXH T9 CCCD 001145007788",
+            "DBIT",
+            None,
+        ),
         # no date in the entry: the end of the period the statement covers
-        ("CTXH240900204", "PHAM THI DUC", None, None, "750000", "2024-09-05", "bank", "success",
-         "CT tu 0071000123456 UBND XA AN PHU toi 0071000000004 PHAM THI DUC CCCD 001140012345", "DBIT", None),
-        (None, None, None, None, "11000", "2024-09-05", "bank", "success", "Phi chuyen tien", "DBIT",
-         "bank charges (bank transaction code CHRG), not a payment to a beneficiary"),
-        ("CTXH240900299", "LE VAN TAM", None, None, "1500000", "2024-09-06", "bank", "success", None, "DBIT",
-         "entry not booked (information only, status INFO): no completed payment"),
-        ("BATCH-0905", None, None, None, "60000000", "2024-09-05", "bank", "success", None, "DBIT",
-         "a batch of 40 transfers booked as one entry, not itemised in the statement: its transfers are read from "
-         "the batch's own list (camt.054 or payment file), to be given too"),
+        (
+            "CTXH240900204",
+            "PHAM THI DUC",
+            None,
+            None,
+            "750000",
+            "2024-09-05",
+            "bank",
+            "success",
+            "CT tu 0071000123456 UBND XA AN PHU toi 0071000000004 PHAM THI DUC CCCD 001140012345",
+            "DBIT",
+            None,
+        ),
+        (
+            None,
+            None,
+            None,
+            None,
+            "11000",
+            "2024-09-05",
+            "bank",
+            "success",
+            "Phi chuyen tien",
+            "DBIT",
+            "bank charges (bank transaction code CHRG), not a payment to a beneficiary",
+        ),
+        (
+            "CTXH240900299",
+            "LE VAN TAM",
+            None,
+            None,
+            "1500000",
+            "2024-09-06",
+            "bank",
+            "success",
+            None,
+            "DBIT",
+            "entry not booked (information only, status INFO): no completed payment",
+        ),
+        (
+            "BATCH-0905",
+            None,
+            None,
+            None,
+            "60000000",
+            "2024-09-05",
+            "bank",
+            "success",
+            None,
+            "DBIT",
+            "a batch of 40 transfers booked as one entry, not itemised in the statement: its transfers are read from "
+            "the batch's own list (camt.054 or payment file), to be given too",
+        ),
         ("KBNN-0905", "KHO BAC NHA NUOC", None, None, "120000000", "2024-09-05", "bank", "success", None, "CRDT", None),
         ("FX-0905", "CONG TY ABC", None, None, "100.00 USD", "2024-09-05", "bank", "success", None, "DBIT", None),
     ]
@@ -619,7 +947,7 @@ def test_statement_shapes_check_says_what_was_set_aside_and_why(tmp_path):
     res = CliRunner().invoke(cli, ["check", str(SHAPES), "--as", "payments", "--period", "2024-09"])
     assert res.exit_code == 1, res.output  # the USD transfer is a row with a problem
     lines = res.output.splitlines()
-    assert lines[lines.index("rows: 9 read, 4 loaded, 1 rejected, 4 set aside as no payment"):] == [
+    assert lines[lines.index("rows: 9 read, 4 loaded, 1 rejected, 4 set aside as no payment") :] == [
         "rows: 9 read, 4 loaded, 1 rejected, 4 set aside as no payment",
         "currency: VND; 1 entry in USD (rejected)",
         "set aside: 1 row: bank charges (bank transaction code CHRG), not a payment to a beneficiary (row 5)",
@@ -642,21 +970,31 @@ def test_statement_shapes_reconcile_end_to_end(tmp_path):
     registry = tmp_path / "registry.csv"
     registry.write_text(SHAPES_REGISTRY, encoding="utf-8")
     db = tmp_path / "r.duckdb"
-    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry),
-                                   "--payments", str(SHAPES)])
+    res = CliRunner().invoke(
+        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(SHAPES)]
+    )
     assert res.exit_code == 0, res.output
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
-        assert con.execute("SELECT payment_ref, vneid, vneid_source, payee_name, bank_ref FROM payments "
-                           "ORDER BY source_row").fetchall() == [
+        assert con.execute(
+            "SELECT payment_ref, vneid, vneid_source, payee_name, bank_ref FROM payments ORDER BY source_row"
+        ).fetchall() == [
             ("TC079196118125", "079196118125", "narrative", "NGUYEN THI THANH HUONG", "FT24249000201"),
             ("CTXH240900202", "001038005555", "narrative", None, None),
             ("CTXH240900203", "001145007788", "narrative", None, None),
-            ("CTXH240900204", "001140012345", "narrative", "PHAM THI DUC", None)]
-        assert con.execute("SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside, amount_set_aside "
-                           "FROM inputs WHERE role = 'payments'").fetchone() == (9, 4, 1, 4, 181_511_000)
+            ("CTXH240900204", "001140012345", "narrative", "PHAM THI DUC", None),
+        ]
+        assert con.execute(
+            "SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside, amount_set_aside "
+            "FROM inputs WHERE role = 'payments'"
+        ).fetchone() == (9, 4, 1, 4, 181_511_000)
         assert con.execute("SELECT source_row, set_aside FROM rejected_rows ORDER BY source_row").fetchall() == [
-            (5, True), (6, True), (7, True), (8, True), (9, False)]
+            (5, True),
+            (6, True),
+            (7, True),
+            (8, True),
+            (9, False),
+        ]
     assert "reconcile: 1 row rejected, with their reasons in rejected_rows" in res.output
 
 
@@ -670,9 +1008,11 @@ def test_one_end_to_end_reference_on_transfers_the_bank_tells_apart_is_no_duplic
 
     def transfer(bank_ref: str | None, vneid: str, amount: str) -> str:
         own = f"<AcctSvcrRef>{bank_ref}</AcctSvcrRef>" if bank_ref else ""
-        return (f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
-                f"<ValDt><Dt>2024-09-05</Dt></ValDt><NtryDtls><TxDtls><Refs>{own}<EndToEndId>CHI-T9</EndToEndId>"
-                f"</Refs><RmtInf><Ustrd>Chi TCXH CCCD {vneid}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>")
+        return (
+            f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
+            f"<ValDt><Dt>2024-09-05</Dt></ValDt><NtryDtls><TxDtls><Refs>{own}<EndToEndId>CHI-T9</EndToEndId>"
+            f"</Refs><RmtInf><Ustrd>Chi TCXH CCCD {vneid}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+        )
 
     registry = tmp_path / "registry.csv"
     registry.write_text(SHAPES_REGISTRY, encoding="utf-8")
@@ -682,11 +1022,15 @@ def test_one_end_to_end_reference_on_transfers_the_bank_tells_apart_is_no_duplic
         path.write_text(
             '<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
             "<Stmt><Acct><Id><Othr><Id>0071000123456</Id></Othr></Id></Acct>"
-            + transfer(refs[0], "001038005555", "2250000") + transfer(refs[1], "001145007788", "1000000")
-            + "</Stmt></BkToCstmrStmt></Document>", encoding="utf-8")
+            + transfer(refs[0], "001038005555", "2250000")
+            + transfer(refs[1], "001145007788", "1000000")
+            + "</Stmt></BkToCstmrStmt></Document>",
+            encoding="utf-8",
+        )
         db = tmp_path / f"{name}.duckdb"
-        res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry),
-                                       "--payments", str(path)])
+        res = CliRunner().invoke(
+            cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(path)]
+        )
         assert res.exit_code == 0, res.output
         with duckdb.connect(str(db), read_only=True) as con:
             found[name] = con.execute("SELECT code, vneid FROM flags WHERE code = 'DUPLICATE_PAYMENT'").fetchall()
@@ -699,23 +1043,29 @@ def test_a_statement_of_a_eur_account_is_refused_in_one_line(tmp_path):
 
     from reconcile.cli import cli
 
-    path = write(tmp_path, """<?xml version="1.0"?>
+    path = write(
+        tmp_path,
+        """<?xml version="1.0"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"><BkToCstmrStmt><Stmt>
   <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>
   <Ntry><Amt Ccy="EUR">100.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><ValDt><Dt>2024-09-06</Dt></ValDt>
     <NtryDtls><TxDtls><Refs><EndToEndId>E1</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>
   <Ntry><Amt Ccy="EUR">2000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><ValDt><Dt>2024-09-06</Dt></ValDt></Ntry>
-</Stmt></BkToCstmrStmt></Document>""")
+</Stmt></BkToCstmrStmt></Document>""",
+    )
     assert [r[4] for r in rows_of(path)] == ["100.50 EUR", "2000.00 EUR"]  # the reader alone keeps them
     res = CliRunner().invoke(cli, ["check", str(path), "--as", "payments", "--period", "2024-09"])
     assert res.exit_code == 2
     assert res.output.splitlines() == [
         f"reconcile: error: {path}: is a statement of an account in EUR, not VND: all its 2 entries are in EUR; "
-        "ask the bank for the statement of the VND account that pays the benefits"]
+        "ask the bank for the statement of the VND account that pays the benefits"
+    ]
 
 
 def test_an_id_in_the_creditors_identification_and_a_proprietary_charge_code(tmp_path):
-    path = write(tmp_path, """<?xml version="1.0"?>
+    path = write(
+        tmp_path,
+        """<?xml version="1.0"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
   <Ntry><Amt Ccy="VND">1500000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><ValDt><Dt>2024-09-05</Dt></ValDt>
     <NtryDtls><TxDtls><Refs><EndToEndId>CTXH-1</EndToEndId></Refs>
@@ -723,10 +1073,33 @@ def test_an_id_in_the_creditors_identification_and_a_proprietary_charge_code(tmp
         <SchmeNm><Cd>NIDN</Cd></SchmeNm></Othr></PrvtId></Id></Pty></Cdtr></RltdPties></TxDtls></NtryDtls></Ntry>
   <Ntry><Amt Ccy="VND">22000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><ValDt><Dt>2024-09-30</Dt></ValDt>
     <BkTxCd><Prtry><Cd>NCHG+808</Cd><Issr>DK</Issr></Prtry></BkTxCd><AddtlNtryInf>Kontofuehrung</AddtlNtryInf></Ntry>
-</Stmt></BkToCstmrStmt></Document>""")
+</Stmt></BkToCstmrStmt></Document>""",
+    )
     assert rows_of(path) == [
-        ("CTXH-1", "NGUYEN THI THANH HUONG", None, None, "1500000", "2024-09-05", "bank", "success",
-         "creditor id 079196118125", "DBIT", None),
-        (None, None, None, None, "22000", "2024-09-30", "bank", "success", "Kontofuehrung", "DBIT",
-         "bank charges (bank transaction code NCHG+808), not a payment to a beneficiary"),
+        (
+            "CTXH-1",
+            "NGUYEN THI THANH HUONG",
+            None,
+            None,
+            "1500000",
+            "2024-09-05",
+            "bank",
+            "success",
+            "creditor id 079196118125",
+            "DBIT",
+            None,
+        ),
+        (
+            None,
+            None,
+            None,
+            None,
+            "22000",
+            "2024-09-30",
+            "bank",
+            "success",
+            "Kontofuehrung",
+            "DBIT",
+            "bank charges (bank transaction code NCHG+808), not a payment to a beneficiary",
+        ),
     ]

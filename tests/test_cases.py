@@ -81,50 +81,94 @@ def test_every_flag_carries_the_keyed_id_of_its_case(sample_month):
 def test_a_decision_is_imported_once_and_kept_through_a_re_run(month, tmp_path):
     db, book = month
     n, row = row_of(book, "PAID_AFTER_DEATH")
-    edited = edit(book, tmp_path / "decided.xlsx", {
-        (n, "Status"): "recovery", (n, "Assignee"): "Nguyễn Thị Lan", (n, AMOUNT): 500000,
-        (n, "Decision"): "thu hồi qua UBND xã", (n, "Comment"): "gia đình đồng ý hoàn trả"})
+    edited = edit(
+        book,
+        tmp_path / "decided.xlsx",
+        {
+            (n, "Status"): "recovery",
+            (n, "Assignee"): "Nguyễn Thị Lan",
+            (n, AMOUNT): 500000,
+            (n, "Decision"): "thu hồi qua UBND xã",
+            (n, "Comment"): "gia đình đồng ý hoàn trả",
+        },
+    )
     res = invoke("review", "import", str(edited), "--db", str(db), "--by", "Trần Văn Hùng")
     assert res.exit_code == 0, res.output
     assert f"case {row['Case id']}: open -> recovery (sheet 'Findings' row {n})" in res.output
-    assert ("recorded 1 decision from decided.xlsx (26 findings rows read, 1 changed in the book); the other "
-            "cases are as the database holds them") in res.output
-    events = query(db, 'SELECT case_id, "by", action, from_status, to_status, assignee, decision, amount, comment, '
-                       "period FROM case_events")
-    assert events == [(row["Case id"], "Trần Văn Hùng", "decision", "open", "recovery", "Nguyễn Thị Lan",
-                       "thu hồi qua UBND xã", 500000, "gia đình đồng ý hoàn trả", "2024-09")]
+    assert (
+        "recorded 1 decision from decided.xlsx (26 findings rows read, 1 changed in the book); the other "
+        "cases are as the database holds them"
+    ) in res.output
+    events = query(
+        db,
+        'SELECT case_id, "by", action, from_status, to_status, assignee, decision, amount, comment, '
+        "period FROM case_events",
+    )
+    assert events == [
+        (
+            row["Case id"],
+            "Trần Văn Hùng",
+            "decision",
+            "open",
+            "recovery",
+            "Nguyễn Thị Lan",
+            "thu hồi qua UBND xã",
+            500000,
+            "gia đình đồng ý hoàn trả",
+            "2024-09",
+        )
+    ]
 
     again = invoke("review", "import", str(edited), "--db", str(db), "--by", "Trần Văn Hùng")
     assert again.exit_code == 0, again.output
     assert "recorded 0 decisions from decided.xlsx (26 findings rows read, 1 changed in the book)" in again.output
     assert query(db, "SELECT count(*) FROM case_events") == [(1,)]
 
-    rerun = invoke("run", "--period", "2024-09", "--db", str(db),
-                   "--registry", str(SAMPLE_FILES["registry"][0]),
-                   *[a for p in SAMPLE_FILES["payments"] for a in ("--payments", str(p))])
+    rerun = invoke(
+        "run",
+        "--period",
+        "2024-09",
+        "--db",
+        str(db),
+        "--registry",
+        str(SAMPLE_FILES["registry"][0]),
+        *[a for p in SAMPLE_FILES["payments"] for a in ("--payments", str(p))],
+    )
     assert rerun.exit_code == 0, rerun.output
-    assert query(db, "SELECT status, assignee, decision, amount_recovered, comment, events FROM cases "
-                     "WHERE case_id = ?", [row["Case id"]]) == [
-        ("recovery", "Nguyễn Thị Lan", "thu hồi qua UBND xã", 500000, "gia đình đồng ý hoàn trả", 1)]
+    assert query(
+        db,
+        "SELECT status, assignee, decision, amount_recovered, comment, events FROM cases WHERE case_id = ?",
+        [row["Case id"]],
+    ) == [("recovery", "Nguyễn Thị Lan", "thu hồi qua UBND xã", 500000, "gia đình đồng ý hoàn trả", 1)]
     # the workbook written after the re-run shows the decision on the finding's row
     book2 = tmp_path / "after.xlsx"
-    assert invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book2),
-                  "--lang", "en").exit_code == 0
+    assert (
+        invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book2), "--lang", "en").exit_code == 0
+    )
     _, row2 = row_of(book2, "PAID_AFTER_DEATH")
     assert (row2["Case id"], row2["Status"], row2["Assignee"], row2[AMOUNT]) == (
-        row["Case id"], "recovery", "Nguyễn Thị Lan", 500000)
+        row["Case id"],
+        "recovery",
+        "Nguyễn Thị Lan",
+        500000,
+    )
 
 
 def test_an_edited_evidence_cell_refuses_the_whole_book(month, tmp_path):
     db, book = month
     n, row = row_of(book, "AMOUNT_MISMATCH")
     m, _ = row_of(book, "PAID_AFTER_DEATH")
-    edited = edit(book, tmp_path / "edited.xlsx", {
-        (n, "Paid amount (VND)"): row["Paid amount (VND)"] + 1, (m, "Status"): "explained"})
+    edited = edit(
+        book,
+        tmp_path / "edited.xlsx",
+        {(n, "Paid amount (VND)"): row["Paid amount (VND)"] + 1, (m, "Status"): "explained"},
+    )
     res = invoke("review", "import", str(edited), "--db", str(db), "--by", "Trần Văn Hùng")
     assert res.exit_code == 2
-    assert (f"edited.xlsx: sheet 'Findings' row {n}: the evidence column paid_amount was edited; put back the "
-            "value as written (only status, assignee, decision, amount and comment are read)") in res.output
+    assert (
+        f"edited.xlsx: sheet 'Findings' row {n}: the evidence column paid_amount was edited; put back the "
+        "value as written (only status, assignee, decision, amount and comment are read)"
+    ) in res.output
     assert "1 row(s) cannot be recorded; nothing was recorded" in res.output
     assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
 
@@ -135,8 +179,10 @@ def test_an_illegal_transition_is_refused_with_its_sheet_and_row(month, tmp_path
     edited = edit(book, tmp_path / "illegal.xlsx", {(n, "Status"): "closed"})
     res = invoke("review", "import", str(edited), "--db", str(db), "--by", "Trần Văn Hùng")
     assert res.exit_code == 2
-    assert (f"illegal.xlsx: sheet 'Findings' row {n}: a case cannot go from open to closed "
-            "(from open: in_review, explained, recovery)") in res.output
+    assert (
+        f"illegal.xlsx: sheet 'Findings' row {n}: a case cannot go from open to closed "
+        "(from open: in_review, explained, recovery)"
+    ) in res.output
     assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
 
 
@@ -169,12 +215,22 @@ def test_a_signed_off_period_refuses_a_re_run_and_a_removal_until_reopened(month
     assert same.exit_code == 2
     assert "the checker must be someone other than the operator" in same.output
     assert invoke("signoff", "--period", "2024-09", "--db", str(db), "--by", "Kế toán trưởng").exit_code == 0
-    args = ["run", "--period", "2024-09", "--db", str(db), "--registry", str(SAMPLE_FILES["registry"][0]),
-            *[a for p in SAMPLE_FILES["payments"] for a in ("--payments", str(p))]]
+    args = [
+        "run",
+        "--period",
+        "2024-09",
+        "--db",
+        str(db),
+        "--registry",
+        str(SAMPLE_FILES["registry"][0]),
+        *[a for p in SAMPLE_FILES["payments"] for a in ("--payments", str(p))],
+    ]
     rerun = invoke(*args)
     assert rerun.exit_code == 2
     assert "period 2024-09 was signed off on" in rerun.output
-    assert "cannot be re-run; reopen it first: reconcile reopen --period 2024-09 --by NAME --reason TEXT" in rerun.output
+    assert (
+        "cannot be re-run; reopen it first: reconcile reopen --period 2024-09 --by NAME --reason TEXT" in rerun.output
+    )
     steps: list[str] = []
     with pytest.raises(ReconcileError, match="was signed off"):  # refused before its files are read
         run(RunConfig(period="2024-09", db=db, on_step=steps.append, **SAMPLE_FILES))
@@ -183,11 +239,17 @@ def test_a_signed_off_period_refuses_a_re_run_and_a_removal_until_reopened(month
     assert removal.exit_code == 2
     assert "cannot be removed; reopen it first" in removal.output
     assert query(db, "SELECT count(*) FROM period_deletions") == [(0,)]
-    assert invoke("reopen", "--period", "2024-09", "--db", str(db), "--by", "Kế toán trưởng",
-                  "--reason", "sửa tệp ngân hàng").exit_code == 0
+    assert (
+        invoke(
+            "reopen", "--period", "2024-09", "--db", str(db), "--by", "Kế toán trưởng", "--reason", "sửa tệp ngân hàng"
+        ).exit_code
+        == 0
+    )
     assert invoke(*args).exit_code == 0
     assert query(db, 'SELECT action, "by", reason FROM signoffs ORDER BY seq') == [
-        ("signoff", "Kế toán trưởng", None), ("reopen", "Kế toán trưởng", "sửa tệp ngân hàng")]
+        ("signoff", "Kế toán trưởng", None),
+        ("reopen", "Kế toán trưởng", "sửa tệp ngân hàng"),
+    ]
     assert invoke("verify", "--db", str(db)).exit_code == 0
 
 
@@ -203,14 +265,23 @@ def october(tmp_path_factory) -> dict[str, list[Path]]:
 
 
 def run_month(db: Path, period: str, files: dict[str, list[Path]]):
-    return invoke("run", "--period", period, "--db", str(db), "--registry", str(files["registry"][0]),
-                  *[a for p in files["payments"] for a in ("--payments", str(p))])
+    return invoke(
+        "run",
+        "--period",
+        period,
+        "--db",
+        str(db),
+        "--registry",
+        str(files["registry"][0]),
+        *[a for p in files["payments"] for a in ("--payments", str(p))],
+    )
 
 
 def decide(db: Path, book: Path, out: Path, code: str, program: str, **cells) -> str:
     """Import `book` with the first row of (code, program) given these cells; return its case id."""
-    case_id = query(db, "SELECT case_id FROM flags WHERE code = ? AND program = ? ORDER BY period, flag_id LIMIT 1",
-                    [code, program])[0][0]
+    case_id = query(
+        db, "SELECT case_id FROM flags WHERE code = ? AND program = ? ORDER BY period, flag_id LIMIT 1", [code, program]
+    )[0][0]
     header, rows = rows_of(book)
     n = next(i for i, r in enumerate(rows, start=2) if r[header.index("Case id")] == case_id)
     edit(book, out, {(n, column): value for column, value in cells.items()})
@@ -221,21 +292,29 @@ def decide(db: Path, book: Path, out: Path, code: str, program: str, **cells) ->
 
 def test_the_next_month_keeps_decisions_and_shows_which_cases_persist_are_fixed_or_new(month, october, tmp_path):
     db, book = month
-    decided = decide(db, book, tmp_path / "d.xlsx", "PAID_AFTER_DEATH", "welfare",
-                     Status="recovery", Assignee="Phòng LĐTBXH xã")
+    decided = decide(
+        db, book, tmp_path / "d.xlsx", "PAID_AFTER_DEATH", "welfare", Status="recovery", Assignee="Phòng LĐTBXH xã"
+    )
     assert run_month(db, "2024-10", october).exit_code == 0
-    assert query(db, "SELECT status, assignee, first_period, last_period, periods_flagged, periods_open, "
-                     "amount_at_stake, events FROM cases WHERE case_id = ?", [decided]) == [
-        ("recovery", "Phòng LĐTBXH xã", "2024-09", "2024-10", 2, 2, 2_000_000, 1)]
-    spans = query(db, "SELECT first_period, last_period, periods_flagged, count(*) FROM cases GROUP BY ALL ORDER BY ALL")
+    assert query(
+        db,
+        "SELECT status, assignee, first_period, last_period, periods_flagged, periods_open, "
+        "amount_at_stake, events FROM cases WHERE case_id = ?",
+        [decided],
+    ) == [("recovery", "Phòng LĐTBXH xã", "2024-09", "2024-10", 2, 2, 2_000_000, 1)]
+    spans = query(
+        db, "SELECT first_period, last_period, periods_flagged, count(*) FROM cases GROUP BY ALL ORDER BY ALL"
+    )
     assert spans == [("2024-09", "2024-09", 1, 8), ("2024-09", "2024-10", 2, 18), ("2024-10", "2024-10", 1, 1)]
     # fixed: the pensioner who died in August is no longer paid, so no longer flagged
-    assert query(db, "SELECT last_period, periods_flagged FROM cases WHERE code = 'PAID_AFTER_DEATH' "
-                     "AND program = 'pension'") == [("2024-09", 1)]
+    assert query(
+        db, "SELECT last_period, periods_flagged FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'pension'"
+    ) == [("2024-09", 1)]
     assert query(db, "SELECT count(*) FROM flags WHERE period = '2024-10' AND code = 'PAID_AFTER_DEATH'") == [(1,)]
     # new: the one beneficiary underpaid in October
     assert query(db, "SELECT code, amount_at_stake, status FROM cases WHERE first_period = '2024-10'") == [
-        ("AMOUNT_MISMATCH", 100_000, "open")]
+        ("AMOUNT_MISMATCH", 100_000, "open")
+    ]
     older = invoke("cases", "--db", str(db), "--older-than", "1", "--format", "csv")
     assert older.exit_code == 0, older.output
     # every case opened in September still ages, the fixed ones too: money paid after a death is still to
@@ -245,29 +324,44 @@ def test_the_next_month_keeps_decisions_and_shows_which_cases_persist_are_fixed_
 
 def test_a_closed_case_flagged_again_reopens_and_an_explained_one_keeps_its_decision(month, october, tmp_path):
     db, book = month
-    closed = decide(db, book, tmp_path / "a.xlsx", "PAID_AFTER_DEATH", "welfare",
-                    Status="explained", Decision="đã xác minh")
-    explained = decide(db, book, tmp_path / "b.xlsx", "SHARED_ACCOUNT", "welfare",
-                       Status="explained", Decision="tài khoản của người giám hộ")
+    closed = decide(
+        db, book, tmp_path / "a.xlsx", "PAID_AFTER_DEATH", "welfare", Status="explained", Decision="đã xác minh"
+    )
+    explained = decide(
+        db,
+        book,
+        tmp_path / "b.xlsx",
+        "SHARED_ACCOUNT",
+        "welfare",
+        Status="explained",
+        Decision="tài khoản của người giám hộ",
+    )
     # the book written after the first imports shows them; close the first from it
     book2 = tmp_path / "after.xlsx"
-    assert invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book2),
-                  "--lang", "en").exit_code == 0
+    assert (
+        invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book2), "--lang", "en").exit_code == 0
+    )
     decide(db, book2, tmp_path / "c.xlsx", "PAID_AFTER_DEATH", "welfare", Status="closed")
     assert query(db, "SELECT status FROM cases WHERE case_id = ?", [closed]) == [("closed",)]
     first, again = run_month(db, "2024-10", october), run_month(db, "2024-10", october)  # one reopening
     assert first.exit_code == again.exit_code == 0
     assert "reconcile: 1 closed case flagged again and reopened; see reconcile cases --status open" in first.output
     assert "reopened" not in again.output
-    assert query(db, 'SELECT "by", action, from_status, to_status, decision, period FROM case_events '
-                     "WHERE case_id = ? ORDER BY seq", [closed]) == [
+    assert query(
+        db,
+        'SELECT "by", action, from_status, to_status, decision, period FROM case_events WHERE case_id = ? ORDER BY seq',
+        [closed],
+    ) == [
         ("Trần Văn Hùng", "decision", "open", "explained", "đã xác minh", "2024-09"),
         ("Trần Văn Hùng", "decision", "explained", "closed", "đã xác minh", "2024-09"),
-        ("reconcile", "reopened", "closed", "open", "đã xác minh", "2024-10")]
+        ("reconcile", "reopened", "closed", "open", "đã xác minh", "2024-10"),
+    ]
     assert query(db, "SELECT status, opened_period, periods_open FROM cases WHERE case_id = ?", [closed]) == [
-        ("open", "2024-10", 1)]
-    assert query(db, "SELECT status, decision, last_period, periods_flagged, events FROM cases WHERE case_id = ?",
-                 [explained]) == [("explained", "tài khoản của người giám hộ", "2024-10", 2, 1)]
+        ("open", "2024-10", 1)
+    ]
+    assert query(
+        db, "SELECT status, decision, last_period, periods_flagged, events FROM cases WHERE case_id = ?", [explained]
+    ) == [("explained", "tài khoản của người giám hộ", "2024-10", 2, 1)]
     assert invoke("verify", "--db", str(db)).exit_code == 0
 
 
@@ -279,8 +373,10 @@ def test_a_case_decided_since_the_book_was_written_is_refused_not_overwritten(mo
     assert invoke("review", "import", str(first), "--db", str(db), "--by", "Lan").exit_code == 0
     res = invoke("review", "import", str(second), "--db", str(db), "--by", "Hùng")
     assert res.exit_code == 2
-    assert (f"hung.xlsx: sheet 'Findings' row {n}: its case was decided in the database since this workbook was "
-            "written; write the workbook again (reconcile report) and enter the decision there") in res.output
+    assert (
+        f"hung.xlsx: sheet 'Findings' row {n}: its case was decided in the database since this workbook was "
+        "written; write the workbook again (reconcile report) and enter the decision there"
+    ) in res.output
     assert query(db, "SELECT to_status FROM case_events ORDER BY seq") == [("explained",)]
 
 
@@ -293,8 +389,9 @@ def test_removing_a_period_keeps_the_decided_cases_and_drops_the_cases_it_alone_
     assert res.exit_code == 0, res.output
     # the case October alone flagged is gone; September's 26 are as September left them
     assert query(db, "SELECT count(*), count(*) FILTER (WHERE last_period = '2024-09') FROM cases") == [(26, 26)]
-    assert query(db, "SELECT status, periods_flagged, amount_at_stake, events FROM cases WHERE case_id = ?",
-                 [decided]) == [("recovery", 1, 1_000_000, 1)]
+    assert query(
+        db, "SELECT status, periods_flagged, amount_at_stake, events FROM cases WHERE case_id = ?", [decided]
+    ) == [("recovery", 1, 1_000_000, 1)]
 
 
 def test_findings_of_a_version_before_cases_get_their_case_id_at_the_next_run(month, october):

@@ -28,10 +28,24 @@ def test_run_prints_the_summary_and_exits_zero(tmp_path):
 
 def test_fail_on_sets_exit_one_only_at_or_above_the_severity(tmp_path):
     reg, pay = month(tmp_path, payments=[*PAYMENTS[:2], [*PAYMENTS[2][:7], "cash", "success"]])
-    cash = write_csv(tmp_path / "cash.csv", PAY_HEADER, [["BD9", "079153000257", "TRAN THI MAI", "", "", "5200000",
-                                                          "06/09/2024", "cash", "success"]])
-    args = ["run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--payments", cash,
-            "--db", tmp_path / "r.duckdb"]
+    cash = write_csv(
+        tmp_path / "cash.csv",
+        PAY_HEADER,
+        [["BD9", "079153000257", "TRAN THI MAI", "", "", "5200000", "06/09/2024", "cash", "success"]],
+    )
+    args = [
+        "run",
+        "--period",
+        "2024-09",
+        "--registry",
+        reg,
+        "--payments",
+        pay,
+        "--payments",
+        cash,
+        "--db",
+        tmp_path / "r.duckdb",
+    ]
     # TRAN THI MAI is paid twice (bank and cash): DUPLICATE_PAYMENT high, CASH_DESPITE_ACCOUNT low
     assert invoke(*args, "--fail-on", "critical").exit_code == 0
     assert invoke(*args, "--fail-on", "high").exit_code == 1
@@ -43,13 +57,15 @@ def test_missing_column_is_one_line_exit_two_and_database_unchanged(tmp_path):
     db = tmp_path / "r.duckdb"
     assert invoke("run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--db", db).exit_code == 0
     before = db.read_bytes()
-    bad = write_csv(tmp_path / "bad.csv", [h for h in REG_HEADER if h != "entitled_amount"],
-                    [r[:5] + r[6:] for r in REGISTRY])
+    bad = write_csv(
+        tmp_path / "bad.csv", [h for h in REG_HEADER if h != "entitled_amount"], [r[:5] + r[6:] for r in REGISTRY]
+    )
     res = invoke("run", "--period", "2024-09", "--registry", bad, "--payments", pay, "--db", db)
     assert res.exit_code == 2
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: {bad}: required column 'entitled_amount' is missing from the registry file; "
-        "add it or rename the column that holds it to 'entitled_amount', or pass a --profile that maps it")
+        "add it or rename the column that holds it to 'entitled_amount', or pass a --profile that maps it"
+    )
     assert "Traceback" not in res.output
     assert db.read_bytes() == before
 
@@ -59,8 +75,17 @@ def test_bad_period_and_missing_file_are_exit_two(tmp_path):
     res = invoke("run", "--period", "2024-13", "--registry", reg, "--payments", pay, "--db", tmp_path / "r.duckdb")
     assert res.exit_code == 2
     assert res.stderr.strip() == "reconcile: error: period '2024-13' is not YYYY-MM; pass e.g. --period 2024-09"
-    res = invoke("run", "--period", "2024-09", "--registry", tmp_path / "nope.csv", "--payments", pay,
-                 "--db", tmp_path / "r.duckdb")
+    res = invoke(
+        "run",
+        "--period",
+        "2024-09",
+        "--registry",
+        tmp_path / "nope.csv",
+        "--payments",
+        pay,
+        "--db",
+        tmp_path / "r.duckdb",
+    )
     assert res.exit_code == 2
     assert res.stderr.splitlines()[-1] == f"reconcile: error: {tmp_path / 'nope.csv'}: file not found; check the path"
     assert not (tmp_path / "r.duckdb").exists()
@@ -84,8 +109,12 @@ def test_config_changes_thresholds(tmp_path):
     assert invoke("run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--db", db).exit_code == 0
     with duckdb.connect(str(db)) as con:
         assert con.execute("SELECT code FROM flags").fetchall() == [("AMOUNT_MISMATCH",)]
-    assert invoke("run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--db", db,
-                  "--config", cfg).exit_code == 0
+    assert (
+        invoke(
+            "run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--db", db, "--config", cfg
+        ).exit_code
+        == 0
+    )
     with duckdb.connect(str(db)) as con:
         assert con.execute("SELECT code FROM flags").fetchall() == []
 
@@ -119,9 +148,11 @@ def test_rules_json_lists_all_fourteen_findings():
     rules = json.loads(res.stdout)
     assert len(rules) == 14
     assert rules[0] == {
-        "code": "PAID_AFTER_DEATH", "severity": "critical",
+        "code": "PAID_AFTER_DEATH",
+        "severity": "critical",
         "description_en": "Payment dated after the beneficiary's date of death, or to a beneficiary whose status is deceased",
-        "description_vi": "Chi trả sau ngày đối tượng chết, hoặc cho đối tượng có trạng thái đã chết"}
+        "description_vi": "Chi trả sau ngày đối tượng chết, hoặc cho đối tượng có trạng thái đã chết",
+    }
 
 
 def test_demo_reconciles_the_sample_month(tmp_path):
@@ -146,12 +177,20 @@ def test_refusals_are_one_line_exit_two_and_name_what_to_do(tmp_path):
     not_db = tmp_path / "x.duckdb"
     not_db.write_text("vneid,full_name\n", encoding="utf-8")
     cases = [
-        (["--db", reg], f"{reg}: --db would write over an input file; give it another name (a run never replaces "
-                        "its inputs)"),
+        (
+            ["--db", reg],
+            f"{reg}: --db would write over an input file; give it another name (a run never replaces its inputs)",
+        ),
         (["--db", not_db], f"{not_db}: is not a DuckDB database; choose another --db path"),
         (["--db", tmp_path], f"{tmp_path}: is a folder, not a database file; pass a file path to --db"),
-        (["--payments", pay, "--db", tmp_path / "r.duckdb"], f"{pay}: has the same content as {pay}; pass each file once"),
-        (["--config", tmp_path, "--db", tmp_path / "r.duckdb"], f"{tmp_path}: is a folder; pass the TOML file to --config"),
+        (
+            ["--payments", pay, "--db", tmp_path / "r.duckdb"],
+            f"{pay}: has the same content as {pay}; pass each file once",
+        ),
+        (
+            ["--config", tmp_path, "--db", tmp_path / "r.duckdb"],
+            f"{tmp_path}: is a folder; pass the TOML file to --config",
+        ),
     ]
     for extra, message in cases:
         res = invoke(*base, *extra)
@@ -165,15 +204,24 @@ def test_refusals_are_one_line_exit_two_and_name_what_to_do(tmp_path):
 def test_damaged_utf8_names_the_line_and_parse_errors_quote_no_data(tmp_path):
     _reg, _ = month(tmp_path)
     damaged = tmp_path / "damaged.csv"
-    damaged.write_bytes(",".join(PAY_HEADER).encode() + b"\n" + ",".join(PAYMENTS[0]).encode("utf-8") + b"\n"
-                        + b"FT9,001087012345,L\xea V\xc3\xa2n,VBA,1,500000,05/09/2024,bank,success\n")
+    damaged.write_bytes(
+        ",".join(PAY_HEADER).encode()
+        + b"\n"
+        + ",".join(PAYMENTS[0]).encode("utf-8")
+        + b"\n"
+        + b"FT9,001087012345,L\xea V\xc3\xa2n,VBA,1,500000,05/09/2024,bank,success\n"
+    )
     res = invoke("check", damaged, "--as", "payments")
     assert res.exit_code == 2
-    assert res.stderr.strip() == (f"reconcile: error: {damaged}: is UTF-8 text but line 3 holds bytes that are "
-                                  "not UTF-8; fix that line or save the file again as 'CSV UTF-8'")
+    assert res.stderr.strip() == (
+        f"reconcile: error: {damaged}: is UTF-8 text but line 3 holds bytes that are "
+        "not UTF-8; fix that line or save the file again as 'CSV UTF-8'"
+    )
     broken = tmp_path / "broken.csv"
-    broken.write_text(",".join(PAY_HEADER) + '\nP1,"001087012345,NGUYEN VAN HUNG,VBA,0011223344,1000000,'
-                      "05/09/2024,bank,success\n", encoding="utf-8")
+    broken.write_text(
+        ",".join(PAY_HEADER) + '\nP1,"001087012345,NGUYEN VAN HUNG,VBA,0011223344,1000000,05/09/2024,bank,success\n',
+        encoding="utf-8",
+    )
     res = invoke("check", broken, "--as", "payments")
     assert res.exit_code == 2
     assert "001087012345" not in res.output and "NGUYEN" not in res.output and "0011223344" not in res.output

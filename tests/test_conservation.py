@@ -33,10 +33,14 @@ OTHER = st.sampled_from([None, "no name", "bad date", "bad channel"])
 
 def payment_row(f: int, i: int, text: str, other: str | None) -> list[str]:
     # no name and no ID: nothing says who was paid (a name alone may be missing when an ID is there)
-    return [f"REF{f}-{i}", "" if other == "no name" else "079196118125",
-            "" if other == "no name" else "NGUYEN THI THANH HUONG",
-            text, "31/02/2024" if other == "bad date" else "05/09/2024",
-            "bồ câu" if other == "bad channel" else "Chuyển khoản"]
+    return [
+        f"REF{f}-{i}",
+        "" if other == "no name" else "079196118125",
+        "" if other == "no name" else "NGUYEN THI THANH HUONG",
+        text,
+        "31/02/2024" if other == "bad date" else "05/09/2024",
+        "bồ câu" if other == "bad channel" else "Chuyển khoản",
+    ]
 
 
 @st.composite
@@ -64,8 +68,9 @@ def month_files(tmp, files) -> tuple[list, object]:
     with open(FIXTURES / "sample" / "registry.csv", encoding="utf-8-sig") as fh:
         lines = fh.read().splitlines()
     registry = tmp / "registry.csv"
-    registry.write_text("\n".join([lines[0]] + [line for line in lines if "079196118125" in line]) + "\n",
-                        encoding="utf-8")
+    registry.write_text(
+        "\n".join([lines[0]] + [line for line in lines if "079196118125" in line]) + "\n", encoding="utf-8"
+    )
     return paths, registry
 
 
@@ -82,21 +87,29 @@ def test_rows_and_amounts_are_conserved_per_file(tmp_path_factory, files):
         for path, rows in zip(paths, files, strict=True):
             got = con.execute(
                 "SELECT rows_read, rows_loaded, rows_rejected, amount_read, amount_loaded, amount_rejected, "
-                "amounts_unreadable, file_id FROM inputs WHERE file_name = ?", [path.name]).fetchone()
+                "amounts_unreadable, file_id FROM inputs WHERE file_name = ?",
+                [path.name],
+            ).fetchone()
             assert got is not None, f"{path.name} is not in inputs"
             read, loaded, rejected, a_read, a_loaded, a_rejected, unreadable, file_id = got
-            assert (read, loaded, rejected) == (len(rows), sum(ok for _, _, ok in rows),
-                                                sum(not ok for _, _, ok in rows))
+            assert (read, loaded, rejected) == (
+                len(rows),
+                sum(ok for _, _, ok in rows),
+                sum(not ok for _, _, ok in rows),
+            )
             assert a_read == sum(v for _, v, _ in rows if v is not None) == a_loaded + a_rejected
             assert a_loaded == sum(v for _, v, ok in rows if ok)
             assert unreadable == sum(v is None for _, v, _ in rows)
             # and what was loaded is in the payments table, what was rejected in rejected_rows
-            stored = con.execute("SELECT count(*), coalesce(sum(amount), 0) FROM payments p JOIN inputs i "
-                                 "ON i.period = p.period AND p.source_file = i.path WHERE i.file_id = ?",
-                                 [file_id]).fetchone()
+            stored = con.execute(
+                "SELECT count(*), coalesce(sum(amount), 0) FROM payments p JOIN inputs i "
+                "ON i.period = p.period AND p.source_file = i.path WHERE i.file_id = ?",
+                [file_id],
+            ).fetchone()
             assert stored == (loaded, a_loaded)
-            assert con.execute("SELECT count(*) FROM rejected_rows WHERE file_id = ?", [file_id]).fetchone()[0] \
-                == rejected
+            assert (
+                con.execute("SELECT count(*) FROM rejected_rows WHERE file_id = ?", [file_id]).fetchone()[0] == rejected
+            )
             checked += 1
     assert checked == len(files) >= 1  # every file of every example, none passed over
 
@@ -108,7 +121,9 @@ def test_a_file_of_which_no_row_could_be_loaded_is_refused_and_nothing_is_writte
     tmp = tmp_path_factory.mktemp("refused")
     paths, registry = month_files(tmp, files)
     db = tmp / "r.duckdb"
-    (path, rows), = [(path, rows) for path, rows in zip(paths, files, strict=True) if not any(ok for _, _, ok in rows)]
+    ((path, rows),) = [
+        (path, rows) for path, rows in zip(paths, files, strict=True) if not any(ok for _, _, ok in rows)
+    ]
     with pytest.raises(InputFileError, match=f"^{re.escape(str(path))}: none of its {len(rows)} rows could be loaded"):
         run(RunConfig(period="2024-09", registry=[registry], payments=paths, db=db))
     assert not db.exists()
@@ -123,8 +138,11 @@ def test_a_database_of_an_earlier_version_gains_the_new_columns(tmp_path, sample
     run(cfg)  # the same period again, into the old database
     with duckdb.connect(str(db), read_only=True) as con:
         # the registry's rejected row has the amount '1.5' (not whole VND); the bank file's has 1,250,000
-        assert con.execute("SELECT file_name, rows_read, rows_loaded, amount_read, amount_loaded, amount_rejected, "
-                           "amounts_unreadable FROM inputs ORDER BY file_id").fetchall() == [
+        assert con.execute(
+            "SELECT file_name, rows_read, rows_loaded, amount_read, amount_loaded, amount_rejected, "
+            "amounts_unreadable FROM inputs ORDER BY file_id"
+        ).fetchall() == [
             ("registry.csv", 301, 300, 1_090_602_000, 1_090_602_000, 0, 1),
             ("bank_transfers.csv", 295, 294, 1_064_285_000, 1_063_035_000, 1_250_000, 0),
-            ("post_office_cash.xlsx", 6, 6, 25_627_000, 25_627_000, 0, 0)]
+            ("post_office_cash.xlsx", 6, 6, 25_627_000, 25_627_000, 0, 0),
+        ]

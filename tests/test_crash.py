@@ -58,12 +58,22 @@ def content(db: Path, *, same_run: bool = True) -> str:
     columns that name the run, so that two runs of the same files give the same digest."""
     digest = hashlib.sha256()
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = [t for (t,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name").fetchall()]
+        tables = [
+            t
+            for (t,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name"
+            ).fetchall()
+        ]
         for table in tables:
-            cols = [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' "
-                                              "AND table_name = ? ORDER BY column_index", [table]).fetchall()
-                    if same_run or c not in RUN_COLUMNS]
+            cols = [
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' "
+                    "AND table_name = ? ORDER BY column_index",
+                    [table],
+                ).fetchall()
+                if same_run or c not in RUN_COLUMNS
+            ]
             rows = con.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{table}"').fetchall()
             digest.update(table.encode())
             for row in sorted(repr(r) for r in rows):
@@ -99,8 +109,19 @@ def test_a_run_killed_as_a_step_starts_leaves_the_database_as_it_was(month, step
     assert result.payment_rows == 254  # the next run succeeds and holds the changed month
 
 
-@pytest.mark.parametrize("moment", ["normalise+0.02", "load+0.02", "match+0.01", "find+0.03", "write+0.01",
-                                    "write+0.05", "measure+0.01", "measure+0.2"])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "normalise+0.02",
+        "load+0.02",
+        "match+0.01",
+        "find+0.03",
+        "write+0.01",
+        "write+0.05",
+        "measure+0.01",
+        "measure+0.2",
+    ],
+)
 def test_a_run_killed_inside_a_step_leaves_the_database_before_or_after_never_between(month, moment):
     db, changed = month
     before = content(db)
@@ -110,8 +131,9 @@ def test_a_run_killed_inside_a_step_leaves_the_database_before_or_after_never_be
     done = run_child(db, changed, moment)
     assert done.returncode in (0, -signal.SIGKILL)
     if content(db) != before:  # killed after the commit (or not at all): the whole new month
-        assert content(db, same_run=False) == content(after_db, same_run=False), \
+        assert content(db, same_run=False) == content(after_db, same_run=False), (
             f"killed at {moment}: {done.stdout.split()}"
+        )
         assert "measure" in done.stdout.split()
     result = run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[changed], db=db))
     assert result.payment_rows == 254
@@ -142,11 +164,18 @@ cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--p
 def test_ctrl_c_or_sigterm_in_the_database_step_exits_130_or_143_and_changes_nothing(month, signame, code, step):
     db, changed = month
     before = content(db)
-    done = subprocess.run([sys.executable, "-c", SIGNAL_CHILD, str(db), str(changed), str(SAMPLE / "registry.csv"),
-                           step, signame], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_CHILD, str(db), str(changed), str(SAMPLE / "registry.csv"), step, signame],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == code, done.stderr
-    assert done.stderr.splitlines()[-1] == ("reconcile: terminated; the database is unchanged" if code == 143 else
-                                            "reconcile: interrupted; the database is unchanged")
+    assert done.stderr.splitlines()[-1] == (
+        "reconcile: terminated; the database is unchanged"
+        if code == 143
+        else "reconcile: interrupted; the database is unchanged"
+    )
     assert content(db) == before
     assert sorted(p.name for p in db.parent.iterdir()) == ["bank_transfers.csv", "r.duckdb"]  # no scratch left
 
@@ -160,21 +189,42 @@ def test_duckdbs_own_interrupt_and_a_full_disk_are_no_internal_error(month, monk
 
     db, changed = month
     before = content(db)
-    args = ["run", "--period", "2024-09", "--db", str(db), "--registry", str(SAMPLE / "registry.csv"),
-            "--payments", str(changed)]
+    args = [
+        "run",
+        "--period",
+        "2024-09",
+        "--db",
+        str(db),
+        "--registry",
+        str(SAMPLE / "registry.csv"),
+        "--payments",
+        str(changed),
+    ]
     for error, code, message in [
-        (duckdb.InterruptException("INTERRUPT Error: Interrupted!"), 130,
-         "reconcile: interrupted; the database is unchanged"),
-        (duckdb.TransactionException(f'TransactionContext Error: Could not write file "{db}.wal": No space left on '
-                                     'device'), 2,
-         f'reconcile: error: cannot write (Could not write file "{db}.wal": No space left on device); the database is '
-         "unchanged; free space or choose a folder that can be written, and run again"),
-        (OSError(28, "No space left on device", str(db.parent / "staging")), 2,
-         f"reconcile: error: {db.parent / 'staging'}: cannot be written (the disk is full); the database is unchanged; "
-         "free space or choose a folder that can be written, and run again"),
+        (
+            duckdb.InterruptException("INTERRUPT Error: Interrupted!"),
+            130,
+            "reconcile: interrupted; the database is unchanged",
+        ),
+        (
+            duckdb.TransactionException(
+                f'TransactionContext Error: Could not write file "{db}.wal": No space left on device'
+            ),
+            2,
+            f'reconcile: error: cannot write (Could not write file "{db}.wal": No space left on device); the database is '
+            "unchanged; free space or choose a folder that can be written, and run again",
+        ),
+        (
+            OSError(28, "No space left on device", str(db.parent / "staging")),
+            2,
+            f"reconcile: error: {db.parent / 'staging'}: cannot be written (the disk is full); the database is unchanged; "
+            "free space or choose a folder that can be written, and run again",
+        ),
     ]:
+
         def fail(*a, _error=error, **k):
             raise _error
+
         monkeypatch.setattr(rules, "run_rule", fail)
         res = CliRunner().invoke(cli, args)
         assert (res.exit_code, res.stderr.splitlines()[-1]) == (code, message)
@@ -191,8 +241,9 @@ def test_a_run_removes_only_the_scratch_that_killed_runs_left(month):
 
     db, changed = month
     folder = db.parent
-    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                              text=True).stdout)
+    dead = int(
+        subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout
+    )
     alive = os.getppid()
     left = [folder / f".r.duckdb.{dead}.staging-k3j9x", folder / f".r.duckdb.{dead}.spill-a81"]
     for path in left:
@@ -207,13 +258,33 @@ def test_a_run_removes_only_the_scratch_that_killed_runs_left(month):
     target.mkdir()
     (target / "precious").write_bytes(b"not scratch")
     (folder / f".r.duckdb.{dead}.spill-link").symlink_to(target)
-    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry",
-                                   str(SAMPLE / "registry.csv"), "--payments", str(changed),
-                                   "--report", str(folder / "r.xlsx")])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--period",
+            "2024-09",
+            "--db",
+            str(db),
+            "--registry",
+            str(SAMPLE / "registry.csv"),
+            "--payments",
+            str(changed),
+            "--report",
+            str(folder / "r.xlsx"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [".r.duckdb." + str(alive) + ".staging-live", "bank_transfers.csv", "elsewhere", "r.duckdb", "r.duckdb.tmp",
-         "r.xlsx"])
+        [
+            ".r.duckdb." + str(alive) + ".staging-live",
+            "bank_transfers.csv",
+            "elsewhere",
+            "r.duckdb",
+            "r.duckdb.tmp",
+            "r.xlsx",
+        ]
+    )
     assert [(p / "work").read_bytes() for p in kept] == [b"someone's"] * 2
     assert (target / "precious").read_bytes() == b"not scratch"
 
@@ -231,12 +302,25 @@ def test_a_full_disk_is_exit_2_naming_the_file_and_leaves_nothing(tmp_path):
         pytest.skip("cannot mount a small file system here (needs root)")
     try:
         db = small / "r.duckdb"
-        res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry",
-                                       str(SAMPLE / "registry.csv"), "--payments", str(SAMPLE / "bank_transfers.csv")])
+        res = CliRunner().invoke(
+            cli,
+            [
+                "run",
+                "--period",
+                "2024-09",
+                "--db",
+                str(db),
+                "--registry",
+                str(SAMPLE / "registry.csv"),
+                "--payments",
+                str(SAMPLE / "bank_transfers.csv"),
+            ],
+        )
         assert res.exit_code == 2, res.output
         assert res.stderr.splitlines()[-1] == (
             f'reconcile: error: cannot write (Failed to commit: Could not write file "{db}.wal": No space left on '
-            "device); the database is unchanged; free space or choose a folder that can be written, and run again")
+            "device); the database is unchanged; free space or choose a folder that can be written, and run again"
+        )
         assert list(small.iterdir()) == []
     finally:
         subprocess.run(["umount", str(small)], capture_output=True)

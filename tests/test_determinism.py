@@ -54,8 +54,11 @@ def month(folder: Path, payments_order=(1, 2), shuffle_seed: int | None = None) 
                 csv.writer(fh).writerows([header, *rows])
     db = folder / "r.duckdb"
     db.unlink(missing_ok=True)
-    run(RunConfig(period="2024-09", registry=[folder / FILES[0]], payments=[folder / FILES[i] for i in payments_order],
-                  db=db))
+    run(
+        RunConfig(
+            period="2024-09", registry=[folder / FILES[0]], payments=[folder / FILES[i] for i in payments_order], db=db
+        )
+    )
     con = open_db(db)
     try:
         out = folder / f"export-{shuffle_seed}-{payments_order}"
@@ -77,12 +80,14 @@ def test_files_in_another_order_give_byte_identical_exports(tmp_path):
 def test_rows_and_files_in_another_order_give_byte_identical_flag_exports(tmp_path, seed):
     first = month(tmp_path / "in")
     with duckdb.connect(str(tmp_path / "in" / "r.duckdb"), read_only=True) as con:
-        flags_before = con.execute("SELECT flag_id, code, vneid, payment_ref, detail, source_file, source_row "
-                                   "FROM flags ORDER BY flag_id").fetchall()
+        flags_before = con.execute(
+            "SELECT flag_id, code, vneid, payment_ref, detail, source_file, source_row FROM flags ORDER BY flag_id"
+        ).fetchall()
     shuffled = month(tmp_path / "in", payments_order=(2, 1), shuffle_seed=seed)
     with duckdb.connect(str(tmp_path / "in" / "r.duckdb"), read_only=True) as con:
-        flags_after = con.execute("SELECT flag_id, code, vneid, payment_ref, detail, source_file, source_row "
-                                  "FROM flags ORDER BY flag_id").fetchall()
+        flags_after = con.execute(
+            "SELECT flag_id, code, vneid, payment_ref, detail, source_file, source_row FROM flags ORDER BY flag_id"
+        ).fetchall()
     flag_files = [(a, b) for a, b in zip(first, shuffled) if a.name.startswith("flags_")]
     assert [a.suffix for a, _ in flag_files] == [".parquet", ".csv"]
     for a, b in flag_files:

@@ -20,8 +20,19 @@ from reconcile.cli import cli
 GOLDEN_DIR = Path(__file__).parent / "golden"
 GOLDEN = GOLDEN_DIR / "demo_digests.json"
 # what differs from one run to the next by nature: the run's id and times, the machine's paths and user
-VOLATILE = {"run_id", "previous_run_id", "superseded_by", "started_at", "finished_at", "deleted_at",
-            "deletion_id", "path", "operator", "settings", "tool_version"}
+VOLATILE = {
+    "run_id",
+    "previous_run_id",
+    "superseded_by",
+    "started_at",
+    "finished_at",
+    "deleted_at",
+    "deletion_id",
+    "path",
+    "operator",
+    "settings",
+    "tool_version",
+}
 
 
 # What was added to the database since the golden files were written, each by the issue that added it:
@@ -47,11 +58,17 @@ def table_digests(db: Path, golden: dict | None = None, period: str | None = Non
     con = duckdb.connect(str(db), read_only=True)
     try:
         out = {}
-        for (name,) in con.execute("select table_name from information_schema.tables "
-                                   "where table_schema = 'main' order by 1").fetchall():
-            cols = [c for (c,) in con.execute("select column_name from information_schema.columns where "
-                                              "table_name = ? order by ordinal_position", [name]).fetchall()
-                    if c not in VOLATILE]
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main' order by 1"
+        ).fetchall():
+            cols = [
+                c
+                for (c,) in con.execute(
+                    "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
+                    [name],
+                ).fetchall()
+                if c not in VOLATILE
+            ]
             if golden is not None:
                 if name not in golden:
                     assert ADDED.get(name) == {"*"}, f"table {name} is new: add it to ADDED, with its issue"
@@ -61,8 +78,9 @@ def table_digests(db: Path, golden: dict | None = None, period: str | None = Non
                 cols = [c for c in cols if c not in new]
             select = ", ".join(f'"{c}"' for c in cols)
             where = "where period = ?" if period and "period" in cols else ""
-            rows = con.execute(f'select {select} from "{name}" {where} order by all',
-                               [period] if where else []).fetchall()
+            rows = con.execute(
+                f'select {select} from "{name}" {where} order by all', [period] if where else []
+            ).fetchall()
             digest = hashlib.sha256("\n".join(repr(r) for r in rows).encode()).hexdigest()
             out[name] = {"rows": len(rows), "columns": cols, "sha256": digest}
         return out
@@ -76,8 +94,11 @@ def test_every_table_of_the_demo_month_is_unchanged(tmp_path, monkeypatch):
     assert res.exit_code == 0, res.output  # demo exits 0 whatever it finds
     regen = os.environ.get("RECONCILE_REGEN_GOLDEN")
     # the demo goes on to a second month (issue 21): September's rows are as they were
-    digests = table_digests(tmp_path / "demo" / "demo.duckdb",
-                            None if regen else json.loads(GOLDEN.read_text(encoding="utf-8")), period="2024-09")
+    digests = table_digests(
+        tmp_path / "demo" / "demo.duckdb",
+        None if regen else json.loads(GOLDEN.read_text(encoding="utf-8")),
+        period="2024-09",
+    )
     if regen:
         GOLDEN.write_text(json.dumps(digests, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     assert digests == json.loads(GOLDEN.read_text(encoding="utf-8"))
@@ -93,8 +114,9 @@ def _check_golden(digests: dict, golden: Path) -> None:
 def generated_month(tmp_path_factory) -> Path:
     """5,000 beneficiaries, seed 1: every one of the fourteen findings is planted at least four times."""
     folder = tmp_path_factory.mktemp("generated")
-    res = CliRunner().invoke(cli, ["generate", "--beneficiaries", "5000", "--seed", "1", "--formats", "parquet,csv",
-                                   "--out", str(folder)])
+    res = CliRunner().invoke(
+        cli, ["generate", "--beneficiaries", "5000", "--seed", "1", "--formats", "parquet,csv", "--out", str(folder)]
+    )
     assert res.exit_code == 0, res.output
     return folder
 
@@ -114,15 +136,33 @@ def test_every_table_of_a_generated_month_with_every_finding_is_unchanged(genera
         monkeypatch.setattr(worktables, "ROWS_PER_GB", 0)
         monkeypatch.setattr(worktables, "PART_ROWS_PER_GB", 1_000)  # pm in parts of 1,500 beneficiaries
     db = f"digest_{fmt}_{work}.duckdb"
-    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", f"registry.{fmt}",
-                                   "--payments", f"payments_bank.{fmt}", "--payments", f"payments_post.{fmt}",
-                                   "--db", db])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--period",
+            "2024-09",
+            "--registry",
+            f"registry.{fmt}",
+            "--payments",
+            f"payments_bank.{fmt}",
+            "--payments",
+            f"payments_post.{fmt}",
+            "--db",
+            db,
+        ],
+    )
     assert res.exit_code == 0, res.output
     golden = GOLDEN_DIR / f"generated_{fmt}_digests.json"
-    digests = table_digests(generated_month / db, None if os.environ.get("RECONCILE_REGEN_GOLDEN") else
-                            json.loads(golden.read_text(encoding="utf-8")))
-    codes = duckdb.connect(str(generated_month / db), read_only=True).execute(
-        "select count(distinct code) from flags").fetchone()[0]
+    digests = table_digests(
+        generated_month / db,
+        None if os.environ.get("RECONCILE_REGEN_GOLDEN") else json.loads(golden.read_text(encoding="utf-8")),
+    )
+    codes = (
+        duckdb.connect(str(generated_month / db), read_only=True)
+        .execute("select count(distinct code) from flags")
+        .fetchone()[0]
+    )
     assert codes == 14
     assert placed_on_disk == [work == "disk"]  # 5,000 beneficiaries fit in memory unless told otherwise
     assert in_parts == ([4] if work == "disk" else [])  # the registry's 5,000 rows and more, in four parts

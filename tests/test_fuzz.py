@@ -41,10 +41,13 @@ SEEDS = {
 @st.composite
 def mutation(draw, data: bytes) -> bytes:
     """One hostile version of a good file."""
-    kind = draw(st.sampled_from(["truncate", "flip", "insert", "random", "encode", "huge field", "columns",
-                                 "deep", "repeat", "zip"]))
+    kind = draw(
+        st.sampled_from(
+            ["truncate", "flip", "insert", "random", "encode", "huge field", "columns", "deep", "repeat", "zip"]
+        )
+    )
     if kind == "truncate":
-        return data[:draw(st.integers(0, len(data)))]
+        return data[: draw(st.integers(0, len(data)))]
     if kind == "flip":
         out = bytearray(data)
         for _ in range(draw(st.integers(1, 20))):
@@ -57,8 +60,9 @@ def mutation(draw, data: bytes) -> bytes:
         return draw(st.binary(min_size=0, max_size=4000))
     if kind == "encode":
         text = data.decode("utf-8", errors="replace")
-        return text.encode(draw(st.sampled_from(["utf-16", "utf-16-be", "cp1258", "latin-1", "utf-32"])),
-                           errors="replace")
+        return text.encode(
+            draw(st.sampled_from(["utf-16", "utf-16-be", "cp1258", "latin-1", "utf-32"])), errors="replace"
+        )
     if kind == "huge field":
         at = draw(st.integers(0, len(data)))
         return data[:at] + b"9" * draw(st.sampled_from([70_000, 300_000])) + data[at:]
@@ -75,7 +79,7 @@ def mutation(draw, data: bytes) -> bytes:
         archive.writestr("xl/worksheets/sheet1.xml", data)
         archive.writestr("[Content_Types].xml", b"<Types/>")
     packed = buffer.getvalue()
-    return packed[:draw(st.integers(0, len(packed)))]
+    return packed[: draw(st.integers(0, len(packed)))]
 
 
 def _alarm(signum, frame):
@@ -107,8 +111,12 @@ def judged(code: int, output: str, data: bytes) -> None:
 def test_a_hostile_file_is_checked_with_exit_0_1_or_2_and_one_line(tmp_path_factory, suffix):
     folder = tmp_path_factory.mktemp("fuzz")
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("FUZZ_RANDOM"),
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=not os.environ.get("FUZZ_RANDOM"),
+        suppress_health_check=list(HealthCheck),
+    )
     @given(data=mutation(SEEDS[suffix]))
     def check(data: bytes) -> None:
         path = folder / f"bank{suffix}"
@@ -123,16 +131,32 @@ def test_a_hostile_file_is_checked_with_exit_0_1_or_2_and_one_line(tmp_path_fact
 def test_a_run_given_a_hostile_file_exits_0_1_or_2_and_leaves_no_database(tmp_path_factory, suffix):
     folder = tmp_path_factory.mktemp("fuzzrun")
 
-    @settings(max_examples=max(5, EXAMPLES // 4), deadline=None, derandomize=not os.environ.get("FUZZ_RANDOM"),
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=max(5, EXAMPLES // 4),
+        deadline=None,
+        derandomize=not os.environ.get("FUZZ_RANDOM"),
+        suppress_health_check=list(HealthCheck),
+    )
     @given(data=mutation(SEEDS[suffix]))
     def run(data: bytes) -> None:
         path, db = folder / f"bank{suffix}", folder / "r.duckdb"
         path.write_bytes(data)
         for leftover in (db, db.with_name("r.duckdb.key")):
             leftover.unlink(missing_ok=True)
-        code, output = outcome(["run", "--period", "2024-09", "--db", str(db), "--registry", str(REGISTRY),
-                                "--payments", str(path), "--partial"])
+        code, output = outcome(
+            [
+                "run",
+                "--period",
+                "2024-09",
+                "--db",
+                str(db),
+                "--registry",
+                str(REGISTRY),
+                "--payments",
+                str(path),
+                "--partial",
+            ]
+        )
         judged(code, output, data)
         assert code != 2 or not db.exists()
         assert not [p for p in Path(folder).iterdir() if p.name.startswith(".r.duckdb.")]  # no scratch left

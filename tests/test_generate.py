@@ -45,13 +45,26 @@ def test_what_a_run_finds_is_exactly_the_truth_file(month, tmp_path, fmt):
     assert Counter(found) == Counter(truth)
     # every code is planted, several times
     assert {code for code, _, _ in truth} == {
-        "MISSING_PAYMENT", "AMOUNT_MISMATCH", "DUPLICATE_PAYMENT", "PAID_AFTER_DEATH", "PAID_WHILE_INACTIVE",
-        "ACCOUNT_MISMATCH", "NAME_MISMATCH", "SHARED_ACCOUNT", "INVALID_VNEID", "CASH_DESPITE_ACCOUNT",
-        "PAYMENT_FAILED", "DUPLICATE_BENEFICIARY", "OUT_OF_PERIOD", "UNKNOWN_PAYEE"}
+        "MISSING_PAYMENT",
+        "AMOUNT_MISMATCH",
+        "DUPLICATE_PAYMENT",
+        "PAID_AFTER_DEATH",
+        "PAID_WHILE_INACTIVE",
+        "ACCOUNT_MISMATCH",
+        "NAME_MISMATCH",
+        "SHARED_ACCOUNT",
+        "INVALID_VNEID",
+        "CASH_DESPITE_ACCOUNT",
+        "PAYMENT_FAILED",
+        "DUPLICATE_BENEFICIARY",
+        "OUT_OF_PERIOD",
+        "UNKNOWN_PAYEE",
+    }
     assert min(Counter(code for code, _, _ in truth).values()) >= 5
     # only the camt statement has rows to set aside: the credits returning the returned transfers
-    assert {r for (r,) in rejected} <= {"credit: a return or reversal, not a payment (a returned payment is its "
-                                         "debit row)"}
+    assert {r for (r,) in rejected} <= {
+        "credit: a return or reversal, not a payment (a returned payment is its debit row)"
+    }
     assert len(rejected) == (sum(1 for c, _, _ in truth if c == "PAYMENT_FAILED") if fmt == "camt" else 0)
 
 
@@ -113,23 +126,49 @@ def test_ids_are_valid_and_names_and_amounts_realistic(month):
 
 
 def test_generate_command_and_its_refusals(tmp_path):
-    res = CliRunner().invoke(cli, ["generate", "--beneficiaries", "500", "--out", str(tmp_path / "m"),
-                                   "--formats", "parquet,csv", "--rate", "missing=0.05"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "--beneficiaries",
+            "500",
+            "--out",
+            str(tmp_path / "m"),
+            "--formats",
+            "parquet,csv",
+            "--rate",
+            "missing=0.05",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "planted findings in" in res.stdout
     assert sorted(p.name for p in (tmp_path / "m").iterdir()) == [
-        "payments_bank.csv", "payments_bank.parquet", "payments_post.csv", "payments_post.parquet",
-        "registry.csv", "registry.parquet", "truth.csv"]
+        "payments_bank.csv",
+        "payments_bank.parquet",
+        "payments_post.csv",
+        "payments_post.parquet",
+        "registry.csv",
+        "registry.parquet",
+        "truth.csv",
+    ]
     for args, message in (
-            (["--formats", "ods"], "reconcile: error: unknown format 'ods'; use any of parquet, csv, xlsx, camt"),
-            (["--rate", "bogus=0.1"], "reconcile: error: --rate takes NAME=SHARE with NAME one of missing, amount, "
-                                      "duplicate, deceased, suspended, account, name, shared, invalid_id, cash, "
-                                      "returned, twice_listed, out_of_period, unknown"),
-            (["--rate", "missing=0.6"], "reconcile: error: the planted rates add up to more than half the "
-                                        "beneficiaries; lower them"),
-            (["--beneficiaries", "2000000", "--formats", "xlsx"],
-             "reconcile: error: an Excel sheet holds 1,048,575 rows, fewer than this month needs; leave xlsx out "
-             "of --formats, or generate fewer beneficiaries")):
+        (["--formats", "ods"], "reconcile: error: unknown format 'ods'; use any of parquet, csv, xlsx, camt"),
+        (
+            ["--rate", "bogus=0.1"],
+            "reconcile: error: --rate takes NAME=SHARE with NAME one of missing, amount, "
+            "duplicate, deceased, suspended, account, name, shared, invalid_id, cash, "
+            "returned, twice_listed, out_of_period, unknown",
+        ),
+        (
+            ["--rate", "missing=0.6"],
+            "reconcile: error: the planted rates add up to more than half the beneficiaries; lower them",
+        ),
+        (
+            ["--beneficiaries", "2000000", "--formats", "xlsx"],
+            "reconcile: error: an Excel sheet holds 1,048,575 rows, fewer than this month needs; leave xlsx out "
+            "of --formats, or generate fewer beneficiaries",
+        ),
+    ):
         base = ["generate", "--beneficiaries", "500", "--out", str(tmp_path / "x")]
         if args[0] == "--beneficiaries":
             base = ["generate", "--out", str(tmp_path / "x")]

@@ -127,8 +127,11 @@ def test_the_cases_are_the_months_truth_grouped_by_code_program_and_subject(hist
     # the cases table the runs made (issue 21), from Parquet and from CSV: one row per case, its
     # periods as the truth says, its id the flags'
     for db in databases.values():
-        table = query(db, """SELECT code, program, coalesce(vneid, account_number, payment_ref), first_period,
-                                    last_period, periods_flagged FROM cases ORDER BY ALL""")
+        table = query(
+            db,
+            """SELECT code, program, coalesce(vneid, account_number, payment_ref), first_period,
+                                    last_period, periods_flagged FROM cases ORDER BY ALL""",
+        )
         assert as_text(table) == cases
         assert query(db, "SELECT count(*) FROM (SELECT DISTINCT case_id FROM flags)") == [(837,)]
 

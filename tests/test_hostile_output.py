@@ -22,8 +22,9 @@ def hostile_month(tmp_path, payee):
     payments[0][2] = payee  # a payee name that differs from the registry's: a NAME_MISMATCH shows it
     reg, pay = month(tmp_path, REGISTRY, payments)
     db = tmp_path / "r.duckdb"
-    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(reg),
-                                   "--payments", str(pay)])
+    res = CliRunner().invoke(
+        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(reg), "--payments", str(pay)]
+    )
     assert res.exit_code == 0, res.output
     return db
 
@@ -69,14 +70,19 @@ def test_a_file_name_with_brackets_is_read_as_named_not_as_a_pattern(tmp_path):
             pl.DataFrame([dict(zip(PAY_HEADER, r)) for r in PAYMENTS]).write_parquet(named)
             pl.DataFrame([dict(zip(PAY_HEADER, r)) for r in decoy]).write_parquet(other)
         db = tmp_path / f"{suffix}.duckdb"
-        res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(reg),
-                                       "--payments", str(named)])
+        res = CliRunner().invoke(
+            cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(reg), "--payments", str(named)]
+        )
         assert res.exit_code == 0, res.output
         with duckdb.connect(str(db), read_only=True) as con:
             assert con.execute("SELECT payment_ref FROM payments ORDER BY 1").fetchall() == [
-                ("BD003",), ("FT001",), ("FT002",)]
+                ("BD003",),
+                ("FT001",),
+                ("FT002",),
+            ]
             assert con.execute("SELECT file_name FROM inputs WHERE role = 'payments'").fetchall() == [
-                (f"bank[1].{suffix}",)]
+                (f"bank[1].{suffix}",)
+            ]
 
 
 def test_an_output_never_replaces_an_input_or_another_output(tmp_path):
@@ -93,33 +99,84 @@ def test_an_output_never_replaces_an_input_or_another_output(tmp_path):
         (["--db", book, "--report", book], f"{book}: given as --db and --report; give each output its own name"),
         (["--db", db, "--report", db + ".key"], None),  # refused as no .xlsx already
         (["--db", db, "--report", str(pay)], None),
-        (["--db", str(reg)], f"{reg}: --db would write over an input file; give it another name (a run never "
-                             "replaces its inputs)"),
+        (
+            ["--db", str(reg)],
+            f"{reg}: --db would write over an input file; give it another name (a run never replaces its inputs)",
+        ),
     ]
     snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     for extra, message in cases:
-        res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", str(reg), "--payments", str(pay),
-                                       *extra], catch_exceptions=False)
+        res = CliRunner().invoke(
+            cli,
+            ["run", "--period", "2024-09", "--registry", str(reg), "--payments", str(pay), *extra],
+            catch_exceptions=False,
+        )
         assert res.exit_code == 2, (extra, res.output)
         if message:
             assert res.stderr.splitlines()[-1] == f"reconcile: error: {message}"
     # the report named like an input (.csv is refused as not a workbook; a workbook input is refused as an input)
     workbook_input = tmp_path / "bang_ke.xlsx"
     workbook_input.write_bytes(b"PK")
-    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", str(reg), "--payments", str(pay),
-                                   "--payments", str(workbook_input), "--db", str(tmp_path / "r.duckdb"),
-                                   "--report", str(workbook_input)])
-    assert res.stderr.splitlines()[-1] == (f"reconcile: error: {workbook_input}: --report would write over an input "
-                                           "file; give it another name (a run never replaces its inputs)")
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--period",
+            "2024-09",
+            "--registry",
+            str(reg),
+            "--payments",
+            str(pay),
+            "--payments",
+            str(workbook_input),
+            "--db",
+            str(tmp_path / "r.duckdb"),
+            "--report",
+            str(workbook_input),
+        ],
+    )
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {workbook_input}: --report would write over an input "
+        "file; give it another name (a run never replaces its inputs)"
+    )
     # a hard link is the same file under another name
-    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", str(reg), "--payments", str(pay),
-                                   "--db", str(tmp_path / "link.csv")])
-    assert res.stderr.splitlines()[-1] == (f"reconcile: error: {tmp_path / 'link.csv'}: --db would write over an input "
-                                           "file; give it another name (a run never replaces its inputs)")
-    res = CliRunner().invoke(cli, ["run", "--stage-only", "--period", "2024-09", "--registry", str(reg),
-                                   "--payments", str(staged_input), "--out", str(tmp_path / "staged")])
-    assert res.stderr.splitlines()[-1] == (f"reconcile: error: {staged_input}: --out would write over an input file; "
-                                           "stage into another folder (a run never replaces its inputs)")
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--period",
+            "2024-09",
+            "--registry",
+            str(reg),
+            "--payments",
+            str(pay),
+            "--db",
+            str(tmp_path / "link.csv"),
+        ],
+    )
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {tmp_path / 'link.csv'}: --db would write over an input "
+        "file; give it another name (a run never replaces its inputs)"
+    )
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--stage-only",
+            "--period",
+            "2024-09",
+            "--registry",
+            str(reg),
+            "--payments",
+            str(staged_input),
+            "--out",
+            str(tmp_path / "staged"),
+        ],
+    )
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {staged_input}: --out would write over an input file; "
+        "stage into another folder (a run never replaces its inputs)"
+    )
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p != workbook_input} == snapshot
 
 
@@ -135,18 +192,38 @@ def test_a_wide_rejected_row_is_written_whole_in_file_order(tmp_path):
     reg, _ = month(tmp_path, REGISTRY, PAYMENTS)
     extra = [f"ghi chú {i}" for i in range(1500)]
     rows = [row + [f"v{i}" for i in range(1500)] for row in PAYMENTS]
-    rows += [["", "001087012345", "NGUYEN VAN HUNG", "VBA", "0011223344", "không rõ", "05/09/2024", "bank",
-              "success"] + [f"x{i}" for i in range(1500)] for _ in range(50)]
+    rows += [
+        ["", "001087012345", "NGUYEN VAN HUNG", "VBA", "0011223344", "không rõ", "05/09/2024", "bank", "success"]
+        + [f"x{i}" for i in range(1500)]
+        for _ in range(50)
+    ]
     pay = write_csv(tmp_path / "wide.csv", PAY_HEADER + extra, rows)
     db, book = tmp_path / "r.duckdb", tmp_path / "r.xlsx"
-    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(reg),
-                                   "--payments", str(pay), "--report", str(book), "--lang", "en"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--period",
+            "2024-09",
+            "--db",
+            str(db),
+            "--registry",
+            str(reg),
+            "--payments",
+            str(pay),
+            "--report",
+            str(book),
+            "--lang",
+            "en",
+        ],
+    )
     assert res.exit_code == 0, res.output
     sheet = openpyxl.load_workbook(book, read_only=True)["Rejected rows"]
     raws = [row[6] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert len(raws) == 50
-    assert raws[0] == "; ".join([f"{h}: {v}" for h, v in zip(PAY_HEADER, rows[3][:9])]
-                                + [f"ghi chú {i}: x{i}" for i in range(1500)])
+    assert raws[0] == "; ".join(
+        [f"{h}: {v}" for h, v in zip(PAY_HEADER, rows[3][:9])] + [f"ghi chú {i}: x{i}" for i in range(1500)]
+    )
 
 
 @posix_only  # a symbolic link on Windows needs an administrator or developer mode
@@ -161,8 +238,24 @@ def test_an_output_at_a_link_replaces_the_link_and_never_writes_through_it(tmp_p
     for link, victim in zip((book, export / "flags_2024-09.csv"), victims):
         victim.write_bytes(b"not to be overwritten")
         link.symlink_to(victim)
-    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(tmp_path / "r.duckdb"), "--registry",
-                                   str(reg), "--payments", str(pay), "--report", str(book), "--export", str(export)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--period",
+            "2024-09",
+            "--db",
+            str(tmp_path / "r.duckdb"),
+            "--registry",
+            str(reg),
+            "--payments",
+            str(pay),
+            "--report",
+            str(book),
+            "--export",
+            str(export),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert [v.read_bytes() for v in victims] == [b"not to be overwritten"] * 2
     for output in (book, export / "flags_2024-09.csv"):

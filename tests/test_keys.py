@@ -17,8 +17,14 @@ from reconcile.cli import cli
 from reconcile.keys import key_path
 
 SAMPLE = FIXTURES / "sample"
-FILES = ["--registry", str(SAMPLE / "registry.csv"), "--payments", str(SAMPLE / "bank_transfers.csv"),
-         "--payments", str(SAMPLE / "post_office_cash.xlsx")]
+FILES = [
+    "--registry",
+    str(SAMPLE / "registry.csv"),
+    "--payments",
+    str(SAMPLE / "bank_transfers.csv"),
+    "--payments",
+    str(SAMPLE / "post_office_cash.xlsx"),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +38,9 @@ def run(db, *extra):
 
 def flags(db) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute("SELECT flag_id, code, vneid, payment_ref, program, expected_amount, paid_amount "
-                           "FROM flags ORDER BY ALL").fetchall()
+        return con.execute(
+            "SELECT flag_id, code, vneid, payment_ref, program, expected_amount, paid_amount FROM flags ORDER BY ALL"
+        ).fetchall()
 
 
 @posix_only  # the key file's mode; on Windows the folder's permissions apply
@@ -66,7 +73,7 @@ def test_without_the_key_the_ids_cannot_be_recomputed_from_candidate_ids(tmp_pat
             FROM flags""").fetchall()
 
     def shown(digest: str) -> str:
-        return "-".join(digest[i:i + 4] for i in range(0, 16, 4))
+        return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
 
     key = bytes.fromhex(key_path(db).read_text())
     # the attack that worked on unkeyed ids: hash the content with every candidate ID; here the right ID
@@ -76,8 +83,9 @@ def test_without_the_key_the_ids_cannot_be_recomputed_from_candidate_ids(tmp_pat
         assert shown(hashlib.sha256(content.encode()).hexdigest()) != flag_id
         assert shown(hmac.new(b"\0" * 32, content.encode(), hashlib.sha256).hexdigest()) != flag_id
     # with the key, the office can recompute them: they are the HMAC of the content
-    assert all(shown(hmac.new(key, content.encode(), hashlib.sha256).hexdigest()) == flag_id
-               for flag_id, content in rows)
+    assert all(
+        shown(hmac.new(key, content.encode(), hashlib.sha256).hexdigest()) == flag_id for flag_id, content in rows
+    )
 
 
 def test_a_run_with_another_key_is_refused_and_changes_nothing(tmp_path):
@@ -89,7 +97,8 @@ def test_a_run_with_another_key_is_refused_and_changes_nothing(tmp_path):
     assert res.exit_code == 2
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: {key_path(db)}: not the key this database's findings were made with; restore the key "
-        "file a.duckdb.key from its backup (or set RECONCILE_KEY to that key)")
+        "file a.duckdb.key from its backup (or set RECONCILE_KEY to that key)"
+    )
     assert flags(db) == before
 
 
@@ -102,11 +111,14 @@ def test_a_first_run_that_fails_leaves_no_key_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("key, why", [
-    ("0123456789abcdef" * 4, "an example from the documentation, known to anyone"),
-    ("x" * 40, "a short pattern repeated, not random"),
-    ("too short", "9 bytes long; it needs at least 32 random bytes"),
-])
+@pytest.mark.parametrize(
+    "key, why",
+    [
+        ("0123456789abcdef" * 4, "an example from the documentation, known to anyone"),
+        ("x" * 40, "a short pattern repeated, not random"),
+        ("too short", "9 bytes long; it needs at least 32 random bytes"),
+    ],
+)
 def test_a_key_that_is_no_secret_is_refused(tmp_path, monkeypatch, key, why):
     monkeypatch.setenv("RECONCILE_KEY", key)
     db = tmp_path / "a.duckdb"
@@ -114,7 +126,8 @@ def test_a_key_that_is_no_secret_is_refused(tmp_path, monkeypatch, key, why):
     assert res.exit_code == 2
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: RECONCILE_KEY: the key is {why}; use 32 random bytes as 64 hex digits "
-        "(python -c \"import secrets; print(secrets.token_hex(32))\")")
+        '(python -c "import secrets; print(secrets.token_hex(32))")'
+    )
     assert not db.exists()
 
 
@@ -138,11 +151,13 @@ def test_a_lost_key_file_is_not_replaced_by_a_new_one(tmp_path):
     assert res.exit_code == 2
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: {key_path(db)}: not the key this database's findings were made with; restore the key "
-        "file a.duckdb.key from its backup (or set RECONCILE_KEY to that key)")
+        "file a.duckdb.key from its backup (or set RECONCILE_KEY to that key)"
+    )
     assert not key_path(db).exists()
     res = CliRunner().invoke(cli, ["export-db", "--db", str(db), "--out", str(tmp_path / "copy.duckdb")])
     assert res.exit_code == 2
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: {key_path(db)}: no key file beside the database; restore it from its backup, or set "
-        "RECONCILE_KEY to the key the database was made with")
+        "RECONCILE_KEY to the key the database was made with"
+    )
     assert not key_path(db).exists() and not (tmp_path / "copy.duckdb").exists()

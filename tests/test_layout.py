@@ -37,7 +37,9 @@ def imports_of(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
             targets = [base] + [f"{base}.{a.name}" for a in node.names]
         for target in targets:
             parts = target.split(".")
@@ -49,7 +51,11 @@ def imports_of(path: Path) -> set[str]:
 
 
 def test_no_module_is_over_400_lines():
-    long = {str(p.relative_to(PACKAGE)): n for p in MODULES if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in MODULES
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert not long
 
 
@@ -62,7 +68,7 @@ def test_no_modules_import_each_other():
         state[name] = 1
         for nxt in sorted(graph[name]):
             if state.get(nxt) == 1:
-                loops.append([*path[path.index(nxt):], nxt])
+                loops.append([*path[path.index(nxt) :], nxt])
             elif nxt not in state:
                 walk(nxt, [*path, nxt])
         state[name] = 2
@@ -88,9 +94,16 @@ HEAVY = ("duckdb", "polars", "pydantic", "pandas", "pyspark", "openpyxl")
 
 def _modules_after(code: str) -> list[str]:
     """The heavy modules a fresh interpreter has loaded after running `code`."""
-    probe = code + f"\nimport sys\nprint('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "RECONCILE_LANG": "en"})
+    probe = (
+        code + f"\nimport sys\nprint('loaded:' + ','.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "RECONCILE_LANG": "en"},
+    )
     assert done.returncode == 0, done.stderr
     line = next(x for x in done.stderr.splitlines() if x.startswith("loaded:"))
     return [m for m in line.removeprefix("loaded:").split(",") if m]
@@ -99,15 +112,19 @@ def _modules_after(code: str) -> list[str]:
 def test_the_command_lines_help_loads_no_heavy_library():
     """`reconcile --help` answers at once (issue 20): the commands import DuckDB, polars and pydantic
     when they run, not when they are listed."""
-    code = ("import sys\nfrom reconcile.cli import main\nsys.argv = ['reconcile', '--help']\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass")
+    code = (
+        "import sys\nfrom reconcile.cli import main\nsys.argv = ['reconcile', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
     assert _modules_after(code) == []
 
 
 def test_a_duckdb_run_loads_neither_pandas_nor_pyspark(tmp_path):
-    code = ("import sys\nfrom reconcile.cli import main\n"
-            f"sys.argv = ['reconcile', 'demo', '--out', {str(tmp_path / 'demo')!r}]\n"
-            "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code")
+    code = (
+        "import sys\nfrom reconcile.cli import main\n"
+        f"sys.argv = ['reconcile', 'demo', '--out', {str(tmp_path / 'demo')!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code"
+    )
     assert _modules_after(code) == ["duckdb", "polars", "pydantic", "openpyxl"]  # openpyxl: the workbook
 
 

@@ -354,8 +354,17 @@ def test_a_commands_own_language_applies_to_its_first_errors_too(tmp_path, monke
     """A wrong period is found before the run reads anything: its line is in the language the
     command asked for, not the default's."""
     monkeypatch.delenv(messages.ENV, raising=False)
-    args = ["run", "--period", "2024-13", "--registry", str(SAMPLE / "registry.csv"),
-            "--payments", str(SAMPLE / "bank_transfers.csv"), "--db", str(tmp_path / "r.duckdb")]
+    args = [
+        "run",
+        "--period",
+        "2024-13",
+        "--registry",
+        str(SAMPLE / "registry.csv"),
+        "--payments",
+        str(SAMPLE / "bank_transfers.csv"),
+        "--db",
+        str(tmp_path / "r.duckdb"),
+    ]
     if how == "run's --lang":
         args += ["--lang", "en"]
     else:
@@ -363,8 +372,9 @@ def test_a_commands_own_language_applies_to_its_first_errors_too(tmp_path, monke
         args += ["--config", str(tmp_path / "en.toml")]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
-    assert _last_line(result.stderr) == ("reconcile: error: period '2024-13' is not YYYY-MM; pass e.g. "
-                                         "--period 2024-09")
+    assert _last_line(result.stderr) == (
+        "reconcile: error: period '2024-13' is not YYYY-MM; pass e.g. --period 2024-09"
+    )
 
 
 def test_data_tables_say_yes_and_no_in_every_language_and_the_summary_in_its_own(sample_month, monkeypatch):
@@ -382,4 +392,7 @@ def test_data_tables_say_yes_and_no_in_every_language_and_the_summary_in_its_own
         summary = terminal.run_summary(sample_month.result).splitlines()
     finally:
         messages.set_language(None)
-    assert [line.split()[-1] for line in summary if line.startswith(("Lương hưu", "Trợ giúp xã hội"))] == ["có", "không"]
+    assert [line.split()[-1] for line in summary if line.startswith(("Lương hưu", "Trợ giúp xã hội"))] == [
+        "có",
+        "không",
+    ]

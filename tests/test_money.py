@@ -47,27 +47,38 @@ def history(tmp_path_factory) -> tuple[Path, Path]:
     db = out / "h.duckdb"
     for period in PERIODS:
         month = out / period
-        run(RunConfig(period=period, registry=[month / "registry.parquet"],
-                      payments=[month / "payments_bank.parquet", month / "payments_post.parquet"], db=db))
+        run(
+            RunConfig(
+                period=period,
+                registry=[month / "registry.parquet"],
+                payments=[month / "payments_bank.parquet", month / "payments_post.parquet"],
+                db=db,
+            )
+        )
     return out, db
 
 
 def test_recoveries_are_the_overpayments_of_the_truth_to_the_dong(history):
     out, db = history
-    truth = sorted((r["code"], r["vneid"], r["program"], int(r["overpaid"])) for r in rows(out / "recoveries_truth.csv"))
+    truth = sorted(
+        (r["code"], r["vneid"], r["program"], int(r["overpaid"])) for r in rows(out / "recoveries_truth.csv")
+    )
     assert len(truth) > 20 and len({t[1] for t in truth}) > 10
     found = query(db, "SELECT code, vneid, program, overpaid FROM recoveries ORDER BY ALL")
     assert found == truth
-    assert query(db, "SELECT count(*) FROM recoveries WHERE outstanding <> overpaid OR recovered <> 0 "
-                     "OR written_off <> 0") == [(0,)]
+    assert query(
+        db, "SELECT count(*) FROM recoveries WHERE outstanding <> overpaid OR recovered <> 0 OR written_off <> 0"
+    ) == [(0,)]
     by_province = query(db, "SELECT sum(cases), sum(overpaid), sum(outstanding) FROM recoveries_by_province")
     assert by_province == [(len(truth), sum(t[3] for t in truth), sum(t[3] for t in truth))]
 
 
 def test_arrears_are_the_truth_as_of_the_last_month(history):
     out, db = history
-    truth = sorted((r["vneid"], r["program"], r["since_period"], int(r["months_unpaid"]), int(r["amount_owed"]))
-                   for r in rows(out / "arrears_truth.csv"))
+    truth = sorted(
+        (r["vneid"], r["program"], r["since_period"], int(r["months_unpaid"]), int(r["amount_owed"]))
+        for r in rows(out / "arrears_truth.csv")
+    )
     assert Counter(t[3] for t in truth).keys() >= {1, 2, 3}  # new, and two and three months running
     found = query(db, "SELECT vneid, program, since_period, months_unpaid, amount_owed FROM arrears ORDER BY ALL")
     assert found == truth
@@ -78,25 +89,34 @@ def test_period_summary_and_trend_changes_are_exact(history):
     _, db = history
     counts = Counter((p, c) for p, c in query(db, "SELECT period, code FROM flags"))
     codes = [c for (c,) in query(db, "SELECT code FROM rules ORDER BY code")]
-    summary = query(db, "SELECT period, code, findings, previous_period, previous_findings, change "
-                        "FROM period_summary ORDER BY period, code")
+    summary = query(
+        db,
+        "SELECT period, code, findings, previous_period, previous_findings, change "
+        "FROM period_summary ORDER BY period, code",
+    )
     expected = []
     for i, period in enumerate(PERIODS):
         for code in codes:
             now = counts[(period, code)]
             before = counts[(PERIODS[i - 1], code)] if i else None
-            expected.append((period, code, now, PERIODS[i - 1] if i else None, before,
-                             None if before is None else now - before))
+            expected.append(
+                (period, code, now, PERIODS[i - 1] if i else None, before, None if before is None else now - before)
+            )
     assert summary == expected
     res = invoke("trend", "--db", str(db), "--format", "json")
     assert res.exit_code == 0, res.output
     trend = json.loads(res.stdout)
     totals = [sum(counts[(p, c)] for c in codes) for p in PERIODS]
     assert [(t["period"], t["findings"], t["change"]) for t in trend] == [
-        (PERIODS[0], totals[0], None), (PERIODS[1], totals[1], totals[1] - totals[0]),
-        (PERIODS[2], totals[2], totals[2] - totals[1])]
-    shares = query(db, "SELECT period, share_payments FROM noncash_share WHERE level = 'program' "
-                       "AND channel_group = 'all' AND program = 'welfare' ORDER BY period")
+        (PERIODS[0], totals[0], None),
+        (PERIODS[1], totals[1], totals[1] - totals[0]),
+        (PERIODS[2], totals[2], totals[2] - totals[1]),
+    ]
+    shares = query(
+        db,
+        "SELECT period, share_payments FROM noncash_share WHERE level = 'program' "
+        "AND channel_group = 'all' AND program = 'welfare' ORDER BY period",
+    )
     assert [(t["period"], t["welfare_noncash"]) for t in trend] == shares
 
 
@@ -104,10 +124,15 @@ def test_a_recovery_recorded_in_the_workbook_lowers_what_is_outstanding(history,
     _, shared = history
     db = tmp_path / "h.duckdb"
     shutil.copyfile(shared, db)
-    case_id, overpaid = query(db, "SELECT case_id, overpaid FROM recoveries WHERE last_period = '2024-11' "
-                                  "ORDER BY overpaid DESC, case_id LIMIT 1")[0]
+    case_id, overpaid = query(
+        db,
+        "SELECT case_id, overpaid FROM recoveries WHERE last_period = '2024-11' "
+        "ORDER BY overpaid DESC, case_id LIMIT 1",
+    )[0]
     book = tmp_path / "nov.xlsx"
-    assert invoke("report", "--period", "2024-11", "--db", str(db), "--report", str(book), "--lang", "en").exit_code == 0
+    assert (
+        invoke("report", "--period", "2024-11", "--db", str(db), "--report", str(book), "--lang", "en").exit_code == 0
+    )
     wb = openpyxl.load_workbook(book)
     ws = wb["Findings"]
     header = [c.value for c in ws[1]]
@@ -118,14 +143,18 @@ def test_a_recovery_recorded_in_the_workbook_lowers_what_is_outstanding(history,
     res = invoke("review", "import", str(tmp_path / "decided.xlsx"), "--db", str(db), "--by", "Lan")
     assert res.exit_code == 0, res.output
     assert query(db, "SELECT recovered, written_off, outstanding FROM recoveries WHERE case_id = ?", [case_id]) == [
-        (1_000_000, 0, overpaid - 1_000_000)]
+        (1_000_000, 0, overpaid - 1_000_000)
+    ]
     assert query(db, "SELECT sum(recovered) FROM recoveries_by_province") == [(1_000_000,)]
 
 
 def test_show_finds_a_payment_reference_and_an_account_in_every_period(history):
     _, db = history
-    ref, account = query(db, "SELECT payment_ref, account_number FROM payments WHERE period = '2024-10' "
-                             "AND account_number IS NOT NULL ORDER BY payment_ref LIMIT 1")[0]
+    ref, account = query(
+        db,
+        "SELECT payment_ref, account_number FROM payments WHERE period = '2024-10' "
+        "AND account_number IS NOT NULL ORDER BY payment_ref LIMIT 1",
+    )[0]
     res = invoke("show", "--db", str(db), "--payment-ref", ref, "--format", "json")
     assert res.exit_code == 0, res.output
     found = json.loads(res.stdout)

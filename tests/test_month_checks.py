@@ -39,8 +39,19 @@ def saved(month, tmp_path_factory):
     """A database holding the month, reconciled whole: what a refused run must leave as it was."""
     out, _ = month
     db = tmp_path_factory.mktemp("db") / "r.duckdb"
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
-                 "--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        out / "payments_bank.parquet",
+        "--payments",
+        out / "payments_post.parquet",
+    )
     assert res.exit_code == 0, res.output
     return db
 
@@ -66,45 +77,75 @@ def copy_db(saved, tmp_path):
 def cash_beneficiaries(out) -> Counter:
     """Active beneficiaries registered for cash with an amount due, by programme, from the registry file."""
     with duckdb.connect() as con:
-        rows = con.execute(f"SELECT program, count(DISTINCT vneid) FROM read_parquet('{out / 'registry.parquet'}') "
-                           "WHERE channel = 'cash' AND status = 'active' AND entitled_amount > 0 GROUP BY ALL").fetchall()
+        rows = con.execute(
+            f"SELECT program, count(DISTINCT vneid) FROM read_parquet('{out / 'registry.parquet'}') "
+            "WHERE channel = 'cash' AND status = 'active' AND entitled_amount > 0 GROUP BY ALL"
+        ).fetchall()
     return Counter(dict(rows))
 
 
 # --- a file left out -----------------------------------------------------------------------------
 
+
 def test_the_post_office_file_left_out_is_refused_naming_the_post_office(month, saved, tmp_path):
     out, _ = month
     db, before = copy_db(saved, tmp_path)
     cash = cash_beneficiaries(out)
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.csv",
-                 "--payments", out / "payments_bank.csv")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.csv",
+        "--payments",
+        out / "payments_bank.csv",
+    )
     total = sum(cash.values())
     assert refused(res, db, before) == (
         f"reconcile: error: the month looks incomplete: most active beneficiaries paid through the post office "
         f"({total} of {total}) have no payment row at all; the payment file of the post office may be missing: add it "
-        "with --payments, or pass --partial to reconcile the month without it (the report will say PARTIAL)")
+        "with --payments, or pass --partial to reconcile the month without it (the report will say PARTIAL)"
+    )
 
 
 def test_with_partial_the_month_is_saved_as_partial_and_says_so_first(month, tmp_path):
     out, _ = month
     db = tmp_path / "p.duckdb"
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.csv",
-                 "--payments", out / "payments_bank.csv", "--partial", "--report", tmp_path / "p.xlsx", "--lang", "en")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.csv",
+        "--payments",
+        out / "payments_bank.csv",
+        "--partial",
+        "--report",
+        tmp_path / "p.xlsx",
+        "--lang",
+        "en",
+    )
     assert res.exit_code == 0, res.output
     cash = cash_beneficiaries(out)
     first = res.stdout.splitlines()[0]
-    assert first == (f"PARTIAL: {PERIOD} was reconciled without every source (--partial): pension cash (the post "
-                     f"office): {cash['pension']} of {cash['pension']} active beneficiaries unpaid; welfare cash (the "
-                     f"post office): {cash['welfare']} of {cash['welfare']} active beneficiaries unpaid. Its findings "
-                     "are incomplete and its targets are not judged.")
+    assert first == (
+        f"PARTIAL: {PERIOD} was reconciled without every source (--partial): pension cash (the post "
+        f"office): {cash['pension']} of {cash['pension']} active beneficiaries unpaid; welfare cash (the "
+        f"post office): {cash['welfare']} of {cash['welfare']} active beneficiaries unpaid. Its findings "
+        "are incomplete and its targets are not judged."
+    )
     with duckdb.connect(str(db), read_only=True) as con:
         partial, missing = con.execute("SELECT partial, missing_sources FROM runs").fetchone()
         met = con.execute("SELECT DISTINCT target_met FROM noncash_share WHERE channel_group = 'all'").fetchall()
     assert partial is True
     assert json.loads(missing) == [
         {"program": p, "channel": "cash", "bank_code": None, "beneficiaries": cash[p], "without_payment": cash[p]}
-        for p in ("pension", "welfare")]
+        for p in ("pension", "welfare")
+    ]
     assert met == [(None,)]  # a partial month is not judged against its targets
     summary = openpyxl.load_workbook(tmp_path / "p.xlsx")["Summary"]
     assert summary["A1"].value.startswith(f"PARTIAL: {PERIOD} was reconciled without every source (--partial): ")
@@ -114,8 +155,20 @@ def test_with_partial_the_month_is_saved_as_partial_and_says_so_first(month, tmp
 def test_a_complete_month_run_with_partial_is_not_partial(month, tmp_path):
     out, _ = month
     db = tmp_path / "c.duckdb"
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet", "--partial",
-                 "--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--partial",
+        "--payments",
+        out / "payments_bank.parquet",
+        "--payments",
+        out / "payments_post.parquet",
+    )
     assert res.exit_code == 0 and not res.stdout.startswith("PARTIAL")
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT partial, missing_sources FROM runs").fetchone() == (False, None)
@@ -128,57 +181,112 @@ def test_a_bank_left_out_is_named(month, saved, tmp_path):
     bank = pl.read_parquet(out / "payments_bank.parquet")
     kept = bank.filter(pl.col("bank_code") != "VCB")
     kept.write_parquet(tmp_path / "bank_without_vcb.parquet")
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
-                 "--payments", tmp_path / "bank_without_vcb.parquet", "--payments", out / "payments_post.parquet")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        tmp_path / "bank_without_vcb.parquet",
+        "--payments",
+        out / "payments_post.parquet",
+    )
     line = refused(res, db, before)
-    assert re.fullmatch(r"reconcile: error: the month looks incomplete: most active beneficiaries paid through VCB "
-                        r"\(\d+ of \d+\) have no payment row at all; the payment file of VCB may be missing: add it "
-                        r"with --payments, or pass --partial to reconcile the month without it \(the report will say "
-                        r"PARTIAL\)", line), line
+    assert re.fullmatch(
+        r"reconcile: error: the month looks incomplete: most active beneficiaries paid through VCB "
+        r"\(\d+ of \d+\) have no payment row at all; the payment file of VCB may be missing: add it "
+        r"with --payments, or pass --partial to reconcile the month without it \(the report will say "
+        r"PARTIAL\)",
+        line,
+    ), line
 
 
 # --- a file in the wrong role, of the wrong month, twice, re-saved --------------------------------
 
+
 def test_the_post_office_list_given_as_the_registry_is_refused(month, saved, tmp_path):
     out, _ = month
     db, before = copy_db(saved, tmp_path)
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "payments_post.csv",
-                 "--payments", out / "payments_bank.csv")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "payments_post.csv",
+        "--payments",
+        out / "payments_bank.csv",
+    )
     assert refused(res, db, before) == (
         f"reconcile: error: {out / 'payments_post.csv'}: looks like a payments file, not a beneficiary registry (it "
-        "has a payment reference and a value date: 'Mã giao dịch', 'Ngày chi trả'); give it as --payments")
+        "has a payment reference and a value date: 'Mã giao dịch', 'Ngày chi trả'); give it as --payments"
+    )
 
 
 def test_a_file_mostly_of_last_month_is_refused_naming_that_month(month, saved, tmp_path):
     out, _ = month
     db, before = copy_db(saved, tmp_path)
     bank = pl.read_parquet(out / "payments_bank.parquet").with_row_index("n")
-    moved = bank.with_columns(pl.when(pl.col("n") % 10 != 0).then(pl.col("value_date") - pl.duration(days=30))
-                              .otherwise(pl.col("value_date")).alias("value_date")).drop("n")
+    moved = bank.with_columns(
+        pl.when(pl.col("n") % 10 != 0)
+        .then(pl.col("value_date") - pl.duration(days=30))
+        .otherwise(pl.col("value_date"))
+        .alias("value_date")
+    ).drop("n")
     moved.write_parquet(tmp_path / "bank_august.parquet")
     success = moved.filter(pl.col("status") == "success")
     inside = success.filter(pl.col("value_date").dt.month() == 9).height
     august = success.filter(pl.col("value_date").dt.month() == 8).height
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
-                 "--payments", tmp_path / "bank_august.parquet", "--payments", out / "payments_post.parquet")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        tmp_path / "bank_august.parquet",
+        "--payments",
+        out / "payments_post.parquet",
+    )
     assert refused(res, db, before) == (
         f"reconcile: error: {tmp_path / 'bank_august.parquet'}: only {inside:,} of its {success.height:,} payments "
         f"({round(100 * inside / success.height)}%) are dated in {PERIOD}; {august:,} are dated in 2024-08; check "
-        "--period, or that this is the payment file of that month")
+        "--period, or that this is the payment file of that month"
+    )
 
 
 def test_the_same_batch_as_csv_and_as_camt_is_refused(month, saved, tmp_path):
     out, _ = month
     db, before = copy_db(saved, tmp_path)
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
-                 "--payments", out / "payments_bank.xml", "--payments", out / "payments_bank.csv",
-                 "--payments", out / "payments_post.parquet")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        out / "payments_bank.xml",
+        "--payments",
+        out / "payments_bank.csv",
+        "--payments",
+        out / "payments_post.parquet",
+    )
     line = refused(res, db, before)
     n = pl.read_parquet(out / "payments_bank.parquet").height
-    assert line == (f"reconcile: error: {out / 'payments_bank.xml'}: {n:,} of its {n:,} payments (100%) are also in "
-                    f"{out / 'payments_bank.csv'}, with the same reference, amount and payee: the same payments given "
-                    "twice (the same batch as CSV and as camt, or a copy of the file); give each bank's payments once, "
-                    "in one file")
+    assert line == (
+        f"reconcile: error: {out / 'payments_bank.xml'}: {n:,} of its {n:,} payments (100%) are also in "
+        f"{out / 'payments_bank.csv'}, with the same reference, amount and payee: the same payments given "
+        "twice (the same batch as CSV and as camt, or a copy of the file); give each bank's payments once, "
+        "in one file"
+    )
 
 
 def test_a_reference_repeated_in_another_file_is_a_duplicate_counted_once_in_the_share(month, tmp_path):
@@ -188,19 +296,31 @@ def test_a_reference_repeated_in_another_file_is_a_duplicate_counted_once_in_the
     bank = pl.read_parquet(out / "payments_bank.parquet")
     repeated = bank.filter(pl.col("status") == "success").head(3)
     # with four failed attempts of its own, three of its seven references are repeats: under half
-    failed = bank.filter(pl.col("status") == "success").slice(10, 4).with_columns(
-        ("RETRY-" + pl.col("payment_ref")).alias("payment_ref"), pl.lit("failed").alias("status"))
+    failed = (
+        bank.filter(pl.col("status") == "success")
+        .slice(10, 4)
+        .with_columns(("RETRY-" + pl.col("payment_ref")).alias("payment_ref"), pl.lit("failed").alias("status"))
+    )
     pl.concat([repeated, failed]).write_parquet(tmp_path / "z_resent.parquet")
     db, alone = tmp_path / "r.duckdb", tmp_path / "alone.duckdb"
-    files = ["--registry", out / "registry.parquet", "--payments", out / "payments_bank.parquet",
-             "--payments", out / "payments_post.parquet"]
+    files = [
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        out / "payments_bank.parquet",
+        "--payments",
+        out / "payments_post.parquet",
+    ]
     assert invoke("run", "--period", PERIOD, "--db", alone, *files).exit_code == 0
     res = invoke("run", "--period", PERIOD, "--db", db, *files, "--payments", tmp_path / "z_resent.parquet")
     assert res.exit_code == 0, res.output
     share = "SELECT * FROM noncash_share ORDER BY ALL"
     with duckdb.connect(str(db), read_only=True) as con, duckdb.connect(str(alone), read_only=True) as base:
-        details = con.execute("SELECT payment_ref, detail FROM flags WHERE code = 'DUPLICATE_PAYMENT' AND source_file "
-                              "= ? ORDER BY payment_ref", [str(tmp_path / "z_resent.parquet")]).fetchall()
+        details = con.execute(
+            "SELECT payment_ref, detail FROM flags WHERE code = 'DUPLICATE_PAYMENT' AND source_file "
+            "= ? ORDER BY payment_ref",
+            [str(tmp_path / "z_resent.parquet")],
+        ).fetchall()
         assert con.execute(share).fetchall() == base.execute(share).fetchall()
         assert con.execute("SELECT count(*) FROM payments WHERE repeat_of IS NOT NULL").fetchone()[0] == 3
     assert [ref for ref, _ in details] == sorted(repeated["payment_ref"].to_list())
@@ -224,14 +344,28 @@ def test_amounts_re_saved_in_a_us_locale_are_refused(month, saved, tmp_path):
     assert 0 < changed < (len(rows) - 1) / 2
     with open(tmp_path / "bank_us.csv", "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.csv",
-                 "--payments", tmp_path / "bank_us.csv", "--payments", out / "payments_post.csv")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.csv",
+        "--payments",
+        tmp_path / "bank_us.csv",
+        "--payments",
+        out / "payments_post.csv",
+    )
     line = refused(res, db, before)
-    assert re.fullmatch(rf"reconcile: error: {re.escape(str(tmp_path / 'bank_us.csv'))}: [\d,]+ of its [\d,]+ matched "
-                        r"payments are the amount due divided by 1,000 \([\d,]+ of the [\d,]+ whose amount differs "
-                        r"from it\): it was re-saved with another number format \('750\.000' read as 750\); export it "
-                        r"again from the bank's system, or open it in Excel with Vietnamese number settings and save "
-                        r"it as \.xlsx", line), line
+    assert re.fullmatch(
+        rf"reconcile: error: {re.escape(str(tmp_path / 'bank_us.csv'))}: [\d,]+ of its [\d,]+ matched "
+        r"payments are the amount due divided by 1,000 \([\d,]+ of the [\d,]+ whose amount differs "
+        r"from it\): it was re-saved with another number format \('750\.000' read as 750\); export it "
+        r"again from the bank's system, or open it in Excel with Vietnamese number settings and save "
+        r"it as \.xlsx",
+        line,
+    ), line
 
 
 def test_a_registry_re_saved_in_a_us_locale_is_named(month, saved, tmp_path):
@@ -239,128 +373,233 @@ def test_a_registry_re_saved_in_a_us_locale_is_named(month, saved, tmp_path):
     db, before = copy_db(saved, tmp_path)
     registry = pl.read_parquet(out / "registry.parquet")
     registry.with_columns(pl.col("entitled_amount") // 1000).write_parquet(tmp_path / "registry_us.parquet")
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", tmp_path / "registry_us.parquet",
-                 "--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        tmp_path / "registry_us.parquet",
+        "--payments",
+        out / "payments_bank.parquet",
+        "--payments",
+        out / "payments_post.parquet",
+    )
     line = refused(res, db, before)
-    assert re.fullmatch(rf"reconcile: error: {re.escape(str(out / 'payments_bank.parquet'))}: [\d,]+ of its [\d,]+ "
-                        r"matched payments are the amount due multiplied by 1,000 \([\d,]+ of the [\d,]+ whose amount "
-                        r"differs from it\): the registry \(" + re.escape(str(tmp_path / "registry_us.parquet"))
-                        + r"\) was probably re-saved with another number format \('750\.000' read as 750\); export "
-                        r"the registry again from its system, or check the amounts of both files", line), line
+    assert re.fullmatch(
+        rf"reconcile: error: {re.escape(str(out / 'payments_bank.parquet'))}: [\d,]+ of its [\d,]+ "
+        r"matched payments are the amount due multiplied by 1,000 \([\d,]+ of the [\d,]+ whose amount "
+        r"differs from it\): the registry \("
+        + re.escape(str(tmp_path / "registry_us.parquet"))
+        + r"\) was probably re-saved with another number format \('750\.000' read as 750\); export "
+        r"the registry again from its system, or check the amounts of both files",
+        line,
+    ), line
 
 
 # --- a complete month in every format passes ------------------------------------------------------
 
-@pytest.mark.parametrize("registry, payments", [
-    ("registry.csv", ["payments_bank.csv", "payments_post.csv"]),
-    ("registry.parquet", ["payments_bank.xml", "payments_post.csv"]),
-    ("registry.csv", ["payments_bank.parquet", "payments_post.parquet"]),
-])
+
+@pytest.mark.parametrize(
+    "registry, payments",
+    [
+        ("registry.csv", ["payments_bank.csv", "payments_post.csv"]),
+        ("registry.parquet", ["payments_bank.xml", "payments_post.csv"]),
+        ("registry.csv", ["payments_bank.parquet", "payments_post.parquet"]),
+    ],
+)
 def test_a_complete_month_passes_every_guard_and_finds_the_truth(month, tmp_path, registry, payments):
     out, truth = month
     db = tmp_path / "r.duckdb"
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / registry,
-                 *[a for p in payments for a in ("--payments", out / p)])
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / registry,
+        *[a for p in payments for a in ("--payments", out / p)],
+    )
     assert res.exit_code == 0, res.output
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT partial, missing_sources FROM runs").fetchone() == (False, None)
         found = con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall()
-        assert con.execute("SELECT count(*) FROM payments WHERE repeat_of IS NOT NULL OR account_restored")\
-            .fetchone()[0] == 0
+        assert (
+            con.execute("SELECT count(*) FROM payments WHERE repeat_of IS NOT NULL OR account_restored").fetchone()[0]
+            == 0
+        )
     assert Counter(found) == Counter(truth)
 
 
 # --- re-runs and removal ----------------------------------------------------------------------------
 
+
 def test_a_re_run_says_what_it_replaced(month, tmp_path):
     out, _ = month
     db = tmp_path / "r.duckdb"
     files = ["--registry", out / "registry.parquet", "--payments", out / "payments_post.parquet"]
-    first = invoke("run", "--period", PERIOD, "--db", db, "--operator", "Lê Thu Hà", "--partial", *files,
-                   "--payments", out / "payments_bank.parquet")
+    first = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--operator",
+        "Lê Thu Hà",
+        "--partial",
+        *files,
+        "--payments",
+        out / "payments_bank.parquet",
+    )
     assert first.exit_code == 0 and "Replaced" not in first.stdout
     with duckdb.connect(str(db), read_only=True) as con:
         finished, _before = con.execute("SELECT finished_at, flags FROM runs").fetchone()
     bank = pl.read_parquet(out / "payments_bank.parquet")
     bank.tail(bank.height - 5).write_parquet(tmp_path / "payments_bank.parquet")  # five payments fewer
-    again = invoke("run", "--period", PERIOD, "--db", db, "--operator", "Trần Minh", "--partial", *files,
-                   "--payments", tmp_path / "payments_bank.parquet")
+    again = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--operator",
+        "Trần Minh",
+        "--partial",
+        *files,
+        "--payments",
+        tmp_path / "payments_bank.parquet",
+    )
     assert again.exit_code == 0, again.output
     with duckdb.connect(str(db), read_only=True) as con:
         appeared, gone = con.execute(
             "SELECT count(*) FILTER (WHERE change = 'finding_appeared'), count(*) FILTER (WHERE change = "
-            "'finding_disappeared') FROM run_changes").fetchone()
+            "'finding_disappeared') FROM run_changes"
+        ).fetchone()
     assert appeared > 0
     line = [x for x in again.stdout.splitlines() if x.startswith("Replaced")]
-    assert line == [f"Replaced the run of {PERIOD} made by Lê Thu Hà (finished {finished:%d/%m/%Y %H:%M} UTC): "
-                    f"{appeared:,} findings appeared, {gone:,} gone, 1 input files added, removed or changed (see "
-                    "run_changes)."]
+    assert line == [
+        f"Replaced the run of {PERIOD} made by Lê Thu Hà (finished {finished:%d/%m/%Y %H:%M} UTC): "
+        f"{appeared:,} findings appeared, {gone:,} gone, 1 input files added, removed or changed (see "
+        "run_changes)."
+    ]
 
 
 def test_delete_removes_a_period_keeping_a_record(month, tmp_path):
     out, _ = month
     db = tmp_path / "r.duckdb"
     for period, files in (("2024-09", [out / "payments_bank.parquet", out / "payments_post.parquet"]),):
-        assert invoke("run", "--period", period, "--db", db, "--registry", out / "registry.parquet",
-                      *[a for f in files for a in ("--payments", f)]).exit_code == 0
+        assert (
+            invoke(
+                "run",
+                "--period",
+                period,
+                "--db",
+                db,
+                "--registry",
+                out / "registry.parquet",
+                *[a for f in files for a in ("--payments", f)],
+            ).exit_code
+            == 0
+        )
     august = tmp_path / "august"
     generate(GenerateConfig(beneficiaries=300, seed=3, out=august, period="2024-08"))
-    assert invoke("run", "--period", "2024-08", "--db", db, "--registry", august / "registry.parquet",
-                  "--payments", august / "payments_bank.parquet", "--payments", august / "payments_post.parquet"
-                  ).exit_code == 0
+    assert (
+        invoke(
+            "run",
+            "--period",
+            "2024-08",
+            "--db",
+            db,
+            "--registry",
+            august / "registry.parquet",
+            "--payments",
+            august / "payments_bank.parquet",
+            "--payments",
+            august / "payments_post.parquet",
+        ).exit_code
+        == 0
+    )
     with duckdb.connect(str(db), read_only=True) as con:
         run_id, flags = con.execute("SELECT run_id, flags FROM runs WHERE period = '2024-09'").fetchone()
-        august_rows = {t: con.execute(f'SELECT count(*) FROM "{t}" WHERE period = \'2024-08\'').fetchone()[0]
-                       for t in PERIOD_TABLES}
+        august_rows = {
+            t: con.execute(f"SELECT count(*) FROM \"{t}\" WHERE period = '2024-08'").fetchone()[0]
+            for t in PERIOD_TABLES
+        }
     before = db.read_bytes()
 
-    no = invoke("delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry",
-                input="n\n")
+    no = invoke(
+        "delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry", input="n\n"
+    )
     assert no.exit_code == 1 and no.stderr.splitlines()[-1] == "reconcile: nothing removed"
     assert db.read_bytes() == before
 
-    res = invoke("delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry",
-                 input="y\n")
+    res = invoke(
+        "delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry", input="y\n"
+    )
     assert res.exit_code == 0, res.output
     assert res.stderr.splitlines()[0].startswith(f"Period {PERIOD} in {db}: run by ")
     with duckdb.connect(str(db), read_only=True) as con:
         for table in PERIOD_TABLES:
             assert con.execute(f'SELECT count(*) FROM "{table}" WHERE period = ?', [PERIOD]).fetchone()[0] == 0
-            assert con.execute(f'SELECT count(*) FROM "{table}" WHERE period = \'2024-08\'').fetchone()[0] \
+            assert (
+                con.execute(f"SELECT count(*) FROM \"{table}\" WHERE period = '2024-08'").fetchone()[0]
                 == august_rows[table]
+            )
         deletion = con.execute("SELECT deletion_id, run_id, deleted_by, reason, flags FROM period_deletions").fetchall()
         assert [d[1:] for d in deletion] == [(run_id, "Nguyễn Thu Hà", "wrong registry", flags)]
-        kept = con.execute("SELECT count(*) FROM superseded_flags WHERE run_id = ? AND superseded_by = ?",
-                           [run_id, deletion[0][0]]).fetchone()[0]
+        kept = con.execute(
+            "SELECT count(*) FROM superseded_flags WHERE run_id = ? AND superseded_by = ?", [run_id, deletion[0][0]]
+        ).fetchone()[0]
         assert kept == flags
-        assert con.execute("SELECT superseded_by FROM superseded_runs WHERE run_id = ?", [run_id]).fetchone() \
-            == (deletion[0][0],)
+        assert con.execute("SELECT superseded_by FROM superseded_runs WHERE run_id = ?", [run_id]).fetchone() == (
+            deletion[0][0],
+        )
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: removed period {PERIOD} from {db} (removal {deletion[0][0][:12]}, by Nguyễn Thu Hà); its run and "
-        "findings are kept in superseded_runs and superseded_flags, the removal in period_deletions")
+        "findings are kept in superseded_runs and superseded_flags, the removal in period_deletions"
+    )
 
     gone = invoke("delete", "--period", PERIOD, "--db", db, "--by", "x", "--reason", "y", "--yes")
     assert gone.exit_code == 2
-    assert gone.stderr.splitlines()[-1] == (f"reconcile: error: {db}: holds no run of {PERIOD}; see 'reconcile periods' "
-                                            "for the periods it holds")
+    assert gone.stderr.splitlines()[-1] == (
+        f"reconcile: error: {db}: holds no run of {PERIOD}; see 'reconcile periods' for the periods it holds"
+    )
 
 
 # --- outputs that cannot be written after the period is saved ------------------------------------
+
 
 def test_an_export_that_cannot_be_written_says_the_period_is_saved(month, tmp_path):
     out, _ = month
     db = tmp_path / "r.duckdb"
     export = tmp_path / "export"
     (export / f"flags_{PERIOD}.parquet").mkdir(parents=True)  # something in the way of the file
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
-                 "--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet",
-                 "--export", export)
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        out / "payments_bank.parquet",
+        "--payments",
+        out / "payments_post.parquet",
+        "--export",
+        export,
+    )
     assert res.exit_code == 4, res.output
     line = res.stderr.splitlines()[-1]
-    assert line.startswith(f"reconcile: error: the period {PERIOD} is saved in {db}, but the workbook or exports "
-                           "could not be written (")
-    assert line.endswith(f"); close the workbook if it is open in Excel, check the disk has room, and write them again "
-                         f"with: reconcile report --period {PERIOD} --db {db} --export {export}")
+    assert line.startswith(
+        f"reconcile: error: the period {PERIOD} is saved in {db}, but the workbook or exports could not be written ("
+    )
+    assert line.endswith(
+        f"); close the workbook if it is open in Excel, check the disk has room, and write them again "
+        f"with: reconcile report --period {PERIOD} --db {db} --export {export}"
+    )
     assert "unchanged" not in res.output
     assert res.stdout.startswith(f"Period {PERIOD}: ")  # the summary of the saved run is printed all the same
     with duckdb.connect(str(db), read_only=True) as con:
@@ -381,18 +620,32 @@ def test_a_workbook_locked_by_excel_says_the_period_is_saved(month, tmp_path, mo
         raise PermissionError(13, "Permission denied", str(dst))
 
     monkeypatch.setattr(workbook.os, "replace", locked)
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
-                 "--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet",
-                 "--report", report)
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        out / "payments_bank.parquet",
+        "--payments",
+        out / "payments_post.parquet",
+        "--report",
+        report,
+    )
     assert res.exit_code == 4, res.output
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: the period {PERIOD} is saved in {db}, but the workbook or exports could not be written "
         f"(Permission denied: {report}); close the workbook if it is open in Excel, check the disk has room, and "
-        f'write them again with: reconcile report --period {PERIOD} --db {db} --report "{report}"')
+        f'write them again with: reconcile report --period {PERIOD} --db {db} --report "{report}"'
+    )
     assert not list(tmp_path.glob(".báo cáo*"))  # no partial workbook left behind
 
 
 # --- accounts that lost their leading zeros, sheets --------------------------------------------------
+
 
 def test_accounts_that_lost_their_zeros_are_restored_on_either_side(tmp_path):
     """The registry kept in Excel lost one account's zeros, the bank's list another's: neither is an
@@ -400,28 +653,60 @@ def test_accounts_that_lost_their_zeros_are_restored_on_either_side(tmp_path):
     from conftest import write_csv
     from test_pipeline import PAY_HEADER, REG_HEADER
 
-    registry = [["001087012345", "Nguyễn Văn Hùng", "12/03/1987", "male", "welfare", "500.000", "bank", "VBA",
-                 "63118742432", "01", "active"],
-                ["079153000257", "Trần Thị Mai", "01/01/1953", "female", "welfare", "500.000", "bank", "VCB",
-                 "0071000123456", "79", "active"]]
-    payments = [["FT1", "001087012345", "NGUYEN VAN HUNG", "VBA", "0063118742432", "500,000", "05/09/2024", "bank",
-                 "success"],
-                ["FT2", "079153000257", "TRAN THI MAI", "VCB", "71000123456", "500,000", "05/09/2024", "bank",
-                 "success"]]
+    registry = [
+        [
+            "001087012345",
+            "Nguyễn Văn Hùng",
+            "12/03/1987",
+            "male",
+            "welfare",
+            "500.000",
+            "bank",
+            "VBA",
+            "63118742432",
+            "01",
+            "active",
+        ],
+        [
+            "079153000257",
+            "Trần Thị Mai",
+            "01/01/1953",
+            "female",
+            "welfare",
+            "500.000",
+            "bank",
+            "VCB",
+            "0071000123456",
+            "79",
+            "active",
+        ],
+    ]
+    payments = [
+        ["FT1", "001087012345", "NGUYEN VAN HUNG", "VBA", "0063118742432", "500,000", "05/09/2024", "bank", "success"],
+        ["FT2", "079153000257", "TRAN THI MAI", "VCB", "71000123456", "500,000", "05/09/2024", "bank", "success"],
+    ]
     reg, pay = write_csv(tmp_path / "r.csv", REG_HEADER, registry), write_csv(tmp_path / "p.csv", PAY_HEADER, payments)
     db = tmp_path / "r.duckdb"
     res = invoke("run", "--period", PERIOD, "--db", db, "--registry", reg, "--payments", pay)
     assert res.exit_code == 0, res.output
-    assert "warning: 2 account numbers had lost their leading zeros and were restored (inputs.accounts_restored)" \
+    assert (
+        "warning: 2 account numbers had lost their leading zeros and were restored (inputs.accounts_restored)"
         in res.stdout.splitlines()
+    )
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM flags").fetchone()[0] == 0
         assert con.execute("SELECT account_number, account_restored FROM registry ORDER BY vneid").fetchall() == [
-            ("0063118742432", True), ("0071000123456", False)]
-        assert con.execute("SELECT account_number, account_restored FROM payments ORDER BY payment_ref").fetchall() \
-            == [("0063118742432", False), ("0071000123456", True)]
+            ("0063118742432", True),
+            ("0071000123456", False),
+        ]
+        assert con.execute("SELECT account_number, account_restored FROM payments ORDER BY payment_ref").fetchall() == [
+            ("0063118742432", False),
+            ("0071000123456", True),
+        ]
         assert con.execute("SELECT file_name, accounts_restored FROM inputs ORDER BY file_id").fetchall() == [
-            ("r.csv", 1), ("p.csv", 1)]
+            ("r.csv", 1),
+            ("p.csv", 1),
+        ]
 
 
 def test_a_workbook_s_sheets_are_read_and_a_notes_sheet_is_named_and_recorded(month, tmp_path):
@@ -440,17 +725,34 @@ def test_a_workbook_s_sheets_are_read_and_a_notes_sheet_is_named_and_recorded(mo
     book.create_sheet("Ghi chú").append(["Người lập biểu: Nguyễn Thu Hà"])
     book.save(tmp_path / "buu_dien.xlsx")
     db = tmp_path / "r.duckdb"
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
-                 "--payments", out / "payments_bank.parquet", "--payments", tmp_path / "buu_dien.xlsx")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        out / "payments_bank.parquet",
+        "--payments",
+        tmp_path / "buu_dien.xlsx",
+    )
     assert res.exit_code == 0, res.output
-    assert (f"reconcile: {tmp_path / 'buu_dien.xlsx'}: sheet 'Ghi chú' skipped (has a header row but no data rows); "
-            "read 'Trang 1', 'Trang 2'") in res.stderr.splitlines()
+    assert (
+        f"reconcile: {tmp_path / 'buu_dien.xlsx'}: sheet 'Ghi chú' skipped (has a header row but no data rows); "
+        "read 'Trang 1', 'Trang 2'"
+    ) in res.stderr.splitlines()
     with duckdb.connect(str(db), read_only=True) as con:
-        sheets = con.execute("SELECT sheet, rows_loaded, skipped IS NOT NULL FROM inputs WHERE file_name = "
-                             "'buu_dien.xlsx' ORDER BY sheet").fetchall()
+        sheets = con.execute(
+            "SELECT sheet, rows_loaded, skipped IS NOT NULL FROM inputs WHERE file_name = "
+            "'buu_dien.xlsx' ORDER BY sheet"
+        ).fetchall()
         found = con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall()
-        by_sheet = con.execute("SELECT source_sheet, count(*) FROM payments WHERE source_file LIKE '%buu_dien.xlsx' "
-                               "GROUP BY ALL ORDER BY ALL").fetchall()
+        by_sheet = con.execute(
+            "SELECT source_sheet, count(*) FROM payments WHERE source_file LIKE '%buu_dien.xlsx' "
+            "GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
     assert sheets == [("Ghi chú", 0, True), ("Trang 1", half, False), ("Trang 2", post.height - half, False)]
     assert by_sheet == [("Trang 1", half), ("Trang 2", post.height - half)]
     assert Counter(found) == Counter(truth)
@@ -458,7 +760,8 @@ def test_a_workbook_s_sheets_are_read_and_a_notes_sheet_is_named_and_recorded(mo
     lines = check.stdout.splitlines()
     assert [line for line in lines if line.startswith("rows:")] == [
         f"rows: {half:,} read, {half:,} loaded, 0 rejected",
-        f"rows: {post.height - half:,} read, {post.height - half:,} loaded, 0 rejected"]
+        f"rows: {post.height - half:,} read, {post.height - half:,} loaded, 0 rejected",
+    ]
     assert lines[-1] == "sheet 'Ghi chú': skipped: has a header row but no data rows"
 
 
@@ -467,28 +770,47 @@ def test_daily_statements_without_payments_are_no_refusal(month, tmp_path):
     with the treasury's funding only (money in) are statements holding no payment, not files of
     which nothing could be loaded."""
     out, truth = month
-    head = ('<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
-            "<BkToCstmrStmt><GrpHdr><MsgId>D</MsgId></GrpHdr><Stmt><Id>{day}</Id><Acct><Id><Othr><Id>37610001054321"
-            "</Id></Othr></Id></Acct>{entries}</Stmt></BkToCstmrStmt></Document>\n")
-    credit = ('<Ntry><Amt Ccy="VND">500000000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2024-09-02'
-              '</Dt></BookgDt><ValDt><Dt>2024-09-02</Dt></ValDt><NtryDtls><TxDtls><Refs><EndToEndId>KBNN-0902</EndToEndId>'
-              '</Refs><RltdPties><Dbtr><Nm>KHO BAC NHA NUOC</Nm></Dbtr></RltdPties></TxDtls></NtryDtls></Ntry>')
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
+        "<BkToCstmrStmt><GrpHdr><MsgId>D</MsgId></GrpHdr><Stmt><Id>{day}</Id><Acct><Id><Othr><Id>37610001054321"
+        "</Id></Othr></Id></Acct>{entries}</Stmt></BkToCstmrStmt></Document>\n"
+    )
+    credit = (
+        '<Ntry><Amt Ccy="VND">500000000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2024-09-02'
+        "</Dt></BookgDt><ValDt><Dt>2024-09-02</Dt></ValDt><NtryDtls><TxDtls><Refs><EndToEndId>KBNN-0902</EndToEndId>"
+        "</Refs><RltdPties><Dbtr><Nm>KHO BAC NHA NUOC</Nm></Dbtr></RltdPties></TxDtls></NtryDtls></Ntry>"
+    )
     (tmp_path / "sao_ke_0901.xml").write_text(head.format(day="D0901", entries=""), encoding="utf-8")
     (tmp_path / "sao_ke_0902.xml").write_text(head.format(day="D0902", entries=credit), encoding="utf-8")
     db = tmp_path / "r.duckdb"
-    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
-                 "--payments", out / "payments_bank.xml", "--payments", out / "payments_post.parquet",
-                 "--payments", tmp_path / "sao_ke_0901.xml", "--payments", tmp_path / "sao_ke_0902.xml")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        out / "payments_bank.xml",
+        "--payments",
+        out / "payments_post.parquet",
+        "--payments",
+        tmp_path / "sao_ke_0901.xml",
+        "--payments",
+        tmp_path / "sao_ke_0902.xml",
+    )
     assert res.exit_code == 0, res.output
     assert f"note: {tmp_path / 'sao_ke_0901.xml'} holds no payment (no entries: a day without movements)" in res.output
     assert f"note: {tmp_path / 'sao_ke_0902.xml'} holds no payment (only rows set aside)" in res.output
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT file_name, rows_read, rows_loaded, rows_rejected, rows_set_aside, amount_set_aside "
-                           "FROM inputs WHERE file_name LIKE 'sao_ke%' ORDER BY file_name").fetchall() == [
-            ("sao_ke_0901.xml", 0, 0, 0, 0, 0), ("sao_ke_0902.xml", 1, 0, 0, 1, 500_000_000)]
-        assert con.execute("SELECT source_file, source_row, reason, set_aside FROM rejected_rows WHERE source_file "
-                           "LIKE '%sao_ke%'").fetchall() == [
-            (str(tmp_path / "sao_ke_0902.xml"), 1, "credit (money into the account), not a payment", True)]
+        assert con.execute(
+            "SELECT file_name, rows_read, rows_loaded, rows_rejected, rows_set_aside, amount_set_aside "
+            "FROM inputs WHERE file_name LIKE 'sao_ke%' ORDER BY file_name"
+        ).fetchall() == [("sao_ke_0901.xml", 0, 0, 0, 0, 0), ("sao_ke_0902.xml", 1, 0, 0, 1, 500_000_000)]
+        assert con.execute(
+            "SELECT source_file, source_row, reason, set_aside FROM rejected_rows WHERE source_file LIKE '%sao_ke%'"
+        ).fetchall() == [(str(tmp_path / "sao_ke_0902.xml"), 1, "credit (money into the account), not a payment", True)]
         # the bank's camt holds credits too (the treasury's funding, returns): set aside, none rejected
         assert con.execute("SELECT rejected_rows, set_aside_rows FROM runs").fetchone() == (0, 5)
         assert con.execute("SELECT sum(rows_set_aside) FROM inputs").fetchone() == (5,)

@@ -21,8 +21,20 @@ VN = MT940 / "vn_bank_statement.sta"
 CONTROL_FIX = "ask the bank for the statement again; the file may be cut short or edited"
 UNREADABLE_FIX = "ask the bank to export the statement again; it may be cut short or edited by hand"
 
-COLUMNS = ["payment_ref", "payee_name", "bank_code", "account_number", "amount", "value_date",
-           "channel", "status", "narrative", "direction", "aside", "bank_ref"]
+COLUMNS = [
+    "payment_ref",
+    "payee_name",
+    "bank_code",
+    "account_number",
+    "amount",
+    "value_date",
+    "channel",
+    "status",
+    "narrative",
+    "direction",
+    "aside",
+    "bank_ref",
+]
 
 
 def rows_of(path: Path) -> list[tuple]:
@@ -55,23 +67,89 @@ def statement(*lines: str) -> str:
 
 VN_ROWS = [
     # the State Treasury's funding: money in, NONREF, so the bank's reference
-    ("FT24249000101", None, None, None, "150000000", "2024-09-05", "bank", "success",
-     "KBNN CHUYEN KINH PHI CHI TRO CAP XA HOI T09/2024", "CRDT", None),
+    (
+        "FT24249000101",
+        None,
+        None,
+        None,
+        "150000000",
+        "2024-09-05",
+        "bank",
+        "success",
+        "KBNN CHUYEN KINH PHI CHI TRO CAP XA HOI T09/2024",
+        "CRDT",
+        None,
+    ),
     # :86: over two lines, the first cut at a word: joined with a space
-    ("CTXH240900001", None, None, None, "1500000", "2024-09-05", "bank", "success",
-     "CHI TRA TRO CAP XA HOI T09/2024 CCCD 079196118125 NGUYEN THI THANH HUONG", "DBIT", None),
+    (
+        "CTXH240900001",
+        None,
+        None,
+        None,
+        "1500000",
+        "2024-09-05",
+        "bank",
+        "success",
+        "CHI TRA TRO CAP XA HOI T09/2024 CCCD 079196118125 NGUYEN THI THANH HUONG",
+        "DBIT",
+        None,
+    ),
     # no entry date; the amount as written, the decimal comma a point
-    ("CTXH240900002", None, None, None, "2250000.00", "2024-09-05", "bank", "success",
-     "CHI TRA TRO CAP XA HOI T09/2024 CCCD 001038005555 TRAN VAN BINH", "DBIT", None),
+    (
+        "CTXH240900002",
+        None,
+        None,
+        None,
+        "2250000.00",
+        "2024-09-05",
+        "bank",
+        "success",
+        "CHI TRA TRO CAP XA HOI T09/2024 CCCD 001038005555 TRAN VAN BINH",
+        "DBIT",
+        None,
+    ),
     # the payment reversed later in the file: returned
-    ("CTXH240900003", None, None, None, "1000000", "2024-09-05", "bank", "returned",
-     "CHI TRA TRO CAP XA HOI T09/2024 CCCD 001145007788 LE THI HONG NHUNG; reversal", "DBIT", None),
+    (
+        "CTXH240900003",
+        None,
+        None,
+        None,
+        "1000000",
+        "2024-09-05",
+        "bank",
+        "returned",
+        "CHI TRA TRO CAP XA HOI T09/2024 CCCD 001145007788 LE THI HONG NHUNG; reversal",
+        "DBIT",
+        None,
+    ),
     # a line of 65 characters cut in the middle of the ID: joined without a space
-    ("FT24249000105", None, None, None, "750000", "2024-09-05", "bank", "success",
-     "CHI TRA TRO CAP XA HOI T09/2024 HO TRO NGUOI CAO TUOI CCCD 001140012345 PHAM VAN DUC", "DBIT", None),
+    (
+        "FT24249000105",
+        None,
+        None,
+        None,
+        "750000",
+        "2024-09-05",
+        "bank",
+        "success",
+        "CHI TRA TRO CAP XA HOI T09/2024 HO TRO NGUOI CAO TUOI CCCD 001140012345 PHAM VAN DUC",
+        "DBIT",
+        None,
+    ),
     # the reversal (RD): the money coming back, a credit; the :86: after :62F: is not read into it
-    ("CTXH240900003", None, None, None, "1000000", "2024-09-06", "bank", "returned",
-     "HOAN TRA GIAO DICH CTXH240900003 TAI KHOAN NGUOI HUONG DA DONG; reversal", "CRDT", None),
+    (
+        "CTXH240900003",
+        None,
+        None,
+        None,
+        "1000000",
+        "2024-09-06",
+        "bank",
+        "returned",
+        "HOAN TRA GIAO DICH CTXH240900003 TAI KHOAN NGUOI HUONG DA DONG; reversal",
+        "CRDT",
+        None,
+    ),
 ]
 
 
@@ -80,19 +158,29 @@ def test_vietnamese_statement_rows():
 
 
 def test_vietnamese_statement_control():
-    assert read_with_control(VN)[3] == Control(count=4, amount="5500000", what="MT940 balances (debits)",
-                                               checked=True)
+    assert read_with_control(VN)[3] == Control(count=4, amount="5500000", what="MT940 balances (debits)", checked=True)
 
 
 def test_direction_of_credits_debits_and_reversals(tmp_path):
-    path = write(tmp_path, statement(
-        ":20:REF1", ":25:0071001234567", ":28C:1/1", ":60F:C240901VND10000000,",
-        ":61:240902C5000000,NTRFNONREF//FT1", ":86:NHAN TIEN",
-        ":61:240902D1000000,NTRFCT1//FT2", ":86:CHI TRA CT1",
-        ":61:240902RC300000,NTRFNONREF//FT3", ":86:HUY GHI CO",  # reversal of a credit: money taken back, no payment
-        ":61:240903RD1000000,NTRFCT1//FT4", ":86:HOAN TRA CT1",  # reversal of the debit CT1: money back
-        ":61:240903RD200000,NTRFCT9//FT5",  # reversal of a debit not in the file: it stands for that payment
-        ":62F:C240903VND14900000,"))
+    path = write(
+        tmp_path,
+        statement(
+            ":20:REF1",
+            ":25:0071001234567",
+            ":28C:1/1",
+            ":60F:C240901VND10000000,",
+            ":61:240902C5000000,NTRFNONREF//FT1",
+            ":86:NHAN TIEN",
+            ":61:240902D1000000,NTRFCT1//FT2",
+            ":86:CHI TRA CT1",
+            ":61:240902RC300000,NTRFNONREF//FT3",
+            ":86:HUY GHI CO",  # reversal of a credit: money taken back, no payment
+            ":61:240903RD1000000,NTRFCT1//FT4",
+            ":86:HOAN TRA CT1",  # reversal of the debit CT1: money back
+            ":61:240903RD200000,NTRFCT9//FT5",  # reversal of a debit not in the file: it stands for that payment
+            ":62F:C240903VND14900000,",
+        ),
+    )
     assert rows_of(path) == [
         ("FT1", None, None, None, "5000000", "2024-09-02", "bank", "success", "NHAN TIEN", "CRDT", None),
         ("CT1", None, None, None, "1000000", "2024-09-02", "bank", "returned", "CHI TRA CT1; reversal", "DBIT", None),
@@ -102,57 +190,103 @@ def test_direction_of_credits_debits_and_reversals(tmp_path):
     ]
     # the balances go by the entries as booked: 10,000,000 + 5,000,000 + 1,000,000 + 200,000 - 1,000,000
     # - 300,000 = 14,900,000; the debits booked are D and RC
-    assert read_with_control(path)[3] == Control(count=2, amount="1300000", what="MT940 balances (debits)",
-                                                 checked=True)
+    assert read_with_control(path)[3] == Control(
+        count=2, amount="1300000", what="MT940 balances (debits)", checked=True
+    )
 
 
 def test_balance_mismatch_refused_naming_the_statement_by_position(tmp_path):
-    path = write(tmp_path, statement(
-        ":20:STMT1", ":25:0071001234567", ":28C:1/1", ":60F:C240901VND1000000,",
-        ":61:240902D500000,NTRFCT1", ":86:CHI TRA CT1", ":62F:C240902VND500000,", "-",
-        ":20:STMT2", ":25:0071001234567", ":28C:2/1", ":60F:C240902VND10000000,",
-        ":61:240903D4000000,NTRFCT2", ":86:CHI TRA CT2 CCCD 079196118125 NGUYEN VAN A",
-        ":61:240903D500000,NTRFCT3", ":86:CHI TRA CT3",
-        ":62F:C240903VND5600000,", "-"))
-    assert error_of(path) == (f"{path}: its statement 2 opens at 10,000,000, moves -4,500,000 and says it closes "
-                              f"at 5,600,000; {CONTROL_FIX}")
+    path = write(
+        tmp_path,
+        statement(
+            ":20:STMT1",
+            ":25:0071001234567",
+            ":28C:1/1",
+            ":60F:C240901VND1000000,",
+            ":61:240902D500000,NTRFCT1",
+            ":86:CHI TRA CT1",
+            ":62F:C240902VND500000,",
+            "-",
+            ":20:STMT2",
+            ":25:0071001234567",
+            ":28C:2/1",
+            ":60F:C240902VND10000000,",
+            ":61:240903D4000000,NTRFCT2",
+            ":86:CHI TRA CT2 CCCD 079196118125 NGUYEN VAN A",
+            ":61:240903D500000,NTRFCT3",
+            ":86:CHI TRA CT3",
+            ":62F:C240903VND5600000,",
+            "-",
+        ),
+    )
+    assert error_of(path) == (
+        f"{path}: its statement 2 opens at 10,000,000, moves -4,500,000 and says it closes at 5,600,000; {CONTROL_FIX}"
+    )
     assert "0071001234567" not in error_of(path) and "NGUYEN" not in error_of(path)
 
 
 def test_balance_mismatch_with_fractions_and_a_debit_balance(tmp_path):
-    path = write(tmp_path, statement(
-        ":20:S", ":25:NL71RABO0123456789", ":60F:D240901EUR100,50",
-        ":61:240902C20,25NTRFX", ":62F:D240902EUR80,00"))
-    assert error_of(path) == (f"{path}: its statement 1 opens at -100.50, moves +20.25 and says it closes at "
-                              f"-80.00; {CONTROL_FIX}")
+    path = write(
+        tmp_path,
+        statement(
+            ":20:S", ":25:NL71RABO0123456789", ":60F:D240901EUR100,50", ":61:240902C20,25NTRFX", ":62F:D240902EUR80,00"
+        ),
+    )
+    assert error_of(path) == (
+        f"{path}: its statement 1 opens at -100.50, moves +20.25 and says it closes at -80.00; {CONTROL_FIX}"
+    )
 
 
 def test_statement_without_closing_balance_refused(tmp_path):
-    path = write(tmp_path, statement(":20:S", ":25:0071001234567", ":60F:C240901VND1000000,",
-                                     ":61:240902D500000,NTRFCT1"))
+    path = write(
+        tmp_path, statement(":20:S", ":25:0071001234567", ":60F:C240901VND1000000,", ":61:240902D500000,NTRFCT1")
+    )
     assert error_of(path) == f"{path}: its statement 1 has an opening balance but no closing balance; {CONTROL_FIX}"
 
 
 def test_amount_in_another_currency_is_written_with_it(tmp_path):
-    path = write(tmp_path, statement(
-        ":20:S", ":25:DE89370400440532013000", ":60F:C240901EUR1000,00",
-        ":61:2409020902D123,45NTRFINV-1//B1", ":86:Invoice 1",
-        ":61:2409020902D100,NTRFINV-2//B2", ":86:Invoice 2",
-        ":62F:C240902EUR776,55"))
-    assert [(r[0], r[4], r[9]) for r in rows_of(path)] == [("INV-1", "123.45 EUR", "DBIT"),
-                                                          ("INV-2", "100 EUR", "DBIT")]
+    path = write(
+        tmp_path,
+        statement(
+            ":20:S",
+            ":25:DE89370400440532013000",
+            ":60F:C240901EUR1000,00",
+            ":61:2409020902D123,45NTRFINV-1//B1",
+            ":86:Invoice 1",
+            ":61:2409020902D100,NTRFINV-2//B2",
+            ":86:Invoice 2",
+            ":62F:C240902EUR776,55",
+        ),
+    )
+    assert [(r[0], r[4], r[9]) for r in rows_of(path)] == [
+        ("INV-1", "123.45 EUR", "DBIT"),
+        ("INV-2", "100 EUR", "DBIT"),
+    ]
     # a run refuses the statement of a EUR account in one line, rather than each row
     with pytest.raises(InputFileError) as info:
         read_with_control(path)
-    assert str(info.value) == (f"{path}: is a statement of an account in EUR, not VND: all its 2 entries are in "
-                               "EUR; ask the bank for the statement of the VND account that pays the benefits")
-    assert read_with_control(path, vnd_only=False)[3] == Control(count=2, amount="223.45 EUR", what="MT940 balances (debits)",
-                                                 checked=True)
+    assert str(info.value) == (
+        f"{path}: is a statement of an account in EUR, not VND: all its 2 entries are in "
+        "EUR; ask the bank for the statement of the VND account that pays the benefits"
+    )
+    assert read_with_control(path, vnd_only=False)[3] == Control(
+        count=2, amount="223.45 EUR", what="MT940 balances (debits)", checked=True
+    )
 
 
 def test_statement_without_transactions_gives_no_rows(tmp_path):
-    path = write(tmp_path, statement(":20:S", ":25:0071001234567", ":28C:250/1", ":60F:C240907VND195500000,",
-                                     ":62F:C240907VND195500000,", ":64:C240907VND195500000,", "-"))
+    path = write(
+        tmp_path,
+        statement(
+            ":20:S",
+            ":25:0071001234567",
+            ":28C:250/1",
+            ":60F:C240907VND195500000,",
+            ":62F:C240907VND195500000,",
+            ":64:C240907VND195500000,",
+            "-",
+        ),
+    )
     headers, frame, first_row, control = read_with_control(path)
     assert headers == COLUMNS == frame.columns
     assert frame.height == 0 and first_row == 1
@@ -165,40 +299,68 @@ def test_swift_envelope_with_two_messages(tmp_path):
         "{1:F01BFTVVNVXAXXX0000000000}{2:O9401630240906BFTVVNVXAXXX00000000002409061630N}{3:{108:X}}{4:\r\n"
         f":20:S{n}\r\n:25:0071001234567\r\n:28C:{n}/1\r\n:60F:C24090{n}VND1000000,\r\n"
         f":61:24090{n}D250000,NTRFCT{n}//FT{n}\r\n:86:CHI TRA CT{n}\r\n:62F:C24090{n}VND750000,\r\n"
-        "-}{5:{CHK:0A1B2C3D4E5F}}\r\n" for n in (1, 2))
+        "-}{5:{CHK:0A1B2C3D4E5F}}\r\n"
+        for n in (1, 2)
+    )
     text = text.replace(":60F:C240902VND1000000,", ":60F:C240902VND750000,").replace(
-        ":62F:C240902VND750000,", ":62F:C240902VND500000,")
+        ":62F:C240902VND750000,", ":62F:C240902VND500000,"
+    )
     path = write(tmp_path, text, "statement")
     assert rows_of(path) == [
         ("CT1", None, None, None, "250000", "2024-09-01", "bank", "success", "CHI TRA CT1", "DBIT", None),
         ("CT2", None, None, None, "250000", "2024-09-02", "bank", "success", "CHI TRA CT2", "DBIT", None),
     ]
-    assert read_with_control(path)[3] == Control(count=2, amount="500000", what="MT940 balances (debits)",
-                                                 checked=True)
+    assert read_with_control(path)[3] == Control(count=2, amount="500000", what="MT940 balances (debits)", checked=True)
 
 
 def test_mt942_debit_totals_checked(tmp_path):
-    path = write(tmp_path, statement(
-        ":20:INTRADAY", ":25:0071001234567", ":28C:1/1", ":34F:VND0", ":13D:2409051200+0700",
-        ":61:2409050905D1500000,NTRFCT1//FT1", ":86:CHI TRA CT1",
-        ":61:2409050905D750000,NTRFCT2//FT2", ":86:CHI TRA CT2",
-        ":90D:2VND2250000,", ":90C:0VND0,", "-"))
+    path = write(
+        tmp_path,
+        statement(
+            ":20:INTRADAY",
+            ":25:0071001234567",
+            ":28C:1/1",
+            ":34F:VND0",
+            ":13D:2409051200+0700",
+            ":61:2409050905D1500000,NTRFCT1//FT1",
+            ":86:CHI TRA CT1",
+            ":61:2409050905D750000,NTRFCT2//FT2",
+            ":86:CHI TRA CT2",
+            ":90D:2VND2250000,",
+            ":90C:0VND0,",
+            "-",
+        ),
+    )
     assert [(r[0], r[4], r[9]) for r in rows_of(path)] == [("CT1", "1500000", "DBIT"), ("CT2", "750000", "DBIT")]
-    assert read_with_control(path)[3] == Control(count=2, amount="2250000", what="MT942 :90D: (debits)",
-                                                 checked=True)
+    assert read_with_control(path)[3] == Control(count=2, amount="2250000", what="MT942 :90D: (debits)", checked=True)
 
 
 def test_mt942_debit_totals_that_disagree_refused(tmp_path):
-    path = write(tmp_path, statement(
-        ":20:INTRADAY", ":25:0071001234567", ":28C:1/1", ":34F:VND0",
-        ":61:2409050905D1500000,NTRFCT1//FT1", ":90D:2VND2250000,", "-"))
-    assert error_of(path) == (f"{path}: its statement 1 says it holds 2 debit entries of 2,250,000 but "
-                              f"1 debit entry of 1,500,000 was read; {CONTROL_FIX}")
+    path = write(
+        tmp_path,
+        statement(
+            ":20:INTRADAY",
+            ":25:0071001234567",
+            ":28C:1/1",
+            ":34F:VND0",
+            ":61:2409050905D1500000,NTRFCT1//FT1",
+            ":90D:2VND2250000,",
+            "-",
+        ),
+    )
+    assert error_of(path) == (
+        f"{path}: its statement 1 says it holds 2 debit entries of 2,250,000 but "
+        f"1 debit entry of 1,500,000 was read; {CONTROL_FIX}"
+    )
 
 
 def test_mt942_without_totals_has_no_control(tmp_path):
-    path = write(tmp_path, statement(":20:INTRADAY", ":25:0071001234567", ":28C:1/1", ":34F:VND0",
-                                     ":61:2409050905D1500000,NTRFCT1//FT1", "-"))
+    path = write(
+        tmp_path,
+        statement(
+            ":20:INTRADAY", ":25:0071001234567", ":28C:1/1", ":34F:VND0", ":61:2409050905D1500000,NTRFCT1//FT1", "-"
+        ),
+    )
     _, frame, _, control = read_with_control(path)
     assert frame.height == 1 and control is None
 
@@ -210,17 +372,29 @@ def test_empty_file_refused(tmp_path):
 
 def test_not_a_statement_refused(tmp_path):
     path = write(tmp_path, "payment_ref,amount\nCT1,1500000\n", "list.sta")
-    assert error_of(path) == (f"{path}: is not an MT940 or MT942 statement (no :20:, :60F: or :61: field found); "
-                              "ask the bank for the account statement as MT940, camt.053 XML or Excel/CSV")
+    assert error_of(path) == (
+        f"{path}: is not an MT940 or MT942 statement (no :20:, :60F: or :61: field found); "
+        "ask the bank for the account statement as MT940, camt.053 XML or Excel/CSV"
+    )
 
 
 def test_unreadable_field_refused_with_its_line_and_without_its_text(tmp_path):
-    path = write(tmp_path, statement(":20:S", ":25:0071001234567", ":60F:C240901VND1000000,",
-                                     ":61:240902D500000,NTRFCT1", ":86:CHI TRA CT1",
-                                     ":61:2409XXD NGUYEN VAN A 0071001234567", ":62F:C240902VND500000,"))
+    path = write(
+        tmp_path,
+        statement(
+            ":20:S",
+            ":25:0071001234567",
+            ":60F:C240901VND1000000,",
+            ":61:240902D500000,NTRFCT1",
+            ":86:CHI TRA CT1",
+            ":61:2409XXD NGUYEN VAN A 0071001234567",
+            ":62F:C240902VND500000,",
+        ),
+    )
     message = error_of(path)
-    assert message == (f"{path}: is not a readable MT940 statement (line 6: its :61: field cannot be read); "
-                       f"{UNREADABLE_FIX}")
+    assert message == (
+        f"{path}: is not a readable MT940 statement (line 6: its :61: field cannot be read); {UNREADABLE_FIX}"
+    )
 
 
 def test_recognised_by_content_whatever_the_name(tmp_path):
@@ -242,14 +416,18 @@ def test_recognised_by_content_whatever_the_name(tmp_path):
 
 def test_csv_excel_camt_and_parquet_heads_not_recognised():
     heads = [
-        (b"payment_ref,payee_name,amount,value_date,narrative\n"
-         b'CT1,Nguyen Van A,1500000,2024-09-05,":20:REF :25:ACC :60F:C240901VND0, :61:240902D1,NTRF"\n'),
+        (
+            b"payment_ref,payee_name,amount,value_date,narrative\n"
+            b'CT1,Nguyen Van A,1500000,2024-09-05,":20:REF :25:ACC :60F:C240901VND0, :61:240902D1,NTRF"\n'
+        ),
         # the narrative's lines inside quotes start with tags
         b'payment_ref;amount;narrative\nCT1;1500000;"chi tra\n:20:REF\n:25:ACC\n:61:240902D1,NTRF"\n',
         # a list without a header row whose first cell is tag-like
         b":20:REF,1500000,chi tra\n:25:ACC,1,x\n:61:240902D1,2,y\n",
-        (b"\xef\xbb\xbfM\xc3\xa3 giao d\xe1\xbb\x8bch\tS\xe1\xbb\x91 ti\xe1\xbb\x81n\tN\xe1\xbb\x99i dung\n"
-         b"FT1\t1500000\tCT :20: :25: :61:\n"),
+        (
+            b"\xef\xbb\xbfM\xc3\xa3 giao d\xe1\xbb\x8bch\tS\xe1\xbb\x91 ti\xe1\xbb\x81n\tN\xe1\xbb\x99i dung\n"
+            b"FT1\t1500000\tCT :20: :25: :61:\n"
+        ),
         b'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">',
         b"PAR1\x15\x04\x15\x10\x15\x14L\x15\x02\x15\x00\x12\x00\x00",
         b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",
@@ -262,67 +440,183 @@ def test_csv_excel_camt_and_parquet_heads_not_recognised():
 
 # Real samples from public parser test suites (fixtures/mt940/README.md)
 
+
 def test_real_samples_read_with_their_row_counts():
-    counts = {"ing-4.txt": 4, "rabobank-iban.sta": 4, "mt942.sta": 3, "sparkasse_interim_balance.txt": 2,
-              "vn_bank_statement.sta": 6}
+    counts = {
+        "ing-4.txt": 4,
+        "rabobank-iban.sta": 4,
+        "mt942.sta": 3,
+        "sparkasse_interim_balance.txt": 2,
+        "vn_bank_statement.sta": 6,
+    }
     for name, count in counts.items():
         _, frame, _, control = read_with_control(MT940 / name, vnd_only=False)
         assert frame.height == count, name
         assert control is not None and control.checked, name
     # in a run, the European banks' statements are of EUR and PLN accounts: refused in one line each
-    for name, currency in (("ing-4.txt", "EUR"), ("rabobank-iban.sta", "EUR"), ("mt942.sta", "PLN"),
-                           ("sparkasse_interim_balance.txt", "EUR")):
+    for name, currency in (
+        ("ing-4.txt", "EUR"),
+        ("rabobank-iban.sta", "EUR"),
+        ("mt942.sta", "PLN"),
+        ("sparkasse_interim_balance.txt", "EUR"),
+    ):
         with pytest.raises(InputFileError, match=f"is a statement of an account in {currency}, not VND: all its"):
             read_with_control(MT940 / name)
 
 
 def test_real_sample_ing_sepa_fields():
     assert rows_of(MT940 / "ing-4.txt") == [
-        ("SEPA-20230418220132-60947700-P1", None, None, None, "768.51 EUR", "2010-04-20", "bank", "success",
-         "TOTAAL 5 VZ", "DBIT", None),
-        ("31101100047720", "GREENFLUX ASSETS BV", "ABNANL2A", "NL71ABNA0841238***", "105.20 EUR", "2010-07-23",
-         "bank", "success", "Nr. LNT22000057 / 21.2.2023Nr. LNT22000079 / 21.3.2023Nr. LNT22000068 / 21.2.2023",
-         "CRDT", None),
-        ("SCT-1-BO230019-R1", "Lambrix Elektrotechniek", "RABONL2U", "NL68RABO0106200***", "335.53 EUR",
-         "2010-07-23", "bank", "success", "110130590", "CRDT", None),
-        ("PPM9455956", "Rexel Holding Netherlands B.V.", None, "NL21INGB0650141***", "327.78 EUR", "2010-07-23",
-         "bank", "success", "POOL-M NL21INGB0650141172 POOL-S NL30INGB0008693687 PPM9455956 22/07/2010", "CRDT", None),
+        (
+            "SEPA-20230418220132-60947700-P1",
+            None,
+            None,
+            None,
+            "768.51 EUR",
+            "2010-04-20",
+            "bank",
+            "success",
+            "TOTAAL 5 VZ",
+            "DBIT",
+            None,
+        ),
+        (
+            "31101100047720",
+            "GREENFLUX ASSETS BV",
+            "ABNANL2A",
+            "NL71ABNA0841238***",
+            "105.20 EUR",
+            "2010-07-23",
+            "bank",
+            "success",
+            "Nr. LNT22000057 / 21.2.2023Nr. LNT22000079 / 21.3.2023Nr. LNT22000068 / 21.2.2023",
+            "CRDT",
+            None,
+        ),
+        (
+            "SCT-1-BO230019-R1",
+            "Lambrix Elektrotechniek",
+            "RABONL2U",
+            "NL68RABO0106200***",
+            "335.53 EUR",
+            "2010-07-23",
+            "bank",
+            "success",
+            "110130590",
+            "CRDT",
+            None,
+        ),
+        (
+            "PPM9455956",
+            "Rexel Holding Netherlands B.V.",
+            None,
+            "NL21INGB0650141***",
+            "327.78 EUR",
+            "2010-07-23",
+            "bank",
+            "success",
+            "POOL-M NL21INGB0650141172 POOL-S NL30INGB0008693687 PPM9455956 22/07/2010",
+            "CRDT",
+            None,
+        ),
     ]
     assert read_with_control(MT940 / "ing-4.txt", vnd_only=False)[3] == Control(
-        count=1, amount="768.51 EUR", what="MT940 balances (debits)", checked=True)
+        count=1, amount="768.51 EUR", what="MT940 balances (debits)", checked=True
+    )
 
 
 def test_real_sample_rabobank_eref():
     rows = rows_of(MT940 / "rabobank-iban.sta")
     assert rows[:2] == [
-        ("01-01-2013 12:00 0030000987654321", "CONTRA ACCOUNT HOLDER", None, None, "25.00 EUR", "2013-01-01",
-         "bank", "success", None, "DBIT", None),
-        (None, "JOHN DOE", None, None, "10.00 EUR", "2013-01-02", "bank", "success", "Reference 201301234", "DBIT", None),
+        (
+            "01-01-2013 12:00 0030000987654321",
+            "CONTRA ACCOUNT HOLDER",
+            None,
+            None,
+            "25.00 EUR",
+            "2013-01-01",
+            "bank",
+            "success",
+            None,
+            "DBIT",
+            None,
+        ),
+        (
+            None,
+            "JOHN DOE",
+            None,
+            None,
+            "10.00 EUR",
+            "2013-01-02",
+            "bank",
+            "success",
+            "Reference 201301234",
+            "DBIT",
+            None,
+        ),
     ]
     assert read_with_control(MT940 / "rabobank-iban.sta", vnd_only=False)[3] == Control(
-        count=4, amount="70 EUR", what="MT940 balances (debits)", checked=True)
+        count=4, amount="70 EUR", what="MT940 balances (debits)", checked=True
+    )
 
 
 def test_real_sample_german_structured():
     assert rows_of(MT940 / "sparkasse_interim_balance.txt") == [
-        (None, "ARAL AG", "DRESDEFF430", "DE95430800830802029200", "20.00 EUR", "2019-02-18", "bank", "success",
-         "SVWZ+2019-02-15T20.10 Debitk.4 2019-12 ABWA+Aral Tankstelle Chemnitz Leipziger Straße 257//Chemnitz/DE",
-         "DBIT", None),
-        (None, "Max Mustermann", "NTSBDEB1XXX", "DE12345678901234567890", "20.00 EUR", "2019-02-19", "bank",
-         "success", "SVWZ+Apple Pay DATUM 19.02.2019, 13.24 UHR1.TAN 002153", "DBIT", None),
+        (
+            None,
+            "ARAL AG",
+            "DRESDEFF430",
+            "DE95430800830802029200",
+            "20.00 EUR",
+            "2019-02-18",
+            "bank",
+            "success",
+            "SVWZ+2019-02-15T20.10 Debitk.4 2019-12 ABWA+Aral Tankstelle Chemnitz Leipziger Straße 257//Chemnitz/DE",
+            "DBIT",
+            None,
+        ),
+        (
+            None,
+            "Max Mustermann",
+            "NTSBDEB1XXX",
+            "DE12345678901234567890",
+            "20.00 EUR",
+            "2019-02-19",
+            "bank",
+            "success",
+            "SVWZ+Apple Pay DATUM 19.02.2019, 13.24 UHR1.TAN 002153",
+            "DBIT",
+            None,
+        ),
     ]
 
 
 def test_german_end_to_end_reference(tmp_path):
-    path = write(tmp_path, statement(
-        ":20:STARTUMSE", ":25:DE11222220220222220200", ":60F:C240901EUR100,00",
-        ":61:2409020902DR10,00NTRFNONREF",
-        ":86:116?00SEPA-UEBERW?100399?20EREF+CTXH240900001?21SVWZ+Chi tra tro cap CCCD 0791?2296118125"
-        "?30VBAAVNVX?311400205123456?32NGUYEN THI THANH HUONG",
-        ":62F:C240902EUR90,00"))
+    path = write(
+        tmp_path,
+        statement(
+            ":20:STARTUMSE",
+            ":25:DE11222220220222220200",
+            ":60F:C240901EUR100,00",
+            ":61:2409020902DR10,00NTRFNONREF",
+            ":86:116?00SEPA-UEBERW?100399?20EREF+CTXH240900001?21SVWZ+Chi tra tro cap CCCD 0791?2296118125"
+            "?30VBAAVNVX?311400205123456?32NGUYEN THI THANH HUONG",
+            ":62F:C240902EUR90,00",
+        ),
+    )
     assert rows_of(path) == [
-        ("CTXH240900001", "NGUYEN THI THANH HUONG", "VBAAVNVX", "1400205123456", "10.00 EUR", "2024-09-02", "bank",
-         "success", "EREF+CTXH240900001 SVWZ+Chi tra tro cap CCCD 079196118125", "DBIT", None),
+        (
+            "CTXH240900001",
+            "NGUYEN THI THANH HUONG",
+            "VBAAVNVX",
+            "1400205123456",
+            "10.00 EUR",
+            "2024-09-02",
+            "bank",
+            "success",
+            "EREF+CTXH240900001 SVWZ+Chi tra tro cap CCCD 079196118125",
+            "DBIT",
+            None,
+        ),
     ]
 
 
@@ -333,17 +627,21 @@ def test_real_sample_mt942():
         ("MB170119012085", "0.01 PLN", "bank", "success", "CRDT"),
         ("MB170119012121", "0.01 PLN", "bank", "success", "CRDT"),
     ]
-    assert rows[0][8] == ("911 TRANSAKCJA COLLECT; ID IPH: XX000000000001; Z RACH.: 56114010810000267002001001; "
-                          "OD: JAN NOWAK UL. NIJAKA 1 M 2 31-234 KRAKOW; TYT.: PRZELEW SRODKOW ; "
-                          "TNR: 179171073864111.010001")
-    assert read_with_control(MT940 / "mt942.sta", vnd_only=False)[3] == Control(count=0, amount="0 PLN",
-                                                                what="MT942 :90D: (debits)", checked=True)
+    assert rows[0][8] == (
+        "911 TRANSAKCJA COLLECT; ID IPH: XX000000000001; Z RACH.: 56114010810000267002001001; "
+        "OD: JAN NOWAK UL. NIJAKA 1 M 2 31-234 KRAKOW; TYT.: PRZELEW SRODKOW ; "
+        "TNR: 179171073864111.010001"
+    )
+    assert read_with_control(MT940 / "mt942.sta", vnd_only=False)[3] == Control(
+        count=0, amount="0 PLN", what="MT942 :90D: (debits)", checked=True
+    )
 
 
 def test_real_sample_with_balances_that_disagree_refused():
     path = MT940 / "sparkasse3.txt"  # an excerpt: the balances of a whole day, one transaction of it
-    assert error_of(path) == (f"{path}: its statement 1 opens at 931,052.29, moves -1,027.25 and says it closes "
-                              f"at 931,304.50; {CONTROL_FIX}")
+    assert error_of(path) == (
+        f"{path}: its statement 1 opens at 931,052.29, moves -1,027.25 and says it closes at 931,304.50; {CONTROL_FIX}"
+    )
 
 
 def test_a_vietnamese_mt940_statement_reconciles_end_to_end(tmp_path):
@@ -361,27 +659,35 @@ def test_a_vietnamese_mt940_statement_reconciles_end_to_end(tmp_path):
         "001145007788,Lê Thị Hồng Nhung,03/03/1945,Nữ,Trợ cấp xã hội,1.000.000,Chuyển khoản,VCB,0071000000003,01,"
         "Đang hưởng\n"
         "001140012345,Phạm Thị Đức,04/04/1940,Nữ,Trợ cấp xã hội,750.000,Chuyển khoản,VCB,0071000000004,01,Đang hưởng\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     statement = MT940 / "vn_bank_statement.sta"
     db = tmp_path / "r.duckdb"
-    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry),
-                                   "--payments", str(statement)])
+    res = CliRunner().invoke(
+        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(statement)]
+    )
     assert res.exit_code == 0, res.output
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT code, vneid, payment_ref FROM flags ORDER BY code").fetchall() == [
-            ("MISSING_PAYMENT", "001145007788", None), ("PAYMENT_FAILED", "001145007788", "CTXH240900003")]
-        assert con.execute("SELECT payment_ref, vneid, vneid_source, payee_name, status FROM payments "
-                           "ORDER BY source_row").fetchall() == [
+            ("MISSING_PAYMENT", "001145007788", None),
+            ("PAYMENT_FAILED", "001145007788", "CTXH240900003"),
+        ]
+        assert con.execute(
+            "SELECT payment_ref, vneid, vneid_source, payee_name, status FROM payments ORDER BY source_row"
+        ).fetchall() == [
             ("CTXH240900001", "079196118125", "narrative", None, "success"),
             ("CTXH240900002", "001038005555", "narrative", None, "success"),
             ("CTXH240900003", "001145007788", "narrative", None, "returned"),
-            ("FT24249000105", "001140012345", "narrative", None, "success")]
+            ("FT24249000105", "001140012345", "narrative", None, "success"),
+        ]
         assert con.execute("SELECT source_row, reason FROM rejected_rows ORDER BY source_row").fetchall() == [
             (1, "credit (money into the account), not a payment"),
-            (6, "credit: a return or reversal, not a payment (a returned payment is its debit row)")]
-        assert con.execute("SELECT format, rows_read, rows_loaded, control_count, control_amount, control_source "
-                           "FROM inputs WHERE role = 'payments'").fetchone() == (
-            "mt940", 6, 4, 4, 5_500_000, "MT940 balances (debits)")
+            (6, "credit: a return or reversal, not a payment (a returned payment is its debit row)"),
+        ]
+        assert con.execute(
+            "SELECT format, rows_read, rows_loaded, control_count, control_amount, control_source "
+            "FROM inputs WHERE role = 'payments'"
+        ).fetchone() == ("mt940", 6, 4, 4, 5_500_000, "MT940 balances (debits)")
 
 
 def test_check_says_entries_set_aside_currency_and_balances():

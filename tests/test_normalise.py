@@ -19,8 +19,9 @@ from reconcile.normalise.text import fold
 
 # The `con` fixture is function-scoped but stateless (macros only), so sharing it across the
 # examples of one hypothesis test is safe.
-HYPO = settings(max_examples=200, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+HYPO = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 PROVINCE_CODES = sorted(reference_frames()["ref_birth_province"]["cccd_code"].to_list())
 
@@ -39,15 +40,60 @@ def one(con, sql, *args):
 # --------------------------------------------------------------------------------------------
 
 SYLLABLES = [
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-    "Hồ", "Ngô", "Dương", "Lý", "Văn", "Thị", "Hữu", "Đức", "Thanh", "Hương", "Hòa", "Hoà",
-    "Thủy", "Thuỷ", "Khoẻ", "Nhung", "Hồng", "Ánh", "Ngọc", "Quỳnh", "Tuấn", "Dũng", "Đạt",
-    "Phương", "Xuân", "Mỹ", "Yến", "Ước", "Ửng", "Ỷ", "Ấn", "Ẩn", "Ẫn", "Ậu", "Ơn", "Ời",
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Văn",
+    "Thị",
+    "Hữu",
+    "Đức",
+    "Thanh",
+    "Hương",
+    "Hòa",
+    "Hoà",
+    "Thủy",
+    "Thuỷ",
+    "Khoẻ",
+    "Nhung",
+    "Hồng",
+    "Ánh",
+    "Ngọc",
+    "Quỳnh",
+    "Tuấn",
+    "Dũng",
+    "Đạt",
+    "Phương",
+    "Xuân",
+    "Mỹ",
+    "Yến",
+    "Ước",
+    "Ửng",
+    "Ỷ",
+    "Ấn",
+    "Ẩn",
+    "Ẫn",
+    "Ậu",
+    "Ơn",
+    "Ời",
 ]
 
 viet_names = st.builds(
-    lambda parts, form, upper, sep: unicodedata.normalize(form, sep.join(parts)).upper()
-    if upper else unicodedata.normalize(form, sep.join(parts)),
+    lambda parts, form, upper, sep: (
+        unicodedata.normalize(form, sep.join(parts)).upper() if upper else unicodedata.normalize(form, sep.join(parts))
+    ),
     st.lists(st.sampled_from(SYLLABLES), min_size=1, max_size=5),
     st.sampled_from(["NFC", "NFD"]),
     st.booleans(),
@@ -58,64 +104,76 @@ viet_names = st.builds(
 any_text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=80)
 # Assigned code points only: Python's unicodedata and DuckDB's utf8proc may be at different
 # Unicode versions, so unassigned (Cn) code points can legitimately disagree.
-assigned_text = st.text(st.characters(exclude_categories=("Cs", "Cn"), exclude_characters="\x00"),
-                        max_size=60)
+assigned_text = st.text(st.characters(exclude_categories=("Cs", "Cn"), exclude_characters="\x00"), max_size=60)
 numberish = st.text(alphabet="0123456789.,E+-() đ₫VNDĐdong/:T\u00a0", max_size=40)
 long_digits = st.from_regex(r"[0-9]{16,200}", fullmatch=True)
 emoji = st.text(st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF), min_size=1, max_size=10)
-hostile = st.one_of(any_text, numberish, long_digits, emoji, viet_names,
-                    st.builds(lambda a, b: a + b, long_digits, st.sampled_from([".0", "E+11", " đ", "/2024"])))
+hostile = st.one_of(
+    any_text,
+    numberish,
+    long_digits,
+    emoji,
+    viet_names,
+    st.builds(lambda a, b: a + b, long_digits, st.sampled_from([".0", "E+11", " đ", "/2024"])),
+)
 
 
 # --------------------------------------------------------------------------------------------
 # rc_amount / rc_amount_problem
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("1.500.000", 1_500_000),
-    ("1,500,000", 1_500_000),
-    ("1500000", 1_500_000),
-    ("1 500 000 đ", 1_500_000),
-    ("1 500 000đ", 1_500_000),
-    ("500.000 VND", 500_000),
-    ("500.000VNĐ", 500_000),
-    ("500.000 đồng", 500_000),
-    ("VND 1,500,000", 1_500_000),
-    ("₫ 500,000", 500_000),
-    ("1500000.0", 1_500_000),          # a numeric Excel cell
-    ("2.000.000,00", 2_000_000),       # vi-VN, zero fraction
-    ("2,000,000.00", 2_000_000),
-    ("  1.500.000\u00a0", 1_500_000),  # no-break space around
-    ("0", 0),
-    ("999", 999),
-    ("1000000000000", 1_000_000_000_000),  # a trillion dong: the limit
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1.500.000", 1_500_000),
+        ("1,500,000", 1_500_000),
+        ("1500000", 1_500_000),
+        ("1 500 000 đ", 1_500_000),
+        ("1 500 000đ", 1_500_000),
+        ("500.000 VND", 500_000),
+        ("500.000VNĐ", 500_000),
+        ("500.000 đồng", 500_000),
+        ("VND 1,500,000", 1_500_000),
+        ("₫ 500,000", 500_000),
+        ("1500000.0", 1_500_000),  # a numeric Excel cell
+        ("2.000.000,00", 2_000_000),  # vi-VN, zero fraction
+        ("2,000,000.00", 2_000_000),
+        ("  1.500.000\u00a0", 1_500_000),  # no-break space around
+        ("0", 0),
+        ("999", 999),
+        ("1000000000000", 1_000_000_000_000),  # a trillion dong: the limit
+    ],
+)
 def test_amount_accepted(con, text, expected):
     assert one(con, "rc_amount(?)", text) == expected
     assert one(con, "rc_amount_problem(?)", text) is None
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("1.5", FRACTION),
-    ("1.500.00", FRACTION),
-    ("1,5", FRACTION),
-    ("1500000.5", FRACTION),
-    ("-500", "is negative"),
-    ("(1.000)", "is negative"),
-    ("(150,000)", "is negative"),
-    ("1.5E+6", "is in scientific notation"),
-    ("1,5E+6", "is in scientific notation"),
-    ("abc", "is not a number"),
-    ("đ", "is not a number"),
-    ("100.50 EUR", "is in EUR, not VND"),  # a statement's entry in another currency (camt, MT940)
-    ("USD 1,000", "is in USD, not VND"),
-    ("", "missing"),
-    ("   ", "missing"),
-    ("12345678901234567", "is too large (over 1,000,000,000,000 VND)"),  # 17 digits
-    ("1234567890123456", "is too large (over 1,000,000,000,000 VND)"),   # 16 digits
-    ("1.000.000.000.001", "is too large (over 1,000,000,000,000 VND)"),  # no benefit payment is a trillion dong
-    ("999999999999999", "is too large (over 1,000,000,000,000 VND)"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("1.5", FRACTION),
+        ("1.500.00", FRACTION),
+        ("1,5", FRACTION),
+        ("1500000.5", FRACTION),
+        ("-500", "is negative"),
+        ("(1.000)", "is negative"),
+        ("(150,000)", "is negative"),
+        ("1.5E+6", "is in scientific notation"),
+        ("1,5E+6", "is in scientific notation"),
+        ("abc", "is not a number"),
+        ("đ", "is not a number"),
+        ("100.50 EUR", "is in EUR, not VND"),  # a statement's entry in another currency (camt, MT940)
+        ("USD 1,000", "is in USD, not VND"),
+        ("", "missing"),
+        ("   ", "missing"),
+        ("12345678901234567", "is too large (over 1,000,000,000,000 VND)"),  # 17 digits
+        ("1234567890123456", "is too large (over 1,000,000,000,000 VND)"),  # 16 digits
+        ("1.000.000.000.001", "is too large (over 1,000,000,000,000 VND)"),  # no benefit payment is a trillion dong
+        ("999999999999999", "is too large (over 1,000,000,000,000 VND)"),
+    ],
+)
 def test_amount_refused(con, text, problem):
     assert one(con, "rc_amount(?)", text) is None
     assert one(con, "rc_amount_problem(?)", text) == problem
@@ -131,9 +189,16 @@ def test_amount_null_is_missing(con):
 @given(n=st.integers(min_value=0, max_value=10**12))
 def test_amount_round_trip(con, n):
     commas = f"{n:,}"
-    forms = [str(n), commas, commas.replace(",", "."), commas.replace(",", " "),
-             commas.replace(",", ".") + " đ", "₫ " + commas, commas.replace(",", ".") + ",00",
-             f"{n}.0"]
+    forms = [
+        str(n),
+        commas,
+        commas.replace(",", "."),
+        commas.replace(",", " "),
+        commas.replace(",", ".") + " đ",
+        "₫ " + commas,
+        commas.replace(",", ".") + ",00",
+        f"{n}.0",
+    ]
     got = con.execute("SELECT " + ", ".join(["rc_amount(?)"] * len(forms)), forms).fetchone()
     assert list(got) == [n] * len(forms)
 
@@ -154,30 +219,45 @@ def test_amount_accepted_is_nonnegative_int_and_agrees_with_problem(con, s):
 # rc_date / rc_date_problem
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("05/09/2024", dt.date(2024, 9, 5)),
-    ("5/9/2024", dt.date(2024, 9, 5)),
-    ("05-09-2024", dt.date(2024, 9, 5)),
-    ("05.09.2024", dt.date(2024, 9, 5)),
-    ("2024-09-05", dt.date(2024, 9, 5)),
-    ("2024-09-05 00:00:00", dt.date(2024, 9, 5)),   # an Excel date cell read as text
-    ("2024-09-05T00:00:00", dt.date(2024, 9, 5)),
-    ("05/09/2024 14:30:00", dt.date(2024, 9, 5)),
-    ("45540", dt.date(2024, 9, 5)),                 # Excel serial
-    ("45540.0", dt.date(2024, 9, 5)),
-    ("01/02/2024", dt.date(2024, 2, 1)),            # day first: 1 February
-    ("29/02/2024", dt.date(2024, 2, 29)),
-    (" 05/09/2024 ", dt.date(2024, 9, 5)),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("05/09/2024", dt.date(2024, 9, 5)),
+        ("5/9/2024", dt.date(2024, 9, 5)),
+        ("05-09-2024", dt.date(2024, 9, 5)),
+        ("05.09.2024", dt.date(2024, 9, 5)),
+        ("2024-09-05", dt.date(2024, 9, 5)),
+        ("2024-09-05 00:00:00", dt.date(2024, 9, 5)),  # an Excel date cell read as text
+        ("2024-09-05T00:00:00", dt.date(2024, 9, 5)),
+        ("05/09/2024 14:30:00", dt.date(2024, 9, 5)),
+        ("45540", dt.date(2024, 9, 5)),  # Excel serial
+        ("45540.0", dt.date(2024, 9, 5)),
+        ("01/02/2024", dt.date(2024, 2, 1)),  # day first: 1 February
+        ("29/02/2024", dt.date(2024, 2, 29)),
+        (" 05/09/2024 ", dt.date(2024, 9, 5)),
+    ],
+)
 def test_date_accepted(con, text, expected):
     assert one(con, "rc_date(?)", text) == expected
     assert one(con, "rc_date_problem(?)", text) is None
 
 
-@pytest.mark.parametrize("text", [
-    "31/02/2024", "29/02/2023", "32/01/2024", "01/13/2024", "01/01/1850", "1850-01-01",
-    "01/01/2101", "hôm qua", "2024/13/01", "0",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "31/02/2024",
+        "29/02/2023",
+        "32/01/2024",
+        "01/13/2024",
+        "01/01/1850",
+        "1850-01-01",
+        "01/01/2101",
+        "hôm qua",
+        "2024/13/01",
+        "0",
+    ],
+)
 def test_date_refused(con, text):
     assert one(con, "rc_date(?)", text) is None
     assert one(con, "rc_date_problem(?)", text) == BAD_DATE
@@ -198,8 +278,13 @@ def test_date_bare_year_is_not_an_excel_serial(con):
 @HYPO
 @given(d=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
 def test_date_round_trip(con, d):
-    forms = [d.strftime("%d/%m/%Y"), f"{d.day}/{d.month}/{d.year}", d.isoformat(),
-             d.isoformat() + " 00:00:00", d.strftime("%d.%m.%Y")]
+    forms = [
+        d.strftime("%d/%m/%Y"),
+        f"{d.day}/{d.month}/{d.year}",
+        d.isoformat(),
+        d.isoformat() + " 00:00:00",
+        d.strftime("%d.%m.%Y"),
+    ]
     got = con.execute("SELECT " + ", ".join(["rc_date(?)"] * len(forms)), forms).fetchone()
     assert list(got) == [d] * len(forms)
 
@@ -216,44 +301,51 @@ def test_date_excel_serial(con, d):
 # rc_vneid and friends
 # --------------------------------------------------------------------------------------------
 
+
 def vneid_row(con, s):
     return con.execute(
-        "SELECT rc_vneid(?), rc_vneid_restorable(?), rc_vneid_problem(?), rc_vneid_valid(rc_vneid(?))",
-        [s, s, s, s]).fetchone()
+        "SELECT rc_vneid(?), rc_vneid_restorable(?), rc_vneid_problem(?), rc_vneid_valid(rc_vneid(?))", [s, s, s, s]
+    ).fetchone()
 
 
-@pytest.mark.parametrize("text, vneid, restored, valid", [
-    ("1087123456", "001087123456", True, True),        # lost its leading zeros (Hà Nội, 001)
-    ("79123456789", "079123456789", True, True),       # 11 digits (TP HCM, 079)
-    ("1087123456.0", "001087123456", True, True),      # Excel float
-    ("001087123456", "001087123456", False, True),     # already right
-    ("001 087 123 456", "001087123456", False, True),  # spaces removed
-    (" 001087123456 ", "001087123456", False, True),
-    ("001-087-123-456", "001087123456", False, True),
-    ("3087123456", "3087123456", False, False),        # 003 is not a place-of-birth code
-    ("5087123456", "5087123456", False, False),        # 005 neither
-    ("97123456789", "97123456789", False, False),      # 097 neither
-    ("003087123456", "003087123456", False, False),    # 12 digits, unknown code
-    ("000087123456", "000087123456", False, False),
-    ("108712345", "108712345", False, False),          # 9 digits: never padded
-    ("1001087123456", "1001087123456", False, False),  # 13 digits
-])
+@pytest.mark.parametrize(
+    "text, vneid, restored, valid",
+    [
+        ("1087123456", "001087123456", True, True),  # lost its leading zeros (Hà Nội, 001)
+        ("79123456789", "079123456789", True, True),  # 11 digits (TP HCM, 079)
+        ("1087123456.0", "001087123456", True, True),  # Excel float
+        ("001087123456", "001087123456", False, True),  # already right
+        ("001 087 123 456", "001087123456", False, True),  # spaces removed
+        (" 001087123456 ", "001087123456", False, True),
+        ("001-087-123-456", "001087123456", False, True),
+        ("3087123456", "3087123456", False, False),  # 003 is not a place-of-birth code
+        ("5087123456", "5087123456", False, False),  # 005 neither
+        ("97123456789", "97123456789", False, False),  # 097 neither
+        ("003087123456", "003087123456", False, False),  # 12 digits, unknown code
+        ("000087123456", "000087123456", False, False),
+        ("108712345", "108712345", False, False),  # 9 digits: never padded
+        ("1001087123456", "1001087123456", False, False),  # 13 digits
+    ],
+)
 def test_vneid(con, text, vneid, restored, valid):
     assert vneid_row(con, text) == (vneid, restored, None, valid)
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("1.08712E+11", SCI_ID),
-    ("1.087123456E+11", SCI_ID),
-    ("1087123456E11", SCI_ID),
-    ("1.08712e+11", SCI_ID),
-    ("1,08712E+11", SCI_ID),  # vi-VN Excel: decimal comma
-    ("00108712345A", NOT_DIGITS),
-    ("CCCD 001087123456", NOT_DIGITS),
-    ("abc", NOT_DIGITS),
-    ("", "missing"),
-    ("   ", "missing"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("1.08712E+11", SCI_ID),
+        ("1.087123456E+11", SCI_ID),
+        ("1087123456E11", SCI_ID),
+        ("1.08712e+11", SCI_ID),
+        ("1,08712E+11", SCI_ID),  # vi-VN Excel: decimal comma
+        ("00108712345A", NOT_DIGITS),
+        ("CCCD 001087123456", NOT_DIGITS),
+        ("abc", NOT_DIGITS),
+        ("", "missing"),
+        ("   ", "missing"),
+    ],
+)
 def test_vneid_refused(con, text, problem):
     assert vneid_row(con, text) == (None, False, problem, False)
 
@@ -268,15 +360,18 @@ def test_vneid_dot_grouped(con):
     assert one(con, "rc_vneid(?)", "001.087.123.456") == "001087123456"
 
 
-@pytest.mark.parametrize("vneid, year, gender", [
-    ("001087123456", 1987, "male"),
-    ("001187123456", 1987, "female"),
-    ("001200123456", 2000, "male"),
-    ("001305123456", 2005, "female"),
-    ("079099000001", 1999, "male"),
-    ("079100000001", 1900, "female"),
-    ("048423000000", 2123, "male"),
-])
+@pytest.mark.parametrize(
+    "vneid, year, gender",
+    [
+        ("001087123456", 1987, "male"),
+        ("001187123456", 1987, "female"),
+        ("001200123456", 2000, "male"),
+        ("001305123456", 2005, "female"),
+        ("079099000001", 1999, "male"),
+        ("079100000001", 1900, "female"),
+        ("048423000000", 2123, "male"),
+    ],
+)
 def test_vneid_birth_year_and_gender(con, vneid, year, gender):
     assert one(con, "rc_vneid_birth_year(?)", vneid) == year
     assert one(con, "rc_vneid_gender(?)", vneid) == gender
@@ -288,10 +383,21 @@ def test_vneid_birth_year_needs_12_digits(con, v):
     assert one(con, "rc_vneid_gender(?)", v) is None
 
 
-@pytest.mark.parametrize("code, valid", [
-    ("001", True), ("079", True), ("096", True), ("002", True),
-    ("003", False), ("000", False), ("005", False), ("097", False), ("099", False), ("100", False),
-])
+@pytest.mark.parametrize(
+    "code, valid",
+    [
+        ("001", True),
+        ("079", True),
+        ("096", True),
+        ("002", True),
+        ("003", False),
+        ("000", False),
+        ("005", False),
+        ("097", False),
+        ("099", False),
+        ("100", False),
+    ],
+)
 def test_vneid_valid_place_of_birth(con, code, valid):
     assert one(con, "rc_vneid_valid(?)", code + "087123456") is valid
 
@@ -301,9 +407,13 @@ def test_province_codes_loaded():
     assert PROVINCE_CODES[0] == "001" and PROVINCE_CODES[-1] == "096"
 
 
-vneids = st.builds(lambda p, g, yy, r: f"{p}{g}{yy:02d}{r:06d}",
-                   st.sampled_from(PROVINCE_CODES), st.integers(0, 3), st.integers(0, 99),
-                   st.integers(0, 999_999))
+vneids = st.builds(
+    lambda p, g, yy, r: f"{p}{g}{yy:02d}{r:06d}",
+    st.sampled_from(PROVINCE_CODES),
+    st.integers(0, 3),
+    st.integers(0, 99),
+    st.integers(0, 999_999),
+)
 
 
 @pytest.mark.slow
@@ -315,7 +425,8 @@ def test_vneid_restores_any_valid_id_that_lost_its_zeros(con, v):
     row = con.execute(
         "SELECT rc_vneid(?), rc_vneid_restorable(?), rc_vneid(?), rc_vneid_valid(rc_vneid(?)), "
         "rc_vneid_birth_year(rc_vneid(?)), rc_vneid_gender(rc_vneid(?))",
-        [stripped, stripped, stripped + ".0", stripped, stripped, stripped]).fetchone()
+        [stripped, stripped, stripped + ".0", stripped, stripped, stripped],
+    ).fetchone()
     g, yy = int(v[3]), int(v[4:6])
     assert row == (v, True, v, True, 1900 + 100 * (g // 2) + yy, "female" if g % 2 else "male")
 
@@ -335,29 +446,39 @@ def test_vneid_idempotent(con, s):
 # Names
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, key", [
-    ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANH HUONG"),
-    (unicodedata.normalize("NFD", "Nguyễn Thị Thanh Hương"), "NGUYEN THI THANH HUONG"),
-    ("Đặng", "DANG"),
-    ("đặng văn a", "DANG VAN A"),
-    ("Hòa", "HOA"),
-    ("Hoà", "HOA"),
-    ("Thủy", "THUY"),
-    ("Thuỷ", "THUY"),
-    ("  nguyễn   văn\u00a0\u00a0an ", "NGUYEN VAN AN"),
-    ("NGUYỄN\u202fVĂN\tAN", "NGUYEN VAN AN"),
-    ("Lê\u200bThị", "LETHI"),  # invisible characters are removed (names are compared without spaces too)
-    ("Nguy\u200bễn Th\u00adị\u2060 Hư\ufeffơng", "NGUYEN THI HUONG"),
-    ("", None),
-    ("   ", None),
-])
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANH HUONG"),
+        (unicodedata.normalize("NFD", "Nguyễn Thị Thanh Hương"), "NGUYEN THI THANH HUONG"),
+        ("Đặng", "DANG"),
+        ("đặng văn a", "DANG VAN A"),
+        ("Hòa", "HOA"),
+        ("Hoà", "HOA"),
+        ("Thủy", "THUY"),
+        ("Thuỷ", "THUY"),
+        ("  nguyễn   văn\u00a0\u00a0an ", "NGUYEN VAN AN"),
+        ("NGUYỄN\u202fVĂN\tAN", "NGUYEN VAN AN"),
+        ("Lê\u200bThị", "LETHI"),  # invisible characters are removed (names are compared without spaces too)
+        ("Nguy\u200bễn Th\u00adị\u2060 Hư\ufeffơng", "NGUYEN THI HUONG"),
+        ("", None),
+        ("   ", None),
+    ],
+)
 def test_name_key(con, text, key):
     assert one(con, "rc_name_key(?)", text) == key
 
 
 def test_name_key_nfc_nfd_and_tone_placement_agree(con):
-    variants = ["Nguyễn Thị Hòa", unicodedata.normalize("NFD", "Nguyễn Thị Hòa"), "Nguyễn Thị Hoà",
-                unicodedata.normalize("NFD", "Nguyễn Thị Hoà"), "NGUYỄN THỊ HOÀ", "nguyen  thi\u00a0hoa"]
+    variants = [
+        "Nguyễn Thị Hòa",
+        unicodedata.normalize("NFD", "Nguyễn Thị Hòa"),
+        "Nguyễn Thị Hoà",
+        unicodedata.normalize("NFD", "Nguyễn Thị Hoà"),
+        "NGUYỄN THỊ HOÀ",
+        "nguyen  thi\u00a0hoa",
+    ]
     keys = {one(con, "rc_name_key(?)", v) for v in variants}
     assert keys == {"NGUYEN THI HOA"}
 
@@ -384,33 +505,39 @@ def test_name_collapses_next_line(con):
     assert one(con, "rc_name(?)", "Lê\u0085Thị") == "Lê Thị"
 
 
-@pytest.mark.parametrize("registry, payee", [
-    ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANH HUONG"),  # upper case without diacritics
-    ("Nguyễn Thị Thanh Hương", "Nguyễn Thị Thanh Hương"),
-    ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANH HUO"),    # cut short by the bank (20 chars)
-    ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANH H"),
-    ("Nguyễn Thị Thanh Hương", "NGUYEN THI THNH HUONG"),   # one-letter typo in the middle name
-    ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANG HUONG"),
-    ("Trần Văn Bình", "tran  van binh"),
-    ("Đặng Thị Hòa", "DANG THI HOA"),
-    ("Đặng Thị Hoà", "ĐẶNG THỊ HÒA"),
-    ("Nguyễn Thị Thanh Hương", "NGUY\u200bEN THI THAN\u00adH HUONG"),  # invisible characters inside words
-    ("Lê Thị Hồng", "LE\u200bTHI HONG"),  # a zero-width space instead of a space
-    ("Lê Thị Hồng", "LETHI HONG"),
-])
+@pytest.mark.parametrize(
+    "registry, payee",
+    [
+        ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANH HUONG"),  # upper case without diacritics
+        ("Nguyễn Thị Thanh Hương", "Nguyễn Thị Thanh Hương"),
+        ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANH HUO"),  # cut short by the bank (20 chars)
+        ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANH H"),
+        ("Nguyễn Thị Thanh Hương", "NGUYEN THI THNH HUONG"),  # one-letter typo in the middle name
+        ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANG HUONG"),
+        ("Trần Văn Bình", "tran  van binh"),
+        ("Đặng Thị Hòa", "DANG THI HOA"),
+        ("Đặng Thị Hoà", "ĐẶNG THỊ HÒA"),
+        ("Nguyễn Thị Thanh Hương", "NGUY\u200bEN THI THAN\u00adH HUONG"),  # invisible characters inside words
+        ("Lê Thị Hồng", "LE\u200bTHI HONG"),  # a zero-width space instead of a space
+        ("Lê Thị Hồng", "LETHI HONG"),
+    ],
+)
 def test_name_match_accepts(con, registry, payee):
     assert one(con, "rc_name_match(rc_name_key(?), rc_name_key(?), 0.92, 15)", registry, payee) is True
 
 
-@pytest.mark.parametrize("registry, payee", [
-    ("Nguyễn Văn An", "NGUYEN VAN ANH"),       # different given name
-    ("Nguyễn Văn Anh", "NGUYEN VAN AN"),
-    ("Nguyễn Văn An", "NGUYEN THI AN"),        # different middle name
-    ("Lê Thị Hồng Nhung", "LE THI HONG"),      # a prefix, but shorter than 15: not a truncation
-    ("Hoàng Văn Nam", "HUYNH VAN NAM"),        # different family name
-    ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANH HUONG X"),
-    ("Nguyễn Thị Thanh Hương", "TRAN THI THANH HUONG"),
-])
+@pytest.mark.parametrize(
+    "registry, payee",
+    [
+        ("Nguyễn Văn An", "NGUYEN VAN ANH"),  # different given name
+        ("Nguyễn Văn Anh", "NGUYEN VAN AN"),
+        ("Nguyễn Văn An", "NGUYEN THI AN"),  # different middle name
+        ("Lê Thị Hồng Nhung", "LE THI HONG"),  # a prefix, but shorter than 15: not a truncation
+        ("Hoàng Văn Nam", "HUYNH VAN NAM"),  # different family name
+        ("Nguyễn Thị Thanh Hương", "NGUYEN THI THANH HUONG X"),
+        ("Nguyễn Thị Thanh Hương", "TRAN THI THANH HUONG"),
+    ],
+)
 def test_name_match_rejects(con, registry, payee):
     assert one(con, "rc_name_match(rc_name_key(?), rc_name_key(?), 0.92, 15)", registry, payee) is False
 
@@ -435,7 +562,9 @@ def test_fold_agrees_with_python_on_any_text(con, s):
 def test_name_normalisers_idempotent(con, s):
     name, name2, key, key2, fold1, fold2 = con.execute(
         "SELECT rc_name(?), rc_name(rc_name(?)), rc_name_key(?), rc_name_key(rc_name_key(?)), "
-        "rc_fold(?), rc_fold(rc_fold(?))", [s] * 6).fetchone()
+        "rc_fold(?), rc_fold(rc_fold(?))",
+        [s] * 6,
+    ).fetchone()
     assert name2 == name
     assert key2 == key
     assert fold2 == fold1
@@ -458,10 +587,23 @@ def test_name_match_reflexive(con, name):
 # --------------------------------------------------------------------------------------------
 
 ALL_MACROS = [
-    "rc_text(?)", "rc_fold(?)", "rc_name(?)", "rc_name_key(?)", "rc_ident(?)", "rc_id_digits(?)",
-    "rc_vneid_restorable(?)", "rc_vneid(?)", "rc_vneid_problem(?)", "rc_vneid_valid(?)",
-    "rc_vneid_valid(rc_vneid(?))", "rc_vneid_birth_year(rc_vneid(?))", "rc_vneid_gender(rc_vneid(?))",
-    "rc_amount(?)", "rc_amount_problem(?)", "rc_date(?)", "rc_date_problem(?)",
+    "rc_text(?)",
+    "rc_fold(?)",
+    "rc_name(?)",
+    "rc_name_key(?)",
+    "rc_ident(?)",
+    "rc_id_digits(?)",
+    "rc_vneid_restorable(?)",
+    "rc_vneid(?)",
+    "rc_vneid_problem(?)",
+    "rc_vneid_valid(?)",
+    "rc_vneid_valid(rc_vneid(?))",
+    "rc_vneid_birth_year(rc_vneid(?))",
+    "rc_vneid_gender(rc_vneid(?))",
+    "rc_amount(?)",
+    "rc_amount_problem(?)",
+    "rc_date(?)",
+    "rc_date_problem(?)",
     "rc_name_match(rc_name_key(?), 'NGUYEN VAN AN', 0.92, 15)",
     "rc_name_match('NGUYEN THI THANH HUONG', rc_name_key(?), 0.92, 15)",
 ]

@@ -15,14 +15,58 @@ from reconcile.errors import InputFileError
 from reconcile.pipeline import RunConfig, run
 from reconcile.warehouse import PERIOD_TABLES
 
-REG_HEADER = ["vneid", "full_name", "date_of_birth", "gender", "program", "entitled_amount", "channel",
-              "bank_code", "account_number", "province_code", "status"]
-PAY_HEADER = ["payment_ref", "vneid", "payee_name", "bank_code", "account_number", "amount", "value_date",
-              "channel", "status"]
+REG_HEADER = [
+    "vneid",
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "program",
+    "entitled_amount",
+    "channel",
+    "bank_code",
+    "account_number",
+    "province_code",
+    "status",
+]
+PAY_HEADER = [
+    "payment_ref",
+    "vneid",
+    "payee_name",
+    "bank_code",
+    "account_number",
+    "amount",
+    "value_date",
+    "channel",
+    "status",
+]
 
 REGISTRY = [
-    ["001087012345", "Nguyễn Văn Hùng", "12/03/1987", "male", "welfare", "1.500.000", "bank", "VBA", "0011223344", "01", "active"],
-    ["079153000257", "Trần Thị Mai", "01/01/1953", "female", "pension", "5.200.000", "bank", "VCB", "0099887766", "79", "active"],
+    [
+        "001087012345",
+        "Nguyễn Văn Hùng",
+        "12/03/1987",
+        "male",
+        "welfare",
+        "1.500.000",
+        "bank",
+        "VBA",
+        "0011223344",
+        "01",
+        "active",
+    ],
+    [
+        "079153000257",
+        "Trần Thị Mai",
+        "01/01/1953",
+        "female",
+        "pension",
+        "5.200.000",
+        "bank",
+        "VCB",
+        "0099887766",
+        "79",
+        "active",
+    ],
     ["038146000111", "Lê Thị Hồng", "05/09/1946", "female", "pension", "4.100.000", "cash", "", "", "38", "active"],
 ]
 PAYMENTS = [
@@ -73,15 +117,26 @@ def test_clean_month_draws_no_finding_and_full_noncash_shares(tmp_path):
 def test_missing_required_column_stops_before_the_database_is_touched(tmp_path):
     reg, _pay = month(tmp_path)
     db = tmp_path / "r.duckdb"
-    run(RunConfig(period="2024-08", registry=[reg], payments=[write_csv(
-        tmp_path / "aug.csv", PAY_HEADER, [[*p[:6], "05/08/2024", *p[7:]] for p in PAYMENTS])], db=db))
+    run(
+        RunConfig(
+            period="2024-08",
+            registry=[reg],
+            payments=[write_csv(tmp_path / "aug.csv", PAY_HEADER, [[*p[:6], "05/08/2024", *p[7:]] for p in PAYMENTS])],
+            db=db,
+        )
+    )
     before = snapshot(db)
-    bad = write_csv(tmp_path / "bad.csv", [h for h in PAY_HEADER if h != "amount"],
-                    [[v for h, v in zip(PAY_HEADER, p) if h != "amount"] for p in PAYMENTS])
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        [h for h in PAY_HEADER if h != "amount"],
+        [[v for h, v in zip(PAY_HEADER, p) if h != "amount"] for p in PAYMENTS],
+    )
     with pytest.raises(InputFileError) as err:
         run(RunConfig(period="2024-09", registry=[reg], payments=[bad], db=db))
-    assert str(err.value) == (f"{bad}: required column 'amount' is missing from the payments file; "
-                              "add it or rename the column that holds it to 'amount', or pass a --profile that maps it")
+    assert str(err.value) == (
+        f"{bad}: required column 'amount' is missing from the payments file; "
+        "add it or rename the column that holds it to 'amount', or pass a --profile that maps it"
+    )
     assert err.value.exit_code == 2
     assert snapshot(db) == before
 
@@ -91,9 +146,11 @@ def test_wrong_period_file_rolls_back_and_leaves_no_new_database(tmp_path):
     db = tmp_path / "new.duckdb"
     with pytest.raises(InputFileError) as err:
         run(RunConfig(period="2024-10", registry=[reg], payments=[pay], db=db))
-    assert str(err.value) == (f"{pay}: none of its 3 payments is dated in 2024-10 (they run from 02/09/2024 "
-                              "to 12/09/2024; most are in 2024-09); check --period, or that this is the payment file of "
-                              "that month")
+    assert str(err.value) == (
+        f"{pay}: none of its 3 payments is dated in 2024-10 (they run from 02/09/2024 "
+        "to 12/09/2024; most are in 2024-09); check --period, or that this is the payment file of "
+        "that month"
+    )
     assert not db.exists()
 
 
@@ -107,8 +164,7 @@ def test_rerun_replaces_its_period_and_keeps_the_others(tmp_path):
     short = write_csv(tmp_path / "short.csv", PAY_HEADER, PAYMENTS[:1])
     run(RunConfig(period="2024-09", registry=[reg], payments=[short], db=db))
     with duckdb.connect(str(db), read_only=True) as con:
-        per_period = con.execute(
-            "SELECT period, count(*) FROM payments GROUP BY period ORDER BY period").fetchall()
+        per_period = con.execute("SELECT period, count(*) FROM payments GROUP BY period ORDER BY period").fetchall()
         runs = con.execute("SELECT period, payment_rows FROM runs ORDER BY period").fetchall()
         flags = con.execute("SELECT period, code, vneid FROM flags ORDER BY ALL").fetchall()
         aug_rows = con.execute("SELECT * FROM payments WHERE period = '2024-08' ORDER BY ALL").fetchall()
@@ -119,7 +175,9 @@ def test_rerun_replaces_its_period_and_keeps_the_others(tmp_path):
 
 
 def test_same_inputs_give_identical_flags(tmp_path):
-    reg, pay = month(tmp_path, payments=[*PAYMENTS[:1], ["FT009", "", "AI DO", "", "", "700000", "03/09/2024", "bank", ""]])
+    reg, pay = month(
+        tmp_path, payments=[*PAYMENTS[:1], ["FT009", "", "AI DO", "", "", "700000", "03/09/2024", "bank", ""]]
+    )
     first = tmp_path / "a.duckdb"
     second = tmp_path / "b.duckdb"
     run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=first))
@@ -130,8 +188,13 @@ def test_same_inputs_give_identical_flags(tmp_path):
         assert len(a.execute(query).fetchall()) == 3  # 2 missing + 1 unknown payee
 
 
-names = st.lists(st.sampled_from(["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Thị Hồng Nhung", "Phạm Đức Thắng",
-                                  "Đặng Thị Hoà", "Võ Văn Bình"]), min_size=1, max_size=6)
+names = st.lists(
+    st.sampled_from(
+        ["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Thị Hồng Nhung", "Phạm Đức Thắng", "Đặng Thị Hoà", "Võ Văn Bình"]
+    ),
+    min_size=1,
+    max_size=6,
+)
 SPOILS = ["amount", "date", "ref", "name"]
 
 
@@ -141,7 +204,9 @@ def spoilt_month(tmp, names, kinds):
     registry, payments = [], []
     for i, name in enumerate(names):
         vid = f"0010870{i:05d}"
-        registry.append([vid, name, "01/01/1987", "male", "welfare", "500.000", "bank", "VBA", f"0{i:09d}", "01", "active"])
+        registry.append(
+            [vid, name, "01/01/1987", "male", "welfare", "500.000", "bank", "VBA", f"0{i:09d}", "01", "active"]
+        )
         payments.append([f"R{i}", vid, name.upper(), "VBA", f"0{i:09d}", "500,000", "05/09/2024", "bank", "success"])
     spoilt = 0
     for i, kind in enumerate(kinds):
@@ -160,13 +225,16 @@ def spoilt_month(tmp, names, kinds):
 
 @pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(names=names, bad=st.lists(st.sampled_from([*SPOILS, "none", "none"]), min_size=6, max_size=6),
-       clean=st.integers(0, 5))
+@given(
+    names=names,
+    bad=st.lists(st.sampled_from([*SPOILS, "none", "none"]), min_size=6, max_size=6),
+    clean=st.integers(0, 5),
+)
 @example(names=["Nguyễn Văn Hùng", "Trần Thị Mai"], bad=["none"] * 6, clean=0)  # identical sides
 @example(names=["Nguyễn Văn Hùng"] * 6, bad=[*SPOILS, "none", "none"], clean=5)  # every way to spoil a row
 def test_every_row_accounted_and_identical_sides_find_nothing(tmp_path_factory, names, bad, clean):
     tmp = tmp_path_factory.mktemp("h")
-    kinds = bad[:len(names)]
+    kinds = bad[: len(names)]
     kinds[clean % len(names)] = "none"  # one payment at least is clean: the file loads (refusal: the next test)
     reg, pay, payments, spoilt = spoilt_month(tmp, names, kinds)
     assert spoilt < len(payments)
@@ -183,7 +251,7 @@ def test_every_row_accounted_and_identical_sides_find_nothing(tmp_path_factory, 
 @given(names=names, bad=st.lists(st.sampled_from(SPOILS), min_size=6, max_size=6))
 def test_a_payments_file_of_which_no_row_loads_is_refused_and_nothing_written(tmp_path_factory, names, bad):
     tmp = tmp_path_factory.mktemp("h")
-    reg, pay, payments, spoilt = spoilt_month(tmp, names, bad[:len(names)])
+    reg, pay, payments, spoilt = spoilt_month(tmp, names, bad[: len(names)])
     assert spoilt == len(payments)
     with pytest.raises(InputFileError, match=f"^{re.escape(str(pay))}: none of its {spoilt} rows could be loaded"):
         run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp / "r.duckdb"))
@@ -200,14 +268,23 @@ def test_a_database_held_by_another_process_is_refused_at_once(tmp_path):
     db = tmp_path / "r.duckdb"
     run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-                               "time.sleep(30)", str(db)], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(30)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(DatabaseBusyError) as err:
             run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
-        assert str(err.value) == (f"{db}: the database is in use by another process "
-                                  "(a running reconciliation?); wait for it to finish and try again")
+        assert str(err.value) == (
+            f"{db}: the database is in use by another process "
+            "(a running reconciliation?); wait for it to finish and try again"
+        )
         assert err.value.exit_code == 2
     finally:
         holder.kill()
@@ -220,8 +297,9 @@ def test_a_memory_limit_gives_the_same_result_and_leaves_no_spill_folder(tmp_pat
 
     reg, pay = month(tmp_path)
     free = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "a.duckdb"))
-    capped = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "b.duckdb",
-                           memory_limit="100MB"))
+    capped = run(
+        RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "b.duckdb", memory_limit="100MB")
+    )
     assert (capped.flag_counts, capped.noncash) == (free.flag_counts, free.noncash)
     assert not (tmp_path / "b.duckdb.tmp").exists()
     with pytest.raises(ReconcileError) as err:
@@ -231,7 +309,8 @@ def test_a_memory_limit_gives_the_same_result_and_leaves_no_spill_folder(tmp_pat
 
 
 def test_the_spill_folder_goes_only_once_the_connection_is_closed_whether_the_run_succeeds_or_fails(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     """The run's scratch database and DuckDB's spilled blocks live in the spill folder, and closing
     the connection checkpoints the database: the folder must outlive the connection."""
     import reconcile.pipeline as pipeline
@@ -257,6 +336,7 @@ def test_the_spill_folder_goes_only_once_the_connection_is_closed_whether_the_ru
     monkeypatch.setattr(pipeline, "connect", connect_and_keep)
     monkeypatch.setattr(scratch, "remove", remove_and_look)
     run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "a.duckdb", memory_limit="100MB"))
+
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt  # an officer's Ctrl+C in the middle of the run
 
@@ -274,16 +354,20 @@ def test_csv_files_are_staged_beside_the_database_and_the_folder_goes_whatever_t
     seen = {}
 
     def look(step):
-        seen[step] = sorted(f"{d.name.split('-')[0]}/{f.suffix}" for d in out.iterdir() if d.is_dir()
-                            for f in d.iterdir())
+        seen[step] = sorted(
+            f"{d.name.split('-')[0]}/{f.suffix}" for d in out.iterdir() if d.is_dir() for f in d.iterdir()
+        )
 
     run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db, on_step=look))
     # the run's own folder, named after the database, this process and a random part
     assert seen["load"] == [f".r.duckdb.{os.getpid()}.staging/.parquet"] * 2
     assert sorted(p.name for p in out.iterdir()) == ["r.duckdb"]
     with pytest.raises(InputFileError):  # refused while reading
-        run(RunConfig(period="2024-09", registry=[reg], payments=[write_csv(tmp_path / "empty.csv", PAY_HEADER, [])],
-                      db=db))
+        run(
+            RunConfig(
+                period="2024-09", registry=[reg], payments=[write_csv(tmp_path / "empty.csv", PAY_HEADER, [])], db=db
+            )
+        )
     with pytest.raises(InputFileError):  # refused in the database step (wrong period)
         run(RunConfig(period="2024-10", registry=[reg], payments=[pay], db=db))
     assert sorted(p.name for p in out.iterdir()) == ["r.duckdb"]
@@ -306,13 +390,15 @@ def test_a_run_that_runs_out_of_memory_is_made_again_on_one_thread(tmp_path, mon
 
     monkeypatch.setattr(pipeline, "_reconcile", short_of_memory_on_two_threads)
     db = tmp_path / "r.duckdb"
-    result = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db, memory_limit="1GB",
-                           on_notice=notices.append))
+    result = run(
+        RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db, memory_limit="1GB", on_notice=notices.append)
+    )
     assert threads_seen == [2, 1]
-    assert notices == ["the run ran out of memory within --memory-limit 1GB; running it again on one thread "
-                       "(slower)"]
-    assert result.flag_counts == run(RunConfig(period="2024-09", registry=[reg], payments=[pay],
-                                               db=tmp_path / "free.duckdb")).flag_counts
+    assert notices == ["the run ran out of memory within --memory-limit 1GB; running it again on one thread (slower)"]
+    assert (
+        result.flag_counts
+        == run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "free.duckdb")).flag_counts
+    )
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'half_written'").fetchone() == (0,)
 
@@ -320,9 +406,11 @@ def test_a_run_that_runs_out_of_memory_is_made_again_on_one_thread(tmp_path, mon
     with pytest.raises(ReconcileError) as err:
         run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "none.duckdb"))
     # without --memory-limit, the default cap (warehouse.DEFAULT_MEMORY_LIMIT) is the one named
-    assert str(err.value) == ("the run ran out of memory within --memory-limit 1.5GB even on one thread; give a "
-                              "larger --memory-limit, and check that the disk beside --db has room for DuckDB to "
-                              "spill to")
+    assert str(err.value) == (
+        "the run ran out of memory within --memory-limit 1.5GB even on one thread; give a "
+        "larger --memory-limit, and check that the disk beside --db has room for DuckDB to "
+        "spill to"
+    )
     assert not (tmp_path / "none.duckdb").exists()
 
 
@@ -337,9 +425,11 @@ def test_timings_name_each_statement_by_step_and_rule_and_hold_no_value(tmp_path
     assert {"normalise", "load", "match", "find", "write", "measure"} <= steps
     from reconcile.rules import catalogue
 
-    assert sorted(label.split("/* ")[1].split(" */")[0] for step, _, label in lines
-                  if step == "find" and label.startswith("INSERT INTO cur_flags /*")) == sorted(
-        rule.code for rule in catalogue())
+    assert sorted(
+        label.split("/* ")[1].split(" */")[0]
+        for step, _, label in lines
+        if step == "find" and label.startswith("INSERT INTO cur_flags /*")
+    ) == sorted(rule.code for rule in catalogue())
     text = log.read_text(encoding="utf-8")
     values = [r[i] for r in REGISTRY for i in (0, 1, 8)] + [r[i] for r in PAYMENTS for i in (0, 1, 2, 4)]
     assert not [v for v in values if v and v in text]  # IDs, names, accounts, references

@@ -22,11 +22,17 @@ def office(tmp_path_factory, sample_month):
     db = sample_month.db
     with duckdb.connect(str(db), read_only=True) as con:
         ids = {v for (v,) in con.execute("SELECT vneid FROM registry WHERE vneid IS NOT NULL").fetchall()}
-        accounts = {v for (v,) in con.execute("SELECT account_number FROM registry WHERE account_number IS NOT NULL "
-                                              "UNION SELECT account_number FROM payments WHERE account_number IS NOT "
-                                              "NULL").fetchall()}
-        births = {v for (v,) in con.execute("SELECT date_of_birth FROM registry WHERE date_of_birth IS NOT NULL"
-                                            ).fetchall()}
+        accounts = {
+            v
+            for (v,) in con.execute(
+                "SELECT account_number FROM registry WHERE account_number IS NOT NULL "
+                "UNION SELECT account_number FROM payments WHERE account_number IS NOT "
+                "NULL"
+            ).fetchall()
+        }
+        births = {
+            v for (v,) in con.execute("SELECT date_of_birth FROM registry WHERE date_of_birth IS NOT NULL").fetchall()
+        }
         refs = {v for (v,) in con.execute("SELECT payment_ref FROM flags WHERE payment_ref IS NOT NULL").fetchall()}
     return folder, db, ids, accounts, births, refs
 
@@ -47,34 +53,56 @@ def test_no_masked_output_holds_an_id_an_account_or_a_birth_date(office):
     folder, db, ids, accounts, births, refs = office
     assert len(ids) == 299 and len(births) > 250 and len(accounts) > 200 and len(refs) > 10
     outputs = {}
-    res = CliRunner().invoke(cli, ["report", "--period", "2024-09", "--db", str(db), "--mask-ids",
-                                   "--report", str(folder / "masked.xlsx"), "--export", str(folder / "export")])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            "--period",
+            "2024-09",
+            "--db",
+            str(db),
+            "--mask-ids",
+            "--report",
+            str(folder / "masked.xlsx"),
+            "--export",
+            str(folder / "export"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     outputs["workbook"] = workbook_text(folder / "masked.xlsx")
     for path in sorted((folder / "export").iterdir()):
         frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, infer_schema=False)
         outputs[path.name] = "\n".join(str(v) for row in frame.rows() for v in row)
-    for command in (["flags"], ["flags", "--format", "csv"], ["flags", "--format", "json"],
-                    *(["show", vneid, "--format", fmt] for vneid in sorted(ids)[:5] for fmt in ("table", "json"))):
+    for command in (
+        ["flags"],
+        ["flags", "--format", "csv"],
+        ["flags", "--format", "json"],
+        *(["show", vneid, "--format", fmt] for vneid in sorted(ids)[:5] for fmt in ("table", "json")),
+    ):
         res = CliRunner().invoke(cli, [*command, "--db", str(db), "--mask-ids"])
         assert res.exit_code == 0, res.output
         outputs[" ".join(command)] = res.stdout
     # the action files (reconcile actions): the payments to send again and the overpayments to reclaim
-    res = CliRunner().invoke(cli, ["actions", "--period", "2024-09", "--db", str(db), "--mask-ids",
-                                   "--out", str(folder / "actions")])
+    res = CliRunner().invoke(
+        cli, ["actions", "--period", "2024-09", "--db", str(db), "--mask-ids", "--out", str(folder / "actions")]
+    )
     assert res.exit_code == 0, res.output
     for path in sorted((folder / "actions").iterdir()):
-        outputs[path.name] = (path.read_text(encoding="utf-8-sig") if path.suffix == ".csv"
-                              else workbook_text(path))
+        outputs[path.name] = path.read_text(encoding="utf-8-sig") if path.suffix == ".csv" else workbook_text(path)
     stems = ["recovery_BIDV_00091", "recovery_BIDV_14845", "recovery_ICB_00004", "recovery_VCB_26740", "reissue_BIDV"]
-    assert sorted((folder / "actions").iterdir()) == [folder / "actions" / f"{s}{x}" for s in stems
-                                                       for x in (".csv", ".xlsx")]
+    assert sorted((folder / "actions").iterdir()) == [
+        folder / "actions" / f"{s}{x}" for s in stems for x in (".csv", ".xlsx")
+    ]
     assert len(outputs) == 18 + 10
     for name, text in outputs.items():
         assert leaks(text, ids, accounts, births) == [], name
     # the findings' payment references by their last four characters only
-    findings = [outputs["flags --format csv"], outputs["flags_2024-09.csv"], outputs["flags_2024-09.parquet"],
-                *(text for name, text in outputs.items() if name.startswith(("reissue_", "recovery_")))]
+    findings = [
+        outputs["flags --format csv"],
+        outputs["flags_2024-09.csv"],
+        outputs["flags_2024-09.parquet"],
+        *(text for name, text in outputs.items() if name.startswith(("reissue_", "recovery_"))),
+    ]
     for text in findings:
         assert [r for r in refs if len(r) > 4 and re.search(rf"(?<![*\w]){re.escape(r)}", text)] == []
 
@@ -86,10 +114,16 @@ def test_the_analyst_copy_holds_no_id_account_birth_date_or_special_category(off
     assert res.exit_code == 0, res.output
     with duckdb.connect(str(out), read_only=True) as con:
         tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        text = "\n".join(str(v) for t in tables for row in con.execute(f'SELECT * FROM "{t}"').fetchall()
-                         for v in row if v is not None)
-        assert con.execute("SELECT count(*) FROM registry WHERE category IS NOT NULL OR date_of_death IS NOT NULL"
-                           ).fetchone() == (0,)
+        text = "\n".join(
+            str(v)
+            for t in tables
+            for row in con.execute(f'SELECT * FROM "{t}"').fetchall()
+            for v in row
+            if v is not None
+        )
+        assert con.execute(
+            "SELECT count(*) FROM registry WHERE category IS NOT NULL OR date_of_death IS NOT NULL"
+        ).fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM runs WHERE operator IS NOT NULL").fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM inputs WHERE path IS NOT NULL").fetchone() == (0,)
     assert leaks(text, ids, accounts, births) == []

@@ -48,30 +48,52 @@ def test_fixtures_layouts_are_what_the_helper_writes(tmp_path):
 def _findings(db, period=PERIOD):
     with duckdb.connect(str(db), read_only=True) as con:
         flags = con.execute(f"SELECT {FINDING_KEY} FROM flags WHERE period = ? ORDER BY ALL", [period]).fetchall()
-        rejected = con.execute(f"SELECT count(*) FROM rejected_rows WHERE period = ? AND NOT ({SET_ASIDE})",
-                               [period]).fetchone()[0]
-        shares = con.execute("SELECT program, payments, amount, share_payments FROM noncash_share "
-                             "WHERE period = ? AND level = 'program' AND channel_group = 'all' ORDER BY ALL",
-                             [period]).fetchall()
-        counts = con.execute("SELECT (SELECT count(*) FROM registry WHERE period = $p), "
-                             "(SELECT count(*) FROM payments WHERE period = $p)", {"p": period}).fetchone()
+        rejected = con.execute(
+            f"SELECT count(*) FROM rejected_rows WHERE period = ? AND NOT ({SET_ASIDE})", [period]
+        ).fetchone()[0]
+        shares = con.execute(
+            "SELECT program, payments, amount, share_payments FROM noncash_share "
+            "WHERE period = ? AND level = 'program' AND channel_group = 'all' ORDER BY ALL",
+            [period],
+        ).fetchall()
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM registry WHERE period = $p), "
+            "(SELECT count(*) FROM payments WHERE period = $p)",
+            {"p": period},
+        ).fetchone()
     return flags, rejected, shares, counts
 
 
 def test_a_month_arriving_in_mixed_layouts_gives_the_same_findings_as_the_canonical_month(tmp_path, sample_month):
     canonical = sample_month.db  # the sample month, reconciled once for the session
     mixed = tmp_path / "mixed.duckdb"
-    result = run(RunConfig(period=PERIOD, registry=[LAYOUTS / "registry.xlsx"],
-                           payments=[LAYOUTS / n for n in ("bank_camt053.xml", "bank_cp1258.csv",
-                                                           "bank_statement.xlsx", "bank_unicode.txt",
-                                                           "buu_dien.xlsx")], db=mixed))
+    result = run(
+        RunConfig(
+            period=PERIOD,
+            registry=[LAYOUTS / "registry.xlsx"],
+            payments=[
+                LAYOUTS / n
+                for n in (
+                    "bank_camt053.xml",
+                    "bank_cp1258.csv",
+                    "bank_statement.xlsx",
+                    "bank_unicode.txt",
+                    "buu_dien.xlsx",
+                )
+            ],
+            db=mixed,
+        )
+    )
     assert _findings(mixed) == _findings(canonical)
     assert len(_findings(mixed)[0]) == 26
     with duckdb.connect(str(mixed), read_only=True) as con:
-        inputs = con.execute("SELECT file_name, format, encoding, profile, header_row, rows_read, rows_loaded, "
-                             "rows_rejected, rows_set_aside FROM inputs ORDER BY file_id").fetchall()
-        skipped = con.execute(f"SELECT source_file, source_row, reason FROM rejected_rows WHERE {SET_ASIDE} "
-                              "ORDER BY ALL").fetchall()
+        inputs = con.execute(
+            "SELECT file_name, format, encoding, profile, header_row, rows_read, rows_loaded, "
+            "rows_rejected, rows_set_aside FROM inputs ORDER BY file_id"
+        ).fetchall()
+        skipped = con.execute(
+            f"SELECT source_file, source_row, reason FROM rejected_rows WHERE {SET_ASIDE} ORDER BY ALL"
+        ).fetchall()
     assert [i[:5] for i in inputs] == [
         ("registry.xlsx", "xlsx", None, "vn-registry", 4),
         ("bank_camt053.xml", "camt", None, None, 0),
@@ -90,39 +112,87 @@ def test_a_month_arriving_in_mixed_layouts_gives_the_same_findings_as_the_canoni
     assert (result.rejected_rows, result.set_aside_rows) == (2, len(skipped))
     # the totals rows are no rows: each file's own total, checked against what was read, is kept
     with duckdb.connect(str(mixed), read_only=True) as con:
-        assert con.execute("SELECT file_name, control_source, control_amount FROM inputs "
-                           "WHERE control_source IS NOT NULL ORDER BY file_id").fetchall() == [
+        assert con.execute(
+            "SELECT file_name, control_source, control_amount FROM inputs "
+            "WHERE control_source IS NOT NULL ORDER BY file_id"
+        ).fetchall() == [
             ("registry.xlsx", "totals row 306", 1_090_602_015),
             ("bank_cp1258.csv", "totals row 199", 722_601_000),
             ("bank_statement.xlsx", "totals row 10", 1_500_000),
-            ("buu_dien.xlsx", "totals row 11", 25_627_000)]
+            ("buu_dien.xlsx", "totals row 11", 25_627_000),
+        ]
 
 
-REGISTRY_TOTALS = ("totals: totals row 306 says 1,090,602,015 VND; read 301 rows of 1,090,602,000 VND (the amount not "
-                   "checked: 1 rows have an amount that cannot be read)")
+REGISTRY_TOTALS = (
+    "totals: totals row 306 says 1,090,602,015 VND; read 301 rows of 1,090,602,000 VND (the amount not "
+    "checked: 1 rows have an amount that cannot be read)"
+)
 
 
-@pytest.mark.parametrize("name, kind, first_line, profile_line, rows_line, totals_line", [
-    ("registry.xlsx", "registry", "xlsx, header on row 4 of sheet 'Danh sách'", "vn-registry (recognised from its header row)",
-     "rows: 301 read, 300 loaded, 1 rejected", REGISTRY_TOTALS),
-    ("registry_legacy.xls", "registry", "xls, header on row 4 of sheet 'Danh sách'",
-     "vn-registry (recognised from its header row)", "rows: 301 read, 300 loaded, 1 rejected", REGISTRY_TOTALS),
-    ("bank_cp1258.csv", "payments", "csv, windows-1258, header on row 4",
-     "vn-bank-disbursement (recognised from its header row)", "rows: 194 read, 193 loaded, 1 rejected",
-     "totals: totals row 199 says 722,601,000 VND; read 194 rows of 722,601,000 VND"),
-    ("bank_statement.xlsx", "payments", "xlsx, header on row 6 of sheet 'Danh sách'",
-     "vn-bank-statement (recognised from its header row)", "rows: 4 read, 1 loaded, 0 rejected, 3 set aside as no payment",
-     "totals: totals row 10 says 1,500,000 VND; read 4 rows of 1,500,000 VND"),
-    ("bank_camt053.xml", "payments", "camt, row n is the n-th transaction in the file",
-     "none needed (ISO 20022 camt XML)", "rows: 3 read, 2 loaded, 0 rejected, 1 set aside as no payment", None),
-    ("bank_unicode.txt", "payments", "csv, utf-16, header on row 1",
-     "vn-bank-disbursement (recognised from its header row)", "rows: 98 read, 98 loaded, 0 rejected", None),
-    ("buu_dien.xlsx", "payments", "xlsx, header on row 4 of sheet 'Danh sách'",
-     "vnpost-cash-payout (recognised from its header row)", "rows: 6 read, 6 loaded, 0 rejected",
-     "totals: totals row 11 says 25,627,000 VND; read 6 rows of 25,627,000 VND"),
-])
-def test_check_names_the_profile_encoding_and_row_counts_of_each_fixture(name, kind, first_line, profile_line,
-                                                                         rows_line, totals_line):
+@pytest.mark.parametrize(
+    "name, kind, first_line, profile_line, rows_line, totals_line",
+    [
+        (
+            "registry.xlsx",
+            "registry",
+            "xlsx, header on row 4 of sheet 'Danh sách'",
+            "vn-registry (recognised from its header row)",
+            "rows: 301 read, 300 loaded, 1 rejected",
+            REGISTRY_TOTALS,
+        ),
+        (
+            "registry_legacy.xls",
+            "registry",
+            "xls, header on row 4 of sheet 'Danh sách'",
+            "vn-registry (recognised from its header row)",
+            "rows: 301 read, 300 loaded, 1 rejected",
+            REGISTRY_TOTALS,
+        ),
+        (
+            "bank_cp1258.csv",
+            "payments",
+            "csv, windows-1258, header on row 4",
+            "vn-bank-disbursement (recognised from its header row)",
+            "rows: 194 read, 193 loaded, 1 rejected",
+            "totals: totals row 199 says 722,601,000 VND; read 194 rows of 722,601,000 VND",
+        ),
+        (
+            "bank_statement.xlsx",
+            "payments",
+            "xlsx, header on row 6 of sheet 'Danh sách'",
+            "vn-bank-statement (recognised from its header row)",
+            "rows: 4 read, 1 loaded, 0 rejected, 3 set aside as no payment",
+            "totals: totals row 10 says 1,500,000 VND; read 4 rows of 1,500,000 VND",
+        ),
+        (
+            "bank_camt053.xml",
+            "payments",
+            "camt, row n is the n-th transaction in the file",
+            "none needed (ISO 20022 camt XML)",
+            "rows: 3 read, 2 loaded, 0 rejected, 1 set aside as no payment",
+            None,
+        ),
+        (
+            "bank_unicode.txt",
+            "payments",
+            "csv, utf-16, header on row 1",
+            "vn-bank-disbursement (recognised from its header row)",
+            "rows: 98 read, 98 loaded, 0 rejected",
+            None,
+        ),
+        (
+            "buu_dien.xlsx",
+            "payments",
+            "xlsx, header on row 4 of sheet 'Danh sách'",
+            "vnpost-cash-payout (recognised from its header row)",
+            "rows: 6 read, 6 loaded, 0 rejected",
+            "totals: totals row 11 says 25,627,000 VND; read 6 rows of 25,627,000 VND",
+        ),
+    ],
+)
+def test_check_names_the_profile_encoding_and_row_counts_of_each_fixture(
+    name, kind, first_line, profile_line, rows_line, totals_line
+):
     res = CliRunner().invoke(cli, ["check", str(LAYOUTS / name), "--as", kind, "--period", PERIOD])
     lines = res.stdout.splitlines()
     assert lines[0] == f"{LAYOUTS / name}: {kind} file, {first_line}"
@@ -140,39 +210,62 @@ def test_legacy_xls_reads_the_same_rows_as_the_xlsx_it_was_saved_from():
 def test_builtin_profiles_are_listed_and_printed():
     res = CliRunner().invoke(cli, ["profiles", "--format", "csv"])
     rows = list(csv.reader(io.StringIO(res.stdout)))
-    assert [r[:2] for r in rows] == [["name", "kind"], ["agribank-statement", "payments"],
-                                     ["bidv-statement", "payments"], ["vcb-statement", "payments"],
-                                     ["vietinbank-statement", "payments"], ["vn-bank-disbursement", "payments"],
-                                     ["vn-bank-statement", "payments"], ["vn-registry", "registry"],
-                                     ["vnpost-cash-payout", "payments"]]
+    assert [r[:2] for r in rows] == [
+        ["name", "kind"],
+        ["agribank-statement", "payments"],
+        ["bidv-statement", "payments"],
+        ["vcb-statement", "payments"],
+        ["vietinbank-statement", "payments"],
+        ["vn-bank-disbursement", "payments"],
+        ["vn-bank-statement", "payments"],
+        ["vn-registry", "registry"],
+        ["vnpost-cash-payout", "payments"],
+    ]
     for profile in builtin():
         shown = CliRunner().invoke(cli, ["profiles", profile.name])
         assert shown.exit_code == 0 and f'name = "{profile.name}"' in shown.stdout
     missing = CliRunner().invoke(cli, ["profiles", "nope"])
     assert missing.exit_code == 2
-    assert missing.stderr.strip() == ("reconcile: error: no built-in profile named 'nope'; use one of "
-                                      "agribank-statement, bidv-statement, vcb-statement, vietinbank-statement, "
-                                      "vn-bank-disbursement, vn-bank-statement, vn-registry, vnpost-cash-payout")
+    assert missing.stderr.strip() == (
+        "reconcile: error: no built-in profile named 'nope'; use one of "
+        "agribank-statement, bidv-statement, vcb-statement, vietinbank-statement, "
+        "vn-bank-disbursement, vn-bank-statement, vn-registry, vnpost-cash-payout"
+    )
 
 
-@pytest.mark.parametrize("text, message", [
-    ('name = "x"\nkind = "payments"\n[columns]\nbogus = "A"\n',
-     "profile setting 'profile': columns.bogus: not a payments column; use one of account_number, amount, bank_code, "
-     "bank_ref, channel, date_of_birth, narrative, payee_name, payment_ref, program, status, value_date, vneid; fix the profile"),
-    ('name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "STT"\nmatches = "(unclosed"\nreason = "r"\n',
-     "profile setting 'skip.0.matches': not a valid regular expression (missing ), unterminated subpattern at "
-     "position 0); fix the profile"),
-    ('name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "STT"\nmatches = "(?<=a)b"\nreason = "r"\n',
-     "profile setting 'skip.0.matches': a regular expression polars cannot run (look-around and "
-     "back-references are not supported); simplify it; fix the profile"),
-    ('name = "x"\nkind = "registry"\ndebit = "Ghi nợ"\n',
-     "profile setting 'profile': debit/credit: only a payments profile has them; fix the profile"),
-    ('name = "x"\nkind = "payments"\ncolour = "red"\n',
-     "profile setting 'colour': Extra inputs are not permitted; fix the profile"),
-    ('name = "My Bank"\nkind = "payments"\n',
-     "profile setting 'name': String should match pattern '^[a-z0-9][a-z0-9-]*$'; fix the profile"),
-    ('name = "x"\nkind = "payments"\n[header\n', None),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            'name = "x"\nkind = "payments"\n[columns]\nbogus = "A"\n',
+            "profile setting 'profile': columns.bogus: not a payments column; use one of account_number, amount, bank_code, "
+            "bank_ref, channel, date_of_birth, narrative, payee_name, payment_ref, program, status, value_date, vneid; fix the profile",
+        ),
+        (
+            'name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "STT"\nmatches = "(unclosed"\nreason = "r"\n',
+            "profile setting 'skip.0.matches': not a valid regular expression (missing ), unterminated subpattern at "
+            "position 0); fix the profile",
+        ),
+        (
+            'name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "STT"\nmatches = "(?<=a)b"\nreason = "r"\n',
+            "profile setting 'skip.0.matches': a regular expression polars cannot run (look-around and "
+            "back-references are not supported); simplify it; fix the profile",
+        ),
+        (
+            'name = "x"\nkind = "registry"\ndebit = "Ghi nợ"\n',
+            "profile setting 'profile': debit/credit: only a payments profile has them; fix the profile",
+        ),
+        (
+            'name = "x"\nkind = "payments"\ncolour = "red"\n',
+            "profile setting 'colour': Extra inputs are not permitted; fix the profile",
+        ),
+        (
+            'name = "My Bank"\nkind = "payments"\n',
+            "profile setting 'name': String should match pattern '^[a-z0-9][a-z0-9-]*$'; fix the profile",
+        ),
+        ('name = "x"\nkind = "payments"\n[header\n', None),
+    ],
+)
 def test_a_bad_profile_is_refused_naming_the_key(tmp_path, text, message):
     path = tmp_path / "p.toml"
     path.write_text(text, encoding="utf-8")
@@ -187,26 +280,33 @@ def test_a_bad_profile_is_refused_naming_the_key(tmp_path, text, message):
 def test_unknown_profile_name_lists_the_built_in_ones():
     with pytest.raises(ConfigError) as err:
         resolve("agribank")
-    assert str(err.value) == ("no profile named 'agribank'; use one of agribank-statement, bidv-statement, "
-                              "vcb-statement, vietinbank-statement, vn-bank-disbursement, vn-bank-statement, "
-                              "vn-registry, vnpost-cash-payout, or the path of a .toml profile")
+    assert str(err.value) == (
+        "no profile named 'agribank'; use one of agribank-statement, bidv-statement, "
+        "vcb-statement, vietinbank-statement, vn-bank-disbursement, vn-bank-statement, "
+        "vn-registry, vnpost-cash-payout, or the path of a .toml profile"
+    )
 
 
 def test_a_profile_of_the_wrong_kind_is_refused(tmp_path):
-    res = CliRunner().invoke(cli, ["check", str(LAYOUTS / "buu_dien.xlsx"), "--as", "payments",
-                                   "--profile", "vn-registry"])
+    res = CliRunner().invoke(
+        cli, ["check", str(LAYOUTS / "buu_dien.xlsx"), "--as", "payments", "--profile", "vn-registry"]
+    )
     assert res.exit_code == 2
-    assert res.stderr.strip() == (f"reconcile: error: {LAYOUTS / 'buu_dien.xlsx'}: is a payments file but the profile "
-                                  "vn-registry is for registry files; pass a payments profile, or give the file "
-                                  "as --registry")
+    assert res.stderr.strip() == (
+        f"reconcile: error: {LAYOUTS / 'buu_dien.xlsx'}: is a payments file but the profile "
+        "vn-registry is for registry files; pass a payments profile, or give the file "
+        "as --registry"
+    )
 
 
 def test_a_given_profile_that_does_not_fit_the_file_says_so():
     with pytest.raises(InputFileError) as err:
         read_file(LAYOUTS / "buu_dien.xlsx", "payments", resolve("vn-bank-statement"))
-    assert str(err.value) == (f"{LAYOUTS / 'buu_dien.xlsx'}: has no row with the headers Ghi nợ, Ghi có in its first "
-                              "30 rows (profile vn-bank-statement); check that this is the right file for the "
-                              "profile, or the profile's [header] find")
+    assert str(err.value) == (
+        f"{LAYOUTS / 'buu_dien.xlsx'}: has no row with the headers Ghi nợ, Ghi có in its first "
+        "30 rows (profile vn-bank-statement); check that this is the right file for the "
+        "profile, or the profile's [header] find"
+    )
 
 
 EXAMPLE = FIXTURES / "profiles"
@@ -218,9 +318,16 @@ def test_the_readme_example_profile_reads_its_bank_file():
     profile = load_file(EXAMPLE / "example-bank.toml")
     result = check_file(EXAMPLE / "example_bank.csv", "payments", PERIOD, str(EXAMPLE / "example-bank.toml"))
     assert (result.profile, result.profile_how, result.header_row) == ("example-bank", "given", 3)
-    assert result.columns_used == {"Ref No": "payment_ref", "Citizen ID": "vneid", "Beneficiary": "payee_name",
-                                   "Acct": "account_number", "Bank": "bank_code", "Paid (VND)": "amount",
-                                   "Value Date": "value_date", "Memo": "narrative"}
+    assert result.columns_used == {
+        "Ref No": "payment_ref",
+        "Citizen ID": "vneid",
+        "Beneficiary": "payee_name",
+        "Acct": "account_number",
+        "Bank": "bank_code",
+        "Paid (VND)": "amount",
+        "Value Date": "value_date",
+        "Memo": "narrative",
+    }
     assert result.notes == [
         "channel = 'bank' for every row (the file has no such column)",
         "program = 'pension' for every row (the file has no such column)",
@@ -231,9 +338,11 @@ def test_the_readme_example_profile_reads_its_bank_file():
     assert result.control == "totals row 7 says 10,800,000 VND; read 3 rows of 10,800,000 VND"
     table = read_file(EXAMPLE / "example_bank.csv", "payments", profile)
     db_rows = _staged(table)
-    assert db_rows == [("EX-0001", "001087012345", 1_500_000, "2024-09-05", "bank", "pension"),
-                       ("EX-0002", "079153000257", 5_200_000, "2024-09-12", "bank", "pension"),
-                       ("EX-0003", "038146000111", 4_100_000, "2024-09-30", "bank", "pension")]
+    assert db_rows == [
+        ("EX-0001", "001087012345", 1_500_000, "2024-09-05", "bank", "pension"),
+        ("EX-0002", "079153000257", 5_200_000, "2024-09-12", "bank", "pension"),
+        ("EX-0003", "038146000111", 4_100_000, "2024-09-30", "bank", "pension"),
+    ]
 
 
 def _staged(table):
@@ -244,20 +353,37 @@ def _staged(table):
     install(con)
     load_raw(con, "payments", [(1, table)])
     stage(con, "payments", {"period": PERIOD, "period_start": "2024-09-01", "period_end": "2024-09-30"})
-    rows = con.execute("SELECT payment_ref, vneid, amount, strftime(value_date, '%Y-%m-%d'), channel, program "
-                       "FROM stg_payments WHERE reject_reason IS NULL ORDER BY source_row").fetchall()
+    rows = con.execute(
+        "SELECT payment_ref, vneid, amount, strftime(value_date, '%Y-%m-%d'), channel, program "
+        "FROM stg_payments WHERE reject_reason IS NULL ORDER BY source_row"
+    ).fetchall()
     con.close()
     return rows
 
 
-@pytest.mark.parametrize("name, legacy, message", [
-    ("tcvn3.csv", "TCVN3", "holds text in the legacy TCVN3 (ABC) font encoding, so every name would be garbled; "
-     "convert it to Unicode first (e.g. Unikey's converter, TCVN3 to Unicode) and save it as 'CSV UTF-8' or .xlsx"),
-    ("vni.csv", "VNI", "holds text in the legacy VNI font encoding, so every name would be garbled; "
-     "convert it to Unicode first (e.g. Unikey's converter, VNI to Unicode) and save it as 'CSV UTF-8' or .xlsx"),
-    ("double.csv", "double", "holds Vietnamese text that was decoded twice (UTF-8 read as Windows-1252), so every "
-     "name would be garbled; export it again from the source system as 'CSV UTF-8' or .xlsx"),
-])
+@pytest.mark.parametrize(
+    "name, legacy, message",
+    [
+        (
+            "tcvn3.csv",
+            "TCVN3",
+            "holds text in the legacy TCVN3 (ABC) font encoding, so every name would be garbled; "
+            "convert it to Unicode first (e.g. Unikey's converter, TCVN3 to Unicode) and save it as 'CSV UTF-8' or .xlsx",
+        ),
+        (
+            "vni.csv",
+            "VNI",
+            "holds text in the legacy VNI font encoding, so every name would be garbled; "
+            "convert it to Unicode first (e.g. Unikey's converter, VNI to Unicode) and save it as 'CSV UTF-8' or .xlsx",
+        ),
+        (
+            "double.csv",
+            "double",
+            "holds Vietnamese text that was decoded twice (UTF-8 read as Windows-1252), so every "
+            "name would be garbled; export it again from the source system as 'CSV UTF-8' or .xlsx",
+        ),
+    ],
+)
 def test_text_in_a_legacy_font_encoding_is_refused_with_how_to_convert_it(tmp_path, name, legacy, message):
     names = ["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Thị Hồng", "Phạm Đức Anh"]
     if legacy == "TCVN3":  # what .VnTime text looks like once read as Windows-1258
@@ -274,10 +400,15 @@ def test_text_in_a_legacy_font_encoding_is_refused_with_how_to_convert_it(tmp_pa
 
 
 def test_correct_vietnamese_with_a_stray_symbol_is_not_taken_for_a_legacy_font(tmp_path):
-    rows = [[f"FT{i}", "", n, "500000", "05/09/2024", "bank", "Chi trợ cấp © ® tháng 9"]
-            for i, n in enumerate(["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Thị Hồng"])]
-    path = write_csv(tmp_path / "ok.csv", ["payment_ref", "vneid", "payee_name", "amount", "value_date", "channel",
-                                           "narrative"], rows)
+    rows = [
+        [f"FT{i}", "", n, "500000", "05/09/2024", "bank", "Chi trợ cấp © ® tháng 9"]
+        for i, n in enumerate(["Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Thị Hồng"])
+    ]
+    path = write_csv(
+        tmp_path / "ok.csv",
+        ["payment_ref", "vneid", "payee_name", "amount", "value_date", "channel", "narrative"],
+        rows,
+    )
     assert read_file(path, "payments").rows_read == 3
 
 
@@ -307,10 +438,16 @@ def test_sheet_chosen_by_position_or_name(tmp_path, sheet):
     assert (result.sheet, result.rows_loaded) == ("Chi trả", 1)
 
 
-@pytest.mark.parametrize("sheet, message", [
-    ("3", "has 2 sheet(s), not a sheet 3; pass --sheet with a position from 1 or a sheet name"),
-    ("Tháng 9", "has no sheet named 'Tháng 9' (its sheets: Ghi chú, Chi trả); pass --sheet with one of those names"),
-])
+@pytest.mark.parametrize(
+    "sheet, message",
+    [
+        ("3", "has 2 sheet(s), not a sheet 3; pass --sheet with a position from 1 or a sheet name"),
+        (
+            "Tháng 9",
+            "has no sheet named 'Tháng 9' (its sheets: Ghi chú, Chi trả); pass --sheet with one of those names",
+        ),
+    ],
+)
 def test_a_missing_sheet_is_refused(tmp_path, sheet, message):
     path = _two_sheets(tmp_path / "two.xlsx")
     with pytest.raises(InputFileError) as err:
@@ -320,30 +457,42 @@ def test_a_missing_sheet_is_refused(tmp_path, sheet, message):
 
 def test_title_block_without_a_profile_is_skipped_by_finding_the_header(tmp_path):
     path = tmp_path / "p.csv"
-    path.write_text("DANH SÁCH CHI TRẢ THÁNG 9\n\npayment_ref,payee_name,amount,value_date,channel\n"
-                    "FT1,Nguyễn Văn Hùng,500000,05/09/2024,bank\n,,,,\nFT2,Trần Thị Mai,600000,06/09/2024,bank\n",
-                    encoding="utf-8")
+    path.write_text(
+        "DANH SÁCH CHI TRẢ THÁNG 9\n\npayment_ref,payee_name,amount,value_date,channel\n"
+        "FT1,Nguyễn Văn Hùng,500000,05/09/2024,bank\n,,,,\nFT2,Trần Thị Mai,600000,06/09/2024,bank\n",
+        encoding="utf-8",
+    )
     result = check_file(path, "payments", PERIOD)
     assert (result.profile_how, result.header_row, result.rows_read, result.rows_loaded) == ("none", 3, 3, 2)
     assert result.rejected == [(5, "blank row")]
 
 
-REAL_FILES = ["registry.xlsx", "registry_legacy.xls", "bank_statement.xlsx", "bank_cp1258.csv", "bank_unicode.txt",
-              "bank_camt053.xml", "buu_dien.xlsx"]
+REAL_FILES = [
+    "registry.xlsx",
+    "registry_legacy.xls",
+    "bank_statement.xlsx",
+    "bank_cp1258.csv",
+    "bank_unicode.txt",
+    "bank_camt053.xml",
+    "buu_dien.xlsx",
+]
 
 
 @pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.sampled_from(REAL_FILES), cuts=st.lists(st.tuples(st.floats(0, 1), st.binary(max_size=8)), max_size=4),
-       keep=st.floats(0, 1))
+@given(
+    name=st.sampled_from(REAL_FILES),
+    cuts=st.lists(st.tuples(st.floats(0, 1), st.binary(max_size=8)), max_size=4),
+    keep=st.floats(0, 1),
+)
 def test_damaged_real_files_are_read_or_refused_never_crash(tmp_path, name, cuts, keep):
     """Any damage to a real file of each format (bytes overwritten, the end cut off) either reads,
     with every row accounted for, or is refused with a one-line InputFileError."""
     raw = bytearray((LAYOUTS / name).read_bytes())
     for where, junk in cuts:
         at = int(where * len(raw))
-        raw[at:at + len(junk)] = junk
-    raw = raw[:max(1, int(keep * len(raw)))] if keep < 0.9 else raw
+        raw[at : at + len(junk)] = junk
+    raw = raw[: max(1, int(keep * len(raw)))] if keep < 0.9 else raw
     path = tmp_path / name
     path.write_bytes(bytes(raw))
     read_or_input_file_error(path)
@@ -353,17 +502,25 @@ def test_a_thousands_separator_only_where_it_groups_digits(tmp_path):
     """A profile's '.' for thousands must not turn 1000000.5 (a fraction, from a file re-saved in
     another locale) into 10,000,005: the separator is taken out only where it groups in threes."""
     profile = tmp_path / "dot.toml"
-    profile.write_text('name = "dot-bank"\nkind = "payments"\nthousands = "."\n[values]\nchannel = "bank"\n',
-                       encoding="utf-8")
+    profile.write_text(
+        'name = "dot-bank"\nkind = "payments"\nthousands = "."\n[values]\nchannel = "bank"\n', encoding="utf-8"
+    )
     header = ["Số tham chiếu", "Số định danh", "Tên người thụ hưởng", "Số tiền", "Ngày giao dịch"]
-    rows = [["R1", "001087012345", "NGUYEN VAN HUNG", "1.500.000", "05/09/2024"],
-            ["R2", "079153000257", "TRAN THI MAI", "1000000.5", "05/09/2024"],
-            ["R3", "038146000111", "LE THI HONG", "1.5000", "05/09/2024"],
-            ["R4", "038146000112", "LE VAN AN", "₫ 2.000.000,00", "05/09/2024"],
-            ["R5", "038146000113", "PHAM DUC ANH", "750000", "05/09/2024"]]
+    rows = [
+        ["R1", "001087012345", "NGUYEN VAN HUNG", "1.500.000", "05/09/2024"],
+        ["R2", "079153000257", "TRAN THI MAI", "1000000.5", "05/09/2024"],
+        ["R3", "038146000111", "LE THI HONG", "1.5000", "05/09/2024"],
+        ["R4", "038146000112", "LE VAN AN", "₫ 2.000.000,00", "05/09/2024"],
+        ["R5", "038146000113", "PHAM DUC ANH", "750000", "05/09/2024"],
+    ]
     result = check_file(write_csv(tmp_path / "p.csv", header, rows), "payments", PERIOD, str(profile))
-    assert result.rejected == [(3, "amount has a fraction or bad digit grouping (VND has no minor unit)"),
-                               (4, "amount has a fraction or bad digit grouping (VND has no minor unit)")]
+    assert result.rejected == [
+        (3, "amount has a fraction or bad digit grouping (VND has no minor unit)"),
+        (4, "amount has a fraction or bad digit grouping (VND has no minor unit)"),
+    ]
     table = read_file(tmp_path / "p.csv", "payments", load_file(profile))
     assert [(ref, amount) for ref, _, amount, *_ in _staged(table)] == [
-        ("R1", 1_500_000), ("R4", 2_000_000), ("R5", 750_000)]
+        ("R1", 1_500_000),
+        ("R4", 2_000_000),
+        ("R5", 750_000),
+    ]

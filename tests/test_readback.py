@@ -31,14 +31,34 @@ def db(tmp_path_factory, sample_month):
     transfer without her ID, matched by her account."""
     folder = tmp_path_factory.mktemp("readback")
     path = copy_of(sample_month.db, folder / "r.duckdb")
-    reg = write_csv(folder / "registry_10.csv", REG_HEADER, [
-        *REGISTRY,
-        [HOA, "Võ Thị Hoa", "19/07/1945", "female", "pension", "8.245.000", "bank", "VBA", HOA_ACCOUNT, "38", "active"],
-    ])
-    pay = write_csv(folder / "payments_10.csv", PAY_HEADER, [
-        *([*p[:6], p[6].replace("/09/", "/10/"), *p[7:]] for p in PAYMENTS),
-        ["FT1010", "", "VO THI HOA", "VBA", HOA_ACCOUNT, "8,000,000", "03/10/2024", "bank", "success"],
-    ])
+    reg = write_csv(
+        folder / "registry_10.csv",
+        REG_HEADER,
+        [
+            *REGISTRY,
+            [
+                HOA,
+                "Võ Thị Hoa",
+                "19/07/1945",
+                "female",
+                "pension",
+                "8.245.000",
+                "bank",
+                "VBA",
+                HOA_ACCOUNT,
+                "38",
+                "active",
+            ],
+        ],
+    )
+    pay = write_csv(
+        folder / "payments_10.csv",
+        PAY_HEADER,
+        [
+            *([*p[:6], p[6].replace("/09/", "/10/"), *p[7:]] for p in PAYMENTS),
+            ["FT1010", "", "VO THI HOA", "VBA", HOA_ACCOUNT, "8,000,000", "03/10/2024", "bank", "success"],
+        ],
+    )
     run(RunConfig(period="2024-10", registry=[reg], payments=[pay], db=path))
     return path
 
@@ -70,8 +90,19 @@ def test_flags_json_is_every_finding_of_every_period_in_order(db):
     assert sorted((tuple(d.values()) for d in got), key=repr) == sorted((tuple(r[:-1]) for r in want), key=repr)
     rank = {r[-2]: r[-1] for r in want}  # flag_id -> severity_rank
     last = "\uffff"  # NULLS LAST
-    keys = [(d["period"], -rank[d["flag_id"]], d["code"], d["province_code"] or last, d["commune_code"] or last,
-             d["vneid"] or last, d["payment_ref"] or last, d["flag_id"]) for d in got]
+    keys = [
+        (
+            d["period"],
+            -rank[d["flag_id"]],
+            d["code"],
+            d["province_code"] or last,
+            d["commune_code"] or last,
+            d["vneid"] or last,
+            d["payment_ref"] or last,
+            d["flag_id"],
+        )
+        for d in got
+    ]
     assert keys == sorted(keys)
     assert [d["period"] for d in got].count("2024-10") == 1
 
@@ -85,16 +116,19 @@ def test_flags_csv_has_the_exact_headers_and_every_row(db):
     assert res.stderr == ""
 
 
-@pytest.mark.parametrize("args, where, count", [
-    (["--code", "AMOUNT_MISMATCH"], "code = 'AMOUNT_MISMATCH'", 3),
-    (["--code", "amount_mismatch", "--period", "2024-09"], "code = 'AMOUNT_MISMATCH' AND period = '2024-09'", 2),
-    (["--severity", "critical"], "severity = 'critical'", 2),
-    (["--severity", "high"], "severity IN ('high', 'critical')", 16),
-    (["--severity", "medium", "--province", "38"], "severity <> 'low' AND province_code = '38'", 8),
-    (["--program", "unknown"], "program = 'unknown'", 2),
-    (["--program", "pension", "--period", "2024-10"], "program = 'pension' AND period = '2024-10'", 1),
-    (["--period", "2024-10"], "period = '2024-10'", 1),
-])
+@pytest.mark.parametrize(
+    "args, where, count",
+    [
+        (["--code", "AMOUNT_MISMATCH"], "code = 'AMOUNT_MISMATCH'", 3),
+        (["--code", "amount_mismatch", "--period", "2024-09"], "code = 'AMOUNT_MISMATCH' AND period = '2024-09'", 2),
+        (["--severity", "critical"], "severity = 'critical'", 2),
+        (["--severity", "high"], "severity IN ('high', 'critical')", 16),
+        (["--severity", "medium", "--province", "38"], "severity <> 'low' AND province_code = '38'", 8),
+        (["--program", "unknown"], "program = 'unknown'", 2),
+        (["--program", "pension", "--period", "2024-10"], "program = 'pension' AND period = '2024-10'", 1),
+        (["--period", "2024-10"], "period = '2024-10'", 1),
+    ],
+)
 def test_flags_filters_give_exactly_their_subset(db, args, where, count):
     got = [d["flag_id"] for d in json.loads(ok("flags", "--db", db, "--format", "json", *args).stdout)]
     want = [r[0] for r in sql(db, f"SELECT flag_id FROM flags WHERE {where}")]
@@ -107,8 +141,10 @@ def test_flags_table_with_a_limit_says_how_many_more_and_how_to_see_them(db):
     lines = res.stdout.splitlines()
     assert lines[0].split() == list(FLAG_COLUMNS)
     assert len(lines) == 2 + 5
-    assert res.stderr == ("reconcile: 22 more findings not shown (of 27); pass --limit 0 to see them all, "
-                          "or --format csv to export them\n")
+    assert res.stderr == (
+        "reconcile: 22 more findings not shown (of 27); pass --limit 0 to see them all, "
+        "or --format csv to export them\n"
+    )
     res = ok("flags", "--db", db)  # 27 findings are under the table's default of 1,000: all shown, no note
     assert len(res.stdout.splitlines()) == 2 + 27 and res.stderr == ""
     res = ok("flags", "--db", db, "--limit", "0")
@@ -132,17 +168,24 @@ def test_show_returns_the_beneficiary_across_periods(db):
     got = json.loads(ok("show", HOA, "--db", db, "--format", "json").stdout)
     assert list(got) == ["registry", "payments", "flags"]
     assert [(r["period"], r["program"], r["entitled_amount"], r["source_row"]) for r in got["registry"]] == [
-        ("2024-09", "pension", 8_245_000, 181), ("2024-10", "pension", 8_245_000, 5)]
-    assert [(p["period"], p["payment_ref"], p["vneid"], p["amount"], p["match_method"], p["source_row"])
-            for p in got["payments"]] == [
+        ("2024-09", "pension", 8_245_000, 181),
+        ("2024-10", "pension", 8_245_000, 5),
+    ]
+    assert [
+        (p["period"], p["payment_ref"], p["vneid"], p["amount"], p["match_method"], p["source_row"])
+        for p in got["payments"]
+    ] == [
         ("2024-09", "FT20240900011", HOA, 8_245_000, "vneid", 7),
         ("2024-09", "FT20240900012", HOA, 8_245_000, "vneid", 225),
-        ("2024-10", "FT1010", None, 8_000_000, "account", 5)]
-    assert [(f["period"], f["code"], f["payment_ref"], f["expected_amount"], f["paid_amount"])
-            for f in got["flags"]] == [
+        ("2024-10", "FT1010", None, 8_000_000, "account", 5),
+    ]
+    assert [
+        (f["period"], f["code"], f["payment_ref"], f["expected_amount"], f["paid_amount"]) for f in got["flags"]
+    ] == [
         ("2024-09", "AMOUNT_MISMATCH", "FT20240900011", 8_245_000, 16_490_000),
         ("2024-09", "DUPLICATE_PAYMENT", "FT20240900012", 8_245_000, 8_245_000),
-        ("2024-10", "AMOUNT_MISMATCH", "FT1010", 8_245_000, 8_000_000)]
+        ("2024-10", "AMOUNT_MISMATCH", "FT1010", 8_245_000, 8_000_000),
+    ]
     assert list(got["flags"][0]) == list(FLAG_COLUMNS)
     want = sql(db, f"SELECT {', '.join(FLAG_COLUMNS)} FROM flags WHERE vneid = ? ORDER BY period, source_row", [HOA])
     assert [tuple(f.values()) for f in got["flags"]] == [tuple(as_json_value(v) for v in r) for r in want]
@@ -151,7 +194,10 @@ def test_show_returns_the_beneficiary_across_periods(db):
 def test_show_accepts_spaces_and_dots_and_prints_three_sections(db):
     table = ok("show", "038 145.464 795", "--db", db).stdout
     assert [ln for ln in table.splitlines() if re.match(r"^[A-Z]\w+( rows)?: \d+$", ln)] == [
-        "Registry rows: 2", "Payments: 3", "Findings: 3"]
+        "Registry rows: 2",
+        "Payments: 3",
+        "Findings: 3",
+    ]
     text = ok("show", HOA, "--db", db, "--format", "csv").stdout
     sections = text.split("\n\n")
     assert [s.splitlines()[0] for s in sections] == ["# registry", "# payments", "# flags"]
@@ -160,12 +206,15 @@ def test_show_accepts_spaces_and_dots_and_prints_three_sections(db):
     assert parsed["payments"][2]["payment_ref"] == "FT1010" and parsed["payments"][2]["vneid"] == ""
 
 
-@pytest.mark.parametrize("value, problem", [
-    ("03814546479", "has 11 digits, not 12 (a leading zero lost in a spreadsheet?)"),
-    ("0381454647950", "has 13 digits, not 12"),
-    ("03814546479X", "holds characters other than digits, spaces and dots"),
-    ("038-145-464-795", "holds characters other than digits, spaces and dots"),
-])
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        ("03814546479", "has 11 digits, not 12 (a leading zero lost in a spreadsheet?)"),
+        ("0381454647950", "has 13 digits, not 12"),
+        ("03814546479X", "holds characters other than digits, spaces and dots"),
+        ("038-145-464-795", "holds characters other than digits, spaces and dots"),
+    ],
+)
 def test_show_refuses_a_malformed_id_without_repeating_it(db, value, problem):
     res = invoke("show", value, "--db", db)
     assert res.exit_code == 2
@@ -182,10 +231,25 @@ def test_cashless_by_channel_sums_to_the_programme_totals(db):
     totals = json.loads(ok("cashless", "--db", db, "--format", "json").stdout)
     channels = json.loads(ok("cashless", "--db", db, "--format", "json", "--by", "channel").stdout)
     assert [(t["period"], t["program"]) for t in totals] == [
-        ("2024-09", "pension"), ("2024-09", "unknown"), ("2024-09", "welfare"),
-        ("2024-10", "pension"), ("2024-10", "welfare")]
-    assert list(channels[0]) == ["period", "program", "channel_group", "beneficiaries", "payments", "amount",
-                                 "share_beneficiaries", "share_payments", "share_amount", "target", "target_met"]
+        ("2024-09", "pension"),
+        ("2024-09", "unknown"),
+        ("2024-09", "welfare"),
+        ("2024-10", "pension"),
+        ("2024-10", "welfare"),
+    ]
+    assert list(channels[0]) == [
+        "period",
+        "program",
+        "channel_group",
+        "beneficiaries",
+        "payments",
+        "amount",
+        "share_beneficiaries",
+        "share_payments",
+        "share_amount",
+        "target",
+        "target_met",
+    ]
     for t in totals:
         mine = [c for c in channels if (c["period"], c["program"]) == (t["period"], t["program"])]
         assert sum(c["payments"] for c in mine) == t["payments"]
@@ -194,34 +258,45 @@ def test_cashless_by_channel_sums_to_the_programme_totals(db):
         noncash = sum(c["payments"] for c in mine if c["channel_group"] != "cash")
         assert noncash / t["payments"] == pytest.approx(t["share_payments"])
     welfare = totals[2]
-    assert (welfare["beneficiaries"], welfare["payments"], welfare["amount"], welfare["target"],
-            welfare["target_met"]) == (175, 175, 175_750_000, 0.9985, False)
+    assert (
+        welfare["beneficiaries"],
+        welfare["payments"],
+        welfare["amount"],
+        welfare["target"],
+        welfare["target_met"],
+    ) == (175, 175, 175_750_000, 0.9985, False)
     assert welfare["share_payments"] == pytest.approx(172 / 175)
 
 
 @pytest.mark.parametrize("by, level", [("province", "province"), ("commune", "commune")])
 def test_cashless_by_area_is_every_area_total_of_the_view(db, by, level):
-    rows = list(csv.DictReader(io.StringIO(ok("cashless", "--db", db, "--format", "csv", "--by", by,
-                                              "--period", "2024-09").stdout)))
-    want = sql(db, "SELECT count(*) FROM noncash_share WHERE level = ? AND channel_group = 'all' "
-                   "AND period = '2024-09'", [level])[0][0]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(ok("cashless", "--db", db, "--format", "csv", "--by", by, "--period", "2024-09").stdout)
+        )
+    )
+    want = sql(
+        db,
+        "SELECT count(*) FROM noncash_share WHERE level = ? AND channel_group = 'all' AND period = '2024-09'",
+        [level],
+    )[0][0]
     assert len(rows) == want > 5
     assert ("province_code" in rows[0]) and (("commune_code" in rows[0]) == (by == "commune"))
 
 
 def test_cashless_table_shows_percentages(db):
     table = ok("cashless", "--db", db, "--period", "2024-09").stdout
-    assert re.search(r"^2024-09\s+welfare\s+175\s+175\s+175,750,000\s+98\.29%\s+98\.29%\s+98\.72%\s+99\.85%\s+no$",
-                     table, re.M)
+    assert re.search(
+        r"^2024-09\s+welfare\s+175\s+175\s+175,750,000\s+98\.29%\s+98\.29%\s+98\.72%\s+99\.85%\s+no$", table, re.M
+    )
     assert "2024-10" not in table
 
 
 def test_periods_lists_each_period_in_order_with_its_totals(db):
     got = json.loads(ok("periods", "--db", db, "--format", "json").stdout)
-    assert [(p["period"], p["registry_rows"], p["payment_rows"], p["flags"], p["amount_due"], p["amount_paid"])
-            for p in got] == [
-        ("2024-09", 300, 300, 26, 1_075_411_000, 1_086_412_000),
-        ("2024-10", 4, 4, 1, 19_045_000, 18_800_000)]
+    assert [
+        (p["period"], p["registry_rows"], p["payment_rows"], p["flags"], p["amount_due"], p["amount_paid"]) for p in got
+    ] == [("2024-09", 300, 300, 26, 1_075_411_000, 1_086_412_000), ("2024-10", 4, 4, 1, 19_045_000, 18_800_000)]
     runs = sql(db, "SELECT run_id, operator, tool_version FROM runs ORDER BY period")
     assert [(p["run_id"], p["operator"], p["tool_version"]) for p in got] == runs
     assert [p["partial"] for p in got] == [False, False]
@@ -260,22 +335,27 @@ def test_missing_database_is_one_line_exit_two_and_no_file_is_made(tmp_path, mon
     monkeypatch.chdir(tmp_path)
     res = invoke(*command)
     assert res.exit_code == 2
-    assert res.stderr == "reconcile: error: reconcile.duckdb: no database here; run 'reconcile run' first or pass --db\n"
+    assert (
+        res.stderr == "reconcile: error: reconcile.duckdb: no database here; run 'reconcile run' first or pass --db\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_file_that_is_not_a_reconcile_database_is_exit_two(tmp_path):
     text = write_csv(tmp_path / "r.csv", ["a"], [["1"]])
     res = invoke("flags", "--db", text)
-    assert (res.exit_code, res.stderr) == (2, f"reconcile: error: {text}: is not a DuckDB database; "
-                                              "choose another --db path\n")
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: {text}: is not a DuckDB database; choose another --db path\n",
+    )
     other = tmp_path / "other.duckdb"
     with duckdb.connect(str(other)) as con:
         con.execute("CREATE TABLE t (a INTEGER)")
     res = invoke("periods", "--db", other)
     assert res.exit_code == 2
-    assert res.stderr.startswith(f"reconcile: error: {other}: is a DuckDB database without reconcile's tables "
-                                 "(missing: runs, ")
+    assert res.stderr.startswith(
+        f"reconcile: error: {other}: is a DuckDB database without reconcile's tables (missing: runs, "
+    )
 
 
 def test_a_database_with_no_runs_reads_back_empty(tmp_path):
@@ -296,8 +376,15 @@ def test_reading_leaves_the_database_as_it_was_and_a_writer_is_reported(db):
         ok(*command, "--db", db)
     assert db.read_bytes() == before
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-                               "time.sleep(30)", str(db)], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(30)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         res = invoke("periods", "--db", db)
@@ -305,5 +392,7 @@ def test_reading_leaves_the_database_as_it_was_and_a_writer_is_reported(db):
         holder.kill()
         holder.wait()
     assert res.exit_code == 2
-    assert res.stderr == (f"reconcile: error: {db}: the database is in use by another process "
-                          "(a running reconciliation?); wait for it to finish and try again\n")
+    assert res.stderr == (
+        f"reconcile: error: {db}: the database is in use by another process "
+        "(a running reconciliation?); wait for it to finish and try again\n"
+    )

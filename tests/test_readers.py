@@ -22,12 +22,28 @@ REGISTRY_ROWS = [
     ["079199000123", "Đặng Văn Hòa", "pension", "2,000,000", "cash", "", ""],
     ["002300000001", "Lê Thị Hồng Nhung", "welfare", "500000", "ewallet", "MOMO", "0912345678"],
 ]
-VI_HEADER = ["Số định danh cá nhân", "Họ và tên", "Chương trình", "Số tiền hưởng", "Hình thức chi trả",
-             "Ngân hàng", "Số tài khoản", "Ngày sinh", "Giới tính", "Trạng thái"]
+VI_HEADER = [
+    "Số định danh cá nhân",
+    "Họ và tên",
+    "Chương trình",
+    "Số tiền hưởng",
+    "Hình thức chi trả",
+    "Ngân hàng",
+    "Số tài khoản",
+    "Ngày sinh",
+    "Giới tính",
+    "Trạng thái",
+]
 VI_MAP = {
-    "Số định danh cá nhân": "vneid", "Họ và tên": "full_name", "Chương trình": "program",
-    "Số tiền hưởng": "entitled_amount", "Hình thức chi trả": "channel", "Ngân hàng": "bank_code",
-    "Số tài khoản": "account_number", "Ngày sinh": "date_of_birth", "Giới tính": "gender",
+    "Số định danh cá nhân": "vneid",
+    "Họ và tên": "full_name",
+    "Chương trình": "program",
+    "Số tiền hưởng": "entitled_amount",
+    "Hình thức chi trả": "channel",
+    "Ngân hàng": "bank_code",
+    "Số tài khoản": "account_number",
+    "Ngày sinh": "date_of_birth",
+    "Giới tính": "gender",
     "Trạng thái": "status",
 }
 
@@ -50,6 +66,7 @@ def error_of(path, kind="registry") -> str:
 # --------------------------------------------------------------------------------------------
 # CSV
 # --------------------------------------------------------------------------------------------
+
 
 def test_csv_with_and_without_bom_read_the_same(tmp_path):
     plain = read_file(write_csv(tmp_path / "plain.csv", REGISTRY_HEADER, REGISTRY_ROWS), "registry")
@@ -83,8 +100,10 @@ def test_csv_other_delimiters(tmp_path, sep):
 
 def test_semicolon_csv_keeps_comma_amounts(tmp_path):
     path = tmp_path / "r.csv"
-    path.write_text("vneid;full_name;program;entitled_amount;channel\n"
-                    "001087123456;Lê Văn A;welfare;1,500,000;cash\n", encoding="utf-8")
+    path.write_text(
+        "vneid;full_name;program;entitled_amount;channel\n001087123456;Lê Văn A;welfare;1,500,000;cash\n",
+        encoding="utf-8",
+    )
     assert read_file(path, "registry").text_frame()["entitled_amount"].to_list() == ["1,500,000"]
 
 
@@ -101,8 +120,10 @@ def test_csv_utf16_tab_separated(tmp_path):
 def test_csv_windows_1258_is_decoded_to_nfc(tmp_path):
     path = tmp_path / "r.csv"
     # cp1258 stores ê precomposed and the tone as a combining mark: b'Nguy\xea\xden' is Nguyễn
-    path.write_bytes(b"vneid,full_name,program,entitled_amount,channel\r\n"
-                     b"001087123456,Nguy\xea\xden V\xe3n An,welfare,1500000,cash\r\n")
+    path.write_bytes(
+        b"vneid,full_name,program,entitled_amount,channel\r\n"
+        b"001087123456,Nguy\xea\xden V\xe3n An,welfare,1500000,cash\r\n"
+    )
     table = read_file(path, "registry")
     assert table.encoding == "windows-1258"
     assert table.text_frame()["full_name"].to_list() == ["Nguyễn Văn An"]
@@ -113,8 +134,11 @@ def test_a_csv_in_windows_1258_only_past_its_head_is_read_again_decoded_whole(tm
     rest as it parses, and a file that is Windows-1258 further on is read again, decoded whole."""
     path = tmp_path / "r.csv"
     rows = [f"00108700{n:04d},Tran Van Binh,welfare,1500000,cash\r\n".encode() for n in range(3000)]
-    path.write_bytes(b"vneid,full_name,program,entitled_amount,channel\r\n" + b"".join(rows)
-                     + b"001087123456,Nguy\xea\xden V\xe3n An,welfare,1500000,cash\r\n")
+    path.write_bytes(
+        b"vneid,full_name,program,entitled_amount,channel\r\n"
+        + b"".join(rows)
+        + b"001087123456,Nguy\xea\xden V\xe3n An,welfare,1500000,cash\r\n"
+    )
     table = read_file(path, "registry")
     assert table.encoding == "windows-1258"
     frame = table.text_frame()
@@ -126,17 +150,32 @@ def test_a_csv_in_windows_1258_only_past_its_head_is_read_again_decoded_whole(tm
 def test_damaged_utf8_past_the_head_names_its_line(tmp_path):
     path = tmp_path / "r.csv"
     rows = [f"00108700{n:04d},Trần Văn Bình,welfare,1500000,cash\n".encode() for n in range(3000)]
-    path.write_bytes(b"vneid,full_name,program,entitled_amount,channel\n" + b"".join(rows)
-                     + b"001087123456,L\xea V\xc3\xa2n,welfare,1500000,cash\n")
+    path.write_bytes(
+        b"vneid,full_name,program,entitled_amount,channel\n"
+        + b"".join(rows)
+        + b"001087123456,L\xea V\xc3\xa2n,welfare,1500000,cash\n"
+    )
     with pytest.raises(InputFileError) as err:
         read_file(path, "registry")
-    assert str(err.value) == (f"{path}: is UTF-8 text but line 3002 holds bytes that are not UTF-8; "
-                              "fix that line or save the file again as 'CSV UTF-8'")
+    assert str(err.value) == (
+        f"{path}: is UTF-8 text but line 3002 holds bytes that are not UTF-8; "
+        "fix that line or save the file again as 'CSV UTF-8'"
+    )
 
 
 def test_vietnamese_headers_map_to_canonical_columns(tmp_path):
-    row = ["001087123456", "Nguyễn Thị Thanh Hương", "Trợ cấp xã hội", "1.500.000", "Chuyển khoản",
-           "VCB", "0071000123456", "01/02/1950", "Nữ", "Đang hưởng"]
+    row = [
+        "001087123456",
+        "Nguyễn Thị Thanh Hương",
+        "Trợ cấp xã hội",
+        "1.500.000",
+        "Chuyển khoản",
+        "VCB",
+        "0071000123456",
+        "01/02/1950",
+        "Nữ",
+        "Đang hưởng",
+    ]
     for bom in (False, True):
         table = read_file(write_csv(tmp_path / f"vi{bom}.csv", VI_HEADER, [row], bom=bom), "registry")
         assert table.header_map == VI_MAP
@@ -146,21 +185,43 @@ def test_vietnamese_headers_map_to_canonical_columns(tmp_path):
 
 def test_vietnamese_headers_in_nfd_and_upper_case(tmp_path):
     import unicodedata
+
     header = [unicodedata.normalize("NFD", h).upper() for h in VI_HEADER[:5]]
     table = read_file(write_csv(tmp_path / "r.csv", header, [REGISTRY_ROWS[0][:5]]), "registry")
     assert sorted(table.header_map.values()) == sorted(VI_MAP[h] for h in VI_HEADER[:5])
 
 
 def test_payment_headers(tmp_path):
-    header = ["Số tham chiếu", "Tên người thụ hưởng", "Số tiền", "Ngày giao dịch", "Hình thức chi trả",
-              "Số CCCD", "Nội dung", "Ngày sinh"]
-    row = ["FT24249001", "NGUYEN THI THANH HUONG", "1,500,000", "05/09/2024", "bank", "001087123456",
-           "CHI TRO CAP T9 001087123456", "01/02/1950"]
+    header = [
+        "Số tham chiếu",
+        "Tên người thụ hưởng",
+        "Số tiền",
+        "Ngày giao dịch",
+        "Hình thức chi trả",
+        "Số CCCD",
+        "Nội dung",
+        "Ngày sinh",
+    ]
+    row = [
+        "FT24249001",
+        "NGUYEN THI THANH HUONG",
+        "1,500,000",
+        "05/09/2024",
+        "bank",
+        "001087123456",
+        "CHI TRO CAP T9 001087123456",
+        "01/02/1950",
+    ]
     table = read_file(write_csv(tmp_path / "p.csv", header, [row]), "payments")
     assert table.header_map == {
-        "Số tham chiếu": "payment_ref", "Tên người thụ hưởng": "payee_name", "Số tiền": "amount",
-        "Ngày giao dịch": "value_date", "Hình thức chi trả": "channel", "Số CCCD": "vneid",
-        "Nội dung": "narrative", "Ngày sinh": "date_of_birth",
+        "Số tham chiếu": "payment_ref",
+        "Tên người thụ hưởng": "payee_name",
+        "Số tiền": "amount",
+        "Ngày giao dịch": "value_date",
+        "Hình thức chi trả": "channel",
+        "Số CCCD": "vneid",
+        "Nội dung": "narrative",
+        "Ngày sinh": "date_of_birth",
     }
 
 
@@ -169,8 +230,12 @@ def test_canonical_names_in_other_case_and_spacing(tmp_path):
     row = ["001087123456", "Lê Văn A", "welfare", "1500000", "bank", "0123", "ignored"]
     table = read_file(write_csv(tmp_path / "r.csv", header, [row]), "registry")
     assert table.header_map == {
-        "VNEID": "vneid", "Full Name": "full_name", "PROGRAM": "program",
-        "Entitled Amount": "entitled_amount", "channel": "channel", "Account-Number": "account_number",
+        "VNEID": "vneid",
+        "Full Name": "full_name",
+        "PROGRAM": "program",
+        "Entitled Amount": "entitled_amount",
+        "channel": "channel",
+        "Account-Number": "account_number",
     }
     assert table.text_frame()["VNEID"].to_list() == ["001087123456"]  # header text kept, spacing tidied
 
@@ -202,8 +267,9 @@ def test_a_full_disk_while_staging_says_so_and_leaves_no_copy(tmp_path, monkeypa
 
     def full(self, name, **kwargs):
         Path(name).write_bytes(b"PAR1")
-        raise pl.exceptions.ComputeError("parquet: File out of specification: underlying IO error: "
-                                         "No space left on device (os error 28)")
+        raise pl.exceptions.ComputeError(
+            "parquet: File out of specification: underlying IO error: No space left on device (os error 28)"
+        )
 
     monkeypatch.setattr(pl.LazyFrame, "sink_parquet", full)
     staging = tmp_path / "staging"
@@ -211,8 +277,10 @@ def test_a_full_disk_while_staging_says_so_and_leaves_no_copy(tmp_path, monkeypa
     path = write_csv(tmp_path / "r.csv", REGISTRY_HEADER, REGISTRY_ROWS)
     with pytest.raises(ReconcileError) as err:
         read_file(path, "registry", staging=staging)
-    assert str(err.value) == (f"{path}: cannot be staged in {staging} (No space left on device); check that the "
-                              "disk there has room, or give --db a folder on another disk")
+    assert str(err.value) == (
+        f"{path}: cannot be staged in {staging} (No space left on device); check that the "
+        "disk there has room, or give --db a folder on another disk"
+    )
     gc.collect()
     assert list(staging.iterdir()) == []
 
@@ -230,16 +298,19 @@ def test_a_quote_left_open_is_refused_wherever_the_header_is(tmp_path, title_row
     path.write_text(title + ",".join(REGISTRY_HEADER) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(InputFileError) as err:
         read_file(path, "registry")
-    assert str(err.value) == (f"{path}: cannot be read as CSV (a quoted field is not closed or a value has stray "
-                              "quotes); check the delimiter and quoting, or save it again from Excel as 'CSV UTF-8'")
+    assert str(err.value) == (
+        f"{path}: cannot be read as CSV (a quoted field is not closed or a value has stray "
+        "quotes); check the delimiter and quoting, or save it again from Excel as 'CSV UTF-8'"
+    )
 
 
 def test_header_only_csv_is_refused(tmp_path):
     path = write_csv(tmp_path / "r.csv", REGISTRY_HEADER, [])
     with pytest.raises(InputFileError) as err:
         read_file(path, "registry")
-    assert str(err.value) == (f"{path}: has a header row but no data rows; "
-                              "check that the export finished and send the complete file")
+    assert str(err.value) == (
+        f"{path}: has a header row but no data rows; check that the export finished and send the complete file"
+    )
 
 
 def test_empty_and_repeated_headers_get_their_own_names(tmp_path):
@@ -272,6 +343,7 @@ def test_excel_rows_keep_their_sheet_numbers_below_a_blank_band(tmp_path):
 
 def test_sha256_is_of_the_file(tmp_path):
     import hashlib
+
     path = write_csv(tmp_path / "r.csv", REGISTRY_HEADER, REGISTRY_ROWS)
     assert read_file(path, "registry").sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -279,6 +351,7 @@ def test_sha256_is_of_the_file(tmp_path):
 # --------------------------------------------------------------------------------------------
 # XLSX
 # --------------------------------------------------------------------------------------------
+
 
 def write_xlsx(path: Path, header: list, rows: list[list]) -> Path:
     wb = openpyxl.Workbook()
@@ -291,8 +364,15 @@ def write_xlsx(path: Path, header: list, rows: list[list]) -> Path:
 
 
 def test_xlsx_cells_arrive_as_text(tmp_path, con):
-    header = ["Số định danh cá nhân", "Họ và tên", "Chương trình", "Số tiền hưởng", "Hình thức chi trả",
-              "Ngày sinh", "Số tài khoản"]
+    header = [
+        "Số định danh cá nhân",
+        "Họ và tên",
+        "Chương trình",
+        "Số tiền hưởng",
+        "Hình thức chi trả",
+        "Ngày sinh",
+        "Số tài khoản",
+    ]
     rows = [
         [1087123456, "Nguyễn Thị Thanh Hương", "welfare", 1500000, "bank", dt.date(1950, 2, 1), "0071000123456"],
         ["001087123457", "Đặng Văn Hòa", "pension", "1.500.000", "cash", dt.datetime(1948, 12, 31, 0, 0), None],
@@ -312,24 +392,31 @@ def test_xlsx_cells_arrive_as_text(tmp_path, con):
     births = table.text_frame()["Ngày sinh"].to_list()
     assert all(isinstance(b, str) for b in births)
     assert [con.execute("SELECT rc_date(?)", [b]).fetchone()[0] for b in births] == [
-        dt.date(1950, 2, 1), dt.date(1948, 12, 31)]
+        dt.date(1950, 2, 1),
+        dt.date(1948, 12, 31),
+    ]
 
 
 def test_xlsx_that_is_really_html(tmp_path):
     path = tmp_path / "bank.xlsx"
     path.write_text("<html><body><table><tr><td>vneid</td></tr></table></body></html>", encoding="utf-8")
-    assert error_of(path) == (f"{path}: has an .xlsx name but is not an Excel workbook (it may be HTML or text); "
-                              "open it in Excel and save it as .xlsx")
+    assert error_of(path) == (
+        f"{path}: has an .xlsx name but is not an Excel workbook (it may be HTML or text); "
+        "open it in Excel and save it as .xlsx"
+    )
 
 
 def test_xlsx_that_is_really_csv(tmp_path):
     path = write_csv(tmp_path / "bank.xls", REGISTRY_HEADER, REGISTRY_ROWS)
-    assert error_of(path) == (f"{path}: has an .xls name but is not an Excel workbook (it may be HTML or text); "
-                              "open it in Excel and save it as .xlsx")
+    assert error_of(path) == (
+        f"{path}: has an .xls name but is not an Excel workbook (it may be HTML or text); "
+        "open it in Excel and save it as .xlsx"
+    )
 
 
 def test_zip_that_is_not_xlsx(tmp_path):
     import zipfile
+
     path = tmp_path / "bank.csv"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("a.csv", "vneid\n1\n")
@@ -340,17 +427,20 @@ def test_zip_that_is_not_xlsx(tmp_path):
 # Parquet
 # --------------------------------------------------------------------------------------------
 
+
 def test_parquet_columns_become_text(tmp_path, con):
     path = tmp_path / "r.parquet"
-    pl.DataFrame({
-        "vneid": pl.Series([1087123456, 79199000123], dtype=pl.Int64),
-        "full_name": ["Nguyễn Thị Thanh Hương", "Đặng Văn Hòa"],
-        "program": ["welfare", "pension"],
-        "entitled_amount": pl.Series([1500000, 2000000], dtype=pl.Int64),
-        "channel": ["bank", "cash"],
-        "date_of_birth": pl.Series([dt.date(1950, 2, 1), None], dtype=pl.Date),
-        "date_of_death": pl.Series([None, dt.datetime(2024, 9, 5, 0, 0)], dtype=pl.Datetime),
-    }).write_parquet(path)
+    pl.DataFrame(
+        {
+            "vneid": pl.Series([1087123456, 79199000123], dtype=pl.Int64),
+            "full_name": ["Nguyễn Thị Thanh Hương", "Đặng Văn Hòa"],
+            "program": ["welfare", "pension"],
+            "entitled_amount": pl.Series([1500000, 2000000], dtype=pl.Int64),
+            "channel": ["bank", "cash"],
+            "date_of_birth": pl.Series([dt.date(1950, 2, 1), None], dtype=pl.Date),
+            "date_of_death": pl.Series([None, dt.datetime(2024, 9, 5, 0, 0)], dtype=pl.Datetime),
+        }
+    ).write_parquet(path)
     table = read_file(path, "registry")
     assert table.format == "parquet" and table.source is not None  # plain columns: streamed by DuckDB
     rows = table.text_frame()
@@ -369,15 +459,20 @@ def test_streamed_parquet_gives_the_text_polars_gives(tmp_path):
     from reconcile.readers import parquet
 
     path = tmp_path / "r.parquet"
-    pl.DataFrame({
-        "vneid": ["001087123456", None, "  ", " \t"], "full_name": ["Vũ Thị Ánh", "", None, "\u00a0"],
-        "program": ["welfare", "x", None, None], "channel": ["bank", None, "cash", None],
-        "entitled_amount": pl.Series([1500000.0, 1e20, None, None]),
-        "count": pl.Series([1, None, 3, None], dtype=pl.Int32),
-        "ok": [True, None, False, None], "paid": pl.Series(["1500000.50", None, "0", None]).cast(pl.Decimal(18, 2)),
-        "date_of_birth": [dt.date(1950, 2, 1), None, None, None],
-        "seen": [dt.datetime(2024, 9, 5, 7, 30, 15, 250), None, None, None],
-    }).write_parquet(path)
+    pl.DataFrame(
+        {
+            "vneid": ["001087123456", None, "  ", " \t"],
+            "full_name": ["Vũ Thị Ánh", "", None, "\u00a0"],
+            "program": ["welfare", "x", None, None],
+            "channel": ["bank", None, "cash", None],
+            "entitled_amount": pl.Series([1500000.0, 1e20, None, None]),
+            "count": pl.Series([1, None, 3, None], dtype=pl.Int32),
+            "ok": [True, None, False, None],
+            "paid": pl.Series(["1500000.50", None, "0", None]).cast(pl.Decimal(18, 2)),
+            "date_of_birth": [dt.date(1950, 2, 1), None, None, None],
+            "seen": [dt.datetime(2024, 9, 5, 7, 30, 15, 250), None, None, None],
+        }
+    ).write_parquet(path)
     streamed = read_file(path, "registry").text_frame()
     _, whole, _ = parquet.read(path)
     assert streamed.drop(ROW_COLUMN, "__reconcile_skip__").rows() == whole.rows()
@@ -393,19 +488,23 @@ def test_parquet_name_but_not_parquet(tmp_path):
 # File-level errors
 # --------------------------------------------------------------------------------------------
 
+
 def test_missing_required_column(tmp_path):
     header = [h for h in REGISTRY_HEADER if h != "entitled_amount"]
     rows = [[v for h, v in zip(REGISTRY_HEADER, r) if h != "entitled_amount"] for r in REGISTRY_ROWS]
     path = write_csv(tmp_path / "registry.csv", header, rows)
-    assert error_of(path) == (f"{path}: required column 'entitled_amount' is missing from the registry file; "
-                              "add it or rename the column that holds it to 'entitled_amount', or pass a --profile that maps it")
+    assert error_of(path) == (
+        f"{path}: required column 'entitled_amount' is missing from the registry file; "
+        "add it or rename the column that holds it to 'entitled_amount', or pass a --profile that maps it"
+    )
 
 
 def test_several_required_columns_missing(tmp_path):
     path = write_csv(tmp_path / "payments.csv", ["vneid", "Họ và tên"], [["001087123456", "LE VAN A"]])
     assert error_of(path, "payments") == (
         f"{path}: required column 'payment_ref' is missing from the payments file "
-        "(also missing: amount, value_date, channel); add it or rename the column that holds it to 'payment_ref', or pass a --profile that maps it")
+        "(also missing: amount, value_date, channel); add it or rename the column that holds it to 'payment_ref', or pass a --profile that maps it"
+    )
 
 
 def test_missing_column_error_carries_path_and_exit_code(tmp_path):
@@ -417,12 +516,15 @@ def test_missing_column_error_carries_path_and_exit_code(tmp_path):
     assert "Lê Văn A" not in str(info.value)  # no personal data in messages
 
 
-@pytest.mark.parametrize("name, content", [
-    ("empty.csv", b""),
-    ("bom-only.csv", b"\xef\xbb\xbf"),
-    ("blank.csv", b"  \r\n\r\n"),
-    ("empty.txt", b""),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("empty.csv", b""),
+        ("bom-only.csv", b"\xef\xbb\xbf"),
+        ("blank.csv", b"  \r\n\r\n"),
+        ("empty.txt", b""),
+    ],
+)
 def test_empty_file(tmp_path, name, content):
     path = tmp_path / name
     path.write_bytes(content)
@@ -440,8 +542,10 @@ def test_empty_binary_format_file(tmp_path, name):
 def test_unknown_extension(tmp_path, name, shown):
     path = tmp_path / name
     path.write_text("vneid,full_name\n1,a\n", encoding="utf-8")
-    assert error_of(path) == (f"{path}: unknown file format '{shown}'; use CSV, XLSX, XLS, Parquet, ISO 20022 "
-                              "camt.053/054 XML or an MT940 statement")
+    assert error_of(path) == (
+        f"{path}: unknown file format '{shown}'; use CSV, XLSX, XLS, Parquet, ISO 20022 "
+        "camt.053/054 XML or an MT940 statement"
+    )
 
 
 def test_file_not_found(tmp_path):
@@ -457,8 +561,9 @@ def test_file_not_found_as_string(tmp_path):
 def test_two_headers_for_one_canonical_column(tmp_path):
     header = ["vneid", "full_name", "program", "Số tiền hưởng", "channel", "Số tiền"]
     path = write_csv(tmp_path / "registry.csv", header, [["1", "a", "welfare", "1", "cash", "1"]])
-    assert error_of(path) == (f"{path}: columns 'Số tiền hưởng' and 'Số tiền' both read as 'entitled_amount'; "
-                              "remove or rename one of them")
+    assert error_of(path) == (
+        f"{path}: columns 'Số tiền hưởng' and 'Số tiền' both read as 'entitled_amount'; remove or rename one of them"
+    )
 
 
 def test_a_recognised_profile_chooses_between_two_candidate_headers(tmp_path):
@@ -472,14 +577,15 @@ def test_a_recognised_profile_chooses_between_two_candidate_headers(tmp_path):
 def test_canonical_name_and_alias_for_one_column(tmp_path):
     header = ["vneid", "full_name", "program", "entitled_amount", "channel", "CCCD"]
     path = write_csv(tmp_path / "registry.csv", header, [["1", "a", "welfare", "1", "cash", "1"]])
-    assert error_of(path) == (f"{path}: columns 'vneid' and 'CCCD' both read as 'vneid'; "
-                              "remove or rename one of them")
+    assert error_of(path) == (f"{path}: columns 'vneid' and 'CCCD' both read as 'vneid'; remove or rename one of them")
 
 
 def test_row_with_more_fields_than_header(tmp_path):
     path = tmp_path / "registry.csv"
-    path.write_text("vneid,full_name,program,entitled_amount,channel\n"
-                    "001087123456,Lê Văn A,welfare,1500000,cash,extra,more\n", encoding="utf-8")
+    path.write_text(
+        "vneid,full_name,program,entitled_amount,channel\n001087123456,Lê Văn A,welfare,1500000,cash,extra,more\n",
+        encoding="utf-8",
+    )
     message = error_of(path)
     assert message.startswith(f"{path}: cannot be read as CSV (")
     assert message.endswith("; check the delimiter and quoting, or save it again from Excel as 'CSV UTF-8'")
@@ -489,10 +595,11 @@ def test_row_with_more_fields_than_header(tmp_path):
 # Arbitrary bytes
 # --------------------------------------------------------------------------------------------
 
-TOKENS = [*'ab01 ";,\t|\r\n\'đĐễ\x00\\', "vneid", "full_name", "Số tiền", "payment_ref", "amount"]
+TOKENS = [*"ab01 \";,\t|\r\n'đĐễ\x00\\", "vneid", "full_name", "Số tiền", "payment_ref", "amount"]
 csv_like = st.lists(
     st.lists(st.lists(st.sampled_from(TOKENS), max_size=6).map("".join), min_size=1, max_size=6),
-    min_size=1, max_size=6,
+    min_size=1,
+    max_size=6,
 ).map(lambda rows: "\n".join(",".join(r) for r in rows).encode("utf-8"))
 
 
@@ -544,25 +651,36 @@ def test_arbitrary_bytes_after_utf16_bom_read_or_raise_input_file_error(tmp_path
     read_or_input_file_error(path)
 
 
-@pytest.mark.parametrize("raw", [
-    "vneid\tfull_name\r\n".encode("utf-16") + b"\x00",  # cut short: odd number of bytes
-    b"\xff\xfe\x00\xd8",                                  # a lone surrogate
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "vneid\tfull_name\r\n".encode("utf-16") + b"\x00",  # cut short: odd number of bytes
+        b"\xff\xfe\x00\xd8",  # a lone surrogate
+    ],
+)
 def test_damaged_utf16_file(tmp_path, raw):
     path = tmp_path / "r.txt"
     path.write_bytes(raw)
-    assert error_of(path) == (f"{path}: starts as UTF-16 text but is cut short or damaged; "
-                              "save it again from Excel (as 'CSV UTF-8' if you can)")
+    assert error_of(path) == (
+        f"{path}: starts as UTF-16 text but is cut short or damaged; "
+        "save it again from Excel (as 'CSV UTF-8' if you can)"
+    )
 
 
 def test_parquet_with_nested_binary_and_zoned_columns_reads_as_text(tmp_path):
     import datetime as _dt
 
-    frame = pl.DataFrame({
-        "payment_ref": ["P1"], "payee_name": ["NGUYEN VAN HUNG"], "amount": [1_000_000],
-        "value_date": [_dt.datetime(2024, 9, 4, 20, 0, tzinfo=_dt.UTC)], "channel": ["bank"],
-        "tags": [["a", "b"]], "blob": [b"\x00\x01"],
-    })
+    frame = pl.DataFrame(
+        {
+            "payment_ref": ["P1"],
+            "payee_name": ["NGUYEN VAN HUNG"],
+            "amount": [1_000_000],
+            "value_date": [_dt.datetime(2024, 9, 4, 20, 0, tzinfo=_dt.UTC)],
+            "channel": ["bank"],
+            "tags": [["a", "b"]],
+            "blob": [b"\x00\x01"],
+        }
+    )
     path = tmp_path / "p.parquet"
     frame.write_parquet(path)
     table = read_file(path, "payments")
@@ -579,18 +697,27 @@ def test_a_workbook_that_makes_the_excel_reader_abort_is_refused(tmp_path):
     raw[41914:41919] = b"6\x96@iH"
     path = tmp_path / "damaged.xls"
     path.write_bytes(bytes(raw))
-    assert error_of(path) == (f"{path}: cannot be read as an Excel workbook (the reader stopped on damaged "
-                              "data); open it in Excel and save it again as .xlsx")
+    assert error_of(path) == (
+        f"{path}: cannot be read as an Excel workbook (the reader stopped on damaged "
+        "data); open it in Excel and save it again as .xlsx"
+    )
 
 
-@pytest.mark.parametrize("header, message", [
-    (["STT", "Số CCCD", "Họ và tên", "Chế độ", "Số tiền", "Ngày chi trả", "Hình thức chi trả"],
-     "looks like a payments file, not a beneficiary registry (it has a value date: 'Ngày chi trả'); "
-     "give it as --payments"),
-    (["Mã giao dịch", "Số CCCD", "Họ và tên", "Chế độ", "Số tiền", "Ngày chi trả", "Hình thức chi trả"],
-     "looks like a payments file, not a beneficiary registry (it has a payment reference and a value date: "
-     "'Mã giao dịch', 'Ngày chi trả'); give it as --payments"),
-])
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        (
+            ["STT", "Số CCCD", "Họ và tên", "Chế độ", "Số tiền", "Ngày chi trả", "Hình thức chi trả"],
+            "looks like a payments file, not a beneficiary registry (it has a value date: 'Ngày chi trả'); "
+            "give it as --payments",
+        ),
+        (
+            ["Mã giao dịch", "Số CCCD", "Họ và tên", "Chế độ", "Số tiền", "Ngày chi trả", "Hình thức chi trả"],
+            "looks like a payments file, not a beneficiary registry (it has a payment reference and a value date: "
+            "'Mã giao dịch', 'Ngày chi trả'); give it as --payments",
+        ),
+    ],
+)
 def test_a_payout_list_given_as_the_registry_is_refused(tmp_path, header, message):
     """A post office's payout list, with or without its own references, given as --registry."""
     row = ["1", "038153000257", "Trần Thị Mai", "Trợ cấp xã hội", "500.000", "12/09/2024", "Tiền mặt"]
@@ -615,9 +742,11 @@ def test_map_headers_checks_the_required_columns_by_default(tmp_path):
 
     with pytest.raises(InputFileError) as err:
         map_headers(tmp_path / "r.csv", "registry", [("Họ và tên", "Họ và tên"), ("Số tiền hưởng", "Số tiền hưởng")])
-    assert str(err.value) == (f"{tmp_path / 'r.csv'}: required column 'vneid' is missing from the registry file (also "
-                              "missing: program, channel); add it or rename the column that holds it to 'vneid', or "
-                              "pass a --profile that maps it")
+    assert str(err.value) == (
+        f"{tmp_path / 'r.csv'}: required column 'vneid' is missing from the registry file (also "
+        "missing: program, channel); add it or rename the column that holds it to 'vneid', or "
+        "pass a --profile that maps it"
+    )
 
 
 def test_a_streamed_parquet_file_damaged_inside_its_data_is_named_when_its_rows_are_staged(tmp_path):
@@ -632,11 +761,17 @@ def test_a_streamed_parquet_file_damaged_inside_its_data_is_named_when_its_rows_
 
     good = tmp_path / "bank.parquet"
     n = 20_000
-    pl.DataFrame({
-        "payment_ref": [f"FT24{i:08d}" for i in range(n)], "vneid": [f"0010{i:08d}" for i in range(n)],
-        "payee_name": ["Nguyễn Văn An"] * n, "amount": ["1.500.000"] * n, "value_date": ["05/09/2024"] * n,
-        "channel": ["bank"] * n, "account_number": [f"{i * 7919 % 10**9:012d}" for i in range(n)],
-    }).write_parquet(good, compression="uncompressed", row_group_size=5_000)
+    pl.DataFrame(
+        {
+            "payment_ref": [f"FT24{i:08d}" for i in range(n)],
+            "vneid": [f"0010{i:08d}" for i in range(n)],
+            "payee_name": ["Nguyễn Văn An"] * n,
+            "amount": ["1.500.000"] * n,
+            "value_date": ["05/09/2024"] * n,
+            "channel": ["bank"] * n,
+            "account_number": [f"{i * 7919 % 10**9:012d}" for i in range(n)],
+        }
+    ).write_parquet(good, compression="uncompressed", row_group_size=5_000)
     data = bytearray(good.read_bytes())
     for i in range(len(data) // 3, len(data) // 3 + 400):
         data[i] = 0xAB

@@ -24,14 +24,48 @@ from reconcile.sqlfiles import sql_text
 PERIOD = "2024-09"
 RULE_FIXTURES = FIXTURES / "rules"
 RULES_DIR = Path(__file__).resolve().parent.parent / "reconcile" / "sql" / "rules"
-EXPECTED_COLUMNS = ("code", "severity", "vneid", "payment_ref", "program", "expected_amount",
-                    "paid_amount", "source_file", "source_row")
+EXPECTED_COLUMNS = (
+    "code",
+    "severity",
+    "vneid",
+    "payment_ref",
+    "program",
+    "expected_amount",
+    "paid_amount",
+    "source_file",
+    "source_row",
+)
 
-REGISTRY_HEADER = ["vneid", "full_name", "date_of_birth", "gender", "program", "category",
-                   "entitled_amount", "channel", "bank_code", "account_number", "province_code",
-                   "commune_code", "status", "date_of_death"]
-PAYMENTS_HEADER = ["payment_ref", "vneid", "payee_name", "date_of_birth", "bank_code", "account_number",
-                   "amount", "value_date", "channel", "status", "program", "narrative"]
+REGISTRY_HEADER = [
+    "vneid",
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "program",
+    "category",
+    "entitled_amount",
+    "channel",
+    "bank_code",
+    "account_number",
+    "province_code",
+    "commune_code",
+    "status",
+    "date_of_death",
+]
+PAYMENTS_HEADER = [
+    "payment_ref",
+    "vneid",
+    "payee_name",
+    "date_of_birth",
+    "bank_code",
+    "account_number",
+    "amount",
+    "value_date",
+    "channel",
+    "status",
+    "program",
+    "narrative",
+]
 
 # Cases whose expected.csv asserts the behaviour SPEC.md asks for but the product does not yet
 # deliver: code -> reason. strict, so the marker must be removed once the rule is fixed.
@@ -59,8 +93,7 @@ def reconcile_files(tmp_path: Path, registry: Path, payments: Path) -> Path:
 def read_flags(db: Path) -> list[tuple[str, ...]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        rows = con.execute(
-            f"SELECT {', '.join(EXPECTED_COLUMNS)} FROM flags WHERE period = ?", [PERIOD]).fetchall()
+        rows = con.execute(f"SELECT {', '.join(EXPECTED_COLUMNS)} FROM flags WHERE period = ?", [PERIOD]).fetchall()
     finally:
         con.close()
     out = []
@@ -86,14 +119,17 @@ def assert_same_rows(actual: list[tuple], expected: list[tuple]) -> None:
         return
     missing = sorted((want - got).elements())
     extra = sorted((got - want).elements())
-    lines = [f"flags differ from expected ({len(actual)} found, {len(expected)} expected)",
-             "  columns:    " + ",".join(EXPECTED_COLUMNS)]
+    lines = [
+        f"flags differ from expected ({len(actual)} found, {len(expected)} expected)",
+        "  columns:    " + ",".join(EXPECTED_COLUMNS),
+    ]
     lines += ["  missing:    " + ",".join(r) for r in missing]
     lines += ["  unexpected: " + ",".join(r) for r in extra]
     pytest.fail("\n".join(lines), pytrace=False)
 
 
 # ---------------------------------------------------------------------------- catalogue & drift
+
 
 @pytest.mark.parametrize("code", rule_codes_on_disk())
 def test_rule_file_parses(code):
@@ -122,6 +158,7 @@ def test_every_rule_has_a_fixture(code):
 
 # ---------------------------------------------------------------------------- one case per rule
 
+
 def _case(code: str):
     if code in KNOWN_BUGS:
         return pytest.param(code, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[code]))
@@ -137,72 +174,309 @@ def test_rule_fixture(code, tmp_path):
 
 # ---------------------------------------------------------------------------- names
 
-HOA_CASH = ["001138012345", "Nguyễn Thị Hoà", "12/03/1938", "female", "welfare", "elderly 80+", "500.000",
-            "cash", "", "", "01", "00004", "active", ""]
+HOA_CASH = [
+    "001138012345",
+    "Nguyễn Thị Hoà",
+    "12/03/1938",
+    "female",
+    "welfare",
+    "elderly 80+",
+    "500.000",
+    "cash",
+    "",
+    "",
+    "01",
+    "00004",
+    "active",
+    "",
+]
 
 
 def test_name_normalisation_draws_no_flag_but_another_person_does(tmp_path):
     nhung_nfd = unicodedata.normalize("NFD", "Lê Thị Hồng Nhung")
     assert nhung_nfd != unicodedata.normalize("NFC", nhung_nfd)
-    registry = write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [
-        ["001175006677", "Nguyễn Thị Thanh Hương", "22/04/1975", "female", "welfare", "disability", "750.000",
-         "bank", "VCB", "0011004556677", "01", "00103", "active", ""],
-        HOA_CASH,
-        ["038185001234", nhung_nfd, "05/11/1985", "female", "welfare", "disability", "750.000",
-         "ewallet", "VTMONEY", "0912345678", "38", "14797", "active", ""],
-        ["001070003344", "Nguyễn Văn Anh", "09/10/1970", "male", "welfare", "disability", "1.000.000",
-         "bank", "VCB", "0011004778899", "01", "00103", "active", ""],
-    ])
-    payments = write_csv(tmp_path / "payments.csv", PAYMENTS_HEADER, [
-        # cut short by the bank, upper case, no diacritics
-        ["FT24249000112", "001175006677", "NGUYEN THI THANH HUO", "", "VCB", "0011004556677", "750.000",
-         "05/09/2024", "bank", "success", "welfare", "TRO CAP XA HOI THANG 09/2024"],
-        # old-style tone placement (hòa) against the registry's new style (hoà)
-        ["BD240905001", "001138012345", "Nguyễn Thị Hòa", "12/03/1938", "", "", "500.000",
-         "05/09/2024", "cash", "success", "welfare", "CHI TRA TRO CAP TAI NHA"],
-        # registry name decomposed (NFD), payee name composed (NFC)
-        ["MM240905000777", "038185001234", "Lê Thị Hồng Nhung", "", "VTMONEY", "0912345678", "750.000",
-         "05/09/2024", "ewallet", "success", "welfare", "TRO CAP XA HOI THANG 09/2024"],
-        # a different person on Nguyễn Văn Anh's ID
-        ["FT24249000111", "001070003344", "NGUYEN VAN AN", "", "VCB", "0011004778899", "1.000.000",
-         "05/09/2024", "bank", "success", "welfare", "TRO CAP XA HOI THANG 09/2024"],
-    ])
+    registry = write_csv(
+        tmp_path / "registry.csv",
+        REGISTRY_HEADER,
+        [
+            [
+                "001175006677",
+                "Nguyễn Thị Thanh Hương",
+                "22/04/1975",
+                "female",
+                "welfare",
+                "disability",
+                "750.000",
+                "bank",
+                "VCB",
+                "0011004556677",
+                "01",
+                "00103",
+                "active",
+                "",
+            ],
+            HOA_CASH,
+            [
+                "038185001234",
+                nhung_nfd,
+                "05/11/1985",
+                "female",
+                "welfare",
+                "disability",
+                "750.000",
+                "ewallet",
+                "VTMONEY",
+                "0912345678",
+                "38",
+                "14797",
+                "active",
+                "",
+            ],
+            [
+                "001070003344",
+                "Nguyễn Văn Anh",
+                "09/10/1970",
+                "male",
+                "welfare",
+                "disability",
+                "1.000.000",
+                "bank",
+                "VCB",
+                "0011004778899",
+                "01",
+                "00103",
+                "active",
+                "",
+            ],
+        ],
+    )
+    payments = write_csv(
+        tmp_path / "payments.csv",
+        PAYMENTS_HEADER,
+        [
+            # cut short by the bank, upper case, no diacritics
+            [
+                "FT24249000112",
+                "001175006677",
+                "NGUYEN THI THANH HUO",
+                "",
+                "VCB",
+                "0011004556677",
+                "750.000",
+                "05/09/2024",
+                "bank",
+                "success",
+                "welfare",
+                "TRO CAP XA HOI THANG 09/2024",
+            ],
+            # old-style tone placement (hòa) against the registry's new style (hoà)
+            [
+                "BD240905001",
+                "001138012345",
+                "Nguyễn Thị Hòa",
+                "12/03/1938",
+                "",
+                "",
+                "500.000",
+                "05/09/2024",
+                "cash",
+                "success",
+                "welfare",
+                "CHI TRA TRO CAP TAI NHA",
+            ],
+            # registry name decomposed (NFD), payee name composed (NFC)
+            [
+                "MM240905000777",
+                "038185001234",
+                "Lê Thị Hồng Nhung",
+                "",
+                "VTMONEY",
+                "0912345678",
+                "750.000",
+                "05/09/2024",
+                "ewallet",
+                "success",
+                "welfare",
+                "TRO CAP XA HOI THANG 09/2024",
+            ],
+            # a different person on Nguyễn Văn Anh's ID
+            [
+                "FT24249000111",
+                "001070003344",
+                "NGUYEN VAN AN",
+                "",
+                "VCB",
+                "0011004778899",
+                "1.000.000",
+                "05/09/2024",
+                "bank",
+                "success",
+                "welfare",
+                "TRO CAP XA HOI THANG 09/2024",
+            ],
+        ],
+    )
     db = reconcile_files(tmp_path, registry, payments)
-    assert_same_rows(read_flags(db), [
-        ("NAME_MISMATCH", "medium", "001070003344", "FT24249000111", "welfare", "1000000", "1000000",
-         "payments.csv", "5"),
-    ])
+    assert_same_rows(
+        read_flags(db),
+        [
+            (
+                "NAME_MISMATCH",
+                "medium",
+                "001070003344",
+                "FT24249000111",
+                "welfare",
+                "1000000",
+                "1000000",
+                "payments.csv",
+                "5",
+            ),
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------- matching fallbacks
 
+
 def test_matching_falls_back_to_account_then_name_dob_and_reads_the_narrative(tmp_path):
-    registry = write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [
-        ["001138012345", "Nguyễn Thị Hoà", "12/03/1938", "female", "welfare", "elderly 80+", "500.000",
-         "bank", "VCB", "0011004123456", "01", "00004", "active", ""],
-        ["079052004567", "Trần Văn Bình", "20/07/1952", "male", "pension", "retired civil servant", "5,230,000",
-         "bank", "BIDV", "31410000456789", "79", "26734", "active", ""],
-        ["038185001234", "Lê Thị Hồng Nhung", "05/11/1985", "female", "welfare", "disability", "750.000",
-         "cash", "", "", "38", "14797", "active", ""],
-        ["040060007788", "Phạm Đức Thắng", "14/02/1960", "male", "pension", "retired worker", "4.100.000",
-         "bank", "VBA", "3600205112233", "40", "16681", "active", ""],
-    ])
-    payments = write_csv(tmp_path / "payments.csv", PAYMENTS_HEADER, [
-        ["FT24249000101", "", "NGUYEN THI HOA", "", "VCB", "0011004123456", "500.000",
-         "05/09/2024", "bank", "success", "welfare", "TRO CAP XA HOI THANG 09/2024"],
-        ["BD240905003", "", "LE THI HONG NHUNG", "05/11/1985", "", "", "750.000",
-         "05/09/2024", "cash", "success", "welfare", "CHI TRA TRO CAP TAI BUU DIEN"],
-        ["FT24249000102", "", "TRAN VAN BINH", "", "BIDV", "31410000456789", "5,230,000",
-         "05/09/2024", "bank", "success", "pension", "LUONG HUU T9/2024 CCCD 079052004567 TRAN VAN BINH"],
-        ["FT24249000104", "040060007788", "PHAM DUC THANG", "", "VBA", "3600205112233", "4.100.000",
-         "05/09/2024", "bank", "success", "pension", "LUONG HUU THANG 09/2024"],
-    ])
+    registry = write_csv(
+        tmp_path / "registry.csv",
+        REGISTRY_HEADER,
+        [
+            [
+                "001138012345",
+                "Nguyễn Thị Hoà",
+                "12/03/1938",
+                "female",
+                "welfare",
+                "elderly 80+",
+                "500.000",
+                "bank",
+                "VCB",
+                "0011004123456",
+                "01",
+                "00004",
+                "active",
+                "",
+            ],
+            [
+                "079052004567",
+                "Trần Văn Bình",
+                "20/07/1952",
+                "male",
+                "pension",
+                "retired civil servant",
+                "5,230,000",
+                "bank",
+                "BIDV",
+                "31410000456789",
+                "79",
+                "26734",
+                "active",
+                "",
+            ],
+            [
+                "038185001234",
+                "Lê Thị Hồng Nhung",
+                "05/11/1985",
+                "female",
+                "welfare",
+                "disability",
+                "750.000",
+                "cash",
+                "",
+                "",
+                "38",
+                "14797",
+                "active",
+                "",
+            ],
+            [
+                "040060007788",
+                "Phạm Đức Thắng",
+                "14/02/1960",
+                "male",
+                "pension",
+                "retired worker",
+                "4.100.000",
+                "bank",
+                "VBA",
+                "3600205112233",
+                "40",
+                "16681",
+                "active",
+                "",
+            ],
+        ],
+    )
+    payments = write_csv(
+        tmp_path / "payments.csv",
+        PAYMENTS_HEADER,
+        [
+            [
+                "FT24249000101",
+                "",
+                "NGUYEN THI HOA",
+                "",
+                "VCB",
+                "0011004123456",
+                "500.000",
+                "05/09/2024",
+                "bank",
+                "success",
+                "welfare",
+                "TRO CAP XA HOI THANG 09/2024",
+            ],
+            [
+                "BD240905003",
+                "",
+                "LE THI HONG NHUNG",
+                "05/11/1985",
+                "",
+                "",
+                "750.000",
+                "05/09/2024",
+                "cash",
+                "success",
+                "welfare",
+                "CHI TRA TRO CAP TAI BUU DIEN",
+            ],
+            [
+                "FT24249000102",
+                "",
+                "TRAN VAN BINH",
+                "",
+                "BIDV",
+                "31410000456789",
+                "5,230,000",
+                "05/09/2024",
+                "bank",
+                "success",
+                "pension",
+                "LUONG HUU T9/2024 CCCD 079052004567 TRAN VAN BINH",
+            ],
+            [
+                "FT24249000104",
+                "040060007788",
+                "PHAM DUC THANG",
+                "",
+                "VBA",
+                "3600205112233",
+                "4.100.000",
+                "05/09/2024",
+                "bank",
+                "success",
+                "pension",
+                "LUONG HUU THANG 09/2024",
+            ],
+        ],
+    )
     db = reconcile_files(tmp_path, registry, payments)
     con = duckdb.connect(str(db), read_only=True)
     try:
         matches = con.execute(
-            "SELECT payment_ref, vneid, program, method FROM matches WHERE period = ? ORDER BY payment_ref",
-            [PERIOD]).fetchall()
+            "SELECT payment_ref, vneid, program, method FROM matches WHERE period = ? ORDER BY payment_ref", [PERIOD]
+        ).fetchall()
         flags = con.execute("SELECT code, payment_ref FROM flags WHERE period = ?", [PERIOD]).fetchall()
     finally:
         con.close()
@@ -219,17 +493,33 @@ def test_matching_falls_back_to_account_then_name_dob_and_reads_the_narrative(tm
 # Each asserts the behaviour SPEC.md / contracts.py ask for; strict, so fixing the product turns
 # them into failures ("XPASS(strict)") until the marker is removed.
 
-HOA_BANK = ["001138012345", "Nguyễn Thị Hoà", "12/03/1938", "female", "welfare", "elderly 80+", "500.000",
-            "bank", "VCB", "0011004123456", "01", "00004", "active", ""]
+HOA_BANK = [
+    "001138012345",
+    "Nguyễn Thị Hoà",
+    "12/03/1938",
+    "female",
+    "welfare",
+    "elderly 80+",
+    "500.000",
+    "bank",
+    "VCB",
+    "0011004123456",
+    "01",
+    "00004",
+    "active",
+    "",
+]
 
 
 def _flags_and_matches(db: Path):
     con = duckdb.connect(str(db), read_only=True)
     try:
-        flags = con.execute("SELECT code, vneid, payment_ref FROM flags WHERE period = ? ORDER BY ALL",
-                            [PERIOD]).fetchall()
-        matches = con.execute("SELECT payment_ref, vneid, program, method FROM matches WHERE period = ? "
-                              "ORDER BY payment_ref", [PERIOD]).fetchall()
+        flags = con.execute(
+            "SELECT code, vneid, payment_ref FROM flags WHERE period = ? ORDER BY ALL", [PERIOD]
+        ).fetchall()
+        matches = con.execute(
+            "SELECT payment_ref, vneid, program, method FROM matches WHERE period = ? ORDER BY payment_ref", [PERIOD]
+        ).fetchall()
     finally:
         con.close()
     return flags, matches
@@ -237,48 +527,170 @@ def _flags_and_matches(db: Path):
 
 def test_bank_as_bin_or_short_code_is_the_same_account(tmp_path):
     registry = write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [HOA_BANK])
-    payments = write_csv(tmp_path / "payments.csv", PAYMENTS_HEADER, [
-        ["FT24249000101", "001138012345", "NGUYEN THI HOA", "", "970436", "0011004123456", "500.000",
-         "05/09/2024", "bank", "success", "welfare", "TRO CAP XA HOI THANG 09/2024"],
-        ["FT24249000102", "", "NGUYEN THI HOA", "", "970436", "0011004123456", "500.000",
-         "06/09/2024", "bank", "success", "welfare", "TRO CAP XA HOI THANG 09/2024"],
-    ])
+    payments = write_csv(
+        tmp_path / "payments.csv",
+        PAYMENTS_HEADER,
+        [
+            [
+                "FT24249000101",
+                "001138012345",
+                "NGUYEN THI HOA",
+                "",
+                "970436",
+                "0011004123456",
+                "500.000",
+                "05/09/2024",
+                "bank",
+                "success",
+                "welfare",
+                "TRO CAP XA HOI THANG 09/2024",
+            ],
+            [
+                "FT24249000102",
+                "",
+                "NGUYEN THI HOA",
+                "",
+                "970436",
+                "0011004123456",
+                "500.000",
+                "06/09/2024",
+                "bank",
+                "success",
+                "welfare",
+                "TRO CAP XA HOI THANG 09/2024",
+            ],
+        ],
+    )
     flags, matches = _flags_and_matches(reconcile_files(tmp_path, registry, payments))
-    assert matches == [("FT24249000101", "001138012345", "welfare", "vneid"),
-                       ("FT24249000102", "001138012345", "welfare", "account")]
-    assert flags == [("AMOUNT_MISMATCH", "001138012345", "FT24249000101"),
-                     ("DUPLICATE_PAYMENT", "001138012345", "FT24249000102")]
+    assert matches == [
+        ("FT24249000101", "001138012345", "welfare", "vneid"),
+        ("FT24249000102", "001138012345", "welfare", "account"),
+    ]
+    assert flags == [
+        ("AMOUNT_MISMATCH", "001138012345", "FT24249000101"),
+        ("DUPLICATE_PAYMENT", "001138012345", "FT24249000102"),
+    ]
 
 
 def test_account_fallback_for_a_beneficiary_of_both_programmes(tmp_path):
-    registry = write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [
-        HOA_BANK,
-        ["079052004567", "Trần Văn Bình", "20/07/1952", "male", "pension", "retired civil servant", "5,230,000",
-         "bank", "BIDV", "31410000456789", "79", "26734", "active", ""],
-        ["079052004567", "Trần Văn Bình", "20/07/1952", "male", "welfare", "disability", "1.000.000",
-         "bank", "BIDV", "31410000456789", "79", "26734", "active", ""],
-    ])
-    payments = write_csv(tmp_path / "payments.csv", PAYMENTS_HEADER, [
-        ["FT24249000101", "001138012345", "NGUYEN THI HOA", "", "VCB", "0011004123456", "500.000",
-         "05/09/2024", "bank", "success", "welfare", "TRO CAP XA HOI THANG 09/2024"],
-        ["FT24249000102", "", "TRAN VAN BINH", "", "BIDV", "31410000456789", "5,230,000",
-         "05/09/2024", "bank", "success", "", "CHI TRA THANG 09/2024"],
-        ["FT24249000103", "", "TRAN VAN BINH", "", "BIDV", "31410000456789", "1.000.000",
-         "05/09/2024", "bank", "success", "", "CHI TRA THANG 09/2024"],
-    ])
+    registry = write_csv(
+        tmp_path / "registry.csv",
+        REGISTRY_HEADER,
+        [
+            HOA_BANK,
+            [
+                "079052004567",
+                "Trần Văn Bình",
+                "20/07/1952",
+                "male",
+                "pension",
+                "retired civil servant",
+                "5,230,000",
+                "bank",
+                "BIDV",
+                "31410000456789",
+                "79",
+                "26734",
+                "active",
+                "",
+            ],
+            [
+                "079052004567",
+                "Trần Văn Bình",
+                "20/07/1952",
+                "male",
+                "welfare",
+                "disability",
+                "1.000.000",
+                "bank",
+                "BIDV",
+                "31410000456789",
+                "79",
+                "26734",
+                "active",
+                "",
+            ],
+        ],
+    )
+    payments = write_csv(
+        tmp_path / "payments.csv",
+        PAYMENTS_HEADER,
+        [
+            [
+                "FT24249000101",
+                "001138012345",
+                "NGUYEN THI HOA",
+                "",
+                "VCB",
+                "0011004123456",
+                "500.000",
+                "05/09/2024",
+                "bank",
+                "success",
+                "welfare",
+                "TRO CAP XA HOI THANG 09/2024",
+            ],
+            [
+                "FT24249000102",
+                "",
+                "TRAN VAN BINH",
+                "",
+                "BIDV",
+                "31410000456789",
+                "5,230,000",
+                "05/09/2024",
+                "bank",
+                "success",
+                "",
+                "CHI TRA THANG 09/2024",
+            ],
+            [
+                "FT24249000103",
+                "",
+                "TRAN VAN BINH",
+                "",
+                "BIDV",
+                "31410000456789",
+                "1.000.000",
+                "05/09/2024",
+                "bank",
+                "success",
+                "",
+                "CHI TRA THANG 09/2024",
+            ],
+        ],
+    )
     flags, matches = _flags_and_matches(reconcile_files(tmp_path, registry, payments))
-    assert matches == [("FT24249000101", "001138012345", "welfare", "vneid"),
-                       ("FT24249000102", "079052004567", "pension", "account"),
-                       ("FT24249000103", "079052004567", "welfare", "account")]
+    assert matches == [
+        ("FT24249000101", "001138012345", "welfare", "vneid"),
+        ("FT24249000102", "079052004567", "pension", "account"),
+        ("FT24249000103", "079052004567", "welfare", "account"),
+    ]
     assert flags == []
 
 
 def test_narrative_number_that_is_no_known_id_does_not_block_account_match(tmp_path):
     registry = write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [HOA_BANK])
-    payments = write_csv(tmp_path / "payments.csv", PAYMENTS_HEADER, [
-        ["FT24249000101", "", "NGUYEN THI HOA", "", "VCB", "0011004123456", "500.000",
-         "05/09/2024", "bank", "success", "welfare", "KBNN THANH HOA CT TU TK 038100456789 TRO CAP T9"],
-    ])
+    payments = write_csv(
+        tmp_path / "payments.csv",
+        PAYMENTS_HEADER,
+        [
+            [
+                "FT24249000101",
+                "",
+                "NGUYEN THI HOA",
+                "",
+                "VCB",
+                "0011004123456",
+                "500.000",
+                "05/09/2024",
+                "bank",
+                "success",
+                "welfare",
+                "KBNN THANH HOA CT TU TK 038100456789 TRO CAP T9",
+            ],
+        ],
+    )
     flags, matches = _flags_and_matches(reconcile_files(tmp_path, registry, payments))
     assert matches == [("FT24249000101", "001138012345", "welfare", "account")]
     assert flags == []

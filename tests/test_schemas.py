@@ -20,7 +20,8 @@ def test_every_table_view_and_column_has_a_comment():
     con = duckdb.connect(":memory:")
     warehouse.ensure_schema(con)
     tables = con.execute(
-        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()
+        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
+    ).fetchall()
     assert {t for t, _ in tables} == {t.name for t in warehouse.TABLES}
     assert [t for t, c in tables if not c] == []
     uncommented = con.execute("""
@@ -31,8 +32,14 @@ def test_every_table_view_and_column_has_a_comment():
         ORDER BY 1""").fetchall()
     assert uncommented == []
     views = con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall()
-    assert [v for v, _ in views] == ["arrears", "noncash_base", "noncash_share", "period_summary", "recoveries",
-                                    "recoveries_by_province"] and all(c for _, c in views)
+    assert [v for v, _ in views] == [
+        "arrears",
+        "noncash_base",
+        "noncash_share",
+        "period_summary",
+        "recoveries",
+        "recoveries_by_province",
+    ] and all(c for _, c in views)
 
 
 def test_ensure_schema_is_idempotent():
@@ -48,8 +55,14 @@ def test_a_database_with_the_share_as_a_view_of_everything_gets_its_rows_filled_
 
     db = tmp_path / "r.duckdb"
     sample = FIXTURES / "sample"
-    run(RunConfig(period="2024-09", registry=[sample / "registry.csv"],
-                  payments=[sample / "bank_transfers.csv", sample / "post_office_cash.xlsx"], db=db))
+    run(
+        RunConfig(
+            period="2024-09",
+            registry=[sample / "registry.csv"],
+            payments=[sample / "bank_transfers.csv", sample / "post_office_cash.xlsx"],
+            db=db,
+        )
+    )
     con = duckdb.connect(str(db))
     share = "SELECT * FROM noncash_share ORDER BY ALL"
     before = con.execute(share).fetchall()
@@ -60,7 +73,7 @@ def test_a_database_with_the_share_as_a_view_of_everything_gets_its_rows_filled_
     con.execute("DROP TABLE noncash_share_rows")
     con.execute("CREATE VIEW noncash_share AS SELECT * FROM kept")
     warehouse.ensure_schema(con)
-    assert con.execute("SELECT table_name, table_type FROM information_schema.tables "
-                       "WHERE table_name LIKE 'noncash_share%' ORDER BY 1").fetchall() == [
-        ("noncash_share", "VIEW"), ("noncash_share_rows", "BASE TABLE")]
+    assert con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_name LIKE 'noncash_share%' ORDER BY 1"
+    ).fetchall() == [("noncash_share", "VIEW"), ("noncash_share_rows", "BASE TABLE")]
     assert con.execute(share).fetchall() == before

@@ -17,8 +17,10 @@ pytestmark = pytest.mark.spark
 
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'reconcile[spark]')")
 if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
-    pytest.skip("no Java on this machine (java on PATH or JAVA_HOME): the Spark engine needs Java 17 or later",
-                allow_module_level=True)
+    pytest.skip(
+        "no Java on this machine (java on PATH or JAVA_HOME): the Spark engine needs Java 17 or later",
+        allow_module_level=True,
+    )
 
 from reconcile.cli import cli  # noqa: E402
 from reconcile.generate import GenerateConfig, Rates, generate  # noqa: E402
@@ -51,10 +53,28 @@ def reconcile_both(folder: Path, files: dict, out: Path) -> tuple[duckdb.DuckDBP
     """DuckDB's run into a database; the same files staged, then run on Spark through the CLI."""
     duck = run(RunConfig(period="2024-09", db=folder / "r.duckdb", **files))
     staged = stage_only(RunConfig(period="2024-09", **files), folder / "staged")
-    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--spark-master", "local[2]", "--period", "2024-09",
-                                      "--registry", str(staged.path("registry")), "--payments",
-                                      str(staged.path("payments")), "--out", str(out), "--fail-on", "critical",
-                                      "--operator", "kiểm toán viên"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--engine",
+            "spark",
+            "--spark-master",
+            "local[2]",
+            "--period",
+            "2024-09",
+            "--registry",
+            str(staged.path("registry")),
+            "--payments",
+            str(staged.path("payments")),
+            "--out",
+            str(out),
+            "--fail-on",
+            "critical",
+            "--operator",
+            "kiểm toán viên",
+        ],
+    )
     assert result.exit_code in (0, 1), result.output
     con = duckdb.connect(str(folder / "r.duckdb"), read_only=True)
     assert_same_records(con, out, staged)
@@ -63,31 +83,43 @@ def reconcile_both(folder: Path, files: dict, out: Path) -> tuple[duckdb.DuckDBP
 
 def assert_same_records(con, out: Path, staged):
     """The run's record and its files' accounting, as the database's runs and inputs hold them."""
-    (run,) = con.execute(f"SELECT * FROM read_parquet('{out}/runs/*/*.parquet', hive_partitioning = true, "
-                         "hive_types = {'period': 'VARCHAR'})").fetchall()
+    (run,) = con.execute(
+        f"SELECT * FROM read_parquet('{out}/runs/*/*.parquet', hive_partitioning = true, "
+        "hive_types = {'period': 'VARCHAR'})"
+    ).fetchall()
     names = [d[0] for d in con.description]
     run = dict(zip(names, run))
-    want = dict(zip([d[0] for d in con.execute("SELECT * FROM runs").description],
-                    con.execute("SELECT * FROM runs").fetchone()))
+    want = dict(
+        zip([d[0] for d in con.execute("SELECT * FROM runs").description], con.execute("SELECT * FROM runs").fetchone())
+    )
     assert set(names) == set(want)
     for key in ("period", "tool_version", "settings", "registry_rows", "payment_rows", "rejected_rows", "flags"):
         assert str(run[key]) == str(want[key]), key
     assert run["operator"] == "kiểm toán viên"
     assert run["started_at"] < run["finished_at"]
-    assert con.execute(f"SELECT DISTINCT run_id FROM read_parquet('{out}/flags/period=2024-09/*/*.parquet')").fetchall() == \
-        [(run["run_id"],)]
+    assert con.execute(
+        f"SELECT DISTINCT run_id FROM read_parquet('{out}/flags/period=2024-09/*/*.parquet')"
+    ).fetchall() == [(run["run_id"],)]
     spark_inputs = con.execute(
         f"SELECT file_id, role, source_file, rows_read, rows_loaded, rows_rejected, ids_restored, run_id = ? "
-        f"FROM read_parquet('{out}/inputs/*/*.parquet') ORDER BY file_id", [run["run_id"]]).fetchall()
-    assert spark_inputs == [(*r, True) for r in con.execute(
-        f"SELECT file_id, role, path, rows_read, rows_loaded, rows_rejected, ids_restored "
-        f"FROM read_parquet('{staged.path('inputs')}') ORDER BY file_id").fetchall()]
+        f"FROM read_parquet('{out}/inputs/*/*.parquet') ORDER BY file_id",
+        [run["run_id"]],
+    ).fetchall()
+    assert spark_inputs == [
+        (*r, True)
+        for r in con.execute(
+            f"SELECT file_id, role, path, rows_read, rows_loaded, rows_rejected, ids_restored "
+            f"FROM read_parquet('{staged.path('inputs')}') ORDER BY file_id"
+        ).fetchall()
+    ]
     assert sorted(p.name for p in out.iterdir()) == ["flags", "inputs", "noncash_share", "runs"]
 
 
 def differences(con, ours: str, theirs: str) -> tuple[int, int]:
-    return (con.execute(f"SELECT count(*) FROM ({ours} EXCEPT ALL {theirs})").fetchone()[0],
-            con.execute(f"SELECT count(*) FROM ({theirs} EXCEPT ALL {ours})").fetchone()[0])
+    return (
+        con.execute(f"SELECT count(*) FROM ({ours} EXCEPT ALL {theirs})").fetchone()[0],
+        con.execute(f"SELECT count(*) FROM ({theirs} EXCEPT ALL {ours})").fetchone()[0],
+    )
 
 
 def assert_same_answer(con, out: Path):
@@ -99,8 +131,10 @@ def assert_same_answer(con, out: Path):
 
     share_cols = ", ".join(r[0] for r in con.execute("DESCRIBE noncash_share_rows").fetchall())
     spark_share = f"SELECT {share_cols} FROM read_parquet('{out}/noncash_share/*/*/*.parquet', {PARTS})"
-    assert con.execute(f"SELECT count(*) FROM ({spark_share})").fetchone()[0] == \
-        con.execute("SELECT count(*) FROM noncash_share_rows").fetchone()[0]
+    assert (
+        con.execute(f"SELECT count(*) FROM ({spark_share})").fetchone()[0]
+        == con.execute("SELECT count(*) FROM noncash_share_rows").fetchone()[0]
+    )
     assert differences(con, f"SELECT {share_cols} FROM noncash_share_rows", spark_share) == (0, 0)
     return n
 
@@ -109,7 +143,11 @@ def test_a_generated_month_with_every_finding_gives_the_same_findings_and_share(
     rates = Rates(**dict.fromkeys(Rates.__dataclass_fields__, 0.02))
     month = generate(GenerateConfig(beneficiaries=400, seed=11, out=tmp_path / "month", rates=rates))
     registry, bank, post = month.files["parquet"]
-    assert [registry.name, bank.name, post.name] == ["registry.parquet", "payments_bank.parquet", "payments_post.parquet"]
+    assert [registry.name, bank.name, post.name] == [
+        "registry.parquet",
+        "payments_bank.parquet",
+        "payments_post.parquet",
+    ]
     files = {"registry": [registry], "payments": [bank, post]}
     con, duck, result = reconcile_both(tmp_path, files, out)
     codes = dict(con.execute("SELECT code, count(*) FROM flags GROUP BY code").fetchall())
@@ -117,17 +155,27 @@ def test_a_generated_month_with_every_finding_gives_the_same_findings_and_share(
     assert assert_same_answer(con, out) == sum(codes.values())
     # the terminal summary is DuckDB's, but for its last line
     assert result.stdout.splitlines()[:-1] == run_summary(duck).splitlines()[:-1]
-    assert re.fullmatch(rf"Spark: flags and non-cash share in {re.escape(str(out))}  \(\d+\.\d s\)",
-                        result.stdout.splitlines()[-1])
+    assert re.fullmatch(
+        rf"Spark: flags and non-cash share in {re.escape(str(out))}  \(\d+\.\d s\)", result.stdout.splitlines()[-1]
+    )
     assert result.exit_code == 1  # --fail-on critical, and PAID_AFTER_DEATH was planted
     folders = sorted(p.name for p in (out / "flags" / "period=2024-09").iterdir() if p.is_dir())
-    assert folders == [f"province={code}" for (code,) in con.execute(
-        "SELECT DISTINCT coalesce(province_code, 'unknown') FROM flags ORDER BY 1").fetchall()]
+    assert folders == [
+        f"province={code}"
+        for (code,) in con.execute(
+            "SELECT DISTINCT coalesce(province_code, 'unknown') FROM flags ORDER BY 1"
+        ).fetchall()
+    ]
     for folder in folders:  # one file a province, its rows in the database's order
         (part,) = (out / "flags" / "period=2024-09" / folder).glob("*.parquet")
-        assert con.execute(f"SELECT flag_id FROM read_parquet('{part}')").fetchall() == con.execute(
-            "SELECT flag_id FROM flags WHERE coalesce(province_code, 'unknown') = ? ORDER BY severity_rank DESC, "
-            "code, source_file, source_row, payment_ref, vneid", [folder.removeprefix("province=")]).fetchall()
+        assert (
+            con.execute(f"SELECT flag_id FROM read_parquet('{part}')").fetchall()
+            == con.execute(
+                "SELECT flag_id FROM flags WHERE coalesce(province_code, 'unknown') = ? ORDER BY severity_rank DESC, "
+                "code, source_file, source_row, payment_ref, vneid",
+                [folder.removeprefix("province=")],
+            ).fetchall()
+        )
     con.close()
 
 
@@ -139,8 +187,10 @@ def test_the_messy_sample_month_gives_the_same_answer_and_replaces_only_its_peri
     (other / "part-0.parquet").write_bytes(b"kept")
     stale = out / "flags" / "period=2024-09" / "province=99"
     stale.mkdir(parents=True, exist_ok=True)
-    files = {"registry": [SAMPLE / "registry.csv"],
-             "payments": [SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"]}
+    files = {
+        "registry": [SAMPLE / "registry.csv"],
+        "payments": [SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"],
+    }
     con, duck, result = reconcile_both(tmp_path, files, out)
     assert duck.rejected_rows > 0 and any(i.ids_restored for i in duck.inputs)
     assert not stale.exists()
@@ -148,84 +198,187 @@ def test_the_messy_sample_month_gives_the_same_answer_and_replaces_only_its_peri
     shutil.rmtree(out / "flags" / "period=2024-08")  # not Parquet: out of the comparison below
     assert sorted(p.name for p in (out / "flags").iterdir()) == ["period=2024-09"]  # no half-written folder left
     assert assert_same_answer(con, out) == duck.flags
-    assert [line for line in result.stdout.splitlines() if "rows rejected" in line] == \
-        [line for line in run_summary(duck).splitlines() if "rows rejected" in line]
+    assert [line for line in result.stdout.splitlines() if "rows rejected" in line] == [
+        line for line in run_summary(duck).splitlines() if "rows rejected" in line
+    ]
     con.close()
 
 
 def test_files_that_are_not_staged_are_refused_with_what_to_do(spark, tmp_path):
-    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--out", str(tmp_path / "o"),
-                                      "--registry", str(tmp_path / "nowhere.parquet"), "--payments", "p.parquet"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--engine",
+            "spark",
+            "--period",
+            "2024-09",
+            "--out",
+            str(tmp_path / "o"),
+            "--registry",
+            str(tmp_path / "nowhere.parquet"),
+            "--payments",
+            "p.parquet",
+        ],
+    )
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
-        f"reconcile: error: {tmp_path / 'nowhere.parquet'}: no such file or folder; check the --registry path")
+        f"reconcile: error: {tmp_path / 'nowhere.parquet'}: no such file or folder; check the --registry path"
+    )
 
     registry, bank, _ = generate(GenerateConfig(beneficiaries=20, seed=2, out=tmp_path / "raw")).files["parquet"]
-    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--out", str(tmp_path / "o"),
-                                      "--registry", str(registry), "--payments", str(bank)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--engine",
+            "spark",
+            "--period",
+            "2024-09",
+            "--out",
+            str(tmp_path / "o"),
+            "--registry",
+            str(registry),
+            "--payments",
+            str(bank),
+        ],
+    )
     assert result.exit_code == 2
-    assert result.output.strip().splitlines()[-1].startswith(
-        f"reconcile: error: {registry}: is not staged registry Parquet: it lacks the column(s) ")
+    assert (
+        result.output.strip()
+        .splitlines()[-1]
+        .startswith(f"reconcile: error: {registry}: is not staged registry Parquet: it lacks the column(s) ")
+    )
     assert result.output.strip().endswith("; stage the files first with reconcile run --stage-only --out DIR")
 
-    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--registry", str(registry),
-                                      "--payments", str(bank), "--out", str(registry / "results")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--engine",
+            "spark",
+            "--period",
+            "2024-09",
+            "--registry",
+            str(registry),
+            "--payments",
+            str(bank),
+            "--out",
+            str(registry / "results"),
+        ],
+    )
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
         f"reconcile: error: {registry / 'results'}: cannot write there (Parent path is not a directory: {registry}); "
-        "check that --out is a folder or URL this Spark can write to")
+        "check that --out is a folder or URL this Spark can write to"
+    )
 
 
 def test_files_staged_apart_are_refused_when_their_file_ids_clash(spark, tmp_path):
-    sample = stage_only(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
-                                  payments=[SAMPLE / "bank_transfers.csv"]), tmp_path / "a")
+    sample = stage_only(
+        RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[SAMPLE / "bank_transfers.csv"]),
+        tmp_path / "a",
+    )
     registry, bank, _ = generate(GenerateConfig(beneficiaries=20, seed=2, out=tmp_path / "raw")).files["parquet"]
     other = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "b")
-    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--out", str(tmp_path / "o"),
-                                      "--registry", str(sample.path("registry")), "--registry", str(other.path("registry")),
-                                      "--payments", str(sample.path("payments"))])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--engine",
+            "spark",
+            "--period",
+            "2024-09",
+            "--out",
+            str(tmp_path / "o"),
+            "--registry",
+            str(sample.path("registry")),
+            "--registry",
+            str(other.path("registry")),
+            "--payments",
+            str(sample.path("payments")),
+        ],
+    )
     first, second = sorted([str(registry), str(SAMPLE / "registry.csv")])
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
         f"reconcile: error: {sample.path('registry')}, {other.path('registry')}, {sample.path('payments')}: gives "
         f"file_id 2 to two files ({first}, {second}); stage the files of one month together, "
-        "with one --stage-only run")
+        "with one --stage-only run"
+    )
 
 
 def test_staged_values_that_staging_would_not_write_are_refused(spark, tmp_path):
-    staged = stage_only(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"],
-                                  payments=[SAMPLE / "bank_transfers.csv"]), tmp_path / "staged")
+    staged = stage_only(
+        RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[SAMPLE / "bank_transfers.csv"]),
+        tmp_path / "staged",
+    )
     # a lakehouse table with the bank's own status words, and one with an ID as written on a form
-    for name, change in (("status", "CASE WHEN status = 'success' THEN 'SUCCESS' ELSE status END AS status"),
-                         ("vneid", "CASE WHEN vneid IS NOT NULL THEN vneid || ' ' END AS vneid")):
+    for name, change in (
+        ("status", "CASE WHEN status = 'success' THEN 'SUCCESS' ELSE status END AS status"),
+        ("vneid", "CASE WHEN vneid IS NOT NULL THEN vneid || ' ' END AS vneid"),
+    ):
         edited = tmp_path / f"payments_{name}.parquet"
         with duckdb.connect() as con:  # not DuckDB's shared default connection, which other tests use
-            con.execute(f"COPY (SELECT * REPLACE ({change}) FROM read_parquet('{staged.path('payments')}')) "
-                        f"TO '{edited}' (FORMAT parquet)").fetchall()
-            n = con.execute(f"SELECT count(*) FROM read_parquet('{edited}') WHERE reject_reason IS NULL AND "
-                            f"{name} {'= ' + repr('SUCCESS') if name == 'status' else 'LIKE ' + repr('% ')}"
-                            ).fetchall()[0][0]
-        result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--out", str(tmp_path / "o"),
-                                          "--registry", str(staged.path("registry")), "--payments", str(edited)])
+            con.execute(
+                f"COPY (SELECT * REPLACE ({change}) FROM read_parquet('{staged.path('payments')}')) "
+                f"TO '{edited}' (FORMAT parquet)"
+            ).fetchall()
+            n = con.execute(
+                f"SELECT count(*) FROM read_parquet('{edited}') WHERE reject_reason IS NULL AND "
+                f"{name} {'= ' + repr('SUCCESS') if name == 'status' else 'LIKE ' + repr('% ')}"
+            ).fetchall()[0][0]
+        result = CliRunner().invoke(
+            cli,
+            [
+                "run",
+                "--engine",
+                "spark",
+                "--period",
+                "2024-09",
+                "--out",
+                str(tmp_path / "o"),
+                "--registry",
+                str(staged.path("registry")),
+                "--payments",
+                str(edited),
+            ],
+        )
         what = "one of success, failed, returned" if name == "status" else "digits only"
         assert result.exit_code == 2
         assert result.output.strip().splitlines()[-1] == (
             f"reconcile: error: {edited}: has {n:,} loaded rows whose {name} is not {what}, as staging writes it; "
-            "stage the files first with reconcile run --stage-only --out DIR")
+            "stage the files first with reconcile run --stage-only --out DIR"
+        )
         assert n > 0
 
 
 def test_a_payments_file_of_another_month_is_refused(spark, tmp_path):
     registry, bank, _ = generate(GenerateConfig(beneficiaries=20, seed=2, out=tmp_path / "raw")).files["parquet"]
     staged = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "staged")
-    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-10", "--out", str(tmp_path / "o"),
-                                      "--registry", str(staged.path("registry")),
-                                      "--payments", str(staged.path("payments"))])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--engine",
+            "spark",
+            "--period",
+            "2024-10",
+            "--out",
+            str(tmp_path / "o"),
+            "--registry",
+            str(staged.path("registry")),
+            "--payments",
+            str(staged.path("payments")),
+        ],
+    )
     assert result.exit_code == 2
-    assert re.fullmatch(rf"reconcile: error: {re.escape(str(bank))}: none of its \d+ payments is dated in "
-                        r"2024-10 \(they run from \d\d/09/2024 to \d\d/09/2024; most are in 2024-09\); check "
-                        r"--period, or that this is the payment file of that month",
-                        result.output.strip().splitlines()[-1])
+    assert re.fullmatch(
+        rf"reconcile: error: {re.escape(str(bank))}: none of its \d+ payments is dated in "
+        r"2024-10 \(they run from \d\d/09/2024 to \d\d/09/2024; most are in 2024-09\); check "
+        r"--period, or that this is the payment file of that month",
+        result.output.strip().splitlines()[-1],
+    )
 
 
 def test_a_source_left_out_is_refused_on_spark_too_and_partial_records_it(spark, tmp_path):
@@ -234,22 +387,39 @@ def test_a_source_left_out_is_refused_on_spark_too_and_partial_records_it(spark,
     month = generate(GenerateConfig(beneficiaries=2500, seed=5, out=tmp_path / "raw"))
     registry, bank, _ = month.files["parquet"]
     staged = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "staged")
-    args = ["run", "--engine", "spark", "--period", "2024-09", "--out", str(tmp_path / "o"),
-            "--registry", str(staged.path("registry")), "--payments", str(staged.path("payments"))]
+    args = [
+        "run",
+        "--engine",
+        "spark",
+        "--period",
+        "2024-09",
+        "--out",
+        str(tmp_path / "o"),
+        "--registry",
+        str(staged.path("registry")),
+        "--payments",
+        str(staged.path("payments")),
+    ]
     refused = CliRunner().invoke(cli, args)
     assert refused.exit_code == 2, refused.output
-    assert re.fullmatch(r"reconcile: error: the month looks incomplete: most active beneficiaries paid through the post "
-                        r"office \((\d+) of \1\) have no payment row at all; the payment file of the post office may be "
-                        r"missing: add it with --payments, or pass --partial to reconcile the month without it \(the "
-                        r"report will say PARTIAL\)", refused.output.strip().splitlines()[-1])
+    assert re.fullmatch(
+        r"reconcile: error: the month looks incomplete: most active beneficiaries paid through the post "
+        r"office \((\d+) of \1\) have no payment row at all; the payment file of the post office may be "
+        r"missing: add it with --payments, or pass --partial to reconcile the month without it \(the "
+        r"report will say PARTIAL\)",
+        refused.output.strip().splitlines()[-1],
+    )
     assert not (tmp_path / "o" / "flags").exists()
     partial = CliRunner().invoke(cli, [*args, "--partial"])
     assert partial.exit_code == 0, partial.output
     assert partial.stdout.startswith("PARTIAL: 2024-09 was reconciled without every source (--partial): ")
     with duckdb.connect() as con:
-        runs = con.execute(f"SELECT partial, missing_sources FROM read_parquet('{tmp_path}/o/runs/*/*.parquet')"
-                           ).fetchall()
-        met = con.execute(f"SELECT DISTINCT target_met FROM read_parquet('{tmp_path}/o/noncash_share/*/*/*.parquet') "
-                          "WHERE channel_group = 'all'").fetchall()
+        runs = con.execute(
+            f"SELECT partial, missing_sources FROM read_parquet('{tmp_path}/o/runs/*/*.parquet')"
+        ).fetchall()
+        met = con.execute(
+            f"SELECT DISTINCT target_met FROM read_parquet('{tmp_path}/o/noncash_share/*/*/*.parquet') "
+            "WHERE channel_group = 'all'"
+        ).fetchall()
     assert runs[0][0] is True and '"channel": "cash"' in runs[0][1]
     assert met == [(None,)]

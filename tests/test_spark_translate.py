@@ -36,9 +36,14 @@ def test_every_file_the_engine_runs_translates():
     assert [rule.code for rule, _ in plan.rules] == [r.code for r in catalogue()]
     assert len(plan.rules) == 14
     assert [(s.action, s.name) for s in plan.load] == [
-        ("table", "cur_registry_ids"), ("table", "cur_registry"), ("drop", "cur_registry_ids"),
-        ("table", "cur_payment_ids"), ("table", "cur_payments"), ("drop", "cur_payment_ids"),
-        ("table", "cur_repeats")]
+        ("table", "cur_registry_ids"),
+        ("table", "cur_registry"),
+        ("drop", "cur_registry_ids"),
+        ("table", "cur_payment_ids"),
+        ("table", "cur_payments"),
+        ("drop", "cur_payment_ids"),
+        ("table", "cur_repeats"),
+    ]
     assert [(s.action, s.name) for s in plan.match] == [("table", "cur_matches")]
     assert [(s.action, s.name) for s in plan.facts] == [
         ("table", "pm"),
@@ -48,11 +53,19 @@ def test_every_file_the_engine_runs_translates():
     assert (plan.flags.action, plan.flags.name) == ("insert", "flags")
     for partial in (False, True):
         assert [(s.action, s.name) for s in plan.noncash[partial] if s.action != "drop"] == [
-            ("table", "nc_paid"), ("table", "nc_places"), ("table", "nc_people"), ("table", "nc_several"),
+            ("table", "nc_paid"),
+            ("table", "nc_places"),
+            ("table", "nc_people"),
+            ("table", "nc_several"),
             ("table", "nc_rows"),
-            ("insert", "noncash_share_rows")]
+            ("insert", "noncash_share_rows"),
+        ]
     assert {name: step.action for name, step in plan.checks.items()} == {
-        "period": "query", "repeats": "query", "scale": "query", "coverage": "query"}
+        "period": "query",
+        "repeats": "query",
+        "scale": "query",
+        "coverage": "query",
+    }
     assert [(s.action, s.name) for s in plan.file_counts] == [("table", "cur_file_counts")]
 
 
@@ -67,8 +80,14 @@ def test_each_rule_translates_without_a_macro_or_parameter_left(rule):
 
 
 def test_a_rule_that_cannot_be_translated_stops_the_plan_naming_its_file(monkeypatch):
-    bad = Rule("NEW_RULE", catalogue()[0].severity, "en", "vi",
-               "SELECT strip_accents(full_name) AS detail FROM cur_registry", "rules/NEW_RULE.sql")
+    bad = Rule(
+        "NEW_RULE",
+        catalogue()[0].severity,
+        "en",
+        "vi",
+        "SELECT strip_accents(full_name) AS detail FROM cur_registry",
+        "rules/NEW_RULE.sql",
+    )
     monkeypatch.setattr(engine, "catalogue", lambda: [*catalogue(), bad])
     with pytest.raises(Untranslatable, match=r"^rules/NEW_RULE.sql: strip_accents\(\) has no Spark equivalent$"):
         engine.plan(PARAMS)
@@ -79,27 +98,54 @@ def test_the_cli_refuses_an_untranslatable_rule_before_starting_spark(monkeypatc
 
     from reconcile.cli import cli
 
-    bad = Rule("NEW_RULE", catalogue()[0].severity, "en", "vi",
-               "SELECT format('{:.2f}', amount) AS detail FROM pm", "rules/NEW_RULE.sql")
+    bad = Rule(
+        "NEW_RULE",
+        catalogue()[0].severity,
+        "en",
+        "vi",
+        "SELECT format('{:.2f}', amount) AS detail FROM pm",
+        "rules/NEW_RULE.sql",
+    )
     monkeypatch.setattr(engine, "catalogue", lambda: [*catalogue(), bad])
-    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--registry", "r.parquet",
-                                      "--payments", "p.parquet", "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--engine",
+            "spark",
+            "--period",
+            "2024-09",
+            "--registry",
+            "r.parquet",
+            "--payments",
+            "p.parquet",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
         "reconcile: error: a rule cannot run on Spark: rules/NEW_RULE.sql: format('{:.2f}', ...) has no Spark "
-        "equivalent here; run it with --engine duckdb")
+        "equivalent here; run it with --engine duckdb"
+    )
 
 
-@pytest.mark.parametrize("sql, problem", [
-    ("SELECT nfc_normalize(x) FROM t", "nfc_normalize() has no Spark equivalent"),
-    ("SELECT try_strptime(x, '%d/%m/%Y') FROM t", "try_strptime() has no Spark equivalent"),
-    ("SELECT regexp_replace(x, 'a', 'b', 'i') FROM t", "regexp_replace with the options 'i'"),
-    ("SELECT regexp_replace(x, y, 'b') FROM t", "regexp_replace with a pattern or replacement that is not a literal"),
-    ("SELECT regexp_matches(x, '[[:foo:]]') FROM t", "a POSIX class Java does not read in the pattern '[[:foo:]]'"),
-    ("SELECT rc_vneid_valid(a, b) FROM t", "macro rc_vneid_valid takes 1 arguments, given 2"),
-    ("SELECT x FROM t WHERE y = $nowhere", "the parameter $nowhere is not supplied"),
-    ("SELECT count(DISTINCT a, b) OVER (PARTITION BY c) FROM t", "count(DISTINCT over several columns) OVER (...)"),
-])
+@pytest.mark.parametrize(
+    "sql, problem",
+    [
+        ("SELECT nfc_normalize(x) FROM t", "nfc_normalize() has no Spark equivalent"),
+        ("SELECT try_strptime(x, '%d/%m/%Y') FROM t", "try_strptime() has no Spark equivalent"),
+        ("SELECT regexp_replace(x, 'a', 'b', 'i') FROM t", "regexp_replace with the options 'i'"),
+        (
+            "SELECT regexp_replace(x, y, 'b') FROM t",
+            "regexp_replace with a pattern or replacement that is not a literal",
+        ),
+        ("SELECT regexp_matches(x, '[[:foo:]]') FROM t", "a POSIX class Java does not read in the pattern '[[:foo:]]'"),
+        ("SELECT rc_vneid_valid(a, b) FROM t", "macro rc_vneid_valid takes 1 arguments, given 2"),
+        ("SELECT x FROM t WHERE y = $nowhere", "the parameter $nowhere is not supplied"),
+        ("SELECT count(DISTINCT a, b) OVER (PARTITION BY c) FROM t", "count(DISTINCT over several columns) OVER (...)"),
+    ],
+)
 def test_what_spark_would_run_differently_is_refused(sql, problem):
     with pytest.raises(Untranslatable) as caught:
         spark_sql(sql)
@@ -109,35 +155,45 @@ def test_what_spark_would_run_differently_is_refused(sql, problem):
 def test_macros_are_expanded_with_their_arguments_down_to_the_reference_table():
     assert spark_sql("SELECT rc_vneid_valid(vneid) AS ok FROM t") == (
         "SELECT (COALESCE(LENGTH((vneid)) = 12 AND SUBSTRING((vneid), 1, 3) IN "
-        "(SELECT cccd_code FROM ref_birth_province), FALSE)) AS ok FROM t")
+        "(SELECT cccd_code FROM ref_birth_province), FALSE)) AS ok FROM t"
+    )
 
 
 def test_parameters_become_literals_dates_typed():
     assert spark_sql("SELECT * FROM t WHERE d <= $period_end AND p = $period AND s >= $name_similarity") == (
-        "SELECT * FROM t WHERE d <= CAST('2024-09-30' AS DATE) AND p = '2024-09' AND s >= 0.92")
+        "SELECT * FROM t WHERE d <= CAST('2024-09-30' AS DATE) AND p = '2024-09' AND s >= 0.92"
+    )
 
 
 def test_count_distinct_over_a_window_becomes_the_size_of_a_set():
     assert spark_sql("SELECT count(DISTINCT v) OVER (PARTITION BY p) AS n FROM t") == (
-        "SELECT SIZE(COLLECT_SET(v) OVER (PARTITION BY p)) AS n FROM t")
+        "SELECT SIZE(COLLECT_SET(v) OVER (PARTITION BY p)) AS n FROM t"
+    )
 
 
 def test_thousands_separators_become_format_number():
     assert spark_sql("SELECT 'Paid ' || format('{:,}', total) AS d FROM t") == (
-        "SELECT 'Paid ' || FORMAT_NUMBER(total, 0) AS d FROM t")
+        "SELECT 'Paid ' || FORMAT_NUMBER(total, 0) AS d FROM t"
+    )
 
 
 @pytest.mark.parametrize("hint", ["NOT MATERIALIZED", "MATERIALIZED"])
 def test_a_cte_materialization_hint_for_duckdb_is_left_to_spark(hint):
     assert spark_sql(f"WITH r AS {hint} (SELECT a FROM t) SELECT a FROM r UNION ALL SELECT a FROM r") == (
-        "WITH r AS (SELECT a FROM t) SELECT a FROM r UNION ALL SELECT a FROM r")
+        "WITH r AS (SELECT a FROM t) SELECT a FROM r UNION ALL SELECT a FROM r"
+    )
 
 
 def test_regexp_replace_keeps_duckdbs_first_match_only_and_java_group_references():
     assert spark_sql("SELECT regexp_replace(s, '(.{4})(.{4})', '\\1-\\2') FROM t") == (
-        "SELECT REGEXP_REPLACE(s, '(?s)^(.*?)(?:(.{4})(.{4}))', '$1$2-$3') FROM t")
-    assert spark_sql("SELECT regexp_replace(s, '[ .]', '', 'g') FROM t") == "SELECT REGEXP_REPLACE(s, '[ .]', '') FROM t"
-    assert spark_sql("SELECT regexp_replace(s, 'x', '$', 'g') FROM t") == "SELECT REGEXP_REPLACE(s, 'x', '\\\\$') FROM t"
+        "SELECT REGEXP_REPLACE(s, '(?s)^(.*?)(?:(.{4})(.{4}))', '$1$2-$3') FROM t"
+    )
+    assert (
+        spark_sql("SELECT regexp_replace(s, '[ .]', '', 'g') FROM t") == "SELECT REGEXP_REPLACE(s, '[ .]', '') FROM t"
+    )
+    assert (
+        spark_sql("SELECT regexp_replace(s, 'x', '$', 'g') FROM t") == "SELECT REGEXP_REPLACE(s, 'x', '\\\\$') FROM t"
+    )
     assert spark_sql("SELECT regexp_full_match(s, '[0-9]+') FROM t") == "SELECT s RLIKE '^(?:[0-9]+)$' FROM t"
     assert spark_sql("SELECT regexp_matches(s, '[[:space:]]') FROM t") == "SELECT s RLIKE '[\\\\p{Space}]' FROM t"
 
@@ -148,8 +204,21 @@ def test_jaro_winkler_becomes_the_udf():
 
 # -- the Jaro-Winkler UDF against DuckDB's --------------------------------------------------------
 
-KEYS = ["NGUYEN THI THANH HUONG", "NGUYEN THI THANH HUO", "NGUYEN THI THAMH HUONG", "TRAN VAN BINH", "TRAN VAN BIHN",
-        "LE THI HOA", "LE THI HOAN", "DANG VAN DUC", "DANG VAN DUCC", "", "A", "PHAM", "PHAM MINH"]
+KEYS = [
+    "NGUYEN THI THANH HUONG",
+    "NGUYEN THI THANH HUO",
+    "NGUYEN THI THAMH HUONG",
+    "TRAN VAN BINH",
+    "TRAN VAN BIHN",
+    "LE THI HOA",
+    "LE THI HOAN",
+    "DANG VAN DUC",
+    "DANG VAN DUCC",
+    "",
+    "A",
+    "PHAM",
+    "PHAM MINH",
+]
 
 
 def duckdb_jw(pairs):
@@ -168,8 +237,9 @@ def test_jaro_winkler_equals_duckdbs_to_the_last_bit_on_name_keys():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.text("ABCDĐHNTƯ ", max_size=24), st.text("ABCDĐHNTƯ ", max_size=24)), min_size=1,
-                max_size=40))
+@given(
+    st.lists(st.tuples(st.text("ABCDĐHNTƯ ", max_size=24), st.text("ABCDĐHNTƯ ", max_size=24)), min_size=1, max_size=40)
+)
 def test_jaro_winkler_equals_duckdbs_on_any_strings(pairs):
     assert [jaro_winkler(a, b) for a, b in pairs] == duckdb_jw(pairs)
 
@@ -193,6 +263,7 @@ def test_params_of_a_run_are_the_ones_the_sql_uses():
 
 # -- starting Spark: what a machine without it is told --------------------------------------------
 
+
 def test_without_pyspark_the_run_says_how_to_install_it(monkeypatch, tmp_path):
     import sys
 
@@ -201,12 +272,27 @@ def test_without_pyspark_the_run_says_how_to_install_it(monkeypatch, tmp_path):
     from reconcile.cli import cli
 
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # import fails as if pyspark were not installed
-    result = CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", "2024-09", "--registry", "r.parquet",
-                                      "--payments", "p.parquet", "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--engine",
+            "spark",
+            "--period",
+            "2024-09",
+            "--registry",
+            "r.parquet",
+            "--payments",
+            "p.parquet",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
         "reconcile: error: --engine spark needs pyspark, which is not installed; "
-        "install it with: pip install 'reconcile[spark]'")
+        "install it with: pip install 'reconcile[spark]'"
+    )
 
 
 def test_without_java_a_local_session_is_refused_before_it_starts(monkeypatch):
@@ -222,8 +308,10 @@ def test_without_java_a_local_session_is_refused_before_it_starts(monkeypatch):
     monkeypatch.delenv("PYSPARK_GATEWAY_PORT", raising=False)
     with pytest.raises(ReconcileError) as caught:
         session.get_session("local[2]")
-    assert str(caught.value) == ("--engine spark needs Java 17 or later, and none is on this machine (no java on "
-                                 "PATH, no JAVA_HOME); install a JDK, such as openjdk-17-jre")
+    assert str(caught.value) == (
+        "--engine spark needs Java 17 or later, and none is on this machine (no java on "
+        "PATH, no JAVA_HOME); install a JDK, such as openjdk-17-jre"
+    )
 
 
 @pytest.mark.parametrize("master, cores", [("local", 1), ("local[3]", 3), ("local[2,4]", 2), ("local[*]", None)])

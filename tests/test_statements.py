@@ -24,8 +24,19 @@ def check_lines(path, *args) -> tuple[int, list[str]]:
 
 def run_month(tmp_path, *payments):
     db = tmp_path / "r.duckdb"
-    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(REGISTRY),
-                                   *[a for p in payments for a in ("--payments", str(p))]])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--period",
+            "2024-09",
+            "--db",
+            str(db),
+            "--registry",
+            str(REGISTRY),
+            *[a for p in payments for a in ("--payments", str(p))],
+        ],
+    )
     return res.exit_code, res.output, (duckdb.connect(str(db), read_only=True) if db.exists() else None)
 
 
@@ -58,20 +69,29 @@ def test_vcb_statement_reconciles_by_the_narrative(tmp_path):
     assert code == 0, output
     with con:
         assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
-        assert con.execute("SELECT payment_ref, vneid, payee_name, account_number, amount, value_date::VARCHAR "
-                           "FROM payments ORDER BY source_row").fetchall() == [
+        assert con.execute(
+            "SELECT payment_ref, vneid, payee_name, account_number, amount, value_date::VARCHAR "
+            "FROM payments ORDER BY source_row"
+        ).fetchall() == [
             ("5254 - 05357", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
             ("5254 - 05358", None, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
             ("5254 - 05359", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-05"),
-            ("5301 - 00077", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-10")]
+            ("5301 - 00077", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-10"),
+        ]
         # the ID where the narrative gives it, else the account the narrative names
-        assert con.execute("SELECT p.payment_ref, m.method FROM matches AS m JOIN payments AS p USING (payment_id) "
-                           "ORDER BY p.source_row").fetchall() == [
-            ("5254 - 05357", "narrative_vneid"), ("5254 - 05358", "account"), ("5254 - 05359", "narrative_vneid"),
-            ("5301 - 00077", "narrative_vneid")]
-        assert con.execute("SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside, control_source, "
-                           "control_amount FROM inputs WHERE role = 'payments'").fetchone() == (
-            7, 4, 0, 3, "totals row 17", 5_511_000)
+        assert con.execute(
+            "SELECT p.payment_ref, m.method FROM matches AS m JOIN payments AS p USING (payment_id) "
+            "ORDER BY p.source_row"
+        ).fetchall() == [
+            ("5254 - 05357", "narrative_vneid"),
+            ("5254 - 05358", "account"),
+            ("5254 - 05359", "narrative_vneid"),
+            ("5301 - 00077", "narrative_vneid"),
+        ]
+        assert con.execute(
+            "SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside, control_source, "
+            "control_amount FROM inputs WHERE role = 'payments'"
+        ).fetchone() == (7, 4, 0, 3, "totals row 17", 5_511_000)
 
 
 def test_a_statement_whose_total_disagrees_is_refused(tmp_path):
@@ -86,18 +106,23 @@ def test_a_statement_whose_total_disagrees_is_refused(tmp_path):
     assert (code, con) == (2, None)
     assert output.splitlines()[-1] == (
         f"reconcile: error: {path}: its totals row 16 says 5,511,000 VND but 6 rows of 4,761,000 VND were read; check "
-        "that the file is complete (no rows cut off or left on another sheet) and that the totals row is the file's own")
+        "that the file is complete (no rows cut off or left on another sheet) and that the totals row is the file's own"
+    )
 
 
-@pytest.mark.parametrize("pattern, message", [
-    ("(?P<value_date>[0-9]+", "not a regular expression polars can run"),
-    ("[0-9]+", "has no named group such as (?P<payment_ref>...)"),
-    ("(?P<colour>[a-z]+)", "the group 'colour' is not a payments column"),
-])
+@pytest.mark.parametrize(
+    "pattern, message",
+    [
+        ("(?P<value_date>[0-9]+", "not a regular expression polars can run"),
+        ("[0-9]+", "has no named group such as (?P<payment_ref>...)"),
+        ("(?P<colour>[a-z]+)", "the group 'colour' is not a payments column"),
+    ],
+)
 def test_an_extract_rule_that_cannot_work_is_refused_naming_the_key(tmp_path, pattern, message):
     path = tmp_path / "bank.toml"
-    path.write_text(f'name = "bank"\nkind = "payments"\n[[extract]]\ncolumn = "Ngày"\npattern = \'{pattern}\'\n',
-                    encoding="utf-8")
+    path.write_text(
+        f'name = "bank"\nkind = "payments"\n[[extract]]\ncolumn = "Ngày"\npattern = \'{pattern}\'\n', encoding="utf-8"
+    )
     with pytest.raises(ConfigError) as info:
         load_file(path)
     assert str(info.value).startswith(f"{path}: profile setting '")
@@ -108,35 +133,55 @@ def test_an_extract_rule_that_cannot_work_is_refused_naming_the_key(tmp_path, pa
 #  (payment_ref, ID, payee, account, amount, value date), how each was matched)
 BANKS = {
     "vietinbank_lich_su_giao_dich.xlsx": (
-        "vietinbank-statement", (8, 4, 0, 4),
-        [(7, "a balance row (profile vietinbank-statement)"), (11, "bank charges (profile vietinbank-statement)"),
-         (13, "money in (a credit), not a payment (profile vietinbank-statement)"),
-         (14, "a balance row (profile vietinbank-statement)")],
-        [("FT24249110001", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
-         # the accounting date printed once for the day: the row above's
-         ("FT24249110002", None, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
-         ("FT24250110003", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-06"),
-         # no counterparty columns: the account and name from "CT tu ... toi <account> <NAME> tai VCB"
-         ("FT24256110005", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-12")],
-        ["narrative_vneid", "account", "narrative_vneid", "narrative_vneid"]),
+        "vietinbank-statement",
+        (8, 4, 0, 4),
+        [
+            (7, "a balance row (profile vietinbank-statement)"),
+            (11, "bank charges (profile vietinbank-statement)"),
+            (13, "money in (a credit), not a payment (profile vietinbank-statement)"),
+            (14, "a balance row (profile vietinbank-statement)"),
+        ],
+        [
+            ("FT24249110001", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
+            # the accounting date printed once for the day: the row above's
+            ("FT24249110002", None, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
+            ("FT24250110003", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-06"),
+            # no counterparty columns: the account and name from "CT tu ... toi <account> <NAME> tai VCB"
+            ("FT24256110005", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-12"),
+        ],
+        ["narrative_vneid", "account", "narrative_vneid", "narrative_vneid"],
+    ),
     "bidv_sao_ke.xlsx": (
-        "bidv-statement", (7, 4, 0, 3),
-        [(7, "a balance row (profile bidv-statement)"), (12, "bank charges (profile bidv-statement)"),
-         (13, "a balance row (profile bidv-statement)")],
-        [("CT0905001", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
-         ("CT0905002", None, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
-         ("CT0905003", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-05"),
-         ("CT0906001", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-06")],
-        ["narrative_vneid", "account", "narrative_vneid", "narrative_vneid"]),
+        "bidv-statement",
+        (7, 4, 0, 3),
+        [
+            (7, "a balance row (profile bidv-statement)"),
+            (12, "bank charges (profile bidv-statement)"),
+            (13, "a balance row (profile bidv-statement)"),
+        ],
+        [
+            ("CT0905001", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
+            ("CT0905002", None, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
+            ("CT0905003", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-05"),
+            ("CT0906001", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-06"),
+        ],
+        ["narrative_vneid", "account", "narrative_vneid", "narrative_vneid"],
+    ),
     "agribank_sao_ke.xlsx": (
-        "agribank-statement", (6, 4, 0, 2),
-        [(6, "a balance row (profile agribank-statement)"),
-         (11, "money in (a credit), not a payment (profile agribank-statement)")],
-        [("2882370", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
-         ("2882371", None, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
-         ("2882372", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-05"),
-         ("2882373", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-05")],
-        ["narrative_vneid", "account", "narrative_vneid", "narrative_vneid"]),
+        "agribank-statement",
+        (6, 4, 0, 2),
+        [
+            (6, "a balance row (profile agribank-statement)"),
+            (11, "money in (a credit), not a payment (profile agribank-statement)"),
+        ],
+        [
+            ("2882370", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
+            ("2882371", None, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
+            ("2882372", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-05"),
+            ("2882373", "001140012345", "PHAM THI DUC", "0071000000004", 750_000, "2024-09-05"),
+        ],
+        ["narrative_vneid", "account", "narrative_vneid", "narrative_vneid"],
+    ),
 }
 
 
@@ -150,14 +195,29 @@ def test_bank_statement_layouts_reconcile(tmp_path, name):
     assert code == 0, output
     with con:
         assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
-        assert con.execute("SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside FROM inputs "
-                           "WHERE role = 'payments'").fetchone() == counts
-        assert con.execute("SELECT source_row, reason FROM rejected_rows WHERE set_aside "
-                           "ORDER BY source_row").fetchall() == set_aside
-        assert con.execute("SELECT payment_ref, vneid, payee_name, account_number, amount, value_date::VARCHAR "
-                           "FROM payments ORDER BY source_row").fetchall() == payments
-        assert [m for (m,) in con.execute("SELECT m.method FROM matches AS m JOIN payments AS p USING (payment_id) "
-                                          "ORDER BY p.source_row").fetchall()] == methods
+        assert (
+            con.execute(
+                "SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside FROM inputs WHERE role = 'payments'"
+            ).fetchone()
+            == counts
+        )
+        assert (
+            con.execute("SELECT source_row, reason FROM rejected_rows WHERE set_aside ORDER BY source_row").fetchall()
+            == set_aside
+        )
+        assert (
+            con.execute(
+                "SELECT payment_ref, vneid, payee_name, account_number, amount, value_date::VARCHAR "
+                "FROM payments ORDER BY source_row"
+            ).fetchall()
+            == payments
+        )
+        assert [
+            m
+            for (m,) in con.execute(
+                "SELECT m.method FROM matches AS m JOIN payments AS p USING (payment_id) ORDER BY p.source_row"
+            ).fetchall()
+        ] == methods
 
 
 def test_all_statement_layouts_of_one_month_together(tmp_path):
@@ -168,9 +228,15 @@ def test_all_statement_layouts_of_one_month_together(tmp_path):
     assert code == 0, output
     with con:
         assert con.execute("SELECT code, count(*) FROM flags GROUP BY code ORDER BY code").fetchall() == [
-            ("AMOUNT_MISMATCH", 4), ("DUPLICATE_PAYMENT", 12)]
+            ("AMOUNT_MISMATCH", 4),
+            ("DUPLICATE_PAYMENT", 12),
+        ]
         assert con.execute("SELECT profile FROM inputs WHERE role = 'payments' ORDER BY file_id").fetchall() == [
-            ("vcb-statement",), ("vietinbank-statement",), ("bidv-statement",), ("agribank-statement",)]
+            ("vcb-statement",),
+            ("vietinbank-statement",),
+            ("bidv-statement",),
+            ("agribank-statement",),
+        ]
 
 
 def test_a_profile_takes_an_alternative_as_the_whole_header_before_words_within_another():
@@ -180,8 +246,13 @@ def test_a_profile_takes_an_alternative_as_the_whole_header_before_words_within_
     from reconcile.readers.layout import profile_columns
 
     profile = resolve("vn-bank-disbursement")
-    headers = [(h, h) for h in ("Số tài khoản", "Tên người thụ hưởng", "Số tiền phí", "Số tiền chuyển",
-                                "Nội dung/ Description")]
+    headers = [
+        (h, h)
+        for h in ("Số tài khoản", "Tên người thụ hưởng", "Số tiền phí", "Số tiền chuyển", "Nội dung/ Description")
+    ]
     assert profile_columns(profile, headers) == {
-        "Số tài khoản": "account_number", "Tên người thụ hưởng": "payee_name", "Số tiền chuyển": "amount",
-        "Nội dung/ Description": "narrative"}
+        "Số tài khoản": "account_number",
+        "Tên người thụ hưởng": "payee_name",
+        "Số tiền chuyển": "amount",
+        "Nội dung/ Description": "narrative",
+    }

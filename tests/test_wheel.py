@@ -33,8 +33,11 @@ def clean_env() -> dict[str, str]:
 
 
 def package_files() -> set[str]:
-    return {p.relative_to(REPO).as_posix() for p in PACKAGE.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")}
+    return {
+        p.relative_to(REPO).as_posix()
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -73,29 +76,49 @@ def test_the_wheel_installs_alone_and_its_demo_runs_outside_the_repository(wheel
     bindir = env_dir / ("Scripts" if WINDOWS else "bin")
     python = bindir / ("python.exe" if WINDOWS else "python")
     env = clean_env()
-    done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
-                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    done = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     out = elsewhere / "demo out"  # a space in the path, as in "C:\\Users\\Cán bộ\\Documents"
     command = bindir / ("reconcile.exe" if WINDOWS else "reconcile")
-    demo = subprocess.run([str(command), "demo", "--out", str(out)], capture_output=True, text=True,
-                          encoding="utf-8", env=env, cwd=elsewhere)
+    demo = subprocess.run(
+        [str(command), "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=elsewhere,
+    )
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
     assert (out / "report.xlsx").is_file() and (out / "demo.duckdb").is_file()
 
     # the installed package ran, not the repository's; `python -m reconcile` works too; no pyspark came with it
     probe = subprocess.run(
-        [str(python), "-c", "import importlib.util, reconcile; print(reconcile.__file__); "
-                            "print(importlib.util.find_spec('pyspark') is None)"],
-        capture_output=True, text=True, env=env, cwd=elsewhere)
+        [
+            str(python),
+            "-c",
+            "import importlib.util, reconcile; print(reconcile.__file__); "
+            "print(importlib.util.find_spec('pyspark') is None)",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=elsewhere,
+    )
     where, no_spark = probe.stdout.split()
     assert Path(where).resolve().is_relative_to(env_dir.resolve()), where
     assert no_spark == "True", "pyspark is installed with the wheel alone"
-    version = subprocess.run([str(python), "-m", "reconcile", "--version"], capture_output=True, text=True,
-                             env=env, cwd=elsewhere)
+    version = subprocess.run(
+        [str(python), "-m", "reconcile", "--version"], capture_output=True, text=True, env=env, cwd=elsewhere
+    )
     assert version.returncode == 0 and "reconcile" in version.stdout, version.stdout + version.stderr
 
 
@@ -115,8 +138,11 @@ def test_the_lock_pins_every_dependency_of_the_tool_and_of_the_test_dev_and_docs
     extras = project["optional-dependencies"]
     wanted = [Requirement(r) for r in project["dependencies"] + extras["test"] + extras["dev"] + extras["docs"]]
     pins = locked()
-    stale = [str(r) for r in wanted if not any(r.specifier.contains(v, prereleases=True)
-                                                for v in pins.get(canonicalize_name(r.name), ()))]
+    stale = [
+        str(r)
+        for r in wanted
+        if not any(r.specifier.contains(v, prereleases=True) for v in pins.get(canonicalize_name(r.name), ()))
+    ]
     assert not stale, f"not pinned in {LOCK.name} at a version pyproject.toml allows: {stale}; run `make lock`"
     # make install brings no Spark: its extra is not in the lock
     assert not [r for r in extras["spark"] if canonicalize_name(Requirement(r).name) in pins]

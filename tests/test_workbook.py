@@ -33,12 +33,37 @@ from reconcile.sample import PERIOD
 from reconcile.warehouse import FLAGS_ORDER
 from test_pipeline import PAY_HEADER, PAYMENTS, REGISTRY, month
 
-FINDING_HEADERS_EN = ["Code", "Severity", "Description", "Personal ID", "Full name", "Programme", "Province",
-                      "Commune", "Expected amount (VND)", "Paid amount (VND)", "Difference (VND)",
-                      "Payment reference", "Payee name", "Account number", "Value date", "Matched by",
-                      "Detail (English)", "Source file", "Source sheet", "Source row", "Finding id", "Case id",
-                      "Periods flagged", "Status", "Assignee", "Decision", "Amount recovered or written off (VND)",
-                      "Comment", "Decision as written (hidden; do not edit)"]
+FINDING_HEADERS_EN = [
+    "Code",
+    "Severity",
+    "Description",
+    "Personal ID",
+    "Full name",
+    "Programme",
+    "Province",
+    "Commune",
+    "Expected amount (VND)",
+    "Paid amount (VND)",
+    "Difference (VND)",
+    "Payment reference",
+    "Payee name",
+    "Account number",
+    "Value date",
+    "Matched by",
+    "Detail (English)",
+    "Source file",
+    "Source sheet",
+    "Source row",
+    "Finding id",
+    "Case id",
+    "Periods flagged",
+    "Status",
+    "Assignee",
+    "Decision",
+    "Amount recovered or written off (VND)",
+    "Comment",
+    "Decision as written (hidden; do not edit)",
+]
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +72,9 @@ def sample(tmp_path_factory, sample_month):
     root = tmp_path_factory.mktemp("wb")
     db = copy_of(sample_month.db, root / "sample.duckdb")
     con = duckdb.connect(str(db), read_only=True)
-    books = {lang: write_workbook(con, PERIOD, root / f"{lang}.xlsx", lang=lang, database=str(db))
-             for lang in ("vi", "en")}
+    books = {
+        lang: write_workbook(con, PERIOD, root / f"{lang}.xlsx", lang=lang, database=str(db)) for lang in ("vi", "en")
+    }
     yield con, books, root
     con.close()
 
@@ -59,7 +85,8 @@ def _values(ws) -> list[list]:
 
 def _findings_db(con, lang: str) -> list[tuple]:
     desc = "description_vi" if lang == "vi" else "description_en"
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT f.code, f.severity, r.{desc}, f.vneid, f.full_name, f.expected_amount, f.paid_amount,
                f.payment_ref, f.account_number, p.value_date, f.detail, f.source_file, f.source_sheet, f.source_row,
                f.flag_id, f.case_id, 1 AS periods_flagged, 'open' AS status
@@ -68,16 +95,63 @@ def _findings_db(con, lang: str) -> list[tuple]:
         WHERE f.period = ?
         ORDER BY f.severity_rank DESC, f.code, f.province_code NULLS LAST, f.commune_code NULLS LAST,
                  f.vneid NULLS LAST, f.payment_ref NULLS LAST, f.flag_id""",
-                       [PERIOD]).fetchall()
+        [PERIOD],
+    ).fetchall()
 
 
 def _project(row: list) -> tuple:
     """The findings-sheet cells that _findings_db selects, in its order."""
-    code, sev, desc, vneid, name, _prog, _prov, _comm, exp, paid, _diff, ref, _payee, acct, vdate, _m, detail, \
-        sfile, ssheet, srow, fid, case_id, periods, status, _assignee, _decision, _amount, _comment, \
-        _check = row
-    return (code, sev, desc, vneid, name, exp, paid, ref, acct, vdate.date() if vdate else None, detail, sfile,
-            ssheet, srow, fid, case_id, periods, status)
+    (
+        code,
+        sev,
+        desc,
+        vneid,
+        name,
+        _prog,
+        _prov,
+        _comm,
+        exp,
+        paid,
+        _diff,
+        ref,
+        _payee,
+        acct,
+        vdate,
+        _m,
+        detail,
+        sfile,
+        ssheet,
+        srow,
+        fid,
+        case_id,
+        periods,
+        status,
+        _assignee,
+        _decision,
+        _amount,
+        _comment,
+        _check,
+    ) = row
+    return (
+        code,
+        sev,
+        desc,
+        vneid,
+        name,
+        exp,
+        paid,
+        ref,
+        acct,
+        vdate.date() if vdate else None,
+        detail,
+        sfile,
+        ssheet,
+        srow,
+        fid,
+        case_id,
+        periods,
+        status,
+    )
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -108,7 +182,10 @@ def test_findings_sheet_holds_every_flag_in_order_with_its_evidence(sample, lang
     # the status is a drop-down of the lifecycle's statuses, on every row of the findings
     (validation,) = ws.data_validations.dataValidation
     assert (validation.type, validation.formula1, str(validation.sqref)) == (
-        "list", '"open,in_review,explained,recovery,recovered,written_off,closed"', "X2:X27")
+        "list",
+        '"open,in_review,explained,recovery,recovered,written_off,closed"',
+        "X2:X27",
+    )
     first = ws["A2"].value  # the most severe finding comes first
     assert first == "PAID_AFTER_DEATH"
     assert ws["B2"].fill.fgColor.rgb.endswith(SEVERITY_COLOURS["critical"][0][1:])
@@ -121,8 +198,9 @@ def test_vietnamese_workbook_uses_vietnamese_descriptions_and_words(sample):
     ws = openpyxl.load_workbook(books["vi"].path)["Phát hiện"]
     assert ws["A1"].value == "Mã phát hiện"
     assert ws["B2"].value == "nghiêm trọng"
-    assert ws["C2"].value == con.execute(
-        "SELECT description_vi FROM rules WHERE code = 'PAID_AFTER_DEATH'").fetchone()[0]
+    assert (
+        ws["C2"].value == con.execute("SELECT description_vi FROM rules WHERE code = 'PAID_AFTER_DEATH'").fetchone()[0]
+    )
     assert ws["C2"].value == unicodedata.normalize("NFC", ws["C2"].value)
     assert {ws.cell(r, 6).value for r in range(2, ws.max_row + 1)} <= {"Trợ giúp xã hội", "Lương hưu", "Không xác định"}
 
@@ -133,38 +211,63 @@ def test_summary_counts_per_finding_and_totals_match_the_database(sample, lang):
     rows = _values(openpyxl.load_workbook(books[lang].path)[label("sheet.summary", lang)])
     assert rows[0][0] == label("title", lang, period=PERIOD)
     start = next(i for i, r in enumerate(rows) if r[0] == label("section.findings", lang)) + 2
-    counts = {r[0]: (r[1], r[2], r[3], r[4]) for r in rows[start:start + 14]}
-    db = {code: (label("severity." + sev, lang), n, e, p) for code, sev, n, e, p in con.execute("""
+    counts = {r[0]: (r[1], r[2], r[3], r[4]) for r in rows[start : start + 14]}
+    db = {
+        code: (label("severity." + sev, lang), n, e, p)
+        for code, sev, n, e, p in con.execute(
+            """
         SELECT r.code, r.severity, count(f.code), sum(f.expected_amount), sum(f.paid_amount)
-        FROM rules r LEFT JOIN flags f ON f.code = r.code AND f.period = ? GROUP BY ALL""", [PERIOD]).fetchall()}
+        FROM rules r LEFT JOIN flags f ON f.code = r.code AND f.period = ? GROUP BY ALL""",
+            [PERIOD],
+        ).fetchall()
+    }
     assert counts == db
     assert rows[start + 14][0] == label("total", lang) and rows[start + 14][2] == 26
     # per severity, most severe first
     start = next(i for i, r in enumerate(rows) if r[0] == label("section.severity", lang)) + 2
-    db = [(label("severity." + sev, lang), n, e, p) for sev, n, e, p in con.execute("""
+    db = [
+        (label("severity." + sev, lang), n, e, p)
+        for sev, n, e, p in con.execute(
+            """
         SELECT severity, count(*), sum(expected_amount), sum(paid_amount) FROM flags WHERE period = ?
-        GROUP BY severity, severity_rank ORDER BY severity_rank DESC""", [PERIOD]).fetchall()]
-    assert [tuple(r[:4]) for r in rows[start:start + 4]] == db
+        GROUP BY severity, severity_rank ORDER BY severity_rank DESC""",
+            [PERIOD],
+        ).fetchall()
+    ]
+    assert [tuple(r[:4]) for r in rows[start : start + 4]] == db
     # beneficiaries and payments, due and paid
     start = next(i for i, r in enumerate(rows) if r[0] == label("section.totals", lang)) + 2
     totals = next(r for r in rows[start:] if r[0] == label("total", lang))
-    due, paid = con.execute("""
+    due, paid = con.execute(
+        """
         SELECT (SELECT sum(entitled_amount) FROM registry WHERE period = $p AND is_primary AND status = 'active'),
                (SELECT sum(amount) FROM payments WHERE period = $p AND status = 'success' AND in_period)""",
-                            {"p": PERIOD}).fetchone()
+        {"p": PERIOD},
+    ).fetchone()
     assert totals[1:7] == [300, 296, due, 297, paid, paid - due]
     # the non-cash share per programme beside its target
     start = next(i for i, r in enumerate(rows) if r[0] == label("section.noncash", lang)) + 2
     welfare = next(r for r in rows[start:] if r[0] == label("program.welfare", lang))
-    share, target, met = con.execute("""SELECT share_payments, target, target_met FROM noncash_share
+    share, target, met = con.execute(
+        """SELECT share_payments, target, target_met FROM noncash_share
         WHERE period = ? AND level = 'program' AND channel_group = 'all' AND program = 'welfare'""",
-                                     [PERIOD]).fetchone()
-    assert (welfare[5], welfare[7], welfare[8]) == (pytest.approx(share), target, label("met.yes" if met else "met.no", lang))
+        [PERIOD],
+    ).fetchone()
+    assert (welfare[5], welfare[7], welfare[8]) == (
+        pytest.approx(share),
+        target,
+        label("met.yes" if met else "met.no", lang),
+    )
 
     # the share by province, the chart's data, names each province on the map of the period
     start = next(i for i, r in enumerate(rows) if r[0] == label("section.by_province", lang)) + 2
-    assert [r[0] for r in rows[start:start + 4]] == ["01 Hà Nội", "38 Thanh Hóa", "79 Hồ Chí Minh",
-                                                      label("province.unknown", lang)]
+    assert [r[0] for r in rows[start : start + 4]] == [
+        "01 Hà Nội",
+        "38 Thanh Hóa",
+        "79 Hồ Chí Minh",
+        label("province.unknown", lang),
+    ]
+
 
 def test_summary_has_a_native_chart_of_the_share_by_province(sample):
     _, books, _ = sample
@@ -180,17 +283,20 @@ def test_a_second_period_adds_the_chart_over_time(tmp_path):
     reg, pay = month(tmp_path)
     db = tmp_path / "two.duckdb"
     run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
-    oct_pay = write_csv(tmp_path / "oct.csv", PAY_HEADER, [[*r[:6], r[6].replace("/09/", "/10/"), *r[7:]]
-                                                            for r in PAYMENTS])
+    oct_pay = write_csv(
+        tmp_path / "oct.csv", PAY_HEADER, [[*r[:6], r[6].replace("/09/", "/10/"), *r[7:]] for r in PAYMENTS]
+    )
     run(RunConfig(period="2024-10", registry=[reg], payments=[oct_pay], db=db))
     with duckdb.connect(str(db), read_only=True) as con:
         book = write_workbook(con, "2024-10", tmp_path / "two.xlsx", lang="en")
     with zipfile.ZipFile(book.path) as z:
         assert sorted(n for n in z.namelist() if n.startswith("xl/charts/chart")) == [
-            "xl/charts/chart1.xml", "xl/charts/chart2.xml"]
+            "xl/charts/chart1.xml",
+            "xl/charts/chart2.xml",
+        ]
     rows = _values(openpyxl.load_workbook(book.path)["Summary"])
     start = next(i for i, r in enumerate(rows) if r[0] == "Non-cash share of payments by period") + 2
-    assert [r[0] for r in rows[start:start + 2]] == ["2024-09", "2024-10"]
+    assert [r[0] for r in rows[start : start + 2]] == ["2024-09", "2024-10"]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -198,22 +304,28 @@ def test_noncash_rejected_inputs_and_parameters_sheets_match_the_database(sample
     con, books, _ = sample
     wb = openpyxl.load_workbook(books[lang].path)
     noncash = _values(wb[label("sheet.noncash", lang)])[1:]
-    db = con.execute("""SELECT count(*) FROM noncash_share WHERE period = ? AND channel_group = 'all'""",
-                     [PERIOD]).fetchone()[0]
+    db = con.execute(
+        """SELECT count(*) FROM noncash_share WHERE period = ? AND channel_group = 'all'""", [PERIOD]
+    ).fetchone()[0]
     assert len(noncash) == db
     program_rows = [r for r in noncash if r[1] == label("level.program", lang)]
     assert [(r[5], r[7] + r[8] + r[9]) for r in program_rows] == [(120, 120), (175, 175), (2, 2)]
 
     rejected = _values(wb[label("sheet.rejected", lang)])[1:]
-    db = con.execute("SELECT source_file, source_row, reason FROM rejected_rows WHERE period = ? "
-                     "ORDER BY file_id, source_row", [PERIOD]).fetchall()
+    db = con.execute(
+        "SELECT source_file, source_row, reason FROM rejected_rows WHERE period = ? ORDER BY file_id, source_row",
+        [PERIOD],
+    ).fetchall()
     assert [(r[1], r[3], r[5]) for r in rejected] == db
     assert {r[4] for r in rejected} == {label("no", lang)}  # a problem, not a row that is no payment
     assert rejected[0][6].startswith("STT: 301; Số định danh cá nhân: ")
 
     inputs = _values(wb[label("sheet.inputs", lang)])[1:]
-    db = con.execute("SELECT file_name, sha256, rows_read, rows_loaded, rows_rejected, rows_set_aside FROM inputs "
-                     "WHERE period = ? ORDER BY file_id", [PERIOD]).fetchall()
+    db = con.execute(
+        "SELECT file_name, sha256, rows_read, rows_loaded, rows_rejected, rows_set_aside FROM inputs "
+        "WHERE period = ? ORDER BY file_id",
+        [PERIOD],
+    ).fetchall()
     assert [(r[2], r[9], r[10], r[11], r[12], r[13]) for r in inputs] == db
     assert [r[6] for r in inputs] == ["vn-registry", "vn-bank-disbursement", "vnpost-cash-payout"]
     # amounts read, loaded, rejected, set aside; unreadable
@@ -266,11 +378,18 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
 
 def test_masked_workbook_and_exports_show_no_full_id_or_account(sample, tmp_path):
     con, _, _ = sample
-    secrets = {v for (v,) in con.execute("""
+    secrets = {
+        v
+        for (v,) in con.execute("""
         SELECT vneid FROM registry UNION SELECT account_number FROM registry UNION SELECT vneid FROM payments
-        UNION SELECT account_number FROM payments""").fetchall() if v and len(v) > 4}
-    secrets |= {v for (raw,) in con.execute("SELECT raw::VARCHAR FROM rejected_rows").fetchall()
-                for v in re.findall(r"(?<![A-Za-z0-9])\d{9,}", raw)}  # not a payment reference's digits
+        UNION SELECT account_number FROM payments""").fetchall()
+        if v and len(v) > 4
+    }
+    secrets |= {
+        v
+        for (raw,) in con.execute("SELECT raw::VARCHAR FROM rejected_rows").fetchall()
+        for v in re.findall(r"(?<![A-Za-z0-9])\d{9,}", raw)
+    }  # not a payment reference's digits
     book = write_workbook(con, PERIOD, tmp_path / "m.xlsx", lang="vi", mask_ids=True)
     files = write_exports(con, PERIOD, tmp_path / "out", mask_ids=True)
     texts = []
@@ -285,16 +404,19 @@ def test_masked_workbook_and_exports_show_no_full_id_or_account(sample, tmp_path
     blob = "\n".join(texts)
     assert secrets and not [s for s in secrets if s in blob]
     ws = wb["Phát hiện"]
-    assert ws["D2"].value == mask_id(con.execute(
-        f"SELECT vneid FROM flags WHERE period = ? ORDER BY {FLAGS_ORDER}", [PERIOD]).fetchone()[0])
+    assert ws["D2"].value == mask_id(
+        con.execute(f"SELECT vneid FROM flags WHERE period = ? ORDER BY {FLAGS_ORDER}", [PERIOD]).fetchone()[0]
+    )
     assert re.fullmatch(r"\*{8}\d{4}", ws["D2"].value)
 
 
 def test_masking_keeps_the_last_four_digits_and_leaves_amounts_and_dates():
     assert mask_id("079085001234") == "********1234"
     assert mask_id("123") == "***" and mask_id(None) is None
-    assert mask_text("CCCD 079 085 001 234 chi 1.500.000 ngày 05/09/2024") == \
-        "CCCD ********1234 chi 1.500.000 ngày 05/09/2024"
+    assert (
+        mask_text("CCCD 079 085 001 234 chi 1.500.000 ngày 05/09/2024")
+        == "CCCD ********1234 chi 1.500.000 ngày 05/09/2024"
+    )
     assert mask_text("TK 0123-4567-8901") == "TK ********8901"
     assert mask_text("the first is FT20240900011") == "the first is FT*******0011"  # a reference, as its column
     assert mask_text("CCCD079085001234") == "CCCD********1234"
@@ -309,8 +431,15 @@ def macros():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.text("0123456789", min_size=1, max_size=14), st.sampled_from(
-    [" ", ".", "-", "FT", "CCCD", "TK ", "Nguyễn ", "/", "1.500.000", "đ", "a"])), max_size=12).map("".join))
+@given(
+    st.lists(
+        st.one_of(
+            st.text("0123456789", min_size=1, max_size=14),
+            st.sampled_from([" ", ".", "-", "FT", "CCCD", "TK ", "Nguyễn ", "/", "1.500.000", "đ", "a"]),
+        ),
+        max_size=12,
+    ).map("".join)
+)
 def test_sql_masking_equals_the_python_masking(macros, text):
     got = macros.execute("SELECT rc_mask_text(?), rc_mask_id(?)", [text, text]).fetchone()
     assert got == (mask_text(text), mask_id(text))
@@ -320,7 +449,8 @@ def test_awkward_text_survives_the_sql_rendered_sheets(tmp_path):
     registry = [row[:] for row in REGISTRY]
     registry[0][1] = "<b>Nguyễn & Văn</b>\x07 Hùng"
     payments = [row[:] for row in PAYMENTS] + [
-        ["FT009", "001087012345", "X" * 40_000, "VBA", "0011223344", "1,5", "05/09/2024", "bank", "success"]]
+        ["FT009", "001087012345", "X" * 40_000, "VBA", "0011223344", "1,5", "05/09/2024", "bank", "success"]
+    ]
     reg, pay = month(tmp_path, registry=registry, payments=payments)
     db = tmp_path / "a.duckdb"
     run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
@@ -343,13 +473,20 @@ def test_cell_text_is_cleaned_and_cut_at_excels_limit_with_a_note():
 def test_exports_hold_the_flags_and_rejected_rows_in_parquet_and_csv_with_bom(sample, tmp_path):
     con, _, _ = sample
     files = write_exports(con, PERIOD, tmp_path / "exp")
-    assert [f.name for f in files] == [f"flags_{PERIOD}.parquet", f"flags_{PERIOD}.csv",
-                                       f"rejected_rows_{PERIOD}.parquet", f"rejected_rows_{PERIOD}.csv"]
+    assert [f.name for f in files] == [
+        f"flags_{PERIOD}.parquet",
+        f"flags_{PERIOD}.csv",
+        f"rejected_rows_{PERIOD}.parquet",
+        f"rejected_rows_{PERIOD}.csv",
+    ]
     flags = pl.read_parquet(files[0])
-    db = con.execute("SELECT * EXCLUDE (run_id, source_row) FROM flags WHERE period = ? "
-                     "ORDER BY severity_rank DESC, code, "
-                     "province_code NULLS LAST, commune_code NULLS LAST, vneid NULLS LAST, payment_ref NULLS LAST, "
-                     "flag_id", [PERIOD]).fetchall()
+    db = con.execute(
+        "SELECT * EXCLUDE (run_id, source_row) FROM flags WHERE period = ? "
+        "ORDER BY severity_rank DESC, code, "
+        "province_code NULLS LAST, commune_code NULLS LAST, vneid NULLS LAST, payment_ref NULLS LAST, "
+        "flag_id",
+        [PERIOD],
+    ).fetchall()
     assert flags.rows() == db and "run_id" not in flags.columns and "source_row" not in flags.columns
     raw = files[1].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -399,27 +536,68 @@ def test_progress_shows_steps_on_a_terminal_and_nothing_otherwise():
 
 def test_run_writes_workbook_and_exports_and_keeps_stderr_free_of_progress(tmp_path):
     reg, pay = month(tmp_path)
-    result = CliRunner().invoke(cli, [
-        "run", "--period", "2024-09", "--registry", str(reg), "--payments", str(pay),
-        "--db", str(tmp_path / "r.duckdb"), "--report", str(tmp_path / "r.xlsx"), "--export", str(tmp_path / "x"),
-        "--lang", "en", "--mask-ids"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--period",
+            "2024-09",
+            "--registry",
+            str(reg),
+            "--payments",
+            str(pay),
+            "--db",
+            str(tmp_path / "r.duckdb"),
+            "--report",
+            str(tmp_path / "r.xlsx"),
+            "--export",
+            str(tmp_path / "x"),
+            "--lang",
+            "en",
+            "--mask-ids",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "\r" not in result.stderr
     assert f"reconcile: workbook {tmp_path / 'r.xlsx'} (0 findings on 7 sheets, IDs masked)" in result.stderr
     assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames[0] == "Summary"
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == [
-        "flags_2024-09.csv", "flags_2024-09.parquet", "rejected_rows_2024-09.csv", "rejected_rows_2024-09.parquet"]
+        "flags_2024-09.csv",
+        "flags_2024-09.parquet",
+        "rejected_rows_2024-09.csv",
+        "rejected_rows_2024-09.parquet",
+    ]
 
 
 def test_bad_report_path_is_refused_before_the_run(tmp_path):
     reg, pay = month(tmp_path)
     for report, message in (
-            (tmp_path / "r.txt", f"reconcile: error: {tmp_path / 'r.txt'}: the workbook must be an .xlsx file; "
-                                 "give --report a name ending .xlsx"),
-            (tmp_path / "no" / "r.xlsx", f"reconcile: error: {tmp_path / 'no'}: no such folder for --report; "
-                                         "create it first")):
-        result = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", str(reg), "--payments",
-                                          str(pay), "--db", str(tmp_path / "r.duckdb"), "--report", str(report)])
+        (
+            tmp_path / "r.txt",
+            f"reconcile: error: {tmp_path / 'r.txt'}: the workbook must be an .xlsx file; "
+            "give --report a name ending .xlsx",
+        ),
+        (
+            tmp_path / "no" / "r.xlsx",
+            f"reconcile: error: {tmp_path / 'no'}: no such folder for --report; create it first",
+        ),
+    ):
+        result = CliRunner().invoke(
+            cli,
+            [
+                "run",
+                "--period",
+                "2024-09",
+                "--registry",
+                str(reg),
+                "--payments",
+                str(pay),
+                "--db",
+                str(tmp_path / "r.duckdb"),
+                "--report",
+                str(report),
+            ],
+        )
         assert result.exit_code == 2
         assert result.stderr.strip() == message
         assert not (tmp_path / "r.duckdb").exists()
@@ -430,14 +608,16 @@ def test_report_command_rewrites_the_workbook_of_a_stored_period(sample, tmp_pat
     db = tmp_path / "copy.duckdb"  # the fixture holds the original open in this process
     db.write_bytes((root / "sample.duckdb").read_bytes())
     out = tmp_path / "again.xlsx"
-    result = CliRunner().invoke(cli, ["report", "--period", PERIOD, "--db", str(db), "--report", str(out),
-                                      "--lang", "en"])
+    result = CliRunner().invoke(
+        cli, ["report", "--period", PERIOD, "--db", str(db), "--report", str(out), "--lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(out).sheetnames[1] == "Findings"
     missing = CliRunner().invoke(cli, ["report", "--period", "2023-01", "--db", str(db), "--report", str(out)])
     assert missing.exit_code == 2
-    assert missing.stderr.strip() == (f"reconcile: error: {db}: holds no run of 2023-01; see 'reconcile periods' "
-                                      "for the periods it holds")
+    assert missing.stderr.strip() == (
+        f"reconcile: error: {db}: holds no run of 2023-01; see 'reconcile periods' for the periods it holds"
+    )
 
 
 def test_progress_of_a_query_shows_the_share_done_and_the_time_left(monkeypatch):
@@ -451,7 +631,8 @@ def test_progress_of_a_query_shows_the_share_done_and_the_time_left(monkeypatch)
     monkeypatch.setattr(progress_module.time, "perf_counter", lambda: 104.0)
     progress.percent(25.0)
     assert out.getvalue().endswith(
-        "\rreconcile: normalising IDs, amounts, dates and names: 25% of this query (about 12 s left) (4.0 s)")
+        "\rreconcile: normalising IDs, amounts, dates and names: 25% of this query (about 12 s left) (4.0 s)"
+    )
 
 
 def test_reading_shows_each_file_with_the_share_of_bytes_read_and_the_time_left(tmp_path, monkeypatch):
@@ -466,13 +647,23 @@ def test_reading_shows_each_file_with_the_share_of_bytes_read_and_the_time_left(
     progress.reading("payments_bank.csv", 1_405_000_000, 2_810_000_000)
     assert out.getvalue().split("\r")[2:] == [
         "reconcile: reading the files: registry.csv (0% of 2.8 GB read) (0.0 s)",
-        "reconcile: reading the files: payments_bank.csv (50% of 2.8 GB read, about 24 s left) (24.0 s)"]
+        "reconcile: reading the files: payments_bank.csv (50% of 2.8 GB read, about 24 s left) (24.0 s)",
+    ]
     reg, pay = month(tmp_path)
     told = []
-    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "r.duckdb",
-                  on_read=lambda *args: told.append(args)))
-    assert told == [("registry.csv", 0, reg.stat().st_size + pay.stat().st_size),
-                    ("payments.csv", reg.stat().st_size, reg.stat().st_size + pay.stat().st_size)]
+    run(
+        RunConfig(
+            period="2024-09",
+            registry=[reg],
+            payments=[pay],
+            db=tmp_path / "r.duckdb",
+            on_read=lambda *args: told.append(args),
+        )
+    )
+    assert told == [
+        ("registry.csv", 0, reg.stat().st_size + pay.stat().st_size),
+        ("payments.csv", reg.stat().st_size, reg.stat().st_size + pay.stat().st_size),
+    ]
 
 
 def test_a_run_watched_for_progress_stops_its_watcher(tmp_path):
@@ -481,7 +672,8 @@ def test_a_run_watched_for_progress_stops_its_watcher(tmp_path):
     reg, pay = month(tmp_path)
     seen: list[float] = []
     before = threading.active_count()
-    result = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "p.duckdb",
-                           on_progress=seen.append))
+    result = run(
+        RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "p.duckdb", on_progress=seen.append)
+    )
     assert result.flags == 0 and threading.active_count() == before
     assert all(0 <= p <= 100 for p in seen)

@@ -54,8 +54,11 @@ def test_every_wide_table_is_made_by_a_statement_placed_finds():
 
     texts = statements(sql_text("load_current.sql")) + statements(sql_text("facts.sql"))
     texts += [sql_text(f"stage_{kind}.sql", NORMALISE_SQL).strip() for kind in ("registry", "payments")]
-    made = {placed(t, {worktables.PARAM: True})[0].split(" AS")[0].rsplit(".", 1)[-1] for t in texts
-            if placed(t, {worktables.PARAM: True})[0].startswith("CREATE OR REPLACE TABLE rc_work.")}
+    made = {
+        placed(t, {worktables.PARAM: True})[0].split(" AS")[0].rsplit(".", 1)[-1]
+        for t in texts
+        if placed(t, {worktables.PARAM: True})[0].startswith("CREATE OR REPLACE TABLE rc_work.")
+    }
     assert made == set(worktables.WIDE)
 
 
@@ -77,7 +80,9 @@ def test_pm_is_built_in_as_many_parts_as_keep_a_parts_beneficiaries_within_the_m
 
 def test_on_disk_in_parts_pm_is_built_from_the_unmatched_payments_then_one_part_of_the_beneficiaries_at_a_time():
     query = "\nSELECT * FROM cur_payments LEFT JOIN cur_matches USING (payment_id) LEFT JOIN cur_registry USING (r)"
-    got = placed("-- pm\nCREATE OR REPLACE TEMP TABLE pm AS" + query + ";", {worktables.PARAM: True, worktables.PARTS: 2})
+    got = placed(
+        "-- pm\nCREATE OR REPLACE TEMP TABLE pm AS" + query + ";", {worktables.PARAM: True, worktables.PARTS: 2}
+    )
     part_query = query.replace("cur_", "_rc_part_") + ";"
     views = "CREATE OR REPLACE TEMP VIEW _rc_part_{} AS SELECT * FROM {} WHERE {}"
     assert got == [
@@ -85,13 +90,15 @@ def test_on_disk_in_parts_pm_is_built_from_the_unmatched_payments_then_one_part_
         views.format("matches", "cur_matches", "false"),
         views.format("registry", "cur_registry", "false"),
         "CREATE OR REPLACE TABLE rc_work.pm AS" + part_query,
-        views.format("payments", "cur_payments",
-                     "payment_id IN (SELECT payment_id FROM cur_matches WHERE registry_id % 2 = 0)"),
+        views.format(
+            "payments", "cur_payments", "payment_id IN (SELECT payment_id FROM cur_matches WHERE registry_id % 2 = 0)"
+        ),
         views.format("matches", "cur_matches", "registry_id % 2 = 0"),
         views.format("registry", "cur_registry", "registry_id % 2 = 0"),
         "INSERT INTO rc_work.pm" + part_query,
-        views.format("payments", "cur_payments",
-                     "payment_id IN (SELECT payment_id FROM cur_matches WHERE registry_id % 2 = 1)"),
+        views.format(
+            "payments", "cur_payments", "payment_id IN (SELECT payment_id FROM cur_matches WHERE registry_id % 2 = 1)"
+        ),
         views.format("matches", "cur_matches", "registry_id % 2 = 1"),
         views.format("registry", "cur_registry", "registry_id % 2 = 1"),
         "INSERT INTO rc_work.pm" + part_query,
@@ -119,5 +126,9 @@ def test_facts_pm_reads_the_payments_matches_and_registry_by_the_names_its_parts
     (pm,) = [t for t in statements(sql_text("facts.sql")) if "TEMP TABLE pm AS" in t]
     body = "\n".join(line for line in pm.splitlines() if not line.strip().startswith("--"))
     assert set(re.findall(r"\b(?:FROM|JOIN)\s+(\w+)", body)) == {
-        "cur_payments", "cur_matches", "cur_registry", "cur_repeats", "joined"
+        "cur_payments",
+        "cur_matches",
+        "cur_registry",
+        "cur_repeats",
+        "joined",
     }
