@@ -45,8 +45,8 @@ dist: install
 	@ls dist
 
 lint: install
-	$(BIN)/ruff check reconcile
-	$(BIN)/ruff format --check reconcile
+	$(BIN)/ruff check reconcile tests
+	$(BIN)/ruff format --check reconcile tests
 	$(BIN)/mypy reconcile
 
 # lint and the fast suite (under three minutes on two cores): neither the slow tests nor Spark
