@@ -1,4 +1,4 @@
-"""Load: the staged rows that can be used become the run's registry and payments (sql/load_current.sql),
+"""Load: the staged rows that can be used, numbered, become the run's registry and payments (sql/load_current.sql),
 the others rejected rows with their reasons (sql/rejected.sql); each file's counts are checked against
 its reader and the month's guards against the files (reconcile/checks.py)."""
 
@@ -8,7 +8,6 @@ from reconcile import checks
 from reconcile.checks import check_files, file_names, rows
 from reconcile.normalise.stage import attach_raw
 from reconcile.sqlfiles import execute_file
-from reconcile.worktables import placed
 
 
 def load(con, tables, params: dict, period: str, settings) -> dict[int, dict]:
@@ -21,10 +20,7 @@ def load(con, tables, params: dict, period: str, settings) -> dict[int, dict]:
     attach_raw(con, tables)
     con.execute("DROP VIEW raw_registry")
     con.execute("DROP VIEW raw_payments")
-    for name in ("stg_registry", "stg_payments"):
-        for text in placed(f"DROP TABLE {name}", params):
-            con.execute(text)
-    return counts
+    return counts  # the staged rows stay: cur_registry and cur_payments are views of them
 
 
 def file_counts(con, tables) -> dict[int, dict]:

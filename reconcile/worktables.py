@@ -1,8 +1,8 @@
 """Where a run keeps its wide work tables: in memory, or, for a month too large for its memory limit,
 compressed in a scratch database of the run's own.
 
-The staged rows (stg_registry, stg_payments), the run's registry and payments (cur_registry,
-cur_payments) and pm each hold a month's rows with every column. In memory they are stored
+The staged rows (stg_registry, stg_payments; the run's registry and payments, cur_registry and
+cur_payments, are views of them once numbered) and pm each hold a month's rows with every column. In memory they are stored
 uncompressed: a 10M-row month's take several GB, and under the default cap of 1.5GB DuckDB spills
 them to disk and reads them back at each step. In a DuckDB database file they are stored compressed,
 about a tenth of the room (34 MB against 360 MB for a million payments), and each step reads them
@@ -23,7 +23,10 @@ in memory: pm took 26-32 s of a 10M run instead of 41-42 s, the same rows (bench
 The SQL files say `CREATE OR REPLACE TEMP TABLE name AS ...` for every work table and read them by
 name. placed() turns that statement, for a wide table when the run works on disk, into a table of
 the scratch database and a temp view of the same name over it, so that one SQL text serves both
-places (and the Spark engine, which runs the same files, never sees the difference). The scratch
+places (and the Spark engine, which runs the same files, never sees the difference). A statement
+that alters or updates a wide table, or makes a view of it, names the scratch table itself: a
+view cannot be altered, and the staging tables' views carry their rowid, which a view of the rows
+must not. The scratch
 database is a file in the run's own folder (a run's spill folder, scratch.py; the work folder of
 `--stage-only`), removed with it when the run ends.
 """
@@ -33,7 +36,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-WIDE = frozenset({"stg_registry", "stg_payments", "cur_registry", "cur_payments", "pm"})
+WIDE = frozenset({"stg_registry", "stg_payments", "pm"})
 SCHEMA = "rc_work"  # the scratch database's name in the run's connection
 PARAM = "work_on_disk"  # the run's params: True when the wide tables are on disk
 PARTS = "work_parts"  # the run's params: how many parts pm is built in, on disk
@@ -42,6 +45,9 @@ PART_ROWS_PER_GB = 2_000_000  # beneficiaries (registry rows) in one part of pm,
 
 _CREATE = re.compile(r"^((?:\s*--[^\n]*\n)*)\s*CREATE OR REPLACE TEMP TABLE (\w+) AS\b")
 _DROP = re.compile(r"^\s*DROP TABLE (\w+)\s*;?\s*$")
+_CHANGE = re.compile(r"^((?:\s*--[^\n]*\n)*)\s*(ALTER TABLE|UPDATE) (\w+)\b")
+_VIEW = re.compile(r"^(?:\s*--[^\n]*\n)*\s*CREATE OR REPLACE TEMP VIEW \w+ AS\b")
+_READ = re.compile(r"\b(FROM|JOIN) (\w+)\b")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.I)
 _UNIT = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 
@@ -82,8 +88,9 @@ def place(con, folder: Path, tables, memory_limit: str) -> dict:
 
 def placed(statement: str, params: dict) -> list[str]:
     """The statement as the run executes it: unchanged, or, for a wide work table on disk, its
-    creation as a scratch table and a temp view over it, and its removal as both removed. The view
-    of a staging table carries its rowid, which load_current.sql reads. pm in more than one part
+    creation as a scratch table and a temp view over it, and its removal as both removed; a change
+    to it (ALTER TABLE, UPDATE) and a view of it read the scratch table. The view of a staging
+    table carries its rowid, which load_current.sql reads. pm in more than one part
     (params[PARTS]): _in_parts."""
     if not params.get(PARAM):
         return [statement]
@@ -100,6 +107,13 @@ def placed(statement: str, params: dict) -> list[str]:
     drop = _DROP.match(statement)
     if drop and drop.group(1) in WIDE:
         return [f"DROP VIEW {drop.group(1)}", f"DROP TABLE {SCHEMA}.{drop.group(1)}"]
+    change = _CHANGE.match(statement)
+    if change and change.group(3) in WIDE:
+        return [f"{change.group(2)} {SCHEMA}.{change.group(3)}" + statement[change.end() :]]
+    if _VIEW.match(statement):
+        return [
+            _READ.sub(lambda m: f"{m.group(1)} {SCHEMA}.{m.group(2)}" if m.group(2) in WIDE else m.group(0), statement)
+        ]
     return [statement]
 
 

@@ -37,10 +37,17 @@ def test_every_file_the_engine_runs_translates():
     assert len(plan.rules) == 14
     assert [(s.action, s.name) for s in plan.load] == [
         ("table", "cur_registry_ids"),
-        ("table", "cur_registry"),
+        ("table", "stg_registry"),  # ALTER TABLE ... ADD COLUMN, three times
+        ("table", "stg_registry"),
+        ("table", "stg_registry"),
+        ("table", "stg_registry"),  # UPDATE: the ids written in
+        ("view", "cur_registry"),
         ("drop", "cur_registry_ids"),
         ("table", "cur_payment_ids"),
-        ("table", "cur_payments"),
+        ("table", "stg_payments"),
+        ("table", "stg_payments"),
+        ("table", "stg_payments"),
+        ("view", "cur_payments"),
         ("drop", "cur_payment_ids"),
         ("table", "cur_repeats"),
     ]

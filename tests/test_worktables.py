@@ -41,6 +41,20 @@ def test_on_disk_a_wide_table_goes_to_the_scratch_database_behind_a_view_of_its_
         "CREATE OR REPLACE TEMP VIEW stg_payments AS SELECT *, rowid AS rowid FROM rc_work.stg_payments"
     )
     assert placed("DROP TABLE stg_registry;", on) == ["DROP VIEW stg_registry", "DROP TABLE rc_work.stg_registry"]
+    # a view cannot be altered or updated, and a view of the rows must not carry the rowid: the
+    # scratch table itself
+    assert placed("-- ids\nALTER TABLE stg_registry ADD COLUMN registry_id BIGINT;", on) == [
+        "ALTER TABLE rc_work.stg_registry ADD COLUMN registry_id BIGINT;"
+    ]
+    assert placed(
+        "UPDATE stg_payments AS s SET payment_id = i.payment_id FROM ids AS i WHERE s.rowid = i.stg_row", on
+    ) == ["UPDATE rc_work.stg_payments AS s SET payment_id = i.payment_id FROM ids AS i WHERE s.rowid = i.stg_row"]
+    assert placed(
+        "CREATE OR REPLACE TEMP VIEW cur_payments AS SELECT * FROM stg_payments JOIN cur_files USING (file_id)", on
+    ) == [
+        "CREATE OR REPLACE TEMP VIEW cur_payments AS SELECT * FROM rc_work.stg_payments JOIN cur_files USING (file_id)"
+    ]
+    assert placed("UPDATE cur_rejected SET raw = 1", on) == ["UPDATE cur_rejected SET raw = 1"]
     # a narrow table stays in memory
     narrow = "CREATE OR REPLACE TEMP TABLE cur_matches AS SELECT 1"
     assert placed(narrow, on) == [narrow]

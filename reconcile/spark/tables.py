@@ -54,12 +54,13 @@ class Tables:
         statements after it see its rows, not the plan that made them (fourteen rules over the
         plans of matching would take Spark's planner minutes and gigabytes). With a checkpoint
         folder (spark.checkpoint.dir) the rows go there and outlive a lost executor; without one,
-        they stay on the executors."""
-        self.drop(name)
+        they stay on the executors. A table made again from itself (an ALTER or UPDATE, translate.py)
+        is computed before its old rows are let go."""
         if self.spark.sparkContext.getCheckpointDir():
             frame = frame.checkpoint(eager=True)
         else:
             frame = frame.localCheckpoint(eager=True)
+        self.drop(name)
         frame.createOrReplaceTempView(name)
         self.kept[name] = frame
         return frame

@@ -18,6 +18,11 @@ in the DuckDB dialect and writes it in Spark's; on the way, these rewrites make 
                 Java reads as a set of letters, become \\p{Space}.
   jaro-winkler  jaro_winkler_similarity becomes the Python function rc_jaro_winkler
                 (reconcile.spark.udfs), registered by the engine; Spark has none.
+  alter/update  a temp view cannot be altered or updated: ALTER TABLE t ADD COLUMN c T becomes t made
+                again with c, NULL; UPDATE t AS a SET c = b.x FROM s AS b WHERE a.k = b.k (the form
+                load_current.sql writes the row ids with: columns only, matched on one equality)
+                becomes t made again joined to s, c taking b.x on the rows s matches and keeping its
+                value on the others.
 
 Anything else that Spark would run differently or not at all raises Untranslatable here, when the
 statement is translated: tests/test_spark_translate.py translates every file, so a new rule that
@@ -281,6 +286,64 @@ def statement_step(text: str, params: dict, source: str, translator: Translator 
             )
         if isinstance(tree, exp.Query):
             return Step("query", "", translator.sql(tree), source)
+        if isinstance(tree, exp.Alter):
+            return Step("table", tree.this.name, translator.sql(_added(tree)), source)
+        if isinstance(tree, exp.Update):
+            return Step("table", tree.this.name, translator.sql(_updated(tree)), source)
         raise Untranslatable(f"a {type(tree).__name__} statement")
     except Untranslatable as exc:
         raise Untranslatable(f"{source}: {exc}") from None
+
+
+def _added(tree: exp.Alter) -> exp.Expr:
+    """ALTER TABLE t ADD COLUMN c T, ...: t with c, NULL of type T, after its columns."""
+    actions = tree.args.get("actions") or []
+    if (
+        str(tree.args.get("kind")).upper() != "TABLE"
+        or not actions
+        or not all(isinstance(a, exp.ColumnDef) and a.args.get("kind") is not None for a in actions)
+    ):
+        raise Untranslatable("an ALTER TABLE other than ADD COLUMN name type")
+    added = [exp.alias_(exp.cast(exp.null(), a.args["kind"]), a.name) for a in actions]
+    return exp.select(exp.Star(), *added).from_(exp.to_table(tree.this.name))
+
+
+def _updated(tree: exp.Update) -> exp.Expr:
+    """UPDATE t AS a SET c = b.x, ... FROM s AS b WHERE a.k = b.k: t joined to s, each c taking
+    b.x on a matched row and keeping its own value on the others. s must hold at most one row per
+    row of t (as DuckDB's UPDATE ... FROM needs for a defined result)."""
+    source = tree.args.get("from_")
+    where = tree.args.get("where")
+    target = tree.this
+    if not (
+        isinstance(target, exp.Table)
+        and source is not None
+        and isinstance(source.this, exp.Table)
+        and source.this.alias
+        and where is not None
+        and isinstance(where.this, exp.EQ)
+        and all(isinstance(side, exp.Column) for side in (where.this.this, where.this.expression))
+        and all(isinstance(e, exp.EQ) and isinstance(e.expression, exp.Column) for e in tree.expressions)
+    ):
+        raise Untranslatable("an UPDATE other than SET column = column FROM table AS alias WHERE a = b")
+    mine, theirs = target.alias_or_name, source.this.alias
+    matched = "_rc_matched"
+    columns = [e.this.name for e in tree.expressions]
+    kept = exp.Column(this=exp.Star(except_=[exp.column(c) for c in columns]), table=exp.to_identifier(mine))
+    values = [
+        exp.alias_(
+            exp.case().when(exp.column(matched, theirs), e.expression.copy()).else_(exp.column(c, mine)),
+            c,
+        )
+        for c, e in zip(columns, tree.expressions, strict=True)
+    ]
+    hits = exp.select(exp.Star(), exp.alias_(exp.true(), matched)).from_(exp.to_table(source.this.name))
+    return (
+        exp.select(kept, *values)
+        .from_(exp.to_table(target.name).as_(mine))
+        .join(
+            exp.Subquery(this=hits, alias=exp.TableAlias(this=exp.to_identifier(theirs))),
+            on=where.this.copy(),
+            join_type="left",
+        )
+    )
