@@ -5,8 +5,8 @@
 -- by content: an active row before one that is not, then the smaller amount, then name, account,
 -- status, date of birth. The rejected rows are rejected.sql's.
 -- The ids are computed over the sort keys and each row's place in the staging table alone, then
--- joined back: a window carries every column of its input through its sort, and the staging tables
--- are wide. At 10M rows this halves the windows' work (bench/README.md).
+-- written into the staged rows: a window carries every column of its input through its sort, and
+-- the staging tables are wide. At 10M rows this halves the windows' work (bench/README.md).
 -- A registry row's id is its rank in the order (file, ID, programme, amount, name, account, status,
 -- date of birth, row). Nearly every ID is listed once, so the rank by (file, ID) alone is the
 -- row's id; the rows of an ID listed more than once share that rank, and are told apart by the
