@@ -1,6 +1,6 @@
-"""Load: the staged rows that can be used, numbered, become the run's registry and payments (sql/load_current.sql),
-the others rejected rows with their reasons (sql/rejected.sql); each file's counts are checked against
-its reader and the month's guards against the files (reconcile/checks.py)."""
+"""Load: the staged rows that can be used are numbered and become the run's registry and payments
+(sql/load_current.sql), the others rejected rows with their reasons (sql/rejected.sql); each file's
+counts are checked against its reader and the month's guards against the files (reconcile/checks.py)."""
 
 from __future__ import annotations
 
