@@ -8,7 +8,11 @@ Then, --runs times, in turn: the baseline from Parquet, `reconcile run` from Par
 from CSV, `reconcile run` from CSV, each in a process of its own:
 - reconcile: the command an officer types, `reconcile run ... --db FILE` into a new database; its
   wall time is the process's, start-up and imports included; its peak RSS the process's maximum
-  (os.wait4); the seconds of each step from RECONCILE_TIMINGS (reconcile/timings.py);
+  (os.wait4); the seconds of each step from RECONCILE_TIMINGS (reconcile/timings.py); its CPU
+  seconds (user and system, os.wait4); and, on Linux, the share of the machine's CPU time that was
+  stolen by the hypervisor or idle waiting on the disk while it ran (/proc/stat). On a shared
+  machine the wall time of one run swings by half with those two; the CPU seconds much less, so
+  they are what to compare between two runs that waited differently;
 - baseline: bench/scale.py's minimal DuckDB SQL (five findings, nothing stored) over the same files,
   from CSV reading the same CSV text; its seconds are the queries' alone, not Python's start.
 Prints a Markdown table of medians (min-max) and the ratio of the medians, then the steps. With
@@ -50,10 +54,11 @@ def reconcile(folder: Path, fmt: str, memory_limit: str | None = None) -> dict:
     if memory_limit:
         cmd += ["--memory-limit", memory_limit]
     env = {**os.environ, "RECONCILE_TIMINGS": str(timings), "RECONCILE_KEY": "b629e0c8d44b0264b63a88708632594b75ba13daa9f052be87668c807add83bf"}
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _machine_cpu()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - t0
+    waited = _waited(cpu0, _machine_cpu())
     err = proc.stderr.read().decode() if proc.stderr else ""
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"reconcile run {fmt} failed: {err.strip().splitlines()[-1:]}")
@@ -67,7 +72,34 @@ def reconcile(folder: Path, fmt: str, memory_limit: str | None = None) -> dict:
     with duckdb.connect(str(db), read_only=True) as con:
         findings = con.execute("SELECT count(*) FROM flags").fetchone()[0]
     db.unlink(missing_ok=True)
-    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "steps": steps, "findings": findings}
+    return {
+        "seconds": seconds,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "waited": waited,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "steps": steps,
+        "findings": findings,
+    }
+
+
+def _machine_cpu() -> list[int] | None:
+    """The machine's CPU time so far by state (/proc/stat: user nice system idle iowait irq softirq
+    steal ...), in clock ticks; None where there is no /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            return [int(v) for v in fh.readline().split()[1:9]]
+    except OSError:
+        return None
+
+
+def _waited(before: list[int] | None, after: list[int] | None) -> str:
+    """The share of the machine's CPU time between two readings that was stolen by the hypervisor,
+    and that was idle waiting on the disk: "stolen/disk" in percent, or "" without /proc/stat."""
+    if before is None or after is None:
+        return ""
+    delta = [a - b for a, b in zip(after, before, strict=True)]
+    total = sum(delta) or 1
+    return f"{100 * delta[7] / total:.0f}/{100 * delta[4] / total:.0f}"
 
 
 def baseline(folder: Path, fmt: str) -> dict:
@@ -118,25 +150,27 @@ def main() -> None:
                 for kind, fn in (("baseline", baseline), ("reconcile", reconcile)):
                     got.setdefault((kind, fmt), []).append(fn(folder, fmt))
                     m = got[(kind, fmt)][-1]
-                    print(f"{size:,} {fmt} {kind} run {n + 1}: {m['seconds']:.2f} s, {m['peak_mb']:,.0f} MB",
+                    waited = f", CPU stolen/disk wait {m['waited']}%" if m.get("waited") else ""
+                    print(f"{size:,} {fmt} {kind} run {n + 1}: {m['seconds']:.2f} s, {m['peak_mb']:,.0f} MB{waited}",
                           file=sys.stderr, flush=True)
         for fmt in formats:
             r, b = got[("reconcile", fmt)], got[("baseline", fmt)]
             ratio = statistics.median(x["seconds"] for x in r) / statistics.median(x["seconds"] for x in b)
-            table.append(f"| {size:,} | {fmt} | {spread([x['seconds'] for x in r])} "
+            table.append(f"| {size:,} | {fmt} | {spread([x['seconds'] for x in r])} | {spread([x['cpu'] for x in r])} "
                          f"| {spread([x['peak_mb'] for x in r], 0)} | {spread([x['seconds'] for x in b], 2)} "
-                         f"| {ratio:.1f}x | {r[0]['findings']:,} |")
+                         f"| {ratio:.1f}x | {r[0]['findings']:,} | {' '.join(x['waited'] for x in r)} |")
             med = {s: statistics.median(x["steps"].get(s, 0.0) for x in r) for s in STEPS}
             steps_table.append(f"| {size:,} | {fmt} | " + " | ".join(f"{med[s]:.2f}" for s in STEPS) + " |")
         if args.memory_limit_run:
             m = reconcile(folder, "parquet", args.memory_limit_run)
             table.append(f"| {size:,} | parquet, --memory-limit {args.memory_limit_run} | {m['seconds']:,.1f} "
-                         f"| {m['peak_mb']:,.0f} | | | {m['findings']:,} |")
+                         f"| {m['cpu']:,.1f} | {m['peak_mb']:,.0f} | | | {m['findings']:,} | {m['waited']} |")
             print(f"{size:,} parquet --memory-limit {args.memory_limit_run}: {m['seconds']:.2f} s, "
                   f"{m['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
     print(f"\nmedian of {args.runs} (min-max)\n")
-    print("| beneficiaries | format | reconcile run s | peak RSS MB | baseline s | reconcile / baseline | findings |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print("| beneficiaries | format | reconcile run s | reconcile CPU s | peak RSS MB | baseline s "
+          "| reconcile / baseline | findings | CPU stolen/disk wait % |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---|")
     print("\n".join(table))
     print("\nseconds per step of reconcile run (median)\n")
     print("| beneficiaries | format | " + " | ".join(STEPS) + " |")
