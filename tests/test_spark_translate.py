@@ -37,20 +37,23 @@ def test_every_file_the_engine_runs_translates():
     assert len(plan.rules) == 14
     assert [(s.action, s.name) for s in plan.load] == [
         ("table", "cur_registry_ids"),
-        ("table", "stg_registry"),  # ALTER TABLE ... ADD COLUMN, three times
-        ("table", "stg_registry"),
-        ("table", "stg_registry"),
+        ("table", "stg_registry"),  # ALTER TABLE ... ADD COLUMN three times: the table made again once
         ("table", "stg_registry"),  # UPDATE: the ids written in
         ("view", "cur_registry"),
         ("drop", "cur_registry_ids"),
         ("table", "cur_payment_ids"),
-        ("table", "stg_payments"),
-        ("table", "stg_payments"),
+        ("table", "stg_payments"),  # two ALTERs, one step
         ("table", "stg_payments"),
         ("view", "cur_payments"),
         ("drop", "cur_payment_ids"),
         ("table", "cur_repeats"),
     ]
+    alters = plan.load[1]
+    assert alters.source == "load_current.sql #2-4"
+    assert alters.sql.endswith(
+        "SELECT *, CAST(NULL AS BIGINT) AS registry_id, CAST(NULL AS INT) AS file_order, "
+        "CAST(NULL AS BOOLEAN) AS is_primary FROM stg_registry"
+    )
     assert [(s.action, s.name) for s in plan.match] == [("table", "cur_matches")]
     assert [(s.action, s.name) for s in plan.facts] == [
         ("table", "pm"),

@@ -19,7 +19,7 @@ in the DuckDB dialect and writes it in Spark's; on the way, these rewrites make 
   jaro-winkler  jaro_winkler_similarity becomes the Python function rc_jaro_winkler
                 (reconcile.spark.udfs), registered by the engine; Spark has none.
   alter/update  a temp view cannot be altered or updated: ALTER TABLE t ADD COLUMN c T becomes t made
-                again with c, NULL; UPDATE t AS a SET c = b.x FROM s AS b WHERE a.k = b.k (the form
+                again with c, NULL (neighbouring ALTERs of t, one step); UPDATE t AS a SET c = b.x FROM s AS b WHERE a.k = b.k (the form
                 load_current.sql writes the row ids with: columns only, matched on one equality)
                 becomes t made again joined to s, c taking b.x on the rows s matches and keeping its
                 value on the others.
@@ -249,14 +249,26 @@ class Step:
     name: str
     sql: str  # Spark SQL of the query ("" for drop)
     source: str  # file and statement number, for messages
+    added: exp.Alter | None = field(default=None, compare=False, repr=False)  # from ALTER TABLE ADD COLUMN
 
 
 def steps(name: str, params: dict, translator: Translator | None = None) -> list[Step]:
-    """The statements of reconcile/sql/<name>, translated for the engine."""
-    return [
-        statement_step(text, params, f"{name} #{i}", translator)
-        for i, text in enumerate(statements(sql_text(name)), start=1)
-    ]
+    """The statements of reconcile/sql/<name>, translated for the engine. Neighbouring ALTER TABLE
+    ... ADD COLUMN statements of one table are one step: DuckDB takes one column per statement, and
+    each step makes the table again."""
+    translator = translator or Translator()
+    out: list[Step] = []
+    for i, text in enumerate(statements(sql_text(name)), start=1):
+        step = statement_step(text, params, f"{name} #{i}", translator)
+        last = out[-1] if out else None
+        if step.added is not None and last is not None and last.added is not None and last.name == step.name:
+            both = last.added.copy()
+            both.set("actions", [*last.added.args["actions"], *step.added.args["actions"]])
+            source = re.sub(r"-\d+$", "", last.source) + f"-{i}"  # load_current.sql #2-4
+            step = Step("table", step.name, translator.sql(_added(both)), source, both)
+            out.pop()
+        out.append(step)
+    return out
 
 
 def statement_step(text: str, params: dict, source: str, translator: Translator | None = None) -> Step:
@@ -287,7 +299,7 @@ def statement_step(text: str, params: dict, source: str, translator: Translator 
         if isinstance(tree, exp.Query):
             return Step("query", "", translator.sql(tree), source)
         if isinstance(tree, exp.Alter):
-            return Step("table", tree.this.name, translator.sql(_added(tree)), source)
+            return Step("table", tree.this.name, translator.sql(_added(tree)), source, tree)
         if isinstance(tree, exp.Update):
             return Step("table", tree.this.name, translator.sql(_updated(tree)), source)
         raise Untranslatable(f"a {type(tree).__name__} statement")
