@@ -11,8 +11,8 @@ from CSV, `reconcile run` from CSV, each in a process of its own:
   (os.wait4); the seconds of each step from RECONCILE_TIMINGS (reconcile/timings.py); its CPU
   seconds (user and system, os.wait4); and, on Linux, the share of the machine's CPU time that was
   stolen by the hypervisor or idle waiting on the disk while it ran (/proc/stat). On a shared
-  machine the wall time of one run swings by half with those two; the CPU seconds much less, so
-  they are what to compare between two runs that waited differently;
+  machine the wall time of one revision's run moved by half and more between sittings; the CPU
+  seconds move less, and a run that waited tells itself apart;
 - baseline: bench/scale.py's minimal DuckDB SQL (five findings, nothing stored) over the same files,
   from CSV reading the same CSV text; its seconds are the queries' alone, not Python's start.
 Prints a Markdown table of medians (min-max) and the ratio of the medians, then the steps. With

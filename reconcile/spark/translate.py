@@ -19,10 +19,10 @@ in the DuckDB dialect and writes it in Spark's; on the way, these rewrites make 
   jaro-winkler  jaro_winkler_similarity becomes the Python function rc_jaro_winkler
                 (reconcile.spark.udfs), registered by the engine; Spark has none.
   alter/update  a temp view cannot be altered or updated: ALTER TABLE t ADD COLUMN c T becomes t made
-                again with c, NULL (neighbouring ALTERs of t, one step); UPDATE t AS a SET c = b.x FROM s AS b WHERE a.k = b.k (the form
-                load_current.sql writes the row ids with: columns only, matched on one equality)
-                becomes t made again joined to s, c taking b.x on the rows s matches and keeping its
-                value on the others.
+                again with c, NULL (neighbouring ALTERs of t together, as one step); UPDATE t AS a
+                SET c = b.x FROM s AS b WHERE a.k = b.k (the form load_current.sql writes the row
+                ids with: columns only, matched on one equality) becomes t made again joined to s,
+                c taking b.x on the rows s matches and keeping its value on the others.
 
 Anything else that Spark would run differently or not at all raises Untranslatable here, when the
 statement is translated: tests/test_spark_translate.py translates every file, so a new rule that
