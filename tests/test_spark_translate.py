@@ -65,6 +65,7 @@ def test_every_file_the_engine_runs_translates():
         assert [(s.action, s.name) for s in plan.noncash[partial] if s.action != "drop"] == [
             ("table", "nc_paid"),
             ("table", "nc_places"),
+            ("table", "nc_place_channels"),
             ("table", "nc_people"),
             ("table", "nc_several"),
             ("table", "nc_rows"),

@@ -16,9 +16,10 @@
 -- the places added up to each level. The few paid in several places or on several channels of a
 -- programme (a person listed twice, a payment by bank and one in cash) are counted by name at each
 -- level instead. Four copies of every payment, grouped at each level, took 2.8 s of a 20 s run at
--- 1M; counting distinct beneficiaries at each level, 1.5 s. Each beneficiary's places are compared
--- as numbers (nc_places): comparing three codes as text for 10M beneficiaries took 7 s of a 10M
--- run, and a row per beneficiary, place and channel before it 3.5 s more (bench/README.md).
+-- 1M; counting distinct beneficiaries at each level, 1.5 s. Each beneficiary's places and channels
+-- are compared as one number (nc_place_channels): comparing three codes as text for 10M
+-- beneficiaries took 7 s of a 10M run, and a row per beneficiary, place and channel before it 3.5 s
+-- more (bench/README.md).
 
 -- every payment, counted and added up by place and channel (few rows)
 CREATE OR REPLACE TEMP TABLE nc_paid AS
@@ -32,23 +33,26 @@ CREATE OR REPLACE TEMP TABLE nc_places AS
 SELECT row_number() OVER (ORDER BY program, pk, ck, p25) AS place, program, pk, ck, p25
 FROM (SELECT DISTINCT program, pk, ck, p25 FROM nc_paid);
 
--- one row per beneficiary of a programme: their first and last place, their channel, whether they
--- were paid on a channel and in cash. by_place: paid in one place on one channel (or on none), so
--- counted by place, their place first_place and their channel first_channel.
+-- each place's channels (a payment without one counts as its own), numbered
+CREATE OR REPLACE TEMP TABLE nc_place_channels AS
+SELECT row_number() OVER (ORDER BY pl.place, c.channel NULLS FIRST) AS pc, pl.place,
+       pl.program, pl.pk, pl.ck, pl.p25, c.channel
+FROM (SELECT DISTINCT program, pk, ck, p25, channel FROM nc_paid) AS c
+JOIN nc_places AS pl USING (program, pk, ck, p25);
+
+-- one row per beneficiary of a programme, with the first of the places and channels they were paid
+-- in. by_place: paid in one place on one channel (or on none), so counted by place, from that
+-- first_pc. Two numbers compared, not the places and the channels one by one: grouping the 1M month
+-- by beneficiary took 0.6-0.7 CPU s instead of 0.9-1.2 (bench/README.md).
 CREATE OR REPLACE TEMP TABLE nc_people AS
-SELECT program, beneficiary, first_place, first_channel,
-       first_place = last_place AND (NOT with_channel OR (first_channel = last_channel AND NOT without_channel))
-           AS by_place,
-       with_channel, with_cash
+SELECT program, beneficiary, first_pc, first_pc = last_pc AS by_place
 FROM (
-    SELECT b.program, b.beneficiary, min(pl.place) AS first_place, max(pl.place) AS last_place,
-           min(b.channel) AS first_channel, max(b.channel) AS last_channel,
-           bool_or(b.channel IS NOT NULL) AS with_channel, bool_or(b.channel IS NULL) AS without_channel,
-           coalesce(bool_or(b.channel NOT IN ('bank', 'ewallet')), false) AS with_cash
+    SELECT b.program, b.beneficiary, min(x.pc) AS first_pc, max(x.pc) AS last_pc
     FROM nc_base AS b
-    JOIN nc_places AS pl
-      ON pl.program = b.program AND pl.pk = coalesce(b.province_code, 'unknown')
-     AND pl.ck = coalesce(b.commune_code, 'unknown') AND pl.p25 = coalesce(b.province_code_2025, 'unknown')
+    JOIN nc_place_channels AS x
+      ON x.program = b.program AND x.pk = coalesce(b.province_code, 'unknown')
+     AND x.ck = coalesce(b.commune_code, 'unknown') AND x.p25 = coalesce(b.province_code_2025, 'unknown')
+     AND x.channel IS NOT DISTINCT FROM b.channel
     GROUP BY b.program, b.beneficiary
 );
 
@@ -72,15 +76,21 @@ place_channel AS (  -- every payment, by place and channel; beneficiaries: those
            c.payments, c.amount
     FROM nc_paid AS c
     JOIN nc_places AS pl USING (program, pk, ck, p25)
-    LEFT JOIN (SELECT first_place AS place, first_channel AS channel, count(*) AS beneficiaries
-               FROM nc_people WHERE by_place GROUP BY ALL) AS o
+    LEFT JOIN (SELECT x.place, x.channel, o.beneficiaries
+               FROM (SELECT first_pc, count(*) AS beneficiaries FROM nc_people WHERE by_place
+                     GROUP BY first_pc) AS o
+               JOIN nc_place_channels AS x ON x.pc = o.first_pc) AS o
       ON o.place = pl.place AND o.channel IS NOT DISTINCT FROM c.channel
 ),
 place_people AS (  -- the beneficiaries counted by place, by place
     SELECT pl.program, pl.pk, pl.ck, pl.p25, o.beneficiaries, o.noncash_beneficiaries
-    FROM (SELECT first_place AS place, count(*) AS beneficiaries,
-                 count(*) FILTER (WHERE with_channel AND NOT with_cash) AS noncash_beneficiaries
-          FROM nc_people WHERE by_place GROUP BY first_place) AS o
+    FROM (SELECT x.place, CAST(sum(o.n) AS BIGINT) AS beneficiaries,
+                 -- paid on one channel: without cash when it is the bank or an e-wallet
+                 CAST(coalesce(sum(o.n) FILTER (WHERE x.channel IN ('bank', 'ewallet')), 0) AS BIGINT)
+                     AS noncash_beneficiaries
+          FROM (SELECT first_pc, count(*) AS n FROM nc_people WHERE by_place GROUP BY first_pc) AS o
+          JOIN nc_place_channels AS x ON x.pc = o.first_pc
+          GROUP BY x.place) AS o
     JOIN nc_places AS pl USING (place)
 ),
 -- each place's group at each level: the level's province (or province on the 2025 map) and commune
@@ -160,6 +170,7 @@ JOIN people AS n USING (program, level, province_code, commune_code);
 
 DROP TABLE nc_paid;
 DROP TABLE nc_places;
+DROP TABLE nc_place_channels;
 DROP TABLE nc_people;
 DROP TABLE nc_several;
 DROP VIEW nc_base;
