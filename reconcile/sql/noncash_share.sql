@@ -71,26 +71,26 @@ CREATE OR REPLACE TEMP TABLE nc_rows AS
 WITH levels AS (
     SELECT * FROM (VALUES ('program'), ('province'), ('commune'), ('province_2025')) AS v(level)
 ),
+counted AS (  -- the beneficiaries counted by place, by place and channel (few rows)
+    SELECT x.place, x.channel, o.beneficiaries
+    FROM (SELECT first_pc, count(*) AS beneficiaries FROM nc_people WHERE by_place GROUP BY first_pc) AS o
+    JOIN nc_place_channels AS x ON x.pc = o.first_pc
+),
 place_channel AS (  -- every payment, by place and channel; beneficiaries: those counted by place
     SELECT c.program, c.pk, c.ck, c.p25, c.channel, coalesce(o.beneficiaries, 0) AS beneficiaries,
            c.payments, c.amount
     FROM nc_paid AS c
     JOIN nc_places AS pl USING (program, pk, ck, p25)
-    LEFT JOIN (SELECT x.place, x.channel, o.beneficiaries
-               FROM (SELECT first_pc, count(*) AS beneficiaries FROM nc_people WHERE by_place
-                     GROUP BY first_pc) AS o
-               JOIN nc_place_channels AS x ON x.pc = o.first_pc) AS o
-      ON o.place = pl.place AND o.channel IS NOT DISTINCT FROM c.channel
+    LEFT JOIN counted AS o ON o.place = pl.place AND o.channel IS NOT DISTINCT FROM c.channel
 ),
 place_people AS (  -- the beneficiaries counted by place, by place
     SELECT pl.program, pl.pk, pl.ck, pl.p25, o.beneficiaries, o.noncash_beneficiaries
-    FROM (SELECT x.place, CAST(sum(o.n) AS BIGINT) AS beneficiaries,
+    FROM (SELECT place, CAST(sum(beneficiaries) AS BIGINT) AS beneficiaries,
                  -- paid on one channel: without cash when it is the bank or an e-wallet
-                 CAST(coalesce(sum(o.n) FILTER (WHERE x.channel IN ('bank', 'ewallet')), 0) AS BIGINT)
+                 CAST(coalesce(sum(beneficiaries) FILTER (WHERE channel IN ('bank', 'ewallet')), 0) AS BIGINT)
                      AS noncash_beneficiaries
-          FROM (SELECT first_pc, count(*) AS n FROM nc_people WHERE by_place GROUP BY first_pc) AS o
-          JOIN nc_place_channels AS x ON x.pc = o.first_pc
-          GROUP BY x.place) AS o
+          FROM counted
+          GROUP BY place) AS o
     JOIN nc_places AS pl USING (place)
 ),
 -- each place's group at each level: the level's province (or province on the 2025 map) and commune
