@@ -10,9 +10,11 @@ kept in the month's folder, untimed), copied from the staged Parquet into the tw
 DuckDB database file made as a run makes it (warehouse.ensure_schema), committed and closed. The
 columns a run computes after staging (the row ids, is_primary, in_period, repeat_of,
 account_restored) are left empty, which costs less than filling them. Nothing is read from the
-source files, normalised, matched or found: no design that stores the month can take less. In turn, --runs times, each in a process of its own: the
-baseline (bench/scale.py's, from Parquet) and the store; both report the seconds of their queries
-alone, not Python's start.
+source files, normalised, matched or found: no design that stores the month can take less.
+
+In turn, --runs times, each in a process of its own: the baseline (bench/scale.py's, from Parquet)
+and the store. Both report the seconds of their queries alone, not Python's start; the store also
+its CPU seconds (all threads) and the database file's size.
 
 Prints a Markdown table of medians (min-max), and the store's share of the 10x budget (ten times
 the baseline). Run by hand; nothing here is asserted in tests.
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -74,16 +75,13 @@ def store(folder: Path) -> dict:
     """The staged month written into a new database file's registry and payments, in a process of its own."""
     db = folder / "floor.duckdb"
     db.unlink(missing_ok=True)
-    proc = subprocess.Popen([sys.executable, "-c", STORE, str(staged(folder)), str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    out = proc.stdout.read().decode() if proc.stdout else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"store failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    proc = subprocess.run([sys.executable, "-c", STORE, str(staged(folder)), str(db)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"store failed: {proc.stderr}")
+    out = proc.stdout
     size = db.stat().st_size
     db.unlink(missing_ok=True)
-    return {**json.loads(out.rsplit("RESULT ", 1)[1].splitlines()[0]), "peak_mb": usage.ru_maxrss / 1024,
-            "db_mb": size / 1e6}
+    return {**json.loads(out.rsplit("RESULT ", 1)[1].splitlines()[0]), "db_mb": size / 1e6}
 
 
 def main() -> None:
