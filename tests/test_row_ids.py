@@ -116,6 +116,7 @@ def test_payment_ids_are_those_of_one_sort_by_every_key(rows):
         "DELETE FROM stg_payments WHERE rowid IN (SELECT rowid FROM stg_payments "
         "QUALIFY row_number() OVER (PARTITION BY file_id, source_row ORDER BY rowid) > 1)"
     )
+    con.execute(_ids_statement("cur_refs_twice"))  # the references used twice, which cur_payment_ids reads
     con.execute(_ids_statement("cur_payment_ids"))
     expected = con.execute(f"SELECT * FROM ({PAYMENT_DEFINITION}) ORDER BY stg_row").fetchall()
     assert con.execute("SELECT stg_row, payment_id FROM cur_payment_ids ORDER BY stg_row").fetchall() == expected

@@ -41,6 +41,7 @@ def test_every_file_the_engine_runs_translates():
         ("table", "stg_registry"),  # UPDATE: the ids written in
         ("view", "cur_registry"),
         ("drop", "cur_registry_ids"),
+        ("table", "cur_refs_twice"),
         ("table", "cur_payment_ids"),
         ("table", "stg_payments"),  # two ALTERs, one step
         ("table", "stg_payments"),

@@ -19,11 +19,12 @@ per_beneficiary AS (
     -- another order give the same findings
     WINDOW w AS (PARTITION BY registry_id ORDER BY value_date, payment_ref, payment_id)
 ),
-used_twice AS (
-    SELECT file_id, payment_ref, bank_ref
+used_twice AS (  -- load_current.sql: the references used more than once in a file, few
+    SELECT pm.file_id, pm.payment_ref, pm.bank_ref
     FROM pm
-    WHERE status = 'success'
-    GROUP BY file_id, payment_ref, bank_ref
+    JOIN cur_refs_twice AS t ON t.file_id = pm.file_id AND t.payment_ref = pm.payment_ref
+    WHERE pm.status = 'success'
+    GROUP BY pm.file_id, pm.payment_ref, pm.bank_ref
     HAVING count(*) > 1
 ),
 per_reference AS (
