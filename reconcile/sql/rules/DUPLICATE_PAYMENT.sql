@@ -22,7 +22,7 @@ per_beneficiary AS (
 used_twice AS (  -- load_current.sql: the references used more than once in a file, few
     SELECT pm.file_id, pm.payment_ref, pm.bank_ref
     FROM pm
-    JOIN cur_refs_twice AS t ON t.file_id = pm.file_id AND t.payment_ref = pm.payment_ref
+    JOIN cur_refs_twice AS t ON t.file_id = pm.file_id AND t.payment_ref IS NOT DISTINCT FROM pm.payment_ref
     WHERE pm.status = 'success'
     GROUP BY pm.file_id, pm.payment_ref, pm.bank_ref
     HAVING count(*) > 1
