@@ -258,15 +258,16 @@ def steps(name: str, params: dict, translator: Translator | None = None) -> list
     each step makes the table again."""
     translator = translator or Translator()
     out: list[Step] = []
+    first = 0  # the number of the statement the last step began with
     for i, text in enumerate(statements(sql_text(name)), start=1):
         step = statement_step(text, params, f"{name} #{i}", translator)
         last = out[-1] if out else None
         if step.added is not None and last is not None and last.added is not None and last.name == step.name:
             both = last.added.copy()
             both.set("actions", [*last.added.args["actions"], *step.added.args["actions"]])
-            source = re.sub(r"-\d+$", "", last.source) + f"-{i}"  # load_current.sql #2-4
-            step = Step("table", step.name, translator.sql(_added(both)), source, both)
-            out.pop()
+            out[-1] = Step("table", step.name, translator.sql(_added(both)), f"{name} #{first}-{i}", both)
+            continue
+        first = i
         out.append(step)
     return out
 
