@@ -256,3 +256,59 @@ def test_a_profile_takes_an_alternative_as_the_whole_header_before_words_within_
         "Số tiền chuyển": "amount",
         "Nội dung/ Description": "narrative",
     }
+
+
+SAO_KE = """SAO KÊ TÀI KHOẢN,,,,,,,,
+Số tài khoản: 0071000999999,,,,,,,,
+STT,Ngày giao dịch,Số bút toán,Diễn giải,Tên đối ứng,Tài khoản đối ứng,Ghi nợ,Ghi có,Số dư
+,,,Số dư đầu kỳ,,,,,"5.000.000"
+1,03/09/2024,BT001,KBNN cap kinh phi chi tra T09,KHO BAC NHA NUOC,3511,{nil},"20.000.000","25.000.000"
+2,05/09/2024,BT002,CHI TRA TCXH T09 CCCD 079196118125,NGUYỄN THỊ THANH HƯƠNG,0071000000001,"1.500.000",{nil},"23.500.000"
+3,05/09/2024,BT003,Phí chuyển tiền,,,"11.000",{nil},"23.489.000"
+4,07/09/2024,BT004,Hoan tra GD BT002,NGUYỄN THỊ THANH HƯƠNG,0071000000001,{nil},"1.500.000","24.989.000"
+Tổng cộng,,,,,,"1.511.000","21.500.000",
+,,,Số dư cuối kỳ,,,,,"24.989.000"
+"""
+
+
+SAO_KE_SET_ASIDE = [
+    "rows: 6 read, 1 loaded, 0 rejected, 5 set aside as no payment",
+    "totals: totals row 9 says 1,511,000 VND; read 6 rows of 1,511,000 VND",
+    "set aside: 2 rows: a balance row (profile vn-bank-statement) (rows 4, 10)",
+    "set aside: 2 rows: money in (a credit), not a payment (profile vn-bank-statement) (rows 5, 8)",
+    "set aside: 1 row: bank charges (profile vn-bank-statement) (row 7)",
+]
+
+
+@pytest.mark.parametrize("nil", ["", "0", "-", "\"0,00\""])
+def test_the_unused_one_of_debit_and_credit_may_hold_zero_or_a_dash(tmp_path, nil):
+    """Many exports fill the column a row does not use with 0 or -: a credit is still money in, set
+    aside, never a payment of 0 VND; and the bank's charges are set aside on the generic layout too."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(SAO_KE.format(nil=nil), encoding="utf-8")
+    code, lines = check_lines(path, "--profile", "vn-bank-statement")
+    assert code == 0, lines
+    assert lines[-5:] == SAO_KE_SET_ASIDE
+
+
+def test_a_workbook_with_numeric_zeros_in_the_unused_column(tmp_path):
+    """The same statement as Excel, the unused column holding the number 0: a credit is set aside, and
+    the month's one payment is the only payment stored."""
+    import csv
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in csv.reader(SAO_KE.format(nil="0").splitlines()):
+        wb.active.append([int(v.replace(".", "")) if v.replace(".", "").isdigit() and i >= 6 else v or None
+                          for i, v in enumerate(row)])
+    path = tmp_path / "sao_ke.xlsx"
+    wb.save(path)
+    code, lines = check_lines(path, "--profile", "vn-bank-statement")
+    assert code == 0, lines
+    assert lines[-5:] == SAO_KE_SET_ASIDE
+    code, output, con = run_month(tmp_path, path)
+    with con:
+        assert con.execute("SELECT payment_ref, amount, status FROM payments").fetchall() == [
+            ("BT002", 1_500_000, "success")
+        ]

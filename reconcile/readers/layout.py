@@ -52,6 +52,15 @@ def _blank(name: str) -> pl.Expr:
     return pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")
 
 
+# A debit or credit cell that moves no money: empty, a dash, or a zero (many exports fill the unused
+# one of the two columns with 0 or -, as text or as a number)
+_NO_MONEY = r"^\s*(?:[-–—]|0+(?:[.,]0+)*)?\s*$"
+
+
+def _no_money(name: str) -> pl.Expr:
+    return pl.col(name).is_null() | pl.col(name).str.contains(_NO_MONEY)
+
+
 def blank_row(names: list[str]) -> pl.Expr:
     return pl.all_horizontal(_blank(n) for n in names) if names else pl.lit(False)
 
@@ -92,9 +101,12 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
         table.consumed |= {c for c in (debit, credit) if c is not None}
         if credit is not None:
             reasons.append(
-                (_blank(debit) & ~_blank(credit), f"money in (a credit), not a payment (profile {profile.name})")
+                (
+                    _no_money(debit) & ~_no_money(credit),
+                    f"money in (a credit), not a payment (profile {profile.name})",
+                )
             )
-        reasons.append((_blank(debit), f"no debit amount (profile {profile.name})"))
+        reasons.append((_no_money(debit), f"no debit amount (profile {profile.name})"))
         derived.append(pl.col(debit).alias(DERIVED + "amount"))
         table.header_map[DERIVED + "amount"] = "amount"
         table.notes.append(f"amount from '{debit}' (debits); rows without a debit are set aside")
