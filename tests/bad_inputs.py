@@ -929,8 +929,25 @@ CASES = [
         ),
         good_rows=False,
         flags=[("OUT_OF_PERIOD", 2), ("PAYMENT_FAILED", 2)],
-        note="a sheet as wide as the one before it, whose first row reads as data under that sheet's header, is "
-        "read under it",
+        note="a sheet no wider than the one before it, whose first row reads as data under that sheet's header, "
+        "is read under it",
+    ),
+    Case(
+        "second-sheet-no-header-narrower",
+        "the same, the second sheet's last column empty (Excel saves it narrower)",
+        "payments",
+        raw_file(
+            "bank.xlsx",
+            lambda: _sheets(
+                {
+                    "Trang 1": [PAY_HEADER, *GOOD_PAYMENTS[:2]],
+                    "Trang 2": [r[:-1] for r in (*GOOD_PAYMENTS[2:], payment())],
+                }
+            ),
+        ),
+        good_rows=False,
+        flags=[("OUT_OF_PERIOD", 2), ("PAYMENT_FAILED", 2)],
+        note="read under the first sheet's header too: the empty column at its right end is not saved as part of it",
     ),
     Case(
         "notes-sheet",

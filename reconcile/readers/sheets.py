@@ -2,9 +2,10 @@
 
 A list longer than a sheet, or split by hand, goes on over a second sheet. Every sheet whose
 header row holds the role's columns is read (each row keeps its sheet, `source_sheet`). A sheet
-without a header row of its own, as wide as the sheet before it and starting with a row that reads
-as data under that sheet's header (a reference or an ID, and an amount), is that list going on: it
-is read under the previous sheet's header. Any other sheet (empty, notes, a summary, the other
+without a header row of its own, no wider than the sheet before it (a column left empty at its right
+end, such as a signature column, is not part of a sheet as Excel saves it) and starting with a row
+that reads as data under that sheet's header (a reference or an ID, and an amount), is that list
+going on: it is read under the previous sheet's header. Any other sheet (empty, notes, a summary, the other
 role's columns) is skipped and returned with the reason, for `inputs.skipped` and the terminal. A
 workbook none of whose sheets holds the role is refused with its first sheet's problem. `--sheet`
 (or a profile's `sheet`) reads that one sheet alone.
@@ -65,6 +66,9 @@ def read_workbook(
             if not several:
                 raise
             if last is not None and _goes_on(whole, last, tables[-1]):
+                whole = whole.with_columns(  # the empty columns at its right end, as the header has them
+                    pl.lit(None, dtype=pl.String).alias(f"__reconcile_empty_{i}") for i in range(whole.width, last.width)
+                )
                 table = build_table(
                     path,
                     kind,
@@ -103,10 +107,10 @@ def _same_as(chooser: HeaderChooser, path: Path, kind: RecordKind) -> HeaderChoo
 
 
 def _goes_on(whole: pl.DataFrame, last: _Read, previous) -> bool:
-    """Whether a sheet without a header of its own goes on with the previous sheet's list: as wide,
-    and its first non-empty row reads as data under that header (a reference or an ID where the
-    previous sheet has it, an amount where it has the amount)."""
-    if whole.width != last.width or whole.height == 0:
+    """Whether a sheet without a header of its own goes on with the previous sheet's list: no wider
+    (narrower when its last columns are empty), and its first non-empty row reads as data under that
+    header (a reference or an ID where the previous sheet has it, an amount where it has the amount)."""
+    if whole.width > last.width or whole.height == 0:
         return False
     names = clean_headers(last.headers)
     key = "payment_ref" if previous.kind == "payments" else "vneid"
