@@ -180,6 +180,51 @@ def test_an_output_never_replaces_an_input_or_another_output(tmp_path):
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p != workbook_input} == snapshot
 
 
+def test_report_from_the_database_never_replaces_an_input_of_a_reconciled_period(tmp_path):
+    """`reconcile report` has no inputs on its command line: the files the database's runs read are its
+    inputs, by the path recorded (as given to the run) and by content (a copy, or the path spelled
+    from another folder)."""
+    import openpyxl
+
+    from test_pipeline import PAY_HEADER
+
+    reg, pay = month(tmp_path, REGISTRY, PAYMENTS[:2])
+    book = openpyxl.Workbook()  # a workbook input: the post office's list, as a .xlsx
+    book.active.append(PAY_HEADER)
+    book.active.append(PAYMENTS[2])
+    post = tmp_path / "buu_dien.xlsx"
+    book.save(post)
+    db = tmp_path / "r.duckdb"
+    args = ["--period", "2024-09", "--db", str(db)]
+    res = CliRunner().invoke(
+        cli, ["run", *args, "--registry", str(reg), "--payments", str(pay), "--payments", str(post)]
+    )
+    assert res.exit_code == 0, res.output
+    copy = tmp_path / "elsewhere" / "copy.xlsx"
+    copy.parent.mkdir()
+    copy.write_bytes(post.read_bytes())
+    before = {p: p.read_bytes() for p in (reg, pay, post, copy)}
+    for target in (post, copy):
+        res = CliRunner().invoke(cli, ["--lang", "en", "report", *args, "--report", str(target)])
+        assert res.exit_code == 2, res.output
+        assert res.stderr.splitlines()[-1] == (
+            f"reconcile: error: {target}: --report would write over an input file; give it another name "
+            "(a run never replaces its inputs)"
+        )
+    # an input named as an export writes: flags_2024-09.csv kept as the run read it
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    named = exports / "flags_2024-09.csv"
+    named.write_bytes(pay.read_bytes())
+    res = CliRunner().invoke(cli, ["--lang", "en", "report", *args, "--export", str(exports)])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1].startswith(f"reconcile: error: {named}: --export would write over an input")
+    assert {p: p.read_bytes() for p in before} == before
+    assert named.read_bytes() == pay.read_bytes()
+    res = CliRunner().invoke(cli, ["--lang", "en", "report", *args, "--report", str(tmp_path / "bao_cao.xlsx")])
+    assert res.exit_code == 0, res.output
+
+
 @pytest.mark.slow
 def test_a_wide_rejected_row_is_written_whole_in_file_order(tmp_path):
     """The rejected rows sheet writes each raw row in one pass over its values (it took minutes for rows of

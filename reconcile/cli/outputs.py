@@ -112,19 +112,24 @@ def check_collisions(
         outputs += [("--db", db), ("--db's key file", key_path(db)), ("--db's log", db.with_name(db.name + ".wal"))]
     else:
         inputs = [*inputs, db, key_path(db)]
-    if report_path is not None:
-        outputs.append(("--report", report_path))
+    outputs += written_paths(period, report_path, export_dir)
+    check_not_inputs(outputs, inputs, "give it another name")
+    for i, (option, path) in enumerate(outputs):
+        for other_option, other in outputs[i + 1 :]:
+            if other_option != option and same_file(path, other):
+                raise ReconcileError(f"{path}: given as {option} and {other_option}; give each output its own name")
+
+
+def written_paths(period: str, report_path: Path | None, export_dir: Path | None) -> list[tuple[str, Path]]:
+    """The files --report and --export write, each with its option."""
+    outputs = [("--report", report_path)] if report_path is not None else []
     if export_dir is not None:
         outputs += [
             ("--export", export_dir / f"{table}_{period}{suffix}")
             for table in ("flags", "rejected_rows")
             for suffix in (".csv", ".parquet")
         ]
-    check_not_inputs(outputs, inputs, "give it another name")
-    for i, (option, path) in enumerate(outputs):
-        for other_option, other in outputs[i + 1 :]:
-            if other_option != option and same_file(path, other):
-                raise ReconcileError(f"{path}: given as {option} and {other_option}; give each output its own name")
+    return outputs
 
 
 def check_not_inputs(outputs: list[tuple[str, Path]], inputs: list[Path], fix: str) -> None:
@@ -135,6 +140,23 @@ def check_not_inputs(outputs: list[tuple[str, Path]], inputs: list[Path], fix: s
                 raise ReconcileError(
                     f"{path}: {option} would write over an input file; {fix} (a run never replaces its inputs)"
                 )
+
+
+def check_not_recorded_inputs(con, outputs: list[tuple[str, Path]]) -> None:
+    """Refuse an output (option, path) that is a file some run of the database read: by its path as
+    recorded (relative to where that run was started, so also compared by content), or by content
+    (an existing file whose SHA-256 is a recorded input's). For commands that write from a database
+    (`report`, `actions`), whose inputs are not on their command line."""
+    from reconcile.readers import sha256_of
+
+    recorded = con.execute("SELECT DISTINCT path, sha256 FROM inputs WHERE sha256 IS NOT NULL").fetchall()
+    hashes = {sha for _, sha in recorded}
+    check_not_inputs(outputs, [Path(path) for path, _ in recorded], "give it another name")
+    for option, path in outputs:
+        if path.is_file() and sha256_of(path) in hashes:
+            raise ReconcileError(
+                f"{path}: {option} would write over an input file; give it another name (a run never replaces its inputs)"
+            )
 
 
 def check_output_paths(report_path: Path | None, export_dir: Path | None) -> None:

@@ -13,6 +13,7 @@ from reconcile.cli.outputs import (
     Saved,
     check_collisions,
     check_not_inputs,
+    check_not_recorded_inputs,
     check_output_paths,
     fail_on_exit,
     output_options,
@@ -20,6 +21,7 @@ from reconcile.cli.outputs import (
     speak,
     write_after_commit,
     write_outputs,
+    written_paths,
 )
 from reconcile.contracts import SEVERITY_RANK
 from reconcile.errors import ReconcileError
@@ -325,6 +327,7 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
 
     with readback.open_db(db) as con:
         known = readback.has_period(con, period)
+        check_not_recorded_inputs(con, written_paths(period, report_path, export_dir))
     if not known:
         raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
     from reconcile.cases.refresh import upgrade
