@@ -17,6 +17,15 @@ KEEP = 4
 # nine or more digits, optionally grouped by single separators: 079085001234, 079 085 001 234, 0790-8500-1234
 _DIGIT_RUN = re.compile(r"[0-9](?:[ .\-]?[0-9]){8,}")
 
+# A rejected row's raw values keep the file's own headers: the headers each input file read as dates
+# of birth (inputs.columns_used), by period and file, whose values rc_mask_dob (sql/report_macros.sql)
+# masks. A join: LEFT JOIN DOB_KEYS USING (period, file_id).
+DOB_KEYS = """(SELECT period, file_id, list(e.key ORDER BY e.key) AS dob_keys
+    FROM (SELECT period, file_id, unnest(map_entries(json_transform(columns_used, '"MAP(VARCHAR, VARCHAR)"'))) AS e
+          FROM inputs)
+    WHERE e.value = 'date_of_birth'
+    GROUP BY ALL) AS dob"""
+
 
 def mask_id(value: str | None) -> str | None:
     """`079085001234` -> `********1234`; values of four characters or fewer are masked whole."""

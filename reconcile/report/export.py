@@ -19,7 +19,8 @@ import polars as pl
 
 from reconcile import scratch
 from reconcile.errors import ReconcileError
-from reconcile.masking import mask_id, mask_text
+from reconcile.masking import DOB_KEYS, mask_id, mask_text
+from reconcile.report.sheetxml import install_macros
 from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
 
 # The errors of the libraries the workbook and exports are written with (a full disk while polars
@@ -42,13 +43,12 @@ _NUMBER = r"^[+-]?[0-9][0-9.,]*$"
 NOT_EXPORTED = {"flags": ("run_id", "file_id", "source_row"), "rejected_rows": ("run_id", "file_id")}
 
 
-def _frame(con: duckdb.DuckDBPyConnection, table: str, period: str, order: str) -> pl.DataFrame:
-    cols = ", ".join(
-        f"{quote_ident(c)}::VARCHAR AS raw" if c == "raw" else quote_ident(c)
-        for c in column_names(table)
-        if c not in NOT_EXPORTED[table]
-    )
-    query = f"SELECT {cols} FROM {quote_ident(table)} WHERE period = ? ORDER BY {order}"
+def _frame(con: duckdb.DuckDBPyConnection, table: str, period: str, order: str, mask: bool) -> pl.DataFrame:
+    # masked, a rejected row's raw values show no birth date (sql/report_macros.sql, rc_mask_dob)
+    raw = "rc_mask_dob(raw::VARCHAR, dob_keys) AS raw" if mask else "raw::VARCHAR AS raw"
+    cols = ", ".join(raw if c == "raw" else quote_ident(c) for c in column_names(table) if c not in NOT_EXPORTED[table])
+    join = f" LEFT JOIN {DOB_KEYS} USING (period, file_id)" if mask and table == "rejected_rows" else ""
+    query = f"SELECT {cols} FROM {quote_ident(table)}{join} WHERE period = ? ORDER BY {order}"
     frame = pl.from_arrow(con.sql(query, params=[period]).to_arrow_table())
     assert isinstance(frame, pl.DataFrame)  # an Arrow table gives a frame (a Series comes of an array only)
     return frame
@@ -85,7 +85,9 @@ def write_exports(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
     written: list[Path] = []
     for table, order in (("flags", FLAGS_ORDER), ("rejected_rows", "source_file, source_row")):
         with con.cursor() as cur:  # its own connection: a result the caller left open does not block it
-            frame = _frame(cur, table, period, order)
+            if mask_ids:
+                install_macros(cur)
+            frame = _frame(cur, table, period, order, mask_ids)
         if mask_ids:
             frame = _masked(frame)
         stem = out_dir / f"{table}_{period}"

@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from reconcile.masking import DOB_KEYS
 from reconcile.report import sheetxml
 from reconcile.report.cells import Book, Writer, new_sheet
 from reconcile.report.labels import LABELS
@@ -38,6 +39,17 @@ class Table:
     columns: tuple[Column, ...]
     sql: str
     order: str
+    masked_sql: str = ""  # the query of a --mask-ids workbook, where it differs
+
+
+def _rejected_sql(raw: str, join: str = "") -> str:
+    # the raw row as `header: value` pairs, in the file's column order, readable in one cell; through a
+    # map, in one pass (a lookup of each key in the JSON would take time growing with the square of the
+    # columns: minutes for a row of thousands)
+    return f"""SELECT role, file_id, source_file, source_sheet, source_row, coalesce(set_aside, false) AS set_aside,
+              reason, array_to_string(list_transform(map_entries(json_transform({raw}, '"MAP(VARCHAR, VARCHAR)"')),
+                  lambda e: e.key || ': ' || coalesce(e.value, '')), '; ') AS raw
+       FROM rejected_rows{join} WHERE period = $p"""
 
 
 FINDINGS = Table(
@@ -146,14 +158,10 @@ REJECTED = Table(
         Column("reason", "free", 60),
         Column("raw", "free", 100),
     ),
-    # the raw row as `header: value` pairs, in the file's column order, readable in one cell; through a
-    # map, in one pass (a lookup of each key in the JSON would take time growing with the square of the
-    # columns: minutes for a row of thousands)
-    """SELECT role, file_id, source_file, source_sheet, source_row, coalesce(set_aside, false) AS set_aside, reason,
-              array_to_string(list_transform(map_entries(json_transform(raw, '"MAP(VARCHAR, VARCHAR)"')),
-                  lambda e: e.key || ': ' || coalesce(e.value, '')), '; ') AS raw
-       FROM rejected_rows WHERE period = $p""",
+    _rejected_sql("raw"),
     "file_id, source_row",
+    # no birth date in a masked workbook: the values of the columns each file read as dates of birth
+    _rejected_sql("rc_mask_dob(raw::VARCHAR, dob_keys)", f" LEFT JOIN {DOB_KEYS} USING (period, file_id)"),
 )
 
 INPUTS = Table(
@@ -255,7 +263,8 @@ def _words(book: Book) -> dict[str, dict[Any, str]]:
 
 def table_sheets(book: Book, con: duckdb.DuckDBPyConnection, table: Table, params: dict[str, Any]) -> int:
     """A table over as many sheets as it needs: header frozen and filtered on each, no row cut."""
-    total = con.execute(f"SELECT count(*) FROM ({table.sql})", params).fetchall()[0][0]
+    sql = table.masked_sql if book.mask and table.masked_sql else table.sql
+    total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0]
     per_sheet = book.max_rows - 1
     styles = {name: fmt._get_xf_index() for name, fmt in book.fmt.items()}
     words = _words(book)
@@ -286,7 +295,7 @@ def table_sheets(book: Book, con: duckdb.DuckDBPyConnection, table: Table, param
         book.parts.append(
             sheetxml.Part(
                 entry=f"xl/worksheets/sheet{len(book.sheets)}.xml",
-                sql=sheetxml.rows_sql(table.sql, table.order, cells, count, offset),
+                sql=sheetxml.rows_sql(sql, table.order, cells, count, offset),
                 params=params,
                 offset=offset,
                 count=count,
