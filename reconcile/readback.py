@@ -320,6 +320,11 @@ def has_period(con: duckdb.DuckDBPyConnection, period: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM runs WHERE period = ?", [period]).fetchall()[0][0])
 
 
+def input_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Every file the database's runs read, as (path as given to the run, SHA-256)."""
+    return con.execute("SELECT DISTINCT path, sha256 FROM inputs WHERE sha256 IS NOT NULL ORDER BY ALL").fetchall()
+
+
 def finding_keys(con: duckdb.DuckDBPyConnection, period: str) -> list[tuple[str, str | None, str | None]]:
     """The period's findings as (code, vneid, payment_ref), sorted: what a generated month's truth lists."""
     return sorted(con.execute("SELECT code, vneid, payment_ref FROM flags WHERE period = ?", [period]).fetchall())

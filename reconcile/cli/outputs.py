@@ -142,14 +142,14 @@ def check_not_inputs(outputs: list[tuple[str, Path]], inputs: list[Path], fix: s
                 )
 
 
-def check_not_recorded_inputs(con, outputs: list[tuple[str, Path]]) -> None:
+def check_not_recorded_inputs(recorded: list[tuple[str, str]], outputs: list[tuple[str, Path]]) -> None:
     """Refuse an output (option, path) that is a file some run of the database read: by its path as
     recorded (relative to where that run was started, so also compared by content), or by content
     (an existing file whose SHA-256 is a recorded input's). For commands that write from a database
-    (`report`, `actions`), whose inputs are not on their command line."""
+    (`report`, `actions`), whose inputs are not on their command line. `recorded`: (path, SHA-256) of
+    each (readback.input_files)."""
     from reconcile.readers import sha256_of
 
-    recorded = con.execute("SELECT DISTINCT path, sha256 FROM inputs WHERE sha256 IS NOT NULL").fetchall()
     hashes = {sha for _, sha in recorded}
     check_not_inputs(outputs, [Path(path) for path, _ in recorded], "give it another name")
     for option, path in outputs:

@@ -327,7 +327,7 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
 
     with readback.open_db(db) as con:
         known = readback.has_period(con, period)
-        check_not_recorded_inputs(con, written_paths(period, report_path, export_dir))
+        check_not_recorded_inputs(readback.input_files(con), written_paths(period, report_path, export_dir))
     if not known:
         raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
     from reconcile.cases.refresh import upgrade
