@@ -62,6 +62,36 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_opened(tmp_path):
     )
 
 
+def test_a_zip_bomb_whose_directory_lies_about_its_sizes_is_refused(tmp_path):
+    """A directory can declare any size: a sheet of 80 MB declared as 1,000 bytes, which a reader that
+    trusts the declaration would inflate whole into memory, is measured as it is."""
+    import struct
+
+    book = io.BytesIO()
+    Workbook().save(book)
+    path = tmp_path / "bang_ke.xlsx"
+    with zipfile.ZipFile(book) as small, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in small.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                bomb.writestr(item, small.read(item))
+        bomb.writestr("xl/worksheets/sheet1.xml", b"<x>" + b" " * (80 << 20) + b"</x>")
+    data = bytearray(path.read_bytes())
+    for signature, size_at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # local header, directory entry
+        name_at = 30 if signature == b"PK\x03\x04" else 46
+        at = data.find(signature)
+        while at >= 0:
+            if data[at + name_at : at + name_at + 24] == b"xl/worksheets/sheet1.xml":
+                struct.pack_into("<I", data, at + size_at, 1000)
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as lying:
+        assert sum(e.file_size for e in lying.infolist()) < 64 << 10
+    message = refused(tmp_path, path)
+    assert message.startswith(f"{path}: would expand ") and message.endswith(
+        "more than any spreadsheet does ([limits] max_zip_ratio 200); check where it came from: it looks like a zip bomb"
+    )
+
+
 def test_a_line_of_megabytes_is_refused(tmp_path):
     path = tmp_path / "bank.csv"
     path.write_bytes(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -46,14 +47,31 @@ def check_size(path: Path) -> None:
 
 
 def check_zip(path: Path) -> None:
-    """An xlsx (a zip) that would expand beyond the limit, or far more than any spreadsheet does."""
+    """An xlsx (a zip) that would expand beyond the limit, or far more than any spreadsheet does: by
+    the sizes its directory declares, then by the XML the reader would parse, inflated here (without
+    keeping it) up to the limit, since a directory can declare any size."""
     try:
         with zipfile.ZipFile(path) as book:
             entries = book.infolist()
     except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError, UnicodeDecodeError, struct.error):
         return  # damaged (a bad directory, an unknown zip version, ...): the workbook reader says what is wrong
-    unzipped = sum(e.file_size for e in entries)
-    packed = max(1, sum(e.compress_size for e in entries))
+    packed = max(1, path.stat().st_size)
+    _check_unzipped(path, sum(e.file_size for e in entries), packed)
+    cap = min(CURRENT.max_unzipped_mb * 1024 * 1024, max(ZIP_RATIO_FROM, packed * CURRENT.max_zip_ratio)) + 1
+    unzipped = 0
+    with open(path, "rb") as fh:
+        for entry in entries:
+            if entry.filename.lower().endswith((".xml", ".rels", ".vml")):
+                unzipped += _inflated(fh, entry, cap - unzipped)
+                if unzipped >= cap:
+                    break
+    _check_unzipped(path, unzipped, packed)
+
+
+ZIP_RATIO_FROM = 64 * 1024 * 1024  # below this, any ratio: a small sheet of one repeated value
+
+
+def _check_unzipped(path: Path, unzipped: int, packed: int) -> None:
     if unzipped > CURRENT.max_unzipped_mb * 1024 * 1024:
         raise InputFileError(
             str(path),
@@ -61,7 +79,7 @@ def check_zip(path: Path) -> None:
             f"of {CURRENT.max_unzipped_mb:,} MB ([limits] max_unzipped_mb)",
             "check where it came from (a workbook that expands this much may be a zip bomb), or " + RAISE,
         )
-    if unzipped > 64 * 1024 * 1024 and unzipped / packed > CURRENT.max_zip_ratio:
+    if unzipped > ZIP_RATIO_FROM and unzipped / packed > CURRENT.max_zip_ratio:
         raise InputFileError(
             str(path),
             f"would expand {unzipped / packed:,.0f} times when opened (to "
@@ -69,6 +87,34 @@ def check_zip(path: Path) -> None:
             f"{CURRENT.max_zip_ratio:,})",
             "check where it came from: it looks like a zip bomb",
         )
+
+
+def _inflated(fh, entry: zipfile.ZipInfo, cap: int) -> int:
+    """How many bytes an entry expands to, counted up to `cap` (at most about `cap` + 16 MB held)."""
+    fh.seek(entry.header_offset)
+    local = fh.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        return 0  # damaged: the workbook reader says what is wrong
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    fh.seek(entry.header_offset + 30 + name_len + extra_len)
+    if entry.compress_type == zipfile.ZIP_STORED:
+        return entry.compress_size
+    if entry.compress_type != zipfile.ZIP_DEFLATED:
+        return 0  # a method the reader refuses itself
+    inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+    left, total = entry.compress_size, 0
+    while left > 0 and not inflate.eof and total < cap:
+        data = fh.read(min(1 << 20, left))
+        if not data:
+            break
+        left -= len(data)
+        while data and total < cap:
+            try:
+                total += len(inflate.decompress(data, 16 << 20))
+            except zlib.error:
+                return total  # damaged: the workbook reader says what is wrong
+            data = inflate.unconsumed_tail
+    return total
 
 
 class LineCheck:
