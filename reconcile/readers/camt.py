@@ -15,13 +15,17 @@ pending, `FUTR` future, `INFO` information only) is not a completed payment, and
 bank's own charges, commission, fees, tax and interest (`BkTxCd` sub-family CHRG, COMM, FEES, TAXE,
 INTR, or a proprietary code NCHG, NCOM, NINT, NTAX) nor a batch booked as one entry that the
 statement does not itemise (`Btch/NbOfTxs` > 1, no `TxDtls`): the reader gives the reason in
-`aside`, and the caller sets the row aside with it. A
+`aside`, and the caller sets the row aside with it. An entry whose transaction details add up to less
+than its amount (a batch that itemises some of its transfers) gives one more row, after them: the
+rest of its amount, set aside with the entry's amount and what its details add up to, so that every
+dong of the entry is read, loaded, rejected or set aside. A
 return or reversal (`RtrInf`, or `RvslInd` true) is `returned`, with the reason code and its meaning
 in the narrative: `return reason MD07 (end customer deceased)`. A bank transaction code of
 sub-family `RRTN` (a returned transfer) also marks a return, for banks that send no `RtrInf`.
 
 The payee is the creditor of a debit (the debtor of a credit); a debit without a creditor has none.
-The ID is looked for in the free-text remittance (the narrative) and in the other references: a
+The ID is looked for in the free-text remittance (the narrative: its `Ustrd` pieces joined, without
+a space after a piece of 35 or 140 characters, which the bank cut where it was full) and in the other references: a
 12-digit number that starts with a place-of-birth code in the end-to-end or instruction id, the
 structured creditor reference or remittance, the additional information, or the creditor's private
 identification (`Id/PrvtId/Othr/Id`) is added to the narrative with its field's name. The value date is the entry's value date, else its booking date,
@@ -31,8 +35,11 @@ transaction (`AcctSvcrRef`, else `UETR`, else a `TxId` that is not already the p
 
 A bank books a returned transfer twice: the debit of the payment, then a credit when the money
 comes back. Each payment should appear once with its final status, so when the original debit is
-in the same file (same reference), that debit row becomes `returned` (with the reason) and the
-return stays a credit (`CRDT`, set aside). When the original is not in the file (it was in an
+in the same file (same amount, and same reference or a bank reference the return names; among
+several, the one whose account, ID or name the return names: camt_returns.py), that debit row
+becomes `returned` (with the reason) and the return stays a credit (`CRDT`, set aside). A return
+that fits several debits and names none of them apart marks none: it is set aside, naming their
+rows, for an officer to ask the bank. When the original is not in the file (it was in an
 earlier statement, or the file notifies the return alone), the return row stands for the payment:
 its direction is that of the original payment (`DBIT` for a returned transfer) and its status
 `returned`.
@@ -73,7 +80,8 @@ from defusedxml.ElementTree import iterparse
 
 from reconcile.errors import InputFileError
 from reconcile.readers import limits
-from reconcile.readers.camt_entries import NOT_BOOKED, account_number, date_of, entry_rows, entry_status, pair_returns
+from reconcile.readers.camt_entries import NOT_BOOKED, account_number, date_of, entry_rows, entry_status
+from reconcile.readers.camt_returns import pair_returns
 from reconcile.readers.camt_totals import Totals
 from reconcile.readers.statements import HEADERS, refuse_foreign
 from reconcile.readers.tables import Control
@@ -110,9 +118,9 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
     states none). A file whose totals disagree with its entries is refused, and so is one whose entries
     are all in another currency than VND (unless `vnd_only` is false)."""
     totals = Totals(path)
-    rows = []
+    rows: list[dict] = []
     for entry, statement in _entries(path, totals):
-        rows.extend(entry_rows(entry, statement))
+        rows.extend(entry_rows(entry, statement, len(rows) + 1))
         entry.clear()  # streamed: a statement of 100,000 transfers is never held whole
     # a statement without entries (a day without movements) is a statement: zero rows, not an error
     pair_returns(rows)

@@ -1,16 +1,21 @@
 """The rows of a camt entry: one per transaction (`Ntry/NtryDtls/TxDtls`, or the entry itself when
 it has none), with its counterparty, amount, date, status (booked, returned) and why it is no
-payment (`aside`: not booked, the bank's own charges, a batch not itemised); and a return paired
-with its original debit in the same file. See camt.py for the rules."""
+payment (`aside`: not booked, the bank's own charges, a batch not itemised, the part of an entry its
+details do not itemise). See camt.py for the rules; camt_returns.py pairs a return with its original."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal, InvalidOperation
 
 from reconcile.readers.camt_references import bank_reference, ids_elsewhere, nth_reference, payment_reference
+from reconcile.readers.mt940_details import joined
 from reconcile.readers.statements import SWIFT_OWN
-from reconcile.readers.xmlpath import xml_child, xml_children, xml_clean, xml_text, xml_texts
+from reconcile.readers.xmlpath import xml_child, xml_children, xml_clean, xml_text
+
+# Ustrd is up to 140 characters; banks that carry a SWIFT text over cut it into pieces of 35
+USTRD_LENGTH, USTRD_LINE = 140, 35
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -50,7 +55,9 @@ BANK_OWN = {
 OPPOSITE = {"DBIT": "CRDT", "CRDT": "DBIT"}
 
 
-def entry_rows(entry: ET.Element, statement: dict) -> list[dict]:
+def entry_rows(entry: ET.Element, statement: dict, first_row: int = 1) -> list[dict]:
+    """The entry's rows (the first of them row `first_row` of the file), and one for the part of its
+    amount that its transaction details do not itemise, if any (`unitemised`)."""
     details = [tx for nd in xml_children(entry, "NtryDtls") for tx in xml_children(nd, "TxDtls")]
     booking = xml_text(entry, "CdtDbtInd")
     status_code = (entry_status(entry) or "").upper()
@@ -79,7 +86,7 @@ def entry_rows(entry: ET.Element, statement: dict) -> list[dict]:
         returned = reversal or xml_child(tx, "RtrInf") is not None or _return_code(code_holder)
         original = OPPOSITE.get(direction, direction) if returned and direction is not None else direction
         name, account, bank = _counterparty(tx, original, statement["account"], returned)
-        narrative = " ".join(xml_texts(tx, "RmtInf", "Ustrd")) or xml_text(tx, "AddtlTxInf") or entry_info
+        narrative = remittance(tx) or xml_text(tx, "AddtlTxInf") or entry_info
         reason = _return_reason(tx, reversal) if returned else None
         rows.append(
             {
@@ -105,7 +112,73 @@ def entry_rows(entry: ET.Element, statement: dict) -> list[dict]:
                 "_currency": currency,
             }
         )
+    rest = unitemised(entry, rows, first_row) if details else None
+    if rest is not None:
+        rows.append(
+            {
+                **dict.fromkeys(("payee_name", "bank_code", "account_number", "_reason")),
+                "payment_ref": entry_ref,
+                "amount": rest[0],
+                "value_date": entry_date or statement["date"],
+                "channel": "bank",
+                "status": "success",
+                "narrative": entry_info,
+                "direction": booking,
+                "aside": rest[1] if booking == "DBIT" else None,  # money in: set aside as a credit
+                "bank_ref": xml_text(entry, "AcctSvcrRef"),
+                "_booked": booking,
+                "_return": False,
+                "_currency": rows[0]["_currency"],
+            }
+        )
     return rows
+
+
+def remittance(tx: ET.Element | None) -> str | None:
+    """The free-text remittance: its `Ustrd` pieces joined, without a space after a piece the bank
+    cut where it was full (35 or 140 characters), maybe in the middle of an ID (as MT940's lines)."""
+    pieces = [c.text or "" for c in xml_children(xml_child(tx, "RmtInf"), "Ustrd")]
+    return xml_clean(joined(pieces, USTRD_LENGTH, (USTRD_LINE,)))
+
+
+def unitemised(entry: ET.Element, rows: list[dict], first_row: int) -> tuple[str, str] | None:
+    """The amount of an entry in VND that its transaction details (rows first_row...) do not add up
+    to, and why it is set aside; None when they add up (or more: the file's totals are checked on the
+    entries), or when a detail has no amount or the entry or a detail is in another currency (those
+    rows are rejected for it, each transfer on its own)."""
+    amount = xml_child(entry, "Amt")
+    if amount is None or xml_clean(amount.get("Ccy")) not in (None, "VND"):
+        return None
+    total = _number(xml_clean(amount.text))
+    if total is None:
+        return None
+    if any((row["_currency"] or "VND").upper() != "VND" for row in rows):
+        return None
+    parts = [_number(row["amount"]) for row in rows]
+    known = [p for p in parts if p is not None]
+    if len(known) < len(parts):
+        return None
+    itemised = sum(known, Decimal(0))
+    if itemised >= total:
+        return None
+    last = first_row + len(rows) - 1
+    where = f"row {first_row}" if last == first_row else f"rows {first_row}-{last}"
+    return format(total - itemised, "f"), (
+        f"{_vnd(total - itemised)} VND of an entry of {_vnd(total)} VND not itemised in the statement: its "
+        f"transaction details ({where}) add up to {_vnd(itemised)} VND; the rest is in the batch's "
+        "own list (camt.054 or payment file), to be given too"
+    )
+
+
+def _number(text: str | None) -> Decimal | None:
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation:
+        return None
+
+
+def _vnd(amount: Decimal) -> str:
+    return f"{amount.normalize():,f}"
 
 
 def _aside(code_holder: ET.Element | None, status_code: str, direction: str | None, batch: int | None) -> str | None:
@@ -133,23 +206,6 @@ def _batch_size(entry: ET.Element) -> int | None:
     """The number of transfers a batch entry says it holds (`NtryDtls/Btch/NbOfTxs`), or None."""
     text = xml_text(entry, "NtryDtls", "Btch", "NbOfTxs")
     return int(text) if text and text.isdigit() else None
-
-
-def pair_returns(rows: list[dict]) -> None:
-    """Mark the original debit of a return found in the same file as returned; see camt.py's module doc."""
-    originals: dict[tuple[str, str], list[dict]] = {}
-    for row in rows:
-        if not row["_return"] and row["status"] == "success" and not row["aside"] and row["payment_ref"]:
-            originals.setdefault((row["payment_ref"], row["direction"]), []).append(row)
-    for row in rows:
-        if row["_return"] and row["status"] == "returned" and row["payment_ref"]:
-            candidates = originals.get((row["payment_ref"], row["direction"]))
-            if candidates:
-                original = candidates.pop(0)
-                original["status"] = "returned"
-                if row["_reason"]:
-                    original["narrative"] = "; ".join(p for p in (original["narrative"], row["_reason"]) if p)
-                row["direction"] = row["_booked"]  # the money coming back: a credit, set aside
 
 
 def entry_status(entry: ET.Element) -> str | None:

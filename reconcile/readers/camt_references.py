@@ -33,6 +33,11 @@ def _birth_codes() -> frozenset[str]:
     )
 
 
+def person_ids(text: str | None) -> set[str]:
+    """The 12-digit numbers of a text that start with a place-of-birth code: the IDs it names."""
+    return {run for run in ID_RUN.findall(text or "") if run[:3] in _birth_codes()}
+
+
 def ids_elsewhere(tx: ET.Element | None, narrative: str | None) -> list[str]:
     """The references other than the free-text remittance that hold a 12-digit number the narrative does
     not: the end-to-end and instruction ids, the structured creditor reference and remittance, the

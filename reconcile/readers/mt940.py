@@ -36,8 +36,10 @@ Columns:
   (transaction type NCHG charges, NCOM commission, NINT interest, NTAX tax); the caller sets it aside.
 - `channel` `bank`; `status` `success`, or `returned` for a reversal (`RC`/`RD`), whose narrative
   ends with `reversal`. As camt's returns: a reversal of a debit (`RD`, the money of a payment
-  coming back) whose original debit is in the same file (same reference and amount) marks that
-  debit `returned` and stays a credit, set aside; one whose original is not in the file stands for
+  coming back) whose original debit is in the same file (same amount, and the same reference or a
+  bank reference the reversal names in its `:86:`; among several, the one whose account, ID or name
+  it names: see camt_returns.py) marks that debit `returned` and stays a credit, set aside; one that
+  fits several debits and names none of them apart is set aside with their rows, no debit marked; one whose original is not in the file stands for
   the payment, a `returned` debit, so that the failed payment is reported. A reversal of a credit
   (`RC`) is no payment: a credit, set aside.
 
@@ -60,13 +62,13 @@ from __future__ import annotations
 
 import logging
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import mt940
 import polars as pl
 
 from reconcile.errors import InputFileError
+from reconcile.readers.camt_returns import Originals, ambiguous
 from reconcile.readers.mt940_balances import Statement, check_statement, control_of
 from reconcile.readers.mt940_details import clean, details_of, payment_reference
 from reconcile.readers.mt940_fields import fields_of, text_of, unwrap
@@ -272,23 +274,27 @@ def _finish(statement: Statement) -> None:
 
 
 def _pair_reversals(rows: list[dict]) -> None:
-    """As camt does with returns: a reversal of a debit (RD, a payment's money coming back) whose
-    original debit is in the file (same reference and amount, earlier) marks that debit returned and
-    stays a credit, set aside; one whose original is not in the file (it was in an earlier
-    statement) stands for the payment: a returned debit, so that the failed payment is reported. A
-    reversal of a credit (RC) is money in taken back, no payment: set aside as a credit. The
-    balances are checked on the entries as booked (Statement.movements), not on these directions."""
-    originals: dict[tuple[str, Decimal], list[dict]] = {}
-    for row in rows:
+    """As camt does with returns (camt_returns.py): a reversal of a debit (RD, a payment's money
+    coming back) whose original debit is earlier in the file (same amount, and the same reference or
+    a bank reference the reversal names in its :86:; among several, the one whose account, ID or
+    name it names) marks that debit returned and stays a credit, set aside; one that fits several
+    debits and names none of them apart is set aside with their rows, no debit marked; one whose
+    original is not in the file (it was in an earlier statement) stands for the payment: a returned
+    debit, so that the failed payment is reported. A reversal of a credit (RC) is money in taken
+    back, no payment: set aside as a credit. The balances are checked on the entries as booked
+    (Statement.movements), not on these directions."""
+    originals = Originals()
+    for n, row in enumerate(rows, start=1):
         if row["_reversal"] and row["direction"] == "CRDT":  # RD
-            candidates = originals.get((row["payment_ref"], row["_amount"])) if row["payment_ref"] else None
-            if candidates:
-                original = candidates.pop(0)
+            original, several = originals.take(row, row["_amount"])
+            if original is not None:
                 original["status"] = "returned"
                 original["narrative"] = "; ".join(p for p in (original["narrative"], "reversal") if p)
+            elif several:
+                row["aside"] = ambiguous(several)
             else:
                 row["direction"] = "DBIT"
         elif row["_reversal"]:  # RC
             row["direction"] = "CRDT"
-        elif row["direction"] == "DBIT" and row["payment_ref"]:
-            originals.setdefault((row["payment_ref"], row["_amount"]), []).append(row)
+        elif row["direction"] == "DBIT":
+            originals.add(n, row, row["_amount"])

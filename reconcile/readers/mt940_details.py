@@ -111,20 +111,22 @@ def details_of(fields: list[list[str]]) -> tuple[str | None, str | None, str | N
         return _german(glued)
     if SEPA_START.match(glued):
         return _sepa(glued)
-    text = " ".join(_joined(lines, LINE_LENGTH) for lines in fields)
+    text = " ".join(joined(lines, LINE_LENGTH) for lines in fields)
     return None, None, None, clean(text), {}
 
 
-def _joined(pieces: list[str], width: int) -> str:
-    """Pieces of text (the lines of :86:, the subfields of a German :86:) joined: without a space
-    after a piece as long as the format allows (`width`), which the bank cut where it was full, maybe
-    in the middle of a word or an ID; with a space after a shorter one, which ended where the bank
-    chose."""
+def joined(pieces: list[str], width: int, cut_at: tuple[int, ...] = ()) -> str:
+    """Pieces of text (the lines of :86:, the subfields of a German :86:, camt's `Ustrd`) joined:
+    without a space after a piece as long as the format allows (`width`), or as long as a line the
+    bank cuts its text into (`cut_at`: camt's 35 characters, a SWIFT line's), which the bank cut where
+    it was full, maybe in the middle of a word or an ID; with a space after a shorter one, which ended
+    where the bank chose."""
     out = ""
     for n, piece in enumerate(pieces):
         if n:
             previous = pieces[n - 1]
-            cut = len(previous) >= width and not previous[-1:].isspace() and not piece[:1].isspace()
+            full = len(previous) >= width or len(previous) in cut_at
+            cut = full and not previous[-1:].isspace() and not piece[:1].isspace()
             out += "" if cut else " "
         out += piece
     return out
@@ -132,12 +134,12 @@ def _joined(pieces: list[str], width: int) -> str:
 
 def _german(text: str) -> tuple[str | None, str | None, str | None, str | None, dict[str, str]]:
     """?20-?29 and ?60-?63 remittance, ?30 bank code, ?31 account, ?32+?33 name; subfields joined as
-    lines are (see `_joined`), with at most 27 characters each."""
+    lines are (see `joined`), with at most 27 characters each."""
     parts = GERMAN_FIELD.split(text)  # [code, '00', value, '10', value, ...]
     subfields: dict[str, list[str]] = {}
     for key, value in zip(parts[1::2], parts[2::2]):
         subfields.setdefault(key, []).append(value)
-    remittance = _joined([v for k in GERMAN_REMITTANCE for v in subfields.get(k, [])], SUBFIELD_LENGTH)
+    remittance = joined([v for k in GERMAN_REMITTANCE for v in subfields.get(k, [])], SUBFIELD_LENGTH)
     keys: dict[str, str] = {}
     matches = list(SEPA_KEYWORD.finditer(remittance))
     for n, match in enumerate(matches):
@@ -146,7 +148,7 @@ def _german(text: str) -> tuple[str | None, str | None, str | None, str | None, 
         key = {"MREF": "MARF"}.get(match.group(1), match.group(1))
         if value and value.upper() not in NO_REFERENCE:
             keys.setdefault(key, value)
-    name = clean(_joined(subfields.get("32", []) + subfields.get("33", []), SUBFIELD_LENGTH))
+    name = clean(joined(subfields.get("32", []) + subfields.get("33", []), SUBFIELD_LENGTH))
     account = clean("".join(subfields.get("31", [])))
     bank = clean("".join(subfields.get("30", [])))
     return name, account, bank, clean(remittance), keys

@@ -1,0 +1,134 @@
+"""A return or reversal paired with the payment it brings back, in camt and MT940 alike.
+
+A bank books a returned transfer twice: the debit of the payment, then the credit of the money coming
+back. The credit's original is a debit of the same file with the same amount and either the same
+payment reference or a bank reference that the return names in its text (`HOAN TRA GD FT240910003`).
+Banks put one reference on many transfers, so several debits may fit: the one is taken whose
+counterparty the return names (the same account, a 12-digit ID of the payment's narrative, the same
+name or the name in its text) or whose bank reference it names. A debit whose account or ID the
+return contradicts (another account, other IDs, and nothing of it named) is not its original.
+
+What a return cannot be told apart from is not guessed at: when two or more debits fit and the return
+names none of them apart, no debit is marked returned and the return is set aside with the rows it
+could be (`ambiguous`), for an officer to ask the bank. When none fits, the return stands for a
+payment of an earlier statement (the caller makes it a returned debit).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from reconcile.readers.camt_references import person_ids
+
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*[A-Za-z0-9]")
+
+
+def amount_key(value) -> Decimal | str | None:
+    """An amount to compare: '1000000' and '1000000.00' alike; text that is no number as it is."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+
+
+class Originals:
+    """The payments a return may bring back, found by (kind, reference, amount) and by (kind, bank
+    reference, amount); each taken at most once. `kind` is the payment's direction."""
+
+    def __init__(self) -> None:
+        self.by_ref: dict[tuple, list[tuple[int, dict]]] = {}
+        self.by_bank: dict[tuple, list[tuple[int, dict]]] = {}
+        self.taken: set[int] = set()  # the row numbers of the originals paired
+
+    def add(self, number: int, row: dict, amount, kind: str | None = None) -> None:
+        """A payment (row `number` of the file) that a later return may bring back."""
+        key = amount_key(amount)
+        if row.get("payment_ref"):
+            self.by_ref.setdefault((kind, row["payment_ref"], key), []).append((number, row))
+        if row.get("bank_ref"):
+            self.by_bank.setdefault((kind, row["bank_ref"].upper(), key), []).append((number, row))
+
+    def take(self, ret: dict, amount, kind: str | None = None) -> tuple[dict | None, list[int]]:
+        """The original of return `ret`, marked as taken; else None and, when several payments fit
+        and the return names none of them apart, their row numbers (the return is ambiguous)."""
+        key = amount_key(amount)
+        fits = dict(self.by_ref.get((kind, ret.get("payment_ref"), key), []))
+        for word in _words(ret):
+            fits.update(self.by_bank.get((kind, word, key), []))
+        fits = {n: row for n, row in fits.items() if n not in self.taken and not _contradicts(ret, row)}
+        named = [n for n, row in fits.items() if _names(ret, row)]
+        if len(fits) == 1:
+            chosen = next(iter(fits))
+        elif len(named) == 1:
+            chosen = named[0]
+        else:
+            return None, sorted(named or fits)
+        self.taken.add(chosen)
+        return fits[chosen], []
+
+
+def ambiguous(rows: list[int]) -> str:
+    """Why a return that fits several payments is set aside, naming their rows."""
+    listed = ", ".join(str(n) for n in rows)
+    return (
+        f"a return that fits {len(rows)} payments of the same reference and amount (rows {listed}) and names "
+        "none of them apart by account, ID, name or bank reference: not paired, none is marked returned; "
+        "ask the bank which payment came back"
+    )
+
+
+def _words(ret: dict) -> set[str]:
+    """The words of a return's text, upper case: where it names a payment's bank reference."""
+    return {w.upper() for w in WORD.findall(ret.get("narrative") or "")}
+
+
+def _name(value: str | None) -> str | None:
+    return " ".join(value.upper().split()) or None if value else None
+
+
+def _names(ret: dict, original: dict) -> bool:
+    """Whether the return names the original's counterparty (account, ID, name) or bank reference."""
+    text = " ".join((ret.get("narrative") or "").upper().split())
+    words = _words(ret)
+    account = original.get("account_number")
+    name = _name(original.get("payee_name"))
+    bank_ref = (original.get("bank_ref") or "").upper()
+    return bool(
+        (account and (account == ret.get("account_number") or account in words))
+        or person_ids(original.get("narrative")) & person_ids(ret.get("narrative"))
+        or (name and (name == _name(ret.get("payee_name")) or re.search(rf"\b{re.escape(name)}\b", text)))
+        or (bank_ref and (bank_ref == (ret.get("bank_ref") or "").upper() or bank_ref in words))
+    )
+
+
+def _contradicts(ret: dict, original: dict) -> bool:
+    """Whether the return names another counterparty than the original's: another account, or IDs
+    none of which is the original's, and nothing of the original's named."""
+    account, other = original.get("account_number"), ret.get("account_number")
+    ids, other_ids = person_ids(original.get("narrative")), person_ids(ret.get("narrative"))
+    differs = bool(account and other and account != other) or bool(ids and other_ids and not ids & other_ids)
+    return differs and not _names(ret, original)
+
+
+def pair_returns(rows: list[dict]) -> None:
+    """camt: mark the original debit of each return found in the same file as returned, with the
+    return's reason, and make the return the credit it is (set aside); a return that fits several
+    payments is set aside as ambiguous. The rows are the file's, in order (row 1 first)."""
+    originals = Originals()
+    for n, row in enumerate(rows, start=1):
+        if not row["_return"] and row["status"] == "success" and not row["aside"]:
+            originals.add(n, row, row["amount"], row["direction"])
+    for row in rows:
+        if not (row["_return"] and row["status"] == "returned"):
+            continue
+        original, several = originals.take(row, row["amount"], row["direction"])
+        if original is not None:
+            original["status"] = "returned"
+            if row["_reason"]:
+                original["narrative"] = "; ".join(p for p in (original["narrative"], row["_reason"]) if p)
+        if original is not None or several:
+            row["direction"] = row["_booked"]  # the money coming back: a credit, set aside
+            row["aside"] = row["aside"] or (ambiguous(several) if several else None)

@@ -1,0 +1,156 @@
+"""camt returns paired with the payment they bring back when one end-to-end reference is on several
+transfers: the same amount, then the counterparty or bank reference the return names; a return that
+names none of several apart is set aside, never paired with the wrong beneficiary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+from reconcile.readers import SKIP_COLUMN
+from reconcile.readers.camt import read
+from reconcile.readers.statements import set_aside_credits
+
+REGISTRY = """vneid,full_name,program,entitled_amount,channel,bank_code,account_number,status
+079040000004,Phạm Văn Dũng,welfare,2250000,bank,VCB,0071000000104,active
+036148000005,Hoàng Thị Em,welfare,1000000,bank,VCB,0071000000105,active
+036042000006,Vũ Văn Phúc,welfare,1000000,bank,VCB,0071000000106,active
+"""
+
+
+def payment(svcr: str, amount: str, name: str, account: str, vneid: str) -> str:
+    return (
+        f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
+        f"<ValDt><Dt>2024-09-07</Dt></ValDt><AcctSvcrRef>{svcr}</AcctSvcrRef><NtryDtls><TxDtls>"
+        f"<Refs><AcctSvcrRef>{svcr}</AcctSvcrRef><EndToEndId>CTXH-T09</EndToEndId></Refs>"
+        f"<RltdPties><Cdtr><Nm>{name}</Nm></Cdtr><CdtrAcct><Id><Othr><Id>{account}</Id></Othr></Id></CdtrAcct>"
+        f"</RltdPties><RmtInf><Ustrd>CHI TRO CAP XA HOI T09 CCCD {vneid}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+    )
+
+
+def back(amount: str, parties: str = "", text: str = "HOAN TRA TAI KHOAN DA DONG") -> str:
+    """A return credit (RRTN, AC04) of CTXH-T09; `parties` its RltdPties, if any."""
+    return (
+        f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+        "<ValDt><Dt>2024-09-07</Dt></ValDt><AcctSvcrRef>FT9</AcctSvcrRef>"
+        "<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>RRTN</SubFmlyCd></Fmly></Domn></BkTxCd>"
+        "<NtryDtls><TxDtls><Refs><AcctSvcrRef>FT9</AcctSvcrRef><EndToEndId>CTXH-T09</EndToEndId></Refs>"
+        f"{parties}<RmtInf><Ustrd>{text}</Ustrd></RmtInf><RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf>"
+        "</TxDtls></NtryDtls></Ntry>"
+    )
+
+
+def debtor(name: str, account: str) -> str:
+    return (
+        f"<RltdPties><Dbtr><Nm>{name}</Nm></Dbtr><DbtrAcct><Id><Othr><Id>{account}</Id></Othr></Id></DbtrAcct>"
+        "</RltdPties>"
+    )
+
+
+DUNG = payment("FT4", "2250000", "PHAM VAN DUNG", "0071000000104", "079040000004")
+EM = payment("FT5", "1000000", "HOANG THI EM", "0071000000105", "036148000005")
+PHUC = payment("FT6", "1000000", "VU VAN PHUC", "0071000000106", "036042000006")
+
+
+def statement(tmp_path: Path, *entries: str) -> Path:
+    path = tmp_path / "bank.xml"
+    path.write_text(
+        '<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+        "<Stmt><Acct><Id><Othr><Id>0071000999999</Id></Othr></Id></Acct>"
+        + "".join(entries)
+        + "</Stmt></BkToCstmrStmt></Document>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def statuses(path: Path) -> list[tuple]:
+    """(bank_ref, amount, status, direction, why set aside) of each row."""
+    frame = set_aside_credits(read(path)[1])
+    return list(
+        zip(frame["bank_ref"], frame["amount"], frame["status"], frame["direction"], frame[SKIP_COLUMN], strict=True)
+    )
+
+
+RETURNED = "credit: a return or reversal, not a payment (a returned payment is its debit row)"
+
+
+def test_a_return_pairs_with_the_payment_of_its_amount_not_the_first_of_its_reference(tmp_path):
+    """Dũng (2,250,000) and Em (1,000,000) share CTXH-T09; the return of 1,000,000 names Em: Em's is
+    returned, not Dũng's."""
+    path = statement(tmp_path, DUNG, EM, back("1000000", debtor("HOANG THI EM", "0071000000105")))
+    assert statuses(path) == [
+        ("FT4", "2250000", "success", "DBIT", None),
+        ("FT5", "1000000", "returned", "DBIT", None),
+        ("FT9", "1000000", "returned", "CRDT", RETURNED),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("parties", "text"),
+    [
+        (debtor("VU VAN PHUC", "0071000000106"), "HOAN TRA TAI KHOAN DA DONG"),  # the account
+        ("", "HOAN TRA CCCD 036042000006"),  # the ID in its text
+        ("", "HOAN TRA VU VAN PHUC"),  # the name in its text
+        ("", "HOAN TRA GD FT6"),  # the payment's bank reference in its text
+    ],
+)
+def test_among_payments_of_one_reference_and_amount_the_one_the_return_names(tmp_path, parties, text):
+    """Em and Phúc are each paid 1,000,000 under CTXH-T09: the return goes to whom it names."""
+    path = statement(tmp_path, EM, PHUC, back("1000000", parties, text))
+    assert statuses(path) == [
+        ("FT5", "1000000", "success", "DBIT", None),
+        ("FT6", "1000000", "returned", "DBIT", None),
+        ("FT9", "1000000", "returned", "CRDT", RETURNED),
+    ]
+
+
+def test_a_return_that_names_none_of_several_payments_apart_marks_none(tmp_path):
+    path = statement(tmp_path, EM, PHUC, back("1000000"))
+    assert statuses(path) == [
+        ("FT5", "1000000", "success", "DBIT", None),
+        ("FT6", "1000000", "success", "DBIT", None),
+        (
+            "FT9",
+            "1000000",
+            "returned",
+            "CRDT",
+            "a return that fits 2 payments of the same reference and amount (rows 1, 2) and names none of them "
+            "apart by account, ID, name or bank reference: not paired, none is marked returned; ask the bank "
+            "which payment came back",
+        ),
+    ]
+
+
+def test_a_return_that_names_another_beneficiary_is_not_the_only_payment_of_its_reference(tmp_path):
+    """The one payment of the reference and amount is Em's; the return names Phúc (an earlier
+    statement's payment): Em's stays paid, and the return stands for Phúc's returned payment."""
+    path = statement(tmp_path, EM, back("1000000", debtor("VU VAN PHUC", "0071000000106"), "HOAN TRA 036042000006"))
+    assert statuses(path) == [
+        ("FT5", "1000000", "success", "DBIT", None),
+        ("FT9", "1000000", "returned", "DBIT", None),
+    ]
+
+
+def test_the_shared_reference_month_end_to_end(tmp_path):
+    registry = tmp_path / "registry.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    path = statement(tmp_path, DUNG, EM, PHUC, back("1000000", debtor("HOANG THI EM", "0071000000105")))
+    db = tmp_path / "r.duckdb"
+    res = CliRunner().invoke(
+        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(path)]
+    )
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT vneid, amount, status FROM payments ORDER BY source_row").fetchall() == [
+            ("079040000004", 2250000, "success"),
+            ("036148000005", 1000000, "returned"),
+            ("036042000006", 1000000, "success"),
+        ]
+        assert con.execute("SELECT code, vneid FROM flags WHERE code = 'PAYMENT_FAILED' ORDER BY vneid").fetchall() == [
+            ("PAYMENT_FAILED", "036148000005")
+        ]

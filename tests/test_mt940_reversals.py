@@ -1,0 +1,114 @@
+"""MT940 reversals (RD) paired with the debit they bring back: the same amount and reference, the
+one among several that the :86: names; a NONREF reversal by the bank reference it names; one that
+names none of several apart is set aside, never paired with the wrong beneficiary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+from reconcile.readers import SKIP_COLUMN
+from reconcile.readers.mt940 import read
+from reconcile.readers.statements import set_aside_credits
+
+REGISTRY = """vneid,full_name,program,entitled_amount,channel,bank_code,account_number,status
+001045000002,Trần Văn Bình,welfare,2000000,bank,VCB,0071000000102,active
+036148000005,Hoàng Thị Em,welfare,1000000,bank,VCB,0071000000105,active
+036042000006,Vũ Văn Phúc,welfare,1000000,bank,VCB,0071000000106,active
+"""
+
+RETURNED = "credit: a return or reversal, not a payment (a returned payment is its debit row)"
+
+
+def statement(tmp_path: Path, closing: str, *lines: str) -> Path:
+    path = tmp_path / "bank.sta"
+    path.write_text(
+        "\n".join([":20:S1", ":25:0071000999999", ":28C:1/1", ":60F:C240909VND10000000,", *lines])
+        + f"\n:62F:C240911VND{closing},\n-\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+SHARED = [
+    ":61:2409100910D1000000,NTRFCTXHT09//FT1",
+    ":86:CHI TRA TCXH T09 CCCD 036148000005 HOANG THI EM",
+    ":61:2409100910D1000000,NTRFCTXHT09//FT2",
+    ":86:CHI TRA TCXH T09 CCCD 036042000006 VU VAN PHUC",
+    ":61:2409110911RD1000000,NTRFCTXHT09//FT3",
+]
+
+
+def statuses(path: Path) -> list[tuple]:
+    """(bank_ref, status, direction, why set aside) of each row."""
+    frame = set_aside_credits(read(path)[1])
+    return list(zip(frame["bank_ref"], frame["status"], frame["direction"], frame[SKIP_COLUMN], strict=True))
+
+
+def test_a_reversal_of_a_shared_reference_returns_the_payment_it_names(tmp_path):
+    """Em and Phúc are each paid 1,000,000 under CTXHT09; the reversal's :86: names Phúc."""
+    path = statement(tmp_path, "9000000", *SHARED, ":86:HOAN TRA CCCD 036042000006 VU VAN PHUC TAI KHOAN DA DONG")
+    assert statuses(path) == [
+        ("FT1", "success", "DBIT", None),
+        ("FT2", "returned", "DBIT", None),
+        ("FT3", "returned", "CRDT", RETURNED),
+    ]
+
+
+def test_a_reversal_that_names_none_of_several_payments_apart_marks_none(tmp_path):
+    path = statement(tmp_path, "9000000", *SHARED, ":86:HOAN TRA TAI KHOAN DA DONG")
+    assert statuses(path) == [
+        ("FT1", "success", "DBIT", None),
+        ("FT2", "success", "DBIT", None),
+        (
+            "FT3",
+            "returned",
+            "CRDT",
+            "a return that fits 2 payments of the same reference and amount (rows 1, 2) and names none of them "
+            "apart by account, ID, name or bank reference: not paired, none is marked returned; ask the bank "
+            "which payment came back",
+        ),
+    ]
+
+
+NONREF = [
+    ":61:2409100910D2000000,NTRFNONREF//FT240910003",
+    ":86:/EREF/CTXH0910002/NAME/TRAN VAN BINH/IBAN/0071000000102/REMI/USTD//TCXH T9 CCCD 001045000002/",
+    ":61:2409110911RD2000000,NTRFNONREF//FT240912002",
+    ":86:HOAN TRA GD FT240910003",
+]
+
+
+def test_a_nonref_reversal_returns_the_payment_whose_bank_reference_it_names(tmp_path):
+    path = statement(tmp_path, "10000000", *NONREF)
+    assert statuses(path) == [
+        ("FT240910003", "returned", "DBIT", None),
+        ("FT240912002", "returned", "CRDT", RETURNED),
+    ]
+
+
+def test_shared_reference_and_nonref_reversals_end_to_end(tmp_path):
+    """Phúc's and Bình's payments are the returned ones: each one row, PAYMENT_FAILED; Em's is paid."""
+    registry = tmp_path / "registry.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    path = statement(
+        tmp_path, "9000000", *SHARED, ":86:HOAN TRA CCCD 036042000006 VU VAN PHUC TAI KHOAN DA DONG", *NONREF
+    )
+    db = tmp_path / "r.duckdb"
+    res = CliRunner().invoke(
+        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(path)]
+    )
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT vneid, amount, status FROM payments ORDER BY source_row").fetchall() == [
+            ("036148000005", 1000000, "success"),
+            ("036042000006", 1000000, "returned"),
+            ("001045000002", 2000000, "returned"),
+        ]
+        assert con.execute("SELECT code, vneid FROM flags WHERE code = 'PAYMENT_FAILED' ORDER BY vneid").fetchall() == [
+            ("PAYMENT_FAILED", "001045000002"),
+            ("PAYMENT_FAILED", "036042000006"),
+        ]
