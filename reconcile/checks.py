@@ -14,7 +14,7 @@ officer knows the file by (its path, and its sheet when a workbook gave several)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from reconcile.config import Checks, Settings
 from reconcile.errors import InputFileError, ReconcileError, shell_arg
@@ -66,50 +66,92 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
 AMOUNT_UNREADABLE = "regexp_matches(reason, '(^|; )(entitled_)?amount (is|has) ')"
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What was read of a file or sheet, as its totals row is checked against: rows, their amount, the
+    successful payments' amount and count (a payments list may total those alone), and the rows whose
+    amount cannot be read (the stated amount cannot be compared then, only the count)."""
+
+    rows: int
+    amount: int
+    ok_amount: int | None
+    ok_rows: int | None
+    unreadable: int
+
+    def __add__(self, other: _Read) -> _Read:
+        def both(a, b):
+            return None if a is None or b is None else a + b
+
+        return _Read(
+            self.rows + other.rows,
+            self.amount + other.amount,
+            both(self.ok_amount, other.ok_amount),
+            both(self.ok_rows, other.ok_rows),
+            self.unreadable + other.unreadable,
+        )
+
+    def agrees(self, count: int | None, amount: int | None) -> bool:
+        return (amount is None or bool(self.unreadable) or amount in (self.amount, self.ok_amount)) and (
+            count is None or count in (self.rows, self.ok_rows)
+        )
+
+
 def check_controls(con, tables, counts: dict[int, dict], names: dict[int, str]) -> None:
     """A file's totals row against what was read: the amounts it states against the amounts read
     (amount_read, or a payments list's successful payments alone, which some lists total) and, when
-    it states a count, the rows against the rows read (or the successful ones). camt's summaries
-    are checked by its reader (readers/camt_totals.py)."""
+    it states a count, the rows against the rows read (or the successful ones). A workbook's list
+    that goes on over several sheets may end with the grand total of them all: a sheet's totals row
+    that disagrees with its own rows is checked against the workbook's sheets of its role up to it.
+    camt's summaries are checked by its reader (readers/camt_totals.py)."""
+    sheets: dict[tuple, tuple[_Read, list[str]]] = {}  # a workbook's sheets of one role so far, together
     for file_id, table in tables:
+        read = _read(con, file_id, table, counts[file_id])
+        workbook = (str(table.path), table.sha256, table.kind)
+        before, names_before = sheets.get(workbook, (None, []))
+        so_far, sheet_names = (read if before is None else before + read), [*names_before, f"'{table.sheet}'"]
+        sheets[workbook] = (so_far, sheet_names)
         control = table.control
-        if control is None or control.checked:
+        if control is None or control.checked or read.agrees(control.count, stated := _stated(con, control)):
             continue
-        count = counts[file_id]
-        stated = con.execute("SELECT rc_amount(?)", [control.amount]).fetchone()[0] if control.amount else None
-        read_rows = count["rows_read"] - count["blank_rows"]
-        # rows whose amount is written but cannot be read are rejected rows, each with its reason: the
-        # stated total cannot be compared with the amounts read then, only the count
-        unreadable = con.execute(
-            f"SELECT count(*) FROM cur_rejected WHERE file_id = ? AND {AMOUNT_UNREADABLE}", [file_id]
-        ).fetchone()[0]
-        # a list with failed or returned payments may total the successful ones only
-        successful = (
-            con.execute(
-                "SELECT coalesce(sum(amount), 0), count(*) FROM stg_payments WHERE file_id = ? AND "
-                "reject_reason IS NULL AND status = 'success'",
-                [file_id],
-            ).fetchone()
-            if table.kind == "payments"
-            else (None, None)
+        if before is not None and so_far.agrees(control.count, stated):  # the grand total of the sheets
+            table.control = replace(
+                control, what=f"totals row {control.row}, of the sheets {', '.join(sheet_names)} together"
+            )
+            continue
+        says = " of ".join(
+            p
+            for p in (
+                f"{control.count:,} rows" if control.count is not None else "",
+                f"{stated:,} VND" if stated is not None else "",
+            )
+            if p
         )
-        wrong_amount = stated is not None and not unreadable and stated not in (count["amount_read"], successful[0])
-        wrong_count = control.count is not None and control.count not in (read_rows, successful[1])
-        if wrong_amount or wrong_count:
-            says = " of ".join(
-                p
-                for p in (
-                    f"{control.count:,} rows" if control.count is not None else "",
-                    f"{stated:,} VND" if stated is not None else "",
-                )
-                if p
-            )
-            raise InputFileError(
-                names[file_id],
-                f"its {control.what} says {says} but {read_rows:,} rows of {int(count['amount_read']):,} VND were read",
-                "check that the file is complete (no rows cut off or left on another sheet) and that the totals row "
-                "is the file's own",
-            )
+        raise InputFileError(
+            names[file_id],
+            f"its {control.what} says {says} but {read.rows:,} rows of {read.amount:,} VND were read",
+            "check that the file is complete (no rows cut off or left on another sheet) and that the totals row "
+            "is the file's own",
+        )
+
+
+def _stated(con, control) -> int | None:
+    return con.execute("SELECT rc_amount(?)", [control.amount]).fetchone()[0] if control.amount else None
+
+
+def _read(con, file_id: int, table, count: dict) -> _Read:
+    unreadable = con.execute(
+        f"SELECT count(*) FROM cur_rejected WHERE file_id = ? AND {AMOUNT_UNREADABLE}", [file_id]
+    ).fetchone()[0]
+    ok_amount, ok_rows = (
+        con.execute(
+            "SELECT coalesce(sum(amount), 0), count(*) FROM stg_payments WHERE file_id = ? AND "
+            "reject_reason IS NULL AND status = 'success'",
+            [file_id],
+        ).fetchone()
+        if table.kind == "payments"
+        else (None, None)
+    )
+    return _Read(count["rows_read"] - count["blank_rows"], int(count["amount_read"]), ok_amount, ok_rows, unreadable)
 
 
 def _n(value: int) -> str:

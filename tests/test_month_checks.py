@@ -765,6 +765,51 @@ def test_a_workbook_s_sheets_are_read_and_a_notes_sheet_is_named_and_recorded(mo
     assert lines[-1] == "sheet 'Ghi chú': skipped: has a header row but no data rows"
 
 
+@pytest.mark.parametrize("off", [0, 1_000])
+def test_a_grand_total_on_the_last_sheet_is_the_total_of_the_sheets(month, tmp_path, off):
+    """The post office's list over two sheets, its `Tổng cộng` row at the end of the second sheet
+    totalling the whole list: checked against both sheets, not refused as the second sheet's own
+    total; a grand total that is wrong still refuses the file."""
+    out, truth = month
+    post = pl.read_csv(out / "payments_post.csv", infer_schema=False)
+    half = post.height // 2
+    total = sum(int(v.replace(".", "")) for v in post["Số tiền"]) + off
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, part in (("Trang 1", post.head(half)), ("Trang 2", post.tail(post.height - half))):
+        sheet = book.create_sheet(name)
+        sheet.append(post.columns)
+        for row in part.iter_rows():
+            sheet.append(list(row))
+    sheet.append(["Tổng cộng", None, None, None, None, f"{total:,}".replace(",", ".")])
+    path = tmp_path / "buu_dien.xlsx"
+    book.save(path)
+    db = tmp_path / "r.duckdb"
+    args = ["--registry", out / "registry.parquet", "--payments", out / "payments_bank.parquet", "--payments", path]
+    res = invoke("run", "--period", PERIOD, "--db", db, *args)
+    row = post.height - half + 2  # the header, the rows, then the totals row
+    if off:
+        assert res.exit_code == 2, res.output
+        assert res.stderr.splitlines()[-1].startswith(
+            f"reconcile: error: {path} (sheet 'Trang 2'): its totals row {row} says {total:,} VND but "
+        )
+        return
+    assert res.exit_code == 0, res.output
+    assert (
+        f"checked: {path} [Trang 2] agrees with its totals row {row}, of the sheets 'Trang 1', 'Trang 2' together"
+        in res.stdout.splitlines()
+    )
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT sheet, rows_loaded, control_amount, control_source FROM inputs "
+            "WHERE file_name = 'buu_dien.xlsx' ORDER BY sheet"
+        ).fetchall() == [
+            ("Trang 1", half, None, None),
+            ("Trang 2", post.height - half, total, f"totals row {row}, of the sheets 'Trang 1', 'Trang 2' together"),
+        ]
+        assert Counter(con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall()) == Counter(truth)
+
+
 def test_daily_statements_without_payments_are_no_refusal(month, tmp_path):
     """A month of daily camt statements: a day without movements (balances, no entries) and a day
     with the treasury's funding only (money in) are statements holding no payment, not files of
