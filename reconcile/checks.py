@@ -67,7 +67,7 @@ AMOUNT_UNREADABLE = "regexp_matches(reason, '(^|; )(entitled_)?amount (is|has) '
 
 
 @dataclass(frozen=True)
-class _Read:
+class Read:
     """What was read of a file or sheet, as its totals row is checked against: rows, their amount, the
     successful payments' amount and count (a payments list may total those alone), and the rows whose
     amount cannot be read (the stated amount cannot be compared then, only the count)."""
@@ -78,11 +78,11 @@ class _Read:
     ok_rows: int | None
     unreadable: int
 
-    def __add__(self, other: _Read) -> _Read:
+    def __add__(self, other: Read) -> Read:
         def both(a, b):
             return None if a is None or b is None else a + b
 
-        return _Read(
+        return Read(
             self.rows + other.rows,
             self.amount + other.amount,
             both(self.ok_amount, other.ok_amount),
@@ -103,7 +103,7 @@ def check_controls(con, tables, counts: dict[int, dict], names: dict[int, str]) 
     that goes on over several sheets may end with the grand total of them all: a sheet's totals row
     that disagrees with its own rows is checked against the workbook's sheets of its role up to it.
     camt's summaries are checked by its reader (readers/camt_totals.py)."""
-    sheets: dict[tuple, tuple[_Read, list[str]]] = {}  # a workbook's sheets of one role so far, together
+    sheets: dict[tuple, tuple[Read, list[str]]] = {}  # a workbook's sheets of one role so far, together
     for file_id, table in tables:
         read = _read(con, file_id, table, counts[file_id])
         workbook = (str(table.path), table.sha256, table.kind)
@@ -138,7 +138,7 @@ def _stated(con, control) -> int | None:
     return con.execute("SELECT rc_amount(?)", [control.amount]).fetchone()[0] if control.amount else None
 
 
-def _read(con, file_id: int, table, count: dict) -> _Read:
+def _read(con, file_id: int, table, count: dict) -> Read:
     unreadable = con.execute(
         f"SELECT count(*) FROM cur_rejected WHERE file_id = ? AND {AMOUNT_UNREADABLE}", [file_id]
     ).fetchone()[0]
@@ -151,7 +151,7 @@ def _read(con, file_id: int, table, count: dict) -> _Read:
         if table.kind == "payments"
         else (None, None)
     )
-    return _Read(count["rows_read"] - count["blank_rows"], int(count["amount_read"]), ok_amount, ok_rows, unreadable)
+    return Read(count["rows_read"] - count["blank_rows"], int(count["amount_read"]), ok_amount, ok_rows, unreadable)
 
 
 def _n(value: int) -> str:

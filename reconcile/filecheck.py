@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile.checks import AMOUNT_UNREADABLE
+from reconcile.checks import AMOUNT_UNREADABLE, Read
 from reconcile.config import check_period
 from reconcile.contracts import RecordKind
 from reconcile.normalise.reference import install
@@ -50,6 +50,8 @@ class CheckResult:
     control_agrees: bool = True
     set_aside: list[tuple[int, str]] = field(default_factory=list)  # (row, reason): no payment (credit, charge...)
     currency: str | None = None  # a bank statement's: the currencies of its entries, VND or others
+    read: Read = field(default=Read(0, 0, None, None, 0), repr=False)  # what its totals are judged on
+    judged: tuple | None = field(default=None, repr=False)  # (what, count, amount, says) of its totals row
 
     @property
     def rows_rejected(self) -> int:
@@ -74,7 +76,9 @@ def check_tables(
     check_period(period)
     limits.use(Limits())  # check takes no config: the default limits
     tables, skipped = read_tables(path, kind, resolve(profile) if profile else None, sheet)
-    return [_check_table(table, kind, period) for table in tables], skipped
+    results = [_check_table(table, kind, period) for table in tables]
+    _grand_totals(results)
+    return results, skipped
 
 
 def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
@@ -111,7 +115,20 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
             f"SELECT source_row, rc_vneid_shape_problem(vneid) FROM {stg} "
             f"WHERE reject_reason IS NULL AND vneid IS NOT NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row"
         ).fetchall()
-        control, agrees = None, True
+        unreadable = con.execute(
+            f"SELECT count(*) FROM {stg} WHERE reject_reason IS NOT NULL AND "
+            + AMOUNT_UNREADABLE.replace("reason", "reject_reason")
+        ).fetchall()[0][0]
+        successful = (
+            con.execute(
+                "SELECT coalesce(sum(amount), 0), count(*) FROM stg_payments WHERE "
+                "reject_reason IS NULL AND status = 'success'"
+            ).fetchall()[0]
+            if kind == "payments"
+            else (None, None)
+        )
+        read = Read(table.rows_read - blank, int(amount_read), successful[0], successful[1], unreadable)
+        control, agrees, judged = None, True, None
         if table.control is not None:
             c = table.control
             stated = con.execute("SELECT rc_amount(?)", [c.amount]).fetchall()[0][0] if c.amount else None
@@ -124,22 +141,9 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
                 )
                 if p
             )
-            unreadable = con.execute(
-                f"SELECT count(*) FROM {stg} WHERE reject_reason IS NOT NULL AND "
-                + AMOUNT_UNREADABLE.replace("reason", "reject_reason")
-            ).fetchall()[0][0]
-            successful = (
-                con.execute(
-                    "SELECT coalesce(sum(amount), 0), count(*) FROM stg_payments WHERE "
-                    "reject_reason IS NULL AND status = 'success'"
-                ).fetchall()[0]
-                if kind == "payments"
-                else (None, None)
-            )
             if not c.checked:  # as checks.check_controls judges it
-                agrees = (stated is None or unreadable or stated in (amount_read, successful[0])) and (
-                    c.count is None or c.count in (table.rows_read - blank, successful[1])
-                )
+                agrees = read.agrees(c.count, stated)
+                judged = (c.what, c.count, stated, says or "nothing")
             control = (
                 f"{c.what} says {says or 'nothing'}"
                 + (
@@ -177,7 +181,28 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
         control_agrees=agrees,
         set_aside=[(int(r), str(m)) for r, m in set_aside],
         currency=_currencies(table),
+        read=read,
+        judged=judged,
     )
+
+
+def _grand_totals(results: list[CheckResult]) -> None:
+    """A workbook's list over several sheets may end with the grand total of them all: a sheet's totals
+    row that disagrees with its own rows agrees when it is the total of the sheets up to it (as
+    checks.check_controls judges it in a run)."""
+    so_far: Read | None = None
+    sheets: list[str] = []
+    for r in results:
+        so_far, sheets = (r.read if so_far is None else so_far + r.read), [*sheets, f"'{r.sheet}'"]
+        if r.judged is None or r.control_agrees or len(sheets) < 2:
+            continue
+        what, count, stated, says = r.judged
+        if so_far.agrees(count, stated):
+            r.control_agrees = True
+            r.control = (
+                f"{what} says {says}; read {so_far.rows:,} rows of {so_far.amount:,} VND "
+                f"on the sheets {', '.join(sheets)} together"
+            )
 
 
 def _currencies(table: RawTable) -> str | None:

@@ -808,6 +808,12 @@ def test_a_grand_total_on_the_last_sheet_is_the_total_of_the_sheets(month, tmp_p
             ("Trang 2", post.height - half, total, f"totals row {row}, of the sheets 'Trang 1', 'Trang 2' together"),
         ]
         assert Counter(con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall()) == Counter(truth)
+    check = invoke("check", path, "--as", "payments", "--period", PERIOD)
+    assert check.exit_code == 0, check.output
+    assert [line for line in check.stdout.splitlines() if line.startswith("totals:")] == [
+        f"totals: totals row {row} says {total:,} VND; read {post.height:,} rows of {total:,} VND on the sheets "
+        "'Trang 1', 'Trang 2' together"
+    ]
 
 
 def test_daily_statements_without_payments_are_no_refusal(month, tmp_path):
