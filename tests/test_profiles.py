@@ -214,6 +214,7 @@ def test_builtin_profiles_are_listed_and_printed():
         ["name", "kind"],
         ["agribank-statement", "payments"],
         ["bidv-statement", "payments"],
+        ["vcb-simple-statement", "payments"],
         ["vcb-statement", "payments"],
         ["vietinbank-statement", "payments"],
         ["vn-bank-disbursement", "payments"],
@@ -228,7 +229,7 @@ def test_builtin_profiles_are_listed_and_printed():
     assert missing.exit_code == 2
     assert missing.stderr.strip() == (
         "reconcile: error: no built-in profile named 'nope'; use one of "
-        "agribank-statement, bidv-statement, vcb-statement, vietinbank-statement, "
+        "agribank-statement, bidv-statement, vcb-simple-statement, vcb-statement, vietinbank-statement, "
         "vn-bank-disbursement, vn-bank-statement, vn-registry, vnpost-cash-payout"
     )
 
@@ -282,7 +283,7 @@ def test_unknown_profile_name_lists_the_built_in_ones():
         resolve("agribank")
     assert str(err.value) == (
         "no profile named 'agribank'; use one of agribank-statement, bidv-statement, "
-        "vcb-statement, vietinbank-statement, vn-bank-disbursement, vn-bank-statement, "
+        "vcb-simple-statement, vcb-statement, vietinbank-statement, vn-bank-disbursement, vn-bank-statement, "
         "vn-registry, vnpost-cash-payout, or the path of a .toml profile"
     )
 

@@ -280,7 +280,7 @@ SAO_KE_SET_ASIDE = [
 ]
 
 
-@pytest.mark.parametrize("nil", ["", "0", "-", "\"0,00\""])
+@pytest.mark.parametrize("nil", ["", "0", "-", '"0,00"'])
 def test_the_unused_one_of_debit_and_credit_may_hold_zero_or_a_dash(tmp_path, nil):
     """Many exports fill the column a row does not use with 0 or -: a credit is still money in, set
     aside, never a payment of 0 VND; and the bank's charges are set aside on the generic layout too."""
@@ -300,8 +300,12 @@ def test_a_workbook_with_numeric_zeros_in_the_unused_column(tmp_path):
 
     wb = Workbook()
     for row in csv.reader(SAO_KE.format(nil="0").splitlines()):
-        wb.active.append([int(v.replace(".", "")) if v.replace(".", "").isdigit() and i >= 6 else v or None
-                          for i, v in enumerate(row)])
+        wb.active.append(
+            [
+                int(v.replace(".", "")) if v.replace(".", "").isdigit() and i >= 6 else v or None
+                for i, v in enumerate(row)
+            ]
+        )
     path = tmp_path / "sao_ke.xlsx"
     wb.save(path)
     code, lines = check_lines(path, "--profile", "vn-bank-statement")
@@ -311,4 +315,50 @@ def test_a_workbook_with_numeric_zeros_in_the_unused_column(tmp_path):
     with con:
         assert con.execute("SELECT payment_ref, amount, status FROM payments").fetchall() == [
             ("BT002", 1_500_000, "success")
+        ]
+
+
+VCB_SIMPLE = """NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM,,,,,,
+Số tài khoản,0071000123456,,,,,
+Loại tiền / Currency,VND,,,,,
+Số dư đầu kỳ/ Opening balance :,"5,000,000",,,,,
+STT,Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Số dư,Mô tả
+1,03/09/2024,5001-00012,,"20,000,000","25,000,000",KBNN chuyen kinh phi T9/2024
+2,05/09/2024,5254-05357,"1,500,000",,"23,500,000",CT tu 0071000123456 UBND XA AN PHU toi 0071000000001 NGUYEN THI THANH HUONG tai VCB CCCD 079196118125
+3,05/09/2024,5254-05358,"2,250,000",,"21,250,000",CT tu 0071000123456 UBND XA AN PHU toi 0071000000002 TRAN VAN BINH tai VCB Chi TCXH T9
+4,05/09/2024,5254-05359,"1,000,000",,"20,250,000",CT tu 0071000123456 UBND XA AN PHU toi 0071000000003 LE THI HONG NHUNG tai VCB CCCD 001145007788
+5,06/09/2024,5260-00001,"11,000",,"20,239,000",Thu phi dich vu chuyen tien
+6,10/09/2024,5301-00077,"750,000",,"19,489,000",CT tu 0071000123456 UBND XA AN PHU toi 0071000000004 PHAM THI DUC tai VCB CCCD 001140012345
+Tổng,,,"5,511,000","20,000,000",,
+Số dư cuối kỳ/ Closing balance :,"19,489,000",,,,,
+"""
+
+
+def test_vcb_simple_template_is_recognised_and_reconciles_by_the_narrative(tmp_path):
+    """Vietcombank's simple template (Ngày giao dịch, Số tham chiếu, Số tiền ghi nợ / ghi có, Mô tả; no
+    payee column): recognised from its header row, the payee and account taken from the narrative."""
+    path = tmp_path / "vcb_simple.csv"
+    path.write_text(VCB_SIMPLE, encoding="utf-8-sig")
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[1] == "profile: vcb-simple-statement (recognised from its header row)"
+    assert lines[-5:] == [
+        "rows: 7 read, 4 loaded, 0 rejected, 3 set aside as no payment",
+        "totals: totals row 12 says 5,511,000 VND; read 7 rows of 5,511,000 VND",
+        "set aside: 1 row: money in (a credit), not a payment (profile vcb-simple-statement) (row 6)",
+        "set aside: 1 row: bank charges (profile vcb-simple-statement) (row 10)",
+        "set aside: 1 row: a balance row (profile vcb-simple-statement) (row 13)",
+    ]
+    code, output, con = run_month(tmp_path, path)
+    assert code == 0, output
+    with con:
+        assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
+        assert con.execute(
+            "SELECT p.payment_ref, p.payee_name, p.account_number, m.method FROM payments AS p "
+            "JOIN matches AS m USING (payment_id) ORDER BY p.source_row"
+        ).fetchall() == [
+            ("5254-05357", "NGUYEN THI THANH HUONG", "0071000000001", "narrative_vneid"),
+            ("5254-05358", "TRAN VAN BINH", "0071000000002", "account"),
+            ("5254-05359", "LE THI HONG NHUNG", "0071000000003", "narrative_vneid"),
+            ("5301-00077", "PHAM THI DUC", "0071000000004", "narrative_vneid"),
         ]
