@@ -221,6 +221,23 @@ def check_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> No
             )
 
 
+def check_registry_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> None:
+    """A registry file more than max_repeated_ids of whose beneficiaries' IDs an earlier registry
+    file already lists is the same list given twice (a copy, or last month's sheet of a workbook
+    beside this month's): refuse it. Below that, an ID in both is a DUPLICATE_BENEFICIARY."""
+    for row in rows:
+        ids, repeated = row["ids"], row["repeated"]
+        if ids and repeated > checks.max_repeated_ids * ids:
+            raise InputFileError(
+                names[row["file_id"]],
+                f"{_n(repeated)} of its {_n(ids)} beneficiaries' IDs ({_share(repeated, ids)}) are also listed in "
+                f"{names[row['other_file_id']]}: the same registry given twice (a copy of the list, or last "
+                "month's list beside this month's)",
+                "give the period's registry once; from a workbook with a sheet per month, save the period's "
+                "sheet as a file of its own",
+            )
+
+
 SCALED_AT_LEAST = 3  # payments at exactly a thousandth (or 1,000 times) of the amount due: never chance
 
 

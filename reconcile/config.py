@@ -88,6 +88,13 @@ class Checks(BaseModel):
         description="The same data twice: a payments file with more than "
         "this share of its references already in another input is refused",
     )
+    max_repeated_ids: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="The same registry twice: a registry file with more than this share "
+        "of its beneficiaries' IDs already in another registry file is refused",
+    )
     max_scaled: float = Field(
         0.5,
         ge=0,
@@ -117,6 +124,12 @@ class Limits(BaseModel):
         "(for workbooks over 64 MB opened): more is a zip bomb",
     )
     max_line_kb: int = Field(1024, ge=64, description="Longest line of a CSV or text file, KB")
+    max_field_kb: int = Field(
+        1024,
+        ge=64,
+        description="Longest field of a CSV file (a quoted field may span lines), "
+        "and longest text or attribute of camt XML, KB",
+    )
     max_columns: int = Field(2000, ge=10, description="Most columns in a file or sheet")
     max_xml_depth: int = Field(64, ge=16, description="Deepest nesting of elements in camt XML")
 

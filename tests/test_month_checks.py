@@ -289,6 +289,40 @@ def test_the_same_batch_as_csv_and_as_camt_is_refused(month, saved, tmp_path):
     )
 
 
+def test_the_same_registry_twice_is_refused(month, saved, tmp_path):
+    """The registry as CSV and as Parquet (two files, the same list), and a workbook holding last
+    month's sheet beside this month's: refused, not a month of DUPLICATE_BENEFICIARY findings."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    payments = ["--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet"]
+    res = invoke(
+        "run", "--period", PERIOD, "--db", db, "--registry", out / "registry.csv", "--registry",
+        out / "registry.parquet", *payments,
+    )  # fmt: skip
+    registry = pl.read_csv(out / "registry.csv", infer_schema=False)
+    n = registry["Số định danh cá nhân"].n_unique()
+    assert refused(res, db, before) == (
+        f"reconcile: error: {out / 'registry.parquet'}: {n:,} of its {n:,} beneficiaries' IDs (100%) are also "
+        f"listed in {out / 'registry.csv'}: the same registry given twice (a copy of the list, or last month's "
+        "list beside this month's); give the period's registry once; from a workbook with a sheet per month, "
+        "save the period's sheet as a file of its own"
+    )
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name in ("T8", "T9"):
+        sheet = book.create_sheet(name)
+        sheet.append(registry.columns)
+        for row in registry.iter_rows():
+            sheet.append(list(row))
+    path = tmp_path / "danh_sach.xlsx"
+    book.save(path)
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", path, *payments)
+    assert refused(res, db, before).startswith(
+        f"reconcile: error: {path} (sheet 'T9'): {n:,} of its {n:,} beneficiaries' IDs (100%) are also listed in "
+        f"{path} (sheet 'T8'): the same registry given twice"
+    )
+
+
 def test_a_reference_repeated_in_another_file_is_a_duplicate_counted_once_in_the_share(month, tmp_path):
     """Below the threshold a repeated reference is no refusal: DUPLICATE_PAYMENT names the other
     file, and the non-cash share counts the payment once."""

@@ -74,6 +74,7 @@ def test_every_file_the_engine_runs_translates():
         ]
     assert {name: step.action for name, step in plan.checks.items()} == {
         "period": "query",
+        "registry_repeats": "query",
         "repeats": "query",
         "scale": "query",
         "coverage": "query",

@@ -99,7 +99,10 @@ def plan(params: dict) -> Plan:
             + steps("noncash_share_store.sql", {**params, "partial": partial})
             for partial in (False, True)
         },
-        checks={name: steps(f"checks/{name}.sql", params)[0] for name in ("period", "repeats", "scale", "coverage")},
+        checks={
+            name: steps(f"checks/{name}.sql", params)[0]
+            for name in ("period", "registry_repeats", "repeats", "scale", "coverage")
+        },
         file_counts=steps("file_counts.sql", params),
     )
 
@@ -177,6 +180,7 @@ class _Run:
 
         _notify(cfg, "load")
         tables.run(work.load)
+        checks.check_registry_repeats(self._rows("registry_repeats"), names, guards)
         checks.check_repeats(self._rows("repeats"), names, guards)
         t = self._step("load", t)
 
