@@ -636,7 +636,7 @@ COMMENT ON COLUMN "cases"."decision" IS 'What was decided (the latest decision)'
 COMMENT ON COLUMN "cases"."comment" IS 'The latest comment';
 COMMENT ON COLUMN "cases"."amount_at_stake" IS 'VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for MISSING_PAYMENT and PAYMENT_FAILED; 0 for the others';
 COMMENT ON COLUMN "cases"."amount_recovered" IS 'VND recovered: the amount of the latest decision to recovery or recovered (0 when none)';
-COMMENT ON COLUMN "cases"."amount_written_off" IS 'VND written off: the amount of the latest decision to written_off (0 when none)';
+COMMENT ON COLUMN "cases"."amount_written_off" IS 'VND written off: the amount of the latest decision to written_off while that is the case''s latest decision with an amount (0 when none, or when the case went back to recovery)';
 COMMENT ON COLUMN "cases"."events" IS 'Events of the case in case_events';
 COMMENT ON COLUMN "cases"."updated_at" IS 'Its latest event (UTC), else the latest run that flagged it';
 COMMENT ON TABLE "case_events" IS 'Every decision on a case and every reopening, append-only and hash-chained: `reconcile review import` records the rows an auditor changed in the workbook; a run records a closed case flagged again (reopened)';

@@ -3,6 +3,8 @@
 An auditor may decide at once, without marking the case in review first (open → explained or
 recovery); a closed case may be looked at again (closed → in_review); a run reopens a closed case that
 a later period flags again (closed → open, by the run only). Any other change of status is refused.
+An amount (recovery, recovered, written_off) is 0 or more, and what a case recovered and wrote off
+together is never more than its amount at stake.
 """
 
 from __future__ import annotations
@@ -31,3 +33,19 @@ def transition_problem(before: str, after: str) -> str | None:
         return None
     allowed = ", ".join(ALLOWED[before])
     return f"a case cannot go from {before} to {after} (from {before}: {allowed})"
+
+
+def amount_problem(status: str, amount: int | None, at_stake: int, recovered: int, case_id: str) -> str | None:
+    """Why a decision's amount is refused, or None. What the case would have recovered and written off
+    after it must not be more than its amount at stake: a decision to recovery or recovered sets the
+    amount recovered and ends a write-off; one to written_off sets the amount written off beside what
+    was recovered (`recovered`, the case's now), as sql/cases_refresh.sql keeps them."""
+    if status not in MONEY:
+        return None
+    total = recovered + (amount or 0) if status == "written_off" else amount or 0
+    if total <= at_stake:
+        return None
+    return (
+        "the amount would make what was recovered and written off more than the case's amount at stake; "
+        f"enter the case's total so far, at most its amount at stake (reconcile case {case_id} shows it)"
+    )

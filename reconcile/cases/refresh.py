@@ -1,6 +1,7 @@
-"""After a run, an import, a sign-off or a removal: the closed cases flagged again in a later period
-reopened (each with an event), and `cases` remade (sql/cases_refresh.sql). A database an earlier
-version wrote is brought up to date the same way (upgrade, backfill)."""
+"""After a run, an import, a sign-off or a removal: the closed cases flagged again in a later period,
+by a finding new since they were closed, reopened (each with an event), and `cases` remade
+(sql/cases_refresh.sql). A database an earlier version wrote is brought up to date the same way
+(upgrade, backfill)."""
 
 from __future__ import annotations
 
@@ -17,20 +18,41 @@ SYSTEM = "reconcile"  # case_events.by of what a run records itself
 
 
 def reopen_flagged(con, key: bytes, period: str, run_id: str) -> int:
-    """Reopen every case whose latest event closed it in a period before `period` and that `period`
-    flags again; returns how many. An explained case flagged again keeps its decision (the new
-    period shows in cases.last_period and periods_flagged)."""
+    """Reopen every case whose latest event closed it from a period before `period` and that `period`
+    flags with a finding new since the closing: one (flag_id) that the run holding `period` when the
+    case was closed did not have, or any when no run held it then. A re-run of a period the auditor
+    had seen when closing (the same files, or the finding unchanged) reopens nothing. Returns how
+    many. An explained case flagged again keeps its decision (the new period shows in
+    cases.last_period and periods_flagged)."""
     rows = con.execute(
         """WITH latest AS (
                SELECT case_id, arg_max(to_status, seq) AS status, arg_max(period, seq) AS period,
+                      arg_max("at", seq) AS closed_at,
                       arg_max(assignee, seq) AS assignee, arg_max(decision, seq) AS decision,
                       arg_max(comment, seq) AS comment, arg_max(amount, seq) AS amount
-               FROM case_events GROUP BY case_id)
-           SELECT l.case_id, l.assignee, l.decision, l.comment, l.amount
-           FROM latest AS l
-           WHERE l.status = 'closed' AND l.period < $period
-             AND l.case_id IN (SELECT case_id FROM flags WHERE period = $period)
-           ORDER BY l.case_id""",
+               FROM case_events GROUP BY case_id),
+           closed AS (SELECT * FROM latest WHERE status = 'closed' AND period < $period),
+           held AS (  -- the earlier runs of the period: from their commit to the run or removal replacing them
+               SELECT s.run_id, s.finished_at AS since, coalesce(r.finished_at, d.deleted_at) AS until
+               FROM superseded_runs AS s
+               LEFT JOIN (SELECT run_id, finished_at FROM runs
+                          UNION ALL SELECT run_id, finished_at FROM superseded_runs) AS r
+                   ON r.run_id = s.superseded_by
+               LEFT JOIN period_deletions AS d ON d.deletion_id = s.superseded_by
+               WHERE s.period = $period),
+           seen AS (  -- the period's findings of each case as the database held them when it was closed
+               SELECT c.case_id, f.flag_id
+               FROM closed AS c
+               JOIN superseded_flags AS f ON f.period = $period AND f.case_id = c.case_id
+               JOIN held AS h ON h.run_id = f.run_id
+               WHERE (h.since IS NULL OR h.since <= c.closed_at) AND (h.until IS NULL OR c.closed_at < h.until))
+           SELECT c.case_id, c.assignee, c.decision, c.comment, c.amount
+           FROM closed AS c
+           WHERE EXISTS (SELECT 1 FROM flags AS f
+                         WHERE f.period = $period AND f.case_id = c.case_id
+                           AND NOT EXISTS (SELECT 1 FROM seen AS s
+                                           WHERE s.case_id = c.case_id AND s.flag_id = f.flag_id))
+           ORDER BY c.case_id""",
         {"period": period},
     ).fetchall()
     now = datetime.now(UTC).replace(tzinfo=None)

@@ -13,11 +13,17 @@ records nothing. The whole book is refused, and nothing recorded, when any row:
 - has an evidence column (code, ID, reference, amounts, source file and row) other than the database's
   (the ID may be masked, as --mask-ids writes it);
 - asks for a change of status the lifecycle does not allow (lifecycle.py), an amount with a status
-  that records none, or an amount that is not a whole number of VND;
+  that records none, an amount that is not a whole number of VND or is below 0, or an amount that
+  would make the case's recovered and written off more than its amount at stake (lifecycle.py);
 - gives the same case another decision than an earlier row of the book;
 - changes a case that was decided in the database since the book was written (write it again).
 
 Each refusal names the sheet and the row, never the values (they are personal data).
+
+The amount of a row whose status records one (recovery, recovered, written_off) is the case's total so
+far of that status: an empty cell or 0 means none, and is recorded as 0 (it clears an amount recorded
+before). The workbook shows 0 as an empty cell, so a decision is compared with the book and with the
+database with 0 as none (`_shown`).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reconcile.cases import chain
-from reconcile.cases.lifecycle import MONEY, transition_problem
+from reconcile.cases.lifecycle import MONEY, amount_problem, transition_problem
 from reconcile.cases.refresh import refresh
 from reconcile.cases.signoff import writing
 from reconcile.errors import ReconcileError
@@ -171,10 +177,10 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
         if why:
             problems.append(f"{where}: {why}")
             continue
-        if decision_check(values) == _text(row["decision_check"]):
+        if decision_check(_shown(values)) == _text(row["decision_check"]):
             continue  # as the book was written: the auditor did not touch it
         earlier = decisions.get(flag[0])
-        if earlier is not None and earlier[0] != values:
+        if earlier is not None and _shown(earlier[0]) != _shown(values):
             problems.append(f"{where}: gives its case another decision than {earlier[2]}; make the rows agree")
             continue
         decisions.setdefault(
@@ -208,9 +214,19 @@ def decision_check(values: tuple) -> str:
     return hashlib.md5(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _shown(values: tuple) -> tuple:
+    """A decision as the workbook shows it (rc_case_amount): an amount of 0 as none."""
+    status, assignee, decision, amount, comment = values
+    return status, assignee, decision, amount or None, comment
+
+
 def _decision(row: dict) -> tuple[tuple, str | None]:
+    """The row's (status, assignee, decision, amount, comment), or why it cannot be recorded. A status that
+    records an amount gets one, 0 when the cell is empty; another status gets none."""
     status = (_text(row["status"]) or "open").lower()
     amount = row["case_amount"]
+    if isinstance(amount, bool):
+        return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
     if isinstance(amount, float) and amount.is_integer():
         amount = int(amount)
     elif isinstance(amount, str):
@@ -223,26 +239,30 @@ def _decision(row: dict) -> tuple[tuple, str | None]:
             return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
     elif amount is not None and not isinstance(amount, int):
         return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
-    if amount == 0:
-        amount = None  # nothing recovered or written off yet: as the workbook shows it, an empty cell
-    if amount is not None and status not in MONEY:
+    if amount is not None and amount < 0:
+        return (), "the amount is below 0; enter what was recovered or written off so far, 0 or more"
+    if amount and status not in MONEY:
         return (), f"an amount is recorded only with status {', '.join(MONEY)}; clear it or change the status"
+    if status in MONEY:
+        amount = amount or 0  # none so far: an empty cell, or 0, clears an amount recorded before
+    else:
+        amount = None
     return (status, _text(row["assignee"]), _text(row["decision"]), amount, _text(row["comment"])), None
 
 
 def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -> list[Recorded]:
     now = datetime.now(UTC).replace(tzinfo=None)
-    current = {
-        case_id: (status, assignee, decision, amount, comment)
-        for case_id, status, assignee, decision, amount, comment in con.execute(
-            "SELECT case_id, status, assignee, decision, rc_case_amount(status, amount_recovered, "
-            "amount_written_off), comment FROM cases"
-        ).fetchall()
-    }
+    current, money = {}, {}
+    for case_id, status, assignee, decision, amount, comment, at_stake, recovered in con.execute(
+        "SELECT case_id, status, assignee, decision, rc_case_amount(status, amount_recovered, amount_written_off), "
+        "comment, amount_at_stake, amount_recovered FROM cases"
+    ).fetchall():
+        current[case_id] = (status, assignee, decision, amount, comment)
+        money[case_id] = (at_stake, recovered)
     events, recorded, problems = [], [], []
     for case_id, (values, period, source, where, as_written) in sorted(decisions.items()):
         before = current.get(case_id, ("open", None, None, None, None))
-        if values == before or decision_check(values) == as_written:
+        if _shown(values) == before or decision_check(_shown(values)) == as_written:
             continue  # as the database holds it (recorded already), or as the book was written (not touched)
         if decision_check(before) != as_written:
             problems.append(
@@ -250,7 +270,9 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -
                 "workbook again (reconcile report) and enter the decision there"
             )
             continue
-        why = transition_problem(before[0], values[0])
+        why = transition_problem(before[0], values[0]) or amount_problem(
+            values[0], values[3], *money.get(case_id, (0, 0)), case_id
+        )
         if why:
             problems.append(f"{where}: {why}")
             continue

@@ -1,8 +1,12 @@
 -- Remake `cases` from every period's flags and from case_events (reconcile/cases/refresh.py); the
 -- caller holds the transaction. A case is known by its flags; one whose flags are all gone (its
 -- period re-run without it, or removed) keeps its row while it has events, with what its flags said
--- last. Its status, assignee, decision and comment are those of its latest event (open without one);
--- the amounts recovered and written off those of the latest event to a status that records them.
+-- last. Its status, assignee, decision and comment are those of its latest event (open without one).
+-- Its money is that of its latest event to a status that records an amount (recovery, recovered,
+-- written_off), each such event holding the case's total so far (none, or an amount emptied, is 0):
+-- recovered, the amount of the latest event to recovery or recovered; written off, the amount of the
+-- latest such event when it is to written_off, else 0: a case put back into recovery is no longer
+-- written off, so that what is outstanding (at stake less recovered and written off) is owed again.
 CREATE OR REPLACE TEMP TABLE case_flags AS
 SELECT case_id,
        any_value(code) AS code,
@@ -31,8 +35,12 @@ SELECT case_id,
        arg_max(assignee, seq) AS assignee,
        arg_max(decision, seq) AS decision,
        arg_max(comment, seq) AS comment,
-       coalesce(arg_max(amount, seq) FILTER (WHERE to_status IN ('recovery', 'recovered')), 0) AS amount_recovered,
-       coalesce(arg_max(amount, seq) FILTER (WHERE to_status = 'written_off'), 0) AS amount_written_off,
+       coalesce(arg_max(coalesce(amount, 0), seq) FILTER (WHERE to_status IN ('recovery', 'recovered')), 0)
+           AS amount_recovered,
+       CASE WHEN arg_max(to_status, seq) FILTER (WHERE to_status IN ('recovery', 'recovered', 'written_off'))
+                 = 'written_off'
+            THEN arg_max(coalesce(amount, 0), seq) FILTER (WHERE to_status = 'written_off') ELSE 0 END
+           AS amount_written_off,
        arg_max(period, seq) FILTER (WHERE action = 'reopened') AS reopened_period,
        count(*) AS events,
        max("at") AS last_event_at

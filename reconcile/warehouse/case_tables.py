@@ -70,7 +70,8 @@ CASE_TABLES: tuple[Table, ...] = (
             Col(
                 "amount_written_off",
                 "BIGINT",
-                "VND written off: the amount of the latest decision to written_off (0 when none)",
+                "VND written off: the amount of the latest decision to written_off while that is the case's latest "
+                "decision with an amount (0 when none, or when the case went back to recovery)",
             ),
             Col("events", "BIGINT", "Events of the case in case_events"),
             Col("updated_at", "TIMESTAMP", "Its latest event (UTC), else the latest run that flagged it"),

@@ -1,0 +1,161 @@
+"""Cases' money (issue 22): the amounts recovered and written off that decisions record, as an auditor
+types them into the workbook, and what is outstanding. The sample month's pensioner paid after death
+is the case: 8,158,000 VND overpaid in September."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from conftest import copy_of
+from reconcile import messages
+from reconcile.cli import cli
+
+AMOUNT = "Amount recovered or written off (VND)"
+OVERPAID = 8_158_000
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, ["--lang", "en", *args])
+
+
+def query(db: Path, sql: str, params=()):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture()
+def case(sample_month, tmp_path) -> tuple[Path, str]:
+    """A copy of the sample month's database and the case of the pensioner paid after death."""
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'pension'")[0]
+    assert query(db, "SELECT overpaid FROM recoveries WHERE case_id = ?", [case_id]) == [(OVERPAID,)]
+    return db, case_id
+
+
+def book_with(db: Path, case_id: str, out: Path, **cells) -> tuple[Path, int]:
+    """September's workbook written now, with the case's row given these cells (by header); its sheet row."""
+    book = out.with_suffix(".written.xlsx")
+    res = invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book), "--lang", "en")
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Findings"]
+    header = [c.value for c in ws[1]]
+    n = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("Case id") + 1).value == case_id)
+    for column, value in cells.items():
+        ws.cell(n, header.index(column) + 1).value = value
+    wb.save(out)
+    return out, n
+
+
+def decide(db: Path, case_id: str, out: Path, **cells):
+    book, _ = book_with(db, case_id, out, **cells)
+    return invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
+
+
+def money(db: Path, case_id: str):
+    return query(
+        db, "SELECT status, overpaid, recovered, written_off, outstanding FROM recoveries WHERE case_id = ?", [case_id]
+    )[0]
+
+
+def test_a_written_off_case_put_back_into_recovery_is_owed_again(case, tmp_path):
+    db, case_id = case
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 1_000_000}).exit_code == 0
+    assert decide(db, case_id, tmp_path / "b.xlsx", Status="written_off", **{AMOUNT: 7_158_000}).exit_code == 0
+    assert money(db, case_id) == ("written_off", OVERPAID, 1_000_000, 7_158_000, 0)
+    # the write-off is undone: the family can pay after all
+    assert decide(db, case_id, tmp_path / "c.xlsx", Status="recovery", **{AMOUNT: 1_000_000}).exit_code == 0
+    assert money(db, case_id) == ("recovery", OVERPAID, 1_000_000, 0, 7_158_000)
+    assert query(
+        db, "SELECT count(*), sum(outstanding) FROM recoveries WHERE outstanding > 0 AND case_id = ?", [case_id]
+    ) == [(1, 7_158_000)]
+    # written off again, and closed: the write-off stays with the closed case
+    assert decide(db, case_id, tmp_path / "d.xlsx", Status="written_off", **{AMOUNT: 7_158_000}).exit_code == 0
+    assert decide(db, case_id, tmp_path / "e.xlsx", Status="closed", **{AMOUNT: None}).exit_code == 0
+    assert money(db, case_id) == ("closed", OVERPAID, 1_000_000, 7_158_000, 0)
+
+
+def test_an_emptied_or_zero_amount_means_none_recovered_and_the_same_book_records_nothing_new(case, tmp_path):
+    db, case_id = case
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 5_000_000}).exit_code == 0
+    assert money(db, case_id) == ("recovery", OVERPAID, 5_000_000, 0, 3_158_000)
+    emptied = decide(db, case_id, tmp_path / "emptied.xlsx", **{AMOUNT: None})
+    assert emptied.exit_code == 0, emptied.output
+    assert money(db, case_id) == ("recovery", OVERPAID, 0, 0, OVERPAID)
+    again = invoke("review", "import", str(tmp_path / "emptied.xlsx"), "--db", str(db), "--by", "Lan")
+    assert again.exit_code == 0, again.output
+    assert "recorded 0 decisions from emptied.xlsx (26 findings rows read, 1 changed in the book)" in again.output
+    assert decide(db, case_id, tmp_path / "b.xlsx", **{AMOUNT: "2.000.000"}).exit_code == 0
+    assert money(db, case_id) == ("recovery", OVERPAID, 2_000_000, 0, 6_158_000)
+    assert decide(db, case_id, tmp_path / "zero.xlsx", **{AMOUNT: 0}).exit_code == 0
+    assert money(db, case_id) == ("recovery", OVERPAID, 0, 0, OVERPAID)
+    again = invoke("review", "import", str(tmp_path / "zero.xlsx"), "--db", str(db), "--by", "Lan")
+    assert "recorded 0 decisions from zero.xlsx" in again.output
+    # each clearing is an event that says 0, not an amount left out
+    assert query(db, "SELECT to_status, amount FROM case_events WHERE case_id = ? ORDER BY seq", [case_id]) == [
+        ("recovery", 5_000_000),
+        ("recovery", 0),
+        ("recovery", 2_000_000),
+        ("recovery", 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "amount", "why"),
+    [
+        ("recovery", -1_000_000, "the amount is below 0; enter what was recovered or written off so far, 0 or more"),
+        ("recovery", "-1.000.000", "the amount is below 0; enter what was recovered or written off so far, 0 or more"),
+        (
+            "recovery",
+            81_580_000,  # a typo: a zero too many
+            "the amount would make what was recovered and written off more than the case's amount at stake; "
+            "enter the case's total so far, at most its amount at stake (reconcile case {case_id} shows it)",
+        ),
+    ],
+    ids=["negative", "negative as text", "over the amount at stake"],
+)
+def test_an_amount_below_0_or_over_the_amount_at_stake_refuses_the_book(case, tmp_path, status, amount, why):
+    db, case_id = case
+    book, n = book_with(db, case_id, tmp_path / "bad.xlsx", Status=status, **{AMOUNT: amount})
+    res = invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 2
+    assert f"bad.xlsx: sheet 'Findings' row {n}: {why.format(case_id=case_id)}" in res.output
+    assert "bad.xlsx: 1 row(s) cannot be recorded; nothing was recorded" in res.output
+    assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
+    assert money(db, case_id) == ("open", OVERPAID, 0, 0, OVERPAID)
+
+
+def test_recovered_and_written_off_together_may_reach_the_amount_at_stake_not_pass_it(case, tmp_path):
+    db, case_id = case
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: OVERPAID}).exit_code == 0
+    assert decide(db, case_id, tmp_path / "b.xlsx", **{AMOUNT: 1_000_000}).exit_code == 0
+    book, n = book_with(db, case_id, tmp_path / "over.xlsx", Status="written_off", **{AMOUNT: 7_158_001})
+    res = invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 2
+    assert (
+        f"over.xlsx: sheet 'Findings' row {n}: the amount would make what was recovered and written off" in res.output
+    )
+    assert decide(db, case_id, tmp_path / "c.xlsx", Status="written_off", **{AMOUNT: 7_158_000}).exit_code == 0
+    assert money(db, case_id) == ("written_off", OVERPAID, 1_000_000, 7_158_000, 0)
+
+
+def test_the_refusals_of_amounts_are_said_in_vietnamese(case, tmp_path):
+    db, case_id = case
+    book, n = book_with(db, case_id, tmp_path / "bad.xlsx", Status="recovery", **{AMOUNT: -5})
+    try:
+        res = CliRunner().invoke(cli, ["--lang", "vi", "review", "import", str(book), "--db", str(db), "--by", "Lan"])
+    finally:
+        messages.set_language(None)  # the process's language, as the other tests expect it
+    assert res.exit_code == 2
+    assert (
+        f"bad.xlsx: trang tính 'Findings' dòng {n}: số tiền nhỏ hơn 0; hãy nhập số đã thu hồi hoặc đã xóa nợ tính "
+        "đến nay, từ 0 trở lên"
+    ) in res.output

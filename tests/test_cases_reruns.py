@@ -1,0 +1,126 @@
+"""Cases through re-runs of a past month (issue 21): a closed case reopens when a later period flags it
+with a finding new since it was closed, never because a period the auditor had seen was run again.
+September and October of the sample in the database; the welfare beneficiary paid after death is
+flagged in both; the auditor closes the case from September's book."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from conftest import copy_of
+from reconcile.cli import cli
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, ["--lang", "en", *args])
+
+
+def query(db: Path, sql: str, params=()):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def october(tmp_path_factory) -> dict[str, list[Path]]:
+    from reconcile.sample import write_sample_october
+
+    return write_sample_october(tmp_path_factory.mktemp("october"))
+
+
+def run_month(db: Path, period: str, files: dict[str, list[Path]]):
+    res = invoke(
+        "run",
+        "--period",
+        period,
+        "--db",
+        str(db),
+        "--registry",
+        str(files["registry"][0]),
+        *[a for p in files["payments"] for a in ("--payments", str(p))],
+    )
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def decide(db: Path, case_id: str, out: Path, **cells) -> None:
+    """September's workbook written now, the case's row given these cells, imported."""
+    book = out.with_suffix(".written.xlsx")
+    assert (
+        invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book), "--lang", "en").exit_code == 0
+    )
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Findings"]
+    header = [c.value for c in ws[1]]
+    n = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("Case id") + 1).value == case_id)
+    for column, value in cells.items():
+        ws.cell(n, header.index(column) + 1).value = value
+    wb.save(out)
+    res = invoke("review", "import", str(out), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 0, res.output
+
+
+@pytest.fixture()
+def closed(sample_month, october, tmp_path) -> tuple[Path, str]:
+    """September and October in the database, then the case closed from September's book."""
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    run_month(db, "2024-10", october)
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
+    assert query(db, "SELECT periods_flagged FROM cases WHERE case_id = ?", [case_id]) == [(2,)]
+    decide(db, case_id, tmp_path / "explained.xlsx", Status="explained", Decision="đã xác minh")
+    decide(db, case_id, tmp_path / "closed.xlsx", Status="closed")
+    assert query(db, "SELECT status FROM cases WHERE case_id = ?", [case_id]) == [("closed",)]
+    return db, case_id
+
+
+def events(db: Path, case_id: str):
+    return query(
+        db,
+        'SELECT "by", action, from_status, to_status, period FROM case_events WHERE case_id = ? ORDER BY seq',
+        [case_id],
+    )
+
+
+def test_re_running_a_month_the_auditor_had_seen_when_closing_reopens_nothing(closed, october):
+    db, case_id = closed
+    res = run_month(db, "2024-10", october)
+    assert "reopened" not in res.output
+    assert "0 findings appeared, 0 gone, 0 input files added, removed or changed" in res.output
+    assert query(db, "SELECT status, periods_flagged, events FROM cases WHERE case_id = ?", [case_id]) == [
+        ("closed", 2, 2)
+    ]
+    # the month removed and run again from the same files: the same finding, seen when closing
+    res = invoke("delete", "--period", "2024-10", "--db", str(db), "--by", "Lan", "--reason", "chạy lại", "--yes")
+    assert res.exit_code == 0, res.output
+    assert "reopened" not in run_month(db, "2024-10", october).output
+    assert events(db, case_id) == [
+        ("Lan", "decision", "open", "explained", "2024-09"),
+        ("Lan", "decision", "explained", "closed", "2024-09"),
+    ]
+
+
+def test_a_finding_new_since_the_closing_in_a_later_month_reopens_the_case(closed, october, tmp_path):
+    db, case_id = closed
+    # October's bank file corrected: the payment after death was 1,500,000, not 1,000,000: a new finding
+    corrected = {"registry": october["registry"], "payments": [tmp_path / "bank.csv", october["payments"][1]]}
+    shutil.copy(october["payments"][0], tmp_path / "bank.csv")
+    text = (tmp_path / "bank.csv").read_text(encoding="utf-8-sig")
+    line = next(x for x in text.splitlines() if ",FT20241000016," in x)
+    (tmp_path / "bank.csv").write_text(text.replace(line, line.replace('"1,000,000"', '"1,500,000"')), encoding="utf-8")
+    res = run_month(db, "2024-10", corrected)
+    assert "reconcile: 1 closed case flagged again and reopened; see reconcile cases --status open" in res.output
+    assert events(db, case_id)[-1] == ("reconcile", "reopened", "closed", "open", "2024-10")
+    assert query(db, "SELECT status, opened_period, amount_at_stake FROM cases WHERE case_id = ?", [case_id]) == [
+        ("open", "2024-10", 2_500_000)
+    ]
+    # and once only: the same corrected files again reopen nothing more
+    assert "reopened" not in run_month(db, "2024-10", corrected).output
+    assert len(events(db, case_id)) == 3
