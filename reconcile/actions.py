@@ -14,15 +14,25 @@ account, the bank, the amount, the original reference, the reason (failed or ret
 narrative), the programme, the province and the commune. One file per paying bank: the payment's
 `bank_code`, `VNPOST` for cash (the post office), `unknown` when it names none.
 
+**Held back** (`held_back.csv` and `.xlsx`, for the office, not for a bank): the payments that would be
+on a re-issue list but whose beneficiary, as the latest registry up to P that lists them in the
+programme says, died before the payment's value date (the test of PAID_AFTER_DEATH), or is not active
+there (deceased, suspended, terminated). Money owed to someone who died goes to the heirs by the
+commune's decision, not back to a closed account; a suspended or terminated beneficiary is not paid
+until reinstated. The same columns as a re-issue list, and why it is held back (the date of death and
+the payment's date, or the status, with the registry's period). No payment is held back: no file.
+
 **Recovery demands as of P** (`recovery_<bank>_<commune>.csv` and `.xlsx`, sql/actions_recovery.sql):
 every case of the `recoveries` view (money paid after a death or while inactive) flagged in a period
-up to P with money outstanding as of P: overpaid over the periods flagged up to P, less what decisions
-have recorded as recovered and written off (decisions count as they stand now). As of the latest
-period these are the `recoveries` view's amounts. One row per case: its id and code, the name (the
-latest registry's up to P), the ID, the account and bank of the latest payment flagged in the case up
-to P, the province and commune, the periods flagged up to P, and overpaid, recovered, written off and
-outstanding. One file per bank
-that received the overpayments (`VNPOST` for cash) and commune (`unknown` when none is known), its rows by name.
+up to P with money outstanding as of P: overpaid over the periods flagged up to P, less what the
+decisions entered on the findings of a period up to P (`case_events.period`) recorded as recovered and
+written off, whenever they were recorded; a decision entered on a later period's findings does not
+count as of P. As of the latest period these are the `recoveries` view's amounts; the workbook of P
+adds up the same rows per programme (`overpayments`), so that the two agree. One row per case: its id
+and code, the name (the latest registry's up to P), the ID, the account and bank of the latest payment
+flagged in the case up to P, the province and commune, the periods flagged up to P, and overpaid,
+recovered, written off and outstanding. One file per bank that received the overpayments (`VNPOST` for
+cash) and commune (`unknown` when none is known), its rows by name.
 
 File names keep only `A-Z a-z 0-9 _ -` of a bank or commune code (any other character becomes `_`),
 so that they are valid on Windows; codes that come out alike share a file, each row keeping its code.
@@ -54,7 +64,8 @@ CASH_BANK = "VNPOST"  # the post office, the one paying "bank" of cash
 UNKNOWN = "unknown"
 SUFFIXES = (".csv", ".xlsx")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
-ACTION_FILE = re.compile(r"^(reissue|recovery)_[A-Za-z0-9_-]+\.(csv|xlsx)$")
+HELD = "held_back"  # the file of the payments held back
+ACTION_FILE = re.compile(r"^((reissue|recovery)_[A-Za-z0-9_-]+|held_back)\.(csv|xlsx)$")
 MASKED = {"vneid": mask_id, "account_number": mask_id, "payment_ref": mask_id, "reason": mask_text}
 
 REISSUE: tuple[tuple[str, str, str], ...] = (  # column, label, kind
@@ -70,6 +81,8 @@ REISSUE: tuple[tuple[str, str, str], ...] = (  # column, label, kind
     ("province_code", "col.province_code", "text"),
     ("commune_code", "col.commune_code", "text"),
 )
+HELD_BACK = (*REISSUE, ("held", "col.held_because", "text"))
+STATUSES = ("active", "suspended", "terminated", "deceased")
 RECOVERY: tuple[tuple[str, str, str], ...] = (
     ("case_id", "col.case_id", "text"),
     ("code", "col.code", "text"),
@@ -103,6 +116,7 @@ class ActionsResult:
     period: str
     out: Path
     files: list[ActionFile] = field(default_factory=list)
+    held: ActionFile | None = None  # the payments held back, when there are any (not for a bank)
     others: list[str] = field(default_factory=list)  # action files in the folder this listing did not write
 
     def total(self, kind: str) -> tuple[int, int]:
@@ -117,13 +131,20 @@ def safe_name(code: str | None) -> str:
 
 
 def reissue(con: duckdb.DuckDBPyConnection, period: str) -> pl.DataFrame:
-    """The payments to send again as of `period`, one row each (bank, commune, then the columns)."""
+    """The payments to send again as of `period`, one row each (bank, commune, then the columns), and
+    those held back: `held` says why ('died', 'inactive'), null for one to send."""
     return _frame(con, "actions_reissue.sql", period)
+
+
+def overpayments(con: duckdb.DuckDBPyConnection, period: str) -> pl.DataFrame:
+    """Every case of the recoveries view flagged up to `period`, one row each, with its amounts as of
+    `period` (sql/actions_recovery.sql): the recovery demands and the workbook's summary of `period`."""
+    return _frame(con, "actions_recovery.sql", period)
 
 
 def recovery(con: duckdb.DuckDBPyConnection, period: str) -> pl.DataFrame:
     """The overpayments to reclaim as of `period`, one row per case (bank, commune, then the columns)."""
-    return _frame(con, "actions_recovery.sql", period)
+    return overpayments(con, period).filter(pl.col("outstanding") > 0)
 
 
 def _frame(con: duckdb.DuckDBPyConnection, name: str, period: str) -> pl.DataFrame:
@@ -152,6 +173,8 @@ def write_actions(
         )
         .rename({"status": "reason"})
     )
+    held = to_send.filter(pl.col("held").is_not_null()).with_columns(held=_why_held(lang))
+    to_send = to_send.filter(pl.col("held").is_null())
     to_send = to_send.with_columns(file=pl.lit("reissue_") + _safe(pl.col("bank")))
     to_reclaim = recovery(con, period)
     to_reclaim = to_reclaim.with_columns(
@@ -168,11 +191,49 @@ def write_actions(
             action_files.write_csv(rows, columns, paths[0])
             action_files.write_xlsx(rows, columns, paths[1], label(f"sheet.{kind}", lang))
             result.files.append(ActionFile(kind, paths, rows.height, int(rows[amount].sum())))
-    written = {p.name for f in result.files for p in f.paths}
+    if held.height:
+        columns = [Column(name, label(key, lang), how) for name, key, how in HELD_BACK]
+        paths = (out / f"{HELD}.csv", out / f"{HELD}.xlsx")
+        held = _shown(held, lang, mask_ids)
+        action_files.write_csv(held, columns, paths[0])
+        action_files.write_xlsx(held, columns, paths[1], label("sheet.held_back", lang))
+        result.held = ActionFile("held", paths, held.height, int(held["amount"].sum()))
+    written = {p.name for f in [*result.files, *([result.held] if result.held else [])] for p in f.paths}
     result.others = sorted(
         p.name for p in out.iterdir() if ACTION_FILE.match(p.name) and p.name not in written and p.is_file()
     )
     return result
+
+
+def _why_held(lang: str) -> pl.Expr:
+    """Why a payment is held back, in the reader's words: the date of death before the payment's, or
+    the status, with the period of the registry that says so."""
+    statuses = {s: label(f"beneficiary_status.{s}", lang) for s in STATUSES}
+    day = "%d/%m/%Y"
+    return (
+        pl.when(pl.col("held") == "died")
+        .then(
+            _fill(
+                label("held.died", lang),
+                date_of_death=pl.col("date_of_death").dt.strftime(day),
+                value_date=pl.col("value_date").dt.strftime(day),
+                registry_period=pl.col("registry_period"),
+            )
+        )
+        .otherwise(
+            _fill(
+                label("held.inactive", lang),
+                status=pl.col("registry_status").replace_strict(statuses, default=pl.col("registry_status")),
+                registry_period=pl.col("registry_period"),
+            )
+        )
+    )
+
+
+def _fill(template: str, **values: pl.Expr) -> pl.Expr:
+    """A label's `{name}` fields filled from columns, row by row (polars' format)."""
+    names = re.findall(r"\{(\w+)\}", template)
+    return pl.format(re.sub(r"\{\w+\}", "{}", template), *(values[n] for n in names))
 
 
 def _safe(code: pl.Expr) -> pl.Expr:

@@ -359,3 +359,195 @@ def test_as_of_the_middle_month_the_demands_are_the_overpayments_flagged_by_then
     assert sorted((r["Personal ID"], PROGRAMS[r["Programme"]], int(r["Outstanding (VND)"])) for r in rows) == [
         (v, p, a) for v, p, a in expected
     ]
+
+
+def decide(db: Path, period: str, folder: Path, amounts: dict[str, int]) -> None:
+    """Enter `recovery` with an amount for each case in the findings sheet of the workbook of `period`,
+    and import it, as an auditor does."""
+    book = folder / f"book-{period}.xlsx"
+    res = invoke("report", "--period", period, "--db", str(db), "--report", str(book), "--lang", "en")
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Findings"]
+    header = [c.value for c in ws[1]]
+    left = dict(amounts)
+    for row in range(2, ws.max_row + 1):
+        case_id = ws.cell(row, header.index("Case id") + 1).value
+        if case_id in left:
+            ws.cell(row, header.index("Status") + 1).value = "recovery"
+            ws.cell(row, header.index("Amount recovered or written off (VND)") + 1).value = left.pop(case_id)
+    assert not left
+    wb.save(folder / f"decided-{period}.xlsx")
+    res = invoke("review", "import", str(folder / f"decided-{period}.xlsx"), "--db", str(db), "--by", "Lê Thị Hoa")
+    assert res.exit_code == 0, res.output
+
+
+def summary_overpayments(book: Path) -> list[tuple]:
+    """The summary sheet's table of overpayments: programme, cases, overpaid, recovered, written off,
+    outstanding, its total last."""
+    rows = list(openpyxl.load_workbook(book, read_only=True)["Summary"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if str(r[0]).startswith("Overpayments to recover"))
+    end = next(i for i in range(start, len(rows)) if rows[i][0] == "Total")
+    return [tuple(r[:6]) for r in rows[start + 2 : end + 1]]
+
+
+AS_OF = ("case_id", "overpaid", "recovered", "written_off", "outstanding")
+
+
+def test_a_past_months_workbook_and_actions_agree_as_of_that_month(history, tmp_path):
+    """The workbook of October counts the overpayments flagged up to October, not November's, and the
+    decisions entered in the workbooks up to October, not one entered in November's (which may count
+    November's money), however late it was imported; `reconcile actions` for October says the same."""
+    from reconcile.actions import overpayments
+
+    _, shared = history
+    db = copy_of(shared, tmp_path / "r.duckdb")
+    # a pension case flagged in September to November, decided in October's workbook; one flagged from
+    # October, decided in November's
+    cases = (
+        "SELECT case_id FROM flags WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') "
+        "AND program = 'pension' GROUP BY case_id HAVING min(period) = ? AND max(period) = '2024-11' "
+        "ORDER BY case_id LIMIT 1"
+    )
+    [(in_october,)] = query(db, cases, ["2024-09"])
+    [(in_november,)] = query(db, cases, ["2024-10"])
+    decide(db, "2024-11", tmp_path, {in_november: 2_000_000})
+    decide(db, "2024-10", tmp_path, {in_october: 1_000_000})  # imported after November's: it still counts
+    book = tmp_path / "october.xlsx"
+    assert (
+        invoke("report", "--period", "2024-10", "--db", str(db), "--report", str(book), "--lang", "en").exit_code == 0
+    )
+    assert summary_overpayments(book) == [
+        ("Pension", 6, 59_640_000, 1_000_000, 0, 58_640_000),
+        ("Social assistance", 16, 19_000_000, 0, 0, 19_000_000),
+        ("Total", 22, 78_640_000, 1_000_000, 0, 77_640_000),
+    ]
+    assert query(  # the findings up to October, to the dong
+        db,
+        "SELECT count(DISTINCT case_id), sum(paid_amount) FROM flags WHERE program = 'pension' "
+        "AND code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND period <= '2024-10'",
+    ) == [(6, 59_640_000)]
+    res = actions(db, tmp_path / "out-10", "2024-10")
+    assert res.stderr.strip().splitlines()[-1].endswith("22 overpayments to reclaim (77,640,000 VND)")
+    # as of November, the latest: every finding and decision, as the recoveries view has them
+    book = tmp_path / "november.xlsx"
+    assert (
+        invoke("report", "--period", "2024-11", "--db", str(db), "--report", str(book), "--lang", "en").exit_code == 0
+    )
+    assert summary_overpayments(book)[-1] == ("Total", 37, 149_760_000, 3_000_000, 0, 146_760_000)
+    assert query(db, "SELECT count(*), sum(overpaid), sum(recovered), sum(outstanding) FROM recoveries") == [
+        (37, 149_760_000, 3_000_000, 146_760_000)
+    ]
+    with duckdb.connect(str(db), read_only=True) as con:  # case by case: the same rule as cases_refresh.sql
+        as_of = overpayments(con, "2024-11").select(AS_OF).sort("case_id").rows()
+    assert as_of == query(db, f"SELECT {', '.join(AS_OF)} FROM recoveries ORDER BY case_id")
+    res = actions(db, tmp_path / "out-11", "2024-11")
+    assert res.stderr.strip().splitlines()[-1].endswith("37 overpayments to reclaim (146,760,000 VND)")
+
+
+def test_a_payment_to_a_beneficiary_who_died_or_is_not_active_is_held_back_not_sent_again(history, tmp_path):
+    """Her payments returned in September, October and November (account closed), she is deceased in
+    November's registry, dead since 20/10/2024; another's returned in September and October, he is
+    suspended in November's. None is sent again as of November: they are in held_back, with why."""
+    from reconcile.actions import write_actions
+
+    truth_dir, _ = history
+    registry = pl.read_parquet(truth_dir / "2024-11" / "registry.parquet").with_columns(
+        status=pl.when(pl.col("vneid") == "026139000000")
+        .then(pl.lit("deceased"))
+        .when(pl.col("vneid") == "015136000000")
+        .then(pl.lit("suspended"))
+        .otherwise(pl.col("status")),
+        date_of_death=pl.when(pl.col("vneid") == "026139000000")
+        .then(pl.date(2024, 10, 20))
+        .otherwise(pl.col("date_of_death")),
+    )
+    registry.write_parquet(tmp_path / "registry.parquet")
+    db = tmp_path / "held.duckdb"
+    for period in PERIODS:
+        month = truth_dir / period
+        run(
+            RunConfig(
+                period=period,
+                registry=[tmp_path / "registry.parquet" if period == "2024-11" else month / "registry.parquet"],
+                payments=[month / "payments_bank.parquet", month / "payments_post.parquet"],
+                db=db,
+            )
+        )
+    out = tmp_path / "out"
+    res = actions(db, out, "2024-11")
+    sent = [r for found in files(out, "reissue").values() for r in found]
+    assert not {r["Personal ID"] for r in sent} & {"026139000000", "015136000000"}
+    assert (
+        res.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"reconcile: action files as of 2024-11 in {out}: 22 payments to send again (115,762,000 VND), ")
+    )
+    held = [
+        (
+            r["Period"],
+            r["Personal ID"],
+            r["Bank"],
+            r["Amount (VND)"],
+            r["Original payment reference"],
+            r["Held back because"],
+        )
+        for r in read_csv(out / "held_back.csv")
+    ]
+    assert held == [
+        (
+            "2024-09",
+            "015136000000",
+            "LPB",
+            "11508000",
+            "FT202409000000191",
+            "status suspended in the registry of 2024-11",
+        ),
+        (
+            "2024-10",
+            "015136000000",
+            "LPB",
+            "11508000",
+            "FT202410000000180",
+            "status suspended in the registry of 2024-11",
+        ),
+        (
+            "2024-09",
+            "026139000000",
+            "VBA",
+            "5200000",
+            "FT202409000000543",
+            "status deceased in the registry of 2024-11",
+        ),
+        (
+            "2024-10",
+            "026139000000",
+            "VBA",
+            "5200000",
+            "FT202410000000527",
+            "status deceased in the registry of 2024-11",
+        ),
+        (
+            "2024-11",
+            "026139000000",
+            "VBA",
+            "5200000",
+            "FT202411000000512",
+            "died on 20/10/2024, before the payment's date 03/11/2024 (registry of 2024-11)",
+        ),
+    ]
+    assert len(read_xlsx(out / "held_back.xlsx")) == 5
+    with duckdb.connect(str(db), read_only=True) as con:
+        result = write_actions(con, "2024-11", tmp_path / "vi", lang="vi")
+    assert result.held is not None and (result.held.rows, result.held.amount) == (5, 38_616_000)
+    assert read_csv(tmp_path / "vi" / "held_back.csv")[-1]["Lý do chưa chi trả lại"] == (
+        "đã chết ngày 20/10/2024, trước ngày chi 03/11/2024 (danh sách đối tượng kỳ 2024-11)"
+    )
+    # as of October her registry said active: sent again then, and nothing held back
+    actions(db, tmp_path / "october", "2024-10")
+    assert not (tmp_path / "october" / "held_back.csv").exists()
+    october = [r["Original payment reference"] for r in read_csv(tmp_path / "october" / "reissue_VBA.csv")]
+    assert {"FT202409000000543", "FT202410000000527"} <= set(october)
+    # a held_back file of an earlier listing left in the folder is named, as any action file is
+    (tmp_path / "october" / "held_back.csv").write_text("old")
+    assert "held_back.csv" in actions(db, tmp_path / "october", "2024-10").stderr

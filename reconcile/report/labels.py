@@ -22,6 +22,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.parameters": ("Parameters", "Tham số"),
     "sheet.reissue": ("To send again", "Chi trả lại"),
     "sheet.recovery": ("To recover", "Thu hồi"),
+    "sheet.held_back": ("Held back", "Chưa chi trả lại"),
     # summary sheet
     "title": (
         "Reconciliation of cashless disbursements, period {period}",
@@ -164,6 +165,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.cases": ("Cases", "Số vụ việc"),
     "col.bank": ("Bank", "Ngân hàng"),
     "col.original_ref": ("Original payment reference", "Số tham chiếu khoản chi gốc"),
+    "col.held_because": ("Held back because", "Lý do chưa chi trả lại"),
+    # why a payment is held back rather than sent again (reconcile/actions.py)
+    "held.died": (
+        "died on {date_of_death}, before the payment's date {value_date} (registry of {registry_period})",
+        "đã chết ngày {date_of_death}, trước ngày chi {value_date} (danh sách đối tượng kỳ {registry_period})",
+    ),
+    "held.inactive": (
+        "status {status} in the registry of {registry_period}",
+        "trạng thái {status} trong danh sách đối tượng kỳ {registry_period}",
+    ),
     "col.overpaid": ("Overpaid (VND)", "Số tiền chi sai (đồng)"),
     "col.outstanding": ("Outstanding (VND)", "Còn phải thu hồi (đồng)"),
     "col.parameter": ("Parameter", "Tham số"),
@@ -221,6 +232,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "method.account": ("account", "số tài khoản"),
     "method.name_dob": ("name and date of birth", "họ tên và ngày sinh"),
     "method.name": ("name", "họ tên"),
+    "beneficiary_status.active": ("active", "đang hưởng"),
+    "beneficiary_status.suspended": ("suspended", "tạm dừng"),
+    "beneficiary_status.terminated": ("terminated", "thôi hưởng"),
+    "beneficiary_status.deceased": ("deceased", "đã chết"),
     "payment_status.failed": ("failed", "thất bại"),
     "payment_status.returned": ("returned", "bị trả lại"),
     "yes": ("yes", "có"),

@@ -239,12 +239,20 @@ def _month_over_month(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, per
 
 
 def _overpayments(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, period: str) -> None:
-    """The overpayments of this period and the ones before, as decisions stand (view recoveries)."""
-    rows = con.execute(
-        """SELECT program, count(*), sum(overpaid), sum(recovered), sum(written_off), sum(outstanding)
-           FROM recoveries WHERE first_period <= ? GROUP BY program ORDER BY program""",
-        [period],
-    ).fetchall()
+    """The overpayments of this period and the ones before, as of this period: the cases flagged up to
+    it, overpaid in the periods up to it, less what the decisions entered on the findings of those
+    periods recorded (sql/actions_recovery.sql, as `reconcile actions --period` lists them)."""
+    import polars as pl
+
+    from reconcile.actions import overpayments
+
+    rows = (
+        overpayments(con, period)
+        .group_by("program")
+        .agg(pl.len(), *(pl.col(c).sum() for c in ("overpaid", "recovered", "written_off", "outstanding")))
+        .sort("program")
+        .rows()
+    )
     w.text(book.label("section.recoveries"), "section")
     w.header(
         [

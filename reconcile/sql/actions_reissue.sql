@@ -4,11 +4,22 @@
 -- $period. One row per payment, in the file of the bank that was to pay it ($cash_bank for cash, the
 -- post office; 'unknown' when the payment names no bank). A payment listed again in another input
 -- (repeat_of) is the same payment: it is listed once.
+-- `held` says why a payment is held back rather than sent again, as the beneficiary's latest registry
+-- up to $period that lists them in the programme (`standing`: its period, status and date of death)
+-- says: 'died' when the date of death is before the payment's value date (the test of
+-- PAID_AFTER_DEATH), else 'inactive' when the status there is not active (deceased, suspended,
+-- terminated); NULL for a payment to send again.
 WITH paid AS (
     SELECT DISTINCT m.vneid, m.program, m.period
     FROM payments AS p
     JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
     WHERE p.status = 'success' AND p.in_period AND p.period <= $period
+),
+standing AS (
+    SELECT vneid, program, period AS registry_period, status AS registry_status, date_of_death
+    FROM registry
+    WHERE period <= $period AND vneid IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY vneid, program ORDER BY period DESC, is_primary DESC, registry_id) = 1
 )
 SELECT
     CASE WHEN p.channel = 'cash' THEN $cash_bank ELSE coalesce(p.bank_code, 'unknown') END AS bank,
@@ -23,10 +34,17 @@ SELECT
     p.narrative,
     m.program,
     r.province_code,
-    r.commune_code
+    r.commune_code,
+    CASE WHEN s.date_of_death < p.value_date THEN 'died'
+         WHEN s.registry_status <> 'active' THEN 'inactive' END AS held,
+    p.value_date,
+    s.registry_period,
+    s.registry_status,
+    s.date_of_death
 FROM payments AS p
 JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
+LEFT JOIN standing AS s ON s.vneid = m.vneid AND s.program = m.program
 WHERE p.status IN ('failed', 'returned') AND p.period <= $period AND p.repeat_of IS NULL
   AND NOT EXISTS (
       SELECT 1 FROM paid AS s
