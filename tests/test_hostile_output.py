@@ -225,6 +225,30 @@ def test_report_from_the_database_never_replaces_an_input_of_a_reconciled_period
     assert res.exit_code == 0, res.output
 
 
+def test_actions_never_write_over_an_input_named_as_an_action_file(tmp_path):
+    """An input saved in the actions folder under an action file's name (a bank's re-issue list kept
+    beside them) is refused, not written over."""
+    reg, pay = month(tmp_path, REGISTRY, PAYMENTS)
+    out = tmp_path / "actions"
+    out.mkdir()
+    kept = out / "reissue_VBA.csv"
+    kept.write_bytes(pay.read_bytes())
+    db = tmp_path / "r.duckdb"
+    res = CliRunner().invoke(
+        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(reg), "--payments", str(kept)]
+    )
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(
+        cli, ["--lang", "en", "actions", "--period", "2024-09", "--db", str(db), "--out", str(out)]
+    )
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {kept}: --out would write over an input file; give it another name "
+        "(a run never replaces its inputs)"
+    )
+    assert kept.read_bytes() == pay.read_bytes()
+
+
 @pytest.mark.slow
 def test_a_wide_rejected_row_is_written_whole_in_file_order(tmp_path):
     """The rejected rows sheet writes each raw row in one pass over its values (it took minutes for rows of

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from reconcile.cli.group import say
-from reconcile.cli.outputs import speak
+from reconcile.cli.outputs import check_not_recorded_inputs, speak
 from reconcile.cli.read import db_option
 from reconcile.errors import ReconcileError
 
@@ -49,7 +49,7 @@ def actions(period, out, db, mask_ids, lang) -> None:
     """
     speak(lang)
     from reconcile import config, readback
-    from reconcile.actions import write_actions
+    from reconcile.actions import ACTION_FILE, write_actions
 
     config.check_period(period)
     from reconcile.cases.readback import require_cases
@@ -58,6 +58,11 @@ def actions(period, out, db, mask_ids, lang) -> None:
         require_cases(con, db)
         if not readback.has_period(con, period):
             raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
+        if Path(out).is_dir():  # an action file's name given to an input: it is not written over
+            check_not_recorded_inputs(
+                readback.input_files(con),
+                [("--out", p) for p in sorted(Path(out).iterdir()) if ACTION_FILE.match(p.name)],
+            )
         result = write_actions(con, period, out, lang=lang or "vi", mask_ids=mask_ids)
     for f in result.files:
         names = ", ".join(p.name for p in f.paths)
@@ -73,6 +78,14 @@ def actions(period, out, db, mask_ids, lang) -> None:
                 f"{f.amount:,} VND outstanding",
                 err=True,
             )
+    if result.held:
+        h = result.held
+        say(
+            f"reconcile: {', '.join(p.name for p in h.paths)}: {h.rows:,} {'payment' if h.rows == 1 else 'payments'} "
+            f"held back, not to send again ({h.amount:,} VND): the beneficiary died before the payment's date or is "
+            "not active in the latest registry; the last column says why",
+            err=True,
+        )
     if result.others:
         n = len(result.others)
         say(
