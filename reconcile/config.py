@@ -128,7 +128,7 @@ class Limits(BaseModel):
         1024,
         ge=64,
         description="Longest field of a CSV file (a quoted field may span lines), "
-        "and longest text or attribute of camt XML, KB",
+        "longest text or attribute of camt XML and longest field of MT940, KB",
     )
     max_columns: int = Field(2000, ge=10, description="Most columns in a file or sheet")
     max_xml_depth: int = Field(64, ge=16, description="Deepest nesting of elements in camt XML")

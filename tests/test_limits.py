@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
@@ -140,4 +142,175 @@ def test_a_file_over_the_configured_size_is_refused(tmp_path):
     )
     assert refused(tmp_path, path, "--config", str(config)) == (
         f"{path}: is 2 MB, over the limit of 1 MB ([limits] max_file_mb); check that it is the right file, or {FIX}"
+    )
+
+
+# -- a field of many lines (a quoted field may span lines), a text of megabytes in XML ------------------
+
+PAYMENTS_HEADER = b"payment_ref,payee_name,amount,value_date,channel,narrative\n"
+FIELD_FIX = f"check that its quoted fields are closed, or {FIX}"
+XML_FIX = "ask the bank to export the file again; it may be damaged or hostile"
+
+
+def limits_config(tmp_path, **values) -> str:
+    config = tmp_path / "reconcile.toml"
+    config.write_text("[limits]\n" + "".join(f"{k} = {v}\n" for k, v in values.items()), encoding="utf-8")
+    return str(config)
+
+
+def test_a_quoted_field_of_many_short_lines_is_refused(tmp_path):
+    """Each line is short, so the line limit passes it: the field (200 MB in the report that found
+    it) is measured from its opening quote, across its lines."""
+    path = tmp_path / "bank.csv"
+    path.write_bytes(
+        PAYMENTS_HEADER
+        + b"FT1,A,1,05/09/2024,bank,x\n"
+        + b'FT2,B,1,05/09/2024,bank,"'
+        + b'C""C\n' * 20_000  # 100 KB, doubled quotes in it
+        + b'"\nFT3,C,1,05/09/2024,bank,x\n'
+    )
+    assert refused(tmp_path, path, "--config", limits_config(tmp_path, max_field_kb=64)) == (
+        f"{path}: has a field (in the row from line 3) longer than 64 KB ([limits] max_field_kb); {FIELD_FIX}"
+    )
+
+
+def test_a_quoted_field_that_never_closes_is_refused_at_the_default_limit(tmp_path):
+    path = tmp_path / "bank.csv"
+    path.write_bytes(PAYMENTS_HEADER + b'FT1,A,1,05/09/2024,bank,"' + (b"C" * 999 + b"\n") * 2000)
+    assert refused(tmp_path, path) == (
+        f"{path}: has a field (in the row from line 2) longer than 1,024 KB ([limits] max_field_kb); {FIELD_FIX}"
+    )
+
+
+def fed(data: bytes, size: int, field_kb: int = 64) -> str | None:
+    """What LineCheck says of a file fed in chunks of `size` bytes: None, or its error."""
+    from reconcile.errors import InputFileError
+    from reconcile.readers import limits
+
+    old = limits.CURRENT.max_field_kb
+    limits.CURRENT.max_field_kb = field_kb
+    try:
+        check = limits.LineCheck(Path("f.csv"))
+        size = min(size, check.chunk_size)  # as the file's hash is computed: no chunk over the limits
+        for at in range(0, len(data), size):
+            check.feed(data[at : at + size])
+    except InputFileError as exc:
+        return exc.problem
+    finally:
+        limits.CURRENT.max_field_kb = old
+    return None
+
+
+LONG = b"L" * 40_000 + b"\n"  # 40 KB: two of them in a field are over 64 KB
+
+
+@pytest.mark.parametrize("size", [1, 7, 4096, 1 << 20])
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b'a,b\n1,"' + LONG + LONG + b'"\n', 2),  # one field of two long lines
+        (b'a,b\n1,2\n3,"x\n"y"' + LONG * 2 + b'"\n', 3),  # quotes toggle: "x\n" then y, then "LL..
+        (b'a,b\n"1\n""x""' + LONG + b'""\n' + LONG + b'x"\n', 2),  # doubled quotes inside
+        (b'a,b\n1,"' + LONG + b'",x"\n' + LONG + b'"\n', 2),  # closed, opened again on its row
+        (b'a,b\n1,"\n' + LONG + LONG, 2),  # never closed
+    ],
+)
+def test_a_field_is_measured_across_lines_and_chunks(data, line, size):
+    assert fed(data, size) == f"has a field (in the row from line {line}) longer than 64 KB ([limits] max_field_kb)"
+
+
+@pytest.mark.parametrize("size", [1, 7, 4096, 1 << 20])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'a,b\n1,"x\ny"\n' * 3 + LONG * 3,  # short fields of two lines, long rows of one
+        b'a,b\n"' + LONG + b'",1\n"' + LONG + b'",2\n',  # long fields, each under the limit
+        b'a,b\n"x"",""y",' + LONG * 2,  # quotes in pairs on every line
+        b'"a\nb","c\nd"\n' * 20_000,  # 240 KB of rows whose fields span lines
+    ],
+)
+def test_rows_of_short_fields_pass(data, size):
+    assert fed(data, size) is None
+
+
+def test_quoted_narratives_of_several_lines_still_read(tmp_path):
+    from reconcile.readers import read_file
+
+    path = tmp_path / "bank.csv"
+    narrative = 'Chi trợ cấp T09/2024\nCCCD 001060916712 ""gấp""\r\n' + "x" * 5000 + "\n"
+    path.write_bytes(
+        PAYMENTS_HEADER
+        + "".join(f'FT{i},"NGUYEN\nVAN A",1,05/09/2024,bank,"{narrative}"\n' for i in range(300)).encode()
+    )
+    frame = read_file(path, "payments").text_frame()
+    assert frame.height == 300
+    assert frame["narrative"][0] == narrative.replace('""', '"')
+
+
+CAMT_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Id>S1</Id>'
+)
+
+
+def camt_entry(narrative: str, attribute: str = "VND") -> str:
+    return (
+        f'<Ntry><Amt Ccy="{attribute}">100000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
+        "<ValDt><Dt>2024-09-05</Dt></ValDt><NtryDtls><TxDtls><Refs><EndToEndId>FT1</EndToEndId></Refs>"
+        f"<RmtInf><Ustrd>{narrative}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "attribute", "element"),
+    [
+        ("A" * 100_000, "VND", "Ustrd"),  # over the limit, measured as its element ends
+        ("A" * (20 << 20), "VND", "Ustrd"),  # far over: refused while it is read, before it is held
+        ("A", "V" * 100_000, "Amt"),  # an attribute
+    ],
+)
+def test_a_camt_text_or_attribute_over_the_limit_is_refused(tmp_path, text, attribute, element):
+    path = tmp_path / "bank.xml"
+    path.write_text(CAMT_HEAD + camt_entry(text, attribute) + "</Stmt></BkToCstmrStmt></Document>", encoding="utf-8")
+    assert refused(tmp_path, path, "--config", limits_config(tmp_path, max_field_kb=64)) == (
+        f"{path}: has a text or attribute longer than 64 KB in element {element} ([limits] max_field_kb), "
+        f"which no bank statement has; {XML_FIX}"
+    )
+
+
+def test_a_camt_text_of_megabytes_is_refused_in_bounded_memory(tmp_path, monkeypatch):
+    import tracemalloc
+
+    from reconcile.errors import InputFileError
+    from reconcile.readers import camt, limits
+
+    path = tmp_path / "bank.xml"
+    path.write_text(CAMT_HEAD + camt_entry("A" * (40 << 20)) + "</Stmt></BkToCstmrStmt></Document>", encoding="utf-8")
+    monkeypatch.setattr(limits.CURRENT, "max_field_kb", 1024)
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputFileError, match=r"longer than 1,024 KB in element Ustrd \(\[limits\] max_field_kb\)"):
+            camt.read(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20
+
+
+def test_a_camt_text_under_the_limit_is_read(tmp_path):
+    from reconcile.readers import camt
+
+    path = tmp_path / "bank.xml"
+    path.write_text(CAMT_HEAD + camt_entry("Chi " * 10_000) + "</Stmt></BkToCstmrStmt></Document>", encoding="utf-8")
+    assert camt.read(path)[1]["narrative"][0].startswith("Chi Chi")
+
+
+def test_an_mt940_field_over_the_limit_is_refused(tmp_path):
+    source = (FIXTURES / "mt940" / "vn_bank_statement.sta").read_text(encoding="utf-8")
+    at = source.index(":86:") + 4
+    path = tmp_path / "bank.sta"
+    path.write_text(source[:at] + ("C" * 999 + "\n") * 100 + source[at:], encoding="utf-8")
+    assert refused(tmp_path, path, "--config", limits_config(tmp_path, max_field_kb=64)) == (
+        f"{path}: has a field :86: (line 7) longer than 64 KB ([limits] max_field_kb), which no bank "
+        f"statement has; {XML_FIX}"
     )

@@ -161,9 +161,11 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]
     message_type = None  # from the first ISO 20022 namespace seen, to name what a refused file is
     found = False
     statement: dict = {"account": None, "date": None}
-    events = iterparse(fh, events=("start", "end"), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    source = limits.XmlTextCheck(fh, path, lambda: stack[-1] if stack else "")
+    events = iterparse(source, events=("start", "end"), forbid_dtd=False, forbid_entities=True, forbid_external=True)
     try:
         for event, element in events:
+            source.seen = source.total
             if event == "start":
                 if message_type is None and (match := MESSAGE_TYPE.match(namespace_of(element.tag))):
                     message_type = match.group(1)
@@ -176,12 +178,16 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]
                         "([limits] max_xml_depth), which no bank statement is",
                         "ask the bank to export the file again; it may be damaged or hostile",
                     )
+                if element.attrib:
+                    source.attributes(element, name)
                 found = found or name in MESSAGES
                 if len(stack) >= 2 and MESSAGES.get(stack[-2]) == name:
                     statement = {"account": None, "date": None}  # a new statement or notification
                     totals.start(name)
                 continue
             name = stack.pop()
+            if (text := element.text) and len(text) > source.short:
+                source.text(text, name)
             if len(stack) >= 2 and MESSAGES.get(stack[-2]) == stack[-1]:  # a child of Stmt or Ntfctn
                 if name == "Acct":
                     statement["account"] = account_number(element)

@@ -1,14 +1,16 @@
 """Bounds on what a reader takes in, so that a hostile or broken file is refused in seconds, in bounded
 memory, with one line (exit 2), rather than exhausting the machine: the file's size, an xlsx's size
-once unzipped and its compression ratio (a zip bomb), a line of a delimited file, the number of columns,
-the nesting of XML. The values come from `[limits]` in the config (reconcile.config.Limits); a run sets
+once unzipped and its compression ratio (a zip bomb), a line or a field of a delimited file, the number of
+columns, the nesting of XML and its texts. The values come from `[limits]` in the config (reconcile.config.Limits); a run sets
 them before it reads (`use`)."""
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -23,6 +25,7 @@ class Limits:
     max_unzipped_mb: int = 4096
     max_zip_ratio: int = 200
     max_line_kb: int = 1024
+    max_field_kb: int = 1024
     max_columns: int = 2000
     max_xml_depth: int = 64
 
@@ -117,17 +120,34 @@ def _inflated(fh, entry: zipfile.ZipInfo, cap: int) -> int:
     return total
 
 
+# A row's rest up to its end, the first newline outside quotes; quotes toggle as the CSV parser reads
+# them (a doubled quote "" twice). Symmetric: matched on reversed bytes it finds a row's start.
+ROW_END = re.compile(rb'(?:[^"\n]++|"[^"]*+")*+\n')
+ROW_END_QUOTED = re.compile(rb'[^"]*+"(?:[^"\n]++|"[^"]*+")*+\n')  # the same, from inside quotes
+
+
 class LineCheck:
     """Fed the chunks of a delimited file in order (the chunks its hash is computed from), refuses a
     line longer than the limit: a file of one 500 MB line would exhaust the CSV parser. A chunk is no
-    longer than the limit, so a line over it always spans a chunk boundary, where it is measured."""
+    longer than the limit, so a line over it always spans a chunk boundary, where it is measured.
+
+    It refuses a field longer than its limit too, which a quoted field can be in short lines: a field
+    of 200 MB in lines of 1,000 bytes passes the line check. The delimiter is not known yet, so a field
+    that spans lines is measured with its row, from the row's start to its end (the first newline
+    outside quotes); a field within one line is no longer than the line. A chunk is no longer than
+    the field limit either, so a row over it always spans a chunk boundary: the row that ends in a
+    chunk and the row that goes on past it are measured, those in between are shorter than the
+    chunk. The cost is a search for a quote in a chunk without quotes, else a count of its quotes."""
 
     def __init__(self, path: Path):
         self.path, self.limit, self.since, self.line = path, CURRENT.max_line_kb * 1024, 0, 1
+        self.field_limit, self.offset = CURRENT.max_field_kb * 1024, 0  # offset: of the chunk in the file
+        self.quoted = False  # at the chunk's start, inside quotes
+        self.row, self.row_line = 0, 1  # where the row goes on at the chunk's start begins: offset, line
 
     @property
     def chunk_size(self) -> int:
-        return min(1 << 20, self.limit)
+        return min(1 << 20, self.limit, self.field_limit)
 
     def feed(self, chunk: bytes) -> None:
         first = chunk.find(b"\n")
@@ -138,11 +158,82 @@ class LineCheck:
                 f"has a line (line {self.line:,}) longer than {CURRENT.max_line_kb:,} KB ([limits] max_line_kb)",
                 "check that it is a CSV file with one row per line, or " + RAISE,
             )
-        if first < 0:
-            self.since = length
-        else:
-            self.line += chunk.count(b"\n")
-            self.since = len(chunk) - chunk.rfind(b"\n") - 1
+        lines = chunk.count(b"\n") if first >= 0 else 0
+        if self.quoted or self.row_line < self.line or b'"' in chunk:  # else the rows are the lines
+            self._rows(chunk, lines)
+        elif first >= 0:
+            self.row, self.row_line = self.offset + chunk.rfind(b"\n") + 1, self.line + lines
+        self.offset += len(chunk)
+        self.line += lines
+        self.since = length if first < 0 else len(chunk) - chunk.rfind(b"\n") - 1
+
+    def _rows(self, chunk: bytes, lines: int) -> None:
+        quoted_at_end = self.quoted ^ bool(chunk.count(b'"') & 1)
+        ended = (ROW_END_QUOTED if self.quoted else ROW_END).match(chunk)
+        if ended is None:  # the row goes on
+            self._measure(len(chunk), self.line + lines)
+            self.quoted = quoted_at_end
+            return
+        first = ended.end() - 1
+        self._measure(first, self.line + chunk.count(b"\n", 0, first))
+        last = chunk.rfind(b"\n")  # the last row's start: after the last newline outside quotes
+        if last > first and quoted_at_end ^ bool(chunk.count(b'"', last) & 1):
+            before = (ROW_END_QUOTED if quoted_at_end else ROW_END).match(chunk[first + 1 :][::-1])
+            last = len(chunk) - before.end() if before else first
+        self.row, self.row_line = self.offset + last + 1, self.line + lines - chunk.count(b"\n", last + 1)
+        self.quoted = quoted_at_end
+
+    def _measure(self, end: int, line: int) -> None:
+        """The row that goes on at the chunk's start, as far as `end` in the chunk, on line `line`."""
+        if self.offset + end - self.row > self.field_limit and line > self.row_line:
+            raise InputFileError(
+                str(self.path),
+                f"has a field (in the row from line {self.row_line:,}) longer than {CURRENT.max_field_kb:,} KB "
+                "([limits] max_field_kb)",
+                "check that its quoted fields are closed, or " + RAISE,
+            )
+
+
+XML_SLACK = 64 * 1024  # what the parser reads at a time (16 KB), and a tag's name and attributes, beside a text
+
+
+class XmlTextCheck:
+    """The file an XML parser reads, refusing a text or attribute longer than the field limit: the
+    parser keeps a text until its element ends, so a 300 MB text would be held whole (and then copied).
+    The reader marks each event of the parser (`seen`); more than the limit read without one is a text,
+    attribute or markup too long, refused before it is held; a text or attribute that ends sooner is
+    measured as its element starts or ends (`attributes`, `text`). `where` names the open element."""
+
+    def __init__(self, fh, path: Path, where: Callable[[], str]):
+        self.fh, self.path, self.where = fh, path, where
+        self.limit = CURRENT.max_field_kb * 1024
+        self.short = self.limit // 4  # a text of no more characters is within the limit, in any encoding
+        self.total = self.seen = 0  # bytes read, and read when the parser last gave an event
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.fh.read(size if 0 <= size <= 1 << 16 else 1 << 16)
+        self.total += len(data)
+        if self.total - self.seen > self.limit + XML_SLACK:
+            self.refuse(self.where())
+        return data
+
+    def attributes(self, element, name: str) -> None:
+        for value in element.attrib.values():
+            self.text(value, name)
+
+    def text(self, text: str, name: str) -> None:
+        """Refuses a text over the limit in UTF-8 bytes (measured when it could be: over `short`)."""
+        if len(text) > self.short and len(text.encode()) > self.limit:
+            self.refuse(name)
+
+    def refuse(self, name: str) -> None:
+        where = f" in element {name}" if name else " before its first element"
+        raise InputFileError(
+            str(self.path),
+            f"has a text or attribute longer than {CURRENT.max_field_kb:,} KB{where} ([limits] max_field_kb), "
+            "which no bank statement has",
+            "ask the bank to export the file again; it may be damaged or hostile",
+        )
 
 
 def check_columns(path: Path, count: int, sheet: str | None = None) -> None:

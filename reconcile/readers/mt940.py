@@ -148,7 +148,7 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
 
 
 def _statements(path: Path, text: str) -> list[Statement]:
-    chunks = fields_of(text)
+    chunks = fields_of(text, path)
     if not any(c.tag in ("20", "61") or c.tag.startswith(("60", "62")) for c in chunks):
         raise InputFileError(
             str(path),

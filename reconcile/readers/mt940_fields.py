@@ -62,11 +62,15 @@ class Field:
     lines: list[str]  # the raw lines, the first without its tag
 
 
-def fields_of(text: str) -> list[Field]:
+def fields_of(text: str, path: Path) -> list[Field]:
     """The file's fields in order, each with the line it starts on. A line that does not start with
     a known tag continues the field before it; lines before the first field (a bank's header) are
-    dropped."""
+    dropped. A field longer than `[limits] max_field_kb` (characters) is refused: its lines would be
+    joined into one value of that size."""
+    from reconcile.readers import limits
+
     fields: list[Field] = []
+    size, limit = 0, limits.CURRENT.max_field_kb * 1024
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for number, line in enumerate(raw, start=1):
         kept = unwrap([line])
@@ -76,6 +80,15 @@ def fields_of(text: str) -> list[Field]:
         match = TAG_LINE.match(line)
         if match and (match.group("tag") in KNOWN_TAGS or match.group("tag")[:2] in KNOWN_TAGS):
             fields.append(Field(match.group("tag"), number, [line[match.end() :]]))
+            size = len(line)
         elif fields:
             fields[-1].lines.append(line)
+            size += len(line)
+        if size > limit:
+            raise InputFileError(
+                str(path),
+                f"has a field :{fields[-1].tag}: (line {fields[-1].line:,}) longer than "
+                f"{limits.CURRENT.max_field_kb:,} KB ([limits] max_field_kb), which no bank statement has",
+                "ask the bank to export the file again; it may be damaged or hostile",
+            )
     return fields
