@@ -67,7 +67,8 @@ def read_workbook(
                 raise
             if last is not None and _goes_on(whole, last, tables[-1]):
                 whole = whole.with_columns(  # the empty columns at its right end, as the header has them
-                    pl.lit(None, dtype=pl.String).alias(f"__reconcile_empty_{i}") for i in range(whole.width, last.width)
+                    pl.lit(None, dtype=pl.String).alias(f"__reconcile_empty_{i}")
+                    for i in range(whole.width, last.width)
                 )
                 table = build_table(
                     path,
