@@ -61,6 +61,14 @@ class Month:
     result: object  # reconcile.results.RunResult
 
 
+@pytest.fixture(scope="module")
+def october(tmp_path_factory) -> dict[str, list[Path]]:
+    """The sample's October (reconcile/sample/october.py): September's registry, October's payments."""
+    from reconcile.sample import write_sample_october
+
+    return write_sample_october(tmp_path_factory.mktemp("october"))
+
+
 @pytest.fixture(scope="session")
 def sample_month(tmp_path_factory):
     """The sample month 2024-09 (SAMPLE_FILES) reconciled once for the whole session. Shared: open its

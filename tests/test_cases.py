@@ -256,14 +256,6 @@ def test_a_signed_off_period_refuses_a_re_run_and_a_removal_until_reopened(month
 # -- the next month ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def october(tmp_path_factory) -> dict[str, list[Path]]:
-    """The sample's October (reconcile/sample/october.py): September's registry, October's payments."""
-    from reconcile.sample import write_sample_october
-
-    return write_sample_october(tmp_path_factory.mktemp("october"))
-
-
 def run_month(db: Path, period: str, files: dict[str, list[Path]]):
     return invoke(
         "run",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -14,21 +13,10 @@ from click.testing import CliRunner
 from conftest import copy_of
 from reconcile import messages
 from reconcile.cli import cli
+from test_cases import invoke, query
 
 AMOUNT = "Amount recovered or written off (VND)"
 OVERPAID = 8_158_000
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, ["--lang", "en", *args])
-
-
-def query(db: Path, sql: str, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture()

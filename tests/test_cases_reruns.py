@@ -8,45 +8,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from conftest import copy_of
-from reconcile.cli import cli
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, ["--lang", "en", *args])
-
-
-def query(db: Path, sql: str, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
-
-
-@pytest.fixture(scope="module")
-def october(tmp_path_factory) -> dict[str, list[Path]]:
-    from reconcile.sample import write_sample_october
-
-    return write_sample_october(tmp_path_factory.mktemp("october"))
+from test_cases import invoke, query
+from test_cases import run_month as run
 
 
 def run_month(db: Path, period: str, files: dict[str, list[Path]]):
-    res = invoke(
-        "run",
-        "--period",
-        period,
-        "--db",
-        str(db),
-        "--registry",
-        str(files["registry"][0]),
-        *[a for p in files["payments"] for a in ("--payments", str(p))],
-    )
+    res = run(db, period, files)
     assert res.exit_code == 0, res.output
     return res
 

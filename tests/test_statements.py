@@ -312,6 +312,7 @@ def test_a_workbook_with_numeric_zeros_in_the_unused_column(tmp_path):
     assert code == 0, lines
     assert lines[-5:] == SAO_KE_SET_ASIDE
     code, output, con = run_month(tmp_path, path)
+    assert code == 0, output
     with con:
         assert con.execute("SELECT payment_ref, amount, status FROM payments").fetchall() == [
             ("BT002", 1_500_000, "success")
