@@ -74,6 +74,18 @@ def copy_db(saved, tmp_path):
     return db, db.read_bytes()
 
 
+def workbook(sheets: dict[str, pl.DataFrame]) -> openpyxl.Workbook:
+    """A workbook of one sheet per frame, each with the frame's header row."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, part in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append(part.columns)
+        for row in part.iter_rows():
+            sheet.append(list(row))
+    return book
+
+
 def cash_beneficiaries(out) -> Counter:
     """Active beneficiaries registered for cash with an amount due, by programme, from the registry file."""
     with duckdb.connect() as con:
@@ -307,13 +319,7 @@ def test_the_same_registry_twice_is_refused(month, saved, tmp_path):
         "list beside this month's); give the period's registry once; from a workbook with a sheet per month, "
         "save the period's sheet as a file of its own"
     )
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name in ("T8", "T9"):
-        sheet = book.create_sheet(name)
-        sheet.append(registry.columns)
-        for row in registry.iter_rows():
-            sheet.append(list(row))
+    book = workbook({"T8": registry, "T9": registry})
     path = tmp_path / "danh_sach.xlsx"
     book.save(path)
     res = invoke("run", "--period", PERIOD, "--db", db, "--registry", path, *payments)
@@ -749,13 +755,7 @@ def test_a_workbook_s_sheets_are_read_and_a_notes_sheet_is_named_and_recorded(mo
     out, truth = month
     post = pl.read_csv(out / "payments_post.csv", infer_schema=False)
     half = post.height // 2
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, part in (("Trang 1", post.head(half)), ("Trang 2", post.tail(post.height - half))):
-        sheet = book.create_sheet(name)
-        sheet.append(post.columns)
-        for row in part.iter_rows():
-            sheet.append(list(row))
+    book = workbook({"Trang 1": post.head(half), "Trang 2": post.tail(post.height - half)})
     book.create_sheet("Ghi chú").append(["Người lập biểu: Nguyễn Thu Hà"])
     book.save(tmp_path / "buu_dien.xlsx")
     db = tmp_path / "r.duckdb"
@@ -808,14 +808,8 @@ def test_a_grand_total_on_the_last_sheet_is_the_total_of_the_sheets(month, tmp_p
     post = pl.read_csv(out / "payments_post.csv", infer_schema=False)
     half = post.height // 2
     total = sum(int(v.replace(".", "")) for v in post["Số tiền"]) + off
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, part in (("Trang 1", post.head(half)), ("Trang 2", post.tail(post.height - half))):
-        sheet = book.create_sheet(name)
-        sheet.append(post.columns)
-        for row in part.iter_rows():
-            sheet.append(list(row))
-    sheet.append(["Tổng cộng", None, None, None, None, f"{total:,}".replace(",", ".")])
+    book = workbook({"Trang 1": post.head(half), "Trang 2": post.tail(post.height - half)})
+    book["Trang 2"].append(["Tổng cộng", None, None, None, None, f"{total:,}".replace(",", ".")])
     path = tmp_path / "buu_dien.xlsx"
     book.save(path)
     db = tmp_path / "r.duckdb"
