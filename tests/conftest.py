@@ -90,6 +90,23 @@ def copy_of(db: Path, to: Path) -> Path:
     return to
 
 
+def reconciled(folder: Path, registry_csv: str, payments: Path, period: str = "2024-09") -> Path:
+    """`reconcile run` of one payments file against a registry given as CSV text, in a new database
+    in `folder`; the run must succeed. Returns the database."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    registry = folder / "registry.csv"
+    registry.write_text(registry_csv, encoding="utf-8")
+    db = folder / "r.duckdb"
+    res = CliRunner().invoke(
+        cli, ["run", "--period", period, "--db", str(db), "--registry", str(registry), "--payments", str(payments)]
+    )
+    assert res.exit_code == 0, res.output
+    return db
+
+
 def write_csv(path: Path, header: list[str], rows: list[list], *, bom: bool = False) -> Path:
     """Write a CSV the way Excel's 'CSV UTF-8' does (optionally with BOM)."""
     with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:

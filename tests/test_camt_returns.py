@@ -8,9 +8,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 
-from reconcile.cli import cli
+from conftest import reconciled
 from reconcile.readers import SKIP_COLUMN
 from reconcile.readers.camt import read
 from reconcile.readers.statements import set_aside_credits
@@ -137,14 +136,8 @@ def test_a_return_that_names_another_beneficiary_is_not_the_only_payment_of_its_
 
 
 def test_the_shared_reference_month_end_to_end(tmp_path):
-    registry = tmp_path / "registry.csv"
-    registry.write_text(REGISTRY, encoding="utf-8")
     path = statement(tmp_path, DUNG, EM, PHUC, back("1000000", debtor("HOANG THI EM", "0071000000105")))
-    db = tmp_path / "r.duckdb"
-    res = CliRunner().invoke(
-        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(path)]
-    )
-    assert res.exit_code == 0, res.output
+    db = reconciled(tmp_path, REGISTRY, path)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT vneid, amount, status FROM payments ORDER BY source_row").fetchall() == [
             ("079040000004", 2250000, "success"),

@@ -7,9 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from click.testing import CliRunner
 
-from reconcile.cli import cli
+from conftest import reconciled
 from reconcile.readers import SKIP_COLUMN
 from reconcile.readers.mt940 import read
 from reconcile.readers.statements import set_aside_credits
@@ -92,16 +91,10 @@ def test_a_nonref_reversal_returns_the_payment_whose_bank_reference_it_names(tmp
 
 def test_shared_reference_and_nonref_reversals_end_to_end(tmp_path):
     """Phúc's and Bình's payments are the returned ones: each one row, PAYMENT_FAILED; Em's is paid."""
-    registry = tmp_path / "registry.csv"
-    registry.write_text(REGISTRY, encoding="utf-8")
     path = statement(
         tmp_path, "9000000", *SHARED, ":86:HOAN TRA CCCD 036042000006 VU VAN PHUC TAI KHOAN DA DONG", *NONREF
     )
-    db = tmp_path / "r.duckdb"
-    res = CliRunner().invoke(
-        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(path)]
-    )
-    assert res.exit_code == 0, res.output
+    db = reconciled(tmp_path, REGISTRY, path)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT vneid, amount, status FROM payments ORDER BY source_row").fetchall() == [
             ("036148000005", 1000000, "success"),
