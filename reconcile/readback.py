@@ -320,6 +320,13 @@ def has_period(con: duckdb.DuckDBPyConnection, period: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM runs WHERE period = ?", [period]).fetchall()[0][0])
 
 
+def require_period(con: duckdb.DuckDBPyConnection, db: Path, period: str) -> None:
+    """Refuse a period the database holds no run of: read back, it would look like a month without
+    findings."""
+    if not has_period(con, check_period(period)):
+        raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
+
+
 def input_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """Every file the database's runs read, as (path as given to the run, SHA-256)."""
     return con.execute("SELECT DISTINCT path, sha256 FROM inputs WHERE sha256 IS NOT NULL ORDER BY ALL").fetchall()

@@ -164,6 +164,16 @@ def test_mask_ids_leaves_no_id_or_account_number(db):
     assert not re.search(r"\d{12}", shown)
 
 
+@pytest.mark.parametrize("command", ["flags", "cashless"])
+def test_a_period_the_database_does_not_hold_is_refused_not_shown_as_a_month_without_findings(db, command):
+    res = invoke("--lang", "en", command, "--db", db, "--period", "2025-01", "--format", "json")
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {db}: holds no run of 2025-01; see 'reconcile periods' for the periods it holds"
+    )
+    assert res.stdout == ""
+
+
 def test_show_returns_the_beneficiary_across_periods(db):
     got = json.loads(ok("show", HOA, "--db", db, "--format", "json").stdout)
     assert list(got) == ["registry", "payments", "flags"]

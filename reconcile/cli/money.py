@@ -10,7 +10,6 @@ import click
 from reconcile.cli.group import say
 from reconcile.cli.outputs import check_not_recorded_inputs, speak
 from reconcile.cli.read import db_option
-from reconcile.errors import ReconcileError
 
 
 @click.command()
@@ -56,8 +55,7 @@ def actions(period, out, db, mask_ids, lang) -> None:
 
     with readback.open_db(db) as con:
         require_cases(con, db)
-        if not readback.has_period(con, period):
-            raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
+        readback.require_period(con, db, period)
         if Path(out).is_dir():  # an action file's name given to an input: it is not written over
             check_not_recorded_inputs(
                 readback.input_files(con),

@@ -121,6 +121,8 @@ def flags(db, period, code, severity, province, program, limit, mask_ids, fmt) -
     if limit is None:
         limit = TABLE_ROWS if fmt == "table" else 0
     with readback.open_db(db) as con:
+        if period is not None:
+            readback.require_period(con, db, period)
         result = readback.flags(
             con,
             period=period,
@@ -217,6 +219,8 @@ def cashless(db, period, by, fmt) -> None:
     payments.
     """
     with readback.open_db(db) as con:
+        if period is not None:
+            readback.require_period(con, db, period)
         result = readback.cashless(con, period=period, by=by)
     if fmt == "table":
         shares = [i for i, h in enumerate(result.headers) if h in SHARE_COLUMNS]

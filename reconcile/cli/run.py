@@ -326,10 +326,8 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
     from reconcile import readback
 
     with readback.open_db(db) as con:
-        known = readback.has_period(con, period)
+        readback.require_period(con, db, period)
         check_not_recorded_inputs(readback.input_files(con), written_paths(period, report_path, export_dir))
-    if not known:
-        raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
     from reconcile.cases.refresh import upgrade
 
     if upgrade(db):  # a database an earlier version wrote: the workbook shows its cases
