@@ -223,11 +223,28 @@ def finds_header(profile: Profile, row: list) -> bool:
 
 
 def recognise(kind: RecordKind, rows: list[list]) -> tuple[Profile, int] | None:
-    """The first built-in profile of this kind whose header row is among `rows`, with its index."""
-    for profile in builtin():
+    """The built-in profile of this kind whose header row is among `rows`, with its index. When the
+    rows of several profiles match, the one that reads the most of its header row's cells (its
+    columns, debit and credit): a layout whose `find` is a subset of another's (a bank's statement
+    with the generic statement's headers and counterparty columns besides) is read by the profile
+    that knows all its columns, not the first in name order. A tie goes to the first in name order."""
+    found: list[tuple[int, int, int, Profile]] = []  # (cells read, -name order, row index, profile)
+    for order, profile in enumerate(builtin()):
         if profile.kind != kind or not profile.header.find:
             continue
         for i, row in enumerate(rows[: profile.header.max_scan]):
             if finds_header(profile, row):
-                return profile, i
-    return None
+                found.append((_cells_read(profile, row), -order, i, profile))
+                break
+    if not found:
+        return None
+    _, _, index, best = max(found, key=lambda f: f[:2])
+    return best, index
+
+
+def _cells_read(profile: Profile, row: list) -> int:
+    """How many of a header row's cells the profile reads: a column's alternative, its debit or credit."""
+    wanted = [w for alts in profile.columns.values() for w in ([alts] if isinstance(alts, str) else alts)]
+    wanted += [w for w in (profile.debit, profile.credit) if w]
+    cells = [str(v) for v in row if v is not None and str(v).strip()]
+    return sum(any(fold(c) == fold(w) or header_contains(c, w) for w in wanted) for c in cells)

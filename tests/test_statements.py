@@ -363,3 +363,25 @@ def test_vcb_simple_template_is_recognised_and_reconciles_by_the_narrative(tmp_p
             ("5254-05359", "LE THI HONG NHUNG", "0071000000003", "narrative_vneid"),
             ("5301-00077", "PHAM THI DUC", "0071000000004", "narrative_vneid"),
         ]
+
+
+def test_a_statement_with_the_simple_template_s_headers_and_counterparty_columns_is_read_whole(tmp_path):
+    """The headers of Vietcombank's simple template plus the counterparty's name, account and bank (as
+    other banks export): the generic statement profile, which reads those columns, not the VCB one,
+    which would leave them unread and lose the payees."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "Ngày giao dịch,Số tham chiếu,Số tiền ghi nợ,Số tiền ghi có,Số dư,Mô tả,Tên đối ứng,Tài khoản đối ứng,"
+        "Ngân hàng đối ứng\n"
+        '05/09/2024,MB001,"1,500,000",0,"23,500,000",Chi TCXH T9,NGUYEN THI THANH HUONG,0071000000001,VCB\n'
+        '05/09/2024,MB002,"2,250,000",0,"21,250,000",Chi TCXH T9,TRAN VAN BINH,0071000000002,VCB\n',
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[1:3] == [
+        "profile: vn-bank-statement (recognised from its header row)",
+        "columns: Ngày giao dịch -> value_date, Số tham chiếu -> payment_ref, Mô tả -> narrative, Tên đối ứng -> "
+        "payee_name, Tài khoản đối ứng -> account_number, Ngân hàng đối ứng -> bank_code",
+    ]
+    assert "rows: 2 read, 2 loaded, 0 rejected" in lines
