@@ -329,6 +329,24 @@ def test_the_same_registry_twice_is_refused(month, saved, tmp_path):
     )
 
 
+def test_a_registry_split_by_programme_is_no_registry_given_twice(month, tmp_path):
+    """A welfare list and a pension list whose people are all on the welfare list too (each in both
+    programmes): the same IDs, not the same registry."""
+    out, _ = month
+    registry = pl.read_csv(out / "registry.csv", infer_schema=False)
+    welfare = registry.filter(pl.col("Chế độ") == "Trợ cấp xã hội")
+    pension = welfare.head(10).with_columns(pl.lit("Lương hưu").alias("Chế độ"))
+    welfare.write_csv(tmp_path / "bao_tro_xa_hoi.csv")
+    pension.write_csv(tmp_path / "luong_huu.csv")
+    res = invoke(
+        "run", "--period", PERIOD, "--db", tmp_path / "r.duckdb", "--registry", tmp_path / "bao_tro_xa_hoi.csv",
+        "--registry", tmp_path / "luong_huu.csv", "--payments", out / "payments_bank.parquet", "--payments",
+        out / "payments_post.parquet",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[0].startswith(f"Period {PERIOD}: {welfare.height + 10:,} registry rows")
+
+
 def test_a_reference_repeated_in_another_file_is_a_duplicate_counted_once_in_the_share(month, tmp_path):
     """Below the threshold a repeated reference is no refusal: DUPLICATE_PAYMENT names the other
     file, and the non-cash share counts the payment once."""

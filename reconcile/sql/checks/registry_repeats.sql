@@ -1,16 +1,17 @@
--- The same registry twice: for each registry file, its loaded beneficiaries' IDs and how many of
--- them an earlier registry file (in the order the files were given) already lists, with the file
--- most of those are in. checks.check_registry_repeats refuses a file with more than
+-- The same registry twice: for each registry file, its loaded beneficiaries (ID and programme) and
+-- how many of them an earlier registry file (in the order the files were given) already lists in the
+-- same programme, with the file most of those are in (a person in both programmes, listed in the
+-- welfare file and the pension file, is no repeat). checks.check_registry_repeats refuses a file with more than
 -- max_repeated_ids of its IDs listed earlier (a copy of the list, last month's sheet beside this
 -- month's); below that, an ID in two files is a DUPLICATE_BENEFICIARY.
 WITH ids AS (
-    SELECT DISTINCT file_id, vneid FROM cur_registry WHERE vneid IS NOT NULL
+    SELECT DISTINCT file_id, vneid, program FROM cur_registry WHERE vneid IS NOT NULL
 ),
 earlier AS (
-    SELECT i.file_id, i.vneid, min(e.file_id) AS other_file_id
+    SELECT i.file_id, i.vneid, i.program, min(e.file_id) AS other_file_id
     FROM ids AS i
-    JOIN ids AS e ON e.vneid = i.vneid AND e.file_id < i.file_id
-    GROUP BY i.file_id, i.vneid
+    JOIN ids AS e ON e.vneid = i.vneid AND e.program IS NOT DISTINCT FROM i.program AND e.file_id < i.file_id
+    GROUP BY i.file_id, i.vneid, i.program
 ),
 per_other AS (
     SELECT file_id, other_file_id, count(*) AS n FROM earlier GROUP BY file_id, other_file_id
