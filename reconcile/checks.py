@@ -221,13 +221,19 @@ def check_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> No
             )
 
 
+# a list given twice is a list: a few people listed again (a short supplementary list) are each a
+# DUPLICATE_BENEFICIARY, whatever their share of their file
+SAME_LIST_AT_LEAST = 10
+
+
 def check_registry_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> None:
-    """A registry file more than max_repeated_ids of whose beneficiaries' IDs an earlier registry
-    file already lists is the same list given twice (a copy, or last month's sheet of a workbook
-    beside this month's): refuse it. Below that, an ID in both is a DUPLICATE_BENEFICIARY."""
+    """A registry file more than max_repeated_ids of whose beneficiaries (ID and programme), and at
+    least SAME_LIST_AT_LEAST, an earlier registry file already lists is the same list given twice (a
+    copy, or last month's sheet of a workbook beside this month's): refuse it. Below that, an ID in
+    both is a DUPLICATE_BENEFICIARY."""
     for row in rows:
         ids, repeated = row["ids"], row["repeated"]
-        if ids and repeated > checks.max_repeated_ids * ids:
+        if ids and repeated >= SAME_LIST_AT_LEAST and repeated > checks.max_repeated_ids * ids:
             raise InputFileError(
                 names[row["file_id"]],
                 f"{_n(repeated)} of its {_n(ids)} beneficiaries' IDs ({_share(repeated, ids)}) are also listed in "
