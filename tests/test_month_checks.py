@@ -349,7 +349,8 @@ def test_a_registry_split_by_programme_is_no_registry_given_twice(month, tmp_pat
 
 def test_a_reference_repeated_in_another_file_is_a_duplicate_counted_once_in_the_share(month, tmp_path):
     """Below the threshold a repeated reference is no refusal: DUPLICATE_PAYMENT names the other
-    file, and the non-cash share counts the payment once."""
+    file, and the non-cash share, the amounts paid to each beneficiary (AMOUNT_MISMATCH) and the paid
+    total count the payment once."""
     out, _ = month
     bank = pl.read_parquet(out / "payments_bank.parquet")
     repeated = bank.filter(pl.col("status") == "success").head(3)
@@ -381,8 +382,13 @@ def test_a_reference_repeated_in_another_file_is_a_duplicate_counted_once_in_the
         ).fetchall()
         assert con.execute(share).fetchall() == base.execute(share).fetchall()
         assert con.execute("SELECT count(*) FROM payments WHERE repeat_of IS NOT NULL").fetchone()[0] == 3
+        others = "SELECT code, vneid, payment_ref, detail FROM flags WHERE code <> 'DUPLICATE_PAYMENT' ORDER BY ALL"
+        assert con.execute(others).fetchall() == base.execute(others).fetchall()
     assert [ref for ref, _ in details] == sorted(repeated["payment_ref"].to_list())
-    assert all(d.endswith("Payment reference also in payments_bank.parquet") for _, d in details)
+    assert [d for _, d in details] == ["Payment reference also in payments_bank.parquet"] * 3
+    paid = [line for line in res.stdout.splitlines() if line.startswith("Due ")]
+    assert paid == [line for line in invoke("run", "--period", PERIOD, "--db", alone, *files).stdout.splitlines()
+                    if line.startswith("Due ")]  # fmt: skip
 
 
 def test_amounts_re_saved_in_a_us_locale_are_refused(month, saved, tmp_path):

@@ -52,6 +52,8 @@ WHERE account_restored IS NOT NULL;
 -- Each matched beneficiary's payments counted once, for the findings that ask how a beneficiary was
 -- paid (MISSING_PAYMENT, AMOUNT_MISMATCH, DUPLICATE_PAYMENT, PAYMENT_FAILED): one narrow pass over
 -- pm rather than one grouping of it per finding. paid and total: successful and dated in the period.
+-- A payment listed again in another input (repeat_of) is the same payment: counted once, as the
+-- non-cash share counts it (its listing again is a DUPLICATE_PAYMENT of its own).
 CREATE OR REPLACE TEMP TABLE cur_beneficiary_paid AS
 SELECT registry_id,
        count(*) FILTER (WHERE status <> 'success') AS failed,
@@ -59,5 +61,5 @@ SELECT registry_id,
        count(*) FILTER (WHERE status = 'success' AND in_period) AS paid,
        CAST(sum(amount) FILTER (WHERE status = 'success' AND in_period) AS BIGINT) AS total
 FROM pm
-WHERE registry_id IS NOT NULL
+WHERE registry_id IS NOT NULL AND repeat_of IS NULL
 GROUP BY registry_id;

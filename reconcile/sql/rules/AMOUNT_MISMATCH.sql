@@ -16,6 +16,7 @@ first_payment AS (
     SELECT *, row_number() OVER (PARTITION BY registry_id ORDER BY value_date, payment_ref, payment_id) AS nth
     FROM pm
     WHERE registry_id IN (SELECT registry_id FROM mismatched) AND status = 'success' AND in_period
+      AND repeat_of IS NULL
 )
 SELECT
     m.vneid, f.payment_ref, m.program, m.entitled_amount AS expected_amount, m.total AS paid_amount,

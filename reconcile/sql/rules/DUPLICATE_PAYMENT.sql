@@ -15,6 +15,7 @@ per_beneficiary AS (
            first_value(source_file) OVER w AS first_file
     FROM pm
     WHERE registry_id IN (SELECT registry_id FROM paid_twice) AND status = 'success' AND in_period
+      AND repeat_of IS NULL  -- a payment listed again is reason 3, not a second payment
     -- the first is the earliest, then by reference: not by position, so that the same rows in
     -- another order give the same findings
     WINDOW w AS (PARTITION BY registry_id ORDER BY value_date, payment_ref, payment_id)
