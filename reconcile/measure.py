@@ -13,12 +13,13 @@ from reconcile.results import InputSummary, Replaced, RunResult
 # The base of the share for a run, from its own payments joined to their matches and beneficiaries
 # (facts.sql's pm): the same rows as the view noncash_base gives once they are stored, but for the
 # beneficiary's key, which names the same people more briefly: the matched beneficiary's ID (digits
-# alone: a loaded ID is; staging rejects any other), or 'p' and the payment's id for a payment
-# matched to nobody. The view's 'id:' and 'payment:' make a key of more than 12 bytes, which DuckDB
+# alone: a loaded ID is; staging rejects any other), else the payment's own ID (one unknown person
+# paid twice is one beneficiary), or 'p' and the payment's id for a payment matched to nobody and
+# naming no ID. The view's 'id:' and 'payment:' make a key of more than 12 bytes, which DuckDB
 # keeps apart from the row: grouping 10M beneficiaries by it took 1.4 s more (bench/README.md).
 RUN_NONCASH_BASE = """
     SELECT program, province_code, commune_code, province_code_2025, channel,
-           coalesce(vneid, 'p' || payment_id) AS beneficiary, amount
+           coalesce(vneid, payee_vneid, 'p' || payment_id) AS beneficiary, amount
     FROM pm
     WHERE status = 'success' AND in_period AND repeat_of IS NULL"""
 
@@ -59,7 +60,7 @@ def summarise(con: duckdb.DuckDBPyConnection, period: str, db: Path, run_id: str
                (SELECT coalesce(sum(entitled_amount), 0) FROM registry
                  WHERE period = $period AND is_primary AND status = 'active'),
                (SELECT coalesce(sum(amount), 0) FROM payments
-                 WHERE period = $period AND status = 'success' AND in_period)""",
+                 WHERE period = $period AND status = 'success' AND in_period AND repeat_of IS NULL)""",
         {"period": period},
     ).fetchall()[0]
     return RunResult(

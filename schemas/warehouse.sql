@@ -323,7 +323,7 @@ SELECT
     r.commune_code,
     r.province_code_2025,
     p.channel,
-    coalesce('id:' || m.vneid, 'payment:' || p.payment_id) AS beneficiary,
+    coalesce('id:' || coalesce(m.vneid, p.vneid), 'payment:' || p.payment_id) AS beneficiary,
     p.amount
 FROM payments AS p
 LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
@@ -715,7 +715,7 @@ COMMENT ON COLUMN "noncash_base"."province_code" IS 'Matched beneficiary''s prov
 COMMENT ON COLUMN "noncash_base"."commune_code" IS 'Matched beneficiary''s commune (NULL when unmatched)';
 COMMENT ON COLUMN "noncash_base"."province_code_2025" IS 'Matched beneficiary''s province on the 2025 map';
 COMMENT ON COLUMN "noncash_base"."channel" IS 'bank, ewallet or cash';
-COMMENT ON COLUMN "noncash_base"."beneficiary" IS 'Who was paid: ''id:'' and the matched ID, else ''payment:'' and the payment_id';
+COMMENT ON COLUMN "noncash_base"."beneficiary" IS 'Who was paid: ''id:'' and the matched ID (else the payment''s own ID), else ''payment:'' and the payment_id';
 COMMENT ON COLUMN "noncash_base"."amount" IS 'Amount paid, VND';
 COMMENT ON VIEW "noncash_share" IS 'Share of successful in-period payments made through bank or ewallet, by period, programme, province (and commune) and channel; each period''s rows are computed once by its run (table noncash_share_rows)';
 COMMENT ON COLUMN "noncash_share"."period" IS 'Reconciliation period YYYY-MM';

@@ -114,6 +114,24 @@ def test_clean_month_draws_no_finding_and_full_noncash_shares(tmp_path):
     ]
 
 
+def test_one_unknown_person_paid_twice_is_one_beneficiary_of_the_share(tmp_path):
+    """Two cash payments to an ID the registry does not hold: two UNKNOWN_PAYEE findings, and one
+    beneficiary in the share (the payments' own ID names them), in the run and in the view."""
+    unknown = ["079060999005", "PHAM VAN TU", "", "", "1.000.000", "06/09/2024", "cash", "success"]
+    reg, pay = month(tmp_path, REGISTRY, [*PAYMENTS, ["BD901", *unknown], ["BD902", *unknown]])
+    db = tmp_path / "r.duckdb"
+    result = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
+    assert result.flag_counts == {"UNKNOWN_PAYEE": 2}
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT beneficiaries, payments, amount FROM noncash_share WHERE program = 'unknown' AND level = 'program' "
+            "AND channel_group = 'all'"
+        ).fetchall() == [(1, 2, 2_000_000)]
+        assert con.execute(
+            "SELECT count(DISTINCT beneficiary) FROM noncash_base WHERE program = 'unknown'"
+        ).fetchall() == [(1,)]
+
+
 def test_missing_required_column_stops_before_the_database_is_touched(tmp_path):
     reg, _pay = month(tmp_path)
     db = tmp_path / "r.duckdb"

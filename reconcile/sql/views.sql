@@ -12,7 +12,7 @@ SELECT
     r.commune_code,
     r.province_code_2025,
     p.channel,
-    coalesce('id:' || m.vneid, 'payment:' || p.payment_id) AS beneficiary,
+    coalesce('id:' || coalesce(m.vneid, p.vneid), 'payment:' || p.payment_id) AS beneficiary,
     p.amount
 FROM payments AS p
 LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id

@@ -131,7 +131,7 @@ VIEW_COMMENTS = {
             "commune_code": "Matched beneficiary's commune (NULL when unmatched)",
             "province_code_2025": "Matched beneficiary's province on the 2025 map",
             "channel": "bank, ewallet or cash",
-            "beneficiary": "Who was paid: 'id:' and the matched ID, else 'payment:' and the payment_id",
+            "beneficiary": "Who was paid: 'id:' and the matched ID (else the payment's own ID), else 'payment:' and the payment_id",
             "amount": "Amount paid, VND",
         },
     ),
