@@ -174,6 +174,31 @@ def test_rule_fixture(code, tmp_path):
 
 # ---------------------------------------------------------------------------- names
 
+
+@pytest.mark.parametrize(
+    "banks, shared",
+    [
+        (("VCB", "VCB", ""), 3),  # a payment naming no bank is at the bank the account's others name
+        (("", "", ""), 3),  # none names one: the number alone
+        (("VCB", "BIDV", ""), 0),  # two banks: two accounts, and the third cannot be placed at either
+    ],
+)
+def test_shared_account_with_a_payment_that_names_no_bank(tmp_path, banks, shared):
+    """A bank's list of its own transfers often has no bank column: three beneficiaries paid into one
+    account are a SHARED_ACCOUNT whether each payment names the bank or not."""
+    case = RULE_FIXTURES / "SHARED_ACCOUNT"
+    rows = list(csv.reader((case / "payments.csv").read_text(encoding="utf-8").splitlines()))
+    for row, bank in zip(rows[1:4], banks):
+        row[4] = bank
+    payments = tmp_path / "payments.csv"
+    with open(payments, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    flags = read_flags(reconcile_files(tmp_path, case / "registry.csv", payments))
+    assert sorted(f[3] for f in flags if f[0] == "SHARED_ACCOUNT") == (
+        ["FT24249000101", "FT24249000105", "FT24249000106"] if shared else []
+    )
+
+
 HOA_CASH = [
     "001138012345",
     "Nguyễn Thị Hoà",

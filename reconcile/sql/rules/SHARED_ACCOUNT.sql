@@ -4,23 +4,32 @@
 -- vi: Một tài khoản nhận tiền cho nhiều đối tượng khác nhau
 -- an account paid at least as many times as the threshold is the only kind that can be shared by
 -- that many beneficiaries: the beneficiaries are told apart only on those (nearly every account is
--- paid once)
+-- paid once). An account is its number at its bank; a payment that names no bank (a bank's list of
+-- its own transfers) is at the bank the account's other payments name, when they name one.
 WITH candidates AS (
-    SELECT bank_code, account_number
+    SELECT account_number
     FROM pm
     WHERE status = 'success' AND account_number IS NOT NULL
-    GROUP BY bank_code, account_number
+    GROUP BY account_number
     HAVING count(*) >= $shared_account_min_beneficiaries
 ),
 paid AS (
     SELECT pm.*, coalesce('id:' || pm.vneid, 'name:' || pm.payee_key) AS who
     FROM pm
-    JOIN candidates AS c ON c.account_number = pm.account_number AND c.bank_code IS NOT DISTINCT FROM pm.bank_code
+    JOIN candidates AS c ON c.account_number = pm.account_number
     WHERE pm.status = 'success'
 ),
+banks AS (  -- the one bank an account number's payments name, if they name one
+    SELECT account_number, CASE WHEN count(DISTINCT bank_code) = 1 THEN max(bank_code) END AS bank
+    FROM paid GROUP BY account_number
+),
+placed AS (
+    SELECT p.*, coalesce(p.bank_code, b.bank) AS account_bank
+    FROM paid AS p JOIN banks AS b ON b.account_number = p.account_number
+),
 shared AS (
-    SELECT bank_code, account_number, count(DISTINCT who) AS beneficiaries
-    FROM paid GROUP BY bank_code, account_number
+    SELECT account_bank, account_number, count(DISTINCT who) AS beneficiaries
+    FROM placed GROUP BY account_bank, account_number
     HAVING count(DISTINCT who) >= $shared_account_min_beneficiaries
 )
 SELECT
@@ -29,5 +38,5 @@ SELECT
         || ' distinct beneficiaries (threshold ' || $shared_account_min_beneficiaries || ')' AS detail,
     p.source_file, p.source_row, p.source_sheet, p.full_name, p.payee_name, p.account_number, p.province_code, p.commune_code,
     p.match_method, p.payment_id, p.registry_id
-FROM paid AS p
-JOIN shared AS s ON s.account_number = p.account_number AND s.bank_code IS NOT DISTINCT FROM p.bank_code
+FROM placed AS p
+JOIN shared AS s ON s.account_number = p.account_number AND s.account_bank IS NOT DISTINCT FROM p.account_bank
