@@ -224,9 +224,16 @@ def cashless(db, period, by, fmt) -> None:
         result = readback.cashless(con, period=period, by=by)
     if fmt == "table":
         shares = [i for i, h in enumerate(result.headers) if h in SHARE_COLUMNS]
+        target = result.headers.index("target") if "target" in result.headers else None
         result = replace(
             result,
-            rows=[tuple(terminal.pct(v) if i in shares else v for i, v in enumerate(row)) for row in result.rows],
+            rows=[
+                tuple(
+                    terminal.pct(v, row[target] if target is not None and i != target else None) if i in shares else v
+                    for i, v in enumerate(row)
+                )
+                for row in result.rows
+            ],
         )
     click.echo(_render(result, fmt))
 

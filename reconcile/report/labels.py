@@ -7,6 +7,7 @@ Finding descriptions come from the rule files (`rules` table), not from here.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 LANGS = ("en", "vi")
@@ -258,3 +259,13 @@ def value_label(kind: str, value: Any, lang: str) -> Any:
         return None
     key = f"{kind}.{value}"
     return label(key, lang) if key in LABELS else value
+
+
+def shown_share(share: float, target: float | None = None) -> float:
+    """A share as a report shows it: as it is (rounded to two decimals of a percent by the format),
+    unless that rounding would reach a target the share does not (659 of 660 payments, 99.848%, would
+    show as a target of 99.85% marked not met): then cut to two decimals (99.84%). The stored share
+    is exact."""
+    if target is not None and share < target <= round(share, 4):
+        return math.floor(share * 10_000) / 10_000
+    return share

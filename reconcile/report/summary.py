@@ -11,6 +11,7 @@ import duckdb
 
 from reconcile.report.cells import Book, Writer, clean_text, first_row, new_sheet
 from reconcile.report.charts import province_chart, trend_chart
+from reconcile.report.labels import shown_share
 
 
 def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, database: str) -> None:
@@ -175,7 +176,8 @@ def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, datab
             ORDER BY program = 'unknown', program""",
         [period],
     ).fetchall():
-        w.line(row, ["value:program", "int", "int", "amount", "pct", "pct", "pct", "pct", "met"])
+        shown = (*row[:4], *(shown_share(v, row[7]) if v is not None else None for v in row[4:7]), *row[7:])
+        w.line(shown, ["value:program", "int", "int", "amount", "pct", "pct", "pct", "pct", "met"])
     w.skip()
 
     province_chart(book, w, con, period)

@@ -135,7 +135,9 @@ NONCASH = Table(
        SELECT a.program, a.level, nullif(a.province_code, '') AS province_code,
               nullif(a.commune_code, '') AS commune_code, a.beneficiaries, a.payments, a.amount,
               c.payments_bank, c.payments_ewallet, c.payments_cash,
-              a.share_beneficiaries, a.share_payments, a.share_amount, a.target, a.target_met
+              rc_shown_share(a.share_beneficiaries, a.target) AS share_beneficiaries,
+              rc_shown_share(a.share_payments, a.target) AS share_payments,
+              rc_shown_share(a.share_amount, a.target) AS share_amount, a.target, a.target_met
        FROM noncash_share AS a
        LEFT JOIN channels AS c
          ON c.program = a.program AND c.level = a.level

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from reconcile.filecheck import CheckResult
 from reconcile.messages import language, text, translate
-from reconcile.report.labels import value_label
+from reconcile.report.labels import shown_share, value_label
 from reconcile.results import RunResult
 from reconcile.rules import catalogue
 
@@ -68,8 +68,9 @@ def _cell(value) -> str:
     return safe_text(str(value))
 
 
-def pct(share: float | None) -> str:
-    return "" if share is None else f"{share * 100:.2f}%"
+def pct(share: float | None, target: float | None = None) -> str:
+    """A share in percent, two decimals; beside its target, never rounded up to it (labels.shown_share)."""
+    return "" if share is None else f"{shown_share(share, target) * 100:.2f}%"
 
 
 def as_csv(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
@@ -143,9 +144,9 @@ def run_summary(result: RunResult) -> str:
                 [
                     value_label("program", n["program"], lang) if lang == "vi" else n["program"],
                     n["payments"],
-                    pct(n["share_payments"]),
-                    pct(n["share_beneficiaries"]),
-                    pct(n["share_amount"]),
+                    pct(n["share_payments"], n["target"]),
+                    pct(n["share_beneficiaries"], n["target"]),
+                    pct(n["share_amount"], n["target"]),
                     pct(n["target"]),
                     None if n["target_met"] is None else text("header.yes" if n["target_met"] else "header.no"),
                 ]

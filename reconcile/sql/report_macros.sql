@@ -26,6 +26,11 @@ CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS
          FROM m)
     END;
 
+-- A share as the workbook shows it: as it is, unless rounding it to two decimals of a percent would
+-- reach a target it does not (99.848% shown as 99.85%, not met): then cut. Mirrors labels.shown_share.
+CREATE OR REPLACE TEMP MACRO rc_shown_share(share, target) AS
+    CASE WHEN share < target AND round(share, 4) >= target THEN floor(share * 10000) / 10000 ELSE share END;
+
 -- A rejected row's raw values (JSON under the file's headers) with the values of its file's columns
 -- of dates of birth masked: `--mask-ids` outputs show no birth date. dob_keys: those headers
 -- (masking.DOB_KEYS), NULL for a file that has none. Through a map, in one pass over the row.
