@@ -929,8 +929,7 @@ CASES = [
         ),
         good_rows=False,
         flags=[("OUT_OF_PERIOD", 2), ("PAYMENT_FAILED", 2)],
-        note="a sheet no wider than the one before it, whose first row reads as data under that sheet's header, "
-        "is read under it",
+        note="a sheet whose first row reads as data under the header of the sheet before it is read under it",
     ),
     Case(
         "second-sheet-no-header-narrower",
@@ -948,6 +947,23 @@ CASES = [
         good_rows=False,
         flags=[("OUT_OF_PERIOD", 2), ("PAYMENT_FAILED", 2)],
         note="read under the first sheet's header too: the empty column at its right end is not saved as part of it",
+    ),
+    Case(
+        "second-sheet-no-header-wider",
+        "the same, a note written beside the second sheet's rows (it is wider)",
+        "payments",
+        raw_file(
+            "bank.xlsx",
+            lambda: _sheets(
+                {
+                    "Trang 1": [PAY_HEADER, *GOOD_PAYMENTS[:2]],
+                    "Trang 2": [[*r, "đã đối chiếu"] for r in (*GOOD_PAYMENTS[2:], payment())],
+                }
+            ),
+        ),
+        good_rows=False,
+        flags=[("OUT_OF_PERIOD", 2), ("PAYMENT_FAILED", 2)],
+        note="read under the first sheet's header too; the note past the header's last column is not read",
     ),
     Case(
         "notes-sheet",

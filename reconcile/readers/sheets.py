@@ -2,10 +2,11 @@
 
 A list longer than a sheet, or split by hand, goes on over a second sheet. Every sheet whose
 header row holds the role's columns is read (each row keeps its sheet, `source_sheet`). A sheet
-without a header row of its own, no wider than the sheet before it (a column left empty at its right
-end, such as a signature column, is not part of a sheet as Excel saves it) and starting with a row
-that reads as data under that sheet's header (a reference or an ID, and an amount), is that list
-going on: it is read under the previous sheet's header. Any other sheet (empty, notes, a summary, the other
+without a header row of its own and starting with a row that reads as data under the previous sheet's
+header (a reference or an ID, and an amount) is that list going on: it is read under that header,
+whatever its width (a column left empty at its right end, such as a signature column, is not part of
+a sheet as Excel saves it; a note written beside the list, past the header's last column, is not
+read, and the table's notes say so). Any other sheet (empty, notes, a summary, the other
 role's columns) is skipped and returned with the reason, for `inputs.skipped` and the terminal. A
 workbook none of whose sheets holds the role is refused with its first sheet's problem. `--sheet`
 (or a profile's `sheet`) reads that one sheet alone.
@@ -66,7 +67,9 @@ def read_workbook(
             if not several:
                 raise
             if last is not None and _goes_on(whole, last, tables[-1]):
-                whole = whole.with_columns(  # the empty columns at its right end, as the header has them
+                beyond = max(0, whole.width - last.width)  # cells past the header's last column: no column's
+                whole = whole.select(whole.columns[: last.width]).with_columns(
+                    # the empty columns at its right end, as the header has them
                     pl.lit(None, dtype=pl.String).alias(f"__reconcile_empty_{i}")
                     for i in range(whole.width, last.width)
                 )
@@ -85,6 +88,7 @@ def read_workbook(
                 table.header_row = 0
                 table.notes.append(
                     f"sheet '{name}' has no header row: read as the list of sheet '{tables[-1].sheet}' going on"
+                    + (f"; its {beyond} column(s) past that header's last are not read" if beyond else "")
                 )
                 tables.append(table)
                 continue
@@ -108,10 +112,11 @@ def _same_as(chooser: HeaderChooser, path: Path, kind: RecordKind) -> HeaderChoo
 
 
 def _goes_on(whole: pl.DataFrame, last: _Read, previous) -> bool:
-    """Whether a sheet without a header of its own goes on with the previous sheet's list: no wider
-    (narrower when its last columns are empty), and its first non-empty row reads as data under that
-    header (a reference or an ID where the previous sheet has it, an amount where it has the amount)."""
-    if whole.width > last.width or whole.height == 0:
+    """Whether a sheet without a header of its own goes on with the previous sheet's list: its first
+    non-empty row reads as data under that header (a reference or an ID where the previous sheet has
+    it, an amount where it has the amount). Its width does not decide: narrower when its last columns
+    are empty, wider when a note was written beside the list."""
+    if whole.height == 0:
         return False
     names = clean_headers(last.headers)
     key = "payment_ref" if previous.kind == "payments" else "vneid"
