@@ -144,3 +144,27 @@ def test_the_analyst_copy_holds_no_id_account_birth_date_or_special_category(off
         assert con.execute("SELECT count(*) FROM inputs WHERE path IS NOT NULL").fetchone() == (0,)
     assert leaks(text, ids, accounts, births) == []
     assert str(db.parent) not in text  # no path to the office's folders
+
+
+def test_a_rejected_row_s_birth_dates_are_masked_under_any_header_that_speaks_of_a_birth():
+    """Masked: the columns the file read as dates of birth, and any whose header speaks of a birth,
+    read or not (a second birth-date column the reader left aside); nothing else."""
+    from reconcile.report.sheetxml import install_macros
+
+    con = duckdb.connect()
+    install_macros(con)
+    raw = (
+        '{"Họ tên":"Lê Văn An","NS":"05/09/1950","Năm sinh":"1950","Birth date":"05/09/1950","DOB":"1950-09-05",'
+        '"Ngày mất":null,"Số tiền":"1.500.000"}'
+    )
+    (masked,) = con.execute("SELECT rc_mask_dob(?, ['NS'])", [raw]).fetchone()
+    assert json.loads(masked) == {
+        "Họ tên": "Lê Văn An",
+        "NS": "**/**/****",
+        "Năm sinh": "**/**/****",
+        "Birth date": "**/**/****",
+        "DOB": "**/**/****",
+        "Ngày mất": None,
+        "Số tiền": "1.500.000",
+    }
+    assert list(json.loads(masked)) == list(json.loads(raw))  # the file's column order kept

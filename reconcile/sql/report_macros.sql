@@ -31,13 +31,17 @@ CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS
 CREATE OR REPLACE TEMP MACRO rc_shown_share(share, target) AS
     CASE WHEN share < target AND round(share, 4) >= target THEN floor(share * 10000) / 10000 ELSE share END;
 
--- A rejected row's raw values (JSON under the file's headers) with the values of its file's columns
--- of dates of birth masked: `--mask-ids` outputs show no birth date. dob_keys: those headers
--- (masking.DOB_KEYS), NULL for a file that has none. Through a map, in one pass over the row.
+-- A rejected row's raw values (JSON under the file's headers) with its birth dates masked:
+-- `--mask-ids` outputs show no birth date. Masked: the values of the columns its file read as dates
+-- of birth (dob_keys: those headers, masking.DOB_KEYS; NULL for a file that has none), and of any
+-- column whose header speaks of a birth (Ngày sinh, Năm sinh, Date of birth, DOB), read or not.
+-- Through a map, in one pass over the row.
 CREATE OR REPLACE TEMP MACRO rc_mask_dob(raw, dob_keys) AS
-    CASE WHEN raw IS NULL OR dob_keys IS NULL THEN raw ELSE
+    CASE WHEN raw IS NULL THEN raw ELSE
         CAST(to_json(map_from_entries(list_transform(map_entries(json_transform(raw, '"MAP(VARCHAR, VARCHAR)"')),
-            lambda e: {'key': e.key, 'value': CASE WHEN e.value IS NOT NULL AND list_contains(dob_keys, e.key)
+            lambda e: {'key': e.key, 'value': CASE WHEN e.value IS NOT NULL
+                                                        AND (list_contains(coalesce(dob_keys, []), e.key)
+                                                             OR regexp_matches(lower(e.key), '(sinh|birth|\bdob\b)'))
                                                    THEN '**/**/****' ELSE e.value END}))) AS VARCHAR)
     END;
 
