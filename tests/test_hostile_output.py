@@ -225,6 +225,43 @@ def test_report_from_the_database_never_replaces_an_input_of_a_reconciled_period
     assert res.exit_code == 0, res.output
 
 
+def test_report_replaces_only_a_workbook_reconcile_wrote(tmp_path):
+    """A workbook of the user's at the --report name (an input of another month, edited since, or run
+    from another folder: neither its path nor its content says it was an input) is not written over;
+    a workbook reconcile wrote, even saved again by Excel, is."""
+    import openpyxl
+
+    reg, pay = month(tmp_path, REGISTRY, PAYMENTS)
+    db = tmp_path / "r.duckdb"
+    res = CliRunner().invoke(
+        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(reg), "--payments", str(pay)]
+    )
+    assert res.exit_code == 0, res.output
+    theirs = tmp_path / "danh_sach_thang_8.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Số định danh cá nhân", "Họ và tên"])
+    book.save(theirs)
+    before = theirs.read_bytes()
+    for command in (
+        ["report", "--period", "2024-09", "--db", str(db), "--report", str(theirs)],
+        ["run", "--period", "2024-09", "--db", str(db), "--registry", str(reg), "--payments", str(pay),
+         "--report", str(theirs)],
+    ):  # fmt: skip
+        res = CliRunner().invoke(cli, ["--lang", "en", *command])
+        assert res.exit_code == 2, res.output
+        assert res.stderr.splitlines()[-1] == (
+            f"reconcile: error: {theirs}: is a file reconcile did not write; give --report another name, or move "
+            "that file (reconcile replaces only a workbook of its own)"
+        )
+    assert theirs.read_bytes() == before
+    ours = tmp_path / "bao_cao.xlsx"
+    args = ["report", "--period", "2024-09", "--db", str(db), "--report", str(ours)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    saved_again = openpyxl.load_workbook(ours)  # as Excel saves it: the document's properties kept
+    saved_again.save(ours)
+    assert CliRunner().invoke(cli, args).exit_code == 0
+
+
 def test_actions_never_write_over_an_input_named_as_an_action_file(tmp_path):
     """An input saved in the actions folder under an action file's name (a bank's re-issue list kept
     beside them) is refused, not written over."""

@@ -170,8 +170,35 @@ def check_output_paths(report_path: Path | None, export_dir: Path | None) -> Non
             raise ReconcileError(f"{report_path}: is a folder; give --report a file name ending .xlsx")
         if not report_path.parent.is_dir():
             raise ReconcileError(f"{report_path.parent}: no such folder for --report; create it first")
+
     if export_dir is not None and export_dir.exists() and not export_dir.is_dir():
         raise ReconcileError(f"{export_dir}: is a file; give --export a folder")
+
+
+def check_replaces_only_its_own(report_path: Path | None) -> None:
+    """Refuse a --report that names a file reconcile did not write (after the checks that say more:
+    an input's name, another output's). A link at that name is replaced, never written through, so
+    it is no file of the user's to keep."""
+    if report_path is None or not report_path.is_file() or report_path.is_symlink():
+        return
+    if not written_by_reconcile(report_path):
+        raise ReconcileError(
+            f"{report_path}: is a file reconcile did not write; give --report another name, or move that file "
+            "(reconcile replaces only a workbook of its own)"
+        )
+
+
+def written_by_reconcile(path: Path) -> bool:
+    """Whether an .xlsx is a workbook reconcile wrote (its document properties say so, and Excel keeps
+    them when it saves the workbook again): the only kind --report replaces, so that a registry or a
+    bank file at that name, an input of this run or of another, is never written over."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            return b"<dc:description>reconcile workbook</dc:description>" in book.read("docProps/core.xml")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
 
 
 class Saved:

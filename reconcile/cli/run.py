@@ -15,6 +15,7 @@ from reconcile.cli.outputs import (
     check_not_inputs,
     check_not_recorded_inputs,
     check_output_paths,
+    check_replaces_only_its_own,
     fail_on_exit,
     output_options,
     run_with_progress,
@@ -158,6 +159,7 @@ def run(
     if mode == "duckdb":
         check_output_paths(report_path, export_dir)
         check_collisions(period, db, [Path(p) for p in (*registry, *payments)], report_path, export_dir)
+        check_replaces_only_its_own(report_path)
     cfg = RunConfig(
         period=period,
         registry=[Path(p) for p in registry],
@@ -328,6 +330,7 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
     with readback.open_db(db) as con:
         readback.require_period(con, db, period)
         check_not_recorded_inputs(readback.input_files(con), written_paths(period, report_path, export_dir))
+    check_replaces_only_its_own(report_path)
     from reconcile.cases.refresh import upgrade
 
     if upgrade(db):  # a database an earlier version wrote: the workbook shows its cases
