@@ -200,7 +200,8 @@ def _rates(pairs: tuple[str, ...]):
     "rates",
     multiple=True,
     metavar="NAME=SHARE",
-    help="Share of beneficiaries on which to plant a case (repeatable); see the README for the names.",
+    help="Share of beneficiaries on which to plant a case (repeatable); the names are in docs/operations.md, "
+    "Generating a month of any size.",
 )
 @click.option(
     "--memory-limit",
