@@ -259,6 +259,17 @@ def test_summary_counts_per_finding_and_totals_match_the_database(sample, lang):
         label("met.yes" if met else "met.no", lang),
     )
 
+    # the files read: a total per role (amounts due and amounts paid are not added together)
+    start = next(i for i, r in enumerate(rows) if r[0] == label("section.inputs", lang)) + 2
+    per_role = [tuple(r[1:9]) for r in rows[start:] if r[0] == label("total", lang)][:2]
+    db = con.execute(
+        """SELECT role, sum(rows_read), sum(rows_loaded), sum(rows_rejected), sum(coalesce(rows_set_aside, 0)),
+                  sum(amount_read), sum(amount_loaded), sum(amount_rejected)
+           FROM inputs WHERE period = ? AND skipped IS NULL GROUP BY role ORDER BY role DESC""",
+        [PERIOD],
+    ).fetchall()
+    assert per_role == [(label("role." + role, lang), *sums) for role, *sums in db]
+
     # the share by province, the chart's data, names each province on the map of the period
     start = next(i for i, r in enumerate(rows) if r[0] == label("section.by_province", lang)) + 2
     assert [r[0] for r in rows[start : start + 4]] == [

@@ -11,7 +11,7 @@ import duckdb
 
 from reconcile.report.cells import Book, Writer, clean_text, first_row, new_sheet
 from reconcile.report.charts import province_chart, trend_chart
-from reconcile.report.labels import shown_share
+from reconcile.report.labels import shown_share, value_label
 
 
 def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, database: str) -> None:
@@ -148,7 +148,15 @@ def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, datab
     ).fetchall()
     for row in inputs:
         w.line(row, ["text", "value:role", "int", "int", "int", "int", "amount", "amount", "amount"])
-    _total_line(w, [book.label("total"), None] + [sum(r[i] or 0 for r in inputs) for i in (2, 3, 4, 5, 6, 7, 8)])
+    # a total per role: the registry's amounts are due, the payments' paid; one sum of both means nothing
+    for role in ("registry", "payments"):
+        mine = [r for r in inputs if r[1] == role]
+        if mine:
+            _total_line(
+                w,
+                [book.label("total"), value_label("role", role, book.lang)]
+                + [sum(r[i] or 0 for r in mine) for i in (2, 3, 4, 5, 6, 7, 8)],
+            )
     w.skip()
 
     w.text(book.label("section.noncash"), "section")
