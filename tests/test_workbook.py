@@ -308,6 +308,13 @@ def test_a_second_period_adds_the_chart_over_time(tmp_path):
     rows = _values(openpyxl.load_workbook(book.path)["Summary"])
     start = next(i for i, r in enumerate(rows) if r[0] == "Non-cash share of payments by period") + 2
     assert [r[0] for r in rows[start : start + 2]] == ["2024-09", "2024-10"]
+    # September's workbook written again once October is in: no later month in it, so no chart over time
+    with duckdb.connect(str(db), read_only=True) as con:
+        september = write_workbook(con, "2024-09", tmp_path / "september.xlsx", lang="en")
+    with zipfile.ZipFile(september.path) as z:
+        assert [n for n in z.namelist() if n.startswith("xl/charts/chart")] == ["xl/charts/chart1.xml"]
+    rows = _values(openpyxl.load_workbook(september.path)["Summary"])
+    assert "Non-cash share of payments by period" not in [r[0] for r in rows]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -132,9 +132,13 @@ def _axis_min(values: Sequence[float]) -> float:
     return max(0.0, math.floor(min(values, default=0) * 10) / 10 - 0.1) if values else 0.0
 
 
-def trend_chart(book: Book, w: Writer, con: duckdb.DuckDBPyConnection) -> None:
-    """When the database holds several periods: the share of payments without cash over time."""
-    periods = [r[0] for r in con.execute("SELECT DISTINCT period FROM runs ORDER BY period").fetchall()]
+def trend_chart(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, period: str) -> None:
+    """When the database holds several periods up to `period`: the share of payments without cash over
+    time, to the workbook's period (one written again for an earlier month shows no later one)."""
+    periods = [
+        r[0]
+        for r in con.execute("SELECT DISTINCT period FROM runs WHERE period <= ? ORDER BY period", [period]).fetchall()
+    ]
     if len(periods) < 2:
         return
     programs = _programs_with_target(con, "level = 'program'", {})
@@ -170,7 +174,7 @@ def trend_chart(book: Book, w: Writer, con: duckdb.DuckDBPyConnection) -> None:
                 }
             )
     chart.set_title({"name": book.label("chart.trend"), "name_font": {"size": 12}})
-    lowest = [v for d in (shares, targets) for v in d.values() if v is not None]
+    lowest = [v for d in (shares, targets) for (per, _), v in d.items() if v is not None and per <= period]
     chart.set_y_axis({"num_format": "0%", "max": 1, "min": _axis_min(lowest), "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 760, "height": 320})

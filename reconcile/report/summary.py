@@ -189,7 +189,7 @@ def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, datab
     w.skip()
 
     province_chart(book, w, con, period)
-    trend_chart(book, w, con)
+    trend_chart(book, w, con, period)
 
 
 def _missing_source(source: dict[str, Any], lang: str) -> str:
