@@ -95,6 +95,8 @@ def test_a_return_pairs_with_the_payment_of_its_amount_not_the_first_of_its_refe
         (debtor("VU VAN PHUC", "0071000000106"), "HOAN TRA TAI KHOAN DA DONG"),  # the account
         ("", "HOAN TRA CCCD 036042000006"),  # the ID in its text
         ("", "HOAN TRA VU VAN PHUC"),  # the name in its text
+        ("<RltdPties><Dbtr><Nm>Vũ Văn Phúc</Nm></Dbtr></RltdPties>", "HOAN TRA"),  # the name, with diacritics
+        ("", "Hoàn trả Vũ Văn Phúc"),  # the same in its text
         ("", "HOAN TRA GD FT6"),  # the payment's bank reference in its text
     ],
 )

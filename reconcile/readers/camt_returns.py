@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from reconcile.normalise.text import fold
 from reconcile.readers.camt_references import person_ids
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*[A-Za-z0-9]")
@@ -86,12 +87,13 @@ def _words(ret: dict) -> set[str]:
 
 
 def _name(value: str | None) -> str | None:
-    return " ".join(value.upper().split()) or None if value else None
+    """A name as compared: without case, diacritics or punctuation (Hoàng Thị Em is HOANG THI EM)."""
+    return fold(value) or None if value else None
 
 
 def _names(ret: dict, original: dict) -> bool:
     """Whether the return names the original's counterparty (account, ID, name) or bank reference."""
-    text = " ".join((ret.get("narrative") or "").upper().split())
+    text = fold(ret.get("narrative") or "")
     words = _words(ret)
     account = original.get("account_number")
     name = _name(original.get("payee_name"))
