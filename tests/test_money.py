@@ -85,6 +85,9 @@ def test_arrears_are_the_truth_as_of_the_last_month(history):
     assert {r[0] for r in query(db, "SELECT DISTINCT as_of_period FROM arrears")} == {"2024-11"}
 
 
+OVERPAID_CODES = ("PAID_AFTER_DEATH", "PAID_WHILE_INACTIVE", "UNKNOWN_PAYEE", "DUPLICATE_PAYMENT")
+
+
 def test_period_summary_and_trend_changes_are_exact(history):
     _, db = history
     counts = Counter((p, c) for p, c in query(db, "SELECT period, code FROM flags"))
@@ -118,6 +121,26 @@ def test_period_summary_and_trend_changes_are_exact(history):
         "AND channel_group = 'all' AND program = 'welfare' ORDER BY period",
     )
     assert [(t["period"], t["welfare_noncash"]) for t in trend] == shares
+    # the money in question, each đồng once though codes overlap on one person's money
+    flags = query(db, "SELECT period, code, payment_id, registry_id, expected_amount, paid_amount FROM flags")
+    money = []
+    for period in PERIODS:
+        mine = [f for f in flags if f[0] == period]
+        out = {pid: paid or 0 for _, code, pid, _, _, paid in mine if code in OVERPAID_CODES}
+        second = Counter()
+        for _, code, _, rid, _, paid in mine:
+            if code == "DUPLICATE_PAYMENT":
+                second[rid] += paid or 0
+        differ = sum(
+            max(0, abs((paid or 0) - (due or 0)) - (second[rid] if (paid or 0) > (due or 0) else 0))
+            for _, code, _, rid, due, paid in mine
+            if code == "AMOUNT_MISMATCH"
+        )
+        unpaid = {rid: due or 0 for _, code, _, rid, due, _ in mine if code in ("MISSING_PAYMENT", "PAYMENT_FAILED")}
+        money.append(sum(out.values()) + differ + sum(unpaid.values()))
+    by_code = [sum(a for (a,) in query(db, "SELECT amount FROM period_summary WHERE period = ?", [p])) for p in PERIODS]
+    assert [t["amount"] for t in trend] == money
+    assert any(m < c for m, c in zip(money, by_code))  # the history has money under two codes
 
 
 def test_a_recovery_recorded_in_the_workbook_lowers_what_is_outstanding(history, tmp_path):

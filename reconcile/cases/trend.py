@@ -1,19 +1,21 @@
 """`reconcile trend`: the periods side by side, from the view period_summary and the non-cash share.
 
-By period (the default): each period's findings and money in question, the change against the period
-before it in the database, and the share of payments made without cash for each programme beside them.
+By period (the default): each period's findings and money in question (each đồng once:
+sql/period_money.sql), the change against the period before it in the database, and the share of payments made without cash for each programme beside them.
 By code (`--by code`): period_summary's rows, each code in each period with its change.
 """
 
 from __future__ import annotations
 
 from reconcile.readback import Rows
+from reconcile.sqlfiles import sql_text
 
 BY_PERIOD = """
-WITH totals AS (
-    SELECT period, sum(findings) AS findings, sum(amount) AS amount,
+WITH money AS ({money}),
+totals AS (
+    SELECT period, sum(findings) AS findings, coalesce(any_value(m.amount), 0) AS amount,
            sum(findings) FILTER (WHERE severity IN ('critical', 'high')) AS high_or_critical
-    FROM period_summary GROUP BY period
+    FROM period_summary LEFT JOIN money AS m USING (period) GROUP BY period
 ),
 share AS (
     SELECT period,
@@ -30,7 +32,7 @@ SELECT t.period, CAST(t.findings AS BIGINT) AS findings,
 FROM totals AS t LEFT JOIN share AS s USING (period)
 WHERE $code IS NULL
 WINDOW w AS (ORDER BY t.period)
-ORDER BY t.period"""
+ORDER BY t.period""".format(money=sql_text("period_money.sql"))
 
 BY_CODE = """
 SELECT period, code, severity, findings, previous_findings, change, amount, amount_change

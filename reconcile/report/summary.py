@@ -12,6 +12,7 @@ import duckdb
 from reconcile.report.cells import Book, Writer, clean_text, first_row, new_sheet
 from reconcile.report.charts import province_chart, trend_chart
 from reconcile.report.labels import shown_share, value_label
+from reconcile.sqlfiles import sql_text
 
 
 def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, database: str) -> None:
@@ -244,7 +245,12 @@ def _month_over_month(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, per
     )
     for row in rows:
         w.line(row[:8], ["text", "severity", "int", "int", "int", "amount", "amount", "amount"])
-    _total_line(w, [book.label("total"), None] + [sum(r[i] or 0 for r in rows) for i in range(2, 8)])
+    # the money in question once: one person's under two codes (a failed transfer is also a missing
+    # payment) is not added twice (sql/period_money.sql)
+    money = dict(con.execute(sql_text("period_money.sql")).fetchall())
+    now, before = money.get(period, 0), money.get(previous, 0)
+    counts = [sum(r[i] or 0 for r in rows) for i in range(2, 5)]
+    _total_line(w, [book.label("total"), None, *counts, now, before, now - before])
     w.skip()
 
 

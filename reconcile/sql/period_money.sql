@@ -1,0 +1,31 @@
+-- The money each period's findings put in question, each đồng once (`reconcile trend`, the workbook's
+-- comparison with the period before): the codes overlap on one person's money, so the total is not
+-- the sum of period_summary's amounts, which are each code's own (rc_at_stake):
+--   money that should not have gone out (PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, UNKNOWN_PAYEE,
+--     DUPLICATE_PAYMENT): each payment once, whatever codes flag it;
+--   a beneficiary paid more or less than due (AMOUNT_MISMATCH): the difference, less, when more was
+--     paid, what their second payments (DUPLICATE_PAYMENT) already count;
+--   money that did not arrive (MISSING_PAYMENT, PAYMENT_FAILED): each beneficiary's due once.
+SELECT period, CAST(sum(amount) AS BIGINT) AS amount
+FROM (
+    SELECT period, max(coalesce(paid_amount, 0)) AS amount
+    FROM flags
+    WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE', 'UNKNOWN_PAYEE', 'DUPLICATE_PAYMENT')
+    GROUP BY period, coalesce(CAST(payment_id AS VARCHAR), flag_id)
+    UNION ALL
+    SELECT m.period,
+           greatest(abs(coalesce(m.paid_amount, 0) - coalesce(m.expected_amount, 0))
+                    - CASE WHEN m.paid_amount > m.expected_amount THEN coalesce(d.second, 0) ELSE 0 END, 0)
+    FROM flags AS m
+    LEFT JOIN (SELECT period, registry_id, sum(coalesce(paid_amount, 0)) AS second
+               FROM flags WHERE code = 'DUPLICATE_PAYMENT' AND registry_id IS NOT NULL
+               GROUP BY period, registry_id) AS d
+        ON d.period = m.period AND d.registry_id = m.registry_id
+    WHERE m.code = 'AMOUNT_MISMATCH'
+    UNION ALL
+    SELECT period, max(coalesce(expected_amount, 0))
+    FROM flags
+    WHERE code IN ('MISSING_PAYMENT', 'PAYMENT_FAILED')
+    GROUP BY period, coalesce(CAST(registry_id AS VARCHAR), flag_id)
+)
+GROUP BY period
