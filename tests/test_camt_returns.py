@@ -110,6 +110,18 @@ def test_among_payments_of_one_reference_and_amount_the_one_the_return_names(tmp
     ]
 
 
+def test_a_return_of_one_of_two_alike_payments_to_one_payee_returns_the_first(tmp_path):
+    """Em paid twice alike under CTXH-T09 (her account, her name); the return names her: whichever came
+    back, the month is the same, so the first is marked returned rather than none."""
+    em_again = payment("FT7", "1000000", "HOANG THI EM", "0071000000105", "036148000005")
+    path = statement(tmp_path, EM, em_again, back("1000000", debtor("HOANG THI EM", "0071000000105")))
+    assert statuses(path) == [
+        ("FT5", "1000000", "returned", "DBIT", None),
+        ("FT7", "1000000", "success", "DBIT", None),
+        ("FT9", "1000000", "returned", "CRDT", RETURNED),
+    ]
+
+
 def test_a_return_that_names_none_of_several_payments_apart_marks_none(tmp_path):
     path = statement(tmp_path, EM, PHUC, back("1000000"))
     assert statuses(path) == [

@@ -9,7 +9,8 @@ name or the name in its text) or whose bank reference it names. A debit whose ac
 return contradicts (another account, other IDs, and nothing of it named) is not its original.
 
 What a return cannot be told apart from is not guessed at: when two or more debits fit and the return
-names none of them apart, no debit is marked returned and the return is set aside with the rows it
+names none of them apart (unless they are the same payee's, paid alike: then the first of them), no
+debit is marked returned and the return is set aside with the rows it
 could be (`ambiguous`), for an officer to ask the bank. When none fits, the return stands for a
 payment of an earlier statement (the caller makes it a returned debit).
 """
@@ -63,8 +64,8 @@ class Originals:
         named = [n for n, row in fits.items() if _names(ret, row)]
         if len(fits) == 1:
             chosen = next(iter(fits))
-        elif len(named) == 1:
-            chosen = named[0]
+        elif len(named) == 1 or (named and len({_who(fits[n]) for n in named}) == 1):
+            chosen = min(named)  # one payee paid twice alike: whichever came back, the month is the same
         else:
             return None, sorted(named or fits)
         self.taken.add(chosen)
@@ -104,6 +105,11 @@ def _names(ret: dict, original: dict) -> bool:
         or (name and (name == _name(ret.get("payee_name")) or re.search(rf"\b{re.escape(name)}\b", text)))
         or (bank_ref and (bank_ref == (ret.get("bank_ref") or "").upper() or bank_ref in words))
     )
+
+
+def _who(row: dict) -> tuple:
+    """A payment's counterparty: its account, payee and IDs."""
+    return row.get("account_number"), _name(row.get("payee_name")), frozenset(person_ids(row.get("narrative")))
 
 
 def _contradicts(ret: dict, original: dict) -> bool:
