@@ -69,14 +69,17 @@ AMOUNT_UNREADABLE = "regexp_matches(reason, '(^|; )(entitled_)?amount (is|has) '
 @dataclass(frozen=True)
 class Read:
     """What was read of a file or sheet, as its totals row is checked against: rows, their amount, the
-    successful payments' amount and count (a payments list may total those alone), and the rows whose
-    amount cannot be read (the stated amount cannot be compared then, only the count)."""
+    successful payments' amount and count (a payments list may total those alone), the rows whose
+    amount cannot be read (the stated amount cannot be compared then, only the count), and the rows
+    and amount set aside (a section's subtotal row above a grand total is no data the total counts)."""
 
     rows: int
     amount: int
     ok_amount: int | None
     ok_rows: int | None
     unreadable: int
+    aside_rows: int = 0
+    aside_amount: int = 0
 
     def __add__(self, other: Read) -> Read:
         def both(a, b):
@@ -88,11 +91,22 @@ class Read:
             both(self.ok_amount, other.ok_amount),
             both(self.ok_rows, other.ok_rows),
             self.unreadable + other.unreadable,
+            self.aside_rows + other.aside_rows,
+            self.aside_amount + other.aside_amount,
         )
 
+    def shown(self, count: int | None, amount: int | None) -> tuple[int, int]:
+        """The rows and amount a message gives: those read, or, when a total agrees only with the rows
+        not set aside (a subtotal row above it), those."""
+        full = Read(self.rows, self.amount, self.ok_amount, self.ok_rows, self.unreadable)
+        if full.agrees(count, amount) or not self.aside_rows:
+            return self.rows, self.amount
+        return self.rows - self.aside_rows, self.amount - self.aside_amount
+
     def agrees(self, count: int | None, amount: int | None) -> bool:
-        return (amount is None or bool(self.unreadable) or amount in (self.amount, self.ok_amount)) and (
-            count is None or count in (self.rows, self.ok_rows)
+        amounts = (self.amount, self.ok_amount, self.amount - self.aside_amount)
+        return (amount is None or bool(self.unreadable) or amount in amounts) and (
+            count is None or count in (self.rows, self.ok_rows, self.rows - self.aside_rows)
         )
 
 
@@ -151,7 +165,15 @@ def _read(con, file_id: int, table, count: dict) -> Read:
         if table.kind == "payments"
         else (None, None)
     )
-    return Read(count["rows_read"] - count["blank_rows"], int(count["amount_read"]), ok_amount, ok_rows, unreadable)
+    return Read(
+        count["rows_read"] - count["blank_rows"],
+        int(count["amount_read"]),
+        ok_amount,
+        ok_rows,
+        unreadable,
+        count["rows_set_aside"],
+        int(count["amount_set_aside"]),
+    )
 
 
 def _n(value: int) -> str:

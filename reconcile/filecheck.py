@@ -97,11 +97,12 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
         set_aside = con.execute(
             f"SELECT source_row, reject_reason FROM {stg} WHERE set_aside ORDER BY source_row"
         ).fetchall()
-        loaded, restored, amount_read, blank = con.execute(
+        loaded, restored, amount_read, blank, aside_amount = con.execute(
             f"SELECT count(*) FILTER (WHERE reject_reason IS NULL), "
             f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored), "
             f"coalesce(sum({amount}), 0), "
-            f"count(*) FILTER (WHERE reject_reason = 'blank row') FROM {stg}"
+            f"count(*) FILTER (WHERE reject_reason = 'blank row'), "
+            f"coalesce(sum({amount}) FILTER (WHERE set_aside), 0) FROM {stg}"
         ).fetchall()[0]
         area_notes = (
             con.execute(
@@ -127,7 +128,15 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
             if kind == "payments"
             else (None, None)
         )
-        read = Read(table.rows_read - blank, int(amount_read), successful[0], successful[1], unreadable)
+        read = Read(
+            table.rows_read - blank,
+            int(amount_read),
+            successful[0],
+            successful[1],
+            unreadable,
+            len(set_aside),
+            int(aside_amount),
+        )
         control, agrees, judged = None, True, None
         if table.control is not None:
             c = table.control
@@ -199,9 +208,9 @@ def _grand_totals(results: list[CheckResult]) -> None:
         what, count, stated, says = r.judged
         if so_far.agrees(count, stated):
             r.control_agrees = True
+            rows, amount = so_far.shown(count, stated)
             r.control = (
-                f"{what} says {says}; read {so_far.rows:,} rows of {so_far.amount:,} VND "
-                f"on the sheets {', '.join(sheets)} together"
+                f"{what} says {says}; read {rows:,} rows of {amount:,} VND on the sheets {', '.join(sheets)} together"
             )
 
 

@@ -868,6 +868,42 @@ def test_a_grand_total_on_the_last_sheet_is_the_total_of_the_sheets(month, tmp_p
     ]
 
 
+def test_a_grand_total_under_the_sheets_subtotals_is_checked_against_their_rows(month, tmp_path):
+    """A registry over three sheets, each ending with its `Cộng` subtotal, the last with the `Tổng cộng`
+    of them all: each subtotal is checked against its sheet, the grand total against the rows of the
+    three (not counting the subtotal rows set aside above it)."""
+    out, _ = month
+    registry = pl.read_csv(out / "registry.csv", infer_schema=False)
+    registry = registry.with_columns(pl.int_range(1, registry.height + 1).cast(pl.String).alias("STT")).select(
+        "STT", *registry.columns
+    )
+    amount = registry.columns.index("Số tiền hưởng")
+
+    def vnd(frame) -> int:
+        return sum(int(v.replace(".", "")) for v in frame["Số tiền hưởng"])
+
+    third = registry.height // 3
+    parts = {"S1": registry.head(third), "S2": registry.slice(third, third), "S3": registry.slice(2 * third)}
+    book = workbook(parts)
+    for name, part in parts.items():
+        book[name].append(["Cộng", *[None] * (amount - 1), f"{vnd(part):,}".replace(",", ".")])
+    book["S3"].append(["Tổng cộng", *[None] * (amount - 1), f"{vnd(registry):,}".replace(",", ".")])
+    path = tmp_path / "danh_sach.xlsx"
+    book.save(path)
+    res = invoke(
+        "run", "--period", PERIOD, "--db", tmp_path / "r.duckdb", "--registry", path, "--payments",
+        out / "payments_bank.parquet", "--payments", out / "payments_post.parquet",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    checked = [line for line in res.stdout.splitlines() if line.startswith(f"checked: {path}")]
+    assert checked == [
+        f"checked: {path} [S1] agrees with its totals row {third + 2}",
+        f"checked: {path} [S2] agrees with its totals row {third + 2}",
+        f"checked: {path} [S3] agrees with its totals row {registry.height - 2 * third + 3}, of the sheets "
+        "'S1', 'S2', 'S3' together",
+    ]
+
+
 def test_daily_statements_without_payments_are_no_refusal(month, tmp_path):
     """A month of daily camt statements: a day without movements (balances, no entries) and a day
     with the treasury's funding only (money in) are statements holding no payment, not files of
