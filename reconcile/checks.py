@@ -96,12 +96,17 @@ class Read:
         )
 
     def shown(self, count: int | None, amount: int | None) -> tuple[int, int]:
-        """The rows and amount a message gives: those read, or, when a total agrees only with the rows
-        not set aside (a subtotal row above it), those."""
-        full = Read(self.rows, self.amount, self.ok_amount, self.ok_rows, self.unreadable)
-        if full.agrees(count, amount) or not self.aside_rows:
-            return self.rows, self.amount
-        return self.rows - self.aside_rows, self.amount - self.aside_amount
+        """The rows and amount a message gives: of those read, the rows not set aside (a subtotal row
+        above the total) or the successful payments, whichever the total states; else those read."""
+        pairs = [
+            (self.rows, self.amount),
+            (self.rows - self.aside_rows, self.amount - self.aside_amount),
+            (self.ok_rows, self.ok_amount),
+        ]
+        for rows, vnd in pairs:
+            if rows is not None and vnd is not None and (amount is None or amount == vnd) and count in (None, rows):
+                return rows, vnd
+        return self.rows, self.amount
 
     def agrees(self, count: int | None, amount: int | None) -> bool:
         amounts = (self.amount, self.ok_amount, self.amount - self.aside_amount)

@@ -906,6 +906,26 @@ CASES = [
         "with 'reconcile check {file} --as registry', fix the file and run again",
     ),
     Case(
+        "section-subtotal",
+        "a section's subtotal row (Cộng) among the payments",
+        "payments",
+        text_file(
+            "bank.csv",
+            _csv(
+                [
+                    PAY_HEADER,
+                    *GOOD_PAYMENTS[:2],
+                    ["Cộng", "", "", "", "", "", f"{sum(_amount(r[6]) for r in GOOD_PAYMENTS[:2]):,}", "", "", "", ""],
+                    *GOOD_PAYMENTS[2:],
+                ]
+            ),
+        ),
+        rejected=[(4, "a total row (profile vn-bank-disbursement)")],
+        good_rows=False,
+        flags=[("OUT_OF_PERIOD", 2), ("PAYMENT_FAILED", 6)],
+        note="the subtotal row is set aside as a total row, not rejected, and is not the file's own totals row",
+    ),
+    Case(
         "second-sheet",
         "a workbook whose rows go on over a second sheet",
         "payments",

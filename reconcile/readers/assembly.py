@@ -18,7 +18,7 @@ from reconcile.readers.headers import (
     no_data_rows,
     unique_names,
 )
-from reconcile.readers.layout import apply_profile, blank_rows, profile_columns
+from reconcile.readers.layout import apply_profile, blank_or_total_rows, profile_columns
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.statements import STATEMENTS, set_aside_credits
 from reconcile.readers.tables import RawTable
@@ -72,7 +72,11 @@ def build_table(
     if chooser.profile is not None:
         apply_profile(table, chooser.profile)
     else:
-        table.frame = table.frame.with_columns(blank_rows(table.original_columns).alias(SKIP_COLUMN))
+        by_canon = {canonical: column for column, canonical in table.header_map.items()}
+        key = by_canon.get("payment_ref" if kind == "payments" else "vneid")
+        table.frame = table.frame.with_columns(
+            blank_or_total_rows(table.original_columns, key if fmt not in STATEMENTS else None).alias(SKIP_COLUMN)
+        )
     if fmt in STATEMENTS:
         table.frame = set_aside_credits(table.frame)
         table.consumed |= {"direction", "aside"}

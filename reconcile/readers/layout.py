@@ -69,6 +69,26 @@ def blank_rows(names: list[str]) -> pl.Expr:
     return pl.when(blank_row(names)).then(pl.lit("blank row")).otherwise(pl.lit(None, dtype=pl.String))
 
 
+# A row a list totals itself with: its first cells say so (Tổng cộng, Cộng, Cộng I...), its key is empty
+TOTAL_LABEL = r"(?i)^\s*(tổng|cộng|tong|cong)\b"
+
+
+def blank_or_total_rows(names: list[str], key: str | None) -> pl.Expr:
+    """Without a profile: a blank row, or a section's totals row above the list's last (the last is the
+    file's own totals, taken out and checked: totals.py), which is no beneficiary or payment."""
+    if key is None:
+        return blank_rows(names)
+    label = pl.any_horizontal(pl.col(n).str.contains(TOTAL_LABEL).fill_null(False) for n in names[:2])
+    total = label & _blank(key)
+    return (
+        pl.when(blank_row(names))
+        .then(pl.lit("blank row"))
+        .when(total)
+        .then(pl.lit("a total row"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+
+
 def apply_profile(table: RawTable, profile: Profile) -> None:
     """Derived columns (amount from debit/credit, fixed values, amount and date conventions) and the
     reason each set-aside row is set aside. Derived columns are named `__reconcile_...` and are not

@@ -90,7 +90,8 @@ def totals_label(value) -> tuple[bool, int | None]:
 def find_totals_row(rows: list[list], key_columns: list[int]) -> TotalsRow | None:
     """The totals row among the last rows of a file: the last row, among its last TAIL non-blank
     rows, with a cell that is a totals label and no value in the key columns (the payment reference
-    or the ID: a data row has one, a totals row does not) other than the label itself.
+    or the ID: a data row has one, a totals row does not) other than the label itself, and no data
+    row after it (a `Cộng` above more rows totals a section, not the file).
 
     rows: the rows as lists of cell values (text or None), in file order."""
     seen = 0
@@ -101,6 +102,9 @@ def find_totals_row(rows: list[list], key_columns: list[int]) -> TotalsRow | Non
         seen += 1
         if seen > TAIL:
             return None
+        labels = [column for column, value in enumerate(row) if totals_label(value)[0]]
+        if not labels and any(k < len(row) and row[k] is not None and str(row[k]).strip() for k in key_columns):
+            return None  # a data row after it: a section's subtotal, not the file's own totals
         for column, value in enumerate(row):
             is_label, count = totals_label(value)
             if not is_label:
