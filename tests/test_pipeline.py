@@ -132,6 +132,16 @@ def test_one_unknown_person_paid_twice_is_one_beneficiary_of_the_share(tmp_path)
         ).fetchall() == [(1,)]
 
 
+def test_a_payment_failed_in_one_file_and_paid_in_another_is_paid(tmp_path):
+    """The same reference failed in one list and succeeded in the bank's: two events, not one payment
+    listed twice, so the beneficiary is paid (no MISSING_PAYMENT or PAYMENT_FAILED)."""
+    reg, pay = month(tmp_path)
+    failed = write_csv(tmp_path / "a_status.csv", PAY_HEADER, [[*PAYMENTS[0][:8], "failed"]])
+    result = run(RunConfig(period="2024-09", registry=[reg], payments=[failed, pay], db=tmp_path / "r.duckdb"))
+    assert result.flag_counts == {}
+    assert result.amount_due == result.amount_paid == 10_800_000
+
+
 def test_missing_required_column_stops_before_the_database_is_touched(tmp_path):
     reg, _pay = month(tmp_path)
     db = tmp_path / "r.duckdb"
