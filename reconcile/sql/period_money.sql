@@ -4,7 +4,7 @@
 --   money that should not have gone out (PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, UNKNOWN_PAYEE,
 --     DUPLICATE_PAYMENT): each payment once, whatever codes flag it;
 --   a beneficiary paid more or less than due (AMOUNT_MISMATCH): the difference, less, when more was
---     paid, what their second payments (DUPLICATE_PAYMENT) already count;
+--     paid, what their payments counted above already count (a second payment, one after the death);
 --   money that did not arrive (MISSING_PAYMENT, PAYMENT_FAILED): each beneficiary's due once.
 SELECT period, CAST(sum(amount) AS BIGINT) AS amount
 FROM (
@@ -17,8 +17,11 @@ FROM (
            greatest(abs(coalesce(m.paid_amount, 0) - coalesce(m.expected_amount, 0))
                     - CASE WHEN m.paid_amount > m.expected_amount THEN coalesce(d.second, 0) ELSE 0 END, 0)
     FROM flags AS m
-    LEFT JOIN (SELECT period, registry_id, sum(coalesce(paid_amount, 0)) AS second
-               FROM flags WHERE code = 'DUPLICATE_PAYMENT' AND registry_id IS NOT NULL
+    LEFT JOIN (SELECT period, registry_id, sum(paid) AS second
+               FROM (SELECT DISTINCT period, registry_id, payment_id, coalesce(paid_amount, 0) AS paid
+                     FROM flags
+                     WHERE code IN ('DUPLICATE_PAYMENT', 'PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE')
+                       AND registry_id IS NOT NULL)
                GROUP BY period, registry_id) AS d
         ON d.period = m.period AND d.registry_id = m.registry_id
     WHERE m.code = 'AMOUNT_MISMATCH'
