@@ -13,7 +13,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from reconcile import areas
 from reconcile.report.cells import Book, Writer
-from reconcile.report.labels import value_label
+from reconcile.report.labels import shown_share, value_label
 
 
 def _programs_with_target(
@@ -122,7 +122,9 @@ def _share_table(
         headers += [book.label("chart.share", program=name), book.label("chart.target", program=name)]
     w.header(headers)
     for category, pairs in rows:
-        w.line([category, *(v for pair in pairs for v in pair)], ["text"] + ["pct"] * (2 * len(pairs)))
+        # a share beside its target, never rounded up to a target it misses (labels.shown_share)
+        shown = [(None if s is None else shown_share(s, t), t) for s, t in pairs]
+        w.line([category, *(v for pair in shown for v in pair)], ["text"] + ["pct"] * (2 * len(pairs)))
     return first, w.row - 1
 
 
