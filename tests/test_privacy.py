@@ -155,16 +155,19 @@ def test_a_rejected_row_s_birth_dates_are_masked_under_any_header_that_speaks_of
     install_macros(con)
     raw = (
         '{"Họ tên":"Lê Văn An","NS":"05/09/1950","Năm sinh":"1950","Birth date":"05/09/1950","DOB":"1950-09-05",'
-        '"Ngày mất":null,"Số tiền":"1.500.000"}'
+        '"DOB_DDMMYYYY":"05/09/1950","D.O.B":"05/09/1950","Ngày mất":null,"Số tiền":"1.500.000","Dobbin":"x"}'
     )
-    (masked,) = con.execute("SELECT rc_mask_dob(?, ['NS'])", [raw]).fetchone()
+    (masked,) = con.execute("SELECT rc_mask_dob(?, [])", [raw]).fetchone()
     assert json.loads(masked) == {
         "Họ tên": "Lê Văn An",
         "NS": "**/**/****",
         "Năm sinh": "**/**/****",
         "Birth date": "**/**/****",
         "DOB": "**/**/****",
+        "DOB_DDMMYYYY": "**/**/****",
+        "D.O.B": "**/**/****",
         "Ngày mất": None,
         "Số tiền": "1.500.000",
+        "Dobbin": "x",
     }
     assert list(json.loads(masked)) == list(json.loads(raw))  # the file's column order kept

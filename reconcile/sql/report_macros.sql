@@ -34,14 +34,15 @@ CREATE OR REPLACE TEMP MACRO rc_shown_share(share, target) AS
 -- A rejected row's raw values (JSON under the file's headers) with its birth dates masked:
 -- `--mask-ids` outputs show no birth date. Masked: the values of the columns its file read as dates
 -- of birth (dob_keys: those headers, masking.DOB_KEYS; NULL for a file that has none), and of any
--- column whose header speaks of a birth (Ngày sinh, Năm sinh, Date of birth, DOB), read or not.
+-- column whose header speaks of a birth (Ngày sinh, Năm sinh, NS, Date of birth, DOB, D.O.B), read
+-- or not.
 -- Through a map, in one pass over the row.
 CREATE OR REPLACE TEMP MACRO rc_mask_dob(raw, dob_keys) AS
     CASE WHEN raw IS NULL THEN raw ELSE
         CAST(to_json(map_from_entries(list_transform(map_entries(json_transform(raw, '"MAP(VARCHAR, VARCHAR)"')),
             lambda e: {'key': e.key, 'value': CASE WHEN e.value IS NOT NULL
                                                         AND (list_contains(coalesce(dob_keys, []), e.key)
-                                                             OR regexp_matches(lower(e.key), '(sinh|birth|\bdob\b)'))
+                                                             OR regexp_matches(lower(e.key), '(sinh|birth|(^|[^a-z])d\.?o\.?b($|[^a-z])|^\s*n\.?\s?s\.?\s*$)'))
                                                    THEN '**/**/****' ELSE e.value END}))) AS VARCHAR)
     END;
 
