@@ -64,7 +64,7 @@ class Originals:
         named = [n for n, row in fits.items() if _names(ret, row)]
         if len(fits) == 1:
             chosen = next(iter(fits))
-        elif len(named) == 1 or (named and len({_who(fits[n]) for n in named}) == 1):
+        elif len(named) == 1 or _one_payee([fits[n] for n in named]):
             chosen = min(named)  # one payee paid twice alike: whichever came back, the month is the same
         else:
             return None, sorted(named or fits)
@@ -107,9 +107,14 @@ def _names(ret: dict, original: dict) -> bool:
     )
 
 
-def _who(row: dict) -> tuple:
-    """A payment's counterparty: its account, payee and IDs."""
-    return row.get("account_number"), _name(row.get("payee_name")), frozenset(person_ids(row.get("narrative")))
+def _one_payee(rows: list[dict]) -> bool:
+    """Whether payments are to one payee: one account and one name, and no two IDs in their texts (a
+    text that names none is no other payee's)."""
+    return (
+        len(rows) > 1
+        and len({(row.get("account_number"), _name(row.get("payee_name"))) for row in rows}) == 1
+        and len(set().union(*(person_ids(row.get("narrative")) for row in rows))) <= 1
+    )
 
 
 def _contradicts(ret: dict, original: dict) -> bool:
