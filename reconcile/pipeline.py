@@ -68,6 +68,7 @@ class RunConfig:
     sheet: str | None = None  # --sheet: the Excel sheet to read, by name or position (1 = first)
     on_notice: Callable[[str], None] | None = None  # told of something the operator should know (a retry)
     partial: bool = False  # --partial: go on when a source looks missing, and record the period as partial
+    on_commit: Callable[[], None] | None = None  # told as soon as the period is committed (before closing)
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -190,6 +191,7 @@ def _transaction(
     # DuckDB spills into its own folder of this run (never `<db>.tmp`, which another may have made)
     spill = scratch.new_dir(db, "spill")
     watcher = ProgressWatcher(con, cfg.on_progress) if cfg.on_progress else None
+    committed = False
     try:
         con.execute(f"SET temp_directory = {quote_literal(str(spill))}")
         limit_memory(con, cfg.memory_limit or DEFAULT_MEMORY_LIMIT, spill)
@@ -199,7 +201,13 @@ def _transaction(
         work = worktables.place(con, spill, tables, cfg.memory_limit or DEFAULT_MEMORY_LIMIT)
         result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0], work)
         con.execute("COMMIT")
+        committed = True
+        if cfg.on_commit:  # a signal while the connection closes must not say the database is unchanged
+            cfg.on_commit()
     except BaseException:
+        if committed:  # a signal just after the commit: the period is saved, and stays
+            _close(con, watcher)
+            raise
         with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
         _close(con, watcher)

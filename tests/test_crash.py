@@ -180,6 +180,42 @@ def test_ctrl_c_or_sigterm_in_the_database_step_exits_130_or_143_and_changes_not
     assert sorted(p.name for p in db.parent.iterdir()) == ["bank_transfers.csv", "r.duckdb"]  # no scratch left
 
 
+SIGNAL_AFTER_COMMIT = """
+import os, signal, sys
+import reconcile.pipeline as pipeline
+from reconcile.cli import cli
+
+db, payments, registry, signame = sys.argv[1:5]
+original = pipeline._close
+
+def close(con, watcher):  # the commit done, the connection closing (a checkpoint that takes time)
+    os.kill(os.getpid(), getattr(signal, signame))
+    original(con, watcher)
+
+pipeline._close = close
+cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--payments", payments],
+         prog_name="reconcile")
+"""
+
+
+@pytest.mark.parametrize("signame, code, word", [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")])
+def test_a_signal_after_the_commit_says_the_period_is_saved(month, signame, code, word):
+    """The period committed, then Ctrl-C or SIGTERM while the connection closes: the database holds
+    the new run, and the message says so (never 'the database is unchanged')."""
+    db, changed = month
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_AFTER_COMMIT, str(db), str(changed), str(SAMPLE / "registry.csv"), signame],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == code, done.stderr
+    assert done.stderr.splitlines()[-1].startswith(f"reconcile: {word}; the period 2024-09 is saved in {db}")
+    with duckdb.connect(str(db), read_only=True) as con:
+        (source,) = con.execute("SELECT DISTINCT source_file FROM payments WHERE period = '2024-09'").fetchone()
+    assert source == str(changed)
+
+
 def test_duckdbs_own_interrupt_and_a_full_disk_are_no_internal_error(month, monkeypatch):
     """Ctrl-C while DuckDB works comes as DuckDB's InterruptException; a full disk as its IOException."""
     from click.testing import CliRunner
@@ -324,3 +360,18 @@ def test_a_full_disk_is_exit_2_naming_the_file_and_leaves_nothing(tmp_path):
         assert list(small.iterdir()) == []
     finally:
         subprocess.run(["umount", str(small)], capture_output=True)
+
+
+@pytest.mark.parametrize(
+    "exc, expected",
+    [
+        (KeyboardInterrupt(), True),
+        (RuntimeError("Query interrupted"), True),  # DuckDB's, when the signal came while a query ran
+        (RuntimeError("something else"), False),
+        (ValueError("x"), False),
+    ],
+)
+def test_a_signal_during_a_query_is_an_interruption_not_an_internal_error(exc, expected):
+    from reconcile.cli.group import interrupted
+
+    assert interrupted(exc) is expected

@@ -45,10 +45,14 @@ def _on_sigterm(signum, frame) -> None:
 
 
 def interrupted(exc: BaseException) -> bool:
-    """Ctrl-C or SIGTERM: Python's KeyboardInterrupt, or DuckDB's own exception when the signal came
-    while it worked."""
-    return isinstance(exc, KeyboardInterrupt) or (
-        type(exc).__name__ == "InterruptException" and "duckdb" in type(exc).__module__
+    """Ctrl-C or SIGTERM: Python's KeyboardInterrupt, or what DuckDB makes of it when the signal came
+    while a query ran (its InterruptException, or a RuntimeError 'Query interrupted' raised from the
+    signal handler's exception)."""
+    return (
+        isinstance(exc, KeyboardInterrupt)
+        or (type(exc).__name__ == "InterruptException" and "duckdb" in type(exc).__module__)
+        or (isinstance(exc, RuntimeError) and str(exc).startswith("Query interrupted"))
+        or isinstance(exc.__context__, KeyboardInterrupt)
     )
 
 

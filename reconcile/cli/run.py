@@ -171,6 +171,7 @@ def run(
         sheet=sheet,
         memory_limit=memory_limit,
         partial=partial,
+        on_commit=lambda: ctx.obj.__setitem__("saved", Saved(db, period)),
     )
     say(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
     progress = Progress()
