@@ -208,6 +208,21 @@ def test_an_altered_event_is_found_by_verify(month, tmp_path):
     assert "case_events: row 3: expected event 2 here, found 3: a row was removed or added" in res.output
 
 
+def test_the_operator_cannot_sign_off_under_another_spelling_of_their_name(month):
+    """Maker-checker: the operator Nguyễn Văn An typed decomposed (Unikey's 'Unicode tổ hợp'), without
+    diacritics, in capitals or with two spaces is the operator still."""
+    import unicodedata
+
+    db, _ = month
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE runs SET operator = 'Nguyễn Văn An' WHERE period = '2024-09'")
+    for by in (unicodedata.normalize("NFD", "Nguyễn Văn An"), "Nguyen Van An", "NGUYỄN  VĂN AN"):
+        res = invoke("signoff", "--period", "2024-09", "--db", str(db), "--by", by)
+        assert res.exit_code == 2, (by, res.output)
+        assert "the checker must be someone other than the operator" in res.output
+    assert invoke("signoff", "--period", "2024-09", "--db", str(db), "--by", "Trần Thị Bình").exit_code == 0
+
+
 def test_a_signed_off_period_refuses_a_re_run_and_a_removal_until_reopened(month):
     db, _ = month
     operator = query(db, "SELECT operator FROM runs WHERE period = '2024-09'")[0][0]

@@ -20,6 +20,7 @@ from reconcile import keys
 from reconcile.cases import chain
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError
+from reconcile.normalise.text import fold
 
 
 @dataclass
@@ -85,7 +86,8 @@ def signoff(db: Path, period: str, by: str) -> SignoffState:
         run = con.execute("SELECT run_id, operator FROM runs WHERE period = ?", [period]).fetchone()
         if run is None:
             raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
-        if (run[1] or "").strip().casefold() == by.casefold():
+        # one person however the name is typed: composed or not, with or without diacritics and spaces
+        if fold(run[1] or "") == fold(by):
             raise ReconcileError(
                 f"period {period} was run by the same person who signs it off; the checker must be someone "
                 "other than the operator: sign off with --by the checker's name"
