@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reconcile.cases.refresh import refresh as refresh_cases
-from reconcile.cases.signoff import refuse_if_signed_off
+from reconcile.cases.signoff import refuse_if_signed_off, writing
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError
-from reconcile.warehouse import ensure_schema, replace_period, write_transaction
+from reconcile.warehouse import replace_period
 
 
 @dataclass
@@ -76,10 +76,7 @@ def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
         raise ReconcileError("say who removes the period with --by NAME")
     if not (reason or "").strip():
         raise ReconcileError("say why the period is removed with --reason TEXT")
-    if not Path(db).is_file():
-        raise ReconcileError(f"{db}: no such database; check the --db path")
-    with write_transaction(Path(db)) as con:
-        ensure_schema(con)
+    with writing(Path(db)) as (con, _):  # the database's own key, as a run or a sign-off needs it
         run = _period_run(con, db, period)
         refuse_if_signed_off(con, period, "removed")
         deletion_id = uuid.uuid4().hex

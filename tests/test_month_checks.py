@@ -550,6 +550,17 @@ def test_a_re_run_says_what_it_replaced(month, tmp_path):
     ]
 
 
+def test_delete_refuses_another_key_as_a_run_does(saved, tmp_path, monkeypatch):
+    """Whoever holds a copy of the database without its key cannot remove a period from it."""
+    db, before = copy_db(saved, tmp_path)
+    monkeypatch.setenv("RECONCILE_KEY", "3c9a8e1f0b7d6254a1e9c3f08b72d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9")
+    res = invoke("delete", "--db", db, "--period", PERIOD, "--by", "bob", "--reason", "test", "--yes")
+    assert refused(res, db, before) == (
+        "reconcile: error: RECONCILE_KEY: not the key this database's findings were made with; restore the key "
+        "file r.duckdb.key from its backup (or set RECONCILE_KEY to that key)"
+    )
+
+
 def test_delete_removes_a_period_keeping_a_record(month, tmp_path):
     out, _ = month
     db = tmp_path / "r.duckdb"
