@@ -40,8 +40,14 @@ REMOVED = (
     "path",
     "assignee",  # case_events and cases: the staff who decided, as the run's operator
     "by",
+    "deleted_by",  # period_deletions: who removed a period, and who had run it
+    "run_operator",
 )
 MASKED = ("detail", "reason", "vneid_note", "decision", "comment")  # free text: long digit runs masked
+# a finding's detail dates what it found: a payment "2 day(s) after the date of death 01/09/2024" dates a
+# death (a special category): its dates and day counts go too
+DATED = ("detail",)
+FILE_NAME_ONLY = ("source_file",)  # the folder a file was in names the office's user: its name alone
 
 
 @dataclass
@@ -109,8 +115,8 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
             """CREATE TABLE export_info AS SELECT * FROM (VALUES
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex'),
-            ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, file paths (file_name kept)'),
-            ('masked', 'digit runs of 9 or more in detail, reason and vneid_note'))
+            ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, file paths (file_name kept)'),
+            ('masked', 'digit runs of 9 or more in detail, reason and vneid_note; dates and day counts in detail; source_file to the file name'))
             AS t(key, value)""",
             {
                 "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -156,8 +162,15 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
             )
         elif name in REMOVED:
             exprs.append("NULL")
+        elif name in DATED:
+            exprs.append(
+                f"regexp_replace(regexp_replace(rc_mask_text({col}), '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}', "
+                f"'**/**/****', 'g'), '[0-9]+ day\\(s\\)', 'N day(s)', 'g')"
+            )
         elif name in MASKED:
             exprs.append(f"rc_mask_text({col})")
+        elif name in FILE_NAME_ONLY:
+            exprs.append(f"regexp_extract({col}, '[^/\\\\]+$')")
         else:
             exprs.append(col)
     where = "WHERE period IN (SELECT unnest($periods))" if "period" in names else ""

@@ -142,6 +142,16 @@ def test_the_analyst_copy_holds_no_id_account_birth_date_or_special_category(off
         ).fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM runs WHERE operator IS NOT NULL").fetchone() == (0,)
         assert con.execute("SELECT count(*) FROM inputs WHERE path IS NOT NULL").fetchone() == (0,)
+        # the files by name alone (their folder names the office's user), no date a finding's detail gives
+        # (a payment after a death dates the death), and no one who removed a period
+        for table in ("flags", "registry", "payments", "rejected_rows"):
+            assert con.execute(
+                f"SELECT count(*) FROM {table} WHERE source_file LIKE '%/%' OR source_file LIKE '%\\%'"
+            ).fetchone() == (0,), table
+        assert con.execute(
+            "SELECT count(*) FROM flags WHERE regexp_matches(detail, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}|[0-9]+ day')"
+        ).fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM flags WHERE code = 'PAID_AFTER_DEATH'").fetchone()[0] > 0
     assert leaks(text, ids, accounts, births) == []
     assert str(db.parent) not in text  # no path to the office's folders
 
