@@ -106,6 +106,11 @@ def stage_only(cfg, out: Path) -> StageResult:
             cfg.on_step("read")
         tables, _ = read_inputs(cfg, work)
         return _stage(cfg, tables, out, work, t0)
+    except duckdb.OutOfMemoryException:
+        raise ReconcileError(
+            f"staging ran out of memory within --memory-limit {cfg.memory_limit}; give a larger --memory-limit, "
+            f"and check that the disk of {out} has room for DuckDB to spill to"
+        ) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

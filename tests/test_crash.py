@@ -375,3 +375,29 @@ def test_a_signal_during_a_query_is_an_interruption_not_an_internal_error(exc, e
     from reconcile.cli.group import interrupted
 
     assert interrupted(exc) is expected
+
+
+def test_stage_only_out_of_memory_says_so_in_one_line_and_leaves_nothing(tmp_path, monkeypatch):
+    """--stage-only writes no database: running out of memory is a one-line error naming the limit,
+    not an internal error about a database, and its work folder goes."""
+    from click.testing import CliRunner
+
+    import reconcile.staged as staged
+    from reconcile.cli import cli
+
+    def out_of_memory(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    monkeypatch.setattr(staged, "_stage", out_of_memory)
+    out = tmp_path / "staged"
+    res = CliRunner().invoke(
+        cli,
+        ["--lang", "en", "run", "--stage-only", "--period", "2024-09", "--registry", str(SAMPLE / "registry.csv"),
+         "--payments", str(SAMPLE / "bank_transfers.csv"), "--out", str(out), "--memory-limit", "100MB"],
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: staging ran out of memory within --memory-limit 100MB; give a larger --memory-limit, "
+        f"and check that the disk of {out} has room for DuckDB to spill to"
+    )
+    assert list(out.iterdir()) == []
