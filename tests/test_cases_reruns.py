@@ -8,12 +8,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from conftest import copy_of
 from test_cases import invoke, query
 from test_cases import run_month as run
+from test_cases_money import book_with
 
 
 def run_month(db: Path, period: str, files: dict[str, list[Path]]):
@@ -24,17 +24,7 @@ def run_month(db: Path, period: str, files: dict[str, list[Path]]):
 
 def decide(db: Path, case_id: str, out: Path, **cells) -> None:
     """September's workbook written now, the case's row given these cells, imported."""
-    book = out.with_suffix(".written.xlsx")
-    assert (
-        invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book), "--lang", "en").exit_code == 0
-    )
-    wb = openpyxl.load_workbook(book)
-    ws = wb["Findings"]
-    header = [c.value for c in ws[1]]
-    n = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("Case id") + 1).value == case_id)
-    for column, value in cells.items():
-        ws.cell(n, header.index(column) + 1).value = value
-    wb.save(out)
+    book_with(db, case_id, out, **cells)
     res = invoke("review", "import", str(out), "--db", str(db), "--by", "Lan")
     assert res.exit_code == 0, res.output
 
