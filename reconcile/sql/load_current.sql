@@ -104,8 +104,8 @@ WHERE reject_reason IS NULL;
 DROP TABLE cur_payment_ids;
 
 -- A payment an earlier input (in name order) already holds: the same reference, amount and payee
--- (the same ID, account, leading zeros aside, or name) and outcome, for the same bank or where either
--- file names none. It is the same payment listed twice (the same batch as CSV and as camt, a re-saved
+-- (the same ID, account, leading zeros aside, or name) and outcome (paid, or not: failed and returned
+-- alike), for the same bank or where either file names none. It is the same payment listed twice (the same batch as CSV and as camt, a re-saved
 -- copy, a row copied onto a second sheet). repeat_of is the first such payment; the payment counts
 -- once in the non-cash share, and DUPLICATE_PAYMENT names both files. Two sources that number their
 -- rows alike (a bank's reference 1 and the post office's 1) pay different people: no repeat. A
@@ -120,7 +120,7 @@ SELECT b.payment_id, min(a.payment_id) AS repeat_of
 FROM shared AS b
 JOIN shared AS a
   ON a.payment_ref = b.payment_ref AND a.amount = b.amount AND a.file_order < b.file_order
- AND a.status = b.status  -- a failed listing and a successful one are two events, not one listed twice
+ AND (a.status = 'success') = (b.status = 'success')  -- a failed listing and a successful one: two events
  AND (a.bank_code = b.bank_code OR a.bank_code IS NULL OR b.bank_code IS NULL)
  AND (a.vneid = b.vneid OR ltrim(a.account_number, '0') = ltrim(b.account_number, '0')
       OR a.payee_key = b.payee_key)
