@@ -124,6 +124,8 @@ def check_controls(con, tables, counts: dict[int, dict], names: dict[int, str]) 
     camt's summaries are checked by its reader (readers/camt_totals.py)."""
     sheets: dict[tuple, tuple[Read, list[str]]] = {}  # a workbook's sheets of one role so far, together
     for file_id, table in tables:
+        if table.control is None and table.sheet is None:
+            continue  # no totals of its own, nor a sheet a later grand total may count
         read = _read(con, file_id, table, counts[file_id])
         workbook = (str(table.path), table.sha256, table.kind)
         before, names_before = sheets.get(workbook, (None, []))
