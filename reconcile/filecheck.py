@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile.checks import AMOUNT_UNREADABLE, Read
+from reconcile.checks import Read, read_staged, says, stated_amount
 from reconcile.config import check_period
 from reconcile.contracts import RecordKind
 from reconcile.normalise.reference import install
@@ -89,7 +89,6 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
         load_raw(con, kind, [(1, table)])
         stage(con, kind, {"period": period, "period_start": start, "period_end": end})
         stg = quote_ident("stg_" + kind)
-        amount = "amount" if kind == "payments" else "entitled_amount"
         rejected = con.execute(
             f"SELECT source_row, reject_reason FROM {stg} WHERE reject_reason IS NOT NULL AND NOT set_aside "
             "ORDER BY source_row"
@@ -97,12 +96,9 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
         set_aside = con.execute(
             f"SELECT source_row, reject_reason FROM {stg} WHERE set_aside ORDER BY source_row"
         ).fetchall()
-        loaded, restored, amount_read, blank, aside_amount = con.execute(
+        loaded, restored = con.execute(
             f"SELECT count(*) FILTER (WHERE reject_reason IS NULL), "
-            f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored), "
-            f"coalesce(sum({amount}), 0), "
-            f"count(*) FILTER (WHERE reject_reason = 'blank row'), "
-            f"coalesce(sum({amount}) FILTER (WHERE set_aside), 0) FROM {stg}"
+            f"count(*) FILTER (WHERE reject_reason IS NULL AND vneid_restored) FROM {stg}"
         ).fetchall()[0]
         area_notes = (
             con.execute(
@@ -116,53 +112,21 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
             f"SELECT source_row, rc_vneid_shape_problem(vneid) FROM {stg} "
             f"WHERE reject_reason IS NULL AND vneid IS NOT NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row"
         ).fetchall()
-        unreadable = con.execute(
-            f"SELECT count(*) FROM {stg} WHERE reject_reason IS NOT NULL AND "
-            + AMOUNT_UNREADABLE.replace("reason", "reject_reason")
-        ).fetchall()[0][0]
-        successful = (
-            con.execute(
-                "SELECT coalesce(sum(amount), 0), count(*) FROM stg_payments WHERE "
-                "reject_reason IS NULL AND status = 'success'"
-            ).fetchall()[0]
-            if kind == "payments"
-            else (None, None)
-        )
-        read = Read(
-            table.rows_read - blank,
-            int(amount_read),
-            successful[0],
-            successful[1],
-            unreadable,
-            len(set_aside),
-            int(aside_amount),
-        )
+        read = read_staged(con, kind)
         control, agrees, judged = None, True, None
         if table.control is not None:
             c = table.control
-            stated = con.execute("SELECT rc_amount(?)", [c.amount]).fetchall()[0][0] if c.amount else None
-            unit = "entries" if table.format in STATEMENTS else "rows"
-            says = " of ".join(
-                p
-                for p in (
-                    f"{c.count:,} {unit}" if c.count is not None else "",
-                    f"{stated:,} VND" if stated is not None else "",
-                )
-                if p
-            )
+            stated = stated_amount(con, c)
+            said = says(c, stated, "entries" if table.format in STATEMENTS else "rows")
             if not c.checked:  # as checks.check_controls judges it
                 agrees = read.agrees(c.count, stated)
-                judged = (c.what, c.count, stated, says or "nothing")
+                judged = (c.what, c.count, stated, said or "nothing")
             control = (
-                f"{c.what} says {says or 'nothing'}"
+                f"{c.what} says {said or 'nothing'}"
+                + ("; the entries read agree" if c.checked else f"; read {read.rows:,} rows of {read.amount:,} VND")
                 + (
-                    "; the entries read agree"
-                    if c.checked
-                    else f"; read {table.rows_read - blank:,} rows of {int(amount_read):,} VND"
-                )
-                + (
-                    f" (the amount not checked: {unreadable:,} rows have an amount that cannot be read)"
-                    if unreadable and stated is not None and not c.checked
+                    f" (the amount not checked: {read.unreadable:,} rows have an amount that cannot be read)"
+                    if read.unreadable and stated is not None and not c.checked
                     else ""
                 )
             )
