@@ -226,3 +226,50 @@ def test_damaged_utf8_names_the_line_and_parse_errors_quote_no_data(tmp_path):
     assert res.exit_code == 2
     assert "001087012345" not in res.output and "NGUYEN" not in res.output and "0011223344" not in res.output
     assert res.stderr.strip().startswith(f"reconcile: error: {broken}: cannot be read as CSV (")
+
+
+def test_several_files_after_one_option_as_the_synopsis_reads(tmp_path):
+    """`--payments A B` (SPEC's `--payments FILE...`) reads both files, as `--payments A --payments B`."""
+    reg, _ = month(tmp_path)
+    bank = write_csv(tmp_path / "bank.csv", PAY_HEADER, PAYMENTS[:2])
+    post = write_csv(tmp_path / "post.csv", PAY_HEADER, PAYMENTS[2:])
+    stored = {}
+    for name, args in {
+        "after one": ["--payments", bank, post],
+        "after one, with =": [f"--payments={bank}", post],
+        "repeated": ["--payments", bank, "--payments", post],
+    }.items():
+        db = tmp_path / f"{len(stored)}.duckdb"
+        res = invoke("run", "--period", "2024-09", "--registry", reg, *args, "--db", db)
+        assert res.exit_code == 0, (name, res.output)
+        assert "Period 2024-09: 3 registry rows, 3 payments loaded, 0 rows rejected." in res.stdout, name
+        with duckdb.connect(str(db), read_only=True) as con:
+            stored[name] = con.execute("SELECT role, file_name, rows_read FROM inputs ORDER BY file_id").fetchall()
+    assert (
+        stored["after one"]
+        == stored["after one, with ="]
+        == stored["repeated"]
+        == [
+            ("registry", "registry.csv", 3),
+            ("payments", "bank.csv", 2),
+            ("payments", "post.csv", 1),
+        ]
+    )
+    # a word after the files that is not a file is named as one, not taken for something else
+    res = invoke(
+        "run", "--period", "2024-09", "--registry", reg, "--payments", bank, "2024-10", "--db", tmp_path / "x.duckdb"
+    )
+    assert res.exit_code == 2
+    assert res.stderr.strip().splitlines()[-1] == "reconcile: error: 2024-10: file not found; check the path"
+
+
+def test_spread_values_keeps_other_options_and_the_end_of_options():
+    from reconcile.cli.group import spread_values
+
+    many = ("--registry", "--payments")
+    assert spread_values(["--registry", "a", "b", "--period", "2024-09", "--payments", "-c", "d"], many) == [
+        "--registry", "a", "--registry", "b", "--period", "2024-09", "--payments", "-c", "--payments", "d",
+    ]  # fmt: skip
+    assert spread_values(["--mask-ids", "--registry=a", "b", "--", "c"], many) == [
+        "--mask-ids", "--registry=a", "--registry", "b", "--", "c",
+    ]  # fmt: skip

@@ -154,6 +154,46 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
             signal.signal(signal.SIGBREAK, _on_sigterm)
 
 
+class ManyFilesCommand(click.Command):
+    """A command whose file options take one file or several: `--registry A.xlsx B.xlsx` is
+    `--registry A.xlsx --registry B.xlsx`, as the synopsis `--registry FILE...` reads. The words that
+    follow an option's value, up to the next option, are more values of it (the command takes no
+    other arguments, so they could be nothing else); a file whose name begins with `-` is given as
+    `./-name`, or after the option repeated."""
+
+    def __init__(self, *args, many: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.many = many
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, spread_values(args, self.many))
+
+
+def spread_values(args: list[str], options: tuple[str, ...]) -> list[str]:
+    """`--opt A B C` as `--opt A --opt B --opt C` for each of options (also after `--opt=A`)."""
+    out: list[str] = []
+    current = None  # the option whose values are being read
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            out.extend(args[i:])
+            break
+        name = word.split("=", 1)[0]
+        if word.startswith("-"):
+            current = name if name in options else None
+            out.append(word)
+            if current and "=" not in word and i + 1 < len(args):
+                out.append(args[i + 1])  # the option's first value, whatever it looks like
+                i += 1
+        elif current:
+            out += [current, word]
+        else:
+            out.append(word)
+        i += 1
+    return out
+
+
 def lazy(name: str) -> types.ModuleType:
     """A module imported when one of its names is first used: `reconcile --help` and the light
     commands do not load DuckDB, polars or pydantic (importlib.util.LazyLoader)."""

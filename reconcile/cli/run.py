@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from reconcile.cli.group import lazy, say
+from reconcile.cli.group import ManyFilesCommand, lazy, say
 from reconcile.cli.outputs import (
     Saved,
     check_collisions,
@@ -32,21 +32,21 @@ config = lazy("reconcile.config")
 terminal = lazy("reconcile.report.terminal")
 
 
-@click.command()
+@click.command(cls=ManyFilesCommand, many=("--registry", "--payments"))
 @click.option("--period", required=True, help="Period to reconcile, YYYY-MM.")
 @click.option(
     "--registry",
     "registry",
     multiple=True,
     required=True,
-    help="Beneficiary registry file (repeatable). With --engine spark: staged Parquet, a path or URL.",
+    help="Beneficiary registry file; several after one --registry, or the option repeated. With --engine spark: staged Parquet, a path or URL.",
 )
 @click.option(
     "--payments",
     "payments",
     multiple=True,
     required=True,
-    help="Payment file of a bank or the post office (repeatable). With --engine spark: staged Parquet.",
+    help="Payment file of a bank or the post office; several after one --payments, or the option repeated. With --engine spark: staged Parquet.",
 )
 @click.option(
     "--db",
