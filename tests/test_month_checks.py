@@ -462,6 +462,40 @@ def test_a_registry_re_saved_in_a_us_locale_is_named(month, saved, tmp_path):
     ), line
 
 
+def test_a_file_in_thousands_is_refused_when_the_amounts_due_are_not_whole_thousands(month, saved, tmp_path):
+    """Pensions are often not whole thousands (5,463,700): a bank file written in thousands says
+    5.464, read as 5,464 VND, which is the amount due divided by 1,000 and rounded."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    registry = pl.read_parquet(out / "registry.parquet")
+    registry.with_columns(pl.col("entitled_amount") + 300).write_parquet(tmp_path / "registry_odd.parquet")
+    bank = pl.read_parquet(out / "payments_bank.parquet")
+    in_thousands = ((pl.col("amount").cast(pl.Int64) + 300) / 1000).round().cast(pl.Int64)
+    bank.with_columns(in_thousands.alias("amount")).write_parquet(tmp_path / "bank_k.parquet")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        tmp_path / "registry_odd.parquet",
+        "--payments",
+        tmp_path / "bank_k.parquet",
+        "--payments",
+        out / "payments_post.parquet",
+    )
+    line = refused(res, db, before)
+    assert re.fullmatch(
+        rf"reconcile: error: {re.escape(str(tmp_path / 'bank_k.parquet'))}: [\d,]+ of its [\d,]+ matched "
+        r"payments are the amount due divided by 1,000 \([\d,]+ of the [\d,]+ whose amount differs "
+        r"from it\): it was re-saved with another number format \('750\.000' read as 750\); export it "
+        r"again from the bank's system, or open it in Excel with Vietnamese number settings and save "
+        r"it as \.xlsx",
+        line,
+    ), line
+
+
 # --- a complete month in every format passes ------------------------------------------------------
 
 
