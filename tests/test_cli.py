@@ -270,6 +270,8 @@ def test_spread_values_keeps_other_options_and_the_end_of_options():
     assert spread_values(["--registry", "a", "b", "--period", "2024-09", "--payments", "-c", "d"], many) == [
         "--registry", "a", "--registry", "b", "--period", "2024-09", "--payments", "-c", "--payments", "d",
     ]  # fmt: skip
+    db = REPO / "r.duckdb"  # click's CliRunner passes a Path as it is
+    assert spread_values(["--db", db, "--registry", db, "b"], many) == ["--db", db, "--registry", db, "--registry", "b"]
     assert spread_values(["--mask-ids", "--registry=a", "b", "--", "c"], many) == [
         "--mask-ids", "--registry=a", "--registry", "b", "--", "c",
     ]  # fmt: skip

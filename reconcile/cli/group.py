@@ -176,14 +176,15 @@ def spread_values(args: list[str], options: tuple[str, ...]) -> list[str]:
     i = 0
     while i < len(args):
         word = args[i]
-        if word == "--":
+        text = str(word)  # a caller may pass a Path (click's CliRunner takes them)
+        if text == "--":
             out.extend(args[i:])
             break
-        name = word.split("=", 1)[0]
-        if word.startswith("-"):
+        name = text.split("=", 1)[0]
+        if text.startswith("-"):
             current = name if name in options else None
             out.append(word)
-            if current and "=" not in word and i + 1 < len(args):
+            if current and "=" not in text and i + 1 < len(args):
                 out.append(args[i + 1])  # the option's first value, whatever it looks like
                 i += 1
         elif current:
