@@ -837,6 +837,23 @@ CASES = [
         others=(payments_with(),),
     ),
     Case(
+        "same-batch-refs-lost-zeros",
+        "the same bank batch given twice, the copy re-saved by Excel with numeric references (00000030 as 30)",
+        "payments",
+        text_file(
+            "bank_copy.csv", _csv([PAY_HEADER, *[[*r[:1], str(i), *r[2:]] for i, r in enumerate(GOOD_PAYMENTS, 30)]])
+        ),
+        2,
+        "4 of its 4 payments (100%) are also in {others[0]}, with the same reference, amount and payee: the same "
+        "payments given twice (the same batch as CSV and as camt, or a copy of the file); give each bank's payments "
+        "once, in one file",
+        others=(
+            text_file(
+                "bank.csv", _csv([PAY_HEADER, *[[*r[:1], f"{i:08d}", *r[2:]] for i, r in enumerate(GOOD_PAYMENTS, 30)]])
+            ),
+        ),
+    ),
+    Case(
         "repeated-reference",
         "one payment reference (of five) also in another bank file",
         "payments",

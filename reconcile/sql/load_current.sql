@@ -112,14 +112,16 @@ DROP TABLE cur_payment_ids;
 -- table of its own (few rows), joined where it is read, rather than a copy of every payment.
 CREATE OR REPLACE TEMP TABLE cur_repeats AS
 WITH shared AS (  -- the references found in more than one input: few, so the pairs are found among few
-    SELECT * FROM cur_payments
-    WHERE payment_ref IN (SELECT payment_ref FROM cur_payments GROUP BY payment_ref
-                          HAVING min(file_order) < max(file_order))
+    -- (without leading zeros: a copy whose numeric references Excel re-saved as numbers, 00000123
+    -- as 123, is the same batch)
+    SELECT *, ltrim(payment_ref, '0') AS ref_key FROM cur_payments
+    WHERE ltrim(payment_ref, '0') IN (SELECT ltrim(payment_ref, '0') FROM cur_payments GROUP BY ltrim(payment_ref, '0')
+                                      HAVING min(file_order) < max(file_order))
 )
 SELECT b.payment_id, min(a.payment_id) AS repeat_of
 FROM shared AS b
 JOIN shared AS a
-  ON a.payment_ref = b.payment_ref AND a.amount = b.amount AND a.file_order < b.file_order
+  ON a.ref_key = b.ref_key AND a.amount = b.amount AND a.file_order < b.file_order
  AND (a.status = 'success') = (b.status = 'success')  -- a failed listing and a successful one: two events
  AND (a.bank_code = b.bank_code OR a.bank_code IS NULL OR b.bank_code IS NULL)
  AND (a.vneid = b.vneid OR ltrim(a.account_number, '0') = ltrim(b.account_number, '0')
