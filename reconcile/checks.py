@@ -239,14 +239,23 @@ def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: 
         )
 
 
+# a list given twice is a list: a few people (or payments) listed again (a short supplementary list)
+# are each a DUPLICATE_BENEFICIARY (or DUPLICATE_PAYMENT), whatever their share of their file
+SAME_LIST_AT_LEAST = 10
+
+
 def check_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> None:
-    """A payments file more than max_repeated_refs of whose payments an earlier input already holds
-    (the same reference, amount and payee: load_current.sql) is the same data given twice (the same
-    batch as CSV and as camt, a re-saved copy): refuse it. Below that, each repeated payment is a
+    """A payments file more than max_repeated_refs of whose payments another input also holds (the
+    same reference, amount and payee: load_current.sql) is the same data given twice (the same batch
+    as CSV and as camt, a re-saved copy, a part of a batch beside the whole): refuse it, the later of
+    two copies first (repeats.sql's order); a file named before the other, of which the other
+    repeats at least SAME_LIST_AT_LEAST payments (a payment or two listed again in a later file are
+    that file's DUPLICATE_PAYMENT findings). Below that, each repeated payment is a
     DUPLICATE_PAYMENT, counted once in the non-cash share."""
     for row in rows:
         refs, repeated = row["refs"], row["repeated"]
-        if refs and repeated > checks.max_repeated_refs * refs:
+        enough = row["later"] or repeated >= SAME_LIST_AT_LEAST
+        if enough and refs and repeated > checks.max_repeated_refs * refs:
             raise InputFileError(
                 names[row["file_id"]],
                 f"{_n(repeated)} of its {_n(refs)} payments ({_share(repeated, refs)}) are also in "
@@ -254,11 +263,6 @@ def check_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> No
                 "twice (the same batch as CSV and as camt, or a copy of the file)",
                 "give each bank's payments once, in one file",
             )
-
-
-# a list given twice is a list: a few people listed again (a short supplementary list) are each a
-# DUPLICATE_BENEFICIARY, whatever their share of their file
-SAME_LIST_AT_LEAST = 10
 
 
 def check_registry_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> None:

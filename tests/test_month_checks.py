@@ -462,6 +462,37 @@ def test_a_registry_re_saved_in_a_us_locale_is_named(month, saved, tmp_path):
     ), line
 
 
+def test_a_part_of_a_batch_named_before_the_whole_is_refused_as_the_same_data_twice(month, saved, tmp_path):
+    """The first 1,000 payments of the bank's batch, copied into a file whose name comes first: all
+    of it is in the whole batch, which holds a third of its payments again. Refused whichever file
+    comes first in name order, not passed as 1,000 DUPLICATE_PAYMENT findings."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    bank = pl.read_parquet(out / "payments_bank.parquet")
+    for name in ("a_part.parquet", "z_part.parquet"):
+        bank.head(1000).write_parquet(tmp_path / name)
+        res = invoke(
+            "run",
+            "--period",
+            PERIOD,
+            "--db",
+            db,
+            "--registry",
+            out / "registry.parquet",
+            "--payments",
+            out / "payments_bank.parquet",
+            out / "payments_post.parquet",
+            tmp_path / name,
+        )
+        line = refused(res, db, before)
+        assert line == (
+            f"reconcile: error: {tmp_path / name}: 1,000 of its 1,000 payments (100%) are also in "
+            f"{out / 'payments_bank.parquet'}, with the same reference, amount and payee: the same payments given "
+            "twice (the same batch as CSV and as camt, or a copy of the file); give each bank's payments once, "
+            "in one file"
+        ), name
+
+
 def test_a_file_in_thousands_is_refused_when_the_amounts_due_are_not_whole_thousands(month, saved, tmp_path):
     """Pensions are often not whole thousands (5,463,700): a bank file written in thousands says
     5.464, read as 5,464 VND, which is the amount due divided by 1,000 and rounded."""
