@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, replace
 
 from reconcile.config import Checks, Settings
 from reconcile.errors import InputFileError, ReconcileError, shell_arg
+from reconcile.readers.totals import UNDER_TOTALS
 from reconcile.sqlfiles import bind, sql_text
 
 
@@ -171,7 +172,8 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
     """What was read of a file, from its staged rows (stg_<kind>), as a totals row is judged against
     it: by a run (one file_id of several) and by `reconcile check` (the only file staged). Rows whose
     amount is written but cannot be read are rejected rows, each with its reason: the stated total
-    cannot be compared with the amounts read then, only the count."""
+    cannot be compared with the amounts read then, only the count. Blank rows and the signatures
+    under the totals row are no rows a total counts."""
     amount = "amount" if kind == "payments" else "entitled_amount"
     ok = (
         "coalesce(sum(amount) FILTER (WHERE reject_reason IS NULL AND status = 'success'), 0), "
@@ -180,7 +182,8 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
         else "NULL, NULL"
     )
     rows, blank, vnd, ok_amount, ok_rows, unreadable_rows, aside_rows, aside_amount = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE reject_reason = 'blank row'), coalesce(sum({amount}), 0), {ok}, "
+        f"SELECT count(*), count(*) FILTER (WHERE reject_reason IN ('blank row', '{UNDER_TOTALS}')), "
+        f"coalesce(sum({amount}), 0), {ok}, "
         f"count(*) FILTER (WHERE reject_reason IS NOT NULL AND {AMOUNT_UNREADABLE}), count(*) FILTER (WHERE set_aside), "
         f"coalesce(sum({amount}) FILTER (WHERE set_aside), 0) FROM stg_{kind}"
         + (" WHERE file_id = ?" if file_id is not None else ""),

@@ -303,6 +303,20 @@ class Case:
     names_file: bool = True  # the message starts with the bad file's path
 
 
+UNDER_TOTALS = "under the totals row (signatures, amount in words)"
+
+
+def signed_total(amount: str) -> list[list[str]]:
+    """A totals row stating `amount`, a blank row, the amount in words and the signatures under it."""
+    return [
+        ["", "", "", "Tổng cộng", "", "", amount, "", "", "", ""],
+        [""] * 11,
+        ["", "Bằng chữ: Hai triệu bảy trăm năm mươi nghìn đồng", "", "", "", "", "", "", "", "", ""],
+        ["", "Người lập biểu", "", "Kế toán trưởng", "", "", "Giám đốc", "", "", "", ""],
+        ["", "Nguyễn Văn An", "", "Trần Thị Bình", "", "", "Lê Văn Cường", "", "", "", ""],
+    ]
+
+
 CASES = [
     # ---------- the file as a whole ----------
     Case(
@@ -894,6 +908,25 @@ CASES = [
         "a totals row that does not match the rows above it (a row cut off)",
         "payments",
         payments_with(["", "", "", "Tổng cộng", "", "", "3.750.000", "", "", "", ""]),
+        2,
+        "its totals row 6 says 3,750,000 VND but 4 rows of 2,750,000 VND were read; check that the file is "
+        "complete (no rows cut off or left on another sheet) and that the totals row is the file's own",
+    ),
+    Case(
+        "totals-then-signatures",
+        "a totals row, then the amount in words and the signatures under it (Bằng chữ, Người lập biểu)",
+        "payments",
+        payments_with(*signed_total("2.750.000")),
+        control=2_750_000,
+        rejected=[(7, "blank row"), (8, UNDER_TOTALS), (9, UNDER_TOTALS), (10, UNDER_TOTALS)],
+        note="the rows under the totals row hold no reference with a digit: they are set aside, and the totals "
+        "row is checked as the file's own",
+    ),
+    Case(
+        "totals-disagree-then-signatures",
+        "a totals row that does not match the rows above it (a row cut off), with the signatures under it",
+        "payments",
+        payments_with(*signed_total("3.750.000")),
         2,
         "its totals row 6 says 3,750,000 VND but 4 rows of 2,750,000 VND were read; check that the file is "
         "complete (no rows cut off or left on another sheet) and that the totals row is the file's own",

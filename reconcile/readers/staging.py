@@ -12,9 +12,9 @@ import polars as pl
 
 from reconcile.errors import ReconcileError
 from reconcile.readers.headers import no_data_rows
-from reconcile.readers.names import ROW_COLUMN
+from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.tables import RawTable
-from reconcile.readers.totals import parquet_tail, take_totals_row
+from reconcile.readers.totals import UNDER_TOTALS, parquet_tail, take_totals_row
 
 
 def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
@@ -53,7 +53,12 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
             raise _staging_error(table.path, Path(name).parent, exc) from None
         raise
     row = quote_ident(ROW_COLUMN)
-    table.source = f"SELECT * FROM read_parquet({quote_path(name)}) WHERE {row} >= {first_row}" + (
+    under = ""
+    if table.under_totals and SKIP_COLUMN in schema:  # the signatures under it: set aside (totals.py)
+        skip = quote_ident(SKIP_COLUMN)
+        listed = ", ".join(str(r) for r in table.under_totals)
+        under = f" REPLACE (CASE WHEN {row} IN ({listed}) AND {skip} IS NULL THEN '{UNDER_TOTALS}' ELSE {skip} END AS {skip})"
+    table.source = f"SELECT *{under} FROM read_parquet({quote_path(name)}) WHERE {row} >= {first_row}" + (
         f" AND {row} <> {totals}" if totals is not None else ""
     )
     table.row_count = rows

@@ -51,6 +51,7 @@ class RawTable:
     header_row: int = 1  # row of the header in the file or sheet
     sheet: str | None = None  # Excel sheet read (a workbook gives one table per sheet that holds its role)
     control: Control | None = None  # what the file says it holds: camt's TxsSummry, a totals row
+    under_totals: list[int] = field(default_factory=list)  # rows under the totals row (signatures): set aside
     notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
     consumed: set[str] = field(default_factory=set)  # columns a profile read other than through header_map
     converted: dict[str, str] = field(default_factory=dict)  # column read through a converted copy -> canonical

@@ -19,7 +19,7 @@ import polars as pl
 from reconcile.normalise.text import fold
 from reconcile.readers.headers import no_data_rows
 from reconcile.readers.layout import blank_row
-from reconcile.readers.names import ROW_COLUMN
+from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.tables import Control, RawTable
 
 # A totals label: the whole cell, folded (no case, diacritics or punctuation), possibly in both
@@ -68,6 +68,9 @@ _LABEL = re.compile(
     r"(?: (?P<count>[0-9]+)(?: (?:" + "|".join(UNITS) + r"))?)?$"
 )
 TAIL = 10  # how many non-blank rows at the end of a file are searched for the totals row
+# the reason a row under the file's totals row is set aside: no data (find_totals_row), counted by
+# no total, as a blank row is not
+UNDER_TOTALS = "under the totals row (signatures, amount in words)"
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,10 @@ def find_totals_row(rows: list[list], key_columns: list[int]) -> TotalsRow | Non
     """The totals row among the last rows of a file: the last row, among its last TAIL non-blank
     rows, with a cell that is a totals label and no value in the key columns (the payment reference
     or the ID: a data row has one, a totals row does not) other than the label itself, and no data
-    row after it (a `Cộng` above more rows totals a section, not the file).
+    row after it (a `Cộng` above more rows totals a section, not the file). A row after it whose
+    key holds no digit is no data row: the signatures under a list (`Người lập biểu`, `Kế toán
+    trưởng`), the amount in words (`Bằng chữ: Một tỷ...`), a place and date, written in the key
+    column or anywhere else (a payment reference or an ID has digits).
 
     rows: the rows as lists of cell values (text or None), in file order."""
     seen = 0
@@ -103,7 +109,7 @@ def find_totals_row(rows: list[list], key_columns: list[int]) -> TotalsRow | Non
         if seen > TAIL:
             return None
         labels = [column for column, value in enumerate(row) if totals_label(value)[0]]
-        if not labels and any(k < len(row) and row[k] is not None and str(row[k]).strip() for k in key_columns):
+        if not labels and any(k < len(row) and _has_digit(row[k]) for k in key_columns):
             return None  # a data row after it: a section's subtotal, not the file's own totals
         for column, value in enumerate(row):
             is_label, count = totals_label(value)
@@ -113,6 +119,10 @@ def find_totals_row(rows: list[list], key_columns: list[int]) -> TotalsRow | Non
             if all(k is None or not str(k).strip() for k in keys):
                 return TotalsRow(index, count, column)
     return None
+
+
+def _has_digit(value) -> bool:
+    return value is not None and any(c.isdigit() for c in str(value))
 
 
 def parquet_tail(staged, first_row: int, table: RawTable) -> pl.DataFrame:
@@ -151,8 +161,16 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame) -> int | None:
     row = int(tail[ROW_COLUMN][found.index])
     text = tail[amount][found.index] if amount in tail.columns else None
     table.control = Control(found.count, text, f"totals row {row}", row=row)
+    table.under_totals = [int(r) for r in tail[ROW_COLUMN][found.index + 1 :]]
     if isinstance(table.frame, pl.DataFrame) and table.frame.height:
         table.frame = table.frame.filter(pl.col(ROW_COLUMN) != row)
         if table.frame.height == 0:
             raise no_data_rows(table.path, table.sheet)
+        if table.under_totals and SKIP_COLUMN in table.frame.columns:
+            table.frame = table.frame.with_columns(
+                pl.when(pl.col(ROW_COLUMN).is_in(table.under_totals) & pl.col(SKIP_COLUMN).is_null())
+                .then(pl.lit(UNDER_TOTALS))
+                .otherwise(pl.col(SKIP_COLUMN))
+                .alias(SKIP_COLUMN)
+            )
     return row
