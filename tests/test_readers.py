@@ -782,3 +782,21 @@ def test_a_streamed_parquet_file_damaged_inside_its_data_is_named_when_its_rows_
     with pytest.raises(InputFileError) as err:
         stage_files(duckdb.connect(), [(1, table)], run_params("2024-09", Settings()))
     assert str(err.value) == f"{bad}: cannot be read as Parquet (Error); write the file again, or export it as CSV"
+
+
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("Tổng cộng", (True, None)),
+        ("Tổng cộng: 295 giao dịch", (True, 295)),
+        ("Tổng cộng: 2.885 giao dịch", (True, 2885)),  # the count's thousands separated, as amounts are
+        ("TỔNG CỘNG (1,204,331 khoản)", (True, 1204331)),
+        ("Total (12 payments)", (True, 12)),
+        ("Tổng cộng 2.88 giao dịch", (False, None)),  # no count is written so
+        ("Người lập biểu", (False, None)),
+    ],
+)
+def test_a_totals_label_and_its_count(cell, expected):
+    from reconcile.readers.totals import totals_label
+
+    assert totals_label(cell) == expected

@@ -24,7 +24,7 @@ from reconcile.readers.tables import Control, RawTable
 
 # A totals label: the whole cell, folded (no case, diacritics or punctuation), possibly in both
 # languages ("Tổng số/ Total"), optionally followed by a count with its unit ("Tổng cộng: 295 giao
-# dịch", "Total (12 payments)")
+# dịch", "Total (12 payments)"), its thousands separated ("Tổng cộng: 2.885 giao dịch": folded, 2 885)
 LABELS = (
     "tong cong",
     "cong",
@@ -65,7 +65,7 @@ UNITS = (
 _WORDS = "|".join(sorted(LABELS, key=len, reverse=True))
 _LABEL = re.compile(
     r"^(?P<label>" + _WORDS + r")(?: (?:" + _WORDS + r"))?"
-    r"(?: (?P<count>[0-9]+)(?: (?:" + "|".join(UNITS) + r"))?)?$"
+    r"(?: (?P<count>[0-9]+(?: [0-9]{3})*)(?: (?:" + "|".join(UNITS) + r"))?)?$"
 )
 TAIL = 10  # how many non-blank rows at the end of a file are searched for the totals row
 # the reason a row under the file's totals row is set aside: no data (find_totals_row), counted by
@@ -87,7 +87,7 @@ def totals_label(value) -> tuple[bool, int | None]:
     match = _LABEL.match(fold(str(value)))
     if not match:
         return False, None
-    return True, int(match.group("count")) if match.group("count") else None
+    return True, int(match.group("count").replace(" ", "")) if match.group("count") else None
 
 
 def find_totals_row(rows: list[list], key_columns: list[int]) -> TotalsRow | None:
