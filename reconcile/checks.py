@@ -326,7 +326,7 @@ def check_scale(rows: list[dict], names: dict[int, str], registry_names: list[st
 
 @dataclass(frozen=True)
 class MissingSource:
-    """A programme and registered channel whose beneficiaries mostly have no payment row at all."""
+    """A programme and registered channel whose beneficiaries mostly have no payment row dated in the period."""
 
     program: str
     channel: str
@@ -353,7 +353,7 @@ ESTIMATE_MARGIN = 1.25  # a group whose estimate is under this times the line is
 
 def missing_sources(rows: list[dict], checks: Checks, exact: Callable[[dict], int]) -> list[MissingSource]:
     """The groups (programme, channel, bank code) of at least min_group active beneficiaries of which
-    fewer than min_coverage have any payment row (successful, failed or returned, of any date,
+    fewer than min_coverage have any payment row (successful, failed or returned, dated in the period,
     matched by any method): the file of that bank, or of the post office, is probably missing.
 
     rows: coverage.sql's, whose with_payment is an estimate; `exact(row)` counts one group exactly
@@ -390,7 +390,7 @@ def refuse_missing(missing: list[MissingSource]) -> ReconcileError:
         else f"the payment files of {', '.join(sources[:-1])} and {sources[-1]}"
     )
     return ReconcileError(
-        f"the month looks incomplete: most active beneficiaries paid through {listed} have no payment row at all; "
+        f"the month looks incomplete: most active beneficiaries paid through {listed} have no payment row dated in the period; "
         f"{files} may be missing: add it with --payments, or pass --partial to reconcile the month without it "
         "(the report will say PARTIAL)"
     )

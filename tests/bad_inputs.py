@@ -822,7 +822,8 @@ CASES = [
         registry_with(*_cash_registry_rows(25)),
         2,
         "the month looks incomplete: most active beneficiaries paid through the post office (25 of 25) have no "
-        "payment row at all; the payment file of the post office may be missing: add it with --payments, or pass "
+        "payment row dated in the period; the payment file of the post office may be missing: add it with --payments, "
+        "or pass "
         "--partial to reconcile the month without it (the report will say PARTIAL)",
         names_file=False,
         note="with `--partial` the run goes on: `runs.partial` is true, the terminal and the workbook say PARTIAL "

@@ -229,13 +229,14 @@ def test_an_unknown_problem_keeps_the_line_english_but_for_its_prefix():
 def test_a_list_inside_a_message():
     line = (
         "reconcile: error: the month looks incomplete: most active beneficiaries paid through the post office "
-        "(25 of 25), VBA (3 of 40) have no payment row at all; the payment files of the post office and VBA may "
+        "(25 of 25), VBA (3 of 40) have no payment row dated in the period; the payment files of the post office and VBA may "
         "be missing: add it with --payments, or pass --partial to reconcile the month without it (the report "
         "will say PARTIAL)"
     )
     assert translate(line, "vi") == (
         "reconcile: lỗi: tháng này có vẻ chưa đủ tệp: phần lớn đối tượng đang hưởng được chi qua bưu điện (25 "
-        "trên 25), VBA (3 trên 40) không có dòng chi trả nào; có thể đang thiếu các tệp chi trả của bưu điện và "
+        "trên 25), VBA (3 trên 40) không có dòng chi trả nào trong kỳ; có thể đang thiếu các tệp chi trả của bưu "
+        "điện và "
         "VBA: hãy thêm bằng --payments, hoặc truyền --partial để đối soát tháng này khi chưa có tệp đó (báo cáo "
         "sẽ ghi PARTIAL)"
     )

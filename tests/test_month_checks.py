@@ -117,7 +117,7 @@ def test_the_post_office_file_left_out_is_refused_naming_the_post_office(month, 
     total = sum(cash.values())
     assert refused(res, db, before) == (
         f"reconcile: error: the month looks incomplete: most active beneficiaries paid through the post office "
-        f"({total} of {total}) have no payment row at all; the payment file of the post office may be missing: add it "
+        f"({total} of {total}) have no payment row dated in the period; the payment file of the post office may be missing: add it "
         "with --payments, or pass --partial to reconcile the month without it (the report will say PARTIAL)"
     )
 
@@ -209,7 +209,43 @@ def test_a_bank_left_out_is_named(month, saved, tmp_path):
     line = refused(res, db, before)
     assert re.fullmatch(
         r"reconcile: error: the month looks incomplete: most active beneficiaries paid through VCB "
-        r"\(\d+ of \d+\) have no payment row at all; the payment file of VCB may be missing: add it "
+        r"\(\d+ of \d+\) have no payment row dated in the period; the payment file of VCB may be missing: add it "
+        r"with --payments, or pass --partial to reconcile the month without it \(the report will say "
+        r"PARTIAL\)",
+        line,
+    ), line
+
+
+def test_a_bank_file_holding_last_month_s_rows_of_one_bank_is_not_that_bank_s_file(month, saved, tmp_path):
+    """The bank file of the month with VCB's rows those of August (a file put together from two
+    exports): most of the file is in the period, but VCB's beneficiaries have no payment of this
+    month. Their September file is missing: the run stops, it does not flag each as missing."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    bank = pl.read_parquet(out / "payments_bank.parquet")
+    august = pl.col("value_date").cast(pl.Date).dt.offset_by("-1mo")
+    bank.with_columns(
+        pl.when(pl.col("bank_code") == "VCB")
+        .then(august)
+        .otherwise(pl.col("value_date").cast(pl.Date))
+        .alias("value_date")
+    ).write_parquet(tmp_path / "bank_vcb_august.parquet")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        tmp_path / "bank_vcb_august.parquet",
+        out / "payments_post.parquet",
+    )
+    line = refused(res, db, before)
+    assert re.fullmatch(
+        r"reconcile: error: the month looks incomplete: most active beneficiaries paid through VCB "
+        r"\(\d+ of \d+\) have no payment row dated in the period; the payment file of VCB may be missing: add it "
         r"with --payments, or pass --partial to reconcile the month without it \(the report will say "
         r"PARTIAL\)",
         line,

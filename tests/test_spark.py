@@ -404,7 +404,7 @@ def test_a_source_left_out_is_refused_on_spark_too_and_partial_records_it(spark,
     assert refused.exit_code == 2, refused.output
     assert re.fullmatch(
         r"reconcile: error: the month looks incomplete: most active beneficiaries paid through the post "
-        r"office \((\d+) of \1\) have no payment row at all; the payment file of the post office may be "
+        r"office \((\d+) of \1\) have no payment row dated in the period; the payment file of the post office may be "
         r"missing: add it with --payments, or pass --partial to reconcile the month without it \(the "
         r"report will say PARTIAL\)",
         refused.output.strip().splitlines()[-1],
