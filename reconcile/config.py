@@ -102,6 +102,13 @@ class Checks(BaseModel):
         description="Scale of amounts: a payments file with more than this share "
         "of its matched payments equal to the amount due divided or multiplied by 1,000 is refused",
     )
+    max_unmatched: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Payments the registry does not know: a payments file of at least min_group payments "
+        "with more than this share of them matching no beneficiary is refused (its registry left out or cut short)",
+    )
     control_totals: bool = Field(
         True,
         description="Check a file's own totals (camt TxsSummry, a totals row) against "

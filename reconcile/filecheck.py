@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile.checks import Read, read_staged, says, stated_amount
 from reconcile.config import check_period
 from reconcile.contracts import RecordKind
+from reconcile.controls import Read, read_staged, says, stated_amount
 from reconcile.normalise.reference import install
 from reconcile.normalise.stage import load_raw, stage
 from reconcile.pipeline import period_bounds
@@ -118,7 +118,7 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
             c = table.control
             stated = stated_amount(con, c)
             said = says(c, stated, "entries" if table.format in STATEMENTS else "rows")
-            if not c.checked:  # as checks.check_controls judges it
+            if not c.checked:  # as controls.check_controls judges it
                 agrees = read.agrees(c.count, stated)
                 judged = (c.what, c.count, stated, said or "nothing")
             control = (
@@ -162,7 +162,7 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
 def _grand_totals(results: list[CheckResult]) -> None:
     """A workbook's list over several sheets may end with the grand total of them all: a sheet's totals
     row that disagrees with its own rows agrees when it is the total of the sheets up to it (as
-    checks.check_controls judges it in a run)."""
+    controls.check_controls judges it in a run)."""
     so_far: Read | None = None
     sheets: list[str] = []
     for r in results:

@@ -1,6 +1,7 @@
 """Match: each payment tied to a beneficiary (sql/match.sql: by ID, then by the ID in the narrative,
 by account, by name and date of birth, by name), the facts the rules read (sql/facts.sql), and the
-month's guards that need the matches: the registry's scale, and a source that looks missing."""
+month's guards that need the matches: the registry's scale, payments the registry does not know,
+and a source that looks missing."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ def match(con, tables, params: dict, guards, partial: bool) -> list:
     execute_file(con, "facts.sql", params)
     registries = [str(tb.path) for _, tb in tables if tb.kind == "registry"]
     checks.check_scale(rows(con, "checks/scale.sql"), file_names(tables), registries, guards)
+    checks.check_unmatched(rows(con, "checks/unmatched.sql"), file_names(tables), registries, guards)
     missing = checks.missing_sources(
         rows(con, "checks/coverage.sql"),
         guards,

@@ -252,6 +252,40 @@ def test_a_bank_file_holding_last_month_s_rows_of_one_bank_is_not_that_bank_s_fi
     ), line
 
 
+def test_payments_the_registry_does_not_know_stop_the_run(month, saved, tmp_path):
+    """The welfare registry alone beside the bank file that pays welfare and pensions: the
+    pensioners' payments, about half the file, match no one. The pension registry was left out:
+    the run stops, naming the file and the registry, rather than flag each as an UNKNOWN_PAYEE."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    registry = pl.read_parquet(out / "registry.parquet")
+    registry.filter(pl.col("program") == "welfare").write_parquet(tmp_path / "welfare.parquet")
+    bank = pl.read_parquet(out / "payments_bank.parquet")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        tmp_path / "welfare.parquet",
+        "--payments",
+        out / "payments_bank.parquet",
+        out / "payments_post.parquet",
+    )
+    line = refused(res, db, before)
+    found = re.fullmatch(
+        rf"reconcile: error: {re.escape(str(out / 'payments_bank.parquet'))}: ([\d,]+) of its ([\d,]+) payments "
+        rf"\((\d+)%\) match no beneficiary of the registry \({re.escape(str(tmp_path / 'welfare.parquet'))}\); "
+        r"give the registry of every programme and area these payments are for, whole, with --registry; to "
+        r"reconcile such a month anyway, raise max_unmatched in the config file",
+        line,
+    )
+    assert found, line
+    assert int(found[2].replace(",", "")) == bank.height
+    assert 30 < int(found[3]) < 70
+
+
 # --- a file in the wrong role, of the wrong month, twice, re-saved --------------------------------
 
 
@@ -374,10 +408,12 @@ def test_a_registry_split_by_programme_is_no_registry_given_twice(month, tmp_pat
     pension = welfare.head(10).with_columns(pl.lit("Lương hưu").alias("Chế độ"))
     welfare.write_csv(tmp_path / "bao_tro_xa_hoi.csv")
     pension.write_csv(tmp_path / "luong_huu.csv")
+    # the month's pensioners are not in these lists: their payments are let through unmatched
+    (tmp_path / "c.toml").write_text("[checks]\nmax_unmatched = 1\n", encoding="utf-8")
     res = invoke(
         "run", "--period", PERIOD, "--db", tmp_path / "r.duckdb", "--registry", tmp_path / "bao_tro_xa_hoi.csv",
         "--registry", tmp_path / "luong_huu.csv", "--payments", out / "payments_bank.parquet", "--payments",
-        out / "payments_post.parquet",
+        out / "payments_post.parquet", "--config", tmp_path / "c.toml",
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     assert res.stdout.splitlines()[0].startswith(f"Period {PERIOD}: {welfare.height + 10:,} registry rows")

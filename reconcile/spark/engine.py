@@ -101,7 +101,7 @@ def plan(params: dict) -> Plan:
         },
         checks={
             name: steps(f"checks/{name}.sql", params)[0]
-            for name in ("period", "registry_repeats", "repeats", "scale", "coverage")
+            for name in ("period", "registry_repeats", "repeats", "scale", "unmatched", "coverage")
         },
         file_counts=steps("file_counts.sql", params),
     )
@@ -188,9 +188,9 @@ class _Run:
         _notify(cfg, "match")
         tables.run(work.match)
         tables.run(work.facts)
-        checks.check_scale(
-            self._rows("scale"), names, [name for role, name in self.files.values() if role == "registry"], guards
-        )
+        registries = [name for role, name in self.files.values() if role == "registry"]
+        checks.check_scale(self._rows("scale"), names, registries, guards)
+        checks.check_unmatched(self._rows("unmatched"), names, registries, guards)
         self.missing = checks.missing_sources(self._rows("coverage"), guards, self._exact_coverage)
         if self.missing and not cfg.partial:
             raise checks.refuse_missing(self.missing)

@@ -1,0 +1,138 @@
+"""A file's own totals (a totals row, a workbook's grand total over its sheets) against what was read
+of it: the guard of a run (checks.check_files) and what `reconcile check` says (filecheck.py). camt's
+summaries are checked by its reader (readers/camt_totals.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from reconcile.errors import InputFileError
+from reconcile.readers.totals import UNDER_TOTALS
+
+# a rejected row whose amount is written but is not a whole number of VND (stage_*.sql's reasons)
+AMOUNT_UNREADABLE = "regexp_matches(reject_reason, '(^|; )(entitled_)?amount (is|has) ')"
+
+
+@dataclass(frozen=True)
+class Read:
+    """What was read of a file or sheet, as its totals row is checked against: rows, their amount, the
+    successful payments' amount and count (a payments list may total those alone), the rows whose
+    amount cannot be read (the stated amount cannot be compared then, only the count), and the rows
+    and amount set aside (a section's subtotal row above a grand total is no data the total counts)."""
+
+    rows: int
+    amount: int
+    ok_amount: int | None
+    ok_rows: int | None
+    unreadable: int
+    aside_rows: int = 0
+    aside_amount: int = 0
+
+    def __add__(self, other: Read) -> Read:
+        def both(a, b):
+            return None if a is None or b is None else a + b
+
+        return Read(
+            self.rows + other.rows,
+            self.amount + other.amount,
+            both(self.ok_amount, other.ok_amount),
+            both(self.ok_rows, other.ok_rows),
+            self.unreadable + other.unreadable,
+            self.aside_rows + other.aside_rows,
+            self.aside_amount + other.aside_amount,
+        )
+
+    def _totals(self) -> list[tuple[int | None, int | None]]:
+        """What a totals row may count, as (rows, amount): all rows read, those not set aside (a
+        subtotal row above it), or the successful payments (a payments list may total those alone)."""
+        return [
+            (self.rows, self.amount),
+            (self.rows - self.aside_rows, self.amount - self.aside_amount),
+            (self.ok_rows, self.ok_amount),
+        ]
+
+    def shown(self, count: int | None, amount: int | None) -> tuple[int, int]:
+        """The rows and amount a message gives: of _totals, the one the total states; else those read."""
+        for rows, vnd in self._totals():
+            if rows is not None and vnd is not None and (amount is None or amount == vnd) and count in (None, rows):
+                return rows, vnd
+        return self.rows, self.amount
+
+    def agrees(self, count: int | None, amount: int | None) -> bool:
+        totals = self._totals()
+        return (amount is None or bool(self.unreadable) or amount in [vnd for _, vnd in totals]) and (
+            count is None or count in [rows for rows, _ in totals]
+        )
+
+
+def check_controls(con, tables, names: dict[int, str]) -> None:
+    """A file's totals row against what was read: the amounts it states against the amounts read
+    (amount_read, or a payments list's successful payments alone, which some lists total) and, when
+    it states a count, the rows against the rows read (or the successful ones). A workbook's list
+    that goes on over several sheets may end with the grand total of them all: a sheet's totals row
+    that disagrees with its own rows is checked against the workbook's sheets of its role up to it.
+    camt's summaries are checked by its reader (readers/camt_totals.py)."""
+    sheets: dict[tuple, tuple[Read, list[str]]] = {}  # a workbook's sheets of one role so far, together
+    for file_id, table in tables:
+        if table.control is None and table.sheet is None:
+            continue  # no totals of its own, nor a sheet a later grand total may count
+        read = read_staged(con, table.kind, file_id)
+        workbook = (str(table.path), table.sha256, table.kind)
+        before, names_before = sheets.get(workbook, (None, []))
+        so_far, sheet_names = (read if before is None else before + read), [*names_before, f"'{table.sheet}'"]
+        sheets[workbook] = (so_far, sheet_names)
+        control = table.control
+        if control is None or control.checked or read.agrees(control.count, stated := stated_amount(con, control)):
+            continue
+        if before is not None and so_far.agrees(control.count, stated):  # the grand total of the sheets
+            table.control = replace(
+                control, what=f"totals row {control.row}, of the sheets {', '.join(sheet_names)} together"
+            )
+            continue
+        raise InputFileError(
+            names[file_id],
+            f"its {control.what} says {says(control, stated)} but {read.rows:,} rows of {read.amount:,} VND were read",
+            "check that the file is complete (no rows cut off or left on another sheet) and that the totals row "
+            "is the file's own",
+        )
+
+
+def stated_amount(con, control) -> int | None:
+    """The amount a file's totals row states, read as the amounts are."""
+    return con.execute("SELECT rc_amount(?)", [control.amount]).fetchone()[0] if control.amount else None
+
+
+def says(control, stated: int | None, unit: str = "rows") -> str:
+    """What a totals row says, for messages: '5 rows of 7,500,000 VND'."""
+    return " of ".join(
+        p
+        for p in (
+            f"{control.count:,} {unit}" if control.count is not None else "",
+            f"{stated:,} VND" if stated is not None else "",
+        )
+        if p
+    )
+
+
+def read_staged(con, kind: str, file_id: int | None = None) -> Read:
+    """What was read of a file, from its staged rows (stg_<kind>), as a totals row is judged against
+    it: by a run (one file_id of several) and by `reconcile check` (the only file staged). Rows whose
+    amount is written but cannot be read are rejected rows, each with its reason: the stated total
+    cannot be compared with the amounts read then, only the count. Blank rows and the signatures
+    under the totals row are no rows a total counts."""
+    amount = "amount" if kind == "payments" else "entitled_amount"
+    ok = (
+        "coalesce(sum(amount) FILTER (WHERE reject_reason IS NULL AND status = 'success'), 0), "
+        "count(*) FILTER (WHERE reject_reason IS NULL AND status = 'success')"
+        if kind == "payments"
+        else "NULL, NULL"
+    )
+    rows, blank, vnd, ok_amount, ok_rows, unreadable_rows, aside_rows, aside_amount = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE reject_reason IN ('blank row', '{UNDER_TOTALS}')), "
+        f"coalesce(sum({amount}), 0), {ok}, "
+        f"count(*) FILTER (WHERE reject_reason IS NOT NULL AND {AMOUNT_UNREADABLE}), count(*) FILTER (WHERE set_aside), "
+        f"coalesce(sum({amount}) FILTER (WHERE set_aside), 0) FROM stg_{kind}"
+        + (" WHERE file_id = ?" if file_id is not None else ""),
+        [file_id] if file_id is not None else [],
+    ).fetchone()
+    return Read(rows - blank, int(vnd), ok_amount, ok_rows, unreadable_rows, aside_rows, int(aside_amount))
