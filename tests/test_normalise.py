@@ -356,6 +356,14 @@ def test_vneid_dot_grouped_ending_in_zeros(con):
     assert one(con, "rc_ident(?)", "0123.456.000") == "0123456000"
 
 
+def test_an_apostrophe_in_front_keeps_excel_from_reading_the_digits_as_a_number(con):
+    # core-banking exports write '001035000000 so that Excel keeps the zeros: the apostrophe is no part of it
+    assert one(con, "rc_vneid(?)", "'001087123456") == "001087123456"
+    assert one(con, "rc_vneid_problem(?)", "’001087123456") is None
+    assert one(con, "rc_ident(?)", "'0071000000001") == "0071000000001"
+    assert one(con, "rc_ident(?)", "O'NEIL") == "O'NEIL"  # only in front
+
+
 def test_vneid_dot_grouped(con):
     assert one(con, "rc_vneid(?)", "001.087.123.456") == "001087123456"
 

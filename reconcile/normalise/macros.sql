@@ -46,9 +46,12 @@ CREATE OR REPLACE TEMP MACRO rc_name_key_t(t) AS upper(rc_fold_t(t));
 CREATE OR REPLACE TEMP MACRO rc_name_key(s) AS rc_name_key_t(rc_text(s));
 
 -- Identifier text (account numbers, references, bank codes): spaces, dots and dashes removed,
--- a trailing '.0' left by a numeric spreadsheet cell dropped. Leading zeros kept.
+-- a trailing '.0' left by a numeric spreadsheet cell dropped, and the apostrophe in front that
+-- keeps Excel from reading the digits as a number ('001035000000, as core-banking exports write
+-- them). Leading zeros kept.
 CREATE OR REPLACE TEMP MACRO rc_ident_t(t) AS
-    nullif(regexp_replace(regexp_replace(upper(t), '^([0-9]+)\.0+$', '\1'), '[ .\-]', '', 'g'), '');
+    nullif(regexp_replace(regexp_replace(regexp_replace(upper(t), '^[''‘’`]+', ''), '^([0-9]+)\.0+$', '\1'),
+                          '[ .\-]', '', 'g'), '');
 CREATE OR REPLACE TEMP MACRO rc_ident(s) AS rc_ident_t(rc_text(s));
 -- The same for a column computed once (t is read twice): letters and digits only are already an identifier.
 CREATE OR REPLACE TEMP MACRO rc_ident_word_t(t) AS
