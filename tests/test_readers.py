@@ -191,6 +191,15 @@ def test_vietnamese_headers_in_nfd_and_upper_case(tmp_path):
     assert sorted(table.header_map.values()) == sorted(VI_MAP[h] for h in VI_HEADER[:5])
 
 
+@pytest.mark.parametrize("header", ["Ngày mất", "Ngày tử vong", "Ngày qua đời", "Ngày tháng năm mất", "NGÀY TỬ VONG"])
+def test_the_ways_a_registry_heads_the_date_of_death(tmp_path, header):
+    """PAID_AFTER_DEATH reads it: a heading it does not know would be a column ignored, the finding lost."""
+    table = read_file(
+        write_csv(tmp_path / "r.csv", [*VI_HEADER[:5], header], [[*REGISTRY_ROWS[0][:5], "01/08/2024"]]), "registry"
+    )
+    assert table.header_map[header] == "date_of_death"
+
+
 def test_payment_headers(tmp_path):
     header = [
         "Số tham chiếu",

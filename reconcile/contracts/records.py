@@ -146,7 +146,16 @@ class RegistryRecord(BaseModel):
     date_of_death: date | None = _col(
         sql="DATE",
         required=False,
-        aliases=("ngay mat", "ngay chet", "ngay tu tran"),
+        aliases=(
+            "ngay mat",
+            "ngay chet",
+            "ngay tu tran",
+            "ngay tu vong",
+            "ngay qua doi",
+            "ngay thang nam mat",
+            "ngay thang nam tu vong",
+            "ngay mat tu vong",
+        ),
         comment="Date of death, when known",
     )
 
