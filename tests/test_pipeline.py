@@ -469,3 +469,18 @@ def test_without_timings_the_connection_is_not_wrapped(tmp_path, monkeypatch):
     monkeypatch.delenv("RECONCILE_TIMINGS", raising=False)
     con = duckdb.connect()
     assert timed(con) is con
+
+
+@pytest.mark.parametrize("written", ["1946", "00/00/1946", "0/0/1946", "00-00-1946"])
+def test_a_birth_date_of_the_year_alone_is_kept_as_the_birth_year(tmp_path, written):
+    """The elderly are often listed with the year alone, the day and month written as zeros: the
+    beneficiary is loaded with birth_year (which the ID's digits are checked against), not rejected."""
+    registry = [*REGISTRY[:2], [*REGISTRY[2][:2], written, *REGISTRY[2][3:]]]
+    reg, pay = month(tmp_path, registry=registry)
+    result = run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp_path / "r.duckdb"))
+    assert result.flag_counts == {}
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "SELECT date_of_birth, birth_year FROM registry WHERE vneid = '038146000111'"
+        ).fetchall() == [(None, 1946)]
+        assert con.execute("SELECT count(*) FROM rejected_rows").fetchone() == (0,)

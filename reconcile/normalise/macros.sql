@@ -190,6 +190,13 @@ CREATE OR REPLACE TEMP MACRO rc_date_problem_t(t, d) AS
         WHEN d IS NULL THEN 'is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)'
     END;
 
+-- A date of birth that gives the year alone: `1940`, or the day and month written as zeros
+-- (`00/00/1940`, `0/0/1940`, `00/00/40` is no year), as Vietnamese lists write an unknown day and
+-- month for the elderly. rc_birth_year_t is that year.
+CREATE OR REPLACE TEMP MACRO rc_year_only_t(t) AS
+    coalesce(regexp_full_match(t, '(0{1,2}[/.\-]){0,2}(19|20)[0-9]{2}'), false);
+CREATE OR REPLACE TEMP MACRO rc_birth_year_t(t) AS
+    CASE WHEN rc_year_only_t(t) THEN CAST(right(t, 4) AS INTEGER) END;
 CREATE OR REPLACE TEMP MACRO rc_date(s) AS rc_date_a(rc_date_any_t(rc_text(s)));
 CREATE OR REPLACE TEMP MACRO rc_date_problem(s) AS rc_date_problem_t(rc_text(s), rc_date(s));
 

@@ -136,7 +136,7 @@ SELECT
              WHEN n_channel IS NULL THEN 'channel is not bank, ewallet or cash' END,
         CASE WHEN n_status IS NULL THEN 'status is not success, failed or returned' END,
         CASE WHEN program_t IS NOT NULL AND n_program IS NULL THEN 'program is not welfare or pension' END,
-        CASE WHEN dob_t IS NOT NULL AND dob IS NULL AND NOT coalesce(regexp_full_match(dob_t, '(19|20)[0-9]{2}'), false)
+        CASE WHEN dob_t IS NOT NULL AND dob IS NULL AND NOT rc_year_only_t(dob_t)
              THEN 'date_of_birth is not a real date' END
     ), '')) AS reject_reason
 FROM with_id;

@@ -10,7 +10,7 @@ CREATE OR REPLACE TEMP TABLE stg_registry AS
 WITH
 m_dob AS (
     SELECT raw, t AS dob_t, rc_date_a(rc_date_any_t(t)) AS dob,
-           coalesce(regexp_full_match(t, '(19|20)[0-9]{2}'), false) AS dob_year_only
+           rc_year_only_t(t) AS dob_year_only
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT date_of_birth AS raw FROM raw_registry))
 ),
 m_dod AS (
@@ -127,7 +127,7 @@ SELECT
     rc_vneid_dr(vneid_d, vneid_restorable) AS vneid,
     full_name_t AS full_name,
     dob AS date_of_birth,
-    coalesce(year(dob), CASE WHEN dob_year_only THEN CAST(dob_t AS INTEGER) END) AS birth_year,
+    coalesce(year(dob), CASE WHEN dob_year_only THEN rc_birth_year_t(dob_t) END) AS birth_year,
     n_gender AS gender,
     n_program AS program,
     category,
