@@ -308,7 +308,7 @@ def periods(con: duckdb.DuckDBPyConnection) -> Rows:
                CAST((SELECT coalesce(sum(g.entitled_amount), 0) FROM registry AS g
                      WHERE g.period = r.period AND g.is_primary AND g.status = 'active') AS BIGINT) AS amount_due,
                CAST((SELECT coalesce(sum(p.amount), 0) FROM payments AS p
-                     WHERE p.period = r.period AND p.status = 'success' AND p.in_period) AS BIGINT) AS amount_paid
+                     WHERE p.period = r.period AND p.status = 'success' AND p.in_period AND p.repeat_of IS NULL) AS BIGINT) AS amount_paid
         FROM runs AS r
         ORDER BY r.period, r.run_id""",
         {},

@@ -461,6 +461,9 @@ def test_a_reference_repeated_in_another_file_is_a_duplicate_counted_once_in_the
     paid = [line for line in res.stdout.splitlines() if line.startswith("Due ")]
     assert paid == [line for line in invoke("run", "--period", PERIOD, "--db", alone, *files).stdout.splitlines()
                     if line.startswith("Due ")]  # fmt: skip
+    # `reconcile periods` gives the totals the run printed: the repeated payments counted once
+    periods = [json.loads(invoke("periods", "--db", d, "--format", "json").stdout) for d in (db, alone)]
+    assert [p[0]["amount_paid"] for p in periods] == [periods[1][0]["amount_paid"]] * 2
 
 
 def test_amounts_re_saved_in_a_us_locale_are_refused(month, saved, tmp_path):
