@@ -345,6 +345,32 @@ def test_a_payment_retried_within_the_month_or_listed_twice_is_sent_again_once_o
     assert sorted(refs) == sorted(failed) and len(refs) == 9
 
 
+def test_a_payment_tried_again_and_failed_again_is_sent_again_once(history, tmp_path):
+    """The bank retried a returned payment later in the month and it failed again: one payment to
+    send, its last attempt, not the month's amount twice."""
+    truth_dir, _ = history
+    month = truth_dir / "2024-11"
+    bank = pl.read_parquet(month / "payments_bank.parquet")
+    returned = bank.filter(pl.col("status") == "returned").head(1)
+    retry = returned.with_columns(
+        status=pl.lit("failed"),
+        payment_ref=pl.lit("FT-RETRY-1"),
+        value_date=pl.col("value_date").cast(pl.Date) + pl.duration(days=3),
+    )
+    pl.concat([bank, retry.with_columns(pl.col("value_date").cast(bank.schema["value_date"]))]).write_parquet(
+        tmp_path / "payments_bank.parquet"
+    )
+    db = tmp_path / "one.duckdb"
+    given = [tmp_path / "payments_bank.parquet", month / "payments_post.parquet"]
+    run(RunConfig(period="2024-11", registry=[month / "registry.parquet"], payments=given, db=db))
+    out = tmp_path / "out"
+    actions(db, out, "2024-11")
+    rows = [r for found in files(out, "reissue").values() for r in found if r["Personal ID"] == returned["vneid"][0]]
+    assert [(r["Original payment reference"], int(r["Amount (VND)"])) for r in rows] == [
+        ("FT-RETRY-1", int(returned["amount"][0]))
+    ]
+
+
 def test_as_of_the_middle_month_the_demands_are_the_overpayments_flagged_by_then(history, tmp_path):
     _, db = history
     out = tmp_path / "demands-2024-10"

@@ -3,7 +3,7 @@
 -- successful payment dated in its period, for the same programme, in that period or a later one up to
 -- $period. One row per payment, in the file of the bank that was to pay it ($cash_bank for cash, the
 -- post office; 'unknown' when the payment names no bank). A payment listed again in another input
--- (repeat_of) is the same payment: it is listed once.
+-- (repeat_of) is the same payment: it is listed once; so is a payment tried again and failed again.
 -- `held` says why a payment is held back rather than sent again, as the beneficiary's latest registry
 -- up to $period that lists them in the programme (`standing`: its period, status and date of death)
 -- says: 'died' when the date of death is before the payment's value date (the test of
@@ -49,4 +49,8 @@ WHERE p.status IN ('failed', 'returned') AND p.period <= $period AND p.repeat_of
   AND NOT EXISTS (
       SELECT 1 FROM paid AS s
       WHERE s.vneid = m.vneid AND s.program = m.program AND s.period >= p.period)
+-- a payment tried again in its period and failed again (the same beneficiary, programme and
+-- amount) is one payment to send: its last attempt
+QUALIFY row_number() OVER (PARTITION BY m.vneid, m.program, p.period, p.amount
+                           ORDER BY p.value_date DESC, p.payment_ref DESC, p.payment_id DESC) = 1
 ORDER BY bank, p.period, p.payment_ref, p.payment_id;
