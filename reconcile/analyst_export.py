@@ -111,6 +111,8 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
         con.execute(resources.files("reconcile.sql").joinpath("report_macros.sql").read_text(encoding="utf-8"))
         con.execute(ddl())  # the same tables, views and comments
         rows = {table.name: _copy(con, table, chosen, inner, outer) for table in TABLES}
+        if chosen != sorted(present):
+            rows["cases"] = _cases_of(con)
         con.execute(
             """CREATE TABLE export_info AS SELECT * FROM (VALUES
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
@@ -136,6 +138,17 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     con.close()
     partial.rename(out)
     return ExportResult(out, chosen, rows)
+
+
+def _cases_of(con: duckdb.DuckDBPyConnection) -> int:
+    """`cases` of a copy of some periods: remade from the periods' findings and case events, as a run
+    remakes it (sql/cases_refresh.sql), not copied whole: a case first flagged in a later period is
+    no case of these periods, and one flagged in them counts their findings and money alone."""
+    from reconcile.sqlfiles import execute_file
+
+    con.execute("DELETE FROM main.cases")
+    execute_file(con, "cases_refresh.sql", {})
+    return con.execute("SELECT count(*) FROM main.cases").fetchall()[0][0]
 
 
 def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: bytes, outer: bytes) -> int:

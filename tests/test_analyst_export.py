@@ -136,3 +136,27 @@ def test_an_existing_file_or_an_unknown_period_is_refused(db, tmp_path):
         f"reconcile: error: {db}: holds no period 2024-10; see 'reconcile periods'\n",
     )
     assert list(tmp_path.iterdir()) == [tmp_path / "taken.duckdb"]
+
+
+def test_a_copy_of_one_period_holds_that_period_s_cases_alone(sample_month, october, tmp_path):
+    """September and October in the database, September exported: the copy's cases are those its
+    findings name, with September's counts and money, as a database of September alone has them."""
+    from conftest import copy_of
+    from reconcile.pipeline import RunConfig, run
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    run(RunConfig(period="2024-10", db=db, **october))
+    res = export_db(db, tmp_path / "sep.duckdb", "--period", "2024-09")
+    assert res.exit_code == 0, res.output
+    figures = (
+        "SELECT count(*), sum(flags), sum(periods_flagged), sum(amount_at_stake), min(first_period), "
+        "max(last_period), count(*) FILTER (WHERE case_id NOT IN (SELECT case_id FROM flags)) FROM cases"
+    )
+    with duckdb.connect(str(tmp_path / "sep.duckdb"), read_only=True) as copy:
+        exported = copy.execute(figures).fetchone()
+    with duckdb.connect(str(sample_month.db), read_only=True) as september:
+        alone = september.execute(figures).fetchone()
+    with duckdb.connect(str(db), read_only=True) as both:
+        assert both.execute("SELECT count(*) FROM cases").fetchone()[0] > alone[0]  # October added cases
+    assert exported == alone
+    assert exported[4:] == ("2024-09", "2024-09", 0)
