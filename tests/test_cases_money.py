@@ -147,3 +147,33 @@ def test_the_refusals_of_amounts_are_said_in_vietnamese(case, tmp_path):
         f"bad.xlsx: trang tính 'Findings' dòng {n}: số tiền nhỏ hơn 0; hãy nhập số đã thu hồi hoặc đã xóa nợ tính "
         "đến nay, từ 0 trở lên"
     ) in res.output
+
+
+def test_a_case_whose_finding_is_gone_after_a_re_run_has_nothing_at_stake_and_is_no_recovery(sample_month, tmp_path):
+    """In recovery, 250,000 recovered; then September is run again with the registry corrected (the
+    beneficiary had not died): the finding is gone. The case keeps its decision and what was
+    recovered, but nothing is at stake and it is no longer an overpayment to recover."""
+    import csv
+
+    from conftest import SAMPLE_FILES
+    from test_cases import run_month
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    case_id, vneid = query(
+        db, "SELECT case_id, vneid FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'"
+    )[0]
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 250_000}).exit_code == 0
+    with open(SAMPLE_FILES["registry"][0], encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    for row in rows:
+        if row[1] == vneid:
+            row[-2:] = ["Đang hưởng", ""]  # active, no date of death
+    fixed = tmp_path / "registry.csv"
+    with open(fixed, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    res = run_month(db, "2024-09", {**SAMPLE_FILES, "registry": [fixed]})
+    assert res.exit_code == 0, res.output
+    assert query(
+        db, "SELECT flags, amount_at_stake, status, amount_recovered FROM cases WHERE case_id = ?", [case_id]
+    ) == [(0, 0, "recovery", 250_000)]
+    assert query(db, "SELECT count(*) FROM recoveries WHERE case_id = ?", [case_id]) == [(0,)]

@@ -1,7 +1,7 @@
 -- Remake `cases` from every period's flags and from case_events (reconcile/cases/refresh.py); the
 -- caller holds the transaction. A case is known by its flags; one whose flags are all gone (its
 -- period re-run without it, or removed) keeps its row while it has events, with what its flags said
--- last. Its status, assignee, decision and comment are those of its latest event (open without one).
+-- last of where and when, and no money at stake. Its status, assignee, decision and comment are those of its latest event (open without one).
 -- Its money is that of its latest event to a status that records an amount (recovery, recovered,
 -- written_off), each such event holding the case's total so far (none, or an amount emptied, is 0):
 -- recovered, the amount of the latest event to recovery or recovered; written off, the amount of the
@@ -53,7 +53,7 @@ WITH known AS (  -- flags first; a case whose flags are gone, as it was, while i
     UNION ALL BY NAME
     SELECT c.case_id, c.code, c.severity, c.program, c.subject, c.vneid, c.account_number, c.payment_ref,
            c.province_code, c.commune_code, c.first_period, c.last_period, 0 AS periods_flagged, 0 AS flags,
-           c.amount_at_stake
+           0 AS amount_at_stake  -- no finding left: nothing at stake
     FROM cases AS c
     WHERE c.case_id NOT IN (SELECT case_id FROM case_flags) AND c.case_id IN (SELECT case_id FROM case_state)
 ),
