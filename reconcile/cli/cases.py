@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from reconcile.cli.group import lazy, say
+from reconcile.cli.group import lazy, province_code, say
 from reconcile.cli.read import _render, db_option, echo_sections, format_option, mask_option, write_db_option
 
 readback = lazy("reconcile.readback")
@@ -24,7 +24,7 @@ STATUSES = ("open", "in_review", "explained", "recovery", "recovered", "written_
 @db_option
 @click.option("--status", type=click.Choice(STATUSES), help="Only cases of this status.")
 @click.option("--code", help="Only this finding (see 'reconcile rules').")
-@click.option("--province", help="Only beneficiaries of this province code, e.g. 79.")
+@click.option("--province", callback=province_code, help="Only beneficiaries of this province code, e.g. 79.")
 @click.option("--older-than", type=click.IntRange(min=0), help="Only cases open for more than this many periods.")
 @mask_option
 @format_option

@@ -154,6 +154,17 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
             signal.signal(signal.SIGBREAK, _on_sigterm)
 
 
+def province_code(ctx, param, value: str | None) -> str | None:
+    """--province as the database holds it: two digits, a leading zero put back ('1' is 01, as a
+    spreadsheet that dropped it writes it); anything else is refused rather than matching nothing."""
+    if value is None:
+        return None
+    code = value.strip()
+    if not code.isdigit() or not 1 <= len(code) <= 2:
+        raise click.BadParameter(f"{value!r} is no province code: give its two digits, e.g. 01 or 79")
+    return code.zfill(2)
+
+
 class ManyFilesCommand(click.Command):
     """A command whose file options take one file or several: `--registry A.xlsx B.xlsx` is
     `--registry A.xlsx --registry B.xlsx`, as the synopsis `--registry FILE...` reads. The words that

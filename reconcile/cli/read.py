@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reconcile import messages
-from reconcile.cli.group import FORMATS, lazy, say
+from reconcile.cli.group import FORMATS, lazy, province_code, say
 from reconcile.contracts import SEVERITY_RANK, Program
 from reconcile.errors import ReconcileError
 
@@ -100,7 +100,7 @@ period_option = click.option("--period", help="Only this period, YYYY-MM (defaul
 @period_option
 @click.option("--code", help="Only this finding (see 'reconcile rules').")
 @click.option("--severity", type=click.Choice(list(SEVERITY_RANK)), help="Only this severity or higher.")
-@click.option("--province", help="Only beneficiaries of this province code, e.g. 79.")
+@click.option("--province", callback=province_code, help="Only beneficiaries of this province code, e.g. 79.")
 @click.option(
     "--program",
     type=click.Choice([p.value for p in Program] + ["unknown"]),
