@@ -58,6 +58,7 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
         for file_id, tb in tables
     }
     check_loaded({i: c for i, c in counts.items() if i not in excused}, names, commands, reasons)
+    check_scientific(rows(con, "checks/scientific.sql"), names)
     if settings.checks.control_totals:
         check_controls(con, tables, names)
     check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)
@@ -85,6 +86,19 @@ def check_loaded(
                 f"none of its {_n(count['rows_read'])} rows could be loaded{why}",
                 f"see every row's reason with '{commands[file_id]}', fix the file and run again",
             )
+
+
+def check_scientific(rows: list[dict], names: dict[int, str]) -> None:
+    """A file whose account numbers or payment references Excel wrote in scientific notation
+    (1.90300E+13) has lost their digits: matched by them, its payments would go to the wrong person
+    or no one, each a false finding. Refuse it, naming the column and the first row."""
+    for row in rows:
+        raise InputFileError(
+            names[row["file_id"]],
+            f"{_n(row['n'])} of its {row['column_name']} values are numbers Excel wrote in scientific notation "
+            f"(the first in row {row['first_row']}): their digits are lost",
+            "format the column as text in Excel, or export the file again from its system, and run again",
+        )
 
 
 def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: Checks) -> None:

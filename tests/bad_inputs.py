@@ -1057,6 +1057,26 @@ CASES = [
         accounts=1,
     ),
     Case(
+        "account-scientific",
+        "an account number Excel wrote in scientific notation (6.31187E+12)",
+        "payments",
+        payments_with(payment(account="6.31187E+12")),
+        2,
+        "1 of its account_number values are numbers Excel wrote in scientific notation (the first in row 6): "
+        "their digits are lost; format the column as text in Excel, or export the file again from its system, "
+        "and run again",
+    ),
+    Case(
+        "reference-scientific",
+        "payment references Excel wrote in scientific notation (2.02409E+19)",
+        "payments",
+        payments_with(payment(ref="2.02409E+19"), payment(ref="2,02409E+19")),
+        2,
+        "2 of its payment_ref values are numbers Excel wrote in scientific notation (the first in row 6): "
+        "their digits are lost; format the column as text in Excel, or export the file again from its system, "
+        "and run again",
+    ),
+    Case(
         "invisible-characters",
         "a zero-width space and a soft hyphen inside a name",
         "payments",
