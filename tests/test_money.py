@@ -110,6 +110,7 @@ def test_period_summary_and_trend_changes_are_exact(history):
     assert res.exit_code == 0, res.output
     trend = json.loads(res.stdout)
     totals = [sum(counts[(p, c)] for c in codes) for p in PERIODS]
+    assert [t["partial"] for t in trend] == [False] * 3
     assert [(t["period"], t["findings"], t["change"]) for t in trend] == [
         (PERIODS[0], totals[0], None),
         (PERIODS[1], totals[1], totals[1] - totals[0]),

@@ -162,6 +162,9 @@ def test_with_partial_the_month_is_saved_as_partial_and_says_so_first(month, tmp
     summary = openpyxl.load_workbook(tmp_path / "p.xlsx")["Summary"]
     assert summary["A1"].value.startswith(f"PARTIAL: {PERIOD} was reconciled without every source (--partial): ")
     assert summary["A2"].value == f"Reconciliation of cashless disbursements, period {PERIOD}"
+    # read back beside other months, it is still marked
+    trend = json.loads(invoke("trend", "--db", db, "--format", "json").stdout)
+    assert [(t["period"], t["partial"]) for t in trend] == [(PERIOD, True)]
 
 
 def test_a_complete_month_run_with_partial_is_not_partial(month, tmp_path):

@@ -1,7 +1,9 @@
 """`reconcile trend`: the periods side by side, from the view period_summary and the non-cash share.
 
 By period (the default): each period's findings and money in question (each đồng once:
-sql/period_money.sql), the change against the period before it in the database, and the share of payments made without cash for each programme beside them.
+sql/period_money.sql), the change against the period before it in the database, and the share of
+payments made without cash for each programme beside them; `partial` marks a month run with --partial
+(a source missing), whose figures are not the whole month's.
 By code (`--by code`): period_summary's rows, each code in each period with its change.
 """
 
@@ -23,7 +25,10 @@ share AS (
            max(share_payments) FILTER (WHERE program = 'pension') AS pension_noncash
     FROM noncash_share WHERE level = 'program' AND channel_group = 'all' GROUP BY period
 )
-SELECT t.period, CAST(t.findings AS BIGINT) AS findings,
+SELECT t.period,
+       -- a month run with --partial (a source missing): its findings and shares are not the month's
+       coalesce((SELECT bool_or(r.partial) FROM runs AS r WHERE r.period = t.period), false) AS partial,
+       CAST(t.findings AS BIGINT) AS findings,
        CAST(t.findings - lag(t.findings) OVER w AS BIGINT) AS change,
        CAST(t.high_or_critical AS BIGINT) AS high_or_critical,
        CAST(t.amount AS BIGINT) AS amount,
