@@ -232,6 +232,11 @@ def _scaled(rows: list[list[str]]) -> list[list[str]]:
     return [[*r[:6], f"{_amount(r[6]) // 1000:,}", *r[7:]] for r in rows]
 
 
+def _lossy_1252(text: str) -> str:
+    """Text as Excel saves it in Windows-1252: each letter the code page lacks becomes '?'."""
+    return "".join(ch if ch.encode("cp1252", "ignore") else "?" for ch in text)
+
+
 def _camt_of(rows: list[list[str]]) -> str:
     from layouts import camt053
 
@@ -1055,6 +1060,18 @@ CASES = [
         "payments",
         payments_with(payment(account="63118742432")),
         accounts=1,
+    ),
+    Case(
+        "code-page-without-vietnamese",
+        "a CSV saved by Excel on a Windows set to English (Windows-1252: ư, ơ, đ, ạ... written as '?')",
+        "payments",
+        text_file(
+            "bank.csv", _lossy_1252(_csv([PAY_HEADER, *GOOD_PAYMENTS, payment(name="Ngô Minh Thắng")])), "cp1252"
+        ),
+        2,
+        "holds '?' in place of 33 letters: it was saved in a code page without Vietnamese letters (Excel's plain "
+        "'CSV' on a Windows not set to Vietnamese), and the names are lost; save it again from the original in "
+        "Excel as 'CSV UTF-8' or .xlsx",
     ),
     Case(
         "account-scientific",

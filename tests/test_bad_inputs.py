@@ -72,8 +72,11 @@ def test_bad_input(case, base, tmp_path):
             "--payments",
             path,
         ] + (["--payments", path] * case.twice)
-    else:
-        files = ["--registry", path, "--payments", SAMPLE / "bank_transfers.csv"]
+    else:  # a registry of a few rows against the sample's bank file: most of its payments match no one,
+        # which the month's guard would refuse (max_unmatched); here the registry's rows are the test
+        config = tmp_path / "c.toml"
+        config.write_text("[checks]\nmax_unmatched = 1\n", encoding="utf-8")
+        files = ["--registry", path, "--payments", SAMPLE / "bank_transfers.csv", "--config", config]
     res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", db, *map(str, files)])
     output = res.stdout + res.stderr
     own = (

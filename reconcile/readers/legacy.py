@@ -5,7 +5,8 @@ VNI (VNI-Times...). A file from such a system decodes without error, as Windows-
 Latin characters an old Excel stored, but reads as `NguyÔn V¨n Hïng` (TCVN3) or `Nguyeãn Vaên
 Huøng` (VNI). UTF-8 decoded twice gives a third kind, `Nguyá»…n`. Each leaves characters that
 correct Vietnamese never uses; when they make up a good part of the non-ASCII text, the file is
-refused with the way to convert it.
+refused with the way to convert it. So is text saved in a code page without Vietnamese letters,
+which writes '?' for each (`Ngô Minh Th?ng`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,28 @@ def legacy_font(text: str) -> str | None:
     return None
 
 
+# a question mark inside a word: what a letter becomes when text is saved in a code page that lacks it
+# (Excel's plain 'CSV' on a Windows set to English writes Windows-1252, without ư, ơ, đ, ạ, ế...)
+_LOST_LETTER = re.compile(r"(?<=[^\W\d_])\?|\?(?=[^\W\d_])")
+
+
+def lost_letters(text: str) -> int:
+    """How many letters `text` lost to '?', when they are a good part of its letters beyond ASCII
+    (a real '?' in a narrative is rare beside the Vietnamese letters around it); else 0."""
+    hits = len(_LOST_LETTER.findall(text))
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    return hits if hits >= MIN_HITS and hits >= MIN_SHARE * (non_ascii + hits) else 0
+
+
 def check_legacy_font(text: str, path: Path) -> None:
+    lost = lost_letters(text)
+    if lost:
+        raise InputFileError(
+            str(path),
+            f"holds '?' in place of {lost:,} letters: it was saved in a code page without Vietnamese letters "
+            "(Excel's plain 'CSV' on a Windows not set to Vietnamese), and the names are lost",
+            "save it again from the original in Excel as 'CSV UTF-8' or .xlsx",
+        )
     kind = legacy_font(text)
     if kind is None:
         return
