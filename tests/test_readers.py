@@ -809,3 +809,18 @@ def test_a_totals_label_and_its_count(cell, expected):
     from reconcile.readers.totals import totals_label
 
     assert totals_label(cell) == expected
+
+
+@pytest.mark.parametrize("family, read", [("Họ đệm", "Tên"), ("Họ và tên đệm", "Họ và tên đệm"), ("Họ", "Tên")])
+def test_a_name_split_over_two_columns_is_refused_not_read_as_the_given_name(tmp_path, family, read):
+    header = ["Số định danh cá nhân", family, "Tên", "Chế độ", "Số tiền hưởng", "Hình thức chi trả"]
+    path = write_csv(
+        tmp_path / "r.csv", header, [["001087123456", "Nguyễn Văn", "An", "Lương hưu", "1.000.000", "Tiền mặt"]]
+    )
+    with pytest.raises(InputFileError) as err:
+        read_file(path, "registry")
+    assert str(err.value) == (
+        f"{path}: the name is split over the columns '{family}' and 'Tên': '{read}' alone would be read as the "
+        "whole name; join them into one column 'Họ và tên' (in Excel: =A2&\" \"&B2 with the two columns' letters) and "
+        "run again"
+    )

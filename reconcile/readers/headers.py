@@ -147,9 +147,30 @@ def map_headers(
             raise InputFileError(str(path), problem, "remove or rename one of them")
         claimed[canonical] = header
         mapped[name] = canonical
+    _check_split_name(path, headers, mapped)
     if require:
         check_required(path, kind, mapped)
     return mapped
+
+
+# A name written over two columns, the family and middle names apart from the given name (Họ đệm |
+# Tên): `Tên` alone would be read as the whole name, and every name would differ
+SURNAME_HEADERS = ("ho dem", "ho lot", "ho va ten dem", "ho va dem", "ho va chu lot", "ho", "ho va ten lot")
+
+
+def _check_split_name(path: Path, headers: list[tuple[str, str]], mapped: dict[str, str]) -> None:
+    given = next(((h, name) for h, name in headers if fold(h) == "ten"), None)
+    family = next(((h, name) for h, name in headers if fold(h) in SURNAME_HEADERS), None)
+    if given is None or family is None:
+        return
+    read = [h for h, name in (given, family) if mapped.get(name) in ("full_name", "payee_name")]
+    if read:  # one of them would be read as the whole name
+        raise InputFileError(
+            str(path),
+            f"the name is split over the columns '{family[0]}' and '{given[0]}': '{read[0]}' alone would be read "
+            "as the whole name",
+            "join them into one column 'Họ và tên' (in Excel: =A2&\" \"&B2 with the two columns' letters) and run again",
+        )
 
 
 def check_required(path: Path, kind: RecordKind, mapped: dict[str, str]) -> None:
