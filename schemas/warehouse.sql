@@ -351,7 +351,8 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
                 WHEN status = 'written_off' THEN amount_written_off END, 0);
 
 -- Overpayments to recover: one row per case of money paid after a death or while inactive, over every
--- period it was flagged, with what decisions recorded as recovered and written off.
+-- period it was flagged, with what decisions recorded as recovered and written off (a case whose
+-- findings are all gone, its periods re-run without them, is none).
 CREATE OR REPLACE VIEW recoveries AS
 SELECT case_id, code, vneid, program, province_code, commune_code, first_period, last_period, periods_flagged,
        status,
@@ -360,7 +361,7 @@ SELECT case_id, code, vneid, program, province_code, commune_code, first_period,
        amount_written_off AS written_off,
        amount_at_stake - amount_recovered - amount_written_off AS outstanding
 FROM cases
-WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE');
+WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND flags > 0;  -- a case whose findings are gone is no recovery
 
 CREATE OR REPLACE VIEW recoveries_by_province AS
 SELECT province_code, program, count(*) AS cases, sum(overpaid) AS overpaid, sum(recovered) AS recovered,
