@@ -77,6 +77,7 @@ def test_every_file_the_engine_runs_translates():
         "registry_repeats": "query",
         "repeats": "query",
         "scale": "query",
+        "unmatched": "query",
         "coverage": "query",
     }
     assert [(s.action, s.name) for s in plan.file_counts] == [("table", "cur_file_counts")]
