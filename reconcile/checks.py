@@ -177,9 +177,10 @@ SCALED_AT_LEAST = 3  # payments at exactly a thousandth (or 1,000 times) of the 
 def check_scale(rows: list[dict], names: dict[int, str], registry_names: list[str], checks: Checks) -> None:
     """A payments file more than max_scaled of whose matched payments (or of those whose amount
     differs from the amount due, when at least SCALED_AT_LEAST are) equal the amount due divided
-    by 1,000 (within 1,000 VND: 5,463,700 written 5.464 in thousands) was re-saved with another number format: Excel set to US English reads '750.000' as 750
-    and leaves '1.500.000' as it is, so that only the smaller amounts change. Multiplied by 1,000,
-    the registry was. Refuse it."""
+    by 1,000 was re-saved with another number format: Excel set to US English reads '750.000' as 750
+    and leaves '1.500.000' as it is, so that only the smaller amounts change; or it was written in
+    thousands (to within 1,000 VND: a pension of 5,463,700 as 5.464). Multiplied by 1,000, the
+    registry was. Refuse it."""
     for row in rows:
         matched, differ = row["matched"], row["differ"]
         for how in ("divided", "multiplied"):
