@@ -27,6 +27,15 @@ from reconcile.warehouse import PERIOD_TABLES
 PERIOD = "2024-09"
 
 
+# the refusal of a month whose VCB payments are missing
+VCB_MISSING = (
+    r"reconcile: error: the month looks incomplete: most active beneficiaries paid through VCB "
+    r"\(\d+ of \d+\) have no payment row dated in the period; the payment file of VCB may be missing: add it "
+    r"with --payments, or pass --partial to reconcile the month without it \(the report will say "
+    r"PARTIAL\)"
+)
+
+
 @pytest.fixture(scope="module")
 def month(tmp_path_factory):
     out = tmp_path_factory.mktemp("month")
@@ -210,13 +219,7 @@ def test_a_bank_left_out_is_named(month, saved, tmp_path):
         out / "payments_post.parquet",
     )
     line = refused(res, db, before)
-    assert re.fullmatch(
-        r"reconcile: error: the month looks incomplete: most active beneficiaries paid through VCB "
-        r"\(\d+ of \d+\) have no payment row dated in the period; the payment file of VCB may be missing: add it "
-        r"with --payments, or pass --partial to reconcile the month without it \(the report will say "
-        r"PARTIAL\)",
-        line,
-    ), line
+    assert re.fullmatch(VCB_MISSING, line), line
 
 
 def test_a_bank_file_holding_last_month_s_rows_of_one_bank_is_not_that_bank_s_file(month, saved, tmp_path):
@@ -246,13 +249,7 @@ def test_a_bank_file_holding_last_month_s_rows_of_one_bank_is_not_that_bank_s_fi
         out / "payments_post.parquet",
     )
     line = refused(res, db, before)
-    assert re.fullmatch(
-        r"reconcile: error: the month looks incomplete: most active beneficiaries paid through VCB "
-        r"\(\d+ of \d+\) have no payment row dated in the period; the payment file of VCB may be missing: add it "
-        r"with --payments, or pass --partial to reconcile the month without it \(the report will say "
-        r"PARTIAL\)",
-        line,
-    ), line
+    assert re.fullmatch(VCB_MISSING, line), line
 
 
 def test_payments_the_registry_does_not_know_stop_the_run(month, saved, tmp_path):
@@ -469,6 +466,17 @@ def test_a_reference_repeated_in_another_file_is_a_duplicate_counted_once_in_the
     assert [p[0]["amount_paid"] for p in periods] == [periods[1][0]["amount_paid"]] * 2
 
 
+def scaled_bank(path) -> str:
+    """The refusal of a bank file whose amounts are the amounts due divided by 1,000, as a pattern."""
+    return (
+        rf"reconcile: error: {re.escape(str(path))}: [\d,]+ of its [\d,]+ matched "
+        r"payments are the amount due divided by 1,000 \([\d,]+ of the [\d,]+ whose amount differs "
+        r"from it\): it was re-saved with another number format \('750\.000' read as 750\); export it "
+        r"again from the bank's system, or open it in Excel with Vietnamese number settings and save "
+        r"it as \.xlsx"
+    )
+
+
 def test_amounts_re_saved_in_a_us_locale_are_refused(month, saved, tmp_path):
     """The bank's CSV opened and saved by an Excel set to US English: 750.000 became 750, while
     1.500.000, no number to it, stayed as it was. Pensions (3 to 12 million) are untouched: only a
@@ -500,14 +508,7 @@ def test_amounts_re_saved_in_a_us_locale_are_refused(month, saved, tmp_path):
         out / "payments_post.csv",
     )
     line = refused(res, db, before)
-    assert re.fullmatch(
-        rf"reconcile: error: {re.escape(str(tmp_path / 'bank_us.csv'))}: [\d,]+ of its [\d,]+ matched "
-        r"payments are the amount due divided by 1,000 \([\d,]+ of the [\d,]+ whose amount differs "
-        r"from it\): it was re-saved with another number format \('750\.000' read as 750\); export it "
-        r"again from the bank's system, or open it in Excel with Vietnamese number settings and save "
-        r"it as \.xlsx",
-        line,
-    ), line
+    assert re.fullmatch(scaled_bank(tmp_path / "bank_us.csv"), line), line
 
 
 def test_a_registry_re_saved_in_a_us_locale_is_named(month, saved, tmp_path):
@@ -595,14 +596,7 @@ def test_a_file_in_thousands_is_refused_when_the_amounts_due_are_not_whole_thous
         out / "payments_post.parquet",
     )
     line = refused(res, db, before)
-    assert re.fullmatch(
-        rf"reconcile: error: {re.escape(str(tmp_path / 'bank_k.parquet'))}: [\d,]+ of its [\d,]+ matched "
-        r"payments are the amount due divided by 1,000 \([\d,]+ of the [\d,]+ whose amount differs "
-        r"from it\): it was re-saved with another number format \('750\.000' read as 750\); export it "
-        r"again from the bank's system, or open it in Excel with Vietnamese number settings and save "
-        r"it as \.xlsx",
-        line,
-    ), line
+    assert re.fullmatch(scaled_bank(tmp_path / "bank_k.parquet"), line), line
 
 
 # --- a complete month in every format passes ------------------------------------------------------
