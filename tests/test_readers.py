@@ -824,3 +824,101 @@ def test_a_name_split_over_two_columns_is_refused_not_read_as_the_given_name(tmp
         "whole name; join them into one column 'Họ và tên' (in Excel: =A2&\" \"&B2 with the two columns' letters) and "
         "run again"
     )
+
+
+# A registry whose header is written over two rows, the way offices lay out a list for printing:
+# group cells over the account and the beneficiary's state, the other headers merged down over both.
+TWO_ROW_TOP = ["STT", "Số định danh cá nhân", "Họ và tên", "Chương trình", "Số tiền hưởng", "Hình thức chi trả",
+               "Thông tin tài khoản", None, "Tình trạng hưởng", None]
+TWO_ROW_SUB = [None, None, None, None, None, None, "Ngân hàng", "Số tài khoản", "Trạng thái", "Ngày mất"]
+TWO_ROW_DATA = [
+    ["1", "001087123456", "Nguyễn Thị Thanh Hương", "welfare", "1.500.000", "bank", "VCB", "0071000123456",
+     "Đang hưởng", None],
+    ["2", "079199000123", "Đặng Văn Hòa", "pension", "2,000,000", "bank", "BIDV", "12010000999888",
+     "Đã chết", "15/08/2024"],
+]
+TWO_ROW_MAP = {
+    "Số định danh cá nhân": "vneid",
+    "Họ và tên": "full_name",
+    "Chương trình": "program",
+    "Số tiền hưởng": "entitled_amount",
+    "Hình thức chi trả": "channel",
+    "Ngân hàng": "bank_code",
+    "Số tài khoản": "account_number",
+    "Trạng thái": "status",
+    "Ngày mất": "date_of_death",
+}
+
+
+def _two_row_xlsx(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH CHI TRẢ THÁNG 9/2024"])
+    ws.append(TWO_ROW_TOP)
+    ws.append(TWO_ROW_SUB)
+    for col in range(1, 7):
+        ws.merge_cells(start_row=2, end_row=3, start_column=col, end_column=col)
+    ws.merge_cells("G2:H2")
+    ws.merge_cells("I2:J2")
+    for row in TWO_ROW_DATA:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_header_over_two_rows_reads_the_columns_under_its_group_cells(tmp_path, fmt):
+    """Read from its first row alone, the account and the date of death were ignored columns (and
+    PAID_AFTER_DEATH lost), the second header row a rejected data row."""
+    if fmt == "xlsx":
+        path = _two_row_xlsx(tmp_path / "r.xlsx")
+    else:
+        path = write_csv(tmp_path / "r.csv", ["DANH SÁCH CHI TRẢ THÁNG 9/2024"], [
+            [v or "" for v in TWO_ROW_TOP], [v or "" for v in TWO_ROW_SUB], *[[v or "" for v in r] for r in TWO_ROW_DATA]
+        ])
+    table = read_file(path, "registry")
+    assert {k: v for k, v in table.header_map.items() if v} == TWO_ROW_MAP
+    rows = data(table)
+    assert [(r["Số định danh cá nhân"], r["Số tài khoản"], r["Trạng thái"], r["Ngày mất"]) for r in rows] == [
+        ("001087123456", "0071000123456", "Đang hưởng", None),
+        ("079199000123", "12010000999888", "Đã chết", "15/08/2024"),
+    ]
+    assert table.text_frame()[ROW_COLUMN].to_list() == [4, 5]  # the rows Excel shows
+
+
+def test_a_data_row_under_the_header_is_no_second_header_row(tmp_path):
+    """A first data row with words where the header row is empty (a note column) stays a data row."""
+    header = [*VI_HEADER[:7], None]
+    rows = [[*REGISTRY_ROWS[0], "Ngân hàng"], [*REGISTRY_ROWS[1], ""]]
+    table = read_file(write_xlsx(tmp_path / "r.xlsx", header, rows), "registry")
+    assert [r["Số định danh cá nhân"] for r in data(table)] == ["001087123456", "079199000123"]
+
+
+@pytest.mark.parametrize("first_column", [1, 3])
+def test_a_cell_merged_down_a_column_is_read_on_every_row_it_covers(tmp_path, first_column):
+    """`Đã chết` merged over three beneficiaries: read as it is, the two under the top cell had no
+    status (read as active, a payment after their death not flagged). Merges across columns (a
+    title) stay as they are. The sheet may start in any column."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    c = first_column
+    ws.cell(1, c, "DANH SÁCH THÁNG 9/2024")
+    ws.merge_cells(start_row=1, end_row=1, start_column=c, end_column=c + 3)
+    for i, value in enumerate(["Số định danh cá nhân", "Họ và tên", "Chương trình", "Số tiền hưởng",
+                               "Hình thức chi trả", "Trạng thái"]):
+        ws.cell(2, c + i, value)
+    people = [("001087123456", "Nguyễn Thị Thanh Hương"), ("079199000123", "Đặng Văn Hòa"),
+              ("002300000001", "Lê Thị Hồng Nhung"), ("001035000000", "Phạm Văn Đức")]
+    for r, (vneid, name) in enumerate(people, start=3):
+        for i, value in enumerate([vneid, name, None, "1.500.000", "cash", None]):
+            ws.cell(r, c + i, value)
+    ws.cell(3, c + 2, "Lương hưu")
+    ws.merge_cells(start_row=3, end_row=6, start_column=c + 2, end_column=c + 2)
+    ws.cell(3, c + 5, "Đang hưởng")
+    ws.cell(4, c + 5, "Đã chết")
+    ws.merge_cells(start_row=4, end_row=6, start_column=c + 5, end_column=c + 5)
+    wb.save(tmp_path / "r.xlsx")
+    rows = data(read_file(tmp_path / "r.xlsx", "registry"))
+    assert [(r["Chương trình"], r["Trạng thái"]) for r in rows] == [
+        ("Lương hưu", "Đang hưởng"), ("Lương hưu", "Đã chết"), ("Lương hưu", "Đã chết"), ("Lương hưu", "Đã chết")
+    ]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 from reconcile.errors import InputFileError
+from reconcile.readers.headers import HeaderChooser
 from reconcile.readers.legacy import check_legacy_font
 
 HEADER_SCAN = 1000  # lines offered to the header search (a profile may put the header up to row 1000)
@@ -165,7 +165,7 @@ def _utf8_head(path: Path, head: bytes) -> str | None:
 
 
 def read(
-    path: Path, choose_header: Callable[[list[list]], int], decoded: bool = False
+    path: Path, choose_header: HeaderChooser, decoded: bool = False
 ) -> tuple[list[str], pl.LazyFrame, int, str]:
     """Headers as written, the rows as text (a lazy scan, read when the table is staged, whose first
     row is the header row), the file row of the first data row, the encoding.
@@ -190,11 +190,12 @@ def read(
     sep = sniff_delimiter(head)
     first = _first_rows(head, sep, HEADER_SCAN)
     index = choose_header([fields for _, fields in first])
+    below = index + choose_header.rows - 1  # the header's last row: a second one under group cells
     source: Path | bytes
     if encoding in ("utf-8", "utf-8-sig"):  # polars skips the byte-order mark itself
-        source, skip = path, index
+        source, skip = path, below
     else:
-        source, skip = data[first[index][0] :], 0
+        source, skip = data[first[below][0] :], 0
     scan = pl.scan_csv(
         source, separator=sep, infer_schema=False, has_header=False, quote_char='"', skip_lines=skip, glob=False
     )  # the file as named: bank[1].csv is not a pattern
@@ -204,7 +205,11 @@ def read(
         raise unreadable(path, exc) from None
     if top.height == 0:
         raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
-    return list(top.row(0)), scan, index + 2, encoding
+    headers = list(top.row(0))
+    if choose_header.rows == 2:
+        merged = choose_header.headers(list(first[index][1]))
+        headers = (merged + [None] * len(headers))[: len(headers)]
+    return headers, scan, below + 2, encoding
 
 
 def unreadable(path: Path, exc: Exception) -> InputFileError:

@@ -14,12 +14,13 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 from reconcile.errors import InputFileError, NotThisRole
+from reconcile.readers import merged
+from reconcile.readers.headers import HeaderChooser
 from reconcile.readers.legacy import check_legacy_font
 
 HEADER_SCAN = 1000  # rows offered to the header search (a profile may put the header up to row 1000)
@@ -56,11 +57,11 @@ def load_sheets(path: Path, sheet: int | str | None = None) -> list[tuple[str, p
         for n, name in enumerate(answer["sheets"], start=1):
             frame = pl.read_ipc(io.BytesIO((Path(tmp) / f"{n}.arrow").read_bytes()))  # in memory: the file goes
             sheets.append((name, frame.select(pl.all().cast(pl.String))))
-    return sheets
+    return merged.fill_down(path, sheets)
 
 
 def split(
-    path: Path, name: str, frame: pl.DataFrame, choose_header: Callable[[list[list]], int]
+    path: Path, name: str, frame: pl.DataFrame, choose_header: HeaderChooser
 ) -> tuple[list[str], pl.DataFrame, int]:
     """A sheet's headers, its data rows as text, and the sheet row of the first data row.
 
@@ -77,5 +78,6 @@ def split(
     head = [list(r) for r in frame.head(HEADER_SCAN).iter_rows()]
     check_legacy_font(" ".join(str(v) for row in frame.head(500).iter_rows() for v in row if v is not None), path)
     first = choose_header(head)
-    headers = list(frame.row(first))
-    return headers, frame.slice(first + 1), first + 2
+    headers = choose_header.headers(list(frame.row(first)))
+    below = first + choose_header.rows  # a header over two rows: the second is no data row
+    return headers, frame.slice(below), below + 1

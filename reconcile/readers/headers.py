@@ -3,6 +3,7 @@ was given as (a registry or a payments file) with every column that role needs."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reconcile.contracts import RecordKind, columns
@@ -36,6 +37,30 @@ class HeaderChooser:
         self.path, self.kind, self.given = path, kind, profile
         self.profile: Profile | None = profile
         self.how = "given" if profile else "none"
+        self.sub: list | None = None  # the header's second row, when the header is written over two
+
+    @property
+    def rows(self) -> int:
+        """How many rows the header takes: 1, or 2 with a second row under group cells."""
+        return 2 if self.sub is not None else 1
+
+    def headers(self, top: list) -> list:
+        """The header row's cells, with the second row's read in, when the header has one."""
+        return two_row_headers(top, self.sub, self._lookup()) if self.sub is not None else top
+
+    def _lookup(self) -> dict[str, str]:
+        """Folded header -> canonical column: the built-in names, and those of the profile in use."""
+        lookup = header_lookup(self.kind)
+        if self.profile is not None:
+            for canonical in self.profile.columns:
+                lookup.update((fold(h), canonical) for h in self.profile.headers_for(canonical))
+        return lookup
+
+    def _second_row(self, rows: list[list], i: int) -> int:
+        """The header row `i`, noting the row under it when it is the header's second row."""
+        if i + 1 < len(rows) and _reads_as_sub_header(rows[i], rows[i + 1], self._lookup()):
+            self.sub = list(rows[i + 1])
+        return i
 
     def __call__(self, rows: list[list]) -> int:
         non_empty = [i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)]
@@ -69,7 +94,7 @@ class HeaderChooser:
         hit = recognise(self.kind, rows)
         if hit is not None:
             self.profile, self.how = hit[0], "recognised"
-            return hit[1]
+            return self._second_row(rows, hit[1])
         return self._auto(rows, non_empty)
 
     def _auto(self, rows: list[list], non_empty: list[int]) -> int:
@@ -77,8 +102,51 @@ class HeaderChooser:
         for i in non_empty[:30]:
             known = sum(1 for v in rows[i] if v is not None and fold(str(v)) in lookup)
             if known >= 2:
-                return i
+                return self._second_row(rows, i)
         return non_empty[0]
+
+
+def _text(value) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def two_row_headers(top: list, sub: list, lookup: dict[str, str]) -> list[str]:
+    """One header per column from a header written over two rows: a group cell over several columns
+    (`Thông tin tài khoản` over `Ngân hàng | Số tài khoản`, merged or not) gives way to the cells
+    under it; a header merged down over both rows (`Họ và tên`) is the top cell; where both rows name
+    one column, the one this tool knows (the top one if both or neither)."""
+    width = max(len(top), len(sub))
+    top = [_text(v) for v in top] + [""] * (width - len(top))
+    sub = [_text(v) for v in sub] + [""] * (width - len(sub))
+    out: list[str] = []
+    group = ""  # group: the cell over the current column and the empty ones right of it
+    for i, (t, s) in enumerate(zip(top, sub)):
+        if t:
+            spans = i + 1 < width and not top[i + 1] and bool(sub[i + 1])
+            group = t if s and spans else ""
+        elif not s:
+            group = ""
+        if not s:
+            out.append(t)
+        elif group:
+            joined = f"{group} {s}"
+            out.append(joined if fold(s) not in lookup and fold(joined) in lookup else s)
+        elif not t:
+            out.append(s)
+        else:
+            out.append(s if fold(s) in lookup and fold(t) not in lookup else t)
+    return out
+
+
+def _reads_as_sub_header(top: list, below: list, lookup: dict[str, str]) -> bool:
+    """Whether the row under a header row is the header's second row: no number of four digits or
+    more in it (a data row has an ID, a reference or an amount), and read into the header row it
+    names more of the columns this tool knows than the header row alone."""
+    cells = [_text(v) for v in below]
+    if not any(cells) or any(re.search(r"[0-9]{4}", c) for c in cells):
+        return False
+    known = sum(1 for v in top if fold(_text(v)) in lookup)
+    return sum(1 for v in two_row_headers(top, below, lookup) if fold(v) in lookup) > known
 
 
 def clean_headers(headers: list) -> list[str]:
