@@ -811,7 +811,7 @@ def test_a_totals_label_and_its_count(cell, expected):
     assert totals_label(cell) == expected
 
 
-@pytest.mark.parametrize("family, read", [("Họ đệm", "Tên"), ("Họ và tên đệm", "Họ và tên đệm"), ("Họ", "Tên")])
+@pytest.mark.parametrize("family, read", [("Họ đệm", "Tên"), ("Họ và tên đệm", "Tên"), ("Họ", "Tên")])
 def test_a_name_split_over_two_columns_is_refused_not_read_as_the_given_name(tmp_path, family, read):
     header = ["Số định danh cá nhân", family, "Tên", "Chế độ", "Số tiền hưởng", "Hình thức chi trả"]
     path = write_csv(
@@ -922,3 +922,16 @@ def test_a_cell_merged_down_a_column_is_read_on_every_row_it_covers(tmp_path, fi
     assert [(r["Chương trình"], r["Trạng thái"]) for r in rows] == [
         ("Lương hưu", "Đang hưởng"), ("Lương hưu", "Đã chết"), ("Lương hưu", "Đã chết"), ("Lương hưu", "Đã chết")
     ]
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_the_amount_paid_is_not_taken_from_a_column_that_only_holds_the_words(tmp_path, before):
+    """`Số tiền (kỳ trước)` (last month's amount) beside `Số tiền chi trả`: the profile's `Số tiền` as
+    words within a header took the first of them, and the amounts paid were last month's (exit 0)."""
+    amounts = ["Số tiền (kỳ trước)", "Số tiền chi trả"] if before else ["Số tiền chi trả", "Số tiền (kỳ trước)"]
+    values = ["1.500.000", "1.450.000"] if before else ["1.450.000", "1.500.000"]
+    header = ["Số tham chiếu", "Tên người thụ hưởng", "Số tài khoản", *amounts, "Ngày giao dịch"]
+    row = ["FT24249001", "NGUYEN THI THANH HUONG", "0071000123456", *values, "05/09/2024"]
+    table = read_file(write_xlsx(tmp_path / "p.xlsx", header, [row]), "payments")
+    assert table.profile == "vn-bank-disbursement"
+    assert {v: k for k, v in table.header_map.items() if v}["amount"] == "Số tiền chi trả"

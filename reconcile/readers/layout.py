@@ -10,6 +10,7 @@ import polars as pl
 from reconcile.errors import InputFileError
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, header_contains
+from reconcile.readers.headers import header_lookup
 from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
 from reconcile.readers.tables import RawTable
 
@@ -21,11 +22,15 @@ def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[st
     for header, column in headers:
         by_fold.setdefault(fold(header), column)
     preset: dict[str, str] = {}
+    known = header_lookup(profile.kind)
     for canonical in profile.columns:
         wanted = profile.headers_for(canonical)
         # any alternative as the whole header first; only then as words within one (`Số tiền` must not
         # take `Số tiền phí` when `Số tiền chuyển`, a later alternative, is there as it is)
         name = next((by_fold[fold(h)] for h in wanted if by_fold.get(fold(h)) not in (None, *preset)), None)
+        if name is None:  # a header that is this column's own name (`Số tiền chi trả`) before one
+            # that only holds the profile's words (`Số tiền (kỳ trước)`, a column before it)
+            name = next((n for header, n in headers if n not in preset and known.get(fold(header)) == canonical), None)
         if name is None:
             name = next(
                 (n for h in wanted for header, n in headers if n not in preset and header_contains(header, h)), None
