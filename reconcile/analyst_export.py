@@ -46,7 +46,7 @@ REMOVED = (
 MASKED = ("detail", "reason", "vneid_note", "decision", "comment")  # free text: long digit runs masked
 # a finding's detail dates what it found: a payment "2 day(s) after the date of death 01/09/2024" dates a
 # death (a special category): its dates and day counts go too
-DATED = ("detail",)
+DATED = ("detail", "decision", "comment")  # an auditor may write a date of death in a decision
 FILE_NAME_ONLY = ("source_file",)  # the folder a file was in names the office's user: its name alone
 
 

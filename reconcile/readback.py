@@ -346,6 +346,9 @@ def masked(result: Rows) -> Rows:
         "account_number": mask_id,
         "payment_ref": mask_id,
         "detail": mask_text,
+        "assignee": mask_text,  # what an auditor typed may hold an ID or an account
+        "decision": mask_text,
+        "comment": mask_text,
         "date_of_birth": lambda value: None,
     }
     funcs = [how.get(h) for h in result.headers]

@@ -4,6 +4,7 @@ its workbook written, cells edited with openpyxl as Excel would save them, the b
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -441,3 +442,35 @@ def test_the_report_of_a_database_an_earlier_version_wrote_brings_it_up_to_date(
     assert sorted(r[header.index("Case id")] for r in rows) == sorted(c for _, c in expected)
     again = invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book), "--lang", "en")
     assert again.exit_code == 0 and "brought up" not in again.output
+
+
+def test_a_decision_holding_an_id_and_an_account_is_masked_where_ids_are(month, tmp_path):
+    """An auditor's words are free text: an ID or account typed into a decision passed whole through
+    every --mask-ids output. And a masked book is not read back: its decisions are masked too."""
+    db, book = month
+    n, row = row_of(book, "PAID_AFTER_DEATH")
+    vneid, account = row["Personal ID"], "0071000123456"
+    edited = edit(
+        book,
+        tmp_path / "decided.xlsx",
+        {(n, "Status"): "in_review", (n, "Assignee"): f"Lan {vneid}", (n, "Decision"): f"TK {account}",
+         (n, "Comment"): f"CCCD {vneid}"},
+    )
+    assert invoke("review", "import", str(edited), "--db", str(db), "--by", "Hùng").exit_code == 0
+    masked = tmp_path / "masked.xlsx"
+    outputs = [
+        invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(masked), "--mask-ids"),
+        invoke("cases", "--db", str(db), "--mask-ids", "--format", "csv"),
+        invoke("case", row["Case id"], "--db", str(db), "--mask-ids"),
+    ]
+    assert [o.exit_code for o in outputs] == [0, 0, 0], [o.output for o in outputs]
+    texts = [o.output for o in outputs[1:]]
+    with zipfile.ZipFile(masked) as zf:
+        texts.append("".join(zf.read(name).decode() for name in zf.namelist() if name.endswith(".xml")))
+    assert all(f"Lan ********{vneid[-4:]}" in t and vneid not in t and account not in t for t in texts)
+    res = invoke("review", "import", str(masked), "--db", str(db), "--by", "Hùng")
+    assert res.exit_code == 2
+    assert res.output.strip().endswith(
+        f"{masked}: was written with --mask-ids, for outside the office: its decisions (masked too) are not read "
+        "back; enter them in a workbook written without --mask-ids"
+    )

@@ -18,7 +18,8 @@ records nothing. The whole book is refused, and nothing recorded, when any row:
 - gives the same case another decision than an earlier row of the book;
 - changes a case that was decided in the database since the book was written (write it again).
 
-Each refusal names the sheet and the row, never the values (they are personal data).
+Each refusal names the sheet and the row, never the values (they are personal data). A book written
+with --mask-ids (its decisions masked, and no check of them) is refused whole.
 
 The amount of a row whose status records one (recovery, recovered, written_off) is the case's total so
 far of that status: an empty cell or 0 means none, and is recorded as 0 (it clears an amount recorded
@@ -128,6 +129,11 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
     if not by:
         raise ReconcileError("say who records the decisions with --by NAME")
     rows = read_book(Path(book))
+    if any(_text(row["flag_id"]) and not _text(row["decision_check"]) for _, _, row in rows):
+        raise ReconcileError(
+            f"{book}: was written with --mask-ids, for outside the office: its decisions (masked too) are not read "
+            "back; enter them in a workbook written without --mask-ids"
+        )
     with writing(Path(db)) as (con, key):
         con.execute(
             "CREATE OR REPLACE TEMP TABLE review_flags AS SELECT flag_id, period, case_id, code, vneid, payment_ref, "

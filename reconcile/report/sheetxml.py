@@ -96,6 +96,8 @@ def cell_sql(name: str, kind: str, styles: dict[str, int], words: dict[str, dict
         return _text(f"rc_mask_id({col})", styles["text"])
     if kind == "free" and mask:
         return _text(f"rc_mask_text({col})", styles["text"])
+    if kind == "check" and mask:
+        return "'<c/>'"
     return _text(col, styles["text"])
 
 
