@@ -11,6 +11,7 @@ inside one DuckDB transaction, at the end. A failure at any point leaves the dat
 from __future__ import annotations
 
 import contextlib
+import signal
 import time
 import uuid
 from collections.abc import Callable
@@ -200,10 +201,11 @@ def _transaction(
         # a month too large for the memory limit keeps its wide work tables compressed on disk
         work = worktables.place(con, spill, tables, cfg.memory_limit or DEFAULT_MEMORY_LIMIT)
         result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0], work)
-        con.execute("COMMIT")
-        committed = True
-        if cfg.on_commit:  # a signal while the connection closes must not say the database is unchanged
-            cfg.on_commit()
+        with _signals_held():  # a signal as the commit returns comes after it is recorded as done
+            con.execute("COMMIT")
+            committed = True
+            if cfg.on_commit:  # a signal while the connection closes must not say the database is unchanged
+                cfg.on_commit()
     except BaseException:
         if committed:  # a signal just after the commit: the period is saved, and stays
             _close(con, watcher)
@@ -222,6 +224,23 @@ def _transaction(
     finally:
         scratch.remove(spill)
     return result
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """SIGINT and SIGTERM held back until the block ends, then delivered: the commit and the record
+    that it is done go together. Otherwise Ctrl-C as COMMIT returns was taken for one before it, and
+    the run said 'the database is unchanged' of a period it had replaced. (POSIX; on Windows the
+    signals are not held.)"""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _close(con, watcher: ProgressWatcher | None) -> None:
