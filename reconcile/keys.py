@@ -59,7 +59,8 @@ def parse(text: str) -> bytes:
 
 def problem(text: str, key: bytes) -> str | None:
     """Why a key is no secret, or None."""
-    if text.strip().lower() in DOCUMENTED:
+    bare = re.sub(r"[\s_:-]", "", text.lower()).removeprefix("0x")  # the example with 0x, spaces or dashes
+    if text.strip().lower() in DOCUMENTED or bare in {re.sub(r"\s", "", d) for d in DOCUMENTED}:
         return "an example from the documentation, known to anyone"
     if len(key) < MIN_BYTES:
         return f"{len(key)} bytes long; it needs at least {MIN_BYTES} random bytes"
@@ -119,6 +120,11 @@ def _create(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except FileExistsError:  # another run made it a moment ago: use that one
+        if path.is_symlink():  # a link to nowhere: never followed to make a key where it points
+            raise ConfigError(
+                f"{path}: is a link to a file that does not exist, not a key file; remove the link, or put the "
+                "database's key file there"
+            ) from None
         return _checked(path.read_text(encoding="ascii"), str(path))
     except OSError as exc:
         raise ConfigError(

@@ -115,6 +115,8 @@ def test_a_first_run_that_fails_leaves_no_key_file(tmp_path):
     "key, why",
     [
         ("0123456789abcdef" * 4, "an example from the documentation, known to anyone"),
+        ("0x" + "0123456789abcdef" * 4, "an example from the documentation, known to anyone"),
+        ("0123456789abcdef 0123456789abcdef" * 2, "an example from the documentation, known to anyone"),
         ("x" * 40, "a short pattern repeated, not random"),
         ("too short", "9 bytes long; it needs at least 32 random bytes"),
     ],
@@ -161,3 +163,18 @@ def test_a_lost_key_file_is_not_replaced_by_a_new_one(tmp_path):
         "RECONCILE_KEY to the key the database was made with"
     )
     assert not key_path(db).exists() and not (tmp_path / "copy.duckdb").exists()
+
+
+@posix_only  # a symbolic link
+def test_a_key_file_that_is_a_link_to_nowhere_is_refused_in_one_line(tmp_path):
+    """The exclusive create met the link, and reading it for the key another run had just made
+    followed it to nothing: an internal error, exit 3."""
+    db = tmp_path / "k.duckdb"
+    key_path(db).symlink_to(tmp_path / "elsewhere" / "stolen.key")
+    res = run(db)
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {key_path(db)}: is a link to a file that does not exist, not a key file; remove the "
+        "link, or put the database's key file there"
+    )
+    assert not (tmp_path / "elsewhere").exists() and not db.exists()
