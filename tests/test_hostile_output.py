@@ -42,7 +42,12 @@ def test_read_back_csv_writes_a_formula_as_text(tmp_path):
 
 def test_the_terminal_gets_no_escape_sequence(tmp_path):
     db = hostile_month(tmp_path, ESCAPE)
-    for command in (["flags"], ["show", "001087012345"]):
+    for command in (
+        ["flags"],
+        ["show", "001087012345"],
+        ["flags", "--format", "csv"],  # a CSV printed on the terminal, as it is by default
+        ["show", "001087012345", "--format", "csv"],
+    ):
         res = CliRunner().invoke(cli, [*command, "--db", str(db)])
         assert res.exit_code == 0, res.output
         assert "NGUYEN [2J ]0;owned  VAN HUNG" in res.stdout

@@ -49,10 +49,18 @@ def safe_text(value: str) -> str:
     return _CONTROL.sub(" ", value)
 
 
+# In a CSV cell (quoted, so a line break or a tab is data): the other control characters, which a
+# terminal the CSV is printed on would run (an escape that clears the screen or retitles the window)
+_CSV_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def csv_cell(value):
-    """A value as a CSV cell that a spreadsheet shows as text: a leading ' before a formula."""
-    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.match(value):
-        return "'" + value
+    """A value as a CSV cell that a spreadsheet shows as text (a leading ' before a formula) and a
+    terminal prints as text (escape sequences and bells as a space)."""
+    if isinstance(value, str):
+        value = _CSV_CONTROL.sub(" ", value)
+        if _FORMULA.match(value) and not _NUMBER.match(value):
+            return "'" + value
     return value
 
 
