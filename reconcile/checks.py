@@ -58,6 +58,8 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
         for file_id, tb in tables
     }
     check_loaded({i: c for i, c in counts.items() if i not in excused}, names, commands, reasons)
+    refused = {r["file_id"]: r["refused"] for r in loaded}
+    check_refused(counts, refused, names, commands, reasons, settings.checks)
     check_scientific(rows(con, "checks/scientific.sql"), names)
     if settings.checks.control_totals:
         check_controls(con, tables, names)
@@ -84,6 +86,29 @@ def check_loaded(
             raise InputFileError(
                 names[file_id],
                 f"none of its {_n(count['rows_read'])} rows could be loaded{why}",
+                f"see every row's reason with '{commands[file_id]}', fix the file and run again",
+            )
+
+
+def check_refused(
+    counts: dict[int, dict],
+    refused: dict[int, int],
+    names: dict[int, str],
+    commands: dict[int, str],
+    reasons: dict[int, str],
+    checks: Checks,
+) -> None:
+    """A file of at least min_group rows more than max_rejected of which were refused for a problem
+    (not set aside as no payment) has a column or a format read wrong: dates written in words, a
+    column cut off. Run on, its refused rows would come back as a missing bank or unknown payees, a
+    refusal that blames the wrong thing. Refuse it with the commonest reason."""
+    for file_id, count in sorted(counts.items()):
+        n, bad = count["rows_read"], refused.get(file_id) or 0
+        if n >= max(checks.min_group, 1) and bad > checks.max_rejected * n and count["rows_loaded"]:
+            raise InputFileError(
+                names[file_id],
+                f"{_n(bad)} of its {_n(n)} rows ({_share(bad, n)}) could not be loaded "
+                f"(most for: {reasons[file_id]})",
                 f"see every row's reason with '{commands[file_id]}', fix the file and run again",
             )
 

@@ -109,6 +109,14 @@ class Checks(BaseModel):
         description="Payments the registry does not know: a payments file of at least min_group payments "
         "with more than this share of them matching no beneficiary is refused (its registry left out or cut short)",
     )
+    max_rejected: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Rows refused: a registry or payments file of at least min_group rows with more than this "
+        "share of them refused for a problem is refused, with the commonest reason (a column or a format read "
+        "wrong, not a few bad rows)",
+    )
     control_totals: bool = Field(
         True,
         description="Check a file's own totals (camt TxsSummry, a totals row) against "

@@ -1103,3 +1103,28 @@ def test_daily_statements_without_payments_are_no_refusal(month, tmp_path):
         assert con.execute("SELECT sum(rows_set_aside) FROM inputs").fetchone() == (5,)
         found = con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall()
     assert Counter(found) == Counter(truth)
+
+
+def test_a_file_most_of_whose_rows_are_refused_is_refused_for_that_not_for_a_missing_bank(month, saved, tmp_path):
+    """Dates written another way in a third of a bank file (its banks' rows all refused): the run
+    went on to blame a missing bank's file. It names the rows refused and why."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    bank = pl.read_parquet(out / "payments_bank.parquet")
+    bad = (pl.int_range(pl.len()) % 3 == 0)
+    bank.with_columns(
+        pl.when(bad).then(pl.lit("05 Sept 2024")).otherwise(pl.col("value_date").cast(pl.String)).alias("value_date")
+    ).write_parquet(tmp_path / "bank.parquet")
+    n = bank.height
+    refused_rows = len(range(0, n, 3))
+    res = invoke(
+        "run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
+        "--payments", tmp_path / "bank.parquet", out / "payments_post.parquet",
+    )
+    line = refused(res, db, before)
+    bank_file = tmp_path / "bank.parquet"
+    assert line == (
+        f"reconcile: error: {bank_file}: {refused_rows:,} of its {n:,} rows ({100 * refused_rows / n:.0f}%) could not "
+        "be loaded (most for: value_date is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)); see every row's "
+        f"reason with 'reconcile check {bank_file} --as payments', fix the file and run again"
+    )

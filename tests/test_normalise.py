@@ -236,6 +236,10 @@ def test_amount_accepted_is_nonnegative_int_and_agrees_with_problem(con, s):
         ("01/02/2024", dt.date(2024, 2, 1)),  # day first: 1 February
         ("29/02/2024", dt.date(2024, 2, 29)),
         (" 05/09/2024 ", dt.date(2024, 9, 5)),
+        ("ngày 05 tháng 09 năm 2024", dt.date(2024, 9, 5)),  # in words, as a letter is dated
+        ("Ngày 5 tháng 9 năm 2024", dt.date(2024, 9, 5)),
+        ("NGÀY 05 THÁNG 09 NĂM 2024", dt.date(2024, 9, 5)),
+        ("05 tháng 09 năm 2024", dt.date(2024, 9, 5)),
     ],
 )
 def test_date_accepted(con, text, expected):
@@ -256,6 +260,8 @@ def test_date_accepted(con, text, expected):
         "hôm qua",
         "2024/13/01",
         "0",
+        "ngày 31 tháng 02 năm 2024",
+        "tháng 09 năm 2024",
     ],
 )
 def test_date_refused(con, text):

@@ -175,6 +175,9 @@ CREATE OR REPLACE TEMP MACRO rc_date_any_t(t) AS
         WHEN regexp_full_match(t, '[0-9]{1,5}(\.0+)?')
              AND NOT regexp_full_match(t, '(19|20)[0-9]{2}(\.0+)?') THEN  -- a bare year is not a serial
             CAST(DATE '1899-12-30' + CAST(CAST(t AS DOUBLE) AS INTEGER) AS DATE)
+        -- written in words, as a letter dates itself: `ngày 05 tháng 09 năm 2024`
+        WHEN regexp_full_match(lower(t), '(ngày\s*)?[0-9]{1,2}\s*tháng\s*[0-9]{1,2}\s*năm\s*[0-9]{4}') THEN
+            CAST(try_strptime(array_to_string(regexp_extract_all(t, '[0-9]+'), '/'), '%d/%m/%Y') AS DATE)
         ELSE CAST(try_strptime(t, [
             '%d/%m/%Y', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d-%m-%Y', '%d.%m.%Y',
             '%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f', '%Y/%m/%d'
