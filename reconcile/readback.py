@@ -274,7 +274,8 @@ def show(
 
 def cashless(con: duckdb.DuckDBPyConnection, period: str | None = None, by: str = "program") -> Rows:
     """Non-cash shares from the noncash_share view: programme, province or commune totals against
-    the target, or each programme split by channel (bank, ewallet, cash)."""
+    the target, or each programme split by channel (bank, ewallet, cash); `partial` marks a month run
+    with --partial, whose target is neither met nor missed."""
     if by not in CASHLESS_BY:
         raise ConfigError(f"cannot break the non-cash share down by that; use one of {', '.join(CASHLESS_BY)}")
     level, totals, names = CASHLESS_BY[by]
@@ -283,8 +284,10 @@ def cashless(con: duckdb.DuckDBPyConnection, period: str | None = None, by: str 
         con,
         f"""
         SELECT {key}, beneficiaries, payments, amount, share_beneficiaries, share_payments, share_amount,
-               target, target_met
-        FROM noncash_share
+               target, target_met,
+               -- a month run with --partial (a source missing): no target met or missed, and it says why
+               coalesce((SELECT bool_or(r.partial) FROM runs AS r WHERE r.period = s.period), false) AS partial
+        FROM noncash_share AS s
         WHERE ($period IS NULL OR period = $period) AND level = $level AND (channel_group = 'all') = $totals
         ORDER BY {key}""",
         {"period": None if period is None else check_period(period), "level": level, "totals": totals},

@@ -174,6 +174,10 @@ def test_with_partial_the_month_is_saved_as_partial_and_says_so_first(month, tmp
     # read back beside other months, it is still marked
     trend = json.loads(invoke("trend", "--db", db, "--format", "json").stdout)
     assert [(t["period"], t["partial"]) for t in trend] == [(PERIOD, True)]
+    shares = json.loads(invoke("cashless", "--db", db, "--format", "json").stdout)
+    assert [(s["program"], s["target_met"], s["partial"]) for s in shares] == [
+        ("pension", None, True), ("unknown", None, True), ("welfare", None, True)
+    ]
 
 
 def test_a_complete_month_run_with_partial_is_not_partial(month, tmp_path):
