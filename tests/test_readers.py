@@ -935,3 +935,13 @@ def test_the_amount_paid_is_not_taken_from_a_column_that_only_holds_the_words(tm
     table = read_file(write_xlsx(tmp_path / "p.xlsx", header, [row]), "payments")
     assert table.profile == "vn-bank-disbursement"
     assert {v: k for k, v in table.header_map.items() if v}["amount"] == "Số tiền chi trả"
+
+
+def test_a_csv_whose_lines_end_in_a_carriage_return_alone_is_read_row_by_row(tmp_path):
+    """Saved as 'CSV (Macintosh)': its lines end in CR alone, and it was refused as a header row
+    without data rows, a file that is whole."""
+    path = write_csv(tmp_path / "r.csv", VI_HEADER[:7], REGISTRY_ROWS)
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
+    assert b"\n" not in path.read_bytes()
+    rows = data(read_file(path, "registry"))
+    assert [(r["Số định danh cá nhân"], r["Họ và tên"]) for r in rows] == [(r[0], r[1]) for r in REGISTRY_ROWS]

@@ -179,7 +179,11 @@ def read(
     """
     head = _head(path)
     encoding = None if decoded else _utf8_head(path, head)
-    if encoding is None:
+    in_memory = encoding is None
+    if b"\r" in head and b"\n" not in head:  # lines ended by a carriage return alone (classic Mac OS)
+        data, encoding = decode(path.read_bytes().replace(b"\r", b"\n"), path)
+        head, in_memory = data[:HEAD_BYTES], True
+    elif encoding is None:
         data, encoding = decode(path.read_bytes(), path)
         head = data[:HEAD_BYTES]
     elif encoding == "utf-8-sig":
@@ -192,7 +196,7 @@ def read(
     index = choose_header([fields for _, fields in first])
     below = index + choose_header.rows - 1  # the header's last row: a second one under group cells
     source: Path | bytes
-    if encoding in ("utf-8", "utf-8-sig"):  # polars skips the byte-order mark itself
+    if not in_memory:  # polars skips the byte-order mark itself
         source, skip = path, below
     else:
         source, skip = data[first[below][0] :], 0
