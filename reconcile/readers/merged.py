@@ -16,7 +16,9 @@ and only when there is one, for the first column the sheet uses, where calamine'
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 import polars as pl
@@ -105,8 +107,11 @@ def fill_down(path: Path, sheets: list[tuple[str, pl.DataFrame]]) -> list[tuple[
                 merges, first = _scan(book, parts[name]) if name in parts else ([], 0)
                 out.append((name, _filled(frame, merges, first)))
             return out
-    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, ValueError):
-        return sheets  # not an OOXML package (an .xls, an .ods), or parts missing: no merges to read
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, ValueError, NotImplementedError,
+            EOFError, UnicodeDecodeError, struct.error, zlib.error):
+        # not an OOXML package (an .xls, an .ods), parts missing, or a zip calamine reads and zipfile does
+        # not (an unknown version in its directory): the sheets as calamine read them, no merges filled
+        return sheets
 
 
 def _filled(frame: pl.DataFrame, merges: list[tuple[int, int, int]], first: int) -> pl.DataFrame:
