@@ -107,8 +107,7 @@ def check_refused(
         if n >= max(checks.min_group, 1) and bad > checks.max_rejected * n and count["rows_loaded"]:
             raise InputFileError(
                 names[file_id],
-                f"{_n(bad)} of its {_n(n)} rows ({_share(bad, n)}) could not be loaded "
-                f"(most for: {reasons[file_id]})",
+                f"{_n(bad)} of its {_n(n)} rows ({_share(bad, n)}) could not be loaded (most for: {reasons[file_id]})",
                 f"see every row's reason with '{commands[file_id]}', fix the file and run again",
             )
 

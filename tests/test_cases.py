@@ -453,8 +453,12 @@ def test_a_decision_holding_an_id_and_an_account_is_masked_where_ids_are(month, 
     edited = edit(
         book,
         tmp_path / "decided.xlsx",
-        {(n, "Status"): "in_review", (n, "Assignee"): f"Lan {vneid}", (n, "Decision"): f"TK {account}",
-         (n, "Comment"): f"CCCD {vneid}"},
+        {
+            (n, "Status"): "in_review",
+            (n, "Assignee"): f"Lan {vneid}",
+            (n, "Decision"): f"TK {account}",
+            (n, "Comment"): f"CCCD {vneid}",
+        },
     )
     assert invoke("review", "import", str(edited), "--db", str(db), "--by", "Hùng").exit_code == 0
     masked = tmp_path / "masked.xlsx"

@@ -176,7 +176,9 @@ def test_with_partial_the_month_is_saved_as_partial_and_says_so_first(month, tmp
     assert [(t["period"], t["partial"]) for t in trend] == [(PERIOD, True)]
     shares = json.loads(invoke("cashless", "--db", db, "--format", "json").stdout)
     assert [(s["program"], s["target_met"], s["partial"]) for s in shares] == [
-        ("pension", None, True), ("unknown", None, True), ("welfare", None, True)
+        ("pension", None, True),
+        ("unknown", None, True),
+        ("welfare", None, True),
     ]
 
 
@@ -1115,15 +1117,23 @@ def test_a_file_most_of_whose_rows_are_refused_is_refused_for_that_not_for_a_mis
     out, _ = month
     db, before = copy_db(saved, tmp_path)
     bank = pl.read_parquet(out / "payments_bank.parquet")
-    bad = (pl.int_range(pl.len()) % 3 == 0)
+    bad = pl.int_range(pl.len()) % 3 == 0
     bank.with_columns(
         pl.when(bad).then(pl.lit("05 Sept 2024")).otherwise(pl.col("value_date").cast(pl.String)).alias("value_date")
     ).write_parquet(tmp_path / "bank.parquet")
     n = bank.height
     refused_rows = len(range(0, n, 3))
     res = invoke(
-        "run", "--period", PERIOD, "--db", db, "--registry", out / "registry.parquet",
-        "--payments", tmp_path / "bank.parquet", out / "payments_post.parquet",
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        tmp_path / "bank.parquet",
+        out / "payments_post.parquet",
     )
     line = refused(res, db, before)
     bank_file = tmp_path / "bank.parquet"

@@ -828,14 +828,44 @@ def test_a_name_split_over_two_columns_is_refused_not_read_as_the_given_name(tmp
 
 # A registry whose header is written over two rows, the way offices lay out a list for printing:
 # group cells over the account and the beneficiary's state, the other headers merged down over both.
-TWO_ROW_TOP = ["STT", "Số định danh cá nhân", "Họ và tên", "Chương trình", "Số tiền hưởng", "Hình thức chi trả",
-               "Thông tin tài khoản", None, "Tình trạng hưởng", None]
+TWO_ROW_TOP = [
+    "STT",
+    "Số định danh cá nhân",
+    "Họ và tên",
+    "Chương trình",
+    "Số tiền hưởng",
+    "Hình thức chi trả",
+    "Thông tin tài khoản",
+    None,
+    "Tình trạng hưởng",
+    None,
+]
 TWO_ROW_SUB = [None, None, None, None, None, None, "Ngân hàng", "Số tài khoản", "Trạng thái", "Ngày mất"]
 TWO_ROW_DATA = [
-    ["1", "001087123456", "Nguyễn Thị Thanh Hương", "welfare", "1.500.000", "bank", "VCB", "0071000123456",
-     "Đang hưởng", None],
-    ["2", "079199000123", "Đặng Văn Hòa", "pension", "2,000,000", "bank", "BIDV", "12010000999888",
-     "Đã chết", "15/08/2024"],
+    [
+        "1",
+        "001087123456",
+        "Nguyễn Thị Thanh Hương",
+        "welfare",
+        "1.500.000",
+        "bank",
+        "VCB",
+        "0071000123456",
+        "Đang hưởng",
+        None,
+    ],
+    [
+        "2",
+        "079199000123",
+        "Đặng Văn Hòa",
+        "pension",
+        "2,000,000",
+        "bank",
+        "BIDV",
+        "12010000999888",
+        "Đã chết",
+        "15/08/2024",
+    ],
 ]
 TWO_ROW_MAP = {
     "Số định danh cá nhân": "vneid",
@@ -873,9 +903,15 @@ def test_a_header_over_two_rows_reads_the_columns_under_its_group_cells(tmp_path
     if fmt == "xlsx":
         path = _two_row_xlsx(tmp_path / "r.xlsx")
     else:
-        path = write_csv(tmp_path / "r.csv", ["DANH SÁCH CHI TRẢ THÁNG 9/2024"], [
-            [v or "" for v in TWO_ROW_TOP], [v or "" for v in TWO_ROW_SUB], *[[v or "" for v in r] for r in TWO_ROW_DATA]
-        ])
+        path = write_csv(
+            tmp_path / "r.csv",
+            ["DANH SÁCH CHI TRẢ THÁNG 9/2024"],
+            [
+                [v or "" for v in TWO_ROW_TOP],
+                [v or "" for v in TWO_ROW_SUB],
+                *[[v or "" for v in r] for r in TWO_ROW_DATA],
+            ],
+        )
     table = read_file(path, "registry")
     assert {k: v for k, v in table.header_map.items() if v} == TWO_ROW_MAP
     rows = data(table)
@@ -904,11 +940,16 @@ def test_a_cell_merged_down_a_column_is_read_on_every_row_it_covers(tmp_path, fi
     c = first_column
     ws.cell(1, c, "DANH SÁCH THÁNG 9/2024")
     ws.merge_cells(start_row=1, end_row=1, start_column=c, end_column=c + 3)
-    for i, value in enumerate(["Số định danh cá nhân", "Họ và tên", "Chương trình", "Số tiền hưởng",
-                               "Hình thức chi trả", "Trạng thái"]):
+    for i, value in enumerate(
+        ["Số định danh cá nhân", "Họ và tên", "Chương trình", "Số tiền hưởng", "Hình thức chi trả", "Trạng thái"]
+    ):
         ws.cell(2, c + i, value)
-    people = [("001087123456", "Nguyễn Thị Thanh Hương"), ("079199000123", "Đặng Văn Hòa"),
-              ("002300000001", "Lê Thị Hồng Nhung"), ("001035000000", "Phạm Văn Đức")]
+    people = [
+        ("001087123456", "Nguyễn Thị Thanh Hương"),
+        ("079199000123", "Đặng Văn Hòa"),
+        ("002300000001", "Lê Thị Hồng Nhung"),
+        ("001035000000", "Phạm Văn Đức"),
+    ]
     for r, (vneid, name) in enumerate(people, start=3):
         for i, value in enumerate([vneid, name, None, "1.500.000", "cash", None]):
             ws.cell(r, c + i, value)
@@ -920,7 +961,10 @@ def test_a_cell_merged_down_a_column_is_read_on_every_row_it_covers(tmp_path, fi
     wb.save(tmp_path / "r.xlsx")
     rows = data(read_file(tmp_path / "r.xlsx", "registry"))
     assert [(r["Chương trình"], r["Trạng thái"]) for r in rows] == [
-        ("Lương hưu", "Đang hưởng"), ("Lương hưu", "Đã chết"), ("Lương hưu", "Đã chết"), ("Lương hưu", "Đã chết")
+        ("Lương hưu", "Đang hưởng"),
+        ("Lương hưu", "Đã chết"),
+        ("Lương hưu", "Đã chết"),
+        ("Lương hưu", "Đã chết"),
     ]
 
 

@@ -164,9 +164,7 @@ def _utf8_head(path: Path, head: bytes) -> str | None:
     return "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
 
 
-def read(
-    path: Path, choose_header: HeaderChooser, decoded: bool = False
-) -> tuple[list[str], pl.LazyFrame, int, str]:
+def read(path: Path, choose_header: HeaderChooser, decoded: bool = False) -> tuple[list[str], pl.LazyFrame, int, str]:
     """Headers as written, the rows as text (a lazy scan, read when the table is staged, whose first
     row is the header row), the file row of the first data row, the encoding.
 

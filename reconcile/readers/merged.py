@@ -107,8 +107,18 @@ def fill_down(path: Path, sheets: list[tuple[str, pl.DataFrame]]) -> list[tuple[
                 merges, first = _scan(book, parts[name]) if name in parts else ([], 0)
                 out.append((name, _filled(frame, merges, first)))
             return out
-    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, ValueError, NotImplementedError,
-            EOFError, UnicodeDecodeError, struct.error, zlib.error):
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ElementTree.ParseError,
+        ValueError,
+        NotImplementedError,
+        EOFError,
+        UnicodeDecodeError,
+        struct.error,
+        zlib.error,
+    ):
         # not an OOXML package (an .xls, an .ods), parts missing, or a zip calamine reads and zipfile does
         # not (an unknown version in its directory): the sheets as calamine read them, no merges filled
         return sheets
