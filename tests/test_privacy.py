@@ -158,14 +158,16 @@ def test_the_analyst_copy_holds_no_id_account_birth_date_or_special_category(off
 
 def test_a_rejected_row_s_birth_dates_are_masked_under_any_header_that_speaks_of_a_birth():
     """Masked: the columns the file read as dates of birth, and any whose header speaks of a birth,
-    read or not (a second birth-date column the reader left aside); nothing else."""
+    read or not (a second birth-date column the reader left aside), and a date written after a word
+    for birth in any other (a narrative's `ns 25/11/1996`); nothing else."""
     from reconcile.report.sheetxml import install_macros
 
     con = duckdb.connect()
     install_macros(con)
     raw = (
         '{"Họ tên":"Lê Văn An","NS":"05/09/1950","Năm sinh":"1950","Birth date":"05/09/1950","DOB":"1950-09-05",'
-        '"DOB_DDMMYYYY":"05/09/1950","D.O.B":"05/09/1950","Ngày mất":null,"Số tiền":"1.500.000","Dobbin":"x"}'
+        '"DOB_DDMMYYYY":"05/09/1950","D.O.B":"05/09/1950","Ngày mất":null,"Số tiền":"1.500.000","Dobbin":"x",'
+        '"Nội dung":"CCCD 079196118125 ns 25/11/1996 chi T9 05/09/2024","Ghi chú":"sinh:1950-09-05; NS25.11.1996"}'
     )
     (masked,) = con.execute("SELECT rc_mask_dob(?, [])", [raw]).fetchone()
     assert json.loads(masked) == {
@@ -179,5 +181,8 @@ def test_a_rejected_row_s_birth_dates_are_masked_under_any_header_that_speaks_of
         "Ngày mất": None,
         "Số tiền": "1.500.000",
         "Dobbin": "x",
+        # a birth date inside free text, after a word for it (the payment's date stays)
+        "Nội dung": "CCCD 079196118125 ns **/**/**** chi T9 05/09/2024",
+        "Ghi chú": "sinh:**/**/****; NS**/**/****",
     }
     assert list(json.loads(masked)) == list(json.loads(raw))  # the file's column order kept

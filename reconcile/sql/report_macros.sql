@@ -31,6 +31,10 @@ CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS
 CREATE OR REPLACE TEMP MACRO rc_shown_share(share, target) AS
     CASE WHEN share < target AND round(share, 4) >= target THEN floor(share * 10000) / 10000 ELSE share END;
 
+-- A date written after a word for birth (ns, sinh, ngày sinh, DOB, birth) inside free text.
+CREATE OR REPLACE TEMP MACRO rc_dob_in_text() AS
+    '(?i)(\b(?:ns|n\.s\.|sinh|dob|d\.o\.b\.|born|birth)[\s:.]*)[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}';
+
 -- A rejected row's raw values (JSON under the file's headers) with its birth dates masked:
 -- `--mask-ids` outputs show no birth date. Masked: the values of the columns its file read as dates
 -- of birth (dob_keys: those headers, masking.DOB_KEYS; NULL for a file that has none), and of any
@@ -43,7 +47,10 @@ CREATE OR REPLACE TEMP MACRO rc_mask_dob(raw, dob_keys) AS
             lambda e: {'key': e.key, 'value': CASE WHEN e.value IS NOT NULL
                                                         AND (list_contains(coalesce(dob_keys, []), e.key)
                                                              OR regexp_matches(lower(e.key), '(sinh|birth|(^|[^a-z])d\.?o\.?b($|[^a-z])|^\s*n\.?\s?s\.?\s*$)'))
-                                                   THEN '**/**/****' ELSE e.value END}))) AS VARCHAR)
+                                                   THEN '**/**/****'
+                                                   -- a birth date inside other text: `CCCD ... ns 25/11/1996`
+                                                   ELSE regexp_replace(e.value, rc_dob_in_text(), '\1**/**/****', 'g')
+                                              END}))) AS VARCHAR)
     END;
 
 -- Text as an inline-string cell can hold it: cut to Excel's 32,767 characters with a note, control
