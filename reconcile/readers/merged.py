@@ -68,7 +68,7 @@ def _scan(book: zipfile.ZipFile, part: str) -> tuple[list[tuple[int, int, int]],
         tail = b""
         while chunk := fh.read(_CHUNK):
             data = tail + chunk
-            for m in _MERGE.finditer(data):
+            for m in _MERGE.finditer(data) if b"mergeCell" in data else ():
                 if m.group(1) == m.group(3) and m.group(0) not in found and int(m.group(4)) > int(m.group(2)):
                     found.add(m.group(0))
                     merges.append((_column(m.group(1)), int(m.group(2)), int(m.group(4))))
