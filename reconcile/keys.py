@@ -47,7 +47,9 @@ CHECK_TEXT = b"reconcile key check"
 
 
 def key_path(db: Path) -> Path:
-    """The key file of a database: `<db>.key` beside it."""
+    """The key file of a database: `<db>.key` beside it. A folder (`.`, `/`) has none: refused."""
+    if not db.name or db.is_dir():
+        raise ConfigError(f"{db}: is a folder, not a database file; pass a file path to --db")
     return db.with_name(db.name + ".key")
 
 

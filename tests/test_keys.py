@@ -178,3 +178,17 @@ def test_a_key_file_that_is_a_link_to_nowhere_is_refused_in_one_line(tmp_path):
         "link, or put the database's key file there"
     )
     assert not (tmp_path / "elsewhere").exists() and not db.exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["run", "--period", "2024-09", *FILES], ["report", "--period", "2024-09", "--report", "x.xlsx"]]
+)
+def test_a_folder_as_the_database_is_refused_in_one_line_even_as_dot(tmp_path, command, monkeypatch):
+    """`--db .` had no name to put a key file beside: an internal error (exit 3)."""
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["--lang", "en", *command, "--db", "."])
+    assert res.exit_code == 2
+    assert (
+        res.stderr.splitlines()[-1] == "reconcile: error: .: is a folder, not a database file; pass a file path to --db"
+    )
+    assert list(tmp_path.iterdir()) == []
