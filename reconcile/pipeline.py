@@ -229,18 +229,24 @@ def _transaction(
 @contextlib.contextmanager
 def _signals_held():
     """SIGINT and SIGTERM held back until the block ends, then delivered: the commit and the record
-    that it is done go together. Otherwise Ctrl-C as COMMIT returns was taken for one before it, and
-    the run said 'the database is unchanged' of a period it had replaced. (POSIX; on Windows the
-    signals are not held.)"""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask"):
+    that it is done go together. Otherwise Ctrl-C as COMMIT returned was taken for one before it, and
+    the run said 'the database is unchanged' of a period it had replaced. The handlers in place are
+    set aside for ones that note the signal (Python runs handlers in the main thread whichever thread
+    the signal reached), and the first signal noted is raised again once they are back."""
+    held = [signal.SIGINT, *([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])]
+    pending: list[int] = []
+    try:
+        before = {s: signal.signal(s, lambda signum, _frame: pending.append(signum)) for s in held}
+    except ValueError:  # not the main thread: no handler of ours to set aside
         yield
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for s, handler in before.items():
+            signal.signal(s, handler)
+        if pending:
+            signal.raise_signal(pending[0])
 
 
 def _close(con, watcher: ProgressWatcher | None) -> None:
