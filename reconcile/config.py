@@ -56,7 +56,8 @@ class Matching(BaseModel):
 
 class Checks(BaseModel):
     """The month's guards: each stops a run that looks incomplete or mis-supplied (exit 2).
-    min_coverage = 0, min_in_period = 0, a maximum of 1 or control_totals = false turns that guard off."""
+    min_coverage = 0, min_source = 0, min_in_period = 0, a maximum of 1 or control_totals = false turns that
+    guard off."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -65,6 +66,13 @@ class Checks(BaseModel):
         ge=0,
         description="Source coverage: a programme and registered channel (bank or e-wallet "
         "per bank code, and cash) is checked when it has at least this many active beneficiaries",
+    )
+    min_source: int = Field(
+        5,
+        ge=0,
+        description="Source coverage: a source (the post office, a bank) whose groups are each smaller than "
+        "min_group is still missing when it has at least this many active beneficiaries and none of them has "
+        "a payment row (0: not checked)",
     )
     min_coverage: float = Field(
         0.5,

@@ -48,9 +48,8 @@ def content(db) -> str:
 def base(tmp_path_factory):
     """A database holding the sample month, which a refused file must leave as it was."""
     db = tmp_path_factory.mktemp("base") / "r.duckdb"
-    run(
-        RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[SAMPLE / "bank_transfers.csv"], db=db)
-    )
+    payments = [SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"]
+    run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=payments, db=db))
     return db, content(db)
 
 

@@ -44,7 +44,8 @@ def on_step(step):
             kill()
     print(step, flush=True)
 
-run(RunConfig(period="2024-09", registry=[Path(sys.argv[4])], payments=[payments], db=db, on_step=on_step))
+run(RunConfig(period="2024-09", registry=[Path(sys.argv[4])], payments=[payments], db=db, on_step=on_step,
+              partial=True))
 print("committed", flush=True)
 """
 
@@ -83,7 +84,8 @@ def content(db: Path, *, same_run: bool = True) -> str:
 
 @pytest.fixture()
 def month(tmp_path, sample_month):
-    """A database holding September, and a changed bank file to re-run September with."""
+    """A database holding September, and a changed bank file to re-run September with (alone: without
+    the post office's file, a month run with --partial)."""
     db = copy_of(sample_month.db, tmp_path / "r.duckdb")
     changed = tmp_path / "bank_transfers.csv"
     lines = (SAMPLE / "bank_transfers.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -105,7 +107,9 @@ def test_a_run_killed_as_a_step_starts_leaves_the_database_as_it_was(month, step
     assert "committed" not in done.stdout
     assert content(db) == before
     assert not (db.parent / (db.name + ".tmp")).exists() or not any((db.parent / (db.name + ".tmp")).iterdir())
-    result = run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[changed], db=db))
+    result = run(
+        RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[changed], db=db, partial=True)
+    )
     assert result.payment_rows == 254  # the next run succeeds and holds the changed month
 
 
@@ -127,7 +131,7 @@ def test_a_run_killed_inside_a_step_leaves_the_database_before_or_after_never_be
     before = content(db)
     after_db = db.with_name("after.duckdb")  # the month as a run that is not killed leaves it
     shutil.copy(db, after_db)
-    run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[changed], db=after_db))
+    run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[changed], db=after_db, partial=True))
     done = run_child(db, changed, moment)
     assert done.returncode in (0, -signal.SIGKILL)
     if content(db) != before:  # killed after the commit (or not at all): the whole new month
@@ -135,7 +139,9 @@ def test_a_run_killed_inside_a_step_leaves_the_database_before_or_after_never_be
             f"killed at {moment}: {done.stdout.split()}"
         )
         assert "measure" in done.stdout.split()
-    result = run(RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[changed], db=db))
+    result = run(
+        RunConfig(period="2024-09", registry=[SAMPLE / "registry.csv"], payments=[changed], db=db, partial=True)
+    )
     assert result.payment_rows == 254
     assert os.path.getsize(db) > 0
 
@@ -154,7 +160,7 @@ def notify(cfg, name, con=None):
         os.kill(os.getpid(), getattr(signal, signame))
 
 pipeline._notify = notify
-cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--payments", payments],
+cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--payments", payments, "--partial"],
          prog_name="reconcile")
 """
 
@@ -193,7 +199,7 @@ def close(con, watcher):  # the commit done, the connection closing (a checkpoin
     original(con, watcher)
 
 pipeline._close = close
-cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--payments", payments],
+cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--payments", payments, "--partial"],
          prog_name="reconcile")
 """
 
@@ -235,6 +241,7 @@ def test_duckdbs_own_interrupt_and_a_full_disk_are_no_internal_error(month, monk
         str(SAMPLE / "registry.csv"),
         "--payments",
         str(changed),
+        "--partial",
     ]
     for error, code, message in [
         (
@@ -306,6 +313,7 @@ def test_a_run_removes_only_the_scratch_that_killed_runs_left(month):
             str(SAMPLE / "registry.csv"),
             "--payments",
             str(changed),
+            "--partial",
             "--report",
             str(folder / "r.xlsx"),
         ],
@@ -350,6 +358,7 @@ def test_a_full_disk_is_exit_2_naming_the_file_and_leaves_nothing(tmp_path):
                 str(SAMPLE / "registry.csv"),
                 "--payments",
                 str(SAMPLE / "bank_transfers.csv"),
+                "--partial",
             ],
         )
         assert res.exit_code == 2, res.output
@@ -423,7 +432,7 @@ class Connection:
         return getattr(self._con, name)
 
 pipeline.connect = lambda *a, **k: Connection(original(*a, **k))
-cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--payments", payments],
+cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--payments", payments, "--partial"],
          prog_name="reconcile")
 """
 

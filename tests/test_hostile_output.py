@@ -310,6 +310,8 @@ def test_a_wide_rejected_row_is_written_whole_in_file_order(tmp_path):
     ]
     pay = write_csv(tmp_path / "wide.csv", PAY_HEADER + extra, rows)
     db, book = tmp_path / "r.duckdb", tmp_path / "r.xlsx"
+    config = tmp_path / "c.toml"  # 50 of the 53 rows rejected: the month's guard would refuse the file
+    config.write_text("[checks]\nmax_rejected = 1\n", encoding="utf-8")
     res = CliRunner().invoke(
         cli,
         [
@@ -326,6 +328,8 @@ def test_a_wide_rejected_row_is_written_whole_in_file_order(tmp_path):
             str(book),
             "--lang",
             "en",
+            "--config",
+            str(config),
         ],
     )
     assert res.exit_code == 0, res.output

@@ -1142,3 +1142,26 @@ def test_a_file_most_of_whose_rows_are_refused_is_refused_for_that_not_for_a_mis
         "be loaded (most for: value_date is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)); see every row's "
         f"reason with 'reconcile check {bank_file} --as payments', fix the file and run again"
     )
+
+
+def test_a_post_office_file_left_out_is_missed_even_when_its_groups_are_small(tmp_path):
+    """The sample's few cash beneficiaries (fewer than min_group in each programme): without the post
+    office's list the month passed as complete, its welfare target turned 'met'."""
+    from conftest import SAMPLE
+
+    db = tmp_path / "r.duckdb"
+    args = ["run", "--period", PERIOD, "--db", db, "--registry", SAMPLE / "registry.csv"]
+    res = invoke(*args, "--payments", SAMPLE / "bank_transfers.csv")
+    assert res.exit_code == 2, res.output
+    assert not db.exists()
+    line = res.stderr.splitlines()[-1]
+    found = re.fullmatch(
+        r"reconcile: error: the month looks incomplete: most active beneficiaries paid through the post office "
+        r"\((\d+) of \1\) have no payment row dated in the period; the payment file of the post office may be "
+        r"missing: add it with --payments, or pass --partial to reconcile the month without it \(the report will "
+        r"say PARTIAL\)",
+        line,
+    )
+    assert found and 0 < int(found[1]) < 20, line
+    # with it, the month is whole
+    assert invoke(*args, "--payments", SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx").exit_code == 0

@@ -39,7 +39,7 @@ def test_rerun_with_the_same_files_is_a_no_op_and_a_changed_file_is_recorded(tmp
     changed = tmp_path / "bank_transfers.csv"
     lines = (SAMPLE / "bank_transfers.csv").read_text(encoding="utf-8-sig").splitlines()
     changed.write_text("\n".join(lines[:-40]) + "\n", encoding="utf-8")
-    third = run(RunConfig(**month, payments=[changed]))
+    third = run(RunConfig(**month, payments=[changed], partial=True))  # no post office file
     assert rows(db, "SELECT DISTINCT run_id, previous_run_id FROM run_changes") == [(third.run_id, second.run_id)]
     assert rows(
         db,
@@ -70,13 +70,13 @@ def test_a_replaced_run_and_its_findings_are_kept_unchanged_in_the_superseded_ta
     first = sample_month.result  # the sample month, bank transfers then post office, run into db
     flags_then = rows(db, "SELECT * FROM flags ORDER BY flag_id")
     run_then = rows(db, "SELECT * FROM runs")
-    second = run(RunConfig(**month, payments=[SAMPLE / "bank_transfers.csv"]))
+    second = run(RunConfig(**month, payments=[SAMPLE / "bank_transfers.csv"], partial=True))
     assert rows(db, "SELECT * EXCLUDE (superseded_by) FROM superseded_flags ORDER BY flag_id") == flags_then
     assert rows(db, "SELECT DISTINCT superseded_by FROM superseded_flags") == [(second.run_id,)]
     assert rows(db, "SELECT * EXCLUDE (superseded_by) FROM superseded_runs") == run_then
     assert rows(db, "SELECT run_id, superseded_by FROM superseded_runs") == [(first.run_id, second.run_id)]
     assert rows(db, "SELECT DISTINCT run_id FROM flags") == [(second.run_id,)]
-    third = run(RunConfig(**month, payments=[SAMPLE / "bank_transfers.csv"]))
+    third = run(RunConfig(**month, payments=[SAMPLE / "bank_transfers.csv"], partial=True))
     assert rows(db, "SELECT run_id, superseded_by FROM superseded_runs ORDER BY started_at") == [
         (first.run_id, second.run_id),
         (second.run_id, third.run_id),
