@@ -4,6 +4,7 @@ its workbook written, cells edited with openpyxl as Excel would save them, the b
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -478,3 +479,16 @@ def test_a_decision_holding_an_id_and_an_account_is_masked_where_ids_are(month, 
         f"{masked}: was written with --mask-ids, for outside the office: its decisions (masked too) are not read "
         "back; enter them in a workbook written without --mask-ids"
     )
+
+
+@pytest.mark.parametrize("command", ["cases", "trend"])
+def test_a_mistyped_finding_code_is_refused_as_flags_refuses_it(month, command):
+    """`--code AMOUNT_MISMATC` printed an empty table, exit 0: read as 'no such cases'."""
+    db, _ = month
+    res = invoke(command, "--db", str(db), "--code", "AMOUNT_MISMATC")
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1].startswith(
+        "reconcile: error: unknown finding code; use one of ACCOUNT_MISMATCH, AMOUNT_MISMATCH, "
+    )
+    ok = invoke(command, "--db", str(db), "--code", "amount_mismatch", "--format", "json")
+    assert ok.exit_code == 0 and {r["code"] for r in json.loads(ok.stdout)} == {"AMOUNT_MISMATCH"}

@@ -9,7 +9,7 @@ from reconcile import keys
 from reconcile.cases import chain
 from reconcile.cases.signoff import has_table
 from reconcile.errors import ReconcileError
-from reconcile.readback import Rows
+from reconcile.readback import Rows, check_code
 from reconcile.warehouse.case_tables import STATUSES
 
 CASE_COLUMNS = (
@@ -83,6 +83,8 @@ def cases(
     require_cases(con, db)
     if status is not None and status not in STATUSES:
         raise ReconcileError(f"--status '{status}' is not one of {', '.join(STATUSES)}")
+    if code is not None:  # a code mistyped is refused, as flags refuses it, not an empty table
+        code = check_code(con, code)
     where: list[str] = []
     params: list[object] = []
     for column, value in (("status", status), ("code", code), ("province_code", province)):

@@ -9,7 +9,7 @@ By code (`--by code`): period_summary's rows, each code in each period with its 
 
 from __future__ import annotations
 
-from reconcile.readback import Rows
+from reconcile.readback import Rows, check_code
 from reconcile.sqlfiles import sql_text
 
 BY_PERIOD = """
@@ -48,6 +48,8 @@ ORDER BY period, rc_severity_rank(severity) DESC, code"""
 
 def trend(con, by: str = "period", code: str | None = None) -> Rows:
     """The trend by period (with the non-cash share per programme) or by code (--code: that code only)."""
+    if code is not None:  # a code mistyped is refused, as flags refuses it, not an empty table
+        code = check_code(con, code)
     sql = BY_CODE if by == "code" or code is not None else BY_PERIOD
     cur = con.execute(sql, {"code": code})
     headers = tuple(d[0] for d in cur.description)
