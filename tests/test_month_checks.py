@@ -1165,3 +1165,35 @@ def test_a_post_office_file_left_out_is_missed_even_when_its_groups_are_small(tm
     assert found and 0 < int(found[1]) < 20, line
     # with it, the month is whole
     assert invoke(*args, "--payments", SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx").exit_code == 0
+
+
+def test_one_statement_as_camt_and_as_mt940_is_the_same_data_twice_by_the_bank_s_reference(month, saved, tmp_path):
+    """camt puts the end-to-end id first (FT202409000000006) and the bank's reference (FT00000006)
+    beside it; the MT940 of the same day puts the bank's reference first. Compared by their own
+    references alone they were different payments: the amount paid doubled, exit 0."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    bank = pl.read_parquet(out / "payments_bank.parquet")
+    short = pl.format("BR{}", pl.int_range(pl.len()))
+    bank.with_columns(short.alias("bank_ref")).write_parquet(tmp_path / "as_camt.parquet")
+    bank.with_columns(short.alias("payment_ref")).write_parquet(tmp_path / "as_mt940.parquet")
+    res = invoke(
+        "run",
+        "--period",
+        PERIOD,
+        "--db",
+        db,
+        "--registry",
+        out / "registry.parquet",
+        "--payments",
+        tmp_path / "as_camt.parquet",
+        tmp_path / "as_mt940.parquet",
+        out / "payments_post.parquet",
+    )
+    line = refused(res, db, before)
+    assert line == (
+        f"reconcile: error: {tmp_path / 'as_mt940.parquet'}: {bank.height:,} of its {bank.height:,} payments (100%) "
+        f"are also in {tmp_path / 'as_camt.parquet'}, with the same reference, amount and payee: the same payments "
+        "given twice (the same batch as CSV and as camt, or a copy of the file); give each bank's payments once, "
+        "in one file"
+    )

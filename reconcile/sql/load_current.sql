@@ -111,12 +111,17 @@ DROP TABLE cur_payment_ids;
 -- rows alike (a bank's reference 1 and the post office's 1) pay different people: no repeat. A
 -- table of its own (few rows), joined where it is read, rather than a copy of every payment.
 CREATE OR REPLACE TEMP TABLE cur_repeats AS
-WITH shared AS (  -- the references found in more than one input: few, so the pairs are found among few
-    -- (without leading zeros: a copy whose numeric references Excel re-saved as numbers, 00000123
-    -- as 123, is the same batch)
-    SELECT *, ltrim(payment_ref, '0') AS ref_key FROM cur_payments
-    WHERE ltrim(payment_ref, '0') IN (SELECT ltrim(payment_ref, '0') FROM cur_payments GROUP BY ltrim(payment_ref, '0')
-                                      HAVING min(file_order) < max(file_order))
+WITH keyed AS (  -- a payment's references: its own, and the bank's (a statement's camt AcctSvcrRef, an
+    -- MT940 reference after //), so that one statement as camt and as MT940, which put different
+    -- ones first, is the same batch; without leading zeros (a copy whose numeric references Excel
+    -- re-saved as numbers, 00000123 as 123, is the same batch)
+    SELECT payment_id, file_order, ltrim(payment_ref, '0') AS ref_key FROM cur_payments
+    UNION ALL
+    SELECT payment_id, file_order, ltrim(bank_ref, '0') FROM cur_payments WHERE bank_ref IS NOT NULL
+),
+shared AS (  -- the references found in more than one input: few, so the pairs are found among few
+    SELECT k.ref_key, p.* FROM keyed AS k JOIN cur_payments AS p ON p.payment_id = k.payment_id
+    WHERE k.ref_key IN (SELECT ref_key FROM keyed GROUP BY ref_key HAVING min(file_order) < max(file_order))
 )
 SELECT b.payment_id, min(a.payment_id) AS repeat_of
 FROM shared AS b
