@@ -243,8 +243,8 @@ def _signals_held():
     try:
         yield
     finally:
-        for s, handler in before.items():
-            signal.signal(s, handler)
+        for s, handler in before.items():  # None: a handler set outside Python, which cannot be put back
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
         if pending:
             signal.raise_signal(pending[0])
 

@@ -204,13 +204,40 @@ cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--p
 """
 
 
+SIGNAL_AS_COMMIT_RETURNS = """
+import os, signal, sys
+import reconcile.pipeline as pipeline
+from reconcile.cli import cli
+
+db, payments, registry, signame = sys.argv[1:5]
+original = pipeline.connect
+
+class Connection:
+    def __init__(self, con):
+        self._con = con
+    def execute(self, sql, *args, **kwargs):
+        result = self._con.execute(sql, *args, **kwargs)
+        if sql == "COMMIT":  # the commit done, the signal before the statement returns
+            os.kill(os.getpid(), getattr(signal, signame))
+        return result
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+pipeline.connect = lambda *a, **k: Connection(original(*a, **k))
+cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--payments", payments, "--partial"],
+         prog_name="reconcile")
+"""
+
+
 @pytest.mark.parametrize("signame, code, word", [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")])
-def test_a_signal_after_the_commit_says_the_period_is_saved(month, signame, code, word):
-    """The period committed, then Ctrl-C or SIGTERM while the connection closes: the database holds
-    the new run, and the message says so (never 'the database is unchanged')."""
+@pytest.mark.parametrize("child", ["SIGNAL_AFTER_COMMIT", "SIGNAL_AS_COMMIT_RETURNS"])
+def test_a_signal_after_the_commit_says_the_period_is_saved(month, signame, code, word, child):
+    """The period committed, then Ctrl-C or SIGTERM while the connection closes, or as COMMIT returns
+    (which was taken for a signal before it): the database holds the new run, and the message says so
+    (never 'the database is unchanged')."""
     db, changed = month
     done = subprocess.run(
-        [sys.executable, "-c", SIGNAL_AFTER_COMMIT, str(db), str(changed), str(SAMPLE / "registry.csv"), signame],
+        [sys.executable, "-c", globals()[child], str(db), str(changed), str(SAMPLE / "registry.csv"), signame],
         capture_output=True,
         text=True,
         timeout=120,
@@ -410,46 +437,3 @@ def test_stage_only_out_of_memory_says_so_in_one_line_and_leaves_nothing(tmp_pat
         f"and check that the disk of {out} has room for DuckDB to spill to"
     )
     assert list(out.iterdir()) == []
-
-
-SIGNAL_AS_COMMIT_RETURNS = """
-import os, signal, sys
-import reconcile.pipeline as pipeline
-from reconcile.cli import cli
-
-db, payments, registry, signame = sys.argv[1:5]
-original = pipeline.connect
-
-class Connection:
-    def __init__(self, con):
-        self._con = con
-    def execute(self, sql, *args, **kwargs):
-        result = self._con.execute(sql, *args, **kwargs)
-        if sql == "COMMIT":  # the commit done, the signal before the statement returns
-            os.kill(os.getpid(), getattr(signal, signame))
-        return result
-    def __getattr__(self, name):
-        return getattr(self._con, name)
-
-pipeline.connect = lambda *a, **k: Connection(original(*a, **k))
-cli.main(["run", "--period", "2024-09", "--db", db, "--registry", registry, "--payments", payments, "--partial"],
-         prog_name="reconcile")
-"""
-
-
-@pytest.mark.parametrize("signame, code, word", [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")])
-def test_a_signal_as_the_commit_returns_says_the_period_is_saved(month, signame, code, word):
-    """Ctrl-C as COMMIT returned was taken for one before it: 'the database is unchanged', of a
-    database whose period the run had replaced."""
-    db, changed = month
-    done = subprocess.run(
-        [sys.executable, "-c", SIGNAL_AS_COMMIT_RETURNS, str(db), str(changed), str(SAMPLE / "registry.csv"), signame],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == code, done.stderr
-    assert done.stderr.splitlines()[-1].startswith(f"reconcile: {word}; the period 2024-09 is saved in {db}")
-    with duckdb.connect(str(db), read_only=True) as con:
-        (source,) = con.execute("SELECT DISTINCT source_file FROM payments WHERE period = '2024-09'").fetchone()
-    assert source == str(changed)
