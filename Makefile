@@ -55,7 +55,7 @@ test: lint
 
 # lint, every test (the slow ones, the fuzz suite's short profile, the wheel, Spark) and the site
 test-all: lint install-spark
-	$(PYTEST) -q
+	$(PYTEST) -q --durations=25
 	$(MAKE) site
 
 demo: install
