@@ -195,6 +195,28 @@ def test_direction_of_credits_debits_and_reversals(tmp_path):
     )
 
 
+def test_a_reference_longer_than_sixteen_characters_is_read_whole(tmp_path):
+    """SWIFT caps the :61: reference at 16 characters; banks write longer ones. Cut at 16, the first two
+    payments here would be one reference twice, a DUPLICATE_PAYMENT that is not."""
+    path = write(
+        tmp_path,
+        statement(
+            ":20:REF1",
+            ":25:0071001234567",
+            ":60F:C240901VND10000000,",
+            ":61:2409050905D1500000,NTRFCTXH2024090500001",
+            ":86:CHI TRO CAP 079301001234",
+            ":61:2409050905D1500000,NTRFCTXH2024090500002",
+            ":86:CHI TRO CAP 001204005678",
+            ":61:2409050905D2250000,NTRFCTXH20240905000003//FT24249000777",
+            ":86:CHI LUONG HUU 036035000123",
+            ":62F:C240905VND4750000,",
+        ),
+    )
+    assert [row[0] for row in rows_of(path)] == ["CTXH2024090500001", "CTXH2024090500002", "CTXH20240905000003"]
+    assert bank_refs_of(path) == [None, None, "FT24249000777"]
+
+
 def test_balance_mismatch_refused_naming_the_statement_by_position(tmp_path):
     path = write(
         tmp_path,

@@ -15,7 +15,8 @@ Each statement line (`:61:`) becomes one row of text under the same columns as c
 
 Columns:
 
-- `payment_ref`: the `:61:` reference for the account owner (before `//`); when it is `NONREF` or a
+- `payment_ref`: the `:61:` reference for the account owner (before `//`, whole even when a bank
+  writes more than SWIFT's 16 characters); when it is `NONREF` or a
   bank's pointer to the `:86:` field (`EREF`, `PREF`, `KREF+`, ...), the value it points to, else
   the bank's reference (after `//`), else the end-to-end reference of a structured `:86:`
   (`EREF+` in the German `?20`-`?29` subfields, `/EREF/` in the Dutch/SEPA style).
@@ -86,6 +87,10 @@ UNREADABLE_FIX = "ask the bank to export the statement again; it may be cut shor
 # The parser's options: a reversal of a credit (RC) is negative like the debit it is, lowercase marks
 # count, a blank :34F: mark (MT942) gives the currency.
 OPTIONS = mt940.Options(reversal_sign=True, case_insensitive_marks=True, floor_limit_blank_mark=True)
+# A :61: reference is read whole up to `//` or the end of its line, not cut at SWIFT's 16 characters:
+# banks write longer ones, and two cut to the same 16 would be one payment twice (DUPLICATE_PAYMENT).
+LONG_REFERENCES = mt940.tags.StatementGLS()
+TAGS = {LONG_REFERENCES.id: LONG_REFERENCES}
 
 SEPARATORS = (",", ";", "\t", '"', "|")
 PARSED = {"20", "25", "34F", "60", "60F", "60M", "61", "62", "62F", "62M", "90D", "90C"}  # what is fed to the parser
@@ -156,12 +161,12 @@ def _statements(path: Path, text: str) -> list[Statement]:
             "ask the bank for the account statement as MT940, camt.053 XML or Excel/CSV",
         )
     statements: list[Statement] = []
-    parser = mt940.models.Transactions(options=OPTIONS)  # the current statement's: a new one at each :20:
+    parser = mt940.models.Transactions(options=OPTIONS, tags=TAGS)  # the current statement's: a new one at each :20:
     row = None  # the row of the last :61:, while a :86: may still follow it
     for chunk in chunks:
         if chunk.tag == "20" or not statements:
             statements.append(Statement(len(statements) + 1))
-            parser = mt940.models.Transactions(options=OPTIONS)
+            parser = mt940.models.Transactions(options=OPTIONS, tags=TAGS)
             row = None
         statement = statements[-1]
         if chunk.tag == "86":
