@@ -89,6 +89,20 @@ def test_a_nonref_reversal_returns_the_payment_whose_bank_reference_it_names(tmp
     ]
 
 
+def test_a_nonref_reversal_returns_the_payment_whose_end_to_end_reference_it_names(tmp_path):
+    """The reversal's :86: names the payment by its end-to-end reference (CTXH0910002), not the bank's:
+    in its text, or in its own end-to-end field."""
+    for details in (":86:HOAN TRA GD CTXH0910002 TK DA DONG", ":86:/EREF/CTXH0910002/REMI/USTD//HOAN TRA TK DA DONG/"):
+        path = statement(tmp_path, "10000000", *NONREF[:3], details)
+        assert statuses(path) == [
+            ("FT240910003", "returned", "DBIT", None),
+            ("FT240912002", "returned", "CRDT", RETURNED),
+        ]
+    # without it the reversal stands for a payment of an earlier statement, and this debit stays paid
+    path = statement(tmp_path, "10000000", *NONREF[:3], ":86:HOAN TRA GD CTXH0910009 TK DA DONG")
+    assert statuses(path) == [("FT240910003", "success", "DBIT", None), ("FT240912002", "returned", "DBIT", None)]
+
+
 def test_shared_reference_and_nonref_reversals_end_to_end(tmp_path):
     """Phúc's and Bình's payments are the returned ones: each one row, PAYMENT_FAILED; Em's is paid."""
     path = statement(

@@ -2,7 +2,8 @@
 
 A bank books a returned transfer twice: the debit of the payment, then the credit of the money coming
 back. The credit's original is a debit of the same file with the same amount and either the same
-payment reference or a bank reference that the return names in its text (`HOAN TRA GD FT240910003`).
+payment reference or a reference that the return names in its text: the bank's (`HOAN TRA GD
+FT240910003`) or the payment's own, its end-to-end reference (`HOAN TRA GD CTXH0910002`).
 Banks put one reference on many transfers, so several debits may fit: the one is taken whose
 counterparty the return names (the same account, a 12-digit ID of the payment's narrative, the same
 name or the name in its text) or whose bank reference it names. A debit whose account or ID the
@@ -43,13 +44,18 @@ class Originals:
     def __init__(self) -> None:
         self.by_ref: dict[tuple, list[tuple[int, dict]]] = {}
         self.by_bank: dict[tuple, list[tuple[int, dict]]] = {}
+        self.by_named_ref: dict[tuple, list[tuple[int, dict]]] = {}  # by the reference upper case, as text names it
         self.taken: set[int] = set()  # the row numbers of the originals paired
 
     def add(self, number: int, row: dict, amount, kind: str | None = None) -> None:
-        """A payment (row `number` of the file) that a later return may bring back."""
+        """A payment (row `number` of the file) that a later return may bring back; a return's text may
+        name it by its payment reference or by one of `row["_other_refs"]` (MT940: the end-to-end and
+        other references of its :86:)."""
         key = amount_key(amount)
         if row.get("payment_ref"):
             self.by_ref.setdefault((kind, row["payment_ref"], key), []).append((number, row))
+        for ref in {r.upper() for r in (row.get("payment_ref"), *row.get("_other_refs", ())) if r}:
+            self.by_named_ref.setdefault((kind, ref, key), []).append((number, row))
         if row.get("bank_ref"):
             self.by_bank.setdefault((kind, row["bank_ref"].upper(), key), []).append((number, row))
 
@@ -58,8 +64,10 @@ class Originals:
         and the return names none of them apart, their row numbers (the return is ambiguous)."""
         key = amount_key(amount)
         fits = dict(self.by_ref.get((kind, ret.get("payment_ref"), key), []))
-        for word in _words(ret):
+        named_refs = _words(ret) | {r.upper() for r in ret.get("_other_refs", ())}
+        for word in named_refs:  # a reference it names: the bank's, or the payment's own (end-to-end)
             fits.update(self.by_bank.get((kind, word, key), []))
+            fits.update(self.by_named_ref.get((kind, word, key), []))
         fits = {n: row for n, row in fits.items() if n not in self.taken and not _contradicts(ret, row)}
         named = [n for n, row in fits.items() if _names(ret, row)]
         if len(fits) == 1:

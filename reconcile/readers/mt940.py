@@ -268,6 +268,7 @@ def _finish(statement: Statement) -> None:
         name, account, bank, remittance, keys = details
         row["payee_name"], row["account_number"], row["bank_code"] = name, account, bank
         row["payment_ref"] = payment_reference(row["_customer"], row["_bank"], keys)
+        row["_other_refs"] = tuple(keys.values())  # a reversal may name the payment by one of them
         if row["_reversal"]:
             remittance = "; ".join(p for p in (remittance, "reversal") if p)
         row["narrative"] = remittance
@@ -281,7 +282,7 @@ def _finish(statement: Statement) -> None:
 def _pair_reversals(rows: list[dict]) -> None:
     """As camt does with returns (camt_returns.py): a reversal of a debit (RD, a payment's money
     coming back) whose original debit is earlier in the file (same amount, and the same reference or
-    a bank reference the reversal names in its :86:; among several, the one whose account, ID or
+    a bank or end-to-end reference the reversal names in its :86:; among several, the one whose account, ID or
     name it names) marks that debit returned and stays a credit, set aside; one that fits several
     debits and names none of them apart is set aside with their rows, no debit marked; one whose
     original is not in the file (it was in an earlier statement) stands for the payment: a returned
