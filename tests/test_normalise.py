@@ -375,6 +375,21 @@ def test_vneid_dot_grouped(con):
 
 
 @pytest.mark.parametrize(
+    "text, candidates",
+    [
+        ("CK TRO CAP CCCD 036.035.000.111 SO TIEN 1.500.000", ["036035000111"]),
+        ("SO TIEN 1.500.000 037 135 000 222", ["000037135000", "037135000222"]),  # the caller keeps real IDs
+        ("CCCD 0790-5200-4567", ["079052004567"]),
+        ("SO TIEN 150.000.000 NGAY 05 09 2024 LAN 1", []),  # amounts and dates are no 12 digits in groups of 3+
+        ("STK 0071.000.000.102", []),  # 13 digits
+        ("CCCD 036035000111", []),  # written whole: the caller's other search
+    ],
+)
+def test_grouped_ids_in_a_text(con, text, candidates):
+    assert sorted(one(con, "rc_grouped_ids(?)", text)) == candidates
+
+
+@pytest.mark.parametrize(
     "vneid, year, gender",
     [
         ("001087123456", 1987, "male"),
@@ -611,6 +626,7 @@ ALL_MACROS = [
     "rc_vneid(?)",
     "rc_vneid_problem(?)",
     "rc_vneid_valid(?)",
+    "rc_grouped_ids(?)",
     "rc_vneid_valid(rc_vneid(?))",
     "rc_vneid_birth_year(rc_vneid(?))",
     "rc_vneid_gender(rc_vneid(?))",

@@ -514,6 +514,64 @@ def test_matching_falls_back_to_account_then_name_dob_and_reads_the_narrative(tm
     assert flags == []
 
 
+def test_an_id_written_in_groups_in_the_narrative_says_who_was_paid(tmp_path):
+    """A bank statement without an ID column or a payee names the beneficiary by the ID in its narrative,
+    often written in groups of digits; an amount (1.500.000) or a date is never taken for one."""
+    people = [
+        ("036035000111", "Trần Văn Mạnh", "1935"),
+        ("037135000222", "Đỗ Thị Nga", "1935"),
+        ("079052004567", "Lý Văn Ánh", "1952"),
+    ]
+    registry = write_csv(
+        tmp_path / "registry.csv",
+        REGISTRY_HEADER,
+        [
+            [
+                vneid,
+                name,
+                f"02/01/{year}",
+                "female" if vneid[3] == "1" else "male",
+                "welfare",
+                "elderly 80+",
+                "1.500.000",
+                "bank",
+                "VCB",
+                f"00710{n}",
+                "01",
+                "00004",
+                "active",
+                "",
+            ]
+            for n, (vneid, name, year) in enumerate(people)
+        ],
+    )
+    narratives = [
+        "CK TRO CAP T9/2024 CCCD 036.035.000.111 SO TIEN 1.500.000",
+        "TRO CAP 05 09 2024 CCCD 037 135 000 222",
+        "TRO CAP CCCD 0790-5200-4567 NGAY 05-09-2024",
+    ]
+    payments = write_csv(
+        tmp_path / "payments.csv",
+        PAYMENTS_HEADER,
+        [
+            [f"FT2424900010{n}", "", "", "", "", "", "1.500.000", "05/09/2024", "bank", "success", "welfare", text]
+            for n, text in enumerate(narratives)
+        ],
+    )
+    db = reconcile_files(tmp_path, registry, payments)
+    with duckdb.connect(str(db), read_only=True) as con:
+        matches = con.execute("SELECT payment_ref, vneid, method FROM matches ORDER BY payment_ref").fetchall()
+        flags = con.execute("SELECT code FROM flags").fetchall()
+        rejected = con.execute("SELECT count(*) FROM rejected_rows").fetchone()
+    assert matches == [
+        ("FT24249000100", "036035000111", "narrative_vneid"),
+        ("FT24249000101", "037135000222", "narrative_vneid"),
+        ("FT24249000102", "079052004567", "narrative_vneid"),
+    ]
+    assert flags == []
+    assert rejected == (0,)
+
+
 # ---------------------------------------------------------------------------- suspected bugs
 # Each asserts the behaviour SPEC.md / contracts.py ask for; strict, so fixing the product turns
 # them into failures ("XPASS(strict)") until the marker is removed.

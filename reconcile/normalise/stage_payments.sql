@@ -7,9 +7,10 @@ WITH narratives AS (
     SELECT DISTINCT narrative AS raw FROM raw_payments
 ),
 m_narrative AS (
-    -- the narrative's text, and the 12-digit runs in it that are real IDs (known place-of-birth
-    -- code), once per distinct narrative: most repeat a few templates (the runs are looked for in
-    -- the distinct narratives, not in every row's)
+    -- the narrative's text, and the 12-digit numbers in it that are real IDs (known place-of-birth
+    -- code), written whole or in groups (`036.035.000.000`, rc_grouped_ids), once per distinct
+    -- narrative: most repeat a few templates (the numbers are looked for in the distinct
+    -- narratives, not in every row's)
     SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids
     FROM narratives AS n
     LEFT JOIN (
@@ -19,6 +20,9 @@ m_narrative AS (
                    unnest(regexp_extract_all(regexp_replace(' ' || raw || ' ', '[^0-9]+', '  ', 'g'),
                                              ' ([0-9]{12}) ', 1)) AS candidate
             FROM narratives WHERE regexp_matches(raw, '[0-9]{12}')
+            UNION ALL
+            SELECT raw, unnest(rc_grouped_ids(raw))
+            FROM narratives WHERE regexp_matches(raw, '[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}')
         )
         WHERE rc_vneid_valid(candidate)
         GROUP BY narrative
