@@ -37,11 +37,16 @@ class HeaderSpec(BaseModel):
     row: int | None = Field(
         None, ge=1, le=1000, description="Row of the header, 1 = the first row of the file or sheet"
     )
-    find: list[str] = Field(
+    find: list[str | list[str]] = Field(
         default_factory=list,
-        description="Headers that together identify the header row (compared without case or diacritics)",
+        description="Headers that together identify the header row (compared without case or diacritics); "
+        "each a header, or a list of alternatives any one of which will do",
     )
     max_scan: int = Field(MAX_SCAN, ge=1, le=1000, description="How many rows to search for them")
+
+    def named(self) -> str:
+        """The `find` headers as a person reads them: `Ghi nợ / Phát sinh nợ, Ghi có / Phát sinh có`."""
+        return ", ".join(" / ".join(_alternatives(h)) for h in self.find)
 
 
 class SkipRule(BaseModel):
@@ -114,8 +119,12 @@ class Profile(BaseModel):
     values: dict[str, str] = Field(
         default_factory=dict, description="Canonical column -> fixed value, used when the file has no such column"
     )
-    debit: str | None = Field(None, description="Header of the debit (money out) column of a statement")
-    credit: str | None = Field(None, description="Header of the credit (money in) column of a statement")
+    debit: str | list[str] | None = Field(
+        None, description="Header of the debit (money out) column of a statement (or several alternatives)"
+    )
+    credit: str | list[str] | None = Field(
+        None, description="Header of the credit (money in) column of a statement (or several alternatives)"
+    )
     thousands: Literal[".", ",", " ", "auto"] = Field(
         "auto", description="Thousands separator of amounts; 'auto' accepts 1.500.000, 1,500,000 and 1 500 000"
     )
@@ -154,8 +163,14 @@ class Profile(BaseModel):
         return self
 
     def headers_for(self, canonical: str) -> list[str]:
-        value = self.columns.get(canonical, [])
-        return [value] if isinstance(value, str) else list(value)
+        return _alternatives(self.columns.get(canonical))
+
+    def debits(self) -> list[str]:
+        """The debit column's header and its alternatives, in the profile's order."""
+        return _alternatives(self.debit)
+
+    def credits(self) -> list[str]:
+        return _alternatives(self.credit)
 
     def date_columns(self) -> list[str]:
         return [c.name for c in columns(self.kind) if c.sql_type == "DATE"]
@@ -207,6 +222,13 @@ def resolve(name_or_file: str) -> Profile:
     raise ConfigError(f"no profile named '{name_or_file}'; use one of {names}, or the path of a .toml profile")
 
 
+def _alternatives(value: str | list[str] | None) -> list[str]:
+    """A header, or a list of alternative headers, as a list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def header_contains(header: str, wanted: str) -> bool:
     """Whether a header holds the words of `wanted`, in order, as whole words: compared without case,
     diacritics or punctuation, so that the bilingual `Số tiền ghi nợ/ Debit` holds `Số tiền ghi nợ`
@@ -217,9 +239,11 @@ def header_contains(header: str, wanted: str) -> bool:
 
 def finds_header(profile: Profile, row: list) -> bool:
     """Whether this row holds every header the profile's `find` names (each the whole cell or words
-    within it)."""
+    within it; of a list of alternatives, any one)."""
     cells = [str(v) for v in row if v is not None and str(v).strip()]
-    return bool(profile.header.find) and all(any(header_contains(c, h) for c in cells) for h in profile.header.find)
+    return bool(profile.header.find) and all(
+        any(header_contains(c, h) for c in cells for h in _alternatives(wanted)) for wanted in profile.header.find
+    )
 
 
 def recognise(kind: RecordKind, rows: list[list]) -> tuple[Profile, int] | None:
@@ -244,7 +268,7 @@ def recognise(kind: RecordKind, rows: list[list]) -> tuple[Profile, int] | None:
 
 def _cells_read(profile: Profile, row: list) -> int:
     """How many of a header row's cells the profile reads: a column's alternative, its debit or credit."""
-    wanted = [w for alts in profile.columns.values() for w in ([alts] if isinstance(alts, str) else alts)]
-    wanted += [w for w in (profile.debit, profile.credit) if w]
+    wanted = [w for alts in profile.columns.values() for w in _alternatives(alts)]
+    wanted += profile.debits() + profile.credits()
     cells = [str(v) for v in row if v is not None and str(v).strip()]
     return sum(any(fold(c) == fold(w) or header_contains(c, w) for w in wanted) for c in cells)

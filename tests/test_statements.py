@@ -291,6 +291,18 @@ def test_the_unused_one_of_debit_and_credit_may_hold_zero_or_a_dash(tmp_path, ni
     assert lines[-5:] == SAO_KE_SET_ASIDE
 
 
+@pytest.mark.parametrize("debit, credit", [("Phát sinh Nợ", "Phát sinh Có"), ("PS nợ (VND)", "PS có (VND)")])
+def test_debit_and_credit_headed_phat_sinh_are_recognised(tmp_path, debit, credit):
+    """Many Vietnamese banks head the two columns Phát sinh nợ / Phát sinh có: the same statement is
+    recognised and read as with Ghi nợ / Ghi có."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(SAO_KE.format(nil="").replace("Ghi nợ,Ghi có", f"{debit},{credit}"), encoding="utf-8")
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert "profile: vn-bank-statement (recognised from its header row)" in lines
+    assert lines[-5:] == SAO_KE_SET_ASIDE
+
+
 def test_a_workbook_with_numeric_zeros_in_the_unused_column(tmp_path):
     """The same statement as Excel, the unused column holding the number 0: a credit is set aside, and
     the month's one payment is the only payment stored."""

@@ -86,7 +86,7 @@ class HeaderChooser:
                         return i
                 raise InputFileError(
                     str(self.path),
-                    f"has no row with the headers {', '.join(profile.header.find)} in its first "
+                    f"has no row with the headers {profile.header.named()} in its first "
                     f"{profile.header.max_scan} rows (profile {profile.name})",
                     "check that this is the right file for the profile, or the profile's [header] find",
                 )

@@ -52,6 +52,11 @@ def _column_of(table: RawTable, header: str) -> str | None:
     return next((name for name in table.original_columns if header_contains(name, header)), None)
 
 
+def _first_column_of(table: RawTable, headers: list[str]) -> str | None:
+    """The frame column of the first of these alternative headers that the file has."""
+    return next((c for c in (_column_of(table, h) for h in headers) if c is not None), None)
+
+
 def _blank(name: str) -> pl.Expr:
     """A cell with no value: null, or only spaces."""
     return pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")
@@ -114,12 +119,12 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
             )
             table.consumed.add(column)
     if profile.debit or profile.credit:
-        debit = _column_of(table, profile.debit) if profile.debit else None
-        credit = _column_of(table, profile.credit) if profile.credit else None
+        debit = _first_column_of(table, profile.debits())
+        credit = _first_column_of(table, profile.credits())
         if debit is None:
             raise InputFileError(
                 str(path),
-                f"has no debit column '{profile.debit}' (profile {profile.name})",
+                f"has no debit column '{' / '.join(profile.debits())}' (profile {profile.name})",
                 "check the profile's debit header against the file",
             )
 

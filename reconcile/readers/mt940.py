@@ -90,7 +90,7 @@ OPTIONS = mt940.Options(reversal_sign=True, case_insensitive_marks=True, floor_l
 # A :61: reference is read whole up to `//` or the end of its line, not cut at SWIFT's 16 characters:
 # banks write longer ones, and two cut to the same 16 would be one payment twice (DUPLICATE_PAYMENT).
 LONG_REFERENCES = mt940.tags.StatementGLS()
-TAGS = {LONG_REFERENCES.id: LONG_REFERENCES}
+TAGS: dict[int | str, mt940.tags.Tag] = {LONG_REFERENCES.id: LONG_REFERENCES}
 
 SEPARATORS = (",", ";", "\t", '"', "|")
 PARSED = {"20", "25", "34F", "60", "60F", "60M", "61", "62", "62F", "62M", "90D", "90C"}  # what is fed to the parser
