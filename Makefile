@@ -5,8 +5,11 @@ STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.installed-spark
 # the development environment, pinned: the tool's dependencies and the test, dev and docs extras (not spark)
 LOCK := requirements-dev.lock
-# on every core (pytest-xdist), a test file to one worker so that its module fixtures are made once
-PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
+# on every core and one more (pytest-xdist): a third of the suite's time is spent waiting on child
+# processes (the Excel reader, runs killed on purpose, pip, Spark's JVM), which leaves a core idle;
+# a test file to one worker so that its module fixtures are made once
+WORKERS := $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 # the fast suite: what `make test` runs; `make test-all` runs every test
 FAST := -m "not slow and not spark"
 

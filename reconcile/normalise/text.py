@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Characters that show as nothing: soft hyphen, Mongolian vowel separator, zero-width space, joiners
 # and direction marks, bidirectional embeddings and isolates, word joiner and invisible operators,
@@ -20,12 +21,14 @@ INVISIBLE = dict.fromkeys(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case, no diacritics, đ/Đ to d, invisible characters removed, anything but letters and
     digits to single spaces.
 
-    The same folding as the SQL macro `rc_fold`; used to compare headers and enum values.
-    """
+    The same folding as the SQL macro `rc_fold`; used to compare headers and enum values. Kept for
+    the texts already folded: recognising a file's layout folds the same headers and cells for every
+    profile."""
     text = unicodedata.normalize("NFC", text.translate(INVISIBLE)).replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
