@@ -331,8 +331,9 @@ def refuse_missing(missing: list[MissingSource]) -> ReconcileError:
         if len(sources) == 1
         else f"the payment files of {', '.join(sources[:-1])} and {sources[-1]}"
     )
+    it = "it" if len(sources) == 1 else "them"
     return ReconcileError(
         f"the month looks incomplete: most active beneficiaries paid through {listed} have no payment row dated in the period; "
-        f"{files} may be missing: add it with --payments, or pass --partial to reconcile the month without it "
+        f"{files} may be missing: add {it} with --payments, or pass --partial to reconcile the month without {it} "
         "(the report will say PARTIAL)"
     )

@@ -230,14 +230,14 @@ def test_a_list_inside_a_message():
     line = (
         "reconcile: error: the month looks incomplete: most active beneficiaries paid through the post office "
         "(25 of 25), VBA (3 of 40) have no payment row dated in the period; the payment files of the post office and VBA may "
-        "be missing: add it with --payments, or pass --partial to reconcile the month without it (the report "
+        "be missing: add them with --payments, or pass --partial to reconcile the month without them (the report "
         "will say PARTIAL)"
     )
     assert translate(line, "vi") == (
         "reconcile: lỗi: tháng này có vẻ chưa đủ tệp: phần lớn đối tượng đang hưởng được chi qua bưu điện (25 "
         "trên 25), VBA (3 trên 40) không có dòng chi trả nào trong kỳ; có thể đang thiếu các tệp chi trả của bưu "
         "điện và "
-        "VBA: hãy thêm bằng --payments, hoặc truyền --partial để đối soát tháng này khi chưa có tệp đó (báo cáo "
+        "VBA: hãy thêm bằng --payments, hoặc truyền --partial để đối soát tháng này khi chưa có các tệp đó (báo cáo "
         "sẽ ghi PARTIAL)"
     )
 

@@ -688,7 +688,8 @@ def test_a_re_run_says_what_it_replaced(month, tmp_path):
     line = [x for x in again.stdout.splitlines() if x.startswith("Replaced")]
     assert line == [
         f"Replaced the run of {PERIOD} made by Lê Thu Hà (finished {finished:%d/%m/%Y %H:%M} UTC): "
-        f"{appeared:,} findings appeared, {gone:,} gone, 1 input files added, removed or changed (see "
+        f"{appeared:,} finding{'s' if appeared != 1 else ''} appeared, {gone:,} gone, 1 input file added, removed or "
+        "changed (see "
         "run_changes)."
     ]
 

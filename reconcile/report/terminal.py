@@ -129,8 +129,10 @@ def run_summary(result: RunResult) -> str:
                 operator=r.operator,
                 finished=f"{r.finished_at:%d/%m/%Y %H:%M}",
                 appeared=f"{r.findings_appeared:,}",
+                findings="finding" if r.findings_appeared == 1 else "findings",
                 gone=f"{r.findings_gone:,}",
                 changed=f"{r.inputs_changed:,}",
+                files="file" if r.inputs_changed == 1 else "files",
             )
         )
     parts += ["", _inputs_table(result.inputs)]
