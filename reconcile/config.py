@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from pathlib import Path
@@ -188,7 +189,48 @@ class Settings(BaseModel):
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"{path}: setting '{where}': {first['msg']}; fix the value") from None
+            if first["type"] == "extra_forbidden":
+                known = _keys_beside(cls, first["loc"])
+                close = difflib.get_close_matches(str(first["loc"][-1]), known, n=1)
+                if close:
+                    raise ConfigError(
+                        f"{path}: '{where}' is not a setting of reconcile (did you mean '{close[0]}'?); "
+                        "correct or remove it"
+                    ) from None
+                raise ConfigError(
+                    f"{path}: '{where}' is not a setting of reconcile; correct or remove it "
+                    "(docs/operations.md lists the settings)"
+                ) from None
+            raise ConfigError(f"{path}: setting '{where}': {problem_of(first)}; fix the value") from None
+
+
+def _keys_beside(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys a model accepts where `loc` names one it does not (`checks.max_rejectd`: checks's)."""
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
+def problem_of(error) -> str:
+    """What is wrong with a setting's value, in the catalogue's words (pydantic's own for the rare rest)."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float", "decimal_parsing"):
+        return "must be a number"
+    if kind in ("bool_parsing", "bool_type"):
+        return "must be true or false"
+    if kind in ("string_type",):
+        return "must be text in quotes"
+    bounds = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "more than")}
+    bounds |= {"less_than_equal": ("le", "at most"), "less_than": ("lt", "less than")}
+    if kind in bounds and bounds[kind][0] in ctx:
+        return f"must be {bounds[kind][1]} {ctx[bounds[kind][0]]}"
+    if kind == "literal_error" and "expected" in ctx:
+        return f"must be one of {str(ctx['expected']).replace(' or ', ', ')}"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def check_period(period: str) -> str:

@@ -21,6 +21,7 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from reconcile.config import problem_of
 from reconcile.contracts import RecordKind, columns
 from reconcile.errors import ConfigError
 from reconcile.normalise.text import fold
@@ -182,7 +183,7 @@ def _validate(data: dict, source: str) -> Profile:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "profile"
-        message = first["msg"].removeprefix("Value error, ")
+        message = "is not a key of a profile" if first["type"] == "extra_forbidden" else problem_of(first)
         raise ConfigError(f"{source}: profile setting '{where}': {message}; fix the profile") from None
 
 

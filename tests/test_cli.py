@@ -6,6 +6,7 @@ import json
 import re
 
 import duckdb
+import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, write_csv
@@ -98,6 +99,54 @@ def test_bad_config_is_exit_two(tmp_path):
     res = invoke("run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--config", cfg)
     assert res.exit_code == 2
     assert res.stderr.strip().startswith(f"reconcile: error: {cfg}: setting 'targets.welfare': ")
+
+
+@pytest.mark.parametrize(
+    "toml, en, vi",
+    [
+        (
+            "[checks]\nmax_rejectd = 0.3\n",
+            "'checks.max_rejectd' is not a setting of reconcile (did you mean 'max_rejected'?); correct or remove it",
+            "'checks.max_rejectd' không phải một thiết lập của reconcile (có phải ý bạn là 'max_rejected'?); hãy sửa "
+            "hoặc xóa nó",
+        ),
+        (
+            "[muc_tieu]\nwelfare = 0.9\n",
+            "'muc_tieu' is not a setting of reconcile; correct or remove it (docs/operations.md lists the settings)",
+            "'muc_tieu' không phải một thiết lập của reconcile; hãy sửa hoặc xóa nó (docs/operations.md liệt kê các "
+            "thiết lập)",
+        ),
+        (
+            '[checks]\nmax_rejected = "25%"\n',
+            "setting 'checks.max_rejected': must be a number; fix the value",
+            "thiết lập 'checks.max_rejected': phải là một số; hãy sửa giá trị",
+        ),
+        (
+            "[targets]\nwelfare = 1.5\n",
+            "setting 'targets.welfare': must be at most 1.0; fix the value",
+            "thiết lập 'targets.welfare': phải không quá 1.0; hãy sửa giá trị",
+        ),
+        (
+            "[checks]\nmin_source = -1\n",
+            "setting 'checks.min_source': must be at least 0; fix the value",
+            "thiết lập 'checks.min_source': phải từ 0 trở lên; hãy sửa giá trị",
+        ),
+        (
+            'lang = "fr"\n',
+            "setting 'lang': must be one of 'vi', 'en'; fix the value",
+            "thiết lập 'lang': phải là một trong 'vi', 'en'; hãy sửa giá trị",
+        ),
+    ],
+)
+def test_a_config_error_says_what_is_wrong_in_the_officer_s_language(tmp_path, toml, en, vi):
+    reg, pay = month(tmp_path)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(toml, encoding="utf-8")
+    args = ["run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--config", cfg]
+    for lang, expected, prefix in (("en", en, "reconcile: error: "), ("vi", vi, "reconcile: lỗi: ")):
+        res = invoke("--lang", lang, *args)
+        assert res.exit_code == 2
+        assert res.stderr.splitlines()[-1] == f"{prefix}{cfg}: {expected}"
 
 
 def test_config_changes_thresholds(tmp_path):

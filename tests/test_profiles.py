@@ -258,7 +258,7 @@ def test_builtin_profiles_are_listed_and_printed():
         ),
         (
             'name = "x"\nkind = "payments"\ncolour = "red"\n',
-            "profile setting 'colour': Extra inputs are not permitted; fix the profile",
+            "profile setting 'colour': is not a key of a profile; fix the profile",
         ),
         (
             'name = "My Bank"\nkind = "payments"\n',
