@@ -75,7 +75,7 @@ def month_files(tmp, files) -> tuple[list, object]:
 
 
 @pytest.mark.slow
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files=st.integers(1, 3).flatmap(payment_rows))
 def test_rows_and_amounts_are_conserved_per_file(tmp_path_factory, files):
     tmp = tmp_path_factory.mktemp("mix")

@@ -88,7 +88,7 @@ payment = st.tuples(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=75, deadline=None)
 @given(st.lists(payment, min_size=1, max_size=25))
 def test_each_level_counts_every_beneficiary_once_wherever_they_were_paid(payments):
     con = duckdb.connect()

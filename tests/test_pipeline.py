@@ -252,7 +252,7 @@ def spoilt_month(tmp, names, kinds):
 
 
 @pytest.mark.slow
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     names=names,
     bad=st.lists(st.sampled_from([*SPOILS, "none", "none"]), min_size=6, max_size=6),

@@ -480,7 +480,7 @@ REAL_FILES = [
 
 
 @pytest.mark.slow
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     name=st.sampled_from(REAL_FILES),
     cuts=st.lists(st.tuples(st.floats(0, 1), st.binary(max_size=8)), max_size=4),
