@@ -217,6 +217,30 @@ def test_a_reference_longer_than_sixteen_characters_is_read_whole(tmp_path):
     assert bank_refs_of(path) == [None, None, "FT24249000777"]
 
 
+def test_a_reference_padded_to_sixteen_and_followed_by_details_is_the_reference_alone(tmp_path):
+    """The old Rabobank layout pads the reference to SWIFT's 16 characters and writes details after it on
+    the same line: NONREF there is no reference (two payees are no duplicate), and the payee's name no
+    part of one."""
+    path = write(
+        tmp_path,
+        statement(
+            ":20:REF1",
+            ":25:0071001234567",
+            ":60F:C240901VND10000000,",
+            ":61:240905D500000,NTRFNONREF          TRO CAP T09",
+            ":86:CHI TRO CAP T09/2024 CCCD 001038005555",
+            ":61:240905D500000,NTRFNONREF          TRO CAP T09//FT2",
+            ":86:CHI TRO CAP T09/2024 CCCD 036136000333",
+            ":61:240905D750000,NTRFCTXH092024      LE VAN CUONG",
+            ":86:CHI TRO CAP T09/2024 CCCD 079052004567",
+            ":61:240905D500000,NTRFCTXH2024090500001 LE VAN AN",
+            ":86:CHI TRO CAP T09/2024 CCCD 036035000111",
+            ":62F:C240905VND7750000,",
+        ),
+    )
+    assert [row[0] for row in rows_of(path)] == [None, "FT2", "CTXH092024", "CTXH2024090500001"]
+
+
 def test_balance_mismatch_refused_naming_the_statement_by_position(tmp_path):
     path = write(
         tmp_path,

@@ -92,7 +92,13 @@ def test_a_nonref_reversal_returns_the_payment_whose_bank_reference_it_names(tmp
 def test_a_nonref_reversal_returns_the_payment_whose_end_to_end_reference_it_names(tmp_path):
     """The reversal's :86: names the payment by its end-to-end reference (CTXH0910002), not the bank's:
     in its text, or in its own end-to-end field."""
-    for details in (":86:HOAN TRA GD CTXH0910002 TK DA DONG", ":86:/EREF/CTXH0910002/REMI/USTD//HOAN TRA TK DA DONG/"):
+    for details in (
+        ":86:HOAN TRA GD CTXH0910002 TK DA DONG",
+        ":86:HOAN TRA GD CTXH0910002-CCCD 001045000002-TK DA DONG",
+        ":86:HOAN TRA GD:CTXH0910002/TRAN VAN BINH",
+        ":86:HOAN TRA REF.CTXH0910002",
+        ":86:/EREF/CTXH0910002/REMI/USTD//HOAN TRA TK DA DONG/",
+    ):
         path = statement(tmp_path, "10000000", *NONREF[:3], details)
         assert statuses(path) == [
             ("FT240910003", "returned", "DBIT", None),

@@ -408,11 +408,13 @@ def test_vneid_dot_grouped(con):
     "text, candidates",
     [
         ("CK TRO CAP CCCD 036.035.000.111 SO TIEN 1.500.000", ["036035000111"]),
-        ("SO TIEN 1.500.000 037 135 000 222", ["000037135000", "037135000222"]),  # the caller keeps real IDs
-        ("CCCD 0790-5200-4567", ["079052004567"]),
-        ("SO TIEN 150.000.000 NGAY 05 09 2024 LAN 1", []),  # amounts and dates are no 12 digits in groups of 3+
-        ("STK 0071.000.000.102", []),  # 13 digits
-        ("CCCD 036035000111", []),  # written whole: the caller's other search
+        ("TRO CAP 05 09 2024 CCCD: 037 135 000 222", ["037135000222"]),
+        ("so dinh danh ca nhan 0790-5200-4567", ["079052004567"]),
+        ("Số CCCD 001 140 012 345 500 000 VND", ["001140012345"]),  # the groups after the ID's are no part of it
+        ("SO TIEN 1.500.000 037 135 000 222", []),  # digits in groups without a word for an ID
+        ("CHI TRO CAP STK 0600 1234 5678", []),  # an account in groups
+        ("SO TIEN 150.000.000 NGAY 05 09 2024 LAN 1", []),
+        ("CCCD 036035000111 STK 0600 1234 5678", []),  # written whole: the caller's other search
     ],
 )
 def test_grouped_ids_in_a_text(con, text, candidates):

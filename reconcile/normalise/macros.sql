@@ -113,20 +113,19 @@ CREATE OR REPLACE TEMP MACRO rc_vneid_problem(s) AS rc_vneid_problem_t(rc_text(s
 CREATE OR REPLACE TEMP MACRO rc_vneid_valid(v) AS
     coalesce(length(v) = 12 AND substr(v, 1, 3) IN (SELECT cccd_code FROM ref_birth_province), false);
 
--- The 12-digit numbers a text writes in groups (`CCCD 036.035.000.000`, `037 035 000 000`,
--- `0360-3500-0000`): within a run of digit groups joined by one kind of separator (a dot, a space or
--- a dash), every window of consecutive groups of three digits or more that holds 12 digits in all.
+-- The 12-digit number a text writes in groups after a word for an ID (`CCCD 036.035.000.111`,
+-- `CCCD: 037 135 000 222`, `so dinh danh 0790-5200-4567`): after the word, groups of three or four
+-- digits joined by single dots, spaces or dashes, the first of them that hold 12 digits together.
+-- Without such a word, digits in groups are an account (`STK 0600 1234 5678`), an amount or a date,
+-- never taken for an ID; nor the groups that follow the ID's (`001 140 012 345 500 000 VND`).
 -- Candidates, not IDs: the caller keeps those with a real place-of-birth code (rc_vneid_valid).
--- An amount (`1.500.000`) has a group of fewer than three digits, or fewer than 12 digits.
-CREATE OR REPLACE TEMP MACRO rc_id_windows(g) AS
-    list_filter(flatten(list_transform(range(1, len(g) + 1), lambda i:
-        list_transform(range(i, len(g) + 1), lambda j:
-            CASE WHEN list_min(list_transform(g[i:j], lambda x: length(x))) >= 3 THEN array_to_string(g[i:j], '') END))),
-        lambda w: length(w) = 12);
-CREATE OR REPLACE TEMP MACRO rc_grouped_ids(t) AS list_distinct(flatten([
-    flatten(list_transform(regexp_extract_all(t, '[0-9]+(?:\.[0-9]+)+'), lambda r: rc_id_windows(string_split(r, '.')))),
-    flatten(list_transform(regexp_extract_all(t, '[0-9]+(?: [0-9]+)+'), lambda r: rc_id_windows(string_split(r, ' ')))),
-    flatten(list_transform(regexp_extract_all(t, '[0-9]+(?:-[0-9]+)+'), lambda r: rc_id_windows(string_split(r, '-'))))]));
+CREATE OR REPLACE TEMP MACRO rc_id_prefix(g) AS
+    list_filter(list_transform(range(1, len(g) + 1), lambda j: array_to_string(g[1:j], '')),
+                lambda w: length(w) = 12)[1];
+CREATE OR REPLACE TEMP MACRO rc_grouped_ids(t) AS list_distinct(list_filter(list_transform(
+    regexp_extract_all(rc_fold(t),
+        '\b(?:cccd|cmnd|cmt|can cuoc|dinh danh|ddcn|id)(?: (?:so|la|ca nhan))* ([0-9]{3,4}(?: [0-9]{3,4})+)', 1),
+    lambda r: rc_id_prefix(string_split(r, ' '))), lambda c: c IS NOT NULL));
 
 -- Why a normalised ID is not structurally valid (NULL when it is), naming the digits, never
 -- repeating them. Used by INVALID_VNEID and by `reconcile check`.

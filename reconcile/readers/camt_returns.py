@@ -91,8 +91,11 @@ def ambiguous(rows: list[int]) -> str:
 
 
 def _words(ret: dict) -> set[str]:
-    """The words of a return's text, upper case: where it names a payment's bank reference."""
-    return {w.upper() for w in WORD.findall(ret.get("narrative") or "")}
+    """The words of a return's text, upper case, where it names a payment's reference: each whole
+    (`5254-05357`, `FT24249/001`) and each of its parts between `-`, `/`, `.` or `_`
+    (`CTXH0910002-TK` names `CTXH0910002`)."""
+    words = {w.upper() for w in WORD.findall(ret.get("narrative") or "")}
+    return words | {part for w in words for part in re.split(r"[-/._]", w) if part}
 
 
 def _name(value: str | None) -> str | None:

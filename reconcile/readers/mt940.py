@@ -87,8 +87,9 @@ UNREADABLE_FIX = "ask the bank to export the statement again; it may be cut shor
 # The parser's options: a reversal of a credit (RC) is negative like the debit it is, lowercase marks
 # count, a blank :34F: mark (MT942) gives the currency.
 OPTIONS = mt940.Options(reversal_sign=True, case_insensitive_marks=True, floor_limit_blank_mark=True)
-# A :61: reference is read whole up to `//` or the end of its line, not cut at SWIFT's 16 characters:
-# banks write longer ones, and two cut to the same 16 would be one payment twice (DUPLICATE_PAYMENT).
+# A :61: reference is read up to `//` or the end of its line, not cut at SWIFT's 16 characters: banks
+# write longer ones, and two cut to the same 16 would be one payment twice (DUPLICATE_PAYMENT);
+# _customer_reference then takes the reference out of it.
 LONG_REFERENCES = mt940.tags.StatementGLS()
 TAGS: dict[int | str, mt940.tags.Tag] = {LONG_REFERENCES.id: LONG_REFERENCES}
 
@@ -243,10 +244,22 @@ def _row(data: dict) -> dict:
         "bank_ref": clean(data.get("bank_reference")),
         "_amount": amount,
         "_reversal": reversal,
-        "_customer": clean(data.get("customer_reference")),
+        "_customer": clean(_customer_reference(data.get("customer_reference"))),
         "_bank": clean(data.get("bank_reference")),
         "_details": [],
     }
+
+
+def _customer_reference(value: str | None) -> str | None:
+    """The :61: reference for the account owner, from all the line holds before `//`: whole when it runs
+    past SWIFT's 16 characters without a space (a bank's longer reference), up to the first space after
+    that; but SWIFT's 16 characters when a space comes within them (a reference padded to 16, then
+    supplementary details on the same line: `NONREF          TRO CAP T09`)."""
+    if value is None or len(value) <= 16:
+        return value
+    if any(c.isspace() for c in value[:17]):
+        return value[:16]
+    return value.split()[0]
 
 
 def _bank_own(code: str | None, direction: str) -> str | None:
