@@ -18,14 +18,14 @@ PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 class Targets(BaseModel):
     """Non-cash share targets per programme, as fractions (0.9985 = 99.85%)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     welfare: float = Field(0.9985, ge=0, le=1, description="Target non-cash share of welfare payments")
     pension: float = Field(0.93, ge=0, le=1, description="Target non-cash share of pension payments")
 
 
 class Thresholds(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     amount_tolerance: int = Field(
         0, ge=0, description="VND a total paid may differ from the amount due before AMOUNT_MISMATCH"
@@ -47,7 +47,7 @@ class Thresholds(BaseModel):
 
 
 class Matching(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name_without_dob: bool = Field(
         False,
@@ -60,7 +60,7 @@ class Checks(BaseModel):
     min_coverage = 0, min_source = 0, min_in_period = 0, a maximum of 1 or control_totals = false turns that
     guard off."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     min_group: int = Field(
         20,
@@ -137,7 +137,7 @@ class Limits(BaseModel):
     """Bounds on what a file may be, so that a hostile or broken file is refused in seconds (exit 2)
     rather than exhausting the machine (reconcile/readers/limits.py)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     max_file_mb: int = Field(4096, ge=1, description="Largest input file, MB")
     max_unzipped_mb: int = Field(4096, ge=1, description="Largest size an xlsx workbook may expand to when opened, MB")
@@ -161,7 +161,7 @@ class Limits(BaseModel):
 class Settings(BaseModel):
     """Everything a run can be tuned by. Loaded from TOML; every key optional."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     targets: Targets = Targets()
     thresholds: Thresholds = Thresholds()
@@ -188,7 +188,7 @@ class Settings(BaseModel):
             return cls.model_validate(data)
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
+            where = where_of(first)
             if first["type"] == "extra_forbidden":
                 known = _keys_beside(cls, first["loc"])
                 close = difflib.get_close_matches(str(first["loc"][-1]), known, n=1)
@@ -215,15 +215,39 @@ def _keys_beside(model: type[BaseModel], loc: tuple) -> list[str]:
     return list(model.model_fields)
 
 
+# pydantic's names for the member of a union a value was tried as (`debit.str`, `sheet.int`): no key
+_UNION_MEMBER = re.compile(
+    r"^(str|int|float|bool|list\[.*\]|dict\[.*\]|literal\[.*\]|(function|constrained|lax-or-strict|json-or-python)-.*)$"
+)
+
+
+def where_of(error) -> str:
+    """The key a validation error is about, as the file writes it: `checks.min_group`, `header.find.0`."""
+    return ".".join(str(p) for p in error["loc"] if not (isinstance(p, str) and _UNION_MEMBER.match(p)))
+
+
 def problem_of(error) -> str:
-    """What is wrong with a setting's value, in the catalogue's words (pydantic's own for the rare rest)."""
+    """What is wrong with a setting's value, in the catalogue's words (pydantic's own for the rare rest).
+    The models are strict: TOML has types, and true for a number or "20" for a number is a mistake."""
     kind, ctx = error["type"], error.get("ctx") or {}
-    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float", "decimal_parsing"):
+    if kind in ("float_parsing", "float_type", "decimal_parsing"):
         return "must be a number"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "must be a whole number"
+    if kind == "finite_number":
+        return "must be a finite number"
     if kind in ("bool_parsing", "bool_type"):
-        return "must be true or false"
-    if kind in ("string_type",):
+        return "must be true or false, without quotes"
+    if kind == "string_type":
         return "must be text in quotes"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return "must be a table of settings"
+    if kind == "list_type":
+        return "must be a list"
+    if kind == "missing":
+        return "is required"
+    if kind == "string_pattern_mismatch":
+        return "must be lower-case letters, digits and dashes"
     bounds = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "more than")}
     bounds |= {"less_than_equal": ("le", "at most"), "less_than": ("lt", "less than")}
     if kind in bounds and bounds[kind][0] in ctx:

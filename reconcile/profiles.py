@@ -16,12 +16,12 @@ import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from reconcile.config import problem_of
+from reconcile.config import problem_of, where_of
 from reconcile.contracts import RecordKind, columns
 from reconcile.errors import ConfigError
 from reconcile.normalise.text import fold
@@ -33,7 +33,7 @@ NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
 class HeaderSpec(BaseModel):
     """Where the header row is: a fixed row, or the first row holding all the `find` headers."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     row: int | None = Field(
         None, ge=1, le=1000, description="Row of the header, 1 = the first row of the file or sheet"
@@ -45,6 +45,13 @@ class HeaderSpec(BaseModel):
     )
     max_scan: int = Field(MAX_SCAN, ge=1, le=1000, description="How many rows to search for them")
 
+    @field_validator("find")
+    @classmethod
+    def _headers_given(cls, value: list[str | list[str]]) -> list[str | list[str]]:
+        if any(not h or not all(a.strip() for a in _alternatives(h)) for h in value):
+            raise ValueError("has an empty header or an empty list of alternatives")
+        return value
+
     def named(self) -> str:
         """The `find` headers as a person reads them: `Ghi nợ / Phát sinh nợ, Ghi có / Phát sinh có`."""
         return ", ".join(" / ".join(_alternatives(h)) for h in self.find)
@@ -53,7 +60,7 @@ class HeaderSpec(BaseModel):
 class SkipRule(BaseModel):
     """Rows to set aside (with this reason) rather than read: totals, balances, sub-headings."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     column: str = Field(description="Header in the file, or canonical column name")
     matches: str = Field(description="Regular expression, searched case-insensitively in the value")
@@ -82,7 +89,7 @@ class ExtractRule(BaseModel):
     (`CT tu <account> <NAME> toi <account> <NAME>`). A group named after a canonical column gives that
     column; where the file has the column too, the extraction fills its blank cells only."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     column: str = Field(description="Header in the file (or the words it contains), or canonical column name")
     pattern: str = Field(description="Regular expression with named groups (?P<value_date>...), searched in the value")
@@ -107,12 +114,14 @@ class ExtractRule(BaseModel):
 
 
 class Profile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Short name, e.g. vn-bank-disbursement")
     description: str = ""
     kind: Literal["registry", "payments"]
-    sheet: int | str | None = Field(None, description="Excel sheet: its name, or its position (1 = first)")
+    sheet: Annotated[int, Field(ge=1)] | str | None = Field(
+        None, description="Excel sheet: its name, or its position (1 = first)"
+    )
     header: HeaderSpec = HeaderSpec()
     columns: dict[str, str | list[str]] = Field(
         default_factory=dict, description="Canonical column -> header in the file (or several alternatives)"
@@ -138,6 +147,14 @@ class Profile(BaseModel):
         description="Canonical columns whose blank cells take the "
         "value of the row above (a statement that prints the date once per day)",
     )
+
+    @field_validator("debit", "credit")
+    @classmethod
+    def _headers_given(cls, value: str | list[str] | None) -> str | list[str] | None:
+        headers = _alternatives(value)
+        if value is not None and (not headers or not all(h.strip() for h in headers)):
+            raise ValueError("has an empty header or an empty list of alternatives")
+        return value
 
     @model_validator(mode="after")
     def _canonical_names(self) -> Profile:
@@ -182,7 +199,7 @@ def _validate(data: dict, source: str) -> Profile:
         return Profile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "profile"
+        where = where_of(first) or "profile"
         message = "is not a key of a profile" if first["type"] == "extra_forbidden" else problem_of(first)
         raise ConfigError(f"{source}: profile setting '{where}': {message}; fix the profile") from None
 

@@ -131,6 +131,26 @@ def test_bad_config_is_exit_two(tmp_path):
             "setting 'checks.min_source': must be at least 0; fix the value",
             "thiết lập 'checks.min_source': phải từ 0 trở lên; hãy sửa giá trị",
         ),
+        (  # TOML has types: true or "20" where a number goes is a mistake, not 1 or 20
+            "[targets]\nwelfare = true\n",
+            "setting 'targets.welfare': must be a number; fix the value",
+            "thiết lập 'targets.welfare': phải là một số; hãy sửa giá trị",
+        ),
+        (
+            '[checks]\nmin_group = "20"\n',
+            "setting 'checks.min_group': must be a whole number; fix the value",
+            "thiết lập 'checks.min_group': phải là một số nguyên; hãy sửa giá trị",
+        ),
+        (
+            '[checks]\ncontrol_totals = "false"\n',
+            "setting 'checks.control_totals': must be true or false, without quotes; fix the value",
+            "thiết lập 'checks.control_totals': phải là true hoặc false, không đặt trong dấu ngoặc kép; hãy sửa giá trị",
+        ),
+        (
+            "checks = 5\n",
+            "setting 'checks': must be a table of settings; fix the value",
+            "thiết lập 'checks': phải là một bảng thiết lập; hãy sửa giá trị",
+        ),
         (
             'lang = "fr"\n',
             "setting 'lang': must be one of 'vi', 'en'; fix the value",

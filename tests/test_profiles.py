@@ -262,8 +262,21 @@ def test_builtin_profiles_are_listed_and_printed():
         ),
         (
             'name = "My Bank"\nkind = "payments"\n',
-            "profile setting 'name': String should match pattern '^[a-z0-9][a-z0-9-]*$'; fix the profile",
+            "profile setting 'name': must be lower-case letters, digits and dashes; fix the profile",
         ),
+        (  # a list of alternatives left empty: refused when read, not later blaming the file
+            'name = "x"\nkind = "payments"\ndebit = []\n',
+            "profile setting 'debit': has an empty header or an empty list of alternatives; fix the profile",
+        ),
+        (
+            'name = "x"\nkind = "payments"\n[header]\nfind = [[], "Ghi có"]\n',
+            "profile setting 'header.find': has an empty header or an empty list of alternatives; fix the profile",
+        ),
+        (  # TOML has types: true is no row number, and a sheet's position starts at 1
+            'name = "x"\nkind = "payments"\n[header]\nrow = true\n',
+            "profile setting 'header.row': must be a whole number; fix the profile",
+        ),
+        ('name = "x"\nkind = "payments"\nsheet = 0\n', "profile setting 'sheet': must be at least 1; fix the profile"),
         ('name = "x"\nkind = "payments"\n[header\n', None),
     ],
 )
