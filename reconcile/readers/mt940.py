@@ -15,8 +15,9 @@ Each statement line (`:61:`) becomes one row of text under the same columns as c
 
 Columns:
 
-- `payment_ref`: the `:61:` reference for the account owner (before `//`, whole even when a bank
-  writes more than SWIFT's 16 characters); when it is `NONREF` or a
+- `payment_ref`: the `:61:` reference for the account owner (before `//`; whole when a bank writes
+  more than SWIFT's 16 characters, but not the details an old layout pads it to 16 to write after
+  it on the same line: `_customer_reference`); when it is `NONREF` or a
   bank's pointer to the `:86:` field (`EREF`, `PREF`, `KREF+`, ...), the value it points to, else
   the bank's reference (after `//`), else the end-to-end reference of a structured `:86:`
   (`EREF+` in the German `?20`-`?29` subfields, `/EREF/` in the Dutch/SEPA style).
