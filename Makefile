@@ -7,11 +7,9 @@ SPARK_STAMP := $(VENV)/.installed-spark
 LOCK := requirements-dev.lock
 # on every core and one more (pytest-xdist): a third of the suite's time is spent waiting on child
 # processes (the Excel reader, runs killed on purpose, pip, Spark's JVM), which leaves a core idle;
-# a test file to one worker so that its module fixtures are made once, in the order collected
-# (tests/conftest.py puts the slowest files first; xdist would otherwise start the files of most
-# tests first, and Spark's few long ones last)
+# a test file to one worker so that its module fixtures are made once
 WORKERS := $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
-PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 # the fast suite: what `make test` runs; `make test-all` runs every test
 FAST := -m "not slow and not spark"
 
