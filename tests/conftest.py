@@ -40,17 +40,6 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile("explore" if os.environ.get("HYPOTHESIS_RANDOM") else "reproducible")
 
 
-# The files that take longest, collected first: on several workers (make test, make test-all) a file
-# goes whole to one worker in the order collected, and one of minutes started last would run alone
-# after the rest (the Spark file did: CI's last four minutes).
-SLOWEST_FIRST = ("test_spark.py", "test_wheel.py", "test_conservation.py", "test_pipeline.py", "test_crash.py")
-
-
-def pytest_collection_modifyitems(config, items):
-    order = {name: n for n, name in enumerate(SLOWEST_FIRST)}
-    items.sort(key=lambda item: order.get(item.path.name, len(order)))  # stable: the rest as collected
-
-
 # what a test needs of a POSIX system (Linux, macOS), skipped on Windows with the reason
 posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX (file modes, symbolic links, signals)")
 
