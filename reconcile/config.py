@@ -6,11 +6,12 @@ import difflib
 import re
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reconcile.errors import ConfigError
+from reconcile.tomlfile import parse_toml
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -175,23 +176,26 @@ class Settings(BaseModel):
         if path is None:
             return cls()
         try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+            raw = Path(path).read_bytes()
         except FileNotFoundError:
             raise ConfigError(f"{path}: config file not found; check the --config path") from None
         except IsADirectoryError:
             raise ConfigError(f"{path}: is a folder; pass the TOML file to --config") from None
         except OSError as exc:
             raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check the --config path") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc}); fix the file") from None
+        data = parse_toml(path, raw)
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = where_of(first)
             if first["type"] == "extra_forbidden":
-                known = _keys_beside(cls, first["loc"])
-                close = difflib.get_close_matches(str(first["loc"][-1]), known, n=1)
+                close = closest_key(cls, first["loc"])
+                if close and close[1]:
+                    raise ConfigError(
+                        f"{path}: '{where}' is not a setting of reconcile (did you mean '{close[0]}'? it is in "
+                        f"{close[1]}); correct or remove it"
+                    ) from None
                 if close:
                     raise ConfigError(
                         f"{path}: '{where}' is not a setting of reconcile (did you mean '{close[0]}'?); "
@@ -204,11 +208,47 @@ class Settings(BaseModel):
             raise ConfigError(f"{path}: setting '{where}': {problem_of(first)}; fix the value") from None
 
 
+def declared_lang(path: Path | None) -> str | None:
+    """The `lang` a config file sets, read on its own before the rest of the file is checked, so that
+    what is wrong with the rest is said in that language. None when the file sets no valid lang, or
+    cannot be read or parsed at all (its error is then said in the default language)."""
+    if path is None:
+        return None
+    try:
+        lang = tomllib.loads(Path(path).read_bytes().decode("utf-8-sig")).get("lang")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return lang if lang in ("vi", "en") else None
+
+
+# A unit a setting's name ends in or holds: `max_file_mb`, `max_line_kb`
+_UNIT = re.compile(r"(?:^|_)(kb|mb|gb|tb)(?:_|$)", re.IGNORECASE)
+
+
+def closest_key(model: type[BaseModel], loc: tuple) -> tuple[str, str | None] | None:
+    """The key nearest a misspelt one, and the unit it is in (MB, KB) when the misspelt key names
+    another unit or none: `max_file_gb` -> ('max_file_mb', 'MB'), so that a figure in GB is not read as
+    MB. None when no key is near."""
+    wanted = str(loc[-1])
+    close = difflib.get_close_matches(wanted, _keys_beside(model, loc), n=1)
+    if not close:
+        return None
+    unit, given = _UNIT.search(close[0]), _UNIT.search(wanted)
+    if unit is None or (given is not None and given.group(1).lower() == unit.group(1).lower()):
+        return close[0], None
+    return close[0], unit.group(1).upper()
+
+
 def _keys_beside(model: type[BaseModel], loc: tuple) -> list[str]:
-    """The keys a model accepts where `loc` names one it does not (`checks.max_rejectd`: checks's)."""
+    """The keys a model accepts where `loc` names one it does not (`checks.max_rejectd`: checks's;
+    `skip.0.colum`: a skip rule's)."""
     for part in loc[:-1]:
+        if isinstance(part, int):
+            continue  # the position in a list of tables ([[skip]])
         field = model.model_fields.get(str(part))
         annotation = field.annotation if field is not None else None
+        if get_origin(annotation) is list:
+            annotation = get_args(annotation)[0]
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             return []
         model = annotation

@@ -21,10 +21,11 @@ from typing import Annotated, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from reconcile.config import problem_of, where_of
+from reconcile.config import closest_key, problem_of, where_of
 from reconcile.contracts import RecordKind, columns
 from reconcile.errors import ConfigError
 from reconcile.normalise.text import fold
+from reconcile.tomlfile import parse_toml
 
 MAX_SCAN = 30  # rows searched for the header row
 NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
@@ -65,6 +66,11 @@ class SkipRule(BaseModel):
     column: str = Field(description="Header in the file, or canonical column name")
     matches: str = Field(description="Regular expression, searched case-insensitively in the value")
     reason: str = Field(description="Why such a row is set aside, e.g. 'a total row'")
+    optional: bool = Field(
+        False,
+        description="The column may be missing from a file: the rule then sets nothing aside (without it, a "
+        "file without the column is refused, so that a misspelt column is not passed over)",
+    )
 
     @field_validator("matches")
     @classmethod
@@ -117,7 +123,8 @@ class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Short name, e.g. vn-bank-disbursement")
-    description: str = ""
+    description: str = Field("", description="What the profile is for, as `reconcile profiles` lists it")
+    description_vi: str = Field("", description="The description in Vietnamese, listed under --lang vi")
     kind: Literal["registry", "payments"]
     sheet: Annotated[int, Field(ge=1)] | str | None = Field(
         None, description="Excel sheet: its name, or its position (1 = first)"
@@ -180,6 +187,10 @@ class Profile(BaseModel):
                 raise ValueError("columns.amount: a profile with debit/credit takes the amount from them")
         return self
 
+    def described(self, lang: str) -> str:
+        """The description in `lang`: the Vietnamese one under vi when the profile has it."""
+        return self.description_vi if lang == "vi" and self.description_vi else self.description
+
     def headers_for(self, canonical: str) -> list[str]:
         return _alternatives(self.columns.get(canonical))
 
@@ -200,22 +211,25 @@ def _validate(data: dict, source: str) -> Profile:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = where_of(first) or "profile"
-        message = "is not a key of a profile" if first["type"] == "extra_forbidden" else problem_of(first)
+        message = problem_of(first)
+        if first["type"] == "extra_forbidden":
+            close = closest_key(Profile, first["loc"])
+            message = (
+                f"is not a key of a profile (did you mean '{close[0]}'?)" if close else "is not a key of a profile"
+            )
         raise ConfigError(f"{source}: profile setting '{where}': {message}; fix the profile") from None
 
 
 def load_file(path: Path) -> Profile:
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: profile file not found; check the --profile path, or see 'reconcile profiles'"
         ) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not a valid TOML profile ({exc}); fix the file") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check the --profile path") from None
-    return _validate(data, str(path))
+    return _validate(parse_toml(path, raw, profile=True), str(path))
 
 
 def builtin() -> list[Profile]:

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, write_csv
+from layouts import cp1258
 from reconcile.cli import cli
 from test_pipeline import PAY_HEADER, PAYMENTS, REG_HEADER, REGISTRY, month
 
@@ -110,6 +111,50 @@ def test_bad_config_is_exit_two(tmp_path):
             "'checks.max_rejectd' không phải một thiết lập của reconcile (có phải ý bạn là 'max_rejected'?); hãy sửa "
             "hoặc xóa nó",
         ),
+        (  # a key in another unit: the one it resembles, and the unit that one is in (a GB figure is no MB)
+            "[limits]\nmax_file_gb = 4\n",
+            "'limits.max_file_gb' is not a setting of reconcile (did you mean 'max_file_mb'? it is in MB); correct or "
+            "remove it",
+            "'limits.max_file_gb' không phải một thiết lập của reconcile (có phải ý bạn là 'max_file_mb'? thiết lập "
+            "này tính bằng MB); hãy sửa hoặc xóa nó",
+        ),
+        (
+            "[limits]\nmax_line_mb = 2\n",
+            "'limits.max_line_mb' is not a setting of reconcile (did you mean 'max_line_kb'? it is in KB); correct or "
+            "remove it",
+            "'limits.max_line_mb' không phải một thiết lập của reconcile (có phải ý bạn là 'max_line_kb'? thiết lập "
+            "này tính bằng KB); hãy sửa hoặc xóa nó",
+        ),
+        (  # a key without a unit, for a setting in one
+            "[limits]\nmax_file_size = 4096\n",
+            "'limits.max_file_size' is not a setting of reconcile (did you mean 'max_file_mb'? it is in MB); correct "
+            "or remove it",
+            "'limits.max_file_size' không phải một thiết lập của reconcile (có phải ý bạn là 'max_file_mb'? thiết lập "
+            "này tính bằng MB); hãy sửa hoặc xóa nó",
+        ),
+        (  # the same unit misspelt otherwise: no word on units
+            "[limits]\nmax_fle_mb = 4096\n",
+            "'limits.max_fle_mb' is not a setting of reconcile (did you mean 'max_file_mb'?); correct or remove it",
+            "'limits.max_fle_mb' không phải một thiết lập của reconcile (có phải ý bạn là 'max_file_mb'?); hãy sửa "
+            "hoặc xóa nó",
+        ),
+        (  # TOML's syntax, in the officer's words: what it is and the line and column TOML gives
+            "lang = en\n",
+            "not valid TOML (a value that is not a number, true, false, a date or text in quotes at line 1, column "
+            "8); fix the file",
+            "không phải TOML hợp lệ (một giá trị không phải số, true, false, ngày tháng hay chữ đặt trong dấu ngoặc "
+            "kép ở dòng 1, cột 8); hãy sửa tệp",
+        ),
+        (
+            "[checks]\nmin_group = 20\n[checks]\nmin_source = 5\n",
+            "not valid TOML (a [section] given twice at line 3, column 8); fix the file",
+            "không phải TOML hợp lệ (một mục [...] được khai báo hai lần ở dòng 3, cột 8); hãy sửa tệp",
+        ),
+        (
+            "[targets]\nwelfare = 99.85%\n",
+            "not valid TOML (more after a value than a # comment at line 2, column 16); fix the file",
+            "không phải TOML hợp lệ (có nội dung khác ngoài một chú thích # sau giá trị ở dòng 2, cột 16); hãy sửa tệp",
+        ),
         (
             "[muc_tieu]\nwelfare = 0.9\n",
             "'muc_tieu' is not a setting of reconcile; correct or remove it (docs/operations.md lists the settings)",
@@ -167,6 +212,46 @@ def test_a_config_error_says_what_is_wrong_in_the_officer_s_language(tmp_path, t
         res = invoke("--lang", lang, *args)
         assert res.exit_code == 2
         assert res.stderr.splitlines()[-1] == f"{prefix}{cfg}: {expected}"
+
+
+def test_a_config_not_saved_as_utf8_says_to_save_it_so(tmp_path):
+    reg, pay = month(tmp_path)
+    cfg = tmp_path / "c.toml"
+    cfg.write_bytes(cp1258('lang = "en"\n# mục tiêu chi không dùng tiền mặt\n[targets]\nwelfare = 0.99\n'))
+    args = ["run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--config", cfg]
+    res = invoke("--lang", "vi", *args)
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: lỗi: {cfg}: không được lưu dưới dạng UTF-8 (dòng 2 có byte không phải UTF-8); hãy lưu tệp "
+        "dưới dạng UTF-8 trong trình soạn thảo văn bản rồi thử lại"
+    )
+    res = invoke("--lang", "en", *args)
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {cfg}: is not saved as UTF-8 (line 2 holds bytes that are not UTF-8); save the file "
+        "as UTF-8 in the text editor and try again"
+    )
+
+
+def test_the_lang_a_config_sets_is_the_language_of_the_error_about_that_config(tmp_path, monkeypatch):
+    """lang = "en" is read from the file first, so what is wrong with the rest of it is said in English; a
+    file that cannot be parsed at all is said in the default language (vi), and --lang still wins."""
+    monkeypatch.delenv("RECONCILE_LANG", raising=False)
+    reg, pay = month(tmp_path)
+    cfg = tmp_path / "c.toml"
+    args = ["run", "--period", "2024-09", "--registry", reg, "--payments", pay, "--config", cfg]
+    cfg.write_text('lang = "en"\n[checks]\nmin_group = "20"\n', encoding="utf-8")
+    res = invoke(*args)
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {cfg}: setting 'checks.min_group': must be a whole number; fix the value"
+    )
+    assert invoke("--lang", "vi", *args).stderr.splitlines()[-1].startswith(f"reconcile: lỗi: {cfg}: ")
+    cfg.write_text('lang = "en"\n[limits\n', encoding="utf-8")
+    res = invoke(*args)
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: lỗi: {cfg}: không phải TOML hợp lệ (tên mục [...] thiếu dấu ] đóng ở dòng 2, cột 8); hãy sửa tệp"
+    )
 
 
 def test_config_changes_thresholds(tmp_path):

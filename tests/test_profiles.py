@@ -257,8 +257,20 @@ def test_builtin_profiles_are_listed_and_printed():
             "profile setting 'profile': debit/credit: only a payments profile has them; fix the profile",
         ),
         (
-            'name = "x"\nkind = "payments"\ncolour = "red"\n',
-            "profile setting 'colour': is not a key of a profile; fix the profile",
+            'name = "x"\nkind = "payments"\npage_colour = "red"\n',
+            "profile setting 'page_colour': is not a key of a profile; fix the profile",
+        ),
+        (  # a misspelt key, with the one it most resembles, as a config file's has
+            'name = "x"\ndescripton = "My bank"\nkind = "payments"\n',
+            "profile setting 'descripton': is not a key of a profile (did you mean 'description'?); fix the profile",
+        ),
+        (
+            'name = "x"\nkind = "payments"\n[header]\nfnd = ["Số tiền"]\n',
+            "profile setting 'header.fnd': is not a key of a profile (did you mean 'find'?); fix the profile",
+        ),
+        (  # within a [[skip]] rule
+            'name = "x"\nkind = "payments"\n[[skip]]\ncolum = "STT"\ncolumn = "STT"\nmatches = "x"\nreason = "r"\n',
+            "profile setting 'skip.0.colum': is not a key of a profile (did you mean 'column'?); fix the profile",
         ),
         (
             'name = "My Bank"\nkind = "payments"\n',
@@ -277,7 +289,23 @@ def test_builtin_profiles_are_listed_and_printed():
             "profile setting 'header.row': must be a whole number; fix the profile",
         ),
         ('name = "x"\nkind = "payments"\nsheet = 0\n', "profile setting 'sheet': must be at least 1; fix the profile"),
-        ('name = "x"\nkind = "payments"\n[header\n', None),
+        (  # TOML's syntax: in words of reconcile's own (translated), at the line and column TOML gives
+            'name = "x"\nkind = "payments"\n[header\n',
+            "not a valid TOML profile (a [section] without its closing ] at line 3, column 8); fix the file",
+        ),
+        (
+            'name = "x"\nkind = payments\n',
+            "not a valid TOML profile (a value that is not a number, true, false, a date or text in quotes at "
+            "line 2, column 8); fix the file",
+        ),
+        (
+            'name = "x"\nkind = "payments"\nname = "y"\n',
+            "not a valid TOML profile (a key given twice at line 3, column 11); fix the file",
+        ),
+        (
+            'kind = "payments"\nname = "x',
+            "not a valid TOML profile (text in quotes without its closing quote at the end of the file); fix the file",
+        ),
     ],
 )
 def test_a_bad_profile_is_refused_naming_the_key(tmp_path, text, message):
@@ -285,10 +313,30 @@ def test_a_bad_profile_is_refused_naming_the_key(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_file(path)
-    if message:
-        assert str(err.value) == f"{path}: {message}"
-    else:
-        assert str(err.value).startswith(f"{path}: not a valid TOML profile (")
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_a_profile_not_saved_as_utf8_or_not_toml_is_said_in_the_officer_s_language(tmp_path):
+    """Python's reasons ('utf-8' codec can't decode byte 0xe2..., Invalid value) are English; the
+    messages are reconcile's, in Vietnamese under vi, with the line (and column) kept."""
+    legacy = tmp_path / "legacy.toml"
+    legacy.write_bytes('name = "x"\nkind = "payments"\ndescription = "Ngân hàng"\n'.encode("cp1258"))
+    broken = tmp_path / "broken.toml"
+    broken.write_text('name = "x"\nkind = payments\n', encoding="utf-8")
+    said = {}
+    for path in (legacy, broken):
+        args = ["--lang", "vi", "check", str(LAYOUTS / "buu_dien.xlsx"), "--as", "payments", "--period", PERIOD]
+        res = CliRunner().invoke(cli, [*args, "--profile", str(path)])
+        assert res.exit_code == 2
+        said[path] = res.stderr.strip()
+    assert said[legacy] == (
+        f"reconcile: lỗi: {legacy}: không được lưu dưới dạng UTF-8 (dòng 3 có byte không phải UTF-8); hãy lưu tệp "
+        "dưới dạng UTF-8 trong trình soạn thảo văn bản rồi thử lại"
+    )
+    assert said[broken] == (
+        f"reconcile: lỗi: {broken}: không phải hồ sơ định dạng TOML hợp lệ (một giá trị không phải số, true, false, "
+        "ngày tháng hay chữ đặt trong dấu ngoặc kép ở dòng 2, cột 8); hãy sửa tệp"
+    )
 
 
 def test_unknown_profile_name_lists_the_built_in_ones():
@@ -538,3 +586,87 @@ def test_a_thousands_separator_only_where_it_groups_digits(tmp_path):
         ("R4", 2_000_000),
         ("R5", 750_000),
     ]
+
+
+def _bank_with_a_fee_row(tmp_path, skip: str):
+    """The README's example bank file with a bank charge among the payments, and its profile with one
+    more [[skip]] rule (`skip`: the rule's lines)."""
+    lines = (EXAMPLE / "example_bank.csv").read_text(encoding="utf-8").splitlines()
+    fee = 'EX-FEE,,,,,"11,000",09/30/2024,Fee for batch 2024-09-PEN-01'
+    data = tmp_path / "bank.csv"
+    data.write_text("\n".join([*lines[:-1], fee, lines[-1]]) + "\n", encoding="utf-8")
+    profile = tmp_path / "bank.toml"
+    toml = (EXAMPLE / "example-bank.toml").read_text(encoding="utf-8")
+    profile.write_text(toml + f'\n[[skip]]\n{skip}\nmatches = "^fee"\nreason = "bank charges"\n', encoding="utf-8")
+    return data, profile
+
+
+def test_a_skip_rule_on_a_column_the_file_lacks_is_refused_naming_it_and_the_headers(tmp_path, monkeypatch):
+    """A misspelt [[skip]] column did nothing and said nothing: the bank's fee was loaded as a payment.
+    Now the file is refused, in the officer's language, naming the rule's column and the file's headers."""
+    from reconcile import messages
+
+    monkeypatch.delenv(messages.ENV, raising=False)
+    data, profile = _bank_with_a_fee_row(tmp_path, 'column = "Memmo"')
+    with pytest.raises(InputFileError) as err:
+        read_file(data, "payments", load_file(profile))
+    headers = "'Ref No', 'Citizen ID', 'Beneficiary', 'Acct', 'Bank', 'Paid (VND)', 'Value Date', 'Memo'"
+    assert str(err.value) == (
+        f"{data}: has no column 'Memmo' for a [[skip]] rule of the profile example-bank; correct the rule's "
+        f"column to one of the file's headers ({headers}), or give the rule optional = true if some files lack "
+        "that column"
+    )
+    args = ["check", str(data), "--as", "payments", "--period", PERIOD, "--profile", str(profile)]
+    res = CliRunner().invoke(cli, args)  # the terminal's default language: vi
+    assert res.exit_code == 2
+    assert res.stderr.strip() == (
+        f"reconcile: lỗi: {data}: không có cột 'Memmo' mà một quy tắc [[skip]] của hồ sơ định dạng example-bank "
+        f"dùng; hãy sửa cột của quy tắc thành một trong các tiêu đề của tệp ({headers}), hoặc thêm optional = true "
+        "vào quy tắc nếu có tệp không có cột đó"
+    )
+
+
+def test_a_skip_rule_sets_aside_by_its_column_or_with_optional_may_find_none(tmp_path):
+    right, right_profile = _bank_with_a_fee_row(tmp_path, 'column = "Memo"')
+    result = check_file(right, "payments", PERIOD, str(right_profile))
+    assert (result.rows_read, result.rows_loaded) == (4, 3)
+    assert result.set_aside == [(7, "bank charges (profile example-bank)")]
+    optional = tmp_path / "optional"
+    optional.mkdir()
+    data, profile = _bank_with_a_fee_row(optional, 'column = "Memmo"\noptional = true')
+    result = check_file(data, "payments", PERIOD, str(profile))  # the profile's own choice: read as data
+    assert (result.rows_read, result.rows_loaded, result.set_aside) == (4, 3, [])
+    assert result.rejected == [(7, "payee_name missing (and no ID or account to tell who was paid)")]
+
+
+def test_a_built_in_skip_rule_is_optional_unless_its_profile_finds_its_column():
+    """Built-in profiles set rows aside by columns some files of their layout lack (STT, a narrative):
+    such a rule says optional = true; the others are on a header the profile's [header] find requires,
+    so that no file the profile reads is refused for them."""
+    for profile in builtin():
+        found = [h for h in profile.header.find if isinstance(h, str)]
+        for rule in profile.skip:
+            on_found = rule.column in found or any(h in found for h in profile.headers_for(rule.column))
+            assert rule.optional or on_found, f"{profile.name}: [[skip]] on {rule.column}"
+
+
+def test_the_built_in_profiles_are_described_in_the_terminal_s_language(monkeypatch):
+    from reconcile import messages
+
+    monkeypatch.delenv(messages.ENV, raising=False)
+    assert all(p.description_vi and p.description_vi != p.description for p in builtin())
+    said = {}
+    for lang in ("en", "vi"):
+        res = CliRunner().invoke(cli, ["--lang", lang, "profiles", "--format", "csv"])
+        assert res.exit_code == 0
+        said[lang] = {r[0]: r[3] for r in list(csv.reader(io.StringIO(res.stdout)))[1:]}
+    assert said["en"]["vnpost-cash-payout"] == (
+        "Post office cash payout list: STT, Họ và tên, Số CCCD, Số tiền, Ngày chi trả, Ký nhận; title block "
+        "allowed; all cash"
+    )
+    assert said["vi"]["vnpost-cash-payout"] == (
+        "Danh sách chi trả tiền mặt của bưu điện: STT, Họ và tên, Số CCCD, Số tiền, Ngày chi trả, Ký nhận; cho "
+        "phép khối tiêu đề phía trên; tất cả chi bằng tiền mặt"
+    )
+    assert said["vi"] == {p.name: p.description_vi for p in builtin()}
+    assert said["en"] == {p.name: p.description for p in builtin()}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -14,9 +13,6 @@ from reconcile.cli.group import SIGNAL_EXIT, Terminated, interrupted, say
 from reconcile.contracts import SEVERITY_RANK
 from reconcile.errors import ReconcileError, shell_arg
 from reconcile.report.progress import Progress
-
-if TYPE_CHECKING:
-    from reconcile.config import Settings
 
 
 def fail_on_exit(result, fail_on: str | None) -> int:
@@ -74,13 +70,11 @@ def output_options(f):
     return f
 
 
-def speak(lang: str | None, settings: Settings | None = None) -> str:
+def speak(lang: str | None, configured: str | None = None) -> str:
     """The terminal's language for a command that takes --lang and a config: its --lang, else
-    reconcile's --lang, else RECONCILE_LANG, else the config's lang (when the file sets it), else vi.
-    Called first without the settings (what goes wrong loading them is said in the language asked for
-    on the command line), then with them."""
+    reconcile's --lang, else RECONCILE_LANG, else the config's lang (`configured`: config.declared_lang,
+    read before the rest of the file is checked, so that what is wrong with the rest is said in it), else vi."""
     root = click.get_current_context().find_root().obj or {}
-    configured = settings.lang if settings is not None and "lang" in settings.model_fields_set else None
     return messages.use_language(lang or root.get("lang"), configured)
 
 

@@ -299,7 +299,7 @@ def profiles(fmt, name) -> None:
             resources.files("reconcile.data").joinpath("profiles", f"{name}.toml").read_text(encoding="utf-8"), nl=False
         )
         return
-    rows = [[p.name, p.kind, p.header.named(), p.description] for p in known]
+    rows = [[p.name, p.kind, p.header.named(), p.described(messages.language())] for p in known]
     headers = ["name", "kind", "recognised by the headers", "description"]
     if fmt == "table":  # CSV and JSON keep their keys; a table is read by a person
         headers = [messages.text(f"header.{key}") for key in ("name", "kind", "recognised_by", "description")]

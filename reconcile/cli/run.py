@@ -145,9 +145,8 @@ def run(
     """
     from reconcile.pipeline import RunConfig
 
-    speak(lang)
+    speak(lang, config.declared_lang(config_path))
     settings = config.Settings.load(config_path)
-    speak(lang, settings)
     config.check_period(period)
     mode = "stage" if stage_only else engine
     _check_mode(ctx, mode)
@@ -318,9 +317,8 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
     \b
         reconcile report --period 2024-09 --report out.xlsx --mask-ids
     """
-    speak(lang)
+    speak(lang, config.declared_lang(config_path))
     settings = config.Settings.load(config_path)
-    speak(lang, settings)
     config.check_period(period)
     if report_path is None and export_dir is None:
         raise ReconcileError("nothing to write; pass --report PATH.xlsx and/or --export DIR")

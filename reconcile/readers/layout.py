@@ -52,6 +52,13 @@ def _column_of(table: RawTable, header: str) -> str | None:
     return next((name for name in table.original_columns if header_contains(name, header)), None)
 
 
+def _headers_of(table: RawTable, most: int = 20) -> str:
+    """The file's headers as a message lists them: quoted, a header's line breaks as spaces (a message
+    is one line), the first `most` of them."""
+    names = [f"'{' '.join(str(n).split())}'" for n in table.original_columns]
+    return ", ".join(names[:most]) + (", …" if len(names) > most else "")
+
+
 def _first_column_of(table: RawTable, headers: list[str]) -> str | None:
     """The frame column of the first of these alternative headers that the file has."""
     return next((c for c in (_column_of(table, h) for h in headers) if c is not None), None)
@@ -110,14 +117,22 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
         reasons.append((blank_row(table.original_columns), "blank row"))
     for rule in profile.skip:
         column = _column_of(table, rule.column)
-        if column is not None:
-            reasons.append(
-                (
-                    pl.col(column).str.contains("(?i)" + rule.matches).fill_null(False),
-                    f"{rule.reason} (profile {profile.name})",
-                )
+        if column is None and rule.optional:
+            continue  # a column some files of the layout have (STT, a narrative)
+        if column is None:  # a misspelt column would let the rows it names through as data, unsaid
+            raise InputFileError(
+                str(path),
+                f"has no column '{rule.column}' for a [[skip]] rule of the profile {profile.name}",
+                f"correct the rule's column to one of the file's headers ({_headers_of(table)}), or give the "
+                "rule optional = true if some files lack that column",
             )
-            table.consumed.add(column)
+        reasons.append(
+            (
+                pl.col(column).str.contains("(?i)" + rule.matches).fill_null(False),
+                f"{rule.reason} (profile {profile.name})",
+            )
+        )
+        table.consumed.add(column)
     if profile.debit or profile.credit:
         debit = _first_column_of(table, profile.debits())
         credit = _first_column_of(table, profile.credits())

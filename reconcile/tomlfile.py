@@ -1,0 +1,71 @@
+"""A config or profile file's text as TOML: a file not saved as UTF-8, or with a mistake in TOML's
+syntax, is refused with a message in words of its own (translated like every message, where Python's
+reason would stay English), keeping the line and column tomllib gives."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from reconcile.errors import ConfigError
+
+
+def parse_toml(path: Path | str, raw: bytes, *, profile: bool = False) -> dict:
+    """The tables of a config or profile file read as bytes (a UTF-8 byte-order mark allowed). A file not
+    saved as UTF-8, or not valid TOML, is a ConfigError that says where in words of its own (translated
+    like every message), not Python's English reason."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}: is not saved as UTF-8 (line {line} holds bytes that are not UTF-8); save the file as "
+            "UTF-8 in the text editor and try again"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        mistake = toml_mistake(exc)
+        raise ConfigError(
+            f"{path}: not a valid TOML profile ({mistake}); fix the file"
+            if profile
+            else f"{path}: not valid TOML ({mistake}); fix the file"
+        ) from None
+
+
+# The start of tomllib's reason for a syntax error -> what it is to a person editing the file
+TOML_MISTAKES = {
+    "Invalid value": "a value that is not a number, true, false, a date or text in quotes",
+    "Expected '=' after a key": "a key without '=' and a value",
+    "Expected newline or end of document after a statement": "more after a value than a # comment",
+    "Cannot declare": "a [section] given twice",
+    "Cannot overwrite a value": "a key given twice",
+    "Cannot mutate immutable namespace": "a key given twice",
+    "Cannot redefine namespace": "a key given twice",
+    "Duplicate inline table key": "a key given twice",
+    "Unterminated string": "text in quotes without its closing quote",
+    'Expected "\'"': "text in quotes without its closing quote",
+    "Illegal character": "text in quotes not closed on its line, or holding a control character",
+    "Unescaped '\\' in a string": "a backslash in text in double quotes, where a Windows path needs single quotes",
+    "Invalid hex value": "a backslash in text in double quotes, where a Windows path needs single quotes",
+    "Escaped character": "a backslash in text in double quotes, where a Windows path needs single quotes",
+    "Expected ']' at the end of a table declaration": "a [section] without its closing ]",
+    "Expected ']]' at the end of an array declaration": "a [[section]] without its closing ]]",
+    "Unclosed array": "a list without its closing ] or a comma between its items",
+    "Unclosed inline table": "a { } table without its closing }",
+    "Invalid date or datetime": "a date that does not exist",
+}
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)$")
+
+
+def toml_mistake(exc: tomllib.TOMLDecodeError) -> str:
+    """A TOML syntax error as what it is and where: the line and column tomllib gives, or the end of the
+    file; a reason not listed above is a line TOML cannot read."""
+    reason = str(exc)
+    key = next((k for k in TOML_MISTAKES if reason.startswith(k)), None)
+    what = TOML_MISTAKES[key] if key else "a line TOML cannot read"
+    at = _TOML_AT.search(reason)
+    if at:
+        return f"{what} at line {at.group(1)}, column {at.group(2)}"
+    return f"{what} at the end of the file"
