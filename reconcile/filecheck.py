@@ -21,6 +21,7 @@ from reconcile.normalise.stage import load_raw, stage
 from reconcile.pipeline import period_bounds
 from reconcile.profiles import resolve
 from reconcile.readers import STATEMENTS, RawTable, SkippedSheet, read_tables
+from reconcile.readers.returns_across import pair_returns_across
 from reconcile.warehouse import quote_ident
 
 
@@ -76,6 +77,7 @@ def check_tables(
     check_period(period)
     limits.use(Limits())  # check takes no config: the default limits
     tables, skipped = read_tables(path, kind, resolve(profile) if profile else None, sheet)
+    pair_returns_across(tables)  # a statement export's returns, as a run pairs them
     results = [_check_table(table, kind, period) for table in tables]
     _grand_totals(results)
     return results, skipped

@@ -35,6 +35,7 @@ from reconcile.measure import RUN_NONCASH_BASE, replaced, summarise
 from reconcile.normalise.stage import stage_files
 from reconcile.profiles import resolve
 from reconcile.readers import RawTable, SkippedSheet, read_tables
+from reconcile.readers.returns_across import pair_returns_across
 from reconcile.results import RunResult
 from reconcile.rules import find
 from reconcile.store import write
@@ -115,6 +116,7 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
                 + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
                 + f"; read {', '.join(repr(t.sheet) for t in read)}"
             )
+    pair_returns_across(t for _, t in tables)  # a return in one statement of the month, its payment in another
     return tables, skipped
 
 

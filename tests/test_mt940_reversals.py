@@ -125,3 +125,106 @@ def test_shared_reference_and_nonref_reversals_end_to_end(tmp_path):
             ("PAYMENT_FAILED", "001045000002"),
             ("PAYMENT_FAILED", "036042000006"),
         ]
+
+
+def daily(tmp_path: Path, day: int, opening: str, closing: str, *lines: str) -> Path:
+    """The statement of one day of the month (:20: and balances of its own)."""
+    path = tmp_path / f"bank_{day:02d}.sta"
+    path.write_text(
+        "\n".join([f":20:S{day}", ":25:0071000999999", f":28C:{day}/1", f":60F:C2409{day:02d}VND{opening},", *lines])
+        + f"\n:62F:C2409{day:02d}VND{closing},\n-\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_days(tmp_path: Path, *days: Path) -> tuple[int, str, Path]:
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    registry = tmp_path / "registry.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    args = ["--lang", "en", "run", "--period", "2024-09", "--db", str(db), "--registry", str(registry)]
+    for day in days:
+        args += ["--payments", str(day)]
+    result = CliRunner().invoke(cli, args)
+    return result.exit_code, result.output, db
+
+
+def test_a_reversal_in_the_next_days_statement_returns_the_payment_of_the_day_before(tmp_path):
+    """The payments on the 10th, Phúc's and Bình's reversed on the 11th in that day's statement: each
+    payment is marked returned (PAYMENT_FAILED), each reversal is set aside naming the payment's row,
+    and nobody is counted paid by money that came back."""
+    tenth = daily(tmp_path, 10, "10000000", "6000000", *SHARED[:4], *NONREF[:2])
+    eleventh = daily(
+        tmp_path,
+        11,
+        "6000000",
+        "9000000",
+        ":61:2409110911RD1000000,NTRFCTXHT09//FT3",
+        ":86:HOAN TRA CCCD 036042000006 VU VAN PHUC TAI KHOAN DA DONG",
+        ":61:2409110911RD2000000,NTRFNONREF//FT240912002",
+        ":86:HOAN TRA GD CTXH0910002 TK DA DONG",
+    )
+    code, output, db = run_days(tmp_path, tenth, eleventh)
+    assert code == 0, output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT vneid, amount, status FROM payments ORDER BY source_file, source_row"
+        ).fetchall() == [
+            ("036148000005", 1000000, "success"),
+            ("036042000006", 1000000, "returned"),
+            ("001045000002", 2000000, "returned"),
+        ]
+        assert con.execute("SELECT code, vneid FROM flags WHERE code = 'PAYMENT_FAILED' ORDER BY vneid").fetchall() == [
+            ("PAYMENT_FAILED", "001045000002"),
+            ("PAYMENT_FAILED", "036042000006"),
+        ]
+        assert con.execute(
+            "SELECT narrative FROM payments WHERE status = 'returned' ORDER BY source_row"
+        ).fetchall() == [
+            ("CHI TRA TCXH T09 CCCD 036042000006 VU VAN PHUC; returned in bank_11.sta",),
+            ("TCXH T9 CCCD 001045000002; returned in bank_11.sta",),
+        ]
+        assert con.execute(
+            "SELECT file_name, rows_read, rows_loaded, rows_rejected, rows_set_aside FROM inputs "
+            "WHERE role = 'payments' ORDER BY file_name"
+        ).fetchall() == [("bank_10.sta", 3, 3, 0, 0), ("bank_11.sta", 2, 0, 0, 2)]
+
+
+def test_a_reversal_whose_payment_is_in_no_statement_of_the_run_stays_a_returned_payment(tmp_path):
+    """A reversal on the 11th of a payment of August (CTXH0810002, in no file of the run) stands for it,
+    and one that fits two payments of the 10th and names neither apart is set aside naming both."""
+    tenth = daily(tmp_path, 10, "10000000", "8000000", *SHARED[:4])
+    eleventh = daily(
+        tmp_path,
+        11,
+        "8000000",
+        "11000000",
+        ":61:2409110911RD2000000,NTRFNONREF//FT240912002",
+        ":86:HOAN TRA GD CTXH0810002 CCCD 001045000002 TRAN VAN BINH",
+        ":61:2409110911RD1000000,NTRFCTXHT09//FT3",
+        ":86:HOAN TRA TAI KHOAN DA DONG",
+    )
+    code, output, db = run_days(tmp_path, tenth, eleventh)
+    assert code == 0, output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT source_file LIKE '%bank_11.sta', vneid, status FROM payments ORDER BY source_file, source_row"
+        ).fetchall() == [
+            (False, "036148000005", "success"),
+            (False, "036042000006", "success"),
+            (True, "001045000002", "returned"),
+        ]
+        assert con.execute(
+            "SELECT source_row, reason FROM rejected_rows WHERE set_aside AND source_file LIKE '%bank_11.sta'"
+        ).fetchall() == [
+            (
+                2,
+                "a return that fits 2 payments of the same amount (bank_10.sta row 1, "
+                "bank_10.sta row 2) and names none of them apart by account, ID, name or bank reference: not "
+                "paired, none is marked returned; ask the bank which payment came back",
+            )
+        ]

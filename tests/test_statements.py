@@ -271,12 +271,15 @@ Tổng cộng,,,,,,"1.511.000","21.500.000",
 """
 
 
+# row 8, `Hoan tra GD BT002`, is the return of row 6's payment, which is then marked returned
 SAO_KE_SET_ASIDE = [
     "rows: 6 read, 1 loaded, 0 rejected, 5 set aside as no payment",
     "totals: totals row 9 says 1,511,000 VND; read 6 rows of 1,511,000 VND",
     "set aside: 2 rows: a balance row (profile vn-bank-statement) (rows 4, 10)",
-    "set aside: 2 rows: money in (a credit), not a payment (profile vn-bank-statement) (rows 5, 8)",
+    "set aside: 1 row: money in (a credit), not a payment (profile vn-bank-statement) (row 5)",
     "set aside: 1 row: bank charges (profile vn-bank-statement) (row 7)",
+    "set aside: 1 row: credit: the return of the payment in sao_ke.{ext} row 6, which is marked returned (a "
+    "return or reversal, not a payment) (row 8)",
 ]
 
 
@@ -288,7 +291,7 @@ def test_the_unused_one_of_debit_and_credit_may_hold_zero_or_a_dash(tmp_path, ni
     path.write_text(SAO_KE.format(nil=nil), encoding="utf-8")
     code, lines = check_lines(path, "--profile", "vn-bank-statement")
     assert code == 0, lines
-    assert lines[-5:] == SAO_KE_SET_ASIDE
+    assert lines[-6:] == [line.format(ext=path.suffix[1:]) for line in SAO_KE_SET_ASIDE]
 
 
 @pytest.mark.parametrize("debit, credit", [("Phát sinh Nợ", "Phát sinh Có"), ("PS nợ (VND)", "PS có (VND)")])
@@ -300,12 +303,13 @@ def test_debit_and_credit_headed_phat_sinh_are_recognised(tmp_path, debit, credi
     code, lines = check_lines(path)
     assert code == 0, lines
     assert "profile: vn-bank-statement (recognised from its header row)" in lines
-    assert lines[-5:] == SAO_KE_SET_ASIDE
+    assert lines[-6:] == [line.format(ext=path.suffix[1:]) for line in SAO_KE_SET_ASIDE]
 
 
 def test_a_workbook_with_numeric_zeros_in_the_unused_column(tmp_path):
     """The same statement as Excel, the unused column holding the number 0: a credit is set aside, and
-    the month's one payment is the only payment stored."""
+    the month's one payment is the only payment stored, returned by the credit of row 8 (before, it
+    stayed paid: the money that came back counted as paid)."""
     import csv
 
     from openpyxl import Workbook
@@ -322,12 +326,15 @@ def test_a_workbook_with_numeric_zeros_in_the_unused_column(tmp_path):
     wb.save(path)
     code, lines = check_lines(path, "--profile", "vn-bank-statement")
     assert code == 0, lines
-    assert lines[-5:] == SAO_KE_SET_ASIDE
+    assert lines[-6:] == [line.format(ext=path.suffix[1:]) for line in SAO_KE_SET_ASIDE]
     code, output, con = run_month(tmp_path, path)
     assert code == 0, output
     with con:
         assert con.execute("SELECT payment_ref, amount, status FROM payments").fetchall() == [
-            ("BT002", 1_500_000, "success")
+            ("BT002", 1_500_000, "returned")
+        ]
+        assert con.execute("SELECT code, payment_ref FROM flags WHERE code = 'PAYMENT_FAILED'").fetchall() == [
+            ("PAYMENT_FAILED", "BT002")
         ]
 
 

@@ -83,7 +83,7 @@ from reconcile.readers import limits
 from reconcile.readers.camt_entries import NOT_BOOKED, account_number, date_of, entry_rows, entry_status
 from reconcile.readers.camt_returns import pair_returns
 from reconcile.readers.camt_totals import Totals
-from reconcile.readers.statements import HEADERS, refuse_foreign
+from reconcile.readers.statements import HEADERS, refuse_foreign, statement_frame
 from reconcile.readers.tables import Control
 from reconcile.readers.xmlpath import local_name, namespace_of, xml_clean, xml_text
 
@@ -110,7 +110,8 @@ def looks_like_camt(head: bytes) -> bool:
 def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
     """Headers, one text column per header, and 1: the first transaction is row 1. Whatever the
     currency: a run refuses a statement that is not in VND (read_with_control)."""
-    return read_with_control(path, vnd_only=False)[:3]
+    headers, frame, first_row, _ = read_with_control(path, vnd_only=False)
+    return headers, frame.select(headers), first_row
 
 
 def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.DataFrame, int, Control | None]:
@@ -126,7 +127,7 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
     pair_returns(rows)
     if vnd_only:
         refuse_foreign(path, [row["_currency"] for row in rows])
-    frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS}, schema=dict.fromkeys(HEADERS, pl.String))
+    frame = statement_frame(rows, [row["_return"] and row["direction"] == "DBIT" for row in rows])
     return list(HEADERS), frame, 1, totals.control()
 
 

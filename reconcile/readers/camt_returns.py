@@ -19,6 +19,7 @@ payment of an earlier statement (the caller makes it a returned debit).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from reconcile.normalise.text import fold
@@ -59,16 +60,23 @@ class Originals:
         if row.get("bank_ref"):
             self.by_bank.setdefault((kind, row["bank_ref"].upper(), key), []).append((number, row))
 
-    def take(self, ret: dict, amount, kind: str | None = None) -> tuple[dict | None, list[int]]:
+    def take(
+        self, ret: dict, amount, kind: str | None = None, allowed: Callable[[int, dict], bool] | None = None
+    ) -> tuple[dict | None, list[int]]:
         """The original of return `ret`, marked as taken; else None and, when several payments fit
-        and the return names none of them apart, their row numbers (the return is ambiguous)."""
+        and the return names none of them apart, their row numbers (the return is ambiguous). Only
+        the payments `allowed` (number, row) may be its original, when given."""
         key = amount_key(amount)
         fits = dict(self.by_ref.get((kind, ret.get("payment_ref"), key), []))
         named_refs = _words(ret) | {r.upper() for r in ret.get("_other_refs", ())}
         for word in named_refs:  # a reference it names: the bank's, or the payment's own (end-to-end)
             fits.update(self.by_bank.get((kind, word, key), []))
             fits.update(self.by_named_ref.get((kind, word, key), []))
-        fits = {n: row for n, row in fits.items() if n not in self.taken and not _contradicts(ret, row)}
+        fits = {
+            n: row
+            for n, row in fits.items()
+            if n not in self.taken and not _contradicts(ret, row) and (allowed is None or allowed(n, row))
+        }
         named = [n for n, row in fits.items() if _names(ret, row)]
         if len(fits) == 1:
             chosen = next(iter(fits))

@@ -106,6 +106,11 @@ def blank_or_total_rows(names: list[str], key: str | None) -> pl.Expr:
     )
 
 
+def money_in(profile: str) -> str:
+    """Why a credit of a statement export is set aside."""
+    return f"money in (a credit), not a payment (profile {profile})"
+
+
 def apply_profile(table: RawTable, profile: Profile) -> None:
     """Derived columns (amount from debit/credit, fixed values, amount and date conventions) and the
     reason each set-aside row is set aside. Derived columns are named `__reconcile_...` and are not
@@ -145,12 +150,8 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
 
         table.consumed |= {c for c in (debit, credit) if c is not None}
         if credit is not None:
-            reasons.append(
-                (
-                    _no_money(debit) & ~_no_money(credit),
-                    f"money in (a credit), not a payment (profile {profile.name})",
-                )
-            )
+            reasons.append((_no_money(debit) & ~_no_money(credit), money_in(profile.name)))
+            table.credit_column = credit  # a credit may be a payment's return (returns_across.py)
         reasons.append((_no_money(debit), f"no debit amount (profile {profile.name})"))
         derived.append(pl.col(debit).alias(DERIVED + "amount"))
         table.header_map[DERIVED + "amount"] = "amount"

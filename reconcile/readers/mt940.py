@@ -74,7 +74,7 @@ from reconcile.readers.camt_returns import Originals, ambiguous
 from reconcile.readers.mt940_balances import Statement, check_statement, control_of
 from reconcile.readers.mt940_details import clean, details_of, payment_reference
 from reconcile.readers.mt940_fields import fields_of, text_of, unwrap
-from reconcile.readers.statements import HEADERS, SWIFT_OWN, refuse_foreign
+from reconcile.readers.statements import HEADERS, SWIFT_OWN, refuse_foreign, statement_frame
 from reconcile.readers.tables import Control
 
 # The parser logs the text of a field it cannot read (and, at debug level, of every field): statements
@@ -134,7 +134,8 @@ def looks_like_mt940(head: bytes) -> bool:
 def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
     """Headers, one text column per header, and 1: the first transaction is row 1. Whatever the
     currency: a run refuses a statement that is not in VND (read_with_control)."""
-    return read_with_control(path, vnd_only=False)[:3]
+    headers, frame, first_row, _ = read_with_control(path, vnd_only=False)
+    return headers, frame.select(headers), first_row
 
 
 def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.DataFrame, int, Control | None]:
@@ -150,7 +151,7 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
     _pair_reversals(rows)
     if vnd_only:
         refuse_foreign(path, [(s.currency or "").strip() or None for s in statements for _ in s.rows])
-    frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS}, schema=dict.fromkeys(HEADERS, pl.String))
+    frame = statement_frame(rows, [row["_reversal"] and row["direction"] == "DBIT" for row in rows])
     return list(HEADERS), frame, 1, control_of(statements)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from reconcile.errors import InputFileError
-from reconcile.readers.names import SKIP_COLUMN
+from reconcile.readers.names import DERIVED, SKIP_COLUMN
 
 # Bank statements: read by their own readers into the payment columns and `direction`
 STATEMENTS = {"camt": "ISO 20022 camt XML", "mt940": "SWIFT MT940"}
@@ -31,6 +31,12 @@ HEADERS = [
     "aside",
     "bank_ref",
 ]
+
+# Beside them, not part of a row's values as read: "1" on a return that found no original in its own
+# file and stands for the payment it brings back (a returned debit), and the other references of a
+# payment's text (MT940 :86:) by which a return in another file may name it (returns_across.py)
+RETURN_COLUMN = DERIVED + "return"
+REFS_COLUMN = DERIVED + "refs"
 
 # SWIFT transaction types of the bank's own entries (MT940 `:61:`, and camt's proprietary codes)
 SWIFT_OWN = {"CHG": "bank charges", "COM": "bank commission", "INT": "interest", "TAX": "tax"}
@@ -56,6 +62,16 @@ def refuse_foreign(path: Path, currencies_of_rows: list[str | None]) -> None:
             f"{' or '.join(currencies)}",
             "ask the bank for the statement of the VND account that pays the benefits",
         )
+
+
+def statement_frame(rows: list[dict], returns: list[bool]) -> pl.DataFrame:
+    """The rows of a statement as text columns (`HEADERS`), with `RETURN_COLUMN` set on each row that
+    is a return standing for its payment (`returns`) and `REFS_COLUMN` from each row's `_other_refs`."""
+    frame = pl.DataFrame({h: [row.get(h) for row in rows] for h in HEADERS}, schema=dict.fromkeys(HEADERS, pl.String))
+    return frame.with_columns(
+        pl.Series(RETURN_COLUMN, ["1" if r else None for r in returns], dtype=pl.String),
+        pl.Series(REFS_COLUMN, [" ".join(row.get("_other_refs", ())) or None for row in rows], dtype=pl.String),
+    )
 
 
 def set_aside_credits(frame: pl.DataFrame) -> pl.DataFrame:
