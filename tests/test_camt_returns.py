@@ -134,7 +134,7 @@ def test_a_return_that_names_none_of_several_payments_apart_marks_none(tmp_path)
             "1000000",
             "returned",
             "CRDT",
-            "a return that fits 2 payments of the same reference and amount (rows 1, 2) and names none of them "
+            "a return that fits 2 payments of the same amount (rows 1, 2) and names none of them "
             "apart by account, ID, name or bank reference: not paired, none is marked returned; ask the bank "
             "which payment came back",
         ),

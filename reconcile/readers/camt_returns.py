@@ -92,7 +92,7 @@ def ambiguous(rows: list[int]) -> str:
     """Why a return that fits several payments is set aside, naming their rows."""
     listed = ", ".join(str(n) for n in rows)
     return (
-        f"a return that fits {len(rows)} payments of the same reference and amount (rows {listed}) and names "
+        f"a return that fits {len(rows)} payments of the same amount (rows {listed}) and names "
         "none of them apart by account, ID, name or bank reference: not paired, none is marked returned; "
         "ask the bank which payment came back"
     )
