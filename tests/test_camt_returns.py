@@ -163,3 +163,38 @@ def test_the_shared_reference_month_end_to_end(tmp_path):
         assert con.execute("SELECT code, vneid FROM flags WHERE code = 'PAYMENT_FAILED' ORDER BY vneid").fetchall() == [
             ("PAYMENT_FAILED", "036148000005")
         ]
+
+
+def test_a_return_in_the_next_statement_returns_the_payment_of_the_one_before(tmp_path):
+    """The payments in one camt.053, Em's return in the next: her payment is marked returned there,
+    the return set aside naming it; Phúc, paid alike under the same reference, stays paid."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    (tmp_path / "first").mkdir()
+    (tmp_path / "next").mkdir()
+    first = statement(tmp_path / "first", DUNG, EM, PHUC)
+    after = statement(tmp_path / "next", back("1000000", debtor("HOANG THI EM", "0071000000105")))
+    registry = tmp_path / "registry.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    args = ["--lang", "en", "run", "--period", "2024-09", "--db", str(db), "--registry", str(registry)]
+    result = CliRunner().invoke(cli, [*args, "--payments", str(first), "--payments", str(after)])
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT vneid, status FROM payments ORDER BY source_file, source_row").fetchall() == [
+            ("079040000004", "success"),
+            ("036148000005", "returned"),
+            ("036042000006", "success"),
+        ]
+        assert con.execute(
+            "SELECT source_file = ?, source_row, reason FROM rejected_rows", [str(after)]
+        ).fetchall() == [
+            (
+                True,
+                1,
+                "credit: the return of the payment in bank.xml row 2, which is marked returned (a return or "
+                "reversal, not a payment)",
+            )
+        ]
