@@ -278,7 +278,7 @@ SAO_KE_SET_ASIDE = [
     "set aside: 2 rows: a balance row (profile vn-bank-statement) (rows 4, 10)",
     "set aside: 1 row: money in (a credit), not a payment (profile vn-bank-statement) (row 5)",
     "set aside: 1 row: bank charges (profile vn-bank-statement) (row 7)",
-    "set aside: 1 row: credit: the return of the payment in sao_ke.{ext} row 6, which is marked returned (a "
+    "set aside: 1 row: credit: the return of the payment in {file} row 6, which is marked returned (a "
     "return or reversal, not a payment) (row 8)",
 ]
 
@@ -291,7 +291,7 @@ def test_the_unused_one_of_debit_and_credit_may_hold_zero_or_a_dash(tmp_path, ni
     path.write_text(SAO_KE.format(nil=nil), encoding="utf-8")
     code, lines = check_lines(path, "--profile", "vn-bank-statement")
     assert code == 0, lines
-    assert lines[-6:] == [line.format(ext=path.suffix[1:]) for line in SAO_KE_SET_ASIDE]
+    assert lines[-6:] == [line.format(file=path.name) for line in SAO_KE_SET_ASIDE]
 
 
 @pytest.mark.parametrize("debit, credit", [("Phát sinh Nợ", "Phát sinh Có"), ("PS nợ (VND)", "PS có (VND)")])
@@ -303,7 +303,7 @@ def test_debit_and_credit_headed_phat_sinh_are_recognised(tmp_path, debit, credi
     code, lines = check_lines(path)
     assert code == 0, lines
     assert "profile: vn-bank-statement (recognised from its header row)" in lines
-    assert lines[-6:] == [line.format(ext=path.suffix[1:]) for line in SAO_KE_SET_ASIDE]
+    assert lines[-6:] == [line.format(file=path.name) for line in SAO_KE_SET_ASIDE]
 
 
 def test_a_workbook_with_numeric_zeros_in_the_unused_column(tmp_path):
@@ -326,7 +326,7 @@ def test_a_workbook_with_numeric_zeros_in_the_unused_column(tmp_path):
     wb.save(path)
     code, lines = check_lines(path, "--profile", "vn-bank-statement")
     assert code == 0, lines
-    assert lines[-6:] == [line.format(ext=path.suffix[1:]) for line in SAO_KE_SET_ASIDE]
+    assert lines[-6:] == [line.format(file=f"{path.name} (sheet Sheet)") for line in SAO_KE_SET_ASIDE]
     code, output, con = run_month(tmp_path, path)
     assert code == 0, output
     with con:

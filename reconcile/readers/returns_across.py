@@ -38,17 +38,22 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FIELDS = ("payment_ref", "payee_name", "account_number", "value_date", "narrative", "status")
 
 
+def _file(table: RawTable) -> str:
+    """A file as a return's reason names it: its name, and its sheet when a workbook's."""
+    return table.path.name if table.sheet is None else f"{table.path.name} (sheet {table.sheet})"
+
+
 def paired(original: RawTable, row: int) -> str:
     """Why a return is set aside once its payment, row `row` of `original`, is marked returned."""
     return (
-        f"credit: the return of the payment in {original.path.name} row {row}, which is marked returned "
+        f"credit: the return of the payment in {_file(original)} row {row}, which is marked returned "
         "(a return or reversal, not a payment)"
     )
 
 
 def ambiguous_across(rows: list[tuple[RawTable, int]]) -> str:
     """Why a return that fits the payments of several rows is set aside."""
-    listed = ", ".join(f"{table.path.name} row {row}" for table, row in rows)
+    listed = ", ".join(f"{_file(table)} row {row}" for table, row in rows)
     return (
         f"a return that fits {len(rows)} payments of the same amount ({listed}) and names none of them apart "
         "by account, ID, name or bank reference: not paired, none is marked returned; ask the bank which "
