@@ -404,3 +404,16 @@ def test_a_statement_with_the_simple_template_s_headers_and_counterparty_columns
         "payee_name, Tài khoản đối ứng -> account_number, Ngân hàng đối ứng -> bank_code",
     ]
     assert "rows: 2 read, 2 loaded, 0 rejected" in lines
+
+
+def test_a_credit_dated_before_the_payment_it_names_is_no_return_of_it(tmp_path):
+    """`Hoan tra GD BT002` on 04/09, before BT002 was paid on 05/09: money in, not its return."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(SAO_KE.format(nil="").replace("4,07/09/2024,BT004", "4,04/09/2024,BT004"), encoding="utf-8")
+    code, lines = check_lines(path, "--profile", "vn-bank-statement")
+    assert code == 0, lines
+    assert lines[-3:] == [
+        "set aside: 2 rows: a balance row (profile vn-bank-statement) (rows 4, 10)",
+        "set aside: 2 rows: money in (a credit), not a payment (profile vn-bank-statement) (rows 5, 8)",
+        "set aside: 1 row: bank charges (profile vn-bank-statement) (row 7)",
+    ]

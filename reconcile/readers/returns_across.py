@@ -34,7 +34,8 @@ from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.statements import REFS_COLUMN, RETURN_COLUMN, STATEMENTS
 from reconcile.readers.tables import RawTable
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+DMY_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")  # 05/09/2024: a Vietnamese export's day first
 FIELDS = ("payment_ref", "payee_name", "account_number", "value_date", "narrative", "status")
 
 
@@ -106,8 +107,8 @@ def pair_returns_across(tables: Iterable[RawTable]) -> None:
 
             def allowed(number: int, payment: dict, s: int = s, row: dict = row) -> bool:
                 """A payment dated no later than the return; of another file for a statement's own return."""
-                dates = (payment.get("value_date") or "", row.get("value_date") or "")
-                later = all(ISO_DATE.fullmatch(d) for d in dates) and dates[0] > dates[1]
+                paid, back = _day(payment.get("value_date")), _day(row.get("value_date"))
+                later = paid is not None and back is not None and paid > back
                 return not later and (where[number][0] != s or row["return"] == "credit")
 
             original, several = originals.take(row, row["amount"], allowed=allowed)
@@ -160,6 +161,18 @@ def _statement(table: RawTable) -> Statement | None:
         row["amount"] = amount_of(amount)
         rows.append(row)
     return Statement(table, rows, columns)
+
+
+def _day(value: str | None) -> tuple[int, int, int] | None:
+    """A date as (year, month, day) to compare, from `2024-09-05` or `05/09/2024` and the time that may
+    follow; None for any other text (then no order is asked of a payment and its return)."""
+    text = (value or "").strip()
+    iso, dmy = ISO_DATE.match(text), DMY_DATE.match(text)
+    if iso:
+        return int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
+    if dmy:
+        return int(dmy.group(3)), int(dmy.group(2)), int(dmy.group(1))
+    return None
 
 
 def _success(status: str | None) -> bool:
