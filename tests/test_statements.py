@@ -4,6 +4,8 @@ credits, charges and balance rows set aside, the Tổng số/ Total row checked 
 
 from __future__ import annotations
 
+import csv
+
 import duckdb
 import pytest
 from click.testing import CliRunner
@@ -417,3 +419,61 @@ def test_a_credit_dated_before_the_payment_it_names_is_no_return_of_it(tmp_path)
         "set aside: 2 rows: money in (a credit), not a payment (profile vn-bank-statement) (rows 5, 8)",
         "set aside: 1 row: bank charges (profile vn-bank-statement) (row 7)",
     ]
+
+
+# `Phát sinh` (or `Số phát sinh`) written once over the two columns `Nợ | Có` of the row under it
+TWO_ROW = SAO_KE.format(nil="").replace(
+    "STT,Ngày giao dịch,Số bút toán,Diễn giải,Tên đối ứng,Tài khoản đối ứng,Ghi nợ,Ghi có,Số dư\n",
+    "STT,Ngày giao dịch,Số bút toán,Diễn giải,Tên đối ứng,Tài khoản đối ứng,{group},,Số dư\n,,,,,,Nợ,Có,\n",
+)
+
+
+@pytest.mark.parametrize("group", ["Phát sinh", "Số phát sinh"])
+@pytest.mark.parametrize("given", [(), ("--profile", "vn-bank-statement")])
+def test_a_header_of_phat_sinh_over_no_and_co_is_read_as_debit_and_credit(tmp_path, group, given):
+    """Many statements head the debit and credit columns with one `Phát sinh` cell over `Nợ | Có`:
+    recognised (or read with the profile given) as `Phát sinh nợ` and `Phát sinh có`, the data from
+    the row under the second header row, every row accounted for as with one header row."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(TWO_ROW.replace("{group}", group), encoding="utf-8")
+    code, lines = check_lines(path, *given)
+    assert code == 0, lines
+    assert lines[1] == (
+        "profile: vn-bank-statement (given with --profile)"
+        if given
+        else "profile: vn-bank-statement (recognised from its header row)"
+    )
+    assert f"profile: amount from '{group} Nợ' (debits); rows without a debit are set aside" in lines
+    assert lines[-6:] == [
+        "rows: 6 read, 1 loaded, 0 rejected, 5 set aside as no payment",
+        "totals: totals row 10 says 1,511,000 VND; read 6 rows of 1,511,000 VND",
+        "set aside: 2 rows: a balance row (profile vn-bank-statement) (rows 5, 11)",
+        "set aside: 1 row: money in (a credit), not a payment (profile vn-bank-statement) (row 6)",
+        "set aside: 1 row: bank charges (profile vn-bank-statement) (row 8)",
+        "set aside: 1 row: credit: the return of the payment in sao_ke.csv row 7, which is marked returned (a "
+        "return or reversal, not a payment) (row 9)",
+    ]
+
+
+def test_a_workbook_with_phat_sinh_merged_over_no_and_co_reconciles(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    for row in csv.reader(TWO_ROW.replace("{group}", "Phát sinh").splitlines()):
+        sheet.append(
+            [
+                int(v.replace(".", "")) if v.replace(".", "").isdigit() and i >= 6 else v or None
+                for i, v in enumerate(row)
+            ]
+        )
+    sheet.merge_cells("G3:H3")  # Phát sinh over Nợ and Có
+    path = tmp_path / "sao_ke.xlsx"
+    wb.save(path)
+    code, output, con = run_month(tmp_path, path)
+    assert code == 0, output
+    with con:
+        assert con.execute("SELECT payment_ref, amount, status FROM payments").fetchall() == [
+            ("BT002", 1_500_000, "returned")
+        ]
+

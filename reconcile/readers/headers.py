@@ -3,13 +3,14 @@ was given as (a registry or a payments file) with every column that role needs."
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
 from reconcile.contracts import RecordKind, columns
 from reconcile.errors import InputFileError, NotThisRole
 from reconcile.normalise.text import fold
-from reconcile.profiles import Profile, finds_header, recognise
+from reconcile.profiles import Profile, builtin, finds_header, recognise
 from reconcile.readers.names import ROW_COLUMN
 
 
@@ -49,12 +50,20 @@ class HeaderChooser:
         return two_row_headers(top, self.sub, self._lookup()) if self.sub is not None else top
 
     def _lookup(self) -> dict[str, str]:
-        """Folded header -> canonical column: the built-in names, and those of the profile in use."""
-        lookup = header_lookup(self.kind)
-        if self.profile is not None:
-            for canonical in self.profile.columns:
-                lookup.update((fold(h), canonical) for h in self.profile.headers_for(canonical))
-        return lookup
+        """Folded header -> canonical column: the built-in names, and those of the profile in use
+        (its debit and credit headers too, under the names `debit` and `credit`)."""
+        return _with_profile(header_lookup(self.kind), self.profile)
+
+    def _under(self, rows: list[list], profile: Profile) -> int | None:
+        """The first row that, read with the row under it, holds the headers the profile finds: a
+        statement's `Phát sinh` over `Nợ | Có`. Its index, noting the second row; None if none does."""
+        lookup = _with_profile(header_lookup(self.kind), profile)
+        for i in range(min(len(rows) - 1, profile.header.max_scan)):
+            top, below = rows[i], rows[i + 1]
+            if _reads_as_sub_header(top, below, lookup) and finds_header(profile, two_row_headers(top, below, lookup)):
+                self.sub = list(below)
+                return i
+        return None
 
     def _second_row(self, rows: list[list], i: int) -> int:
         """The header row `i`, noting the row under it when it is the header's second row."""
@@ -84,6 +93,9 @@ class HeaderChooser:
                 for i, row in enumerate(rows[: profile.header.max_scan]):
                     if finds_header(profile, row):
                         return i
+                under = self._under(rows, profile)
+                if under is not None:
+                    return under
                 raise InputFileError(
                     str(self.path),
                     f"has no row with the headers {profile.header.named()} in its first "
@@ -95,6 +107,19 @@ class HeaderChooser:
         if hit is not None:
             self.profile, self.how = hit[0], "recognised"
             return self._second_row(rows, hit[1])
+        # a header over two rows (`Phát sinh` over `Nợ | Có`): each row read with the one under it
+        lookup = header_lookup(self.kind)
+        for candidate in builtin():
+            if candidate.kind == self.kind:
+                lookup = _with_profile(lookup, candidate)
+        joined = [
+            two_row_headers(top, below, lookup) if _reads_as_sub_header(top, below, lookup) else []
+            for top, below in itertools.pairwise(rows)
+        ]
+        hit = recognise(self.kind, joined)
+        if hit is not None:
+            self.profile, self.how, self.sub = hit[0], "recognised", list(rows[hit[1] + 1])
+            return hit[1]
         return self._auto(rows, non_empty)
 
     def _auto(self, rows: list[list], non_empty: list[int]) -> int:
@@ -104,6 +129,16 @@ class HeaderChooser:
             if known >= 2:
                 return self._second_row(rows, i)
         return non_empty[0]
+
+
+def _with_profile(lookup: dict[str, str], profile: Profile | None) -> dict[str, str]:
+    """A header lookup with a profile's own headers: its columns', and its debit and credit headers."""
+    if profile is not None:
+        for canonical in profile.columns:
+            lookup.update((fold(h), canonical) for h in profile.headers_for(canonical))
+        lookup.update((fold(h), "debit") for h in profile.debits())
+        lookup.update((fold(h), "credit") for h in profile.credits())
+    return lookup
 
 
 def _text(value) -> str:
@@ -130,12 +165,19 @@ def two_row_headers(top: list, sub: list, lookup: dict[str, str]) -> list[str]:
             out.append(t)
         elif group:
             joined = f"{group} {s}"
-            out.append(joined if fold(s) not in lookup and fold(joined) in lookup else s)
+            out.append(joined if fold(s) not in lookup and _names_known(joined, lookup) else s)
         elif not t:
             out.append(s)
         else:
             out.append(s if fold(s) in lookup and fold(t) not in lookup else t)
     return out
+
+
+def _names_known(header: str, lookup: dict[str, str]) -> bool:
+    """Whether a header is one the lookup knows, whole or as words within it (`Số phát sinh Nợ` holds
+    `Phát sinh nợ`; a known header of one word is not looked for within another)."""
+    key = fold(header)
+    return key in lookup or any(" " in k and f" {k} " in f" {key} " for k in lookup)
 
 
 def _reads_as_sub_header(top: list, below: list, lookup: dict[str, str]) -> bool:
@@ -145,8 +187,8 @@ def _reads_as_sub_header(top: list, below: list, lookup: dict[str, str]) -> bool
     cells = [_text(v) for v in below]
     if not any(cells) or any(re.search(r"[0-9]{4}", c) for c in cells):
         return False
-    known = sum(1 for v in top if fold(_text(v)) in lookup)
-    return sum(1 for v in two_row_headers(top, below, lookup) if fold(v) in lookup) > known
+    known = sum(1 for v in top if _names_known(_text(v), lookup))
+    return sum(1 for v in two_row_headers(top, below, lookup) if _names_known(v, lookup)) > known
 
 
 def clean_headers(headers: list) -> list[str]:
