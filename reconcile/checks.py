@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from reconcile.config import Checks, Settings
 from reconcile.controls import check_controls
 from reconcile.errors import InputFileError, ReconcileError, shell_arg
+from reconcile.readers.names import SKIP_COLUMN
 from reconcile.sqlfiles import bind, sql_text
 
 
@@ -49,7 +50,7 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     reasons = {r["file_id"]: r["reason"] for r in loaded}
     # a bank statement may hold no payment at all (a day without movements, money in only): that is
     # its content, not a fault, unless a row of it was refused for a problem
-    statements = {file_id for file_id, tb in tables if tb.format in ("camt", "mt940")}
+    statements = {file_id for file_id, tb in tables if tb.format in ("camt", "mt940") or _money_in_only(tb)}
     excused = statements - {r["file_id"] for r in loaded if r["refused"]}
     several = {file_id for file_id, name in names.items() if name.endswith("')")}
     commands = {
@@ -64,6 +65,16 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     if settings.checks.control_totals:
         check_controls(con, tables, names)
     check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)
+
+
+def _money_in_only(table) -> bool:
+    """Whether a statement export (a debit and a credit column) holds no debit at all: its rows all
+    money in, returns, balances or charges, none set aside for lack of a debit amount (a debit column
+    read wrong would set its payments aside so)."""
+    if table.credit_column is None:
+        return False
+    reasons = table.text_frame().get_column(SKIP_COLUMN).to_list()
+    return not any(r and r.startswith("no debit amount") for r in reasons)
 
 
 def _n(value: int) -> str:

@@ -116,7 +116,14 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
                 + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
                 + f"; read {', '.join(repr(t.sheet) for t in read)}"
             )
-    pair_returns_across(t for _, t in tables)  # a return in one statement of the month, its payment in another
+    # a return in one statement of the month, its payment in another (or booked as a plain credit)
+    ambiguous = pair_returns_across(t for _, t in tables)
+    for where, n in ambiguous.items():
+        if cfg.on_notice:
+            cfg.on_notice(
+                f"{where}: returns that fit several payments and name none of them apart: {n}, set aside with "
+                "no payment marked returned; ask the bank which payments came back (the rows set aside, in rejected_rows)"
+            )
     return tables, skipped
 
 

@@ -167,7 +167,8 @@ def test_the_shared_reference_month_end_to_end(tmp_path):
 
 def test_a_return_in_the_next_statement_returns_the_payment_of_the_one_before(tmp_path):
     """The payments in one camt.053, Em's return in the next: her payment is marked returned there,
-    the return set aside naming it; Phúc, paid alike under the same reference, stays paid."""
+    the return set aside naming it (by its path: both files are called bank.xml); Phúc, paid alike
+    under the same reference, stays paid."""
     from click.testing import CliRunner
 
     from reconcile.cli import cli
@@ -194,7 +195,7 @@ def test_a_return_in_the_next_statement_returns_the_payment_of_the_one_before(tm
             (
                 True,
                 1,
-                "credit: the return of the payment in bank.xml row 2, which is marked returned (a return or "
+                f"credit: the return of the payment in {first} row 2, which is marked returned (a return or "
                 "reversal, not a payment)",
             )
         ]

@@ -210,6 +210,11 @@ def test_a_reversal_whose_payment_is_in_no_statement_of_the_run_stays_a_returned
     )
     code, output, db = run_days(tmp_path, tenth, eleventh)
     assert code == 0, output
+    assert (
+        f"reconcile: {eleventh}: returns that fit several payments and name none of them apart: 1, set aside "
+        "with no payment marked returned; ask the bank which payments came back (the rows set aside, in "
+        "rejected_rows)"
+    ) in output.splitlines()
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute(
             "SELECT source_file LIKE '%bank_11.sta', vneid, status FROM payments ORDER BY source_file, source_row"
@@ -228,3 +233,125 @@ def test_a_reversal_whose_payment_is_in_no_statement_of_the_run_stays_a_returned
                 "paired, none is marked returned; ask the bank which payment came back",
             )
         ]
+
+
+TENTH = [*SHARED[:4], *NONREF[:2]]  # Em and Phúc under CTXHT09, Bình under NONREF (FT240910003)
+
+
+def payment_statuses(db: Path) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT vneid, status FROM payments ORDER BY vneid").fetchall()
+
+
+def set_aside(db: Path, name: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            "SELECT source_row, reason FROM rejected_rows WHERE set_aside AND source_file LIKE ? ORDER BY source_row",
+            [f"%{name}"],
+        ).fetchall()
+
+
+def test_which_payments_came_back_does_not_depend_on_the_order_the_files_are_given_in(tmp_path):
+    """On the 11th a reversal of CTXHT09 that names nobody, on the 12th one that names Em: Em's is the
+    12th's, so the 11th's is Phúc's, whatever order the three statements are given in."""
+    tenth = daily(tmp_path, 10, "10000000", "6000000", *TENTH)
+    eleventh = daily(
+        tmp_path, 11, "6000000", "7000000", ":61:2409110911RD1000000,NTRFCTXHT09//FT3", ":86:HOAN TRA TK DA DONG"
+    )
+    twelfth = daily(
+        tmp_path,
+        12,
+        "7000000",
+        "8000000",
+        ":61:2409120912RD1000000,NTRFCTXHT09//FT4",
+        ":86:HOAN TRA CCCD 036148000005 HOANG THI EM",
+    )
+    answers = []
+    for n, order in enumerate([(tenth, eleventh, twelfth), (twelfth, eleventh, tenth)]):
+        (tmp_path / str(n)).mkdir()
+        code, output, db = run_days(tmp_path / str(n), *order)
+        assert code == 0, output
+        answers.append((payment_statuses(db), set_aside(db, "bank_11.sta"), set_aside(db, "bank_12.sta")))
+    assert answers[0] == answers[1]
+    assert answers[0] == (
+        [("001045000002", "success"), ("036042000006", "returned"), ("036148000005", "returned")],
+        [
+            (
+                1,
+                "credit: the return of the payment in bank_10.sta row 2, which is marked returned (a return or reversal, not a payment)",
+            )
+        ],
+        [
+            (
+                1,
+                "credit: the return of the payment in bank_10.sta row 1, which is marked returned (a return or reversal, not a payment)",
+            )
+        ],
+    )
+
+
+def test_two_returns_that_fit_the_same_two_payments_return_both(tmp_path):
+    """Two reversals of 1,000,000 under CTXHT09 naming nobody, and the two payments they fit: both
+    came back, whichever is whose."""
+    tenth = daily(tmp_path, 10, "10000000", "6000000", *TENTH)
+    back = [":61:2409110911RD1000000,NTRFCTXHT09//FT3", ":86:HOAN TRA TK DA DONG"]
+    eleventh = daily(tmp_path, 11, "6000000", "8000000", *back, *back)
+    code, output, db = run_days(tmp_path, tenth, eleventh)
+    assert code == 0, output
+    assert payment_statuses(db) == [
+        ("001045000002", "success"),
+        ("036042000006", "returned"),
+        ("036148000005", "returned"),
+    ]
+
+
+def test_a_payment_reversed_twice_is_returned_once_and_the_second_reversal_set_aside(tmp_path):
+    tenth = daily(tmp_path, 10, "10000000", "6000000", *TENTH)
+    twice = [":61:2409110911RD2000000,NTRFNONREF//FT240912002", ":86:HOAN TRA GD FT240910003 CCCD 001045000002"]
+    eleventh = daily(tmp_path, 11, "6000000", "10000000", *twice, *twice)
+    code, output, db = run_days(tmp_path, tenth, eleventh)
+    assert code == 0, output
+    assert payment_statuses(db) == [
+        ("001045000002", "returned"),
+        ("036042000006", "success"),
+        ("036148000005", "success"),
+    ]
+    assert set_aside(db, "bank_11.sta") == [
+        (
+            1,
+            "credit: the return of the payment in bank_10.sta row 3, which is marked returned (a return or reversal, not a payment)",
+        ),
+        (
+            2,
+            "a second return of the payment in bank_10.sta row 3, which another return already brought back: not "
+            "paired again, not a payment; ask the bank whether the money came back twice",
+        ),
+    ]
+
+
+def test_a_return_booked_as_a_plain_credit_returns_the_payment_its_text_names(tmp_path):
+    """Many banks book a return as a credit (C), not a reversal (RD): one whose text says it is a return
+    and names the payment returns it; a credit that names the payment but is no return (the treasury's
+    funding citing it) does not."""
+    tenth = daily(tmp_path, 10, "10000000", "6000000", *TENTH)
+    eleventh = daily(
+        tmp_path,
+        11,
+        "6000000",
+        "9000000",
+        ":61:2409110911C2000000,NTRFNONREF//FT240912002",
+        ":86:HOAN TRA GD FT240910003 TRAN VAN BINH TK DA DONG",
+        ":61:2409110911C1000000,NTRFNONREF//FT240912003",
+        ":86:KBNN CAP BO SUNG KINH PHI THEO FT1",
+    )
+    code, output, db = run_days(tmp_path, tenth, eleventh)
+    assert code == 0, output
+    assert payment_statuses(db) == [
+        ("001045000002", "returned"),
+        ("036042000006", "success"),
+        ("036148000005", "success"),
+    ]
+    assert [reason for _, reason in set_aside(db, "bank_11.sta")] == [
+        "credit: the return of the payment in bank_10.sta row 3, which is marked returned (a return or reversal, not a payment)",
+        "credit (money into the account), not a payment",
+    ]

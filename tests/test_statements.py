@@ -477,3 +477,69 @@ def test_a_workbook_with_phat_sinh_merged_over_no_and_co_reconciles(tmp_path):
             ("BT002", 1_500_000, "returned")
         ]
 
+
+def sao_ke(path, opening: str, *rows: str, closing: str, debits: str, credits: str):
+    """A vn-bank-statement export of a day: its movements (STT, date, Số bút toán, ...), totals and balances."""
+    lines = [
+        "SAO KÊ TÀI KHOẢN,,,,,,,,",
+        "Số tài khoản: 0071000999999,,,,,,,,",
+        "STT,Ngày giao dịch,Số bút toán,Diễn giải,Tên đối ứng,Tài khoản đối ứng,Ghi nợ,Ghi có,Số dư",
+        f',,,Số dư đầu kỳ,,,,,"{opening}"',
+        *rows,
+        f'Tổng cộng,,,,,,"{debits}","{credits}",',
+        f',,,Số dư cuối kỳ,,,,,"{closing}"',
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+FIFTH = [
+    '1,05/09/2024,BT001,CHI TRA TCXH T09 CCCD 079196118125,NGUYỄN THỊ THANH HƯƠNG,0071000000001,"1.500.000",,"3.500.000"',
+    '2,05/09/2024,BT002,CHI TRA TCXH T09 CCCD 001045000002,TRẦN VĂN BÌNH,0071000000002,"1.500.000",,"2.000.000"',
+]
+
+
+def test_an_export_credit_is_no_return_by_its_own_number_nor_by_a_number_its_text_cites(tmp_path):
+    """The 7th's export numbers its entries from BT001 again, and the treasury's funding of 1.500.000
+    cites BT002 (`theo QD BT002`): neither returns a payment of the 5th; nobody is marked returned."""
+    fifth = sao_ke(tmp_path / "sk_05.csv", "5.000.000", *FIFTH, closing="2.000.000", debits="3.000.000", credits="0")
+    seventh = sao_ke(
+        tmp_path / "sk_07.csv",
+        "2.000.000",
+        '1,07/09/2024,BT001,KBNN cap bo sung kinh phi chi tra T09,,,,"1.500.000","3.500.000"',
+        '2,07/09/2024,BT002,KBNN cap kinh phi theo QD BT002,KHO BẠC NHÀ NƯỚC,,,"1.500.000","5.000.000"',
+        closing="5.000.000",
+        debits="0",
+        credits="3.000.000",
+    )
+    code, output, con = run_month(tmp_path, fifth, seventh)
+    assert code == 0, output
+    with con:
+        assert con.execute("SELECT payment_ref, status FROM payments ORDER BY payment_ref").fetchall() == [
+            ("BT001", "success"),
+            ("BT002", "success"),
+        ]
+
+
+def test_an_export_of_a_day_with_only_a_return_returns_the_payment_and_is_no_fault(tmp_path):
+    """The 7th's export holds only Hương's money coming back: it returns her payment of the 5th, and a
+    file with no debit at all is a day's statement, not a file to refuse."""
+    fifth = sao_ke(tmp_path / "sk_05.csv", "5.000.000", *FIFTH, closing="2.000.000", debits="3.000.000", credits="0")
+    seventh = sao_ke(
+        tmp_path / "sk_07.csv",
+        "2.000.000",
+        '1,07/09/2024,BT004,Hoan tra GD BT001,NGUYỄN THỊ THANH HƯƠNG,0071000000001,,"1.500.000","3.500.000"',
+        closing="3.500.000",
+        debits="0",
+        credits="1.500.000",
+    )
+    code, output, con = run_month(tmp_path, fifth, seventh)
+    assert code == 0, output
+    with con:
+        assert con.execute("SELECT payment_ref, status FROM payments ORDER BY payment_ref").fetchall() == [
+            ("BT001", "returned"),
+            ("BT002", "success"),
+        ]
+        assert con.execute(
+            "SELECT rows_loaded, rows_set_aside FROM inputs WHERE file_name = 'sk_07.csv'"
+        ).fetchall() == [(0, 3)]

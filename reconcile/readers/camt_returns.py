@@ -60,30 +60,50 @@ class Originals:
         if row.get("bank_ref"):
             self.by_bank.setdefault((kind, row["bank_ref"].upper(), key), []).append((number, row))
 
-    def take(
-        self, ret: dict, amount, kind: str | None = None, allowed: Callable[[int, dict], bool] | None = None
-    ) -> tuple[dict | None, list[int]]:
-        """The original of return `ret`, marked as taken; else None and, when several payments fit
-        and the return names none of them apart, their row numbers (the return is ambiguous). Only
-        the payments `allowed` (number, row) may be its original, when given."""
+    def fits(
+        self,
+        ret: dict,
+        amount,
+        kind: str | None = None,
+        allowed: Callable[[int, dict], bool] | None = None,
+        taken: bool = False,
+    ) -> dict[int, dict]:
+        """The payments (by number) return `ret` may bring back: of its amount, and its reference or one
+        its text names, not contradicted by it, `allowed` (number, row) when given; those not taken
+        yet (or, `taken`, those already taken: a payment returned twice)."""
         key = amount_key(amount)
         fits = dict(self.by_ref.get((kind, ret.get("payment_ref"), key), []))
         named_refs = _words(ret) | {r.upper() for r in ret.get("_other_refs", ())}
         for word in named_refs:  # a reference it names: the bank's, or the payment's own (end-to-end)
             fits.update(self.by_bank.get((kind, word, key), []))
             fits.update(self.by_named_ref.get((kind, word, key), []))
-        fits = {
+        return {
             n: row
             for n, row in fits.items()
-            if n not in self.taken and not _contradicts(ret, row) and (allowed is None or allowed(n, row))
+            if (n in self.taken) == taken and not _contradicts(ret, row) and (allowed is None or allowed(n, row))
         }
+
+    @staticmethod
+    def choose(ret: dict, fits: dict[int, dict]) -> tuple[int | None, list[int]]:
+        """Of the payments that fit, the one the return brings back; else None and, when it names
+        none of several apart, their numbers (the return is ambiguous)."""
         named = [n for n, row in fits.items() if _names(ret, row)]
         if len(fits) == 1:
-            chosen = next(iter(fits))
-        elif len(named) == 1 or _one_payee([fits[n] for n in named]):
-            chosen = min(named)  # one payee paid twice alike: whichever came back, the month is the same
-        else:
-            return None, sorted(named or fits)
+            return next(iter(fits)), []
+        if len(named) == 1 or _one_payee([fits[n] for n in named]):
+            return min(named), []  # one payee paid twice alike: whichever came back, the month is the same
+        return None, sorted(named or fits)
+
+    def take(
+        self, ret: dict, amount, kind: str | None = None, allowed: Callable[[int, dict], bool] | None = None
+    ) -> tuple[dict | None, list[int]]:
+        """The original of return `ret`, marked as taken; else None and, when several payments fit
+        and the return names none of them apart, their row numbers (the return is ambiguous). Only
+        the payments `allowed` (number, row) may be its original, when given."""
+        fits = self.fits(ret, amount, kind, allowed)
+        chosen, several = self.choose(ret, fits)
+        if chosen is None:
+            return None, several
         self.taken.add(chosen)
         return fits[chosen], []
 

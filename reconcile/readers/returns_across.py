@@ -5,19 +5,26 @@ week), and money sent on the 10th may come back in the statement of the 12th. Th
 readers pair the returns whose payment is in the same file (camt_returns.py); a return that finds
 none stands for its payment, as a returned debit, so that a payment of an earlier month is reported
 failed. When the payment is in another statement of the same run, that would count it twice: the
-payment paid, its return failed, and the beneficiary paid although the money came back. A statement
-export read through a profile with a debit and a credit column (`Ghi nợ` / `Ghi có`) has its
-returns as credits (`Hoan tra GD BT002`), set aside as money in, with its payment still paid.
+payment paid, its return failed, and the beneficiary paid although the money came back. And a bank
+may book a return as a plain credit (`Hoan tra GD BT002` in a sao kê export's `Ghi có`, an MT940
+`C` entry), set aside as money in with its payment still paid.
 
-So, once every file of the run is read, each such return (a statement's return standing for its
-payment, or an export's credit) is looked for among the successful debits of the run's statements by
-the rules of a file's own (camt_returns.Originals: the same amount, a reference it names, among
-several the payee it names); a statement's return only in the other files (its own was searched),
-and only among payments dated no later than it. Found, the payment is marked returned and the return
-is set aside naming the payment's file and row. Fitting several and naming none apart, none is marked
-and the return is set aside with the rows it could be, for an officer to ask the bank. Found in no
-file, a statement's return stays the returned debit it stood for, and an export's credit stays set
-aside as money in.
+So, once every file of the run is read, the returns are paired with the successful debits of the
+run's statements by the rules of a file's own (camt_returns.Originals: the same amount, a reference
+it names, among several the payee it names), and only with payments dated no later than them:
+- a statement's return that stands for its payment, in the other files (its own was searched);
+- a credit whose text says it is a return (`hoàn trả`, `trả lại`, `return`, ...), in any file, by a
+  reference its text names (never its own reference: a bank numbers each day's entries anew).
+
+First the returns that name their payment apart, then the others: one that fits a single payment
+left, and returns that fit the same payments as many as there are (every one of them came back).
+The statements are taken in the order of their content, not of the command line, so the pairs are
+the same whatever order the files are given in. Paired, the payment is marked returned and the
+return set aside naming the payment's file and row. Fitting several and naming none apart, none is
+marked and the return is set aside with the rows it could be, for an officer to ask the bank. A
+return of a payment another return already brought back is set aside as such, never a payment.
+Found in no file, a statement's return stays the returned debit it stood for, and a credit stays
+money in.
 """
 
 from __future__ import annotations
@@ -28,37 +35,42 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from reconcile.normalise.text import fold
 from reconcile.readers.camt_returns import Originals
 from reconcile.readers.layout import money_in
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
-from reconcile.readers.statements import REFS_COLUMN, RETURN_COLUMN, STATEMENTS
+from reconcile.readers.statements import CREDIT, REFS_COLUMN, RETURN_COLUMN, STATEMENTS
 from reconcile.readers.tables import RawTable
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 DMY_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")  # 05/09/2024: a Vietnamese export's day first
 FIELDS = ("payment_ref", "payee_name", "account_number", "value_date", "narrative", "status")
+# A credit's text that says it brings a payment back, folded (no case or diacritics)
+RETURN_TEXT = re.compile(r"\b(hoan tra|hoan lai|hoan tien|tra lai|tra ve|return|returned|reversal|refund)\b")
 
 
-def _file(table: RawTable) -> str:
-    """A file as a return's reason names it: its name, and its sheet when a workbook's."""
-    return table.path.name if table.sheet is None else f"{table.path.name} (sheet {table.sheet})"
-
-
-def paired(original: RawTable, row: int) -> str:
-    """Why a return is set aside once its payment, row `row` of `original`, is marked returned."""
+def paired(original: str, row: int) -> str:
+    """Why a return is set aside once its payment, row `row` of file `original`, is marked returned."""
     return (
-        f"credit: the return of the payment in {_file(original)} row {row}, which is marked returned "
+        f"credit: the return of the payment in {original} row {row}, which is marked returned "
         "(a return or reversal, not a payment)"
     )
 
 
-def ambiguous_across(rows: list[tuple[RawTable, int]]) -> str:
-    """Why a return that fits the payments of several rows is set aside."""
-    listed = ", ".join(f"{_file(table)} row {row}" for table, row in rows)
+def ambiguous_across(rows: list[str]) -> str:
+    """Why a return that fits the payments of several rows (`FILE row N`) is set aside."""
     return (
-        f"a return that fits {len(rows)} payments of the same amount ({listed}) and names none of them apart "
-        "by account, ID, name or bank reference: not paired, none is marked returned; ask the bank which "
+        f"a return that fits {len(rows)} payments of the same amount ({', '.join(rows)}) and names none of them "
+        "apart by account, ID, name or bank reference: not paired, none is marked returned; ask the bank which "
         "payment came back"
+    )
+
+
+def returned_twice(original: str, row: int) -> str:
+    """Why a return of a payment that another return already brought back is set aside."""
+    return (
+        f"a second return of the payment in {original} row {row}, which another return already brought back: "
+        "not paired again, not a payment; ask the bank whether the money came back twice"
     )
 
 
@@ -77,6 +89,7 @@ class Statement:
     """A payments table whose returns are paired here, as rows the pairing reads, and what it changes."""
 
     table: RawTable
+    name: str  # the file as a reason names it
     rows: list[dict]
     columns: dict[str, str]  # canonical -> the frame's column
     changed: set[str] = field(default_factory=set)  # the canonical columns changed, and "skip"
@@ -86,81 +99,148 @@ class Statement:
         self.changed.add(what)
 
 
-def pair_returns_across(tables: Iterable[RawTable]) -> None:
-    """Pair each return with its payment in the run's statements (the module's docstring); the tables'
-    frames are changed in place (a CSV file's rows, staged on disk, are read into its frame first)."""
-    statements = [s for s in (_statement(t) for t in tables) if s is not None]
-    if not any(row["return"] for s in statements for row in s.rows):
-        return
-    originals = Originals()
-    where: dict[int, tuple[int, dict]] = {}  # a payment's number -> (its statement, its row)
-    for s, statement in enumerate(statements):
-        for row in statement.rows:
-            if row["payment"]:
-                where[len(where) + 1] = (s, row)
-                row["number"] = len(where)
-                originals.add(row["number"], row, row["amount"])
-    for s, statement in enumerate(statements):
-        for row in statement.rows:
-            if not row["return"]:
+@dataclass
+class Pairing:
+    """The run's statements, the payments a return may bring back, and the returns."""
+
+    statements: list[Statement]
+    originals: Originals = field(default_factory=Originals)
+    where: dict[int, tuple[Statement, dict]] = field(default_factory=dict)  # payment number -> its place
+    ambiguous: dict[str, int] = field(default_factory=dict)  # file -> returns set aside as ambiguous
+
+    def add_payments(self) -> None:
+        """Every debit paid, and (taken already) every debit its own file marked returned."""
+        for statement in self.statements:
+            for row in statement.rows:
+                if row["payment"] or row["returned"]:
+                    number = len(self.where) + 1
+                    self.where[number], row["number"] = (statement, row), number
+                    self.originals.add(number, row, row["amount"])
+                    if row["returned"]:
+                        self.originals.taken.add(number)
+
+    def fits(self, statement: Statement, row: dict, taken: bool = False) -> dict[int, dict]:
+        def allowed(number: int, payment: dict) -> bool:
+            """A payment dated no later than the return; of another file for a statement's own return."""
+            paid, back = _day(payment.get("value_date")), _day(row.get("value_date"))
+            later = paid is not None and back is not None and paid > back
+            return not later and (self.where[number][0] is not statement or row["return"] == "credit")
+
+        return self.originals.fits(_as_return(row), row["amount"], allowed=allowed, taken=taken)
+
+    def pair(self, statement: Statement, row: dict, number: int) -> None:
+        self.originals.taken.add(number)
+        owner, payment = self.where[number]
+        owner.set(payment, "status", "returned")
+        if owner.table.format in STATEMENTS:  # the reader's own text: say where it came back
+            note = f"returned in {statement.name}"
+            owner.set(payment, "narrative", "; ".join(p for p in (payment["narrative"], note) if p))
+        statement.set(row, "skip", paired(owner.name, payment["source_row"]))
+
+    def place(self, number: int) -> tuple[str, int]:
+        owner, payment = self.where[number]
+        return owner.name, payment["source_row"]
+
+    def run(self) -> None:
+        returns = [(s, row) for s in self.statements for row in s.rows if row["return"]]
+        returns.sort(key=lambda r: _day(r[1].get("value_date")) or (9999, 0, 0))  # stable: statement, row
+        pending = []
+        for statement, row in returns:  # first the returns that name their payment apart
+            chosen, _ = Originals.choose(_as_return(row), self.fits(statement, row))
+            if chosen is not None:
+                self.pair(statement, row, chosen)
+            else:
+                pending.append((statement, row))
+        while pending:  # then those left a single payment by the others
+            fits = [self.fits(statement, row) for statement, row in pending]
+            single = next((i for i, f in enumerate(fits) if len(f) == 1), None)
+            if single is not None:
+                statement, row = pending.pop(single)
+                self.pair(statement, row, next(iter(fits[single])))
                 continue
+            # returns that fit the same payments, as many as there are: every one of them came back
+            groups: dict[frozenset, list[int]] = {}
+            for i, f in enumerate(fits):
+                if f:
+                    groups.setdefault(frozenset(f), []).append(i)
+            whole = next((g for numbers, g in groups.items() if len(g) == len(numbers)), None)
+            if whole is None:
+                break
+            for i, number in zip(whole, sorted(fits[whole[0]]), strict=True):
+                self.pair(*pending[i], number)
+            pending = [p for i, p in enumerate(pending) if i not in whole]
+        for statement, row in pending:
+            left = self.fits(statement, row)
+            if left:
+                _, several = Originals.choose(_as_return(row), left)
+                places = sorted(self.place(n) for n in several)
+                statement.set(row, "skip", ambiguous_across([f"{name} row {n}" for name, n in places]))
+                self.ambiguous[str(statement.table.path)] = self.ambiguous.get(str(statement.table.path), 0) + 1
+            elif before := self.fits(statement, row, taken=True):
+                statement.set(row, "skip", returned_twice(*min(self.place(n) for n in before)))
 
-            def allowed(number: int, payment: dict, s: int = s, row: dict = row) -> bool:
-                """A payment dated no later than the return; of another file for a statement's own return."""
-                paid, back = _day(payment.get("value_date")), _day(row.get("value_date"))
-                later = paid is not None and back is not None and paid > back
-                return not later and (where[number][0] != s or row["return"] == "credit")
 
-            original, several = originals.take(row, row["amount"], allowed=allowed)
-            if original is not None:
-                o = statements[where[original["number"]][0]]
-                o.set(original, "status", "returned")
-                if o.table.format in STATEMENTS:  # the reader's own text: say where it came back
-                    o.set(
-                        original,
-                        "narrative",
-                        "; ".join(p for p in (original["narrative"], f"returned in {statement.table.path.name}") if p),
-                    )
-                statement.set(row, "skip", paired(o.table, original["source_row"]))
-            elif several:
-                listed = [(statements[where[n][0]].table, where[n][1]["source_row"]) for n in several]
-                statement.set(row, "skip", ambiguous_across(listed))
+def pair_returns_across(tables: Iterable[RawTable]) -> dict[str, int]:
+    """Pair each return with its payment in the run's statements (the module's docstring); the tables'
+    frames are changed in place (a CSV file's rows, staged on disk, are read into its frame first).
+    Returns how many returns of each file were set aside as fitting several payments."""
+    chosen = [t for t in tables if t.kind == "payments" and (t.format in STATEMENTS or t.credit_column)]
+    chosen.sort(key=lambda t: (t.sha256, t.sheet or ""))  # the content's order, not the command line's
+    names = [t.path.name for t in chosen]
+    statements = [_statement(t, str(t.path) if names.count(t.path.name) > 1 else t.path.name) for t in chosen]
+    if not any(row["return"] for s in statements for row in s.rows):
+        return {}
+    pairing = Pairing(statements)
+    pairing.add_payments()
+    pairing.run()
     for statement in statements:
         _write_back(statement)
+    return pairing.ambiguous
 
 
-def _statement(table: RawTable) -> Statement | None:
+def _statement(table: RawTable, name: str) -> Statement:
     """A payments table whose rows take part: a camt or MT940 statement, or an export with a credit column."""
-    if table.kind != "payments" or not (table.format in STATEMENTS or table.credit_column):
-        return None
     frame = table.text_frame()
     if table.source is not None:  # a CSV file's rows, staged on disk: from now on held as its frame
         table.frame, table.source = frame, None
+    if table.sheet is not None:
+        name = f"{name} (sheet {table.sheet})"
     columns = {canonical: column for column, canonical in table.header_map.items() if canonical in (*FIELDS, "amount")}
+    blank = [None] * frame.height
     values = {name: frame[column].to_list() for name, column in columns.items()}
-    skip = frame[SKIP_COLUMN].to_list() if SKIP_COLUMN in frame.columns else [None] * frame.height
+    skip = frame[SKIP_COLUMN].to_list() if SKIP_COLUMN in frame.columns else blank
     source_rows = frame[ROW_COLUMN].to_list()
     if table.format in STATEMENTS:
         direction, bank_refs = frame["direction"].to_list(), frame["bank_ref"].to_list()
         returns, refs = frame[RETURN_COLUMN].to_list(), frame[REFS_COLUMN].to_list()
+        credits, credit = values.get("amount", blank), CREDIT
     else:
+        direction, bank_refs, returns, refs = blank, blank, blank, blank
         credits, credit = frame.get_column(str(table.credit_column)).to_list(), money_in(table.profile or "")
     rows = []
     for i in range(frame.height):
-        row = {name: values.get(name, [None] * frame.height)[i] for name in FIELDS}
-        row["skip"], row["source_row"], amount = skip[i], source_rows[i], values.get("amount", [None] * frame.height)[i]
-        if table.format in STATEMENTS:  # a return stands for its payment: a debit, not set aside
-            row["bank_ref"], row["_other_refs"] = bank_refs[i], tuple((refs[i] or "").split())
-            debit = direction[i] == "DBIT" and not skip[i]
-            row["return"] = "statement" if debit and returns[i] else None
-            row["payment"] = debit and not returns[i] and _success(row["status"])
-        else:  # a credit is set aside as money in
-            row["return"] = "credit" if skip[i] == credit else None
-            row["payment"] = not skip[i] and _success(row["status"])
-            amount = credits[i] if row["return"] else amount
-        row["amount"] = amount_of(amount)
+        row = {name: values.get(name, blank)[i] for name in FIELDS}
+        row["skip"], row["source_row"], row["bank_ref"] = skip[i], source_rows[i], bank_refs[i]
+        row["_other_refs"] = tuple((refs[i] or "").split())
+        debit = not skip[i] and (table.format not in STATEMENTS or direction[i] == "DBIT")
+        says_return = bool(RETURN_TEXT.search(fold(row["narrative"] or "")))
+        if debit and returns[i]:  # a statement's return standing for its payment
+            row["return"] = "statement"
+        elif skip[i] == credit and says_return:
+            row["return"] = "credit"
+        else:
+            row["return"] = None
+        row["payment"] = debit and not returns[i] and _success(row["status"])
+        row["returned"] = debit and not returns[i] and (row["status"] or "").strip().lower() == "returned"
+        row["amount"] = amount_of(credits[i] if row["return"] == "credit" else values.get("amount", blank)[i])
         rows.append(row)
-    return Statement(table, rows, columns)
+    return Statement(table, name, rows, columns)
+
+
+def _as_return(row: dict) -> dict:
+    """A return as the pairing looks it up: a credit by the references its text names, not its own
+    (an export's `Số bút toán`, which a bank numbers anew each day, is no payment's)."""
+    return {**row, "payment_ref": None} if row["return"] == "credit" else row
 
 
 def _day(value: str | None) -> tuple[int, int, int] | None:
