@@ -116,15 +116,20 @@ def test_shared_reference_and_nonref_reversals_end_to_end(tmp_path):
     )
     db = reconciled(tmp_path, REGISTRY, path)
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT vneid, amount, status FROM payments ORDER BY source_row").fetchall() == [
-            ("036148000005", 1000000, "success"),
-            ("036042000006", 1000000, "returned"),
-            ("001045000002", 2000000, "returned"),
-        ]
-        assert con.execute("SELECT code, vneid FROM flags WHERE code = 'PAYMENT_FAILED' ORDER BY vneid").fetchall() == [
-            ("PAYMENT_FAILED", "001045000002"),
-            ("PAYMENT_FAILED", "036042000006"),
-        ]
+        assert_phuc_and_binh_returned(con)
+
+
+def assert_phuc_and_binh_returned(con) -> None:
+    """Em paid; Phúc's and Bình's payments returned, each one row, PAYMENT_FAILED."""
+    assert con.execute("SELECT vneid, amount, status FROM payments ORDER BY source_file, source_row").fetchall() == [
+        ("036148000005", 1000000, "success"),
+        ("036042000006", 1000000, "returned"),
+        ("001045000002", 2000000, "returned"),
+    ]
+    assert con.execute("SELECT code, vneid FROM flags WHERE code = 'PAYMENT_FAILED' ORDER BY vneid").fetchall() == [
+        ("PAYMENT_FAILED", "001045000002"),
+        ("PAYMENT_FAILED", "036042000006"),
+    ]
 
 
 def daily(tmp_path: Path, day: int, opening: str, closing: str, *lines: str) -> Path:
@@ -153,35 +158,32 @@ def run_days(tmp_path: Path, *days: Path) -> tuple[int, str, Path]:
     return result.exit_code, result.output, db
 
 
+TENTH = [*SHARED[:4], *NONREF[:2]]  # Em and Phúc under CTXHT09, Bình under NONREF (FT240910003)
+
+
+def after_the_tenth(tmp_path: Path, closing: str, *eleventh: str) -> Path:
+    """The month of TENTH's payments and the statement of the 11th with these lines; the run must
+    succeed. Its database."""
+    tenth = daily(tmp_path, 10, "10000000", "6000000", *TENTH)
+    code, output, db = run_days(tmp_path, tenth, daily(tmp_path, 11, "6000000", closing, *eleventh))
+    assert code == 0, output
+    return db
+
+
 def test_a_reversal_in_the_next_days_statement_returns_the_payment_of_the_day_before(tmp_path):
     """The payments on the 10th, Phúc's and Bình's reversed on the 11th in that day's statement: each
     payment is marked returned (PAYMENT_FAILED), each reversal is set aside naming the payment's row,
     and nobody is counted paid by money that came back."""
-    tenth = daily(tmp_path, 10, "10000000", "6000000", *SHARED[:4], *NONREF[:2])
-    eleventh = daily(
+    db = after_the_tenth(
         tmp_path,
-        11,
-        "6000000",
         "9000000",
         ":61:2409110911RD1000000,NTRFCTXHT09//FT3",
         ":86:HOAN TRA CCCD 036042000006 VU VAN PHUC TAI KHOAN DA DONG",
         ":61:2409110911RD2000000,NTRFNONREF//FT240912002",
         ":86:HOAN TRA GD CTXH0910002 TK DA DONG",
     )
-    code, output, db = run_days(tmp_path, tenth, eleventh)
-    assert code == 0, output
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute(
-            "SELECT vneid, amount, status FROM payments ORDER BY source_file, source_row"
-        ).fetchall() == [
-            ("036148000005", 1000000, "success"),
-            ("036042000006", 1000000, "returned"),
-            ("001045000002", 2000000, "returned"),
-        ]
-        assert con.execute("SELECT code, vneid FROM flags WHERE code = 'PAYMENT_FAILED' ORDER BY vneid").fetchall() == [
-            ("PAYMENT_FAILED", "001045000002"),
-            ("PAYMENT_FAILED", "036042000006"),
-        ]
+        assert_phuc_and_binh_returned(con)  # as when the reversals are in the payments' own statement
         assert con.execute(
             "SELECT narrative FROM payments WHERE status = 'returned' ORDER BY source_row"
         ).fetchall() == [
@@ -233,9 +235,6 @@ def test_a_reversal_whose_payment_is_in_no_statement_of_the_run_stays_a_returned
                 "paired, none is marked returned; ask the bank which payment came back",
             )
         ]
-
-
-TENTH = [*SHARED[:4], *NONREF[:2]]  # Em and Phúc under CTXHT09, Bình under NONREF (FT240910003)
 
 
 def payment_statuses(db: Path) -> list[tuple]:
@@ -293,11 +292,8 @@ def test_which_payments_came_back_does_not_depend_on_the_order_the_files_are_giv
 def test_two_returns_that_fit_the_same_two_payments_return_both(tmp_path):
     """Two reversals of 1,000,000 under CTXHT09 naming nobody, and the two payments they fit: both
     came back, whichever is whose."""
-    tenth = daily(tmp_path, 10, "10000000", "6000000", *TENTH)
     back = [":61:2409110911RD1000000,NTRFCTXHT09//FT3", ":86:HOAN TRA TK DA DONG"]
-    eleventh = daily(tmp_path, 11, "6000000", "8000000", *back, *back)
-    code, output, db = run_days(tmp_path, tenth, eleventh)
-    assert code == 0, output
+    db = after_the_tenth(tmp_path, "8000000", *back, *back)
     assert payment_statuses(db) == [
         ("001045000002", "success"),
         ("036042000006", "returned"),
@@ -306,11 +302,8 @@ def test_two_returns_that_fit_the_same_two_payments_return_both(tmp_path):
 
 
 def test_a_payment_reversed_twice_is_returned_once_and_the_second_reversal_set_aside(tmp_path):
-    tenth = daily(tmp_path, 10, "10000000", "6000000", *TENTH)
     twice = [":61:2409110911RD2000000,NTRFNONREF//FT240912002", ":86:HOAN TRA GD FT240910003 CCCD 001045000002"]
-    eleventh = daily(tmp_path, 11, "6000000", "10000000", *twice, *twice)
-    code, output, db = run_days(tmp_path, tenth, eleventh)
-    assert code == 0, output
+    db = after_the_tenth(tmp_path, "10000000", *twice, *twice)
     assert payment_statuses(db) == [
         ("001045000002", "returned"),
         ("036042000006", "success"),
@@ -333,19 +326,14 @@ def test_a_return_booked_as_a_plain_credit_returns_the_payment_its_text_names(tm
     """Many banks book a return as a credit (C), not a reversal (RD): one whose text says it is a return
     and names the payment returns it; a credit that names the payment but is no return (the treasury's
     funding citing it) does not."""
-    tenth = daily(tmp_path, 10, "10000000", "6000000", *TENTH)
-    eleventh = daily(
+    db = after_the_tenth(
         tmp_path,
-        11,
-        "6000000",
         "9000000",
         ":61:2409110911C2000000,NTRFNONREF//FT240912002",
         ":86:HOAN TRA GD FT240910003 TRAN VAN BINH TK DA DONG",
         ":61:2409110911C1000000,NTRFNONREF//FT240912003",
         ":86:KBNN CAP BO SUNG KINH PHI THEO FT1",
     )
-    code, output, db = run_days(tmp_path, tenth, eleventh)
-    assert code == 0, output
     assert payment_statuses(db) == [
         ("001045000002", "returned"),
         ("036042000006", "success"),

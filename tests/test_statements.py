@@ -499,21 +499,26 @@ FIFTH = [
 ]
 
 
+def fifth_and_seventh(tmp_path, *seventh: str, closing: str, credits: str):
+    """The month of two exports, FIFTH's payments on the 5th and these rows (credits only) on the 7th;
+    the run must succeed. Its database."""
+    fifth = sao_ke(tmp_path / "sk_05.csv", "5.000.000", *FIFTH, closing="2.000.000", debits="3.000.000", credits="0")
+    path = sao_ke(tmp_path / "sk_07.csv", "2.000.000", *seventh, closing=closing, debits="0", credits=credits)
+    code, output, con = run_month(tmp_path, fifth, path)
+    assert code == 0, output
+    return con
+
+
 def test_an_export_credit_is_no_return_by_its_own_number_nor_by_a_number_its_text_cites(tmp_path):
     """The 7th's export numbers its entries from BT001 again, and the treasury's funding of 1.500.000
     cites BT002 (`theo QD BT002`): neither returns a payment of the 5th; nobody is marked returned."""
-    fifth = sao_ke(tmp_path / "sk_05.csv", "5.000.000", *FIFTH, closing="2.000.000", debits="3.000.000", credits="0")
-    seventh = sao_ke(
-        tmp_path / "sk_07.csv",
-        "2.000.000",
+    con = fifth_and_seventh(
+        tmp_path,
         '1,07/09/2024,BT001,KBNN cap bo sung kinh phi chi tra T09,,,,"1.500.000","3.500.000"',
         '2,07/09/2024,BT002,KBNN cap kinh phi theo QD BT002,KHO BẠC NHÀ NƯỚC,,,"1.500.000","5.000.000"',
         closing="5.000.000",
-        debits="0",
         credits="3.000.000",
     )
-    code, output, con = run_month(tmp_path, fifth, seventh)
-    assert code == 0, output
     with con:
         assert con.execute("SELECT payment_ref, status FROM payments ORDER BY payment_ref").fetchall() == [
             ("BT001", "success"),
@@ -524,17 +529,12 @@ def test_an_export_credit_is_no_return_by_its_own_number_nor_by_a_number_its_tex
 def test_an_export_of_a_day_with_only_a_return_returns_the_payment_and_is_no_fault(tmp_path):
     """The 7th's export holds only Hương's money coming back: it returns her payment of the 5th, and a
     file with no debit at all is a day's statement, not a file to refuse."""
-    fifth = sao_ke(tmp_path / "sk_05.csv", "5.000.000", *FIFTH, closing="2.000.000", debits="3.000.000", credits="0")
-    seventh = sao_ke(
-        tmp_path / "sk_07.csv",
-        "2.000.000",
+    con = fifth_and_seventh(
+        tmp_path,
         '1,07/09/2024,BT004,Hoan tra GD BT001,NGUYỄN THỊ THANH HƯƠNG,0071000000001,,"1.500.000","3.500.000"',
         closing="3.500.000",
-        debits="0",
         credits="1.500.000",
     )
-    code, output, con = run_month(tmp_path, fifth, seventh)
-    assert code == 0, output
     with con:
         assert con.execute("SELECT payment_ref, status FROM payments ORDER BY payment_ref").fetchall() == [
             ("BT001", "returned"),
