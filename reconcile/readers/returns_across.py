@@ -186,16 +186,44 @@ def pair_returns_across(tables: Iterable[RawTable]) -> dict[str, int]:
     Returns how many returns of each file were set aside as fitting several payments."""
     chosen = [t for t in tables if t.kind == "payments" and (t.format in STATEMENTS or t.credit_column)]
     chosen.sort(key=lambda t: (t.sha256, t.sheet or ""))  # the content's order, not the command line's
+    if not any(_holds_returns(t) for t in chosen):  # no file is read into memory for nothing
+        return {}
     names = [t.path.name for t in chosen]
     statements = [_statement(t, str(t.path) if names.count(t.path.name) > 1 else t.path.name) for t in chosen]
-    if not any(row["return"] for s in statements for row in s.rows):
-        return {}
     pairing = Pairing(statements)
     pairing.add_payments()
     pairing.run()
     for statement in statements:
         _write_back(statement)
     return pairing.ambiguous
+
+
+def _holds_returns(table: RawTable) -> bool:
+    """Whether a statement holds a return: one standing for its payment, or a credit whose text says
+    it is one (a CSV export's credits are read from its staged rows, the rest is not)."""
+    credit = CREDIT if table.format in STATEMENTS else money_in(table.profile or "")
+    narrative = next((c for c, canonical in table.header_map.items() if canonical == "narrative"), None)
+    if table.source is None:
+        frame = table.frame
+        if RETURN_COLUMN in frame.columns and frame[RETURN_COLUMN].is_not_null().any():
+            return True
+        if narrative is None or SKIP_COLUMN not in frame.columns:
+            return False
+        texts = frame.filter(pl.col(SKIP_COLUMN) == credit).get_column(narrative).to_list()
+    else:
+        if narrative is None:
+            return False
+        import duckdb
+
+        from reconcile.warehouse import quote_ident
+
+        with duckdb.connect() as con:
+            found = con.execute(
+                f"SELECT {quote_ident(narrative)} FROM ({table.source}) AS s WHERE {quote_ident(SKIP_COLUMN)} = ?",
+                [credit],
+            ).fetchall()
+        texts = [text for (text,) in found]
+    return any(RETURN_TEXT.search(fold(text or "")) for text in texts)
 
 
 def _statement(table: RawTable, name: str) -> Statement:
