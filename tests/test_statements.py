@@ -543,3 +543,36 @@ def test_an_export_of_a_day_with_only_a_return_returns_the_payment_and_is_no_fau
         assert con.execute(
             "SELECT rows_loaded, rows_set_aside FROM inputs WHERE file_name = 'sk_07.csv'"
         ).fetchall() == [(0, 3)]
+
+
+def test_an_export_return_is_paired_only_with_a_payment_to_the_payee_it_names_and_by_what_it_says(tmp_path):
+    """On the 7th: Hương's money back citing BT002 (on the 5th, BT002 was Bình's: her payment was an
+    earlier day's, so no payment of this month is hers to return); Hương's `HOANTRA` of BT001 in
+    VND with its unit; interest citing BT002 (`Trả lãi`, which folds like `trả lại`). Only Hương's
+    BT001 is returned."""
+    con = fifth_and_seventh(
+        tmp_path,
+        '1,07/09/2024,X1,Hoan tra GD BT002,NGUYỄN THỊ THANH HƯƠNG,,,"1.500.000","3.500.000"',
+        '2,07/09/2024,X2,HOANTRA BT001 TK DA DONG,NGUYEN THI THANH HUONG,,,"1.500.000 VND","5.000.000"',
+        '3,07/09/2024,X3,Trả lãi tiền gửi BT002,,,,"1.500.000","6.500.000"',
+        closing="6.500.000",
+        credits="4.500.000",
+    )
+    with con:
+        assert con.execute("SELECT payment_ref, status FROM payments ORDER BY payment_ref").fetchall() == [
+            ("BT001", "returned"),
+            ("BT002", "success"),
+        ]
+        assert con.execute(
+            "SELECT source_row, reason FROM rejected_rows WHERE source_file LIKE '%sk_07.csv' AND source_row IN (5, 6, 7) "
+            "ORDER BY source_row"
+        ).fetchall() == [
+            (5, "money in (a credit), not a payment (profile vn-bank-statement)"),
+            (
+                6,
+                "credit: the return of the payment in sk_05.csv row 5, which is marked returned (a return or reversal, "
+                "not a payment)",
+            ),
+            (7, "money in (a credit), not a payment (profile vn-bank-statement)"),
+        ]
+

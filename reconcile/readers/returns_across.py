@@ -30,6 +30,7 @@ money in.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -44,9 +45,14 @@ from reconcile.readers.tables import RawTable
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 DMY_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")  # 05/09/2024: a Vietnamese export's day first
+CURRENCY = re.compile(r"(?i)(vnd|vnđ|đồng|dong|đ)\.?$")
 FIELDS = ("payment_ref", "payee_name", "account_number", "value_date", "narrative", "status")
 # A credit's text that says it brings a payment back, folded (no case or diacritics)
-RETURN_TEXT = re.compile(r"\b(hoan tra|hoan lai|hoan tien|tra lai|tra ve|return|returned|reversal|refund)\b")
+RETURN_TEXT = re.compile(
+    r"\b(hoan ?tra|hoan lai|hoan tien|tra ve|ht gd|return(ed)?|revers(al|ed)|refund(ed)?)\b|\btra lai\b(?! (tien gui|tk|tai khoan))"
+)
+# `trả lại` (gives back) and `trả lãi` (pays interest) fold alike: the latter is no return
+INTEREST = re.compile(r"trả lãi|lãi suất|lai suat|tien gui|tiền gửi")
 
 
 def paired(original: str, row: int) -> str:
@@ -79,7 +85,8 @@ def amount_of(value: str | None) -> int | str | None:
     text that is no whole number of VND as it is."""
     if value is None:
         return None
-    text = re.sub(r"[.,]0{1,2}$", "", re.sub(r"\s", "", str(value)))
+    text = CURRENCY.sub("", re.sub(r"\s", "", str(value)))  # 1.500.000 VND, 1.500.000đ
+    text = re.sub(r"[.,]0{1,2}$", "", text)
     digits = text.replace(".", "").replace(",", "")
     return int(digits) if digits.isdigit() else str(value)
 
@@ -124,7 +131,11 @@ class Pairing:
             """A payment dated no later than the return; of another file for a statement's own return."""
             paid, back = _day(payment.get("value_date")), _day(row.get("value_date"))
             later = paid is not None and back is not None and paid > back
-            return not later and (self.where[number][0] is not statement or row["return"] == "credit")
+            return (
+                not later
+                and (self.where[number][0] is not statement or row["return"] == "credit")
+                and not (row["return"] == "credit" and _another_payee(row, payment))
+            )
 
         return self.originals.fits(_as_return(row), row["amount"], allowed=allowed, taken=taken)
 
@@ -223,7 +234,7 @@ def _holds_returns(table: RawTable) -> bool:
                 [credit],
             ).fetchall()
         texts = [text for (text,) in found]
-    return any(RETURN_TEXT.search(fold(text or "")) for text in texts)
+    return any(says_return(text) for text in texts)
 
 
 def _statement(table: RawTable, name: str) -> Statement:
@@ -251,10 +262,10 @@ def _statement(table: RawTable, name: str) -> Statement:
         row["skip"], row["source_row"], row["bank_ref"] = skip[i], source_rows[i], bank_refs[i]
         row["_other_refs"] = tuple((refs[i] or "").split())
         debit = not skip[i] and (table.format not in STATEMENTS or direction[i] == "DBIT")
-        says_return = bool(RETURN_TEXT.search(fold(row["narrative"] or "")))
+        said = says_return(row["narrative"])
         if debit and returns[i]:  # a statement's return standing for its payment
             row["return"] = "statement"
-        elif skip[i] == credit and says_return:
+        elif skip[i] == credit and said:
             row["return"] = "credit"
         else:
             row["return"] = None
@@ -265,10 +276,27 @@ def _statement(table: RawTable, name: str) -> Statement:
     return Statement(table, name, rows, columns)
 
 
+def says_return(text: str | None) -> bool:
+    """Whether a credit's text says it brings a payment back (`Hoàn trả GD BT002`, `HOANTRA`,
+    `reversed`), and is no interest paid (`Trả lãi tiền gửi`, which folds as `tra lai`)."""
+    if not text:
+        return False
+    return bool(RETURN_TEXT.search(fold(text))) and not INTEREST.search(unicodedata.normalize("NFC", text).lower())
+
+
 def _as_return(row: dict) -> dict:
     """A return as the pairing looks it up: a credit by the references its text names, not its own
     (an export's `Số bút toán`, which a bank numbers anew each day, is no payment's)."""
     return {**row, "payment_ref": None} if row["return"] == "credit" else row
+
+
+def _another_payee(credit: dict, payment: dict) -> bool:
+    """Whether a credit names another counterparty than the payment's: both have a name, neither is
+    the start of the other (a bank cuts long names), and the credit's text does not name the payee."""
+    theirs, ours = fold(credit.get("payee_name") or ""), fold(payment.get("payee_name") or "")
+    if not theirs or not ours or theirs.startswith(ours) or ours.startswith(theirs):
+        return False
+    return f" {ours} " not in f" {fold(credit.get('narrative') or '')} "
 
 
 def _day(value: str | None) -> tuple[int, int, int] | None:
