@@ -576,3 +576,21 @@ def test_an_export_return_is_paired_only_with_a_payment_to_the_payee_it_names_an
             (7, "money in (a credit), not a payment (profile vn-bank-statement)"),
         ]
 
+
+def test_a_group_cell_over_the_row_that_holds_ghi_no_and_ghi_co_is_the_header_s_first_row(tmp_path):
+    """`Phát sinh` over `Ghi nợ | Ghi có`: the second row alone holds the profile's debit and credit,
+    the first the rest of the header; both are read, not the second alone."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        SAO_KE.format(nil="").replace(
+            "STT,Ngày giao dịch,Số bút toán,Diễn giải,Tên đối ứng,Tài khoản đối ứng,Ghi nợ,Ghi có,Số dư\n",
+            "STT,Ngày giao dịch,Số bút toán,Diễn giải,Tên đối ứng,Tài khoản đối ứng,Phát sinh,,Số dư\n"
+            ",,,,,,Ghi nợ,Ghi có,\n",
+        ),
+        encoding="utf-8",
+    )
+    for given in ((), ("--profile", "vn-bank-statement")):
+        code, lines = check_lines(path, *given)
+        assert code == 0, lines
+        assert "profile: amount from 'Ghi nợ' (debits); rows without a debit are set aside" in lines
+        assert lines[-6] == "rows: 6 read, 1 loaded, 0 rejected, 5 set aside as no payment"

@@ -54,6 +54,15 @@ class HeaderChooser:
         (its debit and credit headers too, under the names `debit` and `credit`)."""
         return _with_profile(header_lookup(self.kind), self.profile)
 
+    def _over(self, rows: list[list], i: int, profile: Profile) -> int:
+        """The header row `i` found by the profile, or the row above it when row `i` is the second row
+        of a header over two (`Phát sinh` over `Ghi nợ | Ghi có`: the second row alone holds what the
+        profile finds, the first the rest of the header); the second row is then noted."""
+        if i > 0 and _group_row_above(rows[i - 1], rows[i], _with_profile(header_lookup(self.kind), profile)):
+            self.sub = list(rows[i])
+            return i - 1
+        return i
+
     def _under(self, rows: list[list], profile: Profile) -> int | None:
         """The first row that, read with the row under it, holds the headers the profile finds: a
         statement's `Phát sinh` over `Nợ | Có`. Its index, noting the second row; None if none does."""
@@ -92,7 +101,7 @@ class HeaderChooser:
             if profile.header.find:
                 for i, row in enumerate(rows[: profile.header.max_scan]):
                     if finds_header(profile, row):
-                        return i
+                        return self._over(rows, i, profile)
                 under = self._under(rows, profile)
                 if under is not None:
                     return under
@@ -106,7 +115,8 @@ class HeaderChooser:
         hit = recognise(self.kind, rows)
         if hit is not None:
             self.profile, self.how = hit[0], "recognised"
-            return self._second_row(rows, hit[1])
+            above = self._over(rows, hit[1], hit[0])
+            return above if above != hit[1] else self._second_row(rows, hit[1])
         # a header over two rows (`Phát sinh` over `Nợ | Có`): each row read with the one under it
         lookup = header_lookup(self.kind)
         for candidate in builtin():
@@ -171,6 +181,18 @@ def two_row_headers(top: list, sub: list, lookup: dict[str, str]) -> list[str]:
         else:
             out.append(s if fold(s) in lookup and fold(t) not in lookup else t)
     return out
+
+
+def _group_row_above(top: list, sub: list, lookup: dict[str, str]) -> bool:
+    """Whether `top` is the first row of a header over two rows whose second row is `sub`: it names two
+    or more known columns itself (a title row does not), and every cell of `sub` lies under a blank
+    cell of it or under a group cell (one with a blank cell right of it)."""
+    width = max(len(top), len(sub))
+    t = [_text(v) for v in top] + [""] * (width - len(top))
+    b = [_text(v) for v in sub] + [""] * (width - len(sub))
+    if sum(1 for v in t if v and _names_known(v, lookup)) < 2 or not any(b):
+        return False
+    return all(not t[j] or (j + 1 < width and not t[j + 1]) for j, v in enumerate(b) if v)
 
 
 def _names_known(header: str, lookup: dict[str, str]) -> bool:
