@@ -69,6 +69,12 @@ def _mapped(expr: str, words: dict, styles: dict, default_style: int) -> str:
     return f"CASE ({expr})::VARCHAR {whens} ELSE {_text(expr, default_style)} END"
 
 
+def mapped(expr: str, words: dict[str, str], style: int) -> str:
+    """A text shown as the reader's words where `words` has them (the reasons, translated)."""
+    changed = {k: v for k, v in words.items() if v != k}
+    return _mapped(expr, changed, {}, style) if changed else _text(expr, style)
+
+
 def cell_sql(name: str, kind: str, styles: dict[str, int], words: dict[str, dict], mask: bool) -> str:
     """The SQL expression that renders column `name` of kind `kind` as one `<c>` element."""
     col = quote_ident(name)

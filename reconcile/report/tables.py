@@ -264,6 +264,21 @@ def _words(book: Book) -> dict[str, dict[Any, str]]:
     return words
 
 
+# a rejected row's reasons are English as stored; the workbook's language has them translated, each
+# distinct reason once, when a period has no more distinct reasons than this (else they stay English)
+MAX_REASONS = 500
+
+
+def _reasons_cell(book: Book, con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], style: int) -> str:
+    """The cell of a row's reasons in the workbook's language (masked first in a masked workbook)."""
+    from reconcile.messages import translate
+
+    expr = "rc_mask_text(reason)" if book.mask else "reason"
+    found = con.execute(f"SELECT DISTINCT {expr} FROM ({sql}) AS s LIMIT {MAX_REASONS + 1}", params).fetchall()
+    words = {r: translate(r, book.lang) for (r,) in found if r} if len(found) <= MAX_REASONS else {}
+    return sheetxml.mapped(expr, words, style)
+
+
 def table_sheets(book: Book, con: duckdb.DuckDBPyConnection, table: Table, params: dict[str, Any]) -> int:
     """A table over as many sheets as it needs: header frozen and filtered on each, no row cut."""
     sql = table.masked_sql if book.mask and table.masked_sql else table.sql
@@ -273,7 +288,9 @@ def table_sheets(book: Book, con: duckdb.DuckDBPyConnection, table: Table, param
     words = _words(book)
     # a finding's description is stored in both languages: the column of the workbook's language
     cells = [
-        sheetxml.cell_sql(
+        _reasons_cell(book, con, sql, params, styles["text"])
+        if c.name == "reason" and book.lang != "en"
+        else sheetxml.cell_sql(
             f"description_{book.lang}" if c.name == "description" else c.name, c.kind, styles, words, book.mask
         )
         for c in table.columns
