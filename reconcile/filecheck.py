@@ -37,6 +37,7 @@ class CheckResult:
     profile: str | None
     profile_how: str
     header_row: int
+    header_rows: int  # 2: a header written over two rows, header_row the first
     sheet: str | None
     columns_used: dict[str, str]
     notes: list[str]  # what the profile did: fixed values, amounts from debits, conventions
@@ -142,6 +143,7 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
         profile=table.profile,
         profile_how=table.profile_how,
         header_row=table.header_row,
+        header_rows=table.header_rows,
         sheet=table.sheet,
         columns_used=table.columns_read,
         notes=list(table.notes),

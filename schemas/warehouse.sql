@@ -445,7 +445,7 @@ COMMENT ON COLUMN "inputs"."format" IS 'csv, xlsx, xls or parquet';
 COMMENT ON COLUMN "inputs"."encoding" IS 'Text encoding detected (delimited files)';
 COMMENT ON COLUMN "inputs"."profile" IS 'Profile that read the file: given with --profile or recognised; NULL when none was needed';
 COMMENT ON COLUMN "inputs"."sheet" IS 'Excel sheet read';
-COMMENT ON COLUMN "inputs"."header_row" IS 'Row of the header in the file or sheet (rows above it are a title block)';
+COMMENT ON COLUMN "inputs"."header_row" IS 'Row of the header in the file or sheet, its first when it is written over two (rows above it are a title block)';
 COMMENT ON COLUMN "inputs"."columns_used" IS 'Original header -> canonical column';
 COMMENT ON COLUMN "inputs"."rows_read" IS 'Data rows read from the file';
 COMMENT ON COLUMN "inputs"."rows_loaded" IS 'Rows loaded into registry or payments';

@@ -628,7 +628,7 @@ def read_or_input_file_error(path: Path) -> None:
             except InputFileError as exc:
                 assert str(exc).startswith(f"{path}: ")
                 continue
-            first = table.header_row + 1  # the row under the header (a title block may sit above it)
+            first = table.header_row + table.header_rows  # under the header (a title block may sit above it)
             totals = table.control.row if table.control is not None and table.control.row else None
             expected = [r for r in range(first, first + table.rows_read + (totals is not None)) if r != totals]
             assert rows[ROW_COLUMN].to_list() == expected  # every row but the totals row, which is no data

@@ -438,6 +438,7 @@ def test_a_header_of_phat_sinh_over_no_and_co_is_read_as_debit_and_credit(tmp_pa
     path.write_text(TWO_ROW.replace("{group}", group), encoding="utf-8")
     code, lines = check_lines(path, *given)
     assert code == 0, lines
+    assert lines[0] == f"{path}: payments file, csv, utf-8, header on rows 3-4"
     assert lines[1] == (
         "profile: vn-bank-statement (given with --profile)"
         if given

@@ -63,7 +63,8 @@ def build_table(
         encoding=encoding,
         profile=chooser.profile.name if chooser.profile else None,
         profile_how=chooser.how,
-        header_row=first_row - 1,
+        header_row=first_row - chooser.rows,
+        header_rows=chooser.rows,
         sheet=sheet,
     )
     preset = profile_columns(chooser.profile, list(zip(cleaned, names))) if chooser.profile else {}

@@ -48,7 +48,8 @@ class RawTable:
     header_map: dict[str, str] = field(default_factory=dict)  # original header -> canonical
     profile: str | None = None  # the profile that read it
     profile_how: str = "none"  # given (--profile), recognised, camt, or none (headers recognised alone)
-    header_row: int = 1  # row of the header in the file or sheet
+    header_row: int = 1  # row of the header in the file or sheet (its first, when it is written over two)
+    header_rows: int = 1  # 2 for a header written over two rows (group cells over the columns under them)
     sheet: str | None = None  # Excel sheet read (a workbook gives one table per sheet that holds its role)
     control: Control | None = None  # what the file says it holds: camt's TxsSummry, a totals row
     under_totals: list[int] = field(default_factory=list)  # rows under the totals row (signatures): set aside

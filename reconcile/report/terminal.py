@@ -285,9 +285,11 @@ def _set_aside_lines(rows: list[tuple[int, str]], shown: int = 10) -> list[str]:
 
 
 def check_report(res: CheckResult) -> str:
-    where = text("check.header_row", row=res.header_row) + (
-        text("check.of_sheet", sheet=res.sheet) if res.sheet else ""
-    )
+    where = (
+        text("check.header_rows", first=res.header_row, last=res.header_row + 1)
+        if res.header_rows == 2
+        else text("check.header_row", row=res.header_row)
+    ) + (text("check.of_sheet", sheet=res.sheet) if res.sheet else "")
     if res.format in ("camt", "mt940"):
         where = text("check.transactions")
     how = text(f"check.profile_{res.profile_how}", name=res.profile)

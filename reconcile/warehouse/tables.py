@@ -106,7 +106,12 @@ PERIOD_CONTENT: tuple[Table, ...] = (
                 "Profile that read the file: given with --profile or recognised; NULL when none was needed",
             ),
             Col("sheet", "VARCHAR", "Excel sheet read"),
-            Col("header_row", "INTEGER", "Row of the header in the file or sheet (rows above it are a title block)"),
+            Col(
+                "header_row",
+                "INTEGER",
+                "Row of the header in the file or sheet, its first when it is written over two (rows above it are a "
+                "title block)",
+            ),
             Col("columns_used", "JSON", "Original header -> canonical column"),
             Col("rows_read", "BIGINT", "Data rows read from the file"),
             Col("rows_loaded", "BIGINT", "Rows loaded into registry or payments"),
