@@ -18,6 +18,7 @@ payment of an earlier statement (the caller makes it a returned debit).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -66,11 +67,11 @@ class Originals:
         amount,
         kind: str | None = None,
         allowed: Callable[[int, dict], bool] | None = None,
-        taken: bool = False,
+        taken: bool | None = False,
     ) -> dict[int, dict]:
         """The payments (by number) return `ret` may bring back: of its amount, and its reference or one
         its text names, not contradicted by it, `allowed` (number, row) when given; those not taken
-        yet (or, `taken`, those already taken: a payment returned twice)."""
+        yet (or, `taken`, those already taken: a payment returned twice; None: either)."""
         key = amount_key(amount)
         fits = dict(self.by_ref.get((kind, ret.get("payment_ref"), key), []))
         named_refs = _words(ret) | {r.upper() for r in ret.get("_other_refs", ())}
@@ -80,14 +81,17 @@ class Originals:
         return {
             n: row
             for n, row in fits.items()
-            if (n in self.taken) == taken and not _contradicts(ret, row) and (allowed is None or allowed(n, row))
+            if (taken is None or (n in self.taken) == taken)
+            and not _contradicts(ret, row)
+            and (allowed is None or allowed(n, row))
         }
 
     @staticmethod
-    def choose(ret: dict, fits: dict[int, dict]) -> tuple[int | None, list[int]]:
+    def choose(ret: dict, fits: dict[int, dict], known: set[int] | None = None) -> tuple[int | None, list[int]]:
         """Of the payments that fit, the one the return brings back; else None and, when it names
-        none of several apart, their numbers (the return is ambiguous)."""
-        named = [n for n, row in fits.items() if _names(ret, row)]
+        none of several apart, their numbers (the return is ambiguous). `known`: the payments the
+        return names, when known already."""
+        named = [n for n, row in fits.items() if (n in known if known is not None else names(ret, row))]
         if len(fits) == 1:
             return next(iter(fits)), []
         if len(named) == 1 or _one_payee([fits[n] for n in named]):
@@ -118,12 +122,24 @@ def ambiguous(rows: list[int]) -> str:
     )
 
 
-def _words(ret: dict) -> set[str]:
+def _words(ret: dict) -> frozenset[str]:
     """The words of a return's text, upper case, where it names a payment's reference: each whole
     (`5254-05357`, `FT24249/001`) and each of its parts between `-`, `/`, `.` or `_`
     (`CTXH0910002-TK` names `CTXH0910002`)."""
-    words = {w.upper() for w in WORD.findall(ret.get("narrative") or "")}
-    return words | {part for w in words for part in re.split(r"[-/._]", w) if part}
+    return _words_of(ret.get("narrative") or "")
+
+
+# A return is compared with every payment of its reference and amount (thousands, for a batch under
+# one reference): what is read from a text is read once per text
+@functools.lru_cache(maxsize=65536)
+def _words_of(text: str) -> frozenset[str]:
+    words = {w.upper() for w in WORD.findall(text)}
+    return frozenset(words | {part for w in words for part in re.split(r"[-/._]", w) if part})
+
+
+@functools.lru_cache(maxsize=65536)
+def _ids(text: str | None) -> frozenset[str]:
+    return frozenset(person_ids(text))
 
 
 def _name(value: str | None) -> str | None:
@@ -131,7 +147,7 @@ def _name(value: str | None) -> str | None:
     return fold(value) or None if value else None
 
 
-def _names(ret: dict, original: dict) -> bool:
+def names(ret: dict, original: dict) -> bool:
     """Whether the return names the original's counterparty (account, ID, name) or bank reference."""
     text = fold(ret.get("narrative") or "")
     words = _words(ret)
@@ -140,8 +156,8 @@ def _names(ret: dict, original: dict) -> bool:
     bank_ref = (original.get("bank_ref") or "").upper()
     return bool(
         (account and (account == ret.get("account_number") or account in words))
-        or person_ids(original.get("narrative")) & person_ids(ret.get("narrative"))
-        or (name and (name == _name(ret.get("payee_name")) or re.search(rf"\b{re.escape(name)}\b", text)))
+        or _ids(original.get("narrative")) & _ids(ret.get("narrative"))
+        or (name and (name == _name(ret.get("payee_name")) or f" {name} " in f" {text} "))
         or (bank_ref and (bank_ref == (ret.get("bank_ref") or "").upper() or bank_ref in words))
     )
 
@@ -152,7 +168,7 @@ def _one_payee(rows: list[dict]) -> bool:
     return (
         len(rows) > 1
         and len({(row.get("account_number"), _name(row.get("payee_name"))) for row in rows}) == 1
-        and len(set().union(*(person_ids(row.get("narrative")) for row in rows))) <= 1
+        and len(set().union(*(_ids(row.get("narrative")) for row in rows))) <= 1
     )
 
 
@@ -160,9 +176,9 @@ def _contradicts(ret: dict, original: dict) -> bool:
     """Whether the return names another counterparty than the original's: another account, or IDs
     none of which is the original's, and nothing of the original's named."""
     account, other = original.get("account_number"), ret.get("account_number")
-    ids, other_ids = person_ids(original.get("narrative")), person_ids(ret.get("narrative"))
+    ids, other_ids = _ids(original.get("narrative")), _ids(ret.get("narrative"))
     differs = bool(account and other and account != other) or bool(ids and other_ids and not ids & other_ids)
-    return differs and not _names(ret, original)
+    return differs and not names(ret, original)
 
 
 def pair_returns(rows: list[dict]) -> None:

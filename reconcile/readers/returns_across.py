@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from reconcile.normalise.text import fold
-from reconcile.readers.camt_returns import Originals
+from reconcile.readers.camt_returns import Originals, names
 from reconcile.readers.layout import money_in
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.statements import CREDIT, REFS_COLUMN, RETURN_COLUMN, STATEMENTS
@@ -114,6 +114,7 @@ class Pairing:
     originals: Originals = field(default_factory=Originals)
     where: dict[int, tuple[Statement, dict]] = field(default_factory=dict)  # payment number -> its place
     ambiguous: dict[str, int] = field(default_factory=dict)  # file -> returns set aside as ambiguous
+    found: dict[int, tuple[dict[int, dict], set[int]]] = field(default_factory=dict)  # id(return) -> below
 
     def add_payments(self) -> None:
         """Every debit paid, and (taken already) every debit its own file marked returned."""
@@ -127,9 +128,22 @@ class Pairing:
                         self.originals.taken.add(number)
 
     def fits(self, statement: Statement, row: dict, taken: bool = False) -> dict[int, dict]:
+        """The payments the return may bring back, not taken yet (or, `taken`, taken already)."""
+        if id(row) not in self.found:
+            every = self._every(statement, row)
+            self.found[id(row)] = every, {n for n, p in every.items() if names(_as_return(row), p)}
+        return {n: p for n, p in self.found[id(row)][0].items() if (n in self.originals.taken) == taken}
+
+    def choose(self, row: dict, fits: dict[int, dict]) -> tuple[int | None, list[int]]:
+        return Originals.choose(_as_return(row), fits, self.found[id(row)][1])
+
+    def _every(self, statement: Statement, row: dict) -> dict[int, dict]:
+        """The payments, taken or not, the return may bring back: compared once (a batch under one
+        reference has thousands), what is taken is left out as pairs are made."""
+
         def allowed(number: int, payment: dict) -> bool:
             """A payment dated no later than the return; of another file for a statement's own return."""
-            paid, back = _day(payment.get("value_date")), _day(row.get("value_date"))
+            paid, back = payment["day"], row["day"]
             later = paid is not None and back is not None and paid > back
             return (
                 not later
@@ -137,7 +151,7 @@ class Pairing:
                 and not (row["return"] == "credit" and _another_payee(row, payment))
             )
 
-        return self.originals.fits(_as_return(row), row["amount"], allowed=allowed, taken=taken)
+        return self.originals.fits(_as_return(row), row["amount"], allowed=allowed, taken=None)
 
     def pair(self, statement: Statement, row: dict, number: int) -> None:
         self.originals.taken.add(number)
@@ -154,22 +168,27 @@ class Pairing:
 
     def run(self) -> None:
         returns = [(s, row) for s in self.statements for row in s.rows if row["return"]]
-        returns.sort(key=lambda r: _day(r[1].get("value_date")) or (9999, 0, 0))  # stable: statement, row
+        returns.sort(key=lambda r: r[1]["day"] or (9999, 0, 0))  # stable: statement, row
         pending = []
         for statement, row in returns:  # first the returns that name their payment apart
-            chosen, _ = Originals.choose(_as_return(row), self.fits(statement, row))
+            chosen, _ = self.choose(row, self.fits(statement, row))
             if chosen is not None:
                 self.pair(statement, row, chosen)
             else:
                 pending.append((statement, row))
-        while pending:  # then those left a single payment by the others
-            fits = [self.fits(statement, row) for statement, row in pending]
-            single = next((i for i, f in enumerate(fits) if len(f) == 1), None)
-            if single is not None:
-                statement, row = pending.pop(single)
-                self.pair(statement, row, next(iter(fits[single])))
+        while pending:  # then those left a single payment by the others, sweep by sweep
+            left = []
+            for statement, row in pending:
+                found = self.fits(statement, row)
+                if len(found) == 1:
+                    self.pair(statement, row, next(iter(found)))
+                else:
+                    left.append((statement, row))
+            if len(left) < len(pending):
+                pending = left
                 continue
             # returns that fit the same payments, as many as there are: every one of them came back
+            fits = [self.fits(statement, row) for statement, row in pending]
             groups: dict[frozenset, list[int]] = {}
             for i, f in enumerate(fits):
                 if f:
@@ -181,9 +200,9 @@ class Pairing:
                 self.pair(*pending[i], number)
             pending = [p for i, p in enumerate(pending) if i not in whole]
         for statement, row in pending:
-            left = self.fits(statement, row)
-            if left:
-                _, several = Originals.choose(_as_return(row), left)
+            fits_now = self.fits(statement, row)
+            if fits_now:
+                _, several = self.choose(row, fits_now)
                 places = sorted(self.place(n) for n in several)
                 statement.set(row, "skip", ambiguous_across([f"{name} row {n}" for name, n in places]))
                 self.ambiguous[str(statement.table.path)] = self.ambiguous.get(str(statement.table.path), 0) + 1
@@ -260,6 +279,7 @@ def _statement(table: RawTable, name: str) -> Statement:
     for i in range(frame.height):
         row = {name: values.get(name, blank)[i] for name in FIELDS}
         row["skip"], row["source_row"], row["bank_ref"] = skip[i], source_rows[i], bank_refs[i]
+        row["day"] = _day(row["value_date"])
         row["_other_refs"] = tuple((refs[i] or "").split())
         debit = not skip[i] and (table.format not in STATEMENTS or direction[i] == "DBIT")
         said = says_return(row["narrative"])
