@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from reconcile.errors import ConfigError
 from reconcile.tomlfile import parse_toml
@@ -187,9 +188,14 @@ class Settings(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0]
+            first = first_error(exc)
             where = where_of(first)
             if first["type"] == "extra_forbidden":
+                home = _section_of(str(first["loc"][-1]))
+                if home is not None and tuple(first["loc"][:-1]) != (home,):
+                    raise ConfigError(
+                        f"{path}: '{where}' is not a setting there; it belongs in [{home}]: move it"
+                    ) from None
                 close = closest_key(cls, first["loc"])
                 if close and close[1]:
                     raise ConfigError(
@@ -206,6 +212,15 @@ class Settings(BaseModel):
                     "(docs/operations.md lists the settings)"
                 ) from None
             raise ConfigError(f"{path}: setting '{where}': {problem_of(first)}; fix the value") from None
+
+
+def _section_of(key: str) -> str | None:
+    """The [section] of the settings that has this key (a key written in the wrong one)."""
+    for name, field in Settings.model_fields.items():
+        section = field.annotation
+        if isinstance(section, type) and issubclass(section, BaseModel) and key in section.model_fields:
+            return name
+    return None
 
 
 def declared_lang(path: Path | None) -> str | None:
@@ -261,9 +276,21 @@ _UNION_MEMBER = re.compile(
 )
 
 
+def first_error(exc: ValidationError) -> ErrorDetails:
+    """The error to tell: a key the file misspelt before the key it then lacks (`colum` for `column`
+    gives both), else the first."""
+    errors = exc.errors()
+    return next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+
+
 def where_of(error) -> str:
-    """The key a validation error is about, as the file writes it: `checks.min_group`, `header.find.0`."""
-    return ".".join(str(p) for p in error["loc"] if not (isinstance(p, str) and _UNION_MEMBER.match(p)))
+    """The key a validation error is about, as the file writes it, an item of a list counted from 1:
+    `checks.min_group`, `header.find.1`, `skip.4.column` (the fourth [[skip]] rule)."""
+    return ".".join(
+        str(p + 1) if isinstance(p, int) else str(p)
+        for p in error["loc"]
+        if not (isinstance(p, str) and _UNION_MEMBER.match(p))
+    )
 
 
 def problem_of(error) -> str:

@@ -12,6 +12,7 @@ column names and common Vietnamese headers by itself.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from importlib import resources
@@ -21,7 +22,7 @@ from typing import Annotated, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from reconcile.config import closest_key, problem_of, where_of
+from reconcile.config import closest_key, first_error, problem_of, where_of
 from reconcile.contracts import RecordKind, columns
 from reconcile.errors import ConfigError
 from reconcile.normalise.text import fold
@@ -58,6 +59,16 @@ class HeaderSpec(BaseModel):
         return ", ".join(" / ".join(_alternatives(h)) for h in self.find)
 
 
+def _no_control_character(value: str) -> None:
+    """A regular expression written in double quotes has TOML read `\\b` as a backspace (and `\\t` as
+    a tab): the rule would then never match, unsaid."""
+    if any(ord(c) < 32 for c in value):
+        raise ValueError(
+            "holds a control character, as TOML reads \\b or \\t in double quotes; write a regular "
+            "expression in single quotes ('\\bphi\\b')"
+        )
+
+
 class SkipRule(BaseModel):
     """Rows to set aside (with this reason) rather than read: totals, balances, sub-headings."""
 
@@ -75,6 +86,7 @@ class SkipRule(BaseModel):
     @field_validator("matches")
     @classmethod
     def _compiles(cls, value: str) -> str:
+        _no_control_character(value)
         try:
             re.compile(value)
         except re.error as exc:
@@ -103,6 +115,7 @@ class ExtractRule(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _named_groups(cls, value: str) -> str:
+        _no_control_character(value)
         # run by polars (Rust regular expressions: \p{Lu} for an upper-case letter, no look-around)
         try:
             pl.Series([""]).str.extract_groups(value)
@@ -163,23 +176,25 @@ class Profile(BaseModel):
             raise ValueError("has an empty header or an empty list of alternatives")
         return value
 
-    @model_validator(mode="after")
-    def _canonical_names(self) -> Profile:
-        known = {c.name for c in columns(self.kind)}
-        for key in ("columns", "values"):
-            for name in getattr(self, key):
-                if name not in known:
-                    raise ValueError(f"{key}.{name}: not a {self.kind} column; use one of {', '.join(sorted(known))}")
-        for name in self.fill_down:
+    def unknown_column(self) -> tuple[str, str] | None:
+        """(key, what is wrong) for the first canonical column the profile names that is none of its
+        kind's: under [columns] or [values], in fill_down, or a group of an [[extract]] pattern."""
+        known = sorted(c.name for c in columns(self.kind))
+        named = [(f"{key}.{name}", name) for key in ("columns", "values") for name in getattr(self, key)]
+        named += [(f"fill_down.{i}", name) for i, name in enumerate(self.fill_down, start=1)]
+        named += [
+            (f"extract.{i}.pattern", name) for i, rule in enumerate(self.extract, start=1) for name in rule.groups()
+        ]
+        for key, name in named:
             if name not in known:
-                raise ValueError(f"fill_down.{name}: not a {self.kind} column; use one of {', '.join(sorted(known))}")
-        for rule in self.extract:
-            for name in rule.groups():
-                if name not in known:
-                    raise ValueError(
-                        f"extract: the group '{name}' is not a {self.kind} column; use one of "
-                        f"{', '.join(sorted(known))}"
-                    )
+                close = difflib.get_close_matches(name, known, n=1)
+                if close:
+                    return key, f"'{name}' is not a column reconcile knows (did you mean '{close[0]}'?)"
+                return key, f"'{name}' is not a column reconcile knows (one of {', '.join(known)})"
+        return None
+
+    @model_validator(mode="after")
+    def _debit_and_credit(self) -> Profile:
         if self.debit or self.credit:
             if self.kind != "payments":
                 raise ValueError("debit/credit: only a payments profile has them")
@@ -207,9 +222,9 @@ class Profile(BaseModel):
 
 def _validate(data: dict, source: str) -> Profile:
     try:
-        return Profile.model_validate(data)
+        profile = Profile.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        first = first_error(exc)
         where = where_of(first) or "profile"
         message = problem_of(first)
         if first["type"] == "extra_forbidden":
@@ -218,6 +233,10 @@ def _validate(data: dict, source: str) -> Profile:
                 f"is not a key of a profile (did you mean '{close[0]}'?)" if close else "is not a key of a profile"
             )
         raise ConfigError(f"{source}: profile setting '{where}': {message}; fix the profile") from None
+    unknown = profile.unknown_column()
+    if unknown is not None:
+        raise ConfigError(f"{source}: profile setting '{unknown[0]}': {unknown[1]}; fix the profile")
+    return profile
 
 
 def load_file(path: Path) -> Profile:

@@ -26,13 +26,15 @@ def parse_toml(path: Path | str, raw: bytes, *, profile: bool = False) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        mistake = toml_mistake(exc)
+        mistake = toml_mistake(exc, text)
         raise ConfigError(
             f"{path}: not a valid TOML profile ({mistake}); fix the file"
             if profile
             else f"{path}: not valid TOML ({mistake}); fix the file"
         ) from None
 
+
+BACKSLASH = "a backslash in text in double quotes, where a Windows path or a regular expression needs single quotes"
 
 # The start of tomllib's reason for a syntax error -> what it is to a person editing the file
 TOML_MISTAKES = {
@@ -47,9 +49,12 @@ TOML_MISTAKES = {
     "Unterminated string": "text in quotes without its closing quote",
     'Expected "\'"': "text in quotes without its closing quote",
     "Illegal character": "text in quotes not closed on its line, or holding a control character",
-    "Unescaped '\\' in a string": "a backslash in text in double quotes, where a Windows path needs single quotes",
-    "Invalid hex value": "a backslash in text in double quotes, where a Windows path needs single quotes",
-    "Escaped character": "a backslash in text in double quotes, where a Windows path needs single quotes",
+    "Unescaped '\\' in a string": BACKSLASH,
+    "Invalid hex value": BACKSLASH,
+    "Escaped character": BACKSLASH,
+    "Found invalid character": "text in quotes not closed on its line, or holding a control character",
+    "Invalid statement": "a line that is neither key = value nor a [section]",
+    "Invalid initial character for a key part": "a key that starts with a character a key cannot",
     "Expected ']' at the end of a table declaration": "a [section] without its closing ]",
     "Expected ']]' at the end of an array declaration": "a [[section]] without its closing ]]",
     "Unclosed array": "a list without its closing ] or a comma between its items",
@@ -59,13 +64,38 @@ TOML_MISTAKES = {
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)$")
 
 
-def toml_mistake(exc: tomllib.TOMLDecodeError) -> str:
+def toml_mistake(exc: tomllib.TOMLDecodeError, text: str = "") -> str:
     """A TOML syntax error as what it is and where: the line and column tomllib gives, or the end of the
-    file; a reason not listed above is a line TOML cannot read."""
+    file; a reason not listed above is a line TOML cannot read. Text in quotes left open is only found
+    open at the end of the file: the line is then the first that opens a quote it does not close."""
     reason = str(exc)
     key = next((k for k in TOML_MISTAKES if reason.startswith(k)), None)
     what = TOML_MISTAKES[key] if key else "a line TOML cannot read"
     at = _TOML_AT.search(reason)
     if at:
         return f"{what} at line {at.group(1)}, column {at.group(2)}"
+    line = _open_quote_line(text) if key in ("Unterminated string", 'Expected "\'"') else None
+    if line is not None:
+        return f"{what} at line {line}"
     return f"{what} at the end of the file"
+
+
+def _open_quote_line(text: str) -> int | None:
+    """The first line with a quote it does not close (its ' or " counted outside a # comment, a
+    multi-line string's triple quotes aside); None if every line closes its quotes."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if '"""' in line or "'''" in line:
+            return None  # a multi-line string: its lines are not counted one by one
+        quote, escaped = None, False
+        for ch in line:
+            if escaped:  # \" within double quotes
+                escaped = False
+            elif quote == '"' and ch == "\\":
+                escaped = True
+            elif quote is None and ch == "#":
+                break
+            elif ch in "'\"" and quote in (None, ch):
+                quote = None if quote == ch else ch
+        if quote is not None:
+            return number
+    return None

@@ -111,6 +111,22 @@ def test_bad_config_is_exit_two(tmp_path):
             "'checks.max_rejectd' không phải một thiết lập của reconcile (có phải ý bạn là 'max_rejected'?); hãy sửa "
             "hoặc xóa nó",
         ),
+        (  # a setting written in the wrong section, or outside any: where it belongs
+            "max_file_mb = 4\n",
+            "'max_file_mb' is not a setting there; it belongs in [limits]: move it",
+            "'max_file_mb' không phải thiết lập ở chỗ này; thiết lập này thuộc mục [limits]: hãy chuyển nó sang đó",
+        ),
+        (
+            "[checks]\nmax_unzipped_mb = 100\n",
+            "'checks.max_unzipped_mb' is not a setting there; it belongs in [limits]: move it",
+            "'checks.max_unzipped_mb' không phải thiết lập ở chỗ này; thiết lập này thuộc mục [limits]: hãy chuyển nó "
+            "sang đó",
+        ),
+        (  # a quote left open: tomllib finds it at the end of the file; the line is the one that opened it
+            "[checks]\nmin_group = '20\nmax_rejected = 0.5\n",
+            "not valid TOML (text in quotes without its closing quote at line 2); fix the file",
+            "không phải TOML hợp lệ (chữ trong dấu ngoặc kép thiếu dấu ngoặc đóng ở dòng 2); hãy sửa tệp",
+        ),
         (  # a key in another unit: the one it resembles, and the unit that one is in (a GB figure is no MB)
             "[limits]\nmax_file_gb = 4\n",
             "'limits.max_file_gb' is not a setting of reconcile (did you mean 'max_file_mb'? it is in MB); correct or "

@@ -239,17 +239,37 @@ def test_builtin_profiles_are_listed_and_printed():
     [
         (
             'name = "x"\nkind = "payments"\n[columns]\nbogus = "A"\n',
-            "profile setting 'profile': columns.bogus: not a payments column; use one of account_number, amount, bank_code, "
-            "bank_ref, channel, date_of_birth, narrative, payee_name, payment_ref, program, status, value_date, vneid; fix the profile",
+            "profile setting 'columns.bogus': 'bogus' is not a column reconcile knows (one of account_number, amount, "
+            "bank_code, bank_ref, channel, date_of_birth, narrative, payee_name, payment_ref, program, status, "
+            "value_date, vneid); fix the profile",
+        ),
+        (  # a misspelt column's name, with the one it most resembles
+            'name = "x"\nkind = "payments"\n[columns]\npayment_rf = "Số bút toán"\n',
+            "profile setting 'columns.payment_rf': 'payment_rf' is not a column reconcile knows (did you mean "
+            "'payment_ref'?); fix the profile",
+        ),
+        (
+            'name = "x"\nkind = "payments"\nfill_down = ["value_dat"]\n',
+            "profile setting 'fill_down.1': 'value_dat' is not a column reconcile knows (did you mean 'value_date'?); "
+            "fix the profile",
+        ),
+        (  # a regular expression in double quotes: TOML reads \b as a backspace, and the rule would never match
+            'name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "STT"\nmatches = "\\bphi\\b"\nreason = "r"\n',
+            "profile setting 'skip.1.matches': holds a control character, as TOML reads \\b or \\t in double quotes; "
+            "write a regular expression in single quotes ('\\bphi\\b'); fix the profile",
+        ),
+        (  # the key misspelt, not the key then missing, is what is wrong
+            'name = "x"\nkind = "payments"\n[[skip]]\ncolum = "STT"\nmatches = "x"\nreason = "r"\n',
+            "profile setting 'skip.1.colum': is not a key of a profile (did you mean 'column'?); fix the profile",
         ),
         (
             'name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "STT"\nmatches = "(unclosed"\nreason = "r"\n',
-            "profile setting 'skip.0.matches': not a valid regular expression (missing ), unterminated subpattern at "
+            "profile setting 'skip.1.matches': not a valid regular expression (missing ), unterminated subpattern at "
             "position 0); fix the profile",
         ),
         (
             'name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "STT"\nmatches = "(?<=a)b"\nreason = "r"\n',
-            "profile setting 'skip.0.matches': a regular expression polars cannot run (look-around and "
+            "profile setting 'skip.1.matches': a regular expression polars cannot run (look-around and "
             "back-references are not supported); simplify it; fix the profile",
         ),
         (
@@ -270,7 +290,7 @@ def test_builtin_profiles_are_listed_and_printed():
         ),
         (  # within a [[skip]] rule
             'name = "x"\nkind = "payments"\n[[skip]]\ncolum = "STT"\ncolumn = "STT"\nmatches = "x"\nreason = "r"\n',
-            "profile setting 'skip.0.colum': is not a key of a profile (did you mean 'column'?); fix the profile",
+            "profile setting 'skip.1.colum': is not a key of a profile (did you mean 'column'?); fix the profile",
         ),
         (
             'name = "My Bank"\nkind = "payments"\n',
@@ -304,7 +324,7 @@ def test_builtin_profiles_are_listed_and_printed():
         ),
         (
             'kind = "payments"\nname = "x',
-            "not a valid TOML profile (text in quotes without its closing quote at the end of the file); fix the file",
+            "not a valid TOML profile (text in quotes without its closing quote at line 2); fix the file",
         ),
     ],
 )

@@ -117,7 +117,7 @@ def test_a_statement_whose_total_disagrees_is_refused(tmp_path):
     [
         ("(?P<value_date>[0-9]+", "not a regular expression polars can run"),
         ("[0-9]+", "has no named group such as (?P<payment_ref>...)"),
-        ("(?P<colour>[a-z]+)", "the group 'colour' is not a payments column"),
+        ("(?P<colour>[a-z]+)", "'extract.1.pattern': 'colour' is not a column reconcile knows (one of"),
     ],
 )
 def test_an_extract_rule_that_cannot_work_is_refused_naming_the_key(tmp_path, pattern, message):

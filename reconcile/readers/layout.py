@@ -126,7 +126,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
             continue  # a column some files of the layout have (STT, a narrative)
         if column is None:  # a misspelt column would let the rows it names through as data, unsaid
             raise InputFileError(
-                str(path),
+                f"{path} (sheet '{table.sheet}')" if table.sheet else str(path),
                 f"has no column '{rule.column}' for a [[skip]] rule of the profile {profile.name}",
                 f"correct the rule's column to one of the file's headers ({_headers_of(table)}), or give the "
                 "rule optional = true if some files lack that column",
