@@ -185,6 +185,14 @@ class Profile(BaseModel):
         named += [
             (f"extract.{i}.pattern", name) for i, rule in enumerate(self.extract, start=1) for name in rule.groups()
         ]
+        # a rule's column written as a column's name (lower case and _), not as a header: `narative`
+        named += [
+            (f"{key}.{i}.column", rule.column)
+            for key in ("skip", "extract")
+            for i, rule in enumerate(getattr(self, key), start=1)
+            if re.fullmatch(r"[a-z]+(_[a-z]+)*", rule.column)
+            and difflib.get_close_matches(rule.column, known, n=1, cutoff=0.85)
+        ]
         for key, name in named:
             if name not in known:
                 close = difflib.get_close_matches(name, known, n=1)

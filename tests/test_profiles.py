@@ -258,6 +258,11 @@ def test_builtin_profiles_are_listed_and_printed():
             "profile setting 'skip.1.matches': holds a control character, as TOML reads \\b or \\t in double quotes; "
             "write a regular expression in single quotes ('\\bphi\\b'); fix the profile",
         ),
+        (  # a rule's column written as a column's name and misspelt: optional would pass it over, unsaid
+            'name = "x"\nkind = "payments"\n[[skip]]\ncolumn = "narative"\noptional = true\nmatches = "phi"\nreason = "r"\n',
+            "profile setting 'skip.1.column': 'narative' is not a column reconcile knows (did you mean 'narrative'?); "
+            "fix the profile",
+        ),
         (  # the key misspelt, not the key then missing, is what is wrong
             'name = "x"\nkind = "payments"\n[[skip]]\ncolum = "STT"\nmatches = "x"\nreason = "r"\n',
             "profile setting 'skip.1.colum': is not a key of a profile (did you mean 'column'?); fix the profile",
