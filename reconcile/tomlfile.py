@@ -15,6 +15,8 @@ def parse_toml(path: Path | str, raw: bytes, *, profile: bool = False) -> dict:
     """The tables of a config or profile file read as bytes (a UTF-8 byte-order mark allowed). A file not
     saved as UTF-8, or not valid TOML, is a ConfigError that says where in words of its own (translated
     like every message), not Python's English reason."""
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a workbook (xlsx, xls) or a zip archive
+        raise ConfigError(f"{path}: is a workbook or an archive, not a TOML text file; pass the .toml file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -246,6 +246,12 @@ def test_a_config_not_saved_as_utf8_says_to_save_it_so(tmp_path):
         f"reconcile: error: {cfg}: is not saved as UTF-8 (line 2 holds bytes that are not UTF-8); save the file "
         "as UTF-8 in the text editor and try again"
     )
+    # a workbook given for the config is no text file to save otherwise
+    workbook = REPO / "fixtures" / "sample" / "post_office_cash.xlsx"
+    res = invoke("--lang", "en", *args[:-1], workbook)
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {workbook}: is a workbook or an archive, not a TOML text file; pass the .toml file"
+    )
 
 
 def test_the_lang_a_config_sets_is_the_language_of_the_error_about_that_config(tmp_path, monkeypatch):
