@@ -930,6 +930,47 @@ def test_a_data_row_under_the_header_is_no_second_header_row(tmp_path):
     assert [r["Số định danh cá nhân"] for r in data(table)] == ["001087123456", "079199000123"]
 
 
+TITLE = "ỦY BAN NHÂN DÂN XÃ AN BÌNH\nDANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 9/2024\n"
+LIST_HEADER = "STT,Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Chế độ,Số tiền hưởng,Hình thức chi trả,"
+
+
+def test_a_first_data_row_without_digits_under_a_header_with_an_empty_cell_is_data(tmp_path):
+    """Lê Văn Tư's row (no ID, no birth date, `360.000`, `Đã mất` under `Trạng thái` and a note where
+    the header has none) is a data row, rejected for what it lacks: not a second header row that
+    makes `Trạng thái Đã mất` a header and loses the beneficiary unsaid."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        TITLE
+        + LIST_HEADER
+        + "Mã ngân hàng,Số tài khoản,Trạng thái,\n"
+        + "1,,Lê Văn Tư,,Nam,NCT,360.000,Tiền mặt,,,Đã mất,Đã báo giảm\n"
+        + "2,001204000000,Nguyễn Văn A,01/03/1950,Nữ,BTXH,500000,Chuyển khoản,VCB,1000000000,Đang hưởng,\n",
+        encoding="utf-8",
+    )
+    table = read_file(path, "registry")
+    assert (table.header_row, table.header_rows) == (3, 1)
+    assert table.header_map["Trạng thái"] == "status"
+    assert [r["Họ và tên"] for r in data(table)] == ["Lê Văn Tư", "Nguyễn Văn A"]
+
+
+def test_a_title_line_above_the_header_is_no_first_header_row(tmp_path):
+    """`Số tài khoản: 0011223344,,,Ngân hàng: Vietcombank` above the header names no column: the
+    header is its own row, and `Ghi chú` is no bank code."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        TITLE
+        + "Số tài khoản: 0011223344,,,Ngân hàng: Vietcombank\n"
+        + LIST_HEADER
+        + "Số tài khoản,Trạng thái,Ghi chú\n"
+        + "1,001204000000,Nguyễn Văn A,01/03/1950,Nam,BTXH,500000,Tiền mặt,,Đang hưởng,Hộ nghèo\n",
+        encoding="utf-8",
+    )
+    table = read_file(path, "registry")
+    assert (table.header_row, table.header_rows) == (4, 1)
+    assert "bank_code" not in table.header_map.values()
+    assert [r["Ghi chú"] for r in data(table)] == ["Hộ nghèo"]
+
+
 @pytest.mark.parametrize("first_column", [1, 3])
 def test_a_cell_merged_down_a_column_is_read_on_every_row_it_covers(tmp_path, first_column):
     """`Đã chết` merged over three beneficiaries: read as it is, the two under the top cell had no

@@ -184,22 +184,25 @@ def two_row_headers(top: list, sub: list, lookup: dict[str, str]) -> list[str]:
 
 
 def _group_row_above(top: list, sub: list, lookup: dict[str, str]) -> bool:
-    """Whether `top` is the first row of a header over two rows whose second row is `sub`: it names two
-    or more known columns itself (a title row does not), and every cell of `sub` lies under a blank
-    cell of it or under a group cell (one with a blank cell right of it)."""
+    """Whether `top` is the first row of a header over two rows whose second row is `sub` (`Phát sinh`
+    over `Ghi nợ | Ghi có`): it names two or more known columns itself, each over a blank cell of
+    `sub` (a header merged down), and a group cell of it spans two or more cells of `sub` (a cell with
+    a blank cell right of it, over filled ones). A title block's line (`Số tài khoản: 0071...`) is no
+    header, and a header row under it fills the cells under that line's blanks."""
     width = max(len(top), len(sub))
     t = [_text(v) for v in top] + [""] * (width - len(top))
     b = [_text(v) for v in sub] + [""] * (width - len(sub))
-    if sum(1 for v in t if v and _names_known(v, lookup)) < 2 or not any(b):
-        return False
-    return all(not t[j] or (j + 1 < width and not t[j + 1]) for j, v in enumerate(b) if v)
+    groups = [j for j in range(width - 1) if t[j] and not t[j + 1] and b[j] and b[j + 1]]
+    known = [j for j, v in enumerate(t) if v and fold(v) in lookup]
+    return len(known) >= 2 and bool(groups) and all(not b[j] for j in known)
 
 
 def _names_known(header: str, lookup: dict[str, str]) -> bool:
-    """Whether a header is one the lookup knows, whole or as words within it (`Số phát sinh Nợ` holds
-    `Phát sinh nợ`; a known header of one word is not looked for within another)."""
+    """Whether a header is one the lookup knows: whole, or (a statement's debit or credit header) as
+    words within it (`Số phát sinh Nợ` holds `Phát sinh nợ`). Other headers are known whole only: a
+    data row's `Đã mất` under `Trạng thái` must not read as a header `Trạng thái Đã mất`."""
     key = fold(header)
-    return key in lookup or any(" " in k and f" {k} " in f" {key} " for k in lookup)
+    return key in lookup or any(v in ("debit", "credit") and f" {k} " in f" {key} " for k, v in lookup.items())
 
 
 def _reads_as_sub_header(top: list, below: list, lookup: dict[str, str]) -> bool:
