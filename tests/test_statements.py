@@ -595,3 +595,23 @@ def test_a_group_cell_over_the_row_that_holds_ghi_no_and_ghi_co_is_the_header_s_
         assert code == 0, lines
         assert "profile: amount from 'Ghi nợ' (debits); rows without a debit are set aside" in lines
         assert lines[-6] == "rows: 6 read, 1 loaded, 0 rejected, 5 set aside as no payment"
+
+
+def test_a_skip_rule_on_the_amount_of_a_debit_and_credit_profile_reads_the_debit(tmp_path):
+    """`column = "amount"` in a profile whose amount is its debit column: the rule reads the debit,
+    not refused for a column the file lacks."""
+    profile = tmp_path / "my-bank.toml"
+    profile.write_text(
+        'name = "my-bank"\nkind = "payments"\ndebit = "Ghi nợ"\ncredit = "Ghi có"\n'
+        '[header]\nfind = ["Ghi nợ", "Ghi có"]\n'
+        '[columns]\npayment_ref = "Số bút toán"\nvalue_date = "Ngày giao dịch"\nnarrative = "Diễn giải"\n'
+        'payee_name = "Tên đối ứng"\naccount_number = "Tài khoản đối ứng"\n'
+        '[values]\nchannel = "bank"\n'
+        '[[skip]]\ncolumn = "amount"\nmatches = \'^11\\.000$\'\nreason = "a fee of 11.000"\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(SAO_KE.format(nil=""), encoding="utf-8")
+    code, lines = check_lines(path, "--profile", str(profile))
+    assert code == 0, lines
+    assert "set aside: 1 row: a fee of 11.000 (profile my-bank) (row 7)" in lines

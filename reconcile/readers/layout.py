@@ -122,6 +122,8 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
         reasons.append((blank_row(table.original_columns), "blank row"))
     for rule in profile.skip:
         column = _column_of(table, rule.column)
+        if column is None and rule.column == "amount" and profile.debits():  # the amount is the debit
+            column = _first_column_of(table, profile.debits())
         if column is None and rule.optional:
             continue  # a column some files of the layout have (STT, a narrative)
         if column is None:  # a misspelt column would let the rows it names through as data, unsaid
