@@ -390,8 +390,8 @@ def test_a_given_profile_that_does_not_fit_the_file_says_so():
     with pytest.raises(InputFileError) as err:
         read_file(LAYOUTS / "buu_dien.xlsx", "payments", resolve("vn-bank-statement"))
     assert str(err.value) == (
-        f"{LAYOUTS / 'buu_dien.xlsx'}: has no row with the headers Ghi nợ / Phát sinh nợ / PS nợ, Ghi có / Phát sinh có / PS có in its first "
-        "30 rows (profile vn-bank-statement); check that this is the right file for the "
+        f"{LAYOUTS / 'buu_dien.xlsx'}: has no row with the headers Ghi nợ / Phát sinh nợ / PS nợ / Phát sinh trong kỳ "
+        "nợ / Số tiền nợ, Ghi có / Phát sinh có / PS có / Phát sinh trong kỳ có / Số tiền có in its first 30 rows (profile vn-bank-statement); check that this is the right file for the "
         "profile, or the profile's [header] find"
     )
 

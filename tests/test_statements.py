@@ -428,7 +428,7 @@ TWO_ROW = SAO_KE.format(nil="").replace(
 )
 
 
-@pytest.mark.parametrize("group", ["Phát sinh", "Số phát sinh"])
+@pytest.mark.parametrize("group", ["Phát sinh", "Số phát sinh", "Phát sinh trong kỳ", "Số tiền"])
 @pytest.mark.parametrize("given", [(), ("--profile", "vn-bank-statement")])
 def test_a_header_of_phat_sinh_over_no_and_co_is_read_as_debit_and_credit(tmp_path, group, given):
     """Many statements head the debit and credit columns with one `Phát sinh` cell over `Nợ | Có`:
