@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from reconcile.config import Checks, Settings
 from reconcile.controls import check_controls
 from reconcile.errors import InputFileError, ReconcileError, shell_arg
+from reconcile.readers.layout import NO_DEBIT
 from reconcile.readers.names import SKIP_COLUMN
 from reconcile.sqlfiles import bind, sql_text
 
@@ -74,7 +75,7 @@ def _money_in_only(table) -> bool:
     if table.credit_column is None:
         return False
     reasons = table.text_frame().get_column(SKIP_COLUMN).to_list()
-    return not any(r and r.startswith("no debit amount") for r in reasons)
+    return not any(r and r.startswith(NO_DEBIT) for r in reasons)
 
 
 def _n(value: int) -> str:

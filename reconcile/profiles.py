@@ -50,13 +50,21 @@ class HeaderSpec(BaseModel):
     @field_validator("find")
     @classmethod
     def _headers_given(cls, value: list[str | list[str]]) -> list[str | list[str]]:
-        if any(not h or not all(a.strip() for a in _alternatives(h)) for h in value):
-            raise ValueError("has an empty header or an empty list of alternatives")
+        for header in value:
+            _no_empty_header(header)
         return value
 
     def named(self) -> str:
         """The `find` headers as a person reads them: `Ghi nợ / Phát sinh nợ, Ghi có / Phát sinh có`."""
         return ", ".join(" / ".join(_alternatives(h)) for h in self.find)
+
+
+def _no_empty_header(value: str | list[str]) -> None:
+    """A header, or a list of alternatives, with nothing in it: refused when the profile is read, not
+    later blaming the file."""
+    headers = _alternatives(value)
+    if not headers or not all(h.strip() for h in headers):
+        raise ValueError("has an empty header or an empty list of alternatives")
 
 
 def _no_control_character(value: str) -> None:
@@ -171,9 +179,8 @@ class Profile(BaseModel):
     @field_validator("debit", "credit")
     @classmethod
     def _headers_given(cls, value: str | list[str] | None) -> str | list[str] | None:
-        headers = _alternatives(value)
-        if value is not None and (not headers or not all(h.strip() for h in headers)):
-            raise ValueError("has an empty header or an empty list of alternatives")
+        if value is not None:
+            _no_empty_header(value)
         return value
 
     def unknown_column(self) -> tuple[str, str] | None:

@@ -67,11 +67,11 @@ class Originals:
         amount,
         kind: str | None = None,
         allowed: Callable[[int, dict], bool] | None = None,
-        taken: bool | None = False,
+        taken_too: bool = False,
     ) -> dict[int, dict]:
         """The payments (by number) return `ret` may bring back: of its amount, and its reference or one
         its text names, not contradicted by it, `allowed` (number, row) when given; those not taken
-        yet (or, `taken`, those already taken: a payment returned twice; None: either)."""
+        yet, or (`taken_too`) those already taken as well."""
         key = amount_key(amount)
         fits = dict(self.by_ref.get((kind, ret.get("payment_ref"), key), []))
         named_refs = _words(ret) | {r.upper() for r in ret.get("_other_refs", ())}
@@ -81,7 +81,7 @@ class Originals:
         return {
             n: row
             for n, row in fits.items()
-            if (taken is None or (n in self.taken) == taken)
+            if (taken_too or n not in self.taken)
             and not _contradicts(ret, row)
             and (allowed is None or allowed(n, row))
         }

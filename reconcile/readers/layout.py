@@ -106,6 +106,11 @@ def blank_or_total_rows(names: list[str], key: str | None) -> pl.Expr:
     )
 
 
+# Why a statement export's row with nothing in its debit column is set aside (checks.py: an export all
+# of whose rows are so may have its debit column read wrong)
+NO_DEBIT = "no debit amount"
+
+
 def money_in(profile: str) -> str:
     """Why a credit of a statement export is set aside."""
     return f"money in (a credit), not a payment (profile {profile})"
@@ -154,7 +159,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
         if credit is not None:
             reasons.append((_no_money(debit) & ~_no_money(credit), money_in(profile.name)))
             table.credit_column = credit  # a credit may be a payment's return (returns_across.py)
-        reasons.append((_no_money(debit), f"no debit amount (profile {profile.name})"))
+        reasons.append((_no_money(debit), f"{NO_DEBIT} (profile {profile.name})"))
         derived.append(pl.col(debit).alias(DERIVED + "amount"))
         table.header_map[DERIVED + "amount"] = "amount"
         table.notes.append(f"amount from '{debit}' (debits); rows without a debit are set aside")

@@ -151,7 +151,7 @@ class Pairing:
                 and not (row["return"] == "credit" and _another_payee(row, payment))
             )
 
-        return self.originals.fits(_as_return(row), row["amount"], allowed=allowed, taken=None)
+        return self.originals.fits(_as_return(row), row["amount"], allowed=allowed, taken_too=True)
 
     def pair(self, statement: Statement, row: dict, number: int) -> None:
         self.originals.taken.add(number)
@@ -228,10 +228,15 @@ def pair_returns_across(tables: Iterable[RawTable]) -> dict[str, int]:
     return pairing.ambiguous
 
 
+def _credit_reason(table: RawTable) -> str:
+    """Why its reader set a statement's credit aside: a camt or MT940 credit, or an export's (profile)."""
+    return CREDIT if table.format in STATEMENTS else money_in(table.profile or "")
+
+
 def _holds_returns(table: RawTable) -> bool:
     """Whether a statement holds a return: one standing for its payment, or a credit whose text says
     it is one (a CSV export's credits are read from its staged rows, the rest is not)."""
-    credit = CREDIT if table.format in STATEMENTS else money_in(table.profile or "")
+    credit = _credit_reason(table)
     narrative = next((c for c, canonical in table.header_map.items() if canonical == "narrative"), None)
     if table.source is None:
         frame = table.frame
@@ -271,10 +276,11 @@ def _statement(table: RawTable, name: str) -> Statement:
     if table.format in STATEMENTS:
         direction, bank_refs = frame["direction"].to_list(), frame["bank_ref"].to_list()
         returns, refs = frame[RETURN_COLUMN].to_list(), frame[REFS_COLUMN].to_list()
-        credits, credit = values.get("amount", blank), CREDIT
+        credits = values.get("amount", blank)
     else:
         direction, bank_refs, returns, refs = blank, blank, blank, blank
-        credits, credit = frame.get_column(str(table.credit_column)).to_list(), money_in(table.profile or "")
+        credits = frame.get_column(str(table.credit_column)).to_list()
+    credit = _credit_reason(table)
     rows = []
     for i in range(frame.height):
         row = {name: values.get(name, blank)[i] for name in FIELDS}
