@@ -338,3 +338,37 @@ def _cells_read(profile: Profile, row: list) -> int:
     wanted += profile.debits() + profile.credits()
     cells = [str(v) for v in row if v is not None and str(v).strip()]
     return sum(any(fold(c) == fold(w) or header_contains(c, w) for w in wanted) for c in cells)
+
+
+def near_miss(kind: RecordKind, headers: list[str], lacking: list[str]) -> tuple[Profile, list[str], list[str]] | None:
+    """The built-in profile whose layout a header row that no profile recognised looks most like: it
+    reads three or more of the row's cells, and would give the required columns the file `lacking`
+    (by a header the row has, a fixed value, an [[extract]] or its debit column), but the row lacks
+    some header its `find` names (`Phát sinh` over `Debit | Credit`, where the profile finds `Ghi
+    nợ`). The profile, the cells it reads,
+    and the `find` headers missing (each as its alternatives); None if no profile comes that near. Of
+    several, the one missing the fewest `find` headers, then reading the most cells."""
+    best: tuple[int, int, int, Profile, list[str], list[str]] | None = None
+    for order, profile in enumerate(builtin()):
+        if profile.kind != kind or not profile.header.find:
+            continue
+        wanted = [w for alts in profile.columns.values() for w in _alternatives(alts)]
+        read = [h for h in headers if any(fold(h) == fold(w) or header_contains(h, w) for w in wanted)]
+        missing = [
+            " / ".join(_alternatives(alts))
+            for alts in profile.header.find
+            if not any(header_contains(h, w) for h in headers for w in _alternatives(alts))
+        ]
+        gives = {
+            c for c in profile.columns if any(header_contains(h, w) for h in headers for w in profile.headers_for(c))
+        }
+        gives |= set(profile.values) | {g for rule in profile.extract for g in rule.groups()}
+        gives |= {"amount"} if profile.debit else set()
+        if (
+            len(read) >= 3
+            and missing
+            and set(lacking) <= gives
+            and (best is None or (-len(missing), len(read), -order) > best[:3])
+        ):
+            best = (-len(missing), len(read), -order, profile, read, missing)
+    return None if best is None else best[3:]

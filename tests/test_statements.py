@@ -456,6 +456,29 @@ def test_a_header_of_phat_sinh_over_no_and_co_is_read_as_debit_and_credit(tmp_pa
     ]
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [
+        TWO_ROW.replace("{group}", "Phát sinh").replace(",,,,,,Nợ,Có,", ",,,,,,Debit,Credit,"),  # English under it
+        TWO_ROW.replace("{group}", "Phát sinh").replace(",,,,,,Nợ,Có,", ",,,,,,,,\n,,,,,,Nợ,Có,"),  # a blank row
+    ],
+)
+def test_a_statement_whose_debit_header_is_not_found_is_refused_naming_that_header(tmp_path, layout):
+    """A statement laid out as vn-bank-statement but for a debit and credit header it does not know
+    was refused as lacking `payee_name`, whose column `Tên đối ứng` is there: the officer looked at
+    the wrong column. Now the headers the layout is found by are named."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(layout, encoding="utf-8")
+    code, lines = check_lines(path)
+    assert code == 2, lines
+    assert lines[-1] == (
+        f"reconcile: error: {path}: lacks the headers 'Ghi nợ / Phát sinh nợ / PS nợ / Phát sinh trong kỳ nợ / "
+        "Số tiền nợ', 'Ghi có / Phát sinh có / PS có / Phát sinh trong kỳ có / Số tiền có' by which the layout "
+        "'vn-bank-statement' is read (its columns 'Ngày giao dịch', 'Số bút toán', 'Diễn giải' are there); head "
+        "those columns with one of these names, on the header row, and run again"
+    )
+
+
 def test_a_workbook_with_phat_sinh_merged_over_no_and_co_reconciles(tmp_path):
     from openpyxl import Workbook
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import polars as pl
 
-from reconcile.contracts import RecordKind
+from reconcile.contracts import RecordKind, columns
+from reconcile.errors import NotThisRole
+from reconcile.profiles import near_miss
 from reconcile.readers.headers import (
     HeaderChooser,
     check_required,
@@ -81,7 +83,27 @@ def build_table(
     if fmt in STATEMENTS:
         table.frame = set_aside_credits(table.frame)
         table.consumed |= {"direction", "aside"}
+    if chooser.profile is None:
+        _refuse_near_miss(path, kind, cleaned, table.header_map)
     check_required(path, kind, table.header_map)
     if not scanned and fmt not in STATEMENTS:
         take_totals_row(table, tail_rows(table.frame, table))
     return table
+
+
+def _refuse_near_miss(path: Path, kind: RecordKind, headers: list[str], mapped: dict[str, str]) -> None:
+    """A file that lacks a required column, headed much like a built-in layout but for the headers
+    that layout is found by, is refused naming those: `required column 'payee_name' is missing` of
+    a statement whose counterparty column is there, and whose debit column is headed `Phát sinh`
+    over `Debit`, sent the officer looking at the wrong column."""
+    lacking = [c.name for c in columns(kind) if c.required and c.name not in mapped.values()]
+    near = near_miss(kind, headers, lacking) if lacking else None
+    if near is None:
+        return
+    profile, read, missing = near
+    raise NotThisRole(
+        str(path),
+        f"lacks the headers {', '.join(repr(m) for m in missing)} by which the layout '{profile.name}' is read "
+        f"(its columns {', '.join(repr(h) for h in read[:3])} are there)",
+        "head those columns with one of these names, on the header row, and run again",
+    )
