@@ -664,6 +664,33 @@ def test_a_skip_rule_sets_aside_by_its_column_or_with_optional_may_find_none(tmp
     assert result.rejected == [(7, "payee_name missing (and no ID or account to tell who was paid)")]
 
 
+def test_a_skip_rule_on_a_column_an_extract_rule_gives_sets_aside_by_it(tmp_path):
+    """A file without a payee column, whose memo holds the payee: a [[skip]] rule on `payee_name`,
+    which the [[extract]] rule gives, was refused as a column the file lacks. It reads the extraction."""
+    data = tmp_path / "bank.csv"
+    data.write_text(
+        "EXAMPLE BANK - PENSION PAYMENT REPORT\nBatch 2024-09-PEN-01\n"
+        "Ref No,Citizen ID,Acct,Bank,Paid (VND),Value Date,Memo\n"
+        'EX-0001,001087012345,0011223344,VBA,"1,500,000",09/05/2024,Pension 09/2024 / NGUYEN VAN HUNG\n'
+        'EX-FEE,,,,"11,000",09/30/2024,Fee / PHI DICH VU\n'
+        'EX-0002,079153000257,0099887766,VCB,"5,200,000",09/12/2024,Pension 09/2024 / TRẦN THỊ MAI\n'
+        'Total,,,,"6,711,000",,\n',
+        encoding="utf-8",
+    )
+    toml = (EXAMPLE / "example-bank.toml").read_text(encoding="utf-8").replace('payee_name = "Beneficiary"\n', "")
+    profile = tmp_path / "bank.toml"
+    profile.write_text(
+        toml + '\n[[skip]]\ncolumn = "payee_name"\nmatches = \'^phi dich vu\'\nreason = "bank charges"\n'
+        "\n[[extract]]\ncolumn = \"Memo\"\npattern = '/ (?P<payee_name>.+)$'\n",
+        encoding="utf-8",
+    )
+    result = check_file(data, "payments", PERIOD, str(profile))
+    assert (result.rows_read, result.rows_loaded, result.rejected) == (3, 2, [])
+    assert result.set_aside == [(5, "bank charges (profile example-bank)")]
+    table = read_file(data, "payments", load_file(profile))
+    assert [(ref, amount) for ref, _, amount, *_ in _staged(table)] == [("EX-0001", 1_500_000), ("EX-0002", 5_200_000)]
+
+
 def test_a_built_in_skip_rule_is_optional_unless_its_profile_finds_its_column():
     """Built-in profiles set rows aside by columns some files of their layout lack (STT, a narrative):
     such a rule says optional = true; the others are on a header the profile's [header] find requires,

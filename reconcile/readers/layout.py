@@ -9,7 +9,7 @@ import polars as pl
 
 from reconcile.errors import InputFileError
 from reconcile.normalise.text import fold
-from reconcile.profiles import Profile, header_contains
+from reconcile.profiles import Profile, SkipRule, header_contains
 from reconcile.readers.headers import header_lookup
 from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
 from reconcile.readers.tables import RawTable
@@ -125,10 +125,15 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
     reasons: list[tuple[pl.Expr, str]] = []
     if profile.skip_blank:
         reasons.append((blank_row(table.original_columns), "blank row"))
+    extracted = {g for rule in profile.extract if _column_of(table, rule.column) for g in rule.groups()}
+    later: list[tuple[int, SkipRule]] = []  # rules on a column an [[extract]] rule gives, read after it
     for rule in profile.skip:
         column = _column_of(table, rule.column)
         if column is None and rule.column == "amount" and profile.debits():  # the amount is the debit
             column = _first_column_of(table, profile.debits())
+        if column is None and rule.column in extracted:
+            later.append((len(reasons), rule))
+            continue
         if column is None and rule.optional:
             continue  # a column some files of the layout have (STT, a narrative)
         if column is None:  # a misspelt column would let the rows it names through as data, unsaid
@@ -138,12 +143,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
                 f"correct the rule's column to one of the file's headers ({_headers_of(table)}), or give the "
                 "rule optional = true if some files lack that column",
             )
-        reasons.append(
-            (
-                pl.col(column).str.contains("(?i)" + rule.matches).fill_null(False),
-                f"{rule.reason} (profile {profile.name})",
-            )
-        )
+        reasons.append(_skip_reason(rule, column, profile))
         table.consumed.add(column)
     if profile.debit or profile.credit:
         debit = _first_column_of(table, profile.debits())
@@ -171,6 +171,10 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
     if derived:
         frame = frame.with_columns(derived)
     frame = _extract(table, profile, frame)
+    for at, rule in reversed(later):  # the column the extraction gave, in the rule's place among the reasons
+        column = _column_of(table, rule.column)
+        assert column is not None  # an [[extract]] rule gave it
+        reasons.insert(at, _skip_reason(rule, column, profile))
     by_canon = {c: n for n, c in table.header_map.items()}
     filled = []
     for canonical in profile.fill_down:
@@ -229,6 +233,13 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
     for condition, reason in reversed(reasons):
         skip = pl.when(condition).then(pl.lit(reason)).otherwise(skip)
     table.frame = frame.with_columns(skip.alias(SKIP_COLUMN))
+
+
+def _skip_reason(rule: SkipRule, column: str, profile: Profile) -> tuple[pl.Expr, str]:
+    """A [[skip]] rule's condition on its column, and the reason it gives."""
+    return pl.col(column).str.contains("(?i)" + rule.matches).fill_null(
+        False
+    ), f"{rule.reason} (profile {profile.name})"
 
 
 def _extract(table: RawTable, profile: Profile, frame):
