@@ -27,6 +27,7 @@ from reconcile.report.cells import EXCEL_MAX_TEXT
 from reconcile.report.cells import clean_text as _clean
 from reconcile.report.export import write_exports
 from reconcile.report.labels import LABELS, label
+from reconcile.report.details import CLAUSES, macro_sql
 from reconcile.report.progress import Progress
 from reconcile.report.styles import SEVERITY_COLOURS
 from reconcile.report.workbook import write_workbook
@@ -51,7 +52,7 @@ FINDING_HEADERS_EN = [
     "Account number",
     "Value date",
     "Matched by",
-    "Detail (English)",
+    "Detail",
     "Source file",
     "Source sheet",
     "Source row",
@@ -85,11 +86,15 @@ def _values(ws) -> list[list]:
 
 
 def _findings_db(con, lang: str) -> list[tuple]:
+    """The findings as the sheet shows them: under vi, the description and the detail in Vietnamese
+    (the detail by the workbook's own macro; test_a_finding_s_detail_is_in_vietnamese_... checks it)."""
     desc = "description_vi" if lang == "vi" else "description_en"
+    con.execute(macro_sql())
+    detail = "rc_detail_vi(f.code, f.detail)" if lang == "vi" else "f.detail"
     return con.execute(
         f"""
         SELECT f.code, f.severity, r.{desc}, f.vneid, f.full_name, f.expected_amount, f.paid_amount,
-               f.payment_ref, f.account_number, p.value_date, f.detail, f.source_file, f.source_sheet, f.source_row,
+               f.payment_ref, f.account_number, p.value_date, {detail}, f.source_file, f.source_sheet, f.source_row,
                f.flag_id, f.case_id, 1 AS periods_flagged, 'open' AS status
         FROM flags f JOIN rules r USING (code)
         LEFT JOIN payments p ON p.period = f.period AND p.payment_id = f.payment_id
@@ -699,3 +704,67 @@ def test_a_run_watched_for_progress_stops_its_watcher(tmp_path):
     )
     assert result.flags == 0 and threading.active_count() == before
     assert all(0 <= p <= 100 for p in seen)
+
+
+def test_a_finding_s_detail_is_in_vietnamese_in_a_vietnamese_workbook(tmp_path):
+    """The rules write a finding's evidence in English, and the database keeps it so; the Vietnamese
+    workbook showed it in English too. Every clause of every detail of a month with all fourteen
+    findings has its Vietnamese form, and the workbook shows it, amounts grouped as Vietnamese does."""
+    res = CliRunner().invoke(
+        cli,
+        [
+            "--lang",
+            "en",
+            "generate",
+            "--beneficiaries",
+            "5000",
+            "--seed",
+            "1",
+            "--formats",
+            "parquet",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    db = tmp_path / "g.duckdb"
+    args = ["--lang", "vi", "run", "--period", "2024-09", "--db", str(db), "--report", str(tmp_path / "vi.xlsx")]
+    args += ["--registry", str(tmp_path / "registry.parquet")]
+    args += [
+        "--payments",
+        str(tmp_path / "payments_bank.parquet"),
+        "--payments",
+        str(tmp_path / "payments_post.parquet"),
+    ]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 0, res.output
+    con = duckdb.connect(str(db), read_only=True)
+    details = con.execute("SELECT code, detail FROM flags ORDER BY flag_id").fetchall()
+    con.close()
+    assert {code for code, _ in details} == set(CLAUSES)  # all fourteen
+    untranslated = [
+        (code, clause)
+        for code, detail in details
+        for clause in detail.split("; ")
+        if not any(re.fullmatch(form, clause) for form, _ in CLAUSES[code])
+    ]
+    assert untranslated == []
+    rows = _values(openpyxl.load_workbook(tmp_path / "vi.xlsx")[label("sheet.findings", "vi")])
+    column = rows[0].index("Chi tiết")
+    first = {}
+    for row in rows[1:]:
+        first.setdefault(row[0], row[column])
+    assert first["AMOUNT_MISMATCH"] == "Đã chi 950.000 trong 1 khoản chi; mức được hưởng 1.000.000 (chênh lệch -50.000)"
+    assert first["PAID_AFTER_DEATH"] == "Đã chi ngày 04/09/2024, 18 ngày sau ngày mất 17/08/2024"
+    assert first["PAYMENT_FAILED"] == (
+        "Khoản chi ngày 02/09/2024 bị trả lại; đối tượng này không có khoản chi thành công nào trong kỳ"
+    )
+    assert (
+        first["CASH_DESPITE_ACCOUNT"] == "Đã chi bằng tiền mặt; đối tượng có tài khoản ngân hàng đã đăng ký, đuôi 0823"
+    )
+    assert first["PAID_WHILE_INACTIVE"] == "Đã chi ngày 04/09/2024 khi đối tượng đang ở trạng thái tạm dừng"
+    assert first["INVALID_VNEID"] == (
+        "Mã thế kỷ và năm sinh của số định danh (chữ số 4-6) cho một năm sinh trong tương lai; Mã thế kỷ và năm "
+        "sinh của số định danh (chữ số 4-6) trái với năm sinh trong danh sách"
+    )
+    assert all(unicodedata.is_normalized("NFC", vi) for forms in CLAUSES.values() for _, vi in forms)

@@ -119,7 +119,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.account_number": ("Account number", "Số tài khoản"),
     "col.value_date": ("Value date", "Ngày giao dịch"),
     "col.match_method": ("Matched by", "Cách đối chiếu"),
-    "col.detail": ("Detail (English)", "Chi tiết (tiếng Anh)"),
+    "col.detail": ("Detail", "Chi tiết"),
     "col.source_file": ("Source file", "Tệp nguồn"),
     "col.source_row": ("Source row", "Dòng nguồn"),
     "col.source_sheet": ("Source sheet", "Trang tính nguồn"),

@@ -42,7 +42,10 @@ class Part:
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    from reconcile.report.details import macro_sql
+
     con.execute(resources.files("reconcile.sql").joinpath("report_macros.sql").read_text(encoding="utf-8"))
+    con.execute(macro_sql())  # a finding's detail in Vietnamese
 
 
 def _text(expr: str, style: int) -> str:
@@ -105,6 +108,11 @@ def cell_sql(name: str, kind: str, styles: dict[str, int], words: dict[str, dict
     if kind == "check" and mask:
         return "'<c/>'"
     return _text(col, styles["text"])
+
+
+def detail_vi(mask: bool, style: int) -> str:
+    """A finding's detail (masked first in a masked workbook) in Vietnamese (report/details.py)."""
+    return _text(f"rc_detail_vi(code, {'rc_mask_text(detail)' if mask else 'detail'})", style)
 
 
 def rows_sql(select_sql: str, order: str, cells: list[str], count: int, offset: int) -> str:

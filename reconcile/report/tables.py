@@ -290,6 +290,8 @@ def table_sheets(book: Book, con: duckdb.DuckDBPyConnection, table: Table, param
     cells = [
         _reasons_cell(book, con, sql, params, styles["text"])
         if c.name == "reason" and book.lang != "en"
+        else sheetxml.detail_vi(book.mask, styles["text"])
+        if c.name == "detail" and book.lang == "vi"
         else sheetxml.cell_sql(
             f"description_{book.lang}" if c.name == "description" else c.name, c.kind, styles, words, book.mask
         )
