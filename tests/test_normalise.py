@@ -682,3 +682,23 @@ ALL_MACROS = [
 def test_macros_never_raise(con, ss):
     rows = each(con, ", ".join(m.replace("?", "s") for m in ALL_MACROS), ss)
     assert [len(row) for row in rows] == [len(ALL_MACROS)] * len(ss)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Đã từ trần", "deceased"),
+        ("Đã qua đời", "deceased"),
+        ("Tử vong", "deceased"),
+        ("Cắt hưởng", "terminated"),
+        ("Đã cắt", "terminated"),
+        ("Đã thôi hưởng", "terminated"),
+        ("Tạm dừng hưởng", "suspended"),
+        ("Tạm dừng chi trả", "suspended"),
+        ("Đang chi trả", "active"),
+    ],
+)
+def test_the_statuses_registries_write_in_vietnamese_are_read(con, text, status):
+    """`Đã từ trần` was rejected as no status: the beneficiary's row was left out, and a payment to a
+    dead person was an UNKNOWN_PAYEE instead of PAID_AFTER_DEATH."""
+    assert con.execute("SELECT rc_enum_t('beneficiary_status', ?)", [text]).fetchone()[0] == status
