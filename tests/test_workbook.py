@@ -33,7 +33,7 @@ from reconcile.report.styles import SEVERITY_COLOURS
 from reconcile.report.workbook import write_workbook
 from reconcile.sample import PERIOD
 from reconcile.warehouse import FLAGS_ORDER
-from test_pipeline import PAY_HEADER, PAYMENTS, REGISTRY, month
+from test_pipeline import PAY_HEADER, PAYMENTS, REG_HEADER, REGISTRY, month
 
 FINDING_HEADERS_EN = [
     "Code",
@@ -768,3 +768,36 @@ def test_a_finding_s_detail_is_in_vietnamese_in_a_vietnamese_workbook(tmp_path):
         "sinh của số định danh (chữ số 4-6) trái với năm sinh trong danh sách"
     )
     assert all(unicodedata.is_normalized("NFC", vi) for forms in CLAUSES.values() for _, vi in forms)
+
+
+def test_a_vietnamese_workbook_says_in_vietnamese_where_totals_came_from_and_why_a_sheet_was_skipped(tmp_path):
+    """The sheet of inputs said `totals row 5` and `has a header row but no data rows`, and the non-cash
+    sheet an unknown commune as `unknown`, in a Vietnamese workbook."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    data = wb.active
+    data.title = "Danh sách"
+    for row in [REG_HEADER, *REGISTRY]:
+        data.append(row)
+    data.append(["Tổng cộng", None, None, None, None, "10.800.000"])
+    wb.create_sheet("Ghi chú").append(REG_HEADER)
+    registry = tmp_path / "registry.xlsx"
+    wb.save(registry)
+    payments = write_csv(tmp_path / "payments.csv", PAY_HEADER, PAYMENTS)
+    book = tmp_path / "vi.xlsx"
+    args = ["--lang", "vi", "run", "--period", PERIOD, "--db", str(tmp_path / "r.duckdb"), "--report", str(book)]
+    res = CliRunner().invoke(cli, [*args, "--registry", str(registry), "--payments", str(payments)])
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(book)
+    inputs = _values(wb[label("sheet.inputs", "vi")])
+    header = inputs[0]
+    by_sheet = {r[header.index(label("col.sheet", "vi"))]: r for r in inputs[1:]}
+    assert by_sheet["Danh sách"][header.index(label("col.control_source", "vi"))] == "dòng tổng cộng (dòng 5)"
+    assert (
+        by_sheet["Ghi chú"][header.index(label("col.skipped", "vi"))]
+        == "có dòng tiêu đề nhưng không có dòng dữ liệu nào"
+    )
+    noncash = _values(wb[label("sheet.noncash", "vi")])
+    communes = {r[3] for r in noncash[1:] if r[1] == label("level.commune", "vi")}
+    assert communes == {"không xác định"}

@@ -14,7 +14,7 @@ from reconcile.masking import DOB_KEYS
 from reconcile.report import sheetxml
 from reconcile.report.cells import Book, Writer, new_sheet
 from reconcile.report.labels import LABELS
-from reconcile.warehouse import FLAGS_ORDER
+from reconcile.warehouse import FLAGS_ORDER, quote_ident
 from reconcile.warehouse.case_tables import STATUSES
 
 WORD_GROUPS = ("program", "level", "role", "method", "province")
@@ -113,7 +113,7 @@ NONCASH = Table(
         Column("program", "value:program", 16),
         Column("level", "value:level", 10),
         Column("province_code", "value:province", 10),
-        Column("commune_code", "text", 10),
+        Column("commune_code", "value:province", 10),  # a code, or 'unknown' in the reader's words
         Column("beneficiaries", "int", 12),
         Column("payments", "int", 12),
         Column("amount", "amount", 16),
@@ -269,11 +269,19 @@ def _words(book: Book) -> dict[str, dict[Any, str]]:
 MAX_REASONS = 500
 
 
-def _reasons_cell(book: Book, con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], style: int) -> str:
-    """The cell of a row's reasons in the workbook's language (masked first in a masked workbook)."""
+# The columns of text the tool writes in English (a row's reasons, the source of a file's totals, why a
+# sheet was skipped): in the workbook's language, each distinct value translated once
+TRANSLATED = ("reason", "control_source", "skipped")
+
+
+def _translated_cell(
+    book: Book, con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], name: str, style: int
+) -> str:
+    """The cell of a column the tool writes in English, in the workbook's language (a row's reasons
+    masked first in a masked workbook)."""
     from reconcile.messages import translate
 
-    expr = "rc_mask_text(reason)" if book.mask else "reason"
+    expr = "rc_mask_text(reason)" if book.mask and name == "reason" else quote_ident(name)
     found = con.execute(f"SELECT DISTINCT {expr} FROM ({sql}) AS s LIMIT {MAX_REASONS + 1}", params).fetchall()
     words = {r: translate(r, book.lang) for (r,) in found if r} if len(found) <= MAX_REASONS else {}
     return sheetxml.mapped(expr, words, style)
@@ -288,8 +296,8 @@ def table_sheets(book: Book, con: duckdb.DuckDBPyConnection, table: Table, param
     words = _words(book)
     # a finding's description is stored in both languages: the column of the workbook's language
     cells = [
-        _reasons_cell(book, con, sql, params, styles["text"])
-        if c.name == "reason" and book.lang != "en"
+        _translated_cell(book, con, sql, params, c.name, styles["text"])
+        if c.name in TRANSLATED and book.lang != "en"
         else sheetxml.detail_vi(book.mask, styles["text"])
         if c.name == "detail" and book.lang == "vi"
         else sheetxml.cell_sql(
