@@ -25,9 +25,9 @@ from reconcile.pipeline import RunConfig, run
 from reconcile.report import sheetxml
 from reconcile.report.cells import EXCEL_MAX_TEXT
 from reconcile.report.cells import clean_text as _clean
+from reconcile.report.details import CLAUSES, macro_sql
 from reconcile.report.export import write_exports
 from reconcile.report.labels import LABELS, label
-from reconcile.report.details import CLAUSES, macro_sql
 from reconcile.report.progress import Progress
 from reconcile.report.styles import SEVERITY_COLOURS
 from reconcile.report.workbook import write_workbook
