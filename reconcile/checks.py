@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from reconcile.config import Checks, Settings
 from reconcile.controls import check_controls
 from reconcile.errors import InputFileError, ReconcileError, shell_arg
+from reconcile.normalise.stage import LISTED_RETURN
 from reconcile.readers.layout import NO_DEBIT
 from reconcile.readers.names import SKIP_COLUMN
 from reconcile.sqlfiles import bind, sql_text
@@ -52,7 +53,7 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     # a bank statement may hold no payment at all (a day without movements, money in only): that is
     # its content, not a fault, unless a row of it was refused for a problem
     statements = {file_id for file_id, tb in tables if tb.format in ("camt", "mt940") or _money_in_only(tb)}
-    excused = statements - {r["file_id"] for r in loaded if r["refused"]}
+    excused = (statements | _returns_only(con)) - {r["file_id"] for r in loaded if r["refused"]}
     several = {file_id for file_id, name in names.items() if name.endswith("')")}
     commands = {
         file_id: f"reconcile check {shell_arg(tb.path)} --as {tb.kind}"
@@ -66,6 +67,18 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     if settings.checks.control_totals:
         check_controls(con, tables, names)
     check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)
+
+
+def _returns_only(con) -> set[int]:
+    """The payments files all of whose rows are returns of payments in the run (the bank's list of
+    the month's returns: normalise/returns_listed.sql), blank rows aside: no payment, and no fault."""
+    found = con.execute(
+        "SELECT file_id FROM stg_payments GROUP BY file_id "
+        "HAVING bool_and(coalesce(starts_with(reject_reason, ?) OR reject_reason = 'blank row', false)) "
+        "AND bool_or(coalesce(starts_with(reject_reason, ?), false))",
+        [LISTED_RETURN, LISTED_RETURN],
+    ).fetchall()
+    return {file_id for (file_id,) in found}
 
 
 def _money_in_only(table) -> bool:

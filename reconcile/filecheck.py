@@ -17,7 +17,7 @@ from reconcile.config import check_period
 from reconcile.contracts import RecordKind
 from reconcile.controls import Read, read_staged, says, stated_amount
 from reconcile.normalise.reference import install
-from reconcile.normalise.stage import load_raw, stage
+from reconcile.normalise.stage import load_raw, pair_listed_returns, stage
 from reconcile.pipeline import period_bounds
 from reconcile.profiles import resolve
 from reconcile.readers import STATEMENTS, RawTable, SkippedSheet, read_tables
@@ -91,6 +91,8 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
         install(con)
         load_raw(con, kind, [(1, table)])
         stage(con, kind, {"period": period, "period_start": start, "period_end": end})
+        if kind == "payments":
+            pair_listed_returns(con, {})
         stg = quote_ident("stg_" + kind)
         rejected = con.execute(
             f"SELECT source_row, reject_reason FROM {stg} WHERE reject_reason IS NOT NULL AND NOT set_aside "

@@ -12,7 +12,7 @@ from reconcile import areas
 from reconcile.contracts import RecordKind, columns
 from reconcile.normalise.reference import install
 from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
-from reconcile.sqlfiles import NORMALISE_SQL, bind, sql_text
+from reconcile.sqlfiles import NORMALISE_SQL, bind, sql_text, statements
 from reconcile.warehouse import quote_ident, quote_literal
 from reconcile.worktables import placed
 
@@ -116,6 +116,18 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:
         con.execute(text, bind(text, params))
 
 
+# how returns_listed.sql begins the reason of a returned row it pairs with its payment
+LISTED_RETURN = "returned: the same transfer as the payment in "
+
+
+def pair_listed_returns(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    """A transfer given as paid and, in the same or another payments file, as returned: the paid row
+    marked returned, the returned row set aside naming it (returns_listed.sql)."""
+    for statement in statements(sql_text("returns_listed.sql", NORMALISE_SQL)):
+        for text in placed(statement, params):
+            con.execute(text, bind(text, params))
+
+
 def stage_files(con, tables, params: dict) -> None:
     """The files' rows into the staging tables stg_registry and stg_payments (each row loadable or
     with its reject reason), and cur_files, each file with its place in name order."""
@@ -136,3 +148,4 @@ def stage_files(con, tables, params: dict) -> None:
         load_raw(con, kind, of_kind)
         with _reading(con, of_kind):
             stage(con, kind, params)
+    pair_listed_returns(con, params)

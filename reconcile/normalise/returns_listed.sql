@@ -1,0 +1,59 @@
+-- A return given as a row of its own: a disbursement list, or the bank's list of the month's
+-- returns, that gives a transfer as paid and the same transfer as returned on the same day or later
+-- (its reference, leading zeros aside, and amount; the same payee: ID, account or name; the same
+-- bank, where both name one). The paid row came back: it is marked returned, and the returned row is
+-- set aside naming it, so that the money is not counted as paid and the return is no second payment
+-- (a statement's returns are paired as it is read: readers/returns_across.py). Several transfers of
+-- one reference and amount are paired in date order, the first returned with the first paid; a
+-- returned row without such a paid one stays as it is (a PAYMENT_FAILED when nothing was paid).
+-- Run on the staged rows, before they are counted (stage.pair_listed_returns).
+CREATE OR REPLACE TEMP TABLE cur_listed_returns AS
+WITH returned AS (
+    SELECT rowid AS stg_row, ltrim(payment_ref, '0') AS ref_key, amount, vneid,
+           ltrim(account_number, '0') AS account, payee_key, value_date, bank_code,
+           row_number() OVER (ORDER BY value_date, regexp_extract(source_file, '[^/\\]+$'), source_file,
+                                       source_sheet, source_row) AS n
+    FROM stg_payments
+    WHERE reject_reason IS NULL AND status = 'returned' AND payment_ref IS NOT NULL
+),
+paid AS (
+    SELECT rowid AS stg_row, source_file, source_sheet, source_row, ltrim(payment_ref, '0') AS ref_key, amount,
+           vneid, ltrim(account_number, '0') AS account, payee_key, value_date, bank_code,
+           row_number() OVER (ORDER BY value_date, regexp_extract(source_file, '[^/\\]+$'), source_file,
+                                       source_sheet, source_row) AS n
+    FROM stg_payments
+    WHERE reject_reason IS NULL AND status = 'success'
+      AND ltrim(payment_ref, '0') IN (SELECT ref_key FROM returned)
+),
+fits AS (  -- each returned row and each paid row it may be the return of
+    SELECT r.stg_row AS returned_row, r.n AS rn, p.stg_row AS paid_row, p.n AS pn,
+           p.source_file, p.source_sheet, p.source_row
+    FROM returned AS r
+    JOIN paid AS p ON p.ref_key = r.ref_key AND p.amount = r.amount
+    WHERE p.value_date <= r.value_date
+      AND (p.bank_code = r.bank_code OR p.bank_code IS NULL OR r.bank_code IS NULL)
+      AND (p.vneid = r.vneid OR p.account = r.account OR p.payee_key = r.payee_key)
+),
+ranked AS (  -- the k-th fit of a returned row is the paid row to which it is the k-th fit: in date order
+    SELECT *, row_number() OVER (PARTITION BY returned_row ORDER BY pn) AS k_of_returned,
+              row_number() OVER (PARTITION BY paid_row ORDER BY rn) AS k_of_paid
+    FROM fits
+),
+pairs AS (
+    SELECT * FROM ranked WHERE k_of_returned = k_of_paid
+    QUALIFY row_number() OVER (PARTITION BY returned_row ORDER BY pn) = 1
+)
+SELECT returned_row, paid_row,
+       'returned: the same transfer as the payment in ' || regexp_extract(source_file, '[^/\\]+$')
+           || coalesce(' (sheet ' || source_sheet || ')', '') || ' row ' || source_row
+           || ', which is marked returned (not a second payment)' AS reason
+FROM pairs
+QUALIFY row_number() OVER (PARTITION BY paid_row ORDER BY rn) = 1;
+
+UPDATE stg_payments AS s SET status = 'returned'
+FROM cur_listed_returns AS l WHERE s.rowid = l.paid_row;
+
+UPDATE stg_payments AS s SET reject_reason = l.reason, set_aside = true
+FROM cur_listed_returns AS l WHERE s.rowid = l.returned_row;
+
+DROP TABLE cur_listed_returns;
