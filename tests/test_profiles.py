@@ -722,3 +722,35 @@ def test_the_built_in_profiles_are_described_in_the_terminal_s_language(monkeypa
     )
     assert said["vi"] == {p.name: p.description_vi for p in builtin()}
     assert said["en"] == {p.name: p.description for p in builtin()}
+
+
+def test_a_registry_in_sections_with_subtotals_in_the_name_column_loads_and_agrees_with_its_total(tmp_path):
+    """A commune's subtotal written in the name column (`Cộng xã An Bình`) was read as a beneficiary
+    with no ID, and the section headings (`I | Xã An Bình`) too: the grand total then disagreed with
+    the rows read and the registry was refused. They are set aside, and the total agrees."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["UBND TỈNH X"])
+    ws.append([])
+    ws.append(["STT", "Số định danh cá nhân", "Họ và tên", "Ngày sinh", "Chế độ", "Số tiền hưởng", "Hình thức chi trả"])
+    ws.append(["I", "Xã An Bình"])
+    ws.append([1, "001036000001", "Nguyễn Văn An", "01/01/1936", "Trợ cấp xã hội", 1500000, "Tiền mặt"])
+    ws.append([2, "001137000002", "Trần Thị Bình", "01/01/1937", "Trợ cấp xã hội", 750000, "Tiền mặt"])
+    ws.append([None, None, "Cộng xã An Bình", None, None, 2250000])
+    ws.append(["II.", "Xã Bình Minh"])
+    ws.append([1, "001038000003", "Tổng Văn Cường", "01/01/1938", "Trợ cấp xã hội", 750000, "Tiền mặt"])
+    ws.append([None, None, "Cộng", None, None, 750000])
+    ws.append([None, None, "Tổng cộng", None, None, 3000000])
+    path = tmp_path / "ds.xlsx"
+    wb.save(path)
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "registry", "--period", PERIOD])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[-4:] == [
+        "rows: 7 read, 3 loaded, 0 rejected, 4 set aside as no payment",
+        "totals: totals row 11 says 3,000,000 VND; read 3 rows of 3,000,000 VND",
+        "set aside: 2 rows: a section heading (profile vn-registry) (rows 4, 8)",
+        "set aside: 2 rows: a total row (profile vn-registry) (rows 7, 10)",
+    ]
