@@ -89,9 +89,16 @@ def check_controls(con, tables, names: dict[int, str]) -> None:
                 control, what=f"totals row {control.row}, of the sheets {', '.join(sheet_names)} together"
             )
             continue
+        rows, vnd = read.shown(control.count, stated)
+        problem = f"its {control.what} says {says(control, stated)} but {rows:,} rows of {vnd:,} VND were read"
+        if before is not None:  # nor is it the grand total of the sheets so far: say what they hold too
+            rows, vnd = so_far.shown(control.count, stated)
+            problem += (
+                f" on this sheet, and {rows:,} rows of {vnd:,} VND on the sheets {', '.join(sheet_names)} together"
+            )
         raise InputFileError(
             names[file_id],
-            f"its {control.what} says {says(control, stated)} but {read.rows:,} rows of {read.amount:,} VND were read",
+            problem,
             "check that the file is complete (no rows cut off or left on another sheet) and that the totals row "
             "is the file's own",
         )

@@ -126,9 +126,10 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
             if not c.checked:  # as controls.check_controls judges it
                 agrees = read.agrees(c.count, stated)
                 judged = (c.what, c.count, stated, said or "nothing")
+            rows, vnd = read.shown(c.count, stated)
             control = (
                 f"{c.what} says {said or 'nothing'}"
-                + ("; the entries read agree" if c.checked else f"; read {read.rows:,} rows of {read.amount:,} VND")
+                + ("; the entries read agree" if c.checked else f"; read {rows:,} rows of {vnd:,} VND")
                 + (
                     f" (the amount not checked: {read.unreadable:,} rows have an amount that cannot be read)"
                     if read.unreadable and stated is not None and not c.checked

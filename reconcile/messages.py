@@ -285,8 +285,17 @@ def _error_parts(text: str, lang: str, strict: bool) -> _Found:
                 continue  # a path is a value
             problem = _mostly(_by_template(head[colon + 2 :], lang, strict))
             if problem is not None:
-                return f"{head[:colon]}: {problem[0]}; {fix[0]}", problem[1] + fix[1]
+                return f"{_sheet_of(head[:colon], lang)}: {problem[0]}; {fix[0]}", problem[1] + fix[1]
     return None
+
+
+def _sheet_of(path: str, lang: str) -> str:
+    """A file's name as checks.file_names gives a workbook's sheet, `book.xlsx (sheet 'T08')`, in the
+    language (the path and the sheet's name as they are)."""
+    if not (path.endswith("')") and " (sheet '" in path):
+        return path
+    found = _by_template(path, lang, False)
+    return path if found is None else found[0]
 
 
 def _list(text: str, lang: str, strict: bool, separator: str) -> _Found:

@@ -995,11 +995,18 @@ def test_a_grand_total_on_the_last_sheet_is_the_total_of_the_sheets(month, tmp_p
     args = ["--registry", out / "registry.parquet", "--payments", out / "payments_bank.parquet", "--payments", path]
     res = invoke("run", "--period", PERIOD, "--db", db, *args)
     row = post.height - half + 2  # the header, the rows, then the totals row
-    if off:
+    if off:  # the message gives the rows of the sheet and of the sheets together, in the officer's language
         assert res.exit_code == 2, res.output
-        assert res.stderr.splitlines()[-1].startswith(
+        own = sum(int(v.replace(".", "")) for v in post.tail(post.height - half)["Số tiền"])
+        assert res.stderr.splitlines()[-1] == (
             f"reconcile: error: {path} (sheet 'Trang 2'): its totals row {row} says {total:,} VND but "
+            f"{post.height - half:,} rows of {own:,} VND were read on this sheet, and {post.height:,} rows of "
+            f"{total - off:,} VND on the sheets 'Trang 1', 'Trang 2' together; check that the file is complete (no "
+            "rows cut off or left on another sheet) and that the totals row is the file's own"
         )
+        vi = invoke("--lang", "vi", "run", "--period", PERIOD, "--db", db, *args)
+        assert vi.stderr.splitlines()[-1].startswith(f"reconcile: lỗi: {path} (trang tính 'Trang 2'): dòng tổng cộng")
+        assert f"và {post.height:,} dòng, tổng {total - off:,} đồng trên các trang tính" in vi.stderr
         return
     assert res.exit_code == 0, res.output
     assert (
