@@ -171,9 +171,14 @@ def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: 
                 f"{'is' if inside == 1 else 'are'} dated in {period}; {_n(row['top_count'])} "
                 f"{'is' if row['top_count'] == 1 else 'are'} dated in {month}"
             )
-        raise InputFileError(
-            names[row["file_id"]], problem, "check --period, or that this is the payment file of that month"
+        name = names[row["file_id"]]
+        fix = (
+            "check --period; if the sheet is another month's, delete it from the workbook (or save this month's "
+            "sheet as a file of its own) and run again"
+            if name.endswith("')")  # a sheet of a workbook whose other sheets are read too
+            else "check --period, or that this is the payment file of that month"
         )
+        raise InputFileError(name, problem, fix)
 
 
 # a list given twice is a list: a few people (or payments) listed again (a short supplementary list)

@@ -349,6 +349,26 @@ def test_a_file_mostly_of_last_month_is_refused_naming_that_month(month, saved, 
     )
 
 
+def test_a_sheet_of_last_month_beside_this_month_s_is_refused_saying_how_to_leave_it_out(month, saved, tmp_path):
+    """A bank's workbook with a sheet of August beside the sheet of September: `--sheet` would pick the
+    sheet in every workbook of the run, so the fix said is to take the sheet out of the workbook."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    post = pl.read_csv(out / "payments_post.csv", infer_schema=False)
+    august = post.with_columns(pl.col("Ngày chi trả").str.replace("/09/", "/08/"))
+    path = tmp_path / "buu_dien.xlsx"
+    workbook({"T09": post, "T08": august}).save(path)
+    args = ["--registry", out / "registry.parquet", "--payments", out / "payments_bank.parquet", "--payments", path]
+    res = invoke("run", "--period", PERIOD, "--db", db, *args)
+    assert refused(res, db, before).endswith(
+        "; check --period; if the sheet is another month's, delete it from the workbook (or save this month's "
+        "sheet as a file of its own) and run again"
+    )
+    assert res.stderr.splitlines()[-1].startswith(
+        f"reconcile: error: {path} (sheet 'T08'): none of its {post.height:,} payments"
+    )
+
+
 def test_the_same_batch_as_csv_and_as_camt_is_refused(month, saved, tmp_path):
     out, _ = month
     db, before = copy_db(saved, tmp_path)
