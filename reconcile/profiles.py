@@ -340,14 +340,17 @@ def _cells_read(profile: Profile, row: list) -> int:
     return sum(any(fold(c) == fold(w) or header_contains(c, w) for w in wanted) for c in cells)
 
 
-def near_miss(kind: RecordKind, headers: list[str], lacking: list[str]) -> tuple[Profile, list[str], list[str]] | None:
+def near_miss(
+    kind: RecordKind, headers: list[str], lacking: list[str], generic: set[str]
+) -> tuple[Profile, list[str], list[str]] | None:
     """The built-in profile whose layout a header row that no profile recognised looks most like: it
-    reads three or more of the row's cells, and would give the required columns the file `lacking`
+    reads three or more of the row's cells, one of them at least a header of its own (none this tool
+    knows without it: `generic`, folded), and would give the required columns the file is `lacking`
     (by a header the row has, a fixed value, an [[extract]] or its debit column), but the row lacks
     some header its `find` names (`Phát sinh` over `Debit | Credit`, where the profile finds `Ghi
-    nợ`). The profile, the cells it reads,
-    and the `find` headers missing (each as its alternatives); None if no profile comes that near. Of
-    several, the one missing the fewest `find` headers, then reading the most cells."""
+    nợ`). A plain list that lacks a column is told of that column instead. The profile, the cells it
+    reads, and the `find` headers missing (each as its alternatives); None if no profile comes that
+    near. Of several, the one missing the fewest `find` headers, then reading the most cells."""
     best: tuple[int, int, int, Profile, list[str], list[str]] | None = None
     for order, profile in enumerate(builtin()):
         if profile.kind != kind or not profile.header.find:
@@ -364,8 +367,10 @@ def near_miss(kind: RecordKind, headers: list[str], lacking: list[str]) -> tuple
         }
         gives |= set(profile.values) | {g for rule in profile.extract for g in rule.groups()}
         gives |= {"amount"} if profile.debit else set()
+        own = any(fold(h) not in generic for h in read)
         if (
             len(read) >= 3
+            and own
             and missing
             and set(lacking) <= gives
             and (best is None or (-len(missing), len(read), -order) > best[:3])

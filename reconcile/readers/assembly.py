@@ -16,6 +16,7 @@ from reconcile.readers.headers import (
     check_required,
     check_role,
     clean_headers,
+    header_lookup,
     map_headers,
     no_data_rows,
     unique_names,
@@ -97,7 +98,7 @@ def _refuse_near_miss(path: Path, kind: RecordKind, headers: list[str], mapped: 
     a statement whose counterparty column is there, and whose debit column is headed `Phát sinh`
     over `Debit`, sent the officer looking at the wrong column."""
     lacking = [c.name for c in columns(kind) if c.required and c.name not in mapped.values()]
-    near = near_miss(kind, headers, lacking) if lacking else None
+    near = near_miss(kind, headers, lacking, set(header_lookup(kind))) if lacking else None
     if near is None:
         return
     profile, read, missing = near
