@@ -484,3 +484,22 @@ def test_a_birth_date_of_the_year_alone_is_kept_as_the_birth_year(tmp_path, writ
             "SELECT date_of_birth, birth_year FROM registry WHERE vneid = '038146000111'"
         ).fetchall() == [(None, 1946)]
         assert con.execute("SELECT count(*) FROM rejected_rows").fetchone() == (0,)
+
+
+def test_a_payment_to_an_id_on_a_rejected_registry_row_names_that_row(tmp_path):
+    """Hùng's registry row has a status no one can read: it is rejected, and his payment matches no
+    beneficiary. `The payment's ID is not in the registry` sent the officer to a row that is there;
+    the finding names the rejected row."""
+    registry = [[*REGISTRY[0][:10], "đang bay"], *REGISTRY[1:]]
+    reg, pay = month(tmp_path, registry=registry)
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        found = con.execute("SELECT code, vneid, detail FROM flags WHERE code = 'UNKNOWN_PAYEE'").fetchall()
+    assert found == [
+        (
+            "UNKNOWN_PAYEE",
+            "001087012345",
+            "The payment's ID is on a row of the registry that was rejected (registry.csv row 2)",
+        )
+    ]

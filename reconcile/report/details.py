@@ -147,6 +147,14 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
             )
             for program, vi in _PROGRAM.items()
         ),
+        (
+            r"The payment's ID is on a row of the registry that was rejected \((.+) \(sheet (.+)\) row ([0-9]+)\)",
+            r"Số định danh của khoản chi nằm ở một dòng bị loại của danh sách đối tượng (\1, trang tính \2, dòng \3)",
+        ),
+        (
+            r"The payment's ID is on a row of the registry that was rejected \((.+) row ([0-9]+)\)",
+            r"Số định danh của khoản chi nằm ở một dòng bị loại của danh sách đối tượng (\1 dòng \2)",
+        ),
         ("The payment's ID is not in the registry", "Số định danh của khoản chi không có trong danh sách"),
         (
             "The payment's ID is not a valid ID and is not in the registry",
