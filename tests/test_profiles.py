@@ -749,7 +749,7 @@ def test_a_registry_in_sections_with_subtotals_in_the_name_column_loads_and_agre
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
     assert lines[-4:] == [
-        "rows: 7 read, 3 loaded, 0 rejected, 4 set aside as no payment",
+        "rows: 7 read, 3 loaded, 0 rejected, 4 set aside as no beneficiary",
         "totals: totals row 11 says 3,000,000 VND; read 3 rows of 3,000,000 VND",
         "set aside: 2 rows: a section heading (profile vn-registry) (rows 4, 8)",
         "set aside: 2 rows: a total row (profile vn-registry) (rows 7, 10)",

@@ -308,7 +308,8 @@ def check_report(res: CheckResult) -> str:
     lines += [text("check.profile_note", note=translate(note)) for note in res.notes]
     if res.columns_ignored:
         lines.append(text("check.ignored", columns=", ".join(res.columns_ignored)))
-    aside = text("check.rows_set_aside", count=f"{len(res.set_aside):,}") if res.set_aside else ""
+    key = "check.rows_set_aside" if res.kind == "payments" else "check.rows_set_aside_registry"
+    aside = text(key, count=f"{len(res.set_aside):,}") if res.set_aside else ""
     lines.append(
         text(
             "check.rows",
