@@ -1030,3 +1030,30 @@ def test_a_csv_whose_lines_end_in_a_carriage_return_alone_is_read_row_by_row(tmp
     assert b"\n" not in path.read_bytes()
     rows = data(read_file(path, "registry"))
     assert [(r["Số định danh cá nhân"], r["Họ và tên"]) for r in rows] == [(r[0], r[1]) for r in REGISTRY_ROWS]
+
+
+def test_check_says_in_vietnamese_that_a_sheet_without_a_header_goes_on_with_the_list_before(tmp_path, monkeypatch):
+    """`reconcile check` said `tiêu đề ở dòng 0` of the second sheet, and its note in English."""
+    from click.testing import CliRunner
+    from openpyxl import Workbook
+
+    from reconcile import messages
+    from reconcile.cli import cli
+    from test_pipeline import PAY_HEADER, PAYMENTS
+
+    monkeypatch.delenv(messages.ENV, raising=False)
+    wb = Workbook()
+    wb.active.title = "Trang 1"
+    for row in [PAY_HEADER, *PAYMENTS[:2]]:
+        wb.active.append(row)
+    wb.create_sheet("Trang 2").append(PAYMENTS[2])
+    path = tmp_path / "bank.xlsx"
+    wb.save(path)
+    res = CliRunner().invoke(cli, ["--lang", "vi", "check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert f"{path}: tệp chi trả, xlsx, không có dòng tiêu đề của trang tính 'Trang 2'" in lines
+    assert (
+        "hồ sơ định dạng: trang tính 'Trang 2' không có dòng tiêu đề: được đọc như phần tiếp theo của danh sách ở "
+        "trang tính 'Trang 1'"
+    ) in lines

@@ -289,6 +289,8 @@ def check_report(res: CheckResult) -> str:
         text("check.header_rows", first=res.header_row, last=res.header_row + 1)
         if res.header_rows == 2
         else text("check.header_row", row=res.header_row)
+        if res.header_row
+        else text("check.no_header_row")  # a sheet that goes on with the list of the sheet before
     ) + (text("check.of_sheet", sheet=res.sheet) if res.sheet else "")
     if res.format in ("camt", "mt940"):
         where = text("check.transactions")
