@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import write_csv
+from reconcile.config import Settings
 from reconcile.errors import InputFileError
 from reconcile.pipeline import RunConfig, run
 from reconcile.warehouse import PERIOD_TABLES
@@ -503,3 +504,22 @@ def test_a_payment_to_an_id_on_a_rejected_registry_row_names_that_row(tmp_path):
             "The payment's ID is on a row of the registry that was rejected (registry.csv row 2)",
         )
     ]
+
+
+def test_a_payment_after_death_listed_in_two_files_is_one_overpayment(tmp_path):
+    """The payment to Hùng after his death is in the bank's file and again in a second list (with
+    another payment, so that the list is no copy to refuse): one payment (repeat_of), so one
+    PAID_AFTER_DEATH and 1,500,000 VND to recover, not two findings and 3,000,000."""
+    registry = [[*REGISTRY[0][:10], "deceased"], *REGISTRY[1:]]
+    header = [*REG_HEADER, "date_of_death"]
+    registry = [[*row, "01/09/2024" if i == 0 else ""] for i, row in enumerate(registry)]
+    reg, pay = month(tmp_path, registry=registry, reg_header=header)
+    extra = write_csv(tmp_path / "extra.csv", PAY_HEADER, [PAYMENTS[0], PAYMENTS[1]])
+    db = tmp_path / "r.duckdb"
+    settings = Settings(checks={"max_repeated_refs": 1.0})
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay, extra], db=db, settings=settings))
+    with duckdb.connect(str(db), read_only=True) as con:
+        found = con.execute("SELECT code, payment_ref FROM flags WHERE vneid = '001087012345' ORDER BY ALL").fetchall()
+        owed = con.execute("SELECT code, overpaid, outstanding FROM recoveries").fetchall()
+    assert found == [("DUPLICATE_PAYMENT", "FT001"), ("PAID_AFTER_DEATH", "FT001")]
+    assert owed == [("PAID_AFTER_DEATH", 1_500_000, 1_500_000)]

@@ -14,5 +14,6 @@ SELECT
     match_method, payment_id, registry_id
 FROM pm
 WHERE registry_id IS NOT NULL AND status = 'success'
+  AND repeat_of IS NULL  -- a payment listed again in another input is one payment: one finding, one recovery
   AND ((date_of_death IS NOT NULL AND value_date > date_of_death)
        OR (date_of_death IS NULL AND beneficiary_status = 'deceased'))

@@ -9,5 +9,6 @@ SELECT
     match_method, payment_id, registry_id
 FROM pm
 WHERE registry_id IS NOT NULL AND status = 'success' AND beneficiary_status IN ('suspended', 'terminated')
+  AND repeat_of IS NULL  -- a payment listed again in another input is one payment: one finding, one recovery
   -- a payment after a recorded date of death is PAID_AFTER_DEATH alone: one finding, one recovery
   AND NOT coalesce(date_of_death IS NOT NULL AND value_date > date_of_death, false)

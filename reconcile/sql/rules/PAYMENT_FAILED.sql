@@ -10,5 +10,6 @@ SELECT
     f.match_method, f.payment_id, f.registry_id
 FROM pm AS f
 WHERE f.registry_id IS NOT NULL AND f.status IN ('failed', 'returned')
+  AND f.repeat_of IS NULL  -- the same failed payment listed again in another input: one finding, one sum at stake
   -- facts.sql: each beneficiary's successful payments in the period, counted
   AND f.registry_id IN (SELECT registry_id FROM cur_beneficiary_paid WHERE paid = 0)
