@@ -47,6 +47,18 @@ MASKED = ("detail", "reason", "vneid_note", "decision", "comment")  # free text:
 # a finding's detail dates what it found: a payment "2 day(s) after the date of death 01/09/2024" dates a
 # death (a special category): its dates and day counts go too
 DATED = ("detail", "decision", "comment")  # an auditor may write a date of death in a decision
+
+
+def undated(col: str) -> str:
+    """The SQL of a text column with its long digit runs masked (rc_mask_text), and every date as a
+    person writes it (05/12/1937, 05-12-1937, 05.12.1937, 1937-12-05) and every day count gone."""
+    dates = r"[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[0-9]{4}[/.\-][0-9]{1,2}[/.\-][0-9]{1,2}"
+    return (
+        f"regexp_replace(regexp_replace(rc_mask_text({col}), '{dates}', '**/**/****', 'g'), "
+        r"'[0-9]+ day\(s\)', 'N day(s)', 'g')"
+    )
+
+
 FILE_NAME_ONLY = ("source_file",)  # the folder a file was in names the office's user: its name alone
 
 
@@ -118,7 +130,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex'),
             ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, file paths (file_name kept)'),
-            ('masked', 'digit runs of 9 or more in detail, reason and vneid_note; dates and day counts in detail; source_file to the file name'))
+            ('masked', 'digit runs of 9 or more in detail, reason and vneid_note; dates (however written) and day counts in detail, decision and comment; birth dates in any free text; source_file to the file name'))
             AS t(key, value)""",
             {
                 "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -176,10 +188,7 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
         elif name in REMOVED:
             exprs.append("NULL")
         elif name in DATED:
-            exprs.append(
-                f"regexp_replace(regexp_replace(rc_mask_text({col}), '[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}', "
-                f"'**/**/****', 'g'), '[0-9]+ day\\(s\\)', 'N day(s)', 'g')"
-            )
+            exprs.append(undated(col))
         elif name in MASKED:
             exprs.append(f"rc_mask_text({col})")
         elif name in FILE_NAME_ONLY:

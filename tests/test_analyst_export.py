@@ -160,3 +160,16 @@ def test_a_copy_of_one_period_holds_that_period_s_cases_alone(sample_month, octo
         assert both.execute("SELECT count(*) FROM cases").fetchone()[0] > alone[0]  # October added cases
     assert exported == alone
     assert exported[4:] == ("2024-09", "2024-09", 0)
+
+
+def test_a_decision_s_or_comment_s_dates_go_however_they_are_written():
+    """An auditor's decision `sinh 1937-12-05` went into the analysts' copy as it was: only dates
+    written day first were removed."""
+    from reconcile.analyst_export import undated
+    from reconcile.report.sheetxml import install_macros
+
+    with duckdb.connect() as con:
+        install_macros(con)
+        text = "sinh 1937-12-05; ns 05.12.1937; died 1-9-2024, paid 3 day(s) after 01/09/2024 to 079085001234"
+        got = con.execute("SELECT " + undated("?"), [text]).fetchone()[0]
+    assert got == "sinh **/**/****; ns **/**/****; died **/**/****, paid N day(s) after **/**/**** to ********1234"

@@ -447,6 +447,9 @@ def test_masking_keeps_the_last_four_digits_and_leaves_amounts_and_dates():
     assert mask_text("TK 0123-4567-8901") == "TK ********8901"
     assert mask_text("the first is FT20240900011") == "the first is FT*******0011"  # a reference, as its column
     assert mask_text("CCCD079085001234") == "CCCD********1234"
+    # a date after a word for birth is a birth date, in a narrative or a comment, in any order of its parts
+    assert mask_text("Hoan tra ns 05/12/1937 DOB 1937-12-05 AC04") == "Hoan tra ns **/**/**** DOB **/**/**** AC04"
+    assert mask_text("Ngày sinh: 5.12.1937; chi ngày 05/09/2024") == "Ngày sinh: **/**/****; chi ngày 05/09/2024"
 
 
 @pytest.fixture(scope="module")
@@ -462,7 +465,25 @@ def macros():
     st.lists(
         st.one_of(
             st.text("0123456789", min_size=1, max_size=14),
-            st.sampled_from([" ", ".", "-", "FT", "CCCD", "TK ", "Nguyễn ", "/", "1.500.000", "đ", "a"]),
+            st.sampled_from(
+                [
+                    " ",
+                    ".",
+                    "-",
+                    "FT",
+                    "CCCD",
+                    "TK ",
+                    "Nguyễn ",
+                    "/",
+                    "1.500.000",
+                    "đ",
+                    "a",
+                    "ns ",
+                    "DOB:",
+                    "sinh",
+                    "ệns ",
+                ]
+            ),
         ),
         max_size=12,
     ).map("".join)

@@ -15,8 +15,12 @@ CREATE OR REPLACE TEMP MACRO rc_mask_id(x) AS
 CREATE OR REPLACE TEMP MACRO rc_mask_run(letter, run) AS
     repeat('*', length(regexp_replace(run, '[^0-9]', '', 'g')) - 4) || right(regexp_replace(run, '[^0-9]', '', 'g'), 4);
 
--- Every long digit run in free text masked. Mirrors masking.mask_text.
-CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS
+-- A date written after a word for birth (ns, sinh, ngày sinh, DOB, birth) inside free text.
+CREATE OR REPLACE TEMP MACRO rc_dob_in_text() AS
+    '(?i)(\b(?:ns|n\.s\.|sinh|dob|d\.o\.b\.|born|birth)[\s:.]*)[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}';
+
+-- Every long digit run in free text masked. Mirrors masking._DIGIT_RUN.sub.
+CREATE OR REPLACE TEMP MACRO rc_mask_runs(x) AS
     CASE WHEN x IS NULL OR NOT regexp_matches(x, rc_mask_pattern()) THEN x ELSE
         (WITH m AS (SELECT regexp_split_to_array(x, rc_mask_pattern()) AS parts,
                            regexp_extract_all(x, rc_mask_pattern(), 1) AS letters,
@@ -26,14 +30,14 @@ CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS
          FROM m)
     END;
 
+-- Every long digit run in free text masked, and a date written after a word for birth (a narrative's
+-- `Hoan tra ns 05/12/1937`, an auditor's comment). Mirrors masking.mask_text.
+CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS rc_mask_runs(regexp_replace(x, rc_dob_in_text(), '\1**/**/****', 'g'));
+
 -- A share as the workbook shows it: as it is, unless rounding it to two decimals of a percent would
 -- reach a target it does not (99.848% shown as 99.85%, not met): then cut. Mirrors labels.shown_share.
 CREATE OR REPLACE TEMP MACRO rc_shown_share(share, target) AS
     CASE WHEN share < target AND round(share, 4) >= target THEN floor(share * 10000) / 10000 ELSE share END;
-
--- A date written after a word for birth (ns, sinh, ngày sinh, DOB, birth) inside free text.
-CREATE OR REPLACE TEMP MACRO rc_dob_in_text() AS
-    '(?i)(\b(?:ns|n\.s\.|sinh|dob|d\.o\.b\.|born|birth)[\s:.]*)[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}';
 
 -- A rejected row's raw values (JSON under the file's headers) with its birth dates masked:
 -- `--mask-ids` outputs show no birth date. Masked: the values of the columns its file read as dates
