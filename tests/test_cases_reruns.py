@@ -85,3 +85,27 @@ def test_a_finding_new_since_the_closing_in_a_later_month_reopens_the_case(close
     # and once only: the same corrected files again reopen nothing more
     assert "reopened" not in run_month(db, "2024-10", corrected).output
     assert len(events(db, case_id)) == 3
+
+
+def test_a_decision_on_a_finding_its_period_s_removal_took_away_keeps_its_case_and_is_not_overwritten(
+    sample_month, tmp_path
+):
+    """September's book written, then September removed: Lan's decision from the book was recorded,
+    but its case had no row left, so `cases` and `reconcile case` did not show it, and Hung's other
+    decision from another copy of the same book went in over it unsaid."""
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
+    lan, _ = book_with(db, case_id, tmp_path / "lan.xlsx", Status="explained", Decision="đã xác minh")
+    hung, _ = book_with(db, case_id, tmp_path / "hung.xlsx", Status="in_review")
+    res = invoke("delete", "--period", "2024-09", "--db", str(db), "--by", "Minh", "--reason", "wrong files", "--yes")
+    assert res.exit_code == 0, res.output
+    assert query(db, "SELECT count(*) FROM cases") == [(0,)]
+    res = invoke("review", "import", str(lan), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 0, res.output
+    assert query(db, "SELECT code, status, decision, flags FROM cases WHERE case_id = ?", [case_id]) == [
+        ("PAID_AFTER_DEATH", "explained", "đã xác minh", 0)
+    ]
+    res = invoke("review", "import", str(hung), "--db", str(db), "--by", "Hung")
+    assert res.exit_code == 2, res.output
+    assert "its case was decided in the database since this workbook was written" in res.stderr
+    assert events(db, case_id) == [("Lan", "decision", "open", "explained", "2024-09")]

@@ -1,7 +1,8 @@
 -- Remake `cases` from every period's flags and from case_events (reconcile/cases/refresh.py); the
 -- caller holds the transaction. A case is known by its flags; one whose flags are all gone (its
 -- period re-run without it, or removed) keeps its row while it has events, with what its flags said
--- last of where and when, and no money at stake. Its status, assignee, decision and comment are those of its latest event (open without one).
+-- last of where and when (its superseded flags, for a case given its first event after they went),
+-- and no money at stake. Its status, assignee, decision and comment are those of its latest event (open without one).
 -- Its money is that of its latest event to a status that records an amount (recovery, recovered,
 -- written_off), each such event holding the case's total so far (none, or an amount emptied, is 0):
 -- recovered, the amount of the latest event to recovery or recovered; written off, the amount of the
@@ -56,6 +57,25 @@ WITH known AS (  -- flags first; a case whose flags are gone, as it was, while i
            0 AS amount_at_stake  -- no finding left: nothing at stake
     FROM cases AS c
     WHERE c.case_id NOT IN (SELECT case_id FROM case_flags) AND c.case_id IN (SELECT case_id FROM case_state)
+    UNION ALL BY NAME
+    -- a decision entered from a workbook on a finding its period's re-run (or removal) had already
+    -- taken away, the case having no row left: as its superseded findings said
+    SELECT case_id, any_value(code) AS code, any_value(severity) AS severity, any_value(program) AS program,
+           CASE WHEN any_value(vneid) IS NOT NULL THEN 'vneid'
+                WHEN any_value(account_number) IS NOT NULL THEN 'account' ELSE 'payment_ref' END AS subject,
+           any_value(vneid) AS vneid,
+           CASE WHEN any_value(vneid) IS NULL THEN any_value(account_number) END AS account_number,
+           CASE WHEN any_value(vneid) IS NULL AND any_value(account_number) IS NULL THEN any_value(payment_ref) END
+               AS payment_ref,
+           arg_max(province_code, (period, province_code IS NOT NULL)) AS province_code,
+           arg_max(commune_code, (period, commune_code IS NOT NULL)) AS commune_code,
+           min(period) AS first_period, max(period) AS last_period,
+           0 AS periods_flagged, 0 AS flags, 0 AS amount_at_stake
+    FROM superseded_flags
+    WHERE case_id IN (SELECT case_id FROM case_state)
+      AND case_id NOT IN (SELECT case_id FROM case_flags)
+      AND case_id NOT IN (SELECT case_id FROM cases)
+    GROUP BY case_id
 ),
 latest AS (SELECT max(period) AS period FROM runs),
 flagged_at AS (
