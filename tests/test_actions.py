@@ -577,3 +577,29 @@ def test_a_payment_to_a_beneficiary_who_died_or_is_not_active_is_held_back_not_s
     # a held_back file of an earlier listing left in the folder is named, as any action file is
     (tmp_path / "october" / "held_back.csv").write_text("old")
     assert "held_back.csv" in actions(db, tmp_path / "october", "2024-10").stderr
+
+
+def test_the_lists_of_a_partial_month_are_refused_unless_asked_for_and_then_say_partial(tmp_path):
+    """September reconciled without the post office's list (--partial): its cash beneficiaries may
+    have been paid there, so a list to send payments again could ask twice. `actions` said nothing."""
+    sample = Path(__file__).parent.parent / "fixtures" / "sample"
+    db = tmp_path / "r.duckdb"
+    cfg = RunConfig(
+        period="2024-09", registry=[sample / "registry.csv"], payments=[sample / "bank_transfers.csv"], db=db
+    )
+    cfg.partial = True
+    run(cfg)
+    res = invoke("actions", "--period", "2024-09", "--out", str(tmp_path / "out"), "--db", str(db), "--lang", "en")
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        "reconcile: error: 2024-09: reconciled without every source (PARTIAL), so the lists may ask again for "
+        "payments made through a missing source; run the month again with every file, or pass --partial to write "
+        "them anyway"
+    )
+    assert not (tmp_path / "out").exists()
+    res = actions(db, tmp_path / "out", "2024-09", "--partial")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines()[0] == (
+        "reconcile: PARTIAL: 2024-09 reconciled without every source; the lists may ask again for payments made "
+        "through a missing source"
+    )

@@ -10,6 +10,7 @@ import click
 from reconcile.cli.group import say
 from reconcile.cli.outputs import check_not_recorded_inputs, speak
 from reconcile.cli.read import db_option
+from reconcile.errors import ReconcileError
 
 
 @click.command()
@@ -33,7 +34,12 @@ from reconcile.cli.read import db_option
     default=None,
     help="Language of the files' headers and of the terminal (default vi).",
 )
-def actions(period, out, db, mask_ids, lang) -> None:
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="Write the files although a period up to --period was reconciled without every source (run --partial).",
+)
+def actions(period, out, db, mask_ids, lang, partial) -> None:
     """Write the action files of a period: per paying bank (the post office counts as one,
     VNPOST), reissue_<bank>.csv and .xlsx, the failed or returned payments not paid since, one row per
     payment to send again; per bank and commune, recovery_<bank>_<commune>.csv and .xlsx, the
@@ -56,12 +62,30 @@ def actions(period, out, db, mask_ids, lang) -> None:
     with readback.open_db(db) as con:
         require_cases(con, db)
         readback.require_period(con, db, period)
+        incomplete = [
+            p
+            for (p,) in con.execute(
+                "SELECT period FROM runs WHERE partial AND period <= ? ORDER BY period", [period]
+            ).fetchall()
+        ]
+        if incomplete and not partial:
+            raise ReconcileError(
+                f"{', '.join(incomplete)}: reconciled without every source (PARTIAL), so the lists may ask again for "
+                "payments made through a missing source; run the month again with every file, or pass --partial to "
+                "write them anyway"
+            )
         if Path(out).is_dir():  # an action file's name given to an input: it is not written over
             check_not_recorded_inputs(
                 readback.input_files(con),
                 [("--out", p) for p in sorted(Path(out).iterdir()) if ACTION_FILE.match(p.name)],
             )
         result = write_actions(con, period, out, lang=lang or "vi", mask_ids=mask_ids)
+    if incomplete:
+        say(
+            f"reconcile: PARTIAL: {', '.join(incomplete)} reconciled without every source; the lists may ask again "
+            "for payments made through a missing source",
+            err=True,
+        )
     for f in result.files:
         names = ", ".join(p.name for p in f.paths)
         if f.kind == "reissue":
