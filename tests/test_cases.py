@@ -196,6 +196,12 @@ def test_an_altered_event_is_found_by_verify(month, tmp_path):
     ok = invoke("verify", "--db", str(db))
     assert ok.exit_code == 0, ok.output
     assert "the chains hold: 3 case events and 0 sign-offs" in ok.output
+    (head,) = query(db, "SELECT left(hash, 8) FROM case_events WHERE seq = 3")[0]
+    # the newest event removed leaves a chain that holds: only its head, written down before, shows it
+    assert (
+        f"reconcile: heads: case events 3 {head}, sign-offs 0 - (write them down with a sign-off: the newest "
+        "rows' removal shows against them)"
+    ) in ok.output.splitlines()
     con = duckdb.connect(str(db))
     con.execute("UPDATE case_events SET to_status = 'closed' WHERE seq = 2")
     con.close()

@@ -97,3 +97,14 @@ def verify(con, key: bytes) -> tuple[dict[str, int], list[Break]]:
             break
         checked[table] = n
     return checked, breaks
+
+
+def heads(con) -> dict[str, tuple[int, str]]:
+    """Each chained table's newest row: its seq and the first 8 characters of its hash ((0, '')
+    for an empty table). A chain shows a row altered, removed or put in between by itself; its newest
+    rows removed, only against a head noted before (a sign-off's, written down with it)."""
+    out = {}
+    for table in CHAINED:
+        row = con.execute(f"SELECT seq, hash FROM {quote_ident(table)} ORDER BY seq DESC LIMIT 1").fetchone()
+        out[table] = (int(row[0]), str(row[1])[:8]) if row else (0, "")
+    return out

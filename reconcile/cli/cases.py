@@ -104,14 +104,29 @@ def say_recorded(recorded) -> None:
 @db_option
 def verify(db) -> None:
     """Check that no case event or sign-off was altered, removed or put in between: each is chained to
-    the one before by a keyed hash. Exits 1 and names the first that does not hold."""
+    the one before by a keyed hash. Exits 1 and names the first that does not hold. Prints the head of
+    each chain, its newest row: the newest rows' removal shows against a head written down before
+    (reconcile signoff prints it)."""
+    from reconcile.cases.chain import heads
+
     with readback.open_db(db) as con:
         checked, breaks = cases_read.verify(con, db)
+        head = heads(con)
     for b in breaks:
         say(f"reconcile: {b.table}: row {b.seq}: {b.why}")
     if breaks:
         sys.exit(1)
     say(f"reconcile: the chains hold: {checked['case_events']:,} case events and {checked['signoffs']:,} sign-offs")
+    say(_heads_line(head))
+
+
+def _heads_line(head: dict[str, tuple[int, str]]) -> str:
+    """The chains' heads as a person writes them down: `case events 12 3f9a0c41, sign-offs 2 77d2e5b0`."""
+    (events, e_hash), (signoffs, s_hash) = head["case_events"], head["signoffs"]
+    return (
+        f"reconcile: heads: case events {events} {e_hash or '-'}, sign-offs {signoffs} {s_hash or '-'} "
+        "(write them down with a sign-off: the newest rows' removal shows against them)"
+    )
 
 
 @click.command()
@@ -125,6 +140,10 @@ def signoff(period, db, by) -> None:
 
     sign(db, period, by)
     say(f"reconcile: period {period} signed off; it refuses a re-run and a removal until reconcile reopen", err=True)
+    from reconcile.cases.chain import heads
+
+    with readback.open_db(db) as con:
+        say(_heads_line(heads(con)), err=True)
 
 
 @click.command()
