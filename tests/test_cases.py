@@ -96,7 +96,7 @@ def test_a_decision_is_imported_once_and_kept_through_a_re_run(month, tmp_path):
     )
     res = invoke("review", "import", str(edited), "--db", str(db), "--by", "Trần Văn Hùng")
     assert res.exit_code == 0, res.output
-    assert f"case {row['Case id']}: open -> recovery (sheet 'Findings' row {n})" in res.output
+    assert f"case {row['Case id']}: open -> recovery ({edited.name}: sheet 'Findings' row {n})" in res.output
     assert (
         "recorded 1 decision from decided.xlsx (26 findings rows read, 1 changed in the book); the other "
         "cases are as the database holds them"

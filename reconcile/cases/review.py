@@ -189,9 +189,8 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
         if earlier is not None and _shown(earlier[0]) != _shown(values):
             problems.append(f"{where}: gives its case another decision than {earlier[2]}; make the rows agree")
             continue
-        decisions.setdefault(
-            flag[0], (values, flag[1], f"sheet '{sheet}' row {n}", where, _text(row["decision_check"]))
-        )
+        # the event's source: the book's file name with the sheet and row, which copy of the book it came from
+        decisions.setdefault(flag[0], (values, flag[1], where, where, _text(row["decision_check"])))
     return problems, decisions
 
 
