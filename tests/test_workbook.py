@@ -777,6 +777,11 @@ def test_a_finding_s_detail_is_in_vietnamese_in_a_vietnamese_workbook(tmp_path):
         first.setdefault(row[0], row[column])
     assert first["AMOUNT_MISMATCH"] == "Đã chi 950.000 trong 1 khoản chi; mức được hưởng 1.000.000 (chênh lệch -50.000)"
     assert first["PAID_AFTER_DEATH"] == "Đã chi ngày 04/09/2024, 18 ngày sau ngày mất 17/08/2024"
+    # two accounts alike in their last four digits: where they differ is said, never more of the numbers
+    assert first["ACCOUNT_MISMATCH"] == (
+        "Đã chi vào tài khoản có đuôi 4540 tại BIDV; tài khoản đã đăng ký có đuôi 4540 tại BIDV; hai số tài khoản "
+        "khác nhau ở các chữ số trước bốn số cuối"
+    )
     assert first["PAYMENT_FAILED"] == (
         "Khoản chi ngày 02/09/2024 bị trả lại; đối tượng này không có khoản chi thành công nào trong kỳ"
     )

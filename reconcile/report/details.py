@@ -42,6 +42,10 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
         (r"Paid into account ending (.+)", r"Đã chi vào tài khoản có đuôi \1"),
         (r"the registered account ends (.+?) at (.+)", r"tài khoản đã đăng ký có đuôi \1 tại \2"),
         (r"the registered account ends (.+)", r"tài khoản đã đăng ký có đuôi \1"),
+        (
+            "the two numbers differ before their last four digits",
+            "hai số tài khoản khác nhau ở các chữ số trước bốn số cuối",
+        ),
     ],
     "AMOUNT_MISMATCH": [
         (r"Paid (.+) in ([0-9]+) payment\(s\)", r"Đã chi \1 trong \2 khoản chi"),

@@ -5,7 +5,10 @@
 SELECT
     vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
     'Paid into account ending ' || right(account_number, 4) || coalesce(' at ' || bank_code, '')
-        || '; the registered account ends ' || right(registered_account, 4) || coalesce(' at ' || registered_bank_code, '') AS detail,
+        || '; the registered account ends ' || right(registered_account, 4) || coalesce(' at ' || registered_bank_code, '')
+        -- the last four digits alike: say where the difference is, never more of the numbers
+        || CASE WHEN account_number <> registered_account AND right(account_number, 4) = right(registered_account, 4)
+                THEN '; the two numbers differ before their last four digits' ELSE '' END AS detail,
     source_file, source_row, source_sheet, full_name, payee_name, account_number, province_code, commune_code,
     match_method, payment_id, registry_id
 FROM pm
