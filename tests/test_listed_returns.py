@@ -43,7 +43,7 @@ def test_a_paid_transfer_listed_again_as_returned_is_a_returned_payment(tmp_path
         (
             "PAYMENT_FAILED",
             "FT001",
-            "Payment returned on 05/09/2024; no successful payment to this beneficiary in the period",
+            "Payment of 05/09/2024 returned; no successful payment to this beneficiary in the period",
         ),
     ]
     assert statuses == [("BD003", "success"), ("FT001", "returned"), ("FT002", "success")]

@@ -133,8 +133,8 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
         for status, vi in _STATUS.items()
     ],
     "PAYMENT_FAILED": [
-        (r"Payment failed on (.+)", r"Khoản chi ngày \1 thất bại"),
-        (r"Payment returned on (.+)", r"Khoản chi ngày \1 bị trả lại"),
+        (r"Payment of (.+) failed", r"Khoản chi ngày \1 thất bại"),
+        (r"Payment of (.+) returned", r"Khoản chi ngày \1 bị trả lại"),
         _NO_PAYMENT,
     ],
     "SHARED_ACCOUNT": [

@@ -4,7 +4,8 @@
 -- vi: Khoản chi thất bại hoặc bị trả lại mà đối tượng chưa được chi thành công trong kỳ
 SELECT
     f.vneid, f.payment_ref, f.program, f.entitled_amount AS expected_amount, f.amount AS paid_amount,
-    'Payment ' || f.status || ' on ' || strftime(f.value_date, '%d/%m/%Y')
+    -- the payment's own date: a return's is later, and not every file gives it
+    'Payment of ' || strftime(f.value_date, '%d/%m/%Y') || ' ' || f.status
         || '; no successful payment to this beneficiary in the period' AS detail,
     f.source_file, f.source_row, f.source_sheet, f.full_name, f.payee_name, f.account_number, f.province_code, f.commune_code,
     f.match_method, f.payment_id, f.registry_id
