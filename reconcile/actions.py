@@ -28,11 +28,13 @@ up to P with money outstanding as of P: overpaid over the periods flagged up to 
 decisions entered on the findings of a period up to P (`case_events.period`) recorded as recovered and
 written off, whenever they were recorded; a decision entered on a later period's findings does not
 count as of P. As of the latest period these are the `recoveries` view's amounts; the workbook of P
-adds up the same rows per programme (`overpayments`), so that the two agree. One row per case: its id
-and code, the name (the latest registry's up to P), the ID, the account and bank of the latest payment
-flagged in the case up to P, the province and commune, the periods flagged up to P, and overpaid,
-recovered, written off and outstanding. One file per bank that received the overpayments (`VNPOST` for
-cash) and commune (`unknown` when none is known), its rows by name.
+adds up the same rows per programme (`overpayments`), so that the two agree. One row per case and bank
+paid (a case paid through a bank account and the post office's cash is asked of each for its part):
+its id and code, the name (the latest registry's up to P), the ID, the account of the latest payment
+flagged in the case at that bank up to P, the province and commune, the periods flagged up to P, and
+overpaid (at that bank), recovered, written off and outstanding; what was recovered, then written off,
+is set against the case's banks in turn, the latest paid first. One file per bank that received the
+overpayments (`VNPOST` for cash) and commune (`unknown` when none is known), its rows by name.
 
 File names keep only `A-Z a-z 0-9 _ -` of a bank or commune code (any other character becomes `_`),
 so that they are valid on Windows; codes that come out alike share a file, each row keeping its code.
@@ -137,13 +139,14 @@ def reissue(con: duckdb.DuckDBPyConnection, period: str) -> pl.DataFrame:
 
 
 def overpayments(con: duckdb.DuckDBPyConnection, period: str) -> pl.DataFrame:
-    """Every case of the recoveries view flagged up to `period`, one row each, with its amounts as of
+    """Every case of the recoveries view flagged up to `period`, a row for each bank it was paid through, with its amounts as of
     `period` (sql/actions_recovery.sql): the recovery demands and the workbook's summary of `period`."""
     return _frame(con, "actions_recovery.sql", period)
 
 
 def recovery(con: duckdb.DuckDBPyConnection, period: str) -> pl.DataFrame:
-    """The overpayments to reclaim as of `period`, one row per case (bank, commune, then the columns)."""
+    """The overpayments to reclaim as of `period`, one row per case and bank paid (bank, commune, then the
+    columns)."""
     return overpayments(con, period).filter(pl.col("outstanding") > 0)
 
 

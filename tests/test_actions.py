@@ -603,3 +603,37 @@ def test_the_lists_of_a_partial_month_are_refused_unless_asked_for_and_then_say_
         "reconcile: PARTIAL: 2024-09 reconciled without every source; the lists may ask again for payments made "
         "through a missing source"
     )
+
+
+def test_an_overpayment_through_a_bank_and_the_post_office_is_reclaimed_from_each(tmp_path):
+    """Hùng, dead since 01/09, was paid 1,500,000 into his VBA account on 05/09 and 1,500,000 in cash
+    at the post office on 20/09. The demand went to the post office alone, for 3,000,000, the bank of
+    his latest payment: the bank was never asked for the money in his account. Each is asked for its
+    part; what was recovered is set against the latest paid first."""
+    from test_cases_money import AMOUNT, decide
+    from test_pipeline import PAYMENTS, REG_HEADER, REGISTRY, month
+
+    registry = [[*row, "01/09/2024" if i == 0 else ""] for i, row in enumerate(REGISTRY)]
+    registry[0][10] = "deceased"
+    cash = ["BD010", "001087012345", "Nguyễn Văn Hùng", "", "", "1.500.000", "20/09/2024", "cash", "success"]
+    reg, pay = month(tmp_path, registry=registry, payments=[*PAYMENTS, cash], reg_header=[*REG_HEADER, "date_of_death"])
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
+    res = actions(db, tmp_path / "out", "2024-09")
+    demands = {p.name: read_csv(p) for p in sorted((tmp_path / "out").glob("recovery_*.csv"))}
+    assert [
+        (name, r["Bank"], r["Overpaid (VND)"], r["Outstanding (VND)"]) for name, rs in demands.items() for r in rs
+    ] == [
+        ("recovery_VBA_unknown.csv", "VBA", "1500000", "1500000"),
+        ("recovery_VNPOST_unknown.csv", "VNPOST", "1500000", "1500000"),
+    ]
+    assert "2 overpayments to reclaim (3,000,000 VND)" in res.stderr
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH'")[0]
+    assert decide(db, case_id, tmp_path / "rec.xlsx", Status="recovery", **{AMOUNT: 2_000_000}).exit_code == 0
+    actions(db, tmp_path / "after", "2024-09")
+    after = [
+        (p.name, r["Recovered (VND)"], r["Outstanding (VND)"])
+        for p in sorted((tmp_path / "after").glob("recovery_*.csv"))
+        for r in read_csv(p)
+    ]
+    assert after == [("recovery_VBA_unknown.csv", "500000", "1000000")]  # the post office's part recovered

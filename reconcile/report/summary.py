@@ -265,7 +265,10 @@ def _overpayments(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, period:
     rows = (
         overpayments(con, period)
         .group_by("program")
-        .agg(pl.len(), *(pl.col(c).sum() for c in ("overpaid", "recovered", "written_off", "outstanding")))
+        .agg(  # a case paid through two banks is a row for each: counted once
+            pl.col("case_id").n_unique(),
+            *(pl.col(c).sum() for c in ("overpaid", "recovered", "written_off", "outstanding")),
+        )
         .sort("program")
         .rows()
     )

@@ -11,9 +11,10 @@
 --                on a later period's findings (which may count that period's money too) does not
 --                count as of $period; a reopening carries no amount;
 --   outstanding  overpaid less recovered and written off.
--- As of the latest period these are the recoveries view's amounts. The bank and account are those of
--- the latest payment flagged in the case up to $period ($cash_bank for cash, the post office); the name
--- is the beneficiary's in the latest registry up to $period that lists them in the programme.
+-- As of the latest period these are the recoveries view's amounts. One row per bank paid ($cash_bank
+-- for cash, the post office), with the account of the latest payment flagged in the case at that bank
+-- up to $period (below); the name is the beneficiary's in the latest registry up to $period that lists
+-- them in the programme.
 WITH as_of AS (
     SELECT case_id, max(period) AS last_period, CAST(count(DISTINCT period) AS INTEGER) AS periods_flagged,
            CAST(sum(coalesce(paid_amount, 0)) AS BIGINT) AS overpaid
@@ -33,15 +34,19 @@ decided AS (  -- the rule of cases_refresh.sql (case_state), over the events ent
     WHERE period <= $period
     GROUP BY case_id
 ),
-latest_payment AS (
+by_bank AS (  -- what each bank was paid of the case up to $period, and the latest payment it received
     SELECT f.case_id,
            CASE WHEN p.channel = 'cash' THEN $cash_bank ELSE p.bank_code END AS bank,
-           coalesce(p.account_number, f.account_number) AS account_number,
-           coalesce(p.payee_name, f.payee_name) AS payee_name
+           CAST(sum(coalesce(f.paid_amount, 0)) AS BIGINT) AS overpaid,
+           arg_max(coalesce(p.account_number, f.account_number), (f.period, coalesce(f.payment_id, -1))) AS account_number,
+           arg_max(coalesce(p.payee_name, f.payee_name), (f.period, coalesce(f.payment_id, -1))) AS payee_name,
+           max(f.period) AS last_period_paid,
+           max(p.value_date) AS last_paid_on,
+           arg_max(coalesce(f.payment_id, -1), (f.period, coalesce(f.payment_id, -1))) AS last_payment
     FROM flags AS f
     LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
     WHERE f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND f.period <= $period
-    QUALIFY row_number() OVER (PARTITION BY f.case_id ORDER BY f.period DESC, f.payment_id DESC NULLS LAST) = 1
+    GROUP BY ALL
 ),
 latest_name AS (
     SELECT vneid, program, full_name
@@ -57,26 +62,47 @@ owed AS (
     FROM recoveries AS c
     JOIN as_of AS a USING (case_id)
     LEFT JOIN decided AS d USING (case_id)
+),
+-- A case paid through several banks (a bank account and the post office's cash) is one row per bank,
+-- each with what that bank received: each bank is asked for its own. What the decisions recorded as
+-- recovered, then as written off, is set against the banks in turn, the latest paid first (the bank of
+-- a case paid through one, as before), so that the rows of a case add up to its amounts.
+banked AS (
+    SELECT c.*, b.bank, b.account_number, b.payee_name, b.overpaid AS bank_overpaid,
+           CAST(coalesce(sum(b.overpaid) OVER (PARTITION BY c.case_id
+                                               ORDER BY b.last_paid_on DESC NULLS LAST, b.last_period_paid DESC,
+                                                        b.last_payment DESC, b.bank
+                                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS before
+    FROM owed AS c
+    JOIN by_bank AS b USING (case_id)
+),
+shared AS (
+    SELECT *, greatest(0, least(bank_overpaid, recovered - before)) AS bank_recovered
+    FROM banked
+),
+settled AS (
+    SELECT *, greatest(0, least(bank_overpaid - bank_recovered, written_off - greatest(0, before - recovered)))
+                  AS bank_written_off
+    FROM shared
 )
 SELECT
-    coalesce(l.bank, 'unknown') AS bank,
+    coalesce(c.bank, 'unknown') AS bank,
     coalesce(c.commune_code, 'unknown') AS commune,
     c.case_id,
     c.code,
-    coalesce(n.full_name, l.payee_name) AS full_name,
+    coalesce(n.full_name, c.payee_name) AS full_name,
     c.vneid,
-    l.account_number,
+    c.account_number,
     c.program,
     c.province_code,
     c.commune_code,
     c.first_period,
     c.last_period,
     c.periods_flagged,
-    c.overpaid,
-    c.recovered,
-    c.written_off,
-    c.overpaid - c.recovered - c.written_off AS outstanding
-FROM owed AS c
-LEFT JOIN latest_payment AS l ON l.case_id = c.case_id
+    c.bank_overpaid AS overpaid,
+    CAST(c.bank_recovered AS BIGINT) AS recovered,
+    CAST(c.bank_written_off AS BIGINT) AS written_off,
+    CAST(c.bank_overpaid - c.bank_recovered - c.bank_written_off AS BIGINT) AS outstanding
+FROM settled AS c
 LEFT JOIN latest_name AS n ON n.vneid = c.vneid AND n.program = c.program
 ORDER BY bank, commune, full_name, c.case_id;
