@@ -116,16 +116,19 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:
         con.execute(text, bind(text, params))
 
 
-# how returns_listed.sql begins the reason of a returned row it pairs with its payment
-LISTED_RETURN = "returned: the same transfer as the payment in "
+# how returns_listed.sql and returns_listed_again.sql begin the reason of a returned row they set aside
+LISTED_RETURN = "returned: the "
 
 
 def pair_listed_returns(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     """A transfer given as paid and, in the same or another payments file, as returned: the paid row
-    marked returned, the returned row set aside naming it (returns_listed.sql)."""
-    for statement in statements(sql_text("returns_listed.sql", NORMALISE_SQL)):
-        for text in placed(statement, params):
-            con.execute(text, bind(text, params))
+    marked returned, the returned row set aside naming it (returns_listed.sql, twice: a return whose
+    first fit another return took is paired with its next); then a return of a payment another file
+    gives as returned already, set aside naming it (returns_listed_again.sql)."""
+    for name in ("returns_listed.sql", "returns_listed.sql", "returns_listed_again.sql"):
+        for statement in statements(sql_text(name, NORMALISE_SQL)):
+            for text in placed(statement, params):
+                con.execute(text, bind(text, params))
 
 
 def stage_files(con, tables, params: dict) -> None:
