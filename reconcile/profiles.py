@@ -344,7 +344,7 @@ def near_miss(
     kind: RecordKind, headers: list[str], lacking: list[str], generic: set[str]
 ) -> tuple[Profile, list[str], list[str]] | None:
     """The built-in profile whose layout a header row that no profile recognised looks most like: it
-    reads three or more of the row's cells, one of them at least a header of its own (none this tool
+    reads three or more of the row's cells, two of them at least headers of its own (none this tool
     knows without it: `generic`, folded), and would give the required columns the file is `lacking`
     (by a header the row has, a fixed value, an [[extract]] or its debit column), but the row lacks
     some header its `find` names (`Phát sinh` over `Debit | Credit`, where the profile finds `Ghi
@@ -367,7 +367,7 @@ def near_miss(
         }
         gives |= set(profile.values) | {g for rule in profile.extract for g in rule.groups()}
         gives |= {"amount"} if profile.debit else set()
-        own = any(fold(h) not in generic for h in read)
+        own = sum(fold(h) not in generic for h in read) >= 2
         if (
             len(read) >= 3
             and own

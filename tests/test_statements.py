@@ -638,3 +638,17 @@ def test_a_skip_rule_on_the_amount_of_a_debit_and_credit_profile_reads_the_debit
     code, lines = check_lines(path, "--profile", str(profile))
     assert code == 0, lines
     assert "set aside: 1 row: a fee of 11.000 (profile my-bank) (row 7)" in lines
+
+
+def test_a_plain_list_lacking_its_amount_is_told_of_the_amount_not_of_a_statement_layout(tmp_path):
+    """A bank's list of transfers with `Ngày hạch toán` (a statement's date header too) and no amount
+    column was told to add a statement's `Ghi nợ`: one header of the statement layout is not its layout."""
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "STT,Số tham chiếu,Số CCCD,Tên người thụ hưởng,Ngân hàng thụ hưởng,Số tài khoản,Giá trị,Ngày hạch toán\n"
+        "1,FT001,001087012345,NGUYEN VAN AN,VBA,0011223344,500000,05/09/2024\n",
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert code == 2, lines
+    assert lines[-1].startswith(f"reconcile: error: {path}: required column 'amount' is missing from the payments file")
