@@ -42,10 +42,11 @@ def _mask_run(match: re.Match) -> str:
     return MASK * (len(digits) - KEEP) + digits[-KEEP:]
 
 
-# a date written after a word for birth: `Hoan tra ns 05/12/1937`, `DOB 1937-12-05` (ASCII word
+# a date written after a word for birth: `Hoan tra ns 05/12/1937`, `sinh ngày 05/12/1937`, `DOB 1937-12-05` (ASCII word
 # boundaries, as the SQL's RE2 has them). Mirrors rc_dob_in_text (sql/report_macros.sql).
 _DOB_IN_TEXT = re.compile(
-    r"(\b(?:ns|n\.s\.|sinh|dob|d\.o\.b\.|born|birth)[\s:.]*)[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}",
+    r"(\b(?:ns|n\.s\.|sinh|dob|d\.o\.b\.|born|birth)(?:[\s:.]*(?:ngày|Ngày|NGÀY|ngay|on|date))?[\s:.]*)"
+    r"[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}",
     re.IGNORECASE | re.ASCII,
 )
 

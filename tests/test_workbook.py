@@ -450,6 +450,9 @@ def test_masking_keeps_the_last_four_digits_and_leaves_amounts_and_dates():
     # a date after a word for birth is a birth date, in a narrative or a comment, in any order of its parts
     assert mask_text("Hoan tra ns 05/12/1937 DOB 1937-12-05 AC04") == "Hoan tra ns **/**/**** DOB **/**/**** AC04"
     assert mask_text("Ngày sinh: 5.12.1937; chi ngày 05/09/2024") == "Ngày sinh: **/**/****; chi ngày 05/09/2024"
+    assert mask_text("sinh ngày 05/05/1946, SINH NGÀY 5/5/1946, born on 05/05/1946") == (
+        "sinh ngày **/**/****, SINH NGÀY **/**/****, born on **/**/****"
+    )
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ CREATE OR REPLACE TEMP MACRO rc_mask_id(x) AS
 CREATE OR REPLACE TEMP MACRO rc_mask_run(letter, run) AS
     repeat('*', length(regexp_replace(run, '[^0-9]', '', 'g')) - 4) || right(regexp_replace(run, '[^0-9]', '', 'g'), 4);
 
--- A date written after a word for birth (ns, sinh, ngày sinh, DOB, birth) inside free text.
+-- A date written after a word for birth (ns, sinh, ngày sinh, sinh ngày, DOB, born on) inside free text.
 CREATE OR REPLACE TEMP MACRO rc_dob_in_text() AS
-    '(?i)(\b(?:ns|n\.s\.|sinh|dob|d\.o\.b\.|born|birth)[\s:.]*)[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}';
+    '(?i)(\b(?:ns|n\.s\.|sinh|dob|d\.o\.b\.|born|birth)(?:[\s:.]*(?:ngày|Ngày|NGÀY|ngay|on|date))?[\s:.]*)[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}';
 
 -- Every long digit run in free text masked. Mirrors masking._DIGIT_RUN.sub.
 CREATE OR REPLACE TEMP MACRO rc_mask_runs(x) AS
