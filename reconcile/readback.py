@@ -330,6 +330,16 @@ def require_period(con: duckdb.DuckDBPyConnection, db: Path, period: str) -> Non
         raise ReconcileError(f"{db}: holds no run of {period}; see 'reconcile periods' for the periods it holds")
 
 
+def partial_periods(con: duckdb.DuckDBPyConnection, period: str) -> list[str]:
+    """The periods up to `period` reconciled without every source (run --partial), in order."""
+    return [
+        p
+        for (p,) in con.execute(
+            "SELECT period FROM runs WHERE partial AND period <= ? ORDER BY period", [period]
+        ).fetchall()
+    ]
+
+
 def input_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """Every file the database's runs read, as (path as given to the run, SHA-256)."""
     return con.execute("SELECT DISTINCT path, sha256 FROM inputs WHERE sha256 IS NOT NULL ORDER BY ALL").fetchall()

@@ -62,12 +62,7 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
     with readback.open_db(db) as con:
         require_cases(con, db)
         readback.require_period(con, db, period)
-        incomplete = [
-            p
-            for (p,) in con.execute(
-                "SELECT period FROM runs WHERE partial AND period <= ? ORDER BY period", [period]
-            ).fetchall()
-        ]
+        incomplete = readback.partial_periods(con, period)
         if incomplete and not partial:
             raise ReconcileError(
                 f"{', '.join(incomplete)}: reconciled without every source (PARTIAL), so the lists may ask again for "
