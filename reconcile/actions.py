@@ -139,8 +139,9 @@ def reissue(con: duckdb.DuckDBPyConnection, period: str) -> pl.DataFrame:
 
 
 def overpayments(con: duckdb.DuckDBPyConnection, period: str) -> pl.DataFrame:
-    """Every case of the recoveries view flagged up to `period`, a row for each bank it was paid through, with its amounts as of
-    `period` (sql/actions_recovery.sql): the recovery demands and the workbook's summary of `period`."""
+    """Every case of the recoveries view flagged up to `period`, a row for each bank it was paid
+    through, with its amounts as of `period` (sql/actions_recovery.sql): the recovery demands and the
+    workbook's summary of `period`."""
     return _frame(con, "actions_recovery.sql", period)
 
 

@@ -5,7 +5,9 @@ finding's detail, a rejected row's raw values, a narrative) has every run of nin
 written together or grouped with single spaces, dots or dashes, masked the same way, glued to
 letters or not: a 12-digit ID (`CCCD079085001234`), a 9-digit CMND number, an account number or a
 payment reference (`FT20240900011` -> `FT*******0011`) cannot pass through, while amounts below
-100,000,000 and dates stay readable, but for a date written after a word for birth (`ns 05/12/1937`). The database always keeps the values whole. `sql/report_macros.sql` has the same rules in SQL; a test keeps them equal.
+100,000,000 and dates stay readable, but for a date written after a word for birth (`ns 05/12/1937`).
+The database always keeps the values whole. `sql/report_macros.sql` has the same rules in SQL; a test
+keeps them equal.
 """
 
 from __future__ import annotations
@@ -42,8 +44,9 @@ def _mask_run(match: re.Match) -> str:
     return MASK * (len(digits) - KEEP) + digits[-KEEP:]
 
 
-# a date written after a word for birth: `Hoan tra ns 05/12/1937`, `sinh ngày 05/12/1937`, `DOB 1937-12-05` (ASCII word
-# boundaries, as the SQL's RE2 has them). Mirrors rc_dob_in_text (sql/report_macros.sql).
+# a date written after a word for birth: `Hoan tra ns 05/12/1937`, `sinh ngày 05/12/1937`, `DOB
+# 1937-12-05` (ASCII word boundaries, as the SQL's RE2 has them). Mirrors rc_dob_in_text
+# (sql/report_macros.sql).
 _DOB_IN_TEXT = re.compile(
     r"(\b(?:ns|n\.s\.|sinh|dob|d\.o\.b\.|born|birth)(?:[\s:.]*(?:ngày|Ngày|NGÀY|ngay|on|date))?[\s:.]*)"
     r"[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}",
