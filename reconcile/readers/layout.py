@@ -237,9 +237,8 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
 
 def _skip_reason(rule: SkipRule, column: str, profile: Profile) -> tuple[pl.Expr, str]:
     """A [[skip]] rule's condition on its column, and the reason it gives."""
-    return pl.col(column).str.contains("(?i)" + rule.matches).fill_null(
-        False
-    ), f"{rule.reason} (profile {profile.name})"
+    condition = pl.col(column).str.contains("(?i)" + rule.matches).fill_null(False)
+    return condition, f"{rule.reason} (profile {profile.name})"
 
 
 def _extract(table: RawTable, profile: Profile, frame):
