@@ -637,3 +637,19 @@ def test_an_overpayment_through_a_bank_and_the_post_office_is_reclaimed_from_eac
         for r in read_csv(p)
     ]
     assert after == [("recovery_VBA_unknown.csv", "500000", "1000000")]  # the post office's part recovered
+
+
+def test_a_database_named_like_an_action_file_in_the_out_folder_is_not_written_over(sample_month, tmp_path):
+    """`--db act/reissue_BIDV.csv --out act` replaced the database, every period and decision in it, by
+    the bank's re-issue list."""
+    out = tmp_path / "act"
+    out.mkdir()
+    db = copy_of(sample_month.db, out / "reissue_BIDV.csv")
+    before = db.read_bytes()
+    res = invoke("actions", "--period", "2024-09", "--out", str(out), "--db", str(db), "--lang", "en")
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {db}: given as --db, and --out {out} writes a file of that name; give the database "
+        "another name, or --out another folder"
+    )
+    assert db.read_bytes() == before

@@ -59,6 +59,12 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
     config.check_period(period)
     from reconcile.cases.readback import require_cases
 
+    if ACTION_FILE.match(Path(db).name) and Path(db).resolve().parent == Path(out).resolve():
+        raise ReconcileError(
+            f"{db}: given as --db, and --out {out} writes a file of that name; give the database another name, "
+            "or --out another folder"
+        )
+
     with readback.open_db(db) as con:
         require_cases(con, db)
         readback.require_period(con, db, period)
