@@ -54,6 +54,20 @@ def test_the_terminal_gets_no_escape_sequence(tmp_path):
         assert not any(ch in res.stdout for ch in "\x1b\x07")
 
 
+@posix_only  # a file name with an escape character
+def test_an_escape_sequence_in_a_file_s_name_never_reaches_the_terminal(tmp_path):
+    """An error naming the file printed its name as it was: the escape sequences in it retitled the
+    window and coloured the terminal."""
+    path = tmp_path / "pay\x1b]0;PWNED\x07\x1b[31mRED.csv"
+    path.write_bytes(b"")
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 2
+    assert res.stderr == (
+        f"reconcile: error: {tmp_path}/pay ]0;PWNED  [31mRED.csv: file is empty; check that the export finished "
+        "and send the file again\n"
+    )
+
+
 def test_a_file_name_with_brackets_is_read_as_named_not_as_a_pattern(tmp_path):
     """bank[1].csv and bank[1].parquet are those files, not bank1.csv or bank1.parquet beside them."""
     import duckdb

@@ -27,9 +27,20 @@ from reconcile.errors import ReconcileError
 FORMATS = click.Choice(["table", "csv", "json"])
 
 
+# Control characters a file's name or value may bring (an escape sequence retitles the window or clears
+# the screen): shown as a space; line breaks and tabs stay
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text for the terminal with its control characters, but line breaks and tabs, as spaces."""
+    return _CONTROL.sub(" ", text)
+
+
 def say(text: str, err: bool = False) -> None:
-    """Print a message in the terminal's language (messages.translate: English where no template)."""
-    click.echo(messages.translate(text), err=err)
+    """Print a message in the terminal's language (messages.translate: English where no template),
+    without the control characters a file's name may hold."""
+    click.echo(printable(messages.translate(text)), err=err)
 
 
 class Terminated(KeyboardInterrupt):

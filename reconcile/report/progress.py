@@ -7,6 +7,7 @@ from the message catalogue (reconcile/messages.py), in the current language.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from typing import TextIO
@@ -47,6 +48,9 @@ def _size(n: float) -> str:
     return f"{n:.1f} GB"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 class Progress:
     def __init__(self, stream: TextIO | None = None, enabled: bool | None = None):
         self.stream = stream or sys.stderr
@@ -59,6 +63,7 @@ class Progress:
         if not self.enabled:
             return
         line = text("progress.line", text=message, seconds=f"{time.perf_counter() - self.started:.1f}")
+        line = _CONTROL.sub(" ", line)  # a file's name may hold an escape sequence
         self.stream.write("\r" + line.ljust(self._width))
         self.stream.flush()
         self._width = len(line)
