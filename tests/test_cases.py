@@ -498,3 +498,31 @@ def test_a_mistyped_finding_code_is_refused_as_flags_refuses_it(month, command):
     )
     ok = invoke(command, "--db", str(db), "--code", "amount_mismatch", "--format", "json")
     assert ok.exit_code == 0 and {r["code"] for r in json.loads(ok.stdout)} == {"AMOUNT_MISMATCH"}
+
+
+def test_a_damaged_or_bomb_workbook_is_refused_by_review_import(month, tmp_path):
+    """`review import` opened any workbook whole: a sheet's broken XML ended in an internal error (exit
+    3), and a zip bomb ran until killed. Both are refused in a line, nothing recorded."""
+    import zipfile
+
+    db, book = month
+    n, _ = row_of(book, "PAID_AFTER_DEATH")
+    marked = edit(book, tmp_path / "marked.xlsx", {(n, "Status"): "XXMARKXX"})
+    damaged, bomb = tmp_path / "damaged.xlsx", tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(marked) as src, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item).replace(b"XXMARKXX", b"\x1b[2J\x07bogus"))
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item))
+        out.writestr("xl/media/padding.bin", b"0" * (80 << 20))
+    res = invoke("review", "import", str(damaged), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {damaged}: a sheet of it is damaged (ParseError); open it in Excel or LibreOffice, "
+        "save it again as .xlsx, and import that"
+    )
+    res = invoke("review", "import", str(bomb), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 2, res.output
+    assert "it looks like a zip bomb" in res.stderr
+    assert query(db, "SELECT count(*) FROM case_events") == [(0,)]

@@ -85,9 +85,15 @@ def _header_names() -> dict[str, str]:
 
 def read_book(book: Path) -> list[tuple[str, int, dict]]:
     """(sheet, row, values by column name) of every non-empty row of the findings sheets."""
+    from xml.etree.ElementTree import ParseError
+
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from reconcile.readers import limits
+
+    if Path(book).is_file():
+        limits.check_zip(Path(book))  # a workbook that would expand beyond any real one (a zip bomb)
     try:
         wb = openpyxl.load_workbook(book, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -118,6 +124,11 @@ def read_book(book: Path) -> list[tuple[str, int, dict]]:
                 if values is None or all(v is None or str(v).strip() == "" for v in values):
                     continue
                 out.append((ws.title, n, {h: v for h, v in zip(header, values) if h}))
+    except (ParseError, zipfile.BadZipFile, EOFError, KeyError) as exc:  # a sheet's XML damaged
+        raise ReconcileError(
+            f"{book}: a sheet of it is damaged ({type(exc).__name__}); open it in Excel or LibreOffice, save it "
+            "again as .xlsx, and import that"
+        ) from None
     finally:
         wb.close()
     return out
