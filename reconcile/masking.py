@@ -16,8 +16,9 @@ import re
 
 MASK = "*"
 KEEP = 4
-# nine or more digits, optionally grouped by single separators: 079085001234, 079 085 001 234, 0790-8500-1234
-_DIGIT_RUN = re.compile(r"[0-9](?:[ .\-]?[0-9]){8,}")
+# nine or more digits, ASCII or full-width, grouped by up to two separators or none: 079085001234,
+# 079 085 001 234, 0790-8500-1234, 001,097,699,417 (a number Excel grouped), 0710_8247_15132
+_DIGIT_RUN = re.compile(r"[0-9０-９](?:[ .\-,_]{0,2}[0-9０-９]){8,}")
 
 # A rejected row's raw values keep the file's own headers: the headers each input file read as dates
 # of birth (inputs.columns_used), by period and file, whose values rc_mask_dob (sql/report_macros.sql)
@@ -40,7 +41,7 @@ def mask_id(value: str | None) -> str | None:
 
 
 def _mask_run(match: re.Match) -> str:
-    digits = re.sub(r"[^0-9]", "", match.group(0))
+    digits = re.sub(r"[^0-9０-９]", "", match.group(0))
     return MASK * (len(digits) - KEEP) + digits[-KEEP:]
 
 

@@ -447,6 +447,15 @@ def test_masking_keeps_the_last_four_digits_and_leaves_amounts_and_dates():
     assert mask_text("TK 0123-4567-8901") == "TK ********8901"
     assert mask_text("the first is FT20240900011") == "the first is FT*******0011"  # a reference, as its column
     assert mask_text("CCCD079085001234") == "CCCD********1234"
+    # an ID as Excel grouped it, in full-width digits, with doubled spaces or underscores
+    assert [
+        mask_text(v) for v in ("001,097,699,417", "００１１６８０７０１５６", "001  040  951  508", "0710_8247_15132")
+    ] == [
+        "********9417",
+        "********０１５６",
+        "********1508",
+        "*********5132",
+    ]
     # a date after a word for birth is a birth date, in a narrative or a comment, in any order of its parts
     assert mask_text("Hoan tra ns 05/12/1937 DOB 1937-12-05 AC04") == "Hoan tra ns **/**/**** DOB **/**/**** AC04"
     assert mask_text("Ngày sinh: 5.12.1937; chi ngày 05/09/2024") == "Ngày sinh: **/**/****; chi ngày 05/09/2024"

@@ -2,9 +2,10 @@
 -- reconcile.masking, in SQL so that a million rows are rendered by DuckDB, not row by row in Python.
 -- Created as TEMP macros, so that a read-only connection can have them.
 
--- A digit run of nine or more digits (single spaces, dots or dashes allowed between them), and the
--- ASCII letter directly before it, if any. Mirrors masking._DIGIT_RUN.
-CREATE OR REPLACE TEMP MACRO rc_mask_pattern() AS '([A-Za-z]?)([0-9](?:[ .\-]?[0-9]){8,})';
+-- A digit run of nine or more digits, ASCII or full-width (up to two spaces, dots, dashes, commas or
+-- underscores between them: 001,097,699,417, 0710_8247_15132), and the ASCII letter directly before
+-- it, if any. Mirrors masking._DIGIT_RUN.
+CREATE OR REPLACE TEMP MACRO rc_mask_pattern() AS '([A-Za-z]?)([0-9０-９](?:[ .\-,_]{0,2}[0-9０-９]){8,})';
 
 -- `079085001234` -> `********1234`; four characters or fewer are masked whole. Mirrors masking.mask_id.
 CREATE OR REPLACE TEMP MACRO rc_mask_id(x) AS
@@ -13,7 +14,7 @@ CREATE OR REPLACE TEMP MACRO rc_mask_id(x) AS
 -- One digit run masked, glued to a letter or not (a payment reference FT20240900011 too). Mirrors
 -- masking._mask_run.
 CREATE OR REPLACE TEMP MACRO rc_mask_run(letter, run) AS
-    repeat('*', length(regexp_replace(run, '[^0-9]', '', 'g')) - 4) || right(regexp_replace(run, '[^0-9]', '', 'g'), 4);
+    repeat('*', length(regexp_replace(run, '[^0-9０-９]', '', 'g')) - 4) || right(regexp_replace(run, '[^0-9０-９]', '', 'g'), 4);
 
 -- A date written after a word for birth (ns, sinh, ngày sinh, sinh ngày, DOB, born on) inside free text.
 CREATE OR REPLACE TEMP MACRO rc_dob_in_text() AS
