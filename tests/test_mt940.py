@@ -750,3 +750,19 @@ def test_check_says_entries_set_aside_currency_and_balances():
         "set aside: 1 row: credit (money into the account), not a payment (row 1)",
         "set aside: 1 row: credit: a return or reversal, not a payment (a returned payment is its debit row) (row 6)",
     ]
+
+
+@pytest.mark.parametrize("written", ["240231", "240931"])
+def test_a_value_date_no_calendar_has_rejects_its_row(tmp_path, written):
+    """`:61:240231` was read as 29/02/2024 (the parser moves a day past the month's end to its last),
+    a wrong date loaded as right; `:61:240931` refused the whole statement. The row is rejected, as a
+    camt entry's or a CSV row's impossible date is."""
+    path = tmp_path / "bank.sta"
+    path.write_text(
+        VN.read_text(encoding="utf-8").replace(":61:2409050905D1500000", f":61:{written}0905D1500000"), encoding="utf-8"
+    )
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 1, res.output  # rows rejected
+    assert (
+        "row 2: rejected: value_date is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)" in res.stdout.splitlines()
+    )

@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import date
 from pathlib import Path
 
 import mt940
@@ -181,8 +182,12 @@ def _statements(path: Path, text: str) -> list[Statement]:
         if chunk.tag not in PARSED:
             continue
         value = chunk.lines[:2] if chunk.tag == "61" else chunk.lines  # a third :61: line is not in the format
+        impossible = None  # a :61: value date no calendar has (240231): the row is rejected for it
         if chunk.tag == "61":
             parser.transactions.append(mt940.models.Transaction(parser))  # each :61: its own transaction
+            impossible = _impossible_date(value[0])
+            if impossible is not None:  # the parser would move it to the month's last day, or fail the file
+                value = [value[0][:2] + "0101" + value[0][6:], *value[1:]]
         try:
             parser.parse(f":{chunk.tag}:" + "\n".join(value))
         except (RuntimeError, ValueError, ArithmeticError, LookupError, TypeError, AttributeError):
@@ -193,6 +198,8 @@ def _statements(path: Path, text: str) -> list[Statement]:
             ) from None
         if chunk.tag == "61":
             row = _row(parser.transactions[-1].data)
+            if impossible is not None:
+                row["value_date"] = impossible
             statement.rows.append(row)
             statement.movements.append((row["direction"], row["_amount"]))
         elif chunk.tag.startswith("90"):
@@ -218,6 +225,20 @@ def _statements(path: Path, text: str) -> list[Statement]:
         _finish(statement)
         check_statement(path, statement)
     return statements
+
+
+def _impossible_date(line: str) -> str | None:
+    """A :61: line's value date (YYMMDD) as written, day first, when no calendar has it (240231); None
+    when it is a date, or not six digits (which the parser refuses with the line)."""
+    digits = line[:6]
+    if not digits.isdigit():
+        return None
+    year, month, day = 2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+    try:
+        date(year, month, day)
+    except ValueError:
+        return f"{digits[4:6]}/{digits[2:4]}/{year}"
+    return None
 
 
 def _balance_key(tag: str) -> str:
