@@ -1057,3 +1057,14 @@ def test_check_says_in_vietnamese_that_a_sheet_without_a_header_goes_on_with_the
         "hồ sơ định dạng: trang tính 'Trang 2' không có dòng tiêu đề: được đọc như phần tiếp theo của danh sách ở "
         "trang tính 'Trang 1'"
     ) in lines
+
+
+@pytest.mark.parametrize("name", ["bang_ke.xls", "bang_ke.csv", "bang_ke"])
+def test_an_xlsx_under_another_extension_is_said_to_be_one(tmp_path, name):
+    """A real .xlsx named .xls (or .csv) was `a ZIP archive but not an .xlsx workbook; extract it`."""
+    path = tmp_path / name
+    path.write_bytes((FIXTURES / "sample" / "post_office_cash.xlsx").read_bytes())
+    with pytest.raises(InputFileError) as err:
+        read_file(path, "payments")
+    what = f"with the extension {path.suffix}" if path.suffix else "with no extension"
+    assert str(err.value) == f"{path}: is an .xlsx workbook {what}; rename it to .xlsx and run again"

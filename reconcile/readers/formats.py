@@ -39,8 +39,17 @@ def detect_format(path: Path) -> str:
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"PK\x03\x04"):
-        if suffix in (".xlsx", ".xlsm") and _is_workbook_zip(path):
+        workbook = _is_workbook_zip(path)
+        if suffix in (".xlsx", ".xlsm") and workbook:
             return "xlsx"
+        if workbook:  # an .xlsx saved or renamed under another extension
+            if suffix:
+                raise InputFileError(
+                    str(path), f"is an .xlsx workbook with the extension {suffix}", "rename it to .xlsx and run again"
+                )
+            raise InputFileError(
+                str(path), "is an .xlsx workbook with no extension", "rename it to .xlsx and run again"
+            )
         raise InputFileError(str(path), "is a ZIP archive but not an .xlsx workbook", "extract it, or save it as .xlsx")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         if ENCRYPTED_PACKAGE in path.read_bytes():
