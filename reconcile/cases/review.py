@@ -83,6 +83,9 @@ def _header_names() -> dict[str, str]:
     return {label("col." + name, lang): name for name in NEEDED for lang in LANGS}
 
 
+EXCEL_MAX_ROWS = 1_048_576  # rows of a sheet, its header included
+
+
 def read_book(book: Path) -> list[tuple[str, int, dict]]:
     """(sheet, row, values by column name) of every non-empty row of the findings sheets."""
     from xml.etree.ElementTree import ParseError
@@ -121,6 +124,11 @@ def read_book(book: Path) -> list[tuple[str, int, dict]]:
                     "this version of reconcile (reconcile report --period P --report BOOK.xlsx)"
                 )
             for n, values in enumerate(rows, start=2):
+                if n > EXCEL_MAX_ROWS:  # no workbook reconcile wrote, nor one Excel saved, has more
+                    raise ReconcileError(
+                        f"{book}: sheet '{ws.title}' has more than {EXCEL_MAX_ROWS:,} rows, more than Excel allows; "
+                        "give the workbook that 'reconcile run --report' wrote"
+                    )
                 if values is None or all(v is None or str(v).strip() == "" for v in values):
                     continue
                 out.append((ws.title, n, {h: v for h, v in zip(header, values) if h}))
