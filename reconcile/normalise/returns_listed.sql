@@ -8,8 +8,8 @@
 -- the account (a guardian's) or the name. A returned row listed above a paid one of the same day in
 -- the same list is a first attempt that came back, paid again after: no return of it. Several
 -- transfers of one reference and amount are paired in date order, the k-th return with the payment
--- of which it is the k-th fit; stage.pair_listed_returns runs this twice, so that a return whose
--- first fit another took is paired with the next. A returned row without such a paid one stays as
+-- of which it is the k-th fit; stage.pair_listed_returns runs this again when it paired any, so
+-- that a return whose first fit another took is paired with the next. A returned row without such a paid one stays as
 -- it is (a PAYMENT_FAILED when nothing was paid). Run on the staged rows, before they are counted.
 CREATE OR REPLACE TEMP TABLE cur_listed_returns AS
 WITH returned AS (
@@ -63,5 +63,3 @@ FROM cur_listed_returns AS l WHERE s.rowid = l.paid_row;
 
 UPDATE stg_payments AS s SET reject_reason = l.reason, set_aside = true
 FROM cur_listed_returns AS l WHERE s.rowid = l.returned_row;
-
-DROP TABLE cur_listed_returns;

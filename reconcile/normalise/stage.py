@@ -122,13 +122,22 @@ LISTED_RETURN = "returned: the "
 
 def pair_listed_returns(con: duckdb.DuckDBPyConnection, params: dict) -> None:
     """A transfer given as paid and, in the same or another payments file, as returned: the paid row
-    marked returned, the returned row set aside naming it (returns_listed.sql, twice: a return whose
-    first fit another return took is paired with its next); then a return of a payment another file
-    gives as returned already, set aside naming it (returns_listed_again.sql)."""
-    for name in ("returns_listed.sql", "returns_listed.sql", "returns_listed_again.sql"):
+    marked returned, the returned row set aside naming it (returns_listed.sql, again when it paired
+    any: a return whose first fit another return took is paired with its next); then a return of a
+    payment another file gives as returned already, set aside naming it (returns_listed_again.sql)."""
+
+    def execute(name: str) -> None:
         for statement in statements(sql_text(name, NORMALISE_SQL)):
             for text in placed(statement, params):
                 con.execute(text, bind(text, params))
+
+    for _ in range(2):  # a second time only when the first paired any: else nothing has changed
+        execute("returns_listed.sql")
+        paired = con.execute("SELECT count(*) FROM cur_listed_returns").fetchone()[0]
+        con.execute("DROP TABLE cur_listed_returns")
+        if not paired:
+            break
+    execute("returns_listed_again.sql")
 
 
 def stage_files(con, tables, params: dict) -> None:
