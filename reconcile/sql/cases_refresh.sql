@@ -1,14 +1,23 @@
 -- Remake `cases` from every period's flags and from case_events (reconcile/cases/refresh.py); the
 -- caller holds the transaction. A case is known by its flags; one whose flags are all gone (its
 -- period re-run without it, or removed) keeps its row while it has events, with what its flags said
--- last of where and when (its superseded flags, for a case given its first event after they went),
--- and no money at stake. Its status, assignee, decision and comment are those of its latest event (open without one).
+-- last of where and when (its superseded flags, for a case given its first event after they went:
+-- case_flags), and no money at stake. Its status, assignee, decision and comment are those of its latest event (open without one).
 -- Its money is that of its latest event to a status that records an amount (recovery, recovered,
 -- written_off), each such event holding the case's total so far (none, or an amount emptied, is 0):
 -- recovered, the amount of the latest event to recovery or recovered; written off, the amount of the
 -- latest such event when it is to written_off, else 0: a case put back into recovery is no longer
 -- written off, so that what is outstanding (at stake less recovered and written off) is owed again.
 CREATE OR REPLACE TEMP TABLE case_flags AS
+WITH known_flags AS (  -- every period's flags; and the superseded flags of a case given its first event
+    -- from a workbook after its period's re-run (or removal) had taken them away: no row of its own left
+    SELECT *, false AS gone FROM flags WHERE case_id IS NOT NULL
+    UNION ALL BY NAME
+    SELECT *, true AS gone FROM superseded_flags
+    WHERE case_id IN (SELECT case_id FROM case_events)
+      AND case_id NOT IN (SELECT case_id FROM flags WHERE case_id IS NOT NULL)
+      AND case_id NOT IN (SELECT case_id FROM cases)
+)
 SELECT case_id,
        any_value(code) AS code,
        any_value(severity) AS severity,
@@ -23,12 +32,13 @@ SELECT case_id,
        arg_max(commune_code, (period, commune_code IS NOT NULL)) AS commune_code,
        min(period) AS first_period,
        max(period) AS last_period,
-       count(DISTINCT period)::INTEGER AS periods_flagged,
-       count(*) AS flags,
-       coalesce(sum(rc_at_stake(code, expected_amount, paid_amount)), 0)::BIGINT AS amount_at_stake  -- views.sql
-FROM flags
-WHERE case_id IS NOT NULL
-GROUP BY case_id;
+       -- a case whose flags are gone: none flagged now, nothing at stake
+       CASE WHEN gone THEN 0 ELSE count(DISTINCT period) END::INTEGER AS periods_flagged,
+       CASE WHEN gone THEN 0 ELSE count(*) END AS flags,
+       CASE WHEN gone THEN 0 ELSE coalesce(sum(rc_at_stake(code, expected_amount, paid_amount)), 0) END::BIGINT
+           AS amount_at_stake  -- views.sql
+FROM known_flags
+GROUP BY case_id, gone;
 
 CREATE OR REPLACE TEMP TABLE case_state AS
 SELECT case_id,
@@ -57,25 +67,6 @@ WITH known AS (  -- flags first; a case whose flags are gone, as it was, while i
            0 AS amount_at_stake  -- no finding left: nothing at stake
     FROM cases AS c
     WHERE c.case_id NOT IN (SELECT case_id FROM case_flags) AND c.case_id IN (SELECT case_id FROM case_state)
-    UNION ALL BY NAME
-    -- a decision entered from a workbook on a finding its period's re-run (or removal) had already
-    -- taken away, the case having no row left: as its superseded findings said
-    SELECT case_id, any_value(code) AS code, any_value(severity) AS severity, any_value(program) AS program,
-           CASE WHEN any_value(vneid) IS NOT NULL THEN 'vneid'
-                WHEN any_value(account_number) IS NOT NULL THEN 'account' ELSE 'payment_ref' END AS subject,
-           any_value(vneid) AS vneid,
-           CASE WHEN any_value(vneid) IS NULL THEN any_value(account_number) END AS account_number,
-           CASE WHEN any_value(vneid) IS NULL AND any_value(account_number) IS NULL THEN any_value(payment_ref) END
-               AS payment_ref,
-           arg_max(province_code, (period, province_code IS NOT NULL)) AS province_code,
-           arg_max(commune_code, (period, commune_code IS NOT NULL)) AS commune_code,
-           min(period) AS first_period, max(period) AS last_period,
-           0 AS periods_flagged, 0 AS flags, 0 AS amount_at_stake
-    FROM superseded_flags
-    WHERE case_id IN (SELECT case_id FROM case_state)
-      AND case_id NOT IN (SELECT case_id FROM case_flags)
-      AND case_id NOT IN (SELECT case_id FROM cases)
-    GROUP BY case_id
 ),
 latest AS (SELECT max(period) AS period FROM runs),
 flagged_at AS (
