@@ -133,7 +133,7 @@ def pair_listed_returns(con: duckdb.DuckDBPyConnection, params: dict) -> None:
 
     for _ in range(2):  # a second time only when the first paired any: else nothing has changed
         execute("returns_listed.sql")
-        paired = con.execute("SELECT count(*) FROM cur_listed_returns").fetchone()[0]
+        (paired,) = con.execute("SELECT count(*) FROM cur_listed_returns").fetchall()[0]
         con.execute("DROP TABLE cur_listed_returns")
         if not paired:
             break
