@@ -54,6 +54,30 @@ def test_the_terminal_gets_no_escape_sequence(tmp_path):
         assert not any(ch in res.stdout for ch in "\x1b\x07")
 
 
+def test_the_csv_export_carries_no_escape_sequence(tmp_path):
+    """The flags export kept a payee's ESC and BEL characters: the CSV printed on a terminal acted on it."""
+    db = hostile_month(tmp_path, ESCAPE)
+    out = tmp_path / "export"
+    res = CliRunner().invoke(cli, ["report", "--period", "2024-09", "--db", str(db), "--export", str(out)])
+    assert res.exit_code == 0, res.output
+    text = (out / "flags_2024-09.csv").read_text(encoding="utf-8-sig")
+    assert "NGUYEN [2J ]0;owned  VAN HUNG" in text
+    assert not any(ch in text for ch in "\x1b\x07")
+
+
+def test_check_does_not_print_an_id_taken_for_a_header(tmp_path):
+    """A column headed by an ID (a data row read as the header's) was listed whole as ignored."""
+    path = tmp_path / "bank.csv"
+    path.write_text(
+        "payment_ref,vneid,payee_name,amount,value_date,channel,079196118125\n"
+        "FT1,001087012345,NGUYEN VAN HUNG,500000,05/09/2024,bank,x\n",
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert "079196118125" not in res.output
+    assert "ignored: ********8125" in res.stdout
+
+
 @posix_only  # a file name with an escape character
 def test_an_escape_sequence_in_a_file_s_name_never_reaches_the_terminal(tmp_path):
     """An error naming the file printed its name as it was: the escape sequences in it retitled the

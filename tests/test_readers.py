@@ -1068,3 +1068,12 @@ def test_an_xlsx_under_another_extension_is_said_to_be_one(tmp_path, name):
         read_file(path, "payments")
     what = f"with the extension {path.suffix}" if path.suffix else "with no extension"
     assert str(err.value) == f"{path}: is an .xlsx workbook {what}; rename it to .xlsx and run again"
+
+
+def test_a_utf32_csv_is_said_to_be_utf32(tmp_path):
+    """Read as UTF-16 for its byte-order mark, a UTF-32 file had `more fields than the header`."""
+    path = tmp_path / "bank.csv"
+    path.write_bytes("payment_ref,amount\nFT1,500000\n".encode("utf-32"))
+    with pytest.raises(InputFileError) as err:
+        read_file(path, "payments")
+    assert str(err.value) == f"{path}: is UTF-32 text, which is not read; save it from Excel as 'CSV UTF-8'"

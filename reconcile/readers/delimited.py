@@ -30,6 +30,8 @@ def decode(raw: bytes, path: Path) -> tuple[bytes, str]:
         except UnicodeDecodeError as exc:
             raise _damaged_utf8(path, raw, exc) from None
         return raw, "utf-8-sig"
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # read as UTF-16, every field would shift
+        raise InputFileError(str(path), "is UTF-32 text, which is not read", "save it from Excel as 'CSV UTF-8'")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = raw.decode("utf-16")

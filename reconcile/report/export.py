@@ -64,9 +64,16 @@ def _masked(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(updates) if updates else frame
 
 
+# Control characters but tab and line breaks (an escape sequence a file's value brought): as a space,
+# as the read-back CSV has them (report/terminal.py)
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+
+
 def formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
-    """Text cells that a spreadsheet would run as a formula, with a leading '."""
+    """Text cells that a spreadsheet would run as a formula, with a leading '; control characters as
+    spaces."""
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    frame = frame.with_columns(pl.col(c).str.replace_all(_CONTROL, " ") for c in text)
     return frame.with_columns(
         pl.when(pl.col(c).str.contains(_FORMULA_START) & ~pl.col(c).str.contains(_NUMBER))
         .then(pl.lit("'") + pl.col(c))

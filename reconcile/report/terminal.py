@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from reconcile.filecheck import CheckResult
+from reconcile.masking import mask_text
 from reconcile.messages import language, text, translate
 from reconcile.report.labels import shown_share, value_label
 from reconcile.results import RunResult
@@ -309,7 +310,8 @@ def check_report(res: CheckResult) -> str:
     ]
     lines += [text("check.profile_note", note=translate(note)) for note in res.notes]
     if res.columns_ignored:
-        lines.append(text("check.ignored", columns=", ".join(res.columns_ignored)))
+        # a header that is an ID (a data row taken for one) is not printed whole
+        lines.append(text("check.ignored", columns=", ".join(mask_text(c) or c for c in res.columns_ignored)))
     key = "check.rows_set_aside" if res.kind == "payments" else "check.rows_set_aside_registry"
     aside = text(key, count=f"{len(res.set_aside):,}") if res.set_aside else ""
     lines.append(
