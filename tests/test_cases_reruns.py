@@ -109,3 +109,21 @@ def test_a_decision_on_a_finding_its_period_s_removal_took_away_keeps_its_case_a
     assert res.exit_code == 2, res.output
     assert "its case was decided in the database since this workbook was written" in res.stderr
     assert events(db, case_id) == [("Lan", "decision", "open", "explained", "2024-09")]
+
+
+def test_an_amount_on_a_finding_its_period_s_removal_took_away_is_refused_saying_why(sample_month, tmp_path):
+    """The refusal said `reconcile case <id> shows it` of a case that had no row to show."""
+    from test_cases_money import AMOUNT
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
+    book, n = book_with(db, case_id, tmp_path / "lan.xlsx", Status="recovery", **{AMOUNT: 500_000})
+    res = invoke("delete", "--period", "2024-09", "--db", str(db), "--by", "Minh", "--reason", "wrong files", "--yes")
+    assert res.exit_code == 0, res.output
+    res = invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 2, res.output
+    assert (
+        f"lan.xlsx: sheet 'Findings' row {n}: its findings are no longer in the database (their period was run "
+        "again or removed), so nothing is at stake; enter the decision without an amount"
+    ) in res.stderr
+    assert query(db, "SELECT count(*) FROM case_events") == [(0,)]

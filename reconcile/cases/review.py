@@ -213,6 +213,17 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
     return problems, decisions
 
 
+def _no_stake(amount: int | None) -> str | None:
+    """Why an amount is refused on a case that has no row (its findings re-run or removed before it had
+    any decision): nothing is at stake to recover; None without an amount."""
+    if not amount:
+        return None
+    return (
+        "its findings are no longer in the database (their period was run again or removed), so nothing is "
+        "at stake; enter the decision without an amount"
+    )
+
+
 def _text(value) -> str | None:
     if value is None:
         return None
@@ -294,8 +305,8 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -
                 "workbook again (reconcile report) and enter the decision there"
             )
             continue
-        why = transition_problem(before[0], values[0]) or amount_problem(
-            values[0], values[3], *money.get(case_id, (0, 0)), case_id
+        why = transition_problem(before[0], values[0]) or (
+            amount_problem(values[0], values[3], *money[case_id], case_id) if case_id in money else _no_stake(values[3])
         )
         if why:
             problems.append(f"{where}: {why}")
