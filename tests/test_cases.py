@@ -526,3 +526,14 @@ def test_a_damaged_or_bomb_workbook_is_refused_by_review_import(month, tmp_path)
     assert res.exit_code == 2, res.output
     assert "it looks like a zip bomb" in res.stderr
     assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
+
+
+def test_an_id_typed_as_a_status_is_not_printed_whole(month, tmp_path):
+    """A status cell is echoed in the refusal as typed: an ID pasted there went to the terminal."""
+    db, book = month
+    n, _ = row_of(book, "PAID_AFTER_DEATH")
+    edited = edit(book, tmp_path / "pasted.xlsx", {(n, "Status"): "079196118125"})
+    res = invoke("review", "import", str(edited), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 2
+    assert "079196118125" not in res.output
+    assert f"pasted.xlsx: sheet 'Findings' row {n}: status '********8125' is not one of open" in res.output

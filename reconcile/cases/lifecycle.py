@@ -9,6 +9,7 @@ together is never more than its amount at stake.
 
 from __future__ import annotations
 
+from reconcile.masking import mask_text
 from reconcile.warehouse.case_tables import STATUSES
 
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -27,8 +28,8 @@ assert set(ALLOWED) == set(STATUSES)
 
 def transition_problem(before: str, after: str) -> str | None:
     """Why a change of status is refused, or None when it is allowed (or no change)."""
-    if after not in STATUSES:
-        return f"status '{after}' is not one of {', '.join(STATUSES)}"
+    if after not in STATUSES:  # as typed, but for an ID or an account typed there (masking.mask_text)
+        return f"status '{mask_text(after)}' is not one of {', '.join(STATUSES)}"
     if after == before or after in ALLOWED[before]:
         return None
     allowed = ", ".join(ALLOWED[before])
