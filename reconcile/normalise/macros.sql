@@ -109,6 +109,12 @@ CREATE OR REPLACE TEMP MACRO rc_vneid_restorable(s) AS rc_restorable_d(rc_id_dig
 CREATE OR REPLACE TEMP MACRO rc_vneid(s) AS rc_vneid_d(rc_id_digits(s));
 CREATE OR REPLACE TEMP MACRO rc_vneid_problem(s) AS rc_vneid_problem_t(rc_text(s), rc_id_digits(s));
 
+-- Two payment rows to the same payee (returns_listed.sql, returns_listed_again.sql): the same ID; or,
+-- where either has none, the same account (leading zeros aside, as the caller passes it) or name key.
+-- Two IDs that differ are two people, whatever account (a guardian's) or name they share.
+CREATE OR REPLACE TEMP MACRO rc_same_payee(id_a, id_b, account_a, account_b, key_a, key_b) AS
+    id_a = id_b OR ((id_a IS NULL OR id_b IS NULL) AND (account_a = account_b OR key_a = key_b));
+
 -- Is a normalised 12-digit ID structurally valid? (place-of-birth code known)
 CREATE OR REPLACE TEMP MACRO rc_vneid_valid(v) AS
     coalesce(length(v) = 12 AND substr(v, 1, 3) IN (SELECT cccd_code FROM ref_birth_province), false);

@@ -1,16 +1,15 @@
 -- A return given as a row of its own: a disbursement list, or the bank's list of the month's
 -- returns, that gives a transfer as paid and the same transfer as returned on the same day or later
--- (its reference, leading zeros aside, and amount; the same payee; the same bank, where both name
--- one). The paid row came back: it is marked returned, and the returned row is set aside naming it,
--- so that the money is not counted as paid and the return is no second payment (a statement's
--- returns are paired as it is read: readers/returns_across.py). The same payee: the same ID, or,
--- where either row has none, the same account or name; two IDs that differ are two people, whatever
--- the account (a guardian's) or the name. A returned row listed above a paid one of the same day in
--- the same list is a first attempt that came back, paid again after: no return of it. Several
--- transfers of one reference and amount are paired in date order, the k-th return with the payment
--- of which it is the k-th fit; stage.pair_listed_returns runs this again when it paired any, so
--- that a return whose first fit another took is paired with the next. A returned row without such a paid one stays as
--- it is (a PAYMENT_FAILED when nothing was paid). Run on the staged rows, before they are counted.
+-- (its reference, leading zeros aside, and amount; the same payee, rc_same_payee in macros.sql: two
+-- IDs that differ are two people; the same bank, where both name one). The paid row came back: it is
+-- marked returned, and the returned row is set aside naming it, so that the money is not counted as
+-- paid and the return is no second payment (a statement's returns are paired as it is read:
+-- readers/returns_across.py). A returned row listed above a paid one of the same day in the same
+-- list is a first attempt that came back, paid again after: no return of it. Several transfers of
+-- one reference and amount are paired in date order, the k-th return with the payment of which it is
+-- the k-th fit; stage.pair_listed_returns runs this again when it paired any, so that a return whose
+-- first fit another took is paired with the next. A returned row without such a paid one stays as it
+-- is (a PAYMENT_FAILED when nothing was paid). Run on the staged rows, before they are counted.
 CREATE OR REPLACE TEMP TABLE cur_listed_returns AS
 WITH returned AS (
     SELECT rowid AS stg_row, file_id, source_sheet, source_row, ltrim(payment_ref, '0') AS ref_key, amount, vneid,
@@ -39,8 +38,7 @@ fits AS (  -- each returned row and each paid row it may be the return of
                AND NOT (p.file_id = r.file_id AND p.source_sheet IS NOT DISTINCT FROM r.source_sheet
                         AND r.source_row < p.source_row)))
       AND (p.bank_code = r.bank_code OR p.bank_code IS NULL OR r.bank_code IS NULL)
-      AND (p.vneid = r.vneid
-           OR ((p.vneid IS NULL OR r.vneid IS NULL) AND (p.account = r.account OR p.payee_key = r.payee_key)))
+      AND rc_same_payee(p.vneid, r.vneid, p.account, r.account, p.payee_key, r.payee_key)
 ),
 ranked AS (  -- the k-th fit of a returned row is the paid row to which it is the k-th fit: in date order
     SELECT *, row_number() OVER (PARTITION BY returned_row ORDER BY pn) AS k_of_returned,

@@ -1,7 +1,7 @@
 -- A return of a payment another input already gives as returned, once returns_listed.sql has paired
 -- what it could: the bank's list of returns beside a statement whose debit its reversal marked
 -- returned, or beside a disbursement list that lists the return too. The same transfer (reference,
--- leading zeros aside, amount, payee as returns_listed.sql has it, bank where both name one), returned
+-- leading zeros aside, amount, payee by rc_same_payee, bank where both name one), returned
 -- in another file and dated before it: the returned row is that payment's return, set aside naming it,
 -- not a second failed payment (which would name the return's date and file as the payment's). Within
 -- one list, two returned rows of one reference are two attempts that came back: both stay.
@@ -21,8 +21,7 @@ earlier AS (  -- each returned row and the returned payments of other files it m
     JOIN returned AS q ON q.ref_key = r.ref_key AND q.amount = r.amount AND q.file_id <> r.file_id
     WHERE q.value_date < r.value_date
       AND (q.bank_code = r.bank_code OR q.bank_code IS NULL OR r.bank_code IS NULL)
-      AND (q.vneid = r.vneid
-           OR ((q.vneid IS NULL OR r.vneid IS NULL) AND (q.account = r.account OR q.payee_key = r.payee_key)))
+      AND rc_same_payee(q.vneid, r.vneid, q.account, r.account, q.payee_key, r.payee_key)
 )
 SELECT returned_row,
        'returned: the return of the payment in ' || regexp_extract(source_file, '[^/\\]+$')
