@@ -25,6 +25,11 @@ from reconcile.readers.names import SKIP_COLUMN
 from reconcile.sqlfiles import bind, sql_text
 
 
+def is_sheet(name: str) -> bool:
+    """Whether a name file_names gave is a workbook's sheet among others (`book.xlsx (sheet 'T08')`)."""
+    return name.endswith("')")
+
+
 def file_names(tables: list) -> dict[int, str]:
     """The name an officer knows each table by: its path, and its sheet when its workbook gave several."""
     per_path: dict = {}
@@ -54,7 +59,7 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     # its content, not a fault, unless a row of it was refused for a problem
     statements = {file_id for file_id, tb in tables if tb.format in ("camt", "mt940") or _money_in_only(tb)}
     excused = (statements | _returns_only(con)) - {r["file_id"] for r in loaded if r["refused"]}
-    several = {file_id for file_id, name in names.items() if name.endswith("')")}
+    several = {file_id for file_id, name in names.items() if is_sheet(name)}
     commands = {
         file_id: f"reconcile check {shell_arg(tb.path)} --as {tb.kind}"
         + (f" --sheet {shell_arg(tb.sheet)}" if file_id in several else "")
@@ -175,7 +180,7 @@ def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: 
         fix = (
             "check --period; if the sheet is another month's, delete it from the workbook (or save this month's "
             "sheet as a file of its own) and run again"
-            if name.endswith("')")  # a sheet of a workbook whose other sheets are read too
+            if is_sheet(name)  # its workbook's other sheets are read too
             else "check --period, or that this is the payment file of that month"
         )
         raise InputFileError(name, problem, fix)
