@@ -42,6 +42,12 @@ A bank or commune with nothing to do gets no file. Files of the same names are r
 file in the folder is left as it is, and action files this listing did not write (of another period,
 or of an earlier listing) are named, so that they are not sent by mistake.
 
+A listing over periods reconciled without every source (`run --partial`) is refused unless asked
+for with `--partial`; then each file's name ends in `_PARTIAL` (`reissue_BIDV_PARTIAL.csv`), and
+each workbook's printed page is headed by the warning the terminal gives, so that the mark goes
+wherever the file does. A later listing with every source, into the same folder, names them as
+files it did not write.
+
 `--mask-ids` shows IDs, account numbers and payment references by their last four characters, and
 masks long digit runs inside the reason; names stay, as the bank needs them to find the payment.
 """
@@ -67,7 +73,8 @@ UNKNOWN = "unknown"
 SUFFIXES = (".csv", ".xlsx")
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 HELD = "held_back"  # the file of the payments held back
-ACTION_FILE = re.compile(r"^((reissue|recovery)_[A-Za-z0-9_-]+|held_back)\.(csv|xlsx)$")
+PARTIAL = "_PARTIAL"  # the end of a file's name, before its suffix, in a listing of a partial month
+ACTION_FILE = re.compile(r"^((reissue|recovery)_[A-Za-z0-9_-]+|held_back(_PARTIAL)?)\.(csv|xlsx)$")
 MASKED = {"vneid": mask_id, "account_number": mask_id, "payment_ref": mask_id, "reason": mask_text}
 
 REISSUE: tuple[tuple[str, str, str], ...] = (  # column, label, kind
@@ -160,9 +167,17 @@ def _frame(con: duckdb.DuckDBPyConnection, name: str, period: str) -> pl.DataFra
 
 
 def write_actions(
-    con: duckdb.DuckDBPyConnection, period: str, out: Path, *, lang: str = "vi", mask_ids: bool = False
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    out: Path,
+    *,
+    lang: str = "vi",
+    mask_ids: bool = False,
+    partial: str | None = None,
 ) -> ActionsResult:
-    """Write the re-issue and recovery files of `period` into the folder `out` (made if missing)."""
+    """Write the re-issue and recovery files of `period` into the folder `out` (made if missing).
+    `partial`, the warning of a listing over periods reconciled without every source (`actions
+    --partial`): each file's name ends in _PARTIAL, and each workbook's printed page is headed by it."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ReconcileError(f"{out}: is a file; give --out a folder")
@@ -191,22 +206,28 @@ def write_actions(
         frame = _shown(frame, lang, mask_ids)
         columns = [Column(name, label(key, lang), how) for name, key, how in spec]
         for (stem,), rows in frame.partition_by("file", as_dict=True, maintain_order=True).items():
-            paths = (out / f"{stem}.csv", out / f"{stem}.xlsx")
+            paths = _paths(out, stem, partial)
             action_files.write_csv(rows, columns, paths[0])
-            action_files.write_xlsx(rows, columns, paths[1], label(f"sheet.{kind}", lang))
+            action_files.write_xlsx(rows, columns, paths[1], label(f"sheet.{kind}", lang), partial)
             result.files.append(ActionFile(kind, paths, rows.height, int(rows[amount].sum())))
     if held.height:
         columns = [Column(name, label(key, lang), how) for name, key, how in HELD_BACK]
-        paths = (out / f"{HELD}.csv", out / f"{HELD}.xlsx")
+        paths = _paths(out, HELD, partial)
         held = _shown(held, lang, mask_ids)
         action_files.write_csv(held, columns, paths[0])
-        action_files.write_xlsx(held, columns, paths[1], label("sheet.held_back", lang))
+        action_files.write_xlsx(held, columns, paths[1], label("sheet.held_back", lang), partial)
         result.held = ActionFile("held", paths, held.height, int(held["amount"].sum()))
     written = {p.name for f in [*result.files, *([result.held] if result.held else [])] for p in f.paths}
     result.others = sorted(
         p.name for p in out.iterdir() if ACTION_FILE.match(p.name) and p.name not in written and p.is_file()
     )
     return result
+
+
+def _paths(out: Path, stem: str, partial: str | None) -> tuple[Path, Path]:
+    """A file's CSV and workbook, their names ending in _PARTIAL in a listing of a partial month."""
+    stem += PARTIAL if partial else ""
+    return out / f"{stem}.csv", out / f"{stem}.xlsx"
 
 
 def _why_held(lang: str) -> pl.Expr:

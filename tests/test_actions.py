@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
 from dataclasses import fields
 from pathlib import Path
 
@@ -603,6 +604,26 @@ def test_the_lists_of_a_partial_month_are_refused_unless_asked_for_and_then_say_
         "reconcile: PARTIAL: 2024-09 reconciled without every source; the lists may ask again for payments made "
         "through a missing source"
     )
+    # the mark goes with the files: in their names, and at the head of each printed page
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written and all(name.rsplit(".", 1)[0].endswith("_PARTIAL") for name in written), written
+    assert "reissue_BIDV_PARTIAL.csv" in written
+    with zipfile.ZipFile(tmp_path / "out" / "reissue_BIDV_PARTIAL.xlsx") as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert (
+        "<oddHeader>&amp;L&amp;BPARTIAL: 2024-09 reconciled without every source; this list may ask again for "
+        "payments made through a missing source</oddHeader>"
+    ) in sheet
+    # the month run again with every file: the new lists are not marked, and the old ones are named
+    run(
+        RunConfig(
+            period="2024-09", registry=cfg.registry, payments=[*cfg.payments, sample / "post_office_cash.xlsx"], db=db
+        )
+    )
+    res = actions(db, tmp_path / "out", "2024-09")
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "out" / "reissue_BIDV.csv").exists()
+    assert "reissue_BIDV_PARTIAL.csv" in res.stderr.splitlines()[-2]
 
 
 def test_an_overpayment_through_a_bank_and_the_post_office_is_reclaimed_from_each(tmp_path):

@@ -37,7 +37,8 @@ from reconcile.errors import ReconcileError
 @click.option(
     "--partial",
     is_flag=True,
-    help="Write the files although a period up to --period was reconciled without every source (run --partial).",
+    help="Write the files although a period up to --period was reconciled without every source (run --partial); "
+    "their names end in _PARTIAL.",
 )
 def actions(period, out, db, mask_ids, lang, partial) -> None:
     """Write the action files of a period: per paying bank (the post office counts as one,
@@ -80,7 +81,8 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
                 readback.input_files(con),
                 [("--out", p) for p in sorted(Path(out).iterdir()) if ACTION_FILE.match(p.name)],
             )
-        result = write_actions(con, period, out, lang=lang or "vi", mask_ids=mask_ids)
+        note = _partial_note(incomplete, lang or "vi") if incomplete else None
+        result = write_actions(con, period, out, lang=lang or "vi", mask_ids=mask_ids, partial=note)
     if incomplete:
         say(
             f"reconcile: PARTIAL: {', '.join(incomplete)} reconciled without every source; the lists may ask again "
@@ -125,3 +127,12 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
         f"({owed_vnd:,} VND){', IDs masked' if mask_ids else ''}",
         err=True,
     )
+
+
+def _partial_note(periods: list[str], lang: str) -> str:
+    """The words heading each printed page of a partial listing's workbooks. Excel keeps a page
+    header to 255 characters: past six periods, the number of the others."""
+    from reconcile.report.labels import label
+
+    shown = ", ".join(periods[:6]) + (f" (+{len(periods) - 6})" if len(periods) > 6 else "")
+    return label("actions.partial", lang, periods=shown)

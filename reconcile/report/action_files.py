@@ -40,8 +40,8 @@ def write_csv(frame: pl.DataFrame, columns: Sequence[Column], path: Path) -> Non
     _atomically(path, lambda tmp: formula_safe(table).write_csv(tmp, include_bom=True))
 
 
-def write_xlsx(frame: pl.DataFrame, columns: Sequence[Column], path: Path, sheet: str) -> None:
-    """The rows as a one-sheet workbook, atomically."""
+def write_xlsx(frame: pl.DataFrame, columns: Sequence[Column], path: Path, sheet: str, note: str | None = None) -> None:
+    """The rows as a one-sheet workbook, atomically; `note`, when given, heads each printed page."""
 
     def write(tmp: Path) -> None:
         wb = xlsxwriter.Workbook(
@@ -74,6 +74,8 @@ def write_xlsx(frame: pl.DataFrame, columns: Sequence[Column], path: Path, sheet
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
+        if note:
+            ws.set_header("&L&B" + note.replace("&", "&&"))
         wb.close()
 
     _atomically(path, write)

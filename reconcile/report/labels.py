@@ -24,6 +24,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.reissue": ("To send again", "Chi trả lại"),
     "sheet.recovery": ("To recover", "Thu hồi"),
     "sheet.held_back": ("Held back", "Chưa chi trả lại"),
+    "actions.partial": (
+        "PARTIAL: {periods} reconciled without every source; this list may ask again for payments made through "
+        "a missing source",
+        "PARTIAL (CHƯA ĐỦ NGUỒN): kỳ {periods} được đối soát khi còn thiếu nguồn; danh sách này có thể đề nghị chi "
+        "lại những khoản đã chi qua nguồn còn thiếu",
+    ),
     # summary sheet
     "title": (
         "Reconciliation of cashless disbursements, period {period}",
