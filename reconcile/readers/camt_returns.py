@@ -39,27 +39,36 @@ def amount_key(value) -> Decimal | str | None:
         return str(value)
 
 
+# VND a bank may keep of a transfer that comes back (its fee for the return): a return naming the
+# payment's reference with up to this much less than it is still that payment's return
+FEE_MAX = 50_000
+
+
 class Originals:
-    """The payments a return may bring back, found by (kind, reference, amount) and by (kind, bank
-    reference, amount); each taken at most once. `kind` is the payment's direction."""
+    """The payments a return may bring back, found by (kind, reference) and by (kind, bank
+    reference), and by (kind, amount) for a return that names no reference; each taken at most once.
+    `kind` is the payment's direction."""
 
     def __init__(self) -> None:
         self.by_ref: dict[tuple, list[tuple[int, dict]]] = {}
         self.by_bank: dict[tuple, list[tuple[int, dict]]] = {}
         self.by_named_ref: dict[tuple, list[tuple[int, dict]]] = {}  # by the reference upper case, as text names it
+        self.by_amount: dict[tuple, list[tuple[int, dict]]] = {}
+        self.amounts: dict[int, Decimal | str | None] = {}  # the row numbers' amounts
         self.taken: set[int] = set()  # the row numbers of the originals paired
 
     def add(self, number: int, row: dict, amount, kind: str | None = None) -> None:
         """A payment (row `number` of the file) that a later return may bring back; a return's text may
         name it by its payment reference or by one of `row["_other_refs"]` (MT940: the end-to-end and
         other references of its :86:)."""
-        key = amount_key(amount)
+        key = self.amounts[number] = amount_key(amount)
         if row.get("payment_ref"):
-            self.by_ref.setdefault((kind, row["payment_ref"], key), []).append((number, row))
+            self.by_ref.setdefault((kind, row["payment_ref"]), []).append((number, row))
         for ref in {r.upper() for r in (row.get("payment_ref"), *row.get("_other_refs", ())) if r}:
-            self.by_named_ref.setdefault((kind, ref, key), []).append((number, row))
+            self.by_named_ref.setdefault((kind, ref), []).append((number, row))
         if row.get("bank_ref"):
-            self.by_bank.setdefault((kind, row["bank_ref"].upper(), key), []).append((number, row))
+            self.by_bank.setdefault((kind, row["bank_ref"].upper()), []).append((number, row))
+        self.by_amount.setdefault((kind, key), []).append((number, row))
 
     def fits(
         self,
@@ -68,16 +77,26 @@ class Originals:
         kind: str | None = None,
         allowed: Callable[[int, dict], bool] | None = None,
         taken_too: bool = False,
+        payee: Callable[[dict, dict], bool] | None = None,
     ) -> dict[int, dict]:
-        """The payments (by number) return `ret` may bring back: of its amount, and its reference or one
-        its text names, not contradicted by it, `allowed` (number, row) when given; those not taken
-        yet, or (`taken_too`) those already taken as well."""
+        """The payments (by number) return `ret` may bring back, not contradicted by it, `allowed`
+        (number, row) when given; those not taken yet, or (`taken_too`) those already taken as well:
+        - of its reference, or one its text names, and of its amount;
+        - else of such a reference, and up to FEE_MAX more than it (the bank kept its fee);
+        - else, when it names no payment's reference and `payee` is given, of its amount and whose
+          payee it names (`payee(ret, payment)`): a bank's return that quotes no reference
+          (`NONREF`, `NOTPROVIDED`) but the ID, account or name of the one it brings back."""
         key = amount_key(amount)
-        fits = dict(self.by_ref.get((kind, ret.get("payment_ref"), key), []))
+        by_reference = dict(self.by_ref.get((kind, ret.get("payment_ref")), []))
         named_refs = _words(ret) | {r.upper() for r in ret.get("_other_refs", ())}
         for word in named_refs:  # a reference it names: the bank's, or the payment's own (end-to-end)
-            fits.update(self.by_bank.get((kind, word, key), []))
-            fits.update(self.by_named_ref.get((kind, word, key), []))
+            by_reference.update(self.by_bank.get((kind, word), []))
+            by_reference.update(self.by_named_ref.get((kind, word), []))
+        fits = {n: row for n, row in by_reference.items() if self.amounts[n] == key}
+        if not fits:
+            fits = {n: row for n, row in by_reference.items() if _less_fee(key, self.amounts[n])}
+        if not fits and payee is not None:
+            fits = {n: row for n, row in self.by_amount.get((kind, key), []) if payee(ret, row)}
         return {
             n: row
             for n, row in fits.items()
@@ -98,13 +117,11 @@ class Originals:
             return min(named), []  # one payee paid twice alike: whichever came back, the month is the same
         return None, sorted(named or fits)
 
-    def take(
-        self, ret: dict, amount, kind: str | None = None, allowed: Callable[[int, dict], bool] | None = None
-    ) -> tuple[dict | None, list[int]]:
-        """The original of return `ret`, marked as taken; else None and, when several payments fit
-        and the return names none of them apart, their row numbers (the return is ambiguous). Only
-        the payments `allowed` (number, row) may be its original, when given."""
-        fits = self.fits(ret, amount, kind, allowed)
+    def take(self, ret: dict, amount, kind: str | None = None) -> tuple[dict | None, list[int]]:
+        """The original of a bank's return `ret` (a camt return, an MT940 reversal), marked as taken;
+        else None and, when several payments fit and the return names none of them apart, their row
+        numbers (the return is ambiguous)."""
+        fits = self.fits(ret, amount, kind, payee=names)
         chosen, several = self.choose(ret, fits)
         if chosen is None:
             return None, several
@@ -160,6 +177,26 @@ def names(ret: dict, original: dict) -> bool:
         or (name and (name == _name(ret.get("payee_name")) or f" {name} " in f" {text} "))
         or (bank_ref and (bank_ref == (ret.get("bank_ref") or "").upper() or bank_ref in words))
     )
+
+
+def names_by_number(ret: dict, original: dict) -> bool:
+    """Whether the return names the original's account, ID or bank reference: what a plain credit
+    must name to be taken for a payment's return without its reference (a name alone could be the
+    family paying back an earlier month)."""
+    words = _words(ret)
+    account = original.get("account_number")
+    bank_ref = (original.get("bank_ref") or "").upper()
+    return bool(
+        (account and (account == ret.get("account_number") or account in words))
+        or _ids(original.get("narrative")) & _ids(ret.get("narrative"))
+        or (bank_ref and (bank_ref == (ret.get("bank_ref") or "").upper() or bank_ref in words))
+    )
+
+
+def _less_fee(returned, paid) -> bool:
+    """Whether an amount that came back is a payment's less a bank's fee: below it by at most FEE_MAX."""
+    numbers = (Decimal, int)
+    return isinstance(returned, numbers) and isinstance(paid, numbers) and 0 < paid - returned <= FEE_MAX
 
 
 def _one_payee(rows: list[dict]) -> bool:
