@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from reconcile.errors import InputFileError
 from reconcile.readers.totals import UNDER_TOTALS
 
+TOTAL_ROW = "a total row"  # the reason the built-in profiles set a totals row aside with
 # a rejected row whose amount is written but is not a whole number of VND (stage_*.sql's reasons)
 AMOUNT_UNREADABLE = "regexp_matches(reject_reason, '(^|; )(entitled_)?amount (is|has) ')"
 
@@ -18,7 +19,9 @@ class Read:
     """What was read of a file or sheet, as its totals row is checked against: rows, their amount, the
     successful payments' amount and count (a payments list may total those alone), the rows whose
     amount cannot be read (the stated amount cannot be compared then, only the count), and the rows
-    and amount set aside (a section's subtotal row above a grand total is no data the total counts)."""
+    and amount set aside (a section's subtotal row above a grand total is no data the total counts), and
+    of them the totals rows (a statement's daily subtotals, above a grand total that counts its bank
+    charges, set aside too, as data)."""
 
     rows: int
     amount: int
@@ -27,6 +30,8 @@ class Read:
     unreadable: int
     aside_rows: int = 0
     aside_amount: int = 0
+    total_rows: int = 0
+    total_amount: int = 0
 
     def __add__(self, other: Read) -> Read:
         def both(a, b):
@@ -40,14 +45,18 @@ class Read:
             self.unreadable + other.unreadable,
             self.aside_rows + other.aside_rows,
             self.aside_amount + other.aside_amount,
+            self.total_rows + other.total_rows,
+            self.total_amount + other.total_amount,
         )
 
     def _totals(self) -> list[tuple[int | None, int | None]]:
         """What a totals row may count, as (rows, amount): all rows read, those not set aside (a
-        subtotal row above it), or the successful payments (a payments list may total those alone)."""
+        subtotal row above it), those not set aside as totals rows (a statement's total counts its
+        bank charges), or the successful payments (a payments list may total those alone)."""
         return [
             (self.rows, self.amount),
             (self.rows - self.aside_rows, self.amount - self.aside_amount),
+            (self.rows - self.total_rows, self.amount - self.total_amount),
             (self.ok_rows, self.ok_amount),
         ]
 
@@ -134,12 +143,26 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
         if kind == "payments"
         else "NULL, NULL"
     )
-    rows, blank, vnd, ok_amount, ok_rows, unreadable_rows, aside_rows, aside_amount = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE reject_reason IN ('blank row', '{UNDER_TOTALS}')), "
-        f"coalesce(sum({amount}), 0), {ok}, "
-        f"count(*) FILTER (WHERE reject_reason IS NOT NULL AND {AMOUNT_UNREADABLE}), count(*) FILTER (WHERE set_aside), "
-        f"coalesce(sum({amount}) FILTER (WHERE set_aside), 0) FROM stg_{kind}"
-        + (" WHERE file_id = ?" if file_id is not None else ""),
-        [file_id] if file_id is not None else [],
-    ).fetchone()
-    return Read(rows - blank, int(vnd), ok_amount, ok_rows, unreadable_rows, aside_rows, int(aside_amount))
+    total = f"set_aside AND starts_with(reject_reason, '{TOTAL_ROW}')"
+    rows, blank, vnd, ok_amount, ok_rows, unreadable_rows, aside_rows, aside_amount, total_rows, total_vnd = (
+        con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE reject_reason IN ('blank row', '{UNDER_TOTALS}')), "
+            f"coalesce(sum({amount}), 0), {ok}, "
+            f"count(*) FILTER (WHERE reject_reason IS NOT NULL AND {AMOUNT_UNREADABLE}), count(*) FILTER (WHERE set_aside), "
+            f"coalesce(sum({amount}) FILTER (WHERE set_aside), 0), count(*) FILTER (WHERE {total}), "
+            f"coalesce(sum({amount}) FILTER (WHERE {total}), 0) FROM stg_{kind}"
+            + (" WHERE file_id = ?" if file_id is not None else ""),
+            [file_id] if file_id is not None else [],
+        ).fetchone()
+    )
+    return Read(
+        rows - blank,
+        int(vnd),
+        ok_amount,
+        ok_rows,
+        unreadable_rows,
+        aside_rows,
+        int(aside_amount),
+        total_rows,
+        int(total_vnd),
+    )

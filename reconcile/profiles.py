@@ -90,10 +90,17 @@ class SkipRule(BaseModel):
         description="The column may be missing from a file: the rule then sets nothing aside (without it, a "
         "file without the column is refused, so that a misspelt column is not passed over)",
     )
+    unless: str | None = Field(
+        None,
+        description="Regular expression: a row whose value also holds it is not set aside by this rule (a "
+        "bank charge's 'phí' beginning a payee's name, Phí Văn Phúc, beside a 12-digit ID)",
+    )
 
-    @field_validator("matches")
+    @field_validator("matches", "unless")
     @classmethod
-    def _compiles(cls, value: str) -> str:
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         _no_control_character(value)
         try:
             re.compile(value)

@@ -238,6 +238,8 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
 def _skip_reason(rule: SkipRule, column: str, profile: Profile) -> tuple[pl.Expr, str]:
     """A [[skip]] rule's condition on its column, and the reason it gives."""
     condition = pl.col(column).str.contains("(?i)" + rule.matches).fill_null(False)
+    if rule.unless is not None:
+        condition = condition & ~pl.col(column).str.contains("(?i)" + rule.unless).fill_null(False)
     return condition, f"{rule.reason} (profile {profile.name})"
 
 
