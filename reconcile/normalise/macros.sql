@@ -128,6 +128,23 @@ CREATE OR REPLACE TEMP MACRO rc_vneid_valid(v) AS
 CREATE OR REPLACE TEMP MACRO rc_id_prefix(g) AS
     list_filter(list_transform(range(1, len(g) + 1), lambda j: array_to_string(g[1:j], '')),
                 lambda w: length(w) = 12)[1];
+-- A narrative's digits, each run of them between two spaces, less the numbers it labels as accounts
+-- (`STK 060123456789`, `CK DEN TK: 0601 2345 6789`, `tài khoản số ...`, `A/C ...`): a 12-digit
+-- account number there is no personal ID, and beside a labelled ID it would make the ID one of two
+CREATE OR REPLACE TEMP MACRO rc_id_digits(t) AS regexp_replace(' ' || regexp_replace(rc_fold(t),
+    '(^| )(so tk|stk|tktt|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)( so)? ?[0-9]+( [0-9]{1,4})*',
+    ' ', 'g') || ' ', '[^0-9]+', '  ', 'g');
+
+-- The accounts a narrative names after such a label, digits alone (6 to 20 of them), but for one
+-- after `từ` (from: the paying account): a statement without a counterparty account column names
+-- the payee's there (`CK DEN TK 0601 2345 6789 TA VAN SON`)
+CREATE OR REPLACE TEMP MACRO rc_narrative_accounts(t) AS list_filter(list_distinct(list_transform(list_filter(
+    regexp_extract_all(' ' || rc_fold(t),
+        ' (?:[a-z]+ )?(?:so tk|stk|tktt|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)(?: so)? ?[0-9]+(?: [0-9]{1,4})*'),
+    lambda m: NOT starts_with(ltrim(m), 'tu ')),
+    lambda m: replace(regexp_extract(m, '[0-9][0-9 ]*$'), ' ', ''))),
+    lambda a: length(a) BETWEEN 6 AND 20);
+
 CREATE OR REPLACE TEMP MACRO rc_grouped_ids(t) AS list_distinct(list_filter(list_transform(
     regexp_extract_all(rc_fold(t),
         '\b(?:cccd|cmnd|cmt|can cuoc|dinh danh|ddcn|id)(?: (?:so|la|ca nhan))* ([0-9]{3,4}(?: [0-9]{3,4})+)', 1),

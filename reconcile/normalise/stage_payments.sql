@@ -10,15 +10,15 @@ m_narrative AS (
     -- the narrative's text, and the 12-digit numbers in it that are real IDs (known place-of-birth
     -- code), written whole or in groups (`036.035.000.000`, rc_grouped_ids), once per distinct
     -- narrative: most repeat a few templates (the numbers are looked for in the distinct
-    -- narratives, not in every row's)
-    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids
+    -- narratives, not in every row's); a number labelled as an account is none (rc_id_digits)
+    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids,
+           CASE WHEN regexp_matches(raw, '[0-9]{6}') THEN rc_narrative_accounts(raw) END AS narrative_accounts
     FROM narratives AS n
     LEFT JOIN (
         SELECT narrative, list(DISTINCT candidate ORDER BY candidate) AS ids
         FROM (
             SELECT raw AS narrative,
-                   unnest(regexp_extract_all(regexp_replace(' ' || raw || ' ', '[^0-9]+', '  ', 'g'),
-                                             ' ([0-9]{12}) ', 1)) AS candidate
+                   unnest(regexp_extract_all(rc_id_digits(raw), ' ([0-9]{12}) ', 1)) AS candidate
             FROM narratives WHERE regexp_matches(raw, '[0-9]{12}')
             UNION ALL
             SELECT raw, unnest(rc_grouped_ids(raw))
@@ -64,8 +64,11 @@ t AS (
     SELECT
         r.file_id, r.source_file, r.source_row, r.source_sheet, r.skip_reason,
         rc_text_word(r.payment_ref) AS ref_t, rc_text_word(r.vneid) AS vneid_t,
-        rc_text_word(r.account_number) AS account_t, rc_text_word(r.bank_ref) AS bank_ref_t,
-        m_narrative.* EXCLUDE (raw), m_name.* EXCLUDE (raw), m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
+        -- no account column, or none in it: the one account the narrative names as the payee's
+        coalesce(rc_text_word(r.account_number),
+                 CASE WHEN len(m_narrative.narrative_accounts) = 1 THEN m_narrative.narrative_accounts[1] END) AS account_t,
+        rc_text_word(r.bank_ref) AS bank_ref_t,
+        m_narrative.* EXCLUDE (raw, narrative_accounts), m_name.* EXCLUDE (raw), m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
         m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw), m_program.* EXCLUDE (raw), m_bank.bank_code
     FROM raw_payments AS r
     LEFT JOIN m_narrative ON m_narrative.raw IS NOT DISTINCT FROM r.narrative

@@ -1,0 +1,209 @@
+"""Bank statements in shapes Vietnamese banks send, each of which passed as a clean month or lost a
+payment: a return that quotes no reference but the payee, a return net of the bank's fee, a payee
+surnamed Phí taken for a bank charge, an account number in the narrative taken for the ID, and a
+day's subtotal in the narrative read as a payment row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from conftest import reconciled
+
+REGISTRY = """Số định danh cá nhân,Họ và tên,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã ngân hàng,Số tài khoản,Trạng thái
+001166021246,Kiều Thị Ánh,Trợ cấp xã hội,1.000.000,Chuyển khoản,BIDV,12010000021246,Đang hưởng
+001049031247,Lâm Văn Bảo,Lương hưu,4.600.000,Chuyển khoản,STB,060123400001,Đang hưởng
+001044051239,Tạ Văn Sơn,Lương hưu,5.050.000,Chuyển khoản,STB,060123456789,Đang hưởng
+001163021236,Lý Thị Oanh,Trợ cấp xã hội,1.500.000,Chuyển khoản,VCB,0011001221236,Đang hưởng
+001070031237,Phí Văn Phúc,Trợ cấp xã hội,2.000.000,Chuyển khoản,VCB,0011001231237,Đang hưởng
+"""
+
+
+def mt940(tmp_path: Path, opening: int, *lines: str) -> Path:
+    """A BIDV MT940 of the given :61:/:86: lines, its closing balance worked out from them."""
+    debits = sum(
+        int(line.split("D", 1)[1].split(",")[0]) for line in lines if line.startswith(":61:") and "RD" not in line
+    )
+    back = sum(int(line.split("RD", 1)[1].split(",")[0]) for line in lines if line.startswith(":61:") and "RD" in line)
+    path = tmp_path / "bidv.sta"
+    path.write_text(
+        "\n".join(
+            [
+                ":20:BIDV240905001",
+                ":25:12010000999999",
+                ":28C:248/1",
+                f":60F:C240904VND{opening},",
+                *lines,
+                f":62F:C240911VND{opening - debits + back},",
+                "-",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def month(tmp_path: Path, payments: Path) -> tuple[dict, list[tuple]]:
+    """Reconcile September; the findings by code, and each loaded payment's (reference, ID,
+    account, status)."""
+    db = reconciled(tmp_path, REGISTRY, payments)
+    with duckdb.connect(str(db), read_only=True) as con:
+        found = dict(con.execute("SELECT code, count(*) FROM flags GROUP BY code").fetchall())
+        rows = con.execute(
+            "SELECT payment_ref, vneid, account_number, status FROM payments ORDER BY source_row"
+        ).fetchall()
+    return found, rows
+
+
+def test_a_reversal_that_names_the_payee_but_no_reference_returns_that_payment(tmp_path):
+    """Kiều Thị Ánh's 1,000,000 came back as `NONREF` with her ID and name: it counted as paid, and
+    the month was clean."""
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409100910D4600000,NTRFLH2409103//FT24254200001",
+        ":86:LUONG HUU T09/2024 LAM VAN BAO CCCD 001049031247",
+        ":61:2409100910D1000000,NTRFTC2409104//FT24254200002",
+        ":86:CHI TRO CAP T09 CCCD 001166021246 KIEU THI ANH",
+        ":61:2409110910RD1000000,NTRFNONREF//FT24254200003",
+        ":86:HOAN TRA CK CCCD 001166021246 KIEU THI ANH TK KHONG TON TAI",
+    )
+    found, rows = month(tmp_path, path)
+    assert rows == [
+        ("LH2409103", "001049031247", None, "success"),
+        ("TC2409104", "001166021246", None, "returned"),
+    ]
+    assert found == {"PAYMENT_FAILED": 1, "MISSING_PAYMENT": 4}  # Ánh, and Sơn, Oanh, Phúc: in no file
+
+
+def test_a_camt_return_with_no_end_to_end_reference_returns_the_payment_to_its_account(tmp_path):
+    """A credit with `RtrInf` AC04 and `NOTPROVIDED`, from Lý Thị Oanh's own account."""
+
+    def entry(amount, direction, ref, day, details):
+        return (
+            f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>{direction}</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>'
+            f"<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><AcctSvcrRef>{ref}</AcctSvcrRef>"
+            f"<NtryDtls><TxDtls>{details}</TxDtls></NtryDtls></Ntry>"
+        )
+
+    paid = (
+        "<Refs><EndToEndId>TC2409002</EndToEndId></Refs><RltdPties><Cdtr><Pty><Nm>LY THI OANH</Nm></Pty></Cdtr>"
+        "<CdtrAcct><Id><Othr><Id>0011001221236</Id></Othr></Id></CdtrAcct></RltdPties>"
+        "<RmtInf><Ustrd>TRO CAP T09 CCCD 001163021236</Ustrd></RmtInf>"
+    )
+    back = (
+        "<Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs><RltdPties><Dbtr><Pty><Nm>LY THI OANH</Nm></Pty></Dbtr>"
+        "<DbtrAcct><Id><Othr><Id>0011001221236</Id></Othr></Id></DbtrAcct></RltdPties>"
+        "<RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf>"
+    )
+    path = tmp_path / "vcb.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">'
+        "<BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId><CreDtTm>2024-09-30T20:00:00+07:00</CreDtTm></GrpHdr>"
+        "<Stmt><Id>S1</Id><CreDtTm>2024-09-30T20:00:00+07:00</CreDtTm>"
+        "<Acct><Id><Othr><Id>0011000999999</Id></Othr></Id><Ccy>VND</Ccy></Acct>"
+        + entry(1500000, "DBIT", "FT2", "2024-09-05", paid)
+        + entry(1500000, "CRDT", "RT9", "2024-09-07", back)
+        + "</Stmt></BkToCstmrStmt></Document>",
+        encoding="utf-8",
+    )
+    found, rows = month(tmp_path, path)
+    assert rows == [("TC2409002", "001163021236", "0011001221236", "returned")]
+    assert found["PAYMENT_FAILED"] == 1
+
+
+STATEMENT = "Ngày giao dịch,Số tham chiếu,Diễn giải,Phát sinh Nợ,Phát sinh Có,Số dư,Tên đối ứng\n"
+
+
+def test_a_return_the_bank_kept_its_fee_of_returns_the_payment_it_names(tmp_path):
+    """1,500,000 paid, 1,489,000 back `DA TRU PHI 11.000`: it was taken for money in."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "SAO KÊ TÀI KHOẢN\n"
+        + STATEMENT
+        + "05/09/2024,FT24249100006,CHI TRO CAP T09/2024 CCCD 001163021236 LY THI OANH,1.500.000,,,LY THI OANH\n"
+        "06/09/2024,FT24250100001,HOAN TRA GD FT24249100006 DA TRU PHI 11.000,,1.489.000,,\n",
+        encoding="utf-8",
+    )
+    found, rows = month(tmp_path, path)
+    assert rows == [("FT24249100006", "001163021236", None, "returned")]
+    assert found["PAYMENT_FAILED"] == 1
+
+
+def test_a_payee_surnamed_phi_is_paid_and_a_charge_is_still_a_charge(tmp_path):
+    """`PHI VAN PHUC NHAN TRO CAP ... CCCD ...` was set aside as bank charges, and Phí Văn Phúc
+    reported unpaid; the bank's SMS fee, without the word phí, was a payment to nobody."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        STATEMENT
+        + "05/09/2024,FT24249100007,PHI VAN PHUC NHAN TRO CAP T09/2024 CCCD 001070031237,2.000.000,,,PHI VAN PHUC\n"
+        "06/09/2024,FT24249100008,Phí dịch vụ chuyển tiền,11.000,,,\n"
+        "06/09/2024,FT24249100009,SMS Banking thang 08/2024,8.800,,,NGAN HANG TMCP CONG THUONG VN\n",
+        encoding="utf-8",
+    )
+    found, rows = month(tmp_path, path)
+    assert rows == [("FT24249100007", "001070031237", None, "success")]
+    assert "UNKNOWN_PAYEE" not in found
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT source_row, reason FROM rejected_rows ORDER BY source_row").fetchall() == [
+            (3, "bank charges (profile vn-bank-statement)"),
+            (4, "bank charges (profile vn-bank-statement)"),
+        ]
+
+
+def test_an_account_number_in_the_narrative_is_the_account_not_the_id(tmp_path):
+    """Sacombank's 12-digit accounts start like an ID: `STK 060123456789` was taken for Sơn's ID
+    (UNKNOWN_PAYEE, and Sơn unpaid); beside his `CCCD`, it made the ID one of two, and neither used."""
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409050905D5050000,NTRFLH2409101//FT24249200001",
+        ":86:LUONG HUU T09/2024 TA VAN SON STK 060123456789 SACOMBANK",
+        ":61:2409050905D4600000,NTRFLH2409102//FT24249200002",
+        ":86:LUONG HUU T09/2024 CK DEN TK 060123400001 LAM VAN BAO CCCD 001049031247",
+        ":61:2409050905D1000000,NTRFTC2409103//FT24249200003",
+        ":86:CHUYEN TU TK 12010000999999 CHI TRO CAP KIEU THI ANH CCCD 001166021246",
+    )
+    found, rows = month(tmp_path, path)
+    assert rows == [
+        ("LH2409101", None, "060123456789", "success"),
+        ("LH2409102", "001049031247", "060123400001", "success"),
+        ("TC2409103", "001166021246", None, "success"),  # from the paying account: no payee's
+    ]
+    assert found == {"MISSING_PAYMENT": 2}  # Oanh and Phúc, in no file
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, method FROM matches ORDER BY payment_ref").fetchall() == [
+            ("LH2409101", "account"),
+            ("LH2409102", "narrative_vneid"),
+            ("TC2409103", "narrative_vneid"),
+        ]
+
+
+def test_a_day_s_subtotal_in_the_narrative_is_set_aside_and_the_total_counts_the_charges(tmp_path):
+    """VietinBank writes `Cộng phát sinh ngày 05/09/2024` under each day: rejected as a payment
+    without a reference; set aside as a total row, the grand total (which counts the bank's fee)
+    then disagreed with the rows read."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        STATEMENT + "05/09/2024,FT001,Chi tro cap T09 CCCD 001166021246,1.000.000,,,KIEU THI ANH\n"
+        ",,Cộng phát sinh ngày 05/09/2024,1.000.000,,,\n"
+        "06/09/2024,FT002,SMS Banking thang 08/2024,8.800,,,\n"
+        "06/09/2024,FT003,Chi luong huu T09 CCCD 001049031247,4.600.000,,,LAM VAN BAO\n"
+        ",,Cộng phát sinh ngày 06/09/2024,4.608.800,,,\n"
+        "Tổng cộng,,,5.608.800,,,\n",
+        encoding="utf-8",
+    )
+    found, rows = month(tmp_path, path)
+    assert [r[0] for r in rows] == ["FT001", "FT003"]
+    assert found == {"MISSING_PAYMENT": 3}  # Sơn, Oanh and Phúc, in no file
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT source_row, reason FROM rejected_rows ORDER BY source_row").fetchall() == [
+            (3, "a total row (profile vn-bank-statement)"),
+            (4, "bank charges (profile vn-bank-statement)"),
+            (6, "a total row (profile vn-bank-statement)"),
+        ]
+        assert con.execute("SELECT rows_rejected, control_amount FROM inputs WHERE role = 'payments'").fetchall() == [
+            (0, 5608800)
+        ]
