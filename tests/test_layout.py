@@ -143,3 +143,18 @@ def test_the_case_statuses_offered_are_the_lifecycle_s():
 
     status = next(p for p in cli.commands["cases"].params if p.name == "status")
     assert list(status.type.choices) == list(STATUSES)
+
+
+def test_no_sql_macro_is_defined_twice():
+    """Every macro is created with CREATE OR REPLACE: a second one of the same name, in any SQL file,
+    silently replaces the first for every statement after it (a narrative's digits once replaced the
+    ID's, and every ID read as text with spaces)."""
+    import re
+    from collections import Counter
+
+    defined = Counter(
+        name
+        for path in PACKAGE.rglob("*.sql")
+        for name in re.findall(r"CREATE OR REPLACE (?:TEMP )?MACRO (\w+)", path.read_text(encoding="utf-8"))
+    )
+    assert [name for name, n in defined.items() if n > 1] == []

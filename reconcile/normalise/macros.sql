@@ -131,7 +131,7 @@ CREATE OR REPLACE TEMP MACRO rc_id_prefix(g) AS
 -- A narrative's digits, each run of them between two spaces, less the numbers it labels as accounts
 -- (`STK 060123456789`, `CK DEN TK: 0601 2345 6789`, `tài khoản số ...`, `A/C ...`): a 12-digit
 -- account number there is no personal ID, and beside a labelled ID it would make the ID one of two
-CREATE OR REPLACE TEMP MACRO rc_id_digits(t) AS regexp_replace(' ' || regexp_replace(rc_fold(t),
+CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS regexp_replace(' ' || regexp_replace(rc_fold(t),
     '(^| )(so tk|stk|tktt|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)( so)? ?[0-9]+( [0-9]{1,4})*',
     ' ', 'g') || ' ', '[^0-9]+', '  ', 'g');
 
@@ -235,6 +235,11 @@ CREATE OR REPLACE TEMP MACRO rc_date_problem_t(t, d) AS
 -- month for the elderly. rc_birth_year_t is that year.
 CREATE OR REPLACE TEMP MACRO rc_year_only_t(t) AS
     coalesce(regexp_full_match(t, '(0{1,2}[/.\-]){0,2}(19|20)[0-9]{2}'), false);
+-- A date that gives its month and year, or its year, alone: `08/2024`, `8-2024`, `tháng 8/2024`,
+-- `T8/2024`, `2024-08`, `2024`, `năm 2024`
+CREATE OR REPLACE TEMP MACRO rc_no_day_t(t) AS coalesce(regexp_full_match(lower(t),
+    '(tháng |thang |t)?(0?[1-9]|1[0-2]) ?[/.\-] ?(19|20)[0-9]{2}|(19|20)[0-9]{2}([/.\-](0?[1-9]|1[0-2]))?|(năm |nam )(19|20)[0-9]{2}'),
+    false);
 CREATE OR REPLACE TEMP MACRO rc_birth_year_t(t) AS
     CASE WHEN rc_year_only_t(t) THEN CAST(right(t, 4) AS INTEGER) END;
 CREATE OR REPLACE TEMP MACRO rc_date(s) AS rc_date_a(rc_date_any_t(rc_text(s)));

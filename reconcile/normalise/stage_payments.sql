@@ -10,7 +10,7 @@ m_narrative AS (
     -- the narrative's text, and the 12-digit numbers in it that are real IDs (known place-of-birth
     -- code), written whole or in groups (`036.035.000.000`, rc_grouped_ids), once per distinct
     -- narrative: most repeat a few templates (the numbers are looked for in the distinct
-    -- narratives, not in every row's); a number labelled as an account is none (rc_id_digits)
+    -- narratives, not in every row's); a number labelled as an account is none (rc_narrative_digits)
     SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids,
            CASE WHEN regexp_matches(raw, '[0-9]{6}') THEN rc_narrative_accounts(raw) END AS narrative_accounts
     FROM narratives AS n
@@ -18,7 +18,7 @@ m_narrative AS (
         SELECT narrative, list(DISTINCT candidate ORDER BY candidate) AS ids
         FROM (
             SELECT raw AS narrative,
-                   unnest(regexp_extract_all(rc_id_digits(raw), ' ([0-9]{12}) ', 1)) AS candidate
+                   unnest(regexp_extract_all(rc_narrative_digits(raw), ' ([0-9]{12}) ', 1)) AS candidate
             FROM narratives WHERE regexp_matches(raw, '[0-9]{12}')
             UNION ALL
             SELECT raw, unnest(rc_grouped_ids(raw))
