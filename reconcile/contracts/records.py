@@ -192,6 +192,9 @@ class PaymentRecord(BaseModel):
         aliases=(
             "ten nguoi thu huong",
             "ten nguoi nhan",
+            "ho va ten nguoi nhan",
+            "ho ten nguoi nhan",
+            "ho va ten nguoi thu huong",
             "ten tai khoan",
             "ten chu tai khoan",
             "ho va ten",
@@ -223,6 +226,7 @@ class PaymentRecord(BaseModel):
         required=True,
         aliases=(
             "ngay giao dich",
+            "ngay gd",
             "ngay chi tra",
             "ngay hieu luc",
             "ngay chuyen",

@@ -13,6 +13,15 @@ from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, builtin, finds_header, recognise
 from reconcile.readers.names import ROW_COLUMN
 
+# a unit after an amount's header: Số tiền (VNĐ), Số tiền (đồng), Amount VND
+_UNIT = re.compile(r" (vnd|dong|d|vn d)$")
+
+
+def canonical_of(lookup: dict[str, str], header: str) -> str | None:
+    """The canonical column a header names, by its folded text, with or without a unit after it."""
+    key = fold(header)
+    return lookup.get(key) or lookup.get(_UNIT.sub("", key))
+
 
 def header_lookup(kind: RecordKind) -> dict[str, str]:
     """Folded header text -> canonical column name, canonical names first."""
@@ -135,7 +144,7 @@ class HeaderChooser:
     def _auto(self, rows: list[list], non_empty: list[int]) -> int:
         lookup = header_lookup(self.kind)
         for i in non_empty[:30]:
-            known = sum(1 for v in rows[i] if v is not None and fold(str(v)) in lookup)
+            known = sum(1 for v in rows[i] if v is not None and canonical_of(lookup, str(v)) is not None)
             if known >= 2:
                 return self._second_row(rows, i)
         return non_empty[0]
@@ -267,7 +276,7 @@ def map_headers(
     for header, name in headers:
         if name in mapped:
             continue
-        canonical = lookup.get(fold(header))
+        canonical = canonical_of(lookup, header)
         if canonical is None:
             continue
         if canonical in claimed:
@@ -347,13 +356,15 @@ def check_role(
     lookup = header_lookup(other)
     as_other: dict[str, str] = {}
     for header in headers:
-        canonical = lookup.get(fold(header))
+        canonical = canonical_of(lookup, header)
         if canonical is not None:
             as_other.setdefault(canonical, header)
     where = "" if sheet is None else f"the sheet '{sheet}' "
     own = header_lookup(kind)
     if kind == "registry":
-        registry_only = [h for h in headers if own.get(fold(h)) in REGISTRY_ONLY and lookup.get(fold(h)) is None]
+        registry_only = [
+            h for h in headers if canonical_of(own, h) in REGISTRY_ONLY and canonical_of(lookup, h) is None
+        ]
         present = [c for c in PAYMENT_ONLY if c in as_other]
         # both payment columns, or one of them and nothing only a registry has (a post-office list
         # without references): a list of payments
@@ -369,8 +380,8 @@ def check_role(
         return
     mine = set(mapped.values())
     registry_only = sorted(
-        (h for h in headers if lookup.get(fold(h)) in REGISTRY_ONLY and own.get(fold(h)) is None),
-        key=lambda h: REGISTRY_ONLY.index(lookup[fold(h)]),
+        (h for h in headers if canonical_of(lookup, h) in REGISTRY_ONLY and canonical_of(own, h) is None),
+        key=lambda h: REGISTRY_ONLY.index(str(canonical_of(lookup, h))),
     )
     if (
         registry_only
