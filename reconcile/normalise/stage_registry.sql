@@ -14,7 +14,9 @@ m_dob AS (
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT date_of_birth AS raw FROM raw_registry))
 ),
 m_dod AS (
-    SELECT raw, t AS dod_t, rc_date_a(rc_date_any_t(t)) AS dod
+    -- a month or a year alone (`08/2024`, `tháng 8/2024`, `2024`): no date, which the status
+    -- deceased does without (PAID_AFTER_DEATH by the status)
+    SELECT raw, t AS dod_t, rc_date_a(rc_date_any_t(t)) AS dod, rc_no_day_t(t) AS dod_no_day
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT date_of_death AS raw FROM raw_registry))
 ),
 m_amount AS (
@@ -156,7 +158,9 @@ SELECT
         CASE WHEN n_channel IN ('bank', 'ewallet') AND n_account_number IS NULL
              THEN 'account_number missing for channel ' || n_channel END,
         CASE WHEN n_status IS NULL THEN 'status is not active, suspended, terminated or deceased' END,
-        CASE WHEN dod_t IS NOT NULL AND dod IS NULL THEN 'date_of_death is not a real date' END
+        CASE WHEN dod_t IS NOT NULL AND dod IS NULL AND dod_no_day AND n_status IS DISTINCT FROM 'deceased'
+             THEN 'date_of_death gives no day: write the whole date, or the status deceased'
+             WHEN dod_t IS NOT NULL AND dod IS NULL AND NOT dod_no_day THEN 'date_of_death is not a real date' END
     ), '')) AS reject_reason,
     province_code_2025,
     area_note
