@@ -22,9 +22,11 @@ import polars as pl
 
 from reconcile.contracts import RecordKind
 from reconcile.errors import InputFileError, NotThisRole
+from reconcile.normalise.text import fold
 from reconcile.profiles import Profile
 from reconcile.readers.assembly import build_table
 from reconcile.readers.headers import HeaderChooser, clean_headers
+from reconcile.readers.names import DERIVED, SKIP_COLUMN
 from reconcile.readers.tables import RawTable, SkippedSheet
 
 # an amount as written in a cell: digits with grouping, a zero fraction, a currency sign
@@ -62,6 +64,7 @@ def read_workbook(
             tables.append(
                 build_table(path, kind, fmt, chooser, headers, frame, first_row, digest, sheet=name, several=several)
             )
+            _refuse_unpaid_without_status(tables[-1])
             last = _Read(whole.width, headers, chooser)
         except NotThisRole as exc:
             if not several:
@@ -103,6 +106,38 @@ def read_workbook(
             first_problem.fix,
         )
     return tables, skipped
+
+
+# a sheet's name that says its rows were not paid (folded: no case, diacritics or punctuation)
+UNPAID = re.compile(
+    r"\b(chua (chi|nhan|linh|tra|thanh toan|thanh cong)|khong (chi|nhan|linh|thanh cong)( duoc)?|that bai|"
+    r"hoan tra|tra lai|unpaid|not paid|failed|returned|rejected)\b"
+)
+
+
+def _refuse_unpaid_without_status(table: RawTable) -> None:
+    """A payments sheet named as payments not made (`Chưa chi`, `Chưa nhận`, `Thất bại`) whose rows
+    give no status: a row without one reads as paid, and the people on it would count as paid."""
+    if table.kind != "payments" or table.sheet is None or not UNPAID.search(fold(table.sheet)):
+        return
+    frame = table.frame
+    status = next(
+        (c for c, canonical in table.header_map.items() if canonical == "status" and not c.startswith(DERIVED)), None
+    )
+    rows = frame.filter(pl.col(SKIP_COLUMN).is_null()) if SKIP_COLUMN in frame.columns else frame
+    blank = (
+        rows.height
+        if status is None
+        else rows.filter(pl.col(status).cast(pl.String).str.strip_chars().fill_null("") == "").height
+    )
+    if blank:
+        raise InputFileError(
+            str(table.path),
+            f"the sheet '{table.sheet}' is named as payments not made, but {blank} of its rows give no status, which "
+            "reads as paid",
+            "write each row's status (Chưa nhận, Thất bại), or delete the sheet if its rows are no payments of the "
+            "month",
+        )
 
 
 def _same_as(chooser: HeaderChooser, path: Path, kind: RecordKind) -> HeaderChooser:
