@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from reconcile.cases import chain
 from reconcile.cases.lifecycle import MONEY, amount_problem, transition_problem
 from reconcile.cases.refresh import refresh
@@ -167,6 +169,44 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
         if recorded:
             refresh(con)
     return ImportResult(len(rows), len(decisions), recorded)
+
+
+def unrecorded_decisions(db: Path, book: Path) -> int:
+    """How many rows of a workbook reconcile wrote hold a decision typed into it (status, assignee,
+    decision, amount or comment changed since it was written) that the database `db` does not hold:
+    writing the workbook again over it would lose them. 0 for a book whose findings cannot be read
+    back (masked, or none)."""
+    from reconcile.readback import open_db
+
+    try:
+        rows = read_book(book)
+    except ReconcileError:
+        return 0
+    typed = []
+    for _, _, row in rows:
+        written = _text(row.get("decision_check"))
+        if written is None:
+            continue  # a masked book: its decisions are not read back
+        values, why = _decision(row)
+        if why or decision_check(_shown(values)) != written:
+            typed.append((_text(row.get("case_id")), None if why else _shown(values)))
+    if not typed:
+        return 0
+    current: dict[str, tuple] = {}
+    if Path(db).is_file():
+        try:
+            with open_db(Path(db)) as con:
+                current = {
+                    r[0]: tuple(r[1:])
+                    for r in con.execute(
+                        "SELECT case_id, status, assignee, decision, "
+                        "rc_case_amount(status, amount_recovered, amount_written_off), comment FROM cases"
+                    ).fetchall()
+                }
+        except (ReconcileError, duckdb.Error):
+            current = {}
+    before = {case_id: _shown(values) for case_id, values in current.items()}
+    return sum(1 for case_id, values in typed if values is None or before.get(case_id or "") != values)
 
 
 def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:

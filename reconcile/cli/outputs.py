@@ -169,16 +169,26 @@ def check_output_paths(report_path: Path | None, export_dir: Path | None) -> Non
         raise ReconcileError(f"{export_dir}: is a file; give --export a folder")
 
 
-def check_replaces_only_its_own(report_path: Path | None) -> None:
+def check_replaces_only_its_own(report_path: Path | None, db: Path) -> None:
     """Refuse a --report that names a file reconcile did not write (after the checks that say more:
-    an input's name, another output's). A link at that name is replaced, never written through, so
-    it is no file of the user's to keep."""
+    an input's name, another output's), or one of its workbooks holding decisions typed into it that
+    the database `db` does not hold yet (the workbook written again would lose them). A link at that
+    name is replaced, never written through, so it is no file of the user's to keep."""
     if report_path is None or not report_path.is_file() or report_path.is_symlink():
         return
     if not written_by_reconcile(report_path):
         raise ReconcileError(
             f"{report_path}: is a file reconcile did not write; give --report another name, or move that file "
             "(reconcile replaces only a workbook of its own)"
+        )
+    from reconcile.cases.review import unrecorded_decisions
+
+    n = unrecorded_decisions(db, report_path)
+    if n:
+        raise ReconcileError(
+            f"{report_path}: holds {n:,} {'decision' if n == 1 else 'decisions'} typed into it that the database "
+            f"does not hold yet, which writing it again would lose; record them first with reconcile review "
+            f"import {shell_arg(str(report_path))} --by NAME --db {shell_arg(str(db))}, or give --report another name"
         )
 
 

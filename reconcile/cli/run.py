@@ -158,7 +158,7 @@ def run(
     if mode == "duckdb":
         check_output_paths(report_path, export_dir)
         check_collisions(period, db, [Path(p) for p in (*registry, *payments)], report_path, export_dir)
-        check_replaces_only_its_own(report_path)
+        check_replaces_only_its_own(report_path, db)
     cfg = RunConfig(
         period=period,
         registry=[Path(p) for p in registry],
@@ -329,7 +329,7 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
     with readback.open_db(db) as con:
         readback.require_period(con, db, period)
         check_not_recorded_inputs(readback.input_files(con), written_paths(period, report_path, export_dir))
-    check_replaces_only_its_own(report_path)
+    check_replaces_only_its_own(report_path, db)
     from reconcile.cases.refresh import upgrade
 
     if upgrade(db):  # a database an earlier version wrote: the workbook shows its cases

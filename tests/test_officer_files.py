@@ -1,0 +1,131 @@
+"""Files as a commune's or the post office's officers make them, each of which gave a wrong answer
+that looked right or lost work: the post office's own words for paid and not paid, a header with
+its unit, a date of death of a month alone, a sheet of people not paid whose rows give no status,
+and decisions typed into the workbook written over by a re-run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import openpyxl
+from click.testing import CliRunner
+
+from conftest import reconciled
+from reconcile.cli import cli
+
+REGISTRY = """Số định danh cá nhân,Họ và tên,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã ngân hàng,Số tài khoản,Trạng thái,Ngày mất
+001166021246,Kiều Thị Ánh,Trợ cấp xã hội,1.000.000,Tiền mặt,,,Đang hưởng,
+001049031247,Lâm Văn Bảo,Lương hưu,4.600.000,Tiền mặt,,,Đang hưởng,
+001044051239,Tạ Văn Sơn,Lương hưu,5.050.000,Tiền mặt,,,Đã chết,08/2024
+"""
+
+POST = "Mã giao dịch,Số CCCD,Họ và tên người nhận,Số tiền (VNĐ),Ngày GD,Hình thức chi trả,Trạng thái\n"
+
+
+def findings(db: Path) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT code, vneid, detail FROM flags ORDER BY code, vneid").fetchall()
+
+
+def test_the_post_office_s_words_for_received_and_not_a_unit_in_a_header_and_a_month_of_death(tmp_path):
+    """`Đã nhận` and `Chưa nhận` were no statuses (the list refused whole), `Số tiền (VNĐ)`, `Ngày GD`
+    and `Họ và tên người nhận` no headers, and a death written `08/2024` rejected the registry row:
+    the payment to a dead man was an UNKNOWN_PAYEE, not a PAID_AFTER_DEATH."""
+    post = tmp_path / "buu_dien.csv"
+    post.write_text(
+        POST + "BD1,001166021246,Kiều Thị Ánh,1.000.000,20/09/2024,Tiền mặt,Đã nhận\n"
+        "BD2,001049031247,Lâm Văn Bảo,4.600.000,20/09/2024,Tiền mặt,Chưa nhận\n"
+        "BD3,001044051239,Tạ Văn Sơn,5.050.000,20/09/2024,Tiền mặt,Đã nhận\n",
+        encoding="utf-8",
+    )
+    db = reconciled(tmp_path, REGISTRY, post)
+    assert findings(db) == [
+        ("MISSING_PAYMENT", "001049031247", "No successful payment dated in the period; 1 failed or returned"),
+        (
+            "PAID_AFTER_DEATH",
+            "001044051239",
+            "Paid on 20/09/2024 to a beneficiary whose status is deceased (no date of death recorded)",
+        ),
+        (
+            "PAYMENT_FAILED",
+            "001049031247",
+            "Payment of 20/09/2024 failed; no successful payment to this beneficiary in the period",
+        ),
+    ]
+
+
+def test_a_month_of_death_with_the_status_active_is_refused_for_its_missing_day(tmp_path):
+    registry = REGISTRY.replace("Đã chết,08/2024", "Đang hưởng,08/2024")
+    res = CliRunner().invoke(
+        cli, ["--lang", "en", "check", str(_write(tmp_path / "r.csv", registry)), "--as", "registry"]
+    )
+    assert "row 4: rejected: date_of_death gives no day: write the whole date, or the status deceased" in res.output
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_sheet_of_people_not_paid_whose_rows_give_no_status_is_refused(tmp_path):
+    """The post office's workbook: `Đã chi` with its payments, `Chưa chi` with the three people who
+    did not come, their status left empty. They counted as paid: a clean month."""
+    book = tmp_path / "buu_dien.xlsx"
+    wb = openpyxl.Workbook()
+    paid = wb.active
+    paid.title = "Đã chi"
+    header = POST.strip().split(",")
+    paid.append(header)
+    paid.append(["BD1", "001166021246", "Kiều Thị Ánh", 1000000, "20/09/2024", "Tiền mặt", "Đã nhận"])
+    unpaid = wb.create_sheet("Chưa chi")
+    unpaid.append(header)
+    unpaid.append(["BD2", "001049031247", "Lâm Văn Bảo", 4600000, "20/09/2024", "Tiền mặt", None])
+    wb.save(book)
+    registry = _write(tmp_path / "registry.csv", REGISTRY)
+    db = tmp_path / "r.duckdb"
+    args = ["run", "--period", "2024-09", "--registry", str(registry), "--payments", str(book), "--db", str(db)]
+    res = CliRunner().invoke(cli, ["--lang", "en", *args])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {book}: the sheet 'Chưa chi' is named as payments not made, but 1 of its rows give no "
+        "status, which reads as paid; write each row's status (Chưa nhận, Thất bại), or delete the sheet if its "
+        "rows are no payments of the month"
+    )
+    assert not db.exists()
+    unpaid.cell(2, 7, "Chưa nhận")
+    wb.save(book)
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert ("PAYMENT_FAILED", "001049031247") in [f[:2] for f in findings(db)]
+
+
+def test_a_re_run_does_not_write_over_decisions_typed_into_its_workbook(tmp_path):
+    """Lan set a finding in_review with a comment in the workbook, and the month was run again with
+    the same --report: the workbook was written anew, her decision gone, with exit 0."""
+    sample = Path(__file__).parent.parent / "fixtures" / "sample"
+    book, db = tmp_path / "doi_soat.xlsx", tmp_path / "r.duckdb"
+    args = ["--lang", "en", "run", "--period", "2024-09", "--registry", str(sample / "registry.csv")]
+    args += ["--payments", str(sample / "bank_transfers.csv"), "--payments", str(sample / "post_office_cash.xlsx")]
+    args += ["--db", str(db), "--report", str(book)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert CliRunner().invoke(cli, args).exit_code == 0  # nothing typed: written again
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Phát hiện"]  # the workbook in Vietnamese, as an officer's
+    header = [c.value for c in ws[1]]
+    status, comment = header.index("Trạng thái") + 1, header.index("Ghi chú") + 1
+    ws.cell(2, status, "in_review")
+    ws.cell(2, comment, "Đang xác minh")
+    wb.save(book)
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {book}: holds 1 decision typed into it that the database does not hold yet, which "
+        f"writing it again would lose; record them first with reconcile review import {book} --by NAME --db {db}, "
+        "or give --report another name"
+    )
+    assert openpyxl.load_workbook(book)["Phát hiện"].cell(2, comment).value == "Đang xác minh"
+    imported = CliRunner().invoke(cli, ["review", "import", str(book), "--by", "Lan", "--db", str(db)])
+    assert imported.exit_code == 0, imported.output
+    assert CliRunner().invoke(cli, args).exit_code == 0  # recorded: the workbook written again keeps it
+    ws = openpyxl.load_workbook(book)["Phát hiện"]
+    assert (ws.cell(2, status).value, ws.cell(2, comment).value) == ("in_review", "Đang xác minh")
