@@ -4,8 +4,9 @@ IDs and account numbers become keyed hashes, HMAC-SHA256 under the database's ke
 RECONCILE_KEY, else the key file beside the database), computed in DuckDB. The same ID gives the
 same hash in every table and in every export of the database, so joins (registry to payments to
 flags, one month to the next) still work; without the key, the hashes cannot be turned back into
-IDs, nor an ID be tried against them, and the key never leaves the office with the copy. Names, dates of birth, narratives and the raw values of rejected rows are left out;
-free text (a finding's detail, a rejection reason) has its long digit runs masked.
+IDs, nor an ID be tried against them, and the key never leaves the office with the copy. Names, dates of birth, narratives, the raw values of rejected rows and the
+auditors' decisions and comments as written are left out; free text (a finding's detail, a
+rejection reason) has its long digit runs masked.
 """
 
 from __future__ import annotations
@@ -42,11 +43,16 @@ REMOVED = (
     "by",
     "deleted_by",  # period_deletions: who removed a period, and who had run it
     "run_operator",
+    # an auditor's own words (cases and case_events): they name people as they please (Ông Ngô Công Hải,
+    # his daughter), which no list of the registry's names could find all of; the status and the
+    # amounts say what was decided
+    "decision",
+    "comment",
 )
-MASKED = ("detail", "reason", "vneid_note", "decision", "comment")  # free text: long digit runs masked
+MASKED = ("detail", "reason", "vneid_note")  # free text: long digit runs masked
 # a finding's detail dates what it found: a payment "2 day(s) after the date of death 01/09/2024" dates a
 # death (a special category): its dates and day counts go too
-DATED = ("detail", "decision", "comment")  # an auditor may write a date of death in a decision
+DATED = ("detail",)
 
 
 def undated(col: str) -> str:
@@ -129,8 +135,8 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
             """CREATE TABLE export_info AS SELECT * FROM (VALUES
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex'),
-            ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, file paths (file_name kept)'),
-            ('masked', 'digit runs of 9 or more in detail, reason and vneid_note; dates (however written) and day counts in detail, decision and comment; birth dates in any free text; source_file to the file name'))
+            ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, the auditors'' decisions and comments as written (their status and amounts kept), file paths (file_name kept)'),
+            ('masked', 'digit runs of 9 or more in detail, reason and vneid_note; dates (however written) and day counts in detail; birth dates in any free text; source_file to the file name'))
             AS t(key, value)""",
             {
                 "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),

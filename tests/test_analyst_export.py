@@ -173,3 +173,30 @@ def test_a_decision_s_or_comment_s_dates_go_however_they_are_written():
         text = "sinh 1937-12-05; ns 05.12.1937; died 1-9-2024, paid 3 day(s) after 01/09/2024 to 079085001234"
         got = con.execute("SELECT " + undated("?"), [text]).fetchone()[0]
     assert got == "sinh **/**/****; ns **/**/****; died **/**/****, paid N day(s) after **/**/**** to ********1234"
+
+
+def test_an_auditor_s_words_do_not_leave_with_the_copy_but_what_was_decided_does(sample_month, tmp_path):
+    """A decision typed `Ông/bà Võ Thu Nhung, CCCD 079 152 439 908` went into the analysts' copy with
+    her name whole (the digits masked): a name the auditor writes is no column the copy can leave out."""
+    from test_cases import query
+    from test_cases_money import AMOUNT, decide
+
+    from conftest import copy_of
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'pension'")[0]
+    words = {"Decision": "Ông/bà Võ Thu Nhung, CCCD 079 152 439 908", "Comment": "gặp con gái bà Nhung"}
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 1_000_000}, **words).exit_code == 0
+    out = tmp_path / "copy.duckdb"
+    assert CliRunner().invoke(cli, ["export-db", "--db", str(db), "--out", str(out)]).exit_code == 0
+    with duckdb.connect(str(out), read_only=True) as con:
+        assert con.execute(
+            "SELECT status, decision, comment, amount_recovered FROM cases WHERE case_id = ?", [case_id]
+        ).fetchall() == [("recovery", None, None, 1_000_000)]
+        assert con.execute(
+            "SELECT to_status, decision, comment, amount FROM case_events WHERE case_id = ?", [case_id]
+        ).fetchall() == [("recovery", None, None, 1_000_000)]
+        text = " ".join(
+            str(row) for t in ("cases", "case_events") for row in con.execute(f"SELECT * FROM {t}").fetchall()
+        )
+    assert "Nhung" not in text
