@@ -328,6 +328,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     result.missing_sources, result.skipped_sheets = missing, skipped
     result.replaced = replaced(con, params["run_id"], previous)
     result.reopened = reopened
+    result.over_settled = con.execute("SELECT count(*) FROM recoveries WHERE excess > 0").fetchone()[0]
     _step(steps, "measure", t)
     return result
 

@@ -359,14 +359,17 @@ SELECT case_id, code, vneid, program, province_code, commune_code, first_period,
        amount_at_stake AS overpaid,
        amount_recovered AS recovered,
        amount_written_off AS written_off,
-       amount_at_stake - amount_recovered - amount_written_off AS outstanding
+       -- never below 0: what a re-run took off the overpaid, once recovered, is no money owed back
+       -- to the beneficiary, and netted against other cases it would hide what they still owe
+       greatest(amount_at_stake - amount_recovered - amount_written_off, 0) AS outstanding,
+       greatest(amount_recovered + amount_written_off - amount_at_stake, 0) AS excess
 FROM cases
 WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND flags > 0;  -- a case whose findings are gone is no recovery
 
 CREATE OR REPLACE VIEW recoveries_by_province AS
 SELECT province_code, program, count(*) AS cases, sum(overpaid) AS overpaid, sum(recovered) AS recovered,
        sum(written_off) AS written_off, sum(outstanding) AS outstanding,
-       count(*) FILTER (WHERE outstanding > 0) AS cases_outstanding
+       count(*) FILTER (WHERE outstanding > 0) AS cases_outstanding, sum(excess) AS excess
 FROM recoveries
 GROUP BY province_code, program;
 
@@ -747,7 +750,8 @@ COMMENT ON COLUMN "recoveries"."status" IS 'The case''s status';
 COMMENT ON COLUMN "recoveries"."overpaid" IS 'VND paid after the death or while inactive, over every period flagged (cases.amount_at_stake)';
 COMMENT ON COLUMN "recoveries"."recovered" IS 'VND recovered, as decisions recorded (cases.amount_recovered)';
 COMMENT ON COLUMN "recoveries"."written_off" IS 'VND written off, as decisions recorded (cases.amount_written_off)';
-COMMENT ON COLUMN "recoveries"."outstanding" IS 'VND still to recover: overpaid less recovered and written off';
+COMMENT ON COLUMN "recoveries"."outstanding" IS 'VND still to recover: overpaid less recovered and written off, never below 0';
+COMMENT ON COLUMN "recoveries"."excess" IS 'VND recovered and written off beyond what was overpaid (a re-run of a period lowered the overpaid after the decisions): decisions to look into; 0 otherwise';
 COMMENT ON VIEW "recoveries_by_province" IS 'The recoveries added up by province and programme';
 COMMENT ON COLUMN "recoveries_by_province"."province_code" IS 'Province (NULL when unknown)';
 COMMENT ON COLUMN "recoveries_by_province"."program" IS 'welfare or pension';
@@ -757,6 +761,7 @@ COMMENT ON COLUMN "recoveries_by_province"."recovered" IS 'VND recovered';
 COMMENT ON COLUMN "recoveries_by_province"."written_off" IS 'VND written off';
 COMMENT ON COLUMN "recoveries_by_province"."outstanding" IS 'VND still to recover';
 COMMENT ON COLUMN "recoveries_by_province"."cases_outstanding" IS 'Cases with money still to recover';
+COMMENT ON COLUMN "recoveries_by_province"."excess" IS 'VND recovered and written off beyond what was overpaid, over the cases (recoveries.excess)';
 COMMENT ON VIEW "arrears" IS 'Arrears as of the latest period: each active beneficiary and programme with no successful payment in it (MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; a later payment settles them';
 COMMENT ON COLUMN "arrears"."vneid" IS 'Beneficiary''s ID';
 COMMENT ON COLUMN "arrears"."program" IS 'welfare or pension';

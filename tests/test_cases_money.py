@@ -177,3 +177,27 @@ def test_a_case_whose_finding_is_gone_after_a_re_run_has_nothing_at_stake_and_is
         db, "SELECT flags, amount_at_stake, status, amount_recovered FROM cases WHERE case_id = ?", [case_id]
     ) == [(0, 0, "recovery", 250_000)]
     assert query(db, "SELECT count(*) FROM recoveries WHERE case_id = ?", [case_id]) == [(0,)]
+
+
+def test_a_re_run_that_lowers_the_overpaid_below_what_was_recovered_owes_nothing_and_says_so(case, tmp_path):
+    """8,158,000 recovered in full; then September is run again with the bank's corrected file, which
+    paid her 4,000,000. `outstanding` was -4,158,000, and the province's total netted it against what
+    other cases still owed, with nothing said."""
+    from conftest import SAMPLE_FILES
+    from test_cases import run_month
+
+    db, case_id = case
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: OVERPAID}).exit_code == 0
+    bank = tmp_path / "bank_transfers.csv"
+    text = SAMPLE_FILES["payments"][0].read_text(encoding="utf-8-sig")
+    assert text.count('"8,158,000",02/09/2024') == 1
+    bank.write_text(text.replace('"8,158,000",02/09/2024', '"4,000,000",02/09/2024'), encoding="utf-8-sig")
+    res = run_month(db, "2024-09", {**SAMPLE_FILES, "payments": [bank, *SAMPLE_FILES["payments"][1:]]})
+    assert res.exit_code == 0, res.output
+    assert money(db, case_id) == ("recovery", 4_000_000, OVERPAID, 0, 0)
+    assert query(db, "SELECT excess FROM recoveries WHERE case_id = ?", [case_id]) == [(4_158_000,)]
+    assert query(db, "SELECT sum(outstanding) = sum(greatest(outstanding, 0)) FROM recoveries_by_province") == [(True,)]
+    assert (
+        "reconcile: 1 case has more recovered and written off than was overpaid, since a re-run lowered what was "
+        "overpaid; see the excess column of the recoveries view, and look into their decisions"
+    ) in res.stderr

@@ -203,6 +203,14 @@ def run(
             "and reopened; see reconcile cases --status open",
             err=True,
         )
+    if result.over_settled:
+        n = result.over_settled
+        say(
+            f"reconcile: {n:,} {'case has' if n == 1 else 'cases have'} more recovered and written off than was "
+            "overpaid, since a re-run lowered what was overpaid; see the excess column of the recoveries view, and "
+            "look into their decisions",
+            err=True,
+        )
     try:
         write_after_commit(saved, report_path, export_dir, lang or settings.lang, mask_ids, progress)
     finally:

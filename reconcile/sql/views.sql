@@ -48,14 +48,17 @@ SELECT case_id, code, vneid, program, province_code, commune_code, first_period,
        amount_at_stake AS overpaid,
        amount_recovered AS recovered,
        amount_written_off AS written_off,
-       amount_at_stake - amount_recovered - amount_written_off AS outstanding
+       -- never below 0: what a re-run took off the overpaid, once recovered, is no money owed back
+       -- to the beneficiary, and netted against other cases it would hide what they still owe
+       greatest(amount_at_stake - amount_recovered - amount_written_off, 0) AS outstanding,
+       greatest(amount_recovered + amount_written_off - amount_at_stake, 0) AS excess
 FROM cases
 WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND flags > 0;  -- a case whose findings are gone is no recovery
 
 CREATE OR REPLACE VIEW recoveries_by_province AS
 SELECT province_code, program, count(*) AS cases, sum(overpaid) AS overpaid, sum(recovered) AS recovered,
        sum(written_off) AS written_off, sum(outstanding) AS outstanding,
-       count(*) FILTER (WHERE outstanding > 0) AS cases_outstanding
+       count(*) FILTER (WHERE outstanding > 0) AS cases_outstanding, sum(excess) AS excess
 FROM recoveries
 GROUP BY province_code, program;
 

@@ -130,7 +130,9 @@ _RECOVERY_COLS = {
     "overpaid": "VND paid after the death or while inactive, over every period flagged (cases.amount_at_stake)",
     "recovered": "VND recovered, as decisions recorded (cases.amount_recovered)",
     "written_off": "VND written off, as decisions recorded (cases.amount_written_off)",
-    "outstanding": "VND still to recover: overpaid less recovered and written off",
+    "outstanding": "VND still to recover: overpaid less recovered and written off, never below 0",
+    "excess": "VND recovered and written off beyond what was overpaid (a re-run of a period lowered the "
+    "overpaid after the decisions): decisions to look into; 0 otherwise",
 }
 
 # the views of cases and money follow-up, with their columns' COMMENTs (history.VIEW_COMMENTS)
@@ -151,6 +153,7 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "written_off": "VND written off",
             "outstanding": "VND still to recover",
             "cases_outstanding": "Cases with money still to recover",
+            "excess": "VND recovered and written off beyond what was overpaid, over the cases (recoveries.excess)",
         },
     ),
     "arrears": (
