@@ -178,10 +178,9 @@ def test_a_decision_s_or_comment_s_dates_go_however_they_are_written():
 def test_an_auditor_s_words_do_not_leave_with_the_copy_but_what_was_decided_does(sample_month, tmp_path):
     """A decision typed `Ông/bà Võ Thu Nhung, CCCD 079 152 439 908` went into the analysts' copy with
     her name whole (the digits masked): a name the auditor writes is no column the copy can leave out."""
+    from conftest import copy_of
     from test_cases import query
     from test_cases_money import AMOUNT, decide
-
-    from conftest import copy_of
 
     db = copy_of(sample_month.db, tmp_path / "r.duckdb")
     (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'pension'")[0]
