@@ -207,3 +207,22 @@ def test_a_day_s_subtotal_in_the_narrative_is_set_aside_and_the_total_counts_the
         assert con.execute("SELECT rows_rejected, control_amount FROM inputs WHERE role = 'payments'").fetchall() == [
             (0, 5608800)
         ]
+
+
+def test_a_statement_without_a_counterparty_column_is_read_by_its_narrative(tmp_path):
+    """The statement names each payee in its narrative alone: refused whole, `required column
+    'payee_name' is missing ... or pass a --profile that maps it`, with the profile given."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        STATEMENT.replace(",Tên đối ứng", "")
+        + "05/09/2024,FT001,CHI TRO CAP T09/2024 CCCD 001166021246 KIEU THI ANH,1.000.000,,\n"
+        "05/09/2024,FT002,CHI TRO CAP T09/2024 KIEU THI ANH,1.000.000,,\n",
+        encoding="utf-8",
+    )
+    found, rows = month(tmp_path, path)
+    assert rows == [("FT001", "001166021246", None, "success")]
+    assert found == {"MISSING_PAYMENT": 4}  # but for Ánh, none of them is in the file
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT source_row, reason FROM rejected_rows").fetchall() == [
+            (3, "payee_name missing (and no ID or account to tell who was paid)")
+        ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from reconcile.contracts import RecordKind, columns
+from reconcile.contracts import RecordKind
 from reconcile.errors import NotThisRole
 from reconcile.profiles import near_miss
 from reconcile.readers.headers import (
@@ -18,6 +18,7 @@ from reconcile.readers.headers import (
     clean_headers,
     header_lookup,
     map_headers,
+    missing_required,
     no_data_rows,
     unique_names,
 )
@@ -97,7 +98,7 @@ def _refuse_near_miss(path: Path, kind: RecordKind, headers: list[str], mapped: 
     that layout is found by, is refused naming those: `required column 'payee_name' is missing` of
     a statement whose counterparty column is there, and whose debit column is headed `Phát sinh`
     over `Debit`, sent the officer looking at the wrong column."""
-    lacking = [c.name for c in columns(kind) if c.required and c.name not in mapped.values()]
+    lacking = missing_required(kind, mapped)
     near = near_miss(kind, headers, lacking, set(header_lookup(kind))) if lacking else None
     if near is None:
         return

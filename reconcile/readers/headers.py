@@ -317,10 +317,24 @@ def _check_split_name(path: Path, headers: list[tuple[str, str]], mapped: dict[s
         )
 
 
-def check_required(path: Path, kind: RecordKind, mapped: dict[str, str]) -> None:
-    """Refuse a file that lacks a required canonical column (after a profile added its own)."""
+# what else says who was paid, row by row, in a payments file without a payee's name column (a bank
+# statement that names the payee in its narrative): a row with none of them is rejected for it
+NAMED_BY = ("vneid", "account_number", "narrative")
+
+
+def missing_required(kind: RecordKind, mapped: dict[str, str]) -> list[str]:
+    """The required canonical columns a file lacks: the payee's name only where nothing else could
+    say who was paid (NAMED_BY)."""
     present = set(mapped.values())
     missing = [c.name for c in columns(kind) if c.required and c.name not in present]
+    if kind == "payments" and present & set(NAMED_BY):
+        missing = [c for c in missing if c != "payee_name"]
+    return missing
+
+
+def check_required(path: Path, kind: RecordKind, mapped: dict[str, str]) -> None:
+    """Refuse a file that lacks a required canonical column (after a profile added its own)."""
+    missing = missing_required(kind, mapped)
     if missing:
         raise NotThisRole(
             str(path),
