@@ -16,7 +16,7 @@ from reconcile.errors import InputFileError
 from reconcile.normalise.text import fold
 from reconcile.readers import SKIP_COLUMN
 from reconcile.readers.camt import HEADERS, looks_like_camt, read, read_with_control
-from reconcile.readers.headers import header_lookup
+from reconcile.readers.lookup import header_lookup
 from reconcile.readers.statements import set_aside_credits
 from reconcile.readers.tables import Control
 

@@ -21,8 +21,9 @@ from reconcile.errors import InputFileError, NotThisRole
 from reconcile.profiles import Profile
 from reconcile.readers.assembly import build_table
 from reconcile.readers.formats import detect_format
-from reconcile.readers.headers import HeaderChooser, check_required, check_role, map_headers, no_data_rows
+from reconcile.readers.headers import HeaderChooser, map_headers
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.roles import check_required, check_role, no_data_rows
 from reconcile.readers.staging import stage_csv
 from reconcile.readers.statements import STATEMENTS
 from reconcile.readers.tables import RawTable, SkippedSheet

@@ -11,19 +11,11 @@ import polars as pl
 from reconcile.contracts import RecordKind
 from reconcile.errors import NotThisRole
 from reconcile.profiles import near_miss
-from reconcile.readers.headers import (
-    HeaderChooser,
-    check_required,
-    check_role,
-    clean_headers,
-    header_lookup,
-    map_headers,
-    missing_required,
-    no_data_rows,
-    unique_names,
-)
+from reconcile.readers.headers import HeaderChooser, clean_headers, map_headers, unique_names
 from reconcile.readers.layout import apply_profile, blank_or_total_rows, profile_columns
+from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
 from reconcile.readers.statements import STATEMENTS, set_aside_credits
 from reconcile.readers.tables import RawTable
 from reconcile.readers.totals import tail_rows, take_totals_row

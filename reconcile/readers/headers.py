@@ -1,5 +1,5 @@
-"""A file's header row: where it is, what each header means, and whether the file holds the role it
-was given as (a registry or a payments file) with every column that role needs."""
+"""A file's header row: where it is, and what each header means (readers/lookup.py); whether the
+file holds its role is readers/roles.py's."""
 
 from __future__ import annotations
 
@@ -7,32 +7,13 @@ import itertools
 import re
 from pathlib import Path
 
-from reconcile.contracts import RecordKind, columns
-from reconcile.errors import InputFileError, NotThisRole
+from reconcile.contracts import RecordKind
+from reconcile.errors import InputFileError
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, builtin, finds_header, recognise
+from reconcile.readers.lookup import canonical_of, header_lookup
 from reconcile.readers.names import ROW_COLUMN
-
-# a unit after an amount's header: Số tiền (VNĐ), Số tiền (đồng), Amount VND
-_UNIT = re.compile(r" (vnd|dong|d|vn d)$")
-
-
-def canonical_of(lookup: dict[str, str], header: str) -> str | None:
-    """The canonical column a header names, by its folded text, with or without a unit after it."""
-    key = fold(header)
-    return lookup.get(key) or lookup.get(_UNIT.sub("", key))
-
-
-def header_lookup(kind: RecordKind) -> dict[str, str]:
-    """Folded header text -> canonical column name, canonical names first."""
-    lookup: dict[str, str] = {}
-    cols = columns(kind)
-    for col in cols:
-        lookup[fold(col.name)] = col.name
-    for col in cols:
-        for alias in col.aliases:
-            lookup.setdefault(fold(alias), col.name)
-    return lookup
+from reconcile.readers.roles import check_required
 
 
 class HeaderChooser:
@@ -315,107 +296,3 @@ def _check_split_name(path: Path, headers: list[tuple[str, str]], mapped: dict[s
             "as the whole name",
             "join them into one column 'Họ và tên' (in Excel: =A2&\" \"&B2 with the two columns' letters) and run again",
         )
-
-
-# what else says who was paid, row by row, in a payments file without a payee's name column (a bank
-# statement that names the payee in its narrative): a row with none of them is rejected for it
-NAMED_BY = ("vneid", "account_number", "narrative")
-
-
-def missing_required(kind: RecordKind, mapped: dict[str, str]) -> list[str]:
-    """The required canonical columns a file lacks: the payee's name only where nothing else could
-    say who was paid (NAMED_BY)."""
-    present = set(mapped.values())
-    missing = [c.name for c in columns(kind) if c.required and c.name not in present]
-    if kind == "payments" and present & set(NAMED_BY):
-        missing = [c for c in missing if c != "payee_name"]
-    return missing
-
-
-def check_required(path: Path, kind: RecordKind, mapped: dict[str, str]) -> None:
-    """Refuse a file that lacks a required canonical column (after a profile added its own)."""
-    missing = missing_required(kind, mapped)
-    if missing:
-        raise NotThisRole(
-            str(path),
-            f"required column '{missing[0]}' is missing from the {kind} file"
-            + (f" (also missing: {', '.join(missing[1:])})" if len(missing) > 1 else ""),
-            f"add it or rename the column that holds it to '{missing[0]}', or pass a --profile that maps it",
-        )
-
-
-# Columns only a payments file has: a registry lists who is entitled, never a transfer's reference
-# and date
-PAYMENT_ONLY = ("payment_ref", "value_date")
-
-# Columns only a registry has: what is due, who the beneficiary is and where they live
-REGISTRY_ONLY = (
-    "entitled_amount",
-    "category",
-    "gender",
-    "province_code",
-    "district_code",
-    "commune_code",
-    "date_of_death",
-)
-
-
-def check_role(
-    path: Path, kind: RecordKind, headers: list[str], mapped: dict[str, str], sheet: str | None = None
-) -> None:
-    """Refuse a file (or sheet) given in the wrong role: a payments list given as --registry (it has a
-    payment reference and a value date, which no registry has), or a registry given as --payments
-    (it lacks a payments file's own columns and has every column a registry needs)."""
-    other: RecordKind = "payments" if kind == "registry" else "registry"
-    lookup = header_lookup(other)
-    as_other: dict[str, str] = {}
-    for header in headers:
-        canonical = canonical_of(lookup, header)
-        if canonical is not None:
-            as_other.setdefault(canonical, header)
-    where = "" if sheet is None else f"the sheet '{sheet}' "
-    own = header_lookup(kind)
-    if kind == "registry":
-        registry_only = [
-            h for h in headers if canonical_of(own, h) in REGISTRY_ONLY and canonical_of(lookup, h) is None
-        ]
-        present = [c for c in PAYMENT_ONLY if c in as_other]
-        # both payment columns, or one of them and nothing only a registry has (a post-office list
-        # without references): a list of payments
-        if len(present) == len(PAYMENT_ONLY) or (present and not registry_only):
-            what = " and ".join(("a payment reference", "a value date")[PAYMENT_ONLY.index(c)] for c in present)
-            raise NotThisRole(
-                str(path),
-                f"{where}looks like a payments file, not a beneficiary registry (it has {what}: "
-                + ", ".join(f"'{as_other[c]}'" for c in present)
-                + ")",
-                "give it as --payments",
-            )
-        return
-    mine = set(mapped.values())
-    registry_only = sorted(
-        (h for h in headers if canonical_of(lookup, h) in REGISTRY_ONLY and canonical_of(own, h) is None),
-        key=lambda h: REGISTRY_ONLY.index(str(canonical_of(lookup, h))),
-    )
-    if (
-        registry_only
-        and any(c not in mine for c in PAYMENT_ONLY)
-        and all(c.name in as_other for c in columns("registry") if c.required)
-    ):
-        found = ", ".join(f"'{h}'" for h in registry_only[:3])
-        raise NotThisRole(
-            str(path),
-            f"{where}looks like a beneficiary registry, not a payments file (it has {found} "
-            "and no payment reference or value date)",
-            "give it as --registry",
-        )
-
-
-def no_data_rows(path: Path, sheet: str | None = None) -> NotThisRole:
-    return NotThisRole(
-        str(path),
-        "has a header row but no data rows"
-        if sheet is None
-        else f"the sheet '{sheet}' has a header row but no data rows",
-        "check that the export finished and send the complete file",
-    )

@@ -10,7 +10,7 @@ import polars as pl
 from reconcile.errors import InputFileError
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, SkipRule, header_contains
-from reconcile.readers.headers import header_lookup
+from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
 from reconcile.readers.tables import RawTable
 

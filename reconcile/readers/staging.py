@@ -11,8 +11,8 @@ from pathlib import Path
 import polars as pl
 
 from reconcile.errors import ReconcileError
-from reconcile.readers.headers import no_data_rows
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.roles import no_data_rows
 from reconcile.readers.tables import RawTable
 from reconcile.readers.totals import UNDER_TOTALS, parquet_tail, take_totals_row
 

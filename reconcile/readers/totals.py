@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from reconcile.normalise.text import fold
-from reconcile.readers.headers import no_data_rows
 from reconcile.readers.layout import blank_row
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.roles import no_data_rows
 from reconcile.readers.tables import Control, RawTable
 
 # A totals label: the whole cell, folded (no case, diacritics or punctuation), possibly in both

@@ -1,0 +1,30 @@
+"""Header text to canonical column: the recognised headers of a role (canonical names and their
+aliases, contracts), compared folded, with or without a unit after them."""
+
+from __future__ import annotations
+
+import re
+
+from reconcile.contracts import RecordKind, columns
+from reconcile.normalise.text import fold
+
+# a unit after an amount's header: Số tiền (VNĐ), Số tiền (đồng), Amount VND
+_UNIT = re.compile(r" (vnd|dong|d|vn d)$")
+
+
+def canonical_of(lookup: dict[str, str], header: str) -> str | None:
+    """The canonical column a header names, by its folded text, with or without a unit after it."""
+    key = fold(header)
+    return lookup.get(key) or lookup.get(_UNIT.sub("", key))
+
+
+def header_lookup(kind: RecordKind) -> dict[str, str]:
+    """Folded header text -> canonical column name, canonical names first."""
+    lookup: dict[str, str] = {}
+    cols = columns(kind)
+    for col in cols:
+        lookup[fold(col.name)] = col.name
+    for col in cols:
+        for alias in col.aliases:
+            lookup.setdefault(fold(alias), col.name)
+    return lookup
