@@ -147,6 +147,10 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
         con.execute(
             "COMMENT ON TABLE export_info IS 'How this analyst copy was made: what is hashed, removed and masked'"
         )
+        con.execute(
+            "COMMENT ON COLUMN export_info.key IS 'What is said: exported_at, tool_version, periods, hashed, removed, masked'"
+        )
+        con.execute("COMMENT ON COLUMN export_info.value IS 'What was done, in words'")
         con.execute("DETACH source")
     except BaseException:
         con.close()

@@ -36,8 +36,13 @@ CASE_TABLES: tuple[Table, ...] = (
             Col("payment_ref", "VARCHAR", "The payment reference, when the subject is the reference"),
             Col("province_code", "VARCHAR", "Beneficiary's province in the latest period flagged"),
             Col("commune_code", "VARCHAR", "Beneficiary's commune in the latest period flagged"),
-            Col("first_period", "VARCHAR", "First period flagged"),
-            Col("last_period", "VARCHAR", "Latest period flagged"),
+            Col(
+                "first_period",
+                "VARCHAR",
+                "First period flagged (a case whose findings are all gone, its periods run again or removed: as "
+                "they said last, with periods_flagged 0)",
+            ),
+            Col("last_period", "VARCHAR", "Latest period flagged (as first_period, of a case whose findings are gone)"),
             Col("periods_flagged", "INTEGER", "Periods in which the case was flagged"),
             Col("flags", "BIGINT", "Findings of the case in every period (rows of flags)"),
             Col(
@@ -48,8 +53,9 @@ CASE_TABLES: tuple[Table, ...] = (
             Col(
                 "periods_open",
                 "INTEGER",
-                "Age: periods from opened_period to the latest period in the database, counted inclusively, "
-                "while the status is open, in_review or recovery (NULL otherwise)",
+                "Age: calendar months from opened_period to the latest period in the database, counted "
+                "inclusively (a month the database lacks counts too), while the status is open, in_review or "
+                "recovery (NULL otherwise)",
             ),
             Col("status", "VARCHAR", "open, in_review, explained, recovery, recovered, written_off or closed"),
             Col("assignee", "VARCHAR", "Who the case is with (the latest decision)"),
@@ -86,7 +92,12 @@ CASE_TABLES: tuple[Table, ...] = (
             Col("seq", "BIGINT", "Order of the event in the table, from 1"),
             Col("case_id", "VARCHAR", "The case (cases.case_id)"),
             Col("at", "TIMESTAMP", "When it was recorded (UTC)"),
-            Col("by", "VARCHAR", "Who: the --by of the import, or 'reconcile' for a reopening by a run"),
+            Col(
+                "by",
+                "VARCHAR",
+                "Who: the --by of the import, or 'reconcile' for a reopening by a run (BY is a keyword of SQL: "
+                'write "by" in quotes)',
+            ),
             Col("action", "VARCHAR", "decision (from the workbook) or reopened (flagged again after it was closed)"),
             Col("from_status", "VARCHAR", "Status before"),
             Col("to_status", "VARCHAR", "Status after"),
@@ -108,7 +119,7 @@ CASE_TABLES: tuple[Table, ...] = (
             PERIOD,
             Col("run_id", "VARCHAR", "The run that held the period (runs.run_id)"),
             Col("action", "VARCHAR", "signoff or reopen"),
-            Col("by", "VARCHAR", "Who signed off or reopened (--by)"),
+            Col("by", "VARCHAR", 'Who signed off or reopened (--by); write "by" in quotes, a keyword of SQL'),
             Col("at", "TIMESTAMP", "When (UTC)"),
             Col("reason", "VARCHAR", "Why it was reopened (--reason)"),
             *CHAIN,

@@ -51,7 +51,7 @@ PERIOD_CONTENT: tuple[Table, ...] = (
             Col("started_at", "TIMESTAMP", "When the run started (UTC)"),
             Col("finished_at", "TIMESTAMP", "When the run committed (UTC)"),
             Col("tool_version", "VARCHAR", "reconcile version that made the run"),
-            Col("operator", "VARCHAR", "Who ran it (OS user)"),
+            Col("operator", "VARCHAR", "Who ran it: run --operator, else the OS user"),
             Col("settings", "JSON", "Targets, thresholds and matching options in force"),
             Col("registry_rows", "BIGINT", "Registry rows loaded"),
             Col("payment_rows", "BIGINT", "Payment rows loaded"),
@@ -98,7 +98,7 @@ PERIOD_CONTENT: tuple[Table, ...] = (
             Col("path", "VARCHAR", "Path as given on the command line"),
             Col("file_name", "VARCHAR", "File name without directory"),
             Col("sha256", "VARCHAR", "SHA-256 of the file's bytes"),
-            Col("format", "VARCHAR", "csv, xlsx, xls or parquet"),
+            Col("format", "VARCHAR", "csv, xlsx, xls, parquet, camt (camt.053/054 XML) or mt940 (MT940/MT942)"),
             Col("encoding", "VARCHAR", "Text encoding detected (delimited files)"),
             Col(
                 "profile",
@@ -347,11 +347,16 @@ PERIOD_CONTENT: tuple[Table, ...] = (
                 "all: non-cash payments / all payments; channel rows: this channel's payments / all",
             ),
             Col("share_amount", "DOUBLE", "all: non-cash value / all value; channel rows: this channel's value / all"),
-            Col("target", "DOUBLE", "Target share for the programme (targets table), on all rows"),
+            Col(
+                "target",
+                "DOUBLE",
+                "Target share for the programme (targets table), on the rows of channel_group all; NULL on the channel rows "
+                "and for the programme unknown",
+            ),
             Col(
                 "target_met",
                 "BOOLEAN",
-                "share_payments >= target, on all rows; NULL when the run was partial "
+                "share_payments >= target, on the rows of channel_group all; NULL on the others, and when the run was partial "
                 "(runs.partial): a month with a source missing is not judged",
             ),
         ),
