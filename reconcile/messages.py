@@ -39,6 +39,25 @@ SWALLOWED = 100_000  # what a value left untranslated across '; ' or ': ' counts
 
 _chosen: list[str | None] = [None]
 
+# a file's column in the officer's words, before its canonical name, where a rejected row's reason
+# names the column it could not read ({column:...} in a template): `ngày mất (date_of_death)`
+COLUMN_WORDS = {
+    "vneid": "số định danh",
+    "full_name": "họ và tên",
+    "date_of_birth": "ngày sinh",
+    "gender": "giới tính",
+    "program": "chế độ",
+    "entitled_amount": "số tiền hưởng",
+    "channel": "hình thức chi trả",
+    "account_number": "số tài khoản",
+    "status": "trạng thái",
+    "date_of_death": "ngày mất",
+    "payment_ref": "số tham chiếu",
+    "payee_name": "tên người thụ hưởng",
+    "amount": "số tiền",
+    "value_date": "ngày giao dịch",
+}
+
 
 def set_language(lang: str | None) -> None:
     """The language of everything printed from now on; None goes back to RECONCILE_LANG or English."""
@@ -247,8 +266,8 @@ def _by_template(text: str, lang: str, strict: bool) -> _Found:
             continue
         values, left = {}, 0
         for name, value in m.groupdict().items():
-            if name in pattern.choices:
-                values[name] = value  # a choice the Vietnamese shows as it is (a column's name)
+            if name in pattern.choices:  # a choice the Vietnamese shows as it is, a column's name with its words
+                values[name] = f"{COLUMN_WORDS[value]} ({value})" if name == "column" and lang == "vi" else value
                 continue
             found = _translated(value, lang, strict)
             letters = len(_LETTER.findall(value.replace(VALUE, "")))

@@ -206,7 +206,7 @@ def test_messages_inside_a_message_are_translated_too():
     reasons = "amount is in EUR, not VND; value_date missing; vneid holds characters other than digits"
     assert (
         translate(reasons, "vi")
-        == "amount tính bằng EUR, không phải VND; thiếu value_date; vneid có ký tự không phải chữ số"
+        == "số tiền (amount) tính bằng EUR, không phải VND; thiếu ngày giao dịch (value_date); số định danh (vneid) có ký tự không phải chữ số"
     )
 
 
@@ -337,8 +337,8 @@ def test_the_check_report_in_each_language(tmp_path, monkeypatch):
     ]
     assert vietnamese.stdout.splitlines()[-3:] == [
         "số dòng: đọc 5, nạp 3, bị loại 2",
-        "dòng 5: bị loại: entitled_amount không phải là số",
-        "dòng 6: bị loại: vneid có ký tự không phải chữ số",
+        "dòng 5: bị loại: số tiền hưởng (entitled_amount) không phải là số",
+        "dòng 6: bị loại: số định danh (vneid) có ký tự không phải chữ số",
     ]
     assert vietnamese.stdout.splitlines()[0] == f"{path}: tệp danh sách đối tượng, csv, utf-8, tiêu đề ở dòng 1"
 
