@@ -129,3 +129,22 @@ def test_a_re_run_does_not_write_over_decisions_typed_into_its_workbook(tmp_path
     assert CliRunner().invoke(cli, args).exit_code == 0  # recorded: the workbook written again keeps it
     ws = openpyxl.load_workbook(book)["Phát hiện"]
     assert (ws.cell(2, status).value, ws.cell(2, comment).value) == ("in_review", "Đang xác minh")
+
+
+def test_a_beneficiary_unpaid_is_pointed_to_the_rejected_payment_row_of_their_id(tmp_path):
+    """Bảo's payment row has `abc` for its amount: rejected, and his MISSING_PAYMENT said only `No
+    successful payment`, sending the officer to the bank for a payment that is in the file."""
+    post = tmp_path / "buu_dien.csv"
+    post.write_text(
+        POST + "BD1,001166021246,Kiều Thị Ánh,1.000.000,20/09/2024,Tiền mặt,Đã nhận\n"
+        "BD2,001049031247,Lâm Văn Bảo,abc,20/09/2024,Tiền mặt,Đã nhận\n",
+        encoding="utf-8",
+    )
+    db = reconciled(tmp_path, REGISTRY.replace("Đã chết,08/2024", "Đã chết,"), post)
+    assert [f for f in findings(db) if f[0] == "MISSING_PAYMENT"] == [
+        (
+            "MISSING_PAYMENT",
+            "001049031247",
+            "No successful payment dated in the period; a payment row with this ID was rejected (buu_dien.csv row 3)",
+        )
+    ]

@@ -2,13 +2,30 @@
 -- severity: high
 -- en: Active beneficiary with no successful payment in the period
 -- vi: Đối tượng đang hưởng chưa được chi trả thành công trong kỳ
+-- A payment row of the beneficiary's ID that was rejected (an amount or a date that could not be read)
+-- may be the payment: the detail names it (the first), so that the officer looks there before asking
+-- the bank, as UNKNOWN_PAYEE names a rejected registry row
+WITH rejected_payments AS (
+    SELECT vneid, regexp_extract(source_file, '[^/\\]+$') || coalesce(' (sheet ' || source_sheet || ')', '')
+                  || ' row ' || source_row AS payment_row
+    FROM (
+        SELECT vneid, source_file, source_sheet, source_row,
+               row_number() OVER (PARTITION BY vneid ORDER BY source_file, source_sheet, source_row) AS n
+        FROM stg_payments
+        WHERE reject_reason IS NOT NULL AND NOT set_aside AND vneid IS NOT NULL
+    ) AS p
+    WHERE n = 1
+)
 SELECT
     r.vneid, r.program, r.entitled_amount AS expected_amount, 0 AS paid_amount,
     'No successful payment dated in the period'
         || CASE WHEN coalesce(o.failed, 0) > 0 THEN '; ' || o.failed || ' failed or returned' ELSE '' END
         || CASE WHEN coalesce(o.outside, 0) > 0 THEN '; ' || o.outside || ' successful dated outside the period' ELSE '' END
+        || CASE WHEN j.payment_row IS NOT NULL THEN '; a payment row with this ID was rejected (' || j.payment_row || ')'
+                ELSE '' END
         AS detail,
     r.source_file, r.source_row, r.source_sheet, r.full_name, r.account_number, r.province_code, r.commune_code, r.registry_id
 FROM cur_registry AS r
 LEFT JOIN cur_beneficiary_paid AS o USING (registry_id)  -- facts.sql: each beneficiary's payments counted
+LEFT JOIN rejected_payments AS j ON j.vneid = r.vneid
 WHERE r.is_primary AND r.status = 'active' AND r.entitled_amount > 0 AND coalesce(o.paid, 0) = 0
