@@ -148,3 +148,22 @@ def test_a_beneficiary_unpaid_is_pointed_to_the_rejected_payment_row_of_their_id
             "No successful payment dated in the period; a payment row with this ID was rejected (buu_dien.csv row 3)",
         )
     ]
+
+
+def test_a_blank_row_between_the_totals_row_and_the_signatures_is_no_rejected_row(tmp_path):
+    """Rejected as a `blank row`: the terminal said 1 row rejected, and `check` exited 1."""
+    path = _write(
+        tmp_path / "ds.csv",
+        "STT,Số tham chiếu,Số định danh,Tên người thụ hưởng,Số tiền,Ngày giao dịch,Kênh chi trả,Trạng thái\n"
+        "1,FT1,001166021246,KIEU THI ANH,1.000.000,05/09/2024,Tiền mặt,Thành công\n"
+        "2,FT2,001049031247,LAM VAN BAO,4.600.000,05/09/2024,Tiền mặt,Thành công\n"
+        "Tổng cộng,,,,5.600.000,,,\n,,,,,,,\nBằng chữ: năm triệu sáu trăm nghìn đồng,,,,,,,\n"
+        ",Người lập biểu,,,Kế toán trưởng,,,\n",
+    )
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[-3:] == [
+        "rows: 5 read, 2 loaded, 0 rejected, 3 set aside as no payment",
+        "totals: totals row 4 says 5,600,000 VND; read 2 rows of 5,600,000 VND",
+        "set aside: 3 rows: under the totals row (signatures, amount in words) (rows 5, 6, 7)",
+    ]

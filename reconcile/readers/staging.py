@@ -57,7 +57,10 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
     if table.under_totals and SKIP_COLUMN in schema:  # the signatures under it: set aside (totals.py)
         skip = quote_ident(SKIP_COLUMN)
         listed = ", ".join(str(r) for r in table.under_totals)
-        under = f" REPLACE (CASE WHEN {row} IN ({listed}) AND {skip} IS NULL THEN '{UNDER_TOTALS}' ELSE {skip} END AS {skip})"
+        under = (
+            f" REPLACE (CASE WHEN ({row} IN ({listed}) AND {skip} IS NULL) OR ({row} > {totals} AND {skip} = 'blank row') "
+            f"THEN '{UNDER_TOTALS}' ELSE {skip} END AS {skip})"
+        )
     table.source = f"SELECT *{under} FROM read_parquet({quote_path(name)}) WHERE {row} >= {first_row}" + (
         f" AND {row} <> {totals}" if totals is not None else ""
     )

@@ -168,7 +168,11 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame) -> int | None:
             raise no_data_rows(table.path, table.sheet)
         if table.under_totals and SKIP_COLUMN in table.frame.columns:
             table.frame = table.frame.with_columns(
-                pl.when(pl.col(ROW_COLUMN).is_in(table.under_totals) & pl.col(SKIP_COLUMN).is_null())
+                # the signatures, and a blank row between them and the totals row: no data of the list
+                pl.when(
+                    (pl.col(ROW_COLUMN).is_in(table.under_totals) & pl.col(SKIP_COLUMN).is_null())
+                    | ((pl.col(ROW_COLUMN) > row) & (pl.col(SKIP_COLUMN) == "blank row"))
+                )
                 .then(pl.lit(UNDER_TOTALS))
                 .otherwise(pl.col(SKIP_COLUMN))
                 .alias(SKIP_COLUMN)
