@@ -116,6 +116,12 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
                 + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
                 + f"; read {', '.join(repr(t.sheet) for t in read)}"
             )
+        hidden = [t.sheet for t in read if t.hidden]
+        if hidden and cfg.on_notice:
+            cfg.on_notice(
+                f"{path}: {len(hidden)} hidden {'sheet' if len(hidden) == 1 else 'sheets'} read as the others are "
+                f"({', '.join(repr(s) for s in hidden)}); check that the rows there belong to this month's list"
+            )
     # a return in one statement of the month, its payment in another (or booked as a plain credit)
     ambiguous = pair_returns_across(t for _, t in tables)
     for where, n in ambiguous.items():

@@ -167,3 +167,29 @@ def test_a_blank_row_between_the_totals_row_and_the_signatures_is_no_rejected_ro
         "totals: totals row 4 says 5,600,000 VND; read 2 rows of 5,600,000 VND",
         "set aside: 3 rows: under the totals row (signatures, amount in words) (rows 5, 6, 7)",
     ]
+
+
+def test_a_hidden_sheet_is_read_and_said(tmp_path):
+    """Last month's list left on a hidden sheet was read with nothing said: Excel does not show it."""
+    book = tmp_path / "buu_dien.xlsx"
+    wb = openpyxl.Workbook()
+    shown = wb.active
+    shown.title = "T09"
+    header = POST.strip().split(",")
+    shown.append(header)
+    shown.append(["BD1", "001166021246", "Kiều Thị Ánh", 1000000, "20/09/2024", "Tiền mặt", "Đã nhận"])
+    kept = wb.create_sheet("Cũ")
+    kept.append(header)
+    kept.append(["BD2", "001049031247", "Lâm Văn Bảo", 4600000, "20/09/2024", "Tiền mặt", "Đã nhận"])
+    kept.sheet_state = "hidden"
+    wb.save(book)
+    registry = _write(tmp_path / "registry.csv", REGISTRY)
+    args = ["run", "--period", "2024-09", "--registry", str(registry), "--payments", str(book)]
+    res = CliRunner().invoke(cli, ["--lang", "en", *args, "--db", str(tmp_path / "r.duckdb")])
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines()[1] == (
+        f"reconcile: {book}: 1 hidden sheet read as the others are ('Cũ'); check that the rows there belong to this "
+        "month's list"
+    )
+    check = CliRunner().invoke(cli, ["--lang", "en", "check", str(book), "--as", "payments"])
+    assert "profile: sheet 'Cũ' is hidden in the workbook; read as the others are" in check.stdout.splitlines()

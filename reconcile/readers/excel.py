@@ -27,9 +27,10 @@ HEADER_SCAN = 1000  # rows offered to the header search (a profile may put the h
 CHILD = Path(__file__).with_name("excel_child.py")
 
 
-def load_sheets(path: Path, sheet: int | str | None = None) -> list[tuple[str, pl.DataFrame]]:
+def load_sheets(path: Path, sheet: int | str | None = None) -> tuple[list[tuple[str, pl.DataFrame]], set[str]]:
     """The sheets as they are, every cell as text, with their names, in the workbook's order: every
-    sheet, or the one `sheet` names (by name, or position from 1). Read in a child process
+    sheet, or the one `sheet` names (by name, or position from 1); and the names of those hidden in
+    the workbook (Excel does not show them, and a list left there is still read). Read in a child process
     (excel_child.py): calamine can abort the whole process on a damaged workbook; in a child, that
     is one refused file."""
     with tempfile.TemporaryDirectory(prefix="reconcile-excel-") as tmp:
@@ -57,7 +58,7 @@ def load_sheets(path: Path, sheet: int | str | None = None) -> list[tuple[str, p
         for n, name in enumerate(answer["sheets"], start=1):
             frame = pl.read_ipc(io.BytesIO((Path(tmp) / f"{n}.arrow").read_bytes()))  # in memory: the file goes
             sheets.append((name, frame.select(pl.all().cast(pl.String))))
-    return merged.fill_down(path, sheets)
+    return merged.fill_down(path, sheets), set(answer.get("hidden", []))
 
 
 def split(

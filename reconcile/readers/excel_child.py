@@ -68,7 +68,7 @@ def load(path: str, sheet: int | str | None, out: str) -> dict:
         if isinstance(index, dict):
             return index
         wanted = [index]
-    names = []
+    names, hidden = [], []
     for n, index in enumerate(wanted, start=1):
         try:
             loaded = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
@@ -84,7 +84,9 @@ def load(path: str, sheet: int | str | None, out: str) -> dict:
         with pa.OSFile(f"{out}/{n}.arrow", "wb") as sink, pa.ipc.new_file(sink, batch.schema) as writer:
             writer.write(batch)
         names.append(loaded.name)
-    return {"sheets": names}
+        if loaded.visible != "visible":  # hidden, or very hidden: read as any sheet, and said
+            hidden.append(loaded.name)
+    return {"sheets": names, "hidden": hidden}
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def read_workbook(
     from reconcile.readers import excel
 
     chosen = sheet if sheet is not None else (profile.sheet if profile else None)
-    sheets = excel.load_sheets(path, chosen)
+    sheets, hidden = excel.load_sheets(path, chosen)
     if not sheets:
         raise InputFileError(str(path), "is a workbook without sheets", "open it in Excel and save it again as .xlsx")
     several = len(sheets) > 1
@@ -65,6 +65,9 @@ def read_workbook(
                 build_table(path, kind, fmt, chooser, headers, frame, first_row, digest, sheet=name, several=several)
             )
             _refuse_unpaid_without_status(tables[-1])
+            if name in hidden:
+                tables[-1].hidden = True
+                tables[-1].notes.append(f"sheet '{name}' is hidden in the workbook; read as the others are")
             last = _Read(whole.width, headers, chooser)
         except NotThisRole as exc:
             if not several:

@@ -53,6 +53,7 @@ class RawTable:
     sheet: str | None = None  # Excel sheet read (a workbook gives one table per sheet that holds its role)
     control: Control | None = None  # what the file says it holds: camt's TxsSummry, a totals row
     under_totals: list[int] = field(default_factory=list)  # rows under the totals row (signatures): set aside
+    hidden: bool = False  # a sheet hidden in its workbook (read, and said on the terminal)
     notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
     consumed: set[str] = field(default_factory=set)  # columns a profile read other than through header_map
     converted: dict[str, str] = field(default_factory=dict)  # column read through a converted copy -> canonical
