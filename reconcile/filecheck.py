@@ -199,7 +199,9 @@ def _currencies(table: RawTable) -> str | None:
             foreign[code] = foreign.get(code, 0) + 1
     vnd = len(amounts) - sum(foreign.values())
     if not foreign:
-        return f"VND, all {vnd:,} {'entry' if vnd == 1 else 'entries'}" if vnd else "none stated (no entries)"
+        if vnd:
+            return f"VND, all {vnd:,} {'entry' if vnd == 1 else 'entries'}"
+        return "none stated (no entries)" if not table.frame.height else "none read (no amount on any row)"
     others = ", ".join(
         f"{n:,} {'entry' if n == 1 else 'entries'} in {code} (rejected)" for code, n in sorted(foreign.items())
     )
