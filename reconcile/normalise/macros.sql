@@ -128,21 +128,27 @@ CREATE OR REPLACE TEMP MACRO rc_vneid_valid(v) AS
 CREATE OR REPLACE TEMP MACRO rc_id_prefix(g) AS
     list_filter(list_transform(range(1, len(g) + 1), lambda j: array_to_string(g[1:j], '')),
                 lambda w: length(w) = 12)[1];
--- A narrative's digits, each run of them between two spaces, less the numbers it labels as accounts
--- (`STK 060123456789`, `CK DEN TK: 0601 2345 6789`, `tài khoản số ...`, `A/C ...`): a 12-digit
--- account number there is no personal ID, and beside a labelled ID it would make the ID one of two
-CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS regexp_replace(' ' || regexp_replace(rc_fold(t),
-    '(^| )(so tk|stk|tktt|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)( so)? ?[0-9]+( [0-9]{1,4})*',
-    ' ', 'g') || ' ', '[^0-9]+', '  ', 'g');
+-- An account number as a narrative writes it after its label (`STK 060123456789`, `TK: 0601 2345
+-- 6789`, `tài khoản số ...`, `A/C 1201.0000.345678`), folded: one run of 6 to 20 digits, or groups of
+-- 3 to 6; what follows it (a date `09/2024`, an amount, an ID) is no part of it
+CREATE OR REPLACE TEMP MACRO rc_account_label() AS
+    '(?:so tk|stk|tktt|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)(?: so)? ?(?:[0-9]{6,20}|[0-9]{3,6}(?: [0-9]{3,6})+)\b';
 
--- The accounts a narrative names after such a label, digits alone (6 to 20 of them), but for one
--- after `từ` (from: the paying account): a statement without a counterparty account column names
--- the payee's there (`CK DEN TK 0601 2345 6789 TA VAN SON`)
+-- A narrative's digits, each run of them between two spaces, less the numbers it labels as accounts:
+-- a 12-digit account number there is no personal ID, and beside a labelled ID it would make the ID
+-- one of two
+CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS regexp_replace(' ' || regexp_replace(' ' || rc_fold(t),
+    ' ' || rc_account_label(), '  ', 'g') || ' ', '[^0-9]+', '  ', 'g');
+
+-- The accounts a narrative names as the payee's, digits alone: an account label within six words
+-- after a word that sends money to someone (`CK DEN TK 0601 2345 6789`, `CHI CHO NGUYEN VAN A STK
+-- ...`), not right after `từ` or `trích` (from: the paying account). An account named with no such
+-- word (`PHONG LDTBXH TK 1130001234 CHI TRO CAP`) may be the office's own: none is taken from it.
 CREATE OR REPLACE TEMP MACRO rc_narrative_accounts(t) AS list_filter(list_distinct(list_transform(list_filter(
     regexp_extract_all(' ' || rc_fold(t),
-        ' (?:[a-z]+ )?(?:so tk|stk|tktt|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)(?: so)? ?[0-9]+(?: [0-9]{1,4})*'),
-    lambda m: NOT starts_with(ltrim(m), 'tu ')),
-    lambda m: replace(regexp_extract(m, '[0-9][0-9 ]*$'), ' ', ''))),
+        ' (?:den|toi|vao|cho|nhan|huong|thu huong)(?: [a-z0-9]+){0,6}? ' || rc_account_label()),
+    lambda m: NOT regexp_matches(m, ' (?:tu|trich) ' || rc_account_label() || '$')),
+    lambda m: replace(regexp_extract(m, '([0-9]{6,20}|[0-9]{3,6}(?: [0-9]{3,6})+)$', 1), ' ', ''))),
     lambda a: length(a) BETWEEN 6 AND 20);
 
 CREATE OR REPLACE TEMP MACRO rc_grouped_ids(t) AS list_distinct(list_filter(list_transform(
@@ -240,6 +246,11 @@ CREATE OR REPLACE TEMP MACRO rc_year_only_t(t) AS
 CREATE OR REPLACE TEMP MACRO rc_no_day_t(t) AS coalesce(regexp_full_match(lower(t),
     '(tháng |thang |t)?(0?[1-9]|1[0-2]) ?[/.\-] ?(19|20)[0-9]{2}|(19|20)[0-9]{2}([/.\-](0?[1-9]|1[0-2]))?|(năm |nam )(19|20)[0-9]{2}'),
     false);
+-- The first day such a date can be: 2024-08-01 of `08/2024`, 2024-01-01 of `2024`
+CREATE OR REPLACE TEMP MACRO rc_no_day_from_t(t) AS CASE WHEN rc_no_day_t(t) THEN make_date(
+    CAST(regexp_extract(lower(t), '((19|20)[0-9]{2})', 1) AS INTEGER),
+    coalesce(CAST(nullif(regexp_extract(lower(t), '(^|[^0-9])(0?[1-9]|1[0-2])([^0-9]|$)', 2), '') AS INTEGER), 1),
+    1) END;
 CREATE OR REPLACE TEMP MACRO rc_birth_year_t(t) AS
     CASE WHEN rc_year_only_t(t) THEN CAST(right(t, 4) AS INTEGER) END;
 CREATE OR REPLACE TEMP MACRO rc_date(s) AS rc_date_a(rc_date_any_t(rc_text(s)));

@@ -10,23 +10,38 @@ m_narrative AS (
     -- the narrative's text, and the 12-digit numbers in it that are real IDs (known place-of-birth
     -- code), written whole or in groups (`036.035.000.000`, rc_grouped_ids), once per distinct
     -- narrative: most repeat a few templates (the numbers are looked for in the distinct
-    -- narratives, not in every row's); a number labelled as an account is none (rc_narrative_digits)
-    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids,
-           CASE WHEN regexp_matches(raw, '[0-9]{6}') THEN rc_narrative_accounts(raw) END AS narrative_accounts
+    -- narratives, not in every row's); a number labelled as an account (rc_narrative_digits) only
+    -- when there is no other and it is not the account the narrative pays into: `TK 001156012345
+    -- NGUYEN VAN HUNG` may give the ID after a label
+    SELECT raw, narrative_t, narrative_accounts,
+           CASE WHEN len(ids) > 0 THEN ids
+                ELSE list_filter(coalesce(every, []), lambda i: NOT list_contains(coalesce(narrative_accounts, []), i))
+           END AS narrative_ids
+    FROM (
+    SELECT raw, rc_text(raw) AS narrative_t, c.ids, c.every,
+           CASE WHEN regexp_matches(raw, '(?i)tk|t[àa]i kho[ảa]n|a/?c|acc') THEN rc_narrative_accounts(raw) END
+               AS narrative_accounts
     FROM narratives AS n
     LEFT JOIN (
-        SELECT narrative, list(DISTINCT candidate ORDER BY candidate) AS ids
+        SELECT narrative, list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE NOT every) AS ids,
+               list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE every) AS every
         FROM (
             SELECT raw AS narrative,
-                   unnest(regexp_extract_all(rc_narrative_digits(raw), ' ([0-9]{12}) ', 1)) AS candidate
+                   unnest(regexp_extract_all(rc_narrative_digits(raw), ' ([0-9]{12}) ', 1)) AS candidate,
+                   false AS every
+            FROM narratives WHERE regexp_matches(raw, '[0-9]{12}')
+            UNION ALL  -- every 12-digit number, labelled as an account or not
+            SELECT raw, unnest(regexp_extract_all(regexp_replace(' ' || raw || ' ', '[^0-9]+', '  ', 'g'),
+                                                  ' ([0-9]{12}) ', 1)), true
             FROM narratives WHERE regexp_matches(raw, '[0-9]{12}')
             UNION ALL
-            SELECT raw, unnest(rc_grouped_ids(raw))
+            SELECT raw, unnest(rc_grouped_ids(raw)), false
             FROM narratives WHERE regexp_matches(raw, '[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}')
         )
         WHERE rc_vneid_valid(candidate)
         GROUP BY narrative
     ) AS c ON c.narrative = n.raw
+    )
 ),
 m_name AS (
     SELECT raw, t AS name_t, rc_name_key_t(t) AS payee_key

@@ -96,7 +96,11 @@ class Originals:
         if not fits:
             fits = {n: row for n, row in by_reference.items() if _less_fee(key, self.amounts[n])}
         if not fits and payee is not None:
-            fits = {n: row for n, row in self.by_amount.get((kind, key), []) if payee(ret, row)}
+            fits = {
+                n: row
+                for n, row in self.by_amount.get((kind, key), [])
+                if payee(ret, row) and not names_another_month(ret, row)
+            }
         return {
             n: row
             for n, row in fits.items()
@@ -179,18 +183,20 @@ def names(ret: dict, original: dict) -> bool:
     )
 
 
-def names_by_number(ret: dict, original: dict) -> bool:
-    """Whether the return names the original's account, ID or bank reference: what a plain credit
-    must name to be taken for a payment's return without its reference (a name alone could be the
-    family paying back an earlier month)."""
-    words = _words(ret)
-    account = original.get("account_number")
-    bank_ref = (original.get("bank_ref") or "").upper()
-    return bool(
-        (account and (account == ret.get("account_number") or account in words))
-        or _ids(original.get("narrative")) & _ids(ret.get("narrative"))
-        or (bank_ref and (bank_ref == (ret.get("bank_ref") or "").upper() or bank_ref in words))
-    )
+# a month a text names, folded: `T08`, `thang 8`, `08 2024` (08/2024)
+MONTH_NAMED = re.compile(r"\b(?:t|th|thang)\s?0?(1[0-2]|[1-9])\b|\b0?(1[0-2]|[1-9]) (?:19|20)[0-9]{2}\b")
+ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})-\d{1,2}|\d{1,2}[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def names_another_month(ret: dict, original: dict) -> bool:
+    """Whether a return's text names a month, and not the month the payment was made in: the family of
+    a man who died paying back August's money (`HOAN TRA TIEN TRO CAP THANG 8/2024 CHI THUA`) is no
+    return of September's payment, though its amount and his ID are the same."""
+    named = {int(a or b) for a, b in MONTH_NAMED.findall(fold(ret.get("narrative") or ""))}
+    paid = ISO_MONTH.match((original.get("value_date") or "").strip())
+    if not named or paid is None:
+        return False
+    return int(paid.group(2) or paid.group(3)) not in named
 
 
 def _less_fee(returned, paid) -> bool:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from reconcile.normalise.text import fold
-from reconcile.readers.camt_returns import Originals, names, names_by_number
+from reconcile.readers.camt_returns import Originals, names
 from reconcile.readers.layout import money_in
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.statements import CREDIT, REFS_COLUMN, RETURN_COLUMN, STATEMENTS
@@ -151,7 +151,9 @@ class Pairing:
                 and not (row["return"] == "credit" and _another_payee(row, payment))
             )
 
-        payee = names_by_number if row["return"] == "credit" else names  # a credit: its ID or account
+        # a bank's return names its payment's payee; a credit that only says `hoàn trả` may be anyone's
+        # money back (the family paying back an earlier month): it must name the payment's reference
+        payee = None if row["return"] == "credit" else names
         return self.originals.fits(_as_return(row), row["amount"], allowed=allowed, taken_too=True, payee=payee)
 
     def pair(self, statement: Statement, row: dict, number: int) -> None:
