@@ -61,6 +61,13 @@ def test_a_month_of_death_with_the_status_active_is_refused_for_its_missing_day(
         cli, ["--lang", "en", "check", str(_write(tmp_path / "r.csv", registry)), "--as", "registry"]
     )
     assert "row 4: rejected: date_of_death gives no day: write the whole date, or the status deceased" in res.output
+    # deceased in October, by a month alone: not dead when September was paid, and no date to say so
+    registry = REGISTRY.replace("Đã chết,08/2024", "Đã chết,10/2024")
+    args = ["check", str(_write(tmp_path / "r.csv", registry)), "--as", "registry", "--period", "2024-09"]
+    res = CliRunner().invoke(cli, ["--lang", "en", *args])
+    assert (
+        "row 4: rejected: date_of_death gives no day, and its month or year is after the period: write the whole date"
+    ) in res.output.splitlines()
 
 
 def _write(path: Path, text: str) -> Path:
@@ -193,3 +200,59 @@ def test_a_hidden_sheet_is_read_and_said(tmp_path):
     )
     check = CliRunner().invoke(cli, ["--lang", "en", "check", str(book), "--as", "payments"])
     assert "profile: sheet 'Cũ' is hidden in the workbook; read as the others are" in check.stdout.splitlines()
+
+
+def test_which_sheet_names_say_their_rows_were_not_paid():
+    """At the start of the name: `Chi trả lại` (paid again) and `Chi bù tháng chưa chi` (arrears paid
+    now) hold payments made, and were refused; `Bị trả về` and `Unsuccessful` were read as paid."""
+    from reconcile.normalise.text import fold
+    from reconcile.readers.sheets import UNPAID
+
+    unpaid = ["Chưa chi", "DS chưa nhận", "Bị trả về", "Trả về", "Thất bại", "Hoàn trả", "Ko thanh cong", "Chờ chi"]
+    unpaid += ["Giữ lại", "TK bị khóa", "Returns", "Return list", "Unsuccessful", "Pending", "Bounced", "Failed"]
+    paid = ["Chi trả lại", "Chi bù tháng chưa chi", "DS chi trả (không thành công 0)", "Đã chi", "Đã nhận", "Đợt 1"]
+    assert [n for n in unpaid if not UNPAID.search(fold(n))] == []
+    assert [n for n in paid if UNPAID.search(fold(n))] == []
+
+
+def test_a_payments_list_whose_name_column_is_not_recognised_is_refused(tmp_path):
+    """Read without names, every NAME_MISMATCH was lost unsaid; `Tên KH` is now a name's header."""
+    header = "Số tham chiếu,Số định danh,{name},Số tiền,Ngày giao dịch,Kênh chi trả,Trạng thái\n"
+    row = "FT1,001166021246,HOANG MINH TUAN,1.000.000,05/09/2024,Tiền mặt,Thành công\n"
+    args = ["--lang", "en", "check", "--as", "payments", "--period", "2024-09"]
+    unknown = _write(tmp_path / "a.csv", header.format(name="Đơn vị nhận XYZ") + row)
+    res = CliRunner().invoke(cli, [*args, str(unknown)])
+    assert res.exit_code == 2
+    assert "required column 'payee_name' is missing from the payments file" in res.stderr
+    known = _write(tmp_path / "b.csv", header.format(name="Tên KH") + row)
+    assert "Tên KH -> payee_name" in CliRunner().invoke(cli, [*args, str(known)]).stdout
+
+
+def test_a_workbook_whose_decisions_cannot_be_told_or_masked_with_some_typed_is_not_written_over(tmp_path):
+    """The findings sheet renamed `Phát hiện T9`, or a masked book with a status typed: written over
+    with exit 0, the decisions gone."""
+    sample = Path(__file__).parent.parent / "fixtures" / "sample"
+    db = tmp_path / "r.duckdb"
+    run = ["--lang", "en", "run", "--period", "2024-09", "--registry", str(sample / "registry.csv")]
+    run += ["--payments", str(sample / "bank_transfers.csv"), "--payments", str(sample / "post_office_cash.xlsx")]
+    run += ["--db", str(db)]
+    renamed, masked = tmp_path / "renamed.xlsx", tmp_path / "masked.xlsx"
+    assert CliRunner().invoke(cli, [*run, "--report", str(renamed)]).exit_code == 0
+    assert CliRunner().invoke(cli, [*run, "--report", str(masked), "--mask-ids"]).exit_code == 0
+    assert CliRunner().invoke(cli, [*run, "--report", str(masked), "--mask-ids"]).exit_code == 0  # untouched
+    wb = openpyxl.load_workbook(renamed)
+    wb["Phát hiện"].title = "Phát hiện T9"
+    wb.save(renamed)
+    res = CliRunner().invoke(cli, [*run, "--report", str(renamed)])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {renamed}: its findings cannot be read back (a sheet renamed, or a column deleted), so "
+        "whether decisions were typed into it cannot be told; give --report another name, or move that file"
+    )
+    wb = openpyxl.load_workbook(masked)
+    ws = wb["Phát hiện"]
+    ws.cell(2, [c.value for c in ws[1]].index("Trạng thái") + 1, "in_review")
+    wb.save(masked)
+    res = CliRunner().invoke(cli, [*run, "--report", str(masked), "--mask-ids"])
+    assert res.exit_code == 2
+    assert "holds 1 decision typed into it that the database does not hold yet" in res.stderr

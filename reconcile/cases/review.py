@@ -171,33 +171,24 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
     return ImportResult(len(rows), len(decisions), recorded)
 
 
-def unrecorded_decisions(db: Path, book: Path) -> int:
+def unrecorded_decisions(db: Path, book: Path) -> int | None:
     """How many rows of a workbook reconcile wrote hold a decision typed into it (status, assignee,
-    decision, amount or comment changed since it was written) that the database `db` does not hold:
-    writing the workbook again over it would lose them. 0 for a book whose findings cannot be read
-    back (masked, or none)."""
+    decision, amount or comment) that the database `db` does not hold: writing the workbook again over
+    it would lose them. A row of a masked book (no check of how it was written) is compared with the
+    case in the database alone. None when its findings cannot be read back (the sheet renamed, a
+    column deleted): what was typed into it cannot be told."""
     from reconcile.readback import open_db
 
     try:
         rows = read_book(book)
     except ReconcileError:
-        return 0
-    typed = []
-    for _, _, row in rows:
-        written = _text(row.get("decision_check"))
-        if written is None:
-            continue  # a masked book: its decisions are not read back
-        values, why = _decision(row)
-        if why or decision_check(_shown(values)) != written:
-            typed.append((_text(row.get("case_id")), None if why else _shown(values)))
-    if not typed:
-        return 0
+        return None
     current: dict[str, tuple] = {}
     if Path(db).is_file():
         try:
             with open_db(Path(db)) as con:
                 current = {
-                    r[0]: tuple(r[1:])
+                    r[0]: _shown(tuple(r[1:]))
                     for r in con.execute(
                         "SELECT case_id, status, assignee, decision, "
                         "rc_case_amount(status, amount_recovered, amount_written_off), comment FROM cases"
@@ -205,8 +196,16 @@ def unrecorded_decisions(db: Path, book: Path) -> int:
                 }
         except (ReconcileError, duckdb.Error):
             current = {}
-    before = {case_id: _shown(values) for case_id, values in current.items()}
-    return sum(1 for case_id, values in typed if values is None or before.get(case_id or "") != values)
+    unrecorded = 0
+    for _, _, row in rows:
+        values, why = _decision(row)
+        shown = None if why else _shown(values)
+        written = _text(row.get("decision_check"))
+        if written is not None and shown is not None and decision_check(shown) == written:
+            continue  # as the book was written
+        held = current.get(_text(row.get("case_id")) or "", ("open", None, None, None, None))
+        unrecorded += shown != held
+    return unrecorded
 
 
 def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:

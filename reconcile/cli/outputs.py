@@ -184,6 +184,11 @@ def check_replaces_only_its_own(report_path: Path | None, db: Path) -> None:
     from reconcile.cases.review import unrecorded_decisions
 
     n = unrecorded_decisions(db, report_path)
+    if n is None:
+        raise ReconcileError(
+            f"{report_path}: its findings cannot be read back (a sheet renamed, or a column deleted), so whether "
+            "decisions were typed into it cannot be told; give --report another name, or move that file"
+        )
     if n:
         raise ReconcileError(
             f"{report_path}: holds {n:,} {'decision' if n == 1 else 'decisions'} typed into it that the database "

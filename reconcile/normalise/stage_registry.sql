@@ -16,7 +16,8 @@ m_dob AS (
 m_dod AS (
     -- a month or a year alone (`08/2024`, `tháng 8/2024`, `2024`): no date, which the status
     -- deceased does without (PAID_AFTER_DEATH by the status)
-    SELECT raw, t AS dod_t, rc_date_a(rc_date_any_t(t)) AS dod, rc_no_day_t(t) AS dod_no_day
+    SELECT raw, t AS dod_t, rc_date_a(rc_date_any_t(t)) AS dod, rc_no_day_t(t) AS dod_no_day,
+           rc_no_day_from_t(t) AS dod_from
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT date_of_death AS raw FROM raw_registry))
 ),
 m_amount AS (
@@ -160,6 +161,8 @@ SELECT
         CASE WHEN n_status IS NULL THEN 'status is not active, suspended, terminated or deceased' END,
         CASE WHEN dod_t IS NOT NULL AND dod IS NULL AND dod_no_day AND n_status IS DISTINCT FROM 'deceased'
              THEN 'date_of_death gives no day: write the whole date, or the status deceased'
+             WHEN dod_t IS NOT NULL AND dod IS NULL AND dod_no_day AND dod_from > $period_end
+             THEN 'date_of_death gives no day, and its month or year is after the period: write the whole date'
              WHEN dod_t IS NOT NULL AND dod IS NULL AND NOT dod_no_day THEN 'date_of_death is not a real date' END
     ), '')) AS reject_reason,
     province_code_2025,

@@ -79,7 +79,10 @@ def build_table(
         table.consumed |= {"direction", "aside"}
     if chooser.profile is None:
         _refuse_near_miss(path, kind, cleaned, table.header_map)
-    check_required(path, kind, table.header_map)
+    # a bank statement (camt, MT940, or a statement's export with its debit and credit) may name each
+    # payee in its narrative alone; a payments list names them in a column of their own
+    statement = fmt in STATEMENTS or bool(chooser.profile and (chooser.profile.debit or chooser.profile.credit))
+    check_required(path, kind, table.header_map, statement)
     if not scanned and fmt not in STATEMENTS:
         take_totals_row(table, tail_rows(table.frame, table))
     return table

@@ -14,19 +14,20 @@ from reconcile.readers.lookup import canonical_of, header_lookup
 NAMED_BY = ("vneid", "account_number", "narrative")
 
 
-def missing_required(kind: RecordKind, mapped: dict[str, str]) -> list[str]:
-    """The required canonical columns a file lacks: the payee's name only where nothing else could
-    say who was paid (NAMED_BY)."""
+def missing_required(kind: RecordKind, mapped: dict[str, str], statement: bool = False) -> list[str]:
+    """The required canonical columns a file lacks: of a bank statement, the payee's name only where
+    nothing else could say who was paid (NAMED_BY). A list of payments without one is refused: a
+    header it has for it, not recognised (`Tên KH`), would leave every name unchecked, unsaid."""
     present = set(mapped.values())
     missing = [c.name for c in columns(kind) if c.required and c.name not in present]
-    if kind == "payments" and present & set(NAMED_BY):
+    if kind == "payments" and statement and present & set(NAMED_BY):
         missing = [c for c in missing if c != "payee_name"]
     return missing
 
 
-def check_required(path: Path, kind: RecordKind, mapped: dict[str, str]) -> None:
+def check_required(path: Path, kind: RecordKind, mapped: dict[str, str], statement: bool = False) -> None:
     """Refuse a file that lacks a required canonical column (after a profile added its own)."""
-    missing = missing_required(kind, mapped)
+    missing = missing_required(kind, mapped, statement)
     if missing:
         raise NotThisRole(
             str(path),

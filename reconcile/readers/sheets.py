@@ -111,10 +111,14 @@ def read_workbook(
     return tables, skipped
 
 
-# a sheet's name that says its rows were not paid (folded: no case, diacritics or punctuation)
+# a sheet's name that says its rows were not paid (folded: no case, diacritics or punctuation), at its
+# start: `Chưa chi`, `DS chưa nhận`, `Bị trả về`, `Failed`; not `Chi trả lại` (paid again) nor `Chi bù
+# tháng chưa chi` (arrears paid now)
 UNPAID = re.compile(
-    r"\b(chua (chi|nhan|linh|tra|thanh toan|thanh cong)|khong (chi|nhan|linh|thanh cong)( duoc)?|that bai|"
-    r"hoan tra|tra lai|unpaid|not paid|failed|returned|rejected)\b"
+    r"^(danh sach |ds |cac khoan |khoan |list of )?"
+    r"(chua (chi|nhan|linh|tra|thanh toan|thanh cong)|(khong|ko|k) (chi|nhan|linh|thanh cong)( duoc)?|"
+    r"that bai|hoan tra|bi tra (lai|ve)|tra ve|bi tu choi|tu choi|cho chi|giu lai|(tk|tai khoan) bi khoa|"
+    r"unpaid|not paid|failed|failures?|unsuccessful|returned|returns?|rejected|rejects?|bounced|pending|on hold)\b"
 )
 
 
