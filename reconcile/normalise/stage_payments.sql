@@ -13,27 +13,27 @@ m_narrative AS (
     -- narratives, not in every row's); a number labelled as an account (rc_narrative_digits) only
     -- when there is no other and it is not the account the narrative pays into: `TK 001156012345
     -- NGUYEN VAN HUNG` may give the ID after a label
-    SELECT raw, narrative_t, narrative_accounts,
-           CASE WHEN len(ids) > 0 THEN ids
-                ELSE list_filter(coalesce(every, []), lambda i: NOT list_contains(coalesce(narrative_accounts, []), i))
-           END AS narrative_ids
-    FROM (
-    SELECT raw, rc_text(raw) AS narrative_t, c.ids, c.every,
-           CASE WHEN regexp_matches(raw, '(?i)tk|t[àa]i kho[ảa]n|a/?c|acc') THEN rc_narrative_accounts(raw) END
+    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids,
+           CASE WHEN rc_may_name_account(raw) THEN rc_narrative_accounts(raw) END
                AS narrative_accounts
     FROM narratives AS n
     LEFT JOIN (
-        SELECT narrative, list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE NOT every) AS ids,
-               list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE every) AS every
+        SELECT narrative, coalesce(list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE NOT labelled),
+                                   list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE labelled)) AS ids
         FROM (
             SELECT raw AS narrative,
-                   unnest(regexp_extract_all(rc_narrative_digits(raw), ' ([0-9]{12}) ', 1)) AS candidate,
-                   false AS every
+                   -- folded for its labels only where it may hold one: most narratives hold none
+                   unnest(regexp_extract_all(
+                       CASE WHEN rc_may_name_account(raw) THEN rc_narrative_digits(raw)
+                            ELSE regexp_replace(' ' || raw || ' ', '[^0-9]+', '  ', 'g') END,
+                       ' ([0-9]{12}) ', 1)) AS candidate,
+                   false AS labelled
             FROM narratives WHERE regexp_matches(raw, '[0-9]{12}')
-            UNION ALL  -- every 12-digit number, labelled as an account or not
-            SELECT raw, unnest(regexp_extract_all(regexp_replace(' ' || raw || ' ', '[^0-9]+', '  ', 'g'),
-                                                  ' ([0-9]{12}) ', 1)), true
-            FROM narratives WHERE regexp_matches(raw, '[0-9]{12}')
+            UNION ALL  -- the 12-digit numbers labelled as an account, but the one it pays into
+            SELECT raw, unnest(list_filter(
+                       regexp_extract_all(regexp_replace(' ' || raw || ' ', '[^0-9]+', '  ', 'g'), ' ([0-9]{12}) ', 1),
+                       lambda i: NOT list_contains(coalesce(rc_narrative_accounts(raw), []), i))), true
+            FROM narratives WHERE regexp_matches(raw, '[0-9]{12}') AND rc_may_name_account(raw)
             UNION ALL
             SELECT raw, unnest(rc_grouped_ids(raw)), false
             FROM narratives WHERE regexp_matches(raw, '[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}')
@@ -41,7 +41,6 @@ m_narrative AS (
         WHERE rc_vneid_valid(candidate)
         GROUP BY narrative
     ) AS c ON c.narrative = n.raw
-    )
 ),
 m_name AS (
     SELECT raw, t AS name_t, rc_name_key_t(t) AS payee_key
