@@ -69,6 +69,7 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     refused = {r["file_id"]: r["refused"] for r in loaded}
     check_refused(counts, refused, names, commands, reasons, settings.checks)
     check_scientific(rows(con, "checks/scientific.sql"), names)
+    check_digits_lost(rows(con, "checks/digits_lost.sql"), names)
     if settings.checks.control_totals:
         check_controls(con, tables, names)
     check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)
@@ -151,6 +152,17 @@ def check_scientific(rows: list[dict], names: dict[int, str]) -> None:
             names[row["file_id"]],
             f"{_n(row['n'])} of its {row['column_name']} values are numbers Excel wrote in scientific notation "
             f"(the first in row {row['first_row']}): their digits are lost",
+            "format the column as text in Excel, or export the file again from its system, and run again",
+        )
+
+
+def check_digits_lost(rows: list[dict], names: dict[int, str]) -> None:
+    """A file whose long account numbers Excel held as numbers, to 15 digits (checks/digits_lost.sql)."""
+    for row in rows:
+        raise InputFileError(
+            names[row["file_id"]],
+            f"{_n(row['n'])} of its account_number values have 16 or more digits, every one ending in 0 (the first "
+            f"in row {row['first_row']}): numbers Excel kept to 15 digits, their last digits lost",
             "format the column as text in Excel, or export the file again from its system, and run again",
         )
 

@@ -1094,6 +1094,16 @@ CASES = [
         "and run again",
     ),
     Case(
+        "account-fifteen-digits",
+        "16-digit account numbers Excel kept to 15 digits (9704100000000040: the last digit lost, a 0)",
+        "payments",
+        payments_with(*(payment(ref=f"FT20240900099{n}", account=f"970410000000{n}0{n}0") for n in range(5))),
+        2,
+        "5 of its account_number values have 16 or more digits, every one ending in 0 (the first in row 6): "
+        "numbers Excel kept to 15 digits, their last digits lost; format the column as text in Excel, or export "
+        "the file again from its system, and run again",
+    ),
+    Case(
         "invisible-characters",
         "a zero-width space and a soft hyphen inside a name",
         "payments",

@@ -256,3 +256,37 @@ def test_a_workbook_whose_decisions_cannot_be_told_or_masked_with_some_typed_is_
     res = CliRunner().invoke(cli, [*run, "--report", str(masked), "--mask-ids"])
     assert res.exit_code == 2
     assert "holds 1 decision typed into it that the database does not hold yet" in res.stderr
+
+
+def test_long_account_numbers_excel_kept_to_15_digits_refuse_the_file(tmp_path):
+    """A bank's list whose 16-digit accounts were cells holding numbers: Excel keeps 15 digits, and
+    every payment was an ACCOUNT_MISMATCH, three to one account a SHARED_ACCOUNT."""
+    header = "Số tham chiếu,Số định danh,Tên người thụ hưởng,Số tài khoản,Số tiền,Ngày giao dịch,Kênh chi trả"
+    book = tmp_path / "bidv.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header.split(","))
+    for n in range(6):  # as Excel keeps 970410000000004n typed into a cell: 15 digits, then 0
+        account = 9704100000000040 + 10 * n
+        ws.append([f"FT{n}", f"00116602124{n}", "KIEU THI ANH", account, 1000000, "05/09/2024", "Tiền mặt"])
+    wb.save(book)
+    registry = _write(tmp_path / "registry.csv", REGISTRY)
+    args = ["run", "--period", "2024-09", "--registry", str(registry), "--payments", str(book)]
+    res = CliRunner().invoke(cli, ["--lang", "en", *args, "--db", str(tmp_path / "r.duckdb")])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {book}: 6 of its account_number values have 16 or more digits, every one ending in 0 "
+        "(the first in row 2): numbers Excel kept to 15 digits, their last digits lost; format the column as text "
+        "in Excel, or export the file again from its system, and run again"
+    )
+    # the same accounts written as text, whole: read
+    text = _write(
+        tmp_path / "bidv.csv",
+        header
+        + "\n"
+        + "".join(
+            f"FT{n},00116602124{n},KIEU THI ANH,{9704100000000041 + n},1000000,05/09/2024,Tiền mặt\n" for n in range(6)
+        ),
+    )
+    res = CliRunner().invoke(cli, ["--lang", "en", *args[:-1], str(text), "--db", str(tmp_path / "s.duckdb")])
+    assert res.exit_code in (0, 1), res.output
