@@ -152,7 +152,7 @@ def test_a_beneficiary_unpaid_is_pointed_to_the_rejected_payment_row_of_their_id
         (
             "MISSING_PAYMENT",
             "001049031247",
-            "No successful payment dated in the period; a payment row with this ID was rejected (buu_dien.csv row 3)",
+            "No successful payment dated in the period; a payment row with this ID was rejected (buu_dien.csv reference BD2)",
         )
     ]
 

@@ -111,6 +111,14 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
         (r"([0-9]+) failed or returned", r"\1 khoản thất bại hoặc bị trả lại"),
         (r"([0-9]+) successful dated outside the period", r"\1 khoản thành công ghi ngày ngoài kỳ"),
         (
+            r"a payment row with this ID was rejected \((.+) \(sheet (.+)\) reference (.+)\)",
+            r"một dòng chi trả có số định danh này đã bị loại (\1, trang tính \2, số tham chiếu \3)",
+        ),
+        (
+            r"a payment row with this ID was rejected \((.+) reference (.+)\)",
+            r"một dòng chi trả có số định danh này đã bị loại (\1, số tham chiếu \2)",
+        ),
+        (
             r"a payment row with this ID was rejected \((.+) \(sheet (.+)\) row ([0-9]+)\)",
             r"một dòng chi trả có số định danh này đã bị loại (\1, trang tính \2, dòng \3)",
         ),

@@ -3,14 +3,16 @@
 -- en: Active beneficiary with no successful payment in the period
 -- vi: Đối tượng đang hưởng chưa được chi trả thành công trong kỳ
 -- A payment row of the beneficiary's ID that was rejected (an amount or a date that could not be read)
--- may be the payment: the detail names it (the first), so that the officer looks there before asking
--- the bank, as UNKNOWN_PAYEE names a rejected registry row
+-- may be the payment: the detail names it, so that the officer looks there before asking the bank,
+-- as UNKNOWN_PAYEE names a rejected registry row. By its file and reference, which stay where the
+-- rows are in any order (a finding's detail does not move with its rows); the first by them
 WITH rejected_payments AS (
     SELECT vneid, regexp_extract(source_file, '[^/\\]+$') || coalesce(' (sheet ' || source_sheet || ')', '')
-                  || ' row ' || source_row AS payment_row
+                  || coalesce(' reference ' || payment_ref, ' row ' || source_row) AS payment_row
     FROM (
-        SELECT vneid, source_file, source_sheet, source_row,
-               row_number() OVER (PARTITION BY vneid ORDER BY source_file, source_sheet, source_row) AS n
+        SELECT vneid, source_file, source_sheet, source_row, payment_ref,
+               row_number() OVER (PARTITION BY vneid ORDER BY regexp_extract(source_file, '[^/\\]+$'), source_sheet,
+                                                              payment_ref, source_row) AS n
         FROM stg_payments
         WHERE reject_reason IS NOT NULL AND NOT set_aside AND vneid IS NOT NULL
     ) AS p
