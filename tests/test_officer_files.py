@@ -96,8 +96,8 @@ def test_a_sheet_of_people_not_paid_whose_rows_give_no_status_is_refused(tmp_pat
     assert res.exit_code == 2
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: {book}: the sheet 'Chưa chi' is named as payments not made, but 1 of its rows give no "
-        "status, which reads as paid; write each row's status (Chưa nhận, Thất bại), or delete the sheet if its "
-        "rows are no payments of the month"
+        "status, which reads as paid; write each row's status (Thành công if it was paid since, Chưa nhận or Thất "
+        "bại if not), or delete the sheet if its rows are no payments of the month"
     )
     assert not db.exists()
     unpaid.cell(2, 7, "Chưa nhận")
@@ -206,17 +206,20 @@ def test_which_sheet_names_say_their_rows_were_not_paid():
     """At the start of the name: `Chi trả lại` (paid again) and `Chi bù tháng chưa chi` (arrears paid
     now) hold payments made, and were refused; `Bị trả về` and `Unsuccessful` were read as paid."""
     from reconcile.normalise.text import fold
-    from reconcile.readers.sheets import UNPAID
+    from reconcile.readers.sheets import PAID_SINCE, UNPAID
 
     unpaid = ["Chưa chi", "DS chưa nhận", "Bị trả về", "Trả về", "Thất bại", "Hoàn trả", "Ko thanh cong", "Chờ chi"]
     unpaid += ["Giữ lại", "TK bị khóa", "Returns", "Return list", "Unsuccessful", "Pending", "Bounced", "Failed"]
     paid = ["Chi trả lại", "Chi bù tháng chưa chi", "DS chi trả (không thành công 0)", "Đã chi", "Đã nhận", "Đợt 1"]
-    assert [n for n in unpaid if not UNPAID.search(fold(n))] == []
+    since = ["DS chưa nhận T8 chi bù T9", "Chưa chi T8 - chi bù", "Trả về T8 chi lại", "Hoàn trả T8 đã chi lại"]
+    assert [n for n in unpaid if not UNPAID.search(fold(n)) or PAID_SINCE.search(fold(n))] == []
     assert [n for n in paid if UNPAID.search(fold(n))] == []
+    assert [n for n in since if not PAID_SINCE.search(fold(n))] == []
 
 
 def test_a_payments_list_whose_name_column_is_not_recognised_is_refused(tmp_path):
-    """Read without names, every NAME_MISMATCH was lost unsaid; `Tên KH` is now a name's header."""
+    """Read without names, every NAME_MISMATCH was lost unsaid; `Người nhận` is a name's header (`Tên
+    khách hàng` is not: in some lists it is the paying office)."""
     header = "Số tham chiếu,Số định danh,{name},Số tiền,Ngày giao dịch,Kênh chi trả,Trạng thái\n"
     row = "FT1,001166021246,HOANG MINH TUAN,1.000.000,05/09/2024,Tiền mặt,Thành công\n"
     args = ["--lang", "en", "check", "--as", "payments", "--period", "2024-09"]
@@ -224,8 +227,8 @@ def test_a_payments_list_whose_name_column_is_not_recognised_is_refused(tmp_path
     res = CliRunner().invoke(cli, [*args, str(unknown)])
     assert res.exit_code == 2
     assert "required column 'payee_name' is missing from the payments file" in res.stderr
-    known = _write(tmp_path / "b.csv", header.format(name="Tên KH") + row)
-    assert "Tên KH -> payee_name" in CliRunner().invoke(cli, [*args, str(known)]).stdout
+    known = _write(tmp_path / "b.csv", header.format(name="Người nhận") + row)
+    assert "Người nhận -> payee_name" in CliRunner().invoke(cli, [*args, str(known)]).stdout
 
 
 def test_a_workbook_whose_decisions_cannot_be_told_or_masked_with_some_typed_is_not_written_over(tmp_path):

@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+from click.testing import CliRunner
 
 from conftest import reconciled
+from reconcile.cli import cli
 
 REGISTRY = """Số định danh cá nhân,Họ và tên,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã ngân hàng,Số tài khoản,Trạng thái
 001166021246,Kiều Thị Ánh,Trợ cấp xã hội,1.000.000,Chuyển khoản,BIDV,12010000021246,Đang hưởng
@@ -153,40 +155,31 @@ def test_a_payee_surnamed_phi_is_paid_and_a_charge_is_still_a_charge(tmp_path):
         ]
 
 
-def test_an_account_number_in_the_narrative_is_the_account_not_the_id(tmp_path):
-    """Sacombank's 12-digit accounts start like an ID: `STK 060123456789` was taken for Sơn's ID
-    (UNKNOWN_PAYEE, and Sơn unpaid); beside his `CCCD`, it made the ID one of two, and neither used."""
+def test_an_account_number_in_the_narrative_is_no_id_beside_one_and_no_payee_s_account(tmp_path):
+    """Beside Bảo's `CCCD`, `TK 060123400001` made his ID one of two, and neither was used. An account
+    a narrative names is never taken for the payee's: it may be the office's own (`PHONG LDTBXH HUONG
+    KHE TK 3700201001234`), and every payment was then a false ACCOUNT_MISMATCH. A number after TK is
+    the ID when it is the only one (`TK 001163021236 LY THI OANH`)."""
     path = mt940(
         tmp_path,
         30000000,
-        ":61:2409050905D5050000,NTRFLH2409101//FT24249200001",
-        ":86:LUONG HUU T09/2024 CK CHO TA VAN SON STK 060123456789 SACOMBANK",
         ":61:2409050905D4600000,NTRFLH2409102//FT24249200002",
         ":86:LUONG HUU T09/2024 CK DEN TK 060123400001 09/2024 LAM VAN BAO CCCD 001049031247",
         ":61:2409050905D1000000,NTRFTC2409103//FT24249200003",
-        ":86:CHUYEN TU TK 12010000999999 CHI TRO CAP KIEU THI ANH CCCD 001166021246",
+        ":86:PHONG LDTBXH HUONG KHE TK 3700201001234 CHI TRO CAP CCCD 001166021246 KIEU THI ANH",
         ":61:2409050905D1500000,NTRFTC2409104//FT24249200004",
-        ":86:PHONG LDTBXH TK 1130001234 CHI TRO CAP T09 CCCD 001163021236 LY THI OANH",
+        ":86:CHI TRO CAP T09 TK 001163021236 LY THI OANH",
         ":61:2409050905D2000000,NTRFTC2409105//FT24249200005",
         ":86:CK DEN TK 0011001231237 001070031237 PHI VAN PHUC TRO CAP T09",
     )
     found, rows = month(tmp_path, path)
     assert rows == [
-        ("LH2409101", None, "060123456789", "success"),
-        ("LH2409102", "001049031247", "060123400001", "success"),  # the date after it is not the account's
-        ("TC2409103", "001166021246", None, "success"),  # from the paying account: no payee's
-        ("TC2409104", "001163021236", None, "success"),  # an account named by no word of sending: the office's
-        ("TC2409105", "001070031237", "0011001231237", "success"),  # the ID right after the account stays whole
+        ("LH2409102", "001049031247", None, "success"),
+        ("TC2409103", "001166021246", None, "success"),
+        ("TC2409104", "001163021236", None, "success"),
+        ("TC2409105", "001070031237", None, "success"),  # the ID right after the account stays whole
     ]
-    assert found == {}
-    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT payment_ref, method FROM matches ORDER BY payment_ref").fetchall() == [
-            ("LH2409101", "account"),
-            ("LH2409102", "narrative_vneid"),
-            ("TC2409103", "narrative_vneid"),
-            ("TC2409104", "narrative_vneid"),
-            ("TC2409105", "narrative_vneid"),
-        ]
+    assert found == {"MISSING_PAYMENT": 1}  # Sơn, in no file
 
 
 def test_a_day_s_subtotal_in_the_narrative_is_set_aside_and_the_total_counts_the_charges(tmp_path):
@@ -261,3 +254,26 @@ def test_a_family_paying_back_an_earlier_month_returns_no_payment_of_this_one(tm
     (tmp_path / "r.duckdb").unlink()
     found, rows = month(tmp_path, reversal)
     assert rows[0] == ("TC2409104", "001166021246", None, "success")
+
+
+def test_a_bank_s_fee_for_paying_benefits_is_a_charge_and_a_name_column_unread_refuses_the_statement(tmp_path):
+    """`PHI CHI TRA TRO CAP T09/2024` speaks of a benefit, as a payee surnamed Phí's narrative does,
+    but is the bank's fee for paying them: loaded, each was an UNKNOWN_PAYEE. And a statement whose
+    payee column is headed `Tên KH` (no header reconcile knows) was read without its names, unsaid."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        STATEMENT + "05/09/2024,FT001,CHI TRO CAP T09/2024 CCCD 001166021246 KIEU THI ANH,1.000.000,,,KIEU THI ANH\n"
+        "06/09/2024,FT002,PHI CHI TRA TRO CAP T09/2024,11.000,,,VIETCOMBANK\n"
+        "06/09/2024,FT003,PHI XU LY GD CHI LUONG HUU T09/2024,5.500,,,VIETCOMBANK\n"
+        "06/09/2024,FT004,Phí chi trả lương hưu qua TK tháng 9/2024,22.000,,,VIETCOMBANK\n"
+        "06/09/2024,FT005,PHI HOAN TRA TRO CAP,22.000,,,VIETCOMBANK\n",
+        encoding="utf-8",
+    )
+    found, rows = month(tmp_path, path)
+    assert [r[0] for r in rows] == ["FT001"]
+    assert "UNKNOWN_PAYEE" not in found
+    unknown = tmp_path / "tenkh.csv"
+    unknown.write_text(path.read_text(encoding="utf-8").replace(",Tên đối ứng", ",Tên KH"), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(unknown), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 2
+    assert "required column 'payee_name' is missing from the payments file" in res.stderr

@@ -145,17 +145,6 @@ CREATE OR REPLACE TEMP MACRO rc_may_name_account(t) AS
 CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS regexp_replace(' ' || regexp_replace(' ' || rc_fold(t),
     ' ' || rc_account_label(), '  ', 'g') || ' ', '[^0-9]+', '  ', 'g');
 
--- The accounts a narrative names as the payee's, digits alone: an account label within six words
--- after a word that sends money to someone (`CK DEN TK 0601 2345 6789`, `CHI CHO NGUYEN VAN A STK
--- ...`), not right after `từ` or `trích` (from: the paying account). An account named with no such
--- word (`PHONG LDTBXH TK 1130001234 CHI TRO CAP`) may be the office's own: none is taken from it.
-CREATE OR REPLACE TEMP MACRO rc_narrative_accounts(t) AS list_filter(list_distinct(list_transform(list_filter(
-    regexp_extract_all(' ' || rc_fold(t),
-        ' (?:den|toi|vao|cho|nhan|huong|thu huong)(?: [a-z0-9]+){0,6}? ' || rc_account_label()),
-    lambda m: NOT regexp_matches(m, ' (?:tu|trich) ' || rc_account_label() || '$')),
-    lambda m: replace(regexp_extract(m, '([0-9]{6,20}|[0-9]{3,6}(?: [0-9]{3,6})+)$', 1), ' ', ''))),
-    lambda a: length(a) BETWEEN 6 AND 20);
-
 CREATE OR REPLACE TEMP MACRO rc_grouped_ids(t) AS list_distinct(list_filter(list_transform(
     regexp_extract_all(rc_fold(t),
         '\b(?:cccd|cmnd|cmt|can cuoc|dinh danh|ddcn|id)(?: (?:so|la|ca nhan))* ([0-9]{3,4}(?: [0-9]{3,4})+)', 1),

@@ -11,11 +11,11 @@ m_narrative AS (
     -- code), written whole or in groups (`036.035.000.000`, rc_grouped_ids), once per distinct
     -- narrative: most repeat a few templates (the numbers are looked for in the distinct
     -- narratives, not in every row's); a number labelled as an account (rc_narrative_digits) only
-    -- when there is no other and it is not the account the narrative pays into: `TK 001156012345
-    -- NGUYEN VAN HUNG` may give the ID after a label
-    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids,
-           CASE WHEN rc_may_name_account(raw) THEN rc_narrative_accounts(raw) END
-               AS narrative_accounts
+    -- when there is no other: `TK 001156012345 NGUYEN VAN HUNG` may give the ID after a label. No
+    -- account is taken from a narrative: the one it names may be the paying office's own (`PHONG
+    -- LDTBXH HUONG KHE TK 3700201001234`), and as the payee's it made every payment a false
+    -- ACCOUNT_MISMATCH
+    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids
     FROM narratives AS n
     LEFT JOIN (
         SELECT narrative, coalesce(list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE NOT labelled),
@@ -29,10 +29,9 @@ m_narrative AS (
                        ' ([0-9]{12}) ', 1)) AS candidate,
                    false AS labelled
             FROM narratives WHERE regexp_matches(raw, '[0-9]{12}')
-            UNION ALL  -- the 12-digit numbers labelled as an account, but the one it pays into
-            SELECT raw, unnest(list_filter(
-                       regexp_extract_all(regexp_replace(' ' || raw || ' ', '[^0-9]+', '  ', 'g'), ' ([0-9]{12}) ', 1),
-                       lambda i: NOT list_contains(coalesce(rc_narrative_accounts(raw), []), i))), true
+            UNION ALL  -- the 12-digit numbers labelled as an account
+            SELECT raw, unnest(regexp_extract_all(regexp_replace(' ' || raw || ' ', '[^0-9]+', '  ', 'g'),
+                                                  ' ([0-9]{12}) ', 1)), true
             FROM narratives WHERE regexp_matches(raw, '[0-9]{12}') AND rc_may_name_account(raw)
             UNION ALL
             SELECT raw, unnest(rc_grouped_ids(raw)), false
@@ -78,11 +77,8 @@ t AS (
     SELECT
         r.file_id, r.source_file, r.source_row, r.source_sheet, r.skip_reason,
         rc_text_word(r.payment_ref) AS ref_t, rc_text_word(r.vneid) AS vneid_t,
-        -- no account column, or none in it: the one account the narrative names as the payee's
-        coalesce(rc_text_word(r.account_number),
-                 CASE WHEN len(m_narrative.narrative_accounts) = 1 THEN m_narrative.narrative_accounts[1] END) AS account_t,
-        rc_text_word(r.bank_ref) AS bank_ref_t,
-        m_narrative.* EXCLUDE (raw, narrative_accounts), m_name.* EXCLUDE (raw), m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
+        rc_text_word(r.account_number) AS account_t, rc_text_word(r.bank_ref) AS bank_ref_t,
+        m_narrative.* EXCLUDE (raw), m_name.* EXCLUDE (raw), m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
         m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw), m_program.* EXCLUDE (raw), m_bank.bank_code
     FROM raw_payments AS r
     LEFT JOIN m_narrative ON m_narrative.raw IS NOT DISTINCT FROM r.narrative

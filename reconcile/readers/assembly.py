@@ -4,12 +4,14 @@ profile applied, rows that are no payment set aside, and the totals row taken ou
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
 
 from reconcile.contracts import RecordKind
 from reconcile.errors import NotThisRole
+from reconcile.normalise.text import fold
 from reconcile.profiles import near_miss
 from reconcile.readers.headers import HeaderChooser, clean_headers, map_headers, unique_names
 from reconcile.readers.layout import apply_profile, blank_or_total_rows, profile_columns
@@ -82,10 +84,18 @@ def build_table(
     # a bank statement (camt, MT940, or a statement's export with its debit and credit) may name each
     # payee in its narrative alone; a payments list names them in a column of their own
     statement = fmt in STATEMENTS or bool(chooser.profile and (chooser.profile.debit or chooser.profile.credit))
-    check_required(path, kind, table.header_map, statement)
+    # not one with a column headed like a name that is not read as one (`Người nhận` unknown): its
+    # names would go unchecked, unsaid; refused, it is named, to map
+    used = set(table.header_map) | table.consumed | set(table.converted)
+    unread = [h for h, n in zip(cleaned, names) if n not in used and NAME_LIKE.search(fold(h))]
+    check_required(path, kind, table.header_map, statement and not unread)
     if not scanned and fmt not in STATEMENTS:
         take_totals_row(table, tail_rows(table.frame, table))
     return table
+
+
+# a header that may hold a payee's name: ten, ho ten, nguoi (nhan, huong), thu huong, name, payee
+NAME_LIKE = re.compile(r"\b(ten|ho|nguoi|thu huong|name|payee|beneficiary)\b")
 
 
 def _refuse_near_miss(path: Path, kind: RecordKind, headers: list[str], mapped: dict[str, str]) -> None:

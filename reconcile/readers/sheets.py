@@ -122,10 +122,15 @@ UNPAID = re.compile(
 )
 
 
+# ... unless it says they were paid since: `Chưa chi T8 - chi bù`, `Trả về T8 chi lại`, arrears paid now
+PAID_SINCE = re.compile(r"\b(chi bu|chi lai|da chi|da tra|tra bu|truy linh|chi tiep|chi bo sung)\b")
+
+
 def _refuse_unpaid_without_status(table: RawTable) -> None:
     """A payments sheet named as payments not made (`Chưa chi`, `Chưa nhận`, `Thất bại`) whose rows
     give no status: a row without one reads as paid, and the people on it would count as paid."""
-    if table.kind != "payments" or table.sheet is None or not UNPAID.search(fold(table.sheet)):
+    name = fold(table.sheet or "")
+    if table.kind != "payments" or table.sheet is None or not UNPAID.search(name) or PAID_SINCE.search(name):
         return
     frame = table.frame
     status = next(
@@ -142,8 +147,8 @@ def _refuse_unpaid_without_status(table: RawTable) -> None:
             str(table.path),
             f"the sheet '{table.sheet}' is named as payments not made, but {blank} of its rows give no status, which "
             "reads as paid",
-            "write each row's status (Chưa nhận, Thất bại), or delete the sheet if its rows are no payments of the "
-            "month",
+            "write each row's status (Thành công if it was paid since, Chưa nhận or Thất bại if not), or delete the "
+            "sheet if its rows are no payments of the month",
         )
 
 
