@@ -212,6 +212,12 @@ def test_which_sheet_names_say_their_rows_were_not_paid():
     unpaid += ["Giữ lại", "TK bị khóa", "Returns", "Return list", "Unsuccessful", "Pending", "Bounced", "Failed"]
     paid = ["Chi trả lại", "Chi bù tháng chưa chi", "DS chi trả (không thành công 0)", "Đã chi", "Đã nhận", "Đợt 1"]
     since = ["DS chưa nhận T8 chi bù T9", "Chưa chi T8 - chi bù", "Trả về T8 chi lại", "Hoàn trả T8 đã chi lại"]
+    since += [
+        "Chưa nhận T8 - nhận bổ sung T9",
+        "Bị trả về - chuyển lại T9",
+        "Chưa chi T8 trả cùng T9",
+        "Failed Aug - repaid Sep",
+    ]
     assert [n for n in unpaid if not UNPAID.search(fold(n)) or PAID_SINCE.search(fold(n))] == []
     assert [n for n in paid if UNPAID.search(fold(n))] == []
     assert [n for n in since if not PAID_SINCE.search(fold(n))] == []

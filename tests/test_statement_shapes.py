@@ -266,7 +266,10 @@ def test_a_bank_s_fee_for_paying_benefits_is_a_charge_and_a_name_column_unread_r
         "06/09/2024,FT002,PHI CHI TRA TRO CAP T09/2024,11.000,,,VIETCOMBANK\n"
         "06/09/2024,FT003,PHI XU LY GD CHI LUONG HUU T09/2024,5.500,,,VIETCOMBANK\n"
         "06/09/2024,FT004,Phí chi trả lương hưu qua TK tháng 9/2024,22.000,,,VIETCOMBANK\n"
-        "06/09/2024,FT005,PHI HOAN TRA TRO CAP,22.000,,,VIETCOMBANK\n",
+        "06/09/2024,FT005,PHI HOAN TRA TRO CAP,22.000,,,VIETCOMBANK\n"
+        "06/09/2024,FT006,Phí NH chi trả trợ cấp XH T9/2024,11.000,,,VIETCOMBANK\n"
+        "06/09/2024,FT007,PHI UNC CHI LUONG HUU T9/2024,22.000,,,VIETCOMBANK\n"
+        "06/09/2024,FT008,Phí ủy thác chi trả lương hưu T9/2024,1.250.000,,,BUU DIEN TINH AN GIANG\n",
         encoding="utf-8",
     )
     found, rows = month(tmp_path, path)

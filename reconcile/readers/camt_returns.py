@@ -122,10 +122,12 @@ class Originals:
         return None, sorted(named or fits)
 
     def take(self, ret: dict, amount, kind: str | None = None) -> tuple[dict | None, list[int]]:
-        """The original of a bank's return `ret` (a camt return, an MT940 reversal), marked as taken;
-        else None and, when several payments fit and the return names none of them apart, their row
-        numbers (the return is ambiguous)."""
-        fits = self.fits(ret, amount, kind, payee=names)
+        """The original of a bank's return `ret` (a camt return, an MT940 reversal) in its own file, by
+        a reference, marked as taken; else None and, when several payments fit and the return names
+        none of them apart, their row numbers (the return is ambiguous). One that names no payment
+        of its file by a reference is looked for across the run's statements (returns_across.py):
+        first by the references it names, then by its payee."""
+        fits = self.fits(ret, amount, kind)
         chosen, several = self.choose(ret, fits)
         if chosen is None:
             return None, several

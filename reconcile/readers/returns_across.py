@@ -151,10 +151,19 @@ class Pairing:
                 and not (row["return"] == "credit" and _another_payee(row, payment))
             )
 
-        # a bank's return names its payment's payee; a credit that only says `hoàn trả` may be anyone's
-        # money back (the family paying back an earlier month): it must name the payment's reference
-        payee = None if row["return"] == "credit" else names
-        return self.originals.fits(_as_return(row), row["amount"], allowed=allowed, taken_too=True, payee=payee)
+        found = self.originals.fits(_as_return(row), row["amount"], allowed=allowed, taken_too=True)
+        if found or row["return"] != "statement":
+            return found
+        # a bank's return that names no payment of any statement by its references (NONREF,
+        # NOTPROVIDED): the one of its amount whose payee it names, in any statement, its own
+        # included, dated no later. A credit that only says `hoàn trả` may be anyone's money back
+        # (the family paying back an earlier month): it must name the payment's reference.
+
+        def no_later(number: int, payment: dict) -> bool:
+            paid, back = payment["day"], row["day"]
+            return paid is None or back is None or paid <= back
+
+        return self.originals.fits(_as_return(row), row["amount"], allowed=no_later, taken_too=True, payee=names)
 
     def pair(self, statement: Statement, row: dict, number: int) -> None:
         self.originals.taken.add(number)

@@ -123,7 +123,10 @@ UNPAID = re.compile(
 
 
 # ... unless it says they were paid since: `Chưa chi T8 - chi bù`, `Trả về T8 chi lại`, arrears paid now
-PAID_SINCE = re.compile(r"\b(chi bu|chi lai|da chi|da tra|tra bu|truy linh|chi tiep|chi bo sung)\b")
+PAID_SINCE = re.compile(
+    r"\b(chi bu|chi lai|da chi|da tra|tra bu|truy linh|chi tiep|chi bo sung|nhan bo sung|bo sung|chuyen lai|"
+    r"tra cung|tra lai sau|repaid|paid since|paid later)\b"
+)
 
 
 def _refuse_unpaid_without_status(table: RawTable) -> None:
