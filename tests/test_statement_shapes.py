@@ -280,3 +280,34 @@ def test_a_bank_s_fee_for_paying_benefits_is_a_charge_and_a_name_column_unread_r
     res = CliRunner().invoke(cli, ["--lang", "en", "check", str(unknown), "--as", "payments", "--period", "2024-09"])
     assert res.exit_code == 2
     assert "required column 'payee_name' is missing from the payments file" in res.stderr
+
+
+def test_a_reversal_naming_the_day_before_s_payment_returns_it_not_the_re_payment_beside_it(tmp_path):
+    """Ánh's 1,000,000 of the 10th to a closed account came back on the 11th, in the statement that
+    also pays her again: the reversal names CTXH0910001, of the day before. Paired in its own file by
+    her name and the amount, it marked the re-payment returned and left the bounced one paid."""
+    day1 = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409100910D1000000,NTRFCTXH0910001//FT24254000101",
+        ":86:/IBAN/0011009999999/NAME/KIEU THI ANH/REMI/CHI TRA TRO CAP T09/2024 CCCD 001166021246",
+    ).rename(tmp_path / "day1.sta")
+    day2 = mt940(
+        tmp_path,
+        29000000,
+        ":61:2409110911D1000000,NTRFCTXH0911001//FT24255000202",
+        ":86:/IBAN/12010000021246/NAME/KIEU THI ANH/REMI/CHI TRA LAI TRO CAP T09/2024 CCCD 001166021246",
+        ":61:2409110911RD1000000,NTRFCTXH0910001//FT24255000201",
+        ":86:/NAME/KIEU THI ANH/REMI/HOAN TRA GD CTXH0910001 TAI KHOAN DA DONG",
+    ).rename(tmp_path / "day2.sta")
+    registry = tmp_path / "registry.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    args = ["run", "--period", "2024-09", "--registry", str(registry), "--payments", str(day1)]
+    args += ["--payments", str(day2), "--db", str(tmp_path / "r.duckdb"), "--partial"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code in (0, 1), res.output
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, status FROM payments ORDER BY payment_ref").fetchall() == [
+            ("CTXH0910001", "returned"),
+            ("CTXH0911001", "success"),
+        ]
