@@ -75,20 +75,28 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def post_office_book(tmp_path: Path, first: str, second: str, status: str | None):
+    """The post office's workbook (saved): Ánh paid on sheet `first`, Bảo on sheet `second` with `status`."""
+    book = tmp_path / "buu_dien.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = first
+    wb.create_sheet(second)
+    header = POST.strip().split(",")
+    for sheet, row in (
+        (first, ["BD1", "001166021246", "Kiều Thị Ánh", 1000000, "20/09/2024", "Tiền mặt", "Đã nhận"]),
+        (second, ["BD2", "001049031247", "Lâm Văn Bảo", 4600000, "20/09/2024", "Tiền mặt", status]),
+    ):
+        wb[sheet].append(header)
+        wb[sheet].append(row)
+    wb.save(book)
+    return book, wb
+
+
 def test_a_sheet_of_people_not_paid_whose_rows_give_no_status_is_refused(tmp_path):
     """The post office's workbook: `Đã chi` with its payments, `Chưa chi` with the three people who
     did not come, their status left empty. They counted as paid: a clean month."""
-    book = tmp_path / "buu_dien.xlsx"
-    wb = openpyxl.Workbook()
-    paid = wb.active
-    paid.title = "Đã chi"
-    header = POST.strip().split(",")
-    paid.append(header)
-    paid.append(["BD1", "001166021246", "Kiều Thị Ánh", 1000000, "20/09/2024", "Tiền mặt", "Đã nhận"])
-    unpaid = wb.create_sheet("Chưa chi")
-    unpaid.append(header)
-    unpaid.append(["BD2", "001049031247", "Lâm Văn Bảo", 4600000, "20/09/2024", "Tiền mặt", None])
-    wb.save(book)
+    book, wb = post_office_book(tmp_path, "Đã chi", "Chưa chi", None)
+    unpaid = wb["Chưa chi"]
     registry = _write(tmp_path / "registry.csv", REGISTRY)
     db = tmp_path / "r.duckdb"
     args = ["run", "--period", "2024-09", "--registry", str(registry), "--payments", str(book), "--db", str(db)]
@@ -178,17 +186,8 @@ def test_a_blank_row_between_the_totals_row_and_the_signatures_is_no_rejected_ro
 
 def test_a_hidden_sheet_is_read_and_said(tmp_path):
     """Last month's list left on a hidden sheet was read with nothing said: Excel does not show it."""
-    book = tmp_path / "buu_dien.xlsx"
-    wb = openpyxl.Workbook()
-    shown = wb.active
-    shown.title = "T09"
-    header = POST.strip().split(",")
-    shown.append(header)
-    shown.append(["BD1", "001166021246", "Kiều Thị Ánh", 1000000, "20/09/2024", "Tiền mặt", "Đã nhận"])
-    kept = wb.create_sheet("Cũ")
-    kept.append(header)
-    kept.append(["BD2", "001049031247", "Lâm Văn Bảo", 4600000, "20/09/2024", "Tiền mặt", "Đã nhận"])
-    kept.sheet_state = "hidden"
+    book, wb = post_office_book(tmp_path, "T09", "Cũ", "Đã nhận")
+    wb["Cũ"].sheet_state = "hidden"
     wb.save(book)
     registry = _write(tmp_path / "registry.csv", REGISTRY)
     args = ["run", "--period", "2024-09", "--registry", str(registry), "--payments", str(book)]
