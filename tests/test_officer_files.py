@@ -236,18 +236,19 @@ def test_a_payments_list_whose_name_column_is_not_recognised_is_refused(tmp_path
     assert "Người nhận -> payee_name" in CliRunner().invoke(cli, [*args, str(known)]).stdout
 
 
-def test_a_workbook_whose_decisions_cannot_be_told_or_masked_with_some_typed_is_not_written_over(tmp_path):
-    """The findings sheet renamed `Phát hiện T9`, or a masked book with a status typed: written over
-    with exit 0, the decisions gone."""
+def test_a_workbook_whose_decisions_cannot_be_told_is_not_written_over_one_to_write_again_is(tmp_path):
+    """The findings sheet renamed `Phát hiện T9`: written over with exit 0, what was typed into it
+    gone. But a book `review import` sends back to be written again (its case decided in the database
+    since), and a masked book (its decisions never read back), were refused in a loop: import said
+    to write the book again, and the run to import it first."""
     sample = Path(__file__).parent.parent / "fixtures" / "sample"
     db = tmp_path / "r.duckdb"
     run = ["--lang", "en", "run", "--period", "2024-09", "--registry", str(sample / "registry.csv")]
     run += ["--payments", str(sample / "bank_transfers.csv"), "--payments", str(sample / "post_office_cash.xlsx")]
     run += ["--db", str(db)]
-    renamed, masked = tmp_path / "renamed.xlsx", tmp_path / "masked.xlsx"
-    assert CliRunner().invoke(cli, [*run, "--report", str(renamed)]).exit_code == 0
-    assert CliRunner().invoke(cli, [*run, "--report", str(masked), "--mask-ids"]).exit_code == 0
-    assert CliRunner().invoke(cli, [*run, "--report", str(masked), "--mask-ids"]).exit_code == 0  # untouched
+    renamed, masked, book = tmp_path / "renamed.xlsx", tmp_path / "masked.xlsx", tmp_path / "book.xlsx"
+    for path, more in ((renamed, []), (masked, ["--mask-ids"]), (book, [])):
+        assert CliRunner().invoke(cli, [*run, "--report", str(path), *more]).exit_code == 0
     wb = openpyxl.load_workbook(renamed)
     wb["Phát hiện"].title = "Phát hiện T9"
     wb.save(renamed)
@@ -257,13 +258,21 @@ def test_a_workbook_whose_decisions_cannot_be_told_or_masked_with_some_typed_is_
         f"reconcile: error: {renamed}: its findings cannot be read back (a sheet renamed, or a column deleted), so "
         "whether decisions were typed into it cannot be told; give --report another name, or move that file"
     )
-    wb = openpyxl.load_workbook(masked)
-    ws = wb["Phát hiện"]
-    ws.cell(2, [c.value for c in ws[1]].index("Trạng thái") + 1, "in_review")
-    wb.save(masked)
-    res = CliRunner().invoke(cli, [*run, "--report", str(masked), "--mask-ids"])
-    assert res.exit_code == 2
-    assert "holds 1 decision typed into it that the database does not hold yet" in res.stderr
+
+    def typed(path: Path, status: str) -> None:
+        wb = openpyxl.load_workbook(path)
+        ws = wb["Phát hiện"]
+        ws.cell(2, [c.value for c in ws[1]].index("Trạng thái") + 1, status)
+        wb.save(path)
+
+    typed(masked, "in_review")
+    assert CliRunner().invoke(cli, [*run, "--report", str(masked), "--mask-ids"]).exit_code == 0
+    typed(book, "in_review")
+    assert CliRunner().invoke(cli, ["review", "import", str(book), "--by", "Lan", "--db", str(db)]).exit_code == 0
+    typed(book, "explained")  # a second decision on the book imported, written before the first: stale
+    res = CliRunner().invoke(cli, ["--lang", "en", "review", "import", str(book), "--by", "Lan", "--db", str(db)])
+    assert "its case was decided in the database since this workbook was written" in res.stderr
+    assert CliRunner().invoke(cli, [*run, "--report", str(book)]).exit_code == 0  # written again, as it says
 
 
 def test_long_account_numbers_excel_kept_to_15_digits_refuse_the_file(tmp_path):

@@ -173,10 +173,12 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
 
 def unrecorded_decisions(db: Path, book: Path) -> int | None:
     """How many rows of a workbook reconcile wrote hold a decision typed into it (status, assignee,
-    decision, amount or comment) that the database `db` does not hold: writing the workbook again over
-    it would lose them. A row of a masked book (no check of how it was written) is compared with the
-    case in the database alone. None when its findings cannot be read back (the sheet renamed, a
-    column deleted): what was typed into it cannot be told."""
+    decision, amount or comment changed since it was written) that the database `db` does not hold,
+    and could take: writing the workbook again over it would lose them. Not a row whose case was
+    decided in the database since the book was written (`review import` refuses it, saying to write
+    the workbook again), nor a row of a masked book (its decisions are never read back). None when
+    its findings cannot be read back (the sheet renamed, a column deleted): what was typed into it
+    cannot be told."""
     from reconcile.readback import open_db
 
     try:
@@ -198,12 +200,16 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
             current = {}
     unrecorded = 0
     for _, _, row in rows:
+        written = _text(row.get("decision_check"))
+        if written is None:
+            continue  # a masked book: what is typed into it is not read back
         values, why = _decision(row)
         shown = None if why else _shown(values)
-        written = _text(row.get("decision_check"))
-        if written is not None and shown is not None and decision_check(shown) == written:
+        if shown is not None and decision_check(shown) == written:
             continue  # as the book was written
         held = current.get(_text(row.get("case_id")) or "", ("open", None, None, None, None))
+        if decision_check(held) != written:
+            continue  # decided in the database since: the book is to be written again
         unrecorded += shown != held
     return unrecorded
 
