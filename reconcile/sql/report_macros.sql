@@ -20,15 +20,15 @@ CREATE OR REPLACE TEMP MACRO rc_mask_run(letter, run) AS
 CREATE OR REPLACE TEMP MACRO rc_dob_in_text() AS
     '(?i)(\b(?:ns|n\.s\.|sinh|dob|d\.o\.b\.|born|birth)(?:[\s:.]*(?:ngày|Ngày|NGÀY|ngay|on|date))?[\s:.]*)[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}';
 
--- Every long digit run in free text masked. Mirrors masking._DIGIT_RUN.sub.
+-- Every long digit run in free text masked. Mirrors masking._DIGIT_RUN.sub. List functions alone, no
+-- subquery: a subquery in a macro is planned again at every use, and a masked workbook's sheets use it
+-- in many columns (13 s of planning for the demo month's workbook with --mask-ids).
 CREATE OR REPLACE TEMP MACRO rc_mask_runs(x) AS
     CASE WHEN x IS NULL OR NOT regexp_matches(x, rc_mask_pattern()) THEN x ELSE
-        (WITH m AS (SELECT regexp_split_to_array(x, rc_mask_pattern()) AS parts,
-                           regexp_extract_all(x, rc_mask_pattern(), 1) AS letters,
-                           regexp_extract_all(x, rc_mask_pattern(), 2) AS runs)
-         SELECT parts[1] || array_to_string(list_transform(range(1, len(runs) + 1),
-                    lambda i: letters[i] || rc_mask_run(letters[i], runs[i]) || parts[i + 1]), '')
-         FROM m)
+        regexp_split_to_array(x, rc_mask_pattern())[1] || array_to_string(list_transform(
+            list_zip(regexp_extract_all(x, rc_mask_pattern(), 1), regexp_extract_all(x, rc_mask_pattern(), 2),
+                     regexp_split_to_array(x, rc_mask_pattern())[2:]),
+            lambda t: t[1] || rc_mask_run(t[1], t[2]) || t[3]), '')
     END;
 
 -- Every long digit run in free text masked, and a date written after a word for birth (a narrative's
