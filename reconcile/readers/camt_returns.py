@@ -13,7 +13,9 @@ What a return cannot be told apart from is not guessed at: when two or more debi
 names none of them apart (unless they are the same payee's, paid alike: then the first of them), no
 debit is marked returned and the return is set aside with the rows it
 could be (`ambiguous`), for an officer to ask the bank. When none fits, the return stands for a
-payment of an earlier statement (the caller makes it a returned debit).
+payment of an earlier statement (the caller makes it a returned debit), and returns_across.py looks
+for it in the run's other statements: by its references, then, naming none, by its payee. A return
+up to FEE_MAX less than the payment whose reference it names is its return, the bank's fee kept.
 """
 
 from __future__ import annotations
