@@ -189,13 +189,7 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
     if Path(db).is_file():
         try:
             with open_db(Path(db)) as con:
-                current = {
-                    r[0]: _shown(tuple(r[1:]))
-                    for r in con.execute(
-                        "SELECT case_id, status, assignee, decision, "
-                        "rc_case_amount(status, amount_recovered, amount_written_off), comment FROM cases"
-                    ).fetchall()
-                }
+                current = _held(con)[0]
         except (ReconcileError, duckdb.Error):
             current = {}
     unrecorded = 0
@@ -207,11 +201,27 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
         shown = None if why else _shown(values)
         if shown is not None and decision_check(shown) == written:
             continue  # as the book was written
-        held = current.get(_text(row.get("case_id")) or "", ("open", None, None, None, None))
+        held = current.get(_text(row.get("case_id")) or "", OPEN)
         if decision_check(held) != written:
             continue  # decided in the database since: the book is to be written again
         unrecorded += shown != held
     return unrecorded
+
+
+OPEN = ("open", None, None, None, None)  # a case without a decision, as a workbook shows it
+
+
+def _held(con) -> tuple[dict[str, tuple], dict[str, tuple[int, int]]]:
+    """Each case's decision as the database holds it and a workbook shows it (status, assignee,
+    decision, amount, comment: rc_case_amount, none for 0), and its money (at stake, recovered)."""
+    current, money = {}, {}
+    for case_id, status, assignee, decision, amount, comment, at_stake, recovered in con.execute(
+        "SELECT case_id, status, assignee, decision, rc_case_amount(status, amount_recovered, amount_written_off), "
+        "comment, amount_at_stake, amount_recovered FROM cases"
+    ).fetchall():
+        current[case_id] = (status, assignee, decision, amount, comment)
+        money[case_id] = (at_stake, recovered)
+    return current, money
 
 
 def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
@@ -332,16 +342,10 @@ def _decision(row: dict) -> tuple[tuple, str | None]:
 
 def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -> list[Recorded]:
     now = datetime.now(UTC).replace(tzinfo=None)
-    current, money = {}, {}
-    for case_id, status, assignee, decision, amount, comment, at_stake, recovered in con.execute(
-        "SELECT case_id, status, assignee, decision, rc_case_amount(status, amount_recovered, amount_written_off), "
-        "comment, amount_at_stake, amount_recovered FROM cases"
-    ).fetchall():
-        current[case_id] = (status, assignee, decision, amount, comment)
-        money[case_id] = (at_stake, recovered)
+    current, money = _held(con)
     events, recorded, problems = [], [], []
     for case_id, (values, period, source, where, as_written) in sorted(decisions.items()):
-        before = current.get(case_id, ("open", None, None, None, None))
+        before = current.get(case_id, OPEN)
         if _shown(values) == before or decision_check(_shown(values)) == as_written:
             continue  # as the database holds it (recorded already), or as the book was written (not touched)
         if decision_check(before) != as_written:
