@@ -93,7 +93,7 @@ class SkipRule(BaseModel):
     unless: str | None = Field(
         None,
         description="Regular expression: a row whose value also holds it is not set aside by this rule (a "
-        "bank charge's 'phí' beginning a payee's name, Phí Văn Phúc, beside a 12-digit ID)",
+        "narrative starting 'Phí' that is a payee surnamed Phí: a name before 'nhận', or an ID)",
     )
 
     @field_validator("matches", "unless")

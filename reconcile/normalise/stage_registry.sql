@@ -159,11 +159,14 @@ SELECT
         CASE WHEN n_channel IN ('bank', 'ewallet') AND n_account_number IS NULL
              THEN 'account_number missing for channel ' || n_channel END,
         CASE WHEN n_status IS NULL THEN 'status is not active, suspended, terminated or deceased' END,
-        CASE WHEN dod_t IS NOT NULL AND dod IS NULL AND dod_no_day AND n_status IS DISTINCT FROM 'deceased'
-             THEN 'date_of_death gives no day: write the whole date, or the status deceased'
-             WHEN dod_t IS NOT NULL AND dod IS NULL AND dod_no_day AND dod_from > $period_end
-             THEN 'date_of_death gives no day, and its month or year is after the period: write the whole date'
-             WHEN dod_t IS NOT NULL AND dod IS NULL AND NOT dod_no_day THEN 'date_of_death is not a real date' END
+        CASE WHEN dod_t IS NOT NULL AND dod IS NULL THEN
+            CASE WHEN NOT dod_no_day THEN 'date_of_death is not a real date'
+                 WHEN n_status IS DISTINCT FROM 'deceased'
+                 THEN 'date_of_death gives no day: write the whole date, or the status deceased'
+                 WHEN dod_from > $period_end
+                 THEN 'date_of_death gives no day, and its month or year is after the period: write the whole date'
+            END
+        END
     ), '')) AS reject_reason,
     province_code_2025,
     area_note
