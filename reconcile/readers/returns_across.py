@@ -141,12 +141,15 @@ class Pairing:
         """The payments, taken or not, the return may bring back: compared once (a batch under one
         reference has thousands), what is taken is left out as pairs are made."""
 
+        def no_later(number: int, payment: dict) -> bool:
+            """A payment dated no later than the return (either undated: no order is asked)."""
+            paid, back = payment["day"], row["day"]
+            return paid is None or back is None or paid <= back
+
         def allowed(number: int, payment: dict) -> bool:
             """A payment dated no later than the return; of another file for a statement's own return."""
-            paid, back = payment["day"], row["day"]
-            later = paid is not None and back is not None and paid > back
             return (
-                not later
+                no_later(number, payment)
                 and (self.where[number][0] is not statement or row["return"] == "credit")
                 and not (row["return"] == "credit" and _another_payee(row, payment))
             )
@@ -158,11 +161,6 @@ class Pairing:
         # NOTPROVIDED): the one of its amount whose payee it names, in any statement, its own
         # included, dated no later. A credit that only says `hoàn trả` may be anyone's money back
         # (the family paying back an earlier month): it must name the payment's reference.
-
-        def no_later(number: int, payment: dict) -> bool:
-            paid, back = payment["day"], row["day"]
-            return paid is None or back is None or paid <= back
-
         return self.originals.fits(_as_return(row), row["amount"], allowed=no_later, taken_too=True, payee=names)
 
     def pair(self, statement: Statement, row: dict, number: int) -> None:
