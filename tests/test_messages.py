@@ -397,3 +397,10 @@ def test_data_tables_say_yes_and_no_in_every_language_and_the_summary_in_its_own
         "có",
         "không",
     ]
+
+
+def test_every_column_a_reason_names_has_its_vietnamese_words():
+    """A rejected row's reason names its column in the officer's words (messages.COLUMN_WORDS): a
+    column a template can name without them would stop the translation with a KeyError."""
+    named = {c for m in messages.catalogue().values() for c in messages.choices(m.en).get("column", [])}
+    assert named and named <= set(messages.COLUMN_WORDS)
