@@ -157,10 +157,31 @@ def fill(template: str, values: dict[str, str], picked: dict[str, int] | None = 
 
 def text(message_id: str, lang: str | None = None, **values) -> str:
     """A catalogue message in the current language (or `lang`), its {names} filled with `values`.
-    A choice's value is its English alternative ('row' or 'rows'), which picks the one to show."""
+    A choice's value is its English alternative ('row' or 'rows'), which picks the one to show; a
+    number's ({name#}) is written as English writes it (1,234.50), and shown as the language does."""
     message = catalogue()[message_id]
+    lang = lang or language()
     picked = {name: options.index(str(values[name])) for name, options in choices(message.en).items() if name in values}
-    return fill(message.template(lang or language()), values, picked)
+    numbers = _numbers(message.en)
+    values = {name: number(str(v), lang) if name in numbers else v for name, v in values.items()}
+    return fill(message.template(lang), values, picked)
+
+
+def number(value: str, lang: str | None = None) -> str:
+    """A number as English writes it (1,075,411,000; 97.50%; 0.92) as the language writes it:
+    Vietnamese groups thousands with '.' and puts ',' before the decimals (1.075.411.000; 97,50%)."""
+    if (lang or language()) != "vi":
+        return value
+    return value.translate(_VI_NUMBER)
+
+
+_VI_NUMBER = str.maketrans(",.", ".,")
+
+
+@cache
+def _numbers(template: str) -> frozenset[str]:
+    """The names of a template's numbers ({name#})."""
+    return frozenset(m.group(1) for m in PLACEHOLDER.finditer(template) if m.group(2) == "#")
 
 
 @dataclass(frozen=True)
@@ -169,6 +190,7 @@ class _Pattern:
     regex: re.Pattern
     choices: dict[str, list[str]]
     messages: set[str]  # the {name!} placeholders
+    numbers: frozenset[str]  # the {name#} placeholders
     literal: str  # its longest literal piece: a text without it cannot match
 
 
@@ -195,7 +217,14 @@ def _compile(message: Message, strict: bool) -> _Pattern:
     pieces.append(message.en[at:])
     parts.append(re.escape(message.en[at:]))
     needed = {m.group(1) for m in PLACEHOLDER.finditer(message.en) if m.group(2) == "!"}
-    return _Pattern(message, re.compile("".join(parts), re.S), choices(message.en), needed, max(pieces, key=len))
+    return _Pattern(
+        message,
+        re.compile("".join(parts), re.S),
+        choices(message.en),
+        needed,
+        _numbers(message.en),
+        max(pieces, key=len),
+    )
 
 
 @cache
@@ -268,6 +297,9 @@ def _by_template(text: str, lang: str, strict: bool) -> _Found:
         for name, value in m.groupdict().items():
             if name in pattern.choices:  # a choice the Vietnamese shows as it is, a column's name with its words
                 values[name] = f"{COLUMN_WORDS[value]} ({value})" if name == "column" and lang == "vi" else value
+                continue
+            if name in pattern.numbers:
+                values[name] = number(value, lang)
                 continue
             found = _translated(value, lang, strict)
             letters = len(_LETTER.findall(value.replace(VALUE, "")))

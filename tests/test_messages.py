@@ -379,15 +379,16 @@ def test_a_commands_own_language_applies_to_its_first_errors_too(tmp_path, monke
 
 
 def test_data_tables_say_yes_and_no_in_every_language_and_the_summary_in_its_own(sample_month, monkeypatch):
-    """`reconcile cashless` prints data: target_met is yes or no whatever the terminal's language. The
-    run's summary is read by a person: in Vietnamese it says có or không."""
+    """`reconcile cashless` prints data: target_met is yes or no whatever the terminal's language,
+    its numbers written as the language writes them (100,00% in Vietnamese). The run's summary is
+    read by a person: in Vietnamese it says có or không."""
     from reconcile.report import terminal
 
     monkeypatch.delenv(messages.ENV, raising=False)
     table = CliRunner().invoke(cli, ["cashless", "--db", str(sample_month.db)])  # the default: vi
     assert table.exit_code == 0
     rows = {line.split()[1]: line.split()[-2:] for line in table.stdout.splitlines() if line.startswith("2024-09")}
-    assert rows == {"pension": ["yes", "no"], "unknown": ["100.00%", "no"], "welfare": ["no", "no"]}  # met, partial
+    assert rows == {"pension": ["yes", "no"], "unknown": ["100,00%", "no"], "welfare": ["no", "no"]}  # met, partial
     messages.set_language("vi")
     try:
         summary = terminal.run_summary(sample_month.result).splitlines()
@@ -404,3 +405,29 @@ def test_every_column_a_reason_names_has_its_vietnamese_words():
     column a template can name without them would stop the translation with a KeyError."""
     named = {c for m in messages.catalogue().values() for c in messages.choices(m.en).get("column", [])}
     assert named and named <= set(messages.COLUMN_WORDS)
+
+
+def test_vietnamese_writes_numbers_with_dots_between_thousands_and_a_comma_before_decimals(sample_month):
+    """1.075.411.000 đồng and 97,50% on a Vietnamese terminal, as the workbook writes them; the
+    English terminal keeps 1,075,411,000 and 97.50%."""
+    from reconcile.report import terminal
+
+    messages.set_language("vi")
+    try:
+        vi = terminal.run_summary(sample_month.result).splitlines()
+        assert messages.translate("reconcile: 1,234 rows rejected, with their reasons in rejected_rows") == (
+            "reconcile: 1.234 dòng bị loại, lý do từng dòng có trong bảng rejected_rows"
+        )
+    finally:
+        messages.set_language(None)
+    en = terminal.run_summary(sample_month.result).splitlines()
+    assert vi[1] == (
+        "Phải chi 1.075.411.000 đồng cho các đối tượng đang hưởng; đã chi 1.086.412.000 đồng qua các khoản chi "
+        "thành công có ngày trong kỳ."
+    )
+    assert en[1] == (
+        "Due 1,075,411,000 VND to active beneficiaries; paid 1,086,412,000 VND in successful payments dated in the period."
+    )
+    assert [line.split()[2:] for line in vi if line.startswith("Lương hưu")] == [
+        ["120", "97,50%", "97,48%", "97,43%", "93,00%", "có"]
+    ]

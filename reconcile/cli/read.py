@@ -255,7 +255,7 @@ def _period_row(headers, row) -> tuple:
     values = dict(zip(headers, row))
     for name in ("started_at", "finished_at"):
         values[name] = f"{values[name]:%Y-%m-%d %H:%M:%S}"
-    values["seconds"] = f"{values['seconds']:.1f}"
+    values["seconds"] = messages.number(f"{values['seconds']:.1f}")
     return tuple(values[h] for h in headers)
 
 

@@ -13,10 +13,11 @@ import io
 import json
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 from reconcile.filecheck import CheckResult
 from reconcile.masking import mask_text
-from reconcile.messages import language, text, translate
+from reconcile.messages import language, number, text, translate
 from reconcile.report.labels import shown_share, value_label
 from reconcile.results import RunResult
 from reconcile.rules import catalogue
@@ -71,15 +72,17 @@ def _cell(value) -> str:
     if isinstance(value, bool):  # data: the same in every language (the summary says its own yes and no)
         return "yes" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}"
+        return number(f"{value:,}")
     if isinstance(value, float):
-        return f"{value:.4f}"
+        return number(f"{value:.4f}")
+    if isinstance(value, Decimal):
+        return number(f"{value:,}")
     return safe_text(str(value))
 
 
 def pct(share: float | None, target: float | None = None) -> str:
     """A share in percent, two decimals; beside its target, never rounded up to it (labels.shown_share)."""
-    return "" if share is None else f"{shown_share(share, target) * 100:.2f}%"
+    return "" if share is None else number(f"{shown_share(share, target) * 100:.2f}%")
 
 
 def as_csv(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
