@@ -422,6 +422,23 @@ def test_grouped_ids_in_a_text(con, text, candidates):
 
 
 @pytest.mark.parametrize(
+    "text, accounts",
+    [
+        ("LUONG HUU T09/2024 TA VAN SON STK 060123456789", ["060123456789"]),
+        ("CK DEN TK: 0601 2345 6789 NGUYEN VAN A", ["060123456789"]),  # in groups, joined
+        ("Chuyển tiền đến tài khoản số 0011001231237 cho Phí Văn Phúc", ["0011001231237"]),
+        ("A/C 1201.0000.345678 TRAN THI B", ["12010000345678"]),
+        ("KBNN THANH HOA CT TU TK 038100456789 TRO CAP T9", []),  # the account paid from
+        ("from A/C 123456789 to STK 987654321", ["987654321"]),
+        ("TK 060123400001 09/2024 LAM VAN BAO", ["060123400001"]),  # the month after it is no part of it
+        ("CHI TRO CAP T09/2024 CCCD 001049031247", []),
+    ],
+)
+def test_accounts_a_narrative_names(con, text, accounts):
+    assert one(con, "rc_named_accounts(?)", text) == accounts
+
+
+@pytest.mark.parametrize(
     "vneid, year, gender",
     [
         ("001087123456", 1987, "male"),

@@ -155,11 +155,13 @@ def test_a_payee_surnamed_phi_is_paid_and_a_charge_is_still_a_charge(tmp_path):
         ]
 
 
-def test_an_account_number_in_the_narrative_is_no_id_beside_one_and_no_payee_s_account(tmp_path):
+def test_an_account_number_in_the_narrative_is_no_id_beside_one_and_the_payee_s_only_when_registered(tmp_path):
     """Beside Bảo's `CCCD`, `TK 060123400001` made his ID one of two, and neither was used. An account
-    a narrative names is never taken for the payee's: it may be the office's own (`PHONG LDTBXH HUONG
-    KHE TK 3700201001234`), and every payment was then a false ACCOUNT_MISMATCH. A number after TK is
-    the ID when it is the only one (`TK 001163021236 LY THI OANH`)."""
+    a narrative names is the payee's only when the registry lists it as a beneficiary's: the office's
+    own (`PHONG LDTBXH HUONG KHE TK 3700201001234`) made every payment a false ACCOUNT_MISMATCH. A
+    number after TK is the ID when it is the only one (`TK 001163021236 LY THI OANH`), unless it is a
+    registered account and no registered ID: Sacombank's `TA VAN SON STK 060123456789` was taken for
+    Sơn's ID, an UNKNOWN_PAYEE and a MISSING_PAYMENT; it is his account, and pays him."""
     path = mt940(
         tmp_path,
         30000000,
@@ -171,15 +173,22 @@ def test_an_account_number_in_the_narrative_is_no_id_beside_one_and_no_payee_s_a
         ":86:CHI TRO CAP T09 TK 001163021236 LY THI OANH",
         ":61:2409050905D2000000,NTRFTC2409105//FT24249200005",
         ":86:CK DEN TK 0011001231237 001070031237 PHI VAN PHUC TRO CAP T09",
+        ":61:2409050905D5050000,NTRFLH2409106//FT24249200006",
+        ":86:LUONG HUU T09/2024 TA VAN SON STK 060123456789",
     )
     found, rows = month(tmp_path, path)
     assert rows == [
-        ("LH2409102", "001049031247", None, "success"),
+        ("LH2409102", "001049031247", "060123400001", "success"),
         ("TC2409103", "001166021246", None, "success"),
         ("TC2409104", "001163021236", None, "success"),
-        ("TC2409105", "001070031237", None, "success"),  # the ID right after the account stays whole
+        ("TC2409105", "001070031237", "0011001231237", "success"),  # the ID right after the account stays whole
+        ("LH2409106", None, "060123456789", "success"),
     ]
-    assert found == {"MISSING_PAYMENT": 1}  # Sơn, in no file
+    assert found == {}
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, vneid, method FROM matches WHERE payment_ref = 'LH2409106'").fetchall() == [
+            ("LH2409106", "001044051239", "account")
+        ]
 
 
 def test_a_day_s_subtotal_in_the_narrative_is_set_aside_and_the_total_counts_the_charges(tmp_path):

@@ -145,6 +145,13 @@ CREATE OR REPLACE TEMP MACRO rc_may_name_account(t) AS
 CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS regexp_replace(' ' || regexp_replace(' ' || rc_fold(t),
     ' ' || rc_account_label(), '  ', 'g') || ' ', '[^0-9]+', '  ', 'g');
 
+-- The accounts a narrative names after a word for one (rc_account_label), digits alone, less those
+-- it names as the account paid from (`CT TU TK 038100456789`, `from A/C ...`)
+CREATE OR REPLACE TEMP MACRO rc_named_accounts(t) AS list_distinct(list_transform(list_filter(
+    list_zip(regexp_extract_all(' ' || rc_fold(t), ' (tu |from )?' || rc_account_label(), 1),
+             regexp_extract_all(' ' || rc_fold(t), ' (tu |from )?' || rc_account_label(), 0)),
+    lambda m: coalesce(m[1], '') = ''), lambda m: regexp_replace(regexp_extract(m[2], '[0-9][0-9 ]*$'), ' ', '', 'g')));
+
 CREATE OR REPLACE TEMP MACRO rc_grouped_ids(t) AS list_distinct(list_filter(list_transform(
     regexp_extract_all(rc_fold(t),
         '\b(?:cccd|cmnd|cmt|can cuoc|dinh danh|ddcn|id)(?: (?:so|la|ca nhan))* ([0-9]{3,4}(?: [0-9]{3,4})+)', 1),

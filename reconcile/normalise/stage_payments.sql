@@ -6,16 +6,32 @@ CREATE OR REPLACE TEMP TABLE stg_payments AS
 WITH narratives AS (
     SELECT DISTINCT narrative AS raw FROM raw_payments
 ),
+named AS (
+    SELECT raw AS narrative, unnest(rc_named_accounts(raw)) AS account
+    FROM narratives WHERE rc_may_name_account(raw)
+),
+named_accounts AS (
+    -- the accounts a narrative names after a word for one (not `TU TK`, the account paid from)
+    -- that the registry lists as a beneficiary's: where the money went, when the statement has no
+    -- column for it (Sacombank: `TA VAN SON STK 060123456789`). An account the registry does not
+    -- list is never taken: it may be the paying office's own (`PHONG LDTBXH HUONG KHE TK
+    -- 3700201001234`), which made every payment a false ACCOUNT_MISMATCH
+    -- (joined from the few accounts named, not the registry's rows searched for each)
+    SELECT DISTINCT n.narrative, n.account,
+           n.account IN (SELECT r.vneid FROM named AS n2 JOIN stg_registry AS r ON r.vneid = n2.account) AS is_id
+    FROM named AS n
+    JOIN stg_registry AS r ON r.account_number = n.account AND r.reject_reason IS NULL
+),
 m_narrative AS (
     -- the narrative's text, and the 12-digit numbers in it that are real IDs (known place-of-birth
     -- code), written whole or in groups (`036.035.000.000`, rc_grouped_ids), once per distinct
     -- narrative: most repeat a few templates (the numbers are looked for in the distinct
     -- narratives, not in every row's); a number labelled as an account (rc_narrative_digits) only
-    -- when there is no other: `TK 001156012345 NGUYEN VAN HUNG` may give the ID after a label. No
-    -- account is taken from a narrative: the one it names may be the paying office's own (`PHONG
-    -- LDTBXH HUONG KHE TK 3700201001234`), and as the payee's it made every payment a false
-    -- ACCOUNT_MISMATCH
-    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids
+    -- when there is no other, and not when it is a registered beneficiary's account and no
+    -- registered ID: `TK 001156012345 NGUYEN VAN HUNG` may give the ID after a label, where
+    -- `STK 060123456789` gives the account. The account it names, when the registry lists it
+    -- (named_accounts) and it names one only
+    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids, a.account AS narrative_account
     FROM narratives AS n
     LEFT JOIN (
         SELECT narrative, coalesce(list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE NOT labelled),
@@ -36,10 +52,15 @@ m_narrative AS (
             UNION ALL
             SELECT raw, unnest(rc_grouped_ids(raw)), false
             FROM narratives WHERE regexp_matches(raw, '[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}')
-        )
+        ) AS found
         WHERE rc_vneid_valid(candidate)
+          AND NOT (labelled AND EXISTS (SELECT 1 FROM named_accounts AS na
+                                        WHERE na.narrative = found.narrative AND na.account = found.candidate
+                                              AND NOT na.is_id))
         GROUP BY narrative
     ) AS c ON c.narrative = n.raw
+    LEFT JOIN (SELECT narrative, min(account) AS account FROM named_accounts
+               GROUP BY narrative HAVING count(DISTINCT account) = 1) AS a ON a.narrative = n.raw
 ),
 m_name AS (
     SELECT raw, t AS name_t, rc_name_key_t(t) AS payee_key
@@ -129,7 +150,7 @@ SELECT
     name_t AS payee_name,
     dob AS date_of_birth,
     bank_code,
-    rc_ident_word_t(account_t) AS account_number,
+    coalesce(rc_ident_word_t(account_t), narrative_account) AS account_number,
     n_amount AS amount,
     value_date,
     n_channel AS channel,
@@ -145,7 +166,7 @@ SELECT
     coalesce(skip_reason, nullif(concat_ws('; ',
         CASE WHEN ref_t IS NULL THEN 'payment_ref missing' END,
         -- a statement may name the payee only in its narrative: an ID or an account identifies them
-        CASE WHEN name_t IS NULL AND final_vneid IS NULL AND account_t IS NULL
+        CASE WHEN name_t IS NULL AND final_vneid IS NULL AND account_t IS NULL AND narrative_account IS NULL
              THEN 'payee_name missing (and no ID or account to tell who was paid)' END,
         'amount ' || p_amount,
         'value_date ' || rc_date_problem_t(value_date_t, value_date),
