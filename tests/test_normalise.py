@@ -432,6 +432,15 @@ def test_grouped_ids_in_a_text(con, text, candidates):
         ("from A/C 123456789 to STK 987654321", ["987654321"]),
         ("TK 060123400001 09/2024 LAM VAN BAO", ["060123400001"]),  # the month after it is no part of it
         ("CHI TRO CAP T09/2024 CCCD 001049031247", []),
+        ("LUONG HUU T09/2024 LE VAN TU STK 060155500001", ["060155500001"]),  # a payee named Tú, no `from`
+        ("TRAN TIEN TU STK 060123456789", ["060123456789"]),
+        ("CHUYEN TIEN TU TK 123456789 DEN STK 987654321", ["987654321"]),
+        ("TU TK 123456789 DEN TK 987654321", ["987654321"]),
+        ("TRICH TK 123456789 CHI TRO CAP", []),
+        ("GHI NO TK 123456789", []),
+        ("TK thu huong 060123456789", ["060123456789"]),
+        ("So TK nhan: 0601 2345 6789", ["060123456789"]),
+        ("TKNH 0011001231237 NGUYEN VAN A", ["0011001231237"]),
     ],
 )
 def test_accounts_a_narrative_names(con, text, accounts):

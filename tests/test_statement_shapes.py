@@ -191,6 +191,48 @@ def test_an_account_number_in_the_narrative_is_no_id_beside_one_and_the_payee_s_
         ]
 
 
+LIST = "Số tham chiếu,Số định danh,Tên người thụ hưởng,Ngân hàng thụ hưởng,Số tiền,Ngày giao dịch,Kênh chi trả,Trạng thái,Nội dung\n"
+
+
+def test_an_account_a_narrative_names_is_not_taken_for_cash_for_the_id_or_at_another_bank(tmp_path):
+    """The account a narrative names is the payment's only where it can be where the money went.
+    Not a cash payment's (`TK ... tam khoa`: three cash payments given one account were a false
+    SHARED_ACCOUNT); not the number taken for the row's ID (a false ACCOUNT_MISMATCH against itself
+    when it is also a beneficiary's account); not at another bank than the row names. A payee named
+    Tú before `STK` is no `TU TK` (the account paid from): his account pays him."""
+    registry = (
+        REGISTRY
+        + "036150000222,Trần Văn Hùng,Trợ cấp xã hội,1.500.000,Tiền mặt,,,Đang hưởng\n"
+        + "036150000333,Phạm Thị Lan,Trợ cấp xã hội,1.500.000,Tiền mặt,,,Đang hưởng\n"
+        + "001170031238,Hồ Văn Tâm,Trợ cấp xã hội,1.000.000,Chuyển khoản,VCB,001163021236,Đang hưởng\n"
+        + "001055041240,Lê Văn Tú,Lương hưu,3.000.000,Chuyển khoản,STB,060155500001,Đang hưởng\n"
+    )
+    path = tmp_path / "chi_tra.csv"
+    path.write_text(
+        LIST
+        + "BD02,036150000222,TRAN VAN HUNG,,1.500.000,05/09/2024,Tiền mặt,Thành công,Chi tai TT BTXH (TK 060123456789 tam khoa)\n"
+        + "BD03,036150000333,PHAM THI LAN,,1.500.000,05/09/2024,Tiền mặt,Thành công,Chi tai TT BTXH (TK 060123456789 tam khoa)\n"
+        + "FT11,,LY THI OANH,,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9 TK 001163021236 LY THI OANH\n"
+        + "FT12,001049031247,LAM VAN BAO,VCB,4.600.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T9 STK 060123400001\n"
+        + "FT13,,LE VAN TU,,3.000.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09/2024 LE VAN TU STK 060155500001\n",
+        encoding="utf-8",
+    )
+    db = reconciled(tmp_path, registry, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT payment_ref, p.vneid, account_number, m.vneid, method FROM payments AS p "
+            "LEFT JOIN matches AS m USING (payment_ref) ORDER BY payment_ref"
+        ).fetchall() == [
+            ("BD02", "036150000222", None, "036150000222", "vneid"),
+            ("BD03", "036150000333", None, "036150000333", "vneid"),
+            ("FT11", "001163021236", None, "001163021236", "narrative_vneid"),
+            ("FT12", "001049031247", None, "001049031247", "vneid"),
+            ("FT13", None, "060155500001", "001055041240", "account"),
+        ]
+        found = dict(con.execute("SELECT code, count(*) FROM flags GROUP BY code").fetchall())
+    assert found == {"MISSING_PAYMENT": 4}  # Ánh, Sơn, Phúc and Tâm, in no file
+
+
 def test_a_day_s_subtotal_in_the_narrative_is_set_aside_and_the_total_counts_the_charges(tmp_path):
     """VietinBank writes `Cộng phát sinh ngày 05/09/2024` under each day: rejected as a payment
     without a reference; set aside as a total row, the grand total (which counts the bank's fee)

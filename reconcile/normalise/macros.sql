@@ -129,15 +129,17 @@ CREATE OR REPLACE TEMP MACRO rc_id_prefix(g) AS
     list_filter(list_transform(range(1, len(g) + 1), lambda j: array_to_string(g[1:j], '')),
                 lambda w: length(w) = 12)[1];
 -- An account number as a narrative writes it after its label (`STK 060123456789`, `TK: 0601 2345
--- 6789`, `tài khoản số ...`, `A/C 1201.0000.345678`), folded: one run of 6 to 20 digits, or groups of
--- 3 to 6; what follows it (a date `09/2024`, an amount, an ID) is no part of it
+-- 6789`, `tài khoản số ...`, `A/C 1201.0000.345678`, `So TK nhan: ...`, `TK thu huong ...`), folded:
+-- one run of 6 to 20 digits, or groups of 3 to 6; what follows it (a date `09/2024`, an amount, an
+-- ID) is no part of it
 CREATE OR REPLACE TEMP MACRO rc_account_label() AS
-    '(?:so tk|stk|tktt|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)(?: so)? ?(?:[0-9]{6,20}|[0-9]{3,6}(?: [0-9]{3,6})+)\b';
+    '(?:so tk|stk|tktt|tknh|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)'
+    || '(?: (?:so|nhan|thu huong|nguoi thu huong|huong|nguoi huong|nguoi nhan))* ?(?:[0-9]{6,20}|[0-9]{3,6}(?: [0-9]{3,6})+)\b';
 
 -- Whether a narrative may name an account (a word for one, as written): the only ones folded and
 -- searched for accounts, most narratives naming none
 CREATE OR REPLACE TEMP MACRO rc_may_name_account(t) AS
-    regexp_matches(t, '(?i)(^|[^a-z])(s?tk|tktt|t[àa]i kho[ảa]n|a/c|acc|acct|account)([^a-z]|$)');
+    regexp_matches(t, '(?i)(^|[^a-z])(s?tk|tktt|tknh|t[àa]i kho[ảa]n|a/c|acc|acct|account)([^a-z]|$)');
 
 -- A narrative's digits, each run of them between two spaces, less the numbers it labels as accounts:
 -- a 12-digit account number there is no personal ID, and beside a labelled ID it would make the ID
@@ -146,10 +148,14 @@ CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS regexp_replace(' ' || reg
     ' ' || rc_account_label(), '  ', 'g') || ' ', '[^0-9]+', '  ', 'g');
 
 -- The accounts a narrative names after a word for one (rc_account_label), digits alone, less those
--- it names as the account paid from (`CT TU TK 038100456789`, `from A/C ...`)
+-- it names as the account paid from: after a word for a transfer and `tu` (`CT TU TK 038100456789`,
+-- `CHUYEN TIEN TU TK`), `tu` opening the narrative, `TRICH TK`, `GHI NO TK`, `from A/C`; a payee
+-- named Tú before `STK` (`LE VAN TU STK ...`) is no `from`
+CREATE OR REPLACE TEMP MACRO rc_account_from() AS
+    '(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop) tu |^tu |trich |ghi no |from )?';
 CREATE OR REPLACE TEMP MACRO rc_named_accounts(t) AS list_distinct(list_transform(list_filter(
-    list_zip(regexp_extract_all(' ' || rc_fold(t), ' (tu |from )?' || rc_account_label(), 1),
-             regexp_extract_all(' ' || rc_fold(t), ' (tu |from )?' || rc_account_label(), 0)),
+    list_zip(regexp_extract_all(rc_fold(t), rc_account_from() || rc_account_label(), 1),
+             regexp_extract_all(rc_fold(t), rc_account_from() || rc_account_label(), 0)),
     lambda m: coalesce(m[1], '') = ''), lambda m: regexp_replace(regexp_extract(m[2], '[0-9][0-9 ]*$'), ' ', '', 'g')));
 
 CREATE OR REPLACE TEMP MACRO rc_grouped_ids(t) AS list_distinct(list_filter(list_transform(

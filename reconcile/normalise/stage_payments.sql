@@ -17,10 +17,11 @@ named_accounts AS (
     -- list is never taken: it may be the paying office's own (`PHONG LDTBXH HUONG KHE TK
     -- 3700201001234`), which made every payment a false ACCOUNT_MISMATCH
     -- (joined from the few accounts named, not the registry's rows searched for each)
-    SELECT DISTINCT n.narrative, n.account,
+    SELECT n.narrative, n.account, list(DISTINCT r.bank_code) AS banks,
            n.account IN (SELECT r.vneid FROM named AS n2 JOIN stg_registry AS r ON r.vneid = n2.account) AS is_id
     FROM named AS n
     JOIN stg_registry AS r ON r.account_number = n.account AND r.reject_reason IS NULL
+    GROUP BY ALL
 ),
 m_narrative AS (
     -- the narrative's text, and the 12-digit numbers in it that are real IDs (known place-of-birth
@@ -31,7 +32,8 @@ m_narrative AS (
     -- registered ID: `TK 001156012345 NGUYEN VAN HUNG` may give the ID after a label, where
     -- `STK 060123456789` gives the account. The account it names, when the registry lists it
     -- (named_accounts) and it names one only
-    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids, a.account AS narrative_account
+    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids, a.account AS narrative_account,
+           a.banks AS narrative_account_banks
     FROM narratives AS n
     LEFT JOIN (
         SELECT narrative, coalesce(list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE NOT labelled),
@@ -59,7 +61,7 @@ m_narrative AS (
                                               AND NOT na.is_id))
         GROUP BY narrative
     ) AS c ON c.narrative = n.raw
-    LEFT JOIN (SELECT narrative, min(account) AS account FROM named_accounts
+    LEFT JOIN (SELECT narrative, min(account) AS account, any_value(banks) AS banks FROM named_accounts
                GROUP BY narrative HAVING count(DISTINCT account) = 1) AS a ON a.narrative = n.raw
 ),
 m_name AS (
@@ -142,6 +144,16 @@ with_id AS (
             WHEN p_vneid IS NOT NULL AND p_vneid <> 'missing' THEN 'ID ' || p_vneid
         END AS final_vneid_note
     FROM typed2
+),
+with_account AS (
+    -- the row's own account, else the one its narrative names (m_narrative): not for cash, not
+    -- the number taken for the row's ID, not at another bank than the row's
+    SELECT *,
+        coalesce(rc_ident_word_t(account_t),
+                 CASE WHEN n_channel IS DISTINCT FROM 'cash' AND narrative_account IS DISTINCT FROM final_vneid
+                           AND (bank_code IS NULL OR list_contains(narrative_account_banks, bank_code))
+                      THEN narrative_account END) AS n_account
+    FROM with_id
 )
 SELECT
     file_id, source_file, source_row, source_sheet, coalesce(skip_reason <> 'blank row', false) AS set_aside,
@@ -150,7 +162,7 @@ SELECT
     name_t AS payee_name,
     dob AS date_of_birth,
     bank_code,
-    coalesce(rc_ident_word_t(account_t), narrative_account) AS account_number,
+    n_account AS account_number,
     n_amount AS amount,
     value_date,
     n_channel AS channel,
@@ -166,7 +178,7 @@ SELECT
     coalesce(skip_reason, nullif(concat_ws('; ',
         CASE WHEN ref_t IS NULL THEN 'payment_ref missing' END,
         -- a statement may name the payee only in its narrative: an ID or an account identifies them
-        CASE WHEN name_t IS NULL AND final_vneid IS NULL AND account_t IS NULL AND narrative_account IS NULL
+        CASE WHEN name_t IS NULL AND final_vneid IS NULL AND account_t IS NULL AND n_account IS NULL
              THEN 'payee_name missing (and no ID or account to tell who was paid)' END,
         'amount ' || p_amount,
         'value_date ' || rc_date_problem_t(value_date_t, value_date),
@@ -177,4 +189,4 @@ SELECT
         CASE WHEN dob_t IS NOT NULL AND dob IS NULL AND NOT rc_year_only_t(dob_t)
              THEN 'date_of_birth is not a real date' END
     ), '')) AS reject_reason
-FROM with_id;
+FROM with_account;
