@@ -163,7 +163,9 @@ def text(message_id: str, lang: str | None = None, **values) -> str:
     lang = lang or language()
     picked = {name: options.index(str(values[name])) for name, options in choices(message.en).items() if name in values}
     numbers = _numbers(message.en)
-    values = {name: number(str(v), lang) if name in numbers else v for name, v in values.items()}
+    values = {
+        name: number(str(v), lang) if name in numbers or _GROUPED.fullmatch(str(v)) else v for name, v in values.items()
+    }
     return fill(message.template(lang), values, picked)
 
 
@@ -176,6 +178,9 @@ def number(value: str, lang: str | None = None) -> str:
 
 
 _VI_NUMBER = str.maketrans(",.", ".,")
+# a value that is a number English wrote with its thousands grouped (28,659; 1,000,000.5): a number
+# wherever it stands, though its placeholder is not marked {name#}
+_GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?%?")
 
 
 @cache
@@ -298,7 +303,7 @@ def _by_template(text: str, lang: str, strict: bool) -> _Found:
             if name in pattern.choices:  # a choice the Vietnamese shows as it is, a column's name with its words
                 values[name] = f"{COLUMN_WORDS[value]} ({value})" if name == "column" and lang == "vi" else value
                 continue
-            if name in pattern.numbers:
+            if name in pattern.numbers or _GROUPED.fullmatch(value):
                 values[name] = number(value, lang)
                 continue
             found = _translated(value, lang, strict)

@@ -179,14 +179,14 @@ def test_english_is_left_as_it_is():
     assert translate(line, "en") == line
 
 
-def test_an_error_line_part_by_part_with_its_path_and_numbers_as_they_are():
+def test_an_error_line_part_by_part_with_its_path_as_it_is_and_its_numbers_as_vietnamese_writes_them():
     line = (
         r"reconcile: error: C:\Users\Lan\Tháng 9: chi trả.csv: has a line (line 6) longer than 1,024 KB "
         "([limits] max_line_kb); check that it is a CSV file with one row per line, or raise the limit in "
         "[limits] of the config if the file is genuine"
     )
     assert translate(line, "vi") == (
-        r"reconcile: lỗi: C:\Users\Lan\Tháng 9: chi trả.csv: có một dòng (dòng 6) dài hơn 1,024 KB "
+        r"reconcile: lỗi: C:\Users\Lan\Tháng 9: chi trả.csv: có một dòng (dòng 6) dài hơn 1.024 KB "
         "([limits] max_line_kb); hãy kiểm tra đây có phải tệp CSV mỗi dòng một bản ghi không, hoặc nâng "
         "giới hạn trong mục [limits] của tệp cấu hình nếu tệp đúng là tệp thật"
     )
@@ -418,6 +418,17 @@ def test_vietnamese_writes_numbers_with_dots_between_thousands_and_a_comma_befor
         assert messages.translate("reconcile: 1,234 rows rejected, with their reasons in rejected_rows") == (
             "reconcile: 1.234 dòng bị loại, lý do từng dòng có trong bảng rejected_rows"
         )
+        # a count English grouped, in a place not marked as a number; a file's name stays as it is
+        more = messages.translate(
+            "reconcile: 1,263 more findings not shown (of 2,263); pass --limit 0 to see them all, or --format csv "
+            "to export them"
+        )
+        assert "còn 1.263 phát hiện chưa hiện (trên tổng số 2.263)" in more
+        hidden = messages.translate(
+            "ds 1,234.5.xlsx: 2 hidden sheets read as the others are ('T08', 'T09'); check that the rows there "
+            "belong to this month's list"
+        )
+        assert hidden.startswith("ds 1,234.5.xlsx: 2 ")
     finally:
         messages.set_language(None)
     en = terminal.run_summary(sample_month.result).splitlines()

@@ -801,6 +801,10 @@ def test_a_finding_s_detail_is_in_vietnamese_in_a_vietnamese_workbook(tmp_path):
         first["CASH_DESPITE_ACCOUNT"] == "Đã chi bằng tiền mặt; đối tượng có tài khoản ngân hàng đã đăng ký, đuôi 0823"
     )
     assert first["PAID_WHILE_INACTIVE"] == "Đã chi ngày 04/09/2024 khi đối tượng đang ở trạng thái tạm dừng"
+    assert re.fullmatch(  # 0,45 as Vietnamese writes it, not 0.45
+        r"Tên người nhận không khớp với tên trong danh sách \(độ tương đồng 0,[0-9]+, ngưỡng 0,92\)",
+        first["NAME_MISMATCH"],
+    )
     assert first["INVALID_VNEID"] == (
         "Mã thế kỷ và năm sinh của số định danh (chữ số 4-6) cho một năm sinh trong tương lai; Mã thế kỷ và năm "
         "sinh của số định danh (chữ số 4-6) trái với năm sinh trong danh sách"

@@ -256,5 +256,5 @@ def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, me
             f"{month.period}: {month.registry_rows:,} registry rows, {month.payment_rows:,} payments, "
             f"{month.planted:,} planted findings in {month.truth}"
         )
-    truths = ", ".join(f"{path.name} ({rows:,})" for path, rows in result.truths.values())
+    truths = ", ".join(f"{path.name} ({messages.number(f'{rows:,}')})" for path, rows in result.truths.values())
     say(f"Truth across the {len(result.months)} months in {out}: {truths} ({result.seconds:.1f} s)")

@@ -193,7 +193,7 @@ def echo_sections(sections: dict[str, Rows], titles: dict[str, str], mask_ids: b
     else:
         click.echo(
             "\n\n".join(
-                f"{messages.text(titles[name])}: {rows.total:,}\n{_render(rows, 'table')}"
+                f"{messages.text(titles[name])}: {messages.number(f'{rows.total:,}')}\n{_render(rows, 'table')}"
                 for name, rows in sections.items()
             )
         )

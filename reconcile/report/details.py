@@ -128,6 +128,10 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "NAME_MISMATCH": [
+        (  # 0.45 as Vietnamese writes it, 0,45
+            r"Payee name does not match the registry name \(similarity ([0-9]+)\.([0-9]+), threshold ([0-9]+)\.([0-9]+)\)",
+            r"Tên người nhận không khớp với tên trong danh sách (độ tương đồng \1,\2, ngưỡng \3,\4)",
+        ),
         (
             r"Payee name does not match the registry name \(similarity (.+), threshold (.+)\)",
             r"Tên người nhận không khớp với tên trong danh sách (độ tương đồng \1, ngưỡng \2)",

@@ -12,7 +12,7 @@ import sys
 import time
 from typing import TextIO
 
-from reconcile.messages import catalogue, text
+from reconcile.messages import catalogue, number, text
 
 STEPS = {  # in English; the status line says them in the current language (progress.step.<name>)
     "read": "reading the files",
@@ -86,7 +86,7 @@ class Progress:
         an estimate of the time left once there is one."""
         elapsed = time.perf_counter() - self._step_started
         left = text("progress.time_left", left=f"{elapsed / done * (total - done):.0f}") if done and total else ""
-        share = text("progress.read_share", share=f"{done / total:.0%}", total=_size(total), left=left) if total else ""
+        share = text("progress.read_share", share=f"{done / total:.0%}", total=number(_size(total)), left=left) if total else ""
         self._show(text("progress.reading", step=step_text("read"), name=name, share=share))
 
     def rows(self, name: str, done: int, total: int) -> None:
