@@ -90,8 +90,6 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
     try:
         install(con)
         load_raw(con, kind, [(1, table)])
-        if kind == "payments":  # no registry to tell a beneficiary's account named in a narrative (stage_payments.sql)
-            con.execute("CREATE TEMP TABLE stg_registry (vneid VARCHAR, account_number VARCHAR, reject_reason VARCHAR)")
         stage(con, kind, {"period": period, "period_start": start, "period_end": end})
         if kind == "payments":
             pair_listed_returns(con, {})

@@ -142,8 +142,8 @@ def test_check_says_where_the_rest_of_a_batch_is(tmp_path):
     ]
     res = CliRunner().invoke(cli, ["--lang", "vi", "check", str(path), "--as", "payments", "--period", "2024-09"])
     assert res.output.splitlines()[-1] == (
-        "để riêng: 1 dòng: 1,000,000 đồng của một bút toán 4,500,000 đồng không được liệt kê chi tiết trong sao kê: "
-        "các giao dịch chi tiết của bút toán (dòng 1-2) cộng lại được 3,500,000 đồng; phần còn lại nằm trong danh "
+        "để riêng: 1 dòng: 1.000.000 đồng của một bút toán 4.500.000 đồng không được liệt kê chi tiết trong sao kê: "
+        "các giao dịch chi tiết của bút toán (dòng 1-2) cộng lại được 3.500.000 đồng; phần còn lại nằm trong danh "
         "sách riêng của lô (camt.054 hoặc tệp chi trả), cần đưa vào cùng (dòng 3)"
     )
 

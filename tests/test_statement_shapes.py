@@ -198,8 +198,9 @@ def test_an_account_a_narrative_names_is_not_taken_for_cash_for_the_id_or_at_ano
     """The account a narrative names is the payment's only where it can be where the money went.
     Not a cash payment's (`TK ... tam khoa`: three cash payments given one account were a false
     SHARED_ACCOUNT); not the number taken for the row's ID (a false ACCOUNT_MISMATCH against itself
-    when it is also a beneficiary's account); not at another bank than the row names. A payee named
-    Tú before `STK` is no `TU TK` (the account paid from): his account pays him."""
+    when it is also a beneficiary's account); not at another bank than the row names; not for a
+    payee whose name is not the holder's (Tú's account named for Hùng would have paid Tú twice). A
+    payee named Tú before `STK` is no `TU TK` (the account paid from): his account pays him."""
     registry = (
         REGISTRY
         + "036150000222,Trần Văn Hùng,Trợ cấp xã hội,1.500.000,Tiền mặt,,,Đang hưởng\n"
@@ -214,7 +215,8 @@ def test_an_account_a_narrative_names_is_not_taken_for_cash_for_the_id_or_at_ano
         + "BD03,036150000333,PHAM THI LAN,,1.500.000,05/09/2024,Tiền mặt,Thành công,Chi tai TT BTXH (TK 060123456789 tam khoa)\n"
         + "FT11,,LY THI OANH,,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9 TK 001163021236 LY THI OANH\n"
         + "FT12,001049031247,LAM VAN BAO,VCB,4.600.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T9 STK 060123400001\n"
-        + "FT13,,LE VAN TU,,3.000.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09/2024 LE VAN TU STK 060155500001\n",
+        + "FT13,,LE VAN TU,,3.000.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09/2024 LE VAN TU STK 060155500001\n"
+        + "FT14,,TRAN VAN HUNG,,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9 QUA TT BTXH STK 060155500001\n",
         encoding="utf-8",
     )
     db = reconciled(tmp_path, registry, path)
@@ -228,9 +230,10 @@ def test_an_account_a_narrative_names_is_not_taken_for_cash_for_the_id_or_at_ano
             ("FT11", "001163021236", None, "001163021236", "narrative_vneid"),
             ("FT12", "001049031247", None, "001049031247", "vneid"),
             ("FT13", None, "060155500001", "001055041240", "account"),
+            ("FT14", None, None, None, None),  # Hùng's name is not that of the account's holder, Tú
         ]
         found = dict(con.execute("SELECT code, count(*) FROM flags GROUP BY code").fetchall())
-    assert found == {"MISSING_PAYMENT": 4}  # Ánh, Sơn, Phúc and Tâm, in no file
+    assert found == {"MISSING_PAYMENT": 4, "UNKNOWN_PAYEE": 1}  # Ánh, Sơn, Phúc and Tâm, in no file
 
 
 def test_a_day_s_subtotal_in_the_narrative_is_set_aside_and_the_total_counts_the_charges(tmp_path):

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import duckdb
 
 from reconcile import areas
+from reconcile.config import Thresholds
 from reconcile.contracts import RecordKind, columns
 from reconcile.normalise.reference import install
 from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
@@ -112,8 +113,28 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:
     sql = sql_text(f"stage_{kind}.sql", NORMALISE_SQL)
     if kind == "registry":
         params = {**params, "layout": areas.layout_for(params["period"])}
+    else:
+        _without_registry(con)
+        thresholds = Thresholds()  # a run gives its own (run_params); `check` has no registry to compare names with
+        params = {
+            "name_similarity": thresholds.name_similarity,
+            "name_truncation_min_length": thresholds.name_truncation_min_length,
+            **params,
+        }
     for text in placed(sql.strip(), params):
         con.execute(text, bind(text, params))
+
+
+def _without_registry(con: duckdb.DuckDBPyConnection) -> None:
+    """Payments staged without a registry (`reconcile check` of a payments file) against an empty
+    one: stage_payments.sql takes an account a narrative names only when the registry lists it."""
+    try:
+        con.execute("SELECT 1 FROM stg_registry LIMIT 0")
+    except duckdb.CatalogException:
+        con.execute(
+            "CREATE TEMP TABLE stg_registry (vneid VARCHAR, account_number VARCHAR, bank_code VARCHAR, "
+            "name_key VARCHAR, reject_reason VARCHAR)"
+        )
 
 
 # how returns_listed.sql and returns_listed_again.sql begin the reason of a returned row they set aside

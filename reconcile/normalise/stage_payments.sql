@@ -17,7 +17,7 @@ named_accounts AS (
     -- list is never taken: it may be the paying office's own (`PHONG LDTBXH HUONG KHE TK
     -- 3700201001234`), which made every payment a false ACCOUNT_MISMATCH
     -- (joined from the few accounts named, not the registry's rows searched for each)
-    SELECT n.narrative, n.account, list(DISTINCT r.bank_code) AS banks,
+    SELECT n.narrative, n.account, list(DISTINCT r.bank_code) AS banks, list(DISTINCT r.name_key) AS holders,
            n.account IN (SELECT r.vneid FROM named AS n2 JOIN stg_registry AS r ON r.vneid = n2.account) AS is_id
     FROM named AS n
     JOIN stg_registry AS r ON r.account_number = n.account AND r.reject_reason IS NULL
@@ -33,7 +33,7 @@ m_narrative AS (
     -- `STK 060123456789` gives the account. The account it names, when the registry lists it
     -- (named_accounts) and it names one only
     SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids, a.account AS narrative_account,
-           a.banks AS narrative_account_banks
+           a.banks AS narrative_account_banks, a.holders AS narrative_account_holders
     FROM narratives AS n
     LEFT JOIN (
         SELECT narrative, coalesce(list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE NOT labelled),
@@ -61,7 +61,8 @@ m_narrative AS (
                                               AND NOT na.is_id))
         GROUP BY narrative
     ) AS c ON c.narrative = n.raw
-    LEFT JOIN (SELECT narrative, min(account) AS account, any_value(banks) AS banks FROM named_accounts
+    LEFT JOIN (SELECT narrative, min(account) AS account, any_value(banks) AS banks, any_value(holders) AS holders
+               FROM named_accounts
                GROUP BY narrative HAVING count(DISTINCT account) = 1) AS a ON a.narrative = n.raw
 ),
 m_name AS (
@@ -147,11 +148,15 @@ with_id AS (
 ),
 with_account AS (
     -- the row's own account, else the one its narrative names (m_narrative): not for cash, not
-    -- the number taken for the row's ID, not at another bank than the row's
+    -- the number taken for the row's ID, not at another bank than the row's, not when the row names
+    -- a payee whose name is not that of the account's holder (`TRAN VAN HUNG QUA TT BTXH STK <Mai's
+    -- account>` would have paid Mai three times)
     SELECT *,
         coalesce(rc_ident_word_t(account_t),
                  CASE WHEN n_channel IS DISTINCT FROM 'cash' AND narrative_account IS DISTINCT FROM final_vneid
                            AND (bank_code IS NULL OR list_contains(narrative_account_banks, bank_code))
+                           AND (payee_key IS NULL OR len(list_filter(narrative_account_holders, lambda k:
+                                rc_name_match(k, payee_key, $name_similarity, $name_truncation_min_length))) > 0)
                       THEN narrative_account END) AS n_account
     FROM with_id
 )
