@@ -192,6 +192,10 @@ def test_findings_sheet_holds_every_flag_in_order_with_its_evidence(sample, lang
         '"open,in_review,explained,recovery,recovered,written_off,closed"',
         "X2:X27",
     )
+    # selecting a status cell says what each status means, in the book's language
+    assert (validation.showInputMessage, validation.promptTitle) == (True, label("col.status", lang))
+    assert validation.prompt == label("help.status", lang)
+    assert ("recovery: đang thu hồi" in validation.prompt) == (lang == "vi")
     first = ws["A2"].value  # the most severe finding comes first
     assert first == "PAID_AFTER_DEATH"
     assert ws["B2"].fill.fgColor.rgb.endswith(SEVERITY_COLOURS["critical"][0][1:])

@@ -153,6 +153,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.periods_flagged": ("Periods flagged", "Số kỳ bị phát hiện"),
     "col.periods_open": ("Periods open", "Số kỳ đang mở"),
     "col.status": ("Status", "Trạng thái"),
+    # shown by Excel and LibreOffice when a cell of the status column is selected (at most 255 characters)
+    "help.status": (
+        "open: not dealt with yet; in_review: being looked into; explained: explained, nothing to recover; "
+        "recovery: money being recovered; recovered: recovered in full; written_off: written off; "
+        "closed: done. Then run: reconcile review import",
+        "open: chưa xử lý; in_review: đang xem xét; explained: đã giải trình, không phải thu hồi; "
+        "recovery: đang thu hồi; recovered: đã thu hồi đủ; written_off: đã xóa nợ; closed: đã xong. "
+        "Sau đó chạy: reconcile review import",
+    ),
     "col.assignee": ("Assignee", "Người xử lý"),
     "col.decision": ("Decision", "Quyết định"),
     "col.case_amount": ("Amount recovered or written off (VND)", "Số tiền đã thu hồi hoặc xóa nợ (đồng)"),

@@ -320,7 +320,17 @@ def table_sheets(book: Book, con: duckdb.DuckDBPyConnection, table: Table, param
         for i, c in enumerate(table.columns):
             if c.choices:
                 ws.data_validation(
-                    1, i, max(count, 1), i, {"validate": "list", "source": list(c.choices), "error_type": "stop"}
+                    1,
+                    i,
+                    max(count, 1),
+                    i,
+                    {
+                        "validate": "list",
+                        "source": list(c.choices),
+                        "error_type": "stop",
+                        "input_title": book.label("col." + c.name)[:32],
+                        "input_message": book.label("help." + c.name)[:255],
+                    },
                 )
         book.parts.append(
             sheetxml.Part(
