@@ -186,9 +186,9 @@ def test_an_account_number_in_the_narrative_is_no_id_beside_one_and_the_payee_s_
     ]
     assert found == {}
     with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT payment_ref, vneid, method FROM matches WHERE payment_ref = 'LH2409106'").fetchall() == [
-            ("LH2409106", "001044051239", "account")
-        ]
+        assert con.execute(
+            "SELECT payment_ref, vneid, method FROM matches WHERE payment_ref = 'LH2409106'"
+        ).fetchall() == [("LH2409106", "001044051239", "account")]
 
 
 LIST = "Số tham chiếu,Số định danh,Tên người thụ hưởng,Ngân hàng thụ hưởng,Số tiền,Ngày giao dịch,Kênh chi trả,Trạng thái,Nội dung\n"

@@ -86,7 +86,11 @@ class Progress:
         an estimate of the time left once there is one."""
         elapsed = time.perf_counter() - self._step_started
         left = text("progress.time_left", left=f"{elapsed / done * (total - done):.0f}") if done and total else ""
-        share = text("progress.read_share", share=f"{done / total:.0%}", total=number(_size(total)), left=left) if total else ""
+        share = (
+            text("progress.read_share", share=f"{done / total:.0%}", total=number(_size(total)), left=left)
+            if total
+            else ""
+        )
         self._show(text("progress.reading", step=step_text("read"), name=name, share=share))
 
     def rows(self, name: str, done: int, total: int) -> None:
