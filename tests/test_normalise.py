@@ -444,7 +444,11 @@ def test_grouped_ids_in_a_text(con, text, candidates):
     ],
 )
 def test_accounts_a_narrative_names(con, text, accounts):
+    """The SQL macro, and its Python twin that pairs a statement's returns as it is read."""
+    from reconcile.readers.camt_references import named_accounts
+
     assert one(con, "rc_named_accounts(?)", text) == accounts
+    assert sorted(named_accounts(text)) == sorted(accounts)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ day's subtotal in the narrative read as a payment row."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -234,6 +235,60 @@ def test_an_account_a_narrative_names_is_not_taken_for_cash_for_the_id_or_at_ano
         ]
         found = dict(con.execute("SELECT code, count(*) FROM flags GROUP BY code").fetchall())
     assert found == {"MISSING_PAYMENT": 4, "UNKNOWN_PAYEE": 1}  # Ánh, Sơn, Phúc and Tâm, in no file
+
+
+def test_a_reversal_naming_the_account_a_narrative_named_returns_that_payment(tmp_path):
+    """Ánh's payment names her account only in its narrative, and so does the bank's reversal: they
+    were not paired as the statement was read (the account was looked for only in a column), and
+    the month came out clean, Ánh paid. Sơn's payment in decomposed letters (`tài khoản` as `ta` and
+    a combining grave) names his account as the composed text does. A narrative naming another
+    person than the account's holder (`LY THI OANH QUA TT BTXH STK <Sơn's account>`) pays nobody by
+    that account."""
+    nfd = unicodedata.normalize("NFD", "Chuyển đến tài khoản 060123456789 Tạ Văn Sơn")
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409050905D1000000,NTRFTC2409106//FT24249200006",
+        ":86:TRO CAP T09/2024 KIEU THI ANH STK 12010000021246",
+        ":61:2409100910RD1000000,NTRFNONREF//FT24254200003",
+        ":86:HOAN TRA CK STK 12010000021246 TK KHONG TON TAI",
+        ":61:2409050905D5050000,NTRFLH2409107//FT24249200007",
+        f":86:{nfd}",
+        ":61:2409050905D1500000,NTRFTC2409108//FT24249200008",
+        ":86:TRO CAP T9 LY THI OANH QUA TT BTXH STK 060123456789",
+    )
+    db = reconciled(tmp_path, REGISTRY, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT payment_ref, status, account_number FROM payments ORDER BY source_row").fetchall()
+        rejected = con.execute("SELECT source_row, reason FROM rejected_rows ORDER BY source_row").fetchall()
+        found = dict(con.execute("SELECT code, count(*) FROM flags GROUP BY code").fetchall())
+    assert rows == [("TC2409106", "returned", "12010000021246"), ("LH2409107", "success", "060123456789")]
+    assert [r[0] for r in rejected] == [2, 4]
+    assert rejected[0][1].startswith("credit: the return of the payment in bidv.sta row 1")
+    assert rejected[1][1] == "payee_name missing (and no ID or account to tell who was paid)"
+    assert found == {"PAYMENT_FAILED": 1, "MISSING_PAYMENT": 4}  # Ánh's came back; Ánh, Bảo, Oanh, Phúc unpaid
+
+
+def test_a_listed_return_naming_no_payee_returns_the_payment_of_its_reference_and_a_bank_left_out_is_none(tmp_path):
+    """A disbursement list's returned row that names nobody (`HOAN TRA GD FT02 TK DA DONG`) was
+    rejected before it was paired, and the payment it returns stood as paid. A bank the registry
+    leaves out of Sơn's row is no other bank than the list's `Sacombank`: his account, named in the
+    narrative, pays him."""
+    registry = REGISTRY.replace("Chuyển khoản,STB,060123456789", "Chuyển khoản,,060123456789")
+    path = tmp_path / "chi_tra.csv"
+    path.write_text(
+        LIST
+        + "FT01,,TA VAN SON,Sacombank,5.050.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09/2024 STK 060123456789\n"
+        + "FT02,,LY THI OANH,,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9 TKNH 0011001221236\n"
+        + "FT02,,,,1.500.000,07/09/2024,Chuyển khoản,Hoàn trả,HOAN TRA GD FT02 TK DA DONG\n",
+        encoding="utf-8",
+    )
+    found, rows = month(tmp_path, path)
+    assert rows == [
+        ("FT01", None, "060123456789", "success"),
+        ("FT02", None, "0011001221236", "returned"),
+    ]
+    assert found == {"PAYMENT_FAILED": 1, "MISSING_PAYMENT": 4}  # Oanh's came back; Ánh, Bảo, Oanh, Phúc unpaid
 
 
 def test_a_day_s_subtotal_in_the_narrative_is_set_aside_and_the_total_counts_the_charges(tmp_path):

@@ -136,10 +136,10 @@ CREATE OR REPLACE TEMP MACRO rc_account_label() AS
     '(?:so tk|stk|tktt|tknh|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)'
     || '(?: (?:so|nhan|thu huong|nguoi thu huong|huong|nguoi huong|nguoi nhan))* ?(?:[0-9]{6,20}|[0-9]{3,6}(?: [0-9]{3,6})+)\b';
 
--- Whether a narrative may name an account (a word for one, as written): the only ones folded and
--- searched for accounts, most narratives naming none
+-- Whether a narrative may name an account (a word for one, as written, its letters composed or not):
+-- the only ones folded and searched for accounts, most narratives naming none
 CREATE OR REPLACE TEMP MACRO rc_may_name_account(t) AS
-    regexp_matches(t, '(?i)(^|[^a-z])(s?tk|tktt|tknh|t[àa]i kho[ảa]n|a/c|acc|acct|account)([^a-z]|$)');
+    regexp_matches(t, '(?i)(^|[^a-z])(s?tk|tktt|tknh|t[àa]\pM*i kho[ảa]\pM*n|a/c|acc|acct|account)([^a-z]|$)');
 
 -- A narrative's digits, each run of them between two spaces, less the numbers it labels as accounts:
 -- a 12-digit account number there is no personal ID, and beside a labelled ID it would make the ID

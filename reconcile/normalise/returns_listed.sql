@@ -17,7 +17,10 @@ WITH returned AS (
            row_number() OVER (ORDER BY value_date, regexp_extract(source_file, '[^/\\]+$'), source_file,
                                        source_sheet, source_row) AS n
     FROM stg_payments
-    WHERE reject_reason IS NULL AND status = 'returned' AND payment_ref IS NOT NULL
+    WHERE status = 'returned' AND payment_ref IS NOT NULL
+      -- a returned row that names no payee (`HOAN TRA GD FT02 TK DA DONG`) is the return of the
+      -- payment its reference names: paired, it is set aside; else it stays rejected
+      AND (reject_reason IS NULL OR reject_reason = 'payee_name missing (and no ID or account to tell who was paid)')
 ),
 paid AS (
     SELECT rowid AS stg_row, file_id, source_file, source_sheet, source_row, ltrim(payment_ref, '0') AS ref_key,
@@ -38,7 +41,8 @@ fits AS (  -- each returned row and each paid row it may be the return of
                AND NOT (p.file_id = r.file_id AND p.source_sheet IS NOT DISTINCT FROM r.source_sheet
                         AND r.source_row < p.source_row)))
       AND (p.bank_code = r.bank_code OR p.bank_code IS NULL OR r.bank_code IS NULL)
-      AND rc_same_payee(p.vneid, r.vneid, p.account, r.account, p.payee_key, r.payee_key)
+      AND (rc_same_payee(p.vneid, r.vneid, p.account, r.account, p.payee_key, r.payee_key)
+           OR (r.vneid IS NULL AND r.account IS NULL AND r.payee_key IS NULL))
 ),
 ranked AS (  -- the k-th fit of a returned row is the paid row to which it is the k-th fit: in date order
     SELECT *, row_number() OVER (PARTITION BY returned_row ORDER BY pn) AS k_of_returned,

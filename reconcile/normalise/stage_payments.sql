@@ -148,15 +148,22 @@ with_id AS (
 ),
 with_account AS (
     -- the row's own account, else the one its narrative names (m_narrative): not for cash, not
-    -- the number taken for the row's ID, not at another bank than the row's, not when the row names
-    -- a payee whose name is not that of the account's holder (`TRAN VAN HUNG QUA TT BTXH STK <Mai's
-    -- account>` would have paid Mai three times)
+    -- the number taken for the row's ID, not at another bank than the row's (a bank the registry
+    -- leaves out is no other), and only for the account's holder: the row's payee, or where the row
+    -- names none, a name its narrative writes (`TRAN VAN HUNG QUA TT BTXH STK <Mai's account>` would
+    -- have paid Mai three times)
     SELECT *,
         coalesce(rc_ident_word_t(account_t),
                  CASE WHEN n_channel IS DISTINCT FROM 'cash' AND narrative_account IS DISTINCT FROM final_vneid
-                           AND (bank_code IS NULL OR list_contains(narrative_account_banks, bank_code))
-                           AND (payee_key IS NULL OR len(list_filter(narrative_account_holders, lambda k:
-                                rc_name_match(k, payee_key, $name_similarity, $name_truncation_min_length))) > 0)
+                           AND (bank_code IS NULL OR len(list_filter(narrative_account_banks,
+                                                                     lambda b: b IS NULL OR b = bank_code)) > 0)
+                           AND CASE WHEN payee_key IS NOT NULL
+                                    THEN len(list_filter(narrative_account_holders, lambda k: rc_name_match(
+                                             k, payee_key, $name_similarity, $name_truncation_min_length))) > 0
+                                    -- no name of its own: the narrative names the holder
+                                    ELSE len(list_filter(narrative_account_holders, lambda k:
+                                             contains(' ' || upper(rc_fold(narrative_t)) || ' ', ' ' || k || ' '))) > 0
+                               END
                       THEN narrative_account END) AS n_account
     FROM with_id
 )

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from functools import cache
 from importlib import resources
 
+from reconcile.normalise.text import fold
 from reconcile.readers.xmlpath import xml_child, xml_children, xml_text, xml_texts
 
 ID_RUN = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
@@ -31,6 +32,22 @@ def _birth_codes() -> frozenset[str]:
         for line in text.splitlines()[1:]
         if line and not line.startswith("#") and line[:3].isdigit()
     )
+
+
+# An account a text names after a word for one, and the words that make it the account paid from:
+# the same patterns as the SQL macros rc_account_label and rc_account_from (normalise/macros.sql),
+# over the same folded text (tests/test_normalise.py holds the two to the same answers)
+ACCOUNT_NAMED = re.compile(
+    r"(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop) tu |^tu |trich |ghi no |from )?"
+    r"(?:so tk|stk|tktt|tknh|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)"
+    r"(?: (?:so|nhan|thu huong|nguoi thu huong|huong|nguoi huong|nguoi nhan))* ?([0-9]{6,20}|[0-9]{3,6}(?: [0-9]{3,6})+)\b"
+)
+
+
+def named_accounts(text: str | None) -> set[str]:
+    """The accounts a text names after a word for one (`STK 0011001221236`, `TK: 0601 2345 6789`),
+    digits alone, less the account it names as paid from (`CT TU TK ...`)."""
+    return {number.replace(" ", "") for source, number in ACCOUNT_NAMED.findall(fold(text or "")) if not source}
 
 
 def person_ids(text: str | None) -> set[str]:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from reconcile.normalise.text import fold
-from reconcile.readers.camt_references import person_ids
+from reconcile.readers.camt_references import named_accounts, person_ids
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*[A-Za-z0-9]")
 
@@ -167,6 +167,11 @@ def _ids(text: str | None) -> frozenset[str]:
     return frozenset(person_ids(text))
 
 
+@functools.lru_cache(maxsize=65536)
+def _accounts(text: str | None) -> frozenset[str]:
+    return frozenset(named_accounts(text))
+
+
 def _name(value: str | None) -> str | None:
     """A name as compared: without case, diacritics or punctuation (Hoàng Thị Em is HOANG THI EM)."""
     return fold(value) or None if value else None
@@ -179,9 +184,12 @@ def names(ret: dict, original: dict) -> bool:
     account = original.get("account_number")
     name = _name(original.get("payee_name"))
     bank_ref = (original.get("bank_ref") or "").upper()
+    # an account the payment's text names (a statement without a column for it), named again by the return
+    accounts = _accounts(original.get("narrative"))
     return bool(
         (account and (account == ret.get("account_number") or account in words))
         or _ids(original.get("narrative")) & _ids(ret.get("narrative"))
+        or accounts & (_accounts(ret.get("narrative")) | {ret.get("account_number")})
         or (name and (name == _name(ret.get("payee_name")) or f" {name} " in f" {text} "))
         or (bank_ref and (bank_ref == (ret.get("bank_ref") or "").upper() or bank_ref in words))
     )
