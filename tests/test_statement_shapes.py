@@ -283,7 +283,12 @@ def test_a_listed_return_naming_no_payee_returns_the_payment_of_its_reference_an
         + "FT02,,,,1.500.000,07/09/2024,Chuyển khoản,Hoàn trả,HOAN TRA GD FT02 TK DA DONG\n",
         encoding="utf-8",
     )
-    found, rows = month(tmp_path, path)
+    db = reconciled(tmp_path, registry, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT payment_ref, vneid, account_number, status FROM payments ORDER BY source_row"
+        ).fetchall()
+        found = dict(con.execute("SELECT code, count(*) FROM flags GROUP BY code").fetchall())
     assert rows == [
         ("FT01", None, "060123456789", "success"),
         ("FT02", None, "0011001221236", "returned"),
