@@ -168,7 +168,7 @@ def test_an_edited_evidence_cell_refuses_the_whole_book(month, tmp_path):
     res = invoke("review", "import", str(edited), "--db", str(db), "--by", "Trần Văn Hùng")
     assert res.exit_code == 2
     assert (
-        f"edited.xlsx: sheet 'Findings' row {n}: the evidence column paid_amount was edited; put back the "
+        f"edited.xlsx: sheet 'Findings' row {n}: the evidence column 'Paid amount (VND)' (paid_amount) was edited; put back the "
         "value as written (only status, assignee, decision, amount and comment are read)"
     ) in res.output
     assert "1 row(s) cannot be recorded; nothing was recorded" in res.output

@@ -772,13 +772,17 @@ def test_delete_removes_a_period_keeping_a_record(month, tmp_path):
         "delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry", input="n\n"
     )
     assert no.exit_code == 1 and no.stderr.splitlines()[-1] == "reconcile: nothing removed"
+    # no answer at all (no terminal): nothing removed, said as such, not click's `Aborted!`
+    silent = invoke("delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry")
+    assert silent.exit_code == 1 and silent.stderr.splitlines()[-1] == "reconcile: nothing removed"
     assert db.read_bytes() == before
 
-    res = invoke(
-        "delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry", input="y\n"
-    )
+    # a Vietnamese officer answers `có`
+    args = ["delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry"]
+    res = invoke("--lang", "vi", *args, input="có\n")
     assert res.exit_code == 0, res.output
-    assert res.stderr.splitlines()[0].startswith(f"Period {PERIOD} in {db}: run by ")
+    assert f"Xóa kỳ {PERIOD}? [c/K]: " in res.stderr
+    assert res.stderr.splitlines()[0].startswith(f"Kỳ {PERIOD} trong {db}: ")
     with duckdb.connect(str(db), read_only=True) as con:
         for table in PERIOD_TABLES:
             assert con.execute(f'SELECT count(*) FROM "{table}" WHERE period = ?', [PERIOD]).fetchone()[0] == 0
@@ -796,8 +800,9 @@ def test_delete_removes_a_period_keeping_a_record(month, tmp_path):
             deletion[0][0],
         )
     assert res.stderr.splitlines()[-1] == (
-        f"reconcile: removed period {PERIOD} from {db} (removal {deletion[0][0][:12]}, by Nguyễn Thu Hà); its run and "
-        "findings are kept in superseded_runs and superseded_flags, the removal in period_deletions"
+        f"reconcile: đã xóa kỳ {PERIOD} khỏi {db} (lần xóa {deletion[0][0][:12]}, do Nguyễn Thu Hà thực hiện); lần "
+        "đối soát và các phát hiện của kỳ được giữ trong superseded_runs và superseded_flags, việc xóa được ghi trong "
+        "period_deletions"
     )
 
     gone = invoke("delete", "--period", PERIOD, "--db", db, "--by", "x", "--reason", "y", "--yes")

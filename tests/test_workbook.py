@@ -847,3 +847,22 @@ def test_a_vietnamese_workbook_says_in_vietnamese_where_totals_came_from_and_why
     noncash = _values(wb[label("sheet.noncash", "vi")])
     communes = {r[3] for r in noncash[1:] if r[1] == label("level.commune", "vi")}
     assert communes == {"không xác định"}
+
+
+def test_a_partial_month_s_missing_source_in_a_vietnamese_book_writes_its_counts_as_vietnamese_does():
+    """The PARTIAL line of a Vietnamese book wrote `2,710 / 2,711` and `trợ cấp xã hội`, where the
+    terminal and every other cell write 2.710 and the programme's name `Trợ giúp xã hội`."""
+    from reconcile.report.summary import _missing_source
+
+    source = {
+        "program": "welfare",
+        "channel": "bank",
+        "bank_code": "VBA",
+        "beneficiaries": 2711,
+        "without_payment": 2710,
+    }
+    assert (
+        _missing_source(source, "vi")
+        == "Trợ giúp xã hội, ngân hàng VBA: 2.710 trên 2.711 đối tượng đang hưởng chưa được chi"
+    )
+    assert _missing_source(source, "en") == "welfare bank VBA: 2,710 of 2,711 active beneficiaries unpaid"

@@ -224,6 +224,13 @@ def _held(con) -> tuple[dict[str, tuple], dict[str, tuple[int, int]]]:
     return current, money
 
 
+def _as_headed(name: str, sheet: str) -> str:
+    """A column as the officer sees it, its header in the book's language (that of the sheet's name),
+    and its name in the database: 'Số tiền đã chi (đồng)' (paid_amount)."""
+    lang = next((lang for lang in LANGS if sheet.startswith(label("sheet.findings", lang))), "en")
+    return f"'{label('col.' + name, lang)}' ({name})"
+
+
 def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
     problems: list[str] = []
     decisions: dict[str, tuple] = {}  # case_id -> (values, period, source, where, as written)
@@ -249,8 +256,8 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
             continue
         if edited:
             problems.append(
-                f"{where}: the evidence column {', '.join(edited)} was edited; put back the value as written "
-                "(only status, assignee, decision, amount and comment are read)"
+                f"{where}: the evidence column {', '.join(_as_headed(name, sheet) for name in edited)} was edited; "
+                "put back the value as written (only status, assignee, decision, amount and comment are read)"
             )
             continue
         values, why = _decision(row)

@@ -39,6 +39,18 @@ def export_db(db, out, periods) -> None:
     )
 
 
+def _confirmed(question: str) -> bool:
+    """Asked on the terminal: y or yes, and in Vietnamese c or có, goes on; anything else, no answer,
+    or no terminal to answer on, does not."""
+    choices = "[c/K]" if messages.language() == "vi" else "[y/N]"
+    try:
+        answer = click.prompt(f"{question} {choices}", default="", show_default=False, err=True)
+    except click.Abort:
+        click.echo(err=True)
+        return False
+    return answer.strip().lower() in {"y", "yes", "c", "có", "co"}
+
+
 @click.command()
 @click.option("--period", required=True, help="Period to remove, YYYY-MM.")
 @write_db_option
@@ -60,7 +72,7 @@ def delete(period, db, by, reason, yes) -> None:
         f"{', '.join(f['file_name'] for f in run.files)}.",
         err=True,
     )
-    if not yes and not click.confirm(messages.translate(f"Remove period {period}?"), default=False, err=True):
+    if not yes and not _confirmed(messages.translate(f"Remove period {period}?")):
         say("reconcile: nothing removed", err=True)
         sys.exit(1)
     deletion = delete_period(db, period, by, reason)

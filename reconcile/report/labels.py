@@ -79,6 +79,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart.share": ("{program}: share", "{program}: tỷ lệ"),
     "chart.target": ("{program}: target", "{program}: chỉ tiêu"),
     "total": ("Total", "Tổng cộng"),
+    "note.money_once": (
+        "The total counts each payment's money once: money under two findings (a failed transfer is also a "
+        "missing payment) is in both rows above, and once in the total.",
+        "Dòng tổng cộng tính số tiền của mỗi khoản một lần: số tiền thuộc hai phát hiện (khoản chi bị trả lại "
+        "cũng là khoản chưa chi) có ở cả hai dòng trên, nhưng chỉ một lần trong tổng.",
+    ),
     # column headers
     "col.program": ("Programme", "Chế độ"),
     "col.registry_rows": ("Registry rows", "Dòng danh sách"),

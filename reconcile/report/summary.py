@@ -11,7 +11,8 @@ import duckdb
 
 from reconcile.report.cells import Book, Writer, clean_text, first_row, new_sheet
 from reconcile.report.charts import province_chart, trend_chart
-from reconcile.report.labels import shown_share, value_label
+from reconcile.messages import number
+from reconcile.report.labels import label, shown_share, value_label
 from reconcile.sqlfiles import sql_text
 
 
@@ -204,10 +205,9 @@ def _missing_source(source: dict[str, Any], lang: str) -> str:
             if missing.channel == "cash"
             else f"{'ngân hàng' if missing.channel == 'bank' else 'ví điện tử'} {missing.bank_code or ''}".strip()
         )
-        program = "trợ cấp xã hội" if missing.program == "welfare" else "lương hưu"
-        return (
-            f"{program}, {where}: {missing.without_payment:,} / {missing.beneficiaries:,} đối tượng chưa có khoản chi"
-        )
+        program = label(f"program.{missing.program}", "vi")
+        unpaid, count = (number(f"{n:,}", "vi") for n in (missing.without_payment, missing.beneficiaries))
+        return f"{program}, {where}: {unpaid} trên {count} đối tượng đang hưởng chưa được chi"
     return missing.describe()
 
 
@@ -251,6 +251,7 @@ def _month_over_month(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, per
     now, before = money.get(period, 0), money.get(previous, 0)
     counts = [sum(r[i] or 0 for r in rows) for i in range(2, 5)]
     _total_line(w, [book.label("total"), None, *counts, now, before, now - before])
+    w.text(book.label("note.money_once"), "note")
     w.skip()
 
 
