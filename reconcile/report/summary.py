@@ -9,9 +9,9 @@ from typing import Any
 
 import duckdb
 
+from reconcile.messages import number
 from reconcile.report.cells import Book, Writer, clean_text, first_row, new_sheet
 from reconcile.report.charts import province_chart, trend_chart
-from reconcile.messages import number
 from reconcile.report.labels import label, shown_share, value_label
 from reconcile.sqlfiles import sql_text
 
