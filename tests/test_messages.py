@@ -442,3 +442,16 @@ def test_vietnamese_writes_numbers_with_dots_between_thousands_and_a_comma_befor
     assert [line.split()[2:] for line in vi if line.startswith("Lương hưu")] == [
         ["120", "97,50%", "97,48%", "97,43%", "93,00%", "có"]
     ]
+
+
+def test_a_finding_s_detail_on_a_vietnamese_terminal_is_the_workbook_s_and_csv_keeps_the_database_s(sample_month):
+    """`flags` in Vietnamese printed `Paid 16,490,000 in 2 payment(s)` beside amounts written
+    16.490.000: a table is read by a person, and says the detail as the Vietnamese workbook does. Its
+    CSV is data, in the database's words."""
+    args = ["flags", "--db", str(sample_month.db), "--code", "AMOUNT_MISMATCH", "--limit", "0"]
+    vi = CliRunner().invoke(cli, ["--lang", "vi", *args])
+    csv_out = CliRunner().invoke(cli, ["--lang", "vi", *args, "--format", "csv"])
+    assert vi.exit_code == csv_out.exit_code == 0
+    assert "Đã chi 16.490.000 trong 2 khoản chi; mức được hưởng 8.245.000 (chênh lệch +8.245.000)" in vi.stdout
+    assert "Paid 16,490,000 in 2 payment(s); due 8,245,000 (difference +8,245,000)" in csv_out.stdout
+    assert "Paid " not in vi.stdout

@@ -68,7 +68,16 @@ def _right(headers) -> list[int]:
 
 
 def _render(result: Rows, fmt: str) -> str:
-    return terminal.render(result.headers, result.rows, fmt, right=_right(result.headers))
+    rows = result.rows
+    if fmt == "table" and messages.language() == "vi" and {"code", "detail"} <= set(result.headers):
+        # a finding's detail read by a person, in Vietnamese as the workbook writes it; csv and json
+        # keep the database's English
+        from reconcile.report.details import in_vietnamese
+
+        code, detail = result.headers.index("code"), result.headers.index("detail")
+        vi = in_vietnamese([(row[code], row[detail]) for row in rows])
+        rows = [(*row[:detail], text, *row[detail + 1 :]) for row, text in zip(rows, vi)]
+    return terminal.render(result.headers, rows, fmt, right=_right(result.headers))
 
 
 db_option = click.option(

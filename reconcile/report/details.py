@@ -233,3 +233,16 @@ def macro_sql() -> str:
         text = f"array_to_string(list_transform(string_split(d, '; '), lambda c: {_clause_sql(code)}), '; ')"
         whens.append(f"WHEN {_literal(code)} THEN {_GROUPING.format(text) if code in AMOUNTS else text}")
     return f"CREATE OR REPLACE TEMP MACRO rc_detail_vi(code, d) AS CASE code {' '.join(whens)} ELSE d END"
+
+
+def in_vietnamese(findings: list[tuple[str | None, str | None]]) -> list[str | None]:
+    """The details of findings, given as (code, detail), in Vietnamese as the workbook writes them:
+    for the terminal's tables in Vietnamese."""
+    import duckdb
+
+    with duckdb.connect(":memory:") as con:
+        con.execute(macro_sql())
+        return [
+            con.execute("SELECT rc_detail_vi(?, ?)", [code, detail]).fetchone()[0] if detail else detail
+            for code, detail in findings
+        ]
