@@ -269,18 +269,90 @@ def test_a_reversal_naming_the_account_a_narrative_named_returns_that_payment(tm
     assert found == {"PAYMENT_FAILED": 1, "MISSING_PAYMENT": 4}  # Ánh's came back; Ánh, Bảo, Oanh, Phúc unpaid
 
 
+def test_a_reversal_pairs_by_the_one_account_named_and_stands_for_its_holder_when_it_pairs_with_none(tmp_path):
+    """A reversal naming the paying office's account (`HOAN TRA VE TK 3700201001234 ... CCCD <Bảo>`)
+    marked returned the payment whose narrative named that office account beside Ánh's: a payment's
+    text naming two accounts names none apart, and the reversal stands for Bảo, whose payment is in
+    no file. A reversal naming Phúc's account alone (`CHUYEN TIEN TU TK`: the account it came back
+    from) returns his payment; one naming only Sơn's account, with no payment of his, stands for him
+    (it was rejected for naming no payee, and stopped a month of nothing else)."""
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409050905D1000000,NTRFTC2409101//FT24249200001",
+        ":86:PHONG LDTBXH HUONG KHE TK 3700201001234 CHI TRO CAP T09 KIEU THI ANH STK 12010000021246",
+        ":61:2409100910RD1000000,NTRFNONREF//FT24254200003",
+        ":86:HOAN TRA VE TK 3700201001234 CK CCCD 001049031247 LAM VAN BAO TK KHONG TON TAI",
+        ":61:2409050905D2000000,NTRFTC2409105//FT24249200005",
+        ":86:TRO CAP T09 PHI VAN PHUC STK 0011001231237",
+        ":61:2409110911RD2000000,NTRFNONREF//FT24255200006",
+        ":86:CHUYEN TIEN TU TK 0011001231237 HOAN TRA",
+        ":61:2409120912RD5050000,NTRFNONREF//FT24256200007",
+        ":86:HOAN TRA CK STK 060123456789 TK KHONG TON TAI",
+    )
+    db = reconciled(tmp_path, REGISTRY, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT payment_ref, status, m.vneid FROM payments LEFT JOIN matches AS m USING (payment_ref) "
+            "ORDER BY source_row"
+        ).fetchall()
+        failed = con.execute("SELECT vneid FROM flags WHERE code = 'PAYMENT_FAILED' ORDER BY vneid").fetchall()
+    assert rows == [
+        ("TC2409101", "success", "001166021246"),  # Ánh's: the office's account is no return of it
+        ("FT24254200003", "returned", "001049031247"),
+        ("TC2409105", "returned", "001070031237"),
+        ("FT24256200007", "returned", "001044051239"),
+    ]
+    assert failed == [("001044051239",), ("001049031247",), ("001070031237",)]
+
+
+def test_a_reversal_of_an_account_two_people_share_names_neither_payment_apart(tmp_path):
+    """Hương and Lộc share an account, and a statement without names pays each a narrative naming
+    it: a reversal naming the account alone marked Hương's returned, as if the two were one payee.
+    It fits both and names neither apart: set aside, none marked."""
+    registry = (
+        REGISTRY
+        + "079196118125,Nguyễn Thị Hương,Trợ cấp xã hội,1.000.000,Chuyển khoản,VCB,0011001221236,Đang hưởng\n"
+        + "079160041242,Phạm Văn Lộc,Trợ cấp xã hội,1.000.000,Chuyển khoản,VCB,0011001221236,Đang hưởng\n"
+    )
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409050905D1000000,NTRFTC2409101//FT24249200001",
+        ":86:TRO CAP T09/2024 NGUYEN THI HUONG STK 0011001221236",
+        ":61:2409050905D1000000,NTRFTC2409102//FT24249200002",
+        ":86:TRO CAP T09/2024 PHAM VAN LOC STK 0011001221236",
+        ":61:2409100910RD1000000,NTRFNONREF//FT24254200003",
+        ":86:HOAN TRA CK STK 0011001221236 TK KHONG TON TAI",
+    )
+    db = reconciled(tmp_path, registry, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        statuses = con.execute("SELECT payment_ref, status FROM payments ORDER BY source_row").fetchall()
+        (reason,) = con.execute("SELECT reason FROM rejected_rows").fetchone()
+    assert statuses == [("TC2409101", "success"), ("TC2409102", "success")]
+    assert reason.startswith("a return that fits 2 payments of the same amount (bidv.sta row 1, bidv.sta row 2)")
+
+
 def test_a_listed_return_naming_no_payee_returns_the_payment_of_its_reference_and_a_bank_left_out_is_none(tmp_path):
     """A disbursement list's returned row that names nobody (`HOAN TRA GD FT02 TK DA DONG`) was
-    rejected before it was paired, and the payment it returns stood as paid. A bank the registry
-    leaves out of Sơn's row is no other bank than the list's `Sacombank`: his account, named in the
-    narrative, pays him."""
+    rejected before it was paired, and the payment it returns stood as paid; of a reference paid to
+    two people, it names neither apart and stays rejected. A bank the registry leaves out of Sơn's
+    row is no other bank than the list's `Sacombank`, nor a bank named in full that is not one known
+    (Oanh's FT07): the account a narrative names pays its holder."""
     registry = REGISTRY.replace("Chuyển khoản,STB,060123456789", "Chuyển khoản,,060123456789")
     path = tmp_path / "chi_tra.csv"
     path.write_text(
         LIST
         + "FT01,,TA VAN SON,Sacombank,5.050.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09/2024 STK 060123456789\n"
         + "FT02,,LY THI OANH,,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9 TKNH 0011001221236\n"
-        + "FT02,,,,1.500.000,07/09/2024,Chuyển khoản,Hoàn trả,HOAN TRA GD FT02 TK DA DONG\n",
+        + "FT02,,,,1.500.000,07/09/2024,Chuyển khoản,Hoàn trả,HOAN TRA GD FT02 TK DA DONG\n"
+        # a return naming nobody, of a reference paid to two people: it names neither apart
+        + "CTXH0905,001049031247,LAM VAN BAO,,4.600.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09\n"
+        + "CTXH0905,001070031237,PHI VAN PHUC,,4.600.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T09\n"
+        + "CTXH0905,,,,4.600.000,07/09/2024,Chuyển khoản,Hoàn trả,HOAN TRA GD CTXH0905 TK DA DONG\n"
+        # a bank by its full name, not one of those known, is no other bank than the registry's
+        + "FT07,,LY THI OANH,Ngân hàng TMCP Ngoại thương Việt Nam chi nhánh 7,1.500.000,05/09/2024,Chuyển khoản,"
+        + "Thành công,TRO CAP T9 TKNH 0011001221236\n",
         encoding="utf-8",
     )
     db = reconciled(tmp_path, registry, path)
@@ -289,11 +361,23 @@ def test_a_listed_return_naming_no_payee_returns_the_payment_of_its_reference_an
             "SELECT payment_ref, vneid, account_number, status FROM payments ORDER BY source_row"
         ).fetchall()
         found = dict(con.execute("SELECT code, count(*) FROM flags GROUP BY code").fetchall())
+        rejected = con.execute("SELECT source_row, reason FROM rejected_rows ORDER BY source_row").fetchall()
     assert rows == [
         ("FT01", None, "060123456789", "success"),
         ("FT02", None, "0011001221236", "returned"),
+        ("CTXH0905", "001049031247", None, "success"),
+        ("CTXH0905", "001070031237", None, "success"),
+        ("FT07", None, "0011001221236", "success"),
     ]
-    assert found == {"PAYMENT_FAILED": 1, "MISSING_PAYMENT": 4}  # Oanh's came back; Ánh, Bảo, Oanh, Phúc unpaid
+    assert rejected == [
+        (
+            4,
+            "returned: the same transfer as the payment in chi_tra.csv row 3, which is marked returned (not a second payment)",
+        ),
+        (7, "payee_name missing (and no ID or account to tell who was paid)"),
+    ]
+    # Ánh unpaid; Phúc paid Bảo's amount; CTXH0905 used twice in the list
+    assert found == {"MISSING_PAYMENT": 1, "AMOUNT_MISMATCH": 1, "DUPLICATE_PAYMENT": 1}
 
 
 def test_a_day_s_subtotal_in_the_narrative_is_set_aside_and_the_total_counts_the_charges(tmp_path):

@@ -130,11 +130,11 @@ CREATE OR REPLACE TEMP MACRO rc_id_prefix(g) AS
                 lambda w: length(w) = 12)[1];
 -- An account number as a narrative writes it after its label (`STK 060123456789`, `TK: 0601 2345
 -- 6789`, `tài khoản số ...`, `A/C 1201.0000.345678`, `So TK nhan: ...`, `TK thu huong ...`), folded:
--- one run of 6 to 20 digits, or groups of 3 to 6; what follows it (a date `09/2024`, an amount, an
--- ID) is no part of it
+-- one run of 6 to 20 digits, or groups of digits (the first of 3 to 6); where groups end is not
+-- known (`0063 1187 4243 2`, `0601 2345 6789 2024`): rc_named_accounts gives each of their prefixes
 CREATE OR REPLACE TEMP MACRO rc_account_label() AS
     '(?:so tk|stk|tktt|tknh|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)'
-    || '(?: (?:so|nhan|thu huong|nguoi thu huong|huong|nguoi huong|nguoi nhan))* ?(?:[0-9]{6,20}|[0-9]{3,6}(?: [0-9]{3,6})+)\b';
+    || '(?: (?:so|nhan|thu huong|nguoi thu huong|huong|nguoi huong|nguoi nhan))* ?(?:[0-9]{6,20}|[0-9]{3,6}(?: [0-9]{1,6})+)\b';
 
 -- Whether a narrative may name an account (a word for one, as written, its letters composed or not):
 -- the only ones folded and searched for accounts, most narratives naming none
@@ -147,16 +147,34 @@ CREATE OR REPLACE TEMP MACRO rc_may_name_account(t) AS
 CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS regexp_replace(' ' || regexp_replace(' ' || rc_fold(t),
     ' ' || rc_account_label(), '  ', 'g') || ' ', '[^0-9]+', '  ', 'g');
 
--- The accounts a narrative names after a word for one (rc_account_label), digits alone, less those
--- it names as the account paid from: after a word for a transfer and `tu` (`CT TU TK 038100456789`,
--- `CHUYEN TIEN TU TK`), `tu` opening the narrative, `TRICH TK`, `GHI NO TK`, `from A/C`; a payee
--- named Tú before `STK` (`LE VAN TU STK ...`) is no `from`
+-- The accounts a narrative names after a word for one (rc_account_label), digits alone: a run of
+-- digits as it is, groups joined, each prefix of them of 6 digits or more a candidate (the registry
+-- tells which is an account). `source`: a word that makes it the account paid from (after a word for
+-- a transfer and `tu`: `CT TU TK 038100456789`, `CHUYEN TIEN TU TK`; `tu` opening the narrative;
+-- `TRICH TK`, `GHI NO TK`, `from A/C`), '' for none; a payee named Tú before `STK` (`LE VAN TU STK
+-- ...`) is no `from`
 CREATE OR REPLACE TEMP MACRO rc_account_from() AS
     '(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop) tu |^tu |trich |ghi no |from )?';
-CREATE OR REPLACE TEMP MACRO rc_named_accounts(t) AS list_distinct(list_transform(list_filter(
+CREATE OR REPLACE TEMP MACRO rc_account_prefixes(number) AS list_filter(
+    list_transform(range(1, len(string_split(number, ' ')) + 1),
+                   lambda j: array_to_string(string_split(number, ' ')[1:j], '')),
+    lambda c: length(c) >= 6);
+CREATE OR REPLACE TEMP MACRO rc_named_accounts_from(t) AS list_transform(
     list_zip(regexp_extract_all(rc_fold(t), rc_account_from() || rc_account_label(), 1),
              regexp_extract_all(rc_fold(t), rc_account_from() || rc_account_label(), 0)),
-    lambda m: coalesce(m[1], '') = ''), lambda m: regexp_replace(regexp_extract(m[2], '[0-9][0-9 ]*$'), ' ', '', 'g')));
+    lambda m: {'source': coalesce(m[1], ''),
+               'candidates': rc_account_prefixes(regexp_extract(m[2], '[0-9][0-9 ]*$'))});
+-- the accounts named as where the money went (no `from`), each candidate
+CREATE OR REPLACE TEMP MACRO rc_named_accounts(t) AS list_distinct(flatten(list_transform(
+    list_filter(rc_named_accounts_from(t), lambda a: a.source = ''), lambda a: a.candidates)));
+
+-- Whether an account a narrative names may be the row's (stage_payments.sql): not for cash, not the
+-- number taken for the row's ID, and not at a known bank other than one the registry gives it (a
+-- bank the registry leaves out, or one not known, is no other: `banks` holds NULL for them)
+CREATE OR REPLACE TEMP MACRO rc_account_fits(account, banks, channel, vneid, bank) AS
+    account IS NOT NULL AND channel IS DISTINCT FROM 'cash' AND account IS DISTINCT FROM vneid
+    AND (bank IS NULL OR NOT rc_bank_known(bank)
+         OR len(list_filter(banks, lambda b: b IS NULL OR b = bank)) > 0);
 
 CREATE OR REPLACE TEMP MACRO rc_grouped_ids(t) AS list_distinct(list_filter(list_transform(
     regexp_extract_all(rc_fold(t),

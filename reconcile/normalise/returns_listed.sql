@@ -33,7 +33,8 @@ paid AS (
 ),
 fits AS (  -- each returned row and each paid row it may be the return of
     SELECT r.stg_row AS returned_row, r.n AS rn, p.stg_row AS paid_row, p.n AS pn,
-           p.source_file, p.source_sheet, p.source_row
+           p.source_file, p.source_sheet, p.source_row,
+           r.vneid IS NULL AND r.account IS NULL AND r.payee_key IS NULL AS names_nobody
     FROM returned AS r
     JOIN paid AS p ON p.ref_key = r.ref_key AND p.amount = r.amount
     WHERE (p.value_date < r.value_date
@@ -48,6 +49,9 @@ ranked AS (  -- the k-th fit of a returned row is the paid row to which it is th
     SELECT *, row_number() OVER (PARTITION BY returned_row ORDER BY pn) AS k_of_returned,
               row_number() OVER (PARTITION BY paid_row ORDER BY rn) AS k_of_paid
     FROM fits
+    -- a returned row that names nobody returns a payment only where one alone fits it: of two paid
+    -- rows of its reference and amount (to two people), it names neither, and stays rejected
+    QUALIFY NOT (names_nobody AND count(*) OVER (PARTITION BY returned_row) > 1)
 ),
 pairs AS (
     SELECT * FROM ranked WHERE k_of_returned = k_of_paid

@@ -7,17 +7,23 @@ WITH narratives AS (
     SELECT DISTINCT narrative AS raw FROM raw_payments
 ),
 named AS (
-    SELECT raw AS narrative, unnest(rc_named_accounts(raw)) AS account
-    FROM narratives WHERE rc_may_name_account(raw)
+    -- each candidate number of each account a narrative names; `paid_to`: named as where the money
+    -- went, not as the account it was paid from
+    SELECT narrative, account, bool_or(source = '') AS paid_to
+    FROM (SELECT narrative, a.source AS source, unnest(a.candidates) AS account
+          FROM (SELECT raw AS narrative, unnest(rc_named_accounts_from(raw)) AS a
+                FROM narratives WHERE rc_may_name_account(raw)))
+    GROUP BY ALL
 ),
 named_accounts AS (
-    -- the accounts a narrative names after a word for one (not `TU TK`, the account paid from)
-    -- that the registry lists as a beneficiary's: where the money went, when the statement has no
-    -- column for it (Sacombank: `TA VAN SON STK 060123456789`). An account the registry does not
-    -- list is never taken: it may be the paying office's own (`PHONG LDTBXH HUONG KHE TK
-    -- 3700201001234`), which made every payment a false ACCOUNT_MISMATCH
-    -- (joined from the few accounts named, not the registry's rows searched for each)
-    SELECT n.narrative, n.account, list(DISTINCT r.bank_code) AS banks, list(DISTINCT r.name_key) AS holders,
+    -- the accounts a narrative names after a word for one that the registry lists as a
+    -- beneficiary's: where the money went, when the statement has no column for it (Sacombank: `TA
+    -- VAN SON STK 060123456789`), or, in a return, where it came back from (`CHUYEN TIEN TU TK ...
+    -- HOAN TRA`). An account the registry does not list is never taken: it may be the paying
+    -- office's own (`PHONG LDTBXH HUONG KHE TK 3700201001234`), which made every payment a false
+    -- ACCOUNT_MISMATCH (joined from the few accounts named, not the registry's rows searched for each)
+    SELECT n.narrative, n.account, n.paid_to, list(DISTINCT r.name_key) AS holders,
+           list(DISTINCT CASE WHEN rc_bank_known(r.bank_code) THEN r.bank_code END) AS banks,
            n.account IN (SELECT r.vneid FROM named AS n2 JOIN stg_registry AS r ON r.vneid = n2.account) AS is_id
     FROM named AS n
     JOIN stg_registry AS r ON r.account_number = n.account AND r.reject_reason IS NULL
@@ -32,8 +38,10 @@ m_narrative AS (
     -- registered ID: `TK 001156012345 NGUYEN VAN HUNG` may give the ID after a label, where
     -- `STK 060123456789` gives the account. The account it names, when the registry lists it
     -- (named_accounts) and it names one only
-    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids, a.account AS narrative_account,
-           a.banks AS narrative_account_banks, a.holders AS narrative_account_holders
+    SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids,
+           a.account AS narrative_account, a.banks AS narrative_account_banks,
+           a.holders AS narrative_account_holders, any_a.account AS narrative_return_account,
+           any_a.banks AS narrative_return_banks
     FROM narratives AS n
     LEFT JOIN (
         SELECT narrative, coalesce(list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE NOT labelled),
@@ -62,8 +70,10 @@ m_narrative AS (
         GROUP BY narrative
     ) AS c ON c.narrative = n.raw
     LEFT JOIN (SELECT narrative, min(account) AS account, any_value(banks) AS banks, any_value(holders) AS holders
-               FROM named_accounts
+               FROM named_accounts WHERE paid_to
                GROUP BY narrative HAVING count(DISTINCT account) = 1) AS a ON a.narrative = n.raw
+    LEFT JOIN (SELECT narrative, min(account) AS account, any_value(banks) AS banks FROM named_accounts
+               GROUP BY narrative HAVING count(DISTINCT account) = 1) AS any_a ON any_a.narrative = n.raw
 ),
 m_name AS (
     SELECT raw, t AS name_t, rc_name_key_t(t) AS payee_key
@@ -147,20 +157,22 @@ with_id AS (
     FROM typed2
 ),
 with_account AS (
-    -- the row's own account, else the one its narrative names (m_narrative): not for cash, not
-    -- the number taken for the row's ID, not at another bank than the row's (a bank the registry
-    -- leaves out is no other), and only for the account's holder: the row's payee, or where the row
-    -- names none, a name its narrative writes (`TRAN VAN HUNG QUA TT BTXH STK <Mai's account>` would
-    -- have paid Mai three times)
+    -- the row's own account, else the one its narrative names (m_narrative): not for cash, not the
+    -- number taken for the row's ID, not at another known bank than the registry's for it, and for
+    -- a payment only to the account's holder: the row's payee, or where the row names none, a name
+    -- its narrative writes (`TRAN VAN HUNG QUA TT BTXH STK <Mai's account>` would have paid Mai
+    -- three times). A bank's return names the account the money came back from, the payee's, and no
+    -- name (`HOAN TRA CK STK ...`, `CHUYEN TIEN TU TK ... HOAN TRA`)
     SELECT *,
         coalesce(rc_ident_word_t(account_t),
-                 CASE WHEN n_channel IS DISTINCT FROM 'cash' AND narrative_account IS DISTINCT FROM final_vneid
-                           AND (bank_code IS NULL OR len(list_filter(narrative_account_banks,
-                                                                     lambda b: b IS NULL OR b = bank_code)) > 0)
+                 CASE WHEN n_status = 'returned' THEN
+                          CASE WHEN rc_account_fits(narrative_return_account, narrative_return_banks, n_channel,
+                                                    final_vneid, bank_code)
+                               THEN narrative_return_account END
+                      WHEN rc_account_fits(narrative_account, narrative_account_banks, n_channel, final_vneid, bank_code)
                            AND CASE WHEN payee_key IS NOT NULL
                                     THEN len(list_filter(narrative_account_holders, lambda k: rc_name_match(
                                              k, payee_key, $name_similarity, $name_truncation_min_length))) > 0
-                                    -- no name of its own: the narrative names the holder
                                     ELSE len(list_filter(narrative_account_holders, lambda k:
                                              contains(' ' || upper(rc_fold(narrative_t)) || ' ', ' ' || k || ' '))) > 0
                                END

@@ -40,14 +40,27 @@ def _birth_codes() -> frozenset[str]:
 ACCOUNT_NAMED = re.compile(
     r"(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop) tu |^tu |trich |ghi no |from )?"
     r"(?:so tk|stk|tktt|tknh|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)"
-    r"(?: (?:so|nhan|thu huong|nguoi thu huong|huong|nguoi huong|nguoi nhan))* ?([0-9]{6,20}|[0-9]{3,6}(?: [0-9]{3,6})+)\b"
+    r"(?: (?:so|nhan|thu huong|nguoi thu huong|huong|nguoi huong|nguoi nhan))* ?([0-9]{6,20}|[0-9]{3,6}(?: [0-9]{1,6})+)\b"
 )
 
 
+def account_mentions(text: str | None, paid_to: bool = True) -> list[frozenset[str]]:
+    """Each account a text names after a word for one, as the numbers it may be: a run of digits as
+    it is, groups joined, each prefix of them of 6 digits or more (where groups end is not known:
+    `0063 1187 4243 2`). `paid_to`: only where the money went, not the account named as paid from
+    (`CT TU TK ...`); a bank's return names the one it came back from so (`CHUYEN TIEN TU TK`)."""
+    mentions = []
+    for source, number in ACCOUNT_NAMED.findall(fold(text or "")):
+        if paid_to and source:
+            continue
+        groups = number.split(" ")
+        mentions.append(frozenset(j for j in ("".join(groups[:k]) for k in range(1, len(groups) + 1)) if len(j) >= 6))
+    return mentions
+
+
 def named_accounts(text: str | None) -> set[str]:
-    """The accounts a text names after a word for one (`STK 0011001221236`, `TK: 0601 2345 6789`),
-    digits alone, less the account it names as paid from (`CT TU TK ...`)."""
-    return {number.replace(" ", "") for source, number in ACCOUNT_NAMED.findall(fold(text or "")) if not source}
+    """The numbers of the accounts a text names as where the money went (account_mentions)."""
+    return set().union(*account_mentions(text))
 
 
 def person_ids(text: str | None) -> set[str]:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from reconcile.normalise.text import fold
-from reconcile.readers.camt_references import named_accounts, person_ids
+from reconcile.readers.camt_references import account_mentions, person_ids
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*[A-Za-z0-9]")
 
@@ -168,8 +168,21 @@ def _ids(text: str | None) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _accounts(text: str | None) -> frozenset[str]:
-    return frozenset(named_accounts(text))
+def _mentions(text: str | None, paid_to: bool) -> tuple[frozenset[str], ...]:
+    return tuple(account_mentions(text, paid_to))
+
+
+def _same_account_named(ret: dict, original: dict) -> bool:
+    """Whether the payment's text names one account (a statement without a column for it), and the
+    return names that one alone, in its text (as where the money came back from too) or its column.
+    A text that names two (the paying office's own beside the payee's) names none apart."""
+    paid = _mentions(original.get("narrative"), True)
+    back = _mentions(ret.get("narrative"), False)
+    if len(paid) != 1:
+        return False
+    if ret.get("account_number"):
+        return ret["account_number"] in paid[0]
+    return len(back) == 1 and bool(paid[0] & back[0])
 
 
 def _name(value: str | None) -> str | None:
@@ -184,12 +197,10 @@ def names(ret: dict, original: dict) -> bool:
     account = original.get("account_number")
     name = _name(original.get("payee_name"))
     bank_ref = (original.get("bank_ref") or "").upper()
-    # an account the payment's text names (a statement without a column for it), named again by the return
-    accounts = _accounts(original.get("narrative"))
     return bool(
         (account and (account == ret.get("account_number") or account in words))
         or _ids(original.get("narrative")) & _ids(ret.get("narrative"))
-        or accounts & (_accounts(ret.get("narrative")) | {ret.get("account_number")})
+        or _same_account_named(ret, original)
         or (name and (name == _name(ret.get("payee_name")) or f" {name} " in f" {text} "))
         or (bank_ref and (bank_ref == (ret.get("bank_ref") or "").upper() or bank_ref in words))
     )
@@ -219,11 +230,14 @@ def _less_fee(returned, paid) -> bool:
 
 def _one_payee(rows: list[dict]) -> bool:
     """Whether payments are to one payee: one account and one name, and no two IDs in their texts (a
-    text that names none is no other payee's)."""
+    text that names none is no other payee's). Without a name, their texts must be the same: two
+    narratives naming one account may name two people who share it (`... NGUYEN THI HUONG STK <acct>`,
+    `... PHAM VAN LOC STK <acct>`)."""
     return (
         len(rows) > 1
         and len({(row.get("account_number"), _name(row.get("payee_name"))) for row in rows}) == 1
         and len(set().union(*(_ids(row.get("narrative")) for row in rows))) <= 1
+        and (bool(_name(rows[0].get("payee_name"))) or len({fold(row.get("narrative") or "") for row in rows}) == 1)
     )
 
 
