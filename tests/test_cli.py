@@ -185,7 +185,7 @@ def test_bad_config_is_exit_two(tmp_path):
         (
             "[targets]\nwelfare = 1.5\n",
             "setting 'targets.welfare': must be at most 1.0; fix the value",
-            "thiết lập 'targets.welfare': phải không quá 1.0; hãy sửa giá trị",
+            "thiết lập 'targets.welfare': phải không quá 1,0; hãy sửa giá trị",
         ),
         (
             "[checks]\nmin_source = -1\n",
