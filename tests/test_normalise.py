@@ -438,6 +438,8 @@ def test_grouped_ids_in_a_text(con, text, candidates):
         ("TU TK 123456789 DEN TK 987654321", ["987654321"]),
         ("TRICH TK 123456789 CHI TRO CAP", []),
         ("GHI NO TK 123456789", []),
+        ("NHAN TIEN TU TK 0063118742432 DO VAN EM", []),
+        ("HOAN TRA TIEN TU TK 0011001221236 NGUYEN VAN CUONG", []),
         ("TK thu huong 060123456789", ["060123456789"]),
         ("So TK nhan: 0601 2345 6789", ["06012345", "060123456789"]),
         ("So TK nhan: 0063 1187 4243 2", ["00631187", "006311874243", "0063118742432"]),  # a last group of one

@@ -306,6 +306,60 @@ def test_a_reversal_pairs_by_the_one_account_named_and_stands_for_its_holder_whe
     assert failed == [("001044051239",), ("001049031247",), ("001070031237",)]
 
 
+def test_a_reversal_naming_the_office_s_account_and_another_s_id_is_that_person_s(tmp_path):
+    """Ánh's payment names only the paying office's account; a reversal names that account and
+    Bảo's ID (`HOAN TRA VE TK <office> CK CCCD <Bảo>`): it was paired with Ánh's payment by the
+    office's account, a false PAYMENT_FAILED for her and none for Bảo. It is Bảo's."""
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409050905D1000000,NTRFTC2409101//FT24249200001",
+        ":86:PHONG LDTBXH TK 3700201001234 CHI TRO CAP T9 CCCD 001166021246 KIEU THI ANH",
+        ":61:2409100910RD1000000,NTRFNONREF//FT24254200003",
+        ":86:HOAN TRA VE TK 3700201001234 CK CCCD 001049031247 LAM VAN BAO TK KHONG TON TAI",
+    )
+    found, rows = month(tmp_path, path)
+    assert rows == [
+        ("TC2409101", "001166021246", None, "success"),
+        ("FT24254200003", "001049031247", None, "returned"),
+    ]
+    assert found == {"PAYMENT_FAILED": 1, "MISSING_PAYMENT": 4}  # Bảo's came back; Bảo, Sơn, Oanh, Phúc unpaid
+
+
+def test_an_account_written_in_groups_is_the_longest_the_registry_lists_and_pairs_as_written(tmp_path):
+    """`STK 0011 0012 9999 6`: the groups joined may be 00110012 (Dung's account) or 0011001299996
+    (Cường's); none was taken, and Cường's payment was rejected for naming no payee. It is the
+    longest the registry lists. A reversal written `STK 0601 2345 6789` returned Bình's payment to
+    06012345, a prefix of it: a return pairs by the account as written."""
+    registry = (
+        REGISTRY
+        + "036150056781,Lê Thị Dung,Trợ cấp xã hội,1.000.000,Chuyển khoản,VCB,00110012,Đang hưởng\n"
+        + "036150056782,Nguyễn Văn Cường,Trợ cấp xã hội,1.000.000,Chuyển khoản,VCB,0011001299996,Đang hưởng\n"
+        + "036150056783,Phạm Thị Bình,Trợ cấp xã hội,1.000.000,Chuyển khoản,STB,06012345,Đang hưởng\n"
+    )
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409050905D1000000,NTRFTC2409101//FT24249200001",
+        ":86:TRO CAP T9 NGUYEN VAN CUONG STK 0011 0012 9999 6",
+        ":61:2409050905D1000000,NTRFTC2409102//FT24249200002",
+        ":86:TRO CAP T9 PHAM THI BINH STK 06012345",
+        ":61:2409100910RD1000000,NTRFNONREF//FT24254200003",
+        ":86:HOAN TRA CK STK 0601 2345 6789 TK KHONG TON TAI",
+    )
+    db = reconciled(tmp_path, registry, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT payment_ref, status, account_number, m.vneid FROM payments LEFT JOIN matches AS m USING (payment_ref) "
+            "ORDER BY source_row"
+        ).fetchall()
+    assert rows == [
+        ("TC2409101", "success", "0011001299996", "036150056782"),
+        ("TC2409102", "success", "06012345", "036150056783"),
+        ("FT24254200003", "returned", "060123456789", "001044051239"),  # Sơn's account, written in groups
+    ]
+
+
 def test_a_reversal_of_an_account_two_people_share_names_neither_payment_apart(tmp_path):
     """Hương and Lộc share an account, and a statement without names pays each a narrative naming
     it: a reversal naming the account alone marked Hương's returned, as if the two were one payee.

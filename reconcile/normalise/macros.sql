@@ -147,14 +147,16 @@ CREATE OR REPLACE TEMP MACRO rc_may_name_account(t) AS
 CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS regexp_replace(' ' || regexp_replace(' ' || rc_fold(t),
     ' ' || rc_account_label(), '  ', 'g') || ' ', '[^0-9]+', '  ', 'g');
 
--- The accounts a narrative names after a word for one (rc_account_label), digits alone: a run of
--- digits as it is, groups joined, each prefix of them of 6 digits or more a candidate (the registry
--- tells which is an account). `source`: a word that makes it the account paid from (after a word for
--- a transfer and `tu`: `CT TU TK 038100456789`, `CHUYEN TIEN TU TK`; `tu` opening the narrative;
+-- The accounts a narrative names after a word for one (rc_account_label), digits alone, each with
+-- its place (`mention`): a run of digits as it is, groups joined, each prefix of them of 6 digits or
+-- more a candidate (the registry tells which is an account: the longest it lists). `source`: a word that makes it the account paid from (after a word for
+-- a transfer and `tu`: `CT TU TK 038100456789`, `CHUYEN TIEN TU TK`, `NHAN TIEN TU TK`; `tu`
+-- opening the narrative;
 -- `TRICH TK`, `GHI NO TK`, `from A/C`), '' for none; a payee named Tú before `STK` (`LE VAN TU STK
 -- ...`) is no `from`
 CREATE OR REPLACE TEMP MACRO rc_account_from() AS
-    '(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop) tu |^tu |trich |ghi no |from )?';
+    '(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop|hoan tra tien|hoan tra|nhan tien|nhan) tu '
+    || '|^tu |trich |ghi no |from )?';
 CREATE OR REPLACE TEMP MACRO rc_account_prefixes(number) AS list_filter(
     list_transform(range(1, len(string_split(number, ' ')) + 1),
                    lambda j: array_to_string(string_split(number, ' ')[1:j], '')),
@@ -162,8 +164,8 @@ CREATE OR REPLACE TEMP MACRO rc_account_prefixes(number) AS list_filter(
 CREATE OR REPLACE TEMP MACRO rc_named_accounts_from(t) AS list_transform(
     list_zip(regexp_extract_all(rc_fold(t), rc_account_from() || rc_account_label(), 1),
              regexp_extract_all(rc_fold(t), rc_account_from() || rc_account_label(), 0)),
-    lambda m: {'source': coalesce(m[1], ''),
-               'candidates': rc_account_prefixes(regexp_extract(m[2], '[0-9][0-9 ]*$'))});
+    lambda m, i: {'mention': i, 'source': coalesce(m[1], ''),
+                  'candidates': rc_account_prefixes(regexp_extract(m[2], '[0-9][0-9 ]*$'))});
 -- the accounts named as where the money went (no `from`), each candidate
 CREATE OR REPLACE TEMP MACRO rc_named_accounts(t) AS list_distinct(flatten(list_transform(
     list_filter(rc_named_accounts_from(t), lambda a: a.source = ''), lambda a: a.candidates)));

@@ -7,27 +7,33 @@ WITH narratives AS (
     SELECT DISTINCT narrative AS raw FROM raw_payments
 ),
 named AS (
-    -- each candidate number of each account a narrative names; `paid_to`: named as where the money
-    -- went, not as the account it was paid from
-    SELECT narrative, account, bool_or(source = '') AS paid_to
-    FROM (SELECT narrative, a.source AS source, unnest(a.candidates) AS account
-          FROM (SELECT raw AS narrative, unnest(rc_named_accounts_from(raw)) AS a
-                FROM narratives WHERE rc_may_name_account(raw)))
-    GROUP BY ALL
+    -- each candidate number of each account a narrative names (`mention`: its place); `paid_to`:
+    -- named as where the money went, not as the account it was paid from
+    SELECT narrative, a.mention AS mention, a.source = '' AS paid_to, unnest(a.candidates) AS account
+    FROM (SELECT raw AS narrative, unnest(rc_named_accounts_from(raw)) AS a
+          FROM narratives WHERE rc_may_name_account(raw))
 ),
 named_accounts AS (
     -- the accounts a narrative names after a word for one that the registry lists as a
-    -- beneficiary's: where the money went, when the statement has no column for it (Sacombank: `TA
-    -- VAN SON STK 060123456789`), or, in a return, where it came back from (`CHUYEN TIEN TU TK ...
-    -- HOAN TRA`). An account the registry does not list is never taken: it may be the paying
-    -- office's own (`PHONG LDTBXH HUONG KHE TK 3700201001234`), which made every payment a false
-    -- ACCOUNT_MISMATCH (joined from the few accounts named, not the registry's rows searched for each)
-    SELECT n.narrative, n.account, n.paid_to, list(DISTINCT r.name_key) AS holders,
-           list(DISTINCT CASE WHEN rc_bank_known(r.bank_code) THEN r.bank_code END) AS banks,
-           n.account IN (SELECT r.vneid FROM named AS n2 JOIN stg_registry AS r ON r.vneid = n2.account) AS is_id
-    FROM named AS n
-    JOIN stg_registry AS r ON r.account_number = n.account AND r.reject_reason IS NULL
-    GROUP BY ALL
+    -- beneficiary's (of the candidates of one place, the longest it lists: `STK 0011 0012 2123 6`
+    -- is 0011001221236 where 00110012 is another's): where the money went, when the statement has
+    -- no column for it (Sacombank: `TA VAN SON STK 060123456789`), or, in a return, where it came
+    -- back from (`CHUYEN TIEN TU TK ... HOAN TRA`). An account the registry does not list is never
+    -- taken: it may be the paying office's own (`PHONG LDTBXH HUONG KHE TK 3700201001234`), which
+    -- made every payment a false ACCOUNT_MISMATCH (joined from the few accounts named, not the
+    -- registry's rows searched for each)
+    SELECT narrative, arg_max(account, length(account)) AS account, any_value(paid_to) AS paid_to,
+           arg_max(banks, length(account)) AS banks, arg_max(holders, length(account)) AS holders,
+           arg_max(is_id, length(account)) AS is_id
+    FROM (
+        SELECT n.narrative, n.mention, n.account, n.paid_to, list(DISTINCT r.name_key) AS holders,
+               list(DISTINCT CASE WHEN rc_bank_known(r.bank_code) THEN r.bank_code END) AS banks,
+               n.account IN (SELECT r.vneid FROM named AS n2 JOIN stg_registry AS r ON r.vneid = n2.account) AS is_id
+        FROM named AS n
+        JOIN stg_registry AS r ON r.account_number = n.account AND r.reject_reason IS NULL
+        GROUP BY ALL
+    )
+    GROUP BY narrative, mention
 ),
 m_narrative AS (
     -- the narrative's text, and the 12-digit numbers in it that are real IDs (known place-of-birth

@@ -38,29 +38,34 @@ def _birth_codes() -> frozenset[str]:
 # the same patterns as the SQL macros rc_account_label and rc_account_from (normalise/macros.sql),
 # over the same folded text (tests/test_normalise.py holds the two to the same answers)
 ACCOUNT_NAMED = re.compile(
-    r"(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop) tu |^tu |trich |ghi no |from )?"
+    r"(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop|hoan tra tien|hoan tra|nhan tien|nhan) tu "
+    r"|^tu |trich |ghi no |from )?"
     r"(?:so tk|stk|tktt|tknh|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)"
     r"(?: (?:so|nhan|thu huong|nguoi thu huong|huong|nguoi huong|nguoi nhan))* ?([0-9]{6,20}|[0-9]{3,6}(?: [0-9]{1,6})+)\b"
 )
 
 
-def account_mentions(text: str | None, paid_to: bool = True) -> list[frozenset[str]]:
-    """Each account a text names after a word for one, as the numbers it may be: a run of digits as
-    it is, groups joined, each prefix of them of 6 digits or more (where groups end is not known:
-    `0063 1187 4243 2`). `paid_to`: only where the money went, not the account named as paid from
-    (`CT TU TK ...`); a bank's return names the one it came back from so (`CHUYEN TIEN TU TK`)."""
-    mentions = []
-    for source, number in ACCOUNT_NAMED.findall(fold(text or "")):
-        if paid_to and source:
-            continue
-        groups = number.split(" ")
-        mentions.append(frozenset(j for j in ("".join(groups[:k]) for k in range(1, len(groups) + 1)) if len(j) >= 6))
-    return mentions
+def account_mentions(text: str | None, paid_to: bool = True) -> list[str]:
+    """Each account a text names after a word for one, its digits as written (groups joined).
+    `paid_to`: only where the money went, not the account named as paid from (`CT TU TK ...`); a
+    bank's return names the one it came back from so (`CHUYEN TIEN TU TK`)."""
+    return [
+        number.replace(" ", "")
+        for source, number in ACCOUNT_NAMED.findall(fold(text or ""))
+        if not (paid_to and source)
+    ]
 
 
 def named_accounts(text: str | None) -> set[str]:
-    """The numbers of the accounts a text names as where the money went (account_mentions)."""
-    return set().union(*account_mentions(text))
+    """The numbers the accounts a text names as where the money went may be: each as written, and,
+    written in groups, each prefix of its groups of 6 digits or more (where groups end is not known:
+    `0063 1187 4243 2`); the registry tells which is an account (SQL rc_named_accounts)."""
+    out: set[str] = set()
+    for source, number in ACCOUNT_NAMED.findall(fold(text or "")):
+        if not source:
+            groups = number.split(" ")
+            out |= {p for p in ("".join(groups[:k]) for k in range(1, len(groups) + 1)) if len(p) >= 6}
+    return out
 
 
 def person_ids(text: str | None) -> set[str]:

@@ -168,21 +168,25 @@ def _ids(text: str | None) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _mentions(text: str | None, paid_to: bool) -> tuple[frozenset[str], ...]:
+def _mentions(text: str | None, paid_to: bool) -> tuple[str, ...]:
     return tuple(account_mentions(text, paid_to))
 
 
 def _same_account_named(ret: dict, original: dict) -> bool:
-    """Whether the payment's text names one account (a statement without a column for it), and the
-    return names that one alone, in its text (as where the money came back from too) or its column.
-    A text that names two (the paying office's own beside the payee's) names none apart."""
+    """Whether a payment without an account column names one account in its text (a statement
+    without a column for it), and the return names that one alone, as written, in its text (as where
+    the money came back from too) or its column, and no ID the payment's text does not. A text that
+    names two (the paying office's own beside the payee's) names none apart; one naming the office's
+    account and another person's ID (`HOAN TRA VE TK <office> CK CCCD <another>`) is that person's."""
+    if original.get("account_number"):
+        return False
     paid = _mentions(original.get("narrative"), True)
-    back = _mentions(ret.get("narrative"), False)
-    if len(paid) != 1:
+    if len(paid) != 1 or not _ids(ret.get("narrative")) <= _ids(original.get("narrative")):
         return False
     if ret.get("account_number"):
-        return ret["account_number"] in paid[0]
-    return len(back) == 1 and bool(paid[0] & back[0])
+        return ret["account_number"] == paid[0]
+    back = _mentions(ret.get("narrative"), False)
+    return back == paid
 
 
 def _name(value: str | None) -> str | None:
