@@ -149,11 +149,11 @@ CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS regexp_replace(' ' || reg
 
 -- The accounts a narrative names after a word for one (rc_account_label), digits alone, each with
 -- its place (`mention`): a run of digits as it is, groups joined, each prefix of them of 6 digits or
--- more a candidate (the registry tells which is an account: the longest it lists). `source`: a word that makes it the account paid from (after a word for
--- a transfer and `tu`: `CT TU TK 038100456789`, `CHUYEN TIEN TU TK`, `NHAN TIEN TU TK`; `tu`
--- opening the narrative;
--- `TRICH TK`, `GHI NO TK`, `from A/C`), '' for none; a payee named Tú before `STK` (`LE VAN TU STK
--- ...`) is no `from`
+-- more a candidate (the registry tells which is an account: the longest it lists). `source`: the
+-- words that make it the account paid from ('' for none): after a word for a transfer and `tu`
+-- (`CT TU TK 038100456789`, `CHUYEN TIEN TU TK`, `NHAN TIEN TU TK`), `tu` opening the narrative,
+-- `TRICH TK`, `GHI NO TK`, `from A/C`; a payee named Tú before `STK` (`LE VAN TU STK ...`) is no
+-- `from`
 CREATE OR REPLACE TEMP MACRO rc_account_from() AS
     '(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop|hoan tra tien|hoan tra|nhan tien|nhan) tu '
     || '|^tu |trich |ghi no |from )?';
