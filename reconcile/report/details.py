@@ -240,9 +240,16 @@ def in_vietnamese(findings: list[tuple[str | None, str | None]]) -> list[str | N
     for the terminal's tables in Vietnamese."""
     import duckdb
 
+    if not findings:
+        return []
     with duckdb.connect(":memory:") as con:
         con.execute(macro_sql())
+        codes, details = (list(column) for column in zip(*findings))
         return [
-            con.execute("SELECT rc_detail_vi(?, ?)", [code, detail]).fetchone()[0] if detail else detail
-            for code, detail in findings
+            row[0]
+            for row in con.execute(  # one query for them all, in their order
+                "SELECT rc_detail_vi(code, detail) FROM (SELECT unnest($codes) AS code, unnest($details) AS detail, "
+                "generate_subscripts($codes, 1) AS i) ORDER BY i",
+                {"codes": codes, "details": details},
+            ).fetchall()
         ]
