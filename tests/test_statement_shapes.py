@@ -360,6 +360,31 @@ def test_an_account_written_in_groups_is_the_longest_the_registry_lists_and_pair
     ]
 
 
+def test_a_reversal_naming_the_payee_s_own_id_or_the_account_ungrouped_returns_the_payment(tmp_path):
+    """A reversal naming the payee's account and his own ID, which the payment's text does not name
+    (`HOAN TRA STK <Phúc's account> CCCD <Phúc>`), and one naming Sơn's account whole where his
+    payment wrote it in groups (`STK 0601 2345 6789`; whole, it reads as an ID): each returns its
+    payment, and was left beside it as a returned row of its own, the month showing them paid."""
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409050905D2000000,NTRFTC2409105//FT24249200005",
+        ":86:TRO CAP T9 PHI VAN PHUC STK 0011001231237",
+        ":61:2409050905D5050000,NTRFLH2409107//FT24249200007",
+        ":86:LUONG HUU T9 TA VAN SON STK 0601 2345 6789",
+        ":61:2409100910RD2000000,NTRFNONREF//FT24254200009",
+        ":86:HOAN TRA STK 0011001231237 CCCD 001070031237 TK KHONG TON TAI",
+        ":61:2409100910RD5050000,NTRFNONREF//FT24254200010",
+        ":86:HOAN TRA CK STK 060123456789 TK KHONG TON TAI",
+    )
+    db = reconciled(tmp_path, REGISTRY, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT payment_ref, status FROM payments ORDER BY source_row").fetchall()
+        failed = con.execute("SELECT vneid FROM flags WHERE code = 'PAYMENT_FAILED' ORDER BY vneid").fetchall()
+    assert rows == [("TC2409105", "returned"), ("LH2409107", "returned")]
+    assert failed == [("001044051239",), ("001070031237",)]
+
+
 def test_a_reversal_of_an_account_two_people_share_names_neither_payment_apart(tmp_path):
     """Hương and Lộc share an account, and a statement without names pays each a narrative naming
     it: a reversal naming the account alone marked Hương's returned, as if the two were one payee.

@@ -45,15 +45,23 @@ ACCOUNT_NAMED = re.compile(
 )
 
 
+# In a return's text, the account the money went back to (`HOAN TRA VE TK <the office's>`)
+BACK_TO = re.compile(r"(?:^| )ve (?:so )?(?:tk|stk|tai khoan) ?([0-9]{6,20}|[0-9]{3,6}(?: [0-9]{1,6})+)\b")
+
+
 def account_mentions(text: str | None, paid_to: bool = True) -> list[str]:
-    """Each account a text names after a word for one, its digits as written (groups joined).
-    `paid_to`: only where the money went, not the account named as paid from (`CT TU TK ...`); a
-    bank's return names the one it came back from so (`CHUYEN TIEN TU TK`)."""
-    return [
-        number.replace(" ", "")
-        for source, number in ACCOUNT_NAMED.findall(fold(text or ""))
-        if not (paid_to and source)
-    ]
+    """Each account a text names after a word for one, its digits as written (groups joined), once.
+    `paid_to`: only where the money went, not the account named as paid from (`CT TU TK ...`). Else,
+    a bank's return's: the one it came back from (`CHUYEN TIEN TU TK`), not the one it went back to
+    (`HOAN TRA VE TK ...`, the paying office's)."""
+    folded = fold(text or "")
+    back_to = set() if paid_to else {number.replace(" ", "") for number in BACK_TO.findall(folded)}
+    out: list[str] = []
+    for source, number in ACCOUNT_NAMED.findall(folded):
+        digits = number.replace(" ", "")
+        if not (paid_to and source) and digits not in back_to and digits not in out:
+            out.append(digits)
+    return out
 
 
 def named_accounts(text: str | None) -> set[str]:

@@ -175,13 +175,13 @@ def _mentions(text: str | None, paid_to: bool) -> tuple[str, ...]:
 def _same_account_named(ret: dict, original: dict) -> bool:
     """Whether a payment without an account column names one account in its text (a statement
     without a column for it), and the return names that one alone, as written, in its text (as where
-    the money came back from too) or its column, and no ID the payment's text does not. A text that
-    names two (the paying office's own beside the payee's) names none apart; one naming the office's
-    account and another person's ID (`HOAN TRA VE TK <office> CK CCCD <another>`) is that person's."""
+    the money came back from too, not where it went back to) or its column. A text that names two
+    (the paying office's own beside the payee's) names none apart; `HOAN TRA VE TK <office> CK CCCD
+    <another>` names the office's account as where the money went back to, and is the other's."""
     if original.get("account_number"):
         return False
     paid = _mentions(original.get("narrative"), True)
-    if len(paid) != 1 or not _ids(ret.get("narrative")) <= _ids(original.get("narrative")):
+    if len(paid) != 1:
         return False
     if ret.get("account_number"):
         return ret["account_number"] == paid[0]
