@@ -44,6 +44,18 @@ settings.load_profile("explore" if os.environ.get("HYPOTHESIS_RANDOM") else "rep
 posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX (file modes, symbolic links, signals)")
 
 
+@pytest.fixture(autouse=True)
+def _the_library_s_language():
+    """Each test starts, and leaves, in the library's language (English unless RECONCILE_LANG says
+    otherwise): a command run through the CLI sets the terminal's language for the whole process
+    (Vietnamese by default), which a test run after it in the same worker would inherit."""
+    from reconcile import messages
+
+    messages.set_language(None)
+    yield
+    messages.set_language(None)
+
+
 @pytest.fixture()
 def con():
     """In-memory DuckDB with reference tables and normaliser macros (normalise/macros.sql)."""
