@@ -447,7 +447,8 @@ def test_grouped_ids_in_a_text(con, text, candidates):
     ],
 )
 def test_accounts_a_narrative_names(con, text, accounts):
-    """The SQL macro, and its Python twin that pairs a statement's returns as it is read."""
+    """The SQL macro, and the Python that pairs a statement's returns as it is read, from the same
+    patterns (normalise/accounts.py)."""
     from reconcile.readers.camt_references import named_accounts
 
     assert sorted(one(con, "rc_named_accounts(?)", text)) == accounts

@@ -128,13 +128,9 @@ CREATE OR REPLACE TEMP MACRO rc_vneid_valid(v) AS
 CREATE OR REPLACE TEMP MACRO rc_id_prefix(g) AS
     list_filter(list_transform(range(1, len(g) + 1), lambda j: array_to_string(g[1:j], '')),
                 lambda w: length(w) = 12)[1];
--- An account number as a narrative writes it after its label (`STK 060123456789`, `TK: 0601 2345
--- 6789`, `tài khoản số ...`, `A/C 1201.0000.345678`, `So TK nhan: ...`, `TK thu huong ...`), folded:
--- one run of 6 to 20 digits, or groups of digits (the first of 3 to 6); where groups end is not
--- known (`0063 1187 4243 2`, `0601 2345 6789 2024`): rc_named_accounts gives each of their prefixes
-CREATE OR REPLACE TEMP MACRO rc_account_label() AS
-    '(?:so tk|stk|tktt|tknh|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)'
-    || '(?: (?:so|nhan|thu huong|nguoi thu huong|huong|nguoi huong|nguoi nhan))* ?(?:[0-9]{6,20}|[0-9]{3,6}(?: [0-9]{1,6})+)\b';
+-- rc_account_label(), a word for an account and the number after it (`STK 060123456789`, `TK: 0601
+-- 2345 6789`, `So TK nhan: ...`), and rc_account_from(), the words that make it the account paid
+-- from (`CT TU TK ...`): installed from normalise/accounts.py, which the readers use too
 
 -- Whether a narrative may name an account (a word for one, as written, its letters composed or not):
 -- the only ones folded and searched for accounts, most narratives naming none
@@ -150,13 +146,7 @@ CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS regexp_replace(' ' || reg
 -- The accounts a narrative names after a word for one (rc_account_label), digits alone, each with
 -- its place (`mention`): a run of digits as it is, groups joined, each prefix of them of 6 digits or
 -- more a candidate (the registry tells which is an account: the longest it lists). `source`: the
--- words that make it the account paid from ('' for none): after a word for a transfer and `tu`
--- (`CT TU TK 038100456789`, `CHUYEN TIEN TU TK`, `NHAN TIEN TU TK`), `tu` opening the narrative,
--- `TRICH TK`, `GHI NO TK`, `from A/C`; a payee named Tú before `STK` (`LE VAN TU STK ...`) is no
--- `from`
-CREATE OR REPLACE TEMP MACRO rc_account_from() AS
-    '(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop|hoan tra tien|hoan tra|nhan tien|nhan) tu '
-    || '|^tu |trich |ghi no |from )?';
+-- words that make it the account paid from (rc_account_from), '' for none
 CREATE OR REPLACE TEMP MACRO rc_account_prefixes(number) AS list_filter(
     list_transform(range(1, len(string_split(number, ' ')) + 1),
                    lambda j: array_to_string(string_split(number, ' ')[1:j], '')),

@@ -11,6 +11,7 @@ import polars as pl
 
 from reconcile import areas
 from reconcile.contracts import ENUM_ALIASES
+from reconcile.normalise import accounts
 from reconcile.normalise.text import bank_key, fold
 from reconcile.sqlfiles import NORMALISE_SQL, sql_text
 from reconcile.warehouse import quote_ident
@@ -49,4 +50,5 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
         con.register("_ref_frame", frame)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} AS SELECT * FROM _ref_frame")
         con.unregister("_ref_frame")
+    con.execute(accounts.macros_sql())
     con.execute(sql_text("macros.sql", NORMALISE_SQL))

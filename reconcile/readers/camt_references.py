@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from functools import cache
 from importlib import resources
 
+from reconcile.normalise.accounts import ACCOUNT_NAMED, NUMBER
 from reconcile.normalise.text import fold
 from reconcile.readers.xmlpath import xml_child, xml_children, xml_text, xml_texts
 
@@ -34,19 +35,8 @@ def _birth_codes() -> frozenset[str]:
     )
 
 
-# An account a text names after a word for one, and the words that make it the account paid from:
-# the same patterns as the SQL macros rc_account_label and rc_account_from (normalise/macros.sql),
-# over the same folded text (tests/test_normalise.py holds the two to the same answers)
-ACCOUNT_NAMED = re.compile(
-    r"(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop|hoan tra tien|hoan tra|nhan tien|nhan) tu "
-    r"|^tu |trich |ghi no |from )?"
-    r"(?:so tk|stk|tktt|tknh|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)"
-    r"(?: (?:so|nhan|thu huong|nguoi thu huong|huong|nguoi huong|nguoi nhan))* ?([0-9]{6,20}|[0-9]{3,6}(?: [0-9]{1,6})+)\b"
-)
-
-
 # In a return's text, the account the money went back to (`HOAN TRA VE TK <the office's>`)
-BACK_TO = re.compile(r"(?:^| )ve (?:so )?(?:tk|stk|tai khoan) ?([0-9]{6,20}|[0-9]{3,6}(?: [0-9]{1,6})+)\b")
+BACK_TO = re.compile(r"(?:^| )ve (?:so )?(?:tk|stk|tai khoan) ?(" + NUMBER + r")\b")
 
 
 def account_mentions(text: str | None, paid_to: bool = True) -> list[str]:

@@ -1,0 +1,39 @@
+"""How a narrative names an account, in one place for SQL and Python: the words for an account and
+the number after them (`STK 060123456789`, `TK: 0601 2345 6789`, `So TK nhan: ...`), and the words
+that make it the account paid from (`CT TU TK ...`), over folded text (text.fold, SQL rc_fold).
+
+Staging takes a payment's account from its narrative with the SQL macros rc_account_label() and
+rc_account_from() (macros_sql, installed with macros.sql); the readers pair a statement's returns by
+the same account with ACCOUNT_NAMED (readers/camt_references.py)."""
+
+from __future__ import annotations
+
+import re
+
+# the account paid from ('' for none): after a word for a transfer and `tu` (`CT TU TK`, `CHUYEN TIEN
+# TU TK`, `NHAN TIEN TU TK`), `tu` opening the text, `TRICH TK`, `GHI NO TK`, `from A/C`; a payee
+# named Tú before `STK` (`LE VAN TU STK ...`) is no `from`
+FROM = (
+    r"(?:^| )((?:ct|ck|chuyen khoan|chuyen tien|chuyen|trich|nop tien|nop|hoan tra tien|hoan tra|nhan tien|nhan) tu "
+    r"|^tu |trich |ghi no |from )?"
+)
+# a word for an account, and the words that may follow it before the number
+WORD = (
+    r"(?:so tk|stk|tktt|tknh|tk|so tai khoan|tai khoan|a c|acc|acct|account|account no)"
+    r"(?: (?:so|nhan|thu huong|nguoi thu huong|huong|nguoi huong|nguoi nhan))* ?"
+)
+# one run of 6 to 20 digits, or groups of digits (the first of 3 to 6): where groups end is not known
+# (`0063 1187 4243 2`, `0601 2345 6789 2024`), each prefix of them is a candidate
+NUMBER = r"[0-9]{6,20}|[0-9]{3,6}(?: [0-9]{1,6})+"
+
+# the source (group 1) and the number (group 2) of each account a folded text names
+ACCOUNT_NAMED = re.compile(FROM + WORD + "(" + NUMBER + r")\b")
+
+
+def macros_sql() -> str:
+    """rc_account_label(), a word for an account and its number, and rc_account_from(), the words
+    before it that make it the account paid from: the patterns above, as SQL macros."""
+    return (
+        f"CREATE OR REPLACE TEMP MACRO rc_account_label() AS '{WORD}(?:{NUMBER})\\b';\n"
+        f"CREATE OR REPLACE TEMP MACRO rc_account_from() AS '{FROM}';\n"
+    )
