@@ -6,7 +6,9 @@ same hash in every table and in every export of the database, so joins (registry
 flags, one month to the next) still work; without the key, the hashes cannot be turned back into
 IDs, nor an ID be tried against them, and the key never leaves the office with the copy. Names, dates of birth, narratives, the raw values of rejected rows and the
 auditors' decisions and comments as written are left out; free text (a finding's detail, a
-rejection reason) has its long digit runs masked.
+rejection reason) has its long digit runs hidden whole. `registry_id` is numbered again, in the order
+of a keyed hash: the run numbers the registry in the order of its IDs, which would tell where each
+hashed ID stands among the others.
 """
 
 from __future__ import annotations
@@ -49,18 +51,18 @@ REMOVED = (
     "decision",
     "comment",
 )
-MASKED = ("detail", "reason", "vneid_note")  # free text: long digit runs masked
+MASKED = ("detail", "reason", "vneid_note")  # free text: long digit runs hidden, their last 4 digits too
 # a finding's detail dates what it found: a payment "2 day(s) after the date of death 01/09/2024" dates a
 # death (a special category): its dates and day counts go too
 DATED = ("detail",)
 
 
 def undated(col: str) -> str:
-    """The SQL of a text column with its long digit runs masked (rc_mask_text), and every date as a
+    """The SQL of a text column with its long digit runs hidden (rc_hide_text), and every date as a
     person writes it (05/12/1937, 05-12-1937, 05.12.1937, 1937-12-05) and every day count gone."""
     dates = r"[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[0-9]{4}[/.\-][0-9]{1,2}[/.\-][0-9]{1,2}"
     return (
-        f"regexp_replace(regexp_replace(rc_mask_text({col}), '{dates}', '**/**/****', 'g'), "
+        f"regexp_replace(regexp_replace(rc_hide_text({col}), '{dates}', '**/**/****', 'g'), "
         r"'[0-9]+ day\(s\)', 'N day(s)', 'g')"
     )
 
@@ -128,6 +130,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
         con.execute("ATTACH ? AS source (READ_ONLY)", [str(db)])
         con.execute(resources.files("reconcile.sql").joinpath("report_macros.sql").read_text(encoding="utf-8"))
         con.execute(ddl())  # the same tables, views and comments
+        _renumber_registry(con, inner, outer)
         rows = {table.name: _copy(con, table, chosen, inner, outer) for table in TABLES}
         if chosen != sorted(present):
             rows["cases"] = _cases_of(con)
@@ -136,7 +139,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex'),
             ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, the auditors'' decisions and comments as written (their status and amounts kept), file paths (file_name kept)'),
-            ('masked', 'digit runs of 9 or more in detail, reason and vneid_note; dates (however written) and day counts in detail; birth dates in any free text; source_file to the file name'))
+            ('masked', 'digit runs of 9 or more hidden whole in detail, reason and vneid_note; registry_id numbered again in a keyed order (the run numbers it in the order of the IDs); dates (however written) and day counts in detail; birth dates in any free text; source_file to the file name'))
             AS t(key, value)""",
             {
                 "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -173,6 +176,32 @@ def _cases_of(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM main.cases").fetchall()[0][0]
 
 
+def _renumber_registry(con: duckdb.DuckDBPyConnection, inner: bytes, outer: bytes) -> None:
+    """`registry_ids`: each period's registry ids (of the registry and of the findings, matches and
+    superseded findings that name one) numbered 1, 2, ... again, in the order of a keyed hash of the
+    period and id. A run numbers the registry by file and then by ID, so the copy's ids would tell how
+    the hashed IDs sort; the same key gives the same ids in every copy, and joins on them still work."""
+    named = [
+        t
+        for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_columns() WHERE database_name = 'source' AND schema_name = 'main' "
+            "AND column_name = 'registry_id' AND table_name IN (SELECT table_name FROM duckdb_columns() "
+            "WHERE database_name = 'source' AND schema_name = 'main' AND column_name = 'period') "
+            "AND table_name IN (SELECT table_name FROM duckdb_tables() WHERE database_name = 'source') "
+            "ORDER BY table_name"
+        ).fetchall()
+    ]
+    ids = " UNION ".join(
+        f"SELECT period, registry_id FROM source.main.{quote_ident(t)} WHERE registry_id IS NOT NULL" for t in named
+    )
+    sql = (
+        "CREATE TEMP TABLE registry_ids AS SELECT period, registry_id AS old, row_number() OVER ("
+        "PARTITION BY period ORDER BY sha256($outer || unhex(sha256($inner || encode(period || ':' || registry_id))))"
+        f") AS new FROM ({ids or 'SELECT NULL::VARCHAR AS period, NULL::BIGINT AS registry_id WHERE false'})"
+    )
+    con.execute(sql, bind(sql, {"inner": inner, "outer": outer}))
+
+
 def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: bytes, outer: bytes) -> int:
     """One table into the analyst copy; a table or column an older database lacks stays empty or NULL."""
     have = {
@@ -191,6 +220,10 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
         col = quote_ident(name)
         if name not in have:
             exprs.append("NULL")
+        elif name == "registry_id" and "period" in have:
+            exprs.append(
+                "(SELECT m.new FROM registry_ids AS m WHERE m.period = src.period AND m.old = src.registry_id)"
+            )
         elif name in HASHED:
             exprs.append(
                 f"CASE WHEN {col} IS NOT NULL THEN sha256($outer || unhex(sha256($inner || encode({col})))) END"
@@ -200,7 +233,7 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
         elif name in DATED:
             exprs.append(undated(col))
         elif name in MASKED:
-            exprs.append(f"rc_mask_text({col})")
+            exprs.append(f"rc_hide_text({col})")
         elif name in FILE_NAME_ONLY:
             exprs.append(f"regexp_extract({col}, '[^/\\\\]+$')")
         else:
@@ -208,7 +241,7 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
     where = "WHERE period IN (SELECT unnest($periods))" if "period" in names else ""
     sql = (
         f"INSERT INTO main.{quote_ident(table.name)} ({', '.join(quote_ident(n) for n in names)}) "
-        f"SELECT {', '.join(exprs)} FROM source.main.{quote_ident(table.name)} {where}"
+        f"SELECT {', '.join(exprs)} FROM source.main.{quote_ident(table.name)} AS src {where}"
     )
     con.execute(sql, bind(sql, {"periods": periods, "inner": inner, "outer": outer}))
     return con.execute(f"SELECT count(*) FROM main.{quote_ident(table.name)}").fetchall()[0][0]

@@ -35,6 +35,12 @@ CREATE OR REPLACE TEMP MACRO rc_mask_runs(x) AS
 -- `Hoan tra ns 05/12/1937`, an auditor's comment). Mirrors masking.mask_text.
 CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS rc_mask_runs(regexp_replace(x, rc_dob_in_text(), '\1**/**/****', 'g'));
 
+-- As rc_mask_text, with every long digit run hidden whole, its last four digits too: the analyst copy's
+-- free text. The copy keeps province, gender and birth year, which are six of an ID's twelve digits;
+-- the last four would make ten.
+CREATE OR REPLACE TEMP MACRO rc_hide_text(x) AS
+    regexp_replace(regexp_replace(x, rc_dob_in_text(), '\1**/**/****', 'g'), rc_mask_pattern(), '\1*********', 'g');
+
 -- A share as the workbook shows it: as it is, unless rounding it to two decimals of a percent would
 -- reach a target it does not (99.848% shown as 99.85%, not met): then cut. Mirrors labels.shown_share.
 CREATE OR REPLACE TEMP MACRO rc_shown_share(share, target) AS
