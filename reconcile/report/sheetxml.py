@@ -111,8 +111,12 @@ def cell_sql(name: str, kind: str, styles: dict[str, int], words: dict[str, dict
 
 
 def detail_vi(mask: bool, style: int) -> str:
-    """A finding's detail (masked first in a masked workbook) in Vietnamese (report/details.py)."""
-    return _text(f"rc_detail_vi(code, {'rc_mask_text(detail)' if mask else 'detail'})", style)
+    """A finding's detail (masked first in a masked workbook) in Vietnamese (report/details.py). The
+    masked text goes in through a lambda's parameter: a macro's argument is written out wherever the
+    macro uses it, and rc_detail_vi uses it in every clause (2.5 s for 26 findings, 0.1 s so)."""
+    if not mask:
+        return _text("rc_detail_vi(code, detail)", style)
+    return _text("list_transform([rc_mask_text(detail)], lambda d: rc_detail_vi(code, d))[1]", style)
 
 
 def rows_sql(select_sql: str, order: str, cells: list[str], count: int, offset: int) -> str:
