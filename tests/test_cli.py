@@ -451,3 +451,58 @@ def test_spread_values_keeps_other_options_and_the_end_of_options():
     assert spread_values(["--mask-ids", "--registry=a", "b", "--", "c"], many) == [
         "--mask-ids", "--registry=a", "--registry", "b", "--", "c",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "en", "vi"),
+    [
+        (
+            ["run", "--registry", "r.csv"],
+            "Usage: reconcile run [OPTIONS]\nTry 'reconcile run --help' for help.\n\nError: Missing option '--period'.\n",
+            "Cách dùng: reconcile run [OPTIONS]\nGõ 'reconcile run --help' để xem hướng dẫn.\n\n"
+            "Lỗi: Thiếu tùy chọn '--period'.\n",
+        ),
+        (
+            ["runn"],
+            "Usage: reconcile [OPTIONS] COMMAND [ARGS]...\nTry 'reconcile --help' for help.\n\n"
+            "Error: No such command 'runn'. Did you mean 'run'?\n",
+            "Cách dùng: reconcile [OPTIONS] COMMAND [ARGS]...\nGõ 'reconcile --help' để xem hướng dẫn.\n\n"
+            "Lỗi: Không có lệnh 'runn'. Có phải ý bạn là 'run'?\n",
+        ),
+        (
+            ["flags", "--period", "2024-09", "--format", "xlsx"],
+            "Usage: reconcile flags [OPTIONS]\nTry 'reconcile flags --help' for help.\n\n"
+            "Error: Invalid value for '--format': 'xlsx' is not one of 'table', 'csv', 'json'.\n",
+            "Cách dùng: reconcile flags [OPTIONS]\nGõ 'reconcile flags --help' để xem hướng dẫn.\n\n"
+            "Lỗi: Giá trị không hợp lệ cho '--format': 'xlsx' không phải một trong 'table', 'csv', 'json'.\n",
+        ),
+        (
+            ["flags", "--period", "2024-09", "--province", "7a"],
+            "Usage: reconcile flags [OPTIONS]\nTry 'reconcile flags --help' for help.\n\n"
+            "Error: Invalid value for '--province': '7a' is no province code: give its two digits, e.g. 01 or 79\n",
+            "Cách dùng: reconcile flags [OPTIONS]\nGõ 'reconcile flags --help' để xem hướng dẫn.\n\n"
+            "Lỗi: Giá trị không hợp lệ cho '--province': '7a' không phải mã tỉnh: hãy ghi hai chữ số, ví dụ 01 "
+            "hoặc 79\n",
+        ),
+        (
+            ["demo", "--size", "99999999999"],
+            "Usage: reconcile demo [OPTIONS]\nTry 'reconcile demo --help' for help.\n\n"
+            "Error: Invalid value for '--size': 99999999999 is not in the range 1<=x<=100000000.\n",
+            "Cách dùng: reconcile demo [OPTIONS]\nGõ 'reconcile demo --help' để xem hướng dẫn.\n\n"
+            "Lỗi: Giá trị không hợp lệ cho '--size': 99999999999 nằm ngoài khoảng 1<=x<=100000000.\n",
+        ),
+        (
+            ["run", "--period"],
+            "Error: Option '--period' requires an argument.\n",
+            "Lỗi: Tùy chọn '--period' cần một giá trị theo sau.\n",
+        ),
+    ],
+)
+def test_a_mistyped_command_is_said_in_the_terminal_s_language(args, en, vi):
+    """click's own usage errors, as click writes them in English, and in Vietnamese on a Vietnamese
+    terminal (the default), with exit 2 and nothing on stdout."""
+    for lang, expected in (("en", en), ("vi", vi)):
+        res = CliRunner().invoke(cli, ["--lang", lang, *args], prog_name="reconcile")
+        assert (res.exit_code, res.stdout, res.stderr) == (2, "", expected)
+    res = CliRunner().invoke(cli, args, env={"RECONCILE_LANG": None}, prog_name="reconcile")
+    assert (res.exit_code, res.stderr) == (2, vi)

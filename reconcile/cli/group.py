@@ -87,6 +87,15 @@ def _disk_problem(exc: BaseException) -> str | None:
     return None
 
 
+def _usage_error(exc: click.UsageError) -> str:
+    """A usage error as click shows it (the usage, the hint, the error), for `say` to translate."""
+    if exc.ctx is None:
+        return f"Error: {exc.format_message()}"
+    names = exc.ctx.command.get_help_option_names(exc.ctx)
+    hint = f"Try '{exc.ctx.command_path} {max(names, key=len)}' for help.\n" if names else ""
+    return f"{exc.ctx.get_usage()}\n{hint}\nError: {exc.format_message()}"
+
+
 class ReconcileGroup(click.Group):
     """Catches expected failures once, prints one line on stderr, exits with their code."""
 
@@ -97,6 +106,11 @@ class ReconcileGroup(click.Group):
             say(f"reconcile: error: {exc}", err=True)
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
+            ctx.exit(exc.exit_code)
+        except click.UsageError as exc:
+            if messages.use_language(ctx.params.get("lang")) == "en":  # before the group's callback, too
+                raise
+            say(_usage_error(exc), err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
