@@ -47,6 +47,7 @@ from reconcile.warehouse import (
     compute_noncash_share,
     connect,
     ensure_schema,
+    give_back_space,
     limit_memory,
     quote_literal,
 )
@@ -203,6 +204,7 @@ def _transaction(
     a database file this run created removed, with the key file it made for it)."""
     db = Path(cfg.db)
     existed = db.exists()
+    size = db.stat().st_size if existed else 0
     con = timed(connect(db))
     # DuckDB spills into its own folder of this run (never `<db>.tmp`, which another may have made)
     spill = scratch.new_dir(db, "spill")
@@ -231,6 +233,8 @@ def _transaction(
         if not existed:
             for leftover in (db, db.with_name(db.name + ".wal")):
                 leftover.unlink(missing_ok=True)
+        else:
+            give_back_space(db, size)
         if key[1]:  # a key file made by this run that failed (a new database, or one of another key)
             keys.key_path(db).unlink(missing_ok=True)
         raise

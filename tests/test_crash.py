@@ -437,3 +437,54 @@ def test_stage_only_out_of_memory_says_so_in_one_line_and_leaves_nothing(tmp_pat
         f"and check that the disk of {out} has room for DuckDB to spill to"
     )
     assert list(out.iterdir()) == []
+
+
+def test_a_run_that_fails_after_writing_gives_the_disk_back(tmp_path, monkeypatch):
+    """DuckDB writes a large transaction's rows into the file before it commits; a rollback frees them
+    but left the file grown (a run failing on a full disk filled it, and the next run failed too).
+    The file is cut back to what it holds, and the period stored before is still there."""
+    from click.testing import CliRunner
+
+    import reconcile.pipeline as pipeline
+    from reconcile.cli import cli
+
+    big = tmp_path / "big"
+    res = CliRunner().invoke(
+        cli, ["generate", "--beneficiaries", "130000", "--formats", "parquet", "--out", str(big), "--period", "2024-10"]
+    )
+    assert res.exit_code == 0, res.output
+    db = tmp_path / "r.duckdb"
+    sample = ["--registry", str(SAMPLE / "registry.csv"), "--payments", str(SAMPLE / "bank_transfers.csv")]
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(db), *sample, "--partial"])
+    assert res.exit_code == 0, res.output
+    size, before = db.stat().st_size, content(db)
+
+    def full(*a, **k):  # after every table is written, before the commit
+        raise OSError(28, "No space left on device", str(tmp_path / "disk"))
+
+    monkeypatch.setattr(pipeline, "summarise", full)
+    parquet = [str(big / f) for f in ("payments_bank.parquet", "payments_post.parquet")]
+    res = CliRunner().invoke(
+        cli,
+        [
+            "--lang",
+            "en",
+            "run",
+            "--period",
+            "2024-10",
+            "--db",
+            str(db),
+            "--registry",
+            str(big / "registry.parquet"),
+            "--payments",
+            *parquet,
+        ],
+    )
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        2,
+        f"reconcile: error: {tmp_path / 'disk'}: cannot be written (the disk is full); the database is unchanged; "
+        "free space or choose a folder that can be written, and run again",
+    )
+    assert db.stat().st_size == size
+    assert content(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big", "r.duckdb"]  # no WAL, no scratch

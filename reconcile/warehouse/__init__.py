@@ -7,6 +7,7 @@ from reconcile.warehouse.database import (
     ProgressWatcher,
     check_memory_limit,
     connect,
+    give_back_space,
     limit_memory,
     write_transaction,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "connect",
     "ddl",
     "ensure_schema",
+    "give_back_space",
     "limit_memory",
     "quote_ident",
     "quote_literal",

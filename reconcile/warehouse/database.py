@@ -70,6 +70,35 @@ DEFAULT_MEMORY_LIMIT = "1.5GB"
 MEMORY_LIMIT = re.compile(r"^\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.I)
 
 
+def give_back_space(db: Path, size_before: int) -> None:
+    """After a run that was rolled back, the database file cut back to what it holds. DuckDB writes a
+    large transaction's rows into the file before it commits, and a rollback frees those blocks but
+    leaves the file grown: a run that failed on a full disk left it filling the disk, and the next,
+    smaller run failed too. A checkpoint of a change truncates the free blocks at the file's end, so
+    a table made and dropped in one transaction (nothing of it stays) is committed and checkpointed.
+    Best effort: a database busy or still without room stays as it is, and the run's own error is
+    what is said."""
+    try:
+        if not db.is_file() or db.stat().st_size <= size_before:
+            return
+        con = duckdb.connect(
+            str(db), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        )
+    except (OSError, duckdb.Error):
+        return
+    try:
+        con.execute("BEGIN")
+        con.execute("CREATE TABLE reconcile_give_back (n INTEGER)")
+        con.execute("DROP TABLE reconcile_give_back")
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+    except duckdb.Error:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+    finally:
+        con.close()
+
+
 def check_memory_limit(limit: str | None) -> None:
     if limit is not None and not MEMORY_LIMIT.match(limit):
         raise ReconcileError(f"--memory-limit '{limit}' is not a size; give one such as 800MB or 2GB")
