@@ -537,3 +537,26 @@ def test_an_id_typed_as_a_status_is_not_printed_whole(month, tmp_path):
     assert res.exit_code == 2
     assert "079196118125" not in res.output
     assert f"pasted.xlsx: sheet 'Findings' row {n}: status '********8125' is not one of open" in res.output
+
+
+def test_a_book_whose_findings_sheet_says_it_is_larger_than_excel_allows_is_refused_before_it_is_read(month, tmp_path):
+    """The sheet's own statement of its size (<dimension>) is read before its rows: a book of two
+    million rows was read for 39 s before the row count refused it."""
+    import re
+    import zipfile
+
+    db, book = month
+    forged = tmp_path / "forged.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="A1:([A-Z]+)[0-9]+"/>', rb'<dimension ref="A1:\g<1>2000000"/>', data)
+            dst.writestr(info, data)
+    res = invoke("review", "import", str(forged), "--db", str(db), "--by", "Trần Văn Hùng")
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        2,
+        f"reconcile: error: {forged}: sheet 'Findings' has more than 1,048,576 rows, more than Excel allows; "
+        "give the workbook that 'reconcile run --report' wrote",
+    )
+    assert query(db, "SELECT count(*) FROM case_events") == [(0,)]

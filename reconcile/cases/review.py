@@ -88,8 +88,9 @@ def _header_names() -> dict[str, str]:
 EXCEL_MAX_ROWS = 1_048_576  # rows of a sheet, its header included
 
 
-def read_book(book: Path) -> list[tuple[str, int, dict]]:
-    """(sheet, row, values by column name) of every non-empty row of the findings sheets."""
+def read_book(book: Path, masked: bool = False) -> list[tuple[str, int, dict]]:
+    """(sheet, row, values by column name) of every non-empty row of the findings sheets. A book
+    written with --mask-ids is refused at its first row, unless `masked` (the rows of any book)."""
     from xml.etree.ElementTree import ParseError
 
     import openpyxl
@@ -117,6 +118,11 @@ def read_book(book: Path) -> list[tuple[str, int, dict]]:
                 f"{book}: has no findings sheet; give the workbook that 'reconcile run --report' wrote"
             )
         for ws in sheets:
+            if (ws.max_row or 0) > EXCEL_MAX_ROWS:  # as the sheet states its size, before reading a row of it
+                raise ReconcileError(
+                    f"{book}: sheet '{ws.title}' has more than {EXCEL_MAX_ROWS:,} rows, more than Excel allows; "
+                    "give the workbook that 'reconcile run --report' wrote"
+                )
             rows = ws.iter_rows(values_only=True)
             header = [names.get(str(h).strip()) if h is not None else None for h in next(rows, ())]
             missing = [n for n in NEEDED if n not in header]
@@ -134,6 +140,8 @@ def read_book(book: Path) -> list[tuple[str, int, dict]]:
                 if values is None or all(v is None or str(v).strip() == "" for v in values):
                     continue
                 out.append((ws.title, n, {h: v for h, v in zip(header, values) if h}))
+                if len(out) == 1 and not masked:
+                    refuse_masked(book, out)  # known from its first row: no need to read the rest
     except (ParseError, zipfile.BadZipFile, EOFError, KeyError) as exc:  # a sheet's XML damaged
         raise ReconcileError(
             f"{book}: a sheet of it is damaged ({type(exc).__name__}); open it in Excel or LibreOffice, save it "
@@ -144,17 +152,22 @@ def read_book(book: Path) -> list[tuple[str, int, dict]]:
     return out
 
 
+def refuse_masked(book: Path, rows: list[tuple[str, int, dict]]) -> None:
+    """A book written with --mask-ids has no check of its decisions: refused, whatever its rows say."""
+    if any(_text(row["flag_id"]) and not _text(row["decision_check"]) for _, _, row in rows):
+        raise ReconcileError(
+            f"{book}: was written with --mask-ids, for outside the office: its decisions (masked too) are not read "
+            "back; enter them in a workbook written without --mask-ids"
+        )
+
+
 def import_review(db: Path, book: Path, by: str) -> ImportResult:
     """Record the book's decisions in `db` (one transaction), or refuse it whole (ReviewRefused)."""
     by = (by or "").strip()
     if not by:
         raise ReconcileError("say who records the decisions with --by NAME")
     rows = read_book(Path(book))
-    if any(_text(row["flag_id"]) and not _text(row["decision_check"]) for _, _, row in rows):
-        raise ReconcileError(
-            f"{book}: was written with --mask-ids, for outside the office: its decisions (masked too) are not read "
-            "back; enter them in a workbook written without --mask-ids"
-        )
+    refuse_masked(book, rows)
     with writing(Path(db)) as (con, key):
         con.execute(
             "CREATE OR REPLACE TEMP TABLE review_flags AS SELECT flag_id, period, case_id, code, vneid, payment_ref, "
@@ -182,7 +195,7 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
     from reconcile.readback import open_db
 
     try:
-        rows = read_book(book)
+        rows = read_book(book, masked=True)
     except ReconcileError:
         return None
     current: dict[str, tuple] = {}
