@@ -496,6 +496,26 @@ def test_spread_values_keeps_other_options_and_the_end_of_options():
             "Error: Option '--period' requires an argument.\n",
             "Lỗi: Tùy chọn '--period' cần một giá trị theo sau.\n",
         ),
+        (
+            ["check", "x.csv"],
+            "Usage: reconcile check [OPTIONS] FILE\nTry 'reconcile check --help' for help.\n\n"
+            "Error: Missing option '--as'. Choose from:\n\tregistry,\n\tpayments\n",
+            "Cách dùng: reconcile check [OPTIONS] FILE\nGõ 'reconcile check --help' để xem hướng dẫn.\n\n"
+            "Lỗi: Thiếu tùy chọn '--as'. Chọn một trong:\n\tregistry,\n\tpayments\n",
+        ),
+        (
+            ["case"],
+            "Usage: reconcile case [OPTIONS] CASE_ID\nTry 'reconcile case --help' for help.\n\n"
+            "Error: Missing argument 'CASE_ID'.\n",
+            "Cách dùng: reconcile case [OPTIONS] CASE_ID\nGõ 'reconcile case --help' để xem hướng dẫn.\n\n"
+            "Lỗi: Thiếu đối số 'CASE_ID'.\n",
+        ),
+        (
+            ["--debug"],
+            "Usage: reconcile [OPTIONS] COMMAND [ARGS]...\nTry 'reconcile --help' for help.\n\nError: Missing command.\n",
+            "Cách dùng: reconcile [OPTIONS] COMMAND [ARGS]...\nGõ 'reconcile --help' để xem hướng dẫn.\n\n"
+            "Lỗi: Thiếu lệnh.\n",
+        ),
     ],
 )
 def test_a_mistyped_command_is_said_in_the_terminal_s_language(args, en, vi):
@@ -506,3 +526,18 @@ def test_a_mistyped_command_is_said_in_the_terminal_s_language(args, en, vi):
         assert (res.exit_code, res.stdout, res.stderr) == (2, "", expected)
     res = CliRunner().invoke(cli, args, env={"RECONCILE_LANG": None}, prog_name="reconcile")
     assert (res.exit_code, res.stderr) == (2, vi)
+
+
+def test_a_mistake_before_the_command_or_in_its_own_lang_is_said_in_that_language():
+    """`reconcile --lnag en run` is refused before any --lang is read: in the default language; the
+    command's own `--lang en` is the language of its mistakes; a group given no command shows its help."""
+    res = CliRunner().invoke(cli, ["--lnag", "en", "run"], env={"RECONCILE_LANG": None}, prog_name="reconcile")
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        2,
+        "Lỗi: Không có tùy chọn '--lnag'. Có phải ý bạn là '--lang'?",
+    )
+    res = CliRunner().invoke(cli, ["run", "--lang", "en", "--period", "2024-09"], env={"RECONCILE_LANG": None})
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (2, "Error: Missing option '--registry'.")
+    res = CliRunner().invoke(cli, ["review"], env={"RECONCILE_LANG": None}, prog_name="reconcile")
+    assert res.exit_code == 2
+    assert res.stderr.startswith("Usage: reconcile review [OPTIONS] COMMAND [ARGS]...\n\n  Decisions on findings")

@@ -356,3 +356,16 @@ def test_generate_months_command_and_its_refusals(tmp_path):
         cfg = GenerateConfig(beneficiaries=10, months=2, out=tmp_path / "y")
         cfg.persist.missing = 1.5
         generate(cfg)
+
+
+def test_a_history_larger_than_the_cap_is_refused_before_anything_is_written(tmp_path):
+    """2,000,000 beneficiaries over 60 months is 120 million registry rows: a typo, refused at once."""
+    res = CliRunner().invoke(
+        cli, ["--lang", "en", "generate", "--beneficiaries", "2000000", "--months", "60", "--out", str(tmp_path / "h")]
+    )
+    assert (res.exit_code, res.stderr) == (
+        2,
+        "reconcile: error: --beneficiaries 2,000,000 for --months 60 make 120,000,000 registry rows in all, more "
+        "than 100,000,000; give fewer beneficiaries or months\n",
+    )
+    assert not (tmp_path / "h").exists()

@@ -234,6 +234,11 @@ def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, me
     from reconcile.generate import GenerateConfig
     from reconcile.generate import generate as run_generate
 
+    if beneficiaries * months > MAX_BENEFICIARIES:
+        raise ReconcileError(
+            f"--beneficiaries {beneficiaries:,} for --months {months} make {beneficiaries * months:,} registry rows in "
+            f"all, more than {MAX_BENEFICIARIES:,}; give fewer beneficiaries or months"
+        )
     result = run_generate(
         GenerateConfig(
             beneficiaries=beneficiaries,

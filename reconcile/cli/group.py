@@ -87,19 +87,45 @@ def _disk_problem(exc: BaseException) -> str | None:
     return None
 
 
-def _usage_error(exc: click.UsageError) -> str:
-    """A usage error as click shows it (the usage, the hint, the error), for `say` to translate."""
+def _say_usage_error(ctx: click.Context, exc: click.UsageError, lang: str | None) -> None:
+    """A usage error (an option missing or unknown, a value of the wrong kind) in the terminal's
+    language (`lang`: a --lang given, else RECONCILE_LANG, else vi), as click shows it in English:
+    the usage, the hint, the error. A group given no command shows its help, as click does."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError) or messages.use_language(lang) == "en":
+        raise exc
     if exc.ctx is None:
-        return f"Error: {exc.format_message()}"
-    names = exc.ctx.command.get_help_option_names(exc.ctx)
-    hint = f"Try '{exc.ctx.command_path} {max(names, key=len)}' for help.\n" if names else ""
-    return f"{exc.ctx.get_usage()}\n{hint}\nError: {exc.format_message()}"
+        text = f"Error: {exc.format_message()}"
+    else:
+        names = exc.ctx.command.get_help_option_names(exc.ctx)
+        hint = f"Try '{exc.ctx.command_path} {max(names, key=len)}' for help.\n" if names else ""
+        text = f"{exc.ctx.get_usage()}\n{hint}\nError: {exc.format_message()}"
+    say(text, err=True)
+    ctx.exit(exc.exit_code)
+
+
+def _lang_in(words: list[str]) -> str | None:
+    """The language a command line asks for (`--lang en`, `--lang=vi`), before it is parsed."""
+    for i, word in enumerate(words):
+        value = word.partition("=")[2] if word.startswith("--lang=") else None
+        if word == "--lang" and i + 1 < len(words):
+            value = words[i + 1]
+        if value in messages.LANGS:
+            return value
+    return None
 
 
 class ReconcileGroup(click.Group):
     """Catches expected failures once, prints one line on stderr, exits with their code."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # before the command: `reconcile --lnag en run`, `reconcile --debug`
+            _say_usage_error(ctx, exc, _lang_in(args))
+            raise  # not reached: ctx.exit raised
+
     def invoke(self, ctx: click.Context):
+        words = [*getattr(ctx, "_protected_args", []), *ctx.args]  # the command line after `reconcile`
         try:
             return super().invoke(ctx)
         except ReconcileError as exc:
@@ -108,10 +134,7 @@ class ReconcileGroup(click.Group):
                 traceback.print_exc()
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:
-            if messages.use_language(ctx.params.get("lang")) == "en":  # before the group's callback, too
-                raise
-            say(_usage_error(exc), err=True)
-            ctx.exit(exc.exit_code)
+            _say_usage_error(ctx, exc, _lang_in(words) or ctx.params.get("lang"))  # the command's own --lang first
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BaseException as exc:
