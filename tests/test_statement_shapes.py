@@ -585,3 +585,35 @@ def test_a_reversal_naming_the_day_before_s_payment_returns_it_not_the_re_paymen
             ("CTXH0910001", "returned"),
             ("CTXH0911001", "success"),
         ]
+
+
+def test_a_payee_written_with_a_title_or_a_reference_is_the_registry_s_name(tmp_path):
+    """`ONG TA VAN SON` and `LY THI OANH - LH09` stand for Tạ Văn Sơn and Lý Thị Oanh: the account their
+    narratives name pays them, and neither is a NAME_MISMATCH. Before, both were an UNKNOWN_PAYEE and a
+    MISSING_PAYMENT. A title before another person's name is still another name."""
+    path = tmp_path / "chi_tra.csv"
+    path.write_text(
+        LIST
+        + "FT01,,ONG TA VAN SON,STB,5.050.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09/2024 STK 060123456789\n"
+        + "FT02,,LY THI OANH - LH09,VCB,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9 TKNH 0011001221236\n"
+        + "FT03,001049031247,Ông Lâm Văn Bảo,,4.600.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09\n"
+        + "FT04,001070031237,BA PHI THI PHUONG,,2.000.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T09\n",
+        encoding="utf-8",
+    )
+    db = reconciled(tmp_path, REGISTRY, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT p.payment_ref, p.account_number, m.vneid, m.method FROM payments AS p "
+            "LEFT JOIN matches AS m USING (payment_id) ORDER BY p.source_row"
+        ).fetchall()
+        found = con.execute("SELECT code, vneid, payment_ref FROM flags ORDER BY code, vneid").fetchall()
+    assert rows == [
+        ("FT01", "060123456789", "001044051239", "account"),
+        ("FT02", "0011001221236", "001163021236", "account"),
+        ("FT03", None, "001049031247", "vneid"),
+        ("FT04", None, "001070031237", "vneid"),
+    ]
+    assert found == [
+        ("MISSING_PAYMENT", "001166021246", None),  # Kiều Thị Ánh: in no file
+        ("NAME_MISMATCH", "001070031237", "FT04"),  # Phí Văn Phúc paid as Bà Phí Thị Phương
+    ]

@@ -280,7 +280,7 @@ CREATE OR REPLACE TEMP MACRO rc_date_problem(s) AS rc_date_problem_t(rc_text(s),
 -- ran out: NGUYEN THI THANH HUO); or the same family name (first word) and given name (last
 -- word) with a Jaro-Winkler similarity of at least threshold (a typo in a middle name). A key
 -- that is empty (no Latin letters at all) never matches.
-CREATE OR REPLACE TEMP MACRO rc_name_match(reg_key, pay_key, threshold, trunc_min) AS
+CREATE OR REPLACE TEMP MACRO rc_name_match_keys(reg_key, pay_key, threshold, trunc_min) AS
     coalesce(
         reg_key = pay_key
         OR replace(reg_key, ' ', '') = replace(pay_key, ' ', '')
@@ -290,3 +290,18 @@ CREATE OR REPLACE TEMP MACRO rc_name_match(reg_key, pay_key, threshold, trunc_mi
             AND split_part(reg_key, ' ', -1) = split_part(pay_key, ' ', -1)
             AND jaro_winkler_similarity(reg_key, pay_key) >= threshold),
         false);
+-- A payee key without what a bank or an office wrote around the name: a courtesy title before it
+-- (ÔNG, BÀ, CỤ, ANH, CHỊ, MR, MRS, MS: `ONG TA VAN SON`) and the words holding a digit (a reference
+-- put after it: `TRAN VAN AN - LH09`); the key as it is when that would leave less than two words.
+CREATE OR REPLACE TEMP MACRO rc_two_words(x, k) AS CASE WHEN x LIKE '% %' THEN x ELSE k END;
+CREATE OR REPLACE TEMP MACRO rc_name_plain(k) AS
+    CASE WHEN regexp_matches(k, '^(ONG|BA|CU|ANH|CHI|MR|MRS|MS) |[0-9]') THEN rc_two_words(
+        regexp_replace(trim(regexp_replace(regexp_replace(k, '[^ ]*[0-9][^ ]*', '', 'g'), ' +', ' ', 'g')),
+                       '^(ONG|BA|CU|ANH|CHI|MR|MRS|MS) ([^ ]+ [^ ].*)$', '\2'),
+        k) END;
+-- The match of names above, and of the registry's name with the payee's plain of a title or a
+-- reference (rc_name_plain): `ONG TA VAN SON` stands for Tạ Văn Sơn.
+CREATE OR REPLACE TEMP MACRO rc_name_match(reg_key, pay_key, threshold, trunc_min) AS
+    rc_name_match_keys(reg_key, pay_key, threshold, trunc_min)
+    OR coalesce(rc_name_plain(pay_key) <> pay_key
+                AND rc_name_match_keys(reg_key, rc_name_plain(pay_key), threshold, trunc_min), false);
