@@ -50,20 +50,24 @@ REMOVED = (
     # amounts say what was decided
     "decision",
     "comment",
+    # a row's place in its file: a file sorted by ID would give the order of the hashed IDs
+    "source_row",
 )
-MASKED = ("detail", "reason", "vneid_note")  # free text: long digit runs hidden, their last 4 digits too
-# a finding's detail dates what it found: a payment "2 day(s) after the date of death 01/09/2024" dates a
-# death (a special category): its dates and day counts go too
-DATED = ("detail",)
+# free text: long digit runs hidden, their last 4 digits too; and every date and day count. A finding's
+# detail dates what it found (a payment "2 day(s) after the date of death 01/09/2024" dates a death, a
+# special category); a rejection reason may quote a date of birth as it was written, and a reopening's
+# reason is an officer's words
+DATED = ("detail", "reason", "vneid_note")
 
 
 def undated(col: str) -> str:
-    """The SQL of a text column with its long digit runs hidden (rc_hide_text), and every date as a
-    person writes it (05/12/1937, 05-12-1937, 05.12.1937, 1937-12-05) and every day count gone."""
-    dates = r"[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{4}|[0-9]{4}[/.\-][0-9]{1,2}[/.\-][0-9]{1,2}"
+    """The SQL of a text column with its long digit runs hidden (rc_hide_text), every date as a
+    person writes it (05/12/1937, 05-12-1937, 05.12.1937, 1937-12-05), every day count and the last
+    four digits of an account a detail names (`account ending 7542`) gone."""
+    dates = r"[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}|[0-9]{4}[/.\-][0-9]{1,2}[/.\-][0-9]{1,2}"
     return (
-        f"regexp_replace(regexp_replace(rc_hide_text({col}), '{dates}', '**/**/****', 'g'), "
-        r"'[0-9]+ day\(s\)', 'N day(s)', 'g')"
+        f"regexp_replace(regexp_replace(regexp_replace(rc_hide_text({col}), '{dates}', '**/**/****', 'g'), "
+        r"'[0-9]+ day\(s\)', 'N day(s)', 'g'), '(ending|ends) [0-9]{4}', '\1 ****', 'g')"
     )
 
 
@@ -120,6 +124,8 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     unknown = [p for p in chosen if p not in present]
     if unknown:
         raise ReconcileError(f"{db}: holds no period {unknown[0]}; see 'reconcile periods'")
+    if not chosen:
+        raise ReconcileError(f"{db}: holds no period (each was removed, see period_deletions); nothing to copy")
     inner, outer = hmac_pads(key)
     scratch.clean_leftovers(out)
     partial = scratch.new_name(out, "copy")
@@ -138,8 +144,8 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
             """CREATE TABLE export_info AS SELECT * FROM (VALUES
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex'),
-            ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, the auditors'' decisions and comments as written (their status and amounts kept), file paths (file_name kept)'),
-            ('masked', 'digit runs of 9 or more hidden whole in detail, reason and vneid_note; registry_id numbered again in a keyed order (the run numbers it in the order of the IDs); dates (however written) and day counts in detail; birth dates in any free text; source_file to the file name'))
+            ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, the auditors'' decisions and comments as written (their status and amounts kept), file paths (file_name kept), each row''s place in its file (source_row)'),
+            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); registry_id numbered again in a keyed order (the run numbers it in the order of the IDs); source_file to the file name'))
             AS t(key, value)""",
             {
                 "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -154,6 +160,11 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
             "COMMENT ON COLUMN export_info.key IS 'What is said: exported_at, tool_version, periods, hashed, removed, masked'"
         )
         con.execute("COMMENT ON COLUMN export_info.value IS 'What was done, in words'")
+        for name in ("registry", "flags", "matches", "superseded_flags"):
+            con.execute(
+                f"COMMENT ON COLUMN main.{name}.registry_id IS 'Row id of the registry within the period, numbered "
+                "in this copy in the order of a keyed hash (the same ids in every table and copy of the database)'"
+            )
         con.execute("DETACH source")
     except BaseException:
         con.close()
@@ -232,8 +243,6 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
             exprs.append("NULL")
         elif name in DATED:
             exprs.append(undated(col))
-        elif name in MASKED:
-            exprs.append(f"rc_hide_text({col})")
         elif name in FILE_NAME_ONLY:
             exprs.append(f"regexp_extract({col}, '[^/\\\\]+$')")
         else:

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES, TEST_KEY
+from conftest import FIXTURES, TEST_KEY, copy_of
 from reconcile.cli import cli
 
 SAMPLE = FIXTURES / "sample"
@@ -208,7 +208,43 @@ def test_a_decision_s_or_comment_s_dates_go_however_they_are_written():
         install_macros(con)
         text = "sinh 1937-12-05; ns 05.12.1937; died 1-9-2024, paid 3 day(s) after 01/09/2024 to 079085001234"
         got = con.execute("SELECT " + undated("?"), [text]).fetchone()[0]
+        # a rejection reason quoting a date of birth as written, and a finding's last digits of accounts
+        reason = "date_of_birth '16/07/84' is not a date; Account ending 7542; the registered account ends 0609"
+        said = con.execute("SELECT " + undated("?"), [reason]).fetchone()[0]
     assert got == "sinh **/**/****; ns **/**/****; died **/**/****, paid N day(s) after **/**/**** to *********"
+    assert said == "date_of_birth '**/**/****' is not a date; Account ending ****; the registered account ends ****"
+
+
+def test_the_copy_holds_no_row_s_place_in_its_file_and_says_how_its_registry_ids_are_numbered(db, tmp_path):
+    """A file sorted by ID gave the order of the hashed IDs by source_row; the copy's comment on
+    registry_id said it was numbered by file and then by content."""
+    out = tmp_path / "analysts.duckdb"
+    assert export_db(db, out).exit_code == 0
+    with duckdb.connect(str(out), read_only=True) as con:
+        for table in ("registry", "payments", "flags", "rejected_rows", "superseded_flags"):
+            assert con.execute(f"SELECT count(source_row) FROM {table}").fetchone() == (0,), table
+        assert con.execute(
+            "SELECT count(*) FROM flags WHERE regexp_matches(detail, '(ending|ends) [0-9]')"
+        ).fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM flags WHERE detail LIKE '%ending ****%'").fetchone()[0] > 0
+        comment = con.execute(
+            "SELECT comment FROM duckdb_columns() WHERE table_name = 'registry' AND column_name = 'registry_id'"
+        ).fetchone()[0]
+    assert "keyed hash" in comment
+
+
+def test_a_database_whose_periods_were_all_removed_has_nothing_to_copy(sample_month, tmp_path):
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    res = CliRunner().invoke(
+        cli, ["delete", "--period", "2024-09", "--db", str(db), "--by", "Lan", "--reason", "wrong month", "--yes"]
+    )
+    assert res.exit_code == 0, res.output
+    res = export_db(db, tmp_path / "analysts.duckdb")
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: {db}: holds no period (each was removed, see period_deletions); nothing to copy\n",
+    )
+    assert not (tmp_path / "analysts.duckdb").exists()
 
 
 def test_an_auditor_s_words_do_not_leave_with_the_copy_but_what_was_decided_does(sample_month, tmp_path):
