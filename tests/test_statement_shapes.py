@@ -71,6 +71,31 @@ def outcome(db: Path, columns: str) -> tuple[list[tuple], list[str]]:
     return rows, [vneid for (vneid,) in failed]
 
 
+def test_a_reversal_naming_the_payee_and_no_reference_returns_the_payment_less_the_bank_s_fee(tmp_path):
+    """Kiều Thị Ánh's 1,000,000 came back as 989,000 (`DA TRU PHI 11.000`), quoting no reference: her
+    payment stood as paid beside a returned row, and with a payment that succeeded she was no
+    PAYMENT_FAILED: the month was clean. A return more than the fee short is no payment's."""
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409100910D4600000,NTRFLH2409103//FT24254200001",
+        ":86:LUONG HUU T09/2024 LAM VAN BAO CCCD 001049031247",
+        ":61:2409100910D1000000,NTRFTC2409104//FT24254200002",
+        ":86:CHI TRO CAP T09 CCCD 001166021246 KIEU THI ANH",
+        ":61:2409110910RD989000,NTRFNONREF//FT24254200003",
+        ":86:HOAN TRA CK CCCD 001166021246 KIEU THI ANH TK KHONG TON TAI DA TRU PHI 11.000",
+        ":61:2409110910RD4500000,NTRFNONREF//FT24254200004",
+        ":86:HOAN TRA CK CCCD 001049031247 LAM VAN BAO",
+    )
+    found, rows = month(tmp_path, path)
+    assert rows == [
+        ("LH2409103", "001049031247", None, "success"),
+        ("TC2409104", "001166021246", None, "returned"),
+        ("FT24254200004", "001049031247", None, "returned"),  # 100,000 short: not his payment's return
+    ]
+    assert found == {"PAYMENT_FAILED": 1, "MISSING_PAYMENT": 4}  # as the same return of the whole amount gives
+
+
 def test_a_reversal_that_names_the_payee_but_no_reference_returns_that_payment(tmp_path):
     """Kiều Thị Ánh's 1,000,000 came back as `NONREF` with her ID and name: it counted as paid, and
     the month was clean."""

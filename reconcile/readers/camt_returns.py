@@ -15,7 +15,8 @@ debit is marked returned and the return is set aside with the rows it
 could be (`ambiguous`), for an officer to ask the bank. When none fits, the return stands for a
 payment of an earlier statement (the caller makes it a returned debit), and returns_across.py looks
 for it in the run's other statements: by its references, then, naming none, by its payee. A return
-up to FEE_MAX less than the payment whose reference it names is its return, the bank's fee kept.
+up to FEE_MAX less than the payment whose reference it names, or, naming none, whose payee it names,
+is its return, the bank's fee kept.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ class Originals:
         - else of such a reference, and up to FEE_MAX more than it (the bank kept its fee);
         - else, when it names no payment's reference and `payee` is given, of its amount and whose
           payee it names (`payee(ret, payment)`): a bank's return that quotes no reference
-          (`NONREF`, `NOTPROVIDED`) but the ID, account or name of the one it brings back."""
+          (`NONREF`, `NOTPROVIDED`) but the ID, account or name of the one it brings back;
+        - else, naming no reference, of its payee and up to FEE_MAX more than it."""
         key = amount_key(amount)
         by_reference = dict(self.by_ref.get((kind, ret.get("payment_ref")), []))
         named_refs = _words(ret) | {r.upper() for r in ret.get("_other_refs", ())}
@@ -101,6 +103,14 @@ class Originals:
             fits = {
                 n: row
                 for n, row in self.by_amount.get((kind, key), [])
+                if payee(ret, row) and not names_another_month(ret, row)
+            }
+        if not fits and payee is not None and not by_reference:  # of its payee, less the bank's fee
+            fits = {
+                n: row
+                for (k, paid), rows in self.by_amount.items()
+                if k == kind and _less_fee(key, paid)
+                for n, row in rows
                 if payee(ret, row) and not names_another_month(ret, row)
             }
         return {
