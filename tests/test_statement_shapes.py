@@ -642,39 +642,3 @@ def test_a_payee_written_with_a_title_or_a_reference_is_the_registry_s_name(tmp_
         ("MISSING_PAYMENT", "001166021246", None),  # Kiều Thị Ánh: in no file
         ("NAME_MISMATCH", "001070031237", "FT04"),  # Phí Văn Phúc paid as Bà Phí Thị Phương
     ]
-
-
-def test_an_account_two_beneficiaries_share_pays_the_one_the_payee_s_name_stands_for(tmp_path):
-    """Oanh and Phúc registered with one account (a couple's, a guardian's): a payment naming it with
-    no ID went to nobody (an UNKNOWN_PAYEE, and both MISSING_PAYMENT). The payee's name now tells
-    which of them it paid; a name that is neither's still pays nobody."""
-    registry = REGISTRY.replace("Chuyển khoản,VCB,0011001231237", "Chuyển khoản,VCB,0011001221236")
-    path = tmp_path / "chi_tra.csv"
-    path.write_text(
-        "Số tham chiếu,Tên người thụ hưởng,Ngân hàng thụ hưởng,Số tài khoản,Số tiền,Ngày giao dịch,Kênh chi trả,"
-        "Trạng thái,Nội dung\n"
-        "FT01,LY THI OANH,VCB,0011001221236,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9\n"
-        "FT02,PHI VAN PHUC,VCB,0011001221236,2.000.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9\n"
-        "FT03,NGUYEN VAN MINH,VCB,0011001221236,1.000.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9\n",
-        encoding="utf-8",
-    )
-    db = reconciled(tmp_path, registry, path)
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute(
-            "SELECT p.payment_ref, m.vneid, m.method FROM payments AS p "
-            "LEFT JOIN matches AS m USING (payment_id) ORDER BY p.source_row"
-        ).fetchall()
-        found = con.execute(
-            "SELECT code, vneid, payment_ref FROM flags WHERE code <> 'SHARED_ACCOUNT' ORDER BY code, vneid"
-        ).fetchall()
-    assert rows == [
-        ("FT01", "001163021236", "account"),
-        ("FT02", "001070031237", "account"),
-        ("FT03", None, None),
-    ]
-    assert found == [  # Ánh, Bảo and Sơn are in no file; the three payments to one account are SHARED_ACCOUNT
-        ("MISSING_PAYMENT", "001044051239", None),
-        ("MISSING_PAYMENT", "001049031247", None),
-        ("MISSING_PAYMENT", "001166021246", None),
-        ("UNKNOWN_PAYEE", None, "FT03"),
-    ]

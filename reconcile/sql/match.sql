@@ -3,8 +3,6 @@
 --                            (also when both carry the same invalid ID: INVALID_VNEID reports that);
 --   account                  no usable ID: the account number is registered to exactly one beneficiary (as
 --                            written, else leading zeros aside);
---                            or to several, and the payee's name stands for one of them alone (as
---                            NAME_MISMATCH compares names: a guardian's or a couple's shared account);
 --   name_dob                 no usable ID, no account match: the same name key and date of birth, one candidate;
 --   name                     as name_dob without a date of birth, only with matching.name_without_dob,
 --                            and only when the name key is unique in the registry.
@@ -48,7 +46,7 @@ no_id AS (
       AND (NOT rc_vneid_valid(coalesce(vneid, '')) OR vneid_source = 'narrative')
 ),
 account_pairs AS (
-    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program, r.name_key, p.payee_key
+    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program
     FROM no_id AS p
     JOIN reg AS r ON r.account_number = p.account_number
         AND (p.bank_code = r.bank_code OR NOT rc_bank_known(p.bank_code) OR NOT rc_bank_known(r.bank_code))
@@ -57,7 +55,7 @@ account_pairs AS (
 -- compared without leading zeros, for the payments whose account no registered one equals as
 -- written: a spreadsheet cell that held the number as a number lost them (on either side)
 account_pairs_zeros AS (
-    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program, r.name_key, p.payee_key
+    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program
     FROM (SELECT * FROM no_id WHERE payment_id NOT IN (SELECT payment_id FROM account_pairs)) AS p
     JOIN reg AS r ON ltrim(r.account_number, '0') = ltrim(p.account_number, '0') AND ltrim(p.account_number, '0') <> ''
         AND (p.bank_code = r.bank_code OR NOT rc_bank_known(p.bank_code) OR NOT rc_bank_known(r.bank_code))
@@ -71,20 +69,9 @@ by_account AS (
            row_number() OVER (PARTITION BY payment_id ORDER BY abs(entitled_amount - amount), program, registry_id) AS rk
     FROM (SELECT * FROM account_pairs UNION ALL SELECT * FROM account_pairs_zeros)
 ),
--- an account registered to several people (few): the one the payee's name stands for, when it stands
--- for one of them alone
-by_account_name AS (
-    SELECT payment_id, registry_id, 'account' AS method,
-           count(DISTINCT vneid) OVER (PARTITION BY payment_id) AS candidates,
-           row_number() OVER (PARTITION BY payment_id ORDER BY abs(entitled_amount - amount), program, registry_id) AS rk
-    FROM (SELECT * FROM account_pairs UNION ALL SELECT * FROM account_pairs_zeros)
-    WHERE payment_id IN (SELECT payment_id FROM by_account WHERE candidates > 1)
-      AND rc_name_match(name_key, payee_key, $name_similarity, $name_truncation_min_length)
-),
 after_account AS (
     SELECT * FROM no_id
     WHERE payment_id NOT IN (SELECT payment_id FROM by_account WHERE candidates = 1 AND rk = 1)
-      AND payment_id NOT IN (SELECT payment_id FROM by_account_name WHERE candidates = 1 AND rk = 1)
 ),
 by_name_dob AS (
     SELECT p.payment_id, r.registry_id, 'name_dob' AS method,
@@ -108,8 +95,6 @@ chosen AS (
     SELECT payment_id, registry_id, method FROM by_id
     UNION ALL
     SELECT payment_id, registry_id, method FROM by_account WHERE candidates = 1 AND rk = 1
-    UNION ALL
-    SELECT payment_id, registry_id, method FROM by_account_name WHERE candidates = 1 AND rk = 1
     UNION ALL
     SELECT payment_id, registry_id, method FROM by_name_dob WHERE candidates = 1 AND rk = 1
     UNION ALL
