@@ -642,3 +642,34 @@ def test_a_payee_written_with_a_title_or_a_reference_is_the_registry_s_name(tmp_
         ("MISSING_PAYMENT", "001166021246", None),  # Kiều Thị Ánh: in no file
         ("NAME_MISMATCH", "001070031237", "FT04"),  # Phí Văn Phúc paid as Bà Phí Thị Phương
     ]
+
+
+def test_a_title_is_no_licence_for_a_typo_and_a_shared_account_pays_nobody_by_its_holder_s_name(tmp_path):
+    """`ONG PHI PHUC` for Phí Văn Phúc: the title off, the middle name missing too is another name (the
+    typo rule on top of a title let `ONG VAN TUNG` stand for Văn Thị Tùng). And an account Oanh and
+    Phúc share: a statement shows its holder's name on every transfer into it (a guardian's, a
+    spouse's), so a payment without an ID into it pays nobody, whoever's name it shows."""
+    registry = REGISTRY.replace("Chuyển khoản,VCB,0011001231237", "Chuyển khoản,VCB,0011001221236")
+    path = tmp_path / "chi_tra.csv"
+    path.write_text(
+        "Số tham chiếu,Số định danh,Tên người thụ hưởng,Ngân hàng thụ hưởng,Số tài khoản,Số tiền,Ngày giao dịch,"
+        "Kênh chi trả,Trạng thái,Nội dung\n"
+        "FT01,001070031237,ONG PHI PHUC,,,2.000.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9\n"
+        "FT02,,LY THI OANH,VCB,0011001221236,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9\n"
+        "FT03,,LY THI OANH,VCB,0011001221236,2.000.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9 PHI VAN PHUC\n",
+        encoding="utf-8",
+    )
+    db = reconciled(tmp_path, registry, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        matched = con.execute("SELECT payment_ref, vneid FROM matches ORDER BY payment_ref").fetchall()
+        found = con.execute("SELECT code, vneid, payment_ref FROM flags ORDER BY code, vneid, payment_ref").fetchall()
+    assert matched == [("FT01", "001070031237")]
+    assert found == [
+        ("MISSING_PAYMENT", "001044051239", None),
+        ("MISSING_PAYMENT", "001049031247", None),
+        ("MISSING_PAYMENT", "001163021236", None),
+        ("MISSING_PAYMENT", "001166021246", None),
+        ("NAME_MISMATCH", "001070031237", "FT01"),
+        ("UNKNOWN_PAYEE", None, "FT02"),
+        ("UNKNOWN_PAYEE", None, "FT03"),
+    ]

@@ -300,8 +300,9 @@ CREATE OR REPLACE TEMP MACRO rc_name_plain(k) AS
                        '^(ONG|BA|CU|ANH|CHI|MR|MRS|MS) ([^ ]+ [^ ].*)$', '\2'),
         k) END;
 -- The match of names above, and of the registry's name with the payee's plain of a title or a
--- reference (rc_name_plain): `ONG TA VAN SON` stands for Tạ Văn Sơn.
+-- reference (rc_name_plain), with no typo on top of it (a similarity of 2 is never reached):
+-- `ONG TA VAN SON` stands for Tạ Văn Sơn; `ONG VAN TUNG` does not for Văn Thị Tùng.
 CREATE OR REPLACE TEMP MACRO rc_name_match(reg_key, pay_key, threshold, trunc_min) AS
     rc_name_match_keys(reg_key, pay_key, threshold, trunc_min)
     OR coalesce(rc_name_plain(pay_key) <> pay_key
-                AND rc_name_match_keys(reg_key, rc_name_plain(pay_key), threshold, trunc_min), false);
+                AND rc_name_match_keys(reg_key, rc_name_plain(pay_key), 2, trunc_min), false);
