@@ -46,7 +46,7 @@ class CheckResult:
     rows_loaded: int
     ids_restored: int
     rejected: list[tuple[int, str]]  # (row, reason)
-    id_problems: list[tuple[int, str]]  # (row, problem) for loaded rows whose ID is not a valid 12-digit ID
+    id_problems: list[tuple[int, str]]  # (row, problem) for loaded rows whose ID INVALID_VNEID would flag
     area_notes: list[tuple[int, str]]  # (row, note) for registry rows whose area codes are not on the official lists
     control: str | None = None  # what the file's own totals say, and whether they agree with what was read
     control_agrees: bool = True
@@ -113,10 +113,17 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
             if kind == "registry"
             else []
         )
-        id_problems = con.execute(
-            f"SELECT source_row, rc_vneid_shape_problem(vneid) FROM {stg} "
-            f"WHERE reject_reason IS NULL AND vneid IS NOT NULL AND rc_vneid_shape_problem(vneid) IS NOT NULL ORDER BY source_row"
-        ).fetchall()
+        # as INVALID_VNEID finds them: a registry's IDs against their rows' year of birth and gender too
+        problem = (
+            "nullif(rc_registry_id_problems(vneid, birth_year, gender, $end), '')"
+            if kind == "registry"
+            else "rc_vneid_shape_problem(vneid)"
+        )
+        sql = (
+            f"SELECT source_row, problem FROM (SELECT source_row, {problem} AS problem FROM {stg} "
+            "WHERE reject_reason IS NULL AND vneid IS NOT NULL) WHERE problem IS NOT NULL ORDER BY source_row"
+        )
+        id_problems = con.execute(sql, {"end": end} if kind == "registry" else {}).fetchall()
         read = read_staged(con, kind)
         control, agrees, judged = None, True, None
         if table.control is not None:

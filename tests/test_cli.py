@@ -307,8 +307,35 @@ def test_check_reports_rows_and_reasons(tmp_path):
         "ignored: ghi chú",
         "rows: 3 read, 2 loaded, 1 rejected",
         "row 3: rejected: entitled_amount has a fraction or bad digit grouping (VND has no minor unit)",
-        "row 4: INVALID_VNEID: ID has 9 digits, not 12",
+        "row 4: INVALID_VNEID: ID has 9 digits, not 12 (an old 9-digit CMND number?)",
     ]
+
+
+def test_check_of_a_registry_finds_the_ids_a_run_flags(tmp_path):
+    """An ID whose century, year and sex digits contradict its row's date of birth and gender is an
+    INVALID_VNEID of the run; `check` said nothing of it, and in Vietnamese says it as the run does."""
+    reg = tmp_path / "reg.csv"
+    reg.write_text(
+        "Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Chế độ,Số tiền hưởng,Hình thức chi trả,Trạng thái\n"
+        "001166021246,Kiều Thị Ánh,05/03/1966,Nữ,Trợ cấp xã hội,1.000.000,Tiền mặt,Đang hưởng\n"
+        "001066021247,Kiều Văn Bình,05/03/1967,Nữ,Trợ cấp xã hội,1.000.000,Tiền mặt,Đang hưởng\n"
+        "001328021248,Kiều Văn Cư,05/03/1960,Nam,Trợ cấp xã hội,1.000.000,Tiền mặt,Đang hưởng\n",
+        encoding="utf-8",
+    )
+    res = invoke("check", reg, "--as", "registry", "--period", "2024-09")
+    assert res.exit_code == 1
+    assert res.stdout.splitlines()[-2:] == [
+        "row 3: INVALID_VNEID: ID's century and year digits (4-6) contradict the registry's year of birth; "
+        "ID's sex digit (4) contradicts the registry's gender",
+        "row 4: INVALID_VNEID: ID's century and year digits (4-6) give a birth year in the future; ID's century "
+        "and year digits (4-6) contradict the registry's year of birth; ID's sex digit (4) contradicts the "
+        "registry's gender",
+    ]
+    vi = CliRunner().invoke(cli, ["--lang", "vi", "check", str(reg), "--as", "registry", "--period", "2024-09"])
+    assert vi.stdout.splitlines()[-2] == (
+        "dòng 3: INVALID_VNEID: mã thế kỷ và năm sinh của số định danh (chữ số 4-6) trái với năm sinh trong danh "
+        "sách; mã giới tính của số định danh (chữ số 4) trái với giới tính trong danh sách"
+    )
 
 
 def test_check_clean_file_exits_zero(tmp_path):

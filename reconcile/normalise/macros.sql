@@ -187,6 +187,19 @@ CREATE OR REPLACE TEMP MACRO rc_vneid_birth_year(v) AS
 CREATE OR REPLACE TEMP MACRO rc_vneid_gender(v) AS
     CASE WHEN length(v) = 12 THEN CASE WHEN CAST(substr(v, 4, 1) AS INTEGER) % 2 = 0 THEN 'male' ELSE 'female' END END;
 
+-- What is wrong with a registry row's ID, '' when nothing: its shape, and its century, year and sex
+-- digits against the period's end (no birth in the future) and the row's own year of birth and gender.
+-- INVALID_VNEID's registry half and `reconcile check` of a registry both say this.
+CREATE OR REPLACE TEMP MACRO rc_registry_id_problems(v, birth_year, gender, period_end) AS
+    concat_ws('; ',
+        rc_vneid_shape_problem(v) || CASE WHEN length(v) = 9 THEN ' (an old 9-digit CMND number?)' ELSE '' END,
+        CASE WHEN length(v) = 12 AND rc_vneid_birth_year(v) > year(period_end)
+             THEN 'ID''s century and year digits (4-6) give a birth year in the future' END,
+        CASE WHEN length(v) = 12 AND birth_year IS NOT NULL AND rc_vneid_birth_year(v) <> birth_year
+             THEN 'ID''s century and year digits (4-6) contradict the registry''s year of birth' END,
+        CASE WHEN length(v) = 12 AND gender IS NOT NULL AND rc_vneid_gender(v) <> gender
+             THEN 'ID''s sex digit (4) contradicts the registry''s gender' END);
+
 -- Amounts in integer VND. Accepts 1500000, 1.500.000, 1,500,000, 1 500 000, with a currency
 -- sign (đ, ₫, VND, VNĐ) before or after, and a zero fraction (1.500.000,00 / 1500000.0, as a
 -- numeric spreadsheet cell gives). A non-zero fraction, a negative or a non-number is refused.

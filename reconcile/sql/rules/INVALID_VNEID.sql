@@ -3,18 +3,7 @@
 -- en: ID not 12 digits, unknown place-of-birth code, or its century/gender/birth-year digits contradict the registry
 -- vi: Số định danh không hợp lệ: không đủ 12 chữ số, sai mã nơi đăng ký khai sinh, hoặc mã thế kỷ/giới tính/năm sinh trái với danh sách
 WITH registry_problems AS (
-    SELECT *,
-        concat_ws('; ',
-            rc_vneid_shape_problem(vneid)
-                || CASE WHEN length(vneid) = 9 THEN ' (an old 9-digit CMND number?)' ELSE '' END,
-            CASE WHEN length(vneid) = 12 AND rc_vneid_birth_year(vneid) > year($period_end)
-                 THEN 'ID''s century and year digits (4-6) give a birth year in the future' END,
-            CASE WHEN length(vneid) = 12 AND birth_year IS NOT NULL
-                      AND rc_vneid_birth_year(vneid) <> birth_year
-                 THEN 'ID''s century and year digits (4-6) contradict the registry''s year of birth' END,
-            CASE WHEN length(vneid) = 12 AND gender IS NOT NULL AND rc_vneid_gender(vneid) <> gender
-                 THEN 'ID''s sex digit (4) contradicts the registry''s gender' END
-        ) AS problems
+    SELECT *, rc_registry_id_problems(vneid, birth_year, gender, $period_end) AS problems
     FROM cur_registry
 ),
 payment_problems AS (
