@@ -96,6 +96,59 @@ def test_a_reversal_naming_the_payee_and_no_reference_returns_the_payment_less_t
     assert found == {"PAYMENT_FAILED": 1, "MISSING_PAYMENT": 4}  # as the same return of the whole amount gives
 
 
+def test_a_return_less_the_fee_is_of_the_nearest_payment_and_a_charge_refunded_is_no_return(tmp_path):
+    """Ánh paid 1,030,000 and 1,000,000 alike, 989,000 back: the 1,000,000 came back (the first paid
+    was taken, whichever it was). A later payment of 989,000 does not stop the return from being the
+    1,000,000's. The bank refunding its charge (`RD ... NCHG`, 11,000) is no payment's return: it
+    marked her 30,000 top-up returned."""
+    for folder in ("nearest", "charge"):
+        (tmp_path / folder).mkdir()
+    bao = (
+        ":61:2409100910D4600000,NTRFLH2409103//FT24254200001",
+        ":86:LUONG HUU T09/2024 LAM VAN BAO CCCD 001049031247",
+    )
+    anh = ":86:CHI TRO CAP T09 CCCD 001166021246 KIEU THI ANH"
+    back = ":86:HOAN TRA CK CCCD 001166021246 KIEU THI ANH TK KHONG TON TAI DA TRU PHI 11.000"
+    nearest = mt940(
+        tmp_path / "nearest",
+        30000000,
+        *bao,
+        ":61:2409100910D1030000,NTRFTC2409105//FT24254200005",
+        anh,
+        ":61:2409100910D1000000,NTRFTC2409104//FT24254200002",
+        anh,
+        ":61:2409110910RD989000,NTRFNONREF//FT24254200003",
+        back,
+        ":61:2409200920D989000,NTRFTL2409201//FT24264200009",
+        ":86:TRUY LINH T08 CCCD 001166021246 KIEU THI ANH",
+    )
+    found, rows = month(tmp_path / "nearest", nearest)
+    assert [r[0::3] for r in rows] == [
+        ("LH2409103", "success"),
+        ("TC2409105", "success"),
+        ("TC2409104", "returned"),
+        ("TL2409201", "success"),
+    ]
+    charge = mt940(
+        tmp_path / "charge",
+        30000000,
+        *bao,
+        ":61:2409100910D1000000,NTRFTC2409104//FT24254200002",
+        anh,
+        ":61:2409100910D30000,NTRFTC2409106//FT24254200006",
+        ":86:TRUY LINH CHENH LECH T08 CCCD 001166021246 KIEU THI ANH",
+        ":61:2409110911RD11000,NCHGNONREF//FT24254200007",
+        ":86:HOAN PHI CK CCCD 001166021246 KIEU THI ANH",
+    )
+    found, rows = month(tmp_path / "charge", charge)
+    assert [r[0::3] for r in rows] == [("LH2409103", "success"), ("TC2409104", "success"), ("TC2409106", "success")]
+    assert found == {"MISSING_PAYMENT": 3, "AMOUNT_MISMATCH": 1, "DUPLICATE_PAYMENT": 1}
+    with duckdb.connect(str(tmp_path / "charge" / "r.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT reason FROM rejected_rows").fetchall() == [
+            ("bank charges refunded by the bank (transaction type NCHG), no payment's return",)
+        ]
+
+
 def test_a_reversal_that_names_the_payee_but_no_reference_returns_that_payment(tmp_path):
     """Kiều Thị Ánh's 1,000,000 came back as `NONREF` with her ID and name: it counted as paid, and
     the month was clean."""

@@ -89,7 +89,9 @@ class Originals:
         - else, when it names no payment's reference and `payee` is given, of its amount and whose
           payee it names (`payee(ret, payment)`): a bank's return that quotes no reference
           (`NONREF`, `NOTPROVIDED`) but the ID, account or name of the one it brings back;
-        - else, naming no reference, of its payee and up to FEE_MAX more than it."""
+        - else, naming no reference, of its payee and a little more than it (_payee_less_fee).
+        A payment taken already, dated later or contradicted by the return does not stop the next of
+        these from being tried."""
         key = amount_key(amount)
         by_reference = dict(self.by_ref.get((kind, ret.get("payment_ref")), []))
         named_refs = _words(ret) | {r.upper() for r in ret.get("_other_refs", ())}
@@ -99,27 +101,38 @@ class Originals:
         fits = {n: row for n, row in by_reference.items() if self.amounts[n] == key}
         if not fits:
             fits = {n: row for n, row in by_reference.items() if _less_fee(key, self.amounts[n])}
+
+        def open_to(n: int, row: dict) -> bool:
+            return (
+                (taken_too or n not in self.taken)
+                and not _contradicts(ret, row)
+                and (allowed is None or allowed(n, row))
+            )
+
         if not fits and payee is not None:
             fits = {
                 n: row
                 for n, row in self.by_amount.get((kind, key), [])
-                if payee(ret, row) and not names_another_month(ret, row)
+                if payee(ret, row) and not names_another_month(ret, row) and open_to(n, row)
             }
-        if not fits and payee is not None and not by_reference:  # of its payee, less the bank's fee
-            fits = {
-                n: row
-                for (k, paid), rows in self.by_amount.items()
-                if k == kind and _less_fee(key, paid)
-                for n, row in rows
-                if payee(ret, row) and not names_another_month(ret, row)
-            }
-        return {
-            n: row
-            for n, row in fits.items()
-            if (taken_too or n not in self.taken)
-            and not _contradicts(ret, row)
-            and (allowed is None or allowed(n, row))
+        if not fits and payee is not None and not by_reference:
+            fits = self._payee_less_fee(ret, key, kind, payee, open_to)
+        return {n: row for n, row in fits.items() if open_to(n, row)}
+
+    def _payee_less_fee(self, ret: dict, key, kind, payee, open_to) -> dict[int, dict]:
+        """The payments of the payee a return names without a reference that it brings back less the
+        bank's fee: up to FEE_MAX and a tenth of the payment more than it (a bank's fee is small;
+        11,000 back of a 30,000 top-up is no return of it), the nearest alone (989,000 back is the
+        1,000,000, not the 1,030,000 paid beside it)."""
+        fits = {
+            n: (row, paid - key)
+            for (k, paid), rows in self.by_amount.items()
+            if k == kind and _less_fee(key, paid) and isinstance(key, Decimal) and paid - key <= paid / 10
+            for n, row in rows
+            if payee(ret, row) and not names_another_month(ret, row) and open_to(n, row)
         }
+        nearest = min((fee for _, fee in fits.values()), default=None)
+        return {n: row for n, (row, fee) in fits.items() if fee == nearest}
 
     @staticmethod
     def choose(ret: dict, fits: dict[int, dict], known: set[int] | None = None) -> tuple[int | None, list[int]]:

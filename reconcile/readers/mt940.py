@@ -265,6 +265,7 @@ def _row(data: dict) -> dict:
         "direction": direction,
         "aside": _bank_own(data.get("id"), direction),
         "bank_ref": clean(data.get("bank_reference")),
+        "_type": (data.get("id") or "").upper(),
         "_amount": amount,
         "_reversal": reversal,
         "_customer": clean(_customer_reference(data.get("customer_reference"))),
@@ -327,7 +328,10 @@ def _pair_reversals(rows: list[dict]) -> None:
     (Statement.movements), not on these directions."""
     originals = Originals()
     for n, row in enumerate(rows, start=1):
-        if row["_reversal"] and row["direction"] == "CRDT":  # RD
+        own = SWIFT_OWN.get(row["_type"][1:]) if row["_type"][:1] == "N" else None
+        if row["_reversal"] and row["direction"] == "CRDT" and own:  # RD of the bank's own: its charge refunded
+            row["aside"] = f"{own} refunded by the bank (transaction type {row['_type']}), no payment's return"
+        elif row["_reversal"] and row["direction"] == "CRDT":  # RD
             original, several = originals.take(row, row["_amount"])
             if original is not None:
                 original["status"] = "returned"
