@@ -199,3 +199,53 @@ def test_a_return_in_the_next_statement_returns_the_payment_of_the_one_before(tm
                 "reversal, not a payment)",
             )
         ]
+
+
+def namesake(ref: str, amount: str, account: str, vneid: str) -> str:
+    """A payment to one of two NGUYEN VAN AN, by its own end-to-end reference."""
+    return (
+        f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
+        f"<ValDt><Dt>2024-09-05</Dt></ValDt><AcctSvcrRef>{ref}</AcctSvcrRef><NtryDtls><TxDtls>"
+        f"<Refs><EndToEndId>{ref}</EndToEndId></Refs><RltdPties><Cdtr><Nm>NGUYEN VAN AN</Nm></Cdtr>"
+        f"<CdtrAcct><Id><Othr><Id>{account}</Id></Othr></Id></CdtrAcct></RltdPties>"
+        f"<RmtInf><Ustrd>TRO CAP T09 CCCD {vneid}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+    )
+
+
+NAMESAKE_BACK = (
+    '<Ntry><Amt Ccy="VND">989000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><ValDt><Dt>2024-09-07</Dt></ValDt>'
+    "<AcctSvcrRef>RT9</AcctSvcrRef><NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>"
+    "<RltdPties><Dbtr><Nm>NGUYEN VAN AN</Nm></Dbtr><DbtrAcct><Id><Othr><Id>12010000001234</Id></Othr></Id></DbtrAcct>"
+    "</RltdPties><RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry>"
+)
+
+
+@pytest.mark.parametrize(
+    "other_paid",
+    [
+        pytest.param("1000000", id="both-paid-alike-was-set-aside-as-fitting-both"),
+        pytest.param("989000", id="the-other-paid-the-amount-back-was-paired-with-him"),
+    ],
+)
+def test_a_return_from_one_namesake_s_account_is_his_payment_s_not_the_other_s(tmp_path, other_paid):
+    """Two NGUYEN VAN AN, each paid into his own account; 989,000 comes back from the first's account,
+    quoting no reference. The name is both men's; the account is the first's alone. Before, the return
+    was set aside as fitting both, or paired with the other when he was paid 989,000."""
+    path = statement(
+        tmp_path,
+        namesake("TC2409201", "1000000", "12010000001234", "079185001234"),
+        namesake("TC2409202", other_paid, "12010000005678", "079185005678"),
+        NAMESAKE_BACK,
+    )
+    registry = (
+        REGISTRY
+        + "079185001234,Nguyễn Văn An,welfare,1000000,bank,VCB,12010000001234,active\n"
+        + f"079185005678,Nguyễn Văn An,welfare,{other_paid},bank,VCB,12010000005678,active\n"
+    )
+    db = reconciled(tmp_path, registry, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, status FROM payments ORDER BY source_row").fetchall() == [
+            ("TC2409201", "returned"),
+            ("TC2409202", "success"),
+        ]
+        assert con.execute("SELECT vneid FROM flags WHERE code = 'PAYMENT_FAILED'").fetchall() == [("079185001234",)]

@@ -142,6 +142,9 @@ class Originals:
         named = [n for n, row in fits.items() if (n in known if known is not None else names(ret, row))]
         if len(fits) == 1:
             return next(iter(fits)), []
+        if len(named) > 1 and known is None:  # namesakes: the one whose account, ID or bank reference it names
+            apart = [n for n in named if names_apart(ret, fits[n])]
+            named = apart if len(apart) == 1 else named
         if len(named) == 1 or _one_payee([fits[n] for n in named]):
             return min(named), []  # one payee paid twice alike: whichever came back, the month is the same
         return None, sorted(named or fits)
@@ -219,16 +222,23 @@ def _name(value: str | None) -> str | None:
 
 def names(ret: dict, original: dict) -> bool:
     """Whether the return names the original's counterparty (account, ID, name) or bank reference."""
+    name = _name(original.get("payee_name"))
     text = fold(ret.get("narrative") or "")
+    return names_apart(ret, original) or bool(
+        name and (name == _name(ret.get("payee_name")) or f" {name} " in f" {text} ")
+    )
+
+
+def names_apart(ret: dict, original: dict) -> bool:
+    """Whether the return names what tells the original's payee from a namesake: its account, an ID of
+    its narrative, or its bank reference (a name alone may be two people's)."""
     words = _words(ret)
     account = original.get("account_number")
-    name = _name(original.get("payee_name"))
     bank_ref = (original.get("bank_ref") or "").upper()
     return bool(
         (account and (account == ret.get("account_number") or account in words))
         or _ids(original.get("narrative")) & _ids(ret.get("narrative"))
         or _same_account_named(ret, original)
-        or (name and (name == _name(ret.get("payee_name")) or f" {name} " in f" {text} "))
         or (bank_ref and (bank_ref == (ret.get("bank_ref") or "").upper() or bank_ref in words))
     )
 
@@ -270,11 +280,13 @@ def _one_payee(rows: list[dict]) -> bool:
 
 def _contradicts(ret: dict, original: dict) -> bool:
     """Whether the return names another counterparty than the original's: another account, or IDs
-    none of which is the original's, and nothing of the original's named."""
+    none of which is the original's, and nothing that tells the original's payee apart named (the
+    same name is a namesake's too: a return from A's account naming NGUYEN VAN AN is no return of
+    the payment to another NGUYEN VAN AN's account)."""
     account, other = original.get("account_number"), ret.get("account_number")
     ids, other_ids = _ids(original.get("narrative")), _ids(ret.get("narrative"))
     differs = bool(account and other and account != other) or bool(ids and other_ids and not ids & other_ids)
-    return differs and not names(ret, original)
+    return differs and not names_apart(ret, original)
 
 
 def pair_returns(rows: list[dict]) -> None:

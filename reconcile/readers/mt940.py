@@ -328,7 +328,7 @@ def _pair_reversals(rows: list[dict]) -> None:
     (Statement.movements), not on these directions."""
     originals = Originals()
     for n, row in enumerate(rows, start=1):
-        own = SWIFT_OWN.get(row["_type"][1:]) if row["_type"][:1] == "N" else None
+        own = SWIFT_OWN.get(row["_type"][1:])  # as a debit of the type is the bank's own (_bank_own): NCHG, FCHG
         if row["_reversal"] and row["direction"] == "CRDT" and own:  # RD of the bank's own: its charge refunded
             row["aside"] = f"{own} refunded by the bank (transaction type {row['_type']}), no payment's return"
         elif row["_reversal"] and row["direction"] == "CRDT":  # RD

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from reconcile.normalise.text import fold
-from reconcile.readers.camt_returns import Originals, names
+from reconcile.readers.camt_returns import Originals, names, names_apart
 from reconcile.readers.layout import money_in
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.statements import CREDIT, REFS_COLUMN, RETURN_COLUMN, STATEMENTS
@@ -131,7 +131,9 @@ class Pairing:
         """The payments the return may bring back, not taken yet (or, `taken`, taken already)."""
         if id(row) not in self.found:
             every = self._every(statement, row)
-            self.found[id(row)] = every, {n for n, p in every.items() if names(_as_return(row), p)}
+            named = {n for n, p in every.items() if names(_as_return(row), p)}
+            apart = {n for n in named if names_apart(_as_return(row), every[n])}  # not a namesake's
+            self.found[id(row)] = every, apart if len(apart) == 1 else named
         return {n: p for n, p in self.found[id(row)][0].items() if (n in self.originals.taken) == taken}
 
     def choose(self, row: dict, fits: dict[int, dict]) -> tuple[int | None, list[int]]:
