@@ -127,7 +127,7 @@ class Originals:
         fits = {
             n: (row, paid - key)
             for (k, paid), rows in self.by_amount.items()
-            if k == kind and _less_fee(key, paid) and isinstance(key, Decimal) and paid - key <= paid / 10
+            if k == kind and isinstance(key, Decimal) and _less_fee(key, paid) and paid - key <= paid / 10
             for n, row in rows
             if payee(ret, row) and not names_another_month(ret, row) and open_to(n, row)
         }
