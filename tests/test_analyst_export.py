@@ -211,8 +211,13 @@ def test_a_decision_s_or_comment_s_dates_go_however_they_are_written():
         # a rejection reason quoting a date of birth as written, and a finding's last digits of accounts
         reason = "date_of_birth '16/07/84' is not a date; Account ending 7542; the registered account ends 0609"
         said = con.execute("SELECT " + undated("?"), [reason]).fetchone()[0]
+        # an officer's reason for reopening a period, an ID written as they please
+        typed = con.execute(
+            "SELECT " + undated("?"), ["id 079/084/947/699, ho so 079084 - 947699; CCCD 079 084\n947 699"]
+        ).fetchone()[0]
     assert got == "sinh **/**/****; ns **/**/****; died **/**/****, paid N day(s) after **/**/**** to *********"
     assert said == "date_of_birth '**/**/****' is not a date; Account ending ****; the registered account ends ****"
+    assert typed == "id *********, ho so *********; CCCD *********"
 
 
 def test_the_copy_holds_no_row_s_place_in_its_file_and_says_how_its_registry_ids_are_numbered(db, tmp_path):

@@ -38,8 +38,13 @@ CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS rc_mask_runs(regexp_replace(x, r
 -- As rc_mask_text, with every long digit run hidden whole, its last four digits too: the analyst copy's
 -- free text. The copy keeps province, gender and birth year, which are six of an ID's twelve digits;
 -- the last four would make ten.
+-- An officer's words write an ID as they please (`079/084/947/699`, `079084 - 947699`, over a line
+-- break): here any run of 9 digits or more with up to three other characters between them, not
+-- letters, is hidden (a date range or two amounts with it: the copy keeps no dates, and the amounts
+-- are in their columns).
 CREATE OR REPLACE TEMP MACRO rc_hide_text(x) AS
-    regexp_replace(regexp_replace(x, rc_dob_in_text(), '\1**/**/****', 'g'), rc_mask_pattern(), '\1*********', 'g');
+    regexp_replace(regexp_replace(x, rc_dob_in_text(), '\1**/**/****', 'g'),
+                   '([A-Za-z]?)([0-9０-９](?:[^A-Za-z0-9０-９]{0,3}[0-9０-９]){8,})', '\1*********', 'g');
 
 -- A share as the workbook shows it: as it is, unless rounding it to two decimals of a percent would
 -- reach a target it does not (99.848% shown as 99.85%, not met): then cut. Mirrors labels.shown_share.
