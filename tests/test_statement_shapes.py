@@ -149,6 +149,34 @@ def test_a_return_less_the_fee_is_of_the_nearest_payment_and_a_charge_refunded_i
         ]
 
 
+def test_two_returns_of_one_amount_bring_back_both_payments_of_the_payee(tmp_path):
+    """Ánh paid 1,000,000 and 989,000; 989,000 came back twice, naming her and no reference. The first
+    is the 989,000's return; the second was set aside as its second return, and the 1,000,000 stood
+    as paid. It is the 1,000,000's, less the bank's fee."""
+    back = ":86:HOAN TRA CK CCCD 001166021246 KIEU THI ANH TK KHONG TON TAI DA TRU PHI 11.000"
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409100910D4600000,NTRFLH2409103//FT24254200001",
+        ":86:LUONG HUU T09/2024 LAM VAN BAO CCCD 001049031247",
+        ":61:2409100910D1000000,NTRFTC2409104//FT24254200002",
+        ":86:CHI TRO CAP T09 CCCD 001166021246 KIEU THI ANH",
+        ":61:2409100910D989000,NTRFTC2409105//FT24254200005",
+        ":86:CHI TRO CAP T09 CCCD 001166021246 KIEU THI ANH TRUY LINH",
+        ":61:2409110911RD989000,NTRFNONREF//FT24254200003",
+        back,
+        ":61:2409110911RD989000,NTRFNONREF//FT24254200006",
+        back,
+    )
+    found, rows = month(tmp_path, path)
+    assert [r[0::3] for r in rows] == [
+        ("LH2409103", "success"),
+        ("TC2409104", "returned"),
+        ("TC2409105", "returned"),
+    ]
+    assert found == {"PAYMENT_FAILED": 2, "MISSING_PAYMENT": 4}
+
+
 def test_a_reversal_that_names_the_payee_but_no_reference_returns_that_payment(tmp_path):
     """Kiều Thị Ánh's 1,000,000 came back as `NONREF` with her ID and name: it counted as paid, and
     the month was clean."""

@@ -143,10 +143,7 @@ class Pairing:
         """The payments, taken or not, the return may bring back: compared once (a batch under one
         reference has thousands), what is taken is left out as pairs are made."""
 
-        def no_later(number: int, payment: dict) -> bool:
-            """A payment dated no later than the return (either undated: no order is asked)."""
-            paid, back = payment["day"], row["day"]
-            return paid is None or back is None or paid <= back
+        no_later = self._no_later(row)
 
         def allowed(number: int, payment: dict) -> bool:
             """A payment dated no later than the return; of another file for a statement's own return."""
@@ -164,6 +161,23 @@ class Pairing:
         # included, dated no later. A credit that only says `hoàn trả` may be anyone's money back
         # (the family paying back an earlier month): it must name the payment's reference.
         return self.originals.fits(_as_return(row), row["amount"], allowed=no_later, taken_too=True, payee=names)
+
+    @staticmethod
+    def _no_later(row: dict):
+        def no_later(number: int, payment: dict) -> bool:
+            """A payment dated no later than the return (either undated: no order is asked)."""
+            paid, back = payment["day"], row["day"]
+            return paid is None or back is None or paid <= back
+
+        return no_later
+
+    def _of_payee_untaken(self, row: dict) -> dict[int, dict]:
+        """A bank's return naming no reference, whose payment of its amount was taken by another return:
+        the payee's payments not taken, by the same rules (the one a little more than it, less the
+        bank's fee: 989,000 and 989,000 back of 989,000 and 1,000,000 paid)."""
+        if row["return"] != "statement":
+            return {}
+        return self.originals.fits(_as_return(row), row["amount"], allowed=self._no_later(row), payee=names)
 
     def pair(self, statement: Statement, row: dict, number: int) -> None:
         self.originals.taken.add(number)
@@ -218,6 +232,8 @@ class Pairing:
                 places = sorted(self.place(n) for n in several)
                 statement.set(row, "skip", ambiguous_across([f"{name} row {n}" for name, n in places]))
                 self.ambiguous[str(statement.table.path)] = self.ambiguous.get(str(statement.table.path), 0) + 1
+            elif len(untaken := self._of_payee_untaken(row)) == 1:
+                self.pair(statement, row, next(iter(untaken)))
             elif before := self.fits(statement, row, taken=True):
                 statement.set(row, "skip", returned_twice(*min(self.place(n) for n in before)))
 
