@@ -249,3 +249,31 @@ def test_a_return_from_one_namesake_s_account_is_his_payment_s_not_the_other_s(t
             ("TC2409202", "success"),
         ]
         assert con.execute("SELECT vneid FROM flags WHERE code = 'PAYMENT_FAILED'").fetchall() == [("079185001234",)]
+
+
+@pytest.mark.parametrize(
+    ("paid_to", "back_from", "reference"),
+    [
+        pytest.param("12010000021246", "99990000011111", "TC2409207", id="its-reference-from-another-account"),
+        pytest.param("0071000123456", "71000123456", "NOTPROVIDED", id="its-account-without-the-zeros"),
+    ],
+)
+def test_a_return_less_the_fee_of_its_reference_or_of_its_account_without_its_zeros(
+    tmp_path, paid_to, back_from, reference
+):
+    """989,000 back of Ánh's 1,000,000: quoting the payment's own reference from an account that is not
+    the one paid, or quoting none from the paid account written without its leading zeros. Both
+    returns were left beside the payment, which stood as paid (the first since the namesakes' rule,
+    the second always)."""
+    path = statement(
+        tmp_path,
+        namesake("TC2409207", "1000000", paid_to, "001166021246").replace("NGUYEN VAN AN", "KIEU THI ANH"),
+        NAMESAKE_BACK.replace("NOTPROVIDED", reference)
+        .replace("NGUYEN VAN AN", "KIEU THI ANH")
+        .replace("12010000001234", back_from),
+    )
+    registry = REGISTRY + f"001166021246,Kiều Thị Ánh,welfare,1000000,bank,VCB,{paid_to},active\n"
+    db = reconciled(tmp_path, registry, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, status FROM payments").fetchall() == [("TC2409207", "returned")]
+        assert con.execute("SELECT vneid FROM flags WHERE code = 'PAYMENT_FAILED'").fetchall() == [("001166021246",)]

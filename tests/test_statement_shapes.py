@@ -149,6 +149,28 @@ def test_a_return_less_the_fee_is_of_the_nearest_payment_and_a_charge_refunded_i
         ]
 
 
+def test_the_same_return_given_twice_brings_back_one_payment(tmp_path):
+    """The bank's line `RD989000 ... //FT3` twice (in one file, or in two day statements): one return
+    given twice, not the return of Ánh's second payment; it is set aside as a second return."""
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409100910D4600000,NTRFLH2409103//FT24254200001",
+        ":86:LUONG HUU T09/2024 LAM VAN BAO CCCD 001049031247",
+        ":61:2409100910D1000000,NTRFTC2409104//FT2",
+        ":86:CHI TRO CAP T09 CCCD 001166021246 KIEU THI ANH",
+        ":61:2409100910D989000,NTRFTC2409105//FT5",
+        ":86:CHI TRO CAP T09 CCCD 001166021246 KIEU THI ANH TRUY LINH",
+        *[":61:2409110911RD989000,NTRFNONREF//FT3", ":86:HOAN TRA CK CCCD 001166021246 KIEU THI ANH DA TRU PHI 11.000"]
+        * 2,
+    )
+    found, rows = month(tmp_path, path)
+    assert [r[0::3] for r in rows] == [("LH2409103", "success"), ("TC2409104", "success"), ("TC2409105", "returned")]
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
+        reasons = [r for (r,) in con.execute("SELECT reason FROM rejected_rows ORDER BY source_row").fetchall()]
+    assert reasons[1].startswith("a second return of the payment in bidv.sta row 3")
+
+
 def test_two_returns_of_one_amount_bring_back_both_payments_of_the_payee(tmp_path):
     """Ánh paid 1,000,000 and 989,000; 989,000 came back twice, naming her and no reference. The first
     is the 989,000's return; the second was set aside as its second return, and the 1,000,000 stood

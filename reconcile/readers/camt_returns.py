@@ -230,17 +230,29 @@ def names(ret: dict, original: dict) -> bool:
 
 
 def names_apart(ret: dict, original: dict) -> bool:
-    """Whether the return names what tells the original's payee from a namesake: its account, an ID of
-    its narrative, or its bank reference (a name alone may be two people's)."""
+    """Whether the return names what tells the original's payment from a namesake's: its account (its
+    leading zeros lost or not), an ID of its narrative, or its bank reference (a name alone may be two
+    people's)."""
     words = _words(ret)
     account = original.get("account_number")
     bank_ref = (original.get("bank_ref") or "").upper()
     return bool(
-        (account and (account == ret.get("account_number") or account in words))
+        (account and (_same_account(account, ret.get("account_number")) or account in words))
         or _ids(original.get("narrative")) & _ids(ret.get("narrative"))
         or _same_account_named(ret, original)
         or (bank_ref and (bank_ref == (ret.get("bank_ref") or "").upper() or bank_ref in words))
     )
+
+
+def _names_reference(ret: dict, original: dict) -> bool:
+    """Whether the return quotes the original's reference, or names it in its text."""
+    refs = {r.upper() for r in (original.get("payment_ref"), *original.get("_other_refs", ())) if r}
+    return bool(refs) and ((ret.get("payment_ref") or "").upper() in refs or bool(refs & _words(ret)))
+
+
+def _same_account(one: str | None, other: str | None) -> bool:
+    """One account number, as written or with its leading zeros lost (a spreadsheet's number)."""
+    return bool(one and other and (one == other or (one.lstrip("0") == other.lstrip("0") != "")))
 
 
 # a month a text names, folded: `T08`, `thang 8`, `08 2024` (08/2024)
@@ -282,11 +294,13 @@ def _contradicts(ret: dict, original: dict) -> bool:
     """Whether the return names another counterparty than the original's: another account, or IDs
     none of which is the original's, and nothing that tells the original's payee apart named (the
     same name is a namesake's too: a return from A's account naming NGUYEN VAN AN is no return of
-    the payment to another NGUYEN VAN AN's account)."""
+    the payment to another NGUYEN VAN AN's account), nor its name with its reference."""
     account, other = original.get("account_number"), ret.get("account_number")
     ids, other_ids = _ids(original.get("narrative")), _ids(ret.get("narrative"))
-    differs = bool(account and other and account != other) or bool(ids and other_ids and not ids & other_ids)
-    return differs and not names_apart(ret, original)
+    differs = bool(account and other and not _same_account(account, other)) or bool(
+        ids and other_ids and not ids & other_ids
+    )
+    return differs and not (names_apart(ret, original) or (names(ret, original) and _names_reference(ret, original)))
 
 
 def pair_returns(rows: list[dict]) -> None:

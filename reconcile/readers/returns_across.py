@@ -115,6 +115,7 @@ class Pairing:
     where: dict[int, tuple[Statement, dict]] = field(default_factory=dict)  # payment number -> its place
     ambiguous: dict[str, int] = field(default_factory=dict)  # file -> returns set aside as ambiguous
     found: dict[int, tuple[dict[int, dict], set[int]]] = field(default_factory=dict)  # id(return) -> below
+    paired_returns: set[tuple] = field(default_factory=set)  # _return_key of each return paired
 
     def add_payments(self) -> None:
         """Every debit paid, and (taken already) every debit its own file marked returned."""
@@ -180,6 +181,7 @@ class Pairing:
         return self.originals.fits(_as_return(row), row["amount"], allowed=self._no_later(row), payee=names)
 
     def pair(self, statement: Statement, row: dict, number: int) -> None:
+        self.paired_returns.add(_return_key(row))
         self.originals.taken.add(number)
         owner, payment = self.where[number]
         owner.set(payment, "status", "returned")
@@ -232,7 +234,7 @@ class Pairing:
                 places = sorted(self.place(n) for n in several)
                 statement.set(row, "skip", ambiguous_across([f"{name} row {n}" for name, n in places]))
                 self.ambiguous[str(statement.table.path)] = self.ambiguous.get(str(statement.table.path), 0) + 1
-            elif len(untaken := self._of_payee_untaken(row)) == 1:
+            elif _return_key(row) not in self.paired_returns and len(untaken := self._of_payee_untaken(row)) == 1:
                 self.pair(statement, row, next(iter(untaken)))
             elif before := self.fits(statement, row, taken=True):
                 statement.set(row, "skip", returned_twice(*min(self.place(n) for n in before)))
@@ -336,6 +338,15 @@ def says_return(text: str | None) -> bool:
     if not text:
         return False
     return bool(RETURN_TEXT.search(fold(text))) and not INTEREST.search(unicodedata.normalize("NFC", text).lower())
+
+
+def _return_key(row: dict) -> tuple:
+    """A return as the bank books it: its bank reference and amount, else its day, amount and text. The
+    same key twice is one return given twice (the same line in two day statements), which must not
+    bring back a second payment."""
+    if row.get("bank_ref"):
+        return ("ref", str(row["bank_ref"]).upper(), row["amount"])
+    return ("text", row["day"], row["amount"], row.get("narrative"))
 
 
 def _as_return(row: dict) -> dict:
