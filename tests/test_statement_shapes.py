@@ -165,6 +165,7 @@ def test_the_same_return_given_twice_brings_back_one_payment(tmp_path):
         * 2,
     )
     found, rows = month(tmp_path, path)
+    assert found == {"MISSING_PAYMENT": 3}  # Sơn, Oanh, Phúc: in no file; Ánh was paid
     assert [r[0::3] for r in rows] == [("LH2409103", "success"), ("TC2409104", "success"), ("TC2409105", "returned")]
     with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
         reasons = [r for (r,) in con.execute("SELECT reason FROM rejected_rows ORDER BY source_row").fetchall()]
