@@ -54,18 +54,6 @@ def account_mentions(text: str | None, paid_to: bool = True) -> list[str]:
     return out
 
 
-def named_accounts(text: str | None) -> set[str]:
-    """The numbers the accounts a text names as where the money went may be: each as written, and,
-    written in groups, each prefix of its groups of 6 digits or more (where groups end is not known:
-    `0063 1187 4243 2`); the registry tells which is an account (SQL rc_named_accounts)."""
-    out: set[str] = set()
-    for source, number in ACCOUNT_NAMED.findall(fold(text or "")):
-        if not source:
-            groups = number.split(" ")
-            out |= {p for p in ("".join(groups[:k]) for k in range(1, len(groups) + 1)) if len(p) >= 6}
-    return out
-
-
 def person_ids(text: str | None) -> set[str]:
     """The 12-digit numbers of a text that start with a place-of-birth code: the IDs it names."""
     return {run for run in ID_RUN.findall(text or "") if run[:3] in _birth_codes()}
