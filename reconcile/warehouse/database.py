@@ -81,10 +81,8 @@ def give_back_space(db: Path, size_before: int) -> None:
     try:
         if not db.is_file() or db.stat().st_size <= size_before:
             return
-        con = duckdb.connect(
-            str(db), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-        )
-    except (OSError, duckdb.Error):
+        con = connect(db)
+    except (OSError, ReconcileError, duckdb.Error):  # busy, or no longer a database file: as it is
         return
     try:
         con.execute("BEGIN")
