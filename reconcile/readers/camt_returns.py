@@ -222,10 +222,14 @@ def _name(value: str | None) -> str | None:
 
 def names(ret: dict, original: dict) -> bool:
     """Whether the return names the original's counterparty (account, ID, name) or bank reference."""
+    return names_apart(ret, original) or _names_name(ret, original)
+
+
+def _names_name(ret: dict, original: dict) -> bool:
+    """Whether the return names the original's payee by name (its own, or in its text)."""
     name = _name(original.get("payee_name"))
-    text = fold(ret.get("narrative") or "")
-    return names_apart(ret, original) or bool(
-        name and (name == _name(ret.get("payee_name")) or f" {name} " in f" {text} ")
+    return bool(
+        name and (name == _name(ret.get("payee_name")) or f" {name} " in f" {fold(ret.get('narrative') or '')} ")
     )
 
 
@@ -300,7 +304,9 @@ def _contradicts(ret: dict, original: dict) -> bool:
     differs = bool(account and other and not _same_account(account, other)) or bool(
         ids and other_ids and not ids & other_ids
     )
-    return differs and not (names_apart(ret, original) or (names(ret, original) and _names_reference(ret, original)))
+    return differs and not (
+        names_apart(ret, original) or (_names_name(ret, original) and _names_reference(ret, original))
+    )
 
 
 def pair_returns(rows: list[dict]) -> None:

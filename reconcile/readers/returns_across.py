@@ -161,7 +161,13 @@ class Pairing:
         # NOTPROVIDED): the one of its amount whose payee it names, in any statement, its own
         # included, dated no later. A credit that only says `hoàn trả` may be anyone's money back
         # (the family paying back an earlier month): it must name the payment's reference.
-        return self.originals.fits(_as_return(row), row["amount"], allowed=no_later, taken_too=True, payee=names)
+        return self._of_payee(row, taken_too=True)
+
+    def _of_payee(self, row: dict, taken_too: bool) -> dict[int, dict]:
+        """The payments of the payee a bank's return names, dated no later (camt_returns.Originals.fits)."""
+        return self.originals.fits(
+            _as_return(row), row["amount"], allowed=self._no_later(row), taken_too=taken_too, payee=names
+        )
 
     @staticmethod
     def _no_later(row: dict):
@@ -176,9 +182,7 @@ class Pairing:
         """A bank's return naming no reference, whose payment of its amount was taken by another return:
         the payee's payments not taken, by the same rules (the one a little more than it, less the
         bank's fee: 989,000 and 989,000 back of 989,000 and 1,000,000 paid)."""
-        if row["return"] != "statement":
-            return {}
-        return self.originals.fits(_as_return(row), row["amount"], allowed=self._no_later(row), payee=names)
+        return self._of_payee(row, taken_too=False) if row["return"] == "statement" else {}
 
     def pair(self, statement: Statement, row: dict, number: int) -> None:
         self.paired_returns.add(_return_key(row))
