@@ -60,6 +60,13 @@ def month(tmp_path: Path, payments: Path) -> tuple[dict, list[tuple]]:
     return found, rows
 
 
+def listed(tmp_path: Path, text: str, registry: str = REGISTRY) -> Path:
+    """Reconcile September from a disbursement list (`text`: its header and rows); the database."""
+    path = tmp_path / "chi_tra.csv"
+    path.write_text(text, encoding="utf-8")
+    return reconciled(tmp_path, registry, path)
+
+
 def outcome(db: Path, columns: str) -> tuple[list[tuple], list[str]]:
     """Each loaded payment's `columns` (its match's prefixed m.), in file order, and the IDs that
     PAYMENT_FAILED flags."""
@@ -349,8 +356,8 @@ def test_an_account_a_narrative_names_is_not_taken_for_cash_for_the_id_or_at_ano
         + "001170031238,Hồ Văn Tâm,Trợ cấp xã hội,1.000.000,Chuyển khoản,VCB,001163021236,Đang hưởng\n"
         + "001055041240,Lê Văn Tú,Lương hưu,3.000.000,Chuyển khoản,STB,060155500001,Đang hưởng\n"
     )
-    path = tmp_path / "chi_tra.csv"
-    path.write_text(
+    db = listed(
+        tmp_path,
         LIST
         + "BD02,036150000222,TRAN VAN HUNG,,1.500.000,05/09/2024,Tiền mặt,Thành công,Chi tai TT BTXH (TK 060123456789 tam khoa)\n"
         + "BD03,036150000333,PHAM THI LAN,,1.500.000,05/09/2024,Tiền mặt,Thành công,Chi tai TT BTXH (TK 060123456789 tam khoa)\n"
@@ -358,9 +365,8 @@ def test_an_account_a_narrative_names_is_not_taken_for_cash_for_the_id_or_at_ano
         + "FT12,001049031247,LAM VAN BAO,VCB,4.600.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T9 STK 060123400001\n"
         + "FT13,,LE VAN TU,,3.000.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09/2024 LE VAN TU STK 060155500001\n"
         + "FT14,,TRAN VAN HUNG,,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9 QUA TT BTXH STK 060155500001\n",
-        encoding="utf-8",
+        registry,
     )
-    db = reconciled(tmp_path, registry, path)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute(
             "SELECT payment_ref, p.vneid, account_number, m.vneid, method FROM payments AS p "
@@ -545,8 +551,8 @@ def test_a_listed_return_naming_no_payee_returns_the_payment_of_its_reference_an
     row is no other bank than the list's `Sacombank`, nor a bank named in full that is not one known
     (Oanh's FT07): the account a narrative names pays its holder."""
     registry = REGISTRY.replace("Chuyển khoản,STB,060123456789", "Chuyển khoản,,060123456789")
-    path = tmp_path / "chi_tra.csv"
-    path.write_text(
+    db = listed(
+        tmp_path,
         LIST
         + "FT01,,TA VAN SON,Sacombank,5.050.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09/2024 STK 060123456789\n"
         + "FT02,,LY THI OANH,,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9 TKNH 0011001221236\n"
@@ -558,9 +564,8 @@ def test_a_listed_return_naming_no_payee_returns_the_payment_of_its_reference_an
         # a bank by its full name, not one of those known, is no other bank than the registry's
         + "FT07,,LY THI OANH,Ngân hàng TMCP Ngoại thương Việt Nam chi nhánh 7,1.500.000,05/09/2024,Chuyển khoản,"
         + "Thành công,TRO CAP T9 TKNH 0011001221236\n",
-        encoding="utf-8",
+        registry,
     )
-    db = reconciled(tmp_path, registry, path)
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(
             "SELECT payment_ref, vneid, account_number, status FROM payments ORDER BY source_row"
@@ -720,16 +725,14 @@ def test_a_payee_written_with_a_title_or_a_reference_is_the_registry_s_name(tmp_
     """`ONG TA VAN SON` and `LY THI OANH - LH09` stand for Tạ Văn Sơn and Lý Thị Oanh: the account their
     narratives name pays them, and neither is a NAME_MISMATCH. Before, both were an UNKNOWN_PAYEE and a
     MISSING_PAYMENT. A title before another person's name is still another name."""
-    path = tmp_path / "chi_tra.csv"
-    path.write_text(
+    db = listed(
+        tmp_path,
         LIST
         + "FT01,,ONG TA VAN SON,STB,5.050.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09/2024 STK 060123456789\n"
         + "FT02,,LY THI OANH - LH09,VCB,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9 TKNH 0011001221236\n"
         + "FT03,001049031247,Ông Lâm Văn Bảo,,4.600.000,05/09/2024,Chuyển khoản,Thành công,LUONG HUU T09\n"
         + "FT04,001070031237,BA PHI THI PHUONG,,2.000.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T09\n",
-        encoding="utf-8",
     )
-    db = reconciled(tmp_path, REGISTRY, path)
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(
             "SELECT p.payment_ref, p.account_number, m.vneid, m.method FROM payments AS p "
@@ -754,16 +757,15 @@ def test_a_title_is_no_licence_for_a_typo_and_a_shared_account_pays_nobody_by_it
     Phúc share: a statement shows its holder's name on every transfer into it (a guardian's, a
     spouse's), so a payment without an ID into it pays nobody, whoever's name it shows."""
     registry = REGISTRY.replace("Chuyển khoản,VCB,0011001231237", "Chuyển khoản,VCB,0011001221236")
-    path = tmp_path / "chi_tra.csv"
-    path.write_text(
+    db = listed(
+        tmp_path,
         "Số tham chiếu,Số định danh,Tên người thụ hưởng,Ngân hàng thụ hưởng,Số tài khoản,Số tiền,Ngày giao dịch,"
         "Kênh chi trả,Trạng thái,Nội dung\n"
         "FT01,001070031237,ONG PHI PHUC,,,2.000.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9\n"
         "FT02,,LY THI OANH,VCB,0011001221236,1.500.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9\n"
         "FT03,,LY THI OANH,VCB,0011001221236,2.000.000,05/09/2024,Chuyển khoản,Thành công,TRO CAP T9 PHI VAN PHUC\n",
-        encoding="utf-8",
+        registry,
     )
-    db = reconciled(tmp_path, registry, path)
     with duckdb.connect(str(db), read_only=True) as con:
         matched = con.execute("SELECT payment_ref, vneid FROM matches ORDER BY payment_ref").fetchall()
         found = con.execute("SELECT code, vneid, payment_ref FROM flags ORDER BY code, vneid, payment_ref").fetchall()
