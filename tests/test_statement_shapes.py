@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import duckdb
+import pytest
 from click.testing import CliRunner
 
 from conftest import reconciled
@@ -205,6 +206,40 @@ def test_two_returns_of_one_amount_bring_back_both_payments_of_the_payee(tmp_pat
         ("TC2409105", "returned"),
     ]
     assert found == {"PAYMENT_FAILED": 2, "MISSING_PAYMENT": 4}
+
+
+@pytest.mark.parametrize("first", ["naming-the-payee", "naming-the-reference"])
+def test_returns_in_later_statements_pair_alike_whichever_comes_first(tmp_path, first):
+    """Ánh paid 1,000,000 and 989,000 on the 10th; two 989,000 came back in the statements of the
+    11th and the 12th, one naming her and no reference, one the 989,000's reference. When the one
+    naming her came first, it took the 989,000, the other was set aside as its second return and the
+    1,000,000 stood as paid. A return naming its payment's reference is paired before one naming
+    only its payee, whichever day it came."""
+    by_payee = [":61:2409DAYRD989000,NTRFNONREF//FT24254200006", ":86:HOAN TRA CK CCCD 001166021246 KIEU THI ANH"]
+    by_ref = [":61:2409DAYRD989000,NTRFTC2409105//FT24254200007", ":86:HOAN TRA GD TC2409105 TK KHONG TON TAI"]
+    later = [by_payee, by_ref] if first == "naming-the-payee" else [by_ref, by_payee]
+    paid = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409100910D1000000,NTRFTC2409104//FT24254200002",
+        ":86:CHI TRO CAP T09 CCCD 001166021246 KIEU THI ANH",
+        ":61:2409100910D989000,NTRFTC2409105//FT24254200005",
+        ":86:CHI TRO CAP T09 CCCD 001166021246 KIEU THI ANH TRUY LINH",
+    ).rename(tmp_path / "bidv_10.sta")
+    files = [paid]
+    for day, (line, text) in zip(("11", "12"), later, strict=True):
+        back = mt940(tmp_path, 28011000, line.replace("DAY", f"{day}09{day}"), text)
+        files.append(back.rename(tmp_path / f"bidv_{day}.sta"))
+    (tmp_path / "registry.csv").write_text(REGISTRY, encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    args = ["run", "--period", "2024-09", "--db", str(db), "--registry", str(tmp_path / "registry.csv")]
+    res = CliRunner().invoke(cli, [*args, *(a for f in files for a in ("--payments", str(f)))])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT payment_ref, status FROM payments ORDER BY payment_ref").fetchall()
+        found = dict(con.execute("SELECT code, count(*) FROM flags GROUP BY code").fetchall())
+    assert rows == [("TC2409104", "returned"), ("TC2409105", "returned")]
+    assert found == {"PAYMENT_FAILED": 2, "MISSING_PAYMENT": 5}  # Ánh's, and the four paid nothing
 
 
 def test_a_reversal_that_names_the_payee_but_no_reference_returns_that_payment(tmp_path):

@@ -18,6 +18,8 @@ it names, among several the payee it names), and only with payments dated no lat
 
 First the returns that name their payment apart, then the others: one that fits a single payment
 left, and returns that fit the same payments as many as there are (every one of them came back).
+Those that name a payment's reference go before those that name only its payee, whatever their
+days: the payee's return may be of another payment of hers, which the other names.
 The statements are taken in the order of their content, not of the command line, so the pairs are
 the same whatever order the files are given in. Paired, the payment is marked returned and the
 return set aside naming the payment's file and row. Fitting several and naming none apart, none is
@@ -29,8 +31,6 @@ money in.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -40,19 +40,11 @@ from reconcile.normalise.text import fold
 from reconcile.readers.camt_returns import Originals, names, names_apart
 from reconcile.readers.layout import money_in
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.row_values import amount_of, day_of, paid_as_read, says_return
 from reconcile.readers.statements import CREDIT, REFS_COLUMN, RETURN_COLUMN, STATEMENTS
 from reconcile.readers.tables import RawTable
 
-ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-DMY_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")  # 05/09/2024: a Vietnamese export's day first
-CURRENCY = re.compile(r"(?i)(vnd|vnđ|đồng|dong|đ)\.?$")
 FIELDS = ("payment_ref", "payee_name", "account_number", "value_date", "narrative", "status")
-# A credit's text that says it brings a payment back, folded (no case or diacritics)
-RETURN_TEXT = re.compile(
-    r"\b(hoan ?tra|hoan lai|hoan tien|tra ve|ht gd|return(ed)?|revers(al|ed)|refund(ed)?)\b|\btra lai\b(?! (tien gui|tk|tai khoan))"
-)
-# `trả lại` (gives back) and `trả lãi` (pays interest) fold alike: the latter is no return
-INTEREST = re.compile(r"trả lãi|lãi suất|lai suat|tien gui|tiền gửi")
 
 
 def paired(original: str, row: int) -> str:
@@ -80,17 +72,6 @@ def returned_twice(original: str, row: int) -> str:
     )
 
 
-def amount_of(value: str | None) -> int | str | None:
-    """An amount as compared across files: `1.500.000`, `1,500,000.00`, `1500000` and `1500000.00` alike;
-    text that is no whole number of VND as it is."""
-    if value is None:
-        return None
-    text = CURRENCY.sub("", re.sub(r"\s", "", str(value)))  # 1.500.000 VND, 1.500.000đ
-    text = re.sub(r"[.,]0{1,2}$", "", text)
-    digits = text.replace(".", "").replace(",", "")
-    return int(digits) if digits.isdigit() else str(value)
-
-
 @dataclass
 class Statement:
     """A payments table whose returns are paired here, as rows the pairing reads, and what it changes."""
@@ -116,6 +97,7 @@ class Pairing:
     ambiguous: dict[str, int] = field(default_factory=dict)  # file -> returns set aside as ambiguous
     found: dict[int, tuple[dict[int, dict], set[int]]] = field(default_factory=dict)  # id(return) -> below
     paired_returns: set[tuple] = field(default_factory=set)  # _return_key of each return paired
+    by_payee: set[int] = field(default_factory=set)  # id(return) of those found by their payee alone
 
     def add_payments(self) -> None:
         """Every debit paid, and (taken already) every debit its own file marked returned."""
@@ -157,6 +139,7 @@ class Pairing:
         found = self.originals.fits(_as_return(row), row["amount"], allowed=allowed, taken_too=True)
         if found or row["return"] != "statement":
             return found
+        self.by_payee.add(id(row))
         # a bank's return that names no payment of any statement by its references (NONREF,
         # NOTPROVIDED): the one of its amount whose payee it names, in any statement, its own
         # included, dated no later. A credit that only says `hoàn trả` may be anyone's money back
@@ -201,6 +184,11 @@ class Pairing:
     def run(self) -> None:
         returns = [(s, row) for s in self.statements for row in s.rows if row["return"]]
         returns.sort(key=lambda r: r[1]["day"] or (9999, 0, 0))  # stable: statement, row
+        for statement, row in returns:
+            self.fits(statement, row)
+        # a return naming its payment's reference before one naming only its payee, whichever came
+        # first: the payee's may be another payment of hers, which the other names
+        returns.sort(key=lambda r: id(r[1]) in self.by_payee)
         pending = []
         for statement, row in returns:  # first the returns that name their payment apart
             chosen, _ = self.choose(row, self.fits(statement, row))
@@ -319,7 +307,7 @@ def _statement(table: RawTable, name: str) -> Statement:
     for i in range(frame.height):
         row = {name: values.get(name, blank)[i] for name in FIELDS}
         row["skip"], row["source_row"], row["bank_ref"] = skip[i], source_rows[i], bank_refs[i]
-        row["day"] = _day(row["value_date"])
+        row["day"] = day_of(row["value_date"])
         row["_other_refs"] = tuple((refs[i] or "").split())
         debit = not skip[i] and (table.format not in STATEMENTS or direction[i] == "DBIT")
         said = says_return(row["narrative"])
@@ -329,19 +317,11 @@ def _statement(table: RawTable, name: str) -> Statement:
             row["return"] = "credit"
         else:
             row["return"] = None
-        row["payment"] = debit and not returns[i] and _success(row["status"])
+        row["payment"] = debit and not returns[i] and paid_as_read(row["status"])
         row["returned"] = debit and not returns[i] and (row["status"] or "").strip().lower() == "returned"
         row["amount"] = amount_of(credits[i] if row["return"] == "credit" else values.get("amount", blank)[i])
         rows.append(row)
     return Statement(table, name, rows, columns)
-
-
-def says_return(text: str | None) -> bool:
-    """Whether a credit's text says it brings a payment back (`Hoàn trả GD BT002`, `HOANTRA`,
-    `reversed`), and is no interest paid (`Trả lãi tiền gửi`, which folds as `tra lai`)."""
-    if not text:
-        return False
-    return bool(RETURN_TEXT.search(fold(text))) and not INTEREST.search(unicodedata.normalize("NFC", text).lower())
 
 
 def _return_key(row: dict) -> tuple:
@@ -366,23 +346,6 @@ def _another_payee(credit: dict, payment: dict) -> bool:
     if not theirs or not ours or theirs.startswith(ours) or ours.startswith(theirs):
         return False
     return f" {ours} " not in f" {fold(credit.get('narrative') or '')} "
-
-
-def _day(value: str | None) -> tuple[int, int, int] | None:
-    """A date as (year, month, day) to compare, from `2024-09-05` or `05/09/2024` and the time that may
-    follow; None for any other text (then no order is asked of a payment and its return)."""
-    text = (value or "").strip()
-    iso, dmy = ISO_DATE.match(text), DMY_DATE.match(text)
-    if iso:
-        return int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
-    if dmy:
-        return int(dmy.group(3)), int(dmy.group(2)), int(dmy.group(1))
-    return None
-
-
-def _success(status: str | None) -> bool:
-    """A payment paid, as its file says: `success`, or no status (what a run takes it for)."""
-    return status is None or status.strip().lower() == "success"
 
 
 def _write_back(statement: Statement) -> None:
