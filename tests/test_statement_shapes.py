@@ -242,6 +242,32 @@ def test_returns_in_later_statements_pair_alike_whichever_comes_first(tmp_path, 
     assert found == {"PAYMENT_FAILED": 2, "MISSING_PAYMENT": 5}  # Ánh's, and the four paid nothing
 
 
+def test_a_reversal_naming_the_account_the_narrative_named_without_its_zeros_returns_the_payment(tmp_path):
+    """Ánh's payment names her account only in its narrative (`STK 0071000123456`); the reversal,
+    quoting no reference, names it as a spreadsheet left it, `TU TK 71000123456`. It was refused as
+    having no payee, and the payment stood as paid."""
+    registry = REGISTRY.replace("12010000021246", "0071000123456")
+    path = mt940(
+        tmp_path,
+        30000000,
+        ":61:2409100910D1000000,NTRFTC2409104//FT24254200002",
+        ":86:CHI TRO CAP T09 KIEU THI ANH STK 0071000123456",
+        ":61:2409110911RD1000000,NTRFNONREF//FT24254200006",
+        ":86:HOAN TRA TU TK 71000123456 TAI KHOAN KHONG HOP LE",
+    )
+    db = reconciled(tmp_path, registry, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, status FROM payments").fetchall() == [("TC2409104", "returned")]
+        assert con.execute("SELECT source_row, reason FROM rejected_rows").fetchall() == [
+            (
+                2,
+                "credit: the return of the payment in bidv.sta row 1, which is marked returned "
+                "(a return or reversal, not a payment)",
+            )
+        ]
+        assert con.execute("SELECT vneid FROM flags WHERE code = 'PAYMENT_FAILED'").fetchall() == [("001166021246",)]
+
+
 def test_a_reversal_that_names_the_payee_but_no_reference_returns_that_payment(tmp_path):
     """Kiều Thị Ánh's 1,000,000 came back as `NONREF` with her ID and name: it counted as paid, and
     the month was clean."""

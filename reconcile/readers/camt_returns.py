@@ -200,8 +200,9 @@ def _mentions(text: str | None, paid_to: bool) -> tuple[str, ...]:
 
 def _same_account_named(ret: dict, original: dict) -> bool:
     """Whether a payment without an account column names one account in its text (a statement
-    without a column for it), and the return names that one alone, as written, in its text (as where
-    the money came back from too, not where it went back to) or its column. A text that names two
+    without a column for it), and the return names that one alone, its leading zeros lost or not, in
+    its text (as where the money came back from too, not where it went back to) or its column. A
+    text that names two
     (the paying office's own beside the payee's) names none apart; `HOAN TRA VE TK <office> CK CCCD
     <another>` names the office's account as where the money went back to, and is the other's."""
     if original.get("account_number"):
@@ -210,9 +211,9 @@ def _same_account_named(ret: dict, original: dict) -> bool:
     if len(paid) != 1:
         return False
     if ret.get("account_number"):
-        return ret["account_number"] == paid[0]
+        return _same_account(ret["account_number"], paid[0])
     back = _mentions(ret.get("narrative"), False)
-    return back == paid
+    return len(back) == 1 and _same_account(back[0], paid[0])
 
 
 def _name(value: str | None) -> str | None:
