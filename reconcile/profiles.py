@@ -13,6 +13,7 @@ column names and common Vietnamese headers by itself.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 from importlib import resources
@@ -275,12 +276,18 @@ def load_file(path: Path) -> Profile:
 
 def builtin() -> list[Profile]:
     """The shipped profiles, in the order recognition tries them."""
+    return list(_builtin())
+
+
+@functools.cache
+def _builtin() -> tuple[Profile, ...]:
+    """The shipped profiles, read and checked once per process (a run asks for them for every file)."""
     folder = resources.files("reconcile.data").joinpath("profiles")
     profiles = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             profiles.append(_validate(tomllib.loads(entry.read_text(encoding="utf-8")), f"built-in {entry.name}"))
-    return profiles
+    return tuple(profiles)
 
 
 def resolve(name_or_file: str) -> Profile:
