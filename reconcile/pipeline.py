@@ -124,12 +124,19 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
                 f"({', '.join(repr(s) for s in hidden)}); check that the rows there belong to this month's list"
             )
     # a return in one statement of the month, its payment in another (or booked as a plain credit)
-    ambiguous = pair_returns_across(t for _, t in tables)
+    ambiguous, unpaired = pair_returns_across(t for _, t in tables)
     for where, n in ambiguous.items():
         if cfg.on_notice:
             cfg.on_notice(
                 f"{where}: returns that fit several payments and name none of them apart: {n}, set aside with "
                 "no payment marked returned; ask the bank which payments came back (the rows set aside, in rejected_rows)"
+            )
+    for where, n in unpaired.items():
+        if cfg.on_notice:
+            cfg.on_notice(
+                f"{where}: credits whose text says they bring back a payee's money but name no payment's "
+                f"reference: {n}, left as money in, the payments paid; ask the bank whether they are returns of "
+                "this month's payments (the rows, in rejected_rows)"
             )
     return tables, skipped
 

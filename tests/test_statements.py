@@ -296,6 +296,27 @@ def test_the_unused_one_of_debit_and_credit_may_hold_zero_or_a_dash(tmp_path, ni
     assert lines[-6:] == [line.format(file=path.name) for line in SAO_KE_SET_ASIDE]
 
 
+def test_a_credit_saying_it_is_a_return_but_naming_no_reference_is_money_in_that_says_so(tmp_path):
+    """`Hoan tra CK CCCD ... NGUYEN THI THANH HUONG` names the payee but no payment's reference: it may be
+    the family paying back an earlier month, so it is not paired; it was set aside as plain money in,
+    and the money that came back was reported nowhere an officer would look. The reason now says what
+    to ask the bank, and names the payment."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        SAO_KE.format(nil="").replace("Hoan tra GD BT002", "Hoan tra CK CCCD 079196118125 NGUYEN THI THANH HUONG"),
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path, "--profile", "vn-bank-statement")
+    assert code == 0, lines
+    assert lines[-2:] == [
+        "set aside: 1 row: bank charges (profile vn-bank-statement) (row 7)",
+        "set aside: 1 row: money in (a credit), not a payment (profile vn-bank-statement); its text says it brings "
+        "back money of the payee of the payment in sao_ke.csv row 6, but names no payment's reference: not paired "
+        "(it may be an earlier month's money paid back), that payment stays paid; if it is its return, ask the "
+        "bank for the payment's reference (row 8)",
+    ]
+
+
 @pytest.mark.parametrize("debit, credit", [("Phát sinh Nợ", "Phát sinh Có"), ("PS nợ (VND)", "PS có (VND)")])
 def test_debit_and_credit_headed_phat_sinh_are_recognised(tmp_path, debit, credit):
     """Many Vietnamese banks head the two columns Phát sinh nợ / Phát sinh có: the same statement is

@@ -119,6 +119,14 @@ class Originals:
             fits = self._payee_less_fee(ret, key, kind, payee, open_to)
         return {n: row for n, row in fits.items() if open_to(n, row)}
 
+    def names_a_reference(self, ret: dict, kind: str | None = None) -> bool:
+        """Whether the return quotes or names the reference of any payment, whatever its amount or date."""
+        words = _words(ret) | {r.upper() for r in ret.get("_other_refs", ())}
+        return bool(
+            self.by_ref.get((kind, ret.get("payment_ref")))
+            or any(self.by_bank.get((kind, w)) or self.by_named_ref.get((kind, w)) for w in words)
+        )
+
     def _payee_less_fee(self, ret: dict, key, kind, payee, open_to) -> dict[int, dict]:
         """The payments of the payee a return names without a reference that it brings back less the
         bank's fee: up to FEE_MAX and a tenth of the payment more than it (a bank's fee is small;

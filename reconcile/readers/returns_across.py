@@ -72,6 +72,16 @@ def returned_twice(original: str, row: int) -> str:
     )
 
 
+def unpaired_credit(reason: str, original: str, row: int) -> str:
+    """Why a credit whose text says it is a return, and names the payee of the payment in `original`
+    row `row` but no payment's reference, is set aside (money in, not paired)."""
+    return (
+        f"{reason}; its text says it brings back money of the payee of the payment in {original} row {row}, "
+        "but names no payment's reference: not paired (it may be an earlier month's money paid back), that "
+        "payment stays paid; if it is its return, ask the bank for the payment's reference"
+    )
+
+
 @dataclass
 class Statement:
     """A payments table whose returns are paired here, as rows the pairing reads, and what it changes."""
@@ -95,6 +105,7 @@ class Pairing:
     originals: Originals = field(default_factory=Originals)
     where: dict[int, tuple[Statement, dict]] = field(default_factory=dict)  # payment number -> its place
     ambiguous: dict[str, int] = field(default_factory=dict)  # file -> returns set aside as ambiguous
+    unpaired: dict[str, int] = field(default_factory=dict)  # file -> credits naming a payee and no reference
     found: dict[int, tuple[dict[int, dict], set[int]]] = field(default_factory=dict)  # id(return) -> below
     paired_returns: set[tuple] = field(default_factory=set)  # _return_key of each return paired
     by_payee: set[int] = field(default_factory=set)  # id(return) of those found by their payee alone
@@ -230,16 +241,24 @@ class Pairing:
                 self.pair(statement, row, next(iter(untaken)))
             elif before := self.fits(statement, row, taken=True):
                 statement.set(row, "skip", returned_twice(*min(self.place(n) for n in before)))
+            elif (
+                row["return"] == "credit"
+                and not self.originals.names_a_reference(_as_return(row))
+                and (payee := self._of_payee(row, taken_too=True))
+            ):  # money in (the family paying back an earlier month?): not paired, but said
+                statement.set(row, "skip", unpaired_credit(row["skip"], *min(self.place(n) for n in payee)))
+                self.unpaired[str(statement.table.path)] = self.unpaired.get(str(statement.table.path), 0) + 1
 
 
-def pair_returns_across(tables: Iterable[RawTable]) -> dict[str, int]:
+def pair_returns_across(tables: Iterable[RawTable]) -> tuple[dict[str, int], dict[str, int]]:
     """Pair each return with its payment in the run's statements (the module's docstring); the tables'
     frames are changed in place (a CSV file's rows, staged on disk, are read into its frame first).
-    Returns how many returns of each file were set aside as fitting several payments."""
+    Returns how many returns of each file were set aside as fitting several payments, and how many
+    credits of each file say they are returns and pair with none."""
     chosen = [t for t in tables if t.kind == "payments" and (t.format in STATEMENTS or t.credit_column)]
     chosen.sort(key=lambda t: (t.sha256, t.sheet or ""))  # the content's order, not the command line's
     if not any(_holds_returns(t) for t in chosen):  # no file is read into memory for nothing
-        return {}
+        return {}, {}
     names = [t.path.name for t in chosen]
     statements = [_statement(t, str(t.path) if names.count(t.path.name) > 1 else t.path.name) for t in chosen]
     pairing = Pairing(statements)
@@ -247,7 +266,7 @@ def pair_returns_across(tables: Iterable[RawTable]) -> dict[str, int]:
     pairing.run()
     for statement in statements:
         _write_back(statement)
-    return pairing.ambiguous
+    return pairing.ambiguous, pairing.unpaired
 
 
 def _credit_reason(table: RawTable) -> str:
