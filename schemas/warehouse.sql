@@ -489,7 +489,7 @@ COMMENT ON COLUMN "registry"."province_code_2025" IS 'Province on the 2025 map (
 COMMENT ON COLUMN "registry"."area_note" IS 'Why province_code or commune_code is not on the official list of the period, if so';
 COMMENT ON COLUMN "registry"."name_key" IS 'Name comparison key: no diacritics, Đ to D, upper case, single spaces';
 COMMENT ON COLUMN "registry"."vneid_restored" IS 'The ID''s leading zero was restored';
-COMMENT ON COLUMN "registry"."is_primary" IS 'The row of this ID in this programme used for matching (chosen by content: an active row first, then the smaller amount); the others are DUPLICATE_BENEFICIARY and not matched';
+COMMENT ON COLUMN "registry"."is_primary" IS 'The row of this ID in this programme used for matching (chosen by content: a row saying deceased, terminated or suspended before an active one, then the smaller amount); the others are DUPLICATE_BENEFICIARY and not matched';
 COMMENT ON COLUMN "registry"."file_id" IS 'Input file within the run (inputs.file_id)';
 COMMENT ON COLUMN "registry"."source_file" IS 'File the row was read from';
 COMMENT ON COLUMN "registry"."source_row" IS 'Row in that file; the header is row 1, the first data row is row 2';

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from conftest import write_csv
 from reconcile.pipeline import RunConfig, run
@@ -213,3 +214,68 @@ def test_evidence_does_not_depend_on_how_paths_are_spelled(tmp_path):
             )
     assert results[0] == results[1]
     assert [(c, f, r) for _, c, f, r in results[0]] == [("DUPLICATE_BENEFICIARY", "zreg.csv", 2)]
+
+
+MONTH_LIST = """STT,Số định danh cá nhân,Họ và tên,Ngày sinh,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã ngân hàng,Số tài khoản,Trạng thái,Ngày mất
+1,079055414002,Nguyễn Văn Hùng,21/01/1955,Trợ cấp xã hội,500.000,Chuyển khoản,BIDV,0205380810795,Đang hưởng,
+2,001172953893,Trần Thị Hương,17/04/1972,Trợ cấp xã hội,500.000,Chuyển khoản,ICB,0194650323160,Đang hưởng,
+3,036148000005,Hoàng Thị Em,02/03/1948,Trợ cấp xã hội,750.000,Chuyển khoản,ICB,0194650323161,Đang hưởng,
+"""
+REDUCTIONS = """STT,Số định danh cá nhân,Họ và tên,Ngày sinh,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã ngân hàng,Số tài khoản,Trạng thái,Ngày mất
+1,079055414002,Nguyễn Văn Hùng,21/01/1955,Trợ cấp xã hội,500.000,Chuyển khoản,BIDV,0205380810795,Đã chết,20/08/2024
+2,001172953893,Trần Thị Hương,17/04/1972,Trợ cấp xã hội,500.000,Chuyển khoản,ICB,0194650323160,Thôi hưởng,
+"""
+PAID_ALL = """Số tham chiếu,Số định danh,Tên người thụ hưởng,Ngân hàng thụ hưởng,Số tài khoản,Số tiền,Ngày giao dịch,Trạng thái
+FT240900001,079055414002,NGUYEN VAN HUNG,BIDV,0205380810795,500.000,02/09/2024,Thành công
+FT240900002,001172953893,TRAN THI HUONG,ICB,0194650323160,500.000,03/09/2024,Thành công
+FT240900003,036148000005,HOANG THI EM,ICB,0194650323161,750.000,03/09/2024,Thành công
+"""
+
+
+@pytest.mark.parametrize(
+    "lists",
+    [
+        pytest.param({"ds_T9.csv": MONTH_LIST, "giam_T9.csv": REDUCTIONS}, id="reductions-named-after"),
+        pytest.param({"ds_T9.csv": MONTH_LIST, "a_giam_T9.csv": REDUCTIONS}, id="reductions-named-before"),
+        pytest.param({"ds_T9.csv": MONTH_LIST + REDUCTIONS.split("\n", 1)[1]}, id="in-the-month-s-list"),
+    ],
+)
+def test_a_death_or_an_end_on_a_second_row_of_the_id_is_flagged_whatever_the_file_names(tmp_path, lists):
+    """Hùng died on 20/08 and Hương's allowance ended, as a list of reductions (danh sách giảm) says
+    beside the month's list, where both are still active; both were paid in September. The death
+    and the end were lost when the active row came first (the month's list named first, or the rows
+    appended to it): only DUPLICATE_BENEFICIARY, and renaming a file changed the findings."""
+    for name, text in lists.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "bank.csv").write_text(PAID_ALL, encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[tmp_path / n for n in lists], payments=[tmp_path / "bank.csv"], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        flags = con.execute("SELECT code, vneid FROM flags WHERE code <> 'DUPLICATE_BENEFICIARY' ORDER BY ALL")
+        assert flags.fetchall() == [("PAID_AFTER_DEATH", "079055414002"), ("PAID_WHILE_INACTIVE", "001172953893")]
+        due = con.execute("SELECT sum(entitled_amount) FROM registry WHERE is_primary AND status = 'active'")
+        assert due.fetchone() == (750000,)  # Em alone is due
+
+
+def test_a_death_recorded_in_one_programme_counts_for_the_other_s_payments(tmp_path):
+    """Hùng is in both programmes; the pension row records his death on 20/08, the welfare row does
+    not. September's welfare payment is paid after his death."""
+    registry = (
+        MONTH_LIST.splitlines()[0]
+        + "\n"
+        + (
+            "1,079055414002,Nguyễn Văn Hùng,21/01/1955,Trợ cấp xã hội,500.000,Chuyển khoản,BIDV,0205380810795,Đang hưởng,\n"
+            "2,079055414002,Nguyễn Văn Hùng,21/01/1955,Lương hưu,3.500.000,Chuyển khoản,BIDV,0205380810795,Đã chết,20/08/2024\n"
+        )
+    )
+    (tmp_path / "ds.csv").write_text(registry, encoding="utf-8")
+    (tmp_path / "bank.csv").write_text(
+        PAID_ALL.splitlines()[0] + "\n" + PAID_ALL.splitlines()[1] + "\n", encoding="utf-8"
+    )
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[tmp_path / "ds.csv"], payments=[tmp_path / "bank.csv"], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        flags = con.execute("SELECT code, program, detail FROM flags ORDER BY ALL").fetchall()
+    assert flags == [
+        ("PAID_AFTER_DEATH", "welfare", "Paid on 02/09/2024, 13 day(s) after the date of death 20/08/2024"),
+    ]

@@ -8,10 +8,34 @@
 -- one that are equal once leading zeros are stripped are one account, which a spreadsheet cell
 -- holding it as a number shortened. The shorter is restored to the longer (account_restored says
 -- which side; counted as a warning in inputs.accounts_restored) and never makes an ACCOUNT_MISMATCH.
+-- A person listed more than once (in two programmes, or twice in one, in one file or in two: a list
+-- of reductions given beside the month's list): a death any of the rows records is the person's,
+-- the earliest date of death counting, and a programme that any of its rows says ended or is
+-- suspended is so for that programme's payments. The payments are matched to the primary row
+-- (load_current.sql), which may be another of the rows; DUPLICATE_BENEFICIARY reports the rows.
+CREATE OR REPLACE TEMP TABLE cur_listed_again AS
+SELECT vneid, program,
+       min(died) OVER (PARTITION BY vneid) AS date_of_death,
+       max(deceased) OVER (PARTITION BY vneid) AS deceased,
+       ended
+FROM (
+    SELECT vneid, program, min(date_of_death) AS died,
+           max(CASE WHEN status = 'deceased' THEN 1 ELSE 0 END) AS deceased,
+           max(CASE status WHEN 'terminated' THEN 2 WHEN 'suspended' THEN 1 ELSE 0 END) AS ended
+    FROM cur_registry
+    WHERE vneid IN (SELECT vneid FROM cur_registry WHERE vneid IS NOT NULL GROUP BY vneid HAVING count(*) > 1)
+    GROUP BY vneid, program
+) AS listed;
+
 CREATE OR REPLACE TEMP TABLE pm AS
 WITH joined AS (
     SELECT p.*, m.method AS match_method, m.registry_id,
-           r.vneid AS r_vneid, r.full_name, r.name_key, r.status AS beneficiary_status, r.date_of_death,
+           r.vneid AS r_vneid, r.full_name, r.name_key,
+           CASE WHEN a.deceased = 1 THEN 'deceased'
+                WHEN a.ended = 2 AND r.status <> 'deceased' THEN 'terminated'
+                WHEN a.ended = 1 AND r.status = 'active' THEN 'suspended'
+                ELSE r.status END AS beneficiary_status,
+           coalesce(a.date_of_death, r.date_of_death) AS date_of_death,
            r.channel AS registered_channel, r.bank_code AS registered_bank_code,
            r.account_number AS r_account, r.entitled_amount, r.province_code, r.commune_code,
            r.province_code_2025, r.program AS r_program, r.file_id AS registry_file_id,
@@ -20,6 +44,7 @@ WITH joined AS (
     FROM cur_payments AS p
     LEFT JOIN cur_matches AS m USING (payment_id)
     LEFT JOIN cur_registry AS r USING (registry_id)
+    LEFT JOIN cur_listed_again AS a ON a.vneid = r.vneid AND a.program = r.program
 )
 SELECT
     j.payment_id, j.payment_ref, j.vneid AS payee_vneid, j.vneid_source, j.vneid_note,

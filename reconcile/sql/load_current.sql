@@ -2,8 +2,10 @@
 -- (not on the order the files were given in, how their paths were spelled, or the order of the rows
 -- in a file: the row number only separates rows that are alike in every column). When an ID is
 -- listed more than once in a programme, the row used for matching (is_primary) is likewise chosen
--- by content: an active row before one that is not, then the smaller amount, then name, account,
--- status, date of birth. The rejected rows are rejected.sql's.
+-- by content, whatever file it is in: a row that says the person died, then one that says the
+-- programme ended, then suspended, before an active one (a list of reductions given beside the
+-- month's list is the newer word: the person is not due, and a payment to him is flagged), then
+-- the smaller amount, then name, account, date of birth. The rejected rows are rejected.sql's.
 -- The ids are computed over the sort keys and each row's place in the staging table alone, then
 -- written into the staged rows: a window carries every column of its input through its sort, and
 -- the staging tables are wide. At 10M rows this halves the windows' work (bench/README.md).
@@ -23,8 +25,10 @@ ties AS (
                            ORDER BY s.program, s.entitled_amount, s.full_name, s.account_number,
                                     s.status, s.date_of_birth, s.source_row) - 1 AS within,
         row_number() OVER (PARTITION BY s.vneid, s.program
-                           ORDER BY f.file_order, s.status <> 'active', s.entitled_amount, s.full_name, s.account_number,
-                                    s.status, s.date_of_birth, s.source_row) = 1 AS is_primary
+                           ORDER BY CASE s.status WHEN 'deceased' THEN 0 WHEN 'terminated' THEN 1
+                                                  WHEN 'suspended' THEN 2 ELSE 3 END,
+                                    s.entitled_amount, s.full_name, s.account_number, s.status, s.date_of_birth,
+                                    f.file_order, s.source_row) = 1 AS is_primary
     FROM stg_registry AS s
     JOIN cur_files AS f USING (file_id)
     JOIN listed_twice AS l ON l.vneid IS NOT DISTINCT FROM s.vneid

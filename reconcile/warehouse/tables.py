@@ -213,8 +213,9 @@ PERIOD_CONTENT: tuple[Table, ...] = (
             Col(
                 "is_primary",
                 "BOOLEAN",
-                "The row of this ID in this programme used for matching (chosen by content: an "
-                "active row first, then the smaller amount); the others are DUPLICATE_BENEFICIARY and not matched",
+                "The row of this ID in this programme used for matching (chosen by content: a row saying "
+                "deceased, terminated or suspended before an active one, then the smaller amount); the others "
+                "are DUPLICATE_BENEFICIARY and not matched",
             ),
             *SOURCE,
             SOURCE_SHEET,
