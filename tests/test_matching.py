@@ -279,3 +279,24 @@ def test_a_death_recorded_in_one_programme_counts_for_the_other_s_payments(tmp_p
     assert flags == [
         ("PAID_AFTER_DEATH", "welfare", "Paid on 02/09/2024, 13 day(s) after the date of death 20/08/2024"),
     ]
+
+
+@pytest.mark.parametrize("status", ["Thành công", ""])
+def test_a_successful_payment_of_0_vnd_is_no_payment(tmp_path, status):
+    """A bank row of 0 VND marked successful (or with no status, which reads as successful) paid
+    nothing: it was an AMOUNT_MISMATCH of a beneficiary counted as paid, in the non-cash share and out
+    of the arrears. It is rejected, and the beneficiary is MISSING_PAYMENT."""
+    (tmp_path / "ds.csv").write_text(MONTH_LIST, encoding="utf-8")
+    bank = PAID_ALL.replace("500.000,02/09/2024,Thành công", f"0,02/09/2024,{status}")
+    (tmp_path / "bank.csv").write_text(bank, encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[tmp_path / "ds.csv"], payments=[tmp_path / "bank.csv"], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT source_row, reason FROM rejected_rows").fetchall() == [
+            (
+                2,
+                "amount is 0 in a successful payment: no money was paid (a payment that did not go through says "
+                "so in its status)",
+            )
+        ]
+        assert con.execute("SELECT code, vneid FROM flags").fetchall() == [("MISSING_PAYMENT", "079055414002")]

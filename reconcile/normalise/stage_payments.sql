@@ -211,6 +211,9 @@ SELECT
         CASE WHEN name_t IS NULL AND final_vneid IS NULL AND account_t IS NULL AND n_account IS NULL
              THEN 'payee_name missing (and no ID or account to tell who was paid)' END,
         'amount ' || p_amount,
+        -- 0 VND paid is no payment, whatever the status says: the beneficiary was not paid
+        CASE WHEN n_amount = 0 AND n_status = 'success'
+             THEN 'amount is 0 in a successful payment: no money was paid (a payment that did not go through says so in its status)' END,
         'value_date ' || rc_date_problem_t(value_date_t, value_date),
         CASE WHEN channel_t IS NULL THEN 'channel missing'
              WHEN n_channel IS NULL THEN 'channel is not bank, ewallet or cash' END,
