@@ -54,9 +54,15 @@ def key_path(db: Path) -> Path:
 
 
 def parse(text: str) -> bytes:
-    """The key's bytes: 64 (or more) hex digits are read as bytes, anything else as UTF-8 text."""
+    """The key's bytes: 64 (or more, an even number of) hex digits read as bytes, other text as its
+    UTF-8 bytes (which `_checked` refuses after saying what else is wrong with it). Hex digits of an
+    odd number, a key miscopied, are refused (ConfigError, the caller names where it came from)."""
     text = text.strip()
-    return bytes.fromhex(text) if HEX_KEY.match(text) else text.encode("utf-8")
+    if not HEX_KEY.match(text):
+        return text.encode("utf-8")
+    if len(text) % 2:
+        raise ConfigError(f"the key is {len(text)} hex digits, an odd number: a digit was lost or added in copying")
+    return bytes.fromhex(text)
 
 
 def problem(text: str, key: bytes) -> str | None:
@@ -109,8 +115,13 @@ def for_run(db: Path) -> tuple[bytes, bool]:
 
 
 def _checked(text: str, source: str) -> bytes:
-    key = parse(text)
-    why = problem(text, key)
+    try:
+        key = parse(text)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}; use 32 random bytes as 64 hex digits ({NEW_KEY})") from None
+    why = problem(text, key) or (
+        None if HEX_KEY.match(text.strip()) else "not 64 hex digits (a passphrase can be guessed beside every ID)"
+    )
     if why:
         raise ConfigError(f"{source}: the key is {why}; use 32 random bytes as 64 hex digits ({NEW_KEY})")
     return key

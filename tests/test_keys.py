@@ -119,6 +119,13 @@ def test_a_first_run_that_fails_leaves_no_key_file(tmp_path):
         ("0123456789abcdef 0123456789abcdef" * 2, "an example from the documentation, known to anyone"),
         ("x" * 40, "a short pattern repeated, not random"),
         ("too short", "9 bytes long; it needs at least 32 random bytes"),
+        # a passphrase of an office's name is long and varied, and guessed beside every ID
+        ("So Lao dong Thuong binh Xa hoi HCM 2024", "not 64 hex digits (a passphrase can be guessed beside every ID)"),
+        # a key copied with one digit too many was an internal error (ValueError)
+        (
+            "9c1e5f0a7d3b48e2a6f1c0d9b8e7a5f43c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f1",
+            "65 hex digits, an odd number: a digit was lost or added in copying",
+        ),
     ],
 )
 def test_a_key_that_is_no_secret_is_refused(tmp_path, monkeypatch, key, why):
