@@ -55,14 +55,9 @@ def key_path(db: Path) -> Path:
 
 def parse(text: str) -> bytes:
     """The key's bytes: 64 (or more, an even number of) hex digits read as bytes, other text as its
-    UTF-8 bytes (which `_checked` refuses after saying what else is wrong with it). Hex digits of an
-    odd number, a key miscopied, are refused (ConfigError, the caller names where it came from)."""
+    UTF-8 bytes (which `problem` says is no key)."""
     text = text.strip()
-    if not HEX_KEY.match(text):
-        return text.encode("utf-8")
-    if len(text) % 2:
-        raise ConfigError(f"the key is {len(text)} hex digits, an odd number: a digit was lost or added in copying")
-    return bytes.fromhex(text)
+    return bytes.fromhex(text) if HEX_KEY.match(text) and len(text) % 2 == 0 else text.encode("utf-8")
 
 
 def problem(text: str, key: bytes) -> str | None:
@@ -77,6 +72,11 @@ def problem(text: str, key: bytes) -> str | None:
             return "a short pattern repeated, not random"
     if len(set(key)) < 12:
         return f"made of only {len(set(key))} different bytes, not random"
+    digits = text.strip()
+    if HEX_KEY.match(digits) and len(digits) % 2:  # a key miscopied (bytes.fromhex refuses it)
+        return f"{len(digits)} hex digits, an odd number: a digit was lost or added in copying"
+    if not HEX_KEY.match(digits):
+        return "not 64 hex digits (a passphrase can be guessed beside every ID)"
     return None
 
 
@@ -115,13 +115,8 @@ def for_run(db: Path) -> tuple[bytes, bool]:
 
 
 def _checked(text: str, source: str) -> bytes:
-    try:
-        key = parse(text)
-    except ConfigError as exc:
-        raise ConfigError(f"{source}: {exc}; use 32 random bytes as 64 hex digits ({NEW_KEY})") from None
-    why = problem(text, key) or (
-        None if HEX_KEY.match(text.strip()) else "not 64 hex digits (a passphrase can be guessed beside every ID)"
-    )
+    key = parse(text)
+    why = problem(text, key)
     if why:
         raise ConfigError(f"{source}: the key is {why}; use 32 random bytes as 64 hex digits ({NEW_KEY})")
     return key
