@@ -50,6 +50,7 @@ from reconcile.warehouse import (
     give_back_space,
     limit_memory,
     quote_literal,
+    refuse_foreign,
 )
 
 
@@ -357,6 +358,7 @@ def _refuse_signed_off_first(db: Path, period: str) -> None:
         return
     con = connect(db, read_only=True)
     try:
+        refuse_foreign(con, db)
         refuse_if_signed_off(con, period, "re-run")
     finally:
         con.close()

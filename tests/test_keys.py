@@ -199,3 +199,21 @@ def test_a_folder_as_the_database_is_refused_in_one_line_even_as_dot(tmp_path, c
         res.stderr.splitlines()[-1] == "reconcile: error: .: is a folder, not a database file; pass a file path to --db"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_duckdb_file_another_program_made_is_refused_before_anything_is_read(tmp_path):
+    """A database with tables named flags and registry but none of reconcile's columns: the run read
+    every file and failed in its write, an internal error (BinderException, exit 3)."""
+    db = tmp_path / "other.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE flags (x INTEGER)")
+        con.execute("CREATE TABLE registry (a INTEGER)")
+    before = db.read_bytes()
+    res = run(db)
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {db}: is a DuckDB database reconcile did not make (its table registry has none of "
+        "reconcile's columns); give --db a new file, or the database reconcile made"
+    )
+    assert db.read_bytes() == before
+    assert not key_path(db).exists()

@@ -18,6 +18,7 @@ from reconcile.warehouse.schema import (
     compute_noncash_share,
     ddl,
     ensure_schema,
+    refuse_foreign,
     replace_period,
     store_noncash_share,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "quote_ident",
     "quote_literal",
     "quote_path",
+    "refuse_foreign",
     "replace_period",
     "store_noncash_share",
     "table",

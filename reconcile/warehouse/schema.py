@@ -4,10 +4,12 @@ the period-replacing write. `schemas/warehouse.sql` is generated from `ddl()`; a
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import duckdb
 
 from reconcile.contracts.values import SEVERITY_RANK
+from reconcile.errors import ConfigError
 from reconcile.sqlfiles import execute_file
 from reconcile.warehouse import history
 from reconcile.warehouse.history import PERIOD_TABLES, TABLES, VIEW_COMMENTS
@@ -35,6 +37,24 @@ def ddl() -> str:
         for name, text in view_cols.items():
             parts.append(f"COMMENT ON COLUMN {quote_ident(view)}.{quote_ident(name)} IS {quote_literal(text)};")
     return "\n".join(parts) + "\n"
+
+
+def refuse_foreign(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    """A DuckDB file some other program made, holding a table of one of reconcile's names with none of
+    its columns (`flags(x)`), is refused before anything is read or written: a run would fail deep in
+    its write, an internal error, with the file's tables half changed before the rollback."""
+    existing: dict[str, set[str]] = {}
+    for t, c in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main'"
+    ).fetchall():
+        existing.setdefault(t, set()).add(c)
+    for table in TABLES:
+        if table.name in existing and not existing[table.name] & {c.name for c in table.cols}:
+            raise ConfigError(
+                f"{db}: is a DuckDB database reconcile did not make (its table {table.name} has none of "
+                "reconcile's columns); give --db a new file, or the database reconcile made"
+            )
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
