@@ -344,6 +344,60 @@ CREATE OR REPLACE MACRO rc_at_stake(code, expected_amount, paid_amount) AS
          WHEN code IN ('MISSING_PAYMENT', 'PAYMENT_FAILED') THEN coalesce(expected_amount, 0)
          ELSE 0 END;
 
+-- The same payment stored in two periods (a later month's bank statement that overlaps the one before
+-- it, or runs into the next month): the notion of load_current.sql's repeat_of within a month, the same
+-- reference (its own or the bank's, leading zeros aside), amount and outcome (paid, or not), for the
+-- same bank or where either names none, to the same payee (ID, account or name), and, across periods,
+-- the same value date. a and b are rows of payments.
+CREATE OR REPLACE MACRO rc_same_payment(a, b) AS
+    coalesce(ltrim(a.payment_ref, '0') IN (ltrim(b.payment_ref, '0'), ltrim(b.bank_ref, '0'))
+             OR ltrim(a.bank_ref, '0') IN (ltrim(b.payment_ref, '0'), ltrim(b.bank_ref, '0')), false)
+    AND a.amount = b.amount AND a.value_date = b.value_date
+    AND (a.status = 'success') = (b.status = 'success')
+    AND (a.bank_code = b.bank_code OR a.bank_code IS NULL OR b.bank_code IS NULL)
+    AND coalesce(a.vneid = b.vneid OR ltrim(a.account_number, '0') = ltrim(b.account_number, '0')
+                 OR a.payee_key = b.payee_key, false);
+
+-- Which of two stored copies of one payment counts its money: the row of the period the payment is
+-- dated in, else the earlier period's (a payment stored in an earlier period and repeated in a later
+-- file counts in the earlier one). True when a counts rather than b.
+CREATE OR REPLACE MACRO rc_counts_before(a, b) AS
+    (a.in_period AND NOT b.in_period) OR (a.in_period = b.in_period AND a.period < b.period);
+
+-- The findings on a payment that another period's file holds too, flagged there with the same code
+-- (the same case; or, for money paid after a death or while inactive, either of the two: a registry
+-- that learnt of the death later flags it PAID_AFTER_DEATH where the month before said suspended). The
+-- finding stays, the later file does repeat the payment (OUT_OF_PERIOD says it is not of its month);
+-- its money is counted once, in the finding named here (rc_counts_before): cases.amount_at_stake,
+-- recoveries, period_summary and the action files leave it out.
+CREATE OR REPLACE VIEW flag_repeats AS
+WITH joined AS (  -- the findings on a payment, with the payment
+    SELECT f.period, f.flag_id, f.case_id, f.code, f.program, p.payment_id, p.payment_ref, p.bank_ref,
+           p.amount, p.value_date, p.status, p.bank_code, p.vneid, p.account_number, p.payee_key, p.in_period,
+           CASE WHEN f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') THEN 'overpaid' ELSE f.code END AS kind
+    FROM flags AS f
+    JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
+    WHERE f.payment_id IS NOT NULL AND p.repeat_of IS NULL
+),
+keyed AS (
+    SELECT period, ltrim(payment_ref, '0') AS ref_key FROM joined
+    UNION ALL
+    SELECT period, ltrim(bank_ref, '0') FROM joined WHERE bank_ref IS NOT NULL
+),
+flagged AS (  -- those whose reference a finding of another period names too: few, paired among few
+    SELECT * FROM joined
+    WHERE ltrim(payment_ref, '0') IN (SELECT ref_key FROM keyed GROUP BY ref_key HAVING count(DISTINCT period) > 1)
+       OR ltrim(bank_ref, '0') IN (SELECT ref_key FROM keyed GROUP BY ref_key HAVING count(DISTINCT period) > 1)
+)
+SELECT b.period, b.flag_id, b.case_id, b.code, b.payment_ref,
+       arg_min(a.period, (NOT a.in_period, a.period, a.flag_id)) AS counted_period,
+       arg_min(a.flag_id, (NOT a.in_period, a.period, a.flag_id)) AS counted_flag_id
+FROM flagged AS b
+JOIN flagged AS a
+  ON a.kind = b.kind AND a.program IS NOT DISTINCT FROM b.program AND a.amount = b.amount
+ AND a.period <> b.period AND rc_same_payment(a, b) AND rc_counts_before(a, b)
+GROUP BY ALL;
+
 -- A case's amount as its decision shows it (the workbook's column, review import): what was recovered
 -- for recovery and recovered, what was written off for written_off; none otherwise, nor when it is 0.
 CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_off) AS
@@ -401,9 +455,12 @@ HAVING max(period) = (SELECT max(period) FROM runs);
 -- The findings of each period by code, beside the period before it in the database: how many, the
 -- money in question (rc_at_stake), and the change. Every code has a row in every period (0 when none).
 CREATE OR REPLACE VIEW period_summary AS
-WITH counts AS (
-    SELECT period, code, count(*) AS findings, sum(rc_at_stake(code, expected_amount, paid_amount)) AS amount
-    FROM flags GROUP BY period, code
+WITH counts AS (  -- a payment another period's file holds too is a finding, its money counted there
+    SELECT f.period, f.code, count(*) AS findings,
+           sum(rc_at_stake(f.code, f.expected_amount, f.paid_amount)) FILTER (WHERE r.flag_id IS NULL) AS amount
+    FROM flags AS f
+    LEFT JOIN flag_repeats AS r ON r.period = f.period AND r.flag_id = f.flag_id
+    GROUP BY f.period, f.code
 ),
 grid AS (
     SELECT p.period, r.code, r.severity, coalesce(c.findings, 0) AS findings,
@@ -638,7 +695,7 @@ COMMENT ON COLUMN "cases"."status" IS 'open, in_review, explained, recovery, rec
 COMMENT ON COLUMN "cases"."assignee" IS 'Who the case is with (the latest decision)';
 COMMENT ON COLUMN "cases"."decision" IS 'What was decided (the latest decision)';
 COMMENT ON COLUMN "cases"."comment" IS 'The latest comment';
-COMMENT ON COLUMN "cases"."amount_at_stake" IS 'VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for MISSING_PAYMENT and PAYMENT_FAILED; 0 for the others';
+COMMENT ON COLUMN "cases"."amount_at_stake" IS 'VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for MISSING_PAYMENT and PAYMENT_FAILED; 0 for the others. Each payment once: one that another period''s file holds too counts in one period only (flag_repeats)';
 COMMENT ON COLUMN "cases"."amount_recovered" IS 'VND recovered: the amount of the latest decision to recovery or recovered (0 when none)';
 COMMENT ON COLUMN "cases"."amount_written_off" IS 'VND written off: the amount of the latest decision to written_off while that is the case''s latest decision with an amount (0 when none, or when the case went back to recovery)';
 COMMENT ON COLUMN "cases"."events" IS 'Events of the case in case_events';
@@ -747,7 +804,7 @@ COMMENT ON COLUMN "recoveries"."first_period" IS 'First period flagged';
 COMMENT ON COLUMN "recoveries"."last_period" IS 'Latest period flagged';
 COMMENT ON COLUMN "recoveries"."periods_flagged" IS 'Periods in which it was flagged';
 COMMENT ON COLUMN "recoveries"."status" IS 'The case''s status';
-COMMENT ON COLUMN "recoveries"."overpaid" IS 'VND paid after the death or while inactive, over every period flagged (cases.amount_at_stake)';
+COMMENT ON COLUMN "recoveries"."overpaid" IS 'VND paid after the death or while inactive, over every period flagged, each payment once (flag_repeats; cases.amount_at_stake)';
 COMMENT ON COLUMN "recoveries"."recovered" IS 'VND recovered, as decisions recorded (cases.amount_recovered)';
 COMMENT ON COLUMN "recoveries"."written_off" IS 'VND written off, as decisions recorded (cases.amount_written_off)';
 COMMENT ON COLUMN "recoveries"."outstanding" IS 'VND still to recover: overpaid less recovered and written off, never below 0';
@@ -771,12 +828,20 @@ COMMENT ON COLUMN "arrears"."since_period" IS 'First of the consecutive periods 
 COMMENT ON COLUMN "arrears"."as_of_period" IS 'The latest period in the database';
 COMMENT ON COLUMN "arrears"."months_unpaid" IS 'Consecutive periods unpaid, the latest included';
 COMMENT ON COLUMN "arrears"."amount_owed" IS 'VND due over them';
+COMMENT ON VIEW "flag_repeats" IS 'Findings on a payment that another period''s file holds too (a bank statement overlapping the month before, or running into the next): the same reference, amount, value date, payee and outcome, flagged alike there. The finding stays; its money is counted once, in the finding named here: the row of the period the payment is dated in, else the earliest';
+COMMENT ON COLUMN "flag_repeats"."period" IS 'Period of the finding whose money is not counted again';
+COMMENT ON COLUMN "flag_repeats"."flag_id" IS 'The finding (flags.flag_id)';
+COMMENT ON COLUMN "flag_repeats"."case_id" IS 'Its case (cases.case_id)';
+COMMENT ON COLUMN "flag_repeats"."code" IS 'Finding code';
+COMMENT ON COLUMN "flag_repeats"."payment_ref" IS 'The payment''s reference';
+COMMENT ON COLUMN "flag_repeats"."counted_period" IS 'Period of the finding whose money counts';
+COMMENT ON COLUMN "flag_repeats"."counted_flag_id" IS 'The finding whose money counts (flags.flag_id)';
 COMMENT ON VIEW "period_summary" IS 'The findings of each period by code beside the period before it in the database: how many, the money in question, and the change; every code has a row in every period';
 COMMENT ON COLUMN "period_summary"."period" IS 'Period YYYY-MM';
 COMMENT ON COLUMN "period_summary"."code" IS 'Finding code';
 COMMENT ON COLUMN "period_summary"."severity" IS 'low, medium, high or critical';
 COMMENT ON COLUMN "period_summary"."findings" IS 'Findings of the code in the period';
-COMMENT ON COLUMN "period_summary"."amount" IS 'VND in question (paid for overpayments, the difference for AMOUNT_MISMATCH, due for MISSING_PAYMENT and PAYMENT_FAILED, 0 for the others)';
+COMMENT ON COLUMN "period_summary"."amount" IS 'VND in question (paid for overpayments, the difference for AMOUNT_MISMATCH, due for MISSING_PAYMENT and PAYMENT_FAILED, 0 for the others); a payment counted in another period (flag_repeats) is not counted again';
 COMMENT ON COLUMN "period_summary"."previous_period" IS 'The period before it in the database (NULL for the first)';
 COMMENT ON COLUMN "period_summary"."previous_findings" IS 'Findings of the code in the previous period';
 COMMENT ON COLUMN "period_summary"."change" IS 'findings less previous_findings';

@@ -2,7 +2,9 @@
 -- those with money outstanding) and the workbook's summary (reconcile/report/summary.py, every row,
 -- per programme), so that the two agree. One row per case of the recoveries view flagged in a period
 -- up to $period (first_period <= $period):
---   overpaid     what was paid after the death or while inactive in the periods up to $period;
+--   overpaid     what was paid after the death or while inactive in the periods up to $period, each
+--                payment once: a finding on a payment that another period's file holds too
+--                (views.sql's flag_repeats) is counted there when that period is up to $period;
 --   recovered,   what the decisions entered on the findings of a period up to $period recorded
 --   written_off  (case_events.period <= $period), whenever they were recorded, by the rule that
 --                cases_refresh.sql applies to all of them (keep the two alike): recovered, the amount
@@ -15,12 +17,16 @@
 -- for cash, the post office), with the account of the latest payment flagged in the case at that bank
 -- up to $period (below); the name is the beneficiary's in the latest registry up to $period that lists
 -- them in the programme.
-WITH as_of AS (
-    SELECT case_id, max(period) AS last_period, CAST(count(DISTINCT period) AS INTEGER) AS periods_flagged,
-           CAST(sum(coalesce(paid_amount, 0)) AS BIGINT) AS overpaid
-    FROM flags
-    WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND period <= $period
-    GROUP BY case_id
+WITH repeated AS (  -- the findings whose payment is counted in another period up to $period
+    SELECT period, flag_id FROM flag_repeats WHERE counted_period <= $period
+),
+as_of AS (
+    SELECT f.case_id, max(f.period) AS last_period, CAST(count(DISTINCT f.period) AS INTEGER) AS periods_flagged,
+           CAST(coalesce(sum(coalesce(f.paid_amount, 0)) FILTER (WHERE r.flag_id IS NULL), 0) AS BIGINT) AS overpaid
+    FROM flags AS f
+    LEFT JOIN repeated AS r ON r.period = f.period AND r.flag_id = f.flag_id
+    WHERE f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND f.period <= $period
+    GROUP BY f.case_id
 ),
 decided AS (  -- the rule of cases_refresh.sql (case_state), over the events entered up to $period
     SELECT case_id,
@@ -46,6 +52,7 @@ by_bank AS (  -- what each bank was paid of the case up to $period, and the late
     FROM flags AS f
     LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
     WHERE f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND f.period <= $period
+      AND NOT EXISTS (SELECT 1 FROM repeated AS r WHERE r.period = f.period AND r.flag_id = f.flag_id)
     GROUP BY ALL
 ),
 latest_name AS (

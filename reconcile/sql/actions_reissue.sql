@@ -3,7 +3,9 @@
 -- successful payment dated in its period, for the same programme, in that period or a later one up to
 -- $period. One row per payment, in the file of the bank that was to pay it ($cash_bank for cash, the
 -- post office; 'unknown' when the payment names no bank). A payment listed again in another input
--- (repeat_of) is the same payment: it is listed once; so is a payment tried again and failed again.
+-- (repeat_of) is the same payment: it is listed once; so is a payment tried again and failed again; and
+-- so is a payment that a later month's file repeats (the same reference, amount, value date and payee,
+-- views.sql's rc_same_payment): it is listed in the period it counts in (rc_counts_before), up to $period.
 -- `held` says why a payment is held back rather than sent again, as the beneficiary's latest registry
 -- up to $period that lists them in the programme (`standing`: its period, status and date of death)
 -- says: 'died' when the date of death is before the payment's value date (the test of
@@ -14,6 +16,18 @@ WITH paid AS (
     FROM payments AS p
     JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
     WHERE p.status = 'success' AND p.in_period AND p.period <= $period
+),
+not_paid AS (  -- the failed and returned payments up to $period, each once
+    SELECT period, payment_id, payment_ref, bank_ref, amount, value_date, status, bank_code, vneid,
+           account_number, payee_key, in_period
+    FROM payments
+    WHERE status IN ('failed', 'returned') AND period <= $period AND repeat_of IS NULL
+),
+repeated AS (  -- those another period's file holds too, and counts
+    SELECT DISTINCT b.period, b.payment_id
+    FROM not_paid AS b
+    JOIN not_paid AS a ON a.amount = b.amount AND a.value_date = b.value_date AND a.period <> b.period
+    WHERE rc_same_payment(a, b) AND rc_counts_before(a, b)
 ),
 standing AS (
     SELECT vneid, program, period AS registry_period, status AS registry_status, date_of_death
@@ -46,6 +60,7 @@ JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
 LEFT JOIN standing AS s ON s.vneid = m.vneid AND s.program = m.program
 WHERE p.status IN ('failed', 'returned') AND p.period <= $period AND p.repeat_of IS NULL
+  AND NOT EXISTS (SELECT 1 FROM repeated AS x WHERE x.period = p.period AND x.payment_id = p.payment_id)
   AND NOT EXISTS (
       SELECT 1 FROM paid AS s
       WHERE s.vneid = m.vneid AND s.program = m.program AND s.period >= p.period)

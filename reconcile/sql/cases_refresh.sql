@@ -11,9 +11,13 @@
 CREATE OR REPLACE TEMP TABLE case_flags AS
 WITH known_flags AS (  -- every period's flags; and the superseded flags of a case given its first event
     -- from a workbook after its period's re-run (or removal) had taken them away: no row of its own left
-    SELECT *, false AS gone FROM flags WHERE case_id IS NOT NULL
+    -- repeated: a payment another period's file holds too, its money counted there (flag_repeats)
+    SELECT f.*, false AS gone, r.flag_id IS NOT NULL AS repeated
+    FROM flags AS f
+    LEFT JOIN flag_repeats AS r ON r.period = f.period AND r.flag_id = f.flag_id
+    WHERE f.case_id IS NOT NULL
     UNION ALL BY NAME
-    SELECT *, true AS gone FROM superseded_flags
+    SELECT *, true AS gone, false AS repeated FROM superseded_flags
     WHERE case_id IN (SELECT case_id FROM case_events)
       AND case_id NOT IN (SELECT case_id FROM flags WHERE case_id IS NOT NULL)
       AND case_id NOT IN (SELECT case_id FROM cases)
@@ -35,8 +39,9 @@ SELECT case_id,
        -- a case whose flags are gone: none flagged now, nothing at stake
        CASE WHEN gone THEN 0 ELSE count(DISTINCT period) END::INTEGER AS periods_flagged,
        CASE WHEN gone THEN 0 ELSE count(*) END AS flags,
-       CASE WHEN gone THEN 0 ELSE coalesce(sum(rc_at_stake(code, expected_amount, paid_amount)), 0) END::BIGINT
-           AS amount_at_stake  -- views.sql
+       CASE WHEN gone THEN 0
+            ELSE coalesce(sum(rc_at_stake(code, expected_amount, paid_amount)) FILTER (WHERE NOT repeated), 0)
+       END::BIGINT AS amount_at_stake  -- views.sql; each payment once across periods
 FROM known_flags
 GROUP BY case_id, gone;
 

@@ -33,6 +33,60 @@ CREATE OR REPLACE MACRO rc_at_stake(code, expected_amount, paid_amount) AS
          WHEN code IN ('MISSING_PAYMENT', 'PAYMENT_FAILED') THEN coalesce(expected_amount, 0)
          ELSE 0 END;
 
+-- The same payment stored in two periods (a later month's bank statement that overlaps the one before
+-- it, or runs into the next month): the notion of load_current.sql's repeat_of within a month, the same
+-- reference (its own or the bank's, leading zeros aside), amount and outcome (paid, or not), for the
+-- same bank or where either names none, to the same payee (ID, account or name), and, across periods,
+-- the same value date. a and b are rows of payments.
+CREATE OR REPLACE MACRO rc_same_payment(a, b) AS
+    coalesce(ltrim(a.payment_ref, '0') IN (ltrim(b.payment_ref, '0'), ltrim(b.bank_ref, '0'))
+             OR ltrim(a.bank_ref, '0') IN (ltrim(b.payment_ref, '0'), ltrim(b.bank_ref, '0')), false)
+    AND a.amount = b.amount AND a.value_date = b.value_date
+    AND (a.status = 'success') = (b.status = 'success')
+    AND (a.bank_code = b.bank_code OR a.bank_code IS NULL OR b.bank_code IS NULL)
+    AND coalesce(a.vneid = b.vneid OR ltrim(a.account_number, '0') = ltrim(b.account_number, '0')
+                 OR a.payee_key = b.payee_key, false);
+
+-- Which of two stored copies of one payment counts its money: the row of the period the payment is
+-- dated in, else the earlier period's (a payment stored in an earlier period and repeated in a later
+-- file counts in the earlier one). True when a counts rather than b.
+CREATE OR REPLACE MACRO rc_counts_before(a, b) AS
+    (a.in_period AND NOT b.in_period) OR (a.in_period = b.in_period AND a.period < b.period);
+
+-- The findings on a payment that another period's file holds too, flagged there with the same code
+-- (the same case; or, for money paid after a death or while inactive, either of the two: a registry
+-- that learnt of the death later flags it PAID_AFTER_DEATH where the month before said suspended). The
+-- finding stays, the later file does repeat the payment (OUT_OF_PERIOD says it is not of its month);
+-- its money is counted once, in the finding named here (rc_counts_before): cases.amount_at_stake,
+-- recoveries, period_summary and the action files leave it out.
+CREATE OR REPLACE VIEW flag_repeats AS
+WITH joined AS (  -- the findings on a payment, with the payment
+    SELECT f.period, f.flag_id, f.case_id, f.code, f.program, p.payment_id, p.payment_ref, p.bank_ref,
+           p.amount, p.value_date, p.status, p.bank_code, p.vneid, p.account_number, p.payee_key, p.in_period,
+           CASE WHEN f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') THEN 'overpaid' ELSE f.code END AS kind
+    FROM flags AS f
+    JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
+    WHERE f.payment_id IS NOT NULL AND p.repeat_of IS NULL
+),
+keyed AS (
+    SELECT period, ltrim(payment_ref, '0') AS ref_key FROM joined
+    UNION ALL
+    SELECT period, ltrim(bank_ref, '0') FROM joined WHERE bank_ref IS NOT NULL
+),
+flagged AS (  -- those whose reference a finding of another period names too: few, paired among few
+    SELECT * FROM joined
+    WHERE ltrim(payment_ref, '0') IN (SELECT ref_key FROM keyed GROUP BY ref_key HAVING count(DISTINCT period) > 1)
+       OR ltrim(bank_ref, '0') IN (SELECT ref_key FROM keyed GROUP BY ref_key HAVING count(DISTINCT period) > 1)
+)
+SELECT b.period, b.flag_id, b.case_id, b.code, b.payment_ref,
+       arg_min(a.period, (NOT a.in_period, a.period, a.flag_id)) AS counted_period,
+       arg_min(a.flag_id, (NOT a.in_period, a.period, a.flag_id)) AS counted_flag_id
+FROM flagged AS b
+JOIN flagged AS a
+  ON a.kind = b.kind AND a.program IS NOT DISTINCT FROM b.program AND a.amount = b.amount
+ AND a.period <> b.period AND rc_same_payment(a, b) AND rc_counts_before(a, b)
+GROUP BY ALL;
+
 -- A case's amount as its decision shows it (the workbook's column, review import): what was recovered
 -- for recovery and recovered, what was written off for written_off; none otherwise, nor when it is 0.
 CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_off) AS
@@ -90,9 +144,12 @@ HAVING max(period) = (SELECT max(period) FROM runs);
 -- The findings of each period by code, beside the period before it in the database: how many, the
 -- money in question (rc_at_stake), and the change. Every code has a row in every period (0 when none).
 CREATE OR REPLACE VIEW period_summary AS
-WITH counts AS (
-    SELECT period, code, count(*) AS findings, sum(rc_at_stake(code, expected_amount, paid_amount)) AS amount
-    FROM flags GROUP BY period, code
+WITH counts AS (  -- a payment another period's file holds too is a finding, its money counted there
+    SELECT f.period, f.code, count(*) AS findings,
+           sum(rc_at_stake(f.code, f.expected_amount, f.paid_amount)) FILTER (WHERE r.flag_id IS NULL) AS amount
+    FROM flags AS f
+    LEFT JOIN flag_repeats AS r ON r.period = f.period AND r.flag_id = f.flag_id
+    GROUP BY f.period, f.code
 ),
 grid AS (
     SELECT p.period, r.code, r.severity, coalesce(c.findings, 0) AS findings,

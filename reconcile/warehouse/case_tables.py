@@ -66,7 +66,8 @@ CASE_TABLES: tuple[Table, ...] = (
                 "BIGINT",
                 "VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, "
                 "UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for "
-                "MISSING_PAYMENT and PAYMENT_FAILED; 0 for the others",
+                "MISSING_PAYMENT and PAYMENT_FAILED; 0 for the others. Each payment once: one that another "
+                "period's file holds too counts in one period only (flag_repeats)",
             ),
             Col(
                 "amount_recovered",
@@ -138,7 +139,8 @@ _RECOVERY_COLS = {
     "last_period": "Latest period flagged",
     "periods_flagged": "Periods in which it was flagged",
     "status": "The case's status",
-    "overpaid": "VND paid after the death or while inactive, over every period flagged (cases.amount_at_stake)",
+    "overpaid": "VND paid after the death or while inactive, over every period flagged, each payment once "
+    "(flag_repeats; cases.amount_at_stake)",
     "recovered": "VND recovered, as decisions recorded (cases.amount_recovered)",
     "written_off": "VND written off, as decisions recorded (cases.amount_written_off)",
     "outstanding": "VND still to recover: overpaid less recovered and written off, never below 0",
@@ -182,6 +184,21 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "amount_owed": "VND due over them",
         },
     ),
+    "flag_repeats": (
+        "Findings on a payment that another period's file holds too (a bank statement overlapping the month "
+        "before, or running into the next): the same reference, amount, value date, payee and outcome, flagged "
+        "alike there. The finding stays; its money is counted once, in the finding named here: the row of the "
+        "period the payment is dated in, else the earliest",
+        {
+            "period": "Period of the finding whose money is not counted again",
+            "flag_id": "The finding (flags.flag_id)",
+            "case_id": "Its case (cases.case_id)",
+            "code": "Finding code",
+            "payment_ref": "The payment's reference",
+            "counted_period": "Period of the finding whose money counts",
+            "counted_flag_id": "The finding whose money counts (flags.flag_id)",
+        },
+    ),
     "period_summary": (
         "The findings of each period by code beside the period before it in the database: how many, the money "
         "in question, and the change; every code has a row in every period",
@@ -191,7 +208,8 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "severity": "low, medium, high or critical",
             "findings": "Findings of the code in the period",
             "amount": "VND in question (paid for overpayments, the difference for AMOUNT_MISMATCH, due for "
-            "MISSING_PAYMENT and PAYMENT_FAILED, 0 for the others)",
+            "MISSING_PAYMENT and PAYMENT_FAILED, 0 for the others); a payment counted in another period "
+            "(flag_repeats) is not counted again",
             "previous_period": "The period before it in the database (NULL for the first)",
             "previous_findings": "Findings of the code in the previous period",
             "change": "findings less previous_findings",
