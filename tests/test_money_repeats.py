@@ -5,10 +5,12 @@ counted once across periods: in the recoveries, the cases, the re-issue list and
 from __future__ import annotations
 
 import csv
+import shutil
 import unicodedata
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -190,3 +192,53 @@ def test_the_trend_counts_a_repeated_payment_in_its_own_month(overlapping):
     # a payment after the death, and the amount due to the beneficiary whose payment failed
     money = query(overlapping, sql_text("period_money.sql") + " ORDER BY period")
     assert money == [("2024-09", 3_000_000), ("2024-10", 3_000_000), ("2024-11", 3_000_000)]
+
+
+def test_the_summary_shows_the_recoveries_view_after_a_re_run_lowers_the_overpaid(overlapping, tmp_path):
+    """Trần Thị Hoà's 3,000,000 recorded as recovered in October's workbook; then the bank's corrected
+    October file, without her rows: overpaid 1,500,000, and 1,500,000 recovered beyond it."""
+    db = tmp_path / "m.duckdb"
+    shutil.copyfile(overlapping, db)
+    (case_id,) = query(db, "SELECT case_id FROM recoveries WHERE vneid = ?", [DEAD])[0]
+    book = tmp_path / "oct.xlsx"
+    assert (
+        invoke("report", "--period", "2024-10", "--db", str(db), "--report", str(book), "--lang", "en").exit_code == 0
+    )
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Findings"]
+    header = [c.value for c in ws[1]]
+    for n in range(2, ws.max_row + 1):
+        if ws.cell(n, header.index("Case id") + 1).value == case_id:
+            ws.cell(n, header.index("Status") + 1).value = "recovery"
+            ws.cell(n, header.index("Amount recovered or written off (VND)") + 1).value = 3_000_000
+            break
+    wb.save(book)
+    res = invoke("review", "import", str(book), "--db", str(db), "--by", "Nguyễn Thị Lan")
+    assert res.exit_code == 0, res.output
+    folder = tmp_path / "corrected"
+    folder.mkdir()
+    registry, bank = month_files(folder, "2024-10")
+    bank.write_text("".join(x for x in bank.read_text(encoding="utf-8").splitlines(True) if DEAD not in x), "utf-8")
+    res = invoke("run", "--period", "2024-10", "--registry", str(registry), "--payments", str(bank), "--db", str(db))
+    assert res.exit_code in (0, 1), res.output
+    view = query(db, "SELECT vneid, overpaid, recovered, outstanding, excess FROM recoveries ORDER BY vneid")
+    assert view == [(DEAD, 1_500_000, 3_000_000, 0, 1_500_000), (LATE, 1_500_000, 0, 1_500_000, 0)]
+    report = tmp_path / "nov.xlsx"
+    assert (
+        invoke("report", "--period", "2024-11", "--db", str(db), "--report", str(report), "--lang", "en").exit_code == 0
+    )
+    rows = list(openpyxl.load_workbook(report)["Summary"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if str(r[0] or "").startswith("Overpayments to recover"))
+    assert [r[:7] for r in rows[at + 1 : at + 4]] == [
+        (
+            "Programme",
+            "Cases",
+            "Overpaid (VND)",
+            "Recovered (VND)",
+            "Written off (VND)",
+            "Outstanding (VND)",
+            "Recovered beyond what was overpaid (VND)",
+        ),
+        ("Social assistance", 2, 3_000_000, 3_000_000, 0, 1_500_000, 1_500_000),
+        ("Total", 2, 3_000_000, 3_000_000, 0, 1_500_000, 1_500_000),
+    ]

@@ -199,6 +199,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "col.overpaid": ("Overpaid (VND)", "Số tiền chi sai (đồng)"),
     "col.outstanding": ("Outstanding (VND)", "Còn phải thu hồi (đồng)"),
+    "col.excess": ("Recovered beyond what was overpaid (VND)", "Thu hồi, xóa nợ vượt số chi sai (đồng)"),
     "col.parameter": ("Parameter", "Tham số"),
     "col.value": ("Value", "Giá trị"),
     # parameters sheet

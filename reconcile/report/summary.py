@@ -258,17 +258,31 @@ def _month_over_month(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, per
 def _overpayments(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, period: str) -> None:
     """The overpayments of this period and the ones before, as of this period: the cases flagged up to
     it, overpaid in the periods up to it, less what the decisions entered on the findings of those
-    periods recorded (sql/actions_recovery.sql, as `reconcile actions --period` lists them)."""
+    periods recorded (sql/actions_recovery.sql, as `reconcile actions --period` lists them), and what
+    they recorded beyond the overpaid (a re-run lowered it): as of the latest period, the recoveries
+    view's figures."""
     import polars as pl
 
     from reconcile.actions import overpayments
 
-    rows = (
+    cases = (
         overpayments(con, period)
-        .group_by("program")
-        .agg(  # a case paid through two banks is a row for each: counted once
+        .group_by("program", "case_id")
+        .agg(  # a case paid through two banks is a row for each: counted once, with what its decisions
+            # recorded (the recoveries view's figures as of the latest period), and the excess beyond
+            # what was overpaid when a re-run lowered it
+            pl.col("overpaid").sum(),
+            pl.col("case_recovered").first().alias("recovered"),
+            pl.col("case_written_off").first().alias("written_off"),
+            pl.col("outstanding").sum(),
+        )
+        .with_columns(excess=(pl.col("recovered") + pl.col("written_off") - pl.col("overpaid")).clip(lower_bound=0))
+    )
+    rows = (
+        cases.group_by("program")
+        .agg(
             pl.col("case_id").n_unique(),
-            *(pl.col(c).sum() for c in ("overpaid", "recovered", "written_off", "outstanding")),
+            *(pl.col(c).sum() for c in ("overpaid", "recovered", "written_off", "outstanding", "excess")),
         )
         .sort("program")
         .rows()
@@ -284,12 +298,13 @@ def _overpayments(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, period:
                 "col.amount_recovered",
                 "col.amount_written_off",
                 "col.outstanding",
+                "col.excess",
             )
         ]
     )
     for row in rows:
-        w.line(row, ["value:program", "int", "amount", "amount", "amount", "amount"])
-    _total_line(w, [book.label("total")] + [sum(r[i] or 0 for r in rows) for i in range(1, 6)])
+        w.line(row, ["value:program", "int", "amount", "amount", "amount", "amount", "amount"])
+    _total_line(w, [book.label("total")] + [sum(r[i] or 0 for r in rows) for i in range(1, 7)])
     w.skip()
 
 

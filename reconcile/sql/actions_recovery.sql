@@ -12,7 +12,10 @@
 --                to written_off when no later one put the case back into recovery. A decision entered
 --                on a later period's findings (which may count that period's money too) does not
 --                count as of $period; a reopening carries no amount;
---   outstanding  overpaid less recovered and written off.
+--   outstanding  overpaid less recovered and written off;
+--   case_recovered, case_written_off  the case's recovered and written off as the decisions recorded
+--                them, not set against its banks (when a re-run lowered the overpaid below them, the
+--                rows' recovered and written off stop at what each bank overpaid; these do not).
 -- As of the latest period these are the recoveries view's amounts. One row per bank paid ($cash_bank
 -- for cash, the post office), with the account of the latest payment flagged in the case at that bank
 -- up to $period (below); the name is the beneficiary's in the latest registry up to $period that lists
@@ -109,7 +112,11 @@ SELECT
     c.bank_overpaid AS overpaid,
     CAST(c.bank_recovered AS BIGINT) AS recovered,
     CAST(c.bank_written_off AS BIGINT) AS written_off,
-    CAST(c.bank_overpaid - c.bank_recovered - c.bank_written_off AS BIGINT) AS outstanding
+    CAST(c.bank_overpaid - c.bank_recovered - c.bank_written_off AS BIGINT) AS outstanding,
+    -- the case's own, on each of its rows: what the decisions recorded, set against no bank (the
+    -- workbook's summary shows them, and what they exceed the overpaid by, as the recoveries view does)
+    c.recovered AS case_recovered,
+    c.written_off AS case_written_off
 FROM settled AS c
 LEFT JOIN latest_name AS n ON n.vneid = c.vneid AND n.program = c.program
 ORDER BY bank, commune, full_name, c.case_id;
