@@ -361,6 +361,12 @@ def vneid_row(con, s):
         ("000087123456", "000087123456", False, False),
         ("108712345", "108712345", False, False),  # 9 digits: never padded
         ("1001087123456", "1001087123456", False, False),  # 13 digits
+        # a cell that names what it holds, as a narrative does: the word left out
+        ("CCCD 001087123456", "001087123456", False, True),
+        ("CCCD: 079055414002", "079055414002", False, True),
+        ("Số CCCD: 001 087 123 456", "001087123456", False, True),
+        ("số định danh 001087123456", "001087123456", False, True),
+        ("ĐDCN:1087123456", "001087123456", True, True),
     ],
 )
 def test_vneid(con, text, vneid, restored, valid):
@@ -376,7 +382,7 @@ def test_vneid(con, text, vneid, restored, valid):
         ("1.08712e+11", SCI_ID),
         ("1,08712E+11", SCI_ID),  # vi-VN Excel: decimal comma
         ("00108712345A", NOT_DIGITS),
-        ("CCCD 001087123456", NOT_DIGITS),
+        ("CCCD 001087123456X", NOT_DIGITS),
         ("abc", NOT_DIGITS),
         ("", "missing"),
         ("   ", "missing"),

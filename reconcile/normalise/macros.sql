@@ -81,10 +81,14 @@ CREATE OR REPLACE TEMP MACRO rc_bank_known(b) AS coalesce(b IN (SELECT code FROM
 
 -- IDs: text -> identifier -> digits (NULL when it holds anything but digits and separators).
 CREATE OR REPLACE TEMP MACRO rc_digits_i(i) AS CASE WHEN regexp_full_match(i, '[0-9]+') THEN i END;
-CREATE OR REPLACE TEMP MACRO rc_id_digits(s) AS rc_digits_i(rc_ident(s));
+-- An ID cell that names what it holds before it (`CCCD: 079055414002`, `Số CCCD 0790...`, `ĐDCN:`), as
+-- the narrative's ID is read after such a word: the word left out.
+CREATE OR REPLACE TEMP MACRO rc_id_unlabelled_t(t) AS
+    regexp_replace(t, '^(số|so)?\s*(cccd|cmnd|cmt|căn cước( công dân)?|can cuoc( cong dan)?|(mã |ma |số |so )?định danh( cá nhân)?|(ma |so )?dinh danh( ca nhan)?|đdcn|ddcn|vneid|id)\s*[:#.]?\s*', '', 'i');
+CREATE OR REPLACE TEMP MACRO rc_id_digits(s) AS rc_digits_i(rc_ident_t(rc_id_unlabelled_t(rc_text(s))));
 -- The same from a column of text computed once: digits only are already the ID's digits.
 CREATE OR REPLACE TEMP MACRO rc_digits_word_t(t) AS
-    CASE WHEN regexp_full_match(t, '[0-9]+') THEN t ELSE rc_digits_i(rc_ident_t(t)) END;
+    CASE WHEN regexp_full_match(t, '[0-9]+') THEN t ELSE rc_digits_i(rc_ident_t(rc_id_unlabelled_t(t))) END;
 
 -- A 10- or 11-digit ID whose 12-digit left-padded form starts with a real place-of-birth code is
 -- taken to have lost its leading zero(s) in a spreadsheet; it is restored (and counted).
