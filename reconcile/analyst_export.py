@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 
 import duckdb
 
 from reconcile import __version__, scratch
 from reconcile.errors import ReconcileError
+from reconcile.masking import install_macros as install_masking
 from reconcile.sqlfiles import bind
 from reconcile.warehouse import TABLES, ddl, quote_ident
 
@@ -134,7 +134,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     )
     try:
         con.execute("ATTACH ? AS source (READ_ONLY)", [str(db)])
-        con.execute(resources.files("reconcile.sql").joinpath("report_macros.sql").read_text(encoding="utf-8"))
+        install_masking(con)  # rc_hide_text
         con.execute(ddl())  # the same tables, views and comments
         _renumber_registry(con, inner, outer)
         rows = {table.name: _copy(con, table, chosen, inner, outer) for table in TABLES}

@@ -1,28 +1,110 @@
 """Masking of personal identifiers for reports that leave the office (`--mask-ids`).
 
 IDs, account numbers and payment references keep only their last four characters. Free text (a
-finding's detail, a rejected row's raw values, a narrative) has every run of nine or more digits,
-written together or grouped with single spaces, dots or dashes, masked the same way, glued to
-letters or not: a 12-digit ID (`CCCD079085001234`), a 9-digit CMND number, an account number or a
-payment reference (`FT20240900011` -> `FT*******0011`) cannot pass through, while amounts below
-100,000,000 and dates stay readable, but for a date written after a word for birth (`ns 05/12/1937`).
-The database always keeps the values whole. `sql/report_macros.sql` has the same rules in SQL; a test
-keeps them equal.
+finding's detail, a rejected row's raw values, a narrative) is first folded: every Unicode decimal
+digit (full-width ０, mathematical 𝟎, Arabic-Indic ٠, ...) as its ASCII digit, every kind of
+whitespace (a non-breaking space, a thin space) as a space, and the invisible format characters (a
+zero-width space, a byte-order mark) removed. Then a date written after a word for birth (`ns
+05/12/1937`, `NgaySinh:17/05/1989`, `d.o.b 25.07.1965`, `born 25 Jul 1965`, `ngày sinh 17 tháng 10 năm
+1969`) is hidden whole, and every run of nine or more digits, written together or in groups parted by
+up to three spaces, tabs, slashes, dots, dashes, commas or underscores, keeps its last four digits,
+glued to letters or not: a 12-digit ID (`CCCD 079/196/118/125`), a 9-digit CMND number, an account
+number or a payment reference (`FT20240900011` -> `FT*******0011`) cannot pass through, while amounts
+below 100,000,000 and dates (`Paid on 02/09/2024, 16 day(s)`) stay readable.
+
+The rules are written once, here: the SQL macros (`rc_fold`, `rc_dob_in_text`, `rc_mask_pattern`, `rc_date_pattern`, ...)
+are made of these patterns by `macros_sql`, and `sql/masking.sql` builds `rc_mask_text`, the analyst
+copy's `rc_hide_text` and a rejected row's `rc_mask_raw` of them, so that a million rows are masked by
+DuckDB, not row by row in Python. A test keeps `mask_text` and `rc_mask_text` equal. The database
+always keeps the values whole.
 """
 
 from __future__ import annotations
 
 import re
+from importlib import resources
+
+import duckdb
 
 MASK = "*"
 KEEP = 4
-# nine or more digits, ASCII or full-width, grouped by up to two separators or none: 079085001234,
-# 079 085 001 234, 0790-8500-1234, 001,097,699,417 (a number Excel grouped), 0710_8247_15132
-_DIGIT_RUN = re.compile(r"[0-9０-９](?:[ .\-,_]{0,2}[0-9０-９]){8,}")
+
+# The first code point of every block of ten decimal digits (Unicode category Nd) but ASCII's: each
+# block runs 0 to 9 in order (a test checks the list against unicodedata)
+DIGIT_ZEROS = (
+    *(0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66),
+    *(0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90),
+    *(0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10),
+    *(0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0),
+    *(0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8),
+    *(0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0),
+)
+# Whitespace but ASCII's (str.isspace): as a space
+SPACES = (0x1C, 0x1D, 0x1E, 0x1F, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
+# The invisible format characters (Unicode category Cf), by range: removed
+FORMATS = (
+    *((0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891)),
+    *((0x8E2, 0x8E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064)),
+    *((0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD)),
+    *((0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F)),
+)
+_FOLD: dict[int, int | None] = {
+    **{zero + d: ord("0") + d for zero in DIGIT_ZEROS for d in range(10)},
+    **dict.fromkeys(SPACES, ord(" ")),
+    **{c: None for first, last in FORMATS for c in range(first, last + 1)},
+}
+
+# After folding. A space of any kind, and what parts an ID's groups
+_BLANK = r"[\t-\r ]"
+_SEPARATOR = r"[\t-\r /.\-,_]"
+
+
+def _digit_run(separator: str) -> str:
+    """Nine digits or more, with up to three separators between any two of them."""
+    return rf"[0-9](?:{separator}{{0,3}}[0-9]){{8,}}"
+
+
+# nine or more digits, together or grouped: 079085001234, 079 085 001 234, 079/196/118/125,
+# 0790-8500-1234, 001,097,699,417 (a number Excel grouped), 0710_8247_15132, 001   040   951508
+RUN = _digit_run(_SEPARATOR)
+# a date, which a run does not swallow (`chi T9 05/09/2024`, `Paid on 02/09/2024, 16 day(s)`): each is
+# marked first with an invisible separator (a format character, which folding removed from the text)
+# that no run crosses, and the marks removed after. A real day and month, a year 19xx or 20xx: an ID's
+# digits grouped as 0790-85-00-1234 make no date.
+_DAY, _MON, _YEAR = r"(?:0?[1-9]|[12][0-9]|3[01])", r"(?:0?[1-9]|1[0-2])", r"(?:19|20)[0-9]{2}"
+DATE = rf"{_DAY}[/.\-]{_MON}[/.\-]{_YEAR}|{_YEAR}[/.\-]{_MON}[/.\-]{_DAY}"
+DATE_MARK = "\u2063"
+# the analyst copy's free text (rc_hide_text): a run with any three characters between its digits but
+# letters (`079084 - 947699`, over a line break), hidden whole
+HIDDEN_RUN = _digit_run("[^A-Za-z0-9]")
+
+# A word for birth: ns, n.s., NTNS, sinh (Ngày sinh, NgaySinh, sinh ngày), DOB, d.o.b., born (on),
+# birth (date), Ngày SN; then `:`, `-`, `=` or spaces
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_BIRTH_WORD = (
+    rf"(?:(?:^|[^a-z0-9_])(?:n\.?s|nt\.?ns|d\.?o\.?b|born|birth|ng(?:ày|ay)?{_BLANK}*sn)\.?|sinh)"
+    rf"(?:(?:{_BLANK}|[:.\-=])*(?:ngày|ngay|on|date))?(?:{_BLANK}|[:.\-=])*"
+)
+_BIRTH_DATE = "|".join(
+    (
+        rf"[0-9]{{1,4}}{_BLANK}*[/.\-]{_BLANK}*[0-9]{{1,2}}{_BLANK}*[/.\-]{_BLANK}*[0-9]{{2,4}}",  # 17/05/1989
+        r"[0-9]{8}",  # 17051989, 19890517
+        rf"[0-9]{{1,2}}{_BLANK}*(?:tháng|thang){_BLANK}*[0-9]{{1,2}}{_BLANK}*,?{_BLANK}*(?:năm|nam){_BLANK}*[0-9]{{2,4}}",
+        rf"[0-9]{{1,2}}(?:st|nd|rd|th)?(?:{_BLANK}|[,.\-/])*{_MONTH}(?:{_BLANK}|[,.\-/])*[0-9]{{2,4}}",  # 25 Jul 1965
+        rf"{_MONTH}{_BLANK}*[0-9]{{1,2}}(?:st|nd|rd|th)?,?{_BLANK}*[0-9]{{2,4}}",  # July 25, 1965
+        r"(?:1[89]|20)[0-9]{2}",  # a year alone: `năm sinh 1950`
+    )
+)
+DOB_IN_TEXT = rf"(?i)({_BIRTH_WORD})(?:{_BIRTH_DATE})"
+DOB_MASK = "**/**/****"
+
+_RUNS = re.compile(RUN)
+_DATES = re.compile(DATE)
+_DOB = re.compile(DOB_IN_TEXT)
 
 # A rejected row's raw values keep the file's own headers: the headers each input file read as dates
-# of birth (inputs.columns_used), by period and file, whose values rc_mask_dob (sql/report_macros.sql)
-# masks. A join: LEFT JOIN DOB_KEYS USING (period, file_id).
+# of birth (inputs.columns_used), by period and file, whose values rc_mask_raw (sql/masking.sql)
+# hides. A join: LEFT JOIN DOB_KEYS USING (period, file_id).
 DOB_KEYS = """(SELECT period, file_id, list(e.key ORDER BY e.key) AS dob_keys
     FROM (SELECT period, file_id, unnest(map_entries(json_transform(columns_used, '"MAP(VARCHAR, VARCHAR)"'))) AS e
           FROM inputs)
@@ -40,24 +122,59 @@ def mask_id(value: str | None) -> str | None:
     return MASK * (len(text) - KEEP) + text[-KEEP:]
 
 
+def fold(value: str) -> str:
+    """Unicode digits as ASCII, any whitespace as a space, invisible format characters removed."""
+    return value.translate(_FOLD)
+
+
 def _mask_run(match: re.Match) -> str:
-    digits = re.sub(r"[^0-9０-９]", "", match.group(0))
+    digits = re.sub(r"[^0-9]", "", match.group(0))
     return MASK * (len(digits) - KEEP) + digits[-KEEP:]
 
 
-# a date written after a word for birth: `Hoan tra ns 05/12/1937`, `sinh ngày 05/12/1937`, `DOB
-# 1937-12-05` (ASCII word boundaries, as the SQL's RE2 has them). Mirrors rc_dob_in_text
-# (sql/report_macros.sql).
-_DOB_IN_TEXT = re.compile(
-    r"(\b(?:ns|n\.s\.|sinh|dob|d\.o\.b\.|born|birth)(?:[\s:.]*(?:ngày|Ngày|NGÀY|ngay|on|date))?[\s:.]*)"
-    r"[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}",
-    re.IGNORECASE | re.ASCII,
-)
-
-
 def mask_text(value: str | None) -> str | None:
-    """Mask every long digit run inside free text, keeping its last four digits, and every date
-    written after a word for birth."""
+    """Mask every date written after a word for birth, and every long digit run inside free text,
+    keeping its last four digits."""
     if value is None:
         return None
-    return _DIGIT_RUN.sub(_mask_run, _DOB_IN_TEXT.sub(r"\1**/**/****", str(value)))
+    text = _DOB.sub(rf"\g<1>{DOB_MASK}", fold(str(value)))
+    if not _RUNS.search(text):
+        return text
+    marked = _DATES.sub(rf"{DATE_MARK}\g<0>{DATE_MARK}", text)
+    return _RUNS.sub(_mask_run, marked).replace(DATE_MARK, "")
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sql_class(codes: list[int]) -> str:
+    return "[" + "".join(f"\\x{{{c:X}}}" for c in codes) + "]"
+
+
+def macros_sql() -> str:
+    """The SQL that creates the masking macros: the patterns above, then sql/masking.sql."""
+    spaces = _sql_class(list(SPACES))
+    formats = _sql_class([c for first, last in FORMATS for c in range(first, last + 1)])
+    # the folding, digit value by digit value, only in text that needs it
+    folded = f"regexp_replace(regexp_replace(x, {_sql_string(formats)}, '', 'g'), {_sql_string(spaces)}, ' ', 'g')"
+    for d in range(10):
+        folded = f"regexp_replace({folded}, {_sql_string(_sql_class([z + d for z in DIGIT_ZEROS]))}, '{d}', 'g')"
+    any_folded = _sql_class(sorted(_FOLD))
+    patterns = {"rc_mask_pattern": RUN, "rc_date_pattern": DATE, "rc_hidden_run": HIDDEN_RUN}
+    return "\n".join(
+        (
+            "-- Made by reconcile/masking.py (macros_sql) of its patterns",
+            f"CREATE OR REPLACE TEMP MACRO rc_fold(x) AS CASE WHEN NOT regexp_matches(x, {_sql_string(any_folded)}) "
+            f"THEN x ELSE {folded} END;",
+            *(f"CREATE OR REPLACE TEMP MACRO {name}() AS {_sql_string(p)};" for name, p in patterns.items()),
+            f"CREATE OR REPLACE TEMP MACRO rc_dob_in_text() AS {_sql_string(DOB_IN_TEXT)};",
+            f"CREATE OR REPLACE TEMP MACRO rc_date_mark() AS chr({ord(DATE_MARK)});",
+            resources.files("reconcile.sql").joinpath("masking.sql").read_text(encoding="utf-8"),
+        )
+    )
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the masking macros (rc_mask_id, rc_mask_text, rc_hide_text, rc_mask_raw) on a connection."""
+    con.execute(macros_sql())

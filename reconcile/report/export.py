@@ -19,8 +19,7 @@ import polars as pl
 
 from reconcile import scratch
 from reconcile.errors import ReconcileError
-from reconcile.masking import DOB_KEYS, mask_id, mask_text
-from reconcile.report.sheetxml import install_macros
+from reconcile.masking import DOB_KEYS, install_macros
 from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
 
 # The errors of the libraries the workbook and exports are written with (a full disk while polars
@@ -28,7 +27,7 @@ from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
 WRITER_ERRORS: tuple[type[Exception], ...] = (duckdb.Error, pl.exceptions.PolarsError)
 
 ID_COLUMNS = ("vneid", "account_number", "payment_ref")
-FREE_TEXT_COLUMNS = ("detail", "reason", "raw")
+FREE_TEXT_COLUMNS = ("detail", "reason")
 _FORMULA_START = r"^[=+\-@\t\r]"
 _NUMBER = r"^[+-]?[0-9][0-9.,]*$"
 
@@ -43,25 +42,30 @@ _NUMBER = r"^[+-]?[0-9][0-9.,]*$"
 NOT_EXPORTED = {"flags": ("run_id", "file_id", "source_row"), "rejected_rows": ("run_id", "file_id")}
 
 
+def _column(name: str, mask: bool) -> str:
+    """A column as exported: masked, in SQL (sql/masking.sql), when `mask`."""
+    col = quote_ident(name)
+    if name == "raw":
+        # masked, a rejected row's raw values show no birth date and no ID (rc_mask_raw)
+        return "rc_mask_text(rc_mask_raw(raw::VARCHAR, dob_keys)) AS raw" if mask else "raw::VARCHAR AS raw"
+    if mask and name in ID_COLUMNS:
+        return f"rc_mask_id({col}) AS {col}"
+    if mask and name in FREE_TEXT_COLUMNS:
+        return f"rc_mask_text({col}) AS {col}"
+    return col
+
+
 def _frame(con: duckdb.DuckDBPyConnection, table: str, period: str, order: str, mask: bool) -> pl.DataFrame:
-    # masked, a rejected row's raw values show no birth date (sql/report_macros.sql, rc_mask_dob)
-    raw = "rc_mask_dob(raw::VARCHAR, dob_keys) AS raw" if mask else "raw::VARCHAR AS raw"
-    cols = ", ".join(raw if c == "raw" else quote_ident(c) for c in column_names(table) if c not in NOT_EXPORTED[table])
+    cols = ", ".join(_column(c, mask) for c in column_names(table) if c not in NOT_EXPORTED[table])
     join = f" LEFT JOIN {DOB_KEYS} USING (period, file_id)" if mask and table == "rejected_rows" else ""
-    query = f"SELECT {cols} FROM {quote_ident(table)}{join} WHERE period = ? ORDER BY {order}"
+    # in the table's order of the values, not of their masks (a masked column keeps its name)
+    rows = (
+        f"SELECT *, row_number() OVER (ORDER BY {order}) AS rc_order FROM {quote_ident(table)}{join} WHERE period = ?"
+    )
+    query = f"SELECT {cols} FROM ({rows}) ORDER BY rc_order"
     frame = pl.from_arrow(con.sql(query, params=[period]).to_arrow_table())
     assert isinstance(frame, pl.DataFrame)  # an Arrow table gives a frame (a Series comes of an array only)
     return frame
-
-
-def _masked(frame: pl.DataFrame) -> pl.DataFrame:
-    updates = []
-    for name in frame.columns:
-        if name in ID_COLUMNS:
-            updates.append(pl.Series(name, [mask_id(v) for v in frame[name]], dtype=pl.String))
-        elif name in FREE_TEXT_COLUMNS:
-            updates.append(pl.Series(name, [mask_text(v) for v in frame[name]], dtype=pl.String))
-    return frame.with_columns(updates) if updates else frame
 
 
 # Control characters but tab and line breaks (an escape sequence a file's value brought): as a space,
@@ -95,8 +99,6 @@ def write_exports(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
             if mask_ids:
                 install_macros(cur)
             frame = _frame(cur, table, period, order, mask_ids)
-        if mask_ids:
-            frame = _masked(frame)
         stem = out_dir / f"{table}_{period}"
         for suffix in (".parquet", ".csv"):
             final = stem.with_suffix(suffix)

@@ -19,6 +19,7 @@ from typing import IO
 import duckdb
 from xlsxwriter.utility import xl_col_to_name
 
+from reconcile.masking import install_macros as install_masking
 from reconcile.warehouse import quote_ident, quote_literal
 
 FETCH = 10_000
@@ -44,6 +45,7 @@ class Part:
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     from reconcile.report.details import macro_sql
 
+    install_masking(con)  # rc_mask_id, rc_mask_text, rc_mask_raw
     con.execute(resources.files("reconcile.sql").joinpath("report_macros.sql").read_text(encoding="utf-8"))
     con.execute(macro_sql())  # a finding's detail in Vietnamese
 

@@ -1,0 +1,62 @@
+-- The masking of reconcile.masking in SQL, so that a million rows are masked by DuckDB, not row by row
+-- in Python. Created after the macros masking.macros_sql makes of its patterns (rc_fold,
+-- rc_mask_pattern, rc_date_pattern, rc_date_mark, rc_hidden_run, rc_dob_in_text): one copy of each rule. TEMP macros,
+-- so that a read-only connection can have them.
+
+-- `079085001234` -> `********1234`; four characters or fewer are masked whole. Mirrors masking.mask_id.
+CREATE OR REPLACE TEMP MACRO rc_mask_id(x) AS
+    CASE WHEN length(x) <= 4 THEN repeat('*', length(x)) ELSE repeat('*', length(x) - 4) || right(x, 4) END;
+
+-- One digit run masked to its last four digits. Mirrors masking._mask_run.
+CREATE OR REPLACE TEMP MACRO rc_mask_run(run) AS
+    repeat('*', length(regexp_replace(run, '[^0-9]', '', 'g')) - 4) || right(regexp_replace(run, '[^0-9]', '', 'g'), 4);
+
+-- Every long digit run in folded text masked, every date kept: marked first with rc_date_mark(), which
+-- no run crosses, the marks removed after. List functions alone, no subquery: a subquery in a macro is
+-- planned again at every use, and a masked workbook's sheets use it in many columns (13 s of planning
+-- for the demo month's workbook with --mask-ids).
+CREATE OR REPLACE TEMP MACRO rc_mask_runs(x) AS
+    CASE WHEN x IS NULL OR NOT regexp_matches(x, rc_mask_pattern()) THEN x ELSE
+        list_transform([regexp_replace(x, rc_date_pattern(), rc_date_mark() || '\0' || rc_date_mark(), 'g')],
+            -- a run no more once its dates are marked (`Paid on 02/09/2024, 16 day(s)`): as it was
+            lambda m: CASE WHEN NOT regexp_matches(m, rc_mask_pattern()) THEN x ELSE
+                list_transform([regexp_split_to_array(m, rc_mask_pattern())], lambda parts: replace(parts[1] || array_to_string(
+                    list_transform(list_zip(regexp_extract_all(m, rc_mask_pattern()), parts[2:]),
+                                   lambda t: rc_mask_run(t[1]) || t[2]), ''), rc_date_mark(), ''))[1]
+            END)[1]
+    END;
+
+-- Free text masked: folded (Unicode digits as ASCII, any space as a space, no invisible character), a
+-- date written after a word for birth hidden (a narrative's `Hoan tra ns 05/12/1937`, an auditor's
+-- comment), every long digit run masked. The folded text goes in through a lambda's parameter, written
+-- out once however often the macros below use it. Mirrors masking.mask_text.
+CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS
+    list_transform([rc_fold(x)], lambda y: rc_mask_runs(regexp_replace(y, rc_dob_in_text(), '\1**/**/****', 'g')))[1];
+
+-- As rc_mask_text, with every long digit run hidden whole, its last four digits too: the analyst copy's
+-- free text. The copy keeps province, gender and birth year, which are six of an ID's twelve digits;
+-- the last four would make ten.
+-- An officer's words write an ID as they please (`079/084/947/699`, `079084 - 947699`, over a line
+-- break): here any run of 9 digits or more with up to three other characters between them, not
+-- letters, is hidden (a date range or two amounts with it: the copy keeps no dates, and the amounts
+-- are in their columns).
+CREATE OR REPLACE TEMP MACRO rc_hide_text(x) AS
+    regexp_replace(regexp_replace(rc_fold(x), rc_dob_in_text(), '\1**/**/****', 'g'), rc_hidden_run(), '*********', 'g');
+
+-- A rejected row's raw values (JSON under the file's headers) masked: `--mask-ids` outputs show no
+-- birth date. Hidden whole: the values of the columns its file read as dates of birth (dob_keys: those
+-- headers, masking.DOB_KEYS; NULL for a file that has none), and of any column whose header speaks of a
+-- birth (Ngày sinh, Năm sinh, NS, NTNS, Ngày SN, Date of birth, DOB, D.O.B), read or not. Every other
+-- value masked as free text (rc_mask_text) before it is written back as JSON, whose escapes (`\t`)
+-- would otherwise part an ID's digits from the mask.
+-- Through a map, in one pass over the row.
+CREATE OR REPLACE TEMP MACRO rc_mask_raw(raw, dob_keys) AS
+    CASE WHEN raw IS NULL THEN raw ELSE
+        CAST(to_json(map_from_entries(list_transform(map_entries(json_transform(raw, '"MAP(VARCHAR, VARCHAR)"')),
+            lambda e: {'key': e.key, 'value': CASE WHEN e.value IS NOT NULL
+                                                        AND (list_contains(coalesce(dob_keys, []), e.key)
+                                                             OR regexp_matches(lower(rc_fold(e.key)), '(sinh|birth|(^|[^a-z])(d\.?o\.?b|nt\.?ns|ng(ày|ay)?[\s_.]*sn)($|[^a-z])|^\s*n\.?\s?s\.?\s*$)'))
+                                                   THEN '**/**/****'
+                                                   ELSE rc_mask_text(e.value)
+                                              END}))) AS VARCHAR)
+    END;
