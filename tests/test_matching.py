@@ -300,3 +300,33 @@ def test_a_successful_payment_of_0_vnd_is_no_payment(tmp_path, status):
             )
         ]
         assert con.execute("SELECT code, vneid FROM flags").fetchall() == [("MISSING_PAYMENT", "079055414002")]
+
+
+def test_an_e_wallet_s_number_in_its_international_form_is_the_registered_wallet(tmp_path):
+    """A wallet registered as 0912345678 and paid to 84912345678 or `+84 987 654 321` (the mobile
+    number's international form) was an ACCOUNT_MISMATCH: the same wallet. Another number still is."""
+    header = MONTH_LIST.splitlines()[0]
+    (tmp_path / "ds.csv").write_text(
+        header.replace("Mã ngân hàng,Số tài khoản", "Mã ngân hàng,Số tài khoản") + "\n"
+        "1,079055414002,Nguyễn Văn Hùng,21/01/1955,Trợ cấp xã hội,500.000,Ví điện tử,MOMO,0912345678,Đang hưởng,\n"
+        "2,001172953893,Trần Thị Hương,17/04/1972,Trợ cấp xã hội,500.000,Ví điện tử,VIETTELMONEY,0987654321,Đang hưởng,\n"
+        "3,036148000005,Hoàng Thị Em,02/03/1948,Trợ cấp xã hội,750.000,Ví điện tử,MOMO,0903111222,Đang hưởng,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "vi.csv").write_text(
+        PAID_ALL.splitlines()[0] + "\n"
+        "FT240900001,079055414002,NGUYEN VAN HUNG,MOMO,84912345678,500.000,02/09/2024,Thành công\n"
+        "FT240900002,001172953893,TRAN THI HUONG,Viettel Money,+84 987 654 321,500.000,03/09/2024,Thành công\n"
+        "FT240900003,036148000005,HOANG THI EM,MoMo,84903111223,750.000,03/09/2024,Thành công\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[tmp_path / "ds.csv"], payments=[tmp_path / "vi.csv"], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT code, vneid, detail FROM flags").fetchall() == [
+            (
+                "ACCOUNT_MISMATCH",
+                "036148000005",
+                "Paid into account ending 1223 at MOMO; the registered account ends 1222 at MOMO",
+            ),
+        ]

@@ -40,7 +40,12 @@ WITH joined AS (
            r.account_number AS r_account, r.entitled_amount, r.province_code, r.commune_code,
            r.province_code_2025, r.program AS r_program, r.file_id AS registry_file_id,
            CASE WHEN p.account_number <> r.account_number
-                THEN ltrim(p.account_number, '0') = ltrim(r.account_number, '0') END AS zeros_lost
+                THEN ltrim(p.account_number, '0') = ltrim(r.account_number, '0') END AS zeros_lost,
+           -- an e-wallet's number is a mobile number, written 0912345678 or in its international
+           -- form, 84912345678 or +84 912 345 678: the same wallet
+           r.channel = 'ewallet' AND p.account_number <> r.account_number
+               AND regexp_replace(p.account_number, '^[+]?84', '0') = regexp_replace(r.account_number, '^[+]?84', '0')
+               AS same_wallet
     FROM cur_payments AS p
     LEFT JOIN cur_matches AS m USING (payment_id)
     LEFT JOIN cur_registry AS r USING (registry_id)
@@ -50,6 +55,7 @@ SELECT
     j.payment_id, j.payment_ref, j.vneid AS payee_vneid, j.vneid_source, j.vneid_note,
     j.payee_name, j.payee_key, j.bank_code,
     CASE WHEN j.zeros_lost AND length(j.account_number) < length(j.r_account) THEN j.r_account
+         WHEN j.same_wallet THEN j.r_account
          ELSE j.account_number END AS account_number,
     j.amount, j.value_date, j.channel, j.status,
     j.program AS payment_program, j.bank_ref, j.in_period, j.file_id, j.source_file, j.source_row,
