@@ -51,8 +51,9 @@ def check_size(path: Path) -> None:
 
 def check_zip(path: Path) -> None:
     """An xlsx (a zip) that would expand beyond the limit, or far more than any spreadsheet does: by
-    the sizes its directory declares, then by the XML the reader would parse, inflated here (without
-    keeping it) up to the limit, since a directory can declare any size."""
+    the sizes its directory declares, then by every entry inflated here (without keeping it) up to
+    the limit, since a directory can declare any size, and the reader reads a sheet from whatever part
+    the workbook's relationships name (sheet1.bin as well as sheet1.xml)."""
     try:
         with zipfile.ZipFile(path) as book:
             entries = book.infolist()
@@ -64,10 +65,9 @@ def check_zip(path: Path) -> None:
     unzipped = 0
     with open(path, "rb") as fh:
         for entry in entries:
-            if entry.filename.lower().endswith((".xml", ".rels", ".vml")):
-                unzipped += _inflated(fh, entry, cap - unzipped)
-                if unzipped >= cap:
-                    break
+            unzipped += _inflated(fh, entry, cap - unzipped)
+            if unzipped >= cap:
+                break
     _check_unzipped(path, unzipped, packed)
 
 
