@@ -157,6 +157,12 @@ class Limits(BaseModel):
         "longest text or attribute of camt XML and longest field of MT940, KB",
     )
     max_columns: int = Field(2000, ge=10, description="Most columns in a file or sheet")
+    max_sheet_cells: int = Field(
+        50_000_000,
+        ge=100_000,
+        description="Most cells in an xlsx sheet's used range (its last row times its last column), "
+        "all of which the reader holds: 1,048,576 rows of 47 columns",
+    )
     max_xml_depth: int = Field(64, ge=16, description="Deepest nesting of elements in camt XML")
 
 

@@ -8,9 +8,11 @@ import io
 import struct
 import zipfile
 
+import pytest
 from openpyxl import Workbook
 
-from test_limits import refused
+from reconcile.readers import extent
+from test_limits import limits_config, refused
 
 BOMB_FIX = "check where it came from: it looks like a zip bomb"
 
@@ -55,3 +57,65 @@ def test_a_zip_bomb_in_a_part_not_named_xml_whose_size_lies_is_refused(tmp_path)
     assert message.startswith(f"{path}: would expand ") and message.endswith(
         f"MB), more than any spreadsheet does ([limits] max_zip_ratio 200); {BOMB_FIX}"  # measured up to the limit
     )
+
+
+# -- a sheet whose used range is far larger than its cells: the reader would hold every cell of it -------
+
+FAR_FIX = (
+    "delete the rows and columns past the list (Ctrl+End in Excel goes to the last cell) and save it again, "
+    "or raise the limit in [limits] of the config if the file is genuine"
+)
+SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
+LIST = (
+    b'<row r="1"><c r="A1" t="inlineStr"><is><t>payment_ref</t></is></c><c r="B1" t="inlineStr"><is><t>amount</t>'
+    b'</is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>FT1</t></is></c><c r="B2"><v>1500000</v></c></row>'
+)
+
+
+def _sheet(rows: bytes, dimension: bytes = b"A1:B2") -> bytes:
+    return SHEET_START + b'<dimension ref="' + dimension + b'"/><sheetData>' + rows + b"</sheetData></worksheet>"
+
+
+@pytest.mark.parametrize("dimension", [b"A1:IP1048576", b"A1:B2"], ids=["dimension-true", "dimension-lies"])
+def test_one_cell_at_excels_last_row_is_refused_before_the_sheet_is_read(tmp_path, dimension):
+    """A 5 KB workbook, one cell at IP1048576: read, 262 million cells (9 GB). Its used range is
+    measured from its cells' references, whatever its <dimension> says."""
+    path = tmp_path / "bang_ke.xlsx"
+    _workbook(path, _sheet(LIST + b'<row r="1048576"><c r="IP1048576"><v>1</v></c></row>', dimension))
+    assert path.stat().st_size < 10_000
+    assert refused(tmp_path, path) == (
+        f"{path}: the sheet 'Sheet' reaches row 1,048,576 and column IP (250): 262,144,000 cells to read, over "
+        f"the limit of 50,000,000 ([limits] max_sheet_cells); {FAR_FIX}"
+    )
+
+
+def test_cells_without_references_are_counted_where_they_fall(tmp_path):
+    """A cell without `r` sits after the previous cell of its row, a row without `r` after the previous
+    row: 2,000 empty rows, then a row of 300 empty cells and one value, reach row 2,003 and column 301."""
+    path = tmp_path / "bang_ke.xlsx"
+    _workbook(path, _sheet(LIST + b"<row/>" * 2000 + b"<row>" + b"<c/>" * 300 + b"<c><v>1</v></c></row>"))
+    message = refused(tmp_path, path, "--config", limits_config(tmp_path, max_sheet_cells=100_000))
+    assert message.startswith(f"{path}: the sheet 'Sheet' reaches row 2,00") and message.endswith(
+        f"over the limit of 100,000 ([limits] max_sheet_cells); {FAR_FIX}"
+    )
+
+
+def test_a_tag_of_megabytes_in_a_sheet_is_refused(tmp_path):
+    """A reference could hide behind an attribute of megabytes, past the piece measured at a time."""
+    path = tmp_path / "bang_ke.xlsx"
+    _workbook(path, _sheet(LIST + b'<row r="3"><c x="' + b"a" * (10 << 20) + b'" r="IP1048576"><v>1</v></c></row>'))
+    assert refused(tmp_path, path) == (
+        f"{path}: the sheet 'Sheet' has a text or tag longer than 1,024 KB ([limits] max_field_kb), which no sheet "
+        "Excel writes has; open it in Excel and save it again as .xlsx; it may be damaged or hostile"
+    )
+
+
+def test_a_sheet_of_the_list_alone_still_reads(tmp_path):
+    path = tmp_path / "bang_ke.xlsx"
+    _workbook(path, _sheet(LIST))
+    with zipfile.ZipFile(path) as book, open(path, "rb") as fh:
+        entry = book.getinfo("xl/worksheets/sheet1.xml")
+        assert extent._extent(fh, entry, path, "Sheet") == (2, 2)

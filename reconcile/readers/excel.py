@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from reconcile.errors import InputFileError, NotThisRole
-from reconcile.readers import merged
+from reconcile.readers import extent, merged
 from reconcile.readers.headers import HeaderChooser
 from reconcile.readers.legacy import check_legacy_font
 
@@ -32,7 +32,8 @@ def load_sheets(path: Path, sheet: int | str | None = None) -> tuple[list[tuple[
     sheet, or the one `sheet` names (by name, or position from 1); and the names of those hidden in
     the workbook (Excel does not show them, and a list left there is still read). Read in a child process
     (excel_child.py): calamine can abort the whole process on a damaged workbook; in a child, that
-    is one refused file."""
+    is one refused file. A sheet whose used range the reader would hold is first measured (extent.py)."""
+    extent.check_sheets(path, sheet)
     with tempfile.TemporaryDirectory(prefix="reconcile-excel-") as tmp:
         # -I: isolated, so that the folder of the script (readers/parquet.py...) shadows no module
         done = subprocess.run(

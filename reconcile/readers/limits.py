@@ -1,8 +1,9 @@
 """Bounds on what a reader takes in, so that a hostile or broken file is refused in seconds, in bounded
 memory, with one line (exit 2), rather than exhausting the machine: the file's size, an xlsx's size
 once unzipped and its compression ratio (a zip bomb), a line or a field of a delimited file, the number of
-columns, the nesting of XML and its texts. The values come from `[limits]` in the config (reconcile.config.Limits); a run sets
-them before it reads (`use`)."""
+columns, the cells of a sheet's used range (readers/extent.py), the nesting of XML and its texts. The
+values come from `[limits]` in the config (reconcile.config.Limits); a run sets them before it reads
+(`use`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class Limits:
     max_line_kb: int = 1024
     max_field_kb: int = 1024
     max_columns: int = 2000
+    max_sheet_cells: int = 50_000_000
     max_xml_depth: int = 64
 
 
@@ -93,31 +95,46 @@ def _check_unzipped(path: Path, unzipped: int, packed: int) -> None:
 
 
 def _inflated(fh, entry: zipfile.ZipInfo, cap: int) -> int:
-    """How many bytes an entry expands to, counted up to `cap` (at most about `cap` + 16 MB held)."""
+    """How many bytes an entry expands to, counted up to `cap` (at most about `cap` + 4 MB held)."""
+    total = 0
+    for piece in inflated_pieces(fh, entry):
+        total += len(piece)
+        if total >= cap:
+            break
+    return total
+
+
+def inflated_pieces(fh, entry: zipfile.ZipInfo, size: int = 4 << 20) -> Iterator[bytes]:
+    """An entry's bytes as they expand, `size` at most at a time, read from the compressed data the
+    directory places (not from the size it declares, which may lie). A stored entry is given as it
+    is; a damaged one ends where it is damaged, and one of another method gives nothing: the
+    workbook reader says what is wrong."""
     fh.seek(entry.header_offset)
     local = fh.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
-        return 0  # damaged: the workbook reader says what is wrong
+        return
     name_len, extra_len = struct.unpack("<HH", local[26:30])
     fh.seek(entry.header_offset + 30 + name_len + extra_len)
-    if entry.compress_type == zipfile.ZIP_STORED:
-        return entry.compress_size
-    if entry.compress_type != zipfile.ZIP_DEFLATED:
-        return 0  # a method the reader refuses itself
-    inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-    left, total = entry.compress_size, 0
-    while left > 0 and not inflate.eof and total < cap:
-        data = fh.read(min(1 << 20, left))
+    if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return
+    inflate = zlib.decompressobj(-zlib.MAX_WBITS) if entry.compress_type == zipfile.ZIP_DEFLATED else None
+    left = entry.compress_size
+    while left > 0 and not (inflate and inflate.eof):
+        data = fh.read(min(size if inflate is None else 1 << 20, left))
         if not data:
-            break
+            return
         left -= len(data)
-        while data and total < cap:
+        if inflate is None:
+            yield data
+            continue
+        while data:
             try:
-                total += len(inflate.decompress(data, 16 << 20))
+                piece = inflate.decompress(data, size)
             except zlib.error:
-                return total  # damaged: the workbook reader says what is wrong
+                return
+            if piece:
+                yield piece
             data = inflate.unconsumed_tail
-    return total
 
 
 # A row's rest up to its end, the first newline outside quotes; quotes toggle as the CSV parser reads
