@@ -330,3 +330,28 @@ def test_an_e_wallet_s_number_in_its_international_form_is_the_registered_wallet
                 "Paid into account ending 1223 at MOMO; the registered account ends 1222 at MOMO",
             ),
         ]
+
+
+def test_an_active_row_whose_death_is_before_the_period_is_taken_as_deceased(tmp_path):
+    """Em is still `Đang hưởng` but her date of death, 10/08/2024, was written down: she was
+    MISSING_PAYMENT, due in the month and in the arrears. Hùng, the same, was paid: PAID_AFTER_DEATH
+    either way. A death within the period (Hương, 15/09) leaves the month due."""
+    registry = (
+        MONTH_LIST.replace("0205380810795,Đang hưởng,", "0205380810795,Đang hưởng,20/08/2024")
+        .replace("0194650323160,Đang hưởng,", "0194650323160,Đang hưởng,15/09/2024")
+        .replace("0194650323161,Đang hưởng,", "0194650323161,Đang hưởng,10/08/2024")
+    )
+    (tmp_path / "ds.csv").write_text(registry, encoding="utf-8")
+    (tmp_path / "bank.csv").write_text("\n".join(PAID_ALL.splitlines()[:3]) + "\n", encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[tmp_path / "ds.csv"], payments=[tmp_path / "bank.csv"], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT code, vneid FROM flags ORDER BY ALL").fetchall() == [
+            ("PAID_AFTER_DEATH", "079055414002")
+        ]
+        assert con.execute("SELECT vneid, status FROM registry ORDER BY vneid").fetchall() == [
+            ("001172953893", "active"),
+            ("036148000005", "deceased"),
+            ("079055414002", "deceased"),
+        ]
+        assert con.execute("SELECT count(*) FROM arrears").fetchone() == (0,)

@@ -141,7 +141,9 @@ SELECT
     province_code,
     district_code,
     commune_code,
-    n_status AS status,
+    -- a row still active whose date of death is before the period: the death was written down and
+    -- the status not changed. The person is not due; a payment to them is PAID_AFTER_DEATH
+    CASE WHEN n_status = 'active' AND dod < $period_start THEN 'deceased' ELSE n_status END AS status,
     dod AS date_of_death,
     name_key,
     vneid_restorable AS vneid_restored,
