@@ -17,7 +17,7 @@ AMOUNT_UNREADABLE = "regexp_matches(reject_reason, '(^|; )(entitled_)?amount (is
 @dataclass(frozen=True)
 class Read:
     """What was read of a file or sheet, as its totals row is checked against: rows, their amount, the
-    successful payments' amount and count (a payments list may total those alone), the rows whose
+    successful payments' (or active beneficiaries') amount and count (a list may total those alone), the rows whose
     amount cannot be read (the stated amount cannot be compared then, only the count), and the rows
     and amount set aside (a section's subtotal row above a grand total is no data the total counts), and
     of them the totals rows (a statement's daily subtotals, above a grand total that counts its bank
@@ -52,7 +52,7 @@ class Read:
     def _totals(self) -> list[tuple[int | None, int | None]]:
         """What a totals row may count, as (rows, amount): all rows read, those not set aside (a
         subtotal row above it), those not set aside as totals rows (a statement's total counts its
-        bank charges), or the successful payments (a payments list may total those alone)."""
+        bank charges), or the successful payments or active beneficiaries (a list may total those alone)."""
         return [
             (self.rows, self.amount),
             (self.rows - self.aside_rows, self.amount - self.aside_amount),
@@ -76,8 +76,8 @@ class Read:
 
 def check_controls(con, tables, names: dict[int, str]) -> None:
     """A file's totals row against what was read: the amounts it states against the amounts read
-    (amount_read, or a payments list's successful payments alone, which some lists total) and, when
-    it states a count, the rows against the rows read (or the successful ones). A workbook's list
+    (amount_read, or a payments list's successful payments alone, or a registry's active rows alone,
+    which some lists total) and, when it states a count, the rows against the rows read (or those). A workbook's list
     that goes on over several sheets may end with the grand total of them all: a sheet's totals row
     that disagrees with its own rows is checked against the workbook's sheets of its role up to it.
     camt's summaries are checked by its reader (readers/camt_totals.py)."""
@@ -137,11 +137,10 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
     cannot be compared with the amounts read then, only the count. Blank rows and the signatures
     under the totals row are no rows a total counts."""
     amount = "amount" if kind == "payments" else "entitled_amount"
+    ok_status = "success" if kind == "payments" else "active"  # a registry may total its active rows alone
     ok = (
-        "coalesce(sum(amount) FILTER (WHERE reject_reason IS NULL AND status = 'success'), 0), "
-        "count(*) FILTER (WHERE reject_reason IS NULL AND status = 'success')"
-        if kind == "payments"
-        else "NULL, NULL"
+        f"coalesce(sum({amount}) FILTER (WHERE reject_reason IS NULL AND status = '{ok_status}'), 0), "
+        f"count(*) FILTER (WHERE reject_reason IS NULL AND status = '{ok_status}')"
     )
     total = f"set_aside AND starts_with(reject_reason, '{TOTAL_ROW}')"
     rows, blank, vnd, ok_amount, ok_rows, unreadable_rows, aside_rows, aside_amount, total_rows, total_vnd = (

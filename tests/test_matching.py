@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from conftest import write_csv
+from reconcile.errors import InputFileError
 from reconcile.pipeline import RunConfig, run
 from test_rules import PAYMENTS_HEADER, REGISTRY_HEADER
 
@@ -355,3 +356,27 @@ def test_an_active_row_whose_death_is_before_the_period_is_taken_as_deceased(tmp
             ("079055414002", "deceased"),
         ]
         assert con.execute("SELECT count(*) FROM arrears").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(("total", "refused"), [("1.250.000", False), ("1.750.000", False), ("1.000.000", True)])
+def test_a_registry_s_totals_row_may_sum_its_active_rows_alone(tmp_path, total, refused):
+    """A list that still carries a terminated row's amount, its total of the active rows alone
+    (1.250.000), was refused as a file with rows cut off; the total of every row agrees too, and a
+    total of neither is still refused."""
+    registry = (
+        MONTH_LIST.replace("0194650323160,Đang hưởng,", "0194650323160,Thôi hưởng,") + f"Tổng cộng,,,,,{total},,,,,\n"
+    )
+    (tmp_path / "ds.csv").write_text(registry, encoding="utf-8")
+    lines = PAID_ALL.splitlines()
+    (tmp_path / "bank.csv").write_text("\n".join([lines[0], lines[1], lines[3]]) + "\n", encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    cfg = RunConfig(period="2024-09", registry=[tmp_path / "ds.csv"], payments=[tmp_path / "bank.csv"], db=db)
+    if refused:
+        with pytest.raises(InputFileError, match=r"its totals row 5 says 1,000,000 VND but 3 rows of 1,750,000 VND"):
+            run(cfg)
+    else:
+        run(cfg)
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert con.execute("SELECT control_amount FROM inputs WHERE role = 'registry'").fetchone()[0] == int(
+                total.replace(".", "")
+            )
