@@ -20,6 +20,7 @@ from reconcile.config import Checks, Settings
 from reconcile.controls import check_controls
 from reconcile.errors import InputFileError, ReconcileError, shell_arg
 from reconcile.normalise.stage import LISTED_RETURN
+from reconcile.readers import limits
 from reconcile.readers.layout import NO_DEBIT
 from reconcile.readers.names import SKIP_COLUMN
 from reconcile.sqlfiles import bind, sql_text
@@ -68,6 +69,7 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     check_loaded({i: c for i, c in counts.items() if i not in excused}, names, commands, reasons)
     refused = {r["file_id"]: r["refused"] for r in loaded}
     check_refused(counts, refused, names, commands, reasons, settings.checks)
+    check_rows_per_id(con, names)
     check_scientific(rows(con, "checks/scientific.sql"), names)
     check_digits_lost(rows(con, "checks/digits_lost.sql"), names)
     if settings.checks.control_totals:
@@ -141,6 +143,18 @@ def check_refused(
                 f"{_n(bad)} of its {_n(n)} rows ({_share(bad, n)}) could not be loaded (most for: {reasons[file_id]})",
                 f"see every row's reason with '{commands[file_id]}', fix the file and run again",
             )
+
+
+def check_rows_per_id(con, names: dict[int, str]) -> None:
+    """One payee ID of more payment rows than [limits] max_payments_per_id (rows_per_id.sql) is refused."""
+    for row in rows(con, "checks/rows_per_id.sql", {"max_payments_per_id": limits.CURRENT.max_payments_per_id}):
+        raise InputFileError(
+            names[row["file_id"]],
+            f"one payee ID has {_n(row['total'])} payment rows ({_n(row['n'])} in this file), over the limit of "
+            f"{_n(limits.CURRENT.max_payments_per_id)} ([limits] max_payments_per_id)",
+            "check that the ID column holds each payee's own ID, or raise the limit in [limits] of the config if "
+            "the file is genuine",
+        )
 
 
 def check_scientific(rows: list[dict], names: dict[int, str]) -> None:

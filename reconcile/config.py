@@ -163,6 +163,12 @@ class Limits(BaseModel):
         description="Most cells in an xlsx sheet's used range (its last row times its last column), "
         "all of which the reader holds: 1,048,576 rows of 47 columns",
     )
+    max_payments_per_id: int = Field(
+        1000,
+        ge=100,
+        description="Most payment rows of one payee ID in a run: a month pays a person a few times, and "
+        "millions of rows of one ID would fill the memory of matching",
+    )
     max_xml_depth: int = Field(64, ge=16, description="Deepest nesting of elements in camt XML")
 
 

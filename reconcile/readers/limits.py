@@ -29,6 +29,7 @@ class Limits:
     max_field_kb: int = 1024
     max_columns: int = 2000
     max_sheet_cells: int = 50_000_000
+    max_payments_per_id: int = 1000
     max_xml_depth: int = 64
 
 
