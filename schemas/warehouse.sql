@@ -447,7 +447,10 @@ streaks AS (
 SELECT vneid, program, arg_max(province_code, period) AS province_code,
        arg_max(commune_code, period) AS commune_code,
        min(period) AS since_period, max(period) AS as_of_period,
-       CAST(count(*) AS INTEGER) AS months_unpaid, CAST(sum(due) AS BIGINT) AS amount_owed
+       CAST(count(*) AS INTEGER) AS months_unpaid, CAST(sum(due) AS BIGINT) AS amount_owed,
+       -- a month of them reconciled with --partial: a source was missing, its people unpaid as far as
+       -- the run could see
+       coalesce(bool_or(period IN (SELECT period FROM runs WHERE partial)), false) AS partial
 FROM streaks
 GROUP BY vneid, program, streak
 HAVING max(period) = (SELECT max(period) FROM runs);
@@ -828,6 +831,7 @@ COMMENT ON COLUMN "arrears"."since_period" IS 'First of the consecutive periods 
 COMMENT ON COLUMN "arrears"."as_of_period" IS 'The latest period in the database';
 COMMENT ON COLUMN "arrears"."months_unpaid" IS 'Consecutive periods unpaid, the latest included';
 COMMENT ON COLUMN "arrears"."amount_owed" IS 'VND due over them';
+COMMENT ON COLUMN "arrears"."partial" IS 'A month of them was reconciled with --partial (a source missing): the arrears may be overstated; check the people of the missing source when its file comes';
 COMMENT ON VIEW "flag_repeats" IS 'Findings on a payment that another period''s file holds too (a bank statement overlapping the month before, or running into the next): the same reference, amount, value date, payee and outcome, flagged alike there. The finding stays; its money is counted once, in the finding named here: the row of the period the payment is dated in, else the earliest';
 COMMENT ON COLUMN "flag_repeats"."period" IS 'Period of the finding whose money is not counted again';
 COMMENT ON COLUMN "flag_repeats"."flag_id" IS 'The finding (flags.flag_id)';

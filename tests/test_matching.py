@@ -380,3 +380,25 @@ def test_a_registry_s_totals_row_may_sum_its_active_rows_alone(tmp_path, total, 
             assert con.execute("SELECT control_amount FROM inputs WHERE role = 'registry'").fetchone()[0] == int(
                 total.replace(".", "")
             )
+
+
+def test_the_arrears_of_a_partial_month_say_so(tmp_path):
+    """October run with --partial, the post office's list not given: its 21 people are unpaid as far as
+    the run can see, and the arrears listed them as owed, unmarked (21,000,000 VND "owed")."""
+    header = MONTH_LIST.splitlines()[0]
+    cash = [
+        f"{i},0011690{i:05d},Phan Thị Bình {i},10/09/1969,Trợ cấp xã hội,1.000.000,Tiền mặt,,,Đang hưởng,"
+        for i in range(1, 22)
+    ]
+    (tmp_path / "ds.csv").write_text("\n".join([header, MONTH_LIST.splitlines()[1], *cash]) + "\n", encoding="utf-8")
+    (tmp_path / "bank.csv").write_text("\n".join(PAID_ALL.splitlines()[:2]) + "\n", encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    cfg = RunConfig(period="2024-09", registry=[tmp_path / "ds.csv"], payments=[tmp_path / "bank.csv"], db=db)
+    cfg.partial = True
+    run(cfg)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*), sum(amount_owed), bool_and(partial) FROM arrears").fetchone() == (
+            21,
+            21_000_000,
+            True,
+        )

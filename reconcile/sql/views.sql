@@ -136,7 +136,10 @@ streaks AS (
 SELECT vneid, program, arg_max(province_code, period) AS province_code,
        arg_max(commune_code, period) AS commune_code,
        min(period) AS since_period, max(period) AS as_of_period,
-       CAST(count(*) AS INTEGER) AS months_unpaid, CAST(sum(due) AS BIGINT) AS amount_owed
+       CAST(count(*) AS INTEGER) AS months_unpaid, CAST(sum(due) AS BIGINT) AS amount_owed,
+       -- a month of them reconciled with --partial: a source was missing, its people unpaid as far as
+       -- the run could see
+       coalesce(bool_or(period IN (SELECT period FROM runs WHERE partial)), false) AS partial
 FROM streaks
 GROUP BY vneid, program, streak
 HAVING max(period) = (SELECT max(period) FROM runs);

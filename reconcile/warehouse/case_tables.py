@@ -182,6 +182,8 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "as_of_period": "The latest period in the database",
             "months_unpaid": "Consecutive periods unpaid, the latest included",
             "amount_owed": "VND due over them",
+            "partial": "A month of them was reconciled with --partial (a source missing): the arrears may be "
+            "overstated; check the people of the missing source when its file comes",
         },
     ),
     "flag_repeats": (
