@@ -17,8 +17,8 @@ AMOUNT_UNREADABLE = "regexp_matches(reject_reason, '(^|; )(entitled_)?amount (is
 @dataclass(frozen=True)
 class Read:
     """What was read of a file or sheet, as its totals row is checked against: rows, their amount, the
-    successful payments' (or active beneficiaries') amount and count (a list may total those alone), the rows whose
-    amount cannot be read (the stated amount cannot be compared then, only the count), and the rows
+    successful payments' (or active beneficiaries') amount and count (a list may total those alone),
+    the rows whose amount cannot be read (the stated amount cannot be compared then, only the count), and the rows
     and amount set aside (a section's subtotal row above a grand total is no data the total counts), and
     of them the totals rows (a statement's daily subtotals, above a grand total that counts its bank
     charges, set aside too, as data)."""
@@ -77,8 +77,8 @@ class Read:
 def check_controls(con, tables, names: dict[int, str]) -> None:
     """A file's totals row against what was read: the amounts it states against the amounts read
     (amount_read, or a payments list's successful payments alone, or a registry's active rows alone,
-    which some lists total) and, when it states a count, the rows against the rows read (or those). A workbook's list
-    that goes on over several sheets may end with the grand total of them all: a sheet's totals row
+    which some lists total) and, when it states a count, the rows against the rows read (or those).
+    A workbook's list that goes on over several sheets may end with the grand total of them all: a sheet's totals row
     that disagrees with its own rows is checked against the workbook's sheets of its role up to it.
     camt's summaries are checked by its reader (readers/camt_totals.py)."""
     sheets: dict[tuple, tuple[Read, list[str]]] = {}  # a workbook's sheets of one role so far, together

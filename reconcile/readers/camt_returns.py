@@ -210,9 +210,9 @@ def _same_account_named(ret: dict, original: dict) -> bool:
     """Whether a payment without an account column names one account in its text (a statement
     without a column for it), and the return names that one alone, its leading zeros lost or not, in
     its text (as where the money came back from too, not where it went back to) or its column. A
-    text that names two
-    (the paying office's own beside the payee's) names none apart; `HOAN TRA VE TK <office> CK CCCD
-    <another>` names the office's account as where the money went back to, and is the other's."""
+    text that names two (the paying office's own beside the payee's) names none apart; `HOAN TRA VE
+    TK <office> CK CCCD <another>` names the office's account as where the money went back to, and
+    is the other's."""
     if original.get("account_number"):
         return False
     paid = _mentions(original.get("narrative"), True)
