@@ -53,9 +53,10 @@ def payment_rows(draw, n_files: int, refused: int | None = None):
         for i in range(draw(st.integers(1, 12))):
             text, value = draw(AMOUNTS)
             other = draw(OTHER.filter(bool) if f == refused else OTHER)
-            rows.append((payment_row(f, i, text, other), value, value is not None and other is None))
+            # 0 VND in a successful payment (no status is success) is no payment: rejected, its 0 counted
+            rows.append((payment_row(f, i, text, other), value, bool(value) and other is None))
         if f != refused and not any(ok for _, _, ok in rows):
-            text, value = draw(AMOUNTS.filter(lambda a: a[1] is not None))
+            text, value = draw(AMOUNTS.filter(lambda a: bool(a[1])))
             rows.insert(draw(st.integers(0, len(rows))), (payment_row(f, len(rows), text, None), value, True))
         files.append(rows)
     return files

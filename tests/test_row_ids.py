@@ -1,6 +1,7 @@
 """load_current.sql numbers rows by a cheap key (file and ID, file and reference) and sorts by the
 rest of the order only within ties. The ids must be those of one sort of every row by every key
-(the definition, held here as it was written before), whatever the ties: rows listed twice, in two
+(the definition, held here as it was written before; the primary row chosen by status first, whatever
+the file, since a list of reductions beside the month's list lost a death), whatever the ties: rows listed twice, in two
 programmes, in two files, alike in every key but the row, with NULLs in the keys."""
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ SELECT s.rowid AS stg_row,
     row_number() OVER (ORDER BY f.file_order, s.vneid, s.program, s.entitled_amount, s.full_name, s.account_number,
                                 s.status, s.date_of_birth, s.source_row) AS registry_id,
     row_number() OVER (PARTITION BY s.vneid, s.program
-                       ORDER BY f.file_order, s.status <> 'active', s.entitled_amount, s.full_name, s.account_number,
-                                s.status, s.date_of_birth, s.source_row) = 1 AS is_primary
+                       ORDER BY CASE s.status WHEN 'deceased' THEN 0 WHEN 'terminated' THEN 1
+                                              WHEN 'suspended' THEN 2 ELSE 3 END,
+                                s.entitled_amount, s.full_name, s.account_number, s.status, s.date_of_birth,
+                                f.file_order, s.source_row) = 1 AS is_primary
 FROM stg_registry AS s JOIN cur_files AS f USING (file_id) WHERE s.reject_reason IS NULL
 """
 PAYMENT_DEFINITION = """
