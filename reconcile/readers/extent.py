@@ -20,6 +20,7 @@ import posixpath
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,9 +66,10 @@ def check_sheets(path: Path, sheet: int | str | None) -> None:
         NotImplementedError,
         EOFError,
         struct.error,
+        zlib.error,
         SyntaxError,
     ):
-        return  # SyntaxError: the XML parser's ParseError
+        return  # SyntaxError: the XML parser's ParseError; a damaged part: the reader says what is wrong
 
 
 def _refuse(path: Path, name: str, rows: int, columns: int) -> None:
