@@ -8,7 +8,9 @@ IDs, nor an ID be tried against them, and the key never leaves the office with t
 auditors' decisions and comments as written are left out; free text (a finding's detail, a
 rejection reason) has its long digit runs hidden whole. `registry_id` is numbered again, in the order
 of a keyed hash: the run numbers the registry in the order of its IDs, which would tell where each
-hashed ID stands among the others.
+hashed ID stands among the others. What the masked workbook and the flat exports also show (a
+finding's `flag_id` and `case_id`, the payment references) is keyed again under the copy's own key,
+and `payment_id` numbered again, so that the copy shares no join key with them (analyst_keys.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from reconcile import __version__, scratch
+from reconcile.analyst_keys import ORDER, RENUMBERED, comment_copy, copy_key, rekeyed, renumber, unreferenced
 from reconcile.errors import ReconcileError
 from reconcile.masking import install_macros as install_masking
 from reconcile.sqlfiles import bind
@@ -136,16 +139,19 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
         con.execute("ATTACH ? AS source (READ_ONLY)", [str(db)])
         install_masking(con)  # rc_hide_text
         con.execute(ddl())  # the same tables, views and comments
-        _renumber_registry(con, inner, outer)
-        rows = {table.name: _copy(con, table, chosen, inner, outer) for table in TABLES}
+        for column in RENUMBERED:
+            renumber(con, column, inner, outer)
+        pads = {"inner": inner, "outer": outer}
+        pads["cinner"], pads["couter"] = hmac_pads(copy_key(key))
+        rows = {table.name: _copy(con, table, chosen, pads) for table in TABLES}
         if chosen != sorted(present):
             rows["cases"] = _cases_of(con)
         con.execute(
             """CREATE TABLE export_info AS SELECT * FROM (VALUES
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
-            ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex'),
+            ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex; payment_ref, bank_ref, flag_id, case_id and the chains'' hash and prev_hash: HMAC-SHA256 with the copy''s own key (derived from the office''s), so that none is what the workbook and the flat exports show'),
             ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, the auditors'' decisions and comments as written (their status and amounts kept), file paths (file_name kept), each row''s place in its file (source_row)'),
-            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); registry_id numbered again in a keyed order (the run numbers it in the order of the IDs); source_file to the file name'))
+            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); the references and rows a detail names; registry_id and payment_id numbered again in a keyed order (the run numbers them in the order of the IDs and references), and every table''s rows in a keyed order; source_file to the file name'))
             AS t(key, value)""",
             {
                 "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -160,11 +166,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
             "COMMENT ON COLUMN export_info.key IS 'What is said: exported_at, tool_version, periods, hashed, removed, masked'"
         )
         con.execute("COMMENT ON COLUMN export_info.value IS 'What was done, in words'")
-        for name in ("registry", "flags", "matches", "superseded_flags"):
-            con.execute(
-                f"COMMENT ON COLUMN main.{name}.registry_id IS 'Row id of the registry within the period, numbered "
-                "in this copy in the order of a keyed hash (the same ids in every table and copy of the database)'"
-            )
+        comment_copy(con)
         con.execute("DETACH source")
     except BaseException:
         con.close()
@@ -187,34 +189,9 @@ def _cases_of(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM main.cases").fetchall()[0][0]
 
 
-def _renumber_registry(con: duckdb.DuckDBPyConnection, inner: bytes, outer: bytes) -> None:
-    """`registry_ids`: each period's registry ids (of the registry and of the findings, matches and
-    superseded findings that name one) numbered 1, 2, ... again, in the order of a keyed hash of the
-    period and id. A run numbers the registry by file and then by ID, so the copy's ids would tell how
-    the hashed IDs sort; the same key gives the same ids in every copy, and joins on them still work."""
-    named = [
-        t
-        for (t,) in con.execute(
-            "SELECT table_name FROM duckdb_columns() WHERE database_name = 'source' AND schema_name = 'main' "
-            "AND column_name = 'registry_id' AND table_name IN (SELECT table_name FROM duckdb_columns() "
-            "WHERE database_name = 'source' AND schema_name = 'main' AND column_name = 'period') "
-            "AND table_name IN (SELECT table_name FROM duckdb_tables() WHERE database_name = 'source') "
-            "ORDER BY table_name"
-        ).fetchall()
-    ]
-    ids = " UNION ".join(
-        f"SELECT period, registry_id FROM source.main.{quote_ident(t)} WHERE registry_id IS NOT NULL" for t in named
-    )
-    sql = (
-        "CREATE TEMP TABLE registry_ids AS SELECT period, registry_id AS old, row_number() OVER ("
-        "PARTITION BY period ORDER BY sha256($outer || unhex(sha256($inner || encode(period || ':' || registry_id))))"
-        f") AS new FROM ({ids or 'SELECT NULL::VARCHAR AS period, NULL::BIGINT AS registry_id WHERE false'})"
-    )
-    con.execute(sql, bind(sql, {"inner": inner, "outer": outer}))
-
-
-def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: bytes, outer: bytes) -> int:
-    """One table into the analyst copy; a table or column an older database lacks stays empty or NULL."""
+def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], pads: dict[str, bytes]) -> int:
+    """One table into the analyst copy, its rows in the order of a keyed value (analyst_keys.ORDER);
+    a table or column an older database lacks stays empty or NULL."""
     have = {
         c
         for (c,) in con.execute(
@@ -231,16 +208,18 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
         col = quote_ident(name)
         if name not in have:
             exprs.append("NULL")
-        elif name == "registry_id" and "period" in have:
-            exprs.append(
-                "(SELECT m.new FROM registry_ids AS m WHERE m.period = src.period AND m.old = src.registry_id)"
-            )
+        elif name in RENUMBERED and "period" in have:
+            exprs.append(f"(SELECT m.new FROM {name}s AS m WHERE m.period = src.period AND m.old = src.{col})")
+        elif (again := rekeyed(name, col)) is not None:
+            exprs.append(again)
         elif name in HASHED:
             exprs.append(
                 f"CASE WHEN {col} IS NOT NULL THEN sha256($outer || unhex(sha256($inner || encode({col})))) END"
             )
         elif name in REMOVED:
             exprs.append("NULL")
+        elif name == "detail":
+            exprs.append(unreferenced(undated(col)))
         elif name in DATED:
             exprs.append(undated(col))
         elif name in FILE_NAME_ONLY:
@@ -248,9 +227,12 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], inner: byte
         else:
             exprs.append(col)
     where = "WHERE period IN (SELECT unnest($periods))" if "period" in names else ""
+    first = next((o for o in ORDER if o in have and o in names), "")
+    by = [names.index(n) + 1 for n in ("period", first) if n in have and n in names]
+    order = f"ORDER BY {', '.join(map(str, by))}" if by else ""
     sql = (
         f"INSERT INTO main.{quote_ident(table.name)} ({', '.join(quote_ident(n) for n in names)}) "
-        f"SELECT {', '.join(exprs)} FROM source.main.{quote_ident(table.name)} AS src {where}"
+        f"SELECT {', '.join(exprs)} FROM source.main.{quote_ident(table.name)} AS src {where} {order}"
     )
-    con.execute(sql, bind(sql, {"periods": periods, "inner": inner, "outer": outer}))
+    con.execute(sql, bind(sql, {"periods": periods, **pads}))
     return con.execute(f"SELECT count(*) FROM main.{quote_ident(table.name)}").fetchall()[0][0]

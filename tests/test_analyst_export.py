@@ -15,6 +15,13 @@ from reconcile.cli import cli
 
 SAMPLE = FIXTURES / "sample"
 KEY = bytes.fromhex(TEST_KEY)  # the suite's RECONCILE_KEY, with which the database was made
+COPY_KEY = hmac.new(KEY, b"reconcile analyst copy v1", hashlib.sha256).digest()  # the copy's own
+
+
+def copied_id(flag_or_case_id: str) -> str:
+    """A flag_id or case_id as the analyst copy has it: keyed again under the copy's key, the same look."""
+    h = hmac.new(COPY_KEY, f"id:{flag_or_case_id}".encode(), hashlib.sha256).hexdigest()
+    return "-".join(h[i : i + 4] for i in range(0, 16, 4))
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +52,9 @@ def test_ids_become_keyed_hashes_that_still_join_and_nothing_personal_is_left(db
     res = export_db(db, out)
     assert res.exit_code == 0, res.output
     assert res.stderr == (
-        f"reconcile: wrote {out} (2024-09; 300 registry rows, 300 payments, 26 findings); IDs and "
-        "account numbers are keyed hashes, names and dates of birth left out\n"
+        f"reconcile: wrote {out} (2024-09; 300 registry rows, 300 payments, 26 findings); IDs, account numbers "
+        "and payment references are keyed hashes, finding and case ids the copy's own, names and dates of birth "
+        "left out\n"
     )
     with duckdb.connect(str(db), read_only=True) as con:
         ids = {
@@ -104,7 +112,9 @@ def test_registry_ids_do_not_tell_how_the_ids_sort_and_still_join(db, tmp_path):
         ).fetchone() == (1, 300, 300)
         assert con.execute(
             "SELECT f.flag_id, r.vneid FROM flags AS f JOIN registry AS r USING (period, registry_id) ORDER BY 1"
-        ).fetchall() == [(f, hmac.new(KEY, v.encode(), hashlib.sha256).hexdigest()) for f, v in flagged]
+        ).fetchall() == sorted(
+            (copied_id(f), hmac.new(KEY, v.encode(), hashlib.sha256).hexdigest()) for f, v in flagged
+        )
         assert (
             con.execute("SELECT count(*) FROM matches JOIN registry USING (period, registry_id)").fetchone() == matched
         )
@@ -116,12 +126,17 @@ def test_registry_ids_do_not_tell_how_the_ids_sort_and_still_join(db, tmp_path):
 def test_the_same_key_gives_the_same_hashes(db, tmp_path):
     assert export_db(db, tmp_path / "a.duckdb").exit_code == 0
     assert export_db(db, tmp_path / "b.duckdb").exit_code == 0
-    sql = "SELECT vneid FROM registry ORDER BY registry_id"
-    a, b = (
-        list(duckdb.connect(str(tmp_path / n), read_only=True).execute(sql).fetchall())
-        for n in ("a.duckdb", "b.duckdb")
+    sqls = (
+        "SELECT vneid FROM registry ORDER BY registry_id",
+        "SELECT flag_id, case_id, payment_ref, payment_id, registry_id FROM flags ORDER BY flag_id",
+        "SELECT payment_id, payment_ref, bank_ref FROM payments ORDER BY payment_id",
     )
-    assert a == b
+    for sql in sqls:
+        a, b = (
+            list(duckdb.connect(str(tmp_path / n), read_only=True).execute(sql).fetchall())
+            for n in ("a.duckdb", "b.duckdb")
+        )
+        assert a == b
 
 
 NEW_KEY = 'python -c "import secrets; print(secrets.token_hex(32))"'
@@ -267,12 +282,78 @@ def test_an_auditor_s_words_do_not_leave_with_the_copy_but_what_was_decided_does
     assert CliRunner().invoke(cli, ["export-db", "--db", str(db), "--out", str(out)]).exit_code == 0
     with duckdb.connect(str(out), read_only=True) as con:
         assert con.execute(
-            "SELECT status, decision, comment, amount_recovered FROM cases WHERE case_id = ?", [case_id]
+            "SELECT status, decision, comment, amount_recovered FROM cases WHERE case_id = ?", [copied_id(case_id)]
         ).fetchall() == [("recovery", None, None, 1_000_000)]
         assert con.execute(
-            "SELECT to_status, decision, comment, amount FROM case_events WHERE case_id = ?", [case_id]
+            "SELECT to_status, decision, comment, amount FROM case_events WHERE case_id = ?", [copied_id(case_id)]
         ).fetchall() == [("recovery", None, None, 1_000_000)]
         text = " ".join(
             str(row) for t in ("cases", "case_events") for row in con.execute(f"SELECT * FROM {t}").fetchall()
         )
     assert "Nhung" not in text
+
+
+def test_the_copy_shares_no_key_with_the_masked_workbook_and_its_tables_still_join(sample_month, tmp_path):
+    """A tester joined the masked workbook (a name, an ID's last 4 digits) to the analyst copy (birth
+    year, gender, province: 6 more digits) on the case_id and flag_id both showed, and on the payment
+    reference (whole in the copy, its last 4 characters beside the amount in the workbook): 10 of 12
+    digits and a name. The copy keys them again under its own key; its own tables join as before."""
+    import openpyxl
+    import polars as pl
+
+    from test_cases import query
+    from test_cases_money import AMOUNT, decide
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'pension'")[0]
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 1_000_000}).exit_code == 0
+    book, flat = tmp_path / "masked.xlsx", tmp_path / "export"
+    outs = ["--report", str(book), "--export", str(flat), "--mask-ids"]
+    res = CliRunner().invoke(cli, ["report", "--db", str(db), "--period", "2024-09", *outs])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "analysts.duckdb"
+    assert export_db(db, out).exit_code == 0
+    shown = {
+        str(v) for ws in openpyxl.load_workbook(book).worksheets for row in ws.iter_rows(values_only=True) for v in row
+    }
+    for path in flat.iterdir():
+        frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, infer_schema=False)
+        shown |= {str(v) for row in frame.rows() for v in row}
+    joins = (
+        "SELECT count(*) FROM flags JOIN cases USING (case_id)",
+        "SELECT count(*) FROM flags JOIN payments USING (period, payment_ref)",
+        "SELECT count(*) FROM matches JOIN payments USING (period, payment_id, payment_ref)",
+        "SELECT count(*) FROM flags JOIN payments USING (period, payment_id)",
+        "SELECT count(*) FROM cases JOIN case_events USING (case_id)",
+        "SELECT count(*) FROM recoveries JOIN flags USING (case_id)",
+    )
+    with duckdb.connect(str(db), read_only=True) as con:
+        ids = {v for (v,) in con.execute("SELECT flag_id FROM flags UNION SELECT case_id FROM cases").fetchall()}
+        refs = {
+            v
+            for (v,) in con.execute(
+                "SELECT payment_ref FROM payments UNION SELECT bank_ref FROM payments UNION SELECT payment_ref FROM flags"
+            ).fetchall()
+            if v
+        }
+        paid = con.execute("SELECT payment_id, vneid FROM payments WHERE vneid IS NOT NULL").fetchall()
+        expected = [con.execute(sql).fetchone() for sql in joins]
+    assert ids & shown and len(ids & shown) > 20  # the workbook shows them whole
+    beside = {(r[-4:], a) for r, a in query(db, "SELECT payment_ref, paid_amount FROM flags WHERE paid_amount > 0")}
+    text = every_text(out)
+    assert [i for i in ids if i in text] == []
+    assert [r for r in refs if r in text] == []
+    with duckdb.connect(str(out), read_only=True) as con:
+        last4 = con.execute(
+            "SELECT DISTINCT right(payment_ref, 4), amount FROM payments UNION "
+            "SELECT DISTINCT right(payment_ref, 4), paid_amount FROM flags"
+        ).fetchall()
+        assert beside and beside & set(last4) == set()
+        assert [con.execute(sql).fetchone() for sql in joins] == expected and min(n for (n,) in expected) > 0
+        # the run numbers payments in the order of their references: the copy numbers them again
+        copied = set(con.execute("SELECT payment_id, vneid FROM payments WHERE vneid IS NOT NULL").fetchall())
+        assert len(copied & {(p, hmac.new(KEY, v.encode(), hashlib.sha256).hexdigest()) for p, v in paid}) < 10
+        assert con.execute(
+            "SELECT count(*) FILTER (WHERE NOT regexp_full_match(flag_id, '[0-9a-f]{4}(-[0-9a-f]{4}){3}')) "
+            "+ count(*) FILTER (WHERE NOT regexp_full_match(case_id, '[0-9a-f]{4}(-[0-9a-f]{4}){3}')) FROM flags"
+        ).fetchone() == (0,)

@@ -33,8 +33,9 @@ def export_db(db, out, periods) -> None:
     result = export(db, out, list(periods))
     say(
         f"reconcile: wrote {result.path} ({', '.join(result.periods)}; {result.rows['registry']:,} registry "
-        f"rows, {result.rows['payments']:,} payments, {result.rows['flags']:,} findings); IDs and account "
-        "numbers are keyed hashes, names and dates of birth left out",
+        f"rows, {result.rows['payments']:,} payments, {result.rows['flags']:,} findings); IDs, account numbers "
+        "and payment references are keyed hashes, finding and case ids the copy's own, names and dates of birth "
+        "left out",
         err=True,
     )
 
