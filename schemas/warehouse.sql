@@ -716,7 +716,7 @@ COMMENT ON COLUMN "case_events"."decision" IS 'What was decided, after the event
 COMMENT ON COLUMN "case_events"."comment" IS 'The comment, after the event';
 COMMENT ON COLUMN "case_events"."amount" IS 'VND recovered (recovery, recovered) or written off (written_off), in all';
 COMMENT ON COLUMN "case_events"."period" IS 'Reconciliation period YYYY-MM';
-COMMENT ON COLUMN "case_events"."source" IS 'Where it came from: the workbook''s file name and sheet and row, or the run';
+COMMENT ON COLUMN "case_events"."source" IS 'Where it came from: the workbook''s file name and sheet and row, or the run (for a reopening, with the findings new since the case was closed, by flag_id)';
 COMMENT ON COLUMN "case_events"."prev_hash" IS 'hash of the event before it in the table (64 zeros for the first)';
 COMMENT ON COLUMN "case_events"."hash" IS 'HMAC-SHA256 under the database''s key of prev_hash and the event''s content: an event altered, removed or inserted breaks the chain (`reconcile verify`)';
 COMMENT ON TABLE "signoffs" IS 'Periods signed off by a checker who is not the period''s operator, and reopened; append-only and hash-chained. A period whose latest row is a signoff refuses a re-run and a removal';

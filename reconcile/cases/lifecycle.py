@@ -2,7 +2,7 @@
 
 An auditor may decide at once, without marking the case in review first (open → explained or
 recovery); a closed case may be looked at again (closed → in_review); a run reopens a closed case that
-a later period flags again (closed → open, by the run only). Any other change of status is refused.
+it flags with a finding new since the closing (closed → open, by the run only). Any other change of status is refused.
 An amount (recovery, recovered, written_off) is 0 or more, and what a case recovered and wrote off
 together is never more than its amount at stake.
 """

@@ -1,6 +1,6 @@
-"""After a run, an import, a sign-off or a removal: the closed cases flagged again in a later period,
-by a finding new since they were closed, reopened (each with an event), and `cases` remade
-(sql/cases_refresh.sql). A database an earlier version wrote is brought up to date the same way
+"""After a run, an import, a sign-off or a removal: the closed cases that a run flags with a finding
+new since they were closed (a later period's, or one a re-run adds) reopened, each with an event, and
+`cases` remade (sql/cases_refresh.sql). A database an earlier version wrote is brought up to date the same way
 (upgrade, backfill)."""
 
 from __future__ import annotations
@@ -18,20 +18,21 @@ SYSTEM = "reconcile"  # case_events.by of what a run records itself
 
 
 def reopen_flagged(con, key: bytes, period: str, run_id: str) -> int:
-    """Reopen every case whose latest event closed it from a period before `period` and that `period`
-    flags with a finding new since the closing: one (flag_id) that the run holding `period` when the
-    case was closed did not have, or any when no run held it then. A re-run of a period the auditor
-    had seen when closing (the same files, or the finding unchanged) reopens nothing. Returns how
-    many. An explained case flagged again keeps its decision (the new period shows in
-    cases.last_period and periods_flagged)."""
+    """Reopen every closed case that `period` flags with a finding new since the closing: one
+    (flag_id) that the run holding `period` when the case was closed did not have, or any when no run
+    held it then. So a later period's finding reopens it, and so does a re-run of a month before the
+    one whose book closed it (or of that month) when it adds a finding the auditor never saw (a
+    payment the bank's corrected file adds); a re-run that only repeats findings seen when closing (the
+    same files, or the finding unchanged) reopens nothing. The event's source names the run and the
+    new findings. Returns how many. An explained case flagged again keeps its decision (the new period
+    shows in cases.last_period and periods_flagged)."""
     rows = con.execute(
         """WITH latest AS (
-               SELECT case_id, arg_max(to_status, seq) AS status, arg_max(period, seq) AS period,
-                      arg_max("at", seq) AS closed_at,
+               SELECT case_id, arg_max(to_status, seq) AS status, arg_max("at", seq) AS closed_at,
                       arg_max(assignee, seq) AS assignee, arg_max(decision, seq) AS decision,
                       arg_max(comment, seq) AS comment, arg_max(amount, seq) AS amount
                FROM case_events GROUP BY case_id),
-           closed AS (SELECT * FROM latest WHERE status = 'closed' AND period < $period),
+           closed AS (SELECT * FROM latest WHERE status = 'closed'),
            held AS (  -- the earlier runs of the period: from their commit to the run or removal replacing them
                SELECT s.run_id, s.finished_at AS since, coalesce(r.finished_at, d.deleted_at) AS until
                FROM superseded_runs AS s
@@ -46,12 +47,12 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> int:
                JOIN superseded_flags AS f ON f.period = $period AND f.case_id = c.case_id
                JOIN held AS h ON h.run_id = f.run_id
                WHERE (h.since IS NULL OR h.since <= c.closed_at) AND (h.until IS NULL OR c.closed_at < h.until))
-           SELECT c.case_id, c.assignee, c.decision, c.comment, c.amount
+           SELECT c.case_id, c.assignee, c.decision, c.comment, c.amount,
+                  string_agg(f.flag_id, ', ' ORDER BY f.flag_id) AS new_flags, count(*) AS n
            FROM closed AS c
-           WHERE EXISTS (SELECT 1 FROM flags AS f
-                         WHERE f.period = $period AND f.case_id = c.case_id
-                           AND NOT EXISTS (SELECT 1 FROM seen AS s
-                                           WHERE s.case_id = c.case_id AND s.flag_id = f.flag_id))
+           JOIN flags AS f ON f.period = $period AND f.case_id = c.case_id
+           WHERE NOT EXISTS (SELECT 1 FROM seen AS s WHERE s.case_id = c.case_id AND s.flag_id = f.flag_id)
+           GROUP BY ALL
            ORDER BY c.case_id""",
         {"period": period},
     ).fetchall()
@@ -69,9 +70,9 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> int:
             "comment": comment,
             "amount": amount,
             "period": period,
-            "source": f"run {run_id}",
+            "source": f"run {run_id}: {n} {'finding' if n == 1 else 'findings'} new since it was closed: {new}",
         }
-        for case_id, assignee, decision, comment, amount in rows
+        for case_id, assignee, decision, comment, amount, new, n in rows
     ]
     return chain.append(con, key, "case_events", events)
 

@@ -107,7 +107,12 @@ CASE_TABLES: tuple[Table, ...] = (
             Col("comment", "VARCHAR", "The comment, after the event"),
             Col("amount", "BIGINT", "VND recovered (recovery, recovered) or written off (written_off), in all"),
             PERIOD,
-            Col("source", "VARCHAR", "Where it came from: the workbook's file name and sheet and row, or the run"),
+            Col(
+                "source",
+                "VARCHAR",
+                "Where it came from: the workbook's file name and sheet and row, or the run (for a reopening, "
+                "with the findings new since the case was closed, by flag_id)",
+            ),
             *CHAIN,
         ),
     ),

@@ -1,0 +1,185 @@
+"""A closed case and a re-run of a month before the one whose book closed it: the bank's corrected
+file of that month holds a payment the auditor never saw, a finding new since the closing, and the
+case reopens, saying why; the same files again reopen nothing. Three months of one commune: Trần Văn
+Hùng, dead since 15/08/2024, paid each month; Lê Thị Ngọc Ánh's September payment failed twice, Võ
+Văn Bảy's once (tests/test_money_retries.py)."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+
+REGISTRY = (
+    "vneid,full_name,date_of_birth,gender,program,category,entitled_amount,channel,bank_code,account_number,"
+    "province_code,commune_code,status,date_of_death\n"
+)
+BANK = "payment_ref,vneid,payee_name,bank_code,account_number,amount,value_date,channel,status,narrative\n"
+DEAD = "001045000002"
+FAILED = "001045000007"
+ONCE = "001045000008"
+NAMES = ("Nguyễn Thị Lan", "Phạm Văn Đông", "Đỗ Thị Hằng", "Vũ Văn Lộc", "Bùi Thị Thuỷ")
+PEOPLE = {f"0010450001{n:02d}": f"{NAMES[n % 5]} {n}" for n in range(1, 16)}
+PEOPLE |= {DEAD: "Trần Văn Hùng", FAILED: "Lê Thị Ngọc Ánh", ONCE: "Võ Văn Bảy"}
+PERIODS = ("2024-09", "2024-10", "2024-11")
+AMOUNT = "Amount recovered or written off (VND)"
+
+
+def person(vneid: str, status: str = "active", died: str = "") -> str:
+    return (
+        f"{vneid},{PEOPLE[vneid]},0{int(vneid[-1]) % 9 + 1}/03/1945,male,welfare,elderly 80+,1.500.000,bank,BIDV,"
+        f"01234{vneid[-8:]},01,00004,{status},{died}\n"
+    )
+
+
+def paid(ref: str, vneid: str, date: str, status: str = "success", why: str = "Chi tro cap") -> str:
+    """A row of the bank's file, the payee's name as banks write it: capitals, no diacritics."""
+    payee = unicodedata.normalize("NFD", PEOPLE[vneid].replace("Đ", "D")).encode("ascii", "ignore").decode().upper()
+    return f"{ref},{vneid},{payee},BIDV,01234{vneid[-8:]},1.500.000,{date},bank,{status},{why}\n"
+
+
+def month_files(folder: Path, period: str, extra: str = "") -> dict[str, list[Path]]:
+    """A month's registry and bank file: everyone paid on the 5th, the dead man too; in September
+    Lê Thị Ngọc Ánh's payment failed, and its retry on the 7th failed again; Võ Văn Bảy's failed.
+    `extra`: more bank rows."""
+    mm = period[-2:]
+    living = [v for v in PEOPLE if v != DEAD]
+    registry = REGISTRY + "".join(person(v) for v in living) + person(DEAD, "deceased", "15/08/2024")
+    bank = BANK + "".join(paid(f"FT2024{mm}00{v[-3:]}", v, f"05/{mm}/2024") for v in PEOPLE if v not in (FAILED, ONCE))
+    if period == "2024-09":
+        bank += paid("FT20240900071", FAILED, "05/09/2024", "failed", "Tai khoan bi khoa")
+        bank += paid("FT20240900072", FAILED, "07/09/2024", "failed", "Tai khoan bi khoa")
+        bank += paid("FT20240900081", ONCE, "05/09/2024", "failed", "Sai so tai khoan")
+    else:
+        bank += paid(f"FT2024{mm}00007", FAILED, f"05/{mm}/2024") + paid(f"FT2024{mm}00008", ONCE, f"05/{mm}/2024")
+    out = folder / (period + ("-corrected" if extra else ""))
+    out.mkdir(exist_ok=True)
+    (out / "registry.csv").write_text(registry, encoding="utf-8")
+    (out / "bank.csv").write_text(bank + extra, encoding="utf-8")
+    return {"registry": [out / "registry.csv"], "payments": [out / "bank.csv"]}
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, ["--lang", "en", *args])
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def run(db: Path, period: str, files: dict[str, list[Path]]):
+    res = invoke(
+        "run", "--period", period, "--db", str(db), "--registry", str(files["registry"][0]),
+        "--payments", str(files["payments"][0]),
+    )  # fmt: skip
+    assert res.exit_code in (0, 1), res.output
+    return res
+
+
+def three_months(folder: Path) -> Path:
+    db = folder / "m.duckdb"
+    for period in PERIODS:
+        run(db, period, month_files(folder, period))
+    return db
+
+
+def decide(db: Path, period: str, case_id: str, out: Path, **cells) -> str:
+    """The period's workbook written now, the case's row given these cells (by header), imported."""
+    book = out.with_suffix(".written.xlsx")
+    res = invoke("report", "--period", period, "--db", str(db), "--report", str(book), "--lang", "en")
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Findings"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("Case id") + 1).value == case_id)
+    for column, value in cells.items():
+        ws.cell(row, header.index(column) + 1).value = value
+    wb.save(out)
+    res = invoke("review", "import", str(out), "--db", str(db), "--by", "Nguyễn Thị Lan")
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def events(db: Path, case_id: str) -> list[tuple]:
+    return query(
+        db,
+        'SELECT "by", action, from_status, to_status, period, source FROM case_events WHERE case_id = ? ORDER BY seq',
+        [case_id],
+    )
+
+
+@pytest.fixture()
+def closed(tmp_path) -> tuple[Path, str]:
+    """September to November in the database; the dead man's case recovered in full and closed from
+    November's book."""
+    db = three_months(tmp_path)
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND vneid = ?", [DEAD])[0]
+    decide(db, "2024-11", case_id, tmp_path / "a.xlsx", Status="recovery", Assignee="Chị Lan", Decision="Thu hồi")
+    decide(db, "2024-11", case_id, tmp_path / "b.xlsx", Status="recovered", **{AMOUNT: 4_500_000})
+    decide(db, "2024-11", case_id, tmp_path / "c.xlsx", Status="closed", Comment="Đóng hồ sơ", **{AMOUNT: None})
+    assert query(db, "SELECT status, amount_at_stake, amount_recovered FROM cases WHERE case_id = ?", [case_id]) == [
+        ("closed", 4_500_000, 4_500_000)
+    ]
+    return db, case_id
+
+
+def test_re_running_months_the_auditor_had_seen_when_closing_reopens_nothing(closed, tmp_path):
+    db, case_id = closed
+    for period in ("2024-10", "2024-11"):  # before the closing book's month, and that month itself
+        res = run(db, period, month_files(tmp_path, period))
+        assert "0 findings appeared, 0 gone, 0 input files added, removed or changed" in res.output
+        assert "reopened" not in res.output
+    assert query(db, "SELECT status, events FROM cases WHERE case_id = ?", [case_id]) == [("closed", 3)]
+
+
+def test_a_re_run_of_an_earlier_month_with_a_payment_never_seen_reopens_the_closed_case(closed, tmp_path):
+    db, case_id = closed
+    # the bank's corrected October statement: one more payment to the dead man, on 20/10/2024
+    extra = paid("FT20241099999", DEAD, "20/10/2024", why="Chi bo sung")
+    res = run(db, "2024-10", month_files(tmp_path, "2024-10", extra))
+    assert "reconcile: 1 closed case flagged again and reopened; see reconcile cases --status open" in res.output
+    (new,) = query(db, "SELECT flag_id FROM flags WHERE payment_ref = 'FT20241099999' AND code = 'PAID_AFTER_DEATH'")[0]
+    *_, (run_id,) = query(db, "SELECT run_id FROM runs WHERE period = '2024-10'")
+    assert events(db, case_id)[3:] == [
+        (
+            "reconcile",
+            "reopened",
+            "closed",
+            "open",
+            "2024-10",
+            f"run {run_id}: 1 finding new since it was closed: {new}",
+        )
+    ]
+    assert query(
+        db,
+        "SELECT status, assignee, opened_period, periods_open, amount_at_stake, amount_recovered FROM cases "
+        "WHERE case_id = ?",
+        [case_id],
+    ) == [("open", "Chị Lan", "2024-10", 2, 6_000_000, 4_500_000)]
+    assert query(
+        db, "SELECT status, overpaid, recovered, outstanding FROM recoveries WHERE case_id = ?", [case_id]
+    ) == [("open", 6_000_000, 4_500_000, 1_500_000)]
+    # October's workbook: the finding never seen shows its case open, and the case is among the open ones
+    book = tmp_path / "oct.xlsx"
+    assert (
+        invoke("report", "--period", "2024-10", "--db", str(db), "--report", str(book), "--lang", "en").exit_code == 0
+    )
+    wb = openpyxl.load_workbook(book, read_only=True)
+    rows = list(wb["Findings"].iter_rows(values_only=True))
+    status = rows[0].index("Status")
+    assert {r[status] for r in rows[1:] if case_id in r} == {"open"}
+    assert any(case_id in r for r in wb["Open cases"].iter_rows(values_only=True))
+    # and once only: the same corrected files again, the case closed again, reopen nothing
+    decide(db, "2024-10", case_id, tmp_path / "d.xlsx", Status="in_review")
+    decide(db, "2024-10", case_id, tmp_path / "e.xlsx", Status="explained", Decision="Đã xác minh")
+    decide(db, "2024-10", case_id, tmp_path / "f.xlsx", Status="closed")
+    res = run(db, "2024-10", month_files(tmp_path, "2024-10", extra))
+    assert "reopened" not in res.output
+    assert query(db, "SELECT status, events FROM cases WHERE case_id = ?", [case_id]) == [("closed", 7)]
