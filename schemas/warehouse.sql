@@ -369,7 +369,11 @@ CREATE OR REPLACE MACRO rc_counts_before(a, b) AS
 -- that learnt of the death later flags it PAID_AFTER_DEATH where the month before said suspended). The
 -- finding stays, the later file does repeat the payment (OUT_OF_PERIOD says it is not of its month);
 -- its money is counted once, in the finding named here (rc_counts_before): cases.amount_at_stake,
--- recoveries, period_summary and the action files leave it out.
+-- recoveries, period_summary and the action files leave it out. And the earlier attempts of a payment
+-- the bank tried again in its period and that failed again (PAYMENT_FAILED, one case: the same
+-- beneficiary and programme): one entitlement at stake, counted in the last attempt, the one the
+-- re-issue list sends again (actions_reissue.sql); an attempt another period's file repeats is named
+-- with the last attempt of the period it counts in.
 CREATE OR REPLACE VIEW flag_repeats AS
 WITH joined AS (  -- the findings on a payment, with the payment
     SELECT f.period, f.flag_id, f.case_id, f.code, f.program, p.payment_id, p.payment_ref, p.bank_ref,
@@ -388,15 +392,33 @@ flagged AS (  -- those whose reference a finding of another period names too: fe
     SELECT * FROM joined
     WHERE ltrim(payment_ref, '0') IN (SELECT ref_key FROM keyed GROUP BY ref_key HAVING count(DISTINCT period) > 1)
        OR ltrim(bank_ref, '0') IN (SELECT ref_key FROM keyed GROUP BY ref_key HAVING count(DISTINCT period) > 1)
+),
+across AS (  -- a payment another period's file holds too: the finding whose money counts
+    SELECT b.period, b.flag_id, b.case_id, b.code, b.payment_ref,
+           arg_min(a.period, (NOT a.in_period, a.period, a.flag_id)) AS counted_period,
+           arg_min(a.flag_id, (NOT a.in_period, a.period, a.flag_id)) AS counted_flag_id
+    FROM flagged AS b
+    JOIN flagged AS a
+      ON a.kind = b.kind AND a.program IS NOT DISTINCT FROM b.program AND a.amount = b.amount
+     AND a.period <> b.period AND rc_same_payment(a, b) AND rc_counts_before(a, b)
+    GROUP BY ALL
+),
+attempts AS (  -- each period's failed attempts of a case, not counted in another period: the last counts
+    SELECT period, flag_id, case_id, code, payment_ref,
+           first_value(flag_id) OVER (PARTITION BY period, case_id
+                                      ORDER BY value_date DESC, payment_ref DESC, payment_id DESC) AS last_flag_id
+    FROM joined AS j
+    WHERE code = 'PAYMENT_FAILED' AND case_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM across AS x WHERE x.period = j.period AND x.flag_id = j.flag_id)
 )
-SELECT b.period, b.flag_id, b.case_id, b.code, b.payment_ref,
-       arg_min(a.period, (NOT a.in_period, a.period, a.flag_id)) AS counted_period,
-       arg_min(a.flag_id, (NOT a.in_period, a.period, a.flag_id)) AS counted_flag_id
-FROM flagged AS b
-JOIN flagged AS a
-  ON a.kind = b.kind AND a.program IS NOT DISTINCT FROM b.program AND a.amount = b.amount
- AND a.period <> b.period AND rc_same_payment(a, b) AND rc_counts_before(a, b)
-GROUP BY ALL;
+SELECT x.period, x.flag_id, x.case_id, x.code, x.payment_ref, x.counted_period,
+       coalesce(t.last_flag_id, x.counted_flag_id) AS counted_flag_id
+FROM across AS x
+LEFT JOIN attempts AS t ON t.period = x.counted_period AND t.flag_id = x.counted_flag_id
+UNION ALL
+SELECT period, flag_id, case_id, code, payment_ref, period, last_flag_id
+FROM attempts
+WHERE flag_id <> last_flag_id;
 
 -- A case's amount as its decision shows it (the workbook's column, review import): what was recovered
 -- for recovery and recovered, what was written off for written_off; none otherwise, nor when it is 0.
@@ -698,7 +720,7 @@ COMMENT ON COLUMN "cases"."status" IS 'open, in_review, explained, recovery, rec
 COMMENT ON COLUMN "cases"."assignee" IS 'Who the case is with (the latest decision)';
 COMMENT ON COLUMN "cases"."decision" IS 'What was decided (the latest decision)';
 COMMENT ON COLUMN "cases"."comment" IS 'The latest comment';
-COMMENT ON COLUMN "cases"."amount_at_stake" IS 'VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for MISSING_PAYMENT and PAYMENT_FAILED; 0 for the others. Each payment once: one that another period''s file holds too counts in one period only (flag_repeats)';
+COMMENT ON COLUMN "cases"."amount_at_stake" IS 'VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for MISSING_PAYMENT and PAYMENT_FAILED (once a period however many attempts failed); 0 for the others. Each payment once: one that another period''s file holds too counts in one period only (flag_repeats)';
 COMMENT ON COLUMN "cases"."amount_recovered" IS 'VND recovered: the amount of the latest decision to recovery or recovered (0 when none)';
 COMMENT ON COLUMN "cases"."amount_written_off" IS 'VND written off: the amount of the latest decision to written_off while that is the case''s latest decision with an amount (0 when none, or when the case went back to recovery)';
 COMMENT ON COLUMN "cases"."events" IS 'Events of the case in case_events';
@@ -832,7 +854,7 @@ COMMENT ON COLUMN "arrears"."as_of_period" IS 'The latest period in the database
 COMMENT ON COLUMN "arrears"."months_unpaid" IS 'Consecutive periods unpaid, the latest included';
 COMMENT ON COLUMN "arrears"."amount_owed" IS 'VND due over them';
 COMMENT ON COLUMN "arrears"."partial" IS 'A month of them was reconciled with --partial (a source missing): the arrears may be overstated; check the people of the missing source when its file comes';
-COMMENT ON VIEW "flag_repeats" IS 'Findings on a payment that another period''s file holds too (a bank statement overlapping the month before, or running into the next): the same reference, amount, value date, payee and outcome, flagged alike there. The finding stays; its money is counted once, in the finding named here: the row of the period the payment is dated in, else the earliest';
+COMMENT ON VIEW "flag_repeats" IS 'Findings whose money another finding counts: on a payment that another period''s file holds too (a bank statement overlapping the month before, or running into the next): the same reference, amount, value date, payee and outcome, flagged alike there; or a failed payment the bank tried again in its period and that failed again (PAYMENT_FAILED, the same beneficiary and programme). The finding stays; its money is counted once, in the finding named here: the row of the period the payment is dated in, else the earliest; of failed attempts, the last';
 COMMENT ON COLUMN "flag_repeats"."period" IS 'Period of the finding whose money is not counted again';
 COMMENT ON COLUMN "flag_repeats"."flag_id" IS 'The finding (flags.flag_id)';
 COMMENT ON COLUMN "flag_repeats"."case_id" IS 'Its case (cases.case_id)';
@@ -845,7 +867,7 @@ COMMENT ON COLUMN "period_summary"."period" IS 'Period YYYY-MM';
 COMMENT ON COLUMN "period_summary"."code" IS 'Finding code';
 COMMENT ON COLUMN "period_summary"."severity" IS 'low, medium, high or critical';
 COMMENT ON COLUMN "period_summary"."findings" IS 'Findings of the code in the period';
-COMMENT ON COLUMN "period_summary"."amount" IS 'VND in question (paid for overpayments, the difference for AMOUNT_MISMATCH, due for MISSING_PAYMENT and PAYMENT_FAILED, 0 for the others); a payment counted in another period (flag_repeats) is not counted again';
+COMMENT ON COLUMN "period_summary"."amount" IS 'VND in question (paid for overpayments, the difference for AMOUNT_MISMATCH, due for MISSING_PAYMENT and PAYMENT_FAILED, 0 for the others); a payment counted in another period, or an earlier failed attempt of one (flag_repeats), is not counted again';
 COMMENT ON COLUMN "period_summary"."previous_period" IS 'The period before it in the database (NULL for the first)';
 COMMENT ON COLUMN "period_summary"."previous_findings" IS 'Findings of the code in the previous period';
 COMMENT ON COLUMN "period_summary"."change" IS 'findings less previous_findings';

@@ -58,7 +58,11 @@ CREATE OR REPLACE MACRO rc_counts_before(a, b) AS
 -- that learnt of the death later flags it PAID_AFTER_DEATH where the month before said suspended). The
 -- finding stays, the later file does repeat the payment (OUT_OF_PERIOD says it is not of its month);
 -- its money is counted once, in the finding named here (rc_counts_before): cases.amount_at_stake,
--- recoveries, period_summary and the action files leave it out.
+-- recoveries, period_summary and the action files leave it out. And the earlier attempts of a payment
+-- the bank tried again in its period and that failed again (PAYMENT_FAILED, one case: the same
+-- beneficiary and programme): one entitlement at stake, counted in the last attempt, the one the
+-- re-issue list sends again (actions_reissue.sql); an attempt another period's file repeats is named
+-- with the last attempt of the period it counts in.
 CREATE OR REPLACE VIEW flag_repeats AS
 WITH joined AS (  -- the findings on a payment, with the payment
     SELECT f.period, f.flag_id, f.case_id, f.code, f.program, p.payment_id, p.payment_ref, p.bank_ref,
@@ -77,15 +81,33 @@ flagged AS (  -- those whose reference a finding of another period names too: fe
     SELECT * FROM joined
     WHERE ltrim(payment_ref, '0') IN (SELECT ref_key FROM keyed GROUP BY ref_key HAVING count(DISTINCT period) > 1)
        OR ltrim(bank_ref, '0') IN (SELECT ref_key FROM keyed GROUP BY ref_key HAVING count(DISTINCT period) > 1)
+),
+across AS (  -- a payment another period's file holds too: the finding whose money counts
+    SELECT b.period, b.flag_id, b.case_id, b.code, b.payment_ref,
+           arg_min(a.period, (NOT a.in_period, a.period, a.flag_id)) AS counted_period,
+           arg_min(a.flag_id, (NOT a.in_period, a.period, a.flag_id)) AS counted_flag_id
+    FROM flagged AS b
+    JOIN flagged AS a
+      ON a.kind = b.kind AND a.program IS NOT DISTINCT FROM b.program AND a.amount = b.amount
+     AND a.period <> b.period AND rc_same_payment(a, b) AND rc_counts_before(a, b)
+    GROUP BY ALL
+),
+attempts AS (  -- each period's failed attempts of a case, not counted in another period: the last counts
+    SELECT period, flag_id, case_id, code, payment_ref,
+           first_value(flag_id) OVER (PARTITION BY period, case_id
+                                      ORDER BY value_date DESC, payment_ref DESC, payment_id DESC) AS last_flag_id
+    FROM joined AS j
+    WHERE code = 'PAYMENT_FAILED' AND case_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM across AS x WHERE x.period = j.period AND x.flag_id = j.flag_id)
 )
-SELECT b.period, b.flag_id, b.case_id, b.code, b.payment_ref,
-       arg_min(a.period, (NOT a.in_period, a.period, a.flag_id)) AS counted_period,
-       arg_min(a.flag_id, (NOT a.in_period, a.period, a.flag_id)) AS counted_flag_id
-FROM flagged AS b
-JOIN flagged AS a
-  ON a.kind = b.kind AND a.program IS NOT DISTINCT FROM b.program AND a.amount = b.amount
- AND a.period <> b.period AND rc_same_payment(a, b) AND rc_counts_before(a, b)
-GROUP BY ALL;
+SELECT x.period, x.flag_id, x.case_id, x.code, x.payment_ref, x.counted_period,
+       coalesce(t.last_flag_id, x.counted_flag_id) AS counted_flag_id
+FROM across AS x
+LEFT JOIN attempts AS t ON t.period = x.counted_period AND t.flag_id = x.counted_flag_id
+UNION ALL
+SELECT period, flag_id, case_id, code, payment_ref, period, last_flag_id
+FROM attempts
+WHERE flag_id <> last_flag_id;
 
 -- A case's amount as its decision shows it (the workbook's column, review import): what was recovered
 -- for recovery and recovered, what was written off for written_off; none otherwise, nor when it is 0.

@@ -66,8 +66,9 @@ CASE_TABLES: tuple[Table, ...] = (
                 "BIGINT",
                 "VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, "
                 "UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for "
-                "MISSING_PAYMENT and PAYMENT_FAILED; 0 for the others. Each payment once: one that another "
-                "period's file holds too counts in one period only (flag_repeats)",
+                "MISSING_PAYMENT and PAYMENT_FAILED (once a period however many attempts failed); 0 for the others. "
+                "Each payment once: one that another period's file holds too counts in one period only "
+                "(flag_repeats)",
             ),
             Col(
                 "amount_recovered",
@@ -192,10 +193,12 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "flag_repeats": (
-        "Findings on a payment that another period's file holds too (a bank statement overlapping the month "
-        "before, or running into the next): the same reference, amount, value date, payee and outcome, flagged "
-        "alike there. The finding stays; its money is counted once, in the finding named here: the row of the "
-        "period the payment is dated in, else the earliest",
+        "Findings whose money another finding counts: on a payment that another period's file holds too (a "
+        "bank statement overlapping the month before, or running into the next): the same reference, amount, "
+        "value date, payee and outcome, flagged alike there; or a failed payment the bank tried again in its "
+        "period and that failed again (PAYMENT_FAILED, the same beneficiary and programme). The finding stays; "
+        "its money is counted once, in the finding named here: the row of the period the payment is dated in, "
+        "else the earliest; of failed attempts, the last",
         {
             "period": "Period of the finding whose money is not counted again",
             "flag_id": "The finding (flags.flag_id)",
@@ -215,8 +218,8 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "severity": "low, medium, high or critical",
             "findings": "Findings of the code in the period",
             "amount": "VND in question (paid for overpayments, the difference for AMOUNT_MISMATCH, due for "
-            "MISSING_PAYMENT and PAYMENT_FAILED, 0 for the others); a payment counted in another period "
-            "(flag_repeats) is not counted again",
+            "MISSING_PAYMENT and PAYMENT_FAILED, 0 for the others); a payment counted in another period, or "
+            "an earlier failed attempt of one (flag_repeats), is not counted again",
             "previous_period": "The period before it in the database (NULL for the first)",
             "previous_findings": "Findings of the code in the previous period",
             "change": "findings less previous_findings",
