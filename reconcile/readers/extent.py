@@ -26,6 +26,7 @@ from pathlib import Path
 
 from reconcile.errors import InputFileError
 from reconcile.readers.limits import CURRENT, XML_SLACK, inflated_pieces
+from reconcile.readers.merged import sheet_parts
 
 _LETTERS = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]+)")
 _NUMBERS = re.compile(rb"\sr\s*=\s*[\"'][A-Za-z]*([0-9]+)")
@@ -36,7 +37,6 @@ _NOT_PLAIN = (b"\t", b"\n", b"\r", b"'")  # whitespace but spaces, or single quo
 _NO_REF = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])(?![^>]*\sr\s*=)")
 _CELL = r"<(?:[\w.-]+:)?c[\s/>]"
 _ROW_END = r"</(?:[\w.-]+:)?row\s*>|<(?:[\w.-]+:)?row\b[^>]*/>"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def check_sheets(path: Path, sheet: int | str | None) -> None:
@@ -171,19 +171,5 @@ def _normal(name: str) -> str:
 
 
 def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> the (normalised) path of its part, in the workbook's order."""
-    from defusedxml import ElementTree
-
-    def local(tag: str) -> str:
-        return tag.rsplit("}", 1)[-1]
-
-    targets = {}
-    for rel in ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels")):
-        if local(rel.tag) == "Relationship":
-            target = rel.get("Target", "")
-            targets[rel.get("Id")] = _normal(target if target.startswith("/") else "xl/" + target)
-    return {
-        element.get("name"): targets[element.get(_REL)]
-        for element in ElementTree.fromstring(book.read("xl/workbook.xml")).iter()
-        if local(element.tag) == "sheet" and element.get(_REL) in targets
-    }
+    """Sheet name -> the (normalised) path of its part, in the workbook's order (merged.sheet_parts)."""
+    return {name: _normal(part) for name, part in sheet_parts(book).items()}

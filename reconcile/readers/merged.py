@@ -39,7 +39,7 @@ def _column(letters: bytes) -> int:
     return n - 1
 
 
-def _sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(book: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> the path of its XML in the package."""
 
     def local(tag: str) -> str:
@@ -101,7 +101,7 @@ def fill_down(path: Path, sheets: list[tuple[str, pl.DataFrame]]) -> list[tuple[
     """The sheets with each cell merged down a column filled with the value it shows."""
     try:
         with zipfile.ZipFile(path) as book:
-            parts = _sheet_parts(book)
+            parts = sheet_parts(book)
             out = []
             for name, frame in sheets:
                 merges, first = _scan(book, parts[name]) if name in parts else ([], 0)
