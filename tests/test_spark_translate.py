@@ -57,7 +57,7 @@ def test_every_file_the_engine_runs_translates():
     )
     assert [(s.action, s.name) for s in plan.match] == [("table", "cur_matches")]
     assert [(s.action, s.name) for s in plan.facts] == [
-        ("table", "cur_listed_again"),  # the IDs listed more than once: a death on any of their rows
+        ("table", "cur_listed_twice"),  # the IDs listed more than once: a death on any of their rows
         ("table", "pm"),
         ("table", "cur_account_fixes"),
         ("table", "cur_beneficiary_paid"),

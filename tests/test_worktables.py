@@ -133,7 +133,7 @@ def test_on_disk_in_parts_pm_is_built_from_the_unmatched_payments_then_one_part_
 def test_facts_pm_reads_the_payments_matches_and_registry_by_the_names_its_parts_replace():
     """pm in parts reads each part through views that stand for cur_payments, cur_matches and
     cur_registry: facts.sql's pm must read those three, and no other month-long table (cur_repeats and
-    cur_listed_again are few rows: the payments repeated, the IDs listed more than once)."""
+    cur_listed_twice are few rows: the payments repeated, the IDs listed more than once)."""
     import re
 
     from reconcile.sqlfiles import sql_text, statements
@@ -145,6 +145,6 @@ def test_facts_pm_reads_the_payments_matches_and_registry_by_the_names_its_parts
         "cur_matches",
         "cur_registry",
         "cur_repeats",
-        "cur_listed_again",
+        "cur_listed_twice",
         "joined",
     }

@@ -13,19 +13,18 @@
 -- the earliest date of death counting, and a programme that any of its rows says ended or is
 -- suspended is so for that programme's payments. The payments are matched to the primary row
 -- (load_current.sql), which may be another of the rows; DUPLICATE_BENEFICIARY reports the rows.
-CREATE OR REPLACE TEMP TABLE cur_listed_again AS
-SELECT vneid, program,
-       min(died) OVER (PARTITION BY vneid) AS date_of_death,
-       max(deceased) OVER (PARTITION BY vneid) AS deceased,
-       ended
-FROM (
-    SELECT vneid, program, min(date_of_death) AS died,
-           max(CASE WHEN status = 'deceased' THEN 1 ELSE 0 END) AS deceased,
-           max(CASE status WHEN 'terminated' THEN 2 WHEN 'suspended' THEN 1 ELSE 0 END) AS ended
+CREATE OR REPLACE TEMP TABLE cur_listed_twice AS
+WITH listed AS (
+    SELECT registry_id, vneid, program,
+           min(date_of_death) OVER (PARTITION BY vneid) AS date_of_death,
+           max(CASE WHEN status = 'deceased' THEN 1 ELSE 0 END) OVER (PARTITION BY vneid) AS deceased,
+           max(CASE status WHEN 'terminated' THEN 2 WHEN 'suspended' THEN 1 ELSE 0 END)
+               OVER (PARTITION BY vneid, program) AS ended
     FROM cur_registry
     WHERE vneid IN (SELECT vneid FROM cur_registry WHERE vneid IS NOT NULL GROUP BY vneid HAVING count(*) > 1)
-    GROUP BY vneid, program
-) AS listed;
+)
+-- by the registry row a payment is matched to (an integer key: pm joins it on every payment)
+SELECT registry_id, date_of_death, deceased, ended FROM listed;
 
 CREATE OR REPLACE TEMP TABLE pm AS
 WITH joined AS (
@@ -43,13 +42,14 @@ WITH joined AS (
                 THEN ltrim(p.account_number, '0') = ltrim(r.account_number, '0') END AS zeros_lost,
            -- an e-wallet's number is a mobile number, written 0912345678 or in its international
            -- form, 84912345678 or +84 912 345 678: the same wallet
-           r.channel = 'ewallet' AND p.account_number <> r.account_number
-               AND regexp_replace(p.account_number, '^[+]?84', '0') = regexp_replace(r.account_number, '^[+]?84', '0')
-               AS same_wallet
+           CASE WHEN r.channel = 'ewallet' AND p.account_number <> r.account_number
+                     AND (left(p.account_number, 1) IN ('8', '+') OR left(r.account_number, 1) IN ('8', '+'))
+                THEN regexp_replace(p.account_number, '^[+]?84', '0') = regexp_replace(r.account_number, '^[+]?84', '0')
+           END AS same_wallet
     FROM cur_payments AS p
     LEFT JOIN cur_matches AS m USING (payment_id)
     LEFT JOIN cur_registry AS r USING (registry_id)
-    LEFT JOIN cur_listed_again AS a ON a.vneid = r.vneid AND a.program = r.program
+    LEFT JOIN cur_listed_twice AS a ON a.registry_id = m.registry_id
 )
 SELECT
     j.payment_id, j.payment_ref, j.vneid AS payee_vneid, j.vneid_source, j.vneid_note,
