@@ -102,9 +102,9 @@ def copy_of(db: Path, to: Path) -> Path:
     return to
 
 
-def reconciled(folder: Path, registry_csv: str, payments: Path, period: str = "2024-09") -> Path:
-    """`reconcile run` of one payments file against a registry given as CSV text, in a new database
-    in `folder`; the run must succeed. Returns the database."""
+def reconciled(folder: Path, registry_csv: str, payments: Path | list[Path], period: str = "2024-09") -> Path:
+    """`reconcile run` of a payments file (or several) against a registry given as CSV text, in a new
+    database in `folder`; the run must succeed. Returns the database."""
     from click.testing import CliRunner
 
     from reconcile.cli import cli
@@ -112,8 +112,11 @@ def reconciled(folder: Path, registry_csv: str, payments: Path, period: str = "2
     registry = folder / "registry.csv"
     registry.write_text(registry_csv, encoding="utf-8")
     db = folder / "r.duckdb"
+    files = payments if isinstance(payments, list) else [payments]
     res = CliRunner().invoke(
-        cli, ["run", "--period", period, "--db", str(db), "--registry", str(registry), "--payments", str(payments)]
+        cli,
+        ["run", "--period", period, "--db", str(db), "--registry", str(registry)]
+        + [a for f in files for a in ("--payments", str(f))],
     )
     assert res.exit_code == 0, res.output
     return db

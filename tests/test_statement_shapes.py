@@ -230,11 +230,7 @@ def test_returns_in_later_statements_pair_alike_whichever_comes_first(tmp_path, 
     for day, (line, text) in zip(("11", "12"), later, strict=True):
         back = mt940(tmp_path, 28011000, line.replace("DAY", f"{day}09{day}"), text)
         files.append(back.rename(tmp_path / f"bidv_{day}.sta"))
-    (tmp_path / "registry.csv").write_text(REGISTRY, encoding="utf-8")
-    db = tmp_path / "r.duckdb"
-    args = ["run", "--period", "2024-09", "--db", str(db), "--registry", str(tmp_path / "registry.csv")]
-    res = CliRunner().invoke(cli, [*args, *(a for f in files for a in ("--payments", str(f)))])
-    assert res.exit_code == 0, res.output
+    db = reconciled(tmp_path, REGISTRY, files)
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("SELECT payment_ref, status FROM payments ORDER BY payment_ref").fetchall()
         found = dict(con.execute("SELECT code, count(*) FROM flags GROUP BY code").fetchall())
