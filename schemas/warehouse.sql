@@ -94,6 +94,7 @@ CREATE TABLE IF NOT EXISTS "payments" (
     "program" VARCHAR,
     "narrative" VARCHAR,
     "bank_ref" VARCHAR,
+    "birth_year" INTEGER,
     "vneid_source" VARCHAR,
     "vneid_note" VARCHAR,
     "payee_key" VARCHAR,
@@ -584,7 +585,7 @@ COMMENT ON COLUMN "payments"."payment_id" IS 'Row id within the period, numbered
 COMMENT ON COLUMN "payments"."payment_ref" IS 'Bank or post office reference, unique within its file';
 COMMENT ON COLUMN "payments"."vneid" IS 'Payee''s personal identification number; when absent, taken from the narrative';
 COMMENT ON COLUMN "payments"."payee_name" IS 'Payee name as on the account or payout list, Unicode NFC';
-COMMENT ON COLUMN "payments"."date_of_birth" IS 'Payee''s date of birth, when the payout list carries it';
+COMMENT ON COLUMN "payments"."date_of_birth" IS 'Payee''s date of birth, when the payout list carries it (a year alone is kept as birth_year)';
 COMMENT ON COLUMN "payments"."bank_code" IS 'Bank the money went to';
 COMMENT ON COLUMN "payments"."account_number" IS 'Account the money went to, leading zeros kept';
 COMMENT ON COLUMN "payments"."amount" IS 'Amount paid, integer VND';
@@ -594,6 +595,7 @@ COMMENT ON COLUMN "payments"."status" IS 'success, failed or returned (default s
 COMMENT ON COLUMN "payments"."program" IS 'welfare or pension; when absent, the matched beneficiary''s';
 COMMENT ON COLUMN "payments"."narrative" IS 'Transfer description (nội dung)';
 COMMENT ON COLUMN "payments"."bank_ref" IS 'The bank''s own reference of the transfer (camt AcctSvcrRef, UETR or TxId; MT940 the reference after //): tells apart transfers that share a payment_ref';
+COMMENT ON COLUMN "payments"."birth_year" IS 'Payee''s year of birth: from date_of_birth, or alone when the file gives only a year (a post office''s list: 1953, 00/00/1953), compared by name_year matching';
 COMMENT ON COLUMN "payments"."vneid_source" IS 'Where the ID came from: column, narrative, or NULL when there is none';
 COMMENT ON COLUMN "payments"."vneid_note" IS 'Why an ID written on the payment could not be used';
 COMMENT ON COLUMN "payments"."payee_key" IS 'Payee name comparison key: no diacritics, Đ to D, upper case, single spaces';
@@ -624,7 +626,7 @@ COMMENT ON COLUMN "matches"."payment_ref" IS 'payments.payment_ref';
 COMMENT ON COLUMN "matches"."registry_id" IS 'registry.registry_id of the beneficiary';
 COMMENT ON COLUMN "matches"."vneid" IS 'Beneficiary''s ID';
 COMMENT ON COLUMN "matches"."program" IS 'Beneficiary''s programme';
-COMMENT ON COLUMN "matches"."method" IS 'vneid, narrative_vneid, account, name_dob or name';
+COMMENT ON COLUMN "matches"."method" IS 'vneid, narrative_vneid, account, name_dob, name_year or name';
 COMMENT ON TABLE "flags" IS 'Findings: one row per mismatch, with its evidence and source file and row';
 COMMENT ON COLUMN "flags"."flag_id" IS 'Stable id of the finding: HMAC-SHA256 under the database''s key of its content (period, code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0; without the key it cannot be recomputed';
 COMMENT ON COLUMN "flags"."period" IS 'Reconciliation period YYYY-MM';

@@ -49,6 +49,7 @@ ADDED = {  # table -> its new columns ("*": a new table)
     "arrears": {"*"},
     "period_summary": {"*"},
     "flag_repeats": {"*"},  # a payment in two months' files counted once: a view, empty for one month
+    "payments": {"birth_year"},  # a post office's year of birth alone, matched by name and year
 }
 
 

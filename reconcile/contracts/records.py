@@ -223,7 +223,7 @@ class PaymentRecord(BaseModel):
         sql="DATE",
         required=False,
         aliases=("ngay sinh", "dob"),
-        comment="Payee's date of birth, when the payout list carries it",
+        comment="Payee's date of birth, when the payout list carries it (a year alone is kept as birth_year)",
     )
     bank_code: str | None = _col(sql="VARCHAR", required=False, aliases=BANK_ALIASES, comment="Bank the money went to")
     account_number: str | None = _col(

@@ -86,8 +86,11 @@ m_name AS (
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT payee_name AS raw FROM raw_payments))
 ),
 m_dob AS (
-    SELECT raw, t AS dob_t, rc_date_a(rc_date_any_t(t)) AS dob
-    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT date_of_birth AS raw FROM raw_payments))
+    -- the year alone (`1953`, `00/00/1953`: a post office's list) is no date, but is the birth year
+    -- matching compares by name (match.sql)
+    SELECT raw, dob_t, dob, coalesce(year(dob), rc_birth_year_t(dob_t)) AS birth_year
+    FROM (SELECT raw, t AS dob_t, rc_date_a(rc_date_any_t(t)) AS dob
+          FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT date_of_birth AS raw FROM raw_payments)))
 ),
 m_value_date AS (
     SELECT raw, t AS value_date_t, rc_date_a(rc_date_any_t(t)) AS value_date
@@ -191,6 +194,7 @@ SELECT
     final_vneid AS vneid,
     name_t AS payee_name,
     dob AS date_of_birth,
+    birth_year,
     bank_code,
     n_account AS account_number,
     n_amount AS amount,
@@ -219,7 +223,7 @@ SELECT
              WHEN n_channel IS NULL THEN 'channel is not bank, ewallet or cash' END,
         CASE WHEN n_status IS NULL THEN 'status is not success, failed or returned' END,
         CASE WHEN program_t IS NOT NULL AND n_program IS NULL THEN 'program is not welfare or pension' END,
-        CASE WHEN dob_t IS NOT NULL AND dob IS NULL AND NOT rc_year_only_t(dob_t)
+        CASE WHEN dob_t IS NOT NULL AND birth_year IS NULL
              THEN 'date_of_birth is not a real date' END
     ), '')) AS reject_reason
 FROM with_account;

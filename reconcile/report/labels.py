@@ -254,6 +254,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "method.narrative_vneid": ("ID in narrative", "số định danh trong nội dung"),
     "method.account": ("account", "số tài khoản"),
     "method.name_dob": ("name and date of birth", "họ tên và ngày sinh"),
+    "method.name_year": ("name and year of birth", "họ tên và năm sinh"),
     "method.name": ("name", "họ tên"),
     "beneficiary_status.active": ("active", "đang hưởng"),
     "beneficiary_status.suspended": ("suspended", "tạm dừng"),

@@ -4,6 +4,9 @@
 --   account                  no usable ID: the account number is registered to exactly one beneficiary (as
 --                            written, else leading zeros aside);
 --   name_dob                 no usable ID, no account match: the same name key and date of birth, one candidate;
+--   name_year                no usable ID, no account match, no candidate by name_dob: the same name key and
+--                            year of birth where one side gives the year alone (a post office's list:
+--                            `1953`, `00/00/1953`), one candidate;
 --   name                     as name_dob without a date of birth, only with matching.name_without_dob,
 --                            and only when the name key is unique in the registry.
 -- A payment that states its programme is matched only within that programme; when a person is in
@@ -13,7 +16,8 @@ WITH reg AS NOT MATERIALIZED (
     -- only the columns the passes compare. Every pass reads it, and DuckDB would keep such a CTE
     -- whole: at 10M, 10M rows of eight columns, spilled to disk (2 GB) and read back. With each
     -- pass reading cur_registry itself, the statement took 6-10 s instead of 17-20 s (bench/README.md)
-    SELECT registry_id, vneid, program, entitled_amount, account_number, bank_code, name_key, date_of_birth
+    SELECT registry_id, vneid, program, entitled_amount, account_number, bank_code, name_key, date_of_birth,
+           birth_year
     FROM cur_registry WHERE is_primary
 ),
 -- the IDs two primary rows hold: a person in both programmes (few). A payment with any other ID has
@@ -40,7 +44,7 @@ by_id AS (
 no_id AS (
     -- no usable ID: none, an invalid one, or a number found in the narrative that is nobody's ID
     -- (a 12-digit account number in the narrative must not block the account match)
-    SELECT payment_id, amount, program, account_number, bank_code, payee_key, date_of_birth
+    SELECT payment_id, amount, program, account_number, bank_code, payee_key, date_of_birth, birth_year
     FROM cur_payments
     WHERE payment_id NOT IN (SELECT payment_id FROM by_id)
       AND (NOT rc_vneid_valid(coalesce(vneid, '')) OR vneid_source = 'narrative')
@@ -82,6 +86,19 @@ by_name_dob AS (
     JOIN reg AS r ON r.name_key = p.payee_key AND r.date_of_birth = p.date_of_birth
         AND (p.program IS NULL OR p.program = r.program)
 ),
+-- a payment no one of its name has its date of birth, where one side gives the year alone: the
+-- year compared (two people of the name born that year: no one)
+by_name_year AS (
+    SELECT p.payment_id, r.registry_id, 'name_year' AS method,
+           count(DISTINCT r.vneid) OVER (PARTITION BY p.payment_id) AS candidates,
+           row_number() OVER (PARTITION BY p.payment_id
+                              ORDER BY abs(r.entitled_amount - p.amount), r.program, r.registry_id) AS rk
+    FROM (SELECT * FROM after_account WHERE payment_id NOT IN (SELECT payment_id FROM by_name_dob)) AS p
+    JOIN reg AS r ON r.name_key = p.payee_key AND r.birth_year = p.birth_year
+        AND (p.date_of_birth IS NULL OR r.date_of_birth IS NULL)
+        AND (p.program IS NULL OR p.program = r.program)
+),
+-- the name alone, only where the payment gives no year of birth either
 by_name AS (
     SELECT p.payment_id, r.registry_id, 'name' AS method,
            count(DISTINCT r.vneid) OVER (PARTITION BY p.payment_id) AS candidates,
@@ -89,7 +106,7 @@ by_name AS (
                               ORDER BY abs(r.entitled_amount - p.amount), r.program, r.registry_id) AS rk
     FROM after_account AS p
     JOIN reg AS r ON r.name_key = p.payee_key AND (p.program IS NULL OR p.program = r.program)
-    WHERE $name_without_dob AND p.date_of_birth IS NULL
+    WHERE $name_without_dob AND p.date_of_birth IS NULL AND p.birth_year IS NULL
 ),
 chosen AS (
     SELECT payment_id, registry_id, method FROM by_id
@@ -97,6 +114,8 @@ chosen AS (
     SELECT payment_id, registry_id, method FROM by_account WHERE candidates = 1 AND rk = 1
     UNION ALL
     SELECT payment_id, registry_id, method FROM by_name_dob WHERE candidates = 1 AND rk = 1
+    UNION ALL
+    SELECT payment_id, registry_id, method FROM by_name_year WHERE candidates = 1 AND rk = 1
     UNION ALL
     SELECT payment_id, registry_id, method FROM by_name WHERE candidates = 1 AND rk = 1
 )

@@ -238,6 +238,12 @@ PERIOD_CONTENT: tuple[Table, ...] = (
                 "Row id within the period, numbered by file and then by content (not by row number)",
             ),
             *_record_cols("payments"),
+            Col(
+                "birth_year",
+                "INTEGER",
+                "Payee's year of birth: from date_of_birth, or alone when the file gives only a year "
+                "(a post office's list: 1953, 00/00/1953), compared by name_year matching",
+            ),
             Col("vneid_source", "VARCHAR", "Where the ID came from: column, narrative, or NULL when there is none"),
             Col("vneid_note", "VARCHAR", "Why an ID written on the payment could not be used"),
             Col("payee_key", "VARCHAR", "Payee name comparison key: no diacritics, Đ to D, upper case, single spaces"),
@@ -290,7 +296,7 @@ PERIOD_CONTENT: tuple[Table, ...] = (
             Col("registry_id", "BIGINT", "registry.registry_id of the beneficiary"),
             Col("vneid", "VARCHAR", "Beneficiary's ID"),
             Col("program", "VARCHAR", "Beneficiary's programme"),
-            Col("method", "VARCHAR", "vneid, narrative_vneid, account, name_dob or name"),
+            Col("method", "VARCHAR", "vneid, narrative_vneid, account, name_dob, name_year or name"),
         ),
     ),
     Table(

@@ -9,6 +9,6 @@ SELECT
     source_file, source_row, source_sheet, full_name, payee_name, account_number, province_code, commune_code,
     match_method, payment_id, registry_id
 FROM pm
-WHERE registry_id IS NOT NULL AND status = 'success' AND match_method NOT IN ('name_dob', 'name')
+WHERE registry_id IS NOT NULL AND status = 'success' AND match_method NOT IN ('name_dob', 'name_year', 'name')
   AND payee_name IS NOT NULL AND name_key IS DISTINCT FROM payee_key  -- no payee name, or the same key: nothing to say
   AND NOT rc_name_match(name_key, payee_key, $name_similarity, $name_truncation_min_length)
