@@ -3,7 +3,10 @@ the year alone (a post office's list: `1953`, `00/00/1953`), on small hand-made 
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
+import pytest
 
 from test_matching import MAI, pay_row, reconcile, reg_row
 
@@ -58,3 +61,54 @@ def test_a_whole_date_of_birth_on_both_sides_is_still_compared_whole(tmp_path):
     flags, matches = reconcile(tmp_path, registry, [cash("BD1", "Trần Thị Mai", "1.000.000", "02/01/1953")])
     assert matches == []
     assert ("UNKNOWN_PAYEE", None, "BD1") in flags
+
+
+def test_a_post_office_workbook_headed_nam_sinh_gives_the_year_of_birth(tmp_path):
+    from openpyxl import Workbook
+
+    from conftest import reconciled
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách chi T9"
+    sheet.append(
+        ["STT", "Mã giao dịch", "Họ và tên", "Năm sinh", "Số tiền", "Ngày chi trả", "Hình thức chi trả", "Trạng thái"]
+    )
+    sheet.append([1, "BD-0901", "Trần Thị Mai", 1953, 1000000, "05/09/2024", "Tiền mặt", "Đã chi"])
+    sheet.append([2, "BD-0902", "LÊ THỊ LAN", "1960", 750000, "06/09/2024", "Tiền mặt", "Đã chi"])
+    book.save(tmp_path / "buu_dien_T9.xlsx")
+    registry = (
+        "Số định danh,Họ và tên,Năm sinh,Giới tính,Chế độ,Số tiền,Hình thức chi trả,Mã tỉnh,Mã xã,Trạng thái\n"
+        f"{MAI},Trần Thị Mai,1953,Nữ,Trợ cấp xã hội,1.000.000,Tiền mặt,79,26734,Đang hưởng\n"
+        f"{LAN},Lê Thị Lan,1960,Nữ,Trợ cấp xã hội,750.000,Tiền mặt,01,00004,Đang hưởng\n"
+    )
+    db = reconciled(tmp_path, registry, tmp_path / "buu_dien_T9.xlsx")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, vneid, method FROM matches ORDER BY 1").fetchall() == [
+            ("BD-0901", MAI, "name_year"),
+            ("BD-0902", LAN, "name_year"),
+        ]
+        assert con.execute("SELECT code FROM flags").fetchall() == []
+
+
+@pytest.mark.parametrize("order", ["year first", "date first"])
+def test_a_year_of_birth_column_beside_the_date_of_birth_is_left_unread(tmp_path, order):
+    from conftest import reconciled
+
+    headers, values = ["Năm sinh", "Ngày sinh"], ["1953", "01/01/1953"]
+    if order == "date first":
+        headers, values = headers[::-1], values[::-1]
+    registry = (
+        f"Số định danh,Họ và tên,{','.join(headers)},Giới tính,Chế độ,Số tiền,Hình thức chi trả,Trạng thái\n"
+        f"{MAI},Trần Thị Mai,{','.join(values)},Nữ,Trợ cấp xã hội,1.000.000,Tiền mặt,Đang hưởng\n"
+    )
+    payments = tmp_path / "buu_dien.csv"
+    payments.write_text(
+        "Mã giao dịch,Họ và tên,Năm sinh,Số tiền,Ngày chi trả,Hình thức chi trả,Trạng thái\n"
+        "BD1,Trần Thị Mai,1953,1000000,05/09/2024,Tiền mặt,Đã chi\n",
+        encoding="utf-8",
+    )
+    db = reconciled(tmp_path, registry, payments)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT date_of_birth, birth_year FROM registry").fetchall() == [(date(1953, 1, 1), 1953)]
+        assert con.execute("SELECT payment_ref, vneid, method FROM matches").fetchall() == [("BD1", MAI, "name_year")]

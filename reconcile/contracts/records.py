@@ -85,7 +85,7 @@ class RegistryRecord(BaseModel):
     date_of_birth: date | None = _col(
         sql="DATE",
         required=False,
-        aliases=("ngay sinh", "ngay thang nam sinh", "dob", "birth date"),
+        aliases=("ngay sinh", "ngay thang nam sinh", "nam sinh", "ntns", "dob", "birth date"),
         comment="Date of birth (a year alone is kept as birth_year)",
     )
     gender: Gender | None = _col(sql="VARCHAR", required=False, aliases=("gioi tinh", "sex"), comment="male or female")
@@ -222,7 +222,7 @@ class PaymentRecord(BaseModel):
     date_of_birth: date | None = _col(
         sql="DATE",
         required=False,
-        aliases=("ngay sinh", "dob"),
+        aliases=("ngay sinh", "ngay thang nam sinh", "nam sinh", "ntns", "dob", "birth date"),
         comment="Payee's date of birth, when the payout list carries it (a year alone is kept as birth_year)",
     )
     bank_code: str | None = _col(sql="VARCHAR", required=False, aliases=BANK_ALIASES, comment="Bank the money went to")

@@ -252,8 +252,10 @@ def map_headers(
         if key in first_of and (key in lookup or name in mapped or first_of[key] in mapped):
             raise InputFileError(str(path), f"the column '{header}' appears twice", "remove or rename one of them")
         first_of.setdefault(key, name)
+    claimed_by: dict[str, str] = {}  # canonical -> the unique name of the column that claimed it
     for name, preset_canonical in mapped.items():
         claimed[preset_canonical] = names.get(name, name)
+        claimed_by[preset_canonical] = name
     for header, name in headers:
         if name in mapped:
             continue
@@ -264,6 +266,12 @@ def map_headers(
             if preset and canonical in preset.values():
                 continue  # the profile chose another column for it
             first = claimed[canonical]
+            if fold(header) in FALLBACK_HEADERS:
+                continue  # the year of birth beside the whole date: the date is read
+            if fold(first) in FALLBACK_HEADERS:
+                del mapped[claimed_by[canonical]]
+                claimed[canonical], claimed_by[canonical], mapped[name] = header, name, canonical
+                continue
             problem = (
                 f"the column '{header}' appears twice"
                 if first == header
@@ -271,11 +279,17 @@ def map_headers(
             )
             raise InputFileError(str(path), problem, "remove or rename one of them")
         claimed[canonical] = header
+        claimed_by[canonical] = name
         mapped[name] = canonical
     _check_split_name(path, headers, mapped)
     if require:
         check_required(path, kind, mapped)
     return mapped
+
+
+# Headers that name a column only where no other header does: `Năm sinh` (the year of birth) is the
+# date of birth of a list that gives the year alone, and is left unread beside a `Ngày sinh`
+FALLBACK_HEADERS = ("nam sinh",)
 
 
 # A name written over two columns, the family and middle names apart from the given name (Họ đệm |
