@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from test_matching import MAI, pay_row, reconcile, reg_row
+from test_matching import HUNG, MAI, pay_row, reconcile, reg_row
 
 LAN = "001160004561"
 
@@ -112,3 +112,49 @@ def test_a_year_of_birth_column_beside_the_date_of_birth_is_left_unread(tmp_path
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT date_of_birth, birth_year FROM registry").fetchall() == [(date(1953, 1, 1), 1953)]
         assert con.execute("SELECT payment_ref, vneid, method FROM matches").fetchall() == [("BD1", MAI, "name_year")]
+
+
+def test_the_year_of_birth_under_nam_and_nu_is_one_date_of_birth_and_the_gender(tmp_path):
+    """A commune's or post office's list: `Năm sinh` over `Nam | Nữ` (merged cells, in a workbook),
+    or the two columns headed `Năm sinh Nam` and `Năm sinh Nữ` (a CSV); the year is in the column of
+    the person's sex. Both cells filled is no date of birth: the row is rejected and says why."""
+    from openpyxl import Workbook
+
+    from conftest import reconciled
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Mã giao dịch", "Họ và tên", "Năm sinh", None, "Số tiền", "Ngày chi trả", "Hình thức chi trả"])
+    sheet.append([None, None, None, "Nam", "Nữ", None, None, None])
+    sheet.merge_cells("D1:E1")
+    for column in "ABCFGH":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.append([1, "BD1", "Trần Thị Mai", None, 1953, 1000000, "05/09/2024", "Tiền mặt"])
+    sheet.append([2, "BD2", "Nguyễn Văn Hùng", 1987, None, 500000, "05/09/2024", "Tiền mặt"])
+    book.save(tmp_path / "danh_sach_chi.xlsx")
+    registry = (
+        "Số định danh,Họ và tên,Năm sinh Nam,Năm sinh Nữ,Chế độ,Số tiền,Hình thức chi trả,Trạng thái\n"
+        f"{MAI},Trần Thị Mai,,1953,Trợ cấp xã hội,1.000.000,Tiền mặt,Đang hưởng\n"
+        f"{HUNG},Nguyễn Văn Hùng,1987,,Trợ cấp xã hội,500.000,Tiền mặt,Đang hưởng\n"
+        f"{LAN},Lê Thị Lan,1960,1960,Trợ cấp xã hội,750.000,Tiền mặt,Đang hưởng\n"
+    )
+    db = reconciled(tmp_path, registry, tmp_path / "danh_sach_chi.xlsx")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT vneid, birth_year, gender FROM registry ORDER BY 1").fetchall() == [
+            (HUNG, 1987, "male"),
+            (MAI, 1953, "female"),
+        ]
+        assert con.execute("SELECT source_row, reason FROM rejected_rows").fetchall() == [
+            (4, "date_of_birth is not a real date")
+        ]
+        assert con.execute("SELECT payment_ref, birth_year FROM payments ORDER BY 1").fetchall() == [
+            ("BD1", 1953),
+            ("BD2", 1987),
+        ]
+        assert con.execute("SELECT payment_ref, vneid, method FROM matches ORDER BY 1").fetchall() == [
+            ("BD1", MAI, "name_year"),
+            ("BD2", HUNG, "name_year"),
+        ]
+        assert con.execute("SELECT rows_read FROM inputs ORDER BY file_id").fetchall() == [(3,), (2,)]
+        used = con.execute("SELECT columns_used FROM inputs WHERE role = 'payments'").fetchone()[0]
+        assert '"Năm sinh Nam": "date_of_birth", "Năm sinh Nữ": "date_of_birth"' in used

@@ -13,6 +13,7 @@ from reconcile.contracts import RecordKind
 from reconcile.errors import NotThisRole
 from reconcile.normalise.text import fold
 from reconcile.profiles import near_miss
+from reconcile.readers.birth_split import read_split_birth, split_birth_columns
 from reconcile.readers.headers import HeaderChooser, clean_headers, map_headers, unique_names
 from reconcile.readers.layout import apply_profile, blank_or_total_rows, profile_columns
 from reconcile.readers.lookup import header_lookup
@@ -65,9 +66,11 @@ def build_table(
         header_rows=chooser.rows,
         sheet=sheet,
     )
-    preset = profile_columns(chooser.profile, list(zip(cleaned, names))) if chooser.profile else {}
-    table.header_map = map_headers(path, kind, list(zip(cleaned, names)), preset, require=False)
+    split, headed = split_birth_columns(list(zip(cleaned, names)), header_lookup(kind))
+    preset = profile_columns(chooser.profile, headed) if chooser.profile else {}
+    table.header_map = map_headers(path, kind, headed, preset, require=False)
     check_role(path, kind, cleaned, table.header_map, sheet if several else None)
+    read_split_birth(table, split)
     if chooser.profile is not None:
         apply_profile(table, chooser.profile)
     else:

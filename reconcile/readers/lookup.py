@@ -27,4 +27,8 @@ def header_lookup(kind: RecordKind) -> dict[str, str]:
     for col in cols:
         for alias in col.aliases:
             lookup.setdefault(fold(alias), col.name)
+    # the date of birth written over two columns by sex (`Năm sinh` over `Nam | Nữ`): birth_split.py
+    for key in [k for k, v in lookup.items() if v == "date_of_birth"]:
+        for sex in ("nam", "nu"):
+            lookup.setdefault(f"{key} {sex}", "date_of_birth")
     return lookup
