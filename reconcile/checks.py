@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from reconcile.config import Checks, Settings
 from reconcile.controls import check_controls
 from reconcile.errors import InputFileError, ReconcileError, shell_arg
+from reconcile.normalise.bounds import refuse_rows_per_id
 from reconcile.normalise.stage import LISTED_RETURN
 from reconcile.readers import limits
 from reconcile.readers.layout import NO_DEBIT
@@ -146,15 +147,10 @@ def check_refused(
 
 
 def check_rows_per_id(con, names: dict[int, str]) -> None:
-    """One payee ID of more payment rows than [limits] max_payments_per_id (rows_per_id.sql) is refused."""
+    """One payee ID of more payment rows than [limits] max_payments_per_id (rows_per_id.sql) is refused:
+    spelled many ways, or taken from the narrative (bounds.py refused one ID column text before staging)."""
     for row in rows(con, "checks/rows_per_id.sql", {"max_payments_per_id": limits.CURRENT.max_payments_per_id}):
-        raise InputFileError(
-            names[row["file_id"]],
-            f"one payee ID has {_n(row['total'])} payment rows ({_n(row['n'])} in this file), over the limit of "
-            f"{_n(limits.CURRENT.max_payments_per_id)} ([limits] max_payments_per_id)",
-            "check that the ID column holds each payee's own ID, or raise the limit in [limits] of the config if "
-            "the file is genuine",
-        )
+        refuse_rows_per_id(names[row["file_id"]], row["total"], row["n"])
 
 
 def check_scientific(rows: list[dict], names: dict[int, str]) -> None:

@@ -316,21 +316,94 @@ def test_an_mt940_field_over_the_limit_is_refused(tmp_path):
     )
 
 
-@pytest.mark.parametrize("limit", [None, 150])
-def test_one_payee_id_on_more_payment_rows_than_the_limit_is_refused_before_matching(tmp_path, limit):
-    """3 million payment rows of one ID (an 11 MB Parquet of 30 million took 16 GB and 271 s) held the
-    matching's memory for one beneficiary; a month pays a person a few times."""
-    n = (limit or 1000) + 1
-    path = tmp_path / "bank.csv"
+PAYMENTS_VI = "Số tham chiếu,Số định danh,Tên người thụ hưởng,Số tiền,Ngày giao dịch,Kênh chi trả\n"
+
+
+def payments_of(path: Path, ids: list[str], first: int = 0) -> Path:
+    """A payments CSV of one row per ID text in `ids`, references numbered from `first`."""
     path.write_text(
-        "Số tham chiếu,Số định danh,Tên người thụ hưởng,Số tiền,Ngày giao dịch,Kênh chi trả\n"
+        PAYMENTS_VI
         + "".join(
-            f"FT{i:08d},079196118125,NGUYEN THI THANH HUONG,1.000.000,05/09/2024,Chuyển khoản\n" for i in range(n)
+            f"FT{first + i:08d},{vneid},NGUYEN THI THANH HUONG,1.000.000,05/09/2024,Chuyển khoản\n"
+            for i, vneid in enumerate(ids)
         ),
         encoding="utf-8",
     )
-    extra = ["--config", limits_config(tmp_path, max_payments_per_id=limit)] if limit else []
-    assert refused(tmp_path, path, *extra) == (
-        f"{path}: one payee ID has {n:,} payment rows ({n:,} in this file), over the limit of {n - 1:,} "
+    return path
+
+
+@pytest.fixture
+def staged(monkeypatch) -> list[str]:
+    """The kinds of rows staged (normalise.stage.stage called), in order."""
+    from reconcile.normalise import stage as module
+
+    kinds: list[str] = []
+    original = module.stage
+
+    def stage(con, kind, params):
+        kinds.append(kind)
+        return original(con, kind, params)
+
+    monkeypatch.setattr(module, "stage", stage)
+    return kinds
+
+
+def per_id_refusal(path: Path, total: int, n: int, limit: int) -> str:
+    return (
+        f"{path}: one payee ID has {total:,} payment rows ({n:,} in this file), over the limit of {limit:,} "
         f"([limits] max_payments_per_id); check that the ID column holds each payee's own ID, or {FIX}"
     )
+
+
+@pytest.mark.parametrize("limit", [None, 150])
+def test_one_payee_id_on_more_payment_rows_than_the_limit_is_refused_before_any_row_is_staged(tmp_path, limit, staged):
+    """3 million payment rows of one ID held the matching's memory for one beneficiary, and staging a
+    file of 30 million rows of one ID took minutes before it was refused: the ID column's texts are
+    counted as read, before any row is normalised. A month pays a person a few times."""
+    n = (limit or 1000) + 1
+    path = payments_of(tmp_path / "bank.csv", ["079196118125"] * n)
+    extra = ["--config", limits_config(tmp_path, max_payments_per_id=limit)] if limit else []
+    assert refused(tmp_path, path, *extra) == per_id_refusal(path, n, n, n - 1)
+    assert staged == []
+
+
+def test_an_id_over_the_limit_is_counted_in_every_spelling_and_file_before_staging(tmp_path, staged):
+    """One text of the ID column over the limit proves the ID is; its rows are then counted as staging
+    reads them: a leading zero lost or digits grouped are the same ID, and the file with most is named."""
+    bank = payments_of(tmp_path / "bank.csv", ["79196118125"] * 151 + ["079 196 118 125"] * 49)
+    post = payments_of(tmp_path / "post.csv", ["079196118125"] * 30, first=1000)
+    config = limits_config(tmp_path, max_payments_per_id=150)
+    assert refused(tmp_path, bank, "--payments", str(post), "--config", config) == per_id_refusal(bank, 230, 200, 150)
+    assert staged == []
+
+
+def test_an_id_under_the_limit_in_each_spelling_is_refused_once_staged(tmp_path, staged):
+    """No text of the ID column is over the limit: staging normalises them, and the staged rows' IDs are counted."""
+    path = payments_of(tmp_path / "bank.csv", ["79196118125"] * 80 + ["079196118125"] * 80)
+    config = limits_config(tmp_path, max_payments_per_id=150)
+    assert refused(tmp_path, path, "--config", config) == per_id_refusal(path, 160, 160, 150)
+    assert staged == ["registry", "payments"]
+
+
+def test_a_text_of_the_id_column_that_is_no_id_is_not_counted_as_one(tmp_path, staged):
+    """A placeholder on many rows (`chua co`: not yet given) is no ID: those rows are staged, their
+    IDs missing, and the run goes on or stops for something else."""
+    path = payments_of(tmp_path / "bank.csv", ["079196118125"] + ["chua co"] * 200)
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--period",
+            "2024-09",
+            "--db",
+            str(tmp_path / "r.duckdb"),
+            "--registry",
+            str(REGISTRY),
+            "--payments",
+            str(path),
+            "--config",
+            limits_config(tmp_path, max_payments_per_id=150),
+        ],
+    )
+    assert "max_payments_per_id" not in res.output and "Traceback" not in res.output
+    assert staged == ["registry", "payments"]

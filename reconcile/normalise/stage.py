@@ -11,6 +11,7 @@ import duckdb
 from reconcile import areas
 from reconcile.config import Thresholds
 from reconcile.contracts import RecordKind, columns
+from reconcile.normalise.bounds import check_raw_rows_per_id
 from reconcile.normalise.reference import install
 from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
 from reconcile.sqlfiles import NORMALISE_SQL, bind, sql_text, statements
@@ -163,7 +164,10 @@ def pair_listed_returns(con: duckdb.DuckDBPyConnection, params: dict) -> None:
 
 def stage_files(con, tables, params: dict) -> None:
     """The files' rows into the staging tables stg_registry and stg_payments (each row loadable or
-    with its reject reason), and cur_files, each file with its place in name order."""
+    with its reject reason), and cur_files, each file with its place in name order. One payee ID on
+    more payment rows than the limit is refused first, from the rows as read (bounds.py)."""
+    from reconcile.checks import file_names
+
     install(con)
     # file_order: by file name and content (and a workbook's sheets in their order), so that row ids
     # and evidence order do not depend on the order the files were given in or on how their paths
@@ -176,9 +180,13 @@ def stage_files(con, tables, params: dict) -> None:
         "INSERT INTO cur_files VALUES (?, ?, ?, ?)",
         [[i, str(tb.path), tb.sha256, order] for order, (i, tb) in enumerate(by_name, start=1)],
     )
-    for kind in ("registry", "payments"):
-        of_kind = [(i, tb) for i, tb in tables if tb.kind == kind]
-        load_raw(con, kind, of_kind)
-        with _reading(con, of_kind):
+    kinds: tuple[RecordKind, ...] = ("registry", "payments")
+    of_kind = {kind: [(i, tb) for i, tb in tables if tb.kind == kind] for kind in kinds}
+    for kind, files in of_kind.items():
+        load_raw(con, kind, files)
+    with _reading(con, of_kind["payments"]):  # before any row is staged: staging them costs minutes
+        check_raw_rows_per_id(con, file_names(tables), sum(tb.rows_read for _, tb in of_kind["payments"]))
+    for kind, files in of_kind.items():
+        with _reading(con, files):
             stage(con, kind, params)
     pair_listed_returns(con, params)
