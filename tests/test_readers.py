@@ -488,6 +488,31 @@ def test_streamed_parquet_gives_the_text_polars_gives(tmp_path):
     assert streamed["__reconcile_skip__"].to_list() == [None, None, None, "blank row"]
 
 
+def test_a_parquet_file_of_categorical_columns_is_streamed(tmp_path):
+    """A column of a few texts written as a dictionary (pandas' `category`, polars' Categorical and
+    Enum) is text to DuckDB: the file is streamed, not read whole with polars (30 million rows of
+    one ID so took 12.8 GB before a run refused them), and gives the text polars gives."""
+    from reconcile.readers import parquet
+
+    path = tmp_path / "bank.parquet"
+    pl.DataFrame(
+        {
+            "payment_ref": ["FT1", "FT2", None],
+            "vneid": pl.Series(["001087123456", None, "  "], dtype=pl.Categorical),
+            "payee_name": pl.Series(["Vũ Thị Ánh", "Lê Văn A", None], dtype=pl.Categorical),
+            "amount": [1500000.0, 2000000.0, None],
+            "value_date": [dt.date(2024, 9, 5), dt.date(2024, 9, 6), None],
+            "channel": pl.Series(["bank", "cash", None], dtype=pl.Enum(["bank", "cash"])),
+        }
+    ).write_parquet(path)
+    table = read_file(path, "payments")
+    assert table.source is not None
+    streamed = table.text_frame()
+    _, whole, _ = parquet.read(path)
+    assert streamed.drop(ROW_COLUMN, "__reconcile_skip__").rows() == whole.rows()
+    assert streamed["__reconcile_skip__"].to_list() == [None, None, "blank row"]
+
+
 def test_parquet_name_but_not_parquet(tmp_path):
     path = write_csv(tmp_path / "r.parquet", REGISTRY_HEADER, REGISTRY_ROWS)
     assert error_of(path) == f"{path}: has a .parquet name but is not a Parquet file; re-export it as Parquet or CSV"

@@ -1,7 +1,7 @@
 """Parquet: columns of any type, as text so that every format is normalised the same way.
 
-A file whose columns are all plain (text, numbers, booleans, dates, timestamps without a zone) is
-not read here at all: `stream_columns` gives DuckDB the expressions that turn each column into text,
+A file whose columns are all plain (text, categorical text as pandas writes a `category` column,
+numbers, booleans, dates, timestamps without a zone) is not read here at all: `stream_columns` gives DuckDB the expressions that turn each column into text,
 and the run reads the file straight into the database, in pieces, within its memory limit. Other
 files (lists, structs, bytes, zoned timestamps, or a profile to apply) are read whole with polars.
 """
@@ -80,10 +80,15 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _is_text(dtype) -> bool:
+    """Text, or categorical text (a dictionary of texts: DuckDB reads it as text, polars as Categorical)."""
+    return dtype == pl.String or isinstance(dtype, (pl.Categorical, pl.Enum))
+
+
 def _sql_text(name: str, dtype) -> str | None:
     """DuckDB expression giving the column as the same text `_as_text` gives; None if there is none."""
     col = _ident(name)
-    if dtype == pl.String:
+    if _is_text(dtype):
         return col
     if dtype == pl.Date:
         return f"strftime({col}, '%Y-%m-%d')"
@@ -110,7 +115,7 @@ def stream_columns(types: dict[str, pl.DataType]) -> list[tuple[str, str, bool]]
         expr = _sql_text(name, dtype)
         if expr is None:
             return None
-        out.append((name, expr, dtype == pl.String))
+        out.append((name, expr, _is_text(dtype)))
     return out
 
 
