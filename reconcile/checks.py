@@ -24,23 +24,8 @@ from reconcile.normalise.stage import LISTED_RETURN
 from reconcile.readers import limits
 from reconcile.readers.layout import NO_DEBIT
 from reconcile.readers.names import SKIP_COLUMN
+from reconcile.readers.tables import file_names, is_sheet
 from reconcile.sqlfiles import bind, sql_text
-
-
-def is_sheet(name: str) -> bool:
-    """Whether a name file_names gave is a workbook's sheet among others (`book.xlsx (sheet 'T08')`)."""
-    return name.endswith("')")
-
-
-def file_names(tables: list) -> dict[int, str]:
-    """The name an officer knows each table by: its path, and its sheet when its workbook gave several."""
-    per_path: dict = {}
-    for _, table in tables:
-        per_path[table.path] = per_path.get(table.path, 0) + 1
-    return {
-        file_id: f"{table.path} (sheet '{table.sheet}')" if per_path[table.path] > 1 else str(table.path)
-        for file_id, table in tables
-    }
 
 
 def rows(con, name: str, params: dict | None = None) -> list[dict]:

@@ -346,7 +346,7 @@ def _error_parts(text: str, lang: str, strict: bool) -> _Found:
 
 
 def _sheet_of(path: str, lang: str) -> str:
-    """A file's name as checks.file_names gives a workbook's sheet, `book.xlsx (sheet 'T08')`, in the
+    """A file's name as readers.tables.file_names gives a workbook's sheet, `book.xlsx (sheet 'T08')`, in the
     language (the path and the sheet's name as they are)."""
     if not (path.endswith("')") and " (sheet '" in path):
         return path

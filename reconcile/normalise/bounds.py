@@ -34,7 +34,7 @@ def bucket_bits(rows: int, limit: int) -> int:
 
 def check_raw_rows_per_id(con, names: dict[int, str], rows: int) -> None:
     """Refuse the run when one ID has more payment rows than the limit in the files as read
-    (raw_payments, the normaliser macros installed); `names`: each file_id's name (checks.file_names);
+    (raw_payments, the normaliser macros installed); `names`: each file_id's name (readers.tables.file_names);
     `rows`: how many payment rows were read."""
     limit = limits.CURRENT.max_payments_per_id
     if rows <= limit or not con.execute(BUCKETS, {"shift": 64 - bucket_bits(rows, limit), "limit": limit}).fetchall():

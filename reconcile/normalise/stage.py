@@ -14,6 +14,7 @@ from reconcile.contracts import RecordKind, columns
 from reconcile.normalise.bounds import check_raw_rows_per_id
 from reconcile.normalise.reference import install
 from reconcile.readers import ROW_COLUMN, SKIP_COLUMN, RawTable
+from reconcile.readers.tables import file_names
 from reconcile.sqlfiles import NORMALISE_SQL, bind, sql_text, statements
 from reconcile.warehouse import quote_ident, quote_literal
 from reconcile.worktables import placed
@@ -166,8 +167,6 @@ def stage_files(con, tables, params: dict) -> None:
     """The files' rows into the staging tables stg_registry and stg_payments (each row loadable or
     with its reject reason), and cur_files, each file with its place in name order. One payee ID on
     more payment rows than the limit is refused first, from the rows as read (bounds.py)."""
-    from reconcile.checks import file_names
-
     install(con)
     # file_order: by file name and content (and a workbook's sheets in their order), so that row ids
     # and evidence order do not depend on the order the files were given in or on how their paths
