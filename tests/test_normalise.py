@@ -165,6 +165,11 @@ hostile = st.one_of(
         ("0", 0),
         ("999", 999),
         ("1000000000000", 1_000_000_000_000),  # a trillion dong: the limit
+        ("500000.000000001", 500_000),  # float noise of a computed spreadsheet cell
+        ("4599999.999999999", 4_600_000),
+        ("300000.00000000006", 300_000),  # a float written with every digit (Parquet, polars)
+        ("999999999999.9999999", 1_000_000_000_000),
+        ("0.0000001", 0),
     ],
 )
 def test_amount_accepted(con, text, expected):
@@ -179,6 +184,11 @@ def test_amount_accepted(con, text, expected):
         ("1.500.00", FRACTION),
         ("1,5", FRACTION),
         ("1500000.5", FRACTION),
+        ("500000.00001", FRACTION),  # more than a millionth of a đồng from a whole number
+        ("500000.99999", FRACTION),
+        ("500000,000000001", FRACTION),  # a decimal comma is a person's, not a float's
+        ("1000000000000.9999999", "is too large (over 1,000,000,000,000 VND)"),
+        ("1234567890123456789.9999999", FRACTION),  # too long to round: refused all the same
         ("-500", "is negative"),
         ("(1.000)", "is negative"),
         ("(150,000)", "is negative"),

@@ -307,3 +307,24 @@ def test_long_account_numbers_excel_kept_to_15_digits_refuse_the_file(tmp_path):
     )
     res = CliRunner().invoke(cli, ["--lang", "en", *args[:-1], str(text), "--db", str(tmp_path / "s.duckdb")])
     assert res.exit_code in (0, 1), res.output
+
+
+def test_an_excel_amount_cell_with_float_noise_is_its_whole_amount_and_a_real_fraction_is_refused(tmp_path):
+    """An amount that Excel computed (`=0.1*5000000`, a sum of shares) is stored as the nearest binary
+    float, and the reader writes it out as `500000.000000001`: the row was rejected as an amount with
+    a fraction. Within a millionth of a đồng of a whole number it is that number; half a đồng is still
+    refused."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(POST.strip().split(","))
+    sheet.append(["BD1", "001166021246", "Kiều Thị Ánh", 1000000.000000001, "20/09/2024", "Tiền mặt", "Đã nhận"])
+    sheet.append(["BD2", "001049031247", "Lâm Văn Bảo", 4599999.999999999, "20/09/2024", "Tiền mặt", "Đã nhận"])
+    sheet.append(["BD3", "001044051239", "Tạ Văn Sơn", 5050000.5, "20/09/2024", "Tiền mặt", "Đã nhận"])
+    post = tmp_path / "buu_dien.xlsx"
+    book.save(post)
+    db = reconciled(tmp_path, REGISTRY.replace("Đã chết,08/2024", "Đang hưởng,"), post)
+    with duckdb.connect(str(db), read_only=True) as con:
+        paid = con.execute("SELECT payment_ref, amount FROM payments ORDER BY payment_ref").fetchall()
+        rejected = con.execute("SELECT source_row, reason FROM rejected_rows").fetchall()
+    assert paid == [("BD1", 1_000_000), ("BD2", 4_600_000)]
+    assert rejected == [(4, "amount has a fraction or bad digit grouping (VND has no minor unit)")]

@@ -207,6 +207,12 @@ CREATE OR REPLACE TEMP MACRO rc_registry_id_problems(v, birth_year, gender, peri
 -- Amounts in integer VND. Accepts 1500000, 1.500.000, 1,500,000, 1 500 000, with a currency
 -- sign (đ, ₫, VND, VNĐ) before or after, and a zero fraction (1.500.000,00 / 1500000.0, as a
 -- numeric spreadsheet cell gives). A non-zero fraction, a negative or a non-number is refused.
+-- Float noise is not a fraction: a spreadsheet's computed cell (=0.1*5000000, a sum of shares) holds
+-- the nearest binary float, which the reader writes out as 500000.000000001 or 4599999.999999999.
+-- A number with a decimal point whose first six decimals are all 0 or all 9 (within a millionth
+-- of a đồng of a whole number) is that whole number; 500000.5 and 500000.00001 are still refused.
+-- An absolute tolerance: float64 noise of a few units in the last place stays under it up to about
+-- 10^9 VND. The point only, as readers write floats; a decimal comma is a person's, not float noise.
 -- Layers: text -> core (currency sign removed) -> digits (grouping removed, NULL if not a whole number).
 CREATE OR REPLACE TEMP MACRO rc_amount_core_t(t) AS
     trim(regexp_replace(upper(t), '^(VNĐ|VND|Đ|₫)\s*|\s*(VNĐ|VND|Đ|₫|DONG|ĐỒNG)$', '', 'g'));
@@ -218,6 +224,8 @@ CREATE OR REPLACE TEMP MACRO rc_amount_digits(c) AS
         WHEN regexp_full_match(c, '[0-9]{1,3}(,[0-9]{3})+(\.0+)?') THEN replace(regexp_replace(c, '\.0+$', ''), ',', '')
         WHEN regexp_full_match(c, '[0-9]{1,3}( [0-9]{3})+') THEN replace(c, ' ', '')
         WHEN regexp_full_match(c, '[0-9]+[.,]0+') THEN regexp_replace(c, '[.,]0+$', '')
+        WHEN regexp_full_match(c, '[0-9]+\.0{6}[0-9]*') THEN split_part(c, '.', 1)
+        WHEN regexp_full_match(c, '[0-9]{1,18}\.9{6}[0-9]*') THEN CAST(CAST(split_part(c, '.', 1) AS BIGINT) + 1 AS VARCHAR)
     END;
 
 -- At most 10^12 VND (a trillion dong) per row: more is no benefit payment, and keeps every sum of a
