@@ -10,9 +10,10 @@ zero-width space, a byte-order mark) removed. Then a date written after a word f
 up to three spaces, tabs, slashes, dots, dashes, commas or underscores, keeps its last four digits,
 glued to letters or not: a 12-digit ID (`CCCD 079/196/118/125`), a 9-digit CMND number, an account
 number or a payment reference (`FT20240900011` -> `FT*******0011`) cannot pass through, while amounts
-below 100,000,000 and dates (`Paid on 02/09/2024, 16 day(s)`) stay readable.
+below 100,000,000 and dates (`Paid on 02/09/2024, 16 day(s)`) stay readable. An ID typed with the
+letter O for its zeros (`CCCD O79O...`) is read with zeros first (o_as_zero), and masked as one.
 
-The rules are written once, here: the SQL macros (`rc_fold`, `rc_dob_in_text`, `rc_mask_pattern`, `rc_date_pattern`, ...)
+The rules are written once, here: the SQL macros (`rc_fold`, `rc_dob_in_text`, `rc_mask_pattern`, `rc_o_bare`, ...)
 are made of these patterns by `macros_sql`, and `sql/masking.sql` builds `rc_mask_text`, the analyst
 copy's `rc_hide_text` and a rejected row's `rc_mask_raw` of them, so that a million rows are masked by
 DuckDB, not row by row in Python. A test keeps `mask_text` and `rc_mask_text` equal. The database
@@ -78,6 +79,28 @@ DATE_MARK = "\u2063"
 # letters (`079084 - 947699`, over a line break), hidden whole
 HIDDEN_RUN = _digit_run("[^A-Za-z0-9]")
 
+# An ID typed with the letter O for its zeros (`CCCD O79O85OO1234`, `079O85001234`) is no digit run: its O's
+# are read as zeros first, where it is ID-like, so that the run is masked as any other. ID-like: after a
+# word for an ID (`CCCD`, `CMND`, `định danh`, `ĐDCN`, `VNeID`, `ID`), nine or more digits and O's; or,
+# with no such word, twelve or more, not glued to a letter before them. The run ends at a digit, so
+# that a word after it (`... 1234 ONG`) keeps its O. Looked for only in text where an O touches a
+# digit (O_GATE): one test of a short pattern for most texts.
+_ID_WORD = (
+    rf"(?:cccd|cmnd|cmtnd|cmt|căn{_BLANK}+cước(?:{_BLANK}+công{_BLANK}+dân)?|can{_BLANK}+cuoc(?:{_BLANK}+cong{_BLANK}+dan)?"
+    rf"|(?:định|dinh){_BLANK}+danh(?:{_BLANK}+(?:cá|ca){_BLANK}+(?:nhân|nhan))?|đdcn|ddcn|vneid|id)"
+)
+
+
+def _o_run(length: int) -> str:
+    """`length` digits or O's or more, with up to three separators between any two, the last a digit."""
+    return rf"[0-9Oo](?:{_SEPARATOR}{{0,3}}[0-9Oo]){{{length - 2},}}{_SEPARATOR}{{0,3}}[0-9]"
+
+
+O_GATE = r"[0-9][Oo]|[Oo][0-9]"
+O_LABELLED = rf"(?i)((?:^|[^a-z0-9]){_ID_WORD}(?:{_BLANK}|[:#.=\-])*)({_o_run(9)})"
+O_BARE = rf"((?:^|[^A-Za-z0-9]))({_o_run(12)})"
+_O_ZERO = str.maketrans("Oo", "00")
+
 # A word for birth: ns, n.s., NTNS, sinh (Ngày sinh, NgaySinh, sinh ngày), DOB, d.o.b., born (on),
 # birth (date), Ngày SN; then `:`, `-`, `=` or spaces
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
@@ -99,6 +122,7 @@ DOB_IN_TEXT = rf"(?i)({_BIRTH_WORD})(?:{_BIRTH_DATE})"
 DOB_MASK = "**/**/****"
 
 _RUNS = re.compile(RUN)
+_O_GATE, _O_RUNS = re.compile(O_GATE), (re.compile(O_LABELLED), re.compile(O_BARE))
 _DATES = re.compile(DATE)
 _DOB = re.compile(DOB_IN_TEXT)
 
@@ -127,6 +151,16 @@ def fold(value: str) -> str:
     return value.translate(_FOLD)
 
 
+def o_as_zero(text: str) -> str:
+    """The O's of an ID typed with the letter O for zero read as zeros (O_LABELLED, O_BARE), the rest of
+    the text as it is."""
+    if not _O_GATE.search(text):
+        return text
+    for pattern in _O_RUNS:
+        text = pattern.sub(lambda m: m.group(1) + m.group(2).translate(_O_ZERO), text)
+    return text
+
+
 def _mask_run(match: re.Match) -> str:
     digits = re.sub(r"[^0-9]", "", match.group(0))
     return MASK * (len(digits) - KEEP) + digits[-KEEP:]
@@ -137,7 +171,7 @@ def mask_text(value: str | None) -> str | None:
     keeping its last four digits."""
     if value is None:
         return None
-    text = _DOB.sub(rf"\g<1>{DOB_MASK}", fold(str(value)))
+    text = o_as_zero(_DOB.sub(rf"\g<1>{DOB_MASK}", fold(str(value))))
     if not _RUNS.search(text):
         return text
     marked = _DATES.sub(rf"{DATE_MARK}\g<0>{DATE_MARK}", text)
@@ -161,7 +195,20 @@ def macros_sql() -> str:
     for d in range(10):
         folded = f"regexp_replace({folded}, {_sql_string(_sql_class([z + d for z in DIGIT_ZEROS]))}, '{d}', 'g')"
     any_folded = _sql_class(sorted(_FOLD))
-    patterns = {"rc_mask_pattern": RUN, "rc_date_pattern": DATE, "rc_hidden_run": HIDDEN_RUN}
+    # O_GATE's test made of the text before folding, for rc_mask_text and rc_hide_text to skip the rest
+    # on most texts: an O beside a digit of any script, format characters between them (those folding
+    # removes). It finds every text whose folding O_GATE finds, and a few more, which O_GATE then refuses
+    digits = _sql_class([ord(c) for c in "0123456789"] + [z + d for z in DIGIT_ZEROS for d in range(10)])
+    formats_between = formats + "*"
+    o_gate_raw = f"[Oo]{formats_between}{digits}|{digits}{formats_between}[Oo]"
+    patterns = {
+        "rc_mask_pattern": RUN,
+        "rc_date_pattern": DATE,
+        "rc_hidden_run": HIDDEN_RUN,
+        "rc_o_gate": O_GATE,
+        "rc_o_labelled": O_LABELLED,
+        "rc_o_bare": O_BARE,
+    }
     return "\n".join(
         (
             "-- Made by reconcile/masking.py (macros_sql) of its patterns",
@@ -169,6 +216,7 @@ def macros_sql() -> str:
             f"THEN x ELSE {folded} END;",
             *(f"CREATE OR REPLACE TEMP MACRO {name}() AS {_sql_string(p)};" for name, p in patterns.items()),
             f"CREATE OR REPLACE TEMP MACRO rc_dob_in_text() AS {_sql_string(DOB_IN_TEXT)};",
+            f"CREATE OR REPLACE TEMP MACRO rc_o_gate_raw() AS {_sql_string(o_gate_raw)};",
             f"CREATE OR REPLACE TEMP MACRO rc_date_mark() AS chr({ord(DATE_MARK)});",
             resources.files("reconcile.sql").joinpath("masking.sql").read_text(encoding="utf-8"),
         )

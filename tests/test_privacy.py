@@ -204,6 +204,9 @@ WRITTEN_IDS = {
     "CCCD ０７９０８９５５４８３８": "079089554838",
     "TK 0723\t642704355": "0723642704355",
     "ID 038 \u2009149\u202f030 489": "038149030489",
+    # the letter O typed for a zero (tester's report: kept readable)
+    "CCCD O79O85OO1234 hoan tra": "O79O85OO1234",
+    "Chi tra 0O1O4O951508": "0O1O4O951508",
 }
 WRITTEN_BIRTHS = {
     "NgaySinh:17/05/1989 chi T9": "17/05/1989",
@@ -263,12 +266,43 @@ def test_masked_text_shows_no_id_or_birth_date_however_written(text, mask_sql):
         "value_date: 05/09/2024; amount: 1.500.000; payment_ref: FT001",
         "Chi tra luong huu T09/2024 ky 2024-09-05",
         "So tien 1 500 000 dong",
+        # an O beside a digit that is no ID: a reference glued to letters, a date or an amount typed with O's, a
+        # word after an ID's digits
+        "Ma ho so HS2O24O9OOO11 ONG O AN",
+        "chi T9 O5/O9/2O24 so tien 1.5OO.OOO",
+        "CMND 2O24 ngay 05/09/2024",
     ],
 )
 def test_masked_text_keeps_amounts_and_payment_dates(text, mask_sql):
     from reconcile.masking import mask_text
 
     assert mask_text(text) == mask_sql(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, masked",
+    [
+        ("CCCD O79O85OO1234", "CCCD ********1234"),
+        ("CCCD: o79 o85 oo1 234 hoan tra", "CCCD: ********1234 hoan tra"),
+        ("Số định danh cá nhân: O79O85OO1234", "Số định danh cá nhân: ********1234"),
+        ("ĐDCN:O79O85OO1234", "ĐDCN:********1234"),
+        ("CCCDO79O85OO1234", "CCCD********1234"),
+        ("CMND O23456789 chi 1.500.000 ngay 05/09/2024", "CMND *****6789 chi 1.500.000 ngay 05/09/2024"),
+        ("079O85001234 ONG AN", "********1234 ONG AN"),  # twelve, no word for an ID; the word after keeps its O
+        ("ID O79O85OO1234; O79O85OO1235", "ID ********1234; ********1235"),
+    ],
+)
+def test_an_id_typed_with_the_letter_o_for_zero_is_masked(text, masked, mask_sql):
+    """An ID with the letter O for its zeros, after a word for an ID (nine characters or more) or alone (twelve or
+    more), is masked as the ID it stands for, in Python and SQL alike, and hidden whole in the analyst copy."""
+    from reconcile.masking import install_macros, mask_text
+
+    assert mask_text(text) == mask_sql(text) == masked
+    with duckdb.connect() as con:
+        install_macros(con)
+        (hidden,) = con.execute("SELECT rc_hide_text(?)", [text]).fetchone()
+    assert "*" * 9 in hidden and not re.search(r"[0-9][Oo]|[Oo][0-9]", hidden), hidden
+    assert [last for last in re.findall(r"\*+([0-9]{4})", masked) if last in hidden] == [], hidden
 
 
 def test_a_masked_month_shows_no_id_or_birth_date_however_its_files_write_them(tmp_path):

@@ -513,6 +513,12 @@ def macros():
                     " thang ",
                     " nam ",
                     "05/09/2024",
+                    # an ID typed with the letter O for zero (masking.o_as_zero)
+                    "O",
+                    "o",
+                    "CCCD O79",
+                    "ĐDCN:",
+                    "ONG",
                 ]
             ),
         ),

@@ -1,6 +1,7 @@
 -- The masking of reconcile.masking in SQL, so that a million rows are masked by DuckDB, not row by row
 -- in Python. Created after the macros masking.macros_sql makes of its patterns (rc_fold,
--- rc_mask_pattern, rc_date_pattern, rc_date_mark, rc_hidden_run, rc_dob_in_text): one copy of each rule. TEMP macros,
+-- rc_mask_pattern, rc_date_pattern, rc_date_mark, rc_hidden_run, rc_dob_in_text, rc_o_gate, rc_o_gate_raw,
+-- rc_o_labelled, rc_o_bare): one copy of each rule. TEMP macros,
 -- so that a read-only connection can have them.
 
 -- `079085001234` -> `********1234`; four characters or fewer are masked whole. Mirrors masking.mask_id.
@@ -26,12 +27,35 @@ CREATE OR REPLACE TEMP MACRO rc_mask_runs(x) AS
             END)[1]
     END;
 
+-- The O's of the runs pattern p finds (group 2) read as zeros, the text before each run (group 1) and
+-- between them as it is. Mirrors a pass of masking.o_as_zero.
+CREATE OR REPLACE TEMP MACRO rc_o_zero_pass(x, p) AS
+    CASE WHEN NOT regexp_matches(x, p) THEN x ELSE
+        list_transform([regexp_split_to_array(x, p)], lambda o_parts: o_parts[1] || array_to_string(
+            list_transform(list_zip(regexp_extract_all(x, p, 1), regexp_extract_all(x, p, 2), o_parts[2:]),
+                           lambda o: o[1] || translate(o[2], 'Oo', '00') || o[3]), ''))[1]
+    END;
+
+-- An ID typed with the letter O for its zeros (`CCCD O79O85OO1234`) read with zeros, where it is ID-like
+-- (masking.O_LABELLED, O_BARE), in text where an O touches a digit. Mirrors masking.o_as_zero. Each
+-- value through a lambda's parameter, so that it is computed once.
+CREATE OR REPLACE TEMP MACRO rc_o_as_zero(x) AS
+    list_transform([x], lambda o_in: CASE WHEN o_in IS NULL OR NOT regexp_matches(o_in, rc_o_gate()) THEN o_in ELSE
+        list_transform([rc_o_zero_pass(o_in, rc_o_labelled())], lambda o_mid: rc_o_zero_pass(o_mid, rc_o_bare()))[1]
+    END)[1];
+-- The same of t, the text `raw` is after folding, tested first on `raw` itself (rc_o_gate_raw, made by
+-- masking.macros_sql): most texts have no O beside a digit, and skip the folded text's second look.
+CREATE OR REPLACE TEMP MACRO rc_o_as_zero_of(raw, t) AS
+    CASE WHEN regexp_matches(raw, rc_o_gate_raw()) THEN rc_o_as_zero(t) ELSE t END;
+
 -- Free text masked: folded (Unicode digits as ASCII, any space as a space, no invisible character), a
 -- date written after a word for birth hidden (a narrative's `Hoan tra ns 05/12/1937`, an auditor's
--- comment), every long digit run masked. The folded text goes in through a lambda's parameter, written
--- out once however often the macros below use it. Mirrors masking.mask_text.
+-- comment), an ID typed with O for zero read with zeros (rc_o_as_zero), every long digit run masked. The
+-- text so far goes in through a lambda's parameter, written out once however often the macros below use
+-- it. Mirrors masking.mask_text.
 CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS
-    list_transform([rc_fold(x)], lambda y: rc_mask_runs(regexp_replace(y, rc_dob_in_text(), '\1**/**/****', 'g')))[1];
+    list_transform([rc_o_as_zero_of(x, regexp_replace(rc_fold(x), rc_dob_in_text(), '\1**/**/****', 'g'))],
+                   lambda y: rc_mask_runs(y))[1];
 
 -- As rc_mask_text, with every long digit run hidden whole, its last four digits too: the analyst copy's
 -- free text. The copy keeps province, gender and birth year, which are six of an ID's twelve digits;
@@ -41,7 +65,8 @@ CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS
 -- letters, is hidden (a date range or two amounts with it: the copy keeps no dates, and the amounts
 -- are in their columns).
 CREATE OR REPLACE TEMP MACRO rc_hide_text(x) AS
-    regexp_replace(regexp_replace(rc_fold(x), rc_dob_in_text(), '\1**/**/****', 'g'), rc_hidden_run(), '*********', 'g');
+    regexp_replace(rc_o_as_zero_of(x, regexp_replace(rc_fold(x), rc_dob_in_text(), '\1**/**/****', 'g')),
+                   rc_hidden_run(), '*********', 'g');
 
 -- A rejected row's raw values (JSON under the file's headers) masked: `--mask-ids` outputs show no
 -- birth date. Hidden whole: the values of the columns its file read as dates of birth (dob_keys: those
