@@ -75,6 +75,8 @@ def undated(col: str) -> str:
 
 
 FILE_NAME_ONLY = ("source_file",)  # the folder a file was in names the office's user: its name alone
+# a file or sheet may be named after an ID (`<ID>_T9.xlsx`): its long digit runs hidden, as in free text
+FILE_NAMES = ("source_file", "file_name", "source_sheet", "sheet")
 
 
 @dataclass
@@ -151,7 +153,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex; payment_ref, bank_ref, flag_id, case_id and the chains'' hash and prev_hash: HMAC-SHA256 with the copy''s own key (derived from the office''s), so that none is what the workbook and the flat exports show'),
             ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, the auditors'' decisions and comments as written (their status and amounts kept), file paths (file_name kept), each row''s place in its file (source_row)'),
-            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); the references and rows a detail names; registry_id and payment_id numbered again in a keyed order (the run numbers them in the order of the IDs and references), and every table''s rows in a keyed order; source_file to the file name'))
+            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); the references and rows a detail names; registry_id and payment_id numbered again in a keyed order (the run numbers them in the order of the IDs and references), and every table''s rows in a keyed order; source_file to the file name; in file and sheet names, digit runs of 9 or more hidden whole'))
             AS t(key, value)""",
             {
                 "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -223,7 +225,9 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], pads: dict[
         elif name in DATED:
             exprs.append(undated(col))
         elif name in FILE_NAME_ONLY:
-            exprs.append(f"regexp_extract({col}, '[^/\\\\]+$')")
+            exprs.append(f"rc_hide_text(regexp_extract({col}, '[^/\\\\]+$'))")
+        elif name in FILE_NAMES:
+            exprs.append(f"rc_hide_text({col})")
         else:
             exprs.append(col)
     where = "WHERE period IN (SELECT unnest($periods))" if "period" in names else ""

@@ -362,6 +362,8 @@ def masked(result: Rows) -> Rows:
         "assignee": mask_text,  # what an auditor typed may hold an ID or an account
         "decision": mask_text,
         "comment": mask_text,
+        "source_file": mask_text,  # a file or sheet may be named after an ID (`<ID>_T9.xlsx`)
+        "source_sheet": mask_text,
         "date_of_birth": lambda value: None,
     }
     funcs = [how.get(h) for h in result.headers]

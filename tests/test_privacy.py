@@ -361,3 +361,60 @@ def test_the_folding_knows_every_unicode_digit_space_and_format_character():
         c for first, last in FORMATS for c in range(first, last + 1)
     ]
     assert fold("a\u00ad\u200b\ufeff\u00a0\u3000b ٠١٢ ０９ 𝟗") == "a  b 012 09 9"
+
+
+def test_an_id_in_a_file_or_sheet_name_is_masked_in_every_masked_output(tmp_path):
+    """A payments file named after a beneficiary's ID (`<ID>_T9.csv`, as an officer saves one person's
+    payments) and a workbook whose sheet is named after one: the masked workbook, the exports, the read-back
+    and the analyst copy name them with the ID masked as in free text, and still by the rest of their name."""
+    import openpyxl
+
+    from conftest import FIXTURES, SAMPLE_FILES
+
+    named, sheet_id, book_id = "079196118125", "001040951508", "001168070156"  # the sample's own IDs
+    pay = tmp_path / f"{named}_T9.csv"
+    pay.write_bytes((FIXTURES / "sample" / "bank_transfers.csv").read_bytes())
+    post = openpyxl.load_workbook(SAMPLE_FILES["payments"][1])
+    post.worksheets[0].title = sheet_id
+    post.save(tmp_path / f"post_{book_id}.xlsx")
+    db, book, out = tmp_path / "m.duckdb", tmp_path / "m.xlsx", tmp_path / "export"
+    files = ["--registry", str(FIXTURES / "sample" / "registry.csv"), "--payments", str(pay)]
+    files += [str(tmp_path / f"post_{book_id}.xlsx")]
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--period",
+            "2024-09",
+            *files,
+            "--db",
+            str(db),
+            "--report",
+            str(book),
+            "--export",
+            str(out),
+            "--mask-ids",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    outputs = {"workbook": workbook_text(book)}
+    for path in sorted(out.iterdir()):
+        frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, infer_schema=False)
+        outputs[path.name] = "\n".join(str(v) for row in frame.rows() for v in row)
+    for command in (["flags", "--format", "csv"], ["flags", "--format", "json"], ["show", named, "--format", "json"]):
+        res = CliRunner().invoke(cli, [*command, "--db", str(db), "--mask-ids"])
+        assert res.exit_code == 0, res.output
+        outputs[" ".join(command)] = res.stdout
+    res = CliRunner().invoke(cli, ["export-db", "--db", str(db), "--out", str(tmp_path / "copy.duckdb")])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(tmp_path / "copy.duckdb"), read_only=True) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        outputs["analyst copy"] = "\n".join(
+            str(v) for t in tables for row in con.execute(f'SELECT * FROM "{t}"').fetchall() for v in row
+        )
+    for name, text in outputs.items():
+        assert shown(text, [named, sheet_id, book_id]) == [], name
+    # the rest of a file's name still names it, the ID's last four digits kept where IDs keep them
+    assert "********8125_T9.csv" in outputs["flags_2024-09.csv"] and "post_********0156.xlsx" in outputs["workbook"]
+    assert "********1508" in outputs["flags_2024-09.csv"]
+    assert "*********_T9.csv" in outputs["analyst copy"]

@@ -27,7 +27,8 @@ from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
 WRITER_ERRORS: tuple[type[Exception], ...] = (duckdb.Error, pl.exceptions.PolarsError)
 
 ID_COLUMNS = ("vneid", "account_number", "payment_ref")
-FREE_TEXT_COLUMNS = ("detail", "reason")
+# masked as free text: a file or sheet may be named after an ID (`<ID>_T9.xlsx`)
+FREE_TEXT_COLUMNS = ("detail", "reason", "source_file", "source_sheet")
 _FORMULA_START = r"^[=+\-@\t\r]"
 _NUMBER = r"^[+-]?[0-9][0-9.,]*$"
 

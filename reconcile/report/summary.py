@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from reconcile.masking import mask_text
 from reconcile.messages import number
 from reconcile.report.cells import Book, Writer, clean_text, first_row, new_sheet
 from reconcile.report.charts import province_chart, trend_chart
@@ -148,6 +149,8 @@ def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, datab
         "WHERE period = ? AND skipped IS NULL ORDER BY file_id",
         [period],
     ).fetchall()
+    if book.mask:  # a file or sheet named after an ID (`<ID>_T9.xlsx`): masked as free text
+        inputs = [(mask_text(row[0]), *row[1:]) for row in inputs]
     for row in inputs:
         w.line(row, ["text", "value:role", "int", "int", "int", "int", "amount", "amount", "amount"])
     # a total per role: the registry's amounts are due, the payments' paid; one sum of both means nothing

@@ -72,8 +72,8 @@ FINDINGS = Table(
         Column("value_date", "date", 12),
         Column("match_method", "value:method", 14),
         Column("detail", "free", 60),
-        Column("source_file", "text", 22),
-        Column("source_sheet", "text", 14),
+        Column("source_file", "free", 22),
+        Column("source_sheet", "free", 14),
         Column("source_row", "int", 9),
         Column("flag_id", "text", 18),
         # the case, and the auditor's decision on it: the columns `reconcile review import` reads back
@@ -154,8 +154,8 @@ REJECTED = Table(
     "sheet.rejected",
     (
         Column("role", "value:role", 14),
-        Column("source_file", "text", 24),
-        Column("source_sheet", "text", 14),
+        Column("source_file", "free", 24),
+        Column("source_sheet", "free", 14),
         Column("source_row", "int", 9),
         Column("set_aside", "bool", 12),
         Column("reason", "free", 60),
@@ -173,12 +173,12 @@ INPUTS = Table(
     (
         Column("file_id", "int", 7),
         Column("role", "value:role", 16),
-        Column("file", "text", 26),
-        Column("path", "text", 40),
+        Column("file", "free", 26),
+        Column("path", "free", 40),
         Column("format", "text", 9),
         Column("encoding", "text", 12),
         Column("profile", "text", 20),
-        Column("sheet", "text", 12),
+        Column("sheet", "free", 12),
         Column("header_row", "int", 9),
         Column("sha256", "text", 66),
         Column("rows_read", "int", 11),
@@ -195,8 +195,8 @@ INPUTS = Table(
         Column("control_source", "text", 22),
         Column("control_count", "int", 11),
         Column("control_amount", "amount", 16),
-        Column("skipped", "text", 40),
-        Column("columns_used", "text", 60),
+        Column("skipped", "free", 40),
+        Column("columns_used", "free", 60),
     ),
     """SELECT file_id, role, file_name AS file, path, format, encoding, profile, sheet, header_row, sha256,
               rows_read, rows_loaded,
@@ -282,7 +282,8 @@ def _translated_cell(
     masked first in a masked workbook)."""
     from reconcile.messages import translate
 
-    expr = "rc_mask_text(reason)" if book.mask and name == "reason" else quote_ident(name)
+    # a row's reasons and why a sheet was skipped (which names it) masked first in a masked workbook
+    expr = f"rc_mask_text({name})" if book.mask and name in ("reason", "skipped") else quote_ident(name)
     found = con.execute(f"SELECT DISTINCT {expr} FROM ({sql}) AS s LIMIT {MAX_REASONS + 1}", params).fetchall()
     words = {r: translate(r, book.lang) for (r,) in found if r} if len(found) <= MAX_REASONS else {}
     return sheetxml.mapped(expr, words, style)
