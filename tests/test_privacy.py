@@ -418,3 +418,43 @@ def test_an_id_in_a_file_or_sheet_name_is_masked_in_every_masked_output(tmp_path
     assert "********8125_T9.csv" in outputs["flags_2024-09.csv"] and "post_********0156.xlsx" in outputs["workbook"]
     assert "********1508" in outputs["flags_2024-09.csv"]
     assert "*********_T9.csv" in outputs["analyst copy"]
+
+
+def test_the_masked_flags_export_numbers_registry_and_payment_rows_again_not_in_the_order_of_the_ids(
+    sample_month, tmp_path
+):
+    """A run numbers the registry's rows by file and then in the order of their IDs, and the payments' by
+    file and then reference (sql/load_current.sql): the masked flags export kept those numbers, so a masked
+    finding's registry_id told where its ID sorts among the registry's, its first digits (place of birth,
+    century and sex, year of birth) that the mask hides. Masked, each is numbered again in the order of its
+    first finding's flag_id (a keyed hash the export shows anyway): the findings of one row still share a
+    number, which says nothing of the ID's, nor is the database's or the analyst copy's."""
+    res = CliRunner().invoke(
+        cli,
+        ["report", "--period", "2024-09", "--db", str(sample_month.db), "--mask-ids", "--export", str(tmp_path)],
+    )
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(sample_month.db), read_only=True) as con:
+        stored = {
+            flag: (registry, payment, vneid)
+            for flag, registry, payment, vneid in con.execute(
+                "SELECT flag_id, registry_id, payment_id, vneid FROM flags WHERE period = '2024-09'"
+            ).fetchall()
+        }
+    for path in (tmp_path / "flags_2024-09.parquet", tmp_path / "flags_2024-09.csv"):
+        frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path)
+        shown_ids = dict(
+            zip(frame["flag_id"], zip(frame["registry_id"], frame["payment_id"], strict=True), strict=True)
+        )
+        assert shown_ids.keys() == stored.keys()
+        for i, column in ((0, "registry_id"), (1, "payment_id")):
+            pairs = {(stored[f][i], shown_ids[f][i]) for f in stored}
+            # one number for one row, NULL where there was none
+            assert len({old for old, _ in pairs}) == len(pairs) == len({new for _, new in pairs}), column
+            assert all((old is None) == (new is None) for old, new in pairs), column
+            numbered = sorted((old, new) for old, new in pairs if old is not None)
+            assert sorted(new for _, new in numbered) == list(range(1, len(numbered) + 1)), column
+            # not in the order of the database's numbers, nor of the IDs
+            assert [new for _, new in numbered] != sorted(new for _, new in numbered), column
+        by_id = sorted((stored[f][2], shown_ids[f][0]) for f in stored if stored[f][0] is not None)
+        assert [n for _, n in by_id] != sorted(n for _, n in by_id)

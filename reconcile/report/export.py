@@ -43,9 +43,25 @@ _NUMBER = r"^[+-]?[0-9][0-9.,]*$"
 NOT_EXPORTED = {"flags": ("run_id", "file_id", "source_row"), "rejected_rows": ("run_id", "file_id")}
 
 
+# Row numbers a run gives in the order of the IDs (registry_id: by file, then ID) and of the references
+# (payment_id): beside a masked ID, where it sorts among the registry's tells its hidden first digits
+# (place of birth, century and sex, year of birth). Masked, each is numbered again, 1, 2, ..., in the
+# order of the first flag_id (a keyed hash, shown anyway) among its findings: the findings of one row
+# still share a number, which follows neither the IDs nor the database's or the analyst copy's numbers.
+RENUMBERED = ("registry_id", "payment_id")
+
+
+def _first_flag(name: str) -> str:
+    """The inner query's column that orders `name`'s new numbers (_column)."""
+    col = quote_ident(name)
+    return f"CASE WHEN {col} IS NOT NULL THEN min(flag_id) OVER (PARTITION BY {col}) END AS {quote_ident('rc_' + name)}"
+
+
 def _column(name: str, mask: bool) -> str:
     """A column as exported: masked, in SQL (sql/masking.sql), when `mask`."""
     col = quote_ident(name)
+    if mask and name in RENUMBERED:
+        return f"CASE WHEN {col} IS NOT NULL THEN dense_rank() OVER (ORDER BY {quote_ident('rc_' + name)} NULLS LAST) END AS {col}"
     if name == "raw":
         # masked, a rejected row's raw values show no birth date and no ID (rc_mask_raw)
         return "rc_mask_text(rc_mask_raw(raw::VARCHAR, dob_keys)) AS raw" if mask else "raw::VARCHAR AS raw"
@@ -59,9 +75,11 @@ def _column(name: str, mask: bool) -> str:
 def _frame(con: duckdb.DuckDBPyConnection, table: str, period: str, order: str, mask: bool) -> pl.DataFrame:
     cols = ", ".join(_column(c, mask) for c in column_names(table) if c not in NOT_EXPORTED[table])
     join = f" LEFT JOIN {DOB_KEYS} USING (period, file_id)" if mask and table == "rejected_rows" else ""
+    renumbered = "".join(f", {_first_flag(c)}" for c in RENUMBERED if mask and c in column_names(table))
     # in the table's order of the values, not of their masks (a masked column keeps its name)
     rows = (
-        f"SELECT *, row_number() OVER (ORDER BY {order}) AS rc_order FROM {quote_ident(table)}{join} WHERE period = ?"
+        f"SELECT *, row_number() OVER (ORDER BY {order}) AS rc_order{renumbered} "
+        f"FROM {quote_ident(table)}{join} WHERE period = ?"
     )
     query = f"SELECT {cols} FROM ({rows}) ORDER BY rc_order"
     frame = pl.from_arrow(con.sql(query, params=[period]).to_arrow_table())
