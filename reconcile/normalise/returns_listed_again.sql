@@ -12,13 +12,28 @@ WITH returned AS (
     FROM stg_payments
     WHERE reject_reason IS NULL AND status = 'returned' AND payment_ref IS NOT NULL
 ),
+-- the pairs of one reference and amount that may be one payee's, joined on the payee too (as in
+-- returns_listed.sql: never every pair of a reference a file may give every row)
+candidates AS (
+    SELECT r.stg_row AS r_row, q.stg_row AS q_row
+    FROM returned AS r JOIN returned AS q ON q.ref_key = r.ref_key AND q.amount = r.amount AND q.vneid = r.vneid
+    UNION
+    SELECT r.stg_row, q.stg_row
+    FROM returned AS r JOIN returned AS q ON q.ref_key = r.ref_key AND q.amount = r.amount AND q.account = r.account
+    WHERE q.vneid IS NULL OR r.vneid IS NULL
+    UNION
+    SELECT r.stg_row, q.stg_row
+    FROM returned AS r JOIN returned AS q ON q.ref_key = r.ref_key AND q.amount = r.amount AND q.payee_key = r.payee_key
+    WHERE q.vneid IS NULL OR r.vneid IS NULL
+),
 earlier AS (  -- each returned row and the returned payments of other files it may be the return of
     SELECT r.stg_row AS returned_row, q.source_file, q.source_sheet, q.source_row,
            row_number() OVER (PARTITION BY r.stg_row
                               ORDER BY q.value_date, regexp_extract(q.source_file, '[^/\\]+$'), q.source_file,
                                        q.source_sheet, q.source_row) AS k
-    FROM returned AS r
-    JOIN returned AS q ON q.ref_key = r.ref_key AND q.amount = r.amount AND q.file_id <> r.file_id
+    FROM candidates AS c
+    JOIN returned AS r ON r.stg_row = c.r_row
+    JOIN returned AS q ON q.stg_row = c.q_row AND q.file_id <> r.file_id
     WHERE q.value_date < r.value_date
       AND (q.bank_code = r.bank_code OR q.bank_code IS NULL OR r.bank_code IS NULL)
       AND rc_same_payee(q.vneid, r.vneid, q.account, r.account, q.payee_key, r.payee_key)
