@@ -1,10 +1,14 @@
-"""The findings sheets of a workbook reconcile wrote, read back for `review import`: each row's
-finding, case, evidence and decision columns by name, whatever the book's language."""
+"""A workbook reconcile wrote, read back for `review import`: each findings row's finding, case,
+evidence and decision columns by name, whatever the book's language; the rows of the Open cases sheet
+in which something was typed (decisions are not read from it: it is protected, and an import that
+finds one typed there is refused)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reconcile.errors import ReconcileError
@@ -13,24 +17,48 @@ from reconcile.report.labels import LANGS, label
 DECISION = ("status", "assignee", "decision", "case_amount", "comment", "decision_check")
 EVIDENCE = ("code", "vneid", "payment_ref", "expected_amount", "paid_amount", "source_file", "source_row")
 NEEDED = ("flag_id", "case_id", *DECISION, *EVIDENCE)
+# the Open cases sheet's columns that a decision would be typed into, and its check of them as written
+CASE_DECISION = ("status", "assignee", "decision", "amount_recovered", "amount_written_off")
+CASE_COLUMNS = ("case_id", "last_period", *CASE_DECISION, "case_check")
 
 
-def _findings_sheet(title: str) -> bool:
-    names = {label("sheet.findings", lang) for lang in LANGS}
+@dataclass
+class Typed:
+    """A row of the Open cases sheet with something typed into it: its case and latest period as written."""
+
+    sheet: str
+    row: int
+    case_id: str | None
+    last_period: str | None
+
+
+@dataclass
+class ReadBook:
+    rows: list[tuple[str, int, dict]]  # (sheet, row, values by column name) of the findings sheets
+    typed: list[Typed] = field(default_factory=list)  # Open cases rows something was typed into
+
+
+def _sheet_of(key: str, title: str) -> bool:
+    names = {label(key, lang) for lang in LANGS}
     base = re.sub(r" \(\d+\)$", "", title)
     return base in names
 
 
-def _header_names() -> dict[str, str]:
-    return {label("col." + name, lang): name for name in NEEDED for lang in LANGS}
+def _findings_sheet(title: str) -> bool:
+    return _sheet_of("sheet.findings", title)
+
+
+def _header_names(needed: tuple[str, ...] = NEEDED) -> dict[str, str]:
+    return {label("col." + name, lang): name for name in needed for lang in LANGS}
 
 
 EXCEL_MAX_ROWS = 1_048_576  # rows of a sheet, its header included
 
 
-def read_book(book: Path, masked: bool = False) -> list[tuple[str, int, dict]]:
-    """(sheet, row, values by column name) of every non-empty row of the findings sheets. A book
-    written with --mask-ids is refused at its first row, unless `masked` (the rows of any book)."""
+def read_book(book: Path, masked: bool = False) -> ReadBook:
+    """The findings rows (every non-empty row of the findings sheets), the Open cases rows typed
+    into, of a workbook. A book written with --mask-ids is refused at its
+    first findings row, unless `masked` (the rows of any book)."""
     from xml.etree.ElementTree import ParseError
 
     import openpyxl
@@ -76,6 +104,10 @@ def read_book(book: Path, masked: bool = False) -> list[tuple[str, int, dict]]:
                 out.append((ws.title, n, {h: v for h, v in zip(header, values) if h}))
                 if len(out) == 1 and not masked:
                     refuse_masked(book, out)  # known from its first row: no need to read the rest
+        read = ReadBook(out)
+        for ws in wb.worksheets:
+            if _sheet_of("sheet.cases", ws.title):
+                read.typed += _typed(book, ws)
     except (ParseError, zipfile.BadZipFile, EOFError, KeyError) as exc:  # a sheet's XML damaged
         raise ReconcileError(
             f"{book}: a sheet of it is damaged ({type(exc).__name__}); open it in Excel or LibreOffice, save it "
@@ -83,7 +115,53 @@ def read_book(book: Path, masked: bool = False) -> list[tuple[str, int, dict]]:
         ) from None
     finally:
         wb.close()
-    return out
+    return read
+
+
+def _typed(book: Path, ws) -> list[Typed]:
+    """The rows of an Open cases sheet whose decision columns are not as written (their hidden
+    check), a row added (no check), or with a value in a column reconcile wrote none in. None of a
+    sheet without the check (a book of an earlier version: what was typed cannot be told)."""
+    if (ws.max_row or 0) > EXCEL_MAX_ROWS:
+        _too_long(book, ws.title)
+    names = _header_names(CASE_COLUMNS)
+    rows = ws.iter_rows(values_only=True)
+    raw = [cell_text(h) for h in next(rows, ())]
+    header = [names.get(h) if h else None for h in raw]
+    if any(n not in header for n in CASE_COLUMNS):
+        return []
+    typed = []
+    for n, values in enumerate(rows, start=2):
+        if n > EXCEL_MAX_ROWS:
+            _too_long(book, ws.title)
+        if values is None or all(cell_text(v) is None for v in values):
+            continue
+        row = {h: v for h, v in zip(header, values) if h}
+        case_id, check = cell_text(row["case_id"]), cell_text(row["case_check"])
+        beside = any(cell_text(v) is not None for h, v in zip(raw + [None] * len(values), values) if h is None)
+        if check is None and case_id is not None and not beside:
+            continue  # a masked book: no check written (and its decisions are never read)
+        if beside or check != case_check(row):
+            typed.append(Typed(ws.title, n, case_id, cell_text(row["last_period"])))
+    return typed
+
+
+def case_check(row: dict) -> str:
+    """rc_case_check (sql/report_macros.sql) of an Open cases row's decision columns, an amount left
+    empty as 0."""
+
+    def amount(v) -> str:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return "0"
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    status, assignee, decision, recovered, written_off = (row[name] for name in CASE_DECISION)
+    text = "|".join(
+        ("case", str(status or ""), str(assignee or ""), str(decision or ""), amount(recovered), amount(written_off))
+    )
+    return hashlib.md5(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _too_long(book: Path, sheet: str) -> None:

@@ -16,7 +16,9 @@ records nothing. The whole book is refused, and nothing recorded, when any row:
   that records none, an amount that is not a whole number of VND or is below 0, or an amount that
   would make the case's recovered and written off more than its amount at stake (lifecycle.py);
 - gives the same case another decision than an earlier row of the book;
-- changes a case that was decided in the database since the book was written (write it again).
+- changes a case that was decided in the database since the book was written (write it again);
+- is a row of the Open cases sheet that something was typed into (book.py): decisions are read from
+  the findings sheets only, and the refusal says on which findings row (or which month's book) it goes.
 
 Each refusal names the sheet and the row, never the values (they are personal data). A book written
 with --mask-ids (its decisions masked, and no check of them) is refused whole.
@@ -38,7 +40,7 @@ from pathlib import Path
 import duckdb
 
 from reconcile.cases import chain
-from reconcile.cases.book import EVIDENCE, read_book, refuse_masked
+from reconcile.cases.book import EVIDENCE, ReadBook, read_book, refuse_masked
 from reconcile.cases.book import cell_text as _text
 from reconcile.cases.lifecycle import MONEY, amount_problem, transition_problem
 from reconcile.cases.refresh import refresh
@@ -78,7 +80,8 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
     by = (by or "").strip()
     if not by:
         raise ReconcileError("say who records the decisions with --by NAME")
-    rows = read_book(Path(book))
+    read = read_book(Path(book))
+    rows = read.rows
     refuse_masked(book, rows)
     with writing(Path(db)) as (con, key):
         con.execute(
@@ -88,6 +91,7 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
             "source_row FROM superseded_flags"
         )
         problems, decisions = _decisions(con, Path(book), rows)
+        problems += _typed_in_cases(Path(book), read)
         if problems:
             raise ReviewRefused(Path(book), problems)
         recorded = _record(con, key, Path(book), by, decisions)
@@ -107,7 +111,7 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
     from reconcile.readback import open_db
 
     try:
-        rows = read_book(book, masked=True)
+        rows = read_book(book, masked=True).rows
     except ReconcileError:
         return None
     current: dict[str, tuple] = {}
@@ -198,6 +202,33 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
         # the event's source: the book's file name with the sheet and row, which copy of the book it came from
         decisions.setdefault(flag[0], (values, flag[1], where, where, _text(row["decision_check"])))
     return problems, decisions
+
+
+def _typed_in_cases(book: Path, read: ReadBook) -> list[str]:
+    """Each row of the Open cases sheet something was typed into: decisions are entered on the findings
+    sheets only, and the import says where this one goes (its case's findings row, or the workbook of
+    the case's latest period when this book has none)."""
+    rows: dict[str | None, tuple[str, int]] = {}
+    for sheet, n, row in read.rows:
+        rows.setdefault(_text(row["case_id"]), (sheet, n))
+    problems = []
+    for t in read.typed:
+        where = f"{book.name}: sheet '{t.sheet}' row {t.row}"
+        found = rows.get(t.case_id) if t.case_id else None
+        if found:
+            fix = f"enter the decision on sheet '{found[0]}' row {found[1]}, the case's findings row"
+        elif t.case_id and t.last_period:
+            fix = (
+                "enter the decision in the workbook of the case's latest period "
+                f"(reconcile report --period {t.last_period}), on the case's findings row"
+            )
+        else:
+            fix = "enter decisions on the findings sheets"
+        problems.append(
+            f"{where}: decisions are not read from this sheet, which shows the cases as they stood when the "
+            f"workbook was written; clear what was typed here and {fix}"
+        )
+    return problems
 
 
 def _no_stake(amount: int | None) -> str | None:

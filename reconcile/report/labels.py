@@ -173,6 +173,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.case_amount": ("Amount recovered or written off (VND)", "Số tiền đã thu hồi hoặc xóa nợ (đồng)"),
     "col.comment": ("Comment", "Ghi chú"),
     "col.decision_check": ("Decision as written (hidden; do not edit)", "Quyết định khi ghi sổ (ẩn; không sửa)"),
+    "col.case_check": ("Case as written (hidden; do not edit)", "Vụ việc khi ghi sổ (ẩn; không sửa)"),
     "col.first_period": ("First period", "Kỳ đầu tiên"),
     "col.last_period": ("Latest period", "Kỳ gần nhất"),
     "col.amount_at_stake": ("Amount at stake (VND)", "Số tiền liên quan (đồng)"),

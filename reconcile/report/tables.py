@@ -40,6 +40,7 @@ class Table:
     sql: str
     order: str
     masked_sql: str = ""  # the query of a --mask-ids workbook, where it differs
+    read_only: bool = False  # a sheet to read, not to type into: protected (no password), filter and sort left free
 
 
 def _rejected_sql(raw: str, join: str = "") -> str:
@@ -232,14 +233,19 @@ CASES = Table(
         Column("amount_recovered", "amount", 14),
         Column("amount_written_off", "amount", 14),
         Column("updated_at", "datetime", 17),
+        # its decision columns as written (hidden): decisions are entered on the findings sheets, not here, and
+        # `review import` refuses a book with one typed here (cases/book.py); none in a masked book
+        Column("case_check", "check", 14, hidden=True),
     ),
     # the cases not closed that the period or an earlier one flagged, as they stand now: the oldest first
     """SELECT case_id, code, severity, program, vneid, account_number, payment_ref, province_code, commune_code,
               first_period, last_period, periods_flagged, periods_open, status, assignee, decision,
               amount_at_stake, amount_recovered, amount_written_off, updated_at,
+              rc_case_check(status, assignee, decision, amount_recovered, amount_written_off) AS case_check,
               rc_severity_rank(severity) AS severity_rank
        FROM cases WHERE status <> 'closed' AND first_period <= $p""",
     "periods_open DESC NULLS LAST, severity_rank DESC, code, province_code NULLS LAST, case_id",
+    read_only=True,
 )
 
 TABLES = (FINDINGS, CASES, NONCASH, REJECTED, INPUTS)
@@ -319,6 +325,8 @@ def table_sheets(book: Book, con: duckdb.DuckDBPyConnection, table: Table, param
         w = Writer(book, ws)
         w.header(headers)
         ws.autofilter(0, 0, max(count, 1), len(table.columns) - 1)
+        if table.read_only:  # every cell locked; filtering, sorting and widths still work
+            ws.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True})
         for i, c in enumerate(table.columns):
             if c.choices:
                 ws.data_validation(

@@ -24,3 +24,10 @@ CREATE OR REPLACE TEMP MACRO rc_xml(x) AS
 CREATE OR REPLACE TEMP MACRO rc_decision_check(status, assignee, decision, amount, comment) AS
     left(md5(concat_ws('|', status, coalesce(assignee, ''), coalesce(decision, ''), coalesce(amount::VARCHAR, ''),
                        coalesce(comment, ''))), 16);
+
+-- An Open cases row's decision columns as written (status, assignee, decision, recovered, written off), as 16
+-- hex digits in a hidden column: decisions are not read from that sheet, and `reconcile review import` refuses a
+-- book in which one was typed there (reconcile/cases/book.py computes the same in Python)
+CREATE OR REPLACE TEMP MACRO rc_case_check(status, assignee, decision, recovered, written_off) AS
+    left(md5(concat_ws('|', 'case', status, coalesce(assignee, ''), coalesce(decision, ''),
+                       coalesce(recovered, 0)::VARCHAR, coalesce(written_off, 0)::VARCHAR)), 16);

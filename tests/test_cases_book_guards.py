@@ -1,0 +1,116 @@
+"""Decisions taken, or left, in silence, now refused with a line that says what to do: one typed into
+the Open cases sheet (decisions are read from the findings sheets only).
+September and October of one commune (tests/test_cases_reopen_rerun.py):
+Trần Văn Hùng, dead since 15/08/2024 and paid each month; Lê Thị Ngọc Ánh's September payment failed
+twice, Võ Văn Bảy's once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from test_cases_reopen_rerun import DEAD, FAILED, invoke, month_files, query, run
+
+BY = "Nguyễn Thị Lan"
+OPEN_CASES_FIX = (
+    "decisions are not read from this sheet, which shows the cases as they stood when the workbook was written; "
+    "clear what was typed here and "
+)
+
+
+@pytest.fixture()
+def two_months(tmp_path) -> Path:
+    db = tmp_path / "m.duckdb"
+    for period in ("2024-09", "2024-10"):
+        run(db, period, month_files(tmp_path, period))
+    return db
+
+
+def case_of(db: Path, code: str, vneid: str) -> str:
+    return query(db, "SELECT case_id FROM cases WHERE code = ? AND vneid = ?", [code, vneid])[0][0]
+
+
+def book_of(db: Path, period: str, path: Path) -> Path:
+    res = invoke("report", "--period", period, "--db", str(db), "--report", str(path), "--lang", "en")
+    assert res.exit_code == 0, res.output
+    return path
+
+
+def typed(book: Path, out: Path, sheet: str, case_id: str, **cells) -> int:
+    """The book with these cells (by header, or by column number) of the case's row of `sheet` typed
+    over, saved as `out`; returns the row."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb[sheet]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("Case id") + 1).value == case_id)
+    for column, value in cells.items():
+        ws.cell(row, int(column[1:]) if column.startswith("_") else header.index(column) + 1).value = value
+    wb.save(out)
+    return row
+
+
+def import_book(db: Path, book: Path, lang: str = "en"):
+    return invoke("--lang", lang, "review", "import", str(book), "--db", str(db), "--by", BY)
+
+
+# -- the Open cases sheet: to read, not to type into ---------------------------------------------------
+
+
+def test_the_open_cases_sheet_is_protected_and_the_findings_sheet_is_not(two_months, tmp_path):
+    wb = openpyxl.load_workbook(book_of(two_months, "2024-10", tmp_path / "oct.xlsx"))
+    cases = wb["Open cases"]
+    assert cases.protection.sheet is True and cases.protection.password is None  # no password to lose
+    # filtering and sorting stay free (in OOXML a protection flag of 0 means the action is allowed)
+    assert (cases.protection.autoFilter, cases.protection.sort) == (False, False)
+    assert cases.column_dimensions["U"].hidden and cases["U1"].value == "Case as written (hidden; do not edit)"
+    assert wb["Findings"].protection.sheet is False
+
+
+def test_a_decision_typed_in_the_open_cases_sheet_is_refused_naming_its_row_and_where_it_goes(two_months, tmp_path):
+    db = two_months
+    dead = case_of(db, "PAID_AFTER_DEATH", DEAD)  # flagged in October: a row of October's findings too
+    failed = case_of(db, "MISSING_PAYMENT", FAILED)  # September's only: no row of October's findings
+    book = book_of(db, "2024-10", tmp_path / "oct.xlsx")
+    first = typed(book, tmp_path / "a.xlsx", "Open cases", dead, Status="recovery", Assignee="Phạm Thị Hoa")
+    second = typed(
+        tmp_path / "a.xlsx", tmp_path / "a.xlsx", "Open cases", failed, Decision="Đã gọi điện, chờ ngân hàng"
+    )
+    res = import_book(db, tmp_path / "a.xlsx")
+    assert res.exit_code == 2
+    assert res.output.splitlines() == [
+        f"reconcile: a.xlsx: sheet 'Open cases' row {first}: {OPEN_CASES_FIX}enter the decision on sheet 'Findings' "
+        "row 2, the case's findings row",
+        f"reconcile: a.xlsx: sheet 'Open cases' row {second}: {OPEN_CASES_FIX}enter the decision in the workbook of "
+        "the case's latest period (reconcile report --period 2024-09), on the case's findings row",
+        f"reconcile: error: {tmp_path / 'a.xlsx'}: 2 row(s) cannot be recorded; nothing was recorded",
+    ]
+    assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
+    # in Vietnamese, the officer's language
+    vi = import_book(db, tmp_path / "a.xlsx", "vi").output.splitlines()
+    assert vi[0] == (
+        f"reconcile: a.xlsx: trang tính 'Open cases' dòng {first}: quyết định không được đọc từ trang tính này, nơi "
+        "chỉ cho thấy các vụ việc như lúc ghi sổ; hãy xóa những gì đã nhập ở đây và nhập quyết định vào trang tính "
+        "'Findings' dòng 2, dòng phát hiện của vụ việc"
+    )
+
+
+def test_a_note_beside_an_open_case_or_a_decision_with_one_in_findings_refuses_the_whole_book(two_months, tmp_path):
+    db = two_months
+    dead = case_of(db, "PAID_AFTER_DEATH", DEAD)
+    book = book_of(db, "2024-10", tmp_path / "oct.xlsx")
+    typed(book, tmp_path / "a.xlsx", "Findings", dead, Status="in_review", Assignee="Phạm Thị Hoa")  # as it should
+    row = typed(tmp_path / "a.xlsx", tmp_path / "a.xlsx", "Open cases", dead, _23="ghi chú: đã báo xã")  # column W
+    res = import_book(db, tmp_path / "a.xlsx")
+    assert res.exit_code == 2
+    assert res.output.splitlines()[0] == (
+        f"reconcile: a.xlsx: sheet 'Open cases' row {row}: {OPEN_CASES_FIX}enter the decision on sheet 'Findings' "
+        "row 2, the case's findings row"
+    )
+    assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
+    # the note cleared: the findings' decision is recorded, and the untouched Open cases sheet says nothing
+    typed(tmp_path / "a.xlsx", tmp_path / "b.xlsx", "Open cases", dead, _23=None)
+    res = import_book(db, tmp_path / "b.xlsx")
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0] == f"reconcile: case {dead}: open -> in_review (b.xlsx: sheet 'Findings' row 2)"
