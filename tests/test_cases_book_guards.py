@@ -1,5 +1,6 @@
 """Decisions taken, or left, in silence, now refused with a line that says what to do: one typed into
-the Open cases sheet (decisions are read from the findings sheets only).
+the Open cases sheet (decisions are read from the findings sheets only); the book of a period removed
+with `reconcile delete`.
 September and October of one commune (tests/test_cases_reopen_rerun.py):
 Trần Văn Hùng, dead since 15/08/2024 and paid each month; Lê Thị Ngọc Ánh's September payment failed
 twice, Võ Văn Bảy's once."""
@@ -11,7 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from test_cases_reopen_rerun import DEAD, FAILED, invoke, month_files, query, run
+from reconcile import messages
+from test_cases_reopen_rerun import DEAD, FAILED, decide, events, invoke, month_files, query, run
 
 BY = "Nguyễn Thị Lan"
 OPEN_CASES_FIX = (
@@ -114,3 +116,49 @@ def test_a_note_beside_an_open_case_or_a_decision_with_one_in_findings_refuses_t
     res = import_book(db, tmp_path / "b.xlsx")
     assert res.exit_code == 0, res.output
     assert res.output.splitlines()[0] == f"reconcile: case {dead}: open -> in_review (b.xlsx: sheet 'Findings' row 2)"
+
+
+# -- the book of a removed period ---------------------------------------------------------------------
+
+
+def remove(db: Path, period: str) -> str:
+    res = invoke("delete", "--period", period, "--db", str(db), "--by", "Trần Văn Nam", "--reason", "nhầm tệp", "--yes")
+    assert res.exit_code == 0, res.output
+    (at,) = query(db, "SELECT max(deleted_at) FROM period_deletions WHERE period = ?", [period])[0]
+    return f"{at:%d/%m/%Y %H:%M}"
+
+
+def test_the_book_of_a_removed_period_is_refused_and_records_nothing(two_months, tmp_path):
+    db = two_months
+    failed = case_of(db, "MISSING_PAYMENT", FAILED)
+    book = book_of(db, "2024-09", tmp_path / "sep.xlsx")
+    typed(book, tmp_path / "a.xlsx", "Findings", failed, Status="in_review", Assignee="Phạm Thị Hoa")
+    at = remove(db, "2024-09")
+    res = import_book(db, tmp_path / "a.xlsx")
+    assert res.exit_code == 2
+    assert res.output.splitlines() == [
+        f"reconcile: error: {tmp_path / 'a.xlsx'}: is the workbook of period 2024-09, removed from the database on "
+        f"{at} UTC (reconcile delete); nothing was recorded: run the month again (reconcile run --period 2024-09 ...) "
+        "and enter the decisions in its new workbook"
+    ]
+    assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
+    messages.set_language("vi")
+    try:
+        assert messages.translate(res.output.splitlines()[0]) == (
+            f"reconcile: lỗi: {tmp_path / 'a.xlsx'}: là sổ báo cáo của kỳ 2024-09, kỳ này đã bị xóa khỏi cơ sở dữ liệu "
+            f"lúc {at} UTC (reconcile delete); chưa ghi nhận gì: hãy chạy lại tháng đó (reconcile run --period "
+            "2024-09 ...) và nhập các quyết định vào sổ báo cáo mới của nó"
+        )
+    finally:
+        messages.set_language(None)
+    # the month run again: the old book is still refused (its run was removed), the new one is taken
+    run(db, "2024-09", month_files(tmp_path, "2024-09"))
+    res = import_book(db, tmp_path / "a.xlsx")
+    assert res.exit_code == 2
+    assert res.output.splitlines() == [
+        f"reconcile: error: {tmp_path / 'a.xlsx'}: was written from a run of period 2024-09 that was removed from the "
+        f"database on {at} UTC (reconcile delete) before the month was run again; nothing was recorded: write its "
+        "workbook again (reconcile report --period 2024-09 --report BOOK.xlsx) and enter the decisions there"
+    ]
+    decide(db, "2024-09", failed, tmp_path / "b.xlsx", Status="in_review", Assignee="Phạm Thị Hoa")
+    assert [e[:4] for e in events(db, failed)] == [(BY, "decision", "open", "in_review")]

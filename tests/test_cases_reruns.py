@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_of
+from conftest import SAMPLE, copy_of
 from test_cases import invoke, query
 from test_cases import run_month as run
 from test_cases_money import book_with
@@ -87,39 +87,45 @@ def test_a_finding_new_since_the_closing_in_a_later_month_reopens_the_case(close
     assert len(events(db, case_id)) == 3
 
 
-def test_a_decision_on_a_finding_its_period_s_removal_took_away_keeps_its_case_and_is_not_overwritten(
+def test_a_decision_recorded_before_its_period_s_removal_keeps_its_case_and_another_copy_is_refused(
     sample_month, tmp_path
 ):
-    """September's book written, then September removed: Lan's decision from the book was recorded,
-    but its case had no row left, so `cases` and `reconcile case` did not show it, and Hung's other
-    decision from another copy of the same book went in over it unsaid."""
+    """September's book written twice; Lan's copy imported, then September removed: her decision keeps
+    its case, and Hung's copy of the removed month's book is refused, in one line,
+    instead of going in over it (tests/test_cases_book_guards.py has the message)."""
     db = copy_of(sample_month.db, tmp_path / "r.duckdb")
     (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
     lan, _ = book_with(db, case_id, tmp_path / "lan.xlsx", Status="explained", Decision="đã xác minh")
     hung, _ = book_with(db, case_id, tmp_path / "hung.xlsx", Status="in_review")
-    res = invoke("delete", "--period", "2024-09", "--db", str(db), "--by", "Minh", "--reason", "wrong files", "--yes")
-    assert res.exit_code == 0, res.output
-    assert query(db, "SELECT count(*) FROM cases") == [(0,)]
     res = invoke("review", "import", str(lan), "--db", str(db), "--by", "Lan")
     assert res.exit_code == 0, res.output
-    assert query(db, "SELECT code, status, decision, flags FROM cases WHERE case_id = ?", [case_id]) == [
+    res = invoke("delete", "--period", "2024-09", "--db", str(db), "--by", "Minh", "--reason", "wrong files", "--yes")
+    assert res.exit_code == 0, res.output
+    assert query(db, "SELECT code, status, decision, flags FROM cases") == [
         ("PAID_AFTER_DEATH", "explained", "đã xác minh", 0)
     ]
     res = invoke("review", "import", str(hung), "--db", str(db), "--by", "Hung")
     assert res.exit_code == 2, res.output
-    assert "its case was decided in the database since this workbook was written" in res.stderr
+    assert "hung.xlsx: is the workbook of period 2024-09, removed from the database on " in res.stderr
     assert events(db, case_id) == [("Lan", "decision", "open", "explained", "2024-09")]
 
 
-def test_an_amount_on_a_finding_its_period_s_removal_took_away_is_refused_saying_why(sample_month, tmp_path):
+def test_an_amount_on_a_finding_its_period_s_re_run_took_away_is_refused_saying_why(sample_month, tmp_path):
     """The refusal said `reconcile case <id> shows it` of a case that had no row to show."""
     from test_cases_money import AMOUNT
 
     db = copy_of(sample_month.db, tmp_path / "r.duckdb")
     (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
     book, n = book_with(db, case_id, tmp_path / "lan.xlsx", Status="recovery", **{AMOUNT: 500_000})
-    res = invoke("delete", "--period", "2024-09", "--db", str(db), "--by", "Minh", "--reason", "wrong files", "--yes")
-    assert res.exit_code == 0, res.output
+    # September run again with the bank's corrected file, which no longer holds the payment after death
+    bank = tmp_path / "bank_transfers.csv"
+    text = (SAMPLE / "bank_transfers.csv").read_text(encoding="utf-8-sig")
+    bank.write_text("".join(x for x in text.splitlines(keepends=True) if ",FT20240900016," not in x), encoding="utf-8")
+    res = run(
+        db, "2024-09", {"registry": [SAMPLE / "registry.csv"], "payments": [bank, SAMPLE / "post_office_cash.xlsx"]}
+    )
+    assert res.exit_code in (0, 1), res.output
+    assert query(db, "SELECT count(*) FROM flags WHERE case_id = ?", [case_id]) == [(0,)]
     res = invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
     assert res.exit_code == 2, res.output
     assert (

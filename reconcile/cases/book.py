@@ -1,7 +1,7 @@
 """A workbook reconcile wrote, read back for `review import`: each findings row's finding, case,
 evidence and decision columns by name, whatever the book's language; the rows of the Open cases sheet
 in which something was typed (decisions are not read from it: it is protected, and an import that
-finds one typed there is refused)."""
+finds one typed there is refused); and the run and period its Parameters sheet names."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ class Typed:
 class ReadBook:
     rows: list[tuple[str, int, dict]]  # (sheet, row, values by column name) of the findings sheets
     typed: list[Typed] = field(default_factory=list)  # Open cases rows something was typed into
+    run_id: str | None = None  # the run and period the Parameters sheet names (None without it)
+    period: str | None = None
 
 
 def _sheet_of(key: str, title: str) -> bool:
@@ -57,7 +59,7 @@ EXCEL_MAX_ROWS = 1_048_576  # rows of a sheet, its header included
 
 def read_book(book: Path, masked: bool = False) -> ReadBook:
     """The findings rows (every non-empty row of the findings sheets), the Open cases rows typed
-    into, of a workbook. A book written with --mask-ids is refused at its
+    into and the Parameters' run of a workbook. A book written with --mask-ids is refused at its
     first findings row, unless `masked` (the rows of any book)."""
     from xml.etree.ElementTree import ParseError
 
@@ -108,6 +110,8 @@ def read_book(book: Path, masked: bool = False) -> ReadBook:
         for ws in wb.worksheets:
             if _sheet_of("sheet.cases", ws.title):
                 read.typed += _typed(book, ws)
+            elif _sheet_of("sheet.parameters", ws.title):
+                read.run_id, read.period = _run(ws)
     except (ParseError, zipfile.BadZipFile, EOFError, KeyError) as exc:  # a sheet's XML damaged
         raise ReconcileError(
             f"{book}: a sheet of it is damaged ({type(exc).__name__}); open it in Excel or LibreOffice, save it "
@@ -162,6 +166,17 @@ def case_check(row: dict) -> str:
         ("case", str(status or ""), str(assignee or ""), str(decision or ""), amount(recovered), amount(written_off))
     )
     return hashlib.md5(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _run(ws) -> tuple[str | None, str | None]:
+    """The run id and period of a Parameters sheet, by their labels in either language."""
+    wanted = {label(key, lang): key for key in ("param.run_id", "param.period") for lang in LANGS}
+    found: dict[str, str | None] = {}
+    for values in ws.iter_rows(max_row=40, max_col=2, values_only=True):
+        key = wanted.get(str(values[0]).strip()) if values and values[0] is not None else None
+        if key:
+            found[key] = cell_text(values[1]) if len(values) > 1 else None
+    return found.get("param.run_id"), found.get("param.period")
 
 
 def _too_long(book: Path, sheet: str) -> None:

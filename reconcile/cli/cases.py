@@ -75,7 +75,7 @@ def review_import(book, db, by) -> None:
     The whole book is refused, and nothing recorded, when a row's evidence columns were edited or it
     asks for a change of status the lifecycle does not allow, or something was typed into the sheet
     Open cases (decisions are read from the findings sheets only); each such row is named by sheet and
-    row. Importing the same book
+    row. The book of a period removed since (reconcile delete) is refused. Importing the same book
     again records nothing.
     """
     from reconcile.cases.review import ReviewRefused, import_review
