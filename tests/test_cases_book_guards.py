@@ -1,6 +1,6 @@
 """Decisions taken, or left, in silence, now refused with a line that says what to do: one typed into
 the Open cases sheet (decisions are read from the findings sheets only); the book of a period removed
-with `reconcile delete`.
+with `reconcile delete`; and the months of a case whose findings were all in a removed period.
 September and October of one commune (tests/test_cases_reopen_rerun.py):
 Trần Văn Hùng, dead since 15/08/2024 and paid each month; Lê Thị Ngọc Ánh's September payment failed
 twice, Võ Văn Bảy's once."""
@@ -162,3 +162,34 @@ def test_the_book_of_a_removed_period_is_refused_and_records_nothing(two_months,
     ]
     decide(db, "2024-09", failed, tmp_path / "b.xlsx", Status="in_review", Assignee="Phạm Thị Hoa")
     assert [e[:4] for e in events(db, failed)] == [(BY, "decision", "open", "in_review")]
+
+
+def test_a_case_whose_only_month_was_removed_has_no_month_and_gets_it_back_when_the_month_is_run_again(
+    two_months, tmp_path
+):
+    db = two_months
+    failed = case_of(db, "MISSING_PAYMENT", FAILED)
+    dead = case_of(db, "PAID_AFTER_DEATH", DEAD)
+    decide(db, "2024-09", failed, tmp_path / "a.xlsx", Status="in_review", Assignee="Phạm Thị Hoa")
+    sql = (
+        "SELECT case_id, status, assignee, first_period, last_period, periods_flagged, opened_period, periods_open "
+        "FROM cases WHERE case_id IN (?, ?) ORDER BY code DESC"
+    )
+    remove(db, "2024-09")
+    # September's cases without a decision are gone; the decided one stays, in no month; the dead man's is
+    # October's alone
+    assert query(db, sql, [dead, failed]) == [
+        (dead, "open", None, "2024-10", "2024-10", 1, "2024-10", 1),
+        (failed, "in_review", "Phạm Thị Hoa", None, None, 0, None, None),
+    ]
+    assert query(db, "SELECT count(*) FROM cases") == [(2,)]
+    res = invoke("cases", "--db", str(db), "--older-than", "0", "--format", "csv")
+    assert [line.split(",")[0] for line in res.output.splitlines()] == ["case_id", dead]
+    wb = openpyxl.load_workbook(book_of(db, "2024-10", tmp_path / "oct.xlsx"), read_only=True)
+    assert [r[0] for r in wb["Open cases"].iter_rows(min_row=2, values_only=True)] == [dead]
+    # September run again: its months come back, with the decision
+    run(db, "2024-09", month_files(tmp_path, "2024-09"))
+    assert query(db, sql, [dead, failed]) == [
+        (dead, "open", None, "2024-09", "2024-10", 2, "2024-09", 2),
+        (failed, "in_review", "Phạm Thị Hoa", "2024-09", "2024-09", 1, "2024-09", 2),
+    ]

@@ -91,8 +91,8 @@ def test_a_decision_recorded_before_its_period_s_removal_keeps_its_case_and_anot
     sample_month, tmp_path
 ):
     """September's book written twice; Lan's copy imported, then September removed: her decision keeps
-    its case, and Hung's copy of the removed month's book is refused, in one line,
-    instead of going in over it (tests/test_cases_book_guards.py has the message)."""
+    its case (with no month left), and Hung's copy of the removed month's book is refused, in one line,
+    instead of going in over it (tests/test_cases_book_guards.py has the months and the message)."""
     db = copy_of(sample_month.db, tmp_path / "r.duckdb")
     (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
     lan, _ = book_with(db, case_id, tmp_path / "lan.xlsx", Status="explained", Decision="đã xác minh")
@@ -101,8 +101,8 @@ def test_a_decision_recorded_before_its_period_s_removal_keeps_its_case_and_anot
     assert res.exit_code == 0, res.output
     res = invoke("delete", "--period", "2024-09", "--db", str(db), "--by", "Minh", "--reason", "wrong files", "--yes")
     assert res.exit_code == 0, res.output
-    assert query(db, "SELECT code, status, decision, flags FROM cases") == [
-        ("PAID_AFTER_DEATH", "explained", "đã xác minh", 0)
+    assert query(db, "SELECT code, status, decision, flags, first_period FROM cases") == [
+        ("PAID_AFTER_DEATH", "explained", "đã xác minh", 0, None)
     ]
     res = invoke("review", "import", str(hung), "--db", str(db), "--by", "Hung")
     assert res.exit_code == 2, res.output

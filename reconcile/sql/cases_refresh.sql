@@ -2,7 +2,8 @@
 -- caller holds the transaction. A case is known by its flags; one whose flags are all gone (its
 -- period re-run without it, or removed) keeps its row while it has events, with what its flags said
 -- last of where and when (its superseded flags, for a case given its first event after they went:
--- case_flags), and no money at stake. Its status, assignee, decision and comment are those of its latest event (open without one).
+-- case_flags), and no money at stake. Its months (first_period, last_period) are those a run still
+-- holds: a removed period's are not, and a case left with none has none (NULL, and no age). Its status, assignee, decision and comment are those of its latest event (open without one).
 -- Its money is that of its latest event to a status that records an amount (recovery, recovered,
 -- written_off), each such event holding the case's total so far (none, or an amount emptied, is 0):
 -- recovered, the amount of the latest event to recovery or recovered; written off, the amount of the
@@ -12,12 +13,12 @@ CREATE OR REPLACE TEMP TABLE case_flags AS
 WITH known_flags AS (  -- every period's flags; and the superseded flags of a case given its first event
     -- from a workbook after its period's re-run (or removal) had taken them away: no row of its own left
     -- repeated: a payment another period's file holds too, its money counted there (flag_repeats)
-    SELECT f.*, false AS gone, r.flag_id IS NOT NULL AS repeated
+    SELECT f.*, false AS gone, r.flag_id IS NOT NULL AS repeated, true AS held
     FROM flags AS f
     LEFT JOIN flag_repeats AS r ON r.period = f.period AND r.flag_id = f.flag_id
     WHERE f.case_id IS NOT NULL
     UNION ALL BY NAME
-    SELECT *, true AS gone, false AS repeated FROM superseded_flags
+    SELECT *, true AS gone, false AS repeated, period IN (SELECT period FROM runs) AS held FROM superseded_flags
     WHERE case_id IN (SELECT case_id FROM case_events)
       AND case_id NOT IN (SELECT case_id FROM flags WHERE case_id IS NOT NULL)
       AND case_id NOT IN (SELECT case_id FROM cases)
@@ -34,8 +35,9 @@ SELECT case_id,
            AS payment_ref,
        arg_max(province_code, (period, province_code IS NOT NULL)) AS province_code,
        arg_max(commune_code, (period, commune_code IS NOT NULL)) AS commune_code,
-       min(period) AS first_period,
-       max(period) AS last_period,
+       -- its months that a run holds: a removed period's are not (none left: NULL)
+       min(period) FILTER (WHERE held) AS first_period,
+       max(period) FILTER (WHERE held) AS last_period,
        -- a case whose flags are gone: none flagged now, nothing at stake
        CASE WHEN gone THEN 0 ELSE count(DISTINCT period) END::INTEGER AS periods_flagged,
        CASE WHEN gone THEN 0 ELSE count(*) END AS flags,
@@ -64,13 +66,21 @@ FROM case_events
 GROUP BY case_id;
 
 CREATE OR REPLACE TEMP TABLE case_rows AS
-WITH known AS (  -- flags first; a case whose flags are gone, as it was, while it has events
+WITH kept AS (  -- of a case whose flags are gone, the months they said last that a run still holds
+    SELECT c.case_id, min(f.period) AS first_period, max(f.period) AS last_period
+    FROM cases AS c
+    JOIN superseded_flags AS f ON f.case_id = c.case_id AND f.period BETWEEN c.first_period AND c.last_period
+    WHERE c.case_id NOT IN (SELECT case_id FROM case_flags) AND f.period IN (SELECT period FROM runs)
+    GROUP BY c.case_id
+),
+known AS (  -- flags first; a case whose flags are gone, as it was, while it has events
     SELECT * FROM case_flags
     UNION ALL BY NAME
     SELECT c.case_id, c.code, c.severity, c.program, c.subject, c.vneid, c.account_number, c.payment_ref,
-           c.province_code, c.commune_code, c.first_period, c.last_period, 0 AS periods_flagged, 0 AS flags,
+           c.province_code, c.commune_code, m.first_period, m.last_period, 0 AS periods_flagged, 0 AS flags,
            0 AS amount_at_stake  -- no finding left: nothing at stake
     FROM cases AS c
+    LEFT JOIN kept AS m USING (case_id)
     WHERE c.case_id NOT IN (SELECT case_id FROM case_flags) AND c.case_id IN (SELECT case_id FROM case_state)
 ),
 latest AS (SELECT max(period) AS period FROM runs),

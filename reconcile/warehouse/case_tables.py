@@ -40,22 +40,28 @@ CASE_TABLES: tuple[Table, ...] = (
                 "first_period",
                 "VARCHAR",
                 "First period flagged (a case whose findings are all gone, its periods run again or removed: as "
-                "they said last, with periods_flagged 0)",
+                "they said last, with periods_flagged 0); a removed period's findings do not count: NULL when "
+                "none is left",
             ),
-            Col("last_period", "VARCHAR", "Latest period flagged (as first_period, of a case whose findings are gone)"),
+            Col(
+                "last_period",
+                "VARCHAR",
+                "Latest period flagged (as first_period, of a case whose findings are gone; NULL when none is left)",
+            ),
             Col("periods_flagged", "INTEGER", "Periods in which the case was flagged"),
             Col("flags", "BIGINT", "Findings of the case in every period (rows of flags)"),
             Col(
                 "opened_period",
                 "VARCHAR",
-                "Period from which the case is open: its first period, or the period that reopened it",
+                "Period from which the case is open: its first period, or the period that reopened it (NULL "
+                "when no period of it is left)",
             ),
             Col(
                 "periods_open",
                 "INTEGER",
                 "Age: calendar months from opened_period to the latest period in the database, counted "
                 "inclusively (a month the database lacks counts too), while the status is open, in_review or "
-                "recovery (NULL otherwise)",
+                "recovery (NULL otherwise, and when opened_period is NULL)",
             ),
             Col("status", "VARCHAR", "open, in_review, explained, recovery, recovered, written_off or closed"),
             Col("assignee", "VARCHAR", "Who the case is with (the latest decision)"),
