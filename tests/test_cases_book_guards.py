@@ -151,8 +151,21 @@ def test_the_book_of_a_removed_period_is_refused_and_records_nothing(two_months,
         )
     finally:
         messages.set_language(None)
-    # the month run again: the old book is still refused (its run was removed), the new one is taken
-    run(db, "2024-09", month_files(tmp_path, "2024-09"))
+    # the month run again over the old book's name: refused, since importing its decisions first cannot be done
+    files = month_files(tmp_path, "2024-09")
+    res = invoke(
+        "run", "--period", "2024-09", "--db", str(db), "--registry", str(files["registry"][0]),
+        "--payments", str(files["payments"][0]), "--report", str(tmp_path / "a.xlsx"),
+    )  # fmt: skip
+    assert res.exit_code == 2
+    assert res.output.splitlines()[-1] == (
+        f"reconcile: error: {tmp_path / 'a.xlsx'}: holds 1 decision typed into it, in a workbook of period 2024-09 "
+        f"removed from the database on {at} UTC (reconcile delete), which cannot be recorded and writing it again "
+        "would lose; give --report another name, and enter them in the new workbook"
+    )
+    assert query(db, "SELECT count(*) FROM runs WHERE period = '2024-09'") == [(0,)]
+    # run again: the old book is still refused (its run was removed), the new one is taken
+    run(db, "2024-09", files)
     res = import_book(db, tmp_path / "a.xlsx")
     assert res.exit_code == 2
     assert res.output.splitlines() == [

@@ -21,7 +21,7 @@ records nothing. The whole book is refused, and nothing recorded, when any row:
   the findings sheets only, and the refusal says on which findings row (or which month's book) it goes.
 
 A book of a period removed with `reconcile delete` (admin.py), or written from a run a removal took
-away before the period was run again, is refused whole in one line (`refuse_removed`): its findings
+away before the period was run again, is refused whole in one line (removed.py): its findings
 are not the database's, and the month's new workbook is the one to enter decisions in.
 
 Each refusal names the sheet and the row, never the values (they are personal data). A book written
@@ -48,6 +48,7 @@ from reconcile.cases.book import EVIDENCE, ReadBook, read_book, refuse_masked
 from reconcile.cases.book import cell_text as _text
 from reconcile.cases.lifecycle import MONEY, amount_problem, transition_problem
 from reconcile.cases.refresh import refresh
+from reconcile.cases.removed import refuse_removed
 from reconcile.cases.signoff import writing
 from reconcile.errors import ReconcileError
 from reconcile.masking import mask_id
@@ -234,40 +235,6 @@ def _typed_in_cases(book: Path, read: ReadBook) -> list[str]:
             f"workbook was written; clear what was typed here and {fix}"
         )
     return problems
-
-
-def refuse_removed(con, book: Path, read: ReadBook) -> None:
-    """Refuse the book of a period removed from the database (reconcile delete), or one written from a run
-    that a removal took away before the period was run again: its findings are not the database's."""
-    period = read.period
-    if period is None:  # no Parameters sheet: the period of the findings it names
-        ids = sorted({text for _, _, row in read.rows if (text := _text(row["flag_id"]))})
-        periods = con.execute(
-            "SELECT DISTINCT period FROM review_flags WHERE flag_id IN (SELECT unnest($ids))", {"ids": ids}
-        ).fetchall()
-        period = periods[0][0] if len(periods) == 1 else None
-    if period is None:
-        return
-    held = con.execute("SELECT count(*) FROM runs WHERE period = ?", [period]).fetchone()[0]
-    removed = con.execute(
-        "SELECT deleted_at, run_id = $run AS its_run FROM period_deletions WHERE period = $period "
-        "ORDER BY its_run DESC, deleted_at DESC LIMIT 1",
-        {"period": period, "run": read.run_id},
-    ).fetchone()
-    if removed is None or (held and not removed[1]):
-        return
-    at = f"{removed[0]:%d/%m/%Y %H:%M}"
-    if not held:
-        raise ReconcileError(
-            f"{book}: is the workbook of period {period}, removed from the database on {at} UTC (reconcile delete); "
-            f"nothing was recorded: run the month again (reconcile run --period {period} ...) and enter the "
-            "decisions in its new workbook"
-        )
-    raise ReconcileError(
-        f"{book}: was written from a run of period {period} that was removed from the database on {at} UTC "
-        f"(reconcile delete) before the month was run again; nothing was recorded: write its workbook again "
-        f"(reconcile report --period {period} --report BOOK.xlsx) and enter the decisions there"
-    )
 
 
 def _no_stake(amount: int | None) -> str | None:
