@@ -423,3 +423,25 @@ def test_a_source_left_out_is_refused_on_spark_too_and_partial_records_it(spark,
         ).fetchall()
     assert runs[0][0] is True and '"channel": "cash"' in runs[0][1]
     assert met == [(None,)]
+
+
+def test_a_person_in_both_programmes_gets_the_same_programmes_on_spark(spark, tmp_path):
+    """Lệ is due 1.500.000 in each programme and paid four times, the second saying `lương hưu`:
+    the others are shared out one to each programme in turn (tests/test_both_programmes.py), the
+    same on Spark."""
+    from test_both_programmes import REGISTRY, paid
+
+    (tmp_path / "registry.csv").write_text(REGISTRY, encoding="utf-8")
+    rows = [f"FT2409000000{n},0{n}/09/2024,,Chi tra T09/2024" for n in (2, 3, 4, 5)]
+    rows[1] = rows[1].replace("Chi tra", "Chi trả lương hưu")
+    (tmp_path / "bank.csv").write_text(paid(rows), encoding="utf-8")
+    files = {"registry": [tmp_path / "registry.csv"], "payments": [tmp_path / "bank.csv"]}
+    con, _, _ = reconcile_both(tmp_path, files, tmp_path / "spark-out")
+    assert con.execute("SELECT code, program, payment_ref FROM flags ORDER BY ALL").fetchall() == [
+        ("AMOUNT_MISMATCH", "pension", "FT24090000003"),
+        ("AMOUNT_MISMATCH", "welfare", "FT24090000002"),
+        ("DUPLICATE_PAYMENT", "pension", "FT24090000004"),
+        ("DUPLICATE_PAYMENT", "welfare", "FT24090000005"),
+    ]
+    assert assert_same_answer(con, tmp_path / "spark-out") == 4
+    con.close()

@@ -55,7 +55,11 @@ def test_every_file_the_engine_runs_translates():
         "SELECT *, CAST(NULL AS BIGINT) AS registry_id, CAST(NULL AS INT) AS file_order, "
         "CAST(NULL AS BOOLEAN) AS is_primary FROM stg_registry"
     )
-    assert [(s.action, s.name) for s in plan.match] == [("table", "cur_matches")]
+    assert [(s.action, s.name) for s in plan.match] == [
+        ("table", "cur_match_found"),
+        ("table", "cur_match_both"),  # a person in both programmes: the programme of each payment
+        ("view", "cur_matches"),
+    ]
     assert [(s.action, s.name) for s in plan.facts] == [
         ("table", "cur_listed_twice"),  # the IDs listed more than once: a death on any of their rows
         ("table", "pm"),

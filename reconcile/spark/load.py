@@ -119,11 +119,13 @@ def _read_parquet(spark: SparkSession, role: str, paths: list[str]) -> DataFrame
 
 
 def reference_tables(spark: SparkSession, period: str, targets: Targets) -> None:
-    """The banks, the places of birth and the period's targets, as the matching and rules read them."""
+    """The banks, the places of birth, the spellings of each value and the period's targets, as the
+    matching and rules read them."""
     from reconcile.normalise.reference import reference_frames
 
     frames = reference_frames()
-    for name in ("ref_bank", "ref_birth_province"):  # what the macros of the matching and rules read
+    # what the macros of the matching and rules read, and the words for a programme (match.sql)
+    for name in ("ref_bank", "ref_birth_province", "ref_enum"):
         spark.createDataFrame(frames[name].to_arrow()).createOrReplaceTempView(name)
     spark.sql(
         f"SELECT * FROM VALUES ('{period}', 'welfare', CAST({targets.welfare!r} AS DOUBLE)), "
