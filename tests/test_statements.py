@@ -590,6 +590,22 @@ def test_an_export_of_a_day_with_only_a_return_returns_the_payment_and_is_no_fau
         ).fetchall() == [(0, 3)]
 
 
+def test_an_export_return_whose_amount_carries_a_spreadsheet_s_float_noise_returns_the_payment(tmp_path):
+    """The 7th's credit of Hương's money written as a computed cell holds it, 1500000.000000001: it is
+    1.500.000, and returns her payment of the 5th (it was compared as text, and stood as money in)."""
+    con = fifth_and_seventh(
+        tmp_path,
+        '1,07/09/2024,BT004,Hoan tra GD BT001,NGUYỄN THỊ THANH HƯƠNG,0071000000001,,1500000.000000001,"3.500.000"',
+        closing="3.500.000",
+        credits="1.500.000",
+    )
+    with con:
+        assert con.execute("SELECT payment_ref, status FROM payments ORDER BY payment_ref").fetchall() == [
+            ("BT001", "returned"),
+            ("BT002", "success"),
+        ]
+
+
 def test_an_export_return_is_paired_only_with_a_payment_to_the_payee_it_names_and_by_what_it_says(tmp_path):
     """On the 7th: Hương's money back citing BT002 (on the 5th, BT002 was Bình's: her payment was an
     earlier day's, so no payment of this month is hers to return); Hương's `HOANTRA` of BT001 in

@@ -19,15 +19,30 @@ RETURN_TEXT = re.compile(
 INTEREST = re.compile(r"trả lãi|lãi suất|lai suat|tien gui|tiền gửi")
 
 
+# A whole number of VND as the normaliser reads one (rc_amount_digits in normalise/macros.sql), in its
+# order: each pattern and what makes the digits of what it matches
+WHOLE = (
+    (re.compile(r"[0-9]+"), lambda c: c),
+    (re.compile(r"[0-9]{1,3}(\.[0-9]{3})+(,0+)?"), lambda c: re.sub(r",0+$", "", c).replace(".", "")),
+    (re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.0+)?"), lambda c: re.sub(r"\.0+$", "", c).replace(",", "")),
+    (re.compile(r"[0-9]+[.,]0+"), lambda c: re.sub(r"[.,]0+$", "", c)),
+    # float noise of a computed spreadsheet cell (500000.000000001, 4599999.999999999)
+    (re.compile(r"[0-9]+\.0{6}[0-9]*"), lambda c: c.split(".")[0]),
+    (re.compile(r"[0-9]{1,18}\.9{6}[0-9]*"), lambda c: str(int(c.split(".")[0]) + 1)),
+)
+
+
 def amount_of(value: str | None) -> int | str | None:
-    """An amount as compared across files: `1.500.000`, `1,500,000.00`, `1500000` and `1500000.00` alike;
-    text that is no whole number of VND as it is."""
+    """An amount as compared across files, read as the normaliser reads it: `1.500.000`,
+    `1,500,000.00`, `1500000`, `1500000.00` and `500000.000000001` (float noise) are whole numbers of
+    VND; other text (`1500000.5`) is compared as it is."""
     if value is None:
         return None
-    text = CURRENCY.sub("", re.sub(r"\s", "", str(value)))  # 1.500.000 VND, 1.500.000đ
-    text = re.sub(r"[.,]0{1,2}$", "", text)
-    digits = text.replace(".", "").replace(",", "")
-    return int(digits) if digits.isdigit() else str(value)
+    text = CURRENCY.sub("", re.sub(r"\s", "", str(value)))  # 1.500.000 VND, 1.500.000đ, 1 500 000
+    for pattern, digits in WHOLE:
+        if pattern.fullmatch(text):
+            return int(digits(text))
+    return str(value)
 
 
 def says_return(text: str | None) -> bool:
