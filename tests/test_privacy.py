@@ -365,7 +365,7 @@ def test_the_folding_knows_every_unicode_digit_space_and_format_character():
 
 def test_an_id_in_a_file_or_sheet_name_is_masked_in_every_masked_output(tmp_path):
     """A payments file named after a beneficiary's ID (`<ID>_T9.csv`, as an officer saves one person's
-    payments) and a workbook whose sheet is named after one: the masked workbook, the exports, the read-back
+    payments), a workbook whose sheet is named after one, and a database: the masked workbook, the exports, the read-back
     and the analyst copy name them with the ID masked as in free text, and still by the rest of their name."""
     import openpyxl
 
@@ -377,7 +377,8 @@ def test_an_id_in_a_file_or_sheet_name_is_masked_in_every_masked_output(tmp_path
     post = openpyxl.load_workbook(SAMPLE_FILES["payments"][1])
     post.worksheets[0].title = sheet_id
     post.save(tmp_path / f"post_{book_id}.xlsx")
-    db, book, out = tmp_path / "m.duckdb", tmp_path / "m.xlsx", tmp_path / "export"
+    # the database too (`<ID>.duckdb`): the workbook names it on its Summary and Parameters sheets
+    db, book, out = tmp_path / f"ho_so_{named}.duckdb", tmp_path / "m.xlsx", tmp_path / "export"
     files = ["--registry", str(FIXTURES / "sample" / "registry.csv"), "--payments", str(pay)]
     files += [str(tmp_path / f"post_{book_id}.xlsx")]
     res = CliRunner().invoke(

@@ -26,6 +26,7 @@ import duckdb
 import xlsxwriter
 
 from reconcile import scratch
+from reconcile.masking import mask_text
 from reconcile.report import sheetxml
 from reconcile.report.cells import Book
 from reconcile.report.parameters import parameters_sheet
@@ -86,6 +87,8 @@ def _write(
     )
     book = Book(wb, lang, mask_ids, max_rows)
     add_formats(book)
+    if mask_ids:  # the database's path, as its files' names, may hold an ID (`<ID>.duckdb`)
+        database = mask_text(database) or database
     params = {"p": period}
     try:
         summary_sheet(book, con, period, database)
