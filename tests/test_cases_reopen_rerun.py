@@ -183,3 +183,24 @@ def test_a_re_run_of_an_earlier_month_with_a_payment_never_seen_reopens_the_clos
     res = run(db, "2024-10", month_files(tmp_path, "2024-10", extra))
     assert "reopened" not in res.output
     assert query(db, "SELECT status, events FROM cases WHERE case_id = ?", [case_id]) == [("closed", 7)]
+
+
+def test_a_case_reopened_by_a_month_removed_since_is_open_from_a_month_the_database_holds(closed, tmp_path):
+    """December's run flags the dead man again and reopens his closed case; December is then removed
+    (reconcile delete). The case stays open (its events are its history), but it was opened in a month
+    the database no longer holds: it is counted open from the latest month it holds, never for 0
+    months or fewer."""
+    db, case_id = closed
+    run(db, "2024-12", month_files(tmp_path, "2024-12"))
+    assert query(db, "SELECT status, opened_period, periods_open FROM cases WHERE case_id = ?", [case_id]) == [
+        ("open", "2024-12", 1)
+    ]
+    res = invoke(
+        "delete", "--period", "2024-12", "--db", str(db), "--by", "Nguyễn Thị Lan", "--reason", "sai tệp", "--yes"
+    )
+    assert res.exit_code == 0, res.output
+    assert query(
+        db,
+        "SELECT status, first_period, last_period, opened_period, periods_open FROM cases WHERE case_id = ?",
+        [case_id],
+    ) == [("open", "2024-09", "2024-11", "2024-11", 1)]

@@ -84,15 +84,28 @@ known AS (  -- flags first; a case whose flags are gone, as it was, while it has
     WHERE c.case_id NOT IN (SELECT case_id FROM case_flags) AND c.case_id IN (SELECT case_id FROM case_state)
 ),
 latest AS (SELECT max(period) AS period FROM runs),
+-- the month a case is open from: its first, or the month a run reopened it in; a month removed since
+-- (reconcile delete) is not the database's, and the case is open from the next month a run holds, or
+-- from the latest (reopened by December's run, and December removed: open since November, 1 month)
+opened AS (
+    SELECT k.case_id,
+           CASE WHEN s.reopened_period IS NULL OR s.reopened_period IN (SELECT period FROM runs)
+                THEN coalesce(s.reopened_period, k.first_period)
+                ELSE coalesce((SELECT min(r.period) FROM runs AS r WHERE r.period > s.reopened_period),
+                              (SELECT period FROM latest))
+           END AS opened_period
+    FROM known AS k
+    LEFT JOIN case_state AS s USING (case_id)
+),
 flagged_at AS (
     SELECT f.case_id, max(r.started_at) AS at FROM flags AS f JOIN runs AS r USING (period, run_id) GROUP BY f.case_id
 )
 SELECT k.case_id, k.code, k.severity, k.program, k.subject, k.vneid, k.account_number, k.payment_ref,
        k.province_code, k.commune_code, k.first_period, k.last_period, k.periods_flagged, k.flags,
-       coalesce(s.reopened_period, k.first_period) AS opened_period,
+       o.opened_period,
        CASE WHEN coalesce(s.status, 'open') IN ('open', 'in_review', 'recovery') THEN
-           (12 * (left(l.period, 4)::INTEGER - left(coalesce(s.reopened_period, k.first_period), 4)::INTEGER)
-            + right(l.period, 2)::INTEGER - right(coalesce(s.reopened_period, k.first_period), 2)::INTEGER + 1)
+           (12 * (left(l.period, 4)::INTEGER - left(o.opened_period, 4)::INTEGER)
+            + right(l.period, 2)::INTEGER - right(o.opened_period, 2)::INTEGER + 1)
            ::INTEGER END AS periods_open,
        coalesce(s.status, 'open') AS status,
        s.assignee, s.decision, s.comment,
@@ -104,6 +117,7 @@ SELECT k.case_id, k.code, k.severity, k.program, k.subject, k.vneid, k.account_n
 FROM known AS k
 CROSS JOIN latest AS l
 LEFT JOIN case_state AS s USING (case_id)
+LEFT JOIN opened AS o USING (case_id)
 LEFT JOIN flagged_at AS fa USING (case_id);
 
 DELETE FROM cases;

@@ -53,7 +53,8 @@ CASE_TABLES: tuple[Table, ...] = (
             Col(
                 "opened_period",
                 "VARCHAR",
-                "Period from which the case is open: its first period, or the period that reopened it (NULL "
+                "Period from which the case is open: its first period, or the period that reopened it (a "
+                "reopening month removed since: the next period the database holds, else its latest; NULL "
                 "when no period of it is left)",
             ),
             Col(
