@@ -89,7 +89,8 @@ latest AS (SELECT max(period) AS period FROM runs),
 -- from the latest (reopened by December's run, and December removed: open since November, 1 month)
 opened AS (
     SELECT k.case_id,
-           CASE WHEN s.reopened_period IS NULL OR s.reopened_period IN (SELECT period FROM runs)
+           CASE WHEN k.first_period IS NULL THEN NULL  -- no month of it is left: no age either
+                WHEN s.reopened_period IS NULL OR s.reopened_period IN (SELECT period FROM runs)
                 THEN coalesce(s.reopened_period, k.first_period)
                 ELSE coalesce((SELECT min(r.period) FROM runs AS r WHERE r.period > s.reopened_period),
                               (SELECT period FROM latest))
