@@ -122,6 +122,21 @@ def reconciled(folder: Path, registry_csv: str, payments: Path | list[Path], per
     return db
 
 
+def typed_into(book: Path, out: Path, sheet: str, case_id: str, **cells) -> int:
+    """A workbook reconcile wrote, with these cells (by header, or `_N` by column number) of the case's
+    row of `sheet` typed over, as an officer types a decision, saved as `out`; returns the row."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    ws = wb[sheet]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("Case id") + 1).value == case_id)
+    for column, value in cells.items():
+        ws.cell(row, int(column[1:]) if column.startswith("_") else header.index(column) + 1).value = value
+    wb.save(out)
+    return row
+
+
 def write_csv(path: Path, header: list[str], rows: list[list], *, bom: bool = False) -> Path:
     """Write a CSV the way Excel's 'CSV UTF-8' does (optionally with BOM)."""
     with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from conftest import typed_into
 from reconcile import messages
 from test_cases_reopen_rerun import DEAD, FAILED, decide, events, invoke, month_files, query, run
 
@@ -40,19 +41,6 @@ def book_of(db: Path, period: str, path: Path) -> Path:
     return path
 
 
-def typed(book: Path, out: Path, sheet: str, case_id: str, **cells) -> int:
-    """The book with these cells (by header, or by column number) of the case's row of `sheet` typed
-    over, saved as `out`; returns the row."""
-    wb = openpyxl.load_workbook(book)
-    ws = wb[sheet]
-    header = [c.value for c in ws[1]]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("Case id") + 1).value == case_id)
-    for column, value in cells.items():
-        ws.cell(row, int(column[1:]) if column.startswith("_") else header.index(column) + 1).value = value
-    wb.save(out)
-    return row
-
-
 def import_book(db: Path, book: Path, lang: str = "en"):
     return invoke("--lang", lang, "review", "import", str(book), "--db", str(db), "--by", BY)
 
@@ -75,8 +63,8 @@ def test_a_decision_typed_in_the_open_cases_sheet_is_refused_naming_its_row_and_
     dead = case_of(db, "PAID_AFTER_DEATH", DEAD)  # flagged in October: a row of October's findings too
     failed = case_of(db, "MISSING_PAYMENT", FAILED)  # September's only: no row of October's findings
     book = book_of(db, "2024-10", tmp_path / "oct.xlsx")
-    first = typed(book, tmp_path / "a.xlsx", "Open cases", dead, Status="recovery", Assignee="Phạm Thị Hoa")
-    second = typed(
+    first = typed_into(book, tmp_path / "a.xlsx", "Open cases", dead, Status="recovery", Assignee="Phạm Thị Hoa")
+    second = typed_into(
         tmp_path / "a.xlsx", tmp_path / "a.xlsx", "Open cases", failed, Decision="Đã gọi điện, chờ ngân hàng"
     )
     res = import_book(db, tmp_path / "a.xlsx")
@@ -102,8 +90,8 @@ def test_a_note_beside_an_open_case_or_a_decision_with_one_in_findings_refuses_t
     db = two_months
     dead = case_of(db, "PAID_AFTER_DEATH", DEAD)
     book = book_of(db, "2024-10", tmp_path / "oct.xlsx")
-    typed(book, tmp_path / "a.xlsx", "Findings", dead, Status="in_review", Assignee="Phạm Thị Hoa")  # as it should
-    row = typed(tmp_path / "a.xlsx", tmp_path / "a.xlsx", "Open cases", dead, _23="ghi chú: đã báo xã")  # column W
+    typed_into(book, tmp_path / "a.xlsx", "Findings", dead, Status="in_review", Assignee="Phạm Thị Hoa")  # as it should
+    row = typed_into(tmp_path / "a.xlsx", tmp_path / "a.xlsx", "Open cases", dead, _23="ghi chú: đã báo xã")  # column W
     res = import_book(db, tmp_path / "a.xlsx")
     assert res.exit_code == 2
     assert res.output.splitlines()[0] == (
@@ -112,7 +100,7 @@ def test_a_note_beside_an_open_case_or_a_decision_with_one_in_findings_refuses_t
     )
     assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
     # the note cleared: the findings' decision is recorded, and the untouched Open cases sheet says nothing
-    typed(tmp_path / "a.xlsx", tmp_path / "b.xlsx", "Open cases", dead, _23=None)
+    typed_into(tmp_path / "a.xlsx", tmp_path / "b.xlsx", "Open cases", dead, _23=None)
     res = import_book(db, tmp_path / "b.xlsx")
     assert res.exit_code == 0, res.output
     assert res.output.splitlines()[0] == f"reconcile: case {dead}: open -> in_review (b.xlsx: sheet 'Findings' row 2)"
@@ -132,7 +120,7 @@ def test_the_book_of_a_removed_period_is_refused_and_records_nothing(two_months,
     db = two_months
     failed = case_of(db, "MISSING_PAYMENT", FAILED)
     book = book_of(db, "2024-09", tmp_path / "sep.xlsx")
-    typed(book, tmp_path / "a.xlsx", "Findings", failed, Status="in_review", Assignee="Phạm Thị Hoa")
+    typed_into(book, tmp_path / "a.xlsx", "Findings", failed, Status="in_review", Assignee="Phạm Thị Hoa")
     at = remove(db, "2024-09")
     res = import_book(db, tmp_path / "a.xlsx")
     assert res.exit_code == 2

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_of
+from conftest import copy_of, typed_into
 from reconcile import messages
 from reconcile.cli import cli
 from test_cases import invoke, query
@@ -33,14 +32,7 @@ def book_with(db: Path, case_id: str, out: Path, **cells) -> tuple[Path, int]:
     book = out.with_suffix(".written.xlsx")
     res = invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book), "--lang", "en")
     assert res.exit_code == 0, res.output
-    wb = openpyxl.load_workbook(book)
-    ws = wb["Findings"]
-    header = [c.value for c in ws[1]]
-    n = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("Case id") + 1).value == case_id)
-    for column, value in cells.items():
-        ws.cell(n, header.index(column) + 1).value = value
-    wb.save(out)
-    return out, n
+    return out, typed_into(book, out, "Findings", case_id, **cells)
 
 
 def decide(db: Path, case_id: str, out: Path, **cells):

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from conftest import typed_into
 from reconcile.cli import cli
 
 REGISTRY = (
@@ -95,13 +96,7 @@ def decide(db: Path, period: str, case_id: str, out: Path, **cells) -> str:
     book = out.with_suffix(".written.xlsx")
     res = invoke("report", "--period", period, "--db", str(db), "--report", str(book), "--lang", "en")
     assert res.exit_code == 0, res.output
-    wb = openpyxl.load_workbook(book)
-    ws = wb["Findings"]
-    header = [c.value for c in ws[1]]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("Case id") + 1).value == case_id)
-    for column, value in cells.items():
-        ws.cell(row, header.index(column) + 1).value = value
-    wb.save(out)
+    typed_into(book, out, "Findings", case_id, **cells)
     res = invoke("review", "import", str(out), "--db", str(db), "--by", "Nguyễn Thị Lan")
     assert res.exit_code == 0, res.output
     return res.output

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from conftest import typed_into
 from reconcile.cli import cli
 from reconcile.sqlfiles import sql_text
 
@@ -204,15 +205,9 @@ def test_the_summary_shows_the_recoveries_view_after_a_re_run_lowers_the_overpai
     assert (
         invoke("report", "--period", "2024-10", "--db", str(db), "--report", str(book), "--lang", "en").exit_code == 0
     )
-    wb = openpyxl.load_workbook(book)
-    ws = wb["Findings"]
-    header = [c.value for c in ws[1]]
-    for n in range(2, ws.max_row + 1):
-        if ws.cell(n, header.index("Case id") + 1).value == case_id:
-            ws.cell(n, header.index("Status") + 1).value = "recovery"
-            ws.cell(n, header.index("Amount recovered or written off (VND)") + 1).value = 3_000_000
-            break
-    wb.save(book)
+    typed_into(
+        book, book, "Findings", case_id, Status="recovery", **{"Amount recovered or written off (VND)": 3_000_000}
+    )
     res = invoke("review", "import", str(book), "--db", str(db), "--by", "Nguyễn Thị Lan")
     assert res.exit_code == 0, res.output
     folder = tmp_path / "corrected"
