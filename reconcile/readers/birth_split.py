@@ -11,7 +11,6 @@ import re
 import polars as pl
 
 from reconcile.normalise.text import fold
-from reconcile.readers.lookup import canonical_of
 from reconcile.readers.names import DERIVED
 from reconcile.readers.tables import RawTable
 
@@ -27,7 +26,7 @@ def split_birth_columns(
     found: dict[str, str] = {}
     for header, name in headers:
         m = SPLIT.match(fold(header))
-        if m and lookup.get(m.group(1)) == "date_of_birth" and canonical_of(lookup, header) == "date_of_birth":
+        if m and lookup.get(m.group(1)) == "date_of_birth":
             found.setdefault(m.group(2), name)
     if set(found) != {"nam", "nu"}:
         return {}, headers
