@@ -16,7 +16,7 @@ from reconcile.results import InputSummary, Replaced, RunResult
 # alone: a loaded ID is; staging rejects any other), else the payment's own ID (one unknown person
 # paid twice is one beneficiary), or 'p' and the payment's id for a payment matched to nobody and
 # naming no ID. The view's 'id:' and 'payment:' make a key of more than 12 bytes, which DuckDB
-# keeps apart from the row: grouping 10M beneficiaries by it took 1.4 s more (bench/README.md).
+# keeps apart from the row: grouping 10M beneficiaries by it took 1.4 s more (bench/HISTORY.md).
 RUN_NONCASH_BASE = """
     SELECT program, province_code, commune_code, province_code_2025, channel,
            coalesce(vneid, payee_vneid, 'p' || payment_id) AS beneficiary, amount

@@ -281,7 +281,7 @@ def _close(con, watcher: ProgressWatcher | None) -> None:
     closing checkpoints the database and may read back what DuckDB spilled there, and the scratch
     database of the wide work tables is a file in it. With the folder removed first, a 10M run under
     --memory-limit 1GB that had committed crashed as it closed (a fault inside DuckDB; one run of
-    the three made that day, bench/README.md)."""
+    the three made that day, bench/HISTORY.md)."""
     if watcher:
         watcher.stop()
     con.close()

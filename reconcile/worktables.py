@@ -7,9 +7,9 @@ memory they are stored uncompressed: a 10M-row month's take several GB, and unde
 1.5GB DuckDB spills them to disk and reads them back at each step. In a DuckDB database file they
 are stored compressed, about a tenth of the room (34 MB against 360 MB for a million payments), and
 each step reads them through the buffer pool. Writing a wide table to the file costs about a second
-per million rows, compressed or not (bench/README.md, the fifth pass), which a month that fits in
+per million rows, compressed or not (bench/HISTORY.md, the fifth pass), which a month that fits in
 memory need not pay: a month of more than ROWS_PER_GB rows (registry and payments together) per GB
-of the memory limit works on disk. Measured on 2 cores (bench/README.md): the 10M month from Parquet
+of the memory limit works on disk. Measured on 2 cores (bench/HISTORY.md): the 10M month from Parquet
 took 294 s in memory and 173 s on disk; the 1M month 12 s in memory and 16 s on disk (one run of
 each). Either side of the threshold, at 1.48M and 2.2M beneficiaries, the two places cost within 5%
 of each other, on disk in 0.3-0.5 GB less memory.
@@ -18,7 +18,7 @@ On disk, pm is also built in parts (parts(), placed()): it joins every payment t
 every match to its beneficiary, and the hash table of a 10M-row registry with the columns pm takes
 from it (1.4 GB) does not fit in the default cap, so DuckDB spilled it (3.1 GB written to the temp
 folder). Built from four parts of the beneficiaries (by registry_id), each part's join is held in
-memory: pm took 26-32 s of a 10M run instead of 41-42 s, the same rows (bench/README.md).
+memory: pm took 26-32 s of a 10M run instead of 41-42 s, the same rows (bench/HISTORY.md).
 
 The SQL files say `CREATE OR REPLACE TEMP TABLE name AS ...` for every work table and read them by
 name. placed() turns that statement, for a wide table when the run works on disk, into a table of

@@ -154,7 +154,7 @@ def _utf8_head(path: Path, head: bytes) -> str | None:
     """'utf-8-sig' or 'utf-8' when the file's head is UTF-8 text, else None: UTF-16, Windows-1258
     and damaged files are decoded whole by `decode`. The rest of the file polars checks as it
     parses it (stage_csv raises NotUtf8); checking every byte here as well took 0.33 s for a 137 MB
-    file, as long as polars takes to parse it (bench/README.md)."""
+    file, as long as polars takes to parse it (bench/HISTORY.md)."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head):
         return None
     import codecs

@@ -8,7 +8,7 @@
 -- the smaller amount, then name, account, date of birth. The rejected rows are rejected.sql's.
 -- The ids are computed over the sort keys and each row's place in the staging table alone, then
 -- written into the staged rows: a window carries every column of its input through its sort, and
--- the staging tables are wide. At 10M rows this halves the windows' work (bench/README.md).
+-- the staging tables are wide. At 10M rows this halves the windows' work (bench/HISTORY.md).
 -- A registry row's id is its rank in the order (file, ID, programme, amount, name, account, status,
 -- date of birth, row). Nearly every ID is listed once, so the rank by (file, ID) alone is the
 -- row's id; the rows of an ID listed more than once share that rank, and are told apart by the
@@ -46,7 +46,7 @@ WHERE s.reject_reason IS NULL;
 
 -- The ids are written into the staged rows, and the run's registry is a view of those loaded: a
 -- copy of every row with its id cost a wide table's write (0.5 s of the 1M month in memory, 13 s
--- of the 10M month on disk), where filling three columns costs a fifth of it (bench/README.md).
+-- of the 10M month on disk), where filling three columns costs a fifth of it (bench/HISTORY.md).
 ALTER TABLE stg_registry ADD COLUMN registry_id BIGINT;
 ALTER TABLE stg_registry ADD COLUMN file_order INTEGER;
 ALTER TABLE stg_registry ADD COLUMN is_primary BOOLEAN;
@@ -65,7 +65,7 @@ DROP TABLE cur_registry_ids;
 -- The references used more than once in a file, among the loaded payments (few): the payments of
 -- one such reference are told apart by their content below, and DUPLICATE_PAYMENT looks for a
 -- reference paid twice among them alone, instead of grouping every payment by its reference
--- (that grouping took two thirds of the finding: 0.17 of 0.25 CPU s at 1M, bench/README.md).
+-- (that grouping took two thirds of the finding: 0.17 of 0.25 CPU s at 1M, bench/HISTORY.md).
 CREATE OR REPLACE TEMP TABLE cur_refs_twice AS
 SELECT file_id, payment_ref FROM stg_payments WHERE reject_reason IS NULL
 GROUP BY file_id, payment_ref HAVING count(*) > 1;

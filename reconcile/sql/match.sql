@@ -22,7 +22,7 @@ CREATE OR REPLACE TEMP TABLE cur_match_found AS
 WITH reg AS NOT MATERIALIZED (
     -- only the columns the passes compare. Every pass reads it, and DuckDB would keep such a CTE
     -- whole: at 10M, 10M rows of eight columns, spilled to disk (2 GB) and read back. With each
-    -- pass reading cur_registry itself, the statement took 6-10 s instead of 17-20 s (bench/README.md)
+    -- pass reading cur_registry itself, the statement took 6-10 s instead of 17-20 s (bench/HISTORY.md)
     SELECT registry_id, vneid, program, entitled_amount, account_number, bank_code, name_key, date_of_birth,
            birth_year
     FROM cur_registry WHERE is_primary

@@ -19,7 +19,7 @@
 -- 1M; counting distinct beneficiaries at each level, 1.5 s. Each beneficiary's places and channels
 -- are compared as one number (nc_place_channels): comparing three codes as text for 10M
 -- beneficiaries took 7 s of a 10M run, and a row per beneficiary, place and channel before it 3.5 s
--- more (bench/README.md).
+-- more (bench/HISTORY.md).
 
 -- every payment, counted and added up by place and channel (few rows)
 CREATE OR REPLACE TEMP TABLE nc_paid AS
@@ -43,7 +43,7 @@ JOIN nc_places AS pl USING (program, pk, ck, p25);
 -- one row per beneficiary of a programme, with the first of the places and channels they were paid
 -- in. by_place: paid in one place on one channel (or on none), so counted by place, from that
 -- first_pc. Two numbers compared, not the places and the channels one by one: grouping the 1M month
--- by beneficiary took 0.6-0.7 CPU s instead of 0.9-1.2 (bench/README.md).
+-- by beneficiary took 0.6-0.7 CPU s instead of 0.9-1.2 (bench/HISTORY.md).
 CREATE OR REPLACE TEMP TABLE nc_people AS
 SELECT program, beneficiary, first_pc, first_pc = last_pc AS by_place
 FROM (

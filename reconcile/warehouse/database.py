@@ -65,7 +65,7 @@ def write_transaction(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 # DuckDB's cap when --memory-limit is not given. DuckDB's own default, 80% of the machine's memory,
 # let a 10M-row month take 15 GB; within 1.5 GB it peaks at about 2.1 GB of RSS (the rest is Python,
-# the readers and DuckDB's own bookkeeping) and a 1M month loses nothing (bench/README.md).
+# the readers and DuckDB's own bookkeeping) and a 1M month loses nothing (bench/HISTORY.md).
 DEFAULT_MEMORY_LIMIT = "1.5GB"
 MEMORY_LIMIT = re.compile(r"^\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.I)
 
