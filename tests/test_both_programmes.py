@@ -125,3 +125,37 @@ def test_a_narrative_s_programme_decides_over_the_amount(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         flags = con.execute("SELECT code, program, payment_ref FROM flags ORDER BY ALL").fetchall()
     assert flags == [("AMOUNT_MISMATCH", "pension", "FT24090000002"), ("MISSING_PAYMENT", "welfare", None)]
+
+
+def test_a_payment_listed_again_in_another_file_stays_with_its_programme(tmp_path):
+    """The bank's supplementary list of nine others repeats Lệ's first payment (the same reference,
+    amount and payee): that row is the same payment again, a DUPLICATE_PAYMENT of the programme its
+    first listing paid. It takes no programme of its own: shared out with hers, it would have left
+    the second payment a second pension and her welfare missing."""
+    others = [(f"0790554140{10 + i}", f"02053808107{10 + i}") for i in range(9)]
+    registry = REGISTRY + "".join(
+        f"{4 + i},{vneid},Trần Văn Bình,21/01/1955,Trợ cấp xã hội,500.000,Chuyển khoản,BIDV,{account},Đang hưởng\n"
+        for i, (vneid, account) in enumerate(others)
+    )
+    rows = ["FT24090000002,05/09/2024,,Chi tra T09/2024", "FT24090000003,05/09/2024,,Chi tra T09/2024"]
+    (tmp_path / "bank.csv").write_text(paid(rows), encoding="utf-8")
+    again = [
+        f"FT2409000011{i},{vneid},TRAN VAN BINH,BIDV,{account},500.000,06/09/2024,Thành công,Chi tra bo sung"
+        for i, (vneid, account) in enumerate(others)
+    ] + [f"FT24090000002,{LE},DANG THI LE,VBA,0012100456789,1.500.000,05/09/2024,Thành công,Chi tra T09/2024"]
+    (tmp_path / "bank_again.csv").write_text(HEADER + ",Nội dung\n" + "\n".join(again) + "\n", encoding="utf-8")
+    db = reconciled(tmp_path, registry, [tmp_path / "bank.csv", tmp_path / "bank_again.csv"])
+    with duckdb.connect(str(db), read_only=True) as con:
+        flags = con.execute("SELECT code, program, payment_ref, source_file FROM flags ORDER BY ALL").fetchall()
+        matches = con.execute(
+            "SELECT m.payment_ref, r.program, parse_filename(p.source_file), p.repeat_of IS NOT NULL "
+            "FROM matches AS m JOIN registry AS r USING (period, registry_id) JOIN payments AS p USING (period, payment_id) "
+            "WHERE r.vneid = ? ORDER BY ALL",
+            [LE],
+        ).fetchall()
+    assert matches == [
+        ("FT24090000002", "pension", "bank.csv", False),
+        ("FT24090000002", "pension", "bank_again.csv", True),
+        ("FT24090000003", "welfare", "bank.csv", False),
+    ]
+    assert flags == [("DUPLICATE_PAYMENT", "pension", "FT24090000002", str(tmp_path / "bank_again.csv"))]
