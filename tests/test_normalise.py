@@ -672,6 +672,62 @@ def test_fold_agrees_with_python_on_any_text(con, s):
     assert (one(con, "rc_fold(?)", s) or "") == fold(s)
 
 
+# rc_text, rc_fold and the name key as they were before their shortcuts (a value already its own
+# text returned as it is; single spaces not rewritten; names of ASCII words only lower-cased): the
+# shortcuts must give the same result for any text.
+TEXT_BEFORE = (
+    "nullif(trim(regexp_replace(CASE WHEN strlen(s) = length(s) THEN s ELSE regexp_replace(nfc_normalize(s), "
+    "'[\\x{00AD}\\x{180E}\\x{200B}-\\x{200F}\\x{202A}-\\x{202E}\\x{2060}-\\x{2064}\\x{2066}-\\x{2069}\\x{FEFF}]', '', 'g') END, "
+    "'[[:space:]\\p{Z}\\x{0085}]+', ' ', 'g')), '')"
+)
+FOLD_BEFORE = (
+    "nullif(trim(regexp_replace(lower(strip_accents(replace(replace(t, 'đ', 'd'), 'Đ', 'D'))), "
+    "'[^a-z0-9]+', ' ', 'g')), '')"
+)
+# Every kind of space, invisible character and combining mark, beside the letters the shortcut takes
+spacing = st.sampled_from(
+    [" ", "  ", "\t", "\n", "\r\n", "\x0b", "\x0c", "\x85", "\xa0", "\u1680", "\u2002", "\u200a", "\u2028",
+     "\u2029", "\u202f", "\u205f", "\u3000", "\xad", "\u200b", "\u200d", "\ufeff", "\u0301", "\u0323", "\u0306"]
+)
+shortcut_letters = st.characters(
+    codec="utf-8",
+    categories=("L", "N", "P", "S"),
+    max_codepoint=0x1EFF,
+)
+texts_spaced = st.lists(st.one_of(st.text(shortcut_letters, min_size=1, max_size=6), spacing), max_size=12).map("".join)
+
+
+@BATCH
+@given(ss=batch_of(st.one_of(texts_spaced, viet_names, any_text, assigned_text)))
+def test_text_and_fold_shortcuts_give_what_the_rewrites_gave(con, ss):
+    rows = each(
+        con,
+        f"rc_text(s), {TEXT_BEFORE}, rc_fold_t(rc_text(s)), (SELECT {FOLD_BEFORE} FROM (SELECT rc_text(s) AS t)), "
+        "rc_name_key_s(rc_strip_t(rc_text(s))), upper((SELECT " + FOLD_BEFORE + " FROM (SELECT rc_text(s) AS t)))",
+        ss,
+    )
+    for s, (text, text_before, folded, folded_before, key, key_before) in zip(ss, rows, strict=True):
+        assert (text, folded, key) == (text_before, folded_before, key_before), repr(s)
+
+
+def test_every_letter_the_text_shortcut_takes_is_its_own_text(con):
+    """The shortcut returns a value of these characters as it is: each must be its own NFC, and
+    neither a space, an invisible character nor a control, as rc_text's rewrites would find it."""
+    ranges = [(0x21, 0x7E), (0xA1, 0xAC), (0xAE, 0x24F), (0x1E00, 0x1EFF)]
+    letters = [chr(c) for a, b in ranges for c in range(a, b + 1)]
+    words = [f"a{c}b {c}" for c in letters]
+    rows = each(con, f"rc_text(s), {TEXT_BEFORE}, nfc_normalize(s) = s", words)
+    assert [(w, r[0], r[1], r[2]) for w, r in zip(words, rows, strict=True) if not (r[0] == r[1] == w and r[2])] == []
+
+
+def test_the_ids_in_a_narrative_are_its_runs_of_twelve_digits(con):
+    """stage_payments.sql takes a narrative's runs of exactly 12 digits: two IDs one character apart are
+    both found, a longer run (an account) is none."""
+    text = "CCCD 001035000000/079096000111 TK 1234567890123 FT24090000001 0012345678901"
+    found = one(con, "list_filter(regexp_extract_all(?, '[0-9]{12,}'), lambda d: length(d) = 12)", text)
+    assert found == ["001035000000", "079096000111"]
+
+
 @pytest.mark.slow
 @BATCH
 @given(ss=batch_of(st.one_of(viet_names, any_text)))

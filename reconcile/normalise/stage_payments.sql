@@ -3,15 +3,20 @@
 -- A column with few distinct values is normalised once per distinct value, the rest row by row in
 -- layers (see stage_registry.sql).
 CREATE OR REPLACE TEMP TABLE stg_payments AS
-WITH narratives AS (
-    SELECT DISTINCT narrative AS raw FROM raw_payments
+WITH narratives AS MATERIALIZED (
+    -- each distinct narrative once, with what the steps below ask of it, each asked once (where every
+    -- row's narrative differs, as a bank's that writes the payee's name and ID, each pattern is a
+    -- scan of a million texts): may it label an account, does it hold 12 digits together, or in groups
+    SELECT raw, rc_may_name_account(raw) AS may_name, regexp_matches(raw, '[0-9]{12}') AS has_12,
+           regexp_matches(raw, '[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}') AS has_groups
+    FROM (SELECT DISTINCT narrative AS raw FROM raw_payments)
 ),
 named AS (
     -- each candidate number of each account a narrative names (`mention`: its place); `paid_to`:
     -- named as where the money went, not as the account it was paid from
     SELECT narrative, a.mention AS mention, a.source = '' AS paid_to, unnest(a.candidates) AS account
     FROM (SELECT raw AS narrative, unnest(rc_named_accounts_from(raw)) AS a
-          FROM narratives WHERE rc_may_name_account(raw))
+          FROM narratives WHERE may_name)
 ),
 named_accounts AS (
     -- the accounts a narrative names after a word for one that the registry lists as a
@@ -55,19 +60,20 @@ m_narrative AS (
         FROM (
             SELECT raw AS narrative,
                    -- folded for its labels only where it may hold one: most narratives hold none
-                   unnest(regexp_extract_all(
-                       CASE WHEN rc_may_name_account(raw) THEN rc_narrative_digits(raw)
-                            ELSE regexp_replace(' ' || raw || ' ', '[^0-9]+', '  ', 'g') END,
-                       ' ([0-9]{12}) ', 1)) AS candidate,
+                   -- (else each run of exactly 12 digits: the runs of 12 or more, as few as there are)
+                   unnest(CASE WHEN may_name
+                               THEN regexp_extract_all(rc_narrative_digits(raw), ' ([0-9]{12}) ', 1)
+                               ELSE list_filter(regexp_extract_all(raw, '[0-9]{12,}'), lambda d: length(d) = 12) END)
+                       AS candidate,
                    false AS labelled
-            FROM narratives WHERE regexp_matches(raw, '[0-9]{12}')
+            FROM narratives WHERE has_12
             UNION ALL  -- the 12-digit numbers labelled as an account
             SELECT raw, unnest(regexp_extract_all(regexp_replace(' ' || raw || ' ', '[^0-9]+', '  ', 'g'),
                                                   ' ([0-9]{12}) ', 1)), true
-            FROM narratives WHERE regexp_matches(raw, '[0-9]{12}') AND rc_may_name_account(raw)
+            FROM narratives WHERE has_12 AND may_name
             UNION ALL
             SELECT raw, unnest(rc_grouped_ids(raw)), false
-            FROM narratives WHERE regexp_matches(raw, '[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}')
+            FROM narratives WHERE has_groups
         ) AS found
         WHERE rc_vneid_valid(candidate)
           AND NOT (labelled AND EXISTS (SELECT 1 FROM named_accounts AS na
@@ -82,8 +88,9 @@ m_narrative AS (
                GROUP BY narrative HAVING count(DISTINCT account) = 1) AS any_a ON any_a.narrative = n.raw
 ),
 m_name AS (
-    SELECT raw, t AS name_t, rc_name_key_t(t) AS payee_key
-    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT payee_name AS raw FROM raw_payments))
+    SELECT raw, t AS name_t, rc_name_key_s(s) AS payee_key
+    FROM (SELECT raw, t, rc_strip_t(t) AS s
+          FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT payee_name AS raw FROM raw_payments)))
 ),
 m_dob AS (
     -- the year alone (`1953`, `00/00/1953`: a post office's list) is no date, but is the birth year

@@ -42,8 +42,9 @@ m_status AS (
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT status AS raw FROM raw_registry))
 ),
 m_name AS (
-    SELECT raw, t AS full_name_t, rc_name_key_t(t) AS name_key
-    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT full_name AS raw FROM raw_registry))
+    SELECT raw, t AS full_name_t, rc_name_key_s(s) AS name_key
+    FROM (SELECT raw, t, rc_strip_t(t) AS s
+          FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT full_name AS raw FROM raw_registry)))
 ),
 m_category AS (
     SELECT raw, rc_text(raw) AS category FROM (SELECT DISTINCT category AS raw FROM raw_registry)
