@@ -17,6 +17,8 @@ from CSV, `reconcile run` from CSV, each in a process of its own:
   from CSV reading the same CSV text; its seconds are the queries' alone, not Python's start.
 Prints a Markdown table of medians (min-max) and the ratio of the medians, then the steps. With
 --memory-limit-run, one more run of reconcile from Parquet under that --memory-limit, per size.
+With --varied, the month is bench/varied.py's copy of the generated one (a name for nearly every
+person, a narrative for every transfer), made once and kept in --work beside it.
 Run by hand; nothing here is asserted in tests.
 """
 
@@ -138,12 +140,19 @@ def main() -> None:
     ap.add_argument("--formats", default="parquet,csv")
     ap.add_argument("--work", type=Path, default=None, help="folder for the generated months (kept; reused)")
     ap.add_argument("--memory-limit-run", default="", help="one more run from Parquet under this --memory-limit")
+    ap.add_argument("--varied", action="store_true", help="the month made as varied as a real one (bench/varied.py)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="reconcile-speed-"))
     formats = args.formats.split(",")
     table, steps_table = [], []
     for size in [int(s) for s in args.sizes.split(",")]:
         folder = month(work, size)
+        label = ""
+        if args.varied:
+            sys.path.insert(0, str(HERE))
+            from varied import varied
+
+            folder, label = varied(folder, work / f"m{size}-varied"), ", varied"
         got: dict[tuple[str, str], list[dict]] = {}
         for n in range(args.runs):
             for fmt in formats:
@@ -156,14 +165,14 @@ def main() -> None:
         for fmt in formats:
             r, b = got[("reconcile", fmt)], got[("baseline", fmt)]
             ratio = statistics.median(x["seconds"] for x in r) / statistics.median(x["seconds"] for x in b)
-            table.append(f"| {size:,} | {fmt} | {spread([x['seconds'] for x in r])} | {spread([x['cpu'] for x in r])} "
+            table.append(f"| {size:,} | {fmt}{label} | {spread([x['seconds'] for x in r])} | {spread([x['cpu'] for x in r])} "
                          f"| {spread([x['peak_mb'] for x in r], 0)} | {spread([x['seconds'] for x in b], 2)} "
                          f"| {ratio:.1f}x | {r[0]['findings']:,} | {' '.join(x['waited'] for x in r)} |")
             med = {s: statistics.median(x["steps"].get(s, 0.0) for x in r) for s in STEPS}
-            steps_table.append(f"| {size:,} | {fmt} | " + " | ".join(f"{med[s]:.2f}" for s in STEPS) + " |")
+            steps_table.append(f"| {size:,} | {fmt}{label} | " + " | ".join(f"{med[s]:.2f}" for s in STEPS) + " |")
         if args.memory_limit_run:
             m = reconcile(folder, "parquet", args.memory_limit_run)
-            table.append(f"| {size:,} | parquet, --memory-limit {args.memory_limit_run} | {m['seconds']:,.1f} "
+            table.append(f"| {size:,} | parquet{label}, --memory-limit {args.memory_limit_run} | {m['seconds']:,.1f} "
                          f"| {m['cpu']:,.1f} | {m['peak_mb']:,.0f} | | | {m['findings']:,} | {m['waited']} |")
             print(f"{size:,} parquet --memory-limit {args.memory_limit_run}: {m['seconds']:.2f} s, "
                   f"{m['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
