@@ -346,7 +346,11 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     result.missing_sources, result.skipped_sheets = missing, skipped
     result.replaced = replaced(con, params["run_id"], previous)
     result.reopened = reopened
-    result.over_settled = con.execute("SELECT count(*) FROM recoveries WHERE excess > 0").fetchone()[0]
+    # money decisions recorded on cases a re-run or a removal left without findings: in no recovery
+    result.over_settled, result.unflagged_money = con.execute(
+        "SELECT (SELECT count(*) FROM recoveries WHERE excess > 0), "
+        "(SELECT count(*) FROM cases WHERE flags = 0 AND amount_recovered + amount_written_off > 0)"
+    ).fetchone()
     _step(steps, "measure", t)
     return result
 

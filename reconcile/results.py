@@ -62,6 +62,7 @@ class RunResult:
     set_aside_rows: int = 0  # rows that are no payment or beneficiary (credits, charges, balance rows)
     reopened: int = 0  # closed cases this period flagged again, reopened (case_events)
     over_settled: int = 0  # cases with more recovered and written off than overpaid (recoveries.excess)
+    unflagged_money: int = 0  # cases with money recovered or written off that no period flags any more
 
     @property
     def partial(self) -> bool:

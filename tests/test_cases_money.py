@@ -193,3 +193,44 @@ def test_a_re_run_that_lowers_the_overpaid_below_what_was_recovered_owes_nothing
         "reconcile: 1 case has more recovered and written off than was overpaid, since a re-run lowered what was "
         "overpaid; see the excess column of the recoveries view, and look into their decisions"
     ) in res.stderr
+
+
+def test_money_recorded_on_a_case_a_re_run_leaves_without_findings_is_said_not_lost_in_silence(case, tmp_path):
+    """2,000,000 recovered from the family of the pensioner paid after death; then September is run
+    again with her ID corrected in the registry and the bank's file (a digit was mistyped): her
+    overpayment is a new case, owed in full, and the case that holds the 2,000,000 has no finding
+    left, so that money is in no recovery. The run said nothing: the recovery list asked the family
+    for all 8,158,000 again."""
+    from conftest import SAMPLE_FILES
+    from test_cases import run_month
+
+    db, case_id = case
+    wrong, right = "079152439908", "079152439980"
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 2_000_000}).exit_code == 0
+    corrected = {}
+    for role, path in (("registry", SAMPLE_FILES["registry"][0]), ("bank", SAMPLE_FILES["payments"][0])):
+        text = path.read_text(encoding="utf-8-sig")
+        assert text.count(wrong) == 1
+        corrected[role] = tmp_path / path.name
+        corrected[role].write_text(text.replace(wrong, right), encoding="utf-8-sig")
+    files = {"registry": [corrected["registry"]], "payments": [corrected["bank"], *SAMPLE_FILES["payments"][1:]]}
+    res = run_month(db, "2024-09", files)
+    assert res.exit_code == 0, res.output
+    assert query(db, "SELECT flags, status, amount_recovered FROM cases WHERE case_id = ?", [case_id]) == [
+        (0, "recovery", 2_000_000)
+    ]
+    assert query(
+        db,
+        "SELECT status, overpaid, recovered, outstanding FROM recoveries WHERE program = 'pension' AND vneid = ?",
+        [right],
+    ) == [("open", OVERPAID, 0, OVERPAID)]
+    said = (
+        "reconcile: 1 case has money recorded as recovered or written off but no finding left in any period the "
+        "database holds (a re-run or a removal took them away, or the ID was corrected since): that money counts in "
+        "no recovery; reconcile cases shows them with 0 periods flagged: enter it on the case that flags the "
+        "overpayment now"
+    )
+    assert said in res.stderr
+    assert messages.translate(said, "vi").startswith(
+        "reconcile: 1 vụ việc có số tiền đã ghi nhận thu hồi hoặc xóa nợ nhưng không còn phát hiện nào"
+    )

@@ -211,6 +211,15 @@ def run(
             "look into their decisions",
             err=True,
         )
+    if result.unflagged_money:
+        n = result.unflagged_money
+        say(
+            f"reconcile: {n:,} {'case has' if n == 1 else 'cases have'} money recorded as recovered or written off "
+            "but no finding left in any period the database holds (a re-run or a removal took them away, or the ID "
+            "was corrected since): that money counts in no recovery; reconcile cases shows them with 0 periods "
+            "flagged: enter it on the case that flags the overpayment now",
+            err=True,
+        )
     try:
         write_after_commit(saved, report_path, export_dir, lang or settings.lang, mask_ids, progress)
     finally:
