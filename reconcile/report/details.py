@@ -156,6 +156,10 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
         (r"Payment of (.+) failed", r"Khoản chi ngày \1 thất bại"),
         (r"Payment of (.+) returned", r"Khoản chi ngày \1 bị trả lại"),
         _NO_PAYMENT,
+        *(
+            (f"nothing is due: the beneficiary is {status}", f"không có khoản nào phải chi: đối tượng {vi}")
+            for status, vi in _STATUS.items()
+        ),
     ],
     "SHARED_ACCOUNT": [
         (

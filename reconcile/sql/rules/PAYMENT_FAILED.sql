@@ -3,10 +3,17 @@
 -- en: A failed or returned payment with no successful payment to that beneficiary in the period
 -- vi: Khoản chi thất bại hoặc bị trả lại mà đối tượng chưa được chi thành công trong kỳ
 SELECT
-    f.vneid, f.payment_ref, f.program, f.entitled_amount AS expected_amount, f.amount AS paid_amount,
+    -- what was due: nothing to a beneficiary not active (deceased, suspended, terminated), as
+    -- MISSING_PAYMENT asks nothing for them: a payment to them that failed, or the bank's return of
+    -- an earlier month's payment after a death, is no money owed, and puts none at stake
+    f.vneid, f.payment_ref, f.program,
+    CASE WHEN f.beneficiary_status = 'active' THEN f.entitled_amount ELSE 0 END AS expected_amount,
+    f.amount AS paid_amount,
     -- the payment's own date: a return's is later, and not every file gives it
     'Payment of ' || strftime(f.value_date, '%d/%m/%Y') || ' ' || f.status
-        || '; no successful payment to this beneficiary in the period' AS detail,
+        || '; no successful payment to this beneficiary in the period'
+        || CASE WHEN f.beneficiary_status <> 'active'
+                THEN '; nothing is due: the beneficiary is ' || f.beneficiary_status ELSE '' END AS detail,
     f.source_file, f.source_row, f.source_sheet, f.full_name, f.payee_name, f.account_number, f.province_code, f.commune_code,
     f.match_method, f.payment_id, f.registry_id
 FROM pm AS f

@@ -1,0 +1,64 @@
+"""A payment to a beneficiary who is not due, that failed or came back: the sample's pensioner,
+deceased since 17/08/2024 and paid 8,158,000 VND in September (PAID_AFTER_DEATH), whose bank
+returns September's transfer in October's file (`HOAN TRA GD FT20240900015 NGUOI HUONG DA CHET`).
+The return of a payment of a month the run does not hold is a returned payment of its own
+(docs/formats.md), so PAYMENT_FAILED reports it; but nothing was due to her, so it puts no money at
+stake. It put her entitlement at stake: October's money in question, and the case's, grew by
+8,158,000 VND, the same money the September case still asks back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import copy_of
+from test_cases import invoke, query, run_month
+
+RETURN = (
+    '999,FT20240900015,079152439908,VO THU NHUNG,VCB,0124634771396,"8,158,000",10/10/2024,Chuyển khoản,'
+    "Hoàn trả,HOAN TRA GD FT20240900015 NGUOI HUONG DA CHET\n"
+)
+
+
+def october_money(db) -> int:
+    res = invoke("trend", "--db", str(db), "--format", "json")
+    assert res.exit_code == 0, res.output
+    return next(r["amount"] for r in json.loads(res.output) if r["period"] == "2024-10")
+
+
+def test_the_return_of_a_payment_after_death_is_a_finding_with_nothing_due_and_no_money_at_stake(
+    sample_month, october, tmp_path
+):
+    plain = copy_of(sample_month.db, tmp_path / "plain.duckdb")
+    assert run_month(plain, "2024-10", october).exit_code == 0
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    bank = tmp_path / "bank_transfers.csv"
+    shutil.copy(october["payments"][0], bank)
+    with open(bank, "a", encoding="utf-8") as fh:
+        fh.write(RETURN)
+    res = run_month(db, "2024-10", {**october, "payments": [bank, *october["payments"][1:]]})
+    assert res.exit_code == 0, res.output
+
+    assert query(
+        db,
+        "SELECT expected_amount, paid_amount, detail FROM flags "
+        "WHERE period = '2024-10' AND code = 'PAYMENT_FAILED' AND vneid = '079152439908'",
+    ) == [
+        (
+            0,
+            8_158_000,
+            "Payment of 10/10/2024 returned; no successful payment to this beneficiary in the period; "
+            "nothing is due: the beneficiary is deceased",
+        )
+    ]
+    assert query(db, "SELECT amount_at_stake FROM cases WHERE code = 'PAYMENT_FAILED' AND vneid = '079152439908'") == [
+        (0,)
+    ]
+    failed = "SELECT amount FROM period_summary WHERE period = '2024-10' AND code = 'PAYMENT_FAILED'"
+    assert query(db, failed) == query(plain, failed)
+    assert october_money(db) == october_money(plain)
+    # the September overpayment is still the one to recover, once
+    assert query(db, "SELECT code, overpaid, outstanding FROM recoveries WHERE vneid = '079152439908'") == [
+        ("PAID_AFTER_DEATH", 8_158_000, 8_158_000)
+    ]
