@@ -234,3 +234,25 @@ def test_money_recorded_on_a_case_a_re_run_leaves_without_findings_is_said_not_l
     assert messages.translate(said, "vi").startswith(
         "reconcile: 1 vụ việc có số tiền đã ghi nhận thu hồi hoặc xóa nợ nhưng không còn phát hiện nào"
     )
+
+
+def test_a_date_excel_made_of_what_was_typed_is_recorded_as_typed_day_first(case, tmp_path):
+    """The decision and comment columns are General cells: a date typed into them (`15/10/2024`, the
+    day the family paid) is a date cell once Excel saves the book. It was recorded as
+    '2024-10-15 00:00:00', and so shown in every workbook after; it is recorded as typed, day first,
+    the time only when one was typed, and the book written again holds it unchanged."""
+    from datetime import datetime
+
+    db, case_id = case
+    cells = {
+        "Status": "recovery",
+        AMOUNT: 2_000_000,
+        "Decision": datetime(2024, 10, 15),
+        "Comment": datetime(2024, 10, 15, 9, 30),
+    }
+    assert decide(db, case_id, tmp_path / "a.xlsx", **cells).exit_code == 0
+    assert query(db, "SELECT decision, comment FROM case_events") == [("15/10/2024", "15/10/2024 09:30")]
+    book, _ = book_with(db, case_id, tmp_path / "b.xlsx")
+    again = invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
+    assert again.exit_code == 0, again.output
+    assert query(db, "SELECT count(*), max(decision) FROM case_events") == [(1, "15/10/2024")]

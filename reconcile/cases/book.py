@@ -9,6 +9,7 @@ import hashlib
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from pathlib import Path
 
 from reconcile.errors import ReconcileError
@@ -196,7 +197,12 @@ def refuse_masked(book: Path, rows: list[tuple[str, int, dict]]) -> None:
 
 
 def cell_text(value) -> str | None:
+    """A cell as text, stripped; None when empty. A date Excel made of what was typed into a General
+    cell (a decision or comment of `15/10/2024`) is the date as typed, day first, with the time only
+    when one was typed: never '2024-10-15 00:00:00'."""
     if value is None:
         return None
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M" if value.time() != time() else "%d/%m/%Y")
     text = str(value).strip()
     return text or None
