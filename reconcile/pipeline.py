@@ -345,7 +345,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     result = summarise(con, cfg.period, Path(cfg.db), params["run_id"], steps, t0)
     result.missing_sources, result.skipped_sheets = missing, skipped
     result.replaced = replaced(con, params["run_id"], previous)
-    result.reopened = reopened
+    result.reopened, result.reopened_settled = reopened
     # money decisions recorded on cases a re-run or a removal left without findings: in no recovery
     result.over_settled, result.unflagged_money = con.execute(
         "SELECT (SELECT count(*) FROM recoveries WHERE excess > 0), "

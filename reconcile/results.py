@@ -61,6 +61,7 @@ class RunResult:
     replaced: Replaced | None = None  # the earlier run of the period this one replaced
     set_aside_rows: int = 0  # rows that are no payment or beneficiary (credits, charges, balance rows)
     reopened: int = 0  # closed cases this period flagged again, reopened (case_events)
+    reopened_settled: int = 0  # recovered or written-off cases this period paid again, reopened
     over_settled: int = 0  # cases with more recovered and written off than overpaid (recoveries.excess)
     unflagged_money: int = 0  # cases with money recovered or written off that no period flags any more
 

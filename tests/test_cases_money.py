@@ -256,3 +256,37 @@ def test_a_date_excel_made_of_what_was_typed_is_recorded_as_typed_day_first(case
     again = invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
     assert again.exit_code == 0, again.output
     assert query(db, "SELECT count(*), max(decision) FROM case_events") == [(1, "15/10/2024")]
+
+
+def test_a_recovered_case_paid_again_the_next_month_reopens_keeping_what_was_recovered(sample_month, october, tmp_path):
+    """The welfare beneficiary paid after her death: 1,000,000 VND in September, recovered in full and
+    marked recovered; October pays her again. The case stayed 'recovered', with 1,000,000 outstanding,
+    out of --older-than and of --status open and recovery, and the run said nothing. It reopens, as a
+    closed case does, keeping what was recovered; a re-run of October reopens nothing more."""
+    from test_cases import run_month
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
+    for status in ("recovery", "recovered"):
+        assert decide(db, case_id, tmp_path / f"{status}.xlsx", Status=status, **{AMOUNT: 1_000_000}).exit_code == 0
+    first, again = run_month(db, "2024-10", october), run_month(db, "2024-10", october)
+    assert first.exit_code == again.exit_code == 0, first.output
+    assert (
+        "reconcile: 1 recovered or written-off case flagged again and reopened; see reconcile cases --status open"
+        in first.stderr
+    )
+    assert "reopened" not in again.stderr
+    assert query(
+        db, "SELECT action, from_status, to_status, period FROM case_events WHERE case_id = ? ORDER BY seq", [case_id]
+    ) == [
+        ("decision", "open", "recovery", "2024-09"),
+        ("decision", "recovery", "recovered", "2024-09"),
+        ("reopened", "recovered", "open", "2024-10"),
+    ]
+    assert query(
+        db,
+        "SELECT status, opened_period, periods_open, amount_at_stake, amount_recovered FROM cases WHERE case_id = ?",
+        [case_id],
+    ) == [("open", "2024-10", 1, 2_000_000, 1_000_000)]
+    assert query(db, "SELECT outstanding FROM recoveries WHERE case_id = ?", [case_id]) == [(1_000_000,)]
+    assert invoke("verify", "--db", str(db)).exit_code == 0

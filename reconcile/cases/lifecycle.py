@@ -2,7 +2,8 @@
 
 An auditor may decide at once, without marking the case in review first (open → explained or
 recovery); a closed case may be looked at again (closed → in_review); a run reopens a closed case that
-it flags with a finding new since the closing (closed → open, by the run only). Any other change of status is refused.
+it flags with a finding new since the closing (closed → open, by the run only), and a recovered or
+written-off one flagged with a finding new since that decision (money paid again). Any other change of status is refused.
 An amount (recovery, recovered, written_off) is 0 or more, and what a case recovered and wrote off
 together is never more than its amount at stake.
 """

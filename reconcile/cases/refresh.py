@@ -17,22 +17,25 @@ from reconcile.sqlfiles import execute_file
 SYSTEM = "reconcile"  # case_events.by of what a run records itself
 
 
-def reopen_flagged(con, key: bytes, period: str, run_id: str) -> int:
+def reopen_flagged(con, key: bytes, period: str, run_id: str) -> tuple[int, int]:
     """Reopen every closed case that `period` flags with a finding new since the closing: one
     (flag_id) that the run holding `period` when the case was closed did not have, or any when no run
     held it then. So a later period's finding reopens it, and so does a re-run of a month before the
     one whose book closed it (or of that month) when it adds a finding the auditor never saw (a
     payment the bank's corrected file adds); a re-run that only repeats findings seen when closing (the
     same files, or the finding unchanged) reopens nothing. The event's source names the run and the
-    new findings. Returns how many. An explained case flagged again keeps its decision (the new period
-    shows in cases.last_period and periods_flagged)."""
+    new findings. So, too, a case whose money was settled, recovered or written off, that `period`
+    flags with a finding new since that decision: money paid again, to recover; it reopens keeping what
+    was recovered and written off (the reopening carries no money status). Returns how many of each:
+    (closed, settled). An explained case flagged again keeps its decision (the new period shows in
+    cases.last_period and periods_flagged)."""
     rows = con.execute(
         """WITH latest AS (
                SELECT case_id, arg_max(to_status, seq) AS status, arg_max("at", seq) AS closed_at,
                       arg_max(assignee, seq) AS assignee, arg_max(decision, seq) AS decision,
                       arg_max(comment, seq) AS comment, arg_max(amount, seq) AS amount
                FROM case_events GROUP BY case_id),
-           closed AS (SELECT * FROM latest WHERE status = 'closed'),
+           closed AS (SELECT * FROM latest WHERE status IN ('closed', 'recovered', 'written_off')),
            held AS (  -- the earlier runs of the period: from their commit to the run or removal replacing them
                SELECT s.run_id, s.finished_at AS since, coalesce(r.finished_at, d.deleted_at) AS until
                FROM superseded_runs AS s
@@ -47,7 +50,7 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> int:
                JOIN superseded_flags AS f ON f.period = $period AND f.case_id = c.case_id
                JOIN held AS h ON h.run_id = f.run_id
                WHERE (h.since IS NULL OR h.since <= c.closed_at) AND (h.until IS NULL OR c.closed_at < h.until))
-           SELECT c.case_id, c.assignee, c.decision, c.comment, c.amount,
+           SELECT c.case_id, c.status, c.assignee, c.decision, c.comment, c.amount,
                   string_agg(f.flag_id, ', ' ORDER BY f.flag_id) AS new_flags, count(*) AS n
            FROM closed AS c
            JOIN flags AS f ON f.period = $period AND f.case_id = c.case_id
@@ -63,18 +66,20 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> int:
             "at": now,
             "by": SYSTEM,
             "action": "reopened",
-            "from_status": "closed",
+            "from_status": status,
             "to_status": "open",
             "assignee": assignee,
             "decision": decision,
             "comment": comment,
             "amount": amount,
             "period": period,
-            "source": f"run {run_id}: {n} {'finding' if n == 1 else 'findings'} new since it was closed: {new}",
+            "source": f"run {run_id}: {n} {'finding' if n == 1 else 'findings'} new since it was {status}: {new}",
         }
-        for case_id, assignee, decision, comment, amount, new, n in rows
+        for case_id, status, assignee, decision, comment, amount, new, n in rows
     ]
-    return chain.append(con, key, "case_events", events)
+    chain.append(con, key, "case_events", events)
+    closed = sum(1 for e in events if e["from_status"] == "closed")
+    return closed, len(events) - closed
 
 
 def backfill(con, key: bytes) -> int:

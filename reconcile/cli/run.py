@@ -203,6 +203,13 @@ def run(
             "and reopened; see reconcile cases --status open",
             err=True,
         )
+    if result.reopened_settled:
+        n = result.reopened_settled
+        say(
+            f"reconcile: {n:,} recovered or written-off {'case' if n == 1 else 'cases'} flagged again and reopened; "
+            "see reconcile cases --status open",
+            err=True,
+        )
     if result.over_settled:
         n = result.over_settled
         say(
