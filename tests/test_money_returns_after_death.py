@@ -62,3 +62,38 @@ def test_the_return_of_a_payment_after_death_is_a_finding_with_nothing_due_and_n
     assert query(db, "SELECT code, overpaid, outstanding FROM recoveries WHERE vneid = '079152439908'") == [
         ("PAID_AFTER_DEATH", 8_158_000, 8_158_000)
     ]
+
+
+def test_an_overpayment_the_bank_returned_in_a_later_month_is_named_until_a_decision_records_it(
+    sample_month, october, tmp_path
+):
+    """The recovery list of October still asked the family for the 8,158,000 VND the bank had sent
+    back, and nothing said the money had come back. Each run names the case, the money and the month
+    it came back in, until a decision records it as recovered."""
+    from test_cases_money import AMOUNT, decide
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    bank = tmp_path / "bank_transfers.csv"
+    shutil.copy(october["payments"][0], bank)
+    with open(bank, "a", encoding="utf-8") as fh:
+        fh.write(RETURN)
+    files = {**october, "payments": [bank, *october["payments"][1:]]}
+    res = run_month(db, "2024-10", files)
+    assert res.exit_code == 0, res.output
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND vneid = '079152439908'")[0]
+    said = (
+        f"reconcile: case {case_id}: 8,158,000 VND paid after a death or while inactive came back as returned in "
+        "2024-10; the recovery lists ask for it until a decision records it as recovered (reconcile review import)"
+    )
+    assert said in res.stderr.splitlines()
+    actions = invoke("actions", "--period", "2024-10", "--db", str(db), "--out", str(tmp_path / "actions"))
+    assert actions.exit_code == 0, actions.output
+    assert said in actions.stderr.splitlines()
+    assert (
+        "came back"
+        not in invoke("actions", "--period", "2024-09", "--db", str(db), "--out", str(tmp_path / "a9")).stderr
+    )
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 8_158_000}).exit_code == 0
+    again = run_month(db, "2024-10", files)
+    assert again.exit_code == 0, again.output
+    assert "came back as returned" not in again.stderr

@@ -135,3 +135,26 @@ def upgrade(db: Path) -> bool:
                 backfill(con, key)
         refresh(con)
     return True
+
+
+def returned_overpayments(con) -> list[tuple[str, int, str]]:
+    """The cases of money paid after a death or while inactive, still outstanding, whose payment a
+    later period's file gives as returned (the bank sent it back: the same reference, its own or the
+    bank's, to the same payee, for at most what was paid, the bank's fee kept): (case_id, VND returned,
+    the period it came back in). The money came back, but only a decision records it as recovered
+    (docs/auditors.md), so the recovery lists ask for it until one does: the run names them."""
+    return con.execute(
+        """SELECT c.case_id, CAST(sum(p.amount) AS BIGINT) AS returned, max(p.period) AS period
+           FROM flags AS o
+           JOIN payments AS q ON q.period = o.period AND q.payment_id = o.payment_id
+           JOIN payments AS p ON p.period > o.period AND p.status = 'returned' AND p.amount <= q.amount
+            AND (ltrim(p.payment_ref, '0') IN (ltrim(q.payment_ref, '0'), ltrim(q.bank_ref, '0'))
+                 OR ltrim(p.bank_ref, '0') IN (ltrim(q.payment_ref, '0'), ltrim(q.bank_ref, '0')))
+            AND coalesce(p.vneid = q.vneid OR ltrim(p.account_number, '0') = ltrim(q.account_number, '0')
+                         OR p.payee_key = q.payee_key, false)
+           JOIN cases AS c ON c.case_id = o.case_id
+           WHERE o.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE')
+             AND c.amount_at_stake > c.amount_recovered + c.amount_written_off
+           GROUP BY c.case_id
+           ORDER BY c.case_id"""
+    ).fetchall()

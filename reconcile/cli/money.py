@@ -83,6 +83,9 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
             )
         note = _partial_note(incomplete, lang or "vi") if incomplete else None
         result = write_actions(con, period, out, lang=lang or "vi", mask_ids=mask_ids, partial=note)
+        from reconcile.cases.refresh import returned_overpayments
+
+        returned = [r for r in returned_overpayments(con) if r[2] <= period]
     if incomplete:
         say(
             f"reconcile: PARTIAL: {', '.join(incomplete)} reconciled without every source; the lists may ask again "
@@ -103,6 +106,13 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
                 f"{f.amount:,} VND outstanding",
                 err=True,
             )
+    for case_id, amount, came_back in returned:  # the demands ask for money the bank sent back
+        say(
+            f"reconcile: case {case_id}: {amount:,} VND paid after a death or while inactive came back as returned "
+            f"in {came_back}; the recovery lists ask for it until a decision records it as recovered "
+            "(reconcile review import)",
+            err=True,
+        )
     if result.held:
         h = result.held
         say(

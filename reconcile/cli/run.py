@@ -210,6 +210,13 @@ def run(
             "see reconcile cases --status open",
             err=True,
         )
+    for case_id, amount, period in result.returned_overpaid:
+        say(
+            f"reconcile: case {case_id}: {amount:,} VND paid after a death or while inactive came back as returned "
+            f"in {period}; the recovery lists ask for it until a decision records it as recovered "
+            "(reconcile review import)",
+            err=True,
+        )
     if result.over_settled:
         n = result.over_settled
         say(
