@@ -144,17 +144,29 @@ def returned_overpayments(con) -> list[tuple[str, int, str]]:
     the period it came back in). The money came back, but only a decision records it as recovered
     (docs/auditors.md), so the recovery lists ask for it until one does: the run names them."""
     return con.execute(
-        """SELECT c.case_id, CAST(sum(p.amount) AS BIGINT) AS returned, max(p.period) AS period
-           FROM flags AS o
-           JOIN payments AS q ON q.period = o.period AND q.payment_id = o.payment_id
-           JOIN payments AS p ON p.period > o.period AND p.status = 'returned' AND p.amount <= q.amount
-            AND (ltrim(p.payment_ref, '0') IN (ltrim(q.payment_ref, '0'), ltrim(q.bank_ref, '0'))
-                 OR ltrim(p.bank_ref, '0') IN (ltrim(q.payment_ref, '0'), ltrim(q.bank_ref, '0')))
-            AND coalesce(p.vneid = q.vneid OR ltrim(p.account_number, '0') = ltrim(q.account_number, '0')
-                         OR p.payee_key = q.payee_key, false)
-           JOIN cases AS c ON c.case_id = o.case_id
-           WHERE o.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE')
-             AND c.amount_at_stake > c.amount_recovered + c.amount_written_off
-           GROUP BY c.case_id
-           ORDER BY c.case_id"""
+        """WITH overpaid AS (  -- the outstanding cases' payments after a death or while inactive
+               SELECT DISTINCT c.case_id, q.period, q.payment_id, q.payment_ref, q.bank_ref, q.amount, q.vneid,
+                      q.account_number, q.payee_key
+               FROM flags AS o
+               JOIN cases AS c ON c.case_id = o.case_id
+               JOIN payments AS q ON q.period = o.period AND q.payment_id = o.payment_id
+               WHERE o.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE')
+                 AND c.amount_at_stake > c.amount_recovered + c.amount_written_off),
+           paid_refs AS (SELECT o.*, r.ref FROM overpaid AS o,
+                         unnest([ltrim(o.payment_ref, '0'), ltrim(o.bank_ref, '0')]) AS r(ref)),
+           returned_refs AS (  -- each reference of a return, its own or the bank's: joined on, not compared
+               SELECT p.period, p.payment_id, p.amount, p.vneid, p.account_number, p.payee_key, r.ref
+               FROM payments AS p, unnest([ltrim(p.payment_ref, '0'), ltrim(p.bank_ref, '0')]) AS r(ref)
+               WHERE p.status = 'returned'),
+           came_back AS (
+               SELECT DISTINCT q.case_id, p.period, p.payment_id, p.amount
+               FROM paid_refs AS q
+               JOIN returned_refs AS p ON p.ref = q.ref AND p.period > q.period AND p.amount <= q.amount
+               WHERE q.ref <> ''
+                 AND coalesce(p.vneid = q.vneid OR ltrim(p.account_number, '0') = ltrim(q.account_number, '0')
+                              OR p.payee_key = q.payee_key, false))
+           SELECT case_id, CAST(sum(amount) AS BIGINT) AS returned, max(period) AS period
+           FROM came_back
+           GROUP BY case_id
+           ORDER BY case_id"""
     ).fetchall()
