@@ -56,7 +56,8 @@ Control totals: a statement or notification may say what it holds (`TxsSummry`: 
 entries and credit entries, and their sums), and some banks state `NbOfTxs`/`CtrlSum` for the whole
 file in `GrpHdr`. The reader counts the entries of each statement as they stream past (`Ntry`, by the
 entry's own `CdtDbtInd`: a batch entry is one entry, with its entry amount), sums their amounts
-exactly, and checks what is stated when the statement ends (the group header at the end of the file;
+exactly, and checks what is stated when the statement ends (its opening and closing balances too,
+as an MT940's; the group header at the end of the file;
 its `NbOfTxs` may count the entries or their transactions). A file whose figures disagree is refused:
 entries are missing or were edited. The totals usually cover the booked entries only (a pending entry
 is not in the balance) and some banks count every entry, so either agreeing is agreement; `TtlNetNtry`
@@ -198,6 +199,8 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]
                     statement["date"] = date_of(xml_text(element))
                 elif name == "Id":
                     totals.statement_id(xml_clean(element.text))
+                elif name == "Bal":
+                    totals.balance(element)
                 elif name == "TxsSummry":
                     totals.summary(element)
                     element.clear()

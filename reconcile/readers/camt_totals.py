@@ -7,6 +7,12 @@ group header. Each statement is checked when it ends, counting entries (a batch 
 with its entry amount), by direction; a bank that leaves entries not yet booked out of its totals
 is allowed for by comparing booked entries too. A disagreement refuses the file; agreement is the
 file's control (inputs.control_count, control_amount).
+
+A statement's opening balance (`Bal` of type OPBD, else PRCD) plus its booked credits less its
+booked debits must equal its closing balance (CLBD), as an MT940's must: a statement that states
+both and disagrees is refused (an entry missing or edited, though it states no `TxsSummry`); one
+that agrees is the file's control when it states no summary. A statement cut into pages states one
+of them on a page only, and is not checked.
 """
 
 from __future__ import annotations
@@ -70,6 +76,10 @@ class _Statement:
     stated: dict[str, tuple[int | None, Decimal | None]] = field(default_factory=dict)  # DBIT, CRDT, ALL
     booked: dict[str, _Tally] = field(default_factory=lambda: {k: _Tally() for k in SUMMARY})
     every: dict[str, _Tally] = field(default_factory=lambda: {k: _Tally() for k in SUMMARY})
+    opening: tuple[Decimal, str | None] | None = None  # OPBD (else PRCD), signed, and its currency
+    opening_code: str | None = None
+    closing: tuple[Decimal, str | None] | None = None  # CLBD
+    currencies: set[str | None] = field(default_factory=set)  # of the booked entries
 
 
 class Totals:
@@ -86,6 +96,7 @@ class Totals:
         self.every = _Tally()
         self.transactions = 0
         self.group: tuple[int | None, Decimal | None] | None = None
+        self.balanced: list[_Tally] = []  # the booked debits of each statement whose balances agree
 
     def start(self, name: str) -> None:
         self.statements += 1
@@ -103,6 +114,22 @@ class Totals:
                 if stated is not None:
                     self.current.stated[key] = stated
 
+    def balance(self, element: ET.Element) -> None:
+        """A statement's `Bal`: its opening (OPBD, else the previous closing PRCD) and closing (CLBD)
+        booked balance, signed (DBIT: overdrawn); the first opening and the last closing."""
+        statement = self.current
+        code = (xml_text(element, "Tp", "CdOrPrtry", "Cd") or "").upper()
+        amount = _decimal(xml_text(element, "Amt"))
+        if statement is None or amount is None or code not in ("OPBD", "PRCD", "CLBD"):
+            return
+        if xml_text(element, "CdtDbtInd") == "DBIT":
+            amount = -amount
+        value = (amount, _currency(xml_child(element, "Amt")))
+        if code == "CLBD":
+            statement.closing = value
+        elif statement.opening is None or (code == "OPBD" and statement.opening_code == "PRCD"):
+            statement.opening, statement.opening_code = value, code
+
     def entry(self, entry: ET.Element, booked: bool) -> None:
         if self.current is None:
             return
@@ -112,6 +139,8 @@ class Totals:
             self.current.every[key].add(amount)
             if booked:
                 self.current.booked[key].add(amount)
+        if booked:
+            self.current.currencies.add(_currency(xml_child(entry, "Amt")))
         self.every.add(amount)
         if booked:
             self.booked.add(amount)
@@ -119,7 +148,10 @@ class Totals:
 
     def end(self, own_account: str | None) -> None:
         statement, self.current = self.current, None
-        if statement is None or not statement.stated:
+        if statement is None:
+            return
+        self._check_balances(statement, own_account)
+        if not statement.stated:
             return
         # A statement's totals usually cover its booked entries only (a pending entry is not in the
         # balance); some banks count every entry. Either agreeing is agreement.
@@ -129,6 +161,24 @@ class Totals:
                 str(self.path), f"its {_statement_name(statement, own_account)} {problem}", CONTROL_FIX
             )
         self.summaries.append(statement.stated)
+
+    def _check_balances(self, statement: _Statement, own_account: str | None) -> None:
+        """Opening plus booked credits less booked debits against the closing balance, when the
+        statement states both, in one currency with its entries, and every booked amount is read."""
+        debits, credits = statement.booked["DBIT"], statement.booked["CRDT"]
+        if statement.opening is None or statement.closing is None or debits.total is None or credits.total is None:
+            return
+        if len({statement.opening[1], statement.closing[1], *statement.currencies} - {None}) > 1:
+            return  # an entry in another currency than the balances': not added up here
+        moves = EXACT.subtract(credits.total, debits.total)
+        if EXACT.add(statement.opening[0], moves) != statement.closing[0]:
+            raise InputFileError(
+                str(self.path),
+                f"its {_statement_name(statement, own_account)} opens at {_figure(statement.opening[0])}, moves "
+                f"{'+' if moves > 0 else ''}{_figure(moves)} and says it closes at {_figure(statement.closing[0])}",
+                CONTROL_FIX,
+            )
+        self.balanced.append(debits)
 
     def group_header(self, element: ET.Element) -> None:
         self.group = _stated(element, "NbOfTxs", "CtrlSum")
@@ -167,6 +217,19 @@ class Totals:
             count, amount = self.group
             return Control(
                 count=count, amount=None if amount is None else format(amount, "f"), what="camt GrpHdr", checked=True
+            )
+        if self.balanced:
+            of = (
+                f" of {len(self.balanced)} of {self.statements} statements"
+                if len(self.balanced) < self.statements
+                else ""
+            )
+            total = sum((t.total for t in self.balanced if t.total is not None), Decimal(0))
+            return Control(
+                count=sum(t.count for t in self.balanced),
+                amount=format(total, "f"),
+                what=f"camt balances{of} (debits)",
+                checked=True,
             )
         return None
 
@@ -236,6 +299,11 @@ def _sum(amounts: list[Decimal]) -> Decimal:
     for amount in amounts[1:]:
         total = EXACT.add(total, amount)
     return total
+
+
+def _currency(amount: ET.Element | None) -> str | None:
+    code = amount.get("Ccy") if amount is not None else None
+    return code.strip().upper() or None if code else None
 
 
 def _decimal(text: str | None) -> Decimal | None:
