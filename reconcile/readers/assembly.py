@@ -15,7 +15,7 @@ from reconcile.normalise.text import fold
 from reconcile.profiles import near_miss
 from reconcile.readers.birth_split import read_split_birth, split_birth_columns
 from reconcile.readers.headers import HeaderChooser, clean_headers, map_headers, unique_names
-from reconcile.readers.layout import apply_profile, blank_or_total_rows, profile_columns
+from reconcile.readers.layout import HEADER_AGAIN, apply_profile, blank_or_total_rows, header_again, profile_columns
 from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
@@ -78,6 +78,12 @@ def build_table(
         key = by_canon.get("payment_ref" if kind == "payments" else "vneid")
         table.frame = table.frame.with_columns(
             blank_or_total_rows(table.original_columns, key if fmt not in STATEMENTS else None).alias(SKIP_COLUMN)
+        )
+    if fmt not in STATEMENTS:  # a page's header repeated: no row, so that the totals row's sum is checked
+        table.frame = table.frame.with_columns(
+            pl.coalesce(
+                pl.col(SKIP_COLUMN), pl.when(header_again(names, list(headers))).then(pl.lit(HEADER_AGAIN))
+            ).alias(SKIP_COLUMN)
         )
     if fmt in STATEMENTS:
         table.frame = set_aside_credits(table.frame)

@@ -86,6 +86,25 @@ def blank_rows(names: list[str]) -> pl.Expr:
     return pl.when(blank_row(names)).then(pl.lit("blank row")).otherwise(pl.lit(None, dtype=pl.String))
 
 
+# Why a row that repeats the header row is set aside: an export printed page by page heads each page
+HEADER_AGAIN = "the header row again (a new page of the export)"
+
+
+def header_again(names: list[str], headers: list) -> pl.Expr:
+    """A row that repeats the header row under it: at least two of its cells are their column's
+    header (as written, or with its spaces and line breaks made single), and every other is blank.
+    Equality only, no text function on every cell: a list of millions of rows pays next to nothing."""
+    same, fits = [], []
+    for name, header in zip(names, headers):
+        written = "" if header is None else str(header)
+        equal = pl.col(name).cast(pl.String).is_in(sorted({written, written.strip(), " ".join(written.split())} - {""}))
+        same.append(equal.fill_null(False).cast(pl.Int32))
+        fits.append(equal.fill_null(False) | _blank(name))
+    if len(names) < 2:
+        return pl.lit(False)
+    return pl.when(pl.sum_horizontal(same) >= 2).then(pl.all_horizontal(fits)).otherwise(pl.lit(False))
+
+
 # A row a list totals itself with: its first cells say so (Tổng cộng, Cộng, Cộng I...), its key is empty
 TOTAL_LABEL = r"(?i)^\s*(tổng|cộng|tong|cong)\b"
 
