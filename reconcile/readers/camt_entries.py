@@ -1,7 +1,7 @@
 """The rows of a camt entry: one per transaction (`Ntry/NtryDtls/TxDtls`, or the entry itself when
 it has none), with its counterparty, amount, date, status (booked, returned) and why it is no
 payment (`aside`: not booked, the bank's own charges, a batch not itemised, the part of an entry its
-details do not itemise). See camt.py for the rules; camt_returns.py pairs a return with its original."""
+details do not itemise, said to be their charges when their `Chrgs` add up to it). See camt.py for the rules; camt_returns.py pairs a return with its original."""
 
 from __future__ import annotations
 
@@ -68,17 +68,17 @@ def entry_rows(entry: ET.Element, statement: dict, first_row: int = 1) -> list[d
     batch = _batch_size(entry)
     rows = []
     for n, tx in enumerate(details or [None], start=1):
-        amount = (
-            _amount(xml_child(tx, "Amt"))
-            or _amount(xml_child(tx, "AmtDtls", "TxAmt", "Amt"))
-            or (_amount(xml_child(entry, "Amt")) if len(details) <= 1 else None)
+        # the transfer's own amount, else the amount its debtor instructed (in the entry's currency:
+        # the entry may add the bank's charges to it, `Chrgs`), else the entry's when it is one transfer
+        instructed = xml_child(tx, "AmtDtls", "InstdAmt", "Amt")
+        if instructed is not None and _currency_of(instructed) != _currency_of(xml_child(entry, "Amt")):
+            instructed = None
+        sources = (xml_child(tx, "Amt"), xml_child(tx, "AmtDtls", "TxAmt", "Amt"), instructed)
+        amount = next((a for a in map(_amount, sources) if a), None) or (
+            _amount(xml_child(entry, "Amt")) if len(details) <= 1 else None
         )
         currency = next(
-            (
-                xml_clean(e.get("Ccy"))
-                for e in (xml_child(tx, "Amt"), xml_child(tx, "AmtDtls", "TxAmt", "Amt"), xml_child(entry, "Amt"))
-                if e is not None
-            ),
+            (xml_clean(e.get("Ccy")) for e in (*sources, xml_child(entry, "Amt")) if e is not None),
             None,
         )
         direction = xml_text(tx, "CdtDbtInd") or booking
@@ -161,6 +161,12 @@ def unitemised(entry: ET.Element, rows: list[dict], first_row: int) -> tuple[str
     itemised = sum(known, Decimal(0))
     if itemised >= total:
         return None
+    charges = _charges(entry)
+    if charges is not None and itemised + charges == total:
+        return format(charges, "f"), (
+            f"{_vnd(charges)} VND of an entry of {_vnd(total)} VND: the bank's charges on its transfers "
+            "(Chrgs), not a payment to a beneficiary"
+        )
     last = first_row + len(rows) - 1
     where = f"row {first_row}" if last == first_row else f"rows {first_row}-{last}"
     return format(total - itemised, "f"), (
@@ -168,6 +174,30 @@ def unitemised(entry: ET.Element, rows: list[dict], first_row: int) -> tuple[str
         f"transaction details ({where}) add up to {_vnd(itemised)} VND; the rest is in the batch's "
         "own list (camt.054 or payment file), to be given too"
     )
+
+
+def _charges(entry: ET.Element) -> Decimal | None:
+    """The charges an entry's transfers state they bear (`TxDtls/Chrgs`: the total, else each
+    record's amount, else, in version 02, each charge's), in VND; None when none is stated."""
+    total, found = Decimal(0), False
+    for tx in (tx for nd in xml_children(entry, "NtryDtls") for tx in xml_children(nd, "TxDtls")):
+        charges = xml_child(tx, "Chrgs")
+        if charges is None:
+            continue
+        amounts = [xml_child(charges, "TtlChrgsAndTaxAmt")]
+        if amounts[0] is None:
+            amounts = [xml_child(r, "Amt") for r in xml_children(charges, "Rcrd")] or [xml_child(charges, "Amt")]
+        for amount in amounts:
+            value = _number(xml_clean(amount.text)) if amount is not None else None
+            if value is None or _currency_of(amount) not in (None, "VND"):
+                return None
+            total, found = total + value, True
+    return total if found else None
+
+
+def _currency_of(amount: ET.Element | None) -> str | None:
+    code = xml_clean(amount.get("Ccy")) if amount is not None else None
+    return code.upper() if code else None
 
 
 def _number(text: str | None) -> Decimal | None:
