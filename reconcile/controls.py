@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from reconcile.errors import InputFileError
 from reconcile.readers.layout import HEADER_AGAIN
+from reconcile.readers.tables import Control
 from reconcile.readers.totals import UNDER_TOTALS
 
 TOTAL_ROW = "a total row"  # the reason the built-in profiles set a totals row aside with
@@ -92,7 +93,11 @@ def check_controls(con, tables, names: dict[int, str]) -> None:
         so_far, sheet_names = (read if before is None else before + read), [*names_before, f"'{table.sheet}'"]
         sheets[workbook] = (so_far, sheet_names)
         control = table.control
-        if control is None or control.checked or read.agrees(control.count, stated := stated_amount(con, control)):
+        if control is None or control.checked:
+            continue
+        stated = stated_amount(con, control)
+        if read.agrees(control.count, stated):
+            table.control = _as_agreed(control, read, stated)
             continue
         if before is not None and so_far.agrees(control.count, stated):  # the grand total of the sheets
             table.control = replace(
@@ -112,6 +117,20 @@ def check_controls(con, tables, names: dict[int, str]) -> None:
             "check that the file is complete (no rows cut off or left on another sheet) and that the totals row "
             "is the file's own",
         )
+
+
+def _as_agreed(control: Control, read: Read, stated: int | None) -> Control | None:
+    """What of a totals row agreed: all it says; or, when its amount is not one read because rows
+    hold an amount that cannot be read (their rejected rows say so), its count alone (`totals row 8,
+    the count alone (...)`); or nothing (None: the run says no totals row agreed)."""
+    if stated is None or not read.unreadable or stated in [vnd for _, vnd in read._totals()]:
+        return control
+    if control.count is None:
+        return None
+    rows = "row has" if read.unreadable == 1 else "rows have"
+    return replace(
+        control, what=f"{control.what}, the count alone ({read.unreadable:,} {rows} an amount that cannot be read)"
+    )
 
 
 def stated_amount(con, control) -> int | None:

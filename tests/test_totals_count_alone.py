@@ -1,0 +1,61 @@
+"""A totals row's amount is not compared when a row holds an amount that cannot be read (that row is
+rejected and says so): what agreed is then its count alone, or nothing. The run said the file
+`agrees with its totals row` though its total was never compared, and a total of 9,000,000 over
+rows of 5,500,000 passed as agreeing."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from conftest import write_csv
+from reconcile.cli import cli
+
+REGISTRY = """Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã ngân hàng,Số tài khoản,Mã tỉnh,Trạng thái
+079196118125,Nguyễn Thị Thanh Hương,25/11/1996,Nữ,Trợ cấp xã hội,1.500.000,Chuyển khoản,VCB,0071000000001,79,Đang hưởng
+001038005555,Trần Văn Bình,02/02/1938,Nam,Trợ cấp xã hội,2.250.000,Chuyển khoản,VCB,0071000000002,01,Đang hưởng
+001145007788,Lê Thị Hồng Nhung,03/03/1945,Nữ,Trợ cấp xã hội,1.000.000,Chuyển khoản,VCB,0071000000003,01,Đang hưởng
+001140012345,Phạm Thị Đức,04/04/1940,Nữ,Trợ cấp xã hội,750.000,Chuyển khoản,VCB,0071000000004,01,Đang hưởng
+"""
+
+HEADER = [
+    "Mã giao dịch",
+    "Số định danh",
+    "Họ tên người nhận",
+    "Số tài khoản",
+    "Số tiền",
+    "Ngày chi trả",
+    "Kênh chi trả",
+]
+ROWS = [
+    ["CT001", "079196118125", "Nguyễn Thị Thanh Hương", "0071000000001", "1.500.000", "05/09/2024", "bank"],
+    ["CT002", "001038005555", "Trần Văn Bình", "0071000000002", "2.250.000", "05/09/2024", "bank"],
+    ["CT003", "001145007788", "Lê Thị Hồng Nhung", "0071000000003", "1.000.000,5", "05/09/2024", "bank"],
+    ["CT004", "001140012345", "Phạm Thị Đức", "0071000000004", "750.000", "05/09/2024", "bank"],
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "said", "source"),
+    [
+        (
+            "Tổng cộng 4 giao dịch",
+            "agrees with its totals row 6, the count alone (1 row has an amount that cannot be read)",
+            "totals row 6, the count alone (1 row has an amount that cannot be read)",
+        ),
+        ("Tổng cộng", None, None),  # it states an amount alone: nothing of it was compared
+    ],
+)
+def test_a_totals_row_whose_amount_is_not_compared_is_not_said_to_agree(tmp_path, label, said, source):
+    path = write_csv(tmp_path / "chi_tra.csv", HEADER, [*ROWS, [label, "", "", "", "9.000.000", "", ""]])
+    (tmp_path / "registry.csv").write_text(REGISTRY, encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    args = ["run", "--period", "2024-09", "--db", str(db), "--registry", str(tmp_path / "registry.csv")]
+    result = CliRunner().invoke(cli, [*args, "--payments", str(path)])
+    assert result.exit_code == 0, result.output
+    checked = [line for line in result.output.splitlines() if line.startswith("checked:")]
+    assert checked == ([f"checked: {path} {said}"] if said else [])
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT control_source FROM inputs WHERE role = 'payments'").fetchone() == (source,)
+        assert con.execute("SELECT source_row FROM rejected_rows").fetchall() == [(4,)]
