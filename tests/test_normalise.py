@@ -686,8 +686,11 @@ FOLD_BEFORE = (
 )
 # Every kind of space, invisible character and combining mark, beside the letters the shortcut takes
 spacing = st.sampled_from(
-    [" ", "  ", "\t", "\n", "\r\n", "\x0b", "\x0c", "\x85", "\xa0", "\u1680", "\u2002", "\u200a", "\u2028",
-     "\u2029", "\u202f", "\u205f", "\u3000", "\xad", "\u200b", "\u200d", "\ufeff", "\u0301", "\u0323", "\u0306"]
+    [
+        "  ",
+        "\r\n",
+        *" \t\n\x0b\x0c\x85\xa0\u1680\u2002\u200a\u2028\u2029\u202f\u205f\u3000\xad\u200b\u200d\ufeff\u0301\u0323\u0306",
+    ]
 )
 shortcut_letters = st.characters(
     codec="utf-8",
