@@ -1104,6 +1104,17 @@ CASES = [
         "the file again from its system, and run again",
     ),
     Case(
+        "cut-at-excel-rows",
+        "a bank's list cut off at row 65,536 when it was opened in Excel 97-2003 and saved",
+        "payments",
+        payments_with(*(payment(ref=f"FT2024099{n:08d}", vneid=f"079085{n:06d}") for n in range(65_531))),
+        2,
+        "ends at row 65,536, the most rows an Excel 97-2003 sheet (.xls) can hold, with no totals row: the rows "
+        "after it were probably cut off when the file was opened in Excel and saved; export the file again from "
+        "its system (as several files if it is longer), and run again; if it is complete, write its totals row "
+        "(Tổng cộng) under its last row",
+    ),
+    Case(
         "invisible-characters",
         "a zero-width space and a soft hyphen inside a name",
         "payments",

@@ -99,7 +99,9 @@ def build_table(
     unread = [h for h, n in zip(cleaned, names) if n not in used and NAME_LIKE.search(fold(h))]
     check_required(path, kind, table.header_map, statement and not unread)
     if not scanned and fmt not in STATEMENTS:
-        take_totals_row(table, tail_rows(table.frame, table))
+        whole = table.frame.select(pl.col(ROW_COLUMN).max()).item()  # before its totals row is taken out
+        if take_totals_row(table, tail_rows(table.frame, table)) is None and fmt != "parquet":
+            table.last_row = whole
     return table
 
 

@@ -40,6 +40,9 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
         table.frame = pl.DataFrame(schema=schema)
         totals = take_totals_row(table, parquet_tail(staged, first_row, table)) if rows else None
         rows -= totals is not None
+        if totals is None and staged.num_row_groups:
+            last = staged.read_row_group(staged.num_row_groups - 1, columns=[ROW_COLUMN])
+            table.last_row = pl.DataFrame(last).select(pl.col(ROW_COLUMN).max()).item()
         if rows == 0:
             raise no_data_rows(table.path)
     except BaseException as exc:

@@ -54,6 +54,9 @@ class RawTable:
     control: Control | None = None  # what the file says it holds: camt's TxsSummry, a totals row
     under_totals: list[int] = field(default_factory=list)  # rows under the totals row (signatures): set aside
     hidden: bool = False  # a sheet hidden in its workbook (read, and said on the terminal)
+    # the row number, as Excel numbers it, of the last row of a CSV file or a sheet, its totals row and
+    # what is under it aside (None: it ends with its totals row, or it is no list Excel saves)
+    last_row: int | None = None
     notes: list[str] = field(default_factory=list)  # what the profile did, for `reconcile check`
     consumed: set[str] = field(default_factory=set)  # columns a profile read other than through header_map
     converted: dict[str, str] = field(default_factory=dict)  # column read through a converted copy -> canonical

@@ -1,0 +1,108 @@
+"""The month's guards against what Excel does to a file on its way to the officer, from files as they
+are handed over: a list cut off at the last row a sheet holds. Each refusal is exit 2, one line
+naming the file and what to do, the database byte for byte as before."""
+
+from __future__ import annotations
+
+import openpyxl
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+from reconcile.generate import GenerateConfig, generate
+
+PERIOD = "2024-09"
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def big_month(tmp_path_factory):
+    """A month of 70,000 beneficiaries: a registry longer than an Excel 97-2003 sheet."""
+    out = tmp_path_factory.mktemp("big")
+    generate(GenerateConfig(beneficiaries=70_000, seed=3, out=out, formats=("csv",)))
+    return out
+
+
+def cut_at(source, target, lines: int):
+    with open(source, encoding="utf-8") as fh:
+        head = [next(fh) for _ in range(lines)]
+    target.write_text("".join(head), encoding="utf-8")
+    return target
+
+
+def test_a_registry_cut_off_at_the_last_row_of_an_xls_sheet_is_refused(big_month, tmp_path):
+    """Opened in Excel 97-2003 and saved, a registry of 69,961 rows keeps 65,535 of them under its
+    header: run on, the 4,429 payments to those cut off came back as UNKNOWN_PAYEE, exit 0."""
+    registry = cut_at(big_month / "registry.csv", tmp_path / "danh_sach.csv", 65_536)
+    db = tmp_path / "r.duckdb"
+    res = invoke(
+        "run", "--period", PERIOD, "--db", db, "--registry", registry,
+        "--payments", big_month / "payments_bank.csv", "--payments", big_month / "payments_post.csv",
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    assert not db.exists()
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {registry}: ends at row 65,536, the most rows an Excel 97-2003 sheet (.xls) can hold, "
+        "with no totals row: the rows after it were probably cut off when the file was opened in Excel and saved; "
+        "export the file again from its system (as several files if it is longer), and run again; if it is "
+        "complete, write its totals row (Tổng cộng) under its last row"
+    )
+
+
+def test_a_list_of_that_length_that_ends_with_its_totals_row_is_complete(big_month, tmp_path):
+    """The same 65,535 rows, with their totals row under them (which agrees): the file is whole."""
+    registry = cut_at(big_month / "registry.csv", tmp_path / "danh_sach.csv", 65_536)
+    rows = pl.read_csv(registry, infer_schema=False)
+    total = sum(int(v.replace(".", "")) for v in rows["Số tiền hưởng"])
+    cells = [""] * rows.width
+    cells[1], cells[5] = "Tổng cộng", f"{total:,}".replace(",", ".")
+    with open(registry, "a", encoding="utf-8") as fh:
+        fh.write(",".join(cells) + "\n")
+    db = tmp_path / "r.duckdb"
+    res = invoke(
+        "run", "--period", PERIOD, "--db", db, "--registry", registry,
+        "--payments", big_month / "payments_bank.csv", "--payments", big_month / "payments_post.csv",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "Period 2024-09: 65,535 registry rows" in res.stdout
+
+
+def test_a_sheet_cut_off_at_its_last_row_is_refused_and_a_full_sheet_the_list_goes_on_from_is_not(big_month, tmp_path):
+    """A bank's list in a workbook: on one sheet that ends at row 65,536 it was cut; on a full sheet
+    whose list goes on over the next sheet (under its own header) it is whole, and is read."""
+    payments = pl.read_csv(big_month / "payments_bank.csv", infer_schema=False)
+
+    def book(name: str, sheets: list[pl.DataFrame]):
+        wb = openpyxl.Workbook(write_only=True)
+        for n, part in enumerate(sheets, start=1):
+            ws = wb.create_sheet(f"Trang {n}")
+            ws.append(part.columns)
+            for row in part.iter_rows():
+                ws.append(list(row))
+        wb.save(tmp_path / name)
+        return tmp_path / name
+
+    cut = book("vcb_0924.xlsx", [payments.head(65_535)])
+    db = tmp_path / "r.duckdb"
+    res = invoke(
+        "run", "--period", PERIOD, "--db", db, "--registry", big_month / "registry.csv",
+        "--payments", cut, "--payments", big_month / "payments_post.csv",
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert not db.exists()
+    assert res.stderr.splitlines()[-1].startswith(
+        f"reconcile: error: {cut}: ends at row 65,536, the most rows an Excel 97-2003 sheet (.xls) can hold"
+    )
+    whole = book("vcb_0924_whole.xlsx", [payments.head(65_535), payments.slice(65_535)])
+    res = invoke(
+        "run", "--period", PERIOD, "--db", db, "--registry", big_month / "registry.csv",
+        "--payments", whole, "--payments", big_month / "payments_post.csv",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    post = pl.read_csv(big_month / "payments_post.csv", infer_schema=False).height
+    assert f"69,962 registry rows, {payments.height + post:,} payments loaded, 0 rows rejected" in res.stdout
