@@ -96,7 +96,8 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
         raise ReconcileError("no payments file given; pass --payments FILE")
     tables: list[tuple[int, RawTable]] = []
     skipped: list[SkippedSheet] = []
-    seen: dict[str, Path] = {}
+    seen: dict[str, tuple[Path, RecordKind]] = {}
+    held: list[tuple[Path, list[SkippedSheet], list[RawTable]]] = []
     profile = resolve(cfg.profile) if cfg.profile else None
     files: list[tuple[RecordKind, Path]] = [("registry", p) for p in cfg.registry]
     files += [("payments", p) for p in cfg.payments]
@@ -107,22 +108,28 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
         read, passed_over = read_tables(
             path, kind, profile if profile and profile.kind == kind else None, cfg.sheet, staging
         )
-        if read[0].sha256 in seen:
-            raise InputFileError(str(path), f"has the same content as {seen[read[0].sha256]}", "pass each file once")
-        seen[read[0].sha256] = Path(path)
+        other = seen.get(read[0].sha256)
+        # one workbook given as --registry and as --payments, its registry on one sheet, its payments on
+        # another: each role reads its own sheets (those of the other role are refused as that role)
+        if other is not None and not (other[1] != kind and read[0].sheet is not None):
+            raise InputFileError(str(path), f"has the same content as {other[0]}", "pass each file once")
+        seen[read[0].sha256] = (Path(path), kind)
         tables.extend((len(tables) + 1, table) for table in read)
-        skipped.extend(passed_over)
-        if passed_over and cfg.on_notice:
-            cfg.on_notice(
-                f"{path}: "
-                + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
-                + f"; read {', '.join(repr(t.sheet) for t in read)}"
-            )
+        held.append((path, passed_over, read))
         hidden = [t.sheet for t in read if t.hidden]
         if hidden and cfg.on_notice:
             cfg.on_notice(
                 f"{path}: {len(hidden)} hidden {'sheet' if len(hidden) == 1 else 'sheets'} read as the others are "
                 f"({', '.join(repr(s) for s in hidden)}); check that the rows there belong to this month's list"
+            )
+    for book, passed_over, read in held:  # a sheet the workbook's other role reads is not skipped
+        passed_over = [s for s in passed_over if not any((t.path, t.sheet) == (s.path, s.sheet) for _, t in tables)]
+        skipped.extend(passed_over)
+        if passed_over and cfg.on_notice:
+            cfg.on_notice(
+                f"{book}: "
+                + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
+                + f"; read {', '.join(repr(t.sheet) for t in read)}"
             )
     # a return in one statement of the month, its payment in another (or booked as a plain credit)
     ambiguous, unpaired = pair_returns_across(t for _, t in tables)

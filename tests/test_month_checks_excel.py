@@ -4,6 +4,7 @@ naming the file and what to do, the database byte for byte as before."""
 
 from __future__ import annotations
 
+import duckdb
 import openpyxl
 import polars as pl
 import pytest
@@ -106,3 +107,79 @@ def test_a_sheet_cut_off_at_its_last_row_is_refused_and_a_full_sheet_the_list_go
     assert res.exit_code == 0, res.output
     post = pl.read_csv(big_month / "payments_post.csv", infer_schema=False).height
     assert f"69,962 registry rows, {payments.height + post:,} payments loaded, 0 rows rejected" in res.stdout
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory):
+    out = tmp_path_factory.mktemp("month")
+    generate(GenerateConfig(beneficiaries=3000, seed=5, out=out, formats=("csv",)))
+    return out
+
+
+def findings(db) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT code, count(*) FROM flags GROUP BY code ORDER BY code").fetchall()
+
+
+def test_one_workbook_with_the_registry_and_the_payments_on_their_own_sheets_is_read_in_both_roles(month, tmp_path):
+    """The commune keeps the month in one workbook: the registry on one sheet, the bank's and the post
+    office's payments on two others, and a notes sheet. Given as --registry and as --payments, each
+    role reads its own sheets, and the month is the one its CSV files make. It was refused as 'has the
+    same content as' itself, with 'pass each file once', which cannot be done."""
+    sheets = {
+        "Danh sách": pl.read_csv(month / "registry.csv", infer_schema=False),
+        "Chi trả NH": pl.read_csv(month / "payments_bank.csv", infer_schema=False),
+        "Bưu điện": pl.read_csv(month / "payments_post.csv", infer_schema=False),
+    }
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, part in sheets.items():
+        ws = wb.create_sheet(name)
+        ws.append(part.columns)
+        for row in part.iter_rows():
+            ws.append(list(row))
+    wb.create_sheet("Ghi chú").append(["Danh sách tháng 9, đã đối chiếu với UBND xã"])
+    book = tmp_path / "thang_09.xlsx"
+    wb.save(book)
+    db, csv_db = tmp_path / "r.duckdb", tmp_path / "csv.duckdb"
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", book, "--payments", book)
+    assert res.exit_code == 0, res.output
+    assert [line for line in res.stderr.splitlines() if "skipped" in line] == [
+        f"reconcile: {book}: sheet 'Ghi chú' skipped (has a header row but no data rows); read 'Danh sách'",
+        f"reconcile: {book}: sheet 'Ghi chú' skipped (has a header row but no data rows); read 'Chi trả NH', "
+        "'Bưu điện'",
+    ]
+    res = invoke(
+        "run", "--period", PERIOD, "--db", csv_db, "--registry", month / "registry.csv",
+        "--payments", month / "payments_bank.csv", "--payments", month / "payments_post.csv",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert findings(db) == findings(csv_db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT role, sheet, rows_loaded FROM inputs WHERE skipped IS NULL ORDER BY file_id"
+        ).fetchall() == [
+            ("registry", "Danh sách", sheets["Danh sách"].height),
+            ("payments", "Chi trả NH", sheets["Chi trả NH"].height),
+            ("payments", "Bưu điện", sheets["Bưu điện"].height),
+        ]
+
+
+def test_one_workbook_given_twice_in_one_role_is_still_the_same_file_twice(month, tmp_path):
+    registry = tmp_path / "danh_sach.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    part = pl.read_csv(month / "payments_bank.csv", infer_schema=False)
+    ws.append(part.columns)
+    for row in part.iter_rows():
+        ws.append(list(row))
+    wb.save(registry)
+    db = tmp_path / "r.duckdb"
+    res = invoke(
+        "run", "--period", PERIOD, "--db", db, "--registry", month / "registry.csv",
+        "--payments", registry, "--payments", registry,
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {registry}: has the same content as {registry}; pass each file once"
+    )
