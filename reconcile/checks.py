@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from reconcile.checks_thousands import check_thousands
 from reconcile.config import Checks, Settings
 from reconcile.controls import check_controls
 from reconcile.errors import InputFileError, ReconcileError, shell_arg
@@ -62,6 +63,9 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     if settings.checks.control_totals:
         check_controls(con, tables, names)
     check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)
+    check_thousands(
+        rows(con, "checks/thousands.sql", {"min_amount": settings.checks.min_amount}), names, settings.checks
+    )
 
 
 def _returns_only(con) -> set[int]:

@@ -128,6 +128,13 @@ class Checks(BaseModel):
         "share of them refused for a problem is refused, with the commonest reason (a column or a format read "
         "wrong, not a few bad rows)",
     )
+    min_amount: int = Field(
+        10_000,
+        ge=0,
+        description="Amounts in thousands: a registry or payments file of at least min_group amounts (active "
+        "beneficiaries' amounts due, successful payments) more than half of which are under this many VND is "
+        "refused: written in thousands of đồng, 1.500 for 1.500.000 (0: not checked)",
+    )
     control_totals: bool = Field(
         True,
         description="Check a file's own totals (camt TxsSummry, a totals row) against "

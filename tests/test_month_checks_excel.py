@@ -1,8 +1,11 @@
-"""The month's guards against what Excel does to a file on its way to the officer, from files as they
-are handed over: a list cut off at the last row a sheet holds. Each refusal is exit 2, one line
-naming the file and what to do, the database byte for byte as before."""
+"""The month's guards against what Excel and the office's habits do to a file on its way to the officer,
+from files as they are handed over: a list cut off at the last row a sheet holds, a month kept in one
+workbook, a month written in thousands of đồng. Each refusal is exit 2, one line naming the file and
+what to do, nothing written."""
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 import openpyxl
@@ -183,3 +186,47 @@ def test_one_workbook_given_twice_in_one_role_is_still_the_same_file_twice(month
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: {registry}: has the same content as {registry}; pass each file once"
     )
+
+
+def in_thousands(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The amounts of a column as a report headed 'ĐVT: nghìn đồng' writes them: 1.500.000 as 1.500."""
+    return frame.with_columns(
+        pl.col(column).map_elements(
+            lambda v: f"{round(int(v.replace('.', '')) / 1000):,}".replace(",", "."), return_dtype=pl.String
+        )
+    )
+
+
+def test_a_month_written_in_thousands_of_dong_is_refused_naming_the_registry_and_a_payments_file(month, tmp_path):
+    """The registry and both payment lists in thousands of đồng: the amounts due and paid agree, so the
+    scale guard sees nothing, and the run found what it finds on the month in đồng with every amount a
+    thousandth of the truth ('Due 11,586,316 VND' for 11,586,316,000), exit 0."""
+    registry = tmp_path / "danh_sach_nghin_dong.csv"
+    bank, post = tmp_path / "ngan_hang.csv", tmp_path / "buu_dien.csv"
+    in_thousands(pl.read_csv(month / "registry.csv", infer_schema=False), "Số tiền hưởng").write_csv(registry)
+    in_thousands(pl.read_csv(month / "payments_bank.csv", infer_schema=False), "Số tiền").write_csv(bank)
+    in_thousands(pl.read_csv(month / "payments_post.csv", infer_schema=False), "Số tiền").write_csv(post)
+    db = tmp_path / "r.duckdb"
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", registry, "--payments", bank, "--payments", post)
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    assert not db.exists()
+    line = res.stderr.splitlines()[-1]
+    found = re.fullmatch(
+        rf"reconcile: error: {re.escape(str(registry))}: ([0-9,]+) of its ([0-9,]+) active beneficiaries' amounts "
+        rf"due are under 10,000 VND, as are ([0-9,]+) of the ([0-9,]+) successful payments of {re.escape(str(bank))}: "
+        r"the month's amounts look written in thousands of đồng \(1\.500 for 1\.500\.000\); export the files again "
+        r"with their amounts in đồng \(or multiply them by 1,000 in Excel and save them\); if they are right, lower "
+        r"min_amount in the config file",
+        line,
+    )
+    assert found, line
+    small, n, paid_small, paid = (int(g.replace(",", "")) for g in found.groups())
+    assert n > 2_900 and small > n / 2 and paid > 2_800 and paid_small > paid / 2
+    config = tmp_path / "reconcile.toml"
+    config.write_text("[checks]\nmin_amount = 0\n", encoding="utf-8")
+    res = invoke(
+        "run", "--period", PERIOD, "--db", db, "--config", config, "--registry", registry,
+        "--payments", bank, "--payments", post,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
