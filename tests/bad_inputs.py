@@ -193,6 +193,21 @@ def _xlsx(rows: list[list], merge: tuple[str, ...] = ()) -> bytes:
     return buf.getvalue()
 
 
+def _month_first(rows: list[list[str]]) -> list[list]:
+    """Rows as Excel set to US dates saves them: a dd/mm/yyyy value date whose day is up to 12 read
+    month first and made a date cell (02/09/2024 as 9 February), the others kept as text."""
+    from datetime import datetime
+
+    out: list[list] = []
+    for row in rows:
+        cells: list = list(row)
+        day, month, year = (int(part) for part in row[7].split("/"))
+        if day <= 12:
+            cells[7] = datetime(year, day, month)
+        out.append(cells)
+    return out
+
+
 def _encrypted_xlsx() -> bytes:
     import msoffcrypto.format.ooxml
 
@@ -1113,6 +1128,32 @@ CASES = [
         "after it were probably cut off when the file was opened in Excel and saved; export the file again from "
         "its system (as several files if it is longer), and run again; if it is complete, write its totals row "
         "(Tổng cộng) under its last row",
+    ),
+    Case(
+        "dates-month-first",
+        "a list opened in Excel set to US dates and saved as .xlsx (02/09/2024 became 9 February; 13/09/2024 stayed text)",
+        "payments",
+        raw_file(
+            "bank.xlsx",
+            lambda: _xlsx(
+                [
+                    PAY_HEADER,
+                    *_month_first(
+                        [
+                            *GOOD_PAYMENTS[1:],
+                            *(payment(ref=f"FT202409990{d}", date=f"{d}/09/2024") for d in (13, 20, 25)),
+                            payment(ref="FT20240999005", date="05/09/2024"),
+                        ]
+                    ),
+                ]
+            ),
+        ),
+        2,
+        "its value_date column holds 4 dates Excel read month first (row 2: 02/09/2024 read as 09/02/2024) beside "
+        "3 it kept as text, every one after the 12th of its month: the file was opened in Excel with US date "
+        "settings before it was saved; open the original file in Excel with Vietnamese (day-first) date settings, "
+        "or export it again from its system, and run again",
+        good_rows=False,
     ),
     Case(
         "invisible-characters",

@@ -6,6 +6,7 @@ what to do, nothing written."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import duckdb
 import openpyxl
@@ -230,3 +231,56 @@ def test_a_month_written_in_thousands_of_dong_is_refused_naming_the_registry_and
         "--payments", bank, "--payments", post,
     )  # fmt: skip
     assert res.exit_code == 0, res.output
+
+
+def test_dates_excel_read_month_first_are_refused_naming_the_column_and_a_row(month, tmp_path):
+    """The post office's CSV opened in Excel set to US dates and saved as .xlsx: each dd/mm/yyyy whose
+    day is up to 12 became a date cell, month first (11/09/2024 as 9 November), the others stayed text.
+    Read so, those payments fell in November and December: 12 OUT_OF_PERIOD and 12 more
+    MISSING_PAYMENT, the cash payments dated in the period fewer and the non-cash shares higher, exit 0."""
+    post = pl.read_csv(month / "payments_post.csv", infer_schema=False)
+    column = post.columns.index("Ngày chi trả")
+    book = tmp_path / "buu_dien_0924.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(post.columns)
+    swapped = []
+    for n, row in enumerate(post.iter_rows(), start=2):
+        cells = list(row)
+        day, month_, year = (int(part) for part in cells[column].split("/"))
+        if day <= 12:  # Excel (US) reads dd/mm as mm/dd, and makes it a date
+            cells[column] = datetime(year, day, month_)
+            swapped.append((n, f"{day:02d}/{month_:02d}/{year}", f"{month_:02d}/{day:02d}/{year}"))
+        ws.append(cells)
+    wb.save(book)
+    assert len(swapped) >= 3 and post.height - len(swapped) >= 3
+    db = tmp_path / "r.duckdb"
+    res = invoke(
+        "run", "--period", PERIOD, "--db", db, "--registry", month / "registry.csv",
+        "--payments", month / "payments_bank.csv", "--payments", book,
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert not db.exists()
+    row, written, read = swapped[0]
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {book}: its value_date column holds {len(swapped)} dates Excel read month first (row "
+        f"{row}: {written} read as {read}) beside {post.height - len(swapped)} it kept as text, every one after the "
+        "12th of its month: the file was opened in Excel with US date settings before it was saved; open the "
+        "original file in Excel with Vietnamese (day-first) date settings, or export it again from its system, "
+        "and run again"
+    )
+    for cells in ws.iter_rows(min_row=2):  # every date a date cell, day first: the file is right
+        if isinstance(cells[column].value, str):
+            day, month_, year = (int(part) for part in cells[column].value.split("/"))
+            cells[column].value = datetime(year, month_, day)
+        elif cells[column].value is not None:
+            value = cells[column].value
+            cells[column].value = datetime(value.year, value.day, value.month)
+    wb.save(book)
+    res = invoke(
+        "run", "--period", PERIOD, "--db", db, "--registry", month / "registry.csv",
+        "--payments", month / "payments_bank.csv", "--payments", book,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM flags WHERE code = 'OUT_OF_PERIOD'").fetchone() == (0,)

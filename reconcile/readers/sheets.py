@@ -26,7 +26,7 @@ from reconcile.normalise.text import fold
 from reconcile.profiles import Profile
 from reconcile.readers.assembly import build_table
 from reconcile.readers.headers import HeaderChooser, clean_headers
-from reconcile.readers.names import DERIVED, SKIP_COLUMN
+from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.tables import RawTable, SkippedSheet
 
 # an amount as written in a cell: digits with grouping, a zero fraction, a currency sign
@@ -65,6 +65,7 @@ def read_workbook(
                 build_table(path, kind, fmt, chooser, headers, frame, first_row, digest, sheet=name, several=several)
             )
             _refuse_unpaid_without_status(tables[-1])
+            _refuse_month_first_dates(tables[-1], several, chooser.profile)
             if name in hidden:
                 tables[-1].hidden = True
                 tables[-1].notes.append(f"sheet '{name}' is hidden in the workbook; read as the others are")
@@ -97,6 +98,7 @@ def read_workbook(
                     + (f"; its {beyond} column(s) past that header's last are not read" if beyond else "")
                 )
                 tables.append(table)
+                _refuse_month_first_dates(table, several, last.chooser.profile)
                 continue
             skipped.append(SkippedSheet(path, kind, name, exc.problem.removeprefix(f"the sheet '{name}' "), digest))
             first_problem = first_problem or exc
@@ -152,6 +154,48 @@ def _refuse_unpaid_without_status(table: RawTable) -> None:
             "reads as paid",
             "write each row's status (Thành công if it was paid since, Chưa nhận or Thất bại if not), or delete the "
             "sheet if its rows are no payments of the month",
+        )
+
+
+# a date cell as the reader gives it (2024-11-09 00:00:00), and a date typed as text (13/09/2024)
+DATE_CELL = r"^\d{4}-\d{2}-\d{2}( 00:00:00)?$"
+DATE_TEXT = r"^\s*(\d{1,2})[/.-]\d{1,2}[/.-]\d{4}\s*$"
+MONTH_FIRST_AT_LEAST = 3  # date cells, and dates left as text: fewer is no pattern
+
+
+def _refuse_month_first_dates(table: RawTable, several: bool, profile: Profile | None) -> None:
+    """A date column opened in Excel set to US (month-first) dates: Excel read each dd/mm/yyyy whose
+    day is up to 12 as mm/dd (05/09/2024 as 9 May) and made it a date cell, and kept the others, a
+    month it cannot have, as text (13/09/2024). Saved so, the column holds date cells every one of
+    whose days is up to 12 beside text dates every one of whose days is after the 12th: read as they
+    are, the payments of the first days of the month fall in other months, each an OUT_OF_PERIOD and
+    a MISSING_PAYMENT, and the month's shares move. Refuse the sheet (not one a profile reads month first)."""
+    if profile is not None and profile.date_order != "dmy":
+        return
+    for column, canonical in table.header_map.items():
+        dates = ("value_date", "date_of_birth", "date_of_death")
+        if canonical not in dates or table.frame.schema.get(column) != pl.String:
+            continue
+        values = table.frame.select(ROW_COLUMN, column).filter(pl.col(column).is_not_null())
+        cells = values.filter(pl.col(column).str.contains(DATE_CELL))
+        texts = values.filter(pl.col(column).str.contains(DATE_TEXT))
+        if (
+            cells.height < MONTH_FIRST_AT_LEAST
+            or texts.height < MONTH_FIRST_AT_LEAST
+            or cells[column].str.slice(8, 2).cast(pl.Int32).max() > 12  # type: ignore[operator]
+            or texts[column].str.extract(DATE_TEXT).cast(pl.Int32).min() <= 12  # type: ignore[operator]
+        ):
+            continue
+        row, first = cells.row(0)
+        year, month, day = first[:4], first[5:7], first[8:10]
+        raise InputFileError(
+            str(table.path),
+            (f"the sheet '{table.sheet}': " if several else "") + f"its {canonical} column holds "
+            f"{cells.height:,} dates Excel read month first (row {row}: {month}/{day}/{year} read as {day}/{month}/{year}) "
+            f"beside {texts.height:,} it kept as text, every one after the 12th of its month: the file was opened in "
+            "Excel with US date settings before it was saved",
+            "open the original file in Excel with Vietnamese (day-first) date settings, or export it again from its "
+            "system, and run again",
         )
 
 
