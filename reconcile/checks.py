@@ -195,6 +195,17 @@ def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: 
             if is_sheet(name)  # its workbook's other sheets are read too
             else "check --period, or that this is the payment file of that month"
         )
+        # dates Excel read month first (02/09/2024 as 9 February): their days all the period's month, their
+        # months several (one day of another month, 09/08/2024, may be either)
+        ends = (row["first"], row["last"])
+        if inside == 0 and ends[0].month != ends[1].month and all(f"{d.year}-{d.day:02d}" == period for d in ends):
+            problem = problem[:-1] + ", but with day and month the other way round from {} to {}, in {})".format(
+                *(f"{d.month:02d}/{d.day:02d}/{d.year}" for d in ends), period
+            )
+            fix = (
+                "it was probably opened in Excel with US (month-first) date settings: open the original file in Excel "
+                "with Vietnamese (day-first) date settings, or export it again from its system, and run again"
+            )
         raise InputFileError(name, problem, fix)
 
 

@@ -284,3 +284,45 @@ def test_dates_excel_read_month_first_are_refused_naming_the_column_and_a_row(mo
     assert res.exit_code == 0, res.output
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM flags WHERE code = 'OUT_OF_PERIOD'").fetchone() == (0,)
+
+
+def test_a_list_whose_every_date_excel_read_month_first_is_refused_saying_so(month, tmp_path):
+    """The bank's list, paid on the 2nd to the 5th, opened in Excel set to US dates and saved as .xlsx:
+    every date became a date cell, month first (02/09/2024 as 9 February). It was refused as another
+    month's file ('most are in 2024-02; check --period'), which sent the officer looking for a February
+    file. A one-day batch of another month (09/08/2024, which may be either) is still that month's."""
+    bank = pl.read_csv(month / "payments_bank.csv", infer_schema=False)
+    column = bank.columns.index("Ngày giao dịch")
+    days = sorted({int(d.split("/")[0]) for d in bank["Ngày giao dịch"]})
+    assert days[-1] <= 12 and len(days) > 1
+    book = tmp_path / "vcb_0924.xlsx"
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("CT")
+    ws.append(bank.columns)
+    for row in bank.iter_rows():
+        cells = list(row)
+        day, month_, year = (int(part) for part in cells[column].split("/"))
+        cells[column] = datetime(year, day, month_)
+        ws.append(cells)
+    wb.save(book)
+    db = tmp_path / "r.duckdb"
+    args = ("run", "--period", PERIOD, "--db", db, "--registry", month / "registry.csv")
+    res = invoke(*args, "--payments", book, "--payments", month / "payments_post.csv")
+    assert res.exit_code == 2, res.output
+    assert not db.exists()
+    first, last = f"{days[0]:02d}/09/2024", f"{days[-1]:02d}/09/2024"
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {book}: none of its {bank.height - 1:,} payments is dated in 2024-09 (they run from "
+        f"09/{days[0]:02d}/2024 to 09/{days[-1]:02d}/2024; most are in 2024-{days[0]:02d}, but with day and month the "
+        f"other way round from {first} to {last}, in 2024-09); it was probably opened in Excel with US "
+        "(month-first) date settings: open the original file in Excel with Vietnamese (day-first) date settings, "
+        "or export it again from its system, and run again"
+    )
+    one_day = tmp_path / "vcb_0824.csv"
+    bank.with_columns(pl.lit("09/08/2024").alias("Ngày giao dịch")).write_csv(one_day)
+    res = invoke(*args, "--payments", one_day, "--payments", month / "payments_post.csv")
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1].endswith(
+        "(they run from 09/08/2024 to 09/08/2024; most are in 2024-08); check --period, or that this is the "
+        "payment file of that month"
+    )
