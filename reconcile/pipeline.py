@@ -23,8 +23,8 @@ import duckdb
 
 from reconcile import keys, scratch, worktables
 from reconcile.cases.refresh import backfill as backfill_cases
+from reconcile.cases.refresh import money_notes, reopen_flagged
 from reconcile.cases.refresh import refresh as refresh_cases
-from reconcile.cases.refresh import reopen_flagged, returned_overpayments
 from reconcile.cases.signoff import refuse_if_signed_off
 from reconcile.config import Settings, check_period
 from reconcile.contracts import RecordKind
@@ -353,12 +353,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     result.missing_sources, result.skipped_sheets = missing, skipped
     result.replaced = replaced(con, params["run_id"], previous)
     result.reopened, result.reopened_settled = reopened
-    result.returned_overpaid = returned_overpayments(con)
-    # money decisions recorded on cases a re-run or a removal left without findings: in no recovery
-    result.over_settled, result.unflagged_money = con.execute(
-        "SELECT (SELECT count(*) FROM recoveries WHERE excess > 0), "
-        "(SELECT count(*) FROM cases WHERE flags = 0 AND amount_recovered + amount_written_off > 0)"
-    ).fetchone()
+    result.over_settled, result.unflagged_money, result.returned_overpaid = money_notes(con)
     _step(steps, "measure", t)
     return result
 
