@@ -6,10 +6,16 @@ CREATE OR REPLACE TEMP TABLE stg_payments AS
 WITH narratives AS MATERIALIZED (
     -- each distinct narrative once, with what the steps below ask of it, each asked once (where every
     -- row's narrative differs, as a bank's that writes the payee's name and ID, each pattern is a
-    -- scan of a million texts): may it label an account, does it hold 12 digits together, or in groups
-    SELECT raw, rc_may_name_account(raw) AS may_name, regexp_matches(raw, '[0-9]{12}') AS has_12,
-           regexp_matches(raw, '[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}') AS has_groups
-    FROM (SELECT DISTINCT narrative AS raw FROM raw_payments)
+    -- scan of a million texts): may it label an account, does it hold 12 digits together (a run of
+    -- exactly 12 where it labels none: a reference of 15 digits, as most transfers' narratives
+    -- carry, holds no ID to look for), or in groups
+    SELECT raw, may_name,
+           CASE WHEN may_name THEN regexp_matches(raw, '[0-9]{12}')
+                ELSE regexp_matches(raw, '(^|[^0-9])[0-9]{12}([^0-9]|$)') END AS has_12,
+           has_groups
+    FROM (SELECT raw, rc_may_name_account(raw) AS may_name,
+                 regexp_matches(raw, '[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}') AS has_groups
+          FROM (SELECT DISTINCT narrative AS raw FROM raw_payments))
 ),
 named AS (
     -- each candidate number of each account a narrative names (`mention`: its place); `paid_to`:
