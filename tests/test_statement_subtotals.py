@@ -61,3 +61,28 @@ def test_a_day_s_subtotal_in_the_stt_column_is_a_total_row(tmp_path):
             4761000,
         )
         assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
+
+
+def test_a_transaction_date_cell_with_its_time_gives_the_document_number_alone(tmp_path):
+    """Some exports write the time after the date in the `TNX Date/ Số CT` cell (`05/09/2024 14:23:11 /
+    5254 - 05357`): the reference was `14:23:11 / 5254 - 05357`, time and all, so the same transfer in
+    the bank's other export (the document number alone) was a reference of its own."""
+    wb = Workbook()
+    ws = wb.active
+    for row in [
+        ["STT No.", "Ngày1/ TNX Date/ Số CT", "Ngày hiệu lực2/ Effective Date", "Số tiền ghi nợ/ Debit",
+         "Số tiền ghi có/ Credit", "Số dư/ Balance", "Nội dung chi tiết/ Transactions in detail"],
+        [1, "05/09/2024 14:23:11 / 5254 - 05357", None, 1500000, None, 98500000,
+         "CT tu 0071000123456 UBND XA AN PHU toi 0071000000001 NGUYEN THI THANH HUONG tai VCB CCCD 079196118125"],
+        [2, "06/09/2024 09:00 5260 - 00001", None, 1000000, None, 97500000,
+         "CT tu 0071000123456 UBND XA AN PHU toi 0071000000003 LE THI HONG NHUNG tai VCB CCCD 001145007788"],
+    ]:  # fmt: skip
+        ws.append(row)
+    path = tmp_path / "sao_ke.xlsx"
+    wb.save(path)
+    db = reconciled(tmp_path, REGISTRY, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, value_date::VARCHAR FROM payments ORDER BY source_row").fetchall() == [
+            ("5254 - 05357", "2024-09-05"),
+            ("5260 - 00001", "2024-09-06"),
+        ]
