@@ -101,7 +101,7 @@ def read_tables(
     if fmt == "csv":
         try:
             return [_csv_table(path, kind, profile, digest, staging, decoded=False)], []
-        except delimited.NotUtf8:  # UTF-8 in its head, not further on: read again, decoded whole
+        except delimited.NotUtf8:  # UTF-8 in its head, not further on: read again, from a UTF-8 copy
             return [_csv_table(path, kind, profile, digest, staging, decoded=True)], []
     chooser = HeaderChooser(path, kind, profile)
     if fmt in STATEMENTS:
@@ -124,14 +124,18 @@ def read_tables(
 def _csv_table(
     path: Path, kind: RecordKind, profile: Profile | None, digest: str, staging: Path | None, decoded: bool
 ) -> RawTable:
-    """A CSV file's table, staged: scanned from disk when its head is UTF-8, or decoded whole first
+    """A CSV file's table, staged: scanned from disk when its head is UTF-8, or from a UTF-8 copy
     (`decoded`, or another encoding; delimited.read). Polars checks the rest as it stages it (NotUtf8)."""
     from reconcile.readers import delimited
 
     chooser = HeaderChooser(path, kind, profile)
-    headers, scan, first_row, encoding = delimited.read(path, chooser, decoded)
-    table = build_table(path, kind, "csv", chooser, headers, scan, first_row, digest, encoding=encoding)
-    stage_csv(table, staging, first_row)
+    headers, scan, first_row, encoding, copy = delimited.read(path, chooser, decoded, staging)
+    try:
+        table = build_table(path, kind, "csv", chooser, headers, scan, first_row, digest, encoding=encoding)
+        stage_csv(table, staging, first_row)
+    finally:
+        if copy is not None:  # the UTF-8 copy of a file in another encoding, staged now
+            copy.unlink(missing_ok=True)
     return table
 
 
