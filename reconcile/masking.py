@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import duckdb
+if TYPE_CHECKING:
+    import duckdb
 
 MASK = "*"
 KEEP = 4
@@ -226,3 +228,33 @@ def macros_sql() -> str:
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Create the masking macros (rc_mask_id, rc_mask_text, rc_hide_text, rc_mask_raw) on a connection."""
     con.execute(macros_sql())
+
+
+# Under --mask-ids, what the terminal shows of the files' and folders' names, as the masked workbook
+# shows them: a file named after a person (`<ID>_T9.csv`, a folder `079196118125/`) is named by its
+# masked name in the run's table of files, its notes, progress and errors. Only the names given are
+# masked there, not every digit run: the terminal's amounts (`791,093,000 VND`) stay whole.
+NAMES_SHOWN: dict[str, str] = {}
+
+
+def hide_names(names) -> None:
+    """Show each of these paths or names, and each of their parts, masked wherever the terminal shows
+    them from now on (when masking changes it)."""
+    from pathlib import PurePath
+
+    for name in names:
+        if name is None:
+            continue
+        path = PurePath(name)
+        parts = {part: mask_text(part) or part for part in path.parts}
+        NAMES_SHOWN.update((part, shown) for part, shown in parts.items() if shown != part)
+        joined = str(PurePath(*parts.values())) if parts else ""
+        if mask_text(joined) != joined:  # a run of digits across folders (`079/196/118/125.csv`)
+            NAMES_SHOWN.update((whole, mask_text(whole) or whole) for whole in {str(name), str(path)})
+
+
+def names_hidden(text: str) -> str:
+    """Text for the terminal with every name given to hide_names masked (longest first)."""
+    for name in sorted(NAMES_SHOWN, key=len, reverse=True) if NAMES_SHOWN else ():
+        text = text.replace(name, NAMES_SHOWN[name])
+    return text

@@ -33,8 +33,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:
-    """Text for the terminal with its control characters, but line breaks and tabs, as spaces."""
-    return _CONTROL.sub(" ", text)
+    """Text for the terminal with its control characters, but line breaks and tabs, as spaces, and
+    under --mask-ids the names of files named after a person masked (masking.hide_names)."""
+    from reconcile.masking import names_hidden
+
+    return names_hidden(_CONTROL.sub(" ", text))
 
 
 def say(text: str, err: bool = False) -> None:
@@ -191,6 +194,9 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     ctx.obj["debug"] = debug
     ctx.obj["lang"] = lang
     messages.use_language(lang)
+    from reconcile.masking import NAMES_SHOWN
+
+    NAMES_SHOWN.clear()  # a command's --mask-ids masks its own terminal, not the next command's
     # every file reconcile creates holds personal data: the database, its key, staged files, workbooks
     # and exports are readable by their owner only (mode 0600; on Windows, the folder's permissions)
     if os.name == "posix":

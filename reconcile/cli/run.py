@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from reconcile.cli.group import ManyFilesCommand, lazy, say
+from reconcile.cli.group import ManyFilesCommand, lazy, printable, say
 from reconcile.cli.outputs import (
     Saved,
     check_collisions,
@@ -155,6 +155,10 @@ def run(
             period, list(registry), list(payments), out, settings, spark_master, spark_conf, fail_on, operator, partial
         )
         return
+    from reconcile.masking import hide_names
+
+    if mask_ids:  # the terminal names a file named after a person as the masked workbook does
+        hide_names([*registry, *payments, db, report_path, export_dir])
     if mode == "duckdb":
         check_output_paths(report_path, export_dir)
         check_collisions(period, db, [Path(p) for p in (*registry, *payments)], report_path, export_dir)
@@ -171,6 +175,7 @@ def run(
         memory_limit=memory_limit,
         partial=partial,
         on_commit=lambda: ctx.obj.__setitem__("saved", Saved(db, period)),
+        on_sheets=hide_names if mask_ids else None,  # a sheet named after a person
     )
     say(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
     progress = Progress()
@@ -237,7 +242,7 @@ def run(
     try:
         write_after_commit(saved, report_path, export_dir, lang or settings.lang, mask_ids, progress)
     finally:
-        click.echo(terminal.run_summary(result))
+        click.echo(printable(terminal.run_summary(result)))
     sys.exit(fail_on_exit(result, fail_on))
 
 
@@ -353,13 +358,20 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
     config.check_period(period)
     if report_path is None and export_dir is None:
         raise ReconcileError("nothing to write; pass --report PATH.xlsx and/or --export DIR")
+    from reconcile.masking import hide_names
+
+    if mask_ids:
+        hide_names([db, report_path, export_dir])
     check_output_paths(report_path, export_dir)
     check_collisions(period, db, [], report_path, export_dir, db_is_output=False)
     from reconcile import readback
 
     with readback.open_db(db) as con:
         readback.require_period(con, db, period)
-        check_not_recorded_inputs(readback.input_files(con), written_paths(period, report_path, export_dir))
+        recorded = readback.input_files(con)
+        if mask_ids:
+            hide_names(path for path, _ in recorded)
+        check_not_recorded_inputs(recorded, written_paths(period, report_path, export_dir))
     check_replaces_only_its_own(report_path, db)
     from reconcile.cases.refresh import upgrade
 

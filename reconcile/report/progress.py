@@ -62,8 +62,10 @@ class Progress:
     def _show(self, message: str) -> None:
         if not self.enabled:
             return
+        from reconcile.masking import names_hidden
+
         line = text("progress.line", text=message, seconds=f"{time.perf_counter() - self.started:.1f}")
-        line = _CONTROL.sub(" ", line)  # a file's name may hold an escape sequence
+        line = names_hidden(_CONTROL.sub(" ", line))  # a file's name may hold an escape sequence, or an ID
         self.stream.write("\r" + line.ljust(self._width))
         self.stream.flush()
         self._width = len(line)

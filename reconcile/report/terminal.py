@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from reconcile.filecheck import CheckResult
-from reconcile.masking import mask_text
+from reconcile.masking import mask_text, names_hidden
 from reconcile.messages import language, number, text, translate
 from reconcile.report.labels import shown_share, value_label
 from reconcile.results import RunResult
@@ -47,8 +47,9 @@ _NUMBER = re.compile(r"^[+-]?[0-9][0-9.,]*$")
 
 
 def safe_text(value: str) -> str:
-    """A value from a file as it may be printed on a terminal."""
-    return _CONTROL.sub(" ", value)
+    """A value from a file as it may be printed on a terminal (a file's name masked under --mask-ids:
+    masking.hide_names)."""
+    return names_hidden(_CONTROL.sub(" ", value))
 
 
 # In a CSV cell (quoted, so a line break or a tab is data): the other control characters, which a
