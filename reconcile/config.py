@@ -168,7 +168,8 @@ class Limits(BaseModel):
         50_000_000,
         ge=100_000,
         description="Most cells in an xlsx sheet's used range (its last row times its last column), "
-        "all of which the reader holds: 1,048,576 rows of 47 columns",
+        "all of which the reader holds: 1,048,576 rows of 47 columns; and most values in a Parquet file "
+        "read whole (nested columns or a profile), as its footer counts them",
     )
     max_payments_per_id: int = Field(
         1000,
