@@ -154,7 +154,8 @@ class Limits(BaseModel):
         200,
         ge=10,
         description="Largest ratio of an xlsx's size opened to its size on disk "
-        "(for workbooks over 64 MB opened): more is a zip bomb",
+        "(for workbooks over 64 MB opened): more is a zip bomb; the same for a Parquet file's columns, "
+        "as its footer sizes them",
     )
     max_line_kb: int = Field(1024, ge=64, description="Longest line of a CSV or text file, KB")
     max_field_kb: int = Field(
