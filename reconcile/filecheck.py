@@ -8,11 +8,13 @@ area codes not on the official lists, and whether the file's own totals agree wi
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from reconcile import scratch
 from reconcile.config import check_period
 from reconcile.contracts import RecordKind
 from reconcile.controls import Read, read_staged, says, stated_amount
@@ -77,11 +79,20 @@ def check_tables(
 
     check_period(period)
     limits.use(Limits())  # check takes no config: the default limits
-    tables, skipped = read_tables(path, kind, resolve(profile) if profile else None, sheet)
-    pair_returns_across(tables)  # a statement export's returns, as a run pairs them
-    results = [_check_table(table, kind, period) for table in tables]
-    _grand_totals(results)
-    return results, skipped
+    # a CSV file's staged copy (and a UTF-8 copy of one in another encoding): in a scratch folder of this
+    # check's own in the system's temporary folder, removed on every exit, and by a later check when
+    # this one was killed (kill -9) before it could
+    beside = Path(tempfile.gettempdir()) / "reconcile-check"
+    scratch.clean_leftovers(beside)
+    staging = scratch.new_dir(beside, "staging")
+    try:
+        tables, skipped = read_tables(path, kind, resolve(profile) if profile else None, sheet, staging)
+        pair_returns_across(tables)  # a statement export's returns, as a run pairs them
+        results = [_check_table(table, kind, period) for table in tables]
+        _grand_totals(results)
+        return results, skipped
+    finally:
+        scratch.remove(staging)
 
 
 def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
