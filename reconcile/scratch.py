@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-KINDS = ("staging", "spill", "frame", "book", "export", "copy")
+KINDS = ("staging", "spill", "frame", "book", "export", "copy", "excel")
 
 
 def new_dir(beside: Path, kind: str) -> Path:

@@ -9,9 +9,10 @@ import subprocess
 import sys
 import tempfile
 
+import pytest
 from click.testing import CliRunner
 
-from conftest import posix_only
+from conftest import SAMPLE_FILES, posix_only
 from reconcile.cli import cli
 
 
@@ -34,3 +35,29 @@ def test_a_check_removes_its_scratch_and_what_a_killed_check_left(tmp_path, monk
     assert res.exit_code == 0, res.output
     assert "csv, windows-1258" in res.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["danh_sach.csv", "reconcile-check.notes"]
+
+
+@posix_only
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_a_workbook_s_cells_left_by_a_killed_run_are_removed_by_the_next(tmp_path, monkeypatch, command):
+    """The child that reads a workbook writes every cell of it (IDs, names, birth dates) as Arrow files
+    to a temporary folder: a run or check killed (kill -9) while it read left `/tmp/reconcile-excel-*`
+    behind, which nothing removed. Its folder is now named after the run's process, for a later run to
+    remove once that process is gone."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    dead = int(
+        subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout
+    )
+    left = tmp_path / "tmp" / f".reconcile-excel.{dead}.excel-k3j9x"
+    left.mkdir()
+    (left / "1.arrow").write_bytes(b"ARROW1 IDs, names and birth dates")
+    post = SAMPLE_FILES["payments"][1]
+    if command == "check":
+        args = ["check", "--as", "payments", "--period", "2024-09", str(post)]
+    else:
+        args = ["run", "--period", "2024-09", "--registry", str(SAMPLE_FILES["registry"][0]), "--payments"]
+        args += [*map(str, SAMPLE_FILES["payments"]), "--db", str(tmp_path / "r.duckdb")]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code in (0, 1), res.output
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -8,12 +8,14 @@ read whole.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -34,7 +36,7 @@ def load_sheets(path: Path, sheet: int | str | None = None) -> tuple[list[tuple[
     (excel_child.py): calamine can abort the whole process on a damaged workbook; in a child, that
     is one refused file. A sheet whose used range the reader would hold is first measured (extent.py)."""
     extent.check_sheets(path, sheet)
-    with tempfile.TemporaryDirectory(prefix="reconcile-excel-") as tmp:
+    with _scratch() as tmp:
         # -I: isolated, so that the folder of the script (readers/parquet.py...) shadows no module
         done = subprocess.run(
             [sys.executable, "-I", str(CHILD), str(path), json.dumps(sheet), tmp],
@@ -60,6 +62,22 @@ def load_sheets(path: Path, sheet: int | str | None = None) -> tuple[list[tuple[
             frame = pl.read_ipc(io.BytesIO((Path(tmp) / f"{n}.arrow").read_bytes()))  # in memory: the file goes
             sheets.append((name, frame.select(pl.all().cast(pl.String))))
     return merged.fill_down(path, sheets), set(answer.get("hidden", []))
+
+
+@contextlib.contextmanager
+def _scratch() -> Iterator[str]:
+    """A folder of this process's own in the system's temporary folder for the child's Arrow files
+    (every cell of the workbook: IDs, names, birth dates), removed when the sheets are read, and by a
+    later run when this one was killed (kill -9) before it could (scratch.py)."""
+    from reconcile import scratch
+
+    beside = Path(tempfile.gettempdir()) / "reconcile-excel"
+    scratch.clean_leftovers(beside)
+    folder = scratch.new_dir(beside, "excel")
+    try:
+        yield str(folder)
+    finally:
+        scratch.remove(folder)
 
 
 def split(
