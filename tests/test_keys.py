@@ -118,6 +118,13 @@ def test_a_first_run_that_fails_leaves_no_key_file(tmp_path):
         ("0x" + "0123456789abcdef" * 4, "an example from the documentation, known to anyone"),
         ("0123456789abcdef 0123456789abcdef" * 2, "an example from the documentation, known to anyone"),
         ("x" * 40, "a short pattern repeated, not random"),
+        # counted, not drawn: RFC 4231's and HKDF's test keys, and zeros with a counter were accepted
+        ("".join(f"{b:02x}" for b in range(32)), "a sequence (00 01 02 ..., or a few steps repeated), not random"),
+        (
+            "".join(f"{b:02x}" for b in range(255, 223, -1)),
+            "a sequence (00 01 02 ..., or a few steps repeated), not random",
+        ),
+        ("00" * 36 + "".join(f"{b:02x}" for b in range(1, 13)), "made of only 13 different bytes, not random"),
         ("too short", "9 bytes long; it needs at least 32 random bytes"),
         # a passphrase of an office's name is long and varied, and guessed beside every ID
         ("So Lao dong Thuong binh Xa hoi HCM 2024", "not 64 hex digits (a passphrase can be guessed beside every ID)"),
