@@ -84,3 +84,26 @@ def test_damaged_utf8_names_its_line_past_the_first_piece(tmp_path):
         f"{path}: is UTF-8 text but line 60002 holds bytes that are not UTF-8; "
         "fix that line or save the file again as 'CSV UTF-8'"
     )
+
+
+def test_a_csv_of_lines_ended_by_a_carriage_return_alone_is_read_past_a_megabyte(tmp_path):
+    """Classic Mac OS line ends: the line check saw no newline, and refused a 1.3 MB file of 9,000 rows
+    as 'a line (line 1) longer than 1,024 KB'. Its lines are measured as the reader reads them."""
+    path = tmp_path / "bank.csv"
+    rows = "".join(f"FT{n:08d},Lê Văn A,1500000,05/09/2024,bank\r" for n in range(30_000))
+    path.write_bytes(("payment_ref,payee_name,amount,value_date,channel\r" + rows).encode())
+    assert path.stat().st_size > 1 << 20
+    table = read_file(path, "payments", staging=tmp_path)
+    assert table.rows_read == 30_000
+    assert table.text_frame()["payment_ref"].to_list()[-1] == "FT00029999"
+
+
+def test_a_long_line_of_a_csv_ended_by_carriage_returns_is_still_refused(tmp_path):
+    path = tmp_path / "bank.csv"
+    path.write_bytes(
+        b"payment_ref,payee_name,amount,value_date,channel\r" + b"A" * (3 << 20) + b"\rB,C,1,05/09/2024,bank\r"
+    )
+    assert refused(tmp_path, path) == (
+        f"{path}: has a line (line 2) longer than 1,024 KB ([limits] max_line_kb); "
+        f"check that it is a CSV file with one row per line, or {FIX}"
+    )

@@ -167,12 +167,19 @@ class LineCheck:
         self.field_limit, self.offset = CURRENT.max_field_kb * 1024, 0  # offset: of the chunk in the file
         self.quoted = False  # at the chunk's start, inside quotes
         self.row, self.row_line = 0, 1  # where the row goes on at the chunk's start begins: offset, line
+        self.cr_only: bool | None = (
+            None  # lines ended by a carriage return alone (classic Mac OS), as the reader reads them
+        )
 
     @property
     def chunk_size(self) -> int:
         return min(1 << 20, self.limit, self.field_limit)
 
     def feed(self, chunk: bytes) -> None:
+        if self.cr_only is None:  # told by the first chunk, as the reader tells it by the file's head
+            self.cr_only = b"\r" in chunk and b"\n" not in chunk
+        if self.cr_only:
+            chunk = chunk.replace(b"\r", b"\n")
         first = chunk.find(b"\n")
         length = self.since + (first if first >= 0 else len(chunk))
         if length > self.limit:
