@@ -64,9 +64,7 @@ class RunConfig:
     operator: str | None = None
     on_step: Callable[[str], None] | None = None  # told the name of each step as it starts (progress)
     on_progress: Callable[[float], None] | None = None  # told how far DuckDB is through the current query (0-100)
-    on_read: Callable[[str, int, int], None] | None = (
-        None  # told each file's name as it is read, bytes before it, in all
-    )
+    on_read: Callable[[str, int, int], None] | None = None  # told each file's name as read, bytes before it, in all
     memory_limit: str | None = None  # --memory-limit: DuckDB's limit (default 1.5GB); beyond it, it spills to disk
     profile: str | None = None  # --profile: a built-in name or a .toml file, for the files of its kind
     sheet: str | None = None  # --sheet: the Excel sheet to read, by name or position (1 = first)
@@ -136,19 +134,18 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
             )
     # a return in one statement of the month, its payment in another (or booked as a plain credit)
     ambiguous, unpaired = pair_returns_across(t for _, t in tables)
+    notice = cfg.on_notice or (lambda _text: None)
     for where, n in ambiguous.items():
-        if cfg.on_notice:
-            cfg.on_notice(
-                f"{where}: returns that fit several payments and name none of them apart: {n}, set aside with "
-                "no payment marked returned; ask the bank which payments came back (the rows set aside, in rejected_rows)"
-            )
+        notice(
+            f"{where}: returns that fit several payments and name none of them apart: {n}, set aside with "
+            "no payment marked returned; ask the bank which payments came back (the rows set aside, in rejected_rows)"
+        )
     for where, n in unpaired.items():
-        if cfg.on_notice:
-            cfg.on_notice(
-                f"{where}: credits whose text says they bring back a payee's money but name no payment's "
-                f"reference: {n}, left as money in, the payments paid; ask the bank whether they are returns of "
-                "this month's payments (the rows, in rejected_rows)"
-            )
+        notice(
+            f"{where}: credits whose text says they bring back a payee's money but name no payment's "
+            f"reference: {n}, left as money in, the payments paid; ask the bank whether they are returns of "
+            "this month's payments (the rows, in rejected_rows)"
+        )
     return tables, skipped
 
 
