@@ -63,6 +63,20 @@ def test_a_written_off_case_put_back_into_recovery_is_owed_again(case, tmp_path)
     assert money(db, case_id) == ("closed", OVERPAID, 1_000_000, 7_158_000, 0)
 
 
+def test_a_settled_case_closed_with_its_amount_left_in_its_cell_is_closed(case, tmp_path):
+    """The workbook shows a recovered case's amount in its row; the auditor changes the status to closed
+    and leaves the amount there. That was refused (`an amount is recorded only with status ...`), for
+    a number the workbook itself wrote. It is the amount shown, not one typed: the case is closed and
+    keeps what it recovered. Another amount typed beside `closed` is still refused."""
+    db, case_id = case
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 0}).exit_code == 0
+    assert decide(db, case_id, tmp_path / "b.xlsx", Status="recovered", **{AMOUNT: OVERPAID}).exit_code == 0
+    other = decide(db, case_id, tmp_path / "c.xlsx", Status="closed", **{AMOUNT: 1_000_000})
+    assert other.exit_code == 2 and "an amount is recorded only with status" in other.output
+    assert decide(db, case_id, tmp_path / "d.xlsx", Status="closed").exit_code == 0
+    assert money(db, case_id) == ("closed", OVERPAID, OVERPAID, 0, 0)
+
+
 def test_an_emptied_or_zero_amount_means_none_recovered_and_the_same_book_records_nothing_new(case, tmp_path):
     db, case_id = case
     assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 5_000_000}).exit_code == 0

@@ -132,11 +132,11 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
         written = _text(row.get("decision_check"))
         if written is None:
             continue  # a masked book: what is typed into it is not read back
-        values, why = _decision(row)
+        held = current.get(_text(row.get("case_id")) or "", OPEN)
+        values, why = _decision(row, held[3])
         shown = None if why else _shown(values)
         if shown is not None and decision_check(shown) == written:
             continue  # as the book was written
-        held = current.get(_text(row.get("case_id")) or "", OPEN)
         if decision_check(held) != written:
             continue  # decided in the database since: the book is to be written again
         unrecorded += shown != held
@@ -167,6 +167,7 @@ def _as_headed(name: str, sheet: str) -> str:
 
 
 def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
+    current = _held(con)[0]
     problems: list[str] = []
     decisions: dict[str, tuple] = {}  # case_id -> (values, period, source, where, as written)
     ids = sorted({text for _, _, row in rows if (text := _text(row["flag_id"]))})
@@ -195,7 +196,7 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
                 "put back the value as written (only status, assignee, decision, amount and comment are read)"
             )
             continue
-        values, why = _decision(row)
+        values, why = _decision(row, current.get(flag[0], OPEN)[3])
         if why:
             problems.append(f"{where}: {why}")
             continue
@@ -272,9 +273,11 @@ def _shown(values: tuple) -> tuple:
     return status, assignee, decision, amount or None, comment
 
 
-def _decision(row: dict) -> tuple[tuple, str | None]:
+def _decision(row: dict, shown: int | None = None) -> tuple[tuple, str | None]:
     """The row's (status, assignee, decision, amount, comment), or why it cannot be recorded. A status that
-    records an amount gets one, 0 when the cell is empty; another status gets none."""
+    records an amount gets one, 0 when the cell is empty; another status gets none: the amount the
+    workbook showed for the case's decision (`shown`: recovered, say), left in its cell when the status
+    is changed to one that records none (closed), is no amount typed, and is dropped."""
     status = (_text(row["status"]) or "open").lower()
     amount = row["case_amount"]
     if isinstance(amount, bool):
@@ -293,7 +296,7 @@ def _decision(row: dict) -> tuple[tuple, str | None]:
         return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
     if amount is not None and amount < 0:
         return (), "the amount is below 0; enter what was recovered or written off so far, 0 or more"
-    if amount and status not in MONEY:
+    if amount and status not in MONEY and amount != shown:
         return (), f"an amount is recorded only with status {', '.join(MONEY)}; clear it or change the status"
     if status in MONEY:
         amount = amount or 0  # none so far: an empty cell, or 0, clears an amount recorded before
