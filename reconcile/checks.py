@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from reconcile.checks_excel import check_row_limit
 from reconcile.checks_thousands import check_thousands
 from reconcile.config import Checks, Settings
 from reconcile.controls import check_controls
@@ -56,7 +57,7 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     check_loaded({i: c for i, c in counts.items() if i not in excused}, names, commands, reasons)
     refused = {r["file_id"]: r["refused"] for r in loaded}
     check_refused(counts, refused, names, commands, reasons, settings.checks)
-    limits.check_row_limit(tables, names)
+    check_row_limit(tables, names)
     check_rows_per_id(con, names)
     check_scientific(rows(con, "checks/scientific.sql"), names)
     check_digits_lost(rows(con, "checks/digits_lost.sql"), names)

@@ -1,8 +1,7 @@
 """Bounds on what a reader takes in, so that a hostile or broken file is refused in seconds, in bounded
 memory, with one line (exit 2), rather than exhausting the machine: the file's size, an xlsx's size
 once unzipped and its compression ratio (a zip bomb), a line or a field of a delimited file, the number of
-columns, the cells of a sheet's used range (readers/extent.py), the nesting of XML and its texts. And
-what Excel's own limit did to a list: cut at the last row a sheet holds (`check_row_limit`). The
+columns, the cells of a sheet's used range (readers/extent.py), the nesting of XML and its texts. The
 values come from `[limits]` in the config (reconcile.config.Limits); a run sets them before it reads
 (`use`)."""
 
@@ -15,12 +14,8 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reconcile.errors import InputFileError
-
-if TYPE_CHECKING:
-    from reconcile.readers.tables import RawTable
 
 RAISE = "raise the limit in [limits] of the config if the file is genuine"
 
@@ -274,27 +269,3 @@ def check_columns(path: Path, count: int, sheet: str | None = None) -> None:
             f"has {count:,} columns{where}, over the limit of {CURRENT.max_columns:,} ([limits] max_columns)",
             "check that it is the right file, or " + RAISE,
         )
-
-
-# the most rows a sheet holds: Excel 97-2003 (.xls), and Excel since 2007; a CSV file opened in Excel
-# keeps as many and loses the rest when it is saved
-EXCEL_ROWS = {65_536: "an Excel 97-2003 sheet (.xls)", 1_048_576: "an Excel sheet"}
-
-
-def check_row_limit(tables: list[tuple[int, RawTable]], names: dict[int, str]) -> None:
-    """A CSV file or a workbook's last sheet of its role that ends exactly at the last row a sheet
-    can hold, with no totals row, was cut there when it was opened in Excel and saved: the rows past
-    it are lost, and the run would report them as findings (unknown payees, missing payments) or leave
-    them out of the shares. A sheet so full that the list goes on over the next sheet is no cut."""
-    last: dict[tuple, tuple[int, RawTable]] = {}
-    for file_id, table in tables:
-        last[(str(table.path), table.kind)] = (file_id, table)
-    for file_id, table in sorted(last.values(), key=lambda item: item[0]):
-        if table.last_row in EXCEL_ROWS:
-            raise InputFileError(
-                names[file_id],
-                f"ends at row {table.last_row:,}, the most rows {EXCEL_ROWS[table.last_row]} can hold, with no totals "
-                "row: the rows after it were probably cut off when the file was opened in Excel and saved",
-                "export the file again from its system (as several files if it is longer), and run again; if it is "
-                "complete, write its totals row (Tổng cộng) under its last row",
-            )
