@@ -106,13 +106,7 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
                 f"{f.amount:,} VND outstanding",
                 err=True,
             )
-    for case_id, amount, came_back in returned:  # the demands ask for money the bank sent back
-        say(
-            f"reconcile: case {case_id}: {amount:,} VND paid after a death or while inactive came back as returned "
-            f"in {came_back}; the recovery lists ask for it until a decision records it as recovered "
-            "(reconcile review import)",
-            err=True,
-        )
+    say_returned(returned)  # the demands ask for money the bank sent back
     if result.held:
         h = result.held
         say(
@@ -146,3 +140,50 @@ def _partial_note(periods: list[str], lang: str) -> str:
 
     shown = ", ".join(periods[:6]) + (f" (+{len(periods) - 6})" if len(periods) > 6 else "")
     return label("actions.partial", lang, periods=shown)
+
+
+def say_case_notes(result) -> None:
+    """What a run says of the cases after it: those it reopened, the overpayments a later month's file
+    gives as returned, and the money decisions no longer match (more than overpaid, or on no finding)."""
+    if result.reopened:
+        say(
+            f"reconcile: {result.reopened:,} closed {'case' if result.reopened == 1 else 'cases'} flagged again "
+            "and reopened; see reconcile cases --status open",
+            err=True,
+        )
+    if result.reopened_settled:
+        n = result.reopened_settled
+        say(
+            f"reconcile: {n:,} recovered or written-off {'case' if n == 1 else 'cases'} flagged again and reopened; "
+            "see reconcile cases --status open",
+            err=True,
+        )
+    say_returned(result.returned_overpaid)
+    if result.over_settled:
+        n = result.over_settled
+        say(
+            f"reconcile: {n:,} {'case has' if n == 1 else 'cases have'} more recovered and written off than was "
+            "overpaid, since a re-run lowered what was overpaid; see the excess column of the recoveries view, and "
+            "look into their decisions",
+            err=True,
+        )
+    if result.unflagged_money:
+        n = result.unflagged_money
+        say(
+            f"reconcile: {n:,} {'case has' if n == 1 else 'cases have'} money recorded as recovered or written off "
+            "but no finding left in any period the database holds (a re-run or a removal took them away, or the ID "
+            "was corrected since): that money counts in no recovery; reconcile cases shows them with 0 periods "
+            "flagged: enter it on the case that flags the overpayment now",
+            err=True,
+        )
+
+
+def say_returned(returned: list[tuple[str, int, str]]) -> None:
+    """The overpayments to recover that a later month's file gives as returned (cases.refresh)."""
+    for case_id, amount, came_back in returned:
+        say(
+            f"reconcile: case {case_id}: {amount:,} VND paid after a death or while inactive came back as returned "
+            f"in {came_back}; the recovery lists ask for it until a decision records it as recovered "
+            "(reconcile review import)",
+            err=True,
+        )

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from reconcile.cli.group import ManyFilesCommand, lazy, printable, say
+from reconcile.cli.money import say_case_notes
 from reconcile.cli.outputs import (
     Saved,
     check_collisions,
@@ -202,43 +203,7 @@ def run(
             "with their reasons in rejected_rows",
             err=True,
         )
-    if result.reopened:
-        say(
-            f"reconcile: {result.reopened:,} closed {'case' if result.reopened == 1 else 'cases'} flagged again "
-            "and reopened; see reconcile cases --status open",
-            err=True,
-        )
-    if result.reopened_settled:
-        n = result.reopened_settled
-        say(
-            f"reconcile: {n:,} recovered or written-off {'case' if n == 1 else 'cases'} flagged again and reopened; "
-            "see reconcile cases --status open",
-            err=True,
-        )
-    for case_id, amount, period in result.returned_overpaid:
-        say(
-            f"reconcile: case {case_id}: {amount:,} VND paid after a death or while inactive came back as returned "
-            f"in {period}; the recovery lists ask for it until a decision records it as recovered "
-            "(reconcile review import)",
-            err=True,
-        )
-    if result.over_settled:
-        n = result.over_settled
-        say(
-            f"reconcile: {n:,} {'case has' if n == 1 else 'cases have'} more recovered and written off than was "
-            "overpaid, since a re-run lowered what was overpaid; see the excess column of the recoveries view, and "
-            "look into their decisions",
-            err=True,
-        )
-    if result.unflagged_money:
-        n = result.unflagged_money
-        say(
-            f"reconcile: {n:,} {'case has' if n == 1 else 'cases have'} money recorded as recovered or written off "
-            "but no finding left in any period the database holds (a re-run or a removal took them away, or the ID "
-            "was corrected since): that money counts in no recovery; reconcile cases shows them with 0 periods "
-            "flagged: enter it on the case that flags the overpayment now",
-            err=True,
-        )
+    say_case_notes(result)
     try:
         write_after_commit(saved, report_path, export_dir, lang or settings.lang, mask_ids, progress)
     finally:
