@@ -93,6 +93,7 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
         raise ReconcileError("no registry file given; pass --registry FILE")
     if not cfg.payments:
         raise ReconcileError("no payments file given; pass --payments FILE")
+    notice = cfg.on_notice or (lambda _text: None)
     tables: list[tuple[int, RawTable]] = []
     skipped: list[SkippedSheet] = []
     seen: dict[str, tuple[Path, RecordKind]] = {}
@@ -118,23 +119,22 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
         if cfg.on_sheets:
             cfg.on_sheets([t.sheet for t in read if t.sheet] + [s.sheet for s in passed_over])
         hidden = [t.sheet for t in read if t.hidden]
-        if hidden and cfg.on_notice:
-            cfg.on_notice(
+        if hidden:
+            notice(
                 f"{path}: {len(hidden)} hidden {'sheet' if len(hidden) == 1 else 'sheets'} read as the others are "
                 f"({', '.join(repr(s) for s in hidden)}); check that the rows there belong to this month's list"
             )
     for book, passed_over, read in held:  # a sheet the workbook's other role reads is not skipped
         passed_over = [s for s in passed_over if not any((t.path, t.sheet) == (s.path, s.sheet) for _, t in tables)]
         skipped.extend(passed_over)
-        if passed_over and cfg.on_notice:
-            cfg.on_notice(
+        if passed_over:
+            notice(
                 f"{book}: "
                 + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
                 + f"; read {', '.join(repr(t.sheet) for t in read)}"
             )
     # a return in one statement of the month, its payment in another (or booked as a plain credit)
     ambiguous, unpaired = pair_returns_across(t for _, t in tables)
-    notice = cfg.on_notice or (lambda _text: None)
     for where, n in ambiguous.items():
         notice(
             f"{where}: returns that fit several payments and name none of them apart: {n}, set aside with "
