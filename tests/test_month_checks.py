@@ -83,10 +83,12 @@ def copy_db(saved, tmp_path):
     return db, db.read_bytes()
 
 
-def workbook(sheets: dict[str, pl.DataFrame]) -> openpyxl.Workbook:
-    """A workbook of one sheet per frame, each with the frame's header row."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
+def workbook(sheets: dict[str, pl.DataFrame], write_only: bool = False) -> openpyxl.Workbook:
+    """A workbook of one sheet per frame, each with the frame's header row (write_only: for tens of
+    thousands of rows, rows can be appended but not read back)."""
+    book = openpyxl.Workbook(write_only=write_only)
+    if not write_only:
+        book.remove(book.active)
     for name, part in sheets.items():
         sheet = book.create_sheet(name)
         sheet.append(part.columns)

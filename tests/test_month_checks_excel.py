@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from reconcile.cli import cli
 from reconcile.generate import GenerateConfig, generate
+from test_month_checks import workbook
 
 PERIOD = "2024-09"
 
@@ -83,13 +84,7 @@ def test_a_sheet_cut_off_at_its_last_row_is_refused_and_a_full_sheet_the_list_go
     payments = pl.read_csv(big_month / "payments_bank.csv", infer_schema=False)
 
     def book(name: str, sheets: list[pl.DataFrame]):
-        wb = openpyxl.Workbook(write_only=True)
-        for n, part in enumerate(sheets, start=1):
-            ws = wb.create_sheet(f"Trang {n}")
-            ws.append(part.columns)
-            for row in part.iter_rows():
-                ws.append(list(row))
-        wb.save(tmp_path / name)
+        workbook({f"Trang {n}": part for n, part in enumerate(sheets, start=1)}, write_only=True).save(tmp_path / name)
         return tmp_path / name
 
     cut = book("vcb_0924.xlsx", [payments.head(65_535)])
@@ -135,13 +130,7 @@ def test_one_workbook_with_the_registry_and_the_payments_on_their_own_sheets_is_
         "Chi trả NH": pl.read_csv(month / "payments_bank.csv", infer_schema=False),
         "Bưu điện": pl.read_csv(month / "payments_post.csv", infer_schema=False),
     }
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, part in sheets.items():
-        ws = wb.create_sheet(name)
-        ws.append(part.columns)
-        for row in part.iter_rows():
-            ws.append(list(row))
+    wb = workbook(sheets)
     wb.create_sheet("Ghi chú").append(["Danh sách tháng 9, đã đối chiếu với UBND xã"])
     book = tmp_path / "thang_09.xlsx"
     wb.save(book)
