@@ -94,10 +94,16 @@ def test_a_zip_bomb_whose_directory_lies_about_its_sizes_is_refused(tmp_path):
     )
 
 
-def test_a_line_of_megabytes_is_refused(tmp_path):
+@pytest.mark.parametrize("end", [b"\n", b"\r"], ids=["newline", "carriage-return"])  # \r alone: classic Mac OS
+def test_a_line_of_megabytes_is_refused(tmp_path, end):
     path = tmp_path / "bank.csv"
     path.write_bytes(
-        b"payment_ref,payee_name,amount,value_date,channel\n" + b"A" * (3 << 20) + b"\nB,C,1,05/09/2024,bank\n"
+        b"payment_ref,payee_name,amount,value_date,channel"
+        + end
+        + b"A" * (3 << 20)
+        + end
+        + b"B,C,1,05/09/2024,bank"
+        + end
     )
     assert refused(tmp_path, path) == (
         f"{path}: has a line (line 2) longer than 1,024 KB ([limits] max_line_kb); "
