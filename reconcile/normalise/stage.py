@@ -109,10 +109,41 @@ def attach_raw(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]
         )
 
 
+# The columns stage_<kind>.sql normalises once per distinct value where their values repeat, row by
+# row where nearly every row's differs: its parameter for each (by_value)
+EITHER_WAY = {
+    "registry": {"names_by_value": "full_name"},
+    "payments": {"names_by_value": "payee_name", "narratives_by_value": "narrative"},
+}
+SAMPLE_ROWS = 50_000
+
+
+def by_value(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, bool]:
+    """For each column of EITHER_WAY[kind], whether to normalise it once per distinct value: unless
+    its first SAMPLE_ROWS rows repeat so few values that the column has more distinct values than
+    half its rows (K rows drawn from D values repeat about K*K/2D of them), as a real month's names
+    and a bank's narratives do (bench/README.md). The same values either way; a month of fewer rows
+    keeps the maps, which cost little there."""
+    params = EITHER_WAY[kind]
+    view = quote_ident(f"raw_{kind}")
+    (rows,) = con.execute(f"SELECT count(*) FROM {view}").fetchall()[0]
+    if rows <= SAMPLE_ROWS:
+        return dict.fromkeys(params, True)
+    distinct = con.execute(
+        "SELECT "
+        + ", ".join(f"count(DISTINCT {quote_ident(c)})" for c in params.values())
+        + f" FROM (SELECT * FROM {view} LIMIT {SAMPLE_ROWS})"
+    ).fetchall()[0]
+    return {param: (SAMPLE_ROWS - n) * rows > SAMPLE_ROWS * SAMPLE_ROWS for param, n in zip(params, distinct)}
+
+
 def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:
     """Normalise raw_<kind> into stg_<kind>; rows with problems carry reject_reason. Registry area
-    codes are checked against the lists of the period's layout (areas.layout_for)."""
+    codes are checked against the lists of the period's layout (areas.layout_for). Whether a column
+    of EITHER_WAY is normalised per distinct value is by_value's, unless params say."""
     sql = sql_text(f"stage_{kind}.sql", NORMALISE_SQL)
+    if not params.keys() >= EITHER_WAY[kind].keys():
+        params = {**by_value(con, kind), **params}
     if kind == "registry":
         params = {**params, "layout": areas.layout_for(params["period"])}
     else:

@@ -1,7 +1,12 @@
 -- Normalise raw_payments (text as read) into stg_payments: typed canonical columns, the ID taken
 -- from the narrative when the ID column is empty, and reject_reason for rows that cannot be loaded.
 -- A column with few distinct values is normalised once per distinct value, the rest row by row in
--- layers (see stage_registry.sql).
+-- layers (see stage_registry.sql). The names and narratives may go either way: where nearly every
+-- row's differs ($names_by_value, $narratives_by_value false: stage.py samples the rows), a map of
+-- them costs a DISTINCT and a join back of a million texts for nothing, and at 10M spills; their
+-- map is then left empty (names), or holds only the narratives that may hold an ID or name an
+-- account, and the rest is normalised row by row (coalesce evaluates its second argument only for
+-- the rows the map left NULL: the same macros, the same values).
 CREATE OR REPLACE TEMP TABLE stg_payments AS
 WITH narratives AS MATERIALIZED (
     -- each distinct narrative once, with what the steps below ask of it, each asked once (where every
@@ -15,7 +20,8 @@ WITH narratives AS MATERIALIZED (
            has_groups
     FROM (SELECT raw, rc_may_name_account(raw) AS may_name,
                  regexp_matches(raw, '[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}') AS has_groups
-          FROM (SELECT DISTINCT narrative AS raw FROM raw_payments))
+          FROM (SELECT DISTINCT narrative AS raw FROM raw_payments
+                WHERE $narratives_by_value OR rc_may_hold_id_or_account(narrative)))
 ),
 named AS (
     -- each candidate number of each account a narrative names (`mention`: its place); `paid_to`:
@@ -96,7 +102,8 @@ m_narrative AS (
 m_name AS (
     SELECT raw, t AS name_t, rc_name_key_s(s) AS payee_key
     FROM (SELECT raw, t, rc_strip_t(t) AS s
-          FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT payee_name AS raw FROM raw_payments)))
+          FROM (SELECT raw, rc_text(raw) AS t
+                FROM (SELECT DISTINCT payee_name AS raw FROM raw_payments WHERE $names_by_value)))
 ),
 m_dob AS (
     -- the year alone (`1953`, `00/00/1953`: a post office's list) is no date, but is the birth year
@@ -134,7 +141,11 @@ t AS (
         r.file_id, r.source_file, r.source_row, r.source_sheet, r.skip_reason,
         rc_text_word(r.payment_ref) AS ref_t, rc_text_word(r.vneid) AS vneid_t,
         rc_text_word(r.account_number) AS account_t, rc_text_word(r.bank_ref) AS bank_ref_t,
-        m_narrative.* EXCLUDE (raw), m_name.* EXCLUDE (raw), m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
+        coalesce(m_narrative.narrative_t, rc_text(r.narrative)) AS narrative_t,
+        coalesce(m_narrative.narrative_ids, []) AS narrative_ids,
+        m_narrative.* EXCLUDE (raw, narrative_t, narrative_ids),
+        coalesce(m_name.name_t, rc_text(r.payee_name)) AS name_t, m_name.payee_key AS payee_key_m,
+        m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
         m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw), m_program.* EXCLUDE (raw), m_bank.bank_code
     FROM raw_payments AS r
     LEFT JOIN m_narrative ON m_narrative.raw IS NOT DISTINCT FROM r.narrative
@@ -147,10 +158,13 @@ t AS (
     LEFT JOIN m_program ON m_program.raw IS NOT DISTINCT FROM r.program
     LEFT JOIN m_bank ON m_bank.raw IS NOT DISTINCT FROM r.bank_code
 ),
+t_name AS (
+    SELECT *, CASE WHEN payee_key_m IS NULL THEN rc_strip_t(name_t) END AS name_s FROM t
+),
 typed AS (
-    SELECT *,
+    SELECT * EXCLUDE (payee_key_m, name_s), coalesce(payee_key_m, rc_name_key_s(name_s)) AS payee_key,
         rc_digits_word_t(vneid_t) AS vneid_d
-    FROM t
+    FROM t_name
 ),
 typed1 AS (
     SELECT *, rc_restorable_d(vneid_d) AS n_vneid_restored FROM typed

@@ -5,7 +5,10 @@
 -- per distinct value, in a map joined back by the raw text (NULL included), with the composed
 -- macros; only the ID and the account, nearly unique, are normalised row by row, in layers (text ->
 -- digits -> typed) so that each normaliser runs once per row, with a fast path for the plain
--- value nearly all of them are (rc_text_word). bench/profile_stage.py shows why.
+-- value nearly all of them are (rc_text_word). bench/profile_stage.py shows why. The names go either
+-- way: where nearly every row's differs, as in a real registry ($names_by_value false: stage.py
+-- samples the rows), their map is left empty and each is normalised row by row (coalesce evaluates
+-- its second argument only for the rows the map left NULL: the same macros, the same values).
 CREATE OR REPLACE TEMP TABLE stg_registry AS
 WITH
 m_dob AS (
@@ -44,7 +47,8 @@ m_status AS (
 m_name AS (
     SELECT raw, t AS full_name_t, rc_name_key_s(s) AS name_key
     FROM (SELECT raw, t, rc_strip_t(t) AS s
-          FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT full_name AS raw FROM raw_registry)))
+          FROM (SELECT raw, rc_text(raw) AS t
+                FROM (SELECT DISTINCT full_name AS raw FROM raw_registry WHERE $names_by_value)))
 ),
 m_category AS (
     SELECT raw, rc_text(raw) AS category FROM (SELECT DISTINCT category AS raw FROM raw_registry)
@@ -98,7 +102,8 @@ t AS (
     SELECT
         r.file_id, r.source_file, r.source_row, r.source_sheet, r.skip_reason,
         rc_text_word(r.vneid) AS vneid_t, rc_text_word(r.account_number) AS account_t,
-        m_name.* EXCLUDE (raw), m_dob.* EXCLUDE (raw), m_dod.* EXCLUDE (raw), m_amount.* EXCLUDE (raw), m_gender.* EXCLUDE (raw),
+        coalesce(m_name.full_name_t, rc_text(r.full_name)) AS full_name_t, m_name.name_key AS name_key_m,
+        m_dob.* EXCLUDE (raw), m_dod.* EXCLUDE (raw), m_amount.* EXCLUDE (raw), m_gender.* EXCLUDE (raw),
         m_program.* EXCLUDE (raw), m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw),
         m_category.category, m_bank.bank_code, m_district.district_code,
         m_area.* EXCLUDE (raw_province, raw_commune)
@@ -117,11 +122,14 @@ t AS (
     LEFT JOIN m_area ON m_area.raw_province IS NOT DISTINCT FROM r.province_code
                     AND m_area.raw_commune IS NOT DISTINCT FROM r.commune_code
 ),
+t_name AS (
+    SELECT *, CASE WHEN name_key_m IS NULL THEN rc_strip_t(full_name_t) END AS name_s FROM t
+),
 typed AS (
-    SELECT *,
+    SELECT * EXCLUDE (name_key_m, name_s), coalesce(name_key_m, rc_name_key_s(name_s)) AS name_key,
         rc_digits_word_t(vneid_t) AS vneid_d,
         rc_ident_word_t(account_t) AS n_account_number
-    FROM t
+    FROM t_name
 ),
 typed2 AS (
     SELECT *, rc_restorable_d(vneid_d) AS vneid_restorable FROM typed
