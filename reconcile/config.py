@@ -133,7 +133,9 @@ class Checks(BaseModel):
         ge=0,
         description="Amounts in thousands: a registry or payments file of at least min_group amounts (active "
         "beneficiaries' amounts due, successful payments) more than half of which are under this many VND is "
-        "refused: written in thousands of đồng, 1.500 for 1.500.000 (0: not checked)",
+        "refused: written in thousands of đồng, 1.500 for 1.500.000 (0: not checked). Also the smallest amount "
+        "recovered or written off that review import takes when a thousand times it is no more than the case's "
+        "amount at stake (500.000 read as 500 by an Excel set to English)",
     )
     control_totals: bool = Field(
         True,

@@ -127,6 +127,54 @@ def test_an_amount_below_0_or_over_the_amount_at_stake_refuses_the_book(case, tm
     assert money(db, case_id) == ("open", OVERPAID, 0, 0, OVERPAID)
 
 
+SLIP = (
+    "it looks typed in thousands of đồng, or read by an Excel set to English (US), which takes 500.000 for 500; "
+    "type the whole amount in đồng, digits only (such as {meant}), and import again"
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "amount", "why"),
+    [
+        (
+            "recovery",
+            500.0,  # `500.000` typed into an Excel set to English (US): the number 500
+            "case {case_id}: column 'Amount recovered or written off (VND)' (case_amount) holds 500 VND, under "
+            "10,000 VND (min_amount) and a thousandth or less of the case's amount at stake (8,158,000 VND): "
+            + SLIP.format(meant=500000),
+        ),
+        (
+            "recovery",
+            8_158,  # typed in thousands of đồng, as the month's reports write them
+            "case {case_id}: column 'Amount recovered or written off (VND)' (case_amount) holds 8,158 VND, exactly a "
+            "thousandth of the case's amount at stake (8,158,000 VND): " + SLIP.format(meant=8158000),
+        ),
+    ],
+    ids=["500.000 read as 500", "in thousands"],
+)
+def test_an_amount_a_thousandth_of_what_was_meant_refuses_the_book(case, tmp_path, status, amount, why):
+    """`500.000` typed into the amount cell of an Excel set to English (US) is the number 500, and was
+    recorded as 500 VND recovered, the case's outstanding left at 8,157,500 with nothing said. An amount
+    under min_amount VND or exactly a thousandth of the amount at stake, when its thousandfold is no
+    more than the amount at stake, is refused, naming the case and the cell."""
+    db, case_id = case
+    book, n = book_with(db, case_id, tmp_path / "us.xlsx", Status=status, **{AMOUNT: amount})
+    res = invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 2, res.output
+    line = f"reconcile: us.xlsx: sheet 'Findings' row {n}: {why.format(case_id=case_id)}"
+    assert line in res.output.splitlines()
+    assert "us.xlsx: 1 row(s) cannot be recorded; nothing was recorded" in res.output
+    assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
+    assert money(db, case_id) == ("open", OVERPAID, 0, 0, OVERPAID)
+    assert messages.translate(line, "vi").startswith(
+        f"reconcile: us.xlsx: trang tính 'Findings' dòng {n}: vụ việc {case_id}: cột 'Amount recovered or written "
+        "off (VND)' (case_amount) ghi "
+    )
+    # the whole amount, in đồng, is recorded
+    assert decide(db, case_id, tmp_path / "right.xlsx", Status=status, **{AMOUNT: amount * 1000}).exit_code == 0
+    assert money(db, case_id) == ("recovery", OVERPAID, amount * 1000, 0, OVERPAID - amount * 1000)
+
+
 def test_recovered_and_written_off_together_may_reach_the_amount_at_stake_not_pass_it(case, tmp_path):
     db, case_id = case
     assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: OVERPAID}).exit_code == 0

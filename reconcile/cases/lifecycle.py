@@ -5,7 +5,7 @@ recovery); a closed case may be looked at again (closed → in_review); a run re
 it flags with a finding new since the closing (closed → open, by the run only), and a recovered or
 written-off one flagged with a finding new since that decision (money paid again). Any other change of status is refused.
 An amount (recovery, recovered, written_off) is 0 or more, and what a case recovered and wrote off
-together is never more than its amount at stake.
+together is never more than its amount at stake; nor is it a thousandth of what was meant (`slip_problem`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "closed": ("in_review",),
 }
 MONEY = ("recovery", "recovered", "written_off")  # the statuses whose decision may carry an amount
+
+SCALE = 1000  # an amount typed in thousands of đồng, or 500.000 that Excel set to English (US) reads as 500
 
 assert set(ALLOWED) == set(STATUSES)
 
@@ -51,3 +53,30 @@ def amount_problem(status: str, amount: int | None, at_stake: int, recovered: in
         "the amount would make what was recovered and written off more than the case's amount at stake; "
         f"enter the case's total so far, at most its amount at stake (reconcile case {case_id} shows it)"
     )
+
+
+def slip_problem(amount: int | None, at_stake: int, min_amount: int, case_id: str, column: str) -> str | None:
+    """Why a decision's amount looks a thousandth of what was meant, or None. Excel set to English (US)
+    reads `500.000` typed into the amount cell as the number 500, and an officer used to reports in
+    thousands of đồng types 2500 for 2,500,000. Such an amount is refused when it is more than 0, at
+    most a thousandth of the case's amount at stake (so that the amount meant is no more than it),
+    and either exactly that thousandth or under `min_amount` VND ([checks], as the run of the book's
+    period had it; 0 turns that part off). An amount whose thousandfold would pass the amount at stake
+    cannot be such a slip, and is taken as typed."""
+    if not amount or amount * SCALE > at_stake:
+        return None
+    said = (
+        "it looks typed in thousands of đồng, or read by an Excel set to English (US), which takes 500.000 for "
+        f"500; type the whole amount in đồng, digits only (such as {amount * SCALE}), and import again"
+    )
+    if amount * SCALE == at_stake:
+        return (
+            f"case {case_id}: column {column} holds {amount:,} VND, exactly a thousandth of the case's amount at "
+            f"stake ({at_stake:,} VND): {said}"
+        )
+    if amount < min_amount:
+        return (
+            f"case {case_id}: column {column} holds {amount:,} VND, under {min_amount:,} VND (min_amount) and a "
+            f"thousandth or less of the case's amount at stake ({at_stake:,} VND): {said}"
+        )
+    return None

@@ -46,10 +46,11 @@ import duckdb
 from reconcile.cases import chain
 from reconcile.cases.book import EVIDENCE, ReadBook, read_book, refuse_masked
 from reconcile.cases.book import cell_text as _text
-from reconcile.cases.lifecycle import MONEY, amount_problem, transition_problem
+from reconcile.cases.lifecycle import MONEY, amount_problem, slip_problem, transition_problem
 from reconcile.cases.refresh import refresh
 from reconcile.cases.removed import refuse_removed
 from reconcile.cases.signoff import writing
+from reconcile.config import Checks
 from reconcile.errors import ReconcileError
 from reconcile.masking import mask_id
 from reconcile.report.labels import LANGS, label
@@ -166,8 +167,19 @@ def _as_headed(name: str, sheet: str) -> str:
     return f"'{label('col.' + name, lang)}' ({name})"
 
 
+def _min_amounts(con) -> dict[str, int]:
+    """Each period's [checks] min_amount, as its run had it (runs.settings)."""
+    return {
+        period: Checks().min_amount if value is None else int(value)
+        for period, value in con.execute(
+            "SELECT period, json_extract(settings, '$.checks.min_amount') FROM runs"
+        ).fetchall()
+    }
+
+
 def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
-    current = _held(con)[0]
+    current, money = _held(con)
+    min_amounts = _min_amounts(con)
     problems: list[str] = []
     decisions: dict[str, tuple] = {}  # case_id -> (values, period, source, where, as written)
     ids = sorted({text for _, _, row in rows if (text := _text(row["flag_id"]))})
@@ -202,6 +214,12 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
             continue
         if decision_check(_shown(values)) == _text(row["decision_check"]):
             continue  # as the book was written: the auditor did not touch it
+        if values[0] in MONEY and flag[0] in money:  # 500.000 read as 500: refused, naming the case and cell
+            minimum = min_amounts.get(flag[1], Checks().min_amount)
+            why = slip_problem(values[3], money[flag[0]][0], minimum, flag[0], _as_headed("case_amount", sheet))
+            if why:
+                problems.append(f"{where}: {why}")
+                continue
         earlier = decisions.get(flag[0])
         if earlier is not None and _shown(earlier[0]) != _shown(values):
             problems.append(f"{where}: gives its case another decision than {earlier[2]}; make the rows agree")
