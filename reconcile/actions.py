@@ -127,6 +127,10 @@ class ActionsResult:
     files: list[ActionFile] = field(default_factory=list)
     held: ActionFile | None = None  # the payments held back, when there are any (not for a bank)
     others: list[str] = field(default_factory=list)  # action files in the folder this listing did not write
+    # payments to send again to an ID the registry of the period no longer lists in the programme (an ID
+    # corrected since, or a beneficiary taken off): the lists are per ID, and a payment to another ID
+    # settles none of them
+    unlisted: int = 0
 
     def total(self, kind: str) -> tuple[int, int]:
         """Rows and VND of one kind, over its files."""
@@ -194,6 +198,7 @@ def write_actions(
     )
     held = to_send.filter(pl.col("held").is_not_null()).with_columns(held=_why_held(lang))
     to_send = to_send.filter(pl.col("held").is_null())
+    result.unlisted = to_send.filter(pl.col("registry_period") < period).height
     to_send = to_send.with_columns(file=pl.lit("reissue_") + _safe(pl.col("bank")))
     to_reclaim = recovery(con, period)
     to_reclaim = to_reclaim.with_columns(

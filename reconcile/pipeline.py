@@ -353,7 +353,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     result.missing_sources, result.skipped_sheets = missing, skipped
     result.replaced = replaced(con, params["run_id"], previous)
     result.reopened, result.reopened_settled = reopened
-    result.over_settled, result.unflagged_money, result.returned_overpaid = money_notes(con)
+    result.over_settled, result.unflagged_money, result.returned_overpaid, result.arrears_other_id = money_notes(con)
     _step(steps, "measure", t)
     return result
 

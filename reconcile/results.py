@@ -65,6 +65,7 @@ class RunResult:
     returned_overpaid: list = field(default_factory=list)  # (case_id, VND, period): overpaid, returned later
     over_settled: int = 0  # cases with more recovered and written off than overpaid (recoveries.excess)
     unflagged_money: int = 0  # cases with money recovered or written off that no period flags any more
+    arrears_other_id: int = 0  # beneficiaries in arrears that may have had another ID (arrears.earlier_vneid)
 
     @property
     def partial(self) -> bool:

@@ -172,13 +172,16 @@ def returned_overpayments(con) -> list[tuple[str, int, str]]:
     ).fetchall()
 
 
-def money_notes(con) -> tuple[int, int, list[tuple[str, int, str]]]:
+def money_notes(con) -> tuple[int, int, list[tuple[str, int, str]], int]:
     """What a run says of the cases' money: how many cases hold more recovered and written off than
     was overpaid (recoveries.excess), how many hold money recorded as recovered or written off but no
     finding in any period the database holds (a re-run or a removal took them: that money is in no
-    recovery), and the overpayments a later month's file gives as returned (returned_overpayments)."""
-    over, unflagged = con.execute(
+    recovery), the overpayments a later month's file gives as returned (returned_overpayments), and
+    how many beneficiaries in arrears may have had another ID before (arrears.earlier_vneid: the
+    arrears are per ID)."""
+    over, unflagged, other_id = con.execute(
         "SELECT (SELECT count(*) FROM recoveries WHERE excess > 0), "
-        "(SELECT count(*) FROM cases WHERE flags = 0 AND amount_recovered + amount_written_off > 0)"
+        "(SELECT count(*) FROM cases WHERE flags = 0 AND amount_recovered + amount_written_off > 0), "
+        "(SELECT count(earlier_vneid) FROM arrears)"
     ).fetchone()
-    return over, unflagged, returned_overpayments(con)
+    return over, unflagged, returned_overpayments(con), other_id

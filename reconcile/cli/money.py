@@ -115,6 +115,15 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
             "not active in the latest registry; the last column says why",
             err=True,
         )
+    if result.unlisted:
+        n = result.unlisted
+        say(
+            f"reconcile: {n:,} {'payment' if n == 1 else 'payments'} to send again {'is' if n == 1 else 'are'} to "
+            f"an ID the registry of {period} no longer lists in its programme (an ID corrected since, or a "
+            "beneficiary taken off): the lists are per ID, and a payment made since to another ID settles none of "
+            "them; check each with reconcile show before sending",
+            err=True,
+        )
     if result.others:
         n = len(result.others)
         say(
@@ -165,6 +174,15 @@ def say_case_notes(result) -> None:
             f"reconcile: {n:,} {'case has' if n == 1 else 'cases have'} more recovered and written off than was "
             "overpaid, since a re-run lowered what was overpaid; see the excess column of the recoveries view, and "
             "look into their decisions",
+            err=True,
+        )
+    if result.arrears_other_id:
+        n = result.arrears_other_id
+        say(
+            f"reconcile: {n:,} {'beneficiary' if n == 1 else 'beneficiaries'} in arrears may have had another ID "
+            "the month before their arrears began (unpaid then under an ID of the same name, date of birth and "
+            "account, which the registry no longer lists): arrears are counted per ID, so those months are not in "
+            "them; see the arrears view's column earlier_vneid, and check each with reconcile show",
             err=True,
         )
     if result.unflagged_money:

@@ -141,7 +141,13 @@ GROUP BY province_code, program;
 -- Arrears as of the latest period: each beneficiary and programme unpaid in it (MISSING_PAYMENT), with
 -- the consecutive periods unpaid that end with it and the amounts due over them. Periods are calendar
 -- months: a month the database does not hold breaks the run. A later payment settles them: a
--- beneficiary paid in the latest period is not in it.
+-- beneficiary paid in the latest period is not in it. They are counted per ID: the registry has no
+-- column that links an ID to the one it replaced, so a corrected ID starts again at its first month.
+-- `earlier_vneid` names the ID such a row may have had: one unpaid in the month before since_period
+-- (MISSING_PAYMENT), in the same programme, whose registry row there gives the same name (name_key),
+-- date of birth and account (leading zeros aside; one of the two given), and which that month's
+-- registry lists while since_period's does not list it in the programme, nor the row's ID the month
+-- before. A hint to check (reconcile show), never added to the months: NULL when none or several fit.
 CREATE OR REPLACE VIEW arrears AS
 WITH unpaid AS (
     SELECT vneid, program, period, max(expected_amount) AS due,
@@ -154,17 +160,48 @@ WITH unpaid AS (
 ),
 streaks AS (
     SELECT *, month - row_number() OVER (PARTITION BY vneid, program ORDER BY month) AS streak FROM unpaid
+),
+owed AS (
+    SELECT vneid, program, arg_max(province_code, period) AS province_code,
+           arg_max(commune_code, period) AS commune_code,
+           min(period) AS since_period, max(period) AS as_of_period,
+           CAST(count(*) AS INTEGER) AS months_unpaid, CAST(sum(due) AS BIGINT) AS amount_owed,
+           -- a month of them reconciled with --partial: a source was missing, its people unpaid as far as
+           -- the run could see
+           coalesce(bool_or(period IN (SELECT period FROM runs WHERE partial)), false) AS partial,
+           strftime(CAST(min(period) || '-01' AS DATE) - INTERVAL 1 MONTH, '%Y-%m') AS month_before
+    FROM streaks
+    GROUP BY vneid, program, streak
+    HAVING max(period) = (SELECT max(period) FROM runs)
+),
+unpaid_people AS (  -- who each unpaid beneficiary is beside their ID, as their registry row gives it
+    SELECT f.period, f.vneid, f.program, r.name_key, r.date_of_birth, ltrim(r.account_number, '0') AS account
+    FROM flags AS f
+    JOIN registry AS r ON r.period = f.period AND r.registry_id = f.registry_id
+    WHERE f.code = 'MISSING_PAYMENT' AND f.vneid IS NOT NULL
+      AND f.period IN (SELECT since_period FROM owed UNION ALL SELECT month_before FROM owed)
+),
+candidates AS (  -- an unpaid ID of the month before, of the same person, not the row's
+    SELECT o.vneid, o.program, o.since_period, o.month_before, b.vneid AS earlier_vneid
+    FROM owed AS o
+    JOIN unpaid_people AS a ON a.period = o.since_period AND a.vneid = o.vneid AND a.program = o.program
+    JOIN unpaid_people AS b ON b.period = o.month_before AND b.program = o.program AND b.vneid <> o.vneid
+     AND b.name_key = a.name_key AND b.date_of_birth IS NOT DISTINCT FROM a.date_of_birth
+     AND b.account IS NOT DISTINCT FROM a.account AND coalesce(a.date_of_birth::VARCHAR, a.account) IS NOT NULL
+),
+earlier AS (  -- of them, the IDs replaced: the earlier gone from since_period's registry, the row's new there
+    SELECT c.vneid, c.program, min(c.earlier_vneid) AS earlier_vneid, count(DISTINCT c.earlier_vneid) AS n
+    FROM candidates AS c
+    WHERE NOT EXISTS (SELECT 1 FROM registry AS l
+                      WHERE l.period = c.since_period AND l.vneid = c.earlier_vneid AND l.program = c.program)
+      AND NOT EXISTS (SELECT 1 FROM registry AS l
+                      WHERE l.period = c.month_before AND l.vneid = c.vneid AND l.program = c.program)
+    GROUP BY c.vneid, c.program
 )
-SELECT vneid, program, arg_max(province_code, period) AS province_code,
-       arg_max(commune_code, period) AS commune_code,
-       min(period) AS since_period, max(period) AS as_of_period,
-       CAST(count(*) AS INTEGER) AS months_unpaid, CAST(sum(due) AS BIGINT) AS amount_owed,
-       -- a month of them reconciled with --partial: a source was missing, its people unpaid as far as
-       -- the run could see
-       coalesce(bool_or(period IN (SELECT period FROM runs WHERE partial)), false) AS partial
-FROM streaks
-GROUP BY vneid, program, streak
-HAVING max(period) = (SELECT max(period) FROM runs);
+SELECT o.vneid, o.program, o.province_code, o.commune_code, o.since_period, o.as_of_period, o.months_unpaid,
+       o.amount_owed, o.partial, CASE WHEN e.n = 1 THEN e.earlier_vneid END AS earlier_vneid
+FROM owed AS o
+LEFT JOIN earlier AS e ON e.vneid = o.vneid AND e.program = o.program;
 
 -- The findings of each period by code, beside the period before it in the database: how many, the
 -- money in question (rc_at_stake), and the change. Every code has a row in every period (0 when none).

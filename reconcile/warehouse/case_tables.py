@@ -185,7 +185,8 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "arrears": (
         "Arrears as of the latest period: each active beneficiary and programme with no successful payment in it "
         "(MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; "
-        "a later payment settles them",
+        "a later payment settles them. Counted per ID: an ID the registry corrected starts again at its first month "
+        "(earlier_vneid names the ID it may have replaced)",
         {
             "vneid": "Beneficiary's ID",
             "program": "welfare or pension",
@@ -197,6 +198,10 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "amount_owed": "VND due over them",
             "partial": "A month of them was reconciled with --partial (a source missing): the arrears may be "
             "overstated; check the people of the missing source when its file comes",
+            "earlier_vneid": "An ID this one may have replaced: unpaid the month before since_period, of the same "
+            "programme, name, date of birth and account, listed that month and not in since_period's registry, "
+            "while this ID was not listed the month before. Its months unpaid are not counted here (the registry "
+            "links no ID to another): check it, reconcile show; NULL when none or several fit",
         },
     ),
     "flag_repeats": (
