@@ -134,8 +134,8 @@ class Checks(BaseModel):
         description="Amounts in thousands: a registry or payments file of at least min_group amounts (active "
         "beneficiaries' amounts due, successful payments) more than half of which are under this many VND is "
         "refused: written in thousands of đồng, 1.500 for 1.500.000 (0: not checked). Also the smallest amount "
-        "recovered or written off that review import takes when a thousand times it is no more than the case's "
-        "amount at stake (500.000 read as 500 by an Excel set to English)",
+        "recovered or written off that review import takes when a thousand times it is no more than the most it "
+        "can record (500.000 read as 500 by an Excel set to English)",
     )
     control_totals: bool = Field(
         True,

@@ -140,14 +140,14 @@ SLIP = (
             "recovery",
             500.0,  # `500.000` typed into an Excel set to English (US): the number 500
             "case {case_id}: column 'Amount recovered or written off (VND)' (case_amount) holds 500 VND, under "
-            "10,000 VND (min_amount) and a thousandth or less of the case's amount at stake (8,158,000 VND): "
+            "10,000 VND (min_amount) and a thousandth or less of the most it can record (8,158,000 VND): "
             + SLIP.format(meant=500000),
         ),
         (
             "recovery",
             8_158,  # typed in thousands of đồng, as the month's reports write them
             "case {case_id}: column 'Amount recovered or written off (VND)' (case_amount) holds 8,158 VND, exactly a "
-            "thousandth of the case's amount at stake (8,158,000 VND): " + SLIP.format(meant=8158000),
+            "thousandth of the most it can record (8,158,000 VND): " + SLIP.format(meant=8158000),
         ),
     ],
     ids=["500.000 read as 500", "in thousands"],
@@ -173,6 +173,24 @@ def test_an_amount_a_thousandth_of_what_was_meant_refuses_the_book(case, tmp_pat
     # the whole amount, in đồng, is recorded
     assert decide(db, case_id, tmp_path / "right.xlsx", Status=status, **{AMOUNT: amount * 1000}).exit_code == 0
     assert money(db, case_id) == ("recovery", OVERPAID, amount * 1000, 0, OVERPAID - amount * 1000)
+
+
+def test_a_write_off_is_weighed_against_what_is_left_to_recover(case, tmp_path):
+    """3,158,000 recovered: 5,000,000 is left, and a write-off of 5000 (5.000.000 typed in thousands)
+    is refused against it; once 8,153,000 is recovered, a write-off of the 5,000 left is taken as typed."""
+    db, case_id = case
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 3_158_000}).exit_code == 0
+    book, n = book_with(db, case_id, tmp_path / "b.xlsx", Status="written_off", **{AMOUNT: 5_000})
+    res = invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 2, res.output
+    assert (
+        f"reconcile: b.xlsx: sheet 'Findings' row {n}: case {case_id}: column 'Amount recovered or written off (VND)' "
+        "(case_amount) holds 5,000 VND, exactly a thousandth of the most it can record (5,000,000 VND): "
+        + SLIP.format(meant=5000000)
+    ) in res.output.splitlines()
+    assert decide(db, case_id, tmp_path / "c.xlsx", Status="recovery", **{AMOUNT: 8_153_000}).exit_code == 0
+    assert decide(db, case_id, tmp_path / "d.xlsx", Status="written_off", **{AMOUNT: 5_000}).exit_code == 0
+    assert money(db, case_id) == ("written_off", OVERPAID, 8_153_000, 5_000, 0)
 
 
 def test_recovered_and_written_off_together_may_reach_the_amount_at_stake_not_pass_it(case, tmp_path):

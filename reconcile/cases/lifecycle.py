@@ -55,28 +55,32 @@ def amount_problem(status: str, amount: int | None, at_stake: int, recovered: in
     )
 
 
-def slip_problem(amount: int | None, at_stake: int, min_amount: int, case_id: str, column: str) -> str | None:
+def slip_problem(
+    status: str, amount: int | None, at_stake: int, recovered: int, min_amount: int, case_id: str, column: str
+) -> str | None:
     """Why a decision's amount looks a thousandth of what was meant, or None. Excel set to English (US)
     reads `500.000` typed into the amount cell as the number 500, and an officer used to reports in
-    thousands of đồng types 2500 for 2,500,000. Such an amount is refused when it is more than 0, at
-    most a thousandth of the case's amount at stake (so that the amount meant is no more than it),
-    and either exactly that thousandth or under `min_amount` VND ([checks], as the run of the book's
-    period had it; 0 turns that part off). An amount whose thousandfold would pass the amount at stake
-    cannot be such a slip, and is taken as typed."""
-    if not amount or amount * SCALE > at_stake:
+    thousands of đồng types 2500 for 2,500,000. The most the amount can be is the case's amount at
+    stake, less what was recovered for a write-off (amount_problem). Such an amount is refused when it
+    is more than 0, at most a thousandth of that most (so that the amount meant fits in it), and either
+    exactly that thousandth or under `min_amount` VND ([checks], as the run of the book's period had
+    it; 0 turns that part off). An amount whose thousandfold would pass the most cannot be such a slip,
+    and is taken as typed: 5,000 written off of the 5,000 left to recover."""
+    most = at_stake - recovered if status == "written_off" else at_stake
+    if not amount or amount * SCALE > most:
         return None
     said = (
         "it looks typed in thousands of đồng, or read by an Excel set to English (US), which takes 500.000 for "
         f"500; type the whole amount in đồng, digits only (such as {amount * SCALE}), and import again"
     )
-    if amount * SCALE == at_stake:
+    if amount * SCALE == most:
         return (
-            f"case {case_id}: column {column} holds {amount:,} VND, exactly a thousandth of the case's amount at "
-            f"stake ({at_stake:,} VND): {said}"
+            f"case {case_id}: column {column} holds {amount:,} VND, exactly a thousandth of the most it can record "
+            f"({most:,} VND): {said}"
         )
     if amount < min_amount:
         return (
             f"case {case_id}: column {column} holds {amount:,} VND, under {min_amount:,} VND (min_amount) and a "
-            f"thousandth or less of the case's amount at stake ({at_stake:,} VND): {said}"
+            f"thousandth or less of the most it can record ({most:,} VND): {said}"
         )
     return None

@@ -216,7 +216,8 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
             continue  # as the book was written: the auditor did not touch it
         if values[0] in MONEY and flag[0] in money:  # 500.000 read as 500: refused, naming the case and cell
             minimum = min_amounts.get(flag[1], Checks().min_amount)
-            why = slip_problem(values[3], money[flag[0]][0], minimum, flag[0], _as_headed("case_amount", sheet))
+            column = _as_headed("case_amount", sheet)
+            why = slip_problem(values[0], values[3], *money[flag[0]], minimum, flag[0], column)
             if why:
                 problems.append(f"{where}: {why}")
                 continue
