@@ -766,3 +766,43 @@ def test_a_value_date_no_calendar_has_rejects_its_row(tmp_path, written):
     assert (
         "row 2: rejected: value_date is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)" in res.stdout.splitlines()
     )
+
+
+def _wrapped(*details: list[str]) -> str:
+    """A Vietnamese statement of one debit of 750,000 per :86: field given (its lines)."""
+    lines = [":20:VCB240906000123", ":25:0071001234567", ":28C:249/1", ":60F:C240904VND50000000,"]
+    for n, field in enumerate(details, start=1):
+        lines += [f":61:2409050905D750000,NTRFCTXH24090000{n}//FT2424900010{n}", ":86:" + field[0], *field[1:]]
+    closing = 50_000_000 - 750_000 * len(details)
+    return statement(*lines, f":62F:C240905VND{closing},")
+
+
+def test_a_line_cut_at_65_characters_counting_the_tag_is_joined_without_a_space(tmp_path):
+    """A bank that cuts its lines at 65 characters with the `:86:` tag counted cuts the first line of
+    :86: after 61 characters: an ID cut there was joined with a space (`CCCD 00 1140012345`) and lost,
+    the payment taken for one naming nobody. Such a file's first lines are none longer than 61: a
+    first line of 61 is joined to the next without a space, a shorter one with a space."""
+    text = "CHI TRA TRO CAP XA HOI T09/2024 HO TRO NGUOI CAO TUOI CCCD 001140012345 PHAM VAN DUC"
+    physical = ":86:" + text
+    cut = [physical[4:65], physical[65:]]
+    assert len(":86:" + cut[0]) == 65 and cut[0].endswith("CCCD 00")
+    short = ["CHI TRA TRO CAP XA HOI T09/2024 CCCD 079196118125", "NGUYEN THI THANH HUONG"]
+    path = write(tmp_path, _wrapped(cut, short))
+    assert read(path)[1]["narrative"].to_list() == [
+        "CHI TRA TRO CAP XA HOI T09/2024 HO TRO NGUOI CAO TUOI CCCD 001140012345 PHAM VAN DUC",
+        "CHI TRA TRO CAP XA HOI T09/2024 CCCD 079196118125 NGUYEN THI THANH HUONG",
+    ]
+
+
+def test_a_first_line_of_61_characters_is_no_cut_where_the_bank_counts_65_after_the_tag(tmp_path):
+    """In a file whose first lines run to 65 characters after the tag (SWIFT's count), a first line of
+    61 ended where the bank chose: the next line's number is not glued to the ID before it (which
+    would make it a number of 16 digits, no ID)."""
+    long = ["CHI TRA TRO CAP XA HOI T09/2024 HO TRO NGUOI CAO TUOI CCCD 001140", "012345 PHAM VAN DUC"]
+    ended = ["CHI TRA TRO CAP XA HOI T09/2024 HO TRO NCT, CCCD 079196118125", "1234 NGUYEN VAN A"]
+    assert len(long[0]) == 65 and len(ended[0]) == 61
+    path = write(tmp_path, _wrapped(long, ended))
+    assert read(path)[1]["narrative"].to_list() == [
+        "CHI TRA TRO CAP XA HOI T09/2024 HO TRO NGUOI CAO TUOI CCCD 001140012345 PHAM VAN DUC",
+        "CHI TRA TRO CAP XA HOI T09/2024 HO TRO NCT, CCCD 079196118125 1234 NGUYEN VAN A",
+    ]

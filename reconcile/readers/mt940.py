@@ -33,7 +33,9 @@ Columns:
   `:86:`, its remittance information (`?20`-`?29` and `?60`-`?63`, or `/REMI/`). The run searches
   it for the 12-digit ID. A line of 65 characters (the SWIFT maximum) was cut by the bank in the
   middle of a word or number and is joined to the next without a space, so an ID cut in two is
-  whole again; shorter lines are joined with a space.
+  whole again; shorter lines are joined with a space. A bank that counts the `:86:` tag in its 65
+  (no first line of the file longer than 61 characters, and one of 61 followed by another) cut its
+  first lines at 61: such a line is joined to the next without a space too.
 - `bank_ref`: the bank's reference (after `//`). `aside`: why a debit is the bank's own, no payment
   (transaction type NCHG charges, NCOM commission, NINT interest, NTAX tax); the caller sets it aside.
 - `channel` `bank`; `status` `success`, or `returned` for a reversal (`RC`/`RD`), whose narrative
@@ -73,7 +75,7 @@ import polars as pl
 from reconcile.errors import InputFileError
 from reconcile.readers.camt_returns import Originals, ambiguous
 from reconcile.readers.mt940_balances import Statement, check_statement, control_of
-from reconcile.readers.mt940_details import clean, details_of, payment_reference
+from reconcile.readers.mt940_details import clean, details_of, payment_reference, tag_counted_in
 from reconcile.readers.mt940_fields import fields_of, text_of, unwrap
 from reconcile.readers.statements import HEADERS, SWIFT_OWN, refuse_foreign, statement_frame
 from reconcile.readers.tables import Control
@@ -221,8 +223,9 @@ def _statements(path: Path, text: str) -> list[Statement]:
             else:
                 statement.closing = amount.amount
         statement.currency = parser.currency
+    tag_counted = tag_counted_in([chunk.lines for chunk in chunks if chunk.tag == "86"])
     for statement in statements:
-        _finish(statement)
+        _finish(statement, tag_counted)
         check_statement(path, statement)
     return statements
 
@@ -295,13 +298,14 @@ def _bank_own(code: str | None, direction: str) -> str | None:
     return f"{what} (transaction type {code.upper()}), not a payment to a beneficiary"
 
 
-def _finish(statement: Statement) -> None:
-    """Fill what depends on the whole statement (its currency) and on the :86: fields read."""
+def _finish(statement: Statement, tag_counted: bool) -> None:
+    """Fill what depends on the whole statement (its currency) and on the :86: fields read (their
+    lines cut at 65 characters with the tag counted or not: mt940_details.tag_counted_in)."""
     currency = (statement.currency or "").strip().upper() or None
     for row in statement.rows:
         text = format(row["_amount"], "f")
         row["amount"] = text if currency in (None, "VND") else f"{text} {currency}"
-        details = details_of(row.pop("_details"))
+        details = details_of(row.pop("_details"), tag_counted)
         name, account, bank, remittance, keys = details
         row["payee_name"], row["account_number"], row["bank_code"] = name, account, bank
         row["payment_ref"] = payment_reference(row["_customer"], row["_bank"], keys)

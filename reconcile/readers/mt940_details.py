@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 LINE_LENGTH = 65  # SWIFT's maximum: a line this long was cut where the bank's line ended
+TAG = ":86:"  # a bank that cuts its lines at 65 characters with the tag counted cuts the first after 61
 
 SUBFIELD_LENGTH = 27  # the maximum of a German :86: subfield (?20, ?32, ...)
 
@@ -101,9 +102,13 @@ def clean(value) -> str | None:
     return value or None
 
 
-def details_of(fields: list[list[str]]) -> tuple[str | None, str | None, str | None, str | None, dict[str, str]]:
+def details_of(
+    fields: list[list[str]], tag_counted: bool = False
+) -> tuple[str | None, str | None, str | None, str | None, dict[str, str]]:
     """Counterparty name, account and bank, the narrative, and the references found (EREF, PREF,
-    KREF, MARF) of a transaction's :86: fields (usually one)."""
+    KREF, MARF) of a transaction's :86: fields (usually one). `tag_counted`: the file's bank cuts its
+    lines at 65 characters with the `:86:` tag counted (tag_counted_in), so that a first line of 61
+    characters was cut where it was full."""
     if not fields:
         return None, None, None, None, {}
     glued = "".join("".join(line.strip("\r\n") for line in lines) for lines in fields).strip()
@@ -111,8 +116,23 @@ def details_of(fields: list[list[str]]) -> tuple[str | None, str | None, str | N
         return _german(glued)
     if SEPA_START.match(glued):
         return _sepa(glued)
-    text = " ".join(joined(lines, LINE_LENGTH) for lines in fields)
+    if tag_counted:
+        text = " ".join(joined([TAG + lines[0], *lines[1:]], LINE_LENGTH)[len(TAG) :] for lines in fields)
+    else:
+        text = " ".join(joined(lines, LINE_LENGTH) for lines in fields)
     return None, None, None, clean(text), {}
+
+
+def tag_counted_in(fields: list[list[str]]) -> bool:
+    """Whether a file's bank cuts its :86: lines at 65 characters counting the tag (`:86:` and 61
+    characters, then 65 on each line after it) rather than at 65 after it, as SWIFT counts: some
+    first line followed by another is 61 characters long, and none of the file's first lines is
+    longer. A bank that counts as SWIFT does writes first lines of 62 to 65 characters where its
+    text is long; one that cuts at word ends leaves no mark to tell, and is taken to count as SWIFT
+    does."""
+    firsts = [len(lines[0]) for lines in fields if lines]
+    cut = any(len(lines) > 1 and len(lines[0]) == LINE_LENGTH - len(TAG) for lines in fields)
+    return cut and max(firsts) <= LINE_LENGTH - len(TAG)
 
 
 def joined(pieces: list[str], width: int, cut_at: tuple[int, ...] = ()) -> str:
