@@ -171,6 +171,9 @@ class Profile(BaseModel):
     credit: str | list[str] | None = Field(
         None, description="Header of the credit (money in) column of a statement (or several alternatives)"
     )
+    balance: str | list[str] | None = Field(
+        None, description="Header of a statement's running balance column (or several): checked row by row"
+    )
     thousands: Literal[".", ",", " ", "auto"] = Field(
         "auto", description="Thousands separator of amounts; 'auto' accepts 1.500.000, 1,500,000 and 1 500 000"
     )
@@ -184,7 +187,7 @@ class Profile(BaseModel):
         "value of the row above (a statement that prints the date once per day)",
     )
 
-    @field_validator("debit", "credit")
+    @field_validator("debit", "credit", "balance")
     @classmethod
     def _headers_given(cls, value: str | list[str] | None) -> str | list[str] | None:
         if value is not None:
@@ -223,6 +226,8 @@ class Profile(BaseModel):
                 raise ValueError("debit/credit: only a payments profile has them")
             if "amount" in self.columns:
                 raise ValueError("columns.amount: a profile with debit/credit takes the amount from them")
+        if self.balance and not self.debit:
+            raise ValueError("balance: only a profile with debit/credit has a running balance")
         return self
 
     def described(self, lang: str) -> str:

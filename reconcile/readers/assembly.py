@@ -13,6 +13,7 @@ from reconcile.contracts import RecordKind
 from reconcile.errors import NotThisRole
 from reconcile.normalise.text import fold
 from reconcile.profiles import near_miss
+from reconcile.readers.balances import check_running_balance
 from reconcile.readers.birth_split import read_split_birth, split_birth_columns
 from reconcile.readers.headers import HeaderChooser, clean_headers, map_headers, unique_names
 from reconcile.readers.layout import HEADER_AGAIN, apply_profile, blank_or_total_rows, header_again, profile_columns
@@ -102,6 +103,7 @@ def build_table(
         whole = table.frame.select(pl.col(ROW_COLUMN).max()).item()  # before its totals row is taken out
         if take_totals_row(table, tail_rows(table.frame, table)) is None and fmt != "parquet":
             table.last_row = whole
+        check_running_balance(table, table.frame)  # a CSV file's when it is staged
     return table
 
 

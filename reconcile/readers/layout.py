@@ -9,7 +9,7 @@ import polars as pl
 
 from reconcile.errors import InputFileError
 from reconcile.normalise.text import fold
-from reconcile.profiles import Profile, SkipRule, header_contains
+from reconcile.profiles import Profile, SkipRule, _alternatives, header_contains
 from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
 from reconcile.readers.tables import RawTable
@@ -178,6 +178,9 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
         if credit is not None:
             reasons.append((_no_money(debit) & ~_no_money(credit), money_in(profile.name)))
             table.credit_column = credit  # a credit may be a payment's return (returns_across.py)
+            balance = _first_column_of(table, _alternatives(profile.balance))
+            if balance is not None and balance not in (debit, credit):  # checked row by row: balances.py
+                table.balance = (debit, credit, balance)
         reasons.append((_no_money(debit), f"{NO_DEBIT} (profile {profile.name})"))
         derived.append(pl.col(debit).alias(DERIVED + "amount"))
         table.header_map[DERIVED + "amount"] = "amount"

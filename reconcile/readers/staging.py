@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from reconcile.errors import ReconcileError
+from reconcile.readers.balances import check_running_balance
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.roles import no_data_rows
 from reconcile.readers.tables import RawTable
@@ -45,6 +46,9 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
             table.last_row = pl.DataFrame(last).select(pl.col(ROW_COLUMN).max()).item()
         if rows == 0:
             raise no_data_rows(table.path)
+        if table.balance is not None:  # a statement export's running balance: its four columns alone
+            kept = pl.read_parquet(name, columns=[ROW_COLUMN, SKIP_COLUMN, *table.balance])
+            check_running_balance(table, kept.filter(pl.col(ROW_COLUMN) >= first_row))
     except BaseException as exc:
         remove()  # now, not when the table goes: the error's traceback holds on to the table
         utf8 = table.encoding in ("utf-8", "utf-8-sig")

@@ -1,0 +1,101 @@
+"""A statement export's running balance (Số dư), checked row by row, as an MT940's or a camt
+statement's balances are checked against its entries (mt940_balances.py, camt_totals.py).
+
+A profile that names the balance column of its layout (`balance = "Số dư"`) besides its debit and
+credit columns has it checked: each balance a row states must be the balance stated before it, less
+the debits and plus the credits of the rows since (the row itself included), exactly. A row deleted
+from the export, or an amount edited, breaks the chain at the row after it, and the file is refused
+naming that row. Every row that moves money counts, whether it is a payment or is set aside (money
+in, the bank's charges); a balance row (`Số dư đầu kỳ`) only states a balance; blank rows, the
+header again, subtotals and totals and what is under the file's totals row move nothing. A row with
+no balance (a bank that prints it once per day) passes its movements on to the next balance. The
+chain starts at the first balance stated (the opening balance row, when the export has one), and
+starts again after a row whose debit, credit or balance cannot be read as a whole number of VND
+(that row is rejected, or set aside, with its own reason). An export listed newest first is checked
+from its last row up."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from reconcile.errors import InputFileError
+from reconcile.readers.layout import HEADER_AGAIN
+from reconcile.readers.mt940_balances import CONTROL_FIX
+from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.row_values import amount_of
+from reconcile.readers.tables import RawTable
+from reconcile.readers.totals import UNDER_TOTALS
+
+# rows that move no money: their reasons as the profile and the readers give them
+NO_MOVEMENT = ("blank row", HEADER_AGAIN, UNDER_TOTALS, "a total row")
+BALANCE_ROW = "a balance row"
+NONE = re.compile(r"^\s*(?:[-–—]|0+(?:[.,]0+)*)?\s*$")  # an empty debit or credit cell: as layout._NO_MONEY
+
+
+def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
+    """Refuse the table when its running balance does not follow from its rows (module doc). `frame`:
+    the table's data rows in file order, with the row number, the reason set aside and the debit,
+    credit and balance columns (the totals row and the rows under it may be among them)."""
+    if table.balance is None:
+        return
+    debit, credit, balance = table.balance
+    end = table.control.row if table.control is not None and table.control.row is not None else None
+    rows = [
+        r
+        for r in frame.select(ROW_COLUMN, SKIP_COLUMN, debit, credit, balance).iter_rows()
+        if (end is None or r[0] < end) and not (r[1] or "").startswith(NO_MOVEMENT)
+    ]
+    broken = _broken(rows)
+    if broken is None or _broken(rows[::-1]) is None:
+        return
+    row, before, moves, stated = broken
+    name = " ".join(str(balance).split())
+    sign = "+" if moves > 0 else ""
+    raise InputFileError(
+        f"{table.path} (sheet '{table.sheet}')" if table.sheet else str(table.path),
+        f"its balance column '{name}' does not follow at row {row:,}: the balance before it is "
+        f"{before:,}, the rows up to it move {sign}{moves:,}, and it says {stated:,}",
+        CONTROL_FIX,
+    )
+
+
+def _broken(rows: list[tuple]) -> tuple[int, int, int, int] | None:
+    """The first row whose balance does not follow, in the order given: (row, the balance before it,
+    the movements since, the balance it states); None when every balance follows."""
+    before: int | None = None  # the last balance stated
+    moves = 0  # the movements since it
+    for row, skip, debit, credit, balance in rows:
+        stated = _number(balance, blank=None)
+        if (skip or "").startswith(BALANCE_ROW):
+            moved: int | None = 0
+        else:
+            out, into = _number(debit, blank=0), _number(credit, blank=0)
+            moved = into - out if isinstance(out, int) and isinstance(into, int) else None
+        if moved is None or (stated is not None and not isinstance(stated, int)):
+            before = stated if isinstance(stated, int) and moved is not None else None  # the chain starts again
+            moves = 0
+            continue
+        moves += moved
+        if stated is None:
+            continue
+        if before is not None and before + moves != stated:
+            return int(row), before, moves, stated
+        before, moves = stated, 0
+    return None
+
+
+def _number(value, blank: int | None) -> int | str | None:
+    """A cell as a whole number of VND (`1.500.000`, `-2,000,000`, `1500000.0`), `blank` when empty,
+    or the text when it is no such number."""
+    text = "" if value is None else str(value).strip()
+    if text in ("", "-", "–", "—"):
+        return blank
+    if NONE.match(text):
+        return 0
+    negative = text.startswith("-")
+    read = amount_of(text.lstrip("-").strip())
+    if not isinstance(read, int):
+        return text
+    return -read if negative else read

@@ -1,0 +1,94 @@
+"""A statement export's running balance (Số dư) checked row by row: a row deleted from the export
+refuses the file naming the first row whose balance does not follow, as an MT940's balances that do
+not add up refuse it; a complete export, newest first or oldest first, passes."""
+
+from __future__ import annotations
+
+import duckdb
+import openpyxl
+from click.testing import CliRunner
+
+from conftest import FIXTURES
+from reconcile.cli import cli
+
+REGISTRY = FIXTURES / "statements" / "registry.csv"
+FIX = "ask the bank for the statement again; the file may be cut short or edited"
+
+# fmt: off
+HEADER = ["STT", "Ngày giao dịch", "Số bút toán", "Diễn giải", "Tên đối ứng", "Tài khoản đối ứng", "Ghi nợ", "Ghi có", "Số dư"]
+ROWS = [
+    ["", "", "", "Số dư đầu kỳ", "", "", "", "", "50.000.000"],
+    ["1", "05/09/2024", "BT001", "CHI TRA TCXH T09 CCCD 079196118125", "NGUYỄN THỊ THANH HƯƠNG", "0071000000001", "1.500.000", "", "48.500.000"],
+    ["2", "05/09/2024", "BT002", "CHI TRA TCXH T09 CCCD 001038005555", "TRẦN VĂN BÌNH", "0071000000002", "2.250.000", "", "46.250.000"],
+    ["3", "05/09/2024", "BT003", "Phí chuyển tiền", "", "", "11.000", "", "46.239.000"],
+    ["4", "06/09/2024", "BT004", "KBNN cap kinh phi", "KHO BAC NHA NUOC", "3511", "", "5.000.000", "51.239.000"],
+    ["5", "06/09/2024", "BT005", "CHI TRA TCXH T09 CCCD 001145007788", "LÊ THỊ HỒNG NHUNG", "0071000000003", "1.000.000", "", "50.239.000"],
+    ["", "", "", "Số dư cuối kỳ", "", "", "", "", "50.239.000"],
+]
+# fmt: on
+
+
+def write_csv(path, rows) -> None:
+    lines = ["SAO KÊ TÀI KHOẢN,,,,,,,,", ",".join(HEADER)]
+    lines += [",".join(f'"{cell}"' if cell else "" for cell in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def run(tmp_path, payments):
+    db = tmp_path / "r.duckdb"
+    args = ["run", "--period", "2024-09", "--db", str(db), "--registry", str(REGISTRY), "--payments", str(payments)]
+    res = CliRunner().invoke(cli, [*args, "--profile", "vn-bank-statement"])
+    return res, db
+
+
+def test_an_export_with_a_payment_row_deleted_is_refused_at_the_row_after_it(tmp_path):
+    """BT002 (Trần Văn Bình, 2,250,000) deleted from the export: it ran with exit 0 and a false
+    MISSING_PAYMENT for him, the export passing as clean. Its balances no longer follow at row 5."""
+    path = tmp_path / "sao_ke.csv"
+    write_csv(path, [r for r in ROWS if r[2] != "BT002"])
+    res, db = run(tmp_path, path)
+    assert res.exit_code == 2, res.output
+    assert res.output.splitlines()[-1] == (
+        f"reconcile: error: {path}: its balance column 'Số dư' does not follow at row 5: the balance before "
+        f"it is 48,500,000, the rows up to it move -11,000, and it says 46,239,000; {FIX}"
+    )
+    assert not db.exists()
+
+
+def test_an_amount_edited_in_a_workbook_is_refused_at_its_row(tmp_path):
+    """The same export as a workbook (read whole, not staged), BT005's amount edited to 100,000."""
+    path = tmp_path / "sao_ke.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sao ke"
+    sheet.append(HEADER)
+    for row in ROWS:
+        sheet.append([cell or None for cell in (["5", *row[1:6], "100.000", *row[7:]] if row[2] == "BT005" else row)])
+    book.save(path)
+    res, db = run(tmp_path, path)
+    assert res.exit_code == 2, res.output
+    assert res.output.splitlines()[-1] == (
+        f"reconcile: error: {path} (sheet 'Sao ke'): its balance column 'Số dư' does not follow at row 7: the "
+        f"balance before it is 51,239,000, the rows up to it move -100,000, and it says 50,239,000; {FIX}"
+    )
+    assert not db.exists()
+
+
+def test_a_complete_export_passes_oldest_or_newest_first_and_without_a_balance_on_every_row(tmp_path):
+    """The whole export passes; so does it listed newest first, and with the balance printed on the
+    day's last row alone (the rows without one pass their movements on)."""
+    for name, rows in (
+        ("oldest.csv", ROWS),
+        ("newest.csv", ROWS[-1:] + ROWS[-2:0:-1] + ROWS[:1]),
+        ("daily.csv", [[*r[:8], ""] if r[2] in ("BT001", "BT002", "BT004") else r for r in ROWS]),
+    ):
+        path = tmp_path / name
+        write_csv(path, rows)
+        res, db = run(tmp_path, path)
+        assert res.exit_code == 0, (name, res.output)
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert con.execute("SELECT code, vneid FROM flags ORDER BY vneid").fetchall() == [
+                ("MISSING_PAYMENT", "001140012345")
+            ], name
+            assert con.execute("SELECT count(*) FROM payments").fetchone() == (3,), name
+        db.unlink()
