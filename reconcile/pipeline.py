@@ -34,7 +34,7 @@ from reconcile.match import match
 from reconcile.measure import RUN_NONCASH_BASE, replaced, summarise
 from reconcile.normalise.stage import stage_files
 from reconcile.profiles import resolve
-from reconcile.readers import RawTable, SkippedSheet, read_tables
+from reconcile.readers import RawTable, SkippedSheet, check_chain, read_tables
 from reconcile.readers.returns_across import pair_returns_across
 from reconcile.results import RunResult
 from reconcile.rules import find
@@ -133,6 +133,7 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
                 + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
                 + f"; read {', '.join(repr(t.sheet) for t in read)}"
             )
+    check_chain([span for _, table in tables for span in table.spans])  # a day's statement left out
     # a return in one statement of the month, its payment in another (or booked as a plain credit)
     ambiguous, unpaired = pair_returns_across(t for _, t in tables)
     for where, n in ambiguous.items():

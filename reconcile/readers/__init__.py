@@ -20,6 +20,7 @@ from reconcile.contracts import RecordKind
 from reconcile.errors import InputFileError, NotThisRole
 from reconcile.profiles import Profile
 from reconcile.readers.assembly import build_table
+from reconcile.readers.chain import Span, check_chain
 from reconcile.readers.formats import detect_format
 from reconcile.readers.headers import HeaderChooser, map_headers
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
@@ -107,10 +108,12 @@ def read_tables(
     if fmt in STATEMENTS:
         from reconcile.readers import camt, mt940
 
-        headers, frame, first_row, control = (camt if fmt == "camt" else mt940).read_with_control(path)
+        spans: list[Span] = []
+        headers, frame, first_row, control = (camt if fmt == "camt" else mt940).read_with_control(path, spans=spans)
+        check_chain(spans)  # a day's statement missing between two of the file's (the run's: pipeline.py)
         chooser.how = fmt
         table = build_table(path, kind, fmt, chooser, headers, frame, first_row, digest)
-        table.control = control
+        table.control, table.spans = control, spans
         return [table], []
     types, rows = parquet.schema(path)
     chooser([list(types)])

@@ -84,6 +84,7 @@ from reconcile.readers import limits
 from reconcile.readers.camt_entries import NOT_BOOKED, account_number, date_of, entry_rows, entry_status
 from reconcile.readers.camt_returns import pair_returns
 from reconcile.readers.camt_totals import Totals
+from reconcile.readers.chain import Span
 from reconcile.readers.statements import HEADERS, refuse_foreign, statement_frame
 from reconcile.readers.tables import Control
 from reconcile.readers.xmlpath import local_name, namespace_of, xml_clean, xml_text
@@ -115,10 +116,13 @@ def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
     return headers, frame.select(headers), first_row
 
 
-def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.DataFrame, int, Control | None]:
+def read_with_control(
+    path: Path, vnd_only: bool = True, spans: list[Span] | None = None
+) -> tuple[list[str], pl.DataFrame, int, Control | None]:
     """As `read`, and the file's own totals once checked against the entries read (None when it
     states none). A file whose totals disagree with its entries is refused, and so is one whose entries
-    are all in another currency than VND (unless `vnd_only` is false)."""
+    are all in another currency than VND (unless `vnd_only` is false). Each statement's account and
+    balances are added to `spans`, for the chain of the statements given together (chain.py)."""
     totals = Totals(path)
     rows: list[dict] = []
     for entry, statement in _entries(path, totals):
@@ -129,6 +133,8 @@ def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.
     if vnd_only:
         refuse_foreign(path, [row["_currency"] for row in rows])
     frame = statement_frame(rows, [row["_return"] and row["direction"] == "DBIT" for row in rows])
+    if spans is not None:
+        spans.extend(totals.spans)
     return list(HEADERS), frame, 1, totals.control()
 
 

@@ -20,10 +20,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Context, Decimal
 from pathlib import Path
 
 from reconcile.errors import InputFileError
+from reconcile.readers.chain import Span
 from reconcile.readers.tables import Control
 from reconcile.readers.xmlpath import xml_child, xml_children, xml_text
 
@@ -79,6 +81,7 @@ class _Statement:
     opening: tuple[Decimal, str | None] | None = None  # OPBD (else PRCD), signed, and its currency
     opening_code: str | None = None
     closing: tuple[Decimal, str | None] | None = None  # CLBD
+    closed: date | None = None  # the CLBD's date
     currencies: set[str | None] = field(default_factory=set)  # of the booked entries
 
 
@@ -97,6 +100,7 @@ class Totals:
         self.transactions = 0
         self.group: tuple[int | None, Decimal | None] | None = None
         self.balanced: list[_Tally] = []  # the booked debits of each statement whose balances agree
+        self.spans: list[Span] = []  # each statement's account and balances: chain.py
 
     def start(self, name: str) -> None:
         self.statements += 1
@@ -126,7 +130,10 @@ class Totals:
             amount = -amount
         value = (amount, _currency(xml_child(element, "Amt")))
         if code == "CLBD":
-            statement.closing = value
+            statement.closing, statement.closed = (
+                value,
+                _date(xml_text(element, "Dt", "Dt") or xml_text(element, "Dt", "DtTm")),
+            )
         elif statement.opening is None or (code == "OPBD" and statement.opening_code == "PRCD"):
             statement.opening, statement.opening_code = value, code
 
@@ -151,6 +158,11 @@ class Totals:
         if statement is None:
             return
         self._check_balances(statement, own_account)
+        opening, closing = statement.opening or (None, None), statement.closing or (None, None)
+        currency = closing[1] if opening[1] in (None, closing[1]) else None  # two currencies: in no chain
+        self.spans.append(
+            Span(self.path, statement.position, own_account, currency, opening[0], closing[0], statement.closed)
+        )
         if not statement.stated:
             return
         # A statement's totals usually cover its booked entries only (a pending entry is not in the
@@ -231,6 +243,14 @@ class Totals:
                 what=f"camt balances{of} (debits)",
                 checked=True,
             )
+        return None
+
+
+def _date(text: str | None) -> date | None:
+    """An ISO date (`2024-09-16`, or the day of a `2024-09-16T23:59:59`), None for anything else."""
+    try:
+        return date.fromisoformat((text or "")[:10])
+    except ValueError:
         return None
 
 

@@ -74,6 +74,7 @@ import polars as pl
 
 from reconcile.errors import InputFileError
 from reconcile.readers.camt_returns import Originals, ambiguous
+from reconcile.readers.chain import Span
 from reconcile.readers.mt940_balances import Statement, check_statement, control_of
 from reconcile.readers.mt940_details import clean, details_of, payment_reference, tag_counted_in
 from reconcile.readers.mt940_fields import fields_of, text_of, unwrap
@@ -141,13 +142,18 @@ def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
     return headers, frame.select(headers), first_row
 
 
-def read_with_control(path: Path, vnd_only: bool = True) -> tuple[list[str], pl.DataFrame, int, Control | None]:
+def read_with_control(
+    path: Path, vnd_only: bool = True, spans: list[Span] | None = None
+) -> tuple[list[str], pl.DataFrame, int, Control | None]:
     """As `read`, and the debit totals once the statements' balances (or an MT942's `:90D:`) are
     checked against the transactions read (None when the file states nothing to check). A file
     whose balances disagree with its transactions is refused, and so is one whose transactions are
-    all in another currency than VND (unless `vnd_only` is false)."""
+    all in another currency than VND (unless `vnd_only` is false). Each statement's account and
+    balances are added to `spans`, for the chain of the statements given together (chain.py)."""
     text = text_of(path)
     statements = _statements(path, text)
+    if spans is not None:
+        spans.extend(Span(path, s.position, s.account, s.currency, s.opening, s.closing, s.closed) for s in statements)
     rows: list[dict] = []
     for statement in statements:
         rows.extend(statement.rows)
@@ -181,6 +187,8 @@ def _statements(path: Path, text: str) -> list[Statement]:
             continue
         if chunk.tag in AFTER_LINES:
             row = None
+        if chunk.tag.startswith("25"):
+            statement.account = " ".join(chunk.lines).strip() or None
         if chunk.tag not in PARSED:
             continue
         value = chunk.lines[:2] if chunk.tag == "61" else chunk.lines  # a third :61: line is not in the format
@@ -221,7 +229,7 @@ def _statements(path: Path, text: str) -> list[Statement]:
             if chunk.tag.startswith("60"):
                 statement.opening = amount.amount
             else:
-                statement.closing = amount.amount
+                statement.closing, statement.closed = amount.amount, getattr(balance, "date", None)
         statement.currency = parser.currency
     tag_counted = tag_counted_in([chunk.lines for chunk in chunks if chunk.tag == "86"])
     for statement in statements:

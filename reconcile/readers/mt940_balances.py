@@ -8,6 +8,7 @@ the file's control. See mt940.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Context, Decimal
 from pathlib import Path
 
@@ -29,6 +30,8 @@ class Statement:
     stated: dict[str, tuple[int, Decimal]] = field(default_factory=dict)  # 'D'/'C' from :90D:/:90C:
     currency: str | None = None
     checked_by: str | None = None  # 'balances', '90D' or None
+    account: str | None = None  # :25:, for the chain of statements given together (chain.py), never printed
+    closed: date | None = None  # the closing balance's date
 
 
 def _sum(amounts) -> Decimal:
