@@ -332,10 +332,22 @@ def test_transaction_without_details_and_other_currencies(tmp_path):
     assert rows_of(path) == [
         # an amount in another currency keeps it, so the normaliser refuses it instead of reading dong
         ("REF1", None, None, None, "100.50 USD", "2024-09-06", "bank", "success", "Phi dich vu", "DBIT", None),
-        # a batch without per-transaction amounts: the entry total is no transaction's amount
-        ("E1", "A", None, None, None, "2024-09-07", "bank", "success", None, "DBIT", None),
-        # no reference of its own: the entry's, numbered, so that the batch is not one reference twice
-        ("REF2/2", "B", None, None, None, "2024-09-07", "bank", "success", None, "DBIT", None),
+        # a batch without per-transaction amounts: the entry total is no transaction's amount, and the
+        # entry is one row of it, set aside naming it (its transfers are in the batch's own list)
+        (
+            "REF2",
+            None,
+            None,
+            None,
+            "3000000",
+            "2024-09-07",
+            "bank",
+            "success",
+            None,
+            "DBIT",
+            "a batch entry of 3,000,000 VND whose 2 transaction details state no amount: its transfers are read "
+            "from the batch's own list (camt.054 or payment file), to be given too",
+        ),
     ]
 
 

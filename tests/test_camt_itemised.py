@@ -180,3 +180,51 @@ def test_an_id_cut_across_35_character_ustrd_pieces_is_whole_again(tmp_path):
             ("MISSING_PAYMENT", "001045000002"),
             ("MISSING_PAYMENT", "001150000001"),
         ]
+
+
+UNAMOUNTED = (
+    "a batch entry of 4,750,000 VND whose 3 transaction details state no amount: its transfers are read from the "
+    "batch's own list (camt.054 or payment file), to be given too"
+)
+
+
+def unamounted(ref: str, name: str, text: str) -> str:
+    return transfer(ref, "", name, text).replace('<Amt Ccy="VND"></Amt>', "")
+
+
+def test_a_batch_whose_details_state_no_amount_is_one_row_set_aside_naming_its_total(tmp_path):
+    """A batch entry of 4,750,000 VND whose three transfers state no amount gave three rows each
+    rejected as `amount missing`, the entry's total named nowhere. It is one row of the entry's
+    amount, set aside as a batch not itemised is; an entry of one transfer without an amount of its
+    own still takes the entry's."""
+    registry = tmp_path / "registry.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    path = statement(
+        tmp_path,
+        "",
+        entry(
+            "B1",
+            "4750000",
+            unamounted("B1-1", "NGUYEN THI AN", "TCXH T9 001150000001"),
+            unamounted("B1-2", "TRAN VAN BINH", "TCXH T9 001045000002"),
+            unamounted("B1-3", "PHAM VAN DUNG", "TCXH T9 079040000004"),
+            batch=3,
+        ),
+        entry("P1", "250000", unamounted("P1", "DO THI GIANG", "TCXH T9 001160000007")),
+    )
+    assert rows_with_reasons(path) == [("B1", "4750000", "B1", UNAMOUNTED), ("P1", "250000", "P1", None)]
+    db = tmp_path / "r.duckdb"
+    res = CliRunner().invoke(
+        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(path)]
+    )
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside, amount_read, amount_set_aside "
+            "FROM inputs WHERE role = 'payments'"
+        ).fetchone() == (2, 1, 0, 1, 5_000_000, 4_750_000)
+        assert con.execute("SELECT source_row, set_aside, reason FROM rejected_rows").fetchall() == [
+            (1, True, UNAMOUNTED)
+        ]
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert res.output.splitlines()[-1] == f"set aside: 1 row: {UNAMOUNTED} (row 1)"

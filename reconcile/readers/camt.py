@@ -14,8 +14,9 @@ Status: a booked entry (`Sts` BOOK, or no status) is `success`. An entry not boo
 pending, `FUTR` future, `INFO` information only) is not a completed payment, and neither are the
 bank's own charges, commission, fees, tax and interest (`BkTxCd` sub-family CHRG, COMM, FEES, TAXE,
 INTR, or a proprietary code NCHG, NCOM, NINT, NTAX) nor a batch booked as one entry that the
-statement does not itemise (`Btch/NbOfTxs` > 1, no `TxDtls`): the reader gives the reason in
-`aside`, and the caller sets the row aside with it. An entry whose transaction details add up to less
+statement does not itemise (`Btch/NbOfTxs` > 1, no `TxDtls`), or whose several `TxDtls` state no
+amount (one row of the entry's amount): the reader gives the reason in `aside`, and the caller sets
+the row aside with it. An entry whose transaction details add up to less
 than its amount (a batch that itemises some of its transfers) gives one more row, after them: the
 rest of its amount, set aside with the entry's amount and what its details add up to, so that every
 dong of the entry is read, loaded, rejected or set aside. A

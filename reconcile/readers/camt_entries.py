@@ -112,6 +112,11 @@ def entry_rows(entry: ET.Element, statement: dict, first_row: int = 1) -> list[d
                 "_currency": currency,
             }
         )
+    total = _amount(xml_child(entry, "Amt"))
+    if len(details) > 1 and _number(total) is not None and all(row["amount"] is None for row in rows):
+        # no transfer's amount given (an entry in VND): one row for the entry, its amount, set aside saying why
+        batch_aside = _aside(entry, status_code, booking, None) or _unamounted(Decimal(str(total)), len(details))
+        return [{**rows[0], **_entry_row(entry, statement, booking, str(total)), "aside": batch_aside}]
     rest = unitemised(entry, rows, first_row) if details else None
     if rest is not None:
         rows.append(
@@ -132,6 +137,30 @@ def entry_rows(entry: ET.Element, statement: dict, first_row: int = 1) -> list[d
             }
         )
     return rows
+
+
+def _entry_row(entry: ET.Element, statement: dict, booking: str | None, amount: str) -> dict:
+    """The values of a row that stands for a whole entry, not one of its transfers."""
+    return {
+        **dict.fromkeys(("payee_name", "bank_code", "account_number", "_reason")),
+        "payment_ref": xml_text(entry, "NtryRef") or xml_text(entry, "AcctSvcrRef"),
+        "amount": amount,
+        "value_date": _date(xml_child(entry, "ValDt")) or _date(xml_child(entry, "BookgDt")) or statement["date"],
+        "status": "success",
+        "narrative": xml_text(entry, "AddtlNtryInf"),
+        "direction": booking,
+        "bank_ref": xml_text(entry, "AcctSvcrRef"),
+        "_booked": booking,
+        "_return": False,
+    }
+
+
+def _unamounted(total: Decimal, details: int) -> str:
+    """Why an entry whose transaction details state no amount is set aside (as a batch not itemised)."""
+    return (
+        f"a batch entry of {_vnd(total)} VND whose {details:,} transaction details state no amount: its transfers "
+        "are read from the batch's own list (camt.054 or payment file), to be given too"
+    )
 
 
 def remittance(tx: ET.Element | None) -> str | None:
