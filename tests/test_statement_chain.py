@@ -89,3 +89,33 @@ def test_a_day_left_out_of_a_camt_file_of_daily_statements_is_refused(tmp_path):
         f"reconcile: error: {path}: its statement 3 opens at 46,250,000, but its statement 2 before it, of the same "
         f"account, closes at 48,500,000 on 2024-09-05: the statements of the days between them are missing; {FIX}"
     )
+
+
+def test_the_pages_of_a_day_follow_one_another_in_whatever_order_they_are_given(tmp_path):
+    """The 5th in two pages (`:62M:` then `:60M:`), the second page first in the file, between the 4th
+    and the 6th: no day is missing."""
+    pages = [
+        (":60F:C240904VND100000000,", [], ":62F:C240904VND100000000,"),
+        (":60M:C240904VND98500000,", [], ":62F:C240905VND98500000,"),
+        (
+            ":60F:C240904VND100000000,",
+            [":61:2409050905D1500000,NTRFCTXH240905", ":86:TCXH T09/2024 CCCD 079196118125"],
+            ":62M:C240905VND98500000,",
+        ),
+        (":60F:C240905VND98500000,", [], ":62F:C240906VND98500000,"),
+    ]
+    lines = []
+    for n, (opening, moves, closing) in enumerate(pages, start=1):
+        lines += [f":20:VCB{n}", ":25:0071001234567", f":28C:{n}/1", opening, *moves, closing, "-"]
+    path = tmp_path / "bank.sta"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 0, res.output
+    text = "\n".join(lines).replace(":60F:C240905VND98500000,", ":60F:C240905VND99000000,")  # the 6th's balances
+    path.write_text(text.replace(":62F:C240906VND98500000,", ":62F:C240906VND99000000,") + "\n")
+    res = CliRunner().invoke(cli, ["check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 2, res.output
+    assert res.output.splitlines()[-1] == (
+        f"reconcile: error: {path}: its statement 4 opens at 99,000,000, but its statement 3 before it, of the same "
+        f"account, closes at 98,500,000 on 2024-09-05: the statements of the days between them are missing; {FIX}"
+    )

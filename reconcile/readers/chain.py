@@ -1,6 +1,7 @@
 """The statements of one account given together (daily camt.053 or MT940 statements of a month, in
 one file or several) checked as a chain: each one's opening balance must be the closing balance of
-the one before it, by their closing dates.
+the one before it, by their closing dates (of one closing on the day before, or on its own day: the
+pages of one statement and intraday statements follow one another in whatever order they are given).
 
 A day left out (the 17th of statements for the 1st to the 30th) would pass unnoticed: each
 statement adds up on its own, and the day's payments would be reported as missing payments. Such a
@@ -41,20 +42,21 @@ class Span:
 
 
 def check_chain(spans: list[Span]) -> None:
-    """Refuse the statements when one's opening balance is not the closing balance of the one before
-    it of the same account and currency, in order of their closing dates (then as given)."""
-    groups: dict[tuple, list[tuple[int, Span]]] = {}
-    for order, span in enumerate(spans):
+    """Refuse the statements when one's opening balance is the closing balance of none of the same
+    account and currency that close on the day before it (the last day before its own that one
+    closes on) or on its own day (the pages of one statement, intraday statements, the same day
+    given twice, in whatever order)."""
+    groups: dict[tuple, dict] = {}
+    for span in spans:
         if span.chained:
             key = ("".join(ch for ch in str(span.account) if ch.isalnum()).upper(), (span.currency or "").upper())
-            groups.setdefault(key, []).append((order, span))
-    for group in groups.values():
-        ordered = [span for _, span in sorted(group, key=lambda item: (item[1].closed, item[0]))]
-        for before, span in pairwise(ordered):
-            # statements closing on the same day (pages of one, intraday ones) follow one another in either order
-            tied = [s.closing for s in ordered if s.closed == before.closed and s is not span]
-            if span.opening != before.closing and span.opening not in tied:
-                raise _gap(before, span)
+            groups.setdefault(key, {}).setdefault(span.closed, []).append(span)
+    for days in groups.values():
+        for before, day in pairwise(sorted(days)):
+            for span in days[day]:
+                follows = {s.closing for s in days[before]} | {s.closing for s in days[day] if s is not span}
+                if span.opening not in follows:
+                    raise _gap(days[before][-1], span)
 
 
 def _gap(before: Span, span: Span) -> InputFileError:
