@@ -302,6 +302,14 @@ def _damaged_parquet() -> bytes:
     return data[: len(data) // 2] + data[-8:]  # the footer kept, the middle gone
 
 
+def _mt940_day(day: int, opening: int, paid: int) -> str:
+    """An MT940 statement of September `day`, 2024, of one account, with one payment of `paid` (if any)."""
+    lines = [f":20:VCB2409{day:02d}", ":25:0071001234567", f":28C:{day}/1", f":60F:C2409{day - 1:02d}VND{opening},"]
+    if paid:
+        lines += [f":61:2409{day:02d}09{day:02d}D{paid},NTRFCTXH2409{day:02d}", ":86:CHI TRA TCXH T09/2024"]
+    return "\n".join([*lines, f":62F:C2409{day:02d}VND{opening - paid},"]) + "\n"
+
+
 @dataclass
 class Case:
     name: str
@@ -967,6 +975,40 @@ CASES = [
         2,
         "its statement 1 says it holds 5 debit entries of 3,250,000 but 4 debit entries of 2,750,000 were read; ask "
         "the bank for the statement again; the file may be cut short or edited",
+    ),
+    Case(
+        "statement-row-deleted",
+        "a bank's statement export (Số dư: a running balance) with a payment's row deleted",
+        "payments",
+        text_file(
+            "sao_ke.csv",
+            _csv(
+                [
+                    ["STT", "Ngày giao dịch", "Số bút toán", "Diễn giải", "Ghi nợ", "Ghi có", "Số dư"],
+                    ["", "", "", "Số dư đầu kỳ", "", "", "50.000.000"],
+                    ["1", "05/09/2024", "BT001", "CHI TRA TCXH T09", "1.500.000", "", "48.500.000"],
+                    # BT002, 2,250,000 to 46,250,000, deleted
+                    ["3", "05/09/2024", "BT003", "CHI TRA TCXH T09", "1.000.000", "", "45.250.000"],
+                ]
+            ),
+        ),
+        2,
+        "its balance column 'Số dư' does not follow at row 4: the balance before it is 48,500,000, the rows up to "
+        "it move -1,000,000, and it says 45,250,000; ask the bank for the statement again; the file may be cut short "
+        "or edited",
+        good_rows=False,
+    ),
+    Case(
+        "statement-day-missing",
+        "daily MT940 statements of one account, a day's statement left out (the 16th's and the 18th's given)",
+        "payments",
+        text_file("bank_18.sta", _mt940_day(18, 95_250_000, 0)),
+        2,
+        "its statement 1 opens at 95,250,000, but statement 1 of {others[0]} before it, of the same account, closes "
+        "at 96,250,000 on 2024-09-16: the statements of the days between them are missing; give the missing "
+        "statement (ask the bank for it) with --payments, and run again",
+        others=(text_file("bank_16.sta", _mt940_day(16, 96_250_000, 0)),),
+        good_rows=False,
     ),
     Case(
         "nothing-loaded",
