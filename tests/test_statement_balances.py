@@ -92,3 +92,17 @@ def test_a_complete_export_passes_oldest_or_newest_first_and_without_a_balance_o
             ], name
             assert con.execute("SELECT count(*) FROM payments").fetchone() == (3,), name
         db.unlink()
+
+
+def test_debits_written_negative_are_rejected_for_their_sign_not_for_the_balance(tmp_path):
+    """An export writing its debits negative (-1.500.000) still adds up: its rows are rejected as
+    negative amounts, each with that reason, the file not refused for a balance that follows."""
+    path = tmp_path / "sao_ke.csv"
+    write_csv(path, [[*r[:6], "-" + r[6], *r[7:]] if r[6] and r[6] != "11.000" else r for r in ROWS])
+    res = CliRunner().invoke(cli, ["check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 1, res.output
+    assert [line for line in res.output.splitlines() if "rejected:" in line] == [
+        "row 4: rejected: amount is negative",
+        "row 5: rejected: amount is negative",
+        "row 8: rejected: amount is negative",
+    ]

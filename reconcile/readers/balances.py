@@ -72,7 +72,8 @@ def _broken(rows: list[tuple]) -> tuple[int, int, int, int] | None:
             moved: int | None = 0
         else:
             out, into = _number(debit, blank=0), _number(credit, blank=0)
-            moved = into - out if isinstance(out, int) and isinstance(into, int) else None
+            # a debit written negative (-1.500.000) still takes money out: its row is rejected for its sign
+            moved = abs(into) - abs(out) if isinstance(out, int) and isinstance(into, int) else None
         if moved is None or (stated is not None and not isinstance(stated, int)):
             before = stated if isinstance(stated, int) and moved is not None else None  # the chain starts again
             moves = 0
