@@ -9,11 +9,11 @@
 -- the rows the map left NULL: the same macros, the same values).
 CREATE OR REPLACE TEMP TABLE stg_payments AS
 WITH narratives AS MATERIALIZED (
-    -- each distinct narrative once, with what the steps below ask of it, each asked once (where every
-    -- row's narrative differs, as a bank's that writes the payee's name and ID, each pattern is a
-    -- scan of a million texts): may it label an account, does it hold 12 digits together (a run of
-    -- exactly 12 where it labels none: a reference of 15 digits, as most transfers' narratives
-    -- carry, holds no ID to look for), or in groups
+    -- each distinct narrative once (where nearly every row's differs, only those that may hold an ID
+    -- or name an account: rc_may_hold_id_or_account), with what the steps below ask of it, each
+    -- asked once: may it label an account, does it hold 12 digits together (a run of exactly 12 where
+    -- it labels none: a reference of 15 digits, as most transfers' narratives carry, holds no ID to
+    -- look for), or in groups
     SELECT raw, may_name,
            CASE WHEN may_name THEN regexp_matches(raw, '[0-9]{12}')
                 ELSE regexp_matches(raw, '(^|[^0-9])[0-9]{12}([^0-9]|$)') END AS has_12,
