@@ -71,7 +71,7 @@ class RunConfig:
     on_notice: Callable[[str], None] | None = None  # told of something the operator should know (a retry)
     partial: bool = False  # --partial: go on when a source looks missing, and record the period as partial
     on_commit: Callable[[], None] | None = None  # told as soon as the period is committed (before closing)
-    on_sheets: Callable[[list[str]], None] | None = None  # told a workbook's sheets, read or not, before on_notice
+    on_sheets: Callable[[list[str]], None] | None = None  # told a workbook's sheet names before any message names one
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -106,7 +106,7 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
         if cfg.on_read:
             cfg.on_read(Path(path).name, sum(sizes[:n]), sum(sizes))
         read, passed_over = read_tables(
-            path, kind, profile if profile and profile.kind == kind else None, cfg.sheet, staging
+            path, kind, profile if profile and profile.kind == kind else None, cfg.sheet, staging, cfg.on_sheets
         )
         other = seen.get(read[0].sha256)
         # one workbook given as --registry and as --payments, its registry on one sheet, its payments on
@@ -116,8 +116,6 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
         seen[read[0].sha256] = (Path(path), kind)
         tables.extend((len(tables) + 1, table) for table in read)
         held.append((path, passed_over, read))
-        if cfg.on_sheets:
-            cfg.on_sheets([t.sheet for t in read if t.sheet] + [s.sheet for s in passed_over])
         hidden = [t.sheet for t in read if t.hidden]
         if hidden:
             notice(

@@ -4,7 +4,10 @@ workbook does, with the ID's last four digits: the run's table of files, its not
 
 from __future__ import annotations
 
+import zipfile
+
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, SAMPLE_FILES
@@ -67,3 +70,98 @@ def test_without_mask_ids_the_terminal_names_files_whole_even_after_a_masked_run
     res = run(tmp_path)
     assert res.exit_code == 0, res.output
     assert f"{tmp_path}/ho_so_{FOLDER}/{NAMED}_T9.csv" in res.stdout
+
+
+def _far(book, sheet):  # a cell at Z5000: 130,000 cells, over the config's limit
+    sheet["Z5000"] = "x"
+
+
+def _unpaid(book, sheet):  # named as payments not made, its rows without a status
+    sheet.title = f"Chưa chi {SHEET}"
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, 10).value = None
+
+
+def _header_only(book, sheet):
+    sheet.delete_rows(2, sheet.max_row)
+
+
+def _none_holds(book, sheet):
+    _header_only(book, sheet)
+    book.create_sheet("ghi chu")["A1"] = "ghi chu"
+
+
+REFUSED = {
+    "sheet over max_sheet_cells": (
+        _far,
+        [],
+        "the sheet '********1508' reaches row 5,000 and column Z (26): 130,000 cells to read, over the limit of "
+        "100,000 ([limits] max_sheet_cells); delete the rows and columns past the list (Ctrl+End in Excel goes to "
+        "the last cell) and save it again, or raise the limit in [limits] of the config if the file is genuine",
+    ),
+    "sheet named as unpaid": (
+        _unpaid,
+        [],
+        "the sheet 'Chưa chi ********1508' is named as payments not made, but 6 of its rows give no status, which "
+        "reads as paid; write each row's status (Thành công if it was paid since, Chưa nhận or Thất bại if not), or "
+        "delete the sheet if its rows are no payments of the month",
+    ),
+    "one sheet, header only": (
+        _header_only,
+        [],
+        "the sheet '********1508' has a header row but no data rows; check that the export finished and send the "
+        "complete file",
+    ),
+    "no sheet holds the role": (
+        _none_holds,
+        [],
+        "none of its 2 sheets holds a payments file (sheet '********1508': the sheet '********1508' has a header "
+        "row but no data rows); check that the export finished and send the complete file",
+    ),
+    "--sheet names no sheet": (
+        None,
+        ["--sheet", f"{SHEET}x"],
+        "has no sheet named '********1508x' (its sheets: ********1508); pass --sheet with one of those names",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_a_workbook_refused_as_it_is_read_names_its_sheet_masked(tmp_path, case):
+    """A sheet named after an ID is masked on the terminal when the workbook is refused while it is
+    read (a limit, a sheet refused, no sheet of the role, --sheet wrong), not only once it was read."""
+    spoil, extra, line = REFUSED[case]
+    book = openpyxl.load_workbook(SAMPLE_FILES["payments"][1])
+    book.worksheets[0].title = SHEET
+    if spoil:
+        spoil(book, book.worksheets[0])
+    book.save(tmp_path / "post.xlsx")
+    (tmp_path / "limits.toml").write_text("[limits]\nmax_sheet_cells = 100000\n")
+    registry = str(FIXTURES / "sample" / "registry.csv")
+    args = ["run", "--period", "2024-09", "--registry", registry, "--payments", str(tmp_path / "post.xlsx")]
+    args += ["--db", str(tmp_path / "r.duckdb"), "--config", str(tmp_path / "limits.toml"), *extra, "--mask-ids"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == f"reconcile: error: {tmp_path}/post.xlsx: {line}"
+    assert SHEET not in res.stdout + res.stderr
+
+
+def test_a_control_character_in_a_sheet_name_does_not_hide_it_from_the_mask(tmp_path):
+    """A sheet named `001040&#13;951508` in the workbook's XML: masked, then the carriage return shown
+    as a space (not the other way round, which left the ID whole)."""
+    book = openpyxl.Workbook()
+    book.active.title = SHEET
+    book.active.append(["Mã giao dịch", "Số CCCD", "Số tiền"])
+    book.save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as src, zipfile.ZipFile(tmp_path / "post.xlsx", "w") as dst:
+        for entry in src.infolist():
+            data = src.read(entry.filename)
+            dst.writestr(entry, data.replace(f'name="{SHEET}"'.encode(), b'name="001040&#13;951508"'))
+    registry = str(FIXTURES / "sample" / "registry.csv")
+    args = ["run", "--period", "2024-09", "--registry", registry, "--payments", str(tmp_path / "post.xlsx")]
+    res = CliRunner().invoke(cli, [*args, "--db", str(tmp_path / "r.duckdb"), "--mask-ids"])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {tmp_path}/post.xlsx: the sheet '********1508' has a header row but no data rows; "
+        "check that the export finished and send the complete file"
+    )

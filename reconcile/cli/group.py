@@ -34,10 +34,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def printable(text: str) -> str:
     """Text for the terminal with its control characters, but line breaks and tabs, as spaces, and
-    under --mask-ids the names of files named after a person masked (masking.hide_names)."""
+    under --mask-ids the names of files named after a person masked (masking.hide_names): masked
+    first, so that a control character in a name (a sheet's `0010&#13;40951508`) does not hide it
+    from the mask."""
     from reconcile.masking import names_hidden
 
-    return names_hidden(_CONTROL.sub(" ", text))
+    return _CONTROL.sub(" ", names_hidden(text))
 
 
 def say(text: str, err: bool = False) -> None:

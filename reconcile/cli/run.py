@@ -159,7 +159,7 @@ def run(
     from reconcile.masking import hide_names
 
     if mask_ids:  # the terminal names a file named after a person as the masked workbook does
-        hide_names([*registry, *payments, db, report_path, export_dir])
+        hide_names([*registry, *payments, db, report_path, export_dir, sheet])
     if mode == "duckdb":
         check_output_paths(report_path, export_dir)
         check_collisions(period, db, [Path(p) for p in (*registry, *payments)], report_path, export_dir)

@@ -12,6 +12,7 @@ from them (assembly.py; tables.py holds what a reader gives). A CSV file is then
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -63,6 +64,7 @@ def read_tables(
     profile: Profile | None = None,
     sheet: int | str | None = None,
     staging: Path | None = None,
+    on_sheets: Callable[[list[str]], None] | None = None,
 ) -> tuple[list[RawTable], list[SkippedSheet]]:
     """Read one registry or payments file: find its header row, apply its profile (given or
     recognised), recognise the remaining headers, check that it holds the role it was given as and
@@ -74,7 +76,10 @@ def read_tables(
 
     A CSV file is staged: its rows, as text, with the profile applied, are written a piece at a
     time to a Parquet file in `staging` (the system's temporary folder if None), removed when the
-    table is, which the run reads as it reads plain Parquet. So no CSV is ever held whole in memory."""
+    table is, which the run reads as it reads plain Parquet. So no CSV is ever held whole in memory.
+
+    `on_sheets` is told a workbook's sheet names as soon as they are known, before any problem that
+    names a sheet (a refused sheet's name is masked under --mask-ids as a read one's is)."""
     from reconcile.readers import delimited, limits, parquet
 
     path = Path(path)
@@ -98,7 +103,7 @@ def read_tables(
     if fmt in ("xlsx", "xls"):
         from reconcile.readers.sheets import read_workbook
 
-        return read_workbook(path, kind, fmt, profile, sheet, digest)
+        return read_workbook(path, kind, fmt, profile, sheet, digest, on_sheets)
     if fmt == "csv":
         try:
             return [_csv_table(path, kind, profile, digest, staging, decoded=False)], []

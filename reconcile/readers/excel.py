@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -29,13 +29,17 @@ HEADER_SCAN = 1000  # rows offered to the header search (a profile may put the h
 CHILD = Path(__file__).with_name("excel_child.py")
 
 
-def load_sheets(path: Path, sheet: int | str | None = None) -> tuple[list[tuple[str, pl.DataFrame]], set[str]]:
+def load_sheets(
+    path: Path, sheet: int | str | None = None, on_names: Callable[[list[str]], None] | None = None
+) -> tuple[list[tuple[str, pl.DataFrame]], set[str]]:
     """The sheets as they are, every cell as text, with their names, in the workbook's order: every
     sheet, or the one `sheet` names (by name, or position from 1); and the names of those hidden in
     the workbook (Excel does not show them, and a list left there is still read). Read in a child process
     (excel_child.py): calamine can abort the whole process on a damaged workbook; in a child, that
-    is one refused file. A sheet whose used range the reader would hold is first measured (extent.py)."""
-    extent.check_sheets(path, sheet)
+    is one refused file. A sheet whose used range the reader would hold is first measured (extent.py).
+    `on_names` is told every sheet's name as soon as the workbook's list of them is read, before any
+    problem that names a sheet is raised (--mask-ids masks a sheet named after a person)."""
+    extent.check_sheets(path, sheet, on_names)
     with _scratch() as tmp:
         # -I: isolated, so that the folder of the script (readers/parquet.py...) shadows no module
         done = subprocess.run(
@@ -49,6 +53,8 @@ def load_sheets(path: Path, sheet: int | str | None = None) -> tuple[list[tuple[
             answer = json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else None
         except (ValueError, IndexError):
             answer = None
+        if on_names is not None and isinstance(answer, dict):
+            on_names([str(name) for name in answer.get("names", [])])
         if answer is None:
             raise InputFileError(
                 str(path),

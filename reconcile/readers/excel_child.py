@@ -11,7 +11,8 @@ fastexcel and pyarrow, not the package: it starts in about half the time.
 SHEET_JSON is a sheet's name or position (1 = the first), or null for every sheet. Prints one JSON
 line: {"sheets": [name, ...]} when OUT_FOLDER holds 1.arrow, 2.arrow, ... (one per sheet, in the
 workbook's order), or {"problem": ..., "fix": ...} for a file the reader refuses (the parent names
-the file).
+the file); and, once the workbook is open, "names": every sheet's name (which --mask-ids masks on
+the terminal before a problem naming one is shown).
 """
 
 from __future__ import annotations
@@ -60,15 +61,16 @@ def load(path: str, sheet: int | str | None, out: str) -> dict:
             "problem": f"cannot be read as an Excel workbook ({type(exc).__name__})",
             "fix": "open it in Excel, check it is not password-protected, and save it as .xlsx",
         }
+    names = list(reader.sheet_names)
     wanted: list[int | str]
     if sheet is None:
         wanted = list(range(len(reader.sheet_names)))
     else:
         index = _sheet_index(reader.sheet_names, sheet)
         if isinstance(index, dict):
-            return index
+            return {**index, "names": names}
         wanted = [index]
-    names, hidden = [], []
+    read, hidden = [], []
     for n, index in enumerate(wanted, start=1):
         try:
             loaded = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
@@ -80,13 +82,14 @@ def load(path: str, sheet: int | str | None, out: str) -> dict:
             return {
                 "problem": f"the sheet '{name}' cannot be read ({type(exc).__name__})",
                 "fix": "open it in Excel, check the sheet, and save it as .xlsx",
+                "names": names,
             }
         with pa.OSFile(f"{out}/{n}.arrow", "wb") as sink, pa.ipc.new_file(sink, batch.schema) as writer:
             writer.write(batch)
-        names.append(loaded.name)
+        read.append(loaded.name)
         if loaded.visible != "visible":  # hidden, or very hidden: read as any sheet, and said
             hidden.append(loaded.name)
-    return {"sheets": names, "hidden": hidden}
+    return {"sheets": read, "hidden": hidden, "names": names}
 
 
 if __name__ == "__main__":

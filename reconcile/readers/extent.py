@@ -21,7 +21,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reconcile.errors import InputFileError
@@ -39,13 +39,16 @@ _CELL = r"<(?:[\w.-]+:)?c[\s/>]"
 _ROW_END = r"</(?:[\w.-]+:)?row\s*>|<(?:[\w.-]+:)?row\b[^>]*/>"
 
 
-def check_sheets(path: Path, sheet: int | str | None) -> None:
+def check_sheets(path: Path, sheet: int | str | None, on_names: Callable[[list[str]], None] | None = None) -> None:
     """Refuses a sheet that would be read (`sheet`, by name or position from 1, else every sheet)
-    whose used range is more than `max_sheet_cells` cells. A package it cannot follow (damaged,
-    parts missing) is left to the reader, which says what is wrong."""
+    whose used range is more than `max_sheet_cells` cells; `on_names` is told every sheet's name
+    first. A package it cannot follow (damaged, parts missing) is left to the reader, which says what
+    is wrong."""
     try:
         with zipfile.ZipFile(path) as book, open(path, "rb") as fh:
             sheets = list(_sheet_parts(book).items())
+            if on_names is not None:
+                on_names([name for name, _ in sheets])
             if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit()):
                 sheets = sheets[int(sheet) - 1 : int(sheet)] if int(sheet) >= 1 else []
             elif sheet is not None:

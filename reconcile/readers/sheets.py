@@ -15,6 +15,7 @@ workbook none of whose sheets holds the role is refused with its first sheet's p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,13 +44,20 @@ class _Read:
 
 
 def read_workbook(
-    path: Path, kind: RecordKind, fmt: str, profile: Profile | None, sheet: int | str | None, digest: str
+    path: Path,
+    kind: RecordKind,
+    fmt: str,
+    profile: Profile | None,
+    sheet: int | str | None,
+    digest: str,
+    on_sheets: Callable[[list[str]], None] | None = None,
 ):
-    """(tables, skipped sheets) of one workbook; see the module's doc."""
+    """(tables, skipped sheets) of one workbook; see the module's doc. `on_sheets` is told the names
+    of its sheets before any problem naming one is raised (excel.load_sheets)."""
     from reconcile.readers import excel
 
     chosen = sheet if sheet is not None else (profile.sheet if profile else None)
-    sheets, hidden = excel.load_sheets(path, chosen)
+    sheets, hidden = excel.load_sheets(path, chosen, on_sheets)
     if not sheets:
         raise InputFileError(str(path), "is a workbook without sheets", "open it in Excel and save it again as .xlsx")
     several = len(sheets) > 1

@@ -48,8 +48,8 @@ _NUMBER = re.compile(r"^[+-]?[0-9][0-9.,]*$")
 
 def safe_text(value: str) -> str:
     """A value from a file as it may be printed on a terminal (a file's name masked under --mask-ids:
-    masking.hide_names)."""
-    return names_hidden(_CONTROL.sub(" ", value))
+    masking.hide_names; masked first, as cli.group.printable does)."""
+    return _CONTROL.sub(" ", names_hidden(value))
 
 
 # In a CSV cell (quoted, so a line break or a tab is data): the other control characters, which a
