@@ -1,6 +1,6 @@
 """The date of birth written over two columns by sex, as the commune's and the post office's lists
-print it: `Năm sinh` over `Nam | Nữ`, the year (or the date) in the column of the person's sex and
-the other cell blank. Read as one date of birth, and, in a registry without a gender column, the
+print it: `Năm sinh` over `Nam | Nữ` (`NAM | NỮ`, `Nam | Nu`, or in English `Male | Female`), the
+year (or the date) in the column of the person's sex and the other cell blank. Read as one date of birth, and, in a registry without a gender column, the
 gender the filled column gives. A row with both cells filled says two things: its date of birth is
 both values (`1953 / 1960`), which no date is, so the row is rejected and says why."""
 
@@ -11,11 +11,13 @@ import re
 import polars as pl
 
 from reconcile.normalise.text import fold
+from reconcile.readers.lookup import SEXES
 from reconcile.readers.names import DERIVED
 from reconcile.readers.tables import RawTable
 
-# `Năm sinh Nam`, `Ngày sinh Nữ`, ...: the header two_row_headers gives such a column, or one written so
-SPLIT = re.compile(r"^(.+) (nam|nu)$")
+# `Năm sinh Nam`, `Ngày sinh Nữ`, `Năm sinh Female`, ...: the header two_row_headers gives such a
+# column, or one written so
+SPLIT = re.compile(rf"^(.+) ({'|'.join(SEXES)})$")
 
 
 def split_birth_columns(
@@ -27,7 +29,7 @@ def split_birth_columns(
     for header, name in headers:
         m = SPLIT.match(fold(header))
         if m and lookup.get(m.group(1)) == "date_of_birth":
-            found.setdefault(m.group(2), name)
+            found.setdefault(SEXES[m.group(2)], name)
     if set(found) != {"nam", "nu"}:
         return {}, headers
     return found, [(h, n) for h, n in headers if n not in found.values()]

@@ -11,6 +11,10 @@ from reconcile.normalise.text import fold
 # a unit after an amount's header: Số tiền (VNĐ), Số tiền (đồng), Amount VND
 _UNIT = re.compile(r" (vnd|dong|d|vn d)$")
 
+# the sub-headers of a date of birth written over two columns by sex, folded (`Nam`, `Nữ`, `NU`,
+# `Male`, `Female`): which of the two each names (birth_split.py)
+SEXES = {"nam": "nam", "nu": "nu", "male": "nam", "female": "nu"}
+
 
 def canonical_of(lookup: dict[str, str], header: str) -> str | None:
     """The canonical column a header names, by its folded text, with or without a unit after it."""
@@ -29,6 +33,6 @@ def header_lookup(kind: RecordKind) -> dict[str, str]:
             lookup.setdefault(fold(alias), col.name)
     # the date of birth written over two columns by sex (`Năm sinh` over `Nam | Nữ`): birth_split.py
     for key in [k for k, v in lookup.items() if v == "date_of_birth"]:
-        for sex in ("nam", "nu"):
+        for sex in SEXES:
             lookup.setdefault(f"{key} {sex}", "date_of_birth")
     return lookup
