@@ -1,6 +1,7 @@
 """Workbooks built to exhaust the reader, refused in a line (exit 2) before it opens them: a part the
-workbook reads under another name than .xml with a size its directory lies about (a zip bomb), and a
-sheet whose used range is far larger than its cells (one cell at Excel's last row)."""
+workbook reads under another name than .xml with a size its directory lies about (a zip bomb), a
+sheet whose used range is far larger than its cells (one cell at Excel's last row), and cells that
+repeat one long shared string (the reader copies it into each)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from reconcile.readers import extent
+from reconcile.readers import extent, limits
 from test_limits import limits_config, refused
 
 BOMB_FIX = "check where it came from: it looks like a zip bomb"
@@ -119,3 +120,82 @@ def test_a_sheet_of_the_list_alone_still_reads(tmp_path):
     with zipfile.ZipFile(path) as book, open(path, "rb") as fh:
         entry = book.getinfo("xl/worksheets/sheet1.xml")
         assert extent._extent(fh, entry, path, "Sheet") == (2, 2)
+
+
+# -- cells naming one long shared string: the reader gives each cell a copy of it ----------------------------
+
+
+def _shared(path, strings: list[bytes], rows: bytes) -> None:
+    """A workbook whose table of shared strings holds `strings`, its sheet `rows` (stored, so that
+    its size, and so the ratio refused, is the same with any zlib)."""
+    _workbook(path, _sheet(rows))
+    with zipfile.ZipFile(path) as book:
+        parts = {item.filename: book.read(item) for item in book.infolist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        b'spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    parts["xl/sharedStrings.xml"] = SST + b"".join(b"<si><t>" + s + b"</t></si>" for s in strings) + b"</sst>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
+        for name, data in parts.items():
+            out.writestr(zipfile.ZipInfo(name, (2024, 9, 1, 0, 0, 0)), data)
+
+
+SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+HEADER_SHARED = b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+
+
+def _naming(index: int, rows: range) -> bytes:
+    """Rows of two cells that each name the shared string `index`."""
+    return b"".join(
+        b'<row r="%d"><c r="A%d" t="s"><v>%d</v></c><c r="B%d" t="s"><v>%d</v></c></row>' % (r, r, index, r, index)
+        for r in rows
+    )
+
+
+def test_cells_repeating_one_long_shared_string_are_refused_as_a_zip_bomb(tmp_path):
+    """A workbook of 140 KB whose 2,000 cells name one string of 40 KB: read, 80 MB of text held twice
+    over (one of 6 KB naming 200 KB took 1.8 GB and 84 s before it was refused for another reason).
+    Measured as the reader would copy it: 2,000 times the string's `<si>`, up to the next."""
+    path = tmp_path / "bang_ke.xlsx"
+    long = b"A" * (40 << 10)
+    _shared(path, [b"payment_ref", b"amount", long], HEADER_SHARED + _naming(2, range(2, 1002)))
+    text = 2000 * len(b"><t>" + long + b"</t></si></sst>")
+    packed = path.stat().st_size
+    assert packed < 200_000 and text > 64 << 20
+    assert refused(tmp_path, path) == (
+        f"{path}: the sheet 'Sheet' would expand over {text / packed:,.0f} times when read (to over "
+        f"{text / 1024 / 1024:,.0f} MB of text: its cells repeat the workbook's shared texts), more than any "
+        f"spreadsheet does ([limits] max_zip_ratio 200); {BOMB_FIX}"
+    )
+
+
+def test_shared_text_over_max_unzipped_mb_is_refused(tmp_path):
+    """Below 64 MB no ratio is refused, but the text is still held to max_unzipped_mb: 200 cells of
+    a string of 20 KB is 4 MB, over a limit of 1 MB."""
+    path = tmp_path / "bang_ke.xlsx"
+    long = b"B" * (20 << 10)
+    _shared(path, [b"payment_ref", b"amount", long], HEADER_SHARED + _naming(2, range(2, 102)))
+    assert refused(tmp_path, path, "--config", limits_config(tmp_path, max_unzipped_mb=1)) == (
+        f"{path}: the sheet 'Sheet' would expand to over 4 MB of text when read (its cells repeat the workbook's "
+        "shared texts), over the limit of 1 MB ([limits] max_unzipped_mb); check where it came from (a workbook "
+        "that expands this much may be a zip bomb), or raise the limit in [limits] of the config if the file is "
+        "genuine"
+    )
+
+
+def test_one_long_shared_string_named_once_is_counted_once(tmp_path, monkeypatch):
+    """The bound (every cell naming the longest string: 202 cells of 100 KB) is over the limit, so the
+    cells are counted: the long note is named once, and the sheet is measured at 100 KB, not refused."""
+    path = tmp_path / "bang_ke.xlsx"
+    note = b"N" * (100 << 10)
+    rows = HEADER_SHARED + b'<row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2"><v>1</v></c></row>'
+    _shared(path, [b"payment_ref", b"amount", note, b"FT"], rows + _naming(3, range(3, 102)))
+    monkeypatch.setattr(limits.CURRENT, "max_unzipped_mb", 1)
+    extent.check_sheets(path, None)  # not refused

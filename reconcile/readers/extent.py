@@ -25,8 +25,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reconcile.errors import InputFileError
+from reconcile.readers import shared_text
 from reconcile.readers.limits import CURRENT, XML_SLACK, inflated_pieces
 from reconcile.readers.merged import sheet_parts
+from reconcile.readers.shared_text import SharedStrings
 
 _LETTERS = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]+)")
 _NUMBERS = re.compile(rb"\sr\s*=\s*[\"'][A-Za-z]*([0-9]+)")
@@ -41,8 +43,8 @@ _ROW_END = r"</(?:[\w.-]+:)?row\s*>|<(?:[\w.-]+:)?row\b[^>]*/>"
 
 def check_sheets(path: Path, sheet: int | str | None, on_names: Callable[[list[str]], None] | None = None) -> None:
     """Refuses a sheet that would be read (`sheet`, by name or position from 1, else every sheet)
-    whose used range is more than `max_sheet_cells` cells; `on_names` is told every sheet's name
-    first. A package it cannot follow (damaged, parts missing) is left to the reader, which says what
+    whose used range is more than `max_sheet_cells` cells, or whose cells name more shared text than
+    a workbook may expand to (shared_text.py); `on_names` is told every sheet's name first. A package it cannot follow (damaged, parts missing) is left to the reader, which says what
     is wrong."""
     try:
         with zipfile.ZipFile(path) as book, open(path, "rb") as fh:
@@ -54,13 +56,16 @@ def check_sheets(path: Path, sheet: int | str | None, on_names: Callable[[list[s
             elif sheet is not None:
                 sheets = [(name, part) for name, part in sheets if name == sheet]
             entries = book.infolist()
+            strings = SharedStrings(book, fh)
             for name, part in sheets:
                 rows, columns = 0, 0
-                for entry in entries:
-                    if _normal(entry.filename) == part:
-                        r, c = _extent(fh, entry, path, name)
-                        rows, columns = max(rows, r), max(columns, c)
+                parts = [entry for entry in entries if _normal(entry.filename) == part]
+                for entry in parts:
+                    r, c = _extent(fh, entry, path, name)
+                    rows, columns = max(rows, r), max(columns, c)
                 _refuse(path, name, rows, columns)
+                # a generator: the sheet is read again only if its shared text is counted
+                shared_text.check(path, name, rows * columns, strings, _all_pieces(fh, parts, path, name))
     except (
         zipfile.BadZipFile,
         KeyError,
@@ -127,6 +132,11 @@ def _rows_and_widest(fh, entry: zipfile.ZipInfo, path: Path, name: str) -> tuple
         widest = max(widest, *counts)
         open_row = counts[-1]
     return ends, widest, numbered
+
+
+def _all_pieces(fh, entries: list[zipfile.ZipInfo], path: Path, name: str) -> Iterator[bytes]:
+    for entry in entries:
+        yield from _pieces(fh, entry, path, name)
 
 
 def _pieces(fh, entry: zipfile.ZipInfo, path: Path, name: str) -> Iterator[bytes]:
