@@ -74,6 +74,9 @@ class RunConfig:
     on_sheets: Callable[[list[str]], None] | None = None  # told a workbook's sheet names before any message names one
 
 
+QUOTED = "'{}'"  # a sheet's name as it is: repr's escapes (`\r`) would hide it from the mask (--mask-ids)
+
+
 def period_bounds(period: str) -> tuple[date, date]:
     year, month = (int(x) for x in period.split("-"))
     start = date(year, month, 1)
@@ -120,7 +123,7 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
         if hidden:
             notice(
                 f"{path}: {len(hidden)} hidden {'sheet' if len(hidden) == 1 else 'sheets'} read as the others are "
-                f"({', '.join(repr(s) for s in hidden)}); check that the rows there belong to this month's list"
+                f"({', '.join(map(QUOTED.format, hidden))}); check that the rows there belong to this month's list"
             )
     for book, passed_over, read in held:  # a sheet the workbook's other role reads is not skipped
         passed_over = [s for s in passed_over if not any((t.path, t.sheet) == (s.path, s.sheet) for _, t in tables)]
@@ -129,7 +132,7 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
             notice(
                 f"{book}: "
                 + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
-                + f"; read {', '.join(repr(t.sheet) for t in read)}"
+                + f"; read {', '.join(QUOTED.format(t.sheet) for t in read)}"
             )
     check_chain([span for _, table in tables for span in table.spans])  # a day's statement left out
     # a return in one statement of the month, its payment in another (or booked as a plain credit)

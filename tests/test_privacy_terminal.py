@@ -165,3 +165,29 @@ def test_a_control_character_in_a_sheet_name_does_not_hide_it_from_the_mask(tmp_
         f"reconcile: error: {tmp_path}/post.xlsx: the sheet '********1508' has a header row but no data rows; "
         "check that the export finished and send the complete file"
     )
+
+
+def test_a_hidden_sheet_named_with_a_control_character_is_masked_in_the_notices(tmp_path):
+    """The notices named the sheets read by repr, which wrote a carriage return as `\\r`: the masked
+    name was no longer found, and `'001040\\r951508'` printed the ID whole."""
+    book = openpyxl.load_workbook(SAMPLE_FILES["payments"][1])
+    book.worksheets[0].title = SHEET
+    book.worksheets[0].sheet_state = "hidden"
+    book.create_sheet("ghi chu")
+    book.active = 1
+    book.save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as src, zipfile.ZipFile(tmp_path / "post.xlsx", "w") as dst:
+        for entry in src.infolist():
+            data = src.read(entry.filename)
+            dst.writestr(entry, data.replace(f'name="{SHEET}"'.encode(), b'name="001040&#13;951508"'))
+    registry = str(FIXTURES / "sample" / "registry.csv")
+    bank = str(SAMPLE_FILES["payments"][0])
+    args = ["run", "--period", "2024-09", "--registry", registry, "--payments", bank, str(tmp_path / "post.xlsx")]
+    res = CliRunner().invoke(cli, [*args, "--db", str(tmp_path / "r.duckdb"), "--mask-ids"])
+    assert res.exit_code == 0, res.output
+    assert [line for line in res.stderr.splitlines() if "post.xlsx: " in line] == [
+        f"reconcile: {tmp_path}/post.xlsx: 1 hidden sheet read as the others are ('********1508'); check that the "
+        "rows there belong to this month's list",
+        f"reconcile: {tmp_path}/post.xlsx: sheet 'ghi chu' skipped (is empty); read '********1508'",
+    ]
+    assert "951508" not in res.stdout + res.stderr
