@@ -125,9 +125,9 @@ def test_a_sheet_of_the_list_alone_still_reads(tmp_path):
 # -- cells naming one long shared string: the reader gives each cell a copy of it ----------------------------
 
 
-def _shared(path, strings: list[bytes], rows: bytes) -> None:
-    """A workbook whose table of shared strings holds `strings`, its sheet `rows` (stored, so that
-    its size, and so the ratio refused, is the same with any zlib)."""
+def _shared(path, strings: list[bytes], rows: bytes, between: bytes = b"") -> None:
+    """A workbook whose table of shared strings holds `strings` (`between` written before the last),
+    its sheet `rows` (stored, so that its size, and so the ratio refused, is the same with any zlib)."""
     _workbook(path, _sheet(rows))
     with zipfile.ZipFile(path) as book:
         parts = {item.filename: book.read(item) for item in book.infolist()}
@@ -141,7 +141,8 @@ def _shared(path, strings: list[bytes], rows: bytes) -> None:
         b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
         b'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
     )
-    parts["xl/sharedStrings.xml"] = SST + b"".join(b"<si><t>" + s + b"</t></si>" for s in strings) + b"</sst>"
+    table = [b"<si><t>" + s + b"</t></si>" for s in strings]
+    parts["xl/sharedStrings.xml"] = SST + b"".join(table[:-1]) + between + table[-1] + b"</sst>"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as out:
         for name, data in parts.items():
             out.writestr(zipfile.ZipInfo(name, (2024, 9, 1, 0, 0, 0)), data)
@@ -162,11 +163,11 @@ def _naming(index: int, rows: range) -> bytes:
 def test_cells_repeating_one_long_shared_string_are_refused_as_a_zip_bomb(tmp_path):
     """A workbook of 140 KB whose 2,000 cells name one string of 40 KB: read, 80 MB of text held twice
     over (one of 6 KB naming 200 KB took 1.8 GB and 84 s before it was refused for another reason).
-    Measured as the reader would copy it: 2,000 times the string's `<si>`, up to the next."""
+    Measured as the reader would copy it: each string from its `<si>` to its `</si>`."""
     path = tmp_path / "bang_ke.xlsx"
     long = b"A" * (40 << 10)
     _shared(path, [b"payment_ref", b"amount", long], HEADER_SHARED + _naming(2, range(2, 1002)))
-    text = 2000 * len(b"><t>" + long + b"</t></si></sst>")
+    text = 2000 * len(b"<si><t>" + long + b"</t>") + len(b"<si><t>payment_ref</t>") + len(b"<si><t>amount</t>")
     packed = path.stat().st_size
     assert packed < 200_000 and text > 64 << 20
     assert refused(tmp_path, path) == (
@@ -199,3 +200,26 @@ def test_one_long_shared_string_named_once_is_counted_once(tmp_path, monkeypatch
     _shared(path, [b"payment_ref", b"amount", note, b"FT"], rows + _naming(3, range(3, 102)))
     monkeypatch.setattr(limits.CURRENT, "max_unzipped_mb", 1)
     extent.check_sheets(path, None)  # not refused
+
+
+def test_a_table_of_strings_not_written_as_excel_writes_it_is_bounded_without_its_numbering(tmp_path):
+    """A comment holding a `<si>` before the long string: the reader skips it and numbers the long
+    string 2, which counting the comment's would number 3 (its 2 the comment's `x`, 1,000 cells of one
+    byte). Such a table is bounded without numbering it: the string named by most cells (2,000) taken
+    as the longest, then the next. A workbook of 100 KB, refused as the reader would hold 78 MB."""
+    path = tmp_path / "bang_ke.xlsx"
+    long = b"C" * (40 << 10)
+    comment = b"<!--<si><t>x</t></si>-->"
+    _shared(path, [b"payment_ref", b"amount", long], HEADER_SHARED + _naming(2, range(2, 1002)), comment)
+    with zipfile.ZipFile(path) as book:
+        assert comment in book.read("xl/sharedStrings.xml")
+    # the stretches up to each </si>, longest first: the long string's, payment_ref's (with the table's
+    # head), amount's (the comment's `x`, one byte shorter, is named by no cell once 3 cells are paired)
+    longest = len(b">--><si><t>" + long + b"</t>")
+    text = 2000 * longest + len(SST + b"<si><t>payment_ref</t>") + len(b"><si><t>amount</t>")
+    packed = path.stat().st_size
+    assert refused(tmp_path, path) == (
+        f"{path}: the sheet 'Sheet' would expand over {text / packed:,.0f} times when read (to over "
+        f"{text / 1024 / 1024:,.0f} MB of text: its cells repeat the workbook's shared texts), more than any "
+        f"spreadsheet does ([limits] max_zip_ratio 200); {BOMB_FIX}"
+    )
