@@ -34,8 +34,8 @@ from reconcile.match import match
 from reconcile.measure import RUN_NONCASH_BASE, replaced, summarise
 from reconcile.normalise.stage import stage_files
 from reconcile.profiles import resolve
-from reconcile.readers import RawTable, SkippedSheet, check_chain, read_tables
-from reconcile.readers.returns_across import pair_returns_across
+from reconcile.readers import RawTable, SkippedSheet, read_tables
+from reconcile.readers.across import across_files
 from reconcile.results import RunResult
 from reconcile.rules import find
 from reconcile.store import write
@@ -74,7 +74,7 @@ class RunConfig:
     on_sheets: Callable[[list[str]], None] | None = None  # told a workbook's sheet names before any message names one
 
 
-QUOTED = "'{}'"  # a sheet's name as it is: repr's escapes (`\r`) would hide it from the mask (--mask-ids)
+QUOTED = "'{}'"  # a sheet's name as the notices quote it
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -123,6 +123,7 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
         if hidden:
             notice(
                 f"{path}: {len(hidden)} hidden {'sheet' if len(hidden) == 1 else 'sheets'} read as the others are "
+                # a sheet's name as it is, in quotes: repr's escapes (`\r`) would hide it from --mask-ids
                 f"({', '.join(map(QUOTED.format, hidden))}); check that the rows there belong to this month's list"
             )
     for book, passed_over, read in held:  # a sheet the workbook's other role reads is not skipped
@@ -134,20 +135,7 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
                 + "; ".join(f"sheet '{s.sheet}' skipped ({s.reason})" for s in passed_over)
                 + f"; read {', '.join(QUOTED.format(t.sheet) for t in read)}"
             )
-    check_chain([span for _, table in tables for span in table.spans])  # a day's statement left out
-    # a return in one statement of the month, its payment in another (or booked as a plain credit)
-    ambiguous, unpaired = pair_returns_across(t for _, t in tables)
-    for where, n in ambiguous.items():
-        notice(
-            f"{where}: returns that fit several payments and name none of them apart: {n}, set aside with "
-            "no payment marked returned; ask the bank which payments came back (the rows set aside, in rejected_rows)"
-        )
-    for where, n in unpaired.items():
-        notice(
-            f"{where}: credits whose text says they bring back a payee's money but name no payment's "
-            f"reference: {n}, left as money in, the payments paid; ask the bank whether they are returns of "
-            "this month's payments (the rows, in rejected_rows)"
-        )
+    across_files(tables, notice)  # a day's statement left out; returns paired across statements
     return tables, skipped
 
 
