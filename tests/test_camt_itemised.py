@@ -78,6 +78,18 @@ def rows_with_reasons(path: Path) -> list[tuple]:
     return list(zip(frame["payment_ref"], frame["amount"], frame["bank_ref"], frame[SKIP_COLUMN], strict=True))
 
 
+def reconciled(tmp_path, statement_path):
+    """The database of a run of REGISTRY and the statement, which must exit 0."""
+    registry, db = tmp_path / "registry.csv", tmp_path / "r.duckdb"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    res = CliRunner().invoke(
+        cli,
+        ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(statement_path)],
+    )
+    assert res.exit_code == 0, res.output
+    return db
+
+
 def test_the_part_of_a_batch_its_details_do_not_itemise_is_a_row_set_aside(tmp_path):
     path = statement(tmp_path, *PARTIAL)
     assert rows_with_reasons(path) == [
@@ -115,14 +127,8 @@ def test_details_that_add_up_to_their_entry_give_no_more_rows(tmp_path):
 
 
 def test_a_partly_itemised_batch_is_accounted_for_in_inputs(tmp_path):
-    registry = tmp_path / "registry.csv"
-    registry.write_text(REGISTRY, encoding="utf-8")
     path = statement(tmp_path, *PARTIAL)
-    db = tmp_path / "r.duckdb"
-    res = CliRunner().invoke(
-        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(path)]
-    )
-    assert res.exit_code == 0, res.output
+    db = reconciled(tmp_path, path)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute(
             "SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside, amount_read, amount_loaded, "
@@ -164,13 +170,7 @@ def test_an_id_cut_across_35_character_ustrd_pieces_is_whole_again(tmp_path):
         "CHI TRA TCXH T09/2024 CCCD 079040000004 PHAM VAN DUNG",
         "TCXH T9 CCCD 001160000007",
     ]
-    registry = tmp_path / "registry.csv"
-    registry.write_text(REGISTRY, encoding="utf-8")
-    db = tmp_path / "r.duckdb"
-    res = CliRunner().invoke(
-        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(path)]
-    )
-    assert res.exit_code == 0, res.output
+    db = reconciled(tmp_path, path)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT payment_ref, vneid, vneid_source FROM payments ORDER BY source_row").fetchall() == [
             ("R-0004", "079040000004", "narrative"),
@@ -197,8 +197,6 @@ def test_a_batch_whose_details_state_no_amount_is_one_row_set_aside_naming_its_t
     rejected as `amount missing`, the entry's total named nowhere. It is one row of the entry's
     amount, set aside as a batch not itemised is; an entry of one transfer without an amount of its
     own still takes the entry's."""
-    registry = tmp_path / "registry.csv"
-    registry.write_text(REGISTRY, encoding="utf-8")
     path = statement(
         tmp_path,
         "",
@@ -213,11 +211,7 @@ def test_a_batch_whose_details_state_no_amount_is_one_row_set_aside_naming_its_t
         entry("P1", "250000", unamounted("P1", "DO THI GIANG", "TCXH T9 001160000007")),
     )
     assert rows_with_reasons(path) == [("B1", "4750000", "B1", UNAMOUNTED), ("P1", "250000", "P1", None)]
-    db = tmp_path / "r.duckdb"
-    res = CliRunner().invoke(
-        cli, ["run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(path)]
-    )
-    assert res.exit_code == 0, res.output
+    db = reconciled(tmp_path, path)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute(
             "SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside, amount_read, amount_set_aside "

@@ -146,17 +146,23 @@ def test_a_workbook_refused_as_it_is_read_names_its_sheet_masked(tmp_path, case)
     assert SHEET not in res.stdout + res.stderr
 
 
+def _with_a_carriage_return_in_the_sheets_name(book, tmp_path) -> None:
+    """post.xlsx: the workbook with its sheet SHEET named `001040&#13;951508` in its XML (which
+    openpyxl cannot write)."""
+    book.save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as src, zipfile.ZipFile(tmp_path / "post.xlsx", "w") as dst:
+        for entry in src.infolist():
+            data = src.read(entry.filename)
+            dst.writestr(entry, data.replace(f'name="{SHEET}"'.encode(), b'name="001040&#13;951508"'))
+
+
 def test_a_control_character_in_a_sheet_name_does_not_hide_it_from_the_mask(tmp_path):
     """A sheet named `001040&#13;951508` in the workbook's XML: masked, then the carriage return shown
     as a space (not the other way round, which left the ID whole)."""
     book = openpyxl.Workbook()
     book.active.title = SHEET
     book.active.append(["Mã giao dịch", "Số CCCD", "Số tiền"])
-    book.save(tmp_path / "plain.xlsx")
-    with zipfile.ZipFile(tmp_path / "plain.xlsx") as src, zipfile.ZipFile(tmp_path / "post.xlsx", "w") as dst:
-        for entry in src.infolist():
-            data = src.read(entry.filename)
-            dst.writestr(entry, data.replace(f'name="{SHEET}"'.encode(), b'name="001040&#13;951508"'))
+    _with_a_carriage_return_in_the_sheets_name(book, tmp_path)
     registry = str(FIXTURES / "sample" / "registry.csv")
     args = ["run", "--period", "2024-09", "--registry", registry, "--payments", str(tmp_path / "post.xlsx")]
     res = CliRunner().invoke(cli, [*args, "--db", str(tmp_path / "r.duckdb"), "--mask-ids"])
@@ -175,11 +181,7 @@ def test_a_hidden_sheet_named_with_a_control_character_is_masked_in_the_notices(
     book.worksheets[0].sheet_state = "hidden"
     book.create_sheet("ghi chu")
     book.active = 1
-    book.save(tmp_path / "plain.xlsx")
-    with zipfile.ZipFile(tmp_path / "plain.xlsx") as src, zipfile.ZipFile(tmp_path / "post.xlsx", "w") as dst:
-        for entry in src.infolist():
-            data = src.read(entry.filename)
-            dst.writestr(entry, data.replace(f'name="{SHEET}"'.encode(), b'name="001040&#13;951508"'))
+    _with_a_carriage_return_in_the_sheets_name(book, tmp_path)
     registry = str(FIXTURES / "sample" / "registry.csv")
     bank = str(SAMPLE_FILES["payments"][0])
     args = ["run", "--period", "2024-09", "--registry", registry, "--payments", bank, str(tmp_path / "post.xlsx")]
