@@ -106,3 +106,75 @@ def test_debits_written_negative_are_rejected_for_their_sign_not_for_the_balance
         "row 5: rejected: amount is negative",
         "row 8: rejected: amount is negative",
     ]
+
+
+def vcb_without(tmp_path, row: int, total: str | None = None):
+    """Vietcombank's export (its opening balance in the title block, row 8, its closing balance under
+    the Tổng số/ Total row) with one transaction row deleted, its Total row's debits set to `total`."""
+    book = openpyxl.load_workbook(FIXTURES / "statements" / "vcb_sao_ke.xlsx")
+    sheet = book.active
+    sheet.delete_rows(row)
+    if total is not None:
+        sheet.cell(row=16, column=4).value = total
+    path = tmp_path / "vcb.xlsx"
+    book.save(path)
+    return path
+
+
+def check(path) -> tuple[int, str]:
+    res = CliRunner().invoke(cli, ["check", str(path), "--as", "payments"])
+    return res.exit_code, res.output.splitlines()[-1]
+
+
+def test_the_first_row_deleted_is_refused_against_the_opening_balance_in_the_title_block(tmp_path):
+    """Row 11 (the treasury's 120,000,000 in) deleted: the chain started at the second row, whose
+    balance 618,500,000 was not compared with anything, and `check` exited 0. The title block's
+    `Số dư đầu kỳ/ Opening balance: 500,000,000` (row 8) now starts the chain."""
+    path = vcb_without(tmp_path, 11)
+    assert check(path) == (
+        2,
+        f"reconcile: error: {path} (sheet 'Sao ke'): its balance column 'Số dư/ Balance' does not follow from "
+        "the opening balance on row 8 at row 11: the opening balance is 500,000,000, the rows up to it move "
+        f"-1,500,000, and it says 618,500,000; {FIX}",
+    )
+
+
+def test_the_last_row_deleted_is_refused_against_the_closing_balance_under_the_totals_row(tmp_path):
+    """Row 16 (Phạm Thị Đức's 750,000) deleted and the Total row's debits made to agree: the chain
+    ended at row 15, the closing balance under the Total row was never compared, and `check` exited 0."""
+    path = vcb_without(tmp_path, 16, "4,761,000")
+    assert check(path) == (
+        2,
+        f"reconcile: error: {path} (sheet 'Sao ke'): its balance column 'Số dư/ Balance' does not follow at "
+        f"row 17: the balance before it is 615,239,000, the rows up to it move 0, and it says 614,489,000; {FIX}",
+    )
+
+
+def test_an_opening_balance_in_one_title_cell_starts_the_chain_of_a_csv_export(tmp_path):
+    """`Số dư đầu kỳ: 50.000.000` in one cell above the header, and a closing balance the title block
+    states: the complete export passes, oldest or newest first; BT001 deleted is refused at the row
+    after it, as is the last row deleted against the title's closing balance."""
+    title = ['"Số dư đầu kỳ: 50.000.000",,,,,,,,', '"Số dư cuối kỳ/ Closing balance:",,"50.239.000 VND",,,,,,']
+    data = ROWS[1:-1]
+
+    def write(name, rows):
+        path = tmp_path / name
+        lines = ["SAO KÊ TÀI KHOẢN,,,,,,,,", *title, ",".join(HEADER)]
+        lines += [",".join(f'"{cell}"' if cell else "" for cell in row) for row in rows]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    assert check(write("oldest.csv", data))[0] == 0
+    assert check(write("newest.csv", data[::-1]))[0] == 0
+    path = write("first.csv", data[1:])
+    assert check(path) == (
+        2,
+        f"reconcile: error: {path}: its balance column 'Số dư' does not follow from the opening balance on row 2 "
+        f"at row 5: the opening balance is 50,000,000, the rows up to it move -2,250,000, and it says 46,250,000; {FIX}",
+    )
+    path = write("last.csv", data[:-1])
+    assert check(path) == (
+        2,
+        f"reconcile: error: {path}: its balance column 'Số dư' does not end at the closing balance on row 3: the "
+        f"last balance is 51,239,000, the rows after it move 0, and the closing balance is 50,239,000; {FIX}",
+    )

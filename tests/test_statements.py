@@ -97,17 +97,19 @@ def test_vcb_statement_reconciles_by_the_narrative(tmp_path):
 
 
 def test_a_statement_whose_total_disagrees_is_refused(tmp_path):
-    """A row lost from the export (the last transfer) shows against the Tổng số/ Total row."""
+    """A row lost from the export (the last transfer) shows against the Tổng số/ Total row (the
+    closing balance under it left out as well: it would refuse the file first, at its running balance)."""
     from openpyxl import load_workbook
 
     wb = load_workbook(STATEMENTS / "vcb_sao_ke.xlsx")
     wb.active.delete_rows(16)  # the transfer of 750,000 to PHAM THI DUC
+    wb.active.delete_rows(17)  # Số dư cuối kỳ/ Closing balance
     path = tmp_path / "vcb_cut.xlsx"
     wb.save(path)
     code, output, con = run_month(tmp_path, path)
     assert (code, con) == (2, None)
     assert output.splitlines()[-1] == (
-        f"reconcile: error: {path}: its totals row 16 says 5,511,000 VND but 6 rows of 4,761,000 VND were read; check "
+        f"reconcile: error: {path}: its totals row 16 says 5,511,000 VND but 5 rows of 4,761,000 VND were read; check "
         "that the file is complete (no rows cut off or left on another sheet) and that the totals row is the file's own"
     )
 

@@ -74,6 +74,8 @@ def build_table(
     read_split_birth(table, split)
     if chooser.profile is not None:
         apply_profile(table, chooser.profile)
+        if table.balance is not None:  # its opening and closing balances may be in the title block
+            table.above = chooser.above
     else:
         by_canon = {canonical: column for column, canonical in table.header_map.items()}
         key = by_canon.get("payment_ref" if kind == "payments" else "vneid")

@@ -9,10 +9,15 @@ naming that row. Every row that moves money counts, whether it is a payment or i
 in, the bank's charges); a balance row (`Số dư đầu kỳ`) only states a balance; blank rows, the
 header again, subtotals and totals and what is under the file's totals row move nothing. A row with
 no balance (a bank that prints it once per day) passes its movements on to the next balance. The
-chain starts at the first balance stated (the opening balance row, when the export has one), and
-starts again after a row whose debit, credit or balance cannot be read as a whole number of VND
-(that row is rejected, or set aside, with its own reason). An export listed newest first is checked
-from its last row up."""
+chain starts at the opening balance the title block above the header states by its label
+(`Số dư đầu kỳ/ Opening balance: 500,000,000`, the amount after the label in its cell or in the next
+filled cell of its row), so that the first row deleted is seen; else at the first balance stated (the
+opening balance row, when the export has one). It ends at the closing balance: a balance row under
+the totals row (`Số dư cuối kỳ/ Closing balance`, its amount in the balance column), else one the
+title block states, so that the last row deleted is seen. It starts again after a row whose debit,
+credit or balance cannot be read as a whole number of VND (that row is rejected, or set aside, with
+its own reason). An export listed newest first is checked from its last row up, between the same
+opening and closing balances."""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ import re
 import polars as pl
 
 from reconcile.errors import InputFileError
+from reconcile.normalise.text import fold
 from reconcile.readers.layout import HEADER_AGAIN
 from reconcile.readers.mt940_balances import CONTROL_FIX
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
@@ -31,7 +37,34 @@ from reconcile.readers.totals import UNDER_TOTALS
 # rows that move no money: their reasons as the profile and the readers give them
 NO_MOVEMENT = ("blank row", HEADER_AGAIN, UNDER_TOTALS, "a total row")
 BALANCE_ROW = "a balance row"
+# an opening or a closing balance's label in a title block, folded: Số dư đầu kỳ/ Opening balance
+TITLE_LABELS = {
+    "opening": re.compile(r"^(?:so du dau ky|opening balance)\b"),
+    "closing": re.compile(r"^(?:so du cuoi ky|closing balance)\b"),
+}
+CURRENCY = re.compile(r"\s*(?:VND|VNĐ|đồng|đ)\.?\s*$", re.IGNORECASE)
 NONE = re.compile(r"^\s*(?:[-–—]|0+(?:[.,]0+)*)?\s*$")  # an empty debit or credit cell: as layout._NO_MONEY
+
+
+def title_balances(above: list[list]) -> dict[str, tuple[int, int]]:
+    """The opening and closing balances a title block (the rows above the header) states by their
+    label: {"opening": (its row, the amount)}. The amount is what follows the label's colon in its
+    cell, or else the next filled cell of its row; a label with no whole number of VND there (a
+    summary table's labels, its amounts on the row under them) states none."""
+    found: dict[str, tuple[int, int]] = {}
+    for index, row in enumerate(above):
+        for column, value in enumerate(row):
+            text = "" if value is None else str(value)
+            which = next((k for k, label in TITLE_LABELS.items() if label.match(fold(text))), None)
+            if which is None or which in found:
+                continue
+            amount = text.split(":", 1)[1] if ":" in text else ""
+            if not amount.strip():
+                amount = next((str(v) for v in row[column + 1 :] if v is not None and str(v).strip()), "")
+            number = _number(CURRENCY.sub("", amount), blank=None)
+            if isinstance(number, int):
+                found[which] = (index + 1, number)
+    return found
 
 
 def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
@@ -42,29 +75,48 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
         return
     debit, credit, balance = table.balance
     end = table.control.row if table.control is not None and table.control.row is not None else None
-    rows = [
-        r
-        for r in frame.select(ROW_COLUMN, SKIP_COLUMN, debit, credit, balance).iter_rows()
-        if (end is None or r[0] < end) and not (r[1] or "").startswith(NO_MOVEMENT)
-    ]
-    broken = _broken(rows)
-    if broken is None or _broken(rows[::-1]) is None:
+    rows, closing = [], []
+    for r in frame.select(ROW_COLUMN, SKIP_COLUMN, debit, credit, balance).iter_rows():
+        if end is None or r[0] < end:
+            if not (r[1] or "").startswith(NO_MOVEMENT):
+                rows.append(r)
+        elif (r[1] or "").startswith(BALANCE_ROW) and isinstance(_number(r[4], blank=None), int):
+            closing = [r]  # under the totals row: Số dư cuối kỳ
+    titled = title_balances(table.above) if table.above else {}
+    opening = [(titled["opening"][0], BALANCE_ROW, None, None, titled["opening"][1])] if "opening" in titled else []
+    if not closing and "closing" in titled:
+        closing = [(titled["closing"][0], BALANCE_ROW, None, None, titled["closing"][1])]
+    broken = _broken(opening + rows + closing)
+    if broken is None or _broken(opening + rows[::-1] + closing) is None:
         return
-    row, before, moves, stated = broken
+    row, before, moves, stated, since = broken
     name = " ".join(str(balance).split())
     sign = "+" if moves > 0 else ""
-    raise InputFileError(
-        f"{table.path} (sheet '{table.sheet}')" if table.sheet else str(table.path),
-        f"its balance column '{name}' does not follow at row {row:,}: the balance before it is "
-        f"{before:,}, the rows up to it move {sign}{moves:,}, and it says {stated:,}",
-        CONTROL_FIX,
-    )
+    where = f"{table.path} (sheet '{table.sheet}')" if table.sheet else str(table.path)
+    if opening and since == opening[0][0]:
+        said = (
+            f"its balance column '{name}' does not follow from the opening balance on row {since:,} at row "
+            f"{row:,}: the opening balance is {before:,}, the rows up to it move {sign}{moves:,}, and it says {stated:,}"
+        )
+    elif "closing" in titled and closing and row == closing[0][0] and closing[0][2:4] == (None, None):
+        said = (
+            f"its balance column '{name}' does not end at the closing balance on row {row:,}: the last balance "
+            f"is {before:,}, the rows after it move {sign}{moves:,}, and the closing balance is {stated:,}"
+        )
+    else:
+        said = (
+            f"its balance column '{name}' does not follow at row {row:,}: the balance before it is "
+            f"{before:,}, the rows up to it move {sign}{moves:,}, and it says {stated:,}"
+        )
+    raise InputFileError(where, said, CONTROL_FIX)
 
 
-def _broken(rows: list[tuple]) -> tuple[int, int, int, int] | None:
+def _broken(rows: list[tuple]) -> tuple[int, int, int, int, int] | None:
     """The first row whose balance does not follow, in the order given: (row, the balance before it,
-    the movements since, the balance it states); None when every balance follows."""
+    the movements since, the balance it states, the row that stated the balance before it); None when
+    every balance follows."""
     before: int | None = None  # the last balance stated
+    since = 0  # its row
     moves = 0  # the movements since it
     for row, skip, debit, credit, balance in rows:
         stated = _number(balance, blank=None)
@@ -76,14 +128,14 @@ def _broken(rows: list[tuple]) -> tuple[int, int, int, int] | None:
             moved = abs(into) - abs(out) if isinstance(out, int) and isinstance(into, int) else None
         if moved is None or (stated is not None and not isinstance(stated, int)):
             before = stated if isinstance(stated, int) and moved is not None else None  # the chain starts again
-            moves = 0
+            moves, since = 0, row
             continue
         moves += moved
         if stated is None:
             continue
         if before is not None and before + moves != stated:
-            return int(row), before, moves, stated
-        before, moves = stated, 0
+            return int(row), before, moves, stated, int(since)
+        before, moves, since = stated, 0, row
     return None
 
 

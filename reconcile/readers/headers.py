@@ -29,6 +29,7 @@ class HeaderChooser:
         self.profile: Profile | None = profile
         self.how = "given" if profile else "none"
         self.sub: list | None = None  # the header's second row, when the header is written over two
+        self.above: list[list] = []  # the rows above the header (a title block): balances.opening_balance
 
     @property
     def rows(self) -> int:
@@ -71,6 +72,11 @@ class HeaderChooser:
         return i
 
     def __call__(self, rows: list[list]) -> int:
+        index = self._choose(rows)
+        self.above = [list(row) for row in rows[:index]]
+        return index
+
+    def _choose(self, rows: list[list]) -> int:
         non_empty = [i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)]
         if not non_empty:
             raise InputFileError(
