@@ -59,8 +59,8 @@ class Matching(BaseModel):
 
 class Checks(BaseModel):
     """The month's guards: each stops a run that looks incomplete or mis-supplied (exit 2).
-    min_coverage = 0, min_source = 0, min_in_period = 0, a maximum of 1 or control_totals = false turns that
-    guard off."""
+    min_coverage = 0, min_source = 0, min_in_period = 0, a maximum of 1, or control_totals, running_balance or
+    statement_chain = false turns that guard off."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -141,6 +141,16 @@ class Checks(BaseModel):
         True,
         description="Check a file's own totals (camt TxsSummry, a totals row) against "
         "what was read, and refuse it when they differ",
+    )
+    running_balance: bool = Field(
+        True,
+        description="Check a statement export's running balance (Số dư) row by row, from the opening balance "
+        "to the closing balance, and refuse it when a balance does not follow (a row deleted or edited)",
+    )
+    statement_chain: bool = Field(
+        True,
+        description="Check that the daily camt/MT940 statements of one account given together chain (each one "
+        "opens at the closing balance of the one before it), and refuse them when a day's statement is missing",
     )
 
 

@@ -91,7 +91,7 @@ def read_inputs(cfg: RunConfig, staging: Path | None = None) -> tuple[list[tuple
     `staging` (readers.read_tables)."""
     from reconcile.readers import limits
 
-    limits.use(cfg.settings.limits)
+    limits.use(cfg.settings.limits, cfg.settings.checks)
     if not cfg.registry:
         raise ReconcileError("no registry file given; pass --registry FILE")
     if not cfg.payments:

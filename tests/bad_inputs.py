@@ -995,7 +995,8 @@ CASES = [
         2,
         "its balance column 'Số dư' does not follow at row 4: the balance before it is 48,500,000, the rows up to "
         "it move -1,000,000, and it says 45,250,000; ask the bank for the statement again; the file may be cut short "
-        "or edited",
+        "or edited; if it has been checked by hand against the bank's, set running_balance = false in [checks] of "
+        "the config file",
         good_rows=False,
     ),
     Case(
@@ -1006,7 +1007,8 @@ CASES = [
         2,
         "its statement 1 opens at 95,250,000, but statement 1 of {others[0]} before it, of the same account, closes "
         "at 96,250,000 on 2024-09-16: the statements of the days between them are missing; give the missing "
-        "statement (ask the bank for it) with --payments, and run again",
+        "statement (ask the bank for it) with --payments, and run again; if the bank confirms that none is missing, "
+        "set statement_chain = false in [checks] of the config file",
         others=(text_file("bank_16.sta", _mt940_day(16, 96_250_000, 0)),),
         good_rows=False,
     ),

@@ -48,12 +48,15 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="needs POSIX (file mo
 def _the_library_s_language():
     """Each test starts, and leaves, in the library's language (English unless RECONCILE_LANG says
     otherwise): a command run through the CLI sets the terminal's language for the whole process
-    (Vietnamese by default), which a test run after it in the same worker would inherit."""
+    (Vietnamese by default), which a test run after it in the same worker would inherit; so would the
+    readers' guards a run's [checks] turn off (readers/guards.py), set back to their defaults."""
     from reconcile import messages
+    from reconcile.readers import guards
 
     messages.set_language(None)
     yield
     messages.set_language(None)
+    guards.use(None)  # a run's [checks] (control_totals = false) hold for the process: the defaults again
 
 
 @pytest.fixture()

@@ -12,7 +12,10 @@ from conftest import FIXTURES
 from reconcile.cli import cli
 
 REGISTRY = FIXTURES / "statements" / "registry.csv"
-FIX = "ask the bank for the statement again; the file may be cut short or edited"
+FIX = (
+    "ask the bank for the statement again; the file may be cut short or edited; if it has been checked by hand "
+    "against the bank's, set running_balance = false in [checks] of the config file"
+)
 
 # fmt: off
 HEADER = ["STT", "Ngày giao dịch", "Số bút toán", "Diễn giải", "Tên đối ứng", "Tài khoản đối ứng", "Ghi nợ", "Ghi có", "Số dư"]
@@ -178,3 +181,19 @@ def test_an_opening_balance_in_one_title_cell_starts_the_chain_of_a_csv_export(t
         f"reconcile: error: {path}: its balance column 'Số dư' does not end at the closing balance on row 3: the "
         f"last balance is 51,239,000, the rows after it move 0, and the closing balance is 50,239,000; {FIX}",
     )
+
+
+def test_running_balance_false_in_the_config_lets_an_export_checked_by_hand_through(tmp_path):
+    """The refusal says how to pass it; `[checks] running_balance = false` (an export the officer has
+    checked against the bank's) reads it: before, the setting was unknown and the month was blocked."""
+    path = vcb_without(tmp_path, 11)
+    config = tmp_path / "c.toml"
+    config.write_text("[checks]\nrunning_balance = false\n", encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    args = ["run", "--period", "2024-09", "--db", str(db), "--registry", str(REGISTRY), "--payments", str(path)]
+    res = CliRunner().invoke(cli, [*args, "--config", str(config)])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM payments").fetchone() == (4,)
+    res = CliRunner().invoke(cli, ["check", str(path), "--as", "payments"])  # check takes no config: it checks
+    assert res.exit_code == 2, res.output

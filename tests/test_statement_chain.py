@@ -12,7 +12,10 @@ from reconcile.cli import cli
 from test_camt_balances import balance, document, entry, statement
 
 REGISTRY = FIXTURES / "statements" / "registry.csv"
-FIX = "give the missing statement (ask the bank for it) with --payments, and run again"
+FIX = (
+    "give the missing statement (ask the bank for it) with --payments, and run again; if the bank confirms that none "
+    "is missing, set statement_chain = false in [checks] of the config file"
+)
 # who is paid on which day of September, and how much
 PAID = {5: ("079196118125", 1_500_000), 12: ("001038005555", 2_250_000), 17: ("001145007788", 1_000_000), 24: ("001140012345", 750_000)}  # fmt: skip
 
@@ -119,3 +122,20 @@ def test_the_pages_of_a_day_follow_one_another_in_whatever_order_they_are_given(
         f"reconcile: error: {path}: its statement 4 opens at 99,000,000, but its statement 3 before it, of the same "
         f"account, closes at 98,500,000 on 2024-09-05: the statements of the days between them are missing; {FIX}"
     )
+
+
+def test_statement_chain_false_in_the_config_lets_a_month_the_bank_confirmed_through(tmp_path):
+    """`[checks] statement_chain = false` (the bank confirms no statement is missing: a known fault of
+    its export) runs the month the chain refuses; before, the setting was unknown and the month blocked.
+    The 17th's payment is then reported missing, as the files say."""
+    paths = daily_mt940(tmp_path / "days", left_out={17})
+    config = tmp_path / "c.toml"
+    config.write_text("[checks]\nstatement_chain = false\n", encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    args = ["run", "--period", "2024-09", "--db", str(db), "--registry", str(REGISTRY), "--config", str(config)]
+    res = CliRunner().invoke(cli, [*args, *(a for p in paths for a in ("--payments", str(p)))])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT code, vneid FROM flags WHERE code = 'MISSING_PAYMENT'").fetchall() == [
+            ("MISSING_PAYMENT", "001145007788")
+        ]

@@ -27,8 +27,8 @@ import polars as pl
 
 from reconcile.errors import InputFileError
 from reconcile.normalise.text import fold
+from reconcile.readers.guards import CURRENT as GUARDS
 from reconcile.readers.layout import HEADER_AGAIN
-from reconcile.readers.mt940_balances import CONTROL_FIX
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.row_values import amount_of
 from reconcile.readers.tables import RawTable
@@ -43,6 +43,10 @@ TITLE_LABELS = {
     "closing": re.compile(r"^(?:so du cuoi ky|closing balance)\b"),
 }
 CURRENCY = re.compile(r"\s*(?:VND|VNĐ|đồng|đ)\.?\s*$", re.IGNORECASE)
+FIX = (
+    "ask the bank for the statement again; the file may be cut short or edited; if it has been checked by hand "
+    "against the bank's, set running_balance = false in [checks] of the config file"
+)
 NONE = re.compile(r"^\s*(?:[-–—]|0+(?:[.,]0+)*)?\s*$")  # an empty debit or credit cell: as layout._NO_MONEY
 
 
@@ -71,7 +75,7 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
     """Refuse the table when its running balance does not follow from its rows (module doc). `frame`:
     the table's data rows in file order, with the row number, the reason set aside and the debit,
     credit and balance columns (the totals row and the rows under it may be among them)."""
-    if table.balance is None:
+    if table.balance is None or not GUARDS.running_balance:
         return
     debit, credit, balance = table.balance
     end = table.control.row if table.control is not None and table.control.row is not None else None
@@ -108,7 +112,7 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
             f"its balance column '{name}' does not follow at row {row:,}: the balance before it is "
             f"{before:,}, the rows up to it move {sign}{moves:,}, and it says {stated:,}"
         )
-    raise InputFileError(where, said, CONTROL_FIX)
+    raise InputFileError(where, said, FIX)
 
 
 def _broken(rows: list[tuple]) -> tuple[int, int, int, int, int] | None:

@@ -20,8 +20,12 @@ from itertools import pairwise
 from pathlib import Path
 
 from reconcile.errors import InputFileError
+from reconcile.readers.guards import CURRENT as GUARDS
 
-FIX = "give the missing statement (ask the bank for it) with --payments, and run again"
+FIX = (
+    "give the missing statement (ask the bank for it) with --payments, and run again; if the bank confirms that "
+    "none is missing, set statement_chain = false in [checks] of the config file"
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ def check_chain(spans: list[Span]) -> None:
     account and currency that close on the day before it (the last day before its own that one
     closes on) or on its own day (the pages of one statement, intraday statements, the same day
     given twice, in whatever order)."""
+    if not GUARDS.statement_chain:
+        return
     groups: dict[tuple, dict] = {}
     for span in spans:
         if span.chained:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from reconcile.errors import InputFileError
+from reconcile.readers.guards import use as use_guards
 
 RAISE = "raise the limit in [limits] of the config if the file is genuine"
 
@@ -36,10 +37,12 @@ class Limits:
 CURRENT = Limits()
 
 
-def use(settings) -> None:
-    """Take the limits of a run's settings (`Settings.limits`)."""
+def use(settings, checks=None) -> None:
+    """Take the limits of a run's settings (`Settings.limits`), and the guards a reader makes of its
+    `Settings.checks` (readers/guards.py; None: all of them, as `reconcile check` makes)."""
     for f in fields(Limits):
         setattr(CURRENT, f.name, getattr(settings, f.name))
+    use_guards(checks)
 
 
 def check_size(path: Path) -> None:
