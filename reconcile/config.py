@@ -139,8 +139,8 @@ class Checks(BaseModel):
     )
     control_totals: bool = Field(
         True,
-        description="Check a file's own totals (camt TxsSummry, a totals row) against "
-        "what was read, and refuse it when they differ",
+        description="Check a file's own totals (camt TxsSummry and GrpHdr, a totals row, a camt or MT940 "
+        "statement's opening and closing balances) against what was read, and refuse it when they differ",
     )
     running_balance: bool = Field(
         True,

@@ -4,6 +4,7 @@ entries do not add up to them is missing an entry or was edited."""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -114,3 +115,36 @@ def test_a_statement_states_its_balances_as_it_may(tmp_path, parts, what):
     path.write_text(document(statement("S1", "0071000123456", *parts, *PAYMENTS, more)), encoding="utf-8")
     control = read_with_control(path)[3]
     assert (control.what if control else None) == what
+
+
+def test_control_totals_false_in_the_config_reads_a_statement_whose_totals_or_balances_disagree(tmp_path):
+    """`[checks] control_totals = false` turns off a file's own totals, camt's TxsSummry among them as
+    the docs say, and a camt's or an MT940's balances against its entries: they were checked as the
+    file was read whatever the setting, and the month stayed blocked (exit 2)."""
+    summary = "<TxsSummry><TtlDbtNtries><NbOfNtries>5</NbOfNtries><Sum>9000000</Sum></TtlDbtNtries></TxsSummry>"
+    camt = tmp_path / "sao_ke.xml"
+    camt.write_text(
+        document(
+            statement(
+                "S1", "0071000123456", balance("OPBD", "50000000"), balance("CLBD", "49750000"), summary, *PAYMENTS
+            )
+        ),
+        encoding="utf-8",
+    )
+    mt940 = tmp_path / "sao_ke.sta"
+    mt940.write_text(
+        ":20:VCB240905\n:25:0071000123456\n:28C:5/1\n:60F:C240904VND50000000,\n"
+        ":61:2409050905D1500000,NTRFCTXH01\n:86:TCXH T9 CCCD 079196118125\n:62F:C240905VND48000000,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "registry.csv").write_text(REGISTRY, encoding="utf-8")
+    (tmp_path / "c.toml").write_text("[checks]\ncontrol_totals = false\n", encoding="utf-8")
+    for path, loaded in ((camt, 2), (mt940, 1)):
+        db = tmp_path / f"{path.suffix[1:]}.duckdb"
+        args = ["run", "--period", "2024-09", "--registry", str(tmp_path / "registry.csv"), "--payments", str(path)]
+        args += ["--db", str(db)]
+        assert CliRunner().invoke(cli, args).exit_code == 2, path  # checked by default
+        result = CliRunner().invoke(cli, [*args, "--config", str(tmp_path / "c.toml")])
+        assert result.exit_code == 0, result.output
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM payments").fetchone() == (loaded,), path

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from reconcile.errors import InputFileError
 from reconcile.readers.chain import Span
+from reconcile.readers.guards import CURRENT as GUARDS
 from reconcile.readers.tables import Control
 from reconcile.readers.xmlpath import xml_child, xml_children, xml_text
 
@@ -157,13 +158,14 @@ class Totals:
         statement, self.current = self.current, None
         if statement is None:
             return
-        self._check_balances(statement, own_account)
+        if GUARDS.control_totals:  # [checks] control_totals = false: not checked, and not said to be
+            self._check_balances(statement, own_account)
         opening, closing = statement.opening or (None, None), statement.closing or (None, None)
         currency = closing[1] if opening[1] in (None, closing[1]) else None  # two currencies: in no chain
         self.spans.append(
             Span(self.path, statement.position, own_account, currency, opening[0], closing[0], statement.closed)
         )
-        if not statement.stated:
+        if not statement.stated or not GUARDS.control_totals:
             return
         # A statement's totals usually cover its booked entries only (a pending entry is not in the
         # balance); some banks count every entry. Either agreeing is agreement.
@@ -198,7 +200,7 @@ class Totals:
 
     def check_group_header(self) -> None:
         """NbOfTxs may count the entries or their transactions (a batch entry's details)."""
-        if self.group is None:
+        if self.group is None or not GUARDS.control_totals:
             return
         count, amount = self.group
         counts = {self.booked.count, self.every.count, self.transactions}
