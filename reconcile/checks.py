@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from reconcile.checks_excel import check_row_limit
+from reconcile.checks_month import check_named_month
 from reconcile.checks_thousands import check_thousands
 from reconcile.config import Checks, Settings
 from reconcile.controls import check_controls
@@ -64,6 +65,7 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     if settings.checks.control_totals:
         check_controls(con, tables, names)
     check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)
+    check_named_month(rows(con, "checks/named_month.sql"), names, period, settings.checks)
     check_thousands(
         rows(con, "checks/thousands.sql", {"min_amount": settings.checks.min_amount}), names, settings.checks
     )

@@ -92,6 +92,15 @@ class Checks(BaseModel):
         description="Period: a payments file with fewer than this share of its "
         "successful payments dated in the period is the wrong month's file",
     )
+    max_other_month: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Month named: a payments file of at least min_group payments with more than this share of "
+        "its successful payments' narratives naming one month that is not the period (T08/2024 in a run of "
+        "2024-09) is the wrong month's file, dated in the period (re-exported or paid late); set it to 1 for a "
+        "file of arrears paid late",
+    )
     max_repeated_refs: float = Field(
         0.5,
         ge=0,

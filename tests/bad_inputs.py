@@ -1206,6 +1206,18 @@ CASES = [
         payments_with(payment(name="NGUY\u200bEN THI THAN\u00adH HUONG")),
         note="no `NAME_MISMATCH`: invisible characters are removed before names are compared",
     ),
+    Case(
+        "last-month-s-batch-paid-late",
+        "last month's batch dated in this month: its narratives name August (`Chi tra tro cap T08/2024`)",
+        "payments",
+        payments_with(*[payment(ref=f"FT2024089{i:02d}", narrative="Chi tra tro cap T08/2024") for i in range(20)]),
+        2,
+        "the narratives of 20 of its 23 payments (87%) name 2024-08 and those of 3 name 2024-09: it looks like the "
+        "payment file of 2024-08, re-exported or paid late; give the payment file of 2024-09 instead, or, if these "
+        "are payments made in 2024-09 of another month's money (arrears paid late), set max_other_month = 1 in "
+        "[checks] of the config file (--config), and run again",
+        note="a file of at least 20 payments (`min_group`); a minority naming another month (arrears paid late) passes",
+    ),
 ]
 
 

@@ -1,0 +1,31 @@
+-- Month named: each payments file's successful loaded payments (all its loaded payments when none is
+-- successful), counted by the first mention of a month in their narratives, as written in lower case
+-- (its boundaries with it): a word for month, its number, maybe `năm` and a year, and maybe more
+-- months after it (`t08/2024`, `t8/2024`, `t08.2024`, `thang 8/2024`, `tháng 08 năm 2024`, `kỳ
+-- 08/2024`, `t8, t9/2024`, `tháng 8 và 9/2024`), and whether they are arrears (`truy lĩnh`, `truy
+-- trả`, `truy chi`: back-payments of earlier months are legitimate). checks_month reads the months a
+-- mention names (one without its year, `T08`, is the nearest such month to the period) and refuses a
+-- file more than max_other_month of whose payments name one month that is not the period, and not
+-- the period: last month's batch re-exported or paid late, its value dates in the period (the period
+-- guard cannot see it). The pattern runs once per distinct narrative of each file (most repeat a few
+-- templates), asked for the whole match only (found without its groups: a third of the time). Run by
+-- a DuckDB run, by --stage-only, and, translated, by the Spark engine.
+WITH successful AS (
+    SELECT DISTINCT file_id FROM stg_payments WHERE reject_reason IS NULL AND status = 'success'
+),
+texts AS (
+    SELECT s.file_id, c.file_id IS NOT NULL AS successful, s.narrative, count(*) AS payments
+    FROM stg_payments AS s
+    LEFT JOIN successful AS c USING (file_id)
+    WHERE s.reject_reason IS NULL AND (s.status = 'success' OR c.file_id IS NULL)
+    GROUP BY s.file_id, c.file_id IS NOT NULL, s.narrative
+),
+named AS (
+    SELECT file_id, successful, payments, nullif(regexp_extract(l, '(^|[^a-z0-9à-ỹ])((t|th|th[aá]ng|month)[^a-z0-9]?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?([^a-z0-9]+((v[aà]|đến|den|and|to)[^a-z0-9]+)?((t|th|th[aá]ng|month)[^a-z0-9]?)?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?)*|k[yỳ][^a-z0-9]+(0?[1-9]|1[0-2])[^a-z0-9]+(n[aă]m[^a-z0-9]+)?(19|20)[0-9]{2})([^a-z0-9]|$)', 0), '') AS named,
+           strpos(l, 'truy') > 0 AND regexp_matches(l, 'truy[^a-z0-9]+(l[iĩ]nh|tr[aả]|chi)') AS arrears
+    FROM (SELECT file_id, successful, payments, lower(narrative) AS l FROM texts)
+)
+SELECT file_id, successful, named, coalesce(arrears, false) AS arrears, sum(payments) AS n
+FROM named
+GROUP BY file_id, successful, named, coalesce(arrears, false)
+ORDER BY file_id, n DESC, named;
