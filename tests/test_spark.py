@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -23,6 +24,7 @@ if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
     )
 
 from reconcile.cli import cli  # noqa: E402
+from reconcile.config import Checks, Settings  # noqa: E402
 from reconcile.generate import GenerateConfig, Rates, generate  # noqa: E402
 from reconcile.pipeline import RunConfig, run  # noqa: E402
 from reconcile.report.terminal import run_summary  # noqa: E402
@@ -378,6 +380,45 @@ def test_a_payments_file_of_another_month_is_refused(spark, tmp_path):
         r"2024-10 \(they run from \d\d/09/2024 to \d\d/09/2024; most are in 2024-09\); check "
         r"--period, or that this is the payment file of that month",
         result.output.strip().splitlines()[-1],
+    )
+
+
+def test_last_month_s_batch_dated_in_this_month_is_refused_on_spark_too(spark, tmp_path):
+    """Its narratives name August (checks/named_month.sql, translated): staged with the guard off (as
+    a staging with max_other_month = 1 would leave it), Spark's run refuses it with DuckDB's line."""
+    registry, bank, _ = generate(GenerateConfig(beneficiaries=60, seed=2, out=tmp_path / "raw")).files["parquet"]
+    payments = pl.read_parquet(bank)
+    august = tmp_path / "bank_t08.parquet"
+    payments.with_columns(pl.col("narrative").str.replace("T09/2024", "T08/2024")).write_parquet(august)
+    successful = payments.filter(pl.col("status") == "success").height
+    named = payments.filter((pl.col("status") == "success") & pl.col("narrative").str.contains("T09/2024")).height
+    assert named == successful >= 20
+    off = Settings(checks=Checks(max_other_month=1))
+    staged = stage_only(
+        RunConfig(period="2024-09", registry=[registry], payments=[august], settings=off), tmp_path / "staged"
+    )
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--engine",
+            "spark",
+            "--period",
+            "2024-09",
+            "--out",
+            str(tmp_path / "o"),
+            "--registry",
+            str(staged.path("registry")),
+            "--payments",
+            str(staged.path("payments")),
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines()[-1] == (
+        f"reconcile: error: {august}: the narratives of {named} of its {successful} payments (100%) name 2024-08 "
+        "and those of 0 name 2024-09: it looks like the payment file of 2024-08, re-exported or paid late; give the "
+        "payment file of 2024-09 instead, or, if these are payments made in 2024-09 of another month's money "
+        "(arrears paid late), set max_other_month = 1 in [checks] of the config file (--config), and run again"
     )
 
 

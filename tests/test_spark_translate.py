@@ -79,6 +79,7 @@ def test_every_file_the_engine_runs_translates():
         ]
     assert {name: step.action for name, step in plan.checks.items()} == {
         "period": "query",
+        "named_month": "query",
         "registry_repeats": "query",
         "repeats": "query",
         "scale": "query",

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconcile import checks, keys
+from reconcile.checks_month import check_named_month
 from reconcile.config import Settings, check_period
 from reconcile.errors import ReconcileError
 from reconcile.measure import RUN_NONCASH_BASE
@@ -101,7 +102,7 @@ def plan(params: dict) -> Plan:
         },
         checks={
             name: steps(f"checks/{name}.sql", params)[0]
-            for name in ("period", "registry_repeats", "repeats", "scale", "unmatched", "coverage")
+            for name in ("period", "named_month", "registry_repeats", "repeats", "scale", "unmatched", "coverage")
         },
         file_counts=steps("file_counts.sql", params),
     )
@@ -175,6 +176,7 @@ class _Run:
         names = {file_id: name for file_id, (_, name) in self.files.items()}
         guards = cfg.settings.checks
         checks.check_periods(self._rows("period"), names, cfg.period, guards)
+        check_named_month(self._rows("named_month"), names, cfg.period, guards)
         reference_tables(self.spark, cfg.period, cfg.settings.targets)
         t = self._step("read", t)
 
