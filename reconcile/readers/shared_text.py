@@ -28,9 +28,10 @@ import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
 
 import polars as pl
+from defusedxml.ElementTree import fromstring
 
 from reconcile.errors import InputFileError
 from reconcile.readers.limits import CURRENT, ZIP_RATIO_FROM, inflated_pieces
@@ -212,11 +213,11 @@ def _table_parts(book: zipfile.ZipFile) -> set[str]:
     xl/sharedStrings.xml (normalised)."""
     parts = {"xl/sharedstrings.xml"}
     try:
-        for rel in ElementTree.fromstring(book.read(_RELS)):
+        for rel in fromstring(book.read(_RELS)):  # defused: a hostile file's entities refused (ValueError)
             if rel.get("Type", "").endswith("/sharedStrings"):
                 target = rel.get("Target", "")
                 parts.add(_normal(target.lstrip("/") if target.startswith("/") else f"xl/{target}"))
-    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError):
+    except (KeyError, ParseError, zipfile.BadZipFile, OSError, ValueError):
         pass  # no relationships to follow: the default part
     return parts
 
