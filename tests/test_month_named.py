@@ -83,14 +83,19 @@ def refusal(path, n: int, named: int) -> str:
     )
 
 
+def _with_august(saved, out, tmp_path):
+    """A copy of the saved database, its bytes, and this month's bank file made last month's
+    (rewrite): its path, and how many rows it has and name August."""
+    db = tmp_path / "r.duckdb"
+    shutil.copy(saved, db)
+    august = tmp_path / "bank_t08.csv"
+    return db, db.read_bytes(), august, rewrite(out / "payments_bank.csv", august)
+
+
 def test_last_month_s_batch_dated_in_this_month_beside_this_month_s_is_refused(month, saved, tmp_path):
     """Before: exit 0, each of its payments a DUPLICATE_PAYMENT and most an AMOUNT_MISMATCH."""
     out, _ = month
-    db = tmp_path / "r.duckdb"
-    shutil.copy(saved, db)
-    before = db.read_bytes()
-    august = tmp_path / "bank_t08.csv"
-    n, named = rewrite(out / "payments_bank.csv", august)
+    db, before, august, (n, named) = _with_august(saved, out, tmp_path)
     assert named == n > 2000
     res = invoke(
         "run",
@@ -111,11 +116,7 @@ def test_last_month_s_batch_dated_in_this_month_beside_this_month_s_is_refused(m
 def test_last_month_s_batch_given_instead_of_this_month_s_is_refused(month, saved, tmp_path):
     """Before: exit 0, the findings of a clean month."""
     out, _ = month
-    db = tmp_path / "r.duckdb"
-    shutil.copy(saved, db)
-    before = db.read_bytes()
-    august = tmp_path / "bank_t08.csv"
-    n, named = rewrite(out / "payments_bank.csv", august)
+    db, before, august, (n, named) = _with_august(saved, out, tmp_path)
     res = invoke("run", "--period", PERIOD, "--db", db, *files(out / "registry.csv", august, out))
     assert res.exit_code == 2, res.output
     assert res.stderr.splitlines()[-1] == refusal(august, n, named)
