@@ -29,7 +29,7 @@ class HeaderChooser:
         self.profile: Profile | None = profile
         self.how = "given" if profile else "none"
         self.sub: list | None = None  # the header's second row, when the header is written over two
-        self.above: list[list] = []  # the rows above the header (a title block): balances.opening_balance
+        self.above: list[list] = []  # the rows above the header (a title block): balances.title_balances
 
     @property
     def rows(self) -> int:
