@@ -67,7 +67,8 @@ def test_a_settled_case_closed_with_its_amount_left_in_its_cell_is_closed(case, 
     """The workbook shows a recovered case's amount in its row; the auditor changes the status to closed
     and leaves the amount there. That was refused (`an amount is recorded only with status ...`), for
     a number the workbook itself wrote. It is the amount shown, not one typed: the case is closed and
-    keeps what it recovered. Another amount typed beside `closed` is still refused."""
+    keeps what it recovered. Another amount typed beside `closed` is still refused. The same book
+    imported again records nothing (it was refused: the closed case shows no amount any more)."""
     db, case_id = case
     assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 0}).exit_code == 0
     assert decide(db, case_id, tmp_path / "b.xlsx", Status="recovered", **{AMOUNT: OVERPAID}).exit_code == 0
@@ -75,6 +76,10 @@ def test_a_settled_case_closed_with_its_amount_left_in_its_cell_is_closed(case, 
     assert other.exit_code == 2 and "an amount is recorded only with status" in other.output
     assert decide(db, case_id, tmp_path / "d.xlsx", Status="closed").exit_code == 0
     assert money(db, case_id) == ("closed", OVERPAID, OVERPAID, 0, 0)
+    again = invoke("review", "import", str(tmp_path / "d.xlsx"), "--db", str(db), "--by", "Lan")
+    assert again.exit_code == 0, again.output
+    assert "recorded 0 decisions from d.xlsx (26 findings rows read, 1 changed in the book)" in again.output
+    assert query(db, "SELECT count(*) FROM case_events WHERE case_id = ?", [case_id]) == [(3,)]
 
 
 def test_an_emptied_or_zero_amount_means_none_recovered_and_the_same_book_records_nothing_new(case, tmp_path):

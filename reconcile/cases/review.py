@@ -122,19 +122,21 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
     except ReconcileError:
         return None
     current: dict[str, tuple] = {}
+    money: dict[str, tuple[int, int, int]] = {}
     if Path(db).is_file():
         try:
             with open_db(Path(db)) as con:
-                current = _held(con)[0]
+                current, money = _held(con)
         except (ReconcileError, duckdb.Error):
-            current = {}
+            current, money = {}, {}
     unrecorded = 0
     for _, _, row in rows:
         written = _text(row.get("decision_check"))
         if written is None:
             continue  # a masked book: what is typed into it is not read back
-        held = current.get(_text(row.get("case_id")) or "", OPEN)
-        values, why = _decision(row, held[3])
+        case_id = _text(row.get("case_id")) or ""
+        held = current.get(case_id, OPEN)
+        values, why = _decision(row, _left(held, money.get(case_id)))
         shown = None if why else _shown(values)
         if shown is not None and decision_check(shown) == written:
             continue  # as the book was written
@@ -147,17 +149,25 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
 OPEN = ("open", None, None, None, None)  # a case without a decision, as a workbook shows it
 
 
-def _held(con) -> tuple[dict[str, tuple], dict[str, tuple[int, int]]]:
+def _held(con) -> tuple[dict[str, tuple], dict[str, tuple[int, int, int]]]:
     """Each case's decision as the database holds it and a workbook shows it (status, assignee,
-    decision, amount, comment: rc_case_amount, none for 0), and its money (at stake, recovered)."""
+    decision, amount, comment: rc_case_amount, none for 0), and its money (at stake, recovered,
+    written off)."""
     current, money = {}, {}
-    for case_id, status, assignee, decision, amount, comment, at_stake, recovered in con.execute(
+    for case_id, status, assignee, decision, amount, comment, at_stake, recovered, written_off in con.execute(
         "SELECT case_id, status, assignee, decision, rc_case_amount(status, amount_recovered, amount_written_off), "
-        "comment, amount_at_stake, amount_recovered FROM cases"
+        "comment, amount_at_stake, amount_recovered, amount_written_off FROM cases"
     ).fetchall():
         current[case_id] = (status, assignee, decision, amount, comment)
-        money[case_id] = (at_stake, recovered)
+        money[case_id] = (at_stake, recovered, written_off)
     return current, money
+
+
+def _left(held: tuple, money: tuple[int, int, int] | None) -> tuple[int | None, ...]:
+    """The amounts a book's amount cell may hold as the workbook wrote it, left there beside a status
+    that records none: the one the case's decision shows now, or what it recorded as recovered or
+    written off (shown in the book written before the case was closed by an import of it)."""
+    return (held[3],) if money is None else (held[3], money[1] or None, money[2] or None)
 
 
 def _as_headed(name: str, sheet: str) -> str:
@@ -208,7 +218,7 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
                 "put back the value as written (only status, assignee, decision, amount and comment are read)"
             )
             continue
-        values, why = _decision(row, current.get(flag[0], OPEN)[3])
+        values, why = _decision(row, _left(current.get(flag[0], OPEN), money.get(flag[0])))
         if why:
             problems.append(f"{where}: {why}")
             continue
@@ -217,7 +227,7 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
         if values[0] in MONEY and flag[0] in money:  # 500.000 read as 500: refused, naming the case and cell
             minimum = min_amounts.get(flag[1], Checks().min_amount)
             column = _as_headed("case_amount", sheet)
-            why = slip_problem(values[0], values[3], *money[flag[0]], minimum, flag[0], column)
+            why = slip_problem(values[0], values[3], *money[flag[0]][:2], minimum, flag[0], column)
             if why:
                 problems.append(f"{where}: {why}")
                 continue
@@ -292,11 +302,12 @@ def _shown(values: tuple) -> tuple:
     return status, assignee, decision, amount or None, comment
 
 
-def _decision(row: dict, shown: int | None = None) -> tuple[tuple, str | None]:
+def _decision(row: dict, left: tuple[int | None, ...] = (None,)) -> tuple[tuple, str | None]:
     """The row's (status, assignee, decision, amount, comment), or why it cannot be recorded. A status that
     records an amount gets one, 0 when the cell is empty; another status gets none: the amount the
-    workbook showed for the case's decision (`shown`: recovered, say), left in its cell when the status
-    is changed to one that records none (closed), is no amount typed, and is dropped."""
+    workbook showed for the case's decision (`left`, _left: recovered, say), left in its cell when the
+    status is changed to one that records none (closed), is no amount typed, and is dropped; so it is
+    when that book is imported again, once the case is closed and shows none."""
     status = (_text(row["status"]) or "open").lower()
     amount = row["case_amount"]
     if isinstance(amount, bool):
@@ -315,7 +326,7 @@ def _decision(row: dict, shown: int | None = None) -> tuple[tuple, str | None]:
         return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
     if amount is not None and amount < 0:
         return (), "the amount is below 0; enter what was recovered or written off so far, 0 or more"
-    if amount and status not in MONEY and amount != shown:
+    if amount and status not in MONEY and amount not in left:
         return (), f"an amount is recorded only with status {', '.join(MONEY)}; clear it or change the status"
     if status in MONEY:
         amount = amount or 0  # none so far: an empty cell, or 0, clears an amount recorded before
@@ -339,7 +350,9 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -
             )
             continue
         why = transition_problem(before[0], values[0]) or (
-            amount_problem(values[0], values[3], *money[case_id], case_id) if case_id in money else _no_stake(values[3])
+            amount_problem(values[0], values[3], *money[case_id][:2], case_id)
+            if case_id in money
+            else _no_stake(values[3])
         )
         if why:
             problems.append(f"{where}: {why}")
