@@ -421,10 +421,12 @@ SELECT period, flag_id, case_id, code, payment_ref, period, last_flag_id
 FROM attempts
 WHERE flag_id <> last_flag_id;
 
--- A case's amount as its decision shows it (the workbook's column, review import): what was recovered
--- for recovery and recovered, what was written off for written_off; none otherwise, nor when it is 0.
+-- A case's amount as its decision shows it (the workbook's column, review import: case_tables.CASE_AMOUNT,
+-- keep them alike): what was recovered for recovery and recovered, and for open and in_review (a case sent
+-- back to review, or reopened by a run, that recovered money before); what was written off for
+-- written_off; none otherwise, nor when it is 0.
 CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_off) AS
-    nullif(CASE WHEN status IN ('recovery', 'recovered') THEN amount_recovered
+    nullif(CASE WHEN status IN ('recovery', 'recovered', 'open', 'in_review') THEN amount_recovered
                 WHEN status = 'written_off' THEN amount_written_off END, 0);
 
 -- Overpayments to recover: one row per case of money paid after a death or while inactive, over every
@@ -761,7 +763,7 @@ COMMENT ON COLUMN "cases"."decision" IS 'What was decided (the latest decision)'
 COMMENT ON COLUMN "cases"."comment" IS 'The latest comment';
 COMMENT ON COLUMN "cases"."amount_at_stake" IS 'VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for MISSING_PAYMENT and PAYMENT_FAILED (once a period however many attempts failed); 0 for the others. Each payment once: one that another period''s file holds too counts in one period only (flag_repeats)';
 COMMENT ON COLUMN "cases"."amount_recovered" IS 'VND recovered: the amount of the latest decision to recovery or recovered (0 when none)';
-COMMENT ON COLUMN "cases"."amount_written_off" IS 'VND written off: the amount of the latest decision to written_off while that is the case''s latest decision with an amount (0 when none, or when the case went back to recovery)';
+COMMENT ON COLUMN "cases"."amount_written_off" IS 'VND written off: the amount of the latest decision to written_off while that is the case''s latest decision with an amount (0 when none, or when the case went back to recovery); a decision to recovery after a run reopened the case (paid again) keeps it';
 COMMENT ON COLUMN "cases"."events" IS 'Events of the case in case_events';
 COMMENT ON COLUMN "cases"."updated_at" IS 'Its latest event (UTC), else the latest run that flagged it';
 COMMENT ON TABLE "case_events" IS 'Every decision on a case and every reopening, append-only and hash-chained: `reconcile review import` records the rows an auditor changed in the workbook; a run records a closed case flagged again (reopened)';

@@ -54,6 +54,7 @@ from reconcile.config import Checks
 from reconcile.errors import ReconcileError
 from reconcile.masking import mask_id
 from reconcile.report.labels import LANGS, label
+from reconcile.warehouse.case_tables import CASE_AMOUNT
 
 _AMOUNT = re.compile(r"^-?\d{1,3}([.,\s]?\d{3})*$")
 
@@ -122,7 +123,7 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
     except ReconcileError:
         return None
     current: dict[str, tuple] = {}
-    money: dict[str, tuple[int, int, int]] = {}
+    money: dict[str, tuple[int, int, int, int]] = {}
     if Path(db).is_file():
         try:
             with open_db(Path(db)) as con:
@@ -149,25 +150,40 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
 OPEN = ("open", None, None, None, None)  # a case without a decision, as a workbook shows it
 
 
-def _held(con) -> tuple[dict[str, tuple], dict[str, tuple[int, int, int]]]:
+def _held(con) -> tuple[dict[str, tuple], dict[str, tuple[int, int, int, int]]]:
     """Each case's decision as the database holds it and a workbook shows it (status, assignee,
     decision, amount, comment: rc_case_amount, none for 0), and its money (at stake, recovered,
-    written off)."""
+    written off, and what of that write-off a decision to recovery would keep: all of it when a run
+    reopened the case since, paid again; else none, the case put back into recovery)."""
     current, money = {}, {}
-    for case_id, status, assignee, decision, amount, comment, at_stake, recovered, written_off in con.execute(
-        "SELECT case_id, status, assignee, decision, rc_case_amount(status, amount_recovered, amount_written_off), "
-        "comment, amount_at_stake, amount_recovered, amount_written_off FROM cases"
+    for case_id, status, assignee, decision, amount, comment, at_stake, recovered, written_off, kept in con.execute(
+        f"SELECT case_id, status, assignee, decision, {CASE_AMOUNT}, "
+        "comment, amount_at_stake, amount_recovered, amount_written_off, "
+        "CASE WHEN case_id IN (SELECT case_id FROM case_events GROUP BY case_id HAVING max(seq) FILTER "
+        "(WHERE action = 'reopened') > max(seq) FILTER (WHERE to_status = 'written_off')) "
+        "THEN amount_written_off ELSE 0 END FROM cases"
     ).fetchall():
         current[case_id] = (status, assignee, decision, amount, comment)
-        money[case_id] = (at_stake, recovered, written_off)
+        money[case_id] = (at_stake, recovered, written_off, kept)
     return current, money
 
 
-def _left(held: tuple, money: tuple[int, int, int] | None) -> tuple[int | None, ...]:
+def _stake(status: str, money: tuple[int, int, int, int]) -> tuple[int, int]:
+    """What a decision to `status` may record at most, and what the case recovered, for
+    amount_problem and slip_problem: a decision to recovery or recovered that keeps a write-off
+    (a case reopened since, paid again) may recover the rest."""
+    at_stake, recovered, _, kept = money
+    return (at_stake - kept if status in ("recovery", "recovered") else at_stake), recovered
+
+
+def _left(held: tuple, money: tuple[int, int, int, int] | None) -> tuple[int | None, ...]:
     """The amounts a book's amount cell may hold as the workbook wrote it, left there beside a status
     that records none: the one the case's decision shows now, or what it recorded as recovered or
-    written off (shown in the book written before the case was closed by an import of it)."""
-    return (held[3],) if money is None else (held[3], money[1] or None, money[2] or None)
+    written off (shown in the book written before the case was closed by an import of it). The
+    first is what the case recovered (or None)."""
+    if money is None:
+        return (None, held[3])
+    return (money[1] or None, held[3], money[2] or None)
 
 
 def _as_headed(name: str, sheet: str) -> str:
@@ -227,7 +243,7 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
         if values[0] in MONEY and flag[0] in money:  # 500.000 read as 500: refused, naming the case and cell
             minimum = min_amounts.get(flag[1], Checks().min_amount)
             column = _as_headed("case_amount", sheet)
-            why = slip_problem(values[0], values[3], *money[flag[0]][:2], minimum, flag[0], column)
+            why = slip_problem(values[0], values[3], *_stake(values[0], money[flag[0]]), minimum, flag[0], column)
             if why:
                 problems.append(f"{where}: {why}")
                 continue
@@ -302,12 +318,13 @@ def _shown(values: tuple) -> tuple:
     return status, assignee, decision, amount or None, comment
 
 
-def _decision(row: dict, left: tuple[int | None, ...] = (None,)) -> tuple[tuple, str | None]:
+def _decision(row: dict, left: tuple[int | None, ...] = (None, None)) -> tuple[tuple, str | None]:
     """The row's (status, assignee, decision, amount, comment), or why it cannot be recorded. A status that
     records an amount gets one, 0 when the cell is empty; another status gets none: the amount the
     workbook showed for the case's decision (`left`, _left: recovered, say), left in its cell when the
     status is changed to one that records none (closed), is no amount typed, and is dropped; so it is
-    when that book is imported again, once the case is closed and shows none."""
+    when that book is imported again, once the case is closed and shows none. An open or in_review
+    case shows what it recovered (`left[0]`; rc_case_amount), so that a decision to recovery keeps it."""
     status = (_text(row["status"]) or "open").lower()
     amount = row["case_amount"]
     if isinstance(amount, bool):
@@ -331,7 +348,7 @@ def _decision(row: dict, left: tuple[int | None, ...] = (None,)) -> tuple[tuple,
     if status in MONEY:
         amount = amount or 0  # none so far: an empty cell, or 0, clears an amount recorded before
     else:
-        amount = None
+        amount = left[0] if status in ("open", "in_review") else None  # as rc_case_amount shows it
     return (status, _text(row["assignee"]), _text(row["decision"]), amount, _text(row["comment"])), None
 
 
@@ -350,7 +367,7 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -
             )
             continue
         why = transition_problem(before[0], values[0]) or (
-            amount_problem(values[0], values[3], *money[case_id][:2], case_id)
+            amount_problem(values[0], values[3], *_stake(values[0], money[case_id]), case_id)
             if case_id in money
             else _no_stake(values[3])
         )
@@ -369,7 +386,7 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -
                 "assignee": assignee,
                 "decision": decision,
                 "comment": comment,
-                "amount": amount,
+                "amount": amount if status in MONEY else None,
                 "period": period,
                 "source": source,
             }

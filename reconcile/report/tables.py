@@ -15,7 +15,7 @@ from reconcile.report import sheetxml
 from reconcile.report.cells import Book, Writer, new_sheet
 from reconcile.report.labels import LABELS
 from reconcile.warehouse import FLAGS_ORDER, quote_ident
-from reconcile.warehouse.case_tables import STATUSES
+from reconcile.warehouse.case_tables import CASE_AMOUNT, STATUSES
 
 WORD_GROUPS = ("program", "level", "role", "method", "province")
 
@@ -102,7 +102,9 @@ FINDINGS = Table(
        LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
        LEFT JOIN (  -- the decision as the row shows it: the amount of its status, none when 0
            SELECT case_id, periods_flagged, status, assignee, decision, comment,
-                  rc_case_amount(status, amount_recovered, amount_written_off) AS case_amount
+                  """
+    + CASE_AMOUNT
+    + """ AS case_amount
            FROM cases) AS c ON c.case_id = f.case_id
        WHERE f.period = $p""",
     FLAGS_ORDER,

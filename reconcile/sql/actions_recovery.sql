@@ -9,7 +9,8 @@
 --   written_off  (case_events.period <= $period), whenever they were recorded, by the rule that
 --                cases_refresh.sql applies to all of them (keep the two alike): recovered, the amount
 --                of the latest such event to recovery or recovered; written off, that of the latest
---                to written_off when no later one put the case back into recovery. A decision entered
+--                to written_off when no later one put the case back into recovery before a run
+--                reopened it (money paid again: a decision to recover it keeps the write-off). A decision entered
 --                on a later period's findings (which may count that period's money too) does not
 --                count as of $period; a reopening carries no amount;
 --   outstanding  overpaid less recovered and written off;
@@ -31,16 +32,24 @@ as_of AS (
     WHERE f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND f.period <= $period
     GROUP BY f.case_id
 ),
+events AS (SELECT * FROM case_events WHERE period <= $period),
+written_back AS (  -- the rule of cases_refresh.sql (case_written_back), over the events entered up to $period
+    SELECT e.case_id
+    FROM events AS e
+    JOIN (SELECT case_id, max(seq) AS seq FROM events WHERE to_status = 'written_off' GROUP BY case_id) AS w
+        ON w.case_id = e.case_id AND e.seq > w.seq
+    GROUP BY e.case_id
+    HAVING min(e.seq) FILTER (WHERE e.to_status IN ('recovery', 'recovered'))
+           < coalesce(min(e.seq) FILTER (WHERE e.action = 'reopened'), 9223372036854775807)
+),
 decided AS (  -- the rule of cases_refresh.sql (case_state), over the events entered up to $period
     SELECT case_id,
            coalesce(arg_max(coalesce(amount, 0), seq) FILTER (WHERE to_status IN ('recovery', 'recovered')), 0)
                AS recovered,
-           CASE WHEN arg_max(to_status, seq) FILTER (WHERE to_status IN ('recovery', 'recovered', 'written_off'))
-                     = 'written_off'
-                THEN arg_max(coalesce(amount, 0), seq) FILTER (WHERE to_status = 'written_off') ELSE 0 END
+           CASE WHEN case_id IN (SELECT case_id FROM written_back) THEN 0
+                ELSE coalesce(arg_max(coalesce(amount, 0), seq) FILTER (WHERE to_status = 'written_off'), 0) END
                AS written_off
-    FROM case_events
-    WHERE period <= $period
+    FROM events
     GROUP BY case_id
 ),
 by_bank AS (  -- what each bank was paid of the case up to $period, and the latest payment it received

@@ -7,8 +7,10 @@
 -- Its money is that of its latest event to a status that records an amount (recovery, recovered,
 -- written_off), each such event holding the case's total so far (none, or an amount emptied, is 0):
 -- recovered, the amount of the latest event to recovery or recovered; written off, the amount of the
--- latest such event when it is to written_off, else 0: a case put back into recovery is no longer
--- written off, so that what is outstanding (at stake less recovered and written off) is owed again.
+-- latest event to written_off, unless a later decision to recovery or recovered put the case back
+-- (case_written_back): a case put back into recovery is no longer written off, so that what is
+-- outstanding (at stake less recovered and written off) is owed again. A run's reopening of a written
+-- off case paid again comes between: a decision to recover the new money after it keeps the write-off.
 CREATE OR REPLACE TEMP TABLE case_flags AS
 WITH known_flags AS (  -- every period's flags; and the superseded flags of a case given its first event
     -- from a workbook after its period's re-run (or removal) had taken them away: no row of its own left
@@ -47,6 +49,15 @@ SELECT case_id,
 FROM known_flags
 GROUP BY case_id, gone;
 
+CREATE OR REPLACE TEMP TABLE case_written_back AS  -- actions_recovery.sql has the same rule (keep them alike)
+WITH written AS (SELECT case_id, max(seq) AS seq FROM case_events WHERE to_status = 'written_off' GROUP BY case_id)
+SELECT e.case_id
+FROM case_events AS e
+JOIN written AS w ON w.case_id = e.case_id AND e.seq > w.seq
+GROUP BY e.case_id
+HAVING min(e.seq) FILTER (WHERE e.to_status IN ('recovery', 'recovered'))
+       < coalesce(min(e.seq) FILTER (WHERE e.action = 'reopened'), 9223372036854775807);
+
 CREATE OR REPLACE TEMP TABLE case_state AS
 SELECT case_id,
        arg_max(to_status, seq) AS status,
@@ -55,9 +66,8 @@ SELECT case_id,
        arg_max(comment, seq) AS comment,
        coalesce(arg_max(coalesce(amount, 0), seq) FILTER (WHERE to_status IN ('recovery', 'recovered')), 0)
            AS amount_recovered,
-       CASE WHEN arg_max(to_status, seq) FILTER (WHERE to_status IN ('recovery', 'recovered', 'written_off'))
-                 = 'written_off'
-            THEN arg_max(coalesce(amount, 0), seq) FILTER (WHERE to_status = 'written_off') ELSE 0 END
+       CASE WHEN case_id IN (SELECT case_id FROM case_written_back) THEN 0
+            ELSE coalesce(arg_max(coalesce(amount, 0), seq) FILTER (WHERE to_status = 'written_off'), 0) END
            AS amount_written_off,
        arg_max(period, seq) FILTER (WHERE action = 'reopened') AS reopened_period,
        count(*) AS events,
@@ -127,4 +137,5 @@ INSERT INTO cases BY NAME SELECT * FROM case_rows ORDER BY case_id;
 
 DROP TABLE case_flags;
 DROP TABLE case_state;
+DROP TABLE case_written_back;
 DROP TABLE case_rows;

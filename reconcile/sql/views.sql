@@ -109,10 +109,12 @@ SELECT period, flag_id, case_id, code, payment_ref, period, last_flag_id
 FROM attempts
 WHERE flag_id <> last_flag_id;
 
--- A case's amount as its decision shows it (the workbook's column, review import): what was recovered
--- for recovery and recovered, what was written off for written_off; none otherwise, nor when it is 0.
+-- A case's amount as its decision shows it (the workbook's column, review import: case_tables.CASE_AMOUNT,
+-- keep them alike): what was recovered for recovery and recovered, and for open and in_review (a case sent
+-- back to review, or reopened by a run, that recovered money before); what was written off for
+-- written_off; none otherwise, nor when it is 0.
 CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_off) AS
-    nullif(CASE WHEN status IN ('recovery', 'recovered') THEN amount_recovered
+    nullif(CASE WHEN status IN ('recovery', 'recovered', 'open', 'in_review') THEN amount_recovered
                 WHEN status = 'written_off' THEN amount_written_off END, 0);
 
 -- Overpayments to recover: one row per case of money paid after a death or while inactive, over every

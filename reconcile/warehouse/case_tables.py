@@ -8,6 +8,15 @@ from reconcile.warehouse.tables import PERIOD, Col, Table
 
 STATUSES = ("open", "in_review", "explained", "recovery", "recovered", "written_off", "closed")
 STILL_OPEN = ("open", "in_review", "recovery")  # the statuses a case ages in
+# A case's amount as its decision shows it in the workbook's findings (review import compares with it):
+# what was recovered for recovery and recovered, and for open and in_review (a case sent back to review,
+# or reopened by a run, keeps its total so far in the cell, so that a decision to recovery keeps it);
+# what was written off for written_off; none otherwise, nor when it is 0. Given here, not by views.sql's
+# rc_case_amount, which a database keeps as the version that last ran on it wrote it.
+CASE_AMOUNT = (
+    "nullif(CASE WHEN status IN ('recovery', 'recovered', 'open', 'in_review') THEN amount_recovered "
+    "WHEN status = 'written_off' THEN amount_written_off END, 0)"
+)
 
 CHAIN = (
     Col("prev_hash", "VARCHAR", "hash of the event before it in the table (64 zeros for the first)"),
@@ -86,7 +95,8 @@ CASE_TABLES: tuple[Table, ...] = (
                 "amount_written_off",
                 "BIGINT",
                 "VND written off: the amount of the latest decision to written_off while that is the case's latest "
-                "decision with an amount (0 when none, or when the case went back to recovery)",
+                "decision with an amount (0 when none, or when the case went back to recovery); a decision to "
+                "recovery after a run reopened the case (paid again) keeps it",
             ),
             Col("events", "BIGINT", "Events of the case in case_events"),
             Col("updated_at", "TIMESTAMP", "Its latest event (UTC), else the latest run that flagged it"),
