@@ -103,3 +103,39 @@ def test_a_case_sent_back_to_review_and_into_recovery_again_keeps_what_it_recove
     # an amount emptied still means none so far
     assert decide(db, case_id, tmp_path / "d.xlsx", Status="recovery", **{AMOUNT: None}).exit_code == 0
     assert money(db, case_id) == ("recovery", PAID, 0, 0, PAID)
+
+
+def test_a_recovered_case_whose_payment_next_month_s_statement_repeats_is_not_reopened(sample_month, october, tmp_path):
+    """The pensioner paid 8,158,000 VND after her death in September, recovered in full. October's bank
+    statement overlaps September and repeats that payment (same reference, amount, date and payee):
+    October flags it again, its money counted once, in September. The run said '1 recovered or
+    written-off case flagged again and reopened' and the case went back to open, with nothing paid
+    again and nothing outstanding."""
+    from test_cases import run_month
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'pension'")[0]
+    for status in ("recovery", "recovered"):
+        assert decide(db, case_id, tmp_path / f"{status}.xlsx", Status=status, **{AMOUNT: 8_158_000}).exit_code == 0
+    september = (Path(__file__).parent.parent / "fixtures/sample/bank_transfers.csv").read_text(encoding="utf-8")
+    (paid,) = [line for line in september.splitlines() if ",FT20240900015," in line]
+    bank = tmp_path / "bank_transfers_october.csv"
+    rows = october["payments"][0].read_text(encoding="utf-8").splitlines()
+    bank.write_text("\n".join([*rows, f"{len(rows)}," + paid.split(",", 1)[1]]) + "\n", encoding="utf-8")
+    files = {"registry": october["registry"], "payments": [bank, *october["payments"][1:]]}
+
+    res = run_month(db, "2024-10", files)
+    assert res.exit_code == 0, res.output
+    assert query(db, "SELECT period FROM flags WHERE case_id = ? ORDER BY period", [case_id]) == [
+        ("2024-09",),
+        ("2024-10",),
+    ]
+    assert query(db, "SELECT counted_period FROM flag_repeats WHERE case_id = ?", [case_id]) == [("2024-09",)]
+    assert "reopened" not in res.stderr
+    assert query(
+        db, "SELECT status, periods_flagged, amount_at_stake, amount_recovered FROM cases WHERE case_id = ?", [case_id]
+    ) == [("recovered", 2, 8_158_000, 8_158_000)]
+    assert query(db, "SELECT action FROM case_events WHERE case_id = ? ORDER BY seq", [case_id]) == [
+        ("decision",),
+        ("decision",),
+    ]

@@ -59,6 +59,7 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> tuple[int, int]
            ORDER BY c.case_id""",
         {"period": period},
     ).fetchall()
+    rows = _not_repeats(con, period, rows)
     now = datetime.now(UTC).replace(tzinfo=None)
     events = [
         {
@@ -80,6 +81,30 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> tuple[int, int]
     chain.append(con, key, "case_events", events)
     closed = sum(1 for e in events if e["from_status"] == "closed")
     return closed, len(events) - closed
+
+
+def _not_repeats(con, period: str, rows: list[tuple]) -> list[tuple]:
+    """The cases to reopen, each with its new findings (`rows` of reopen_flagged), less the findings on
+    a payment that another period's file holds too, its money counted there (flag_repeats: a statement
+    overlapping the month before repeats it): no money paid again, and a payment the auditor had seen
+    in the period it counts in. A case left with none is not reopened."""
+    flags = sorted({f for row in rows for f in row[6].split(", ")})
+    if not flags:
+        return rows
+    repeats = {
+        flag_id
+        for (flag_id,) in con.execute(
+            "SELECT flag_id FROM flag_repeats WHERE period = $period AND counted_period <> $period "
+            "AND flag_id IN (SELECT unnest($flags))",
+            {"period": period, "flags": flags},
+        ).fetchall()
+    }
+    kept = []
+    for *case, new, _ in rows:
+        new_flags = [f for f in new.split(", ") if f not in repeats]
+        if new_flags:
+            kept.append((*case, ", ".join(new_flags), len(new_flags)))
+    return kept
 
 
 def backfill(con, key: bytes) -> int:
