@@ -431,7 +431,9 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
 
 -- Overpayments to recover: one row per case of money paid after a death or while inactive, over every
 -- period it was flagged, with what decisions recorded as recovered and written off (a case whose
--- findings are all gone, its periods re-run without them, is none).
+-- findings are all gone, its periods re-run without them, is none; nor is a case explained, nothing to
+-- recover, or closed as explained: its latest decision to explained, recovery, recovered or written_off
+-- was to explained).
 CREATE OR REPLACE VIEW recoveries AS
 SELECT case_id, code, vneid, program, province_code, commune_code, first_period, last_period, periods_flagged,
        status,
@@ -443,7 +445,11 @@ SELECT case_id, code, vneid, program, province_code, commune_code, first_period,
        greatest(amount_at_stake - amount_recovered - amount_written_off, 0) AS outstanding,
        greatest(amount_recovered + amount_written_off - amount_at_stake, 0) AS excess
 FROM cases
-WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND flags > 0;  -- a case whose findings are gone is no recovery
+WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND flags > 0  -- a case whose findings are gone is no recovery
+  AND NOT (status = 'explained' OR status = 'closed' AND case_id IN (
+      SELECT case_id FROM case_events GROUP BY case_id
+      HAVING arg_max(to_status, seq) FILTER (WHERE to_status IN ('explained', 'recovery', 'recovered', 'written_off'))
+             = 'explained'));
 
 CREATE OR REPLACE VIEW recoveries_by_province AS
 SELECT province_code, program, count(*) AS cases, sum(overpaid) AS overpaid, sum(recovered) AS recovered,
@@ -859,7 +865,7 @@ COMMENT ON COLUMN "noncash_share"."share_payments" IS 'all: non-cash payments / 
 COMMENT ON COLUMN "noncash_share"."share_amount" IS 'all: non-cash value / all value; channel rows: this channel''s value / all';
 COMMENT ON COLUMN "noncash_share"."target" IS 'Target share for the programme (targets table), on the rows of channel_group all; NULL on the channel rows and for the programme unknown';
 COMMENT ON COLUMN "noncash_share"."target_met" IS 'share_payments >= target, on the rows of channel_group all; NULL on the others, and when the run was partial (runs.partial): a month with a source missing is not judged';
-COMMENT ON VIEW "recoveries" IS 'Overpayments to recover: one row per case of money paid after a death or while inactive, over every period flagged, with what decisions recorded as recovered and written off, and what is outstanding';
+COMMENT ON VIEW "recoveries" IS 'Overpayments to recover: one row per case of money paid after a death or while inactive, over every period flagged, with what decisions recorded as recovered and written off, and what is outstanding; not a case explained (nothing to recover), nor one closed as explained';
 COMMENT ON COLUMN "recoveries"."case_id" IS 'The case (cases.case_id)';
 COMMENT ON COLUMN "recoveries"."code" IS 'PAID_AFTER_DEATH or PAID_WHILE_INACTIVE';
 COMMENT ON COLUMN "recoveries"."vneid" IS 'Beneficiary''s ID';

@@ -173,10 +173,9 @@ def returned_overpayments(con) -> list[tuple[str, int, str]]:
                SELECT DISTINCT c.case_id, q.period, q.payment_id, q.payment_ref, q.bank_ref, q.amount, q.vneid,
                       q.account_number, q.payee_key
                FROM flags AS o
-               JOIN cases AS c ON c.case_id = o.case_id
+               JOIN recoveries AS c ON c.case_id = o.case_id
                JOIN payments AS q ON q.period = o.period AND q.payment_id = o.payment_id
-               WHERE o.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE')
-                 AND c.amount_at_stake > c.amount_recovered + c.amount_written_off),
+               WHERE o.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND c.outstanding > 0),
            paid_refs AS (SELECT o.*, r.ref FROM overpaid AS o,
                          unnest([ltrim(o.payment_ref, '0'), ltrim(o.bank_ref, '0')]) AS r(ref)),
            returned_refs AS (  -- each reference of a return, its own or the bank's: joined on, not compared

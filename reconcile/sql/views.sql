@@ -119,7 +119,9 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
 
 -- Overpayments to recover: one row per case of money paid after a death or while inactive, over every
 -- period it was flagged, with what decisions recorded as recovered and written off (a case whose
--- findings are all gone, its periods re-run without them, is none).
+-- findings are all gone, its periods re-run without them, is none; nor is a case explained, nothing to
+-- recover, or closed as explained: its latest decision to explained, recovery, recovered or written_off
+-- was to explained).
 CREATE OR REPLACE VIEW recoveries AS
 SELECT case_id, code, vneid, program, province_code, commune_code, first_period, last_period, periods_flagged,
        status,
@@ -131,7 +133,11 @@ SELECT case_id, code, vneid, program, province_code, commune_code, first_period,
        greatest(amount_at_stake - amount_recovered - amount_written_off, 0) AS outstanding,
        greatest(amount_recovered + amount_written_off - amount_at_stake, 0) AS excess
 FROM cases
-WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND flags > 0;  -- a case whose findings are gone is no recovery
+WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND flags > 0  -- a case whose findings are gone is no recovery
+  AND NOT (status = 'explained' OR status = 'closed' AND case_id IN (
+      SELECT case_id FROM case_events GROUP BY case_id
+      HAVING arg_max(to_status, seq) FILTER (WHERE to_status IN ('explained', 'recovery', 'recovered', 'written_off'))
+             = 'explained'));
 
 CREATE OR REPLACE VIEW recoveries_by_province AS
 SELECT province_code, program, count(*) AS cases, sum(overpaid) AS overpaid, sum(recovered) AS recovered,

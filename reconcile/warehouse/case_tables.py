@@ -175,7 +175,8 @@ _RECOVERY_COLS = {
 CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "recoveries": (
         "Overpayments to recover: one row per case of money paid after a death or while inactive, over every "
-        "period flagged, with what decisions recorded as recovered and written off, and what is outstanding",
+        "period flagged, with what decisions recorded as recovered and written off, and what is outstanding; "
+        "not a case explained (nothing to recover), nor one closed as explained",
         _RECOVERY_COLS,
     ),
     "recoveries_by_province": (
