@@ -113,6 +113,21 @@ def reopen(db: Path, period: str, by: str, reason: str) -> SignoffState:
         return _record(con, key, period, now.run_id, "reopen", by, reason)
 
 
+def partial_note(con, period: str) -> str | None:
+    """The PARTIAL line of a period run with --partial (the run's summary.partial), in the terminal's
+    language; None for a whole month."""
+    import json
+
+    from reconcile.messages import language, text
+    from reconcile.report.summary import _missing_source
+
+    row = con.execute("SELECT missing_sources FROM runs WHERE period = ? AND partial", [period]).fetchone()
+    if row is None:
+        return None
+    sources = "; ".join(_missing_source(m, language()) for m in json.loads(row[0] or "[]"))
+    return text("summary.partial", period=period, sources=sources)
+
+
 def _record(con, key: bytes, period: str, run_id: str, action: str, by: str, reason: str | None) -> SignoffState:
     at = datetime.now(UTC).replace(tzinfo=None)
     row = {"period": period, "run_id": run_id, "action": action, "by": by, "at": at, "reason": reason}

@@ -142,17 +142,12 @@ def signoff(period, db, by) -> None:
 
     sign(db, period, by)
     from reconcile.cases.chain import heads
+    from reconcile.cases.signoff import partial_note
 
     with readback.open_db(db) as con:
-        partial = con.execute("SELECT missing_sources FROM runs WHERE period = ? AND partial", [period]).fetchall()
+        partial = partial_note(con, period)
         if partial:  # a month run with --partial is signed off as it is, and says so first
-            import json
-
-            from reconcile.messages import language, text
-            from reconcile.report.summary import _missing_source
-
-            sources = "; ".join(_missing_source(m, language()) for m in json.loads(partial[0][0] or "[]"))
-            say("reconcile: " + text("summary.partial", period=period, sources=sources), err=True)
+            say("reconcile: " + partial, err=True)
         say(
             f"reconcile: period {period} signed off; it refuses a re-run and a removal until reconcile reopen", err=True
         )
