@@ -108,21 +108,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     check = open_db(db)  # a database reconcile wrote, or a clear error
     try:
         present = {p for (p,) in check.execute("SELECT DISTINCT period FROM runs").fetchall()}
-        keyed = (
-            "key_check"
-            in {
-                c
-                for (c,) in check.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = 'runs'"
-                ).fetchall()
-            }
-            and check.execute("SELECT count(*) FROM runs WHERE key_check IS NOT NULL").fetchall()[0][0] > 0
-        )
-        # a database from before keyed ids has no key file yet: one is made for it; one whose findings
-        # are keyed needs its own key
-        key = keys.resolve(db, create=not keyed)[0]
-        if keyed:
-            keys.check_database(check, db, key)
+        key = keys.of_database(check, db)  # a database from before keyed ids gets its key file
     finally:
         check.close()
     chosen = sorted(present) if not periods else sorted(set(periods))

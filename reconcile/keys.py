@@ -176,6 +176,24 @@ def check_value(key: bytes) -> str:
     return hmac.new(key, CHECK_TEXT, hashlib.sha256).hexdigest()[:16]
 
 
+def is_keyed(con) -> bool:
+    """Whether some run of the database recorded the key it was made with (runs.key_check): not one
+    that only versions before keyed ids wrote, which has no key file yet."""
+    columns = {
+        c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'runs'").fetchall()
+    }
+    return "key_check" in columns and con.execute("SELECT count(key_check) FROM runs").fetchone()[0] > 0
+
+
+def of_database(con, db: Path) -> bytes:
+    """The key with which to write to (or copy) the database `con` outside a run: its own, checked
+    against its runs'; for a database that only versions before keyed ids wrote, a key file made for
+    it, as its next run would make one (its findings are keyed from now on, their case ids first)."""
+    key, _ = resolve(db, create=not is_keyed(con))
+    check_database(con, db, key)
+    return key
+
+
 def check_database(con, db: Path, key: bytes) -> None:
     """Refuse a key other than the one the database's findings were made with: every finding would get
     a new id, and the ids of the periods already there could not be matched with the new ones."""

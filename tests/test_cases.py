@@ -451,6 +451,65 @@ def test_the_report_of_a_database_an_earlier_version_wrote_brings_it_up_to_date(
     assert again.exit_code == 0 and "brought up" not in again.output
 
 
+def overpayments_to_reclaim(db: Path, out: Path) -> str:
+    res = invoke("actions", "--period", "2024-09", "--db", str(db), "--out", str(out))
+    assert res.exit_code == 0, res.output
+    return res.stderr.strip().splitlines()[-1]
+
+
+SEPTEMBER_ACTIONS = "1 payment to send again (1,250,000 VND), 4 overpayments to reclaim (15,441,000 VND)"
+
+
+def test_a_sign_off_of_a_database_an_earlier_version_wrote_gives_its_findings_their_cases(sample_month, tmp_path):
+    """The checker signs off a month an earlier version reconciled: the sign-off made `cases` empty and
+    left the findings without a case id, and `actions` then said 0 overpayments to reclaim (0 VND)
+    for a month of 2 payments after a death and 2 while inactive."""
+    db = copy_of(sample_month.db, tmp_path / "old.duckdb")
+    expected = query(db, "SELECT flag_id, case_id FROM flags ORDER BY flag_id")
+    as_an_earlier_version_left_it(db)
+    res = invoke("signoff", "--period", "2024-09", "--db", str(db), "--by", "Lê Thị Kiểm")
+    assert res.exit_code == 0, res.output
+    assert query(db, "SELECT flag_id, case_id FROM flags ORDER BY flag_id") == expected
+    assert query(db, "SELECT count(*) FROM cases") == [(len({c for _, c in expected}),)]
+    assert overpayments_to_reclaim(db, tmp_path / "actions").endswith(SEPTEMBER_ACTIONS)
+
+
+def test_a_database_from_before_keyed_ids_gets_its_key_and_its_cases_when_brought_up_to_date(
+    sample_month, tmp_path, monkeypatch
+):
+    """A month reconciled before keyed ids (no key file, no key_check) and before cases: `report`
+    brought it up without a key, so its findings kept no case id and `actions` said 0 overpayments to
+    reclaim. Now a key file is made for it, as its next run would make one, and its cases follow."""
+    db = copy_of(sample_month.db, tmp_path / "old.duckdb")
+    as_an_earlier_version_left_it(db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE runs DROP COLUMN key_check")
+    monkeypatch.delenv("RECONCILE_KEY")
+    res = invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(tmp_path / "old.xlsx"))
+    assert res.exit_code == 0, res.output
+    key = keys.parse((tmp_path / "old.duckdb.key").read_text())
+    got = query(db, "SELECT code, program, vneid, account_number, payment_ref, case_id FROM flags")
+    assert len(got) == 26 and all(c == keys.case_id(key, *subject) for *subject, c in got)
+    assert query(db, "SELECT count(*) FROM cases") == [(len({c for *_, c in got}),)]
+    assert overpayments_to_reclaim(db, tmp_path / "actions").endswith(SEPTEMBER_ACTIONS)
+
+
+def test_a_database_an_earlier_version_wrote_is_not_brought_up_without_its_key(sample_month, tmp_path, monkeypatch):
+    """Its findings were keyed: without the key file they cannot get their cases, and the database
+    stays as it was (it used to gain an empty `cases` table, never filled but by a run)."""
+    db = copy_of(sample_month.db, tmp_path / "old.duckdb")
+    as_an_earlier_version_left_it(db)
+    before = db.read_bytes()
+    monkeypatch.delenv("RECONCILE_KEY")
+    res = invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(tmp_path / "old.xlsx"))
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: {db}.key: no key file beside the database; restore it from its backup, or set "
+        "RECONCILE_KEY to the key the database was made with\n",
+    )
+    assert db.read_bytes() == before and not (tmp_path / "old.duckdb.key").exists()
+
+
 def test_a_decision_holding_an_id_and_an_account_is_masked_where_ids_are(month, tmp_path):
     """An auditor's words are free text: an ID or account typed into a decision passed whole through
     every --mask-ids output. And a masked book is not read back: its decisions are masked too."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reconcile import keys
 from reconcile.cases import chain
-from reconcile.cases.signoff import has_table
+from reconcile.cases.refresh import has_table
 from reconcile.errors import ReconcileError
 from reconcile.readback import Rows, check_code
 from reconcile.warehouse.case_tables import STATUSES

@@ -5,13 +5,11 @@ new since they were closed (a later period's, or one a re-run adds) reopened, ea
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reconcile import keys
 from reconcile.cases import chain
-from reconcile.errors import ConfigError
 from reconcile.sqlfiles import execute_file
 
 SYSTEM = "reconcile"  # case_events.by of what a run records itself
@@ -135,12 +133,38 @@ def refresh(con) -> None:
     execute_file(con, "cases_refresh.sql", {})
 
 
+def has_table(con, name: str) -> bool:
+    """Whether the database holds the table (one made by a version before it does not)."""
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?",
+            [name],
+        ).fetchone()[0]
+    )
+
+
+def up_to_date(con, db: Path) -> bytes:
+    """Bring the database `con` (written in the caller's transaction) up to this version's tables and
+    views, and return its key (keys.of_database): a database an earlier version wrote gets its cases,
+    its findings their case_id first, so that no command that writes to it (a sign-off, a removal, an
+    import, `report`) leaves it with a `cases` table that misses them (`cases` and `actions` would
+    say there is nothing to follow up)."""
+    from reconcile.warehouse import ensure_schema
+
+    had_cases = has_table(con, "cases")
+    ensure_schema(con)
+    key = keys.of_database(con, Path(db))
+    if not had_cases:
+        backfill(con, key)
+        refresh(con)
+    return key
+
+
 def upgrade(db: Path) -> bool:
     """Bring a database an earlier version wrote up to this version's tables and views, as its next
     run would (`reconcile report` of an older month needs them); returns whether it had to. Its
-    findings get their case_id when the key is at hand and the database's; else they keep none."""
-    from reconcile.cases.signoff import has_table
-    from reconcile.warehouse import connect, ensure_schema, write_transaction
+    findings get their case_id under the database's key (a ConfigError when it is not at hand)."""
+    from reconcile.warehouse import connect, write_transaction
 
     con = connect(Path(db), read_only=True)
     try:
@@ -148,17 +172,8 @@ def upgrade(db: Path) -> bool:
             return False
     finally:
         con.close()
-    try:
-        key: bytes | None = keys.resolve(Path(db))[0]
-    except ConfigError:
-        key = None  # a database from before keys, or its key file not at hand
     with write_transaction(Path(db)) as con:
-        ensure_schema(con)
-        if key is not None:
-            with contextlib.suppress(ConfigError):  # another key: its findings keep no case id
-                keys.check_database(con, Path(db), key)
-                backfill(con, key)
-        refresh(con)
+        up_to_date(con, Path(db))
     return True
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from reconcile import keys
 from reconcile.cases import chain
+from reconcile.cases.refresh import has_table, up_to_date
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError
 from reconcile.normalise.text import fold
@@ -51,29 +51,16 @@ def refuse_if_signed_off(con, period: str, doing: str) -> None:
         )
 
 
-def has_table(con, name: str) -> bool:
-    """Whether the database holds the table (one made by a version before it does not)."""
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?",
-            [name],
-        ).fetchone()[0]
-    )
-
-
 @contextlib.contextmanager
 def writing(db: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection, bytes]]:
     """The database opened for writing, in one transaction with its schema up to date, and its key
     (checked against the runs'); committed when the block ends, rolled back when it raises."""
-    from reconcile.warehouse import ensure_schema, write_transaction
+    from reconcile.warehouse import write_transaction
 
     if not Path(db).is_file():
         raise ReconcileError(f"{db}: no such database; check the --db path")
-    key, _ = keys.resolve(Path(db))
     with write_transaction(Path(db)) as con:
-        ensure_schema(con)
-        keys.check_database(con, Path(db), key)
-        yield con, key
+        yield con, up_to_date(con, Path(db))
 
 
 def signoff(db: Path, period: str, by: str) -> SignoffState:
