@@ -398,6 +398,75 @@ def test_a_full_disk_is_exit_2_naming_the_file_and_leaves_nothing(tmp_path):
         subprocess.run(["umount", str(small)], capture_output=True)
 
 
+@pytest.fixture()
+def read_only(tmp_path):
+    """A folder no file can be written to: mode 0555 for a user, a read-only tmpfs for root (whom modes
+    do not stop; skipped where it cannot mount one)."""
+    folder = tmp_path / "Báo cáo gửi Sở"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=100k", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a read-only file system here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+@posix_only
+@pytest.mark.parametrize("option, written", [("--report", "r.xlsx"), ("--export", "2024-09/export")])
+def test_an_output_folder_that_cannot_be_written_is_refused_before_the_run(tmp_path, read_only, option, written):
+    """A workbook or exports into a read-only folder: the run saved the period and only then failed, exit 4
+    ("close the workbook if it is open in Excel, check the disk has room"), the period in the database
+    without its workbook. Now it is refused before anything runs, exit 2, nothing written."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    db = tmp_path / "r.duckdb"
+    reason = os.strerror(30 if os.geteuid() == 0 else 13)
+    args = ["--period", "2024-09", "--registry", str(SAMPLE / "registry.csv"), "--payments"]
+    args += [str(SAMPLE / "bank_transfers.csv"), str(SAMPLE / "post_office_cash.xlsx")]
+    res = CliRunner().invoke(cli, ["--lang", "en", "run", *args, "--db", str(db), option, str(read_only / written)])
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: {read_only}: cannot write there ({reason}); give {option} a folder you can write to\n",
+    )
+    assert list(tmp_path.iterdir()) == [read_only] and list(read_only.iterdir()) == []
+    vi = CliRunner().invoke(cli, ["--lang", "vi", "run", *args, "--db", str(db), option, str(read_only / written)])
+    assert vi.stderr.startswith(f"reconcile: lỗi: {read_only}: không ghi được vào đó (")
+    assert vi.stderr.endswith(f"); hãy cho {option} một thư mục ghi được\n")
+
+
+@posix_only
+def test_report_into_a_folder_that_cannot_be_written_is_refused_before_it_writes(tmp_path, read_only):
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    db = tmp_path / "r.duckdb"
+    run(
+        RunConfig(
+            period="2024-09",
+            db=db,
+            registry=[SAMPLE / "registry.csv"],
+            payments=[SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"],
+        )
+    )
+    book = read_only / "Đối soát 09-2024.xlsx"
+    res = CliRunner().invoke(
+        cli, ["--lang", "en", "report", "--period", "2024-09", "--db", str(db), "--report", str(book)]
+    )
+    assert res.exit_code == 2
+    assert res.stderr.startswith(f"reconcile: error: {read_only}: cannot write there (")
+    assert res.stderr.endswith("); give --report a folder you can write to\n")
+
+
 @pytest.mark.parametrize(
     "exc, expected",
     [

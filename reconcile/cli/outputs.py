@@ -164,9 +164,28 @@ def check_output_paths(report_path: Path | None, export_dir: Path | None) -> Non
             raise ReconcileError(f"{report_path}: is a folder; give --report a file name ending .xlsx")
         if not report_path.parent.is_dir():
             raise ReconcileError(f"{report_path.parent}: no such folder for --report; create it first")
+        check_writable(report_path.parent, "--report")
 
     if export_dir is not None and export_dir.exists() and not export_dir.is_dir():
         raise ReconcileError(f"{export_dir}: is a file; give --export a folder")
+    if export_dir is not None:  # the folder, or the one it will be made in
+        check_writable(next(p for p in (export_dir, *export_dir.parents) if p.is_dir()), "--export")
+
+
+def check_writable(folder: Path, option: str) -> None:
+    """Refuse a folder no file can be written to (read-only, not the user's), before the run: after
+    it, the period would be saved without its workbook (exit 4). A file is made there and removed, as
+    the writers will (os.access does not tell on Windows, nor on a read-only mount seen through a link)."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".reconcile-"):
+            pass
+    except OSError as exc:
+        raise ReconcileError(
+            f"{folder}: cannot write there ({exc.strerror or type(exc).__name__}); give {option} a folder "
+            "you can write to"
+        ) from None
 
 
 def check_replaces_only_its_own(report_path: Path | None, db: Path) -> None:
