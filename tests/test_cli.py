@@ -368,6 +368,27 @@ def test_demo_reconciles_the_sample_month(tmp_path):
         assert con.execute("SELECT count(DISTINCT code) FROM flags").fetchone()[0] == 14
 
 
+def test_the_commands_the_demo_suggests_work_as_typed_from_a_folder_with_spaces(tmp_path, monkeypatch):
+    """The demo ends with commands to try: in a folder with spaces (`Số liệu\\Thư mục demo` on Windows) they
+    said `reconcile flags --db Thư mục demo/demo.duckdb`, which typed as shown gives 'unexpected extra
+    argument'. Each is run here as a shell (or cmd.exe) splits it."""
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    res = invoke("demo", "--out", "Thư mục demo")
+    assert res.exit_code == 0, res.output
+    suggested = [line.strip() for line in res.stdout.splitlines() if line.startswith("  reconcile ")]
+    assert suggested == [
+        f'reconcile case {suggested[0].split()[2]} --db "Thư mục demo/demo.duckdb"',
+        'reconcile flags --db "Thư mục demo/demo.duckdb" --severity high',
+        'reconcile cashless --db "Thư mục demo/demo.duckdb" --by province',
+        'reconcile cases --db "Thư mục demo/demo.duckdb"',
+    ]
+    for line in suggested:
+        typed = invoke(*shlex.split(line)[1:])
+        assert typed.exit_code == 0, (line, typed.output)
+
+
 def test_every_command_is_documented_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:

@@ -10,7 +10,7 @@ import click
 from reconcile import messages
 from reconcile.cli.group import lazy, say
 from reconcile.cli.outputs import Saved, run_with_progress, write_after_commit
-from reconcile.errors import ReconcileError
+from reconcile.errors import ReconcileError, shell_arg
 from reconcile.report.progress import Progress
 
 terminal = lazy("reconcile.report.terminal")
@@ -76,9 +76,9 @@ def demo(out, db, lang, size) -> None:
     say(
         f"\nThe workbook is {out / 'report.xlsx'}; the findings are also in {out / 'export'}/.\n"
         f"The database is {db}: read it back with\n"
-        f"  reconcile flags --db {db} --severity high\n"
-        f"  reconcile cashless --db {db} --by province\n"
-        f"  reconcile cases --db {db}\n"
+        f"  reconcile flags --db {shell_arg(db)} --severity high\n"
+        f"  reconcile cashless --db {shell_arg(db)} --by province\n"
+        f"  reconcile cases --db {shell_arg(db)}\n"
         "or open it with DuckDB and try\n"
         "  select code, severity, count(*) from flags group by all order by all;\n"
         "  select * from noncash_share where level = 'program';"
@@ -114,7 +114,7 @@ def _second_month(out: Path, db: Path, lang: str, progress: Progress) -> None:
     say(
         f"\nCases: {persisting:,} flagged in both months, {fixed:,} fixed in {OCTOBER}, {new:,} new; the decided "
         f"one is still {status}:\n"
-        f"  reconcile case {case_id} --db {db}"
+        f"  reconcile case {case_id} --db {shell_arg(db)}"
     )
 
 
