@@ -117,7 +117,7 @@ def test_staging_again_replaces_the_files(month, tmp_path):
 
 
 def test_the_cli_says_what_it_wrote_and_what_to_run_next(tmp_path):
-    out = tmp_path / "staged"
+    out = tmp_path / "Dữ liệu đã chuẩn hoá"  # the next command, as it suggests it, reads it as one argument
     result = CliRunner().invoke(
         cli,
         [
@@ -140,8 +140,8 @@ def test_the_cli_says_what_it_wrote_and_what_to_run_next(tmp_path):
         f"Staged Parquet in {out}: registry.parquet, payments.parquet, rejected_rows.parquet, inputs.parquet  ("
     )
     assert lines[-1] == (
-        f"  reconcile run --engine spark --period 2024-09 --registry {out / 'registry.parquet'} "
-        f"--payments {out / 'payments.parquet'} --out RESULTS"
+        f'  reconcile run --engine spark --period 2024-09 --registry "{out / "registry.parquet"}" '
+        f'--payments "{out / "payments.parquet"}" --out RESULTS'
     )
 
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from reconcile.errors import shell_arg
 from reconcile.filecheck import CheckResult
 from reconcile.masking import mask_text, names_hidden
 from reconcile.messages import language, number, text, translate
@@ -254,8 +255,8 @@ def stage_summary(result) -> str:
             "",
             text("summary.staged_in", out=result.out, files=", ".join(FILES.values()), seconds=f"{result.seconds:.1f}"),
             text("summary.on_spark"),
-            f"  reconcile run --engine spark --period {result.period} --registry {result.path('registry')} "
-            f"--payments {result.path('payments')} --out RESULTS",
+            f"  reconcile run --engine spark --period {result.period} --registry {shell_arg(result.path('registry'))} "
+            f"--payments {shell_arg(result.path('payments'))} --out RESULTS",
         ]
     )
 
