@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import duckdb
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, write_csv
+from conftest import REPO, SAMPLE_FILES, write_csv
 from layouts import cp1258
 from reconcile.cli import cli
 from test_pipeline import PAY_HEADER, PAYMENTS, REG_HEADER, REGISTRY, month
+
+SAMPLE_RUN = ["--period", "2024-09", "--registry", *map(str, SAMPLE_FILES["registry"]), "--payments"]
+SAMPLE_RUN += [str(p) for p in SAMPLE_FILES["payments"]]
 
 
 def invoke(*args):
@@ -387,6 +391,34 @@ def test_the_commands_the_demo_suggests_work_as_typed_from_a_folder_with_spaces(
     for line in suggested:
         typed = invoke(*shlex.split(line)[1:])
         assert typed.exit_code == 0, (line, typed.output)
+
+
+@pytest.mark.parametrize(
+    "command, option",
+    [
+        (["demo"], "--out"),
+        (["generate", "--beneficiaries", "20"], "--out"),
+        (["actions", "--period", "2024-09", "--db", "{db}"], "--out"),
+        (["run", *SAMPLE_RUN, "--db", "r.duckdb"], "--export"),
+    ],
+)
+@pytest.mark.parametrize("under", [False, True])
+def test_an_output_folder_that_is_a_file_is_refused_before_anything_is_written(
+    sample_month, tmp_path, monkeypatch, command, option, under
+):
+    """`--out` or `--export` naming a file, or a folder under one: demo, generate and actions failed with an
+    internal error (FileExistsError, NotADirectoryError), exit 3; a run with `--export` under a file saved
+    the period, then failed with exit 4."""
+    monkeypatch.chdir(tmp_path)
+    Path("Danh sách 09-2024.xlsx").write_bytes(b"PK")
+    given = "Danh sách 09-2024.xlsx" + ("/2024-09" if under else "")
+    args = [a.replace("{db}", str(sample_month.db)) for a in command]
+    res = invoke("--lang", "en", *args, option, given)
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: Danh sách 09-2024.xlsx: is a file; give {option} a folder\n",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Danh sách 09-2024.xlsx"]
 
 
 def test_every_command_is_documented_in_the_readme():

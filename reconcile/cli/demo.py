@@ -9,7 +9,7 @@ import click
 
 from reconcile import messages
 from reconcile.cli.group import lazy, say
-from reconcile.cli.outputs import Saved, run_with_progress, write_after_commit
+from reconcile.cli.outputs import Saved, folder_to_make, run_with_progress, write_after_commit
 from reconcile.errors import ReconcileError, shell_arg
 from reconcile.report.progress import Progress
 
@@ -58,6 +58,7 @@ def demo(out, db, lang, size) -> None:
     from reconcile.pipeline import RunConfig
     from reconcile.sample import PERIOD, write_sample_month
 
+    folder_to_make(out, "--out")
     if size is not None:
         _demo_generated(out, db or out / "demo.duckdb", lang, size)
         return
@@ -239,6 +240,7 @@ def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, me
             f"--beneficiaries {beneficiaries:,} for --months {months} make {beneficiaries * months:,} registry rows in "
             f"all, more than {MAX_BENEFICIARIES:,}; give fewer beneficiaries or months"
         )
+    folder_to_make(out, "--out")
     result = run_generate(
         GenerateConfig(
             beneficiaries=beneficiaries,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from reconcile.cli.group import say
-from reconcile.cli.outputs import check_not_recorded_inputs, speak
+from reconcile.cli.outputs import check_not_recorded_inputs, folder_to_make, speak
 from reconcile.cli.read import db_option
 from reconcile.errors import ReconcileError
 
@@ -58,6 +58,7 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
     from reconcile.actions import ACTION_FILE, write_actions
 
     config.check_period(period)
+    folder_to_make(Path(out), "--out")
     from reconcile.cases.readback import require_cases
 
     if ACTION_FILE.match(Path(db).name) and Path(db).resolve().parent == Path(out).resolve():

@@ -166,10 +166,18 @@ def check_output_paths(report_path: Path | None, export_dir: Path | None) -> Non
             raise ReconcileError(f"{report_path.parent}: no such folder for --report; create it first")
         check_writable(report_path.parent, "--report")
 
-    if export_dir is not None and export_dir.exists() and not export_dir.is_dir():
-        raise ReconcileError(f"{export_dir}: is a file; give --export a folder")
-    if export_dir is not None:  # the folder, or the one it will be made in
-        check_writable(next(p for p in (export_dir, *export_dir.parents) if p.is_dir()), "--export")
+    if export_dir is not None:
+        check_writable(folder_to_make(export_dir, "--export"), "--export")
+
+
+def folder_to_make(folder: Path, option: str) -> Path:
+    """The folder an output folder is made in (with its parents): itself when it exists, else the
+    nearest folder above it that does; refused, before anything is written, when that is a file
+    (`--out registry.csv`, `--out registry.csv/2024-09`)."""
+    here = next(p for p in (folder, *folder.parents) if p.exists())  # '.' or the root, at worst
+    if not here.is_dir():
+        raise ReconcileError(f"{here}: is a file; give {option} a folder")
+    return here
 
 
 def check_writable(folder: Path, option: str) -> None:
