@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -17,10 +18,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import copy_of, write_csv
+from conftest import copy_of, posix_only, write_csv
 from reconcile.cli import cli
 from reconcile.masking import mask_id, mask_text
-from reconcile.messages import translate
+from reconcile.messages import set_language, translate
 from reconcile.pipeline import RunConfig, run
 from reconcile.report import sheetxml
 from reconcile.report.cells import EXCEL_MAX_TEXT
@@ -617,6 +618,37 @@ def test_progress_shows_steps_on_a_terminal_and_nothing_otherwise():
     silent.step("match")
     silent.clear()
     assert quiet.getvalue() == ""
+
+
+@posix_only
+def test_progress_in_vietnamese_fits_one_row_of_an_80_column_console():
+    """An 80-column console (cmd.exe's old default): a status line longer than a row wrapped, and each
+    update, going back with "\\r" to the start of its last row only, left the rows above on the screen."""
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    console = os.fdopen(slave, "w", encoding="utf-8")
+    try:
+        set_language("vi")
+        progress = Progress(console)
+        assert progress.enabled
+        progress.step("read")
+        progress.reading("Danh sách chi trả Bưu điện tỉnh Quảng Trị tháng 09-2024.xlsx", 1_000_000, 3_000_000)
+        progress.rows("sheet.inputs", 3, 3)
+        progress.clear()
+        console.flush()
+        shown = os.read(master, 100_000).decode("utf-8").replace("\r\n", "\n")
+    finally:
+        set_language(None)
+        console.close()
+        os.close(master)
+    lines = [line for line in shown.split("\r") if line.strip()]
+    assert lines[1].startswith("reconcile: đang đọc các tệp: Danh sách chi trả Bưu điện tỉnh Quảng Trị")
+    assert lines[2].startswith("reconcile: đang ghi danh sách tệp đầu vào vào sổ báo cáo: 3 trên 3 dòng")
+    assert max(len(line) for line in lines) == 79 and [line[-1] for line in lines[1:]] == ["…", "…"]
 
 
 def test_run_writes_workbook_and_exports_and_keeps_stderr_free_of_progress(tmp_path):

@@ -7,6 +7,7 @@ from the message catalogue (reconcile/messages.py), in the current language.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -51,6 +52,14 @@ def _size(n: float) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+def _columns(stream: TextIO) -> int | None:
+    """The width of the console the stream writes to; None when it is no console."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
 class Progress:
     def __init__(self, stream: TextIO | None = None, enabled: bool | None = None):
         self.stream = stream or sys.stderr
@@ -66,6 +75,11 @@ class Progress:
 
         line = text("progress.line", text=message, seconds=f"{time.perf_counter() - self.started:.1f}")
         line = names_hidden(_CONTROL.sub(" ", line))  # a file's name may hold an escape sequence, or an ID
+        # within one row of the console: a longer line wraps, and "\r" goes back only to its last row, so
+        # that every update would leave the rows above it on the screen (a Vietnamese line, a long path)
+        room = max((_columns(self.stream) or len(line) + 1) - 1, 20)
+        if len(line) > room:
+            line = line[: room - 1] + "…"
         self.stream.write("\r" + line.ljust(self._width))
         self.stream.flush()
         self._width = len(line)
