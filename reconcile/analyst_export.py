@@ -24,7 +24,7 @@ import duckdb
 
 from reconcile import __version__, scratch
 from reconcile.analyst_keys import ORDER, RENUMBERED, comment_copy, copy_key, rekeyed, renumber, unreferenced
-from reconcile.errors import ReconcileError
+from reconcile.errors import ReconcileError, no_folder
 from reconcile.masking import install_macros as install_masking
 from reconcile.sqlfiles import bind
 from reconcile.warehouse import TABLES, ddl, quote_ident
@@ -104,7 +104,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     if out.exists():
         raise ReconcileError(f"{out}: already exists; give --out a new file name")
     if not out.parent.is_dir():
-        raise ReconcileError(f"{out.parent}: no such folder for --out; create it first")
+        raise no_folder(out.parent, "--out")
     check = open_db(db)  # a database reconcile wrote, or a clear error
     try:
         present = {p for (p,) in check.execute("SELECT DISTINCT period FROM runs").fetchall()}

@@ -41,6 +41,16 @@ class DatabaseBusyError(ReconcileError):
     """Another process holds the database."""
 
 
+def no_folder(folder, option: str) -> ReconcileError:
+    """The error for an output whose folder (`folder`, the path's parent) is not a folder: a file of
+    that name (`--db Danh sách.xlsx/r.duckdb`), or nothing there."""
+    from pathlib import Path
+
+    if Path(folder).exists():
+        return ReconcileError(f"{folder}: is a file, not a folder; give {option} a path in a folder")
+    return ReconcileError(f"{folder}: no such folder for {option}; create it first")
+
+
 def shell_arg(value) -> str:
     """A path as it can be typed into a command a message suggests: in double quotes when it holds a
     space (a Windows user folder), which both cmd.exe and a POSIX shell read as one argument."""

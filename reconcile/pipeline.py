@@ -28,7 +28,7 @@ from reconcile.cases.refresh import refresh as refresh_cases
 from reconcile.cases.signoff import refuse_if_signed_off
 from reconcile.config import Settings, check_period
 from reconcile.contracts import RecordKind
-from reconcile.errors import InputFileError, ReconcileError
+from reconcile.errors import InputFileError, ReconcileError, no_folder
 from reconcile.load import load
 from reconcile.match import match
 from reconcile.measure import RUN_NONCASH_BASE, replaced, summarise
@@ -175,7 +175,7 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
     tables, skipped = read_inputs(cfg, staging)
     steps["read"] = time.perf_counter() - t0
     if not Path(cfg.db).parent.is_dir():
-        raise ReconcileError(f"{Path(cfg.db).parent}: no such folder for --db; create it first")
+        raise no_folder(Path(cfg.db).parent, "--db")
     key = keys.for_run(Path(cfg.db))
 
     # Parts of DuckDB's work cannot spill to disk; each thread needs room for its share of them. If

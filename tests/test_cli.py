@@ -421,6 +421,35 @@ def test_an_output_folder_that_is_a_file_is_refused_before_anything_is_written(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Danh sách 09-2024.xlsx"]
 
 
+@pytest.mark.parametrize(
+    "command, option, name",
+    [
+        (["run", *SAMPLE_RUN], "--db", "r.duckdb"),
+        (["run", *SAMPLE_RUN, "--db", "r.duckdb"], "--report", "Báo cáo 09-2024.xlsx"),
+        (["export-db", "--db", "{db}"], "--out", "analysts.duckdb"),
+    ],
+)
+def test_an_output_in_a_folder_that_is_a_file_or_missing_says_which_before_reading(
+    sample_month, tmp_path, monkeypatch, command, option, name
+):
+    """`--db Danh sách 09-2024.xlsx/r.duckdb` said 'no such folder for --db; create it first' of a file that
+    is there (and only after every input was read); the officer cannot create a folder of that name."""
+    monkeypatch.chdir(tmp_path)
+    Path("Danh sách 09-2024.xlsx").write_bytes(b"PK")
+    args = [a.replace("{db}", str(sample_month.db)) for a in command]
+    res = invoke("--lang", "en", *args, option, f"Danh sách 09-2024.xlsx/{name}")
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: Danh sách 09-2024.xlsx: is a file, not a folder; give {option} a path in a folder\n",
+    )
+    missing = invoke("--lang", "en", *args, option, f"Tháng 9/{name}")
+    assert (missing.exit_code, missing.stderr) == (
+        2,
+        f"reconcile: error: Tháng 9: no such folder for {option}; create it first\n",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Danh sách 09-2024.xlsx"]
+
+
 def test_every_command_is_documented_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:

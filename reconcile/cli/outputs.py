@@ -11,7 +11,7 @@ import click
 from reconcile import messages
 from reconcile.cli.group import SIGNAL_EXIT, Terminated, interrupted, say
 from reconcile.contracts import SEVERITY_RANK
-from reconcile.errors import ReconcileError, shell_arg
+from reconcile.errors import ReconcileError, no_folder, shell_arg
 from reconcile.report.progress import Progress
 
 
@@ -163,7 +163,7 @@ def check_output_paths(report_path: Path | None, export_dir: Path | None) -> Non
         if report_path.is_dir():
             raise ReconcileError(f"{report_path}: is a folder; give --report a file name ending .xlsx")
         if not report_path.parent.is_dir():
-            raise ReconcileError(f"{report_path.parent}: no such folder for --report; create it first")
+            raise no_folder(report_path.parent, "--report")
         check_writable(report_path.parent, "--report")
 
     if export_dir is not None:

@@ -26,7 +26,7 @@ from reconcile.cli.outputs import (
     written_paths,
 )
 from reconcile.contracts import SEVERITY_RANK
-from reconcile.errors import ReconcileError
+from reconcile.errors import ReconcileError, no_folder
 from reconcile.report.progress import Progress
 
 config = lazy("reconcile.config")
@@ -161,6 +161,8 @@ def run(
     if mask_ids:  # the terminal names a file named after a person as the masked workbook does
         hide_names([*registry, *payments, db, report_path, export_dir, sheet])
     if mode == "duckdb":
+        if not db.parent.is_dir():  # before the files are read, which may take minutes
+            raise no_folder(db.parent, "--db")
         check_output_paths(report_path, export_dir)
         check_collisions(period, db, [Path(p) for p in (*registry, *payments)], report_path, export_dir)
         check_replaces_only_its_own(report_path, db)
