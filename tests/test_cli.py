@@ -450,6 +450,31 @@ def test_an_output_in_a_folder_that_is_a_file_or_missing_says_which_before_readi
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Danh sách 09-2024.xlsx"]
 
 
+@pytest.mark.parametrize("name", ["registry.csv", "2024-10/bank_transfers.csv", "report.xlsx"])
+def test_demo_never_writes_over_an_officers_own_file_in_its_folder(tmp_path, monkeypatch, name):
+    """`reconcile demo --out .` in the folder of the officer's own month replaced their registry.csv (or
+    report.xlsx) with the sample's, without a word; an earlier demo's files are written again."""
+    monkeypatch.chdir(tmp_path)
+    own = Path("Đối soát") / name
+    own.parent.mkdir(parents=True)
+    own.write_bytes("STT,Số định danh cá nhân,Họ và tên\n1,079196118125,Nguyễn Thị Thanh Hương\n".encode())
+    res = invoke("--lang", "en", "demo", "--out", "Đối soát")
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: {own}: is not a file of the demo's, and the demo would write over it; give --out a "
+        "new folder\n",
+    )
+    assert sorted(str(p.relative_to("Đối soát")) for p in Path("Đối soát").rglob("*")) == sorted(
+        {name, str(Path(name).parent)} - {"."}
+    )
+    if name != "registry.csv":
+        return
+    own.unlink()
+    assert invoke("demo", "--out", "Đối soát").exit_code == 0
+    again = invoke("--lang", "en", "demo", "--out", "Đối soát")
+    assert again.exit_code == 0, again.output
+
+
 def test_every_command_is_documented_in_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for name in cli.commands:

@@ -62,6 +62,7 @@ def demo(out, db, lang, size) -> None:
     if size is not None:
         _demo_generated(out, db or out / "demo.duckdb", lang, size)
         return
+    _refuse_files_not_its_own(out)
     files = write_sample_month(out)
     db = db or out / "demo.duckdb"
     say(f"reconcile: sample month {PERIOD} written to {out}/", err=True)
@@ -84,6 +85,40 @@ def demo(out, db, lang, size) -> None:
         "  select code, severity, count(*) from flags group by all order by all;\n"
         "  select * from noncash_share where level = 'program';"
     )
+
+
+def _refuse_files_not_its_own(out: Path) -> None:
+    """Refuse an --out folder holding, at a name the demo writes, a file the demo did not write (an
+    officer's own registry.csv or report.xlsx, in the folder of their month): written over, it would
+    be lost. An earlier demo's files are the same bytes (the sample is), or workbooks reconcile wrote."""
+    if not out.is_dir():
+        return
+    import tempfile
+
+    from reconcile.cli.outputs import written_by_reconcile
+    from reconcile.sample import write_sample_month, write_sample_october
+    from reconcile.sample.october import PERIOD as OCTOBER
+
+    with tempfile.TemporaryDirectory(prefix=".reconcile-demo-") as scratch:
+        sample = Path(scratch)
+        write_sample_month(sample)
+        write_sample_october(sample / OCTOBER)
+        theirs = [
+            out / made.relative_to(sample)
+            for made in sorted(sample.rglob("*"))
+            if made.is_file()
+            and (out / made.relative_to(sample)).exists()
+            and not (
+                (out / made.relative_to(sample)).is_file()
+                and (out / made.relative_to(sample)).read_bytes() == made.read_bytes()
+            )
+        ]
+    books = [out / name for name in ("report.xlsx", f"report-{OCTOBER}.xlsx", "review-2024-09.xlsx")]
+    theirs += [book for book in books if book.exists() and not (book.is_file() and written_by_reconcile(book))]
+    if theirs:
+        raise ReconcileError(
+            f"{theirs[0]}: is not a file of the demo's, and the demo would write over it; give --out a new folder"
+        )
 
 
 def _second_month(out: Path, db: Path, lang: str, progress: Progress) -> None:
