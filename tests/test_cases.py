@@ -188,6 +188,16 @@ def test_an_illegal_transition_is_refused_with_its_sheet_and_row(month, tmp_path
     assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
 
 
+def test_verify_counts_one_event_as_one(month, tmp_path):
+    db, book = month
+    n, _ = row_of(book, "PAID_AFTER_DEATH")
+    edited = edit(book, tmp_path / "one.xlsx", {(n, "Status"): "in_review"})
+    assert invoke("review", "import", str(edited), "--db", str(db), "--by", "Lan").exit_code == 0
+    ok = invoke("verify", "--db", str(db))
+    assert ok.exit_code == 0, ok.output
+    assert "the chains hold: 1 case event and 0 sign-offs" in ok.output
+
+
 def test_an_altered_event_is_found_by_verify(month, tmp_path):
     db, book = month
     rows = [row_of(book, code)[0] for code in ("PAID_AFTER_DEATH", "AMOUNT_MISMATCH", "MISSING_PAYMENT")]

@@ -123,6 +123,7 @@ def test_flags_csv_has_the_exact_headers_and_every_row(db):
         (["--code", "amount_mismatch", "--period", "2024-09"], "code = 'AMOUNT_MISMATCH' AND period = '2024-09'", 2),
         (["--severity", "critical"], "severity = 'critical'", 2),
         (["--severity", "high"], "severity IN ('high', 'critical')", 16),
+        (["--severity", "HIGH"], "severity IN ('high', 'critical')", 16),  # as an officer may type it
         (["--severity", "medium", "--province", "38"], "severity <> 'low' AND province_code = '38'", 8),
         (["--program", "unknown"], "program = 'unknown'", 2),
         (["--program", "pension", "--period", "2024-10"], "program = 'pension' AND period = '2024-10'", 1),

@@ -118,7 +118,11 @@ def verify(db) -> None:
         say(f"reconcile: {b.table}: row {b.seq}: {b.why}")
     if breaks:
         sys.exit(1)
-    say(f"reconcile: the chains hold: {checked['case_events']:,} case events and {checked['signoffs']:,} sign-offs")
+    events, signoffs = checked["case_events"], checked["signoffs"]
+    say(
+        f"reconcile: the chains hold: {events:,} case {'event' if events == 1 else 'events'} and "
+        f"{signoffs:,} {'sign-off' if signoffs == 1 else 'sign-offs'}"
+    )
     say(_heads_line(head))
 
 

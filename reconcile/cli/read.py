@@ -108,7 +108,9 @@ period_option = click.option("--period", help="Only this period, YYYY-MM (defaul
 @db_option
 @period_option
 @click.option("--code", help="Only this finding (see 'reconcile rules').")
-@click.option("--severity", type=click.Choice(list(SEVERITY_RANK)), help="Only this severity or higher.")
+@click.option(
+    "--severity", type=click.Choice(list(SEVERITY_RANK), case_sensitive=False), help="Only this severity or higher."
+)
 @click.option("--province", callback=province_code, help="Only beneficiaries of this province code, e.g. 79.")
 @click.option(
     "--program",

@@ -66,7 +66,7 @@ terminal = lazy("reconcile.report.terminal")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="TOML file of targets and thresholds.")
 @click.option(
     "--fail-on",
-    type=click.Choice(list(SEVERITY_RANK)),
+    type=click.Choice(list(SEVERITY_RANK), case_sensitive=False),
     help="Exit 1 when a finding of this severity or higher is found.",
 )
 @click.option("--operator", help="Who runs the reconciliation (default: the OS user).")
