@@ -1,0 +1,88 @@
+"""Files an officer opened in Excel and saved, or workbooks holding more than the month's list, each of
+which passed as a clean month with exit 0: IDs and account numbers grouped in threes by Excel's
+number format, payee IDs written in scientific notation, a registry workbook with the sheet of the
+people taken off the list. Files come from `reconcile generate` (its truth file says what a run
+must find) and are spoilt as Excel spoils them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import duckdb
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+from reconcile.generate import GenerateConfig, generate, read_truth
+
+PERIOD = "2024-09"
+BANK_ID, BANK_ACCOUNT, REGISTRY_ID = "Số định danh", "Số tài khoản", "Số định danh cá nhân"
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory):
+    out = tmp_path_factory.mktemp("month")
+    result = generate(GenerateConfig(beneficiaries=1500, seed=5, out=out, formats=("csv",)))
+    return out, read_truth(result.truth)
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, ["--lang", "en", *[str(a) for a in args]])
+
+
+def run(db, registry, *payments):
+    return invoke("run", "--period", PERIOD, "--db", db, "--registry", registry, "--payments", *payments)
+
+
+def read_csv(path) -> pl.DataFrame:
+    return pl.read_csv(path, infer_schema_length=0)
+
+
+def as_number(column: str, fmt) -> pl.Expr:
+    """A column of digits as Excel writes it once it has read it as a number: its leading zeros lost,
+    then formatted by `fmt`."""
+    return pl.col(column).map_elements(lambda v: fmt(int(v)) if v else v, return_dtype=pl.String)
+
+
+def flags(db) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall()
+
+
+# --- thousands separators Excel added to IDs and account numbers -----------------------------------
+
+
+def test_ids_and_accounts_grouped_in_threes_by_excel_are_read_as_their_digits(month, tmp_path):
+    """The bank's list opened in an Excel set to English, its ID and account columns given the Comma
+    Style (79,196,118,125 and 1,028.00), and the registry's IDs in Vietnamese with a fraction
+    (1.035.000.000,00): the dotted forms were read, the others were not. Every payment's ID was an
+    INVALID_VNEID (1,2xx findings), matched by account; by account, the accounts did not match: each
+    an ACCOUNT_MISMATCH, UNKNOWN_PAYEE or MISSING_PAYMENT, exit 0."""
+    out, truth = month
+    bank = read_csv(out / "payments_bank.csv").with_columns(
+        as_number(BANK_ID, lambda n: f"{n:,}"), as_number(BANK_ACCOUNT, lambda n: f"{n:,}.00")
+    )
+    assert bank.filter(pl.col(BANK_ID).str.contains(",")).height > 1000
+    bank.write_csv(tmp_path / "bank.csv")
+    registry = read_csv(out / "registry.csv").with_columns(
+        as_number(REGISTRY_ID, lambda n: f"{n:,}".replace(",", ".") + ",00")
+    )
+    registry.write_csv(tmp_path / "registry.csv")
+    db = tmp_path / "r.duckdb"
+    res = run(db, tmp_path / "registry.csv", tmp_path / "bank.csv", out / "payments_post.csv")
+    assert res.exit_code == 0, res.output
+    assert Counter(flags(db)) == Counter(truth)
+
+
+def test_an_identifier_grouped_in_threes_loses_its_grouping_alone(con):
+    cases = {
+        "79,196,118,125": "79196118125",
+        "79,196,118,125.00": "79196118125",
+        "1.035.000.000,00": "1035000000",
+        "0071,000,123": "0071,000,123",  # a comma where no number format puts one: left alone
+        "12,34,567": "12,34,567",
+        "FT24,123": "FT24,123",
+    }
+    got = {text: con.execute("SELECT rc_ident(?)", [text]).fetchone()[0] for text in cases}
+    assert got == cases
