@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from reconcile.checks_excel import check_row_limit
+from reconcile.checks_excel import SCIENTIFIC_IDS_AT_LEAST, check_digits_lost, check_row_limit, check_scientific
 from reconcile.checks_month import check_named_month
 from reconcile.checks_thousands import check_thousands
 from reconcile.config import Checks, Settings
@@ -60,7 +60,7 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     check_refused(counts, refused, names, commands, reasons, settings.checks)
     check_row_limit(tables, names)
     check_rows_per_id(con, names)
-    check_scientific(rows(con, "checks/scientific.sql"), names)
+    check_scientific(rows(con, "checks/scientific.sql", {"min_ids": SCIENTIFIC_IDS_AT_LEAST}), names)
     check_digits_lost(rows(con, "checks/digits_lost.sql"), names)
     if settings.checks.control_totals:
         check_controls(con, tables, names)
@@ -144,30 +144,6 @@ def check_rows_per_id(con, names: dict[int, str]) -> None:
     spelled many ways, or taken from the narrative (bounds.py refused one ID column text before staging)."""
     for row in rows(con, "checks/rows_per_id.sql", {"max_payments_per_id": limits.CURRENT.max_payments_per_id}):
         refuse_rows_per_id(names[row["file_id"]], row["total"], row["n"])
-
-
-def check_scientific(rows: list[dict], names: dict[int, str]) -> None:
-    """A file whose account numbers or payment references Excel wrote in scientific notation
-    (1.90300E+13) has lost their digits: matched by them, its payments would go to the wrong person
-    or no one, each a false finding. Refuse it, naming the column and the first row."""
-    for row in rows:
-        raise InputFileError(
-            names[row["file_id"]],
-            f"{_n(row['n'])} of its {row['column_name']} values are numbers Excel wrote in scientific notation "
-            f"(the first in row {row['first_row']}): their digits are lost",
-            "format the column as text in Excel, or export the file again from its system, and run again",
-        )
-
-
-def check_digits_lost(rows: list[dict], names: dict[int, str]) -> None:
-    """A file whose long account numbers Excel held as numbers, to 15 digits (checks/digits_lost.sql)."""
-    for row in rows:
-        raise InputFileError(
-            names[row["file_id"]],
-            f"{_n(row['n'])} of its account_number values have 16 or more digits, every one ending in 0 (the first "
-            f"in row {row['first_row']}): numbers Excel kept to 15 digits, their last digits lost",
-            "format the column as text in Excel, or export the file again from its system, and run again",
-        )
 
 
 def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: Checks) -> None:

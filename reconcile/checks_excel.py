@@ -1,5 +1,6 @@
-"""What Excel's own limit did to a list: cut at the last row a sheet holds, when the file was opened
-in Excel and saved (a month's guard, checks.check_files)."""
+"""What Excel did to a list opened in it and saved (a month's guards, checks.check_files): cut at the
+last row a sheet holds; long numbers (accounts, references, IDs) written in scientific notation or
+kept to 15 digits, their digits lost."""
 
 from __future__ import annotations
 
@@ -28,3 +29,32 @@ def check_row_limit(tables: list[tuple[int, RawTable]], names: dict[int, str]) -
                 "export the file again from its system (as several files if it is longer), and run again; if it is "
                 "complete, write its totals row (Tổng cộng) under its last row",
             )
+
+
+# payee IDs in scientific notation that make a column of them, not a cell typed so (an INVALID_VNEID)
+SCIENTIFIC_IDS_AT_LEAST = 3
+
+
+def check_scientific(rows: list[dict], names: dict[int, str]) -> None:
+    """A file whose account numbers, payment references or (at least SCIENTIFIC_IDS_AT_LEAST) payee IDs
+    Excel wrote in scientific notation (1.90300E+13) has lost their digits: matched by them, or
+    without them, its payments would go to the wrong person or no one, each a false finding. Refuse
+    it, naming the column and the first row."""
+    for row in rows:
+        raise InputFileError(
+            names[row["file_id"]],
+            f"{row['n']:,} of its {row['column_name']} values are numbers Excel wrote in scientific notation "
+            f"(the first in row {row['first_row']}): their digits are lost",
+            "format the column as text in Excel, or export the file again from its system, and run again",
+        )
+
+
+def check_digits_lost(rows: list[dict], names: dict[int, str]) -> None:
+    """A file whose long account numbers Excel held as numbers, to 15 digits (checks/digits_lost.sql)."""
+    for row in rows:
+        raise InputFileError(
+            names[row["file_id"]],
+            f"{row['n']:,} of its account_number values have 16 or more digits, every one ending in 0 (the first "
+            f"in row {row['first_row']}): numbers Excel kept to 15 digits, their last digits lost",
+            "format the column as text in Excel, or export the file again from its system, and run again",
+        )

@@ -86,3 +86,43 @@ def test_an_identifier_grouped_in_threes_loses_its_grouping_alone(con):
     }
     got = {text: con.execute("SELECT rc_ident(?)", [text]).fetchone()[0] for text in cases}
     assert got == cases
+
+
+# --- payee IDs in scientific notation --------------------------------------------------------------
+
+
+def test_payee_ids_excel_wrote_in_scientific_notation_refuse_the_file(month, tmp_path):
+    """The bank's CSV saved from a General-format column of IDs: 7.91961E+10. Each was an INVALID_VNEID,
+    its payment matched by account alone: 1,2xx findings, and each payment whose account differs an
+    UNKNOWN_PAYEE beside a MISSING_PAYMENT, exit 0. A file of a few such IDs is still a run, each an
+    INVALID_VNEID."""
+    out, _ = month
+    bank = read_csv(out / "payments_bank.csv")
+    scientific = bank.with_columns(as_number(BANK_ID, lambda n: f"{n:.5E}"))
+    scientific.write_csv(tmp_path / "bank.csv")
+    n = scientific.filter(pl.col(BANK_ID).str.contains("E+", literal=True)).height
+    db = tmp_path / "r.duckdb"
+    res = run(db, out / "registry.csv", tmp_path / "bank.csv", out / "payments_post.csv")
+    assert res.exit_code == 2, res.output
+    assert not db.exists()
+    first = 2 + next(i for i, v in enumerate(scientific[BANK_ID]) if v and "E+" in v)
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {tmp_path / 'bank.csv'}: {n:,} of its vneid values are numbers Excel wrote in "
+        f"scientific notation (the first in row {first}): their digits are lost; format the column as text in "
+        "Excel, or export the file again from its system, and run again"
+    )
+
+    rows = [i for i, v in enumerate(bank[BANK_ID]) if v][:2]
+    two = bank.with_columns(
+        pl.when(pl.int_range(pl.len()).is_in(rows))
+        .then(as_number(BANK_ID, lambda n: f"{n:.5E}"))
+        .otherwise(pl.col(BANK_ID))
+        .alias(BANK_ID)
+    )
+    two.write_csv(tmp_path / "bank_two.csv")
+    res = run(db, out / "registry.csv", tmp_path / "bank_two.csv", out / "payments_post.csv")
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT count(*) FROM flags WHERE code = 'INVALID_VNEID' AND detail LIKE '%scientific notation%'"
+        ).fetchone() == (2,)

@@ -2,7 +2,7 @@
 -- significant digits, and a column of long account numbers held as numbers (not as text) lost its
 -- last digits (9704100000000041 became 9704100000000040). Matched by account they would pay the
 -- wrong person or no one, each a false ACCOUNT_MISMATCH or SHARED_ACCOUNT. At least 5 of them,
--- different, all ending in 0 (a real account ends in 0 one time in ten): checks.check_digits_lost
+-- different, all ending in 0 (a real account ends in 0 one time in ten): checks_excel.check_digits_lost
 -- refuses the file. Staged values.
 WITH long AS (
     SELECT file_id, source_row, account_number FROM stg_registry
