@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 import duckdb
+import openpyxl
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -126,3 +127,73 @@ def test_payee_ids_excel_wrote_in_scientific_notation_refuse_the_file(month, tmp
         assert con.execute(
             "SELECT count(*) FROM flags WHERE code = 'INVALID_VNEID' AND detail LIKE '%scientific notation%'"
         ).fetchone() == (2,)
+
+
+# --- a registry workbook with the sheet of the people taken off the list ---------------------------
+
+
+def registry_book(path, main: pl.DataFrame, removed: pl.DataFrame, removed_sheet: str) -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "DS chi trả T9"
+    for name, part in ((None, main), (removed_sheet, removed)):
+        if name is not None:
+            sheet = book.create_sheet(name)
+        sheet.append(["DANH SÁCH ĐỐI TƯỢNG " + ("GIẢM" if name else "HƯỞNG") + " THÁNG 9/2024"])
+        sheet.append([])
+        sheet.append(part.columns)
+        for row in part.iter_rows():
+            sheet.append(list(row))
+    book.save(path)
+    return book
+
+
+def test_a_registry_sheet_of_people_taken_off_the_list_without_their_status_is_refused(month, tmp_path):
+    """The commune's registry workbook: this month's list, and beside it `DS giảm T9`, the 40 people
+    taken off it (died, moved away) with the reason in a column of its own and no status. Every sheet
+    is read: they were read as active, due 40 amounts, each unpaid a MISSING_PAYMENT, exit 0."""
+    out, _ = month
+    registry = read_csv(out / "registry.csv")
+    taken_off = registry.slice(200, 40)
+    main = pl.concat([registry.slice(0, 200), registry.slice(240)])
+    ids = taken_off[REGISTRY_ID].to_list()
+    bank = read_csv(out / "payments_bank.csv").filter(~pl.col(BANK_ID).fill_null("").is_in(ids))
+    bank.write_csv(tmp_path / "bank.csv")
+    post = read_csv(out / "payments_post.csv")
+    post.filter(~pl.col("Số CCCD").fill_null("").is_in(ids)).write_csv(tmp_path / "post.csv")
+    removed = taken_off.drop("Trạng thái", "Ngày mất").with_columns(pl.lit("Chết").alias("Lý do giảm"))
+    book = tmp_path / "registry.xlsx"
+    registry_book(book, main, removed, "DS giảm T9")
+    db = tmp_path / "r.duckdb"
+    res = run(db, book, tmp_path / "bank.csv", tmp_path / "post.csv")
+    assert res.exit_code == 2, res.output
+    assert not db.exists()
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {book}: the sheet 'DS giảm T9' is named as beneficiaries taken off the list, but 40 of "
+        "its rows give no status, which reads as active (due its amount and, unpaid, a MISSING_PAYMENT); write each "
+        "row's status (Đã chết, Thôi hưởng or Tạm dừng), or delete the sheet if its people are no beneficiaries of "
+        "the month"
+    )
+
+    # with their status written, they are read as they are: no finding the list without them lacks
+    main.write_csv(tmp_path / "main.csv")
+    alone = tmp_path / "alone.duckdb"
+    assert run(alone, tmp_path / "main.csv", tmp_path / "bank.csv", tmp_path / "post.csv").exit_code == 0
+    registry_book(book, main, removed.with_columns(pl.lit("Đã chết").alias("Trạng thái")), "DS giảm T9")
+    res = run(db, book, tmp_path / "bank.csv", tmp_path / "post.csv")
+    assert res.exit_code == 0, res.output
+    assert Counter(f for f in flags(db) if f[0] == "MISSING_PAYMENT") == Counter(
+        f for f in flags(alone) if f[0] == "MISSING_PAYMENT"
+    )
+
+
+def test_which_registry_sheet_names_say_their_people_were_taken_off_the_list():
+    from reconcile.normalise.text import fold
+    from reconcile.readers.sheets import REMOVED
+
+    removed = ["DS giảm T9", "Giảm", "Danh sách giảm tháng 9", "Cắt giảm", "Thôi hưởng", "Đã chết", "Chết"]
+    removed += ["Chuyển đi", "Tạm dừng", "ĐT giảm", "Removed", "Deceased", "Dừng hưởng T9"]
+    kept = ["DS chi trả T9", "DS tăng T9", "Tăng giảm", "Tổng hợp", "Giám sát", "Cát Bà", "Sheet1", "T09"]
+    kept += ["Xã Tân Lập", "Đang hưởng", "Danh sách"]
+    assert [n for n in removed if not REMOVED.search(fold(n))] == []
+    assert [n for n in kept if REMOVED.search(fold(n))] == []

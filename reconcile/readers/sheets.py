@@ -139,11 +139,40 @@ PAID_SINCE = re.compile(
 )
 
 
+# a registry sheet's name that says its people were taken off the list (folded, at its start): `DS giảm
+# T9`, `Giảm`, `Cắt giảm`, `Thôi hưởng`, `Đã chết`, `Chuyển đi`, `Removed`; not `DS tăng`, `Tăng giảm`,
+# `Giám sát` nor a commune's name (`Cát Bà`)
+REMOVED = re.compile(
+    r"^(danh sach |ds |doi tuong |dt |list of )?"
+    r"(giam(?! (sat|doc|dinh))|cat giam|cat huong|thoi huong|dung huong|dung chi tra|tam dung|tam ngung|"
+    r"cham dut|het huong|chet|da chet|tu tran|qua doi|da mat|chuyen di|removed|removals?|terminated|stopped|"
+    r"suspended|deceased)\b"
+)
+
+
 def _refuse_unpaid_without_status(table: RawTable) -> None:
     """A payments sheet named as payments not made (`Chưa chi`, `Chưa nhận`, `Thất bại`) whose rows
-    give no status: a row without one reads as paid, and the people on it would count as paid."""
+    give no status: a row without one reads as paid, and the people on it would count as paid. The
+    same of a registry sheet named as beneficiaries taken off the list (`DS giảm`, `Thôi hưởng`,
+    `Đã chết`): a row without a status reads as active, due its amount and, unpaid, a MISSING_PAYMENT."""
     name = fold(table.sheet or "")
-    if table.kind != "payments" or table.sheet is None or not UNPAID.search(name) or PAID_SINCE.search(name):
+    if table.sheet is None:
+        return
+    if table.kind == "payments" and UNPAID.search(name) and not PAID_SINCE.search(name):
+        named, reads, fix = (
+            "payments not made",
+            "paid",
+            "write each row's status (Thành công if it was paid since, Chưa nhận or Thất bại if not), or delete the "
+            "sheet if its rows are no payments of the month",
+        )
+    elif table.kind == "registry" and REMOVED.search(name):
+        named, reads, fix = (
+            "beneficiaries taken off the list",
+            "active (due its amount and, unpaid, a MISSING_PAYMENT)",
+            "write each row's status (Đã chết, Thôi hưởng or Tạm dừng), or delete the sheet if its people are no "
+            "beneficiaries of the month",
+        )
+    else:
         return
     frame = table.frame
     status = next(
@@ -158,10 +187,9 @@ def _refuse_unpaid_without_status(table: RawTable) -> None:
     if blank:
         raise InputFileError(
             str(table.path),
-            f"the sheet '{table.sheet}' is named as payments not made, but {blank} of its rows give no status, which "
-            "reads as paid",
-            "write each row's status (Thành công if it was paid since, Chưa nhận or Thất bại if not), or delete the "
-            "sheet if its rows are no payments of the month",
+            f"the sheet '{table.sheet}' is named as {named}, but {blank} of its rows give no status, which reads as "
+            f"{reads}",
+            fix,
         )
 
 
