@@ -111,12 +111,44 @@ def check_controls(con, tables, names: dict[int, str]) -> None:
             problem += (
                 f" on this sheet, and {rows:,} rows of {vnd:,} VND on the sheets {', '.join(sheet_names)} together"
             )
+        scaled = _thousandths(con, table.kind, file_id, read, stated)
+        if scaled:
+            raise InputFileError(
+                names[file_id],
+                f"{problem}, and {scaled:,} of its amounts are under 1,000 VND: read 1,000 times as large, they make "
+                "its total; it was re-saved with another number format ('750.000' read as 750)",
+                "export it again from its system, or open it in Excel with Vietnamese number settings and save it as "
+                ".xlsx, and run again",
+            )
         raise InputFileError(
             names[file_id],
             problem,
             "check that the file is complete (no rows cut off or left on another sheet) and that the totals row "
             "is the file's own",
         )
+
+
+def _thousandths(con, kind: str, file_id: int, read: Read, stated: int | None) -> int:
+    """How many of a file's amounts are under 1,000 VND when, each read 1,000 times as large, the
+    amounts read (all, or the successful payments' or active beneficiaries' alone) make the total its
+    totals row states: an Excel set to English read '750.000' as 750 and left '1.500.000', no number to
+    it, as it was, and its totals row with it. 0 when they do not."""
+    if stated is None or read.unreadable:
+        return 0
+    amount = "amount" if kind == "payments" else "entitled_amount"
+    ok = "status = 'success'" if kind == "payments" else "status = 'active'"
+    small = f"reject_reason IS NULL AND {amount} BETWEEN 1 AND 999"
+    n, vnd, ok_n, ok_vnd = con.execute(
+        f"SELECT count(*) FILTER (WHERE {small}), coalesce(sum({amount}) FILTER (WHERE {small}), 0), "
+        f"count(*) FILTER (WHERE {small} AND {ok}), coalesce(sum({amount}) FILTER (WHERE {small} AND {ok}), 0) "
+        f"FROM stg_{kind} WHERE file_id = ?",
+        [file_id],
+    ).fetchone()
+    if n and stated == read.amount + 999 * int(vnd):
+        return n
+    if ok_n and read.ok_amount is not None and stated == read.ok_amount + 999 * int(ok_vnd):
+        return ok_n
+    return 0
 
 
 def _as_agreed(control: Control, read: Read, stated: int | None) -> Control | None:

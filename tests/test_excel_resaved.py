@@ -6,6 +6,7 @@ must find) and are spoilt as Excel spoils them."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import duckdb
@@ -197,3 +198,41 @@ def test_which_registry_sheet_names_say_their_people_were_taken_off_the_list():
     kept += ["Xã Tân Lập", "Đang hưởng", "Danh sách"]
     assert [n for n in removed if not REMOVED.search(fold(n))] == []
     assert [n for n in kept if REMOVED.search(fold(n))] == []
+
+
+# --- a totals row beside amounts Excel read as thousandths ------------------------------------------
+
+
+def test_a_list_whose_totals_row_disagrees_because_excel_read_its_amounts_as_thousandths_says_so(month, tmp_path):
+    """The post office's list with its `Tổng cộng` row, opened and saved by an Excel set to English:
+    750.000 became 750, while 1.500.000 and the total, no numbers to it, stayed as they were. The
+    totals guard refused it saying rows were cut off or the totals row was another file's: the officer
+    looked for missing rows."""
+    out, _ = month
+    post = read_csv(out / "payments_post.csv")
+    amounts = [int(a.replace(".", "")) for a in post["Số tiền"]]
+    total = dict.fromkeys(post.columns, "") | {
+        post.columns[0]: "Tổng cộng",
+        "Số tiền": f"{sum(amounts):,}".replace(",", "."),
+    }
+    us = post.with_columns(
+        pl.col("Số tiền").map_elements(
+            lambda a: str(int(a.replace(".", "")) // 1000) if re.fullmatch(r"\d{1,3}\.000", a) else a,
+            return_dtype=pl.String,
+        )
+    )
+    small = [a // 1000 for a in amounts if a < 1_000_000]
+    assert 0 < len(small) < len(amounts)
+    pl.concat([us, pl.DataFrame([total])]).write_csv(tmp_path / "post.csv")
+    db = tmp_path / "r.duckdb"
+    res = run(db, out / "registry.csv", out / "payments_bank.csv", tmp_path / "post.csv")
+    assert res.exit_code == 2, res.output
+    assert not db.exists()
+    read = sum(amounts) - 999 * sum(small)
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {tmp_path / 'post.csv'}: its totals row {len(amounts) + 2} says {sum(amounts):,} VND but "
+        f"{len(amounts)} rows of {read:,} VND were read, and {len(small)} of its amounts are under 1,000 VND: read "
+        "1,000 times as large, they make its total; it was re-saved with another number format ('750.000' read as "
+        "750); export it again from its system, or open it in Excel with Vietnamese number settings and save it as "
+        ".xlsx, and run again"
+    )
