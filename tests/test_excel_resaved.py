@@ -82,12 +82,40 @@ def test_an_identifier_grouped_in_threes_loses_its_grouping_alone(con):
         "79,196,118,125": "79196118125",
         "79,196,118,125.00": "79196118125",
         "1.035.000.000,00": "1035000000",
-        "0071,000,123": "0071,000,123",  # a comma where no number format puts one: left alone
-        "12,34,567": "12,34,567",
-        "FT24,123": "FT24,123",
+        "1,5": "1,5",  # no grouping in threes: left as it is
+        '="001035000000"': "001035000000",  # Excel's text formula, as some systems write a CSV's IDs
+        '="0071 000 123"': "0071000123",
+        '=""': None,  # an empty text formula is no identifier
     }
     got = {text: con.execute("SELECT rc_ident(?)", [text]).fetchone()[0] for text in cases}
     assert got == cases
+
+
+def test_ids_and_accounts_written_as_excel_text_formulas_are_read_as_their_digits(month, tmp_path):
+    """A system's CSV export writes ="001035000000" so that Excel keeps the zeros. Read as it was, the
+    registry's every row was refused for its ID and the bank's payments matched no one: refusals that
+    blamed the registry (90% of the payments unknown), not the way the IDs were written."""
+    out, truth = month
+
+    def formula(column: str) -> pl.Expr:
+        return (
+            pl.when(pl.col(column).is_not_null())
+            .then('="' + pl.col(column) + '"')
+            .otherwise(pl.col(column))
+            .alias(column)
+        )
+
+    bank = read_csv(out / "payments_bank.csv").with_columns(formula(BANK_ID), formula(BANK_ACCOUNT))
+    registry = read_csv(out / "registry.csv").with_columns(formula(REGISTRY_ID), formula("Số tài khoản"))
+    for name, frame in (("bank.csv", bank), ("registry.csv", registry)):  # unquoted, as such systems write it
+        lines = [",".join(frame.columns)] + [",".join(v or "" for v in row) for row in frame.iter_rows()]
+        assert not any('"' in v for v in frame.columns)
+        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert (tmp_path / "bank.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[1].startswith('="0')
+    db = tmp_path / "r.duckdb"
+    res = run(db, tmp_path / "registry.csv", tmp_path / "bank.csv", out / "payments_post.csv")
+    assert res.exit_code == 0, res.output
+    assert Counter(flags(db)) == Counter(truth)
 
 
 # --- payee IDs in scientific notation --------------------------------------------------------------

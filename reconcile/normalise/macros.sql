@@ -77,14 +77,19 @@ CREATE OR REPLACE TEMP MACRO rc_name_key(s) AS rc_name_key_t(rc_text(s));
 -- a trailing '.0' left by a numeric spreadsheet cell dropped, and the apostrophe in front that
 -- keeps Excel from reading the digits as a number ('001035000000, as core-banking exports write
 -- them). Leading zeros kept. Digits grouped in threes by a number format of Excel set to English
--- (79,196,118,125 or 79,196,118,125.00, its Comma Style) or to Vietnamese with a fraction
--- (79.196.118.125,00) lose their grouping and zero fraction too: an ID or account so written was
--- an INVALID_VNEID or an ACCOUNT_MISMATCH in every row.
+-- (79,196,118,125 or 79,196,118,125.00, its Comma Style: a comma before three digits) or to
+-- Vietnamese with a fraction (79.196.118.125,00) lose their grouping and zero fraction too: an ID or
+-- account so written was an INVALID_VNEID or an ACCOUNT_MISMATCH in every row. The formula
+-- ="001035000000", which some systems write into a CSV file so that Excel keeps the zeros, is its
+-- text inside the quotes: read as it was, every ID was no ID and every account no account. One
+-- rewrite after another, t used once: a macro's parameter used n times is expanded n times, and the
+-- plain forms (rc_vneid(s)) nest this one several deep (four of them: at 20,000 IDs, as fast as three).
 CREATE OR REPLACE TEMP MACRO rc_ident_t(t) AS
-    CASE WHEN regexp_full_match(t, '[0-9]{1,3}(,[0-9]{3})+(\.0+)?') THEN regexp_replace(replace(t, ',', ''), '\.0+$', '')
-         WHEN regexp_full_match(t, '[0-9]{1,3}(\.[0-9]{3})+,0+') THEN regexp_replace(replace(t, '.', ''), ',0+$', '')
-         ELSE nullif(regexp_replace(regexp_replace(regexp_replace(upper(t), '^[''‘’`]+', ''), '^([0-9]+)\.0+$', '\1'),
-                                    '[ .\-]', '', 'g'), '') END;
+    nullif(regexp_replace(regexp_replace(regexp_replace(
+        regexp_replace(upper(t), '^(?:="(.*)"|[''‘’`]+(.*))$', '\1\2'),
+        ',([0-9]{3})', '\1', 'g'),
+        '^([0-9]+)\.0+$|^([0-9]{1,3}(?:\.[0-9]{3})+),0+$', '\1\2'),
+        '[ .\-]', '', 'g'), '');
 CREATE OR REPLACE TEMP MACRO rc_ident(s) AS rc_ident_t(rc_text(s));
 -- The same for a column computed once (t is read twice): letters and digits only are already an identifier.
 CREATE OR REPLACE TEMP MACRO rc_ident_word_t(t) AS
