@@ -180,7 +180,8 @@ def registry_book(path, main: pl.DataFrame, removed: pl.DataFrame, removed_sheet
 def test_a_registry_sheet_of_people_taken_off_the_list_without_their_status_is_refused(month, tmp_path):
     """The commune's registry workbook: this month's list, and beside it `DS giảm T9`, the 40 people
     taken off it (died, moved away) with the reason in a column of its own and no status. Every sheet
-    is read: they were read as active, due 40 amounts, each unpaid a MISSING_PAYMENT, exit 0."""
+    is read: they were read as active, due 40 amounts, each unpaid a MISSING_PAYMENT, exit 0 (those
+    with a date of death before the period read as deceased)."""
     out, _ = month
     registry = read_csv(out / "registry.csv")
     taken_off = registry.slice(200, 40)
@@ -190,7 +191,12 @@ def test_a_registry_sheet_of_people_taken_off_the_list_without_their_status_is_r
     bank.write_csv(tmp_path / "bank.csv")
     post = read_csv(out / "payments_post.csv")
     post.filter(~pl.col("Số CCCD").fill_null("").is_in(ids)).write_csv(tmp_path / "post.csv")
-    removed = taken_off.drop("Trạng thái", "Ngày mất").with_columns(pl.lit("Chết").alias("Lý do giảm"))
+    # ten died last month, with their date of death; the others' rows say only why they were taken off
+    died = pl.int_range(pl.len()) < 10
+    removed = taken_off.drop("Trạng thái").with_columns(
+        pl.when(died).then(pl.lit("15/08/2024")).otherwise(None).alias("Ngày mất"),
+        pl.when(died).then(pl.lit("Chết")).otherwise(pl.lit("Chuyển đi")).alias("Lý do giảm"),
+    )
     book = tmp_path / "registry.xlsx"
     registry_book(book, main, removed, "DS giảm T9")
     db = tmp_path / "r.duckdb"
@@ -198,8 +204,8 @@ def test_a_registry_sheet_of_people_taken_off_the_list_without_their_status_is_r
     assert res.exit_code == 2, res.output
     assert not db.exists()
     assert res.stderr.splitlines()[-1] == (
-        f"reconcile: error: {book}: the sheet 'DS giảm T9' is named as beneficiaries taken off the list, but 40 of "
-        "its rows give no status, which reads as active (due its amount and, unpaid, a MISSING_PAYMENT); write each "
+        f"reconcile: error: {book}: the sheet 'DS giảm T9' is named as beneficiaries taken off the list, but 30 of "
+        "its rows give no status (nor a date of death), which reads as active (due its amount and, unpaid, a MISSING_PAYMENT); write each "
         "row's status (Đã chết, Thôi hưởng or Tạm dừng), or delete the sheet if its people are no beneficiaries of "
         "the month"
     )

@@ -168,27 +168,24 @@ def _refuse_unpaid_without_status(table: RawTable) -> None:
     elif table.kind == "registry" and REMOVED.search(name):
         named, reads, fix = (
             "beneficiaries taken off the list",
-            "active (due its amount and, unpaid, a MISSING_PAYMENT)",
+            "active (due its amount and, unpaid, a MISSING_PAYMENT)",  # a date of death says otherwise
             "write each row's status (Đã chết, Thôi hưởng or Tạm dừng), or delete the sheet if its people are no "
             "beneficiaries of the month",
         )
     else:
         return
     frame = table.frame
-    status = next(
-        (c for c, canonical in table.header_map.items() if canonical == "status" and not c.startswith(DERIVED)), None
-    )
     rows = frame.filter(pl.col(SKIP_COLUMN).is_null()) if SKIP_COLUMN in frame.columns else frame
-    blank = (
-        rows.height
-        if status is None
-        else rows.filter(pl.col(status).cast(pl.String).str.strip_chars().fill_null("") == "").height
-    )
-    if blank:
+    said = ("status", "date_of_death") if table.kind == "registry" else ("status",)
+    for column, canonical in table.header_map.items():
+        if canonical in said and not column.startswith(DERIVED):
+            rows = rows.filter(pl.col(column).cast(pl.String).str.strip_chars().fill_null("") == "")
+    if rows.height:
+        nor = " (nor a date of death)" if table.kind == "registry" else ""
         raise InputFileError(
             str(table.path),
-            f"the sheet '{table.sheet}' is named as {named}, but {blank} of its rows give no status, which reads as "
-            f"{reads}",
+            f"the sheet '{table.sheet}' is named as {named}, but {rows.height} of its rows give no status{nor}, which "
+            f"reads as {reads}",
             fix,
         )
 
