@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reconcile.errors import InputFileError
-from reconcile.readers.layout import HEADER_AGAIN
+from reconcile.readers.layout import HEADER_AGAIN, NUMBERING
 from reconcile.readers.tables import Control
 from reconcile.readers.totals import UNDER_TOTALS
 
@@ -187,7 +187,8 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
     it: by a run (one file_id of several) and by `reconcile check` (the only file staged). Rows whose
     amount is written but cannot be read are rejected rows, each with its reason: the stated total
     cannot be compared with the amounts read then, only the count. Blank rows, the signatures
-    under the totals row and the header repeated on a new page are no rows a total counts."""
+    under the totals row, the header repeated on a new page and the columns' numbering row are no rows a
+    total counts."""
     amount = "amount" if kind == "payments" else "entitled_amount"
     ok_status = "success" if kind == "payments" else "active"  # a registry may total its active rows alone
     ok = (
@@ -197,7 +198,7 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
     total = f"set_aside AND starts_with(reject_reason, '{TOTAL_ROW}')"
     rows, blank, vnd, ok_amount, ok_rows, unreadable_rows, aside_rows, aside_amount, total_rows, total_vnd = (
         con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE reject_reason IN ('blank row', '{UNDER_TOTALS}', '{HEADER_AGAIN}')), "
+            f"SELECT count(*), count(*) FILTER (WHERE reject_reason IN ('blank row', '{UNDER_TOTALS}', '{HEADER_AGAIN}', '{NUMBERING}')), "
             f"coalesce(sum({amount}), 0), {ok}, "
             f"count(*) FILTER (WHERE reject_reason IS NOT NULL AND {AMOUNT_UNREADABLE}), count(*) FILTER (WHERE set_aside), "
             f"coalesce(sum({amount}) FILTER (WHERE set_aside), 0), count(*) FILTER (WHERE {total}), "

@@ -16,7 +16,16 @@ from reconcile.profiles import near_miss
 from reconcile.readers.balances import check_running_balance
 from reconcile.readers.birth_split import read_split_birth, split_birth_columns
 from reconcile.readers.headers import HeaderChooser, clean_headers, map_headers, unique_names
-from reconcile.readers.layout import HEADER_AGAIN, apply_profile, blank_or_total_rows, header_again, profile_columns
+from reconcile.readers.layout import (
+    HEADER_AGAIN,
+    NUMBERING,
+    apply_profile,
+    blank_or_total_rows,
+    header_again,
+    numbering_row,
+    numbering_rows,
+    profile_columns,
+)
 from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
@@ -88,6 +97,14 @@ def build_table(
                 pl.col(SKIP_COLUMN), pl.when(header_again(names, list(headers))).then(pl.lit(HEADER_AGAIN))
             ).alias(SKIP_COLUMN)
         )
+        under = chooser.under
+        if under is not None and numbering_row(under):  # a form's (1) (2) (3) under its header: no row
+            table.frame = table.frame.with_columns(
+                pl.coalesce(
+                    pl.col(SKIP_COLUMN),
+                    pl.when(numbering_rows(names, under)).then(pl.lit(NUMBERING)),
+                ).alias(SKIP_COLUMN)
+            )
     if fmt in STATEMENTS:
         table.frame = set_aside_credits(table.frame)
         table.consumed |= {"direction", "aside"}

@@ -30,6 +30,7 @@ class HeaderChooser:
         self.how = "given" if profile else "none"
         self.sub: list | None = None  # the header's second row, when the header is written over two
         self.above: list[list] = []  # the rows above the header (a title block): balances.title_balances
+        self.under: list | None = None  # the row under the header: a form's numbering of its columns?
 
     @property
     def rows(self) -> int:
@@ -74,6 +75,8 @@ class HeaderChooser:
     def __call__(self, rows: list[list]) -> int:
         index = self._choose(rows)
         self.above = [list(row) for row in rows[:index]]
+        after = index + self.rows
+        self.under = list(rows[after]) if after < len(rows) else None
         return index
 
     def _choose(self, rows: list[list]) -> int:

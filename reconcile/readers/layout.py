@@ -3,6 +3,7 @@ date conventions, and the reason each set-aside row is set aside."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import polars as pl
@@ -103,6 +104,43 @@ def header_again(names: list[str], headers: list) -> pl.Expr:
     if len(names) < 2:
         return pl.lit(False)
     return pl.when(pl.sum_horizontal(same) >= 2).then(pl.all_horizontal(fits)).otherwise(pl.lit(False))
+
+
+# Why the row under the header that numbers the columns is set aside: the state's forms number them
+# there (`(1) (2) (3)`, `A B C 1 2 3`), and a list printed page by page numbers them again on each page
+NUMBERING = "the row under the header that numbers the columns"
+# a column's letter or number, in brackets or not, with the formula of a computed column after it
+_COLUMN_NUMBER = re.compile(r"^[(\[]?\s*(?:([A-Za-z])|([0-9]{1,3})(?:\.0+)?)\s*[)\]]?(?:\s*=.*)?$")
+
+
+def numbering_row(cells: list | None) -> bool:
+    """Whether a row numbers the columns, as a form's row under its header does: three cells or more
+    filled, each a column's letter or number (`A`, `(1)`, `3`, `(7)=(5)x(6)`), the letters in
+    alphabetical and the numbers in increasing order. No beneficiary or payment is written so (a name
+    has letters, an ID or a reference digits); read as data, its numbers became a payment of a few đồng
+    in 1900 to an ID `4`."""
+    filled = [str(v).strip() for v in cells or [] if v is not None and str(v).strip()]
+    letters, numbers = [], []
+    for cell in filled:
+        found = _COLUMN_NUMBER.match(cell)
+        if found is None:
+            return False
+        if found.group(1):
+            letters.append(found.group(1).upper())
+        else:
+            numbers.append(int(found.group(2)))
+    ordered = all(a < b for a, b in itertools.pairwise(letters)) and all(a < b for a, b in itertools.pairwise(numbers))
+    return len(filled) >= 3 and ordered
+
+
+def numbering_rows(names: list[str], cells: list) -> pl.Expr:
+    """The numbering row (numbering_row) under the header, and a row that repeats it on a later page:
+    each cell as the numbering row's, blank where that is. Equality only, as header_again."""
+    written = (list(cells) + [None] * len(names))[: len(names)]
+    return pl.all_horizontal(
+        _blank(name) if value is None or not str(value).strip() else pl.col(name).cast(pl.String) == str(value)
+        for name, value in zip(names, written)
+    ).fill_null(False)
 
 
 # A row a list totals itself with: its first cells say so (Tổng cộng, Cộng, Cộng I...), its key is empty
