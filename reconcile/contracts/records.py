@@ -144,7 +144,9 @@ class RegistryRecord(BaseModel):
         sql="VARCHAR",
         required=False,
         default="active",
-        aliases=("trang thai", "tinh trang"),
+        # a list of reductions (danh sách giảm) gives the reason each person leaves it instead: read as the
+        # status where the file has no status column (headers.FALLBACK_HEADERS)
+        aliases=("trang thai", "tinh trang", "ly do giam", "ly do cat giam", "ly do thoi huong", "ly do dung huong"),
         comment="active, suspended, terminated or deceased (default active)",
     )
     date_of_death: date | None = _col(

@@ -97,6 +97,18 @@ ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "cham dut huong",
             "da cham dut",
             "het huong",
+            # a list of reductions' reasons (Lý do giảm): left the list, moved away, no longer eligible
+            "giam",
+            "da giam",
+            "chuyen di",
+            "chuyen di noi khac",
+            "chuyen noi khac",
+            "chuyen khau",
+            "chuyen ho khau",
+            "chuyen dia ban",
+            "khong du dieu kien",
+            "khong con du dieu kien",
+            "het dieu kien",
         ),
         "deceased": (
             "chet",

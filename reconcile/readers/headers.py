@@ -297,8 +297,10 @@ def map_headers(
 
 
 # Headers that name a column only where no other header does: `Năm sinh` (the year of birth) is the
-# date of birth of a list that gives the year alone, and is left unread beside a `Ngày sinh`
-FALLBACK_HEADERS = ("nam sinh",)
+# date of birth of a list that gives the year alone, and is left unread beside a `Ngày sinh`; the reason
+# a list of reductions gives for each person leaving it (`Lý do giảm`: Chết, Thôi hưởng) is the status
+# of a list without a `Trạng thái`
+FALLBACK_HEADERS = ("nam sinh", "ly do giam", "ly do cat giam", "ly do thoi huong", "ly do dung huong")
 
 
 # A name written over two columns, the family and middle names apart from the given name (Họ đệm |

@@ -73,6 +73,7 @@ def read_workbook(
                 build_table(path, kind, fmt, chooser, headers, frame, first_row, digest, sheet=name, several=several)
             )
             _refuse_unpaid_without_status(tables[-1])
+            _refuse_reductions_without_status(tables[-1])
             _refuse_month_first_dates(tables[-1], several, chooser.profile)
             if name in hidden:
                 tables[-1].hidden = True
@@ -187,6 +188,38 @@ def _refuse_unpaid_without_status(table: RawTable) -> None:
             f"the sheet '{table.sheet}' is named as {named}, but {rows.height} of its rows give no status{nor}, which "
             f"reads as {reads}",
             fix,
+        )
+
+
+# a registry sheet's name that says its people leave the list (folded, at its start): `DS giảm T09`,
+# `Danh sách giảm`, `Đối tượng giảm`, `Cắt giảm`, `Thôi hưởng`; not `Tăng` (added) nor `Tăng giảm`
+REDUCTIONS = re.compile(r"^(danh sach |ds |dt )?(doi tuong )?(giam|cat giam|thoi huong|dung huong|cat huong)\b")
+
+
+def _refuse_reductions_without_status(table: RawTable) -> None:
+    """A registry sheet named as a list of reductions (`DS giảm`: the people who leave the list this
+    month, dead, moved away or no longer eligible) whose rows give no status (`Trạng thái`) nor reason
+    (`Lý do giảm`): a row without one reads as active, and the people on it would be due, each a
+    MISSING_PAYMENT."""
+    name = fold(table.sheet or "")
+    if table.kind != "registry" or table.sheet is None or not REDUCTIONS.search(name):
+        return
+    status = next(
+        (c for c, canonical in table.header_map.items() if canonical == "status" and not c.startswith(DERIVED)), None
+    )
+    rows = table.frame.filter(pl.col(SKIP_COLUMN).is_null()) if SKIP_COLUMN in table.frame.columns else table.frame
+    blank = (
+        rows.height
+        if status is None
+        else rows.filter(pl.col(status).cast(pl.String).str.strip_chars().fill_null("") == "").height
+    )
+    if blank:
+        raise InputFileError(
+            str(table.path),
+            f"the sheet '{table.sheet}' is named as a list of reductions, but {blank} of its rows give no status, "
+            "which reads as active",
+            "write each row's status (Đã chết, Thôi hưởng, Tạm dừng) in a column 'Trạng thái', or delete the sheet if "
+            "its rows are on the month's list as they are",
         )
 
 
