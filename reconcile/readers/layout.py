@@ -34,11 +34,32 @@ def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[st
             name = next((n for header, n in headers if n not in preset and known.get(fold(header)) == canonical), None)
         if name is None:
             name = next(
-                (n for h in wanted for header, n in headers if n not in preset and header_contains(header, h)), None
+                (
+                    n
+                    for h in wanted
+                    for header, n in headers
+                    if n not in preset and header_contains(header, h) and not _payer_side(canonical, header, h)
+                ),
+                None,
             )
         if name is not None:
             preset[name] = canonical
     return preset
+
+
+# words that make a header the paying side's, folded: the account debited (`Số tài khoản ghi nợ`,
+# `Tài khoản trích nợ`, `Số TK chuyển`, `TK nguồn`), its holder's name and its bank; not `chuyển đến`
+_PAYER = re.compile(r"\b(ghi no|trich no|nguon|chuyen(?! den)|nguoi tra|don vi tra|debit|debtor|from|payer|remitter)\b")
+
+
+def _payer_side(canonical: str, header: str, wanted: str) -> bool:
+    """Whether a header that holds the words of a payee column (`Số tài khoản`) names the payer's
+    instead (`Số tài khoản ghi nợ`, the paying office's account beside `Số tài khoản ghi có`): read as
+    the payee's account, every payment was an ACCOUNT_MISMATCH into one shared account. The amount
+    debited (`Số tiền ghi nợ`) is the payment's."""
+    if canonical not in ("account_number", "payee_name", "bank_code"):
+        return False
+    return bool(_PAYER.search(fold(header))) and not _PAYER.search(fold(wanted))
 
 
 def _column_of(table: RawTable, header: str) -> str | None:
