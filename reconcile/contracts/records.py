@@ -61,8 +61,21 @@ ACCOUNT_ALIASES = (
     "account",
     "account no",
     "account number",
+    "so tk",
+    "tk",
 )
-BANK_ALIASES = ("ma ngan hang", "ngan hang", "ngan hang thu huong", "ma ngan hang thu huong", "bank", "bank name")
+BANK_ALIASES = (
+    "ma ngan hang",
+    "ngan hang",
+    "ngan hang thu huong",
+    "ma ngan hang thu huong",
+    "ten ngan hang",
+    "nh",
+    "ma nh",
+    "ten nh",
+    "bank",
+    "bank name",
+)
 
 
 class RegistryRecord(BaseModel):
@@ -92,7 +105,7 @@ class RegistryRecord(BaseModel):
     program: Program = _col(
         sql="VARCHAR",
         required=True,
-        aliases=("chuong trinh", "che do", "loai tro cap", "programme"),
+        aliases=("chuong trinh", "che do", "loai che do", "loai tro cap", "programme"),
         comment="welfare (social assistance) or pension",
     )
     category: str | None = _col(
@@ -180,6 +193,8 @@ class PaymentRecord(BaseModel):
             "ma giao dich",
             "so giao dich",
             "so but toan",
+            "ma gd",
+            "so gd",
             "reference",
             "ref",
             "transaction id",
@@ -269,13 +284,24 @@ class PaymentRecord(BaseModel):
     program: Program | None = _col(
         sql="VARCHAR",
         required=False,
-        aliases=("chuong trinh", "che do", "loai tro cap", "programme"),
+        aliases=("chuong trinh", "che do", "loai che do", "loai tro cap", "programme"),
         comment="welfare or pension; when absent, the matched beneficiary's",
     )
     narrative: str | None = _col(
         sql="VARCHAR",
         required=False,
-        aliases=("noi dung", "dien giai", "mo ta", "description", "narrative"),
+        aliases=(
+            "noi dung",
+            "dien giai",
+            "mo ta",
+            "noi dung chuyen tien",
+            "noi dung giao dich",
+            "noi dung thanh toan",
+            "noi dung chi tra",
+            "chi tiet giao dich",
+            "description",
+            "narrative",
+        ),
         comment="Transfer description (nội dung)",
     )
     bank_ref: str | None = _col(

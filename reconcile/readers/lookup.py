@@ -16,10 +16,20 @@ _UNIT = re.compile(r" (vnd|dong|d|vn d)$")
 SEXES = {"nam": "nam", "nu": "nu", "male": "nam", "female": "nu"}
 
 
+# the payee's side, or the transfer, said after a header (`STK nhận`, `Ngân hàng người thụ hưởng`,
+# `Nội dung CK`): the header before it names the column; never the payer's side (`STK chuyển`)
+_SIDE = re.compile(r" (nguoi nhan|nguoi thu huong|nguoi huong|thu huong|nhan|ck|chuyen khoan)$")
+
+
 def canonical_of(lookup: dict[str, str], header: str) -> str | None:
-    """The canonical column a header names, by its folded text, with or without a unit after it."""
+    """The canonical column a header names, by its folded text, with or without a unit after it, and
+    with or without the payee's side or the transfer said after it."""
     key = fold(header)
-    return lookup.get(key) or lookup.get(_UNIT.sub("", key))
+    for text in (key, _UNIT.sub("", key)):
+        found = lookup.get(text) or lookup.get(_SIDE.sub("", text))
+        if found:
+            return found
+    return None
 
 
 def header_lookup(kind: RecordKind) -> dict[str, str]:
