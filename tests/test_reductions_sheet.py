@@ -83,9 +83,10 @@ def test_a_list_of_reductions_that_gives_no_status_is_refused(tmp_path):
     result, db = run(tmp_path, tmp_path / "ds_T09.xlsx", PAID)
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
-        f"reconcile: error: {tmp_path / 'ds_T09.xlsx'}: the sheet 'DS giảm T09' is named as a list of reductions, "
-        "but 2 of its rows give no status, which reads as active; write each row's status (Đã chết, Thôi hưởng, "
-        "Tạm dừng) in a column 'Trạng thái', or delete the sheet if its rows are on the month's list as they are"
+        f"reconcile: error: {tmp_path / 'ds_T09.xlsx'}: the sheet 'DS giảm T09' is named as beneficiaries taken "
+        "off the list, but 2 of its rows give no status (nor a date of death), which reads as active (due its amount "
+        "and, unpaid, a MISSING_PAYMENT); write each row's status (Đã chết, Thôi hưởng or Tạm dừng), or delete the "
+        "sheet if its people are no beneficiaries of the month"
     )
     assert not db.exists()
 

@@ -73,7 +73,6 @@ def read_workbook(
                 build_table(path, kind, fmt, chooser, headers, frame, first_row, digest, sheet=name, several=several)
             )
             _refuse_unpaid_without_status(tables[-1])
-            _refuse_reductions_without_status(tables[-1])
             _refuse_month_first_dates(tables[-1], several, chooser.profile)
             if name in hidden:
                 tables[-1].hidden = True
@@ -159,68 +158,36 @@ def _refuse_unpaid_without_status(table: RawTable) -> None:
     name = fold(table.sheet or "")
     if table.sheet is None:
         return
-    if table.kind == "payments" and UNPAID.search(name) and not PAID_SINCE.search(name):
-        named, reads, fix = (
-            "payments not made",
-            "paid",
-            "write each row's status (Thành công if it was paid since, Chưa nhận or Thất bại if not), or delete the "
-            "sheet if its rows are no payments of the month",
-        )
-    elif table.kind == "registry" and REMOVED.search(name):
-        named, reads, fix = (
-            "beneficiaries taken off the list",
-            "active (due its amount and, unpaid, a MISSING_PAYMENT)",  # a date of death says otherwise
-            "write each row's status (Đã chết, Thôi hưởng or Tạm dừng), or delete the sheet if its people are no "
-            "beneficiaries of the month",
-        )
-    else:
+    registry = table.kind == "registry"
+    if not (
+        (table.kind == "payments" and UNPAID.search(name) and not PAID_SINCE.search(name))
+        or (registry and REMOVED.search(name))
+    ):
         return
     frame = table.frame
     rows = frame.filter(pl.col(SKIP_COLUMN).is_null()) if SKIP_COLUMN in frame.columns else frame
-    said = ("status", "date_of_death") if table.kind == "registry" else ("status",)
+    said = ("status", "date_of_death") if registry else ("status",)  # a date of death says deceased
     for column, canonical in table.header_map.items():
         if canonical in said and not column.startswith(DERIVED):
             rows = rows.filter(pl.col(column).cast(pl.String).str.strip_chars().fill_null("") == "")
-    if rows.height:
-        nor = " (nor a date of death)" if table.kind == "registry" else ""
-        raise InputFileError(
-            str(table.path),
-            f"the sheet '{table.sheet}' is named as {named}, but {rows.height} of its rows give no status{nor}, which "
-            f"reads as {reads}",
-            fix,
-        )
-
-
-# a registry sheet's name that says its people leave the list (folded, at its start): `DS giảm T09`,
-# `Danh sách giảm`, `Đối tượng giảm`, `Cắt giảm`, `Thôi hưởng`; not `Tăng` (added) nor `Tăng giảm`
-REDUCTIONS = re.compile(r"^(danh sach |ds |dt )?(doi tuong )?(giam|cat giam|thoi huong|dung huong|cat huong)\b")
-
-
-def _refuse_reductions_without_status(table: RawTable) -> None:
-    """A registry sheet named as a list of reductions (`DS giảm`: the people who leave the list this
-    month, dead, moved away or no longer eligible) whose rows give no status (`Trạng thái`) nor reason
-    (`Lý do giảm`): a row without one reads as active, and the people on it would be due, each a
-    MISSING_PAYMENT."""
-    name = fold(table.sheet or "")
-    if table.kind != "registry" or table.sheet is None or not REDUCTIONS.search(name):
+    if not rows.height:
         return
-    status = next(
-        (c for c, canonical in table.header_map.items() if canonical == "status" and not c.startswith(DERIVED)), None
-    )
-    rows = table.frame.filter(pl.col(SKIP_COLUMN).is_null()) if SKIP_COLUMN in table.frame.columns else table.frame
-    blank = (
-        rows.height
-        if status is None
-        else rows.filter(pl.col(status).cast(pl.String).str.strip_chars().fill_null("") == "").height
-    )
-    if blank:
+    if registry:
         raise InputFileError(
             str(table.path),
-            f"the sheet '{table.sheet}' is named as a list of reductions, but {blank} of its rows give no status, "
-            "which reads as active",
-            "write each row's status (Đã chết, Thôi hưởng, Tạm dừng) in a column 'Trạng thái', or delete the sheet if "
-            "its rows are on the month's list as they are",
+            f"the sheet '{table.sheet}' is named as beneficiaries taken off the list, but {rows.height:,} of its rows "
+            "give no status (nor a date of death), which reads as active (due its amount and, unpaid, a "
+            "MISSING_PAYMENT)",
+            "write each row's status (Đã chết, Thôi hưởng or Tạm dừng), or delete the sheet if its people are no "
+            "beneficiaries of the month",
         )
+    raise InputFileError(
+        str(table.path),
+        f"the sheet '{table.sheet}' is named as payments not made, but {rows.height:,} of its rows give no status, "
+        "which reads as paid",
+        "write each row's status (Thành công if it was paid since, Chưa nhận or Thất bại if not), or delete the "
+        "sheet if its rows are no payments of the month",
+    )
 
 
 # a date cell as the reader gives it (2024-11-09 00:00:00), and a date typed as text (13/09/2024)
