@@ -34,6 +34,18 @@ def listed(db: Path, case_id: str, out: Path) -> list[dict]:
     ]
 
 
+def overpayments_in_book(db: Path, period: str, book: Path) -> list[tuple]:
+    """The rows of the workbook's summary section of overpayments to recover, the period's book written now."""
+    import openpyxl
+
+    res = invoke("report", "--period", period, "--db", str(db), "--report", str(book), "--lang", "en")
+    assert res.exit_code == 0, res.output
+    rows = list(openpyxl.load_workbook(book)["Summary"].iter_rows(values_only=True))
+    at = next(i for i, r in enumerate(rows) if str(r[0] or "").startswith("Overpayments to recover"))
+    end = next(i for i in range(at + 2, len(rows)) if rows[i][0] == "Total")
+    return [tuple(r[:6]) for r in rows[at + 2 : end + 1]]
+
+
 def test_an_explained_case_is_no_overpayment_to_recover_until_it_is_put_back_into_recovery(pensioner, tmp_path):
     """The pensioner paid 8,158,000 VND after her recorded death, explained: she is alive, the commune
     confirmed it. The recoveries view still had 8,158,000 outstanding, and `reconcile actions` wrote a
@@ -58,3 +70,53 @@ def test_an_explained_case_is_no_overpayment_to_recover_until_it_is_put_back_int
     ]
     (row,) = listed(db, case_id, tmp_path / "owed")
     assert row["Outstanding (VND)"] == str(OVERPAID)
+
+
+def test_a_case_closed_as_explained_and_reopened_owes_only_the_money_paid_since(sample_month, october, tmp_path):
+    """The welfare beneficiary paid 1,000,000 VND after her recorded death in September, explained and
+    closed from September's book; October pays her again and the run reopens the case. The recoveries
+    view showed 2,000,000 outstanding, September's explained money owed again: only October's is at
+    stake. As of September nothing is owed (the decision stood then), whatever October's run did."""
+    from test_cases import run_month
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="explained", Decision="chi trả đúng kỳ").exit_code == 0
+    assert decide(db, case_id, tmp_path / "b.xlsx", Status="closed").exit_code == 0
+    assert listed(db, case_id, tmp_path / "before") == []
+    september = overpayments_in_book(db, "2024-09", tmp_path / "september.xlsx")
+    res = run_month(db, "2024-10", october)
+    assert res.exit_code == 0, res.output
+    assert "1 closed case flagged again and reopened" in res.stderr
+    assert query(
+        db, "SELECT status, overpaid, recovered, written_off, outstanding FROM recoveries WHERE case_id = ?", [case_id]
+    ) == [("open", 1_000_000, 0, 0, 1_000_000)]
+    assert query(db, "SELECT amount_at_stake, periods_flagged FROM cases WHERE case_id = ?", [case_id]) == [
+        (1_000_000, 2)
+    ]
+    # October's recovery list asks for October's money; September's, as it stood, for none
+    out = tmp_path / "october"
+    assert invoke("actions", "--period", "2024-10", "--db", str(db), "--out", str(out), "--lang", "en").exit_code == 0
+    mine = [
+        r
+        for f in out.glob("recovery_*.csv")
+        for r in csv.DictReader(f.open(encoding="utf-8-sig"))
+        if case_id in r.values()
+    ]
+    assert [(r["Overpaid (VND)"], r["Outstanding (VND)"]) for r in mine] == [("1000000", "1000000")]
+    assert listed(db, case_id, tmp_path / "after") == []
+    # the workbooks' overpayments: September's as it was; October's as the recoveries view has them
+    assert overpayments_in_book(db, "2024-09", tmp_path / "september-again.xlsx") == september
+    view = query(
+        db,
+        "SELECT count(*), sum(overpaid), sum(recovered), sum(written_off), sum(outstanding) FROM recoveries "
+        "WHERE program = 'welfare'",
+    )
+    assert [
+        r[1:6] for r in overpayments_in_book(db, "2024-10", tmp_path / "october.xlsx") if r[0] == "Social assistance"
+    ] == view
+    # put into recovery for October's money: 1,000,000 is all there is to recover
+    over = decide(
+        db, case_id, tmp_path / "c.xlsx", Status="recovery", **{"Amount recovered or written off (VND)": 1_500_000}
+    )
+    assert over.exit_code == 2 and "more than the case's amount at stake" in over.output

@@ -79,8 +79,9 @@ def test_a_finding_new_since_the_closing_in_a_later_month_reopens_the_case(close
     res = run_month(db, "2024-10", corrected)
     assert "reconcile: 1 closed case flagged again and reopened; see reconcile cases --status open" in res.output
     assert events(db, case_id)[-1] == ("reconcile", "reopened", "closed", "open", "2024-10")
+    # what is at stake is October's corrected payment only: September's, explained, is not owed again
     assert query(db, "SELECT status, opened_period, amount_at_stake FROM cases WHERE case_id = ?", [case_id]) == [
-        ("open", "2024-10", 2_500_000)
+        ("open", "2024-10", 1_500_000)
     ]
     # and once only: the same corrected files again reopen nothing more
     assert "reopened" not in run_month(db, "2024-10", corrected).output

@@ -1,10 +1,13 @@
 -- The overpayments as of $period: the recovery demands of `reconcile actions` (reconcile/actions.py,
 -- those with money outstanding) and the workbook's summary (reconcile/report/summary.py, every row,
 -- per programme), so that the two agree. One row per case of the recoveries view flagged in a period
--- up to $period (first_period <= $period):
+-- up to $period (first_period <= $period), by its events entered up to $period: not one explained, or
+-- closed as explained, then (explained later, or reopened later, its figures as of $period stand):
 --   overpaid     what was paid after the death or while inactive in the periods up to $period, each
 --                payment once: a finding on a payment that another period's file holds too
---                (views.sql's flag_repeats) is counted there when that period is up to $period;
+--                (views.sql's flag_repeats) is counted there when that period is up to $period; of a
+--                case explained and then reopened by a run up to $period, the months from the
+--                reopening only (cases_refresh.sql's case_money_from: the months before were explained);
 --   recovered,   what the decisions entered on the findings of a period up to $period recorded
 --   written_off  (case_events.period <= $period), whenever they were recorded, by the rule that
 --                cases_refresh.sql applies to all of them (keep the two alike): recovered, the amount
@@ -24,15 +27,27 @@
 WITH repeated AS (  -- the findings whose payment is counted in another period up to $period
     SELECT period, flag_id FROM flag_repeats WHERE counted_period <= $period
 ),
+events AS (SELECT * FROM case_events WHERE period <= $period),
+money_from AS (  -- the rule of cases_refresh.sql (case_money_from), over the events entered up to $period
+    SELECT r.case_id, max(r.period) AS money_from
+    FROM events AS r
+    WHERE r.action = 'reopened'
+      AND (SELECT arg_max(d.to_status, d.seq) FROM events AS d
+           WHERE d.case_id = r.case_id AND d.seq < r.seq
+             AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')) = 'explained'
+    GROUP BY r.case_id
+),
 as_of AS (
     SELECT f.case_id, max(f.period) AS last_period, CAST(count(DISTINCT f.period) AS INTEGER) AS periods_flagged,
-           CAST(coalesce(sum(coalesce(f.paid_amount, 0)) FILTER (WHERE r.flag_id IS NULL), 0) AS BIGINT) AS overpaid
+           CAST(coalesce(sum(coalesce(f.paid_amount, 0))
+                         FILTER (WHERE r.flag_id IS NULL AND (m.money_from IS NULL OR f.period >= m.money_from)), 0)
+                AS BIGINT) AS overpaid  -- not the months explained before a reopening (money_from)
     FROM flags AS f
     LEFT JOIN repeated AS r ON r.period = f.period AND r.flag_id = f.flag_id
+    LEFT JOIN money_from AS m ON m.case_id = f.case_id
     WHERE f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND f.period <= $period
     GROUP BY f.case_id
 ),
-events AS (SELECT * FROM case_events WHERE period <= $period),
 written_back AS (  -- the rule of cases_refresh.sql (case_written_back), over the events entered up to $period
     SELECT e.case_id
     FROM events AS e
@@ -48,7 +63,13 @@ decided AS (  -- the rule of cases_refresh.sql (case_state), over the events ent
                AS recovered,
            CASE WHEN case_id IN (SELECT case_id FROM written_back) THEN 0
                 ELSE coalesce(arg_max(coalesce(amount, 0), seq) FILTER (WHERE to_status = 'written_off'), 0) END
-               AS written_off
+               AS written_off,
+           -- explained, or closed as explained, as of $period: no overpayment (the recoveries view's rule)
+           coalesce(arg_max(to_status, seq) = 'explained'
+                    OR arg_max(to_status, seq) = 'closed'
+                       AND arg_max(to_status, seq) FILTER (WHERE to_status IN ('explained', 'recovery', 'recovered',
+                                                                              'written_off')) = 'explained', false)
+               AS explained
     FROM events
     GROUP BY case_id
 ),
@@ -63,7 +84,9 @@ by_bank AS (  -- what each bank was paid of the case up to $period, and the late
            arg_max(coalesce(f.payment_id, -1), (f.period, coalesce(f.payment_id, -1))) AS last_payment
     FROM flags AS f
     LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
+    LEFT JOIN money_from AS m ON m.case_id = f.case_id
     WHERE f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND f.period <= $period
+      AND (m.money_from IS NULL OR f.period >= m.money_from)
       AND NOT EXISTS (SELECT 1 FROM repeated AS r WHERE r.period = f.period AND r.flag_id = f.flag_id)
     GROUP BY ALL
 ),
@@ -78,9 +101,10 @@ owed AS (
            a.last_period, a.periods_flagged, a.overpaid,
            CAST(coalesce(d.recovered, 0) AS BIGINT) AS recovered,
            CAST(coalesce(d.written_off, 0) AS BIGINT) AS written_off
-    FROM recoveries AS c
+    FROM cases AS c  -- the recoveries view's cases, explained or not as of $period
     JOIN as_of AS a USING (case_id)
     LEFT JOIN decided AS d USING (case_id)
+    WHERE c.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND c.flags > 0 AND NOT coalesce(d.explained, false)
 ),
 -- A case paid through several banks (a bank account and the post office's cash) is one row per bank,
 -- each with what that bank received: each bank is asked for its own. What the decisions recorded as

@@ -4,6 +4,7 @@
 -- last of where and when (its superseded flags, for a case given its first event after they went:
 -- case_flags), and no money at stake. Its months (first_period, last_period) are those a run still
 -- holds: a removed period's are not, and a case left with none has none (NULL, and no age). Its status, assignee, decision and comment are those of its latest event (open without one).
+-- Its money at stake is its flags', less the months explained before a run reopened it (case_money_from).
 -- Its money is that of its latest event to a status that records an amount (recovery, recovered,
 -- written_off), each such event holding the case's total so far (none, or an amount emptied, is 0):
 -- recovered, the amount of the latest event to recovery or recovered; written off, the amount of the
@@ -11,6 +12,20 @@
 -- (case_written_back): a case put back into recovery is no longer written off, so that what is
 -- outstanding (at stake less recovered and written off) is owed again. A run's reopening of a written
 -- off case paid again comes between: a decision to recover the new money after it keeps the write-off.
+-- A case explained, then reopened by a run that flags it again (closed as explained, paid again): the
+-- money of the months before the reopening was explained, none of it owed; what is at stake is that of
+-- the months from its latest such reopening on (money_from), until and whatever a new decision says of
+-- it. A reopening after a decision to recovery, recovered or written_off keeps every month's money.
+-- actions_recovery.sql has the same rule, over the events up to its period (keep them alike).
+CREATE OR REPLACE TEMP TABLE case_money_from AS
+SELECT r.case_id, max(r.period) AS money_from
+FROM case_events AS r
+WHERE r.action = 'reopened'
+  AND (SELECT arg_max(d.to_status, d.seq) FROM case_events AS d
+       WHERE d.case_id = r.case_id AND d.seq < r.seq
+         AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')) = 'explained'
+GROUP BY r.case_id;
+
 CREATE OR REPLACE TEMP TABLE case_flags AS
 WITH known_flags AS (  -- every period's flags; and the superseded flags of a case given its first event
     -- from a workbook after its period's re-run (or removal) had taken them away: no row of its own left
@@ -44,9 +59,11 @@ SELECT case_id,
        CASE WHEN gone THEN 0 ELSE count(DISTINCT period) END::INTEGER AS periods_flagged,
        CASE WHEN gone THEN 0 ELSE count(*) END AS flags,
        CASE WHEN gone THEN 0
-            ELSE coalesce(sum(rc_at_stake(code, expected_amount, paid_amount)) FILTER (WHERE NOT repeated), 0)
-       END::BIGINT AS amount_at_stake  -- views.sql; each payment once across periods
+            ELSE coalesce(sum(rc_at_stake(code, expected_amount, paid_amount))
+                              FILTER (WHERE NOT repeated AND (money_from IS NULL OR period >= money_from)), 0)
+       END::BIGINT AS amount_at_stake  -- views.sql; each payment once across periods; not the months explained
 FROM known_flags
+LEFT JOIN case_money_from USING (case_id)
 GROUP BY case_id, gone;
 
 CREATE OR REPLACE TEMP TABLE case_written_back AS  -- actions_recovery.sql has the same rule (keep them alike)
@@ -135,6 +152,7 @@ DELETE FROM cases;
 
 INSERT INTO cases BY NAME SELECT * FROM case_rows ORDER BY case_id;
 
+DROP TABLE case_money_from;
 DROP TABLE case_flags;
 DROP TABLE case_state;
 DROP TABLE case_written_back;
