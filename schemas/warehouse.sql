@@ -767,7 +767,7 @@ COMMENT ON COLUMN "cases"."status" IS 'open, in_review, explained, recovery, rec
 COMMENT ON COLUMN "cases"."assignee" IS 'Who the case is with (the latest decision)';
 COMMENT ON COLUMN "cases"."decision" IS 'What was decided (the latest decision)';
 COMMENT ON COLUMN "cases"."comment" IS 'The latest comment';
-COMMENT ON COLUMN "cases"."amount_at_stake" IS 'VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for MISSING_PAYMENT and PAYMENT_FAILED (once a period however many attempts failed); 0 for the others. Each payment once: one that another period''s file holds too counts in one period only (flag_repeats). A case closed as explained that a run reopened: the periods from the reopening only (those before were explained)';
+COMMENT ON COLUMN "cases"."amount_at_stake" IS 'VND in question over every period flagged: paid for PAID_AFTER_DEATH, PAID_WHILE_INACTIVE, UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for MISSING_PAYMENT and PAYMENT_FAILED (once a period however many attempts failed); 0 for the others. Each payment once: one that another period''s file holds too counts in one period only (flag_repeats). A case closed as explained that a run reopened: the findings new since only (the others were explained)';
 COMMENT ON COLUMN "cases"."amount_recovered" IS 'VND recovered: the amount of the latest decision to recovery or recovered (0 when none)';
 COMMENT ON COLUMN "cases"."amount_written_off" IS 'VND written off: the amount of the latest decision to written_off while that is the case''s latest decision with an amount (0 when none, or when the case went back to recovery); a decision to recovery after a run reopened the case (paid again) keeps it';
 COMMENT ON COLUMN "cases"."events" IS 'Events of the case in case_events';
@@ -876,7 +876,7 @@ COMMENT ON COLUMN "recoveries"."first_period" IS 'First period flagged';
 COMMENT ON COLUMN "recoveries"."last_period" IS 'Latest period flagged';
 COMMENT ON COLUMN "recoveries"."periods_flagged" IS 'Periods in which it was flagged';
 COMMENT ON COLUMN "recoveries"."status" IS 'The case''s status';
-COMMENT ON COLUMN "recoveries"."overpaid" IS 'VND paid after the death or while inactive, over every period flagged, each payment once (flag_repeats; cases.amount_at_stake); of a case closed as explained and reopened by a run, the periods from the reopening only';
+COMMENT ON COLUMN "recoveries"."overpaid" IS 'VND paid after the death or while inactive, over every period flagged, each payment once (flag_repeats; cases.amount_at_stake); of a case closed as explained and reopened by a run, the findings new since only';
 COMMENT ON COLUMN "recoveries"."recovered" IS 'VND recovered, as decisions recorded (cases.amount_recovered)';
 COMMENT ON COLUMN "recoveries"."written_off" IS 'VND written off, as decisions recorded (cases.amount_written_off)';
 COMMENT ON COLUMN "recoveries"."outstanding" IS 'VND still to recover: overpaid less recovered and written off, never below 0';

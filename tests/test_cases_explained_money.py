@@ -120,3 +120,34 @@ def test_a_case_closed_as_explained_and_reopened_owes_only_the_money_paid_since(
         db, case_id, tmp_path / "c.xlsx", Status="recovery", **{"Amount recovered or written off (VND)": 1_500_000}
     )
     assert over.exit_code == 2 and "more than the case's amount at stake" in over.output
+
+
+def test_a_case_closed_as_explained_and_reopened_by_a_re_run_of_its_month_owes_only_the_payment_added(
+    sample_month, tmp_path
+):
+    """The welfare case explained and closed from September's book; the bank's corrected September file
+    adds a second payment to her, 600,000 VND, and the re-run reopens the case. What is owed is that
+    payment: the 1,000,000 the auditor explained is not (1,600,000 was outstanding)."""
+    from conftest import SAMPLE
+    from test_cases import run_month
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="explained", Decision="đã xác minh").exit_code == 0
+    assert decide(db, case_id, tmp_path / "b.xlsx", Status="closed").exit_code == 0
+    text = (SAMPLE / "bank_transfers.csv").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if ",FT20240900016," in x)
+    added = line.split(",", 1)[1].replace("FT20240900016", "FT20240900099").replace('"1,000,000"', '"600,000"')
+    bank = tmp_path / "bank_transfers.csv"
+    bank.write_text(f"{text.rstrip()}\n{len(text.splitlines())},{added}\n", encoding="utf-8")
+    res = run_month(
+        db, "2024-09", {"registry": [SAMPLE / "registry.csv"], "payments": [bank, SAMPLE / "post_office_cash.xlsx"]}
+    )
+    assert res.exit_code == 0, res.output
+    assert "1 closed case flagged again and reopened" in res.stderr
+    assert query(db, "SELECT status, overpaid, outstanding FROM recoveries WHERE case_id = ?", [case_id]) == [
+        ("open", 600_000, 600_000)
+    ]
+    assert [(r["Overpaid (VND)"], r["Outstanding (VND)"]) for r in listed(db, case_id, tmp_path / "out")] == [
+        ("600000", "600000")
+    ]

@@ -6,8 +6,8 @@
 --   overpaid     what was paid after the death or while inactive in the periods up to $period, each
 --                payment once: a finding on a payment that another period's file holds too
 --                (views.sql's flag_repeats) is counted there when that period is up to $period; of a
---                case explained and then reopened by a run up to $period, the months from the
---                reopening only (cases_refresh.sql's case_money_from: the months before were explained);
+--                case explained and then reopened by a run up to $period, the findings new since only
+--                (cases_refresh.sql's case_explained_flags: the others were explained);
 --   recovered,   what the decisions entered on the findings of a period up to $period recorded
 --   written_off  (case_events.period <= $period), whenever they were recorded, by the rule that
 --                cases_refresh.sql applies to all of them (keep the two alike): recovered, the amount
@@ -28,23 +28,29 @@ WITH repeated AS (  -- the findings whose payment is counted in another period u
     SELECT period, flag_id FROM flag_repeats WHERE counted_period <= $period
 ),
 events AS (SELECT * FROM case_events WHERE period <= $period),
-money_from AS (  -- the rule of cases_refresh.sql (case_money_from), over the events entered up to $period
-    SELECT r.case_id, max(r.period) AS money_from
+reopened AS (  -- the rule of cases_refresh.sql (case_explained_flags), over the events entered up to $period
+    SELECT r.case_id, r.period AS reopened_in, r.source,
+           arg_max(d.to_status, d.seq) AS decided, arg_max(d.period, d.seq) AS decided_in
     FROM events AS r
+    JOIN events AS d
+      ON d.case_id = r.case_id AND d.seq < r.seq AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')
     WHERE r.action = 'reopened'
-      AND (SELECT arg_max(d.to_status, d.seq) FROM events AS d
-           WHERE d.case_id = r.case_id AND d.seq < r.seq
-             AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')) = 'explained'
-    GROUP BY r.case_id
+    GROUP BY r.seq, r.case_id, r.period, r.source
+),
+explained_flags AS (  -- the findings a case reopened after it was explained had been explained in
+    SELECT DISTINCT f.period, f.flag_id
+    FROM flags AS f
+    JOIN reopened AS x ON x.case_id = f.case_id AND x.decided = 'explained'
+    WHERE f.period <= x.decided_in AND NOT (f.period = x.reopened_in AND contains(x.source, f.flag_id))
 ),
 as_of AS (
     SELECT f.case_id, max(f.period) AS last_period, CAST(count(DISTINCT f.period) AS INTEGER) AS periods_flagged,
            CAST(coalesce(sum(coalesce(f.paid_amount, 0))
-                         FILTER (WHERE r.flag_id IS NULL AND (m.money_from IS NULL OR f.period >= m.money_from)), 0)
-                AS BIGINT) AS overpaid  -- not the months explained before a reopening (money_from)
+                         FILTER (WHERE r.flag_id IS NULL AND x.flag_id IS NULL), 0)
+                AS BIGINT) AS overpaid  -- not what was explained before a reopening (explained_flags)
     FROM flags AS f
     LEFT JOIN repeated AS r ON r.period = f.period AND r.flag_id = f.flag_id
-    LEFT JOIN money_from AS m ON m.case_id = f.case_id
+    LEFT JOIN explained_flags AS x ON x.period = f.period AND x.flag_id = f.flag_id
     WHERE f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND f.period <= $period
     GROUP BY f.case_id
 ),
@@ -84,9 +90,8 @@ by_bank AS (  -- what each bank was paid of the case up to $period, and the late
            arg_max(coalesce(f.payment_id, -1), (f.period, coalesce(f.payment_id, -1))) AS last_payment
     FROM flags AS f
     LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
-    LEFT JOIN money_from AS m ON m.case_id = f.case_id
     WHERE f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND f.period <= $period
-      AND (m.money_from IS NULL OR f.period >= m.money_from)
+      AND NOT EXISTS (SELECT 1 FROM explained_flags AS x WHERE x.period = f.period AND x.flag_id = f.flag_id)
       AND NOT EXISTS (SELECT 1 FROM repeated AS r WHERE r.period = f.period AND r.flag_id = f.flag_id)
     GROUP BY ALL
 ),

@@ -4,7 +4,7 @@
 -- last of where and when (its superseded flags, for a case given its first event after they went:
 -- case_flags), and no money at stake. Its months (first_period, last_period) are those a run still
 -- holds: a removed period's are not, and a case left with none has none (NULL, and no age). Its status, assignee, decision and comment are those of its latest event (open without one).
--- Its money at stake is its flags', less the months explained before a run reopened it (case_money_from).
+-- Its money at stake is its flags', less those explained before a run reopened it (case_explained_flags).
 -- Its money is that of its latest event to a status that records an amount (recovery, recovered,
 -- written_off), each such event holding the case's total so far (none, or an amount emptied, is 0):
 -- recovered, the amount of the latest event to recovery or recovered; written off, the amount of the
@@ -13,29 +13,39 @@
 -- outstanding (at stake less recovered and written off) is owed again. A run's reopening of a written
 -- off case paid again comes between: a decision to recover the new money after it keeps the write-off.
 -- A case explained, then reopened by a run that flags it again (closed as explained, paid again): the
--- money of the months before the reopening was explained, none of it owed; what is at stake is that of
--- the months from its latest such reopening on (money_from), until and whatever a new decision says of
--- it. A reopening after a decision to recovery, recovered or written_off keeps every month's money.
+-- money the auditor explained is not owed; what is at stake is that of the findings new since. Explained
+-- are its findings of the months up to that of the book the explained decision was entered on
+-- (case_events.period), but for those the reopening names new (its source, by flag_id: a re-run of such
+-- a month that adds a payment); whatever a decision after the reopening says, they stay explained. A
+-- reopening after a decision to recovery, recovered or written_off keeps every finding's money.
 -- actions_recovery.sql has the same rule, over the events up to its period (keep them alike).
-CREATE OR REPLACE TEMP TABLE case_money_from AS
-SELECT r.case_id, max(r.period) AS money_from
-FROM case_events AS r
-WHERE r.action = 'reopened'
-  AND (SELECT arg_max(d.to_status, d.seq) FROM case_events AS d
-       WHERE d.case_id = r.case_id AND d.seq < r.seq
-         AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')) = 'explained'
-GROUP BY r.case_id;
+CREATE OR REPLACE TEMP TABLE case_explained_flags AS
+WITH reopened AS (  -- each reopening, with the case's latest money decision before it, and its month
+    SELECT r.case_id, r.period AS reopened_in, r.source,
+           arg_max(d.to_status, d.seq) AS decided, arg_max(d.period, d.seq) AS decided_in
+    FROM case_events AS r
+    JOIN case_events AS d
+      ON d.case_id = r.case_id AND d.seq < r.seq AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')
+    WHERE r.action = 'reopened'
+    GROUP BY r.seq, r.case_id, r.period, r.source
+)
+SELECT DISTINCT f.period, f.flag_id
+FROM flags AS f
+JOIN reopened AS x ON x.case_id = f.case_id AND x.decided = 'explained'
+WHERE f.period <= x.decided_in AND NOT (f.period = x.reopened_in AND contains(x.source, f.flag_id));
 
 CREATE OR REPLACE TEMP TABLE case_flags AS
 WITH known_flags AS (  -- every period's flags; and the superseded flags of a case given its first event
     -- from a workbook after its period's re-run (or removal) had taken them away: no row of its own left
     -- repeated: a payment another period's file holds too, its money counted there (flag_repeats)
-    SELECT f.*, false AS gone, r.flag_id IS NOT NULL AS repeated, true AS held
+    SELECT f.*, false AS gone, r.flag_id IS NOT NULL AS repeated, true AS held, x.flag_id IS NOT NULL AS explained
     FROM flags AS f
     LEFT JOIN flag_repeats AS r ON r.period = f.period AND r.flag_id = f.flag_id
+    LEFT JOIN case_explained_flags AS x ON x.period = f.period AND x.flag_id = f.flag_id
     WHERE f.case_id IS NOT NULL
     UNION ALL BY NAME
-    SELECT *, true AS gone, false AS repeated, period IN (SELECT period FROM runs) AS held FROM superseded_flags
+    SELECT *, true AS gone, false AS repeated, period IN (SELECT period FROM runs) AS held, false AS explained
+    FROM superseded_flags
     WHERE case_id IN (SELECT case_id FROM case_events)
       AND case_id NOT IN (SELECT case_id FROM flags WHERE case_id IS NOT NULL)
       AND case_id NOT IN (SELECT case_id FROM cases)
@@ -60,10 +70,9 @@ SELECT case_id,
        CASE WHEN gone THEN 0 ELSE count(*) END AS flags,
        CASE WHEN gone THEN 0
             ELSE coalesce(sum(rc_at_stake(code, expected_amount, paid_amount))
-                              FILTER (WHERE NOT repeated AND (money_from IS NULL OR period >= money_from)), 0)
-       END::BIGINT AS amount_at_stake  -- views.sql; each payment once across periods; not the months explained
+                              FILTER (WHERE NOT repeated AND NOT explained), 0)
+       END::BIGINT AS amount_at_stake  -- views.sql; each payment once across periods; not what was explained
 FROM known_flags
-LEFT JOIN case_money_from USING (case_id)
 GROUP BY case_id, gone;
 
 CREATE OR REPLACE TEMP TABLE case_written_back AS  -- actions_recovery.sql has the same rule (keep them alike)
@@ -152,7 +161,7 @@ DELETE FROM cases;
 
 INSERT INTO cases BY NAME SELECT * FROM case_rows ORDER BY case_id;
 
-DROP TABLE case_money_from;
+DROP TABLE case_explained_flags;
 DROP TABLE case_flags;
 DROP TABLE case_state;
 DROP TABLE case_written_back;
