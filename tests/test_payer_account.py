@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from conftest import write_csv
 from reconcile.cli import cli
+from reconcile.readers.layout import _payer_side
 
 REGISTRY = [
     ["079196118125", "Nguyễn Thị Thanh Hương", "25/11/1996", "Nữ", "Trợ cấp xã hội", "1.500.000", "Chuyển khoản", "BIDV", "0205380810795", "79", "Đang hưởng"],
@@ -58,3 +59,15 @@ def test_the_account_debited_is_not_the_payee_s(tmp_path):
     assert "Số tài khoản ghi có -> account_number" in check.output
     assert "Ngân hàng nhận -> bank_code" in check.output
     assert "ignored: Số tài khoản ghi nợ, Tên tài khoản chuyển, Ngân hàng chuyển" in check.output
+
+
+def test_a_header_that_names_the_payee_s_side_too_is_the_payee_s():
+    """`chuyển` makes a header the payer's (`Tên tài khoản chuyển`), unless it names the payee's side
+    as well: `Số tài khoản nhận chuyển khoản` is where the transfer went."""
+    assert _payer_side("account_number", "Số tài khoản ghi nợ", "so tai khoan")
+    assert _payer_side("account_number", "Số TK chuyển", "so tk")
+    assert _payer_side("payee_name", "Tên tài khoản chuyển", "ten tai khoan")
+    assert not _payer_side("account_number", "Số tài khoản nhận chuyển khoản", "so tai khoan")
+    assert not _payer_side("account_number", "Số tài khoản ghi có", "so tai khoan")
+    assert not _payer_side("payee_name", "Tên người thụ hưởng chuyển khoản", "ten")
+    assert not _payer_side("amount", "Số tiền ghi nợ", "so tien")

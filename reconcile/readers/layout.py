@@ -50,6 +50,8 @@ def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[st
 # words that make a header the paying side's, folded: the account debited (`Số tài khoản ghi nợ`,
 # `Tài khoản trích nợ`, `Số TK chuyển`, `TK nguồn`), its holder's name and its bank; not `chuyển đến`
 _PAYER = re.compile(r"\b(ghi no|trich no|nguon|chuyen(?! den)|nguoi tra|don vi tra|debit|debtor|from|payer|remitter)\b")
+# ... unless it names the payee's side as well: `Số tài khoản nhận chuyển khoản`, `TK thụ hưởng (chuyển đến)`
+_PAYEE = re.compile(r"\b(ghi co|nhan|thu huong|nguoi huong|credit|creditor|beneficiary|payee|to)\b")
 
 
 def _payer_side(canonical: str, header: str, wanted: str) -> bool:
@@ -59,7 +61,8 @@ def _payer_side(canonical: str, header: str, wanted: str) -> bool:
     debited (`Số tiền ghi nợ`) is the payment's."""
     if canonical not in ("account_number", "payee_name", "bank_code"):
         return False
-    return bool(_PAYER.search(fold(header))) and not _PAYER.search(fold(wanted))
+    folded = fold(header)
+    return bool(_PAYER.search(folded)) and not _PAYEE.search(folded) and not _PAYER.search(fold(wanted))
 
 
 def _column_of(table: RawTable, header: str) -> str | None:
