@@ -35,14 +35,18 @@ def batch_of(strategy):
     return st.lists(strategy, min_size=20, max_size=60)
 
 
-def each(con, sql: str, values: list, others: list | None = None) -> list[tuple]:
-    """The SQL expressions of `s` (and `t`, of `others`) for each value, in order, in one query."""
+def each(con, sql: str, values: list, others: list | None = None, first: str = "") -> list[tuple]:
+    """The SQL expressions of `s` (and `t`, of `others`) for each value, in order, in one query; with
+    `first`, columns computed before them (`rc_name_key(s) AS k`) that they may read. A macro given
+    another macro's result as its argument is expanded into it as many times as it names its
+    parameter, and planning that took seconds a query (rc_name_match over two rc_name_key: 2 s, as
+    long as the run's whole staging); over a column computed first, the same values in 0.03 s."""
     lists = [values] if others is None else [values, others]
     columns = ", ".join(f"unnest(?::VARCHAR[]) AS {name}" for name in "st"[: len(lists)])
-    return con.execute(
-        f"SELECT {sql} FROM (SELECT {columns}, generate_subscripts(?::VARCHAR[], 1) AS i) ORDER BY i",
-        [*lists, values],
-    ).fetchall()
+    rows = f"(SELECT {columns}, generate_subscripts(?::VARCHAR[], 1) AS i)"
+    if first:
+        rows = f"(SELECT *, {first} FROM {rows})"
+    return con.execute(f"SELECT {sql} FROM {rows} ORDER BY i", [*lists, values]).fetchall()
 
 
 PROVINCE_CODES = sorted(reference_frames()["ref_birth_province"]["cccd_code"].to_list())
@@ -55,6 +59,13 @@ BAD_DATE = "is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)"
 
 def one(con, sql, *args):
     return con.execute(f"SELECT {sql}", list(args)).fetchone()[0]
+
+
+def name_match(con, registry: str, payee: str) -> bool:
+    """rc_name_match of the two names' keys, computed first (see each())."""
+    return each(
+        con, "rc_name_match(a, b, 0.92, 15)", [registry], [payee], first="rc_name_key(s) AS a, rc_name_key(t) AS b"
+    )[0][0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -536,10 +547,10 @@ def test_vneid_restores_any_valid_id_that_lost_its_zeros(con, vs):
     assert all(len(s) in (10, 11) for s in stripped)
     rows = each(
         con,
-        "rc_vneid(s), rc_vneid_restorable(s), rc_vneid(t), rc_vneid_valid(rc_vneid(s)), "
-        "rc_vneid_birth_year(rc_vneid(s)), rc_vneid_gender(rc_vneid(s))",
+        "v, rc_vneid_restorable(s), rc_vneid(t), rc_vneid_valid(v), rc_vneid_birth_year(v), rc_vneid_gender(v)",
         stripped,
         [s + ".0" for s in stripped],
+        first="rc_vneid(s) AS v",
     )
     expected = [
         (v, True, v, True, 1900 + 100 * (int(v[3]) // 2) + int(v[4:6]), "female" if int(v[3]) % 2 else "male")
@@ -639,7 +650,7 @@ def test_name_collapses_next_line(con):
     ],
 )
 def test_name_match_accepts(con, registry, payee):
-    assert one(con, "rc_name_match(rc_name_key(?), rc_name_key(?), 0.92, 15)", registry, payee) is True
+    assert name_match(con, registry, payee) is True
 
 
 @pytest.mark.parametrize(
@@ -655,7 +666,7 @@ def test_name_match_accepts(con, registry, payee):
     ],
 )
 def test_name_match_rejects(con, registry, payee):
-    assert one(con, "rc_name_match(rc_name_key(?), rc_name_key(?), 0.92, 15)", registry, payee) is False
+    assert name_match(con, registry, payee) is False
 
 
 @HYPO
@@ -737,9 +748,9 @@ def test_the_ids_in_a_narrative_are_its_runs_of_twelve_digits(con):
 def test_name_normalisers_idempotent(con, ss):
     rows = each(
         con,
-        "rc_name(s), rc_name(rc_name(s)), rc_name_key(s), rc_name_key(rc_name_key(s)), rc_fold(s), "
-        "rc_fold(rc_fold(s)), rc_name_key(rc_name(s))",
+        "n, rc_name(n), k, rc_name_key(k), f, rc_fold(f), rc_name_key(n)",
         ss,
+        first="rc_name(s) AS n, rc_name_key(s) AS k, rc_fold(s) AS f",
     )
     for s, (name, name2, key, key2, fold1, fold2, key_of_name) in zip(ss, rows, strict=True):
         assert (name2, key2, fold2) == (name, key, fold1), s
@@ -753,7 +764,13 @@ def test_name_normalisers_idempotent(con, ss):
 @given(names=batch_of(viet_names))
 def test_name_match_reflexive(con, names):
     # a name always matches itself, in any form (NFD, upper case, no diacritics)
-    rows = each(con, "rc_name_match(rc_name_key(s), rc_name_key(t), 0.92, 15)", names, [fold(n).upper() for n in names])
+    rows = each(
+        con,
+        "rc_name_match(a, b, 0.92, 15)",
+        names,
+        [fold(n).upper() for n in names],
+        first="rc_name_key(s) AS a, rc_name_key(t) AS b",
+    )
     assert [(n, row[0]) for n, row in zip(names, rows, strict=True)] == [(n, True) for n in names]
 
 
@@ -773,15 +790,15 @@ ALL_MACROS = [
     "rc_vneid_problem(?)",
     "rc_vneid_valid(?)",
     "rc_grouped_ids(?)",
-    "rc_vneid_valid(rc_vneid(?))",
-    "rc_vneid_birth_year(rc_vneid(?))",
-    "rc_vneid_gender(rc_vneid(?))",
+    "rc_vneid_valid(v)",  # v and k: rc_vneid(?) and rc_name_key(?), computed first (each())
+    "rc_vneid_birth_year(v)",
+    "rc_vneid_gender(v)",
     "rc_amount(?)",
     "rc_amount_problem(?)",
     "rc_date(?)",
     "rc_date_problem(?)",
-    "rc_name_match(rc_name_key(?), 'NGUYEN VAN AN', 0.92, 15)",
-    "rc_name_match('NGUYEN THI THANH HUONG', rc_name_key(?), 0.92, 15)",
+    "rc_name_match(k, 'NGUYEN VAN AN', 0.92, 15)",
+    "rc_name_match('NGUYEN THI THANH HUONG', k, 0.92, 15)",
 ]
 
 
@@ -790,7 +807,9 @@ ALL_MACROS = [
 @example(ss=["9" * 200, "99999", "1" * 16 + ".0", "😀" * 50, "\x01\x02\x1f\x7f"])
 @given(ss=batch_of(hostile))
 def test_macros_never_raise(con, ss):
-    rows = each(con, ", ".join(m.replace("?", "s") for m in ALL_MACROS), ss)
+    rows = each(
+        con, ", ".join(m.replace("?", "s") for m in ALL_MACROS), ss, first="rc_vneid(s) AS v, rc_name_key(s) AS k"
+    )
     assert [len(row) for row in rows] == [len(ALL_MACROS)] * len(ss)
 
 
