@@ -117,8 +117,12 @@ m_value_date AS (
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT value_date AS raw FROM raw_payments))
 ),
 m_amount AS (
-    SELECT raw, rc_amount(raw) AS n_amount, rc_amount_problem(raw) AS p_amount
-    FROM (SELECT DISTINCT amount AS raw FROM raw_payments)
+    -- in layers, as rc_amount and rc_amount_problem compose them: the plain forms expand the text
+    -- dozens of times over, and planning them cost a tenth of a second of every run
+    SELECT raw, rc_amount_d(d) AS n_amount, rc_amount_problem_t(t, c, d) AS p_amount
+    FROM (SELECT raw, t, c, rc_amount_digits(c) AS d
+          FROM (SELECT raw, t, rc_amount_core_t(t) AS c
+                FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT amount AS raw FROM raw_payments))))
 ),
 m_channel AS (
     SELECT raw, t AS channel_t, rc_enum_t('channel', t) AS n_channel
@@ -134,7 +138,8 @@ m_program AS (
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT program AS raw FROM raw_payments))
 ),
 m_bank AS (
-    SELECT raw, rc_bank(raw) AS bank_code FROM (SELECT DISTINCT bank_code AS raw FROM raw_payments)
+    SELECT raw, rc_bank_t(t) AS bank_code
+    FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT bank_code AS raw FROM raw_payments))
 ),
 t AS (
     SELECT
