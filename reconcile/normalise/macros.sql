@@ -188,9 +188,11 @@ CREATE OR REPLACE TEMP MACRO rc_may_hold_id_or_account(t) AS
 
 -- A narrative's digits, each run of them between two spaces, less the numbers it labels as accounts:
 -- a 12-digit account number there is no personal ID, and beside a labelled ID it would make the ID
--- one of two
-CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS regexp_replace(' ' || regexp_replace(' ' || rc_fold(t),
+-- one of two (the _f forms take the text rc_fold gave, computed once as a column: rc_fold names its text
+-- sixteen times over, and each of those expansions is planned again)
+CREATE OR REPLACE TEMP MACRO rc_narrative_digits_f(f) AS regexp_replace(' ' || regexp_replace(' ' || f,
     ' ' || rc_account_label(), '  ', 'g') || ' ', '[^0-9]+', '  ', 'g');
+CREATE OR REPLACE TEMP MACRO rc_narrative_digits(t) AS rc_narrative_digits_f(rc_fold(t));
 
 -- The accounts a narrative names after a word for one (rc_account_label), digits alone, each with
 -- its place (`mention`): a run of digits as it is, groups joined, each prefix of them of 6 digits or
@@ -200,11 +202,12 @@ CREATE OR REPLACE TEMP MACRO rc_account_prefixes(number) AS list_filter(
     list_transform(range(1, len(string_split(number, ' ')) + 1),
                    lambda j: array_to_string(string_split(number, ' ')[1:j], '')),
     lambda c: length(c) >= 6);
-CREATE OR REPLACE TEMP MACRO rc_named_accounts_from(t) AS list_transform(
-    list_zip(regexp_extract_all(rc_fold(t), rc_account_from() || rc_account_label(), 1),
-             regexp_extract_all(rc_fold(t), rc_account_from() || rc_account_label(), 0)),
+CREATE OR REPLACE TEMP MACRO rc_named_accounts_from_f(f) AS list_transform(
+    list_zip(regexp_extract_all(f, rc_account_from() || rc_account_label(), 1),
+             regexp_extract_all(f, rc_account_from() || rc_account_label(), 0)),
     lambda m, i: {'mention': i, 'source': coalesce(m[1], ''),
                   'candidates': rc_account_prefixes(regexp_extract(m[2], '[0-9][0-9 ]*$'))});
+CREATE OR REPLACE TEMP MACRO rc_named_accounts_from(t) AS rc_named_accounts_from_f(rc_fold(t));
 -- the accounts named as where the money went (no `from`), each candidate
 CREATE OR REPLACE TEMP MACRO rc_named_accounts(t) AS list_distinct(flatten(list_transform(
     list_filter(rc_named_accounts_from(t), lambda a: a.source = ''), lambda a: a.candidates)));
@@ -217,10 +220,11 @@ CREATE OR REPLACE TEMP MACRO rc_account_fits(account, banks, channel, vneid, ban
     AND (bank IS NULL OR NOT rc_bank_known(bank)
          OR len(list_filter(banks, lambda b: b IS NULL OR b = bank)) > 0);
 
-CREATE OR REPLACE TEMP MACRO rc_grouped_ids(t) AS list_distinct(list_filter(list_transform(
-    regexp_extract_all(rc_fold(t),
+CREATE OR REPLACE TEMP MACRO rc_grouped_ids_f(f) AS list_distinct(list_filter(list_transform(
+    regexp_extract_all(f,
         '\b(?:cccd|cmnd|cmt|can cuoc|dinh danh|ddcn|id)(?: (?:so|la|ca nhan))* ([0-9]{3,4}(?: [0-9]{3,4})+)', 1),
     lambda r: rc_id_prefix(string_split(r, ' '))), lambda c: c IS NOT NULL));
+CREATE OR REPLACE TEMP MACRO rc_grouped_ids(t) AS rc_grouped_ids_f(rc_fold(t));
 
 -- Why a normalised ID is not structurally valid (NULL when it is), naming the digits, never
 -- repeating them. Used by INVALID_VNEID and by `reconcile check`.

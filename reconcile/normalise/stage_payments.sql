@@ -13,21 +13,26 @@ WITH narratives AS MATERIALIZED (
     -- or name an account: rc_may_hold_id_or_account), with what the steps below ask of it, each
     -- asked once: may it label an account, does it hold 12 digits together (a run of exactly 12 where
     -- it labels none: a reference of 15 digits, as most transfers' narratives carry, holds no ID to
-    -- look for), or in groups
-    SELECT raw, may_name,
-           CASE WHEN may_name THEN regexp_matches(raw, '[0-9]{12}')
-                ELSE regexp_matches(raw, '(^|[^0-9])[0-9]{12}([^0-9]|$)') END AS has_12,
-           has_groups
-    FROM (SELECT raw, rc_may_name_account(raw) AS may_name,
-                 regexp_matches(raw, '[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}') AS has_groups
-          FROM (SELECT DISTINCT narrative AS raw FROM raw_payments
-                WHERE $narratives_by_value OR rc_may_hold_id_or_account(narrative)))
+    -- look for), or in groups; and, where it may name an account or holds groups, its text folded
+    -- (rc_fold, in its layers), which the steps below search
+    SELECT raw, may_name, has_12, has_groups, rc_fold_s(s) AS folded
+    FROM (
+        SELECT raw, may_name, has_12, has_groups, rc_strip_t(t) AS s
+        FROM (
+            SELECT raw, may_name,
+                   CASE WHEN may_name THEN regexp_matches(raw, '[0-9]{12}')
+                        ELSE regexp_matches(raw, '(^|[^0-9])[0-9]{12}([^0-9]|$)') END AS has_12,
+                   has_groups, CASE WHEN may_name OR has_groups THEN rc_text(raw) END AS t
+            FROM (SELECT raw, rc_may_name_account(raw) AS may_name,
+                         regexp_matches(raw, '[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}') AS has_groups
+                  FROM (SELECT DISTINCT narrative AS raw FROM raw_payments
+                        WHERE $narratives_by_value OR rc_may_hold_id_or_account(narrative)))))
 ),
 named AS (
     -- each candidate number of each account a narrative names (`mention`: its place); `paid_to`:
     -- named as where the money went, not as the account it was paid from
     SELECT narrative, a.mention AS mention, a.source = '' AS paid_to, unnest(a.candidates) AS account
-    FROM (SELECT raw AS narrative, unnest(rc_named_accounts_from(raw)) AS a
+    FROM (SELECT raw AS narrative, unnest(rc_named_accounts_from_f(folded)) AS a
           FROM narratives WHERE may_name)
 ),
 named_accounts AS (
@@ -74,7 +79,7 @@ m_narrative AS (
                    -- folded for its labels only where it may hold one: most narratives hold none
                    -- (else each run of exactly 12 digits: the runs of 12 or more, as few as there are)
                    unnest(CASE WHEN may_name
-                               THEN regexp_extract_all(rc_narrative_digits(raw), ' ([0-9]{12}) ', 1)
+                               THEN regexp_extract_all(rc_narrative_digits_f(folded), ' ([0-9]{12}) ', 1)
                                ELSE list_filter(regexp_extract_all(raw, '[0-9]{12,}'), lambda d: length(d) = 12) END)
                        AS candidate,
                    false AS labelled
@@ -84,7 +89,7 @@ m_narrative AS (
                                                   ' ([0-9]{12}) ', 1)), true
             FROM narratives WHERE has_12 AND may_name
             UNION ALL
-            SELECT raw, unnest(rc_grouped_ids(raw)), false
+            SELECT raw, unnest(rc_grouped_ids_f(folded)), false
             FROM narratives WHERE has_groups
         ) AS found
         WHERE rc_vneid_valid(candidate)
@@ -215,7 +220,7 @@ with_account AS (
                                     THEN len(list_filter(narrative_account_holders, lambda k: rc_name_match(
                                              k, payee_key, $name_similarity, $name_truncation_min_length))) > 0
                                     ELSE len(list_filter(narrative_account_holders, lambda k:
-                                             contains(' ' || upper(rc_fold(narrative_t)) || ' ', ' ' || k || ' '))) > 0
+                                             contains(' ' || upper(rc_fold_t(narrative_t)) || ' ', ' ' || k || ' '))) > 0
                                END
                       THEN narrative_account END) AS n_account
     FROM with_id
