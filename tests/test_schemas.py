@@ -78,3 +78,29 @@ def test_a_database_with_the_share_as_a_view_of_everything_gets_its_rows_filled_
         "SELECT table_name, table_type FROM information_schema.tables WHERE table_name LIKE 'noncash_share%' ORDER BY 1"
     ).fetchall() == [("noncash_share", "VIEW"), ("noncash_share_rows", "BASE TABLE")]
     assert con.execute(share).fetchall() == before
+
+
+def _comments(con) -> list[tuple]:
+    return con.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = 'main' "
+        "UNION ALL SELECT table_name, NULL, comment FROM duckdb_tables() WHERE schema_name = 'main' "
+        "UNION ALL SELECT view_name, NULL, comment FROM duckdb_views() WHERE NOT internal ORDER BY ALL"
+    ).fetchall()
+
+
+def test_ensure_schema_gives_back_comments_that_differ_and_issues_no_others(tmp_path):
+    """ensure_schema issues only the COMMENTs a database lacks (each one rewrote its table in the
+    catalog); a comment an earlier version wrote otherwise, or that a column added since lacks, is
+    the contract's again afterwards, and the views' comments survive the views being made again."""
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    warehouse.ensure_schema(con)
+    expected = _comments(con)
+    con.execute("COMMENT ON COLUMN flags.code IS 'an older wording'")
+    con.execute("COMMENT ON TABLE runs IS 'an older wording'")
+    con.execute("ALTER TABLE flags DROP COLUMN source_sheet")  # a database from before the column
+    assert warehouse.schema.ddl(warehouse.schema.comments_in_effect(con)).count("COMMENT ON TABLE") == 1
+    warehouse.ensure_schema(con)
+    assert _comments(con) == expected
+    issued = warehouse.schema.ddl(warehouse.schema.comments_in_effect(con))
+    assert issued.count("COMMENT ON TABLE") == 0
+    assert issued.count("COMMENT ON COLUMN") == sum(len(cols) for _, cols in warehouse.history.VIEW_COMMENTS.values())

@@ -16,8 +16,9 @@ from reconcile.warehouse.history import PERIOD_TABLES, TABLES, VIEW_COMMENTS
 from reconcile.warehouse.quoting import quote_ident, quote_literal
 
 
-def ddl() -> str:
-    """CREATE statements and COMMENTs for every table and view, in a fixed order."""
+def ddl(in_effect: frozenset[str] = frozenset()) -> str:
+    """CREATE statements and COMMENTs for every table and view, in a fixed order; less the COMMENTs
+    on tables and their columns in `in_effect` (comments_in_effect: a database that has them)."""
     parts = []
     for table in TABLES:
         cols = ",\n".join(f"    {quote_ident(c.name)} {c.type}" for c in table.cols)
@@ -27,16 +28,40 @@ def ddl() -> str:
     parts.append(f"CREATE OR REPLACE MACRO rc_severity_rank(severity) AS CASE severity {ranks} END;")
     parts.append(resources.files("reconcile.sql").joinpath("views.sql").read_text(encoding="utf-8").strip())
     for table in TABLES:
-        parts.append(f"COMMENT ON TABLE {quote_ident(table.name)} IS {quote_literal(table.comment)};")
-        for c in table.cols:
-            parts.append(
-                f"COMMENT ON COLUMN {quote_ident(table.name)}.{quote_ident(c.name)} IS {quote_literal(c.comment)};"
-            )
+        parts.append(_comment("TABLE", quote_ident(table.name), table.comment))
+        parts.extend(
+            _comment("COLUMN", f"{quote_ident(table.name)}.{quote_ident(c.name)}", c.comment) for c in table.cols
+        )
+    parts = [p for p in parts if p not in in_effect]
     for view, (comment, view_cols) in VIEW_COMMENTS.items():
         parts.append(f"COMMENT ON VIEW {quote_ident(view)} IS {quote_literal(comment)};")
         for name, text in view_cols.items():
             parts.append(f"COMMENT ON COLUMN {quote_ident(view)}.{quote_ident(name)} IS {quote_literal(text)};")
     return "\n".join(parts) + "\n"
+
+
+def _comment(kind: str, name: str, text: str) -> str:
+    return f"COMMENT ON {kind} {name} IS {quote_literal(text)};"
+
+
+def comments_in_effect(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """The COMMENT statements on tables and their columns that the database has in effect already:
+    issued again, each of the 350 rewrote its table's entry in the catalog, and they were two thirds
+    of every run's and every sign-off's schema check (0.33 of 0.48 s CPU). The views are made again
+    each time, and their comments with them."""
+    tables = con.execute(
+        "SELECT table_name, comment FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main'"
+    ).fetchall()
+    columns = con.execute(
+        "SELECT c.table_name, c.column_name, c.comment FROM duckdb_columns() AS c "
+        "JOIN duckdb_tables() AS t ON t.table_oid = c.table_oid "
+        "WHERE c.database_name = current_database() AND c.schema_name = 'main'"
+    ).fetchall()
+    return frozenset(
+        [_comment("TABLE", quote_ident(t), text) for t, text in tables if text]
+        + [_comment("COLUMN", f"{quote_ident(t)}.{quote_ident(c)}", text) for t, c, text in columns if text]
+    )
 
 
 def refuse_foreign(con: duckdb.DuckDBPyConnection, db: Path) -> None:
@@ -85,7 +110,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             for c in table.cols:
                 if (table.name, c.name) not in existing:
                     con.execute(f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN {quote_ident(c.name)} {c.type}")
-    con.execute(ddl())
+    con.execute(ddl(comments_in_effect(con)))
     if was_view:
         for period, partial in con.execute(
             "SELECT period, coalesce(bool_or(partial), false) FROM runs GROUP BY period ORDER BY period"
