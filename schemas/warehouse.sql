@@ -429,6 +429,29 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
     nullif(CASE WHEN status IN ('recovery', 'recovered', 'open', 'in_review') THEN amount_recovered
                 WHEN status = 'written_off' THEN amount_written_off END, 0);
 
+-- The findings of a case explained before a run reopened it (closed as explained, paid again), by the
+-- case events entered on the books of the periods up to `up_to` (NULL: every event): the findings of
+-- the months up to that of the book the explained decision was entered on (case_events.period), but
+-- those the reopening names new (its source, by flag_id: a re-run of such a month that adds a payment).
+-- A reopening after a decision to recovery, recovered or written_off explains none. Their money is not
+-- owed: cases_refresh.sql leaves it out of cases.amount_at_stake (every event), actions_recovery.sql
+-- out of the overpayments as of its period.
+CREATE OR REPLACE MACRO rc_explained_flags(up_to) AS TABLE
+WITH events AS (SELECT * FROM case_events WHERE up_to IS NULL OR period <= up_to),
+reopened AS (  -- each reopening, with the case's latest money decision before it, and its month
+    SELECT r.case_id, r.period AS reopened_in, r.source,
+           arg_max(d.to_status, d.seq) AS decided, arg_max(d.period, d.seq) AS decided_in
+    FROM events AS r
+    JOIN events AS d
+      ON d.case_id = r.case_id AND d.seq < r.seq AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')
+    WHERE r.action = 'reopened'
+    GROUP BY r.seq, r.case_id, r.period, r.source
+)
+SELECT DISTINCT f.period, f.flag_id
+FROM flags AS f
+JOIN reopened AS x ON x.case_id = f.case_id AND x.decided = 'explained'
+WHERE f.period <= x.decided_in AND NOT (f.period = x.reopened_in AND contains(x.source, f.flag_id));
+
 -- Overpayments to recover: one row per case of money paid after a death or while inactive, over every
 -- period it was flagged, with what decisions recorded as recovered and written off (a case whose
 -- findings are all gone, its periods re-run without them, is none; nor is a case explained, nothing to

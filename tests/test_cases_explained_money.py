@@ -151,3 +151,30 @@ def test_a_case_closed_as_explained_and_reopened_by_a_re_run_of_its_month_owes_o
     assert [(r["Overpaid (VND)"], r["Outstanding (VND)"]) for r in listed(db, case_id, tmp_path / "out")] == [
         ("600000", "600000")
     ]
+
+
+def test_a_database_an_earlier_version_wrote_with_its_cases_gains_the_macro_of_what_was_explained(pensioner, tmp_path):
+    """A database with cases written before views.sql had rc_explained_flags (the findings a case had
+    explained before a run reopened it): `reconcile actions` and `reconcile report`, which call it, bring
+    the database up to this version's views first, as a run would, and list what they listed before."""
+    import duckdb
+
+    db, case_id = pensioner
+    notice = f"reconcile: {db} brought up to this version's tables (cases, their events and views)"
+    before = listed(db, case_id, tmp_path / "before")
+    assert [r["Outstanding (VND)"] for r in before] == [str(OVERPAID)]
+    for write in ("actions", "report"):
+        with duckdb.connect(str(db)) as con:
+            con.execute("DROP MACRO TABLE rc_explained_flags")
+        if write == "actions":
+            res = invoke("actions", "--period", "2024-09", "--db", str(db), "--out", str(tmp_path / "after"))
+            assert res.exit_code == 0, res.output
+            assert listed(db, case_id, tmp_path / "after") == before
+        else:
+            res = invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(tmp_path / "r.xlsx"))
+            assert res.exit_code == 0, res.output
+        assert notice in res.stderr
+        assert query(db, "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'rc_explained_flags'") == [(1,)]
+    # brought up to date, it is not again
+    res = invoke("actions", "--period", "2024-09", "--db", str(db), "--out", str(tmp_path / "again"))
+    assert res.exit_code == 0 and notice not in res.stderr

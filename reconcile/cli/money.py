@@ -67,6 +67,10 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
             "or --out another folder"
         )
 
+    from reconcile.cases.refresh import views_up_to_date
+
+    if views_up_to_date(Path(db)):  # a database an earlier version wrote: the lists call its newer macros
+        say(f"reconcile: {db} brought up to this version's tables (cases, their events and views)", err=True)
     with readback.open_db(db) as con:
         require_cases(con, db)
         readback.require_period(con, db, period)

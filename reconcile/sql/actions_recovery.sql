@@ -7,7 +7,7 @@
 --                payment once: a finding on a payment that another period's file holds too
 --                (views.sql's flag_repeats) is counted there when that period is up to $period; of a
 --                case explained and then reopened by a run up to $period, the findings new since only
---                (cases_refresh.sql's case_explained_flags: the others were explained);
+--                (views.sql's rc_explained_flags, as cases_refresh.sql: the others were explained);
 --   recovered,   what the decisions entered on the findings of a period up to $period recorded
 --   written_off  (case_events.period <= $period), whenever they were recorded, by the rule that
 --                cases_refresh.sql applies to all of them (keep the two alike): recovered, the amount
@@ -28,20 +28,8 @@ WITH repeated AS (  -- the findings whose payment is counted in another period u
     SELECT period, flag_id FROM flag_repeats WHERE counted_period <= $period
 ),
 events AS (SELECT * FROM case_events WHERE period <= $period),
-reopened AS (  -- the rule of cases_refresh.sql (case_explained_flags), over the events entered up to $period
-    SELECT r.case_id, r.period AS reopened_in, r.source,
-           arg_max(d.to_status, d.seq) AS decided, arg_max(d.period, d.seq) AS decided_in
-    FROM events AS r
-    JOIN events AS d
-      ON d.case_id = r.case_id AND d.seq < r.seq AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')
-    WHERE r.action = 'reopened'
-    GROUP BY r.seq, r.case_id, r.period, r.source
-),
-explained_flags AS (  -- the findings a case reopened after it was explained had been explained in
-    SELECT DISTINCT f.period, f.flag_id
-    FROM flags AS f
-    JOIN reopened AS x ON x.case_id = f.case_id AND x.decided = 'explained'
-    WHERE f.period <= x.decided_in AND NOT (f.period = x.reopened_in AND contains(x.source, f.flag_id))
+explained_flags AS (  -- what a case reopened after it was explained had explained, by the events up to $period
+    SELECT * FROM rc_explained_flags($period)
 ),
 as_of AS (
     SELECT f.case_id, max(f.period) AS last_period, CAST(count(DISTINCT f.period) AS INTEGER) AS periods_flagged,

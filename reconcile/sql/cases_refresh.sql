@@ -13,26 +13,11 @@
 -- outstanding (at stake less recovered and written off) is owed again. A run's reopening of a written
 -- off case paid again comes between: a decision to recover the new money after it keeps the write-off.
 -- A case explained, then reopened by a run that flags it again (closed as explained, paid again): the
--- money the auditor explained is not owed; what is at stake is that of the findings new since. Explained
--- are its findings of the months up to that of the book the explained decision was entered on
--- (case_events.period), but for those the reopening names new (its source, by flag_id: a re-run of such
--- a month that adds a payment); whatever a decision after the reopening says, they stay explained. A
--- reopening after a decision to recovery, recovered or written_off keeps every finding's money.
--- actions_recovery.sql has the same rule, over the events up to its period (keep them alike).
-CREATE OR REPLACE TEMP TABLE case_explained_flags AS
-WITH reopened AS (  -- each reopening, with the case's latest money decision before it, and its month
-    SELECT r.case_id, r.period AS reopened_in, r.source,
-           arg_max(d.to_status, d.seq) AS decided, arg_max(d.period, d.seq) AS decided_in
-    FROM case_events AS r
-    JOIN case_events AS d
-      ON d.case_id = r.case_id AND d.seq < r.seq AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')
-    WHERE r.action = 'reopened'
-    GROUP BY r.seq, r.case_id, r.period, r.source
-)
-SELECT DISTINCT f.period, f.flag_id
-FROM flags AS f
-JOIN reopened AS x ON x.case_id = f.case_id AND x.decided = 'explained'
-WHERE f.period <= x.decided_in AND NOT (f.period = x.reopened_in AND contains(x.source, f.flag_id));
+-- money the auditor explained is not owed; what is at stake is that of the findings new since, whatever
+-- a decision after the reopening says (views.sql's rc_explained_flags, over every event; actions_recovery.sql
+-- calls it over the events up to its period). A reopening after a decision to recovery, recovered or
+-- written_off keeps every finding's money.
+CREATE OR REPLACE TEMP TABLE case_explained_flags AS SELECT * FROM rc_explained_flags(NULL);
 
 CREATE OR REPLACE TEMP TABLE case_flags AS
 WITH known_flags AS (  -- every period's flags; and the superseded flags of a case given its first event
