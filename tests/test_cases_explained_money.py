@@ -153,6 +153,43 @@ def test_a_case_closed_as_explained_and_reopened_by_a_re_run_of_its_month_owes_o
     ]
 
 
+def test_a_re_run_of_the_explained_month_that_corrects_the_amount_owes_only_what_it_added(sample_month, tmp_path):
+    """The welfare case explained (1,000,000 VND paid after her recorded death) and closed from
+    September's book; the bank's corrected September file says that payment was 1,600,000, and the
+    re-run reopens the case. Owed is the 600,000 added: the whole 1,600,000 was outstanding, the
+    explained 1,000,000 owed again. A second correction, to 1,800,000, owes 800,000: the case stayed
+    open with nothing at stake (its new finding taken for one the auditor had explained)."""
+    from conftest import SAMPLE
+    from test_cases import run_month
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="explained", Decision="đã xác minh").exit_code == 0
+    assert decide(db, case_id, tmp_path / "b.xlsx", Status="closed").exit_code == 0
+    text = (SAMPLE / "bank_transfers.csv").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if ",FT20240900016," in x)
+    for paid, owed, said in (
+        (1_600_000, 600_000, "1 closed case flagged again and reopened"),
+        (1_800_000, 800_000, ""),
+    ):
+        bank = tmp_path / f"bank_transfers_{paid}.csv"
+        bank.write_text(text.replace(line, line.replace('"1,000,000"', f'"{paid:,}"')), encoding="utf-8")
+        res = run_month(
+            db, "2024-09", {"registry": [SAMPLE / "registry.csv"], "payments": [bank, SAMPLE / "post_office_cash.xlsx"]}
+        )
+        assert res.exit_code == 0, res.output
+        assert said in res.stderr
+        assert query(db, "SELECT status, overpaid, outstanding FROM recoveries WHERE case_id = ?", [case_id]) == [
+            ("open", owed, owed)
+        ]
+        assert query(db, "SELECT amount_at_stake FROM cases WHERE case_id = ?", [case_id]) == [(owed,)]
+        out = tmp_path / f"out_{paid}"
+        assert [(r["Overpaid (VND)"], r["Outstanding (VND)"]) for r in listed(db, case_id, out)] == [
+            (str(owed), str(owed))
+        ]
+    assert query(db, "SELECT count(*) FROM case_events WHERE case_id = ? AND action = 'reopened'", [case_id]) == [(1,)]
+
+
 def test_a_database_an_earlier_version_wrote_with_its_cases_gains_the_macro_of_what_was_explained(pensioner, tmp_path):
     """A database with cases written before views.sql had rc_explained_flags (the findings a case had
     explained before a run reopened it): `reconcile actions` and `reconcile report`, which call it, bring

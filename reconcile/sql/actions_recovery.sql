@@ -6,8 +6,8 @@
 --   overpaid     what was paid after the death or while inactive in the periods up to $period, each
 --                payment once: a finding on a payment that another period's file holds too
 --                (views.sql's flag_repeats) is counted there when that period is up to $period; of a
---                case explained and then reopened by a run up to $period, the findings new since only
---                (views.sql's rc_explained_flags, as cases_refresh.sql: the others were explained);
+--                case explained and then reopened by a run up to $period, the money added since only
+--                (views.sql's rc_explained_flags, as cases_refresh.sql: the rest was explained);
 --   recovered,   what the decisions entered on the findings of a period up to $period recorded
 --   written_off  (case_events.period <= $period), whenever they were recorded, by the rule that
 --                cases_refresh.sql applies to all of them (keep the two alike): recovered, the amount
@@ -33,8 +33,7 @@ explained_flags AS (  -- what a case reopened after it was explained had explain
 ),
 as_of AS (
     SELECT f.case_id, max(f.period) AS last_period, CAST(count(DISTINCT f.period) AS INTEGER) AS periods_flagged,
-           CAST(coalesce(sum(coalesce(f.paid_amount, 0))
-                         FILTER (WHERE r.flag_id IS NULL AND x.flag_id IS NULL), 0)
+           CAST(coalesce(sum(coalesce(f.paid_amount, 0) - coalesce(x.explained, 0)) FILTER (WHERE r.flag_id IS NULL), 0)
                 AS BIGINT) AS overpaid  -- not what was explained before a reopening (explained_flags)
     FROM flags AS f
     LEFT JOIN repeated AS r ON r.period = f.period AND r.flag_id = f.flag_id
@@ -70,7 +69,7 @@ decided AS (  -- the rule of cases_refresh.sql (case_state), over the events ent
 by_bank AS (  -- what each bank was paid of the case up to $period, and the latest payment it received
     SELECT f.case_id,
            CASE WHEN p.channel = 'cash' THEN $cash_bank ELSE p.bank_code END AS bank,
-           CAST(sum(coalesce(f.paid_amount, 0)) AS BIGINT) AS overpaid,
+           CAST(sum(coalesce(f.paid_amount, 0) - coalesce(x.explained, 0)) AS BIGINT) AS overpaid,
            arg_max(coalesce(p.account_number, f.account_number), (f.period, coalesce(f.payment_id, -1))) AS account_number,
            arg_max(coalesce(p.payee_name, f.payee_name), (f.period, coalesce(f.payment_id, -1))) AS payee_name,
            max(f.period) AS last_period_paid,
@@ -78,8 +77,9 @@ by_bank AS (  -- what each bank was paid of the case up to $period, and the late
            arg_max(coalesce(f.payment_id, -1), (f.period, coalesce(f.payment_id, -1))) AS last_payment
     FROM flags AS f
     LEFT JOIN payments AS p ON p.period = f.period AND p.payment_id = f.payment_id
+    LEFT JOIN explained_flags AS x ON x.period = f.period AND x.flag_id = f.flag_id
     WHERE f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND f.period <= $period
-      AND NOT EXISTS (SELECT 1 FROM explained_flags AS x WHERE x.period = f.period AND x.flag_id = f.flag_id)
+      AND (x.flag_id IS NULL OR coalesce(f.paid_amount, 0) > x.explained)  -- its money explained whole: none to ask
       AND NOT EXISTS (SELECT 1 FROM repeated AS r WHERE r.period = f.period AND r.flag_id = f.flag_id)
     GROUP BY ALL
 ),

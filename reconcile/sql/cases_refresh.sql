@@ -4,7 +4,7 @@
 -- last of where and when (its superseded flags, for a case given its first event after they went:
 -- case_flags), and no money at stake. Its months (first_period, last_period) are those a run still
 -- holds: a removed period's are not, and a case left with none has none (NULL, and no age). Its status, assignee, decision and comment are those of its latest event (open without one).
--- Its money at stake is its flags', less those explained before a run reopened it (case_explained_flags).
+-- Its money at stake is its flags', less what was explained before a run reopened it (case_explained_flags).
 -- Its money is that of its latest event to a status that records an amount (recovery, recovered,
 -- written_off), each such event holding the case's total so far (none, or an amount emptied, is 0):
 -- recovered, the amount of the latest event to recovery or recovered; written off, the amount of the
@@ -13,8 +13,8 @@
 -- outstanding (at stake less recovered and written off) is owed again. A run's reopening of a written
 -- off case paid again comes between: a decision to recover the new money after it keeps the write-off.
 -- A case explained, then reopened by a run that flags it again (closed as explained, paid again): the
--- money the auditor explained is not owed; what is at stake is that of the findings new since, whatever
--- a decision after the reopening says (views.sql's rc_explained_flags, over every event; actions_recovery.sql
+-- money the auditor explained is not owed; what is at stake is the money added since, whatever a
+-- decision after the reopening says (views.sql's rc_explained_flags, over every event; actions_recovery.sql
 -- calls it over the events up to its period). A reopening after a decision to recovery, recovered or
 -- written_off keeps every finding's money.
 CREATE OR REPLACE TEMP TABLE case_explained_flags AS SELECT * FROM rc_explained_flags(NULL);
@@ -23,13 +23,13 @@ CREATE OR REPLACE TEMP TABLE case_flags AS
 WITH known_flags AS (  -- every period's flags; and the superseded flags of a case given its first event
     -- from a workbook after its period's re-run (or removal) had taken them away: no row of its own left
     -- repeated: a payment another period's file holds too, its money counted there (flag_repeats)
-    SELECT f.*, false AS gone, r.flag_id IS NOT NULL AS repeated, true AS held, x.flag_id IS NOT NULL AS explained
+    SELECT f.*, false AS gone, r.flag_id IS NOT NULL AS repeated, true AS held, coalesce(x.explained, 0) AS explained
     FROM flags AS f
     LEFT JOIN flag_repeats AS r ON r.period = f.period AND r.flag_id = f.flag_id
     LEFT JOIN case_explained_flags AS x ON x.period = f.period AND x.flag_id = f.flag_id
     WHERE f.case_id IS NOT NULL
     UNION ALL BY NAME
-    SELECT *, true AS gone, false AS repeated, period IN (SELECT period FROM runs) AS held, false AS explained
+    SELECT *, true AS gone, false AS repeated, period IN (SELECT period FROM runs) AS held, 0 AS explained
     FROM superseded_flags
     WHERE case_id IN (SELECT case_id FROM case_events)
       AND case_id NOT IN (SELECT case_id FROM flags WHERE case_id IS NOT NULL)
@@ -54,8 +54,7 @@ SELECT case_id,
        CASE WHEN gone THEN 0 ELSE count(DISTINCT period) END::INTEGER AS periods_flagged,
        CASE WHEN gone THEN 0 ELSE count(*) END AS flags,
        CASE WHEN gone THEN 0
-            ELSE coalesce(sum(rc_at_stake(code, expected_amount, paid_amount))
-                              FILTER (WHERE NOT repeated AND NOT explained), 0)
+            ELSE coalesce(sum(rc_at_stake(code, expected_amount, paid_amount) - explained) FILTER (WHERE NOT repeated), 0)
        END::BIGINT AS amount_at_stake  -- views.sql; each payment once across periods; not what was explained
 FROM known_flags
 GROUP BY case_id, gone;

@@ -117,28 +117,66 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
     nullif(CASE WHEN status IN ('recovery', 'recovered', 'open', 'in_review') THEN amount_recovered
                 WHEN status = 'written_off' THEN amount_written_off END, 0);
 
--- The findings of a case explained before a run reopened it (closed as explained, paid again), by the
--- case events entered on the books of the periods up to `up_to` (NULL: every event): the findings of
--- the months up to that of the book the explained decision was entered on (case_events.period), but
--- those the reopening names new (its source, by flag_id: a re-run of such a month that adds a payment).
--- A reopening after a decision to recovery, recovered or written_off explains none. Their money is not
--- owed: cases_refresh.sql leaves it out of cases.amount_at_stake (every event), actions_recovery.sql
--- out of the overpayments as of its period.
+-- The money of a case's findings that the auditor explained, when a run reopened the case after it (closed
+-- as explained, paid again), by the case events entered on the books of the periods up to `up_to`
+-- (NULL: every event): one row per finding with some, `explained` VND of its money (rc_at_stake). What
+-- was explained is what the case's findings of the months up to that of the book the decision to
+-- explained was entered on (case_events.period) put at stake as the database held them then (the runs
+-- that held those months at that moment, as cases/refresh.py's reopen_flagged reads them), payment by
+-- payment (reference, leading zeros aside): a finding the database holds now has explained as much of its
+-- money as the findings then on its payment had, no more (a re-run of such a month that adds a payment,
+-- or raises one's amount, owes the money added; one that only repeats them owes none). Whatever a decision
+-- after the reopening says, it stays explained; a reopening after a decision to recovery, recovered or
+-- written_off explains none. cases_refresh.sql leaves it out of cases.amount_at_stake (every event),
+-- actions_recovery.sql out of the overpayments as of its period.
 CREATE OR REPLACE MACRO rc_explained_flags(up_to) AS TABLE
 WITH events AS (SELECT * FROM case_events WHERE up_to IS NULL OR period <= up_to),
-reopened AS (  -- each reopening, with the case's latest money decision before it, and its month
-    SELECT r.case_id, r.period AS reopened_in, r.source,
-           arg_max(d.to_status, d.seq) AS decided, arg_max(d.period, d.seq) AS decided_in
-    FROM events AS r
-    JOIN events AS d
-      ON d.case_id = r.case_id AND d.seq < r.seq AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')
-    WHERE r.action = 'reopened'
-    GROUP BY r.seq, r.case_id, r.period, r.source
+explained AS (  -- each decision to explained that was a case's latest money decision before a reopening
+    SELECT DISTINCT case_id, decided_in, decided_at
+    FROM (SELECT r.case_id, arg_max(d.to_status, d.seq) AS decided, arg_max(d.period, d.seq) AS decided_in,
+                 arg_max(d."at", d.seq) AS decided_at
+          FROM events AS r
+          JOIN events AS d
+            ON d.case_id = r.case_id AND d.seq < r.seq
+           AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')
+          WHERE r.action = 'reopened'
+          GROUP BY r.seq, r.case_id)
+    WHERE decided = 'explained'
+),
+held AS (  -- each run of a period, from its commit to the run or removal that replaced it
+    SELECT run_id, finished_at AS since, NULL::TIMESTAMP AS until FROM runs
+    UNION ALL
+    SELECT s.run_id, s.finished_at, coalesce(r.finished_at, d.deleted_at)
+    FROM superseded_runs AS s
+    LEFT JOIN (SELECT run_id, finished_at FROM runs UNION ALL SELECT run_id, finished_at FROM superseded_runs) AS r
+        ON r.run_id = s.superseded_by
+    LEFT JOIN period_deletions AS d ON d.deletion_id = s.superseded_by
+),
+seen AS (  -- per payment, the money explained: the most that any such decision saw at stake on it
+    SELECT case_id, period, ref, max(money) AS money
+    FROM (SELECT e.case_id, e.decided_at, f.period, ltrim(coalesce(f.payment_ref, ''), '0') AS ref,
+                 sum(rc_at_stake(f.code, f.expected_amount, f.paid_amount)) AS money
+          FROM explained AS e
+          JOIN (SELECT period, run_id, case_id, code, payment_ref, expected_amount, paid_amount FROM flags
+                UNION ALL
+                SELECT period, run_id, case_id, code, payment_ref, expected_amount, paid_amount FROM superseded_flags)
+              AS f ON f.case_id = e.case_id AND f.period <= e.decided_in
+          JOIN held AS h ON h.run_id = f.run_id
+          WHERE (h.since IS NULL OR h.since <= e.decided_at) AND (h.until IS NULL OR e.decided_at < h.until)
+          GROUP BY ALL)
+    GROUP BY ALL
+),
+shared AS (  -- the findings now on each such payment, the explained money set against them in turn
+    SELECT f.period, f.flag_id, rc_at_stake(f.code, f.expected_amount, f.paid_amount) AS at_stake, s.money,
+           coalesce(sum(rc_at_stake(f.code, f.expected_amount, f.paid_amount))
+                        OVER (PARTITION BY f.case_id, f.period, s.ref ORDER BY f.flag_id
+                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+    FROM flags AS f
+    JOIN seen AS s ON s.case_id = f.case_id AND s.period = f.period AND s.ref = ltrim(coalesce(f.payment_ref, ''), '0')
 )
-SELECT DISTINCT f.period, f.flag_id
-FROM flags AS f
-JOIN reopened AS x ON x.case_id = f.case_id AND x.decided = 'explained'
-WHERE f.period <= x.decided_in AND NOT (f.period = x.reopened_in AND contains(x.source, f.flag_id));
+SELECT period, flag_id, CAST(least(at_stake, money - before) AS BIGINT) AS explained
+FROM shared
+WHERE money > before;
 
 -- Overpayments to recover: one row per case of money paid after a death or while inactive, over every
 -- period it was flagged, with what decisions recorded as recovered and written off (a case whose

@@ -84,8 +84,8 @@ CASE_TABLES: tuple[Table, ...] = (
                 "UNKNOWN_PAYEE and DUPLICATE_PAYMENT; the difference for AMOUNT_MISMATCH; due for "
                 "MISSING_PAYMENT and PAYMENT_FAILED (once a period however many attempts failed); 0 for the others. "
                 "Each payment once: one that another period's file holds too counts in one period only "
-                "(flag_repeats). A case closed as explained that a run reopened: the findings new since only "
-                "(the others were explained)",
+                "(flag_repeats). A case closed as explained that a run reopened: the money added since only, payment "
+                "by payment (what was explained stays explained)",
             ),
             Col(
                 "amount_recovered",
@@ -164,8 +164,8 @@ _RECOVERY_COLS = {
     "periods_flagged": "Periods in which it was flagged",
     "status": "The case's status",
     "overpaid": "VND paid after the death or while inactive, over every period flagged, each payment once "
-    "(flag_repeats; cases.amount_at_stake); of a case closed as explained and reopened by a run, the findings "
-    "new since only",
+    "(flag_repeats; cases.amount_at_stake); of a case closed as explained and reopened by a run, the money "
+    "added since only",
     "recovered": "VND recovered, as decisions recorded (cases.amount_recovered)",
     "written_off": "VND written off, as decisions recorded (cases.amount_written_off)",
     "outstanding": "VND still to recover: overpaid less recovered and written off, never below 0",
