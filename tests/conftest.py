@@ -1,5 +1,5 @@
 """Shared fixtures: an in-memory DuckDB with the normalisers installed, the sample month reconciled once
-for the whole session, and file writers."""
+for the whole session, a generated month and its database for the month's guards, and file writers."""
 
 from __future__ import annotations
 
@@ -7,14 +7,20 @@ import csv
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pytest
 from hypothesis import settings
 
 from reconcile.normalise.reference import install
+
+if TYPE_CHECKING:
+    import openpyxl
+    import polars as pl
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -147,3 +153,60 @@ def write_csv(path: Path, header: list[str], rows: list[list], *, bom: bool = Fa
         writer.writerow(header)
         writer.writerows(rows)
     return path
+
+
+def generated_month(tmp_path_factory, *formats: str, beneficiaries: int = 3000, seed: int = 11) -> tuple[Path, list]:
+    """A month `reconcile generate` wrote in these formats, every finding planted (for a module-scoped
+    fixture): its folder, and its truth (the findings a run must make)."""
+    from reconcile.generate import GenerateConfig, generate, read_truth
+
+    out = tmp_path_factory.mktemp("month")
+    result = generate(GenerateConfig(beneficiaries=beneficiaries, seed=seed, out=out, formats=formats))
+    return out, read_truth(result.truth)
+
+
+def saved_month(tmp_path_factory, out: Path, ext: str, period: str = "2024-09") -> Path:
+    """A database holding the generated month in `out`, reconciled whole from its files of the extension
+    `ext` (registry, the bank's and the post office's payments): what a refused run must leave as it was."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    db = tmp_path_factory.mktemp("db") / "r.duckdb"
+    files = [out / f"registry.{ext}", out / f"payments_bank.{ext}", out / f"payments_post.{ext}"]
+    args = ["--registry", files[0], "--payments", files[1], "--payments", files[2]]
+    res = CliRunner().invoke(cli, [str(a) for a in ("run", "--period", period, "--db", db, *args)])
+    assert res.exit_code == 0, res.output
+    return db
+
+
+def copy_db(saved: Path, tmp_path: Path) -> tuple[Path, bytes]:
+    """A copy of a saved month's database to run on, and its bytes (a refused run leaves them as they were)."""
+    db = copy_of(saved, tmp_path / "r.duckdb")
+    return db, db.read_bytes()
+
+
+def workbook(
+    sheets: dict[str, pl.DataFrame],
+    write_only: bool = False,
+    *,
+    above: dict[str, list[list]] | None = None,
+    cells: Callable[[int, list], list] | None = None,
+) -> openpyxl.Workbook:
+    """A workbook of one sheet per frame, as an officer keeps a list in Excel: each sheet the rows
+    `above` gives it (a title block), then the frame's header row and its rows, each row's values as
+    `cells` makes them of its sheet row number and values (Excel's date cells, say). write_only: for
+    tens of thousands of rows, rows can be appended but not read back."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=write_only)
+    if not write_only:
+        book.remove(book.active)
+    for name, part in sheets.items():
+        sheet = book.create_sheet(name)
+        title = (above or {}).get(name, [])
+        for line in [*title, part.columns]:
+            sheet.append(line)
+        for n, row in enumerate(part.iter_rows(), start=len(title) + 2):
+            sheet.append(cells(n, list(row)) if cells else list(row))
+    return book

@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
+from conftest import workbook
 from reconcile.cli import cli
 from reconcile.generate import GenerateConfig, generate, read_truth
 
@@ -162,17 +163,9 @@ def test_payee_ids_excel_wrote_in_scientific_notation_refuse_the_file(month, tmp
 
 
 def registry_book(path, main: pl.DataFrame, removed: pl.DataFrame, removed_sheet: str) -> openpyxl.Workbook:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "DS chi trả T9"
-    for name, part in ((None, main), (removed_sheet, removed)):
-        if name is not None:
-            sheet = book.create_sheet(name)
-        sheet.append(["DANH SÁCH ĐỐI TƯỢNG " + ("GIẢM" if name else "HƯỞNG") + " THÁNG 9/2024"])
-        sheet.append([])
-        sheet.append(part.columns)
-        for row in part.iter_rows():
-            sheet.append(list(row))
+    above = {"DS chi trả T9": [["DANH SÁCH ĐỐI TƯỢNG HƯỞNG THÁNG 9/2024"], []]}
+    above[removed_sheet] = [["DANH SÁCH ĐỐI TƯỢNG GIẢM THÁNG 9/2024"], []]
+    book = workbook({"DS chi trả T9": main, removed_sheet: removed}, above=above)
     book.save(path)
     return book
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 from collections import Counter
 
 import duckdb
@@ -20,8 +19,9 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_db, generated_month, saved_month, workbook
 from reconcile.cli import cli
-from reconcile.generate import GenerateConfig, generate, read_truth
+from reconcile.generate import GenerateConfig, generate
 from reconcile.warehouse import PERIOD_TABLES
 
 PERIOD = "2024-09"
@@ -38,31 +38,13 @@ VCB_MISSING = (
 
 @pytest.fixture(scope="module")
 def month(tmp_path_factory):
-    out = tmp_path_factory.mktemp("month")
-    result = generate(GenerateConfig(beneficiaries=3000, seed=11, out=out, formats=("parquet", "csv", "camt")))
-    return out, read_truth(result.truth)
+    return generated_month(tmp_path_factory, "parquet", "csv", "camt")
 
 
 @pytest.fixture(scope="module")
 def saved(month, tmp_path_factory):
     """A database holding the month, reconciled whole: what a refused run must leave as it was."""
-    out, _ = month
-    db = tmp_path_factory.mktemp("db") / "r.duckdb"
-    res = invoke(
-        "run",
-        "--period",
-        PERIOD,
-        "--db",
-        db,
-        "--registry",
-        out / "registry.parquet",
-        "--payments",
-        out / "payments_bank.parquet",
-        "--payments",
-        out / "payments_post.parquet",
-    )
-    assert res.exit_code == 0, res.output
-    return db
+    return saved_month(tmp_path_factory, month[0], "parquet")
 
 
 def invoke(*args, input=None):
@@ -75,26 +57,6 @@ def refused(res, db, before: bytes) -> str:
     assert "Traceback" not in res.output
     assert db.read_bytes() == before
     return res.stderr.splitlines()[-1]
-
-
-def copy_db(saved, tmp_path):
-    db = tmp_path / "r.duckdb"
-    shutil.copy(saved, db)
-    return db, db.read_bytes()
-
-
-def workbook(sheets: dict[str, pl.DataFrame], write_only: bool = False) -> openpyxl.Workbook:
-    """A workbook of one sheet per frame, each with the frame's header row (write_only: for tens of
-    thousands of rows, rows can be appended but not read back)."""
-    book = openpyxl.Workbook(write_only=write_only)
-    if not write_only:
-        book.remove(book.active)
-    for name, part in sheets.items():
-        sheet = book.create_sheet(name)
-        sheet.append(part.columns)
-        for row in part.iter_rows():
-            sheet.append(list(row))
-    return book
 
 
 def cash_beneficiaries(out) -> Counter:

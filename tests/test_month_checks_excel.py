@@ -9,14 +9,13 @@ import re
 from datetime import datetime
 
 import duckdb
-import openpyxl
 import polars as pl
 import pytest
 from click.testing import CliRunner
 
+from conftest import workbook
 from reconcile.cli import cli
 from reconcile.generate import GenerateConfig, generate
-from test_month_checks import workbook
 
 PERIOD = "2024-09"
 
@@ -160,13 +159,7 @@ def test_one_workbook_with_the_registry_and_the_payments_on_their_own_sheets_is_
 
 def test_one_workbook_given_twice_in_one_role_is_still_the_same_file_twice(month, tmp_path):
     registry = tmp_path / "danh_sach.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    part = pl.read_csv(month / "payments_bank.csv", infer_schema=False)
-    ws.append(part.columns)
-    for row in part.iter_rows():
-        ws.append(list(row))
-    wb.save(registry)
+    workbook({"Sheet": pl.read_csv(month / "payments_bank.csv", infer_schema=False)}).save(registry)
     db = tmp_path / "r.duckdb"
     res = invoke(
         "run", "--period", PERIOD, "--db", db, "--registry", month / "registry.csv",
@@ -230,17 +223,17 @@ def test_dates_excel_read_month_first_are_refused_naming_the_column_and_a_row(mo
     post = pl.read_csv(month / "payments_post.csv", infer_schema=False)
     column = post.columns.index("Ngày chi trả")
     book = tmp_path / "buu_dien_0924.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(post.columns)
     swapped = []
-    for n, row in enumerate(post.iter_rows(), start=2):
-        cells = list(row)
+
+    def us_dates(n: int, cells: list) -> list:
         day, month_, year = (int(part) for part in cells[column].split("/"))
         if day <= 12:  # Excel (US) reads dd/mm as mm/dd, and makes it a date
             cells[column] = datetime(year, day, month_)
             swapped.append((n, f"{day:02d}/{month_:02d}/{year}", f"{month_:02d}/{day:02d}/{year}"))
-        ws.append(cells)
+        return cells
+
+    wb = workbook({"Sheet": post}, cells=us_dates)
+    ws = wb["Sheet"]
     wb.save(book)
     assert len(swapped) >= 3 and post.height - len(swapped) >= 3
     db = tmp_path / "r.duckdb"
@@ -285,15 +278,13 @@ def test_a_list_whose_every_date_excel_read_month_first_is_refused_saying_so(mon
     days = sorted({int(d.split("/")[0]) for d in bank["Ngày giao dịch"]})
     assert days[-1] <= 12 and len(days) > 1
     book = tmp_path / "vcb_0924.xlsx"
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("CT")
-    ws.append(bank.columns)
-    for row in bank.iter_rows():
-        cells = list(row)
+
+    def us_dates(_: int, cells: list) -> list:
         day, month_, year = (int(part) for part in cells[column].split("/"))
         cells[column] = datetime(year, day, month_)
-        ws.append(cells)
-    wb.save(book)
+        return cells
+
+    workbook({"CT": bank}, write_only=True, cells=us_dates).save(book)
     db = tmp_path / "r.duckdb"
     args = ("run", "--period", PERIOD, "--db", db, "--registry", month / "registry.csv")
     res = invoke(*args, "--payments", book, "--payments", month / "payments_post.csv")

@@ -9,17 +9,16 @@ payments of a file naming an earlier month) are not.
 from __future__ import annotations
 
 import csv
-import shutil
 from collections import Counter
 
 import duckdb
 import pytest
 from click.testing import CliRunner
 
+from conftest import copy_db, generated_month, saved_month
 from reconcile.checks import rows
 from reconcile.checks_month import months_of, named_months
 from reconcile.cli import cli
-from reconcile.generate import GenerateConfig, generate, read_truth
 from reconcile.normalise.reference import install
 
 PERIOD = "2024-09"
@@ -29,19 +28,13 @@ AUGUST = ["T08/2024", "T8/2024", "thang 8/2024", "tháng 08 năm 2024", "THÁNG 
 
 @pytest.fixture(scope="module")
 def month(tmp_path_factory):
-    out = tmp_path_factory.mktemp("month")
-    result = generate(GenerateConfig(beneficiaries=3000, seed=11, out=out, formats=("csv",)))
-    return out, read_truth(result.truth)
+    return generated_month(tmp_path_factory, "csv")
 
 
 @pytest.fixture(scope="module")
 def saved(month, tmp_path_factory):
     """A database holding the month, reconciled whole: what a refused run must leave as it was."""
-    out, _ = month
-    db = tmp_path_factory.mktemp("db") / "r.duckdb"
-    res = invoke("run", "--period", PERIOD, "--db", db, *files(out / "registry.csv", out / "payments_bank.csv", out))
-    assert res.exit_code == 0, res.output
-    return db
+    return saved_month(tmp_path_factory, month[0], "csv")
 
 
 def invoke(*args):
@@ -86,10 +79,9 @@ def refusal(path, n: int, named: int) -> str:
 def _with_august(saved, out, tmp_path):
     """A copy of the saved database, its bytes, and this month's bank file made last month's
     (rewrite): its path, and how many rows it has and name August."""
-    db = tmp_path / "r.duckdb"
-    shutil.copy(saved, db)
+    db, before = copy_db(saved, tmp_path)
     august = tmp_path / "bank_t08.csv"
-    return db, db.read_bytes(), august, rewrite(out / "payments_bank.csv", august)
+    return db, before, august, rewrite(out / "payments_bank.csv", august)
 
 
 def test_last_month_s_batch_dated_in_this_month_beside_this_month_s_is_refused(month, saved, tmp_path):

@@ -51,31 +51,31 @@ def out(tmp_path_factory):
     return tmp_path_factory.mktemp("spark-out")
 
 
+def on_spark(registry, payments, out, *more: str, period: str = "2024-09"):
+    """`reconcile run --engine spark` of the period's staged files (registry and payments each a path,
+    or a list of paths) into `out`, with the options `more`: the CLI's result."""
+
+    def given(option: str, paths) -> list[str]:
+        return [a for p in (paths if isinstance(paths, list) else [paths]) for a in (option, str(p))]
+
+    files = [*given("--registry", registry), *given("--payments", payments)]
+    return CliRunner().invoke(cli, ["run", "--engine", "spark", "--period", period, *files, "--out", str(out), *more])
+
+
 def reconcile_both(folder: Path, files: dict, out: Path) -> tuple[duckdb.DuckDBPyConnection, object, str]:
     """DuckDB's run into a database; the same files staged, then run on Spark through the CLI."""
     duck = run(RunConfig(period="2024-09", db=folder / "r.duckdb", **files))
     staged = stage_only(RunConfig(period="2024-09", **files), folder / "staged")
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            "--engine",
-            "spark",
-            "--spark-master",
-            "local[2]",
-            "--period",
-            "2024-09",
-            "--registry",
-            str(staged.path("registry")),
-            "--payments",
-            str(staged.path("payments")),
-            "--out",
-            str(out),
-            "--fail-on",
-            "critical",
-            "--operator",
-            "kiểm toán viên",
-        ],
+    result = on_spark(
+        staged.path("registry"),
+        staged.path("payments"),
+        out,
+        "--spark-master",
+        "local[2]",
+        "--fail-on",
+        "critical",
+        "--operator",
+        "kiểm toán viên",
     )
     assert result.exit_code in (0, 1), result.output
     con = duckdb.connect(str(folder / "r.duckdb"), read_only=True)
@@ -207,44 +207,14 @@ def test_the_messy_sample_month_gives_the_same_answer_and_replaces_only_its_peri
 
 
 def test_files_that_are_not_staged_are_refused_with_what_to_do(spark, tmp_path):
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            "--engine",
-            "spark",
-            "--period",
-            "2024-09",
-            "--out",
-            str(tmp_path / "o"),
-            "--registry",
-            str(tmp_path / "nowhere.parquet"),
-            "--payments",
-            "p.parquet",
-        ],
-    )
+    result = on_spark(tmp_path / "nowhere.parquet", "p.parquet", tmp_path / "o")
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
         f"reconcile: error: {tmp_path / 'nowhere.parquet'}: no such file or folder; check the --registry path"
     )
 
     registry, bank, _ = generate(GenerateConfig(beneficiaries=20, seed=2, out=tmp_path / "raw")).files["parquet"]
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            "--engine",
-            "spark",
-            "--period",
-            "2024-09",
-            "--out",
-            str(tmp_path / "o"),
-            "--registry",
-            str(registry),
-            "--payments",
-            str(bank),
-        ],
-    )
+    result = on_spark(registry, bank, tmp_path / "o")
     assert result.exit_code == 2
     assert (
         result.output.strip()
@@ -253,22 +223,7 @@ def test_files_that_are_not_staged_are_refused_with_what_to_do(spark, tmp_path):
     )
     assert result.output.strip().endswith("; stage the files first with reconcile run --stage-only --out DIR")
 
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            "--engine",
-            "spark",
-            "--period",
-            "2024-09",
-            "--registry",
-            str(registry),
-            "--payments",
-            str(bank),
-            "--out",
-            str(registry / "results"),
-        ],
-    )
+    result = on_spark(registry, bank, registry / "results")
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
         f"reconcile: error: {registry / 'results'}: cannot write there (Parent path is not a directory: {registry}); "
@@ -283,24 +238,7 @@ def test_files_staged_apart_are_refused_when_their_file_ids_clash(spark, tmp_pat
     )
     registry, bank, _ = generate(GenerateConfig(beneficiaries=20, seed=2, out=tmp_path / "raw")).files["parquet"]
     other = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "b")
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            "--engine",
-            "spark",
-            "--period",
-            "2024-09",
-            "--out",
-            str(tmp_path / "o"),
-            "--registry",
-            str(sample.path("registry")),
-            "--registry",
-            str(other.path("registry")),
-            "--payments",
-            str(sample.path("payments")),
-        ],
-    )
+    result = on_spark([sample.path("registry"), other.path("registry")], sample.path("payments"), tmp_path / "o")
     first, second = sorted([str(registry), str(SAMPLE / "registry.csv")])
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == (
@@ -330,22 +268,7 @@ def test_staged_values_that_staging_would_not_write_are_refused(spark, tmp_path)
                 f"SELECT count(*) FROM read_parquet('{edited}') WHERE reject_reason IS NULL AND "
                 f"{name} {'= ' + repr('SUCCESS') if name == 'status' else 'LIKE ' + repr('% ')}"
             ).fetchall()[0][0]
-        result = CliRunner().invoke(
-            cli,
-            [
-                "run",
-                "--engine",
-                "spark",
-                "--period",
-                "2024-09",
-                "--out",
-                str(tmp_path / "o"),
-                "--registry",
-                str(staged.path("registry")),
-                "--payments",
-                str(edited),
-            ],
-        )
+        result = on_spark(staged.path("registry"), edited, tmp_path / "o")
         what = "one of success, failed, returned" if name == "status" else "digits only"
         assert result.exit_code == 2
         assert result.output.strip().splitlines()[-1] == (
@@ -358,22 +281,7 @@ def test_staged_values_that_staging_would_not_write_are_refused(spark, tmp_path)
 def test_a_payments_file_of_another_month_is_refused(spark, tmp_path):
     registry, bank, _ = generate(GenerateConfig(beneficiaries=20, seed=2, out=tmp_path / "raw")).files["parquet"]
     staged = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "staged")
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            "--engine",
-            "spark",
-            "--period",
-            "2024-10",
-            "--out",
-            str(tmp_path / "o"),
-            "--registry",
-            str(staged.path("registry")),
-            "--payments",
-            str(staged.path("payments")),
-        ],
-    )
+    result = on_spark(staged.path("registry"), staged.path("payments"), tmp_path / "o", period="2024-10")
     assert result.exit_code == 2
     assert re.fullmatch(
         rf"reconcile: error: {re.escape(str(bank))}: none of its \d+ payments is dated in "
@@ -397,22 +305,7 @@ def test_last_month_s_batch_dated_in_this_month_is_refused_on_spark_too(spark, t
     staged = stage_only(
         RunConfig(period="2024-09", registry=[registry], payments=[august], settings=off), tmp_path / "staged"
     )
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            "--engine",
-            "spark",
-            "--period",
-            "2024-09",
-            "--out",
-            str(tmp_path / "o"),
-            "--registry",
-            str(staged.path("registry")),
-            "--payments",
-            str(staged.path("payments")),
-        ],
-    )
+    result = on_spark(staged.path("registry"), staged.path("payments"), tmp_path / "o")
     assert result.exit_code == 2, result.output
     assert result.output.strip().splitlines()[-1] == (
         f"reconcile: error: {august}: the narratives of {named} of its {successful} payments (100%) name 2024-08 "
@@ -428,20 +321,7 @@ def test_a_source_left_out_is_refused_on_spark_too_and_partial_records_it(spark,
     month = generate(GenerateConfig(beneficiaries=2500, seed=5, out=tmp_path / "raw"))
     registry, bank, _ = month.files["parquet"]
     staged = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "staged")
-    args = [
-        "run",
-        "--engine",
-        "spark",
-        "--period",
-        "2024-09",
-        "--out",
-        str(tmp_path / "o"),
-        "--registry",
-        str(staged.path("registry")),
-        "--payments",
-        str(staged.path("payments")),
-    ]
-    refused = CliRunner().invoke(cli, args)
+    refused = on_spark(staged.path("registry"), staged.path("payments"), tmp_path / "o")
     assert refused.exit_code == 2, refused.output
     assert re.fullmatch(
         r"reconcile: error: the month looks incomplete: most active beneficiaries paid through the post "
@@ -451,7 +331,7 @@ def test_a_source_left_out_is_refused_on_spark_too_and_partial_records_it(spark,
         refused.output.strip().splitlines()[-1],
     )
     assert not (tmp_path / "o" / "flags").exists()
-    partial = CliRunner().invoke(cli, [*args, "--partial"])
+    partial = on_spark(staged.path("registry"), staged.path("payments"), tmp_path / "o", "--partial")
     assert partial.exit_code == 0, partial.output
     assert partial.stdout.startswith("PARTIAL: 2024-09 was reconciled without every source (--partial): ")
     with duckdb.connect() as con:
