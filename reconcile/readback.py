@@ -9,6 +9,7 @@ same database always reads back the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,10 +17,11 @@ import duckdb
 
 from reconcile.config import check_period
 from reconcile.contracts import SEVERITY_RANK
-from reconcile.errors import ConfigError, ReconcileError
+from reconcile.errors import ConfigError, DatabaseBusyError, ReconcileError
 from reconcile.masking import mask_id, mask_text
 from reconcile.rules import catalogue
 from reconcile.warehouse import FLAGS_ORDER, connect
+from reconcile.warehouse.schema import outdated
 
 FLAG_COLUMNS = (
     "period",
@@ -81,9 +83,12 @@ class Beneficiary:
     flags: Rows
 
 
-def open_db(path: Path) -> duckdb.DuckDBPyConnection:
+def open_db(path: Path, notice: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
     """Open a database `reconcile run` wrote, read-only (pipeline.connect's checks); it never
-    creates a file, and refuses a DuckDB file without reconcile's tables."""
+    creates a file, and refuses a DuckDB file without reconcile's tables. A database an earlier
+    version wrote is first brought up to this version's tables and views, as its next run would
+    (the commands read columns it does not have yet), and `notice` told; refused with a clear
+    error where it cannot be written."""
     db = Path(path)
     if not db.exists():
         raise ReconcileError(f"{db}: no database here; run 'reconcile run' first or pass --db")
@@ -97,7 +102,28 @@ def open_db(path: Path) -> duckdb.DuckDBPyConnection:
             f"{db}: is a DuckDB database without reconcile's tables "
             f"(missing: {', '.join(missing)}); pass the --db that 'reconcile run' wrote"
         )
+    if outdated(con):
+        con.close()
+        _bring_up_to_date(db)
+        if notice:
+            notice(f"reconcile: {db} brought up to this version's tables (cases, their events and views)")
+        con = connect(db, read_only=True)
     return con
+
+
+def _bring_up_to_date(db: Path) -> None:
+    from reconcile.cases.refresh import upgrade
+
+    try:
+        upgrade(db)
+    except (DatabaseBusyError, ConfigError):
+        raise
+    except (ReconcileError, OSError, duckdb.IOException, duckdb.PermissionException) as exc:
+        raise ReconcileError(
+            f"{db}: was written by an earlier version of reconcile, and cannot be brought up to this "
+            f"version's tables here ({str(exc).splitlines()[0]}); copy it to a folder you may write to "
+            "and pass the copy to --db"
+        ) from None
 
 
 def _missing_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -296,17 +322,13 @@ def cashless(con: duckdb.DuckDBPyConnection, period: str | None = None, by: str 
 
 def periods(con: duckdb.DuckDBPyConnection) -> Rows:
     """One row per reconciled period: its run, whether it was partial (a source missing, run with
-    --partial), and the totals `reconcile run` printed for it."""
-    written_since = con.execute(
-        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'runs' AND "
-        "column_name = 'partial' AND database_name = current_database()"
-    ).fetchall()[0][0]
-    partial = "coalesce(r.partial, false)" if written_since else "NULL"  # a database no run of this version wrote
+    --partial), and the totals `reconcile run` printed for it; `partial` is NULL for a run of a version
+    before --partial (the column came with it, NULL in the older rows)."""
     return _rows(
         con,
-        f"""
+        """
         SELECT r.period, r.run_id, r.started_at, r.finished_at, epoch(r.finished_at - r.started_at) AS seconds,
-               r.operator, r.tool_version, {partial} AS partial, r.registry_rows, r.payment_rows, r.rejected_rows,
+               r.operator, r.tool_version, r.partial, r.registry_rows, r.payment_rows, r.rejected_rows,
                r.flags,
                CAST((SELECT coalesce(sum(g.entitled_amount), 0) FROM registry AS g
                      WHERE g.period = r.period AND g.is_primary AND g.status = 'active') AS BIGINT) AS amount_due,

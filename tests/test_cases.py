@@ -447,9 +447,6 @@ def test_the_report_of_a_database_an_earlier_version_wrote_brings_it_up_to_date(
     db = copy_of(sample_month.db, tmp_path / "old.duckdb")
     expected = query(db, "SELECT flag_id, case_id FROM flags ORDER BY flag_id")
     as_an_earlier_version_left_it(db)
-    trend = invoke("trend", "--db", str(db))
-    assert trend.exit_code == 2
-    assert "old.duckdb: holds no cases yet; run a period with this version of reconcile first" in trend.output
     book = tmp_path / "old.xlsx"
     res = invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book), "--lang", "en")
     assert res.exit_code == 0, res.output
@@ -459,6 +456,21 @@ def test_the_report_of_a_database_an_earlier_version_wrote_brings_it_up_to_date(
     assert sorted(r[header.index("Case id")] for r in rows) == sorted(c for _, c in expected)
     again = invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(book), "--lang", "en")
     assert again.exit_code == 0 and "brought up" not in again.output
+
+
+def test_a_read_back_command_brings_a_database_an_earlier_version_wrote_up_to_date(sample_month, tmp_path):
+    """`trend` (and every command that reads the database) refused it: no cases yet; it is brought up
+    to this version's tables, as `report` brings it, and says so once."""
+    db = copy_of(sample_month.db, tmp_path / "old.duckdb")
+    expected = query(db, "SELECT flag_id, case_id FROM flags ORDER BY flag_id")
+    as_an_earlier_version_left_it(db)
+    trend = invoke("trend", "--db", str(db))
+    assert trend.exit_code == 0, trend.output
+    assert trend.stderr == f"reconcile: {db} brought up to this version's tables (cases, their events and views)\n"
+    assert trend.stdout.splitlines()[2].split()[:3] == ["2024-09", "no", "26"]
+    assert query(db, "SELECT flag_id, case_id FROM flags ORDER BY flag_id") == expected
+    again = invoke("trend", "--db", str(db))
+    assert (again.exit_code, again.stderr, again.stdout) == (0, "", trend.stdout)
 
 
 def overpayments_to_reclaim(db: Path, out: Path) -> str:

@@ -160,58 +160,22 @@ def up_to_date(con, db: Path) -> bytes:
     return key
 
 
-# the latest macro of views.sql that the reading of a database's cases calls (actions_recovery.sql): a
-# database with cases but without it was written by an earlier version since cases came
-LATEST_MACRO = "rc_explained_flags"
-
-
-def has_macro(con, name: str) -> bool:
-    """Whether the database holds the macro (one an earlier version wrote may not)."""
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_functions() WHERE database_name = current_database() AND function_name = ?",
-            [name],
-        ).fetchone()[0]
-    )
-
-
 def upgrade(db: Path) -> bool:
     """Bring a database an earlier version wrote up to this version's tables and views, as its next
     run would (`reconcile report` of an older month needs them); returns whether it had to. Its
-    findings get their case_id under the database's key (a ConfigError when it is not at hand); one
-    that has its cases already only gains the views and macros added since (views_up_to_date)."""
+    findings get their case_id under the database's key (a ConfigError when it is not at hand)."""
     from reconcile.warehouse import connect, write_transaction
+    from reconcile.warehouse.schema import outdated
 
     con = connect(Path(db), read_only=True)
     try:
-        had_cases = has_table(con, "cases")
+        if not outdated(con):
+            return False
     finally:
         con.close()
-    if had_cases:
-        return views_up_to_date(db)
     with write_transaction(Path(db)) as con:
         up_to_date(con, Path(db))
     return True
-
-
-def views_up_to_date(db: Path) -> bool:
-    """A database with cases that an earlier version wrote gains this version's views and macros (and
-    the columns added since), which reading its cases needs (`reconcile actions`, the workbook's
-    overpayments); returns whether it had to. Anything but such a database is left to the caller's
-    checks."""
-    from reconcile.warehouse import connect, ensure_schema, write_transaction
-
-    if not (Path(db).is_file() and Path(db).stat().st_size > 0):
-        return False
-    con = connect(Path(db), read_only=True)
-    try:
-        stale = has_table(con, "cases") and not has_macro(con, LATEST_MACRO)
-    finally:
-        con.close()
-    if stale:
-        with write_transaction(Path(db)) as con:
-            ensure_schema(con)
-    return stale
 
 
 def returned_overpayments(con) -> list[tuple[str, int, str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from reconcile.cli.group import lazy, province_code, say
+from reconcile.cli.group import lazy, province_code, say, warn
 from reconcile.cli.read import _render, db_option, echo_sections, format_option, mask_option, write_db_option
 
 readback = lazy("reconcile.readback")
@@ -35,7 +35,7 @@ def cases(db, status, code, province, older_than, mask_ids, fmt) -> None:
     periods_open is the age: periods from the one that opened the case to the latest in the database,
     while the case is open, in review or in recovery.
     """
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         result = cases_read.cases(con, db, status=status, code=code, province=province, older_than=older_than)
     if mask_ids:
         result = readback.masked(result)
@@ -52,7 +52,7 @@ def case(case_id, db, mask_ids, fmt) -> None:
 
     CASE_ID is as the workbook and 'reconcile cases' show it (3f9a-0c41-77d2-e5b0).
     """
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         found = cases_read.case(con, db, case_id)
     sections = {"case": found.case, "flags": found.flags, "events": found.events}
     titles = {"case": "header.case", "flags": "header.findings", "events": "header.case_events"}
@@ -111,7 +111,7 @@ def verify(db) -> None:
     (reconcile signoff prints it)."""
     from reconcile.cases.chain import heads
 
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         checked, breaks = cases_read.verify(con, db)
         head = heads(con)
     for b in breaks:
@@ -148,7 +148,7 @@ def signoff(period, db, by) -> None:
     from reconcile.cases.chain import heads
     from reconcile.cases.signoff import partial_note
 
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         partial = partial_note(con, period)
         if partial:  # a month run with --partial is signed off as it is, and says so first
             say("reconcile: " + partial, err=True)
@@ -187,7 +187,7 @@ def trend(db, by, code, fmt) -> None:
     period before it in the database, and the non-cash share of payments per programme beside them."""
     from reconcile.cases.trend import trend as read_trend
 
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         cases_read.require_cases(con, db)
         result = read_trend(con, by, code)
     if fmt == "table":

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from reconcile import messages
-from reconcile.cli.group import lazy, say
+from reconcile.cli.group import lazy, say, warn
 from reconcile.cli.outputs import Saved, folder_to_make, run_with_progress, write_after_commit
 from reconcile.errors import ReconcileError, shell_arg
 from reconcile.report.progress import Progress
@@ -180,7 +180,7 @@ def _demo_generated(out: Path, db: Path, lang: str, size: int) -> None:
     report = out / "report.xlsx" if result.flags <= 1_000_000 else None
     write_after_commit(Saved(db, "2024-09"), report, None, lang, False, progress)
     click.echo(terminal.run_summary(result))
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         found = readback.finding_keys(con, "2024-09")
     truth = read_truth(month.truth)
     say(

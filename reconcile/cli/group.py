@@ -48,6 +48,11 @@ def say(text: str, err: bool = False) -> None:
     click.echo(printable(messages.translate(text)), err=err)
 
 
+def warn(text: str) -> None:
+    """say on stderr: a notice that leaves stdout to the command's output (a CSV piped on)."""
+    say(text, err=True)
+
+
 class Terminated(KeyboardInterrupt):
     """SIGTERM (a service stopping, `kill`): handled as Ctrl-C is, the transaction rolled back, exit 143."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from reconcile.cli.group import say
+from reconcile.cli.group import say, warn
 from reconcile.cli.outputs import check_not_recorded_inputs, folder_to_make, speak
 from reconcile.cli.read import db_option
 from reconcile.errors import ReconcileError
@@ -67,11 +67,7 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
             "or --out another folder"
         )
 
-    from reconcile.cases.refresh import views_up_to_date
-
-    if views_up_to_date(Path(db)):  # a database an earlier version wrote: the lists call its newer macros
-        say(f"reconcile: {db} brought up to this version's tables (cases, their events and views)", err=True)
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         require_cases(con, db)
         readback.require_period(con, db, period)
         incomplete = readback.partial_periods(con, period)

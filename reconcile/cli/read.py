@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reconcile import messages
-from reconcile.cli.group import FORMATS, lazy, province_code, say
+from reconcile.cli.group import FORMATS, lazy, province_code, say, warn
 from reconcile.contracts import SEVERITY_RANK, Program
 from reconcile.errors import ReconcileError
 
@@ -131,7 +131,7 @@ def flags(db, period, code, severity, province, program, limit, mask_ids, fmt) -
     """
     if limit is None:
         limit = TABLE_ROWS if fmt == "table" else 0
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         if period is not None:
             readback.require_period(con, db, period)
         result = readback.flags(
@@ -173,7 +173,7 @@ def show(vneid, payment_ref, account, db, mask_ids, fmt) -> None:
     """
     if sum(x is not None for x in (vneid, payment_ref, account)) != 1:
         raise ReconcileError("give one of: a 12-digit personal ID, --payment-ref REF or --account NUMBER")
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         found = readback.show(con, vneid, payment_ref=payment_ref, account=account)
     sections = {name: getattr(found, name) for name, _ in SHOW_SECTIONS}
     echo_sections(sections, dict(SHOW_SECTIONS), mask_ids, fmt)
@@ -229,7 +229,7 @@ def cashless(db, period, by, fmt) -> None:
     paid only without cash (bank or e-wallet), and of value. The target applies to the share of
     payments.
     """
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         if period is not None:
             readback.require_period(con, db, period)
         result = readback.cashless(con, period=period, by=by)
@@ -254,7 +254,7 @@ def cashless(db, period, by, fmt) -> None:
 @format_option
 def periods(db, fmt) -> None:
     """The periods in the database: when and by whom each was reconciled, rows, findings, amounts."""
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         result = readback.periods(con)
     if fmt == "table":
         result = replace(result, rows=[_period_row(result.headers, row) for row in result.rows])

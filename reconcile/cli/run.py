@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from reconcile.cli.group import ManyFilesCommand, lazy, printable, say
+from reconcile.cli.group import ManyFilesCommand, lazy, printable, say, warn
 from reconcile.cli.money import say_case_notes
 from reconcile.cli.outputs import (
     Saved,
@@ -333,17 +333,13 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
     check_collisions(period, db, [], report_path, export_dir, db_is_output=False)
     from reconcile import readback
 
-    with readback.open_db(db) as con:
+    with readback.open_db(db, notice=warn) as con:
         readback.require_period(con, db, period)
         recorded = readback.input_files(con)
         if mask_ids:
             hide_names(path for path, _ in recorded)
         check_not_recorded_inputs(recorded, written_paths(period, report_path, export_dir))
     check_replaces_only_its_own(report_path, db)
-    from reconcile.cases.refresh import upgrade
-
-    if upgrade(db):  # a database an earlier version wrote: the workbook shows its cases
-        say(f"reconcile: {db} brought up to this version's tables (cases, their events and views)", err=True)
     progress = Progress()
     write_outputs(db, period, report_path, export_dir, lang or settings.lang, mask_ids, progress)
 

@@ -93,29 +93,59 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
     }
     tables = {t for t, _ in existing}
-    # earlier versions had the share as a view over the stored tables, computed again at every query;
-    # it is now a view over noncash_share_rows, filled by each run
-    was_view = (
-        "noncash_share_rows" not in tables
-        and con.execute(
-            "SELECT count(*) FROM duckdb_views() WHERE view_name = 'noncash_share' "
-            "AND database_name = current_database()"
-        ).fetchall()[0][0]
-        > 0
-    )
+    # earlier versions had the share as a view over the stored tables, computed again at every query
+    # (or, for two hours on 2026-11-29, as a table of each run's rows); it is now a view over
+    # noncash_share_rows, filled by each run, and an old database's periods are computed again
+    views = _views(con)
+    was_view = "noncash_share_rows" not in tables and "noncash_share" in views
+    was_table = "noncash_share" in tables and "noncash_share" not in views
     if was_view:
         con.execute("DROP VIEW noncash_share")
+    if was_table:
+        con.execute("DROP TABLE noncash_share")
     for table in TABLES:
         if table.name in tables:
             for c in table.cols:
                 if (table.name, c.name) not in existing:
                     con.execute(f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN {quote_ident(c.name)} {c.type}")
     con.execute(ddl(comments_in_effect(con)))
-    if was_view:
+    if was_view or was_table:
+        # a run computes its own period's share (nc_rows) before it calls here: kept aside meanwhile
+        held = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 'nc_rows'"
+        ).fetchall()[0][0]
+        if held:
+            con.execute("ALTER TABLE nc_rows RENAME TO nc_rows_of_run")
         for period, partial in con.execute(
             "SELECT period, coalesce(bool_or(partial), false) FROM runs GROUP BY period ORDER BY period"
         ).fetchall():
             store_noncash_share(con, period, partial=partial)
+        if held:
+            con.execute("ALTER TABLE nc_rows_of_run RENAME TO nc_rows")
+
+
+def _views(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        v
+        for (v,) in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal"
+        ).fetchall()
+    }
+
+
+def outdated(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether an earlier version wrote the database: a table or column of this version missing, or
+    the non-cash share not yet the view over noncash_share_rows. The read-back commands would fail on
+    it (a column they read is not there), so it is brought up to date first (ensure_schema)."""
+    existing = {
+        (t, c)
+        for t, c in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = 'main'"
+        ).fetchall()
+    }
+    missing = any((table.name, c.name) not in existing for table in TABLES for c in table.cols)
+    return missing or "noncash_share" not in _views(con)
 
 
 def replace_period(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> None:

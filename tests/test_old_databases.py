@@ -1,0 +1,126 @@
+"""A database an earlier version wrote: every command brings it up to this version's tables first (or
+refuses it in one line), never an internal error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from conftest import SAMPLE_FILES, copy_of
+from reconcile.cli import cli
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, ["--lang", "en", *args])
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def as_on_2026_11_29(db: Path) -> None:
+    """As the code of 2026-11-29, 08:13 to 10:02 (commits 53c713b, ceae38e), left it: the non-cash
+    share a table of each run's rows (no noncash_share_rows), and none of what came later (cases, their
+    views, and the columns added since)."""
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE share_then AS SELECT * FROM noncash_share")
+    for view in ("recoveries_by_province", "recoveries", "arrears", "period_summary", "noncash_share"):
+        con.execute(f"DROP VIEW {view}")
+    for table in ("cases", "case_events", "signoffs", "period_deletions", "noncash_share_rows"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("ALTER TABLE share_then RENAME TO noncash_share")
+    for table, column in [
+        ("flags", "case_id"),
+        ("superseded_flags", "case_id"),
+        ("payments", "repeat_of"),
+        ("payments", "bank_ref"),
+        ("runs", "partial"),
+        ("runs", "missing_sources"),
+        ("superseded_runs", "partial"),
+        ("superseded_runs", "missing_sources"),
+    ]:
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    con.close()
+
+
+SHARE = "SELECT * FROM noncash_share ORDER BY ALL"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["periods"],
+        ["cashless", "--period", "2024-09"],
+        ["flags", "--period", "2024-09", "--format", "csv"],
+        ["cases"],
+        ["trend"],
+        ["verify"],
+        ["report", "--period", "2024-09", "--report", "{tmp}/book.xlsx"],
+        ["actions", "--period", "2024-09", "--out", "{tmp}/actions"],
+        ["signoff", "--period", "2024-09", "--by", "Lê Thị Kiểm"],
+        ["export-db", "--out", "{tmp}/analysts.duckdb"],
+    ],
+)
+def test_every_command_works_on_a_database_whose_noncash_share_was_a_table(sample_month, tmp_path, command):
+    """Each said `internal error (CatalogException)` (report, signoff, actions: the table could not be
+    replaced by the view) or `internal error (BinderException)` (periods, cashless: a column not there)."""
+    db = copy_of(sample_month.db, tmp_path / "old.duckdb")
+    share = query(db, SHARE)
+    as_on_2026_11_29(db)
+    res = invoke(*[a.format(tmp=tmp_path) for a in command], "--db", str(db))
+    assert res.exit_code == 0, res.output
+    assert "internal error" not in res.output
+    assert query(db, SHARE) == share
+    assert query(db, "SELECT table_type FROM information_schema.tables WHERE table_name = 'noncash_share'") == [
+        ("VIEW",)
+    ]
+    assert query(db, "SELECT count(*), count(case_id) FROM flags") == [(26, 26)]
+
+
+def test_a_run_on_a_database_whose_noncash_share_was_a_table(sample_month, tmp_path):
+    """The run said `internal error (CatalogException)`; bringing the share of the periods already
+    there up to date dropped the run's own (nc_rows), and then `Table with name nc_rows does not exist`."""
+    db = copy_of(sample_month.db, tmp_path / "old.duckdb")
+    share = query(db, SHARE)
+    as_on_2026_11_29(db)
+    args = ["run", "--period", "2024-09", "--db", str(db)]
+    args += ["--registry", str(SAMPLE_FILES["registry"][0])]
+    args += [a for f in SAMPLE_FILES["payments"] for a in ("--payments", str(f))]
+    res = invoke(*args)
+    assert res.exit_code == 0, res.output
+    assert query(db, SHARE) == share
+    assert query(db, "SELECT count(*), count(case_id) FROM flags") == [(26, 26)]
+    periods = invoke("periods", "--db", str(db), "--format", "csv")
+    assert (periods.exit_code, periods.stderr) == (0, "")
+    assert periods.stdout.splitlines()[1].split(",")[7] == "False"
+
+
+def test_a_database_an_earlier_version_wrote_that_cannot_be_written_is_refused_in_one_line(
+    sample_month, tmp_path, monkeypatch
+):
+    """On a read-only share, or a file the user may only read: one line saying why and what to do."""
+    import reconcile.warehouse.database as database
+
+    db = copy_of(sample_month.db, tmp_path / "old.duckdb")
+    as_on_2026_11_29(db)
+    before = db.read_bytes()
+    opened = database.duckdb.connect
+
+    def read_only_file(path, read_only=False, config=None):
+        if not read_only:
+            raise duckdb.IOException(f'IO Error: Cannot open file "{path}": Permission denied')
+        return opened(path, read_only=read_only, config=config)
+
+    monkeypatch.setattr(database.duckdb, "connect", read_only_file)
+    res = invoke("periods", "--db", str(db))
+    assert (res.exit_code, res.stdout) == (2, "")
+    assert res.stderr == (
+        f"reconcile: error: {db}: was written by an earlier version of reconcile, and cannot be brought up to "
+        f'this version\'s tables here ({db}: cannot open the database (IO Error: Cannot open file "{db}": '
+        "Permission denied); check the --db path); copy it to a folder you may write to and pass the copy to --db\n"
+    )
+    assert db.read_bytes() == before
