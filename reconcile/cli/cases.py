@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from reconcile.cli.group import lazy, province_code, say, warn
+from reconcile.cli.group import echo_output, lazy, province_code, say, warn
 from reconcile.cli.read import _render, db_option, echo_sections, format_option, mask_option, write_db_option
 
 readback = lazy("reconcile.readback")
@@ -39,7 +39,7 @@ def cases(db, status, code, province, older_than, mask_ids, fmt) -> None:
         result = cases_read.cases(con, db, status=status, code=code, province=province, older_than=older_than)
     if mask_ids:
         result = readback.masked(result)
-    click.echo(_render(result, fmt))
+    echo_output(_render(result, fmt), fmt)
 
 
 @click.command()
@@ -199,7 +199,7 @@ def trend(db, by, code, fmt) -> None:
                 for r in result.rows
             ],
         )
-    click.echo(_render(result, fmt))
+    echo_output(_render(result, fmt), fmt)
 
 
 COMMANDS = (cases, case, review, verify, signoff, reopen, trend)

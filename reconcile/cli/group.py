@@ -14,6 +14,7 @@ import importlib.util
 import os
 import re
 import signal
+import stat
 import sys
 import threading
 import traceback
@@ -46,6 +47,24 @@ def say(text: str, err: bool = False) -> None:
     """Print a message in the terminal's language (messages.translate: English where no template),
     without the control characters a file's name may hold."""
     click.echo(printable(messages.translate(text)), err=err)
+
+
+def echo_output(text: str, fmt: str) -> None:
+    """A command's output on stdout. CSV written into a new file (`reconcile flags --format csv >
+    flags.csv`) starts with a byte order mark, as the exports do: Excel on Windows reads UTF-8 without
+    one as the ANSI code page and mangles the Vietnamese. A pipe, a terminal or a file appended to
+    gets none, so that analysts' tools read the header as it is."""
+    if fmt == "csv" and _new_file_on_stdout():
+        text = "\ufeff" + text
+    click.echo(text)
+
+
+def _new_file_on_stdout() -> bool:
+    try:
+        fd = sys.stdout.fileno()
+        return stat.S_ISREG(os.fstat(fd).st_mode) and os.fstat(fd).st_size == 0 and sys.stdout.tell() == 0
+    except (OSError, ValueError, AttributeError):  # no file behind it (a test's capture, a closed stream)
+        return False
 
 
 def warn(text: str) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reconcile import messages
-from reconcile.cli.group import FORMATS, lazy, province_code, say, warn
+from reconcile.cli.group import FORMATS, echo_output, lazy, province_code, say, warn
 from reconcile.contracts import SEVERITY_RANK, Program
 from reconcile.errors import ReconcileError
 
@@ -85,7 +85,7 @@ db_option = click.option(
     type=click.Path(path_type=Path),
     default=Path("reconcile.duckdb"),
     show_default=True,
-    help="Database written by 'reconcile run'; opened read-only.",
+    help="Database written by 'reconcile run'; opened read-only (one an earlier version wrote is brought up to date first).",
 )
 write_db_option = click.option(  # the commands that write to it: delete, review import, signoff, reopen
     "--db",
@@ -145,7 +145,7 @@ def flags(db, period, code, severity, province, program, limit, mask_ids, fmt) -
         )
     if mask_ids:
         result = readback.masked(result)
-    click.echo(_render(result, fmt))
+    echo_output(_render(result, fmt), fmt)
     more = result.total - len(result.rows)
     if more:
         say(
@@ -200,7 +200,7 @@ def echo_sections(sections: dict[str, Rows], titles: dict[str, str], mask_ids: b
             )
         )
     elif fmt == "csv":
-        click.echo("\n\n".join(f"# {name}\n{_render(r, 'csv')}" for name, r in sections.items()))
+        echo_output("\n\n".join(f"# {name}\n{_render(r, 'csv')}" for name, r in sections.items()), fmt)
     else:
         click.echo(
             "\n\n".join(
@@ -246,7 +246,7 @@ def cashless(db, period, by, fmt) -> None:
                 for row in result.rows
             ],
         )
-    click.echo(_render(result, fmt))
+    echo_output(_render(result, fmt), fmt)
 
 
 @click.command()
@@ -258,7 +258,7 @@ def periods(db, fmt) -> None:
         result = readback.periods(con)
     if fmt == "table":
         result = replace(result, rows=[_period_row(result.headers, row) for row in result.rows])
-    click.echo(_render(result, fmt))
+    echo_output(_render(result, fmt), fmt)
 
 
 def _period_row(headers, row) -> tuple:
@@ -290,7 +290,7 @@ def rules(fmt, lang) -> None:
         if lang in ("vi", "both"):
             row.append(rule.description_vi)
         rows.append(row)
-    click.echo(terminal.render(headers, rows, fmt))
+    echo_output(terminal.render(headers, rows, fmt), fmt)
 
 
 @click.command()
@@ -314,4 +314,4 @@ def profiles(fmt, name) -> None:
     headers = ["name", "kind", "recognised by the headers", "description"]
     if fmt == "table":  # CSV and JSON keep their keys; a table is read by a person
         headers = [messages.text(f"header.{key}") for key in ("name", "kind", "recognised_by", "description")]
-    click.echo(terminal.render(headers, rows, fmt))
+    echo_output(terminal.render(headers, rows, fmt), fmt)
