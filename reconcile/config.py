@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
@@ -342,6 +343,10 @@ def problem_of(error) -> str:
     if kind in ("float_parsing", "float_type", "decimal_parsing"):
         return "must be a number"
     if kind in ("int_parsing", "int_type", "int_from_float"):
+        if isinstance(error.get("input"), str):
+            return "must be a whole number, without quotes"
+        if isinstance(error.get("input"), float):  # 10.000 for ten thousand, as Vietnamese writes it
+            return "must be a whole number, digits only: ten thousand is 10000 (10.000 is ten)"
         return "must be a whole number"
     if kind == "finite_number":
         return "must be a finite number"
@@ -359,6 +364,12 @@ def problem_of(error) -> str:
         return "must be lower-case letters, digits and dashes"
     bounds = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "more than")}
     bounds |= {"less_than_equal": ("le", "at most"), "less_than": ("lt", "less than")}
+    given = error.get("input")
+    if kind == "less_than_equal" and ctx.get("le") == 1 and isinstance(given, int | float) and given > 1:
+        # a share written as a percentage (99.85 for 99.85%)
+        if given <= 100:
+            return f"must be at most 1: a share is a fraction; for {given:g}% write {Decimal(repr(given)) / 100:f}"
+        return "must be at most 1: a share is a fraction (0.25 for 25%)"
     if kind in bounds and bounds[kind][0] in ctx:
         return f"must be {bounds[kind][1]} {ctx[bounds[kind][0]]}"
     if kind == "literal_error" and "expected" in ctx:

@@ -186,10 +186,35 @@ def test_bad_config_is_exit_two(tmp_path):
             "setting 'checks.max_rejected': must be a number; fix the value",
             "thiết lập 'checks.max_rejected': phải là một số; hãy sửa giá trị",
         ),
+        (  # a share written as a percentage: said to be a fraction, with the fraction to write
+            "[targets]\nwelfare = 99.85\n",
+            "setting 'targets.welfare': must be at most 1: a share is a fraction; for 99.85% write 0.9985; fix the value",
+            "thiết lập 'targets.welfare': phải không quá 1: tỷ lệ viết dưới dạng số thập phân; với 99.85% hãy viết "
+            "0.9985; hãy sửa giá trị",
+        ),
         (
-            "[targets]\nwelfare = 1.5\n",
-            "setting 'targets.welfare': must be at most 1.0; fix the value",
-            "thiết lập 'targets.welfare': phải không quá 1,0; hãy sửa giá trị",
+            "[checks]\nmax_rejected = 25\n",
+            "setting 'checks.max_rejected': must be at most 1: a share is a fraction; for 25% write 0.25; fix the value",
+            "thiết lập 'checks.max_rejected': phải không quá 1: tỷ lệ viết dưới dạng số thập phân; với 25% hãy viết "
+            "0.25; hãy sửa giá trị",
+        ),
+        (
+            "[targets]\nwelfare = 150\n",
+            "setting 'targets.welfare': must be at most 1: a share is a fraction (0.25 for 25%); fix the value",
+            "thiết lập 'targets.welfare': phải không quá 1: tỷ lệ viết dưới dạng số thập phân (0.25 cho 25%); hãy sửa "
+            "giá trị",
+        ),
+        (
+            "[targets]\nwelfare = -0.5\n",
+            "setting 'targets.welfare': must be at least 0.0; fix the value",
+            "thiết lập 'targets.welfare': phải từ 0,0 trở lên; hãy sửa giá trị",
+        ),
+        (  # 10.000 for ten thousand, as Vietnamese writes it: TOML reads ten
+            "[checks]\nmin_amount = 10.000\n",
+            "setting 'checks.min_amount': must be a whole number, digits only: ten thousand is 10000 (10.000 is ten); "
+            "fix the value",
+            "thiết lập 'checks.min_amount': phải là một số nguyên, chỉ gồm chữ số: mười nghìn viết là 10000 (10.000 là "
+            "mười); hãy sửa giá trị",
         ),
         (
             "[checks]\nmin_source = -1\n",
@@ -203,8 +228,8 @@ def test_bad_config_is_exit_two(tmp_path):
         ),
         (
             '[checks]\nmin_group = "20"\n',
-            "setting 'checks.min_group': must be a whole number; fix the value",
-            "thiết lập 'checks.min_group': phải là một số nguyên; hãy sửa giá trị",
+            "setting 'checks.min_group': must be a whole number, without quotes; fix the value",
+            "thiết lập 'checks.min_group': phải là một số nguyên, không đặt trong dấu ngoặc kép; hãy sửa giá trị",
         ),
         (
             '[checks]\ncontrol_totals = "false"\n',
@@ -269,7 +294,7 @@ def test_the_lang_a_config_sets_is_the_language_of_the_error_about_that_config(t
     res = invoke(*args)
     assert res.exit_code == 2
     assert res.stderr.splitlines()[-1] == (
-        f"reconcile: error: {cfg}: setting 'checks.min_group': must be a whole number; fix the value"
+        f"reconcile: error: {cfg}: setting 'checks.min_group': must be a whole number, without quotes; fix the value"
     )
     assert invoke("--lang", "vi", *args).stderr.splitlines()[-1].startswith(f"reconcile: lỗi: {cfg}: ")
     cfg.write_text('lang = "en"\n[limits\n', encoding="utf-8")
