@@ -124,3 +124,32 @@ def test_a_database_an_earlier_version_wrote_that_cannot_be_written_is_refused_i
         "Permission denied); check the --db path); copy it to a folder you may write to and pass the copy to --db\n"
     )
     assert db.read_bytes() == before
+
+
+def test_a_view_as_an_earlier_version_defined_it_is_defined_again_before_it_is_read(sample_month, tmp_path):
+    """A database whose last write was by the code of 2026-12-06 08:24 (ac5bdb8) has every table and
+    column of this version, but its views as then: the commands that read it (`reconcile actions`
+    here) left them so, and the analysts' recoveries view still had the 8,158,000 VND paid to a
+    living pensioner after her recorded death, a case the auditor had explained, as an overpayment
+    to recover, until the next run. Trend, the workbook and actions read views too (flag_repeats,
+    arrears, period_summary)."""
+    from test_cases_explained_money import listed
+    from test_cases_money import decide
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'pension'")[0]
+    decision = "ngày mất ghi sai; UBND xã xác nhận đối tượng còn sống"
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="explained", Decision=decision).exit_code == 0
+    with duckdb.connect(str(db)) as con:  # the view as ac5bdb8 wrote it
+        con.execute(
+            """CREATE OR REPLACE VIEW recoveries AS
+               SELECT case_id, code, vneid, program, province_code, commune_code, first_period, last_period,
+                      periods_flagged, status, amount_at_stake AS overpaid, amount_recovered AS recovered,
+                      amount_written_off AS written_off,
+                      greatest(amount_at_stake - amount_recovered - amount_written_off, 0) AS outstanding,
+                      greatest(amount_recovered + amount_written_off - amount_at_stake, 0) AS excess
+               FROM cases
+               WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND flags > 0"""
+        )
+    assert listed(db, case_id, tmp_path / "actions") == []
+    assert query(db, f"SELECT count(*) FROM recoveries WHERE case_id = '{case_id}'") == [(0,)]

@@ -174,7 +174,10 @@ def upgrade(db: Path) -> bool:
     finally:
         con.close()
     with write_transaction(Path(db)) as con:
+        had_cases = has_table(con, "cases")
         up_to_date(con, Path(db))
+        if had_cases:  # made by the earlier version's SQL: made again (up_to_date makes it when new)
+            refresh(con)
     return True
 
 
