@@ -63,6 +63,7 @@ CASHLESS_BY = {  # --by: (level of noncash_share, totals rather than channel row
 
 _ID_SEPARATORS = re.compile(r"[ .]")
 _ID = re.compile(r"[0-9]{12}")
+_ID_AS_NUMBER = re.compile(r"\s*([0-9]{11,12})\.0\s*")
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,9 @@ def check_code(con: duckdb.DuckDBPyConnection, code: str) -> str:
 def check_vneid(value: str) -> str:
     """The ID as the database keeps it: 12 digits, with spaces and dots between them dropped.
     Messages say what is wrong without repeating the value, which is personal data."""
-    text = _ID_SEPARATORS.sub("", value or "")
+    as_number = _ID_AS_NUMBER.fullmatch(value or "")
+    # an ID a spreadsheet or pandas wrote as a number (38145464795.0): its '.0' is no digit of it
+    text = as_number.group(1) if as_number else _ID_SEPARATORS.sub("", value or "")
     if _ID.fullmatch(text):
         return text
     if not text:

@@ -230,6 +230,9 @@ def test_show_accepts_spaces_and_dots_and_prints_three_sections(db):
     "value, problem",
     [
         ("03814546479", "has 11 digits, not 12 (a leading zero lost in a spreadsheet?)"),
+        # copied from a spreadsheet or pandas as a number: its '.0' read as a twelfth digit, and
+        # `show` said the ID was in no registry row, payment or finding
+        ("38145464795.0", "has 11 digits, not 12 (a leading zero lost in a spreadsheet?)"),
         ("0381454647950", "has 13 digits, not 12"),
         ("03814546479X", "holds characters other than digits, spaces and dots"),
         ("038-145-464-795", "holds characters other than digits, spaces and dots"),
@@ -240,6 +243,13 @@ def test_show_refuses_a_malformed_id_without_repeating_it(db, value, problem):
     assert res.exit_code == 2
     assert res.stderr == f"reconcile: error: the personal ID {problem}; pass the 12-digit số định danh cá nhân\n"
     assert value not in res.output and re.sub(r"\D", "", value)[:9] not in res.output
+
+
+def test_show_of_an_id_written_as_a_spreadsheet_number_is_that_id(db):
+    assert (
+        ok("show", f"{HOA}.0", "--db", db, "--format", "json").stdout
+        == ok("show", HOA, "--db", db, "--format", "json").stdout
+    )
 
 
 def test_show_of_an_id_the_database_does_not_hold_is_empty(db):
