@@ -189,14 +189,30 @@ def of_database(con, db: Path) -> bytes:
     """The key with which to write to (or copy) the database `con` outside a run: its own, checked
     against its runs'; for a database that only versions before keyed ids wrote, a key file made for
     it, as its next run would make one (its findings are keyed from now on, their case ids first)."""
+    refuse_analyst_copy(con, db)
     key, _ = resolve(db, create=not is_keyed(con))
     check_database(con, db, key)
     return key
 
 
+def refuse_analyst_copy(con, db: Path) -> None:
+    """An analysts' copy (`reconcile export-db`, export_info) has its IDs hashed and its ids its own,
+    and no key beside it by design: a run, a sign-off, a decision or a check of its chains belongs on
+    the office's database. It was told to restore a key file from its backup that never existed."""
+    made = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'export_info'"
+    ).fetchone()[0]
+    if made:
+        raise ConfigError(
+            f"{db}: is an analysts' copy made by reconcile export-db (IDs hashed, no key); run, sign off, "
+            "import decisions and verify on the office's database"
+        )
+
+
 def check_database(con, db: Path, key: bytes) -> None:
     """Refuse a key other than the one the database's findings were made with: every finding would get
     a new id, and the ids of the periods already there could not be matched with the new ones."""
+    refuse_analyst_copy(con, db)
     made_with = {
         k for (k,) in con.execute("SELECT DISTINCT key_check FROM runs WHERE key_check IS NOT NULL").fetchall()
     }

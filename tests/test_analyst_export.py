@@ -357,3 +357,40 @@ def test_the_copy_shares_no_key_with_the_masked_workbook_and_its_tables_still_jo
             "SELECT count(*) FILTER (WHERE NOT regexp_full_match(flag_id, '[0-9a-f]{4}(-[0-9a-f]{4}){3}')) "
             "+ count(*) FILTER (WHERE NOT regexp_full_match(case_id, '[0-9a-f]{4}(-[0-9a-f]{4}){3}')) FROM flags"
         ).fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["verify"],
+        ["signoff", "--period", "2024-09", "--by", "Lê Thị Kiểm"],
+        ["delete", "--period", "2024-09", "--by", "Lê Thị Kiểm", "--reason", "thử", "--yes"],
+        [
+            "run",
+            "--period",
+            "2024-09",
+            "--registry",
+            str(SAMPLE / "registry.csv"),
+            "--payments",
+            str(SAMPLE / "bank_transfers.csv"),
+            "--payments",
+            str(SAMPLE / "post_office_cash.xlsx"),
+        ],
+    ],
+)
+def test_a_run_a_sign_off_or_a_check_of_an_analysts_copy_is_refused_as_one(db, tmp_path, monkeypatch, command):
+    """Given the copy, `verify` and `signoff` said to restore its key file from its backup (a copy has
+    none, by design), and a run with the office's key said the key was not the one it was made with."""
+    out = tmp_path / "analysts.duckdb"
+    assert export_db(db, out).exit_code == 0
+    before = out.read_bytes()
+    for key in (TEST_KEY, None):  # with the office's key at hand, and without
+        if key is None:
+            monkeypatch.delenv("RECONCILE_KEY")
+        res = CliRunner().invoke(cli, ["--lang", "en", *command, "--db", str(out)])
+        assert (res.exit_code, res.stdout) == (2, "")
+        assert res.stderr.splitlines()[-1] == (
+            f"reconcile: error: {out}: is an analysts' copy made by reconcile export-db (IDs hashed, no key); run, "
+            "sign off, import decisions and verify on the office's database"
+        )
+        assert out.read_bytes() == before and not (tmp_path / "analysts.duckdb.key").exists()

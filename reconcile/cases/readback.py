@@ -132,6 +132,7 @@ def case(con, db: Path, case_id: str) -> Case:
 def verify(con, db: Path) -> tuple[dict[str, int], list[chain.Break]]:
     """Check the hash chains of case_events and signoffs under the database's key."""
     require_cases(con, db)
+    keys.refuse_analyst_copy(con, Path(db))
     key, _ = keys.resolve(Path(db))
     keys.check_database(con, Path(db), key)
     return chain.verify(con, key)
