@@ -298,6 +298,9 @@ class MissingSource:
     bank_code: str | None
     beneficiaries: int  # active beneficiaries registered for it
     without_payment: int  # of them, with no payment row in any file
+    # the source paid beneficiaries of other groups (its file of the other programme is there): its
+    # file of this programme is the one missing
+    others_paid: bool = False
 
     @property
     def group(self) -> str:
@@ -310,7 +313,8 @@ class MissingSource:
         return f"{self.group}: {_n(self.without_payment)} of {_n(self.beneficiaries)} active beneficiaries unpaid"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """As runs.missing_sources records it (others_paid is the message's alone)."""
+        return {k: v for k, v in asdict(self).items() if k != "others_paid"}
 
 
 ESTIMATE_MARGIN = 1.25  # a group whose estimate is under this times the line is counted exactly
@@ -324,28 +328,43 @@ def missing_sources(rows: list[dict], checks: Checks, exact: Callable[[dict], in
     rows: coverage.sql's, whose with_payment is an estimate; `exact(row)` counts one group exactly
     (coverage_exact.sql), and is asked for every group whose estimate is near or below the line."""
     missing = []
+    paid = {_source(row) for row in rows if row["with_payment"]}
     for row in rows:
         n = row["beneficiaries"]
         if n < checks.min_group or not n or row["with_payment"] >= ESTIMATE_MARGIN * checks.min_coverage * n:
             continue
         covered = exact(row)
         if covered < checks.min_coverage * n:
-            missing.append(MissingSource(row["program"], row["channel"], row["bank_code"], n, n - covered))
+            missing.append(
+                MissingSource(row["program"], row["channel"], row["bank_code"], n, n - covered, _source(row) in paid)
+            )
     # A source (the post office, a bank) none of whose beneficiaries has a payment row, in groups too
-    # small to be checked each (a commune's few cash beneficiaries): its file was left out. An estimate
-    # of none is exact (a distinct count of some rows is never 0).
-    by_source: dict[str | None, list[dict]] = {}
-    for row in rows:
-        by_source.setdefault("cash" if row["channel"] == "cash" else row["bank_code"], []).append(row)
+    # small to be checked each (a commune's few cash beneficiaries): its file was left out. So is one
+    # programme's file of a source whose other programme's file is there (a bank's 12 welfare
+    # beneficiaries beside its 300 pensioners: the welfare file is another payer's). An estimate of
+    # none is exact (a distinct count of some rows is never 0).
+    by_source: dict[tuple, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_source.setdefault((_source(row),), []).append(i)
+        by_source.setdefault((_source(row), row["program"]), []).append(i)
+    small: set[int] = set()
     for groups in by_source.values():
-        n = sum(g["beneficiaries"] for g in groups)
-        if checks.min_source and n >= checks.min_source and not any(g["with_payment"] for g in groups):
-            missing += [
-                MissingSource(g["program"], g["channel"], g["bank_code"], g["beneficiaries"], g["beneficiaries"])
-                for g in groups
-                if 0 < g["beneficiaries"] < checks.min_group
-            ]
+        n = sum(rows[i]["beneficiaries"] for i in groups)
+        if checks.min_source and n >= checks.min_source and not any(rows[i]["with_payment"] for i in groups):
+            small.update(i for i in groups if 0 < rows[i]["beneficiaries"] < checks.min_group)
+    missing += [
+        MissingSource(
+            g["program"], g["channel"], g["bank_code"], g["beneficiaries"], g["beneficiaries"], _source(g) in paid
+        )
+        for i, g in enumerate(rows)
+        if i in small
+    ]
     return missing
+
+
+def _source(row: dict) -> str | None:
+    """Whose file pays a coverage group: the post office's (cash), else its bank's."""
+    return "cash" if row["channel"] == "cash" else row["bank_code"]
 
 
 def exact_coverage_params(row: dict) -> dict:
@@ -358,6 +377,8 @@ def refuse_missing(missing: list[MissingSource]) -> ReconcileError:
     by_source: dict[str, list[int]] = {}
     for m in missing:
         source = "the post office" if m.channel == "cash" else (m.bank_code or "a bank without a code")
+        if m.others_paid:  # the source's file of another programme is there: name this programme's
+            source = f"{source} for {m.program}"
         counts = by_source.setdefault(source, [0, 0])
         counts[0] += m.without_payment
         counts[1] += m.beneficiaries

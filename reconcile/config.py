@@ -74,9 +74,9 @@ class Checks(BaseModel):
     min_source: int = Field(
         5,
         ge=0,
-        description="Source coverage: a source (the post office, a bank) whose groups are each smaller than "
-        "min_group is still missing when it has at least this many active beneficiaries and none of them has "
-        "a payment row (0: not checked)",
+        description="Source coverage: a source (the post office, a bank), or its file of one programme, whose "
+        "groups are each smaller than min_group is still missing when it has at least this many active "
+        "beneficiaries and none of them has a payment row (0: not checked)",
     )
     min_coverage: float = Field(
         0.5,
