@@ -13,15 +13,16 @@ officer knows the file by (its path, and its sheet when a workbook gave several)
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
-
+from reconcile.checks_coverage import MissingSource as MissingSource
+from reconcile.checks_coverage import exact_coverage_params as exact_coverage_params
+from reconcile.checks_coverage import missing_sources as missing_sources
+from reconcile.checks_coverage import refuse_missing as refuse_missing
 from reconcile.checks_excel import SCIENTIFIC_IDS_AT_LEAST, check_digits_lost, check_row_limit, check_scientific
 from reconcile.checks_month import check_named_month
 from reconcile.checks_thousands import check_thousands
 from reconcile.config import Checks, Settings
 from reconcile.controls import check_controls
-from reconcile.errors import InputFileError, ReconcileError, shell_arg
+from reconcile.errors import InputFileError, shell_arg
 from reconcile.normalise.bounds import refuse_rows_per_id
 from reconcile.normalise.stage import LISTED_RETURN
 from reconcile.readers import limits
@@ -287,111 +288,3 @@ def check_unmatched(rows: list[dict], names: dict[int, str], registry_names: lis
             "give the registry of every programme and area these payments are for, whole, with --registry; to "
             "reconcile such a month anyway, raise max_unmatched in the config file",
         )
-
-
-@dataclass(frozen=True)
-class MissingSource:
-    """A programme and registered channel whose beneficiaries mostly have no payment row dated in the period."""
-
-    program: str
-    channel: str
-    bank_code: str | None
-    beneficiaries: int  # active beneficiaries registered for it
-    without_payment: int  # of them, with no payment row in any file
-    # the source paid beneficiaries of other groups (its file of the other programme is there): its
-    # file of this programme is the one missing
-    others_paid: bool = False
-
-    @property
-    def group(self) -> str:
-        if self.channel == "cash":
-            return f"{self.program} cash (the post office)"
-        where = f" {self.bank_code}" if self.bank_code else " (no bank code)"
-        return f"{self.program} {'bank' if self.channel == 'bank' else 'e-wallet'}{where}"
-
-    def describe(self) -> str:
-        return f"{self.group}: {_n(self.without_payment)} of {_n(self.beneficiaries)} active beneficiaries unpaid"
-
-    def as_dict(self) -> dict:
-        """As runs.missing_sources records it (others_paid is the message's alone)."""
-        return {k: v for k, v in asdict(self).items() if k != "others_paid"}
-
-
-ESTIMATE_MARGIN = 1.25  # a group whose estimate is under this times the line is counted exactly
-
-
-def missing_sources(rows: list[dict], checks: Checks, exact: Callable[[dict], int]) -> list[MissingSource]:
-    """The groups (programme, channel, bank code) of at least min_group active beneficiaries of which
-    fewer than min_coverage have any payment row (successful, failed or returned, dated in the period,
-    matched by any method): the file of that bank, or of the post office, is probably missing.
-
-    rows: coverage.sql's, whose with_payment is an estimate; `exact(row)` counts one group exactly
-    (coverage_exact.sql), and is asked for every group whose estimate is near or below the line."""
-    missing = []
-    paid = {_source(row) for row in rows if row["with_payment"]}
-    for row in rows:
-        n = row["beneficiaries"]
-        if n < checks.min_group or not n or row["with_payment"] >= ESTIMATE_MARGIN * checks.min_coverage * n:
-            continue
-        covered = exact(row)
-        if covered < checks.min_coverage * n:
-            missing.append(
-                MissingSource(row["program"], row["channel"], row["bank_code"], n, n - covered, _source(row) in paid)
-            )
-    # A source (the post office, a bank) none of whose beneficiaries has a payment row, in groups too
-    # small to be checked each (a commune's few cash beneficiaries): its file was left out. So is one
-    # programme's file of a source whose other programme's file is there (a bank's 12 welfare
-    # beneficiaries beside its 300 pensioners: the welfare file is another payer's). An estimate of
-    # none is exact (a distinct count of some rows is never 0).
-    by_source: dict[tuple, list[int]] = {}
-    for i, row in enumerate(rows):
-        by_source.setdefault((_source(row),), []).append(i)
-        by_source.setdefault((_source(row), row["program"]), []).append(i)
-    small: set[int] = set()
-    for groups in by_source.values():
-        n = sum(rows[i]["beneficiaries"] for i in groups)
-        if checks.min_source and n >= checks.min_source and not any(rows[i]["with_payment"] for i in groups):
-            small.update(i for i in groups if 0 < rows[i]["beneficiaries"] < checks.min_group)
-    missing += [
-        MissingSource(
-            g["program"], g["channel"], g["bank_code"], g["beneficiaries"], g["beneficiaries"], _source(g) in paid
-        )
-        for i, g in enumerate(rows)
-        if i in small
-    ]
-    return missing
-
-
-def _source(row: dict) -> str | None:
-    """Whose file pays a coverage group: the post office's (cash), else its bank's."""
-    return "cash" if row["channel"] == "cash" else row["bank_code"]
-
-
-def exact_coverage_params(row: dict) -> dict:
-    """The parameters of coverage_exact.sql for one of coverage.sql's rows."""
-    return {"program": row["program"], "channel": row["channel"], "bank_code": row["bank_code"]}
-
-
-def refuse_missing(missing: list[MissingSource]) -> ReconcileError:
-    """One line for the officer: whose file looks missing, with the counts, and the two ways on."""
-    by_source: dict[str, list[int]] = {}
-    for m in missing:
-        source = "the post office" if m.channel == "cash" else (m.bank_code or "a bank without a code")
-        if m.others_paid:  # the source's file of another programme is there: name this programme's
-            source = f"{source} for {m.program}"
-        counts = by_source.setdefault(source, [0, 0])
-        counts[0] += m.without_payment
-        counts[1] += m.beneficiaries
-    sources = sorted(by_source, key=lambda source: (source != "the post office", source))
-    listed = ", ".join(f"{source} ({_n(by_source[source][0])} of {_n(by_source[source][1])})" for source in sources)
-    files = (
-        f"the payment file of {sources[0]}"
-        if len(sources) == 1
-        else f"the payment files of {', '.join(sources[:-1])} and {sources[-1]}"
-    )
-    it = "it" if len(sources) == 1 else "them"
-    return ReconcileError(
-        f"the month looks incomplete: most active beneficiaries paid through {listed} have no payment row dated in the period; "
-        f"{files} may be missing: add {it} with --payments, or pass --partial to reconcile the month without {it} "
-        "(the report will say PARTIAL)"
-    )

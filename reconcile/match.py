@@ -5,23 +5,48 @@ and a source that looks missing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reconcile import checks
 from reconcile.checks import file_names, rows
+from reconcile.checks_coverage import unchecked
 from reconcile.sqlfiles import execute_file
 
 
-def match(con, tables, params: dict, guards, partial: bool) -> list:
+def match(con, tables, params: dict, guards, partial: bool, notice: Callable[[str], None] | None = None) -> list:
     """Match the run's payments; return the sources that look missing (allowed only with --partial)."""
     execute_file(con, "match.sql", params)
     execute_file(con, "facts.sql", params)
     registries = [str(tb.path) for _, tb in tables if tb.kind == "registry"]
     checks.check_scale(rows(con, "checks/scale.sql"), file_names(tables), registries, guards)
     checks.check_unmatched(rows(con, "checks/unmatched.sql"), file_names(tables), registries, guards)
-    missing = checks.missing_sources(
-        rows(con, "checks/coverage.sql"),
-        guards,
-        lambda group: rows(con, "checks/coverage_exact.sql", checks.exact_coverage_params(group))[0]["with_payment"],
-    )
+    coverage = rows(con, "checks/coverage.sql")
+    counted: dict[tuple, int] = {}
+
+    def exact(group: dict) -> int:
+        params = checks.exact_coverage_params(group)
+        key = tuple(params.values())
+        if key not in counted:
+            counted[key] = rows(con, "checks/coverage_exact.sql", params)[0]["with_payment"]
+        return counted[key]
+
+    # a registry that names no bank for some: their banks from the runs of earlier months, if any
+    uncoded = any(group["channel"] != "cash" and group["bank_code"] is None for group in coverage)
+    known = rows(con, "checks/coverage_known.sql") if uncoded and _has_history(con) else []
+    missing = checks.missing_sources(coverage, guards, exact, known)
+    if notice and not missing:
+        note = unchecked(coverage, known, guards, exact)
+        if note:
+            notice(note)
     if missing and not partial:
         raise checks.refuse_missing(missing)
     return missing
+
+
+def _has_history(con) -> bool:
+    """Whether the database holds the runs of earlier months (the tables coverage_known.sql reads)."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND table_name IN ('registry', 'payments', 'matches')"
+    ).fetchone()
+    return bool(found and found[0] == 3)

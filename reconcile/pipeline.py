@@ -315,7 +315,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     t = _step(steps, "load", t)
 
     _notify(cfg, "match", con)
-    missing = match(con, tables, params, cfg.settings.checks, cfg.partial)
+    missing = match(con, tables, params, cfg.settings.checks, cfg.partial, cfg.on_notice)
     params["partial"] = bool(missing)
     t = _step(steps, "match", t)
 

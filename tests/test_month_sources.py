@@ -71,3 +71,92 @@ def test_one_programme_s_file_of_a_bank_left_out_is_refused_though_its_group_is_
     # with it, the month is whole
     res = invoke(*args, *files.values(), month / "payments_post.csv")
     assert res.exit_code == 0, res.output
+
+
+# --- a registry that names no bank -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def months(tmp_path_factory):
+    """August and September of the same people; the registry exported without its bank column, each
+    bank's transfers in a file of their own (the beneficiary's bank named on each row)."""
+    out = tmp_path_factory.mktemp("months")
+    generate(GenerateConfig(beneficiaries=1500, seed=5, out=out, formats=("csv",), period="2024-08", months=2))
+    for month in ("2024-08", "2024-09"):
+        folder = out / month
+        read(folder / "registry.csv").drop("Mã ngân hàng").write_csv(folder / "registry_no_bank.csv")
+        (folder / "banks").mkdir()
+        bank_files(read(folder / "payments_bank.csv"), folder / "banks", per_program=False)
+    return out
+
+
+def september(months, db, *, leave_out: str | None = None):
+    folder = months / "2024-09"
+    banks = sorted(p for p in (folder / "banks").iterdir() if p.stem != leave_out)
+    return invoke(
+        "run", "--period", PERIOD, "--db", db, "--registry", folder / "registry_no_bank.csv",
+        "--payments", *banks, folder / "payments_post.csv",
+    )  # fmt: skip
+
+
+def active(registry: pl.DataFrame) -> pl.DataFrame:
+    """A registry's active beneficiaries with an amount due, once each per programme."""
+    due = (pl.col("Trạng thái") == "Đang hưởng") & (pl.col("Số tiền hưởng") != "0")
+    return registry.filter(due).unique(["Số định danh cá nhân", "Chế độ"])
+
+
+def at_bank(months, bank: str, paid_in: str | None = None) -> int:
+    """September's active beneficiaries whose account is at `bank` (the registry as exported with its
+    bank column); with paid_in, those whose account was paid at that bank in that month."""
+    registry = active(read(months / "2024-09" / "registry.csv")).filter(pl.col("Mã ngân hàng") == bank)
+    if paid_in:
+        paid = read(months / paid_in / "payments_bank.csv").filter(pl.col("Ngân hàng thụ hưởng") == bank)
+        registry = registry.join(paid.select("Số tài khoản").unique(), on="Số tài khoản")
+    return registry.height
+
+
+def test_a_bank_left_out_of_a_month_whose_registry_names_no_bank_is_found_by_earlier_months(months, tmp_path):
+    """Without a bank column every account is in one group, '(no bank code)'; VCB's file left out is a
+    tenth of it: the month passed (exit 0), each of VCB's beneficiaries a MISSING_PAYMENT. The database
+    holds August, whose payments name the bank of each account: the run stops, naming VCB."""
+    db = tmp_path / "r.duckdb"
+    august = months / "2024-08"
+    res = invoke(
+        "run", "--period", "2024-08", "--db", db, "--registry", august / "registry_no_bank.csv",
+        "--payments", august / "payments_bank.csv", august / "payments_post.csv",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    before = db.read_bytes()
+    res = september(months, db, leave_out="VCB")
+    assert res.exit_code == 2, res.output
+    assert db.read_bytes() == before
+    vcb = at_bank(months, "VCB", paid_in="2024-08")  # the bank of their accounts known from August
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: the month looks incomplete: most active beneficiaries paid through VCB ({vcb} of {vcb}, "
+        "by the bank of their accounts in earlier months) have no payment row dated in the period; the payment file "
+        "of VCB may be missing: add it with --payments, or pass --partial to reconcile the month without it (the "
+        "report will say PARTIAL)"
+    )
+    # with it, the month is whole
+    assert september(months, db).exit_code == 0
+
+
+def test_the_first_month_of_a_registry_that_names_no_bank_says_a_bank_left_out_cannot_be_told(months, tmp_path):
+    """No earlier month tells the banks: the run goes on, but says, before its summary, that a bank's
+    file left out cannot be told from unpaid beneficiaries, and how many have no payment row."""
+    res = september(months, tmp_path / "r.duckdb", leave_out="VCB")
+    assert res.exit_code == 0, res.output
+    accounts = active(read(months / "2024-09" / "registry_no_bank.csv")).filter(
+        pl.col("Hình thức chi trả") != "Tiền mặt"
+    )
+    notes = [line for line in res.stderr.splitlines() if "names no bank" in line]
+    assert len(notes) == 1
+    found = notes[0].removeprefix("reconcile: ")
+    unpaid = int(found.split(": ")[1].split(" of them")[0].replace(",", ""))
+    assert found == (
+        f"the registry names no bank for {accounts.height:,} active beneficiaries paid by bank or e-wallet, so a "
+        f"bank's payment file left out cannot be told apart for them: {unpaid:,} of them have no payment row dated in "
+        "the period (each a MISSING_PAYMENT); check that the file of every bank was given, or give the registry "
+        "with its bank column (Mã ngân hàng)"
+    )
+    assert unpaid >= at_bank(months, "VCB")

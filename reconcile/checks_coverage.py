@@ -1,0 +1,169 @@
+"""Source coverage, a month's guard (checks.py): for each programme and registered channel (bank
+and e-wallet per bank code, and cash), whether its active beneficiaries mostly have a payment row
+dated in the period; a group that mostly has none is one whose source (a bank's file, the post
+office's) was left out (coverage.sql, coverage_exact.sql). A registry that names no bank has its
+beneficiaries' banks from the accounts they were paid into in earlier months (coverage_known.sql)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+
+from reconcile.config import Checks
+from reconcile.errors import ReconcileError
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+@dataclass(frozen=True)
+class MissingSource:
+    """A programme and registered channel whose beneficiaries mostly have no payment row dated in the period."""
+
+    program: str
+    channel: str
+    bank_code: str | None
+    beneficiaries: int  # active beneficiaries registered for it
+    without_payment: int  # of them, with no payment row in any file
+    # the source paid beneficiaries of other groups (its file of the other programme is there): its
+    # file of this programme is the one missing
+    others_paid: bool = False
+    # the registry names no bank for them: their bank is the one of their accounts in earlier runs
+    # (coverage_known.sql)
+    bank_known: bool = False
+
+    @property
+    def group(self) -> str:
+        if self.channel == "cash":
+            return f"{self.program} cash (the post office)"
+        where = f" {self.bank_code}" if self.bank_code else " (no bank code)"
+        return f"{self.program} {'bank' if self.channel == 'bank' else 'e-wallet'}{where}"
+
+    def describe(self) -> str:
+        return f"{self.group}: {_n(self.without_payment)} of {_n(self.beneficiaries)} active beneficiaries unpaid"
+
+    def as_dict(self) -> dict:
+        """As runs.missing_sources records it (others_paid and bank_known are the message's alone)."""
+        return {k: v for k, v in asdict(self).items() if k not in ("others_paid", "bank_known")}
+
+
+ESTIMATE_MARGIN = 1.25  # a group whose estimate is under this times the line is counted exactly
+
+
+def missing_sources(
+    rows: list[dict], checks: Checks, exact: Callable[[dict], int], known: list[dict] | None = None
+) -> list[MissingSource]:
+    """The groups (programme, channel, bank code) of at least min_group active beneficiaries of which
+    fewer than min_coverage have any payment row (successful, failed or returned, dated in the period,
+    matched by any method): the file of that bank, or of the post office, is probably missing.
+
+    rows: coverage.sql's, whose with_payment is an estimate; `exact(row)` counts one group exactly
+    (coverage_exact.sql), and is asked for every group whose estimate is near or below the line.
+    known: coverage_known.sql's, the beneficiaries without a bank in the registry by the bank of their
+    accounts in earlier runs, counted exactly: checked the same way, unless their group without a
+    bank is missing already."""
+    missing = []
+    paid = {_source(row) for row in rows if row["with_payment"]}
+    for row in rows:
+        n = row["beneficiaries"]
+        if n < checks.min_group or not n or row["with_payment"] >= ESTIMATE_MARGIN * checks.min_coverage * n:
+            continue
+        covered = exact(row)
+        if covered < checks.min_coverage * n:
+            missing.append(
+                MissingSource(row["program"], row["channel"], row["bank_code"], n, n - covered, _source(row) in paid)
+            )
+    # A source (the post office, a bank) none of whose beneficiaries has a payment row, in groups too
+    # small to be checked each (a commune's few cash beneficiaries): its file was left out. So is one
+    # programme's file of a source whose other programme's file is there (a bank's 12 welfare
+    # beneficiaries beside its 300 pensioners: the welfare file is another payer's). An estimate of
+    # none is exact (a distinct count of some rows is never 0).
+    by_source: dict[tuple, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_source.setdefault((_source(row),), []).append(i)
+        by_source.setdefault((_source(row), row["program"]), []).append(i)
+    small: set[int] = set()
+    for groups in by_source.values():
+        n = sum(rows[i]["beneficiaries"] for i in groups)
+        if checks.min_source and n >= checks.min_source and not any(rows[i]["with_payment"] for i in groups):
+            small.update(i for i in groups if 0 < rows[i]["beneficiaries"] < checks.min_group)
+    missing += [
+        MissingSource(
+            g["program"], g["channel"], g["bank_code"], g["beneficiaries"], g["beneficiaries"], _source(g) in paid
+        )
+        for i, g in enumerate(rows)
+        if i in small
+    ]
+    if known:
+        failed = {(m.program, m.channel) for m in missing if m.channel != "cash" and m.bank_code is None}
+        missing += [
+            replace(m, bank_known=True)
+            for m in missing_sources(known, checks, lambda row: row["with_payment"])
+            if (m.program, m.channel) not in failed
+        ]
+    return missing
+
+
+def unchecked(rows: list[dict], known: list[dict], checks: Checks, exact: Callable[[dict], int]) -> str | None:
+    """What to tell the officer of a registry that names no bank for at least min_group beneficiaries
+    paid by bank or e-wallet whose bank no earlier run tells (the first month in a database): a bank's
+    file left out cannot be told from unpaid beneficiaries among them. Said when at least min_source
+    (at least 1) of them have no payment row dated in the period; None otherwise."""
+    uncoded = [row for row in rows if row["channel"] != "cash" and row["bank_code"] is None]
+    n = sum(row["beneficiaries"] for row in uncoded) - sum(row["beneficiaries"] for row in known)
+    if not uncoded or n < max(checks.min_group, 1):
+        return None
+    unpaid = sum(row["beneficiaries"] - exact(row) for row in uncoded)
+    unpaid -= sum(row["beneficiaries"] - row["with_payment"] for row in known)
+    if unpaid < max(checks.min_source, 1):
+        return None
+    return (
+        f"the registry names no bank for {_n(n)} active beneficiaries paid by bank or e-wallet, so a bank's payment "
+        f"file left out cannot be told apart for them: {_n(unpaid)} of them have no payment row dated in the period "
+        "(each a MISSING_PAYMENT); check that the file of every bank was given, or give the registry with its bank "
+        "column (Mã ngân hàng)"
+    )
+
+
+def _source(row: dict) -> str | None:
+    """Whose file pays a coverage group: the post office's (cash), else its bank's."""
+    return "cash" if row["channel"] == "cash" else row["bank_code"]
+
+
+def exact_coverage_params(row: dict) -> dict:
+    """The parameters of coverage_exact.sql for one of coverage.sql's rows."""
+    return {"program": row["program"], "channel": row["channel"], "bank_code": row["bank_code"]}
+
+
+def refuse_missing(missing: list[MissingSource]) -> ReconcileError:
+    """One line for the officer: whose file looks missing, with the counts, and the two ways on."""
+    by_source: dict[str, list[int]] = {}
+    known: set[str] = set()
+    for m in missing:
+        source = "the post office" if m.channel == "cash" else (m.bank_code or "a bank without a code")
+        if m.others_paid:  # the source's file of another programme is there: name this programme's
+            source = f"{source} for {m.program}"
+        if m.bank_known:
+            known.add(source)
+        counts = by_source.setdefault(source, [0, 0])
+        counts[0] += m.without_payment
+        counts[1] += m.beneficiaries
+    sources = sorted(by_source, key=lambda source: (source != "the post office", source))
+    listed = ", ".join(
+        f"{source} ({_n(by_source[source][0])} of {_n(by_source[source][1])}"
+        + (", by the bank of their accounts in earlier months" if source in known else "")
+        + ")"
+        for source in sources
+    )
+    files = (
+        f"the payment file of {sources[0]}"
+        if len(sources) == 1
+        else f"the payment files of {', '.join(sources[:-1])} and {sources[-1]}"
+    )
+    it = "it" if len(sources) == 1 else "them"
+    return ReconcileError(
+        f"the month looks incomplete: most active beneficiaries paid through {listed} have no payment row dated in the period; "
+        f"{files} may be missing: add {it} with --payments, or pass --partial to reconcile the month without {it} "
+        "(the report will say PARTIAL)"
+    )
