@@ -189,6 +189,27 @@ def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: 
         raise InputFileError(name, problem, fix)
 
 
+def check_stand_in(rows: list[dict], names: dict[int, str], period: str, checks: Checks) -> None:
+    """A payments file of at least min_group successful payments dated outside the period to active
+    beneficiaries with no payment row dated in it, more than max_stand_in of its successful payments
+    (checks/stand_in.sql): another month's payments in place of this month's (a file exported across
+    two months), each an OUT_OF_PERIOD and a MISSING_PAYMENT though the file holds their payment."""
+    for row in rows:
+        n, stand_in = row["n"], row["stand_in"]
+        if stand_in < max(checks.min_group, 1) or stand_in <= checks.max_stand_in * n:
+            continue
+        month = f"{row['top_month'] // 100:04d}-{row['top_month'] % 100:02d}"
+        raise InputFileError(
+            names[row["file_id"]],
+            f"{_n(stand_in)} of its {_n(n)} payments ({_share(stand_in, n)}) are dated outside {period} (most in {month}), "
+            f"to beneficiaries who have no payment dated in {period}: it holds another month's payments in place of "
+            f"this month's (its payments run from {row['first']:%d/%m/%Y} to {row['last']:%d/%m/%Y})",
+            f"export the payments dated in {period} alone, and run again; if they are {period}'s payments made "
+            "early, set max_stand_in = 1 in [checks] of the config file (--config) to reconcile them as out of the "
+            "period",
+        )
+
+
 # a list given twice is a list: a few people (or payments) listed again (a short supplementary list)
 # are each a DUPLICATE_BENEFICIARY (or DUPLICATE_PAYMENT), whatever their share of their file
 SAME_LIST_AT_LEAST = 10

@@ -102,6 +102,15 @@ class Checks(BaseModel):
         "2024-09) is the wrong month's file, dated in the period (re-exported or paid late); set it to 1 for a "
         "file of arrears paid late",
     )
+    max_stand_in: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Period: a payments file with more than this share of its successful payments, and at least "
+        "min_group, dated outside the period to active beneficiaries who have no payment row dated in it (a file "
+        "exported for 16/08 to 15/09: August's payment in place of September's) is refused; set it to 1 to "
+        "reconcile such payments as out of the period",
+    )
     max_repeated_refs: float = Field(
         0.5,
         ge=0,

@@ -20,6 +20,7 @@ def match(con, tables, params: dict, guards, partial: bool, notice: Callable[[st
     registries = [str(tb.path) for _, tb in tables if tb.kind == "registry"]
     checks.check_scale(rows(con, "checks/scale.sql"), file_names(tables), registries, guards)
     checks.check_unmatched(rows(con, "checks/unmatched.sql"), file_names(tables), registries, guards)
+    checks.check_stand_in(rows(con, "checks/stand_in.sql"), file_names(tables), params["period"], guards)
     coverage = rows(con, "checks/coverage.sql")
     counted: dict[tuple, int] = {}
 

@@ -6,6 +6,8 @@ clean-looking month of MISSING_PAYMENT findings.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -160,3 +162,86 @@ def test_the_first_month_of_a_registry_that_names_no_bank_says_a_bank_left_out_c
         "with its bank column (Mã ngân hàng)"
     )
     assert unpaid >= at_bank(months, "VCB")
+
+
+# --- a file of two months -------------------------------------------------------------------------
+
+
+def across_two_months(months, path) -> pl.DataFrame:
+    """The bank's export for a span across two months (16/08 to 15/09): of each bank's beneficiaries
+    of each payer, those paid late in the month (9 in 20) by their August payment, the others by
+    their September payment: more than half of the file, and of each group, is September's."""
+    august = read(months / "2024-08" / "payments_bank.csv")
+    september = read(months / "2024-09" / "payments_bank.csv")
+    payer = pl.col("Nội dung").str.contains("tro cap")  # the welfare office's, or Social Security's
+    late = (
+        september.select("Ngân hàng thụ hưởng", payer.alias("welfare"), "Số tài khoản")
+        .unique()
+        .sort("Số tài khoản")
+        .with_columns((pl.int_range(pl.len()).over("Ngân hàng thụ hưởng", "welfare") % 20).alias("i"))
+        .filter((pl.col("i") % 2 == 1) & (pl.col("i") < 18))["Số tài khoản"]  # 9 in 20
+        .implode()
+    )
+    both = pl.concat(
+        [september.filter(~pl.col("Số tài khoản").is_in(late)), august.filter(pl.col("Số tài khoản").is_in(late))]
+    )
+    path.write_bytes(both.write_csv().encode("utf-8-sig"))
+    return both
+
+
+def test_a_file_exported_across_two_months_is_refused_though_most_of_it_is_in_the_period(months, tmp_path):
+    """Over half of the file dated in September, over half of its narratives naming T09/2024, each
+    bank's beneficiaries over half paid: it passed the period, month-named and coverage guards (exit
+    0), and each beneficiary paid by the August part was an OUT_OF_PERIOD and a MISSING_PAYMENT."""
+    both = across_two_months(months, tmp_path / "sao_ke_16-08_15-09.csv")
+    folder = months / "2024-09"
+    db = tmp_path / "r.duckdb"
+    args = ["run", "--period", PERIOD, "--db", db, "--registry", folder / "registry.csv"]
+    res = invoke(*args, "--payments", tmp_path / "sao_ke_16-08_15-09.csv", folder / "payments_post.csv")
+    assert res.exit_code == 2, res.output
+    assert not db.exists()
+    dates = both.filter(pl.col("Trạng thái") == "Thành công")["Ngày giao dịch"].str.to_date("%d/%m/%Y")
+    line = res.stderr.splitlines()[-1]
+    found = re.fullmatch(
+        rf"reconcile: error: {re.escape(str(tmp_path / 'sao_ke_16-08_15-09.csv'))}: ([\d,]+) of its ([\d,]+) payments "
+        r"\((\d+)%\) are dated outside 2024-09 \(most in 2024-08\), to beneficiaries who have no payment dated in "
+        r"2024-09: it holds another month's payments in place of this month's \(its payments run from "
+        rf"{dates.min():%d/%m/%Y} to {dates.max():%d/%m/%Y}\); export the payments dated in 2024-09 alone, and run "
+        r"again; if they are 2024-09's payments made early, set max_stand_in = 1 in \[checks\] of the config file "
+        r"\(--config\) to reconcile them as out of the period",
+        line,
+    )
+    assert found, line
+    assert int(found[2].replace(",", "")) == dates.len()
+    assert 40 <= int(found[3]) <= 50
+    # set to 1, the run goes on: the August part out of the period, its payees unpaid
+    config = tmp_path / "c.toml"
+    config.write_text("[checks]\nmax_stand_in = 1\n")
+    res = invoke(
+        *args, "--config", config, "--payments", tmp_path / "sao_ke_16-08_15-09.csv", folder / "payments_post.csv"
+    )
+    assert res.exit_code == 0, res.output
+
+
+def test_a_september_file_with_august_re_payments_of_people_paid_in_september_is_no_stand_in(months, tmp_path):
+    """The September file with the August payments of a third of its payees beside their September
+    ones (late re-payments of last month): each is an OUT_OF_PERIOD, no refusal."""
+    folder = months / "2024-09"
+    september = read(folder / "payments_bank.csv")
+    august = read(months / "2024-08" / "payments_bank.csv")
+    third = september["Số tài khoản"].unique().sort()[::3].implode()
+    late = august.filter(pl.col("Số tài khoản").is_in(third) & (pl.col("Trạng thái") == "Thành công"))
+    path = tmp_path / "bank.csv"
+    path.write_bytes(pl.concat([september, late]).write_csv().encode("utf-8-sig"))
+    res = invoke(
+        "run", "--period", PERIOD, "--db", tmp_path / "r.duckdb", "--registry", folder / "registry.csv",
+        "--payments", path, folder / "payments_post.csv", "--config", config_off_named(tmp_path),
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+
+
+def config_off_named(tmp_path):
+    """Their narratives name T08/2024: the month-named guard is not what this is about."""
+    path = tmp_path / "named.toml"
+    path.write_text("[checks]\nmax_other_month = 1\n")
+    return path
