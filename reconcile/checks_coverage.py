@@ -64,16 +64,13 @@ def missing_sources(
     accounts in earlier runs, counted exactly: checked the same way, unless their group without a
     bank is missing already."""
     missing = []
-    paid = {_source(row) for row in rows if row["with_payment"]}
     for row in rows:
         n = row["beneficiaries"]
         if n < checks.min_group or not n or row["with_payment"] >= ESTIMATE_MARGIN * checks.min_coverage * n:
             continue
         covered = exact(row)
         if covered < checks.min_coverage * n:
-            missing.append(
-                MissingSource(row["program"], row["channel"], row["bank_code"], n, n - covered, _source(row) in paid)
-            )
+            missing.append(MissingSource(row["program"], row["channel"], row["bank_code"], n, n - covered))
     # A source (the post office, a bank) none of whose beneficiaries has a payment row, in groups too
     # small to be checked each (a commune's few cash beneficiaries): its file was left out. So is one
     # programme's file of a source whose other programme's file is there (a bank's 12 welfare
@@ -89,11 +86,16 @@ def missing_sources(
         if checks.min_source and n >= checks.min_source and not any(rows[i]["with_payment"] for i in groups):
             small.update(i for i in groups if 0 < rows[i]["beneficiaries"] < checks.min_group)
     missing += [
-        MissingSource(
-            g["program"], g["channel"], g["bank_code"], g["beneficiaries"], g["beneficiaries"], _source(g) in paid
-        )
+        MissingSource(g["program"], g["channel"], g["bank_code"], g["beneficiaries"], g["beneficiaries"])
         for i, g in enumerate(rows)
         if i in small
+    ]
+    # a source whose file of another programme is there (its groups paid, none missing): the file of
+    # this programme is the one to name
+    gone = {(m.program, "cash" if m.channel == "cash" else m.bank_code) for m in missing}
+    there = {(row["program"], _source(row)) for row in rows if row["with_payment"]} - gone
+    missing = [
+        replace(m, others_paid=any(s == _source(asdict(m)) and p != m.program for p, s in there)) for m in missing
     ]
     if known:
         failed = {(m.program, m.channel) for m in missing if m.channel != "cash" and m.bank_code is None}

@@ -245,3 +245,24 @@ def config_off_named(tmp_path):
     path = tmp_path / "named.toml"
     path.write_text("[checks]\nmax_other_month = 1\n")
     return path
+
+
+def test_a_bank_whose_files_of_both_programmes_look_missing_is_named_alone():
+    """A programme is named beside the bank only when the bank's file of the other programme is there:
+    with both of BIDV's groups mostly unpaid (a file holding half of each), 'BIDV for pension, BIDV for
+    welfare' named two files the officer does not have."""
+    from reconcile.checks_coverage import missing_sources, refuse_missing
+    from reconcile.config import Checks
+
+    def group(program, bank, n, paid):
+        return {"program": program, "channel": "bank", "bank_code": bank, "beneficiaries": n, "with_payment": paid}
+
+    rows = [group("pension", "BIDV", 100, 45), group("welfare", "BIDV", 110, 50), group("welfare", "VCB", 90, 40)]
+    rows.append(group("pension", "VCB", 80, 80))
+    missing = missing_sources(rows, Checks(), lambda row: row["with_payment"])
+    assert str(refuse_missing(missing)) == (
+        "the month looks incomplete: most active beneficiaries paid through BIDV (115 of 210), VCB for welfare "
+        "(50 of 90) have no payment row dated in the period; the payment files of BIDV and VCB for welfare may be "
+        "missing: add them with --payments, or pass --partial to reconcile the month without them (the report will "
+        "say PARTIAL)"
+    )
