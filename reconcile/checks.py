@@ -151,9 +151,13 @@ def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: 
     """A payments file with fewer than min_in_period of its successful payments dated in the
     period is another month's file (or the period is wrong): refuse it, naming the month most of its
     payments fall in. Below that, payments outside the period stay OUT_OF_PERIOD findings."""
+    ym = int(period[:4]) * 100 + int(period[5:7])
     for row in rows:
         n, inside = row["n"], row["inside"]
-        if not n or inside >= checks.min_in_period * n:
+        # as many in another month as in the period (half and half, at the default line): no more this
+        # month's file than that month's
+        tie = checks.min_in_period >= 0.5 and row["top_month"] != ym and row["top_count"] >= inside
+        if not n or (inside >= checks.min_in_period * n and not tie):
             continue
         month = f"{row['top_month'] // 100:04d}-{row['top_month'] % 100:02d}"
         what = "payments" if row["successful"] else "payments (none successful)"

@@ -266,3 +266,30 @@ def test_a_bank_whose_files_of_both_programmes_look_missing_is_named_alone():
         "missing: add them with --payments, or pass --partial to reconcile the month without them (the report will "
         "say PARTIAL)"
     )
+
+
+def test_a_file_of_two_months_half_and_half_is_refused(months, tmp_path):
+    """August's batch and September's in one file, as many of its payments dated in August as in
+    September, half its narratives naming T08/2024: at exactly half in the period it passed the
+    period guard and the month-named guard (exit 0), every August payment an OUT_OF_PERIOD."""
+    folder = months / "2024-09"
+    ok = pl.col("Trạng thái") == "Thành công"
+    month = pl.col("Ngày giao dịch").str.slice(3)  # dd/mm/yyyy: mm/yyyy
+    september = read(folder / "payments_bank.csv")
+    dated = september.filter(ok).group_by(month.alias("m")).len()
+    count = dict(zip(dated["m"], dated["len"], strict=True))
+    august = read(months / "2024-08" / "payments_bank.csv").filter(ok & (month == "08/2024"))
+    both = pl.concat([september, august.head(count["09/2024"] - count.get("08/2024", 0))])
+    path = tmp_path / "chi_tra_T8_T9.xlsx"
+    both.write_excel(path)
+    res = invoke(
+        "run", "--period", PERIOD, "--db", tmp_path / "r.duckdb", "--registry", folder / "registry.csv",
+        "--payments", path, folder / "payments_post.csv",
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    n = both.filter(ok).height
+    half = count["09/2024"]
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {path}: only {half:,} of its {n:,} payments ({100 * half / n:.0f}%) are dated in 2024-09; "
+        f"{half:,} are dated in 2024-08; check --period, or that this is the payment file of that month"
+    )

@@ -1,8 +1,9 @@
 -- Period: each payments file's successful loaded payments (all its loaded payments when none is
 -- successful), how many are dated in the period, their first and last dates, and the month most of
--- them fall in (yyyymm, the earlier of two months as common). checks.check_periods refuses a file
--- with fewer than min_in_period of them in the period. Run by a DuckDB run, by --stage-only, and,
--- translated, by the Spark engine.
+-- them fall in (yyyymm; of two months as common, the one that is not the period's, else the
+-- earlier). checks.check_periods refuses a file with fewer than min_in_period of them in the
+-- period, or with as many in another month. Run by a DuckDB run, by --stage-only, and, translated,
+-- by the Spark engine.
 WITH successful AS (
     SELECT DISTINCT file_id FROM stg_payments WHERE reject_reason IS NULL AND status = 'success'
 ),
@@ -13,11 +14,11 @@ pay AS (
     WHERE s.reject_reason IS NULL AND (s.status = 'success' OR c.file_id IS NULL)
 ),
 months AS (
-    SELECT file_id, year(value_date) * 100 + month(value_date) AS ym, count(*) AS n
+    SELECT file_id, year(value_date) * 100 + month(value_date) AS ym, count(*) AS n, bool_or(in_period) AS inside
     FROM pay GROUP BY file_id, year(value_date) * 100 + month(value_date)
 ),
-top AS (
-    SELECT file_id, ym, n, row_number() OVER (PARTITION BY file_id ORDER BY n DESC, ym) AS rk FROM months
+top AS (  -- another month as common as the period's goes first (a file of two months, half each)
+    SELECT file_id, ym, n, row_number() OVER (PARTITION BY file_id ORDER BY n DESC, inside, ym) AS rk FROM months
 ),
 files AS (
     SELECT file_id, bool_or(successful) AS successful, count(*) AS n, count(*) FILTER (WHERE in_period) AS inside,
