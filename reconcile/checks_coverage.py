@@ -32,11 +32,13 @@ class MissingSource:
     # the registry names no bank for them: their bank is the one of their accounts in earlier runs
     # (coverage_known.sql)
     bank_known: bool = False
+    commune_code: str | None = None  # cash: the commune whose list of the post office is missing
 
     @property
     def group(self) -> str:
         if self.channel == "cash":
-            return f"{self.program} cash (the post office)"
+            where = f" in commune {self.commune_code}" if self.commune_code else ""
+            return f"{self.program} cash (the post office{where})"
         where = f" {self.bank_code}" if self.bank_code else " (no bank code)"
         return f"{self.program} {'bank' if self.channel == 'bank' else 'e-wallet'}{where}"
 
@@ -45,7 +47,8 @@ class MissingSource:
 
     def as_dict(self) -> dict:
         """As runs.missing_sources records it (others_paid and bank_known are the message's alone)."""
-        return {k: v for k, v in asdict(self).items() if k not in ("others_paid", "bank_known")}
+        mine = ("others_paid", "bank_known") + (() if self.commune_code else ("commune_code",))
+        return {k: v for k, v in asdict(self).items() if k not in mine}
 
 
 ESTIMATE_MARGIN = 1.25  # a group whose estimate is under this times the line is counted exactly
@@ -107,6 +110,32 @@ def missing_sources(
     return missing
 
 
+def missing_communes(rows: list[dict], missing: list[MissingSource], checks: Checks) -> list[MissingSource]:
+    """The communes (coverage_communes.sql) of at least min_source active beneficiaries registered for
+    cash, in a programme or in both, none of whom has a payment row, where the post office paid cash
+    beneficiaries of other communes in that programme: its list of that commune was left out. None
+    for a programme whose cash group is missing already."""
+    if not checks.min_source:
+        return []
+    done = {m.program for m in missing if m.channel == "cash"}
+    paid = {row["program"] for row in rows if row["with_payment"]}
+    by_commune: dict[tuple, list[dict]] = {}
+    for row in rows:
+        by_commune.setdefault((row["commune_code"],), []).append(row)
+        by_commune.setdefault((row["commune_code"], row["program"]), []).append(row)
+    found: dict[tuple, dict] = {}
+    for groups in by_commune.values():
+        if sum(g["beneficiaries"] for g in groups) >= checks.min_source and not any(g["with_payment"] for g in groups):
+            found.update(((g["program"], g["commune_code"]), g) for g in groups)
+    return [
+        MissingSource(
+            g["program"], "cash", None, g["beneficiaries"], g["beneficiaries"], commune_code=g["commune_code"]
+        )
+        for key, g in sorted(found.items())
+        if g["program"] in paid and g["program"] not in done
+    ]
+
+
 def unchecked(rows: list[dict], known: list[dict], checks: Checks, exact: Callable[[dict], int]) -> str | None:
     """What to tell the officer of a registry that names no bank for at least min_group beneficiaries
     paid by bank or e-wallet whose bank no earlier run tells (the first month in a database): a bank's
@@ -144,6 +173,8 @@ def refuse_missing(missing: list[MissingSource]) -> ReconcileError:
     known: set[str] = set()
     for m in missing:
         source = "the post office" if m.channel == "cash" else (m.bank_code or "a bank without a code")
+        if m.commune_code:
+            source = f"the post office in commune {m.commune_code}"
         if m.others_paid:  # the source's file of another programme is there: name this programme's
             source = f"{source} for {m.program}"
         if m.bank_known:
@@ -151,7 +182,7 @@ def refuse_missing(missing: list[MissingSource]) -> ReconcileError:
         counts = by_source.setdefault(source, [0, 0])
         counts[0] += m.without_payment
         counts[1] += m.beneficiaries
-    sources = sorted(by_source, key=lambda source: (source != "the post office", source))
+    sources = sorted(by_source, key=lambda source: (not source.startswith("the post office"), source))
     listed = ", ".join(
         f"{source} ({_n(by_source[source][0])} of {_n(by_source[source][1])}"
         + (", by the bank of their accounts in earlier months" if source in known else "")

@@ -76,7 +76,8 @@ class Checks(BaseModel):
         ge=0,
         description="Source coverage: a source (the post office, a bank), or its file of one programme, whose "
         "groups are each smaller than min_group is still missing when it has at least this many active "
-        "beneficiaries and none of them has a payment row (0: not checked)",
+        "beneficiaries and none of them has a payment row; so is the post office's list of a commune of this many "
+        "beneficiaries registered for cash (0: not checked)",
     )
     min_coverage: float = Field(
         0.5,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from reconcile import checks
 from reconcile.checks import file_names, rows
-from reconcile.checks_coverage import unchecked
+from reconcile.checks_coverage import missing_communes, unchecked
 from reconcile.sqlfiles import execute_file
 
 
@@ -35,6 +35,8 @@ def match(con, tables, params: dict, guards, partial: bool, notice: Callable[[st
     uncoded = any(group["channel"] != "cash" and group["bank_code"] is None for group in coverage)
     known = rows(con, "checks/coverage_known.sql") if uncoded and _has_history(con) else []
     missing = checks.missing_sources(coverage, guards, exact, known)
+    if any(group["channel"] == "cash" for group in coverage):
+        missing += missing_communes(rows(con, "checks/coverage_communes.sql"), missing, guards)
     if notice and not missing:
         note = unchecked(coverage, known, guards, exact)
         if note:

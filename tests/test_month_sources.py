@@ -293,3 +293,56 @@ def test_a_file_of_two_months_half_and_half_is_refused(months, tmp_path):
         f"reconcile: error: {path}: only {half:,} of its {n:,} payments ({100 * half / n:.0f}%) are dated in 2024-09; "
         f"{half:,} are dated in 2024-08; check --period, or that this is the payment file of that month"
     )
+
+
+# --- the post office's list of one commune ---------------------------------------------------------
+
+
+def test_the_post_office_list_of_one_commune_left_out_is_refused(month, tmp_path):
+    """The post office pays cash commune by commune, a list each; the province's cash beneficiaries
+    live in six communes. One commune's list left out was a sixth of the cash group: the month
+    passed (exit 0), each of its beneficiaries a MISSING_PAYMENT. With --partial it is recorded with its commune."""
+    registry = read(month / "registry.csv")
+    cash = pl.col("Hình thức chi trả") == "Tiền mặt"
+    communes = pl.Series(["26734", "26737", "26740", "26743", "26746", "26749"])
+    registry = registry.with_columns(
+        pl.when(cash)
+        .then(pl.lit(communes).gather(cash.cast(pl.Int64).cum_sum() % 6))
+        .otherwise(pl.col("Mã xã"))
+        .alias("Mã xã")
+    )
+    registry.write_csv(tmp_path / "registry.csv")
+    post = read(month / "payments_post.csv")
+    first = active(registry.filter(cash & (pl.col("Mã xã") == "26734")))
+    for commune, part in post.join(
+        registry.select(pl.col("Số định danh cá nhân").alias("Số CCCD"), "Mã xã"), on="Số CCCD", how="left"
+    ).group_by("Mã xã"):
+        part.drop("Mã xã").write_csv(tmp_path / f"buu_dien_xa_{commune[0]}.csv")
+    lists = sorted(tmp_path.glob("buu_dien_xa_*.csv"))
+    db = tmp_path / "r.duckdb"
+    args = ["run", "--period", PERIOD, "--db", db, "--registry", tmp_path / "registry.csv"]
+    given = [path for path in lists if "26734" not in path.name]
+    res = invoke(*args, "--payments", month / "payments_bank.csv", *given)
+    assert res.exit_code == 2, res.output
+    assert not db.exists()
+    n = first.height
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: the month looks incomplete: most active beneficiaries paid through the post office in "
+        f"commune 26734 ({n} of {n}) have no payment row dated in the period; the payment file of the post office in "
+        "commune 26734 may be missing: add it with --payments, or pass --partial to reconcile the month without it "
+        "(the report will say PARTIAL)"
+    )
+    res = invoke(*args, "--payments", month / "payments_bank.csv", *given, "--partial")
+    assert res.exit_code == 0, res.output
+    by_program = first.group_by("Chế độ").len()
+    assert res.stdout.splitlines()[0].startswith(f"PARTIAL: {PERIOD} was reconciled without every source (--partial): ")
+    for program, count in by_program.iter_rows():
+        name = "welfare" if program == WELFARE else "pension"
+        assert (
+            f"{name} cash (the post office in commune 26734): {count} of {count} active beneficiaries unpaid"
+            in res.stdout
+        )
+    # with it, the month is whole
+    assert (
+        invoke(*args, "--payments", month / "payments_bank.csv", *lists, "--db", tmp_path / "w.duckdb").exit_code == 0
+    )

@@ -204,7 +204,7 @@ def _missing_source(source: dict[str, Any], lang: str) -> str:
     missing = MissingSource(**source)
     if lang == "vi":
         where = (
-            "tiền mặt (bưu điện)"
+            f"tiền mặt (bưu điện{f' tại xã {missing.commune_code}' if missing.commune_code else ''})"
             if missing.channel == "cash"
             else f"{'ngân hàng' if missing.channel == 'bank' else 'ví điện tử'} {missing.bank_code or ''}".strip()
         )

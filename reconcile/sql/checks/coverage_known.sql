@@ -29,7 +29,8 @@ banks AS (
     GROUP BY u.registry_id, u.program, u.channel
 ),
 paid AS (
-    SELECT DISTINCT registry_id FROM pm WHERE registry_id IS NOT NULL AND in_period
+    SELECT DISTINCT registry_id FROM pm
+    WHERE registry_id IS NOT NULL AND in_period AND registered_channel <> 'cash' AND registered_bank_code IS NULL
 )
 SELECT b.program, b.channel, b.bank_code, count(*) AS beneficiaries, count(p.registry_id) AS with_payment
 FROM banks AS b
