@@ -154,9 +154,14 @@ def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: 
     ym = int(period[:4]) * 100 + int(period[5:7])
     for row in rows:
         n, inside = row["n"], row["inside"]
-        # as many in another month as in the period (half and half, at the default line): no more this
-        # month's file than that month's
-        tie = checks.min_in_period >= 0.5 and row["top_month"] != ym and row["top_count"] >= inside
+        # as many in another month as in the period (half and half, at the default line), in a file of
+        # at least min_group (of a few, chance): no more this month's file than that month's
+        tie = (
+            checks.min_in_period >= 0.5
+            and n >= max(checks.min_group, 1)
+            and row["top_month"] != ym
+            and row["top_count"] >= inside
+        )
         if not n or (inside >= checks.min_in_period * n and not tie):
             continue
         month = f"{row['top_month'] // 100:04d}-{row['top_month'] % 100:02d}"

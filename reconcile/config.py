@@ -92,8 +92,8 @@ class Checks(BaseModel):
         ge=0,
         le=1,
         description="Period: a payments file with fewer than this share of its "
-        "successful payments dated in the period is the wrong month's file; so is one (at 0.5 or more) with as "
-        "many dated in one other month as in the period",
+        "successful payments dated in the period is the wrong month's file; so is one of at least min_group (at 0.5 or "
+        "more) with as many dated in one other month as in the period",
     )
     max_other_month: float = Field(
         0.5,
