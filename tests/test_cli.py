@@ -700,3 +700,23 @@ def test_a_mistake_before_the_command_or_in_its_own_lang_is_said_in_that_languag
     res = CliRunner().invoke(cli, ["review"], env={"RECONCILE_LANG": None}, prog_name="reconcile")
     assert res.exit_code == 2
     assert res.stderr.startswith("Usage: reconcile review [OPTIONS] COMMAND [ARGS]...\n\n  Decisions on findings")
+
+
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="a pipe by path needs /dev/fd")
+def test_a_config_given_through_a_pipe_is_read_whole():
+    """`--config /dev/stdin` (or `<(...)`): the run reads the config twice (its lang, then its
+    settings), and a pipe gives its text once; the settings were read from nothing, and the run went
+    on silently with the defaults (max_stand_in 0.25 where the officer wrote 0.75)."""
+    import os
+
+    from reconcile import config
+
+    r, w = os.pipe()
+    os.write(w, b"lang = 'vi'\n[checks]\nmax_stand_in = 0.75\n")
+    os.close(w)
+    try:
+        path = Path(f"/dev/fd/{r}")
+        assert config.declared_lang(path) == "vi"
+        assert config.Settings.load(path).checks.max_stand_in == 0.75
+    finally:
+        os.close(r)
