@@ -172,6 +172,10 @@ hostile = st.one_of(
         ("1500000.0", 1_500_000),  # a numeric Excel cell
         ("2.000.000,00", 2_000_000),  # vi-VN, zero fraction
         ("2,000,000.00", 2_000_000),
+        ("1 500 000,00", 1_500_000),  # grouped by spaces, zero fraction after a comma (fr, vi locales)
+        ("1\u00a0500\u00a0000,00", 1_500_000),  # no-break spaces
+        ("1\u202f500\u202f000,00 đ", 1_500_000),  # narrow no-break spaces (Excel, LibreOffice)
+        ("1 500 000.00", 1_500_000),
         ("  1.500.000\u00a0", 1_500_000),  # no-break space around
         ("0", 0),
         ("999", 999),
@@ -194,6 +198,8 @@ def test_amount_accepted(con, text, expected):
         ("1.5", FRACTION),
         ("1.500.00", FRACTION),
         ("1,5", FRACTION),
+        ("1 500,000", FRACTION),  # a group, or three decimals? not read either way
+        ("1 500 000,50", FRACTION),
         ("1500000.5", FRACTION),
         ("500000.00001", FRACTION),  # more than a millionth of a đồng from a whole number
         ("500000.99999", FRACTION),

@@ -254,7 +254,7 @@ CREATE OR REPLACE TEMP MACRO rc_registry_id_problems(v, birth_year, gender, peri
              THEN 'ID''s sex digit (4) contradicts the registry''s gender' END);
 
 -- Amounts in integer VND. Accepts 1500000, 1.500.000, 1,500,000, 1 500 000, with a currency
--- sign (đ, ₫, VND, VNĐ) before or after, and a zero fraction (1.500.000,00 / 1500000.0, as a
+-- sign (đ, ₫, VND, VNĐ) before or after, and a zero fraction (1.500.000,00 / 1 500 000,00 / 1500000.0, as a
 -- numeric spreadsheet cell gives). A non-zero fraction, a negative or a non-number is refused.
 -- Float noise is not a fraction: a spreadsheet's computed cell (=0.1*5000000, a sum of shares) holds
 -- the nearest binary float, which the reader writes out as 500000.000000001 or 4599999.999999999.
@@ -271,7 +271,10 @@ CREATE OR REPLACE TEMP MACRO rc_amount_digits(c) AS
         WHEN regexp_full_match(c, '[0-9]+') THEN c
         WHEN regexp_full_match(c, '[0-9]{1,3}(\.[0-9]{3})+(,0+)?') THEN replace(regexp_replace(c, ',0+$', ''), '.', '')
         WHEN regexp_full_match(c, '[0-9]{1,3}(,[0-9]{3})+(\.0+)?') THEN replace(regexp_replace(c, '\.0+$', ''), ',', '')
-        WHEN regexp_full_match(c, '[0-9]{1,3}( [0-9]{3})+') THEN replace(c, ' ', '')
+        -- grouped by spaces (no-break and narrow no-break spaces are spaces by now, rc_text), as French
+        -- and a Vietnamese locale of Excel or LibreOffice write it, with a zero fraction after a comma or
+        -- a point (1 500 000,00): one or two zeros, as a fraction is written; ',000' could be a group
+        WHEN regexp_full_match(c, '[0-9]{1,3}( [0-9]{3})+([.,]0{1,2})?') THEN replace(regexp_replace(c, '[.,]0+$', ''), ' ', '')
         WHEN regexp_full_match(c, '[0-9]+[.,]0+') THEN regexp_replace(c, '[.,]0+$', '')
         WHEN regexp_full_match(c, '[0-9]+\.0{6}[0-9]*') THEN split_part(c, '.', 1)
         WHEN regexp_full_match(c, '[0-9]{1,18}\.9{6}[0-9]*') THEN CAST(CAST(split_part(c, '.', 1) AS BIGINT) + 1 AS VARCHAR)
