@@ -286,6 +286,16 @@ def test_amount_accepted_is_nonnegative_int_and_agrees_with_problem(con, ss):
         ("05/09/2024 14:30:00", dt.date(2024, 9, 5)),
         ("45540", dt.date(2024, 9, 5)),  # Excel serial
         ("45540.0", dt.date(2024, 9, 5)),
+        ("45540.5", dt.date(2024, 9, 5)),  # a serial with its time of day
+        ("45540.999988", dt.date(2024, 9, 5)),
+        ("20240905", dt.date(2024, 9, 5)),  # yyyymmdd, as core banking writes it
+        ("20240905.0", dt.date(2024, 9, 5)),
+        ("20240905143000", dt.date(2024, 9, 5)),
+        ("05/09/24", dt.date(2024, 9, 5)),  # dd/mm/yy
+        ("5/9/24 14:30", dt.date(2024, 9, 5)),
+        ("05-09-24", dt.date(2024, 9, 5)),
+        ("05.09.24", dt.date(2024, 9, 5)),
+        ("05/09/99", dt.date(1999, 9, 5)),
         ("01/02/2024", dt.date(2024, 2, 1)),  # day first: 1 February
         ("29/02/2024", dt.date(2024, 2, 29)),
         (" 05/09/2024 ", dt.date(2024, 9, 5)),
@@ -315,6 +325,11 @@ def test_date_accepted(con, text, expected):
         "0",
         "ngày 31 tháng 02 năm 2024",
         "tháng 09 năm 2024",
+        "20241305",  # no month 13
+        "05092024",  # ddmmyyyy is not read
+        "1950.5",  # a year with a fraction is no serial
+        "2024.09",
+        "31/02/24",
     ],
 )
 def test_date_refused(con, text):
@@ -326,6 +341,15 @@ def test_date_missing(con):
     assert one(con, "rc_date_problem(?)", "") == "missing"
     assert one(con, "rc_date_problem(NULL)") == "missing"
     assert one(con, "rc_date(?)", "  ") is None
+
+
+def test_a_birth_date_of_two_digits_year_is_refused(con):
+    assert one(con, "rc_birth_date_t(?)", "05/09/45") is None
+    assert one(con, "rc_birth_date_problem_t(?)", "05/09/45") == (
+        "date_of_birth gives its year in two digits, of either century: write the year in four"
+    )
+    assert one(con, "rc_birth_date_t(?)", "05/09/1945") == dt.date(1945, 9, 5)
+    assert one(con, "rc_birth_date_problem_t(?)", "05/09/1945") is None
 
 
 def test_date_bare_year_is_not_an_excel_serial(con):

@@ -5,12 +5,15 @@ locale writes it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
 import openpyxl
+from click.testing import CliRunner
 
-from conftest import reconciled
+from conftest import FIXTURES, reconciled
+from reconcile.cli import cli
 
 REGISTRY = """Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã ngân hàng,Số tài khoản,Mã tỉnh,Trạng thái
 079196118125,Nguyễn Thị Thanh Hương,25/11/1996,Nữ,Trợ cấp xã hội,"1 500 000,00",Chuyển khoản,VCB,0071000000001,79,Đang hưởng
@@ -52,4 +55,72 @@ def test_amounts_grouped_by_spaces_with_a_zero_fraction_after_a_comma(tmp_path):
     ]
     assert rows(db, "SELECT source_row, reason FROM rejected_rows") == [
         (4, "amount has a fraction or bad digit grouping (VND has no minor unit)")
+    ]
+
+
+def test_dates_as_core_banking_and_excel_write_them(tmp_path):
+    """A value date written `20240905` (text or a number), `05/09/24`, `5/9/24 14:30`, or an Excel
+    serial with its time of day (`45540.5`, as a date-and-time column saved to CSV as numbers gives
+    it): every row was rejected as no real date. A date of birth of two digits' year (`05/09/45`, of
+    1945 or of 2045?) is refused, saying so."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(BANK.strip().split(","))
+    for ref, vneid, name, account, amount, day in [
+        ("FT1", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 1500000, "20240905"),
+        ("FT2", "001038005555", "TRAN VAN BINH", "0071000000002", 2250000, 20240906),
+        ("FT3", "001145007788", "LE THI HONG NHUNG", "0071000000003", 1000000, "07/09/24"),
+        ("FT4", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 5000, "8/9/24 14:30"),
+        ("FT5", "001038005555", "TRAN VAN BINH", "0071000000002", 5000, "45544.5"),
+        ("FT6", "001145007788", "LE THI HONG NHUNG", "0071000000003", 5000, "20240910143005"),
+    ]:
+        sheet.append([ref, vneid, name, "VCB", account, amount, day, "Chuyển khoản", "Thất bại"])
+    bank = tmp_path / "sao_ke.xlsx"
+    book.save(bank)
+    registry = REGISTRY.replace("03/03/1945", "03/03/45")
+    db = reconciled(tmp_path, registry, bank)
+    assert rows(db, "SELECT payment_ref, value_date FROM payments ORDER BY payment_ref") == [
+        ("FT1", dt.date(2024, 9, 5)),
+        ("FT2", dt.date(2024, 9, 6)),
+        ("FT3", dt.date(2024, 9, 7)),
+        ("FT4", dt.date(2024, 9, 8)),
+        ("FT5", dt.date(2024, 9, 9)),
+        ("FT6", dt.date(2024, 9, 10)),
+    ]
+    assert rows(db, "SELECT source_file LIKE '%registry.csv', source_row, reason FROM rejected_rows") == [
+        (True, 4, "date_of_birth gives its year in two digits, of either century: write the year in four")
+    ]
+
+
+def test_a_month_first_profile_reads_a_two_digit_year_month_first(tmp_path):
+    """A profile of month-first dates (`date_order = "mdy"`) turned only dates of four digits' year
+    day first; `09/05/24` went through as written, to be read day first as 9 May: now 5 September."""
+    bank = tmp_path / "example_bank.csv"
+    text = (FIXTURES / "profiles" / "example_bank.csv").read_text(encoding="utf-8")
+    bank.write_text(text.replace("09/05/2024", "09/05/24").replace("09/12/2024", "9/12/24"), encoding="utf-8")
+    registry = tmp_path / "registry.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    profile = FIXTURES / "profiles" / "example-bank.toml"
+    res = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--period",
+            "2024-09",
+            "--db",
+            str(db),
+            "--registry",
+            str(registry),
+            "--payments",
+            str(bank),
+            "--profile",
+            str(profile),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert rows(db, "SELECT payment_ref, value_date FROM payments ORDER BY payment_ref") == [
+        ("EX-0001", dt.date(2024, 9, 5)),
+        ("EX-0002", dt.date(2024, 9, 12)),
+        ("EX-0003", dt.date(2024, 9, 30)),
     ]

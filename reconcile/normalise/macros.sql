@@ -304,14 +304,26 @@ CREATE OR REPLACE TEMP MACRO rc_amount_problem(s) AS
     rc_amount_problem_t(rc_text(s), rc_amount_core_t(rc_text(s)), rc_amount_digits(rc_amount_core_t(rc_text(s))));
 
 -- Dates: dd/mm/yyyy (also with - or .), ISO yyyy-mm-dd, either with a time, and Excel serial
--- numbers (days since 1899-12-30; a bare year such as 1950 is not taken as one). Years outside
--- 1900-2100 are refused.
+-- numbers (days since 1899-12-30; a bare year such as 1950 is not taken as one; a serial of our
+-- times with its time of day as a fraction, 45540.5, as a date-and-time cell saved as a number gives
+-- it, is its day). Years outside 1900-2100 are refused.
+-- Also yyyymmdd (20240905, and with the time after it, 20240905143000), as core-banking exports write
+-- a date: eight digits that no other form writes (a serial has five at most, and ddmmyyyy would have
+-- its year's 19 or 20 where yyyymmdd has the month). And dd/mm/yy (05/09/24), the year 2000-2068 for
+-- 00-68, 1969-1999 for 69-99: right for a payment's or a death's date; a date of birth so written is
+-- refused by staging (rc_short_year_t: 05/09/24 is a child's birth, or a centenarian's).
 -- Layers: text -> any date read -> date in range.
+CREATE OR REPLACE TEMP MACRO rc_short_year_t(t) AS
+    coalesce(regexp_full_match(t, '[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2}( [0-9:]+)?'), false);
 CREATE OR REPLACE TEMP MACRO rc_date_any_t(t) AS
     CASE
-        WHEN regexp_full_match(t, '[0-9]{1,5}(\.0+)?')
+        WHEN regexp_full_match(t, '[0-9]{1,5}(\.0+)?|[0-9]{5}\.[0-9]+')
              AND NOT regexp_full_match(t, '(19|20)[0-9]{2}(\.0+)?') THEN  -- a bare year is not a serial
-            CAST(DATE '1899-12-30' + CAST(CAST(t AS DOUBLE) AS INTEGER) AS DATE)
+            CAST(DATE '1899-12-30' + CAST(floor(CAST(t AS DOUBLE)) AS INTEGER) AS DATE)
+        WHEN regexp_full_match(t, '(19|20)[0-9]{6}([0-9]{6})?(\.0+)?') THEN
+            CAST(try_strptime(split_part(t, '.', 1), ['%Y%m%d', '%Y%m%d%H%M%S']) AS DATE)
+        WHEN rc_short_year_t(t) THEN
+            CAST(try_strptime(t, ['%d/%m/%y', '%d/%m/%y %H:%M', '%d/%m/%y %H:%M:%S', '%d-%m-%y', '%d.%m.%y']) AS DATE)
         -- written in words, as a letter dates itself: `ngày 05 tháng 09 năm 2024`
         WHEN regexp_full_match(lower(t), '(ngày\s*)?[0-9]{1,2}\s*tháng\s*[0-9]{1,2}\s*năm\s*[0-9]{4}') THEN
             CAST(try_strptime(array_to_string(regexp_extract_all(t, '[0-9]+'), '/'), '%d/%m/%Y') AS DATE)
@@ -323,6 +335,13 @@ CREATE OR REPLACE TEMP MACRO rc_date_any_t(t) AS
 
 CREATE OR REPLACE TEMP MACRO rc_date_a(a) AS
     CASE WHEN year(a) BETWEEN 1900 AND 2100 THEN a END;
+-- A date of birth: as a date, but for one whose year has two digits (rc_short_year_t), none, and
+-- why (rc_birth_date_problem_t, NULL for any other text)
+CREATE OR REPLACE TEMP MACRO rc_birth_date_t(t) AS
+    CASE WHEN NOT rc_short_year_t(t) THEN rc_date_a(rc_date_any_t(t)) END;
+CREATE OR REPLACE TEMP MACRO rc_birth_date_problem_t(t) AS
+    CASE WHEN rc_short_year_t(t)
+         THEN 'date_of_birth gives its year in two digits, of either century: write the year in four' END;
 
 CREATE OR REPLACE TEMP MACRO rc_date_problem_t(t, d) AS
     CASE

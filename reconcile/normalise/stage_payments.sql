@@ -114,7 +114,7 @@ m_dob AS (
     -- the year alone (`1953`, `00/00/1953`: a post office's list) is no date, but is the birth year
     -- matching compares by name (match.sql)
     SELECT raw, dob_t, dob, coalesce(year(dob), rc_birth_year_t(dob_t)) AS birth_year
-    FROM (SELECT raw, t AS dob_t, rc_date_a(rc_date_any_t(t)) AS dob
+    FROM (SELECT raw, t AS dob_t, rc_birth_date_t(t) AS dob
           FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT date_of_birth AS raw FROM raw_payments)))
 ),
 m_value_date AS (
@@ -261,6 +261,6 @@ SELECT
         CASE WHEN n_status IS NULL THEN 'status is not success, failed or returned' END,
         CASE WHEN program_t IS NOT NULL AND n_program IS NULL THEN 'program is not welfare or pension' END,
         CASE WHEN dob_t IS NOT NULL AND birth_year IS NULL
-             THEN 'date_of_birth is not a real date' END
+             THEN coalesce(rc_birth_date_problem_t(dob_t), 'date_of_birth is not a real date') END
     ), '')) AS reject_reason
 FROM with_account;

@@ -12,7 +12,7 @@
 CREATE OR REPLACE TEMP TABLE stg_registry AS
 WITH
 m_dob AS (
-    SELECT raw, t AS dob_t, rc_date_a(rc_date_any_t(t)) AS dob,
+    SELECT raw, t AS dob_t, rc_birth_date_t(t) AS dob,
            rc_year_only_t(t) AS dob_year_only
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT date_of_birth AS raw FROM raw_registry))
 ),
@@ -164,7 +164,8 @@ SELECT
     coalesce(skip_reason, nullif(concat_ws('; ',
         'vneid ' || rc_vneid_problem_t(vneid_t, vneid_d),
         CASE WHEN full_name_t IS NULL THEN 'full_name missing' END,
-        CASE WHEN dob_t IS NOT NULL AND dob IS NULL AND NOT dob_year_only THEN 'date_of_birth is not a real date' END,
+        CASE WHEN dob_t IS NOT NULL AND dob IS NULL AND NOT dob_year_only
+             THEN coalesce(rc_birth_date_problem_t(dob_t), 'date_of_birth is not a real date') END,
         CASE WHEN dob > $period_end THEN 'date_of_birth is after the period' END,
         CASE WHEN gender_t IS NOT NULL AND n_gender IS NULL THEN 'gender is not male or female' END,
         CASE WHEN program_t IS NULL THEN 'program missing'

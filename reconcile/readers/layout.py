@@ -304,11 +304,18 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
             else r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})"
         )
         order = "${1}-${2}-${3}" if profile.date_order == "ymd" else "${3}-${1}-${2}"
+        # a year of two digits (24/09/05, 09/05/24) made day first, as the normaliser reads it
+        short = (
+            r"^\s*(\d{2})[/.\-](\d{1,2})[/.\-](\d{1,2})\b"
+            if profile.date_order == "ymd"
+            else r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})\b"
+        )
+        short_order = "${3}/${2}/${1}" if profile.date_order == "ymd" else "${2}/${1}/${3}"
         for canonical in profile.date_columns():
             if canonical in by_canon:
                 convert(
                     canonical,
-                    pl.col(by_canon[canonical]).str.replace(pattern, order),
+                    pl.col(by_canon[canonical]).str.replace(pattern, order).str.replace(short, short_order),
                     f"read as {DATE_ORDERS[profile.date_order]}",
                 )
     if conventions:
