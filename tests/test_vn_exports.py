@@ -124,3 +124,35 @@ def test_a_month_first_profile_reads_a_two_digit_year_month_first(tmp_path):
         ("EX-0002", dt.date(2024, 9, 12)),
         ("EX-0003", dt.date(2024, 9, 30)),
     ]
+
+
+def test_a_bank_s_words_for_a_transfer_done_and_the_channels_abbreviated(tmp_path):
+    """`Hoàn thành`, `Hoàn tất`, `Đã chuyển` (a transfer done) and the channels `CK` (chuyển khoản)
+    and `TM` (tiền mặt), as a bank's and an office's lists write them: every row was rejected as no
+    status or no channel. `Hoàn trả` is still a return."""
+    bank = tmp_path / "ngan_hang.csv"
+    bank.write_text(
+        BANK + "FT1,079196118125,NGUYEN THI THANH HUONG,VCB,0071000000001,1.500.000,05/09/2024,CK,Hoàn thành\n"
+        "FT2,001038005555,TRAN VAN BINH,VCB,0071000000002,2.250.000,05/09/2024,ck,Đã chuyển\n"
+        "FT3,001145007788,LE THI HONG NHUNG,VCB,0071000000003,1.000.000,05/09/2024,CK,Hoàn tất\n"
+        "FT4,001145007788,LE THI HONG NHUNG,VCB,0071000000003,1.000.000,06/09/2024,CK,Hoàn trả\n"
+        "BD1,001145007788,Lê Thị Hồng Nhung,,,1.000.000,20/09/2024,TM,Hoàn thành\n",
+        encoding="utf-8-sig",
+    )
+    registry = REGISTRY.replace("Chuyển khoản,VCB,0071000000003", "TM,,").replace(
+        "Chuyển khoản,VCB,0071000000002", "CK,VCB,0071000000002"
+    )
+    db = reconciled(tmp_path, registry, bank)
+    assert rows(db, "SELECT vneid, channel FROM registry ORDER BY vneid") == [
+        ("001038005555", "bank"),
+        ("001145007788", "cash"),
+        ("079196118125", "bank"),
+    ]
+    assert rows(db, "SELECT payment_ref, channel, status FROM payments ORDER BY payment_ref") == [
+        ("BD1", "cash", "success"),
+        ("FT1", "bank", "success"),
+        ("FT2", "bank", "success"),
+        ("FT3", "bank", "success"),
+        ("FT4", "bank", "returned"),
+    ]
+    assert rows(db, "SELECT count(*) FROM rejected_rows") == [(0,)]

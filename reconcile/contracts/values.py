@@ -58,7 +58,19 @@ ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "pension": ("luong huu", "huu tri", "bhxh", "pensions"),
     },
     "channel": {
-        "bank": ("ngan hang", "chuyen khoan", "tai khoan", "atm", "account", "bank transfer"),
+        # CK and TM, as a list abbreviates chuyển khoản (transfer) and tiền mặt (cash)
+        "bank": (
+            "ngan hang",
+            "chuyen khoan",
+            "ck",
+            "tai khoan",
+            "qua tai khoan",
+            "chi tra qua tai khoan",
+            "qua ngan hang",
+            "atm",
+            "account",
+            "bank transfer",
+        ),
         "ewallet": (
             "e wallet",
             "vi dien tu",
@@ -69,7 +81,7 @@ ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "zalopay",
             "wallet",
         ),
-        "cash": ("tien mat", "truc tiep", "chi tra truc tiep"),
+        "cash": ("tien mat", "tm", "truc tiep", "chi tra truc tiep"),
     },
     "beneficiary_status": {
         "active": ("dang huong", "hoat dong", "binh thuong", "con huong", "dang chi tra"),
@@ -140,6 +152,14 @@ ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "giao dich thanh cong",
             "gd thanh cong",
             "da thanh toan",
+            # a bank's words for a transfer done: hoàn thành, hoàn tất (completed), đã chuyển (sent)
+            "hoan thanh",
+            "da hoan thanh",
+            "hoan tat",
+            "da hoan tat",
+            "da chuyen",
+            "da chuyen tien",
+            "successful",
         ),
         "failed": (
             "that bai",
