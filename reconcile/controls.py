@@ -8,10 +8,10 @@ from dataclasses import dataclass, replace
 
 from reconcile.errors import InputFileError
 from reconcile.readers.layout import HEADER_AGAIN, NUMBERING
+from reconcile.readers.sections import TOTAL_ROW  # the reason a totals row is set aside with
 from reconcile.readers.tables import Control
 from reconcile.readers.totals import UNDER_TOTALS
 
-TOTAL_ROW = "a total row"  # the reason the built-in profiles set a totals row aside with
 # a rejected row whose amount is written but is not a whole number of VND (stage_*.sql's reasons)
 AMOUNT_UNREADABLE = "regexp_matches(reject_reason, '(^|; )(entitled_)?amount (is|has) ')"
 

@@ -29,6 +29,7 @@ from reconcile.readers.layout import (
 from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
+from reconcile.readers.sections import section_rows
 from reconcile.readers.statements import STATEMENTS, set_aside_credits
 from reconcile.readers.tables import RawTable
 from reconcile.readers.totals import tail_rows, take_totals_row
@@ -97,6 +98,8 @@ def build_table(
                 pl.col(SKIP_COLUMN), pl.when(header_again(names, list(headers))).then(pl.lit(HEADER_AGAIN))
             ).alias(SKIP_COLUMN)
         )
+        # a section's heading or subtotal (Xã An Bình, Cộng xã An Bình): no row
+        table.frame = table.frame.with_columns(pl.coalesce(pl.col(SKIP_COLUMN), section_rows(table)).alias(SKIP_COLUMN))
         under = chooser.under
         if under is not None and numbering_row(under):  # a form's (1) (2) (3) under its header: no row
             table.frame = table.frame.with_columns(

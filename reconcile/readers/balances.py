@@ -31,11 +31,12 @@ from reconcile.readers.guards import CURRENT as GUARDS
 from reconcile.readers.layout import HEADER_AGAIN, NUMBERING
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.row_values import amount_of
+from reconcile.readers.sections import SECTION_HEADING
 from reconcile.readers.tables import RawTable
 from reconcile.readers.totals import UNDER_TOTALS
 
 # rows that move no money: their reasons as the profile and the readers give them
-NO_MOVEMENT = ("blank row", HEADER_AGAIN, NUMBERING, UNDER_TOTALS, "a total row")
+NO_MOVEMENT = ("blank row", HEADER_AGAIN, NUMBERING, UNDER_TOTALS, "a total row", SECTION_HEADING)
 BALANCE_ROW = "a balance row"
 # an opening or a closing balance's label in a title block, folded: Số dư đầu kỳ/ Opening balance
 TITLE_LABELS = {

@@ -1,0 +1,103 @@
+"""A post office's or a commune's list of several communes is divided into sections: a heading row
+naming the commune or village (`Xã An Bình`, in a merged cell across the row or beside its numbering
+`I`), and a subtotal under each (`Cộng xã An Bình`, written under the name with its amount). Each was
+a rejected row (no reference, no payee, no date): the month's counts said rows were rejected that are
+no payment, and the list's own grand total, read with them, did not agree. They are set aside, with
+their reasons, and rows_read = rows_loaded + rows_rejected + rows_set_aside still holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import openpyxl
+
+from conftest import reconciled
+
+REGISTRY = """Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã tỉnh,Trạng thái
+079196118125,Nguyễn Thị Thanh Hương,25/11/1996,Nữ,Trợ cấp xã hội,1.500.000,Tiền mặt,79,Đang hưởng
+001038005555,Trần Văn Bình,02/02/1938,Nam,Trợ cấp xã hội,2.250.000,Tiền mặt,01,Đang hưởng
+001145007788,Lê Thị Hồng Nhung,03/03/1945,Nữ,Trợ cấp xã hội,1.000.000,Tiền mặt,01,Đang hưởng
+001040951508,Phan Đức Tuấn,22/01/1940,Nam,Trợ cấp xã hội,500.000,Tiền mặt,01,Đang hưởng
+"""
+HEADER = ["STT", "Mã giao dịch", "Số CCCD", "Họ và tên", "Năm sinh", "Số tiền", "Ngày chi trả", "Trạng thái", "Ký nhận"]
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def paid(ref, vneid, name, year, amount, day):
+    return [ref[-1], ref, vneid, name, year, amount, dt.datetime(2024, 9, day), "Đã chi", None]
+
+
+def test_a_post_office_list_of_two_communes_with_their_headings_and_subtotals(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [
+        ["BƯU ĐIỆN HUYỆN BÌNH CHÁNH"],
+        ["DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 09/2024"],
+        [],
+        HEADER,
+        ["Xã An Bình"],  # merged across the row: its value in the first cell
+        paid("BD1", "079196118125", "Nguyễn Thị Thanh Hương", 1996, 1500000, 5),
+        paid("BD2", "001038005555", "Trần Văn Bình", 1938, 2250000, 5),
+        [None, None, None, "Cộng xã An Bình", None, 3750000],
+        ["II", "XÃ BÌNH MINH"],  # its numbering in a cell of its own, the name in capitals
+        paid("BD3", "001145007788", "Lê Thị Hồng Nhung", 1945, 1000000, 6),
+        paid("BD4", "001040951508", "Phan Đức Tuấn", 1940, 500000, 6),
+        [None, None, None, "Cộng xã Bình Minh", None, 1500000],
+        ["Tổng cộng", None, None, None, None, 5250000],
+    ]:
+        sheet.append(row)
+    sheet.merge_cells("A5:I5")
+    post = tmp_path / "buu_dien.xlsx"
+    book.save(post)
+    db = reconciled(tmp_path, REGISTRY, post)
+    assert rows(db, "SELECT payment_ref, amount FROM payments ORDER BY payment_ref") == [
+        ("BD1", 1_500_000),
+        ("BD2", 2_250_000),
+        ("BD3", 1_000_000),
+        ("BD4", 500_000),
+    ]
+    assert rows(db, "SELECT source_row, reason, set_aside FROM rejected_rows ORDER BY source_row") == [
+        (5, "a section heading", True),
+        (8, "a total row", True),
+        (9, "a section heading", True),
+        (12, "a total row", True),
+    ]
+    assert rows(
+        db, "SELECT rows_read, rows_loaded, rows_rejected, rows_set_aside FROM inputs WHERE path LIKE '%buu_dien.xlsx'"
+    ) == [(8, 4, 0, 4)]
+    assert rows(db, "SELECT count(*) FROM flags") == [(0,)]
+
+
+def test_a_list_without_a_profile_and_what_is_no_section(tmp_path):
+    """A commune's CSV list (no built-in layout), headed by its villages (`Thôn 1`, `1. Thôn Đông`);
+    a row with an ID is data whatever its name cell says (`Tổng Văn An`... `TONG VAN AN`), and a row
+    of a name alone (`Tô Thị Hà`, a family name, not a `tổ`) is no heading: both still rejected."""
+    post = tmp_path / "chi_tra.csv"
+    post.write_text(
+        "Số tham chiếu,Số định danh,Họ tên người nhận,Số tiền,Ngày GD,Hình thức chi trả,Trạng thái\n"
+        "Thôn 1,,,,,,\n"
+        "BD1,079196118125,Nguyễn Thị Thanh Hương,1.500.000,05/09/2024,Tiền mặt,Đã nhận\n"
+        "BD2,001038005555,Trần Văn Bình,2.250.000,05/09/2024,Tiền mặt,Đã nhận\n"
+        ",,Cộng thôn 1,3.750.000,,,\n"
+        ",1. Thôn Đông,,,,,\n"
+        "BD3,001145007788,Lê Thị Hồng Nhung,1.000.000,06/09/2024,Tiền mặt,Đã nhận\n"
+        "BD4,001040951508,Phan Đức Tuấn,500.000,06/09/2024,Tiền mặt,Đã nhận\n"
+        ",001040951508,TONG VAN AN,500.000,06/09/2024,Tiền mặt,Đã nhận\n"
+        ",,Tô Thị Hà,,,,\n",
+        encoding="utf-8-sig",
+    )
+    db = reconciled(tmp_path, REGISTRY, post)
+    assert rows(db, "SELECT payment_ref FROM payments ORDER BY payment_ref") == [("BD1",), ("BD2",), ("BD3",), ("BD4",)]
+    assert rows(db, "SELECT source_row, set_aside, reason FROM rejected_rows ORDER BY source_row") == [
+        (2, True, "a section heading"),
+        (5, True, "a total row"),
+        (6, True, "a section heading"),
+        (9, False, "payment_ref missing"),
+        (10, False, "payment_ref missing; amount missing; value_date missing; channel missing"),
+    ]
