@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from reconcile import scratch
+from reconcile import areas, scratch
 from reconcile.config import check_period
 from reconcile.contracts import RecordKind
 from reconcile.controls import Read, read_staged, says, stated_amount
@@ -54,6 +55,9 @@ class CheckResult:
     control_agrees: bool = True
     set_aside: list[tuple[int, str]] = field(default_factory=list)  # (row, reason): no payment (credit, charge...)
     currency: str | None = None  # a bank statement's: the currencies of its entries, VND or others
+    # without a period, the map a registry's area codes were checked against, the one they fit (2025,
+    # pre2025), and how many rows the 2025 map gives a note
+    area_map: tuple[str, int] | None = None
     read: Read = field(default=Read(0, 0, None, None, 0), repr=False)  # what its totals are judged on
     judged: tuple | None = field(default=None, repr=False)  # (what, count, amount, says) of its totals row
 
@@ -63,21 +67,23 @@ class CheckResult:
 
 
 def check_file(
-    path: Path, kind: RecordKind, period: str, profile: str | None = None, sheet: str | None = None
+    path: Path, kind: RecordKind, period: str | None, profile: str | None = None, sheet: str | None = None
 ) -> CheckResult:
     """check_tables, for a file of one table (or a workbook's first sheet that holds the role)."""
     return check_tables(path, kind, period, profile, sheet)[0][0]
 
 
 def check_tables(
-    path: Path, kind: RecordKind, period: str, profile: str | None = None, sheet: str | None = None
+    path: Path, kind: RecordKind, period: str | None, profile: str | None = None, sheet: str | None = None
 ) -> tuple[list[CheckResult], list[SkippedSheet]]:
     """Read and normalise one file in a scratch in-memory database; report every problem of each
-    of its tables (a workbook's sheets that hold the role), and the sheets skipped."""
+    of its tables (a workbook's sheets that hold the role), and the sheets skipped. Without a period
+    (None), this month's, but a registry's area codes are checked against the map they fit (area_map)."""
     from reconcile.config import Limits
     from reconcile.readers import limits
 
-    check_period(period)
+    if period is not None:
+        check_period(period)
     limits.use(Limits())  # check takes no config: the default limits
     # a CSV file's staged copy (and a UTF-8 copy of one in another encoding): in a scratch folder of this
     # check's own in the system's temporary folder, removed on every exit, and by a later check when
@@ -95,13 +101,18 @@ def check_tables(
         scratch.remove(staging)
 
 
-def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
-    start, end = period_bounds(period)
+def _check_table(table: RawTable, kind: RecordKind, period: str | None) -> CheckResult:
+    start, end = period_bounds(period or date.today().strftime("%Y-%m"))
     con = duckdb.connect(":memory:")
+    area_map = None
     try:
         install(con)
         load_raw(con, kind, [(1, table)])
-        stage(con, kind, {"period": period, "period_start": start, "period_end": end})
+        params = {"period": period or f"{start:%Y-%m}", "period_start": start, "period_end": end}
+        if kind == "registry" and period is None:
+            area_map = _stage_on_the_map_it_fits(con, params)
+        else:
+            stage(con, kind, params)
         if kind == "payments":
             pair_listed_returns(con, {})
         stg = quote_ident("stg_" + kind)
@@ -179,9 +190,30 @@ def _check_table(table: RawTable, kind: RecordKind, period: str) -> CheckResult:
         control_agrees=agrees,
         set_aside=[(int(r), str(m)) for r, m in set_aside],
         currency=_currencies(table),
+        area_map=area_map,
         read=read,
         judged=judged,
     )
+
+
+def _stage_on_the_map_it_fits(con, params: dict) -> tuple[str, int] | None:
+    """A registry staged without a period (`check` without --period): its area codes checked against
+    the map they fit. This month's map alone gave every row of a month before the reform a note that
+    its codes are not on the list. The 2025 map, when half its rows with codes or more get no note
+    on it (a few wrong codes are still noted); else the pre-2025 map, whose communes are checked for
+    shape only (so it is no default: a file of the 2025 map would fit it, wrong codes and all).
+    Returns the map and how many rows the 2025 map gives a note, None for a registry without codes."""
+    stage(con, "registry", {**params, "layout": areas.LAYOUT_2025})
+    noted, codes = con.execute(
+        "SELECT count(*) FILTER (WHERE area_note IS NOT NULL), "
+        "count(*) FILTER (WHERE province_code IS NOT NULL OR commune_code IS NOT NULL) FROM stg_registry"
+    ).fetchall()[0]
+    if not codes:
+        return None
+    if 2 * noted <= codes:
+        return areas.LAYOUT_2025, noted
+    stage(con, "registry", {**params, "layout": areas.LAYOUT_PRE2025})
+    return areas.LAYOUT_PRE2025, noted
 
 
 def _grand_totals(results: list[CheckResult]) -> None:

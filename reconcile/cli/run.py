@@ -347,18 +347,21 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--as", "kind", type=click.Choice(["registry", "payments"]), required=True, help="What the file holds.")
-@click.option("--period", default=None, help="Period the file belongs to, YYYY-MM (default: this month).")
+@click.option(
+    "--period",
+    default=None,
+    help="Period the file belongs to, YYYY-MM (default: this month, and a registry's area codes checked "
+    "against the map they fit, 2025 or pre-2025).",
+)
 @click.option(
     "--profile", help="Profile of the file's layout: a built-in name (see 'reconcile profiles') or a .toml file."
 )
 @click.option("--sheet", help="Excel sheet to read: its name, or its position (1 = first).")
 def check(file, kind, period, profile, sheet) -> None:
     """Read and validate one file, reporting every problem, without running a reconciliation."""
-    from datetime import date
-
     from reconcile.filecheck import check_tables
 
-    results, skipped = check_tables(file, kind, period or date.today().strftime("%Y-%m"), profile, sheet)
+    results, skipped = check_tables(file, kind, period, profile, sheet)
     click.echo("\n\n".join(terminal.check_report(result) for result in results))
     for sheet_skipped in skipped:
         say(f"sheet '{sheet_skipped.sheet}': skipped: {sheet_skipped.reason}")

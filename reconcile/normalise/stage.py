@@ -139,13 +139,13 @@ def by_value(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, bool]:
 
 def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:
     """Normalise raw_<kind> into stg_<kind>; rows with problems carry reject_reason. Registry area
-    codes are checked against the lists of the period's layout (areas.layout_for). Whether a column
+    codes are checked against the lists of the period's layout (areas.layout_for), or params' layout. Whether a column
     of EITHER_WAY is normalised per distinct value is by_value's, unless params say."""
     sql = sql_text(f"stage_{kind}.sql", NORMALISE_SQL)
     if not params.keys() >= EITHER_WAY[kind].keys():
         params = {**by_value(con, kind), **params}
     if kind == "registry":
-        params = {**params, "layout": areas.layout_for(params["period"])}
+        params = {**params, "layout": params.get("layout") or areas.layout_for(params["period"])}
     else:
         _without_registry(con)
         thresholds = Thresholds()  # a run gives its own (run_params); `check` has no registry to compare names with

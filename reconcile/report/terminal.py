@@ -340,6 +340,12 @@ def check_report(res: CheckResult) -> str:
         lines.append(text("check.rejected", row=row, reason=translate(reason)))
     for row, problem in res.id_problems:
         lines.append(text("check.invalid_id", row=row, problem=translate(problem)))
+    if res.area_map:  # no --period: the map the registry's codes fit
+        layout, noted = res.area_map
+        if layout == "2025":
+            lines.append(text("check.area_map_2025"))
+        else:
+            lines.append(text("check.area_map_pre2025", noted=f"{noted:,}"))
     for row, note in res.area_notes:
         lines.append(text("check.area", row=row, note=translate(note)))
     return "\n".join(safe_text(line) for line in lines)  # headers and sheet names come from the file
