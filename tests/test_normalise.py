@@ -296,6 +296,12 @@ def test_amount_accepted_is_nonnegative_int_and_agrees_with_problem(con, ss):
         ("05-09-24", dt.date(2024, 9, 5)),
         ("05.09.24", dt.date(2024, 9, 5)),
         ("05/09/99", dt.date(1999, 9, 5)),
+        ("2024-09-05 14:30", dt.date(2024, 9, 5)),  # a time of day without seconds, or with a fraction
+        ("05/09/2024 14:30:15.123", dt.date(2024, 9, 5)),
+        ("05/09/2024 2:30:00 PM", dt.date(2024, 9, 5)),
+        ("05/09/2024 14h30", dt.date(2024, 9, 5)),
+        ("05-Sep-2024", dt.date(2024, 9, 5)),  # a month's English name, as Oracle-based cores write it
+        ("05-SEP-24", dt.date(2024, 9, 5)),
         ("01/02/2024", dt.date(2024, 2, 1)),  # day first: 1 February
         ("29/02/2024", dt.date(2024, 2, 29)),
         (" 05/09/2024 ", dt.date(2024, 9, 5)),
@@ -330,6 +336,8 @@ def test_date_accepted(con, text, expected):
         "1950.5",  # a year with a fraction is no serial
         "2024.09",
         "31/02/24",
+        "2024-09-30T20:00:00Z",  # a time in another zone: its day in Vietnam may be the next
+        "2024-09-05T14:30:00+07:00",
     ],
 )
 def test_date_refused(con, text):
@@ -348,6 +356,7 @@ def test_a_birth_date_of_two_digits_year_is_refused(con):
     assert one(con, "rc_birth_date_problem_t(?)", "05/09/45") == (
         "date_of_birth gives its year in two digits, of either century: write the year in four"
     )
+    assert one(con, "rc_birth_date_t(?)", "05-MAR-45") is None
     assert one(con, "rc_birth_date_t(?)", "05/09/1945") == dt.date(1945, 9, 5)
     assert one(con, "rc_birth_date_problem_t(?)", "05/09/1945") is None
 

@@ -59,9 +59,10 @@ def test_amounts_grouped_by_spaces_with_a_zero_fraction_after_a_comma(tmp_path):
 
 
 def test_dates_as_core_banking_and_excel_write_them(tmp_path):
-    """A value date written `20240905` (text or a number), `05/09/24`, `5/9/24 14:30`, or an Excel
-    serial with its time of day (`45540.5`, as a date-and-time column saved to CSV as numbers gives
-    it): every row was rejected as no real date. A date of birth of two digits' year (`05/09/45`, of
+    """A value date written `20240905` (text or a number), `05/09/24`, `5/9/24 14:30`, `11-SEP-24`,
+    with a time of day in the 12-hour clock or without seconds, or an Excel serial with its time of
+    day (`45540.5`, as a date-and-time column saved to CSV as numbers gives it): every row was
+    rejected as no real date. A date of birth of two digits' year (`05/09/45`, of
     1945 or of 2045?) is refused, saying so."""
     book = openpyxl.Workbook()
     sheet = book.active
@@ -73,6 +74,9 @@ def test_dates_as_core_banking_and_excel_write_them(tmp_path):
         ("FT4", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 5000, "8/9/24 14:30"),
         ("FT5", "001038005555", "TRAN VAN BINH", "0071000000002", 5000, "45544.5"),
         ("FT6", "001145007788", "LE THI HONG NHUNG", "0071000000003", 5000, "20240910143005"),
+        ("FT7", "079196118125", "NGUYEN THI THANH HUONG", "0071000000001", 5000, "11-SEP-24"),
+        ("FT8", "001038005555", "TRAN VAN BINH", "0071000000002", 5000, "12/09/2024 2:30:00 PM"),
+        ("FT9", "001145007788", "LE THI HONG NHUNG", "0071000000003", 5000, "2024-09-13 08:15"),
     ]:
         sheet.append([ref, vneid, name, "VCB", account, amount, day, "Chuyển khoản", "Thất bại"])
     bank = tmp_path / "sao_ke.xlsx"
@@ -86,6 +90,9 @@ def test_dates_as_core_banking_and_excel_write_them(tmp_path):
         ("FT4", dt.date(2024, 9, 8)),
         ("FT5", dt.date(2024, 9, 9)),
         ("FT6", dt.date(2024, 9, 10)),
+        ("FT7", dt.date(2024, 9, 11)),
+        ("FT8", dt.date(2024, 9, 12)),
+        ("FT9", dt.date(2024, 9, 13)),
     ]
     assert rows(db, "SELECT source_file LIKE '%registry.csv', source_row, reason FROM rejected_rows") == [
         (True, 4, "date_of_birth gives its year in two digits, of either century: write the year in four")

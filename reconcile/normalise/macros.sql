@@ -313,8 +313,14 @@ CREATE OR REPLACE TEMP MACRO rc_amount_problem(s) AS
 -- 00-68, 1969-1999 for 69-99: right for a payment's or a death's date; a date of birth so written is
 -- refused by staging (rc_short_year_t: 05/09/24 is a child's birth, or a centenarian's).
 -- Layers: text -> any date read -> date in range.
+-- A date's text without the local time of day after it (`05/09/2024 14:30`, `2024-09-05 14:30:15.123`,
+-- `05/09/2024 2:30:00 PM`, `05/09/2024 14h30`): the day is the date's. A time with its zone
+-- (`...T20:00:00Z`, `+07:00`) is kept, and not read: its day in Vietnam may be the next.
+CREATE OR REPLACE TEMP MACRO rc_date_part_t(t) AS
+    regexp_replace(t, '^([0-9]{1,4}[/.\-]([0-9]{1,2}|[A-Za-z]{3})[/.\-][0-9]{1,4})(T| +)[0-9]{1,2}[:hH][0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?( ?([AaPp][Mm]|SA|CH|sa|ch))?$', '\1');
+-- A date whose year has two digits (05/09/24, 05-SEP-24), with or without a time
 CREATE OR REPLACE TEMP MACRO rc_short_year_t(t) AS
-    coalesce(regexp_full_match(t, '[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2}( [0-9:]+)?'), false);
+    coalesce(regexp_full_match(rc_date_part_t(t), '[0-9]{1,2}[/.\-]([0-9]{1,2}|[A-Za-z]{3})[/.\-][0-9]{2}'), false);
 CREATE OR REPLACE TEMP MACRO rc_date_any_t(t) AS
     CASE
         WHEN regexp_full_match(t, '[0-9]{1,5}(\.0+)?|[0-9]{5}\.[0-9]+')
@@ -323,13 +329,13 @@ CREATE OR REPLACE TEMP MACRO rc_date_any_t(t) AS
         WHEN regexp_full_match(t, '(19|20)[0-9]{6}([0-9]{6})?(\.0+)?') THEN
             CAST(try_strptime(split_part(t, '.', 1), ['%Y%m%d', '%Y%m%d%H%M%S']) AS DATE)
         WHEN rc_short_year_t(t) THEN
-            CAST(try_strptime(t, ['%d/%m/%y', '%d/%m/%y %H:%M', '%d/%m/%y %H:%M:%S', '%d-%m-%y', '%d.%m.%y']) AS DATE)
+            CAST(try_strptime(rc_date_part_t(t), ['%d/%m/%y', '%d-%m-%y', '%d.%m.%y', '%d-%b-%y', '%d/%b/%y']) AS DATE)
         -- written in words, as a letter dates itself: `ngày 05 tháng 09 năm 2024`
         WHEN regexp_full_match(lower(t), '(ngày\s*)?[0-9]{1,2}\s*tháng\s*[0-9]{1,2}\s*năm\s*[0-9]{4}') THEN
             CAST(try_strptime(array_to_string(regexp_extract_all(t, '[0-9]+'), '/'), '%d/%m/%Y') AS DATE)
-        ELSE CAST(try_strptime(t, [
-            '%d/%m/%Y', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d-%m-%Y', '%d.%m.%Y',
-            '%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f', '%Y/%m/%d'
+        ELSE CAST(try_strptime(rc_date_part_t(t), [
+            '%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d', '%Y/%m/%d', '%d-%b-%Y', '%d/%b/%Y',
+            '%Y-%m-%dT%H:%M:%S'
         ]) AS DATE)
     END;
 
