@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from reconcile.errors import InputFileError
 from reconcile.readers.layout import HEADER_AGAIN, NUMBERING
-from reconcile.readers.sections import TOTAL_ROW  # the reason a totals row is set aside with
+from reconcile.readers.sections import SECTION_HEADING, TOTAL_ROW
 from reconcile.readers.tables import Control
 from reconcile.readers.totals import UNDER_TOTALS
 
@@ -187,8 +187,8 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
     it: by a run (one file_id of several) and by `reconcile check` (the only file staged). Rows whose
     amount is written but cannot be read are rejected rows, each with its reason: the stated total
     cannot be compared with the amounts read then, only the count. Blank rows, the signatures
-    under the totals row, the header repeated on a new page and the columns' numbering row are no rows a
-    total counts."""
+    under the totals row, the header repeated on a new page, the columns' numbering row and a section's
+    heading are no rows a total counts."""
     amount = "amount" if kind == "payments" else "entitled_amount"
     ok_status = "success" if kind == "payments" else "active"  # a registry may total its active rows alone
     ok = (
@@ -196,11 +196,14 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
         f"count(*) FILTER (WHERE reject_reason IS NULL AND status = '{ok_status}')"
     )
     total = f"set_aside AND starts_with(reject_reason, '{TOTAL_ROW}')"
+    no_row = f"reject_reason IN ('blank row', '{UNDER_TOTALS}', '{HEADER_AGAIN}', '{NUMBERING}', '{SECTION_HEADING}')"
     rows, blank, vnd, ok_amount, ok_rows, unreadable_rows, aside_rows, aside_amount, total_rows, total_vnd = (
         con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE reject_reason IN ('blank row', '{UNDER_TOTALS}', '{HEADER_AGAIN}', '{NUMBERING}')), "
+            f"SELECT count(*), count(*) FILTER (WHERE {no_row}), "
             f"coalesce(sum({amount}), 0), {ok}, "
-            f"count(*) FILTER (WHERE reject_reason IS NOT NULL AND {AMOUNT_UNREADABLE}), count(*) FILTER (WHERE set_aside), "
+            f"count(*) FILTER (WHERE reject_reason IS NOT NULL AND {AMOUNT_UNREADABLE}), "
+            # the rows set aside of those counted (no_row's are left out of them already)
+            f"count(*) FILTER (WHERE set_aside AND NOT {no_row}), "
             f"coalesce(sum({amount}) FILTER (WHERE set_aside), 0), count(*) FILTER (WHERE {total}), "
             f"coalesce(sum({amount}) FILTER (WHERE {total}), 0) FROM stg_{kind}"
             + (" WHERE file_id = ?" if file_id is not None else ""),

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+from click.testing import CliRunner
 
 from conftest import reconciled
+from reconcile.cli import cli
 
 REGISTRY = """Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã tỉnh,Trạng thái
 079196118125,Nguyễn Thị Thanh Hương,25/11/1996,Nữ,Trợ cấp xã hội,1.500.000,Tiền mặt,79,Đang hưởng
@@ -101,3 +103,43 @@ def test_a_list_without_a_profile_and_what_is_no_section(tmp_path):
         (9, False, "payment_ref missing"),
         (10, False, "payment_ref missing; amount missing; value_date missing; channel missing"),
     ]
+
+
+def test_numbered_sections_whose_subtotal_is_labelled_in_the_reference_column(tmp_path):
+    """`I | Xã An Bình` headings and `Cộng I` subtotals written in the reference's column, under a
+    numbering row and above a `Tổng cộng: 4 người` that counts the payments: the subtotals were
+    rejected (a payment without payee or date) and the totals row, counting 8 rows read, disagreed."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [
+        ["BƯU ĐIỆN TỈNH BÌNH DƯƠNG"],
+        ["DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 09/2024"],
+        HEADER,
+        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)"],
+        ["I", "Xã An Bình"],
+        paid("BD1", "079196118125", "Nguyễn Thị Thanh Hương", 1996, 1500000, 5),
+        paid("BD2", "001038005555", "Trần Văn Bình", 1938, 2250000, 5),
+        [None, "Cộng I", None, None, None, 3750000],
+        ["II", "Xã Bình Minh"],
+        paid("BD3", "001145007788", "Lê Thị Hồng Nhung", 1945, 1000000, 6),
+        paid("BD4", "001040951508", "Phan Đức Tuấn", 1940, 500000, 6),
+        [None, "Cộng II", None, None, None, 1500000],
+        ["Tổng cộng: 4 người", None, None, None, None, 5250000],
+    ]:
+        sheet.append(row)
+    sheet.merge_cells("B5:I5")
+    sheet.merge_cells("B9:I9")
+    post = tmp_path / "buu_dien.xlsx"
+    book.save(post)
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(post), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[5:] == [
+        "rows: 9 read, 4 loaded, 0 rejected, 5 set aside as no payment",
+        "totals: totals row 13 says 4 rows of 5,250,000 VND; read 4 rows of 5,250,000 VND",
+        "set aside: 1 row: the row under the header that numbers the columns (row 4)",
+        "set aside: 2 rows: a section heading (rows 5, 9)",
+        "set aside: 2 rows: a total row (rows 8, 12)",
+    ]
+    db = reconciled(tmp_path, REGISTRY, post)
+    assert rows(db, "SELECT payment_ref FROM payments ORDER BY payment_ref") == [("BD1",), ("BD2",), ("BD3",), ("BD4",)]

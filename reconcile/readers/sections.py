@@ -44,8 +44,8 @@ def section_rows(table: RawTable) -> pl.Expr:
 
     A heading: one or two cells filled (its numbering may be a cell of its own, and either may be in
     the reference's or the ID's column), which together name a place (HEADING): an ID, a reference or
-    an account is no place's name. A subtotal: no ID, reference or account, and its first filled cell
-    a subtotal's label (SUBTOTAL), whatever column it is in.
+    an account is no place's name. A subtotal: its first filled cell a subtotal's label (SUBTOTAL),
+    whatever column it is in, and no ID, reference or account but that label.
 
     Text functions only on the rows that may be either, the others' text null by then: a cell is
     filled when it is not null (as the readers give an empty cell), so that a list of a million rows
@@ -59,7 +59,9 @@ def section_rows(table: RawTable) -> pl.Expr:
     filled = pl.sum_horizontal(pl.col(n).is_not_null().cast(pl.Int32) for n in names)
     first, last = pl.coalesce(cells), pl.coalesce(cells[::-1])
     lone = pl.when(filled <= 2).then(pl.concat_str([first, last], separator=" "))
-    label = pl.when(pl.all_horizontal(pl.col(k).is_null() for k in keys)).then(first)
+    # its label may be written in the reference's column (`Cộng I` under `Mã giao dịch`): no key else
+    only_label = pl.all_horizontal(pl.col(k).is_null() | (pl.col(k).cast(pl.String) == first) for k in keys)
+    label = pl.when(only_label).then(first)
     heading = lone.str.normalize("NFC").str.to_lowercase().str.contains(HEADING).fill_null(False)
     subtotal = label.str.normalize("NFC").str.to_lowercase().str.contains(SUBTOTAL).fill_null(False)
     return (
