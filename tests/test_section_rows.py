@@ -77,7 +77,7 @@ def test_a_post_office_list_of_two_communes_with_their_headings_and_subtotals(tm
 
 
 def test_a_list_without_a_profile_and_what_is_no_section(tmp_path):
-    """A commune's CSV list (no built-in layout), headed by its villages (`Thôn 1`, `1. Thôn Đông`);
+    """A commune's CSV list (no built-in layout), headed by its villages (`Thôn 1`, `1.Thôn Đông`);
     a row with an ID is data whatever its name cell says (`Tổng Văn An`... `TONG VAN AN`), and a row
     of a name alone (`Tô Thị Hà`, a family name, not a `tổ`) is no heading: both still rejected."""
     post = tmp_path / "chi_tra.csv"
@@ -87,7 +87,7 @@ def test_a_list_without_a_profile_and_what_is_no_section(tmp_path):
         "BD1,079196118125,Nguyễn Thị Thanh Hương,1.500.000,05/09/2024,Tiền mặt,Đã nhận\n"
         "BD2,001038005555,Trần Văn Bình,2.250.000,05/09/2024,Tiền mặt,Đã nhận\n"
         ",,Cộng thôn 1,3.750.000,,,\n"
-        ",1. Thôn Đông,,,,,\n"
+        ",1.Thôn Đông,,,,,\n"
         "BD3,001145007788,Lê Thị Hồng Nhung,1.000.000,06/09/2024,Tiền mặt,Đã nhận\n"
         "BD4,001040951508,Phan Đức Tuấn,500.000,06/09/2024,Tiền mặt,Đã nhận\n"
         ",001040951508,TONG VAN AN,500.000,06/09/2024,Tiền mặt,Đã nhận\n"

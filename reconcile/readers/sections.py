@@ -14,9 +14,8 @@ import polars as pl
 
 from reconcile.readers.tables import RawTable
 
-TOTAL_ROW = (
-    "a total row"  # the reason a totals row is set aside with (the built-in profiles' too): controls.py counts it
-)
+# the reason a totals row is set aside with (the built-in profiles' too): controls.py counts them
+TOTAL_ROW = "a total row"
 
 # Why a section's heading is set aside (as the vn-registry profile's [[skip]] rule says it)
 SECTION_HEADING = "a section heading"
@@ -30,7 +29,7 @@ _PLACES = (
     "xa|phuong|thi tran|thi xa|thanh pho|tinh|huyen|thon|xom|khu pho|diem chi tra|dia ban|buu dien|buu cuc"
 )
 # a section's numbering before its name: I., II -, 1., A), or none
-_NUMBERING = r"(?:(?:[ivxlcdm]+|[0-9]{1,3}|[a-z])\s*[./):\-]?\s+)?"
+_NUMBERING = r"(?:(?:[ivxlcdm]+|[0-9]{1,3}|[a-z])(?:\s*[./):\-]\s*|\s+))?"
 # (a `tổ` by its number only: `Tổ 5`, not `Tổ chức ...`)
 HEADING = r"^\s*" + _NUMBERING + r"(?:(?:" + _PLACES + r")\s+\S|tổ\s+[0-9])"
 # a section's subtotal: Cộng, Tổng cộng, Tổng số... (as written), or a folded `cong xa` / `tong cong`
