@@ -870,3 +870,27 @@ def test_the_statuses_registries_write_in_vietnamese_are_read(con, text, status)
     """`Đã từ trần` was rejected as no status: the beneficiary's row was left out, and a payment to a
     dead person was an UNKNOWN_PAYEE instead of PAID_AFTER_DEATH."""
     assert con.execute("SELECT rc_enum_t('beneficiary_status', ?)", [text]).fetchone()[0] == status
+
+
+def test_every_enum_alias_stands_for_one_value(con):
+    """An alias listed twice in a domain (or a value listed again as its own alias) made every row
+    of that status an internal error: rc_enum_t's subquery found two rows."""
+    assert con.execute("SELECT domain, alias FROM ref_enum GROUP BY ALL HAVING count(*) > 1").fetchall() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Hoàn tiền", "returned"),
+        ("Đã hoàn tiền", "returned"),
+        ("Trả về", "returned"),
+        ("Bị trả về", "returned"),
+        ("Đã hoàn trả", "returned"),
+        ("Hoàn trả", "returned"),
+        ("Đã trả", "success"),
+        ("Hoàn thành", "success"),
+    ],
+)
+def test_the_words_banks_mark_a_transfer_that_came_back_are_read(con, text, status):
+    """`Hoàn tiền` and `Trả về` (money refunded, sent back) were rejected as no status."""
+    assert con.execute("SELECT rc_enum_t('payment_status', ?)", [text]).fetchone()[0] == status

@@ -180,7 +180,20 @@ ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "chua chi tra",
             "tu choi",
         ),
-        "returned": ("hoan tra", "tra lai", "bi tra lai", "hoan", "return", "refunded"),
+        # hoàn tiền (money refunded), trả về / bị trả về (sent back), as banks mark a transfer that came back
+        "returned": (
+            "hoan tra",
+            "da hoan tra",
+            "tra lai",
+            "bi tra lai",
+            "hoan",
+            "hoan tien",
+            "da hoan tien",
+            "tra ve",
+            "bi tra ve",
+            "return",
+            "refunded",
+        ),
     },
     "gender": {
         "male": ("nam", "m"),
