@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from reconcile.errors import ConfigError
-from reconcile.tomlfile import parse_toml
+from reconcile.tomlfile import parse_toml, read_once
 
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -231,7 +231,7 @@ class Settings(BaseModel):
         if path is None:
             return cls()
         try:
-            raw = _read(Path(path))
+            raw = read_once(Path(path))
         except FileNotFoundError:
             raise ConfigError(f"{path}: config file not found; check the --config path") from None
         except IsADirectoryError:
@@ -277,20 +277,6 @@ def _section_of(key: str) -> str | None:
     return None
 
 
-# what a config that is no regular file gave (a pipe: `--config /dev/stdin`, `--config <(...)`), by
-# its path: it can be read once, and the run reads it twice (its lang, then its settings); read
-# again, it gave nothing, and the run went on silently with the defaults
-_PIPED: dict[str, bytes] = {}
-
-
-def _read(path: Path) -> bytes:
-    if path.is_file() or path.is_dir() or not path.exists():
-        return path.read_bytes()
-    if str(path) not in _PIPED:
-        _PIPED[str(path)] = path.read_bytes()
-    return _PIPED[str(path)]
-
-
 def declared_lang(path: Path | None) -> str | None:
     """The `lang` a config file sets, read on its own before the rest of the file is checked, so that
     what is wrong with the rest is said in that language. None when the file sets no valid lang, or
@@ -298,7 +284,7 @@ def declared_lang(path: Path | None) -> str | None:
     if path is None:
         return None
     try:
-        lang = tomllib.loads(_read(Path(path)).decode("utf-8-sig")).get("lang")
+        lang = tomllib.loads(read_once(Path(path)).decode("utf-8-sig")).get("lang")
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     return lang if lang in ("vi", "en") else None

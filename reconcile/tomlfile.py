@@ -10,6 +10,20 @@ from pathlib import Path
 
 from reconcile.errors import ConfigError
 
+# what a config that is no regular file gave (a pipe: `--config /dev/stdin`, `--config <(...)`), by
+# its path: it can be read once, and the run reads it twice (its lang, then its settings); read
+# again, it gave nothing, and the run went on silently with the defaults
+_PIPED: dict[str, bytes] = {}
+
+
+def read_once(path: Path) -> bytes:
+    """The bytes of a config file; of one that is no regular file (a pipe), those it gave the first time."""
+    if path.is_file() or path.is_dir() or not path.exists():
+        return path.read_bytes()
+    if str(path) not in _PIPED:
+        _PIPED[str(path)] = path.read_bytes()
+    return _PIPED[str(path)]
+
 
 def parse_toml(path: Path | str, raw: bytes, *, profile: bool = False) -> dict:
     """The tables of a config or profile file read as bytes (a UTF-8 byte-order mark allowed). A file not
