@@ -554,6 +554,8 @@ def test_a_run_that_fails_after_writing_gives_the_disk_back(tmp_path, monkeypatc
         f"reconcile: error: {tmp_path / 'disk'}: cannot be written (the disk is full); the database is unchanged; "
         "free space or choose a folder that can be written, and run again",
     )
-    assert db.stat().st_size == size
+    # cut back to what it held, give or take the one block (256 KiB) of DuckDB's catalog that the checkpoint
+    # writes anew (the cases' views made it more than a block); without it the failed run left the file 11.5 MB larger
+    assert size <= db.stat().st_size <= size + 262_144
     assert content(db) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big", "r.duckdb"]  # no WAL, no scratch
