@@ -13,16 +13,18 @@ from reconcile.errors import ConfigError
 # what a config that is no regular file gave (a pipe: `--config /dev/stdin`, `--config <(...)`), by
 # its path: it can be read once, and the run reads it twice (its lang, then its settings); read
 # again, it gave nothing, and the run went on silently with the defaults
-_PIPED: dict[str, bytes] = {}
+_PIPED: dict[tuple[str, int, int], bytes] = {}
 
 
 def read_once(path: Path) -> bytes:
     """The bytes of a config file; of one that is no regular file (a pipe), those it gave the first time."""
     if path.is_file() or path.is_dir() or not path.exists():
         return path.read_bytes()
-    if str(path) not in _PIPED:
-        _PIPED[str(path)] = path.read_bytes()
-    return _PIPED[str(path)]
+    st = path.stat()
+    key = (str(path), st.st_dev, st.st_ino)  # this pipe, not another given the same path later
+    if key not in _PIPED:
+        _PIPED[key] = path.read_bytes()
+    return _PIPED[key]
 
 
 def parse_toml(path: Path | str, raw: bytes, *, profile: bool = False) -> dict:

@@ -720,3 +720,23 @@ def test_a_config_given_through_a_pipe_is_read_whole():
         assert config.Settings.load(path).checks.max_stand_in == 0.75
     finally:
         os.close(r)
+
+
+@pytest.mark.skipif(not Path("/dev/fd").is_dir(), reason="a pipe by path needs /dev/fd")
+def test_a_second_pipe_at_the_same_path_is_read_for_itself():
+    """The text a pipe gave is kept for that pipe only: another pipe given later at the same path
+    (`/dev/fd/N` with N reused) is read for its own text."""
+    import os
+
+    from reconcile import config
+
+    got = []
+    for share in ("0.75", "0.5"):
+        r, w = os.pipe()
+        os.write(w, f"[checks]\nmax_stand_in = {share}\n".encode())
+        os.close(w)
+        try:
+            got.append(config.Settings.load(Path(f"/dev/fd/{r}")).checks.max_stand_in)
+        finally:
+            os.close(r)
+    assert got == [0.75, 0.5]
