@@ -38,9 +38,10 @@ def ddl(in_effect: frozenset[str] = frozenset(), comments: bool = True) -> str:
         )
     parts = [p for p in parts if p not in in_effect]
     for view, (comment, view_cols) in VIEW_COMMENTS.items():
-        parts.append(f"COMMENT ON VIEW {quote_ident(view)} IS {quote_literal(comment)};")
-        for name, text in view_cols.items():
-            parts.append(f"COMMENT ON COLUMN {quote_ident(view)}.{quote_ident(name)} IS {quote_literal(text)};")
+        parts.append(_comment("VIEW", quote_ident(view), comment))
+        parts.extend(
+            _comment("COLUMN", f"{quote_ident(view)}.{quote_ident(name)}", text) for name, text in view_cols.items()
+        )
     return "\n".join(parts) + "\n"
 
 
