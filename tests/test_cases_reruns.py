@@ -31,14 +31,18 @@ def decide(db: Path, case_id: str, out: Path, **cells) -> None:
 
 @pytest.fixture()
 def closed(sample_month, october, tmp_path) -> tuple[Path, str]:
-    """September and October in the database, then the case closed from September's book."""
+    """The case explained from September's book, then October run (the explained case flagged again keeps
+    its decision), then the case closed from September's book, a month behind: October's payment was at
+    stake when the auditor closed it (what was explained is what the case had at stake at the closing,
+    whichever period's book the decisions were entered on, and whenever the decision to explained was)."""
     db = copy_of(sample_month.db, tmp_path / "r.duckdb")
-    run_month(db, "2024-10", october)
     (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
-    assert query(db, "SELECT periods_flagged FROM cases WHERE case_id = ?", [case_id]) == [(2,)]
     decide(db, case_id, tmp_path / "explained.xlsx", Status="explained", Decision="đã xác minh")
+    run_month(db, "2024-10", october)
     decide(db, case_id, tmp_path / "closed.xlsx", Status="closed")
-    assert query(db, "SELECT status FROM cases WHERE case_id = ?", [case_id]) == [("closed",)]
+    assert query(db, "SELECT status, periods_flagged, amount_at_stake FROM cases WHERE case_id = ?", [case_id]) == [
+        ("closed", 2, 2_000_000)
+    ]
     return db, case_id
 
 
@@ -68,20 +72,35 @@ def test_re_running_a_month_the_auditor_had_seen_when_closing_reopens_nothing(cl
     ]
 
 
-def test_a_finding_new_since_the_closing_in_a_later_month_reopens_the_case(closed, october, tmp_path):
-    db, case_id = closed
-    # October's bank file corrected: the payment after death was 1,500,000, not 1,000,000: a new finding
-    corrected = {"registry": october["registry"], "payments": [tmp_path / "bank.csv", october["payments"][1]]}
-    shutil.copy(october["payments"][0], tmp_path / "bank.csv")
-    text = (tmp_path / "bank.csv").read_text(encoding="utf-8-sig")
+def corrected_october(october: dict[str, list[Path]], folder: Path) -> dict[str, list[Path]]:
+    """October's files with the bank's corrected statement: the payment after death was 1,500,000 VND,
+    not 1,000,000 (the same reference): a finding new since the closing, 500,000 more on that payment."""
+    corrected = {"registry": october["registry"], "payments": [folder / "bank.csv", october["payments"][1]]}
+    shutil.copy(october["payments"][0], folder / "bank.csv")
+    text = (folder / "bank.csv").read_text(encoding="utf-8-sig")
     line = next(x for x in text.splitlines() if ",FT20241000016," in x)
-    (tmp_path / "bank.csv").write_text(text.replace(line, line.replace('"1,000,000"', '"1,500,000"')), encoding="utf-8")
+    (folder / "bank.csv").write_text(text.replace(line, line.replace('"1,000,000"', '"1,500,000"')), encoding="utf-8")
+    return corrected
+
+
+def test_a_finding_new_since_the_closing_in_a_later_month_reopens_the_case(closed, october, tmp_path):
+    """The case was closed from September's book once October had run: the auditor closed as explained
+    both months' payments, 1,000,000 VND each (cases.amount_at_stake 2,000,000 when closed). October's
+    corrected file raises October's payment to 1,500,000: the run reopens the case, and what is owed is
+    the 500,000 added. October's 1,000,000 was at stake when the auditor decided, so it stays explained.
+    This test said 1,500,000: the closing, entered on September's book, explained September's payment
+    only, and October's 1,000,000 was owed again, although the closed case had showed nothing owed."""
+    db, case_id = closed
+    corrected = corrected_october(october, tmp_path)
     res = run_month(db, "2024-10", corrected)
     assert "reconcile: 1 closed case flagged again and reopened; see reconcile cases --status open" in res.output
     assert events(db, case_id)[-1] == ("reconcile", "reopened", "closed", "open", "2024-10")
-    # what is at stake is October's corrected payment only: September's, explained, is not owed again
+    # what is at stake is the money October's correction added only: what the auditor closed is not owed again
     assert query(db, "SELECT status, opened_period, amount_at_stake FROM cases WHERE case_id = ?", [case_id]) == [
-        ("open", "2024-10", 1_500_000)
+        ("open", "2024-10", 500_000)
+    ]
+    assert query(db, "SELECT overpaid, outstanding FROM recoveries WHERE case_id = ?", [case_id]) == [
+        (500_000, 500_000)
     ]
     # and once only: the same corrected files again reopen nothing more
     assert "reopened" not in run_month(db, "2024-10", corrected).output

@@ -120,9 +120,10 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
 -- The money of a case's findings that the auditor explained, when a run reopened the case after it (closed
 -- as explained, paid again), by the case events entered on the books of the periods up to `up_to`
 -- (NULL: every event): one row per finding with some, `explained` VND of its money (rc_at_stake). What
--- was explained is what the case's findings of the months up to that of the book the decision to
--- explained was entered on (case_events.period) put at stake as the database held them then (the runs
--- that held those months at that moment, as cases/refresh.py's reopen_flagged reads them), payment by
+-- was explained is what the case's findings put at stake, in every month the database held, when the
+-- auditor last acted on the case before the reopening (closing it: the runs that held its months at that
+-- moment, as cases/refresh.py's reopen_flagged reads them), whichever period's book the decisions were
+-- entered on: a month behind, September's book closes October's payment as explained too. Payment by
 -- payment (reference, leading zeros aside): a finding the database holds now has explained as much of its
 -- money as the findings then on its payment had, no more (a re-run of such a month that adds a payment,
 -- or raises one's amount, owes the money added; one that only repeats them owes none). Whatever a decision
@@ -131,14 +132,14 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
 -- actions_recovery.sql out of the overpayments as of its period.
 CREATE OR REPLACE MACRO rc_explained_flags(up_to) AS TABLE
 WITH events AS (SELECT * FROM case_events WHERE up_to IS NULL OR period <= up_to),
-explained AS (  -- each decision to explained that was a case's latest money decision before a reopening
-    SELECT DISTINCT case_id, decided_in, decided_at
-    FROM (SELECT r.case_id, arg_max(d.to_status, d.seq) AS decided, arg_max(d.period, d.seq) AS decided_in,
+explained AS (  -- each reopening after a case's latest money decision was to explained: when it was closed
+    SELECT DISTINCT case_id, decided_at
+    FROM (SELECT r.case_id,
+                 arg_max(d.to_status, d.seq)
+                     FILTER (WHERE d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')) AS decided,
                  arg_max(d."at", d.seq) AS decided_at
           FROM events AS r
-          JOIN events AS d
-            ON d.case_id = r.case_id AND d.seq < r.seq
-           AND d.to_status IN ('explained', 'recovery', 'recovered', 'written_off')
+          JOIN events AS d ON d.case_id = r.case_id AND d.seq < r.seq
           WHERE r.action = 'reopened'
           GROUP BY r.seq, r.case_id)
     WHERE decided = 'explained'
@@ -160,7 +161,7 @@ seen AS (  -- per payment, the money explained: the most that any such decision 
           JOIN (SELECT period, run_id, case_id, code, payment_ref, expected_amount, paid_amount FROM flags
                 UNION ALL
                 SELECT period, run_id, case_id, code, payment_ref, expected_amount, paid_amount FROM superseded_flags)
-              AS f ON f.case_id = e.case_id AND f.period <= e.decided_in
+              AS f ON f.case_id = e.case_id
           JOIN held AS h ON h.run_id = f.run_id
           WHERE (h.since IS NULL OR h.since <= e.decided_at) AND (h.until IS NULL OR e.decided_at < h.until)
           GROUP BY ALL)
