@@ -27,7 +27,8 @@ every case of the `recoveries` view (money paid after a death or while inactive)
 up to P with money outstanding as of P: overpaid over the periods flagged up to P, less what the
 decisions entered on the findings of a period up to P (`case_events.period`) recorded as recovered and
 written off, whenever they were recorded; a decision entered on a later period's findings does not
-count as of P. As of the latest period these are the `recoveries` view's amounts; the workbook of P
+count as of P. As of the latest period these are the `recoveries` view's amounts (every decision counts
+then, one entered on the book of a later period since removed too); the workbook of P
 adds up the same rows per programme (`overpayments`), so that the two agree. One row per case and bank
 paid (a case paid through a bank account and the post office's cash is asked of each for its part):
 its id and code, the name (the latest registry's up to P), the ID, the account of the latest payment

@@ -406,17 +406,39 @@ def test_a_case_decided_since_the_book_was_written_is_refused_not_overwritten(mo
 
 
 def test_removing_a_period_keeps_the_decided_cases_and_drops_the_cases_it_alone_flagged(month, october, tmp_path):
+    """Decisions entered on October's book stand once October is removed: September, now the latest
+    period, lists and adds up the overpayments as the recoveries view has them. September's recovery
+    list asked the family paid after her death for the 1,000,000 VND of which 400,000 was recorded as
+    recovered, and the beneficiary paid while inactive for the 1,500,000 the auditor had explained,
+    nothing to recover: 4 overpayments, 15,441,000 VND, where the recoveries view had 3, 13,541,000."""
     db, book = month
     decided = decide(db, book, tmp_path / "d.xlsx", "PAID_AFTER_DEATH", "welfare", Status="recovery")
     assert run_month(db, "2024-10", october).exit_code == 0
     assert query(db, "SELECT count(*) FROM cases") == [(27,)]
+    october_book = tmp_path / "october.xlsx"
+    res = invoke("report", "--period", "2024-10", "--db", str(db), "--report", str(october_book), "--lang", "en")
+    assert res.exit_code == 0, res.output
+    header, rows = rows_of(october_book)
+    (explained,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_WHILE_INACTIVE' AND program = 'welfare'")[0]
+    n = {r[header.index("Case id")]: i for i, r in enumerate(rows, start=2)}
+    edit(october_book, tmp_path / "o.xlsx", {(n[decided], AMOUNT): 400_000, (n[explained], "Status"): "explained"})
+    assert invoke("review", "import", str(tmp_path / "o.xlsx"), "--db", str(db), "--by", "Hùng").exit_code == 0
     res = invoke("delete", "--period", "2024-10", "--db", str(db), "--by", "Lan", "--reason", "tệp sai", "--yes")
     assert res.exit_code == 0, res.output
     # the case October alone flagged is gone; September's 26 are as September left them
     assert query(db, "SELECT count(*), count(*) FILTER (WHERE last_period = '2024-09') FROM cases") == [(26, 26)]
     assert query(
         db, "SELECT status, periods_flagged, amount_at_stake, events FROM cases WHERE case_id = ?", [decided]
-    ) == [("recovery", 1, 1_000_000, 1)]
+    ) == [("recovery", 1, 1_000_000, 2)]
+    assert query(db, "SELECT status FROM cases WHERE case_id = ?", [explained]) == [("explained",)]
+    assert query(db, "SELECT count(*), sum(outstanding) FROM recoveries") == [(3, 13_541_000)]
+    assert query(db, "SELECT overpaid, recovered, outstanding FROM recoveries WHERE case_id = ?", [decided]) == [
+        (1_000_000, 400_000, 600_000)
+    ]
+    out = tmp_path / "actions"
+    res = invoke("actions", "--period", "2024-09", "--db", str(db), "--out", str(out), "--lang", "en")
+    assert res.exit_code == 0, res.output
+    assert "3 overpayments to reclaim (13,541,000 VND)" in res.output
 
 
 def test_findings_of_a_version_before_cases_get_their_case_id_at_the_next_run(month, october):

@@ -131,7 +131,9 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
 -- written_off explains none. cases_refresh.sql leaves it out of cases.amount_at_stake (every event),
 -- actions_recovery.sql out of the overpayments as of its period.
 CREATE OR REPLACE MACRO rc_explained_flags(up_to) AS TABLE
-WITH events AS (SELECT * FROM case_events WHERE up_to IS NULL OR period <= up_to),
+WITH events AS (  -- as of the latest period held, every event (actions_recovery.sql's)
+    SELECT * FROM case_events WHERE up_to IS NULL OR period <= up_to OR up_to >= (SELECT max(period) FROM runs)
+),
 explained AS (  -- each reopening after a case's latest money decision was to explained: when it was closed
     SELECT DISTINCT case_id, decided_at
     FROM (SELECT r.case_id,
