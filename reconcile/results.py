@@ -65,6 +65,8 @@ class RunResult:
     returned_overpaid: list = field(default_factory=list)  # (case_id, VND, period): overpaid, returned later
     over_settled: int = 0  # cases with more recovered and written off than overpaid (recoveries.excess)
     unflagged_money: int = 0  # cases with money recovered or written off that no period flags any more
+    # (case_id, VND, VND): cases with money recorded whose findings the re-run took money from, others left
+    settled_taken: list = field(default_factory=list)
     arrears_other_id: int = 0  # beneficiaries in arrears that may have had another ID (arrears.earlier_vneid)
 
     @property

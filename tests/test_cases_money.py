@@ -347,7 +347,10 @@ def test_a_recovered_case_paid_again_the_next_month_reopens_keeping_what_was_rec
     """The welfare beneficiary paid after her death: 1,000,000 VND in September, recovered in full and
     marked recovered; October pays her again. The case stayed 'recovered', with 1,000,000 outstanding,
     out of --older-than and of --status open and recovery, and the run said nothing. It reopens, as a
-    closed case does, keeping what was recovered; a re-run of October reopens nothing more."""
+    closed case does, keeping what was recovered; a re-run of October reopens nothing more. September run
+    again with her date of death corrected takes September's overpayment away: the run names the case,
+    whose 1,000,000 recorded as recovered now counts against October's payment."""
+    from conftest import SAMPLE_FILES
     from test_cases import run_month
 
     db = copy_of(sample_month.db, tmp_path / "r.duckdb")
@@ -375,3 +378,22 @@ def test_a_recovered_case_paid_again_the_next_month_reopens_keeping_what_was_rec
     ) == [("open", "2024-10", 1, 2_000_000, 1_000_000)]
     assert query(db, "SELECT outstanding FROM recoveries WHERE case_id = ?", [case_id]) == [(1_000_000,)]
     assert invoke("verify", "--db", str(db)).exit_code == 0
+    assert "took" not in again.stderr  # October's re-run took nothing away
+    # September run again with her date of death corrected to 20/09/2024: September's payment (03/09) is
+    # no overpayment. The 1,000,000 recovered for it now covered October's, and nothing was said
+    registry = tmp_path / "registry.csv"
+    text = SAMPLE_FILES["registry"][0].read_text(encoding="utf-8-sig")
+    assert text.count(",Đang hưởng,01/09/2024") == 1
+    registry.write_text(text.replace(",Đang hưởng,01/09/2024", ",Đang hưởng,20/09/2024"), encoding="utf-8-sig")
+    res = run_month(db, "2024-09", {**SAMPLE_FILES, "registry": [registry]})
+    assert res.exit_code == 0, res.output
+    assert query(db, "SELECT overpaid, recovered, outstanding FROM recoveries WHERE case_id = ?", [case_id]) == [
+        (1_000_000, 1_000_000, 0)
+    ]
+    said = (
+        f"reconcile: case {case_id}: this re-run took 1,000,000 VND away from its findings, while 1,000,000 VND "
+        "recorded as recovered or written off stays and now counts against its other payments, which may be "
+        "another month's money nobody decided on; look into its decisions (reconcile case)"
+    )
+    assert said in res.stderr
+    assert messages.translate(said, "vi").startswith(f"reconcile: vụ việc {case_id}: lần đối soát lại này đã loại")

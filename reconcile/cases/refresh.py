@@ -230,3 +230,39 @@ def money_notes(con) -> tuple[int, int, list[tuple[str, int, str]], int]:
     ).fetchone()
     other_id = con.execute("SELECT count(earlier_vneid) FROM arrears").fetchone()[0] if months > 1 else 0
     return over, unflagged, returned_overpayments(con), other_id
+
+
+def settled_money_taken(con, period: str, run_id: str) -> list[tuple[str, int, int]]:
+    """The cases holding money recorded as recovered or written off from which this re-run of `period`
+    took money away (a payment gone, or its amount lowered: the bank's corrected file, the registry's
+    corrected date of death), while other payments of theirs are still at stake: (case_id, VND taken,
+    VND recorded). What was recorded is a case's total, so it now counts against the payments left,
+    which may be other months' money that nobody decided on; the run names them to look into. A case
+    left with no finding, or with more recorded than is at stake, has its own note (money_notes)."""
+    return con.execute(
+        """WITH before AS (  -- the money at stake per payment of the run this one replaced
+               SELECT s.case_id, ltrim(coalesce(s.payment_ref, ''), '0') AS ref,
+                      sum(rc_at_stake(s.code, s.expected_amount, s.paid_amount)) AS money
+               FROM superseded_flags AS s
+               WHERE s.run_id IN (SELECT previous_run_id FROM run_changes WHERE run_id = $run_id)
+               GROUP BY ALL),
+           now AS (
+               SELECT case_id, ltrim(coalesce(payment_ref, ''), '0') AS ref,
+                      sum(rc_at_stake(code, expected_amount, paid_amount)) AS money
+               FROM flags WHERE period = $period AND case_id IN (SELECT case_id FROM before)
+               GROUP BY ALL),
+           taken AS (
+               SELECT b.case_id, b.ref, b.money - coalesce(n.money, 0) AS taken
+               FROM before AS b LEFT JOIN now AS n USING (case_id, ref)
+               WHERE b.money > coalesce(n.money, 0))
+           SELECT t.case_id, CAST(sum(t.taken) AS BIGINT), c.amount_recovered + c.amount_written_off
+           FROM taken AS t JOIN cases AS c USING (case_id)
+           WHERE c.flags > 0 AND c.amount_recovered + c.amount_written_off BETWEEN 1 AND c.amount_at_stake
+             AND EXISTS (SELECT 1 FROM flags AS f  -- another payment still at stake
+                         WHERE f.case_id = t.case_id AND rc_at_stake(f.code, f.expected_amount, f.paid_amount) > 0
+                           AND NOT (f.period = $period AND ltrim(coalesce(f.payment_ref, ''), '0') IN (
+                               SELECT ref FROM taken AS x WHERE x.case_id = t.case_id)))
+           GROUP BY t.case_id, c.amount_recovered, c.amount_written_off
+           ORDER BY t.case_id""",
+        {"period": period, "run_id": run_id},
+    ).fetchall()

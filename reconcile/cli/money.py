@@ -169,6 +169,14 @@ def say_case_notes(result) -> None:
             err=True,
         )
     say_returned(result.returned_overpaid)
+    for case_id, taken, recorded in result.settled_taken:
+        say(
+            f"reconcile: case {case_id}: this re-run took {taken:,} VND away from its findings, while "
+            f"{recorded:,} VND recorded as recovered or written off stays and now counts against its other "
+            "payments, which may be another month's money nobody decided on; look into its decisions "
+            "(reconcile case)",
+            err=True,
+        )
     if result.over_settled:
         n = result.over_settled
         say(
