@@ -33,6 +33,20 @@ def new_file(beside: Path, kind: str) -> Path:
     return Path(name)
 
 
+def write_file(final: Path, data: bytes, kind: str) -> None:
+    """`data` as the file `final`: written to a new file of this run's own beside it (new_file) and
+    renamed into place, so that `final` is whole or as it was, a link at its name is replaced and
+    never written through, and the file is its owner's only (mode 0600)."""
+    clean_leftovers(final)
+    tmp = new_file(final, kind)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def new_name(beside: Path, kind: str) -> Path:
     """A name no one can guess for a file a library must create itself (a DuckDB database)."""
     return beside.with_name(f".{beside.name}.{os.getpid()}.{kind}-{secrets.token_hex(8)}")

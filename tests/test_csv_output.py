@@ -3,11 +3,17 @@ Vietnamese as UTF-8 (as the exports are written); into a pipe or a file appended
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import SAMPLE
 
 BOM = b"\xef\xbb\xbf"
 
@@ -56,3 +62,55 @@ def test_json_and_tables_into_a_file_get_no_bom(sample_month, tmp_path):
         with open(out, "wb") as fh:
             done = reconcile(["periods", "--db", str(sample_month.db), "--format", fmt], fh)
         assert done.returncode == 0 and not out.read_bytes().startswith(BOM)
+
+
+def invoke(*args):
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    return CliRunner().invoke(cli, ["--lang", "en", *map(str, args)])
+
+
+def test_out_writes_the_listing_itself_utf8_with_a_bom_into_a_vietnamese_folder(sample_month, tmp_path):
+    """Windows PowerShell 5.1's `>` writes UTF-16 and mangles Vietnamese: --out FILE is written by
+    reconcile, CSV as UTF-8 with a BOM (Excel), the same bytes as the CSV on stdout, mode 0600."""
+    folder = tmp_path / "Báo cáo tháng 9"
+    folder.mkdir()
+    args = ["flags", "--db", sample_month.db, "--period", "2024-09", "--code", "NAME_MISMATCH"]
+    piped = invoke(*args, "--format", "csv")
+    assert piped.exit_code == 0 and "Nguyễn" in piped.stdout
+    out = folder / "Phát hiện tên.csv"
+    done = invoke(*args, "--out", out)  # no --format: CSV, from the file's name
+    assert done.exit_code == 0, done.output
+    assert done.stdout == "" and f"reconcile: listing written to {out}" in done.stderr
+    assert out.read_bytes() == BOM + piped.stdout.encode("utf-8")
+    assert [p.name for p in folder.iterdir()] == ["Phát hiện tên.csv"]  # no scratch file left
+    if os.name == "posix":
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    again = invoke("show", "038145464795", "--db", sample_month.db, "--out", folder / "một người.json")
+    assert again.exit_code == 0
+    shown = json.loads((folder / "một người.json").read_bytes())  # JSON: UTF-8, no BOM
+    assert set(shown) == {"registry", "payments", "flags"} and shown["registry"][0]["vneid"] == "038145464795"
+    toml = invoke("profiles", "vn-bank-statement", "--out", folder / "ngân hàng.toml")
+    assert toml.exit_code == 0 and (folder / "ngân hàng.toml").read_bytes() == invoke(
+        "profiles", "vn-bank-statement"
+    ).stdout.encode("utf-8")
+
+
+@pytest.mark.parametrize("target", ["registry.csv", "post_office_cash.xlsx", "r.duckdb"])
+def test_out_never_writes_over_an_input_or_the_database(sample_month, tmp_path, target):
+    """--out naming a file the month's runs read (the registry, the post office's workbook), or the
+    database, is refused with exit 2 and the file left as it was."""
+    path = (SAMPLE if target != "r.duckdb" else sample_month.db.parent) / target
+    before = path.read_bytes()
+    done = invoke("flags", "--db", sample_month.db, "--format", "csv", "--out", path)
+    assert done.exit_code == 2
+    assert done.stderr.strip() == (
+        f"reconcile: error: {path}: --out would write over an input file; give it another name "
+        "(a run never replaces its inputs)"
+    )
+    assert path.read_bytes() == before
+    copy = tmp_path / "copy of registry.csv"  # the same file under another name: refused by its content
+    shutil.copyfile(SAMPLE / "registry.csv", copy)
+    assert invoke("cases", "--db", sample_month.db, "--out", copy).exit_code == 2

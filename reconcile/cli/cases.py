@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from reconcile.cli.group import echo_output, lazy, province_code, say, warn
+from reconcile.cli.group import lazy, province_code, say, warn
+from reconcile.cli.listing import emit, listing_format, out_option, reading
 from reconcile.cli.read import _render, db_option, echo_sections, format_option, mask_option, write_db_option
 
 readback = lazy("reconcile.readback")
@@ -28,18 +29,20 @@ STATUSES = ("open", "in_review", "explained", "recovery", "recovered", "written_
 @click.option("--older-than", type=click.IntRange(min=0), help="Only cases open for more than this many periods.")
 @mask_option
 @format_option
-def cases(db, status, code, province, older_than, mask_ids, fmt) -> None:
+@out_option
+def cases(db, status, code, province, older_than, mask_ids, fmt, out) -> None:
     """The cases: one problem of one beneficiary (or account, or reference) across periods, the oldest
     open first, with their status, who has them, and the money at stake and recovered.
 
     periods_open is the age: periods from the one that opened the case to the latest in the database,
     while the case is open, in review or in recovery.
     """
-    with readback.open_db(db, notice=warn) as con:
+    fmt = listing_format(fmt, out)
+    with reading(db, out) as con:
         result = cases_read.cases(con, db, status=status, code=code, province=province, older_than=older_than)
     if mask_ids:
         result = readback.masked(result)
-    echo_output(_render(result, fmt), fmt)
+    emit(_render(result, fmt), fmt, out)
 
 
 @click.command()
@@ -47,16 +50,18 @@ def cases(db, status, code, province, older_than, mask_ids, fmt) -> None:
 @db_option
 @mask_option
 @format_option
-def case(case_id, db, mask_ids, fmt) -> None:
+@out_option
+def case(case_id, db, mask_ids, fmt, out) -> None:
     """One case: where it stands, its findings in every period, and every decision on it.
 
     CASE_ID is as the workbook and 'reconcile cases' show it (3f9a-0c41-77d2-e5b0).
     """
-    with readback.open_db(db, notice=warn) as con:
+    fmt = listing_format(fmt, out)
+    with reading(db, out) as con:
         found = cases_read.case(con, db, case_id)
     sections = {"case": found.case, "flags": found.flags, "events": found.events}
     titles = {"case": "header.case", "flags": "header.findings", "events": "header.case_events"}
-    echo_sections(sections, titles, mask_ids, fmt)
+    echo_sections(sections, titles, mask_ids, fmt, out)
 
 
 @click.group()
@@ -182,12 +187,14 @@ def reopen(period, db, by, reason) -> None:
 )
 @click.option("--code", help="Only this finding, period by period (see 'reconcile rules').")
 @format_option
-def trend(db, by, code, fmt) -> None:
+@out_option
+def trend(db, by, code, fmt, out) -> None:
     """Month over month: the findings and the money in question in each period, the change against the
     period before it in the database, and the non-cash share of payments per programme beside them."""
     from reconcile.cases.trend import trend as read_trend
 
-    with readback.open_db(db, notice=warn) as con:
+    fmt = listing_format(fmt, out)
+    with reading(db, out) as con:
         cases_read.require_cases(con, db)
         result = read_trend(con, by, code)
     if fmt == "table":
@@ -199,7 +206,7 @@ def trend(db, by, code, fmt) -> None:
                 for r in result.rows
             ],
         )
-    echo_output(_render(result, fmt), fmt)
+    emit(_render(result, fmt), fmt, out)
 
 
 COMMANDS = (cases, case, review, verify, signoff, reopen, trend)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import click
 
 from reconcile import messages
-from reconcile.cli.group import FORMATS, echo_output, lazy, province_code, say, warn
+from reconcile.cli.group import FORMATS, lazy, province_code, say
+from reconcile.cli.listing import check_out, emit, listing_format, out_option, reading, write_listing
 from reconcile.contracts import SEVERITY_RANK, Program
 from reconcile.errors import ReconcileError
 
@@ -94,7 +95,12 @@ write_db_option = click.option(  # the commands that write to it: delete, review
     show_default=True,
     help="Database that 'reconcile run' wrote.",
 )
-format_option = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=FORMATS,
+    help="table, csv or json (default: table; with --out, csv for a .csv file and json for a .json one).",
+)
 mask_option = click.option(
     "--mask-ids",
     is_flag=True,
@@ -124,14 +130,16 @@ period_option = click.option("--period", help="Only this period, YYYY-MM (defaul
 )
 @mask_option
 @format_option
-def flags(db, period, code, severity, province, program, limit, mask_ids, fmt) -> None:
+@out_option
+def flags(db, period, code, severity, province, program, limit, mask_ids, fmt, out) -> None:
     """The findings, most severe first: amounts due and paid, what was found, and the file and row.
 
     Without --limit a table shows the first 1,000; CSV and JSON hold them all.
     """
+    fmt = listing_format(fmt, out)
     if limit is None:
         limit = TABLE_ROWS if fmt == "table" else 0
-    with readback.open_db(db, notice=warn) as con:
+    with reading(db, out) as con:
         if period is not None:
             readback.require_period(con, db, period)
         result = readback.flags(
@@ -145,7 +153,7 @@ def flags(db, period, code, severity, province, program, limit, mask_ids, fmt) -
         )
     if mask_ids:
         result = readback.masked(result)
-    echo_output(_render(result, fmt), fmt)
+    emit(_render(result, fmt), fmt, out)
     more = result.total - len(result.rows)
     if more:
         say(
@@ -162,7 +170,8 @@ def flags(db, period, code, severity, province, program, limit, mask_ids, fmt) -
 @db_option
 @mask_option
 @format_option
-def show(vneid, payment_ref, account, db, mask_ids, fmt) -> None:
+@out_option
+def show(vneid, payment_ref, account, db, mask_ids, fmt, out) -> None:
     """Everything on one beneficiary, one payment reference or one account, across all periods:
     registry rows, payments, findings.
 
@@ -173,10 +182,11 @@ def show(vneid, payment_ref, account, db, mask_ids, fmt) -> None:
     """
     if sum(x is not None for x in (vneid, payment_ref, account)) != 1:
         raise ReconcileError("give one of: a 12-digit personal ID, --payment-ref REF or --account NUMBER")
-    with readback.open_db(db, notice=warn) as con:
+    fmt = listing_format(fmt, out)
+    with reading(db, out) as con:
         found = readback.show(con, vneid, payment_ref=payment_ref, account=account)
     sections = {name: getattr(found, name) for name, _ in SHOW_SECTIONS}
-    echo_sections(sections, dict(SHOW_SECTIONS), mask_ids, fmt)
+    echo_sections(sections, dict(SHOW_SECTIONS), mask_ids, fmt, out)
     if not any(r.rows for r in sections.values()):
         say(
             f"reconcile: this {'ID' if vneid else 'payment reference' if payment_ref else 'account'} is in no "
@@ -185,29 +195,28 @@ def show(vneid, payment_ref, account, db, mask_ids, fmt) -> None:
         )
 
 
-def echo_sections(sections: dict[str, Rows], titles: dict[str, str], mask_ids: bool, fmt: str) -> None:
+def echo_sections(
+    sections: dict[str, Rows], titles: dict[str, str], mask_ids: bool, fmt: str, out: Path | None = None
+) -> None:
     """Several results in one output (show, case): JSON by section name, CSV sections under `# name`,
-    or tables under their titles (message ids) with their counts."""
+    or tables under their titles (message ids) with their counts; on stdout, or into `out`."""
     if mask_ids:
         sections = {name: readback.masked(rows) for name, rows in sections.items()}
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {name: [dict(zip(r.headers, row)) for row in r.rows] for name, r in sections.items()},
-                ensure_ascii=False,
-                indent=2,
-                default=str,
-            )
+        text = json.dumps(
+            {name: [dict(zip(r.headers, row)) for row in r.rows] for name, r in sections.items()},
+            ensure_ascii=False,
+            indent=2,
+            default=str,
         )
     elif fmt == "csv":
-        echo_output("\n\n".join(f"# {name}\n{_render(r, 'csv')}" for name, r in sections.items()), fmt)
+        text = "\n\n".join(f"# {name}\n{_render(r, 'csv')}" for name, r in sections.items())
     else:
-        click.echo(
-            "\n\n".join(
-                f"{messages.text(titles[name])}: {messages.number(f'{rows.total:,}')}\n{_render(rows, 'table')}"
-                for name, rows in sections.items()
-            )
+        text = "\n\n".join(
+            f"{messages.text(titles[name])}: {messages.number(f'{rows.total:,}')}\n{_render(rows, 'table')}"
+            for name, rows in sections.items()
         )
+    emit(text, fmt, out)
 
 
 @click.command()
@@ -222,14 +231,16 @@ def echo_sections(sections: dict[str, Rows], titles: dict[str, str], mask_ids: b
     "before and after the July 2025 reform), or each programme split by channel.",
 )
 @format_option
-def cashless(db, period, by, fmt) -> None:
+@out_option
+def cashless(db, period, by, fmt, out) -> None:
     """The non-cash share by programme, province, commune or channel, against the targets.
 
     Counts successful payments dated in their period; shares are of payments, of beneficiaries
     paid only without cash (bank or e-wallet), and of value. The target applies to the share of
     payments.
     """
-    with readback.open_db(db, notice=warn) as con:
+    fmt = listing_format(fmt, out)
+    with reading(db, out) as con:
         if period is not None:
             readback.require_period(con, db, period)
         result = readback.cashless(con, period=period, by=by)
@@ -246,19 +257,21 @@ def cashless(db, period, by, fmt) -> None:
                 for row in result.rows
             ],
         )
-    echo_output(_render(result, fmt), fmt)
+    emit(_render(result, fmt), fmt, out)
 
 
 @click.command()
 @db_option
 @format_option
-def periods(db, fmt) -> None:
+@out_option
+def periods(db, fmt, out) -> None:
     """The periods in the database: when and by whom each was reconciled, rows, findings, amounts."""
-    with readback.open_db(db, notice=warn) as con:
+    fmt = listing_format(fmt, out)
+    with reading(db, out) as con:
         result = readback.periods(con)
     if fmt == "table":
         result = replace(result, rows=[_period_row(result.headers, row) for row in result.rows])
-    echo_output(_render(result, fmt), fmt)
+    emit(_render(result, fmt), fmt, out)
 
 
 def _period_row(headers, row) -> tuple:
@@ -271,10 +284,13 @@ def _period_row(headers, row) -> tuple:
 
 
 @click.command()
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@format_option
 @click.option("--lang", type=click.Choice(["en", "vi", "both"]), default="both", show_default=True)
-def rules(fmt, lang) -> None:
+@out_option
+def rules(fmt, lang, out) -> None:
     """The catalogue of findings: code, severity and description."""
+    fmt = listing_format(fmt, out)
+    check_out(out)
     from reconcile.rules import catalogue
 
     headers = ["code", "severity"]
@@ -290,14 +306,17 @@ def rules(fmt, lang) -> None:
         if lang in ("vi", "both"):
             row.append(rule.description_vi)
         rows.append(row)
-    echo_output(terminal.render(headers, rows, fmt), fmt)
+    emit(terminal.render(headers, rows, fmt), fmt, out)
 
 
 @click.command()
-@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@format_option
 @click.argument("name", required=False)
-def profiles(fmt, name) -> None:
-    """The built-in profiles of file layouts; with NAME, that profile's TOML, to copy and adapt."""
+@out_option
+def profiles(fmt, name, out) -> None:
+    """The built-in profiles of file layouts; with NAME, that profile's TOML, to copy and adapt (--out
+    my_bank.toml writes it as UTF-8, as --profile reads it)."""
+    check_out(out)
     from importlib import resources
 
     from reconcile.profiles import builtin
@@ -306,12 +325,15 @@ def profiles(fmt, name) -> None:
     if name:
         if name not in {p.name for p in known}:
             raise ReconcileError(f"no built-in profile named '{name}'; use one of {', '.join(p.name for p in known)}")
-        click.echo(
-            resources.files("reconcile.data").joinpath("profiles", f"{name}.toml").read_text(encoding="utf-8"), nl=False
-        )
+        text = resources.files("reconcile.data").joinpath("profiles", f"{name}.toml").read_text(encoding="utf-8")
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            write_listing(out, text, "toml")
         return
+    fmt = listing_format(fmt, out)
     rows = [[p.name, p.kind, p.header.named(), p.described(messages.language())] for p in known]
     headers = ["name", "kind", "recognised by the headers", "description"]
     if fmt == "table":  # CSV and JSON keep their keys; a table is read by a person
         headers = [messages.text(f"header.{key}") for key in ("name", "kind", "recognised_by", "description")]
-    echo_output(terminal.render(headers, rows, fmt), fmt)
+    emit(terminal.render(headers, rows, fmt), fmt, out)
