@@ -52,6 +52,7 @@ from reconcile.warehouse import (
     quote_literal,
     refuse_foreign,
 )
+from reconcile.warehouse.schema import record_version
 
 
 @dataclass
@@ -336,6 +337,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     backfill_cases(con, key)
     reopened = reopen_flagged(con, key, cfg.period, params["run_id"])
     refresh_cases(con)
+    record_version(con)
     t = _step(steps, "write", t)
 
     _notify(cfg, "measure", con)

@@ -264,6 +264,12 @@ CREATE TABLE IF NOT EXISTS "signoffs" (
     "prev_hash" VARCHAR,
     "hash" VARCHAR
 );
+CREATE TABLE IF NOT EXISTS "schema_version" (
+    "version" VARCHAR,
+    "derived_sha256" VARCHAR,
+    "tool_version" VARCHAR,
+    "written_at" TIMESTAMP
+);
 CREATE TABLE IF NOT EXISTS "superseded_runs" (
     "run_id" VARCHAR,
     "period" VARCHAR,
@@ -862,6 +868,11 @@ COMMENT ON COLUMN "signoffs"."at" IS 'When (UTC)';
 COMMENT ON COLUMN "signoffs"."reason" IS 'Why it was reopened (--reason)';
 COMMENT ON COLUMN "signoffs"."prev_hash" IS 'hash of the event before it in the table (64 zeros for the first)';
 COMMENT ON COLUMN "signoffs"."hash" IS 'HMAC-SHA256 under the database''s key of prev_hash and the event''s content: an event altered, removed or inserted breaks the chain (`reconcile verify`)';
+COMMENT ON TABLE "schema_version" IS 'One row: the version of reconcile''s tables, views, macros and case logic this database was last made or brought up to, written by reconcile. A command that finds another version (or none: a database an earlier version wrote) brings the database up to date before it reads it';
+COMMENT ON COLUMN "schema_version"."version" IS 'The version of the tables, views, macros and case logic (schema.version())';
+COMMENT ON COLUMN "schema_version"."derived_sha256" IS 'SHA-256 of the database''s views and macros as DuckDB held them when the version was written';
+COMMENT ON COLUMN "schema_version"."tool_version" IS 'reconcile version that wrote it';
+COMMENT ON COLUMN "schema_version"."written_at" IS 'When it was written (UTC)';
 COMMENT ON TABLE "superseded_runs" IS 'Runs replaced by a later run of the same period, as they were, with the run that replaced them; never deleted';
 COMMENT ON COLUMN "superseded_runs"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "superseded_runs"."period" IS 'Reconciliation period YYYY-MM';

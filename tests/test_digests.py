@@ -51,6 +51,7 @@ ADDED = {  # table -> its new columns ("*": a new table)
     "period_summary": {"*"},
     "flag_repeats": {"*"},  # a payment in two months' files counted once: a view, empty for one month
     "payments": {"birth_year"},  # a post office's year of birth alone, matched by name and year
+    "schema_version": {"*"},  # the version of the schema and case logic a database was brought up to
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLE_FILES, copy_of
+from reconcile import __version__ as reconcile_version
 from reconcile.cli import cli
 
 
@@ -153,3 +154,34 @@ def test_a_view_as_an_earlier_version_defined_it_is_defined_again_before_it_is_r
         )
     assert listed(db, case_id, tmp_path / "actions") == []
     assert query(db, f"SELECT count(*) FROM recoveries WHERE case_id = '{case_id}'") == [(0,)]
+
+
+def test_cases_an_earlier_logic_made_are_made_again_and_then_the_version_is_a_lookup(
+    sample_month, tmp_path, monkeypatch
+):
+    """A database with this version's tables, views and macros, but its cases made by an earlier
+    version's logic: the check by content (this version's views and macros, made in memory on every
+    command, 0.1-0.3 s) could not tell, and `reconcile cases` listed the cases as the earlier logic had
+    made them. The version recorded in schema_version tells it: the cases are made again, once; after
+    that the check is a lookup, with nothing made in memory."""
+    import reconcile.warehouse.schema as schema
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    cases = "SELECT case_id, code, status, periods_flagged, amount_at_stake FROM cases ORDER BY ALL"
+    made = query(db, cases)
+    assert query(db, "SELECT version, tool_version FROM schema_version") == [(schema.version(), reconcile_version)]
+    with duckdb.connect(str(db)) as con:  # as an earlier logic left them, and the version it wrote
+        con.execute("UPDATE schema_version SET version = '0.0123456789abcdef'")
+        con.execute("UPDATE cases SET periods_flagged = 0, amount_at_stake = 0")
+
+    def made_in_memory():
+        raise AssertionError("this version's views and macros were made in memory")
+
+    monkeypatch.setattr(schema, "_derived_now", made_in_memory)
+    res = invoke("cases", "--db", str(db), "--format", "csv")
+    assert res.exit_code == 0, res.output
+    assert res.stderr == f"reconcile: {db} brought up to this version's tables (cases, their events and views)\n"
+    assert query(db, cases) == made
+    assert query(db, "SELECT version FROM schema_version") == [(schema.version(),)]
+    again = invoke("cases", "--db", str(db), "--format", "csv")
+    assert (again.exit_code, again.stderr, again.stdout) == (0, "", res.stdout)

@@ -150,13 +150,17 @@ def up_to_date(con, db: Path) -> bytes:
     import, `report`) leaves it with a `cases` table that misses them (`cases` and `actions` would
     say there is nothing to follow up)."""
     from reconcile.warehouse import ensure_schema
+    from reconcile.warehouse.schema import outdated, record_version
 
     had_cases = has_table(con, "cases")
+    stale = outdated(con)
     ensure_schema(con)
     key = keys.of_database(con, Path(db))
     if not had_cases:
         backfill(con, key)
+    if stale:  # made again by this version's logic (a new database's, or an earlier version's cases)
         refresh(con)
+        record_version(con)
     return key
 
 
@@ -174,10 +178,7 @@ def upgrade(db: Path) -> bool:
     finally:
         con.close()
     with write_transaction(Path(db)) as con:
-        had_cases = has_table(con, "cases")
-        up_to_date(con, Path(db))
-        if had_cases:  # made by the earlier version's SQL: made again (up_to_date makes it when new)
-            refresh(con)
+        up_to_date(con, Path(db))  # the cases made again by this version's SQL
     return True
 
 

@@ -61,6 +61,22 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     *CASE_TABLES,
+    Table(
+        "schema_version",
+        "One row: the version of reconcile's tables, views, macros and case logic this database was last made or "
+        "brought up to, written by reconcile. A command that finds another version (or none: a database an earlier "
+        "version wrote) brings the database up to date before it reads it",
+        (
+            Col("version", "VARCHAR", "The version of the tables, views, macros and case logic (schema.version())"),
+            Col(
+                "derived_sha256",
+                "VARCHAR",
+                "SHA-256 of the database's views and macros as DuckDB held them when the version was written",
+            ),
+            Col("tool_version", "VARCHAR", "reconcile version that wrote it"),
+            Col("written_at", "TIMESTAMP", "When it was written (UTC)"),
+        ),
+    ),
 )
 
 SUPERSEDED_BY = Col(

@@ -3,6 +3,8 @@ the period-replacing write. `schemas/warehouse.sql` is generated from `ddl()`; a
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -161,12 +163,45 @@ def _derived_now() -> frozenset[tuple[str, str, str]]:
         con.close()
 
 
+# Raised when what a database holds is made differently while its tables, views, macros and the
+# cases' SQL read the same (a case's amounts computed in Python, say): the databases written before are
+# then brought up to date (their cases made again) by the next command that reads them.
+LOGIC = 1
+VERSION_TABLE = "schema_version"
+
+
+@cache
+def version() -> str:
+    """This version's tables, views, macros and case logic, as one string: LOGIC and a digest of the
+    DDL without its COMMENTs and of the SQL that makes the cases (cases_refresh.sql)."""
+    digest = hashlib.sha256(ddl(comments=False).encode("utf-8"))
+    digest.update(resources.files("reconcile.sql").joinpath("cases_refresh.sql").read_bytes())
+    return f"{LOGIC}.{digest.hexdigest()[:16]}"
+
+
+def _derived_sha256(con: duckdb.DuckDBPyConnection) -> str:
+    return hashlib.sha256(repr(sorted(_derived(con))).encode("utf-8")).hexdigest()
+
+
+def record_version(con: duckdb.DuckDBPyConnection) -> None:
+    """Write this version into schema_version, once the schema is made or brought up to date and the
+    cases made by this version's logic; the caller holds the transaction."""
+    from reconcile import __version__
+
+    con.execute(f"DELETE FROM {VERSION_TABLE}")
+    con.execute(
+        f"INSERT INTO {VERSION_TABLE} VALUES (?, ?, ?, ?)",
+        [version(), _derived_sha256(con), __version__, datetime.now(UTC).replace(tzinfo=None)],
+    )
+
+
 def outdated(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether an earlier version wrote the database: a table or column of this version missing, the
-    non-cash share not yet the view over noncash_share_rows, or a view or macro missing or defined as
-    it was then. The read-back commands would fail on it (a column or view they read is not there), or
+    """Whether an earlier version wrote the database: a table or column of this version missing, or the
+    version in schema_version not this one's, or its views and macros not as they were when it was
+    written. The read-back commands would fail on it (a column or view they read is not there), or
     answer as the earlier version did (the recoveries of a case reopened after it was explained), so
-    it is brought up to date first (ensure_schema)."""
+    it is brought up to date first (ensure_schema). A database without schema_version (written before
+    it) is compared with this version's views and macros, made in memory (_outdated_by_content)."""
     existing = {
         (t, c)
         for t, c in con.execute(
@@ -174,8 +209,21 @@ def outdated(con: duckdb.DuckDBPyConnection) -> bool:
             "AND schema_name = 'main'"
         ).fetchall()
     }
-    missing = any((table.name, c.name) not in existing for table in TABLES for c in table.cols)
-    return missing or "noncash_share" not in _views(con) or not _derived_now() <= _derived(con)
+    missing = any(
+        (table.name, c.name) not in existing for table in TABLES if table.name != VERSION_TABLE for c in table.cols
+    )
+    if missing:
+        return True
+    if (VERSION_TABLE, "version") not in existing:
+        return _outdated_by_content(con)
+    row = con.execute(f"SELECT version, derived_sha256 FROM {VERSION_TABLE}").fetchall()
+    return row != [(version(), _derived_sha256(con))]
+
+
+def _outdated_by_content(con: duckdb.DuckDBPyConnection) -> bool:
+    """The non-cash share not yet the view over noncash_share_rows, or a view or macro missing or
+    defined as an earlier version did."""
+    return "noncash_share" not in _views(con) or not _derived_now() <= _derived(con)
 
 
 def replace_period(con: duckdb.DuckDBPyConnection, period: str, run_id: str) -> None:
