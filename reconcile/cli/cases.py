@@ -12,6 +12,7 @@ import click
 from reconcile.cli.group import lazy, province_code, say, warn
 from reconcile.cli.listing import emit, listing_format, out_option, reading
 from reconcile.cli.read import _render, db_option, echo_sections, format_option, mask_option, write_db_option
+from reconcile.errors import ReconcileError
 
 readback = lazy("reconcile.readback")
 terminal = lazy("reconcile.report.terminal")
@@ -84,7 +85,15 @@ def review_import(book, db, by) -> None:
     again records nothing.
     """
     from reconcile.cases.review import ReviewRefused, import_review
+    from reconcile.lockfiles import open_elsewhere
 
+    lock = open_elsewhere(book)
+    if lock is not None:  # the decisions typed and not saved are not in the file: they would be left out
+        raise ReconcileError(
+            f"{book}: is open in Excel or LibreOffice ({lock.name} is beside it), and decisions typed there and not "
+            f"saved would not be recorded; save it, close it and import it again (if no program has it open, "
+            f"delete {lock.name})"
+        )
     try:
         result = import_review(db, book, by)
     except ReviewRefused as refused:

@@ -165,9 +165,32 @@ def check_output_paths(report_path: Path | None, export_dir: Path | None) -> Non
         if not report_path.parent.is_dir():
             raise no_folder(report_path.parent, "--report")
         check_writable(report_path.parent, "--report")
+        from reconcile.lockfiles import open_elsewhere
+
+        lock = open_elsewhere(report_path)
+        if lock is not None:  # on Windows it cannot be replaced, after the period is saved (exit 4)
+            raise ReconcileError(
+                f"{report_path}: is open in Excel or LibreOffice ({lock.name} is beside it); close it there and "
+                f"run again (if no program has it open, delete {lock.name})"
+            )
 
     if export_dir is not None:
         check_writable(folder_to_make(export_dir, "--export"), "--export")
+
+
+def say_open_elsewhere(inputs) -> None:
+    """A notice for each input a spreadsheet program has open: what was typed there and not saved is
+    not in the file reconcile reads."""
+    from reconcile.lockfiles import open_elsewhere
+
+    for path in inputs:
+        lock = open_elsewhere(path)
+        if lock is not None:
+            say(
+                f"reconcile: {path}: is open in Excel or LibreOffice ({lock.name} is beside it); what was changed "
+                "there and not saved is not read: save it and run again if it was changed",
+                err=True,
+            )
 
 
 def folder_to_make(folder: Path, option: str) -> Path:

@@ -20,6 +20,7 @@ from reconcile.cli.outputs import (
     fail_on_exit,
     output_options,
     run_with_progress,
+    say_open_elsewhere,
     speak,
     write_after_commit,
     write_outputs,
@@ -181,6 +182,7 @@ def run(
         on_sheets=hide_names if mask_ids else None,  # a sheet named after a person
     )
     say(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
+    say_open_elsewhere([*registry, *payments])
     progress = Progress()
     if mode == "stage":
         from reconcile.staged import FILES
@@ -361,6 +363,7 @@ def check(file, kind, period, profile, sheet) -> None:
     """Read and validate one file, reporting every problem, without running a reconciliation."""
     from reconcile.filecheck import check_tables
 
+    say_open_elsewhere([file])
     results, skipped = check_tables(file, kind, period, profile, sheet)
     click.echo("\n\n".join(terminal.check_report(result) for result in results))
     for sheet_skipped in skipped:

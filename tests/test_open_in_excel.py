@@ -1,0 +1,61 @@
+"""A workbook open in Excel (its lock file `~$name.xlsx` beside it) or LibreOffice (`.~lock.name#`):
+what was typed there and not saved is not in the file reconcile reads, and on Windows an output open
+there cannot be replaced."""
+
+from __future__ import annotations
+
+import shutil
+
+from click.testing import CliRunner
+
+from conftest import SAMPLE
+from reconcile.cli import cli
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, ["--lang", "en", *map(str, args)])
+
+
+def test_a_workbook_open_in_excel_is_not_written_over_by_report(sample_month, tmp_path):
+    """The period is saved, then the workbook cannot replace the one Excel holds (exit 4 on Windows;
+    from a shared folder, Excel saves its old copy over the new one later): refused before anything."""
+    folder = tmp_path / "Báo cáo tháng 9"
+    folder.mkdir()
+    book = folder / "Báo cáo 09-2024.xlsx"
+    lock = folder / "~$Báo cáo 09-2024.xlsx"
+    lock.write_bytes(b"\x0bNguyen Van A")
+    done = invoke("report", "--period", "2024-09", "--db", sample_month.db, "--report", book)
+    assert done.exit_code == 2
+    assert done.stderr == (
+        f"reconcile: error: {book}: is open in Excel or LibreOffice (~$Báo cáo 09-2024.xlsx is beside it); close "
+        "it there and run again (if no program has it open, delete ~$Báo cáo 09-2024.xlsx)\n"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == [lock.name]
+
+
+def test_a_review_book_open_in_libreoffice_is_not_imported_without_its_unsaved_decisions(sample_month, tmp_path):
+    """`review import` read the book as last saved and said `recorded 0 decisions`: the ones typed
+    and not saved yet were silently left out."""
+    book = tmp_path / "Sổ duyệt 09-2024.xlsx"
+    shutil.copyfile(SAMPLE / "post_office_cash.xlsx", book)
+    (tmp_path / ".~lock.Sổ duyệt 09-2024.xlsx#").write_text("Lê Kiểm,lekiem,PC,06.12.2026 09:14,", encoding="utf-8")
+    done = invoke("review", "import", book, "--by", "Lê Kiểm", "--db", sample_month.db)
+    assert done.exit_code == 2
+    assert done.stderr == (
+        f"reconcile: error: {book}: is open in Excel or LibreOffice (.~lock.Sổ duyệt 09-2024.xlsx# is beside it), "
+        "and decisions typed there and not saved would not be recorded; save it, close it and import it again "
+        "(if no program has it open, delete .~lock.Sổ duyệt 09-2024.xlsx#)\n"
+    )
+
+
+def test_an_input_open_in_excel_is_read_with_a_notice(tmp_path):
+    payments = tmp_path / "Bưu điện 09-2024.xlsx"
+    shutil.copyfile(SAMPLE / "post_office_cash.xlsx", payments)
+    (tmp_path / "~$Bưu điện 09-2024.xlsx").write_bytes(b"\x0bNguyen Van A")
+    done = invoke("check", payments, "--as", "payments", "--period", "2024-09")
+    assert done.exit_code == 0, done.output
+    assert "rows: 6 read, 6 loaded, 0 rejected" in done.stdout
+    assert done.stderr == (
+        f"reconcile: {payments}: is open in Excel or LibreOffice (~$Bưu điện 09-2024.xlsx is beside it); what was "
+        "changed there and not saved is not read: save it and run again if it was changed\n"
+    )
