@@ -18,17 +18,31 @@ import tempfile
 from pathlib import Path
 
 KINDS = ("staging", "spill", "frame", "book", "export", "copy", "excel")
+# A scratch entry's name is its output's and up to 45 bytes more (`.`, the pid, the kind, a random
+# part, `.tmp` or DuckDB's `.wal`): an output's name near the file system's limit of 255 bytes (a long
+# Vietnamese name, 3 bytes a letter) is cut to this many in it, else no scratch entry could be made
+# beside an output that can itself be written
+NAME_ROOM = 255 - 48
+
+
+def _stem(beside: Path) -> str:
+    """The output's name as its scratch entries begin with it: cut to NAME_ROOM bytes of UTF-8 (and as
+    many UTF-16 units on Windows, fewer still), at a letter."""
+    name = beside.name
+    while len(name.encode("utf-8")) > NAME_ROOM:
+        name = name[:-1]
+    return name
 
 
 def new_dir(beside: Path, kind: str) -> Path:
     """A new folder of this run's own beside `beside` (mode 0700)."""
-    return Path(tempfile.mkdtemp(prefix=f".{beside.name}.{os.getpid()}.{kind}-", dir=beside.parent))
+    return Path(tempfile.mkdtemp(prefix=f".{_stem(beside)}.{os.getpid()}.{kind}-", dir=beside.parent))
 
 
 def new_file(beside: Path, kind: str) -> Path:
     """A new empty file of this run's own beside `beside` (mode 0600, created exclusively: never a
     file or link someone put there), to be written and then renamed onto `beside`."""
-    fd, name = tempfile.mkstemp(prefix=f".{beside.name}.{os.getpid()}.{kind}-", suffix=".tmp", dir=beside.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{_stem(beside)}.{os.getpid()}.{kind}-", suffix=".tmp", dir=beside.parent)
     os.close(fd)
     return Path(name)
 
@@ -49,7 +63,7 @@ def write_file(final: Path, data: bytes, kind: str) -> None:
 
 def new_name(beside: Path, kind: str) -> Path:
     """A name no one can guess for a file a library must create itself (a DuckDB database)."""
-    return beside.with_name(f".{beside.name}.{os.getpid()}.{kind}-{secrets.token_hex(8)}")
+    return beside.with_name(f".{_stem(beside)}.{os.getpid()}.{kind}-{secrets.token_hex(8)}")
 
 
 def remove(path: Path) -> None:
@@ -65,7 +79,7 @@ def remove(path: Path) -> None:
 
 def clean_leftovers(beside: Path) -> list[Path]:
     """Remove the scratch entries of `beside` left by runs that are no longer alive; returns them."""
-    pattern = re.compile(rf"^\.{re.escape(beside.name)}\.([0-9]+)\.(?:{'|'.join(KINDS)})-")
+    pattern = re.compile(rf"^\.{re.escape(_stem(beside))}\.([0-9]+)\.(?:{'|'.join(KINDS)})-")
     removed: list[Path] = []
     try:
         entries = list(beside.parent.iterdir())

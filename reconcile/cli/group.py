@@ -10,6 +10,7 @@ written; 4 the period is saved but the workbook or export could not be written; 
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import os
 import re
@@ -101,6 +102,7 @@ DISK_ERRORS = {
     30: "the file system is read-only",
     13: "permission denied",
     122: "the disk quota is used up",
+    errno.ENAMETOOLONG: "the name is too long",
 }
 
 
