@@ -872,7 +872,7 @@ COMMENT ON TABLE "schema_version" IS 'One row: the version of reconcile''s table
 COMMENT ON COLUMN "schema_version"."version" IS 'The version of the tables, views, macros and case logic (schema.version())';
 COMMENT ON COLUMN "schema_version"."derived_sha256" IS 'SHA-256 of the database''s views and macros as DuckDB held them when the version was written';
 COMMENT ON COLUMN "schema_version"."tool_version" IS 'reconcile version that wrote it';
-COMMENT ON COLUMN "schema_version"."written_at" IS 'When it was written (UTC)';
+COMMENT ON COLUMN "schema_version"."written_at" IS 'When the database was made or brought up to this version (UTC)';
 COMMENT ON TABLE "superseded_runs" IS 'Runs replaced by a later run of the same period, as they were, with the run that replaced them; never deleted';
 COMMENT ON COLUMN "superseded_runs"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "superseded_runs"."period" IS 'Reconciliation period YYYY-MM';

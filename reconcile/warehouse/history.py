@@ -74,7 +74,7 @@ TABLES: tuple[Table, ...] = (
                 "SHA-256 of the database's views and macros as DuckDB held them when the version was written",
             ),
             Col("tool_version", "VARCHAR", "reconcile version that wrote it"),
-            Col("written_at", "TIMESTAMP", "When it was written (UTC)"),
+            Col("written_at", "TIMESTAMP", "When the database was made or brought up to this version (UTC)"),
         ),
     ),
 )

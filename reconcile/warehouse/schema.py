@@ -185,13 +185,15 @@ def _derived_sha256(con: duckdb.DuckDBPyConnection) -> str:
 
 def record_version(con: duckdb.DuckDBPyConnection) -> None:
     """Write this version into schema_version, once the schema is made or brought up to date and the
-    cases made by this version's logic; the caller holds the transaction."""
+    cases made by this version's logic, unless it holds it already; the caller holds the transaction."""
     from reconcile import __version__
 
+    now = (version(), _derived_sha256(con))
+    if con.execute(f"SELECT version, derived_sha256 FROM {VERSION_TABLE}").fetchall() == [now]:
+        return  # kept as written when the database came to this version: a run changes no row of it
     con.execute(f"DELETE FROM {VERSION_TABLE}")
     con.execute(
-        f"INSERT INTO {VERSION_TABLE} VALUES (?, ?, ?, ?)",
-        [version(), _derived_sha256(con), __version__, datetime.now(UTC).replace(tzinfo=None)],
+        f"INSERT INTO {VERSION_TABLE} VALUES (?, ?, ?, ?)", [*now, __version__, datetime.now(UTC).replace(tzinfo=None)]
     )
 
 
