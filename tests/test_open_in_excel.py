@@ -59,3 +59,20 @@ def test_an_input_open_in_excel_is_read_with_a_notice(tmp_path):
         f"reconcile: {payments}: is open in Excel or LibreOffice (~$Bưu điện 09-2024.xlsx is beside it); what was "
         "changed there and not saved is not read: save it and run again if it was changed\n"
     )
+
+
+def test_action_files_are_not_written_while_one_of_them_is_open_in_excel(sample_month, tmp_path):
+    """On Windows the file open in Excel could not be replaced after the others were: the folder held
+    this listing's files beside last listing's, to be sent by mistake. Refused before any is written."""
+    folder = tmp_path / "Thu hồi tháng 9"
+    folder.mkdir()
+    (folder / "recovery_VCB_26740.xlsx").write_bytes(b"last month's")
+    (folder / "~$recovery_VCB_26740.xlsx").write_bytes(b"\x0bNguyen Van A")
+    done = invoke("actions", "--period", "2024-09", "--db", sample_month.db, "--out", folder)
+    assert done.exit_code == 2
+    assert done.stderr == (
+        f"reconcile: error: {folder / 'recovery_VCB_26740.xlsx'}: is open in Excel or LibreOffice "
+        "(~$recovery_VCB_26740.xlsx is beside it); close it there and run again (if no program has it open, "
+        "delete ~$recovery_VCB_26740.xlsx)\n"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["recovery_VCB_26740.xlsx", "~$recovery_VCB_26740.xlsx"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from reconcile.cli.group import say, warn
-from reconcile.cli.outputs import check_not_recorded_inputs, folder_to_make, speak
+from reconcile.cli.outputs import check_not_recorded_inputs, folder_to_make, refuse_open_elsewhere, speak
 from reconcile.cli.read import db_option
 from reconcile.errors import ReconcileError
 
@@ -78,10 +78,9 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
                 "write them anyway"
             )
         if Path(out).is_dir():  # an action file's name given to an input: it is not written over
-            check_not_recorded_inputs(
-                readback.input_files(con),
-                [("--out", p) for p in sorted(Path(out).iterdir()) if ACTION_FILE.match(p.name)],
-            )
+            earlier = [p for p in sorted(Path(out).iterdir()) if ACTION_FILE.match(p.name)]
+            check_not_recorded_inputs(readback.input_files(con), [("--out", p) for p in earlier])
+            refuse_open_elsewhere(earlier)
         note = _partial_note(incomplete, lang or "vi") if incomplete else None
         result = write_actions(con, period, out, lang=lang or "vi", mask_ids=mask_ids, partial=note)
         from reconcile.cases.refresh import returned_overpayments

@@ -165,17 +165,25 @@ def check_output_paths(report_path: Path | None, export_dir: Path | None) -> Non
         if not report_path.parent.is_dir():
             raise no_folder(report_path.parent, "--report")
         check_writable(report_path.parent, "--report")
-        from reconcile.lockfiles import open_elsewhere
-
-        lock = open_elsewhere(report_path)
-        if lock is not None:  # on Windows it cannot be replaced, after the period is saved (exit 4)
-            raise ReconcileError(
-                f"{report_path}: is open in Excel or LibreOffice ({lock.name} is beside it); close it there and "
-                f"run again (if no program has it open, delete {lock.name})"
-            )
+        refuse_open_elsewhere([report_path])  # on Windows it cannot be replaced, after the period is saved
 
     if export_dir is not None:
         check_writable(folder_to_make(export_dir, "--export"), "--export")
+
+
+def refuse_open_elsewhere(outputs) -> None:
+    """Refuse to replace an output a spreadsheet program has open: on Windows it cannot be (after the
+    period is saved, or after some of a set of files were), and from a shared folder Excel would save
+    its old copy over the new one later."""
+    from reconcile.lockfiles import open_elsewhere
+
+    for path in outputs:
+        lock = open_elsewhere(path)
+        if lock is not None:
+            raise ReconcileError(
+                f"{path}: is open in Excel or LibreOffice ({lock.name} is beside it); close it there and "
+                f"run again (if no program has it open, delete {lock.name})"
+            )
 
 
 def say_open_elsewhere(inputs) -> None:
