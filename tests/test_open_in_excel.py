@@ -76,3 +76,16 @@ def test_action_files_are_not_written_while_one_of_them_is_open_in_excel(sample_
         "delete ~$recovery_VCB_26740.xlsx)\n"
     )
     assert sorted(p.name for p in folder.iterdir()) == ["recovery_VCB_26740.xlsx", "~$recovery_VCB_26740.xlsx"]
+
+
+def test_the_lock_file_given_for_the_workbook_is_named_as_such(tmp_path):
+    """A wildcard or a file dialog picks up Excel's hidden `~$` file: it was `not an Excel workbook ...;
+    open it in Excel and save it as .xlsx`, which cannot be done with it."""
+    lock = tmp_path / "~$Bưu điện 09-2024.xlsx"
+    lock.write_bytes(b"\x0bNguyen Van A" + b" " * 40 + b"\x00" * 110)
+    done = invoke("check", lock, "--as", "payments", "--period", "2024-09")
+    assert done.exit_code == 2
+    assert done.stderr == (
+        f"reconcile: error: {lock}: is the lock file Excel keeps beside Bưu điện 09-2024.xlsx while that workbook "
+        "is open, not a workbook; give Bưu điện 09-2024.xlsx itself\n"
+    )

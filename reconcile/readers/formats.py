@@ -72,6 +72,12 @@ def detect_format(path: Path) -> str:
         raise InputFileError(
             str(path), "has a .parquet name but is not a Parquet file", "re-export it as Parquet or CSV"
         )
+    if suffix in (".xlsx", ".xlsm", ".xls") and path.name.startswith("~$"):
+        raise InputFileError(  # a hidden file, which a wildcard or a file dialog may pick up
+            str(path),
+            f"is the lock file Excel keeps beside {path.name[2:]} while that workbook is open, not a workbook",
+            f"give {path.name[2:]} itself",
+        )
     if suffix in (".xlsx", ".xlsm", ".xls"):
         raise InputFileError(
             str(path),
