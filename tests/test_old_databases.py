@@ -185,3 +185,18 @@ def test_cases_an_earlier_logic_made_are_made_again_and_then_the_version_is_a_lo
     assert query(db, "SELECT version FROM schema_version") == [(schema.version(),)]
     again = invoke("cases", "--db", str(db), "--format", "csv")
     assert (again.exit_code, again.stderr, again.stdout) == (0, "", res.stdout)
+
+
+def test_a_view_an_analyst_made_in_the_database_is_no_earlier_version(sample_month, tmp_path):
+    """An analyst who keeps a view of her own in the database (`CREATE VIEW my_flags ...`) has not made
+    it an earlier version's: the next command reads it as it is, says nothing, and leaves the view and
+    the recorded version as they were."""
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE VIEW my_flags AS SELECT code, count(*) AS n FROM flags GROUP BY code")
+        con.execute("CREATE MACRO my_share(x) AS x * 100")
+    recorded = query(db, "SELECT * FROM schema_version")
+    res = invoke("flags", "--db", str(db), "--format", "csv")
+    assert (res.exit_code, res.stderr) == (0, "")
+    assert query(db, "SELECT * FROM schema_version") == recorded
+    assert query(db, "SELECT count(*) FROM my_flags") == [(14,)]

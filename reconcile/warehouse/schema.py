@@ -4,6 +4,7 @@ the period-replacing write. `schemas/warehouse.sql` is generated from `ddl()`; a
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -179,8 +180,17 @@ def version() -> str:
     return f"{LOGIC}.{digest.hexdigest()[:16]}"
 
 
+@cache
+def _own_names() -> frozenset[str]:
+    """The names of this version's views and macros, as its DDL creates them."""
+    return frozenset(re.findall(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|MACRO)\s+(\w+)", ddl(comments=False), re.I))
+
+
 def _derived_sha256(con: duckdb.DuckDBPyConnection) -> str:
-    return hashlib.sha256(repr(sorted(_derived(con))).encode("utf-8")).hexdigest()
+    """A digest of the database's own views and macros (not one an analyst made in it: that is no
+    earlier version, and bringing the database up to date would not take it away)."""
+    own = sorted(d for d in _derived(con) if d[1] in _own_names())
+    return hashlib.sha256(repr(own).encode("utf-8")).hexdigest()
 
 
 def record_version(con: duckdb.DuckDBPyConnection) -> None:
