@@ -39,3 +39,16 @@ def test_scratch_entries_of_a_long_name_are_made_and_cleaned_after_a_killed_run(
     made[0].rename(dead)  # as a run killed before it could remove it left it
     assert scratch.clean_leftovers(db) == [dead]
     assert not dead.exists() and made[1].is_dir()
+
+
+def test_a_name_longer_than_the_disk_takes_is_refused_with_the_advice_to_shorten_it(sample_month, tmp_path):
+    """Over 255 bytes the file system takes no such name: exit 2, one line that says to give a shorter
+    name (it said to free space or choose a folder that can be written, which would not help)."""
+    out = tmp_path / f"{LONG} {LONG}.csv"
+    done = CliRunner().invoke(cli, ["--lang", "en", "periods", "--db", str(sample_month.db), "--out", str(out)])
+    assert done.exit_code == 2, done.output
+    assert done.stderr.endswith(
+        "cannot be written (the name is too long); the database is unchanged; give it a shorter name, or a folder "
+        "of a shorter path, and run again\n"
+    )
+    assert done.stderr.count("\n") == 1 and list(tmp_path.iterdir()) == []

@@ -189,7 +189,11 @@ class ReconcileGroup(click.Group):
             say(
                 f"reconcile: error: {disk}; "
                 + (f"{saved.state}; " if saved else "the database is unchanged; ")
-                + "free space or choose a folder that can be written, and run again",
+                + (
+                    "give it a shorter name, or a folder of a shorter path, and run again"
+                    if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG
+                    else "free space or choose a folder that can be written, and run again"
+                ),
                 err=True,
             )
             ctx.exit(4 if saved else 2)
