@@ -63,11 +63,13 @@ class Read:
         ]
 
     def shown(self, count: int | None, amount: int | None) -> tuple[int, int]:
-        """The rows and amount a message gives: of _totals, the one the total states; else those read."""
+        """The rows and amount a message gives: of _totals, the one the total states; else those read
+        but a section's subtotal rows, which no total counts again (`6 rows of 10,500,000 VND` said of
+        4 payments of 5,250,000 and the subtotals of their two communes)."""
         for rows, vnd in self._totals():
             if rows is not None and vnd is not None and (amount is None or amount == vnd) and count in (None, rows):
                 return rows, vnd
-        return self.rows, self.amount
+        return self.rows - self.total_rows, self.amount - self.total_amount
 
     def agrees(self, count: int | None, amount: int | None) -> bool:
         totals = self._totals()

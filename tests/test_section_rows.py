@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from conftest import reconciled
 from reconcile.cli import cli
+from reconcile.readers.totals import totals_label
 
 REGISTRY = """Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã tỉnh,Trạng thái
 079196118125,Nguyễn Thị Thanh Hương,25/11/1996,Nữ,Trợ cấp xã hội,1.500.000,Tiền mặt,79,Đang hưởng
@@ -143,3 +144,50 @@ def test_numbered_sections_whose_subtotal_is_labelled_in_the_reference_column(tm
     ]
     db = reconciled(tmp_path, REGISTRY, post)
     assert rows(db, "SELECT payment_ref FROM payments ORDER BY payment_ref") == [("BD1",), ("BD2",), ("BD3",), ("BD4",)]
+
+
+def _two_communes(path: Path, last: list) -> Path:
+    """The post office's list of two communes of the first test, ending with the row `last`."""
+    book = openpyxl.Workbook()
+    for row in [
+        ["BƯU ĐIỆN HUYỆN BÌNH CHÁNH"],
+        HEADER,
+        ["Xã An Bình"],
+        paid("BD1", "079196118125", "Nguyễn Thị Thanh Hương", 1996, 1500000, 5),
+        paid("BD2", "001038005555", "Trần Văn Bình", 1938, 2250000, 5),
+        [None, None, None, "Cộng xã An Bình", None, 3750000],
+        ["II", "XÃ BÌNH MINH"],
+        paid("BD3", "001145007788", "Lê Thị Hồng Nhung", 1945, 1000000, 6),
+        paid("BD4", "001040951508", "Phan Đức Tuấn", 1940, 500000, 6),
+        [None, None, None, "Cộng xã Bình Minh", None, 1500000],
+        last,
+    ]:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_grand_total_that_names_its_district_is_the_lists_totals_row(tmp_path):
+    """`Tổng cộng huyện Bình Chánh` (a place's name after the label) was set aside as a subtotal, its
+    sum never checked: a list that lost a payment, its grand total still 5,250,000, passed (exit 0).
+    It is the list's totals row, checked as `Tổng cộng` is (a run refuses the list that disagrees);
+    the disagreement names the 4 payments read, not 6 rows of 10,500,000 VND with the subtotals. A
+    commune's `Cộng xã ...` stays a section's subtotal: a list may end with its last commune's."""
+    wrong = _two_communes(tmp_path / "sai.xlsx", ["Tổng cộng huyện Bình Chánh", None, None, None, None, 6250000])
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(wrong), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 1
+    assert res.output.splitlines()[5:7] == [
+        "rows: 8 read, 4 loaded, 0 rejected, 4 set aside as no payment",
+        "totals: totals row 11 says 6,250,000 VND; read 4 rows of 5,250,000 VND; they DISAGREE: the file is "
+        "incomplete or its totals row is wrong",
+    ]
+    assert [
+        totals_label(label)
+        for label in (
+            "TỔNG CỘNG TOÀN HUYỆN",
+            "Tổng cộng Quận 3: 295 người",
+            "Tổng số Bưu điện tỉnh Bình Dương (1.250 người)",
+            "Cộng xã Bình Minh",
+            "Tổng Văn An",
+        )
+    ] == [(True, None), (True, 295), (True, 1250), (False, None), (False, None)]

@@ -1,7 +1,8 @@
 """The rows of a list that divide it into sections, set aside as no beneficiary or payment: a
 section's heading (`Xã An Bình`, `I. Thôn 3`, `Điểm chi trả Bưu điện xã ...`, a merged cell across
 the row, or its numbering beside it), and a section's subtotal written in any column (`Cộng xã An
-Bình`, `Tổng cộng huyện ...` under the name, its amount under the amount). A post office's or a
+Bình` under the name, its amount under the amount; a list's last `Tổng cộng huyện ...` is its
+totals row, taken out and checked: readers/totals.py). A post office's or a
 commune's list of several communes or villages is so divided; read as data, each such row was a
 rejected row, and a month's list of a few communes was refused for rows that are no payment.
 

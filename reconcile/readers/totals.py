@@ -67,6 +67,21 @@ _LABEL = re.compile(
     r"^(?P<label>" + _WORDS + r")(?: (?:" + _WORDS + r"))?"
     r"(?: (?P<count>[0-9]+(?: [0-9]{3})*)(?: (?:" + "|".join(UNITS) + r"))?)?$"
 )
+# A grand total that names the area or unit it totals ("Tổng cộng huyện Bình Chánh", "Tổng cộng toàn
+# huyện", "Tổng số Bưu điện tỉnh Bình Dương: 295 người"): a `Tổng`/`Total` label, a place's word (as
+# sections.py knows them, folded) and its name. Not a `Cộng xã ...`: that ends a section, and a list of
+# several communes without a grand total ends with its last commune's subtotal
+_PLACES = (
+    "xa|phuong|thi tran|thi xa|thanh pho|tinh|huyen|quan|thon|ap|ban|buon|lang|xom|to dan pho|to|khu pho|khu|"
+    "khom|diem chi tra|diem chi|dia ban|buu dien|buu cuc|don vi"
+)
+_PLACED = re.compile(
+    r"^(?:tong cong|tong so|tong|grand total|total)(?: (?:toan|ca|cua))? (?:" + _PLACES + r")(?: [a-z0-9]+)*?"
+    r"(?: (?P<count>[0-9]+) (?:" + "|".join(UNITS) + r"))?$"
+)
+# a count's thousands separator, taken out before folding: the place's name may end in a number
+# (`Quận 3: 295 người` counts 295, `Quận 3 (1.250 người)` 1,250)
+_GROUPED = re.compile(r"(?<=[0-9])[., ](?=[0-9]{3}\b)")
 TAIL = 10  # how many non-blank rows at the end of a file are searched for the totals row
 # the reason a row under the file's totals row is set aside: no data (find_totals_row), counted by
 # no total, as a blank row is not
@@ -84,7 +99,7 @@ def totals_label(value) -> tuple[bool, int | None]:
     """Whether a cell is a totals label, and the count it carries ('Tổng cộng (295)' -> 295)."""
     if value is None:
         return False, None
-    match = _LABEL.match(fold(str(value)))
+    match = _LABEL.match(fold(str(value))) or _PLACED.match(fold(_GROUPED.sub("", str(value))))
     if not match:
         return False, None
     return True, int(match.group("count").replace(" ", "")) if match.group("count") else None
