@@ -146,8 +146,9 @@ def test_numbered_sections_whose_subtotal_is_labelled_in_the_reference_column(tm
     assert rows(db, "SELECT payment_ref FROM payments ORDER BY payment_ref") == [("BD1",), ("BD2",), ("BD3",), ("BD4",)]
 
 
-def _two_communes(path: Path, last: list) -> Path:
-    """The post office's list of two communes of the first test, ending with the row `last`."""
+def _two_communes(path: Path, last: list, pad: str | None = None) -> Path:
+    """The post office's list of two communes of the first test, ending with the row `last`; `pad`
+    written in every empty cell of its headings and subtotals, across the header's width."""
     book = openpyxl.Workbook()
     for row in [
         ["BƯU ĐIỆN HUYỆN BÌNH CHÁNH"],
@@ -162,6 +163,9 @@ def _two_communes(path: Path, last: list) -> Path:
         [None, None, None, "Cộng xã Bình Minh", None, 1500000],
         last,
     ]:
+        payment = len(row) > 1 and str(row[1]).startswith("BD")
+        if pad is not None and row is not HEADER and not payment:
+            row = [pad if v is None else v for v in row + [None] * (len(HEADER) - len(row))]
         book.active.append(row)
     book.save(path)
     return path
@@ -191,3 +195,18 @@ def test_a_grand_total_that_names_its_district_is_the_lists_totals_row(tmp_path)
             "Tổng Văn An",
         )
     ] == [(True, None), (True, 295), (True, 1250), (False, None), (False, None)]
+
+
+def test_headings_and_subtotals_whose_empty_cells_hold_spaces(tmp_path):
+    """An export that writes a space into each empty cell: the heading `Xã An Bình` had nine cells
+    filled, too many for a heading, and the subtotals' label was the space of their first cell; all
+    four were rejected rows (`payment_ref missing; value_date missing`), the list's check exit 1."""
+    post = _two_communes(tmp_path / "buu_dien.xlsx", ["Tổng cộng", None, None, None, None, 5250000], pad=" ")
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(post), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[5:] == [
+        "rows: 8 read, 4 loaded, 0 rejected, 4 set aside as no payment",
+        "totals: totals row 11 says 5,250,000 VND; read 4 rows of 5,250,000 VND",
+        "set aside: 2 rows: a section heading (rows 3, 7)",
+        "set aside: 2 rows: a total row (rows 6, 10)",
+    ]

@@ -55,12 +55,16 @@ def section_rows(table: RawTable) -> pl.Expr:
     keys = [by_canon[c] for c in ("payment_ref", "vneid", "account_number") if c in by_canon and by_canon[c] in names]
     if not names or not keys:
         return pl.lit(None, dtype=pl.String)
-    cells = [pl.col(n).cast(pl.String) for n in names]
-    filled = pl.sum_horizontal(pl.col(n).is_not_null().cast(pl.Int32) for n in names)
+    # a cell of spaces alone is empty (an export that pads its cells): else the heading `Xã An Bình`
+    # with spaces in its other cells had too many filled to be one, and a subtotal's label was a space
+    text = {n: pl.col(n).cast(pl.String) for n in names}
+    cell = {n: pl.when(text[n].str.strip_chars() != "").then(text[n]) for n in names}
+    cells = [cell[n] for n in names]
+    filled = pl.sum_horizontal(c.is_not_null().cast(pl.Int32) for c in cells)
     first, last = pl.coalesce(cells), pl.coalesce(cells[::-1])
     lone = pl.when(filled <= 2).then(pl.concat_str([first, last], separator=" "))
     # its label may be written in the reference's column (`Cộng I` under `Mã giao dịch`): no key else
-    only_label = pl.all_horizontal(pl.col(k).is_null() | (pl.col(k).cast(pl.String) == first) for k in keys)
+    only_label = pl.all_horizontal(cell[k].is_null() | (cell[k] == first) for k in keys)
     label = pl.when(only_label).then(first)
     heading = lone.str.normalize("NFC").str.to_lowercase().str.contains(HEADING).fill_null(False)
     subtotal = label.str.normalize("NFC").str.to_lowercase().str.contains(SUBTOTAL).fill_null(False)
