@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 from reconcile.cli import cli
 from reconcile.errors import ConfigError
-from reconcile.profiles import load_file
+from reconcile.profiles import builtin, load_file
+from reconcile.readers.layout import profile_columns
 
 STATEMENTS = FIXTURES / "statements"
 REGISTRY = STATEMENTS / "registry.csv"
@@ -677,3 +678,33 @@ def test_a_plain_list_lacking_its_amount_is_told_of_the_amount_not_of_a_statemen
     code, lines = check_lines(path)
     assert code == 2, lines
     assert lines[-1].startswith(f"reconcile: error: {path}: required column 'amount' is missing from the payments file")
+
+
+def test_a_statement_with_a_second_currency_reads_the_dong_columns(tmp_path):
+    """A statement that gives each movement in USD too, its USD columns left of the VND ones: the
+    first header holding `Ghi nợ` was read, 60.00 USD a payment of 60 VND (its totals row, read from
+    the same column, agreed), and each payment an AMOUNT_MISMATCH. So with a list's `Số tiền`."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in [
+        ["NGÂN HÀNG TMCP QUÂN ĐỘI"],
+        ["SAO KÊ TÀI KHOẢN"],
+        ["Số tài khoản: 0801234567890"],
+        ["Ngày giao dịch", "Số chứng từ", "Diễn giải", "Ghi nợ (USD)", "Ghi có (USD)", "Ghi nợ (VND)", "Ghi có (VND)"],
+        ["05/09/2024", "FT1", "Chi TCXH T9 CCCD 079196118125", "60.00", None, "1,500,000", None],
+        ["05/09/2024", "FT2", "Chi TCXH T9 CCCD 001038005555", "90.00", None, "2,250,000", None],
+        ["Tổng cộng", None, None, "150.00", None, "3,750,000", None],
+    ]:
+        wb.active.append(row)
+    path = tmp_path / "mb_sao_ke.xlsx"
+    wb.save(path)
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert [line for line in lines if line.startswith(("profile: amount", "totals"))] == [
+        "profile: amount from 'Ghi nợ (VND)' (debits); rows without a debit are set aside",
+        "totals: totals row 7 says 3,750,000 VND; read 2 rows of 3,750,000 VND",
+    ]
+    listed = [("STT", "a"), ("Số tài khoản", "b"), ("Tên người thụ hưởng", "c"), ("Số tiền (USD)", "d")]
+    disbursement = next(p for p in builtin() if p.name == "vn-bank-disbursement")
+    assert profile_columns(disbursement, [*listed, ("Số tiền (VND)", "e")])["e"] == "amount"

@@ -11,7 +11,7 @@ import polars as pl
 from reconcile.errors import InputFileError
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, SkipRule, _alternatives, header_contains
-from reconcile.readers.lookup import header_lookup
+from reconcile.readers.lookup import another_currency, header_lookup
 from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
 from reconcile.readers.tables import RawTable
 
@@ -36,9 +36,13 @@ def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[st
             name = next(
                 (
                     n
+                    for foreign in (False, True)  # `Số tiền (VND)` before `Số tiền (USD)` left of it
                     for h in wanted
                     for header, n in headers
-                    if n not in preset and header_contains(header, h) and not _payer_side(canonical, header, h)
+                    if n not in preset
+                    and header_contains(header, h)
+                    and not _payer_side(canonical, header, h)
+                    and (foreign or not another_currency(header))
                 ),
                 None,
             )
@@ -66,15 +70,16 @@ def _payer_side(canonical: str, header: str, wanted: str) -> bool:
 
 
 def _column_of(table: RawTable, header: str) -> str | None:
-    """The frame column holding `header` (as written, else as words within the header) or the
-    canonical column `header`."""
+    """The frame column holding `header` (as written, else as words within the header, one that
+    names no other currency first) or the canonical column `header`."""
     for name in table.original_columns:
         if fold(name) == fold(header):
             return name
     for name, canonical in table.header_map.items():
         if canonical == header:
             return name
-    return next((name for name in table.original_columns if header_contains(name, header)), None)
+    within = [name for name in table.original_columns if header_contains(name, header)]
+    return next((name for name in within if not another_currency(name)), within[0] if within else None)
 
 
 def _headers_of(table: RawTable, most: int = 20) -> str:

@@ -21,6 +21,16 @@ SEXES = {"nam": "nam", "nu": "nu", "male": "nam", "female": "nu"}
 _SIDE = re.compile(r" (nguoi nhan|nguoi thu huong|nguoi huong|thu huong|nhan|ck|chuyen khoan)$")
 
 
+# A header that names a currency other than the đồng (folded): a statement's or a list's second
+# currency column (`Ghi nợ (USD)` beside `Ghi nợ (VND)`), read as the amount only when no other holds
+# the header's words: read first, its 60.00 USD were a payment of 60 VND, an AMOUNT_MISMATCH each
+_FOREIGN = re.compile(r"\b(usd|eur|jpy|cny|rmb|gbp|aud|sgd|krw|thb|hkd|chf|cad|twd|ngoai te|nguyen te|foreign)\b")
+
+
+def another_currency(header: str) -> bool:
+    return bool(_FOREIGN.search(fold(header)))
+
+
 def canonical_of(lookup: dict[str, str], header: str) -> str | None:
     """The canonical column a header names, by its folded text, with or without a unit after it, and
     with or without the payee's side or the transfer said after it."""
