@@ -708,3 +708,39 @@ def test_a_statement_with_a_second_currency_reads_the_dong_columns(tmp_path):
     listed = [("STT", "a"), ("Số tài khoản", "b"), ("Tên người thụ hưởng", "c"), ("Số tiền (USD)", "d")]
     disbursement = next(p for p in builtin() if p.name == "vn-bank-disbursement")
     assert profile_columns(disbursement, [*listed, ("Số tiền (VND)", "e")])["e"] == "amount"
+
+
+def test_a_statement_with_one_amount_column_and_its_side_beside_it_sets_its_credits_aside(tmp_path):
+    """`Số tiền` beside `Nợ/Có` (D or C): read as a disbursement list, the treasury's funding of
+    10,000,000 VND was a payment (an UNKNOWN_PAYEE, and paid 14,750,000 VND of 5,500,000 due). A row
+    its side calls a credit is money in, set aside; the debits are the payments."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in [
+        ["NGÂN HÀNG TMCP VIỆT NAM THỊNH VƯỢNG"],
+        ["SAO KÊ TÀI KHOẢN"],
+        ["Ngày giao dịch", "Số tham chiếu", "Nội dung", "Số tiền", "Nợ/Có", "Tên người thụ hưởng", "Số tài khoản"],
+        [
+            "05/09/2024",
+            "FT1",
+            "Chi TCXH T9 CCCD 079196118125",
+            "1,500,000",
+            "D",
+            "NGUYEN THI THANH HUONG",
+            "0071000000001",
+        ],
+        ["06/09/2024", "FT2", "KBNN cap kinh phi TCXH T9", "10,000,000", "C", "KHO BAC NHA NUOC", "3711000999"],
+        ["06/09/2024", "FT3", "Chi TCXH T9 CCCD 001145007788", "1,000,000", "D", "LE THI HONG NHUNG", "0071000000003"],
+        ["07/09/2024", "FT4", "Hoan tra FT1", "500,000", "Có", "NGUYEN THI THANH HUONG", "0071000000001"],
+    ]:
+        wb.active.append(row)
+    path = tmp_path / "vpbank_sao_ke.xlsx"
+    wb.save(path)
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[4:] == [
+        "profile: 'Nợ/Có' gives each row's side: a credit (C, Có, CR) is money in and set aside",
+        "rows: 4 read, 2 loaded, 0 rejected, 2 set aside as no payment",
+        "set aside: 2 rows: credit (money into the account), not a payment (rows 5, 7)",
+    ]

@@ -15,6 +15,7 @@ from reconcile.normalise.text import fold
 from reconcile.profiles import near_miss
 from reconcile.readers.balances import check_running_balance
 from reconcile.readers.birth_split import read_split_birth, split_birth_columns
+from reconcile.readers.direction import set_aside_credits_by_side
 from reconcile.readers.headers import HeaderChooser, clean_headers, map_headers, unique_names
 from reconcile.readers.layout import (
     HEADER_AGAIN,
@@ -92,6 +93,9 @@ def build_table(
         table.frame = table.frame.with_columns(
             blank_or_total_rows(table.original_columns, key if fmt not in STATEMENTS else None).alias(SKIP_COLUMN)
         )
+    debits = bool(chooser.profile and (chooser.profile.debit or chooser.profile.credit))
+    if kind == "payments" and fmt not in STATEMENTS and not debits:  # `Nợ/Có` beside one amount column
+        set_aside_credits_by_side(table)
     if fmt not in STATEMENTS:  # a page's header repeated: no row, so that the totals row's sum is checked
         table.frame = table.frame.with_columns(
             pl.coalesce(
@@ -115,7 +119,7 @@ def build_table(
         _refuse_near_miss(path, kind, cleaned, table.header_map)
     # a bank statement (camt, MT940, or a statement's export with its debit and credit) may name each
     # payee in its narrative alone; a payments list names them in a column of their own
-    statement = fmt in STATEMENTS or bool(chooser.profile and (chooser.profile.debit or chooser.profile.credit))
+    statement = fmt in STATEMENTS or debits
     # not one with a column headed like a name that is not read as one (`Người nhận` unknown): its
     # names would go unchecked, unsaid; refused, it is named, to map
     used = set(table.header_map) | table.consumed | set(table.converted)

@@ -1,0 +1,53 @@
+"""A statement export that gives each movement's amount in one column and its side in another
+(`Nợ/Có` with D or C, `Debit/Credit` with DR or CR, `Loại giao dịch` with Ghi nợ or Ghi có): read
+as a disbursement list, its credits (the treasury's funding, a return) were payments, each an
+UNKNOWN_PAYEE, and the month's paid amount held them. A row its side column calls a credit is set
+aside as money in; the others are read as they are. A profile that names the debit and credit
+columns reads them itself (layout.apply_profile)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from reconcile.normalise.text import fold
+from reconcile.readers.names import SKIP_COLUMN
+from reconcile.readers.statements import CREDIT
+from reconcile.readers.tables import RawTable
+
+# the headers of a movement's side, folded (`Nợ/Có`, `D/C`, `Nợ/Có / Debit/Credit`, `Loại GD`)
+SIDE_HEADERS = {
+    "no co",
+    "co no",
+    "d c",
+    "c d",
+    "dr cr",
+    "cr dr",
+    "debit credit",
+    "credit debit",
+    "no co debit credit",
+    "debit credit no co",
+    "ghi no ghi co",
+    "ghi no co",
+    "loai no co",
+    "tinh chat no co",
+    "debit credit indicator",
+    "dc indicator",
+    "loai giao dich",
+    "loai gd",
+}
+# a credit as the side column writes it (lower case, NFC): nothing else is set aside
+CREDITS = ["c", "cr", "có", "co", "ghi có", "ghi co", "credit", "c/credit", "có/credit", "+"]
+
+
+def set_aside_credits_by_side(table: RawTable) -> None:
+    """Set aside the rows of a payments table that its side column (SIDE_HEADERS, not a column read
+    as another) calls a credit (CREDITS), with the reason a statement's credit has."""
+    mapped = set(table.header_map) | table.consumed | set(table.converted)
+    side = next((c for c in table.original_columns if c not in mapped and fold(c) in SIDE_HEADERS), None)
+    if side is None:
+        return
+    value = pl.col(side).cast(pl.String).str.strip_chars().str.normalize("NFC").str.to_lowercase()
+    credit = pl.when(value.is_in(CREDITS)).then(pl.lit(CREDIT))
+    table.frame = table.frame.with_columns(pl.coalesce(pl.col(SKIP_COLUMN), credit).alias(SKIP_COLUMN))
+    table.consumed.add(side)
+    table.notes.append(f"'{side}' gives each row's side: a credit (C, Có, CR) is money in and set aside")
