@@ -744,3 +744,36 @@ def test_a_statement_with_one_amount_column_and_its_side_beside_it_sets_its_cred
         "rows: 4 read, 2 loaded, 0 rejected, 2 set aside as no payment",
         "set aside: 2 rows: credit (money into the account), not a payment (rows 5, 7)",
     ]
+
+
+def test_a_statement_headed_in_vietnamese_over_english_reads_the_english_row_as_the_header(tmp_path):
+    """`Ghi nợ` over `Debit`, `Ngày giao dịch` over `Transaction date`: the English row was read as
+    a payment and rejected (`amount is not a number`), a clean statement's check exit 1."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in [
+        ["NGÂN HÀNG TMCP Á CHÂU"],
+        ["SAO KÊ TÀI KHOẢN / ACCOUNT STATEMENT"],
+        ["Ngày giao dịch", "Số chứng từ", "Diễn giải", "Ghi nợ", "Ghi có", "Số dư", "Tên đối ứng"],
+        ["Transaction date", "Reference", "Description", "Debit", "Credit", "Balance", "Counterparty"],
+        [
+            "05/09/2024",
+            "FT1",
+            "Chi TCXH T9 CCCD 079196118125",
+            "1,500,000",
+            None,
+            "98,500,000",
+            "NGUYEN THI THANH HUONG",
+        ],
+        ["05/09/2024", "FT2", "Chi TCXH T9 CCCD 001038005555", "2,250,000", None, "96,250,000", "TRAN VAN BINH"],
+    ]:
+        wb.active.append(row)
+    path = tmp_path / "acb_sao_ke.xlsx"
+    wb.save(path)
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert [line for line in lines if line.startswith(("rows", path.name, str(path)))] == [
+        f"{path}: payments file, xlsx, header on rows 3-4 of sheet 'Sheet'",
+        "rows: 2 read, 2 loaded, 0 rejected",
+    ]

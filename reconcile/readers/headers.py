@@ -212,7 +212,20 @@ def _reads_as_sub_header(top: list, below: list, lookup: dict[str, str]) -> bool
     if not any(cells) or any(re.search(r"[0-9]{4}", c) for c in cells):
         return False
     known = sum(1 for v in top if _names_known(_text(v), lookup))
-    return sum(1 for v in two_row_headers(top, below, lookup) if _names_known(v, lookup)) > known
+    return sum(1 for v in two_row_headers(top, below, lookup) if _names_known(v, lookup)) > known or _translation(
+        top, cells, lookup
+    )
+
+
+def _translation(top: list, cells: list[str], lookup: dict[str, str]) -> bool:
+    """Whether the row under a header row is the header in another language (`Ngày giao dịch` over
+    `Transaction date`, `Ghi nợ` over `Debit`): no digit in it, each of its cells under one of the
+    header's, and two or more of them headers this tool knows. Read as data, it was a rejected row (its
+    amount `Debit` not a number) of a statement that had none."""
+    heads = [_text(v) for v in top] + [""] * max(0, len(cells) - len(top))
+    if any(c and (not h or re.search(r"[0-9]", c)) for c, h in zip(cells, heads)):
+        return False
+    return sum(1 for c in cells if c and _names_known(c, lookup)) >= 2
 
 
 def clean_headers(headers: list) -> list[str]:
