@@ -806,3 +806,25 @@ def test_a_first_line_of_61_characters_is_no_cut_where_the_bank_counts_65_after_
         "CHI TRA TRO CAP XA HOI T09/2024 HO TRO NGUOI CAO TUOI CCCD 001140012345 PHAM VAN DUC",
         "CHI TRA TRO CAP XA HOI T09/2024 HO TRO NCT, CCCD 079196118125 1234 NGUYEN VAN A",
     ]
+
+
+def test_lines_cut_at_35_characters_are_joined_without_a_space(tmp_path):
+    """A bank that cuts its :86: text every 35 characters, as camt's lines are, cut IDs in two
+    (`CCCD 07` | `9196118125`): joined with a space, the ID was lost, the payment a rejected row and
+    its beneficiary a MISSING_PAYMENT. Every line but the last of each field is 35 long and none
+    longer: such lines are joined without a space."""
+    texts = [
+        "CHI TRO CAP XA HOI T09/2024 CCCD 079196118125 NGUYEN THI THANH HUONG",
+        "CHI TRA TRO CAP XA HOI T09/2024 CCCD 001038005555 TRAN VAN BINH",
+        "CHI TRO CAP T09/2024 CCCD 001145007788 LE THI HONG NHUNG",
+    ]
+    path = write(tmp_path, _wrapped(*([t[i : i + 35] for i in range(0, len(t), 35)] for t in texts)))
+    assert read(path)[1]["narrative"].to_list() == texts
+    ended = [
+        ["CHI TRA TRO CAP T09/2024 CCCD", "079196118125 NGUYEN THI HUONG"],
+        ["CHI TRA TRO CAP T9", "CCCD 001038005555"],
+    ]
+    assert read(write(tmp_path, _wrapped(*ended), "ended.sta"))[1]["narrative"].to_list() == [
+        "CHI TRA TRO CAP T09/2024 CCCD 079196118125 NGUYEN THI HUONG",
+        "CHI TRA TRO CAP T9 CCCD 001038005555",
+    ]

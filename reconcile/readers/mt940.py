@@ -76,7 +76,7 @@ from reconcile.errors import InputFileError
 from reconcile.readers.camt_returns import Originals, ambiguous
 from reconcile.readers.chain import Span
 from reconcile.readers.mt940_balances import Statement, check_statement, control_of
-from reconcile.readers.mt940_details import clean, details_of, payment_reference, tag_counted_in
+from reconcile.readers.mt940_details import clean, cut_width, details_of, payment_reference, tag_counted_in
 from reconcile.readers.mt940_fields import fields_of, text_of, unwrap
 from reconcile.readers.statements import HEADERS, SWIFT_OWN, refuse_foreign, statement_frame
 from reconcile.readers.tables import Control
@@ -231,9 +231,10 @@ def _statements(path: Path, text: str) -> list[Statement]:
             else:
                 statement.closing, statement.closed = amount.amount, getattr(balance, "date", None)
         statement.currency = parser.currency
-    tag_counted = tag_counted_in([chunk.lines for chunk in chunks if chunk.tag == "86"])
+    details = [chunk.lines for chunk in chunks if chunk.tag == "86"]
+    tag_counted, width = tag_counted_in(details), cut_width(details)
     for statement in statements:
-        _finish(statement, tag_counted)
+        _finish(statement, tag_counted, width)
         check_statement(path, statement)
     return statements
 
@@ -306,14 +307,15 @@ def _bank_own(code: str | None, direction: str) -> str | None:
     return f"{what} (transaction type {code.upper()}), not a payment to a beneficiary"
 
 
-def _finish(statement: Statement, tag_counted: bool) -> None:
+def _finish(statement: Statement, tag_counted: bool, width: int | None = None) -> None:
     """Fill what depends on the whole statement (its currency) and on the :86: fields read (their
-    lines cut at 65 characters with the tag counted or not: mt940_details.tag_counted_in)."""
+    lines cut at 65 characters with the tag counted or not: mt940_details.tag_counted_in; or at a
+    shorter `width`: cut_width)."""
     currency = (statement.currency or "").strip().upper() or None
     for row in statement.rows:
         text = format(row["_amount"], "f")
         row["amount"] = text if currency in (None, "VND") else f"{text} {currency}"
-        details = details_of(row.pop("_details"), tag_counted)
+        details = details_of(row.pop("_details"), tag_counted, width)
         name, account, bank, remittance, keys = details
         row["payee_name"], row["account_number"], row["bank_code"] = name, account, bank
         row["payment_ref"] = payment_reference(row["_customer"], row["_bank"], keys)

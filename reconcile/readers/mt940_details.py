@@ -103,12 +103,12 @@ def clean(value) -> str | None:
 
 
 def details_of(
-    fields: list[list[str]], tag_counted: bool = False
+    fields: list[list[str]], tag_counted: bool = False, width: int | None = None
 ) -> tuple[str | None, str | None, str | None, str | None, dict[str, str]]:
     """Counterparty name, account and bank, the narrative, and the references found (EREF, PREF,
     KREF, MARF) of a transaction's :86: fields (usually one). `tag_counted`: the file's bank cuts its
     lines at 65 characters with the `:86:` tag counted (tag_counted_in), so that a first line of 61
-    characters was cut where it was full."""
+    characters was cut where it was full; `width`: the shorter width it cuts them at (cut_width)."""
     if not fields:
         return None, None, None, None, {}
     glued = "".join("".join(line.strip("\r\n") for line in lines) for lines in fields).strip()
@@ -119,8 +119,22 @@ def details_of(
     if tag_counted:
         text = " ".join(joined([TAG + lines[0], *lines[1:]], LINE_LENGTH)[len(TAG) :] for lines in fields)
     else:
-        text = " ".join(joined(lines, LINE_LENGTH) for lines in fields)
+        text = " ".join(joined(lines, LINE_LENGTH, (width,) if width else ()) for lines in fields)
     return None, None, None, clean(text), {}
+
+
+def cut_width(fields: list[list[str]]) -> int | None:
+    """The width under 65 at which a file's bank cuts its :86: lines, full or not (35, as camt's
+    lines): every line followed by another, three or more, is that long, and none is longer (a bank
+    that ends its lines with its words would have to end three at one length by chance). Such a
+    cut falls in the middle of a word or an ID (`CCCD 0791` | `96118125`), which joined with a space
+    was no ID: the payment a rejected row, its beneficiary a MISSING_PAYMENT. None when the lines
+    end where the text did (of many lengths), or are cut at 65."""
+    lengths = [len(line.rstrip("\r\n")) for lines in fields for line in lines[:-1]]
+    longest = max((len(line.rstrip("\r\n")) for lines in fields for line in lines), default=0)
+    if len(lengths) < 3 or len(set(lengths)) != 1 or longest > lengths[0] or lengths[0] >= LINE_LENGTH - len(TAG):
+        return None
+    return lengths[0]
 
 
 def tag_counted_in(fields: list[list[str]]) -> bool:
