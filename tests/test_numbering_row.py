@@ -142,3 +142,18 @@ def test_a_row_that_numbers_the_columns(cells):
 )
 def test_a_row_that_does_not_number_the_columns(cells):
     assert not numbering_row(cells)
+
+
+def test_the_amounts_unit_under_the_header_is_part_of_the_header(tmp_path):
+    """`(đồng)` under `Số tiền`, the rest of its row blank: read as a payment, it was a rejected row
+    whose reasons said its amount was negative, a clean list's check exit 1."""
+    path = tmp_path / "buu_dien.xlsx"
+    post_office_list(path, [None, None, None, None, None, "(đồng)", None, None], totals=True)
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert [line for line in lines if line.startswith((str(path), "rows", "totals"))] == [
+        f"{path}: payments file, xlsx, header on rows 4-5 of sheet 'Chi trả'",
+        "rows: 2 read, 2 loaded, 0 rejected",
+        "totals: totals row 8 says 2,250,000 VND; read 2 rows of 2,250,000 VND",
+    ]

@@ -217,15 +217,22 @@ def _reads_as_sub_header(top: list, below: list, lookup: dict[str, str]) -> bool
     )
 
 
+# a cell that gives the unit of the amount above it: (đồng), VNĐ, Đơn vị tính: đồng (folded); not
+# `nghìn đồng`, whose amounts are thousands
+_UNIT_CELL = re.compile(r"^(?:don vi(?: tinh)? )?(?:vnd|vn d|dong|d)$")
+
+
 def _translation(top: list, cells: list[str], lookup: dict[str, str]) -> bool:
     """Whether the row under a header row is the header in another language (`Ngày giao dịch` over
-    `Transaction date`, `Ghi nợ` over `Debit`): no digit in it, each of its cells under one of the
-    header's, and two or more of them headers this tool knows. Read as data, it was a rejected row (its
-    amount `Debit` not a number) of a statement that had none."""
+    `Transaction date`, `Ghi nợ` over `Debit`) or the amounts' unit (`(đồng)` under `Số tiền`): no
+    digit in it, each of its cells under one of the header's, and two or more of them headers this
+    tool knows, or all of them a unit. Read as data, it was a rejected row (its amount `Debit` not a
+    number, `(đồng)` a negative amount) of a list that had none."""
     heads = [_text(v) for v in top] + [""] * max(0, len(cells) - len(top))
     if any(c and (not h or re.search(r"[0-9]", c)) for c, h in zip(cells, heads)):
         return False
-    return sum(1 for c in cells if c and _names_known(c, lookup)) >= 2
+    filled = [c for c in cells if c]
+    return sum(1 for c in filled if _names_known(c, lookup)) >= 2 or all(_UNIT_CELL.match(fold(c)) for c in filled)
 
 
 def clean_headers(headers: list) -> list[str]:
