@@ -210,3 +210,47 @@ def workbook(
         for n, row in enumerate(part.iter_rows(), start=len(title) + 2):
             sheet.append(cells(n, list(row)) if cells else list(row))
     return book
+
+
+def big_workbook(path: Path, sheets: dict[str, pl.DataFrame]) -> Path:
+    """A workbook of one sheet per frame (its header row, then its rows), as xlsxwriter writes it in
+    constant_memory mode, the way systems export long lists: every cell an inline string. The package
+    is xlsxwriter's; the sheets' XML, what it writes for them, is made here a row at a time: ten times
+    as fast as openpyxl or xlsxwriter writes tens of thousands of rows cell by cell."""
+    from xml.sax.saxutils import escape
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    import xlsxwriter
+    from openpyxl.utils import get_column_letter
+
+    def cell(ref: str, value: object) -> str:
+        text = escape(str(value))
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+    def sheet_xml(part: pl.DataFrame) -> str:
+        letters = [get_column_letter(c) for c in range(1, part.width + 1)]
+        rows = "".join(
+            f'<row r="{r}">' + "".join(cell(f"{x}{r}", v) for x, v in zip(letters, values) if v is not None) + "</row>"
+            for r, values in enumerate([part.columns, *part.iter_rows()], start=1)
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
+            'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/relationships"><dimension ref="A1:{letters[-1]}{part.height + 1}"/><sheetData>{rows}</sheetData>'
+            "</worksheet>"
+        )
+
+    shell = path.with_name(path.name + ".shell")
+    book = xlsxwriter.Workbook(str(shell), {"constant_memory": True})
+    for name in sheets:
+        book.add_worksheet(name)
+    book.close()
+    with ZipFile(shell) as source, ZipFile(path, "w", ZIP_DEFLATED, compresslevel=1) as target:
+        for item in source.infolist():
+            if not item.filename.startswith("xl/worksheets/"):
+                target.writestr(item, source.read(item))
+        for n, part in enumerate(sheets.values(), start=1):
+            target.writestr(f"xl/worksheets/sheet{n}.xml", sheet_xml(part))
+    shell.unlink()
+    return path

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from conftest import workbook
+from conftest import big_workbook, workbook
 from reconcile.cli import cli
 from reconcile.generate import GenerateConfig, generate
 
@@ -83,8 +83,7 @@ def test_a_sheet_cut_off_at_its_last_row_is_refused_and_a_full_sheet_the_list_go
     payments = pl.read_csv(big_month / "payments_bank.csv", infer_schema=False)
 
     def book(name: str, sheets: list[pl.DataFrame]):
-        workbook({f"Trang {n}": part for n, part in enumerate(sheets, start=1)}, write_only=True).save(tmp_path / name)
-        return tmp_path / name
+        return big_workbook(tmp_path / name, {f"Trang {n}": part for n, part in enumerate(sheets, start=1)})
 
     cut = book("vcb_0924.xlsx", [payments.head(65_535)])
     db = tmp_path / "r.duckdb"
