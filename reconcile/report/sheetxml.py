@@ -51,9 +51,11 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _text(expr: str, style: int) -> str:
+    # the value through a lambda's parameter: a masking macro's expression is written (bound, and
+    # run) once, not once for each of the five times the cell and rc_xml use its value
     return (
-        f'CASE WHEN ({expr}) IS NULL THEN \'<c/>\' ELSE \'<c s="{style}" t="inlineStr"><is><t '
-        f"xml:space=\"preserve\">' || rc_xml(({expr})::VARCHAR) || '</t></is></c>' END"
+        f"list_transform([({expr})::VARCHAR], lambda v: CASE WHEN v IS NULL THEN '<c/>' ELSE '<c s=\"{style}\" "
+        f't="inlineStr"><is><t xml:space="preserve">\' || rc_xml(v) || \'</t></is></c>\' END)[1]'
     )
 
 
