@@ -181,9 +181,14 @@ def _bench_table(heading: str, nth: int = 0) -> Callable[[], str]:
 # --- from the sample month -----------------------------------------------------------------------
 
 
-@cache
 def _sample(lang: str = "en") -> tuple[Path, str]:
-    """A folder holding the reconciled sample month (`reconcile demo --lang LANG`), and what it printed."""
+    """A folder holding the reconciled sample month (`reconcile demo --lang LANG`), and what it printed:
+    made once for each language, `_sample()` and `_sample("en")` the same one."""
+    return _sample_in(lang)
+
+
+@cache
+def _sample_in(lang: str) -> tuple[Path, str]:
     folder = Path(tempfile.mkdtemp(prefix="reconcile-docs-"))
     atexit.register(shutil.rmtree, folder, True)
     res = _invoke(["demo", "--lang", lang], folder)
