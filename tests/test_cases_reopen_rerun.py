@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from conftest import typed_into
+from conftest import copy_of, typed_into
 from reconcile.cli import cli
 
 REGISTRY = (
@@ -110,19 +110,27 @@ def events(db: Path, case_id: str) -> list[tuple]:
     )
 
 
-@pytest.fixture()
-def closed(tmp_path) -> tuple[Path, str]:
+@pytest.fixture(scope="module")
+def closed_once(tmp_path_factory) -> tuple[Path, str]:
     """September to November in the database; the dead man's case recovered in full and closed from
-    November's book."""
-    db = three_months(tmp_path)
+    November's book. Made once for the module: each test takes a copy (closed)."""
+    folder = tmp_path_factory.mktemp("closed")
+    db = three_months(folder)
     (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND vneid = ?", [DEAD])[0]
-    decide(db, "2024-11", case_id, tmp_path / "a.xlsx", Status="recovery", Assignee="Chị Lan", Decision="Thu hồi")
-    decide(db, "2024-11", case_id, tmp_path / "b.xlsx", Status="recovered", **{AMOUNT: 4_500_000})
-    decide(db, "2024-11", case_id, tmp_path / "c.xlsx", Status="closed", Comment="Đóng hồ sơ", **{AMOUNT: None})
+    decide(db, "2024-11", case_id, folder / "a.xlsx", Status="recovery", Assignee="Chị Lan", Decision="Thu hồi")
+    decide(db, "2024-11", case_id, folder / "b.xlsx", Status="recovered", **{AMOUNT: 4_500_000})
+    decide(db, "2024-11", case_id, folder / "c.xlsx", Status="closed", Comment="Đóng hồ sơ", **{AMOUNT: None})
     assert query(db, "SELECT status, amount_at_stake, amount_recovered FROM cases WHERE case_id = ?", [case_id]) == [
         ("closed", 4_500_000, 4_500_000)
     ]
     return db, case_id
+
+
+@pytest.fixture()
+def closed(closed_once, tmp_path) -> tuple[Path, str]:
+    """A copy of the months with the dead man's case closed, to run on."""
+    db, case_id = closed_once
+    return copy_of(db, tmp_path / "m.duckdb"), case_id
 
 
 def test_re_running_months_the_auditor_had_seen_when_closing_reopens_nothing(closed, tmp_path):
