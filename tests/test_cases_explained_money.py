@@ -22,6 +22,24 @@ def pensioner(sample_month, tmp_path) -> tuple[Path, str]:
     return db, case_id
 
 
+@pytest.fixture(scope="module")
+def explained_once(sample_month, tmp_path_factory) -> tuple[Path, str]:
+    """The sample month with the welfare beneficiary's case (paid 1,000,000 VND after her recorded death)
+    explained and closed from September's book; made once for the module, each test takes a copy."""
+    folder = tmp_path_factory.mktemp("explained")
+    db = copy_of(sample_month.db, folder / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
+    assert decide(db, case_id, folder / "a.xlsx", Status="explained", Decision="đã xác minh").exit_code == 0
+    assert decide(db, case_id, folder / "b.xlsx", Status="closed").exit_code == 0
+    return db, case_id
+
+
+@pytest.fixture()
+def explained(explained_once, tmp_path) -> tuple[Path, str]:
+    db, case_id = explained_once
+    return copy_of(db, tmp_path / "r.duckdb"), case_id
+
+
 def listed(db: Path, case_id: str, out: Path) -> list[dict]:
     """The rows of `reconcile actions --period 2024-09`'s recovery lists that name the case."""
     res = invoke("actions", "--period", "2024-09", "--db", str(db), "--out", str(out), "--lang", "en")
@@ -72,17 +90,14 @@ def test_an_explained_case_is_no_overpayment_to_recover_until_it_is_put_back_int
     assert row["Outstanding (VND)"] == str(OVERPAID)
 
 
-def test_a_case_closed_as_explained_and_reopened_owes_only_the_money_paid_since(sample_month, october, tmp_path):
+def test_a_case_closed_as_explained_and_reopened_owes_only_the_money_paid_since(explained, october, tmp_path):
     """The welfare beneficiary paid 1,000,000 VND after her recorded death in September, explained and
     closed from September's book; October pays her again and the run reopens the case. The recoveries
     view showed 2,000,000 outstanding, September's explained money owed again: only October's is at
     stake. As of September nothing is owed (the decision stood then), whatever October's run did."""
     from test_cases import run_month
 
-    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
-    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
-    assert decide(db, case_id, tmp_path / "a.xlsx", Status="explained", Decision="chi trả đúng kỳ").exit_code == 0
-    assert decide(db, case_id, tmp_path / "b.xlsx", Status="closed").exit_code == 0
+    db, case_id = explained
     assert listed(db, case_id, tmp_path / "before") == []
     september = overpayments_in_book(db, "2024-09", tmp_path / "september.xlsx")
     res = run_month(db, "2024-10", october)
@@ -123,7 +138,7 @@ def test_a_case_closed_as_explained_and_reopened_owes_only_the_money_paid_since(
 
 
 def test_a_case_closed_as_explained_and_reopened_by_a_re_run_of_its_month_owes_only_the_payment_added(
-    sample_month, tmp_path
+    explained, tmp_path
 ):
     """The welfare case explained and closed from September's book; the bank's corrected September file
     adds a second payment to her, 600,000 VND, and the re-run reopens the case. What is owed is that
@@ -131,10 +146,7 @@ def test_a_case_closed_as_explained_and_reopened_by_a_re_run_of_its_month_owes_o
     from conftest import SAMPLE
     from test_cases import run_month
 
-    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
-    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
-    assert decide(db, case_id, tmp_path / "a.xlsx", Status="explained", Decision="đã xác minh").exit_code == 0
-    assert decide(db, case_id, tmp_path / "b.xlsx", Status="closed").exit_code == 0
+    db, case_id = explained
     text = (SAMPLE / "bank_transfers.csv").read_text(encoding="utf-8")
     line = next(x for x in text.splitlines() if ",FT20240900016," in x)
     added = line.split(",", 1)[1].replace("FT20240900016", "FT20240900099").replace('"1,000,000"', '"600,000"')
@@ -153,7 +165,7 @@ def test_a_case_closed_as_explained_and_reopened_by_a_re_run_of_its_month_owes_o
     ]
 
 
-def test_a_re_run_of_the_explained_month_that_corrects_the_amount_owes_only_what_it_added(sample_month, tmp_path):
+def test_a_re_run_of_the_explained_month_that_corrects_the_amount_owes_only_what_it_added(explained, tmp_path):
     """The welfare case explained (1,000,000 VND paid after her recorded death) and closed from
     September's book; the bank's corrected September file says that payment was 1,600,000, and the
     re-run reopens the case. Owed is the 600,000 added: the whole 1,600,000 was outstanding, the
@@ -162,10 +174,7 @@ def test_a_re_run_of_the_explained_month_that_corrects_the_amount_owes_only_what
     from conftest import SAMPLE
     from test_cases import run_month
 
-    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
-    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
-    assert decide(db, case_id, tmp_path / "a.xlsx", Status="explained", Decision="đã xác minh").exit_code == 0
-    assert decide(db, case_id, tmp_path / "b.xlsx", Status="closed").exit_code == 0
+    db, case_id = explained
     text = (SAMPLE / "bank_transfers.csv").read_text(encoding="utf-8")
     line = next(x for x in text.splitlines() if ",FT20240900016," in x)
     for paid, owed, said in (
