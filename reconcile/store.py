@@ -92,6 +92,7 @@ def _store(
         WHERE account_restored = 'registry' GROUP BY ALL
         """).fetchall()
     )
+    stated = _stated_amounts(con, [tb.control.amount for _, tb in tables if tb.control and tb.control.amount])
     for file_id, tb in tables:
         control = tb.control
         values = {
@@ -109,9 +110,7 @@ def _store(
             "columns_used": json.dumps(tb.columns_read, ensure_ascii=False),
             **{k: v for k, v in counts[file_id].items() if k != "blank_rows"},
             "control_count": control.count if control else None,
-            "control_amount": con.execute("SELECT rc_amount(?)", [control.amount]).fetchone()[0]
-            if control and control.amount
-            else None,
+            "control_amount": stated[control.amount] if control and control.amount else None,
             "control_source": control.what if control else None,
             "accounts_restored": restored.get(file_id, 0),
         }
@@ -166,6 +165,14 @@ def _store(
         "missing_sources": json.dumps([m.as_dict() for m in missing]) if missing else None,
     }
     con.execute("INSERT INTO runs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
+
+
+def _stated_amounts(con, texts: list[str]) -> dict[str, int | None]:
+    """The amounts the files' totals state, read as the amounts are (rc_amount): in one query, the
+    macro planned once (35 ms), not once for each of a month's thirty daily statements."""
+    if not texts:
+        return {}
+    return dict(con.execute("SELECT a, rc_amount(a) FROM (SELECT unnest(?::VARCHAR[]) AS a)", [texts]).fetchall())
 
 
 def os_user() -> str:
