@@ -7,6 +7,7 @@ skipped, with the reason shown, on a machine without them.
 import os
 import re
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,7 @@ if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         allow_module_level=True,
     )
 
+from conftest import write_csv  # noqa: E402
 from reconcile.cli import cli  # noqa: E402
 from reconcile.config import Checks, Settings  # noqa: E402
 from reconcile.generate import GenerateConfig, Rates, generate  # noqa: E402
@@ -366,3 +368,184 @@ def test_a_person_in_both_programmes_gets_the_same_programmes_on_spark(spark, tm
     ]
     assert assert_same_answer(con, tmp_path / "spark-out") == 4
     con.close()
+
+
+# --- the month's guards a DuckDB run applies, on Spark too ------------------------------------------
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
+GIVEN = ["Thị Hoa", "Văn Đức", "Thị Lệ", "Minh Tuấn", "Thu Hằng", "Hữu Toàn", "Thanh Thủy", "Công Đạt"]
+BANK_HEADER = ["STT", "Số tham chiếu", "Số định danh", "Tên người thụ hưởng", "Ngân hàng thụ hưởng", "Số tài khoản"]
+BANK_HEADER += ["Số tiền", "Ngày giao dịch", "Kênh chi trả", "Trạng thái", "Nội dung"]
+
+
+def _unaccented(name: str) -> str:
+    import unicodedata
+
+    bare = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in bare if not unicodedata.combining(c)).upper()
+
+
+@pytest.fixture(scope="module")
+def commune_month(tmp_path_factory) -> dict:
+    """A district's welfare month as its officers hand it over: the registry (50 paid by Agribank, 20
+    in cash in communes 26734 and 26737), Agribank's September file, and the post office's list of
+    each commune (a workbook, IDs typed as numbers)."""
+    import openpyxl
+
+    folder = tmp_path_factory.mktemp("communes")
+    people = []
+    for i in range(70):
+        cash = i >= 50
+        people.append(
+            {
+                "id": f"0791{52 + i % 30:02d}{100_000 + i * 7:06d}",
+                "name": f"{FAMILY[i % 10]} {GIVEN[i % 8]}",
+                "born": f"{1 + i % 28:02d}/{1 + i % 12:02d}/19{52 + i % 30:02d}",
+                "due": (500_000, 750_000, 1_000_000, 1_500_000)[i % 4],
+                "account": None if cash else f"5100205{i:06d}",
+                "commune": "26737" if cash and i >= 62 else "26734",
+            }
+        )
+    registry(folder / "danh_sach_T09.csv", people)
+    for commune in ("26734", "26737"):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Danh sách chi trả"
+        sheet.append(["STT", "Mã giao dịch", "Số CCCD", "Họ và tên", "Chế độ", "Số tiền", "Ngày chi trả", "Trạng thái"])
+        for n, p in enumerate([p for p in people if p["account"] is None and p["commune"] == commune], 1):
+            day = datetime(2024, 9, 10 + n % 5)
+            ref = f"BD2409{commune}{n:03d}"
+            sheet.append([n, ref, int(p["id"]), p["name"], "Trợ cấp xã hội", p["due"], day, "Thành công"])
+        book.save(folder / f"buu_dien_xa_{commune}.xlsx")
+    return {"folder": folder, "people": people, "registry": folder / "danh_sach_T09.csv"}
+
+
+def registry(path: Path, people: list[dict], scale: int = 1) -> Path:
+    """The district's registry, amounts due divided by `scale` (a report in thousands of đồng)."""
+    header = ["STT", "Số định danh cá nhân", "Họ và tên", "Ngày sinh", "Chế độ", "Đối tượng", "Số tiền hưởng"]
+    header += ["Hình thức chi trả", "Mã ngân hàng", "Số tài khoản", "Mã tỉnh", "Mã xã", "Trạng thái"]
+    rows = [
+        [
+            n,
+            p["id"],
+            p["name"],
+            p["born"],
+            "Trợ cấp xã hội",
+            "Người cao tuổi",
+            f"{p['due'] // scale:,}".replace(",", "."),
+        ]
+        + (["Tiền mặt", "", ""] if p["account"] is None else ["Chuyển khoản", "VBA", p["account"]])
+        + ["79", p["commune"], "Đang hưởng"]
+        for n, p in enumerate(people, 1)
+    ]
+    return write_csv(path, header, rows, bom=True)
+
+
+def agribank(path: Path, people: list[dict], *, august: int = 0, scale: int = 1, scientific: bool = False) -> Path:
+    """Agribank's file of the bank-paid: each paid on 05/09/2024, the first `august` on 20/08/2024 (their
+    August payment, the file exported from 16/08 to 15/09), amounts divided by `scale` (written in
+    thousands), accounts as Excel writes a long number in a General cell when `scientific`."""
+    rows = []
+    for n, p in enumerate([p for p in people if p["account"]], 1):
+        month = "08" if n <= august else "09"
+        account = f"{int(p['account']) / 10**12:.5f}".replace(".", ",") + "E+12" if scientific else p["account"]
+        amount = f"{p['due'] // scale:,}".replace(",", ".")
+        narrative = f"Chi tra tro cap xa hoi T{month}/2024"
+        ref, day = f"FT24{month}{n:07d}", f"{'20' if month == '08' else '05'}/{month}/2024"
+        rows.append(
+            [
+                n,
+                ref,
+                p["id"],
+                _unaccented(p["name"]),
+                "VBA",
+                account,
+                amount,
+                day,
+                "Chuyển khoản",
+                "Thành công",
+                narrative,
+            ]
+        )
+    return write_csv(path, BANK_HEADER, rows, bom=True)
+
+
+def test_the_month_s_guards_of_a_duckdb_run_refuse_the_same_months_on_spark(spark, commune_month, tmp_path):
+    """Each month below a DuckDB run refuses; staged (with the guard off where staging applies it, as a
+    staging with other settings, or a lakehouse table, would give it), Spark refused none of those
+    whose guard it lacked, and reconciled them: another month's payments in place of this month's
+    (each an OUT_OF_PERIOD and a MISSING_PAYMENT), a commune's list left out (a MISSING_PAYMENT
+    each), amounts in thousands (every figure a thousandth), accounts in scientific notation (paid
+    to no one). Spark refuses each with DuckDB's line."""
+    people, book = commune_month["people"], commune_month["registry"]
+    posts = sorted(commune_month["folder"].glob("buu_dien_xa_*.xlsx"))
+
+    def refused(case: str, registry_file: Path, payments: list[Path], staged_with: Settings | None = None, edit=None):
+        staged = stage_only(
+            RunConfig(
+                period="2024-09", registry=[registry_file], payments=payments, settings=staged_with or Settings()
+            ),
+            tmp_path / f"staged_{case}",
+        )
+        if edit:  # the file as it came, and a lakehouse table holding its values as it has them
+            edit(staged.path("payments"))
+        files = ["--registry", str(registry_file), "--payments", *map(str, payments)]
+        duck = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(tmp_path / f"{case}.duckdb"), *files])
+        assert duck.exit_code == 2, duck.output
+        result = on_spark(staged.path("registry"), staged.path("payments"), tmp_path / f"o_{case}")
+        assert result.exit_code == 2, result.output
+        line = result.output.strip().splitlines()[-1]
+        assert line == duck.stderr.strip().splitlines()[-1]
+        assert not (tmp_path / f"o_{case}" / "flags").exists()
+        return line
+
+    # the file exported from 16/08 to 15/09: 22 of its 50 paid their August money, not September's
+    bank = agribank(tmp_path / "agribank_16-08_15-09.csv", people, august=22)
+    assert refused("stand_in", book, [bank, *posts]) == (
+        f"reconcile: error: {bank}: 22 of its 50 payments (44%) are dated outside 2024-09 (most in 2024-08), to "
+        "beneficiaries who have no payment dated in 2024-09: it holds another month's payments in place of this "
+        "month's (its payments run from 20/08/2024 to 05/09/2024); export the payments dated in 2024-09 alone, and "
+        "run again; if they are 2024-09's payments made early, set max_stand_in = 1 in [checks] of the config file "
+        "(--config) to reconcile them as out of the period"
+    )
+    # the post office's list of commune 26737 left out: 12 of the 20 paid in cash are (60%)
+    bank = agribank(tmp_path / "agribank_T09.csv", people)
+    assert refused("commune", book, [bank, posts[0]]) == (
+        "reconcile: error: the month looks incomplete: most active beneficiaries paid through the post office in "
+        "commune 26737 (8 of 8) have no payment row dated in the period; the payment file of the post office in "
+        "commune 26737 may be missing: add it with --payments, or pass --partial to reconcile the month without it "
+        "(the report will say PARTIAL)"
+    )
+    # August's batch and September's in one file, half each (staged with min_in_period = 0.4)
+    bank = agribank(tmp_path / "agribank_T8_T9.csv", people, august=25)
+    assert refused("tie", book, [bank], Settings(checks=Checks(min_in_period=0.4))) == (
+        f"reconcile: error: {bank}: only 25 of its 50 payments (50%) are dated in 2024-09; 25 are dated in 2024-08; "
+        "check --period, or that this is the payment file of that month"
+    )
+    # both written in thousands of đồng (staged with min_amount = 0)
+    thousands = registry(tmp_path / "danh_sach_nghin_dong.csv", people, scale=1000)
+    bank = agribank(tmp_path / "agribank_nghin_dong.csv", people, scale=1000)
+    assert refused("thousands", thousands, [bank], Settings(checks=Checks(min_amount=0))) == (
+        f"reconcile: error: {thousands}: 70 of its 70 active beneficiaries' amounts due are under 10,000 VND, as are "
+        f"50 of the 50 successful payments of {bank}: the month's amounts look written in thousands of đồng "
+        "(1.500 for 1.500.000); export the files again with their amounts in đồng (or multiply them by 1,000 in "
+        "Excel and save them); if they are right, lower min_amount in the config file"
+    )
+
+    # the accounts as Excel wrote them (5,10021E+12): staging refuses the file, a lakehouse table may hold them
+    bank = agribank(tmp_path / "agribank_sao_ke.csv", people)
+
+    def scientific(staged: Path) -> None:
+        agribank(bank, people, scientific=True)
+        excel = (
+            pl.col("account_number")
+            .cast(pl.Int64)
+            .map_elements(lambda a: f"{a / 10**12:.5f}".replace(".", ",") + "E+12", return_dtype=pl.String)
+        )
+        pl.read_parquet(staged).with_columns(excel).write_parquet(staged)
+
+    assert refused("scientific", book, [bank], edit=scientific) == (
+        f"reconcile: error: {bank}: 50 of its account_number values are numbers Excel wrote in scientific notation "
+        "(the first in row 2): their digits are lost; format the column as text in Excel, or export the file again "
+        "from its system, and run again"
+    )

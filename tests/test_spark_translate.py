@@ -78,13 +78,18 @@ def test_every_file_the_engine_runs_translates():
             ("insert", "noncash_share_rows"),
         ]
     assert {name: step.action for name, step in plan.checks.items()} == {
+        "scientific": "query",
+        "digits_lost": "query",
         "period": "query",
         "named_month": "query",
+        "thousands": "query",
         "registry_repeats": "query",
         "repeats": "query",
         "scale": "query",
         "unmatched": "query",
+        "stand_in": "query",
         "coverage": "query",
+        "coverage_communes": "query",
     }
     assert [(s.action, s.name) for s in plan.file_counts] == [("table", "cur_file_counts")]
 

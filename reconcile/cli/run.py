@@ -271,6 +271,11 @@ def _run_spark(period, registry, payments, out, settings, master, conf, fail_on,
 
     say(f"reconcile: reconciling {period} on Spark" + (f" ({master})" if master else ""), err=True)
     progress = Progress()
+
+    def notice(text: str) -> None:
+        progress.clear()
+        say(f"reconcile: {text}", err=True)
+
     cfg = SparkRunConfig(
         period=period,
         registry=registry,
@@ -281,6 +286,7 @@ def _run_spark(period, registry, payments, out, settings, master, conf, fail_on,
         conf=spark_conf,
         operator=operator,
         on_step=progress.step,
+        on_notice=notice,
         partial=partial,
     )
     try:
