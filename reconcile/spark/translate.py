@@ -256,7 +256,6 @@ def steps(name: str, params: dict, translator: Translator | None = None) -> list
     """The statements of reconcile/sql/<name>, translated for the engine. Neighbouring ALTER TABLE
     ... ADD COLUMN statements of one table are one step: DuckDB takes one column per statement, and
     each step makes the table again."""
-    translator = translator or Translator()
     out: list[Step] = []
     first = 0  # the number of the statement the last step began with
     for i, text in enumerate(statements(sql_text(name)), start=1):
@@ -265,15 +264,35 @@ def steps(name: str, params: dict, translator: Translator | None = None) -> list
         if step.added is not None and last is not None and last.added is not None and last.name == step.name:
             both = last.added.copy()
             both.set("actions", [*last.added.args["actions"], *step.added.args["actions"]])
-            out[-1] = Step("table", step.name, translator.sql(_added(both)), f"{name} #{first}-{i}", both)
+            sql = (translator or Translator()).sql(_added(both))
+            out[-1] = Step("table", step.name, sql, f"{name} #{first}-{i}", both)
             continue
         first = i
         out.append(step)
     return out
 
 
+PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")
+_translated: dict[tuple, Step] = {}  # by statement, source and the values of its parameters
+
+
 def statement_step(text: str, params: dict, source: str, translator: Translator | None = None) -> Step:
-    translator = translator or Translator()
+    """One statement as a Step. With the project's macros (no translator given) a statement is
+    translated once for the values of the parameters it names: a run translates noncash_share.sql
+    twice (for a partial month and a whole one), and a process that runs several months (the tests)
+    translates each statement once, not per run (sqlglot takes seconds over every file)."""
+    if translator is not None:
+        return _statement_step(text, params, source, translator)
+    names = sorted(set(PARAMETER.findall(text)))
+    key = (text, source, tuple((n, repr(params[n])) for n in names if n in params))
+    if key not in _translated:
+        if len(_translated) > 4096:  # the values of each run's own ($run_id) are not kept for ever
+            _translated.clear()
+        _translated[key] = _statement_step(text, {n: params[n] for n in names if n in params}, source, Translator())
+    return _translated[key]
+
+
+def _statement_step(text: str, params: dict, source: str, translator: Translator) -> Step:
     try:
         tree = translator.tree(text, params)
         if isinstance(tree, exp.Drop):
