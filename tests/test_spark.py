@@ -32,6 +32,8 @@ from reconcile.pipeline import RunConfig, run  # noqa: E402
 from reconcile.report.terminal import run_summary  # noqa: E402
 from reconcile.rules import catalogue  # noqa: E402
 from reconcile.staged import stage_only  # noqa: E402
+from test_both_programmes import HUNG, LE, paid  # noqa: E402
+from test_both_programmes import REGISTRY as BOTH_REGISTRY  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample"
 PARTS = "hive_partitioning = true, hive_types = {'period': 'VARCHAR', 'province': 'VARCHAR'}"
@@ -191,11 +193,32 @@ def test_the_messy_sample_month_gives_the_same_answer_and_replaces_only_its_peri
     (other / "part-0.parquet").write_bytes(b"kept")
     stale = out / "flags" / "period=2024-09" / "province=99"
     stale.mkdir(parents=True, exist_ok=True)
+    # and a person in both programmes (tests/test_both_programmes.py): Lệ is due 1.500.000 in each and
+    # paid four times, the second saying `lương hưu`; the others are shared out one to each programme in
+    # turn, the same on Spark
+    (tmp_path / "both_programmes.csv").write_text(BOTH_REGISTRY, encoding="utf-8")
+    rows = [f"FT2409000000{n},0{n}/09/2024,,Chi tra T09/2024" for n in (2, 3, 4, 5)]
+    rows[1] = rows[1].replace("Chi tra", "Chi trả lương hưu")
+    (tmp_path / "both_programmes_bank.csv").write_text(paid(rows), encoding="utf-8")
     files = {
-        "registry": [SAMPLE / "registry.csv"],
-        "payments": [SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx"],
+        "registry": [SAMPLE / "registry.csv", tmp_path / "both_programmes.csv"],
+        "payments": [
+            SAMPLE / "bank_transfers.csv",
+            SAMPLE / "post_office_cash.xlsx",
+            tmp_path / "both_programmes_bank.csv",
+        ],
     }
     con, duck, result = reconcile_both(tmp_path, files, out)
+    assert con.execute(
+        "SELECT code, program, payment_ref FROM flags WHERE vneid IN (?, ?) OR source_file LIKE '%both_programmes%' "
+        "ORDER BY ALL",
+        [LE, HUNG],
+    ).fetchall() == [
+        ("AMOUNT_MISMATCH", "pension", "FT24090000003"),
+        ("AMOUNT_MISMATCH", "welfare", "FT24090000002"),
+        ("DUPLICATE_PAYMENT", "pension", "FT24090000004"),
+        ("DUPLICATE_PAYMENT", "welfare", "FT24090000005"),
+    ]
     assert duck.rejected_rows > 0 and any(i.ids_restored for i in duck.inputs)
     assert not stale.exists()
     assert (other / "part-0.parquet").read_bytes() == b"kept"
@@ -317,59 +340,6 @@ def test_last_month_s_batch_dated_in_this_month_is_refused_on_spark_too(spark, t
     )
 
 
-def test_a_source_left_out_is_refused_on_spark_too_and_partial_records_it(spark, tmp_path):
-    """The guards that need matching run on Spark as on DuckDB: the post office's file left out
-    stops the run; with --partial the runs record says so and the share's targets are not judged."""
-    month = generate(GenerateConfig(beneficiaries=2500, seed=5, out=tmp_path / "raw"))
-    registry, bank, _ = month.files["parquet"]
-    staged = stage_only(RunConfig(period="2024-09", registry=[registry], payments=[bank]), tmp_path / "staged")
-    refused = on_spark(staged.path("registry"), staged.path("payments"), tmp_path / "o")
-    assert refused.exit_code == 2, refused.output
-    assert re.fullmatch(
-        r"reconcile: error: the month looks incomplete: most active beneficiaries paid through the post "
-        r"office \((\d+) of \1\) have no payment row dated in the period; the payment file of the post office may be "
-        r"missing: add it with --payments, or pass --partial to reconcile the month without it \(the "
-        r"report will say PARTIAL\)",
-        refused.output.strip().splitlines()[-1],
-    )
-    assert not (tmp_path / "o" / "flags").exists()
-    partial = on_spark(staged.path("registry"), staged.path("payments"), tmp_path / "o", "--partial")
-    assert partial.exit_code == 0, partial.output
-    assert partial.stdout.startswith("PARTIAL: 2024-09 was reconciled without every source (--partial): ")
-    with duckdb.connect() as con:
-        runs = con.execute(
-            f"SELECT partial, missing_sources FROM read_parquet('{tmp_path}/o/runs/*/*.parquet')"
-        ).fetchall()
-        met = con.execute(
-            f"SELECT DISTINCT target_met FROM read_parquet('{tmp_path}/o/noncash_share/*/*/*.parquet') "
-            "WHERE channel_group = 'all'"
-        ).fetchall()
-    assert runs[0][0] is True and '"channel": "cash"' in runs[0][1]
-    assert met == [(None,)]
-
-
-def test_a_person_in_both_programmes_gets_the_same_programmes_on_spark(spark, tmp_path):
-    """Lệ is due 1.500.000 in each programme and paid four times, the second saying `lương hưu`:
-    the others are shared out one to each programme in turn (tests/test_both_programmes.py), the
-    same on Spark."""
-    from test_both_programmes import REGISTRY, paid
-
-    (tmp_path / "registry.csv").write_text(REGISTRY, encoding="utf-8")
-    rows = [f"FT2409000000{n},0{n}/09/2024,,Chi tra T09/2024" for n in (2, 3, 4, 5)]
-    rows[1] = rows[1].replace("Chi tra", "Chi trả lương hưu")
-    (tmp_path / "bank.csv").write_text(paid(rows), encoding="utf-8")
-    files = {"registry": [tmp_path / "registry.csv"], "payments": [tmp_path / "bank.csv"]}
-    con, _, _ = reconcile_both(tmp_path, files, tmp_path / "spark-out")
-    assert con.execute("SELECT code, program, payment_ref FROM flags ORDER BY ALL").fetchall() == [
-        ("AMOUNT_MISMATCH", "pension", "FT24090000003"),
-        ("AMOUNT_MISMATCH", "welfare", "FT24090000002"),
-        ("DUPLICATE_PAYMENT", "pension", "FT24090000004"),
-        ("DUPLICATE_PAYMENT", "welfare", "FT24090000005"),
-    ]
-    assert assert_same_answer(con, tmp_path / "spark-out") == 4
-    con.close()
-
-
 # --- the month's guards a DuckDB run applies, on Spark too ------------------------------------------
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
@@ -476,7 +446,7 @@ def test_the_month_s_guards_of_a_duckdb_run_refuse_the_same_months_on_spark(spar
     whose guard it lacked, and reconciled them: another month's payments in place of this month's
     (each an OUT_OF_PERIOD and a MISSING_PAYMENT), a commune's list left out (a MISSING_PAYMENT
     each), amounts in thousands (every figure a thousandth), accounts in scientific notation (paid
-    to no one). Spark refuses each with DuckDB's line."""
+    to no one). Spark refuses each with DuckDB's line (a commune's list left out: the next test)."""
     people, book = commune_month["people"], commune_month["registry"]
     posts = sorted(commune_month["folder"].glob("buu_dien_xa_*.xlsx"))
 
@@ -507,14 +477,6 @@ def test_the_month_s_guards_of_a_duckdb_run_refuse_the_same_months_on_spark(spar
         "month's (its payments run from 20/08/2024 to 05/09/2024); export the payments dated in 2024-09 alone, and "
         "run again; if they are 2024-09's payments made early, set max_stand_in = 1 in [checks] of the config file "
         "(--config) to reconcile them as out of the period"
-    )
-    # the post office's list of commune 26737 left out: 12 of the 20 paid in cash are (60%)
-    bank = agribank(tmp_path / "agribank_T09.csv", people)
-    assert refused("commune", book, [bank, posts[0]]) == (
-        "reconcile: error: the month looks incomplete: most active beneficiaries paid through the post office in "
-        "commune 26737 (8 of 8) have no payment row dated in the period; the payment file of the post office in "
-        "commune 26737 may be missing: add it with --payments, or pass --partial to reconcile the month without it "
-        "(the report will say PARTIAL)"
     )
     # August's batch and September's in one file, half each (staged with min_in_period = 0.4)
     bank = agribank(tmp_path / "agribank_T8_T9.csv", people, august=25)
@@ -549,3 +511,45 @@ def test_the_month_s_guards_of_a_duckdb_run_refuse_the_same_months_on_spark(spar
         "(the first in row 2): their digits are lost; format the column as text in Excel, or export the file again "
         "from its system, and run again"
     )
+
+
+def test_a_source_left_out_is_refused_on_spark_too_and_partial_records_it(spark, commune_month, tmp_path):
+    """The guards that need matching run on Spark as on DuckDB: the post office's list of commune
+    26737 left out (12 of the 20 paid in cash are, 60%: the cash group passes) stops the run with
+    DuckDB's line, where Spark ran it to exit 0, each of its 8 a MISSING_PAYMENT; with --partial the
+    runs record names the commune and the share's targets are not judged."""
+    bank = agribank(tmp_path / "agribank_T09.csv", commune_month["people"])
+    files = {
+        "registry": [commune_month["registry"]],
+        "payments": [bank, commune_month["folder"] / "buu_dien_xa_26734.xlsx"],
+    }
+    staged = stage_only(RunConfig(period="2024-09", **files), tmp_path / "staged")
+    given = ["--registry", str(commune_month["registry"]), "--payments", *map(str, files["payments"])]
+    duck = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", str(tmp_path / "r.duckdb"), *given])
+    refused = on_spark(staged.path("registry"), staged.path("payments"), tmp_path / "o")
+    assert refused.exit_code == duck.exit_code == 2, refused.output
+    assert (
+        refused.output.strip().splitlines()[-1]
+        == duck.stderr.strip().splitlines()[-1]
+        == (
+            "reconcile: error: the month looks incomplete: most active beneficiaries paid through the post office in "
+            "commune 26737 (8 of 8) have no payment row dated in the period; the payment file of the post office in "
+            "commune 26737 may be missing: add it with --payments, or pass --partial to reconcile the month without it "
+            "(the report will say PARTIAL)"
+        )
+    )
+    assert not (tmp_path / "o" / "flags").exists()
+    partial = on_spark(staged.path("registry"), staged.path("payments"), tmp_path / "o", "--partial")
+    assert partial.exit_code == 0, partial.output
+    assert partial.stdout.startswith("PARTIAL: 2024-09 was reconciled without every source (--partial): ")
+    assert "welfare cash (the post office in commune 26737): 8 of 8 active beneficiaries unpaid" in partial.stdout
+    with duckdb.connect() as con:
+        runs = con.execute(
+            f"SELECT partial, missing_sources FROM read_parquet('{tmp_path}/o/runs/*/*.parquet')"
+        ).fetchall()
+        met = con.execute(
+            f"SELECT DISTINCT target_met FROM read_parquet('{tmp_path}/o/noncash_share/*/*/*.parquet') "
+            "WHERE channel_group = 'all'"
+        ).fetchall()
+    assert runs[0][0] is True and '"channel": "cash"' in runs[0][1] and '"commune_code": "26737"' in runs[0][1]
+    assert met == [(None,)]
