@@ -746,6 +746,49 @@ def test_a_statement_with_one_amount_column_and_its_side_beside_it_sets_its_cred
     ]
 
 
+def test_a_return_in_an_export_with_a_side_column_returns_its_payment(tmp_path):
+    """In such an export Hương's money comes back on the 7th (`Hoan tra GD FT1`, marked Có): her payment
+    of the 5th is returned, as in an export with a credit column. Set aside as plain money in, her
+    payment stayed paid although the money came back; the treasury's funding stays money in."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in [
+        ["SAO KÊ TÀI KHOẢN"],
+        ["Ngày giao dịch", "Số tham chiếu", "Nội dung", "Số tiền", "Nợ/Có", "Tên người thụ hưởng", "Số tài khoản"],
+        ["04/09/2024", "FT0", "KBNN cap kinh phi TCXH T9", "10,000,000", "C", "KHO BAC NHA NUOC", "3711000999"],
+        [
+            "05/09/2024",
+            "FT1",
+            "CHI TRA TCXH T09 CCCD 079196118125",
+            "1,500,000",
+            "D",
+            "NGUYỄN THỊ THANH HƯƠNG",
+            "0071000000001",
+        ],
+        ["05/09/2024", "FT2", "CHI TRA TCXH T09 CCCD 001045000002", "1,500,000", "D", "TRẦN VĂN BÌNH", "0071000000002"],
+        ["07/09/2024", "FT3", "Hoan tra GD FT1", "1,500,000", "Có", "NGUYỄN THỊ THANH HƯƠNG", "0071000000001"],
+    ]:
+        wb.active.append(row)
+    path = tmp_path / "sao_ke.xlsx"
+    wb.save(path)
+    code, output, con = run_month(tmp_path, path)
+    assert code == 0, output
+    with con:
+        assert con.execute("SELECT payment_ref, status FROM payments ORDER BY payment_ref").fetchall() == [
+            ("FT1", "returned"),
+            ("FT2", "success"),
+        ]
+        assert con.execute("SELECT source_row, reason FROM rejected_rows ORDER BY source_row").fetchall() == [
+            (3, "credit (money into the account), not a payment"),
+            (
+                6,
+                "credit: the return of the payment in sao_ke.xlsx (sheet Sheet) row 4, which is marked returned (a "
+                "return or reversal, not a payment)",
+            ),
+        ]
+
+
 def test_a_statement_headed_in_vietnamese_over_english_reads_the_english_row_as_the_header(tmp_path):
     """`Ghi nợ` over `Debit`, `Ngày giao dịch` over `Transaction date`: the English row was read as
     a payment and rejected (`amount is not a number`), a clean statement's check exit 1."""

@@ -2,7 +2,8 @@
 (`Nợ/Có` with D or C, `Debit/Credit` with DR or CR, `Loại giao dịch` with Ghi nợ or Ghi có): read
 as a disbursement list, its credits (the treasury's funding, a return) were payments, each an
 UNKNOWN_PAYEE, and the month's paid amount held them. A row its side column calls a credit is set
-aside as money in; the others are read as they are. A profile that names the debit and credit
+aside as money in, or, when its text says it is a return and it fits a payment of the run, as that
+payment's return (the payment marked returned: returns_across.py); the others are read as they are. A profile that names the debit and credit
 columns reads them itself (layout.apply_profile)."""
 
 from __future__ import annotations
@@ -50,4 +51,5 @@ def set_aside_credits_by_side(table: RawTable) -> None:
     credit = pl.when(value.is_in(CREDITS)).then(pl.lit(CREDIT))
     table.frame = table.frame.with_columns(pl.coalesce(pl.col(SKIP_COLUMN), credit).alias(SKIP_COLUMN))
     table.consumed.add(side)
+    table.side_column = side  # a credit may be a payment's return (returns_across.py)
     table.notes.append(f"'{side}' gives each row's side: a credit (C, Có, CR) is money in and set aside")

@@ -255,7 +255,9 @@ def pair_returns_across(tables: Iterable[RawTable]) -> tuple[dict[str, int], dic
     frames are changed in place (a CSV file's rows, staged on disk, are read into its frame first).
     Returns how many returns of each file were set aside as fitting several payments, and how many
     credits of each file say they are returns and pair with none."""
-    chosen = [t for t in tables if t.kind == "payments" and (t.format in STATEMENTS or t.credit_column)]
+    chosen = [
+        t for t in tables if t.kind == "payments" and (t.format in STATEMENTS or t.credit_column or t.side_column)
+    ]
     chosen.sort(key=lambda t: (t.sha256, t.sheet or ""))  # the content's order, not the command line's
     if not any(_holds_returns(t) for t in chosen):  # no file is read into memory for nothing
         return {}, {}
@@ -270,8 +272,9 @@ def pair_returns_across(tables: Iterable[RawTable]) -> tuple[dict[str, int], dic
 
 
 def _credit_reason(table: RawTable) -> str:
-    """Why its reader set a statement's credit aside: a camt or MT940 credit, or an export's (profile)."""
-    return CREDIT if table.format in STATEMENTS else money_in(table.profile or "")
+    """Why its reader set a statement's credit aside: a camt or MT940 credit, or one its side column
+    calls a credit (direction.py), or an export's credit column (profile)."""
+    return CREDIT if table.format in STATEMENTS or table.side_column else money_in(table.profile or "")
 
 
 def _holds_returns(table: RawTable) -> bool:
@@ -303,7 +306,8 @@ def _holds_returns(table: RawTable) -> bool:
 
 
 def _statement(table: RawTable, name: str) -> Statement:
-    """A payments table whose rows take part: a camt or MT940 statement, or an export with a credit column."""
+    """A payments table whose rows take part: a camt or MT940 statement, or an export with a credit
+    column, or with a side column beside its one amount column (a credit's money is its amount)."""
     frame = table.text_frame()
     if table.source is not None:  # a CSV file's rows, staged on disk: from now on held as its frame
         table.frame, table.source = frame, None
@@ -320,7 +324,9 @@ def _statement(table: RawTable, name: str) -> Statement:
         credits = values.get("amount", blank)
     else:
         direction, bank_refs, returns, refs = blank, blank, blank, blank
-        credits = frame.get_column(str(table.credit_column)).to_list()
+        credits = (
+            frame.get_column(table.credit_column).to_list() if table.credit_column else values.get("amount", blank)
+        )
     credit = _credit_reason(table)
     rows = []
     for i in range(frame.height):
