@@ -146,8 +146,9 @@ def test_numbered_sections_whose_subtotal_is_labelled_in_the_reference_column(tm
     assert rows(db, "SELECT payment_ref FROM payments ORDER BY payment_ref") == [("BD1",), ("BD2",), ("BD3",), ("BD4",)]
 
 
-def _two_communes(path: Path, last: list, pad: str | None = None) -> Path:
-    """The post office's list of two communes of the first test, ending with the row `last`; `pad`
+def _two_communes(path: Path, last: list | None, pad: str | None = None, subtotal: str = "Cộng") -> Path:
+    """The post office's list of two communes of the first test, ending with the row `last` (None: none
+    after the second commune's subtotal), their subtotals labelled `subtotal` and the commune; `pad`
     written in every empty cell of its headings and subtotals, across the header's width."""
     book = openpyxl.Workbook()
     for row in [
@@ -156,12 +157,12 @@ def _two_communes(path: Path, last: list, pad: str | None = None) -> Path:
         ["Xã An Bình"],
         paid("BD1", "079196118125", "Nguyễn Thị Thanh Hương", 1996, 1500000, 5),
         paid("BD2", "001038005555", "Trần Văn Bình", 1938, 2250000, 5),
-        [None, None, None, "Cộng xã An Bình", None, 3750000],
+        [None, None, None, f"{subtotal} xã An Bình", None, 3750000],
         ["II", "XÃ BÌNH MINH"],
         paid("BD3", "001145007788", "Lê Thị Hồng Nhung", 1945, 1000000, 6),
         paid("BD4", "001040951508", "Phan Đức Tuấn", 1940, 500000, 6),
-        [None, None, None, "Cộng xã Bình Minh", None, 1500000],
-        last,
+        [None, None, None, f"{subtotal} xã Bình Minh", None, 1500000],
+        *([last] if last is not None else []),
     ]:
         payment = len(row) > 1 and str(row[1]).startswith("BD")
         if pad is not None and row is not HEADER and not payment:
@@ -195,6 +196,25 @@ def test_a_grand_total_that_names_its_district_is_the_lists_totals_row(tmp_path)
             "Tổng Văn An",
         )
     ] == [(True, None), (True, 295), (True, 1250), (False, None), (False, None)]
+
+
+def test_a_list_that_ends_with_its_last_communes_subtotal_labelled_tong_cong_xa_is_not_refused(tmp_path):
+    """Each commune's subtotal labelled `Tổng cộng xã ...`, and no grand total: the last one is its
+    commune's subtotal, not the list's total (taken for it, its 1,500,000 disagreed with the list's
+    5,250,000, and the list was refused). `Tổng cộng toàn xã` is a grand total."""
+    post = _two_communes(tmp_path / "buu_dien.xlsx", None, subtotal="Tổng cộng")
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(post), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[5:] == [
+        "rows: 8 read, 4 loaded, 0 rejected, 4 set aside as no payment",
+        "set aside: 2 rows: a section heading (rows 3, 7)",
+        "set aside: 2 rows: a total row (rows 6, 10)",
+    ]
+    assert [totals_label(v) for v in ("Tổng cộng xã An Bình", "Tổng cộng toàn xã", "Tổng cộng thị xã Dĩ An")] == [
+        (False, None),
+        (True, None),
+        (True, None),
+    ]
 
 
 def test_headings_and_subtotals_whose_empty_cells_hold_spaces(tmp_path):

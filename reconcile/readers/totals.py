@@ -68,16 +68,19 @@ _LABEL = re.compile(
     r"(?: (?P<count>[0-9]+(?: [0-9]{3})*)(?: (?:" + "|".join(UNITS) + r"))?)?$"
 )
 # A grand total that names the area or unit it totals ("Tổng cộng huyện Bình Chánh", "Tổng cộng toàn
-# huyện", "Tổng số Bưu điện tỉnh Bình Dương: 295 người"): a `Tổng`/`Total` label, a place's word (as
-# sections.py knows them, folded) and its name. Not a `Cộng xã ...`: that ends a section, and a list of
-# several communes without a grand total ends with its last commune's subtotal
+# xã", "Tổng số Bưu điện tỉnh Bình Dương: 295 người"): a `Tổng`/`Total` label, then a district's or a
+# larger area's word (or a post office's), or `toàn`/`cả` and any place's word (as sections.py knows
+# them, folded), and its name. Not `Tổng cộng xã An Bình` alone, nor a `Cộng xã ...`: a list of
+# several communes without a grand total ends with its last commune's subtotal, which would be refused
+# as a total that disagrees with the list
 _PLACES = (
     "xa|phuong|thi tran|thi xa|thanh pho|tinh|huyen|quan|thon|ap|ban|buon|lang|xom|to dan pho|to|khu pho|khu|"
     "khom|diem chi tra|diem chi|dia ban|buu dien|buu cuc|don vi"
 )
+_AREAS = "thi xa|thanh pho|tinh|huyen|quan|buu dien"
 _PLACED = re.compile(
-    r"^(?:tong cong|tong so|tong|grand total|total)(?: (?:toan|ca|cua))? (?:" + _PLACES + r")(?: [a-z0-9]+)*?"
-    r"(?: (?P<count>[0-9]+) (?:" + "|".join(UNITS) + r"))?$"
+    r"^(?:tong cong|tong so|tong|grand total|total) (?:(?:toan|ca) (?:" + _PLACES + r")|(?:cua )?(?:" + _AREAS + r"))"
+    r"(?: [a-z0-9]+)*?(?: (?P<count>[0-9]+) (?:" + "|".join(UNITS) + r"))?$"
 )
 # a count's thousands separator, taken out before folding: the place's name may end in a number
 # (`Quận 3: 295 người` counts 295, `Quận 3 (1.250 người)` 1,250)
