@@ -125,7 +125,7 @@ def test_an_amount_below_0_or_over_the_amount_at_stake_refuses_the_book(case, tm
     db, case_id = case
     book, n = book_with(db, case_id, tmp_path / "bad.xlsx", Status=status, **{AMOUNT: amount})
     res = invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
-    assert res.exit_code == 2
+    assert res.exit_code == 2, res.stderr
     assert f"bad.xlsx: sheet 'Findings' row {n}: {why.format(case_id=case_id)}" in res.output
     assert "bad.xlsx: 1 row(s) cannot be recorded; nothing was recorded" in res.output
     assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
@@ -204,7 +204,7 @@ def test_recovered_and_written_off_together_may_reach_the_amount_at_stake_not_pa
     assert decide(db, case_id, tmp_path / "b.xlsx", **{AMOUNT: 1_000_000}).exit_code == 0
     book, n = book_with(db, case_id, tmp_path / "over.xlsx", Status="written_off", **{AMOUNT: 7_158_001})
     res = invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
-    assert res.exit_code == 2
+    assert res.exit_code == 2, res.stderr
     assert (
         f"over.xlsx: sheet 'Findings' row {n}: the amount would make what was recovered and written off" in res.output
     )
@@ -219,7 +219,7 @@ def test_the_refusals_of_amounts_are_said_in_vietnamese(case, tmp_path):
         res = CliRunner().invoke(cli, ["--lang", "vi", "review", "import", str(book), "--db", str(db), "--by", "Lan"])
     finally:
         messages.set_language(None)  # the process's language, as the other tests expect it
-    assert res.exit_code == 2
+    assert res.exit_code == 2, res.stderr
     assert (
         f"bad.xlsx: trang tính 'Findings' dòng {n}: số tiền nhỏ hơn 0; hãy nhập số đã thu hồi hoặc đã xóa nợ tính "
         "đến nay, từ 0 trở lên"
@@ -397,3 +397,41 @@ def test_a_recovered_case_paid_again_the_next_month_reopens_keeping_what_was_rec
     )
     assert said in res.stderr
     assert messages.translate(said, "vi").startswith(f"reconcile: vụ việc {case_id}: lần đối soát lại này đã loại")
+
+
+def test_a_book_of_a_run_the_month_was_run_again_after_says_so(case, tmp_path):
+    """September's workbook written, then September run again (the same files: the same findings). A
+    decision typed into the earlier book is recorded, with a line that says the book is of an earlier
+    run, to be checked against the new one; one the case cannot take is refused, and the refusal says
+    first that the month was run again since (the amounts may have changed: it said only `more than
+    the case's amount at stake`)."""
+    from conftest import SAMPLE_FILES
+    from test_cases import run_month
+
+    db, case_id = case
+    written = tmp_path / "t9.xlsx"
+    assert (
+        invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(written), "--lang", "en").exit_code
+        == 0
+    )
+    assert run_month(db, "2024-09", SAMPLE_FILES).exit_code == 0
+    (at,) = query(db, "SELECT strftime(finished_at, '%d/%m/%Y %H:%M') FROM runs WHERE period = '2024-09'")[0]
+    too_much = tmp_path / "too_much.xlsx"
+    typed_into(written, too_much, "Findings", case_id, Status="recovery", **{AMOUNT: OVERPAID + 1})
+    res = invoke("review", "import", str(too_much), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 2, res.stderr
+    assert res.stderr.splitlines()[0] == (
+        f"reconcile: {too_much}: was written from an earlier run of period 2024-09; the month was run again on "
+        f"{at} UTC and its findings and amounts may have changed since: write its workbook again (reconcile "
+        "report --period 2024-09 --report BOOK.xlsx) and enter the decisions there"
+    )
+    book = tmp_path / "b.xlsx"
+    typed_into(written, book, "Findings", case_id, Status="recovery", **{AMOUNT: 1_000_000})
+    res = invoke("review", "import", str(book), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 0, res.output
+    assert (
+        f"reconcile: {book}: was written from an earlier run of period 2024-09; the month was run again on {at} "
+        "UTC: its decisions were recorded on the cases as they are now; check them against a workbook of the new "
+        "run (reconcile report --period 2024-09 --report BOOK.xlsx)"
+    ) in res.stderr.splitlines()
+    assert money(db, case_id) == ("recovery", OVERPAID, 1_000_000, 0, OVERPAID - 1_000_000)

@@ -49,11 +49,16 @@ def removal(con, read: ReadBook) -> Removal | None:
     return Removal(period, f"{removed[0]:%d/%m/%Y %H:%M}", bool(held))
 
 
-def refuse_removed(con, book: Path, read: ReadBook) -> None:
-    """Refuse, in one line, the book of a removed period or run (review import)."""
+def refuse_removed(con, book: Path, read: ReadBook) -> tuple[str, str] | None:
+    """Refuse, in one line, the book of a removed period or run (review import). Else, when the month
+    was run again after the run the book was written from, its period and when it was run again (as
+    messages show it, UTC): its findings and amounts may have changed since (older_book)."""
     r = removal(con, read)
     if r is None:
-        return
+        if read.run_id is None or read.period is None:
+            return None
+        now = con.execute("SELECT run_id, finished_at FROM runs WHERE period = ?", [read.period]).fetchone()
+        return None if now is None or now[0] == read.run_id else (read.period, f"{now[1]:%d/%m/%Y %H:%M}")
     if not r.run_again:
         raise ReconcileError(
             f"{book}: is the workbook of period {r.period}, removed from the database on {r.at} UTC (reconcile "
@@ -78,3 +83,22 @@ def removed_book(db: Path, book: Path) -> Removal | None:
             return removal(con, read)
     except (ReconcileError, duckdb.Error):
         return None
+
+
+def older_book(book: Path, again: tuple[str, str] | None, refused: bool) -> list[str]:
+    """What an import says of a book written from an earlier run of its period (refuse_removed): the
+    decisions typed into it were taken on findings and amounts that may have changed since."""
+    if again is None:
+        return []
+    period, since = again
+    if refused:
+        return [
+            f"{book}: was written from an earlier run of period {period}; the month was run again on {since} UTC and "
+            f"its findings and amounts may have changed since: write its workbook again (reconcile report --period "
+            f"{period} --report BOOK.xlsx) and enter the decisions there"
+        ]
+    return [
+        f"{book}: was written from an earlier run of period {period}; the month was run again on {since} UTC: its "
+        f"decisions were recorded on the cases as they are now; check them against a workbook of the new run "
+        f"(reconcile report --period {period} --report BOOK.xlsx)"
+    ]

@@ -48,7 +48,7 @@ from reconcile.cases.book import EVIDENCE, ReadBook, read_book, refuse_masked
 from reconcile.cases.book import cell_text as _text
 from reconcile.cases.lifecycle import MONEY, amount_problem, slip_problem, transition_problem
 from reconcile.cases.refresh import refresh
-from reconcile.cases.removed import refuse_removed
+from reconcile.cases.removed import older_book, refuse_removed
 from reconcile.cases.signoff import writing
 from reconcile.config import Checks
 from reconcile.errors import ReconcileError
@@ -72,6 +72,7 @@ class ImportResult:
     rows: int  # findings rows read
     changed: int  # cases whose decision the book changed
     recorded: list[Recorded] = field(default_factory=list)
+    again: tuple[str, str] | None = None  # the book's period, run again since its run: when (refuse_removed)
 
 
 class ReviewRefused(ReconcileError):
@@ -97,15 +98,15 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
             "SELECT flag_id, period, case_id, code, vneid, payment_ref, expected_amount, paid_amount, source_file, "
             "source_row FROM superseded_flags"
         )
-        refuse_removed(con, Path(book), read)
+        again = refuse_removed(con, Path(book), read)
         problems, decisions = _decisions(con, Path(book), rows)
         problems += _typed_in_cases(Path(book), read)
         if problems:
-            raise ReviewRefused(Path(book), problems)
-        recorded = _record(con, key, Path(book), by, decisions)
+            raise ReviewRefused(Path(book), [*older_book(Path(book), again, True), *problems])
+        recorded = _record(con, key, Path(book), by, decisions, again)
         if recorded:
             refresh(con)
-    return ImportResult(len(rows), len(decisions), recorded)
+    return ImportResult(len(rows), len(decisions), recorded, again)
 
 
 def unrecorded_decisions(db: Path, book: Path) -> int | None:
@@ -352,7 +353,7 @@ def _decision(row: dict, left: tuple[int | None, ...] = (None, None)) -> tuple[t
     return (status, _text(row["assignee"]), _text(row["decision"]), amount, _text(row["comment"])), None
 
 
-def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -> list[Recorded]:
+def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple], again=None) -> list[Recorded]:
     now = datetime.now(UTC).replace(tzinfo=None)
     current, money = _held(con)
     events, recorded, problems = [], [], []
@@ -392,7 +393,7 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple]) -
             }
         )
         recorded.append(Recorded(case_id, before[0], status, source))
-    if problems:
-        raise ReviewRefused(book, problems)
+    if problems:  # first, that the month was run again since the book's run, if it was
+        raise ReviewRefused(book, [*older_book(book, again, True), *problems])
     chain.append(con, key, "case_events", events)
     return recorded

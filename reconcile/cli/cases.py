@@ -84,6 +84,7 @@ def review_import(book, db, by) -> None:
     row. The book of a period removed since (reconcile delete) is refused. Importing the same book
     again records nothing.
     """
+    from reconcile.cases.removed import older_book
     from reconcile.cases.review import ReviewRefused, import_review
     from reconcile.lockfiles import open_elsewhere
 
@@ -101,6 +102,8 @@ def review_import(book, db, by) -> None:
             say(f"reconcile: {problem}", err=True)
         raise
     say_recorded(result.recorded)
+    for line in older_book(Path(book), result.again, False):
+        say(f"reconcile: {line}", err=True)
     n = len(result.recorded)
     say(
         f"reconcile: recorded {n:,} {'decision' if n == 1 else 'decisions'} from {Path(book).name} "
