@@ -114,3 +114,16 @@ def test_out_never_writes_over_an_input_or_the_database(sample_month, tmp_path, 
     copy = tmp_path / "copy of registry.csv"  # the same file under another name: refused by its content
     shutil.copyfile(SAMPLE / "registry.csv", copy)
     assert invoke("cases", "--db", sample_month.db, "--out", copy).exit_code == 2
+
+
+def test_out_named_as_a_workbook_is_refused(sample_month, tmp_path):
+    """`--out phát hiện.xlsx` wrote a text listing under a workbook's name, which Excel calls damaged:
+    refused with exit 2, naming .csv and reconcile report; nothing written."""
+    out = tmp_path / "phát hiện.xlsx"
+    done = invoke("flags", "--db", sample_month.db, "--out", out)
+    assert done.exit_code == 2
+    assert done.stderr.strip() == (
+        f"reconcile: error: {out}: --out writes the listing as text (CSV, JSON or a table), not a workbook; name "
+        "it .csv to open it in Excel, or write the period's workbook with reconcile report --report"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -29,8 +29,13 @@ out_option = click.option(
 )
 
 
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")  # a listing is text: named so, Excel would call it damaged
+
+
 def listing_format(fmt: str | None, out: Path | None) -> str:
-    """--format as given, else what --out's name asks for (flags.csv: csv), else a table."""
+    """--format as given, else what --out's name asks for (flags.csv: csv), else a table. An --out
+    named as a workbook is refused when it is written (write_listing), after the refusals of a file it
+    must not write over."""
     if fmt is not None:
         return fmt
     suffix = out.suffix.lower() if out is not None else ""
@@ -70,9 +75,15 @@ def reading(db: Path, out: Path | None) -> Iterator:
 
 
 def write_listing(out: Path, text: str, fmt: str) -> None:
-    """The listing into `out`: CSV with a byte order mark; replaced whole, or left as it was."""
+    """The listing into `out`: CSV with a byte order mark; replaced whole, or left as it was. Not under a
+    workbook's name: the listing is text, and the period's workbook is `reconcile report`'s."""
     from reconcile.scratch import write_file
 
+    if out.suffix.lower() in WORKBOOKS:
+        raise ReconcileError(
+            f"{out}: --out writes the listing as text (CSV, JSON or a table), not a workbook; name it .csv to "
+            "open it in Excel, or write the period's workbook with reconcile report --report"
+        )
     data = (("\ufeff" if fmt == "csv" else "") + text + ("" if text.endswith("\n") else "\n")).encode("utf-8")
     try:
         write_file(out, data, "export")
