@@ -200,3 +200,19 @@ def test_a_view_an_analyst_made_in_the_database_is_no_earlier_version(sample_mon
     assert (res.exit_code, res.stderr) == (0, "")
     assert query(db, "SELECT * FROM schema_version") == recorded
     assert query(db, "SELECT count(*) FROM my_flags") == [(14,)]
+
+
+def test_the_version_covers_the_python_that_makes_the_cases(monkeypatch):
+    """The cases are made by cases_refresh.sql and by cases/refresh.py (the findings given their case,
+    reopened, the SQL run): a change to either is a new version, so that the databases written before
+    have their cases made again, with no number to raise by hand and forget."""
+    import reconcile.warehouse.schema as schema
+
+    assert ("reconcile.cases", "refresh.py") in schema.CASE_LOGIC
+    full = schema.version()
+    schema.version.cache_clear()
+    monkeypatch.setattr(schema, "CASE_LOGIC", tuple(f for f in schema.CASE_LOGIC if f[1] != "refresh.py"))
+    try:
+        assert schema.version() != full
+    finally:
+        schema.version.cache_clear()

@@ -164,19 +164,23 @@ def _derived_now() -> frozenset[tuple[str, str, str]]:
         con.close()
 
 
-# Raised when what a database holds is made differently while its tables, views, macros and the
-# cases' SQL read the same (a case's amounts computed in Python, say): the databases written before are
-# then brought up to date (their cases made again) by the next command that reads them.
+# Raised when what a database holds is made differently while its tables, views, macros and the code
+# that makes the cases (CASE_LOGIC) read the same (a figure of the cases computed elsewhere, say): the
+# databases written before are then brought up to date (their cases made again) by the next command.
 LOGIC = 1
 VERSION_TABLE = "schema_version"
+# the files whose text makes `cases` (its SQL, and the Python that gives findings their case and runs
+# it): a change to either makes the databases written before it out of date, with no LOGIC to raise
+CASE_LOGIC = (("reconcile.sql", "cases_refresh.sql"), ("reconcile.cases", "refresh.py"))
 
 
 @cache
 def version() -> str:
     """This version's tables, views, macros and case logic, as one string: LOGIC and a digest of the
-    DDL without its COMMENTs and of the SQL that makes the cases (cases_refresh.sql)."""
+    DDL without its COMMENTs and of the files that make the cases (CASE_LOGIC)."""
     digest = hashlib.sha256(ddl(comments=False).encode("utf-8"))
-    digest.update(resources.files("reconcile.sql").joinpath("cases_refresh.sql").read_bytes())
+    for package, name in CASE_LOGIC:
+        digest.update(resources.files(package).joinpath(name).read_bytes())
     return f"{LOGIC}.{digest.hexdigest()[:16]}"
 
 
