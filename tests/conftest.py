@@ -155,6 +155,17 @@ def write_csv(path: Path, header: list[str], rows: list[list], *, bom: bool = Fa
     return path
 
 
+def xlsx_rows(path: Path, rows: list[list]) -> Path:
+    """A workbook of one sheet holding these rows as given (a bank's title block, its header, its rows)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
 def generated_month(tmp_path_factory, *formats: str, beneficiaries: int = 3000, seed: int = 11) -> tuple[Path, list]:
     """A month `reconcile generate` wrote in these formats, every finding planted (for a module-scoped
     fixture): its folder, and its truth (the findings a run must make)."""

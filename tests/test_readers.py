@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, write_csv
+from conftest import FIXTURES, write_csv, xlsx_rows
 from reconcile.errors import InputFileError
 from reconcile.readers import ROW_COLUMN, read_file
 
@@ -363,13 +363,7 @@ def test_sha256_is_of_the_file(tmp_path):
 
 
 def write_xlsx(path: Path, header: list, rows: list[list]) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    wb.save(path)
-    return path
+    return xlsx_rows(path, [header, *rows])
 
 
 def test_xlsx_cells_arrive_as_text(tmp_path, con):

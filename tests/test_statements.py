@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, xlsx_rows
 from reconcile.cli import cli
 from reconcile.errors import ConfigError
 from reconcile.profiles import builtin, load_file
@@ -684,21 +684,26 @@ def test_a_statement_with_a_second_currency_reads_the_dong_columns(tmp_path):
     """A statement that gives each movement in USD too, its USD columns left of the VND ones: the
     first header holding `Ghi nợ` was read, 60.00 USD a payment of 60 VND (its totals row, read from
     the same column, agreed), and each payment an AMOUNT_MISMATCH. So with a list's `Số tiền`."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for row in [
-        ["NGÂN HÀNG TMCP QUÂN ĐỘI"],
-        ["SAO KÊ TÀI KHOẢN"],
-        ["Số tài khoản: 0801234567890"],
-        ["Ngày giao dịch", "Số chứng từ", "Diễn giải", "Ghi nợ (USD)", "Ghi có (USD)", "Ghi nợ (VND)", "Ghi có (VND)"],
-        ["05/09/2024", "FT1", "Chi TCXH T9 CCCD 079196118125", "60.00", None, "1,500,000", None],
-        ["05/09/2024", "FT2", "Chi TCXH T9 CCCD 001038005555", "90.00", None, "2,250,000", None],
-        ["Tổng cộng", None, None, "150.00", None, "3,750,000", None],
-    ]:
-        wb.active.append(row)
-    path = tmp_path / "mb_sao_ke.xlsx"
-    wb.save(path)
+    path = xlsx_rows(
+        tmp_path / "mb_sao_ke.xlsx",
+        [
+            ["NGÂN HÀNG TMCP QUÂN ĐỘI"],
+            ["SAO KÊ TÀI KHOẢN"],
+            ["Số tài khoản: 0801234567890"],
+            [
+                "Ngày giao dịch",
+                "Số chứng từ",
+                "Diễn giải",
+                "Ghi nợ (USD)",
+                "Ghi có (USD)",
+                "Ghi nợ (VND)",
+                "Ghi có (VND)",
+            ],
+            ["05/09/2024", "FT1", "Chi TCXH T9 CCCD 079196118125", "60.00", None, "1,500,000", None],
+            ["05/09/2024", "FT2", "Chi TCXH T9 CCCD 001038005555", "90.00", None, "2,250,000", None],
+            ["Tổng cộng", None, None, "150.00", None, "3,750,000", None],
+        ],
+    )
     code, lines = check_lines(path)
     assert code == 0, lines
     assert [line for line in lines if line.startswith(("profile: amount", "totals"))] == [
@@ -714,29 +719,34 @@ def test_a_statement_with_one_amount_column_and_its_side_beside_it_sets_its_cred
     """`Số tiền` beside `Nợ/Có` (D or C): read as a disbursement list, the treasury's funding of
     10,000,000 VND was a payment (an UNKNOWN_PAYEE, and paid 14,750,000 VND of 5,500,000 due). A row
     its side calls a credit is money in, set aside; the debits are the payments."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for row in [
-        ["NGÂN HÀNG TMCP VIỆT NAM THỊNH VƯỢNG"],
-        ["SAO KÊ TÀI KHOẢN"],
-        ["Ngày giao dịch", "Số tham chiếu", "Nội dung", "Số tiền", "Nợ/Có", "Tên người thụ hưởng", "Số tài khoản"],
+    path = xlsx_rows(
+        tmp_path / "vpbank_sao_ke.xlsx",
         [
-            "05/09/2024",
-            "FT1",
-            "Chi TCXH T9 CCCD 079196118125",
-            "1,500,000",
-            "D",
-            "NGUYEN THI THANH HUONG",
-            "0071000000001",
+            ["NGÂN HÀNG TMCP VIỆT NAM THỊNH VƯỢNG"],
+            ["SAO KÊ TÀI KHOẢN"],
+            ["Ngày giao dịch", "Số tham chiếu", "Nội dung", "Số tiền", "Nợ/Có", "Tên người thụ hưởng", "Số tài khoản"],
+            [
+                "05/09/2024",
+                "FT1",
+                "Chi TCXH T9 CCCD 079196118125",
+                "1,500,000",
+                "D",
+                "NGUYEN THI THANH HUONG",
+                "0071000000001",
+            ],
+            ["06/09/2024", "FT2", "KBNN cap kinh phi TCXH T9", "10,000,000", "C", "KHO BAC NHA NUOC", "3711000999"],
+            [
+                "06/09/2024",
+                "FT3",
+                "Chi TCXH T9 CCCD 001145007788",
+                "1,000,000",
+                "D",
+                "LE THI HONG NHUNG",
+                "0071000000003",
+            ],
+            ["07/09/2024", "FT4", "Hoan tra FT1", "500,000", "Có", "NGUYEN THI THANH HUONG", "0071000000001"],
         ],
-        ["06/09/2024", "FT2", "KBNN cap kinh phi TCXH T9", "10,000,000", "C", "KHO BAC NHA NUOC", "3711000999"],
-        ["06/09/2024", "FT3", "Chi TCXH T9 CCCD 001145007788", "1,000,000", "D", "LE THI HONG NHUNG", "0071000000003"],
-        ["07/09/2024", "FT4", "Hoan tra FT1", "500,000", "Có", "NGUYEN THI THANH HUONG", "0071000000001"],
-    ]:
-        wb.active.append(row)
-    path = tmp_path / "vpbank_sao_ke.xlsx"
-    wb.save(path)
+    )
     code, lines = check_lines(path)
     assert code == 0, lines
     assert lines[4:] == [
@@ -750,28 +760,33 @@ def test_a_return_in_an_export_with_a_side_column_returns_its_payment(tmp_path):
     """In such an export Hương's money comes back on the 7th (`Hoan tra GD FT1`, marked Có): her payment
     of the 5th is returned, as in an export with a credit column. Set aside as plain money in, her
     payment stayed paid although the money came back; the treasury's funding stays money in."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for row in [
-        ["SAO KÊ TÀI KHOẢN"],
-        ["Ngày giao dịch", "Số tham chiếu", "Nội dung", "Số tiền", "Nợ/Có", "Tên người thụ hưởng", "Số tài khoản"],
-        ["04/09/2024", "FT0", "KBNN cap kinh phi TCXH T9", "10,000,000", "C", "KHO BAC NHA NUOC", "3711000999"],
+    path = xlsx_rows(
+        tmp_path / "sao_ke.xlsx",
         [
-            "05/09/2024",
-            "FT1",
-            "CHI TRA TCXH T09 CCCD 079196118125",
-            "1,500,000",
-            "D",
-            "NGUYỄN THỊ THANH HƯƠNG",
-            "0071000000001",
+            ["SAO KÊ TÀI KHOẢN"],
+            ["Ngày giao dịch", "Số tham chiếu", "Nội dung", "Số tiền", "Nợ/Có", "Tên người thụ hưởng", "Số tài khoản"],
+            ["04/09/2024", "FT0", "KBNN cap kinh phi TCXH T9", "10,000,000", "C", "KHO BAC NHA NUOC", "3711000999"],
+            [
+                "05/09/2024",
+                "FT1",
+                "CHI TRA TCXH T09 CCCD 079196118125",
+                "1,500,000",
+                "D",
+                "NGUYỄN THỊ THANH HƯƠNG",
+                "0071000000001",
+            ],
+            [
+                "05/09/2024",
+                "FT2",
+                "CHI TRA TCXH T09 CCCD 001045000002",
+                "1,500,000",
+                "D",
+                "TRẦN VĂN BÌNH",
+                "0071000000002",
+            ],
+            ["07/09/2024", "FT3", "Hoan tra GD FT1", "1,500,000", "Có", "NGUYỄN THỊ THANH HƯƠNG", "0071000000001"],
         ],
-        ["05/09/2024", "FT2", "CHI TRA TCXH T09 CCCD 001045000002", "1,500,000", "D", "TRẦN VĂN BÌNH", "0071000000002"],
-        ["07/09/2024", "FT3", "Hoan tra GD FT1", "1,500,000", "Có", "NGUYỄN THỊ THANH HƯƠNG", "0071000000001"],
-    ]:
-        wb.active.append(row)
-    path = tmp_path / "sao_ke.xlsx"
-    wb.save(path)
+    )
     code, output, con = run_month(tmp_path, path)
     assert code == 0, output
     with con:
@@ -792,28 +807,25 @@ def test_a_return_in_an_export_with_a_side_column_returns_its_payment(tmp_path):
 def test_a_statement_headed_in_vietnamese_over_english_reads_the_english_row_as_the_header(tmp_path):
     """`Ghi nợ` over `Debit`, `Ngày giao dịch` over `Transaction date`: the English row was read as
     a payment and rejected (`amount is not a number`), a clean statement's check exit 1."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for row in [
-        ["NGÂN HÀNG TMCP Á CHÂU"],
-        ["SAO KÊ TÀI KHOẢN / ACCOUNT STATEMENT"],
-        ["Ngày giao dịch", "Số chứng từ", "Diễn giải", "Ghi nợ", "Ghi có", "Số dư", "Tên đối ứng"],
-        ["Transaction date", "Reference", "Description", "Debit", "Credit", "Balance", "Counterparty"],
+    path = xlsx_rows(
+        tmp_path / "acb_sao_ke.xlsx",
         [
-            "05/09/2024",
-            "FT1",
-            "Chi TCXH T9 CCCD 079196118125",
-            "1,500,000",
-            None,
-            "98,500,000",
-            "NGUYEN THI THANH HUONG",
+            ["NGÂN HÀNG TMCP Á CHÂU"],
+            ["SAO KÊ TÀI KHOẢN / ACCOUNT STATEMENT"],
+            ["Ngày giao dịch", "Số chứng từ", "Diễn giải", "Ghi nợ", "Ghi có", "Số dư", "Tên đối ứng"],
+            ["Transaction date", "Reference", "Description", "Debit", "Credit", "Balance", "Counterparty"],
+            [
+                "05/09/2024",
+                "FT1",
+                "Chi TCXH T9 CCCD 079196118125",
+                "1,500,000",
+                None,
+                "98,500,000",
+                "NGUYEN THI THANH HUONG",
+            ],
+            ["05/09/2024", "FT2", "Chi TCXH T9 CCCD 001038005555", "2,250,000", None, "96,250,000", "TRAN VAN BINH"],
         ],
-        ["05/09/2024", "FT2", "Chi TCXH T9 CCCD 001038005555", "2,250,000", None, "96,250,000", "TRAN VAN BINH"],
-    ]:
-        wb.active.append(row)
-    path = tmp_path / "acb_sao_ke.xlsx"
-    wb.save(path)
+    )
     code, lines = check_lines(path)
     assert code == 0, lines
     assert [line for line in lines if line.startswith(("rows", path.name, str(path)))] == [
