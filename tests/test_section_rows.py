@@ -32,6 +32,11 @@ def rows(db: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
+def checked(path: Path):
+    """`reconcile check` of a payments list for September 2024, in English."""
+    return CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments", "--period", "2024-09"])
+
+
 def paid(ref, vneid, name, year, amount, day):
     return [ref[-1], ref, vneid, name, year, amount, dt.datetime(2024, 9, day), "Đã chi", None]
 
@@ -132,7 +137,7 @@ def test_numbered_sections_whose_subtotal_is_labelled_in_the_reference_column(tm
     sheet.merge_cells("B9:I9")
     post = tmp_path / "buu_dien.xlsx"
     book.save(post)
-    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(post), "--as", "payments", "--period", "2024-09"])
+    res = checked(post)
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
     assert lines[5:] == [
@@ -179,7 +184,7 @@ def test_a_grand_total_that_names_its_district_is_the_lists_totals_row(tmp_path)
     the disagreement names the 4 payments read, not 6 rows of 10,500,000 VND with the subtotals. A
     commune's `Cộng xã ...` stays a section's subtotal: a list may end with its last commune's."""
     wrong = _two_communes(tmp_path / "sai.xlsx", ["Tổng cộng huyện Bình Chánh", None, None, None, None, 6250000])
-    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(wrong), "--as", "payments", "--period", "2024-09"])
+    res = checked(wrong)
     assert res.exit_code == 1
     assert res.output.splitlines()[5:7] == [
         "rows: 8 read, 4 loaded, 0 rejected, 4 set aside as no payment",
@@ -203,7 +208,7 @@ def test_a_list_that_ends_with_its_last_communes_subtotal_labelled_tong_cong_xa_
     commune's subtotal, not the list's total (taken for it, its 1,500,000 disagreed with the list's
     5,250,000, and the list was refused). `Tổng cộng toàn xã` is a grand total."""
     post = _two_communes(tmp_path / "buu_dien.xlsx", None, subtotal="Tổng cộng")
-    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(post), "--as", "payments", "--period", "2024-09"])
+    res = checked(post)
     assert res.exit_code == 0, res.output
     assert res.output.splitlines()[5:] == [
         "rows: 8 read, 4 loaded, 0 rejected, 4 set aside as no payment",
@@ -222,7 +227,7 @@ def test_headings_and_subtotals_whose_empty_cells_hold_spaces(tmp_path):
     filled, too many for a heading, and the subtotals' label was the space of their first cell; all
     four were rejected rows (`payment_ref missing; value_date missing`), the list's check exit 1."""
     post = _two_communes(tmp_path / "buu_dien.xlsx", ["Tổng cộng", None, None, None, None, 5250000], pad=" ")
-    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(post), "--as", "payments", "--period", "2024-09"])
+    res = checked(post)
     assert res.exit_code == 0, res.output
     assert res.output.splitlines()[5:] == [
         "rows: 8 read, 4 loaded, 0 rejected, 4 set aside as no payment",
