@@ -15,6 +15,7 @@ import re
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 KINDS = ("staging", "spill", "frame", "book", "export", "copy", "excel")
@@ -47,14 +48,14 @@ def new_file(beside: Path, kind: str) -> Path:
     return Path(name)
 
 
-def write_file(final: Path, data: bytes, kind: str) -> None:
-    """`data` as the file `final`: written to a new file of this run's own beside it (new_file) and
-    renamed into place, so that `final` is whole or as it was, a link at its name is replaced and
-    never written through, and the file is its owner's only (mode 0600)."""
+def write_file(final: Path, write: Callable[[Path], object], kind: str = "export") -> None:
+    """The file `final` as `write(path)` writes it: to a new file of this run's own beside it (new_file)
+    renamed into place, so that `final` is whole or as it was, a link at its name is replaced and never
+    written through, and the file is its owner's only (mode 0600)."""
     clean_leftovers(final)
     tmp = new_file(final, kind)
     try:
-        tmp.write_bytes(data)
+        write(tmp)
         os.replace(tmp, final)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -86,7 +86,7 @@ def write_listing(out: Path, text: str, fmt: str) -> None:
         )
     data = (("\ufeff" if fmt == "csv" else "") + text + ("" if text.endswith("\n") else "\n")).encode("utf-8")
     try:
-        write_file(out, data, "export")
+        write_file(out, lambda tmp: tmp.write_bytes(data))
     except PermissionError as exc:  # Windows: the file is open in Excel, which locks it
         raise ReconcileError(
             f"{out}: cannot be written ({exc.strerror or 'permission denied'}); close it if it is open in Excel, "

@@ -12,7 +12,6 @@ complete (reconcile/scratch.py).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +36,7 @@ class Column:
 def write_csv(frame: pl.DataFrame, columns: Sequence[Column], path: Path) -> None:
     """The rows as CSV (UTF-8 with a BOM), under the columns' headers, atomically."""
     table = frame.select(pl.col(c.name).alias(c.header) for c in columns)
-    _atomically(path, lambda tmp: formula_safe(table).write_csv(tmp, include_bom=True))
+    scratch.write_file(path, lambda tmp: formula_safe(table).write_csv(tmp, include_bom=True))
 
 
 def write_xlsx(frame: pl.DataFrame, columns: Sequence[Column], path: Path, sheet: str, note: str | None = None) -> None:
@@ -78,7 +77,7 @@ def write_xlsx(frame: pl.DataFrame, columns: Sequence[Column], path: Path, sheet
             ws.set_header("&L&B" + note.replace("&", "&&"))
         wb.close()
 
-    _atomically(path, write)
+    scratch.write_file(path, write)
 
 
 def _width(column: Column, values: list) -> float:
@@ -86,14 +85,3 @@ def _width(column: Column, values: list) -> float:
     shown = [f"{v:,}" if column.kind == "amount" else str(v) for v in values if v is not None]
     longest = max([len(s) for s in shown] + [max(len(w) for w in column.header.split()), 6])
     return min(longest + 2, MAX_WIDTH)
-
-
-def _atomically(path: Path, write) -> None:
-    scratch.clean_leftovers(path)
-    tmp = scratch.new_file(path, "export")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

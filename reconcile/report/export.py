@@ -11,7 +11,7 @@ and moved into place when complete.
 
 from __future__ import annotations
 
-import os
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -121,16 +121,9 @@ def write_exports(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
         stem = out_dir / f"{table}_{period}"
         for suffix in (".parquet", ".csv"):
             final = stem.with_suffix(suffix)
-            scratch.clean_leftovers(final)
-            tmp = scratch.new_file(final, "export")
-            try:
-                if suffix == ".parquet":
-                    frame.write_parquet(tmp)
-                else:
-                    formula_safe(frame).write_csv(tmp, include_bom=True)
-                os.replace(tmp, final)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
+            if suffix == ".parquet":
+                scratch.write_file(final, frame.write_parquet)
+            else:
+                scratch.write_file(final, partial(formula_safe(frame).write_csv, include_bom=True))
             written.append(final)
     return written
