@@ -49,16 +49,11 @@ def removal(con, read: ReadBook) -> Removal | None:
     return Removal(period, f"{removed[0]:%d/%m/%Y %H:%M}", bool(held))
 
 
-def refuse_removed(con, book: Path, read: ReadBook) -> tuple[str, str] | None:
-    """Refuse, in one line, the book of a removed period or run (review import). Else, when the month
-    was run again after the run the book was written from, its period and when it was run again (as
-    messages show it, UTC): its findings and amounts may have changed since (older_book)."""
+def refuse_removed(con, book: Path, read: ReadBook) -> None:
+    """Refuse, in one line, the book of a removed period or run (review import)."""
     r = removal(con, read)
     if r is None:
-        if read.run_id is None or read.period is None:
-            return None
-        now = con.execute("SELECT run_id, finished_at FROM runs WHERE period = ?", [read.period]).fetchone()
-        return None if now is None or now[0] == read.run_id else (read.period, f"{now[1]:%d/%m/%Y %H:%M}")
+        return
     if not r.run_again:
         raise ReconcileError(
             f"{book}: is the workbook of period {r.period}, removed from the database on {r.at} UTC (reconcile "
@@ -85,8 +80,18 @@ def removed_book(db: Path, book: Path) -> Removal | None:
         return None
 
 
+def run_again(con, read: ReadBook) -> tuple[str, str] | None:
+    """When the month was run again after the run the book was written from (its Parameters sheet's run
+    id): its period and when it was run again, as messages show it (UTC). Its findings and amounts may
+    have changed since (older_book)."""
+    if read.run_id is None or read.period is None:
+        return None
+    now = con.execute("SELECT run_id, finished_at FROM runs WHERE period = ?", [read.period]).fetchone()
+    return None if now is None or now[0] == read.run_id else (read.period, f"{now[1]:%d/%m/%Y %H:%M}")
+
+
 def older_book(book: Path, again: tuple[str, str] | None, refused: bool) -> list[str]:
-    """What an import says of a book written from an earlier run of its period (refuse_removed): the
+    """What an import says of a book written from an earlier run of its period (run_again): the
     decisions typed into it were taken on findings and amounts that may have changed since."""
     if again is None:
         return []

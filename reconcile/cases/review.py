@@ -48,7 +48,7 @@ from reconcile.cases.book import EVIDENCE, ReadBook, read_book, refuse_masked
 from reconcile.cases.book import cell_text as _text
 from reconcile.cases.lifecycle import MONEY, amount_problem, slip_problem, transition_problem
 from reconcile.cases.refresh import refresh
-from reconcile.cases.removed import older_book, refuse_removed
+from reconcile.cases.removed import older_book, refuse_removed, run_again
 from reconcile.cases.signoff import writing
 from reconcile.config import Checks
 from reconcile.errors import ReconcileError
@@ -72,7 +72,7 @@ class ImportResult:
     rows: int  # findings rows read
     changed: int  # cases whose decision the book changed
     recorded: list[Recorded] = field(default_factory=list)
-    again: tuple[str, str] | None = None  # the book's period, run again since its run: when (refuse_removed)
+    again: tuple[str, str] | None = None  # the book's period, run again since its run: when (removed.run_again)
 
 
 class ReviewRefused(ReconcileError):
@@ -98,7 +98,8 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
             "SELECT flag_id, period, case_id, code, vneid, payment_ref, expected_amount, paid_amount, source_file, "
             "source_row FROM superseded_flags"
         )
-        again = refuse_removed(con, Path(book), read)
+        refuse_removed(con, Path(book), read)
+        again = run_again(con, read)
         problems, decisions = _decisions(con, Path(book), rows)
         problems += _typed_in_cases(Path(book), read)
         if problems:
