@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from reconcile.normalise.reference import install
-from reconcile.normalise.stage import load_raw, stage
+from reconcile.normalise.stage import by_value, load_raw, stage
 from reconcile.readers import read_file
 from reconcile.sqlfiles import NORMALISE_SQL, bind, sql_text
 
@@ -33,6 +33,7 @@ def main() -> None:
         load_raw(con, "registry", [(2, read_file(registry, "registry"))])
         stage(con, "registry", params)
     load_raw(con, kind, [(1, read_file(path, kind))])
+    params.update(by_value(con, kind))  # names (and narratives) per distinct value or row by row, as a run chooses
     sql = sql_text(f"stage_{kind}.sql", NORMALISE_SQL)
     query = sql[sql.index("\nWITH") + 1:].rstrip().rstrip(";")
     plan = json.loads(con.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, bind(sql, params)).fetchall()[0][1])
