@@ -236,11 +236,16 @@ def money_notes(con) -> tuple[int, int, list[tuple[str, int, str]], int]:
 def settled_money_taken(con, period: str, run_id: str) -> list[tuple[str, int, int]]:
     """The cases holding money recorded as recovered or written off from which this re-run of `period`
     took money away (a payment gone, or its amount lowered: the bank's corrected file, the registry's
-    corrected date of death), while other payments of theirs are still at stake: (case_id, VND taken,
-    VND recorded). What was recorded is a case's total, so it now counts against the payments left,
-    which may be other months' money that nobody decided on; the run names them to look into. A case
-    left with no finding, or with more recorded than is at stake, has its own note (money_notes)."""
-    return con.execute(
+    corrected date of death) so far that what was recorded no longer fits within the money of the
+    months it was decided on: (case_id, VND taken, VND recorded). What was recorded is a case's total,
+    so it now counts against the payments of later months, which nobody decided on; the run names them
+    to look into. The months decided on are those up to the latest period whose book recorded money
+    (a re-run of a later month took none of it); their money is the case's at stake there, less what
+    was explained (cases.amount_at_stake's rule). A re-run that lowers a payment while what was
+    recorded still fits (500,000 recovered, the payment lowered from 2,000,000 to 1,500,000) is said
+    nothing. A case left with no finding, or with more recorded than is at stake, has its own note
+    (money_notes)."""
+    rows = con.execute(
         """WITH before AS (  -- the money at stake per payment of the run this one replaced
                SELECT s.case_id, ltrim(coalesce(s.payment_ref, ''), '0') AS ref,
                       sum(rc_at_stake(s.code, s.expected_amount, s.paid_amount)) AS money
@@ -255,15 +260,34 @@ def settled_money_taken(con, period: str, run_id: str) -> list[tuple[str, int, i
            taken AS (
                SELECT b.case_id, b.ref, b.money - coalesce(n.money, 0) AS taken
                FROM before AS b LEFT JOIN now AS n USING (case_id, ref)
-               WHERE b.money > coalesce(n.money, 0))
-           SELECT t.case_id, CAST(sum(t.taken) AS BIGINT), c.amount_recovered + c.amount_written_off
-           FROM taken AS t JOIN cases AS c USING (case_id)
+               WHERE b.money > coalesce(n.money, 0)),
+           decided AS (  -- the latest period whose book recorded money on the case
+               SELECT case_id, max(period) AS period FROM case_events
+               WHERE to_status IN ('recovery', 'recovered', 'written_off') AND coalesce(amount, 0) > 0
+               GROUP BY case_id)
+           SELECT t.case_id, CAST(sum(t.taken) AS BIGINT), c.amount_recovered + c.amount_written_off,
+                  coalesce(d.period, $period)
+           FROM taken AS t JOIN cases AS c USING (case_id) LEFT JOIN decided AS d USING (case_id)
            WHERE c.flags > 0 AND c.amount_recovered + c.amount_written_off BETWEEN 1 AND c.amount_at_stake
-             AND EXISTS (SELECT 1 FROM flags AS f  -- another payment still at stake
-                         WHERE f.case_id = t.case_id AND rc_at_stake(f.code, f.expected_amount, f.paid_amount) > 0
-                           AND NOT (f.period = $period AND ltrim(coalesce(f.payment_ref, ''), '0') IN (
-                               SELECT ref FROM taken AS x WHERE x.case_id = t.case_id)))
-           GROUP BY t.case_id, c.amount_recovered, c.amount_written_off
+             AND $period <= coalesce(d.period, $period)
+           GROUP BY t.case_id, c.amount_recovered, c.amount_written_off, d.period
            ORDER BY t.case_id""",
         {"period": period, "run_id": run_id},
     ).fetchall()
+    if not rows:
+        return []
+    decided = dict(
+        con.execute(  # each case's money now at stake in the months decided on, as cases_refresh.sql counts it
+            """SELECT f.case_id,
+                      coalesce(sum(rc_at_stake(f.code, f.expected_amount, f.paid_amount) - coalesce(x.explained, 0))
+                               FILTER (WHERE r.flag_id IS NULL), 0)
+               FROM flags AS f
+               JOIN (SELECT unnest($cases) AS case_id, unnest($periods) AS period) AS d
+                   ON d.case_id = f.case_id AND f.period <= d.period
+               LEFT JOIN flag_repeats AS r ON r.period = f.period AND r.flag_id = f.flag_id
+               LEFT JOIN rc_explained_flags(NULL) AS x ON x.period = f.period AND x.flag_id = f.flag_id
+               GROUP BY f.case_id""",
+            {"cases": [r[0] for r in rows], "periods": [r[3] for r in rows]},
+        ).fetchall()
+    )
+    return [(case_id, taken, recorded) for case_id, taken, recorded, _ in rows if recorded > decided.get(case_id, 0)]
