@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reconcile.cases.refresh import money_notes, settled_money_taken
 from reconcile.cases.refresh import refresh as refresh_cases
 from reconcile.cases.signoff import refuse_if_signed_off, writing
 from reconcile.config import check_period
@@ -40,6 +41,12 @@ class PeriodRun:
 class Deletion:
     deletion_id: str
     run: PeriodRun
+    # what the removal did to the money decisions recorded, as a run says it (cli/money.py): the cases
+    # whose recorded money no longer fits within the months it was decided on (case_id, VND taken, VND
+    # recorded), and how many cases now hold more than is at stake, or money on no finding left
+    settled_taken: list[tuple[str, int, int]]
+    over_settled: int
+    unflagged_money: int
 
 
 def period_run(db: Path, period: str) -> PeriodRun:
@@ -82,6 +89,8 @@ def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
         deletion_id = uuid.uuid4().hex
         replace_period(con, period, deletion_id)
         refresh_cases(con)
+        taken = settled_money_taken(con, period, run.run_id)
+        over, unflagged, _, _ = money_notes(con)
         con.execute(
             "INSERT INTO period_deletions BY NAME SELECT $deletion_id AS deletion_id, $period AS period, "
             "$run_id AS run_id, $deleted_at AS deleted_at, $deleted_by AS deleted_by, $reason AS reason, "
@@ -102,4 +111,4 @@ def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
                 "inputs": json.dumps(run.files, ensure_ascii=False),
             },
         )
-    return Deletion(deletion_id, run)
+    return Deletion(deletion_id, run, taken, over, unflagged)

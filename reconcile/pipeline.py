@@ -346,7 +346,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     result.replaced = replaced(con, params["run_id"], previous)
     result.reopened, result.reopened_settled = reopened
     result.over_settled, result.unflagged_money, result.returned_overpaid, result.arrears_other_id = money_notes(con)
-    result.settled_taken = settled_money_taken(con, cfg.period, params["run_id"]) if result.replaced else []
+    result.settled_taken = settled_money_taken(con, cfg.period, result.replaced.run_id) if result.replaced else []
     _step(steps, "measure", t)
     return result
 

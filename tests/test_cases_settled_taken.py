@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import typed_into
+from reconcile import messages
 from test_cases import invoke, query, run_month
 from test_cases_money import AMOUNT
 
@@ -94,3 +95,56 @@ def test_a_re_run_lowering_a_payment_names_the_case_only_when_what_was_recorded_
         "recorded as recovered or written off stays and now counts against its other payments, which may be "
         "another month's money nobody decided on; look into its decisions (reconcile case)"
     ]
+
+
+def test_a_removal_says_what_it_did_to_the_money_decisions_recorded(sample_month, october, tmp_path):
+    """September's workbook, written after October was reconciled: 250,000 recovered from the family of
+    the welfare beneficiary paid after her death (1,000,000 a month), 1,000,000 from the pensioner's
+    (paid 8,158,000 in September only), 2,000,000 on the welfare beneficiary paid while suspended
+    (1,500,000 a month). Then September is removed, reconciled by mistake. The removal said nothing:
+    the 250,000 now covered October's payment, which nobody decided on; the pensioner's 1,000,000 was
+    on no finding left, in no recovery; the 2,000,000 was more than the 1,500,000 left overpaid. A
+    re-run would have said each; the removal says them too."""
+    from conftest import copy_of
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    assert run_month(db, "2024-10", october).exit_code == 0
+    cases = dict(
+        query(
+            db,
+            "SELECT vneid, case_id FROM cases WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') "
+            "AND program = 'welfare' OR code = 'PAID_AFTER_DEATH' AND program = 'pension'",
+        )
+    )
+    dead, pensioner, suspended = cases["038149030489"], cases["079152439908"], cases["001034742441"]
+    written = tmp_path / "t9.written.xlsx"
+    res = invoke("report", "--period", "2024-09", "--db", str(db), "--report", str(written), "--lang", "en")
+    assert res.exit_code == 0, res.output
+    book = tmp_path / "t9.xlsx"
+    typed_into(written, book, "Findings", dead, Status="recovery", **{AMOUNT: 250_000})
+    typed_into(book, book, "Findings", pensioner, Status="recovery", **{AMOUNT: 1_000_000})
+    typed_into(book, book, "Findings", suspended, Status="recovery", **{AMOUNT: 2_000_000})
+    assert invoke("review", "import", str(book), "--db", str(db), "--by", "Lan").exit_code == 0
+
+    res = invoke("delete", "--period", "2024-09", "--db", str(db), "--by", "Hùng", "--reason", "nhầm tháng", "--yes")
+    assert res.exit_code == 0, res.output
+    assert query(
+        db,
+        "SELECT case_id, overpaid, recovered, outstanding, excess FROM recoveries WHERE case_id IN (?, ?, ?) "
+        "ORDER BY overpaid",
+        [dead, pensioner, suspended],
+    ) == [(dead, 1_000_000, 250_000, 750_000, 0), (suspended, 1_500_000, 2_000_000, 0, 500_000)]
+    said = [line for line in res.stderr.splitlines() if line.startswith("reconcile: ") and "removed period" not in line]
+    assert said == [
+        f"reconcile: case {dead}: this removal took 1,000,000 VND away from its findings, while 250,000 VND "
+        "recorded as recovered or written off stays and now counts against its other payments, which may be "
+        "another month's money nobody decided on; look into its decisions (reconcile case)",
+        "reconcile: 1 case has more recovered and written off than was overpaid, since a re-run or a removal took "
+        "away what was overpaid; see the excess column of the recoveries view, and look into their decisions",
+        "reconcile: 1 case has money recorded as recovered or written off but no finding left in any period the "
+        "database holds (a re-run or a removal took them away, or the ID was corrected since): that money counts in "
+        "no recovery; reconcile cases shows them with 0 periods flagged: enter it on the case that flags the "
+        "overpayment now",
+    ]
+    assert messages.translate(said[0], "vi").startswith(f"reconcile: vụ việc {dead}: lần xóa kỳ này đã loại")
+    assert messages.translate(said[1], "vi").startswith("reconcile: 1 vụ việc có số đã thu hồi và xóa nợ lớn hơn")

@@ -233,10 +233,10 @@ def money_notes(con) -> tuple[int, int, list[tuple[str, int, str]], int]:
     return over, unflagged, returned_overpayments(con), other_id
 
 
-def settled_money_taken(con, period: str, run_id: str) -> list[tuple[str, int, int]]:
-    """The cases holding money recorded as recovered or written off from which this re-run of `period`
-    took money away (a payment gone, or its amount lowered: the bank's corrected file, the registry's
-    corrected date of death) so far that what was recorded no longer fits within the money of the
+def settled_money_taken(con, period: str, replaced: str) -> list[tuple[str, int, int]]:
+    """The cases holding money recorded as recovered or written off from which this re-run or removal of
+    `period` (the run it `replaced`) took money away (a payment gone, or its amount lowered: the bank's
+    corrected file, the registry's corrected date of death; the month removed) so far that what was recorded no longer fits within the money of the
     months it was decided on: (case_id, VND taken, VND recorded). What was recorded is a case's total,
     so it now counts against the payments of later months, which nobody decided on; the run names them
     to look into. The months decided on are those up to the latest period whose book recorded money
@@ -250,7 +250,7 @@ def settled_money_taken(con, period: str, run_id: str) -> list[tuple[str, int, i
                SELECT s.case_id, ltrim(coalesce(s.payment_ref, ''), '0') AS ref,
                       sum(rc_at_stake(s.code, s.expected_amount, s.paid_amount)) AS money
                FROM superseded_flags AS s
-               WHERE s.run_id IN (SELECT previous_run_id FROM run_changes WHERE run_id = $run_id)
+               WHERE s.run_id = $replaced
                GROUP BY ALL),
            now AS (
                SELECT case_id, ltrim(coalesce(payment_ref, ''), '0') AS ref,
@@ -272,7 +272,7 @@ def settled_money_taken(con, period: str, run_id: str) -> list[tuple[str, int, i
              AND $period <= coalesce(d.period, $period)
            GROUP BY t.case_id, c.amount_recovered, c.amount_written_off, d.period
            ORDER BY t.case_id""",
-        {"period": period, "run_id": run_id},
+        {"period": period, "replaced": replaced},
     ).fetchall()
     if not rows:
         return []

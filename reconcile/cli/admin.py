@@ -65,6 +65,7 @@ def delete(period, db, by, reason, yes) -> None:
     records the removal. Other periods stay as they are.
     """
     from reconcile.admin import delete_period, period_run
+    from reconcile.cli.money import say_removal_notes
 
     run = period_run(db, period)
     say(
@@ -83,3 +84,4 @@ def delete(period, db, by, reason, yes) -> None:
         "period_deletions",
         err=True,
     )
+    say_removal_notes(deletion)

@@ -193,8 +193,34 @@ def say_case_notes(result) -> None:
             "them; see the arrears view's column earlier_vneid, and check each with reconcile show",
             err=True,
         )
-    if result.unflagged_money:
-        n = result.unflagged_money
+    say_unflagged(result.unflagged_money)
+
+
+def say_removal_notes(deletion) -> None:
+    """What `reconcile delete` says of the money decisions recorded, as a run says it of a re-run
+    (say_case_notes): a removal takes findings away as a re-run does."""
+    for case_id, taken, recorded in deletion.settled_taken:
+        say(
+            f"reconcile: case {case_id}: this removal took {taken:,} VND away from its findings, while "
+            f"{recorded:,} VND recorded as recovered or written off stays and now counts against its other "
+            "payments, which may be another month's money nobody decided on; look into its decisions "
+            "(reconcile case)",
+            err=True,
+        )
+    if deletion.over_settled:
+        n = deletion.over_settled
+        say(
+            f"reconcile: {n:,} {'case has' if n == 1 else 'cases have'} more recovered and written off than was "
+            "overpaid, since a re-run or a removal took away what was overpaid; see the excess column of the "
+            "recoveries view, and look into their decisions",
+            err=True,
+        )
+    say_unflagged(deletion.unflagged_money)
+
+
+def say_unflagged(n: int) -> None:
+    """The cases holding money recorded as recovered or written off on no finding left (money_notes)."""
+    if n:
         say(
             f"reconcile: {n:,} {'case has' if n == 1 else 'cases have'} money recorded as recovered or written off "
             "but no finding left in any period the database holds (a re-run or a removal took them away, or the ID "
