@@ -207,3 +207,27 @@ def test_a_case_reopened_by_a_month_removed_since_is_open_from_a_month_the_datab
         "SELECT status, first_period, last_period, opened_period, periods_open FROM cases WHERE case_id = ?",
         [case_id],
     ) == [("open", "2024-09", "2024-11", "2024-11", 1)]
+
+
+def test_a_re_run_that_lowers_a_payment_seen_when_closing_reopens_nothing(closed, tmp_path):
+    """The bank's corrected October file: the dead man was paid 1,000,000 that month, not 1,500,000.
+    Its finding has a new id (its amount changed), and the run said `1 closed case flagged again and
+    reopened`: the case recovered in full went back to open, though nothing was paid again. It stays
+    closed; the run says the recovered 4,500,000 is now 500,000 more than was overpaid."""
+    db, case_id = closed
+    files = month_files(tmp_path, "2024-10")
+    bank = files["payments"][0]
+    text = bank.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith(f"FT20241000{DEAD[-3:]},{DEAD},"))
+    bank.write_text(text.replace(line, line.replace("1.500.000,05/10", "1.000.000,05/10")), encoding="utf-8")
+    res = run(db, "2024-10", files)
+    assert "1 finding appeared, 1 gone" in res.output
+    assert "reopened" not in res.output
+    assert (
+        "reconcile: 1 case has more recovered and written off than was overpaid, since a re-run lowered what was "
+        "overpaid; see the excess column of the recoveries view, and look into their decisions"
+    ) in res.output
+    assert query(db, "SELECT status, events FROM cases WHERE case_id = ?", [case_id]) == [("closed", 3)]
+    assert query(
+        db, "SELECT status, overpaid, recovered, outstanding, excess FROM recoveries WHERE case_id = ?", [case_id]
+    ) == [("closed", 4_000_000, 4_500_000, 0, 500_000)]

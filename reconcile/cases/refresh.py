@@ -20,8 +20,10 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> tuple[int, int]
     (flag_id) that the run holding `period` when the case was closed did not have, or any when no run
     held it then. So a later period's finding reopens it, and so does a re-run of a month before the
     one whose book closed it (or of that month) when it adds a finding the auditor never saw (a
-    payment the bank's corrected file adds); a re-run that only repeats findings seen when closing (the
-    same files, or the finding unchanged) reopens nothing. The event's source names the run and the
+    payment the bank's corrected file adds, or more money on a payment seen); a re-run that only
+    repeats findings seen when closing (the same files, or the finding unchanged), or lowers the money
+    on a payment seen (its amount corrected down, the entitlement corrected), reopens nothing: nothing
+    was paid again. The event's source names the run and the
     new findings. So, too, a case whose money was settled, recovered or written off, that `period`
     flags with a finding new since that decision: money paid again, to recover; it reopens keeping what
     was recovered and written off (the reopening carries no money status). Returns how many of each:
@@ -43,16 +45,27 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> tuple[int, int]
                LEFT JOIN period_deletions AS d ON d.deletion_id = s.superseded_by
                WHERE s.period = $period),
            seen AS (  -- the period's findings of each case as the database held them when it was closed
-               SELECT c.case_id, f.flag_id
+               SELECT c.case_id, f.flag_id, ltrim(coalesce(f.payment_ref, ''), '0') AS ref,
+                      rc_at_stake(f.code, f.expected_amount, f.paid_amount) AS money
                FROM closed AS c
                JOIN superseded_flags AS f ON f.period = $period AND f.case_id = c.case_id
                JOIN held AS h ON h.run_id = f.run_id
-               WHERE (h.since IS NULL OR h.since <= c.closed_at) AND (h.until IS NULL OR c.closed_at < h.until))
+               WHERE (h.since IS NULL OR h.since <= c.closed_at) AND (h.until IS NULL OR c.closed_at < h.until)),
+           now AS (  -- the period's findings of each such case now, with their payment (reference, leading zeros aside)
+               SELECT f.*, ltrim(coalesce(f.payment_ref, ''), '0') AS ref FROM flags AS f
+               WHERE f.period = $period AND f.case_id IN (SELECT case_id FROM closed)),
+           no_more AS (  -- the payments seen when closing that hold no more money now (lowered, or as they were)
+               SELECT s.case_id, s.ref
+               FROM (SELECT case_id, ref, sum(money) AS money FROM seen GROUP BY ALL) AS s
+               JOIN (SELECT case_id, ref, sum(rc_at_stake(code, expected_amount, paid_amount)) AS money
+                     FROM now GROUP BY ALL) AS n USING (case_id, ref)
+               WHERE n.money <= s.money)
            SELECT c.case_id, c.status, c.assignee, c.decision, c.comment, c.amount,
                   string_agg(f.flag_id, ', ' ORDER BY f.flag_id) AS new_flags, count(*) AS n
            FROM closed AS c
-           JOIN flags AS f ON f.period = $period AND f.case_id = c.case_id
+           JOIN now AS f ON f.case_id = c.case_id
            WHERE NOT EXISTS (SELECT 1 FROM seen AS s WHERE s.case_id = c.case_id AND s.flag_id = f.flag_id)
+             AND NOT EXISTS (SELECT 1 FROM no_more AS x WHERE x.case_id = c.case_id AND x.ref = f.ref)
            GROUP BY ALL
            ORDER BY c.case_id""",
         {"period": period},
