@@ -69,7 +69,8 @@ def test_an_overpayment_the_bank_returned_in_a_later_month_is_named_until_a_deci
 ):
     """The recovery list of October still asked the family for the 8,158,000 VND the bank had sent
     back, and nothing said the money had come back. Each run names the case, the money and the month
-    it came back in, until a decision records it as recovered."""
+    it came back in, until a decision records it as recovered; a later statement that repeats the
+    return is the same money, come back once."""
     from test_cases_money import AMOUNT, decide
 
     db = copy_of(sample_month.db, tmp_path / "r.duckdb")
@@ -85,6 +86,19 @@ def test_an_overpayment_the_bank_returned_in_a_later_month_is_named_until_a_deci
         f"reconcile: case {case_id}: 8,158,000 VND paid after a death or while inactive came back as returned in "
         "2024-10; the recovery lists ask for it until a decision records it as recovered (reconcile review import)"
     )
+    assert said in res.stderr.splitlines()
+    # November's statement overlaps October's last days and repeats the return: the same money, come back
+    # once, in October. The run said 16,316,000 VND came back in 2024-11, and the October lists named none
+    november = tmp_path / "bank_transfers_11.csv"
+    text = october["payments"][0].read_text(encoding="utf-8")
+    for month in ("/10/2024", "T10/2024", "FT202410"):
+        text = text.replace(month, month.replace("10", "11", 1))
+    november.write_text(text + RETURN, encoding="utf-8")
+    registry = str(october["registry"][0])
+    res = invoke(
+        "run", "--period", "2024-11", "--db", str(db), "--registry", registry, "--payments", str(november), "--partial"
+    )  # the post office's file not given: --partial
+    assert res.exit_code == 0, res.output
     assert said in res.stderr.splitlines()
     actions = invoke("actions", "--period", "2024-10", "--db", str(db), "--out", str(tmp_path / "actions"))
     assert actions.exit_code == 0, actions.output

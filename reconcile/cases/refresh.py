@@ -199,7 +199,8 @@ def returned_overpayments(con) -> list[tuple[str, int, str]]:
     """The cases of money paid after a death or while inactive, still outstanding, whose payment a
     later period's file gives as returned (the bank sent it back: the same reference, its own or the
     bank's, to the same payee, for at most what was paid, the bank's fee kept): (case_id, VND returned,
-    the period it came back in). The money came back, but only a decision records it as recovered
+    the period it came back in). Each payment comes back once: a later statement that repeats its return
+    (overlapping the month before) is the same money, come back in the first month that holds it. The money came back, but only a decision records it as recovered
     (docs/auditors.md), so the recovery lists ask for it until one does: the run names them."""
     return con.execute(
         """WITH overpaid AS (  -- the outstanding cases' payments after a death or while inactive
@@ -216,14 +217,20 @@ def returned_overpayments(con) -> list[tuple[str, int, str]]:
                FROM payments AS p, unnest([ltrim(p.payment_ref, '0'), ltrim(p.bank_ref, '0')]) AS r(ref)
                WHERE p.status = 'returned'),
            came_back AS (
-               SELECT DISTINCT q.case_id, p.period, p.payment_id, p.amount
+               SELECT DISTINCT q.case_id, q.period AS paid_period, q.payment_id AS paid_id, p.period, p.payment_id,
+                               p.amount
                FROM paid_refs AS q
                JOIN returned_refs AS p ON p.ref = q.ref AND p.period > q.period AND p.amount <= q.amount
                WHERE q.ref <> ''
                  AND coalesce(p.vneid = q.vneid OR ltrim(p.account_number, '0') = ltrim(q.account_number, '0')
-                              OR p.payee_key = q.payee_key, false))
+                              OR p.payee_key = q.payee_key, false)),
+           once AS (  -- a payment comes back once: a later month's statement that repeats its return (it
+                      -- overlaps the month before) is the same return, in the month it first came back
+               SELECT case_id, min(period) AS period, arg_min(amount, (period, payment_id)) AS amount
+               FROM came_back
+               GROUP BY case_id, paid_period, paid_id)
            SELECT case_id, CAST(sum(amount) AS BIGINT) AS returned, max(period) AS period
-           FROM came_back
+           FROM once
            GROUP BY case_id
            ORDER BY case_id"""
     ).fetchall()
