@@ -40,7 +40,7 @@ def month(folder: Path, mm: str, paid: dict[str, str] | None = None) -> dict[str
     for n, (vneid, name, payee, died) in enumerate(PEOPLE, start=1):
         account = f"0123{vneid[-9:]}"
         registry += (
-            f"{n},{vneid},{name},0{n}/03/1940,Nữ,Trợ cấp xã hội,Người cao tuổi từ 80 tuổi,2.000.000,Chuyển khoản,"
+            f"{n},{vneid},{name},0{n}/03/1945,Nữ,Trợ cấp xã hội,Người cao tuổi từ 80 tuổi,2.000.000,Chuyển khoản,"
             f"BIDV,{account},01,00004,Đang hưởng,{died}\n"
         )
         amount = (paid or {}).get(vneid, "2,000,000")
