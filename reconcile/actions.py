@@ -3,8 +3,9 @@ communes are to do about the money, as of a period.
 
 **Re-issue lists as of P** (`reissue_<bank>.csv` and `.xlsx`, sql/actions_reissue.sql): every
 payment failed or returned in a period up to P, matched to a beneficiary (`matches`), whose
-beneficiary had no successful payment dated in its period (`status = 'success' AND in_period`,
-matched to the same ID and programme) in that period or any later one up to P. A payment whose
+beneficiary had no successful payment (`status = 'success'`, matched to the same ID and programme)
+dated in that period or any later one, in the files of the periods up to P (a later month's
+statement that holds a payment dated in the period pays it too). A payment whose
 beneficiary was paid in the same period (the bank tried again and it went through) is no more to send
 than it is a PAYMENT_FAILED finding; one paid in a later period is settled; a failed payment matched to
 no beneficiary is in no list (no one is known to send it to: it is an UNKNOWN_PAYEE finding), and a

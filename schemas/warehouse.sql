@@ -538,14 +538,25 @@ GROUP BY province_code, program;
 -- date of birth and account (leading zeros aside; one of the two given), and which that month's
 -- registry lists while since_period's does not list it in the programme, nor the row's ID the month
 -- before. A hint to check (reconcile show), never added to the months: NULL when none or several fit.
+-- A month unpaid in its own file is paid when another month's file holds a successful payment to the
+-- beneficiary dated in it (a statement running from the 26th: September's payment of the 28th is in
+-- October's, OUT_OF_PERIOD there): not in the arrears.
 CREATE OR REPLACE VIEW arrears AS
-WITH unpaid AS (
+WITH paid_elsewhere AS (  -- the months paid by a payment another month's file holds (few: not in_period)
+    SELECT DISTINCT m.vneid, m.program, strftime(p.value_date, '%Y-%m') AS period
+    FROM payments AS p
+    JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
+    WHERE NOT p.in_period AND p.status = 'success' AND m.vneid IS NOT NULL
+),
+unpaid AS (
     SELECT vneid, program, period, max(expected_amount) AS due,
            arg_max(province_code, province_code IS NOT NULL) AS province_code,
            arg_max(commune_code, commune_code IS NOT NULL) AS commune_code,
            12 * CAST(left(period, 4) AS INTEGER) + CAST(right(period, 2) AS INTEGER) AS month
-    FROM flags
+    FROM flags AS f
     WHERE code = 'MISSING_PAYMENT' AND vneid IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM paid_elsewhere AS e
+                      WHERE e.vneid = f.vneid AND e.program = f.program AND e.period = f.period)
     GROUP BY vneid, program, period
 ),
 streaks AS (
@@ -966,7 +977,7 @@ COMMENT ON COLUMN "recoveries_by_province"."written_off" IS 'VND written off';
 COMMENT ON COLUMN "recoveries_by_province"."outstanding" IS 'VND still to recover';
 COMMENT ON COLUMN "recoveries_by_province"."cases_outstanding" IS 'Cases with money still to recover';
 COMMENT ON COLUMN "recoveries_by_province"."excess" IS 'VND recovered and written off beyond what was overpaid, over the cases (recoveries.excess)';
-COMMENT ON VIEW "arrears" IS 'Arrears as of the latest period: each active beneficiary and programme with no successful payment in it (MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; a later payment settles them. Counted per ID: an ID the registry corrected starts again at its first month (earlier_vneid names the ID it may have replaced)';
+COMMENT ON VIEW "arrears" IS 'Arrears as of the latest period: each active beneficiary and programme with no successful payment in it (MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; a later payment settles them, and a month is paid by a payment dated in it that another month''s file holds (a statement running into the next month). Counted per ID: an ID the registry corrected starts again at its first month (earlier_vneid names the ID it may have replaced)';
 COMMENT ON COLUMN "arrears"."vneid" IS 'Beneficiary''s ID';
 COMMENT ON COLUMN "arrears"."program" IS 'welfare or pension';
 COMMENT ON COLUMN "arrears"."province_code" IS 'Beneficiary''s province';

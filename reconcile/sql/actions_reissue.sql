@@ -1,9 +1,10 @@
 -- The payments to send again as of $period (`reconcile actions`, reconcile/actions.py): every payment
 -- failed or returned in a period up to $period, matched to a beneficiary, whose beneficiary had no
--- successful payment dated in its period, for the same programme, in that period or a later one up to
--- $period. One row per payment, in the file of the bank that was to pay it ($cash_bank for cash, the
--- post office; 'unknown' when the payment names no bank). A payment listed again in another input
--- (repeat_of) is the same payment: it is listed once; so is a payment tried again and failed again; and
+-- successful payment, for the same programme, dated in that period or a later one, in the files of the
+-- periods up to $period (one a later month's statement holds, dated in the period, pays it too). One
+-- row per payment, in the file of the bank that was to pay it ($cash_bank for cash, the post office;
+-- 'unknown' when the payment names no bank). A payment listed again in another input (repeat_of) is
+-- the same payment: it is listed once; so is a payment tried again and failed again; and
 -- so is a payment that a later month's file repeats (the same reference, amount, value date and payee,
 -- views.sql's rc_same_payment): it is listed in the period it counts in (rc_counts_before), up to $period.
 -- `held` says why a payment is held back rather than sent again, as the beneficiary's latest registry
@@ -11,11 +12,13 @@
 -- says: 'died' when the date of death is before the payment's value date (the test of
 -- PAID_AFTER_DEATH), else 'inactive' when the status there is not active (deceased, suspended,
 -- terminated); NULL for a payment to send again.
-WITH paid AS (
-    SELECT DISTINCT m.vneid, m.program, m.period
+WITH paid AS (  -- the months paid: by the date, whichever file up to $period holds the payment (a
+               -- statement running from the 26th: September's payment of the 28th is in October's)
+    SELECT DISTINCT m.vneid, m.program,
+           CASE WHEN p.in_period THEN m.period ELSE strftime(p.value_date, '%Y-%m') END AS period
     FROM payments AS p
     JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
-    WHERE p.status = 'success' AND p.in_period AND p.period <= $period
+    WHERE p.status = 'success' AND p.period <= $period
 ),
 not_paid AS (  -- the failed and returned payments up to $period, each once
     SELECT period, payment_id, payment_ref, bank_ref, amount, value_date, status, bank_code, vneid,

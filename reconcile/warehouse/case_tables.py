@@ -198,8 +198,9 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "arrears": (
         "Arrears as of the latest period: each active beneficiary and programme with no successful payment in it "
         "(MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; "
-        "a later payment settles them. Counted per ID: an ID the registry corrected starts again at its first month "
-        "(earlier_vneid names the ID it may have replaced)",
+        "a later payment settles them, and a month is paid by a payment dated in it that another month's file holds "
+        "(a statement running into the next month). Counted per ID: an ID the registry corrected starts again at its "
+        "first month (earlier_vneid names the ID it may have replaced)",
         {
             "vneid": "Beneficiary's ID",
             "program": "welfare or pension",
