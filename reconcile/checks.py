@@ -22,7 +22,7 @@ from reconcile.checks_month import check_named_month
 from reconcile.checks_thousands import check_thousands
 from reconcile.config import Checks, Settings
 from reconcile.controls import check_controls
-from reconcile.errors import InputFileError, shell_arg
+from reconcile.errors import InputFileError, ReconcileError, shell_arg
 from reconcile.normalise.bounds import refuse_rows_per_id
 from reconcile.normalise.stage import LISTED_RETURN
 from reconcile.readers import limits
@@ -306,7 +306,8 @@ def check_unmatched(rows: list[dict], names: dict[int, str], registry_names: lis
     """A payments file of at least min_group payments more than max_unmatched of which match no
     beneficiary: the registry of the programme or area it pays was left out, or cut short (a pension
     bank file beside the welfare registry alone, one commune's list against the province's file).
-    Refuse it, before its payees are each an UNKNOWN_PAYEE."""
+    Refuse it, before its payees are each an UNKNOWN_PAYEE; and the month, when at least min_group of
+    all its payments, and more than max_unmatched_month of them, match no beneficiary."""
     for row in rows:
         n, unmatched = row["payments"], row["unmatched"]
         if n < max(checks.min_group, 1) or unmatched <= checks.max_unmatched * n:
@@ -318,3 +319,17 @@ def check_unmatched(rows: list[dict], names: dict[int, str], registry_names: lis
             "give the registry of every programme and area these payments are for, whole, with --registry; to "
             "reconcile such a month anyway, raise max_unmatched in the config file",
         )
+    # A registry cut by area, one list left out (a commune of five): each file's share of unknown
+    # payees is that area's, under max_unmatched, but the month's is far above what a whole registry
+    # leaves unknown (a few new beneficiaries, a payment to the wrong person).
+    n = sum(row["payments"] for row in rows)
+    unmatched = sum(row["unmatched"] for row in rows)
+    if unmatched < max(checks.min_group, 1) or unmatched <= checks.max_unmatched_month * n:
+        return
+    files = ", ".join(f"{names[row['file_id']]} ({_n(row['unmatched'])})" for row in rows if row["unmatched"])
+    raise ReconcileError(
+        f"{_n(unmatched)} of the month's {_n(n)} payments ({_share(unmatched, n)}) match no beneficiary of the "
+        f"registry ({', '.join(registry_names)}): {files}; give the registry of every programme and area (every "
+        "commune's list) these payments are for, whole, with --registry; to reconcile such a month anyway, raise "
+        "max_unmatched_month in the config file"
+    )

@@ -141,6 +141,12 @@ class Checks(BaseModel):
         description="Payments the registry does not know: a payments file of at least min_group payments "
         "with more than this share of them matching no beneficiary is refused (its registry left out or cut short)",
     )
+    max_unmatched_month: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Unknown payees: a month with more than this share of its payments matching no one is refused",
+    )
     max_rejected: float = Field(
         0.25,
         ge=0,
@@ -186,9 +192,8 @@ class Limits(BaseModel):
     max_zip_ratio: int = Field(
         200,
         ge=10,
-        description="Largest ratio of an xlsx's size opened to its size on disk "
-        "(for workbooks over 64 MB opened): more is a zip bomb; the same for a Parquet file's columns, "
-        "as its footer sizes them",
+        description="Largest ratio of an xlsx's size opened to its size on disk (for workbooks over 64 MB opened): "
+        "more is a zip bomb; the same for a Parquet file's columns, as its footer sizes them",
     )
     max_line_kb: int = Field(1024, ge=64, description="Longest line of a CSV or text file, KB")
     max_field_kb: int = Field(

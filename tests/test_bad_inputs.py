@@ -72,9 +72,10 @@ def test_bad_input(case, base, tmp_path):
             path,
         ] + (["--payments", path] * case.twice)
     else:  # a registry of a few rows against the sample's bank file: most of its payments match no one,
-        # which the month's guard would refuse (max_unmatched); here the registry's rows are the test
+        # which the month's guards would refuse (max_unmatched, max_unmatched_month); here the registry's rows
+        # are the test
         config = tmp_path / "c.toml"
-        config.write_text("[checks]\nmax_unmatched = 1\n", encoding="utf-8")
+        config.write_text("[checks]\nmax_unmatched = 1\nmax_unmatched_month = 1\n", encoding="utf-8")
         files = ["--registry", path, "--payments", SAMPLE / "bank_transfers.csv", "--config", config]
     res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--db", db, *map(str, files)])
     output = res.stdout + res.stderr

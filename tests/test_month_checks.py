@@ -399,7 +399,7 @@ def test_a_registry_split_by_programme_is_no_registry_given_twice(month, tmp_pat
     welfare.write_csv(tmp_path / "bao_tro_xa_hoi.csv")
     pension.write_csv(tmp_path / "luong_huu.csv")
     # the month's pensioners are not in these lists: their payments are let through unmatched
-    (tmp_path / "c.toml").write_text("[checks]\nmax_unmatched = 1\n", encoding="utf-8")
+    (tmp_path / "c.toml").write_text("[checks]\nmax_unmatched = 1\nmax_unmatched_month = 1\n", encoding="utf-8")
     res = invoke(
         "run", "--period", PERIOD, "--db", tmp_path / "r.duckdb", "--registry", tmp_path / "bao_tro_xa_hoi.csv",
         "--registry", tmp_path / "luong_huu.csv", "--payments", out / "payments_bank.parquet", "--payments",

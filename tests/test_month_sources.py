@@ -346,3 +346,48 @@ def test_the_post_office_list_of_one_commune_left_out_is_refused(month, tmp_path
     assert (
         invoke(*args, "--payments", month / "payments_bank.csv", *lists, "--db", tmp_path / "w.duckdb").exit_code == 0
     )
+
+
+# --- the registry of one commune ---------------------------------------------------------------------
+
+
+def test_the_registry_of_one_commune_of_five_left_out_is_refused(month, tmp_path):
+    """The province's registry comes as a list per commune, five of them; the banks' and the post
+    office's files pay the whole province. One commune's list left out was a fifth of each file's
+    payees, under the quarter a file is refused for (max_unmatched): the month passed (exit 0), its
+    beneficiaries' payments each an UNKNOWN_PAYEE of programme 'unknown', 100% non-cash. Together,
+    the month's payments are a fifth unknown: refused, naming each file and how many."""
+    registry = read(month / "registry.csv").head(300)  # a district of the province: 300 beneficiaries
+    communes = ["26734", "26737", "26740", "26743", "26746"]
+    registry = registry.with_columns(pl.lit(pl.Series(communes * 60)).alias("Mã xã"))
+    lists = []
+    for commune in communes:
+        lists.append(tmp_path / f"danh_sach_xa_{commune}.csv")
+        registry.filter(pl.col("Mã xã") == commune).write_csv(lists[-1])
+    ids = registry["Số định danh cá nhân"]
+    payments = [tmp_path / "chi_tra_ngan_hang.csv", tmp_path / "chi_tra_buu_dien.csv"]
+    for path, given, column in zip(payments, ("payments_bank.csv", "payments_post.csv"), ("Số định danh", "Số CCCD")):
+        read(month / given).filter(pl.col(column).is_in(ids.to_list())).write_csv(path)
+    db = tmp_path / "r.duckdb"
+    res = invoke("run", "--period", PERIOD, "--db", db, "--registry", *lists[:4], "--payments", *payments)
+    assert res.exit_code == 2, res.output
+    assert not db.exists()
+    left_out = set(registry.filter(pl.col("Mã xã") == "26746")["Số định danh cá nhân"])
+    # each file's unknown payees are the payments to the commune left out
+    by_id = [
+        read(path)["Số định danh" if "ngan_hang" in path.name else "Số CCCD"].is_in(left_out).sum() for path in payments
+    ]
+    n = sum(read(path).height for path in payments)
+    found = re.fullmatch(
+        rf"reconcile: error: ([\d,]+) of the month's {n:,} payments \((\d+)%\) match no beneficiary of the registry "
+        rf"\({re.escape(', '.join(map(str, lists[:4])))}\): {re.escape(str(payments[0]))} \(([\d,]+)\), "
+        rf"{re.escape(str(payments[1]))} \(([\d,]+)\); give the registry of every programme and area \(every "
+        r"commune's list\) these payments are for, whole, with --registry; to reconcile such a month anyway, raise "
+        r"max_unmatched_month in the config file",
+        res.stderr.splitlines()[-1],
+    )
+    assert found, res.stderr
+    unknown, share, bank, post = (int(found[i].replace(",", "")) for i in (1, 2, 3, 4))
+    assert (unknown, bank, post) == (sum(by_id), *by_id)
+    assert share == round(100 * unknown / n) and 15 <= share < 25
+    assert bank < 0.25 * read(payments[0]).height and post < 0.25 * read(payments[1]).height  # max_unmatched
