@@ -157,6 +157,21 @@ def unchecked(rows: list[dict], known: list[dict], checks: Checks, exact: Callab
     )
 
 
+def cash_unpaid(rows: list[dict], checks: Checks) -> str | None:
+    """What to tell the officer of a month none of whose (fewer than min_source) active beneficiaries
+    registered for cash has a payment row dated in the period: the post office's file may have been
+    left out, and the non-cash share then counts no cash payment (100%, a target met that was not).
+    Too few to refuse (one who did not come to collect is no file left out), said before the summary."""
+    n = sum(row["beneficiaries"] for row in rows if row["channel"] == "cash")
+    if not n or n >= max(checks.min_source, 1) or any(row["with_payment"] for row in rows if row["channel"] == "cash"):
+        return None
+    return (
+        f"none of the {_n(n)} active beneficiaries registered for cash has a payment row dated in the period: the post "
+        "office's payment file may be missing (each is a MISSING_PAYMENT, and the non-cash share counts no cash "
+        "payment); give it with --payments and run again, or check that none of them was paid"
+    )
+
+
 def _source(row: dict) -> str | None:
     """Whose file pays a coverage group: the post office's (cash), else its bank's."""
     return "cash" if row["channel"] == "cash" else row["bank_code"]

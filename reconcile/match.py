@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from reconcile import checks
 from reconcile.checks import file_names, rows
-from reconcile.checks_coverage import missing_communes, unchecked
+from reconcile.checks_coverage import cash_unpaid, missing_communes, unchecked
 from reconcile.sqlfiles import execute_file
 
 
@@ -38,9 +38,9 @@ def match(con, tables, params: dict, guards, partial: bool, notice: Callable[[st
     if any(group["channel"] == "cash" for group in coverage):
         missing += missing_communes(rows(con, "checks/coverage_communes.sql"), missing, guards)
     if notice and not missing:
-        note = unchecked(coverage, known, guards, exact)
-        if note:
-            notice(note)
+        for note in (unchecked(coverage, known, guards, exact), cash_unpaid(coverage, guards)):
+            if note:
+                notice(note)
     if missing and not partial:
         raise checks.refuse_missing(missing)
     return missing

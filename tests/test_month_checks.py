@@ -1161,8 +1161,35 @@ def test_a_post_office_file_left_out_is_missed_even_when_its_groups_are_small(tm
         line,
     )
     assert found and 0 < int(found[1]) < 20, line
-    # with it, the month is whole
-    assert invoke(*args, "--payments", SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx").exit_code == 0
+    # with it, the month is whole, and nothing is said of the post office
+    res = invoke(*args, "--payments", SAMPLE / "bank_transfers.csv", SAMPLE / "post_office_cash.xlsx")
+    assert res.exit_code == 0, res.output
+    assert "registered for cash" not in res.stderr
+
+
+def test_a_post_office_file_left_out_of_a_month_of_three_cash_beneficiaries_is_said(tmp_path):
+    """A commune that pays three beneficiaries in cash (fewer than min_source, too few to refuse: one
+    who did not come to collect is no file left out): without the post office's list the month passed
+    in silence, each a MISSING_PAYMENT and the welfare target turned 'met' at 100%. It is said before
+    the summary, naming the post office's file and what to do."""
+    from conftest import SAMPLE
+
+    registry = pl.read_csv(SAMPLE / "registry.csv", infer_schema=False).filter(pl.col("Trạng thái") == "Đang hưởng")
+    cash = pl.col("Hình thức chi trả") == "Tiền mặt"
+    registry = pl.concat([registry.filter(~cash).head(40), registry.filter(cash).head(3)])
+    (tmp_path / "danh_sach.csv").write_bytes(registry.write_csv().encode("utf-8-sig"))
+    bank = pl.read_csv(SAMPLE / "bank_transfers.csv", infer_schema=False)
+    bank.filter(pl.col("Số định danh").is_in(registry["Số định danh cá nhân"].to_list())).write_csv(
+        tmp_path / "vcb.csv"
+    )
+    args = ["run", "--period", PERIOD, "--registry", tmp_path / "danh_sach.csv", "--payments", tmp_path / "vcb.csv"]
+    res = invoke(*args, "--db", tmp_path / "r.duckdb")
+    assert res.exit_code == 0, res.output
+    assert (
+        "reconcile: none of the 3 active beneficiaries registered for cash has a payment row dated in the period: "
+        "the post office's payment file may be missing (each is a MISSING_PAYMENT, and the non-cash share counts no "
+        "cash payment); give it with --payments and run again, or check that none of them was paid"
+    ) in res.stderr.splitlines()
 
 
 def test_one_statement_as_camt_and_as_mt940_is_the_same_data_twice_by_the_bank_s_reference(month, saved, tmp_path):

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconcile import checks, keys
-from reconcile.checks_coverage import missing_communes, unchecked
+from reconcile.checks_coverage import cash_unpaid, missing_communes, unchecked
 from reconcile.checks_excel import SCIENTIFIC_IDS_AT_LEAST
 from reconcile.checks_month import check_named_month
 from reconcile.config import Checks, Settings, check_period
@@ -225,9 +225,9 @@ class _Run:
         if any(group["channel"] == "cash" for group in coverage):
             self.missing += missing_communes(self._rows("coverage_communes"), self.missing, guards)
         if cfg.on_notice and not self.missing:  # no earlier months here to tell the banks of the registry's accounts
-            note = unchecked(coverage, [], guards, self._exact_coverage)
-            if note:
-                cfg.on_notice(note)
+            for note in (unchecked(coverage, [], guards, self._exact_coverage), cash_unpaid(coverage, guards)):
+                if note:
+                    cfg.on_notice(note)
         if self.missing and not cfg.partial:
             raise checks.refuse_missing(self.missing)
         t = self._step("match", t)
