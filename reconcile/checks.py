@@ -214,8 +214,8 @@ def check_stand_in(rows: list[dict], names: dict[int, str], period: str, checks:
             f"to beneficiaries who have no payment dated in {period}: it holds another month's payments in place of "
             f"this month's (its payments run from {row['first']:%d/%m/%Y} to {row['last']:%d/%m/%Y})",
             f"export the payments dated in {period} alone, and run again; if they are {period}'s payments made "
-            "early, set max_stand_in = 1 in [checks] of the config file (--config) to reconcile them as out of the "
-            "period",
+            f"{'early' if month < period else 'late'}, set max_stand_in = 1 in [checks] of the config file (--config) "
+            "to reconcile them as out of the period",
         )
 
 

@@ -391,3 +391,23 @@ def test_the_registry_of_one_commune_of_five_left_out_is_refused(month, tmp_path
     assert (unknown, bank, post) == (sum(by_id), *by_id)
     assert share == round(100 * unknown / n) and 15 <= share < 25
     assert bank < 0.25 * read(payments[0]).height and post < 0.25 * read(payments[1]).height  # max_unmatched
+
+
+def test_a_batch_of_the_period_value_dated_in_the_next_month_s_first_days_is_told_as_paid_late():
+    """A September batch a third of which the bank value-dated 01/10: the message told the officer
+    that, if they were September's payments "made early", max_stand_in = 1 lets them through, of
+    payments dated after the period. It says late when most of them fall after it, early before."""
+    from datetime import date
+
+    from reconcile import checks
+    from reconcile.config import Checks
+    from reconcile.errors import InputFileError
+
+    row = {"file_id": 1, "n": 85, "stand_in": 28, "first": date(2024, 9, 30), "last": date(2024, 10, 1)}
+    for top_month, when in ((202410, "late"), (202408, "early")):
+        with pytest.raises(InputFileError) as refused:
+            checks.check_stand_in([{**row, "top_month": top_month}], {1: "VBA_T09.csv"}, PERIOD, Checks())
+        assert refused.value.fix == (
+            f"export the payments dated in 2024-09 alone, and run again; if they are 2024-09's payments made {when}, "
+            "set max_stand_in = 1 in [checks] of the config file (--config) to reconcile them as out of the period"
+        )
