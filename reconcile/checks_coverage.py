@@ -157,18 +157,40 @@ def unchecked(rows: list[dict], known: list[dict], checks: Checks, exact: Callab
     )
 
 
-def cash_unpaid(rows: list[dict], checks: Checks) -> str | None:
+def cash_unpaid(rows: list[dict], communes: list[dict], checks: Checks) -> str | None:
     """What to tell the officer of a month none of whose (fewer than min_source) active beneficiaries
-    registered for cash has a payment row dated in the period: the post office's file may have been
-    left out, and the non-cash share then counts no cash payment (100%, a target met that was not).
-    Too few to refuse (one who did not come to collect is no file left out), said before the summary."""
-    n = sum(row["beneficiaries"] for row in rows if row["channel"] == "cash")
-    if not n or n >= max(checks.min_source, 1) or any(row["with_payment"] for row in rows if row["channel"] == "cash"):
+    registered for cash has a payment row dated in the period, or of one of whose communes (of two to
+    fewer than min_source such, in both programmes: coverage_communes.sql) none has while the post office
+    paid those of others: the post office's file, or its list of that commune, may have been left
+    out, and the non-cash share then counts no cash payment of theirs (100%, or a target met that was
+    not). Too few to refuse (one who did not come to collect is no file left out): said before the
+    summary."""
+    cash = [row for row in rows if row["channel"] == "cash"]
+    n = sum(row["beneficiaries"] for row in cash)
+    if n and not any(row["with_payment"] for row in cash):
+        if n >= max(checks.min_source, 1):
+            return None  # a source missing (missing_sources)
+        return (
+            f"none of the {_n(n)} active beneficiaries registered for cash has a payment row dated in the period: the "
+            "post office's payment file may be missing (each is a MISSING_PAYMENT, and the non-cash share counts no "
+            "cash payment); give it with --payments and run again, or check that none of them was paid"
+        )
+    by_commune: dict[str, list[int]] = {}
+    for row in communes:
+        counts = by_commune.setdefault(row["commune_code"], [0, 0])
+        counts[0] += row["beneficiaries"]
+        counts[1] += row["with_payment"]
+    # a commune of one cash beneficiary unpaid is one person who did not come to collect, no list left out
+    unpaid = sorted(c for c, (k, paid) in by_commune.items() if 1 < k < max(checks.min_source, 1) and not paid)
+    if not n or not unpaid:
         return None
+    several = len(unpaid) > 1
     return (
-        f"none of the {_n(n)} active beneficiaries registered for cash has a payment row dated in the period: the post "
-        "office's payment file may be missing (each is a MISSING_PAYMENT, and the non-cash share counts no cash "
-        "payment); give it with --payments and run again, or check that none of them was paid"
+        f"none of the {_n(sum(by_commune[c][0] for c in unpaid))} active beneficiaries registered for cash in "
+        f"{'communes' if several else 'commune'} {', '.join(unpaid)} has a payment row dated in the period, though the "
+        f"post office paid those of other communes: its {'lists of those communes' if several else 'list of that commune'}"
+        " may be missing (each is a MISSING_PAYMENT, and the non-cash share counts no cash payment of theirs); give "
+        f"{'them' if several else 'it'} with --payments and run again, or check that none of them was paid"
     )
 
 

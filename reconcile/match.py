@@ -35,10 +35,10 @@ def match(con, tables, params: dict, guards, partial: bool, notice: Callable[[st
     uncoded = any(group["channel"] != "cash" and group["bank_code"] is None for group in coverage)
     known = rows(con, "checks/coverage_known.sql") if uncoded and _has_history(con) else []
     missing = checks.missing_sources(coverage, guards, exact, known)
-    if any(group["channel"] == "cash" for group in coverage):
-        missing += missing_communes(rows(con, "checks/coverage_communes.sql"), missing, guards)
+    communes = rows(con, "checks/coverage_communes.sql") if any(g["channel"] == "cash" for g in coverage) else []
+    missing += missing_communes(communes, missing, guards)
     if notice and not missing:
-        for note in (unchecked(coverage, known, guards, exact), cash_unpaid(coverage, guards)):
+        for note in (unchecked(coverage, known, guards, exact), cash_unpaid(coverage, communes, guards)):
             if note:
                 notice(note)
     if missing and not partial:

@@ -1192,6 +1192,46 @@ def test_a_post_office_file_left_out_of_a_month_of_three_cash_beneficiaries_is_s
     ) in res.stderr.splitlines()
 
 
+def test_the_post_office_list_left_out_of_a_commune_of_two_cash_beneficiaries_is_said(tmp_path):
+    """The post office paid the three cash beneficiaries of one commune; the two of another (fewer than
+    min_source, too few to refuse) have no payment row: its list of that commune may have been left
+    out, which passed in silence (exit 0, each a MISSING_PAYMENT, the non-cash share counting no cash
+    payment of theirs). It is said before the summary, naming the commune."""
+    from conftest import SAMPLE, write_csv
+
+    registry = pl.read_csv(SAMPLE / "registry.csv", infer_schema=False).filter(pl.col("Trạng thái") == "Đang hưởng")
+    cash = pl.col("Hình thức chi trả") == "Tiền mặt"
+    communes = pl.Series(["26734"] * 3 + ["26737"] * 2)
+    registry = pl.concat(
+        [registry.filter(~cash).head(40), registry.filter(cash).head(5).with_columns(pl.lit(communes).alias("Mã xã"))]
+    )
+    (tmp_path / "danh_sach.csv").write_bytes(registry.write_csv().encode("utf-8-sig"))
+    bank = pl.read_csv(SAMPLE / "bank_transfers.csv", infer_schema=False)
+    bank.filter(pl.col("Số định danh").is_in(registry["Số định danh cá nhân"].to_list())).write_csv(
+        tmp_path / "vcb.csv"
+    )
+    post = write_csv(
+        tmp_path / "buu_dien_xa_26734.csv",
+        ["Mã giao dịch", "Số CCCD", "Họ và tên", "Số tiền", "Ngày chi trả", "Hình thức chi trả", "Trạng thái"],
+        [
+            [f"BD{i}", row["Số định danh cá nhân"], row["Họ và tên"], row["Số tiền hưởng"], "05/09/2024", "Tiền mặt",
+             "Thành công"]
+            for i, row in enumerate(registry.filter(cash & (pl.col("Mã xã") == "26734")).iter_rows(named=True))
+        ],
+    )  # fmt: skip
+    res = invoke(
+        "run", "--period", PERIOD, "--db", tmp_path / "r.duckdb", "--registry", tmp_path / "danh_sach.csv",
+        "--payments", tmp_path / "vcb.csv", post,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert (
+        "reconcile: none of the 2 active beneficiaries registered for cash in commune 26737 has a payment row dated "
+        "in the period, though the post office paid those of other communes: its list of that commune may be "
+        "missing (each is a MISSING_PAYMENT, and the non-cash share counts no cash payment of theirs); give it with "
+        "--payments and run again, or check that none of them was paid"
+    ) in res.stderr.splitlines()
+
+
 def test_one_statement_as_camt_and_as_mt940_is_the_same_data_twice_by_the_bank_s_reference(month, saved, tmp_path):
     """camt puts the end-to-end id first (FT202409000000006) and the bank's reference (FT00000006)
     beside it; the MT940 of the same day puts the bank's reference first. Compared by their own

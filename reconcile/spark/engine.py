@@ -222,10 +222,13 @@ class _Run:
         checks.check_stand_in(self._rows("stand_in"), names, cfg.period, guards)
         coverage = self._rows("coverage")
         self.missing = checks.missing_sources(coverage, guards, self._exact_coverage)
-        if any(group["channel"] == "cash" for group in coverage):
-            self.missing += missing_communes(self._rows("coverage_communes"), self.missing, guards)
+        communes = self._rows("coverage_communes") if any(g["channel"] == "cash" for g in coverage) else []
+        self.missing += missing_communes(communes, self.missing, guards)
         if cfg.on_notice and not self.missing:  # no earlier months here to tell the banks of the registry's accounts
-            for note in (unchecked(coverage, [], guards, self._exact_coverage), cash_unpaid(coverage, guards)):
+            for note in (
+                unchecked(coverage, [], guards, self._exact_coverage),
+                cash_unpaid(coverage, communes, guards),
+            ):
                 if note:
                     cfg.on_notice(note)
         if self.missing and not cfg.partial:
