@@ -287,12 +287,28 @@ def check_scale(rows: list[dict], names: dict[int, str], registry_names: list[st
                 f"{'divided by' if how == 'divided' else 'multiplied by'} 1,000 ({_n(scaled)} of the {_n(differ)} "
                 "whose amount differs from it)"
             )
+            if how == "divided" and row["divided_millions"]:
+                raise InputFileError(
+                    names[row["file_id"]],
+                    f"{found}: its amounts look written in thousands of đồng (1.500 for 1.500.000), as no re-save "
+                    "in another number format changes '1.500.000'",
+                    "export it again with its amounts in đồng (or multiply them by 1,000 in Excel and save it), "
+                    "and run again",
+                )
             if how == "divided":
                 raise InputFileError(
                     names[row["file_id"]],
                     f"{found}: it was re-saved with another number format ('750.000' read as 750)",
                     "export it again from the bank's system, or open it in Excel with Vietnamese number "
                     "settings and save it as .xlsx",
+                )
+            if row["multiplied_millions"]:
+                raise InputFileError(
+                    names[row["file_id"]],
+                    f"{found}: the registry ({', '.join(registry_names)}) looks written in thousands of đồng "
+                    "(1.500 for 1.500.000), as no re-save in another number format changes '1.500.000'",
+                    "export the registry again with its amounts in đồng (or multiply them by 1,000 in Excel and save "
+                    "it), and run again",
                 )
             raise InputFileError(
                 names[row["file_id"]],

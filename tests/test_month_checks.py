@@ -505,7 +505,11 @@ def test_a_registry_re_saved_in_a_us_locale_is_named(month, saved, tmp_path):
     out, _ = month
     db, before = copy_db(saved, tmp_path)
     registry = pl.read_parquet(out / "registry.parquet")
-    registry.with_columns(pl.col("entitled_amount") // 1000).write_parquet(tmp_path / "registry_us.parquet")
+    # Excel set to US English reads '750.000' as 750 and leaves '1.500.000' as it is
+    us = pl.when(pl.col("entitled_amount") < 1_000_000).then(pl.col("entitled_amount") // 1000)
+    registry.with_columns(us.otherwise("entitled_amount").alias("entitled_amount")).write_parquet(
+        tmp_path / "registry_us.parquet"
+    )
     res = invoke(
         "run",
         "--period",
@@ -527,6 +531,29 @@ def test_a_registry_re_saved_in_a_us_locale_is_named(month, saved, tmp_path):
         + re.escape(str(tmp_path / "registry_us.parquet"))
         + r"\) was probably re-saved with another number format \('750\.000' read as 750\); export "
         r"the registry again from its system, or check the amounts of both files",
+        line,
+    ), line
+
+
+def test_a_registry_written_in_thousands_is_named_so(month, saved, tmp_path):
+    """The registry kept in thousands of đồng (pensions of 5.464 for 5.463.700, welfare 750 for
+    750.000) beside payment files in đồng: it was told that the registry was re-saved in another
+    number format, which leaves a pension's '5.463.700' as it is."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    registry = pl.read_parquet(out / "registry.parquet")
+    registry.with_columns(pl.col("entitled_amount") // 1000).write_parquet(tmp_path / "danh_sach_nghin_dong.parquet")
+    res = invoke(
+        "run", "--period", PERIOD, "--db", db, "--registry", tmp_path / "danh_sach_nghin_dong.parquet",
+        "--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet",
+    )  # fmt: skip
+    line = refused(res, db, before)
+    assert re.fullmatch(
+        rf"reconcile: error: {re.escape(str(out / 'payments_bank.parquet'))}: [\d,]+ of its [\d,]+ matched payments "
+        r"are the amount due multiplied by 1,000 \([\d,]+ of the [\d,]+ whose amount differs from it\): the registry "
+        rf"\({re.escape(str(tmp_path / 'danh_sach_nghin_dong.parquet'))}\) looks written in thousands of đồng "
+        r"\(1\.500 for 1\.500\.000\), as no re-save in another number format changes '1\.500\.000'; export the "
+        r"registry again with its amounts in đồng \(or multiply them by 1,000 in Excel and save it\), and run again",
         line,
     ), line
 
@@ -564,7 +591,9 @@ def test_a_part_of_a_batch_named_before_the_whole_is_refused_as_the_same_data_tw
 
 def test_a_file_in_thousands_is_refused_when_the_amounts_due_are_not_whole_thousands(month, saved, tmp_path):
     """Pensions are often not whole thousands (5,463,700): a bank file written in thousands says
-    5.464, read as 5,464 VND, which is the amount due divided by 1,000 and rounded."""
+    5.464, read as 5,464 VND, which is the amount due divided by 1,000 and rounded. It was told that it
+    was re-saved in another number format, and to open it in Excel with Vietnamese settings: no help
+    for a file in thousands."""
     out, _ = month
     db, before = copy_db(saved, tmp_path)
     registry = pl.read_parquet(out / "registry.parquet")
@@ -586,7 +615,15 @@ def test_a_file_in_thousands_is_refused_when_the_amounts_due_are_not_whole_thous
         out / "payments_post.parquet",
     )
     line = refused(res, db, before)
-    assert re.fullmatch(scaled_bank(tmp_path / "bank_k.parquet"), line), line
+    # not told it was re-saved in another number format (which leaves a pension's '5.463.700' as it was)
+    assert re.fullmatch(
+        rf"reconcile: error: {re.escape(str(tmp_path / 'bank_k.parquet'))}: [\d,]+ of its [\d,]+ matched payments are "
+        r"the amount due divided by 1,000 \([\d,]+ of the [\d,]+ whose amount differs from it\): its amounts look "
+        r"written in thousands of đồng \(1\.500 for 1\.500\.000\), as no re-save in another number format changes "
+        r"'1\.500\.000'; export it again with its amounts in đồng \(or multiply them by 1,000 in Excel and save it\), "
+        r"and run again",
+        line,
+    ), line
 
 
 # --- a complete month in every format passes ------------------------------------------------------
