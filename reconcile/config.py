@@ -142,7 +142,7 @@ class Checks(BaseModel):
         "with more than this share of them matching no beneficiary is refused (its registry left out or cut short)",
     )
     max_unmatched_month: float = Field(
-        0.05,
+        0.1,
         ge=0,
         le=1,
         description="Unknown payees: a month with more than this share of its payments matching no one is refused",
