@@ -31,6 +31,7 @@ from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
 from reconcile.readers.sections import section_rows
+from reconcile.readers.signed import by_bank, read_signed_amounts
 from reconcile.readers.statements import STATEMENTS, set_aside_credits
 from reconcile.readers.tables import RawTable
 from reconcile.readers.totals import tail_rows, take_totals_row
@@ -96,6 +97,12 @@ def build_table(
     debits = bool(chooser.profile and (chooser.profile.debit or chooser.profile.credit))
     if kind == "payments" and fmt not in STATEMENTS and not debits:  # `Nợ/Có` beside one amount column
         set_aside_credits_by_side(table)
+        if table.side_column is None:  # `-1.500.000` paid out, `+10.000.000` in, in one column
+            read_signed_amounts(table)
+            if table.signed is not None and table.balance is not None:  # its balances may be in the title block
+                table.above = chooser.above
+        if table.side_column is not None:  # a statement's movements: the bank's
+            by_bank(table)
     if fmt not in STATEMENTS:  # a page's header repeated: no row, so that the totals row's sum is checked
         table.frame = table.frame.with_columns(
             pl.coalesce(
@@ -119,7 +126,7 @@ def build_table(
         _refuse_near_miss(path, kind, cleaned, table.header_map)
     # a bank statement (camt, MT940, or a statement's export with its debit and credit) may name each
     # payee in its narrative alone; a payments list names them in a column of their own
-    statement = fmt in STATEMENTS or debits
+    statement = fmt in STATEMENTS or debits or table.side_column is not None
     # not one with a column headed like a name that is not read as one (`Người nhận` unknown): its
     # names would go unchecked, unsaid; refused, it is named, to map
     used = set(table.header_map) | table.consumed | set(table.converted)

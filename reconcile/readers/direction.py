@@ -11,7 +11,8 @@ from __future__ import annotations
 import polars as pl
 
 from reconcile.normalise.text import fold
-from reconcile.readers.names import SKIP_COLUMN
+from reconcile.readers.names import DERIVED, SKIP_COLUMN
+from reconcile.readers.signs import unsigned
 from reconcile.readers.statements import CREDIT
 from reconcile.readers.tables import RawTable
 
@@ -51,5 +52,11 @@ def set_aside_credits_by_side(table: RawTable) -> None:
     credit = pl.when(value.is_in(CREDITS)).then(pl.lit(CREDIT))
     table.frame = table.frame.with_columns(pl.coalesce(pl.col(SKIP_COLUMN), credit).alias(SKIP_COLUMN))
     table.consumed.add(side)
+    amount = next((c for c, canonical in table.header_map.items() if canonical == "amount"), None)
+    if amount is not None:  # a debit written -1.500.000 beside its D is a payment of 1,500,000
+        table.frame = table.frame.with_columns(unsigned(amount).alias(DERIVED + "amount_u"))
+        table.header_map[DERIVED + "amount_u"] = table.header_map.pop(amount)
+        table.consumed.add(amount)
+        table.converted[amount] = "amount"
     table.side_column = side  # a credit may be a payment's return (returns_across.py)
     table.notes.append(f"'{side}' gives each row's side: a credit (C, Có, CR) is money in and set aside")

@@ -62,6 +62,7 @@ class RawTable:
     converted: dict[str, str] = field(default_factory=dict)  # column read through a converted copy -> canonical
     credit_column: str | None = None  # a statement export's credit (money in) column: returns_across.py
     side_column: str | None = None  # an export's side column (`Nợ/Có`) beside one amount: direction.py
+    signed: tuple[str, bool] | None = None  # its signed amount column, and whether it has credits: signed.py
     balance: tuple[str, str, str] | None = None  # its debit, credit and running balance columns: balances.py
     above: list[list] = field(default_factory=list)  # a statement export's title block: balances.title_balances
     spans: list = field(default_factory=list)  # a camt or MT940 file's statements (chain.Span): chain.py

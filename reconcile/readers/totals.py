@@ -178,6 +178,8 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame) -> int | None:
         return None
     row = int(tail[ROW_COLUMN][found.index])
     text = tail[amount][found.index] if amount in tail.columns else None
+    if table.signed is not None and table.signed[1]:  # a signed statement's credits: its total is what is
+        text = None  # left of them, no sum of its payments (signed.py); the count alone is checked
     table.control = Control(found.count, text, f"totals row {row}", row=row)
     table.under_totals = [int(r) for r in tail[ROW_COLUMN][found.index + 1 :]]
     if isinstance(table.frame, pl.DataFrame) and table.frame.height:

@@ -1,0 +1,93 @@
+"""A statement export that gives each movement in one signed amount column (`Số tiền`, `Phát sinh`):
+`-1.500.000`, `1.500.000-` or `(1.500.000)` for money paid out, `10.000.000` or `+10.000.000` for
+money received. Read as a payments list, each debit was rejected as a negative amount and each credit
+(the treasury's funding, a return) loaded as a payment, an UNKNOWN_PAYEE.
+
+Decided from the amounts, not the file's name: a column with a negative amount is the bank's signed
+movements when all its amounts are negative (the statement of a payout account), or some positive one
+is written with its `+`, or the negative ones are at least as many as the others, or the file has a
+running balance column. Then a negative amount is a payment of its amount without the sign, and a
+positive one is set aside as money in (or paired as a payment's return: returns_across.py), as a side
+column's credit is (direction.py). A payments list whose amounts are all positive is read as it always
+was, and one with a stray negative among many positive amounts has that row rejected as negative. A
+registry is never read so: a negative entitled amount is rejected with its reason."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from reconcile.normalise.text import fold
+from reconcile.readers.balances import BALANCE_ROW
+from reconcile.readers.names import DERIVED, SKIP_COLUMN
+from reconcile.readers.signs import NEGATIVE, POSITIVE, SIGNED_POSITIVE, bare, number
+from reconcile.readers.statements import CREDIT
+from reconcile.readers.tables import RawTable
+
+# the headers of a running balance, folded: a statement's, never a payments list's
+BALANCES = {"so du", "so du tai khoan", "so du cuoi", "balance", "so du balance", "so du / balance"}
+# a row that states the opening or closing balance (`Số dư đầu kỳ`, `Opening balance`), its amount blank
+BALANCE_TEXT = r"(?i)s[ốo] d[ưu] (?:đầu|dau|cuối|cuoi) k[ỳy]|opening balance|closing balance"
+
+
+def read_signed_amounts(table: RawTable) -> None:
+    """When a payments table's amount column holds signed movements (the module's docstring): the
+    amount read without its sign, the positive rows set aside as money in, the opening and closing
+    balance rows set aside, and the running balance, when the file has one, checked (balances.py)."""
+    if table.kind != "payments":
+        return
+    column = next((c for c, canonical in table.header_map.items() if canonical == "amount"), None)
+    if column is None:
+        return
+    text = bare(column)
+    counts = table.frame.select(
+        text.str.contains(NEGATIVE).sum().alias("negative"),
+        text.str.contains(POSITIVE).sum().alias("positive"),
+        text.str.contains(SIGNED_POSITIVE).sum().alias("signed"),
+    )
+    if isinstance(counts, pl.LazyFrame):  # a CSV file's scan: its amount column alone is read
+        try:
+            counts = counts.collect()
+        except pl.exceptions.PolarsError:  # a file that cannot be parsed: refused when it is staged
+            return
+    negative, positive, signed = (int(counts[c][0] or 0) for c in ("negative", "positive", "signed"))
+    others = [c for c in table.original_columns if c != column]
+    balance = next((c for c in others if fold(c) in BALANCES), None)
+    if not negative or not (positive == 0 or signed or negative >= positive or balance is not None):
+        return
+    amount = number(column)
+    debit, credit = text.str.contains(NEGATIVE), text.str.contains(POSITIVE)
+    names = {what: DERIVED + what + "_s" for what in ("amount", "debit", "credit")}
+    stated = pl.any_horizontal(
+        pl.col(c).cast(pl.String).str.normalize("NFC").str.contains(BALANCE_TEXT).fill_null(False) for c in others
+    )
+    aside = pl.when(credit).then(pl.lit(CREDIT)).when(stated & _blank(column)).then(pl.lit(BALANCE_ROW))
+    table.frame = table.frame.with_columns(
+        pl.when(debit | credit).then(amount).otherwise(pl.col(column)).alias(names["amount"]),
+        pl.when(debit).then(amount).alias(names["debit"]),
+        pl.when(credit).then(amount).alias(names["credit"]),
+        pl.coalesce(pl.col(SKIP_COLUMN), aside).alias(SKIP_COLUMN),
+    )
+    table.header_map[names["amount"]] = table.header_map.pop(column)
+    table.consumed.add(column)
+    table.converted[column] = "amount"
+    table.side_column = column  # a credit may be a payment's return (returns_across.py)
+    table.signed = (column, bool(positive))
+    if balance is not None:  # checked row by row, from the debits and credits the signs give
+        table.balance = (names["debit"], names["credit"], balance)
+        table.consumed.add(balance)
+    table.notes.append(
+        f"'{column}' gives each movement signed: a negative amount is a payment, a positive one money in and set aside"
+    )
+
+
+def by_bank(table: RawTable) -> None:
+    """A statement export (a side column or signed amounts) without a channel column: its movements
+    are the bank's, each row's channel `bank`."""
+    if "channel" not in table.header_map.values():
+        table.frame = table.frame.with_columns(pl.lit("bank").alias(DERIVED + "channel"))
+        table.header_map[DERIVED + "channel"] = "channel"
+        table.notes.append("channel = 'bank' for every row (the file has no such column)")
+
+
+def _blank(column: str) -> pl.Expr:
+    return pl.col(column).is_null() | (pl.col(column).cast(pl.String).str.strip_chars() == "")

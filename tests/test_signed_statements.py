@@ -1,0 +1,169 @@
+"""A bank statement export with one signed amount column (`Số tiền`: `-1.500.000`, `1.500.000-` or
+`(1.500.000)` paid out, `+10.000.000` or `10.000.000` received): every row was rejected, the debits
+as negative amounts, and a credit loaded as a payment. Its debits are read as the payments, its
+credits set aside as money in (a return paired with its payment), as a `Ghi nợ`/`Ghi có` export's are;
+a payments list of positive amounts, and a registry, are read as they always were."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from conftest import xlsx_rows
+from reconcile.cli import cli
+from test_statements import REGISTRY, check_lines, run_month
+
+HEADER = ["STT", "Ngày giao dịch", "Số giao dịch", "Nội dung", "Số tiền", "Số dư"]
+HUONG = "CT tu 113000123456 UBND XA AN BINH toi 0071000000001 NGUYEN THI THANH HUONG CCCD 079196118125 TCXH T9"
+BINH = "CT tu 113000123456 UBND XA AN BINH toi 0071000000002 TRAN VAN BINH CCCD 001038005555 TCXH T9"
+NHUNG = "CT tu 113000123456 UBND XA AN BINH toi 0071000000003 LE THI HONG NHUNG CCCD 001145007788 TCXH T9"
+DUC = "CT tu 113000123456 UBND XA AN BINH toi 0071000000004 PHAM THI DUC CCCD 001140012345 TCXH T9"
+
+
+def vietinbank(tmp_path, nhung_balance: str = "12.250.000"):
+    """VietinBank's statement of a commune's payout account: a title block, the opening and closing
+    balance rows, the treasury's funding (+), four payments (-) and Bình's money back on the 12th."""
+    return xlsx_rows(
+        tmp_path / "vtb_sao_ke.xlsx",
+        [
+            ["NGÂN HÀNG TMCP CÔNG THƯƠNG VIỆT NAM"],
+            ["SAO KÊ TÀI KHOẢN"],
+            ["Số tài khoản: 113000123456", None, "Tên tài khoản: UBND XA AN BINH"],
+            ["Từ ngày 01/09/2024 đến ngày 30/09/2024"],
+            [],
+            HEADER,
+            [None, None, None, "Số dư đầu kỳ", None, "2.000.000"],
+            [1, "04/09/2024 09:10:00", "TX001", "KBNN cap kinh phi chi tra TCXH T9", "+15.000.000", "17.000.000"],
+            [2, "05/09/2024 14:32:10", "TX002", HUONG, "-1.500.000", "15.500.000"],
+            [3, "05/09/2024 14:33:10", "TX003", BINH, "-2.250.000", "13.250.000"],
+            [4, "05/09/2024 14:34:10", "TX004", NHUNG, "-1.000.000", nhung_balance],
+            [5, "10/09/2024 08:00:00", "TX005", DUC, "-750.000", "11.500.000"],
+            [
+                6,
+                "12/09/2024 08:00:00",
+                "TX006",
+                "Hoan tra GD TX003 TRAN VAN BINH tai khoan da dong",
+                "+2.250.000",
+                "13.750.000",
+            ],
+            [None, None, None, "Số dư cuối kỳ", None, "13.750.000"],
+        ],
+    )
+
+
+def test_a_signed_statement_reconciles_its_payments_and_brings_back_the_return(tmp_path):
+    """Read as a payments list, the month was refused: every debit a negative amount, the funding an
+    UNKNOWN_PAYEE. Now the four debits are the payments, matched by the narrative's ID; the funding and
+    the balance rows are set aside, and Bình's money back on the 12th returns his payment."""
+    code, output, con = run_month(tmp_path, vietinbank(tmp_path))
+    assert code == 0, output
+    with con:
+        assert con.execute(
+            "SELECT payment_ref, vneid, amount, status, value_date::VARCHAR FROM payments ORDER BY source_row"
+        ).fetchall() == [
+            ("TX002", "079196118125", 1_500_000, "success", "2024-09-05"),
+            ("TX003", "001038005555", 2_250_000, "returned", "2024-09-05"),
+            ("TX004", "001145007788", 1_000_000, "success", "2024-09-05"),
+            ("TX005", "001140012345", 750_000, "success", "2024-09-10"),
+        ]
+        assert con.execute(
+            "SELECT source_row, reason FROM rejected_rows WHERE set_aside ORDER BY source_row"
+        ).fetchall() == [
+            (7, "a balance row"),
+            (8, "credit (money into the account), not a payment"),
+            (
+                13,
+                "credit: the return of the payment in vtb_sao_ke.xlsx (sheet Sheet) row 10, which is marked returned "
+                "(a return or reversal, not a payment)",
+            ),
+            (14, "a balance row"),
+        ]
+        assert con.execute("SELECT code, vneid FROM flags ORDER BY code").fetchall() == [
+            ("MISSING_PAYMENT", "001038005555"),
+            ("PAYMENT_FAILED", "001038005555"),
+        ]
+
+
+def test_a_signed_statement_s_running_balance_is_checked(tmp_path):
+    """An amount edited (Nhung's balance says 12,000,000 after 13,250,000 less 1,000,000): refused."""
+    code, lines = check_lines(vietinbank(tmp_path, nhung_balance="12.000.000"))
+    assert code == 2
+    assert lines[-1].endswith(
+        "its balance column 'Số dư' does not follow at row 11: the balance before it is 13,250,000, the rows up "
+        "to it move -1,000,000, and it says 12,000,000; ask the bank for the statement again; the file may be "
+        "cut short or edited; if it has been checked by hand against the bank's, set running_balance = false in "
+        "[checks] of the config file"
+    )
+
+
+def signed_csv(tmp_path, rows: list[str], total: str) -> str:
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "STT,Ngày giao dịch,Số bút toán,Nội dung,Số tiền\n" + "".join(rows) + f"Tổng cộng: 3 giao dịch,,,,{total}\n",
+        encoding="utf-8-sig",
+    )
+    return path
+
+
+DEBITS = [
+    f'1,05/09/2024,FT001,{HUONG},"1.500.000-"\n',
+    f'2,05/09/2024,FT002,{BINH},"(2.250.000)"\n',
+    f'3,05/09/2024,FT003,{NHUNG},"- 1.000.000 VND"\n',
+]
+
+
+def test_a_payout_account_s_debits_signed_at_the_end_or_in_brackets_are_its_payments(tmp_path):
+    """All three amounts negative (`1.500.000-`, `(2.250.000)`, `- 1.000.000 VND`): the statement of a
+    payout account, each a payment; its negative total checks them, and a row cut off is seen."""
+    code, lines = check_lines(signed_csv(tmp_path, DEBITS, "-4.750.000"))
+    assert code == 0, lines
+    assert lines[-2:] == [
+        "rows: 3 read, 3 loaded, 0 rejected",
+        "totals: totals row 5 says 3 rows of 4,750,000 VND; read 3 rows of 4,750,000 VND",
+    ]
+    code, lines = check_lines(signed_csv(tmp_path, DEBITS[:2], "-4.750.000"))
+    assert code == 1
+    assert lines[-1] == (
+        "totals: totals row 4 says 3 rows of 4,750,000 VND; read 2 rows of 3,750,000 VND; they DISAGREE: the file "
+        "is incomplete or its totals row is wrong"
+    )
+
+
+def test_a_payments_list_with_a_stray_negative_and_a_registry_are_read_as_before(tmp_path):
+    """A list of positive amounts with one typed negative is no statement: that row is rejected as
+    negative, the others loaded (not set aside as credits). A registry's negative entitlement is
+    rejected with its reason."""
+    path = tmp_path / "chi_tra.csv"
+    path.write_text(
+        "STT,Số tài khoản,Tên người thụ hưởng,Số tiền,Nội dung,Ngày giao dịch,Số bút toán\n"
+        "1,0071000000001,NGUYEN THI THANH HUONG,1.500.000,TCXH T9,05/09/2024,FT1\n"
+        "2,0071000000002,TRAN VAN BINH,-2.250.000,TCXH T9,05/09/2024,FT2\n"
+        "3,0071000000003,LE THI HONG NHUNG,1.000.000,TCXH T9,05/09/2024,FT3\n",
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert code == 1
+    assert lines[-2:] == ["rows: 3 read, 2 loaded, 1 rejected", "row 3: rejected: amount is negative"]
+    registry = tmp_path / "registry.csv"
+    registry.write_text(REGISTRY.read_text(encoding="utf-8").replace(",1.500.000,", ",-1.500.000,"), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(registry), "--as", "registry"])
+    assert res.exit_code == 1
+    assert "row 2: rejected: entitled_amount is negative" in res.output.splitlines()
+
+
+def test_a_side_column_beside_debits_written_negative_reads_them_as_payments(tmp_path):
+    """`-1.500.000` beside `D`, and no payee column (the narrative names each): every debit was
+    rejected as negative, or the file refused for a payee column it needs not."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "Ngày giao dịch,Số tham chiếu,Nội dung,Số tiền,Nợ/Có\n"
+        "04/09/2024,TX001,KBNN cap kinh phi,10.000.000,C\n"
+        f"05/09/2024,TX002,{HUONG},-1.500.000,D\n"
+        f"05/09/2024,TX003,{BINH},-2.250.000,D\n",
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[-2:] == [
+        "rows: 3 read, 2 loaded, 0 rejected, 1 set aside as no payment",
+        "set aside: 1 row: credit (money into the account), not a payment (row 2)",
+    ]
