@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from conftest import reconciled
 from reconcile.cli import cli
-from reconcile.readers.totals import totals_label
+from reconcile.readers.totals import area_level, totals_label
 
 REGISTRY = """Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã tỉnh,Trạng thái
 079196118125,Nguyễn Thị Thanh Hương,25/11/1996,Nữ,Trợ cấp xã hội,1.500.000,Tiền mặt,79,Đang hưởng
@@ -234,4 +234,73 @@ def test_headings_and_subtotals_whose_empty_cells_hold_spaces(tmp_path):
         "totals: totals row 11 says 5,250,000 VND; read 4 rows of 5,250,000 VND",
         "set aside: 2 rows: a section heading (rows 3, 7)",
         "set aside: 2 rows: a total row (rows 6, 10)",
+    ]
+
+
+def _two_districts(path: Path, first: str, second: str, under: list[list] = ()) -> Path:
+    """A province's list of two districts, each ending with its subtotal (`first`, `second`), no grand
+    total, and the rows `under` the last; as a workbook, or as CSV when `path` ends so."""
+    table = [
+        ["BƯU ĐIỆN TỈNH AN GIANG"],
+        HEADER,
+        ["Huyện An Phú"],
+        paid("BD1", "079196118125", "Nguyễn Thị Thanh Hương", 1996, 1500000, 5),
+        paid("BD2", "001038005555", "Trần Văn Bình", 1938, 2250000, 5),
+        [None, None, None, first, None, 3750000],
+        ["Huyện Châu Phú"],
+        paid("BD3", "001145007788", "Lê Thị Hồng Nhung", 1945, 1000000, 6),
+        paid("BD4", "001040951508", "Phan Đức Tuấn", 1940, 500000, 6),
+        [None, None, None, second, None, 1500000],
+        *under,
+    ]
+    if path.suffix == ".csv":
+        import csv
+
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(
+                [[v.strftime("%d/%m/%Y") if isinstance(v, dt.datetime) else v for v in row] for row in table]
+            )
+        return path
+    book = openpyxl.Workbook()
+    for row in table:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_province_list_of_districts_ending_with_its_last_district_s_subtotal_is_not_refused(tmp_path):
+    """Each district's subtotal `Tổng cộng huyện ...` (or `Cộng huyện`, `Tổng cộng quận`) and no grand
+    total: the last was taken for the list's totals row, its 1,500,000 disagreed with the list's
+    5,250,000 and the list was refused (exit 1, a run exit 2). A subtotal of the same level as one above
+    it is a subtotal, set aside; the signatures under it too."""
+    signed = [[], [None, None, None, "Người lập biểu", None, None, None, "Giám đốc"]]
+    for name, first, second, under in (
+        ("a.xlsx", "Tổng cộng huyện An Phú", "Tổng cộng huyện Châu Phú", []),
+        ("b.csv", "Cộng huyện An Phú", "Tổng cộng quận Châu Phú", signed),
+    ):
+        res = checked(_two_districts(tmp_path / name, first, second, under))
+        assert res.exit_code == 0, (name, res.output)
+        lines = res.output.splitlines()[5:]
+        assert lines[1:3] == [
+            "set aside: 2 rows: a section heading (rows 3, 7)",
+            "set aside: 2 rows: a total row (rows 6, 10)",
+        ]
+        if under:
+            assert lines[0] == "rows: 10 read, 4 loaded, 0 rejected, 6 set aside as no payment", name
+            assert lines[3] == "set aside: 2 rows: under the totals row (signatures, amount in words) (rows 11, 12)", (
+                name
+            )
+        else:
+            assert lines == [
+                "rows: 8 read, 4 loaded, 0 rejected, 4 set aside as no payment",
+                *lines[1:3],
+            ], name
+    # a grand total (`toàn tỉnh`) under them names no level of theirs, and stays the list's totals row
+    assert [
+        area_level(v) for v in ("Tổng cộng toàn tỉnh", "Tổng cộng quận 3", "Cộng huyện An Phú", "Cộng xã An Bình")
+    ] == [
+        None,
+        "district",
+        "district",
+        "xa",
     ]

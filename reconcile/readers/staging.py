@@ -39,7 +39,8 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
         rows = staged.metadata.num_rows - 1
         schema = scan.collect_schema()
         table.frame = pl.DataFrame(schema=schema)
-        totals = take_totals_row(table, parquet_tail(staged, first_row, table)) if rows else None
+        tail = parquet_tail(staged, first_row, table) if rows else None
+        totals = take_totals_row(table, tail, pl.scan_parquet(name)) if tail is not None else None
         rows -= totals is not None
         if totals is None and staged.num_row_groups:
             last = staged.read_row_group(staged.num_row_groups - 1, columns=[ROW_COLUMN])
@@ -65,7 +66,7 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
         skip = quote_ident(SKIP_COLUMN)
         listed = ", ".join(str(r) for r in table.under_totals)
         under = (
-            f" REPLACE (CASE WHEN ({row} IN ({listed}) AND {skip} IS NULL) OR ({row} > {totals} AND {skip} = 'blank row') "
+            f" REPLACE (CASE WHEN ({row} IN ({listed}) AND {skip} IS NULL) OR ({row} > {table.under_from} AND {skip} = 'blank row') "
             f"THEN '{UNDER_TOTALS}' ELSE {skip} END AS {skip})"
         )
     table.source = f"SELECT *{under} FROM read_parquet({quote_path(name)}) WHERE {row} >= {first_row}" + (

@@ -20,6 +20,7 @@ from reconcile.normalise.text import fold
 from reconcile.readers.layout import blank_row
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.roles import no_data_rows
+from reconcile.readers.sections import TOTAL_ROW
 from reconcile.readers.tables import Control, RawTable
 
 # A totals label: the whole cell, folded (no case, diacritics or punctuation), possibly in both
@@ -82,6 +83,9 @@ _PLACED = re.compile(
     r"^(?:tong cong|tong so|tong|grand total|total) (?:(?:toan|ca) (?:" + _PLACES + r")|(?:cua )?(?:" + _AREAS + r"))"
     r"(?: [a-z0-9]+)*?(?: (?P<count>[0-9]+) (?:" + "|".join(UNITS) + r"))?$"
 )
+# the area a subtotal or total names (`Tổng cộng huyện An Phú`, `Cộng quận 3`), folded: its level
+_NAMED = re.compile(r"^(?:tong cong|tong so|tong|cong|total) (?:cua )?(" + _PLACES + r")\b")
+_LEVELS = {"huyen": "district", "quan": "district", "thi xa": "district"}  # a province's districts, one level
 # a count's thousands separator, taken out before folding: the place's name may end in a number
 # (`Quận 3: 295 người` counts 295, `Quận 3 (1.250 người)` 1,250)
 _GROUPED = re.compile(r"(?<=[0-9])[., ](?=[0-9]{3}\b)")
@@ -162,9 +166,41 @@ def tail_rows(frame: pl.DataFrame, table: RawTable) -> pl.DataFrame:
     return frame.filter(~blank_row(table.original_columns)).tail(TAIL)
 
 
-def take_totals_row(table: RawTable, tail: pl.DataFrame) -> int | None:
+def area_level(value) -> str | None:
+    """The level of the area a subtotal's or total's label names: `Tổng cộng huyện An Phú` and
+    `Cộng quận 3` a district's, `Cộng xã An Bình` a commune's; None for any other label (`Tổng cộng`,
+    `Tổng cộng toàn huyện`)."""
+    found = _NAMED.match(fold(str(value))) if value is not None else None
+    return _LEVELS.get(found.group(1), found.group(1)) if found else None
+
+
+def _a_subtotal_again(table: RawTable, rows, row: int, label) -> bool:
+    """Whether the totals row found (`row`, its label `label`) is the last of the subtotals of its
+    level: a row above it, set aside as a total row, names another area of the same level (`Tổng cộng
+    huyện An Phú` above `Tổng cộng huyện Châu Phú`; the same district's again is a page's, not another's). A province's list of districts with no grand total ends
+    so; taken for the list's total, its sums disagreed with the whole list, which was refused."""
+    level = area_level(label)
+    if level is None or rows is None:
+        return False
+    original = table.original_columns
+    above = rows.filter((pl.col(ROW_COLUMN) < row) & pl.col(SKIP_COLUMN).str.starts_with(TOTAL_ROW)).select(original)
+    if isinstance(above, pl.LazyFrame):
+        above = above.collect()
+    named = _GROUPED.sub("", fold(str(label)))
+    return any(
+        area_level(v) == level and _GROUPED.sub("", fold(str(v))) != named  # another area's, not a page's again
+        for r in above.iter_rows()
+        for v in r
+        if v is not None
+    )
+
+
+def take_totals_row(table: RawTable, tail: pl.DataFrame, rows=None) -> int | None:
     """Find the table's totals row among its last rows (readers/totals.py); when there is one, keep
-    what it says as the table's control and take it out of the rows. Returns its row number."""
+    what it says as the table's control and take it out of the rows. Returns its row number. A last
+    subtotal of a level whose subtotals are above it (`rows`: the table's rows, a frame or a scan) is
+    no totals row: it stays set aside as a subtotal, None returned; the signatures under it are set
+    aside as a totals row's are."""
     if tail.height == 0:
         return None
     by_canon = {canonical: name for name, canonical in table.header_map.items()}
@@ -177,15 +213,20 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame) -> int | None:
     if found is None:
         return None
     row = int(tail[ROW_COLUMN][found.index])
-    text = tail[amount][found.index] if amount in tail.columns else None
-    if table.signed is not None and table.signed[1]:  # a signed statement's credits: its total is what is
-        text = None  # left of them, no sum of its payments (signed.py); the count alone is checked
-    table.control = Control(found.count, text, f"totals row {row}", row=row)
+    label = tail[original[found.label_column]][found.index]
+    subtotal = _a_subtotal_again(table, table.frame if rows is None else rows, row, label)
+    if not subtotal:
+        text = tail[amount][found.index] if amount in tail.columns else None
+        if table.signed is not None and table.signed[1]:  # a signed statement's credits: its total is what
+            text = None  # is left of them, no sum of its payments (signed.py); the count alone is checked
+        table.control = Control(found.count, text, f"totals row {row}", row=row)
     table.under_totals = [int(r) for r in tail[ROW_COLUMN][found.index + 1 :]]
+    table.under_from = row
     if isinstance(table.frame, pl.DataFrame) and table.frame.height:
-        table.frame = table.frame.filter(pl.col(ROW_COLUMN) != row)
-        if table.frame.height == 0:
-            raise no_data_rows(table.path, table.sheet)
+        if not subtotal:
+            table.frame = table.frame.filter(pl.col(ROW_COLUMN) != row)
+            if table.frame.height == 0:
+                raise no_data_rows(table.path, table.sheet)
         if table.under_totals and SKIP_COLUMN in table.frame.columns:
             table.frame = table.frame.with_columns(
                 # the signatures, and a blank row between them and the totals row: no data of the list
@@ -197,4 +238,4 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame) -> int | None:
                 .otherwise(pl.col(SKIP_COLUMN))
                 .alias(SKIP_COLUMN)
             )
-    return row
+    return None if subtotal else row
