@@ -130,7 +130,8 @@ def test_a_payout_account_s_debits_signed_at_the_end_or_in_brackets_are_its_paym
 
 def test_a_payments_list_with_a_stray_negative_and_a_registry_are_read_as_before(tmp_path):
     """A list of positive amounts with one typed negative is no statement: that row is rejected as
-    negative, the others loaded (not set aside as credits). A registry's negative entitlement is
+    negative, the others loaded (not set aside as credits); so is a list with a channel column of its
+    own, whatever its signs. A registry's negative entitlement is
     rejected with its reason."""
     path = tmp_path / "chi_tra.csv"
     path.write_text(
@@ -143,6 +144,15 @@ def test_a_payments_list_with_a_stray_negative_and_a_registry_are_read_as_before
     code, lines = check_lines(path)
     assert code == 1
     assert lines[-2:] == ["rows: 3 read, 2 loaded, 1 rejected", "row 3: rejected: amount is negative"]
+    cash = tmp_path / "buu_dien.csv"  # a post office's cash list (its own channel), a recovery written negative
+    cash.write_text(
+        "STT,Mã giao dịch,Số CCCD,Họ và tên,Số tiền,Ngày chi trả,Hình thức chi trả\n"
+        "1,BD1,079196118125,Nguyễn Thị Thanh Hương,1.500.000,05/09/2024,Tiền mặt\n"
+        "2,BD2,001038005555,Trần Văn Bình,-2.250.000,05/09/2024,Tiền mặt\n",
+        encoding="utf-8",
+    )
+    code, lines = check_lines(cash)
+    assert (code, lines[-2:]) == (1, ["rows: 2 read, 1 loaded, 1 rejected", "row 3: rejected: amount is negative"])
     registry = tmp_path / "registry.csv"
     registry.write_text(REGISTRY.read_text(encoding="utf-8").replace(",1.500.000,", ",-1.500.000,"), encoding="utf-8")
     res = CliRunner().invoke(cli, ["check", str(registry), "--as", "registry"])
@@ -152,18 +162,23 @@ def test_a_payments_list_with_a_stray_negative_and_a_registry_are_read_as_before
 
 def test_a_side_column_beside_debits_written_negative_reads_them_as_payments(tmp_path):
     """`-1.500.000` beside `D`, and no payee column (the narrative names each): every debit was
-    rejected as negative, or the file refused for a payee column it needs not."""
+    rejected as negative, or the file refused for a payee column it needs not. The bank's charges
+    (`Phi chuyen tien`, `Thu phi SMS Banking`) are set aside as a statement profile's are, not
+    rejected for a payee they have not (nor, with a counterparty column, paid to an unknown payee)."""
     path = tmp_path / "sao_ke.csv"
     path.write_text(
         "Ngày giao dịch,Số tham chiếu,Nội dung,Số tiền,Nợ/Có\n"
         "04/09/2024,TX001,KBNN cap kinh phi,10.000.000,C\n"
         f"05/09/2024,TX002,{HUONG},-1.500.000,D\n"
-        f"05/09/2024,TX003,{BINH},-2.250.000,D\n",
+        f"05/09/2024,TX003,{BINH},-2.250.000,D\n"
+        "05/09/2024,TX004,Phi chuyen tien,-22.000,D\n"
+        "30/09/2024,TX005,Thu phi SMS Banking T9/2024,-8.800,D\n",
         encoding="utf-8",
     )
     code, lines = check_lines(path)
     assert code == 0, lines
-    assert lines[-2:] == [
-        "rows: 3 read, 2 loaded, 0 rejected, 1 set aside as no payment",
+    assert lines[-3:] == [
+        "rows: 5 read, 2 loaded, 0 rejected, 3 set aside as no payment",
         "set aside: 1 row: credit (money into the account), not a payment (row 2)",
+        "set aside: 2 rows: bank charges (rows 5, 6)",
     ]

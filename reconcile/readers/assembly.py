@@ -31,7 +31,7 @@ from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
 from reconcile.readers.sections import section_rows
-from reconcile.readers.signed import by_bank, read_signed_amounts
+from reconcile.readers.signed import as_statement, read_signed_amounts
 from reconcile.readers.statements import STATEMENTS, set_aside_credits
 from reconcile.readers.tables import RawTable
 from reconcile.readers.totals import tail_rows, take_totals_row
@@ -98,11 +98,11 @@ def build_table(
     if kind == "payments" and fmt not in STATEMENTS and not debits:  # `Nợ/Có` beside one amount column
         set_aside_credits_by_side(table)
         if table.side_column is None:  # `-1.500.000` paid out, `+10.000.000` in, in one column
-            read_signed_amounts(table)
+            read_signed_amounts(table, chooser.profile)
             if table.signed is not None and table.balance is not None:  # its balances may be in the title block
                 table.above = chooser.above
         if table.side_column is not None:  # a statement's movements: the bank's
-            by_bank(table)
+            as_statement(table)
     if fmt not in STATEMENTS:  # a page's header repeated: no row, so that the totals row's sum is checked
         table.frame = table.frame.with_columns(
             pl.coalesce(

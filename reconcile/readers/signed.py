@@ -5,7 +5,7 @@ money received. Read as a payments list, each debit was rejected as a negative a
 
 Decided from the amounts, not the file's name: a column with a negative amount is the bank's signed
 movements when all its amounts are negative (the statement of a payout account), or some positive one
-is written with its `+`, or the negative ones are at least as many as the others, or the file has a
+is written with its `+`, or the negative ones are more than the others, or the file has a
 running balance column. Then a negative amount is a payment of its amount without the sign, and a
 positive one is set aside as money in (or paired as a payment's return: returns_across.py), as a side
 column's credit is (direction.py). A payments list whose amounts are all positive is read as it always
@@ -17,23 +17,30 @@ from __future__ import annotations
 import polars as pl
 
 from reconcile.normalise.text import fold
+from reconcile.profiles import Profile, builtin
 from reconcile.readers.balances import BALANCE_ROW
 from reconcile.readers.names import DERIVED, SKIP_COLUMN
 from reconcile.readers.signs import NEGATIVE, POSITIVE, SIGNED_POSITIVE, bare, number
 from reconcile.readers.statements import CREDIT
 from reconcile.readers.tables import RawTable
 
+# the built-in statement profile whose rules tell the bank's charges from payments, and their reason
+STATEMENT_PROFILE = "vn-bank-statement"
+CHARGES = "bank charges"
 # the headers of a running balance, folded: a statement's, never a payments list's
 BALANCES = {"so du", "so du tai khoan", "so du cuoi", "balance", "so du balance", "so du / balance"}
 # a row that states the opening or closing balance (`Số dư đầu kỳ`, `Opening balance`), its amount blank
 BALANCE_TEXT = r"(?i)s[ốo] d[ưu] (?:đầu|dau|cuối|cuoi) k[ỳy]|opening balance|closing balance"
 
 
-def read_signed_amounts(table: RawTable) -> None:
+def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
     """When a payments table's amount column holds signed movements (the module's docstring): the
     amount read without its sign, the positive rows set aside as money in, the opening and closing
-    balance rows set aside, and the running balance, when the file has one, checked (balances.py)."""
-    if table.kind != "payments":
+    balance rows set aside, and the running balance, when the file has one, checked (balances.py).
+    A list with a channel column of its own, or whose profile says its channel is not the bank (a
+    post office's cash list, a recovery written negative in it), is no bank's statement."""
+    own = [c for c, canonical in table.header_map.items() if canonical == "channel" and not c.startswith(DERIVED)]
+    if table.kind != "payments" or own or (profile is not None and profile.values.get("channel", "bank") != "bank"):
         return
     column = next((c for c, canonical in table.header_map.items() if canonical == "amount"), None)
     if column is None:
@@ -52,7 +59,7 @@ def read_signed_amounts(table: RawTable) -> None:
     negative, positive, signed = (int(counts[c][0] or 0) for c in ("negative", "positive", "signed"))
     others = [c for c in table.original_columns if c != column]
     balance = next((c for c in others if fold(c) in BALANCES), None)
-    if not negative or not (positive == 0 or signed or negative >= positive or balance is not None):
+    if not negative or not (positive == 0 or signed or negative > positive or balance is not None):
         return
     amount = number(column)
     debit, credit = text.str.contains(NEGATIVE), text.str.contains(POSITIVE)
@@ -80,13 +87,27 @@ def read_signed_amounts(table: RawTable) -> None:
     )
 
 
-def by_bank(table: RawTable) -> None:
-    """A statement export (a side column or signed amounts) without a channel column: its movements
-    are the bank's, each row's channel `bank`."""
+def as_statement(table: RawTable) -> None:
+    """A statement export (a side column or signed amounts, no debit and credit columns): without a channel
+    column, its movements are the bank's, each row's channel `bank`; the bank's own charges in it
+    (`Phí chuyển tiền`, `Thu phí SMS Banking`: money out to no payee) set aside as a statement
+    profile's are, not read as payments to unknown payees."""
     if "channel" not in table.header_map.values():
         table.frame = table.frame.with_columns(pl.lit("bank").alias(DERIVED + "channel"))
         table.header_map[DERIVED + "channel"] = "channel"
         table.notes.append("channel = 'bank' for every row (the file has no such column)")
+    narrative = next((c for c, canonical in table.header_map.items() if canonical == "narrative"), None)
+    if narrative is None:
+        return
+    statement = next(p for p in builtin() if p.name == STATEMENT_PROFILE)
+    text = pl.col(narrative).cast(pl.String).str.normalize("NFC")
+    charges = pl.lit(None, dtype=pl.String)
+    for rule in reversed([r for r in statement.skip if r.reason == CHARGES and r.column == "narrative"]):
+        found = text.str.contains("(?i)" + rule.matches).fill_null(False)
+        if rule.unless is not None:
+            found = found & ~text.str.contains("(?i)" + rule.unless).fill_null(False)
+        charges = pl.when(found).then(pl.lit(CHARGES)).otherwise(charges)
+    table.frame = table.frame.with_columns(pl.coalesce(pl.col(SKIP_COLUMN), charges).alias(SKIP_COLUMN))
 
 
 def _blank(column: str) -> pl.Expr:
