@@ -31,7 +31,7 @@ def vietinbank(tmp_path, nhung_balance: str = "12.250.000"):
             ["Từ ngày 01/09/2024 đến ngày 30/09/2024"],
             [],
             HEADER,
-            [None, None, None, "Số dư đầu kỳ", None, "2.000.000"],
+            [None, None, None, "Số dư đầu kỳ", "0", "2.000.000"],  # a 0 movement: still no credit
             [1, "04/09/2024 09:10:00", "TX001", "KBNN cap kinh phi chi tra TCXH T9", "+15.000.000", "17.000.000"],
             [2, "05/09/2024 14:32:10", "TX002", HUONG, "-1.500.000", "15.500.000"],
             [3, "05/09/2024 14:33:10", "TX003", BINH, "-2.250.000", "13.250.000"],

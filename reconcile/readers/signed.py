@@ -67,7 +67,8 @@ def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
     stated = pl.any_horizontal(
         pl.col(c).cast(pl.String).str.normalize("NFC").str.contains(BALANCE_TEXT).fill_null(False) for c in others
     )
-    aside = pl.when(credit).then(pl.lit(CREDIT)).when(stated & _blank(column)).then(pl.lit(BALANCE_ROW))
+    zero = text.str.contains(r"^[-+]?0+(?:[.,]0+)*$").fill_null(False)  # `Số dư đầu kỳ` with a 0 movement
+    aside = pl.when(stated & (_blank(column) | zero)).then(pl.lit(BALANCE_ROW)).when(credit).then(pl.lit(CREDIT))
     table.frame = table.frame.with_columns(
         pl.when(debit | credit).then(amount).otherwise(pl.col(column)).alias(names["amount"]),
         pl.when(debit).then(amount).alias(names["debit"]),
