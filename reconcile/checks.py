@@ -85,9 +85,11 @@ def _returns_only(con) -> set[int]:
 
 
 def _money_in_only(table) -> bool:
-    """Whether a statement export (a debit and a credit column) holds no debit at all: its rows all
-    money in, returns, balances or charges, none set aside for lack of a debit amount (a debit column
-    read wrong would set its payments aside so)."""
+    """Whether a statement export (a debit and a credit column, or signed amounts) holds no debit at
+    all: its rows all money in, returns, balances or charges, none set aside for lack of a debit amount
+    (a debit column read wrong would set its payments aside so)."""
+    if table.signed is not None:  # a statement export's signed movements: none refused, none a payment
+        return True
     if table.credit_column is None:
         return False
     reasons = table.text_frame().get_column(SKIP_COLUMN).to_list()

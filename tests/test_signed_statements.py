@@ -53,8 +53,14 @@ def vietinbank(tmp_path, nhung_balance: str = "12.250.000"):
 def test_a_signed_statement_reconciles_its_payments_and_brings_back_the_return(tmp_path):
     """Read as a payments list, the month was refused: every debit a negative amount, the funding an
     UNKNOWN_PAYEE. Now the four debits are the payments, matched by the narrative's ID; the funding and
-    the balance rows are set aside, and Bình's money back on the 12th returns his payment."""
-    code, output, con = run_month(tmp_path, vietinbank(tmp_path))
+    the balance rows are set aside, and Bình's money back on the 12th returns his payment. The day
+    before's statement, the funding alone (`+1.000.000`), was refused: no row of it loaded."""
+    day = tmp_path / "sao_ke_0309.csv"  # the day before: the treasury's funding alone, a credit written +
+    day.write_text(
+        "Ngày giao dịch,Số tham chiếu,Nội dung,Số tiền,Số dư\n03/09/2024 09:10:00,TX000,KBNN tam ung,+1.000.000,2.000.000\n",
+        encoding="utf-8",
+    )
+    code, output, con = run_month(tmp_path, vietinbank(tmp_path), day)
     assert code == 0, output
     with con:
         assert con.execute(
@@ -66,7 +72,7 @@ def test_a_signed_statement_reconciles_its_payments_and_brings_back_the_return(t
             ("TX005", "001140012345", 750_000, "success", "2024-09-10"),
         ]
         assert con.execute(
-            "SELECT source_row, reason FROM rejected_rows WHERE set_aside ORDER BY source_row"
+            "SELECT source_row, reason FROM rejected_rows WHERE set_aside ORDER BY source_file LIKE '%.csv', source_row"
         ).fetchall() == [
             (7, "a balance row"),
             (8, "credit (money into the account), not a payment"),
@@ -76,6 +82,7 @@ def test_a_signed_statement_reconciles_its_payments_and_brings_back_the_return(t
                 "(a return or reversal, not a payment)",
             ),
             (14, "a balance row"),
+            (2, "credit (money into the account), not a payment"),
         ]
         assert con.execute("SELECT code, vneid FROM flags ORDER BY code").fetchall() == [
             ("MISSING_PAYMENT", "001038005555"),

@@ -5,12 +5,14 @@ money received. Read as a payments list, each debit was rejected as a negative a
 
 Decided from the amounts, not the file's name: a column with a negative amount is the bank's signed
 movements when all its amounts are negative (the statement of a payout account), or some positive one
-is written with its `+`, or the negative ones are more than the others, or the file has a
-running balance column. Then a negative amount is a payment of its amount without the sign, and a
-positive one is set aside as money in (or paired as a payment's return: returns_across.py), as a side
-column's credit is (direction.py). A payments list whose amounts are all positive is read as it always
-was, and one with a stray negative among many positive amounts has that row rejected as negative. A
-registry is never read so: a negative entitled amount is rejected with its reason."""
+is written with its `+`, or the negative ones are more than the others, or the file has a running
+balance column; so is one of positive amounts alone when some is written with its `+` (a day's
+statement that holds the treasury's funding alone). Then a negative amount is a payment of its amount
+without the sign, and a positive one is set aside as money in (or paired as a payment's return:
+returns_across.py), as a side column's credit is (direction.py). A payments list whose amounts are
+all positive, none with a `+`, is read as it always was, and one with a stray negative among many
+positive amounts has that row rejected as negative. A registry is never read so: a negative entitled
+amount is rejected with its reason."""
 
 from __future__ import annotations
 
@@ -59,7 +61,7 @@ def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
     negative, positive, signed = (int(counts[c][0] or 0) for c in ("negative", "positive", "signed"))
     others = [c for c in table.original_columns if c != column]
     balance = next((c for c in others if fold(c) in BALANCES), None)
-    if not negative or not (positive == 0 or signed or negative > positive or balance is not None):
+    if not (negative or signed) or not (positive == 0 or signed or negative > positive or balance is not None):
         return
     amount = number(column)
     debit, credit = text.str.contains(NEGATIVE), text.str.contains(POSITIVE)
