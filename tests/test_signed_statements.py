@@ -105,7 +105,7 @@ def test_a_signed_statement_s_running_balance_is_checked(tmp_path):
 def signed_csv(tmp_path, rows: list[str], total: str) -> str:
     path = tmp_path / "sao_ke.csv"
     path.write_text(
-        "STT,Ngày giao dịch,Số bút toán,Nội dung,Số tiền\n" + "".join(rows) + f"Tổng cộng: 3 giao dịch,,,,{total}\n",
+        "STT,Ngày giao dịch,Số bút toán,Nội dung,Phát sinh\n" + "".join(rows) + f"Tổng cộng: 3 giao dịch,,,,{total}\n",
         encoding="utf-8-sig",
     )
     return path
@@ -119,8 +119,9 @@ DEBITS = [
 
 
 def test_a_payout_account_s_debits_signed_at_the_end_or_in_brackets_are_its_payments(tmp_path):
-    """All three amounts negative (`1.500.000-`, `(2.250.000)`, `- 1.000.000 VND`): the statement of a
-    payout account, each a payment; its negative total checks them, and a row cut off is seen."""
+    """All three amounts negative (`1.500.000-`, `(2.250.000)`, `- 1.000.000 VND`) under `Phát sinh`:
+    the statement of a payout account, each a payment (the file was refused, no amount column known);
+    its negative total checks them, and a row cut off is seen."""
     code, lines = check_lines(signed_csv(tmp_path, DEBITS, "-4.750.000"))
     assert code == 0, lines
     assert lines[-2:] == [

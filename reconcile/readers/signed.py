@@ -29,6 +29,8 @@ from reconcile.readers.tables import RawTable
 # the built-in statement profile whose rules tell the bank's charges from payments, and their reason
 STATEMENT_PROFILE = "vn-bank-statement"
 CHARGES = "bank charges"
+# the headers of a statement's one column of movements, folded, that no payments list has for its amounts
+MOVEMENTS = {"phat sinh", "so tien phat sinh", "phat sinh trong ky", "so tien giao dich", "so tien gd"}
 # the headers of a running balance, folded: a statement's, never a payments list's
 BALANCES = {"so du", "so du tai khoan", "so du cuoi", "balance", "so du balance", "so du / balance"}
 # a row that states the opening or closing balance (`Số dư đầu kỳ`, `Opening balance`), its amount blank
@@ -45,6 +47,9 @@ def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
     if table.kind != "payments" or own or (profile is not None and profile.values.get("channel", "bank") != "bank"):
         return
     column = next((c for c, canonical in table.header_map.items() if canonical == "amount"), None)
+    if column is None:  # a statement's own name for its movements (`Phát sinh`), read when it is signed
+        used = set(table.header_map) | table.consumed | set(table.converted)
+        column = next((c for c in table.original_columns if c not in used and fold(c) in MOVEMENTS), None)
     if column is None:
         return
     text = bare(column)
@@ -77,7 +82,8 @@ def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
         pl.when(credit).then(amount).alias(names["credit"]),
         pl.coalesce(pl.col(SKIP_COLUMN), aside).alias(SKIP_COLUMN),
     )
-    table.header_map[names["amount"]] = table.header_map.pop(column)
+    table.header_map.pop(column, None)
+    table.header_map[names["amount"]] = "amount"
     table.consumed.add(column)
     table.converted[column] = "amount"
     table.side_column = column  # a credit may be a payment's return (returns_across.py)
