@@ -190,3 +190,24 @@ def test_a_side_column_beside_debits_written_negative_reads_them_as_payments(tmp
         "set aside: 1 row: credit (money into the account), not a payment (row 2)",
         "set aside: 2 rows: bank charges (rows 5, 6)",
     ]
+
+
+def test_a_type_column_that_names_no_side_leaves_the_sides_to_the_signs(tmp_path):
+    """`Loại giao dịch` (`Nhận tiền`, `Chuyển tiền`) was taken for a side column whose values said no
+    side: nothing was set aside, and the treasury's `+10.000.000` was a rejected row (exit 1)."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "Ngày giao dịch,Số tham chiếu,Nội dung,Loại giao dịch,Số tiền\n"
+        "04/09/2024,TX001,KBNN cap kinh phi,Nhận tiền,+10.000.000\n"
+        f"05/09/2024,TX002,{HUONG},Chuyển tiền,-1.500.000\n"
+        f"05/09/2024,TX003,{BINH},Chuyển tiền,-2.250.000\n",
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert (code, lines[-2:]) == (
+        0,
+        [
+            "rows: 3 read, 2 loaded, 0 rejected, 1 set aside as no payment",
+            "set aside: 1 row: credit (money into the account), not a payment (row 2)",
+        ],
+    )

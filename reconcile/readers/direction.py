@@ -39,6 +39,8 @@ SIDE_HEADERS = {
 }
 # a credit as the side column writes it (lower case, NFC): nothing else is set aside
 CREDITS = ["c", "cr", "có", "co", "ghi có", "ghi co", "credit", "c/credit", "có/credit", "+"]
+# a debit as the side column writes it: a column that writes neither is no side column
+DEBITS = ["d", "dr", "nợ", "no", "ghi nợ", "ghi no", "debit", "d/debit", "nợ/debit", "-"]
 
 
 def set_aside_credits_by_side(table: RawTable) -> None:
@@ -49,6 +51,8 @@ def set_aside_credits_by_side(table: RawTable) -> None:
     if side is None:
         return
     value = pl.col(side).cast(pl.String).str.strip_chars().str.normalize("NFC").str.to_lowercase()
+    if not _says_sides(table, value):  # `Chuyển tiền`, `Nhận tiền`: no side it knows; the signs may say
+        return
     credit = pl.when(value.is_in(CREDITS)).then(pl.lit(CREDIT))
     table.frame = table.frame.with_columns(pl.coalesce(pl.col(SKIP_COLUMN), credit).alias(SKIP_COLUMN))
     table.consumed.add(side)
@@ -60,3 +64,16 @@ def set_aside_credits_by_side(table: RawTable) -> None:
         table.converted[amount] = "amount"
     table.side_column = side  # a credit may be a payment's return (returns_across.py)
     table.notes.append(f"'{side}' gives each row's side: a credit (C, Có, CR) is money in and set aside")
+
+
+def _says_sides(table: RawTable, value: pl.Expr) -> bool:
+    """Whether a side column writes some row's side as a debit or a credit (DEBITS, CREDITS). One that
+    writes none (`Loại giao dịch`: `Chuyển tiền`, `Nhận tiền`) is left to the amounts' signs (signed.py):
+    taken for the side, it set nothing aside and the funding, `+10.000.000`, was a rejected row."""
+    found = table.frame.select(value.is_in(CREDITS + DEBITS).any())
+    if isinstance(found, pl.LazyFrame):  # a CSV file's scan: its side column alone is read
+        try:
+            found = found.collect()
+        except pl.exceptions.PolarsError:  # a file that cannot be parsed: refused when it is staged
+            return True
+    return bool(found.item())
