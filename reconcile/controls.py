@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reconcile.errors import InputFileError
+from reconcile.readers.balances import BALANCE_ROW
 from reconcile.readers.layout import HEADER_AGAIN, NUMBERING
 from reconcile.readers.sections import SECTION_HEADING, TOTAL_ROW
 from reconcile.readers.tables import Control
@@ -34,6 +35,7 @@ class Read:
     aside_amount: int = 0
     total_rows: int = 0
     total_amount: int = 0
+    balance_rows: int = 0
 
     def __add__(self, other: Read) -> Read:
         def both(a, b):
@@ -49,6 +51,7 @@ class Read:
             self.aside_amount + other.aside_amount,
             self.total_rows + other.total_rows,
             self.total_amount + other.total_amount,
+            self.balance_rows + other.balance_rows,
         )
 
     def _totals(self) -> list[tuple[int | None, int | None]]:
@@ -60,6 +63,8 @@ class Read:
             (self.rows - self.aside_rows, self.amount - self.aside_amount),
             (self.rows - self.total_rows, self.amount - self.total_amount),
             (self.ok_rows, self.ok_amount),
+            # a statement's count of its transactions, its opening and closing balance rows none of them
+            (self.rows - self.balance_rows, self.amount),
         ]
 
     def shown(self, count: int | None, amount: int | None) -> tuple[int, int]:
@@ -199,7 +204,7 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
     )
     total = f"set_aside AND starts_with(reject_reason, '{TOTAL_ROW}')"
     no_row = f"reject_reason IN ('blank row', '{UNDER_TOTALS}', '{HEADER_AGAIN}', '{NUMBERING}', '{SECTION_HEADING}')"
-    rows, blank, vnd, ok_amount, ok_rows, unreadable_rows, aside_rows, aside_amount, total_rows, total_vnd = (
+    rows, blank, vnd, ok_amount, ok_rows, unreadable_rows, aside_rows, aside_amount, total_rows, total_vnd, balances = (
         con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE {no_row}), "
             f"coalesce(sum({amount}), 0), {ok}, "
@@ -207,7 +212,8 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
             # the rows set aside of those counted (no_row's are left out of them already)
             f"count(*) FILTER (WHERE set_aside AND NOT {no_row}), "
             f"coalesce(sum({amount}) FILTER (WHERE set_aside), 0), count(*) FILTER (WHERE {total}), "
-            f"coalesce(sum({amount}) FILTER (WHERE {total}), 0) FROM stg_{kind}"
+            f"coalesce(sum({amount}) FILTER (WHERE {total}), 0), "
+            f"count(*) FILTER (WHERE set_aside AND starts_with(reject_reason, '{BALANCE_ROW}')) FROM stg_{kind}"
             + (" WHERE file_id = ?" if file_id is not None else ""),
             [file_id] if file_id is not None else [],
         ).fetchone()
@@ -222,4 +228,5 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
         int(aside_amount),
         total_rows,
         int(total_vnd),
+        balances,
     )

@@ -211,3 +211,28 @@ def test_a_type_column_that_names_no_side_leaves_the_sides_to_the_signs(tmp_path
             "set aside: 1 row: credit (money into the account), not a payment (row 2)",
         ],
     )
+
+
+def test_a_statement_s_count_of_its_transactions_leaves_out_its_balance_rows(tmp_path):
+    """`Tổng cộng: 3 giao dịch` between the opening and closing balance rows: the three transactions were
+    compared with five rows (the two balance rows counted), and the statement refused as incomplete;
+    and in a `Ghi nợ`/`Ghi có` export whose narrative is headed `Nội dung`, the balance rows were set
+    aside as rows without a debit, not as balance rows."""
+    rows = [
+        ",,,Số dư đầu kỳ,{nil},5.000.000",
+        "1,04/09/2024,TX001,KBNN cap kinh phi,{funding},15.000.000",
+        f"2,05/09/2024,TX002,{HUONG},{{huong}},13.500.000",
+        "Tổng cộng: 2 giao dịch,,,,{nil},",
+        ",,,Số dư cuối kỳ,{nil},13.500.000",
+    ]
+    for header, nil, funding, huong, aside in (
+        ("Số tiền", "", "+10.000.000", "-1.500.000", "a balance row"),
+        ("Ghi nợ,Ghi có", ",", ",10.000.000", "1.500.000,", "a balance row (profile vn-bank-statement)"),
+    ):
+        path = tmp_path / "sao_ke.csv"
+        text = "\n".join(r.format(nil=nil, funding=funding, huong=huong) for r in rows)
+        path.write_text(f"STT,Ngày giao dịch,Số tham chiếu,Nội dung,{header},Số dư\n{text}\n", encoding="utf-8")
+        code, lines = check_lines(path)
+        assert code == 0, lines
+        assert lines[-3].startswith("totals: totals row 5 says 2 rows; read 2 rows of "), lines
+        assert lines[-2] == f"set aside: 2 rows: {aside} (rows 2, 6)"
