@@ -23,12 +23,12 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> tuple[int, int]
     payment the bank's corrected file adds, or more money on a payment seen); a re-run that only
     repeats findings seen when closing (the same files, or the finding unchanged), or lowers the money
     on a payment seen (its amount corrected down, the entitlement corrected), reopens nothing: nothing
-    was paid again. The event's source names the run and the
-    new findings. So, too, a case whose money was settled, recovered or written off, that `period`
-    flags with a finding new since that decision: money paid again, to recover; it reopens keeping what
-    was recovered and written off (the reopening carries no money status). Returns how many of each:
-    (closed, settled). An explained case flagged again keeps its decision (the new period shows in
-    cases.last_period and periods_flagged)."""
+    was paid again. The event's source names the run and the new findings. So, too, a case whose
+    money was settled, recovered or written off, that `period` flags with a finding new since that
+    decision: money paid again, to recover; it reopens keeping what was recovered and written off
+    (the reopening carries no money status). Returns how many of each: (closed, settled). An
+    explained case flagged again keeps its decision (the new period shows in cases.last_period and
+    periods_flagged)."""
     rows = con.execute(
         """WITH latest AS (
                SELECT case_id, arg_max(to_status, seq) AS status, arg_max("at", seq) AS closed_at,
@@ -199,9 +199,10 @@ def returned_overpayments(con) -> list[tuple[str, int, str]]:
     """The cases of money paid after a death or while inactive, still outstanding, whose payment a
     later period's file gives as returned (the bank sent it back: the same reference, its own or the
     bank's, to the same payee, for at most what was paid, the bank's fee kept): (case_id, VND returned,
-    the period it came back in). Each payment comes back once: a later statement that repeats its return
-    (overlapping the month before) is the same money, come back in the first month that holds it. The money came back, but only a decision records it as recovered
-    (docs/auditors.md), so the recovery lists ask for it until one does: the run names them."""
+    the period it came back in). Each payment comes back once: a later statement that repeats its
+    return (overlapping the month before) is the same money, come back in the first month that holds
+    it. The money came back, but only a decision records it as recovered (docs/auditors.md), so the
+    recovery lists ask for it until one does: the run names them."""
     return con.execute(
         """WITH overpaid AS (  -- the outstanding cases' payments after a death or while inactive
                SELECT DISTINCT c.case_id, q.period, q.payment_id, q.payment_ref, q.bank_ref, q.amount, q.vneid,
@@ -254,10 +255,11 @@ def money_notes(con) -> tuple[int, int, list[tuple[str, int, str]], int]:
 
 
 def settled_money_taken(con, period: str, replaced: str) -> list[tuple[str, int, int]]:
-    """The cases holding money recorded as recovered or written off from which this re-run or removal of
-    `period` (the run it `replaced`) took money away (a payment gone, or its amount lowered: the bank's
-    corrected file, the registry's corrected date of death; the month removed) so far that what was recorded no longer fits within the money of the
-    months it was decided on: (case_id, VND taken, VND recorded). What was recorded is a case's total,
+    """The cases holding money recorded as recovered or written off from which this re-run or removal
+    of `period` (the run it `replaced`) took money away (a payment gone, or its amount lowered: the
+    bank's corrected file, the registry's corrected date of death; the month removed) so far that what
+    was recorded no longer fits within the money of the months it was decided on: (case_id, VND
+    taken, VND recorded). What was recorded is a case's total,
     so it now counts against the payments of later months, which nobody decided on; the run names them
     to look into. The months decided on are those up to the latest period whose book recorded money
     (a re-run of a later month took none of it); their money is the case's at stake there, less what

@@ -177,8 +177,9 @@ def area_level(value) -> str | None:
 def _a_subtotal_again(table: RawTable, rows, row: int, label) -> bool:
     """Whether the totals row found (`row`, its label `label`) is the last of the subtotals of its
     level: a row above it, set aside as a total row, names another area of the same level (`Tổng cộng
-    huyện An Phú` above `Tổng cộng huyện Châu Phú`; the same district's again is a page's, not another's). A province's list of districts with no grand total ends
-    so; taken for the list's total, its sums disagreed with the whole list, which was refused."""
+    huyện An Phú` above `Tổng cộng huyện Châu Phú`; the same district's again is a page's, not
+    another's). A province's list of districts with no grand total ends so; taken for the list's
+    total, its sums disagreed with the whole list, which was refused."""
     level = area_level(label)
     if level is None or rows is None:
         return False
