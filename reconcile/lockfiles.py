@@ -11,6 +11,8 @@ from pathlib import Path
 def open_elsewhere(path: Path | str) -> Path | None:
     """The lock file beside `path` that says a spreadsheet program has it open, if there is one."""
     path = Path(path)
+    if not path.name:  # `.`, `/` or an empty argument: no file to have open (the caller says what it is)
+        return None
     for name in (f"~${path.name}", f".~lock.{path.name}#"):
         lock = path.with_name(name)
         if lock.is_file():

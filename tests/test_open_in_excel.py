@@ -89,3 +89,17 @@ def test_the_lock_file_given_for_the_workbook_is_named_as_such(tmp_path):
         f"reconcile: error: {lock}: is the lock file Excel keeps beside Bưu điện 09-2024.xlsx while that workbook "
         "is open, not a workbook; give Bưu điện 09-2024.xlsx itself\n"
     )
+
+
+def test_a_path_with_no_name_is_said_to_be_a_folder_not_an_internal_error(tmp_path):
+    """`--registry ""` (a script's variable left empty), `.` or `/`: looking for a lock file beside a path
+    with no name raised ValueError, an internal error."""
+    for given in ("", "."):
+        done = invoke(
+            "run", "--period", "2024-09", "--registry", given, "--payments", SAMPLE / "bank_transfers.csv",
+            "--db", tmp_path / "r.duckdb",
+        )  # fmt: skip
+        assert done.exit_code == 2, done.output
+        assert done.stderr.splitlines()[-1] == (
+            "reconcile: error: .: cannot be opened (Is a directory); check the path and its permissions"
+        )
