@@ -362,7 +362,8 @@ CASES = [
         "payments",
         text_file("bank.csv", _csv([PAY_HEADER])),
         2,
-        "has a header row but no data rows; check that the export finished and send the complete file",
+        "has a header row but no data rows; check that the export finished and send the complete file; if no one "
+        "was paid through it this month, leave it out",
     ),
     Case(
         "missing-column",

@@ -110,13 +110,14 @@ REFUSED = {
         _header_only,
         [],
         "the sheet '********1508' has a header row but no data rows; check that the export finished and send the "
-        "complete file",
+        "complete file; if no one was paid through it this month, leave it out",
     ),
     "no sheet holds the role": (
         _none_holds,
         [],
         "none of its 2 sheets holds a payments file (sheet '********1508': the sheet '********1508' has a header "
-        "row but no data rows); check that the export finished and send the complete file",
+        "row but no data rows); check that the export finished and send the complete file; if no one was paid "
+        "through it this month, leave it out",
     ),
     "--sheet names no sheet": (
         None,
@@ -169,7 +170,8 @@ def test_a_control_character_in_a_sheet_name_does_not_hide_it_from_the_mask(tmp_
     assert res.exit_code == 2, res.output
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: {tmp_path}/post.xlsx: the sheet '********1508' has a header row but no data rows; "
-        "check that the export finished and send the complete file"
+        "check that the export finished and send the complete file; if no one was paid through it this month, "
+        "leave it out"
     )
 
 

@@ -154,7 +154,7 @@ def _streamed(
     from reconcile.readers import parquet
 
     if rows == 0:
-        raise no_data_rows(path)
+        raise no_data_rows(path, kind)
     names = [name for name, _, _ in columns]
     frame = pl.DataFrame(schema={**dict.fromkeys(names, pl.String), ROW_COLUMN: pl.Int64, SKIP_COLUMN: pl.String})
     table = RawTable(

@@ -58,7 +58,7 @@ def build_table(
 
     check_columns(path, len(headers), sheet)
     if isinstance(frame, pl.DataFrame) and frame.height == 0 and fmt not in STATEMENTS:
-        raise no_data_rows(path, sheet)  # a bank statement may have no entries: a day without movements
+        raise no_data_rows(path, kind, sheet)  # a bank statement may have no entries: a day without movements
     cleaned = clean_headers(headers)
     names = unique_names(cleaned)
     frame = frame.rename(dict(zip(frame.collect_schema().names(), names)))

@@ -104,11 +104,15 @@ def check_role(
         )
 
 
-def no_data_rows(path: Path, sheet: str | None = None) -> NotThisRole:
+def no_data_rows(path: Path, kind: RecordKind, sheet: str | None = None) -> NotThisRole:
+    """A file (or sheet) of headers alone: an export cut short, or, for payments, a bank or post
+    office that paid no one this month, whose file is then left out (its beneficiaries, if any are
+    registered with it, are each a MISSING_PAYMENT, or its source is missing: checks_coverage.py)."""
     return NotThisRole(
         str(path),
         "has a header row but no data rows"
         if sheet is None
         else f"the sheet '{sheet}' has a header row but no data rows",
-        "check that the export finished and send the complete file",
+        "check that the export finished and send the complete file"
+        + ("; if no one was paid through it this month, leave it out" if kind == "payments" else ""),
     )

@@ -46,7 +46,7 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
             last = staged.read_row_group(staged.num_row_groups - 1, columns=[ROW_COLUMN])
             table.last_row = pl.DataFrame(last).select(pl.col(ROW_COLUMN).max()).item()
         if rows == 0:
-            raise no_data_rows(table.path)
+            raise no_data_rows(table.path, table.kind)
         if table.balance is not None:  # a statement export's running balance: its four columns alone
             kept = pl.read_parquet(name, columns=[ROW_COLUMN, SKIP_COLUMN, *table.balance])
             check_running_balance(table, kept.filter(pl.col(ROW_COLUMN) >= first_row))

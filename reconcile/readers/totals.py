@@ -227,7 +227,7 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame, rows=None) -> int | Non
         if not subtotal:
             table.frame = table.frame.filter(pl.col(ROW_COLUMN) != row)
             if table.frame.height == 0:
-                raise no_data_rows(table.path, table.sheet)
+                raise no_data_rows(table.path, table.kind, table.sheet)
         if table.under_totals and SKIP_COLUMN in table.frame.columns:
             table.frame = table.frame.with_columns(
                 # the signatures, and a blank row between them and the totals row: no data of the list
