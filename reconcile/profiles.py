@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from reconcile.config import closest_key, first_error, problem_of, where_of
 from reconcile.contracts import RecordKind, columns
 from reconcile.errors import ConfigError
+from reconcile.header_words import header_contains, holds_pair
 from reconcile.normalise.text import fold
 from reconcile.tomlfile import parse_toml
 
@@ -314,21 +315,19 @@ def _alternatives(value: str | list[str] | None) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def header_contains(header: str, wanted: str) -> bool:
-    """Whether a header holds the words of `wanted`, in order, as whole words: compared without case,
-    diacritics or punctuation, so that the bilingual `Số tiền ghi nợ/ Debit` holds `Số tiền ghi nợ`
-    and `Ngày1/ TNX Date/ Số CT` holds `TNX Date`."""
-    key = fold(wanted)
-    return bool(key) and f" {key} " in f" {fold(header)} "
-
-
 def finds_header(profile: Profile, row: list) -> bool:
     """Whether this row holds every header the profile's `find` names (each the whole cell or words
-    within it; of a list of alternatives, any one)."""
+    within it; of a list of alternatives, any one), or the profile's debit and credit headers as a pair
+    (`Nợ` and `Có`: header_words.py) when its `find` names them alone (a bank's own layout, by its other headers)."""
     cells = [str(v) for v in row if v is not None and str(v).strip()]
-    return bool(profile.header.find) and all(
-        any(header_contains(c, h) for c in cells for h in _alternatives(wanted)) for wanted in profile.header.find
-    )
+    find = profile.header.find
+    if find and all(any(header_contains(c, h) for c in cells for h in _alternatives(wanted)) for wanted in find):
+        return True
+    alone = {h for wanted in find for h in _alternatives(wanted)} <= {*profile.debits(), *profile.credits()}
+    pair = bool(find) and alone and holds_pair(cells, profile.debits(), profile.credits())
+    return (
+        pair and _cells_read(profile, row) > 2
+    )  # and a column besides: `Nợ | Có` under `Phát sinh` is no row of its own
 
 
 def recognise(kind: RecordKind, rows: list[list]) -> tuple[Profile, int] | None:

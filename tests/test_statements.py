@@ -832,3 +832,64 @@ def test_a_statement_headed_in_vietnamese_over_english_reads_the_english_row_as_
         f"{path}: payments file, xlsx, header on rows 3-4 of sheet 'Sheet'",
         "rows: 2 read, 2 loaded, 0 rejected",
     ]
+
+
+@pytest.mark.parametrize(
+    ("debit", "credit"),
+    [
+        ("Nợ", "Có"),
+        ("Debit", "Credit"),
+        ("Rút ra", "Gửi vào"),
+        ("Tiền ra", "Tiền vào"),
+        ("Nợ/ Debit", "Có/ Credit"),
+        ("Withdrawal", "Deposit"),
+    ],
+)
+def test_a_statement_headed_no_and_co_or_debit_and_credit_is_read_as_ghi_no_and_ghi_co(tmp_path, debit, credit):
+    """A bank's export whose movements are headed `Nợ | Có`, `Debit | Credit`, `Rút ra | Gửi vào`...
+    instead of `Ghi nợ | Ghi có` was refused without a profile, as lacking `payee_name`, `amount` and
+    `channel`: the officer renamed columns of a statement the tool reads under the other headers. The
+    pair of them, each a cell of its own, now says the statement: the debits paid, the credit set aside."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        f"Ngày giao dịch,Số tham chiếu,Diễn giải,{debit},{credit},Số dư\n"
+        ",,Số dư đầu kỳ,,,5.000.000\n"
+        "04/09/2024,FT000,KBNN CHUYEN KINH PHI CHI TRO CAP T9,,10.000.000,15.000.000\n"
+        "05/09/2024,FT001,NGUYEN VAN AN CCCD 001085012345 TRO CAP T9,1.500.000,,13.500.000\n"
+        "05/09/2024,FT002,TRẦN THỊ BÌNH CCCD 079190004567 TRO CAP T9,2.000.000,,11.500.000\n",
+        encoding="utf-8-sig",
+    )
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[1] == "profile: vn-bank-statement (recognised from its header row)"
+    assert f"profile: amount from '{debit}' (debits); rows without a debit are set aside" in lines
+    assert lines[-3:] == [
+        "rows: 4 read, 2 loaded, 0 rejected, 2 set aside as no payment",
+        "set aside: 1 row: a balance row (profile vn-bank-statement) (row 2)",
+        "set aside: 1 row: money in (a credit), not a payment (profile vn-bank-statement) (row 3)",
+    ]
+
+
+def test_a_payments_list_with_debit_and_credit_account_columns_is_no_statement(tmp_path):
+    """`Debit account` and `Credit account` (the paying and the paid account) hold the words of a
+    statement's `Debit | Credit`, not the headers: the list is read as a list, its amounts the payments."""
+    path = tmp_path / "chi_tra.csv"
+    path.write_text(
+        "Số tham chiếu,Họ và tên,Số định danh cá nhân,Số tài khoản,Mã ngân hàng,Số tiền,Ngày giao dịch,"
+        "Hình thức chi trả,Debit account,Credit account\n"
+        "FT001,Nguyễn Văn An,001085012345,0071000123456,VCB,1.500.000,05/09/2024,Chuyển khoản,0071000999999,"
+        "0071000123456\n"
+        "FT002,Trần Thị Bình,079190004567,12010000021246,BIDV,2.000.000,05/09/2024,Chuyển khoản,0071000999999,"
+        "12010000021246\n",
+        encoding="utf-8-sig",
+    )
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[1:] == [
+        "profile: none (canonical names and common Vietnamese headers recognised)",
+        "columns: Số tham chiếu -> payment_ref, Họ và tên -> payee_name, Số định danh cá nhân -> vneid, Số tài khoản "
+        "-> account_number, Mã ngân hàng -> bank_code, Số tiền -> amount, Ngày giao dịch -> value_date, Hình thức chi "
+        "trả -> channel",
+        "ignored: Debit account, Credit account",
+        "rows: 2 read, 2 loaded, 0 rejected",
+    ]

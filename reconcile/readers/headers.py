@@ -174,7 +174,9 @@ def two_row_headers(top: list, sub: list, lookup: dict[str, str]) -> list[str]:
             out.append(t)
         elif group:
             joined = f"{group} {s}"
-            out.append(joined if fold(s) not in lookup and _names_known(joined, lookup) else s)
+            # a debit or credit header of one word (`Nợ`, `Credit`) is read with the group over it (`Phát sinh`)
+            known = fold(s) not in lookup or (lookup[fold(s)] in ("debit", "credit") and " " not in fold(s))
+            out.append(joined if known and _names_known(joined, lookup) else s)
         elif not t:
             out.append(s)
         else:

@@ -1,0 +1,30 @@
+"""How a file's header cells are compared with the headers a profile names: the words of a header
+within a cell, or a statement's debit and credit headers as a pair of cells."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from reconcile.normalise.text import fold
+
+
+def header_contains(header: str, wanted: str) -> bool:
+    """Whether a header holds the words of `wanted`, in order, as whole words: compared without case,
+    diacritics or punctuation, so that the bilingual `Số tiền ghi nợ/ Debit` holds `Số tiền ghi nợ`
+    and `Ngày1/ TNX Date/ Số CT` holds `TNX Date`."""
+    key = fold(wanted)
+    return bool(key) and f" {key} " in f" {fold(header)} "
+
+
+def holds_pair(cells: list[str], debits: list[str], credits: list[str]) -> bool:
+    """Whether two cells of a header row are the debit and credit headers of one pair of these parallel
+    lists (`Nợ` and `Có`, `Debit` and `Credit`), each the whole cell or one language of a bilingual one
+    (`Có / Credit`). Headers as short as `Có` (yes) or `Debit` (`Debit account`) say a statement only
+    so, as a pair of cells of their own: one cell `Nợ/Có` is a side column (readers/direction.py)."""
+    if len(debits) != len(credits):
+        return False
+    parts = [{fold(p) for p in re.split(r"[/\n]", c)} for c in cells]
+    return any(
+        any(fold(d) in a and fold(c) in b for a, b in itertools.permutations(parts, 2)) for d, c in zip(debits, credits)
+    )
