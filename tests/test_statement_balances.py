@@ -97,18 +97,35 @@ def test_a_complete_export_passes_oldest_or_newest_first_and_without_a_balance_o
         db.unlink()
 
 
-def test_debits_written_negative_are_rejected_for_their_sign_not_for_the_balance(tmp_path):
-    """An export writing its debits negative (-1.500.000) still adds up: its rows are rejected as
-    negative amounts, each with that reason, the file not refused for a balance that follows."""
+def test_debits_written_negative_are_payments_of_their_amounts(tmp_path):
+    """An export writing its whole debit column negative (-1.500.000, as VietinBank's and BIDV's do)
+    had each payment rejected as a negative amount: check exit 1 and the month's three payees
+    MISSING_PAYMENT. The sign says the column's side, not a reversal: each is paid its amount, the
+    balances still add up, and the month is the same as the export written positive."""
     path = tmp_path / "sao_ke.csv"
-    write_csv(path, [[*r[:6], "-" + r[6], *r[7:]] if r[6] and r[6] != "11.000" else r for r in ROWS])
+    write_csv(path, [[*r[:6], "-" + r[6], *r[7:]] if r[6] else r for r in ROWS])
+    res, db = run(tmp_path, path)
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT code, vneid FROM flags ORDER BY vneid").fetchall() == [
+            ("MISSING_PAYMENT", "001140012345")
+        ]
+        assert con.execute("SELECT payment_ref, amount FROM payments ORDER BY payment_ref").fetchall() == [
+            ("BT001", 1_500_000),
+            ("BT002", 2_250_000),
+            ("BT005", 1_000_000),
+        ]
+
+
+def test_a_negative_debit_among_positive_ones_is_rejected_for_its_sign_not_for_the_balance(tmp_path):
+    """One debit written negative among positive ones is no column's convention but a correction
+    written in red (ghi số âm, the reversal of an entry): not read as a payment, its row is rejected
+    as a negative amount with that reason, the file not refused for a balance that follows."""
+    path = tmp_path / "sao_ke.csv"
+    write_csv(path, [[*r[:6], "-" + r[6], *r[7:]] if r[2] == "BT005" else r for r in ROWS])
     res = CliRunner().invoke(cli, ["check", str(path), "--as", "payments", "--period", "2024-09"])
     assert res.exit_code == 1, res.output
-    assert [line for line in res.output.splitlines() if "rejected:" in line] == [
-        "row 4: rejected: amount is negative",
-        "row 5: rejected: amount is negative",
-        "row 8: rejected: amount is negative",
-    ]
+    assert [line for line in res.output.splitlines() if "rejected:" in line] == ["row 8: rejected: amount is negative"]
 
 
 def vcb_without(tmp_path, row: int, total: str | None = None):

@@ -13,6 +13,7 @@ from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, SkipRule, _alternatives, header_contains
 from reconcile.readers.lookup import another_currency, header_lookup
 from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
+from reconcile.readers.signs import POSITIVE, bare, unsigned
 from reconcile.readers.tables import RawTable
 
 
@@ -249,7 +250,10 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
             if balance is not None and balance not in (debit, credit):  # checked row by row: balances.py
                 table.balance = (debit, credit, balance)
         reasons.append((_no_money(debit), f"{NO_DEBIT} (profile {profile.name})"))
-        derived.append(pl.col(debit).alias(DERIVED + "amount"))
+        # a debit column written negative (-1.500.000: VietinBank's, BIDV's exports) holds payments of
+        # the amounts without their sign; a stray negative among positive debits is rejected for its sign
+        written = (bare(debit).str.contains(POSITIVE) & ~_no_money(debit)).any()
+        derived.append(pl.when(written).then(pl.col(debit)).otherwise(unsigned(debit)).alias(DERIVED + "amount"))
         table.header_map[DERIVED + "amount"] = "amount"
         table.notes.append(f"amount from '{debit}' (debits); rows without a debit are set aside")
     for canonical, value in profile.values.items():
