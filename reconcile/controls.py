@@ -36,6 +36,7 @@ class Read:
     total_rows: int = 0
     total_amount: int = 0
     balance_rows: int = 0
+    credit_amount: int = 0  # a statement's credits, money in set aside, whose amounts a signed column gives
 
     def __add__(self, other: Read) -> Read:
         def both(a, b):
@@ -52,6 +53,7 @@ class Read:
             self.total_rows + other.total_rows,
             self.total_amount + other.total_amount,
             self.balance_rows + other.balance_rows,
+            self.credit_amount + other.credit_amount,
         )
 
     def _totals(self) -> list[tuple[int | None, int | None]]:
@@ -67,14 +69,27 @@ class Read:
             (self.rows - self.balance_rows, self.amount),
         ]
 
+    def _payments(self) -> list[tuple[int | None, int | None]]:
+        """_totals with a statement's credits left out of the amounts: what was read as payments (a
+        signed `Số tiền`'s `+10.000.000` is money in, as a `Ghi có` is, no amount of them)."""
+        credits = self.credit_amount
+        return [
+            (self.rows, self.amount - credits),
+            (self.rows - self.aside_rows, self.amount - self.aside_amount),
+            (self.rows - self.total_rows, self.amount - self.total_amount - credits),
+            (self.ok_rows, self.ok_amount),
+            (self.rows - self.balance_rows, self.amount - credits),
+        ]
+
     def shown(self, count: int | None, amount: int | None) -> tuple[int, int]:
-        """The rows and amount a message gives: of _totals, the one the total states; else those read
-        but a section's subtotal rows, which no total counts again (`6 rows of 10,500,000 VND` said of
-        4 payments of 5,250,000 and the subtotals of their two communes)."""
-        for rows, vnd in self._totals():
+        """The rows and amount a message gives: of _totals, the one the total states (of those without
+        a statement's credits, `_payments`, when it states no amount); else those read as payments but
+        a section's subtotal rows, which no total counts again (`6 rows of 10,500,000 VND` said of 4
+        payments of 5,250,000 and the subtotals of their two communes)."""
+        for rows, vnd in self._totals() if amount is not None else self._payments():
             if rows is not None and vnd is not None and (amount is None or amount == vnd) and count in (None, rows):
                 return rows, vnd
-        return self.rows - self.total_rows, self.amount - self.total_amount
+        return self.rows - self.total_rows, self.amount - self.total_amount - self.credit_amount
 
     def agrees(self, count: int | None, amount: int | None) -> bool:
         totals = self._totals()
@@ -204,7 +219,7 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
     )
     total = f"set_aside AND starts_with(reject_reason, '{TOTAL_ROW}')"
     no_row = f"reject_reason IN ('blank row', '{UNDER_TOTALS}', '{HEADER_AGAIN}', '{NUMBERING}', '{SECTION_HEADING}')"
-    rows, blank, vnd, ok_amount, ok_rows, unreadable_rows, aside_rows, aside_amount, total_rows, total_vnd, balances = (
+    rows, blank, vnd, ok_amount, ok_rows, unreadable_rows, aside_rows, aside_amount, total_rows, total_vnd, *more = (
         con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE {no_row}), "
             f"coalesce(sum({amount}), 0), {ok}, "
@@ -213,7 +228,8 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
             f"count(*) FILTER (WHERE set_aside AND NOT {no_row}), "
             f"coalesce(sum({amount}) FILTER (WHERE set_aside), 0), count(*) FILTER (WHERE {total}), "
             f"coalesce(sum({amount}) FILTER (WHERE {total}), 0), "
-            f"count(*) FILTER (WHERE set_aside AND starts_with(reject_reason, '{BALANCE_ROW}')) FROM stg_{kind}"
+            f"count(*) FILTER (WHERE set_aside AND starts_with(reject_reason, '{BALANCE_ROW}')), "
+            f"coalesce(sum({amount}) FILTER (WHERE set_aside AND starts_with(reject_reason, 'credit')), 0) FROM stg_{kind}"
             + (" WHERE file_id = ?" if file_id is not None else ""),
             [file_id] if file_id is not None else [],
         ).fetchone()
@@ -228,5 +244,6 @@ def read_staged(con, kind: str, file_id: int | None = None) -> Read:
         int(aside_amount),
         total_rows,
         int(total_vnd),
-        balances,
+        more[0],
+        int(more[1]),
     )

@@ -217,7 +217,8 @@ def test_a_statement_s_count_of_its_transactions_leaves_out_its_balance_rows(tmp
     """`Tổng cộng: 3 giao dịch` between the opening and closing balance rows: the three transactions were
     compared with five rows (the two balance rows counted), and the statement refused as incomplete;
     and in a `Ghi nợ`/`Ghi có` export whose narrative is headed `Nội dung`, the balance rows were set
-    aside as rows without a debit, not as balance rows."""
+    aside as rows without a debit, not as balance rows. The amount read is the payments', as in a `Ghi nợ`
+    export: the signed statement's said `read 2 rows of 11,500,000 VND`, its funding counted."""
     rows = [
         ",,,Số dư đầu kỳ,{nil},5.000.000",
         "1,04/09/2024,TX001,KBNN cap kinh phi,{funding},15.000.000",
@@ -234,5 +235,6 @@ def test_a_statement_s_count_of_its_transactions_leaves_out_its_balance_rows(tmp
         path.write_text(f"STT,Ngày giao dịch,Số tham chiếu,Nội dung,{header},Số dư\n{text}\n", encoding="utf-8")
         code, lines = check_lines(path)
         assert code == 0, lines
-        assert lines[-3].startswith("totals: totals row 5 says 2 rows; read 2 rows of "), lines
+        # the amount read as payments, the funding's 10,000,000 none of it (it was, under `Số tiền`)
+        assert lines[-3] == "totals: totals row 5 says 2 rows; read 2 rows of 1,500,000 VND", lines
         assert lines[-2] == f"set aside: 2 rows: {aside} (rows 2, 6)"
