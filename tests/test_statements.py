@@ -893,3 +893,29 @@ def test_a_payments_list_with_debit_and_credit_account_columns_is_no_statement(t
         "ignored: Debit account, Credit account",
         "rows: 2 read, 2 loaded, 0 rejected",
     ]
+
+
+def test_a_side_column_statement_s_opening_and_closing_balance_rows_are_set_aside(tmp_path):
+    """`Số tiền` beside `Nợ/Có` (D, C) between `Số dư đầu kỳ` and `Số dư cuối kỳ`: the opening balance
+    row was rejected as a payment missing its reference, payee, amount and date (check exit 1 on a clean
+    statement) and the closing one taken for a signature under the totals row. Both are balance rows, as
+    in a statement of signed amounts or of `Ghi nợ`/`Ghi có`."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "STT,Ngày giao dịch,Số tham chiếu,Nội dung,Số tiền,Nợ/Có,Số dư\n"
+        ",,,Số dư đầu kỳ,,,5.000.000\n"
+        "1,04/09/2024,TX001,KBNN cap kinh phi,10.000.000,C,15.000.000\n"
+        "2,05/09/2024,TX002,NGUYỄN VĂN AN CCCD 001085012345,1.500.000,D,13.500.000\n"
+        "3,05/09/2024,TX003,TRẦN THỊ BÌNH CCCD 079190004567,2.000.000,D,11.500.000\n"
+        "Tổng cộng: 3 giao dịch,,,,,,\n"
+        ",,,Số dư cuối kỳ,,,11.500.000\n",
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[-4:] == [
+        "rows: 5 read, 2 loaded, 0 rejected, 3 set aside as no payment",
+        "totals: totals row 6 says 3 rows; read 3 rows of 3,500,000 VND",
+        "set aside: 2 rows: a balance row (rows 2, 7)",
+        "set aside: 1 row: credit (money into the account), not a payment (row 3)",
+    ]

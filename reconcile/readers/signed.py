@@ -100,7 +100,16 @@ def as_statement(table: RawTable) -> None:
     """A statement export (a side column or signed amounts, no debit and credit columns): without a channel
     column, its movements are the bank's, each row's channel `bank`; the bank's own charges in it
     (`Phí chuyển tiền`, `Thu phí SMS Banking`: money out to no payee) set aside as a statement
-    profile's are, not read as payments to unknown payees."""
+    profile's are, not read as payments to unknown payees; a side column's opening and closing balance
+    rows (`Số dư đầu kỳ`, no amount) set aside as a signed one's are, not rejected as rows of no payment."""
+    amount = next((c for c, canonical in table.header_map.items() if canonical == "amount"), None)
+    if table.signed is None and amount is not None:  # a side column's `Số dư đầu kỳ`, its amount blank
+        others = [c for c in table.original_columns if c not in (amount, table.side_column)]
+        stated = pl.any_horizontal(
+            pl.col(c).cast(pl.String).str.normalize("NFC").str.contains(BALANCE_TEXT).fill_null(False) for c in others
+        )
+        aside = pl.when(stated & _blank(amount)).then(pl.lit(BALANCE_ROW))
+        table.frame = table.frame.with_columns(pl.coalesce(pl.col(SKIP_COLUMN), aside).alias(SKIP_COLUMN))
     if "channel" not in table.header_map.values():
         table.frame = table.frame.with_columns(pl.lit("bank").alias(DERIVED + "channel"))
         table.header_map[DERIVED + "channel"] = "channel"
