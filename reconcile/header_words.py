@@ -28,3 +28,15 @@ def holds_pair(cells: list[str], debits: list[str], credits: list[str]) -> bool:
     return any(
         any(fold(d) in a and fold(c) in b for a, b in itertools.permutations(parts, 2)) for d, c in zip(debits, credits)
     )
+
+
+# words that make a header holding a debit or credit header the account's, its holder's or its bank's
+# (`Tài khoản ghi nợ`, `Tên TK ghi có`, `Ngân hàng ghi có` of a bank's payment order): no amount
+_PARTY = re.compile(r"\b(tai khoan|tk|stk|account|acct|ten|name|ngan hang|bank)\b")
+
+
+def names_movement(header: str, wanted: str) -> bool:
+    """Whether a header is a debit or credit column `wanted` names (`Số tiền ghi nợ/ Debit` is `Ghi nợ`),
+    not the account, holder or bank debited or credited: a payment order's `Tài khoản ghi nợ` (the
+    paying account) read as the debits, every payment's amount was that account's number."""
+    return header_contains(header, wanted) and not _PARTY.search(f" {fold(header)} ".replace(f" {fold(wanted)} ", " "))

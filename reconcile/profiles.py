@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from reconcile.config import closest_key, first_error, problem_of, where_of
 from reconcile.contracts import RecordKind, columns
 from reconcile.errors import ConfigError
-from reconcile.header_words import header_contains, holds_pair
+from reconcile.header_words import header_contains, holds_pair, names_movement
 from reconcile.normalise.text import fold
 from reconcile.tomlfile import parse_toml
 
@@ -316,18 +316,20 @@ def _alternatives(value: str | list[str] | None) -> list[str]:
 
 
 def finds_header(profile: Profile, row: list) -> bool:
-    """Whether this row holds every header the profile's `find` names (each the whole cell or words
-    within it; of a list of alternatives, any one), or the profile's debit and credit headers as a pair
-    (`Nợ` and `Có`: header_words.py) when its `find` names them alone (a bank's own layout, by its other headers)."""
+    """Whether this row holds every header the profile's `find` names (each the whole cell or words within it; of
+    alternatives, any one), or its debit and credit as a pair (`Nợ`, `Có`: header_words.py) when `find` names them alone."""
     cells = [str(v) for v in row if v is not None and str(v).strip()]
     find = profile.header.find
-    if find and all(any(header_contains(c, h) for c in cells for h in _alternatives(wanted)) for wanted in find):
+    money = {*profile.debits(), *profile.credits()}  # a debit's header, not the account debited's (`Tài khoản ghi nợ`)
+    if not find:
+        return False
+    if all(
+        any((names_movement if h in money else header_contains)(c, h) for c in cells for h in _alternatives(wanted))
+        for wanted in find
+    ):
         return True
-    alone = {h for wanted in find for h in _alternatives(wanted)} <= {*profile.debits(), *profile.credits()}
-    pair = bool(find) and alone and holds_pair(cells, profile.debits(), profile.credits())
-    return (
-        pair and _cells_read(profile, row) > 2
-    )  # and a column besides: `Nợ | Có` under `Phát sinh` is no row of its own
+    alone = {h for wanted in find for h in _alternatives(wanted)} <= money  # and a column besides the pair
+    return alone and holds_pair(cells, profile.debits(), profile.credits()) and _cells_read(profile, row) > 2
 
 
 def recognise(kind: RecordKind, rows: list[list]) -> tuple[Profile, int] | None:

@@ -919,3 +919,23 @@ def test_a_side_column_statement_s_opening_and_closing_balance_rows_are_set_asid
         "set aside: 2 rows: a balance row (rows 2, 7)",
         "set aside: 1 row: credit (money into the account), not a payment (row 3)",
     ]
+
+
+def test_a_payment_order_with_the_accounts_debited_and_credited_is_no_statement(tmp_path):
+    """A bank's payment order (`Tài khoản ghi nợ`, the paying account, and `Tài khoản ghi có`, the payee's)
+    was taken for a `Ghi nợ`/`Ghi có` statement: each payment's amount read from `Tài khoản ghi nợ`, the
+    office's account number (71,000,999,999 VND), and every payee an AMOUNT_MISMATCH. Its amount is
+    `Số tiền`'s, as a list's."""
+    path = tmp_path / "lenh_chi.csv"
+    path.write_text(
+        "STT,Số tham chiếu,Ngày giao dịch,Tài khoản ghi nợ,Tài khoản ghi có,Tên người thụ hưởng,Ngân hàng thụ hưởng,"
+        "Số tiền,Hình thức chi trả,Nội dung\n"
+        "1,FT001,05/09/2024,0071000999999,0071000123456,Nguyễn Văn An,VCB,1.500.000,Chuyển khoản,TRO CAP T9\n"
+        "2,FT002,05/09/2024,0071000999999,12010000021246,Trần Thị Bình,BIDV,2.000.000,Chuyển khoản,TRO CAP T9\n",
+        encoding="utf-8-sig",
+    )
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[1] == "profile: none (canonical names and common Vietnamese headers recognised)"
+    assert "Số tiền -> amount" in lines[2]
+    assert lines[-1] == "rows: 2 read, 2 loaded, 0 rejected"

@@ -9,6 +9,7 @@ import re
 import polars as pl
 
 from reconcile.errors import InputFileError
+from reconcile.header_words import names_movement
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, SkipRule, _alternatives, header_contains
 from reconcile.readers.lookup import another_currency, header_lookup
@@ -95,8 +96,15 @@ def _first_column_of(table: RawTable, headers: list[str]) -> str | None:
     return next((c for c in (_column_of(table, h) for h in headers) if c is not None), None)
 
 
-def _blank(name: str) -> pl.Expr:
-    """A cell with no value: null, or only spaces."""
+def _movement_column(table: RawTable, headers: list[str]) -> str | None:  # `Tài khoản ghi nợ` is no debits' column
+    """The first of these debit (or credit) headers the file has, whole or within a header (header_words.py)."""
+    for h in headers:
+        if found := [n for n in table.original_columns if fold(n) == fold(h) or names_movement(n, h)]:
+            return min(found, key=lambda n: (fold(n) != fold(h), another_currency(n)))
+    return None
+
+
+def _blank(name: str) -> pl.Expr:  # a cell with no value: null, or only spaces
     return pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "")
 
 
@@ -198,8 +206,7 @@ def blank_or_total_rows(names: list[str], key: str | None) -> pl.Expr:
 NO_DEBIT = "no debit amount"
 
 
-def money_in(profile: str) -> str:
-    """Why a credit of a statement export is set aside."""
+def money_in(profile: str) -> str:  # why a credit of a statement export is set aside
     return f"money in (a credit), not a payment (profile {profile})"
 
 
@@ -217,7 +224,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
     for rule in profile.skip:
         column = _column_of(table, rule.column)
         if column is None and rule.column == "amount" and profile.debits():  # the amount is the debit
-            column = _first_column_of(table, profile.debits())
+            column = _movement_column(table, profile.debits())
         if column is None and rule.column in extracted:
             later.append((len(reasons), rule))
             continue
@@ -233,15 +240,13 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
         reasons.append(_skip_reason(rule, column, profile))
         table.consumed.add(column)
     if profile.debit or profile.credit:
-        debit = _first_column_of(table, profile.debits())
-        credit = _first_column_of(table, profile.credits())
+        debit, credit = _movement_column(table, profile.debits()), _movement_column(table, profile.credits())
         if debit is None:
             raise InputFileError(
                 str(path),
                 f"has no debit column '{' / '.join(profile.debits())}' (profile {profile.name})",
                 "check the profile's debit header against the file",
             )
-
         table.consumed |= {c for c in (debit, credit) if c is not None}
         if credit is not None:
             reasons.append((_no_money(debit) & ~_no_money(credit), money_in(profile.name)))
@@ -250,8 +255,7 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
             if balance is not None and balance not in (debit, credit):  # checked row by row: balances.py
                 table.balance = (debit, credit, balance)
         reasons.append((_no_money(debit), f"{NO_DEBIT} (profile {profile.name})"))
-        # a debit column written negative (-1.500.000: VietinBank's, BIDV's exports) holds payments of
-        # the amounts without their sign; a stray negative among positive debits is rejected for its sign
+        # debits all written negative (-1.500.000: VietinBank, BIDV) are payments; a stray one is rejected
         written = (bare(debit).str.contains(POSITIVE) & ~_no_money(debit)).any()
         derived.append(pl.when(written).then(pl.col(debit)).otherwise(unsigned(debit)).alias(DERIVED + "amount"))
         table.header_map[DERIVED + "amount"] = "amount"
