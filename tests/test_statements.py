@@ -899,18 +899,28 @@ def test_a_side_column_statement_s_opening_and_closing_balance_rows_are_set_asid
     """`Số tiền` beside `Nợ/Có` (D, C) between `Số dư đầu kỳ` and `Số dư cuối kỳ`: the opening balance
     row was rejected as a payment missing its reference, payee, amount and date (check exit 1 on a clean
     statement) and the closing one taken for a signature under the totals row. Both are balance rows, as
-    in a statement of signed amounts or of `Ghi nợ`/`Ghi có`."""
+    in a statement of signed amounts or of `Ghi nợ`/`Ghi có`. Its running balance is checked as theirs
+    is: with a payment's row deleted (and the count of its totals row), check passed it with exit 0."""
     path = tmp_path / "sao_ke.csv"
-    path.write_text(
-        "STT,Ngày giao dịch,Số tham chiếu,Nội dung,Số tiền,Nợ/Có,Số dư\n"
-        ",,,Số dư đầu kỳ,,,5.000.000\n"
-        "1,04/09/2024,TX001,KBNN cap kinh phi,10.000.000,C,15.000.000\n"
-        "2,05/09/2024,TX002,NGUYỄN VĂN AN CCCD 001085012345,1.500.000,D,13.500.000\n"
-        "3,05/09/2024,TX003,TRẦN THỊ BÌNH CCCD 079190004567,2.000.000,D,11.500.000\n"
-        "Tổng cộng: 3 giao dịch,,,,,,\n"
-        ",,,Số dư cuối kỳ,,,11.500.000\n",
-        encoding="utf-8",
+    rows = [
+        ",,,Số dư đầu kỳ,,,5.000.000",
+        "1,04/09/2024,TX001,KBNN cap kinh phi,10.000.000,C,15.000.000",
+        "2,05/09/2024,TX002,NGUYỄN VĂN AN CCCD 001085012345,1.500.000,D,13.500.000",
+        "3,05/09/2024,TX003,TRẦN THỊ BÌNH CCCD 079190004567,2.000.000,D,11.500.000",
+        "Tổng cộng: 3 giao dịch,,,,,,",
+        ",,,Số dư cuối kỳ,,,11.500.000",
+    ]
+    header = "STT,Ngày giao dịch,Số tham chiếu,Nội dung,Số tiền,Nợ/Có,Số dư\n"
+    path.write_text(header + "\n".join(r.replace(": 3 giao dịch", "") for r in rows if "TX002" not in r), "utf-8")
+    code, lines = check_lines(path)
+    assert (code, lines[-1]) == (
+        2,
+        f"reconcile: error: {path}: its balance column 'Số dư' does not follow at row 4: the balance before it is "
+        "15,000,000, the rows up to it move -2,000,000, and it says 11,500,000; ask the bank for the statement "
+        "again; the file may be cut short or edited; if it has been checked by hand against the bank's, set "
+        "running_balance = false in [checks] of the config file",
     )
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
     code, lines = check_lines(path)
     assert code == 0, lines
     assert lines[-4:] == [

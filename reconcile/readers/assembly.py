@@ -101,6 +101,8 @@ def build_table(
             read_signed_amounts(table, chooser.profile)
             if table.signed is not None and table.balance is not None:  # its balances may be in the title block
                 table.above = chooser.above
+        if table.side_column is not None and table.balance is not None:  # its balances may be in the title block
+            table.above = chooser.above
         if table.side_column is not None:  # a statement's movements: the bank's
             as_statement(table)
     if fmt not in STATEMENTS:  # a page's header repeated: no row, so that the totals row's sum is checked

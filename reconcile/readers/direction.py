@@ -12,6 +12,7 @@ import polars as pl
 
 from reconcile.normalise.text import fold
 from reconcile.readers.names import DERIVED, SKIP_COLUMN
+from reconcile.readers.signed import BALANCES
 from reconcile.readers.signs import unsigned
 from reconcile.readers.statements import CREDIT
 from reconcile.readers.tables import RawTable
@@ -63,6 +64,16 @@ def set_aside_credits_by_side(table: RawTable) -> None:
         table.consumed.add(amount)
         table.converted[amount] = "amount"
     table.side_column = side  # a credit may be a payment's return (returns_across.py)
+    balance = next((c for c in table.original_columns if c not in mapped and fold(c) in BALANCES), None)
+    if amount is not None and balance is not None:  # its running balance checked row by row (balances.py)
+        moves = {what: DERIVED + what + "_d" for what in ("debit", "credit")}
+        money = pl.col(DERIVED + "amount_u")
+        table.frame = table.frame.with_columns(
+            pl.when(value.is_in(DEBITS)).then(money).alias(moves["debit"]),
+            pl.when(value.is_in(CREDITS)).then(money).alias(moves["credit"]),
+        )
+        table.balance = (moves["debit"], moves["credit"], balance)
+        table.consumed.add(balance)
     table.notes.append(f"'{side}' gives each row's side: a credit (C, Có, CR) is money in and set aside")
 
 
