@@ -316,8 +316,9 @@ def _alternatives(value: str | list[str] | None) -> list[str]:
 
 
 def finds_header(profile: Profile, row: list) -> bool:
-    """Whether this row holds every header the profile's `find` names (each the whole cell or words within it; of
-    alternatives, any one), or its debit and credit as a pair (`Nợ`, `Có`: header_words.py) when `find` names them alone."""
+    """Whether this row holds every header the profile's `find` names (each the whole cell or words
+    within it; of alternatives, any one), or its debit and credit as a pair (`Nợ`, `Có`:
+    header_words.py) when `find` names them alone."""
     cells = [str(v) for v in row if v is not None and str(v).strip()]
     find = profile.header.find
     money = {*profile.debits(), *profile.credits()}  # a debit's header, not the account debited's (`Tài khoản ghi nợ`)
