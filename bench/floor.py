@@ -30,7 +30,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from speed import baseline, month, spread
+from speed import beside_baseline, month, spread
 
 STORE = """
 import json, sys, time
@@ -95,12 +95,7 @@ def main() -> None:
     for size in [int(s) for s in args.sizes.split(",")]:
         folder = month(work, size)
         staged(folder)
-        got: dict[str, list[dict]] = {"baseline": [], "store": []}
-        for n in range(args.runs):
-            got["baseline"].append(baseline(folder, "parquet"))
-            got["store"].append(store(folder))
-            print(f"{size:,} run {n + 1}: baseline {got['baseline'][-1]['seconds']:.2f} s, "
-                  f"store {got['store'][-1]['seconds']:.2f} s", file=sys.stderr, flush=True)
+        got = beside_baseline(folder, size, args.runs, "store", store)
         b = statistics.median(x["seconds"] for x in got["baseline"])
         s = statistics.median(x["seconds"] for x in got["store"])
         rows.append(f"| {size:,} | {spread([x['seconds'] for x in got['baseline']], 2)} "

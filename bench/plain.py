@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from speed import baseline, month, spread
+from speed import beside_baseline, month, spread
 
 SQL = """
 CREATE TEMP TABLE r AS
@@ -199,12 +199,7 @@ def main() -> None:
     rows = []
     for size in [int(s) for s in args.sizes.split(",")]:
         folder = month(work, size)
-        got: dict[str, list[dict]] = {"baseline": [], "plain": []}
-        for n in range(args.runs):
-            got["baseline"].append(baseline(folder, "parquet"))
-            got["plain"].append(plain(folder))
-            print(f"{size:,} run {n + 1}: baseline {got['baseline'][-1]['seconds']:.2f} s, "
-                  f"plain {got['plain'][-1]['seconds']:.2f} s", file=sys.stderr, flush=True)
+        got = beside_baseline(folder, size, args.runs, "plain", plain)
         b = statistics.median(x["seconds"] for x in got["baseline"])
         s = statistics.median(x["seconds"] for x in got["plain"])
         rows.append(f"| {size:,} | {spread([x['seconds'] for x in got['baseline']], 2)} "

@@ -126,6 +126,18 @@ def month(work: Path, size: int) -> Path:
     return folder
 
 
+def beside_baseline(folder: Path, size: int, runs: int, name: str, measure) -> dict[str, list[dict]]:
+    """`runs` rounds, in turn, of the baseline from Parquet and `measure(folder)` (floor.py's store,
+    plain.py's script), each round's seconds printed as it ends; the results under "baseline" and `name`."""
+    got: dict[str, list[dict]] = {"baseline": [], name: []}
+    for n in range(runs):
+        got["baseline"].append(baseline(folder, "parquet"))
+        got[name].append(measure(folder))
+        print(f"{size:,} run {n + 1}: baseline {got['baseline'][-1]['seconds']:.2f} s, "
+              f"{name} {got[name][-1]['seconds']:.2f} s", file=sys.stderr, flush=True)
+    return got
+
+
 def spread(values: list[float], digits: int = 1) -> str:
     med = statistics.median(values)
     if len(values) == 1:
