@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from reconcile.readback import Rows
 
 readback = lazy("reconcile.readback")
+showing = lazy("reconcile.show")
 terminal = lazy("reconcile.report.terminal")
 
 TABLE_ROWS = 1000  # --format table without --limit shows at most this many findings
@@ -184,7 +185,7 @@ def show(vneid, payment_ref, account, db, mask_ids, fmt, out) -> None:
         raise ReconcileError("give one of: a 12-digit personal ID, --payment-ref REF or --account NUMBER")
     fmt = listing_format(fmt, out)
     with reading(db, out) as con:
-        found = readback.show(con, vneid, payment_ref=payment_ref, account=account)
+        found = showing.show(con, vneid, payment_ref=payment_ref, account=account)
     sections = {name: getattr(found, name) for name, _ in SHOW_SECTIONS}
     echo_sections(sections, dict(SHOW_SECTIONS), mask_ids, fmt, out)
     if not any(r.rows for r in sections.values()):

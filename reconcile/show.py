@@ -1,0 +1,117 @@
+"""`reconcile show`: everything the database holds on one beneficiary (by ID), one payment reference or
+one account, across all periods: registry rows, payments and findings. Opened read-only by the caller
+(readback.open_db); each query is fixed SQL with its values bound and a full ORDER BY."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+
+from reconcile.errors import ConfigError
+from reconcile.readback import FLAG_COLUMNS, Rows, check_vneid
+
+_FLAG_SELECT = ", ".join(f"f.{c}" for c in FLAG_COLUMNS)
+_SEPARATORS = re.compile(r"[ .]")
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Rows:
+    cur = con.execute(sql, params)
+    headers = tuple(d[0] for d in cur.description)
+    rows = cur.fetchall()
+    return Rows(headers, rows, len(rows))
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    """Everything the database holds on one personal ID, across all periods."""
+
+    registry: Rows
+    payments: Rows
+    flags: Rows
+
+
+# `reconcile show` by what it was given: the payments it starts from ("mine"), and the beneficiaries
+# whose registry rows it shows ("whose": the ID, or the IDs those payments were matched to)
+_SHOW_BY = {
+    "vneid": (
+        "SELECT period, payment_id FROM payments WHERE vneid = $key "
+        "UNION SELECT period, payment_id FROM matches WHERE vneid = $key",
+        "SELECT $key AS vneid",
+        "f.vneid = $key",
+    ),
+    "payment_ref": (
+        "SELECT period, payment_id FROM payments WHERE payment_ref = $key",
+        "SELECT m.vneid FROM matches AS m JOIN mine USING (period, payment_id) "
+        "UNION SELECT p.vneid FROM payments AS p JOIN mine USING (period, payment_id) WHERE p.vneid IS NOT NULL",
+        "f.payment_ref = $key",
+    ),
+    "account_number": (
+        "SELECT period, payment_id FROM payments WHERE account_number = $key",
+        "SELECT m.vneid FROM matches AS m JOIN mine USING (period, payment_id) "
+        "UNION SELECT vneid FROM registry WHERE account_number = $key",
+        "f.account_number = $key",
+    ),
+}
+
+
+def show(
+    con: duckdb.DuckDBPyConnection,
+    vneid: str | None = None,
+    *,
+    payment_ref: str | None = None,
+    account: str | None = None,
+) -> Beneficiary:
+    """Everything on one beneficiary (by ID), one payment reference or one account, across all periods:
+    registry rows, payments, findings. A payment is the beneficiary's when it carries the ID or was
+    matched to them; a reference's or an account's payments are those that carry it, and the registry
+    rows shown are those of the beneficiaries they were matched to (and, for an account, registered
+    with it). A finding is shown when it names the key or one of those payments. `match_method` says
+    how a payment was tied to a beneficiary (empty when it was not)."""
+    if vneid is not None:
+        by, key = "vneid", check_vneid(vneid)
+    elif payment_ref is not None and payment_ref.strip():
+        by, key = "payment_ref", payment_ref.strip()
+    elif account is not None and _SEPARATORS.sub("", account).replace("-", ""):
+        by, key = "account_number", _SEPARATORS.sub("", account).replace("-", "")
+    else:
+        raise ConfigError("say what to show: a 12-digit personal ID, --payment-ref REF or --account NUMBER")
+    mine, whose, named = _SHOW_BY[by]
+    params = {"key": key}
+    registry = _rows(
+        con,
+        f"""
+        WITH mine AS ({mine}), whose AS ({whose})
+        SELECT period, program, vneid, full_name, date_of_birth, gender, category, province_code, commune_code,
+               status, date_of_death, entitled_amount, channel, bank_code, account_number, is_primary,
+               source_file, source_row
+        FROM registry WHERE vneid IN (SELECT vneid FROM whose)
+        ORDER BY period, source_file, source_row, registry_id""",
+        params,
+    )
+    payments = _rows(
+        con,
+        f"""
+        WITH mine AS ({mine}), whose AS ({whose})
+        SELECT p.period, p.payment_ref, p.vneid, p.value_date, p.amount, p.channel, p.bank_code, p.account_number,
+               p.payee_name, p.status, m.method AS match_method, p.source_file, p.source_row
+        FROM payments AS p
+        JOIN mine USING (period, payment_id)
+        LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
+                               AND m.vneid IN (SELECT vneid FROM whose)
+        ORDER BY p.period, p.source_file, p.source_row, p.payment_id""",
+        params,
+    )
+    found = _rows(
+        con,
+        f"""
+        WITH mine AS ({mine})
+        SELECT {_FLAG_SELECT} FROM flags AS f
+        WHERE {named}
+           OR EXISTS (SELECT 1 FROM mine WHERE mine.period = f.period AND mine.payment_id = f.payment_id)
+        ORDER BY f.period, f.source_file NULLS LAST, f.source_row NULLS LAST, f.severity_rank DESC, f.code,
+                 f.flag_id""",
+        params,
+    )
+    return Beneficiary(registry, payments, found)
