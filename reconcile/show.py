@@ -14,6 +14,7 @@ from reconcile.readback import FLAG_COLUMNS, Rows, check_vneid
 
 _FLAG_SELECT = ", ".join(f"f.{c}" for c in FLAG_COLUMNS)
 _SEPARATORS = re.compile(r"[ .]")
+_SAME_ACCOUNT = "({column} = $key OR ltrim({column}, '0') = nullif(ltrim($key, '0'), ''))"
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Rows:
@@ -47,11 +48,13 @@ _SHOW_BY = {
         "UNION SELECT p.vneid FROM payments AS p JOIN mine USING (period, payment_id) WHERE p.vneid IS NOT NULL",
         "f.payment_ref = $key",
     ),
+    # an account leading zeros aside, as the run compares them: a number copied from a spreadsheet
+    # that dropped them (61434240553 for 0061434240553) is that account, not one the database lacks
     "account_number": (
-        "SELECT period, payment_id FROM payments WHERE account_number = $key",
+        f"SELECT period, payment_id FROM payments WHERE {_SAME_ACCOUNT.format(column='account_number')}",
         "SELECT m.vneid FROM matches AS m JOIN mine USING (period, payment_id) "
-        "UNION SELECT vneid FROM registry WHERE account_number = $key",
-        "f.account_number = $key",
+        f"UNION SELECT vneid FROM registry WHERE {_SAME_ACCOUNT.format(column='account_number')}",
+        _SAME_ACCOUNT.format(column="f.account_number"),
     ),
 }
 

@@ -257,6 +257,29 @@ def test_show_of_an_id_the_database_does_not_hold_is_empty(db):
     assert got == {"registry": [], "payments": [], "flags": []}
 
 
+def test_show_of_an_account_copied_without_its_leading_zeros_is_that_account(db):
+    # an account column Excel read as a number shows 61434240553: show said the account was in no
+    # registry row, payment or finding of the database, which holds it in both months
+    whole = json.loads(ok("show", "--account", HOA_ACCOUNT, "--db", db, "--format", "json").stdout)
+    res = ok("show", "--account", HOA_ACCOUNT.lstrip("0"), "--db", db, "--format", "json")
+    assert json.loads(res.stdout) == whole and res.stderr == ""
+    assert [(r["period"], r["account_number"]) for r in whole["registry"]] == [
+        ("2024-09", HOA_ACCOUNT),
+        ("2024-10", HOA_ACCOUNT),
+    ]
+    assert [(p["period"], p["payment_ref"]) for p in whole["payments"]] == [
+        ("2024-09", "FT20240900011"),
+        ("2024-09", "FT20240900012"),
+        ("2024-10", "FT1010"),
+    ]
+    # another account that only ends with the same digits is not it
+    assert json.loads(ok("show", "--account", HOA_ACCOUNT[3:], "--db", db, "--format", "json").stdout) == {
+        "registry": [],
+        "payments": [],
+        "flags": [],
+    }
+
+
 def test_cashless_by_channel_sums_to_the_programme_totals(db):
     totals = json.loads(ok("cashless", "--db", db, "--format", "json").stdout)
     channels = json.loads(ok("cashless", "--db", db, "--format", "json", "--by", "channel").stdout)
