@@ -31,6 +31,7 @@ class Beneficiary:
     registry: Rows
     payments: Rows
     flags: Rows
+    rejected: Rows  # the rows of the files that hold the key but were rejected: not in the three above
 
 
 # `reconcile show` by what it was given: the payments it starts from ("mine"), and the beneficiaries
@@ -59,6 +60,19 @@ _SHOW_BY = {
 }
 
 
+# A rejected row (rejected_rows.raw, the values as read under the file's own headers) that holds what
+# `show` was given, by the value of any column ({v}): the ID, also with its separators or with the
+# leading zeros a spreadsheet drops, or inside a text (a narrative's "CCCD ..."); the reference as
+# given; the account leading zeros aside
+_REJECTED_BY = {
+    "vneid": "regexp_replace({v}, '[ .-]', '', 'g') IN ($key, ltrim($key, '0')) "
+    "OR regexp_matches({v}, '(^|[^0-9])' || $key || '([^0-9]|$)')",
+    "payment_ref": "trim({v}) = $key",
+    "account_number": "nullif(ltrim(regexp_replace({v}, '[ .-]', '', 'g'), '0'), '') = ltrim($key, '0') "
+    "OR regexp_replace({v}, '[ .-]', '', 'g') = $key",
+}
+
+
 def show(
     con: duckdb.DuckDBPyConnection,
     vneid: str | None = None,
@@ -71,7 +85,8 @@ def show(
     matched to them; a reference's or an account's payments are those that carry it, and the registry
     rows shown are those of the beneficiaries they were matched to (and, for an account, registered
     with it). A finding is shown when it names the key or one of those payments. `match_method` says
-    how a payment was tied to a beneficiary (empty when it was not)."""
+    how a payment was tied to a beneficiary (empty when it was not). `rejected`: the rows of the files that
+    hold the key but were rejected (rejected_rows, not the rows set aside), with why."""
     if vneid is not None:
         by, key = "vneid", check_vneid(vneid)
     elif payment_ref is not None and payment_ref.strip():
@@ -117,4 +132,15 @@ def show(
                  f.flag_id""",
         params,
     )
-    return Beneficiary(registry, payments, found)
+    held = _REJECTED_BY[by].format(v="(j.value ->> '$')")
+    rejected = _rows(
+        con,
+        f"""
+        SELECT period, role, source_file, source_sheet, source_row, reason
+        FROM rejected_rows AS r
+        WHERE NOT coalesce(r.set_aside, false)
+          AND EXISTS (SELECT 1 FROM json_each(r.raw) AS j WHERE {held})
+        ORDER BY period, source_file, source_sheet NULLS FIRST, source_row""",
+        params,
+    )
+    return Beneficiary(registry, payments, found, rejected)

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from conftest import copy_of, write_csv
+from conftest import SAMPLE, copy_of, write_csv
 from reconcile.cli import cli
 from reconcile.pipeline import RunConfig, run
 from reconcile.readback import FLAG_COLUMNS
@@ -278,6 +278,31 @@ def test_show_of_an_account_copied_without_its_leading_zeros_is_that_account(db)
         "payments": [],
         "flags": [],
     }
+
+
+def test_show_names_the_rejected_rows_that_hold_what_it_was_given(db):
+    # Phan Văn Thắng's registry row is rejected (amount 1.5) and Hoàng Văn Khải's transfer FT20240900031
+    # too (dated 31/09/2024): show said the ID, the reference and the account were in nothing of the
+    # database, as if the files had never held them
+    registry, payments = (str(SAMPLE / "registry.csv"), str(SAMPLE / "bank_transfers.csv"))
+    on_registry = f"{registry} row 302 (entitled_amount has a fraction or bad digit grouping (VND has no minor unit))"
+    on_payment = f"{payments} row 16 (value_date is not a real date (expected dd/mm/yyyy or yyyy-mm-dd))"
+    nothing = "reconcile: this {} is in no registry row, payment or finding of the database\n"
+    rejected = "reconcile: a row rejected in 2024-09 holds this {} too: {}; see rejected_rows\n"
+    for args, what, row in [
+        (["079084947699"], "ID", on_registry),
+        (["--account", "782803464683"], "account", on_registry),  # its leading zero dropped
+        (["--payment-ref", "FT20240900031"], "payment reference", on_payment),
+    ]:
+        res = ok("show", *args, "--db", db, "--format", "json")
+        assert json.loads(res.stdout) == {"registry": [], "payments": [], "flags": []}
+        assert res.stderr == nothing.format(what) + rejected.format(what, row)
+    # found, and on a rejected row too: the beneficiary whose transfer was rejected, unpaid
+    res = ok("show", "079047345620", "--db", db, "--format", "json")
+    assert [f["code"] for f in json.loads(res.stdout)["flags"]] == ["MISSING_PAYMENT"]
+    assert res.stderr == rejected.format("ID", on_payment)
+    masked = ok("show", "079084947699", "--db", db, "--mask-ids").stderr
+    assert "079084947699" not in masked and "row 302" in masked
 
 
 def test_cashless_by_channel_sums_to_the_programme_totals(db):

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 readback = lazy("reconcile.readback")
 showing = lazy("reconcile.show")
+masking = lazy("reconcile.masking")
 terminal = lazy("reconcile.report.terminal")
 
 TABLE_ROWS = 1000  # --format table without --limit shows at most this many findings
@@ -179,7 +180,8 @@ def show(vneid, payment_ref, account, db, mask_ids, fmt, out) -> None:
     VNEID is the 12-digit personal ID (số định danh cá nhân); spaces and dots in it are ignored.
     Payments count when they carry the ID or were matched to the beneficiary another way. With
     --payment-ref or --account: the payments that carry it, the beneficiaries they were matched to
-    (for an account, also those registered with it), and the findings on either.
+    (for an account, also those registered with it), and the findings on either. A row of a file
+    that holds it but was rejected is named after them, on stderr (see rejected_rows).
     """
     if sum(x is not None for x in (vneid, payment_ref, account)) != 1:
         raise ReconcileError("give one of: a 12-digit personal ID, --payment-ref REF or --account NUMBER")
@@ -188,10 +190,18 @@ def show(vneid, payment_ref, account, db, mask_ids, fmt, out) -> None:
         found = showing.show(con, vneid, payment_ref=payment_ref, account=account)
     sections = {name: getattr(found, name) for name, _ in SHOW_SECTIONS}
     echo_sections(sections, dict(SHOW_SECTIONS), mask_ids, fmt, out)
+    what = "ID" if vneid else "payment reference" if payment_ref else "account"
     if not any(r.rows for r in sections.values()):
+        say(f"reconcile: this {what} is in no registry row, payment or finding of the database", err=True)
+    # a row of a file that holds it but was rejected is none of them: said, lest it be taken for
+    # something the files never held (a payment whose amount could not be read)
+    for period, _, source_file, sheet, row, reason in found.rejected.rows:
+        where = masking.mask_text(source_file) if mask_ids else source_file
+        if sheet is not None:
+            where += f" (sheet '{masking.mask_text(sheet) if mask_ids else sheet}')"
         say(
-            f"reconcile: this {'ID' if vneid else 'payment reference' if payment_ref else 'account'} is in no "
-            "registry row, payment or finding of the database",
+            f"reconcile: a row rejected in {period} holds this {what} too: {where} row {row} ({reason}); "
+            "see rejected_rows",
             err=True,
         )
 
