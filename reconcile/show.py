@@ -15,6 +15,7 @@ from reconcile.readback import FLAG_COLUMNS, Rows, check_vneid
 _FLAG_SELECT = ", ".join(f"f.{c}" for c in FLAG_COLUMNS)
 _SEPARATORS = re.compile(r"[ .]")
 _SAME_ACCOUNT = "({column} = $key OR ltrim({column}, '0') = nullif(ltrim($key, '0'), ''))"
+_SAME_REF = "(upper({column}) = upper($key) OR ltrim(upper({column}), '0') = nullif(ltrim(upper($key), '0'), ''))"
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Rows:
@@ -43,11 +44,14 @@ _SHOW_BY = {
         "SELECT $key AS vneid",
         "f.vneid = $key",
     ),
+    # a reference as the payment's file gives it or as its bank does (bank_ref, the statement's), in
+    # either case and leading zeros aside, as the run compares references
     "payment_ref": (
-        "SELECT period, payment_id FROM payments WHERE payment_ref = $key",
+        f"SELECT period, payment_id FROM payments WHERE {_SAME_REF.format(column='payment_ref')} "
+        f"OR {_SAME_REF.format(column='bank_ref')}",
         "SELECT m.vneid FROM matches AS m JOIN mine USING (period, payment_id) "
         "UNION SELECT p.vneid FROM payments AS p JOIN mine USING (period, payment_id) WHERE p.vneid IS NOT NULL",
-        "f.payment_ref = $key",
+        _SAME_REF.format(column="f.payment_ref"),
     ),
     # an account leading zeros aside, as the run compares them: a number copied from a spreadsheet
     # that dropped them (61434240553 for 0061434240553) is that account, not one the database lacks
@@ -62,12 +66,12 @@ _SHOW_BY = {
 
 # A rejected row (rejected_rows.raw, the values as read under the file's own headers) that holds what
 # `show` was given, by the value of any column ({v}): the ID, also with its separators or with the
-# leading zeros a spreadsheet drops, or inside a text (a narrative's "CCCD ..."); the reference as
-# given; the account leading zeros aside
+# leading zeros a spreadsheet drops, or inside a text (a narrative's "CCCD ..."); the reference and
+# the account as the other queries compare them
 _REJECTED_BY = {
     "vneid": "regexp_replace({v}, '[ .-]', '', 'g') IN ($key, ltrim($key, '0')) "
     "OR regexp_matches({v}, '(^|[^0-9])' || $key || '([^0-9]|$)')",
-    "payment_ref": "trim({v}) = $key",
+    "payment_ref": _SAME_REF.format(column="trim({v})"),
     "account_number": "nullif(ltrim(regexp_replace({v}, '[ .-]', '', 'g'), '0'), '') = ltrim($key, '0') "
     "OR regexp_replace({v}, '[ .-]', '', 'g') = $key",
 }

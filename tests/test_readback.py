@@ -22,13 +22,14 @@ from test_pipeline import PAY_HEADER, PAYMENTS, REG_HEADER, REGISTRY
 
 HOA = "038145464795"  # in the sample month: paid twice (AMOUNT_MISMATCH, DUPLICATE_PAYMENT)
 HOA_ACCOUNT = "0061434240553"
+HOA_BANK_REF = "VBA2410030000457"  # the bank's reference of her October transfer FT1010
 SEVERITY_ORDER = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory, sample_month):
     """The sample month 2024-09, then a small 2024-10 in which Hoa is paid 8,000,000 of 8,245,000 by a
-    transfer without her ID, matched by her account."""
+    transfer without her ID, matched by her account (its bank's reference given too)."""
     folder = tmp_path_factory.mktemp("readback")
     path = copy_of(sample_month.db, folder / "r.duckdb")
     reg = write_csv(
@@ -51,12 +52,23 @@ def db(tmp_path_factory, sample_month):
             ],
         ],
     )
-    pay = write_csv(
+    pay = write_csv(  # with the bank's own reference (bank_ref) of Hoa's transfer
         folder / "payments_10.csv",
-        PAY_HEADER,
+        [*PAY_HEADER, "bank_ref"],
         [
-            *([*p[:6], p[6].replace("/09/", "/10/"), *p[7:]] for p in PAYMENTS),
-            ["FT1010", "", "VO THI HOA", "VBA", HOA_ACCOUNT, "8,000,000", "03/10/2024", "bank", "success"],
+            *([*p[:6], p[6].replace("/09/", "/10/"), *p[7:], ""] for p in PAYMENTS),
+            [
+                "FT1010",
+                "",
+                "VO THI HOA",
+                "VBA",
+                HOA_ACCOUNT,
+                "8,000,000",
+                "03/10/2024",
+                "bank",
+                "success",
+                HOA_BANK_REF,
+            ],
         ],
     )
     run(RunConfig(period="2024-10", registry=[reg], payments=[pay], db=path))
@@ -303,6 +315,20 @@ def test_show_names_the_rejected_rows_that_hold_what_it_was_given(db):
     assert res.stderr == rejected.format("ID", on_payment)
     masked = ok("show", "079084947699", "--db", db, "--mask-ids").stderr
     assert "079084947699" not in masked and "row 302" in masked
+
+
+def test_show_of_a_payment_reference_as_the_bank_gives_it_or_typed_in_lower_case_is_that_payment(db):
+    # the bank's own reference of a transfer (its statement's, bank_ref), or the reference in lower
+    # case, was said to be in no registry row, payment or finding of the database
+    whole = json.loads(ok("show", "--payment-ref", "FT1010", "--db", db, "--format", "json").stdout)
+    assert [(p["period"], p["payment_ref"], p["amount"]) for p in whole["payments"]] == [
+        ("2024-10", "FT1010", 8_000_000)
+    ]
+    assert [(f["code"], f["payment_ref"]) for f in whole["flags"]] == [("AMOUNT_MISMATCH", "FT1010")]
+    assert [r["period"] for r in whole["registry"]] == ["2024-09", "2024-10"]
+    for given in (HOA_BANK_REF, "ft1010", HOA_BANK_REF.lower()):
+        res = ok("show", "--payment-ref", given, "--db", db, "--format", "json")
+        assert json.loads(res.stdout) == whole and res.stderr == ""
 
 
 def test_cashless_by_channel_sums_to_the_programme_totals(db):

@@ -167,7 +167,10 @@ def flags(db, period, code, severity, province, program, limit, mask_ids, fmt, o
 
 @click.command()
 @click.argument("vneid", required=False)
-@click.option("--payment-ref", help="Instead of an ID: one payment reference, in every period.")
+@click.option(
+    "--payment-ref",
+    help="Instead of an ID: one payment reference, in every period (the file's or the bank's own, in either case).",
+)
 @click.option("--account", help="Instead of an ID: one account number, in every period (leading zeros aside).")
 @db_option
 @mask_option
