@@ -295,6 +295,7 @@ def masked(result: Rows) -> Rows:
         "comment": mask_text,
         "source_file": mask_text,  # a file or sheet may be named after an ID (`<ID>_T9.xlsx`)
         "source_sheet": mask_text,
+        "source": mask_text,  # a case event's: the workbook's name (`<ID>_T9.xlsx`), sheet and row
         "date_of_birth": lambda value: None,
     }
     funcs = [how.get(h) for h in result.headers]

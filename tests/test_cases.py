@@ -556,13 +556,15 @@ def test_a_database_an_earlier_version_wrote_is_not_brought_up_without_its_key(s
 
 def test_a_decision_holding_an_id_and_an_account_is_masked_where_ids_are(month, tmp_path):
     """An auditor's words are free text: an ID or account typed into a decision passed whole through
-    every --mask-ids output. And a masked book is not read back: its decisions are masked too."""
+    every --mask-ids output. So did the book's name, saved under the ID of the person it is about
+    (`<ID>_T9.xlsx`, as input files may be named), in the source of the case's event that `case`
+    prints. And a masked book is not read back: its decisions are masked too."""
     db, book = month
     n, row = row_of(book, "PAID_AFTER_DEATH")
     vneid, account = row["Personal ID"], "0071000123456"
     edited = edit(
         book,
-        tmp_path / "decided.xlsx",
+        tmp_path / f"{vneid}_T9.xlsx",
         {
             (n, "Status"): "in_review",
             (n, "Assignee"): f"Lan {vneid}",
@@ -582,6 +584,7 @@ def test_a_decision_holding_an_id_and_an_account_is_masked_where_ids_are(month, 
     with zipfile.ZipFile(masked) as zf:
         texts.append("".join(zf.read(name).decode() for name in zf.namelist() if name.endswith(".xml")))
     assert all(f"Lan ********{vneid[-4:]}" in t and vneid not in t and account not in t for t in texts)
+    assert f"********{vneid[-4:]}_T9.xlsx: sheet 'Findings' row {n}" in texts[1]
     res = invoke("review", "import", str(masked), "--db", str(db), "--by", "Hùng")
     assert res.exit_code == 2
     assert res.output.strip().endswith(
