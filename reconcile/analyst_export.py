@@ -75,8 +75,9 @@ def undated(col: str) -> str:
 
 
 FILE_NAME_ONLY = ("source_file",)  # the folder a file was in names the office's user: its name alone
-# a file or sheet may be named after an ID (`<ID>_T9.xlsx`): its long digit runs hidden, as in free text
-FILE_NAMES = ("source_file", "file_name", "source_sheet", "sheet")
+# a file or sheet may be named after an ID (`<ID>_T9.xlsx`): its long digit runs hidden, as in free text;
+# so is the workbook a case event came from (case_events.source: its name, sheet and row)
+FILE_NAMES = ("source_file", "file_name", "source_sheet", "sheet", "source")
 
 
 @dataclass

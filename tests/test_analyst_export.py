@@ -269,7 +269,9 @@ def test_a_database_whose_periods_were_all_removed_has_nothing_to_copy(sample_mo
 
 def test_an_auditor_s_words_do_not_leave_with_the_copy_but_what_was_decided_does(sample_month, tmp_path):
     """A decision typed `Ông/bà Võ Thu Nhung, CCCD 079 152 439 908` went into the analysts' copy with
-    her name whole (the digits masked): a name the auditor writes is no column the copy can leave out."""
+    her name whole (the digits masked): a name the auditor writes is no column the copy can leave out.
+    And the book saved under her ID (`<ID>_T9.xlsx`, as input files may be named) went in whole, the
+    source of the case's event."""
     from conftest import copy_of
     from test_cases import query
     from test_cases_money import AMOUNT, decide
@@ -277,7 +279,8 @@ def test_an_auditor_s_words_do_not_leave_with_the_copy_but_what_was_decided_does
     db = copy_of(sample_month.db, tmp_path / "r.duckdb")
     (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'pension'")[0]
     words = {"Decision": "Ông/bà Võ Thu Nhung, CCCD 079 152 439 908", "Comment": "gặp con gái bà Nhung"}
-    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 1_000_000}, **words).exit_code == 0
+    book = tmp_path / "079152439908_T9.xlsx"
+    assert decide(db, case_id, book, Status="recovery", **{AMOUNT: 1_000_000}, **words).exit_code == 0
     out = tmp_path / "copy.duckdb"
     assert CliRunner().invoke(cli, ["export-db", "--db", str(db), "--out", str(out)]).exit_code == 0
     with duckdb.connect(str(out), read_only=True) as con:
@@ -287,10 +290,13 @@ def test_an_auditor_s_words_do_not_leave_with_the_copy_but_what_was_decided_does
         assert con.execute(
             "SELECT to_status, decision, comment, amount FROM case_events WHERE case_id = ?", [copied_id(case_id)]
         ).fetchall() == [("recovery", None, None, 1_000_000)]
+        assert con.execute("SELECT source FROM case_events WHERE case_id = ?", [copied_id(case_id)]).fetchall() == [
+            ("*********_T9.xlsx: sheet 'Findings' row 3",)
+        ]
         text = " ".join(
             str(row) for t in ("cases", "case_events") for row in con.execute(f"SELECT * FROM {t}").fetchall()
         )
-    assert "Nhung" not in text
+    assert "Nhung" not in text and "439908" not in text
 
 
 def test_the_copy_shares_no_key_with_the_masked_workbook_and_its_tables_still_join(sample_month, tmp_path):
