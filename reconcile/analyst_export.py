@@ -23,7 +23,16 @@ from pathlib import Path
 import duckdb
 
 from reconcile import __version__, scratch
-from reconcile.analyst_keys import ORDER, RENUMBERED, comment_copy, copy_key, rekeyed, renumber, unreferenced
+from reconcile.analyst_keys import (
+    ORDER,
+    RENUMBERED,
+    comment_copy,
+    copy_key,
+    event_source,
+    rekeyed,
+    renumber,
+    unreferenced,
+)
 from reconcile.errors import ReconcileError, no_folder
 from reconcile.masking import install_macros as install_masking
 from reconcile.sqlfiles import bind
@@ -75,9 +84,8 @@ def undated(col: str) -> str:
 
 
 FILE_NAME_ONLY = ("source_file",)  # the folder a file was in names the office's user: its name alone
-# a file or sheet may be named after an ID (`<ID>_T9.xlsx`): its long digit runs hidden, as in free text;
-# so is the workbook a case event came from (case_events.source: its name, sheet and row)
-FILE_NAMES = ("source_file", "file_name", "source_sheet", "sheet", "source")
+# a file or sheet may be named after an ID (`<ID>_T9.xlsx`): its long digit runs hidden, as in free text
+FILE_NAMES = ("source_file", "file_name", "source_sheet", "sheet")
 
 
 @dataclass
@@ -140,7 +148,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex; payment_ref, bank_ref, flag_id, case_id and the chains'' hash and prev_hash: HMAC-SHA256 with the copy''s own key (derived from the office''s), so that none is what the workbook and the flat exports show'),
             ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, the auditors'' decisions and comments as written (their status and amounts kept), file paths (file_name kept), each row''s place in its file (source_row)'),
-            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); the references and rows a detail names; registry_id and payment_id numbered again in a keyed order (the run numbers them in the order of the IDs and references), and every table''s rows in a keyed order; source_file to the file name; in file and sheet names, digit runs of 9 or more hidden whole'))
+            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); the references and rows a detail names; registry_id and payment_id numbered again in a keyed order (the run numbers them in the order of the IDs and references), and every table''s rows in a keyed order; source_file to the file name; in file and sheet names and the workbook a case event came from, digit runs of 9 or more hidden whole; the findings a reopening names, by the copy''s own ids'))
             AS t(key, value)""",
             {
                 "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -211,6 +219,8 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], pads: dict[
             exprs.append(unreferenced(undated(col)))
         elif name in DATED:
             exprs.append(undated(col))
+        elif table.name == "case_events" and name == "source":  # a workbook's name, or a run's findings
+            exprs.append(event_source(col))
         elif name in FILE_NAME_ONLY:
             exprs.append(f"rc_hide_text(regexp_extract({col}, '[^/\\\\]+$'))")
         elif name in FILE_NAMES:

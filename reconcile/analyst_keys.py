@@ -62,6 +62,20 @@ def rekeyed(name: str, col: str) -> str | None:
     return None
 
 
+def event_source(col: str) -> str:
+    """The SQL of a case event's source (`col` quoted) for the copy. A run's reopening (`run <run_id>:
+    1 finding new since it was closed: <flag_id>, ...`) names the findings by the ids the workbook shows:
+    keyed again, as the copy's flags are. A decision's names the workbook it came from, its sheet and
+    row (`<file>: sheet 'Findings' row 12`), a file that may be named after an ID (`<ID>_T9.xlsx`):
+    its long digit runs hidden, as in file names."""
+    ids = f"string_split(regexp_replace({col}, '^.*: ', ''), ', ')"
+    return (
+        f"CASE WHEN action = 'reopened' THEN regexp_extract({col}, '^(.*: )', 1) || "
+        f"array_to_string(list_transform({ids}, lambda x: {rekeyed('flag_id', 'x')}), ', ') "
+        f"ELSE rc_hide_text({col}) END"
+    )
+
+
 def unreferenced(detail: str) -> str:
     """A finding's detail without the references and rows it names (`the first is FT2024... in
     bank.csv`, `reference BD0016`, `row 16`): short ones pass the digit-run mask, and the workbook shows

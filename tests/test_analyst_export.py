@@ -235,6 +235,30 @@ def test_a_decision_s_or_comment_s_dates_go_however_they_are_written():
     assert typed == "id *********, ho so *********; CCCD *********"
 
 
+def test_a_case_event_s_source_names_the_copy_s_own_finding_ids_and_no_id_in_a_workbook_s_name():
+    """A run's reopening of a case names the findings new since it was closed by the flag_id the
+    workbook shows: the copy held them as they were, a key the two share (joined on it, a name and 10
+    of 12 digits). A decision's source is the workbook it came from, which may be named after an ID."""
+    from reconcile.analyst_export import hmac_pads
+    from reconcile.analyst_keys import event_source
+    from reconcile.masking import install_macros
+
+    run, found = "run 95903d12bd5741a2972ebfa9215604b2", ["75a9-08fe-667d-72f0", "2473-21c2-d33c-20e3"]
+    reopened = f"{run}: 2 findings new since it was closed: {', '.join(found)}"
+    decided = "079152439908_T9.xlsx: sheet 'Findings' row 3"
+    inner, outer = hmac_pads(COPY_KEY)
+    with duckdb.connect() as con:
+        install_macros(con)
+        got = con.execute(
+            f"SELECT {event_source('source')} FROM (VALUES ('reopened', $r), ('decision', $d)) AS e(action, source)",
+            {"r": reopened, "d": decided, "cinner": inner, "couter": outer},
+        ).fetchall()
+    assert got == [
+        (f"{run}: 2 findings new since it was closed: {', '.join(copied_id(f) for f in found)}",),
+        ("*********_T9.xlsx: sheet 'Findings' row 3",),
+    ]
+
+
 def test_the_copy_holds_no_row_s_place_in_its_file_and_says_how_its_registry_ids_are_numbered(db, tmp_path):
     """A file sorted by ID gave the order of the hashed IDs by source_row; the copy's comment on
     registry_id said it was numbered by file and then by content."""
