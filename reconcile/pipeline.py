@@ -22,8 +22,8 @@ from pathlib import Path
 import duckdb
 
 from reconcile import keys, scratch, worktables
+from reconcile.cases.refresh import back_paid_twice, money_notes, reopen_flagged, settled_money_taken
 from reconcile.cases.refresh import backfill as backfill_cases
-from reconcile.cases.refresh import money_notes, reopen_flagged, settled_money_taken
 from reconcile.cases.refresh import refresh as refresh_cases
 from reconcile.cases.signoff import refuse_if_signed_off
 from reconcile.config import Settings, check_period
@@ -346,6 +346,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     result.replaced = replaced(con, params["run_id"], previous)
     result.reopened, result.reopened_settled = reopened
     result.over_settled, result.unflagged_money, result.returned_overpaid, result.arrears_other_id = money_notes(con)
+    result.back_paid_twice = back_paid_twice(con, cfg.period)
     result.settled_taken = settled_money_taken(con, cfg.period, result.replaced.run_id) if result.replaced else []
     _step(steps, "measure", t)
     return result

@@ -68,6 +68,7 @@ class RunResult:
     # (case_id, VND, VND): cases with money recorded whose findings the re-run took money from, others left
     settled_taken: list = field(default_factory=list)
     arrears_other_id: int = 0  # beneficiaries in arrears that may have had another ID (arrears.earlier_vneid)
+    back_paid_twice: tuple = (0, 0)  # back payments of the period naming months paid already, and their VND
 
     @property
     def partial(self) -> bool:

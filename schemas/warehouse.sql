@@ -371,6 +371,40 @@ CREATE OR REPLACE MACRO rc_same_payment(a, b) AS
 CREATE OR REPLACE MACRO rc_counts_before(a, b) AS
     (a.in_period AND NOT b.in_period) OR (a.in_period = b.in_period AND a.period < b.period);
 
+-- The months a back payment (truy lĩnh) paid, as 'YYYY-MM': those its narrative names
+-- (normalise/macros.sql's rc_arrears_words, rc_month_mention and rc_months_named, the same text under
+-- other names: a view stored in the database cannot call a run's macros; test_back_pay checks they
+-- agree) when the payment is one facts.sql's cur_back_pay takes for them: each month before its
+-- period, none twice, and the amount the amount due times the months (within the run's
+-- amount_tolerance); empty otherwise. a is a row of payments, due the amount due of its beneficiary's
+-- registry row, tolerance the run's.
+CREATE OR REPLACE MACRO rc_paid_back_mention(l) AS nullif(regexp_extract(l, '(^|[^a-z0-9à-ỹ])((t|th|th[aá]ng|month)[^a-z0-9]?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?([^a-z0-9]+((v[aà]|đến|den|and|to)[^a-z0-9]+)?((t|th|th[aá]ng|month)[^a-z0-9]?)?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?)*|k[yỳ][^a-z0-9]+(0?[1-9]|1[0-2])[^a-z0-9]+(n[aă]m[^a-z0-9]+)?(19|20)[0-9]{2})([^a-z0-9]|$)', 0), '');
+CREATE OR REPLACE MACRO rc_paid_back_near(k, p) AS p + (k - 1 - p % 12 + 18) % 12 - 6;
+CREATE OR REPLACE MACRO rc_paid_back_listed(m, p) AS list_concat(
+    flatten(list_transform(regexp_extract_all(m, '[^0-9]*([0-9]{1,2}[^0-9]+)+(19|20)[0-9]{2}', 0),
+        lambda c: list_transform(list_filter(regexp_extract_all(c, '[0-9]+', 0), lambda d: length(d) <= 2),
+                                 lambda d: CAST(right(c, 4) AS INTEGER) * 12 + CAST(d AS INTEGER) - 1))),
+    list_transform(regexp_extract_all(regexp_replace(m, '^.*(19|20)[0-9]{2}', ''), '[0-9]+', 0),
+                   lambda d: rc_paid_back_near(CAST(d AS INTEGER), p)));
+CREATE OR REPLACE MACRO rc_paid_back_named(m, p) AS list_transform([rc_paid_back_listed(m, p)], lambda l: CASE
+    WHEN array_length(l) = 2 AND regexp_matches(m, '[0-9][^0-9]*(-|–|đến|den|to)[^0-9]*[0-9]{1,2}([^0-9]|$)')
+    THEN generate_series(list_min(l), list_max(l)) ELSE l END)[1];
+-- (each list bound once, as a lambda's argument, not written out at every use)
+CREATE OR REPLACE MACRO rc_paid_back_kept(months, p, amount, due, tolerance) AS list_transform([months], lambda ms:
+    CASE WHEN array_length(ms) > 0 AND array_length(list_distinct(ms)) = array_length(ms) AND list_max(ms) < p
+              AND due > 0 AND abs(amount - due * array_length(ms)) <= tolerance
+         THEN list_transform(ms, lambda x: printf('%04d-%02d', x // 12, x % 12 + 1)) ELSE [] END)[1];
+CREATE OR REPLACE MACRO rc_back_pay_months(a, due, tolerance) AS
+    CASE WHEN a.status = 'success' AND a.in_period AND a.repeat_of IS NULL
+              AND strpos(lower(a.narrative), 'truy') > 0
+              AND regexp_matches(lower(a.narrative), 'truy[^a-z0-9]+(l[iĩ]nh|tr[aả]|chi)')
+         THEN coalesce(rc_paid_back_kept(
+                  rc_paid_back_named(rc_paid_back_mention(lower(a.narrative)),
+                                     CAST(left(a.period, 4) AS INTEGER) * 12 + CAST(right(a.period, 2) AS INTEGER) - 1),
+                  CAST(left(a.period, 4) AS INTEGER) * 12 + CAST(right(a.period, 2) AS INTEGER) - 1,
+                  a.amount, due, tolerance), [])
+         ELSE [] END;
+
 -- The findings on a payment that another period's file holds too, flagged there with the same code
 -- (the same case; or, for money paid after a death or while inactive, either of the two: a registry
 -- that learnt of the death later flags it PAID_AFTER_DEATH where the month before said suspended). The
@@ -528,6 +562,50 @@ SELECT province_code, program, count(*) AS cases, sum(overpaid) AS overpaid, sum
 FROM recoveries
 GROUP BY province_code, program;
 
+-- Back payments (truy lĩnh): one row per back payment and month it paid (rc_back_pay_months: the
+-- payments facts.sql's cur_back_pay took for the months they name, not for their own), with what the
+-- database holds of that month for the beneficiary and programme (`month_was`): 'unpaid' (a
+-- MISSING_PAYMENT there, not paid by another month's file), 'paid' (due there and paid, or named by an
+-- earlier back payment already: the month may be paid twice), 'not due' (not listed active there),
+-- 'not held' (no run of that month). The arrears count the months paid; the run names the back
+-- payments of its period that name a month paid already. Few rows: the narratives that say `truy`.
+CREATE OR REPLACE VIEW back_pay AS
+WITH named AS (
+    SELECT p.period, p.payment_id, p.payment_ref, m.vneid, m.program, r.province_code, r.commune_code,
+           r.entitled_amount AS due,
+           unnest(rc_back_pay_months(p, r.entitled_amount,
+                                     coalesce(CAST(u.settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0))) AS month
+    FROM payments AS p
+    JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
+    JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id AND r.status = 'active'
+    LEFT JOIN runs AS u ON u.period = p.period
+    WHERE strpos(lower(p.narrative), 'truy') > 0 AND m.vneid IS NOT NULL
+),
+late AS (  -- the months paid by a payment another month's file holds, dated in them
+    SELECT DISTINCT m.vneid, m.program, strftime(p.value_date, '%Y-%m') AS month
+    FROM payments AS p
+    JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
+    WHERE NOT p.in_period AND p.status = 'success' AND m.vneid IS NOT NULL
+      AND strftime(p.value_date, '%Y-%m') IN (SELECT month FROM named)
+)
+SELECT n.period, n.payment_id, n.payment_ref, n.vneid, n.program, n.province_code, n.commune_code, n.month,
+       n.due AS amount,
+       CASE WHEN n.month NOT IN (SELECT period FROM runs) THEN 'not held'
+            WHEN row_number() OVER (PARTITION BY n.vneid, n.program, n.month
+                                    ORDER BY n.period, n.payment_ref, n.payment_id) > 1 THEN 'paid'
+            WHEN EXISTS (SELECT 1 FROM flags AS f
+                         WHERE f.period = n.month AND f.code = 'MISSING_PAYMENT' AND f.vneid = n.vneid
+                           AND f.program = n.program)
+                 AND NOT EXISTS (SELECT 1 FROM late AS l
+                                 WHERE l.vneid = n.vneid AND l.program = n.program AND l.month = n.month)
+                 THEN 'unpaid'
+            WHEN EXISTS (SELECT 1 FROM registry AS d
+                         WHERE d.period = n.month AND d.vneid = n.vneid AND d.program = n.program
+                           AND d.status = 'active' AND d.entitled_amount > 0)
+                 THEN 'paid'
+            ELSE 'not due' END AS month_was
+FROM named AS n;
+
 -- Arrears as of the latest period: each beneficiary and programme unpaid in it (MISSING_PAYMENT), with
 -- the consecutive periods unpaid that end with it and the amounts due over them. Periods are calendar
 -- months: a month the database does not hold breaks the run. A later payment settles them: a
@@ -540,13 +618,17 @@ GROUP BY province_code, program;
 -- before. A hint to check (reconcile show), never added to the months: NULL when none or several fit.
 -- A month unpaid in its own file is paid when another month's file holds a successful payment to the
 -- beneficiary dated in it (a statement running from the 26th: September's payment of the 28th is in
--- October's, OUT_OF_PERIOD there): not in the arrears.
+-- October's, OUT_OF_PERIOD there): not in the arrears; so is a month a later back payment (truy lĩnh)
+-- paid, one that facts.sql took for the months it names (rc_back_pay_months).
 CREATE OR REPLACE VIEW arrears AS
 WITH paid_elsewhere AS (  -- the months paid by a payment another month's file holds (few: not in_period)
     SELECT DISTINCT m.vneid, m.program, strftime(p.value_date, '%Y-%m') AS period
     FROM payments AS p
     JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
     WHERE NOT p.in_period AND p.status = 'success' AND m.vneid IS NOT NULL
+    UNION
+    -- and the months a later back payment (truy lĩnh) paid
+    SELECT vneid, program, month FROM back_pay
 ),
 unpaid AS (
     SELECT vneid, program, period, max(expected_amount) AS due,
@@ -977,7 +1059,7 @@ COMMENT ON COLUMN "recoveries_by_province"."written_off" IS 'VND written off';
 COMMENT ON COLUMN "recoveries_by_province"."outstanding" IS 'VND still to recover';
 COMMENT ON COLUMN "recoveries_by_province"."cases_outstanding" IS 'Cases with money still to recover';
 COMMENT ON COLUMN "recoveries_by_province"."excess" IS 'VND recovered and written off beyond what was overpaid, over the cases (recoveries.excess)';
-COMMENT ON VIEW "arrears" IS 'Arrears as of the latest period: each active beneficiary and programme with no successful payment in it (MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; a later payment settles them, and a month is paid by a payment dated in it that another month''s file holds (a statement running into the next month). Counted per ID: an ID the registry corrected starts again at its first month (earlier_vneid names the ID it may have replaced)';
+COMMENT ON VIEW "arrears" IS 'Arrears as of the latest period: each active beneficiary and programme with no successful payment in it (MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; a later payment settles them, and a month is paid by a payment dated in it that another month''s file holds (a statement running into the next month), or by a later back payment (truy lĩnh) naming it for the amount due times the months it names. Counted per ID: an ID the registry corrected starts again at its first month (earlier_vneid names the ID it may have replaced)';
 COMMENT ON COLUMN "arrears"."vneid" IS 'Beneficiary''s ID';
 COMMENT ON COLUMN "arrears"."program" IS 'welfare or pension';
 COMMENT ON COLUMN "arrears"."province_code" IS 'Beneficiary''s province';
@@ -988,6 +1070,17 @@ COMMENT ON COLUMN "arrears"."months_unpaid" IS 'Consecutive periods unpaid, the 
 COMMENT ON COLUMN "arrears"."amount_owed" IS 'VND due over them';
 COMMENT ON COLUMN "arrears"."partial" IS 'A month of them was reconciled with --partial (a source missing): the arrears may be overstated; check the people of the missing source when its file comes';
 COMMENT ON COLUMN "arrears"."earlier_vneid" IS 'An ID this one may have replaced: unpaid the month before since_period, of the same programme, name, date of birth and account, listed that month and not in since_period''s registry, while this ID was not listed the month before. Its months unpaid are not counted here (the registry links no ID to another): check it, reconcile show; NULL when none or several fit';
+COMMENT ON VIEW "back_pay" IS 'Back payments (truy lĩnh): one row per back payment and month it paid. A successful payment whose narrative says arrears (truy lĩnh, truy trả, truy chi) and names months, each before its period, for the amount due times the months named, is the money of those months, not of its own (no DUPLICATE_PAYMENT or AMOUNT_MISMATCH; the arrears count the months paid). month_was says what the database holds of the month: a month paid already may be paid twice';
+COMMENT ON COLUMN "back_pay"."period" IS 'Period of the file that holds the back payment';
+COMMENT ON COLUMN "back_pay"."payment_id" IS 'The payment (payments.payment_id)';
+COMMENT ON COLUMN "back_pay"."payment_ref" IS 'The payment''s reference';
+COMMENT ON COLUMN "back_pay"."vneid" IS 'Beneficiary''s ID';
+COMMENT ON COLUMN "back_pay"."program" IS 'welfare or pension';
+COMMENT ON COLUMN "back_pay"."province_code" IS 'Beneficiary''s province';
+COMMENT ON COLUMN "back_pay"."commune_code" IS 'Beneficiary''s commune';
+COMMENT ON COLUMN "back_pay"."month" IS 'A month it paid, YYYY-MM';
+COMMENT ON COLUMN "back_pay"."amount" IS 'VND due for the month: the amount due in the payment''s period';
+COMMENT ON COLUMN "back_pay"."month_was" IS 'unpaid (MISSING_PAYMENT there, not paid by another month''s file); paid (paid there, or named by an earlier back payment: it may be paid twice); not due (not listed active there); not held (the database holds no run of the month)';
 COMMENT ON VIEW "flag_repeats" IS 'Findings whose money another finding counts: on a payment that another period''s file holds too (a bank statement overlapping the month before, or running into the next): the same reference, amount, value date, payee and outcome, flagged alike there; or a failed payment the bank tried again in its period and that failed again (PAYMENT_FAILED, the same beneficiary and programme). The finding stays; its money is counted once, in the finding named here: the row of the period the payment is dated in, else the earliest; of failed attempts, the last';
 COMMENT ON COLUMN "flag_repeats"."period" IS 'Period of the finding whose money is not counted again';
 COMMENT ON COLUMN "flag_repeats"."flag_id" IS 'The finding (flags.flag_id)';

@@ -50,6 +50,7 @@ ADDED = {  # table -> its new columns ("*": a new table)
     "arrears": {"*"},
     "period_summary": {"*"},
     "flag_repeats": {"*"},  # a payment in two months' files counted once: a view, empty for one month
+    "back_pay": {"*"},  # back payments (truy lĩnh) and the months they paid: a view, empty in these months
     "payments": {"birth_year"},  # a post office's year of birth alone, matched by name and year
     "schema_version": {"*"},  # the version of the schema and case logic a database was brought up to
 }

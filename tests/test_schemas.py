@@ -34,6 +34,7 @@ def test_every_table_view_and_column_has_a_comment():
     views = con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal ORDER BY 1").fetchall()
     assert [v for v, _ in views] == [
         "arrears",
+        "back_pay",
         "flag_repeats",
         "noncash_base",
         "noncash_share",

@@ -199,7 +199,12 @@ def test_the_messy_sample_month_gives_the_same_answer_and_replaces_only_its_peri
     (tmp_path / "both_programmes.csv").write_text(BOTH_REGISTRY, encoding="utf-8")
     rows = [f"FT2409000000{n},0{n}/09/2024,,Chi tra T09/2024" for n in (2, 3, 4, 5)]
     rows[1] = rows[1].replace("Chi tra", "Chi trả lương hưu")
-    (tmp_path / "both_programmes_bank.csv").write_text(paid(rows), encoding="utf-8")
+    # and Hùng's back pay (truy lĩnh, sql/facts.sql's cur_back_pay) of July and August, 2 x 500.000, no second
+    # payment of September; and one of August that is no whole number of months, a second payment on both
+    hung = "{}," + HUNG + ",NGUYEN VAN HUNG,BIDV,0205380810795,{},10/09/2024,Thành công,{}\n"
+    back_pay = hung.format("FT24090000006", '"1.000.000"', "Truy linh tro cap T7 va T8/2024")
+    back_pay += hung.format("FT24090000007", "700.000", "TRUY LINH T08/2024")
+    (tmp_path / "both_programmes_bank.csv").write_text(paid(rows) + back_pay, encoding="utf-8")
     files = {
         "registry": [SAMPLE / "registry.csv", tmp_path / "both_programmes.csv"],
         "payments": [
@@ -215,9 +220,11 @@ def test_the_messy_sample_month_gives_the_same_answer_and_replaces_only_its_peri
         [LE, HUNG],
     ).fetchall() == [
         ("AMOUNT_MISMATCH", "pension", "FT24090000003"),
+        ("AMOUNT_MISMATCH", "welfare", "FT24090000001"),
         ("AMOUNT_MISMATCH", "welfare", "FT24090000002"),
         ("DUPLICATE_PAYMENT", "pension", "FT24090000004"),
         ("DUPLICATE_PAYMENT", "welfare", "FT24090000005"),
+        ("DUPLICATE_PAYMENT", "welfare", "FT24090000007"),
     ]
     assert duck.rejected_rows > 0 and any(i.ids_restored for i in duck.inputs)
     assert not stale.exists()

@@ -254,6 +254,19 @@ def money_notes(con) -> tuple[int, int, list[tuple[str, int, str]], int]:
     return over, unflagged, returned_overpayments(con), other_id
 
 
+def back_paid_twice(con, period: str) -> tuple[int, int]:
+    """The back payments (truy lĩnh) of `period` that name a month the database holds as paid already
+    (views.sql's back_pay, month_was 'paid': paid in it, or named by an earlier back payment): how many,
+    and the VND due for those months. The run's findings read the month alone, and take such a payment
+    for the months it names; only the database's history can tell that a month was paid twice."""
+    n, amount = con.execute(
+        "SELECT count(DISTINCT payment_id), coalesce(sum(amount), 0) FROM back_pay "
+        "WHERE period = ? AND month_was = 'paid'",
+        [period],
+    ).fetchone()
+    return n, amount
+
+
 def settled_money_taken(con, period: str, replaced: str) -> list[tuple[str, int, int]]:
     """The cases holding money recorded as recovered or written off from which this re-run or removal
     of `period` (the run it `replaced`) took money away (a payment gone, or its amount lowered: the

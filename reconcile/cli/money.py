@@ -193,6 +193,14 @@ def say_case_notes(result) -> None:
             "them; see the arrears view's column earlier_vneid, and check each with reconcile show",
             err=True,
         )
+    if result.back_paid_twice[0]:
+        n, amount = result.back_paid_twice
+        say(
+            f"reconcile: back payments (truy lĩnh) of this period naming months the database holds as paid already: "
+            f"{n:,} ({amount:,} VND due for those months), which may be paid twice; see the back_pay view (month_was "
+            "'paid'), and check each with reconcile show",
+            err=True,
+        )
     say_unflagged(result.unflagged_money)
 
 

@@ -408,3 +408,25 @@ CREATE OR REPLACE TEMP MACRO rc_name_match(reg_key, pay_key, threshold, trunc_mi
     rc_name_match_keys(reg_key, pay_key, threshold, trunc_min)
     OR coalesce(rc_name_plain(pay_key) <> pay_key
                 AND rc_name_match_keys(reg_key, rc_name_plain(pay_key), 2, trunc_min), false);
+
+-- Back payments (truy lĩnh): a narrative in lower case `l` that says arrears (`truy lĩnh`, `truy
+-- trả`, `truy chi`, as checks/named_month.sql reads them) and the months its first mention of a month
+-- names (rc_month_mention: `t9 va t10/2024`, `tháng 9,10/2024`, `t09-t10/2024`, `thang 7 den thang
+-- 10/2024`), each as year * 12 + month - 1. A month written with no year is the nearest such month
+-- to the period's `p` (checks_month.months_of: five months after it or six before); two months joined
+-- by `-`, `đến` or `to` are a range, every month between them named too. sql/facts.sql reads them;
+-- views.sql's rc_back_pay_months is the same for the follow-up views (test_back_pay checks both agree).
+CREATE OR REPLACE TEMP MACRO rc_arrears_words(l) AS
+    strpos(l, 'truy') > 0 AND regexp_matches(l, 'truy[^a-z0-9]+(l[iĩ]nh|tr[aả]|chi)');
+CREATE OR REPLACE TEMP MACRO rc_month_mention(l) AS nullif(regexp_extract(l, '(^|[^a-z0-9à-ỹ])((t|th|th[aá]ng|month)[^a-z0-9]?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?([^a-z0-9]+((v[aà]|đến|den|and|to)[^a-z0-9]+)?((t|th|th[aá]ng|month)[^a-z0-9]?)?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?)*|k[yỳ][^a-z0-9]+(0?[1-9]|1[0-2])[^a-z0-9]+(n[aă]m[^a-z0-9]+)?(19|20)[0-9]{2})([^a-z0-9]|$)', 0), '');
+CREATE OR REPLACE TEMP MACRO rc_month_near(k, p) AS p + (k - 1 - p % 12 + 18) % 12 - 6;
+CREATE OR REPLACE TEMP MACRO rc_months_listed(m, p) AS list_concat(
+    flatten(list_transform(regexp_extract_all(m, '[^0-9]*([0-9]{1,2}[^0-9]+)+(19|20)[0-9]{2}', 0),
+        lambda c: list_transform(list_filter(regexp_extract_all(c, '[0-9]+', 0), lambda d: length(d) <= 2),
+                                 lambda d: CAST(right(c, 4) AS INTEGER) * 12 + CAST(d AS INTEGER) - 1))),
+    list_transform(regexp_extract_all(regexp_replace(m, '^.*(19|20)[0-9]{2}', ''), '[0-9]+', 0),
+                   lambda d: rc_month_near(CAST(d AS INTEGER), p)));
+-- (the list bound once, as a lambda's argument, not written out at each use)
+CREATE OR REPLACE TEMP MACRO rc_months_named(m, p) AS list_transform([rc_months_listed(m, p)], lambda l: CASE
+    WHEN array_length(l) = 2 AND regexp_matches(m, '[0-9][^0-9]*(-|–|đến|den|to)[^0-9]*[0-9]{1,2}([^0-9]|$)')
+    THEN generate_series(list_min(l), list_max(l)) ELSE l END)[1];

@@ -111,6 +111,10 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
         (r"([0-9]+) failed or returned", r"\1 khoản thất bại hoặc bị trả lại"),
         (r"([0-9]+) successful dated outside the period", r"\1 khoản thành công ghi ngày ngoài kỳ"),
         (
+            r"([0-9]+) back payment of earlier months \(truy lĩnh\) only",
+            r"chỉ có \1 khoản truy lĩnh của các tháng trước, không phải khoản chi của kỳ này",
+        ),
+        (
             r"a payment row with this ID was rejected \((.+) \(sheet (.+)\) reference (.+)\)",
             r"một dòng chi trả có số định danh này đã bị loại (\1, trang tính \2, số tham chiếu \3)",
         ),

@@ -80,17 +80,51 @@ SELECT payment_id, registry_id, file_id, registry_file_id, account_restored, acc
 FROM pm
 WHERE account_restored IS NOT NULL;
 
+-- Back payments (truy lĩnh): a successful payment of the period to an active beneficiary whose
+-- narrative says arrears and names months (normalise/macros.sql: rc_arrears_words, rc_months_named),
+-- every one before the period and none twice, for the amount due times the months named (within
+-- $amount_tolerance): the money of those months, paid late, not this month's. It neither pays this
+-- month (MISSING_PAYMENT still asks for its own payment) nor makes a second payment of it
+-- (DUPLICATE_PAYMENT, AMOUNT_MISMATCH); the arrears and the re-issue list count those months paid
+-- (views.sql: rc_back_pay_months). One that does not fit (another amount, a month not before the
+-- period, no month named) is a payment of the month, found as any other. Read from the month alone,
+-- the same on both engines. Few: the narratives that say `truy` only.
+CREATE OR REPLACE TEMP TABLE cur_back_pay AS
+WITH arrears AS (
+    SELECT pm.payment_id, pm.amount, pm.entitled_amount, rc_month_mention(lower(p.narrative)) AS mention
+    FROM cur_payments AS p
+    JOIN pm USING (payment_id)
+    WHERE strpos(lower(p.narrative), 'truy') > 0 AND rc_arrears_words(lower(p.narrative))
+      AND pm.status = 'success' AND pm.in_period AND pm.repeat_of IS NULL AND pm.registry_id IS NOT NULL
+      AND pm.beneficiary_status = 'active' AND pm.entitled_amount > 0
+),
+named AS (
+    SELECT payment_id, amount, entitled_amount,
+           rc_months_named(mention, year($period_start) * 12 + month($period_start) - 1) AS months
+    FROM arrears
+    WHERE mention IS NOT NULL
+)
+SELECT payment_id, CAST(array_length(months) AS INTEGER) AS months
+FROM named
+WHERE array_length(months) > 0 AND array_length(list_distinct(months)) = array_length(months)
+  AND list_max(months) < year($period_start) * 12 + month($period_start) - 1
+  AND abs(amount - entitled_amount * array_length(months)) <= $amount_tolerance;
+
 -- Each matched beneficiary's payments counted once, for the findings that ask how a beneficiary was
 -- paid (MISSING_PAYMENT, AMOUNT_MISMATCH, DUPLICATE_PAYMENT, PAYMENT_FAILED): one narrow pass over
--- pm rather than one grouping of it per finding. paid and total: successful and dated in the period.
+-- pm rather than one grouping of it per finding. paid and total: successful and dated in the period,
+-- back payments of earlier months aside (cur_back_pay; `back` counts them).
 -- A payment listed again in another input (repeat_of) is the same payment: counted once, as the
 -- non-cash share counts it (its listing again is a DUPLICATE_PAYMENT of its own).
 CREATE OR REPLACE TEMP TABLE cur_beneficiary_paid AS
-SELECT registry_id,
-       count(*) FILTER (WHERE status <> 'success') AS failed,
-       count(*) FILTER (WHERE status = 'success' AND NOT in_period) AS outside,
-       count(*) FILTER (WHERE status = 'success' AND in_period) AS paid,
-       CAST(sum(amount) FILTER (WHERE status = 'success' AND in_period) AS BIGINT) AS total
+SELECT pm.registry_id,
+       count(*) FILTER (WHERE pm.status <> 'success') AS failed,
+       count(*) FILTER (WHERE pm.status = 'success' AND NOT pm.in_period) AS outside,
+       count(*) FILTER (WHERE pm.status = 'success' AND pm.in_period AND b.payment_id IS NULL) AS paid,
+       CAST(sum(pm.amount) FILTER (WHERE pm.status = 'success' AND pm.in_period AND b.payment_id IS NULL)
+            AS BIGINT) AS total,
+       count(b.payment_id) AS back
 FROM pm
-WHERE registry_id IS NOT NULL AND repeat_of IS NULL
-GROUP BY registry_id;
+LEFT JOIN cur_back_pay AS b USING (payment_id)
+WHERE pm.registry_id IS NOT NULL AND pm.repeat_of IS NULL
+GROUP BY pm.registry_id;

@@ -199,7 +199,8 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
         "Arrears as of the latest period: each active beneficiary and programme with no successful payment in it "
         "(MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; "
         "a later payment settles them, and a month is paid by a payment dated in it that another month's file holds "
-        "(a statement running into the next month). Counted per ID: an ID the registry corrected starts again at its "
+        "(a statement running into the next month), or by a later back payment (truy lĩnh) naming it for the amount "
+        "due times the months it names. Counted per ID: an ID the registry corrected starts again at its "
         "first month (earlier_vneid names the ID it may have replaced)",
         {
             "vneid": "Beneficiary's ID",
@@ -216,6 +217,27 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "programme, name, date of birth and account, listed that month and not in since_period's registry, "
             "while this ID was not listed the month before. Its months unpaid are not counted here (the registry "
             "links no ID to another): check it, reconcile show; NULL when none or several fit",
+        },
+    ),
+    "back_pay": (
+        "Back payments (truy lĩnh): one row per back payment and month it paid. A successful payment whose "
+        "narrative says arrears (truy lĩnh, truy trả, truy chi) and names months, each before its period, for "
+        "the amount due times the months named, is the money of those months, not of its own (no "
+        "DUPLICATE_PAYMENT or AMOUNT_MISMATCH; the arrears count the months paid). month_was says what the "
+        "database holds of the month: a month paid already may be paid twice",
+        {
+            "period": "Period of the file that holds the back payment",
+            "payment_id": "The payment (payments.payment_id)",
+            "payment_ref": "The payment's reference",
+            "vneid": "Beneficiary's ID",
+            "program": "welfare or pension",
+            "province_code": "Beneficiary's province",
+            "commune_code": "Beneficiary's commune",
+            "month": "A month it paid, YYYY-MM",
+            "amount": "VND due for the month: the amount due in the payment's period",
+            "month_was": "unpaid (MISSING_PAYMENT there, not paid by another month's file); paid (paid there, or "
+            "named by an earlier back payment: it may be paid twice); not due (not listed active there); not held "
+            "(the database holds no run of the month)",
         },
     ),
     "flag_repeats": (

@@ -7,8 +7,9 @@
 -- mention names (one without its year, `T08`, is the nearest such month to the period) and refuses a
 -- file more than max_other_month of whose payments name one month that is not the period, and not
 -- the period: last month's batch re-exported or paid late, its value dates in the period (the period
--- guard cannot see it). The pattern runs once per distinct narrative of each file (most repeat a few
--- templates), asked for the whole match only (found without its groups: a third of the time). Run by
+-- guard cannot see it). The patterns (normalise/macros.sql: rc_month_mention, rc_arrears_words)
+-- run once per distinct narrative of each file (most repeat a few templates), asked for the whole
+-- match only (found without its groups: a third of the time). Run by
 -- a DuckDB run, by --stage-only, and, translated, by the Spark engine.
 WITH successful AS (
     SELECT DISTINCT file_id FROM stg_payments WHERE reject_reason IS NULL AND status = 'success'
@@ -21,8 +22,7 @@ texts AS (
     GROUP BY s.file_id, c.file_id IS NOT NULL, s.narrative
 ),
 named AS (
-    SELECT file_id, successful, payments, nullif(regexp_extract(l, '(^|[^a-z0-9à-ỹ])((t|th|th[aá]ng|month)[^a-z0-9]?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?([^a-z0-9]+((v[aà]|đến|den|and|to)[^a-z0-9]+)?((t|th|th[aá]ng|month)[^a-z0-9]?)?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?)*|k[yỳ][^a-z0-9]+(0?[1-9]|1[0-2])[^a-z0-9]+(n[aă]m[^a-z0-9]+)?(19|20)[0-9]{2})([^a-z0-9]|$)', 0), '') AS named,
-           strpos(l, 'truy') > 0 AND regexp_matches(l, 'truy[^a-z0-9]+(l[iĩ]nh|tr[aả]|chi)') AS arrears
+    SELECT file_id, successful, payments, rc_month_mention(l) AS named, rc_arrears_words(l) AS arrears
     FROM (SELECT file_id, successful, payments, lower(narrative) AS l FROM texts)
 )
 SELECT file_id, successful, named, coalesce(arrears, false) AS arrears, sum(payments) AS n

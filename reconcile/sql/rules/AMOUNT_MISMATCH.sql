@@ -2,6 +2,7 @@
 -- severity: medium
 -- en: Total paid to a beneficiary in the period differs from the amount due
 -- vi: Tổng số tiền đã chi trong kỳ khác số tiền được hưởng
+-- (a back payment of earlier months, truy lĩnh, that fits, is not this month's: facts.sql's cur_back_pay)
 WITH totals AS (  -- facts.sql: each beneficiary's successful payments in the period, counted and summed
     SELECT registry_id, total, paid AS n FROM cur_beneficiary_paid WHERE paid > 0
 ),
@@ -16,7 +17,7 @@ first_payment AS (
     SELECT *, row_number() OVER (PARTITION BY registry_id ORDER BY value_date, payment_ref, payment_id) AS nth
     FROM pm
     WHERE registry_id IN (SELECT registry_id FROM mismatched) AND status = 'success' AND in_period
-      AND repeat_of IS NULL
+      AND repeat_of IS NULL AND payment_id NOT IN (SELECT payment_id FROM cur_back_pay)
 )
 SELECT
     m.vneid, f.payment_ref, m.program, m.entitled_amount AS expected_amount, m.total AS paid_amount,

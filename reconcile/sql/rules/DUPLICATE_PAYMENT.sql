@@ -16,6 +16,8 @@ per_beneficiary AS (
     FROM pm
     WHERE registry_id IN (SELECT registry_id FROM paid_twice) AND status = 'success' AND in_period
       AND repeat_of IS NULL  -- a payment listed again is reason 3, not a second payment
+      -- facts.sql: a back payment of earlier months (truy lĩnh) that fits is no second payment of this one
+      AND payment_id NOT IN (SELECT payment_id FROM cur_back_pay)
     -- the first is the earliest, then by reference: not by position, so that the same rows in
     -- another order give the same findings
     WINDOW w AS (PARTITION BY registry_id ORDER BY value_date, payment_ref, payment_id)

@@ -23,6 +23,9 @@ SELECT
     'No successful payment dated in the period'
         || CASE WHEN coalesce(o.failed, 0) > 0 THEN '; ' || o.failed || ' failed or returned' ELSE '' END
         || CASE WHEN coalesce(o.outside, 0) > 0 THEN '; ' || o.outside || ' successful dated outside the period' ELSE '' END
+        -- facts.sql: a back payment of earlier months (truy lĩnh) pays them, not this one
+        || CASE WHEN coalesce(o.back, 0) > 0 THEN '; ' || o.back || ' back payment of earlier months (truy lĩnh) only'
+                ELSE '' END
         || CASE WHEN j.payment_row IS NOT NULL THEN '; a payment row with this ID was rejected (' || j.payment_row || ')'
                 ELSE '' END
         AS detail,
