@@ -94,7 +94,7 @@ WITH arrears AS (
     SELECT pm.payment_id, pm.amount, pm.entitled_amount, rc_month_mention(lower(p.narrative)) AS mention
     FROM cur_payments AS p
     JOIN pm USING (payment_id)
-    WHERE strpos(lower(p.narrative), 'truy') > 0 AND rc_arrears_words(lower(p.narrative))
+    WHERE p.narrative ILIKE '%truy%' AND rc_arrears_words(lower(p.narrative))  -- ILIKE: the cheaper first sieve
       AND pm.status = 'success' AND pm.in_period AND pm.repeat_of IS NULL AND pm.registry_id IS NOT NULL
       AND pm.beneficiary_status = 'active' AND pm.entitled_amount > 0
 ),
