@@ -27,8 +27,9 @@ PEOPLE = (
     ("001145000203", "Lê Thị Giang", "LE THI GIANG"),
     ("001145000204", "Phạm Văn Ân", "PHAM VAN AN"),
     ("001145000205", "Đỗ Thị Bình", "DO THI BINH"),
+    ("001145000206", "Võ Thị Hoa", "VO THI HOA"),
 )
-CUC, DUNG, GIANG, AN, BINH = (p[0] for p in PEOPLE)
+CUC, DUNG, GIANG, AN, BINH, HOA = (p[0] for p in PEOPLE)
 # November's rows beside each one's own payment of the month: (reference, amount, narrative)
 NOVEMBER = {
     CUC: [("FT20241100901", "4.000.000", "Chi truy linh tro cap T9 va T10/2024")],  # October's failed
@@ -36,7 +37,9 @@ NOVEMBER = {
     GIANG: [("FT20241100903", "3.000.000", "TRUY LINH T09-T10/2024")],  # not a whole number of months
     AN: [("FT20241100904", "4.000.000", "Truy linh T11-T12/2024")],  # November's own and December's
     BINH: [("FT20241100905", "2.000.000", "Truy linh T10/2024")],  # October, paid already
+    HOA: [("FT20241100906", "2.000.000", "Truy linh tro cap T10/2024")],  # October's failed, and this failed too
 }
+FAILED = ("FT20241000201", "FT20241000206", "FT20241100906")
 
 
 def month(folder: Path, mm: str) -> dict[str, list[Path]]:
@@ -49,14 +52,13 @@ def month(folder: Path, mm: str) -> dict[str, list[Path]]:
             f"BIDV,{account},01,00004,Đang hưởng,\n"
         )
         own = [(f"FT2024{mm}00{vneid[-3:]}", "2.000.000", f"Chi tra tro cap xa hoi T{mm}/2024")]
-        rows, status = own, "Thành công"
-        if mm == "10" and vneid == CUC:
-            status = "Thất bại"
-        elif mm == "10" and vneid in (DUNG, GIANG):
+        rows = own
+        if mm == "10" and vneid in (DUNG, GIANG):
             rows = []
         elif mm == "11":
             rows = (own if vneid != DUNG else []) + NOVEMBER.get(vneid, [])
         for ref, amount, narrative in rows:
+            status = "Thất bại" if ref in FAILED else "Thành công"
             bank += (
                 f'{n},{ref},{vneid},{payee},BIDV,{account},"{amount}",05/{mm}/2024,Chuyển khoản,{status},{narrative}\n'
             )
@@ -130,14 +132,25 @@ def test_a_back_payment_that_fits_is_no_second_payment_and_does_not_pay_its_mont
             4_000_000,
             "Payment 2 of 2 successful to this beneficiary in the period; the first is FT20241100204 in bank.csv",
         ),
+        # Hoa's back pay of October failed: October stays unpaid, though November's own payment went through
+        (
+            HOA,
+            "PAYMENT_FAILED",
+            "FT20241100906",
+            2_000_000,
+            2_000_000,
+            "Payment of 05/11/2024 failed; a back payment of 1 earlier month(s) (truy lĩnh): they stay unpaid",
+        ),
     ]
 
 
-def test_the_back_pay_clause_of_a_missing_payment_is_in_vietnamese_in_a_vietnamese_workbook():
-    detail = "No successful payment dated in the period; 1 back payment of earlier months (truy lĩnh) only"
-    assert in_vietnamese([("MISSING_PAYMENT", detail)]) == [
+def test_the_back_pay_clauses_are_in_vietnamese_in_a_vietnamese_workbook():
+    missing = "No successful payment dated in the period; 1 back payment of earlier months (truy lĩnh) only"
+    failed = "Payment of 05/11/2024 failed; a back payment of 2 earlier month(s) (truy lĩnh): they stay unpaid"
+    assert in_vietnamese([("MISSING_PAYMENT", missing), ("PAYMENT_FAILED", failed)]) == [
         "Không có khoản chi thành công nào ghi ngày trong kỳ; chỉ có 1 khoản truy lĩnh của các tháng trước, không "
-        "phải khoản chi của kỳ này"
+        "phải khoản chi của kỳ này",
+        "Khoản chi ngày 05/11/2024 thất bại; khoản truy lĩnh của 2 tháng trước: các tháng đó vẫn chưa được chi",
     ]
 
 
@@ -145,21 +158,28 @@ def test_the_months_a_back_payment_paid_are_out_of_the_arrears_and_the_re_issue_
     # October: Cúc's payment failed, Dũng and Giang were not paid
     assert query(
         months, "SELECT vneid, code FROM flags WHERE period = '2024-10' AND code = 'MISSING_PAYMENT' ORDER BY vneid"
-    ) == [(CUC, "MISSING_PAYMENT"), (DUNG, "MISSING_PAYMENT"), (GIANG, "MISSING_PAYMENT")]
+    ) == [(CUC, "MISSING_PAYMENT"), (DUNG, "MISSING_PAYMENT"), (GIANG, "MISSING_PAYMENT"), (HOA, "MISSING_PAYMENT")]
     # Dũng is owed November only (his back pay paid October); Cúc's back pay paid October; Giang's
     # back pay fits no month: her October is not settled by it, and November's own payment ends the run
     assert query(months, "SELECT vneid, since_period, months_unpaid, amount_owed FROM arrears") == [
         (DUNG, "2024-11", 1, 2_000_000)
     ]
-    res = invoke("actions", "--period", "2024-11", "--db", str(months), "--out", str(tmp_path / "a"), "--lang", "en")
-    assert res.exit_code == 0, res.output
-    assert "0 payments to send again (0 VND)" in res.stderr
-    res = invoke("actions", "--period", "2024-10", "--db", str(months), "--out", str(tmp_path / "b"), "--lang", "en")
-    assert res.exit_code == 0, res.output
-    with open(tmp_path / "b" / "reissue_BIDV.csv", encoding="utf-8-sig", newline="") as fh:
-        assert [(r["Personal ID"], r["Original payment reference"]) for r in csv.DictReader(fh)] == [
-            (CUC, "FT20241000201")
-        ]
+    # as of October, Cúc's and Hoa's failed payments are to send again; as of November, Cúc's is paid by
+    # her back pay, and Hoa's October is to send once: by her back pay that failed, which November's own
+    # payment does not pay (the re-issue list sent nothing: October's money was lost)
+    sent = {}
+    for period in ("2024-10", "2024-11"):
+        out = tmp_path / period
+        res = invoke("actions", "--period", period, "--db", str(months), "--out", str(out), "--lang", "en")
+        assert res.exit_code == 0, res.output
+        with open(out / "reissue_BIDV.csv", encoding="utf-8-sig", newline="") as fh:
+            sent[period] = [
+                (r["Personal ID"], r["Original payment reference"], r["Amount (VND)"]) for r in csv.DictReader(fh)
+            ]
+    assert sent == {
+        "2024-10": [(CUC, "FT20241000201", "2000000"), (HOA, "FT20241000206", "2000000")],
+        "2024-11": [(HOA, "FT20241100906", "2000000")],
+    }
 
 
 # a narrative in a run of 2024-11: the months its back pay names, as YYYY-MM (none when it says no arrears)
@@ -174,6 +194,7 @@ NARRATIVES = {
     "truy linh T08-2024": ["2024-08"],  # a month and its year, no range
     "Truy linh T1 T2/2024": ["2024-01", "2024-02"],
     "Chi tra tro cap T10/2024": [],  # no arrears said
+    "Truy lĩnh trợ cấp xã hội": [],  # no month named
     "truyen hinh T10/2024": [],
 }
 
@@ -188,8 +209,8 @@ def test_the_months_a_back_payment_names_the_run_and_the_views_alike():
         con.execute(views[start : views.index("\n\n", start)])
         for text, months in NARRATIVES.items():
             (run,) = con.execute(
-                "SELECT CASE WHEN rc_arrears_words(lower($t)) THEN list_transform(rc_months_named("
-                "rc_month_mention(lower($t)), $p), lambda x: printf('%04d-%02d', x // 12, x % 12 + 1)) ELSE [] END",
+                "SELECT CASE WHEN rc_arrears_words(lower($t)) THEN coalesce(list_transform(rc_months_named("
+                "rc_month_mention(lower($t)), $p), lambda x: printf('%04d-%02d', x // 12, x % 12 + 1)), []) ELSE [] END",
                 {"t": text, "p": 2024 * 12 + 11 - 1},
             ).fetchone()
             (stored,) = con.execute(

@@ -200,10 +200,12 @@ def test_the_messy_sample_month_gives_the_same_answer_and_replaces_only_its_peri
     rows = [f"FT2409000000{n},0{n}/09/2024,,Chi tra T09/2024" for n in (2, 3, 4, 5)]
     rows[1] = rows[1].replace("Chi tra", "Chi trả lương hưu")
     # and Hùng's back pay (truy lĩnh, sql/facts.sql's cur_back_pay) of July and August, 2 x 500.000, no second
-    # payment of September; and one of August that is no whole number of months, a second payment on both
-    hung = "{}," + HUNG + ",NGUYEN VAN HUNG,BIDV,0205380810795,{},10/09/2024,Thành công,{}\n"
-    back_pay = hung.format("FT24090000006", '"1.000.000"', "Truy linh tro cap T7 va T8/2024")
-    back_pay += hung.format("FT24090000007", "700.000", "TRUY LINH T08/2024")
+    # payment of September; one of August that is no whole number of months, a second payment on both; and
+    # one of June that failed, its month unpaid though September's went through
+    hung = "{}," + HUNG + ",NGUYEN VAN HUNG,BIDV,0205380810795,{},10/09/2024,{},{}\n"
+    back_pay = hung.format("FT24090000006", '"1.000.000"', "Thành công", "Truy linh tro cap T7 va T8/2024")
+    back_pay += hung.format("FT24090000007", "700.000", "Thành công", "TRUY LINH T08/2024")
+    back_pay += hung.format("FT24090000008", "500.000", "Thất bại", "Truy lĩnh tháng 6/2024")
     (tmp_path / "both_programmes_bank.csv").write_text(paid(rows) + back_pay, encoding="utf-8")
     files = {
         "registry": [SAMPLE / "registry.csv", tmp_path / "both_programmes.csv"],
@@ -225,6 +227,7 @@ def test_the_messy_sample_month_gives_the_same_answer_and_replaces_only_its_peri
         ("DUPLICATE_PAYMENT", "pension", "FT24090000004"),
         ("DUPLICATE_PAYMENT", "welfare", "FT24090000005"),
         ("DUPLICATE_PAYMENT", "welfare", "FT24090000007"),
+        ("PAYMENT_FAILED", "welfare", "FT24090000008"),
     ]
     assert duck.rejected_rows > 0 and any(i.ids_restored for i in duck.inputs)
     assert not stale.exists()

@@ -47,7 +47,8 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
     overpayments (paid after a death or while inactive) still to reclaim, one row per case.
 
     Both as of the period: payments of it and earlier periods whose beneficiary had no successful
-    payment in their period or a later one up to it; the overpayments flagged up to it, less what
+    payment in their period or a later one up to it (a failed back payment, truy lĩnh, in a later one:
+    its period's payment is that month's own); the overpayments flagged up to it, less what
     decisions recorded as recovered or written off so far. For example:
 
     \b

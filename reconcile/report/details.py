@@ -160,6 +160,10 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
         (r"Payment of (.+) failed", r"Khoản chi ngày \1 thất bại"),
         (r"Payment of (.+) returned", r"Khoản chi ngày \1 bị trả lại"),
         _NO_PAYMENT,
+        (
+            r"a back payment of ([0-9]+) earlier month\(s\) \(truy lĩnh\): they stay unpaid",
+            r"khoản truy lĩnh của \1 tháng trước: các tháng đó vẫn chưa được chi",
+        ),
         *(
             (f"nothing is due: the beneficiary is {status}", f"không có khoản nào phải chi: đối tượng {vi}")
             for status, vi in _STATUS.items()

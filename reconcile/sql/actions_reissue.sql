@@ -12,6 +12,9 @@
 -- says: 'died' when the date of death is before the payment's value date (the test of
 -- PAID_AFTER_DEATH), else 'inactive' when the status there is not active (deceased, suspended,
 -- terminated); NULL for a payment to send again.
+-- A back payment (truy lĩnh, views.sql's rc_back_months_of: earlier months' money) that failed is not
+-- paid by its own period's payment, which is that month's: a later period's settles it, as it does
+-- any failed payment.
 WITH paid AS (  -- the months paid: by the date, whichever file up to $period holds the payment (a
                -- statement running from the 26th: September's payment of the 28th is in October's)
     SELECT DISTINCT m.vneid, m.program,
@@ -62,13 +65,20 @@ FROM payments AS p
 JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
 LEFT JOIN standing AS s ON s.vneid = m.vneid AND s.program = m.program
+LEFT JOIN (SELECT period, coalesce(CAST(settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0) AS tolerance
+           FROM runs) AS u ON u.period = p.period
 WHERE p.status IN ('failed', 'returned') AND p.period <= $period AND p.repeat_of IS NULL
   AND NOT EXISTS (SELECT 1 FROM repeated AS x WHERE x.period = p.period AND x.payment_id = p.payment_id)
   AND NOT EXISTS (
       SELECT 1 FROM paid AS s
-      WHERE s.vneid = m.vneid AND s.program = m.program AND s.period >= p.period)
+      WHERE s.vneid = m.vneid AND s.program = m.program
+        AND (s.period > p.period OR s.period = p.period AND NOT coalesce(
+            p.narrative ILIKE '%truy%' AND r.status = 'active'
+            AND array_length(rc_back_months_of(p.narrative, p.period, p.amount, r.entitled_amount, u.tolerance)) > 0,
+            false)))
 -- a payment tried again in its period and failed again (the same beneficiary, programme and
--- amount) is one payment to send: its last attempt
-QUALIFY row_number() OVER (PARTITION BY m.vneid, m.program, p.period, p.amount
+-- amount) is one payment to send: its last attempt; a back payment is not the month's own
+QUALIFY row_number() OVER (PARTITION BY m.vneid, m.program, p.period, p.amount,
+                                        coalesce(p.narrative ILIKE '%truy%', false)
                            ORDER BY p.value_date DESC, p.payment_ref DESC, p.payment_id DESC) = 1
 ORDER BY bank, p.period, p.payment_ref, p.payment_id;

@@ -87,24 +87,27 @@ WHERE account_restored IS NOT NULL;
 -- month (MISSING_PAYMENT still asks for its own payment) nor makes a second payment of it
 -- (DUPLICATE_PAYMENT, AMOUNT_MISMATCH); the arrears and the re-issue list count those months paid
 -- (views.sql: rc_back_pay_months). One that does not fit (another amount, a month not before the
--- period, no month named) is a payment of the month, found as any other. Read from the month alone,
--- the same on both engines. Few: the narratives that say `truy` only.
+-- period, no month named) is a payment of the month, found as any other. A failed or returned one
+-- (status) leaves those months unpaid, whether the month's own payment went through or not:
+-- PAYMENT_FAILED. Read from the month alone, the same on both engines. Few: the narratives that say
+-- `truy` only.
 CREATE OR REPLACE TEMP TABLE cur_back_pay AS
 WITH arrears AS (
-    SELECT pm.payment_id, pm.amount, pm.entitled_amount, rc_month_mention(lower(p.narrative)) AS mention
+    SELECT pm.payment_id, pm.status, pm.amount, pm.entitled_amount, rc_month_mention(lower(p.narrative)) AS mention
     FROM cur_payments AS p
     JOIN pm USING (payment_id)
     WHERE p.narrative ILIKE '%truy%' AND rc_arrears_words(lower(p.narrative))  -- ILIKE: the cheaper first sieve
-      AND pm.status = 'success' AND pm.in_period AND pm.repeat_of IS NULL AND pm.registry_id IS NOT NULL
+      AND (pm.status = 'success' AND pm.in_period OR pm.status IN ('failed', 'returned'))
+      AND pm.repeat_of IS NULL AND pm.registry_id IS NOT NULL
       AND pm.beneficiary_status = 'active' AND pm.entitled_amount > 0
 ),
 named AS (
-    SELECT payment_id, amount, entitled_amount,
+    SELECT payment_id, status, amount, entitled_amount,
            rc_months_named(mention, year($period_start) * 12 + month($period_start) - 1) AS months
     FROM arrears
     WHERE mention IS NOT NULL
 )
-SELECT payment_id, CAST(array_length(months) AS INTEGER) AS months
+SELECT payment_id, status, CAST(array_length(months) AS INTEGER) AS months
 FROM named
 WHERE array_length(months) > 0 AND array_length(list_distinct(months)) = array_length(months)
   AND list_max(months) < year($period_start) * 12 + month($period_start) - 1
@@ -123,7 +126,7 @@ SELECT pm.registry_id,
        count(*) FILTER (WHERE pm.status = 'success' AND pm.in_period AND b.payment_id IS NULL) AS paid,
        CAST(sum(pm.amount) FILTER (WHERE pm.status = 'success' AND pm.in_period AND b.payment_id IS NULL)
             AS BIGINT) AS total,
-       count(b.payment_id) AS back
+       count(b.payment_id) FILTER (WHERE pm.status = 'success') AS back
 FROM pm
 LEFT JOIN cur_back_pay AS b USING (payment_id)
 WHERE pm.registry_id IS NOT NULL AND pm.repeat_of IS NULL

@@ -76,16 +76,19 @@ CREATE OR REPLACE MACRO rc_paid_back_kept(months, p, amount, due, tolerance) AS 
     CASE WHEN array_length(ms) > 0 AND array_length(list_distinct(ms)) = array_length(ms) AND list_max(ms) < p
               AND due > 0 AND abs(amount - due * array_length(ms)) <= tolerance
          THEN list_transform(ms, lambda x: printf('%04d-%02d', x // 12, x % 12 + 1)) ELSE [] END)[1];
+CREATE OR REPLACE MACRO rc_paid_back_index(period) AS
+    CAST(left(period, 4) AS INTEGER) * 12 + CAST(right(period, 2) AS INTEGER) - 1;
+-- whatever the payment's status (a failed back payment: actions_reissue.sql)
+CREATE OR REPLACE MACRO rc_back_months_of(narrative, period, amount, due, tolerance) AS
+    CASE WHEN strpos(lower(narrative), 'truy') > 0
+              AND regexp_matches(lower(narrative), 'truy[^a-z0-9]+(l[iĩ]nh|tr[aả]|chi)')
+         THEN coalesce(rc_paid_back_kept(
+                  rc_paid_back_named(rc_paid_back_mention(lower(narrative)), rc_paid_back_index(period)),
+                  rc_paid_back_index(period), amount, due, tolerance), [])
+         ELSE [] END;
 CREATE OR REPLACE MACRO rc_back_pay_months(a, due, tolerance) AS
     CASE WHEN a.status = 'success' AND a.in_period AND a.repeat_of IS NULL
-              AND strpos(lower(a.narrative), 'truy') > 0
-              AND regexp_matches(lower(a.narrative), 'truy[^a-z0-9]+(l[iĩ]nh|tr[aả]|chi)')
-         THEN coalesce(rc_paid_back_kept(
-                  rc_paid_back_named(rc_paid_back_mention(lower(a.narrative)),
-                                     CAST(left(a.period, 4) AS INTEGER) * 12 + CAST(right(a.period, 2) AS INTEGER) - 1),
-                  CAST(left(a.period, 4) AS INTEGER) * 12 + CAST(right(a.period, 2) AS INTEGER) - 1,
-                  a.amount, due, tolerance), [])
-         ELSE [] END;
+         THEN rc_back_months_of(a.narrative, a.period, a.amount, due, tolerance) ELSE [] END;
 
 -- The findings on a payment that another period's file holds too, flagged there with the same code
 -- (the same case; or, for money paid after a death or while inactive, either of the two: a registry
