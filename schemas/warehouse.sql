@@ -394,16 +394,19 @@ CREATE OR REPLACE MACRO rc_paid_back_kept(months, p, amount, due, tolerance) AS 
     CASE WHEN array_length(ms) > 0 AND array_length(list_distinct(ms)) = array_length(ms) AND list_max(ms) < p
               AND due > 0 AND abs(amount - due * array_length(ms)) <= tolerance
          THEN list_transform(ms, lambda x: printf('%04d-%02d', x // 12, x % 12 + 1)) ELSE [] END)[1];
+CREATE OR REPLACE MACRO rc_paid_back_index(period) AS
+    CAST(left(period, 4) AS INTEGER) * 12 + CAST(right(period, 2) AS INTEGER) - 1;
+-- whatever the payment's status (a failed back payment: actions_reissue.sql)
+CREATE OR REPLACE MACRO rc_back_months_of(narrative, period, amount, due, tolerance) AS
+    CASE WHEN strpos(lower(narrative), 'truy') > 0
+              AND regexp_matches(lower(narrative), 'truy[^a-z0-9]+(l[iĩ]nh|tr[aả]|chi)')
+         THEN coalesce(rc_paid_back_kept(
+                  rc_paid_back_named(rc_paid_back_mention(lower(narrative)), rc_paid_back_index(period)),
+                  rc_paid_back_index(period), amount, due, tolerance), [])
+         ELSE [] END;
 CREATE OR REPLACE MACRO rc_back_pay_months(a, due, tolerance) AS
     CASE WHEN a.status = 'success' AND a.in_period AND a.repeat_of IS NULL
-              AND strpos(lower(a.narrative), 'truy') > 0
-              AND regexp_matches(lower(a.narrative), 'truy[^a-z0-9]+(l[iĩ]nh|tr[aả]|chi)')
-         THEN coalesce(rc_paid_back_kept(
-                  rc_paid_back_named(rc_paid_back_mention(lower(a.narrative)),
-                                     CAST(left(a.period, 4) AS INTEGER) * 12 + CAST(right(a.period, 2) AS INTEGER) - 1),
-                  CAST(left(a.period, 4) AS INTEGER) * 12 + CAST(right(a.period, 2) AS INTEGER) - 1,
-                  a.amount, due, tolerance), [])
-         ELSE [] END;
+         THEN rc_back_months_of(a.narrative, a.period, a.amount, due, tolerance) ELSE [] END;
 
 -- The findings on a payment that another period's file holds too, flagged there with the same code
 -- (the same case; or, for money paid after a death or while inactive, either of the two: a registry
@@ -414,10 +417,11 @@ CREATE OR REPLACE MACRO rc_back_pay_months(a, due, tolerance) AS
 -- the bank tried again in its period and that failed again (PAYMENT_FAILED, one case: the same
 -- beneficiary and programme): one entitlement at stake, counted in the last attempt, the one the
 -- re-issue list sends again (actions_reissue.sql); an attempt another period's file repeats is named
--- with the last attempt of the period it counts in.
+-- with the last attempt of the period it counts in. A failed payment whose month a later failed back
+-- payment (truy lĩnh) of the case names is counted in that back payment's finding, as it is sent again.
 CREATE OR REPLACE VIEW flag_repeats AS
 WITH joined AS (  -- the findings on a payment, with the payment
-    SELECT f.period, f.flag_id, f.case_id, f.code, f.program, p.payment_id, p.payment_ref, p.bank_ref,
+    SELECT f.period, f.flag_id, f.case_id, f.code, f.program, f.detail, p.narrative, p.payment_id, p.payment_ref, p.bank_ref,
            p.amount, p.value_date, p.status, p.bank_code, p.vneid, p.account_number, p.payee_key, p.in_period,
            CASE WHEN f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') THEN 'overpaid' ELSE f.code END AS kind
     FROM flags AS f
@@ -444,13 +448,32 @@ across AS (  -- a payment another period's file holds too: the finding whose mon
      AND a.period <> b.period AND rc_same_payment(a, b) AND rc_counts_before(a, b)
     GROUP BY ALL
 ),
-attempts AS (  -- each period's failed attempts of a case, not counted in another period: the last counts
+tried_back AS (  -- failed payments of a month that a later failed back payment (truy lĩnh) of the case
+                 -- names: tried again, their money counted there (the one actions_reissue.sql sends)
+    SELECT a.period, a.flag_id, a.case_id, a.code, a.payment_ref,
+           arg_min(b.period, (b.period, b.flag_id)) AS counted_period,
+           arg_min(b.flag_id, (b.period, b.flag_id)) AS counted_flag_id
+    FROM joined AS a
+    JOIN (SELECT period, flag_id, case_id,
+                 rc_paid_back_named(rc_paid_back_mention(lower(narrative)), rc_paid_back_index(period)) AS months
+          FROM joined
+          WHERE code = 'PAYMENT_FAILED' AND detail LIKE '%(truy lĩnh): they stay unpaid%') AS b
+      ON b.case_id = a.case_id AND b.period > a.period
+     AND list_contains(b.months, rc_paid_back_index(CASE WHEN a.in_period THEN a.period
+                                                         ELSE strftime(a.value_date, '%Y-%m') END))
+    WHERE a.code = 'PAYMENT_FAILED' AND a.case_id IS NOT NULL
+    GROUP BY ALL
+),
+attempts AS (  -- each period's failed attempts of a case, not counted in another period: the last counts;
+               -- a failed back payment (truy lĩnh: PAYMENT_FAILED.sql's detail says so) is no attempt of the
+               -- month's own payment, its money that of earlier months
     SELECT period, flag_id, case_id, code, payment_ref,
-           first_value(flag_id) OVER (PARTITION BY period, case_id
+           first_value(flag_id) OVER (PARTITION BY period, case_id, detail LIKE '%(truy lĩnh): they stay unpaid%'
                                       ORDER BY value_date DESC, payment_ref DESC, payment_id DESC) AS last_flag_id
     FROM joined AS j
     WHERE code = 'PAYMENT_FAILED' AND case_id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM across AS x WHERE x.period = j.period AND x.flag_id = j.flag_id)
+      AND NOT EXISTS (SELECT 1 FROM tried_back AS x WHERE x.period = j.period AND x.flag_id = j.flag_id)
 )
 SELECT x.period, x.flag_id, x.case_id, x.code, x.payment_ref, x.counted_period,
        coalesce(t.last_flag_id, x.counted_flag_id) AS counted_flag_id
@@ -459,7 +482,11 @@ LEFT JOIN attempts AS t ON t.period = x.counted_period AND t.flag_id = x.counted
 UNION ALL
 SELECT period, flag_id, case_id, code, payment_ref, period, last_flag_id
 FROM attempts
-WHERE flag_id <> last_flag_id;
+WHERE flag_id <> last_flag_id
+UNION ALL
+SELECT period, flag_id, case_id, code, payment_ref, counted_period, counted_flag_id
+FROM tried_back
+WHERE NOT EXISTS (SELECT 1 FROM across AS x WHERE x.period = tried_back.period AND x.flag_id = tried_back.flag_id);
 
 -- A case's amount as its decision shows it (the workbook's column, review import: case_tables.CASE_AMOUNT,
 -- keep them alike): what was recovered for recovery and recovered, and for open and in_review (a case sent
@@ -1081,7 +1108,7 @@ COMMENT ON COLUMN "back_pay"."commune_code" IS 'Beneficiary''s commune';
 COMMENT ON COLUMN "back_pay"."month" IS 'A month it paid, YYYY-MM';
 COMMENT ON COLUMN "back_pay"."amount" IS 'VND due for the month: the amount due in the payment''s period';
 COMMENT ON COLUMN "back_pay"."month_was" IS 'unpaid (MISSING_PAYMENT there, not paid by another month''s file); paid (paid there, or named by an earlier back payment: it may be paid twice); not due (not listed active there); not held (the database holds no run of the month)';
-COMMENT ON VIEW "flag_repeats" IS 'Findings whose money another finding counts: on a payment that another period''s file holds too (a bank statement overlapping the month before, or running into the next): the same reference, amount, value date, payee and outcome, flagged alike there; or a failed payment the bank tried again in its period and that failed again (PAYMENT_FAILED, the same beneficiary and programme). The finding stays; its money is counted once, in the finding named here: the row of the period the payment is dated in, else the earliest; of failed attempts, the last';
+COMMENT ON VIEW "flag_repeats" IS 'Findings whose money another finding counts: on a payment that another period''s file holds too (a bank statement overlapping the month before, or running into the next): the same reference, amount, value date, payee and outcome, flagged alike there; or a failed payment the bank tried again in its period and that failed again (PAYMENT_FAILED, the same beneficiary and programme). The finding stays; its money is counted once, in the finding named here: the row of the period the payment is dated in, else the earliest; of failed attempts, the last; a failed payment whose month a later failed back payment (truy lĩnh) of the case names, in that back payment''s finding';
 COMMENT ON COLUMN "flag_repeats"."period" IS 'Period of the finding whose money is not counted again';
 COMMENT ON COLUMN "flag_repeats"."flag_id" IS 'The finding (flags.flag_id)';
 COMMENT ON COLUMN "flag_repeats"."case_id" IS 'Its case (cases.case_id)';

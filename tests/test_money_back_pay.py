@@ -28,8 +28,9 @@ PEOPLE = (
     ("001145000204", "Phạm Văn Ân", "PHAM VAN AN"),
     ("001145000205", "Đỗ Thị Bình", "DO THI BINH"),
     ("001145000206", "Võ Thị Hoa", "VO THI HOA"),
+    ("001145000207", "Hồ Văn Khánh", "HO VAN KHANH"),
 )
-CUC, DUNG, GIANG, AN, BINH, HOA = (p[0] for p in PEOPLE)
+CUC, DUNG, GIANG, AN, BINH, HOA, KHANH = (p[0] for p in PEOPLE)
 # November's rows beside each one's own payment of the month: (reference, amount, narrative)
 NOVEMBER = {
     CUC: [("FT20241100901", "4.000.000", "Chi truy linh tro cap T9 va T10/2024")],  # October's failed
@@ -38,8 +39,9 @@ NOVEMBER = {
     AN: [("FT20241100904", "4.000.000", "Truy linh T11-T12/2024")],  # November's own and December's
     BINH: [("FT20241100905", "2.000.000", "Truy linh T10/2024")],  # October, paid already
     HOA: [("FT20241100906", "2.000.000", "Truy linh tro cap T10/2024")],  # October's failed, and this failed too
+    KHANH: [("FT20241100907", "2.000.000", "Truy linh tro cap T10/2024")],  # failed, as November's own did
 }
-FAILED = ("FT20241000201", "FT20241000206", "FT20241100906")
+FAILED = ("FT20241000201", "FT20241000206", "FT20241100906", "FT20241000207", "FT20241100207", "FT20241100907")
 
 
 def month(folder: Path, mm: str) -> dict[str, list[Path]]:
@@ -141,7 +143,45 @@ def test_a_back_payment_that_fits_is_no_second_payment_and_does_not_pay_its_mont
             2_000_000,
             "Payment of 05/11/2024 failed; a back payment of 1 earlier month(s) (truy lĩnh): they stay unpaid",
         ),
+        # Khánh's own payment failed, and his back pay of October: two months unpaid, two findings
+        (
+            KHANH,
+            "MISSING_PAYMENT",
+            None,
+            2_000_000,
+            0,
+            "No successful payment dated in the period; 2 failed or returned",
+        ),
+        (
+            KHANH,
+            "PAYMENT_FAILED",
+            "FT20241100207",
+            2_000_000,
+            2_000_000,
+            "Payment of 05/11/2024 failed; no successful payment to this beneficiary in the period",
+        ),
+        (
+            KHANH,
+            "PAYMENT_FAILED",
+            "FT20241100907",
+            2_000_000,
+            2_000_000,
+            "Payment of 05/11/2024 failed; a back payment of 1 earlier month(s) (truy lĩnh): they stay unpaid",
+        ),
     ]
+    # October's and November's money at stake: the back pay is no second attempt of November's own
+    # payment, and it is October's failed payment tried again, counted once
+    assert query(
+        months,
+        "SELECT first_period, flags, amount_at_stake FROM cases WHERE vneid = ? AND code = 'PAYMENT_FAILED'",
+        [KHANH],
+    ) == [("2024-10", 3, 4_000_000)]
+    assert query(
+        months,
+        "SELECT period, r.payment_ref, counted_period FROM flag_repeats AS r JOIN flags USING (period, flag_id) "
+        "WHERE vneid = ?",
+        [KHANH],
+    ) == [("2024-10", "FT20241000207", "2024-11")]
 
 
 def test_the_back_pay_clauses_are_in_vietnamese_in_a_vietnamese_workbook():
@@ -158,11 +198,12 @@ def test_the_months_a_back_payment_paid_are_out_of_the_arrears_and_the_re_issue_
     # October: Cúc's payment failed, Dũng and Giang were not paid
     assert query(
         months, "SELECT vneid, code FROM flags WHERE period = '2024-10' AND code = 'MISSING_PAYMENT' ORDER BY vneid"
-    ) == [(CUC, "MISSING_PAYMENT"), (DUNG, "MISSING_PAYMENT"), (GIANG, "MISSING_PAYMENT"), (HOA, "MISSING_PAYMENT")]
+    ) == [(p, "MISSING_PAYMENT") for p in (CUC, DUNG, GIANG, HOA, KHANH)]
     # Dũng is owed November only (his back pay paid October); Cúc's back pay paid October; Giang's
     # back pay fits no month: her October is not settled by it, and November's own payment ends the run
-    assert query(months, "SELECT vneid, since_period, months_unpaid, amount_owed FROM arrears") == [
-        (DUNG, "2024-11", 1, 2_000_000)
+    assert query(months, "SELECT vneid, since_period, months_unpaid, amount_owed FROM arrears ORDER BY vneid") == [
+        (DUNG, "2024-11", 1, 2_000_000),
+        (KHANH, "2024-10", 2, 4_000_000),  # his back pay of October failed
     ]
     # as of October, Cúc's and Hoa's failed payments are to send again; as of November, Cúc's is paid by
     # her back pay, and Hoa's October is to send once: by her back pay that failed, which November's own
@@ -177,8 +218,17 @@ def test_the_months_a_back_payment_paid_are_out_of_the_arrears_and_the_re_issue_
                 (r["Personal ID"], r["Original payment reference"], r["Amount (VND)"]) for r in csv.DictReader(fh)
             ]
     assert sent == {
-        "2024-10": [(CUC, "FT20241000201", "2000000"), (HOA, "FT20241000206", "2000000")],
-        "2024-11": [(HOA, "FT20241100906", "2000000")],
+        "2024-10": [
+            (CUC, "FT20241000201", "2000000"),
+            (HOA, "FT20241000206", "2000000"),
+            (KHANH, "FT20241000207", "2000000"),
+        ],
+        # Khánh's October once, as his back pay tried it again; his November's own
+        "2024-11": [
+            (KHANH, "FT20241100207", "2000000"),
+            (HOA, "FT20241100906", "2000000"),
+            (KHANH, "FT20241100907", "2000000"),
+        ],
     }
 
 

@@ -14,7 +14,7 @@
 -- terminated); NULL for a payment to send again.
 -- A back payment (truy lĩnh, views.sql's rc_back_months_of: earlier months' money) that failed is not
 -- paid by its own period's payment, which is that month's: a later period's settles it, as it does
--- any failed payment.
+-- any failed payment; and it is the one to send for the months it names, not their own failed payments.
 WITH paid AS (  -- the months paid: by the date, whichever file up to $period holds the payment (a
                -- statement running from the 26th: September's payment of the 28th is in October's)
     SELECT DISTINCT m.vneid, m.program,
@@ -34,6 +34,18 @@ repeated AS (  -- those another period's file holds too, and counts
     FROM not_paid AS b
     JOIN not_paid AS a ON a.amount = b.amount AND a.value_date = b.value_date AND a.period <> b.period
     WHERE rc_same_payment(a, b) AND rc_counts_before(a, b)
+),
+tried_back AS (  -- the months a later back payment (truy lĩnh) tried to pay and failed: sent again, it
+                 -- is the one to send, not the earlier month's own failed payment (few: `truy`)
+    SELECT m.vneid, m.program, p.period,
+           unnest(rc_back_months_of(p.narrative, p.period, p.amount, r.entitled_amount,
+                                    coalesce(CAST(u.settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0))) AS month
+    FROM payments AS p
+    JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
+    JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id AND r.status = 'active'
+    LEFT JOIN runs AS u ON u.period = p.period
+    WHERE p.status IN ('failed', 'returned') AND p.period <= $period AND p.repeat_of IS NULL
+      AND p.narrative ILIKE '%truy%'
 ),
 standing AS (
     SELECT vneid, program, period AS registry_period, status AS registry_status, date_of_death
@@ -76,6 +88,10 @@ WHERE p.status IN ('failed', 'returned') AND p.period <= $period AND p.repeat_of
             p.narrative ILIKE '%truy%' AND r.status = 'active'
             AND array_length(rc_back_months_of(p.narrative, p.period, p.amount, r.entitled_amount, u.tolerance)) > 0,
             false)))
+  AND NOT EXISTS (
+      SELECT 1 FROM tried_back AS b
+      WHERE b.vneid = m.vneid AND b.program = m.program AND b.period > p.period
+        AND b.month = CASE WHEN p.in_period THEN p.period ELSE strftime(p.value_date, '%Y-%m') END)
 -- a payment tried again in its period and failed again (the same beneficiary, programme and
 -- amount) is one payment to send: its last attempt; a back payment is not the month's own
 QUALIFY row_number() OVER (PARTITION BY m.vneid, m.program, p.period, p.amount,

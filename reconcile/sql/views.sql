@@ -99,10 +99,11 @@ CREATE OR REPLACE MACRO rc_back_pay_months(a, due, tolerance) AS
 -- the bank tried again in its period and that failed again (PAYMENT_FAILED, one case: the same
 -- beneficiary and programme): one entitlement at stake, counted in the last attempt, the one the
 -- re-issue list sends again (actions_reissue.sql); an attempt another period's file repeats is named
--- with the last attempt of the period it counts in.
+-- with the last attempt of the period it counts in. A failed payment whose month a later failed back
+-- payment (truy lĩnh) of the case names is counted in that back payment's finding, as it is sent again.
 CREATE OR REPLACE VIEW flag_repeats AS
 WITH joined AS (  -- the findings on a payment, with the payment
-    SELECT f.period, f.flag_id, f.case_id, f.code, f.program, p.payment_id, p.payment_ref, p.bank_ref,
+    SELECT f.period, f.flag_id, f.case_id, f.code, f.program, f.detail, p.narrative, p.payment_id, p.payment_ref, p.bank_ref,
            p.amount, p.value_date, p.status, p.bank_code, p.vneid, p.account_number, p.payee_key, p.in_period,
            CASE WHEN f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') THEN 'overpaid' ELSE f.code END AS kind
     FROM flags AS f
@@ -129,13 +130,32 @@ across AS (  -- a payment another period's file holds too: the finding whose mon
      AND a.period <> b.period AND rc_same_payment(a, b) AND rc_counts_before(a, b)
     GROUP BY ALL
 ),
-attempts AS (  -- each period's failed attempts of a case, not counted in another period: the last counts
+tried_back AS (  -- failed payments of a month that a later failed back payment (truy lĩnh) of the case
+                 -- names: tried again, their money counted there (the one actions_reissue.sql sends)
+    SELECT a.period, a.flag_id, a.case_id, a.code, a.payment_ref,
+           arg_min(b.period, (b.period, b.flag_id)) AS counted_period,
+           arg_min(b.flag_id, (b.period, b.flag_id)) AS counted_flag_id
+    FROM joined AS a
+    JOIN (SELECT period, flag_id, case_id,
+                 rc_paid_back_named(rc_paid_back_mention(lower(narrative)), rc_paid_back_index(period)) AS months
+          FROM joined
+          WHERE code = 'PAYMENT_FAILED' AND detail LIKE '%(truy lĩnh): they stay unpaid%') AS b
+      ON b.case_id = a.case_id AND b.period > a.period
+     AND list_contains(b.months, rc_paid_back_index(CASE WHEN a.in_period THEN a.period
+                                                         ELSE strftime(a.value_date, '%Y-%m') END))
+    WHERE a.code = 'PAYMENT_FAILED' AND a.case_id IS NOT NULL
+    GROUP BY ALL
+),
+attempts AS (  -- each period's failed attempts of a case, not counted in another period: the last counts;
+               -- a failed back payment (truy lĩnh: PAYMENT_FAILED.sql's detail says so) is no attempt of the
+               -- month's own payment, its money that of earlier months
     SELECT period, flag_id, case_id, code, payment_ref,
-           first_value(flag_id) OVER (PARTITION BY period, case_id
+           first_value(flag_id) OVER (PARTITION BY period, case_id, detail LIKE '%(truy lĩnh): they stay unpaid%'
                                       ORDER BY value_date DESC, payment_ref DESC, payment_id DESC) AS last_flag_id
     FROM joined AS j
     WHERE code = 'PAYMENT_FAILED' AND case_id IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM across AS x WHERE x.period = j.period AND x.flag_id = j.flag_id)
+      AND NOT EXISTS (SELECT 1 FROM tried_back AS x WHERE x.period = j.period AND x.flag_id = j.flag_id)
 )
 SELECT x.period, x.flag_id, x.case_id, x.code, x.payment_ref, x.counted_period,
        coalesce(t.last_flag_id, x.counted_flag_id) AS counted_flag_id
@@ -144,7 +164,11 @@ LEFT JOIN attempts AS t ON t.period = x.counted_period AND t.flag_id = x.counted
 UNION ALL
 SELECT period, flag_id, case_id, code, payment_ref, period, last_flag_id
 FROM attempts
-WHERE flag_id <> last_flag_id;
+WHERE flag_id <> last_flag_id
+UNION ALL
+SELECT period, flag_id, case_id, code, payment_ref, counted_period, counted_flag_id
+FROM tried_back
+WHERE NOT EXISTS (SELECT 1 FROM across AS x WHERE x.period = tried_back.period AND x.flag_id = tried_back.flag_id);
 
 -- A case's amount as its decision shows it (the workbook's column, review import: case_tables.CASE_AMOUNT,
 -- keep them alike): what was recovered for recovery and recovered, and for open and in_review (a case sent

@@ -246,7 +246,8 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
         "value date, payee and outcome, flagged alike there; or a failed payment the bank tried again in its "
         "period and that failed again (PAYMENT_FAILED, the same beneficiary and programme). The finding stays; "
         "its money is counted once, in the finding named here: the row of the period the payment is dated in, "
-        "else the earliest; of failed attempts, the last",
+        "else the earliest; of failed attempts, the last; a failed payment whose month a later failed back payment "
+        "(truy lĩnh) of the case names, in that back payment's finding",
         {
             "period": "Period of the finding whose money is not counted again",
             "flag_id": "The finding (flags.flag_id)",
