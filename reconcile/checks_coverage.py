@@ -6,6 +6,7 @@ beneficiaries' banks from the accounts they were paid into in earlier months (co
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 
@@ -49,6 +50,35 @@ class MissingSource:
         """As runs.missing_sources records it (others_paid and bank_known are the message's alone)."""
         mine = ("others_paid", "bank_known") + (() if self.commune_code else ("commune_code",))
         return {k: v for k, v in asdict(self).items() if k not in mine}
+
+
+@dataclass(frozen=True)
+class RunWarning:
+    """Something the officer should know of the month that does not stop the run: said before the
+    summary, recorded in runs.warnings and shown on the workbook's summary. `programs`: those whose
+    non-cash share it puts in doubt (a cash source that may have been left out: the share counts no
+    cash payment of its beneficiaries, so it reads too high); a target they show met is shown met in
+    doubt."""
+
+    text: str
+    programs: tuple[str, ...] = ()
+
+
+def warnings_json(warnings: list[RunWarning]) -> str | None:
+    """runs.warnings: each warning's message (in English, as the code says it) and the programmes it
+    puts in doubt; None when none."""
+    return json.dumps([{"message": w.text, "programs": list(w.programs)} for w in warnings]) if warnings else None
+
+
+def kept(said: list[RunWarning], notice: Callable[[str], None] | None) -> Callable[[str], None]:
+    """A notice that keeps each text it is told in `said`, as a RunWarning, and passes it on."""
+
+    def told(text: str) -> None:
+        said.append(RunWarning(text))
+        if notice:
+            notice(text)
+
+    return told
 
 
 ESTIMATE_MARGIN = 1.25  # a group whose estimate is under this times the line is counted exactly
@@ -157,23 +187,24 @@ def unchecked(rows: list[dict], known: list[dict], checks: Checks, exact: Callab
     )
 
 
-def cash_unpaid(rows: list[dict], communes: list[dict], checks: Checks) -> str | None:
+def cash_unpaid(rows: list[dict], communes: list[dict], checks: Checks) -> RunWarning | None:
     """What to tell the officer of a month none of whose (fewer than min_source) active beneficiaries
     registered for cash has a payment row dated in the period, or of one of whose communes (of two to
     fewer than min_source such, in both programmes: coverage_communes.sql) none has while the post office
     paid those of others: the post office's file, or its list of that commune, may have been left
     out, and the non-cash share then counts no cash payment of theirs (100%, or a target met that was
     not). Too few to refuse (one who did not come to collect is no file left out): said before the
-    summary."""
+    summary, with the programmes whose share it puts in doubt."""
     cash = [row for row in rows if row["channel"] == "cash"]
     n = sum(row["beneficiaries"] for row in cash)
     if n and not any(row["with_payment"] for row in cash):
         if n >= max(checks.min_source, 1):
             return None  # a source missing (missing_sources)
-        return (
+        return RunWarning(
             f"none of the {_n(n)} active beneficiaries registered for cash has a payment row dated in the period: the "
             "post office's payment file may be missing (each is a MISSING_PAYMENT, and the non-cash share counts no "
-            "cash payment); give it with --payments and run again, or check that none of them was paid"
+            "cash payment); give it with --payments and run again, or check that none of them was paid",
+            _programs(cash),
         )
     by_commune: dict[str, list[int]] = {}
     for row in communes:
@@ -185,13 +216,19 @@ def cash_unpaid(rows: list[dict], communes: list[dict], checks: Checks) -> str |
     if not n or not unpaid:
         return None
     several = len(unpaid) > 1
-    return (
+    return RunWarning(
         f"none of the {_n(sum(by_commune[c][0] for c in unpaid))} active beneficiaries registered for cash in "
         f"{'communes' if several else 'commune'} {', '.join(unpaid)} has a payment row dated in the period, though the "
         f"post office paid those of other communes: its {'lists of those communes' if several else 'list of that commune'}"
         " may be missing (each is a MISSING_PAYMENT, and the non-cash share counts no cash payment of theirs); give "
-        f"{'them' if several else 'it'} with --payments and run again, or check that none of them was paid"
+        f"{'them' if several else 'it'} with --payments and run again, or check that none of them was paid",
+        _programs([row for row in communes if row["commune_code"] in unpaid]),
     )
+
+
+def _programs(rows: list[dict]) -> tuple[str, ...]:
+    """The programmes of the groups that have active beneficiaries."""
+    return tuple(sorted({row["program"] for row in rows if row["beneficiaries"]}))
 
 
 def _source(row: dict) -> str | None:

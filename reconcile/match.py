@@ -9,12 +9,16 @@ from collections.abc import Callable
 
 from reconcile import checks
 from reconcile.checks import file_names, rows
-from reconcile.checks_coverage import cash_unpaid, missing_communes, unchecked
+from reconcile.checks_coverage import RunWarning, cash_unpaid, missing_communes, unchecked
 from reconcile.sqlfiles import execute_file
 
 
-def match(con, tables, params: dict, guards, partial: bool, notice: Callable[[str], None] | None = None) -> list:
-    """Match the run's payments; return the sources that look missing (allowed only with --partial)."""
+def match(
+    con, tables, params: dict, guards, partial: bool, notice: Callable[[str], None] | None = None
+) -> tuple[list, list[RunWarning]]:
+    """Match the run's payments; return the sources that look missing (allowed only with --partial),
+    and the warnings told to `notice` of those that may be (a registry without banks, a few cash
+    beneficiaries none of whom has a payment row)."""
     execute_file(con, "match.sql", params)
     execute_file(con, "facts.sql", params)
     registries = [str(tb.path) for _, tb in tables if tb.kind == "registry"]
@@ -37,13 +41,17 @@ def match(con, tables, params: dict, guards, partial: bool, notice: Callable[[st
     missing = checks.missing_sources(coverage, guards, exact, known)
     communes = rows(con, "checks/coverage_communes.sql") if any(g["channel"] == "cash" for g in coverage) else []
     missing += missing_communes(communes, missing, guards)
-    if notice and not missing:
-        for note in (unchecked(coverage, known, guards, exact), cash_unpaid(coverage, communes, guards)):
-            if note:
-                notice(note)
+    warnings: list[RunWarning] = []
+    if not missing:
+        no_bank, cash = unchecked(coverage, known, guards, exact), cash_unpaid(coverage, communes, guards)
+        warnings = [RunWarning(no_bank)] if no_bank else []
+        warnings += [cash] if cash else []
+        for warning in warnings:
+            if notice:
+                notice(warning.text)
     if missing and not partial:
         raise checks.refuse_missing(missing)
-    return missing
+    return missing, warnings
 
 
 def _has_history(con) -> bool:

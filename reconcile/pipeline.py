@@ -15,7 +15,7 @@ import signal
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from reconcile.cases.refresh import back_paid_twice, money_notes, reopen_flagged
 from reconcile.cases.refresh import backfill as backfill_cases
 from reconcile.cases.refresh import refresh as refresh_cases
 from reconcile.cases.signoff import refuse_if_signed_off
+from reconcile.checks_coverage import RunWarning, kept
 from reconcile.config import Settings, check_period
 from reconcile.contracts import RecordKind
 from reconcile.errors import InputFileError, ReconcileError, no_folder
@@ -173,7 +174,8 @@ def run(cfg: RunConfig) -> RunResult:
 def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: Path | None) -> RunResult:
     _refuse_signed_off_first(Path(cfg.db), cfg.period)
     _notify(cfg, "read")
-    tables, skipped = read_inputs(cfg, staging)
+    said: list[RunWarning] = []  # what reading told the officer, kept for runs.warnings and the workbook
+    tables, skipped = read_inputs(replace(cfg, on_notice=kept(said, cfg.on_notice)), staging)
     steps["read"] = time.perf_counter() - t0
     if not Path(cfg.db).parent.is_dir():
         raise no_folder(Path(cfg.db).parent, "--db")
@@ -184,7 +186,7 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
     # half the memory), so that memory is not what makes a month fail.
     for threads in (None, 1):
         try:
-            result = _transaction(cfg, tables, skipped, started, steps, t0, threads, key)
+            result = _transaction(cfg, tables, skipped, started, steps, t0, threads, key, said)
         except duckdb.OutOfMemoryException:
             limit = f" within --memory-limit {cfg.memory_limit or DEFAULT_MEMORY_LIMIT}"
             if threads == 1:
@@ -204,7 +206,7 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
 
 
 def _transaction(
-    cfg: RunConfig, tables, skipped, started, steps, t0, threads: int | None, key: tuple[bytes, bool]
+    cfg: RunConfig, tables, skipped, started, steps, t0, threads: int | None, key: tuple[bytes, bool], said: list
 ) -> RunResult:
     """Everything after reading; its writes in one transaction, committed whole, or rolled back (and
     a database file this run created removed, with the key file it made for it)."""
@@ -223,7 +225,7 @@ def _transaction(
             con.execute(f"SET threads = {int(threads)}")
         # a month too large for the memory limit keeps its wide work tables compressed on disk
         work = worktables.place(con, spill, tables, cfg.memory_limit or DEFAULT_MEMORY_LIMIT)
-        result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0], work)
+        result = _reconcile(con, cfg, tables, skipped, started, steps, t0, key[0], work, said)
         with _signals_held():  # a signal as the commit returns comes after it is recorded as done
             con.execute("COMMIT")
             committed = True
@@ -298,9 +300,9 @@ def _step(steps: dict[str, float], name: str, t: float) -> float:
     return now
 
 
-def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: bytes, work: dict) -> RunResult:
+def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: bytes, work: dict, said) -> RunResult:
     """The steps after reading, in order, each timed: normalise, load, match, find, write, measure.
-    `work`: where the work tables go (worktables.place)."""
+    `work`: where the work tables go (worktables.place); `said`: the warnings of reading."""
     t = time.perf_counter()
     params = {**run_params(cfg.period, cfg.settings), **work}
 
@@ -316,7 +318,8 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     t = _step(steps, "load", t)
 
     _notify(cfg, "match", con)
-    missing = match(con, tables, params, cfg.settings.checks, cfg.partial, cfg.on_notice)
+    missing, found = match(con, tables, params, cfg.settings.checks, cfg.partial, cfg.on_notice)
+    warnings = [*said, *found]
     params["partial"] = bool(missing)
     t = _step(steps, "match", t)
 
@@ -331,7 +334,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     ensure_schema(con)
     keys.check_database(con, Path(cfg.db), key)
     refuse_if_signed_off(con, cfg.period, "re-run")
-    previous = write(con, cfg, tables, skipped, counts, params, started, missing)
+    previous = write(con, cfg, tables, skipped, counts, params, started, missing, warnings)
     # the cases the period flags: a closed one flagged again reopens; `cases` is remade (with the
     # findings of periods an earlier version wrote, given their case_id first)
     backfill_cases(con, key)
@@ -342,7 +345,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
 
     _notify(cfg, "measure", con)
     result = summarise(con, cfg.period, Path(cfg.db), params["run_id"], steps, t0)
-    result.missing_sources, result.skipped_sheets = missing, skipped
+    result.missing_sources, result.skipped_sheets, result.warnings = missing, skipped, warnings
     result.replaced = replaced(con, params["run_id"], previous)
     result.reopened, result.reopened_settled = reopened
     result.over_settled, result.unflagged_money, result.returned_overpaid, result.arrears_other_id = money_notes(con)

@@ -58,6 +58,7 @@ class RunResult:
     out: str | None = None  # --engine spark: the folder or URL the flags and share went to
     missing_sources: list = field(default_factory=list)  # checks.MissingSource, when run with --partial
     skipped_sheets: list = field(default_factory=list)  # readers.SkippedSheet
+    warnings: list = field(default_factory=list)  # checks_coverage.RunWarning: said before the summary, and stored
     replaced: Replaced | None = None  # the earlier run of the period this one replaced
     set_aside_rows: int = 0  # rows that are no payment or beneficiary (credits, charges, balance rows)
     reopened: int = 0  # closed cases this period flagged again, reopened (case_events)

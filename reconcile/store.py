@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 
 from reconcile import __version__
+from reconcile.checks_coverage import warnings_json
 from reconcile.readers import SkippedSheet
 from reconcile.rules import catalogue
 from reconcile.sqlfiles import execute_file
@@ -23,6 +24,7 @@ def write(
     params: dict,
     started: datetime,
     missing: list,
+    warnings: list,
 ) -> tuple | None:
     """Store the run; return the run it replaced (run_id, finished_at, operator), if any. What
     changed against it goes to run_changes (sql/run_changes.sql)."""
@@ -37,7 +39,7 @@ def write(
     )
     previous = con.execute("SELECT run_id, finished_at, operator FROM runs WHERE period = ?", [cfg.period]).fetchone()
     replace_period(con, cfg.period, params["run_id"])
-    _store(con, cfg, tables, skipped, counts, params, started, missing)
+    _store(con, cfg, tables, skipped, counts, params, started, missing, warnings)
     execute_file(con, "run_changes.sql", params)
     return previous
 
@@ -72,6 +74,7 @@ def _store(
     params: dict,
     started: datetime,
     missing: list,
+    warnings: list,
 ) -> None:
     p = {"period": cfg.period, "run_id": params["run_id"]}
     for table, source in STORED_SOURCES.items():
@@ -163,6 +166,7 @@ def _store(
         "key_check": params["key_check"],
         "partial": bool(missing),
         "missing_sources": json.dumps([m.as_dict() for m in missing]) if missing else None,
+        "warnings": warnings_json(warnings),
     }
     con.execute("INSERT INTO runs BY NAME SELECT " + ", ".join(f"${k} AS {k}" for k in values), values)
 

@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS "runs" (
     "key_check" VARCHAR,
     "flags" BIGINT,
     "partial" BOOLEAN,
-    "missing_sources" JSON
+    "missing_sources" JSON,
+    "warnings" JSON
 );
 CREATE TABLE IF NOT EXISTS "inputs" (
     "run_id" VARCHAR,
@@ -286,6 +287,7 @@ CREATE TABLE IF NOT EXISTS "superseded_runs" (
     "flags" BIGINT,
     "partial" BOOLEAN,
     "missing_sources" JSON,
+    "warnings" JSON,
     "superseded_by" VARCHAR
 );
 CREATE TABLE IF NOT EXISTS "superseded_flags" (
@@ -754,6 +756,7 @@ COMMENT ON COLUMN "runs"."key_check" IS 'A check value of the key the run''s fla
 COMMENT ON COLUMN "runs"."flags" IS 'Findings written to flags';
 COMMENT ON COLUMN "runs"."partial" IS 'The run went on with --partial although sources looked missing (missing_sources); the period''s targets are not judged (noncash_share.target_met is NULL)';
 COMMENT ON COLUMN "runs"."missing_sources" IS 'Groups (programme, channel, bank code) most of whose active beneficiaries had no payment row: beneficiaries and without_payment for each; NULL when none';
+COMMENT ON COLUMN "runs"."warnings" IS 'What the run warned of without stopping, as the terminal said it before the summary and the workbook''s summary shows it (a few cash beneficiaries none of whom has a payment row: the post office''s file may be missing; a hidden sheet read; a sheet skipped; returns the bank must explain): a list of {message, programs}, programs those whose non-cash share the warning puts in doubt (a target_met of theirs rests on a figure that may be too high); NULL when none';
 COMMENT ON TABLE "inputs" IS 'Every file a run read, with its hash and row accounting: rows_read = rows_loaded + rows_rejected + rows_set_aside';
 COMMENT ON COLUMN "inputs"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "inputs"."period" IS 'Reconciliation period YYYY-MM';
@@ -1009,6 +1012,7 @@ COMMENT ON COLUMN "superseded_runs"."key_check" IS 'A check value of the key the
 COMMENT ON COLUMN "superseded_runs"."flags" IS 'Findings written to flags';
 COMMENT ON COLUMN "superseded_runs"."partial" IS 'The run went on with --partial although sources looked missing (missing_sources); the period''s targets are not judged (noncash_share.target_met is NULL)';
 COMMENT ON COLUMN "superseded_runs"."missing_sources" IS 'Groups (programme, channel, bank code) most of whose active beneficiaries had no payment row: beneficiaries and without_payment for each; NULL when none';
+COMMENT ON COLUMN "superseded_runs"."warnings" IS 'What the run warned of without stopping, as the terminal said it before the summary and the workbook''s summary shows it (a few cash beneficiaries none of whom has a payment row: the post office''s file may be missing; a hidden sheet read; a sheet skipped; returns the bank must explain): a list of {message, programs}, programs those whose non-cash share the warning puts in doubt (a target_met of theirs rests on a figure that may be too high); NULL when none';
 COMMENT ON COLUMN "superseded_runs"."superseded_by" IS 'The later run of the same period that replaced this one (runs.run_id), or the period_deletions.deletion_id that removed the period';
 COMMENT ON TABLE "superseded_flags" IS 'Findings of runs replaced by a later run of the same period, as they were, with the run that replaced them; never deleted';
 COMMENT ON COLUMN "superseded_flags"."flag_id" IS 'Stable id of the finding: HMAC-SHA256 under the database''s key of its content (period, code, reference, ID, programme, amounts), as 3f9a-0c41-77d2-e5b0; without the key it cannot be recomputed';

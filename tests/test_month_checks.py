@@ -1208,8 +1208,12 @@ def test_a_post_office_file_left_out_of_a_month_of_three_cash_beneficiaries_is_s
     """A commune that pays three beneficiaries in cash (fewer than min_source, too few to refuse: one
     who did not come to collect is no file left out): without the post office's list the month passed
     in silence, each a MISSING_PAYMENT and the welfare target turned 'met' at 100%. It is said before
-    the summary, naming the post office's file and what to do."""
+    the summary, naming the post office's file and what to do; and, since the officer signs the
+    workbook and not the terminal, the warning is on the workbook's summary (in its language) and in
+    runs.warnings, and the target it makes look met reads met in doubt, not plain 'met'."""
     from conftest import SAMPLE
+    from reconcile.messages import translate
+    from reconcile.report.labels import label
 
     registry = pl.read_csv(SAMPLE / "registry.csv", infer_schema=False).filter(pl.col("Trạng thái") == "Đang hưởng")
     cash = pl.col("Hình thức chi trả") == "Tiền mặt"
@@ -1220,13 +1224,39 @@ def test_a_post_office_file_left_out_of_a_month_of_three_cash_beneficiaries_is_s
         tmp_path / "vcb.csv"
     )
     args = ["run", "--period", PERIOD, "--registry", tmp_path / "danh_sach.csv", "--payments", tmp_path / "vcb.csv"]
-    res = invoke(*args, "--db", tmp_path / "r.duckdb")
+    db = tmp_path / "r.duckdb"
+    res = invoke(*args, "--db", db, "--report", tmp_path / "r.xlsx", "--lang", "en")
     assert res.exit_code == 0, res.output
-    assert (
-        "reconcile: none of the 3 active beneficiaries registered for cash has a payment row dated in the period: "
+    said = (
+        "none of the 3 active beneficiaries registered for cash has a payment row dated in the period: "
         "the post office's payment file may be missing (each is a MISSING_PAYMENT, and the non-cash share counts no "
         "cash payment); give it with --payments and run again, or check that none of them was paid"
-    ) in res.stderr.splitlines()
+    )
+    assert f"reconcile: {said}" in res.stderr.splitlines()
+    assert re.search(r"^welfare .* 100\.00% .* 99\.85%  yes, in doubt \(see the warning above\)$", res.stdout, re.M)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT warnings FROM runs").fetchone()[0] is not None
+        warnings = json.loads(con.execute("SELECT warnings FROM runs").fetchone()[0])
+        met = con.execute(
+            "SELECT target_met FROM noncash_share WHERE level = 'program' AND program = 'welfare' AND channel_group = 'all'"
+        )
+        assert met.fetchall() == [(True,)]  # the share as measured; the doubt is the warning's
+    assert warnings == [{"message": said, "programs": ["welfare"]}]
+    summary = openpyxl.load_workbook(tmp_path / "r.xlsx")["Summary"]
+    assert summary["A1"].value == (
+        f"The run of {PERIOD} went on past the warnings below (as the terminal said them): check each before signing."
+    )
+    assert summary["A2"].value == f"WARNING: {said}"
+    assert summary["A4"].value == f"Reconciliation of cashless disbursements, period {PERIOD}"
+    shares = [row for row in summary.iter_rows(values_only=True) if row[0] == "Social assistance" and row[8]]
+    assert [row[8] for row in shares] == ["met, in doubt: see the warning above"]
+    # a workbook in Vietnamese says it in Vietnamese, as the terminal does
+    assert label("warning", "vi", text=translate(said, "vi")) == (
+        "CẢNH BÁO: không ai trong 3 đối tượng đang hưởng đăng ký nhận tiền mặt có dòng chi trả nào trong kỳ: có thể "
+        "đang thiếu tệp chi trả của bưu điện (mỗi người một phát hiện MISSING_PAYMENT, và tỷ lệ không dùng tiền mặt "
+        "không tính khoản chi tiền mặt nào); hãy đưa tệp đó bằng --payments rồi chạy lại, hoặc kiểm tra rằng không "
+        "ai trong số họ đã được chi trả"
+    )
 
 
 def test_the_post_office_list_left_out_of_a_commune_of_two_cash_beneficiaries_is_said(tmp_path):

@@ -65,8 +65,8 @@ class Writer:
             ws.write_datetime(row, col, value, f["datetime"])
         elif kind == "severity":
             ws.write_string(row, col, value_label("severity", value, lang), f["severity." + value])
-        elif kind == "met":
-            key = "met.yes" if value else "met.no"
+        elif kind in ("met", "met.doubt"):  # met.doubt: met, on a share a warning of the run puts in doubt
+            key = "met.no" if not value else kind if kind == "met.doubt" else "met.yes"
             ws.write_string(row, col, self.book.label(key), f[key])
         elif kind == "bool":
             ws.write_string(row, col, self.book.label("yes" if value else "no"), f["text"])

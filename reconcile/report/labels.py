@@ -45,6 +45,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "PARTIAL (CHƯA ĐỦ NGUỒN): kỳ {period} được đối soát khi còn thiếu tệp chi trả (--partial): {sources}. "
         "Kết quả chưa đầy đủ và không đánh giá chỉ tiêu.",
     ),
+    "warning": (
+        "WARNING: {text}",
+        "CẢNH BÁO: {text}",
+    ),
+    "warnings_note": (
+        "The run of {period} went on past the warnings below (as the terminal said them): check each before signing.",
+        "Lần chạy kỳ {period} vẫn tiếp tục dù có các cảnh báo dưới đây (như trên màn hình): hãy kiểm tra từng "
+        "cảnh báo trước khi ký.",
+    ),
     "masked_note": (
         "IDs and account numbers are masked: only their last 4 digits are shown.",
         "Số định danh và số tài khoản đã được che: chỉ hiện 4 chữ số cuối.",
@@ -267,6 +276,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "no": ("no", "không"),
     "met.yes": ("met", "đạt"),
     "met.no": ("not met", "chưa đạt"),
+    "met.doubt": ("met, in doubt: see the warning above", "đạt, chưa chắc chắn: xem cảnh báo ở trên"),
 }
 
 

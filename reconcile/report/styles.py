@@ -43,6 +43,17 @@ def add_formats(book: Book) -> None:
             "border_color": "#9C0006",
         }
     )
+    f["warning"] = add(
+        {
+            **base,
+            "bold": True,
+            "font_color": "#7F6000",
+            "bg_color": "#FFEB9C",
+            "text_wrap": True,
+            "border": 1,
+            "border_color": "#7F6000",
+        }
+    )
     f["section"] = add({**base, "bold": True, "font_size": 11, "font_color": "#1F4E78"})
     f["int"] = add({**base, "num_format": "#,##0"})
     f["amount"] = add({**base, "num_format": "#,##0"})
@@ -53,6 +64,7 @@ def add_formats(book: Book) -> None:
     f["total_int"] = add({**base, "bold": True, "top": 1, "num_format": "#,##0"})
     f["met.yes"] = add({**base, "font_color": "#006100", "bg_color": "#C6EFCE"})
     f["met.no"] = add({**base, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
+    f["met.doubt"] = add({**base, "font_color": "#7F6000", "bg_color": "#FFEB9C", "text_wrap": True})
     for severity, (fill, font) in SEVERITY_COLOURS.items():
         f["severity." + severity] = add({**base, "bg_color": fill, "font_color": font})
     for fmt in f.values():

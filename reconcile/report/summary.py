@@ -24,7 +24,7 @@ def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, datab
     ws.hide_gridlines(2)
     w = Writer(book, ws)
     run = first_row(
-        con, "SELECT tool_version, finished_at, partial, missing_sources FROM runs WHERE period = ?", [period]
+        con, "SELECT tool_version, finished_at, partial, missing_sources, warnings FROM runs WHERE period = ?", [period]
     )
     if run and run[2]:  # a month reconciled without every source says so before anything else
         text = book.label(
@@ -35,6 +35,8 @@ def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, datab
         ws.merge_range(w.row, 0, w.row, 7, clean_text(text), book.fmt["partial"])  # wrapped within the page's width
         ws.set_row(w.row, 15 * (2 + len(text) // 150))
         w.skip()
+    warnings = json.loads(run[4] or "[]") if run else []
+    _warnings(book, w, period, warnings)
     w.text(book.label("title", period=period), "title")
     if run:
         w.text(
@@ -190,11 +192,33 @@ def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, datab
         [period],
     ).fetchall():
         shown = (*row[:4], *(shown_share(v, row[7]) if v is not None else None for v in row[4:7]), *row[7:])
-        w.line(shown, ["value:program", "int", "int", "amount", "pct", "pct", "pct", "pct", "met"])
+        met = "met.doubt" if any(row[0] in x["programs"] for x in warnings) else "met"
+        if met == "met.doubt" and row[8]:
+            w.ws.set_row(w.row, 27)  # room for its words on two lines
+        w.line(shown, ["value:program", "int", "int", "amount", "pct", "pct", "pct", "pct", met])
     w.skip()
 
     province_chart(book, w, con, period)
     trend_chart(book, w, con, period)
+
+
+def _warnings(book: Book, w: Writer, period: str, warnings: list[dict[str, Any]]) -> None:
+    """What the run warned of without stopping (runs.warnings), each in a wrapped box, before the
+    title: the officer signs the workbook, not the terminal."""
+    from reconcile.messages import translate
+
+    if not warnings:
+        return
+    w.text(book.label("warnings_note", period=period), "note")
+    for warning in warnings:
+        shown = translate(warning["message"], book.lang)
+        if book.mask:  # a file or sheet named after an ID, as the inputs show it
+            shown = mask_text(shown) or shown
+        text = book.label("warning", text=shown)
+        w.ws.merge_range(w.row, 0, w.row, 7, clean_text(text), book.fmt["warning"])
+        w.ws.set_row(w.row, 15 * (1 + len(text) // 140))
+        w.skip()
+    w.skip()
 
 
 def _missing_source(source: dict[str, Any], lang: str) -> str:

@@ -151,6 +151,7 @@ def run_summary(result: RunResult) -> str:
     parts.append(table(_headers("finding", "severity", "count"), rows, right=(2,)))
     parts.append(text("summary.findings", count=f"{result.flags:,}"))
     parts.append("")
+    doubted = {p for w in result.warnings for p in w.programs}  # a share a warning of the run puts in doubt
     parts.append(
         table(
             _headers(
@@ -164,7 +165,7 @@ def run_summary(result: RunResult) -> str:
                     pct(n["share_beneficiaries"], n["target"]),
                     pct(n["share_amount"], n["target"]),
                     pct(n["target"]),
-                    None if n["target_met"] is None else text("header.yes" if n["target_met"] else "header.no"),
+                    None if n["target_met"] is None else text(_met(n, doubted)),
                 ]
                 for n in result.noncash
             ],
@@ -219,6 +220,13 @@ def _inputs_table(inputs) -> str:
         ],
         right=(3, 4, 5, 6, 7) if aside else (3, 4, 5, 6),
     )
+
+
+def _met(share: dict, doubted: set[str]) -> str:
+    """The word of the target's column: no, yes, or yes in doubt (a warning said before puts the share in doubt)."""
+    if not share["target_met"]:
+        return "header.no"
+    return "header.yes_in_doubt" if share["program"] in doubted else "header.yes"
 
 
 def _input_notes(inputs) -> list[str]:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconcile import checks, keys
-from reconcile.checks_coverage import cash_unpaid, missing_communes, unchecked
+from reconcile.checks_coverage import RunWarning, cash_unpaid, missing_communes, unchecked
 from reconcile.checks_excel import SCIENTIFIC_IDS_AT_LEAST
 from reconcile.checks_month import check_named_month
 from reconcile.config import Checks, Settings, check_period
@@ -175,6 +175,7 @@ class _Run:
         self.tables = Tables(spark)
         self.files: dict[int, tuple[str, str]] = {}  # role and name, by file_id
         self.missing: list[checks.MissingSource] = []  # sources that look missing (with --partial)
+        self.warnings: list[RunWarning] = []  # said before the summary, and recorded in runs.warnings
         self.steps: dict[str, float] = {}
         self.counted: dict[tuple, int] = {}  # coverage_exact.sql's count, by group
 
@@ -224,13 +225,16 @@ class _Run:
         self.missing = checks.missing_sources(coverage, guards, self._exact_coverage)
         communes = self._rows("coverage_communes") if any(g["channel"] == "cash" for g in coverage) else []
         self.missing += missing_communes(communes, self.missing, guards)
-        if cfg.on_notice and not self.missing:  # no earlier months here to tell the banks of the registry's accounts
-            for note in (
+        if not self.missing:  # no earlier months here to tell the banks of the registry's accounts
+            no_bank, cash = (
                 unchecked(coverage, [], guards, self._exact_coverage),
                 cash_unpaid(coverage, communes, guards),
-            ):
-                if note:
-                    cfg.on_notice(note)
+            )
+            self.warnings = [RunWarning(no_bank)] if no_bank else []
+            self.warnings += [cash] if cash else []
+            for warning in self.warnings:
+                if cfg.on_notice:
+                    cfg.on_notice(warning.text)
         if self.missing and not cfg.partial:
             raise checks.refuse_missing(self.missing)
         t = self._step("match", t)
@@ -256,6 +260,7 @@ class _Run:
             steps=self.steps,
             missing=self.missing,
         )
+        result.warnings = self.warnings
         write_period(
             output,
             flags,

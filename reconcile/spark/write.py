@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from reconcile import __version__, warehouse
 from reconcile.checks import MissingSource
+from reconcile.checks_coverage import warnings_json
 from reconcile.errors import ReconcileError
 from reconcile.results import RunResult
 from reconcile.spark.session import java_reason
@@ -135,6 +136,7 @@ def write_period(
         "key_check": key_check,
         "partial": bool(missing),
         "missing_sources": json.dumps([m.as_dict() for m in missing]) if missing else None,
+        "warnings": warnings_json(result.warnings),
     }
     cols = [c for c in warehouse.table("runs").cols if c.name != "period"]  # the runs table's, period in the path
     output.replace(

@@ -80,6 +80,15 @@ PERIOD_CONTENT: tuple[Table, ...] = (
                 "Groups (programme, channel, bank code) most of whose active beneficiaries had "
                 "no payment row: beneficiaries and without_payment for each; NULL when none",
             ),
+            Col(
+                "warnings",
+                "JSON",
+                "What the run warned of without stopping, as the terminal said it before the summary and the "
+                "workbook's summary shows it (a few cash beneficiaries none of whom has a payment row: the post "
+                "office's file may be missing; a hidden sheet read; a sheet skipped; returns the bank must explain): "
+                "a list of {message, programs}, programs those whose non-cash share the warning puts in doubt (a "
+                "target_met of theirs rests on a figure that may be too high); NULL when none",
+            ),
         ),
     ),
     Table(
