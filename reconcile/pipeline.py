@@ -74,6 +74,7 @@ class RunConfig:
     partial: bool = False  # --partial: go on when a source looks missing, and record the period as partial
     on_commit: Callable[[], None] | None = None  # told as soon as the period is committed (before closing)
     on_sheets: Callable[[list[str]], None] | None = None  # told a workbook's sheet names before any message names one
+    said: list[str] = field(default_factory=list)  # what the command told of the files before the run (runs.warnings)
 
 
 QUOTED = "'{}'"  # a sheet's name as the notices quote it
@@ -174,7 +175,7 @@ def run(cfg: RunConfig) -> RunResult:
 def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: Path | None) -> RunResult:
     _refuse_signed_off_first(Path(cfg.db), cfg.period)
     _notify(cfg, "read")
-    said: list[RunWarning] = []  # what reading told the officer, kept for runs.warnings and the workbook
+    said = [RunWarning(text) for text in cfg.said]  # and what reading tells: kept for runs.warnings, the workbook
     tables, skipped = read_inputs(replace(cfg, on_notice=kept(said, cfg.on_notice)), staging)
     steps["read"] = time.perf_counter() - t0
     if not Path(cfg.db).parent.is_dir():

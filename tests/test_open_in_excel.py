@@ -61,6 +61,31 @@ def test_an_input_open_in_excel_is_read_with_a_notice(tmp_path):
     )
 
 
+def test_an_input_open_in_excel_during_a_run_is_kept_with_the_run_s_warnings(tmp_path):
+    """The run read the post office's list as last saved and said so on the terminal only: the
+    workbook the officer signs, and the database, had no word of it."""
+    import json
+
+    import duckdb
+
+    payments = tmp_path / "Bưu điện 09-2024.xlsx"
+    shutil.copyfile(SAMPLE / "post_office_cash.xlsx", payments)
+    (tmp_path / "~$Bưu điện 09-2024.xlsx").write_bytes(b"\x0bNguyen Van A")
+    db = tmp_path / "r.duckdb"
+    done = invoke(
+        "run", "--period", "2024-09", "--db", db, "--registry", SAMPLE / "registry.csv",
+        "--payments", SAMPLE / "bank_transfers.csv", payments,
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    said = (
+        f"{payments}: is open in Excel or LibreOffice (~$Bưu điện 09-2024.xlsx is beside it); what was changed there "
+        "and not saved is not read: save it and run again if it was changed"
+    )
+    assert f"reconcile: {said}" in done.stderr.splitlines()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert json.loads(con.execute("SELECT warnings FROM runs").fetchone()[0]) == [{"message": said, "programs": []}]
+
+
 def test_action_files_are_not_written_while_one_of_them_is_open_in_excel(sample_month, tmp_path):
     """On Windows the file open in Excel could not be replaced after the others were: the folder held
     this listing's files beside last listing's, to be sent by mistake. Refused before any is written."""

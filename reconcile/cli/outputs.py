@@ -186,19 +186,21 @@ def refuse_open_elsewhere(outputs) -> None:
             )
 
 
-def say_open_elsewhere(inputs) -> None:
+def say_open_elsewhere(inputs) -> list[str]:
     """A notice for each input a spreadsheet program has open: what was typed there and not saved is
-    not in the file reconcile reads."""
+    not in the file reconcile reads. Returned, for a run to keep with its warnings (runs.warnings)."""
     from reconcile.lockfiles import open_elsewhere
 
+    said = []
     for path in inputs:
         lock = open_elsewhere(path)
         if lock is not None:
-            say(
-                f"reconcile: {path}: is open in Excel or LibreOffice ({lock.name} is beside it); what was changed "
-                "there and not saved is not read: save it and run again if it was changed",
-                err=True,
+            said.append(
+                f"{path}: is open in Excel or LibreOffice ({lock.name} is beside it); what was changed there and not "
+                "saved is not read: save it and run again if it was changed"
             )
+            say(f"reconcile: {said[-1]}", err=True)
+    return said
 
 
 def folder_to_make(folder: Path, option: str) -> Path:

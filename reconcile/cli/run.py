@@ -182,7 +182,7 @@ def run(
         on_sheets=hide_names if mask_ids else None,  # a sheet named after a person
     )
     say(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
-    say_open_elsewhere([*registry, *payments])
+    cfg.said = say_open_elsewhere([*registry, *payments])  # kept with the run's warnings
     progress = Progress()
     if mode == "stage":
         from reconcile.staged import FILES
