@@ -74,10 +74,10 @@ class Checks(BaseModel):
     min_source: int = Field(
         5,
         ge=0,
-        description="Source coverage: a source (the post office, a bank), or its file of one programme, whose "
-        "groups are each smaller than min_group is still missing when it has at least this many active "
-        "beneficiaries and none of them has a payment row; so is the post office's list of a commune of this many "
-        "beneficiaries registered for cash (0: not checked)",
+        description="Source coverage: a source (the post office, a bank), or its file of one programme, whose groups "
+        "are each smaller than min_group is still missing when it has at least this many active beneficiaries and none "
+        "of them has a payment row; so is the post office's list of a commune of this many registered for cash, and a "
+        "commune's registry list when this many unknown payees were its beneficiaries last month (0: not checked)",
     )
     min_coverage: float = Field(
         0.5,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from reconcile import checks
 from reconcile.checks import file_names, rows
+from reconcile.checks_communes import refuse_communes_left_out
 from reconcile.checks_coverage import RunWarning, cash_unpaid, missing_communes, unchecked
 from reconcile.sqlfiles import execute_file
 
@@ -25,6 +26,8 @@ def match(
     checks.check_scale(rows(con, "checks/scale.sql"), file_names(tables), registries, guards)
     checks.check_unmatched(rows(con, "checks/unmatched.sql"), file_names(tables), registries, guards)
     checks.check_stand_in(rows(con, "checks/stand_in.sql"), file_names(tables), params["period"], guards)
+    if _has_history(con) and con.execute("SELECT count(commune_code) FROM cur_registry").fetchone()[0]:
+        refuse_communes_left_out(rows(con, "checks/communes_left_out.sql", params), registries, guards)
     coverage = rows(con, "checks/coverage.sql")
     counted: dict[tuple, int] = {}
 
