@@ -325,10 +325,13 @@ def check_unmatched(rows: list[dict], names: dict[int, str], registry_names: lis
     beneficiary: the registry of the programme or area it pays was left out, or cut short (a pension
     bank file beside the welfare registry alone, one commune's list against the province's file).
     Refuse it, before its payees are each an UNKNOWN_PAYEE; and the month, when at least min_group of
-    all its payments, and more than max_unmatched_month of them, match no beneficiary."""
+    all its payments, and more than max_unmatched_month of them, match no beneficiary. A smaller file
+    of at least min_source payments none of which matches anyone (the post office's list of a commune
+    whose registry list was left out, its share of the month counted as no programme's) is refused too."""
     for row in rows:
         n, unmatched = row["payments"], row["unmatched"]
-        if n < max(checks.min_group, 1) or unmatched <= checks.max_unmatched * n:
+        small = bool(checks.min_source) and checks.min_source <= n == unmatched and checks.max_unmatched < 1
+        if not small and (n < max(checks.min_group, 1) or unmatched <= checks.max_unmatched * n):
             continue
         raise InputFileError(
             names[row["file_id"]],

@@ -138,8 +138,8 @@ class Checks(BaseModel):
         0.25,
         ge=0,
         le=1,
-        description="Payments the registry does not know: a payments file of at least min_group payments "
-        "with more than this share of them matching no beneficiary is refused (its registry left out or cut short)",
+        description="Payments the registry does not know: a payments file of at least min_group payments with more than "
+        "this share, or of min_source all, matching no beneficiary is refused (its registry left out or cut short)",
     )
     max_unmatched_month: float = Field(
         0.1,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 from click.testing import CliRunner
 
-from conftest import SAMPLE, copy_db
+from conftest import SAMPLE, copy_db, write_csv
 from reconcile.cli import cli
 
 WELFARE = "Trợ cấp xã hội"
@@ -55,3 +55,35 @@ def test_a_commune_listed_under_its_new_code_is_no_list_left_out(sample_month, t
     merged = pl.when(pl.col("Mã xã") == "00008").then(pl.lit("00010")).otherwise(pl.col("Mã xã")).alias("Mã xã")
     res = CliRunner().invoke(cli, [str(a) for a in [*_october(tmp_path, registry.with_columns(merged)), "--db", db]])
     assert res.exit_code == 0, res.output
+
+
+def test_the_post_office_s_list_of_a_commune_left_out_of_the_registry_is_refused(tmp_path):
+    """The first month in a database: the post office's list of commune 26799 (6 paid in cash) given,
+    the commune's registry list not. Its 6 payments matched no one, fewer than min_group, and the month
+    passed with exit 0: counted as no programme's, the welfare share read 100%, 'met'."""
+    registry = pl.read_csv(SAMPLE / "registry.csv", infer_schema=False).filter(pl.col("Trạng thái") == "Đang hưởng")
+    cash = pl.col("Hình thức chi trả") == "Tiền mặt"
+    (tmp_path / "danh_sach.csv").write_bytes(registry.filter(~cash).write_csv().encode("utf-8-sig"))
+    post = write_csv(
+        tmp_path / "buu_dien_xa_26799.csv",
+        ["Mã giao dịch", "Số CCCD", "Họ và tên", "Số tiền", "Ngày chi trả", "Hình thức chi trả", "Trạng thái"],
+        [
+            [f"BD{i}", row["Số định danh cá nhân"], row["Họ và tên"], row["Số tiền hưởng"], "05/09/2024", "Tiền mặt",
+             "Thành công"]
+            for i, row in enumerate(registry.filter(cash).head(6).iter_rows(named=True))
+        ],
+        bom=True,
+    )  # fmt: skip
+    db = tmp_path / "r.duckdb"
+    res = CliRunner().invoke(
+        cli,
+        [str(a) for a in ["--lang", "en", "run", "--period", "2024-09", "--db", db, "--registry",
+                          tmp_path / "danh_sach.csv", "--payments", SAMPLE / "bank_transfers.csv", post]],
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {post}: 6 of its 6 payments (100%) match no beneficiary of the registry "
+        f"({tmp_path / 'danh_sach.csv'}); give the registry of every programme and area these payments are for, "
+        "whole, with --registry; to reconcile such a month anyway, raise max_unmatched in the config file"
+    )
+    assert not db.exists()
