@@ -1250,6 +1250,10 @@ def test_a_post_office_file_left_out_of_a_month_of_three_cash_beneficiaries_is_s
     assert summary["A4"].value == f"Reconciliation of cashless disbursements, period {PERIOD}"
     shares = [row for row in summary.iter_rows(values_only=True) if row[0] == "Social assistance" and row[8]]
     assert [row[8] for row in shares] == ["met, in doubt: see the warning above"]
+    # the checker signing the period off is told it too
+    res = invoke("signoff", "--period", PERIOD, "--db", db, "--by", "Lan")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines()[0] == f"reconcile: the run of {PERIOD} warned: {said}"
     # a workbook in Vietnamese says it in Vietnamese, as the terminal does
     assert label("warning", "vi", text=translate(said, "vi")) == (
         "CẢNH BÁO: không ai trong 3 đối tượng đang hưởng đăng ký nhận tiền mặt có dòng chi trả nào trong kỳ: có thể "

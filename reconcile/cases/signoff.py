@@ -115,6 +115,18 @@ def partial_note(con, period: str) -> str | None:
     return text("summary.partial", period=period, sources=sources)
 
 
+def warnings_said(con, period: str) -> list[str]:
+    """What the run of the period warned of without stopping (runs.warnings), a line each in the
+    terminal's language: the checker signs off what the workbook's summary shows first."""
+    import json
+
+    from reconcile.messages import text, translate
+
+    row = con.execute("SELECT warnings FROM runs WHERE period = ?", [period]).fetchone()
+    said = json.loads(row[0]) if row and row[0] else []
+    return [text("signoff.warning", period=period, warning=translate(w["message"])) for w in said]
+
+
 def _record(con, key: bytes, period: str, run_id: str, action: str, by: str, reason: str | None) -> SignoffState:
     at = datetime.now(UTC).replace(tzinfo=None)
     row = {"period": period, "run_id": run_id, "action": action, "by": by, "at": at, "reason": reason}

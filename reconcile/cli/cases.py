@@ -163,12 +163,14 @@ def signoff(period, db, by) -> None:
 
     sign(db, period, by)
     from reconcile.cases.chain import heads
-    from reconcile.cases.signoff import partial_note
+    from reconcile.cases.signoff import partial_note, warnings_said
 
     with readback.open_db(db, notice=warn) as con:
         partial = partial_note(con, period)
         if partial:  # a month run with --partial is signed off as it is, and says so first
             say("reconcile: " + partial, err=True)
+        for line in warnings_said(con, period):  # and what its run warned of, as the workbook shows it
+            say("reconcile: " + line, err=True)
         say(
             f"reconcile: period {period} signed off; it refuses a re-run and a removal until reconcile reopen", err=True
         )
