@@ -210,7 +210,8 @@ def flags(
 def cashless(con: duckdb.DuckDBPyConnection, period: str | None = None, by: str = "program") -> Rows:
     """Non-cash shares from the noncash_share view: programme, province or commune totals against
     the target, or each programme split by channel (bank, ewallet, cash); `partial` marks a month run
-    with --partial, whose target is neither met nor missed."""
+    with --partial, whose target is neither met nor missed; `in_doubt` a share a warning of the run
+    puts in doubt (runs.warnings: a cash source that may have been left out), a target met maybe not."""
     if by not in CASHLESS_BY:
         raise ConfigError(f"cannot break the non-cash share down by that; use one of {', '.join(CASHLESS_BY)}")
     level, totals, names = CASHLESS_BY[by]
@@ -221,7 +222,9 @@ def cashless(con: duckdb.DuckDBPyConnection, period: str | None = None, by: str 
         SELECT {key}, beneficiaries, payments, amount, share_beneficiaries, share_payments, share_amount,
                target, target_met,
                -- a month run with --partial (a source missing): no target met or missed, and it says why
-               coalesce((SELECT bool_or(r.partial) FROM runs AS r WHERE r.period = s.period), false) AS partial
+               coalesce((SELECT bool_or(r.partial) FROM runs AS r WHERE r.period = s.period), false) AS partial,
+               coalesce((SELECT bool_or(list_contains(json_extract_string(r.warnings, '$[*].programs[*]'), s.program))
+                         FROM runs AS r WHERE r.period = s.period), false) AS in_doubt
         FROM noncash_share AS s
         WHERE ($period IS NULL OR period = $period) AND level = $level AND (channel_group = 'all') = $totals
         ORDER BY {key}""",

@@ -1250,6 +1250,9 @@ def test_a_post_office_file_left_out_of_a_month_of_three_cash_beneficiaries_is_s
     assert summary["A4"].value == f"Reconciliation of cashless disbursements, period {PERIOD}"
     shares = [row for row in summary.iter_rows(values_only=True) if row[0] == "Social assistance" and row[8]]
     assert [row[8] for row in shares] == ["met, in doubt: see the warning above"]
+    # read back, the share says it is in doubt
+    shares = json.loads(invoke("cashless", "--db", db, "--format", "json").stdout)
+    assert [(s["program"], s["target_met"], s["in_doubt"]) for s in shares] == [("welfare", True, True)]
     # the checker signing the period off is told it too
     res = invoke("signoff", "--period", PERIOD, "--db", db, "--by", "Lan")
     assert res.exit_code == 0, res.output
