@@ -148,7 +148,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex; payment_ref, bank_ref, flag_id, case_id and the chains'' hash and prev_hash: HMAC-SHA256 with the copy''s own key (derived from the office''s), so that none is what the workbook and the flat exports show'),
             ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, the auditors'' decisions and comments as written (their status and amounts kept), file paths (file_name kept), each row''s place in its file (source_row)'),
-            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); the references and rows a detail names; registry_id and payment_id numbered again in a keyed order (the run numbers them in the order of the IDs and references), and every table''s rows in a keyed order; source_file to the file name; in file and sheet names and the workbook a case event came from, digit runs of 9 or more hidden whole; the findings a reopening names, by the copy''s own ids'))
+            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); the references and rows a detail names; registry_id and payment_id numbered again in a keyed order (the run numbers them in the order of the IDs and references), and every table''s rows in a keyed order; source_file to the file name; in file and sheet names and the workbook a case event came from, digit runs of 9 or more hidden whole; the findings a reopening names, by the copy''s own ids; in the runs'' warnings, a file''s path to its name, and digit runs and dates as in detail'))
             AS t(key, value)""",
             {
                 "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -173,6 +173,16 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     con.close()
     partial.rename(out)
     return ExportResult(out, chosen, rows)
+
+
+def _warnings(col: str) -> str:
+    """runs.warnings in the copy: each message's file path (which names the office's user) cut to the
+    file's name, and its long digit runs and dates hidden as a detail's; the programmes kept."""
+    message = r"regexp_replace(json_extract_string(x, '$.message'), '^[^;]*[\\/]', '')"
+    return (
+        f"CAST(list_transform(json_extract({col}, '$[*]'), lambda x: json_object('message', {undated(message)}, "
+        f"'programs', json_extract(x, '$.programs'))) AS JSON)"
+    )
 
 
 def _cases_of(con: duckdb.DuckDBPyConnection) -> int:
@@ -221,6 +231,8 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], pads: dict[
             exprs.append(undated(col))
         elif table.name == "case_events" and name == "source":  # a workbook's name, or a run's findings
             exprs.append(event_source(col))
+        elif name == "warnings":
+            exprs.append(_warnings(col))
         elif name in FILE_NAME_ONLY:
             exprs.append(f"rc_hide_text(regexp_extract({col}, '[^/\\\\]+$'))")
         elif name in FILE_NAMES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 
 import duckdb
@@ -424,3 +425,36 @@ def test_a_run_a_sign_off_or_a_check_of_an_analysts_copy_is_refused_as_one(db, t
             "sign off, import decisions and verify on the office's database"
         )
         assert out.read_bytes() == before and not (tmp_path / "analysts.duckdb.key").exists()
+
+
+def test_the_run_s_warnings_leave_with_the_copy_without_the_paths_or_ids_they_name():
+    """runs.warnings was copied as it was: the folder of the office's user and a sheet named after a
+    beneficiary's ID left with the analysts' copy. The copy's column, from a run's (a hidden sheet
+    named 001040951508 in a workbook in the officer's folder, a post office file that may be missing)."""
+    from reconcile.analyst_export import _warnings
+    from reconcile.masking import install_macros
+
+    said = [
+        {
+            "message": "/home/lan/Nguyễn Thị Lan/Tháng 9/buu_dien.xlsx: 1 hidden sheet read as the others are "
+            "('001040951508'); check that the rows there belong to this month's list",
+            "programs": [],
+        },
+        {
+            "message": "none of the 3 active beneficiaries registered for cash has a payment row dated in the period: "
+            "the post office's payment file may be missing (each is a MISSING_PAYMENT, and the non-cash share counts "
+            "no cash payment); give it with --payments and run again, or check that none of them was paid",
+            "programs": ["welfare"],
+        },
+    ]
+    con = duckdb.connect()
+    install_macros(con)
+    copied = con.execute(f"SELECT {_warnings('w')} FROM (SELECT CAST(? AS JSON) AS w)", [json.dumps(said)]).fetchone()
+    assert json.loads(copied[0]) == [
+        {
+            "message": "buu_dien.xlsx: 1 hidden sheet read as the others are ('*********'); check that the rows "
+            "there belong to this month's list",
+            "programs": [],
+        },
+        said[1],
+    ]
