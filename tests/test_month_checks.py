@@ -1249,7 +1249,11 @@ def test_a_post_office_file_left_out_of_a_month_of_three_cash_beneficiaries_is_s
     assert summary["A2"].value == f"WARNING: {said}"
     assert summary["A4"].value == f"Reconciliation of cashless disbursements, period {PERIOD}"
     shares = [row for row in summary.iter_rows(values_only=True) if row[0] == "Social assistance" and row[8]]
-    assert [row[8] for row in shares] == ["met, in doubt: see the warning above"]
+    assert [row[8] for row in shares] == ["met, in doubt: see the warning atop the summary"]
+    # and so on the sheet of the non-cash share, for the programme and each of its areas
+    noncash = openpyxl.load_workbook(tmp_path / "r.xlsx")["Non-cash share"]
+    met = {row[-1] for row in noncash.iter_rows(min_row=2, values_only=True) if row[0] == "Social assistance"}
+    assert met == {"met, in doubt"}
     # read back, the share says it is in doubt
     shares = json.loads(invoke("cashless", "--db", db, "--format", "json").stdout)
     assert [(s["program"], s["target_met"], s["in_doubt"]) for s in shares] == [("welfare", True, True)]

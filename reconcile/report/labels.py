@@ -276,7 +276,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "no": ("no", "không"),
     "met.yes": ("met", "đạt"),
     "met.no": ("not met", "chưa đạt"),
-    "met.doubt": ("met, in doubt: see the warning above", "đạt, chưa chắc chắn: xem cảnh báo ở trên"),
+    "met.in_doubt": ("met, in doubt", "đạt, chưa chắc chắn"),  # a table's cell: the summary says why
+    "met.doubt": (
+        "met, in doubt: see the warning atop the summary",
+        "đạt, chưa chắc chắn: xem cảnh báo ở đầu trang tổng hợp",
+    ),
 }
 
 

@@ -93,6 +93,9 @@ def cell_sql(name: str, kind: str, styles: dict[str, int], words: dict[str, dict
         return _number(f"(epoch({col}) / 86400.0 + 25569)", styles["datetime"])
     if kind == "severity":
         return _mapped(col, words["severity"], {s: styles["severity." + s] for s in words["severity"]}, styles["text"])
+    if kind == "met_or_doubt":  # met, unless the row's in_doubt says a warning of the run puts it in doubt
+        doubt = f"WHEN {col} AND in_doubt THEN {_const_text(words['met']['doubt'], styles['met.in_doubt'])} "
+        return "CASE " + doubt + cell_sql(name, "met", styles, words, mask).removeprefix("CASE ")
     if kind == "met":
         return (
             f"CASE WHEN {col} THEN {_const_text(words['met'][True], styles['met.yes'])} "

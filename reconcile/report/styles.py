@@ -65,6 +65,7 @@ def add_formats(book: Book) -> None:
     f["met.yes"] = add({**base, "font_color": "#006100", "bg_color": "#C6EFCE"})
     f["met.no"] = add({**base, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
     f["met.doubt"] = add({**base, "font_color": "#7F6000", "bg_color": "#FFEB9C", "text_wrap": True})
+    f["met.in_doubt"] = add({**base, "font_color": "#7F6000", "bg_color": "#FFEB9C"})
     for severity, (fill, font) in SEVERITY_COLOURS.items():
         f["severity." + severity] = add({**base, "bg_color": fill, "font_color": font})
     for fmt in f.values():

@@ -194,7 +194,7 @@ def summary_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, datab
         shown = (*row[:4], *(shown_share(v, row[7]) if v is not None else None for v in row[4:7]), *row[7:])
         met = "met.doubt" if any(row[0] in x["programs"] for x in warnings) else "met"
         if met == "met.doubt" and row[8]:
-            w.ws.set_row(w.row, 27)  # room for its words on two lines
+            w.ws.set_row(w.row, 40)  # room for its words on three lines
         w.line(shown, ["value:program", "int", "int", "amount", "pct", "pct", "pct", "pct", met])
     w.skip()
 

@@ -127,7 +127,7 @@ NONCASH = Table(
         Column("share_payments", "pct", 14),
         Column("share_amount", "pct", 14),
         Column("target", "pct", 10),
-        Column("target_met", "met", 10),
+        Column("target_met", "met_or_doubt", 10),
     ),
     """WITH channels AS (
            SELECT program, level, province_code, commune_code,
@@ -141,7 +141,10 @@ NONCASH = Table(
               c.payments_bank, c.payments_ewallet, c.payments_cash,
               rc_shown_share(a.share_beneficiaries, a.target) AS share_beneficiaries,
               rc_shown_share(a.share_payments, a.target) AS share_payments,
-              rc_shown_share(a.share_amount, a.target) AS share_amount, a.target, a.target_met
+              rc_shown_share(a.share_amount, a.target) AS share_amount, a.target, a.target_met,
+              -- a share a warning of the run puts in doubt (runs.warnings): met, in doubt
+              coalesce(list_contains((SELECT json_extract_string(warnings, '$[*].programs[*]') FROM runs
+                                      WHERE period = $p), a.program), false) AS in_doubt
        FROM noncash_share AS a
        LEFT JOIN channels AS c
          ON c.program = a.program AND c.level = a.level
@@ -268,7 +271,7 @@ def _words(book: Book) -> dict[str, dict[Any, str]]:
         group, _, value = key.partition(".")
         if group in words:
             words[group][value] = book.label(key)
-    words["met"] = {True: book.label("met.yes"), False: book.label("met.no")}
+    words["met"] = {True: book.label("met.yes"), False: book.label("met.no"), "doubt": book.label("met.in_doubt")}
     words["bool"] = {True: book.label("yes"), False: book.label("no")}
     return words
 
