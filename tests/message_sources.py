@@ -24,7 +24,7 @@ CLICK_ERRORS = {"UsageError", "BadParameter"}
 TWO_PART = {"InputFileError", "NotThisRole"}  # (path, problem, fix)
 ECHOES = {"echo", "confirm", "secho"}
 SAY = "say"  # reconcile.cli.group.say: click.echo of the text translated
-NOTICES = {"on_notice"}
+NOTICES = {"on_notice", "RunWarning"}  # RunWarning: a warning told to on_notice, and stored
 MAX_TEMPLATES = 64  # a message of more combinations than this is a bug in this reader
 
 
