@@ -12,11 +12,17 @@ from reconcile.errors import ReconcileError
 def refuse_communes_left_out(rows: list[dict], registry_names: list[str], checks: Checks) -> None:
     """Refuse a month in which at least min_source successful payments that match no beneficiary
     went to the IDs or accounts of the beneficiaries of a programme in a commune that the registry of
-    the month before lists and this month's lists no one of: its list of that commune was left out.
-    A few payees taken off the list and paid anyway are fewer than min_source in one commune."""
+    the month before lists and this month's lists no one of, when they were at least min_coverage of
+    its beneficiaries there: its list of that commune was left out. A few payees taken off the list and
+    paid anyway are fewer than min_source in one commune, or, in a commune merged into another (its
+    people listed under the other's code), a small part of its people."""
     if not checks.min_source:
         return
-    found = [row for row in rows if row["payments"] >= checks.min_source]
+    found = [
+        row
+        for row in rows
+        if row["payments"] >= checks.min_source and row["paid"] >= checks.min_coverage * row["listed"]
+    ]
     if not found:
         return
     by_commune: dict[str, int] = {}

@@ -83,9 +83,9 @@ class Checks(BaseModel):
         0.5,
         ge=0,
         le=1,
-        description="Source coverage: a checked group with a payment row for fewer "
-        "than this share of its active beneficiaries has a missing source (the run stops "
-        "unless --partial)",
+        description="Source coverage: a checked group with a payment row for fewer than this share of its active "
+        "beneficiaries has a missing source (the run stops unless --partial); a commune's registry list is left out "
+        "when at least this share of its beneficiaries last month were paid as unknown payees",
     )
     min_in_period: float = Field(
         0.5,

@@ -6,6 +6,7 @@ commune whose beneficiaries are listed under another code is not."""
 
 from __future__ import annotations
 
+import duckdb
 import polars as pl
 from click.testing import CliRunner
 
@@ -55,6 +56,30 @@ def test_a_commune_listed_under_its_new_code_is_no_list_left_out(sample_month, t
     merged = pl.when(pl.col("Mã xã") == "00008").then(pl.lit("00010")).otherwise(pl.col("Mã xã")).alias("Mã xã")
     res = CliRunner().invoke(cli, [str(a) for a in [*_october(tmp_path, registry.with_columns(merged)), "--db", db]])
     assert res.exit_code == 0, res.output
+
+
+def test_people_taken_off_a_merged_commune_s_list_and_paid_anyway_are_unknown_payees_not_a_list_left_out(
+    sample_month, tmp_path
+):
+    """Commune 15460 merged into another (its 22 welfare beneficiaries paid by bank listed under code
+    15461), 5 of them taken off the list and paid anyway: 5 more UNKNOWN_PAYEE than the sample's own,
+    not a refusal saying the commune's list was left out (a list left out leaves most of its people
+    paid and unknown)."""
+    db, _ = copy_db(sample_month.db, tmp_path)
+    registry = pl.read_csv(SAMPLE / "registry.csv", infer_schema=False)
+    commune = (pl.col("Mã xã") == "15460") & (pl.col("Chế độ") == WELFARE) & (pl.col("Hình thức chi trả") != "Tiền mặt")
+    taken_off = registry.filter(commune).head(5)["Số định danh cá nhân"].to_list()
+    merged = pl.when(pl.col("Mã xã") == "15460").then(pl.lit("15461")).otherwise(pl.col("Mã xã")).alias("Mã xã")
+    registry = registry.filter(~pl.col("Số định danh cá nhân").is_in(taken_off)).with_columns(merged)
+    res = CliRunner().invoke(cli, [str(a) for a in [*_october(tmp_path, registry), "--db", db]])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        unknown = {
+            period: sorted(v or "" for (v,) in con.execute(
+                "SELECT vneid FROM flags WHERE period = ? AND code = 'UNKNOWN_PAYEE'", [period]).fetchall())
+            for period in ("2024-09", "2024-10")
+        }  # fmt: skip
+    assert unknown["2024-10"] == sorted(unknown["2024-09"] + taken_off)
 
 
 def test_the_post_office_s_list_of_a_commune_left_out_of_the_registry_is_refused(tmp_path):

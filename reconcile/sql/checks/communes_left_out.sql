@@ -5,7 +5,11 @@
 -- does. For each programme and commune of that registry that this one lists no one of (in a
 -- programme whose registry here has communes at all), the month's successful payments that match
 -- no beneficiary and went to the ID or account of one of its beneficiaries there. A beneficiary who
--- moved, or a new commune, is listed and its payees matched. checks_communes applies min_source.
+-- moved, or a new commune, is listed and its payees matched. With them, how many beneficiaries that
+-- registry listed there (`listed`) and how many of them were paid so (`paid`): a list left out leaves
+-- most of its people paid and unknown, while a commune merged into another (its people listed under
+-- the other's code, as in July 2025) leaves only those taken off the list and paid anyway.
+-- checks_communes applies min_source and min_coverage.
 -- Run by a DuckDB run whose database holds registry.
 WITH listed AS (
     SELECT DISTINCT program, commune_code FROM cur_registry WHERE commune_code IS NOT NULL
@@ -26,11 +30,16 @@ unknown AS (
     WHERE registry_id IS NULL AND status = 'success' AND in_period
 ),
 theirs AS (
-    SELECT u.payment_id, e.program, e.commune_code FROM unknown AS u JOIN earlier AS e ON e.vneid = u.payee_vneid
+    SELECT u.payment_id, e.program, e.commune_code, e.vneid FROM unknown AS u JOIN earlier AS e ON e.vneid = u.payee_vneid
     UNION
-    SELECT u.payment_id, e.program, e.commune_code FROM unknown AS u JOIN earlier AS e ON e.account = u.account
+    SELECT u.payment_id, e.program, e.commune_code, e.vneid FROM unknown AS u JOIN earlier AS e ON e.account = u.account
+),
+listed_before AS (
+    SELECT program, commune_code, count(DISTINCT vneid) AS listed FROM earlier GROUP BY program, commune_code
 )
-SELECT program, commune_code, count(DISTINCT payment_id) AS payments, (SELECT period FROM before) AS listed_in
+SELECT program, commune_code, count(DISTINCT payment_id) AS payments, count(DISTINCT vneid) AS paid,
+       any_value(b.listed) AS listed, (SELECT period FROM before) AS listed_in
 FROM theirs
+JOIN listed_before AS b USING (program, commune_code)
 GROUP BY program, commune_code
 ORDER BY payments DESC, commune_code, program;
