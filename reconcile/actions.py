@@ -13,7 +13,11 @@ payment listed again in another input (`repeat_of`) is one payment. One row per 
 by period and reference: its period, the name (the registry's, else the payee's), the ID, the
 account, the bank, the amount, the original reference, the reason (failed or returned, and the bank's
 narrative), the programme, the province and the commune. One file per paying bank: the payment's
-`bank_code`, `VNPOST` for cash (the post office), `unknown` when it names none.
+`bank_code`, `VNPOST` for cash (the post office), `unknown` when it names none. A payment is sent again
+where the latest registry up to P that lists the beneficiary in the programme pays them: when it gives
+another account (leading zeros aside), or cash where the payment was a transfer, or an account where
+it was cash, the row has the registry's account and is in its bank's file (or VNPOST's), and the reason
+says where the payment had gone (a failed transfer is often to an account since closed).
 
 **Held back** (`held_back.csv` and `.xlsx`, for the office, not for a bank): the payments that would be
 on a re-issue list but whose beneficiary, as the latest registry up to P that lists them in the
@@ -194,7 +198,8 @@ def write_actions(
         reissue(con, period)
         .with_columns(
             pl.col("status").replace_strict(reasons, default=pl.col("status"))
-            + pl.when(pl.col("narrative").is_not_null()).then(": " + pl.col("narrative")).otherwise(pl.lit("")),
+            + pl.when(pl.col("narrative").is_not_null()).then(": " + pl.col("narrative")).otherwise(pl.lit(""))
+            + pl.when(pl.col("sent_to").is_not_null()).then("; " + _sent_elsewhere(lang)).otherwise(pl.lit("")),
         )
         .rename({"status": "reason"})
     )
@@ -259,6 +264,19 @@ def _why_held(lang: str) -> pl.Expr:
                 registry_period=pl.col("registry_period"),
             )
         )
+    )
+
+
+def _sent_elsewhere(lang: str) -> pl.Expr:
+    """Why a payment is sent elsewhere than it went: the registry it is sent by gives another account,
+    or cash, or an account where the payment was in cash (sql/actions_reissue.sql: sent_to)."""
+    where = {"registry_period": pl.col("registry_period"), "sent_to": pl.col("sent_to")}
+    return (
+        pl.when(pl.col("sent_to") == "cash")
+        .then(_fill(label("reissue.from_cash", lang), **where))
+        .when(pl.col("bank") == CASH_BANK)
+        .then(_fill(label("reissue.to_cash", lang), **where))
+        .otherwise(_fill(label("reissue.to_account", lang), **where))
     )
 
 

@@ -82,3 +82,44 @@ def test_failed_attempts_an_overlapping_statement_repeats_are_counted_once_in_al
     assert query(
         db, "SELECT period, findings, amount FROM period_summary WHERE code = 'PAYMENT_FAILED' ORDER BY period"
     ) == [("2024-09", 3, 3_000_000), ("2024-10", 2, 0)]
+
+
+def test_a_payment_is_sent_again_where_the_registry_pays_the_beneficiary_now(tmp_path):
+    """September's transfers to Lê Thị Ngọc Ánh and Võ Văn Bảy failed (an account locked, a wrong
+    number); October's registry pays her in cash and him into a new account at VCB, and neither is
+    paid in October. The re-issue list as of October sent both again to the BIDV accounts that had
+    failed, with no word of the registry's: now each is in the file of where the registry pays them,
+    and the reason says where the payment had gone."""
+    db = tmp_path / "m.duckdb"
+    run(db, "2024-09", month_files(tmp_path, "2024-09"))
+    files = month_files(tmp_path, "2024-10")
+    registry, bank = files["registry"][0], files["payments"][0]
+    text = registry.read_text(encoding="utf-8")
+    text = text.replace(f"bank,BIDV,01234{FAILED[-8:]}", "cash,,").replace(
+        f"bank,BIDV,01234{ONCE[-8:]}", "bank,VCB,0099887766"
+    )
+    registry.write_text(text, encoding="utf-8")
+    october = bank.read_text(encoding="utf-8")
+    october = october.replace(paid("FT20241000007", FAILED, "05/10/2024"), "")
+    bank.write_text(october.replace(paid("FT20241000008", ONCE, "05/10/2024"), ""), encoding="utf-8")
+    run(db, "2024-10", files)
+    res = invoke("actions", "--period", "2024-10", "--db", str(db), "--out", str(tmp_path / "a"), "--lang", "en")
+    assert res.exit_code == 0, res.output
+    got = {}
+    for name in ("reissue_VNPOST.csv", "reissue_VCB.csv"):
+        with open(tmp_path / "a" / name, encoding="utf-8-sig") as fh:
+            got[name] = [
+                (r["Personal ID"], r["Account number"], r["Bank"], r["Original payment reference"], r["Reason"])
+                for r in csv.DictReader(fh)
+            ]
+    assert got == {
+        "reissue_VNPOST.csv": [
+            (FAILED, "", "VNPOST", "FT20240900072", "failed: Tai khoan bi khoa; the registry of 2024-10 pays in cash, "
+             f"not into 01234{FAILED[-8:]} where this payment went"),
+        ],
+        "reissue_VCB.csv": [
+            (ONCE, "0099887766", "VCB", "FT20240900081", "failed: Sai so tai khoan; sent to the account the registry "
+             f"of 2024-10 gives, not to 01234{ONCE[-8:]} where this payment went"),
+        ],
+    }  # fmt: skip
+    assert sorted(p.name for p in (tmp_path / "a").glob("reissue_*.csv")) == ["reissue_VCB.csv", "reissue_VNPOST.csv"]

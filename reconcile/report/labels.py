@@ -207,6 +207,21 @@ LABELS: dict[str, tuple[str, str]] = {
         "status {status} in the registry of {registry_period}",
         "trạng thái {status} trong danh sách đối tượng kỳ {registry_period}",
     ),
+    # a payment sent again where the registry pays the beneficiary now (reconcile/actions.py)
+    "reissue.to_account": (
+        "sent to the account the registry of {registry_period} gives, not to {sent_to} where this payment went",
+        "chi lại vào tài khoản theo danh sách đối tượng kỳ {registry_period}, không phải tài khoản {sent_to} mà khoản "
+        "chi này đã chuyển đến",
+    ),
+    "reissue.from_cash": (
+        "the registry of {registry_period} gives this account; this payment was in cash",
+        "danh sách đối tượng kỳ {registry_period} ghi tài khoản này; khoản chi này đã chi bằng tiền mặt",
+    ),
+    "reissue.to_cash": (
+        "the registry of {registry_period} pays in cash, not into {sent_to} where this payment went",
+        "danh sách đối tượng kỳ {registry_period} chi bằng tiền mặt, không chuyển vào tài khoản {sent_to} như khoản "
+        "chi này",
+    ),
     "col.overpaid": ("Overpaid (VND)", "Số tiền chi sai (đồng)"),
     "col.outstanding": ("Outstanding (VND)", "Còn phải thu hồi (đồng)"),
     "col.excess": ("Recovered beyond what was overpaid (VND)", "Thu hồi, xóa nợ vượt số chi sai (đồng)"),

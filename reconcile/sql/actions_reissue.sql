@@ -12,6 +12,10 @@
 -- says: 'died' when the date of death is before the payment's value date (the test of
 -- PAID_AFTER_DEATH), else 'inactive' when the status there is not active (deceased, suspended,
 -- terminated); NULL for a payment to send again.
+-- A payment is sent again where that registry says the beneficiary is paid now: a failed transfer is
+-- often to an account since closed, and the registry of a later month gives the new one (another
+-- account, or bank, or cash at the post office). `sent_to` is then the account the payment went to
+-- (or 'cash'), which the reason names; NULL when the registry gives the same account or none.
 -- A back payment (truy lĩnh, views.sql's rc_back_months_of: earlier months' money) that failed is not
 -- paid by its own period's payment, which is that month's: a later period's settles it, as it does
 -- any failed payment; and it is the one to send for the months it names, not their own failed payments.
@@ -48,18 +52,22 @@ tried_back AS (  -- the months a later back payment (truy lĩnh) tried to pay an
       AND p.narrative ILIKE '%truy%'
 ),
 standing AS (
-    SELECT vneid, program, period AS registry_period, status AS registry_status, date_of_death
+    SELECT vneid, program, period AS registry_period, status AS registry_status, date_of_death,
+           channel AS registry_channel, bank_code AS registry_bank, account_number AS registry_account
     FROM registry
     WHERE period <= $period AND vneid IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY vneid, program ORDER BY period DESC, is_primary DESC, registry_id) = 1
 )
 SELECT
-    CASE WHEN p.channel = 'cash' THEN $cash_bank ELSE coalesce(p.bank_code, 'unknown') END AS bank,
+    CASE WHEN NOT moved THEN CASE WHEN p.channel = 'cash' THEN $cash_bank ELSE coalesce(p.bank_code, 'unknown') END
+         WHEN s.registry_channel = 'cash' THEN $cash_bank ELSE coalesce(s.registry_bank, 'unknown') END AS bank,
     coalesce(r.commune_code, 'unknown') AS commune,
     p.period,
     coalesce(r.full_name, p.payee_name) AS full_name,
     m.vneid,
-    p.account_number,
+    CASE WHEN NOT moved THEN p.account_number WHEN s.registry_channel <> 'cash' THEN s.registry_account END
+        AS account_number,
+    CASE WHEN moved THEN CASE WHEN p.channel = 'cash' THEN 'cash' ELSE p.account_number END END AS sent_to,
     CAST(p.amount AS BIGINT) AS amount,
     p.payment_ref,
     p.status,
@@ -77,6 +85,12 @@ FROM payments AS p
 JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
 LEFT JOIN standing AS s ON s.vneid = m.vneid AND s.program = m.program
+-- the registry pays them otherwise now: by cash where the payment was by account or the reverse, or
+-- into another account (leading zeros aside, as the run compares accounts) that it gives
+CROSS JOIN LATERAL (SELECT coalesce(
+    (s.registry_channel = 'cash') <> (p.channel = 'cash')
+    OR s.registry_channel <> 'cash' AND p.channel <> 'cash'
+       AND ltrim(s.registry_account, '0') <> ltrim(p.account_number, '0'), false) AS moved)
 LEFT JOIN (SELECT period, coalesce(CAST(settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0) AS tolerance
            FROM runs) AS u ON u.period = p.period
 WHERE p.status IN ('failed', 'returned') AND p.period <= $period AND p.repeat_of IS NULL
