@@ -483,7 +483,7 @@ def test_a_header_of_phat_sinh_over_no_and_co_is_read_as_debit_and_credit(tmp_pa
 @pytest.mark.parametrize(
     "layout",
     [
-        TWO_ROW.replace("{group}", "Phát sinh").replace(",,,,,,Nợ,Có,", ",,,,,,Debit,Credit,"),  # English under it
+        TWO_ROW.replace("{group}", "Phát sinh").replace(",,,,,,Nợ,Có,", ",,,,,,Chi,Thu,"),  # no statement's pair
         TWO_ROW.replace("{group}", "Phát sinh").replace(",,,,,,Nợ,Có,", ",,,,,,,,\n,,,,,,Nợ,Có,"),  # a blank row
     ],
 )
@@ -501,6 +501,51 @@ def test_a_statement_whose_debit_header_is_not_found_is_refused_naming_that_head
         "'vn-bank-statement' is read (its columns 'Ngày giao dịch', 'Số bút toán', 'Diễn giải' are there); head "
         "those columns with one of these names, on the header row, and run again"
     )
+
+
+@pytest.mark.parametrize(
+    "sub, debit, given",
+    [
+        ("Debit,Credit", "Debit", ()),
+        ("Debit,Credit", "Debit", ("--profile", "vn-bank-statement")),
+        ("Ghi nợ,Ghi có", "Ghi nợ", ()),  # headers of several words: read alone, as before
+        ("Rút ra,Gửi vào", "Rút ra", ()),
+    ],
+)
+def test_phat_sinh_over_debit_and_credit_is_read_as_the_pair_under_it(tmp_path, sub, debit, given):
+    """`Phát sinh` over `Debit | Credit` was refused for lacking the debit and credit headers: the one
+    word was read with the group as `Phát sinh Debit`, a header no statement has. It is read as the
+    pair under it, as a one-row header `Debit | Credit` is."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(TWO_ROW.replace("{group}", "Phát sinh").replace(",,,,,,Nợ,Có,", f",,,,,,{sub},"), encoding="utf-8")
+    code, lines = check_lines(path, *given)
+    assert code == 0, lines
+    assert lines[0] == f"{path}: payments file, csv, utf-8, header on rows 3-4"
+    assert f"profile: amount from '{debit}' (debits); rows without a debit are set aside" in lines
+    assert lines[-6] == "rows: 6 read, 1 loaded, 0 rejected, 5 set aside as no payment"
+
+
+def test_a_workbook_with_phat_sinh_merged_over_debit_and_credit_reconciles(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    layout = TWO_ROW.replace("{group}", "Phát sinh").replace(",,,,,,Nợ,Có,", ",,,,,,Debit,Credit,")
+    for row in csv.reader(layout.splitlines()):
+        sheet.append(
+            [
+                int(v.replace(".", "")) if v.replace(".", "").isdigit() and i >= 6 else v or None
+                for i, v in enumerate(row)
+            ]
+        )
+    sheet.merge_cells("G3:H3")  # Phát sinh over Debit and Credit
+    path = tmp_path / "sao_ke.xlsx"
+    wb.save(path)
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[0] == f"{path}: payments file, xlsx, header on rows 3-4 of sheet 'Sheet'"
+    assert "profile: amount from 'Debit' (debits); rows without a debit are set aside" in lines
+    assert lines[-6] == "rows: 6 read, 1 loaded, 0 rejected, 5 set aside as no payment"
 
 
 def test_a_workbook_with_phat_sinh_merged_over_no_and_co_reconciles(tmp_path):

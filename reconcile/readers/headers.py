@@ -174,9 +174,13 @@ def two_row_headers(top: list, sub: list, lookup: dict[str, str]) -> list[str]:
             out.append(t)
         elif group:
             joined = f"{group} {s}"
-            # a debit or credit header of one word (`Nợ`, `Credit`) is read with the group over it (`Phát sinh`)
-            known = fold(s) not in lookup or (lookup[fold(s)] in ("debit", "credit") and " " not in fold(s))
-            out.append(joined if known and _names_known(joined, lookup) else s)
+            if fold(s) not in lookup:
+                out.append(joined if _names_known(joined, lookup) else s)
+            else:
+                # a debit or credit header of one word (`Nợ`) is read with the group over it when the two
+                # make a header of several words (`Phát sinh nợ`); else alone, one of a pair (`Debit`)
+                word = lookup[fold(s)] in ("debit", "credit") and " " not in fold(s)
+                out.append(joined if word and _movement_of_words(joined, lookup) else s)
         elif not t:
             out.append(s)
         else:
@@ -204,6 +208,13 @@ def _names_known(header: str, lookup: dict[str, str]) -> bool:
     data row's `Đã mất` under `Trạng thái` must not read as a header `Trạng thái Đã mất`."""
     key = fold(header)
     return key in lookup or any(v in ("debit", "credit") and f" {k} " in f" {key} " for k, v in lookup.items())
+
+
+def _movement_of_words(header: str, lookup: dict[str, str]) -> bool:
+    """Whether a header holds a debit or credit header of several words (`Phát sinh Nợ` holds `Phát
+    sinh nợ`); `Phát sinh Debit` holds only `Debit`, which says a statement as one of a pair of cells."""
+    key = f" {fold(header)} "
+    return any(v in ("debit", "credit") and " " in k and f" {k} " in key for k, v in lookup.items())
 
 
 def _reads_as_sub_header(top: list, below: list, lookup: dict[str, str]) -> bool:
