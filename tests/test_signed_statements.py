@@ -238,3 +238,64 @@ def test_a_statement_s_count_of_its_transactions_leaves_out_its_balance_rows(tmp
         # the amount read as payments, the funding's 10,000,000 none of it (it was, under `Số tiền`)
         assert lines[-3] == "totals: totals row 5 says 2 rows; read 2 rows of 1,500,000 VND", lines
         assert lines[-2] == f"set aside: 2 rows: {aside} (rows 2, 6)"
+
+
+def test_a_signed_statement_with_more_credits_than_debits_and_no_plus_sign_is_a_statement(tmp_path):
+    """The treasury's funding in two tranches and the month's interest, unsigned, beside one payment
+    `-1.500.000`: more credits than debits, no `+`, no balance column, so the file was read as a
+    payments list and refused for its payee's column. Its columns say a statement (the narrative
+    alone names the payee; a credit names no one), and it is read as one. A list whose every row
+    names its payee (an ID in each narrative) with one stray negative is still no statement."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "Ngày giao dịch,Số tham chiếu,Diễn giải,Số tiền\n"
+        "03/09/2024,TX001,KBNN cap kinh phi chi tra TCXH T9,10.000.000\n"
+        "04/09/2024,TX002,KBNN cap bo sung kinh phi TCXH T9,5.000.000\n"
+        f"05/09/2024,TX003,{HUONG},-1.500.000\n"
+        "30/09/2024,TX004,Lai tien gui thang 9,12.345\n",
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[-2:] == [
+        "rows: 4 read, 1 loaded, 0 rejected, 3 set aside as no payment",
+        "set aside: 3 rows: credit (money into the account), not a payment (rows 2, 3, 5)",
+    ]
+    path.write_text(
+        "STT,Số tiền,Nội dung,Ngày giao dịch,Số bút toán\n"
+        f"1,1.500.000,{HUONG},05/09/2024,FT1\n"
+        f"2,-2.250.000,{BINH},05/09/2024,FT2\n"
+        f"3,1.000.000,{NHUNG},05/09/2024,FT3\n",
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert code == 2
+    assert lines[-1].startswith(f"reconcile: error: {path}: required column 'payee_name' is missing")
+
+
+def test_a_signed_statement_with_counterparty_columns_reads_them(tmp_path):
+    """`Tên đối ứng` and `Tài khoản đối ứng` beside signed movements, the funding unsigned: refused as a
+    `Ghi nợ`/`Ghi có` statement lacking those headers, which it has no reason to have. The counterparty
+    is read as the statement profile reads it, and Bình's money back returns his payment."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "Ngày giao dịch,Số tham chiếu,Diễn giải,Tên đối ứng,Tài khoản đối ứng,Số tiền\n"
+        "03/09/2024,TX001,KBNN cap kinh phi chi tra TCXH T9,KHO BAC NHA NUOC,3511,10.000.000\n"
+        "04/09/2024,TX002,KBNN cap bo sung kinh phi TCXH T9,KHO BAC NHA NUOC,3511,5.000.000\n"
+        "05/09/2024,TX003,CHI TRA TCXH T9 CCCD 079196118125,NGUYỄN THỊ THANH HƯƠNG,0071000000001,-1.500.000\n"
+        "05/09/2024,TX004,CHI TRA TCXH T9 CCCD 001038005555,TRẦN VĂN BÌNH,0071000000002,-2.250.000\n"
+        "07/09/2024,TX005,Hoan tra GD TX004 tai khoan da dong,TRẦN VĂN BÌNH,0071000000002,2.250.000\n",
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[2] == (
+        "columns: Ngày giao dịch -> value_date, Số tham chiếu -> payment_ref, Diễn giải -> narrative, "
+        "Tên đối ứng -> payee_name, Tài khoản đối ứng -> account_number, Số tiền -> amount"
+    )
+    assert lines[-3:] == [
+        "rows: 5 read, 2 loaded, 0 rejected, 3 set aside as no payment",
+        "set aside: 2 rows: credit (money into the account), not a payment (rows 2, 3)",
+        "set aside: 1 row: credit: the return of the payment in sao_ke.csv row 5, which is marked returned (a "
+        "return or reversal, not a payment) (row 6)",
+    ]

@@ -6,7 +6,8 @@ money received. Read as a payments list, each debit was rejected as a negative a
 Decided from the amounts, not the file's name: a column with a negative amount is the bank's signed
 movements when all its amounts are negative (the statement of a payout account), or some positive one
 is written with its `+`, or the negative ones are more than the others, or the file has a running
-balance column; so is one of positive amounts alone when some is written with its `+` (a day's
+balance column, or its columns are a statement's and a positive amount's narrative names no one (the
+treasury's funding: _statement_columns); so is one of positive amounts alone when some is written with its `+` (a day's
 statement that holds the treasury's funding alone). Then a negative amount is a payment of its amount
 without the sign, and a positive one is set aside as money in (or paired as a payment's return:
 returns_across.py), as a side column's credit is (direction.py). A payments list whose amounts are
@@ -33,6 +34,8 @@ CHARGES = "bank charges"
 MOVEMENTS = {"phat sinh", "so tien phat sinh", "phat sinh trong ky", "so tien giao dich", "so tien gd"}
 # the headers of a running balance, folded: a statement's, never a payments list's
 BALANCES = {"so du", "so du tai khoan", "so du cuoi", "balance", "so du balance", "so du / balance"}
+# a statement's counterparty (`Tên đối ứng`, `Tài khoản đối ứng`), folded: no payments list's header
+COUNTERPARTY = " doi ung "
 # a row that states the opening or closing balance (`Số dư đầu kỳ`, `Opening balance`), its amount blank
 BALANCE_TEXT = r"(?i)s[ốo] d[ưu] (?:đầu|dau|cuối|cuoi) k[ỳy]|opening balance|closing balance"
 
@@ -53,20 +56,32 @@ def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
     if column is None:
         return
     text = bare(column)
+    narrative = next((c for c, canonical in table.header_map.items() if canonical == "narrative"), None)
+    names_no_one = (  # a credit whose narrative holds no ID nor account: the treasury's funding, interest
+        ~pl.col(narrative).cast(pl.String).str.replace_all(r"[\s.\-]", "").str.contains(r"[0-9]{9,}").fill_null(False)
+        if narrative is not None
+        else pl.lit(False)
+    )
     counts = table.frame.select(
         text.str.contains(NEGATIVE).sum().alias("negative"),
         text.str.contains(POSITIVE).sum().alias("positive"),
         text.str.contains(SIGNED_POSITIVE).sum().alias("signed"),
+        (text.str.contains(POSITIVE) & names_no_one).sum().alias("unnamed"),
     )
     if isinstance(counts, pl.LazyFrame):  # a CSV file's scan: its amount column alone is read
         try:
             counts = counts.collect()
         except pl.exceptions.PolarsError:  # a file that cannot be parsed: refused when it is staged
             return
-    negative, positive, signed = (int(counts[c][0] or 0) for c in ("negative", "positive", "signed"))
+    negative, positive, signed, unnamed = (
+        int(counts[c][0] or 0) for c in ("negative", "positive", "signed", "unnamed")
+    )
     others = [c for c in table.original_columns if c != column]
     balance = next((c for c in others if fold(c) in BALANCES), None)
-    if not (negative or signed) or not (positive == 0 or signed or negative > positive or balance is not None):
+    shaped = unnamed > 0 and _statement_columns(table, column)
+    if not (negative or signed) or not (
+        positive == 0 or signed or negative > positive or balance is not None or shaped
+    ):
         return
     amount = number(column)
     debit, credit = text.str.contains(NEGATIVE), text.str.contains(POSITIVE)
@@ -96,6 +111,18 @@ def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
     )
 
 
+def _statement_columns(table: RawTable, column: str) -> bool:
+    """Whether a file's columns are a statement's, not a payments list's: its movements headed as a
+    statement's (`Phát sinh`), a counterparty's column (`Tên đối ứng`), or a narrative that alone says
+    who was paid (no column of the payee's name, ID or account, which every payments list has)."""
+    read = set(table.header_map.values())
+    return (
+        fold(column) in MOVEMENTS
+        or any(COUNTERPARTY in f" {fold(c)} " for c in table.original_columns)
+        or ("narrative" in read and not read & {"payee_name", "vneid", "account_number"})
+    )
+
+
 def as_statement(table: RawTable) -> None:
     """A statement export (a side column or signed amounts, no debit and credit columns): without a channel
     column, its movements are the bank's, each row's channel `bank`; the bank's own charges in it
@@ -114,10 +141,11 @@ def as_statement(table: RawTable) -> None:
         table.frame = table.frame.with_columns(pl.lit("bank").alias(DERIVED + "channel"))
         table.header_map[DERIVED + "channel"] = "channel"
         table.notes.append("channel = 'bank' for every row (the file has no such column)")
+    statement = next(p for p in builtin() if p.name == STATEMENT_PROFILE)
+    _counterparty(table, statement)
     narrative = next((c for c, canonical in table.header_map.items() if canonical == "narrative"), None)
     if narrative is None:
         return
-    statement = next(p for p in builtin() if p.name == STATEMENT_PROFILE)
     text = pl.col(narrative).cast(pl.String).str.normalize("NFC")
     charges = pl.lit(None, dtype=pl.String)
     for rule in reversed([r for r in statement.skip if r.reason == CHARGES and r.column == "narrative"]):
@@ -126,6 +154,20 @@ def as_statement(table: RawTable) -> None:
             found = found & ~text.str.contains("(?i)" + rule.unless).fill_null(False)
         charges = pl.when(found).then(pl.lit(CHARGES)).otherwise(charges)
     table.frame = table.frame.with_columns(pl.coalesce(pl.col(SKIP_COLUMN), charges).alias(SKIP_COLUMN))
+
+
+def _counterparty(table: RawTable, statement: Profile) -> None:
+    """A statement's counterparty columns (`Tên đối ứng`, `Tài khoản đối ứng`, `Ngân hàng đối ứng`), read
+    as the statement profile reads them: unread, the statement was refused as lacking its `Ghi nợ`."""
+    used = set(table.header_map) | table.consumed | set(table.converted)
+    for canonical in ("payee_name", "account_number", "bank_code"):
+        if canonical in table.header_map.values():
+            continue
+        wanted = {fold(h) for h in statement.headers_for(canonical)}
+        column = next((c for c in table.original_columns if c not in used and fold(c) in wanted), None)
+        if column is not None:
+            table.header_map[column] = canonical
+            used.add(column)
 
 
 def _blank(column: str) -> pl.Expr:
