@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_csv
+from conftest import write_csv, xlsx_rows
 from reconcile.cli import cli
 from test_header_again import HEADER, REGISTRY  # the same registry and bank list, without a page's header
 
@@ -44,3 +44,27 @@ def test_a_totals_row_whose_amount_is_not_compared_is_not_said_to_agree(tmp_path
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT control_source FROM inputs WHERE role = 'payments'").fetchone() == (source,)
         assert con.execute("SELECT source_row FROM rejected_rows").fetchall() == [(4,)]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_totals_row_that_says_nothing_is_set_aside_not_said_to_agree(tmp_path, suffix):
+    """`Tổng cộng` alone under the list, no count and no amount: `check` printed `totals row 6 says
+    nothing` (`cho biết nothing` in Vietnamese), a run that the file `checked: ... agrees with its totals
+    row 6`, and the row was counted nowhere. It is a totals row set aside, saying why, among the rows read;
+    the signatures under it are set aside as they are under any totals row."""
+    rows = [[*r[:4], "1.500.000" if r[0] == "CT003" else r[4], *r[5:]] for r in ROWS]
+    rows += [["Tổng cộng", "", "", "", "", "", ""], [], ["", "Người lập biểu", "", "", "Kế toán trưởng", "", ""]]
+    if suffix == "csv":
+        path = write_csv(tmp_path / "chi_tra.csv", HEADER, rows)
+    else:
+        path = xlsx_rows(tmp_path / "chi_tra.xlsx", [HEADER, *[[v or None for v in r] for r in rows]])
+    result = CliRunner().invoke(cli, ["check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-3:] == [
+        "rows: 7 read, 4 loaded, 0 rejected, 3 set aside as no payment",
+        "set aside: 1 row: a total row with no count and no amount in the amount column: nothing to check the "
+        "file against (row 6)",
+        "set aside: 2 rows: under the totals row (signatures, amount in words) (rows 7, 8)",
+    ]
+    # no control: the run's `checked: ... agrees with its totals row 6` came from it
+    assert not [line for line in result.output.splitlines() if line.startswith("totals:")]

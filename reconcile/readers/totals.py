@@ -93,6 +93,8 @@ TAIL = 10  # how many non-blank rows at the end of a file are searched for the t
 # the reason a row under the file's totals row is set aside: no data (find_totals_row), counted by
 # no total, as a blank row is not
 UNDER_TOTALS = "under the totals row (signatures, amount in words)"
+# the reason a totals row that states nothing (`Tổng cộng` alone) is set aside: no control to check
+BARE_TOTAL = "a total row with no count and no amount in the amount column: nothing to check the file against"
 
 
 @dataclass(frozen=True)
@@ -216,15 +218,26 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame, rows=None) -> int | Non
     row = int(tail[ROW_COLUMN][found.index])
     label = tail[original[found.label_column]][found.index]
     subtotal = _a_subtotal_again(table, table.frame if rows is None else rows, row, label)
-    if not subtotal:
-        text = tail[amount][found.index] if amount in tail.columns else None
+    text = tail[amount][found.index] if amount in tail.columns else None
+    # `Tổng cộng` alone, no count and no amount: no control (it was said to agree, having said nothing);
+    # the row is set aside as a totals row, counted among the rows read
+    bare = not subtotal and found.count is None and (text is None or not str(text).strip())
+    if not subtotal and not bare:
         if table.signed is not None and table.signed[1]:  # a signed statement's credits: its total is what
             text = None  # is left of them, no sum of its payments (signed.py); the count alone is checked
         table.control = Control(found.count, text, f"totals row {row}", row=row)
+    table.bare_total = row if bare else None
     table.under_totals = [int(r) for r in tail[ROW_COLUMN][found.index + 1 :]]
     table.under_from = row
     if isinstance(table.frame, pl.DataFrame) and table.frame.height:
-        if not subtotal:
+        if bare and SKIP_COLUMN in table.frame.columns:
+            table.frame = table.frame.with_columns(
+                pl.when(pl.col(ROW_COLUMN) == row)
+                .then(pl.lit(BARE_TOTAL))
+                .otherwise(pl.col(SKIP_COLUMN))
+                .alias(SKIP_COLUMN)
+            )
+        elif not subtotal:
             table.frame = table.frame.filter(pl.col(ROW_COLUMN) != row)
             if table.frame.height == 0:
                 raise no_data_rows(table.path, table.kind, table.sheet)
@@ -239,4 +252,4 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame, rows=None) -> int | Non
                 .otherwise(pl.col(SKIP_COLUMN))
                 .alias(SKIP_COLUMN)
             )
-    return None if subtotal else row
+    return None if subtotal or bare else row
