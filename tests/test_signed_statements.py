@@ -299,3 +299,25 @@ def test_a_signed_statement_with_counterparty_columns_reads_them(tmp_path):
         "set aside: 1 row: credit: the return of the payment in sao_ke.csv row 5, which is marked returned (a "
         "return or reversal, not a payment) (row 6)",
     ]
+
+
+def test_a_signed_statement_s_totals_row_with_no_count_is_set_aside_not_said_to_agree(tmp_path):
+    """`Tổng cộng` over the net movement (funding less the payment) and no count: the net is no sum of
+    the payments, so it was not compared, yet `check` said the row `says nothing` (`cho biết nothing`)
+    and a run that the file agreed with it. It is a totals row set aside, saying why."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "STT,Ngày giao dịch,Số bút toán,Nội dung,Phát sinh\n"
+        "1,04/09/2024,FT000,KBNN cap kinh phi,+10.000.000\n"
+        f"2,05/09/2024,FT001,{HUONG},-1.500.000\n"
+        "Tổng cộng,,,,8.500.000\n",
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[-3:] == [
+        "rows: 3 read, 1 loaded, 0 rejected, 2 set aside as no payment",
+        "set aside: 1 row: credit (money into the account), not a payment (row 2)",
+        "set aside: 1 row: a total row with no count, its amount the debits and credits together: nothing to "
+        "check the payments against (row 4)",
+    ]

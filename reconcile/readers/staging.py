@@ -15,7 +15,7 @@ from reconcile.readers.balances import check_running_balance
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.roles import no_data_rows
 from reconcile.readers.tables import RawTable
-from reconcile.readers.totals import BARE_TOTAL, UNDER_TOTALS, parquet_tail, take_totals_row
+from reconcile.readers.totals import UNDER_TOTALS, parquet_tail, take_totals_row
 
 
 def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
@@ -65,7 +65,7 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
     if (table.under_totals or table.bare_total is not None) and SKIP_COLUMN in schema:
         skip = quote_ident(SKIP_COLUMN)  # the signatures under it, and a totals row that says nothing: set aside
         listed = ", ".join(str(r) for r in table.under_totals) or "NULL"
-        bare = f"WHEN {row} = {table.bare_total} THEN '{BARE_TOTAL}' " if table.bare_total is not None else ""
+        bare = f"WHEN {row} = {table.bare_total[0]} THEN '{table.bare_total[1]}' " if table.bare_total else ""
         under = (
             f" REPLACE (CASE {bare}WHEN ({row} IN ({listed}) AND {skip} IS NULL) OR ({row} > {table.under_from} AND {skip} = 'blank row') "
             f"THEN '{UNDER_TOTALS}' ELSE {skip} END AS {skip})"

@@ -54,7 +54,7 @@ class RawTable:
     control: Control | None = None  # what the file says it holds: camt's TxsSummry, a totals row
     under_totals: list[int] = field(default_factory=list)  # rows under the totals row (signatures): set aside
     under_from: int | None = None  # the row they are under: the totals row, or the last subtotal (totals.py)
-    bare_total: int | None = None  # a totals row that states no count or amount: set aside (totals.py)
+    bare_total: tuple[int, str] | None = None  # a totals row that states nothing to check, and why (totals.py)
     hidden: bool = False  # a sheet hidden in its workbook (read, and said on the terminal)
     # the row number, as Excel numbers it, of the last row of a CSV file or a sheet, its totals row and
     # what is under it aside (None: it ends with its totals row, or it is no list Excel saves)

@@ -95,6 +95,10 @@ TAIL = 10  # how many non-blank rows at the end of a file are searched for the t
 UNDER_TOTALS = "under the totals row (signatures, amount in words)"
 # the reason a totals row that states nothing (`Tổng cộng` alone) is set aside: no control to check
 BARE_TOTAL = "a total row with no count and no amount in the amount column: nothing to check the file against"
+# and a signed statement's with no count: its amount is what is left of the credits, no sum of the payments
+NET_TOTAL = (
+    "a total row with no count, its amount the debits and credits together: nothing to check the payments against"
+)
 
 
 @dataclass(frozen=True)
@@ -219,21 +223,24 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame, rows=None) -> int | Non
     label = tail[original[found.label_column]][found.index]
     subtotal = _a_subtotal_again(table, table.frame if rows is None else rows, row, label)
     text = tail[amount][found.index] if amount in tail.columns else None
-    # `Tổng cộng` alone, no count and no amount: no control (it was said to agree, having said nothing);
-    # the row is set aside as a totals row, counted among the rows read
-    bare = not subtotal and found.count is None and (text is None or not str(text).strip())
+    net = table.signed is not None and table.signed[1]  # a signed statement's credits: its total is what is
+    # left of them, no sum of its payments (signed.py); the count alone is checked
+    # a totals row with no count, and no amount (`Tổng cộng` alone) or a net one: no control (it was said
+    # to agree, having said nothing); the row is set aside as a totals row, counted among the rows read
+    silent = None
+    if not subtotal and found.count is None:
+        silent = BARE_TOTAL if text is None or not str(text).strip() else NET_TOTAL if net else None
+    bare = silent is not None
     if not subtotal and not bare:
-        if table.signed is not None and table.signed[1]:  # a signed statement's credits: its total is what
-            text = None  # is left of them, no sum of its payments (signed.py); the count alone is checked
-        table.control = Control(found.count, text, f"totals row {row}", row=row)
-    table.bare_total = row if bare else None
+        table.control = Control(found.count, None if net else text, f"totals row {row}", row=row)
+    table.bare_total = (row, silent) if silent is not None else None
     table.under_totals = [int(r) for r in tail[ROW_COLUMN][found.index + 1 :]]
     table.under_from = row
     if isinstance(table.frame, pl.DataFrame) and table.frame.height:
         if bare and SKIP_COLUMN in table.frame.columns:
             table.frame = table.frame.with_columns(
                 pl.when(pl.col(ROW_COLUMN) == row)
-                .then(pl.lit(BARE_TOTAL))
+                .then(pl.lit(silent))
                 .otherwise(pl.col(SKIP_COLUMN))
                 .alias(SKIP_COLUMN)
             )
