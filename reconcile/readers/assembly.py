@@ -29,6 +29,7 @@ from reconcile.readers.layout import (
 )
 from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.notes import read_note_status
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
 from reconcile.readers.sections import section_rows
 from reconcile.readers.signed import as_statement, read_signed_amounts
@@ -95,6 +96,8 @@ def build_table(
             blank_or_total_rows(table.original_columns, key if fmt not in STATEMENTS else None).alias(SKIP_COLUMN)
         )
     debits = bool(chooser.profile and (chooser.profile.debit or chooser.profile.credit))
+    if fmt not in STATEMENTS and not debits:  # `Ghi chú: Chưa nhận` in a list without a status column
+        read_note_status(table)
     if kind == "payments" and fmt not in STATEMENTS and not debits:  # `Nợ/Có` beside one amount column
         set_aside_credits_by_side(table)
         if table.side_column is None:  # `-1.500.000` paid out, `+10.000.000` in, in one column

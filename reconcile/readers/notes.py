@@ -1,0 +1,65 @@
+"""A payout list's note column (`Ghi chú`) where it says a beneficiary was not paid.
+
+A post office's cash list (and many a commune's bank list) has no status column: it lists everyone due
+that month, and the officer writes in `Ghi chú` why one was not paid (`Chưa nhận`, `Vắng mặt`, `Đi
+vắng`, `Đã chết - không chi`, `Từ chối nhận`). Read without a status, every row was a successful
+payment: the money not paid counted as paid, no PAYMENT_FAILED, and a beneficiary who had died a
+PAID_WHILE_INACTIVE though nobody was paid. In a payments file without a status column, a note that
+begins so makes its row's status `failed`; any other note (`Nhận thay: con gái`, `Đã nhận`) leaves it
+a payment."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from reconcile.normalise.text import fold
+from reconcile.readers.names import DERIVED
+from reconcile.readers.tables import RawTable
+
+# the headers of a note column, folded
+NOTE_HEADERS = {
+    "ghi chu",
+    "ghi chu chi tra",
+    "ly do",
+    "ly do chua nhan",
+    "ly do khong nhan",
+    "ly do chua chi tra",
+    "ly do khong chi tra",
+    "note",
+    "notes",
+    "remarks",
+}
+# a note that says the money was not paid, folded: not received (chưa/không nhận, lĩnh, chi, ký nhận),
+# away, dead, refused
+NOT_PAID = (
+    r"^(?:(?:chua|khong) (?:(?:den |ky )?(?:nhan|linh)|chi|duoc chi|chi tra)"
+    r"|vang|vang mat|di vang|di xa|di lam an xa"
+    r"|(?:da )?(?:chet|mat|qua doi|tu tran|tu vong)"
+    r"|tu choi(?: nhan)?|not (?:received|paid)|absent|deceased|refused)\b"
+)
+# unless it says the money was received after all (`Chết ngày 20/09, đã nhận`)
+PAID_AFTER_ALL = r"\b(?:da nhan|da linh|da chi|nhan thay|nhan ho|linh thay)\b"
+
+
+def _folded(column: str) -> pl.Expr:
+    """A column's text as fold() gives it: lower case, no diacritics, đ to d, words apart by single spaces."""
+    text = pl.col(column).cast(pl.String).str.normalize("NFD").str.replace_all(r"\p{M}", "")
+    text = text.str.replace_all("[đĐ]", "d").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ")
+    return text.str.strip_chars()
+
+
+def read_note_status(table: RawTable) -> None:
+    """A payments table without a status column: each row whose note says it was not paid, failed."""
+    if table.kind != "payments" or "status" in table.header_map.values():
+        return
+    used = set(table.header_map) | table.consumed | set(table.converted)
+    note = next((c for c in table.original_columns if c not in used and fold(c) in NOTE_HEADERS), None)
+    if note is None:
+        return
+    text = _folded(note)
+    failed = text.str.contains(NOT_PAID).fill_null(False) & ~text.str.contains(PAID_AFTER_ALL).fill_null(False)
+    name = DERIVED + "status"
+    table.frame = table.frame.with_columns(pl.when(failed).then(pl.lit("failed")).alias(name))
+    table.header_map[name] = "status"
+    table.consumed.add(note)
+    table.notes.append(f"status failed where '{note}' says the money was not received (Chưa nhận, Vắng, Đã chết...)")

@@ -1,0 +1,32 @@
+"""A post office's cash list has no status column: the officer notes in `Ghi chú` why a beneficiary
+was not paid. Read without it, every row was a payment (readers/notes.py)."""
+
+from __future__ import annotations
+
+from conftest import xlsx_rows
+from reconcile.readers import read_file
+
+
+def test_a_cash_list_s_note_that_the_money_was_not_received_makes_that_row_failed(tmp_path):
+    """`Chưa nhận` and `Đã chết - không chi` in `Ghi chú`: a run said `paid 5,500,000 VND` and found
+    nothing (Nhung, dead, a PAID_WHILE_INACTIVE had the registry said so), though Bình and Nhung were not
+    paid. Their rows are failed payments now (PAYMENT_FAILED, MISSING_PAYMENT; paid 2,250,000 VND);
+    `Nhận thay: con gái` (received on her behalf) is still a payment."""
+    path = xlsx_rows(
+        tmp_path / "buu_dien.xlsx",
+        [
+            ["BƯU ĐIỆN HUYỆN AN PHÚ"],
+            ["DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 09/2024"],
+            [],
+            ["STT", "Số biên nhận", "Họ và tên", "Số CCCD", "Số tiền", "Ngày chi trả", "Ký nhận", "Ghi chú"],
+            [1, "BN001", "Nguyễn Thị Thanh Hương", "079196118125", "1.500.000", "05/09/2024", None, None],
+            [2, "BN002", "Trần Văn Bình", "001038005555", "2.250.000", "05/09/2024", None, "Chưa nhận"],
+            [3, "BN003", "Lê Thị Hồng Nhung", "001145007788", "1.000.000", "05/09/2024", None, "Đã chết - không chi"],
+            [4, "BN004", "Phạm Thị Đức", "001140012345", "750.000", "05/09/2024", None, "Nhận thay: con gái"],
+            ["Tổng cộng", None, None, None, "5.500.000", None, None, None],
+        ],
+    )
+    table = read_file(path, "payments")
+    status = next(c for c, canonical in table.header_map.items() if canonical == "status")
+    assert table.text_frame().select(status).to_series().to_list() == [None, "failed", "failed", None]  # None: success
+    assert "status failed where 'Ghi chú' says the money was not received (Chưa nhận, Vắng, Đã chết...)" in table.notes
