@@ -4,6 +4,7 @@ within a cell, or a statement's debit and credit headers as a pair of cells."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from reconcile.normalise.text import fold
 
@@ -40,5 +41,31 @@ _PARTY = re.compile(r"\b(tai khoan|tk|stk|account|acct|ten|name|ngan hang|bank)\
 def names_movement(header: str, wanted: str) -> bool:
     """Whether a header is a debit or credit column `wanted` names (`Số tiền ghi nợ/ Debit` is `Ghi nợ`),
     not the account, holder or bank debited or credited: a payment order's `Tài khoản ghi nợ` (the
-    paying account) read as the debits, every payment's amount was that account's number."""
-    return header_contains(header, wanted) and not _PARTY.search(f" {fold(header)} ".replace(f" {fold(wanted)} ", " "))
+    paying account) read as the debits, every payment's amount was that account's number. A header of
+    one word written with its diacritics (`Nợ`, `Có`) is found within another only so written: the
+    English `No` of `Số bút toán/ Transaction No` or `STT/ No.` (a number) was read as the debits."""
+    if not header_contains(header, wanted) or not written_as(header, wanted):
+        return False
+    return not _PARTY.search(f" {fold(header)} ".replace(f" {fold(wanted)} ", " "))
+
+
+def movement_columns(headers: list[str], wanted: str) -> list[str]:
+    """The headers that are the debit or credit column `wanted` names: the whole header (as written, in a
+    file that writes its diacritics: there `No.` is a number, no `Nợ`), or within it (names_movement)."""
+    accented = any(not str(h).isascii() for h in headers)
+    key = fold(wanted)
+    return [
+        h for h in headers if (fold(h) == key and (not accented or written_as(h, wanted))) or names_movement(h, wanted)
+    ]
+
+
+def written_as(header: str, wanted: str) -> bool:
+    """Whether a header holds `wanted` as written, diacritics and all, when `wanted` is one word that
+    has them (`Nợ`, `Có`): folded, `No` (a number) and `Co` read as they do."""
+    mine = _words(wanted)
+    return " " in mine or mine == fold(wanted) or f" {mine} " in f" {_words(header)} "
+
+
+def _words(text: str) -> str:
+    """A text's words in lower case, diacritics kept (`Nợ/ Debit`: `nợ debit`)."""
+    return " ".join(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFC", text).lower()).split())

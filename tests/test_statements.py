@@ -994,3 +994,32 @@ def test_a_payment_order_with_the_accounts_debited_and_credited_is_no_statement(
     assert lines[1] == "profile: none (canonical names and common Vietnamese headers recognised)"
     assert "Số tiền -> amount" in lines[2]
     assert lines[-1] == "rows: 2 read, 2 loaded, 0 rejected"
+
+
+TCB = """{no},Ngày giao dịch/ Transaction Date,Số bút toán/ {ref},Diễn giải/ Details,{debit},Có/ Credit,Số dư/ Balance
+,,,Số dư đầu kỳ/ Opening balance,,,"2.000.000"
+1,04/09/2024,FT24248001,KBNN cap kinh phi chi tra TCXH T9,,"15.000.000","17.000.000"
+2,05/09/2024,FT24249002,CT tu 19020352517013 UBND XA AN BINH toi 0071000000001 NGUYEN THI THANH HUONG CCCD 079196118125,"1.500.000",,"15.500.000"
+3,05/09/2024,FT24249003,CT tu 19020352517013 UBND XA AN BINH toi 0071000000002 TRAN VAN BINH CCCD 001038005555,"2.250.000",,"13.250.000"
+Tổng/ Total,,,,"3.750.000","15.000.000",
+,,,Số dư cuối kỳ/ Closing balance,,,"13.250.000"
+"""
+
+
+@pytest.mark.parametrize(
+    "no, ref, debit",
+    [("STT/ No.", "Transaction No", "Nợ/ Debit"), ("No.", "Ref", "Nợ")],
+)
+def test_the_english_no_of_a_number_s_header_is_no_debit_column(tmp_path, no, ref, debit):
+    """`STT/ No.` and `Số bút toán/ Transaction No` beside `Nợ/ Debit`: `No` folds as `Nợ` does, and the
+    number's column was read as the debits; the statement was refused as edited (`the rows up to it
+    move +14,999,999`), or every row rejected as no number. `Nợ` is found only as written."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(TCB.format(no=no, ref=ref, debit=debit), encoding="utf-8")
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert f"profile: amount from '{debit}' (debits); rows without a debit are set aside" in lines
+    assert lines[-4:-2] == [
+        "rows: 5 read, 2 loaded, 0 rejected, 3 set aside as no payment",
+        "totals: totals row 6 says 3,750,000 VND; read 5 rows of 3,750,000 VND",
+    ]

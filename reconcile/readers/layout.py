@@ -9,7 +9,7 @@ import re
 import polars as pl
 
 from reconcile.errors import InputFileError
-from reconcile.header_words import names_movement
+from reconcile.header_words import movement_columns
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, SkipRule, _alternatives, header_contains
 from reconcile.readers.lookup import another_currency, header_lookup
@@ -99,7 +99,7 @@ def _first_column_of(table: RawTable, headers: list[str]) -> str | None:
 def _movement_column(table: RawTable, headers: list[str]) -> str | None:  # `Tài khoản ghi nợ` is no debits' column
     """The first of these debit (or credit) headers the file has, whole or within a header (header_words.py)."""
     for h in headers:
-        if found := [n for n in table.original_columns if fold(n) == fold(h) or names_movement(n, h)]:
+        if found := movement_columns(table.original_columns, h):
             return min(found, key=lambda n: (fold(n) != fold(h), another_currency(n)))
     return None
 
