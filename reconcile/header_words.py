@@ -69,3 +69,33 @@ def written_as(header: str, wanted: str) -> bool:
 def _words(text: str) -> str:
     """A text's words in lower case, diacritics kept (`Nợ/ Debit`: `nợ debit`)."""
     return " ".join(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFC", text).lower()).split())
+
+
+# words that make a header the paying side's, folded: the account debited (`Số tài khoản ghi nợ`,
+# `Tài khoản trích nợ`, `Số TK chuyển`, `TK nguồn`), its holder's name and its bank; not `chuyển đến`
+_PAYER = re.compile(r"\b(ghi no|trich no|nguon|chuyen(?! den)|nguoi tra|don vi tra|debit|debtor|from|payer|remitter)\b")
+# ... unless it names the payee's side as well: `Số tài khoản nhận chuyển khoản`, `TK thụ hưởng (chuyển đến)`
+_PAYEE = re.compile(r"\b(ghi co|nhan|thu huong|nguoi huong|credit|creditor|beneficiary|payee|to)\b")
+
+
+def payer_side(canonical: str, header: str, wanted: str) -> bool:
+    """Whether a header that holds the words of a payee column (`Số tài khoản`) names the payer's
+    instead (`Số tài khoản ghi nợ`, the paying office's account beside `Số tài khoản ghi có`): read as
+    the payee's account, every payment was an ACCOUNT_MISMATCH into one shared account. The amount
+    debited (`Số tiền ghi nợ`) is the payment's."""
+    if canonical not in ("account_number", "payee_name", "bank_code"):
+        return False
+    folded = fold(header)
+    return bool(_PAYER.search(folded)) and not _PAYEE.search(folded) and not _PAYER.search(fold(wanted))
+
+
+# words that make a header the amount due, not the amount paid, folded: `Số tiền được hưởng`, `Mức hưởng`,
+# `Số tiền phải trả` beside `Số tiền đã nhận` (a post office's list of what was due and what was received)
+_DUE = re.compile(r"\b(duoc huong|tien huong|muc huong|muc tro cap|phai tra|phai chi|dinh muc|ke hoach)\b")
+
+
+def names_due(canonical: str, header: str, wanted: str) -> bool:
+    """Whether a header that holds the words of a payments list's amount (`Số tiền`) names the amount
+    due instead (`Số tiền được hưởng`): read as the amount paid, a beneficiary paid 1,250,000 of
+    2,250,000 (`Số tiền đã nhận`) was paid in full, no AMOUNT_MISMATCH. Taken when no other is there."""
+    return canonical == "amount" and bool(_DUE.search(fold(header))) and not _DUE.search(fold(wanted))

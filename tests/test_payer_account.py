@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from conftest import write_csv
 from reconcile.cli import cli
-from reconcile.readers.layout import _payer_side
+from reconcile.header_words import payer_side as _payer_side
 
 REGISTRY = [
     ["079196118125", "Nguyễn Thị Thanh Hương", "25/11/1996", "Nữ", "Trợ cấp xã hội", "1.500.000", "Chuyển khoản", "BIDV", "0205380810795", "79", "Đang hưởng"],

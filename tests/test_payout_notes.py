@@ -1,5 +1,5 @@
-"""A post office's cash list has no status column: the officer notes in `Ghi chú` why a beneficiary
-was not paid. Read without it, every row was a payment (readers/notes.py)."""
+"""A post office's cash list as it arrives: no status column (the officer notes in `Ghi chú` why a
+beneficiary was not paid: readers/notes.py), and the amount due beside the amount received."""
 
 from __future__ import annotations
 
@@ -30,3 +30,24 @@ def test_a_cash_list_s_note_that_the_money_was_not_received_makes_that_row_faile
     status = next(c for c, canonical in table.header_map.items() if canonical == "status")
     assert table.text_frame().select(status).to_series().to_list() == [None, "failed", "failed", None]  # None: success
     assert "status failed where 'Ghi chú' says the money was not received (Chưa nhận, Vắng, Đã chết...)" in table.notes
+
+
+def test_a_cash_list_s_amount_received_is_its_amount_not_the_amount_due_beside_it(tmp_path):
+    """`Số tiền được hưởng` (due) left of `Số tiền đã nhận` (received): the profile's `Số tiền`, found
+    within the first, read the amount due as paid; Bình, paid 1,250,000 of 2,250,000, was paid in
+    full (no AMOUNT_MISMATCH) and the totals row checked against the amounts due."""
+    path = xlsx_rows(
+        tmp_path / "buu_dien.xlsx",
+        [
+            ["BƯU ĐIỆN HUYỆN AN PHÚ"],
+            ["DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 09/2024"],
+            [],
+            ["STT", "Số biên nhận", "Họ và tên", "Số CCCD", "Số tiền được hưởng", "Số tiền đã nhận", "Ngày chi trả"],
+            [1, "BN001", "Nguyễn Thị Thanh Hương", "079196118125", "1.500.000", "1.500.000", "05/09/2024"],
+            [2, "BN002", "Trần Văn Bình", "001038005555", "2.250.000", "1.250.000", "05/09/2024"],
+            ["Tổng cộng", None, None, None, "3.750.000", "2.750.000", None],
+        ],
+    )
+    table = read_file(path, "payments")
+    assert [c for c, canonical in table.header_map.items() if canonical == "amount"] == ["Số tiền đã nhận"]
+    assert table.control is not None and table.control.amount == "2.750.000"

@@ -9,7 +9,7 @@ import re
 import polars as pl
 
 from reconcile.errors import InputFileError
-from reconcile.header_words import movement_columns
+from reconcile.header_words import movement_columns, names_due, payer_side
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, SkipRule, _alternatives, header_contains
 from reconcile.readers.lookup import another_currency, header_lookup
@@ -38,37 +38,21 @@ def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[st
             name = next(
                 (
                     n
-                    for foreign in (False, True)  # `Số tiền (VND)` before `Số tiền (USD)` left of it
+                    # `Số tiền (VND)` before `Số tiền (USD)` left of it, `Số tiền đã nhận` before `Số tiền được hưởng`
+                    for loose in range(3)
                     for h in wanted
                     for header, n in headers
                     if n not in preset
                     and header_contains(header, h)
-                    and not _payer_side(canonical, header, h)
-                    and (foreign or not another_currency(header))
+                    and not payer_side(canonical, header, h)
+                    and (loose > 1 or not another_currency(header))
+                    and (loose > 0 or not names_due(canonical, header, h))
                 ),
                 None,
             )
         if name is not None:
             preset[name] = canonical
     return preset
-
-
-# words that make a header the paying side's, folded: the account debited (`Số tài khoản ghi nợ`,
-# `Tài khoản trích nợ`, `Số TK chuyển`, `TK nguồn`), its holder's name and its bank; not `chuyển đến`
-_PAYER = re.compile(r"\b(ghi no|trich no|nguon|chuyen(?! den)|nguoi tra|don vi tra|debit|debtor|from|payer|remitter)\b")
-# ... unless it names the payee's side as well: `Số tài khoản nhận chuyển khoản`, `TK thụ hưởng (chuyển đến)`
-_PAYEE = re.compile(r"\b(ghi co|nhan|thu huong|nguoi huong|credit|creditor|beneficiary|payee|to)\b")
-
-
-def _payer_side(canonical: str, header: str, wanted: str) -> bool:
-    """Whether a header that holds the words of a payee column (`Số tài khoản`) names the payer's
-    instead (`Số tài khoản ghi nợ`, the paying office's account beside `Số tài khoản ghi có`): read as
-    the payee's account, every payment was an ACCOUNT_MISMATCH into one shared account. The amount
-    debited (`Số tiền ghi nợ`) is the payment's."""
-    if canonical not in ("account_number", "payee_name", "bank_code"):
-        return False
-    folded = fold(header)
-    return bool(_PAYER.search(folded)) and not _PAYEE.search(folded) and not _PAYER.search(fold(wanted))
 
 
 def _column_of(table: RawTable, header: str) -> str | None:
