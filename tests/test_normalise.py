@@ -896,3 +896,21 @@ def test_every_enum_alias_stands_for_one_value(con):
 def test_the_words_banks_mark_a_transfer_that_came_back_are_read(con, text, status):
     """`Hoàn tiền` and `Trả về` (money refunded, sent back) were rejected as no status."""
     assert con.execute("SELECT rc_enum_t('payment_status', ?)", [text]).fetchone()[0] == status
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Không thành công - TK không tồn tại", "failed"),
+        ("Lỗi: Sai tên người hưởng", "failed"),
+        ("Thất bại (tài khoản bị khóa)", "failed"),
+        ("Thành công/ Success", "success"),
+        ("Hoàn trả - tài khoản đã đóng", "returned"),
+        ("Đang xử lý", None),  # pending: no status, the row rejected as before
+        ("Đang xử lý - chờ duyệt", None),
+    ],
+)
+def test_a_bank_s_result_with_its_reason_after_it_is_the_status_its_first_words_say(con, text, status):
+    """A bank's result file says `Không thành công - TK không tồn tại`: rejected as no status, the
+    beneficiary was a MISSING_PAYMENT (high) and the bank's PAYMENT_FAILED with its reason was lost."""
+    assert con.execute("SELECT rc_payment_status_t(?)", [text]).fetchone()[0] == status

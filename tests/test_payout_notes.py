@@ -1,9 +1,13 @@
-"""A post office's cash list as it arrives: no status column (the officer notes in `Ghi chú` why a
-beneficiary was not paid: readers/notes.py), and the amount due beside the amount received."""
+"""Payout lists as they arrive: a post office's cash list with no status column (the officer notes in
+`Ghi chú` why a beneficiary was not paid: readers/notes.py) and the amount due beside the amount
+received; a bank's list of results with each failure's reason after its status."""
 
 from __future__ import annotations
 
+from click.testing import CliRunner
+
 from conftest import xlsx_rows
+from reconcile.cli import cli
 from reconcile.readers import read_file
 
 
@@ -51,3 +55,24 @@ def test_a_cash_list_s_amount_received_is_its_amount_not_the_amount_due_beside_i
     table = read_file(path, "payments")
     assert [c for c, canonical in table.header_map.items() if canonical == "amount"] == ["Số tiền đã nhận"]
     assert table.control is not None and table.control.amount == "2.750.000"
+
+
+def test_a_bank_s_result_list_with_reasons_after_its_statuses_is_read(tmp_path):
+    """The bank's list of results, `Không thành công - TK không tồn tại` and the like: each such row
+    was rejected as no status (exit 1), its beneficiary a MISSING_PAYMENT; now a failed payment. A
+    payment still being processed (`Đang xử lý`) is rejected as before."""
+    path = tmp_path / "ket_qua.csv"
+    path.write_text(
+        "STT,Số tài khoản,Tên người thụ hưởng,Số CCCD,Số tiền,Ngày giao dịch,Số bút toán,Kết quả\n"
+        "1,0071000000001,NGUYEN THI THANH HUONG,079196118125,1.500.000,05/09/2024,FT1,Thành công\n"
+        "2,0071000000002,TRAN VAN BINH,001038005555,2.250.000,05/09/2024,FT2,Không thành công - TK không tồn tại\n"
+        "3,0071000000003,LE THI HONG NHUNG,001145007788,1.000.000,05/09/2024,FT3,Lỗi: Sai tên người hưởng\n"
+        "4,0071000000004,PHAM THI DUC,001140012345,750.000,05/09/2024,FT4,Đang xử lý\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-2:] == [
+        "rows: 4 read, 3 loaded, 1 rejected",
+        "row 5: rejected: status is not success, failed or returned",
+    ]

@@ -64,6 +64,13 @@ CREATE OR REPLACE TEMP MACRO rc_fold_vi_t(t) AS
 CREATE OR REPLACE TEMP MACRO rc_enum_t(domain_name, t) AS
     (SELECT value FROM ref_enum WHERE domain = domain_name AND alias = rc_fold_t(t));
 
+-- A payment's status; a bank's result with its reason after it (`Không thành công - TK không tồn tại`,
+-- `Lỗi: sai tên`, `Thất bại (tài khoản bị khóa)`) the status its first words say: rejected as no
+-- status, the beneficiary was a MISSING_PAYMENT, not the PAYMENT_FAILED the bank reported.
+CREATE OR REPLACE TEMP MACRO rc_payment_status_t(t) AS
+    coalesce(rc_enum_t('payment_status', t),
+             rc_enum_t('payment_status', regexp_extract(t, '^([^-–:(;,/]+?)\s*[-–:(;,/]', 1)));
+
 -- Person name as stored: NFC, single spaces, trimmed.
 CREATE OR REPLACE TEMP MACRO rc_name(s) AS rc_text(s);
 

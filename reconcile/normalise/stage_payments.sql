@@ -134,8 +134,7 @@ m_channel AS (
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT channel AS raw FROM raw_payments))
 ),
 m_status AS (
-    SELECT raw, coalesce(rc_enum_t('payment_status', t),
-                         CASE WHEN t IS NULL THEN 'success' END) AS n_status
+    SELECT raw, coalesce(rc_payment_status_t(t), CASE WHEN t IS NULL THEN 'success' END) AS n_status
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT status AS raw FROM raw_payments))
 ),
 m_program AS (
