@@ -76,3 +76,22 @@ def test_a_bank_s_result_list_with_reasons_after_its_statuses_is_read(tmp_path):
         "rows: 4 read, 3 loaded, 1 rejected",
         "row 5: rejected: status is not success, failed or returned",
     ]
+
+
+def test_a_cash_list_s_amount_split_under_so_tien_into_due_and_received_is_the_amount_received(tmp_path):
+    """`Số tiền` merged over `Được hưởng | Đã nhận`: the header was read as its first row, `Số tiền` the
+    amount due, and the row under it a rejected row; Bình, paid 1,250,000 of 2,250,000, was paid in full."""
+    path = xlsx_rows(
+        tmp_path / "buu_dien.xlsx",
+        [
+            ["DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 09/2024"],
+            ["STT", "Số biên nhận", "Họ và tên", "Số CCCD", "Số tiền", None, "Ngày chi trả"],
+            [None, None, None, None, "Được hưởng", "Đã nhận", None],
+            [1, "BN001", "Nguyễn Thị Thanh Hương", "079196118125", "1.500.000", "1.500.000", "05/09/2024"],
+            [2, "BN002", "Trần Văn Bình", "001038005555", "2.250.000", "1.250.000", "05/09/2024"],
+        ],
+    )
+    table = read_file(path, "payments")
+    assert (table.header_row, table.header_rows) == (2, 2)
+    assert [c for c, canonical in table.header_map.items() if canonical == "amount"] == ["Số tiền Đã nhận"]
+    assert table.text_frame().select("Số tiền Đã nhận").to_series().to_list() == ["1.500.000", "1.250.000"]

@@ -174,8 +174,8 @@ def two_row_headers(top: list, sub: list, lookup: dict[str, str]) -> list[str]:
             out.append(t)
         elif group:
             joined = f"{group} {s}"
-            if fold(s) not in lookup:
-                out.append(joined if _names_known(joined, lookup) else s)
+            if fold(s) not in lookup:  # `Số tiền` over `Được hưởng | Đã nhận`: amounts both, the words kept
+                out.append(joined if _names_known(joined, lookup) or lookup.get(fold(group)) == "amount" else s)
             else:
                 # a debit or credit header of one word (`Nợ`) is read with the group over it when the two
                 # make a header of several words (`Phát sinh nợ`); else alone, one of a pair (`Debit`)
@@ -225,8 +225,21 @@ def _reads_as_sub_header(top: list, below: list, lookup: dict[str, str]) -> bool
     if not any(cells) or any(re.search(r"[0-9]{4}", c) for c in cells):
         return False
     known = sum(1 for v in top if _names_known(_text(v), lookup))
-    return sum(1 for v in two_row_headers(top, below, lookup) if _names_known(v, lookup)) > known or _translation(
-        top, cells, lookup
+    return (
+        sum(1 for v in two_row_headers(top, below, lookup) if _names_known(v, lookup)) > known
+        or _translation(top, cells, lookup)
+        or _splits_amount(top, cells, lookup)
+    )
+
+
+def _splits_amount(top: list, cells: list[str], lookup: dict[str, str]) -> bool:
+    """Whether the row under a header row splits its amount (`Số tiền`, merged over two columns) into
+    `Được hưởng | Đã nhận` (due, received), as a post office's list does: read as a data row, it was a
+    rejected row, and the amount due was read as paid."""
+    heads = [_text(v) for v in top] + [""] * max(0, len(cells) - len(top))
+    return any(
+        lookup.get(fold(heads[i])) == "amount" and not heads[i + 1] and bool(cells[i]) and bool(cells[i + 1])
+        for i in range(min(len(heads), len(cells)) - 1)
     )
 
 
