@@ -1023,3 +1023,15 @@ def test_the_english_no_of_a_number_s_header_is_no_debit_column(tmp_path, no, re
         "rows: 5 read, 2 loaded, 0 rejected, 3 set aside as no payment",
         "totals: totals row 6 says 3,750,000 VND; read 5 rows of 3,750,000 VND",
     ]
+
+
+@pytest.mark.parametrize("label", ["Cộng doanh số/Total Volume", "Doanh số/ Turnover"])
+def test_a_statement_s_turnover_row_is_its_totals_row(tmp_path, label):
+    """Vietcombank closes its statement with `Cộng doanh số/Total Volume`, others `Doanh số/ Turnover`:
+    no totals label, so the statement's totals went unchecked, or the row was read as a movement
+    and the statement refused as edited (`its balance column 'Số dư' does not follow`)."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(SAO_KE.format(nil="").replace("Tổng cộng,", f"{label},"), encoding="utf-8")
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[-6:] == [line.format(file=path.name) for line in SAO_KE_SET_ASIDE]

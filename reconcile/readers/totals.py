@@ -41,6 +41,12 @@ LABELS = (
     "cong phat sinh",
     "tong cong phat sinh",
     "cong so phat sinh",
+    # Vietcombank's `Cộng doanh số/Total Volume` (the turnover: the debits and the credits), `Doanh số/ Turnover`
+    "cong doanh so",
+    "tong doanh so",
+    "doanh so",
+    "total volume",
+    "turnover",
 )
 UNITS = (
     "giao dich",
