@@ -1,0 +1,38 @@
+"""A beneficiary the registry listed as dead, dropped from the next month's registry, and paid again:
+the month's rules see its registry alone, so the payment is an UNKNOWN_PAYEE, not the PAID_AFTER_DEATH
+it is, and its money is in no recovery. The run says so from the registry of earlier months, and keeps
+it with its warnings (runs.warnings, the workbook's summary). Trần Văn Hùng died on 15/08/2024 (the
+months of tests/test_cases_reopen_rerun.py); the bank pays him in September and October."""
+
+from __future__ import annotations
+
+import json
+
+from test_cases_reopen_rerun import DEAD, month_files, paid, query, run
+
+
+def test_a_payment_to_a_dead_man_the_registry_dropped_is_said_to_be_money_paid_after_death(tmp_path):
+    db = tmp_path / "m.duckdb"
+    run(db, "2024-09", month_files(tmp_path, "2024-09"))
+    files = month_files(tmp_path, "2024-10")
+    registry = files["registry"][0]
+    registry.write_text(
+        "".join(line for line in registry.read_text(encoding="utf-8").splitlines(True) if DEAD not in line),
+        encoding="utf-8",
+    )
+    res = run(db, "2024-10", files)
+    said = (
+        "1 of the month's payments (1,500,000 VND) went to the IDs of beneficiaries the registry of 2024-09 or "
+        "earlier lists as dead, whom this month's registry no longer lists: each is an UNKNOWN_PAYEE here, but "
+        "money paid after death; check each with reconcile show, and recover it"
+    )
+    assert f"reconcile: {said}" in res.stderr.splitlines()
+    assert query(db, "SELECT period, code FROM flags WHERE vneid = ? ORDER BY period", [DEAD]) == [
+        ("2024-09", "PAID_AFTER_DEATH"),
+        ("2024-10", "UNKNOWN_PAYEE"),
+    ]
+    (warnings,) = query(db, "SELECT warnings FROM runs WHERE period = '2024-10'")[0]
+    assert json.loads(warnings) == [{"message": said, "programs": []}]
+    # September's run, with no month before it in the database, says nothing of the kind
+    assert query(db, "SELECT warnings FROM runs WHERE period = '2024-09'") == [(None,)]
+    assert paid("FT20241000002", DEAD, "05/10/2024") in files["payments"][0].read_text(encoding="utf-8")
