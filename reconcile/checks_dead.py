@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reconcile.checks_coverage import RunWarning
+from reconcile.match import has_history
 
 # the month's UNKNOWN_PAYEE payments (cur_flags, pm) to an ID whose latest registry row before the
 # period says deceased, or gives a date of death before the payment's value date
@@ -30,11 +31,7 @@ WHERE f.code = 'UNKNOWN_PAYEE' AND p.status = 'success'
 def paid_dead_unlisted(con, period: str, notice: Callable[[str], None] | None = None) -> list[RunWarning]:
     """The warning, told to `notice`, of the month's payments to IDs an earlier registry lists as dead
     and this one does not list (UNKNOWN_PAYEE here); none when there are none, or no earlier month."""
-    tables = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
-        "AND table_name = 'registry'"
-    ).fetchone()
-    if not tables or not tables[0]:
+    if not has_history(con):
         return []
     n, amount, listed_in = con.execute(_SQL, {"period": period}).fetchone()
     if not n:

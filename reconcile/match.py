@@ -26,7 +26,7 @@ def match(
     checks.check_scale(rows(con, "checks/scale.sql"), file_names(tables), registries, guards)
     checks.check_unmatched(rows(con, "checks/unmatched.sql"), file_names(tables), registries, guards)
     checks.check_stand_in(rows(con, "checks/stand_in.sql"), file_names(tables), params["period"], guards)
-    if _has_history(con) and con.execute("SELECT count(commune_code) FROM cur_registry").fetchone()[0]:
+    if has_history(con) and con.execute("SELECT count(commune_code) FROM cur_registry").fetchone()[0]:
         refuse_communes_left_out(rows(con, "checks/communes_left_out.sql", params), registries, guards)
     coverage = rows(con, "checks/coverage.sql")
     counted: dict[tuple, int] = {}
@@ -40,7 +40,7 @@ def match(
 
     # a registry that names no bank for some: their banks from the runs of earlier months, if any
     uncoded = any(group["channel"] != "cash" and group["bank_code"] is None for group in coverage)
-    known = rows(con, "checks/coverage_known.sql") if uncoded and _has_history(con) else []
+    known = rows(con, "checks/coverage_known.sql") if uncoded and has_history(con) else []
     missing = checks.missing_sources(coverage, guards, exact, known)
     communes = rows(con, "checks/coverage_communes.sql") if any(g["channel"] == "cash" for g in coverage) else []
     missing += missing_communes(communes, missing, guards)
@@ -57,8 +57,9 @@ def match(
     return missing, warnings
 
 
-def _has_history(con) -> bool:
-    """Whether the database holds the runs of earlier months (the tables coverage_known.sql reads)."""
+def has_history(con) -> bool:
+    """Whether the database holds the runs of earlier months (the tables coverage_known.sql and
+    checks_dead.py read)."""
     found = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
         "AND table_name IN ('registry', 'payments', 'matches')"

@@ -141,7 +141,8 @@ def _missing_objects(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for name in wanted if name not in present]
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Rows:
+def query_rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Rows:
+    """A query's rows with its column names."""
     cur = con.execute(sql, params)
     headers = tuple(d[0] for d in cur.description)
     rows = cur.fetchall()
@@ -199,7 +200,7 @@ def flags(
         "program": program,
     }
     total = con.execute(f"SELECT count(*) FROM flags AS f WHERE {_FLAG_FILTER}", params).fetchall()[0][0]
-    result = _rows(
+    result = query_rows(
         con,
         f"SELECT {_FLAG_SELECT} FROM flags AS f WHERE {_FLAG_FILTER} ORDER BY {_FLAG_ORDER} LIMIT $limit",
         {**params, "limit": limit},
@@ -216,7 +217,7 @@ def cashless(con: duckdb.DuckDBPyConnection, period: str | None = None, by: str 
         raise ConfigError(f"cannot break the non-cash share down by that; use one of {', '.join(CASHLESS_BY)}")
     level, totals, names = CASHLESS_BY[by]
     key = ", ".join(("period", "program", *names))
-    return _rows(
+    return query_rows(
         con,
         f"""
         SELECT {key}, beneficiaries, payments, amount, share_beneficiaries, share_payments, share_amount,
@@ -236,7 +237,7 @@ def periods(con: duckdb.DuckDBPyConnection) -> Rows:
     """One row per reconciled period: its run, whether it was partial (a source missing, run with
     --partial), and the totals `reconcile run` printed for it; `partial` is NULL for a run of a version
     before --partial (the column came with it, NULL in the older rows)."""
-    return _rows(
+    return query_rows(
         con,
         """
         SELECT r.period, r.run_id, r.started_at, r.finished_at, epoch(r.finished_at - r.started_at) AS seconds,

@@ -10,19 +10,12 @@ from dataclasses import dataclass
 import duckdb
 
 from reconcile.errors import ConfigError
-from reconcile.readback import FLAG_COLUMNS, Rows, check_vneid
+from reconcile.readback import FLAG_COLUMNS, Rows, check_vneid, query_rows
 
 _FLAG_SELECT = ", ".join(f"f.{c}" for c in FLAG_COLUMNS)
 _SEPARATORS = re.compile(r"[ .]")
 _SAME_ACCOUNT = "({column} = $key OR ltrim({column}, '0') = nullif(ltrim($key, '0'), ''))"
 _SAME_REF = "(upper({column}) = upper($key) OR ltrim(upper({column}), '0') = nullif(ltrim(upper($key), '0'), ''))"
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Rows:
-    cur = con.execute(sql, params)
-    headers = tuple(d[0] for d in cur.description)
-    rows = cur.fetchall()
-    return Rows(headers, rows, len(rows))
 
 
 @dataclass(frozen=True)
@@ -101,7 +94,7 @@ def show(
         raise ConfigError("say what to show: a 12-digit personal ID, --payment-ref REF or --account NUMBER")
     mine, whose, named = _SHOW_BY[by]
     params = {"key": key}
-    registry = _rows(
+    registry = query_rows(
         con,
         f"""
         WITH mine AS ({mine}), whose AS ({whose})
@@ -112,7 +105,7 @@ def show(
         ORDER BY period, source_file, source_row, registry_id""",
         params,
     )
-    payments = _rows(
+    payments = query_rows(
         con,
         f"""
         WITH mine AS ({mine}), whose AS ({whose})
@@ -125,7 +118,7 @@ def show(
         ORDER BY p.period, p.source_file, p.source_row, p.payment_id""",
         params,
     )
-    found = _rows(
+    found = query_rows(
         con,
         f"""
         WITH mine AS ({mine})
@@ -137,7 +130,7 @@ def show(
         params,
     )
     held = _REJECTED_BY[by].format(v="(j.value ->> '$')")
-    rejected = _rows(
+    rejected = query_rows(
         con,
         f"""
         SELECT period, role, source_file, source_sheet, source_row, reason
