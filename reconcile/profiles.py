@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from reconcile.config import closest_key, first_error, problem_of, where_of
+from reconcile.config_errors import closest_key, first_error, problem_of, where_of
 from reconcile.contracts import RecordKind, columns
 from reconcile.errors import ConfigError
 from reconcile.header_words import header_contains, holds_pair, names_movement
