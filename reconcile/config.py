@@ -54,6 +54,10 @@ class Matching(BaseModel):
         False,
         description="Also match a payment with no ID and no account match on its name alone, when that name is unique in the registry",
     )
+    february_with_january: list[Literal["welfare", "pension"]] = Field(
+        ["pension"],
+        description="Programmes whose February is paid in January, before Tết: in a January period, a payment of twice the amount due whose narrative names no month but January and February pays both",
+    )
 
 
 class Checks(BaseModel):

@@ -21,6 +21,7 @@ def match(
     and the warnings told to `notice` of those that may be (a registry without banks, a few cash
     beneficiaries none of whom has a payment row)."""
     execute_file(con, "match.sql", params)
+    execute_file(con, "paid_before.sql" if has_view(con, "paid_ahead") else "paid_before_none.sql", params)
     execute_file(con, "facts.sql", params)
     registries = [str(tb.path) for _, tb in tables if tb.kind == "registry"]
     checks.check_scale(rows(con, "checks/scale.sql"), file_names(tables), registries, guards)
@@ -65,3 +66,13 @@ def has_history(con) -> bool:
         "AND table_name IN ('registry', 'payments', 'matches')"
     ).fetchone()
     return bool(found and found[0] == 3)
+
+
+def has_view(con, name: str) -> bool:
+    """Whether the database holds the view `name` (views.sql's, stored by the runs of earlier months)."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND view_name = ?",
+        [name],
+    ).fetchone()
+    return bool(found and found[0])

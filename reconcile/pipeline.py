@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from reconcile import keys, scratch, worktables
-from reconcile.cases.refresh import back_paid_twice, money_notes, reopen_flagged, settled_money_taken
+from reconcile.cases.refresh import back_paid_twice, money_notes, paid_ahead, reopen_flagged, settled_money_taken
 from reconcile.cases.refresh import backfill as backfill_cases
 from reconcile.cases.refresh import refresh as refresh_cases
 from reconcile.cases.signoff import refuse_if_signed_off
@@ -338,8 +338,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     keys.check_database(con, Path(cfg.db), key)
     refuse_if_signed_off(con, cfg.period, "re-run")
     previous = write(con, cfg, tables, skipped, counts, params, started, missing, warnings)
-    # the cases the period flags: a closed one flagged again reopens; `cases` is remade (with the
-    # findings of periods an earlier version wrote, given their case_id first)
+    # the period's cases: a closed one flagged again reopens; `cases` is remade (earlier versions' findings keyed first)
     backfill_cases(con, key)
     reopened = reopen_flagged(con, key, cfg.period, params["run_id"])
     refresh_cases(con)
@@ -353,6 +352,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     result.reopened, result.reopened_settled = reopened
     result.over_settled, result.unflagged_money, result.returned_overpaid, result.arrears_other_id = money_notes(con)
     result.back_paid_twice = back_paid_twice(con, cfg.period)
+    result.paid_ahead, result.paid_before = paid_ahead(con, cfg.period)
     result.settled_taken = settled_money_taken(con, cfg.period, result.replaced.run_id) if result.replaced else []
     _step(steps, "measure", t)
     return result
@@ -395,5 +395,6 @@ def run_params(period: str, settings: Settings) -> dict:
         "name_truncation_min_length": settings.thresholds.name_truncation_min_length,
         "shared_account_min_beneficiaries": settings.thresholds.shared_account_min_beneficiaries,
         "name_without_dob": settings.matching.name_without_dob,
+        "february_with_january": ",".join(["", *settings.matching.february_with_january, ""]),
         "partial": False,
     }

@@ -635,6 +635,47 @@ SELECT n.period, n.payment_id, n.payment_ref, n.vneid, n.program, n.province_cod
             ELSE 'not due' END AS month_was
 FROM named AS n;
 
+-- Months paid together (before Tết, January pays February too): one row per payment and month after
+-- its period it paid ahead ('YYYY-MM'), for the payments facts.sql's cur_paid_ahead takes so (the same
+-- rule under the stored macros' names; test_paid_ahead checks they agree), with the settings of the
+-- period's run (thresholds.amount_tolerance; matching.february_with_january, ["pension"] for a run
+-- whose settings predate it). A run of such a month reads it (paid_before.sql: no MISSING_PAYMENT
+-- for them there, a DUPLICATE_PAYMENT if paid again), and the arrears count the months paid.
+CREATE OR REPLACE VIEW paid_ahead AS
+WITH twice AS (  -- the payments of at least twice the amount due (few)
+    SELECT p.period, p.payment_id, p.payment_ref, m.vneid, m.program, r.province_code, r.commune_code,
+           r.entitled_amount AS due, p.amount, rc_paid_back_index(p.period) AS k,
+           coalesce(CAST(u.settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0) AS tolerance,
+           coalesce(from_json(u.settings->'$.matching.february_with_january', '["VARCHAR"]'), ['pension'])
+               AS with_january,
+           coalesce(rc_paid_back_named(rc_paid_back_mention(lower(p.narrative)), rc_paid_back_index(p.period)), [])
+               AS months
+    FROM payments AS p
+    JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
+    JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id AND r.status = 'active'
+    LEFT JOIN runs AS u ON u.period = p.period
+    WHERE p.status = 'success' AND p.in_period AND p.repeat_of IS NULL AND m.vneid IS NOT NULL
+      AND NOT coalesce(strpos(lower(p.narrative), 'truy') > 0  -- arrears (truy lĩnh): never months ahead
+                       AND regexp_matches(lower(p.narrative), 'truy[^a-z0-9]+(l[iĩ]nh|tr[aả]|chi)'), false)
+      AND r.entitled_amount > 0 AND p.amount >= 2 * r.entitled_amount - coalesce(
+          CAST(u.settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0)
+),
+counted AS (
+    SELECT *,
+           CASE WHEN array_length(months) > 1 AND array_length(list_distinct(months)) = array_length(months)
+                     AND list_min(months) = k AND list_max(months) - k + 1 = array_length(months)
+                THEN array_length(months)
+                WHEN k % 12 = 0 AND list_contains(with_january, program)
+                     AND array_length(list_filter(months, lambda x: x NOT IN (k, k + 1))) = 0
+                THEN 2 END AS paid_months
+    FROM twice
+)
+SELECT period, payment_id, payment_ref, vneid, program, province_code, commune_code,
+       printf('%04d-%02d', x // 12, x % 12 + 1) AS month, due AS amount
+FROM (SELECT *, unnest(generate_series(k + 1, k + paid_months - 1)) AS x
+      FROM counted
+      WHERE paid_months IS NOT NULL AND abs(amount - due * paid_months) <= tolerance);
+
 -- Arrears as of the latest period: each beneficiary and programme unpaid in it (MISSING_PAYMENT), with
 -- the consecutive periods unpaid that end with it and the amounts due over them. Periods are calendar
 -- months: a month the database does not hold breaks the run. A later payment settles them: a
@@ -656,8 +697,10 @@ WITH paid_elsewhere AS (  -- the months paid by a payment another month's file h
     JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
     WHERE NOT p.in_period AND p.status = 'success' AND m.vneid IS NOT NULL
     UNION
-    -- and the months a later back payment (truy lĩnh) paid
+    -- and the months a later back payment (truy lĩnh) paid, or an earlier payment paid ahead
     SELECT vneid, program, month FROM back_pay
+    UNION
+    SELECT vneid, program, month FROM paid_ahead
 ),
 unpaid AS (
     SELECT vneid, program, period, max(expected_amount) AS due,
@@ -1112,6 +1155,16 @@ COMMENT ON COLUMN "back_pay"."commune_code" IS 'Beneficiary''s commune';
 COMMENT ON COLUMN "back_pay"."month" IS 'A month it paid, YYYY-MM';
 COMMENT ON COLUMN "back_pay"."amount" IS 'VND due for the month: the amount due in the payment''s period';
 COMMENT ON COLUMN "back_pay"."month_was" IS 'unpaid (MISSING_PAYMENT there, not paid by another month''s file); paid (paid there, or named by an earlier back payment: it may be paid twice); not due (not listed active there); not held (the database holds no run of the month)';
+COMMENT ON VIEW "paid_ahead" IS 'Months paid together (before Tết, January pays February too): one row per payment and month after its period it paid ahead. A successful payment for the amount due times the months, whose narrative names its period and the months after it (tháng 01+02/2025), or, in a January, of a programme of matching.february_with_january, twice the amount due with a narrative that names no month but January and February: its period''s run counts one payment of the amount due (no AMOUNT_MISMATCH); the runs of the months it paid count them paid (no MISSING_PAYMENT; a payment there too is a DUPLICATE_PAYMENT)';
+COMMENT ON COLUMN "paid_ahead"."period" IS 'Period of the file that holds the payment';
+COMMENT ON COLUMN "paid_ahead"."payment_id" IS 'The payment (payments.payment_id)';
+COMMENT ON COLUMN "paid_ahead"."payment_ref" IS 'The payment''s reference';
+COMMENT ON COLUMN "paid_ahead"."vneid" IS 'Beneficiary''s ID';
+COMMENT ON COLUMN "paid_ahead"."program" IS 'welfare or pension';
+COMMENT ON COLUMN "paid_ahead"."province_code" IS 'Beneficiary''s province';
+COMMENT ON COLUMN "paid_ahead"."commune_code" IS 'Beneficiary''s commune';
+COMMENT ON COLUMN "paid_ahead"."month" IS 'A month after its period it paid, YYYY-MM';
+COMMENT ON COLUMN "paid_ahead"."amount" IS 'VND due for the month: the amount due in the payment''s period';
 COMMENT ON VIEW "flag_repeats" IS 'Findings whose money another finding counts: on a payment that another period''s file holds too (a bank statement overlapping the month before, or running into the next): the same reference, amount, value date, payee and outcome, flagged alike there; or a failed payment the bank tried again in its period and that failed again (PAYMENT_FAILED, the same beneficiary and programme). The finding stays; its money is counted once, in the finding named here: the row of the period the payment is dated in, else the earliest; of failed attempts, the last; a failed payment whose month a later failed back payment (truy lĩnh) of the case names, in that back payment''s finding';
 COMMENT ON COLUMN "flag_repeats"."period" IS 'Period of the finding whose money is not counted again';
 COMMENT ON COLUMN "flag_repeats"."flag_id" IS 'The finding (flags.flag_id)';

@@ -51,6 +51,7 @@ ADDED = {  # table -> its new columns ("*": a new table)
     "period_summary": {"*"},
     "flag_repeats": {"*"},  # a payment in two months' files counted once: a view, empty for one month
     "back_pay": {"*"},  # back payments (truy lĩnh) and the months they paid: a view, empty in these months
+    "paid_ahead": {"*"},  # months paid together (January pays February): a view, empty in these months
     "runs": {"warnings"},  # what a run warned of before its summary, kept with it (issue 16)
     "superseded_runs": {"warnings"},
     "payments": {"birth_year"},  # a post office's year of birth alone, matched by name and year

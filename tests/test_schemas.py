@@ -38,6 +38,7 @@ def test_every_table_view_and_column_has_a_comment():
         "flag_repeats",
         "noncash_base",
         "noncash_share",
+        "paid_ahead",
         "period_summary",
         "recoveries",
         "recoveries_by_province",

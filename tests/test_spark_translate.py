@@ -61,10 +61,13 @@ def test_every_file_the_engine_runs_translates():
         ("view", "cur_matches"),
     ]
     assert [(s.action, s.name) for s in plan.facts] == [
+        ("table", "cur_paid_before"),  # no earlier month held: none paid ahead (paid_before_none.sql)
         ("table", "cur_listed_twice"),  # the IDs listed more than once: a death on any of their rows
         ("table", "pm"),
         ("table", "cur_account_fixes"),
         ("table", "cur_back_pay"),  # back payments of earlier months (truy lĩnh): not the month's own
+        ("table", "cur_paid_ahead"),  # months paid together (January pays February)
+        ("table", "cur_paid_earlier"),
         ("table", "cur_beneficiary_paid"),
     ]
     assert (plan.flags.action, plan.flags.name) == ("insert", "flags")

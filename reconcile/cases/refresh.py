@@ -267,6 +267,21 @@ def back_paid_twice(con, period: str) -> tuple[int, int]:
     return n, amount
 
 
+def paid_ahead(con, period: str) -> tuple[tuple[int, int], tuple[int, int, str]]:
+    """Months paid together (views.sql's paid_ahead, as January pays February before Tết): the payments
+    of `period` that paid later months too, and the VND due for those months; and the beneficiaries
+    whom payments of earlier months paid `period` ahead, the VND due, and those months."""
+    ahead = con.execute(
+        "SELECT count(DISTINCT payment_id), coalesce(sum(amount), 0) FROM paid_ahead WHERE period = ?", [period]
+    ).fetchone()
+    before = con.execute(
+        "SELECT count(DISTINCT (vneid, program)), coalesce(sum(amount), 0), string_agg(DISTINCT period, ', ' "
+        "ORDER BY period) FROM paid_ahead WHERE month = ? AND period < ?",
+        [period, period],
+    ).fetchone()
+    return ahead, before
+
+
 def settled_money_taken(con, period: str, replaced: str) -> list[tuple[str, int, int]]:
     """The cases holding money recorded as recovered or written off from which this re-run or removal
     of `period` (the run it `replaced`) took money away (a payment gone, or its amount lowered: the

@@ -202,6 +202,22 @@ def say_case_notes(result) -> None:
             "'paid'), and check each with reconcile show",
             err=True,
         )
+    if result.paid_ahead[0]:
+        n, amount = result.paid_ahead
+        say(
+            f"reconcile: {n:,} of the month's payments paid later months too (months paid together, as January "
+            f"pays February before Tết): {amount:,} VND of them is those months' money, not this month's; the runs "
+            "of those months count them paid (the paid_ahead view)",
+            err=True,
+        )
+    if result.paid_before[0]:
+        n, amount, months = result.paid_before
+        say(
+            f"reconcile: {n:,} active {'beneficiary was' if n == 1 else 'beneficiaries were'} paid this month ahead, "
+            f"with {months} (months paid together: {amount:,} VND): no payment of this month is due to them, nor "
+            "missing; see the paid_ahead view",
+            err=True,
+        )
     say_unflagged(result.unflagged_money)
 
 

@@ -81,6 +81,10 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
             "Payment reference also used by another successful payment in this file",
             "Số tham chiếu cũng được dùng cho một khoản chi thành công khác trong tệp này",
         ),
+        (
+            r"This month was paid already, with ([0-9]{4}-[0-9]{2}), by (.+)",
+            r"Tháng này đã được chi trước, cùng kỳ \1, bởi khoản \2",
+        ),
         (r"Payment reference also in (.+) \(sheet (.+)\)", r"Số tham chiếu cũng có trong \1 (trang tính \2)"),
         (r"Payment reference also in (.+)", r"Số tham chiếu cũng có trong \1"),
     ],

@@ -259,6 +259,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Match on a unique name without date of birth",
         "Đối chiếu theo họ tên duy nhất khi không có ngày sinh",
     ),
+    "param.matching.february_with_january": (
+        "Programmes whose February is paid with January (before Tết)",
+        "Chế độ chi gộp tháng 2 vào tháng 1 (trước Tết)",
+    ),
     "param.lang": ("Default language", "Ngôn ngữ mặc định"),
     # values
     "program.welfare": ("Social assistance", "Trợ giúp xã hội"),

@@ -16,6 +16,8 @@ def _flatten(prefix: str, value: object) -> Iterator[tuple[str, object]]:
     if isinstance(value, dict):
         for k, v in value.items():
             yield from _flatten(f"{prefix}.{k}" if prefix else k, v)
+    elif isinstance(value, list):  # matching.february_with_january: the programmes, or a dash for none
+        yield prefix, ", ".join(map(str, value)) or "-"
     else:
         yield prefix, value
 

@@ -116,7 +116,7 @@ def plan(params: dict, guards: Checks | None = None) -> Plan:
     return Plan(
         load=steps("load_current.sql", params),
         match=steps("match.sql", params),
-        facts=steps("facts.sql", params),
+        facts=steps("paid_before_none.sql", params) + steps("facts.sql", params),  # no earlier month held
         rules=rules,
         flags=flags[0],
         noncash_base=statement_step(RUN_NONCASH_BASE, params, "measure.RUN_NONCASH_BASE"),

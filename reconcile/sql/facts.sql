@@ -113,6 +113,54 @@ WHERE array_length(months) > 0 AND array_length(list_distinct(months)) = array_l
   AND list_max(months) < year($period_start) * 12 + month($period_start) - 1
   AND abs(amount - entitled_amount * array_length(months)) <= $amount_tolerance;
 
+-- Months paid together (before Tết, January pays February too): a successful payment of the period
+-- to an active beneficiary, whose narrative does not say arrears (truy lĩnh), that pays this month
+-- and the ones after it, for the amount due times the months (within $amount_tolerance): its
+-- narrative names this month and the next ones, none twice (`tháng 01+02/2025`, `T1-T2/2025`, `thang 1 va 2`); or, in a January, in a
+-- programme of matching.february_with_january ($february_with_january, ',pension,'), twice the
+-- amount due with a narrative that names no month but January and February. It pays this month
+-- (`months` of it counted as one payment of the amount due, no AMOUNT_MISMATCH) and the months after
+-- it: their runs count them paid (cur_paid_earlier; views.sql: paid_ahead). Few: a payment at least
+-- twice the amount due. Read from the month alone, the same on both engines.
+CREATE OR REPLACE TEMP TABLE cur_paid_ahead AS
+WITH twice AS (
+    SELECT pm.payment_id, pm.amount, pm.entitled_amount, pm.program,
+           coalesce(rc_months_named(rc_month_mention(lower(p.narrative)),
+                                    year($period_start) * 12 + month($period_start) - 1), []) AS months
+    FROM pm
+    JOIN cur_payments AS p USING (payment_id)
+    WHERE pm.amount >= 2 * pm.entitled_amount - $amount_tolerance AND pm.entitled_amount > 0
+      AND pm.status = 'success' AND pm.in_period AND pm.repeat_of IS NULL AND pm.registry_id IS NOT NULL
+      AND pm.beneficiary_status = 'active'
+      AND NOT coalesce(p.narrative ILIKE '%truy%' AND rc_arrears_words(lower(p.narrative)), false)  -- arrears
+),
+counted AS (
+    SELECT payment_id, amount, entitled_amount,
+           CASE WHEN array_length(months) > 1 AND array_length(list_distinct(months)) = array_length(months)
+                     AND list_min(months) = year($period_start) * 12 + month($period_start) - 1
+                     AND list_max(months) - list_min(months) + 1 = array_length(months)
+                THEN array_length(months)
+                WHEN month($period_start) = 1 AND strpos($february_with_january, ',' || program || ',') > 0
+                     AND array_length(list_filter(months, lambda m: m % 12 > 1
+                                                   OR m - m % 12 <> year($period_start) * 12)) = 0
+                THEN 2 END AS paid_months
+    FROM twice
+)
+SELECT payment_id, CAST(paid_months AS INTEGER) AS months
+FROM counted
+WHERE paid_months IS NOT NULL AND abs(amount - entitled_amount * paid_months) <= $amount_tolerance;
+
+-- The beneficiaries an earlier month's payment paid this month ahead (cur_paid_ahead there; the
+-- database's paid_ahead view, read into cur_paid_before by a DuckDB run whose database holds
+-- earlier months, empty otherwise): no MISSING_PAYMENT, nor a source left out for them; paid again
+-- in this month, a DUPLICATE_PAYMENT. By the registry row, active with an amount due.
+CREATE OR REPLACE TEMP TABLE cur_paid_earlier AS
+SELECT r.registry_id, min(b.period) AS paid_in, min(b.payment_ref) AS paid_by
+FROM cur_registry AS r
+JOIN cur_paid_before AS b ON b.vneid = r.vneid AND b.program = r.program
+WHERE r.is_primary AND r.status = 'active' AND r.entitled_amount > 0
+GROUP BY r.registry_id;
+
 -- Each matched beneficiary's payments counted once, for the findings that ask how a beneficiary was
 -- paid (MISSING_PAYMENT, AMOUNT_MISMATCH, DUPLICATE_PAYMENT, PAYMENT_FAILED): one narrow pass over
 -- pm rather than one grouping of it per finding. paid and total: successful and dated in the period,
@@ -124,10 +172,12 @@ SELECT pm.registry_id,
        count(*) FILTER (WHERE pm.status <> 'success') AS failed,
        count(*) FILTER (WHERE pm.status = 'success' AND NOT pm.in_period) AS outside,
        count(*) FILTER (WHERE pm.status = 'success' AND pm.in_period AND b.payment_id IS NULL) AS paid,
-       CAST(sum(pm.amount) FILTER (WHERE pm.status = 'success' AND pm.in_period AND b.payment_id IS NULL)
-            AS BIGINT) AS total,
+       -- a payment of months paid together counts the amount due of this one (cur_paid_ahead)
+       CAST(sum(pm.amount - coalesce(pm.entitled_amount * (a.months - 1), 0))
+                FILTER (WHERE pm.status = 'success' AND pm.in_period AND b.payment_id IS NULL) AS BIGINT) AS total,
        count(b.payment_id) FILTER (WHERE pm.status = 'success') AS back
 FROM pm
 LEFT JOIN cur_back_pay AS b USING (payment_id)
+LEFT JOIN cur_paid_ahead AS a USING (payment_id)
 WHERE pm.registry_id IS NOT NULL AND pm.repeat_of IS NULL
 GROUP BY pm.registry_id;

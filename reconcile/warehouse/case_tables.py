@@ -240,6 +240,25 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "(the database holds no run of the month)",
         },
     ),
+    "paid_ahead": (
+        "Months paid together (before Tết, January pays February too): one row per payment and month after its "
+        "period it paid ahead. A successful payment for the amount due times the months, whose narrative names "
+        "its period and the months after it (tháng 01+02/2025), or, in a January, of a programme of "
+        "matching.february_with_january, twice the amount due with a narrative that names no month but January "
+        "and February: its period's run counts one payment of the amount due (no AMOUNT_MISMATCH); the runs of "
+        "the months it paid count them paid (no MISSING_PAYMENT; a payment there too is a DUPLICATE_PAYMENT)",
+        {
+            "period": "Period of the file that holds the payment",
+            "payment_id": "The payment (payments.payment_id)",
+            "payment_ref": "The payment's reference",
+            "vneid": "Beneficiary's ID",
+            "program": "welfare or pension",
+            "province_code": "Beneficiary's province",
+            "commune_code": "Beneficiary's commune",
+            "month": "A month after its period it paid, YYYY-MM",
+            "amount": "VND due for the month: the amount due in the payment's period",
+        },
+    ),
     "flag_repeats": (
         "Findings whose money another finding counts: on a payment that another period's file holds too (a "
         "bank statement overlapping the month before, or running into the next): the same reference, amount, "

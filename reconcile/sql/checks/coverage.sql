@@ -9,7 +9,9 @@
 WITH registered AS (
     SELECT program, channel, CASE WHEN channel <> 'cash' THEN bank_code END AS bank_code, count(*) AS beneficiaries
     FROM cur_registry
+    -- one an earlier month's payment paid this month ahead (facts.sql: cur_paid_earlier) has no row due
     WHERE is_primary AND status = 'active' AND entitled_amount > 0
+      AND registry_id NOT IN (SELECT registry_id FROM cur_paid_earlier)
     GROUP BY program, channel, CASE WHEN channel <> 'cash' THEN bank_code END
 ),
 paid AS (

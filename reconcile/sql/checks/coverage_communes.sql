@@ -8,6 +8,7 @@ WITH registered AS (
     SELECT registry_id, program, commune_code
     FROM cur_registry
     WHERE is_primary AND status = 'active' AND entitled_amount > 0 AND channel = 'cash' AND commune_code IS NOT NULL
+      AND registry_id NOT IN (SELECT registry_id FROM cur_paid_earlier)  -- paid ahead (facts.sql)
 ),
 paid AS (
     SELECT DISTINCT registry_id FROM pm WHERE registry_id IS NOT NULL AND in_period AND registered_channel = 'cash'

@@ -42,6 +42,13 @@ per_reference AS (
     -- carry one end-to-end id over many transfers); the same beneficiary paid twice is reason 1
     WINDOW w AS (PARTITION BY pm.file_id, pm.payment_ref, pm.bank_ref ORDER BY pm.value_date, pm.payment_id)
 ),
+paid_again AS (  -- facts.sql: this month paid ahead by an earlier month's payment, paid again (few)
+    SELECT pm.payment_id, e.paid_in, e.paid_by
+    FROM pm
+    JOIN cur_paid_earlier AS e USING (registry_id)
+    WHERE pm.status = 'success' AND pm.in_period AND pm.repeat_of IS NULL
+      AND pm.payment_id NOT IN (SELECT payment_id FROM cur_back_pay)
+),
 -- A detail names the other payment by its reference and file, not by its row: rows move when a
 -- file is sorted or re-exported, and the finding (and its flat export) must not move with them.
 reasons AS (
@@ -60,6 +67,9 @@ reasons AS (
                || coalesce(' (sheet ' || a.source_sheet || ')', '')
     FROM (SELECT payment_id, repeat_of FROM pm WHERE repeat_of IS NOT NULL AND status = 'success') AS b
     JOIN pm AS a ON a.payment_id = b.repeat_of
+    UNION ALL
+    SELECT payment_id, 4, 'This month was paid already, with ' || paid_in || ', by ' || paid_by
+    FROM paid_again
 ),
 one_per_payment AS (
     SELECT payment_id, string_agg(reason, '; ' ORDER BY k) AS detail FROM reasons GROUP BY payment_id

@@ -33,4 +33,6 @@ SELECT
 FROM cur_registry AS r
 LEFT JOIN cur_beneficiary_paid AS o USING (registry_id)  -- facts.sql: each beneficiary's payments counted
 LEFT JOIN rejected_payments AS j ON j.vneid = r.vneid
+LEFT JOIN cur_paid_earlier AS e USING (registry_id)  -- facts.sql: paid ahead by an earlier month's payment
 WHERE r.is_primary AND r.status = 'active' AND r.entitled_amount > 0 AND coalesce(o.paid, 0) = 0
+  AND e.registry_id IS NULL
