@@ -241,8 +241,10 @@ def exact_coverage_params(row: dict) -> dict:
     return {"program": row["program"], "channel": row["channel"], "bank_code": row["bank_code"]}
 
 
-def refuse_missing(missing: list[MissingSource]) -> ReconcileError:
-    """One line for the officer: whose file looks missing, with the counts, and the two ways on."""
+def refuse_missing(missing: list[MissingSource], period: str = "") -> ReconcileError:
+    """One line for the officer: whose file looks missing, with the counts, and the two ways on; in a
+    February missing pensions, a third: January may have paid them (months paid together, before Tết),
+    which this run counts only from a database that holds January's run."""
     by_source: dict[str, list[int]] = {}
     known: set[str] = set()
     for m in missing:
@@ -273,4 +275,9 @@ def refuse_missing(missing: list[MissingSource]) -> ReconcileError:
         f"the month looks incomplete: most active beneficiaries paid through {listed} have no payment row dated in the period; "
         f"{files} may be missing: add {it} with --payments, or pass --partial to reconcile the month without {it} "
         "(the report will say PARTIAL)"
+        + (
+            "; if January's payments paid February too (before Tết), reconcile January into this database first"
+            if period.endswith("-02") and any(m.program == "pension" for m in missing)
+            else ""
+        )
     )

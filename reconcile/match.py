@@ -54,7 +54,7 @@ def match(
             if notice:
                 notice(warning.text)
     if missing and not partial:
-        raise checks.refuse_missing(missing)
+        raise checks.refuse_missing(missing, params["period"])
     return missing, warnings
 
 

@@ -167,3 +167,16 @@ def test_without_the_setting_a_cash_pension_paid_twice_in_january_is_an_amount_m
         ahead.isdisjoint(c[0] for c in cash)
         and len(ahead) == len([p for p in program.values() if p == "Lương hưu"]) - len(cash) + 1
     )
+
+
+def test_february_alone_is_refused_as_incomplete_and_told_to_reconcile_january_first(months, tmp_path):
+    out, _, _, _ = months
+    february = run_month(tmp_path / "r.duckdb", "2025-02", files(out / "2025-02"))
+    assert february.exit_code == 2
+    (error,) = [line for line in february.output.splitlines() if line.startswith("reconcile: error:")]
+    assert error.startswith("reconcile: error: the month looks incomplete: most active beneficiaries")
+    assert error.endswith(
+        "(the report will say PARTIAL); if January's payments paid February too (before Tết), reconcile January "
+        "into this database first"
+    )
+    assert not (tmp_path / "r.duckdb").exists()

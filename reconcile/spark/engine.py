@@ -236,7 +236,7 @@ class _Run:
                 if cfg.on_notice:
                     cfg.on_notice(warning.text)
         if self.missing and not cfg.partial:
-            raise checks.refuse_missing(self.missing)
+            raise checks.refuse_missing(self.missing, self.params["period"])
         t = self._step("match", t)
 
         _notify(cfg, "find")
