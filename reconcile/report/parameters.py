@@ -16,8 +16,6 @@ def _flatten(prefix: str, value: object) -> Iterator[tuple[str, object]]:
     if isinstance(value, dict):
         for k, v in value.items():
             yield from _flatten(f"{prefix}.{k}" if prefix else k, v)
-    elif isinstance(value, list):  # matching.february_with_january: the programmes, or a dash for none
-        yield prefix, ", ".join(map(str, value)) or "-"
     else:
         yield prefix, value
 
@@ -50,6 +48,8 @@ def parameters_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, da
         ("param.masked", book.mask, "bool"),
     ]
     for key, value in _flatten("", json.loads(settings)):
+        if isinstance(value, list):  # matching.february_with_january: programmes, by name; a dash for none
+            value = ", ".join(book.label(f"program.{v}") if f"program.{v}" in LABELS else str(v) for v in value) or "-"
         kind = (
             "pct"
             if key.startswith("targets.")
