@@ -60,8 +60,8 @@ STORED_SOURCES = {
                                 WHERE account_restored = 'payment') AS fx USING (payment_id)
                      LEFT JOIN cur_repeats AS rp USING (payment_id))""",
     "matches": """(SELECT payment_id, payment_ref, registry_id, vneid, registered_program AS program,
-                           match_method AS method
-                    FROM pm WHERE registry_id IS NOT NULL)""",
+                           match_method AS method, a.months - 1 AS months_ahead
+                    FROM pm LEFT JOIN cur_paid_ahead AS a USING (payment_id) WHERE registry_id IS NOT NULL)""",
 }
 
 

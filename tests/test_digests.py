@@ -55,6 +55,7 @@ ADDED = {  # table -> its new columns ("*": a new table)
     "runs": {"warnings"},  # what a run warned of before its summary, kept with it (issue 16)
     "superseded_runs": {"warnings"},
     "payments": {"birth_year"},  # a post office's year of birth alone, matched by name and year
+    "matches": {"months_ahead"},  # months paid together: the months after its own a payment paid too
     "schema_version": {"*"},  # the version of the schema and case logic a database was brought up to
 }
 

@@ -316,45 +316,16 @@ SELECT n.period, n.payment_id, n.payment_ref, n.vneid, n.program, n.province_cod
 FROM named AS n;
 
 -- Months paid together (before Tết, January pays February too): one row per payment and month after
--- its period it paid ahead ('YYYY-MM'), for the payments facts.sql's cur_paid_ahead takes so (the same
--- rule under the stored macros' names; test_paid_ahead checks they agree), with the settings of the
--- period's run (thresholds.amount_tolerance; matching.february_with_january, ["pension"] for a run
--- whose settings predate it). A run of such a month reads it (paid_before.sql: no MISSING_PAYMENT
--- for them there, a DUPLICATE_PAYMENT if paid again), and the arrears count the months paid.
+-- its period it paid ahead ('YYYY-MM'): the payments facts.sql's cur_paid_ahead took so, as their
+-- run stored them (matches.months_ahead). A run of such a month reads it (paid_before.sql: no
+-- MISSING_PAYMENT for them there, a DUPLICATE_PAYMENT if paid again), and the arrears count the
+-- months paid. Few rows: a filter on matches alone, before any join.
 CREATE OR REPLACE VIEW paid_ahead AS
-WITH twice AS (  -- the payments of at least twice the amount due (few)
-    SELECT p.period, p.payment_id, p.payment_ref, m.vneid, m.program, r.province_code, r.commune_code,
-           r.entitled_amount AS due, p.amount, rc_paid_back_index(p.period) AS k,
-           coalesce(CAST(u.settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0) AS tolerance,
-           coalesce(from_json(u.settings->'$.matching.february_with_january', '["VARCHAR"]'), ['pension'])
-               AS with_january,
-           coalesce(rc_paid_back_named(rc_paid_back_mention(lower(p.narrative)), rc_paid_back_index(p.period)), [])
-               AS months
-    FROM payments AS p
-    JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
-    JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id AND r.status = 'active'
-    LEFT JOIN runs AS u ON u.period = p.period
-    WHERE p.status = 'success' AND p.in_period AND p.repeat_of IS NULL AND m.vneid IS NOT NULL
-      AND NOT coalesce(strpos(lower(p.narrative), 'truy') > 0  -- arrears (truy lĩnh): never months ahead
-                       AND regexp_matches(lower(p.narrative), 'truy[^a-z0-9]+(l[iĩ]nh|tr[aả]|chi)'), false)
-      AND r.entitled_amount > 0 AND p.amount >= 2 * r.entitled_amount - coalesce(
-          CAST(u.settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0)
-),
-counted AS (
-    SELECT *,
-           CASE WHEN array_length(months) > 1 AND array_length(list_distinct(months)) = array_length(months)
-                     AND list_min(months) = k AND list_max(months) - k + 1 = array_length(months)
-                THEN array_length(months)
-                WHEN k % 12 = 0 AND list_contains(with_january, program)
-                     AND array_length(list_filter(months, lambda x: x NOT IN (k, k + 1))) = 0
-                THEN 2 END AS paid_months
-    FROM twice
-)
-SELECT period, payment_id, payment_ref, vneid, program, province_code, commune_code,
-       printf('%04d-%02d', x // 12, x % 12 + 1) AS month, due AS amount
-FROM (SELECT *, unnest(generate_series(k + 1, k + paid_months - 1)) AS x
-      FROM counted
-      WHERE paid_months IS NOT NULL AND abs(amount - due * paid_months) <= tolerance);
+SELECT m.period, m.payment_id, m.payment_ref, m.vneid, m.program, r.province_code, r.commune_code,
+       strftime(CAST(m.period || '-01' AS DATE) + to_months(CAST(x AS INTEGER)), '%Y-%m') AS month,
+       r.entitled_amount AS amount
+FROM (SELECT *, unnest(generate_series(1, months_ahead)) AS x FROM matches WHERE months_ahead > 0) AS m
+JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id;
 
 -- Arrears as of the latest period: each beneficiary and programme unpaid in it (MISSING_PAYMENT), with
 -- the consecutive periods unpaid that end with it and the amounts due over them. Periods are calendar

@@ -307,6 +307,12 @@ PERIOD_CONTENT: tuple[Table, ...] = (
             Col("vneid", "VARCHAR", "Beneficiary's ID"),
             Col("program", "VARCHAR", "Beneficiary's programme"),
             Col("method", "VARCHAR", "vneid, narrative_vneid, account, name_dob, name_year or name"),
+            Col(
+                "months_ahead",
+                "INTEGER",
+                "Months after its period the payment paid too, paid together with its own (January's pension "
+                "paying February before Tết): 1 for February alone; NULL for none",
+            ),
         ),
     ),
     Table(
