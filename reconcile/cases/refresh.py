@@ -274,10 +274,12 @@ def paid_ahead(con, period: str) -> tuple[tuple[int, int], tuple[int, int, str]]
     ahead = con.execute(
         "SELECT count(DISTINCT payment_id), coalesce(sum(amount), 0) FROM paid_ahead WHERE period = ?", [period]
     ).fetchone()
-    before = con.execute(
-        "SELECT count(DISTINCT (vneid, program)), coalesce(sum(amount), 0), string_agg(DISTINCT period, ', ' "
-        "ORDER BY period) FROM paid_ahead WHERE month = ? AND period < ?",
-        [period, period],
+    before = con.execute(  # of them, those `period`'s registry lists active with an amount due
+        "SELECT count(DISTINCT (a.vneid, a.program)), coalesce(sum(a.amount), 0), "
+        "string_agg(DISTINCT a.period, ', ' ORDER BY a.period) FROM paid_ahead AS a "
+        "WHERE a.month = ? AND a.period < ? AND (a.vneid, a.program) IN (SELECT (vneid, program) FROM registry "
+        "WHERE period = ? AND status = 'active' AND entitled_amount > 0)",
+        [period, period, period],
     ).fetchone()
     return ahead, before
 
