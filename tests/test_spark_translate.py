@@ -60,6 +60,15 @@ def test_every_file_the_engine_runs_translates():
         ("table", "cur_match_both"),  # a person in both programmes: the programme of each payment
         ("view", "cur_matches"),
     ]
+    # the passes of matching that later passes read again are made tables first (hoist.py); `reg`,
+    # NOT MATERIALIZED, is read where it is used
+    found = plan.match[0]
+    assert [s.name for s in found.before] == [
+        f"cur_match_found__{cte}"
+        for cte in ("in_both", "by_id", "no_id", "account_pairs", "by_account", "after_account", "by_name_dob")
+    ]
+    assert "cur_match_found__reg" not in found.sql and "WITH reg AS" in found.before[1].sql
+    assert "FROM cur_match_found__by_id AS by_id" in found.sql
     assert [(s.action, s.name) for s in plan.facts] == [
         ("table", "cur_paid_before"),  # no earlier month held: none paid ahead (paid_before_none.sql)
         ("table", "cur_listed_twice"),  # the IDs listed more than once: a death on any of their rows
@@ -96,6 +105,49 @@ def test_every_file_the_engine_runs_translates():
         "coverage_communes": "query",
     }
     assert [(s.action, s.name) for s in plan.file_counts] == [("table", "cur_file_counts")]
+
+
+HOISTED = """
+WITH once AS (SELECT k, v FROM t WHERE v < 3),
+     kept AS NOT MATERIALIZED (SELECT k, v FROM t),
+     twice AS (SELECT k, sum(v) AS total FROM kept GROUP BY k),
+     thrice AS (SELECT t2.k, t2.total FROM twice AS t2 WHERE t2.k NOT IN (SELECT k FROM once))
+SELECT a.k, a.total, b.total AS again, (SELECT count(*) FROM thrice) AS n
+FROM thrice AS a JOIN twice AS b ON a.k = b.k
+WHERE a.k IN (SELECT k FROM thrice) AND a.k IN (SELECT k FROM kept)
+ORDER BY a.k
+"""
+
+
+def test_ctes_read_more_than_once_are_made_tables_first_and_give_the_same_rows():
+    """hoist.py on DuckDB itself: the CTEs made tables, then the statement reading them, give the rows
+    the statement gives whole; a CTE read once, or NOT MATERIALIZED, stays in place."""
+    import sqlglot
+
+    from reconcile.spark.hoist import INLINE, hoisted
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT i % 7 AS k, i AS v FROM range(60) AS r(i)")
+    whole = con.execute(HOISTED).fetchall()
+    tree = sqlglot.parse_one(HOISTED, read="duckdb")
+    for cte in tree.args["with_"].expressions:  # as Translator._rewrite marks the hint
+        cte.meta[INLINE] = cte.args.get("materialized") is False
+        cte.set("materialized", None)
+    made, query = hoisted(tree, "out")
+    assert [name for name, _ in made] == ["out__twice", "out__thrice"]
+    for name, first in made:
+        con.execute(f"CREATE TEMP TABLE {name} AS {first.sql('duckdb')}")
+    assert "kept AS" in made[0][1].sql("duckdb")  # read where it is used, here and in the statement
+    assert con.execute(query.sql("duckdb")).fetchall() == whole
+    assert [k for k, *_ in whole] == [3, 4, 5, 6]
+
+    once = sqlglot.parse_one("WITH a AS (SELECT 1 AS k) SELECT * FROM a", read="duckdb")
+    assert hoisted(once, "out") == ([], once)
+    shadowed = sqlglot.parse_one(
+        "WITH a AS (SELECT 1 AS k) SELECT * FROM a, (WITH a AS (SELECT 2 AS j) SELECT j FROM a) AS b, a AS c",
+        read="duckdb",
+    )
+    assert hoisted(shadowed, "out") == ([], shadowed)
 
 
 @pytest.mark.parametrize("rule", catalogue(), ids=lambda r: r.code)

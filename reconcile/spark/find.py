@@ -16,7 +16,10 @@ if TYPE_CHECKING:
 
 def find(tables: Tables, rules: list[tuple[Rule, Step]], store: Step) -> DataFrame:
     """Every rule's rows, with code and severity, as cur_flags; then the flags as store_flags.sql
-    writes them (ids and order)."""
+    writes them (ids and order). Each rule's rows are kept (computed) on their own, and cur_flags is
+    their union: computed as one, the fourteen rules' plans took Spark 5.7 s on a month of 300
+    beneficiaries, against 4.4 s in all apart (and a checkpoint of the union of the kept rows fails
+    in Spark 4.3 itself: `key not found` in an attribute map)."""
     from pyspark.sql import functions as F
 
     types = dict(flag_columns())
@@ -24,16 +27,22 @@ def find(tables: Tables, rules: list[tuple[Rule, Step]], store: Step) -> DataFra
     for rule, step in rules:
         frame = tables.spark.sql(step.sql)
         found.append(
-            frame.select(
-                F.lit(rule.code).alias("code"),
-                F.lit(rule.severity.value).alias("severity"),
-                F.lit(rule.severity.rank).cast("int").alias("severity_rank"),
-                *[(F.col(c) if c in frame.columns else F.lit(None)).cast(types[c]).alias(c) for c in FLAG_COLUMNS],
+            tables.keep(
+                f"cur_flags__{rule.code.lower()}",
+                frame.select(
+                    F.lit(rule.code).alias("code"),
+                    F.lit(rule.severity.value).alias("severity"),
+                    F.lit(rule.severity.rank).cast("int").alias("severity_rank"),
+                    *[(F.col(c) if c in frame.columns else F.lit(None)).cast(types[c]).alias(c) for c in FLAG_COLUMNS],
+                ),
             )
         )
-    tables.keep("cur_flags", reduce(lambda a, b: a.unionByName(b), found))
+    reduce(lambda a, b: a.unionByName(b), found).createOrReplaceTempView("cur_flags")
     query = tables.run([store])["flags"]
-    return tables.keep("out_flags", as_table(query, "flags"))
+    flags = tables.keep("out_flags", as_table(query, "flags"))
+    for rule, _ in rules:
+        tables.drop(f"cur_flags__{rule.code.lower()}")
+    return flags
 
 
 def noncash_share(tables: Tables, base: Step, share: list[Step]) -> DataFrame:

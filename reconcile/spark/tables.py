@@ -42,7 +42,11 @@ class Tables:
             elif step.action == "view":
                 self.spark.sql(step.sql).createOrReplaceTempView(step.name)
             elif step.action == "table":
+                for first in step.before:  # the CTEs it reads more than once (hoist.py)
+                    self.keep(first.name, self.spark.sql(first.sql))
                 self.keep(step.name, self.spark.sql(step.sql))
+                for first in step.before:
+                    self.drop(first.name)
             elif step.action == "insert":
                 inserts[step.name] = self.spark.sql(step.sql)
             else:

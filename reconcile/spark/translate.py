@@ -24,6 +24,9 @@ in the DuckDB dialect and writes it in Spark's; on the way, these rewrites make 
                 ids with: columns only, matched on one equality) becomes t made again joined to s,
                 c taking b.x on the rows s matches and keeping its value on the others.
 
+A statement's CTEs that it reads more than once are made tables before it (hoist.py), as DuckDB
+computes such a CTE once and Spark would plan and run it again at each read.
+
 Anything else that Spark would run differently or not at all raises Untranslatable here, when the
 statement is translated: tests/test_spark_translate.py translates every file, so a new rule that
 cannot be translated fails a test, not a production run.
@@ -40,6 +43,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
+from reconcile.spark.hoist import INLINE, hoisted
 from reconcile.sqlfiles import NORMALISE_SQL, sql_text, statements
 
 
@@ -174,9 +178,11 @@ class Translator:
             window.set("this", exp.Anonymous(this="collect_set", expressions=[node.this.this.expressions[0].copy()]))
             return exp.Anonymous(this="size", expressions=[window])
         if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
-            # `AS [NOT] MATERIALIZED`: a hint to DuckDB's planner (match.sql); Spark plans its CTEs itself
+            # `AS [NOT] MATERIALIZED`: a hint to DuckDB's planner (match.sql), which Spark does not read;
+            # a CTE not to materialise is left in place where the statement's CTEs are made tables (hoist.py)
             self.used.add("materialized hint")
             cte = node.copy()
+            cte.meta[INLINE] = node.args["materialized"] is False
             cte.set("materialized", None)
             return cte
         if isinstance(node, exp.JarowinklerSimilarity):
@@ -250,6 +256,8 @@ class Step:
     sql: str  # Spark SQL of the query ("" for drop)
     source: str  # file and statement number, for messages
     added: exp.Alter | None = field(default=None, compare=False, repr=False)  # from ALTER TABLE ADD COLUMN
+    # the tables to make first, of the CTEs the statement reads more than once (hoist.py), dropped after it
+    before: tuple[Step, ...] = ()
 
 
 def steps(name: str, params: dict, translator: Translator | None = None) -> list[Step]:
@@ -303,7 +311,11 @@ def _statement_step(text: str, params: dict, source: str, translator: Translator
             kind = str(tree.args.get("kind")).upper()
             if kind not in ("TABLE", "VIEW") or not isinstance(tree.expression, exp.Query):
                 raise Untranslatable(f"CREATE {kind} is not a query the engine can run")
-            return Step(kind.lower(), tree.this.name, translator.sql(tree.expression), source)
+            if kind == "VIEW":
+                return Step("view", tree.this.name, translator.sql(tree.expression), source)
+            made, query = hoisted(tree.expression, tree.this.name)
+            before = tuple(Step("table", name, translator.sql(q), source) for name, q in made)
+            return Step("table", tree.this.name, translator.sql(query), source, before=before)
         if isinstance(tree, exp.Insert):
             query = tree.expression.copy()
             if tree.args.get("with_"):  # INSERT INTO t WITH ... SELECT: the CTEs go with the SELECT
