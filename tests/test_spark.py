@@ -47,12 +47,14 @@ def spark():
     # Spark's work on these small months is planning and compiling, not rows: with the JIT's quick tier
     # alone, the serial collector and expressions interpreted, not compiled, its JVM took 71 s of CPU
     # for a month that took it 131 s (67 s against 72 s on the clock), CPU that the other test workers
-    # of CI's two cores need. The answers are the same: code generation is Spark's speed, not its rules
+    # of CI's two cores need. The answers are the same: code generation is Spark's speed, not its rules.
+    # The quick tier's code cache (48 MB by default) filled within a month and a half, and the JVM went
+    # on interpreted ("CodeCache is full. Compiler has been disabled"): 256 MB holds the module's runs
     session, owned = get_session(
         "local[2]",
         {
             "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={_quiet_logging()} "
-            "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=256m",
             "spark.sql.codegen.wholeStage": "false",
             "spark.sql.codegen.factoryMode": "NO_CODEGEN",
         },
