@@ -4,6 +4,7 @@ connection."""
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 
 import duckdb
@@ -17,7 +18,10 @@ from reconcile.sqlfiles import NORMALISE_SQL, sql_text
 from reconcile.warehouse import quote_ident
 
 
+@cache
 def reference_frames() -> dict[str, pl.DataFrame]:
+    """The reference tables, read once per process (each run installs them on its connection; a
+    frame is registered without a copy, and nothing writes to it)."""
     data = resources.files("reconcile.data").joinpath("birth_provinces.csv").read_bytes()
     provinces = pl.read_csv(data, comment_prefix="#", infer_schema=False)
     enum_rows = []
