@@ -4,8 +4,9 @@ DuckDB computes such a CTE once (it materialises a CTE read twice). Spark writes
 every place that reads it, and plans and runs it again there: matching's passes read each other
 (`no_id` reads `by_id`, `after_account` reads `by_account`, each pass reads the ones before it)
 until the plan of cur_match_found held each early pass many times over, and Spark spent seconds
-planning and running a month of a few hundred payments (bench/HISTORY.md). Made a table first and
-kept (checkpointed, as Tables.keep keeps every table), each is computed once, as DuckDB computes it.
+planning and running a month of a few hundred payments (bench/README.md, "Spark local beside
+DuckDB"). Made a table first and kept (checkpointed, as Tables.keep keeps every table), each is
+computed once, as DuckDB computes it.
 
 A CTE marked `AS NOT MATERIALIZED` stays in place: the statement asks for it to be read where it is
 used (match.sql's `reg`, a filter of cur_registry). The tables are named `<table>__<cte>` and
