@@ -23,12 +23,13 @@ def find(tables: Tables, rules: list[tuple[Rule, Step]], store: Step) -> DataFra
     from pyspark.sql import functions as F
 
     types = dict(flag_columns())
+    kept = {rule.code: f"cur_flags__{rule.code.lower()}" for rule, _ in rules}
     found = []
     for rule, step in rules:
         frame = tables.spark.sql(step.sql)
         found.append(
             tables.keep(
-                f"cur_flags__{rule.code.lower()}",
+                kept[rule.code],
                 frame.select(
                     F.lit(rule.code).alias("code"),
                     F.lit(rule.severity.value).alias("severity"),
@@ -40,8 +41,8 @@ def find(tables: Tables, rules: list[tuple[Rule, Step]], store: Step) -> DataFra
     reduce(lambda a, b: a.unionByName(b), found).createOrReplaceTempView("cur_flags")
     query = tables.run([store])["flags"]
     flags = tables.keep("out_flags", as_table(query, "flags"))
-    for rule, _ in rules:
-        tables.drop(f"cur_flags__{rule.code.lower()}")
+    for name in ["cur_flags", *kept.values()]:  # the union, then the rows it read
+        tables.drop(name)
     return flags
 
 
