@@ -262,6 +262,11 @@ class PaymentRecord(BaseModel):
             "ngay hieu luc",
             "ngay chuyen",
             "ngay chi",
+            # an e-wallet's report dates each transfer with its time (Viettel Money, MoMo)
+            "thoi gian giao dich",
+            "thoi gian gd",
+            "ngay gio giao dich",
+            "ngay gio gd",
             "ngay",
             "date",
             "transaction date",
