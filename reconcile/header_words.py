@@ -49,10 +49,12 @@ def names_movement(header: str, wanted: str) -> bool:
     return not _PARTY.search(f" {fold(header)} ".replace(f" {fold(wanted)} ", " "))
 
 
-def movement_columns(headers: list[str], wanted: str) -> list[str]:
+def movement_columns(headers: list[str], wanted: str, as_written: bool = False) -> list[str]:
     """The headers that are the debit or credit column `wanted` names: the whole header (as written, in a
-    file that writes its diacritics: there `No.` is a number, no `Nợ`), or within it (names_movement)."""
-    accented = any(not str(h).isascii() for h in headers)
+    file that writes its diacritics: there `No.` is a number, no `Nợ`), or within it (names_movement).
+    as_written: the whole header as written in a file without diacritics too (a first look, before
+    `No` is taken for `Nợ` where no header says the debits otherwise)."""
+    accented = as_written or any(not str(h).isascii() for h in headers)
     key = fold(wanted)
     return [
         h for h in headers if (fold(h) == key and (not accented or written_as(h, wanted))) or names_movement(h, wanted)
@@ -74,8 +76,9 @@ def _words(text: str) -> str:
 # words that make a header the paying side's, folded: the account debited (`Số tài khoản ghi nợ`,
 # `Tài khoản trích nợ`, `Số TK chuyển`, `TK nguồn`), its holder's name and its bank; not `chuyển đến`
 _PAYER = re.compile(r"\b(ghi no|trich no|nguon|chuyen(?! den)|nguoi tra|don vi tra|debit|debtor|from|payer|remitter)\b")
-# ... unless it names the payee's side as well: `Số tài khoản nhận chuyển khoản`, `TK thụ hưởng (chuyển đến)`
-_PAYEE = re.compile(r"\b(ghi co|nhan|thu huong|nguoi huong|credit|creditor|beneficiary|payee|to)\b")
+# ... unless it names the payee's side as well: `Số tài khoản nhận chuyển khoản`, `TK thụ hưởng (chuyển đến)`,
+# or the counterparty, a debit's payee (Techcombank's bilingual `Đối tác/ Remitter`)
+_PAYEE = re.compile(r"\b(ghi co|nhan|thu huong|nguoi huong|credit|creditor|beneficiary|payee|to|doi tac|doi ung)\b")
 
 
 def payer_side(canonical: str, header: str, wanted: str) -> bool:

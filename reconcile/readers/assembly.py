@@ -28,11 +28,11 @@ from reconcile.readers.layout import (
     profile_columns,
 )
 from reconcile.readers.lookup import header_lookup
-from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.notes import read_note_status
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
 from reconcile.readers.sections import section_rows
-from reconcile.readers.signed import as_statement, read_signed_amounts
+from reconcile.readers.signed import as_statement, read_signed_amounts, refs_by_row
 from reconcile.readers.statements import STATEMENTS, set_aside_credits
 from reconcile.readers.tables import RawTable
 from reconcile.readers.totals import tail_rows, take_totals_row
@@ -136,7 +136,12 @@ def build_table(
     # names would go unchecked, unsaid; refused, it is named, to map
     used = set(table.header_map) | table.consumed | set(table.converted)
     unread = [h for h, n in zip(cleaned, names) if n not in used and NAME_LIKE.search(fold(h))]
-    check_required(path, kind, table.header_map, statement and not unread)
+    if statement and fmt not in STATEMENTS and kind == "payments" and "payment_ref" not in table.header_map.values():
+        refs_by_row(table)
+    mapped = table.header_map
+    if unread:  # a pattern of the narrative giving some payees' names is no reading of that column
+        mapped = {c: v for c, v in mapped.items() if not (v == "payee_name" and c.startswith(DERIVED))}
+    check_required(path, kind, mapped, statement and not unread)
     if not scanned and fmt not in STATEMENTS:
         whole = table.frame.select(pl.col(ROW_COLUMN).max()).item()  # before its totals row is taken out
         if take_totals_row(table, tail_rows(table.frame, table)) is None and fmt != "parquet":

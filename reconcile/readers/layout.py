@@ -81,10 +81,13 @@ def _first_column_of(table: RawTable, headers: list[str]) -> str | None:
 
 
 def _movement_column(table: RawTable, headers: list[str]) -> str | None:  # `Tài khoản ghi nợ` is no debits' column
-    """The first of these debit (or credit) headers the file has, whole or within a header (header_words.py)."""
-    for h in headers:
-        if found := movement_columns(table.original_columns, h):
-            return min(found, key=lambda n: (fold(n) != fold(h), another_currency(n)))
+    """The first of these debit (or credit) headers the file has, whole or within a header (header_words.py):
+    first as written, then folded, so that a file without diacritics headed `No.` (its rows' number) and
+    `Debit` reads the debits from `Debit`, not every row's number as its amount."""
+    for as_written in (True, False):
+        for h in headers:
+            if found := movement_columns(table.original_columns, h, as_written):
+                return min(found, key=lambda n: (fold(n) != fold(h), another_currency(n)))
     return None
 
 

@@ -22,7 +22,7 @@ import polars as pl
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, builtin
 from reconcile.readers.balances import BALANCE_ROW
-from reconcile.readers.names import DERIVED, SKIP_COLUMN
+from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.signs import NEGATIVE, POSITIVE, SIGNED_POSITIVE, bare, number
 from reconcile.readers.statements import CREDIT
 from reconcile.readers.tables import RawTable
@@ -154,6 +154,17 @@ def as_statement(table: RawTable) -> None:
             found = found & ~text.str.contains("(?i)" + rule.unless).fill_null(False)
         charges = pl.when(found).then(pl.lit(CHARGES)).otherwise(charges)
     table.frame = table.frame.with_columns(pl.coalesce(pl.col(SKIP_COLUMN), charges).alias(SKIP_COLUMN))
+
+
+def refs_by_row(table: RawTable) -> None:
+    """A statement export with no column of references (a Techcombank or BIDV export without `Số bút
+    toán`): each row's reference is its row number in the file, so that every movement has one of its
+    own, as the contract asks, and a finding names the row it came from. Refused for lack of the
+    column, such a statement could not be reconciled at all; with one reference for all, each payment
+    would be the same reference used again (DUPLICATE_PAYMENT)."""
+    table.frame = table.frame.with_columns(pl.col(ROW_COLUMN).cast(pl.String).alias(DERIVED + "payment_ref"))
+    table.header_map[DERIVED + "payment_ref"] = "payment_ref"
+    table.notes.append("payment_ref = the row's number in the file (the statement has no column of references)")
 
 
 def _counterparty(table: RawTable, statement: Profile) -> None:

@@ -1,0 +1,156 @@
+"""Statement and e-wallet exports headed as some banks head them, each of which was refused or read
+wrong: a Techcombank-style statement with no column of references and its counterparty headed
+`Đối tác`, an export headed in English without diacritics whose `No.` (the row's number) was read as
+the debits, and an e-wallet's report dating each transfer with its time (`Thời gian giao dịch`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from conftest import reconciled
+from reconcile.cli import cli
+
+REGISTRY = """Số định danh cá nhân,Họ và tên,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã ngân hàng,Số tài khoản,Trạng thái
+079196118125,Nguyễn Thị Thanh Hương,Trợ cấp xã hội,1.500.000,Chuyển khoản,VCB,0071000000001,Đang hưởng
+001097699417,Trần Văn Bình,Trợ cấp xã hội,2.250.000,Chuyển khoản,VCB,0071000000002,Đang hưởng
+001145007788,Lê Thị Hồng Nhung,Trợ cấp xã hội,1.000.000,Chuyển khoản,VCB,0071000000003,Đang hưởng
+"""
+OFFICE = "0071000123456 UBND XA AN PHU"
+
+
+def loaded(db: Path) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Each loaded payment's (reference, row, name, account, amount, date), the rows set aside or
+    rejected with their reasons, and the findings, in file order."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        payments = con.execute(
+            "SELECT payment_ref, source_row, payee_name, account_number, amount, value_date::VARCHAR "
+            "FROM payments ORDER BY source_row"
+        ).fetchall()
+        rejected = con.execute("SELECT source_row, reason FROM rejected_rows ORDER BY source_row").fetchall()
+        flags = con.execute("SELECT code, payment_ref FROM flags ORDER BY code, payment_ref").fetchall()
+    return payments, rejected, flags
+
+
+def test_a_statement_without_references_numbers_its_rows_and_reads_the_counterparty_as_the_payee(tmp_path):
+    """Refused whole before: `required column 'payment_ref' is missing`, though a statement has no
+    reference to add. Each row's number is its reference; `Đối tác` is the payee, and where it is
+    blank the transfer's narrative (`CT tu ... toi <account> <NAME>`) names the payee and account."""
+    wb = Workbook()
+    ws = wb.active
+    for row in [
+        ["NGÂN HÀNG TMCP KỸ THƯƠNG VIỆT NAM"],
+        ["SAO KÊ TÀI KHOẢN"],
+        ["Số tài khoản: 19036512345018"],
+        [],
+        [
+            "Ngày giao dịch/ Transaction Date",
+            "Đối tác/ Remitter",
+            "Diễn giải/ Details",
+            "Nợ/ Debit",
+            "Có/ Credit",
+            "Số dư/ Balance",
+        ],
+        ["02/09/2024", "KHO BAC NHA NUOC", "KBNN chuyen kinh phi T9/2024", None, "120,000,000", "620,000,000"],
+        [
+            "05/09/2024",
+            "NGUYEN THI THANH HUONG",
+            f"CT tu {OFFICE} toi 0071000000001 NGUYEN THI THANH HUONG tai VCB",
+            "1,500,000",
+            None,
+            "618,500,000",
+        ],
+        [
+            "05/09/2024",
+            None,
+            f"CT tu {OFFICE} toi 0071000000002 TRAN VAN BINH tai VCB Chi TCXH T9",
+            "2,250,000",
+            None,
+            "616,250,000",
+        ],
+        ["06/09/2024", None, "Thu phi dich vu chuyen tien", "11,000", None, "616,239,000"],
+        ["10/09/2024", "LE THI HONG NHUNG", "Chi TCXH T9 CCCD 001145007788", "1,000,000", None, "615,239,000"],
+    ]:
+        ws.append(row)
+    path = tmp_path / "tcb.xlsx"
+    wb.save(path)
+    payments, rejected, flags = loaded(reconciled(tmp_path, REGISTRY, path))
+    assert payments == [
+        ("7", 7, "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
+        ("8", 8, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
+        ("10", 10, "LE THI HONG NHUNG", None, 1_000_000, "2024-09-10"),
+    ]
+    assert rejected == [
+        (6, "money in (a credit), not a payment (profile vn-bank-statement)"),
+        (9, "bank charges (profile vn-bank-statement)"),
+    ]
+    assert flags == []
+
+
+def test_an_export_headed_in_english_reads_its_debits_not_its_row_numbers(tmp_path):
+    """`No.` folds to `Nợ` (debit) in a file without diacritics: the debits were every row's number,
+    `paid 14 VND`, and the credit row rejected. `Debit` is the debits; its running `Balance` checked."""
+    rows = [
+        "No.,Date,Reference,Description,Debit,Credit,Balance",
+        "1,02/09/2024,NK01,KBNN chuyen kinh phi T9/2024,,120000000,620000000",
+        f"2,05/09/2024,FT01,CT tu {OFFICE} toi 0071000000001 NGUYEN THI THANH HUONG tai VCB,1500000,,618500000",
+        f"3,05/09/2024,FT02,CT tu {OFFICE} toi 0071000000002 TRAN VAN BINH tai VCB,2250000,,616250000",
+        f"4,10/09/2024,FT03,CT tu {OFFICE} toi 0071000000003 LE THI HONG NHUNG tai VCB,1000000,,615250000",
+    ]
+    path = tmp_path / "statement.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    payments, rejected, flags = loaded(reconciled(tmp_path, REGISTRY, path))
+    assert payments == [
+        ("FT01", 3, "NGUYEN THI THANH HUONG", "0071000000001", 1_500_000, "2024-09-05"),
+        ("FT02", 4, "TRAN VAN BINH", "0071000000002", 2_250_000, "2024-09-05"),
+        ("FT03", 5, "LE THI HONG NHUNG", "0071000000003", 1_000_000, "2024-09-10"),
+    ]
+    assert rejected == [(2, "money in (a credit), not a payment (profile vn-bank-statement)")]
+    assert flags == []
+    # a balance that does not follow is refused, as a Vietnamese `Số dư` is
+    path.write_text("\n".join([*rows[:-1], rows[-1].replace("615250000", "615239000")]) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(
+        cli,
+        [
+            "--lang",
+            "en",
+            "run",
+            "--period",
+            "2024-09",
+            "--db",
+            str(tmp_path / "again.duckdb"),
+            "--registry",
+            str(tmp_path / "registry.csv"),
+            "--payments",
+            str(path),
+        ],
+    )
+    assert res.exit_code == 2
+    assert "its balance column 'Balance' does not follow at row 5" in res.output
+
+
+def test_an_e_wallet_report_dates_each_transfer_with_its_time(tmp_path):
+    """`Thời gian giao dịch` (05/09/2024 14:23:11), as Viettel Money and MoMo head it, is the value
+    date; without it the report was refused for a missing `value_date`."""
+    path = tmp_path / "vi_dien_tu.csv"
+    path.write_text(
+        "STT,Mã giao dịch,Thời gian giao dịch,Số định danh,Tên người nhận,Ngân hàng,Số tài khoản,Số tiền,"
+        "Kênh chi trả,Trạng thái\n"
+        "1,VTM0001,05/09/2024 14:23:11,079196118125,Nguyễn Thị Thanh Hương,VCB,0071000000001,1.500.000,"
+        "Chuyển khoản,Thành công\n"
+        "2,VTM0002,06/09/2024 08:01:59,001097699417,Trần Văn Bình,VCB,0071000000002,2.250.000,"
+        "Chuyển khoản,Thành công\n"
+        "3,VTM0003,30/09/2024 23:59:59,001145007788,Lê Thị Hồng Nhung,VCB,0071000000003,1.000.000,"
+        "Chuyển khoản,Thành công\n",
+        encoding="utf-8",
+    )
+    payments, rejected, flags = loaded(reconciled(tmp_path, REGISTRY, path))
+    assert [(ref, day) for ref, _, _, _, _, day in payments] == [
+        ("VTM0001", "2024-09-05"),
+        ("VTM0002", "2024-09-06"),
+        ("VTM0003", "2024-09-30"),
+    ]
+    assert (rejected, flags) == ([], [])
