@@ -1,7 +1,9 @@
-"""Statement and e-wallet exports headed as some banks head them, each of which was refused or read
-wrong: a Techcombank-style statement with no column of references and its counterparty headed
+"""Statement, list and e-wallet exports headed as some banks head them, each of which was refused or
+read wrong: a Techcombank-style statement with no column of references and its counterparty headed
 `Đối tác`, an export headed in English without diacritics whose `No.` (the row's number) was read as
-the debits, and an e-wallet's report dating each transfer with its time (`Thời gian giao dịch`)."""
+the debits, one headed `Withdrawals` and `Deposits`, an e-wallet's report dating each transfer with
+its time (`Thời gian giao dịch`), and a bank's list headed in short (`Số TK`) whose status column
+gives the reason a transfer failed (`TK không tồn tại`)."""
 
 from __future__ import annotations
 
@@ -154,3 +156,58 @@ def test_an_e_wallet_report_dates_each_transfer_with_its_time(tmp_path):
         ("VTM0003", "2024-09-30"),
     ]
     assert (rejected, flags) == ([], [])
+
+
+def test_an_english_export_with_plural_headers_is_read_as_a_statement(tmp_path):
+    """`Value Date`, `Transaction ID`... `Withdrawals`, `Deposits`, `Running Balance`: refused before
+    for a missing payee, amount and channel, though every column a statement needs is there."""
+    path = tmp_path / "statement.csv"
+    path.write_text(
+        "Value Date,Reference Number,Details,Withdrawals,Deposits,Running Balance\n"
+        "02/09/2024,NK01,KBNN chuyen kinh phi T9/2024,,120000000,620000000\n"
+        f"05/09/2024,FT01,CT tu {OFFICE} toi 0071000000001 NGUYEN THI THANH HUONG tai VCB,1500000,,618500000\n"
+        f"05/09/2024,FT02,CT tu {OFFICE} toi 0071000000002 TRAN VAN BINH tai VCB,2250000,,616250000\n"
+        "06/09/2024,FT09,Phi dich vu chuyen tien,11000,,616239000\n"
+        f"10/09/2024,FT03,CT tu {OFFICE} toi 0071000000003 LE THI HONG NHUNG tai VCB,1000000,,615239000\n",
+        encoding="utf-8",
+    )
+    payments, rejected, flags = loaded(reconciled(tmp_path, REGISTRY, path))
+    assert [(ref, row, amount) for ref, row, _, _, amount, _ in payments] == [
+        ("FT01", 3, 1_500_000),
+        ("FT02", 4, 2_250_000),
+        ("FT03", 6, 1_000_000),
+    ]
+    assert rejected == [
+        (2, "money in (a credit), not a payment (profile vn-bank-statement)"),
+        (5, "bank charges (profile vn-bank-statement)"),
+    ]
+    assert flags == []
+
+
+def test_a_bank_s_list_headed_in_short_with_its_reasons_for_status_is_a_bank_s_list(tmp_path):
+    """`Số TK`, `Họ tên người hưởng`, `Số tiền (VNĐ)` and no channel column: refused before for the
+    channel, and `--profile vn-bank-disbursement` did not find its header. Read as a bank's list,
+    a transfer whose status is the bank's reason it failed (`TK không tồn tại`, `Tài khoản đã
+    đóng`) is failed, not a row rejected for an unknown status."""
+    path = tmp_path / "ds_chi_tra.csv"
+    path.write_text(
+        "STT,Số TK,Họ tên người hưởng,Số tiền (VNĐ),Ngày chuyển,Số CCCD,Mã GD,Kết quả\n"
+        "1,0071000000001,Nguyễn Thị Thanh Hương,1.500.000,05/09/2024,079196118125,GD001,Thành công\n"
+        "2,0071000000002,Trần Văn Bình,2.250.000,05/09/2024,001097699417,GD002,TK không tồn tại\n"
+        "3,0071000000003,Lê Thị Hồng Nhung,1.000.000,05/09/2024,001145007788,GD003,Tài khoản đã đóng\n",
+        encoding="utf-8",
+    )
+    db = reconciled(tmp_path, REGISTRY, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, channel, status FROM payments ORDER BY source_row").fetchall() == [
+            ("GD001", "bank", "success"),
+            ("GD002", "bank", "failed"),
+            ("GD003", "bank", "failed"),
+        ]
+        assert con.execute("SELECT profile FROM inputs WHERE role = 'payments'").fetchall() == [
+            ("vn-bank-disbursement",)
+        ]
+        assert con.execute("SELECT code, count(*) FROM flags GROUP BY code ORDER BY code").fetchall() == [
+            ("MISSING_PAYMENT", 2),
+            ("PAYMENT_FAILED", 2),
+        ]
