@@ -354,9 +354,9 @@ def recognise(kind: RecordKind, rows: list[list]) -> tuple[Profile, int] | None:
 
 
 def _cells_read(profile: Profile, row: list) -> int:
-    """How many of a header row's cells the profile reads: a column's alternative, its debit or credit."""
+    """How many of a header row's cells the profile reads: a column's alternative, debit, credit, balance."""
     wanted = [w for alts in profile.columns.values() for w in _alternatives(alts)]
-    wanted += profile.debits() + profile.credits()
+    wanted += profile.debits() + profile.credits() + _alternatives(profile.balance)
     cells = [str(v) for v in row if v is not None and str(v).strip()]
     return sum(any(fold(c) == fold(w) or header_contains(c, w) for w in wanted) for c in cells)
 

@@ -198,6 +198,13 @@ class PaymentRecord(BaseModel):
             "reference",
             "ref",
             "transaction id",
+            "so ct",
+            "so chung tu",
+            "reference no",
+            "reference number",
+            "ref no",
+            "transaction no",
+            "transaction number",
         ),
         comment="Bank or post office reference, unique within its file",
     )
@@ -270,6 +277,8 @@ class PaymentRecord(BaseModel):
             "ngay",
             "date",
             "transaction date",
+            "value date",
+            "posting date",
         ),
         comment="Value date of the transfer or payout",
     )
@@ -306,6 +315,8 @@ class PaymentRecord(BaseModel):
             "chi tiet giao dich",
             "description",
             "narrative",
+            "details",
+            "transaction details",
         ),
         comment="Transfer description (nội dung)",
     )
