@@ -914,3 +914,28 @@ def test_a_bank_s_result_with_its_reason_after_it_is_the_status_its_first_words_
     """A bank's result file says `Không thành công - TK không tồn tại`: rejected as no status, the
     beneficiary was a MISSING_PAYMENT (high) and the bank's PAYMENT_FAILED with its reason was lost."""
     assert con.execute("SELECT rc_payment_status_t(?)", [text]).fetchone()[0] == status
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("Bưu điện", "cash"),
+        ("Chi trả qua bưu điện", "cash"),
+        ("Tiền mặt (bưu điện)", "cash"),
+        ("Nhận tại xã", "cash"),
+        ("Chi trả tại điểm chi trả", "cash"),
+        ("Chuyển khoản qua ngân hàng", "bank"),
+        ("Qua thẻ ATM", "bank"),
+        ("Tài khoản cá nhân", "bank"),
+        ("Ví điện tử Viettel Money", "ewallet"),
+        ("Tài khoản ví", "ewallet"),
+        ("Ví MoMo", "ewallet"),
+        ("Chuyển khoản", "bank"),  # a whole value, as before
+        ("Ủy quyền", None),  # by proxy: no channel, the row rejected as before
+        ("Khác", None),
+    ],
+)
+def test_a_channel_written_as_a_phrase_is_the_channel_its_words_name(con, text, channel):
+    """`Bưu điện`, `Qua thẻ ATM`, `Ví Viettel Money`: rejected as no channel, a registry's
+    beneficiaries paid by the post office were left out of the month, each row refused."""
+    assert con.execute("SELECT rc_channel_t(?)", [text]).fetchone()[0] == channel

@@ -130,7 +130,7 @@ m_amount AS (
                 FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT amount AS raw FROM raw_payments))))
 ),
 m_channel AS (
-    SELECT raw, t AS channel_t, rc_enum_t('channel', t) AS n_channel
+    SELECT raw, t AS channel_t, rc_channel_t(t) AS n_channel
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT channel AS raw FROM raw_payments))
 ),
 m_status AS (

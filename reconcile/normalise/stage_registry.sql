@@ -40,7 +40,7 @@ m_program AS (
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT program AS raw FROM raw_registry))
 ),
 m_channel AS (
-    SELECT raw, t AS channel_t, rc_enum_t('channel', t) AS n_channel
+    SELECT raw, t AS channel_t, rc_channel_t(t) AS n_channel
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT channel AS raw FROM raw_registry))
 ),
 m_status AS (
