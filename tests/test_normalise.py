@@ -939,3 +939,27 @@ def test_a_channel_written_as_a_phrase_is_the_channel_its_words_name(con, text, 
     """`Bưu điện`, `Qua thẻ ATM`, `Ví Viettel Money`: rejected as no channel, a registry's
     beneficiaries paid by the post office were left out of the month, each row refused."""
     assert con.execute("SELECT rc_channel_t(?)", [text]).fetchone()[0] == channel
+
+
+@pytest.mark.parametrize(
+    ("text", "program"),
+    [
+        ("Trợ cấp xã hội hàng tháng", "welfare"),
+        ("Trợ cấp người cao tuổi", "welfare"),
+        ("Lương hưu hàng tháng", "pension"),
+        ("Trợ cấp BHXH hàng tháng", "pension"),  # Social Security's: `bảo hiểm xã hội` holds `xã hội`
+        ("Trợ cấp mất sức lao động", "pension"),
+        ("Trợ cấp xã hội", "welfare"),  # a whole value, as before
+        ("Người cao tuổi", None),  # a category, no programme: the row rejected as before
+        ("Trợ cấp hàng tháng", None),
+    ],
+)
+def test_a_programme_written_as_a_phrase_is_the_programme_its_words_name(con, text, program):
+    """`Trợ cấp xã hội hàng tháng`, as many registries write it, was rejected as no programme."""
+    assert con.execute("SELECT rc_program_t(?)", [text]).fetchone()[0] == program
+
+
+@pytest.mark.parametrize("text", ["Hưởng mới", "Tăng mới", "Mới"])
+def test_a_beneficiary_newly_added_is_active(con, text):
+    """A list of additions (danh sách tăng) marks the newly entitled `Hưởng mới`: rejected as no status."""
+    assert con.execute("SELECT rc_enum_t('beneficiary_status', ?)", [text]).fetchone()[0] == "active"

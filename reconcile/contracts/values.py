@@ -84,7 +84,17 @@ ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "cash": ("tien mat", "tm", "truc tiep", "chi tra truc tiep"),
     },
     "beneficiary_status": {
-        "active": ("dang huong", "hoat dong", "binh thuong", "con huong", "dang chi tra"),
+        # a list of additions (danh sách tăng) marks the newly entitled: hưởng mới, tăng mới (new)
+        "active": (
+            "dang huong",
+            "hoat dong",
+            "binh thuong",
+            "con huong",
+            "dang chi tra",
+            "huong moi",
+            "tang moi",
+            "moi",
+        ),
         "suspended": (
             "tam dung",
             "tam ngung",

@@ -83,6 +83,18 @@ CREATE OR REPLACE TEMP MACRO rc_channel_words_f(f) AS
     END;
 CREATE OR REPLACE TEMP MACRO rc_channel_t(t) AS coalesce(rc_enum_t('channel', t), rc_channel_words_f(rc_fold_t(t)));
 
+-- A programme written as a phrase (`Trợ cấp xã hội hàng tháng`, `Lương hưu hàng tháng`, `Trợ cấp BHXH`,
+-- `Trợ cấp mất sức lao động`) the programme its words name, when no spelling is the whole of it:
+-- rejected as no programme, a registry's every row was refused. Social Security's words first (its
+-- monthly allowances beside the pensions: `bảo hiểm xã hội` holds `xã hội`), then social assistance's.
+CREATE OR REPLACE TEMP MACRO rc_program_words_f(f) AS
+    CASE WHEN regexp_matches(f, '\b(luong huu|huu tri|bhxh|bao hiem xa hoi|mat suc lao dong|tai nan lao dong|benh nghe nghiep)\b')
+              THEN 'pension'
+         WHEN regexp_matches(f, '\b(tro cap xa hoi|bao tro xa hoi|tro giup xa hoi|tcxh|btxh|tro cap nguoi cao tuoi|tro cap nguoi khuyet tat)\b')
+              THEN 'welfare'
+    END;
+CREATE OR REPLACE TEMP MACRO rc_program_t(t) AS coalesce(rc_enum_t('program', t), rc_program_words_f(rc_fold_t(t)));
+
 -- Person name as stored: NFC, single spaces, trimmed.
 CREATE OR REPLACE TEMP MACRO rc_name(s) AS rc_text(s);
 

@@ -138,7 +138,7 @@ m_status AS (
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT status AS raw FROM raw_payments))
 ),
 m_program AS (
-    SELECT raw, t AS program_t, rc_enum_t('program', t) AS n_program
+    SELECT raw, t AS program_t, rc_program_t(t) AS n_program
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT program AS raw FROM raw_payments))
 ),
 m_bank AS (
