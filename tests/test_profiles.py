@@ -755,3 +755,28 @@ def test_a_registry_in_sections_with_subtotals_in_the_name_column_loads_and_agre
         "set aside: 2 rows: a section heading (profile vn-registry) (rows 4, 8)",
         "set aside: 2 rows: a total row (profile vn-registry) (rows 7, 10)",
     ]
+
+
+def test_a_registry_of_one_programme_is_told_how_to_say_it_and_read_with_a_profile_of_one_value(tmp_path):
+    """A welfare list with no `Chế độ` column was told to add a column or `pass a --profile that maps
+    it`, when no column can be mapped: the fix names [values], and a profile of that one value reads it."""
+    path = tmp_path / "ds_bao_tro.csv"
+    path.write_text(
+        "STT,Họ tên,Số CCCD,Năm sinh,Loại đối tượng,Mức trợ cấp,Hình thức nhận,Số TK,Ngân hàng\n"
+        "1,Nguyễn Thị Thanh Hương,079196118125,1996,Người khuyết tật,1.500.000,Chuyển khoản,0071000000001,VCB\n"
+        "2,Trần Văn Bình,001097699417,1997,Người cao tuổi,2.250.000,Bưu điện,,\n",
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "registry"])
+    assert res.exit_code == 2
+    assert res.stderr.strip().splitlines()[-1] == (
+        f"reconcile: error: {path}: required column 'program' is missing from the registry file; add it, or, "
+        "if every row of the file has the same program, pass a --profile whose [values] sets it "
+        "(program = \"welfare\"; see 'reconcile profiles')"
+    )
+    profile = tmp_path / "bao_tro.toml"
+    profile.write_text('name = "bao-tro"\nkind = "registry"\n\n[values]\nprogram = "welfare"\n', encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "registry", "--profile", str(profile)])
+    assert res.exit_code == 0, res.output
+    assert "program = 'welfare' for every row (the file has no such column)" in res.output
+    assert "rows: 2 read, 2 loaded, 0 rejected" in res.output

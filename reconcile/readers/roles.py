@@ -33,8 +33,23 @@ def check_required(path: Path, kind: RecordKind, mapped: dict[str, str], stateme
             str(path),
             f"required column '{missing[0]}' is missing from the {kind} file"
             + (f" (also missing: {', '.join(missing[1:])})" if len(missing) > 1 else ""),
-            f"add it or rename the column that holds it to '{missing[0]}', or pass a --profile that maps it",
+            _fix(missing[0]),
         )
+
+
+# a column a file of one programme or one channel often leaves out, and a value to show for it
+_ONE_VALUE = {"program": "welfare", "channel": "bank"}
+
+
+def _fix(column: str) -> str:
+    """What to do about a required column the file lacks: a registry of one programme (no `Chế độ`
+    column) is told how to say its programme, not only to add a column of the same value."""
+    if column in _ONE_VALUE:
+        return (
+            f"add it, or, if every row of the file has the same {column}, pass a --profile whose [values] "
+            f"sets it ({column} = \"{_ONE_VALUE[column]}\"; see 'reconcile profiles')"
+        )
+    return f"add it or rename the column that holds it to '{column}', or pass a --profile that maps it"
 
 
 # Columns only a payments file has: a registry lists who is entitled, never a transfer's reference
