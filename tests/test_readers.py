@@ -1096,3 +1096,15 @@ def test_a_utf32_csv_is_said_to_be_utf32(tmp_path):
     with pytest.raises(InputFileError) as err:
         read_file(path, "payments")
     assert str(err.value) == f"{path}: is UTF-32 text, which is not read; save it from Excel as 'CSV UTF-8'"
+
+
+def test_an_e_wallet_s_number_is_the_account_and_its_time_stamped_date_the_value_date(tmp_path):
+    """`Số ví` (Viettel Money, MoMo) and `Thời gian giao dịch` were not read: the list was refused
+    for a missing value date, and the wallet's number, unread, matched no one's account."""
+    header = ["Mã giao dịch", "Thời gian giao dịch", "Số ví", "Tên người nhận", "Số tiền", "Kênh chi trả"]
+    row = ["VTM0001", "05/09/2024 14:23:11", "0912345678", "NGUYEN THI THANH HUONG", "1.500.000", "Ví điện tử"]
+    table = read_file(write_csv(tmp_path / "vi.csv", header, [row]), "payments")
+    assert {h: table.header_map[h] for h in ("Thời gian giao dịch", "Số ví")} == {
+        "Thời gian giao dịch": "value_date",
+        "Số ví": "account_number",
+    }

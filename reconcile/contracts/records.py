@@ -63,6 +63,12 @@ ACCOUNT_ALIASES = (
     "account number",
     "so tk",
     "tk",
+    # an e-wallet's account (Viettel Money, MoMo, VNPT Money): its number, often the phone's
+    "so vi",
+    "so vi dien tu",
+    "tai khoan vi",
+    "so tai khoan vi",
+    "ma vi",
 )
 BANK_ALIASES = (
     "ma ngan hang",
