@@ -211,3 +211,25 @@ def test_a_bank_s_list_headed_in_short_with_its_reasons_for_status_is_a_bank_s_l
             ("MISSING_PAYMENT", 2),
             ("PAYMENT_FAILED", 2),
         ]
+
+
+def test_a_statement_s_reference_that_holds_the_payee_s_id_says_who_was_paid(tmp_path):
+    """No payee column, a narrative naming no one, and the ID in the bank's reference (as camt's
+    end-to-end id carries it): each row was rejected as naming no one, each beneficiary MISSING_PAYMENT.
+    A narrative with an ID of its own keeps it (the reference's is not added beside it)."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "Ngày giao dịch,Số tham chiếu,Diễn giải,Ghi nợ,Ghi có,Số dư\n"
+        "05/09/2024,079196118125,Chi tro cap T9/2024,1.500.000,,498.500.000\n"
+        "05/09/2024,TC001097699417T09,Chi tro cap T9/2024,2.250.000,,496.250.000\n"
+        "05/09/2024,CCCD079196118125,Chi tro cap T9/2024 CCCD 001145007788,1.000.000,,495.250.000\n",
+        encoding="utf-8",
+    )
+    db = reconciled(tmp_path, REGISTRY, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, vneid, narrative FROM payments ORDER BY source_row").fetchall() == [
+            ("079196118125", "079196118125", "Chi tro cap T9/2024; reference 079196118125"),
+            ("TC001097699417T09", "001097699417", "Chi tro cap T9/2024; reference TC001097699417T09"),
+            ("CCCD079196118125", "001145007788", "Chi tro cap T9/2024 CCCD 001145007788"),
+        ]
+        assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)

@@ -32,7 +32,7 @@ from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.notes import read_note_status
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
 from reconcile.readers.sections import section_rows
-from reconcile.readers.signed import as_statement, read_signed_amounts, refs_by_row
+from reconcile.readers.signed import as_statement, ids_in_references, read_signed_amounts, refs_by_row
 from reconcile.readers.statements import STATEMENTS, set_aside_credits
 from reconcile.readers.tables import RawTable
 from reconcile.readers.totals import tail_rows, take_totals_row
@@ -138,6 +138,8 @@ def build_table(
     unread = [h for h, n in zip(cleaned, names) if n not in used and NAME_LIKE.search(fold(h))]
     if statement and fmt not in STATEMENTS and kind == "payments" and "payment_ref" not in table.header_map.values():
         refs_by_row(table)
+    elif statement and fmt not in STATEMENTS and kind == "payments":
+        ids_in_references(table)
     mapped = table.header_map
     if unread:  # a pattern of the narrative giving some payees' names is no reading of that column
         mapped = {c: v for c, v in mapped.items() if not (v == "payee_name" and c.startswith(DERIVED))}

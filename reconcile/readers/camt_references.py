@@ -24,7 +24,7 @@ def _private_id(party: ET.Element | None) -> str | None:
 
 
 @cache
-def _birth_codes() -> frozenset[str]:
+def birth_codes() -> frozenset[str]:
     """The place-of-birth codes an ID starts with (data/birth_provinces.csv): a 12-digit number that
     starts otherwise (an instruction number 000000000001) is no ID."""
     text = resources.files("reconcile.data").joinpath("birth_provinces.csv").read_text(encoding="utf-8")
@@ -56,7 +56,7 @@ def account_mentions(text: str | None, paid_to: bool = True) -> list[str]:
 
 def person_ids(text: str | None) -> set[str]:
     """The 12-digit numbers of a text that start with a place-of-birth code: the IDs it names."""
-    return {run for run in ID_RUN.findall(text or "") if run[:3] in _birth_codes()}
+    return {run for run in ID_RUN.findall(text or "") if run[:3] in birth_codes()}
 
 
 def ids_elsewhere(tx: ET.Element | None, narrative: str | None) -> list[str]:
@@ -93,7 +93,7 @@ def ids_elsewhere(tx: ET.Element | None, narrative: str | None) -> list[str]:
     known = set(ID_RUN.findall(narrative or ""))
     found = []
     for label, value in fields:
-        runs = {run for run in ID_RUN.findall(value or "") if run[:3] in _birth_codes()} - known
+        runs = {run for run in ID_RUN.findall(value or "") if run[:3] in birth_codes()} - known
         if runs:
             found.append(f"{label} {value}")
             known |= runs

@@ -22,6 +22,7 @@ import polars as pl
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, builtin
 from reconcile.readers.balances import BALANCE_ROW
+from reconcile.readers.camt_references import birth_codes
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.signs import NEGATIVE, POSITIVE, SIGNED_POSITIVE, bare, number
 from reconcile.readers.statements import CREDIT
@@ -165,6 +166,46 @@ def refs_by_row(table: RawTable) -> None:
     table.frame = table.frame.with_columns(pl.col(ROW_COLUMN).cast(pl.String).alias(DERIVED + "payment_ref"))
     table.header_map[DERIVED + "payment_ref"] = "payment_ref"
     table.notes.append("payment_ref = the row's number in the file (the statement has no column of references)")
+
+
+def ids_in_references(table: RawTable) -> None:
+    """A statement export's reference that holds the payee's ID (`TC001097699417T09`,
+    `CCCD079196118125`) where the narrative holds none: added to the narrative, labelled, where the
+    run looks for the ID, as camt's end-to-end id is. Unread, the payment was rejected as naming no one
+    (and its beneficiary a MISSING_PAYMENT) though the bank's reference said who was paid."""
+    by = {canonical: column for column, canonical in table.header_map.items()}
+    ref, narrative = by.get("payment_ref"), by.get("narrative")
+    if ref is None or ref.startswith(DERIVED) or "vneid" in by:
+        return
+    codes = "|".join(sorted(birth_codes()))
+    holds = pl.col(ref).cast(pl.String).str.contains(f"(?:^|[^0-9])(?:{codes})[0-9]{{9}}(?:[^0-9]|$)").fill_null(False)
+    if narrative is not None:  # a narrative with an ID of its own keeps it alone
+        holds = holds & ~pl.col(narrative).cast(pl.String).str.contains(r"(?:^|[^0-9])[0-9]{12}(?:[^0-9]|$)").fill_null(
+            False
+        )
+    found = table.frame.select(holds.sum())
+    if isinstance(found, pl.LazyFrame):  # a CSV file's scan: its two columns alone are read
+        try:
+            found = found.collect()
+        except pl.exceptions.PolarsError:  # a file that cannot be parsed: refused when it is staged
+            return
+    if not found.item():
+        return
+    labelled = pl.lit("reference ") + pl.col(ref).cast(pl.String)
+    text = pl.col(narrative).cast(pl.String) if narrative is not None else pl.lit(None, dtype=pl.String)
+    name = DERIVED + "narrative_ref"
+    table.frame = table.frame.with_columns(
+        pl.when(holds)
+        .then(pl.concat_str([text, labelled], separator="; ", ignore_nulls=True))
+        .otherwise(text)
+        .alias(name)
+    )
+    if narrative is not None:
+        table.header_map.pop(narrative)
+        table.consumed.add(narrative)
+        table.converted[narrative] = "narrative"
+    table.header_map[name] = "narrative"
+    table.notes.append(f"narrative: with the reference '{ref}' where it holds an ID and the narrative none")
 
 
 def _counterparty(table: RawTable, statement: Profile) -> None:
