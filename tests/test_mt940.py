@@ -828,3 +828,29 @@ def test_lines_cut_at_35_characters_are_joined_without_a_space(tmp_path):
         "CHI TRA TRO CAP T09/2024 CCCD 079196118125 NGUYEN THI HUONG",
         "CHI TRA TRO CAP T9 CCCD 001038005555",
     ]
+
+
+def test_an_id_in_a_reference_alone_is_added_to_the_narrative_where_the_run_looks_for_it(tmp_path):
+    """`:61:` reference `079196118125` (or :86:'s EREF `CCCD001097699417`) and a narrative naming no
+    one: the payment was rejected as naming no one. An ID the narrative has already is not added."""
+    path = write(
+        tmp_path,
+        statement(
+            ":20:BIDV240905001",
+            ":25:12010000999999",
+            ":28C:248/1",
+            ":60F:C240904VND10000000,",
+            ":61:2409050905D1500000,NTRF079196118125//FT24254000101",
+            ":86:CHI TRA TRO CAP T09/2024",
+            ":61:2409050905D2250000,NTRFNONREF//FT24254000102",
+            ":86:/EREF/CCCD001097699417/REMI/CHI TRA TRO CAP T09/2024",
+            ":61:2409050905D1000000,NTRF001145007788//FT24254000103",
+            ":86:CHI TRA TRO CAP T09/2024 CCCD 001145007788",
+            ":62F:C240905VND5250000,",
+        ),
+    )
+    assert [row[8] for row in rows_of(path)] == [
+        "CHI TRA TRO CAP T09/2024; reference 079196118125",
+        "CHI TRA TRO CAP T09/2024; EREF CCCD001097699417",
+        "CHI TRA TRO CAP T09/2024 CCCD 001145007788",
+    ]
