@@ -178,11 +178,10 @@ def ids_in_references(table: RawTable) -> None:
     if ref is None or ref.startswith(DERIVED) or "vneid" in by:
         return
     codes = "|".join(sorted(birth_codes()))
-    holds = pl.col(ref).cast(pl.String).str.contains(f"(?:^|[^0-9])(?:{codes})[0-9]{{9}}(?:[^0-9]|$)").fill_null(False)
+    an_id = f"(?:^|[^0-9])(?:{codes})[0-9]{{9}}(?:[^0-9]|$)"  # 12 digits from a place-of-birth code
+    holds = pl.col(ref).cast(pl.String).str.contains(an_id).fill_null(False)
     if narrative is not None:  # a narrative with an ID of its own keeps it alone
-        holds = holds & ~pl.col(narrative).cast(pl.String).str.contains(r"(?:^|[^0-9])[0-9]{12}(?:[^0-9]|$)").fill_null(
-            False
-        )
+        holds = holds & ~pl.col(narrative).cast(pl.String).str.contains(an_id).fill_null(False)
     found = table.frame.select(holds.sum())
     if isinstance(found, pl.LazyFrame):  # a CSV file's scan: its two columns alone are read
         try:
