@@ -780,3 +780,20 @@ def test_a_registry_of_one_programme_is_told_how_to_say_it_and_read_with_a_profi
     assert res.exit_code == 0, res.output
     assert "program = 'welfare' for every row (the file has no such column)" in res.output
     assert "rows: 2 read, 2 loaded, 0 rejected" in res.output
+
+
+def test_a_bank_s_list_is_told_by_its_transfer_references_and_a_commune_s_list_to_pay_is_not(tmp_path):
+    """`Số tài khoản`, `Họ và tên`, `Số tiền` and `Mã giao dịch`: the bank's list of what it paid, read
+    as all by bank; the same without a transfer's reference is a commune's list of whom to pay, some
+    in cash, and is not made all the bank's (refused for its channel, with how to give it)."""
+    head = "STT,Họ và tên,Số CCCD,Số tài khoản,Số tiền,Ngày chuyển"
+    row = "1,Nguyễn Thị Thanh Hương,079196118125,0071000000001,1.500.000,05/09/2024"
+    bank = write_csv(tmp_path / "ngan_hang.csv", (head + ",Mã giao dịch").split(","), [(row + ",GD001").split(",")])
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(bank), "--as", "payments"])
+    assert res.exit_code == 0, res.output
+    assert "profile: vn-bank-disbursement (recognised from its header row)" in res.output
+    assert "channel = 'bank' for every row (the file has no such column)" in res.output
+    commune = write_csv(tmp_path / "xa.csv", (head + ",Số chứng từ").split(","), [(row + ",CT001").split(",")])
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(commune), "--as", "payments"])
+    assert res.exit_code == 2
+    assert "required column 'channel' is missing from the payments file" in res.stderr
