@@ -797,3 +797,24 @@ def test_a_bank_s_list_is_told_by_its_transfer_references_and_a_commune_s_list_t
     res = CliRunner().invoke(cli, ["--lang", "en", "check", str(commune), "--as", "payments"])
     assert res.exit_code == 2
     assert "required column 'channel' is missing from the payments file" in res.stderr
+
+
+def test_a_post_office_s_list_numbered_by_stt_alone_is_read_its_rows_numbering_its_payouts(tmp_path):
+    """`Họ và tên`, `Số tiền nhận`, `Ngày nhận` and no reference: refused for the missing reference
+    and channel, though a post office's cash list has none of either to add."""
+    path = tmp_path / "buu_dien.csv"
+    path.write_text(
+        "STT,Họ và tên,Số CCCD,Số tiền nhận,Ngày nhận,Bưu cục,Chữ ký người nhận\n"
+        "1,Nguyễn Thị Thanh Hương,079196118125,1.500.000,05/09/2024,BC An Phú,Đã ký\n"
+        "2,Trần Văn Bình,001097699417,2.250.000,06/09/2024,BC An Phú,Đã ký\n",
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments"])
+    assert res.exit_code == 0, res.output
+    for line in (
+        "profile: vnpost-cash-payout (recognised from its header row)",
+        "profile: channel = 'cash' for every row (the file has no such column)",
+        "profile: payment_ref = the row's number in the file (the file has no column of references)",
+        "rows: 2 read, 2 loaded, 0 rejected",
+    ):
+        assert line in res.output.splitlines()

@@ -159,13 +159,14 @@ def as_statement(table: RawTable) -> None:
 
 def refs_by_row(table: RawTable) -> None:
     """A statement export with no column of references (a Techcombank or BIDV export without `Số bút
-    toán`): each row's reference is its row number in the file, so that every movement has one of its
-    own, as the contract asks, and a finding names the row it came from. Refused for lack of the
-    column, such a statement could not be reconciled at all; with one reference for all, each payment
-    would be the same reference used again (DUPLICATE_PAYMENT)."""
+    toán`), or a post office's cash list numbered by its STT alone: each row's reference is its row
+    number in the file, so that every movement or payout has one of its own, as the contract asks, and
+    a finding names the row it came from. Refused for lack of the column, such a file could not be
+    reconciled at all; with one reference for all, each payment would be the same reference used
+    again (DUPLICATE_PAYMENT)."""
     table.frame = table.frame.with_columns(pl.col(ROW_COLUMN).cast(pl.String).alias(DERIVED + "payment_ref"))
     table.header_map[DERIVED + "payment_ref"] = "payment_ref"
-    table.notes.append("payment_ref = the row's number in the file (the statement has no column of references)")
+    table.notes.append("payment_ref = the row's number in the file (the file has no column of references)")
 
 
 def ids_in_references(table: RawTable) -> None:
