@@ -931,7 +931,7 @@ def test_a_payments_list_with_debit_and_credit_account_columns_is_no_statement(t
     code, lines = check_lines(path)
     assert code == 0, lines
     assert lines[1:] == [
-        "profile: none (canonical names and common Vietnamese headers recognised)",
+        "profile: vn-bank-disbursement (recognised from its header row)",  # a bank's list, not its statement
         "columns: Số tham chiếu -> payment_ref, Họ và tên -> payee_name, Số định danh cá nhân -> vneid, Số tài khoản "
         "-> account_number, Mã ngân hàng -> bank_code, Số tiền -> amount, Ngày giao dịch -> value_date, Hình thức chi "
         "trả -> channel",
