@@ -81,10 +81,5 @@ def _says_sides(table: RawTable, value: pl.Expr) -> bool:
     """Whether a side column writes some row's side as a debit or a credit (DEBITS, CREDITS). One that
     writes none (`Loại giao dịch`: `Chuyển tiền`, `Nhận tiền`) is left to the amounts' signs (signed.py):
     taken for the side, it set nothing aside and the funding, `+10.000.000`, was a rejected row."""
-    found = table.frame.select(value.is_in(CREDITS + DEBITS).any())
-    if isinstance(found, pl.LazyFrame):  # a CSV file's scan: its side column alone is read
-        try:
-            found = found.collect()
-        except pl.exceptions.PolarsError:  # a file that cannot be parsed: refused when it is staged
-            return True
-    return bool(found.item())
+    found = table.selected(value.is_in(CREDITS + DEBITS).any())
+    return found is None or bool(found.item())  # a file that cannot be parsed: refused when it is staged

@@ -63,17 +63,14 @@ def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
         if narrative is not None
         else pl.lit(False)
     )
-    counts = table.frame.select(
+    counts = table.selected(
         text.str.contains(NEGATIVE).sum().alias("negative"),
         text.str.contains(POSITIVE).sum().alias("positive"),
         text.str.contains(SIGNED_POSITIVE).sum().alias("signed"),
         (text.str.contains(POSITIVE) & names_no_one).sum().alias("unnamed"),
     )
-    if isinstance(counts, pl.LazyFrame):  # a CSV file's scan: its amount column alone is read
-        try:
-            counts = counts.collect()
-        except pl.exceptions.PolarsError:  # a file that cannot be parsed: refused when it is staged
-            return
+    if counts is None:  # a file that cannot be parsed: refused when it is staged
+        return
     negative, positive, signed, unnamed = (
         int(counts[c][0] or 0) for c in ("negative", "positive", "signed", "unnamed")
     )
@@ -183,13 +180,8 @@ def ids_in_references(table: RawTable) -> None:
     holds = pl.col(ref).cast(pl.String).str.contains(an_id).fill_null(False)
     if narrative is not None:  # a narrative with an ID of its own keeps it alone
         holds = holds & ~pl.col(narrative).cast(pl.String).str.contains(an_id).fill_null(False)
-    found = table.frame.select(holds.sum())
-    if isinstance(found, pl.LazyFrame):  # a CSV file's scan: its two columns alone are read
-        try:
-            found = found.collect()
-        except pl.exceptions.PolarsError:  # a file that cannot be parsed: refused when it is staged
-            return
-    if not found.item():
+    found = table.selected(holds.sum())
+    if found is None or not found.item():  # none, or a file that cannot be parsed: refused when staged
         return
     labelled = pl.lit("reference ") + pl.col(ref).cast(pl.String)
     text = pl.col(narrative).cast(pl.String) if narrative is not None else pl.lit(None, dtype=pl.String)

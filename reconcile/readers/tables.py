@@ -98,6 +98,17 @@ class RawTable:
         except duckdb.Error as exc:
             raise unreadable(self.path, exc) from None
 
+    def selected(self, *exprs: pl.Expr) -> pl.DataFrame | None:
+        """`exprs` over the rows (a CSV file's scan reads only the columns they name), or None for a
+        scan that cannot be parsed: the file is refused, with its reason, when it is staged."""
+        found = self.frame.select(*exprs)
+        if not isinstance(found, pl.LazyFrame):
+            return found
+        try:
+            return found.collect()
+        except pl.exceptions.PolarsError:
+            return None
+
     @property
     def original_columns(self) -> list[str]:
         """The file's own columns (not the row number or what a profile derived)."""
