@@ -90,10 +90,17 @@ def ids_elsewhere(tx: ET.Element | None, narrative: str | None) -> list[str]:
             ),
         ),
     ]
-    known = set(ID_RUN.findall(narrative or ""))
+    return labelled_ids(fields, narrative)
+
+
+def labelled_ids(fields: list[tuple[str, str | None]], narrative: str | None) -> list[str]:
+    """Of (label, value) fields, those that hold an ID (person_ids) that neither the narrative nor a
+    field before them holds, each as `label value`: added to the narrative, where the run looks for
+    the ID (camt's references, MT940's)."""
+    known = person_ids(narrative)
     found = []
     for label, value in fields:
-        runs = {run for run in ID_RUN.findall(value or "") if run[:3] in birth_codes()} - known
+        runs = person_ids(value) - known
         if runs:
             found.append(f"{label} {value}")
             known |= runs

@@ -73,7 +73,7 @@ import mt940
 import polars as pl
 
 from reconcile.errors import InputFileError
-from reconcile.readers.camt_references import person_ids
+from reconcile.readers.camt_references import labelled_ids
 from reconcile.readers.camt_returns import Originals, ambiguous
 from reconcile.readers.chain import Span
 from reconcile.readers.mt940_balances import Statement, check_statement, control_of
@@ -323,20 +323,10 @@ def _finish(statement: Statement, tag_counted: bool, width: int | None = None) -
         row["_other_refs"] = tuple(keys.values())  # a reversal may name the payment by one of them
         if row["_reversal"]:
             remittance = "; ".join(p for p in (remittance, "reversal") if p)
-        row["narrative"] = "; ".join(p for p in (remittance, *_ids_in_references(row, keys, remittance)) if p) or None
-
-
-def _ids_in_references(row: dict, keys: dict[str, str], narrative: str | None) -> list[str]:
-    """The references (`:61:`'s, the bank's, :86:'s EREF, KREF...) that hold an ID the narrative does
-    not, labelled, to be added to it where the run looks for the ID, as camt's are (an ID in the :61:
-    reference alone: the payment was rejected as naming no one)."""
-    known, found = person_ids(narrative), []
-    for label, value in (("reference", row["_customer"]), ("bank reference", row["_bank"]), *keys.items()):
-        ids = person_ids(value) - known
-        if ids:
-            found.append(f"{label} {value}")
-            known |= ids
-    return found
+        # the references (`:61:`'s, the bank's, :86:'s EREF, KREF...) that hold an ID the narrative does
+        # not, as camt's are: an ID in the :61: reference alone, the payment was rejected as naming no one
+        refs = [("reference", row["_customer"]), ("bank reference", row["_bank"]), *keys.items()]
+        row["narrative"] = "; ".join(p for p in (remittance, *labelled_ids(refs, remittance)) if p) or None
 
 
 # --------------------------------------------------------------------------------------------
