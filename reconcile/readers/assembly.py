@@ -136,17 +136,13 @@ def build_table(
     # names would go unchecked, unsaid; refused, it is named, to map
     used = set(table.header_map) | table.consumed | set(table.converted)
     unread = [h for h, n in zip(cleaned, names) if n not in used and NAME_LIKE.search(fold(h))]
-    # a post office's cash list (its profile's channel) numbers its payouts by STT alone, as a statement may
-    cash = chooser.profile is not None and chooser.profile.values.get("channel") == "cash"
-    if (
-        (statement or cash)
-        and fmt not in STATEMENTS
-        and kind == "payments"
-        and "payment_ref" not in table.header_map.values()
-    ):
-        refs_by_row(table)
-    elif statement and fmt not in STATEMENTS and kind == "payments":
-        ids_in_references(table)
+    if kind == "payments" and fmt not in STATEMENTS:
+        # a post office's cash list (its profile's channel) numbers its payouts by STT alone, as a statement may
+        cash = chooser.profile is not None and chooser.profile.values.get("channel") == "cash"
+        if (statement or cash) and "payment_ref" not in table.header_map.values():
+            refs_by_row(table)
+        elif statement:
+            ids_in_references(table)
     mapped = table.header_map
     if unread:  # a pattern of the narrative giving some payees' names is no reading of that column
         mapped = {c: v for c, v in mapped.items() if not (v == "payee_name" and c.startswith(DERIVED))}
