@@ -4,9 +4,12 @@ received; a bank's list of results with each failure's reason after its status."
 
 from __future__ import annotations
 
+from datetime import date
+
+import duckdb
 from click.testing import CliRunner
 
-from conftest import xlsx_rows
+from conftest import reconciled, xlsx_rows
 from reconcile.cli import cli
 from reconcile.readers import read_file
 
@@ -95,3 +98,60 @@ def test_a_cash_list_s_amount_split_under_so_tien_into_due_and_received_is_the_a
     assert (table.header_row, table.header_rows) == (2, 2)
     assert [c for c, canonical in table.header_map.items() if canonical == "amount"] == ["Số tiền Đã nhận"]
     assert table.text_frame().select("Số tiền Đã nhận").to_series().to_list() == ["1.500.000", "1.250.000"]
+
+
+def test_a_cash_list_s_row_not_received_and_left_undated_is_a_failed_payment_to_send_again(tmp_path):
+    """The post office leaves `Ngày chi trả` blank where the money was not received (`Chưa nhận`): the
+    row was rejected `value_date missing`, its beneficiary a MISSING_PAYMENT alone, and no re-issue list
+    named her. It is a failed payment of the month now (PAYMENT_FAILED, in the post office's re-issue
+    file); a paid row without a date is still rejected."""
+    registry = (
+        "Số định danh cá nhân,Họ và tên,Ngày sinh,Chế độ,Số tiền hưởng,Hình thức chi trả,Trạng thái\n"
+        "079196118125,Nguyễn Thị Thanh Hương,12/03/1996,Trợ cấp xã hội,1.500.000,Tiền mặt,Đang hưởng\n"
+        "001038005555,Trần Văn Bình,05/07/1938,Trợ cấp xã hội,2.250.000,Tiền mặt,Đang hưởng\n"
+        "001140012345,Phạm Thị Đức,01/01/1940,Trợ cấp xã hội,750.000,Tiền mặt,Đang hưởng\n"
+    )
+    path = xlsx_rows(
+        tmp_path / "buu_dien.xlsx",
+        [
+            ["DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 09/2024"],
+            ["STT", "Họ và tên", "Số CCCD", "Số tiền", "Ngày chi trả", "Ký nhận", "Ghi chú"],
+            [1, "Nguyễn Thị Thanh Hương", "079196118125", "1.500.000", "05/09/2024", "Hương", None],
+            [2, "Trần Văn Bình", "001038005555", "2.250.000", None, None, "Chưa nhận"],
+            [3, "Phạm Thị Đức", "001140012345", "750.000", None, "Đức", None],
+        ],
+    )
+    result = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert result.output.splitlines()[-2:] == [
+        "rows: 3 read, 2 loaded, 1 rejected",
+        "row 5: rejected: value_date missing",
+    ]
+
+    db = reconciled(tmp_path, registry, path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT payment_ref, value_date, status, in_period FROM payments ORDER BY payment_ref"
+        ).fetchall() == [("3", date(2024, 9, 5), "success", True), ("4", None, "failed", True)]
+        assert con.execute("SELECT code, vneid, detail FROM flags ORDER BY code, vneid").fetchall() == [
+            ("MISSING_PAYMENT", "001038005555", "No successful payment dated in the period; 1 failed or returned"),
+            (
+                "MISSING_PAYMENT",
+                "001140012345",
+                "No successful payment dated in the period; a payment row with this ID was rejected "
+                "(buu_dien.xlsx (sheet Sheet) reference 5)",
+            ),
+            (
+                "PAYMENT_FAILED",
+                "001038005555",
+                "Payment (no date given) failed; no successful payment to this beneficiary in the period",
+            ),
+        ]
+    out = tmp_path / "actions"
+    result = CliRunner().invoke(
+        cli, ["--lang", "en", "actions", "--period", "2024-09", "--db", str(db), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = (out / "reissue_VNPOST.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [r.split(",")[1:3] + r.split(",")[5:7] for r in rows[1:]] == [
+        ["Trần Văn Bình", "001038005555", "2250000", "4"]
+    ]

@@ -35,6 +35,8 @@ from reconcile.staged import stage_only  # noqa: E402
 from test_both_programmes import HUNG, LE, paid  # noqa: E402
 from test_both_programmes import REGISTRY as BOTH_REGISTRY  # noqa: E402
 
+BINH = "001038005555"  # Trần Văn Bình, paid in cash
+
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample"
 PARTS = "hive_partitioning = true, hive_types = {'period': 'VARCHAR', 'province': 'VARCHAR'}"
 
@@ -221,15 +223,31 @@ def test_the_messy_sample_month_gives_the_same_answer_and_replaces_only_its_peri
     back_pay += hung.format("FT24090000007", "700.000", "Thành công", "TRUY LINH T08/2024")
     back_pay += hung.format("FT24090000008", "500.000", "Thất bại", "Truy lĩnh tháng 6/2024")
     (tmp_path / "both_programmes_bank.csv").write_text(paid(rows) + back_pay, encoding="utf-8")
+    # and Bình's cash not received, the post office's row left undated (tests/test_payout_notes.py)
+    (tmp_path / "binh.csv").write_text(
+        "Số định danh cá nhân,Họ và tên,Ngày sinh,Chế độ,Số tiền hưởng,Hình thức chi trả,Trạng thái\n"
+        f"{BINH},Trần Văn Bình,05/07/1938,Trợ cấp xã hội,2.250.000,Tiền mặt,Đang hưởng\n",
+        encoding="utf-8",
+    )
+    write_csv(
+        tmp_path / "binh_post.csv",
+        ["STT", "Họ và tên", "Số CCCD", "Số tiền", "Ngày chi trả", "Ghi chú"],
+        [[1, "Trần Văn Bình", BINH, "2.250.000", "", "Chưa nhận"]],
+    )
     files = {
-        "registry": [SAMPLE / "registry.csv", tmp_path / "both_programmes.csv"],
+        "registry": [SAMPLE / "registry.csv", tmp_path / "both_programmes.csv", tmp_path / "binh.csv"],
         "payments": [
             SAMPLE / "bank_transfers.csv",
             SAMPLE / "post_office_cash.xlsx",
             tmp_path / "both_programmes_bank.csv",
+            tmp_path / "binh_post.csv",
         ],
     }
     con, duck, result = reconcile_both(tmp_path, files, out)
+    assert con.execute("SELECT code, detail FROM flags WHERE vneid = ? ORDER BY code", [BINH]).fetchall() == [
+        ("MISSING_PAYMENT", "No successful payment dated in the period; 1 failed or returned"),
+        ("PAYMENT_FAILED", "Payment (no date given) failed; no successful payment to this beneficiary in the period"),
+    ]
     assert con.execute(
         "SELECT code, program, payment_ref FROM flags WHERE vneid IN (?, ?) OR source_file LIKE '%both_programmes%' "
         "ORDER BY ALL",

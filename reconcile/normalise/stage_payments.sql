@@ -244,7 +244,9 @@ SELECT
     final_vneid_note AS vneid_note,
     payee_key,
     coalesce(final_vneid_source = 'column' AND n_vneid_restored, false) AS vneid_restored,
-    value_date BETWEEN $period_start AND $period_end AS in_period,
+    -- a payment that did not go through may carry no date (a post office's `Chưa nhận` row, left
+    -- blank): it is of the month whose file lists it
+    coalesce(value_date BETWEEN $period_start AND $period_end, value_date_t IS NULL) AS in_period,
     coalesce(skip_reason, nullif(concat_ws('; ',
         CASE WHEN ref_t IS NULL THEN 'payment_ref missing' END,
         -- a statement may name the payee only in its narrative: an ID or an account identifies them
@@ -254,7 +256,8 @@ SELECT
         -- 0 VND paid is no payment, whatever the status says: the beneficiary was not paid
         CASE WHEN n_amount = 0 AND n_status = 'success'
              THEN 'amount is 0 in a successful payment: no money was paid (a payment that did not go through says so in its status)' END,
-        'value_date ' || rc_date_problem_t(value_date_t, value_date),
+        CASE WHEN value_date_t IS NOT NULL OR n_status IS DISTINCT FROM 'failed' AND n_status IS DISTINCT FROM 'returned'
+             THEN 'value_date ' || rc_date_problem_t(value_date_t, value_date) END,
         CASE WHEN channel_t IS NULL THEN 'channel missing'
              WHEN n_channel IS NULL THEN 'channel is not bank, ewallet or cash' END,
         CASE WHEN n_status IS NULL THEN 'status is not success, failed or returned' END,

@@ -163,6 +163,8 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
     "PAYMENT_FAILED": [
         (r"Payment of (.+) failed", r"Khoản chi ngày \1 thất bại"),
         (r"Payment of (.+) returned", r"Khoản chi ngày \1 bị trả lại"),
+        (r"Payment \(no date given\) failed", "Khoản chi (không ghi ngày) thất bại"),
+        (r"Payment \(no date given\) returned", "Khoản chi (không ghi ngày) bị trả lại"),
         _NO_PAYMENT,
         (
             r"a back payment of ([0-9]+) earlier month\(s\) \(truy lĩnh\): they stay unpaid",

@@ -45,7 +45,9 @@ def read_staged(
             )
         frame = frame.select(*[F.col(c.name).cast(SPARK_TYPES[c.type]).alias(c.name) for c in columns])
         if role == "payments":
-            frame = frame.withColumn("in_period", F.col("value_date").between(F.lit(start), F.lit(end)))
+            # a payment that did not go through may carry no date: of the month whose file lists it
+            in_period = F.coalesce(F.col("value_date").between(F.lit(start), F.lit(end)), F.col("value_date").isNull())
+            frame = frame.withColumn("in_period", in_period)
         # load_current.sql joins the row ids back on DuckDB's rowid, the row's place in the table:
         # any number unique to the row does, and the table is kept, so it does not change
         tables.keep(f"stg_{role}", frame.withColumn("rowid", F.monotonically_increasing_id()))

@@ -12,6 +12,7 @@ pay AS (
     FROM stg_payments AS s
     LEFT JOIN successful AS c USING (file_id)
     WHERE s.reject_reason IS NULL AND (s.status = 'success' OR c.file_id IS NULL)
+      AND s.value_date IS NOT NULL  -- a payment that did not go through may carry none
 ),
 months AS (
     SELECT file_id, year(value_date) * 100 + month(value_date) AS ym, count(*) AS n, bool_or(in_period) AS inside

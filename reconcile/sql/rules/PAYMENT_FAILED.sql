@@ -11,8 +11,9 @@ SELECT
     CASE WHEN b.payment_id IS NOT NULL THEN f.amount
          WHEN f.beneficiary_status = 'active' THEN f.entitled_amount ELSE 0 END AS expected_amount,
     f.amount AS paid_amount,
-    -- the payment's own date: a return's is later, and not every file gives it
-    'Payment of ' || strftime(f.value_date, '%d/%m/%Y') || ' ' || f.status
+    -- the payment's own date: a return's is later, and not every file gives it (a post office's
+    -- `Chưa nhận` row may have none)
+    coalesce('Payment of ' || strftime(f.value_date, '%d/%m/%Y'), 'Payment (no date given)') || ' ' || f.status
         || CASE WHEN b.payment_id IS NOT NULL
                 THEN '; a back payment of ' || b.months || ' earlier month(s) (truy lĩnh): they stay unpaid'
                 ELSE '; no successful payment to this beneficiary in the period' END
