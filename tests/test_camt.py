@@ -1115,3 +1115,29 @@ def test_an_id_in_the_creditors_identification_and_a_proprietary_charge_code(tmp
             "bank charges (bank transaction code NCHG+808), not a payment to a beneficiary",
         ),
     ]
+
+
+def test_a_time_with_a_zone_is_read_as_the_day_it_is_in_vietnam(tmp_path):
+    """`2024-08-31T18:30:00Z` is 01:30 on 1 September in the province: read as 31 August, its payment
+    was an OUT_OF_PERIOD and its beneficiary a MISSING_PAYMENT; `2024-09-30T20:00:00+00:00` is October's.
+    A time without a zone is the bank's own, as written; the balances' dates are read the same way."""
+    path = write(
+        tmp_path,
+        """<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
+  <Ntry><Amt Ccy="VND">1500000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><AcctSvcrRef>FT1</AcctSvcrRef>
+    <BookgDt><DtTm>2024-08-31T18:30:00Z</DtTm></BookgDt></Ntry>
+  <Ntry><Amt Ccy="VND">1000000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><AcctSvcrRef>FT2</AcctSvcrRef>
+    <ValDt><DtTm>2024-09-30T20:00:00+00:00</DtTm></ValDt></Ntry>
+  <Ntry><Amt Ccy="VND">4200000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><AcctSvcrRef>FT3</AcctSvcrRef>
+    <ValDt><DtTm>2024-09-05T23:30:00+07:00</DtTm></ValDt></Ntry>
+  <Ntry><Amt Ccy="VND">750000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><AcctSvcrRef>FT4</AcctSvcrRef>
+    <ValDt><DtTm>2024-09-06T23:30:00</DtTm></ValDt></Ntry>
+</Stmt></BkToCstmrStmt></Document>""",
+    )
+    assert [(row[0], row[5]) for row in rows_of(path)] == [
+        ("FT1", "2024-09-01"),
+        ("FT2", "2024-10-01"),
+        ("FT3", "2024-09-05"),
+        ("FT4", "2024-09-06"),
+    ]

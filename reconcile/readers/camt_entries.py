@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 from reconcile.readers.camt_references import bank_reference, ids_elsewhere, nth_reference, payment_reference
@@ -18,6 +19,8 @@ from reconcile.readers.xmlpath import xml_child, xml_children, xml_clean, xml_te
 USTRD_LENGTH, USTRD_LINE = 140, 35
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ZONE = re.compile(r"[+-][0-9]{2}:?[0-9]{2}$")  # after the date: a time's zone
+VIETNAM = timezone(timedelta(hours=7))
 
 # ISO 20022 external return reason codes (ExternalReturnReason1Code), short English meanings.
 RETURN_REASONS = {
@@ -340,8 +343,15 @@ def _date(element: ET.Element | None) -> str | None:
 
 
 def date_of(value: str | None) -> str | None:
-    """A date, or the date part of a date and time, as the bank wrote it (in its own time)."""
+    """A date, or the date part of a date and time, as the bank wrote it (in its own time); a time
+    with a zone (`2024-08-31T18:30:00Z`, `...+00:00`) in Vietnam's (UTC+7), whose day it is in the
+    province: the transfer of 01:30 on 1 September is September's, not 31 August's."""
     if value and ISO_DATE.match(value):
+        if len(value) > 10 and (value.endswith("Z") or ZONE.search(value, 10)):
+            try:
+                return datetime.fromisoformat(value).astimezone(VIETNAM).date().isoformat()
+            except ValueError:
+                return value  # not a date: refused as such where it is read
         return value[:10]
     return value
 

@@ -25,6 +25,7 @@ from decimal import Context, Decimal
 from pathlib import Path
 
 from reconcile.errors import InputFileError
+from reconcile.readers.camt_entries import date_of
 from reconcile.readers.chain import Span
 from reconcile.readers.guards import CURRENT as GUARDS
 from reconcile.readers.tables import Control
@@ -249,9 +250,10 @@ class Totals:
 
 
 def _date(text: str | None) -> date | None:
-    """An ISO date (`2024-09-16`, or the day of a `2024-09-16T23:59:59`), None for anything else."""
+    """An ISO date (`2024-09-16`, or the day of a `2024-09-16T23:59:59`, in Vietnam's time where it
+    gives a zone: camt_entries.date_of), None for anything else."""
     try:
-        return date.fromisoformat((text or "")[:10])
+        return date.fromisoformat((date_of(text) or "")[:10])
     except ValueError:
         return None
 
