@@ -27,7 +27,7 @@ from reconcile.cases.refresh import backfill as backfill_cases
 from reconcile.cases.refresh import refresh as refresh_cases
 from reconcile.cases.signoff import refuse_if_signed_off
 from reconcile.checks_coverage import RunWarning, kept
-from reconcile.checks_dead import paid_dead_unlisted
+from reconcile.checks_earlier import history_warnings
 from reconcile.config import Settings, check_period
 from reconcile.contracts import RecordKind
 from reconcile.errors import InputFileError, ReconcileError, no_folder
@@ -327,7 +327,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
 
     _notify(cfg, "find", con)
     find(con, params)
-    warnings += paid_dead_unlisted(con, cfg.period, cfg.on_notice)  # said, and kept with the run's warnings
+    warnings += history_warnings(con, tables, cfg.period, cfg.on_notice)  # said, and kept with the run's warnings
     t = _step(steps, "find", t)
 
     _notify(cfg, "write", con)

@@ -1,0 +1,50 @@
+"""Files another period's run has read already, a warning of the month (runs.warnings).
+
+Last month's registry given again for this month passes every guard: a registry carries no date of
+its own, so its people are checked against this month's payments as if nothing had changed (a death
+reported since is no PAID_AFTER_DEATH, a new beneficiary an UNKNOWN_PAYEE). The database's `inputs`
+knows each file a run read by its SHA-256: a registry, or a payments file, that is byte for byte one
+that the run of another period read in the same role is said, naming that period and file. A
+warning, not a refusal: a small commune's list may be unchanged from one month to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reconcile.checks_coverage import RunWarning
+from reconcile.checks_dead import paid_dead_unlisted
+
+
+def history_warnings(con, tables, period: str, notice: Callable[[str], None] | None = None) -> list[RunWarning]:
+    """What the database's earlier months tell of this one, told to `notice`: payments to the dead an
+    earlier registry lists (checks_dead.py), and files an earlier run read already."""
+    return paid_dead_unlisted(con, period, notice) + read_before(con, tables, period, notice)
+
+
+def read_before(con, tables, period: str, notice: Callable[[str], None] | None = None) -> list[RunWarning]:
+    """The warnings, told to `notice`, of the run's files (`tables`, the readers' (file_id, RawTable)
+    pairs) that another period's run read in the same role, sheet and all; none without a history."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND table_name = 'inputs'"
+    ).fetchone()
+    if not (found and found[0]):
+        return []
+    warnings = []
+    for _, tb in tables:
+        earlier = con.execute(
+            "SELECT period, file_name FROM inputs WHERE sha256 = ? AND role = ? AND sheet IS NOT DISTINCT FROM ? "
+            "AND period <> ? ORDER BY period DESC, file_name LIMIT 1",
+            [tb.sha256, tb.kind, tb.sheet, period],
+        ).fetchone()
+        if earlier is None:
+            continue
+        warning = RunWarning(
+            f"{tb.path.name} is the same file, byte for byte, as the {tb.kind} of {earlier[0]} ({earlier[1]}): "
+            f"if it is not this month's, give this month's {tb.kind} and run again"
+        )
+        if notice:
+            notice(warning.text)
+        warnings.append(warning)
+    return warnings
