@@ -854,3 +854,47 @@ def test_an_id_in_a_reference_alone_is_added_to_the_narrative_where_the_run_look
         "CHI TRA TRO CAP T09/2024; EREF CCCD001097699417",
         "CHI TRA TRO CAP T09/2024 CCCD 001145007788",
     ]
+
+
+def test_the_paying_office_s_account_written_after_ct_tu_is_no_payee_s_id(tmp_path):
+    """VietinBank's narrative of an interbank transfer, `CT tu <the office's account> ... toi <the
+    payee's account> <NAME> tai <bank>`, names no ID: the office's 12-digit account (001867000999, the
+    shape of an ID born in Hà Nội) was taken for each payee's ID, two UNKNOWN_PAYEE and their
+    beneficiaries two MISSING_PAYMENT. The number after `CT tu` is the account paid from, that after
+    `toi` the account paid into: both matched by account now, the 12-digit one too."""
+    path = write(
+        tmp_path,
+        statement(
+            ":20:ICB240905",
+            ":25:101867000999",
+            ":28C:1/1",
+            ":60F:C240904VND20000000,",
+            ":61:2409050905D5300000,NTRFCTXH001//FT001",
+            ":86:CT tu 001867000999 SO LDTBXH TINH X toi 101867001234 PHAM THI DUNG tai VIETINBANK CHI LUONG HUU T9/2024",
+            ":61:2409050905D1500000,NTRFCTXH002//FT002",
+            ":86:CT từ 001867000999 SO LDTBXH TINH X tới 0011001234567 NGUYEN VAN AN tai VCB CHI TRO CAP XA HOI T9/2024",
+            ":62F:C240905VND13200000,",
+        ),
+    )
+    registry = tmp_path / "registry.csv"
+    registry.write_text(
+        "vneid,full_name,date_of_birth,program,entitled_amount,channel,bank_code,account_number,status\n"
+        "001044012345,Nguyễn Văn An,1944-03-01,welfare,1500000,bank,VCB,0011001234567,active\n"
+        "038152000333,Phạm Thị Dung,1952-07-04,pension,5300000,bank,ICB,101867001234,active\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "r.duckdb"
+    result = CliRunner().invoke(
+        cli, ["run", "--period", "2024-09", "--registry", str(registry), "--payments", str(path), "--db", str(db)]
+    )
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, vneid, account_number FROM payments ORDER BY 1").fetchall() == [
+            ("CTXH001", None, "101867001234"),
+            ("CTXH002", None, "0011001234567"),
+        ]
+        assert con.execute("SELECT vneid, method FROM matches ORDER BY 1").fetchall() == [
+            ("001044012345", "account"),
+            ("038152000333", "account"),
+        ]
+        assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)

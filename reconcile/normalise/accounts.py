@@ -26,8 +26,20 @@ WORD = (
 # (`0063 1187 4243 2`, `0601 2345 6789 2024`), each prefix of them is a candidate
 NUMBER = r"[0-9]{6,20}|[0-9]{3,6}(?: [0-9]{1,6})+"
 
+# an account written with no word for one, right after a transfer's `tu` or `toi`, as banks write an
+# interbank transfer (`CT tu 0011000999999 SO LDTBXH toi 0011001234567 NGUYEN VAN AN tai VCB`): given
+# the word (`tk`) before the patterns above are asked, so that the paying office's account is known
+# as the account paid from, never taken for the payee's ID
+BARE = r"((?:^| )(?:ct|ck|chuyen khoan|chuyen tien|chuyen) tu |(?:^| )toi )([0-9])"
+_BARE = re.compile(BARE)
+
 # the source (group 1) and the number (group 2) of each account a folded text names
 ACCOUNT_NAMED = re.compile(FROM + WORD + "(" + NUMBER + r")\b")
+
+
+def worded(folded: str) -> str:
+    """A folded text with the word for an account given to the accounts it writes bare (BARE)."""
+    return _BARE.sub(r"\1tk \2", folded)
 
 
 def macros_sql() -> str:
@@ -36,4 +48,5 @@ def macros_sql() -> str:
     return (
         f"CREATE OR REPLACE TEMP MACRO rc_account_label() AS '{WORD}(?:{NUMBER})\\b';\n"
         f"CREATE OR REPLACE TEMP MACRO rc_account_from() AS '{FROM}';\n"
+        f"CREATE OR REPLACE TEMP MACRO rc_account_worded_f(f) AS regexp_replace(f, '{BARE}', '\\1tk \\2', 'g');\n"
     )

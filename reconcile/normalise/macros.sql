@@ -208,13 +208,15 @@ CREATE OR REPLACE TEMP MACRO rc_id_prefix(g) AS
 -- Whether a narrative may name an account (a word for one, as written, its letters composed or not):
 -- the only ones folded and searched for accounts, most narratives naming none
 CREATE OR REPLACE TEMP MACRO rc_may_name_account(t) AS
-    regexp_matches(t, '(?i)(^|[^a-z])(s?tk|tktt|tknh|t[àa]\pM*i kho[ảa]\pM*n|a/c|acc|acct|account)([^a-z]|$)');
+    regexp_matches(t, '(?i)(^|[^a-z])(s?tk|tktt|tknh|t[àa]\pM*i kho[ảa]\pM*n|a/c|acc|acct|account)([^a-z]|$)'
+                      || '|(?i)(^|[^a-z])(t[uưừứửữự]\pM*|t[oơớờởỡợ]\pM*i) [0-9]');
 -- Whether a narrative may hold an ID or name an account: rc_may_name_account's pattern, a run of exactly
 -- 12 digits, or digits in groups (`036.035.000.000`), in one pattern, one scan of each row's text
 -- (stage_payments.sql, where every row's narrative differs). The same as those three tests or'ed (a
 -- test checks it): the case-insensitive flag touches only the words.
 CREATE OR REPLACE TEMP MACRO rc_may_hold_id_or_account(t) AS
     regexp_matches(t, '(?i)(^|[^a-z])(s?tk|tktt|tknh|t[àa]\pM*i kho[ảa]\pM*n|a/c|acc|acct|account)([^a-z]|$)'
+                      || '|(?i)(^|[^a-z])(t[uưừứửữự]\pM*|t[oơớờởỡợ]\pM*i) [0-9]'
                       || '|(^|[^0-9])[0-9]{12}([^0-9]|$)|[0-9]{3}[ .-][0-9]{3,4}[ .-][0-9]{3}');
 
 -- A narrative's digits, each run of them between two spaces, less the numbers it labels as accounts:

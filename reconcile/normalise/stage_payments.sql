@@ -15,7 +15,7 @@ WITH narratives AS MATERIALIZED (
     -- it labels none: a reference of 15 digits, as most transfers' narratives carry, holds no ID to
     -- look for), or in groups; and, where it may name an account or holds groups, its text folded
     -- (rc_fold, in its layers), which the steps below search
-    SELECT raw, may_name, has_12, has_groups, rc_fold_s(s) AS folded
+    SELECT raw, may_name, has_12, has_groups, rc_account_worded_f(rc_fold_s(s)) AS folded
     FROM (
         SELECT raw, may_name, has_12, has_groups, rc_strip_t(t) AS s
         FROM (
@@ -96,6 +96,10 @@ m_narrative AS (
           AND NOT (labelled AND EXISTS (SELECT 1 FROM named_accounts AS na
                                         WHERE na.narrative = found.narrative AND na.account = found.candidate
                                               AND NOT na.is_id))
+          -- the account paid from (`CT tu <the office's account>`) is never the payee's ID
+          AND NOT (labelled AND EXISTS (SELECT 1 FROM named AS n
+                                        WHERE n.narrative = found.narrative AND n.account = found.candidate
+                                              AND NOT n.paid_to))
         GROUP BY narrative
     ) AS c ON c.narrative = n.raw
     LEFT JOIN (SELECT narrative, min(account) AS account, any_value(banks) AS banks, any_value(holders) AS holders
