@@ -85,11 +85,22 @@ def payer_side(canonical: str, header: str, wanted: str) -> bool:
     """Whether a header that holds the words of a payee column (`Số tài khoản`) names the payer's
     instead (`Số tài khoản ghi nợ`, the paying office's account beside `Số tài khoản ghi có`): read as
     the payee's account, every payment was an ACCOUNT_MISMATCH into one shared account. The amount
-    debited (`Số tiền ghi nợ`) is the payment's."""
+    debited (`Số tiền ghi nợ`) is the payment's. Nor is the one who received the money on the
+    beneficiary's behalf the payee (`Người nhận thay`, `Số CCCD người nhận thay`, `Người được ủy
+    quyền`): read as the payee's name, each list's name went unchecked where no proxy received it, and
+    each proxy's name was a NAME_MISMATCH."""
+    folded = fold(header)
+    if canonical in ("payee_name", "vneid", "date_of_birth") and _PROXY.search(folded) and not _PROXY.search(
+        fold(wanted)
+    ):
+        return True
     if canonical not in ("account_number", "payee_name", "bank_code"):
         return False
-    folded = fold(header)
     return bool(_PAYER.search(folded)) and not _PAYEE.search(folded) and not _PAYER.search(fold(wanted))
+
+
+# words that make a header the proxy's, who received the money for the beneficiary, folded
+_PROXY = re.compile(r"\b(nhan thay|nhan ho|linh thay|linh ho|uy quyen|giam ho|nguoi dai dien)\b")
 
 
 # words that make a header the amount due, not the amount paid, folded: `Số tiền được hưởng`, `Mức hưởng`,

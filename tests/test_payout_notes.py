@@ -155,3 +155,35 @@ def test_a_cash_list_s_row_not_received_and_left_undated_is_a_failed_payment_to_
     assert [r.split(",")[1:3] + r.split(",")[5:7] for r in rows[1:]] == [
         ["Trần Văn Bình", "001038005555", "2250000", "4"]
     ]
+
+
+def test_the_proxy_who_received_the_money_is_not_the_payee(tmp_path):
+    """`Người nhận thay` (received on the beneficiary's behalf) beside `Họ tên đối tượng`: the proxy's
+    column was read as the payee's name (`Người nhận` within it), so the rows no proxy received had no
+    name to check and each proxy's name was a NAME_MISMATCH. The beneficiary's own columns are read."""
+    path = xlsx_rows(
+        tmp_path / "buu_dien.xlsx",
+        [
+            ["DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI THÁNG 09/2024"],
+            [
+                "STT",
+                "Họ tên đối tượng",
+                "Số CCCD đối tượng",
+                "Người nhận thay",
+                "Số CCCD người nhận thay",
+                "Số tiền",
+                "Ngày chi trả",
+            ],
+            [1, "Nguyễn Thị Thanh Hương", "079196118125", None, None, "1.500.000", "05/09/2024"],
+            [2, "Trần Văn Bình", "001038005555", "Trần Thị Mai", "001180004444", "2.250.000", "05/09/2024"],
+        ],
+    )
+    table = read_file(path, "payments")
+    assert {c: canonical for c, canonical in table.header_map.items() if canonical in ("payee_name", "vneid")} == {
+        "Họ tên đối tượng": "payee_name",
+        "Số CCCD đối tượng": "vneid",
+    }
+    assert table.text_frame().select("Họ tên đối tượng").to_series().to_list() == [
+        "Nguyễn Thị Thanh Hương",
+        "Trần Văn Bình",
+    ]

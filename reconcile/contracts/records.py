@@ -232,6 +232,10 @@ class PaymentRecord(BaseModel):
             "ho va ten nguoi huong",
             "ho ten nguoi huong",
             "ten nguoi huong",
+            # the beneficiary's own, beside the proxy who received it for them (`Người nhận thay`)
+            "ho va ten doi tuong",
+            "ho ten doi tuong",
+            "ten doi tuong",
             "nguoi huong",
             "nguoi thu huong",
             "nguoi nhan",
