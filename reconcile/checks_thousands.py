@@ -10,6 +10,30 @@ from __future__ import annotations
 from reconcile.config import Checks
 from reconcile.errors import InputFileError
 
+# Amounts under this many VND beside amounts of a million or more, in one file, at least so many of each:
+# no benefit is under 1,000 VND, and a file in thousands of đồng holds no million
+TINY, AT_LEAST = 1_000, 3
+
+
+def check_re_saved(rows: list[dict], names: dict[int, str], checks: Checks) -> None:
+    """Refuse a registry or payments file with at least AT_LEAST amounts under TINY VND beside at least as
+    many of a million or more (checks/thousands.sql): re-saved by an Excel set to English, which read
+    750.000 as 750 and kept 1.500.000 as text. Re-saved alike, the registry and the payments agreed,
+    and the month passed clean with every such amount a thousandth of the truth, exit 0."""
+    if not checks.min_amount:
+        return
+    for r in rows:
+        if r["tiny"] >= AT_LEAST and r["whole"] >= AT_LEAST:
+            what = "active beneficiaries' amounts due" if r["role"] == "registry" else "successful payments"
+            raise InputFileError(
+                names[r["file_id"]],
+                f"{r['tiny']:,} of its {r['n']:,} {what} are under {TINY:,} VND (such as {r['tiny_example']:,}) "
+                f"beside {r['whole']:,} of a million or more: it was re-saved by an Excel set to English, which "
+                "read 750.000 as 750 and kept 1.500.000 as it was",
+                "export it again from its system, or open it in Excel with Vietnamese number settings and save it as "
+                ".xlsx, and run again",
+            )
+
 
 def check_thousands(rows: list[dict], names: dict[int, str], checks: Checks) -> None:
     """Refuse a month with a registry file and a payments file, each of at least min_group amounts,

@@ -90,8 +90,10 @@ def payer_side(canonical: str, header: str, wanted: str) -> bool:
     quyền`): read as the payee's name, each list's name went unchecked where no proxy received it, and
     each proxy's name was a NAME_MISMATCH."""
     folded = fold(header)
-    if canonical in ("payee_name", "vneid", "date_of_birth") and _PROXY.search(folded) and not _PROXY.search(
-        fold(wanted)
+    if (
+        canonical in ("payee_name", "vneid", "date_of_birth")
+        and _PROXY.search(folded)
+        and not _PROXY.search(fold(wanted))
     ):
         return True
     if canonical not in ("account_number", "payee_name", "bank_code"):

@@ -11,6 +11,7 @@ from reconcile import checks
 from reconcile.checks import file_names, rows
 from reconcile.checks_communes import refuse_communes_left_out
 from reconcile.checks_coverage import RunWarning, cash_unpaid, missing_communes, unchecked
+from reconcile.checks_thousands import check_re_saved
 from reconcile.sqlfiles import execute_file
 
 
@@ -25,6 +26,8 @@ def match(
     execute_file(con, "facts.sql", params)
     registries = [str(tb.path) for _, tb in tables if tb.kind == "registry"]
     checks.check_scale(rows(con, "checks/scale.sql"), file_names(tables), registries, guards)
+    # re-saved alike on both sides, the amounts due and paid agree: the scale guard sees nothing
+    check_re_saved(rows(con, "checks/thousands.sql", {"min_amount": guards.min_amount}), file_names(tables), guards)
     checks.check_unmatched(rows(con, "checks/unmatched.sql"), file_names(tables), registries, guards)
     checks.check_stand_in(rows(con, "checks/stand_in.sql"), file_names(tables), params["period"], guards)
     if has_history(con) and con.execute("SELECT count(commune_code) FROM cur_registry").fetchone()[0]:

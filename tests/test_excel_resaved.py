@@ -266,3 +266,41 @@ def test_a_list_whose_totals_row_disagrees_because_excel_read_its_amounts_as_tho
         "750); export it again from its system, or open it in Excel with Vietnamese number settings and save it as "
         ".xlsx, and run again"
     )
+
+
+def us_saved(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """A list opened and saved by an Excel set to English: 750.000 became 750, and 1.500.000, no number
+    to it, stayed as it was."""
+    return frame.with_columns(
+        pl.col(column).map_elements(
+            lambda a: str(int(a.replace(".", "")) // 1000) if re.fullmatch(r"\d{1,3}\.000", a) else a,
+            return_dtype=pl.String,
+        )
+    )
+
+
+def test_a_month_whose_every_file_excel_re_saved_in_english_is_refused_naming_the_registry(month, tmp_path):
+    """The registry and both payments lists re-saved alike: every amount under a million a thousandth of
+    itself on both sides, so they agreed. The month passed clean, exit 0, its due and paid a few percent
+    short; no file had more than half its amounts small, which a month in thousands of đồng has."""
+    out, _ = month
+    registry = read_csv(out / "registry.csv")
+    due = [int(a.replace(".", "")) for a in registry["Số tiền hưởng"]]
+    us_saved(registry, "Số tiền hưởng").write_csv(tmp_path / "registry.csv")
+    for name in ("payments_bank.csv", "payments_post.csv"):
+        us_saved(read_csv(out / name), "Số tiền").write_csv(tmp_path / name)
+    active = registry.filter(pl.col("Trạng thái") == "Đang hưởng")["Số tiền hưởng"].to_list()
+    small = [int(a.replace(".", "")) // 1000 for a in active if re.fullmatch(r"\d{1,3}\.000", a)]
+    tiny = len(small)
+    whole = sum(1 for a in active if int(a.replace(".", "")) >= 1_000_000)
+    assert 0 < tiny < len(due) / 2 and whole > 0
+    db = tmp_path / "r.duckdb"
+    res = run(db, tmp_path / "registry.csv", tmp_path / "payments_bank.csv", tmp_path / "payments_post.csv")
+    assert res.exit_code == 2, res.output
+    assert not db.exists()
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {tmp_path / 'registry.csv'}: {tiny:,} of its {len(active):,} active beneficiaries' "
+        f"amounts due are under 1,000 VND (such as {min(small):,}) beside {whole:,} of a million or more: it was re-saved by "
+        "an Excel set to English, which read 750.000 as 750 and kept 1.500.000 as it was; export it again from its "
+        "system, or open it in Excel with Vietnamese number settings and save it as .xlsx, and run again"
+    )

@@ -36,6 +36,7 @@ from reconcile import checks, keys
 from reconcile.checks_coverage import RunWarning, cash_unpaid, missing_communes, unchecked
 from reconcile.checks_excel import SCIENTIFIC_IDS_AT_LEAST
 from reconcile.checks_month import check_named_month
+from reconcile.checks_thousands import check_re_saved
 from reconcile.config import Checks, Settings, check_period
 from reconcile.errors import ReconcileError
 from reconcile.measure import RUN_NONCASH_BASE
@@ -219,6 +220,7 @@ class _Run:
         tables.run(work.facts)
         registries = [name for role, name in self.files.values() if role == "registry"]
         checks.check_scale(self._rows("scale"), names, registries, guards)
+        check_re_saved(self._rows("thousands"), names, guards)
         checks.check_unmatched(self._rows("unmatched"), names, registries, guards)
         checks.check_stand_in(self._rows("stand_in"), names, cfg.period, guards)
         coverage = self._rows("coverage")
