@@ -233,3 +233,46 @@ def test_a_statement_s_reference_that_holds_the_payee_s_id_says_who_was_paid(tmp
             ("CCCD079196118125", "001145007788", "Chi tro cap T9/2024 CCCD 001145007788"),
         ]
         assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
+
+
+def test_an_export_of_an_account_in_dollars_is_refused_by_its_title_and_a_row_in_dollars_is_rejected(tmp_path):
+    """Vietcombank's export of its USD account (`Loại tiền/ Currency: USD` above the header, 61.00 paid):
+    read as đồng, it paid 61 VND, each an AMOUNT_MISMATCH, exit 0. And a list whose `Loại tiền` column
+    says one row's 170 are dollars: that row was a payment of 170 VND. camt and MT940 said so already."""
+    usd = tmp_path / "sao_ke_usd.csv"
+    usd.write_text(
+        "NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM\nSAO KÊ TÀI KHOẢN\nSố tài khoản: 0011370999999\n"
+        "Loại tiền/ Currency: USD\n"
+        "Ngày giao dịch,Số bút toán,Diễn giải,Ghi nợ,Ghi có,Số dư\n"
+        '05/09/2024,BT001,CHI TRO CAP CCCD 079196118125,"61.00",,"49,939.00"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["--lang", "en", "check", str(usd), "--as", "payments", "--period", "2024-09"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"reconcile: error: {usd}: is the export of an account in USD, not VND (its title block says so); ask the "
+        "bank for the statement of the VND account that pays the benefits"
+    )
+    mixed = tmp_path / "sao_ke.csv"
+    mixed.write_text(
+        "Ngày giao dịch,Số bút toán,Diễn giải,Loại tiền,Ghi nợ,Ghi có\n"
+        '05/09/2024,BT001,CHI TRO CAP CCCD 079196118125,VND,"1,500,000",\n'
+        '05/09/2024,BT002,CHI TRO CAP CCCD 001097699417,VND,"2,250,000",\n'
+        "05/09/2024,BT003,CHUYEN TIEN CCCD 001145007788,USD,170,\n",
+        encoding="utf-8",
+    )
+    db = reconciled(tmp_path, REGISTRY, mixed)
+    payments, rejected, flags = loaded(db)
+    assert [p[0] for p in payments] == ["BT001", "BT002"]
+    assert rejected == [(4, "amount is in USD, not VND")]
+    assert flags == [("MISSING_PAYMENT", None)]
+    only = tmp_path / "sao_ke_usd_rows.csv"
+    only.write_text(
+        "Ngày giao dịch,Số bút toán,Diễn giải,Loại tiền,Ghi nợ,Ghi có\n05/09/2024,BT001,CHI TRO CAP,USD,61,\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["--lang", "en", "check", str(only), "--as", "payments"])
+    assert result.stderr.splitlines()[-1] == (
+        f"reconcile: error: {only}: is a statement of an account in USD, not VND: its one entry is in USD; ask the "
+        "bank for the statement of the VND account that pays the benefits"
+    )

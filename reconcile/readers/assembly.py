@@ -15,6 +15,7 @@ from reconcile.normalise.text import fold
 from reconcile.profiles import near_miss
 from reconcile.readers.balances import check_running_balance
 from reconcile.readers.birth_split import read_split_birth, split_birth_columns
+from reconcile.readers.currency import foreign_amounts
 from reconcile.readers.direction import set_aside_credits_by_side
 from reconcile.readers.headers import HeaderChooser, clean_headers, map_headers, unique_names
 from reconcile.readers.layout import (
@@ -143,6 +144,7 @@ def build_table(
             refs_by_row(table)
         elif statement:
             ids_in_references(table)
+        foreign_amounts(table, chooser.above)  # `Loại tiền: USD` above the header, or a row's currency
     mapped = table.header_map
     if unread:  # a pattern of the narrative giving some payees' names is no reading of that column
         mapped = {c: v for c, v in mapped.items() if not (v == "payee_name" and c.startswith(DERIVED))}
