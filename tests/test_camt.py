@@ -1141,3 +1141,34 @@ def test_a_time_with_a_zone_is_read_as_the_day_it_is_in_vietnam(tmp_path):
         ("FT3", "2024-09-05"),
         ("FT4", "2024-09-06"),
     ]
+
+
+def test_a_statement_and_its_copy_marked_dupl_in_one_message_are_refused(tmp_path):
+    """A camt.053 message holding the day's statement and, after it, the same statement marked as a
+    copy (`CpyDplctInd` DUPL): its payments were read twice (paid 5,000,000 where 2,500,000 was)."""
+    from reconcile.readers import read_file
+
+    stmt = """<Stmt><Id>S0905</Id>{copy}<Acct><Id><Othr><Id>0011000999999</Id></Othr></Id><Ccy>VND</Ccy></Acct>
+  <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="VND">10000000</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+    <Dt><Dt>2024-09-05</Dt></Dt></Bal>
+  <Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="VND">7500000</Amt><CdtDbtInd>CRDT</CdtDbtInd>
+    <Dt><Dt>2024-09-05</Dt></Dt></Bal>
+  <Ntry><Amt Ccy="VND">1500000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><AcctSvcrRef>FT1</AcctSvcrRef>
+    <BookgDt><Dt>2024-09-05</Dt></BookgDt></Ntry>
+  <Ntry><Amt Ccy="VND">1000000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><AcctSvcrRef>FT2</AcctSvcrRef>
+    <BookgDt><Dt>2024-09-05</Dt></BookgDt></Ntry>
+</Stmt>"""
+    path = write(
+        tmp_path,
+        '<?xml version="1.0"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>'
+        + stmt.format(copy="")
+        + stmt.format(copy="<CpyDplctInd>DUPL</CpyDplctInd>")
+        + "</BkToCstmrStmt></Document>",
+    )
+    with pytest.raises(InputFileError) as info:
+        read_file(path, "payments")
+    assert str(info.value) == (
+        f"{path}: its statement 2 is its statement 1 again (the same account, balances on 2024-09-05 and entries): "
+        "the statement given twice, each of its payments would be counted twice; give each statement once: ask "
+        "the bank for the file again, or leave the copy out"
+    )

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 from reconcile.cli import cli
 from reconcile.errors import InputFileError
-from reconcile.readers import detect_format
+from reconcile.readers import detect_format, read_file
 from reconcile.readers.mt940 import HEADERS, looks_like_mt940, read, read_with_control
 from reconcile.readers.tables import Control
 
@@ -898,3 +898,31 @@ def test_the_paying_office_s_account_written_after_ct_tu_is_no_payee_s_id(tmp_pa
             ("038152000333", "account"),
         ]
         assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
+
+
+def test_a_statement_given_twice_in_one_file_is_refused(tmp_path):
+    """The same day's statement twice in one file (the same `:20:`, `:28C:`, balances and entries): each
+    added up on its own and the chain took the two for pages of one day, so its payments were read
+    twice, each beneficiary a DUPLICATE_PAYMENT and an AMOUNT_MISMATCH for money never overpaid."""
+    day = [
+        ":20:VCB240905",
+        ":25:0011000999999",
+        ":28C:249/1",
+        ":60F:C240904VND10000000,",
+        ":61:2409050905D1500000,NTRFCTXH0905001//FT24249000001",
+        ":86:CHI TRO CAP XA HOI T9/2024 CCCD 001044012345 NGUYEN VAN AN",
+        ":62F:C240905VND8500000,",
+        "-",
+    ]
+    path = write(tmp_path, statement(*day, *day))
+    with pytest.raises(InputFileError) as info:
+        read_file(path, "payments")
+    assert str(info.value) == (
+        f"{path}: its statement 2 is its statement 1 again (the same account, balances on 2024-09-05 and entries): "
+        "the statement given twice, each of its payments would be counted twice; give each statement once: ask "
+        "the bank for the file again, or leave the copy out"
+    )
+    # the next day's, opening where it closed and paying as much, is no copy
+    following = [line.replace("240905", "240906").replace("0905", "0906") for line in day]
+    following[3], following[6] = ":60F:C240905VND8500000,", ":62F:C240906VND7000000,"
+    assert read_file(write(tmp_path, statement(*day, *following), "two_days.sta"), "payments").frame.height == 2

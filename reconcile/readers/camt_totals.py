@@ -164,7 +164,18 @@ class Totals:
         opening, closing = statement.opening or (None, None), statement.closing or (None, None)
         currency = closing[1] if opening[1] in (None, closing[1]) else None  # two currencies: in no chain
         self.spans.append(
-            Span(self.path, statement.position, own_account, currency, opening[0], closing[0], statement.closed)
+            Span(
+                self.path,
+                statement.position,
+                own_account,
+                currency,
+                opening[0],
+                closing[0],
+                statement.closed,
+                tuple((t.count, t.total) for _, t in sorted(statement.every.items()))
+                if statement.every["ALL"].count
+                else (),
+            )
         )
         if not statement.stated or not GUARDS.control_totals:
             return

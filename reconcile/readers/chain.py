@@ -39,10 +39,42 @@ class Span:
     opening: Decimal | None
     closing: Decimal | None
     closed: date | None  # the closing balance's date
+    entries: tuple = ()  # what its entries add up to (how many, and their amounts by side): a copy's are its own
 
     @property
     def chained(self) -> bool:
         return None not in (self.account, self.opening, self.closing, self.closed)
+
+
+def refuse_copies(spans: list[Span]) -> None:
+    """Refuse a statement given twice, in one file or two (a camt message holding a statement and its
+    copy marked DUPL, an MT940 file that repeats one): of the same account and currency, with the same
+    balances on the same day and the same entries. Each added up on its own and the chain took the
+    two for pages of one day, so every payment of it was read twice, paid twice (DUPLICATE_PAYMENT,
+    AMOUNT_MISMATCH for money never overpaid)."""
+    seen: dict[tuple, Span] = {}
+    for span in spans:
+        if not span.chained or not span.entries:
+            continue
+        account = "".join(ch for ch in str(span.account) if ch.isalnum()).upper()
+        key = (account, (span.currency or "").upper(), span.opening, span.closing, span.closed, span.entries)
+        first = seen.setdefault(key, span)
+        if first is span:
+            continue
+        day = span.closed
+        problem = (
+            f"its statement {span.position} is its statement {first.position} again (the same account, balances on "
+            f"{day} and entries): the statement given twice, each of its payments would be counted twice"
+            if first.path == span.path
+            else f"its statement {span.position} is statement {first.position} of {first.path} again (the same "
+            f"account, balances on {day} and entries): the statement given twice, each of its payments would be "
+            "counted twice"
+        )
+        raise InputFileError(
+            str(span.path),
+            problem,
+            "give each statement once: ask the bank for the file again, or leave the copy out",
+        )
 
 
 def check_chain(spans: list[Span]) -> None:
@@ -50,6 +82,7 @@ def check_chain(spans: list[Span]) -> None:
     account and currency that close on the day before it (the last day before its own that one
     closes on) or on its own day (the pages of one statement, intraday statements, the same day
     given twice, in whatever order)."""
+    refuse_copies(spans)
     if not GUARDS.statement_chain:
         return
     groups: dict[tuple, dict] = {}

@@ -154,7 +154,10 @@ def read_with_control(
     text = text_of(path)
     statements = _statements(path, text)
     if spans is not None:
-        spans.extend(Span(path, s.position, s.account, s.currency, s.opening, s.closing, s.closed) for s in statements)
+        spans.extend(
+            Span(path, s.position, s.account, s.currency, s.opening, s.closing, s.closed, tuple(s.movements))
+            for s in statements
+        )
     rows: list[dict] = []
     for statement in statements:
         rows.extend(statement.rows)
