@@ -926,3 +926,30 @@ def test_a_statement_given_twice_in_one_file_is_refused(tmp_path):
     following = [line.replace("240905", "240906").replace("0905", "0906") for line in day]
     following[3], following[6] = ":60F:C240905VND8500000,", ":62F:C240906VND7000000,"
     assert read_file(write(tmp_path, statement(*day, *following), "two_days.sta"), "payments").frame.height == 2
+
+
+def test_an_entry_without_any_reference_is_numbered_by_its_row(tmp_path):
+    """`NONREF` and no bank reference after `//` (an Agribank statement's transfers): each such row was
+    rejected `payment_ref missing`, its beneficiary a MISSING_PAYMENT, the file one the officer cannot
+    mend. Its row's number in the file is its reference now; two such rows paying one man the same are
+    two payments (a DUPLICATE_PAYMENT), not one."""
+    path = write(
+        tmp_path,
+        statement(
+            ":20:AGR240905",
+            ":25:3600205999999",
+            ":28C:00001/001",
+            ":60F:C240904VND10000000,",
+            ":61:2409050905D1500000,NMSCCTXH0001//FT001",
+            ":86:CHI TRO CAP XA HOI T9/2024 CCCD 001044012345 NGUYEN VAN AN",
+            ":61:2409050905D1250000,NMSCNONREF",
+            ":86:CHI TRO CAP XA HOI T9/2024 CCCD 040047000444 HOANG VAN EM",
+            ":61:2409050905D1250000,NMSCNONREF",
+            ":86:CHI TRO CAP XA HOI T9/2024 CCCD 040047000444 HOANG VAN EM",
+            ":62F:C240905VND6000000,",
+        ),
+    )
+    table = read_file(path, "payments")
+    ref = next(c for c, canonical in table.header_map.items() if canonical == "payment_ref")
+    assert table.frame[ref].to_list() == ["CTXH0001", "2", "3"]
+    assert "payment_ref = the row's number in the file where an entry has no reference (NONREF)" in table.notes

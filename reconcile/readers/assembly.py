@@ -33,7 +33,13 @@ from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.notes import read_note_status
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
 from reconcile.readers.sections import section_rows
-from reconcile.readers.signed import as_statement, ids_in_references, read_signed_amounts, refs_by_row
+from reconcile.readers.signed import (
+    as_statement,
+    ids_in_references,
+    read_signed_amounts,
+    refs_by_row,
+    refs_by_row_where_none,
+)
 from reconcile.readers.statements import STATEMENTS, set_aside_credits
 from reconcile.readers.tables import RawTable
 from reconcile.readers.totals import tail_rows, take_totals_row
@@ -128,6 +134,8 @@ def build_table(
     if fmt in STATEMENTS:
         table.frame = set_aside_credits(table.frame)
         table.consumed |= {"direction", "aside"}
+        if kind == "payments":  # an entry the bank gives no reference (NONREF)
+            refs_by_row_where_none(table)
     if chooser.profile is None:
         _refuse_near_miss(path, kind, cleaned, table.header_map)
     # a bank statement (camt, MT940, or a statement's export with its debit and credit) may name each

@@ -166,6 +166,26 @@ def refs_by_row(table: RawTable) -> None:
     table.notes.append("payment_ref = the row's number in the file (the file has no column of references)")
 
 
+def refs_by_row_where_none(table: RawTable) -> None:
+    """A camt or MT940 entry with no reference of the customer's or the bank's (`NONREF` and no
+    `//`, an end-to-end id `NOTPROVIDED` and no `AcctSvcrRef`): its row's number in the file is its
+    reference, as in an export with no column of them. Each was rejected `payment_ref missing`, and
+    its beneficiary a MISSING_PAYMENT: a bank's file the officer cannot mend."""
+    ref = next((c for c, canonical in table.header_map.items() if canonical == "payment_ref"), None)
+    if ref is None:
+        refs_by_row(table)
+        return
+    text = pl.col(ref).cast(pl.String).str.strip_chars()
+    missing = text.is_null() | (text == "")
+    found = table.selected(missing.sum())
+    if found is None or not found.item():
+        return
+    table.frame = table.frame.with_columns(
+        pl.when(missing).then(pl.col(ROW_COLUMN).cast(pl.String)).otherwise(pl.col(ref)).alias(ref)
+    )
+    table.notes.append("payment_ref = the row's number in the file where an entry has no reference (NONREF)")
+
+
 def ids_in_references(table: RawTable) -> None:
     """A statement export's reference that holds the payee's ID (`TC001097699417T09`,
     `CCCD079196118125`) where the narrative holds none: added to the narrative, labelled, where the
