@@ -238,13 +238,16 @@ def check_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> No
         refs, repeated = row["refs"], row["repeated"]
         enough = row["later"] or repeated >= SAME_LIST_AT_LEAST
         if enough and refs and repeated > checks.max_repeated_refs * refs:
-            raise InputFileError(
-                names[row["file_id"]],
+            problem = (
                 f"{_n(repeated)} of its {_n(refs)} payments ({_share(repeated, refs)}) are also in "
+                f"{names[row['other_file_id']]}, with the same payee, amount and day (it has no references: its rows "
+                "are numbered): the same payments given twice (the same list as .xlsx and as .csv, or a copy of it)"
+                if row.get("by_row")
+                else f"{_n(repeated)} of its {_n(refs)} payments ({_share(repeated, refs)}) are also in "
                 f"{names[row['other_file_id']]}, with the same reference, amount and payee: the same payments given "
-                "twice (the same batch as CSV and as camt, or a copy of the file)",
-                "give each bank's payments once, in one file",
+                "twice (the same batch as CSV and as camt, or a copy of the file)"
             )
+            raise InputFileError(names[row["file_id"]], problem, "give each bank's payments once, in one file")
 
 
 def check_registry_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> None:

@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 from click.testing import CliRunner
 
-from conftest import reconciled, xlsx_rows
+from conftest import reconciled, write_csv, xlsx_rows
 from reconcile.cli import cli
 from reconcile.readers import read_file
 
@@ -187,3 +187,40 @@ def test_the_proxy_who_received_the_money_is_not_the_payee(tmp_path):
         "Nguyễn Thị Thanh Hương",
         "Trần Văn Bình",
     ]
+
+
+def test_a_cash_list_without_references_given_as_xlsx_and_as_csv_is_the_same_list_twice(tmp_path):
+    """The post office's list numbered by STT alone, given as the .xlsx under its title and as a .csv
+    saved from it without the title: its rows numbered 2 apart, no reference was the same in both, and
+    each payout was counted twice, exit 0 (DUPLICATE_PAYMENT, AMOUNT_MISMATCH, paid twice the money)."""
+    rows = [
+        [1, "Nguyễn Thị Thanh Hương", "079196118125", "1.500.000", "05/09/2024"],
+        [2, "Trần Văn Bình", "001038005555", "2.250.000", "05/09/2024"],
+        [3, "Phạm Thị Đức", "001140012345", "750.000", "06/09/2024"],
+    ]
+    header = ["STT", "Họ và tên", "Số CCCD", "Số tiền", "Ngày chi trả"]
+    xlsx = xlsx_rows(tmp_path / "buu_dien.xlsx", [["DANH SÁCH CHI TRẢ THÁNG 09/2024"], [], header, *rows])
+    csv = write_csv(tmp_path / "buu_dien.csv", header, rows)
+    registry = tmp_path / "registry.csv"
+    registry.write_text(
+        "Số định danh cá nhân,Họ và tên,Ngày sinh,Chế độ,Số tiền hưởng,Hình thức chi trả,Trạng thái\n"
+        "079196118125,Nguyễn Thị Thanh Hương,12/03/1996,Trợ cấp xã hội,1.500.000,Tiền mặt,Đang hưởng\n"
+        "001038005555,Trần Văn Bình,05/07/1938,Trợ cấp xã hội,2.250.000,Tiền mặt,Đang hưởng\n"
+        "001140012345,Phạm Thị Đức,01/01/1940,Trợ cấp xã hội,750.000,Tiền mặt,Đang hưởng\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "r.duckdb"
+    args = ["--lang", "en", "run", "--period", "2024-09", "--db", str(db), "--registry", str(registry)]
+    result = CliRunner().invoke(cli, [*args, "--payments", str(xlsx), "--payments", str(csv)])
+    assert result.exit_code == 2, result.output
+    assert not db.exists()
+    assert result.stderr.splitlines()[-1] == (
+        f"reconcile: error: {xlsx}: 3 of its 3 payments (100%) are also in {csv}, with the same payee, amount and day "
+        "(it has no references: its rows are numbered): the same payments given twice (the same list as .xlsx and "
+        "as .csv, or a copy of it); give each bank's payments once, in one file"
+    )
+    # either alone is the month: paid, no finding
+    result = CliRunner().invoke(cli, [*args, "--payments", str(csv)])
+    assert result.exit_code == 0, result.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)

@@ -122,6 +122,13 @@ WITH keyed AS (  -- a payment's references: its own, and the bank's (a statement
     SELECT payment_id, file_order, ltrim(payment_ref, '0') AS ref_key FROM cur_payments
     UNION ALL
     SELECT payment_id, file_order, ltrim(bank_ref, '0') FROM cur_payments WHERE bank_ref IS NOT NULL
+    UNION ALL  -- a list numbered by its rows, having no references (readers/signed.py's refs_by_row): the
+    -- same payee, amount and day in two inputs is the same payout listed twice (the post office's list as
+    -- .xlsx and as .csv, its rows numbered 3 apart); keyed so that no reference of a bank's is matched
+    SELECT payment_id, file_order,
+           'row ' || coalesce(vneid, payee_key, account_number) || ' ' || CAST(amount AS VARCHAR) || ' '
+               || coalesce(CAST(value_date AS VARCHAR), '')
+    FROM cur_payments WHERE payment_ref = CAST(source_row AS VARCHAR)
 ),
 shared AS (  -- the references found in more than one input: few, so the pairs are found among few
     SELECT k.ref_key, p.* FROM keyed AS k JOIN cur_payments AS p ON p.payment_id = k.payment_id
