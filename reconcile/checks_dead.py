@@ -1,7 +1,9 @@
 """Payments to beneficiaries an earlier month's registry lists as dead and this month's no longer
 lists at all, a warning of the month (runs.warnings): the month's rules see its own registry alone,
 so each such payment is an UNKNOWN_PAYEE, not the PAID_AFTER_DEATH it is, and the money is in no
-recovery. The database's registry of earlier months says who they were."""
+recovery. The database's registry of earlier months says who they were. And the earlier months'
+payments to beneficiaries whose death this month's registry reports late, dated after it: each of
+those months' registries said active, so no finding put their money at stake."""
 
 from __future__ import annotations
 
@@ -40,6 +42,46 @@ def paid_dead_unlisted(con, period: str, notice: Callable[[str], None] | None = 
         f"{n:,} of the month's payments ({amount:,} VND) went to the IDs of beneficiaries the registry of "
         f"{listed_in} or earlier lists as dead, whom this month's registry no longer lists: each is an "
         "UNKNOWN_PAYEE here, but money paid after death; check each with reconcile show, and recover it"
+    )
+    if notice:
+        notice(warning.text)
+    return [warning]
+
+
+# the earlier months' successful payments, to the IDs this month's registry gives a date of death,
+# dated after it, that no finding of their month put at stake (their month's registry knew of no death)
+_LATE_SQL = """
+WITH died AS (
+    SELECT vneid, min(date_of_death) AS died FROM cur_registry
+    WHERE vneid IS NOT NULL AND date_of_death IS NOT NULL GROUP BY vneid
+)
+SELECT count(*), CAST(coalesce(sum(p.amount), 0) AS BIGINT), min(p.period), max(p.period)
+FROM main.payments AS p
+JOIN main.matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
+JOIN died AS d ON d.vneid = m.vneid
+WHERE p.period < $period AND p.status = 'success' AND p.repeat_of IS NULL AND p.value_date > d.died
+  AND NOT EXISTS (SELECT 1 FROM main.flags AS f
+                  WHERE f.period = p.period AND f.payment_id = p.payment_id
+                    AND f.code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE'))
+"""
+
+
+def paid_before_death_reported(con, period: str, notice: Callable[[str], None] | None = None) -> list[RunWarning]:
+    """The warning, told to `notice`, of the earlier months' payments to beneficiaries whose death this
+    month's registry reports, dated after it: a death reported late (October's and November's lists
+    still said active; December's says died on 25 September) made only December's payment a
+    PAID_AFTER_DEATH, and the months before are in no recovery. None without an earlier month."""
+    if not has_history(con):
+        return []
+    n, amount, first, last = con.execute(_LATE_SQL, {"period": period}).fetchone()
+    if not n:
+        return []
+    months = first if first == last else first + "–" + last  # 2024-10–2024-11
+    warning = RunWarning(
+        f"{n:,} {'payment' if n == 1 else 'payments'} of earlier months ({amount:,} VND, {months}) went to "
+        "beneficiaries whom this month's "
+        "registry reports dead before them: their months' registries did not say so, so none is a PAID_AFTER_DEATH "
+        "and the money is in no recovery; check each with reconcile show, and recover it"
     )
     if notice:
         notice(warning.text)

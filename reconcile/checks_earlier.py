@@ -13,13 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reconcile.checks_coverage import RunWarning
-from reconcile.checks_dead import paid_dead_unlisted
+from reconcile.checks_dead import paid_before_death_reported, paid_dead_unlisted
 
 
 def history_warnings(con, tables, period: str, notice: Callable[[str], None] | None = None) -> list[RunWarning]:
     """What the database's earlier months tell of this one, told to `notice`: payments to the dead an
-    earlier registry lists (checks_dead.py), and files an earlier run read already."""
-    return paid_dead_unlisted(con, period, notice) + read_before(con, tables, period, notice)
+    earlier registry lists, and earlier months' payments to those this one reports dead before them
+    (checks_dead.py), and files an earlier run read already."""
+    return (
+        paid_dead_unlisted(con, period, notice)
+        + paid_before_death_reported(con, period, notice)
+        + read_before(con, tables, period, notice)
+    )
 
 
 def read_before(con, tables, period: str, notice: Callable[[str], None] | None = None) -> list[RunWarning]:

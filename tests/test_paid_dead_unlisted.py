@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from test_cases_reopen_rerun import DEAD, month_files, paid, query, run
+from test_cases_reopen_rerun import DEAD, month_files, paid, person, query, run
 
 
 def test_a_payment_to_a_dead_man_the_registry_dropped_is_said_to_be_money_paid_after_death(tmp_path):
@@ -36,3 +36,32 @@ def test_a_payment_to_a_dead_man_the_registry_dropped_is_said_to_be_money_paid_a
     # September's run, with no month before it in the database, says nothing of the kind
     assert query(db, "SELECT warnings FROM runs WHERE period = '2024-09'") == [(None,)]
     assert paid("FT20241000002", DEAD, "05/10/2024") in files["payments"][0].read_text(encoding="utf-8")
+
+
+def test_earlier_months_paid_after_a_death_the_registry_reports_late_are_said(tmp_path):
+    """Nguyễn Thị Lan 1 died on 20/09/2024, and the registries of September and October still said
+    active; November's is the first to report it. Paid on 5 October and 5 November: only November's
+    payment was a PAID_AFTER_DEATH, and October's money was in no recovery, unsaid. The run of November
+    says so, and keeps it with its warnings."""
+    db = tmp_path / "m.duckdb"
+    late = "001045000101"
+    run(db, "2024-09", month_files(tmp_path, "2024-09"))
+    run(db, "2024-10", month_files(tmp_path, "2024-10"))
+    files = month_files(tmp_path, "2024-11")
+    registry = files["registry"][0]
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(person(late), person(late, "deceased", "20/09/2024")),
+        encoding="utf-8",
+    )
+    res = run(db, "2024-11", files)
+    said = (
+        "1 payment of earlier months (1,500,000 VND, 2024-10) went to beneficiaries whom this month's registry "
+        "reports dead before them: their months' registries did not say so, so none is a PAID_AFTER_DEATH and the "
+        "money is in no recovery; check each with reconcile show, and recover it"
+    )
+    assert f"reconcile: {said}" in res.stderr.splitlines()
+    assert query(db, "SELECT period, code FROM flags WHERE vneid = ? ORDER BY period", [late]) == [
+        ("2024-11", "PAID_AFTER_DEATH")
+    ]
+    (warnings,) = query(db, "SELECT warnings FROM runs WHERE period = '2024-11'")[0]
+    assert {"message": said, "programs": []} in json.loads(warnings)

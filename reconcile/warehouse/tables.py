@@ -86,7 +86,8 @@ PERIOD_CONTENT: tuple[Table, ...] = (
                 "What the run warned of without stopping, as the terminal said it before the summary and the "
                 "workbook's summary shows it (a few cash beneficiaries none of whom has a payment row: the post "
                 "office's file may be missing; a hidden sheet read; a sheet skipped; returns the bank must explain; "
-                "payments to IDs an earlier month's registry lists as dead and this one no longer lists): "
+                "payments to IDs an earlier month's registry lists as dead and this one no longer lists; earlier "
+                "months' payments after a death this month's registry reports late; a file another month's run read): "
                 "a list of {message, programs}, programs those whose non-cash share the warning puts in doubt (a "
                 "target_met of theirs rests on a figure that may be too high); NULL when none",
             ),
