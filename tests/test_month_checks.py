@@ -1340,3 +1340,38 @@ def test_one_statement_as_camt_and_as_mt940_is_the_same_data_twice_by_the_bank_s
         "given twice (the same batch as CSV and as camt, or a copy of the file); give each bank's payments once, "
         "in one file"
     )
+
+
+def test_a_sheet_going_on_under_a_title_line_and_no_header_is_read_as_the_list_going_on(month, tmp_path):
+    """The post office's list over two sheets, the second starting with a title line (`DANH SÁCH ... (tiếp
+    theo)`) and no header: it was skipped (`required column 'payment_ref' is missing`), its payees each a
+    MISSING_PAYMENT, exit 0, and its grand total never checked. It is the list going on now, its rows
+    numbered as Excel shows them, and the total checked against both sheets."""
+    out, truth = month
+    post = pl.read_csv(out / "payments_post.csv", infer_schema=False)
+    half = post.height // 2
+    total = sum(int(v.replace(".", "")) for v in post["Số tiền"])
+    book = workbook({"Trang 1": post.head(half)})
+    sheet = book.create_sheet("Trang 2")
+    sheet.append(["DANH SÁCH CHI TRẢ THÁNG 9/2024 (tiếp theo)"])
+    for row in post.tail(post.height - half).iter_rows():
+        sheet.append(list(row))
+    sheet.append(["Tổng cộng", None, None, None, None, f"{total:,}".replace(",", ".")])
+    path = tmp_path / "buu_dien.xlsx"
+    book.save(path)
+    db = tmp_path / "r.duckdb"
+    args = ["--registry", out / "registry.parquet", "--payments", out / "payments_bank.parquet", "--payments", path]
+    res = invoke("run", "--period", PERIOD, "--db", db, *args)
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT sheet, rows_loaded FROM inputs WHERE file_name = 'buu_dien.xlsx' ORDER BY sheet"
+        ).fetchall() == [("Trang 1", half), ("Trang 2", post.height - half)]
+        assert con.execute(
+            "SELECT min(source_row) FROM payments WHERE source_file LIKE '%buu_dien.xlsx' AND source_sheet = 'Trang 2'"
+        ).fetchone() == (2,)
+        assert Counter(con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall()) == Counter(truth)
+    assert (
+        f"checked: {path} [Trang 2] agrees with its totals row {post.height - half + 2}, of the sheets 'Trang 1', 'Trang 2' together"
+        in res.stdout.splitlines()
+    )

@@ -81,12 +81,17 @@ def read_workbook(
         except NotThisRole as exc:
             if not several:
                 raise
-            if last is not None and _goes_on(whole, last, tables[-1]):
+            title = _title_rows(whole)  # `DANH SÁCH ... (tiếp theo)` over the list going on
+            if last is not None and _goes_on(whole.slice(title), last, tables[-1]):
                 beyond = max(0, whole.width - last.width)  # cells past the header's last column: no column's
-                whole = whole.select(whole.columns[: last.width]).with_columns(
-                    # the empty columns at its right end, as the header has them
-                    pl.lit(None, dtype=pl.String).alias(f"__reconcile_empty_{i}")
-                    for i in range(whole.width, last.width)
+                whole = (
+                    whole.slice(title)
+                    .select(whole.columns[: last.width])
+                    .with_columns(
+                        # the empty columns at its right end, as the header has them
+                        pl.lit(None, dtype=pl.String).alias(f"__reconcile_empty_{i}")
+                        for i in range(whole.width, last.width)
+                    )
                 )
                 table = build_table(
                     path,
@@ -95,7 +100,7 @@ def read_workbook(
                     _same_as(last.chooser, path, kind),
                     last.headers,
                     whole,
-                    1,
+                    title + 1,
                     digest,
                     sheet=name,
                     several=several,
@@ -236,6 +241,17 @@ def _same_as(chooser: HeaderChooser, path: Path, kind: RecordKind) -> HeaderChoo
     same = HeaderChooser(path, kind, chooser.profile)
     same.how = chooser.how
     return same
+
+
+def _title_rows(whole: pl.DataFrame, most: int = 5) -> int:
+    """How many rows at the top of a sheet are blank or a title alone (one cell written, no number in
+    it: `DANH SÁCH CHI TRẢ THÁNG 9/2024 (tiếp theo)`), at most `most`: what a list going on from the
+    sheet before may be written under."""
+    for n, row in enumerate(whole.head(most).iter_rows()):
+        cells = [str(v).strip() for v in row if v is not None and str(v).strip()]
+        if len(cells) > 1 or (cells and AMOUNT.match(cells[0])):
+            return n
+    return 0
 
 
 def _goes_on(whole: pl.DataFrame, last: _Read, previous) -> bool:
