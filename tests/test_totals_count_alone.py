@@ -68,3 +68,22 @@ def test_a_totals_row_that_says_nothing_is_set_aside_not_said_to_agree(tmp_path,
     ]
     # no control: the run's `checked: ... agrees with its totals row 6` came from it
     assert not [line for line in result.output.splitlines() if line.startswith("totals:")]
+
+
+def test_a_sum_under_the_amount_column_without_a_label_is_the_totals_row(tmp_path):
+    """An Excel `=SUM` typed under the amounts, no label beside it: the row was rejected (no reference,
+    payee or date) and its sum counted among the amounts read, and the rows cut off above it went
+    unseen. It is the totals row: a list that agrees with it says so, one cut short is refused."""
+    good = [[*r[:4], "1.500.000" if r[0] == "CT003" else r[4], *r[5:]] for r in ROWS]
+    total = f"{sum(int(r[4].replace('.', '')) for r in good):,}".replace(",", ".")
+    path = write_csv(tmp_path / "chi_tra.csv", HEADER, [*good, ["", "", "", "", total, "", ""]])
+    check = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert check.exit_code == 0, check.output
+    assert "rows: 4 read, 4 loaded, 0 rejected" in check.output.splitlines()
+    assert "totals: totals row 6 says 6,000,000 VND; read 4 rows of 6,000,000 VND" in check.output.splitlines()
+    cut = write_csv(tmp_path / "cut.csv", HEADER, [*good[:3], ["", "", "", "", total, "", ""]])
+    check = CliRunner().invoke(cli, ["--lang", "en", "check", str(cut), "--as", "payments", "--period", "2024-09"])
+    assert (
+        "totals: totals row 5 says 6,000,000 VND; read 3 rows of 5,250,000 VND; they DISAGREE: the file is "
+        "incomplete or its totals row is wrong"
+    ) in check.output.splitlines()

@@ -155,6 +155,23 @@ def find_totals_row(rows: list[list], key_columns: list[int]) -> TotalsRow | Non
     return None
 
 
+def find_bare_sum(rows: list[list], amount_column: int | None) -> TotalsRow | None:
+    """A last row that holds nothing but a number under the amount column (an Excel `=SUM` typed under
+    the list, no label beside it), with nothing after it but rows without a digit (the signatures): the
+    totals row. Read as a row, it was rejected (no reference, no payee, no date) and its sum counted
+    among the amounts read, twice the file's; the rows cut off above it went unseen."""
+    if amount_column is None:
+        return None
+    for index in range(len(rows) - 1, -1, -1):
+        cells = [(c, v) for c, v in enumerate(rows[index]) if v is not None and str(v).strip()]
+        if not cells or not any(_has_digit(v) for _, v in cells):
+            continue  # blank, or signatures under the list
+        if len(cells) == 1 and cells[0][0] == amount_column:
+            return TotalsRow(index, None, amount_column)
+        return None
+    return None
+
+
 def _has_digit(value) -> bool:
     return value is not None and any(c.isdigit() for c in str(value))
 
@@ -220,9 +237,10 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame, rows=None) -> int | Non
     key = by_canon.get("payment_ref" if table.kind == "payments" else "vneid")
     amount = by_canon.get("amount" if table.kind == "payments" else "entitled_amount")
     original = table.original_columns
-    found = find_totals_row(
-        [list(r) for r in tail.select(original).iter_rows()], [original.index(key)] if key in original else []
-    )
+    cells = [list(r) for r in tail.select(original).iter_rows()]
+    found = find_totals_row(cells, [original.index(key)] if key in original else [])
+    if found is None and table.signed is None:  # a signed statement's last row may be a lone credit
+        found = find_bare_sum(cells, original.index(amount) if amount in original else None)
     if found is None:
         return None
     row = int(tail[ROW_COLUMN][found.index])
