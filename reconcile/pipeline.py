@@ -336,7 +336,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     ensure_schema(con)
     keys.check_database(con, Path(cfg.db), key)
     refuse_if_signed_off(con, cfg.period, "re-run")
-    warnings += history_warnings(con, tables, cfg.period, cfg.on_notice)  # an old database's columns added first
+    warnings += history_warnings(con, tables, cfg.period, cfg.settings.checks.min_group, cfg.on_notice)
     previous = write(con, cfg, tables, skipped, counts, params, started, missing, warnings)
     # the period's cases: a closed one flagged again reopens; `cases` is remade (earlier versions' findings keyed first)
     backfill_cases(con, key)
