@@ -321,3 +321,25 @@ def test_a_signed_statement_s_totals_row_with_no_count_is_set_aside_not_said_to_
         "set aside: 1 row: a total row with no count, its amount the debits and credits together: nothing to "
         "check the payments against (row 4)",
     ]
+
+
+def test_a_day_of_more_refunds_than_payments_is_a_statement_by_its_refunds_words(tmp_path):
+    """A payout account's export of a day: two transfers the banks sent back (`HOAN TIEN ... TK DA DONG`,
+    unsigned) beside one payment `-4.200.000`, a payee column in each row, no balance column. More
+    credits than debits, so it was read as a payments list: the two refunds paid Hoa and Bình, and the
+    payment was rejected as negative, its beneficiary a MISSING_PAYMENT, exit 0. The refunds' words say a
+    statement: they are set aside as money in, and the payment read."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "Ngày giao dịch,Số tham chiếu,Số tài khoản,Tên người thụ hưởng,Số tiền,Nội dung\n"
+        "11/09/2024 09:12:00,MB01,24681357,BUI THI HOA,1.500.000,HOAN TIEN CHI TRO CAP T9/2024 TK DA DONG\n"
+        "11/09/2024 09:13:00,MB02,0011001234568,TRAN THI BINH,1.000.000,Hoàn trả chi trợ cấp T9/2024 sai tên\n"
+        "11/09/2024 15:00:00,MB03,12010000123456,LE VAN CUONG,-4.200.000,CHI LUONG HUU T9/2024 LE VAN CUONG\n",
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[-2:] == [
+        "rows: 3 read, 1 loaded, 0 rejected, 2 set aside as no payment",
+        "set aside: 2 rows: credit (money into the account), not a payment (rows 2, 3)",
+    ]

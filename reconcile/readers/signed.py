@@ -7,7 +7,8 @@ Decided from the amounts, not the file's name: a column with a negative amount i
 movements when all its amounts are negative (the statement of a payout account), or some positive one
 is written with its `+`, or the negative ones are more than the others, or the file has a running
 balance column, or its columns are a statement's and a positive amount's narrative names no one (the
-treasury's funding: _statement_columns); so is one of positive amounts alone when some is written with its `+` (a day's
+treasury's funding: _statement_columns), or a positive amount's narrative says it is money coming back
+(`HOAN TIEN ... TK DA DONG`: a day of more returns than payments); so is one of positive amounts alone when some is written with its `+` (a day's
 statement that holds the treasury's funding alone). Then a negative amount is a payment of its amount
 without the sign, and a positive one is set aside as money in (or paired as a payment's return:
 returns_across.py), as a side column's credit is (direction.py). A payments list whose amounts are
@@ -37,6 +38,12 @@ MOVEMENTS = {"phat sinh", "so tien phat sinh", "phat sinh trong ky", "so tien gi
 BALANCES = {"so du", "so du tai khoan", "so du cuoi", "balance", "so du balance", "so du / balance"}
 # a statement's counterparty (`Tên đối ứng`, `Tài khoản đối ứng`), folded: no payments list's header
 COUNTERPARTY = " doi ung "
+# a credit's narrative that says it brings money back (row_values.RETURN_TEXT's words, as written): a day
+# of a payout account's export with more returns than payments is still its statement
+RETURN_WORDS = (
+    r"(?i)(^|[^\p{L}])(ho[aà]n ?(tr[aả]|l[aạ]i|ti[eề]n)|tr[aả] v[eề]|refund(ed)?|return(ed)?|revers(al|ed))"
+    r"([^\p{L}]|$)"
+)
 # a row that states the opening or closing balance (`Số dư đầu kỳ`, `Opening balance`), its amount blank
 BALANCE_TEXT = r"(?i)s[ốo] d[ưu] (?:đầu|dau|cuối|cuoi) k[ỳy]|opening balance|closing balance"
 
@@ -63,22 +70,28 @@ def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
         if narrative is not None
         else pl.lit(False)
     )
+    says_return = (  # a credit whose narrative says it brings money back: `HOAN TIEN ...`, `Hoàn trả`
+        pl.col(narrative).cast(pl.String).str.contains(RETURN_WORDS).fill_null(False)
+        if narrative is not None
+        else pl.lit(False)
+    )
     counts = table.selected(
         text.str.contains(NEGATIVE).sum().alias("negative"),
         text.str.contains(POSITIVE).sum().alias("positive"),
         text.str.contains(SIGNED_POSITIVE).sum().alias("signed"),
         (text.str.contains(POSITIVE) & names_no_one).sum().alias("unnamed"),
+        (text.str.contains(POSITIVE) & says_return).sum().alias("returned"),
     )
     if counts is None:  # a file that cannot be parsed: refused when it is staged
         return
-    negative, positive, signed, unnamed = (
-        int(counts[c][0] or 0) for c in ("negative", "positive", "signed", "unnamed")
+    negative, positive, signed, unnamed, returned = (
+        int(counts[c][0] or 0) for c in ("negative", "positive", "signed", "unnamed", "returned")
     )
     others = [c for c in table.original_columns if c != column]
     balance = next((c for c in others if fold(c) in BALANCES), None)
     shaped = unnamed > 0 and _statement_columns(table, column)
     if not (negative or signed) or not (
-        positive == 0 or signed or negative > positive or balance is not None or shaped
+        positive == 0 or signed or negative > positive or balance is not None or shaped or returned
     ):
         return
     amount = number(column)
