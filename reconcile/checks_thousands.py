@@ -28,10 +28,10 @@ def check_re_saved(rows: list[dict], names: dict[int, str], checks: Checks) -> N
             raise InputFileError(
                 names[r["file_id"]],
                 f"{r['tiny']:,} of its {r['n']:,} {what} are under {TINY:,} VND (such as {r['tiny_example']:,}) "
-                f"beside {r['whole']:,} of a million or more: it was re-saved by an Excel set to English, which "
-                "read 750.000 as 750 and kept 1.500.000 as it was",
-                "export it again from its system, or open it in Excel with Vietnamese number settings and save it as "
-                ".xlsx, and run again",
+                f"beside {r['whole']:,} of a million or more: it was re-saved by an Excel whose number settings are "
+                "not the file's, which read 750.000 (or 750,000) as 750 and kept 1.500.000 as it was",
+                "export it again from its system (or open the original in Excel with the number settings it was "
+                "written in, and save it as .xlsx), and run again",
             )
 
 

@@ -301,6 +301,7 @@ def test_a_month_whose_every_file_excel_re_saved_in_english_is_refused_naming_th
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: {tmp_path / 'registry.csv'}: {tiny:,} of its {len(active):,} active beneficiaries' "
         f"amounts due are under 1,000 VND (such as {min(small):,}) beside {whole:,} of a million or more: it was re-saved by "
-        "an Excel set to English, which read 750.000 as 750 and kept 1.500.000 as it was; export it again from its "
-        "system, or open it in Excel with Vietnamese number settings and save it as .xlsx, and run again"
+        "an Excel whose number settings are not the file's, which read 750.000 (or 750,000) as 750 and kept 1.500.000 "
+        "as it was; export it again from its system (or open the original in Excel with the number settings it was "
+        "written in, and save it as .xlsx), and run again"
     )
