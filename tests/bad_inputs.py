@@ -248,6 +248,10 @@ def _scaled(rows: list[list[str]]) -> list[list[str]]:
     return [[*r[:6], f"{_amount(r[6]) // 1000:,}" if _amount(r[6]) < 1_000_000 else r[6], *r[7:]] for r in rows]
 
 
+# the good payments' channel and status in plain ASCII, as some banks write them
+ASCII_CELLS = {"Chuyển khoản": "bank", "Thành công": "success", "Thất bại": "failed"}
+
+
 def _lossy_1252(text: str) -> str:
     """Text as Excel saves it in Windows-1252: each letter the code page lacks becomes '?'."""
     return "".join(ch if ch.encode("cp1252", "ignore") else "?" for ch in text)
@@ -1133,6 +1137,21 @@ CASES = [
         "holds '?' in place of 33 letters: it was saved in a code page without Vietnamese letters (Excel's plain "
         "'CSV' on a Windows not set to Vietnamese), and the names are lost; save it again from the original in "
         "Excel as 'CSV UTF-8' or .xlsx",
+    ),
+    Case(
+        "code-page-headers",
+        "a bank's CSV of names in plain capitals saved by Excel on a Windows set to English: only its headers lost "
+        "letters to '?' (S? ti?n)",
+        "payments",
+        text_file(
+            "bank.csv",
+            _lossy_1252(_csv([PAY_HEADER])) + _csv([[ASCII_CELLS.get(c, c) for c in r] for r in GOOD_PAYMENTS]),
+            "cp1252",
+        ),
+        2,
+        "its headers hold '?' in place of 20 letters ('S? tham chi?u'): it was saved in a code page without "
+        "Vietnamese letters (Excel's plain 'CSV' on a Windows not set to Vietnamese), and its columns cannot be told; "
+        "save it again from the original in Excel as 'CSV UTF-8' or .xlsx",
     ),
     Case(
         "account-scientific",

@@ -28,6 +28,7 @@ from reconcile.readers.layout import (
     numbering_rows,
     profile_columns,
 )
+from reconcile.readers.legacy import check_headers
 from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.notes import read_note_status
@@ -156,6 +157,8 @@ def build_table(
     mapped = table.header_map
     if unread:  # a pattern of the narrative giving some payees' names is no reading of that column
         mapped = {c: v for c, v in mapped.items() if not (v == "payee_name" and c.startswith(DERIVED))}
+    if missing_required(kind, mapped):  # headers a code page garbled (`S? ti?n`): there, but unreadable
+        check_headers(cleaned, path)
     check_required(path, kind, mapped, statement and not unread)
     if not scanned and fmt not in STATEMENTS:
         whole = table.frame.select(pl.col(ROW_COLUMN).max()).item()  # before its totals row is taken out

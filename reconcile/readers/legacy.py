@@ -53,8 +53,29 @@ def lost_letters(text: str) -> int:
     return hits if hits >= MIN_HITS and hits >= MIN_SHARE * (non_ascii + hits) else 0
 
 
+def check_headers(headers: list[str], path: Path) -> None:
+    """A file whose required columns were not found, refused for its headers' encoding when they lost
+    their letters to '?' (`S? ti?n` for `Số tiền`: a code page without Vietnamese letters, the data in
+    plain ASCII, as banks write names) or were typed in a legacy font: told to rename columns that are
+    there, the officer would have looked for columns that are not missing."""
+    lost = lost_letters(" ".join(headers))
+    if lost:
+        example = next(h for h in headers if _LOST_LETTER.search(h))
+        raise InputFileError(
+            str(path),
+            f"its headers hold '?' in place of {lost:,} letters ('{example}'): it was saved in a code page without "
+            "Vietnamese letters (Excel's plain 'CSV' on a Windows not set to Vietnamese), and its columns cannot be "
+            "told",
+            "save it again from the original in Excel as 'CSV UTF-8' or .xlsx",
+        )
+    check_legacy_font(" ".join(headers), path)
+
+
 def check_legacy_font(text: str, path: Path) -> None:
     lost = lost_letters(text)
+    first, _, rest = text.partition("\n")
+    if lost and not _LOST_LETTER.search(rest):  # the headers alone: a bank's names in plain capitals
+        check_headers([cell.strip() for cell in re.split(r"[,;\t|]", first)], path)
     if lost:
         raise InputFileError(
             str(path),
