@@ -85,6 +85,7 @@ class _Statement:
     closing: tuple[Decimal, str | None] | None = None  # CLBD
     closed: date | None = None  # the CLBD's date
     currencies: set[str | None] = field(default_factory=set)  # of the booked entries
+    entries: list[tuple] = field(default_factory=list)  # each entry's references, date and amount: a copy's are its own
 
 
 class Totals:
@@ -150,6 +151,15 @@ class Totals:
                 self.current.booked[key].add(amount)
         if booked:
             self.current.currencies.add(_currency(xml_child(entry, "Amt")))
+        self.current.entries.append(
+            (
+                xml_text(entry, "AcctSvcrRef"),
+                xml_text(entry, "NtryRef"),
+                xml_text(entry, "BookgDt", "Dt") or xml_text(entry, "BookgDt", "DtTm"),
+                xml_text(entry, "CdtDbtInd"),
+                amount,
+            )
+        )
         self.every.add(amount)
         if booked:
             self.booked.add(amount)
@@ -172,9 +182,7 @@ class Totals:
                 opening[0],
                 closing[0],
                 statement.closed,
-                tuple((t.count, t.total) for _, t in sorted(statement.every.items()))
-                if statement.every["ALL"].count
-                else (),
+                tuple(statement.entries),
             )
         )
         if not statement.stated or not GUARDS.control_totals:

@@ -155,7 +155,16 @@ def read_with_control(
     statements = _statements(path, text)
     if spans is not None:
         spans.extend(
-            Span(path, s.position, s.account, s.currency, s.opening, s.closing, s.closed, tuple(s.movements))
+            Span(
+                path,
+                s.position,
+                s.account,
+                s.currency,
+                s.opening,
+                s.closing,
+                s.closed,
+                tuple((r.get("value_date"), r.get("payment_ref"), r.get("bank_ref"), r.get("amount")) for r in s.rows),
+            )
             for s in statements
         )
     rows: list[dict] = []
