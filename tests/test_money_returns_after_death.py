@@ -111,3 +111,33 @@ def test_an_overpayment_the_bank_returned_in_a_later_month_is_named_until_a_deci
     again = run_month(db, "2024-10", files)
     assert again.exit_code == 0, again.output
     assert "came back as returned" not in again.stderr
+
+
+def test_a_return_a_decision_recorded_is_not_named_while_a_later_overpayment_stays(sample_month, october, tmp_path):
+    """The bank's return recorded as recovered by a decision, and the case still owing a later month's
+    payment after the death: the runs and the action files still said the returned money came back and
+    was asked for, though the decision held it. Named only while the decisions record less than came
+    back."""
+    from test_cases_money import AMOUNT, decide
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    bank = tmp_path / "bank_transfers.csv"
+    shutil.copy(october["payments"][0], bank)
+    with open(bank, "a", encoding="utf-8") as fh:  # the return, and October's payment to her, after her death
+        fh.write(RETURN)
+        fh.write(
+            '998,FT20241000998,079152439908,VO THU NHUNG,VCB,0124634771396,"1,000,000",12/10/2024,Chuyển khoản,'
+            "Thành công,Chi tra tro cap xa hoi T10/2024\n"
+        )
+    files = {**october, "payments": [bank, *october["payments"][1:]]}
+    assert run_month(db, "2024-10", files).exit_code == 0
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND vneid = '079152439908'")[0]
+    assert query(db, "SELECT overpaid FROM recoveries WHERE case_id = ?", [case_id]) == [(9_158_000,)]
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 8_000_000}).exit_code == 0
+    less = run_month(db, "2024-10", files)  # less recorded than came back: still named
+    assert f"reconcile: case {case_id}: 8,158,000 VND paid after a death" in less.stderr
+    assert decide(db, case_id, tmp_path / "b.xlsx", Status="recovery", **{AMOUNT: 8_158_000}).exit_code == 0
+    assert query(db, "SELECT outstanding FROM recoveries WHERE case_id = ?", [case_id]) == [(1_000_000,)]
+    actions = invoke("actions", "--period", "2024-10", "--db", str(db), "--out", str(tmp_path / "actions"))
+    assert actions.exit_code == 0, actions.output
+    assert "came back as returned" not in actions.stderr

@@ -202,7 +202,8 @@ def returned_overpayments(con) -> list[tuple[str, int, str]]:
     the period it came back in). Each payment comes back once: a later statement that repeats its
     return (overlapping the month before) is the same money, come back in the first month that holds
     it. The money came back, but only a decision records it as recovered (docs/auditors.md), so the
-    recovery lists ask for it until one does: the run names them."""
+    recovery lists ask for it until one does: the run names them, but not a case whose decisions
+    already record at least as much recovered or written off (the return is in them)."""
     return con.execute(
         """WITH overpaid AS (  -- the outstanding cases' payments after a death or while inactive
                SELECT DISTINCT c.case_id, q.period, q.payment_id, q.payment_ref, q.bank_ref, q.amount, q.vneid,
@@ -230,10 +231,13 @@ def returned_overpayments(con) -> list[tuple[str, int, str]]:
                SELECT case_id, min(period) AS period, arg_min(amount, (period, payment_id)) AS amount
                FROM came_back
                GROUP BY case_id, paid_period, paid_id)
-           SELECT case_id, CAST(sum(amount) AS BIGINT) AS returned, max(period) AS period
-           FROM once
-           GROUP BY case_id
-           ORDER BY case_id"""
+           SELECT o.case_id, CAST(sum(o.amount) AS BIGINT) AS returned, max(o.period) AS period
+           FROM once AS o
+           JOIN recoveries AS c ON c.case_id = o.case_id
+           GROUP BY o.case_id
+           -- a decision recorded as much recovered or written off: the return is in it, nothing to say
+           HAVING sum(o.amount) > any_value(c.recovered + c.written_off)
+           ORDER BY o.case_id"""
     ).fetchall()
 
 
