@@ -971,7 +971,7 @@ COMMENT ON COLUMN "cases"."last_period" IS 'Latest period flagged (as first_peri
 COMMENT ON COLUMN "cases"."periods_flagged" IS 'Periods in which the case was flagged';
 COMMENT ON COLUMN "cases"."flags" IS 'Findings of the case in every period (rows of flags)';
 COMMENT ON COLUMN "cases"."opened_period" IS 'Period from which the case is open: its first period, or the period that reopened it (a reopening month removed since: the next period the database holds, else its latest; NULL when no period of it is left)';
-COMMENT ON COLUMN "cases"."periods_open" IS 'Age: calendar months from opened_period to the latest period in the database, counted inclusively (a month the database lacks counts too), while the status is open, in_review or recovery (NULL otherwise, and when opened_period is NULL)';
+COMMENT ON COLUMN "cases"."periods_open" IS 'Age: calendar months from opened_period to the latest period in the database, counted inclusively (a month the database lacks counts too), while the status is open, in_review or recovery and a finding of it is left (NULL otherwise: when opened_period is NULL, and when a re-run took its findings)';
 COMMENT ON COLUMN "cases"."status" IS 'open, in_review, explained, recovery, recovered, written_off or closed';
 COMMENT ON COLUMN "cases"."assignee" IS 'Who the case is with (the latest decision)';
 COMMENT ON COLUMN "cases"."decision" IS 'What was decided (the latest decision)';

@@ -153,3 +153,28 @@ def test_an_amount_on_a_finding_its_period_s_re_run_took_away_is_refused_saying_
         "again or removed), so nothing is at stake; enter the decision without an amount"
     ) in res.stderr
     assert query(db, "SELECT count(*) FROM case_events") == [(0,)]
+
+
+def test_a_case_whose_finding_a_re_run_took_away_does_not_age(sample_month, october, tmp_path):
+    """September's ACCOUNT_MISMATCH set in review, then September run again with the bank's corrected file
+    (the payment's row out of it): the case kept its month and, in review, aged a month with each month
+    run since (`periods_open` 2 by October), listed by `reconcile cases --older-than` as a live case.
+    With no finding left it is no open problem of any month: no age, as after its month's removal."""
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(
+        db, "SELECT case_id FROM flags WHERE code = 'ACCOUNT_MISMATCH' AND payment_ref = 'FT20240900019'"
+    )[0]
+    decide(db, case_id, tmp_path / "review.xlsx", Status="in_review", Assignee="Lan")
+    bank = tmp_path / "bank_transfers.csv"
+    lines = (SAMPLE / "bank_transfers.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    bank.write_text("".join(line for line in lines if "FT20240900019" not in line), encoding="utf-8")
+    run_month(
+        db, "2024-09", {"registry": [SAMPLE / "registry.csv"], "payments": [bank, SAMPLE / "post_office_cash.xlsx"]}
+    )
+    run_month(db, "2024-10", october)
+    assert query(db, "SELECT status, flags, periods_open FROM cases WHERE case_id = ?", [case_id]) == [
+        ("in_review", 0, None)
+    ]
+    listed = invoke("cases", "--db", str(db), "--older-than", "0", "--format", "csv")
+    assert listed.exit_code == 0, listed.output
+    assert case_id not in listed.stdout

@@ -124,7 +124,9 @@ flagged_at AS (
 SELECT k.case_id, k.code, k.severity, k.program, k.subject, k.vneid, k.account_number, k.payment_ref,
        k.province_code, k.commune_code, k.first_period, k.last_period, k.periods_flagged, k.flags,
        o.opened_period,
-       CASE WHEN coalesce(s.status, 'open') IN ('open', 'in_review', 'recovery') THEN
+       -- a case no finding is left of (a re-run of its months took them) is no open problem of any month:
+       -- no age, as after its months' removal
+       CASE WHEN coalesce(s.status, 'open') IN ('open', 'in_review', 'recovery') AND k.flags > 0 THEN
            (12 * (left(l.period, 4)::INTEGER - left(o.opened_period, 4)::INTEGER)
             + right(l.period, 2)::INTEGER - right(o.opened_period, 2)::INTEGER + 1)
            ::INTEGER END AS periods_open,

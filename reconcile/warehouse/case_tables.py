@@ -71,7 +71,8 @@ CASE_TABLES: tuple[Table, ...] = (
                 "INTEGER",
                 "Age: calendar months from opened_period to the latest period in the database, counted "
                 "inclusively (a month the database lacks counts too), while the status is open, in_review or "
-                "recovery (NULL otherwise, and when opened_period is NULL)",
+                "recovery and a finding of it is left (NULL otherwise: when opened_period is NULL, and when a re-run "
+                "took its findings)",
             ),
             Col("status", "VARCHAR", "open, in_review, explained, recovery, recovered, written_off or closed"),
             Col("assignee", "VARCHAR", "Who the case is with (the latest decision)"),
