@@ -290,3 +290,42 @@ def test_a_back_payment_naming_a_month_paid_already_is_named_by_the_run(reconcil
         "and check each with reconcile show"
     ]
     assert BINH not in said
+
+
+def test_a_back_payment_naming_a_month_not_due_is_named_by_the_run(tmp_path):
+    """Ngô Thị Khánh suspended in October's registry and not paid then; reinstated in November and paid
+    `Truy linh T10/2024` beside November's own. The back_pay view says October was not due, and nothing
+    said so: money paid while suspended, called back pay, was no PAID_WHILE_INACTIVE. The run says it."""
+    db = tmp_path / "r.duckdb"
+    khanh, payee, account = "001149000309", "NGO THI KHANH", "0123149000309"
+    for mm, status in (("10", "Tạm dừng"), ("11", "Đang hưởng")):
+        folder = tmp_path / mm
+        folder.mkdir()
+        registry = REGISTRY + (
+            f"1,{khanh},Ngô Thị Khánh,01/03/1949,Nữ,Trợ cấp xã hội,Người cao tuổi từ 80 tuổi,2.000.000,"
+            f"Chuyển khoản,BIDV,{account},01,00004,{status},\n"
+            f"2,{CUC},Nguyễn Thị Cúc,01/03/1945,Nữ,Trợ cấp xã hội,Người cao tuổi từ 80 tuổi,2.000.000,"
+            "Chuyển khoản,BIDV,0123145000201,01,00004,Đang hưởng,\n"
+        )
+        rows = [(CUC, "NGUYEN THI CUC", "0123145000201", f"FT2024{mm}00201", f"Chi tra tro cap xa hoi T{mm}/2024")]
+        if mm == "11":
+            rows += [
+                (khanh, payee, account, "FT20241100309", "Chi tra tro cap xa hoi T11/2024"),
+                (khanh, payee, account, "FT20241100310", "Truy linh T10/2024"),
+            ]
+        bank = BANK + "".join(
+            f'{n},{ref},{who},{name},BIDV,{acct},"2.000.000",05/{mm}/2024,Chuyển khoản,Thành công,{text}\n'
+            for n, (who, name, acct, ref, text) in enumerate(rows, start=1)
+        )
+        (folder / "registry.csv").write_text(registry, encoding="utf-8")
+        (folder / "bank.csv").write_text(bank, encoding="utf-8")
+        res = invoke("run", "--period", f"2024-{mm}", "--db", str(db), "--registry", str(folder / "registry.csv"),
+                     "--payments", str(folder / "bank.csv"), "--partial")  # fmt: skip
+        assert res.exit_code in (0, 1), res.output
+    assert query(db, "SELECT payment_ref, month, month_was FROM back_pay") == [("FT20241100310", "2024-10", "not due")]
+    assert [line for line in res.stderr.splitlines() if "truy lĩnh" in line] == [
+        "reconcile: back payments (truy lĩnh) of this period naming months the beneficiary was not due in (not listed "
+        "active in the database's registry of that month: suspended, or not yet listed): 1 (2,000,000 VND for those "
+        "months), which may be paid though nothing was due; see the back_pay view (month_was 'not due'), and check "
+        "each with reconcile show"
+    ]

@@ -258,17 +258,24 @@ def money_notes(con) -> tuple[int, int, list[tuple[str, int, str]], int]:
     return over, unflagged, returned_overpayments(con), other_id
 
 
-def back_paid_twice(con, period: str) -> tuple[int, int]:
+def back_paid_twice(con, period: str) -> tuple[int, int, int, int]:
     """The back payments (truy lĩnh) of `period` that name a month the database holds as paid already
     (views.sql's back_pay, month_was 'paid': paid in it, or named by an earlier back payment): how many,
-    and the VND due for those months. The run's findings read the month alone, and take such a payment
-    for the months it names; only the database's history can tell that a month was paid twice."""
-    n, amount = con.execute(
-        "SELECT count(DISTINCT payment_id), coalesce(sum(amount), 0) FROM back_pay "
-        "WHERE period = ? AND month_was = 'paid'",
+    and the VND due for those months; and those that name a month the beneficiary was not due in
+    (month_was 'not due': not listed active in that month's registry, suspended or not yet listed), how
+    many and the VND they paid for those months. The run's findings read the month alone, and take such
+    a payment for the months it names; only the database's history can tell that a month was paid twice,
+    or paid though nothing was due (money paid while suspended, called back pay, was no
+    PAID_WHILE_INACTIVE)."""
+    n, amount, not_due, not_due_amount = con.execute(
+        "SELECT count(DISTINCT payment_id) FILTER (WHERE month_was = 'paid'), "
+        "coalesce(sum(amount) FILTER (WHERE month_was = 'paid'), 0), "
+        "count(DISTINCT payment_id) FILTER (WHERE month_was = 'not due'), "
+        "coalesce(sum(amount) FILTER (WHERE month_was = 'not due'), 0) "
+        "FROM back_pay WHERE period = ? AND month_was IN ('paid', 'not due')",
         [period],
     ).fetchone()
-    return n, amount
+    return n, amount, not_due, not_due_amount
 
 
 def paid_ahead(con, period: str) -> tuple[tuple[int, int], tuple[int, int, str]]:

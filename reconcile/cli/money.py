@@ -194,8 +194,17 @@ def say_case_notes(result) -> None:
             "them; see the arrears view's column earlier_vneid, and check each with reconcile show",
             err=True,
         )
+    if result.back_paid_twice[2]:
+        n, amount = result.back_paid_twice[2:]
+        say(
+            f"reconcile: back payments (truy lĩnh) of this period naming months the beneficiary was not due in (not "
+            f"listed active in the database's registry of that month: suspended, or not yet listed): {n:,} ({amount:,} "
+            "VND for those months), which may be paid though nothing was due; see the back_pay view (month_was 'not "
+            "due'), and check each with reconcile show",
+            err=True,
+        )
     if result.back_paid_twice[0]:
-        n, amount = result.back_paid_twice
+        n, amount = result.back_paid_twice[:2]
         say(
             f"reconcile: back payments (truy lĩnh) of this period naming months the database holds as paid already: "
             f"{n:,} ({amount:,} VND due for those months), which may be paid twice; see the back_pay view (month_was "
