@@ -113,9 +113,12 @@ def check_loaded(
     for file_id, count in sorted(counts.items()):
         if count["rows_loaded"] == 0:
             why = f" (most for: {reasons[file_id]})" if reasons.get(file_id) else ""
+            read = count["rows_read"]
             raise InputFileError(
                 names[file_id],
-                f"none of its {_n(count['rows_read'])} rows could be loaded{why}",
+                f"its one row could not be loaded{why}"
+                if read == 1
+                else f"none of its {_n(read)} rows could be loaded{why}",
                 f"see every row's reason with '{commands[file_id]}', fix the file and run again",
             )
 

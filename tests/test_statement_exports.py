@@ -276,3 +276,20 @@ def test_an_export_of_an_account_in_dollars_is_refused_by_its_title_and_a_row_in
         f"reconcile: error: {only}: is a statement of an account in USD, not VND: its one entry is in USD; ask the "
         "bank for the statement of the VND account that pays the benefits"
     )
+
+
+def test_a_file_of_one_row_that_cannot_be_loaded_says_so_in_the_singular(tmp_path):
+    """`none of its 1 rows could be loaded`: a file of one row says its one row."""
+    one = tmp_path / "mot_dong.csv"
+    one.write_text(
+        "Số tham chiếu,Số định danh,Tên người thụ hưởng,Số tài khoản,Số tiền,Ngày giao dịch,Kênh chi trả\n"
+        "FT1,079196118125,NGUYEN THI THANH HUONG,0071000000001,một triệu,05/09/2024,Chuyển khoản\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "registry.csv").write_text(REGISTRY, encoding="utf-8")
+    args = ["--lang", "en", "run", "--period", "2024-09", "--db", str(tmp_path / "r.duckdb")]
+    result = CliRunner().invoke(cli, [*args, "--registry", str(tmp_path / "registry.csv"), "--payments", str(one)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1].startswith(
+        f"reconcile: error: {one}: its one row could not be loaded (most for: amount "
+    )
