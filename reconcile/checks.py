@@ -65,7 +65,8 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     check_digits_lost(rows(con, "checks/digits_lost.sql"), names)
     if settings.checks.control_totals:
         check_controls(con, tables, names)
-    check_periods(rows(con, "checks/period.sql"), names, period, settings.checks)
+    hidden = frozenset(file_id for file_id, tb in tables if tb.hidden)
+    check_periods(rows(con, "checks/period.sql"), names, period, settings.checks, hidden)
     check_named_month(rows(con, "checks/named_month.sql"), names, period, settings.checks)
     check_thousands(
         rows(con, "checks/thousands.sql", {"min_amount": settings.checks.min_amount}), names, settings.checks
@@ -152,7 +153,9 @@ def check_rows_per_id(con, names: dict[int, str]) -> None:
         refuse_rows_per_id(names[row["file_id"]], row["total"], row["n"])
 
 
-def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: Checks) -> None:
+def check_periods(
+    rows: list[dict], names: dict[int, str], period: str, checks: Checks, hidden: frozenset[int] = frozenset()
+) -> None:
     """A payments file with fewer than min_in_period of its successful payments dated in the
     period is another month's file (or the period is wrong): refuse it, naming the month most of its
     payments fall in. Below that, payments outside the period stay OUT_OF_PERIOD findings."""
@@ -189,6 +192,12 @@ def check_periods(rows: list[dict], names: dict[int, str], period: str, checks: 
             if is_sheet(name)  # its workbook's other sheets are read too
             else "check --period, or that this is the payment file of that month"
         )
+        if row["file_id"] in hidden:  # not seen in Excel: the officer would not find it
+            fix = (
+                "check --period; the sheet is hidden in the workbook (in Excel, right-click a sheet's tab and choose "
+                "Unhide): if it is another month's, delete it (or save this month's sheet as a file of its own) and "
+                "run again"
+            )
         # dates Excel read month first (02/09/2024 as 9 February): their days all the period's month, their
         # months several (one day of another month, 09/08/2024, may be either)
         ends = (row["first"], row["last"])

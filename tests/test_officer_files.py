@@ -333,3 +333,23 @@ def test_an_excel_amount_cell_with_float_noise_is_its_whole_amount_and_a_real_fr
         rejected = con.execute("SELECT source_row, reason FROM rejected_rows").fetchall()
     assert paid == [("BD1", 1_000_000), ("BD2", 4_600_000)]
     assert rejected == [(4, "amount has a fraction or bad digit grouping (VND has no minor unit)")]
+
+
+def test_last_month_s_list_on_a_hidden_sheet_is_refused_saying_the_sheet_is_hidden(tmp_path):
+    """Last month's list left on a hidden sheet: refused as another month's, the officer was told to
+    delete the sheet from the workbook, which Excel does not show. The message says it is hidden, and
+    how to see it."""
+    book, wb = post_office_book(tmp_path, "T09", "T08", "Đã nhận")
+    wb["T08"]["E2"] = "20/08/2024"
+    wb["T08"].sheet_state = "hidden"
+    wb.save(book)
+    registry = _write(tmp_path / "registry.csv", REGISTRY)
+    args = ["run", "--period", "2024-09", "--registry", str(registry), "--payments", str(book)]
+    res = CliRunner().invoke(cli, ["--lang", "en", *args, "--db", str(tmp_path / "r.duckdb")])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {book} (sheet 'T08'): none of its 1 payments is dated in 2024-09 (they run from "
+        "20/08/2024 to 20/08/2024; most are in 2024-08); check --period; the sheet is hidden in the workbook (in "
+        "Excel, right-click a sheet's tab and choose Unhide): if it is another month's, delete it (or save this "
+        "month's sheet as a file of its own) and run again"
+    )
