@@ -952,6 +952,12 @@ def test_a_channel_written_as_a_phrase_is_the_channel_its_words_name(con, text, 
         ("Trợ cấp xã hội", "welfare"),  # a whole value, as before
         ("Người cao tuổi", None),  # a category, no programme: the row rejected as before
         ("Trợ cấp hàng tháng", None),
+        # the social pension (from July 2025) is the commune's, paid from the budget, as social assistance is:
+        # it was read as a pension, and measured against the pensions' 93%
+        ("Trợ cấp hưu trí xã hội", "welfare"),
+        ("Hưu trí xã hội", "welfare"),
+        ("Trợ cấp tuất hàng tháng", "pension"),  # Social Security's survivors' allowance
+        ("Trợ cấp hàng tháng theo Nghị định 20", "welfare"),  # the social assistance decree
     ],
 )
 def test_a_programme_written_as_a_phrase_is_the_programme_its_words_name(con, text, program):

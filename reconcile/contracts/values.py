@@ -54,7 +54,19 @@ NONCASH_CHANNELS = (Channel.bank.value, Channel.ewallet.value)
 # punctuation to spaces). The canonical English value is always accepted.
 ENUM_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "program": {
-        "welfare": ("tro cap xa hoi", "tro cap", "bao tro xa hoi", "btxh", "tcxh", "social assistance"),
+        # the social pension (trợ cấp hưu trí xã hội, from July 2025: Decree 176/2025) is paid by the
+        # commune from the budget, as social assistance is, to those without a pension: welfare
+        "welfare": (
+            "tro cap xa hoi",
+            "tro cap",
+            "bao tro xa hoi",
+            "btxh",
+            "tcxh",
+            "social assistance",
+            "huu tri xa hoi",
+            "tro cap huu tri xa hoi",
+            "social pension",
+        ),
         "pension": ("luong huu", "huu tri", "bhxh", "pensions"),
     },
     "channel": {

@@ -88,9 +88,11 @@ CREATE OR REPLACE TEMP MACRO rc_channel_t(t) AS coalesce(rc_enum_t('channel', t)
 -- rejected as no programme, a registry's every row was refused. Social Security's words first (its
 -- monthly allowances beside the pensions: `bảo hiểm xã hội` holds `xã hội`), then social assistance's.
 CREATE OR REPLACE TEMP MACRO rc_program_words_f(f) AS
-    CASE WHEN regexp_matches(f, '\b(luong huu|huu tri|bhxh|bao hiem xa hoi|mat suc lao dong|tai nan lao dong|benh nghe nghiep)\b')
+    -- the social pension (hưu trí xã hội) is the commune's, as social assistance is (contracts/values.py)
+    CASE WHEN regexp_matches(f, '\bhuu tri xa hoi\b') THEN 'welfare'
+         WHEN regexp_matches(f, '\b(luong huu|huu tri|bhxh|bao hiem xa hoi|mat suc lao dong|tai nan lao dong|benh nghe nghiep|tro cap tuat|tuat hang thang)\b')
               THEN 'pension'
-         WHEN regexp_matches(f, '\b(tro cap xa hoi|bao tro xa hoi|tro giup xa hoi|tcxh|btxh|tro cap nguoi cao tuoi|tro cap nguoi khuyet tat)\b')
+         WHEN regexp_matches(f, '\b(tro cap xa hoi|bao tro xa hoi|tro giup xa hoi|tcxh|btxh|tro cap nguoi cao tuoi|tro cap nguoi khuyet tat|nghi dinh 20|nd 20)\b')
               THEN 'welfare'
     END;
 CREATE OR REPLACE TEMP MACRO rc_program_t(t) AS coalesce(rc_enum_t('program', t), rc_program_words_f(rc_fold_t(t)));
