@@ -178,8 +178,13 @@ def _check_table(table: RawTable, kind: RecordKind, period: str | None) -> Check
         header_rows=table.header_rows,
         sheet=table.sheet,
         columns_used=table.columns_read,
-        notes=list(table.notes),
-        columns_ignored=[c for c in table.original_columns if c not in table.header_map and c not in table.consumed],
+        # a statement's running balance is read: checked row by row (balances.py), not ignored
+        notes=[*table.notes, *(f"running balance '{b}' checked row by row" for b in (table.balance or ())[2:])],
+        columns_ignored=[
+            c
+            for c in table.original_columns
+            if c not in table.header_map and c not in table.consumed and c not in (table.balance or ())[2:]
+        ],
         rows_read=table.rows_read,
         rows_loaded=loaded,
         ids_restored=restored,

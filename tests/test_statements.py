@@ -58,7 +58,7 @@ def test_vcb_statement_check():
         "payment_ref from 'Ngày1/ TNX Date/ Số CT' (where it reads as the profile's pattern 1)",
         "profile: account_number from 'Nội dung chi tiết/ Transactions in detail'; payee_name from 'Nội dung chi "
         "tiết/ Transactions in detail' (where it reads as the profile's pattern 2)",
-        "ignored: Số dư/ Balance",
+        "profile: running balance 'Số dư/ Balance' checked row by row",
         "rows: 7 read, 4 loaded, 0 rejected, 3 set aside as no payment",
         "totals: totals row 17 says 5,511,000 VND; read 7 rows of 5,511,000 VND",
         "set aside: 1 row: money in (a credit), not a payment (profile vcb-statement) (row 11)",
