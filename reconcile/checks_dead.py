@@ -79,9 +79,9 @@ def paid_before_death_reported(con, period: str, notice: Callable[[str], None] |
     months = first if first == last else first + "–" + last  # 2024-10–2024-11
     warning = RunWarning(
         f"{n:,} {'payment' if n == 1 else 'payments'} of earlier months ({amount:,} VND, {months}) went to "
-        "beneficiaries whom this month's "
-        "registry reports dead before them: their months' registries did not say so, so none is a PAID_AFTER_DEATH "
-        "and the money is in no recovery; check each with reconcile show, and recover it"
+        "beneficiaries whom this month's registry reports dead before them: their months' registries did not say "
+        "so, so none is a PAID_AFTER_DEATH and the money is in no recovery; check each with reconcile show, and "
+        "recover it"
     )
     if notice:
         notice(warning.text)

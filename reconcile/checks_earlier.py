@@ -1,11 +1,18 @@
-"""Files another period's run has read already, a warning of the month (runs.warnings).
+"""What the database's earlier months tell of this one, warnings of the month (runs.warnings): the
+month's findings read its own files alone.
 
-Last month's registry given again for this month passes every guard: a registry carries no date of
-its own, so its people are checked against this month's payments as if nothing had changed (a death
-reported since is no PAID_AFTER_DEATH, a new beneficiary an UNKNOWN_PAYEE). The database's `inputs`
-knows each file a run read by its SHA-256: a registry, or a payments file, that is byte for byte one
-that the run of another period read in the same role is said, naming that period and file. A
-warning, not a refusal: a small commune's list may be unchanged from one month to the next.
+- Payments to the dead an earlier registry lists, and earlier months' payments after a death this
+  month's registry reports late (checks_dead.py).
+- Files another period's run has read already. Last month's registry given again for this month
+  passes every guard: a registry carries no date of its own, so its people are checked against this
+  month's payments as if nothing had changed (a death reported since is no PAID_AFTER_DEATH, a new
+  beneficiary an UNKNOWN_PAYEE). The database's `inputs` knows each file a run read by its SHA-256: a
+  registry, or a payments file, that is byte for byte one that the run of another period read in the
+  same role is said, naming that period and file.
+- Communes of last month's registry this month's files have no one of (its lists left out together).
+
+Warnings, not refusals: a small commune's list may be unchanged from one month to the next, and a
+commune's people may have left the programmes.
 """
 
 from __future__ import annotations

@@ -17,9 +17,10 @@ TINY, AT_LEAST = 1_000, 3
 
 def check_re_saved(rows: list[dict], names: dict[int, str], checks: Checks) -> None:
     """Refuse a registry or payments file with at least AT_LEAST amounts under TINY VND beside at least as
-    many of a million or more (checks/thousands.sql): re-saved by an Excel set to English, which read
-    750.000 as 750 and kept 1.500.000 as text. Re-saved alike, the registry and the payments agreed,
-    and the month passed clean with every such amount a thousandth of the truth, exit 0."""
+    many of a million or more (checks/thousands.sql): re-saved by an Excel whose number settings are
+    not the file's (set to English, it reads 750.000 as 750; set to Vietnamese, 750,000) and that kept
+    1.500.000 as text. Re-saved alike, the registry and the payments agreed, and the month passed clean
+    with every such amount a thousandth of the truth, exit 0."""
     if not checks.min_amount:
         return
     for r in rows:

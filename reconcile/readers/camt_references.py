@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from functools import cache
 from importlib import resources
 
-from reconcile.normalise.accounts import ACCOUNT_NAMED, NUMBER
+from reconcile.normalise.accounts import ACCOUNT_NAMED, NUMBER, worded
 from reconcile.normalise.text import fold
 from reconcile.readers.xmlpath import xml_child, xml_children, xml_text, xml_texts
 
@@ -44,7 +44,7 @@ def account_mentions(text: str | None, paid_to: bool = True) -> list[str]:
     `paid_to`: only where the money went, not the account named as paid from (`CT TU TK ...`). Else,
     a bank's return's: the one it came back from (`CHUYEN TIEN TU TK`), not the one it went back to
     (`HOAN TRA VE TK ...`, the paying office's)."""
-    folded = fold(text or "")
+    folded = worded(fold(text or ""))  # `CT tu <account> ... toi <account>`: accounts without a word for one
     back_to = set() if paid_to else {number.replace(" ", "") for number in BACK_TO.findall(folded)}
     out: list[str] = []
     for source, number in ACCOUNT_NAMED.findall(folded):

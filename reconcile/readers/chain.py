@@ -39,7 +39,7 @@ class Span:
     opening: Decimal | None
     closing: Decimal | None
     closed: date | None  # the closing balance's date
-    entries: tuple = ()  # what its entries add up to (how many, and their amounts by side): a copy's are its own
+    entries: tuple = ()  # its entries' references, dates and amounts: a copy's are its own
 
     @property
     def chained(self) -> bool:

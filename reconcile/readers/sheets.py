@@ -244,9 +244,9 @@ def _same_as(chooser: HeaderChooser, path: Path, kind: RecordKind) -> HeaderChoo
 
 
 def _title_rows(whole: pl.DataFrame, most: int = 5) -> int:
-    """How many rows at the top of a sheet are blank or a title alone (one cell written, no number in
-    it: `DANH SÁCH CHI TRẢ THÁNG 9/2024 (tiếp theo)`), at most `most`: what a list going on from the
-    sheet before may be written under."""
+    """How many rows at the top of a sheet are blank or a title alone (one cell written, not a number:
+    `DANH SÁCH CHI TRẢ THÁNG 9/2024 (tiếp theo)`), at most `most`: what a list going on from the sheet
+    before may be written under."""
     for n, row in enumerate(whole.head(most).iter_rows()):
         cells = [str(v).strip() for v in row if v is not None and str(v).strip()]
         if len(cells) > 1 or (cells and AMOUNT.match(cells[0])):

@@ -4,7 +4,8 @@
 -- both mostly under it: written in thousands of đồng (1.500 for 1.500.000). Run by a DuckDB run and
 -- by --stage-only.
 -- `tiny`: how many are under 1,000 VND, `tiny_example` the smallest, and `whole` how many are a million
--- or more: a cell of 750.000 that an Excel set to English read as 750 and saved, beside 1.500.000, which it could not read as a number and kept as text.
+-- or more: a cell of 750.000 that an Excel set to English read as 750 and saved, beside 1.500.000,
+-- which it could not read as a number and kept as text.
 -- checks_thousands.check_re_saved refuses such a file.
 SELECT file_id, 'registry' AS role, count(*) AS n, count(*) FILTER (WHERE entitled_amount < $min_amount) AS small,
        count(*) FILTER (WHERE entitled_amount < 1000) AS tiny,
