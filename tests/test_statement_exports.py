@@ -293,3 +293,26 @@ def test_a_file_of_one_row_that_cannot_be_loaded_says_so_in_the_singular(tmp_pat
     assert result.stderr.splitlines()[-1].startswith(
         f"reconcile: error: {one}: its one row could not be loaded (most for: amount "
     )
+
+
+def test_an_acb_statement_headed_tien_rut_ra_and_tien_gui_vao_is_a_statement(tmp_path):
+    """ACB heads its movements `Tiền rút ra` / `Tiền gửi vào`: refused for a payee column, even with
+    `--profile vn-bank-statement`, whose `Rút ra` / `Gửi vào` pair they did not match whole."""
+    path = tmp_path / "acb.csv"
+    path.write_text(
+        "NGÂN HÀNG TMCP Á CHÂU\nSAO KÊ TÀI KHOẢN\nSố tài khoản: 24681000\n"
+        "Ngày hiệu lực,Số GD,Nội dung giao dịch,Tiền rút ra,Tiền gửi vào,Số dư\n"
+        '01/09/2024,,SỐ DƯ ĐẦU KỲ,,,"5,000,000"\n'
+        '05/09/2024,4512,CHI TRO CAP XA HOI T9/2024 CCCD 079196118125,"1,500,000",,"3,500,000"\n'
+        '06/09/2024,4513,NOP TIEN MAT,,"2,000,000","5,500,000"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "profile: vn-bank-statement (recognised from its header row)" in lines
+    assert lines[-3:] == [
+        "rows: 3 read, 1 loaded, 0 rejected, 2 set aside as no payment",
+        "set aside: 1 row: a balance row (profile vn-bank-statement) (row 5)",
+        "set aside: 1 row: money in (a credit), not a payment (profile vn-bank-statement) (row 7)",
+    ]
