@@ -343,3 +343,23 @@ def test_a_day_of_more_refunds_than_payments_is_a_statement_by_its_refunds_words
         "rows: 3 read, 1 loaded, 0 rejected, 2 set aside as no payment",
         "set aside: 2 rows: credit (money into the account), not a payment (rows 2, 3)",
     ]
+
+
+def test_a_side_column_of_n_and_c_reads_n_as_the_debits(tmp_path):
+    """`Nợ/Có` written `N` and `C`: `N` was no side it knew, so the file with a running balance was
+    refused as cut short or edited (the balance counted the credits alone), and without one each `N`
+    row was a payment only by luck of the amounts. `N` is Nợ, a debit."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "Ngày giao dịch,Số tham chiếu,Diễn giải,Số tiền,Nợ/Có,Số dư\n"
+        '03/09/2024,ACB001,KBNN CAP KINH PHI T9/2024,"20,000,000",C,"30,000,000"\n'
+        f'05/09/2024,ACB002,{HUONG},"1,500,000",N,"28,500,000"\n'
+        f'05/09/2024,ACB003,{BINH},"2,250,000",N,"26,250,000"\n',
+        encoding="utf-8",
+    )
+    code, lines = check_lines(path)
+    assert code == 0, lines
+    assert lines[-2:] == [
+        "rows: 3 read, 2 loaded, 0 rejected, 1 set aside as no payment",
+        "set aside: 1 row: credit (money into the account), not a payment (row 2)",
+    ]

@@ -40,8 +40,9 @@ SIDE_HEADERS = {
 }
 # a credit as the side column writes it (lower case, NFC): nothing else is set aside
 CREDITS = ["c", "cr", "có", "co", "ghi có", "ghi co", "credit", "c/credit", "có/credit", "+"]
-# a debit as the side column writes it: a column that writes neither is no side column
-DEBITS = ["d", "dr", "nợ", "no", "ghi nợ", "ghi no", "debit", "d/debit", "nợ/debit", "-"]
+# a debit as the side column writes it (`N`, as `N/C` abbreviates Nợ beside Có): a column that writes neither is
+# no side column
+DEBITS = ["d", "dr", "n", "nợ", "no", "ghi nợ", "ghi no", "debit", "d/debit", "nợ/debit", "-"]
 
 
 def set_aside_credits_by_side(table: RawTable) -> None:
