@@ -57,6 +57,7 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
         for file_id, tb in tables
     }
     check_loaded({i: c for i, c in counts.items() if i not in excused}, names, commands, reasons)
+    check_some_payment(tables, counts, names)
     refused = {r["file_id"]: r["refused"] for r in loaded}
     check_refused(counts, refused, names, commands, reasons, settings.checks)
     check_row_limit(tables, names)
@@ -122,6 +123,26 @@ def check_loaded(
                 else f"none of its {_n(read)} rows could be loaded{why}",
                 f"see every row's reason with '{commands[file_id]}', fix the file and run again",
             )
+
+
+def check_some_payment(tables, counts: dict[int, dict], names: dict[int, str]) -> None:
+    """A month whose payments files hold no payment at all (a statement of money in only, given alone):
+    each is excused alone, as a day with the treasury's funding and no payment is what the bank sent;
+    together they are no month's payments, and every beneficiary would be a MISSING_PAYMENT, exit 0."""
+    payments = [file_id for file_id, tb in tables if tb.kind == "payments"]
+    if not payments or any(counts[file_id]["rows_loaded"] for file_id in payments):
+        return
+    read, others = counts[payments[0]]["rows_read"], len(payments) - 1
+    raise InputFileError(
+        names[payments[0]],
+        f"holds no payment, nor do the {others:,} other payments files ({read:,} {'row' if read == 1 else 'rows'} "
+        "read: money in, returns or rows set aside), so every beneficiary would be unpaid"
+        if others
+        else f"holds no payment ({read:,} {'row' if read == 1 else 'rows'} read: money in, returns or rows set aside), "
+        "so every beneficiary would be unpaid",
+        "give the month's payments (the paying account's statement, or the banks' and post office's lists of "
+        "what they paid) with --payments, and run again",
+    )
 
 
 def check_refused(

@@ -1172,3 +1172,37 @@ def test_a_statement_and_its_copy_marked_dupl_in_one_message_are_refused(tmp_pat
         "the statement given twice, each of its payments would be counted twice; give each statement once: ask "
         "the bank for the file again, or leave the copy out"
     )
+
+
+def test_a_month_whose_only_statement_holds_money_in_alone_is_refused(tmp_path):
+    """The treasury's funding alone, given as the month's payments (the wrong day's statement): each
+    statement of money in only is excused, as a day without payments is what the bank sent; alone, the
+    month ran with exit 0 and every beneficiary a MISSING_PAYMENT."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    path = write(
+        tmp_path,
+        """<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt>
+  <Ntry><Amt Ccy="VND">150000000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><AcctSvcrRef>KB1</AcctSvcrRef>
+    <BookgDt><Dt>2024-09-03</Dt></BookgDt><AddtlNtryInf>KBNN cap kinh phi chi tra TCXH T9</AddtlNtryInf></Ntry>
+</Stmt></BkToCstmrStmt></Document>""",
+    )
+    registry = tmp_path / "registry.csv"
+    registry.write_text(
+        "vneid,full_name,date_of_birth,program,entitled_amount,channel,bank_code,account_number,status\n"
+        "001044012345,Nguyễn Văn An,1944-03-01,welfare,1500000,bank,VCB,0011001234567,active\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "r.duckdb"
+    args = ["--lang", "en", "run", "--period", "2024-09", "--db", str(db), "--registry", str(registry)]
+    result = CliRunner().invoke(cli, [*args, "--payments", str(path)])
+    assert result.exit_code == 2, result.output
+    assert not db.exists()
+    assert result.stderr.splitlines()[-1] == (
+        f"reconcile: error: {path}: holds no payment (1 row read: money in, returns or rows set aside), so every "
+        "beneficiary would be unpaid; give the month's payments (the paying account's statement, or the banks' and "
+        "post office's lists of what they paid) with --payments, and run again"
+    )
