@@ -674,3 +674,31 @@ def test_a_database_named_like_an_action_file_in_the_out_folder_is_not_written_o
         "another name, or --out another folder"
     )
     assert db.read_bytes() == before
+
+
+def test_a_failed_payment_naming_no_bank_goes_to_the_file_of_the_bank_the_registry_gives(tmp_path):
+    """A bank's list without a bank column (or a camt return without the creditor's agent): its failed
+    payment was listed in reissue_unknown.csv, a file no bank receives. The registry gives the
+    beneficiary's bank that month: the payment is in that bank's file."""
+    registry = tmp_path / "registry.csv"
+    registry.write_text(
+        "vneid,full_name,date_of_birth,program,entitled_amount,channel,bank_code,account_number,status\n"
+        "001044012345,Nguyễn Văn An,1944-03-01,welfare,1500000,bank,VCB,0011001234567,active\n"
+        "001150000111,Trần Thị Bình,1950-05-02,welfare,1000000,bank,VCB,0011001234568,active\n",
+        encoding="utf-8",
+    )
+    bank = tmp_path / "bank.csv"
+    bank.write_text(
+        "payment_ref,vneid,payee_name,account_number,amount,value_date,channel,status\n"
+        "FT1,001044012345,NGUYEN VAN AN,0011001234567,1500000,05/09/2024,bank,success\n"
+        "FT2,001150000111,TRAN THI BINH,0011001234568,1000000,05/09/2024,bank,failed\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "r.duckdb"
+    res = invoke("run", "--period", "2024-09", "--db", str(db), "--registry", str(registry), "--payments", str(bank))
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "actions"
+    res = invoke("actions", "--period", "2024-09", "--db", str(db), "--out", str(out))
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.glob("reissue_*.csv")) == ["reissue_VCB.csv"]
+    assert [r["Số tham chiếu khoản chi gốc"] for r in read_csv(out / "reissue_VCB.csv")] == ["FT2"]

@@ -3,7 +3,7 @@
 -- successful payment, for the same programme, dated in that period or a later one, in the files of the
 -- periods up to $period (one a later month's statement holds, dated in the period, pays it too). One
 -- row per payment, in the file of the bank that was to pay it ($cash_bank for cash, the post office;
--- 'unknown' when the payment names no bank). A payment listed again in another input (repeat_of) is
+-- where the payment names no bank, the registry's bank of the beneficiary; else 'unknown'). A payment listed again in another input (repeat_of) is
 -- the same payment: it is listed once; so is a payment tried again and failed again; and
 -- so is a payment that a later month's file repeats (the same reference, amount, value date and payee,
 -- views.sql's rc_same_payment): it is listed in the period it counts in (rc_counts_before), up to $period.
@@ -59,7 +59,10 @@ standing AS (
     QUALIFY row_number() OVER (PARTITION BY vneid, program ORDER BY period DESC, is_primary DESC, registry_id) = 1
 )
 SELECT
-    CASE WHEN NOT moved THEN CASE WHEN p.channel = 'cash' THEN $cash_bank ELSE coalesce(p.bank_code, 'unknown') END
+    -- a payment that names no bank (a camt return without the creditor's agent) goes to the bank the
+    -- registry gives the beneficiary that month
+    CASE WHEN NOT moved THEN CASE WHEN p.channel = 'cash' THEN $cash_bank
+                                  ELSE coalesce(p.bank_code, r.bank_code, 'unknown') END
          WHEN s.registry_channel = 'cash' THEN $cash_bank ELSE coalesce(s.registry_bank, 'unknown') END AS bank,
     coalesce(r.commune_code, 'unknown') AS commune,
     p.period,
