@@ -953,3 +953,23 @@ def test_an_entry_without_any_reference_is_numbered_by_its_row(tmp_path):
     ref = next(c for c, canonical in table.header_map.items() if canonical == "payment_ref")
     assert table.frame[ref].to_list() == ["CTXH0001", "2", "3"]
     assert "payment_ref = the row's number in the file where an entry has no reference (NONREF)" in table.notes
+
+
+def test_a_structured_86_without_its_transaction_code_is_read_by_its_subfields(tmp_path):
+    """`:86:?20CHI LUONG HUU T9/2024?21CCCD 036045000222?32LE VAN CUONG?3112010000123456`, the German
+    subfields without the 3-digit code before them: kept as free text, the name and account were not
+    read, and an ID cut across `?20`/`?21` was not found."""
+    path = write(
+        tmp_path,
+        statement(
+            ":20:BIDV240905",
+            ":25:12010000999999",
+            ":28C:1/1",
+            ":60F:C240904VND10000000,",
+            ":61:2409050905D4200000,NTRFLH001//FT1",
+            ":86:?20CHI LUONG HUU T9/2024?21CCCD 036045000222?32LE VAN CUONG?3112010000123456",
+            ":62F:C240905VND5800000,",
+        ),
+    )
+    ((ref, payee, _bank, account, amount, *_rest),) = rows_of(path)
+    assert (ref, payee, account, amount) == ("LH001", "LE VAN CUONG", "12010000123456", "4200000")

@@ -27,8 +27,9 @@ POINTERS = {
     "MREF+": "MARF",
 }
 
-# German structured :86: (DFÜ/ZKA): a 3-digit transaction code, then ?NN subfields
-GERMAN = re.compile(r"^[0-9]{3}\?")
+# German structured :86: (DFÜ/ZKA): a 3-digit transaction code, then ?NN subfields; some banks leave
+# the code out and start with the subfields (`?20CHI LUONG HUU T9/2024?21CCCD ...?32LE VAN CUONG`)
+GERMAN = re.compile(r"^(?:[0-9]{3}\?|\?[0-9]{2}.*\?[0-9]{2})")
 
 GERMAN_FIELD = re.compile(r"\?([0-9]{2})")
 
