@@ -127,7 +127,8 @@ def test_a_file_of_which_no_row_could_be_loaded_is_refused_and_nothing_is_writte
     ((path, rows),) = [
         (path, rows) for path, rows in zip(paths, files, strict=True) if not any(ok for _, _, ok in rows)
     ]
-    with pytest.raises(InputFileError, match=f"^{re.escape(str(path))}: none of its {len(rows)} rows could be loaded"):
+    said = "its one row could not be loaded" if len(rows) == 1 else f"none of its {len(rows)} rows could be loaded"
+    with pytest.raises(InputFileError, match=f"^{re.escape(str(path))}: {said}"):
         run(RunConfig(period="2024-09", registry=[registry], payments=paths, db=db))
     assert not db.exists()
 

@@ -279,7 +279,8 @@ def test_a_payments_file_of_which_no_row_loads_is_refused_and_nothing_written(tm
     tmp = tmp_path_factory.mktemp("h")
     reg, pay, payments, spoilt = spoilt_month(tmp, names, bad[: len(names)])
     assert spoilt == len(payments)
-    with pytest.raises(InputFileError, match=f"^{re.escape(str(pay))}: none of its {spoilt} rows could be loaded"):
+    said = "its one row could not be loaded" if spoilt == 1 else f"none of its {spoilt} rows could be loaded"
+    with pytest.raises(InputFileError, match=f"^{re.escape(str(pay))}: {said}"):
         run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=tmp / "r.duckdb"))
     assert not (tmp / "r.duckdb").exists()
 
