@@ -10,6 +10,7 @@ month's findings read its own files alone.
   registry, or a payments file, that is byte for byte one that the run of another period read in the
   same role is said, naming that period and file.
 - Communes of last month's registry this month's files have no one of (its lists left out together).
+- This month's returns of earlier months' payments, to beneficiaries this month pays.
 
 Warnings, not refusals: a small commune's list may be unchanged from one month to the next, and a
 commune's people may have left the programmes.
@@ -38,7 +39,61 @@ def history_warnings(
         + paid_before_death_reported(con, period, notice)
         + read_before(con, tables, period, notice)
         + communes_gone(con, period, min_group, notice)
+        + returned_from_before(con, period, notice)
     )
+
+
+# this month's returns (pm: matched, status returned), to a beneficiary the month pays, of a payment an
+# earlier month's file holds as paid to the same beneficiary: the same reference (its own or the bank's,
+# leading zeros aside), at most its amount
+_RETURNED_SQL = """
+WITH back AS (
+    SELECT p.payment_id, p.amount, p.vneid, r.ref
+    FROM pm AS p, unnest([ltrim(p.payment_ref, '0'), ltrim(p.bank_ref, '0')]) AS r(ref)
+    WHERE p.status = 'returned' AND p.registry_id IS NOT NULL AND p.repeat_of IS NULL AND r.ref <> ''
+      -- paid this month: else the return is a PAYMENT_FAILED of the month, on the re-issue list
+      AND p.registry_id IN (SELECT registry_id FROM cur_beneficiary_paid WHERE paid > 0)
+),
+earlier AS (
+    SELECT q.period, q.amount, m.vneid, r.ref
+    FROM main.payments AS q
+    JOIN main.matches AS m ON m.period = q.period AND m.payment_id = q.payment_id,
+    unnest([ltrim(q.payment_ref, '0'), ltrim(q.bank_ref, '0')]) AS r(ref)
+    WHERE q.period < $period AND q.status = 'success'
+      AND (ltrim(q.payment_ref, '0') IN (SELECT ref FROM back) OR ltrim(q.bank_ref, '0') IN (SELECT ref FROM back))
+),
+paired AS (
+    SELECT DISTINCT b.payment_id, b.amount, e.period
+    FROM back AS b JOIN earlier AS e ON e.ref = b.ref AND e.vneid = b.vneid AND b.amount <= e.amount
+)
+SELECT count(DISTINCT payment_id), CAST(coalesce(sum(amount), 0) AS BIGINT), min(period), max(period)
+FROM (SELECT payment_id, any_value(amount) AS amount, max(period) AS period FROM paired GROUP BY payment_id)
+"""
+
+
+def returned_from_before(con, period: str, notice: Callable[[str], None] | None = None) -> list[RunWarning]:
+    """The warning, told to `notice`, of this month's returns that bring back a payment an earlier
+    month's file holds as paid (October's statement returning September's transfer to a closed account):
+    the month's findings read this month alone, and this month's own payment to the beneficiary pays
+    them, so no finding, arrears or re-issue list is of that money. None without an earlier month."""
+    if not has_history(con):
+        return []
+    n, amount, first, last = con.execute(_RETURNED_SQL, {"period": period}).fetchone()
+    if not n:
+        return []
+    months = first if first == last else first + "–" + last
+    warning = RunWarning(
+        f"1 return in this month's files brings back a payment of an earlier month ({amount:,} VND, {months}) to a "
+        "beneficiary this month pays: no finding, arrears or re-issue list is of that money; check it with reconcile "
+        "show, and send it again if it is owed"
+        if n == 1
+        else f"{n:,} returns in this month's files bring back payments of earlier months ({amount:,} VND, {months}), "
+        "each to a beneficiary this month pays: no finding, arrears or re-issue list is of that money; check each "
+        "with reconcile show, and send it again if it is owed"
+    )
+    if notice:
+        notice(warning.text)
+    return [warning]
 
 
 def communes_gone(con, period: str, min_group: int, notice: Callable[[str], None] | None = None) -> list[RunWarning]:

@@ -65,3 +65,27 @@ def test_earlier_months_paid_after_a_death_the_registry_reports_late_are_said(tm
     ]
     (warnings,) = query(db, "SELECT warnings FROM runs WHERE period = '2024-11'")[0]
     assert {"message": said, "programs": []} in json.loads(warnings)
+
+
+def test_a_return_of_last_month_s_payment_to_someone_paid_this_month_is_said(tmp_path):
+    """September's transfer to Nguyễn Thị Lan 1 came back in October's statement (the bank's return,
+    dated 2 October, naming September's reference), beside her own October payment. No finding said
+    so: October's payment paid her, and the re-issue list and the arrears counted September as paid.
+    October's run says so, with the money and the month it came from."""
+    db = tmp_path / "m.duckdb"
+    lan = "001045000101"
+    run(db, "2024-09", month_files(tmp_path, "2024-09"))
+    back = paid("FT202409001" + lan[-2:], lan, "02/10/2024", "returned", "Hoan tra TK da dong")
+    files = month_files(tmp_path, "2024-10", extra=back)
+    res = run(db, "2024-10", files)
+    said = (
+        "1 return in this month's files brings back a payment of an earlier month (1,500,000 VND, 2024-09) to a "
+        "beneficiary this month pays: no finding, arrears or re-issue list is of that money; check it with reconcile "
+        "show, and send it again if it is owed"
+    )
+    assert f"reconcile: {said}" in res.stderr.splitlines()
+    assert query(db, "SELECT period, status FROM payments WHERE vneid = ? ORDER BY period, status", [lan]) == [
+        ("2024-09", "success"),
+        ("2024-10", "returned"),
+        ("2024-10", "success"),
+    ]

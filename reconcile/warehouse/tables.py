@@ -87,7 +87,8 @@ PERIOD_CONTENT: tuple[Table, ...] = (
                 "workbook's summary shows it (a few cash beneficiaries none of whom has a payment row: the post "
                 "office's file may be missing; a hidden sheet read; a sheet skipped; returns the bank must explain; "
                 "payments to IDs an earlier month's registry lists as dead and this one no longer lists; earlier "
-                "months' payments after a death this month's registry reports late; a file another month's run read): "
+                "months' payments after a death this month's registry reports late; a file another month's run read; a "
+                "commune of last month's registry in none of this month's files; returns of earlier months' payments): "
                 "a list of {message, programs}, programs those whose non-cash share the warning puts in doubt (a "
                 "target_met of theirs rests on a figure that may be too high); NULL when none",
             ),
