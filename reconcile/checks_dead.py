@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reconcile.checks_coverage import RunWarning
-from reconcile.match import has_history
-
 # the month's UNKNOWN_PAYEE payments (cur_flags, pm) to an ID whose latest registry row before the
 # period says deceased, or gives a date of death before the payment's value date
 _SQL = """
@@ -30,22 +27,16 @@ WHERE f.code = 'UNKNOWN_PAYEE' AND p.status = 'success'
 """
 
 
-def paid_dead_unlisted(con, period: str, notice: Callable[[str], None] | None = None) -> list[RunWarning]:
-    """The warning, told to `notice`, of the month's payments to IDs an earlier registry lists as dead
-    and this one does not list (UNKNOWN_PAYEE here); none when there are none, or no earlier month."""
-    if not has_history(con):
-        return []
+def paid_dead_unlisted(con, period: str, tell: Callable[[str], None]) -> None:
+    """Tell the warning of the month's payments to IDs an earlier registry lists as dead and this one
+    does not list (UNKNOWN_PAYEE here), if there are any."""
     n, amount, listed_in = con.execute(_SQL, {"period": period}).fetchone()
-    if not n:
-        return []
-    warning = RunWarning(
-        f"{n:,} of the month's payments ({amount:,} VND) went to the IDs of beneficiaries the registry of "
-        f"{listed_in} or earlier lists as dead, whom this month's registry no longer lists: each is an "
-        "UNKNOWN_PAYEE here, but money paid after death; check each with reconcile show, and recover it"
-    )
-    if notice:
-        notice(warning.text)
-    return [warning]
+    if n:
+        tell(
+            f"{n:,} of the month's payments ({amount:,} VND) went to the IDs of beneficiaries the registry of "
+            f"{listed_in} or earlier lists as dead, whom this month's registry no longer lists: each is an "
+            "UNKNOWN_PAYEE here, but money paid after death; check each with reconcile show, and recover it"
+        )
 
 
 # the earlier months' successful payments, to the IDs this month's registry gives a date of death,
@@ -66,23 +57,21 @@ WHERE p.period < $period AND p.status = 'success' AND p.repeat_of IS NULL AND p.
 """
 
 
-def paid_before_death_reported(con, period: str, notice: Callable[[str], None] | None = None) -> list[RunWarning]:
-    """The warning, told to `notice`, of the earlier months' payments to beneficiaries whose death this
-    month's registry reports, dated after it: a death reported late (October's and November's lists
-    still said active; December's says died on 25 September) made only December's payment a
-    PAID_AFTER_DEATH, and the months before are in no recovery. None without an earlier month."""
-    if not has_history(con):
-        return []
+def paid_before_death_reported(con, period: str, tell: Callable[[str], None]) -> None:
+    """Tell the warning of the earlier months' payments to beneficiaries whose death this month's
+    registry reports, dated after it, if there are any: a death reported late (October's and November's
+    lists still said active; December's says died on 25 September) made only December's payment a
+    PAID_AFTER_DEATH, and the months before are in no recovery."""
     n, amount, first, last = con.execute(_LATE_SQL, {"period": period}).fetchone()
-    if not n:
-        return []
-    months = first if first == last else first + "–" + last  # 2024-10–2024-11
-    warning = RunWarning(
-        f"{n:,} {'payment' if n == 1 else 'payments'} of earlier months ({amount:,} VND, {months}) went to "
-        "beneficiaries whom this month's registry reports dead before them: their months' registries did not say "
-        "so, so none is a PAID_AFTER_DEATH and the money is in no recovery; check each with reconcile show, and "
-        "recover it"
-    )
-    if notice:
-        notice(warning.text)
-    return [warning]
+    if n:
+        tell(
+            f"{n:,} {'payment' if n == 1 else 'payments'} of earlier months ({amount:,} VND, {months(first, last)}) "
+            "went to beneficiaries whom this month's registry reports dead before them: their months' registries did "
+            "not say so, so none is a PAID_AFTER_DEATH and the money is in no recovery; check each with reconcile "
+            "show, and recover it"
+        )
+
+
+def months(first: str, last: str) -> str:
+    """The months from `first` to `last` as a warning names them: `2024-10`, `2024-10–2024-11`."""
+    return first if first == last else first + "–" + last

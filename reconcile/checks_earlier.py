@@ -22,25 +22,28 @@ from collections.abc import Callable
 
 from reconcile.areas import layout_for
 from reconcile.checks import rows as rows_of
-from reconcile.checks_coverage import RunWarning
-from reconcile.checks_dead import paid_before_death_reported, paid_dead_unlisted
+from reconcile.checks_coverage import RunWarning, kept
+from reconcile.checks_dead import months, paid_before_death_reported, paid_dead_unlisted
 from reconcile.match import has_history
 
 
 def history_warnings(
     con, tables, period: str, min_group: int, notice: Callable[[str], None] | None = None
 ) -> list[RunWarning]:
-    """What the database's earlier months tell of this one, told to `notice`: payments to the dead an
-    earlier registry lists, and earlier months' payments to those this one reports dead before them
-    (checks_dead.py), files an earlier run read already, and communes the month before had that this
-    one has no one of."""
-    return (
-        paid_dead_unlisted(con, period, notice)
-        + paid_before_death_reported(con, period, notice)
-        + read_before(con, tables, period, notice)
-        + communes_gone(con, period, min_group, notice)
-        + returned_from_before(con, period, notice)
-    )
+    """What the database's earlier months tell of this one, each warning told to `notice`: payments to
+    the dead an earlier registry lists, and earlier months' payments to those this one reports dead
+    before them (checks_dead.py), files an earlier run read already, communes the month before had that
+    this one has no one of, and returns of earlier months' payments. None without an earlier month."""
+    said: list[RunWarning] = []
+    if not has_history(con):
+        return said
+    tell = kept(said, notice)
+    paid_dead_unlisted(con, period, tell)
+    paid_before_death_reported(con, period, tell)
+    read_before(con, tables, period, tell)
+    communes_gone(con, period, min_group, tell)
+    returned_from_before(con, period, tell)
+    return said
 
 
 # this month's returns (pm: matched, status returned), to a beneficiary the month pays, of a payment an
@@ -71,81 +74,55 @@ FROM (SELECT payment_id, any_value(amount) AS amount, max(period) AS period FROM
 """
 
 
-def returned_from_before(con, period: str, notice: Callable[[str], None] | None = None) -> list[RunWarning]:
-    """The warning, told to `notice`, of this month's returns that bring back a payment an earlier
-    month's file holds as paid (October's statement returning September's transfer to a closed account):
+def returned_from_before(con, period: str, tell: Callable[[str], None]) -> None:
+    """Tell the warning of this month's returns that bring back a payment an earlier month's file holds
+    as paid (October's statement returning September's transfer to a closed account), if there are any:
     the month's findings read this month alone, and this month's own payment to the beneficiary pays
-    them, so no finding, arrears or re-issue list is of that money. None without an earlier month."""
-    if not has_history(con):
-        return []
+    them, so no finding, arrears or re-issue list is of that money."""
     n, amount, first, last = con.execute(_RETURNED_SQL, {"period": period}).fetchone()
-    if not n:
-        return []
-    months = first if first == last else first + "–" + last
-    warning = RunWarning(
-        f"1 return in this month's files brings back a payment of an earlier month ({amount:,} VND, {months}) to a "
-        "beneficiary this month pays: no finding, arrears or re-issue list is of that money; check it with reconcile "
-        "show, and send it again if it is owed"
-        if n == 1
-        else f"{n:,} returns in this month's files bring back payments of earlier months ({amount:,} VND, {months}), "
-        "each to a beneficiary this month pays: no finding, arrears or re-issue list is of that money; check each "
-        "with reconcile show, and send it again if it is owed"
-    )
-    if notice:
-        notice(warning.text)
-    return [warning]
+    if n:
+        tell(
+            f"1 return in this month's files brings back a payment of an earlier month ({amount:,} VND, "
+            f"{months(first, last)}) to a beneficiary this month pays: no finding, arrears or re-issue list is of "
+            "that money; check it with reconcile show, and send it again if it is owed"
+            if n == 1
+            else f"{n:,} returns in this month's files bring back payments of earlier months ({amount:,} VND, "
+            f"{months(first, last)}), each to a beneficiary this month pays: no finding, arrears or re-issue list "
+            "is of that money; check each with reconcile show, and send it again if it is owed"
+        )
 
 
-def communes_gone(con, period: str, min_group: int, notice: Callable[[str], None] | None = None) -> list[RunWarning]:
-    """The warning, told to `notice`, of the communes of last month's registry, each with at least
-    min_group active beneficiaries, that this month's registry lists no one of and whose people it
-    does not list elsewhere (sql/checks/communes_gone.sql): a commune's lists left out, the registry's
-    and the payments' both, passed clean. None before the reform's first month (the communes were
-    renumbered: 2025-07 against 2025-06), without an earlier month, or without communes."""
-    if (
-        not min_group
-        or not has_history(con)
-        or not con.execute("SELECT count(commune_code) FROM cur_registry").fetchone()[0]
-    ):
-        return []
+def communes_gone(con, period: str, min_group: int, tell: Callable[[str], None]) -> None:
+    """Tell the warning of the communes of last month's registry, each with at least min_group active
+    beneficiaries, that this month's registry lists no one of and whose people it does not list
+    elsewhere (sql/checks/communes_gone.sql): a commune's lists left out, the registry's and the
+    payments' both, passed clean. Not before the reform's first month (the communes were renumbered:
+    2025-07 against 2025-06), nor without communes."""
+    if not min_group or not con.execute("SELECT count(commune_code) FROM cur_registry").fetchone()[0]:
+        return
     rows = [r for r in rows_of(con, "checks/communes_gone.sql", {"period": period}) if r["gone"] >= min_group]
     if not rows or layout_for(rows[0]["before"]) != layout_for(period):
-        return []
+        return
     n, communes = sum(r["gone"] for r in rows), ", ".join(r["commune_code"] for r in rows)
-    warning = RunWarning(
+    tell(
         f"{n:,} active beneficiaries of {'commune' if len(rows) == 1 else 'communes'} {communes} in the registry of "
         f"{rows[0]['before']} are in none of this month's files: {'its lists' if len(rows) == 1 else 'their lists'} "
         "may have been left out; give them with --registry and --payments and run again, or check that those "
         "beneficiaries left the programmes"
     )
-    if notice:
-        notice(warning.text)
-    return [warning]
 
 
-def read_before(con, tables, period: str, notice: Callable[[str], None] | None = None) -> list[RunWarning]:
-    """The warnings, told to `notice`, of the run's files (`tables`, the readers' (file_id, RawTable)
-    pairs) that another period's run read in the same role, sheet and all; none without a history."""
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
-        "AND table_name = 'inputs'"
-    ).fetchone()
-    if not (found and found[0]):
-        return []
-    warnings = []
+def read_before(con, tables, period: str, tell: Callable[[str], None]) -> None:
+    """Tell the warnings of the run's files (`tables`, the readers' (file_id, RawTable) pairs) that
+    another period's run read in the same role, sheet and all."""
     for _, tb in tables:
         earlier = con.execute(
             "SELECT period, file_name FROM inputs WHERE sha256 = ? AND role = ? AND sheet IS NOT DISTINCT FROM ? "
             "AND period <> ? ORDER BY period DESC, file_name LIMIT 1",
             [tb.sha256, tb.kind, tb.sheet, period],
         ).fetchone()
-        if earlier is None:
-            continue
-        warning = RunWarning(
-            f"{tb.path.name} is the same file, byte for byte, as the {tb.kind} of {earlier[0]} ({earlier[1]}): "
-            f"if it is not this month's, give this month's {tb.kind} and run again"
-        )
-        if notice:
-            notice(warning.text)
-        warnings.append(warning)
-    return warnings
+        if earlier is not None:
+            tell(
+                f"{tb.path.name} is the same file, byte for byte, as the {tb.kind} of {earlier[0]} ({earlier[1]}): "
+                f"if it is not this month's, give this month's {tb.kind} and run again"
+            )
