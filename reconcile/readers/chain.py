@@ -56,8 +56,7 @@ def refuse_copies(spans: list[Span]) -> None:
     for span in spans:
         if not span.chained or not span.entries:
             continue
-        account = "".join(ch for ch in str(span.account) if ch.isalnum()).upper()
-        key = (account, (span.currency or "").upper(), span.opening, span.closing, span.closed, span.entries)
+        key = (*_account_key(span), span.opening, span.closing, span.closed, span.entries)
         first = seen.setdefault(key, span)
         if first is span:
             continue
@@ -88,14 +87,18 @@ def check_chain(spans: list[Span]) -> None:
     groups: dict[tuple, dict] = {}
     for span in spans:
         if span.chained:
-            key = ("".join(ch for ch in str(span.account) if ch.isalnum()).upper(), (span.currency or "").upper())
-            groups.setdefault(key, {}).setdefault(span.closed, []).append(span)
+            groups.setdefault(_account_key(span), {}).setdefault(span.closed, []).append(span)
     for days in groups.values():
         for before, day in pairwise(sorted(days)):
             for span in days[day]:
                 follows = {s.closing for s in days[before]} | {s.closing for s in days[day] if s is not span}
                 if span.opening not in follows:
                     raise _gap(days[before][-1], span)
+
+
+def _account_key(span: Span) -> tuple[str, str]:
+    """The account and currency a statement is of, as compared: letters and digits of the account alone."""
+    return "".join(ch for ch in str(span.account) if ch.isalnum()).upper(), (span.currency or "").upper()
 
 
 def _gap(before: Span, span: Span) -> InputFileError:

@@ -16,12 +16,13 @@ import polars as pl
 
 from reconcile.errors import InputFileError
 from reconcile.normalise.text import fold
+from reconcile.readers.lookup import FOREIGN_CODES
 from reconcile.readers.names import ROW_COLUMN
 from reconcile.readers.statements import refuse_foreign
 from reconcile.readers.tables import RawTable
 
 # a currency's ISO code, folded
-_CODES = "vnd|usd|eur|jpy|cny|rmb|gbp|aud|sgd|krw|thb|hkd|chf|cad|twd"
+_CODES = "vnd|" + FOREIGN_CODES
 # a title block's label of the account's currency, and the code after it in the same cell
 _TITLE = re.compile(
     rf"\b(?:loai tien(?: te)?|tien te|currency|ccy|don vi tien te)\b[^a-z0-9]*(?:currency\b[^a-z0-9]*)?({_CODES})\b"

@@ -24,7 +24,8 @@ _SIDE = re.compile(r" (nguoi nhan|nguoi thu huong|nguoi huong|thu huong|nhan|ck|
 # A header that names a currency other than the đồng (folded): a statement's or a list's second
 # currency column (`Ghi nợ (USD)` beside `Ghi nợ (VND)`), read as the amount only when no other holds
 # the header's words: read first, its 60.00 USD were a payment of 60 VND, an AMOUNT_MISMATCH each
-_FOREIGN = re.compile(r"\b(usd|eur|jpy|cny|rmb|gbp|aud|sgd|krw|thb|hkd|chf|cad|twd|ngoai te|nguyen te|foreign)\b")
+FOREIGN_CODES = "usd|eur|jpy|cny|rmb|gbp|aud|sgd|krw|thb|hkd|chf|cad|twd"  # ISO codes of other currencies, folded
+_FOREIGN = re.compile(rf"\b({FOREIGN_CODES}|ngoai te|nguyen te|foreign)\b")
 
 
 def another_currency(header: str) -> bool:
