@@ -33,9 +33,9 @@ def history_warnings(
     """What the database's earlier months tell of this one, each warning told to `notice`: payments to
     the dead an earlier registry lists, and earlier months' payments to those this one reports dead
     before them (checks_dead.py), files an earlier run read already, communes the month before had that
-    this one has no one of, and returns of earlier months' payments. None without an earlier month."""
+    this one has no one of, and returns of earlier months' payments. None without a run of another month."""
     said: list[RunWarning] = []
-    if not has_history(con):
+    if not has_history(con) or not con.execute("SELECT count(*) FROM runs WHERE period <> ?", [period]).fetchone()[0]:
         return said
     tell = kept(said, notice)
     paid_dead_unlisted(con, period, tell)
@@ -49,21 +49,33 @@ def history_warnings(
 # this month's returns (pm: matched, status returned), to a beneficiary the month pays, of a payment an
 # earlier month's file holds as paid to the same beneficiary: the same reference (its own or the bank's,
 # leading zeros aside), at most its amount
+# (the returns, and the earlier payments of their references, are taken first, each kept, and joined
+# and unnested after: else the planner unnests and joins every row of the month and of the history
+# first, 1.4 s at 1M without history, 3.2 s with two earlier months)
 _RETURNED_SQL = """
-WITH back AS (
-    SELECT p.payment_id, p.amount, p.vneid, r.ref
-    FROM pm AS p, unnest([ltrim(p.payment_ref, '0'), ltrim(p.bank_ref, '0')]) AS r(ref)
-    WHERE p.status = 'returned' AND p.registry_id IS NOT NULL AND p.repeat_of IS NULL AND r.ref <> ''
+WITH returns AS MATERIALIZED (
+    SELECT payment_id, amount, vneid, payment_ref, bank_ref
+    FROM pm
+    WHERE status = 'returned' AND registry_id IS NOT NULL AND repeat_of IS NULL
       -- paid this month: else the return is a PAYMENT_FAILED of the month, on the re-issue list
-      AND p.registry_id IN (SELECT registry_id FROM cur_beneficiary_paid WHERE paid > 0)
+      AND registry_id IN (SELECT registry_id FROM cur_beneficiary_paid WHERE paid > 0)
+),
+back AS MATERIALIZED (
+    SELECT p.payment_id, p.amount, p.vneid, r.ref
+    FROM returns AS p, unnest([ltrim(p.payment_ref, '0'), ltrim(p.bank_ref, '0')]) AS r(ref)
+    WHERE r.ref <> ''
+),
+sent AS MATERIALIZED (
+    SELECT q.period, q.payment_id, q.amount, q.payment_ref, q.bank_ref
+    FROM main.payments AS q
+    WHERE q.period < $period AND q.status = 'success'
+      AND (ltrim(q.payment_ref, '0') IN (SELECT ref FROM back) OR ltrim(q.bank_ref, '0') IN (SELECT ref FROM back))
 ),
 earlier AS (
     SELECT q.period, q.amount, m.vneid, r.ref
-    FROM main.payments AS q
+    FROM sent AS q
     JOIN main.matches AS m ON m.period = q.period AND m.payment_id = q.payment_id,
     unnest([ltrim(q.payment_ref, '0'), ltrim(q.bank_ref, '0')]) AS r(ref)
-    WHERE q.period < $period AND q.status = 'success'
-      AND (ltrim(q.payment_ref, '0') IN (SELECT ref FROM back) OR ltrim(q.bank_ref, '0') IN (SELECT ref FROM back))
 ),
 paired AS (
     SELECT DISTINCT b.payment_id, b.amount, e.period
