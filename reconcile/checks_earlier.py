@@ -11,6 +11,10 @@ month's findings read its own files alone.
   same role is said, naming that period and file.
 - Communes of last month's registry this month's files have no one of (its lists left out together).
 - This month's returns of earlier months' payments, to beneficiaries this month pays.
+- Account numbers of this month's registry that are the month before's without their leading zeros:
+  a spreadsheet held the column as numbers. The payments file re-saved alike agrees with them, so
+  nothing of the month tells (an account shortened on one side only is restored from the other,
+  facts.sql); stored short, they would go short on a re-issue list.
 
 Warnings, not refusals: a small commune's list may be unchanged from one month to the next, and a
 commune's people may have left the programmes.
@@ -33,7 +37,8 @@ def history_warnings(
     """What the database's earlier months tell of this one, each warning told to `notice`: payments to
     the dead an earlier registry lists, and earlier months' payments to those this one reports dead
     before them (checks_dead.py), files an earlier run read already, communes the month before had that
-    this one has no one of, and returns of earlier months' payments. None without a run of another month."""
+    this one has no one of, returns of earlier months' payments, and account numbers that lost their
+    leading zeros since the month before. None without a run of another month."""
     said: list[RunWarning] = []
     if not has_history(con) or not con.execute("SELECT count(*) FROM runs WHERE period <> ?", [period]).fetchone()[0]:
         return said
@@ -43,6 +48,7 @@ def history_warnings(
     read_before(con, tables, period, tell)
     communes_gone(con, period, min_group, tell)
     returned_from_before(con, period, tell)
+    zeros_lost_since(con, period, tell)
     return said
 
 
@@ -138,3 +144,38 @@ def read_before(con, tables, period: str, tell: Callable[[str], None]) -> None:
                 f"{tb.path.name} is the same file, byte for byte, as the {tb.kind} of {earlier[0]} ({earlier[1]}): "
                 f"if it is not this month's, give this month's {tb.kind} and run again"
             )
+
+
+# this month's registry accounts that the latest earlier registry gives, to the same ID, with leading
+# zeros (one with a zero of its own first lost none)
+_ZEROS_SQL = """
+WITH before AS (
+    SELECT vneid, account_number, period
+    FROM main.registry
+    WHERE period = (SELECT max(period) FROM main.registry WHERE period < $period)
+      AND starts_with(account_number, '0') AND vneid IS NOT NULL
+)
+SELECT count(DISTINCT r.vneid), any_value(b.period)
+FROM cur_registry AS r
+JOIN before AS b ON b.vneid = r.vneid AND ltrim(b.account_number, '0') = r.account_number
+WHERE NOT starts_with(r.account_number, '0')
+"""
+
+
+def zeros_lost_since(con, period: str, tell: Callable[[str], None]) -> None:
+    """Tell the warning of the registry's account numbers that the registry of the month before gives
+    the same beneficiaries with leading zeros, if there are any: the registry and the payments were
+    both re-saved with the account column as numbers, so the two agree and nothing of the month tells;
+    the accounts are stored as read (the re-issue lists would send them short)."""
+    n, before = con.execute(_ZEROS_SQL, {"period": period}).fetchone()
+    if n:
+        tell(
+            f"1 account number in this month's registry is the one the registry of {before} gives without its "
+            "leading zeros: a spreadsheet held the column as numbers, and it is stored, and would go on a re-issue "
+            "list, as read; give the registry (and the payments) with the account column as text and run again"
+            if n == 1
+            else f"{n:,} account numbers in this month's registry are the ones the registry of {before} gives "
+            "without their leading zeros: a spreadsheet held the column as numbers, and they are stored, and "
+            "would go on a re-issue list, as read; give the registry (and the payments) with the account column "
+            "as text and run again"
+        )

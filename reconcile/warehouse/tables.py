@@ -88,7 +88,8 @@ PERIOD_CONTENT: tuple[Table, ...] = (
                 "office's file may be missing; a hidden sheet read; a sheet skipped; returns the bank must explain; "
                 "payments to IDs an earlier month's registry lists as dead and this one no longer lists; earlier "
                 "months' payments after a death this month's registry reports late; a file another month's run read; a "
-                "commune of last month's registry in none of this month's files; returns of earlier months' payments): "
+                "commune of last month's registry in none of this month's files; returns of earlier months' payments; "
+                "registry accounts that lost their leading zeros since the month before): "
                 "a list of {message, programs}, programs those whose non-cash share the warning puts in doubt (a "
                 "target_met of theirs rests on a figure that may be too high); NULL when none",
             ),
