@@ -11,19 +11,24 @@ from collections.abc import Callable
 
 # the month's UNKNOWN_PAYEE payments (cur_flags, pm) to an ID whose latest registry row before the
 # period says deceased, or gives a date of death before the payment's value date
+# (the IDs paid first, few: the latest row of every ID the history holds was 0.4 s with two months)
 _SQL = """
-WITH latest AS (
+WITH unknown AS MATERIALIZED (
+    SELECT f.vneid, p.amount, p.value_date
+    FROM cur_flags AS f
+    JOIN pm AS p USING (payment_id)
+    WHERE f.code = 'UNKNOWN_PAYEE' AND p.status = 'success' AND f.vneid IS NOT NULL
+),
+latest AS (
     SELECT vneid, period, status, date_of_death
     FROM main.registry
-    WHERE period < $period AND vneid IS NOT NULL
+    WHERE period < $period AND vneid IN (SELECT vneid FROM unknown)
     QUALIFY row_number() OVER (PARTITION BY vneid ORDER BY period DESC, is_primary DESC, registry_id) = 1
 )
-SELECT count(*), CAST(coalesce(sum(p.amount), 0) AS BIGINT), max(d.period)
-FROM cur_flags AS f
-JOIN pm AS p USING (payment_id)
-JOIN latest AS d ON d.vneid = f.vneid
-WHERE f.code = 'UNKNOWN_PAYEE' AND p.status = 'success'
-  AND (d.status = 'deceased' AND d.date_of_death IS NULL OR d.date_of_death < p.value_date)
+SELECT count(*), CAST(coalesce(sum(u.amount), 0) AS BIGINT), max(d.period)
+FROM unknown AS u
+JOIN latest AS d ON d.vneid = u.vneid
+WHERE d.status = 'deceased' AND d.date_of_death IS NULL OR d.date_of_death < u.value_date
 """
 
 
