@@ -861,7 +861,9 @@ def test_the_paying_office_s_account_written_after_ct_tu_is_no_payee_s_id(tmp_pa
     payee's account> <NAME> tai <bank>`, names no ID: the office's 12-digit account (001867000999, the
     shape of an ID born in Hà Nội) was taken for each payee's ID, two UNKNOWN_PAYEE and their
     beneficiaries two MISSING_PAYMENT. The number after `CT tu` is the account paid from, that after
-    `toi` the account paid into: both matched by account now, the 12-digit one too."""
+    `toi` the account paid into: both matched by account now, the 12-digit one too. The name written
+    after it is the payee's: a transfer to Chi's account under another's name was rejected as naming
+    no one (`payee_name missing`), and Chi a MISSING_PAYMENT; it is paid to her account, a NAME_MISMATCH."""
     path = write(
         tmp_path,
         statement(
@@ -873,14 +875,17 @@ def test_the_paying_office_s_account_written_after_ct_tu_is_no_payee_s_id(tmp_pa
             ":86:CT tu 001867000999 SO LDTBXH TINH X toi 101867001234 PHAM THI DUNG tai VIETINBANK CHI LUONG HUU T9/2024",
             ":61:2409050905D1500000,NTRFCTXH002//FT002",
             ":86:CT từ 001867000999 SO LDTBXH TINH X tới 0011001234567 NGUYEN VAN AN tai VCB CHI TRO CAP XA HOI T9/2024",
-            ":62F:C240905VND13200000,",
+            ":61:2409050905D1500000,NTRFCTXH003//FT003",
+            ":86:CT tu 001867000999 SO LDTBXH TINH X toi 0011001234599 LE VAN CUONG CHI TRO CAP XA HOI T9/2024",
+            ":62F:C240905VND11700000,",
         ),
     )
     registry = tmp_path / "registry.csv"
     registry.write_text(
         "vneid,full_name,date_of_birth,program,entitled_amount,channel,bank_code,account_number,status\n"
         "001044012345,Nguyễn Văn An,1944-03-01,welfare,1500000,bank,VCB,0011001234567,active\n"
-        "038152000333,Phạm Thị Dung,1952-07-04,pension,5300000,bank,ICB,101867001234,active\n",
+        "038152000333,Phạm Thị Dung,1952-07-04,pension,5300000,bank,ICB,101867001234,active\n"
+        "001150000111,Nguyễn Thị Chi,1950-05-06,welfare,1500000,bank,VCB,0011001234599,active\n",
         encoding="utf-8",
     )
     db = tmp_path / "r.duckdb"
@@ -889,15 +894,21 @@ def test_the_paying_office_s_account_written_after_ct_tu_is_no_payee_s_id(tmp_pa
     )
     assert result.exit_code == 0, result.output
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT payment_ref, vneid, account_number FROM payments ORDER BY 1").fetchall() == [
-            ("CTXH001", None, "101867001234"),
-            ("CTXH002", None, "0011001234567"),
+        assert con.execute(
+            "SELECT payment_ref, vneid, payee_name, account_number FROM payments ORDER BY 1"
+        ).fetchall() == [
+            ("CTXH001", None, "PHAM THI DUNG", "101867001234"),
+            ("CTXH002", None, "NGUYEN VAN AN", "0011001234567"),
+            ("CTXH003", None, "LE VAN CUONG", "0011001234599"),
         ]
         assert con.execute("SELECT vneid, method FROM matches ORDER BY 1").fetchall() == [
             ("001044012345", "account"),
+            ("001150000111", "account"),
             ("038152000333", "account"),
         ]
-        assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
+        assert con.execute("SELECT code, vneid, payment_ref FROM flags").fetchall() == [
+            ("NAME_MISMATCH", "001150000111", "CTXH003")
+        ]
 
 
 def test_a_statement_given_twice_in_one_file_is_refused(tmp_path):

@@ -523,6 +523,24 @@ def test_accounts_a_narrative_names(con, text, accounts):
 
 
 @pytest.mark.parametrize(
+    "text, payee",
+    [
+        ("CT tu 0011000999999 SO LDTBXH TINH X toi 0011001234567 NGUYEN VAN AN tai VCB CHI TRO CAP T9/2024",
+         "NGUYEN VAN AN"),
+        ("CT tu 0011000999999 toi 0011001234567 NGUYEN THI CHI CHI TRO CAP T9", "NGUYEN THI CHI"),  # Chi, a name
+        ("chuyển tiền tới 0011001234567 Nguyễn Văn Ân tại Vietcombank", "Nguyễn Văn Ân"),
+        ("CT tu 0011000999999 toi 0011001234567 NGUYEN VAN AN; CHI TRO CAP", "NGUYEN VAN AN"),
+        ("toi TK 0011001234567 LE VAN CUONG CCCD 001150000111", "LE VAN CUONG"),
+        ("CT tu 0011000999999 toi 0011001234567", None),  # no name after it
+        ("toi 0011001234567 AN tai VCB", None),  # one word is no name
+        ("CT tu 0011000999999 SO LDTBXH TINH X CHI TRO CAP", None),  # no account paid to
+    ],
+)  # fmt: skip
+def test_the_payee_a_transfer_s_narrative_writes_after_the_account_paid(con, text, payee):
+    assert one(con, "rc_narrative_payee_t(?)", text) == payee
+
+
+@pytest.mark.parametrize(
     "vneid, year, gender",
     [
         ("001087123456", 1987, "male"),

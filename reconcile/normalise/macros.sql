@@ -247,6 +247,15 @@ CREATE OR REPLACE TEMP MACRO rc_named_accounts_from(t) AS rc_named_accounts_from
 CREATE OR REPLACE TEMP MACRO rc_named_accounts(t) AS list_distinct(flatten(list_transform(
     list_filter(rc_named_accounts_from(t), lambda a: a.source = ''), lambda a: a.candidates)));
 
+-- The payee's name a transfer's narrative writes after the account it went to (`CT tu <the office's
+-- account> ... toi 0011001234567 NGUYEN VAN AN tai VCB CHI TRO CAP`, as VietinBank and Vietcombank
+-- write an interbank transfer): the words after `toi`/`tới` and the number, cut at the first word
+-- that is no name's (`tai`, `qua`, `chi tra`, `tro cap`, `CCCD`, ...); at least two words, else NULL
+CREATE OR REPLACE TEMP MACRO rc_narrative_payee_t(t) AS list_filter([regexp_replace(
+    regexp_extract(t, '(?i)(?:^|\s)t[oơớờởỡợ]\pM*i\s+(?:s?tk\s*:?\s*)?[0-9]{6,20}\s+(\pL+(?:\s+\pL+)*)', 1),
+    '(?i)(?:^|\s+)(?:t[aạ]\pM*i|qua|ct|ck|nd|n[oộ]\pM*i dung|ng[aâ]\pM*n h[aà]\pM*ng|nh|ref|chi tr\pL*'
+    || '|tr[oợ]\pM* c[aấ]\pM*p|thanh to[aá]\pM*n|tt|cccd|cmnd|stk|tk)(?:\s.*)?$', '')], lambda n: contains(n, ' '))[1];
+
 -- Whether an account a narrative names may be the row's (stage_payments.sql): not for cash, not the
 -- number taken for the row's ID, and not at a known bank other than one the registry gives it (a
 -- bank the registry leaves out, or one not known, is no other: `banks` holds NULL for them)

@@ -69,7 +69,11 @@ m_narrative AS (
     SELECT raw, rc_text(raw) AS narrative_t, coalesce(c.ids, []) AS narrative_ids,
            a.account AS narrative_account, a.banks AS narrative_account_banks,
            a.holders AS narrative_account_holders, any_a.account AS narrative_return_account,
-           any_a.banks AS narrative_return_banks
+           any_a.banks AS narrative_return_banks,
+           -- the account a transfer went to (`toi <account>`), and the payee's name written after it
+           coalesce(a.account = regexp_extract(n.folded, '(?:^| )toi tk ([0-9]{6,20})(?: |$)', 1), false)
+               AS narrative_account_to,
+           CASE WHEN contains(n.folded, 'toi tk ') THEN rc_narrative_payee_t(rc_text(n.raw)) END AS narrative_payee
     FROM narratives AS n
     LEFT JOIN (
         SELECT narrative, coalesce(list(DISTINCT candidate ORDER BY candidate) FILTER (WHERE NOT labelled),
@@ -157,7 +161,9 @@ t AS (
         coalesce(m_narrative.narrative_t, rc_text(r.narrative)) AS narrative_t,
         coalesce(m_narrative.narrative_ids, []) AS narrative_ids,
         m_narrative.* EXCLUDE (raw, narrative_t, narrative_ids),
-        coalesce(m_name.name_t, rc_text(r.payee_name)) AS name_t, m_name.payee_key AS payee_key_m,
+        -- a statement without a payee column: the name its narrative writes after the account paid
+        coalesce(m_name.name_t, rc_text(r.payee_name), m_narrative.narrative_payee) AS name_t,
+        m_name.payee_key AS payee_key_m,
         m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
         m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw), m_program.* EXCLUDE (raw), m_bank.bank_code
     FROM raw_payments AS r
@@ -219,12 +225,14 @@ with_account AS (
                                                     final_vneid, bank_code)
                                THEN narrative_return_account END
                       WHEN rc_account_fits(narrative_account, narrative_account_banks, n_channel, final_vneid, bank_code)
-                           AND CASE WHEN payee_key IS NOT NULL
+                           -- the account a transfer went to (`toi <account>`) is the payee's, whatever name
+                           -- is written beside it (another is a NAME_MISMATCH)
+                           AND (narrative_account_to OR CASE WHEN payee_key IS NOT NULL
                                     THEN len(list_filter(narrative_account_holders, lambda k: rc_name_match(
                                              k, payee_key, $name_similarity, $name_truncation_min_length))) > 0
                                     ELSE len(list_filter(narrative_account_holders, lambda k:
                                              contains(' ' || upper(rc_fold_t(narrative_t)) || ' ', ' ' || k || ' '))) > 0
-                               END
+                               END)
                       THEN narrative_account END) AS n_account
     FROM with_id
 )
