@@ -588,6 +588,43 @@ def test_returns_known_by_their_bank_transaction_code_or_reversal(tmp_path):
     ]
 
 
+def test_a_reversal_booked_as_a_debit_takes_money_in_back_and_is_no_payment(tmp_path):
+    """The treasury's funding credited twice, and the second taken back: a debit with `RvslInd` true
+    reverses a credit. It was paired with the funding credit as its original and loaded as a returned
+    payment of 20,000,000 VND to the treasury; it is set aside, and the funding stays a credit."""
+    path = write(
+        tmp_path,
+        """<?xml version="1.0"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
+  <Acct><Id><Othr><Id>0011000999999</Id></Othr></Id></Acct>
+  <Ntry><NtryRef>KB0903</NtryRef><Amt Ccy="VND">20000000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+    <ValDt><Dt>2024-09-03</Dt></ValDt><NtryDtls><TxDtls><Refs><EndToEndId>KBNN-0903</EndToEndId></Refs>
+      <RltdPties><Dbtr><Nm>KHO BAC NHA NUOC TINH X</Nm></Dbtr></RltdPties>
+      <RmtInf><Ustrd>CAP KINH PHI CHI TRO CAP T9/2024</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+  <Ntry><NtryRef>RV0904</NtryRef><Amt Ccy="VND">20000000</Amt><CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd>
+    <Sts><Cd>BOOK</Cd></Sts><ValDt><Dt>2024-09-04</Dt></ValDt>
+    <NtryDtls><TxDtls><Refs><EndToEndId>KBNN-0903</EndToEndId></Refs>
+      <RltdPties><Cdtr><Nm>KHO BAC NHA NUOC TINH X</Nm></Cdtr></RltdPties>
+      <RmtInf><Ustrd>THOAI CHI NHAM</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+  <Ntry><NtryRef>FT001</NtryRef><Amt Ccy="VND">1500000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+    <ValDt><Dt>2024-09-05</Dt></ValDt><NtryDtls><TxDtls><Refs><EndToEndId>CTXH001</EndToEndId></Refs>
+      <RltdPties><Cdtr><Nm>NGUYEN VAN AN</Nm></Cdtr><CdtrAcct><Id><Othr><Id>0011001234567</Id></Othr></Id></CdtrAcct>
+      </RltdPties><RmtInf><Ustrd>CHI TRO CAP XA HOI T9/2024</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>""",
+    )
+    frame = set_aside_credits(read(path)[1])
+    assert frame.select("payment_ref", "status", "direction", SKIP_COLUMN).rows() == [
+        ("KBNN-0903", "success", "CRDT", "credit (money into the account), not a payment"),
+        (
+            "KBNN-0903",
+            "success",
+            "DBIT",
+            "a reversal of money into the account (RvslInd on a debit): money in taken back, not a payment",
+        ),
+        ("CTXH001", "success", "DBIT", None),
+    ]
+
+
 # --------------------------------------------------------------------------------------------
 # Control totals: TxsSummry and GrpHdr
 # --------------------------------------------------------------------------------------------

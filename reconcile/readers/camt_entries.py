@@ -56,6 +56,7 @@ BANK_OWN = {
 }
 
 OPPOSITE = {"DBIT": "CRDT", "CRDT": "DBIT"}
+CREDIT_TAKEN_BACK = "a reversal of money into the account (RvslInd on a debit): money in taken back, not a payment"
 
 
 def entry_rows(entry: ET.Element, statement: dict, first_row: int = 1) -> list[dict]:
@@ -86,7 +87,10 @@ def entry_rows(entry: ET.Element, statement: dict, first_row: int = 1) -> list[d
         )
         direction = xml_text(tx, "CdtDbtInd") or booking
         code_holder = tx if xml_child(tx, "BkTxCd") is not None else entry
-        returned = reversal or xml_child(tx, "RtrInf") is not None or _return_code(code_holder)
+        # a reversal booked as a debit takes back money that came in (the treasury's funding credited
+        # twice, say): no payment, and no payment's return; a reversal credit brings a payment's money back
+        taken_back = reversal and direction == "DBIT"
+        returned = (reversal or xml_child(tx, "RtrInf") is not None or _return_code(code_holder)) and not taken_back
         original = OPPOSITE.get(direction, direction) if returned and direction is not None else direction
         name, account, bank = _counterparty(tx, original, statement["account"], returned)
         narrative = remittance(tx) or xml_text(tx, "AddtlTxInf") or entry_info
@@ -107,7 +111,9 @@ def entry_rows(entry: ET.Element, statement: dict, first_row: int = 1) -> list[d
                 "status": "returned" if returned else "success",
                 "narrative": "; ".join(p for p in (narrative, *ids_elsewhere(tx, narrative), reason) if p) or None,
                 "direction": original,
-                "aside": _aside(code_holder, status_code, original, batch if not details else None),
+                "aside": CREDIT_TAKEN_BACK
+                if taken_back
+                else _aside(code_holder, status_code, original, batch if not details else None),
                 "bank_ref": bank_reference(tx) or (xml_text(entry, "AcctSvcrRef") if len(details) <= 1 else None),
                 "_booked": direction,
                 "_return": returned,
