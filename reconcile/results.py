@@ -69,8 +69,9 @@ class RunResult:
     # (case_id, VND, VND): cases with money recorded whose findings the re-run took money from, others left
     settled_taken: list = field(default_factory=list)
     arrears_other_id: int = 0  # beneficiaries in arrears that may have had another ID (arrears.earlier_vneid)
-    back_paid_twice: tuple = (0, 0, 0, 0)  # back payments of the period naming months paid already, and their
-    # VND; and those naming months not due (the beneficiary not listed active then), and their VND
+    back_paid_twice: tuple = (0,) * 8  # back payments of the period naming months paid already, and their
+    # VND; those naming months not due (the beneficiary not listed active then), and their VND; those
+    # paying more than those months' registries gave them, and the VND over; and less, and the VND short
     paid_ahead: tuple = (0, 0)  # payments of the period that paid later months too, and those months' VND
     paid_before: tuple = (0, 0, "")  # beneficiaries earlier months paid this one ahead, VND, those months
 

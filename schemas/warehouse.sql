@@ -378,7 +378,7 @@ CREATE OR REPLACE MACRO rc_counts_before(a, b) AS
 -- (normalise/macros.sql's rc_arrears_words, rc_month_mention and rc_months_named, the same text under
 -- other names: a view stored in the database cannot call a run's macros; test_back_pay checks they
 -- agree) when the payment is one facts.sql's cur_back_pay takes for them: each month before its
--- period, none twice, and the amount the amount due times the months (within the run's
+-- period, none twice, and the amount at most the amount due times the months (within the run's
 -- amount_tolerance); empty otherwise. a is a row of payments, due the amount due of its beneficiary's
 -- registry row, tolerance the run's.
 CREATE OR REPLACE MACRO rc_paid_back_mention(l) AS nullif(regexp_extract(l, '(^|[^a-z0-9à-ỹ])((t|th|th[aá]ng|month)[^a-z0-9]?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?([^a-z0-9]+((v[aà]|đến|den|and|to)[^a-z0-9]+)?((t|th|th[aá]ng|month)[^a-z0-9]?)?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?)*|k[yỳ][^a-z0-9]+(0?[1-9]|1[0-2])[^a-z0-9]+(n[aă]m[^a-z0-9]+)?(19|20)[0-9]{2})([^a-z0-9]|$)', 0), '');
@@ -395,7 +395,7 @@ CREATE OR REPLACE MACRO rc_paid_back_named(m, p) AS list_transform([rc_paid_back
 -- (each list bound once, as a lambda's argument, not written out at every use)
 CREATE OR REPLACE MACRO rc_paid_back_kept(months, p, amount, due, tolerance) AS list_transform([months], lambda ms:
     CASE WHEN array_length(ms) > 0 AND array_length(list_distinct(ms)) = array_length(ms) AND list_max(ms) < p
-              AND due > 0 AND abs(amount - due * array_length(ms)) <= tolerance
+              AND due > 0 AND amount > 0 AND amount <= due * array_length(ms) + tolerance
          THEN list_transform(ms, lambda x: printf('%04d-%02d', x // 12, x % 12 + 1)) ELSE [] END)[1];
 CREATE OR REPLACE MACRO rc_paid_back_index(period) AS
     CAST(left(period, 4) AS INTEGER) * 12 + CAST(right(period, 2) AS INTEGER) - 1;
@@ -1117,7 +1117,7 @@ COMMENT ON COLUMN "arrears"."months_unpaid" IS 'Consecutive periods unpaid, the 
 COMMENT ON COLUMN "arrears"."amount_owed" IS 'VND due over them';
 COMMENT ON COLUMN "arrears"."partial" IS 'A month of them was reconciled with --partial (a source missing): the arrears may be overstated; check the people of the missing source when its file comes';
 COMMENT ON COLUMN "arrears"."earlier_vneid" IS 'An ID this one may have replaced: unpaid the month before since_period, of the same programme, name, date of birth and account, listed that month and not in since_period''s registry, while this ID was not listed the month before. Its months unpaid are not counted here (the registry links no ID to another): check it, reconcile show; NULL when none or several fit';
-COMMENT ON VIEW "back_pay" IS 'Back payments (truy lĩnh): one row per back payment and month it paid. A successful payment whose narrative says arrears (truy lĩnh, truy trả, truy chi) and names months, each before its period, for the amount due times the months named, is the money of those months, not of its own (no DUPLICATE_PAYMENT or AMOUNT_MISMATCH; the arrears count the months paid). month_was says what the database holds of the month: a month paid already may be paid twice';
+COMMENT ON VIEW "back_pay" IS 'Back payments (truy lĩnh): one row per back payment and month it paid. A successful payment whose narrative says arrears (truy lĩnh, truy trả, truy chi) and names months, each before its period, for at most the amount due times the months named, is the money of those months, not of its own (no DUPLICATE_PAYMENT or AMOUNT_MISMATCH; the arrears count the months paid). month_was says what the database holds of the month: a month paid already may be paid twice';
 COMMENT ON COLUMN "back_pay"."period" IS 'Period of the file that holds the back payment';
 COMMENT ON COLUMN "back_pay"."payment_id" IS 'The payment (payments.payment_id)';
 COMMENT ON COLUMN "back_pay"."payment_ref" IS 'The payment''s reference';

@@ -2,8 +2,9 @@
 that month's own, the narrative naming the months (`Chi truy linh tro cap T9 va T10/2024`). It is the
 money of the months it names, not a second payment of its month: no DUPLICATE_PAYMENT or
 AMOUNT_MISMATCH for it, a month paid with back pay only is still unpaid (MISSING_PAYMENT), and the
-months it names are paid in the arrears. One that does not fit (not a whole number of the months due,
-months not before its own) is flagged as any other payment. Five welfare beneficiaries due 2.000.000
+months it names are paid in the arrears. One that does not fit (more than the months due, months not
+before its own) is flagged as any other payment (less may be those months' lower rate, before a rise:
+tests/test_money_back_pay_rates.py). Five welfare beneficiaries due 2.000.000
 a month, October and November 2024 in one database (normalise/macros.sql, sql/facts.sql,
 views.sql's rc_back_pay_months)."""
 
@@ -35,7 +36,7 @@ CUC, DUNG, GIANG, AN, BINH, HOA, KHANH = (p[0] for p in PEOPLE)
 NOVEMBER = {
     CUC: [("FT20241100901", "4.000.000", "Chi truy linh tro cap T9 va T10/2024")],  # October's failed
     DUNG: [("FT20241100902", "2.000.000", "Truy lĩnh tháng 10/2024")],  # and no payment of November
-    GIANG: [("FT20241100903", "3.000.000", "TRUY LINH T09-T10/2024")],  # not a whole number of months
+    GIANG: [("FT20241100903", "5.000.000", "TRUY LINH T09-T10/2024")],  # more than two months due
     AN: [("FT20241100904", "4.000.000", "Truy linh T11-T12/2024")],  # November's own and December's
     BINH: [("FT20241100905", "2.000.000", "Truy linh T10/2024")],  # October, paid already
     HOA: [("FT20241100906", "2.000.000", "Truy linh tro cap T10/2024")],  # October's failed, and this failed too
@@ -100,21 +101,21 @@ def test_a_back_payment_that_fits_is_no_second_payment_and_does_not_pay_its_mont
             0,
             "No successful payment dated in the period; 1 back payment of earlier months (truy lĩnh) only",
         ),
-        # 3.000.000 is no whole number of months of 2.000.000: flagged as any second payment
+        # 5.000.000 is more than two months of 2.000.000: flagged as any second payment
         (
             GIANG,
             "AMOUNT_MISMATCH",
             "FT20241100203",
             2_000_000,
-            5_000_000,
-            "Paid 5,000,000 in 2 payment(s); due 2,000,000 (difference +3,000,000)",
+            7_000_000,
+            "Paid 7,000,000 in 2 payment(s); due 2,000,000 (difference +5,000,000)",
         ),
         (
             GIANG,
             "DUPLICATE_PAYMENT",
             "FT20241100903",
             2_000_000,
-            3_000_000,
+            5_000_000,
             "Payment 2 of 2 successful to this beneficiary in the period; the first is FT20241100203 in bank.csv",
         ),
         # a month named that is not before November (December's, paid in advance): flagged too

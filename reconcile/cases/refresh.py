@@ -258,24 +258,58 @@ def money_notes(con) -> tuple[int, int, list[tuple[str, int, str]], int]:
     return over, unflagged, returned_overpayments(con), other_id
 
 
-def back_paid_twice(con, period: str) -> tuple[int, int, int, int]:
+def back_paid_twice(con, period: str) -> tuple[int, ...]:
     """The back payments (truy lĩnh) of `period` that name a month the database holds as paid already
     (views.sql's back_pay, month_was 'paid': paid in it, or named by an earlier back payment): how many,
-    and the VND due for those months; and those that name a month the beneficiary was not due in
+    and the VND due for those months; those that name a month the beneficiary was not due in
     (month_was 'not due': not listed active in that month's registry, suspended or not yet listed), how
-    many and the VND they paid for those months. The run's findings read the month alone, and take such
-    a payment for the months it names; only the database's history can tell that a month was paid twice,
-    or paid though nothing was due (money paid while suspended, called back pay, was no
-    PAID_WHILE_INACTIVE)."""
-    n, amount, not_due, not_due_amount = con.execute(
-        "SELECT count(DISTINCT payment_id) FILTER (WHERE month_was = 'paid'), "
-        "coalesce(sum(amount) FILTER (WHERE month_was = 'paid'), 0), "
-        "count(DISTINCT payment_id) FILTER (WHERE month_was = 'not due'), "
-        "coalesce(sum(amount) FILTER (WHERE month_was = 'not due'), 0) "
-        "FROM back_pay WHERE period = ? AND month_was IN ('paid', 'not due')",
-        [period],
-    ).fetchone()
-    return n, amount, not_due, not_due_amount
+    many and the VND they paid for those months; and, of those whose every month the database holds
+    with an amount due, those that pay more than those months' registries gave them (a back payment at
+    this month's rate for months due at a lower one, before a rise), how many and the VND over, and
+    those that pay less, how many and the VND short. A back payment that says it pays the difference a
+    rise owed (`chênh lệch`) names months paid already, by its nature: it is measured against what the
+    rise added to them (this month's amount due less theirs), and is no month paid twice. The run's
+    findings read the month alone, and take such a payment for the months it names; only the
+    database's history can tell that a month was paid twice, or paid though nothing was due (money
+    paid while suspended, called back pay, was no PAID_WHILE_INACTIVE), or paid more than it was due."""
+    rows = con.execute(_BACK_PAY_SQL, {"period": period}).fetchone()
+    return tuple(int(v) for v in rows)
+
+
+# the back_pay view's months of the period's back payments, each with the payment's amount, whether it
+# says it pays a difference, and the amount due in that month's registry (NULL when not held or not due)
+_BACK_PAY_SQL = """
+WITH tolerance AS (
+    SELECT coalesce(max(CAST(settings->>'$.thresholds.amount_tolerance' AS BIGINT)), 0) AS t
+    FROM runs WHERE period = $period
+),
+months AS (
+    SELECT b.payment_id, b.month, b.amount AS due_now, b.month_was, p.amount AS paid,
+           strip_accents(lower(coalesce(p.narrative, ''))) LIKE '%chenh lech%' AS difference,
+           (SELECT max(d.entitled_amount) FROM registry AS d
+            WHERE d.period = b.month AND d.vneid = b.vneid AND d.program = b.program
+              AND d.status = 'active' AND d.entitled_amount > 0) AS month_due
+    FROM back_pay AS b
+    JOIN payments AS p ON p.period = b.period AND p.payment_id = b.payment_id
+    WHERE b.period = $period
+),
+judged AS (  -- the payments whose every month the database holds with an amount due
+    SELECT payment_id, any_value(paid) AS paid,
+           sum(CASE WHEN difference THEN greatest(due_now - month_due, 0) ELSE month_due END) AS owed
+    FROM months
+    GROUP BY payment_id
+    HAVING count(month_due) = count(*)
+)
+SELECT count(DISTINCT payment_id) FILTER (WHERE month_was = 'paid' AND NOT difference),
+       coalesce(sum(due_now) FILTER (WHERE month_was = 'paid' AND NOT difference), 0),
+       count(DISTINCT payment_id) FILTER (WHERE month_was = 'not due'),
+       coalesce(sum(due_now) FILTER (WHERE month_was = 'not due'), 0),
+       (SELECT count(*) FROM judged WHERE paid > owed + (SELECT t FROM tolerance)),
+       (SELECT coalesce(sum(paid - owed), 0) FROM judged WHERE paid > owed + (SELECT t FROM tolerance)),
+       (SELECT count(*) FROM judged WHERE paid < owed - (SELECT t FROM tolerance)),
+       (SELECT coalesce(sum(owed - paid), 0) FROM judged WHERE paid < owed - (SELECT t FROM tolerance))
+FROM months
+"""
 
 
 def paid_ahead(con, period: str) -> tuple[tuple[int, int], tuple[int, int, str]]:

@@ -195,7 +195,7 @@ def say_case_notes(result) -> None:
             err=True,
         )
     if result.back_paid_twice[2]:
-        n, amount = result.back_paid_twice[2:]
+        n, amount = result.back_paid_twice[2:4]
         say(
             f"reconcile: back payments (truy lĩnh) of this period naming months the beneficiary was not due in (not "
             f"listed active in the database's registry of that month: suspended, or not yet listed): {n:,} ({amount:,} "
@@ -209,6 +209,24 @@ def say_case_notes(result) -> None:
             f"reconcile: back payments (truy lĩnh) of this period naming months the database holds as paid already: "
             f"{n:,} ({amount:,} VND due for those months), which may be paid twice; see the back_pay view (month_was "
             "'paid'), and check each with reconcile show",
+            err=True,
+        )
+    if result.back_paid_twice[4]:
+        n, amount = result.back_paid_twice[4:6]
+        say(
+            f"reconcile: back payments (truy lĩnh) of this period paying more than the database's registries of the "
+            f"months they name gave those months (or, for a difference, `chênh lệch`, than a rise added to them): "
+            f"{n:,} ({amount:,} VND over), which may be paid at a rate those months did not have; see the back_pay "
+            "view, and check each with reconcile show",
+            err=True,
+        )
+    if result.back_paid_twice[6]:
+        n, amount = result.back_paid_twice[6:8]
+        say(
+            f"reconcile: back payments (truy lĩnh) of this period paying less than the database's registries of the "
+            f"months they name gave those months (or, for a difference, `chênh lệch`, than a rise added to them): "
+            f"{n:,} ({amount:,} VND short), which may leave those months partly unpaid; see the back_pay view, and "
+            "check each with reconcile show",
             err=True,
         )
     if result.paid_ahead[0]:

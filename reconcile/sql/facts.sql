@@ -82,12 +82,15 @@ WHERE account_restored IS NOT NULL;
 
 -- Back payments (truy lĩnh): a successful payment of the period to an active beneficiary whose
 -- narrative says arrears and names months (normalise/macros.sql: rc_arrears_words, rc_months_named),
--- every one before the period and none twice, for the amount due times the months named (within
--- $amount_tolerance): the money of those months, paid late, not this month's. It neither pays this
+-- every one before the period and none twice, for at most the amount due times the months named
+-- (within $amount_tolerance; less when those months were due at a lower rate, before a rise, or when
+-- it pays the difference a rise owed them, `truy lĩnh chênh lệch`): the money of those months, paid
+-- late, not this month's. The database's registries of those months tell whether it paid what they
+-- were due (cases/refresh.py: back_paid_twice). It neither pays this
 -- month (MISSING_PAYMENT still asks for its own payment) nor makes a second payment of it
 -- (DUPLICATE_PAYMENT, AMOUNT_MISMATCH); the arrears and the re-issue list count those months paid
--- (views.sql: rc_back_pay_months). One that does not fit (another amount, a month not before the
--- period, no month named) is a payment of the month, found as any other. A failed or returned one
+-- (views.sql: rc_back_pay_months). One that does not fit (more, a month not before the period, no
+-- month named) is a payment of the month, found as any other. A failed or returned one
 -- (status) leaves those months unpaid, whether the month's own payment went through or not:
 -- PAYMENT_FAILED. Read from the month alone, the same on both engines. Few: the narratives that say
 -- `truy` only.
@@ -111,7 +114,7 @@ SELECT payment_id, status, CAST(array_length(months) AS INTEGER) AS months
 FROM named
 WHERE array_length(months) > 0 AND array_length(list_distinct(months)) = array_length(months)
   AND list_max(months) < year($period_start) * 12 + month($period_start) - 1
-  AND abs(amount - entitled_amount * array_length(months)) <= $amount_tolerance;
+  AND amount > 0 AND amount <= entitled_amount * array_length(months) + $amount_tolerance;
 
 -- Months paid together (before Tết, January pays February too): a successful payment of the period
 -- to an active beneficiary, whose narrative does not say arrears (truy lĩnh), that pays this month

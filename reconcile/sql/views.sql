@@ -57,7 +57,7 @@ CREATE OR REPLACE MACRO rc_counts_before(a, b) AS
 -- (normalise/macros.sql's rc_arrears_words, rc_month_mention and rc_months_named, the same text under
 -- other names: a view stored in the database cannot call a run's macros; test_back_pay checks they
 -- agree) when the payment is one facts.sql's cur_back_pay takes for them: each month before its
--- period, none twice, and the amount the amount due times the months (within the run's
+-- period, none twice, and the amount at most the amount due times the months (within the run's
 -- amount_tolerance); empty otherwise. a is a row of payments, due the amount due of its beneficiary's
 -- registry row, tolerance the run's.
 CREATE OR REPLACE MACRO rc_paid_back_mention(l) AS nullif(regexp_extract(l, '(^|[^a-z0-9à-ỹ])((t|th|th[aá]ng|month)[^a-z0-9]?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?([^a-z0-9]+((v[aà]|đến|den|and|to)[^a-z0-9]+)?((t|th|th[aá]ng|month)[^a-z0-9]?)?(0?[1-9]|1[0-2])([^a-z0-9]+n[aă]m)?([^a-z0-9]+(19|20)[0-9]{2})?)*|k[yỳ][^a-z0-9]+(0?[1-9]|1[0-2])[^a-z0-9]+(n[aă]m[^a-z0-9]+)?(19|20)[0-9]{2})([^a-z0-9]|$)', 0), '');
@@ -74,7 +74,7 @@ CREATE OR REPLACE MACRO rc_paid_back_named(m, p) AS list_transform([rc_paid_back
 -- (each list bound once, as a lambda's argument, not written out at every use)
 CREATE OR REPLACE MACRO rc_paid_back_kept(months, p, amount, due, tolerance) AS list_transform([months], lambda ms:
     CASE WHEN array_length(ms) > 0 AND array_length(list_distinct(ms)) = array_length(ms) AND list_max(ms) < p
-              AND due > 0 AND abs(amount - due * array_length(ms)) <= tolerance
+              AND due > 0 AND amount > 0 AND amount <= due * array_length(ms) + tolerance
          THEN list_transform(ms, lambda x: printf('%04d-%02d', x // 12, x % 12 + 1)) ELSE [] END)[1];
 CREATE OR REPLACE MACRO rc_paid_back_index(period) AS
     CAST(left(period, 4) AS INTEGER) * 12 + CAST(right(period, 2) AS INTEGER) - 1;

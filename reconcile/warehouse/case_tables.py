@@ -223,7 +223,7 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "back_pay": (
         "Back payments (truy lĩnh): one row per back payment and month it paid. A successful payment whose "
         "narrative says arrears (truy lĩnh, truy trả, truy chi) and names months, each before its period, for "
-        "the amount due times the months named, is the money of those months, not of its own (no "
+        "at most the amount due times the months named, is the money of those months, not of its own (no "
         "DUPLICATE_PAYMENT or AMOUNT_MISMATCH; the arrears count the months paid). month_was says what the "
         "database holds of the month: a month paid already may be paid twice",
         {
