@@ -28,7 +28,7 @@ def test_a_registry_read_for_another_month_already_is_said_naming_that_month(tmp
     vi = invoke("--lang", "vi", "run", "--period", "2024-11", "--db", str(db),
                 "--registry", str(october["registry"][0]), "--payments", str(month_files(tmp_path, "2024-11")["payments"][0]))  # fmt: skip
     assert (
-        "reconcile: registry.csv là đúng tệp, từng byte, danh sách đối tượng của kỳ 2024-10 (registry.csv): nếu đó "
+        "reconcile: registry.csv giống hệt (từng byte) danh sách đối tượng của kỳ 2024-10 (registry.csv): nếu đó "
         "không phải tệp của tháng này, hãy đưa danh sách đối tượng của tháng này rồi chạy lại"
     ) in vi.stderr.splitlines()
 
