@@ -378,10 +378,10 @@ def test_a_commands_own_language_applies_to_its_first_errors_too(tmp_path, monke
     )
 
 
-def test_data_tables_say_yes_and_no_in_every_language_and_the_summary_in_its_own(sample_month, monkeypatch):
-    """`reconcile cashless` prints data: target_met is yes or no whatever the terminal's language,
-    its numbers written as the language writes them (100,00% in Vietnamese). The run's summary is
-    read by a person: in Vietnamese it says có or không."""
+def test_data_tables_say_yes_and_no_in_the_reader_s_language_as_the_summary_does(sample_month, monkeypatch):
+    """`reconcile cashless` in Vietnamese says có or không for target_met (it said yes and no beside
+    Vietnamese numbers, 100,00%, and a summary saying có), as the run's summary does; its CSV keeps the
+    data's own True and False."""
     from reconcile.report import terminal
 
     monkeypatch.delenv(messages.ENV, raising=False)
@@ -389,10 +389,13 @@ def test_data_tables_say_yes_and_no_in_every_language_and_the_summary_in_its_own
     assert table.exit_code == 0
     rows = {line.split()[1]: line.split()[-3:] for line in table.stdout.splitlines() if line.startswith("2024-09")}
     assert rows == {  # met, partial, in doubt
-        "pension": ["yes", "no", "no"],
-        "unknown": ["100,00%", "no", "no"],
-        "welfare": ["no", "no", "no"],
+        "pension": ["có", "không", "không"],
+        "unknown": ["100,00%", "không", "không"],
+        "welfare": ["không", "không", "không"],
     }
+    as_csv = CliRunner().invoke(cli, ["cashless", "--db", str(sample_month.db), "--format", "csv"])
+    assert as_csv.exit_code == 0
+    assert as_csv.stdout.splitlines()[1].endswith(",True,False,False")
     messages.set_language("vi")
     try:
         summary = terminal.run_summary(sample_month.result).splitlines()

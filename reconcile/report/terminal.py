@@ -19,7 +19,7 @@ from reconcile.errors import shell_arg
 from reconcile.filecheck import CheckResult
 from reconcile.masking import mask_text, names_hidden
 from reconcile.messages import language, number, text, translate
-from reconcile.report.labels import shown_share, value_label
+from reconcile.report.labels import label, shown_share, value_label
 from reconcile.results import RunResult
 from reconcile.rules import catalogue
 
@@ -71,8 +71,8 @@ def csv_cell(value):
 def _cell(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):  # data: the same in every language (the summary says its own yes and no)
-        return "yes" if value else "no"
+    if isinstance(value, bool):  # as the summary says it, in the reader's language (CSV and JSON: true, false)
+        return label("yes" if value else "no", language())
     if isinstance(value, int):
         return number(f"{value:,}")
     if isinstance(value, float):
