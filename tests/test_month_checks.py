@@ -772,10 +772,11 @@ def test_delete_removes_a_period_keeping_a_record(month, tmp_path):
     no = invoke(
         "delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry", input="n\n"
     )
-    assert no.exit_code == 1 and no.stderr.splitlines()[-1] == "reconcile: nothing removed"
+    # exit 2, nothing written: 1 would say findings at or above --fail-on
+    assert no.exit_code == 2 and no.stderr.splitlines()[-1] == "reconcile: nothing removed"
     # no answer at all (no terminal): nothing removed, said as such, not click's `Aborted!`
     silent = invoke("delete", "--period", PERIOD, "--db", db, "--by", "Nguyễn Thu Hà", "--reason", "wrong registry")
-    assert silent.exit_code == 1 and silent.stderr.splitlines()[-1] == "reconcile: nothing removed"
+    assert silent.exit_code == 2 and silent.stderr.splitlines()[-1] == "reconcile: nothing removed"
     assert db.read_bytes() == before
 
     # a Vietnamese officer answers `có`

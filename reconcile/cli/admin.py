@@ -76,7 +76,7 @@ def delete(period, db, by, reason, yes) -> None:
     )
     if not yes and not _confirmed(messages.translate(f"Remove period {period}?")):
         say("reconcile: nothing removed", err=True)
-        sys.exit(1)
+        sys.exit(2)  # nothing written, as any refusal: 1 says findings
     deletion = delete_period(db, period, by, reason)
     say(
         f"reconcile: removed period {period} from {db} (removal {deletion.deletion_id[:12]}, by {by.strip()}); "
