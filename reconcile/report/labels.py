@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from reconcile.report.setting_labels import SETTING_LABELS
+
 LANGS = ("en", "vi")
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -301,6 +303,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "đạt, chưa chắc chắn: xem cảnh báo ở đầu trang tổng hợp",
     ),
 }
+LABELS.update(SETTING_LABELS)  # the guards and limits of the parameters sheet
 
 
 def label(key: str, lang: str, **fields: object) -> str:

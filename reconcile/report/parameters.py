@@ -22,8 +22,8 @@ def _flatten(prefix: str, value: object) -> Iterator[tuple[str, object]]:
 
 def parameters_sheet(book: Book, con: duckdb.DuckDBPyConnection, period: str, database: str) -> None:
     ws = new_sheet(book, "sheet.parameters")
-    ws.set_column(0, 0, 52)
-    ws.set_column(1, 1, 40)
+    ws.set_column(0, 0, 100)  # a guard's words and its key in the config
+    ws.set_column(1, 1, 36)
     ws.freeze_panes(1, 0)
     w = Writer(book, ws)
     w.header([book.label("col.parameter"), book.label("col.value")])
