@@ -55,7 +55,8 @@ wherever the file does. A later listing with every source, into the same folder,
 files it did not write.
 
 `--mask-ids` shows IDs, account numbers and payment references by their last four characters, and
-masks long digit runs inside the reason; names stay, as the bank needs them to find the payment.
+masks long digit runs inside the reason and the names; names stay, as the bank needs them to find the
+payment.
 """
 
 from __future__ import annotations
@@ -81,7 +82,14 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 HELD = "held_back"  # the file of the payments held back
 PARTIAL = "_PARTIAL"  # the end of a file's name, before its suffix, in a listing of a partial month
 ACTION_FILE = re.compile(r"^((reissue|recovery)_[A-Za-z0-9_-]+|held_back(_PARTIAL)?)\.(csv|xlsx)$")
-MASKED = {"vneid": mask_id, "account_number": mask_id, "payment_ref": mask_id, "reason": mask_text}
+# a name cell may hold an ID or an account (`Trần Văn Bảy (CCCD 092054968298)`): its digit runs masked
+MASKED = {
+    "vneid": mask_id,
+    "account_number": mask_id,
+    "payment_ref": mask_id,
+    "reason": mask_text,
+    "full_name": mask_text,
+}
 
 REISSUE: tuple[tuple[str, str, str], ...] = (  # column, label, kind
     ("period", "col.period", "text"),

@@ -130,11 +130,15 @@ _DOB = re.compile(DOB_IN_TEXT)
 
 # A rejected row's raw values keep the file's own headers: the headers each input file read as dates
 # of birth (inputs.columns_used), by period and file, whose values rc_mask_raw (sql/masking.sql)
-# hides. A join: LEFT JOIN DOB_KEYS USING (period, file_id).
-DOB_KEYS = """(SELECT period, file_id, list(e.key ORDER BY e.key) AS dob_keys
+# hides, and those it read as an ID or an account number (id_keys), whose values it masks whole
+# to their last four characters, however their digits are parted (`031052–608064`, an en dash that
+# Word or Excel typed: no run of digits as free text knows it). A join: LEFT JOIN DOB_KEYS USING
+# (period, file_id).
+DOB_KEYS = """(SELECT period, file_id, list(e.key ORDER BY e.key) FILTER (WHERE e.value = 'date_of_birth') AS dob_keys,
+           list(e.key ORDER BY e.key) FILTER (WHERE e.value IN ('vneid', 'account_number'))
+               AS id_keys
     FROM (SELECT period, file_id, unnest(map_entries(json_transform(columns_used, '"MAP(VARCHAR, VARCHAR)"'))) AS e
           FROM inputs)
-    WHERE e.value = 'date_of_birth'
     GROUP BY ALL) AS dob"""
 
 

@@ -285,6 +285,13 @@ def finding_keys(con: duckdb.DuckDBPyConnection, period: str) -> list[tuple[str,
     return sorted(con.execute("SELECT code, vneid, payment_ref FROM flags WHERE period = ?", [period]).fetchall())
 
 
+_NO_ONE_S = frozenset({"flag_id", "case_id", "run_id", "deletion_id", "sha256", "period", "code", "severity"})
+
+
+def _text(value):
+    return mask_text(value) if isinstance(value, str) else value
+
+
 def masked(result: Rows) -> Rows:
     """The rows with IDs, account numbers and payment references cut to their last four characters,
     long digit runs masked inside a finding's detail, and no birth date, for output that leaves the
@@ -302,6 +309,8 @@ def masked(result: Rows) -> Rows:
         "source": mask_text,  # a case event's: the workbook's name (`<ID>_T9.xlsx`), sheet and row
         "date_of_birth": lambda value: None,
     }
-    funcs = [how.get(h) for h in result.headers]
+    # any other text is masked as free text (a name, a category, a narrative may hold an ID or an
+    # account: `Trần Văn Bảy (CCCD 092054968298)`), but the keyed ids and digests, which are no one's
+    funcs = [how.get(h, None if h in _NO_ONE_S else _text) for h in result.headers]
     rows = [tuple(f(v) if f else v for f, v in zip(funcs, row)) for row in result.rows]
     return replace(result, rows=rows)

@@ -172,7 +172,7 @@ def test_a_rejected_row_s_birth_dates_are_masked_under_any_header_that_speaks_of
         '"DOB_DDMMYYYY":"05/09/1950","D.O.B":"05/09/1950","Ngày mất":null,"Số tiền":"1.500.000","Dobbin":"x",'
         '"Nội dung":"CCCD 079196118125 ns 25/11/1996 chi T9 05/09/2024","Ghi chú":"sinh:1950-09-05; NS25.11.1996"}'
     )
-    (masked,) = con.execute("SELECT rc_mask_raw(?, [])", [raw]).fetchone()
+    (masked,) = con.execute("SELECT rc_mask_raw(?, [], [])", [raw]).fetchone()
     assert json.loads(masked) == {
         "Họ tên": "Lê Văn An",
         "NS": "**/**/****",
@@ -459,3 +459,53 @@ def test_the_masked_flags_export_numbers_registry_and_payment_rows_again_not_in_
             assert [new for _, new in numbered] != sorted(new for _, new in numbered), column
         by_id = sorted((stored[f][2], shown_ids[f][0]) for f in stored if stored[f][0] is not None)
         assert [n for _, n in by_id] != sorted(n for _, n in by_id)
+
+
+def test_an_id_or_account_in_a_name_or_in_an_id_cell_however_parted_is_masked_in_every_masked_output(tmp_path):
+    """A registry name with the beneficiary's ID in it (`Trần Văn Bảy (CCCD 092054968298)`), a payee
+    name with an account (`LE THI TAM STK 5380981937839`) and with a proxy's ID, and rejected rows whose
+    ID cell parts its digits with an en dash or a colon, which Word or Excel typed: the names went whole
+    into the masked workbook, the exports, `flags` and `show`, and the ID cells whole into the rejected
+    rows. Every such value is masked now."""
+    registry = write_csv(
+        tmp_path / "registry.csv",
+        ["vneid", "full_name", "date_of_birth", "program", "entitled_amount", "channel", "bank_code", "account_number", "status"],
+        [
+            ["092054968298", "Trần Văn Bảy (CCCD 092054968298)", "1954-02-01", "welfare", "500000", "bank", "VCB",
+             "0011001234567", "active"],
+            ["031058301924", "Lê Thị Tâm", "1958-03-02", "welfare", "500000", "bank", "VCB", "5380981937839", "active"],
+            ["031052–608064", "Phạm Văn Cường", "1952-04-03", "welfare", "500000", "bank", "VCB", "0011001234599", "active"],
+            ["001052:478825", "Đỗ Văn Dũng", "1952-05-04", "welfare", "500000", "bank", "VCB", "0011001234598", "active"],
+        ],
+    )  # fmt: skip
+    payments = write_csv(
+        tmp_path / "bank.csv",
+        ["payment_ref", "vneid", "payee_name", "bank_code", "account_number", "amount", "value_date", "channel", "status"],
+        [
+            ["FT1", "092054968298", "TRAN VAN BAY", "VCB", "0011001234567", "500000", "05/09/2024", "bank", "success"],
+            ["FT2", "", "LE THI TAM STK 5380981937839", "VCB", "", "500000", "05/09/2024", "bank", "success"],
+            ["FT3", "", "NGUOI NHAN THAY CCCD 031058301924", "VCB", "5380981937839", "500000", "05/09/2024", "bank",
+             "success"],
+        ],
+    )  # fmt: skip
+    db, book, out = tmp_path / "m.duckdb", tmp_path / "m.xlsx", tmp_path / "export"
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", str(registry), "--payments",
+                                   str(payments), "--db", str(db), "--report", str(book), "--export", str(out),
+                                   "--mask-ids", "--partial"])  # fmt: skip
+    assert res.exit_code in (0, 1), res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM rejected_rows WHERE role = 'registry'").fetchone() == (2,)
+        assert con.execute("SELECT count(*) FROM flags WHERE code = 'NAME_MISMATCH'").fetchone()[0] >= 1
+    outputs = {"workbook": workbook_text(book)}
+    for path in sorted(out.iterdir()):
+        outputs[path.name] = path.read_text(encoding="utf-8-sig") if path.suffix == ".csv" else ""
+    for command in (["flags"], ["show", "092054968298"], ["show", "031058301924"]):
+        shown_out = CliRunner().invoke(cli, [*command, "--db", str(db), "--mask-ids", "--format", "csv"])
+        assert shown_out.exit_code == 0, shown_out.output
+        outputs[" ".join(command)] = shown_out.stdout
+    digits = ["092054968298", "5380981937839", "031058301924", "031052", "608064", "001052", "478825"]
+    for name, text in outputs.items():
+        assert [d for d in digits if d in text] == [], name
+    # masked, not dropped: the name and the ID's last four digits are there
+    assert "Trần Văn Bảy (CCCD ********8298)" in outputs["workbook"]
+    assert "8064" in outputs["rejected_rows_2024-09.csv"]

@@ -27,8 +27,9 @@ from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
 WRITER_ERRORS: tuple[type[Exception], ...] = (duckdb.Error, pl.exceptions.PolarsError)
 
 ID_COLUMNS = ("vneid", "account_number", "payment_ref")
-# masked as free text: a file or sheet may be named after an ID (`<ID>_T9.xlsx`)
-FREE_TEXT_COLUMNS = ("detail", "reason", "source_file", "source_sheet")
+# masked as free text: a file or sheet may be named after an ID (`<ID>_T9.xlsx`), and a name cell may
+# hold one (`Trần Văn Bảy (CCCD 092054968298)`, a payee `LE THI TAM STK 5380981937839`)
+FREE_TEXT_COLUMNS = ("detail", "reason", "source_file", "source_sheet", "full_name", "payee_name")
 _FORMULA_START = r"^[=+\-@\t\r]"
 _NUMBER = r"^[+-]?[0-9][0-9.,]*$"
 
@@ -64,7 +65,7 @@ def _column(name: str, mask: bool) -> str:
         return f"CASE WHEN {col} IS NOT NULL THEN dense_rank() OVER (ORDER BY {quote_ident('rc_' + name)} NULLS LAST) END AS {col}"
     if name == "raw":
         # masked, a rejected row's raw values show no birth date and no ID (rc_mask_raw)
-        return "rc_mask_text(rc_mask_raw(raw::VARCHAR, dob_keys)) AS raw" if mask else "raw::VARCHAR AS raw"
+        return "rc_mask_text(rc_mask_raw(raw::VARCHAR, dob_keys, id_keys)) AS raw" if mask else "raw::VARCHAR AS raw"
     if mask and name in ID_COLUMNS:
         return f"rc_mask_id({col}) AS {col}"
     if mask and name in FREE_TEXT_COLUMNS:

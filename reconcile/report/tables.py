@@ -60,7 +60,7 @@ FINDINGS = Table(
         Column("severity", "severity", 12),
         Column("description", "text", 48),
         Column("vneid", "id", 15),
-        Column("full_name", "text", 24),
+        Column("full_name", "free", 24),  # free: masked as text, a name cell may hold an ID
         Column("program", "value:program", 16),
         Column("province_code", "value:province", 9),
         Column("commune_code", "text", 9),
@@ -68,7 +68,7 @@ FINDINGS = Table(
         Column("paid_amount", "amount", 14),
         Column("difference", "amount", 14),
         Column("payment_ref", "id", 18),
-        Column("payee_name", "text", 24),
+        Column("payee_name", "free", 24),
         Column("account_number", "id", 18),
         Column("value_date", "date", 12),
         Column("match_method", "value:method", 14),
@@ -171,7 +171,7 @@ REJECTED = Table(
     "file_id, source_row",
     # no birth date in a masked workbook: the values of the columns each file read as dates of birth, or
     # whose header speaks of a birth, hidden; the others masked as free text (sql/masking.sql, rc_mask_raw)
-    _rejected_sql("rc_mask_raw(raw::VARCHAR, dob_keys)", f" LEFT JOIN {DOB_KEYS} USING (period, file_id)"),
+    _rejected_sql("rc_mask_raw(raw::VARCHAR, dob_keys, id_keys)", f" LEFT JOIN {DOB_KEYS} USING (period, file_id)"),
 )
 
 INPUTS = Table(

@@ -71,17 +71,20 @@ CREATE OR REPLACE TEMP MACRO rc_hide_text(x) AS
 -- A rejected row's raw values (JSON under the file's headers) masked: `--mask-ids` outputs show no
 -- birth date. Hidden whole: the values of the columns its file read as dates of birth (dob_keys: those
 -- headers, masking.DOB_KEYS; NULL for a file that has none), and of any column whose header speaks of a
--- birth (Ngày sinh, Năm sinh, NS, NTNS, Ngày SN, Date of birth, DOB, D.O.B), read or not. Every other
--- value masked as free text (rc_mask_text) before it is written back as JSON, whose escapes (`\t`)
--- would otherwise part an ID's digits from the mask.
--- Through a map, in one pass over the row.
-CREATE OR REPLACE TEMP MACRO rc_mask_raw(raw, dob_keys) AS
+-- birth (Ngày sinh, Năm sinh, NS, NTNS, Ngày SN, Date of birth, DOB, D.O.B), read or not. Masked whole
+-- to the last four characters: the values of the columns it read as an ID or an account number
+-- (id_keys), however their digits are parted. Every other value masked as free text (rc_mask_text)
+-- before it is written back as JSON, whose escapes (`\t`) would otherwise part an ID's digits from the
+-- mask. Through a map, in one pass over the row.
+CREATE OR REPLACE TEMP MACRO rc_mask_raw(raw, dob_keys, id_keys) AS
     CASE WHEN raw IS NULL THEN raw ELSE
         CAST(to_json(map_from_entries(list_transform(map_entries(json_transform(raw, '"MAP(VARCHAR, VARCHAR)"')),
             lambda e: {'key': e.key, 'value': CASE WHEN e.value IS NOT NULL
                                                         AND (list_contains(coalesce(dob_keys, []), e.key)
                                                              OR regexp_matches(lower(rc_fold(e.key)), '(sinh|birth|(^|[^a-z])(d\.?o\.?b|nt\.?ns|ng(ày|ay)?[\s_.]*sn)($|[^a-z])|^\s*n\.?\s?s\.?\s*$)'))
                                                    THEN '**/**/****'
+                                                   WHEN e.value IS NOT NULL AND list_contains(coalesce(id_keys, []), e.key)
+                                                   THEN rc_mask_id(rc_fold(e.value))
                                                    ELSE rc_mask_text(e.value)
                                               END}))) AS VARCHAR)
     END;
