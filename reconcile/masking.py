@@ -6,8 +6,9 @@ digit (full-width ０, mathematical 𝟎, Arabic-Indic ٠, ...) as its ASCII dig
 whitespace (a non-breaking space, a thin space) as a space, and the invisible format characters (a
 zero-width space, a byte-order mark) removed. Then a date written after a word for birth (`ns
 05/12/1937`, `NgaySinh:17/05/1989`, `d.o.b 25.07.1965`, `born 25 Jul 1965`, `ngày sinh 17 tháng 10 năm
-1969`) is hidden whole, and every run of nine or more digits, written together or in groups parted by
-up to three spaces, tabs, slashes, dots, dashes, commas or underscores, keeps its last four digits,
+1969`, `SN: 12/10/1952`) is hidden whole, and every run of nine or more digits, written together or in
+groups parted by up to three spaces, tabs, slashes, dots, dashes (any Word or Excel types), commas,
+underscores, colons, pluses, quotes and the like, keeps its last four digits,
 glued to letters or not: a 12-digit ID (`CCCD 079/196/118/125`), a 9-digit CMND number, an account
 number or a payment reference (`FT20240900011` -> `FT*******0011`) cannot pass through, while amounts
 below 100,000,000 and dates (`Paid on 02/09/2024, 16 day(s)`) stay readable. An ID typed with the
@@ -59,7 +60,14 @@ _FOLD: dict[int, int | None] = {
 
 # After folding. A space of any kind, and what parts an ID's groups
 _BLANK = r"[\t-\r ]"
-_SEPARATOR = r"[\t-\r /.\-,_]"
+# the dashes Word and Excel type for `-` (en dash, minus sign...), as characters: one class for Python
+# and RE2 alike, which writes an escape another way
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+# a space, a slash, a dot, a dash, a comma, an underscore, a colon, a plus, a quote, a tilde, a hash, a
+# star, an ampersand, an equals sign, a greater-than sign or a backslash (`092147:345678`,
+# `048+049+364+264`, `079038=>782952`, `031052–608064`); not a semicolon or a bar, which part a list of
+# IDs (`O79O85OO1234; O79O85OO1235`), each masked on its own
+_SEPARATOR = r"[\t-\r /.\-,_:+'~#*&=>\\" + _DASHES + "]"
 
 
 def _digit_run(separator: str) -> str:
@@ -103,12 +111,12 @@ O_LABELLED = rf"(?i)((?:^|[^a-z0-9]){_ID_WORD}(?:{_BLANK}|[:#.=\-])*)({_o_run(9)
 O_BARE = rf"((?:^|[^A-Za-z0-9]))({_o_run(12)})"
 _O_ZERO = str.maketrans("Oo", "00")
 
-# A word for birth: ns, n.s., NTNS, sinh (Ngày sinh, NgaySinh, sinh ngày), DOB, d.o.b., born (on),
-# birth (date), Ngày SN; then `:`, `-`, `=` or spaces
+# A word for birth: ns, n.s., sn, NTNS, sinh (Ngày sinh, NgaySinh, sinh ngày, sinh năm), DOB, d.o.b.,
+# born (on), birth (date), Ngày SN; then `:`, `-`, `=` or spaces
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _BIRTH_WORD = (
-    rf"(?:(?:^|[^a-z0-9_])(?:n\.?s|nt\.?ns|d\.?o\.?b|born|birth|ng(?:ày|ay)?{_BLANK}*sn)\.?|sinh)"
-    rf"(?:(?:{_BLANK}|[:.\-=])*(?:ngày|ngay|on|date))?(?:{_BLANK}|[:.\-=])*"
+    rf"(?:(?:^|[^a-z0-9_])(?:n\.?s|s\.?n|nt\.?ns|d\.?o\.?b|born|birth|ng(?:ày|ay)?{_BLANK}*sn)\.?|sinh)"
+    rf"(?:(?:{_BLANK}|[:.\-=])*(?:ngày|ngay|năm|nam|on|date))?(?:{_BLANK}|[:.\-=])*"
 )
 _BIRTH_DATE = "|".join(
     (

@@ -207,6 +207,16 @@ WRITTEN_IDS = {
     # the letter O typed for a zero (tester's report: kept readable)
     "CCCD O79O85OO1234 hoan tra": "O79O85OO1234",
     "Chi tra 0O1O4O951508": "0O1O4O951508",
+    # parted by a dash Word or Excel typed, or by other marks (tester's report: kept whole)
+    "cccd 092047\u2013019613": "092047019613",
+    "cccd 079138\u2212063863 hoan tra": "079138063863",
+    "CCCD 092147:345678": "092147345678",
+    "CCCD 048+049+364+264": "048049364264",
+    "CCCD 0480'5350'1871": "048053501871",
+    "ID 079160~723588": "079160723588",
+    "CCCD 048036#766513": "048036766513",
+    "CCCD 079038=>782952": "079038782952",
+    "CCCD 805546\\9935028": "8055469935028",
 }
 WRITTEN_BIRTHS = {
     "NgaySinh:17/05/1989 chi T9": "17/05/1989",
@@ -219,6 +229,8 @@ WRITTEN_BIRTHS = {
     "NS 19651202": "19651202",
     "DOB:1965-12-02": "1965-12-02",
     "Ngày SN 23/01/1968": "23/01/1968",
+    "SN: 12/10/1952": "12/10/1952",
+    "sinh nam 25/12/1955": "25/12/1955",
 }
 
 
