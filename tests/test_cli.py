@@ -475,6 +475,30 @@ def test_an_output_in_a_folder_that_is_a_file_or_missing_says_which_before_readi
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Danh sách 09-2024.xlsx"]
 
 
+def test_demo_never_writes_into_an_office_s_own_database(tmp_path, monkeypatch):
+    """`reconcile demo --db` given the office's database replaced its September with the sample's, added
+    an October and recorded a demo auditor's decision in its append-only case history, exit 0. A
+    database holding months of files outside the demo's folder is refused, untouched; the demo's own,
+    run again from another folder, is not."""
+    monkeypatch.chdir(tmp_path)
+    office = tmp_path / "office"
+    office.mkdir()
+    assert invoke("demo", "--out", str(office / "month")).exit_code == 0  # a month of the office's own files
+    (office / "month" / "demo.duckdb").rename(office / "real.duckdb")
+    before = (office / "real.duckdb").read_bytes()
+    res = invoke("--lang", "en", "demo", "--out", "demo", "--db", str(office / "real.duckdb"))
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: {office / 'real.duckdb'}: holds months reconciled from files outside demo (its own "
+        "database), and the demo would replace its 2024-09 and record a demo decision in its cases; give --db a "
+        "new file, or leave --db out\n",
+    )
+    assert (office / "real.duckdb").read_bytes() == before
+    assert invoke("demo", "--out", "demo").exit_code == 0
+    monkeypatch.chdir(office)  # the demo's database, its files given as demo/..., from another folder
+    assert invoke("demo", "--out", str(tmp_path / "demo")).exit_code == 0
+
+
 @pytest.mark.parametrize("name", ["registry.csv", "2024-10/bank_transfers.csv", "report.xlsx"])
 def test_demo_never_writes_over_an_officers_own_file_in_its_folder(tmp_path, monkeypatch, name):
     """`reconcile demo --out .` in the folder of the officer's own month replaced their registry.csv (or

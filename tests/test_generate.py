@@ -143,6 +143,7 @@ def test_generate_command_and_its_refusals(tmp_path):
     assert res.exit_code == 0, res.output
     assert "planted findings in" in res.stdout
     assert sorted(p.name for p in (tmp_path / "m").iterdir()) == [
+        ".reconcile-generated",  # what generate wrote there, which a later generate may write over
         "payments_bank.csv",
         "payments_bank.parquet",
         "payments_post.csv",
@@ -174,6 +175,30 @@ def test_generate_command_and_its_refusals(tmp_path):
             base = ["generate", "--out", str(tmp_path / "x")]
         res = CliRunner().invoke(cli, base + args)
         assert res.exit_code == 2 and res.stderr.strip() == message
+
+
+def test_generate_never_writes_over_an_officers_own_file_but_over_its_own(tmp_path):
+    """`reconcile generate --out` into the folder of an officer's month replaced their registry.csv with
+    a synthetic one, exit 0. A file at a path generate writes that no earlier generate wrote there is
+    refused, untouched; generate's own files (another size, another format beside them) are written
+    again."""
+    folder = tmp_path / "Tháng 9"
+    folder.mkdir()
+    own = folder / "registry.csv"
+    own.write_text("STT,Số định danh cá nhân,Họ và tên\n1,079196118125,Nguyễn Thị Thanh Hương\n", encoding="utf-8")
+    args = ["--lang", "en", "generate", "--beneficiaries", "10", "--formats", "csv", "--out", str(folder)]
+    res = CliRunner().invoke(cli, args)
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: {own}: is not a file generate wrote, and generate would write over it; give --out a new "
+        "folder\n",
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["registry.csv"]
+    own.unlink()
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    again = CliRunner().invoke(cli, [*args[:-4], "--formats", "csv,parquet", "--out", str(folder)])
+    assert again.exit_code == 0, again.output
+    assert (folder / "registry.parquet").is_file()
 
 
 @pytest.mark.slow

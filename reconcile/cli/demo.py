@@ -59,6 +59,7 @@ def demo(out, db, lang, size) -> None:
     from reconcile.sample import PERIOD, write_sample_month
 
     folder_to_make(out, "--out")
+    _refuse_database_not_its_own(db or out / "demo.duckdb", out)
     if size is not None:
         _demo_generated(out, db or out / "demo.duckdb", lang, size)
         return
@@ -85,6 +86,37 @@ def demo(out, db, lang, size) -> None:
         "  select code, severity, count(*) from flags group by all order by all;\n"
         "  select * from noncash_share where level = 'program';"
     )
+
+
+def _refuse_database_not_its_own(db: Path, out: Path) -> None:
+    """Refuse a --db that holds a month made of files outside the --out folder (an office's own
+    database): the demo would replace its September with the sample's, add an October and record a
+    demo auditor's decision in its append-only case history. An earlier demo's database read the
+    demo's files, in the folder; a file that is no database is left to the run, which says so."""
+    if not db.is_file():
+        return
+    import duckdb
+
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            paths = [p for (p,) in con.execute("SELECT DISTINCT path FROM inputs").fetchall()]
+    except duckdb.Error:
+        return
+    home = out.resolve()
+    # the demo's files, in --out (the paths as given, maybe from another folder: by their names too)
+    names = {"registry.csv", "bank_transfers.csv", "post_office_cash.xlsx", "registry.parquet",
+             "payments_bank.parquet", "payments_post.parquet"}  # fmt: skip
+    theirs = [
+        p
+        for p in paths
+        if home not in Path(p).resolve().parents
+        and not (Path(p).name in names and Path(p).parent.name in (out.name, "2024-10"))
+    ]
+    if theirs:
+        raise ReconcileError(
+            f"{db}: holds months reconciled from files outside {out} (its own database), and the demo would replace "
+            "its 2024-09 and record a demo decision in its cases; give --db a new file, or leave --db out"
+        )
 
 
 def _refuse_files_not_its_own(out: Path) -> None:

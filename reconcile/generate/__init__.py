@@ -35,6 +35,7 @@ from pathlib import Path
 
 import duckdb
 
+from reconcile.errors import ReconcileError
 from reconcile.generate.config import GenerateConfig, Persist, Rates, check
 from reconcile.generate.files import MonthWritten, write_month
 from reconcile.generate.months import write_history
@@ -68,6 +69,8 @@ def generate(cfg: GenerateConfig) -> GenerateResult:
     t0 = time.perf_counter()
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
+    planned = _planned(cfg, out)
+    _refuse_files_not_its_own(out, planned)
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
         # bounded memory: DuckDB spills what does not fit to a folder beside the output, removed after
@@ -85,6 +88,7 @@ def generate(cfg: GenerateConfig) -> GenerateResult:
     finally:
         con.close()
         shutil.rmtree(out / ".generate.tmp", ignore_errors=True)
+    _remember(out, planned)
     seconds = time.perf_counter() - t0
     if cfg.months == 1:
         return GenerateResult(month.files, month.registry_rows, month.payment_rows, month.planted, month.truth, seconds)
@@ -104,3 +108,42 @@ def generate(cfg: GenerateConfig) -> GenerateResult:
 def read_truth(path: Path) -> list[tuple[str, str | None, str | None]]:
     with open(path, encoding="utf-8", newline="") as fh:
         return sorted((r["code"], r["vneid"] or None, r["payment_ref"] or None) for r in csv.DictReader(fh))
+
+
+# the files generate wrote in a folder, by their paths in it, one a line: what a later generate into the
+# same folder may write over; any other file at a name it writes is an officer's own
+MARKER = ".reconcile-generated"
+_TRUTHS = ("cases_truth.csv", "recoveries_truth.csv", "arrears_truth.csv", "reissue_truth.csv")
+
+
+def _planned(cfg: GenerateConfig, out: Path) -> list[Path]:
+    """The files generate writes for `cfg` into `out`, by their paths in it."""
+    from reconcile.generate.files import FILES
+    from reconcile.generate.months import consecutive
+
+    ext = {"parquet": "parquet", "csv": "csv", "xlsx": "xlsx", "camt": "xml"}
+    folders = [Path(".")] if cfg.months == 1 else [Path(p) for p in consecutive(cfg.period, cfg.months)]
+    names = [
+        f"{name}.{ext[fmt]}" for fmt in cfg.formats for name, *_ in FILES if fmt != "camt" or name == "payments_bank"
+    ]
+    paths = [folder / name for folder in folders for name in (*names, "truth.csv")]
+    return paths + ([Path(t) for t in _TRUTHS] if cfg.months > 1 else [])
+
+
+def _refuse_files_not_its_own(out: Path, planned: list[Path]) -> None:
+    """Refuse a folder holding, at a path generate would write, a file an earlier generate did not write
+    there (an officer's own registry.csv, in the folder of their month): written over, it would be lost."""
+    marker = out / MARKER
+    ours = set(marker.read_text(encoding="utf-8").splitlines()) if marker.is_file() else set()
+    theirs = [p for p in planned if (out / p).exists() and p.as_posix() not in ours]
+    if theirs:
+        raise ReconcileError(
+            f"{out / theirs[0]}: is not a file generate wrote, and generate would write over it; give --out a new "
+            "folder"
+        )
+
+
+def _remember(out: Path, planned: list[Path]) -> None:
+    marker = out / MARKER
+    ours = set(marker.read_text(encoding="utf-8").splitlines()) if marker.is_file() else set()
+    marker.write_text("".join(f"{p}\n" for p in sorted(ours | {p.as_posix() for p in planned})), encoding="utf-8")
