@@ -115,10 +115,25 @@ def resolve(db: Path | None, create: bool = False) -> tuple[bytes, str]:
 
 def for_run(db: Path) -> tuple[bytes, bool]:
     """The key a run of `db` uses, and whether this call created its key file (for the run to remove
-    again when it fails on a database it was creating). See `resolve`."""
+    again when it fails on a database it was creating). See `resolve`. A database whose runs were keyed
+    and whose key file is gone gets no new one: it would be the wrong key, refused as such, and the
+    message would name a file that was not there; the missing file is said."""
     existed = key_path(db).exists() or bool(os.environ.get(KEY_VARIABLE, "").strip())
-    key, _ = resolve(db, create=True)
+    key, _ = resolve(db, create=existed or not _keyed_file(db))
     return key, not existed
+
+
+def _keyed_file(db: Path) -> bool:
+    """Whether the database file `db` has runs made with a key (a file that is no database: no)."""
+    if not db.is_file():
+        return False
+    import duckdb
+
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return is_keyed(con)
+    except duckdb.Error:
+        return False
 
 
 def _checked(text: str, source: str) -> bytes:
@@ -145,8 +160,16 @@ def _create(path: Path) -> bytes:
         raise ConfigError(
             f"{path}: cannot create the database's key file ({exc.strerror}); check the folder can be written"
         ) from None
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(key.hex() + "\n")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key.hex() + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:  # a full disk: no key file of 0 bytes left behind, which every later run refused
+        path.unlink(missing_ok=True)
+        raise ConfigError(
+            f"{path}: cannot write the database's key file ({exc.strerror}); free space on the disk and run again"
+        ) from None
     return key
 
 

@@ -159,15 +159,16 @@ def test_what_a_run_creates_is_readable_by_its_owner_only(tmp_path):
 
 def test_a_lost_key_file_is_not_replaced_by_a_new_one(tmp_path):
     """A run or an export without the database's key makes no new key file in its place: the office
-    restores the one it backed up."""
+    restores the one it backed up. The run said the file it had just made was `not the key this
+    database's findings were made with`, of a file the officer never had; it says the file is missing."""
     db = tmp_path / "a.duckdb"
     assert run(db).exit_code == 0
     key_path(db).unlink()
     res = run(db)
     assert res.exit_code == 2
     assert res.stderr.splitlines()[-1] == (
-        f"reconcile: error: {key_path(db)}: not the key this database's findings were made with; restore the key "
-        "file a.duckdb.key from its backup (or set RECONCILE_KEY to that key)"
+        f"reconcile: error: {key_path(db)}: no key file beside the database; restore it from its backup, or set "
+        "RECONCILE_KEY to the key the database was made with"
     )
     assert not key_path(db).exists()
     res = CliRunner().invoke(cli, ["export-db", "--db", str(db), "--out", str(tmp_path / "copy.duckdb")])
@@ -177,6 +178,29 @@ def test_a_lost_key_file_is_not_replaced_by_a_new_one(tmp_path):
         "RECONCILE_KEY to the key the database was made with"
     )
     assert not key_path(db).exists() and not (tmp_path / "copy.duckdb").exists()
+
+
+def test_a_key_file_the_disk_could_not_hold_is_not_left_empty(tmp_path, monkeypatch):
+    """A full disk while the new key was written left a key file of 0 bytes, and every later run was
+    refused: `the key is 0 bytes long`. The file is removed, and the message names it."""
+    import errno
+
+    import reconcile.keys
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    db = tmp_path / "a.duckdb"
+    with monkeypatch.context() as disk:
+        disk.setattr(reconcile.keys.os, "fsync", full)
+        res = run(db)
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        2,
+        f"reconcile: error: {key_path(db)}: cannot write the database's key file (No space left on device); free "
+        "space on the disk and run again",
+    )
+    assert not key_path(db).exists() and not db.exists()
+    assert run(db).exit_code == 0 and key_path(db).stat().st_size == 65
 
 
 @posix_only  # a symbolic link
