@@ -290,6 +290,12 @@ def test_duckdbs_own_interrupt_and_a_full_disk_are_no_internal_error(month, monk
             f"reconcile: error: {db.parent / 'staging'}: cannot be written (the disk is full); the database is unchanged; "
             "free space or choose a folder that can be written, and run again",
         ),
+        (  # a write to a file already open names none: the output given is named, not `a file`
+            OSError(28, "No space left on device"),
+            2,
+            f"reconcile: error: {db}: cannot be written (the disk is full); the database is unchanged; "
+            "free space or choose a folder that can be written, and run again",
+        ),
     ]:
 
         def fail(*a, _error=error, **k):

@@ -106,10 +106,12 @@ DISK_ERRORS = {
 }
 
 
-def _disk_problem(exc: BaseException) -> str | None:
-    """What a full disk or a folder that cannot be written looks like, as one line naming the path."""
+def _disk_problem(exc: BaseException, outputs: list[str]) -> str | None:
+    """What a full disk or a folder that cannot be written looks like, as one line naming the path: the
+    error's own, else the outputs the command was given (`outputs`: a write to an open file names none)."""
     if isinstance(exc, OSError) and exc.errno in DISK_ERRORS:
-        return f"{exc.filename or 'a file'}: cannot be written ({DISK_ERRORS[exc.errno]})"
+        where = exc.filename or " or ".join(outputs) or "a file"
+        return f"{where}: cannot be written ({DISK_ERRORS[exc.errno]})"
     if "duckdb" in type(exc).__module__:  # an IOException, or a commit that failed to write
         first = str(exc).splitlines()[0] if str(exc) else ""
         for marker in ("No space left on device", "Read-only file system", "Permission denied", "Disk quota"):
@@ -132,6 +134,19 @@ def _say_usage_error(ctx: click.Context, exc: click.UsageError, lang: str | None
         text = f"{exc.ctx.get_usage()}\n{hint}\nError: {exc.format_message()}"
     say(text, err=True)
     ctx.exit(exc.exit_code)
+
+
+def _outputs(words: list[str]) -> list[str]:
+    """The outputs a command line gives (`--report r.xlsx`, `--export=out`, `--out`, `--db`), in order."""
+    found = []
+    for i, word in enumerate(words):
+        name, eq, value = word.partition("=")
+        if name in ("--report", "--export", "--out", "--db"):
+            if eq:
+                found.append(value)
+            elif i + 1 < len(words):
+                found.append(words[i + 1])
+    return found
 
 
 def _lang_in(words: list[str]) -> str | None:
@@ -171,10 +186,10 @@ class ReconcileGroup(click.Group):
         except BaseException as exc:
             if not isinstance(exc, Exception) and not isinstance(exc, KeyboardInterrupt):
                 raise  # SystemExit and the like
-            self._fail(ctx, exc)
+            self._fail(ctx, exc, words)
 
     @staticmethod
-    def _fail(ctx: click.Context, exc: BaseException) -> None:
+    def _fail(ctx: click.Context, exc: BaseException, words: list[str]) -> None:
         saved = (ctx.obj or {}).get("saved")
         if interrupted(exc):
             code = 143 if isinstance(exc, Terminated) else SIGNAL_EXIT["code"]
@@ -184,7 +199,7 @@ class ReconcileGroup(click.Group):
                 err=True,
             )
             ctx.exit(code)
-        disk = _disk_problem(exc)
+        disk = _disk_problem(exc, _outputs(words))
         if disk:
             say(
                 f"reconcile: error: {disk}; "
