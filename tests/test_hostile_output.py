@@ -141,6 +141,15 @@ def test_an_output_never_replaces_an_input_or_another_output(tmp_path):
     cases = [
         (["--db", book, "--report", book], f"{book}: given as --db and --report; give each output its own name"),
         (["--db", db, "--report", db + ".key"], None),  # refused as no .xlsx already
+        # the export's folder at the workbook's or the key's name: the period was saved, then exit 4
+        (
+            ["--db", db, "--report", book, "--export", book],
+            f"{book}: given as --report and --export; give each output its own name",
+        ),
+        (
+            ["--db", db, "--export", db + ".key"],
+            f"{db}.key: given as --db's key file and --export; give each output its own name",
+        ),
         (["--db", db, "--report", str(pay)], None),
         (
             ["--db", str(reg)],

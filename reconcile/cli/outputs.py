@@ -115,9 +115,12 @@ def check_collisions(
 
 
 def written_paths(period: str, report_path: Path | None, export_dir: Path | None) -> list[tuple[str, Path]]:
-    """The files --report and --export write, each with its option."""
+    """The files --report and --export write, each with its option, and the folder --export makes (a
+    workbook or a key file at its name would be written over, or stop the exports after the period is
+    saved: `--report a.xlsx --export a.xlsx`)."""
     outputs = [("--report", report_path)] if report_path is not None else []
     if export_dir is not None:
+        outputs += [("--export", export_dir)]
         outputs += [
             ("--export", export_dir / f"{table}_{period}{suffix}")
             for table in ("flags", "rejected_rows")
