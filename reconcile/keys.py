@@ -28,6 +28,7 @@ import itertools
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from reconcile.errors import ConfigError
@@ -87,7 +88,7 @@ def problem(text: str, key: bytes) -> str | None:
     return None
 
 
-def resolve(db: Path | None, create: bool = False) -> tuple[bytes, str]:
+def resolve(db: Path | None, create: bool = False, notice: Callable[[str], None] | None = None) -> tuple[bytes, str]:
     """The key and where it came from ('RECONCILE_KEY' or the key file's path).
 
     create: make the key file when there is none (a run; not a read-back or an export, which need the
@@ -110,16 +111,35 @@ def resolve(db: Path | None, create: bool = False) -> tuple[bytes, str]:
     except (OSError, UnicodeDecodeError) as exc:
         why = exc.strerror if isinstance(exc, OSError) else "not a key file"
         raise ConfigError(f"{path}: the key file cannot be read ({why}); restore it from its backup") from None
-    return _checked(text, str(path)), str(path)
+    key = _checked(text, str(path))
+    _owner_only(path, notice)
+    return key, str(path)
 
 
-def for_run(db: Path) -> tuple[bytes, bool]:
+def _owner_only(path: Path, notice: Callable[[str], None] | None) -> None:
+    """A key file other users may read (copied with 0644, or its mode changed) is made readable by its
+    owner alone, and `notice` is told: with the key, anyone could recompute the ids of the findings and
+    the analysts' copy from candidate IDs. Not on Windows, whose folders' permissions apply; not a file
+    of another owner, which only its owner may change."""
+    if os.name != "posix":
+        return
+    try:
+        st = path.stat()
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            os.chmod(path, 0o600)
+            if notice is not None:
+                notice(f"{path}: other users could read the key file; it is now readable by its owner only")
+    except OSError:
+        return
+
+
+def for_run(db: Path, notice: Callable[[str], None] | None = None) -> tuple[bytes, bool]:
     """The key a run of `db` uses, and whether this call created its key file (for the run to remove
     again when it fails on a database it was creating). See `resolve`. A database whose runs were keyed
     and whose key file is gone gets no new one: it would be the wrong key, refused as such, and the
     message would name a file that was not there; the missing file is said."""
     existed = key_path(db).exists() or bool(os.environ.get(KEY_VARIABLE, "").strip())
-    key, _ = resolve(db, create=existed or not _keyed_file(db))
+    key, _ = resolve(db, create=existed or not _keyed_file(db), notice=notice)
     return key, not existed
 
 

@@ -181,7 +181,7 @@ def _run(cfg: RunConfig, started, t0: float, steps: dict[str, float], staging: P
     steps["read"] = time.perf_counter() - t0
     if not Path(cfg.db).parent.is_dir():
         raise no_folder(Path(cfg.db).parent, "--db")
-    key = keys.for_run(Path(cfg.db))
+    key = keys.for_run(Path(cfg.db), cfg.on_notice)
 
     # Parts of DuckDB's work cannot spill to disk; each thread needs room for its share of them. If
     # the memory runs out anyway, the run is rolled back and made again on one thread (slower, about

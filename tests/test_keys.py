@@ -203,6 +203,23 @@ def test_a_key_file_the_disk_could_not_hold_is_not_left_empty(tmp_path, monkeypa
     assert run(db).exit_code == 0 and key_path(db).stat().st_size == 65
 
 
+@posix_only  # the key file's mode
+def test_a_key_file_other_users_may_read_is_made_the_owner_s_alone_and_said(tmp_path):
+    """A key file copied back from a backup with mode 0644 was used as it was: anyone on the machine
+    could read the key and recompute the findings' ids from candidate IDs."""
+    db = tmp_path / "a.duckdb"
+    assert run(db).exit_code == 0
+    key_path(db).chmod(0o644)
+    res = run(db)
+    assert res.exit_code == 0, res.output
+    assert (
+        f"reconcile: {key_path(db)}: other users could read the key file; it is now readable by its owner only"
+        in res.stderr.splitlines()
+    )
+    assert stat.S_IMODE(key_path(db).stat().st_mode) == 0o600
+    assert "key file" not in run(db).stderr  # said once
+
+
 @posix_only  # a symbolic link
 def test_a_key_file_that_is_a_link_to_nowhere_is_refused_in_one_line(tmp_path):
     """The exclusive create met the link, and reading it for the key another run had just made
