@@ -299,6 +299,8 @@ def declared_lang(path: Path | None) -> str | None:
 
 def check_period(period: str) -> str:
     match = PERIOD_RE.match(period or "")
-    if not match or not 1900 <= int(match.group(1)) <= 2100:
+    if not match:
         raise ConfigError(f"period '{period}' is not YYYY-MM; pass e.g. --period 2024-09")
+    if not 1900 <= int(match.group(1)) <= 2100:
+        raise ConfigError(f"period '{period}' is not a year from 1900 to 2100; pass e.g. --period 2024-09")
     return period

@@ -81,6 +81,12 @@ def test_bad_period_and_missing_file_are_exit_two(tmp_path):
     res = invoke("run", "--period", "2024-13", "--registry", reg, "--payments", pay, "--db", tmp_path / "r.duckdb")
     assert res.exit_code == 2
     assert res.stderr.strip() == "reconcile: error: period '2024-13' is not YYYY-MM; pass e.g. --period 2024-09"
+    # of the form, but out of the years: not said to be of another form
+    res = invoke("run", "--period", "9999-12", "--registry", reg, "--payments", pay, "--db", tmp_path / "r.duckdb")
+    assert (res.exit_code, res.stderr.strip()) == (
+        2,
+        "reconcile: error: period '9999-12' is not a year from 1900 to 2100; pass e.g. --period 2024-09",
+    )
     res = invoke(
         "run",
         "--period",
