@@ -151,6 +151,7 @@ def _keyed_file(db: Path) -> bool:
 
     try:
         with duckdb.connect(str(db), read_only=True) as con:
+            refuse_analyst_copy(con, db)  # which has no key by design: said as such
             return is_keyed(con)
     except duckdb.Error:
         return False
