@@ -106,8 +106,11 @@ _PROXY = re.compile(r"\b(nhan thay|nhan ho|linh thay|linh ho|uy quyen|giam ho|ng
 
 
 # words that make a header the amount due, not the amount paid, folded: `Số tiền được hưởng`, `Mức hưởng`,
-# `Số tiền phải trả` beside `Số tiền đã nhận` (a post office's list of what was due and what was received)
-_DUE = re.compile(r"\b(duoc huong|tien huong|muc huong|muc tro cap|phai tra|phai chi|dinh muc|ke hoach)\b")
+# `Số tiền phải trả`, `Số tiền được lĩnh` beside `Số tiền đã nhận` or `Số tiền đã lĩnh` (a post office's
+# list of what was due and what was received)
+_DUE = re.compile(
+    r"\b(duoc huong|tien huong|muc huong|muc tro cap|phai tra|phai chi|dinh muc|ke hoach|duoc linh|phai linh)\b"
+)
 
 
 def names_due(canonical: str, header: str, wanted: str) -> bool:
@@ -115,3 +118,27 @@ def names_due(canonical: str, header: str, wanted: str) -> bool:
     due instead (`Số tiền được hưởng`): read as the amount paid, a beneficiary paid 1,250,000 of
     2,250,000 (`Số tiền đã nhận`) was paid in full, no AMOUNT_MISMATCH. Taken when no other is there."""
     return canonical == "amount" and bool(_DUE.search(fold(header))) and not _DUE.search(fold(wanted))
+
+
+# words that name the beneficiary's column, and the receiver's, folded: a post office's list of who was
+# due beside who received the money (`Số CCCD đối tượng`, `Số CCCD người nhận`, a proxy's when not
+# the beneficiary)
+_BENEFICIARY = re.compile(r"\b(doi tuong|nguoi huong|nguoi thu huong|thu huong)\b")
+_RECEIVER = re.compile(r"\bnguoi nhan\b")
+
+
+def beneficiary_first(headers, taken, name: str, wanted: list[str]) -> str:
+    """The column `name` chosen for a payee column (its ID, name or birth date), unless its header names
+    the receiver (`Số CCCD người nhận`) and another header holding the profile's words names the
+    beneficiary (`Số CCCD đối tượng`, `Số định danh đối tượng`): then that one. Read as the payee's, a
+    proxy's ID was an UNKNOWN_PAYEE and the beneficiary a MISSING_PAYMENT, and on the re-issue list.
+    `headers`: (header, column) pairs in the file's order; `taken`: the columns chosen already."""
+    header = next((h for h, n in headers if n == name), "")
+    if not _RECEIVER.search(fold(header)):
+        return name
+    beneficiary = (
+        n
+        for h, n in headers
+        if n not in taken and n != name and _BENEFICIARY.search(fold(h)) and any(header_contains(h, w) for w in wanted)
+    )
+    return next(beneficiary, name)

@@ -924,6 +924,10 @@ def test_the_words_banks_mark_a_transfer_that_came_back_are_read(con, text, stat
         ("Thất bại (tài khoản bị khóa)", "failed"),
         ("Thành công/ Success", "success"),
         ("Hoàn trả - tài khoản đã đóng", "returned"),
+        # a success the words after it take back: the money came back (it was counted as paid)
+        ("Thành công - Đã hoàn tiền", "returned"),
+        ("Thành công (đã hoàn trả)", "returned"),
+        ("Success - Refunded", "returned"),
         ("Đang xử lý", None),  # pending: no status, the row rejected as before
         ("Đang xử lý - chờ duyệt", None),
     ],

@@ -224,3 +224,52 @@ def test_a_cash_list_without_references_given_as_xlsx_and_as_csv_is_the_same_lis
     assert result.exit_code == 0, result.output
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
+
+
+def test_a_note_that_says_not_collected_after_another_word_or_waiting_or_held_makes_the_row_failed(tmp_path):
+    """`Ốm - chưa lĩnh` (ill, not collected), `Chờ lĩnh` (waiting to collect), `Tạm giữ` (held) and `Trả
+    lại` (sent back) with the day printed beside them were read as paid: only a note beginning with
+    `Chưa lĩnh` was a failed payment."""
+    path = write_csv(
+        tmp_path / "buu_dien.csv",
+        ["STT", "Họ và tên", "Số CCCD", "Số tiền", "Ngày chi trả", "Ký nhận", "Ghi chú"],
+        [
+            ["1", "Nguyễn Thị Tâm", "001135126049", "1.000.000", "05/09/2024", "", "Chưa lĩnh"],
+            ["2", "Lê Thị Hoa", "001136127420", "1.000.000", "05/09/2024", "", "Ốm - chưa lĩnh"],
+            ["3", "Trần Văn Sáu", "001038128791", "750.000", "05/09/2024", "", "Chờ lĩnh"],
+            ["4", "Phạm Văn Út", "001040130162", "750.000", "05/09/2024", "", "Trả lại"],
+            ["5", "Võ Thị Năm", "001134131533", "1.000.000", "05/09/2024", "", "Tạm giữ"],
+            ["6", "Đỗ Thị Lành", "001134131534", "1.000.000", "05/09/2024", "", "Nhận thay: con gái"],
+        ],
+    )
+    table = read_file(path, "payments")
+    status = next(c for c, canonical in table.header_map.items() if canonical == "status")
+    assert table.text_frame().select(status).to_series().to_list() == ["failed"] * 5 + [None]
+
+
+def test_the_amount_received_beside_the_amount_to_collect_is_the_amount(tmp_path):
+    """`Số tiền được lĩnh` (to collect) left of `Số tiền đã lĩnh` (collected), and `Số tiền` (due) beside
+    `Thực nhận` (received): the amount due was read as paid, and Hoa, paid 500,000 of 1,000,000, was
+    paid in full (no AMOUNT_MISMATCH)."""
+    header = ["Mã giao dịch", "Họ và tên", "Số CCCD", "Số tiền được lĩnh", "Số tiền đã lĩnh", "Ngày chi trả", "Ký nhận"]
+    row = ["BD1", "Lê Thị Hoa", "001136127420", "1.000.000", "500.000", "05/09/2024", ""]
+    table = read_file(write_csv(tmp_path / "linh.csv", header, [row]), "payments")
+    assert [c for c, canonical in table.header_map.items() if canonical == "amount"] == ["Số tiền đã lĩnh"]
+    header = ["Mã giao dịch", "Số CCCD", "Họ và tên", "Số tiền", "Thực nhận", "Ngày chi trả", "Hình thức chi trả"]
+    row = ["BD1", "001136127420", "Lê Thị Hoa", "1.000.000", "500.000", "05/09/2024", "Tiền mặt"]
+    table = read_file(write_csv(tmp_path / "thuc.csv", header, [row]), "payments")
+    assert [c for c, canonical in table.header_map.items() if canonical == "amount"] == ["Thực nhận"]
+
+
+def test_the_beneficiary_s_id_is_the_payee_s_not_the_receiver_s_beside_it(tmp_path):
+    """A post office's list of who was due beside who collected (`Số CCCD đối tượng`, `Số CCCD người
+    nhận`): the receiver's ID was read as the payee's, each proxy's an UNKNOWN_PAYEE and the
+    beneficiary a MISSING_PAYMENT, on the re-issue list."""
+    for beneficiary, receiver in (
+        ("Số CCCD đối tượng", "Số CCCD người nhận"),
+        ("Số định danh đối tượng", "Số CCCD người nhận tiền"),
+    ):
+        header = ["STT", "Họ tên đối tượng", beneficiary, "Số tiền", "Ngày chi trả", "Họ tên người nhận", receiver]
+        row = ["1", "Đinh Thị Mận", "001135126049", "1.000.000", "05/09/2024", "Lê Văn Rể", "001080000123"]
+        table = read_file(write_csv(tmp_path / "nguoi_nhan.csv", header, [row]), "payments")
+        assert [c for c, canonical in table.header_map.items() if canonical == "vneid"] == [beneficiary]

@@ -66,9 +66,13 @@ CREATE OR REPLACE TEMP MACRO rc_enum_t(domain_name, t) AS
 
 -- A payment's status; a bank's result with its reason after it (`Không thành công - TK không tồn tại`,
 -- `Lỗi: sai tên`, `Thất bại (tài khoản bị khóa)`) the status its first words say: rejected as no
--- status, the beneficiary was a MISSING_PAYMENT, not the PAYMENT_FAILED the bank reported.
+-- status, the beneficiary was a MISSING_PAYMENT, not the PAYMENT_FAILED the bank reported. But a
+-- success the words after it take back (`Thành công - Đã hoàn tiền`, `Thành công (đã hoàn trả)`,
+-- `Success - Refunded`) is a return: read as its first words, the money that came back was paid.
 CREATE OR REPLACE TEMP MACRO rc_payment_status_t(t) AS
     coalesce(rc_enum_t('payment_status', t),
+             CASE WHEN regexp_matches(rc_fold_t(t), '\b(hoan tien|hoan tra|tra lai|refund|refunded|returned|reversed)\b')
+                  THEN 'returned' END,
              rc_enum_t('payment_status', regexp_extract(t, '^([^-–:(;,/]+?)\s*[-–:(;,/]', 1)));
 
 -- A channel written as a phrase (`Qua bưu điện`, `Thẻ ATM`, `Ví Viettel Money`, `Chuyển khoản qua

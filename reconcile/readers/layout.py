@@ -9,7 +9,7 @@ import re
 import polars as pl
 
 from reconcile.errors import InputFileError
-from reconcile.header_words import movement_columns, names_due, payer_side
+from reconcile.header_words import beneficiary_first, movement_columns, names_due, payer_side
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, SkipRule, _alternatives, header_contains
 from reconcile.readers.lookup import another_currency, header_lookup
@@ -51,7 +51,7 @@ def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[st
                 None,
             )
         if name is not None:
-            preset[name] = canonical
+            preset[beneficiary_first(headers, preset, name, wanted)] = canonical
     return preset
 
 

@@ -5,7 +5,8 @@ that month, and the officer writes in `Ghi chú` why one was not paid (`Chưa nh
 vắng`, `Đã chết - không chi`, `Từ chối nhận`). Read without a status, every row was a successful
 payment: the money not paid counted as paid, no PAYMENT_FAILED, and a beneficiary who had died a
 PAID_WHILE_INACTIVE though nobody was paid. In a payments file without a status column, a note that
-begins so makes its row's status `failed`; any other note (`Nhận thay: con gái`, `Đã nhận`) leaves it
+begins so, or says so after another word (`Ốm - chưa lĩnh`, `Chờ lĩnh`, `Tạm giữ`, `Trả lại`), makes
+its row's status `failed`; any other note (`Nhận thay: con gái`, `Đã nhận`) leaves it
 a payment."""
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ NOTE_HEADERS = {
     "remarks",
 }
 # a note that says the money was not paid, folded: not received (chưa/không nhận, lĩnh, chi, ký nhận),
-# away, dead, refused
+# away, dead, refused, at its start; and, anywhere in it, words that say so whatever comes before them
+# (`Ốm - chưa lĩnh`), waiting to collect (`Chờ lĩnh`), held (`Tạm giữ`), sent back (`Trả lại`)
 NOT_PAID = (
     r"^(?:(?:chua|khong) (?:(?:den |ky )?(?:nhan|linh)|chi|duoc chi|chi tra)"
     r"|vang|vang mat|di vang|di xa|di lam an xa"
     r"|(?:da )?(?:chet|mat|qua doi|tu tran|tu vong)"
     r"|tu choi(?: nhan)?|not (?:received|paid)|absent|deceased|refused)\b"
+    r"|\b(?:chua (?:den |ky )?(?:nhan|linh)|khong (?:ky )?(?:nhan|linh)|cho (?:nhan|linh)|tam giu|tra lai)\b"
 )
 # unless it says the money was received after all (`Chết ngày 20/09, đã nhận`)
 PAID_AFTER_ALL = r"\b(?:da nhan|da linh|da chi|nhan thay|nhan ho|linh thay)\b"
