@@ -1,9 +1,7 @@
 """The sample's second month, October 2024: what happened after September's reconciliation, for
 `reconcile demo` to show cases that persist, are fixed, or appear.
 
-The registry is September's, but for the pensioner who died in August, whom the office took off its
-list (a registry the same, byte for byte, as last month's is said by the run: the wrong month's file
-given again). Every payment is made again a month later under October's
+The registry is September's, unchanged. Every payment is made again a month later under October's
 reference (FT202409… becomes FT202410…), except where September's problems were dealt with:
 
 - fixed (not flagged in October): the bank stops paying the pensioner who died in August; the transfer
@@ -44,14 +42,12 @@ def build_october(september: Month) -> Month:
     people = {p.vneid: p for p in m.people}
     flagged = {t["vneid"] for t in m.truth}
     payments: list[Payment] = []
-    gone = None
     for pay in m.payments:
         note = fixed_refs.get(pay.ref) or fixed_people.get(pay.vneid or "")
         pay.ref = pay.ref.replace("202409", "202410")
         pay.narrative = pay.narrative.replace("T9/2024", "T10/2024").replace("T09/2024", "T10/2024")
         if note == FIXED[0]:
-            gone = pay.vneid  # the bank stopped paying the pensioner who died in August, and the office
-            continue  # took him off its list
+            continue  # the bank stopped paying the pensioner who died in August
         if note is not None:  # paid as registered, in October
             person = people[pay.vneid or ""]
             pay.bank, pay.account, pay.status, pay.narrative = person.bank, person.account, "success", ""
@@ -77,7 +73,6 @@ def build_october(september: Month) -> Month:
     # a new problem: the first beneficiary paid in full by transfer in September is underpaid
     new = next(p for p in payments if p.vneid not in flagged and p.channel == "bank" and p.status == "success")
     new.amount -= 100_000
-    m.people = [p for p in m.people if p.vneid != gone]
     m.payments = payments
     m.truth = []  # October's findings are what its run gives: tests/test_cases.py holds them
     _number_rows(m)
