@@ -280,6 +280,16 @@ def input_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return con.execute("SELECT DISTINCT path, sha256 FROM inputs WHERE sha256 IS NOT NULL ORDER BY ALL").fetchall()
 
 
+def files_read_by(db: Path) -> list[str]:
+    """The paths (as given to their runs) of the files the runs of the database file `db` read; none for
+    a file that is no database of reconcile's, which the command that opens it says so of."""
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return [p for (p,) in con.execute("SELECT DISTINCT path FROM inputs ORDER BY path").fetchall()]
+    except duckdb.Error:
+        return []
+
+
 def finding_keys(con: duckdb.DuckDBPyConnection, period: str) -> list[tuple[str, str | None, str | None]]:
     """The period's findings as (code, vneid, payment_ref), sorted: what a generated month's truth lists."""
     return sorted(con.execute("SELECT code, vneid, payment_ref FROM flags WHERE period = ?", [period]).fetchall())

@@ -95,13 +95,9 @@ def _refuse_database_not_its_own(db: Path, out: Path) -> None:
     demo's files, in the folder; a file that is no database is left to the run, which says so."""
     if not db.is_file():
         return
-    import duckdb
+    from reconcile.readback import files_read_by
 
-    try:
-        with duckdb.connect(str(db), read_only=True) as con:
-            paths = [p for (p,) in con.execute("SELECT DISTINCT path FROM inputs").fetchall()]
-    except duckdb.Error:
-        return
+    paths = files_read_by(db)
     home = out.resolve()
     # the demo's files, in --out (the paths as given, maybe from another folder: by their names too)
     names = {"registry.csv", "bank_transfers.csv", "post_office_cash.xlsx", "registry.parquet",

@@ -50,7 +50,7 @@ def write_sample_october(folder: Path) -> dict[str, list[Path]]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     m = build_october(build())
-    write_registry(m, folder / REGISTRY_FILE)
+    write_registry(m, folder / REGISTRY_FILE, bom=False)  # exported anew: not September's file again
     write_bank(m, folder / BANK_FILE)
     write_post(m, folder / POST_FILE)
     return {"registry": [folder / REGISTRY_FILE], "payments": [folder / BANK_FILE, folder / POST_FILE]}

@@ -105,9 +105,10 @@ def _save_reproducibly(wb: openpyxl.Workbook, path: Path) -> None:
             )
 
 
-def write_registry(m: Month, path: Path) -> None:
-    """The registry as CSV (UTF-8 with a BOM, as Excel saves it), one row per person listed."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+def write_registry(m: Month, path: Path, bom: bool = True) -> None:
+    """The registry as CSV (UTF-8 with a BOM, as Excel saves it; without, as a province's portal exports
+    it), one row per person listed."""
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(REGISTRY_HEADERS)
         rows: list[tuple[Person, dict[str, str]]] = [(p, {}) for p in m.people] + m.extra_registry

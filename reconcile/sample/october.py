@@ -1,7 +1,9 @@
 """The sample's second month, October 2024: what happened after September's reconciliation, for
 `reconcile demo` to show cases that persist, are fixed, or appear.
 
-The registry is September's, unchanged. Every payment is made again a month later under October's
+The registry lists September's people, unchanged, exported anew from the province's system (UTF-8
+without the byte-order mark Excel writes): a registry the same, byte for byte, as last month's is
+said by the run, as the wrong month's file given again. Every payment is made again a month later under October's
 reference (FT202409… becomes FT202410…), except where September's problems were dealt with:
 
 - fixed (not flagged in October): the bank stops paying the pensioner who died in August; the transfer
