@@ -333,6 +333,34 @@ def test_an_e_wallet_s_number_in_its_international_form_is_the_registered_wallet
         ]
 
 
+def test_an_e_wallet_payment_with_no_id_is_matched_by_its_number_in_the_international_form(tmp_path):
+    """An e-wallet's payout report names no ID and writes each wallet as `84977888999` or `(+84)
+    987654321`: matched by account, none matched the registered 0977888999, each an UNKNOWN_PAYEE and
+    its beneficiary a MISSING_PAYMENT, the payments under programme `unknown`. Stored as the country
+    writes them."""
+    header = MONTH_LIST.splitlines()[0]
+    (tmp_path / "ds.csv").write_text(
+        header + "\n"
+        "1,079055414002,Nguyễn Văn Hùng,21/01/1955,Trợ cấp xã hội,500.000,Ví điện tử,MOMO,0977888999,Đang hưởng,\n"
+        "2,001172953893,Trần Thị Hương,17/04/1972,Trợ cấp xã hội,500.000,Ví điện tử,ZALOPAY,0987654321,Đang hưởng,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "vi.csv").write_text(
+        "Mã giao dịch,Tên người nhận,Ví nhận,Số ví,Số tiền,Ngày giao dịch,Trạng thái,Kênh chi trả\n"
+        "MM1,NGUYEN VAN HUNG,MOMO,84977888999,500.000,02/09/2024,Thành công,Ví điện tử\n"
+        "ZP2,TRAN THI HUONG,ZALOPAY,(+84) 987654321,500.000,03/09/2024,Thành công,Ví điện tử\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[tmp_path / "ds.csv"], payments=[tmp_path / "vi.csv"], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT code FROM flags").fetchall() == []
+        assert con.execute(
+            "SELECT p.account_number, m.method, m.vneid FROM payments AS p JOIN matches AS m USING (payment_id) "
+            "ORDER BY 1"
+        ).fetchall() == [("0977888999", "account", "079055414002"), ("0987654321", "account", "001172953893")]
+
+
 def test_an_active_row_whose_death_is_before_the_period_is_taken_as_deceased(tmp_path):
     """Em is still `Đang hưởng` but her date of death, 10/08/2024, was written down: she was
     MISSING_PAYMENT, due in the month and in the arrears. Hùng, the same, was paid: PAID_AFTER_DEATH

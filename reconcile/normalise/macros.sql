@@ -128,6 +128,12 @@ CREATE OR REPLACE TEMP MACRO rc_ident_t(t) AS
         '^([0-9]+)\.0+$|^([0-9]{1,3}(?:\.[0-9]{3})+),0+$', '\1\2'),
         '[ .\-]', '', 'g'), '');
 CREATE OR REPLACE TEMP MACRO rc_ident(s) AS rc_ident_t(rc_text(s));
+-- An e-wallet's number (a mobile number) in its international form, as e-wallets' reports write it
+-- (`84977888999`, `+84888777666`, `(+84) 987654321`, `84-868-123-456`, rc_ident_t's), as the country
+-- writes it, `0977888999`: matched by account, the same wallet (the registry's form), not an
+-- UNKNOWN_PAYEE and its beneficiary a MISSING_PAYMENT
+CREATE OR REPLACE TEMP MACRO rc_wallet_t(a) AS
+    CASE WHEN regexp_full_match(a, '\(?\+?84\)?[0-9]{9}') THEN '0' || right(a, 9) ELSE a END;
 -- The same for a column computed once (t is read twice): letters and digits only are already an identifier.
 CREATE OR REPLACE TEMP MACRO rc_ident_word_t(t) AS
     CASE WHEN regexp_full_match(t, '[0-9A-Z]+') THEN t ELSE rc_ident_t(t) END;

@@ -244,7 +244,7 @@ SELECT
     dob AS date_of_birth,
     birth_year,
     bank_code,
-    n_account AS account_number,
+    CASE WHEN n_channel = 'ewallet' THEN rc_wallet_t(n_account) ELSE n_account END AS account_number,
     n_amount AS amount,
     value_date,
     n_channel AS channel,

@@ -151,7 +151,7 @@ SELECT
     entitled_amount,
     n_channel AS channel,
     bank_code,
-    n_account_number AS account_number,
+    CASE WHEN n_channel = 'ewallet' THEN rc_wallet_t(n_account_number) ELSE n_account_number END AS account_number,
     province_code,
     district_code,
     commune_code,
