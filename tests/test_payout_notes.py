@@ -273,3 +273,44 @@ def test_the_beneficiary_s_id_is_the_payee_s_not_the_receiver_s_beside_it(tmp_pa
         row = ["1", "Đinh Thị Mận", "001135126049", "1.000.000", "05/09/2024", "Lê Văn Rể", "001080000123"]
         table = read_file(write_csv(tmp_path / "nguoi_nhan.csv", header, [row]), "payments")
         assert [c for c, canonical in table.header_map.items() if canonical == "vneid"] == [beneficiary]
+
+
+def test_an_e_wallet_refund_under_its_own_id_naming_the_original_brings_that_payment_back(tmp_path):
+    """MoMo's report refunds MM2409060000002 as MM2409090000017, `Mã giao dịch gốc` naming the
+    original: paired by its own ID, it paired with nothing, Đức's 750,000 stayed paid and nothing was
+    found. The original is returned now (PAYMENT_FAILED, MISSING_PAYMENT) and the refund set aside."""
+    registry = write_csv(
+        tmp_path / "registry.csv",
+        ["vneid", "full_name", "date_of_birth", "program", "entitled_amount", "channel", "bank_code", "account_number", "status"],
+        [
+            ["001040000301", "Hồ Thị Thủy", "1940-01-02", "welfare", "750000", "ewallet", "MOMO", "0903111222", "active"],
+            ["001040000302", "Phan Văn Đức", "1940-02-03", "welfare", "750000", "ewallet", "MOMO", "0938444555", "active"],
+        ],
+    )  # fmt: skip
+    momo = write_csv(
+        tmp_path / "momo.csv",
+        ["STT", "Mã giao dịch", "Mã giao dịch gốc", "Thời gian giao dịch", "Số ví", "Tên người nhận", "Số tiền",
+         "Nội dung", "Trạng thái", "Kênh chi trả"],
+        [
+            ["1", "MM2409060000001", "", "06/09/2024 09:01:11", "0903111222", "HO THI THUY", "750000",
+             "Chi tro cap BTXH T9/2024", "Thành công", "MoMo"],
+            ["2", "MM2409060000002", "", "06/09/2024 09:01:12", "0938444555", "PHAN VAN DUC", "750000",
+             "Chi tro cap BTXH T9/2024", "Thành công", "MoMo"],
+            ["3", "MM2409090000017", "MM2409060000002", "09/09/2024 14:20:00", "0938444555", "PHAN VAN DUC", "750000",
+             "Hoàn tiền GD MM2409060000002 do ví bị khóa", "Hoàn tiền", "MoMo"],
+        ],
+    )  # fmt: skip
+    db = tmp_path / "r.duckdb"
+    res = CliRunner().invoke(cli, ["run", "--period", "2024-09", "--registry", str(registry), "--payments", str(momo),
+                                   "--db", str(db)])  # fmt: skip
+    assert res.exit_code in (0, 1), res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT payment_ref, status FROM payments ORDER BY 1").fetchall() == [
+            ("MM2409060000001", "success"),
+            ("MM2409060000002", "returned"),
+        ]
+        assert con.execute("SELECT code, vneid FROM flags ORDER BY ALL").fetchall() == [
+            ("MISSING_PAYMENT", "001040000302"),
+            ("PAYMENT_FAILED", "001040000302"),
+        ]
+        assert con.execute("SELECT source_row, set_aside FROM rejected_rows").fetchall() == [(4, True)]

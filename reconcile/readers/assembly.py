@@ -32,6 +32,7 @@ from reconcile.readers.legacy import check_headers
 from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.notes import read_note_status
+from reconcile.readers.original_refs import read_original_refs
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
 from reconcile.readers.sections import section_rows
 from reconcile.readers.signed import (
@@ -106,6 +107,7 @@ def build_table(
     debits = bool(chooser.profile and (chooser.profile.debit or chooser.profile.credit))
     if fmt not in STATEMENTS and not debits:  # `Ghi chú: Chưa nhận` in a list without a status column
         read_note_status(table)
+        read_original_refs(table)  # a refund naming the transfer it brings back (`Mã giao dịch gốc`)
     if kind == "payments" and fmt not in STATEMENTS and not debits:  # `Nợ/Có` beside one amount column
         set_aside_credits_by_side(table)
         if table.side_column is None:  # `-1.500.000` paid out, `+10.000.000` in, in one column
