@@ -309,6 +309,10 @@ def test_amount_accepted_is_nonnegative_int_and_agrees_with_problem(con, ss):
         ("Ngày 5 tháng 9 năm 2024", dt.date(2024, 9, 5)),
         ("NGÀY 05 THÁNG 09 NĂM 2024", dt.date(2024, 9, 5)),
         ("05 tháng 09 năm 2024", dt.date(2024, 9, 5)),
+        # a date and time with its zone, the ISO form an e-wallet's report writes: its day in Vietnam (UTC+7)
+        ("2024-09-05T14:30:00+07:00", dt.date(2024, 9, 5)),
+        ("2024-09-30T20:00:00Z", dt.date(2024, 10, 1)),
+        ("2024-09-01T01:00:00.123+0900", dt.date(2024, 8, 31)),
     ],
 )
 def test_date_accepted(con, text, expected):
@@ -336,13 +340,19 @@ def test_date_accepted(con, text, expected):
         "1950.5",  # a year with a fraction is no serial
         "2024.09",
         "31/02/24",
-        "2024-09-30T20:00:00Z",  # a time in another zone: its day in Vietnam may be the next
-        "2024-09-05T14:30:00+07:00",
     ],
 )
 def test_date_refused(con, text):
     assert one(con, "rc_date(?)", text) is None
     assert one(con, "rc_date_problem(?)", text) == BAD_DATE
+
+
+def test_a_time_with_a_zone_day_first_is_refused_saying_so(con):
+    """Its day in Vietnam is read from the ISO form alone; `is not a real date` misled."""
+    assert one(con, "rc_date(?)", "05/09/2024 14:30 +07:00") is None
+    assert one(con, "rc_date_problem(?)", "05/09/2024 14:30 +07:00") == (
+        "has a time with a zone; write it as 2024-09-05T14:30:00+07:00, or the day alone as dd/mm/yyyy"
+    )
 
 
 def test_date_missing(con):

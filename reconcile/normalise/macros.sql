@@ -384,6 +384,14 @@ CREATE OR REPLACE TEMP MACRO rc_date_any_t(t) AS
             CAST(try_strptime(split_part(t, '.', 1), ['%Y%m%d', '%Y%m%d%H%M%S']) AS DATE)
         WHEN rc_short_year_t(t) THEN
             CAST(try_strptime(rc_date_part_t(t), ['%d/%m/%y', '%d-%m-%y', '%d.%m.%y', '%d-%b-%y', '%d/%b/%y']) AS DATE)
+        -- a date and time with its zone (an e-wallet's `2024-09-06T10:00:00+07:00`, `...Z`): the day it
+        -- is in Vietnam (UTC+7), as camt's (readers/camt_entries.py)
+        WHEN regexp_full_match(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)? ?(Z|[+-][0-9]{2}:?[0-9]{2})') THEN
+            CAST(try_strptime(left(replace(t, ' ', 'T'), 19), '%Y-%m-%dT%H:%M:%S') + to_minutes(420 - CASE
+                WHEN right(t, 1) = 'Z' THEN 0
+                ELSE CASE WHEN regexp_extract(t, '([+-])[0-9]{2}:?[0-9]{2}$', 1) = '-' THEN -1 ELSE 1 END
+                     * (CAST(regexp_extract(t, '([0-9]{2}):?[0-9]{2}$', 1) AS INTEGER) * 60
+                        + CAST(regexp_extract(t, '([0-9]{2})$', 1) AS INTEGER)) END) AS DATE)
         -- written in words, as a letter dates itself: `ngày 05 tháng 09 năm 2024`
         WHEN regexp_full_match(lower(t), '(ngày\s*)?[0-9]{1,2}\s*tháng\s*[0-9]{1,2}\s*năm\s*[0-9]{4}') THEN
             CAST(try_strptime(array_to_string(regexp_extract_all(t, '[0-9]+'), '/'), '%d/%m/%Y') AS DATE)
@@ -406,6 +414,10 @@ CREATE OR REPLACE TEMP MACRO rc_birth_date_problem_t(t) AS
 CREATE OR REPLACE TEMP MACRO rc_date_problem_t(t, d) AS
     CASE
         WHEN t IS NULL THEN 'missing'
+        -- a time with its zone, day first (`05/09/2024 14:30 +07:00`): its day in Vietnam is read from the
+        -- ISO form alone (rc_date_any_t)
+        WHEN d IS NULL AND regexp_matches(t, '[0-9]:[0-9]{2}.*(Z|[+-][0-9]{2}:?[0-9]{2})$')
+            THEN 'has a time with a zone; write it as 2024-09-05T14:30:00+07:00, or the day alone as dd/mm/yyyy'
         WHEN d IS NULL THEN 'is not a real date (expected dd/mm/yyyy or yyyy-mm-dd)'
     END;
 
