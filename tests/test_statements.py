@@ -314,8 +314,9 @@ def test_a_credit_saying_it_is_a_return_but_naming_no_reference_is_money_in_that
     assert lines[-2:] == [
         "set aside: 1 row: bank charges (profile vn-bank-statement) (row 7)",
         "set aside: 1 row: money in (a credit), not a payment (profile vn-bank-statement); its text says it brings "
-        "back money of the payee of the payment in sao_ke.csv row 6, but names no payment's reference: not paired "
-        "(it may be an earlier month's money paid back), that payment stays paid; if it is its return, ask the "
+        "back money of the payee of the payment in sao_ke.csv row 6, but names the reference of none of this run's "
+        "payments: not paired (it may be an earlier month's money paid back), that payment stays paid; if it is "
+        "its return, ask the "
         "bank for the payment's reference (row 8)",
     ]
 

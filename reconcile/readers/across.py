@@ -22,7 +22,7 @@ def across_files(tables: list[tuple[int, RawTable]], notice: Callable[[str], Non
         )
     for where, n in unpaired.items():
         notice(
-            f"{where}: credits whose text says they bring back a payee's money but name no payment's "
-            f"reference: {n}, left as money in, the payments paid; ask the bank whether they are returns of "
+            f"{where}: credits whose text says they bring back a payee's money but name the reference of none of "
+            f"this run's payments: {n}, left as money in, the payments paid; ask the bank whether they are returns of "
             "this month's payments (the rows, in rejected_rows)"
         )

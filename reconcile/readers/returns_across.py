@@ -77,7 +77,8 @@ def unpaired_credit(reason: str, original: str, row: int) -> str:
     row `row` but no payment's reference, is set aside (money in, not paired)."""
     return (
         f"{reason}; its text says it brings back money of the payee of the payment in {original} row {row}, "
-        "but names no payment's reference: not paired (it may be an earlier month's money paid back), that "
+        "but names the reference of none of this run's payments: not paired (it may be an earlier month's money "
+        "paid back), that "
         "payment stays paid; if it is its return, ask the bank for the payment's reference"
     )
 
