@@ -71,6 +71,7 @@ def generate(cfg: GenerateConfig) -> GenerateResult:
     out.mkdir(parents=True, exist_ok=True)
     planned = _planned(cfg, out)
     _refuse_files_not_its_own(out, planned)
+    _remember(out, planned)  # before they are written: a generate stopped half-way may be run again
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
         # bounded memory: DuckDB spills what does not fit to a folder beside the output, removed after
@@ -88,7 +89,6 @@ def generate(cfg: GenerateConfig) -> GenerateResult:
     finally:
         con.close()
         shutil.rmtree(out / ".generate.tmp", ignore_errors=True)
-    _remember(out, planned)
     seconds = time.perf_counter() - t0
     if cfg.months == 1:
         return GenerateResult(month.files, month.registry_rows, month.payment_rows, month.planted, month.truth, seconds)
