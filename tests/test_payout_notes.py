@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from conftest import reconciled, write_csv, xlsx_rows
 from reconcile.cli import cli
-from reconcile.readers import read_file
+from reconcile.readers import SKIP_COLUMN, read_file
 
 
 def test_a_cash_list_s_note_that_the_money_was_not_received_makes_that_row_failed(tmp_path):
@@ -314,3 +314,24 @@ def test_an_e_wallet_refund_under_its_own_id_naming_the_original_brings_that_pay
             ("PAYMENT_FAILED", "001040000302"),
         ]
         assert con.execute("SELECT source_row, set_aside FROM rejected_rows").fetchall() == [(4, True)]
+
+
+def test_a_totals_row_under_the_header_above_every_row_leaves_the_rows_read(tmp_path):
+    """A commune's form puts `Tổng cộng` right under its header, above the beneficiaries: its list,
+    whose references are its rows' numbers, had no column to tell a data row by, and every row was set
+    aside as `under the totals row (signatures, amount in words)`, the file refused as holding none.
+    An ID tells a data row too: the rows are read, the total set aside."""
+    path = write_csv(
+        tmp_path / "xa.csv",
+        ["STT", "Họ và tên", "Số CCCD", "Số tiền", "Ngày chi trả", "Ký nhận", "Ghi chú"],
+        [
+            ["", "Tổng cộng", "", "1.750.000", "", "", ""],
+            ["1", "Huỳnh Văn Chín", "001041132904", "750.000", "07/09/2024", "", ""],
+            ["2", "Đinh Thị Mận", "001137134275", "1.000.000", "07/09/2024", "", ""],
+        ],
+    )
+    table = read_file(path, "payments")
+    vneid = next(c for c, canonical in table.header_map.items() if canonical == "vneid")
+    assert table.text_frame().select(vneid).to_series().to_list() == [None, "001041132904", "001137134275"]
+    skip = table.text_frame()[SKIP_COLUMN].to_list()
+    assert skip[0] is not None and skip[1:] == [None, None]

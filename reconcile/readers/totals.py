@@ -234,11 +234,14 @@ def take_totals_row(table: RawTable, tail: pl.DataFrame, rows=None) -> int | Non
     if tail.height == 0:
         return None
     by_canon = {canonical: name for name, canonical in table.header_map.items()}
-    key = by_canon.get("payment_ref" if table.kind == "payments" else "vneid")
+    # a payment's reference, and its ID: a list whose references are its rows' numbers (a post office's)
+    # has no column of them, and a totals row under its header, above every row, took them all for the
+    # signatures under it
+    keys = [by_canon.get(c) for c in (("payment_ref", "vneid") if table.kind == "payments" else ("vneid",))]
     amount = by_canon.get("amount" if table.kind == "payments" else "entitled_amount")
     original = table.original_columns
     cells = [list(r) for r in tail.select(original).iter_rows()]
-    found = find_totals_row(cells, [original.index(key)] if key in original else [])
+    found = find_totals_row(cells, [original.index(k) for k in keys if k in original])
     if found is None and table.signed is None:  # a signed statement's last row may be a lone credit
         found = find_bare_sum(cells, original.index(amount) if amount in original else None)
     if found is None:
