@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from reconcile.normalise.text import fold
 from reconcile.readers.names import DERIVED, SKIP_COLUMN
 from reconcile.readers.signed import BALANCES
 from reconcile.readers.signs import unsigned
@@ -48,8 +47,7 @@ DEBITS = ["d", "dr", "n", "nợ", "no", "ghi nợ", "ghi no", "debit", "d/debit"
 def set_aside_credits_by_side(table: RawTable) -> None:
     """Set aside the rows of a payments table that its side column (SIDE_HEADERS, not a column read
     as another) calls a credit (CREDITS), with the reason a statement's credit has."""
-    mapped = set(table.header_map) | table.consumed | set(table.converted)
-    side = next((c for c in table.original_columns if c not in mapped and fold(c) in SIDE_HEADERS), None)
+    side = table.unread_column(SIDE_HEADERS)
     if side is None:
         return
     value = pl.col(side).cast(pl.String).str.strip_chars().str.normalize("NFC").str.to_lowercase()
@@ -65,7 +63,7 @@ def set_aside_credits_by_side(table: RawTable) -> None:
         table.consumed.add(amount)
         table.converted[amount] = "amount"
     table.side_column = side  # a credit may be a payment's return (returns_across.py)
-    balance = next((c for c in table.original_columns if c not in mapped and fold(c) in BALANCES), None)
+    balance = table.unread_column(BALANCES)  # the side and the amount read already are no balance
     if amount is not None and balance is not None:  # its running balance checked row by row (balances.py)
         moves = {what: DERIVED + what + "_d" for what in ("debit", "credit")}
         money = pl.col(DERIVED + "amount_u")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from reconcile.normalise.text import fold
 from reconcile.readers.names import DERIVED
 from reconcile.readers.tables import RawTable
 
@@ -55,8 +54,7 @@ def read_note_status(table: RawTable) -> None:
     """A payments table without a status column: each row whose note says it was not paid, failed."""
     if table.kind != "payments" or "status" in table.header_map.values():
         return
-    used = set(table.header_map) | table.consumed | set(table.converted)
-    note = next((c for c in table.original_columns if c not in used and fold(c) in NOTE_HEADERS), None)
+    note = table.unread_column(NOTE_HEADERS)
     if note is None:
         return
     text = _folded(note)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from reconcile.normalise.text import fold
 from reconcile.readers.names import DERIVED
 from reconcile.readers.tables import RawTable
 
@@ -39,8 +38,7 @@ def read_original_refs(table: RawTable) -> None:
         return
     by_canon = {canonical: column for column, canonical in table.header_map.items()}
     ref = by_canon.get("payment_ref")
-    used = set(table.header_map) | table.consumed | set(table.converted)
-    original = next((c for c in table.original_columns if c not in used and fold(c) in ORIGINAL_HEADERS), None)
+    original = table.unread_column(ORIGINAL_HEADERS)
     if ref is None or original is None:
         return
     named = pl.col(original).cast(pl.String).str.strip_chars()

@@ -59,8 +59,7 @@ def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
         return
     column = next((c for c, canonical in table.header_map.items() if canonical == "amount"), None)
     if column is None:  # a statement's own name for its movements (`Phát sinh`), read when it is signed
-        used = set(table.header_map) | table.consumed | set(table.converted)
-        column = next((c for c in table.original_columns if c not in used and fold(c) in MOVEMENTS), None)
+        column = table.unread_column(MOVEMENTS)
     if column is None:
         return
     text = bare(column)

@@ -80,6 +80,15 @@ class RawTable:
         read = {k: v for k, v in self.header_map.items() if not k.startswith(DERIVED)}
         return {k: read.get(k) or self.converted[k] for k in self.original_columns if k in read or k in self.converted}
 
+    def unread_column(self, headers: set[str] | frozenset[str]) -> str | None:
+        """The first of the file's columns that no column read yet (mapped, consumed by a profile or read
+        through a converted copy) and whose header, folded, is one of `headers`: a note, a side, an
+        original reference, a statement's movements."""
+        from reconcile.normalise.text import fold
+
+        used = set(self.header_map) | self.consumed | set(self.converted)
+        return next((c for c in self.original_columns if c not in used and fold(c) in headers), None)
+
     @property
     def rows_read(self) -> int:
         return self.row_count if self.source is not None else self.frame.height
