@@ -133,8 +133,7 @@ def _planned(cfg: GenerateConfig, out: Path) -> list[Path]:
 def _refuse_files_not_its_own(out: Path, planned: list[Path]) -> None:
     """Refuse a folder holding, at a path generate would write, a file an earlier generate did not write
     there (an officer's own registry.csv, in the folder of their month): written over, it would be lost."""
-    marker = out / MARKER
-    ours = set(marker.read_text(encoding="utf-8").splitlines()) if marker.is_file() else set()
+    ours = _ours(out)
     theirs = [p for p in planned if (out / p).exists() and p.as_posix() not in ours]
     if theirs:
         raise ReconcileError(
@@ -143,7 +142,12 @@ def _refuse_files_not_its_own(out: Path, planned: list[Path]) -> None:
         )
 
 
-def _remember(out: Path, planned: list[Path]) -> None:
+def _ours(out: Path) -> set[str]:
+    """The paths in `out` that generate wrote there (MARKER)."""
     marker = out / MARKER
-    ours = set(marker.read_text(encoding="utf-8").splitlines()) if marker.is_file() else set()
-    marker.write_text("".join(f"{p}\n" for p in sorted(ours | {p.as_posix() for p in planned})), encoding="utf-8")
+    return set(marker.read_text(encoding="utf-8").splitlines()) if marker.is_file() else set()
+
+
+def _remember(out: Path, planned: list[Path]) -> None:
+    ours = _ours(out) | {p.as_posix() for p in planned}
+    (out / MARKER).write_text("".join(f"{p}\n" for p in sorted(ours)), encoding="utf-8")
