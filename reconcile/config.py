@@ -179,7 +179,8 @@ class Checks(BaseModel):
     statement_chain: bool = Field(
         True,
         description="Check that the daily camt/MT940 statements of one account given together chain (each one "
-        "opens at the closing balance of the one before it), and refuse them when a day's statement is missing",
+        "opens at the closing balance of the one before it), as do the parts of one account's statement export, "
+        "and refuse them when a day's statement or the export of some days is missing",
     )
 
 

@@ -27,6 +27,7 @@ import polars as pl
 
 from reconcile.errors import InputFileError
 from reconcile.normalise.text import fold
+from reconcile.readers.export_span import ENTRY, export_span
 from reconcile.readers.guards import CURRENT as GUARDS
 from reconcile.readers.layout import HEADER_AGAIN, NUMBERING
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
@@ -72,27 +73,46 @@ def title_balances(above: list[list]) -> dict[str, tuple[int, int]]:
     return found
 
 
+def entry_columns(table: RawTable, columns) -> list[str]:
+    """The file's own columns of an export's entries' day, reference and narrative among `columns`
+    (its frame's, or its staged copy's): what tells one export's rows apart from another's
+    (export_span.py), read with the balance columns."""
+    return [c for c, canonical in table.header_map.items() if canonical in ENTRY and c in columns]
+
+
 def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
     """Refuse the table when its running balance does not follow from its rows (module doc). `frame`:
     the table's data rows in file order, with the row number, the reason set aside and the debit,
-    credit and balance columns (the totals row and the rows under it may be among them)."""
+    credit and balance columns (the totals row and the rows under it may be among them), and the
+    entry_columns. An export whose balances follow, and whose title names its account, is kept as a
+    statement of that account (table.spans: export_span.py), so that the exports of one account given
+    together are checked as a chain, as daily camt and MT940 statements are (chain.py)."""
     if table.balance is None or not GUARDS.running_balance:
         return
     debit, credit, balance = table.balance
     end = table.control.row if table.control is not None and table.control.row is not None else None
-    rows, closing = [], []
-    for r in frame.select(ROW_COLUMN, SKIP_COLUMN, debit, credit, balance).iter_rows():
+    rows, closing, entries = [], [], {}
+    extra = entry_columns(table, frame.columns)
+    for r in frame.select(ROW_COLUMN, SKIP_COLUMN, debit, credit, balance, *extra).iter_rows():
         if end is None or r[0] < end:
             if not (r[1] or "").startswith(NO_MOVEMENT):
-                rows.append(r)
+                rows.append(r[:5])
+                entries[r[0]] = r[5:]
         elif (r[1] or "").startswith(BALANCE_ROW) and isinstance(_number(r[4], blank=None), int):
-            closing = [r]  # under the totals row: Số dư cuối kỳ
+            closing = [r[:5]]  # under the totals row: Số dư cuối kỳ
     titled = title_balances(table.above) if table.above else {}
     opening = [(titled["opening"][0], BALANCE_ROW, None, None, titled["opening"][1])] if "opening" in titled else []
     if not closing and "closing" in titled:
         closing = [(titled["closing"][0], BALANCE_ROW, None, None, titled["closing"][1])]
     broken = _broken(opening + rows + closing)
     if broken is None or _broken(opening + rows[::-1] + closing) is None:
+        ordered = rows if broken is None else rows[::-1]  # oldest first
+        ends = _ends(opening + ordered + closing)
+        if ends is not None:
+            kinds = [table.header_map[c] for c in extra]
+            moved = [(r[0], tuple(_number(v, blank=0) for v in r[2:5]) + entries[r[0]]) for r in ordered]
+            span = export_span(table, *ends, moved, kinds)
+            table.spans += [span] if span is not None else []
         return
     row, before, moves, stated, since = broken
     name = " ".join(str(balance).split())
@@ -142,6 +162,26 @@ def _broken(rows: list[tuple]) -> tuple[int, int, int, int, int] | None:
             return int(row), before, moves, stated, int(since)
         before, moves, since = stated, 0, row
     return None
+
+
+def _ends(rows: list[tuple]) -> tuple[int, int] | None:
+    """The balance before the first of `rows` (oldest first, their balances following) and after the
+    last: the first balance stated less the movements up to it, the last plus those after it; None
+    when a row's movement or balance cannot be read (the chain started again there)."""
+    opening: int | None = None
+    last, moves = 0, 0
+    for _, skip, debit, credit, balance in rows:
+        stated = _number(balance, blank=None)
+        out, into = _number(debit, blank=0), _number(credit, blank=0)
+        if (skip or "").startswith(BALANCE_ROW):
+            out = into = 0
+        if not (isinstance(out, int) and isinstance(into, int)) or isinstance(stated, str):
+            return None
+        moves += abs(into) - abs(out)
+        if stated is not None:
+            opening = stated - moves if opening is None else opening
+            last, moves = stated, 0
+    return None if opening is None else (opening, last + moves)
 
 
 def _number(value, blank: int | None) -> int | str | None:

@@ -1,5 +1,5 @@
 """The statements of one account given together (daily camt.053 or MT940 statements of a month, in
-one file or several) checked as a chain: each one's opening balance must be the closing balance of
+one file or several; the parts of a statement export, export_span.py) checked as a chain: each one's opening balance must be the closing balance of
 the one before it, by their closing dates (of one closing on the day before, or on its own day: the
 pages of one statement and intraday statements follow one another in whatever order they are given).
 
@@ -40,6 +40,13 @@ class Span:
     closing: Decimal | None
     closed: date | None  # the closing balance's date
     entries: tuple = ()  # its entries' references, dates and amounts: a copy's are its own
+    export: bool = False  # a CSV or Excel export of the account's statement (export_span.py), not camt or MT940
+    sheet: str | None = None  # an export's sheet of its workbook
+    rows: tuple = ()  # an export's row of each of its entries
+
+    @property
+    def where(self) -> str:
+        return f"{self.path} (sheet '{self.sheet}')" if self.sheet else str(self.path)
 
     @property
     def chained(self) -> bool:
@@ -81,6 +88,7 @@ def check_chain(spans: list[Span]) -> None:
     account and currency that close on the day before it (the last day before its own that one
     closes on) or on its own day (the pages of one statement, intraday statements, the same day
     given twice, in whatever order)."""
+    refuse_overlaps([span for span in spans if span.export and span.chained])
     refuse_copies(spans)
     if not GUARDS.statement_chain:
         return
@@ -96,13 +104,52 @@ def check_chain(spans: list[Span]) -> None:
                     raise _gap(days[before][-1], span)
 
 
-def _account_key(span: Span) -> tuple[str, str]:
-    """The account and currency a statement is of, as compared: letters and digits of the account alone."""
-    return "".join(ch for ch in str(span.account) if ch.isalnum()).upper(), (span.currency or "").upper()
+def refuse_overlaps(exports: list[Span]) -> None:
+    """Refuse two exports of one account that hold the same rows (export_span.py: the 1st to the 12th,
+    then the 12th to the 30th): the same day, amounts, balance, reference and narrative. Each payment
+    in both would be read twice, paid twice (DUPLICATE_PAYMENT, AMOUNT_MISMATCH for money paid once)."""
+    for i, later in enumerate(exports):
+        for earlier in exports[:i]:
+            if _account_key(earlier) != _account_key(later):
+                continue
+            seen = set(earlier.entries)
+            shared = [(row, entry[0]) for row, entry in zip(later.rows, later.entries) if entry in seen]
+            if not shared:
+                continue
+            days = sorted({day for _, day in shared if day is not None}) or [earlier.closed]
+            count, row, file = len(shared), shared[0][0], earlier.where
+            rows = (
+                f"{count:,} of its rows, from row {row:,} (of {days[0]}), are rows of {file} too"
+                if len(days) == 1
+                else f"{count:,} of its rows, from row {row:,} (of {days[0]} to {days[-1]}), are rows of {file} too"
+            )
+            raise InputFileError(
+                later.where,
+                f"{rows}, an export of the same account: the two exports overlap, and each payment in both would be "
+                "counted twice",
+                "take the rows that are in both out of one of them, or export the account's statement of the whole "
+                "month as one file, and run again",
+            )
+
+
+def _account_key(span: Span) -> tuple[str, str, bool]:
+    """The account and currency a statement is of, as compared: letters and digits of the account alone;
+    an export chains with the account's other exports, not with its camt or MT940 statements."""
+    account = "".join(ch for ch in str(span.account) if ch.isalnum()).upper()
+    return account, (span.currency or "").upper(), span.export
 
 
 def _gap(before: Span, span: Span) -> InputFileError:
     opening, closing, day = _figure(span.opening), _figure(before.closing), before.closed
+    if span.export:
+        return InputFileError(
+            span.where,
+            f"it opens at {opening}, but {before.where}, an export of the same account before it, closes at "
+            f"{closing} on {day}: the rows of the days between them are missing",
+            "give the export of the days between them with --payments, or export the account's statement of the "
+            "whole month as one file, and run again; if the bank confirms that nothing is missing, set "
+            "statement_chain = false in [checks] of the config file",
+        )
     if before.path == span.path:
         problem = (
             f"its statement {span.position} opens at {opening}, but its statement {before.position} before it, of "

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from reconcile.errors import ReconcileError
-from reconcile.readers.balances import check_running_balance
+from reconcile.readers.balances import check_running_balance, entry_columns
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.roles import no_data_rows
 from reconcile.readers.tables import RawTable
@@ -47,8 +47,9 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
             table.last_row = pl.DataFrame(last).select(pl.col(ROW_COLUMN).max()).item()
         if rows == 0:
             raise no_data_rows(table.path, table.kind)
-        if table.balance is not None:  # a statement export's running balance: its four columns alone
-            kept = pl.read_parquet(name, columns=[ROW_COLUMN, SKIP_COLUMN, *table.balance])
+        if table.balance is not None:  # a statement export's running balance: its four columns
+            entries = entry_columns(table, schema.names())  # and what tells its rows apart: export_span.py
+            kept = pl.read_parquet(name, columns=[ROW_COLUMN, SKIP_COLUMN, *table.balance, *entries])
             check_running_balance(table, kept.filter(pl.col(ROW_COLUMN) >= first_row))
     except BaseException as exc:
         remove()  # now, not when the table goes: the error's traceback holds on to the table
