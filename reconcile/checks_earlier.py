@@ -48,6 +48,7 @@ def history_warnings(
     read_before(con, tables, period, tell)
     communes_gone(con, period, min_group, tell)
     returned_from_before(con, period, tell)
+    credits_from_before(con, period, tell)
     zeros_lost_since(con, period, tell)
     return said
 
@@ -107,6 +108,51 @@ def returned_from_before(con, period: str, tell: Callable[[str], None]) -> None:
             else f"{n:,} returns in this month's files bring back payments of earlier months ({amount:,} VND, "
             f"{months(first, last)}), each to a beneficiary this month pays: no finding, arrears or re-issue list "
             "is of that money; check each with reconcile show, and send it again if it is owed"
+        )
+
+
+# the credits this month's statements set aside as money in (none paired with a payment of the run)
+# whose text names the reference (its own or the bank's, leading zeros aside, of six characters or
+# more) of a payment an earlier month's file holds as paid: `HOAN TRA GD FT2409000010` in October's
+# statement; each earlier payment once, however many credits name it
+_CREDITS_SQL = """
+WITH credits AS MATERIALIZED (
+    SELECT CAST(raw AS VARCHAR) AS raw
+    FROM cur_rejected
+    WHERE role = 'payments' AND set_aside
+      AND (starts_with(reason, 'credit') OR starts_with(reason, 'money in'))
+      AND NOT starts_with(reason, 'credit: the return of the payment in')
+),
+named AS MATERIALIZED (
+    SELECT DISTINCT upper(ltrim(t.token, '0')) AS ref
+    FROM credits AS c, unnest(regexp_extract_all(c.raw, '[A-Za-z0-9]{6,}')) AS t(token)
+    WHERE length(ltrim(t.token, '0')) >= 6
+)
+SELECT count(*), CAST(coalesce(sum(amount), 0) AS BIGINT), min(period), max(period)
+FROM main.payments
+WHERE period < $period AND status = 'success'
+  AND (upper(ltrim(payment_ref, '0')) IN (SELECT ref FROM named) OR upper(ltrim(bank_ref, '0')) IN (SELECT ref FROM named))
+"""
+
+
+def credits_from_before(con, period: str, tell: Callable[[str], None]) -> None:
+    """Tell the warning of the credits of this month's statements that name the reference of a payment
+    an earlier month's file holds as paid (October's statement: `HOAN TRA GD FT2409000010`, the
+    September transfer to a closed account coming back), if there are any. Such a credit pairs with
+    no payment of the run and is set aside as money in; the earlier month still counts its payment
+    paid, so no finding, arrears or re-issue list is of that money."""
+    n, amount, first, last = con.execute(_CREDITS_SQL, {"period": period}).fetchone()
+    if n:
+        tell(
+            f"a credit in this month's statements names the reference of a payment of an earlier month ({amount:,} "
+            f"VND, {months(first, last)}) and may be its money coming back: it is set aside as money in, that month "
+            "still counts the payment paid, and no finding, arrears or re-issue list is of that money; check it with "
+            "reconcile show and the bank, and send it again if it is owed"
+            if n == 1
+            else f"credits in this month's statements name the references of {n:,} payments of earlier months "
+            f"({amount:,} VND, {months(first, last)}) and may be their money coming back: they are set aside as money "
+            "in, those months still count the payments paid, and no finding, arrears or re-issue list is of that "
+            "money; check each with reconcile show and the bank, and send it again if it is owed"
         )
 
 
