@@ -11,6 +11,7 @@ from reconcile import checks
 from reconcile.checks import file_names, rows
 from reconcile.checks_communes import refuse_communes_left_out
 from reconcile.checks_coverage import RunWarning, cash_unpaid, missing_communes, unchecked
+from reconcile.checks_month import check_paid_in_earlier
 from reconcile.checks_thousands import check_re_saved
 from reconcile.sqlfiles import execute_file
 
@@ -30,6 +31,8 @@ def match(
     check_re_saved(rows(con, "checks/thousands.sql", {"min_amount": guards.min_amount}), file_names(tables), guards)
     checks.check_unmatched(rows(con, "checks/unmatched.sql"), file_names(tables), registries, guards)
     checks.check_stand_in(rows(con, "checks/stand_in.sql"), file_names(tables), params["period"], guards)
+    if has_history(con) and guards.max_repeated_refs < 1:  # an earlier month's file given again, re-dated
+        check_paid_in_earlier(rows(con, "checks/paid_in_earlier.sql", params), file_names(tables), guards)
     if has_history(con) and con.execute("SELECT count(commune_code) FROM cur_registry").fetchone()[0]:
         refuse_communes_left_out(rows(con, "checks/communes_left_out.sql", params), registries, guards)
     coverage = rows(con, "checks/coverage.sql")
