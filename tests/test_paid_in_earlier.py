@@ -58,3 +58,22 @@ def test_failed_payments_re_sent_under_their_references_pass(tmp_path):
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     assert query(db, "SELECT count(*) FROM payments WHERE period = '2024-10'") == [(21,)]
+
+
+def test_a_large_month_looked_at_in_a_sample_first_is_refused_alike(tmp_path, monkeypatch):
+    """match.py looks at a month of more than 50,000 payments in one payment in 64 first: the same
+    months with those bounds lowered, so that the sample is taken, give the same refusal, and a
+    month of its own references passes."""
+    from reconcile import match
+
+    monkeypatch.setattr(match, "SAMPLE_ABOVE", 10)
+    monkeypatch.setattr(match, "SMALL", 5)
+    monkeypatch.setattr(match, "EVERY", 2)
+    test_last_month_s_file_re_dated_is_refused_naming_the_month_it_is(tmp_path)
+    db = tmp_path / "own.duckdb"
+    for period in ("2024-09", "2024-10"):
+        run(db, period, month_files(tmp_path, period))
+    assert query(db, "SELECT period, count(*) FROM payments GROUP BY ALL ORDER BY 1") == [
+        ("2024-09", 19),
+        ("2024-10", 18),
+    ]
