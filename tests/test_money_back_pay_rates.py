@@ -27,7 +27,8 @@ PEOPLE = (
 )
 
 
-def month(folder: Path, mm: str) -> dict[str, list[Path]]:
+def month(folder: Path, mm: str, registered: str | None = None) -> dict[str, list[Path]]:
+    """`registered`: the amount due July's and August's registries give, when not the rate they paid."""
     folder.mkdir()
     due = "500.000" if mm == "09" else "360.000"
     registry, bank = REGISTRY, BANK
@@ -35,7 +36,7 @@ def month(folder: Path, mm: str) -> dict[str, list[Path]]:
     for i, (vneid, name, payee, paid, amount, narrative) in enumerate(PEOPLE, start=1):
         account = f"0123{vneid[-9:]}"
         registry += (
-            f"{i},{vneid},{name},0{i}/03/1940,Nam,Trợ cấp xã hội,Người cao tuổi từ 80 tuổi,{due},Chuyển khoản,"
+            f"{i},{vneid},{name},0{i}/03/1940,Nam,Trợ cấp xã hội,Người cao tuổi từ 80 tuổi,{registered or due},Chuyển khoản,"
             f"BIDV,{account},01,00004,Đang hưởng,\n"
         )
         rows = [(f"FT2024{mm}00{vneid[-3:]}", due, f"Chi tra tro cap xa hoi T{mm}/2024")] if paid or mm == "09" else []
@@ -87,11 +88,11 @@ def test_the_run_says_back_pay_over_or_short_of_what_the_months_registries_gave_
     _, said = september
     assert [line for line in said.splitlines() if "truy lĩnh" in line] == [
         "reconcile: back payments (truy lĩnh) of this period paying more than the database's registries of the "
-        "months they name gave those months (or, for a difference, `chênh lệch`, than a rise added to them): 2 "
+        "months they name gave those months (or, for a difference, `chênh lệch`, than those months were paid short of the new rate): 2 "
         "(1,000,000 VND over), which may be paid at a rate those months did not have; see the back_pay view, and "
         "check each with reconcile show",
         "reconcile: back payments (truy lĩnh) of this period paying less than the database's registries of the "
-        "months they name gave those months (or, for a difference, `chênh lệch`, than a rise added to them): 1 "
+        "months they name gave those months (or, for a difference, `chênh lệch`, than those months were paid short of the new rate): 1 "
         "(320,000 VND short), which may leave those months partly unpaid; see the back_pay view, and check each "
         "with reconcile show",
     ]
@@ -111,3 +112,24 @@ def test_back_pay_above_this_month_s_rate_is_still_a_second_payment(tmp_path):
         ("DUPLICATE_PAYMENT", "001040000305", "FT20240909305"),
     ]
     assert "truy lĩnh" not in res.stderr  # no earlier month held: nothing the history could tell
+
+
+def test_a_difference_for_months_registered_at_the_new_rate_but_paid_at_the_old_is_what_they_were_short(tmp_path):
+    """July's and August's registries already gave 500.000, and the bank paid 360.000 (an
+    AMOUNT_MISMATCH each month): An's difference of 2 x 140.000 is what those months were short, and
+    was reported 280.000 over. Now only Dung's difference (1.000.000 for 280.000) is over; Bình's
+    720.000 and Em's 400.000 pay less than months due 500.000 each."""
+    db = tmp_path / "r.duckdb"
+    for mm in ("07", "08", "09"):
+        res = run_month(db, f"2024-{mm}", month(tmp_path / mm, mm, registered="500.000"))
+        assert res.exit_code in (0, 1), res.output
+    assert [line for line in res.stderr.splitlines() if "truy lĩnh" in line] == [
+        "reconcile: back payments (truy lĩnh) of this period paying more than the database's registries of the "
+        "months they name gave those months (or, for a difference, `chênh lệch`, than those months were paid short "
+        "of the new rate): 1 (720,000 VND over), which may be paid at a rate those months did not have; see the "
+        "back_pay view, and check each with reconcile show",
+        "reconcile: back payments (truy lĩnh) of this period paying less than the database's registries of the "
+        "months they name gave those months (or, for a difference, `chênh lệch`, than those months were paid short "
+        "of the new rate): 2 (880,000 VND short), which may leave those months partly unpaid; see the back_pay view, "
+        "and check each with reconcile show",
+    ]

@@ -267,8 +267,9 @@ def back_paid_twice(con, period: str) -> tuple[int, ...]:
     with an amount due, those that pay more than those months' registries gave them (a back payment at
     this month's rate for months due at a lower one, before a rise), how many and the VND over, and
     those that pay less, how many and the VND short. A back payment that says it pays the difference a
-    rise owed (`chênh lệch`) names months paid already, by its nature: it is measured against what the
-    rise added to them (this month's amount due less theirs), and is no month paid twice. The run's
+    rise owed (`chênh lệch`) names months paid already, by its nature: it is measured against what
+    those months were paid short of the higher of their amount due and this month's (their registry at
+    the old rate, or at the new one and paid at the old), and is no month paid twice. The run's
     findings read the month alone, and take such a payment for the months it names; only the
     database's history can tell that a month was paid twice, or paid though nothing was due (money
     paid while suspended, called back pay, was no PAID_WHILE_INACTIVE), or paid more than it was due."""
@@ -287,8 +288,8 @@ WITH tolerance AS (
     SELECT coalesce(max(CAST(settings->>'$.thresholds.amount_tolerance' AS BIGINT)), 0) AS t
     FROM runs WHERE period = $period
 ),
-months AS (
-    SELECT b.payment_id, b.month, b.amount AS due_now, b.month_was, p.amount AS paid,
+months AS MATERIALIZED (
+    SELECT b.payment_id, b.vneid, b.program, b.month, b.amount AS due_now, b.month_was, p.amount AS paid,
            strip_accents(lower(coalesce(p.narrative, ''))) LIKE '%chenh lech%' AS difference,
            (SELECT max(d.entitled_amount) FROM registry AS d
             WHERE d.period = b.month AND d.vneid = b.vneid AND d.program = b.program
@@ -297,12 +298,25 @@ months AS (
     JOIN payments AS p ON p.period = b.period AND p.payment_id = b.payment_id
     WHERE b.period = $period
 ),
+paid_then AS (  -- what each month named was paid in its own file, to the beneficiary in the programme
+    SELECT m.period, m.vneid, m.program, sum(q.amount) AS paid
+    FROM matches AS m
+    JOIN payments AS q ON q.period = m.period AND q.payment_id = m.payment_id
+    WHERE (m.period, m.vneid, m.program) IN (SELECT (month, vneid, program) FROM months)
+      AND q.status = 'success' AND q.in_period AND q.repeat_of IS NULL
+    GROUP BY ALL
+),
 judged AS (  -- the payments whose every month the database holds with an amount due
-    SELECT payment_id, any_value(paid) AS paid,
-           sum(CASE WHEN difference THEN greatest(due_now - month_due, 0) ELSE month_due END) AS owed
-    FROM months
-    GROUP BY payment_id
-    HAVING count(month_due) = count(*)
+    -- a difference (chênh lệch) owes what each month was paid short of the higher of its amount due
+    -- and this month's: the rise added to a month paid at the old rate (its registry at the old rate,
+    -- or already at the new one and paid at the old)
+    SELECT o.payment_id, any_value(o.paid) AS paid,
+           sum(CASE WHEN o.difference THEN greatest(greatest(o.due_now, o.month_due) - coalesce(t.paid, 0), 0)
+                    ELSE o.month_due END) AS owed
+    FROM months AS o
+    LEFT JOIN paid_then AS t ON t.period = o.month AND t.vneid = o.vneid AND t.program = o.program
+    GROUP BY o.payment_id
+    HAVING count(o.month_due) = count(*)
 )
 SELECT count(DISTINCT payment_id) FILTER (WHERE month_was = 'paid' AND NOT difference),
        coalesce(sum(due_now) FILTER (WHERE month_was = 'paid' AND NOT difference), 0),

@@ -215,7 +215,7 @@ def say_case_notes(result) -> None:
         n, amount = result.back_paid_twice[4:6]
         say(
             f"reconcile: back payments (truy lĩnh) of this period paying more than the database's registries of the "
-            f"months they name gave those months (or, for a difference, `chênh lệch`, than a rise added to them): "
+            f"months they name gave those months (or, for a difference, `chênh lệch`, than those months were paid short of the new rate): "
             f"{n:,} ({amount:,} VND over), which may be paid at a rate those months did not have; see the back_pay "
             "view, and check each with reconcile show",
             err=True,
@@ -224,7 +224,7 @@ def say_case_notes(result) -> None:
         n, amount = result.back_paid_twice[6:8]
         say(
             f"reconcile: back payments (truy lĩnh) of this period paying less than the database's registries of the "
-            f"months they name gave those months (or, for a difference, `chênh lệch`, than a rise added to them): "
+            f"months they name gave those months (or, for a difference, `chênh lệch`, than those months were paid short of the new rate): "
             f"{n:,} ({amount:,} VND short), which may leave those months partly unpaid; see the back_pay view, and "
             "check each with reconcile show",
             err=True,
