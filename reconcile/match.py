@@ -31,7 +31,7 @@ def match(
     check_re_saved(rows(con, "checks/thousands.sql", {"min_amount": guards.min_amount}), file_names(tables), guards)
     checks.check_unmatched(rows(con, "checks/unmatched.sql"), file_names(tables), registries, guards)
     checks.check_stand_in(rows(con, "checks/stand_in.sql"), file_names(tables), params["period"], guards)
-    if has_history(con) and guards.max_repeated_refs < 1:  # an earlier month's file given again, re-dated
+    if has_history(con, ("bank_ref",)) and guards.max_repeated_refs < 1:  # an earlier month's file given again
         check_paid_in_earlier(paid_in_earlier(con, params, guards.max_repeated_refs), file_names(tables), guards)
     if has_history(con) and con.execute("SELECT count(commune_code) FROM cur_registry").fetchone()[0]:
         refuse_communes_left_out(rows(con, "checks/communes_left_out.sql", params), registries, guards)
@@ -82,14 +82,22 @@ def paid_in_earlier(con, params: dict, line: float) -> list[dict]:
     return rows(con, "checks/paid_in_earlier.sql", {**params, "every": 1})
 
 
-def has_history(con) -> bool:
+def has_history(con, payments: tuple[str, ...] = ()) -> bool:
     """Whether the database holds the runs of earlier months (the tables coverage_known.sql and
-    checks_dead.py read)."""
+    checks_dead.py read), its payments with the columns `payments` (a database an earlier version
+    wrote may lack them until the run brings it up to date)."""
     found = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
         "AND table_name IN ('registry', 'payments', 'matches')"
     ).fetchone()
-    return bool(found and found[0] == 3)
+    if not (found and found[0] == 3):
+        return False
+    columns = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND table_name = 'payments' AND list_contains(?, column_name)",
+        [list(payments)],
+    ).fetchone()
+    return bool(columns and columns[0] == len(payments))
 
 
 def has_view(con, name: str) -> bool:
