@@ -31,7 +31,7 @@ from reconcile.readers.layout import (
 from reconcile.readers.legacy import check_headers
 from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
-from reconcile.readers.notes import read_note_status
+from reconcile.readers.notes import read_note_narrative, read_note_status
 from reconcile.readers.original_refs import read_original_refs
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
 from reconcile.readers.sections import section_rows
@@ -107,6 +107,7 @@ def build_table(
     debits = bool(chooser.profile and (chooser.profile.debit or chooser.profile.credit))
     if fmt not in STATEMENTS and not debits:  # `Ghi chú: Chưa nhận` in a list without a status column
         read_note_status(table)
+        read_note_narrative(table)  # `Ghi chú: Truy lĩnh T7-T8/2024` in a list without a narrative column
         read_original_refs(table)  # a refund naming the transfer it brings back (`Mã giao dịch gốc`)
     if kind == "payments" and fmt not in STATEMENTS and not debits:  # `Nợ/Có` beside one amount column
         set_aside_credits_by_side(table)

@@ -7,12 +7,19 @@ payment: the money not paid counted as paid, no PAYMENT_FAILED, and a beneficiar
 PAID_WHILE_INACTIVE though nobody was paid. In a payments file without a status column, a note that
 begins so, or says so after another word (`Ốm - chưa lĩnh`, `Chờ lĩnh`, `Tạm giữ`, `Trả lại`), makes
 its row's status `failed`; any other note (`Nhận thay: con gái`, `Đã nhận`) leaves it
-a payment."""
+a payment.
+
+Such a list has no column of what each payment is for either: the officer writes that in the note
+too (`Truy lĩnh T7-T8/2024`). In a payments file without a narrative column, the note is read as
+its narrative as well, where a back payment (truy lĩnh) and the month a file names are looked for:
+left out, a back payment written there was a second payment of the month (a DUPLICATE_PAYMENT and
+an AMOUNT_MISMATCH), unsaid."""
 
 from __future__ import annotations
 
 import polars as pl
 
+from reconcile.normalise.text import fold
 from reconcile.readers.names import DERIVED
 from reconcile.readers.tables import RawTable
 
@@ -48,6 +55,22 @@ def _folded(column: str) -> pl.Expr:
     text = pl.col(column).cast(pl.String).str.normalize("NFD").str.replace_all(r"\p{M}", "")
     text = text.str.replace_all("[đĐ]", "d").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " ")
     return text.str.strip_chars()
+
+
+def read_note_narrative(table: RawTable) -> None:
+    """A payments table without a narrative column: its note column, as the narrative too (after
+    read_note_status, which may have read the note's status)."""
+    if table.kind != "payments" or "narrative" in table.header_map.values():
+        return
+    used = set(table.header_map) | set(table.converted)  # a note read for its status is read again here
+    note = next((c for c in table.original_columns if c not in used and fold(c) in NOTE_HEADERS), None)
+    if note is None:
+        return
+    name = DERIVED + "narrative"
+    table.frame = table.frame.with_columns(pl.col(note).cast(pl.String).alias(name))
+    table.header_map[name] = "narrative"
+    table.consumed.add(note)
+    table.notes.append(f"narrative from '{note}' (what a payment is for: Truy lĩnh T7-T8/2024)")
 
 
 def read_note_status(table: RawTable) -> None:
