@@ -90,21 +90,3 @@ def check_named_month(rows: list[dict], names: dict[int, str], period: str, chec
         )
         raise InputFileError(names[file_id], problem, fix)
 
-
-def check_paid_in_earlier(rows: list[dict], names: dict[int, str], checks: Checks) -> None:
-    """Refuse a payments file more than max_repeated_refs of whose successful payments carry the
-    references of payments the database stores for another month (checks/paid_in_earlier.sql): that
-    month's file given again, its dates and narratives moved to this month (which the period and
-    month-named guards read), would pass as this month's and count its money twice across the two.
-    A file of one or two payments is none (a re-sent payment keeps its reference)."""
-    for row in rows:
-        payments, repeated = row["payments"], row["repeated"]
-        if repeated >= 3 and repeated > checks.max_repeated_refs * payments:
-            raise InputFileError(
-                names[row["file_id"]],
-                f"{repeated:,} of its {payments:,} successful payments have the references of payments of "
-                f"{row['period']} ({row['source_file']}), which the database holds: that month's file given again, "
-                "with its dates changed",
-                "give this month's file and run again; if the bank did pay these again under the same references, set "
-                "max_repeated_refs = 1 in [checks] of the config file",
-            )

@@ -120,7 +120,7 @@ class Checks(BaseModel):
         ge=0,
         le=1,
         description="The same data twice: a payments file with more than "
-        "this share of its references already in another input, or in another month's payments, is refused",
+        "this share of its references already in another input is refused",
     )
     max_repeated_ids: float = Field(
         0.5,

@@ -11,7 +11,6 @@ from reconcile import checks
 from reconcile.checks import file_names, rows
 from reconcile.checks_communes import refuse_communes_left_out
 from reconcile.checks_coverage import RunWarning, cash_unpaid, missing_communes, unchecked
-from reconcile.checks_month import check_paid_in_earlier
 from reconcile.checks_thousands import check_re_saved
 from reconcile.sqlfiles import execute_file
 
@@ -31,8 +30,6 @@ def match(
     check_re_saved(rows(con, "checks/thousands.sql", {"min_amount": guards.min_amount}), file_names(tables), guards)
     checks.check_unmatched(rows(con, "checks/unmatched.sql"), file_names(tables), registries, guards)
     checks.check_stand_in(rows(con, "checks/stand_in.sql"), file_names(tables), params["period"], guards)
-    if has_history(con, ("bank_ref",)) and guards.max_repeated_refs < 1:  # an earlier month's file given again
-        check_paid_in_earlier(paid_in_earlier(con, params, guards.max_repeated_refs), file_names(tables), guards)
     if has_history(con) and con.execute("SELECT count(commune_code) FROM cur_registry").fetchone()[0]:
         refuse_communes_left_out(rows(con, "checks/communes_left_out.sql", params), registries, guards)
     coverage = rows(con, "checks/coverage.sql")
@@ -64,40 +61,14 @@ def match(
     return missing, warnings
 
 
-# a month of more payments than this is looked at first in one payment in EVERY (by its id: the
-# whole took 0.6 s of a run at 1M with a month before it), counted whole only when a file's sample
-# comes near the line; a month with a file of fewer than SMALL payments is counted whole
-SAMPLE_ABOVE, EVERY, SMALL = 50_000, 64, 5_000
-
-
-def paid_in_earlier(con, params: dict, line: float) -> list[dict]:
-    """checks/paid_in_earlier.sql's rows: each payments file's successful payments, and how many carry
-    the references of the month before's (or after's) payments; none when the sample of a large month
-    shows no file near `line` (max_repeated_refs)."""
-    sizes = [n for (n,) in con.execute("SELECT count(*) FROM cur_payments GROUP BY file_id").fetchall()]
-    if sum(sizes) > SAMPLE_ABOVE and min(sizes) >= SMALL:
-        sampled = rows(con, "checks/paid_in_earlier.sql", {**params, "every": EVERY})
-        if not any(r["repeated"] > line / 2 * r["payments"] for r in sampled):
-            return []
-    return rows(con, "checks/paid_in_earlier.sql", {**params, "every": 1})
-
-
-def has_history(con, payments: tuple[str, ...] = ()) -> bool:
+def has_history(con) -> bool:
     """Whether the database holds the runs of earlier months (the tables coverage_known.sql and
-    checks_dead.py read), its payments with the columns `payments` (a database an earlier version
-    wrote may lack them until the run brings it up to date)."""
+    checks_dead.py read)."""
     found = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
         "AND table_name IN ('registry', 'payments', 'matches')"
     ).fetchone()
-    if not (found and found[0] == 3):
-        return False
-    columns = con.execute(
-        "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' "
-        "AND table_name = 'payments' AND list_contains(?, column_name)",
-        [list(payments)],
-    ).fetchone()
-    return bool(columns and columns[0] == len(payments))
+    return bool(found and found[0] == 3)
 
 
 def has_view(con, name: str) -> bool:

@@ -2,12 +2,12 @@
 -- of them carry the reference (their own or the bank's, leading zeros aside) of a successful payment
 -- of the same bank (or where either names none) that the database stores for the month before the
 -- period (or the month after it, for a re-run), with that month and its file: the month whose file
--- is given again by mistake, read whatever the database's length. A bank numbers each transfer anew: last month's file re-dated (its dates
--- and narratives moved to this month, which the period and month-named guards read) keeps its
--- references. A list numbered by its rows has no references of its own (its row numbers repeat every
--- month), and an earlier attempt that failed may be re-sent under its reference: neither counts.
--- checks_month.check_paid_in_earlier refuses a file with more than max_repeated_refs of them. $every:
--- 1 for every payment; a large month is looked at first in one payment in $every (match.py). A
+-- is given again by mistake, read whatever the database's length. A bank numbers each transfer anew:
+-- last month's file re-dated (its dates and narratives moved to this month, which the period and
+-- month-named guards read) keeps its references. A list numbered by its rows has no references of its
+-- own (its row numbers repeat every month), and an earlier attempt that failed may be re-sent under
+-- its reference: neither counts. checks_earlier.given_again warns of a file with more than half of
+-- them. $every: 1 for every payment; a large month is looked at first in one payment in $every. A
 -- statement overlapping the month before (from the 26th) repeats that month's last days: a few.
 WITH mine AS MATERIALIZED (  -- each successful payment's references, each on its own row (joined on, not
     -- compared; two selects, not an unnest of the two, which the planner joins back row by row: 4 s at 1M)
