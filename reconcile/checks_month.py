@@ -6,9 +6,11 @@ DUPLICATE_PAYMENT and an AMOUNT_MISMATCH, and the non-cash share was inflated; g
 month's file it passed as a clean month. Only its narratives tell its month: `Chi tra tro cap
 T08/2024`, `BHXH chi luong huu thang 8/2024`. checks/named_month.sql counts each file's payments by
 the first mention of a month in their narratives; a file more than max_other_month of whose payments
-name one month that is not the period, and not the period, is refused. Arrears paid late are
+name one month before the period, and not the period, is refused. Arrears paid late are
 legitimate: a few payments of a file naming earlier months are below the line, and a narrative of
-arrears (`truy lĩnh`) counts for no other month.
+arrears (`truy lĩnh`) counts for no other month. A later month named is money paid early, dated in
+the period (February's pensions in a batch of their own in January, before Tết: facts.sql's
+cur_paid_ahead), never a later month's file: that one's dates are not in the period.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def named_months(rows: list[dict], period: str) -> dict[int, dict]:
         months = months_of(row["named"], ym)
         if ym in months:
             file["inside"] += n
-        elif months and not row["arrears"]:
+        elif months and not row["arrears"] and months[0] < ym:  # a later month: paid early (before Tết)
             others.setdefault(row["file_id"], Counter())[months[0]] += n
     for file_id, file in files.items():
         # the month most name, the earlier of two as common
@@ -67,7 +69,7 @@ def named_months(rows: list[dict], period: str) -> dict[int, dict]:
 
 def check_named_month(rows: list[dict], names: dict[int, str], period: str, checks: Checks) -> None:
     """Refuse a payments file of at least min_group payments (its successful ones, all of them when none
-    is) more than max_other_month of whose narratives name one month that is not the period."""
+    is) more than max_other_month of whose narratives name one month before the period."""
     for file_id, file in sorted(named_months(rows, period).items()):
         n, top = file["n"], file["top_count"]
         if n < max(checks.min_group, 1) or top <= checks.max_other_month * n:
@@ -89,4 +91,3 @@ def check_named_month(rows: list[dict], names: dict[int, str], period: str, chec
             "set max_other_month = 1 in [checks] of the config file (--config), and run again"
         )
         raise InputFileError(names[file_id], problem, fix)
-

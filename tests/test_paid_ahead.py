@@ -180,3 +180,43 @@ def test_february_alone_is_refused_as_incomplete_and_told_to_reconcile_january_f
         "into this database first"
     )
     assert not (tmp_path / "r.duckdb").exists()
+
+
+def test_february_paid_early_in_a_batch_of_its_own_is_paid_ahead_not_a_second_payment(tmp_path):
+    """February's pensions sent in January as a batch of their own, beside January's (`BHXH chi luong
+    huu thang 02/2025 (chi truoc Tet)`, dated 22/01/2025): each was a second payment of January, a
+    DUPLICATE_PAYMENT and an AMOUNT_MISMATCH, and February, its pensions paid, was refused as
+    incomplete (with --partial, a MISSING_PAYMENT for each). The batch pays February alone."""
+    out = tmp_path / "tet"
+    rates = Rates(**dict.fromkeys(Rates.__dataclass_fields__, 0.0))
+    generate(
+        GenerateConfig(beneficiaries=120, seed=5, out=out, period="2025-01", months=2, formats=("csv",), rates=rates)
+    )
+    with (out / "2025-01" / "registry.csv").open(encoding="utf-8-sig", newline="") as f:
+        pension = {r["Số tài khoản"] for r in csv.DictReader(f) if r["Chế độ"] == "Lương hưu" and r["Số tài khoản"]}
+    with (out / "2025-01" / "payments_bank.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["Số tài khoản"] in pension]
+        fields = list(rows[0])
+    tet = out / "2025-01" / "payments_tet.csv"
+    with tet.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        for n, row in enumerate(rows, 1):
+            reference = next(k for k in fields if "tham chiếu" in k)
+            writer.writerow(
+                row
+                | {reference: f"TET2501{n:05d}", "Ngày giao dịch": "22/01/2025"}
+                | {"Nội dung": "BHXH chi luong huu thang 02/2025 (chi truoc Tet)"}
+            )
+    rewrite(out / "2025-02" / "payments_bank.csv", lambda r: r if r["Số tài khoản"] not in pension else None)
+    db = tmp_path / "r.duckdb"
+    january = run_month(
+        db, "2025-01", {**files(out / "2025-01"), "payments": [*files(out / "2025-01")["payments"], tet]}
+    )
+    assert january.exit_code == 0, january.output
+    assert counts(db, "2025-01") == {}
+    assert query(db, "SELECT count(*), min(month), max(month) FROM paid_ahead") == [(len(rows), "2025-02", "2025-02")]
+    february = run_month(db, "2025-02", files(out / "2025-02"))
+    assert february.exit_code == 0, february.output
+    assert counts(db, "2025-02") == {}
+    assert query(db, "SELECT count(*) FROM arrears") == [(0,)]

@@ -148,10 +148,37 @@ counted AS (
                                                    OR m - m % 12 <> year($period_start) * 12)) = 0
                 THEN 2 END AS paid_months
     FROM twice
+),
+-- Or a payment of the months after this one alone, paid early (February's pensions in a batch of
+-- their own in January, before Tết: `BHXH chi luong huu thang 02/2025 (chi truoc Tet)`): its
+-- narrative names the next month and maybe the ones after it, none twice, not this one; the amount
+-- due times those months, beside the month's own payment. It pays none of this month (no second
+-- payment of it, no AMOUNT_MISMATCH) and the months it names, as paid_ahead tells their runs.
+ahead_alone AS (
+    SELECT pm.payment_id, pm.amount, pm.entitled_amount,
+           coalesce(rc_months_named(rc_month_mention(lower(p.narrative)),
+                                    year($period_start) * 12 + month($period_start) - 1), []) AS months
+    FROM pm
+    JOIN cur_payments AS p USING (payment_id)
+    WHERE pm.entitled_amount > 0 AND pm.amount >= pm.entitled_amount - $amount_tolerance
+      AND pm.status = 'success' AND pm.in_period AND pm.repeat_of IS NULL AND pm.registry_id IS NOT NULL
+      AND pm.beneficiary_status = 'active' AND p.narrative IS NOT NULL
+      AND NOT coalesce(p.narrative ILIKE '%truy%' AND rc_arrears_words(lower(p.narrative)), false)
+      -- beside another payment of the month (few: the beneficiaries paid more than once)
+      AND pm.registry_id IN (SELECT registry_id FROM pm
+                             WHERE status = 'success' AND in_period AND repeat_of IS NULL AND registry_id IS NOT NULL
+                             GROUP BY registry_id HAVING count(*) > 1)
 )
-SELECT payment_id, CAST(paid_months AS INTEGER) AS months
+SELECT payment_id, CAST(paid_months AS INTEGER) AS months, true AS this_month
 FROM counted
-WHERE paid_months IS NOT NULL AND abs(amount - entitled_amount * paid_months) <= $amount_tolerance;
+WHERE paid_months IS NOT NULL AND abs(amount - entitled_amount * paid_months) <= $amount_tolerance
+UNION ALL  -- months: as of a payment that pays this month too, one more than those after it it pays
+SELECT payment_id, CAST(array_length(months) + 1 AS INTEGER), false
+FROM ahead_alone
+WHERE array_length(months) > 0 AND array_length(list_distinct(months)) = array_length(months)
+  AND list_min(months) = year($period_start) * 12 + month($period_start)
+  AND list_max(months) - list_min(months) + 1 = array_length(months)
+  AND abs(amount - entitled_amount * array_length(months)) <= $amount_tolerance;
 
 -- The beneficiaries an earlier month's payment paid this month ahead (cur_paid_ahead there; the
 -- database's paid_ahead view, read into cur_paid_before by a DuckDB run whose database holds
@@ -174,10 +201,13 @@ CREATE OR REPLACE TEMP TABLE cur_beneficiary_paid AS
 SELECT pm.registry_id,
        count(*) FILTER (WHERE pm.status <> 'success') AS failed,
        count(*) FILTER (WHERE pm.status = 'success' AND NOT pm.in_period) AS outside,
-       count(*) FILTER (WHERE pm.status = 'success' AND pm.in_period AND b.payment_id IS NULL) AS paid,
-       -- a payment of months paid together counts the amount due of this one (cur_paid_ahead)
+       count(*) FILTER (WHERE pm.status = 'success' AND pm.in_period AND b.payment_id IS NULL
+                               AND coalesce(a.this_month, true)) AS paid,
+       -- a payment of months paid together counts the amount due of this one (cur_paid_ahead); one of
+       -- the months after this one alone, none of it
        CAST(sum(pm.amount - coalesce(pm.entitled_amount * (a.months - 1), 0))
-                FILTER (WHERE pm.status = 'success' AND pm.in_period AND b.payment_id IS NULL) AS BIGINT) AS total,
+                FILTER (WHERE pm.status = 'success' AND pm.in_period AND b.payment_id IS NULL
+                              AND coalesce(a.this_month, true)) AS BIGINT) AS total,
        count(b.payment_id) FILTER (WHERE pm.status = 'success') AS back
 FROM pm
 LEFT JOIN cur_back_pay AS b USING (payment_id)

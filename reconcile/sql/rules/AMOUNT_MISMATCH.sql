@@ -18,6 +18,7 @@ first_payment AS (
     FROM pm
     WHERE registry_id IN (SELECT registry_id FROM mismatched) AND status = 'success' AND in_period
       AND repeat_of IS NULL AND payment_id NOT IN (SELECT payment_id FROM cur_back_pay)
+      AND payment_id NOT IN (SELECT payment_id FROM cur_paid_ahead WHERE NOT this_month)
 )
 SELECT
     m.vneid, f.payment_ref, m.program, m.entitled_amount AS expected_amount, m.total AS paid_amount,

@@ -16,8 +16,10 @@ per_beneficiary AS (
     FROM pm
     WHERE registry_id IN (SELECT registry_id FROM paid_twice) AND status = 'success' AND in_period
       AND repeat_of IS NULL  -- a payment listed again is reason 3, not a second payment
-      -- facts.sql: a back payment of earlier months (truy lĩnh) that fits is no second payment of this one
+      -- facts.sql: a back payment of earlier months (truy lĩnh) that fits is no second payment of this
+      -- one, nor a payment of the months after it alone (cur_paid_ahead, not this_month)
       AND payment_id NOT IN (SELECT payment_id FROM cur_back_pay)
+      AND payment_id NOT IN (SELECT payment_id FROM cur_paid_ahead WHERE NOT this_month)
     -- the first is the earliest, then by reference: not by position, so that the same rows in
     -- another order give the same findings
     WINDOW w AS (PARTITION BY registry_id ORDER BY value_date, payment_ref, payment_id)
@@ -48,6 +50,7 @@ paid_again AS (  -- facts.sql: this month paid ahead by an earlier month's payme
     JOIN cur_paid_earlier AS e USING (registry_id)
     WHERE pm.status = 'success' AND pm.in_period AND pm.repeat_of IS NULL
       AND pm.payment_id NOT IN (SELECT payment_id FROM cur_back_pay)
+      AND pm.payment_id NOT IN (SELECT payment_id FROM cur_paid_ahead WHERE NOT this_month)
 ),
 -- A detail names the other payment by its reference and file, not by its row: rows move when a
 -- file is sorted or re-exported, and the finding (and its flat export) must not move with them.
