@@ -161,3 +161,22 @@ def test_exports_of_two_accounts_or_naming_no_account_are_in_no_chain(tmp_path):
     (tmp_path / "r.duckdb").unlink()
     res, _ = run(tmp_path, first, last)
     assert res.exit_code == 0, res.output
+
+
+def test_the_account_is_the_one_the_title_names_by_its_label():
+    """`Số tài khoản`, `Tài khoản/Account No.`, `Account`: the number after the label, in its cell or the
+    next; the account's name (`Tên tài khoản`, `Account name`), even with digits in it, names none."""
+    from reconcile.readers.export_span import title_account
+
+    assert [
+        title_account([row])
+        for row in (
+            ["Số tài khoản: 0451 000 999888"],
+            ["Tài khoản/Account No.: 0451000999888 - VND"],
+            ["Số tài khoản:", "", "0451000777666"],
+            ["Account: 0011001234567"],
+            ["Tên tài khoản: PHONG LDTBXH 123456789"],
+            ["Account name: PHONG LDTBXH 123456789"],
+            ["Account type: 123456 current"],
+        )
+    ] == ["0451000999888", "0451000999888", "0451000777666", "0011001234567", None, None, None]

@@ -1,7 +1,8 @@
 """The statements of one account given together (daily camt.053 or MT940 statements of a month, in
-one file or several; the parts of a statement export, export_span.py) checked as a chain: each one's opening balance must be the closing balance of
-the one before it, by their closing dates (of one closing on the day before, or on its own day: the
-pages of one statement and intraday statements follow one another in whatever order they are given).
+one file or several; the parts of a statement export, export_span.py) checked as a chain: each one's
+opening balance must be the closing balance of the one before it, by their closing dates (of one
+closing on the day before, or on its own day: the pages of one statement and intraday statements
+follow one another in whatever order they are given).
 
 A day left out (the 17th of statements for the 1st to the 30th) would pass unnoticed: each
 statement adds up on its own, and the day's payments would be reported as missing payments. Such a

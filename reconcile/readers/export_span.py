@@ -27,8 +27,12 @@ from reconcile.readers.tables import RawTable
 
 # the columns that tell one export's rows apart from another's, beside the amounts and the balance
 ENTRY = ("value_date", "payment_ref", "bank_ref", "narrative")
-# an account's label in a title block, folded; `Tên tài khoản` (the account's name) is none
-ACCOUNT_LABEL = re.compile(r"^(?:so tai khoan|so tk|stk|tai khoan|account number|account no|account)\b")
+# an account's label in a title block, folded; `Tên tài khoản` (the account's name) is none, and
+# `Account name`, `Account type` and the like are none
+ACCOUNT_LABEL = re.compile(
+    r"^(?:so tai khoan|so tk|stk|tai khoan|account number|account no"
+    r"|account(?! (?:name|holder|type|title|currency|owner|branch|status|balance)\b))\b"
+)
 ACCOUNT_NUMBER = re.compile(r"[0-9]+(?:[ .-][0-9]+)*")
 
 
