@@ -4,6 +4,7 @@ tests/test_cases_reopen_rerun.py."""
 
 from __future__ import annotations
 
+from reconcile.report.details import in_vietnamese
 from test_cases_reopen_rerun import FAILED, month_files, query, run
 
 
@@ -23,4 +24,10 @@ def test_a_payment_under_an_id_the_registry_corrected_names_the_id_its_account_i
             "The payment's ID is not in the registry; its account is registered to ID 001045000017 (an ID corrected "
             "in the registry?)",
         )
+    ]
+    assert in_vietnamese(
+        [("UNKNOWN_PAYEE", query(db, "SELECT detail FROM flags WHERE code = 'UNKNOWN_PAYEE'")[0][0])]
+    ) == [
+        "Số định danh của khoản chi không có trong danh sách; tài khoản của khoản chi được đăng ký cho số định danh "
+        "001045000017 (số định danh đã được sửa trong danh sách?)"
     ]

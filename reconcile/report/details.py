@@ -199,6 +199,10 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
         ),
         ("The payment's ID is not in the registry", "Số định danh của khoản chi không có trong danh sách"),
         (
+            r"its account is registered to ID ([0-9]+) \(an ID corrected in the registry\?\)",
+            r"tài khoản của khoản chi được đăng ký cho số định danh \1 (số định danh đã được sửa trong danh sách?)",
+        ),
+        (
             "The payment's ID is not a valid ID and is not in the registry",
             "Số định danh của khoản chi không hợp lệ và không có trong danh sách",
         ),
