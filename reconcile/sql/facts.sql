@@ -154,20 +154,26 @@ counted AS (
 -- narrative names the next month and maybe the ones after it, none twice, not this one; the amount
 -- due times those months, beside the month's own payment. It pays none of this month (no second
 -- payment of it, no AMOUNT_MISMATCH) and the months it names, as paid_ahead tells their runs.
+several AS MATERIALIZED (  -- beside another payment of the month: the beneficiaries paid more than once (few)
+    SELECT registry_id FROM pm
+    WHERE status = 'success' AND in_period AND repeat_of IS NULL AND registry_id IS NOT NULL
+    GROUP BY registry_id HAVING count(*) > 1
+),
+beside AS MATERIALIZED (  -- their payments, before any narrative is read
+    SELECT payment_id, amount, entitled_amount
+    FROM pm
+    WHERE registry_id IN (SELECT registry_id FROM several)
+      AND entitled_amount > 0 AND amount >= entitled_amount - $amount_tolerance
+      AND status = 'success' AND in_period AND repeat_of IS NULL AND beneficiary_status = 'active'
+),
 ahead_alone AS (
-    SELECT pm.payment_id, pm.amount, pm.entitled_amount,
+    SELECT b.payment_id, b.amount, b.entitled_amount,
            coalesce(rc_months_named(rc_month_mention(lower(p.narrative)),
                                     year($period_start) * 12 + month($period_start) - 1), []) AS months
-    FROM pm
+    FROM beside AS b
     JOIN cur_payments AS p USING (payment_id)
-    WHERE pm.entitled_amount > 0 AND pm.amount >= pm.entitled_amount - $amount_tolerance
-      AND pm.status = 'success' AND pm.in_period AND pm.repeat_of IS NULL AND pm.registry_id IS NOT NULL
-      AND pm.beneficiary_status = 'active' AND p.narrative IS NOT NULL
+    WHERE p.narrative IS NOT NULL
       AND NOT coalesce(p.narrative ILIKE '%truy%' AND rc_arrears_words(lower(p.narrative)), false)
-      -- beside another payment of the month (few: the beneficiaries paid more than once)
-      AND pm.registry_id IN (SELECT registry_id FROM pm
-                             WHERE status = 'success' AND in_period AND repeat_of IS NULL AND registry_id IS NOT NULL
-                             GROUP BY registry_id HAVING count(*) > 1)
 )
 SELECT payment_id, CAST(paid_months AS INTEGER) AS months, true AS this_month
 FROM counted
