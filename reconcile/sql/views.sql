@@ -274,7 +274,8 @@ GROUP BY province_code, program;
 -- Back payments (truy lĩnh): one row per back payment and month it paid (rc_back_pay_months: the
 -- payments facts.sql's cur_back_pay took for the months they name, not for their own), with what the
 -- database holds of that month for the beneficiary and programme (`month_was`): 'unpaid' (a
--- MISSING_PAYMENT there, not paid by another month's file), 'paid' (due there and paid, or named by an
+-- MISSING_PAYMENT there, not paid by another month's file; or paid there, and every such payment
+-- given back as returned by a later month's file), 'paid' (due there and paid, or named by an
 -- earlier back payment already: the month may be paid twice), 'not due' (not listed active there),
 -- 'not held' (no run of that month). The arrears count the months paid; the run names the back
 -- payments of its period that name a month paid already. Few rows: the narratives that say `truy`.
@@ -310,6 +311,27 @@ due_then AS (  -- the registry rows of the months named, for those beneficiaries
     SELECT DISTINCT period, vneid, program FROM registry
     WHERE status = 'active' AND entitled_amount > 0
       AND (period, vneid, program) IN (SELECT (month, vneid, program) FROM named)
+),
+came_back AS MATERIALIZED (  -- the references of the returns stored (few), and their period
+    SELECT period, ltrim(payment_ref, '0') AS ref FROM payments WHERE status = 'returned' AND payment_ref <> ''
+    UNION
+    SELECT period, ltrim(bank_ref, '0') FROM payments WHERE status = 'returned' AND bank_ref <> ''
+),
+named_paid AS MATERIALIZED (  -- the payments of the months named to those beneficiaries (few: joined to
+    -- the few months named, not filtered from every month's payments joined whole)
+    SELECT m.period, m.payment_id, m.vneid, m.program
+    FROM (SELECT DISTINCT month, vneid, program FROM named) AS n
+    JOIN matches AS m ON m.period = n.month AND m.vneid = n.vneid AND m.program = n.program
+),
+returned_then AS (  -- the months named whose own successful payments a later file gives back, every one
+    SELECT m.vneid, m.program, m.period AS month
+    FROM named_paid AS m
+    JOIN payments AS q ON q.period = m.period AND q.payment_id = m.payment_id
+    WHERE q.status = 'success' AND q.in_period AND q.repeat_of IS NULL
+    GROUP BY ALL
+    HAVING bool_and(EXISTS (SELECT 1 FROM came_back AS c
+                            WHERE c.period > m.period
+                              AND c.ref IN (ltrim(q.payment_ref, '0'), ltrim(q.bank_ref, '0'))))
 )
 SELECT n.period, n.payment_id, n.payment_ref, n.vneid, n.program, n.province_code, n.commune_code, n.month,
        n.due AS amount,
@@ -321,6 +343,10 @@ SELECT n.period, n.payment_id, n.payment_ref, n.vneid, n.program, n.province_cod
                            AND f.program = n.program)
                  AND NOT EXISTS (SELECT 1 FROM late AS l
                                  WHERE l.vneid = n.vneid AND l.program = n.program AND l.month = n.month)
+                 THEN 'unpaid'
+            -- paid in its own file, and that payment (each of them) sent back by a later one: unpaid
+            WHEN EXISTS (SELECT 1 FROM returned_then AS x
+                         WHERE x.vneid = n.vneid AND x.program = n.program AND x.month = n.month)
                  THEN 'unpaid'
             WHEN EXISTS (SELECT 1 FROM due_then AS d
                          WHERE d.period = n.month AND d.vneid = n.vneid AND d.program = n.program)
