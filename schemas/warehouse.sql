@@ -1166,7 +1166,7 @@ COMMENT ON COLUMN "back_pay"."province_code" IS 'Beneficiary''s province';
 COMMENT ON COLUMN "back_pay"."commune_code" IS 'Beneficiary''s commune';
 COMMENT ON COLUMN "back_pay"."month" IS 'A month it paid, YYYY-MM';
 COMMENT ON COLUMN "back_pay"."amount" IS 'VND due for the month: the amount due in the payment''s period';
-COMMENT ON COLUMN "back_pay"."month_was" IS 'unpaid (MISSING_PAYMENT there, not paid by another month''s file); paid (paid there, or named by an earlier back payment: it may be paid twice); not due (not listed active there); not held (the database holds no run of the month)';
+COMMENT ON COLUMN "back_pay"."month_was" IS 'unpaid (MISSING_PAYMENT there, not paid by another month''s file; or paid there and given back as returned by a later month''s file); paid (paid there, or named by an earlier back payment: it may be paid twice); not due (not listed active there); not held (the database holds no run of the month)';
 COMMENT ON VIEW "paid_ahead" IS 'Months paid together (before Tết, January pays February too): one row per payment and month after its period it paid ahead. A successful payment for the amount due times the months, whose narrative names its period and the months after it (tháng 01+02/2025), or, in a January, of a programme of matching.february_with_january, twice the amount due with a narrative that names no month but January and February: its period''s run counts one payment of the amount due (no AMOUNT_MISMATCH); the runs of the months it paid count them paid (no MISSING_PAYMENT; a payment there too is a DUPLICATE_PAYMENT)';
 COMMENT ON COLUMN "paid_ahead"."period" IS 'Period of the file that holds the payment';
 COMMENT ON COLUMN "paid_ahead"."payment_id" IS 'The payment (payments.payment_id)';

@@ -236,7 +236,8 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "commune_code": "Beneficiary's commune",
             "month": "A month it paid, YYYY-MM",
             "amount": "VND due for the month: the amount due in the payment's period",
-            "month_was": "unpaid (MISSING_PAYMENT there, not paid by another month's file); paid (paid there, or "
+            "month_was": "unpaid (MISSING_PAYMENT there, not paid by another month's file; or paid there and given back as "
+            "returned by a later month's file); paid (paid there, or "
             "named by an earlier back payment: it may be paid twice); not due (not listed active there); not held "
             "(the database holds no run of the month)",
         },
