@@ -25,3 +25,23 @@ def test_a_month_whose_payment_came_back_is_unpaid_to_its_back_payment(tmp_path)
     res = run(db, "2024-12", month_files(tmp_path / "again", "2024-12", back))
     assert query(db, "SELECT payment_ref, month, month_was FROM back_pay") == [("FT20241200098", "2024-11", "paid")]
     assert "may be paid twice" in res.output
+
+
+def test_a_month_whose_payment_came_back_is_in_the_arrears(tmp_path):
+    """The same October transfer given back in November's file, and November's own payment failed
+    (September's had failed too): three months owed. The arrears read the months missing alone, and
+    said one (1,500,000): October, paid, broke the run of months."""
+    db = tmp_path / "m.duckdb"
+    run(db, "2024-09", month_files(tmp_path, "2024-09"))
+    run(db, "2024-10", month_files(tmp_path, "2024-10"))
+    came_back = paid("FT20241000008", ONCE, "07/11/2024", "returned", "Hoan tra GD FT20241000008 TK da dong")
+    november = month_files(tmp_path, "2024-11", came_back)
+    bank = november["payments"][0]
+    own = paid("FT20241100008", ONCE, "05/11/2024")
+    assert own in bank.read_text(encoding="utf-8")
+    failed = paid("FT20241100008", ONCE, "05/11/2024", "failed", "Tai khoan da dong")
+    bank.write_text(bank.read_text(encoding="utf-8").replace(own, failed), encoding="utf-8")
+    run(db, "2024-11", november)
+    assert query(
+        db, "SELECT since_period, as_of_period, months_unpaid, amount_owed FROM arrears WHERE vneid = ?", [ONCE]
+    ) == [("2024-09", "2024-11", 3, 4_500_000)]

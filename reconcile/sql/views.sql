@@ -366,7 +366,8 @@ SELECT m.period, m.payment_id, m.payment_ref, m.vneid, m.program, r.province_cod
 FROM (SELECT *, unnest(generate_series(1, months_ahead)) AS x FROM matches WHERE months_ahead > 0) AS m
 JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id;
 
--- Arrears as of the latest period: each beneficiary and programme unpaid in it (MISSING_PAYMENT), with
+-- Arrears as of the latest period: each beneficiary and programme unpaid in it (MISSING_PAYMENT; or
+-- paid in its own file, and every such payment given back as returned by a later month's file), with
 -- the consecutive periods unpaid that end with it and the amounts due over them. Periods are calendar
 -- months: a month the database does not hold breaks the run. A later payment settles them: a
 -- beneficiary paid in the latest period is not in it. They are counted per ID: the registry has no
@@ -392,14 +393,41 @@ WITH paid_elsewhere AS (  -- the months paid by a payment another month's file h
     UNION
     SELECT vneid, program, month FROM paid_ahead
 ),
+came_back AS MATERIALIZED (  -- the references of the returns stored (few), and their period
+    SELECT period, ltrim(payment_ref, '0') AS ref FROM payments WHERE status = 'returned' AND payment_ref <> ''
+    UNION
+    SELECT period, ltrim(bank_ref, '0') FROM payments WHERE status = 'returned' AND bank_ref <> ''
+),
+given_back AS MATERIALIZED (  -- the successful payments a later month's file gives back as returned (few)
+    SELECT period, payment_id FROM payments AS q
+    WHERE status = 'success' AND in_period AND repeat_of IS NULL
+      AND (ltrim(payment_ref, '0') IN (SELECT ref FROM came_back) OR ltrim(bank_ref, '0') IN (SELECT ref FROM came_back))
+      AND EXISTS (SELECT 1 FROM came_back AS c
+                  WHERE c.period > q.period AND c.ref IN (ltrim(q.payment_ref, '0'), ltrim(q.bank_ref, '0')))
+),
+returned_months AS (  -- a month paid in its own file and every such payment given back: unpaid, as if missing
+    SELECT m.vneid, m.program, m.period, max(r.entitled_amount) AS expected_amount,
+           any_value(r.province_code) AS province_code, any_value(r.commune_code) AS commune_code
+    FROM matches AS m
+    JOIN payments AS q ON q.period = m.period AND q.payment_id = m.payment_id
+    JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
+    WHERE (m.period, m.vneid, m.program) IN (
+              SELECT (g.period, x.vneid, x.program) FROM given_back AS g
+              JOIN matches AS x ON x.period = g.period AND x.payment_id = g.payment_id)
+      AND q.status = 'success' AND q.in_period AND q.repeat_of IS NULL
+    GROUP BY m.vneid, m.program, m.period
+    HAVING bool_and((q.period, q.payment_id) IN (SELECT (period, payment_id) FROM given_back))
+),
 unpaid AS (
     SELECT vneid, program, period, max(expected_amount) AS due,
            arg_max(province_code, province_code IS NOT NULL) AS province_code,
            arg_max(commune_code, commune_code IS NOT NULL) AS commune_code,
            12 * CAST(left(period, 4) AS INTEGER) + CAST(right(period, 2) AS INTEGER) AS month
-    FROM flags AS f
-    WHERE code = 'MISSING_PAYMENT' AND vneid IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM paid_elsewhere AS e
+    FROM (SELECT vneid, program, period, expected_amount, province_code, commune_code
+          FROM flags WHERE code = 'MISSING_PAYMENT' AND vneid IS NOT NULL
+          UNION ALL
+          SELECT vneid, program, period, expected_amount, province_code, commune_code FROM returned_months) AS f
+    WHERE NOT EXISTS (SELECT 1 FROM paid_elsewhere AS e
                       WHERE e.vneid = f.vneid AND e.program = f.program AND e.period = f.period)
     GROUP BY vneid, program, period
 ),
