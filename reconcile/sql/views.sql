@@ -405,12 +405,15 @@ given_back AS MATERIALIZED (  -- the successful payments a later month's file gi
       AND EXISTS (SELECT 1 FROM came_back AS c
                   WHERE c.period > q.period AND c.ref IN (ltrim(q.payment_ref, '0'), ltrim(q.bank_ref, '0')))
 ),
-returned_months AS (  -- a month paid in its own file and every such payment given back: unpaid, as if missing
+returned_months AS (  -- a month paid in its own file and every such payment given back: unpaid, as if
+    -- missing, where it was due (active, an amount due: as MISSING_PAYMENT asks; money paid to the dead
+    -- or the suspended that came back is no arrears)
     SELECT m.vneid, m.program, m.period, max(r.entitled_amount) AS expected_amount,
            any_value(r.province_code) AS province_code, any_value(r.commune_code) AS commune_code
     FROM matches AS m
     JOIN payments AS q ON q.period = m.period AND q.payment_id = m.payment_id
     JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
+                      AND r.status = 'active' AND r.entitled_amount > 0
     WHERE (m.period, m.vneid, m.program) IN (
               SELECT (g.period, x.vneid, x.program) FROM given_back AS g
               JOIN matches AS x ON x.period = g.period AND x.payment_id = g.payment_id)
