@@ -144,13 +144,7 @@ def _broken(rows: list[tuple]) -> tuple[int, int, int, int, int] | None:
     since = 0  # its row
     moves = 0  # the movements since it
     for row, skip, debit, credit, balance in rows:
-        stated = _number(balance, blank=None)
-        if (skip or "").startswith(BALANCE_ROW):
-            moved: int | None = 0
-        else:
-            out, into = _number(debit, blank=0), _number(credit, blank=0)
-            # a debit written negative (-1.500.000) still takes money out: its row is rejected for its sign
-            moved = abs(into) - abs(out) if isinstance(out, int) and isinstance(into, int) else None
+        stated, moved = _number(balance, blank=None), _movement(skip, debit, credit)
         if moved is None or (stated is not None and not isinstance(stated, int)):
             before = stated if isinstance(stated, int) and moved is not None else None  # the chain starts again
             moves, since = 0, row
@@ -171,17 +165,24 @@ def _ends(rows: list[tuple]) -> tuple[int, int] | None:
     opening: int | None = None
     last, moves = 0, 0
     for _, skip, debit, credit, balance in rows:
-        stated = _number(balance, blank=None)
-        out, into = _number(debit, blank=0), _number(credit, blank=0)
-        if (skip or "").startswith(BALANCE_ROW):
-            out = into = 0
-        if not (isinstance(out, int) and isinstance(into, int)) or isinstance(stated, str):
+        stated, moved = _number(balance, blank=None), _movement(skip, debit, credit)
+        if moved is None or isinstance(stated, str):
             return None
-        moves += abs(into) - abs(out)
+        moves += moved
         if stated is not None:
             opening = stated - moves if opening is None else opening
             last, moves = stated, 0
     return None if opening is None else (opening, last + moves)
+
+
+def _movement(skip: str | None, debit, credit) -> int | None:
+    """What a row moves: its credit less its debit; 0 for a balance row (it only states a balance);
+    None when either cannot be read as a whole number of VND."""
+    if (skip or "").startswith(BALANCE_ROW):
+        return 0
+    out, into = _number(debit, blank=0), _number(credit, blank=0)
+    # a debit written negative (-1.500.000) still takes money out: its row is rejected for its sign
+    return abs(into) - abs(out) if isinstance(out, int) and isinstance(into, int) else None
 
 
 def _number(value, blank: int | None) -> int | str | None:
