@@ -271,6 +271,14 @@ SELECT province_code, program, count(*) AS cases, sum(overpaid) AS overpaid, sum
 FROM recoveries
 GROUP BY province_code, program;
 
+-- The references of the returns stored (few: their own and the bank's, leading zeros aside), and the
+-- period whose file gives each back: a successful payment of an earlier period under one of them came
+-- back (back_pay's and arrears' months paid and given back)
+CREATE OR REPLACE MACRO rc_came_back() AS TABLE
+SELECT period, ltrim(payment_ref, '0') AS ref FROM payments WHERE status = 'returned' AND payment_ref <> ''
+UNION
+SELECT period, ltrim(bank_ref, '0') FROM payments WHERE status = 'returned' AND bank_ref <> '';
+
 -- Back payments (truy lĩnh): one row per back payment and month it paid (rc_back_pay_months: the
 -- payments facts.sql's cur_back_pay took for the months they name, not for their own), with what the
 -- database holds of that month for the beneficiary and programme (`month_was`): 'unpaid' (a
@@ -312,11 +320,7 @@ due_then AS (  -- the registry rows of the months named, for those beneficiaries
     WHERE status = 'active' AND entitled_amount > 0
       AND (period, vneid, program) IN (SELECT (month, vneid, program) FROM named)
 ),
-came_back AS MATERIALIZED (  -- the references of the returns stored (few), and their period
-    SELECT period, ltrim(payment_ref, '0') AS ref FROM payments WHERE status = 'returned' AND payment_ref <> ''
-    UNION
-    SELECT period, ltrim(bank_ref, '0') FROM payments WHERE status = 'returned' AND bank_ref <> ''
-),
+came_back AS MATERIALIZED (SELECT * FROM rc_came_back()),
 named_paid AS MATERIALIZED (  -- the payments of the months named to those beneficiaries (few: joined to
     -- the few months named, not filtered from every month's payments joined whole)
     SELECT m.period, m.payment_id, m.vneid, m.program
@@ -393,11 +397,7 @@ WITH paid_elsewhere AS (  -- the months paid by a payment another month's file h
     UNION
     SELECT vneid, program, month FROM paid_ahead
 ),
-came_back AS MATERIALIZED (  -- the references of the returns stored (few), and their period
-    SELECT period, ltrim(payment_ref, '0') AS ref FROM payments WHERE status = 'returned' AND payment_ref <> ''
-    UNION
-    SELECT period, ltrim(bank_ref, '0') FROM payments WHERE status = 'returned' AND bank_ref <> ''
-),
+came_back AS MATERIALIZED (SELECT * FROM rc_came_back()),
 given_back AS MATERIALIZED (  -- the successful payments a later month's file gives back as returned (few)
     SELECT period, payment_id FROM payments AS q
     WHERE status = 'success' AND in_period AND repeat_of IS NULL
