@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from reconcile.normalise.text import fold
 from reconcile.readers.names import DERIVED
 from reconcile.readers.tables import RawTable
 
@@ -62,8 +61,7 @@ def read_note_narrative(table: RawTable) -> None:
     read_note_status, which may have read the note's status)."""
     if table.kind != "payments" or "narrative" in table.header_map.values():
         return
-    used = set(table.header_map) | set(table.converted)  # a note read for its status is read again here
-    note = next((c for c in table.original_columns if c not in used and fold(c) in NOTE_HEADERS), None)
+    note = table.unread_column(NOTE_HEADERS, consumed_too=True)  # a note read for its status is read again
     if note is None:
         return
     name = DERIVED + "narrative"

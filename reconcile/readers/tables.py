@@ -80,13 +80,14 @@ class RawTable:
         read = {k: v for k, v in self.header_map.items() if not k.startswith(DERIVED)}
         return {k: read.get(k) or self.converted[k] for k in self.original_columns if k in read or k in self.converted}
 
-    def unread_column(self, headers: set[str] | frozenset[str]) -> str | None:
+    def unread_column(self, headers: set[str] | frozenset[str], consumed_too: bool = False) -> str | None:
         """The first of the file's columns that no column read yet (mapped, consumed by a profile or read
         through a converted copy) and whose header, folded, is one of `headers`: a note, a side, an
-        original reference, a statement's movements."""
+        original reference, a statement's movements. consumed_too: one consumed already may be read
+        again (a note read for its status, read as the narrative too)."""
         from reconcile.normalise.text import fold
 
-        used = set(self.header_map) | self.consumed | set(self.converted)
+        used = set(self.header_map) | set(self.converted) | (set() if consumed_too else self.consumed)
         return next((c for c in self.original_columns if c not in used and fold(c) in headers), None)
 
     @property
