@@ -15,6 +15,7 @@ from reconcile.normalise.text import fold
 from reconcile.profiles import near_miss
 from reconcile.readers.balances import check_running_balance
 from reconcile.readers.birth_split import read_split_birth, split_birth_columns
+from reconcile.readers.by_values import read_by_values
 from reconcile.readers.currency import foreign_amounts
 from reconcile.readers.direction import set_aside_credits_by_side
 from reconcile.readers.headers import HeaderChooser, clean_headers, map_headers, unique_names
@@ -31,7 +32,7 @@ from reconcile.readers.layout import (
 from reconcile.readers.legacy import check_headers
 from reconcile.readers.lookup import header_lookup
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
-from reconcile.readers.notes import read_note_narrative, read_note_status
+from reconcile.readers.notes import read_note_narrative, read_note_status, read_registry_note
 from reconcile.readers.original_refs import read_original_refs
 from reconcile.readers.roles import check_required, check_role, missing_required, no_data_rows
 from reconcile.readers.sections import section_rows
@@ -94,6 +95,8 @@ def build_table(
     table.header_map = map_headers(path, kind, headed, preset, require=False)
     check_role(path, kind, cleaned, table.header_map, sheet if several else None)
     read_split_birth(table, split)
+    if fmt not in STATEMENTS and not (chooser.profile and (chooser.profile.debit or chooser.profile.credit)):
+        read_by_values(table)  # `Tình trạng GD: Thất bại`: a status no header named (before a profile's fixed values)
     if chooser.profile is not None:
         apply_profile(table, chooser.profile)
         if table.balance is not None:  # its opening and closing balances may be in the title block
@@ -107,6 +110,7 @@ def build_table(
     debits = bool(chooser.profile and (chooser.profile.debit or chooser.profile.credit))
     if fmt not in STATEMENTS and not debits:  # `Ghi chú: Chưa nhận` in a list without a status column
         read_note_status(table)
+        read_registry_note(table)  # `Ghi chú: Đã chết ngày 17/08/2024` in a registry without a status column
         read_note_narrative(table)  # `Ghi chú: Truy lĩnh T7-T8/2024` in a list without a narrative column
         read_original_refs(table)  # a refund naming the transfer it brings back (`Mã giao dịch gốc`)
     if kind == "payments" and fmt not in STATEMENTS and not debits:  # `Nợ/Có` beside one amount column

@@ -32,14 +32,26 @@ def another_currency(header: str) -> bool:
     return bool(_FOREIGN.search(fold(header)))
 
 
+# The words of the personal ID's headers, folded, in any order (`Số CCCD/CMND`, `CCCD/Định danh`, `Số
+# định danh/CCCD`): a header of these words alone, one of them the new ID's (CCCD, định danh, căn
+# cước), is the ID's column. Not `Số CMND` alone: the old 9-digit card, which a registry may list
+# beside the new ID
+_ID_WORDS = frozenset(
+    ["so", "ma", "the", "cccd", "cmnd", "cmt", "can", "cuoc", "cong", "dan", "dinh", "danh", "ca", "nhan"]
+)
+_NEW_ID = re.compile(r"\b(cccd|dinh danh|can cuoc)\b")
+
+
 def canonical_of(lookup: dict[str, str], header: str) -> str | None:
     """The canonical column a header names, by its folded text, with or without a unit after it, and
-    with or without the payee's side or the transfer said after it."""
+    with or without the payee's side or the transfer said after it; or the ID's, by its words."""
     key = fold(header)
     for text in (key, _UNIT.sub("", key)):
         found = lookup.get(text) or lookup.get(_SIDE.sub("", text))
         if found:
             return found
+    if "vneid" in lookup.values() and set(key.split()) <= _ID_WORDS and _NEW_ID.search(key):
+        return "vneid"
     return None
 
 

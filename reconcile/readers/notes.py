@@ -13,7 +13,13 @@ Such a list has no column of what each payment is for either: the officer writes
 too (`Truy lĩnh T7-T8/2024`). In a payments file without a narrative column, the note is read as
 its narrative as well, where a back payment (truy lĩnh) and the month a file names are looked for:
 left out, a back payment written there was a second payment of the month (a DUPLICATE_PAYMENT and
-an AMOUNT_MISMATCH), unsaid."""
+an AMOUNT_MISMATCH), unsaid.
+
+A commune's registry without a status column says the same in its note: `Đã chết ngày 17/08/2024`,
+`Tạm dừng`, `Thôi hưởng`, `Chuyển đi nơi khác`. Read without it, every beneficiary was active: no
+PAID_AFTER_DEATH, no PAID_WHILE_INACTIVE, and the dead counted due. In a registry without a status
+column, such a note gives its row's status (and, where the file has no date of death column, the
+date a death note writes)."""
 
 from __future__ import annotations
 
@@ -47,6 +53,21 @@ NOT_PAID = (
 )
 # unless it says the money was received after all (`Chết ngày 20/09, đã nhận`)
 PAID_AFTER_ALL = r"\b(?:da nhan|da linh|da chi|nhan thay|nhan ho|linh thay)\b"
+
+
+# a registry's note that says the beneficiary died, folded: at its start (`Chết`, `Đã mất`, `Qua đời
+# 17/08/2024`), or anywhere after `đã` or before `ngày` (`Đối tượng đã chết`, `Mất ngày 17/08`); not
+# `Mất sức lao động` (an allowance for lost working capacity)
+DIED = (
+    r"^(?:da )?(?:chet|qua doi|tu tran|tu vong)\b|^(?:da )?mat(?: ngay\b| [0-9]|$)"
+    r"|\bda (?:chet|qua doi|tu tran|tu vong)\b|\bda mat(?: ngay\b| [0-9]|$)|\b(?:chet|mat|qua doi|tu tran) ngay\b"
+)
+SUSPENDED = r"\b(?:tam dung|tam ngung|tam dinh chi)\b"
+ENDED = (
+    r"\b(?:thoi huong|dung huong|cat huong|cat giam|cham dut|het huong|chuyen di|chuyen khau|chuyen ho khau"
+    r"|het dieu kien|khong (?:con )?du dieu kien)\b"
+)
+DATE = r"([0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4})"
 
 
 def _folded(column: str) -> pl.Expr:
@@ -85,3 +106,35 @@ def read_note_status(table: RawTable) -> None:
     table.header_map[name] = "status"
     table.consumed.add(note)
     table.notes.append(f"status failed where '{note}' says the money was not received (Chưa nhận, Vắng, Đã chết...)")
+
+
+def read_registry_note(table: RawTable) -> None:
+    """A registry table without a status column: each row whose note says the beneficiary died, is
+    suspended or left the programme, so (the rest active); a death note's date, the date of death,
+    where no column gives one."""
+    if table.kind != "registry" or "status" in table.header_map.values():
+        return
+    note = table.unread_column(NOTE_HEADERS)
+    if note is None:
+        return
+    text = _folded(note)
+    died = text.str.contains(DIED).fill_null(False)
+    status = (
+        pl.when(died)
+        .then(pl.lit("deceased"))
+        .when(text.str.contains(SUSPENDED).fill_null(False))
+        .then(pl.lit("suspended"))
+        .when(text.str.contains(ENDED).fill_null(False))
+        .then(pl.lit("terminated"))
+    )
+    derived = [status.alias(DERIVED + "status")]
+    table.header_map[DERIVED + "status"] = "status"
+    said = f"status from what '{note}' says (Đã chết, Tạm dừng, Thôi hưởng; else active)"
+    if "date_of_death" not in table.header_map.values():
+        date = pl.col(note).cast(pl.String).str.extract(DATE, 1)
+        derived.append(pl.when(died).then(date).alias(DERIVED + "date_of_death"))
+        table.header_map[DERIVED + "date_of_death"] = "date_of_death"
+        said += ", and the date a death note writes as the date of death"
+    table.frame = table.frame.with_columns(derived)
+    table.consumed.add(note)
+    table.notes.append(said)
