@@ -219,13 +219,16 @@ def check_periods(
                 "Unhide): if it is another month's, delete it (or save this month's sheet as a file of its own) and "
                 "run again"
             )
-        # dates Excel read month first (02/09/2024 as 9 February): their days all the period's month, their
-        # months several (one day of another month, 09/08/2024, may be either)
-        ends = (row["first"], row["last"])
-        if inside == 0 and ends[0].month != ends[1].month and all(f"{d.year}-{d.day:02d}" == period for d in ends):
-            problem = problem[:-1] + ", but with day and month the other way round from {} to {}, in {})".format(
-                *(f"{d.month:02d}/{d.day:02d}/{d.year}" for d in ends), period
-            )
+        # dates Excel read month first (02/09/2024 as 9 February): most of them fall in the period with day and
+        # month the other way round (those after the 12th, 15/09/2024, stayed text or were read as they are),
+        # and so read are of several months (a one-day batch of another month, 09/08/2024, may be either)
+        swapped = row["swapped_first"], row["swapped_last"]
+        if row["swapped_month"] == ym and row["swapped_count"] * 2 > n and swapped[0].month != swapped[1].month:
+            if inside == 0:
+                problem = problem[:-1] + ", but with day and month the other way round from {} to {}, in {})".format(
+                    *(f"{d.month:02d}/{d.day:02d}/{d.year}" for d in swapped),
+                    period,
+                )
             fix = (
                 "it was probably opened in Excel with US (month-first) date settings: open the original file in Excel "
                 "with Vietnamese (day-first) date settings, or export it again from its system, and run again"

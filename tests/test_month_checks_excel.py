@@ -307,3 +307,35 @@ def test_a_list_whose_every_date_excel_read_month_first_is_refused_saying_so(mon
         "(they run from 09/08/2024 to 09/08/2024; most are in 2024-08); check --period, or that this is the "
         "payment file of that month"
     )
+
+
+def test_a_list_excel_read_month_first_with_a_date_it_could_not_read_is_refused_saying_so(month, tmp_path):
+    """The same list with one payment of the month before, 30/08/2024, which US settings cannot read as a
+    date and leave as text: the dates then ran from 9 February to 30 August, and the refusal said
+    'check --period' again. Most of them fall in the period with day and month the other way round."""
+    bank = pl.read_csv(month / "payments_bank.csv", infer_schema=False)
+    bank = bank.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("30/08/2024")).otherwise(pl.col("Ngày giao dịch"))
+        .alias("Ngày giao dịch")
+    )  # fmt: skip
+    column = bank.columns.index("Ngày giao dịch")
+    days = sorted({int(d.split("/")[0]) for d in bank["Ngày giao dịch"][1:]})
+    book = tmp_path / "vcb_0924.xlsx"
+
+    def us_dates(_: int, cells: list) -> list:
+        day, month_, year = (int(part) for part in cells[column].split("/"))
+        if day <= 12:
+            cells[column] = datetime(year, day, month_)
+        return cells
+
+    workbook({"CT": bank}, write_only=True, cells=us_dates).save(book)
+    args = ("run", "--period", PERIOD, "--db", tmp_path / "r.duckdb", "--registry", month / "registry.csv")
+    res = invoke(*args, "--payments", book, "--payments", month / "payments_post.csv")
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines()[-1] == (
+        f"reconcile: error: {book}: none of its {bank.height - 1:,} payments is dated in 2024-09 (they run from "
+        f"09/{days[0]:02d}/2024 to 30/08/2024; most are in 2024-{days[0]:02d}, but with day and month the "
+        f"other way round from {days[0]:02d}/09/2024 to {days[-1]:02d}/09/2024, in 2024-09); it was probably opened "
+        "in Excel with US (month-first) date settings: open the original file in Excel with Vietnamese (day-first) "
+        "date settings, or export it again from its system, and run again"
+    )
