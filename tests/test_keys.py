@@ -265,3 +265,34 @@ def test_a_duckdb_file_another_program_made_is_refused_before_anything_is_read(t
     )
     assert db.read_bytes() == before
     assert not key_path(db).exists()
+
+
+def test_a_duckdb_file_sharing_a_column_with_a_table_of_reconciles_is_left_as_it_was(tmp_path):
+    """Another program's ledger with a table payments(period, note): one column shared was enough, and
+    the run replaced its September rows with the month's payments and added its own tables (exit 0). A
+    file with tables of its own and no runs table gained eighteen tables of personal data."""
+    ledger, other = tmp_path / "ledger.duckdb", tmp_path / "other.duckdb"
+    with duckdb.connect(str(ledger)) as con:
+        con.execute("CREATE TABLE payments (period VARCHAR, note VARCHAR)")
+        con.execute("INSERT INTO payments VALUES ('2024-09', 'sổ cái tháng 9'), ('2024-08', 'sổ cái tháng 8')")
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE customers (id INTEGER, name VARCHAR)")
+    for db, why in [
+        (ledger, "its table payments has 1 of reconcile's 28 columns"),
+        (other, "it holds customers, and no table runs"),
+    ]:
+        before = db.read_bytes()
+        res = run(db)
+        assert res.exit_code == 2, res.output
+        assert res.stderr.splitlines()[-1] == (
+            f"reconcile: error: {db}: is a DuckDB database reconcile did not make ({why}); give --db a new file, "
+            "or the database reconcile made"
+        )
+        assert db.read_bytes() == before
+        assert not key_path(db).exists()
+    res = CliRunner().invoke(
+        cli, ["--lang", "en", "signoff", "--period", "2024-09", "--by", "Lê Văn Tâm", "--db", str(other)]
+    )
+    assert res.exit_code == 2, res.output
+    with duckdb.connect(str(other), read_only=True) as con:
+        assert con.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("customers",)]

@@ -163,8 +163,9 @@ def up_to_date(con, db: Path) -> bytes:
     import, `report`) leaves it with a `cases` table that misses them (`cases` and `actions` would
     say there is nothing to follow up)."""
     from reconcile.warehouse import ensure_schema
-    from reconcile.warehouse.schema import outdated, record_version
+    from reconcile.warehouse.schema import outdated, record_version, refuse_foreign
 
+    refuse_foreign(con, Path(db))  # another program's file gains no table of reconcile's
     had_cases = has_table(con, "cases")
     stale = outdated(con)
     ensure_schema(con)

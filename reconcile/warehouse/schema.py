@@ -73,9 +73,12 @@ def comments_in_effect(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
 
 
 def refuse_foreign(con: duckdb.DuckDBPyConnection, db: Path) -> None:
-    """A DuckDB file some other program made, holding a table of one of reconcile's names with none of
-    its columns (`flags(x)`), is refused before anything is read or written: a run would fail deep in
-    its write, an internal error, with the file's tables half changed before the rollback."""
+    """A DuckDB file some other program made is refused before anything is read or written: one
+    holding tables or views but no `runs` table of reconcile's, or a table of one of reconcile's names
+    without reconcile's columns (`flags(x)`; `payments(period, note)`, one column shared). A run
+    replaced such a table's rows of the period with its own, and added its tables, the month's
+    personal data, to a file that may be shared; or failed deep in its write, an internal error. A
+    table of an earlier version misses a few of the columns added since, never its keys or most of them."""
     existing: dict[str, set[str]] = {}
     for t, c in con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
@@ -83,11 +86,24 @@ def refuse_foreign(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     ).fetchall():
         existing.setdefault(t, set()).add(c)
     for table in TABLES:
-        if table.name in existing and not existing[table.name] & {c.name for c in table.cols}:
+        if table.name not in existing:
+            continue
+        ours = {c.name for c in table.cols}
+        shared = existing[table.name] & ours
+        keys = {"period", "run_id"} & ours
+        if not shared or not keys <= shared or 2 * len(shared) < len(ours):
+            has = "none of reconcile's columns" if not shared else f"{len(shared)} of reconcile's {len(ours)} columns"
             raise ConfigError(
-                f"{db}: is a DuckDB database reconcile did not make (its table {table.name} has none of "
-                "reconcile's columns); give --db a new file, or the database reconcile made"
+                f"{db}: is a DuckDB database reconcile did not make (its table {table.name} has {has}); give --db a "
+                "new file, or the database reconcile made"
             )
+    if existing and "runs" not in existing:
+        names = sorted(existing)
+        held = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+        raise ConfigError(
+            f"{db}: is a DuckDB database reconcile did not make (it holds {held}, and no table runs); give --db a new "
+            "file, or the database reconcile made"
+        )
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
