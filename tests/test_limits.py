@@ -413,3 +413,20 @@ def test_a_text_of_the_id_column_that_is_no_id_is_not_counted_as_one(tmp_path, s
     )
     assert "max_payments_per_id" not in res.output and "Traceback" not in res.output
     assert staged == ["registry", "payments"]
+
+
+@pytest.mark.parametrize("name", ["bank.csv", "bank.xml", "bank.sta"])
+def test_a_device_or_a_pipe_under_a_files_name_is_refused_before_it_is_read(tmp_path, name):
+    """`/dev/zero` linked as bank.xml or bank.sta, or a pipe named post.csv: its size says 0, and the
+    run read it until it was killed."""
+    import os
+
+    device = tmp_path / name
+    device.symlink_to("/dev/zero")
+    pipe = tmp_path / f"pipe_{name}"
+    os.mkfifo(pipe)
+    for given in (device, pipe):
+        assert refused(tmp_path, given) == (
+            f"{given}: is not a file but a device or a pipe, which would be read without end; give the path of "
+            "the file itself"
+        )

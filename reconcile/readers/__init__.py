@@ -83,8 +83,8 @@ def read_tables(
     from reconcile.readers import delimited, limits, parquet
 
     path = Path(path)
+    limits.check_size(path)  # before its first bytes are read: a pipe would wait for them without end
     fmt = detect_format(path)
-    limits.check_size(path)
     if fmt == "xlsx":
         limits.check_zip(path)
     if profile is not None and profile.kind != kind:

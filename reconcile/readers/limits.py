@@ -46,7 +46,21 @@ def use(settings, checks=None) -> None:
 
 
 def check_size(path: Path) -> None:
-    size = path.stat().st_size
+    """A file over max_file_mb is refused; so is a device or a pipe (`/dev/zero`, a FIFO) under a file's
+    name, whose size says 0 and which a reader would read without end."""
+    import stat
+
+    try:
+        status = path.stat()
+    except OSError:  # not found, or not to be opened: detect_format says which
+        return
+    if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+        raise InputFileError(
+            str(path),
+            "is not a file but a device or a pipe, which would be read without end",
+            "give the path of the file itself",
+        )
+    size = status.st_size
     if size > CURRENT.max_file_mb * 1024 * 1024:
         raise InputFileError(
             str(path),
