@@ -63,21 +63,25 @@ _BLANK = r"[\t-\r ]"
 # the dashes Word and Excel type for `-` (en dash, minus sign...), as characters: one class for Python
 # and RE2 alike, which writes an escape another way
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-# a space, a slash, a dot, a dash, a comma, an underscore, a colon, a plus, a quote, a tilde, a hash, a
-# star, an ampersand, an equals sign, a greater-than sign or a backslash (`092147:345678`,
-# `048+049+364+264`, `079038=>782952`, `031052–608064`); not a semicolon or a bar, which part a list of
-# IDs (`O79O85OO1234; O79O85OO1235`), each masked on its own
-_SEPARATOR = r"[\t-\r /.\-,_:+'~#*&=>\\" + _DASHES + "]"
+# any ASCII punctuation but a semicolon and a bar, a space, a dash Word types, a middle dot or a bullet
+# (`092147:345678`, `048+049+364+264`, `079038=>782952`, `031052–608064`, `(079196)(118125)`,
+# `[079196][118125]`, `079196!118125`)
+_SEPARATOR = "[\\t-\\r !\"#$%&'()*+,\\-./:<=>?@\\[\\\\\\]^_`{}~" + _DASHES + "\u00b7\u2022]"
+# a semicolon or a bar parts a list of IDs (`O79O85OO1234; O79O85OO1235`, each masked on its own) where a
+# space follows it; right before a digit, it is one more separator (`079196;118125`, `079|196|118|125`)
+_LIST = "[;|]"
 
 
-def _digit_run(separator: str) -> str:
-    """Nine digits or more, with up to three separators between any two of them."""
-    return rf"[0-9](?:{separator}{{0,3}}[0-9]){{8,}}"
+def _digit_run(separator: str, lists: str = "") -> str:
+    """Nine digits or more, with up to three separators between any two of them (the last of them may be
+    one of `lists`)."""
+    gap = rf"(?:{separator}{{0,3}}|{separator}{{0,2}}{lists})" if lists else rf"{separator}{{0,3}}"
+    return rf"[0-9](?:{gap}[0-9]){{8,}}"
 
 
 # nine or more digits, together or grouped: 079085001234, 079 085 001 234, 079/196/118/125,
 # 0790-8500-1234, 001,097,699,417 (a number Excel grouped), 0710_8247_15132, 001   040   951508
-RUN = _digit_run(_SEPARATOR)
+RUN = _digit_run(_SEPARATOR, _LIST)
 # a date, which a run does not swallow (`chi T9 05/09/2024`, `Paid on 02/09/2024, 16 day(s)`): each is
 # marked first with an invisible separator (a format character, which folding removed from the text)
 # that no run crosses, and the marks removed after. A real day and month, a year 19xx or 20xx: an ID's
