@@ -430,3 +430,15 @@ def test_a_device_or_a_pipe_under_a_files_name_is_refused_before_it_is_read(tmp_
             f"{given}: is not a file but a device or a pipe, which would be read without end; give the path of "
             "the file itself"
         )
+
+
+@pytest.mark.parametrize("content", [b"\0" * 300_000, b"x" * 100 + b"\n" + b"y" * 200_000 + b"\n:20:STMT\n"])
+def test_an_mt940_file_without_its_fields_at_its_top_is_refused_before_it_is_read_whole(tmp_path, content):
+    """A file of zeros named .sta was read whole, as text, before it was found to be no statement: 2 GB
+    took 4 GB of memory. A statement's first fields are in its first bytes."""
+    sta = tmp_path / "vcb.sta"
+    sta.write_bytes(content)
+    assert refused(tmp_path, sta) == (
+        f"{sta}: is not an MT940 or MT942 statement (no :20:, :60F: or :61: field found); ask the bank for the "
+        "account statement as MT940, camt.053 XML or Excel/CSV"
+    )

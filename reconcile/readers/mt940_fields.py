@@ -17,8 +17,22 @@ TAG_LINE = re.compile(r":(?P<tag>[0-9]{2}[A-Z]?|NS):")
 KNOWN_TAGS = {str(tag_id) for tag_id in mt940.tags.TAG_BY_ID}  # '20', '60F', 'NS', ...
 
 
+# a statement's first fields (`:20:`, or a `:61:` line) are in its first bytes: a file without them
+# there, or with a NUL byte (no text), is refused before it is read whole (a 2 GB file of zeros named
+# .sta took 4 GB of memory)
+HEAD = 65_536
+
+
 def text_of(path: Path) -> str:
     try:
+        with path.open("rb") as fh:
+            head = fh.read(HEAD)
+        if head.strip() and (b"\x00" in head or (b":20:" not in head and b":61:" not in head)):
+            raise InputFileError(
+                str(path),
+                "is not an MT940 or MT942 statement (no :20:, :60F: or :61: field found)",
+                "ask the bank for the account statement as MT940, camt.053 XML or Excel/CSV",
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(
