@@ -209,7 +209,7 @@ def flags(
 
 
 def cashless(con: duckdb.DuckDBPyConnection, period: str | None = None, by: str = "program") -> Rows:
-    """Non-cash shares from the noncash_share view: programme, province or commune totals against
+    """Non-cash shares from the noncash_share_by_area view: programme, province or commune totals against
     the target, or each programme split by channel (bank, ewallet, cash); `partial` marks a month run
     with --partial, whose target is neither met nor missed; `in_doubt` a share a warning of the run
     puts in doubt (runs.warnings: a cash source that may have been left out), a target met maybe not."""
@@ -226,7 +226,7 @@ def cashless(con: duckdb.DuckDBPyConnection, period: str | None = None, by: str 
                coalesce((SELECT bool_or(r.partial) FROM runs AS r WHERE r.period = s.period), false) AS partial,
                coalesce((SELECT bool_or(list_contains(json_extract_string(r.warnings, '$[*].programs[*]'), s.program))
                          FROM runs AS r WHERE r.period = s.period), false) AS in_doubt
-        FROM noncash_share AS s
+        FROM noncash_share_by_area AS s
         WHERE ($period IS NULL OR period = $period) AND level = $level AND (channel_group = 'all') = $totals
         ORDER BY {key}""",
         {"period": None if period is None else check_period(period), "level": level, "totals": totals},

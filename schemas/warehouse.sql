@@ -340,8 +340,15 @@ LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
 WHERE p.status = 'success' AND p.in_period AND p.repeat_of IS NULL;
 
--- The non-cash share: the rows each run computed for its period (sql/noncash_share.sql).
+-- The non-cash share as the SPEC gives it: each programme's total (province_code NULL) and its
+-- provinces' (level 'program' and 'province'), so that a programme's provinces add up to its total
+-- (summed over the communes and the 2025 map's provinces too, an analyst counted each payment three
+-- times); the rows each run computed for its period (sql/noncash_share.sql).
 CREATE OR REPLACE VIEW noncash_share AS
+SELECT * FROM noncash_share_rows WHERE level IN ('program', 'province');
+
+-- The same with every level: the communes, and the provinces of the 2025 map (July 2025 reform).
+CREATE OR REPLACE VIEW noncash_share_by_area AS
 SELECT * FROM noncash_share_rows;
 
 -- The money a finding puts in question, VND: paid, for the findings of money that should not have gone
@@ -1135,7 +1142,7 @@ COMMENT ON COLUMN "noncash_base"."province_code_2025" IS 'Matched beneficiary''s
 COMMENT ON COLUMN "noncash_base"."channel" IS 'bank, ewallet or cash';
 COMMENT ON COLUMN "noncash_base"."beneficiary" IS 'Who was paid: ''id:'' and the matched ID (else the payment''s own ID), else ''payment:'' and the payment_id';
 COMMENT ON COLUMN "noncash_base"."amount" IS 'Amount paid, VND';
-COMMENT ON VIEW "noncash_share" IS 'Share of successful in-period payments made through bank or ewallet, by period, programme, province (and commune) and channel; each period''s rows are computed once by its run (table noncash_share_rows)';
+COMMENT ON VIEW "noncash_share" IS 'Share of successful in-period payments made through bank or ewallet, by period, programme (level program, province_code NULL) and province within it (level province), and channel; each period''s rows are computed once by its run (table noncash_share_rows); the communes and the 2025 map''s provinces are in noncash_share_by_area';
 COMMENT ON COLUMN "noncash_share"."period" IS 'Reconciliation period YYYY-MM';
 COMMENT ON COLUMN "noncash_share"."program" IS 'welfare, pension or unknown (payment''s own programme, else the matched beneficiary''s)';
 COMMENT ON COLUMN "noncash_share"."level" IS 'program (province_code NULL), province, commune, or province_2025 (province_code is the province on the 2025 map, to compare months before and after the July 2025 reform)';
@@ -1150,6 +1157,21 @@ COMMENT ON COLUMN "noncash_share"."share_payments" IS 'all: non-cash payments / 
 COMMENT ON COLUMN "noncash_share"."share_amount" IS 'all: non-cash value / all value; channel rows: this channel''s value / all';
 COMMENT ON COLUMN "noncash_share"."target" IS 'Target share for the programme (targets table), on the rows of channel_group all; NULL on the channel rows and for the programme unknown';
 COMMENT ON COLUMN "noncash_share"."target_met" IS 'share_payments >= target, on the rows of channel_group all; NULL on the others, and when the run was partial (runs.partial): a month with a source missing is not judged';
+COMMENT ON VIEW "noncash_share_by_area" IS 'The non-cash share at every level: programme, province, commune (level commune) and province on the 2025 map (level province_2025); each level adds up to the programme''s total on its own';
+COMMENT ON COLUMN "noncash_share_by_area"."period" IS 'Reconciliation period YYYY-MM';
+COMMENT ON COLUMN "noncash_share_by_area"."program" IS 'welfare, pension or unknown (payment''s own programme, else the matched beneficiary''s)';
+COMMENT ON COLUMN "noncash_share_by_area"."level" IS 'program (province_code NULL), province, commune, or province_2025 (province_code is the province on the 2025 map, to compare months before and after the July 2025 reform)';
+COMMENT ON COLUMN "noncash_share_by_area"."province_code" IS 'Matched beneficiary''s province (''unknown'' when none); NULL on the programme total';
+COMMENT ON COLUMN "noncash_share_by_area"."commune_code" IS 'Matched beneficiary''s commune on commune rows, else NULL';
+COMMENT ON COLUMN "noncash_share_by_area"."channel_group" IS 'all for the totals row, else bank, ewallet or cash';
+COMMENT ON COLUMN "noncash_share_by_area"."beneficiaries" IS 'Distinct beneficiaries paid (an unmatched payment counts as its own payee)';
+COMMENT ON COLUMN "noncash_share_by_area"."payments" IS 'Successful payments dated within the period';
+COMMENT ON COLUMN "noncash_share_by_area"."amount" IS 'Their value, VND';
+COMMENT ON COLUMN "noncash_share_by_area"."share_beneficiaries" IS 'all: beneficiaries paid only without cash / all; channel rows: beneficiaries paid through this channel / all';
+COMMENT ON COLUMN "noncash_share_by_area"."share_payments" IS 'all: non-cash payments / all payments; channel rows: this channel''s payments / all';
+COMMENT ON COLUMN "noncash_share_by_area"."share_amount" IS 'all: non-cash value / all value; channel rows: this channel''s value / all';
+COMMENT ON COLUMN "noncash_share_by_area"."target" IS 'Target share for the programme (targets table), on the rows of channel_group all; NULL on the channel rows and for the programme unknown';
+COMMENT ON COLUMN "noncash_share_by_area"."target_met" IS 'share_payments >= target, on the rows of channel_group all; NULL on the others, and when the run was partial (runs.partial): a month with a source missing is not judged';
 COMMENT ON VIEW "recoveries" IS 'Overpayments to recover: one row per case of money paid after a death or while inactive, over every period flagged, with what decisions recorded as recovered and written off, and what is outstanding; not a case explained (nothing to recover), nor one closed as explained';
 COMMENT ON COLUMN "recoveries"."case_id" IS 'The case (cases.case_id)';
 COMMENT ON COLUMN "recoveries"."code" IS 'PAID_AFTER_DEATH or PAID_WHILE_INACTIVE';

@@ -85,7 +85,7 @@ def test_a_month_before_and_one_after_the_reform_compare_on_the_2025_map(tmp_pat
     run(RunConfig(period="2026-03", registry=[reg], payments=[pay], db=db))
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("""
-            SELECT period, level, province_code, payments, share_payments FROM noncash_share
+            SELECT period, level, province_code, payments, share_payments FROM noncash_share_by_area
             WHERE channel_group = 'all' AND level IN ('province', 'province_2025') ORDER BY ALL""").fetchall()
     assert rows == [
         ("2024-09", "province", "24", 1, 0.0),

@@ -115,6 +115,34 @@ def test_clean_month_draws_no_finding_and_full_noncash_shares(tmp_path):
     ]
 
 
+def test_the_share_as_the_spec_gives_it_adds_up_by_province(tmp_path):
+    """The SPEC's noncash_share: a programme's total (province_code null) and its provinces', on the `all`
+    rows. Summed over every row with a province, the communes and the 2025 map's provinces counted each
+    payment three times; they are in noncash_share_by_area, each level adding up on its own."""
+    reg, pay = month(tmp_path)
+    db = tmp_path / "r.duckdb"
+    run(RunConfig(period="2024-09", registry=[reg], payments=[pay], db=db))
+    with duckdb.connect(str(db), read_only=True) as con:
+        by_province = """
+            SELECT program, sum(payments), sum(amount) FROM {view}
+            WHERE channel_group = 'all' AND province_code IS NOT NULL {level} GROUP BY program ORDER BY program"""
+        totals = con.execute(
+            "SELECT program, payments, amount FROM noncash_share WHERE channel_group = 'all' AND province_code IS NULL "
+            "ORDER BY program"
+        ).fetchall()
+        assert totals == [("pension", 2, 9_300_000), ("welfare", 1, 1_500_000)]
+        assert con.execute(by_province.format(view="noncash_share", level="")).fetchall() == totals
+        assert con.execute("SELECT DISTINCT level FROM noncash_share ORDER BY 1").fetchall() == [
+            ("program",),
+            ("province",),
+        ]
+        for level in ("province", "commune", "province_2025"):
+            assert (
+                con.execute(by_province.format(view="noncash_share_by_area", level=f"AND level = '{level}'")).fetchall()
+                == totals
+            )
+
+
 def test_one_unknown_person_paid_twice_is_one_beneficiary_of_the_share(tmp_path):
     """Two cash payments to an ID the registry does not hold: two UNKNOWN_PAYEE findings, and one
     beneficiary in the share (the payments' own ID names them), in the run and in the view."""

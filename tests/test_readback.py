@@ -383,7 +383,7 @@ def test_cashless_by_area_is_every_area_total_of_the_view(db, by, level):
     )
     want = sql(
         db,
-        "SELECT count(*) FROM noncash_share WHERE level = ? AND channel_group = 'all' AND period = '2024-09'",
+        "SELECT count(*) FROM noncash_share_by_area WHERE level = ? AND channel_group = 'all' AND period = '2024-09'",
         [level],
     )[0][0]
     assert len(rows) == want > 5

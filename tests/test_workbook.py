@@ -334,7 +334,7 @@ def test_noncash_rejected_inputs_and_parameters_sheets_match_the_database(sample
     wb = openpyxl.load_workbook(books[lang].path)
     noncash = _values(wb[label("sheet.noncash", lang)])[1:]
     db = con.execute(
-        """SELECT count(*) FROM noncash_share WHERE period = ? AND channel_group = 'all'""", [PERIOD]
+        """SELECT count(*) FROM noncash_share_by_area WHERE period = ? AND channel_group = 'all'""", [PERIOD]
     ).fetchone()[0]
     assert len(noncash) == db
     program_rows = [r for r in noncash if r[1] == label("level.program", lang)]

@@ -134,7 +134,7 @@ NONCASH = Table(
                   coalesce(sum(payments) FILTER (WHERE channel_group = 'bank'), 0) AS payments_bank,
                   coalesce(sum(payments) FILTER (WHERE channel_group = 'ewallet'), 0) AS payments_ewallet,
                   coalesce(sum(payments) FILTER (WHERE channel_group = 'cash'), 0) AS payments_cash
-           FROM noncash_share WHERE period = $p AND channel_group <> 'all'
+           FROM noncash_share_by_area WHERE period = $p AND channel_group <> 'all'
            GROUP BY program, level, province_code, commune_code)
        SELECT a.program, a.level, nullif(a.province_code, '') AS province_code,
               nullif(a.commune_code, '') AS commune_code, a.beneficiaries, a.payments, a.amount,
@@ -145,7 +145,7 @@ NONCASH = Table(
               -- a share a warning of the run puts in doubt (runs.warnings): met, in doubt
               coalesce(list_contains((SELECT json_extract_string(warnings, '$[*].programs[*]') FROM runs
                                       WHERE period = $p), a.program), false) AS in_doubt
-       FROM noncash_share AS a
+       FROM noncash_share_by_area AS a
        LEFT JOIN channels AS c
          ON c.program = a.program AND c.level = a.level
         AND c.province_code IS NOT DISTINCT FROM a.province_code AND c.commune_code IS NOT DISTINCT FROM a.commune_code

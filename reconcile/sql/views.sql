@@ -19,8 +19,15 @@ LEFT JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
 LEFT JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id
 WHERE p.status = 'success' AND p.in_period AND p.repeat_of IS NULL;
 
--- The non-cash share: the rows each run computed for its period (sql/noncash_share.sql).
+-- The non-cash share as the SPEC gives it: each programme's total (province_code NULL) and its
+-- provinces' (level 'program' and 'province'), so that a programme's provinces add up to its total
+-- (summed over the communes and the 2025 map's provinces too, an analyst counted each payment three
+-- times); the rows each run computed for its period (sql/noncash_share.sql).
 CREATE OR REPLACE VIEW noncash_share AS
+SELECT * FROM noncash_share_rows WHERE level IN ('program', 'province');
+
+-- The same with every level: the communes, and the provinces of the 2025 map (July 2025 reform).
+CREATE OR REPLACE VIEW noncash_share_by_area AS
 SELECT * FROM noncash_share_rows;
 
 -- The money a finding puts in question, VND: paid, for the findings of money that should not have gone

@@ -152,8 +152,15 @@ VIEW_COMMENTS = {
         },
     ),
     "noncash_share": (
-        "Share of successful in-period payments made through bank or ewallet, by period, programme, province (and "
-        "commune) and channel; each period's rows are computed once by its run (table noncash_share_rows)",
+        "Share of successful in-period payments made through bank or ewallet, by period, programme (level program, "
+        "province_code NULL) and province within it (level province), and channel; each period's rows are computed "
+        "once by its run (table noncash_share_rows); the communes and the 2025 map's provinces are in "
+        "noncash_share_by_area",
+        {c.name: c.comment for c in table("noncash_share_rows").cols},
+    ),
+    "noncash_share_by_area": (
+        "The non-cash share at every level: programme, province, commune (level commune) and province on the 2025 "
+        "map (level province_2025); each level adds up to the programme's total on its own",
         {c.name: c.comment for c in table("noncash_share_rows").cols},
     ),
 }
