@@ -112,6 +112,8 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
 
     if out.exists():
         raise ReconcileError(f"{out}: already exists; give --out a new file name")
+    if out.resolve() == keys.key_path(db).resolve():  # where the database's key file belongs, made or not yet
+        raise ReconcileError(f"{out}: is where the database's key file belongs; give --out another file name")
     if not out.parent.is_dir():
         raise no_folder(out.parent, "--out")
     check = open_db(db)  # a database reconcile wrote, or a clear error

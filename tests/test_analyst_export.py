@@ -190,6 +190,21 @@ def test_an_existing_file_or_an_unknown_period_is_refused(db, tmp_path):
     assert list(tmp_path.iterdir()) == [tmp_path / "taken.duckdb"]
 
 
+def test_the_databases_key_file_is_no_place_for_the_copy(db, tmp_path):
+    """With the key from RECONCILE_KEY there is no <db>.key yet: the copy was written there, and a later
+    run took the copy for an unreadable key file."""
+    from reconcile.keys import key_path
+
+    at = key_path(db)
+    assert not at.exists()
+    res = export_db(db, at)
+    assert (res.exit_code, res.stderr) == (
+        2,
+        f"reconcile: error: {at}: is where the database's key file belongs; give --out another file name\n",
+    )
+    assert not at.exists()
+
+
 def test_a_copy_of_one_period_holds_that_period_s_cases_alone(sample_month, october, tmp_path):
     """September and October in the database, September exported: the copy's cases are those its
     findings name, with September's counts and money, as a database of September alone has them."""
