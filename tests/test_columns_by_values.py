@@ -151,3 +151,21 @@ def test_a_registry_note_gives_the_status_and_the_date_of_death(tmp_path):
             ("PAID_WHILE_INACTIVE", "001038005555"),
             ("PAID_WHILE_INACTIVE", "001145007788"),
         ]
+
+
+def test_a_column_whose_values_say_nothing_but_the_default_is_not_taken_for_a_status(tmp_path):
+    """`Sức khỏe: Bình thường` (health: normal) is a spelling of active, and `Yếu` (weak) none: read as the
+    status, every weak beneficiary would be rejected. A column that says no one is other than active says no
+    status."""
+    registry = (
+        "Số định danh cá nhân,Họ và tên,Ngày sinh,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã tỉnh,Sức khỏe\n"
+        "001140012345,Phạm Thị Đức,04/04/1940,Trợ cấp xã hội,500.000,Tiền mặt,01,Bình thường\n"
+        "001038005555,Trần Văn Bình,02/02/1938,Trợ cấp xã hội,500.000,Tiền mặt,01,Bình thường\n"
+        "001145007788,Lê Thị Hồng Nhung,03/03/1945,Trợ cấp xã hội,500.000,Tiền mặt,01,Yếu\n"
+    )
+    (tmp_path / "registry.csv").write_text(registry, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(tmp_path / "registry.csv"), "--as", "registry"])
+    assert res.exit_code == 0, res.output
+    assert "status from" not in res.output
+    assert "ignored: Sức khỏe" in res.output
+    assert "rows: 3 read, 3 loaded" in res.output

@@ -10,17 +10,21 @@ PAID_WHILE_INACTIVE, the dead counted due): a clean month that was not, unsaid. 
 read as that canonical column when nearly all its values (at least BY_VALUES_SHARE of its non-empty
 cells, of at most MAX_DISTINCT distinct values: a column of categories, not of free text) are values
 of it that normalising reads (normalise/macros.sql: rc_payment_status_t, rc_channel_t, and the
-registry's status spellings), and `reconcile check` says so. A value among them that is none is then
-rejected with its reason, as in a column of that header."""
+registry's status spellings; a registry's status, every one), at least one of them other than the
+value a row without the column takes, and `reconcile check` says so. A value among them that is
+none is then rejected with its reason, as in a column of that header."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import polars as pl
 
 from reconcile.contracts.values import ENUM_ALIASES
 from reconcile.normalise.text import fold
+from reconcile.readers.names import ROW_COLUMN
 from reconcile.readers.notes import NOTE_HEADERS
 from reconcile.readers.tables import RawTable
 
@@ -39,45 +43,70 @@ _CASH = re.compile(r"\b(buu dien|buu cuc|vnpost|tien mat|truc tiep|cash|tai xa|t
 _BANK = re.compile(r"\b(ngan hang|chuyen khoan|ck|tai khoan|tk|atm|the|bank|account|transfer)\b")
 
 
-def _spellings(domain: str) -> set[str]:
-    return {fold(v) for value, aliases in ENUM_ALIASES[domain].items() for v in (value, *aliases)}
+def _spellings(domain: str) -> dict[str, str]:
+    """Each spelling of the domain's values, folded -> the value."""
+    return {fold(v): value for value, aliases in ENUM_ALIASES[domain].items() for v in (value, *aliases)}
 
 
-def _payment_status(text: str, spellings: set[str]) -> bool:
+def _payment_status(text: str, spellings: dict[str, str]) -> str | None:
     folded = fold(text)
-    if folded in spellings or _RETURNED.search(folded):
-        return True
+    if folded in spellings:
+        return spellings[folded]
+    if _RETURNED.search(folded):
+        return "returned"
     first = _FIRST_WORDS.match(text)
-    return first is not None and fold(first.group(1)) in spellings
+    return spellings.get(fold(first.group(1))) if first is not None else None
 
 
-def _channel(text: str, spellings: set[str]) -> bool:
+def _channel(text: str, spellings: dict[str, str]) -> str | None:
     folded = fold(text)
-    return folded in spellings or any(words.search(folded) for words in (_EWALLET, _CASH, _BANK))
+    if folded in spellings:
+        return spellings[folded]
+    return next((value for value, words in _CHANNEL_WORDS if words.search(folded)), None)
 
 
-def _status(text: str, spellings: set[str]) -> bool:
-    return fold(text) in spellings
+def _status(text: str, spellings: dict[str, str]) -> str | None:
+    return spellings.get(fold(text))
 
 
-# per role, the canonical columns a column may be known by, with what reads a value of each, and
-# what `reconcile check` says the values are
+_CHANNEL_WORDS = (("ewallet", _EWALLET), ("cash", _CASH), ("bank", _BANK))
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A canonical column a column may be known by: the domain of its values, what reads one, the share
+    of a column's non-empty cells they must be, the value a row without the column takes (a column of
+    it alone says nothing, and is no evidence: `Tình trạng sức khỏe: Bình thường` is no status), and
+    what `reconcile check` says the values are."""
+
+    canonical: str
+    domain: str
+    reads: Callable[[str, dict[str, str]], str | None]
+    share: float
+    default: str | None
+    what: str
+
+
+# per role. A payment's status or a channel none of the values is rejects its row, with its reason; a
+# beneficiary's status none is would reject the beneficiary: there, every value must be one
 WANTED = {
     "payments": (
-        ("status", "payment_status", _payment_status, "payment statuses: Thành công, Thất bại, Hoàn trả"),
-        ("channel", "channel", _channel, "channels: Chuyển khoản, Tiền mặt, Ví điện tử"),
+        Wanted("status", "payment_status", _payment_status, BY_VALUES_SHARE, "success",
+               "payment statuses: Thành công, Thất bại, Hoàn trả"),
+        Wanted("channel", "channel", _channel, BY_VALUES_SHARE, None, "channels: Chuyển khoản, Tiền mặt, Ví điện tử"),
     ),
     "registry": (
-        ("status", "beneficiary_status", _status, "beneficiary statuses: Đang hưởng, Tạm dừng, Đã chết"),
-        ("channel", "channel", _channel, "channels: Chuyển khoản, Tiền mặt, Ví điện tử"),
+        Wanted("status", "beneficiary_status", _status, 1.0, "active",
+               "beneficiary statuses: Đang hưởng, Tạm dừng, Đã chết"),
+        Wanted("channel", "channel", _channel, BY_VALUES_SHARE, None, "channels: Chuyển khoản, Tiền mặt, Ví điện tử"),
     ),
-}
+}  # fmt: skip
 
 
 def read_by_values(table: RawTable) -> None:
     """Each canonical column of WANTED that no header gave, read from the first unread column whose
     values are its (before a profile's fixed value fills it: a bank list's channel `bank`)."""
-    wanted = [w for w in WANTED.get(table.kind, ()) if w[0] not in table.header_map.values()]
+    wanted = [w for w in WANTED.get(table.kind, ()) if w.canonical not in table.header_map.values()]
     if not wanted or table.source is not None:  # a streamed Parquet file: its columns are named
         return
     used = set(table.header_map) | set(table.converted) | table.consumed
@@ -85,16 +114,18 @@ def read_by_values(table: RawTable) -> None:
     if not columns:
         return
     counts = _value_counts(table, columns)
-    for canonical, domain, reads, what in wanted:
-        spellings = _spellings(domain)
+    for w in wanted:
+        spellings = _spellings(w.domain)
         for column in columns:
             values = counts.get(column)
-            if column in table.header_map or not values or len(values) > MAX_DISTINCT:
+            if column in table.header_map or not values:
                 continue
-            read = sum(n for value, n in values if reads(value, spellings))
-            if read >= BY_VALUES_SHARE * sum(n for _, n in values):
-                table.header_map[column] = canonical
-                table.notes.append(f"{canonical} from '{column}' (its values are {what})")
+            read = [(w.reads(value, spellings), n) for value, n in values]
+            known = sum(n for value, n in read if value is not None)
+            said = {value for value, _ in read if value is not None and value != w.default}
+            if said and known >= w.share * sum(n for _, n in read):
+                table.header_map[column] = w.canonical
+                table.notes.append(f"{w.canonical} from '{column}' (its values are {w.what})")
                 break
 
 
@@ -102,7 +133,9 @@ def _value_counts(table: RawTable, columns: list[str]) -> dict[str, list[tuple[s
     """Each column's non-empty values with how many rows hold each (of a CSV file's scan, its first
     SAMPLE_ROWS rows), for the columns of at most MAX_DISTINCT of them. A scan that cannot be parsed
     gives none: the file is refused, with its reason, when it is staged."""
-    frame = table.frame.head(SAMPLE_ROWS) if isinstance(table.frame, pl.LazyFrame) else table.frame
+    first = table.header_row + table.header_rows  # a CSV file's scan holds its header rows too
+    frame = table.frame.filter(pl.col(ROW_COLUMN) >= first)
+    frame = frame.head(SAMPLE_ROWS) if isinstance(frame, pl.LazyFrame) else frame
     selected = frame.select([pl.col(c).cast(pl.String).str.strip_chars() for c in columns])
     try:
         text = selected.collect() if isinstance(selected, pl.LazyFrame) else selected
