@@ -122,6 +122,10 @@ def test_a_registry_note_gives_the_status_and_the_date_of_death(tmp_path):
         "3,001145007788,Lê Thị Hồng Nhung,03/03/1945,Trợ cấp xã hội,500.000,Tiền mặt,01,Chuyển đi nơi khác\n"
         "4,001150001234,Nguyễn Văn An,05/05/1950,Trợ cấp xã hội,500.000,Tiền mặt,01,Mất sức lao động\n"
         "5,001151004321,Hoàng Thị Lan,06/06/1951,Trợ cấp xã hội,500.000,Tiền mặt,01,\n"
+        # someone else's death or a step not yet taken: an orphan, a widow, a proposal
+        "6,001215006789,Đỗ Minh Khang,07/07/2015,Trợ cấp xã hội,500.000,Tiền mặt,01,Bố mẹ đã mất\n"
+        "7,001152002468,Vũ Thị Hoa,08/08/1952,Trợ cấp xã hội,500.000,Tiền mặt,01,Chồng đã chết ngày 12/03/2020\n"
+        "8,001153001357,Đặng Văn Tú,09/09/1953,Trợ cấp xã hội,500.000,Tiền mặt,01,Đề nghị tạm dừng\n"
     )
     post = (
         "STT,Mã giao dịch,Số CCCD,Họ và tên,Số tiền,Ngày chi trả\n"
@@ -130,6 +134,9 @@ def test_a_registry_note_gives_the_status_and_the_date_of_death(tmp_path):
         "3,BD240900003,001145007788,Lê Thị Hồng Nhung,500.000,12/09/2024\n"
         "4,BD240900004,001150001234,Nguyễn Văn An,500.000,12/09/2024\n"
         "5,BD240900005,001151004321,Hoàng Thị Lan,500.000,12/09/2024\n"
+        "6,BD240900006,001215006789,Đỗ Minh Khang,500.000,12/09/2024\n"
+        "7,BD240900007,001152002468,Vũ Thị Hoa,500.000,12/09/2024\n"
+        "8,BD240900008,001153001357,Đặng Văn Tú,500.000,12/09/2024\n"
     )
     (tmp_path / "registry.csv").write_text(registry, encoding="utf-8")
     (tmp_path / "buu_dien.csv").write_text(post, encoding="utf-8")
@@ -145,6 +152,9 @@ def test_a_registry_note_gives_the_status_and_the_date_of_death(tmp_path):
             ("001145007788", "terminated", None),
             ("001150001234", "active", None),
             ("001151004321", "active", None),
+            ("001152002468", "active", None),
+            ("001153001357", "active", None),
+            ("001215006789", "active", None),
         ]
         assert con.execute("SELECT code, vneid FROM flags ORDER BY code, vneid").fetchall() == [
             ("PAID_AFTER_DEATH", "001140012345"),

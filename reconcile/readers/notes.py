@@ -55,16 +55,15 @@ NOT_PAID = (
 PAID_AFTER_ALL = r"\b(?:da nhan|da linh|da chi|nhan thay|nhan ho|linh thay)\b"
 
 
-# a registry's note that says the beneficiary died, folded: at its start (`Chết`, `Đã mất`, `Qua đời
-# 17/08/2024`), or anywhere after `đã` or before `ngày` (`Đối tượng đã chết`, `Mất ngày 17/08`); not
-# `Mất sức lao động` (an allowance for lost working capacity)
-DIED = (
-    r"^(?:da )?(?:chet|qua doi|tu tran|tu vong)\b|^(?:da )?mat(?: ngay\b| [0-9]|$)"
-    r"|\bda (?:chet|qua doi|tu tran|tu vong)\b|\bda mat(?: ngay\b| [0-9]|$)|\b(?:chet|mat|qua doi|tu tran) ngay\b"
-)
-SUSPENDED = r"\b(?:tam dung|tam ngung|tam dinh chi)\b"
-ENDED = (
-    r"\b(?:thoi huong|dung huong|cat huong|cat giam|cham dut|het huong|chuyen di|chuyen khau|chuyen ho khau"
+# a registry's note that says the beneficiary died, is suspended or left the programme, folded: at its
+# start (`Chết`, `Đã mất`, `Qua đời 17/08/2024`, `Đối tượng đã chết`), never further on, where it is
+# someone else's (`Bố mẹ đã mất` of an orphan, `Vợ đã mất` of a widower, `Đề nghị cắt` not yet done);
+# not `Mất sức lao động` (an allowance for lost working capacity)
+_WHO = r"^(?:(?:doi tuong|nguoi huong|nguoi huong tro cap) )?(?:da )?"
+DIED = _WHO + r"(?:(?:chet|qua doi|tu tran|tu vong)\b|mat(?: ngay\b| [0-9]|$))"
+SUSPENDED = _WHO + r"(?:tam dung|tam ngung|tam dinh chi)\b"
+ENDED = _WHO + (
+    r"(?:thoi huong|dung huong|cat huong|cat giam|giam do|cham dut|het huong|chuyen di|chuyen khau|chuyen ho khau"
     r"|het dieu kien|khong (?:con )?du dieu kien)\b"
 )
 DATE = r"([0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4})"
