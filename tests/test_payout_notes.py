@@ -30,12 +30,14 @@ def test_a_cash_list_s_note_that_the_money_was_not_received_makes_that_row_faile
             [2, "BN002", "Trần Văn Bình", "001038005555", "2.250.000", "05/09/2024", None, "Chưa nhận"],
             [3, "BN003", "Lê Thị Hồng Nhung", "001145007788", "1.000.000", "05/09/2024", None, "Đã chết - không chi"],
             [4, "BN004", "Phạm Thị Đức", "001140012345", "750.000", "05/09/2024", None, "Nhận thay: con gái"],
-            ["Tổng cộng", None, None, None, "5.500.000", None, None, None],
+            # the allowance for lost working capacity, no death: paid
+            [5, "BN005", "Võ Văn Bảy", "001150001234", "1.000.000", "05/09/2024", None, "Mất sức lao động"],
+            ["Tổng cộng", None, None, None, "6.500.000", None, None, None],
         ],
     )
     table = read_file(path, "payments")
     status = next(c for c, canonical in table.header_map.items() if canonical == "status")
-    assert table.text_frame().select(status).to_series().to_list() == [None, "failed", "failed", None]  # None: success
+    assert table.text_frame().select(status).to_series().to_list() == [None, "failed", "failed", None, None]
     assert "status failed where 'Ghi chú' says the money was not received (Chưa nhận, Vắng, Đã chết...)" in table.notes
 
 

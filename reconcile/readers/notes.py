@@ -42,12 +42,12 @@ NOTE_HEADERS = {
     "remarks",
 }
 # a note that says the money was not paid, folded: not received (chưa/không nhận, lĩnh, chi, ký nhận),
-# away, dead, refused, at its start; and, anywhere in it, words that say so whatever comes before them
+# away, dead (not `Mất sức lao động`, an allowance for lost working capacity), refused, at its start; and, anywhere in it, words that say so whatever comes before them
 # (`Ốm - chưa lĩnh`), waiting to collect (`Chờ lĩnh`), held (`Tạm giữ`), sent back (`Trả lại`)
 NOT_PAID = (
     r"^(?:(?:chua|khong) (?:(?:den |ky )?(?:nhan|linh)|chi|duoc chi|chi tra)"
     r"|vang|vang mat|di vang|di xa|di lam an xa"
-    r"|(?:da )?(?:chet|mat|qua doi|tu tran|tu vong)"
+    r"|(?:da )?(?:chet|qua doi|tu tran|tu vong)|(?:da )?mat(?: ngay| [0-9]+| khong chi)?$|(?:da )?mat (?:ngay|[0-9]+)"
     r"|tu choi(?: nhan)?|not (?:received|paid)|absent|deceased|refused)\b"
     r"|\b(?:chua (?:den |ky )?(?:nhan|linh)|khong (?:ky )?(?:nhan|linh)|cho (?:nhan|linh)|tam giu|tra lai)\b"
 )
