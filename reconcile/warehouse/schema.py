@@ -92,10 +92,14 @@ def refuse_foreign(con: duckdb.DuckDBPyConnection, db: Path) -> None:
         shared = existing[table.name] & ours
         keys = {"period", "run_id"} & ours
         if not shared or not keys <= shared or 2 * len(shared) < len(ours):
-            has = "none of reconcile's columns" if not shared else f"{len(shared)} of reconcile's {len(ours)} columns"
+            if not shared:
+                raise ConfigError(
+                    f"{db}: is a DuckDB database reconcile did not make (its table {table.name} has none of "
+                    "reconcile's columns); give --db a new file, or the database reconcile made"
+                )
             raise ConfigError(
-                f"{db}: is a DuckDB database reconcile did not make (its table {table.name} has {has}); give --db a "
-                "new file, or the database reconcile made"
+                f"{db}: is a DuckDB database reconcile did not make (its table {table.name} has {len(shared)} of "
+                f"reconcile's {len(ours)} columns); give --db a new file, or the database reconcile made"
             )
     if existing and "runs" not in existing:
         names = sorted(existing)
