@@ -16,11 +16,22 @@ from reconcile.errors import ReconcileError
 from reconcile.report.labels import LANGS, label
 
 DECISION = ("status", "assignee", "decision", "case_amount", "comment", "decision_check")
-EVIDENCE = ("code", "vneid", "payment_ref", "expected_amount", "paid_amount", "source_file", "source_row")
+# every column the run wrote that the auditor does not type in (report/tables.py FINDINGS), but the finding
+# and its case (flag_id, case_id): compared with the database's (evidence.py)
+EVIDENCE = (
+    "code", "severity", "description", "vneid", "full_name", "program", "province_code", "commune_code",
+    "expected_amount", "paid_amount", "difference", "payment_ref", "payee_name", "account_number", "value_date",
+    "match_method", "detail", "source_file", "source_sheet", "source_row", "periods_flagged",
+)  # fmt: skip
 NEEDED = ("flag_id", "case_id", *DECISION, *EVIDENCE)
 # the Open cases sheet's columns that a decision would be typed into, and its check of them as written
 CASE_DECISION = ("status", "assignee", "decision", "amount_recovered", "amount_written_off")
 CASE_COLUMNS = ("case_id", "last_period", *CASE_DECISION, "case_check")
+# its other columns, compared with the database's case (evidence.py)
+CASE_EVIDENCE = (
+    "code", "severity", "program", "vneid", "account_number", "payment_ref", "province_code", "commune_code",
+    "first_period", "last_period", "periods_flagged", "periods_open", "amount_at_stake",
+)  # fmt: skip
 
 
 @dataclass
@@ -37,6 +48,7 @@ class Typed:
 class ReadBook:
     rows: list[tuple[str, int, dict]]  # (sheet, row, values by column name) of the findings sheets
     typed: list[Typed] = field(default_factory=list)  # Open cases rows something was typed into
+    case_rows: list[tuple[str, int, dict]] = field(default_factory=list)  # the Open cases rows, by column name
     run_id: str | None = None  # the run and period the Parameters sheet names (None without it)
     period: str | None = None
 
@@ -108,9 +120,10 @@ def read_book(book: Path, masked: bool = False) -> ReadBook:
                 if len(out) == 1 and not masked:
                     refuse_masked(book, out)  # known from its first row: no need to read the rest
         read = ReadBook(out)
+        masked_book = any(cell_text(row["flag_id"]) and not cell_text(row["decision_check"]) for _, _, row in out)
         for ws in wb.worksheets:
             if _sheet_of("sheet.cases", ws.title):
-                read.typed += _typed(book, ws)
+                _typed(book, ws, read, masked_book)
             elif _sheet_of("sheet.parameters", ws.title):
                 read.run_id, read.period = _run(ws)
     except (ParseError, zipfile.BadZipFile, EOFError, KeyError) as exc:  # a sheet's XML damaged
@@ -123,19 +136,22 @@ def read_book(book: Path, masked: bool = False) -> ReadBook:
     return read
 
 
-def _typed(book: Path, ws) -> list[Typed]:
+def _typed(book: Path, ws, read: ReadBook, masked_book: bool) -> None:
     """The rows of an Open cases sheet whose decision columns are not as written (their hidden
-    check), a row added (no check), or with a value in a column reconcile wrote none in. None of a
-    sheet without the check (a book of an earlier version: what was typed cannot be told)."""
+    check), a row added (no check, in a book not masked), or with a value in a column reconcile wrote
+    none in, added to `read.typed`; and every row, by column name, to `read.case_rows` (its other
+    columns are compared with the database: evidence.py). None of a sheet without the check (a book
+    of an earlier version: what was typed cannot be told)."""
     if (ws.max_row or 0) > EXCEL_MAX_ROWS:
         _too_long(book, ws.title)
-    names = _header_names(CASE_COLUMNS)
+    names = _header_names((*CASE_COLUMNS, *CASE_EVIDENCE, "updated_at"))
     rows = ws.iter_rows(values_only=True)
     raw = [cell_text(h) for h in next(rows, ())]
     header = [names.get(h) if h else None for h in raw]
     if any(n not in header for n in CASE_COLUMNS):
-        return []
-    typed = []
+        return
+    whole = all(n in header for n in (*CASE_EVIDENCE, "updated_at"))
+    typed = read.typed
     for n, values in enumerate(rows, start=2):
         if n > EXCEL_MAX_ROWS:
             _too_long(book, ws.title)
@@ -144,11 +160,12 @@ def _typed(book: Path, ws) -> list[Typed]:
         row = {h: v for h, v in zip(header, values) if h}
         case_id, check = cell_text(row["case_id"]), cell_text(row["case_check"])
         beside = any(cell_text(v) is not None for h, v in zip(raw + [None] * len(values), values) if h is None)
-        if check is None and case_id is not None and not beside:
+        if masked_book and check is None and not beside:
             continue  # a masked book: no check written (and its decisions are never read)
         if beside or check != case_check(row):
             typed.append(Typed(ws.title, n, case_id, cell_text(row["last_period"])))
-    return typed
+        elif whole:
+            read.case_rows.append((ws.title, n, row))
 
 
 def case_check(row: dict) -> str:

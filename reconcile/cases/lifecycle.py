@@ -84,3 +84,33 @@ def slip_problem(
             f"thousandth or less of the most it can record ({most:,} VND): {said}"
         )
     return None
+
+
+def outstanding_problem(before: str, status: str, amount: int | None, money: tuple[int, int, int, int]) -> str | None:
+    """Why a decision is refused that would mark recovered, or close, a case of which the recoveries
+    view (sql/views.sql) would still show money outstanding: what was overpaid less what was recovered
+    and written off, after the decision. `money` is the case's (at stake, recovered, written off, and
+    what of that write-off a decision to recovered keeps: review._held). A case is marked recovered when
+    all of it is recovered (or the rest was written off before, kept), and closed when nothing is left;
+    a case only partly recovered stays in recovery, or has the rest written off (written_off)."""
+    at_stake, recovered, written_off, kept = money
+    if status == "recovered":
+        recovered, written_off = amount or 0, kept
+        left = at_stake - recovered - written_off
+        if left > 0:
+            return (
+                f"the case would still have {left:,} VND outstanding ({at_stake:,} VND overpaid, {recovered:,} "
+                f"recovered, {written_off:,} written off): it is marked recovered only when all of it is recovered; "
+                "enter the whole amount recovered, or keep it in recovery with the amount recovered so far and write "
+                "the rest off (status written_off) if it cannot be recovered"
+            )
+    if status == "closed" and before in ("recovered", "written_off"):
+        left = at_stake - recovered - written_off
+        if left > 0:
+            return (
+                f"the case still has {left:,} VND outstanding ({at_stake:,} VND overpaid, {recovered:,} recovered, "
+                f"{written_off:,} written off): it is closed only when nothing is outstanding; record the rest first, as "
+                "recovered (status recovery, then recovered, with the total recovered) or as written off (status "
+                "written_off, with the total written off)"
+            )
+    return None

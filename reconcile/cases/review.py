@@ -10,14 +10,17 @@ one, with the new values, unless the database already holds them: importing the 
 records nothing. The whole book is refused, and nothing recorded, when any row:
 
 - names a finding the database does not hold (its flag_id), or a case other than its finding's;
-- has an evidence column (code, ID, reference, amounts, source file and row) other than the database's
-  (the ID may be masked, as --mask-ids writes it);
+- has an evidence column (any the run wrote but the decision columns) other than the database's,
+  compared normalised as a save by Excel or LibreOffice leaves it (evidence.py), naming the column;
 - asks for a change of status the lifecycle does not allow (lifecycle.py), an amount with a status
   that records none, an amount that is not a whole number of VND or is below 0, or an amount that
-  would make the case's recovered and written off more than its amount at stake (lifecycle.py);
+  would make the case's recovered and written off more than its amount at stake, or marks recovered
+  or closes a case of which the recoveries view would still show money outstanding (lifecycle.py);
+- has its status cell emptied (and is changed);
 - gives the same case another decision than an earlier row of the book;
 - changes a case that was decided in the database since the book was written (write it again);
-- is a row of the Open cases sheet that something was typed into (book.py): decisions are read from
+- is a row of the Open cases sheet that something was typed into or that was added (book.py), or
+  whose other columns are not the database's case (evidence.py): decisions are read from
   the findings sheets only, and the refusal says on which findings row (or which month's book) it goes.
 
 A book of a period removed with `reconcile delete` (admin.py), or written from a run a removal took
@@ -35,28 +38,33 @@ database with 0 as none (`_shown`).
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from reconcile.cases import chain
-from reconcile.cases.book import EVIDENCE, ReadBook, read_book, refuse_masked
+from reconcile.cases import chain, evidence
+from reconcile.cases.book import ReadBook, read_book, refuse_masked
 from reconcile.cases.book import cell_text as _text
-from reconcile.cases.lifecycle import MONEY, amount_problem, slip_problem, transition_problem
+from reconcile.cases.decision import OPEN, decision_check
+from reconcile.cases.decision import as_typed as _typed
+from reconcile.cases.decision import read_decision as _decision
+from reconcile.cases.decision import shown as _shown
+from reconcile.cases.lifecycle import MONEY, amount_problem, outstanding_problem, slip_problem, transition_problem
 from reconcile.cases.refresh import refresh
 from reconcile.cases.removed import older_book, refuse_removed, run_again
 from reconcile.cases.signoff import writing
 from reconcile.config import Checks
 from reconcile.errors import ReconcileError
-from reconcile.masking import mask_id
 from reconcile.report.labels import LANGS, label
-from reconcile.warehouse.case_tables import CASE_AMOUNT
+from reconcile.warehouse.case_tables import CASE_AMOUNT, STATUSES
 
-_AMOUNT = re.compile(r"^-?\d{1,3}([.,\s]?\d{3})*$")
+_FLAG_COLUMNS = (
+    "flag_id, period, case_id, code, severity, vneid, full_name, program, province_code, commune_code, "
+    "expected_amount, paid_amount, payment_ref, payee_name, account_number, payment_id, match_method, detail, "
+    "source_file, source_sheet, source_row"
+)
 
 
 @dataclass
@@ -78,9 +86,10 @@ class ImportResult:
 class ReviewRefused(ReconcileError):
     """The book's rows that cannot be recorded, each naming its sheet and row; nothing was recorded."""
 
-    def __init__(self, book: Path, problems: list[str]):
+    def __init__(self, book: Path, problems: list[str], first: list[str] | None = None):
+        # `first`: what is said of the whole book before its rows (removed.older_book), no row of it
         super().__init__(f"{book}: {len(problems)} row(s) cannot be recorded; nothing was recorded")
-        self.problems = problems
+        self.problems = [*(first or []), *problems]
 
 
 def import_review(db: Path, book: Path, by: str) -> ImportResult:
@@ -92,18 +101,18 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
     rows = read.rows
     refuse_masked(book, rows)
     with writing(Path(db)) as (con, key):
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE review_flags AS SELECT flag_id, period, case_id, code, vneid, payment_ref, "
-            "expected_amount, paid_amount, source_file, source_row FROM flags UNION ALL "
-            "SELECT flag_id, period, case_id, code, vneid, payment_ref, expected_amount, paid_amount, source_file, "
-            "source_row FROM superseded_flags"
+        con.execute(  # the findings as runs wrote them: the period's run now, and those a re-run replaced
+            f"CREATE OR REPLACE TEMP TABLE review_flags AS SELECT {_FLAG_COLUMNS}, false AS superseded FROM flags "
+            f"UNION ALL SELECT {_FLAG_COLUMNS}, true FROM superseded_flags"
         )
         refuse_removed(con, Path(book), read)
         again = run_again(con, read)
-        problems, decisions = _decisions(con, Path(book), rows)
+        exact = evidence.settled(con, read.run_id)
+        problems, decisions = _decisions(con, Path(book), rows, exact)
+        read.typed += evidence.cases_sheet_edits(con, read, exact)
         problems += _typed_in_cases(Path(book), read)
         if problems:
-            raise ReviewRefused(Path(book), [*older_book(Path(book), again, True), *problems])
+            raise ReviewRefused(Path(book), problems, older_book(Path(book), again, True))
         recorded = _record(con, key, Path(book), by, decisions, again)
         if recorded:
             refresh(con)
@@ -139,17 +148,15 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
             continue  # a masked book: what is typed into it is not read back
         case_id = _text(row.get("case_id")) or ""
         held = current.get(case_id, OPEN)
+        typed, why = _typed(row)
+        if not why and decision_check(typed) == written:
+            continue  # as the book was written
         values, why = _decision(row, _left(held, money.get(case_id)))
         shown = None if why else _shown(values)
-        if shown is not None and decision_check(shown) == written:
-            continue  # as the book was written
         if decision_check(held) != written:
             continue  # decided in the database since: the book is to be written again
         unrecorded += shown != held
     return unrecorded
-
-
-OPEN = ("open", None, None, None, None)  # a case without a decision, as a workbook shows it
 
 
 def _held(con) -> tuple[dict[str, tuple], dict[str, tuple[int, int, int, int]]]:
@@ -205,29 +212,26 @@ def _min_amounts(con) -> dict[str, int]:
     }
 
 
-def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
+def _decisions(con, book: Path, rows, exact: bool = False) -> tuple[list[str], dict[str, tuple]]:
     current, money = _held(con)
     min_amounts = _min_amounts(con)
     problems: list[str] = []
     decisions: dict[str, tuple] = {}  # case_id -> (values, period, source, where, as written)
     ids = sorted({text for _, _, row in rows if (text := _text(row["flag_id"]))})
-    stored: dict[str, list[tuple]] = {}  # the book's findings as the database holds them (a finding of a run
-    for r in con.execute(  # since replaced too, whose rows may have moved), read in one query
-        "SELECT DISTINCT flag_id, case_id, period, code, vneid, payment_ref, expected_amount, paid_amount, "
-        "source_file, source_row FROM review_flags WHERE flag_id IN (SELECT unnest($ids)) ORDER BY ALL",
-        {"ids": ids},
-    ).fetchall():
-        stored.setdefault(r[0], []).append(r[1:])
+    # the book's findings as the database holds them (a finding of a run since replaced too, whose rows
+    # may have moved), read in one query
+    stored = evidence.stored_findings(con, ids)
     for sheet, n, row in rows:
         where = f"{book.name}: sheet '{sheet}' row {n}"
         versions = stored.get(_text(row["flag_id"]) or "")
         if not versions:
             problems.append(f"{where}: its finding id is not in the database; export the workbook again")
             continue
-        edits = [[name for name, value in zip(EVIDENCE, v[2:]) if not _same(name, row[name], value)] for v in versions]
+        edits = [evidence.edited(row, v, exact) for v in versions]
         best = min(range(len(versions)), key=lambda i: len(edits[i]))  # the version it agrees with most
         flag, edited = versions[best], edits[best]
-        if _text(row["case_id"]) != flag[0]:
+        case_id = flag["case_id"]
+        if _text(row["case_id"]) != case_id:
             problems.append(f"{where}: its case id is not its finding's; put back the value as written")
             continue
         if edited:
@@ -236,26 +240,42 @@ def _decisions(con, book: Path, rows) -> tuple[list[str], dict[str, tuple]]:
                 "put back the value as written (only status, assignee, decision, amount and comment are read)"
             )
             continue
-        values, why = _decision(row, _left(current.get(flag[0], OPEN), money.get(flag[0])))
+        typed, why = _typed(row)
         if why:
             problems.append(f"{where}: {why}")
             continue
-        if decision_check(_shown(values)) == _text(row["decision_check"]):
-            continue  # as the book was written: the auditor did not touch it
-        if values[0] in MONEY and flag[0] in money:  # 500.000 read as 500: refused, naming the case and cell
-            minimum = min_amounts.get(flag[1], Checks().min_amount)
+        if decision_check(typed) == _text(row["decision_check"]):
+            continue  # as the book was written: the auditor did not touch it, whatever the database holds now
+        if not _text(row["status"]):
+            held = current.get(case_id, OPEN)[0]
+            problems.append(f"{where}: {_empty_status(held)}")
+            continue
+        values, why = _decision(row, _left(current.get(case_id, OPEN), money.get(case_id)))
+        if why:
+            problems.append(f"{where}: {why}")
+            continue
+        if values[0] in MONEY and case_id in money:  # 500.000 read as 500: refused, naming the case and cell
+            minimum = min_amounts.get(flag["period"], Checks().min_amount)
             column = _as_headed("case_amount", sheet)
-            why = slip_problem(values[0], values[3], *_stake(values[0], money[flag[0]]), minimum, flag[0], column)
+            why = slip_problem(values[0], values[3], *_stake(values[0], money[case_id]), minimum, case_id, column)
             if why:
                 problems.append(f"{where}: {why}")
                 continue
-        earlier = decisions.get(flag[0])
+        earlier = decisions.get(case_id)
         if earlier is not None and _shown(earlier[0]) != _shown(values):
             problems.append(f"{where}: gives its case another decision than {earlier[2]}; make the rows agree")
             continue
         # the event's source: the book's file name with the sheet and row, which copy of the book it came from
-        decisions.setdefault(flag[0], (values, flag[1], where, where, _text(row["decision_check"])))
+        decisions.setdefault(case_id, (values, flag["period"], where, where, _text(row["decision_check"])))
     return problems, decisions
+
+
+def _empty_status(held: str) -> str:
+    """Why a row whose Status cell was emptied is refused: an empty status is no decision."""
+    return (
+        f"its status cell is empty (the case is {held} in the database); choose a status from the cell's list "
+        f"({', '.join(STATUSES)}), or put back the value as written"
+    )
 
 
 def _typed_in_cases(book: Path, read: ReadBook) -> list[str]:
@@ -296,67 +316,10 @@ def _no_stake(amount: int | None) -> str | None:
     )
 
 
-def _same(name: str, cell, stored) -> bool:
-    if name in ("expected_amount", "paid_amount", "source_row"):
-        if cell is None or stored is None:
-            return (cell is None or str(cell).strip() == "") and stored is None
-        return isinstance(cell, (int, float)) and cell == stored
-    text = _text(cell)
-    if name in ("vneid", "payment_ref") and stored is not None and text == mask_id(stored):
-        return True
-    return text == stored
-
-
-def decision_check(values: tuple) -> str:
-    """rc_decision_check (sql/report_macros.sql) of a decision: (status, assignee, decision, amount, comment)."""
-    status, assignee, decision, amount, comment = values
-    text = "|".join((status, assignee or "", decision or "", "" if amount is None else str(amount), comment or ""))
-    return hashlib.md5(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _shown(values: tuple) -> tuple:
-    """A decision as the workbook shows it (rc_case_amount): an amount of 0 as none."""
-    status, assignee, decision, amount, comment = values
-    return status, assignee, decision, amount or None, comment
-
-
-def _decision(row: dict, left: tuple[int | None, ...] = (None, None)) -> tuple[tuple, str | None]:
-    """The row's (status, assignee, decision, amount, comment), or why it cannot be recorded. A status that
-    records an amount gets one, 0 when the cell is empty; another status gets none: the amount the
-    workbook showed for the case's decision (`left`, _left: recovered, say), left in its cell when the
-    status is changed to one that records none (closed), is no amount typed, and is dropped; so it is
-    when that book is imported again, once the case is closed and shows none. An open or in_review
-    case shows what it recovered (`left[0]`; rc_case_amount), so that a decision to recovery keeps it."""
-    status = (_text(row["status"]) or "open").lower()
-    amount = row["case_amount"]
-    if isinstance(amount, bool):
-        return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
-    if isinstance(amount, float) and amount.is_integer():
-        amount = int(amount)
-    elif isinstance(amount, str):
-        text = amount.strip()
-        if not text:
-            amount = None
-        elif _AMOUNT.match(text):
-            amount = int(re.sub(r"[.,\s]", "", text))
-        else:
-            return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
-    elif amount is not None and not isinstance(amount, int):
-        return (), "the amount is not a whole number of VND (such as 1500000 or 1.500.000)"
-    if amount is not None and amount < 0:
-        return (), "the amount is below 0; enter what was recovered or written off so far, 0 or more"
-    if amount and status not in MONEY and amount not in left:
-        return (), f"an amount is recorded only with status {', '.join(MONEY)}; clear it or change the status"
-    if status in MONEY:
-        amount = amount or 0  # none so far: an empty cell, or 0, clears an amount recorded before
-    else:
-        amount = left[0] if status in ("open", "in_review") else None  # as rc_case_amount shows it
-    return (status, _text(row["assignee"]), _text(row["decision"]), amount, _text(row["comment"])), None
-
-
 def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple], again=None) -> list[Recorded]:
     now = datetime.now(UTC).replace(tzinfo=None)
     current, money = _held(con)
+    owed = {case_id for (case_id,) in con.execute("SELECT case_id FROM recoveries").fetchall()}
     events, recorded, problems = [], [], []
     for case_id, (values, period, source, where, as_written) in sorted(decisions.items()):
         before = current.get(case_id, OPEN)
@@ -373,6 +336,8 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple], a
             if case_id in money
             else _no_stake(values[3])
         )
+        if not why and case_id in owed:  # the recoveries view would show money outstanding: not recovered, nor closed
+            why = outstanding_problem(before[0], values[0], values[3], money[case_id])
         if why:
             problems.append(f"{where}: {why}")
             continue
@@ -395,6 +360,6 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple], a
         )
         recorded.append(Recorded(case_id, before[0], status, source))
     if problems:  # first, that the month was run again since the book's run, if it was
-        raise ReviewRefused(book, [*older_book(book, again, True), *problems])
+        raise ReviewRefused(book, problems, older_book(book, again, True))
     chain.append(con, key, "case_events", events)
     return recorded
