@@ -28,6 +28,7 @@ from reconcile.areas import layout_for
 from reconcile.checks import rows as rows_of
 from reconcile.checks_coverage import RunWarning, kept
 from reconcile.checks_dead import months, paid_before_death_reported, paid_dead_unlisted
+from reconcile.checks_history import month_skipped, programme_gone, registry_repeated
 from reconcile.match import has_history
 from reconcile.readers.tables import file_names
 
@@ -35,7 +36,8 @@ from reconcile.readers.tables import file_names
 def history_warnings(
     con, tables, period: str, min_group: int, notice: Callable[[str], None] | None = None
 ) -> list[RunWarning]:
-    """What the database's earlier months tell of this one, each warning told to `notice`: payments to
+    """What the database's earlier months tell of this one, each warning told to `notice`: a month skipped
+    and a programme or last month's registry left out (checks_history.py), payments to
     the dead an earlier registry lists, and earlier months' payments to those this one reports dead
     before them (checks_dead.py), files an earlier run read already, communes the month before had that
     this one has no one of, returns of earlier months' payments, and account numbers that lost their
@@ -44,9 +46,12 @@ def history_warnings(
     if not has_history(con) or not con.execute("SELECT count(*) FROM runs WHERE period <> ?", [period]).fetchone()[0]:
         return said
     tell = kept(said, notice)
+    month_skipped(con, period, tell)
+    programme_gone(con, period, min_group, tell)
     paid_dead_unlisted(con, period, tell)
     paid_before_death_reported(con, period, tell)
     read_before(con, tables, period, tell)
+    registry_repeated(con, tables, period, tell)
     given_again(con, tables, period, tell)
     communes_gone(con, period, min_group, tell)
     returned_from_before(con, period, tell)

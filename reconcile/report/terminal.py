@@ -115,6 +115,16 @@ def run_summary(result: RunResult) -> str:
     if result.partial:
         sources = "; ".join(translate(m.describe()) for m in result.missing_sources)
         parts.append(text("summary.partial", period=result.period, sources=sources))
+    if result.warnings:  # a month that may be mis-supplied says so in its summary's first line
+        n = len(result.warnings)
+        parts.append(
+            text(
+                "summary.warned",
+                count=f"{n:,}",
+                what="warning" if n == 1 else "warnings",
+                it="it" if n == 1 else "each",
+            )
+        )
     parts += [
         text(
             "summary.period",

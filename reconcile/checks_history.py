@@ -1,0 +1,101 @@
+"""What the database's earlier months say of this one's files, beyond a file or a commune (checks_earlier.py):
+a month skipped, a programme left out whole, and last month's registry given again.
+
+Each is a warning (checks_coverage.RunWarning), said before the summary, kept in runs.warnings and
+shown first on the terminal's summary and the workbook's, as the SPEC asks of a month that may be
+mis-supplied: a month may be run out of order, a programme may leave an office, and a small list may
+not change in a month, so none is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# a registry of at least this many rows that is, row for row, the one the month before holds is last
+# month's list given again: a list this long with no death, stop or newcomer in a month is rare
+SAME_REGISTRY_AT_LEAST = 100
+
+
+def _month(period: str, step: int) -> str:
+    year, month = divmod(int(period[:4]) * 12 + int(period[5:7]) - 1 + step, 12)
+    return f"{year:04d}-{month + 1:02d}"
+
+
+def month_skipped(con, period: str, tell: Callable[[str], None]) -> None:
+    """Tell the months between the database's last run before the period and the period, when the month
+    before is not among them: the arrears count the months unpaid across the gap as paid, and the change
+    in findings (period_summary, `reconcile trend`) is counted from that earlier month."""
+    (before,) = con.execute("SELECT max(period) FROM runs WHERE period < ?", [period]).fetchone()
+    if before is None or before == _month(period, -1):
+        return
+    first, last = _month(before, 1), _month(period, -1)
+    missing = first if first == last else f"{first} to {last}"
+    tell(
+        f"the database holds no run of {missing}, between {before} and {period}: the arrears do not count the "
+        f"months unpaid across it, and the change in findings is counted from {before}; run {missing} first if "
+        "it was paid, and this month again"
+    )
+
+
+_GONE = """
+WITH before AS (
+    SELECT program, count(*) AS n, any_value(period) AS period
+    FROM main.registry
+    WHERE period = (SELECT max(period) FROM main.registry WHERE period < $period)
+      AND status = 'active' AND is_primary
+    GROUP BY program
+)
+SELECT b.program, b.n, b.period
+FROM before AS b
+WHERE b.n >= $min_group AND NOT EXISTS (SELECT 1 FROM cur_registry AS r WHERE r.program = b.program)
+ORDER BY b.program
+"""
+
+
+def programme_gone(con, period: str, min_group: int, tell: Callable[[str], None]) -> None:
+    """Tell each programme of which the registry of the month before lists at least min_group active
+    beneficiaries, and this month's registry no one: its registry and its payment files left out
+    together, which no guard of the month can see (each looks within the programmes it is given)."""
+    if not min_group:
+        return
+    for program, n, before in con.execute(_GONE, {"period": period, "min_group": min_group}).fetchall():
+        tell(
+            f"the registry of {before} lists {n:,} active {program} beneficiaries, and this month's files list "
+            f"none: the {program} registry and its payment files may have been left out; give them with --registry "
+            f"and --payments and run again, or check that {program} is no longer reconciled in this database"
+        )
+
+
+# the rows of a registry, each as the hash of what a month may change of it, added up: equal sums of
+# equally many rows are the same list (a list re-saved, its bytes changed, is the same list)
+_SAME = """
+WITH before AS (SELECT max(period) AS period FROM main.registry WHERE period < $period)
+SELECT (SELECT period FROM before),
+       (SELECT count(*) FROM cur_registry),
+       (SELECT count(*) FROM main.registry WHERE period = (SELECT period FROM before)),
+       (SELECT sum(hash(vneid, program, entitled_amount, status, date_of_death, account_number, full_name))
+        FROM cur_registry),
+       (SELECT sum(hash(vneid, program, entitled_amount, status, date_of_death, account_number, full_name))
+        FROM main.registry WHERE period = (SELECT period FROM before))
+"""
+
+
+def registry_repeated(con, tables, period: str, tell: Callable[[str], None]) -> None:
+    """Tell a registry of at least SAME_REGISTRY_AT_LEAST rows that is row for row (ID, programme, amount,
+    status, date of death, account and name) the registry of the month before: last month's list given
+    again, re-saved or not, in which the month's deaths, stops and newcomers are missing (a payment after a
+    death this month is no PAID_AFTER_DEATH). A file given again byte for byte is told by read_before."""
+    before, n, n_before, mine, theirs = con.execute(_SAME, {"period": period}).fetchone()
+    if before is None or n < SAME_REGISTRY_AT_LEAST or n != n_before or mine != theirs:
+        return
+    given = [tb.sha256 for _, tb in tables if tb.kind == "registry"]
+    (read,) = con.execute(
+        "SELECT count(DISTINCT sha256) FROM inputs WHERE period = ? AND role = 'registry' AND list_contains(?, sha256)",
+        [before, given],
+    ).fetchone()
+    if read == len(set(given)):  # each file the same, byte for byte: read_before said so
+        return
+    tell(
+        f"this month's registry lists the same {n:,} rows, with the same amounts, statuses, accounts and names, as "
+        f"the registry of {before}, which the database holds: if it is that month's list given again, this month's "
+        "deaths, stops and newcomers are missing from it; give this month's registry and run again"
+    )
