@@ -372,6 +372,8 @@ def near_miss(
     nợ`). A plain list that lacks a column is told of that column instead. The profile, the cells it
     reads, and the `find` headers missing (each as its alternatives); None if no profile comes that
     near. Of several, the one missing the fewest `find` headers, then reading the most cells."""
+    from reconcile.readers.lookup import header_in
+
     best: tuple[int, int, int, Profile, list[str], list[str]] | None = None
     for order, profile in enumerate(builtin()):
         if profile.kind != kind or not profile.header.find:
@@ -388,7 +390,7 @@ def near_miss(
         }
         gives |= set(profile.values) | {g for rule in profile.extract for g in rule.groups()}
         gives |= {"amount"} if profile.debit else set()
-        own = sum(fold(h) not in generic for h in read) >= 2
+        own = sum(not header_in(h, generic) for h in read) >= 2  # `Mô tả/ Description`: a generic one too
         if (
             len(read) >= 3
             and own

@@ -16,7 +16,7 @@ import polars as pl
 
 from reconcile.errors import InputFileError
 from reconcile.normalise.text import fold
-from reconcile.readers.lookup import FOREIGN_CODES
+from reconcile.readers.lookup import FOREIGN_CODES, header_in
 from reconcile.readers.names import ROW_COLUMN
 from reconcile.readers.statements import refuse_foreign
 from reconcile.readers.tables import RawTable
@@ -54,7 +54,7 @@ def foreign_amounts(table: RawTable, above: list[list]) -> None:
             "ask the bank for the statement of the VND account that pays the benefits",
         )
     mapped = set(table.header_map) | table.consumed
-    column = next((c for c in table.original_columns if c not in mapped and fold(c) in HEADERS), None)
+    column = next((c for c in table.original_columns if c not in mapped and header_in(c, HEADERS)), None)
     amount = next((c for c, canonical in table.header_map.items() if canonical == "amount"), None)
     if column is None or amount is None:
         return

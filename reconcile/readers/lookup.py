@@ -42,9 +42,24 @@ _ID_WORDS = frozenset(
 _NEW_ID = re.compile(r"\b(cccd|dinh danh|can cuoc)\b")
 
 
+_PAREN = re.compile(r"\([^)]*\)")
+
+
+def header_in(header: str, headers: set[str] | frozenset[str]) -> bool:
+    """Whether a header, folded, is one of `headers`: whole, without what it says in brackets (`Nợ/Có
+    (D/C)`), or one language of a bilingual header (`Loại tiền/ Currency`, `Ghi chú/ Remarks`)."""
+    text = str(header)
+    bare = _PAREN.sub(" ", text)
+    if fold(text) in headers or fold(bare) in headers:
+        return True
+    parts = [p for p in re.split(r"[/\n]", bare) if p.strip()]
+    return len(parts) == 2 and any(fold(p) in headers for p in parts)
+
+
 def canonical_of(lookup: dict[str, str], header: str) -> str | None:
     """The canonical column a header names, by its folded text, with or without a unit after it, and
-    with or without the payee's side or the transfer said after it; or the ID's, by its words."""
+    with or without the payee's side or the transfer said after it; or the ID's, by its words; or what
+    one language of a bilingual header names."""
     key = fold(header)
     for text in (key, _UNIT.sub("", key)):
         found = lookup.get(text) or lookup.get(_SIDE.sub("", text))
@@ -52,6 +67,14 @@ def canonical_of(lookup: dict[str, str], header: str) -> str | None:
             return found
     if "vneid" in lookup.values() and set(key.split()) <= _ID_WORDS and _NEW_ID.search(key):
         return "vneid"
+    # a bilingual header (`Số GD/ Seq. No`, `Loại tiền/ Currency`, `Ngày GD\nTNX Date`): the column one of
+    # its two languages names, when the other names no other (`Họ tên/ Số CCCD`, two in one, names none);
+    # not a cell of three (`Ngày1/ TNX Date/ Số CT`: a date and a document's number in one, a profile's)
+    parts = [p for p in re.split(r"[/\n]", header) if p.strip()]
+    if len(parts) == 2:
+        named = {canonical_of(lookup, p) for p in parts} - {None}
+        if len(named) == 1:
+            return named.pop()
     return None
 
 

@@ -24,6 +24,7 @@ from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, builtin
 from reconcile.readers.balances import BALANCE_ROW
 from reconcile.readers.camt_references import birth_codes
+from reconcile.readers.lookup import header_in
 from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.signs import NEGATIVE, POSITIVE, SIGNED_POSITIVE, bare, number
 from reconcile.readers.statements import CREDIT
@@ -87,7 +88,7 @@ def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
         int(counts[c][0] or 0) for c in ("negative", "positive", "signed", "unnamed", "returned")
     )
     others = [c for c in table.original_columns if c != column]
-    balance = next((c for c in others if fold(c) in BALANCES), None)
+    balance = next((c for c in others if header_in(c, BALANCES)), None)
     shaped = unnamed > 0 and _statement_columns(table, column)
     if not (negative or signed) or not (
         positive == 0 or signed or negative > positive or balance is not None or shaped or returned
@@ -240,7 +241,7 @@ def _counterparty(table: RawTable, statement: Profile) -> None:
         if canonical in table.header_map.values():
             continue
         wanted = {fold(h) for h in statement.headers_for(canonical)}
-        column = next((c for c in table.original_columns if c not in used and fold(c) in wanted), None)
+        column = next((c for c in table.original_columns if c not in used and header_in(c, wanted)), None)
         if column is not None:
             table.header_map[column] = canonical
             used.add(column)
