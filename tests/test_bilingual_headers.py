@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
@@ -40,7 +41,7 @@ def run(tmp_path: Path, payments: Path) -> tuple[int, list[tuple]]:
     return paid, flags
 
 
-def test_a_reference_under_a_bilingual_header_pairs_a_return_with_its_payment(tmp_path):
+def _acb(path: Path, credit: str) -> Path:
     wb = Workbook()
     ws = wb.active
     for row in [
@@ -57,18 +58,37 @@ def test_a_reference_under_a_bilingual_header_pairs_a_return_with_its_payment(tm
          None, "8,500,000"],
         ["05/09/2024", "FT24249000003", "IBFT Chi tro cap T09/2024 CCCD 079082906796 HUYNH DUC TUAN", "1,250,000",
          None, "7,250,000"],
-        ["11/09/2024", "FT24255009999", "Hoan tra GD FT24249000003 TK KHONG TON TAI", None, "1,250,000",
-         "8,500,000"],
+        ["11/09/2024", "FT24255009999", credit, None, "1,250,000", "8,500,000"],
         [None, None, "Số dư cuối kỳ", None, None, "8,500,000"],
     ]:  # fmt: skip
         ws.append(row)
-    wb.save(tmp_path / "acb.xlsx")
-    paid, flags = run(tmp_path, tmp_path / "acb.xlsx")
-    assert paid == 1_500_000
-    assert flags == [
-        ("MISSING_PAYMENT", "079082906796", None, 0),
-        ("PAYMENT_FAILED", "079082906796", "FT24249000003", 1_250_000),
-    ]
+    wb.save(path)
+    return path
+
+
+RETURNED = [
+    ("MISSING_PAYMENT", "079082906796", None, 0),
+    ("PAYMENT_FAILED", "079082906796", "FT24249000003", 1_250_000),
+]
+
+
+def test_a_reference_under_a_bilingual_header_pairs_a_return_with_its_payment(tmp_path):
+    paid, flags = run(tmp_path, _acb(tmp_path / "acb.xlsx", "Hoan tra GD FT24249000003 TK KHONG TON TAI"))
+    assert (paid, flags) == (1_500_000, RETURNED)
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Tra soat GD FT24249000003 sai so tai khoan",
+        "HUY GD FT24249000003",
+        "CHUYEN TRA TIEN GD FT24249000003",
+        "GD FT24249000003 KHONG THANH CONG - CHUYEN TRA",
+    ],
+)
+def test_a_credit_sending_a_transfer_back_in_other_words_is_its_return(tmp_path, credit):
+    """An inquiry's outcome, a cancelled or unsuccessful transfer sent back: the payment stayed paid, 0 findings."""
+    assert run(tmp_path, _acb(tmp_path / "acb.xlsx", credit)) == (1_500_000, RETURNED)
 
 
 def test_a_row_in_another_currency_under_a_bilingual_header_is_no_payment_in_dong(tmp_path):

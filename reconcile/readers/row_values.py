@@ -11,9 +11,12 @@ from reconcile.normalise.text import fold
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 DMY_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")  # 05/09/2024: a Vietnamese export's day first
 CURRENCY = re.compile(r"(?i)(vnd|vnđ|đồng|dong|đ)\.?$")
-# A credit's text that says it brings a payment back, folded (no case or diacritics)
+# A credit's text that says it brings a payment back, folded (no case or diacritics): returned, refunded,
+# sent back (`CHUYEN TRA TIEN GD ...`), an inquiry's outcome (`Tra soat GD ... sai so tai khoan`), a
+# transfer cancelled or not done (`HUY GD ...`, `GD ... KHONG THANH CONG - CHUYEN TRA`)
 RETURN_TEXT = re.compile(
-    r"\b(hoan ?tra|hoan lai|hoan tien|tra ve|ht gd|return(ed)?|revers(al|ed)|refund(ed)?)\b|\btra lai\b(?! (tien gui|tk|tai khoan))"
+    r"\b(hoan ?tra|hoan lai|hoan tien|tra ve|ht gd|chuyen tra|tra soat|huy (?:gd|giao dich|lenh)|khong thanh cong"
+    r"|return(ed)?|revers(al|ed)|refund(ed)?)\b|\btra lai\b(?! (tien gui|tk|tai khoan))"
 )
 # `trả lại` (gives back) and `trả lãi` (pays interest) fold alike: the latter is no return
 INTEREST = re.compile(r"trả lãi|lãi suất|lai suat|tien gui|tiền gửi")

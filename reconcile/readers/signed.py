@@ -42,7 +42,8 @@ COUNTERPARTY = " doi ung "
 # a credit's narrative that says it brings money back (row_values.RETURN_TEXT's words, as written): a day
 # of a payout account's export with more returns than payments is still its statement
 RETURN_WORDS = (
-    r"(?i)(^|[^\p{L}])(ho[aà]n ?(tr[aả]|l[aạ]i|ti[eề]n)|tr[aả] v[eề]|refund(ed)?|return(ed)?|revers(al|ed))"
+    r"(?i)(^|[^\p{L}])(ho[aà]n ?(tr[aả]|l[aạ]i|ti[eề]n)|tr[aả] v[eề]|chuy[eể]n tr[aả]|tra so[aá]t|h[uủ]y (gd|giao d[iị]ch)"
+    r"|kh[oô]ng th[aà]nh c[oô]ng|refund(ed)?|return(ed)?|revers(al|ed))"
     r"([^\p{L}]|$)"
 )
 # a row that states the opening or closing balance (`Số dư đầu kỳ`, `Opening balance`), its amount blank
