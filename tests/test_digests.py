@@ -58,6 +58,11 @@ ADDED = {  # table -> its new columns ("*": a new table)
     "matches": {"months_ahead"},  # months paid together: the months after its own a payment paid too
     "schema_version": {"*"},  # the version of the schema and case logic a database was brought up to
 }
+# tables whose rows are now under another name: the golden's noncash_share (every level) is
+# noncash_share_by_area, and noncash_share holds its programme and province rows alone, as the SPEC gives
+# the view (a programme's provinces add up to its total)
+MOVED = {"noncash_share_by_area": "noncash_share"}
+NARROWED = {"noncash_share": ("noncash_share_by_area", "level IN ('program', 'province')")}
 
 
 def table_digests(db: Path, golden: dict | None = None, period: str | None = None) -> dict[str, dict]:
@@ -78,11 +83,19 @@ def table_digests(db: Path, golden: dict | None = None, period: str | None = Non
                 ).fetchall()
                 if c not in VOLATILE
             ]
+            if golden is not None and name in NARROWED:  # the rows of the one it narrows, exactly
+                wider, rows_of = NARROWED[name]
+                for a, b in ((name, f"{wider} WHERE {rows_of}"), (f"{wider} WHERE {rows_of}", name)):
+                    assert con.execute(
+                        f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})"
+                    ).fetchall() == [(0,)]
+                continue
+            key = MOVED.get(name, name) if golden is not None else name
             if golden is not None:
-                if name not in golden:
+                if key not in golden:
                     assert ADDED.get(name) == {"*"}, f"table {name} is new: add it to ADDED, with its issue"
                     continue
-                new = [c for c in cols if c not in golden[name]["columns"]]
+                new = [c for c in cols if c not in golden[key]["columns"]]
                 assert set(new) <= ADDED.get(name, set()), f"{name}: new columns {new}: add them to ADDED"
                 cols = [c for c in cols if c not in new]
             select = ", ".join(f'"{c}"' for c in cols)
@@ -91,7 +104,7 @@ def table_digests(db: Path, golden: dict | None = None, period: str | None = Non
                 f'select {select} from "{name}" {where} order by all', [period] if where else []
             ).fetchall()
             digest = hashlib.sha256("\n".join(repr(r) for r in rows).encode()).hexdigest()
-            out[name] = {"rows": len(rows), "columns": cols, "sha256": digest}
+            out[key if golden is not None else name] = {"rows": len(rows), "columns": cols, "sha256": digest}
         return out
     finally:
         con.close()
