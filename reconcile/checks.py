@@ -288,10 +288,11 @@ def check_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> No
 
 def check_registry_repeats(rows: list[dict], names: dict[int, str], checks: Checks) -> None:
     """A registry file more than max_repeated_ids of whose beneficiaries (ID and programme), and at
-    least SAME_LIST_AT_LEAST, an earlier registry file already lists is the same list given twice (a
-    copy, or last month's sheet of a workbook beside this month's): refuse it. Below that, an ID in
-    both is a DUPLICATE_BENEFICIARY."""
-    for row in rows:
+    least SAME_LIST_AT_LEAST, another registry file lists is the same list given twice (a copy, last
+    month's sheet of a workbook beside this month's, or a part of the list beside the whole, in either
+    order: given first, the part's people were each a false DUPLICATE_BENEFICIARY): refuse it, the
+    later of two copies first. Below that, an ID in both is a DUPLICATE_BENEFICIARY."""
+    for row in sorted(rows, key=lambda r: r["file_id"], reverse=True):
         ids, repeated = row["ids"], row["repeated"]
         if ids and repeated >= SAME_LIST_AT_LEAST and repeated > checks.max_repeated_ids * ids:
             raise InputFileError(

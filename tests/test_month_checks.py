@@ -389,6 +389,29 @@ def test_the_same_registry_twice_is_refused(month, saved, tmp_path):
     )
 
 
+def test_a_part_of_the_registry_given_before_the_whole_is_refused(month, saved, tmp_path):
+    """The first rows of the list copied into a file of their own and given first: it was refused given after
+    the whole, and given before it, each of its people was a false DUPLICATE_BENEFICIARY (high)."""
+    out, _ = month
+    db, before = copy_db(saved, tmp_path)
+    registry = pl.read_csv(out / "registry.csv", infer_schema=False)
+    part = registry.head(89)
+    part.write_csv(tmp_path / "bo_sung.csv")
+    n = part["Số định danh cá nhân"].n_unique()
+    payments = ["--payments", out / "payments_bank.parquet", "--payments", out / "payments_post.parquet"]
+    for first, second in (
+        (tmp_path / "bo_sung.csv", out / "registry.csv"),
+        (out / "registry.csv", tmp_path / "bo_sung.csv"),
+    ):
+        res = invoke("run", "--period", PERIOD, "--db", db, "--registry", first, "--registry", second, *payments)
+        assert refused(res, db, before) == (
+            f"reconcile: error: {tmp_path / 'bo_sung.csv'}: {n:,} of its {n:,} beneficiaries' IDs (100%) are also "
+            f"listed in {out / 'registry.csv'}: the same registry given twice (a copy of the list, or last month's "
+            "list beside this month's); give the period's registry once; from a workbook with a sheet per month, "
+            "save the period's sheet as a file of its own"
+        )
+
+
 def test_a_registry_split_by_programme_is_no_registry_given_twice(month, tmp_path):
     """A welfare list and a pension list whose people are all on the welfare list too (each in both
     programmes): the same IDs, not the same registry."""

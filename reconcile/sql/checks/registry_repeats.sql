@@ -1,8 +1,9 @@
 -- The same registry twice: for each registry file, its loaded beneficiaries (ID and programme) and
--- how many of them an earlier registry file (in the order the files were given) already lists in the
--- same programme, with the file most of those are in (a person in both programmes, listed in the
+-- how many of them another registry file (given before it or after) lists in the same programme, with
+-- the file most of those are in (a part of the list given before the whole is the same list twice, as
+-- the whole given before the part is) (a person in both programmes, listed in the
 -- welfare file and the pension file, is no repeat). checks.check_registry_repeats refuses a file with more than
--- max_repeated_ids of its IDs listed earlier (a copy of the list, last month's sheet beside this
+-- max_repeated_ids of its IDs listed in another (a copy of the list, last month's sheet beside this
 -- month's); below that, an ID in two files is a DUPLICATE_BENEFICIARY.
 WITH ids AS (
     SELECT DISTINCT file_id, vneid, program FROM cur_registry WHERE vneid IS NOT NULL
@@ -10,7 +11,7 @@ WITH ids AS (
 earlier AS (
     SELECT i.file_id, i.vneid, i.program, min(e.file_id) AS other_file_id
     FROM ids AS i
-    JOIN ids AS e ON e.vneid = i.vneid AND e.program IS NOT DISTINCT FROM i.program AND e.file_id < i.file_id
+    JOIN ids AS e ON e.vneid = i.vneid AND e.program IS NOT DISTINCT FROM i.program AND e.file_id <> i.file_id
     GROUP BY i.file_id, i.vneid, i.program
 ),
 per_other AS (
