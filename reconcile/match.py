@@ -10,7 +10,7 @@ from collections.abc import Callable
 from reconcile import checks
 from reconcile.checks import file_names, rows
 from reconcile.checks_communes import refuse_communes_left_out
-from reconcile.checks_coverage import RunWarning, cash_unpaid, missing_communes, unchecked
+from reconcile.checks_coverage import RunWarning, cash_unpaid, missing_communes, small_source_unpaid, unchecked
 from reconcile.checks_thousands import check_re_saved
 from reconcile.sqlfiles import execute_file
 
@@ -53,6 +53,7 @@ def match(
         no_bank, cash = unchecked(coverage, known, guards, exact), cash_unpaid(coverage, communes, guards)
         warnings = [RunWarning(no_bank)] if no_bank else []
         warnings += [cash] if cash else []
+        warnings += small_source_unpaid(coverage, guards)
         for warning in warnings:
             if notice:
                 notice(warning.text)
