@@ -146,3 +146,54 @@ def _balances(rows: list[tuple]) -> list[int]:
         balance += int(amount.replace(".", "")) * (1 if dc == "C" else -1)
         out.append(balance)
     return out
+
+
+def _daily(path: Path, day: str, opening: str, rows: list[str], totals: str, closing: str) -> Path:
+    path.write_text(
+        "TECHCOMBANK\nSAO KÊ TÀI KHOẢN/ ACCOUNT STATEMENT\nSố tài khoản/ Account No:,19020352517013\n"
+        f'Từ ngày/ From: {day},,Đến ngày/ To: {day}\nSố dư đầu kỳ/ Opening balance:,"{opening}"\n\n'
+        "Ngày giao dịch/ Transaction Date,Đối tác/ Remitter,Diễn giải/ Details,Số bút toán/ Transaction No,"
+        "Nợ/ Debit,Có/ Credit,Số dư/ Balance\n" + "".join(r + "\n" for r in rows) + f"Tổng/ Total,,,,{totals},\n"
+        f'Số dư cuối kỳ/ Closing balance,,,,,,"{closing}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_daily_exports_of_money_in_alone_or_a_return_alone_are_that_days_statements(tmp_path):
+    """Each day's export ends with its closing balance under the totals row, in the date's column: the row was
+    set aside for lack of a debit, and a day of the treasury's funding alone, or of a return alone, was refused
+    ('none of its 2 rows could be loaded'). It is a balance row; the month is the three days."""
+    funding = _daily(
+        tmp_path / "sk_0309.csv", "03/09/2024", "0",
+        ['03/09/2024,KHO BAC NHA NUOC,CT DEN:424700123456 KBNN cap kinh phi T9/2024,FT24247000001,,"2,750,000",'
+         '"2,750,000"'],
+        '0,"2,750,000"', "2,750,000",
+    )  # fmt: skip
+    paid = _daily(
+        tmp_path / "sk_0509.csv", "05/09/2024", "2,750,000",
+        ['05/09/2024,NGUYEN THI THANH HUONG,IBFT Chi tro cap T09 CCCD 079196118125,FT24249000001,"1,000,000",,'
+         '"1,750,000"',
+         '05/09/2024,PHAN DUC TUAN,IBFT Chi tro cap T09 CCCD 001040951508,FT24249000002,"500,000",,"1,250,000"',
+         '05/09/2024,HUYNH DUC TUAN,IBFT Chi tro cap T09 CCCD 079082906796,FT24249000003,"1,250,000",,"0"'],
+        '"2,750,000",0', "0",
+    )  # fmt: skip
+    back = _daily(
+        tmp_path / "sk_1109.csv", "11/09/2024", "0",
+        ['11/09/2024,HUYNH DUC TUAN,Hoan tra GD FT24249000003 TK KHONG TON TAI,FT24255009999,,"1,250,000",'
+         '"1,250,000"'],
+        '0,"1,250,000"', "1,250,000",
+    )  # fmt: skip
+    (tmp_path / "registry.csv").write_text(REGISTRY, encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    args = ["--lang", "en", "run", "--period", "2024-09", "--db", str(db), "--registry", str(tmp_path / "registry.csv")]
+    res = CliRunner().invoke(cli, args + [a for f in (funding, paid, back) for a in ("--payments", str(f))])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT code, vneid, payment_ref FROM flags ORDER BY ALL").fetchall() == [
+            ("MISSING_PAYMENT", "079082906796", None),
+            ("PAYMENT_FAILED", "079082906796", "FT24249000003"),
+        ]
+        assert con.execute(
+            "SELECT reason, count(*) FROM rejected_rows WHERE reason LIKE 'a balance row%' GROUP BY 1"
+        ).fetchall() == [("a balance row (profile vn-bank-statement)", 3)]

@@ -30,7 +30,7 @@ from reconcile.normalise.text import fold
 from reconcile.readers.export_span import ENTRY, export_span
 from reconcile.readers.guards import CURRENT as GUARDS
 from reconcile.readers.layout import HEADER_AGAIN, NUMBERING
-from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.names import BALANCE_ROW, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.row_values import amount_of
 from reconcile.readers.sections import SECTION_HEADING
 from reconcile.readers.tables import RawTable
@@ -38,7 +38,7 @@ from reconcile.readers.totals import UNDER_TOTALS
 
 # rows that move no money: their reasons as the profile and the readers give them
 NO_MOVEMENT = ("blank row", HEADER_AGAIN, NUMBERING, UNDER_TOTALS, "a total row", SECTION_HEADING)
-BALANCE_ROW = "a balance row"
+
 # an opening or a closing balance's label in a title block, folded: Số dư đầu kỳ/ Opening balance
 TITLE_LABELS = {
     "opening": re.compile(r"^(?:so du dau ky|opening balance)\b"),

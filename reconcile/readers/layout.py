@@ -13,7 +13,7 @@ from reconcile.header_words import beneficiary_first, movement_columns, names_du
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, SkipRule, _alternatives, header_contains
 from reconcile.readers.lookup import another_currency, header_lookup
-from reconcile.readers.names import DATE_ORDERS, DERIVED, SKIP_COLUMN
+from reconcile.readers.names import BALANCE_ROW, BALANCE_TEXT, DATE_ORDERS, DERIVED, SKIP_COLUMN
 from reconcile.readers.signs import POSITIVE, bare, unsigned
 from reconcile.readers.tables import RawTable
 
@@ -235,6 +235,15 @@ def apply_profile(table: RawTable, profile: Profile) -> None:
                 "check the profile's debit header against the file",
             )
         table.consumed |= {c for c in (debit, credit) if c is not None}
+        # a row that states the opening or closing balance in whichever column (`Số dư cuối kỳ/ Closing
+        # balance` under the date's header, below the totals row), no movement: no payment left unread
+        # (set aside for lack of a debit, it made a day of money in alone a file to refuse)
+        states = pl.any_horizontal(
+            pl.col(c).cast(pl.String).str.normalize("NFC").str.contains(BALANCE_TEXT).fill_null(False)
+            for c in table.original_columns
+        )
+        still = _no_money(debit) & (_no_money(credit) if credit is not None else pl.lit(True))
+        reasons.append((states & still, f"{BALANCE_ROW} (profile {profile.name})"))
         if credit is not None:
             reasons.append((_no_money(debit) & ~_no_money(credit), money_in(profile.name)))
             table.credit_column = credit  # a credit may be a payment's return (returns_across.py)

@@ -22,10 +22,9 @@ import polars as pl
 
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, builtin
-from reconcile.readers.balances import BALANCE_ROW
 from reconcile.readers.camt_references import birth_codes
 from reconcile.readers.lookup import header_in
-from reconcile.readers.names import DERIVED, ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.names import BALANCE_ROW, BALANCE_TEXT, DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.signs import NEGATIVE, POSITIVE, SIGNED_POSITIVE, bare, number
 from reconcile.readers.statements import CREDIT
 from reconcile.readers.tables import RawTable
@@ -46,8 +45,6 @@ RETURN_WORDS = (
     r"|kh[oô]ng th[aà]nh c[oô]ng|refund(ed)?|return(ed)?|revers(al|ed))"
     r"([^\p{L}]|$)"
 )
-# a row that states the opening or closing balance (`Số dư đầu kỳ`, `Opening balance`), its amount blank
-BALANCE_TEXT = r"(?i)s[ốo] d[ưu] (?:đầu|dau|cuối|cuoi) k[ỳy]|opening balance|closing balance"
 
 
 def read_signed_amounts(table: RawTable, profile: Profile | None) -> None:
