@@ -134,6 +134,24 @@ def test_parts_that_overlap_by_a_day_are_refused_naming_the_rows_in_both(tmp_pat
     assert not db.exists()
 
 
+def test_parts_that_overlap_are_refused_so_whichever_way_each_writes_its_dates(tmp_path):
+    """The second part written with ISO dates (2024-09-06): its rows of the 6th were told from the first
+    part's (06/09/2024) by the date's text, and the overlap was refused as a gap, asking for days missing."""
+    first, last = tmp_path / "sao_ke_0506.csv", tmp_path / "sao_ke_0610.csv"
+    write_csv(first, part(["05", "06"]))
+    iso = [
+        [f"{r[0][6:]}-{r[0][3:5]}-{r[0][:2]}", *r[1:]] if r and len(r[0]) == 10 and r[0][2] == "/" else r
+        for r in part(["06", "10"])
+    ]
+    write_csv(last, iso)
+    res, db = run(tmp_path, first, last)
+    assert res.exit_code == 2, res.output
+    assert res.output.splitlines()[-1] == (
+        f"reconcile: error: {last}: 2 of its rows, from row 5 (of 2024-09-06), are rows of {first} too, an export "
+        f"of the same account: the two exports overlap, and each payment in both would be counted twice; {OVERLAP_FIX}"
+    )
+
+
 def test_sheets_of_one_workbook_are_parts_too_and_named_by_sheet(tmp_path):
     """A workbook read whole (not staged as CSV is): a sheet per part, the second overlapping the first."""
     path = tmp_path / "sao_ke_thang_9.xlsx"

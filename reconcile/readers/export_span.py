@@ -67,7 +67,14 @@ def export_span(
     entries, rows = [], []
     for row, values in moved:
         day = day_of(None if values[at] is None else str(values[at]))
-        texts = tuple(" ".join(str(v).split()) if v is not None else "" for v in values[3:])
+        # each value as text, its date as the day it reads (`2024-09-05` in one part, `05/09/2024` in the
+        # other: the same row, which made two parts that overlap a gap between them)
+        texts = tuple(
+            (date(*day).isoformat() if k == at and day is not None else " ".join(str(v).split()))
+            if v is not None
+            else ""
+            for k, v in enumerate(values[3:], start=3)
+        )
         entries.append((None if day is None else date(*day), *values[:3], *texts))
         rows.append(row)
     days = [e[0] for e in entries if e[0] is not None]
