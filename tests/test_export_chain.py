@@ -146,6 +146,7 @@ def test_parts_that_overlap_are_refused_so_whichever_way_each_writes_its_dates(t
     write_csv(last, iso)
     res, db = run(tmp_path, first, last)
     assert res.exit_code == 2, res.output
+    assert not db.exists()
     assert res.output.splitlines()[-1] == (
         f"reconcile: error: {last}: 2 of its rows, from row 5 (of 2024-09-06), are rows of {first} too, an export "
         f"of the same account: the two exports overlap, and each payment in both would be counted twice; {OVERLAP_FIX}"
