@@ -316,3 +316,26 @@ def test_an_acb_statement_headed_tien_rut_ra_and_tien_gui_vao_is_a_statement(tmp
         "set aside: 1 row: a balance row (profile vn-bank-statement) (row 5)",
         "set aside: 1 row: money in (a credit), not a payment (profile vn-bank-statement) (row 7)",
     ]
+
+
+def test_fees_written_as_banks_write_them_are_bank_charges(tmp_path):
+    """`Thuế GTGT phí…`, `Tien phi…`, `CHUYEN TIEN PHI…` were rejected (`payee_name missing`), and `Phi NH chi tra
+    tro cap FT242490000003` too: the twelve digits of its reference read as an ID. A payee surnamed Phí with an
+    ID is still paid."""
+    path = tmp_path / "sao_ke.csv"
+    path.write_text(
+        "Ngày giao dịch,Số bút toán,Diễn giải,Ghi nợ,Ghi có,Số dư\n"
+        ',,Số dư đầu kỳ,,,"10.000.000"\n'
+        '05/09/2024,FT24249000001,IBFT Chi tro cap T09 CCCD 079196118125 NGUYEN THI THANH HUONG,"1.000.000",,"9.000.000"\n'
+        '05/09/2024,FT24249000002,Thuế GTGT phí chuyển tiền,"1.100",,"8.998.900"\n'
+        '05/09/2024,FT24249000003,Tien phi chuyen khoan,"11.000",,"8.987.900"\n'
+        '05/09/2024,FT24249000004,CHUYEN TIEN PHI DICH VU,"11.000",,"8.976.900"\n'
+        '05/09/2024,FT24249000005,Phi NH chi tra tro cap FT242490000003,"11.000",,"8.965.900"\n'
+        '05/09/2024,FT24249000006,PHI VAN PHUC NHAN TRO CAP T09/2024 CCCD 001040951508,"500.000",,"8.465.900"\n'
+        ',,Số dư cuối kỳ,,,"8.465.900"\n',
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments"])
+    assert res.exit_code == 0, res.output
+    assert "rows: 8 read, 2 loaded, 0 rejected, 6 set aside as no payment" in res.output
+    assert "set aside: 4 rows: bank charges (profile vn-bank-statement) (rows 4, 5, 6, 7)" in res.output
