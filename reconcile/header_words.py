@@ -142,3 +142,17 @@ def beneficiary_first(headers, taken, name: str, wanted: list[str]) -> str:
         if n not in taken and n != name and _BENEFICIARY.search(fold(h)) and any(header_contains(h, w) for w in wanted)
     )
     return next(beneficiary, name)
+
+
+_PAREN = re.compile(r"\([^)]*\)")
+
+
+def header_in(header: str, headers: set[str] | frozenset[str]) -> bool:
+    """Whether a header, folded, is one of `headers`: whole, without what it says in brackets (`Nợ/Có
+    (D/C)`), or one language of a bilingual header (`Loại tiền/ Currency`, `Ghi chú/ Remarks`)."""
+    text = str(header)
+    bare = _PAREN.sub(" ", text)
+    if fold(text) in headers or fold(bare) in headers:
+        return True
+    parts = [p for p in re.split(r"[/\n]", bare) if p.strip()]
+    return len(parts) == 2 and any(fold(p) in headers for p in parts)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from reconcile.config_errors import closest_key, first_error, problem_of, where_of
 from reconcile.contracts import RecordKind, columns
 from reconcile.errors import ConfigError
-from reconcile.header_words import header_contains, holds_pair, names_movement
+from reconcile.header_words import header_contains, header_in, holds_pair, names_movement
 from reconcile.normalise.text import fold
 from reconcile.tomlfile import parse_toml
 
@@ -372,8 +372,6 @@ def near_miss(
     nợ`). A plain list that lacks a column is told of that column instead. The profile, the cells it
     reads, and the `find` headers missing (each as its alternatives); None if no profile comes that
     near. Of several, the one missing the fewest `find` headers, then reading the most cells."""
-    from reconcile.readers.lookup import header_in
-
     best: tuple[int, int, int, Profile, list[str], list[str]] | None = None
     for order, profile in enumerate(builtin()):
         if profile.kind != kind or not profile.header.find:

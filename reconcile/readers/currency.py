@@ -15,8 +15,9 @@ import re
 import polars as pl
 
 from reconcile.errors import InputFileError
+from reconcile.header_words import header_in
 from reconcile.normalise.text import fold
-from reconcile.readers.lookup import FOREIGN_CODES, header_in
+from reconcile.readers.lookup import FOREIGN_CODES
 from reconcile.readers.names import ROW_COLUMN
 from reconcile.readers.statements import refuse_foreign
 from reconcile.readers.tables import RawTable

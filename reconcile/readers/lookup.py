@@ -42,20 +42,6 @@ _ID_WORDS = frozenset(
 _NEW_ID = re.compile(r"\b(cccd|dinh danh|can cuoc)\b")
 
 
-_PAREN = re.compile(r"\([^)]*\)")
-
-
-def header_in(header: str, headers: set[str] | frozenset[str]) -> bool:
-    """Whether a header, folded, is one of `headers`: whole, without what it says in brackets (`Nợ/Có
-    (D/C)`), or one language of a bilingual header (`Loại tiền/ Currency`, `Ghi chú/ Remarks`)."""
-    text = str(header)
-    bare = _PAREN.sub(" ", text)
-    if fold(text) in headers or fold(bare) in headers:
-        return True
-    parts = [p for p in re.split(r"[/\n]", bare) if p.strip()]
-    return len(parts) == 2 and any(fold(p) in headers for p in parts)
-
-
 def canonical_of(lookup: dict[str, str], header: str) -> str | None:
     """The canonical column a header names, by its folded text, with or without a unit after it, and
     with or without the payee's side or the transfer said after it; or the ID's, by its words; or what

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from reconcile.header_words import header_in
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, builtin
 from reconcile.readers.camt_references import birth_codes
-from reconcile.readers.lookup import header_in
 from reconcile.readers.names import BALANCE_ROW, BALANCE_TEXT, DERIVED, ROW_COLUMN, SKIP_COLUMN
 from reconcile.readers.signs import NEGATIVE, POSITIVE, SIGNED_POSITIVE, bare, number
 from reconcile.readers.statements import CREDIT
