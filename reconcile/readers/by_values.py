@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from reconcile.contracts.values import ENUM_ALIASES
+from reconcile.header_words import header_in
 from reconcile.normalise.text import fold
 from reconcile.readers.names import ROW_COLUMN
 from reconcile.readers.notes import NOTE_HEADERS
@@ -110,7 +111,7 @@ def read_by_values(table: RawTable) -> None:
     if not wanted or table.source is not None:  # a streamed Parquet file: its columns are named
         return
     used = set(table.header_map) | set(table.converted) | table.consumed
-    columns = [c for c in table.original_columns if c not in used and fold(c) not in NOTE_HEADERS]
+    columns = [c for c in table.original_columns if c not in used and not header_in(c, NOTE_HEADERS)]
     if not columns:
         return
     counts = _value_counts(table, columns)
