@@ -226,11 +226,13 @@ def cash_unpaid(rows: list[dict], communes: list[dict], checks: Checks) -> RunWa
     )
 
 
-def small_source_unpaid(rows: list[dict], checks: Checks) -> list[RunWarning]:
+def small_source_unpaid(rows: list[dict], checks: Checks, listed: Callable[[str, str], bool]) -> list[RunWarning]:
     """What to tell the officer of each bank or e-wallet (its code) that pays two to fewer than min_source
     active beneficiaries, none of whom has a payment row dated in the period: its file may have been left
     out (an e-wallet paying three, a bank four, in both programmes), too few to refuse and each a
-    MISSING_PAYMENT, with the non-cash share of its programmes a little low (no target met in doubt). A bank's one unpaid
+    MISSING_PAYMENT, with the non-cash share of its programmes a little low (no target met in doubt).
+    Not when a file given lists payments to them at all (`listed`: of another month, or from another
+    bank's file): the source is there, and its rows are findings of their own. A bank's one unpaid
     beneficiary is one payment, no file."""
     groups: dict[tuple[str, str], list[dict]] = {}
     for row in rows:
@@ -239,7 +241,11 @@ def small_source_unpaid(rows: list[dict], checks: Checks) -> list[RunWarning]:
     out = []
     for (channel, bank), group in sorted(groups.items()):
         n = sum(row["beneficiaries"] for row in group)
-        if 1 < n < max(checks.min_source, 1) and not any(row["with_payment"] for row in group):
+        if (
+            1 < n < max(checks.min_source, 1)
+            and not any(row["with_payment"] for row in group)
+            and not listed(channel, bank)
+        ):
             out.append(
                 RunWarning(
                     f"none of the {_n(n)} active beneficiaries paid through {bank} "

@@ -145,6 +145,32 @@ def beneficiary_first(headers, taken, name: str, wanted: list[str]) -> str:
 
 
 _PAREN = re.compile(r"\([^)]*\)")
+# the words a bank writes its headers' English half in, folded: `Số GD/ Seq. No`, `Loại tiền/ Currency`,
+# `Ngày hiệu lực/ Effective date`. A half in other words is no translation (`Ngày mất/ chuyển đi`: the
+# date of death or of moving away, two columns in one)
+ENGLISH = frozenset((
+    "a", "account", "acct", "amount", "and", "balance", "bank", "beneficiary", "branch", "c", "ccy", "channel",
+    "charge", "charges", "code", "content", "counterparty", "cr", "credit", "currency", "customer", "d", "date",
+    "debit", "deposit", "deposits", "desc", "description", "detail", "details", "doc", "dr", "effective", "fee",
+    "fees", "id", "in", "info", "information", "memo", "name", "narrative", "no", "note", "notes", "num", "number",
+    "of", "order", "out", "paid", "payee", "payer", "payment", "posting", "receiver", "ref", "reference", "remark",
+    "remarks", "remitter", "result", "seq", "sequence", "status", "the", "tnx", "trans", "transaction",
+    "transactions", "txn", "type", "value", "vnd", "withdrawal", "withdrawals",
+))  # fmt: skip
+
+
+def bilingual(header: str) -> list[str] | None:
+    """The two halves of a bilingual header, Vietnamese first (`Số GD/ Seq. No`: `Số GD`, `Seq. No`), or
+    None for any other: one half must be a bank's English."""
+    parts = [p for p in re.split(r"[/\n]", header) if p.strip()]
+    if len(parts) != 2:
+        return None
+    english = [bool(fold(p)) and set(fold(p).split()) <= ENGLISH for p in parts]
+    if english == [False, True]:
+        return parts
+    if english == [True, False]:
+        return parts[::-1]
+    return None
 
 
 def header_in(header: str, headers: set[str] | frozenset[str]) -> bool:
@@ -154,5 +180,12 @@ def header_in(header: str, headers: set[str] | frozenset[str]) -> bool:
     bare = _PAREN.sub(" ", text)
     if fold(text) in headers or fold(bare) in headers:
         return True
-    parts = [p for p in re.split(r"[/\n]", bare) if p.strip()]
-    return len(parts) == 2 and any(fold(p) in headers for p in parts)
+    halves = bilingual(bare)
+    return halves is not None and any(fold(p) in headers for p in halves)
+
+
+def two_in_one(header: str) -> bool:
+    """Whether a header names two things in one column, two halves and neither a bank's English (`Ngày
+    mất/ chuyển đi`: the date of death, or of moving away)."""
+    parts = [p for p in re.split(r"[/\n]", header) if p.strip()]
+    return len(parts) == 2 and all(fold(p) for p in parts) and bilingual(header) is None

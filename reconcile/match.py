@@ -53,13 +53,23 @@ def match(
         no_bank, cash = unchecked(coverage, known, guards, exact), cash_unpaid(coverage, communes, guards)
         warnings = [RunWarning(no_bank)] if no_bank else []
         warnings += [cash] if cash else []
-        warnings += small_source_unpaid(coverage, guards)
+        warnings += small_source_unpaid(coverage, guards, lambda channel, bank: listed(con, channel, bank))
         for warning in warnings:
             if notice:
                 notice(warning.text)
     if missing and not partial:
         raise checks.refuse_missing(missing, params["period"])
     return missing, warnings
+
+
+def listed(con, channel: str, bank: str) -> bool:
+    """Whether a payments file given lists any payment, of any date or outcome, matched to a beneficiary
+    registered to `bank` through `channel` (pm)."""
+    (n,) = con.execute(
+        "SELECT count(*) FROM pm WHERE registry_id IS NOT NULL AND registered_channel = ? AND registered_bank_code = ?",
+        [channel, bank],
+    ).fetchone()
+    return n > 0
 
 
 def has_history(con) -> bool:

@@ -126,6 +126,13 @@ def test_a_registry_note_gives_the_status_and_the_date_of_death(tmp_path):
         "6,001215006789,Đỗ Minh Khang,07/07/2015,Trợ cấp xã hội,500.000,Tiền mặt,01,Bố mẹ đã mất\n"
         "7,001152002468,Vũ Thị Hoa,08/08/1952,Trợ cấp xã hội,500.000,Tiền mặt,01,Chồng đã chết ngày 12/03/2020\n"
         "8,001153001357,Đặng Văn Tú,09/09/1953,Trợ cấp xã hội,500.000,Tiền mặt,01,Đề nghị tạm dừng\n"
+        # what follows the word is someone or something else's, or from a date perhaps after the month
+        '9,001154001111,Lý Thị Mến,10/10/1954,Trợ cấp xã hội,500.000,Tiền mặt,01,"Chết chồng, nuôi con nhỏ"\n'
+        "10,001155002222,Tô Văn Hải,11/11/1955,Trợ cấp xã hội,500.000,Tiền mặt,01,Mất 1 chân do tai nạn\n"
+        "11,001156003333,Mai Thị Cúc,12/12/1956,Trợ cấp xã hội,500.000,Tiền mặt,01,Thôi hưởng từ 01/10/2024\n"
+        "12,001157004444,Hồ Văn Lâm,01/02/1957,Trợ cấp xã hội,500.000,Tiền mặt,01,"
+        '"Tạm dừng chi tiền mặt, chuyển sang chi qua tài khoản"\n'
+        "13,001158005555,Ninh Thị Yến,02/03/1958,Trợ cấp xã hội,500.000,Tiền mặt,01,Giảm do chết ngày 10/08/2024\n"
     )
     post = (
         "STT,Mã giao dịch,Số CCCD,Họ và tên,Số tiền,Ngày chi trả\n"
@@ -137,6 +144,11 @@ def test_a_registry_note_gives_the_status_and_the_date_of_death(tmp_path):
         "6,BD240900006,001215006789,Đỗ Minh Khang,500.000,12/09/2024\n"
         "7,BD240900007,001152002468,Vũ Thị Hoa,500.000,12/09/2024\n"
         "8,BD240900008,001153001357,Đặng Văn Tú,500.000,12/09/2024\n"
+        "9,BD240900009,001154001111,Lý Thị Mến,500.000,12/09/2024\n"
+        "10,BD240900010,001155002222,Tô Văn Hải,500.000,12/09/2024\n"
+        "11,BD240900011,001156003333,Mai Thị Cúc,500.000,12/09/2024\n"
+        "12,BD240900012,001157004444,Hồ Văn Lâm,500.000,12/09/2024\n"
+        "13,BD240900013,001158005555,Ninh Thị Yến,500.000,12/09/2024\n"
     )
     (tmp_path / "registry.csv").write_text(registry, encoding="utf-8")
     (tmp_path / "buu_dien.csv").write_text(post, encoding="utf-8")
@@ -154,10 +166,16 @@ def test_a_registry_note_gives_the_status_and_the_date_of_death(tmp_path):
             ("001151004321", "active", None),
             ("001152002468", "active", None),
             ("001153001357", "active", None),
+            ("001154001111", "active", None),
+            ("001155002222", "active", None),
+            ("001156003333", "active", None),
+            ("001157004444", "active", None),
+            ("001158005555", "deceased", dt.date(2024, 8, 10)),
             ("001215006789", "active", None),
         ]
         assert con.execute("SELECT code, vneid FROM flags ORDER BY code, vneid").fetchall() == [
             ("PAID_AFTER_DEATH", "001140012345"),
+            ("PAID_AFTER_DEATH", "001158005555"),
             ("PAID_WHILE_INACTIVE", "001038005555"),
             ("PAID_WHILE_INACTIVE", "001145007788"),
         ]
@@ -179,3 +197,41 @@ def test_a_column_whose_values_say_nothing_but_the_default_is_not_taken_for_a_st
     assert "status from" not in res.output
     assert "ignored: Sức khỏe" in res.output
     assert "rows: 3 read, 3 loaded" in res.output
+
+
+def test_a_payout_point_named_after_a_place_is_cash_not_a_wallet(tmp_path):
+    """`Điểm chi trả: Bưu điện xã Vị Thắng`: the `Vị` of the commune read as `ví` (wallet), and the post
+    office's cash payouts became e-wallet payments, the welfare target met."""
+    from reconcile.readers import read_file
+
+    path = tmp_path / "buu_dien.csv"
+    path.write_text(
+        "STT,Mã giao dịch,Số CCCD,Họ và tên,Số tiền,Ngày chi trả,Điểm chi trả\n"
+        "1,BD240900001,001140012345,Phạm Thị Đức,500.000,12/09/2024,Bưu điện xã Vị Thắng\n"
+        "2,BD240900002,001038005555,Trần Văn Bình,500.000,12/09/2024,Bưu điện xã Vị Bình\n"
+        "3,BD240900003,001145007788,Lê Thị Hồng Nhung,500.000,12/09/2024,Bưu điện xã Vị Thắng\n",
+        encoding="utf-8",
+    )
+    con = duckdb.connect()
+    from reconcile.normalise.reference import install
+
+    install(con)
+    table = read_file(path, "payments")
+    channel = next(c for c, canonical in table.header_map.items() if canonical == "channel")
+    values = table.text_frame().get_column(channel).to_list()
+    assert [con.execute("SELECT rc_channel_t(?)", [v]).fetchall()[0][0] for v in values] == ["cash"] * 3
+
+
+def test_a_header_of_two_vietnamese_halves_is_no_bilingual_header(tmp_path):
+    """`Ngày mất/ chuyển đi` (the date of death, or of moving away): read as the date of death by its first
+    half, those who moved away were dead."""
+    path = tmp_path / "registry.csv"
+    path.write_text(
+        "Số định danh cá nhân,Họ và tên,Ngày sinh,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã tỉnh,Trạng thái,"
+        "Ngày mất/ chuyển đi\n"
+        "001140012345,Phạm Thị Đức,04/04/1940,Trợ cấp xã hội,500.000,Tiền mặt,01,Chuyển đi,15/09/2024\n"
+        "001038005555,Trần Văn Bình,02/02/1938,Trợ cấp xã hội,500.000,Tiền mặt,01,Đang hưởng,\n",
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "registry"])
+    assert "ignored: Ngày mất/ chuyển đi" in res.output, res.output

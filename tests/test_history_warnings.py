@@ -25,7 +25,7 @@ WARNED = (
 @pytest.fixture(scope="module")
 def months(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("months")
-    generate(GenerateConfig(beneficiaries=600, seed=3, out=out, months=3, formats=("parquet",)))
+    generate(GenerateConfig(beneficiaries=600, seed=3, out=out, months=3, formats=("parquet",)))  # 600 rows: over 300
     return out
 
 

@@ -71,3 +71,13 @@ def test_an_e_wallet_of_three_left_out_is_said(tmp_path):
 
 def test_the_e_wallet_given_or_one_unpaid_says_nothing(tmp_path):
     assert _run(tmp_path, *_month(tmp_path, wallet_paid=True, bank_unpaid=1))[0] == []
+
+
+def test_a_small_bank_whose_payments_are_in_the_file_given_but_out_of_the_month_says_nothing(tmp_path):
+    """Its three people paid on 31/08 in the one file given, beside the bank's payments of the month:
+    OUT_OF_PERIOD and MISSING_PAYMENT findings, and no file missing."""
+    registry, files = _month(tmp_path, wallet_paid=True)
+    bank, wallet = files
+    early = wallet.read_text(encoding="utf-8").replace("05/09/2024", "31/08/2024").splitlines()[1:]
+    bank.write_text(bank.read_text(encoding="utf-8") + "".join(line + "\n" for line in early), encoding="utf-8")
+    assert _run(tmp_path, registry, [bank])[0] == []

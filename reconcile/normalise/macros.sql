@@ -80,7 +80,8 @@ CREATE OR REPLACE TEMP MACRO rc_payment_status_t(t) AS
 -- no channel, a registry's beneficiaries paid by the post office were left out of the month. An
 -- e-wallet's words first (`Tài khoản ví`), then cash (`Tiền mặt qua bưu điện`), then a bank's.
 CREATE OR REPLACE TEMP MACRO rc_channel_words_f(f) AS
-    CASE WHEN regexp_matches(f, '\b(vi|e wallet|ewallet|wallet|momo|zalopay|viettel ?money|viettelpay|vnpt ?money|mobile money)\b')
+    -- `ví` (wallet) first or after `tài khoản`, `số`, `qua`, `bằng`: not the `Vị` of a place (Bưu điện xã Vị Thắng)
+    CASE WHEN regexp_matches(f, '(^|tai khoan |so |qua |bang )vi( |$)|\b(vi dien tu|e wallet|ewallet|wallet|momo|zalopay|viettel ?money|viettelpay|vnpt ?money|mobile money)\b')
               THEN 'ewallet'
          WHEN regexp_matches(f, '\b(buu dien|buu cuc|vnpost|tien mat|truc tiep|cash|tai xa|tai nha|tai diem|diem chi tra)\b') THEN 'cash'
          WHEN regexp_matches(f, '\b(ngan hang|chuyen khoan|ck|tai khoan|tk|atm|the|bank|account|transfer)\b') THEN 'bank'

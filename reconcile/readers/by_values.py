@@ -37,11 +37,14 @@ SAMPLE_ROWS = 20_000  # of a CSV file's scan: its first rows (a file of one layo
 # the status its first words say; a success the words after it take back, a return
 _FIRST_WORDS = re.compile(r"^([^-–:(;,/]+?)\s*[-–:(;,/]")
 _RETURNED = re.compile(r"\b(hoan tien|hoan tra|tra lai|refund|refunded|returned|reversed)\b")
+# a channel's words, as rc_channel_words_f has them (`ví` first or after `tài khoản`, `qua`: not the `Vị` of
+# a place, `Bưu điện xã Vị Thắng`, which was an e-wallet), but `the` (Thế, Thể: `Thẻ ATM` is `the atm`)
 _EWALLET = re.compile(
-    r"\b(vi|e wallet|ewallet|wallet|momo|zalopay|viettel ?money|viettelpay|vnpt ?money|mobile money)\b"
+    r"(^|tai khoan |so |qua |bang )vi( |$)"
+    r"|\b(vi dien tu|e wallet|ewallet|wallet|momo|zalopay|viettel ?money|viettelpay|vnpt ?money|mobile money)\b"
 )
 _CASH = re.compile(r"\b(buu dien|buu cuc|vnpost|tien mat|truc tiep|cash|tai xa|tai nha|tai diem|diem chi tra)\b")
-_BANK = re.compile(r"\b(ngan hang|chuyen khoan|ck|tai khoan|tk|atm|the|bank|account|transfer)\b")
+_BANK = re.compile(r"\b(ngan hang|chuyen khoan|ck|tai khoan|tk|atm|the atm|bank|account|transfer)\b")
 
 
 def _spellings(domain: str) -> dict[str, str]:
@@ -60,10 +63,13 @@ def _payment_status(text: str, spellings: dict[str, str]) -> str | None:
 
 
 def _channel(text: str, spellings: dict[str, str]) -> str | None:
+    """The channel a value names, by a spelling of one, or by the words of one alone (`Chuyển khoản trực
+    tiếp` names two, and no channel)."""
     folded = fold(text)
     if folded in spellings:
         return spellings[folded]
-    return next((value for value, words in _CHANNEL_WORDS if words.search(folded)), None)
+    named = {value for value, words in _CHANNEL_WORDS if words.search(folded)}
+    return named.pop() if len(named) == 1 else None
 
 
 def _status(text: str, spellings: dict[str, str]) -> str | None:

@@ -9,7 +9,7 @@ import re
 import polars as pl
 
 from reconcile.errors import InputFileError
-from reconcile.header_words import beneficiary_first, movement_columns, names_due, payer_side
+from reconcile.header_words import beneficiary_first, movement_columns, names_due, payer_side, two_in_one
 from reconcile.normalise.text import fold
 from reconcile.profiles import Profile, SkipRule, _alternatives, header_contains
 from reconcile.readers.lookup import another_currency, header_lookup
@@ -45,6 +45,8 @@ def profile_columns(profile: Profile, headers: list[tuple[str, str]]) -> dict[st
                     if n not in preset
                     and header_contains(header, h)
                     and not payer_side(canonical, header, h)
+                    # `Ngày mất/ chuyển đi`: a date of death for some rows, of moving away for others
+                    and not (canonical == "date_of_death" and two_in_one(header))
                     and (loose > 1 or not another_currency(header))
                     and (loose > 0 or not names_due(canonical, header, h))
                 ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from reconcile.contracts import RecordKind, columns
+from reconcile.header_words import bilingual
 from reconcile.normalise.text import fold
 
 # a unit after an amount's header: Số tiền (VNĐ), Số tiền (đồng), Amount VND
@@ -55,10 +56,11 @@ def canonical_of(lookup: dict[str, str], header: str) -> str | None:
         return "vneid"
     # a bilingual header (`Số GD/ Seq. No`, `Loại tiền/ Currency`, `Ngày GD\nTNX Date`): the column one of
     # its two languages names, when the other names no other (`Họ tên/ Số CCCD`, two in one, names none);
-    # not a cell of three (`Ngày1/ TNX Date/ Số CT`: a date and a document's number in one, a profile's)
-    parts = [p for p in re.split(r"[/\n]", header) if p.strip()]
-    if len(parts) == 2:
-        named = {canonical_of(lookup, p) for p in parts} - {None}
+    # not a cell of three (`Ngày1/ TNX Date/ Số CT`: a date and a document's number in one, a profile's),
+    # nor two halves of which neither is a bank's English (`Ngày mất/ chuyển đi`: two dates in one column)
+    halves = bilingual(header)
+    if halves is not None:
+        named = {canonical_of(lookup, p) for p in halves} - {None}
         if len(named) == 1:
             return named.pop()
     return None

@@ -56,16 +56,25 @@ PAID_AFTER_ALL = r"\b(?:da nhan|da linh|da chi|nhan thay|nhan ho|linh thay)\b"
 
 
 # a registry's note that says the beneficiary died, is suspended or left the programme, folded: at its
-# start (`Chết`, `Đã mất`, `Qua đời 17/08/2024`, `Đối tượng đã chết`), never further on, where it is
-# someone else's (`Bố mẹ đã mất` of an orphan, `Vợ đã mất` of a widower, `Đề nghị cắt` not yet done);
-# not `Mất sức lao động` (an allowance for lost working capacity)
+# start (`Chết`, `Đã mất`, `Qua đời 17/08/2024`, `Đối tượng đã chết`, `Giảm do chết ngày 10/08/2024`), and
+# then nothing but when or why (`ngày …`, a date, `do …`): never what follows it of someone or something
+# else (`Chết chồng`, `Đã chết vợ`, `Mất 1 chân`, `Mất sức lao động`, `Tạm dừng chi tiền mặt`, `Hết hưởng
+# trợ cấp mồ côi, chuyển sang NCT`, `Chuyển khẩu đến`), nor what a note says further on (`Bố mẹ đã mất` of
+# an orphan, `Đề nghị cắt` not yet done); and none from a date on (`Thôi hưởng từ 01/10/2024`: the month
+# it ends may be after this one), which leaves the row active
 _WHO = r"^(?:(?:doi tuong|nguoi huong|nguoi huong tro cap) )?(?:da )?"
-DIED = _WHO + r"(?:(?:chet|qua doi|tu tran|tu vong)\b|mat(?: ngay\b| [0-9]|$))"
-SUSPENDED = _WHO + r"(?:tam dung|tam ngung|tam dinh chi)\b"
-ENDED = _WHO + (
-    r"(?:thoi huong|dung huong|cat huong|cat giam|giam do|cham dut|het huong|chuyen di|chuyen khau|chuyen ho khau"
-    r"|het dieu kien|khong (?:con )?du dieu kien)\b"
+_WHEN = r"(?:$| (?:ngay|vao|luc|nam|thang|do|vi|noi|khoi|sang|ve)\b| [0-9]{1,2} [0-9]{1,2} [0-9]{4}\b)"
+DIED = _WHO + r"(?:giam (?:do|vi) )?(?:chet|qua doi|tu tran|tu vong|mat)" + _WHEN
+SUSPENDED = _WHO + r"(?:tam dung|tam ngung|tam dinh chi)(?: huong| chi tra| tro cap)?" + _WHEN
+ENDED = (
+    _WHO
+    + (
+        r"(?:thoi huong|dung huong|cat huong|cat giam|giam|cham dut|het huong|chuyen di|chuyen (?:ho )?khau di"
+        r"|het dieu kien|khong (?:con )?du dieu kien)"
+    )
+    + _WHEN
 )
+FROM_DATE = r"\btu (?:ngay |thang )?[0-9]"
 DATE = r"([0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4})"
 
 
@@ -117,13 +126,14 @@ def read_registry_note(table: RawTable) -> None:
     if note is None:
         return
     text = _folded(note)
-    died = text.str.contains(DIED).fill_null(False)
+    dated = text.str.contains(FROM_DATE).fill_null(False)  # from a date on: perhaps a later month's
+    died = text.str.contains(DIED).fill_null(False) & ~dated
     status = (
         pl.when(died)
         .then(pl.lit("deceased"))
-        .when(text.str.contains(SUSPENDED).fill_null(False))
+        .when(text.str.contains(SUSPENDED).fill_null(False) & ~dated)
         .then(pl.lit("suspended"))
-        .when(text.str.contains(ENDED).fill_null(False))
+        .when(text.str.contains(ENDED).fill_null(False) & ~dated)
         .then(pl.lit("terminated"))
     )
     derived = [status.alias(DERIVED + "status")]
