@@ -2,8 +2,8 @@
 -- successful), how many are dated in the period, their first and last dates, and the month most of
 -- them fall in (yyyymm; of two months as common, the one that is not the period's, else the
 -- earlier), and the month most of those up to the 12th would fall in with day and month the other way
--- round (a list Excel read month first: 02/09/2024 as 9 February). checks.check_periods refuses a file with fewer than min_in_period of them in the
--- period, or with as many in another month. Run by a DuckDB run, by --stage-only, and, translated,
+-- round (a list Excel read month first: 02/09/2024 as 9 February). checks.check_periods refuses a file
+-- with fewer than min_in_period of them in the period, or with as many in another month. Run by a DuckDB run, by --stage-only, and, translated,
 -- by the Spark engine.
 WITH successful AS (
     SELECT DISTINCT file_id FROM stg_payments WHERE reject_reason IS NULL AND status = 'success'
