@@ -82,10 +82,10 @@ class RawTable:
 
     def unread_column(self, headers: set[str] | frozenset[str], consumed_too: bool = False) -> str | None:
         """The first of the file's columns that no column read yet (mapped, consumed by a profile or read
-        through a converted copy) and whose header, folded, is one of `headers`: a note, a side, an
-        original reference, a statement's movements (header_words.header_in: whole, or one language of a bilingual
-        header). consumed_too: one consumed already may be read
-        again (a note read for its status, read as the narrative too)."""
+        through a converted copy) and whose header, folded, is one of `headers` (header_words.header_in:
+        whole, or one language of a bilingual header): a note, a side, an original reference, a statement's
+        movements. consumed_too: one consumed already may be read again (a note read for its status, read as
+        the narrative too)."""
         from reconcile.header_words import header_in
 
         used = set(self.header_map) | set(self.converted) | (set() if consumed_too else self.consumed)
