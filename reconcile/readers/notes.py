@@ -42,8 +42,9 @@ NOTE_HEADERS = {
     "remarks",
 }
 # a note that says the money was not paid, folded: not received (chưa/không nhận, lĩnh, chi, ký nhận),
-# away, dead (not `Mất sức lao động`, an allowance for lost working capacity), refused, at its start; and, anywhere in it, words that say so whatever comes before them
-# (`Ốm - chưa lĩnh`), waiting to collect (`Chờ lĩnh`), held (`Tạm giữ`), sent back (`Trả lại`)
+# away, dead (not `Mất sức lao động`, an allowance for lost working capacity), refused, at its start;
+# and, anywhere in it, words that say so whatever comes before them (`Ốm - chưa lĩnh`), waiting to
+# collect (`Chờ lĩnh`), held (`Tạm giữ`), sent back (`Trả lại`)
 NOT_PAID = (
     r"^(?:(?:chua|khong) (?:(?:den |ky )?(?:nhan|linh)|chi|duoc chi|chi tra)"
     r"|vang|vang mat|di vang|di xa|di lam an xa"
