@@ -247,10 +247,11 @@ WRITTEN_BIRTHS = {
 
 
 def folded(text: str) -> str:
-    """The text as a reader sees it: Unicode digits as ASCII, invisible (format) characters gone, and the spaces,
-    slashes, dots, dashes, commas and underscores between digits gone."""
+    """The text as a reader sees it: Unicode digits as ASCII, invisible (format) characters gone, and whatever
+    stands between two digits but a letter or a star (spaces, slashes, dots, dashes, semicolons, bars,
+    brackets...) gone: `079196;118125` shows the ID as `079196118125` does."""
     text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text if unicodedata.category(c) != "Cf")
-    return re.sub(r"(?<=[0-9])[\s/.\-,_]+(?=[0-9])", "", text)
+    return re.sub(r"(?<=[0-9])[^0-9A-Za-z*]+(?=[0-9])", "", text)
 
 
 def shown(text: str, secrets) -> list[str]:
