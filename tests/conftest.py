@@ -55,14 +55,19 @@ def _the_library_s_language():
     """Each test starts, and leaves, in the library's language (English unless RECONCILE_LANG says
     otherwise): a command run through the CLI sets the terminal's language for the whole process
     (Vietnamese by default), which a test run after it in the same worker would inherit; so would the
-    readers' guards a run's [checks] turn off (readers/guards.py), set back to their defaults."""
+    readers' guards a run's [checks] turn off (readers/guards.py), set back to their defaults, and so
+    would the readers' limits a run's [limits] set (max_file_mb = 1 refused a later test's file of 1.4 MB)."""
+    from dataclasses import fields
+
     from reconcile import messages
-    from reconcile.readers import guards
+    from reconcile.readers import guards, limits
 
     messages.set_language(None)
     yield
     messages.set_language(None)
     guards.use(None)  # a run's [checks] (control_totals = false) hold for the process: the defaults again
+    for f in fields(limits.Limits):  # and its [limits]
+        setattr(limits.CURRENT, f.name, getattr(limits.Limits(), f.name))
 
 
 @pytest.fixture()
