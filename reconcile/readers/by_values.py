@@ -25,7 +25,6 @@ import polars as pl
 from reconcile.contracts.values import ENUM_ALIASES
 from reconcile.header_words import header_in
 from reconcile.normalise.text import fold
-from reconcile.readers.names import ROW_COLUMN
 from reconcile.readers.notes import NOTE_HEADERS
 from reconcile.readers.tables import RawTable
 
@@ -140,8 +139,7 @@ def _value_counts(table: RawTable, columns: list[str]) -> dict[str, list[tuple[s
     """Each column's non-empty values with how many rows hold each (of a CSV file's scan, its first
     SAMPLE_ROWS rows), for the columns of at most MAX_DISTINCT of them. A scan that cannot be parsed
     gives none: the file is refused, with its reason, when it is staged."""
-    first = table.header_row + table.header_rows  # a CSV file's scan holds its header rows too
-    frame = table.frame.filter(pl.col(ROW_COLUMN) >= first)
+    frame = table.frame.filter(table.body())
     frame = frame.head(SAMPLE_ROWS) if isinstance(frame, pl.LazyFrame) else frame
     selected = frame.select([pl.col(c).cast(pl.String).str.strip_chars() for c in columns])
     try:

@@ -18,7 +18,6 @@ from reconcile.errors import InputFileError
 from reconcile.header_words import header_in
 from reconcile.normalise.text import fold
 from reconcile.readers.lookup import FOREIGN_CODES
-from reconcile.readers.names import ROW_COLUMN
 from reconcile.readers.statements import refuse_foreign
 from reconcile.readers.tables import RawTable
 
@@ -61,7 +60,7 @@ def foreign_amounts(table: RawTable, above: list[list]) -> None:
         return
     cell = pl.col(column).cast(pl.String).str.strip_chars().str.to_uppercase()
     dong = cell.is_in(_VND)
-    body = pl.col(ROW_COLUMN) >= table.header_row + table.header_rows  # a CSV scan still holds its header
+    body = table.body()
     rows = table.selected(pl.when(dong).then(pl.lit("VND")).otherwise(cell).filter(body).alias("c"))
     if rows is not None:  # a file of rows in other currencies alone: another account's
         refuse_foreign(table.path, [c or None for c in rows["c"].to_list()])

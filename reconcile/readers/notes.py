@@ -86,12 +86,18 @@ def _folded(column: str) -> pl.Expr:
     return text.str.strip_chars()
 
 
+def _note_for(table: RawTable, kind: str, canonical: str, consumed_too: bool = False) -> str | None:
+    """The note column to read `canonical` from: in a table of `kind` that has no such column, its
+    first unread note column (`consumed_too`: one read already for another column), else None."""
+    if table.kind != kind or canonical in table.header_map.values():
+        return None
+    return table.unread_column(NOTE_HEADERS, consumed_too=consumed_too)
+
+
 def read_note_narrative(table: RawTable) -> None:
     """A payments table without a narrative column: its note column, as the narrative too (after
     read_note_status, which may have read the note's status)."""
-    if table.kind != "payments" or "narrative" in table.header_map.values():
-        return
-    note = table.unread_column(NOTE_HEADERS, consumed_too=True)  # a note read for its status is read again
+    note = _note_for(table, "payments", "narrative", consumed_too=True)  # a note read for its status, again
     if note is None:
         return
     name = DERIVED + "narrative"
@@ -103,9 +109,7 @@ def read_note_narrative(table: RawTable) -> None:
 
 def read_note_status(table: RawTable) -> None:
     """A payments table without a status column: each row whose note says it was not paid, failed."""
-    if table.kind != "payments" or "status" in table.header_map.values():
-        return
-    note = table.unread_column(NOTE_HEADERS)
+    note = _note_for(table, "payments", "status")
     if note is None:
         return
     text = _folded(note)
@@ -121,9 +125,7 @@ def read_registry_note(table: RawTable) -> None:
     """A registry table without a status column: each row whose note says the beneficiary died, is
     suspended or left the programme, so (the rest active); a death note's date, the date of death,
     where no column gives one."""
-    if table.kind != "registry" or "status" in table.header_map.values():
-        return
-    note = table.unread_column(NOTE_HEADERS)
+    note = _note_for(table, "registry", "status")
     if note is None:
         return
     text = _folded(note)

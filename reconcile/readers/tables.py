@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from reconcile.contracts import RecordKind
-from reconcile.readers.names import DERIVED
+from reconcile.readers.names import DERIVED, ROW_COLUMN
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,10 @@ class RawTable:
 
         used = set(self.header_map) | set(self.converted) | (set() if consumed_too else self.consumed)
         return next((c for c in self.original_columns if c not in used and header_in(c, headers)), None)
+
+    def body(self) -> pl.Expr:
+        """Its data rows, by their number: a CSV file's scan holds its header rows too."""
+        return pl.col(ROW_COLUMN) >= self.header_row + self.header_rows
 
     @property
     def rows_read(self) -> int:
