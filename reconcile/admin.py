@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reconcile.cases.refresh import money_notes, settled_money_taken
+from reconcile.cases.refresh import money_notes, settled_money_taken, trailing_reopenings, undo_reopenings
 from reconcile.cases.refresh import refresh as refresh_cases
 from reconcile.cases.signoff import refuse_if_signed_off, writing
 from reconcile.config import check_period
@@ -47,6 +47,8 @@ class Deletion:
     settled_taken: list[tuple[str, int, int]]
     over_settled: int
     unflagged_money: int
+    # the cases the removed run had reopened, nobody having acted since, given back their status
+    reopen_undone: int
 
 
 def period_run(db: Path, period: str) -> PeriodRun:
@@ -83,11 +85,18 @@ def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
         raise ReconcileError("say who removes the period with --by NAME")
     if not (reason or "").strip():
         raise ReconcileError("say why the period is removed with --reason TEXT")
-    with writing(Path(db)) as (con, _):  # the database's own key, as a run or a sign-off needs it
+    with writing(Path(db)) as (con, key):  # the database's own key, as a run or a sign-off needs it
         run = _period_run(con, db, period)
         refuse_if_signed_off(con, period, "removed")
         deletion_id = uuid.uuid4().hex
         replace_period(con, period, deletion_id)
+        undone = undo_reopenings(
+            con,
+            key,
+            period,
+            trailing_reopenings(con, period),
+            f"removal {deletion_id}: {period} removed, with the findings that reopened it",
+        )
         refresh_cases(con)
         taken = settled_money_taken(con, period, run.run_id)
         over, unflagged, _, _ = money_notes(con)
@@ -111,4 +120,4 @@ def delete_period(db: Path, period: str, by: str, reason: str) -> Deletion:
                 "inputs": json.dumps(run.files, ensure_ascii=False),
             },
         )
-    return Deletion(deletion_id, run, taken, over, unflagged)
+    return Deletion(deletion_id, run, taken, over, unflagged, undone)

@@ -349,7 +349,7 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     result = summarise(con, cfg.period, Path(cfg.db), params["run_id"], steps, t0)
     result.missing_sources, result.skipped_sheets, result.warnings = missing, skipped, warnings
     result.replaced = replaced(con, params["run_id"], previous)
-    result.reopened, result.reopened_settled = reopened
+    result.reopened, result.reopened_settled, result.reopen_undone = reopened
     result.over_settled, result.unflagged_money, result.returned_overpaid, result.arrears_other_id = money_notes(con)
     result.back_paid_twice = back_paid_twice(con, cfg.period)
     result.paid_ahead, result.paid_before = paid_ahead(con, cfg.period)

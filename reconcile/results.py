@@ -63,6 +63,7 @@ class RunResult:
     set_aside_rows: int = 0  # rows that are no payment or beneficiary (credits, charges, balance rows)
     reopened: int = 0  # closed cases this period flagged again, reopened (case_events)
     reopened_settled: int = 0  # recovered or written-off cases this period paid again, reopened
+    reopen_undone: int = 0  # cases the run replaced had reopened, closed again (its findings gone)
     returned_overpaid: list = field(default_factory=list)  # (case_id, VND, period): overpaid, returned later
     over_settled: int = 0  # cases with more recovered and written off than overpaid (recoveries.excess)
     unflagged_money: int = 0  # cases with money recovered or written off that no period flags any more

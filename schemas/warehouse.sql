@@ -506,6 +506,16 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
     nullif(CASE WHEN status IN ('recovery', 'recovered', 'open', 'in_review') THEN amount_recovered
                 WHEN status = 'written_off' THEN amount_written_off END, 0);
 
+-- The case events in force: every event but a run's reopening that a re-run or removal of its period
+-- took back (the findings that reopened the case gone with the run, cases/refresh.py's undo_reopenings),
+-- and the event that took it back (action 'reopening_undone', next in the case's events, which gives the
+-- case back the status, decision and amount it had before). What a case's decisions say is read from
+-- these; its history (`reconcile case`) and the hash chain hold every event.
+CREATE OR REPLACE MACRO rc_case_events() AS TABLE
+SELECT * EXCLUDE (next_action)
+FROM (SELECT *, lead(action) OVER (PARTITION BY case_id ORDER BY seq) AS next_action FROM case_events)
+WHERE action <> 'reopening_undone' AND NOT (action = 'reopened' AND coalesce(next_action = 'reopening_undone', false));
+
 -- The money of a case's findings that the auditor explained, when a run reopened the case after it (closed
 -- as explained, paid again), by the case events entered on the books of the periods up to `up_to`
 -- (NULL: every event): one row per finding with some, `explained` VND of its money (rc_at_stake). What
@@ -521,7 +531,7 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
 -- actions_recovery.sql out of the overpayments as of its period.
 CREATE OR REPLACE MACRO rc_explained_flags(up_to) AS TABLE
 WITH events AS (  -- as of the latest period held, every event (actions_recovery.sql's)
-    SELECT * FROM case_events WHERE up_to IS NULL OR period <= up_to OR up_to >= (SELECT max(period) FROM runs)
+    SELECT * FROM rc_case_events() WHERE up_to IS NULL OR period <= up_to OR up_to >= (SELECT max(period) FROM runs)
 ),
 explained AS (  -- each reopening after a case's latest money decision was to explained: when it was closed
     SELECT DISTINCT case_id, decided_at
@@ -588,7 +598,7 @@ SELECT case_id, code, vneid, program, province_code, commune_code, first_period,
 FROM cases
 WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND flags > 0  -- a case whose findings are gone is no recovery
   AND NOT (status = 'explained' OR status = 'closed' AND case_id IN (
-      SELECT case_id FROM case_events GROUP BY case_id
+      SELECT case_id FROM rc_case_events() GROUP BY case_id
       HAVING arg_max(to_status, seq) FILTER (WHERE to_status IN ('explained', 'recovery', 'recovered', 'written_off'))
              = 'explained'));
 
@@ -1058,12 +1068,12 @@ COMMENT ON COLUMN "cases"."amount_recovered" IS 'VND recovered: the amount of th
 COMMENT ON COLUMN "cases"."amount_written_off" IS 'VND written off: the amount of the latest decision to written_off while that is the case''s latest decision with an amount (0 when none, or when the case went back to recovery); a decision to recovery after a run reopened the case (paid again) keeps it';
 COMMENT ON COLUMN "cases"."events" IS 'Events of the case in case_events';
 COMMENT ON COLUMN "cases"."updated_at" IS 'Its latest event (UTC), else the latest run that flagged it';
-COMMENT ON TABLE "case_events" IS 'Every decision on a case and every reopening, append-only and hash-chained: `reconcile review import` records the rows an auditor changed in the workbook; a run records a closed case flagged again (reopened)';
+COMMENT ON TABLE "case_events" IS 'Every decision on a case and every reopening, append-only and hash-chained: `reconcile review import` records the rows an auditor changed in the workbook; a run records a closed case flagged again (reopened), and a re-run or removal of that month, the findings that reopened it gone, gives it back its status (reopening_undone)';
 COMMENT ON COLUMN "case_events"."seq" IS 'Order of the event in the table, from 1';
 COMMENT ON COLUMN "case_events"."case_id" IS 'The case (cases.case_id)';
 COMMENT ON COLUMN "case_events"."at" IS 'When it was recorded (UTC)';
-COMMENT ON COLUMN "case_events"."by" IS 'Who: the --by of the import, or ''reconcile'' for a reopening by a run (BY is a keyword of SQL: write "by" in quotes)';
-COMMENT ON COLUMN "case_events"."action" IS 'decision (from the workbook) or reopened (flagged again after it was closed)';
+COMMENT ON COLUMN "case_events"."by" IS 'Who: the --by of the import, or ''reconcile'' for a reopening by a run, or its undoing (BY is a keyword of SQL: write "by" in quotes)';
+COMMENT ON COLUMN "case_events"."action" IS 'decision (from the workbook), reopened (flagged again after it was closed), or reopening_undone (the run that reopened it replaced by a re-run or removed, the findings that reopened it gone, and nobody having acted on it since: its status, decision and amount as before the reopening)';
 COMMENT ON COLUMN "case_events"."from_status" IS 'Status before';
 COMMENT ON COLUMN "case_events"."to_status" IS 'Status after';
 COMMENT ON COLUMN "case_events"."assignee" IS 'Who the case is with after the event';
@@ -1071,7 +1081,7 @@ COMMENT ON COLUMN "case_events"."decision" IS 'What was decided, after the event
 COMMENT ON COLUMN "case_events"."comment" IS 'The comment, after the event';
 COMMENT ON COLUMN "case_events"."amount" IS 'VND recovered (recovery, recovered) or written off (written_off), in all';
 COMMENT ON COLUMN "case_events"."period" IS 'Reconciliation period YYYY-MM';
-COMMENT ON COLUMN "case_events"."source" IS 'Where it came from: the workbook''s file name and sheet and row, or the run (for a reopening, with the findings new since the case was closed, by flag_id)';
+COMMENT ON COLUMN "case_events"."source" IS 'Where it came from: the workbook''s file name and sheet and row, or the run (for a reopening, with the findings new since the case was closed, by flag_id), or the re-run or removal that undid a reopening';
 COMMENT ON COLUMN "case_events"."prev_hash" IS 'hash of the event before it in the table (64 zeros for the first)';
 COMMENT ON COLUMN "case_events"."hash" IS 'HMAC-SHA256 under the database''s key of prev_hash and the event''s content: an event altered, removed or inserted breaks the chain (`reconcile verify`)';
 COMMENT ON TABLE "signoffs" IS 'Periods signed off by a checker who is not the period''s operator, and reopened; append-only and hash-chained. A period whose latest row is a signoff refuses a re-run and a removal';

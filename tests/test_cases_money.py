@@ -343,6 +343,41 @@ def test_a_date_excel_made_of_what_was_typed_is_recorded_as_typed_day_first(case
     assert query(db, "SELECT count(*), max(decision) FROM case_events") == [(1, "15/10/2024")]
 
 
+def test_a_recovered_case_reopened_by_a_month_removed_since_is_recovered_again(sample_month, october, tmp_path):
+    """The welfare beneficiary paid after her death, recovered in full; October pays her again and
+    reopens the case. October was the wrong files and is removed: the case is 'recovered' again, with
+    its 1,000,000 VND and nothing outstanding, as before October; said in English and Vietnamese."""
+    from test_cases import run_month
+
+    db = copy_of(sample_month.db, tmp_path / "r.duckdb")
+    (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND program = 'welfare'")[0]
+    for status in ("recovery", "recovered"):
+        assert decide(db, case_id, tmp_path / f"{status}.xlsx", Status=status, **{AMOUNT: 1_000_000}).exit_code == 0
+    before = "SELECT status, amount_at_stake, amount_recovered, periods_open FROM cases WHERE case_id = ?"
+    assert query(db, before, [case_id]) == [("recovered", 1_000_000, 1_000_000, None)]
+    assert run_month(db, "2024-10", october).exit_code == 0
+    assert query(db, before, [case_id]) == [("open", 2_000_000, 1_000_000, 1)]
+    res = invoke("delete", "--period", "2024-10", "--db", str(db), "--by", "Lan", "--reason", "sai tệp", "--yes")
+    assert res.exit_code == 0, res.output
+    said = (
+        "reconcile: 1 case that the run this removal replaced had reopened went back to the status before the "
+        "reopening, the findings that reopened it gone; see reconcile case CASE_ID"
+    )
+    assert said in res.stderr
+    assert messages.translate(said, "vi") == (
+        "reconcile: 1 vụ việc do lần chạy mà lần xóa kỳ này thay thế đã mở lại được trả về trạng thái trước khi mở "
+        "lại, vì các phát hiện đã làm nó mở lại không còn; xem reconcile case CASE_ID"
+    )
+    assert query(db, before, [case_id]) == [("recovered", 1_000_000, 1_000_000, None)]
+    assert query(
+        db, "SELECT status, overpaid, recovered, outstanding FROM recoveries WHERE case_id = ?", [case_id]
+    ) == [("recovered", 1_000_000, 1_000_000, 0)]
+    assert query(
+        db, "SELECT action, from_status, to_status, amount FROM case_events WHERE case_id = ? ORDER BY seq", [case_id]
+    )[2:] == [("reopened", "recovered", "open", 1_000_000), ("reopening_undone", "open", "recovered", 1_000_000)]
+    assert invoke("verify", "--db", str(db)).exit_code == 0
+
+
 def test_a_recovered_case_paid_again_the_next_month_reopens_keeping_what_was_recovered(sample_month, october, tmp_path):
     """The welfare beneficiary paid after her death: 1,000,000 VND in September, recovered in full and
     marked recovered; October pays her again. The case stayed 'recovered', with 1,000,000 outstanding,

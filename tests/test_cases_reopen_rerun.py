@@ -188,25 +188,101 @@ def test_a_re_run_of_an_earlier_month_with_a_payment_never_seen_reopens_the_clos
     assert query(db, "SELECT status, events FROM cases WHERE case_id = ?", [case_id]) == [("closed", 7)]
 
 
-def test_a_case_reopened_by_a_month_removed_since_is_open_from_a_month_the_database_holds(closed, tmp_path):
-    """December's run flags the dead man again and reopens his closed case; December is then removed
-    (reconcile delete). The case stays open (its events are its history), but it was opened in a month
-    the database no longer holds: it is counted open from the latest month it holds, never for 0
-    months or fewer."""
-    db, case_id = closed
-    run(db, "2024-12", month_files(tmp_path, "2024-12"))
-    assert query(db, "SELECT status, opened_period, periods_open FROM cases WHERE case_id = ?", [case_id]) == [
-        ("open", "2024-12", 1)
-    ]
+def remove(db: Path, period: str):
     res = invoke(
-        "delete", "--period", "2024-12", "--db", str(db), "--by", "Nguyễn Thị Lan", "--reason", "sai tệp", "--yes"
+        "delete", "--period", period, "--db", str(db), "--by", "Nguyễn Thị Lan", "--reason", "sai tệp", "--yes"
     )
     assert res.exit_code == 0, res.output
-    assert query(
+    return res
+
+
+def state(db: Path, case_id: str) -> list[tuple]:
+    return query(
         db,
-        "SELECT status, first_period, last_period, opened_period, periods_open FROM cases WHERE case_id = ?",
+        "SELECT status, assignee, decision, comment, first_period, last_period, opened_period, periods_open, "
+        "amount_at_stake, amount_recovered FROM cases WHERE case_id = ?",
         [case_id],
-    ) == [("open", "2024-09", "2024-11", "2024-11", 1)]
+    )
+
+
+CLOSED = ("closed", "Chị Lan", "Thu hồi", "Đóng hồ sơ", "2024-09", "2024-11", "2024-09", None, 4_500_000, 4_500_000)
+
+
+def test_a_case_reopened_by_a_month_removed_since_is_closed_again_and_reopened_when_the_month_is_run_again(
+    closed, tmp_path
+):
+    """December's run flags the dead man again and reopens his closed case; December is then removed
+    (reconcile delete: the wrong files). The findings that reopened the case went with the month: it
+    is closed again as it was, by an event that says which removal took the reopening back. December
+    run again reopens it again."""
+    db, case_id = closed
+    assert state(db, case_id) == [CLOSED]
+    res = run(db, "2024-12", month_files(tmp_path, "2024-12"))
+    assert "reconcile: 1 closed case flagged again and reopened" in res.output
+    assert state(db, case_id)[0][0] == "open"
+    res = remove(db, "2024-12")
+    assert (
+        "reconcile: 1 case that the run this removal replaced had reopened went back to the status before the "
+        "reopening, the findings that reopened it gone; see reconcile case CASE_ID"
+    ) in res.output
+    assert state(db, case_id) == [CLOSED]
+    (deletion,) = query(db, "SELECT deletion_id FROM period_deletions WHERE period = '2024-12'")[0]
+    assert [e[:5] for e in events(db, case_id)[3:]] == [
+        ("reconcile", "reopened", "closed", "open", "2024-12"),
+        ("reconcile", "reopening_undone", "open", "closed", "2024-12"),
+    ]
+    assert events(db, case_id)[-1][5] == f"removal {deletion}: 2024-12 removed, with the findings that reopened it"
+    assert query(db, "SELECT status, outstanding FROM recoveries WHERE case_id = ?", [case_id]) == [("closed", 0)]
+    assert invoke("verify", "--db", str(db)).exit_code == 0
+    # the same month run again: flagged again, reopened again
+    res = run(db, "2024-12", month_files(tmp_path, "2024-12"))
+    assert "reconcile: 1 closed case flagged again and reopened" in res.output
+    assert state(db, case_id)[0][:4] == ("open", "Chị Lan", "Thu hồi", "Đóng hồ sơ")
+    assert state(db, case_id)[0][6:] == ("2024-12", 1, 6_000_000, 4_500_000)
+    assert len(events(db, case_id)) == 6
+
+
+def test_a_re_run_of_the_month_that_reopened_a_case_keeps_it_reopened_or_closes_it_again(closed, tmp_path):
+    """December reopened the closed case. December re-run with the same files: the case stays open,
+    with no new event. Re-run with the bank's corrected file, which no longer pays the dead man: the
+    finding that reopened it is gone, and the case is closed again as it was."""
+    db, case_id = closed
+    run(db, "2024-12", month_files(tmp_path, "2024-12"))
+    res = run(db, "2024-12", month_files(tmp_path, "2024-12"))
+    assert "reopened" not in res.output
+    assert state(db, case_id)[0][0] == "open"
+    assert len(events(db, case_id)) == 4
+    files = month_files(tmp_path, "2024-12")
+    bank = files["payments"][0]
+    text = bank.read_text(encoding="utf-8")
+    bank.write_text("\n".join(x for x in text.splitlines() if f",{DEAD}," not in x) + "\n", encoding="utf-8")
+    res = run(db, "2024-12", files)
+    assert (
+        "reconcile: 1 case that the run this re-run replaced had reopened went back to the status before the "
+        "reopening, the findings that reopened it gone; see reconcile case CASE_ID"
+    ) in res.output
+    assert state(db, case_id) == [CLOSED]  # December pays him nothing now: no finding there
+    *_, (run_id,) = query(db, "SELECT run_id FROM runs WHERE period = '2024-12'")
+    assert events(db, case_id)[4] == (
+        "reconcile",
+        "reopening_undone",
+        "open",
+        "closed",
+        "2024-12",
+        f"run {run_id}: 2024-12 re-run without the findings that reopened it",
+    )
+
+
+def test_a_decision_after_the_reopening_stands_when_the_month_that_reopened_the_case_is_removed(closed, tmp_path):
+    """December reopened the closed case and the auditor took it up again (in_review) on December's book;
+    December is then removed: the auditor's decision stands, nothing is undone."""
+    db, case_id = closed
+    run(db, "2024-12", month_files(tmp_path, "2024-12"))
+    decide(db, "2024-12", case_id, tmp_path / "g.xlsx", Status="in_review", Comment="Xem lại")
+    res = remove(db, "2024-12")
+    assert "went back to the status" not in res.output
+    assert state(db, case_id)[0][:4] == ("in_review", "Chị Lan", "Thu hồi", "Xem lại")
+    assert [e[1] for e in events(db, case_id)] == ["decision"] * 3 + ["reopened", "decision"]
 
 
 def test_a_re_run_that_lowers_a_payment_seen_when_closing_reopens_nothing(closed, tmp_path):

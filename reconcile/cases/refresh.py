@@ -15,7 +15,7 @@ from reconcile.sqlfiles import bind, execute_file, sql_text
 SYSTEM = "reconcile"  # case_events.by of what a run records itself
 
 
-def reopen_flagged(con, key: bytes, period: str, run_id: str) -> tuple[int, int]:
+def reopen_flagged(con, key: bytes, period: str, run_id: str) -> tuple[int, int, int]:
     """Reopen every closed case that `period` flags with a finding new since the closing: one
     (flag_id) that the run holding `period` when the case was closed did not have, or any when no run
     held it then. So a later period's finding reopens it, and so does a re-run of a month before the
@@ -26,15 +26,23 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> tuple[int, int]
     was paid again. The event's source names the run and the new findings. So, too, a case whose
     money was settled, recovered or written off, that `period` flags with a finding new since that
     decision: money paid again, to recover; it reopens keeping what was recovered and written off
-    (the reopening carries no money status). Returns how many of each: (closed, settled). An
-    explained case flagged again keeps its decision (the new period shows in cases.last_period and
-    periods_flagged)."""
+    (the reopening carries no money status). An explained case flagged again keeps its decision (the
+    new period shows in cases.last_period and periods_flagged).
+
+    A case that the run this one replaces had reopened, nobody having acted on it since, is looked at
+    as it was before that reopening: still reopened when this run's findings would reopen it (no new
+    event), else given back its status by an event (undo_reopenings: the bank's corrected file dropped
+    the payment that reopened it). Returns how many were reopened of each kind, and how many were
+    given back: (closed, settled, undone)."""
+    trailing = trailing_reopenings(con, period)
     rows = con.execute(
-        """WITH latest AS (
+        """WITH events AS (  -- in force, less a reopening by the run this one replaces (trailing)
+               SELECT * FROM rc_case_events() WHERE seq NOT IN (SELECT unnest($trailing::BIGINT[]))),
+           latest AS (
                SELECT case_id, arg_max(to_status, seq) AS status, arg_max("at", seq) AS closed_at,
                       arg_max(assignee, seq) AS assignee, arg_max(decision, seq) AS decision,
                       arg_max(comment, seq) AS comment, arg_max(amount, seq) AS amount
-               FROM case_events GROUP BY case_id),
+               FROM events GROUP BY case_id),
            closed AS (SELECT * FROM latest WHERE status IN ('closed', 'recovered', 'written_off')),
            held AS (  -- the earlier runs of the period: from their commit to the run or removal replacing them
                SELECT s.run_id, s.finished_at AS since, coalesce(r.finished_at, d.deleted_at) AS until
@@ -68,9 +76,11 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> tuple[int, int]
              AND NOT EXISTS (SELECT 1 FROM no_more AS x WHERE x.case_id = c.case_id AND x.ref = f.ref)
            GROUP BY ALL
            ORDER BY c.case_id""",
-        {"period": period},
+        {"period": period, "trailing": sorted(trailing.values())},
     ).fetchall()
     rows = _not_repeats(con, period, rows)
+    still = {row[0] for row in rows if row[0] in trailing}  # reopened already, by the run replaced: as it was
+    rows = [row for row in rows if row[0] not in still]
     now = datetime.now(UTC).replace(tzinfo=None)
     events = [
         {
@@ -90,8 +100,64 @@ def reopen_flagged(con, key: bytes, period: str, run_id: str) -> tuple[int, int]
         for case_id, status, assignee, decision, comment, amount, new, n in rows
     ]
     chain.append(con, key, "case_events", events)
+    undone = undo_reopenings(
+        con,
+        key,
+        period,
+        {c: s for c, s in trailing.items() if c not in still},
+        f"run {run_id}: {period} re-run without the findings that reopened it",
+    )
     closed = sum(1 for e in events if e["from_status"] == "closed")
-    return closed, len(events) - closed
+    return closed, len(events) - closed, undone
+
+
+def trailing_reopenings(con, period: str) -> dict[str, int]:
+    """The cases whose latest event in force is a reopening by a run of `period` (nobody acted on the
+    case since): case_id to the reopening's seq. Only the run that holds `period` can have made it: a
+    re-run or removal of the period takes back the reopenings of the run it replaces (undo_reopenings)."""
+    return dict(
+        con.execute(
+            """SELECT case_id, seq FROM (
+                   SELECT case_id, arg_max(seq, seq) AS seq, arg_max(action, seq) AS action, arg_max(period, seq) AS p
+                   FROM rc_case_events() GROUP BY case_id)
+               WHERE action = 'reopened' AND p = $period ORDER BY case_id""",
+            {"period": period},
+        ).fetchall()
+    )
+
+
+def undo_reopenings(con, key: bytes, period: str, reopenings: dict[str, int], source: str) -> int:
+    """Give the cases a run of `period` had reopened (`reopenings`: case_id to the reopening's seq,
+    each its case's latest event) back the status, assignee, decision, comment and amount they had
+    before it, each by an event (action reopening_undone, `source` saying which re-run or removal),
+    as the findings that reopened them went with that run: a closed case stays closed when the month
+    that flagged it again is removed. Returns how many."""
+    if not reopenings:
+        return 0
+    rows = con.execute(
+        "SELECT case_id, to_status, from_status, assignee, decision, comment, amount FROM case_events "
+        "WHERE seq IN (SELECT unnest($seqs::BIGINT[])) ORDER BY case_id",
+        {"seqs": sorted(reopenings.values())},
+    ).fetchall()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    events = [
+        {
+            "case_id": case_id,
+            "at": now,
+            "by": SYSTEM,
+            "action": "reopening_undone",
+            "from_status": status,
+            "to_status": before,
+            "assignee": assignee,
+            "decision": decision,
+            "comment": comment,
+            "amount": amount,
+            "period": period,
+            "source": source,
+        }
+        for case_id, status, before, assignee, decision, comment, amount in rows
+    ]
+    return chain.append(con, key, "case_events", events)
 
 
 def _not_repeats(con, period: str, rows: list[tuple]) -> list[tuple]:
@@ -330,7 +396,7 @@ def settled_money_taken(con, period: str, replaced: str) -> list[tuple[str, int,
                FROM before AS b LEFT JOIN now AS n USING (case_id, ref)
                WHERE b.money > coalesce(n.money, 0)),
            decided AS (  -- the latest period whose book recorded money on the case
-               SELECT case_id, max(period) AS period FROM case_events
+               SELECT case_id, max(period) AS period FROM rc_case_events()
                WHERE to_status IN ('recovery', 'recovered', 'written_off') AND coalesce(amount, 0) > 0
                GROUP BY case_id)
            SELECT t.case_id, CAST(sum(t.taken) AS BIGINT), c.amount_recovered + c.amount_written_off,

@@ -168,7 +168,7 @@ def _held(con) -> tuple[dict[str, tuple], dict[str, tuple[int, int, int, int]]]:
     for case_id, status, assignee, decision, amount, comment, at_stake, recovered, written_off, kept in con.execute(
         f"SELECT case_id, status, assignee, decision, {CASE_AMOUNT}, "
         "comment, amount_at_stake, amount_recovered, amount_written_off, "
-        "CASE WHEN case_id IN (SELECT case_id FROM case_events GROUP BY case_id HAVING max(seq) FILTER "
+        "CASE WHEN case_id IN (SELECT case_id FROM rc_case_events() GROUP BY case_id HAVING max(seq) FILTER "
         "(WHERE action = 'reopened') > max(seq) FILTER (WHERE to_status = 'written_off')) "
         "THEN amount_written_off ELSE 0 END FROM cases"
     ).fetchall():

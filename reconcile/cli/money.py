@@ -168,6 +168,7 @@ def say_case_notes(result) -> None:
             "see reconcile cases --status open",
             err=True,
         )
+    say_undone(result.reopen_undone, removal=False)
     say_returned(result.returned_overpaid)
     for case_id, taken, recorded in result.settled_taken:
         say(
@@ -251,6 +252,7 @@ def say_case_notes(result) -> None:
 def say_removal_notes(deletion) -> None:
     """What `reconcile delete` says of the money decisions recorded, as a run says it of a re-run
     (say_case_notes): a removal takes findings away as a re-run does."""
+    say_undone(deletion.reopen_undone, removal=True)
     for case_id, taken, recorded in deletion.settled_taken:
         say(
             f"reconcile: case {case_id}: this removal took {taken:,} VND away from its findings, while "
@@ -268,6 +270,18 @@ def say_removal_notes(deletion) -> None:
             err=True,
         )
     say_unflagged(deletion.unflagged_money)
+
+
+def say_undone(n: int, removal: bool) -> None:
+    """The cases that the run a re-run or removal replaced had reopened, given back the status they had
+    before (cases/refresh.py's undo_reopenings)."""
+    if n:
+        say(
+            f"reconcile: {n:,} {'case' if n == 1 else 'cases'} that the run this {'removal' if removal else 're-run'} replaced had reopened went "
+            f"back to the status before the reopening, the findings that reopened {'it' if n == 1 else 'them'} "
+            "gone; see reconcile case CASE_ID",
+            err=True,
+        )
 
 
 def say_unflagged(n: int) -> None:

@@ -30,7 +30,7 @@ WITH repeated AS (  -- the findings whose payment is counted in another period u
 -- the events entered up to $period; as of the latest period held, every event (the recoveries view's): one
 -- entered on the book of a later period since removed stands, as in `cases`, and is not dropped from the
 -- lists and the workbook of the month that is now the latest
-events AS (SELECT * FROM case_events WHERE period <= $period OR $period >= (SELECT max(period) FROM runs)),
+events AS (SELECT * FROM rc_case_events() WHERE period <= $period OR $period >= (SELECT max(period) FROM runs)),
 explained_flags AS (  -- what a case reopened after it was explained had explained, by the events up to $period
     SELECT * FROM rc_explained_flags($period)
 ),

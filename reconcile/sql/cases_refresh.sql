@@ -3,7 +3,9 @@
 -- period re-run without it, or removed) keeps its row while it has events, with what its flags said
 -- last of where and when (its superseded flags, for a case given its first event after they went:
 -- case_flags), and no money at stake. Its months (first_period, last_period) are those a run still
--- holds: a removed period's are not, and a case left with none has none (NULL, and no age). Its status, assignee, decision and comment are those of its latest event (open without one).
+-- holds: a removed period's are not, and a case left with none has none (NULL, and no age). Its status,
+-- assignee, decision and comment are those of its latest event (open without one; a reopening undone,
+-- the event undoing it, which gives them back as they were before it: views.sql's rc_case_events).
 -- Its money at stake is its flags', less what was explained before a run reopened it (case_explained_flags).
 -- Its money is that of its latest event to a status that records an amount (recovery, recovered,
 -- written_off), each such event holding the case's total so far (none, or an amount emptied, is 0):
@@ -60,9 +62,9 @@ FROM known_flags
 GROUP BY case_id, gone;
 
 CREATE OR REPLACE TEMP TABLE case_written_back AS  -- actions_recovery.sql has the same rule (keep them alike)
-WITH written AS (SELECT case_id, max(seq) AS seq FROM case_events WHERE to_status = 'written_off' GROUP BY case_id)
+WITH written AS (SELECT case_id, max(seq) AS seq FROM rc_case_events() WHERE to_status = 'written_off' GROUP BY case_id)
 SELECT e.case_id
-FROM case_events AS e
+FROM rc_case_events() AS e
 JOIN written AS w ON w.case_id = e.case_id AND e.seq > w.seq
 GROUP BY e.case_id
 HAVING min(e.seq) FILTER (WHERE e.to_status IN ('recovery', 'recovered'))
@@ -79,7 +81,9 @@ SELECT case_id,
        CASE WHEN case_id IN (SELECT case_id FROM case_written_back) THEN 0
             ELSE coalesce(arg_max(coalesce(amount, 0), seq) FILTER (WHERE to_status = 'written_off'), 0) END
            AS amount_written_off,
-       arg_max(period, seq) FILTER (WHERE action = 'reopened') AS reopened_period,
+       -- a reopening in force (views.sql's rc_case_events): not one a re-run or removal of its month took back
+       arg_max(period, seq) FILTER (WHERE action = 'reopened' AND seq IN (SELECT seq FROM rc_case_events()))
+           AS reopened_period,
        count(*) AS events,
        max("at") AS last_event_at
 FROM case_events

@@ -185,6 +185,16 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
     nullif(CASE WHEN status IN ('recovery', 'recovered', 'open', 'in_review') THEN amount_recovered
                 WHEN status = 'written_off' THEN amount_written_off END, 0);
 
+-- The case events in force: every event but a run's reopening that a re-run or removal of its period
+-- took back (the findings that reopened the case gone with the run, cases/refresh.py's undo_reopenings),
+-- and the event that took it back (action 'reopening_undone', next in the case's events, which gives the
+-- case back the status, decision and amount it had before). What a case's decisions say is read from
+-- these; its history (`reconcile case`) and the hash chain hold every event.
+CREATE OR REPLACE MACRO rc_case_events() AS TABLE
+SELECT * EXCLUDE (next_action)
+FROM (SELECT *, lead(action) OVER (PARTITION BY case_id ORDER BY seq) AS next_action FROM case_events)
+WHERE action <> 'reopening_undone' AND NOT (action = 'reopened' AND coalesce(next_action = 'reopening_undone', false));
+
 -- The money of a case's findings that the auditor explained, when a run reopened the case after it (closed
 -- as explained, paid again), by the case events entered on the books of the periods up to `up_to`
 -- (NULL: every event): one row per finding with some, `explained` VND of its money (rc_at_stake). What
@@ -200,7 +210,7 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
 -- actions_recovery.sql out of the overpayments as of its period.
 CREATE OR REPLACE MACRO rc_explained_flags(up_to) AS TABLE
 WITH events AS (  -- as of the latest period held, every event (actions_recovery.sql's)
-    SELECT * FROM case_events WHERE up_to IS NULL OR period <= up_to OR up_to >= (SELECT max(period) FROM runs)
+    SELECT * FROM rc_case_events() WHERE up_to IS NULL OR period <= up_to OR up_to >= (SELECT max(period) FROM runs)
 ),
 explained AS (  -- each reopening after a case's latest money decision was to explained: when it was closed
     SELECT DISTINCT case_id, decided_at
@@ -267,7 +277,7 @@ SELECT case_id, code, vneid, program, province_code, commune_code, first_period,
 FROM cases
 WHERE code IN ('PAID_AFTER_DEATH', 'PAID_WHILE_INACTIVE') AND flags > 0  -- a case whose findings are gone is no recovery
   AND NOT (status = 'explained' OR status = 'closed' AND case_id IN (
-      SELECT case_id FROM case_events GROUP BY case_id
+      SELECT case_id FROM rc_case_events() GROUP BY case_id
       HAVING arg_max(to_status, seq) FILTER (WHERE to_status IN ('explained', 'recovery', 'recovered', 'written_off'))
              = 'explained'));
 

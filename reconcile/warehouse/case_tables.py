@@ -108,7 +108,8 @@ CASE_TABLES: tuple[Table, ...] = (
         "case_events",
         "Every decision on a case and every reopening, append-only and hash-chained: `reconcile review import` "
         "records the rows an auditor changed in the workbook; a run records a closed case flagged again "
-        "(reopened)",
+        "(reopened), and a re-run or removal of that month, the findings that reopened it gone, gives it back "
+        "its status (reopening_undone)",
         (
             Col("seq", "BIGINT", "Order of the event in the table, from 1"),
             Col("case_id", "VARCHAR", "The case (cases.case_id)"),
@@ -116,10 +117,17 @@ CASE_TABLES: tuple[Table, ...] = (
             Col(
                 "by",
                 "VARCHAR",
-                "Who: the --by of the import, or 'reconcile' for a reopening by a run (BY is a keyword of SQL: "
+                "Who: the --by of the import, or 'reconcile' for a reopening by a run, or its undoing (BY is a "
+                "keyword of SQL: "
                 'write "by" in quotes)',
             ),
-            Col("action", "VARCHAR", "decision (from the workbook) or reopened (flagged again after it was closed)"),
+            Col(
+                "action",
+                "VARCHAR",
+                "decision (from the workbook), reopened (flagged again after it was closed), or reopening_undone "
+                "(the run that reopened it replaced by a re-run or removed, the findings that reopened it gone, "
+                "and nobody having acted on it since: its status, decision and amount as before the reopening)",
+            ),
             Col("from_status", "VARCHAR", "Status before"),
             Col("to_status", "VARCHAR", "Status after"),
             Col("assignee", "VARCHAR", "Who the case is with after the event"),
@@ -131,7 +139,8 @@ CASE_TABLES: tuple[Table, ...] = (
                 "source",
                 "VARCHAR",
                 "Where it came from: the workbook's file name and sheet and row, or the run (for a reopening, "
-                "with the findings new since the case was closed, by flag_id)",
+                "with the findings new since the case was closed, by flag_id), or the re-run or removal that "
+                "undid a reopening",
             ),
             *CHAIN,
         ),
