@@ -46,6 +46,28 @@ def money(db: Path, case_id: str):
     )[0]
 
 
+def test_a_book_imported_again_after_a_later_book_decided_its_case_records_nothing(case, tmp_path):
+    """The auditor records 1,000,000 VND recovered from book a, then 2,000,000 from book b written
+    after it. Book a imported again was refused as written before the case was decided (exit 2,
+    "write the workbook again and enter the decision there"), inviting its decision to be entered
+    twice: it is the same book, its decision recorded already, and it records nothing. A book of
+    that time with a decision never recorded is still refused."""
+    db, case_id = case
+    assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 1_000_000}).exit_code == 0
+    assert decide(db, case_id, tmp_path / "b.xlsx", Status="recovery", **{AMOUNT: 2_000_000}).exit_code == 0
+    again = invoke("review", "import", str(tmp_path / "a.xlsx"), "--db", str(db), "--by", "Lan")
+    assert again.exit_code == 0, again.output
+    assert "recorded 0 decisions from a.xlsx (26 findings rows read, 1 changed in the book)" in again.output
+    assert money(db, case_id)[:3] == ("recovery", OVERPAID, 2_000_000)
+    assert query(db, "SELECT count(*) FROM case_events WHERE case_id = ?", [case_id]) == [(2,)]
+    # book a's row given another amount, never recorded: written before book b's decision, refused
+    other = tmp_path / "a2.xlsx"
+    typed_into(tmp_path / "a.written.xlsx", other, "Findings", case_id, Status="recovery", **{AMOUNT: 1_500_000})
+    res = invoke("review", "import", str(other), "--db", str(db), "--by", "Lan")
+    assert res.exit_code == 2
+    assert "its case was decided in the database since this workbook was written" in res.output
+
+
 def test_a_written_off_case_put_back_into_recovery_is_owed_again(case, tmp_path):
     db, case_id = case
     assert decide(db, case_id, tmp_path / "a.xlsx", Status="recovery", **{AMOUNT: 1_000_000}).exit_code == 0

@@ -316,6 +316,21 @@ def _no_stake(amount: int | None) -> str | None:
     )
 
 
+def _recorded_from(con, case_id: str, values: tuple, source: str) -> bool:
+    """Whether `values` (status, assignee, decision, amount, comment) were recorded on the case from this
+    row of a book of this name (`source`): the same book imported again after a later book decided the
+    case records nothing, as any book imported twice, and is not refused as written before that decision."""
+    status, assignee, decision, amount, comment = values
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM case_events WHERE case_id = ? AND action = 'decision' AND source = ? "
+            "AND to_status = ? AND assignee IS NOT DISTINCT FROM ? AND decision IS NOT DISTINCT FROM ? "
+            "AND amount IS NOT DISTINCT FROM ? AND comment IS NOT DISTINCT FROM ?",
+            [case_id, source, status, assignee, decision, amount if status in MONEY else None, comment],
+        ).fetchone()[0]
+    )
+
+
 def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple], again=None) -> list[Recorded]:
     now = datetime.now(UTC).replace(tzinfo=None)
     current, money = _held(con)
@@ -326,6 +341,8 @@ def _record(con, key: bytes, book: Path, by: str, decisions: dict[str, tuple], a
         if _shown(values) == before or decision_check(_shown(values)) == as_written:
             continue  # as the database holds it (recorded already), or as the book was written (not touched)
         if decision_check(before) != as_written:
+            if _recorded_from(con, case_id, values, source):
+                continue  # this row's decision, recorded from this book before a later one decided the case
             problems.append(
                 f"{where}: its case was decided in the database since this workbook was written; write the "
                 "workbook again (reconcile report) and enter the decision there"
