@@ -637,7 +637,7 @@ WITH truy AS MATERIALIZED (  -- the payments whose narrative says `truy`, with t
 ),
 named AS MATERIALIZED (
     SELECT t.period, t.payment_id, t.payment_ref, t.vneid, t.program, r.province_code, r.commune_code,
-           r.entitled_amount AS due,
+           r.entitled_amount AS due, t.pay.amount AS paid_in_all,
            unnest(rc_back_pay_months(t.pay, r.entitled_amount,
                                      coalesce(CAST(u.settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0))) AS month
     FROM truy AS t
@@ -677,6 +677,8 @@ returned_then AS (  -- the months named whose own successful payments a later fi
 )
 SELECT n.period, n.payment_id, n.payment_ref, n.vneid, n.program, n.province_code, n.commune_code, n.month,
        n.due AS amount,
+       -- the back payment's money for the month: its amount shared equally over the months it names
+       CAST(round(n.paid_in_all / count(*) OVER (PARTITION BY n.period, n.payment_id)) AS BIGINT) AS paid,
        CASE WHEN n.month NOT IN (SELECT period FROM runs) THEN 'not held'
             WHEN row_number() OVER (PARTITION BY n.vneid, n.program, n.month
                                     ORDER BY n.period, n.payment_ref, n.payment_id) > 1 THEN 'paid'
@@ -722,17 +724,25 @@ JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id;
 -- A month unpaid in its own file is paid when another month's file holds a successful payment to the
 -- beneficiary dated in it (a statement running from the 26th: September's payment of the 28th is in
 -- October's, OUT_OF_PERIOD there): not in the arrears; so is a month a later back payment (truy lĩnh)
--- paid, one that facts.sql took for the months it names (rc_back_pay_months).
+-- paid, one that facts.sql took for the months it names (rc_back_pay_months), for what it paid the
+-- month (back_pay.paid): a month paid less than its amount due, beyond the tolerance, stays for the rest.
 CREATE OR REPLACE VIEW arrears AS
-WITH paid_elsewhere AS (  -- the months paid by a payment another month's file holds (few: not in_period)
+WITH back_paid AS (  -- each month back payments (truy lĩnh) named, the money they paid for it, and the
+    -- amount tolerance of their runs: what they left of the month's amount due stays unpaid (a back
+    -- payment at an old rate, or of part of the money)
+    SELECT b.vneid, b.program, b.month, sum(b.paid) AS paid,
+           max(coalesce(CAST(u.settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0)) AS tolerance
+    FROM back_pay AS b
+    LEFT JOIN runs AS u ON u.period = b.period
+    GROUP BY ALL
+),
+paid_elsewhere AS (  -- the months paid by a payment another month's file holds (few: not in_period)
     SELECT DISTINCT m.vneid, m.program, strftime(p.value_date, '%Y-%m') AS period
     FROM payments AS p
     JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
     WHERE NOT p.in_period AND p.status = 'success' AND m.vneid IS NOT NULL
     UNION
-    -- and the months a later back payment (truy lĩnh) paid, or an earlier payment paid ahead
-    SELECT vneid, program, month FROM back_pay
-    UNION
+    -- and the months an earlier payment paid ahead (those back payments paid: back_paid)
     SELECT vneid, program, month FROM paid_ahead
 ),
 came_back AS MATERIALIZED (SELECT * FROM rc_came_back()),
@@ -759,18 +769,20 @@ returned_months AS (  -- a month paid in its own file and every such payment giv
     GROUP BY m.vneid, m.program, m.period
     HAVING bool_and((q.period, q.payment_id) IN (SELECT (period, payment_id) FROM given_back))
 ),
-unpaid AS (
-    SELECT vneid, program, period, max(expected_amount) AS due,
-           arg_max(province_code, province_code IS NOT NULL) AS province_code,
-           arg_max(commune_code, commune_code IS NOT NULL) AS commune_code,
-           12 * CAST(left(period, 4) AS INTEGER) + CAST(right(period, 2) AS INTEGER) AS month
+unpaid AS (  -- of a month back payments paid in part, the rest
+    SELECT f.vneid, f.program, f.period, max(f.expected_amount) - coalesce(max(b.paid), 0) AS due,
+           arg_max(f.province_code, f.province_code IS NOT NULL) AS province_code,
+           arg_max(f.commune_code, f.commune_code IS NOT NULL) AS commune_code,
+           12 * CAST(left(f.period, 4) AS INTEGER) + CAST(right(f.period, 2) AS INTEGER) AS month
     FROM (SELECT vneid, program, period, expected_amount, province_code, commune_code
           FROM flags WHERE code = 'MISSING_PAYMENT' AND vneid IS NOT NULL
           UNION ALL
           SELECT vneid, program, period, expected_amount, province_code, commune_code FROM returned_months) AS f
+    LEFT JOIN back_paid AS b ON b.vneid = f.vneid AND b.program = f.program AND b.month = f.period
     WHERE NOT EXISTS (SELECT 1 FROM paid_elsewhere AS e
                       WHERE e.vneid = f.vneid AND e.program = f.program AND e.period = f.period)
-    GROUP BY vneid, program, period
+    GROUP BY f.vneid, f.program, f.period
+    HAVING max(f.expected_amount) - coalesce(max(b.paid), 0) > coalesce(max(b.tolerance), 0)
 ),
 streaks AS (
     SELECT *, month - row_number() OVER (PARTITION BY vneid, program ORDER BY month) AS streak FROM unpaid
@@ -1208,7 +1220,7 @@ COMMENT ON COLUMN "recoveries_by_province"."written_off" IS 'VND written off';
 COMMENT ON COLUMN "recoveries_by_province"."outstanding" IS 'VND still to recover';
 COMMENT ON COLUMN "recoveries_by_province"."cases_outstanding" IS 'Cases with money still to recover';
 COMMENT ON COLUMN "recoveries_by_province"."excess" IS 'VND recovered and written off beyond what was overpaid, over the cases (recoveries.excess)';
-COMMENT ON VIEW "arrears" IS 'Arrears as of the latest period: each active beneficiary and programme with no successful payment in it (MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; a later payment settles them, and a month is paid by a payment dated in it that another month''s file holds (a statement running into the next month), or by a later back payment (truy lĩnh) naming it for the amount due times the months it names. Counted per ID: an ID the registry corrected starts again at its first month (earlier_vneid names the ID it may have replaced)';
+COMMENT ON VIEW "arrears" IS 'Arrears as of the latest period: each active beneficiary and programme with no successful payment in it (MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; a later payment settles them, and a month is paid by a payment dated in it that another month''s file holds (a statement running into the next month), or by a later back payment (truy lĩnh) naming it, for what it paid the month (back_pay.paid): a month paid less than its amount due (beyond the amount tolerance) stays for the rest. Counted per ID: an ID the registry corrected starts again at its first month (earlier_vneid names the ID it may have replaced)';
 COMMENT ON COLUMN "arrears"."vneid" IS 'Beneficiary''s ID';
 COMMENT ON COLUMN "arrears"."program" IS 'welfare or pension';
 COMMENT ON COLUMN "arrears"."province_code" IS 'Beneficiary''s province';
@@ -1216,7 +1228,7 @@ COMMENT ON COLUMN "arrears"."commune_code" IS 'Beneficiary''s commune';
 COMMENT ON COLUMN "arrears"."since_period" IS 'First of the consecutive periods unpaid';
 COMMENT ON COLUMN "arrears"."as_of_period" IS 'The latest period in the database';
 COMMENT ON COLUMN "arrears"."months_unpaid" IS 'Consecutive periods unpaid, the latest included';
-COMMENT ON COLUMN "arrears"."amount_owed" IS 'VND due over them';
+COMMENT ON COLUMN "arrears"."amount_owed" IS 'VND due over them, less what back payments paid of them';
 COMMENT ON COLUMN "arrears"."partial" IS 'A month of them was reconciled with --partial (a source missing): the arrears may be overstated; check the people of the missing source when its file comes';
 COMMENT ON COLUMN "arrears"."earlier_vneid" IS 'An ID this one may have replaced: unpaid the month before since_period, of the same programme, name, date of birth and account, listed that month and not in since_period''s registry, while this ID was not listed the month before. Its months unpaid are not counted here (the registry links no ID to another): check it, reconcile show; NULL when none or several fit';
 COMMENT ON VIEW "back_pay" IS 'Back payments (truy lĩnh): one row per back payment and month it paid. A successful payment whose narrative says arrears (truy lĩnh, truy trả, truy chi) and names months, each before its period, for at most the amount due times the months named, is the money of those months, not of its own (no DUPLICATE_PAYMENT or AMOUNT_MISMATCH; the arrears count the months paid). month_was says what the database holds of the month: a month paid already may be paid twice';
@@ -1229,6 +1241,7 @@ COMMENT ON COLUMN "back_pay"."province_code" IS 'Beneficiary''s province';
 COMMENT ON COLUMN "back_pay"."commune_code" IS 'Beneficiary''s commune';
 COMMENT ON COLUMN "back_pay"."month" IS 'A month it paid, YYYY-MM';
 COMMENT ON COLUMN "back_pay"."amount" IS 'VND due for the month: the amount due in the payment''s period';
+COMMENT ON COLUMN "back_pay"."paid" IS 'VND the back payment paid for the month: its amount shared equally over the months it names';
 COMMENT ON COLUMN "back_pay"."month_was" IS 'unpaid (MISSING_PAYMENT there, not paid by another month''s file; or paid there and given back as returned by a later month''s file); paid (paid there, or named by an earlier back payment: it may be paid twice); not due (not listed active there); not held (the database holds no run of the month)';
 COMMENT ON VIEW "paid_ahead" IS 'Months paid together (before Tết, January pays February too): one row per payment and month after its period it paid ahead. A successful payment for the amount due times the months, whose narrative names its period and the months after it (tháng 01+02/2025), or, in a January, of a programme of matching.february_with_january, twice the amount due with a narrative that names no month but January and February: its period''s run counts one payment of the amount due (no AMOUNT_MISMATCH); the runs of the months it paid count them paid (no MISSING_PAYMENT; a payment there too is a DUPLICATE_PAYMENT)';
 COMMENT ON COLUMN "paid_ahead"."period" IS 'Period of the file that holds the payment';

@@ -133,3 +133,27 @@ def test_a_difference_for_months_registered_at_the_new_rate_but_paid_at_the_old_
         "of the new rate): 2 (880,000 VND short), which may leave those months partly unpaid; see the back_pay view, "
         "and check each with reconcile show",
     ]
+
+
+def test_months_a_back_payment_paid_in_part_stay_in_the_arrears_for_the_rest(tmp_path):
+    """Em was paid nothing in July and August (360.000 due each), and in September only the back
+    payment of 400.000 for both: his September payment is missing too. The back payment took both
+    months out of the arrears, which said 500.000 owed since September; it paid 200.000 of each, and
+    the arrears are since July, 160.000 + 160.000 + 500.000. Bình's 720.000 paid his two months in full."""
+    db = tmp_path / "r.duckdb"
+    for mm in ("07", "08", "09"):
+        files = month(tmp_path / mm, mm)
+        if mm == "09":
+            bank = files["payments"][0]
+            rows = bank.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+            assert sum(",FT20240900305," in row for row in rows) == 1
+            bank.write_text("".join(r for r in rows if ",FT20240900305," not in r), encoding="utf-8-sig")
+        res = run_month(db, f"2024-{mm}", files)
+        assert res.exit_code in (0, 1), res.output
+    assert query(db, "SELECT month, amount, paid FROM back_pay WHERE vneid = '001040000305' ORDER BY month") == [
+        ("2024-07", 500_000, 200_000),
+        ("2024-08", 500_000, 200_000),
+    ]
+    assert query(db, "SELECT vneid, since_period, as_of_period, months_unpaid, amount_owed FROM arrears") == [
+        ("001040000305", "2024-07", "2024-09", 3, 820_000)
+    ]

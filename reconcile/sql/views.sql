@@ -316,7 +316,7 @@ WITH truy AS MATERIALIZED (  -- the payments whose narrative says `truy`, with t
 ),
 named AS MATERIALIZED (
     SELECT t.period, t.payment_id, t.payment_ref, t.vneid, t.program, r.province_code, r.commune_code,
-           r.entitled_amount AS due,
+           r.entitled_amount AS due, t.pay.amount AS paid_in_all,
            unnest(rc_back_pay_months(t.pay, r.entitled_amount,
                                      coalesce(CAST(u.settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0))) AS month
     FROM truy AS t
@@ -356,6 +356,8 @@ returned_then AS (  -- the months named whose own successful payments a later fi
 )
 SELECT n.period, n.payment_id, n.payment_ref, n.vneid, n.program, n.province_code, n.commune_code, n.month,
        n.due AS amount,
+       -- the back payment's money for the month: its amount shared equally over the months it names
+       CAST(round(n.paid_in_all / count(*) OVER (PARTITION BY n.period, n.payment_id)) AS BIGINT) AS paid,
        CASE WHEN n.month NOT IN (SELECT period FROM runs) THEN 'not held'
             WHEN row_number() OVER (PARTITION BY n.vneid, n.program, n.month
                                     ORDER BY n.period, n.payment_ref, n.payment_id) > 1 THEN 'paid'
@@ -401,17 +403,25 @@ JOIN registry AS r ON r.period = m.period AND r.registry_id = m.registry_id;
 -- A month unpaid in its own file is paid when another month's file holds a successful payment to the
 -- beneficiary dated in it (a statement running from the 26th: September's payment of the 28th is in
 -- October's, OUT_OF_PERIOD there): not in the arrears; so is a month a later back payment (truy lĩnh)
--- paid, one that facts.sql took for the months it names (rc_back_pay_months).
+-- paid, one that facts.sql took for the months it names (rc_back_pay_months), for what it paid the
+-- month (back_pay.paid): a month paid less than its amount due, beyond the tolerance, stays for the rest.
 CREATE OR REPLACE VIEW arrears AS
-WITH paid_elsewhere AS (  -- the months paid by a payment another month's file holds (few: not in_period)
+WITH back_paid AS (  -- each month back payments (truy lĩnh) named, the money they paid for it, and the
+    -- amount tolerance of their runs: what they left of the month's amount due stays unpaid (a back
+    -- payment at an old rate, or of part of the money)
+    SELECT b.vneid, b.program, b.month, sum(b.paid) AS paid,
+           max(coalesce(CAST(u.settings->>'$.thresholds.amount_tolerance' AS BIGINT), 0)) AS tolerance
+    FROM back_pay AS b
+    LEFT JOIN runs AS u ON u.period = b.period
+    GROUP BY ALL
+),
+paid_elsewhere AS (  -- the months paid by a payment another month's file holds (few: not in_period)
     SELECT DISTINCT m.vneid, m.program, strftime(p.value_date, '%Y-%m') AS period
     FROM payments AS p
     JOIN matches AS m ON m.period = p.period AND m.payment_id = p.payment_id
     WHERE NOT p.in_period AND p.status = 'success' AND m.vneid IS NOT NULL
     UNION
-    -- and the months a later back payment (truy lĩnh) paid, or an earlier payment paid ahead
-    SELECT vneid, program, month FROM back_pay
-    UNION
+    -- and the months an earlier payment paid ahead (those back payments paid: back_paid)
     SELECT vneid, program, month FROM paid_ahead
 ),
 came_back AS MATERIALIZED (SELECT * FROM rc_came_back()),
@@ -438,18 +448,20 @@ returned_months AS (  -- a month paid in its own file and every such payment giv
     GROUP BY m.vneid, m.program, m.period
     HAVING bool_and((q.period, q.payment_id) IN (SELECT (period, payment_id) FROM given_back))
 ),
-unpaid AS (
-    SELECT vneid, program, period, max(expected_amount) AS due,
-           arg_max(province_code, province_code IS NOT NULL) AS province_code,
-           arg_max(commune_code, commune_code IS NOT NULL) AS commune_code,
-           12 * CAST(left(period, 4) AS INTEGER) + CAST(right(period, 2) AS INTEGER) AS month
+unpaid AS (  -- of a month back payments paid in part, the rest
+    SELECT f.vneid, f.program, f.period, max(f.expected_amount) - coalesce(max(b.paid), 0) AS due,
+           arg_max(f.province_code, f.province_code IS NOT NULL) AS province_code,
+           arg_max(f.commune_code, f.commune_code IS NOT NULL) AS commune_code,
+           12 * CAST(left(f.period, 4) AS INTEGER) + CAST(right(f.period, 2) AS INTEGER) AS month
     FROM (SELECT vneid, program, period, expected_amount, province_code, commune_code
           FROM flags WHERE code = 'MISSING_PAYMENT' AND vneid IS NOT NULL
           UNION ALL
           SELECT vneid, program, period, expected_amount, province_code, commune_code FROM returned_months) AS f
+    LEFT JOIN back_paid AS b ON b.vneid = f.vneid AND b.program = f.program AND b.month = f.period
     WHERE NOT EXISTS (SELECT 1 FROM paid_elsewhere AS e
                       WHERE e.vneid = f.vneid AND e.program = f.program AND e.period = f.period)
-    GROUP BY vneid, program, period
+    GROUP BY f.vneid, f.program, f.period
+    HAVING max(f.expected_amount) - coalesce(max(b.paid), 0) > coalesce(max(b.tolerance), 0)
 ),
 streaks AS (
     SELECT *, month - row_number() OVER (PARTITION BY vneid, program ORDER BY month) AS streak FROM unpaid

@@ -209,9 +209,10 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
         "Arrears as of the latest period: each active beneficiary and programme with no successful payment in it "
         "(MISSING_PAYMENT), the consecutive calendar months unpaid that end with it, and the amount due over them; "
         "a later payment settles them, and a month is paid by a payment dated in it that another month's file holds "
-        "(a statement running into the next month), or by a later back payment (truy lĩnh) naming it for the amount "
-        "due times the months it names. Counted per ID: an ID the registry corrected starts again at its "
-        "first month (earlier_vneid names the ID it may have replaced)",
+        "(a statement running into the next month), or by a later back payment (truy lĩnh) naming it, for what it "
+        "paid the month (back_pay.paid): a month paid less than its amount due (beyond the amount tolerance) stays "
+        "for the rest. Counted per ID: an ID the registry corrected starts again at its first month (earlier_vneid "
+        "names the ID it may have replaced)",
         {
             "vneid": "Beneficiary's ID",
             "program": "welfare or pension",
@@ -220,7 +221,7 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "since_period": "First of the consecutive periods unpaid",
             "as_of_period": "The latest period in the database",
             "months_unpaid": "Consecutive periods unpaid, the latest included",
-            "amount_owed": "VND due over them",
+            "amount_owed": "VND due over them, less what back payments paid of them",
             "partial": "A month of them was reconciled with --partial (a source missing): the arrears may be "
             "overstated; check the people of the missing source when its file comes",
             "earlier_vneid": "An ID this one may have replaced: unpaid the month before since_period, of the same "
@@ -245,6 +246,7 @@ CASE_VIEW_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "commune_code": "Beneficiary's commune",
             "month": "A month it paid, YYYY-MM",
             "amount": "VND due for the month: the amount due in the payment's period",
+            "paid": "VND the back payment paid for the month: its amount shared equally over the months it names",
             "month_was": "unpaid (MISSING_PAYMENT there, not paid by another month's file; or paid there and given back as "
             "returned by a later month's file); paid (paid there, or "
             "named by an earlier back payment: it may be paid twice); not due (not listed active there); not held "
