@@ -942,7 +942,7 @@ COMMENT ON COLUMN "payments"."bank_code" IS 'Bank the money went to';
 COMMENT ON COLUMN "payments"."account_number" IS 'Account the money went to, leading zeros kept';
 COMMENT ON COLUMN "payments"."amount" IS 'Amount paid, integer VND';
 COMMENT ON COLUMN "payments"."value_date" IS 'Value date of the transfer or payout';
-COMMENT ON COLUMN "payments"."channel" IS 'bank, ewallet or cash';
+COMMENT ON COLUMN "payments"."channel" IS 'bank, ewallet or cash; a transfer given as bank (a statement has no channel) to an e-wallet (its bank MoMo, ZaloPay, Viettel Money, VNPT Money, ShopeePay) is ewallet';
 COMMENT ON COLUMN "payments"."status" IS 'success, failed or returned (default success)';
 COMMENT ON COLUMN "payments"."program" IS 'welfare or pension; when absent, the matched beneficiary''s';
 COMMENT ON COLUMN "payments"."narrative" IS 'Transfer description (nội dung)';

@@ -296,7 +296,8 @@ class PaymentRecord(BaseModel):
         sql="VARCHAR",
         required=True,
         aliases=("hinh thuc chi tra", "kenh chi tra", "phuong thuc chi tra"),
-        comment="bank, ewallet or cash",
+        comment="bank, ewallet or cash; a transfer given as bank (a statement has no channel) to an e-wallet "
+        "(its bank MoMo, ZaloPay, Viettel Money, VNPT Money, ShopeePay) is ewallet",
     )
     status: PaymentStatus = _col(
         sql="VARCHAR",

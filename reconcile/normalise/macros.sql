@@ -158,6 +158,13 @@ CREATE OR REPLACE TEMP MACRO rc_bank_t(t) AS
          WHERE length(alias) >= 3 AND starts_with(rc_bank_key_t(t), alias)),
         rc_ident_t(t));
 CREATE OR REPLACE TEMP MACRO rc_bank(s) AS rc_bank_t(rc_text(s));
+-- Is this payee's institution an e-wallet (`MOMO`, `Ví MoMo`, `ZaloPay`, `Viettel Money`, `VNPT Money`,
+-- `ShopeePay`)? A statement (camt, MT940, a bank's export) has no channel column: its transfers are read
+-- as bank, and one to an e-wallet is the e-wallet channel, as the same payment in a list that says so.
+CREATE OR REPLACE TEMP MACRO rc_ewallet_bank_t(b) AS coalesce(list_has_any(
+    ['momo', 'mservice', 'zalopay', 'viettelmoney', 'viettelpay', 'vnptmoney', 'vnptpay', 'shopeepay', 'airpay',
+     'moca', 'payoo'],
+    [regexp_replace(rc_fold_t(b), '[^a-z]', '', 'g'), regexp_replace(rc_fold_t(b), '^vi|[^a-z]', '', 'g')]), false);
 -- Is this a bank code we know (so that two of them can be compared)?
 CREATE OR REPLACE TEMP MACRO rc_bank_known(b) AS coalesce(b IN (SELECT code FROM ref_bank), false);
 

@@ -150,7 +150,7 @@ m_program AS (
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT program AS raw FROM raw_payments))
 ),
 m_bank AS (
-    SELECT raw, rc_bank_t(t) AS bank_code
+    SELECT raw, rc_bank_t(t) AS bank_code, rc_ewallet_bank_t(t) AS bank_ewallet
     FROM (SELECT raw, rc_text(raw) AS t FROM (SELECT DISTINCT bank_code AS raw FROM raw_payments))
 ),
 t AS (
@@ -165,7 +165,10 @@ t AS (
         coalesce(m_name.name_t, rc_text(r.payee_name), m_narrative.narrative_payee) AS name_t,
         m_name.payee_key AS payee_key_m,
         m_dob.* EXCLUDE (raw), m_value_date.* EXCLUDE (raw), m_amount.* EXCLUDE (raw),
-        m_channel.* EXCLUDE (raw), m_status.* EXCLUDE (raw), m_program.* EXCLUDE (raw), m_bank.bank_code
+        m_channel.channel_t, m_status.* EXCLUDE (raw), m_program.* EXCLUDE (raw), m_bank.bank_code,
+        -- a transfer to an e-wallet is the e-wallet channel (a statement gives every row as bank)
+        CASE WHEN m_channel.n_channel = 'bank' AND m_bank.bank_ewallet THEN 'ewallet' ELSE m_channel.n_channel END
+            AS n_channel
     FROM raw_payments AS r
     LEFT JOIN m_narrative ON m_narrative.raw IS NOT DISTINCT FROM r.narrative
     LEFT JOIN m_name ON m_name.raw IS NOT DISTINCT FROM r.payee_name
