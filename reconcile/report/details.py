@@ -22,6 +22,13 @@ _NO_PAYMENT = (
     r"no successful payment to this beneficiary in the period",
     "đối tượng này không có khoản chi thành công nào trong kỳ",
 )
+# NAME_MISMATCH's reason, when the similarity passes but the family or the given name differs
+_NAME_DIFFERS = (
+    ("family and given names differ, ", "khác cả họ và tên, "),
+    ("family name differs, ", "khác họ, "),
+    ("given name differs, ", "khác tên, "),
+    ("", ""),
+)
 _NOT_MATCHED = (r"account and name matched no beneficiary", "số tài khoản và họ tên không khớp với đối tượng nào")
 _ID_PROBLEMS = [
     (
@@ -135,15 +142,20 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
             r"một dòng chi trả có số định danh này đã bị loại (\1 dòng \2)",
         ),
     ],
-    "NAME_MISMATCH": [
-        (  # 0.45 as Vietnamese writes it, 0,45
-            r"Payee name does not match the registry name \(similarity ([0-9]+)\.([0-9]+), threshold ([0-9]+)\.([0-9]+)\)",
-            r"Tên người nhận không khớp với tên trong danh sách (độ tương đồng \1,\2, ngưỡng \3,\4)",
-        ),
-        (
-            r"Payee name does not match the registry name \(similarity (.+), threshold (.+)\)",
-            r"Tên người nhận không khớp với tên trong danh sách (độ tương đồng \1, ngưỡng \2)",
-        ),
+    "NAME_MISMATCH": [  # the word that differs first, when it is why; 0.45 as Vietnamese writes it, 0,45
+        pattern
+        for en, vi in _NAME_DIFFERS
+        for pattern in (
+            (
+                rf"Payee name does not match the registry name \({en}similarity ([0-9]+)\.([0-9]+), "
+                r"threshold ([0-9]+)\.([0-9]+)\)",
+                rf"Tên người nhận không khớp với tên trong danh sách ({vi}độ tương đồng \1,\2, ngưỡng \3,\4)",
+            ),
+            (
+                rf"Payee name does not match the registry name \({en}similarity (.+), threshold (.+)\)",
+                rf"Tên người nhận không khớp với tên trong danh sách ({vi}độ tương đồng \1, ngưỡng \2)",
+            ),
+        )
     ],
     "OUT_OF_PERIOD": [(r"Value date (.+) is outside the period (.+)", r"Ngày giao dịch \1 nằm ngoài kỳ \2")],
     "PAID_AFTER_DEATH": [

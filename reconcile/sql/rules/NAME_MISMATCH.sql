@@ -4,8 +4,17 @@
 -- vi: Tên người nhận không khớp tên trong danh sách (đã chuẩn hoá dấu, chữ hoa, khoảng trắng)
 SELECT
     vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
-    'Payee name does not match the registry name (similarity '
-        || round(jaro_winkler_similarity(name_key, payee_key), 2) || ', threshold ' || $name_similarity || ')' AS detail,
+    -- a similarity at or above the threshold fails on the family name (the first word) or the given name (the
+    -- last): the detail says which, or it would read as names that match
+    'Payee name does not match the registry name ('
+        || CASE WHEN jaro_winkler_similarity(name_key, payee_key) < $name_similarity THEN ''
+                WHEN split_part(name_key, ' ', 1) <> split_part(payee_key, ' ', 1)
+                     AND split_part(name_key, ' ', -1) <> split_part(payee_key, ' ', -1) THEN 'family and given names differ, '
+                WHEN split_part(name_key, ' ', 1) <> split_part(payee_key, ' ', 1) THEN 'family name differs, '
+                WHEN split_part(name_key, ' ', -1) <> split_part(payee_key, ' ', -1) THEN 'given name differs, '
+                ELSE '' END
+        || 'similarity ' || round(jaro_winkler_similarity(name_key, payee_key), 2) || ', threshold ' || $name_similarity
+        || ')' AS detail,
     source_file, source_row, source_sheet, full_name, payee_name, account_number, province_code, commune_code,
     match_method, payment_id, registry_id
 FROM pm
