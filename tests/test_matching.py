@@ -430,3 +430,35 @@ def test_the_arrears_of_a_partial_month_say_so(tmp_path):
             21_000_000,
             True,
         )
+
+
+def test_a_couple_s_account_paid_without_ids_is_matched_to_the_spouse_the_payee_name_is(tmp_path):
+    """Nguyễn Văn An and his wife Trần Thị Bình receive their assistance in one Agribank account; the
+    bank's file gives no ID, each row the spouse's name. The account is registered to two people, so
+    neither was matched: two UNKNOWN_PAYEE (`account and name matched no beneficiary`), two
+    MISSING_PAYMENT, and a warning that Agribank's file may be missing. Each is matched by the account
+    to the one of its holders whose name is the payee's. A third row in the account under a name of
+    neither is no one's."""
+    account = "0012345678901"
+    an = reg_row("001050012345", "Nguyễn Văn An", "05/09/1950", "male", "welfare", "500.000", account=account)
+    binh = reg_row("001150012346", "Trần Thị Bình", "01/01/1950", "female", "welfare", "500.000", account=account)
+    flags, matches = reconcile(
+        tmp_path,
+        [an, binh],
+        [
+            pay_row("FT001", "", "TRAN THI BINH", "500.000", account=account),
+            pay_row("FT002", "", "NGUYEN VAN AN", "500.000", account=account),
+            pay_row("FT003", "", "LE VAN CUONG", "500.000", account=account),
+        ],
+    )
+    assert matches == [
+        ("FT001", "001150012346", "welfare", "account"),
+        ("FT002", "001050012345", "welfare", "account"),
+    ]
+    # three payees in one account: SHARED_ACCOUNT, as it is for any account (threshold 3)
+    assert flags == [
+        ("SHARED_ACCOUNT", "001050012345", "FT002"),
+        ("SHARED_ACCOUNT", "001150012346", "FT001"),
+        ("SHARED_ACCOUNT", None, "FT003"),
+        ("UNKNOWN_PAYEE", None, "FT003"),
+    ]

@@ -2,7 +2,8 @@
 --   vneid / narrative_vneid  the payment's ID (from its ID column / from its narrative) equals the beneficiary's
 --                            (also when both carry the same invalid ID: INVALID_VNEID reports that);
 --   account                  no usable ID: the account number is registered to exactly one beneficiary (as
---                            written, else leading zeros aside);
+--                            written, else leading zeros aside), or to several of whom one has the payee's
+--                            name (a couple's account);
 --   name_dob                 no usable ID, no account match: the same name key and date of birth, one candidate;
 --   name_year                no usable ID, no account match, no candidate by name_dob: the same name key and
 --                            year of birth where one side gives the year alone (a post office's list:
@@ -50,7 +51,7 @@ no_id AS (
       AND (NOT rc_vneid_valid(coalesce(vneid, '')) OR vneid_source = 'narrative')
 ),
 account_pairs AS (
-    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program
+    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program, p.payee_key = r.name_key AS named
     FROM no_id AS p
     JOIN reg AS r ON r.account_number = p.account_number
         AND (p.bank_code = r.bank_code OR NOT rc_bank_known(p.bank_code) OR NOT rc_bank_known(r.bank_code))
@@ -59,7 +60,7 @@ account_pairs AS (
 -- compared without leading zeros, for the payments whose account no registered one equals as
 -- written: a spreadsheet cell that held the number as a number lost them (on either side)
 account_pairs_zeros AS (
-    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program
+    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program, p.payee_key = r.name_key AS named
     FROM (SELECT * FROM no_id WHERE payment_id NOT IN (SELECT payment_id FROM account_pairs)) AS p
     JOIN reg AS r ON ltrim(r.account_number, '0') = ltrim(p.account_number, '0') AND ltrim(p.account_number, '0') <> ''
         AND (p.bank_code = r.bank_code OR NOT rc_bank_known(p.bank_code) OR NOT rc_bank_known(r.bank_code))
@@ -67,10 +68,15 @@ account_pairs_zeros AS (
 ),
 by_account AS (
     -- one person may hold the account in both programmes: count people (the programme is chosen
-    -- as for the ID match)
+    -- as for the ID match). An account two or more people hold (a couple's): the one whose name is
+    -- the payee's (name keys equal), when one is (`fits`)
     SELECT payment_id, registry_id, 'account' AS method, vneid,
-           count(DISTINCT vneid) OVER (PARTITION BY payment_id) AS candidates,
-           row_number() OVER (PARTITION BY payment_id ORDER BY abs(entitled_amount - amount), program, registry_id) AS rk
+           CASE WHEN count(DISTINCT vneid) OVER (PARTITION BY payment_id) = 1 THEN 1
+                ELSE count(DISTINCT CASE WHEN named THEN vneid END) OVER (PARTITION BY payment_id) END AS candidates,
+           count(DISTINCT vneid) OVER (PARTITION BY payment_id) = 1 OR coalesce(named, false) AS fits,
+           row_number() OVER (PARTITION BY payment_id
+                              ORDER BY coalesce(named, false) DESC, abs(entitled_amount - amount), program, registry_id)
+               AS rk
     FROM (SELECT * FROM account_pairs UNION ALL SELECT * FROM account_pairs_zeros)
 ),
 after_account AS (
@@ -112,7 +118,7 @@ by_name AS (
 by_other AS (
     SELECT *, coalesce(vneid IN (SELECT vneid FROM in_both), false) AS in_both
     FROM (
-        SELECT payment_id, registry_id, method, vneid, rk FROM by_account WHERE candidates = 1
+        SELECT payment_id, registry_id, method, vneid, rk FROM by_account WHERE candidates = 1 AND fits
         UNION ALL
         SELECT payment_id, registry_id, method, vneid, rk FROM by_name_dob WHERE candidates = 1
         UNION ALL
