@@ -991,7 +991,7 @@ COMMENT ON COLUMN "flags"."vneid" IS 'Beneficiary''s ID, where the finding has a
 COMMENT ON COLUMN "flags"."payment_ref" IS 'Payment reference, where the finding has a payment side';
 COMMENT ON COLUMN "flags"."program" IS 'welfare, pension or unknown';
 COMMENT ON COLUMN "flags"."expected_amount" IS 'Amount due, VND';
-COMMENT ON COLUMN "flags"."paid_amount" IS 'Amount paid, VND';
+COMMENT ON COLUMN "flags"."paid_amount" IS 'Amount of the payment, VND; for PAYMENT_FAILED (and a failed or returned payment''s other findings) the amount sent that did not arrive: nothing was paid';
 COMMENT ON COLUMN "flags"."detail" IS 'What was found, in English';
 COMMENT ON COLUMN "flags"."source_file" IS 'File holding the evidence';
 COMMENT ON COLUMN "flags"."source_row" IS 'Row of the evidence in that file (header is row 1)';
@@ -1140,7 +1140,7 @@ COMMENT ON COLUMN "superseded_flags"."vneid" IS 'Beneficiary''s ID, where the fi
 COMMENT ON COLUMN "superseded_flags"."payment_ref" IS 'Payment reference, where the finding has a payment side';
 COMMENT ON COLUMN "superseded_flags"."program" IS 'welfare, pension or unknown';
 COMMENT ON COLUMN "superseded_flags"."expected_amount" IS 'Amount due, VND';
-COMMENT ON COLUMN "superseded_flags"."paid_amount" IS 'Amount paid, VND';
+COMMENT ON COLUMN "superseded_flags"."paid_amount" IS 'Amount of the payment, VND; for PAYMENT_FAILED (and a failed or returned payment''s other findings) the amount sent that did not arrive: nothing was paid';
 COMMENT ON COLUMN "superseded_flags"."detail" IS 'What was found, in English';
 COMMENT ON COLUMN "superseded_flags"."source_file" IS 'File holding the evidence';
 COMMENT ON COLUMN "superseded_flags"."source_row" IS 'Row of the evidence in that file (header is row 1)';

@@ -41,7 +41,12 @@ FINDING_COLUMNS: tuple[FindingColumn, ...] = (
     FindingColumn("payment_ref", "VARCHAR", "Payment reference, where the finding has a payment side"),
     FindingColumn("program", "VARCHAR", "welfare, pension or unknown"),
     FindingColumn("expected_amount", "BIGINT", "Amount due, VND"),
-    FindingColumn("paid_amount", "BIGINT", "Amount paid, VND"),
+    FindingColumn(
+        "paid_amount",
+        "BIGINT",
+        "Amount of the payment, VND; for PAYMENT_FAILED (and a failed or returned payment's other findings) "
+        "the amount sent that did not arrive: nothing was paid",
+    ),
     FindingColumn("detail", "VARCHAR", "What was found, in English", required=True),
     FindingColumn("source_file", "VARCHAR", "File holding the evidence", required=True),
     FindingColumn("source_row", "BIGINT", "Row of the evidence in that file (header is row 1)", required=True),
