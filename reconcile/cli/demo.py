@@ -286,10 +286,12 @@ def _rates(pairs: tuple[str, ...]):
     help="Consecutive months from --period of the same people, each in a folder OUT/YYYY-MM.",
 )
 def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, memory_limit, months) -> None:
-    """Write a synthetic month of any size, with every finding planted, and its truth file.
+    """Write a synthetic month of any size, with findings of every kind planted, and its truth file.
 
     Writes registry, payments_bank and payments_post in each format asked for, and truth.csv:
-    every finding the planted cases must produce (code, vneid, payment_ref).
+    every finding the planted cases must produce (code, vneid, payment_ref). Each kind is planted at
+    its rate (--rates): a month of 3,000 beneficiaries or more holds all fourteen, a smaller one may
+    hold none of the rarer kinds.
 
     With --months N, N months of the same people, each month's files and truth.csv in OUT/YYYY-MM/,
     problems persisting, fixed or new from month to month; and the truth across the months in OUT:
