@@ -33,3 +33,37 @@ def test_the_workbook_s_sql_shows_shares_as_the_terminal_does():
     for share, target in cases:
         (sql,) = con.execute("SELECT rc_shown_share(?::DOUBLE, ?::DOUBLE)", [share, target]).fetchone()
         assert sql == pytest.approx(shown_share(share, target), abs=1e-12), (share, target)
+
+
+def test_a_channel_s_part_of_the_share_is_never_rounded_up(tmp_path):
+    """659 welfare payments of 660 by bank, one in cash: the programme's share shows 99.84%, the
+    target of 99.85% not met, but `cashless --by channel` showed the bank's part, which is the whole
+    non-cash share here, as 99.85%, with no target beside it to cut it: it reads as the target met."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    registry = ["vneid,full_name,program,entitled_amount,channel,bank_code,account_number,province_code,status"]
+    payments = ["payment_ref,vneid,payee_name,bank_code,account_number,amount,value_date,channel"]
+    for i in range(660):
+        vneid, account = f"001050{i:06d}", f"{i:013d}"
+        registry.append(f"{vneid},Nguyễn Văn An,welfare,500.000,bank,VBA,{account},01,active")
+        payments.append(
+            f"BD{i},{vneid},NGUYEN VAN AN,,,500.000,05/09/2024,cash"
+            if i == 0
+            else f"FT{i},{vneid},NGUYEN VAN AN,VBA,{account},500.000,05/09/2024,bank"
+        )
+    (tmp_path / "reg.csv").write_text("\n".join(registry) + "\n", encoding="utf-8")
+    (tmp_path / "pay.csv").write_text("\n".join(payments) + "\n", encoding="utf-8")
+    db = str(tmp_path / "t.duckdb")
+    runner = CliRunner()
+    args = ["--registry", str(tmp_path / "reg.csv"), "--payments", str(tmp_path / "pay.csv"), "--db", db]
+    assert runner.invoke(cli, ["--lang", "en", "run", "--period", "2024-09", *args]).exit_code == 0
+    res = runner.invoke(cli, ["--lang", "en", "cashless", "--db", db, "--by", "channel"])
+    assert res.exit_code == 0, res.output
+    rows = [line.split() for line in res.stdout.splitlines()[2:]]
+    assert [row[2:8] for row in rows] == [
+        ["bank", "659", "659", "329,500,000", "99.84%", "99.84%"],
+        ["cash", "1", "1", "500,000", "0.15%", "0.15%"],
+    ]
+    assert pct(0.9985, cut=True) == "99.85%"  # exactly 99.85% stays (0.99849999... as a float)

@@ -265,7 +265,11 @@ def cashless(db, period, by, fmt, out) -> None:
             result,
             rows=[
                 tuple(
-                    terminal.pct(v, row[target] if target is not None and i != target else None) if i in shares else v
+                    # a channel's part of the share has no target beside it, and is never rounded up:
+                    # 659 bank payments of 660, 99.848%, read 99.85%, the target met
+                    terminal.pct(v, row[target] if target is not None and i != target else None, cut=by == "channel")
+                    if i in shares
+                    else v
                     for i, v in enumerate(row)
                 )
                 for row in result.rows

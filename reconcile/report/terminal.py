@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -82,9 +83,13 @@ def _cell(value) -> str:
     return safe_text(str(value))
 
 
-def pct(share: float | None, target: float | None = None) -> str:
-    """A share in percent, two decimals; beside its target, never rounded up to it (labels.shown_share)."""
-    return "" if share is None else number(f"{shown_share(share, target) * 100:.2f}%")
+def pct(share: float | None, target: float | None = None, cut: bool = False) -> str:
+    """A share in percent, two decimals; beside its target, never rounded up to it (labels.shown_share);
+    `cut`: never rounded up at all (a part of a share measured against a target: a channel's)."""
+    if share is None:
+        return ""
+    # (a share of exactly 99.85% is 0.99849999... as a float: nudged before the cut)
+    return number(f"{(math.floor(share * 10_000 + 1e-9) / 10_000 if cut else shown_share(share, target)) * 100:.2f}%")
 
 
 def as_csv(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
