@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reconcile.cases.refresh import money_notes, settled_money_taken, trailing_reopenings, undo_reopenings
+from reconcile.cases.refresh import money_notes, settled_money_taken
 from reconcile.cases.refresh import refresh as refresh_cases
+from reconcile.cases.reopen import trailing_reopenings, undo_reopenings
 from reconcile.cases.signoff import refuse_if_signed_off, writing
 from reconcile.config import check_period
 from reconcile.errors import ReconcileError

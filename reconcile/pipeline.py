@@ -22,9 +22,9 @@ from pathlib import Path
 import duckdb
 
 from reconcile import keys, scratch, worktables
-from reconcile.cases.refresh import back_paid_twice, money_notes, paid_ahead, reopen_flagged, settled_money_taken
-from reconcile.cases.refresh import backfill as backfill_cases
-from reconcile.cases.refresh import refresh as refresh_cases
+from reconcile.cases import refresh as cases_refresh
+from reconcile.cases.refresh import back_paid_twice, money_notes, paid_ahead, settled_money_taken
+from reconcile.cases.reopen import reopen_flagged
 from reconcile.cases.signoff import refuse_if_signed_off
 from reconcile.checks_coverage import RunWarning, kept
 from reconcile.checks_earlier import history_warnings
@@ -339,9 +339,9 @@ def _reconcile(con, cfg: RunConfig, tables, skipped, started, steps, t0, key: by
     warnings += history_warnings(con, tables, cfg.period, cfg.settings.checks.min_group, cfg.on_notice)
     previous = write(con, cfg, tables, skipped, counts, params, started, missing, warnings)
     # the period's cases: a closed one flagged again reopens; `cases` is remade (earlier versions' findings keyed first)
-    backfill_cases(con, key)
-    reopened = reopen_flagged(con, key, cfg.period, params["run_id"])
-    refresh_cases(con)
+    cases_refresh.backfill(con, key)
+    reopened = reopen_flagged(con, key, cfg.period, params["run_id"])  # (closed, settled, taken back)
+    cases_refresh.refresh(con)
     record_version(con)
     t = _step(steps, "write", t)
 

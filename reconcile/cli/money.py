@@ -274,7 +274,7 @@ def say_removal_notes(deletion) -> None:
 
 def say_undone(n: int, removal: bool) -> None:
     """The cases that the run a re-run or removal replaced had reopened, given back the status they had
-    before (cases/refresh.py's undo_reopenings)."""
+    before (cases/reopen.py's undo_reopenings)."""
     if n:
         say(
             f"reconcile: {n:,} {'case' if n == 1 else 'cases'} that the run this {'removal' if removal else 're-run'} replaced had reopened went "
