@@ -61,6 +61,7 @@ payment.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,9 +69,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from reconcile import scratch
 from reconcile.errors import ReconcileError
 from reconcile.masking import mask_id, mask_text
-from reconcile.report import action_files
+from reconcile.report import action_files, disk
 from reconcile.report.action_files import Column
 from reconcile.report.labels import label, value_label
 from reconcile.sqlfiles import sql_text
@@ -219,29 +221,65 @@ def write_actions(
     to_reclaim = to_reclaim.with_columns(
         file=pl.lit("recovery_") + _safe(pl.col("bank")) + pl.lit("_") + _safe(pl.col("commune"))
     )
-    for kind, frame, spec, amount in (
-        ("reissue", to_send, REISSUE, "amount"),
-        ("recovery", to_reclaim, RECOVERY, "outstanding"),
-    ):
-        frame = _shown(frame, lang, mask_ids)
-        columns = [Column(name, label(key, lang), how) for name, key, how in spec]
-        for (stem,), rows in frame.partition_by("file", as_dict=True, maintain_order=True).items():
-            paths = _paths(out, stem, partial)
-            action_files.write_csv(rows, columns, paths[0])
-            action_files.write_xlsx(rows, columns, paths[1], label(f"sheet.{kind}", lang), partial)
-            result.files.append(ActionFile(kind, paths, rows.height, int(rows[amount].sum())))
-    if held.height:
-        columns = [Column(name, label(key, lang), how) for name, key, how in HELD_BACK]
-        paths = _paths(out, HELD, partial)
-        held = _shown(held, lang, mask_ids)
-        action_files.write_csv(held, columns, paths[0])
-        action_files.write_xlsx(held, columns, paths[1], label("sheet.held_back", lang), partial)
-        result.held = ActionFile("held", paths, held.height, int(held["amount"].sum()))
+    files = _ActionSet()
+    try:
+        for kind, frame, spec, amount in (
+            ("reissue", to_send, REISSUE, "amount"),
+            ("recovery", to_reclaim, RECOVERY, "outstanding"),
+        ):
+            frame = _shown(frame, lang, mask_ids)
+            columns = [Column(name, label(key, lang), how) for name, key, how in spec]
+            for (stem,), rows in frame.partition_by("file", as_dict=True, maintain_order=True).items():
+                paths = _paths(out, stem, partial)
+                action_files.write_csv(rows, columns, files.scratch(paths[0]), paths[0])
+                sheet = label(f"sheet.{kind}", lang)
+                action_files.write_xlsx(rows, columns, files.scratch(paths[1]), paths[1], sheet, partial)
+                result.files.append(ActionFile(kind, paths, rows.height, int(rows[amount].sum())))
+        if held.height:
+            columns = [Column(name, label(key, lang), how) for name, key, how in HELD_BACK]
+            paths = _paths(out, HELD, partial)
+            held = _shown(held, lang, mask_ids)
+            action_files.write_csv(held, columns, files.scratch(paths[0]), paths[0])
+            sheet = label("sheet.held_back", lang)
+            action_files.write_xlsx(held, columns, files.scratch(paths[1]), paths[1], sheet, partial)
+            result.held = ActionFile("held", paths, held.height, int(held["amount"].sum()))
+        files.move_into_place()
+    finally:
+        files.remove_scratch()
     written = {p.name for f in [*result.files, *([result.held] if result.held else [])] for p in f.paths}
     result.others = sorted(
         p.name for p in out.iterdir() if ACTION_FILE.match(p.name) and p.name not in written and p.is_file()
     )
     return result
+
+
+class _ActionSet:
+    """The files of a listing, each written to a scratch file beside it (reconcile/scratch.py) and moved
+    into place only once every one is written, with Ctrl-C and SIGTERM held back while they move: a
+    full disk or a signal leaves the folder as it was, never part of a set that a bank could be sent."""
+
+    def __init__(self) -> None:
+        self.written: list[tuple[Path, Path]] = []  # (scratch, final)
+
+    def scratch(self, final: Path) -> Path:
+        scratch.clean_leftovers(final)
+        with disk.writing(final):
+            tmp = scratch.new_file(final, "export")
+        self.written.append((tmp, final))
+        return tmp
+
+    def move_into_place(self) -> None:
+        with disk.signals_held():
+            while self.written:
+                tmp, final = self.written[0]
+                with disk.writing(final):
+                    os.replace(tmp, final)
+                self.written.pop(0)
+
+    def remove_scratch(self) -> None:
+        for tmp, _ in self.written:
+            tmp.unlink(missing_ok=True)
+        self.written.clear()
 
 
 def _paths(out: Path, stem: str, partial: str | None) -> tuple[Path, Path]:

@@ -35,6 +35,7 @@ from reconcile.analyst_keys import (
 )
 from reconcile.errors import ReconcileError, no_folder
 from reconcile.masking import install_macros as install_masking
+from reconcile.report import disk
 from reconcile.sqlfiles import bind
 from reconcile.warehouse import TABLES, ddl, quote_ident
 
@@ -131,6 +132,21 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     inner, outer = hmac_pads(key)
     scratch.clean_leftovers(out)
     partial = scratch.new_name(out, "copy")
+    try:
+        with disk.writing(out):  # a full disk names the copy, not its scratch file
+            rows = _write_copy(partial, db, chosen, present, key, inner, outer)
+            partial.rename(out)
+    except BaseException:  # the scratch file goes on every exit: a full disk, a signal
+        partial.unlink(missing_ok=True)
+        partial.with_name(partial.name + ".wal").unlink(missing_ok=True)
+        raise
+    return ExportResult(out, chosen, rows)
+
+
+def _write_copy(
+    partial: Path, db: Path, chosen: list[str], present: set[str], key: bytes, inner: bytes, outer: bytes
+) -> dict[str, int]:
+    """The analyst copy written into `partial` (a new DuckDB file): the rows of each table."""
     con = duckdb.connect(
         str(partial), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
@@ -167,14 +183,9 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
         con.execute("COMMENT ON COLUMN export_info.value IS 'What was done, in words'")
         comment_copy(con)
         con.execute("DETACH source")
-    except BaseException:
+    finally:
         con.close()
-        partial.unlink(missing_ok=True)
-        partial.with_name(partial.name + ".wal").unlink(missing_ok=True)
-        raise
-    con.close()
-    partial.rename(out)
-    return ExportResult(out, chosen, rows)
+    return rows
 
 
 def _warnings(col: str) -> str:

@@ -103,18 +103,38 @@ DISK_ERRORS = {
     13: "permission denied",
     122: "the disk quota is used up",
     errno.ENAMETOOLONG: "the name is too long",
+    errno.EFBIG: "the file is larger than the file-size limit or the disk allows",
 }
+
+
+# what DuckDB's message says of a write that failed (a full disk, a file-size limit: `ulimit -f`, FAT32)
+DUCKDB_MARKERS = (
+    "No space left on device",
+    "Read-only file system",
+    "Permission denied",
+    "Disk quota",
+    "File too large",
+)
+
+
+def _errno(exc: BaseException) -> int | None:
+    """An OSError's number; polars raises one without, its number in its text: `... (os error 28)`."""
+    if not isinstance(exc, OSError):
+        return None
+    found = re.search(r"\(os error (\d+)\)", str(exc))
+    return exc.errno or (int(found.group(1)) if found else None)
 
 
 def _disk_problem(exc: BaseException, outputs: list[str]) -> str | None:
     """What a full disk or a folder that cannot be written looks like, as one line naming the path: the
     error's own, else the outputs the command was given (`outputs`: a write to an open file names none)."""
-    if isinstance(exc, OSError) and exc.errno in DISK_ERRORS:
+    number = _errno(exc)
+    if isinstance(exc, OSError) and number in DISK_ERRORS:
         where = exc.filename or " or ".join(outputs) or "a file"
-        return f"{where}: cannot be written ({DISK_ERRORS[exc.errno]})"
+        return f"{where}: cannot be written ({DISK_ERRORS[number]})"
     if "duckdb" in type(exc).__module__:  # an IOException, or a commit that failed to write
         first = str(exc).splitlines()[0] if str(exc) else ""
-        for marker in ("No space left on device", "Read-only file system", "Permission denied", "Disk quota"):
+        for marker in DUCKDB_MARKERS:
             if marker in first:
                 return f"cannot write ({re.sub(r'^[A-Za-z ]*Error: ', '', first)})"
     return None
@@ -193,11 +213,9 @@ class ReconcileGroup(click.Group):
         saved = (ctx.obj or {}).get("saved")
         if interrupted(exc):
             code = 143 if isinstance(exc, Terminated) else SIGNAL_EXIT["code"]
-            say(
-                f"reconcile: {'terminated' if code == 143 else 'interrupted'}; "
-                + (saved.state if saved else "the database is unchanged"),
-                err=True,
-            )
+            how = "terminated" if code == 143 else "interrupted"
+            # after the commit, a run that was to write a workbook or exports says how to write them
+            say(f"reconcile: {saved.stopped(how) if saved else how + '; the database is unchanged'}", err=True)
             ctx.exit(code)
         disk = _disk_problem(exc, _outputs(words))
         if disk:
@@ -206,7 +224,10 @@ class ReconcileGroup(click.Group):
                 + (f"{saved.state}; " if saved else "the database is unchanged; ")
                 + (
                     "give it a shorter name, or a folder of a shorter path, and run again"
-                    if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG
+                    if _errno(exc) == errno.ENAMETOOLONG
+                    else "raise the file-size limit (ulimit -f), or choose a folder on a disk that takes larger "
+                    "files, and run again"
+                    if _errno(exc) == errno.EFBIG or "File too large" in disk
                     else "free space or choose a folder that can be written, and run again"
                 ),
                 err=True,

@@ -77,6 +77,7 @@ def reading(db: Path, out: Path | None) -> Iterator:
 def write_listing(out: Path, text: str, fmt: str) -> None:
     """The listing into `out`: CSV with a byte order mark; replaced whole, or left as it was. Not under a
     workbook's name: the listing is text, and the period's workbook is `reconcile report`'s."""
+    from reconcile.report.disk import writing
     from reconcile.scratch import write_file
 
     if out.suffix.lower() in WORKBOOKS:
@@ -86,7 +87,8 @@ def write_listing(out: Path, text: str, fmt: str) -> None:
         )
     data = (("\ufeff" if fmt == "csv" else "") + text + ("" if text.endswith("\n") else "\n")).encode("utf-8")
     try:
-        write_file(out, lambda tmp: tmp.write_bytes(data))
+        with writing(out):  # a full disk names --out, not its scratch file nor the database read
+            write_file(out, lambda tmp: tmp.write_bytes(data))
     except PermissionError as exc:  # Windows: the file is open in Excel, which locks it
         raise ReconcileError(
             f"{out}: cannot be written ({exc.strerror or 'permission denied'}); close it if it is open in Excel, "

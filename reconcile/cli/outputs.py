@@ -287,12 +287,31 @@ class Saved:
     """A period committed to the database: what a failure after it must say, and how to write the
     workbook and exports again."""
 
-    def __init__(self, db: Path, period: str):
+    def __init__(self, db: Path, period: str, report_path: Path | None = None, export_dir: Path | None = None):
         self.db, self.period = db, period
+        self.report_path, self.export_dir = report_path, export_dir
+        self.written = False  # the workbook and exports asked for are written (write_after_commit)
 
     @property
     def state(self) -> str:
         return f"the period {self.period} is saved in {self.db}"
+
+    def stopped(self, how: str) -> str:
+        """What Ctrl-C or SIGTERM (`how`: interrupted, terminated) after the commit says: the period is
+        saved; and, of a run that was to write a workbook or exports not written yet, how to write them."""
+        if self.written or (self.report_path is None and self.export_dir is None):
+            return f"{how}; {self.state}"
+        what = (
+            "its workbook and exports were"
+            if self.report_path and self.export_dir
+            else "its workbook was"
+            if self.report_path
+            else "its exports were"
+        )
+        return (
+            f"{how}; {self.state}, but {what} not written; write "
+            f"{'it' if what == 'its workbook was' else 'them'} with: {self.again(self.report_path, self.export_dir)}"
+        )
 
     def again(self, report_path: Path | None, export_dir: Path | None) -> str:
         outputs = (f" --report {shell_arg(report_path)}" if report_path else "") + (
@@ -307,12 +326,16 @@ def write_after_commit(
     """The workbook and exports of a period just saved. A failure here must not read as a failed
     run: the period is in the database, and the message says so and how to write them again (exit 4)."""
     again = saved.again(report_path, export_dir)
+    from reconcile.report.disk import os_errno
     from reconcile.report.export import WRITER_ERRORS
 
-    expected: tuple[type[BaseException], ...] = (KeyboardInterrupt, ReconcileError, OSError, *WRITER_ERRORS)
+    expected: tuple[type[BaseException], ...] = (ReconcileError, OSError, *WRITER_ERRORS)
     try:
         write_outputs(saved.db, saved.period, report_path, export_dir, lang, mask_ids, progress)
-    except expected as exc:
+        saved.written = True
+    except BaseException as exc:
+        if not interrupted(exc) and not isinstance(exc, expected) and os_errno(exc) is None:
+            raise  # a bug (internal error, the period saved), or SystemExit
         progress.clear()
         if interrupted(exc):
             code = 143 if isinstance(exc, Terminated) else SIGNAL_EXIT["code"]

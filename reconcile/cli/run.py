@@ -167,6 +167,8 @@ def run(
         check_output_paths(report_path, export_dir)
         check_collisions(period, db, [Path(p) for p in (*registry, *payments)], report_path, export_dir)
         check_replaces_only_its_own(report_path, db)
+    # once committed: what an error or a signal says, with how to write the workbook and exports asked for
+    saved = Saved(db, period, report_path, export_dir)
     cfg = RunConfig(
         period=period,
         registry=[Path(p) for p in registry],
@@ -178,7 +180,7 @@ def run(
         sheet=sheet,
         memory_limit=memory_limit,
         partial=partial,
-        on_commit=lambda: ctx.obj.__setitem__("saved", Saved(db, period)),
+        on_commit=lambda: ctx.obj.__setitem__("saved", saved),
         on_sheets=hide_names if mask_ids else None,  # a sheet named after a person
     )
     say(f"reconcile: reading {len(registry) + len(payments)} files for {period}", err=True)
@@ -200,7 +202,7 @@ def run(
         click.echo(terminal.stage_summary(staged))
         return
     result = run_with_progress(cfg, progress)
-    ctx.obj["saved"] = saved = Saved(db, period)
+    ctx.obj["saved"] = saved
     if result.rejected_rows:
         say(
             f"reconcile: {result.rejected_rows:,} {'row' if result.rejected_rows == 1 else 'rows'} rejected, "

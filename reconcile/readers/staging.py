@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from errno import EFBIG
 from pathlib import Path
 
 import polars as pl
@@ -52,14 +53,15 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
             kept = pl.read_parquet(name, columns=[ROW_COLUMN, SKIP_COLUMN, *table.balance, *entries])
             check_running_balance(table, kept.filter(pl.col(ROW_COLUMN) >= first_row))
     except BaseException as exc:
+        cut = _cut_at_limit(name)
         remove()  # now, not when the table goes: the error's traceback holds on to the table
         utf8 = table.encoding in ("utf-8", "utf-8-sig")
         if utf8 and isinstance(exc, pl.exceptions.ComputeError) and "invalid utf-8" in str(exc):
             from reconcile.readers.delimited import NotUtf8
 
             raise NotUtf8(table.path) from None
-        if isinstance(exc, (pl.exceptions.PolarsError, OSError)):
-            raise _staging_error(table.path, Path(name).parent, exc) from None
+        if isinstance(exc, Exception) and (cut or isinstance(exc, (pl.exceptions.PolarsError, OSError))):
+            raise _staging_error(table.path, Path(name).parent, exc, cut) from None
         raise
     row = quote_ident(ROW_COLUMN)
     under = ""
@@ -81,15 +83,36 @@ def _remove(name: str) -> None:
     Path(name).unlink(missing_ok=True)
 
 
-def _staging_error(path: Path, folder: Path, exc: Exception) -> ReconcileError:
+def _cut_at_limit(name: str) -> bool:
+    """Whether the staged copy reached the file-size limit (`ulimit -f`): polars stops writing it there
+    without a word, and reading it back then fails as if the input were not CSV."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit
+        return False
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    try:
+        return limit != resource.RLIM_INFINITY and os.path.getsize(name) >= limit
+    except OSError:
+        return False
+
+
+def _staging_error(path: Path, folder: Path, exc: Exception, cut: bool = False) -> ReconcileError:
     """A file that cannot be parsed, or a copy that cannot be written: polars reports a failed
-    write (a full disk) as a ComputeError naming the OS error."""
+    write (a full disk) as a ComputeError naming the OS error; a copy `cut` at the file-size limit, not
+    at all."""
     from reconcile.readers import delimited
 
     found = re.search(r"\(os error (\d+)\)", str(exc))
     errno = exc.errno if isinstance(exc, OSError) else int(found.group(1)) if found else None
+    errno = EFBIG if cut else errno
     if errno is None:
         return delimited.unreadable(path, exc)
+    if errno == EFBIG:
+        return ReconcileError(
+            f"{path}: cannot be staged in {folder} ({os.strerror(errno)}); raise the file-size limit (ulimit -f), "
+            "or give --db a folder on a disk that takes larger files"
+        )
     return ReconcileError(
         f"{path}: cannot be staged in {folder} ({os.strerror(errno)}); check that the disk "
         "there has room, or give --db a folder on another disk"

@@ -6,8 +6,9 @@ row of labels in the chosen language and amounts as whole numbers; a text cell t
 `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (report/export.py). The workbook has one
 sheet: its header bold and frozen, a filter, columns as wide as their values, amounts shown `#,##0`,
 and every ID, account, reference and area code written as text, never as a number, so that a leading
-zero stays. Each file is written under a temporary name beside it and renamed into place when
-complete (reconcile/scratch.py).
+zero stays. Each is written to the path it is given, a scratch file of the caller's (write_actions
+moves the whole set into place once every file of it is written); a failure to write raises an
+OSError naming `final`, the file it is for (report/disk.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from reconcile import scratch
+from reconcile.report import disk
 from reconcile.report.cells import clean_text
 from reconcile.report.export import formula_safe
 
@@ -33,18 +34,20 @@ class Column:
     kind: str = "text"  # text, amount (VND, #,##0) or int
 
 
-def write_csv(frame: pl.DataFrame, columns: Sequence[Column], path: Path) -> None:
-    """The rows as CSV (UTF-8 with a BOM), under the columns' headers, atomically."""
+def write_csv(frame: pl.DataFrame, columns: Sequence[Column], path: Path, final: Path) -> None:
+    """The rows as CSV (UTF-8 with a BOM), under the columns' headers, into `path`."""
     table = frame.select(pl.col(c.name).alias(c.header) for c in columns)
-    scratch.write_file(path, lambda tmp: formula_safe(table).write_csv(tmp, include_bom=True))
+    with disk.writing(final):
+        formula_safe(table).write_csv(path, include_bom=True)
 
 
-def write_xlsx(frame: pl.DataFrame, columns: Sequence[Column], path: Path, sheet: str, note: str | None = None) -> None:
-    """The rows as a one-sheet workbook, atomically; `note`, when given, heads each printed page."""
-
-    def write(tmp: Path) -> None:
+def write_xlsx(
+    frame: pl.DataFrame, columns: Sequence[Column], path: Path, final: Path, sheet: str, note: str | None = None
+) -> None:
+    """The rows as a one-sheet workbook, into `path`; `note`, when given, heads each printed page."""
+    with disk.writing(final):
         wb = xlsxwriter.Workbook(
-            str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+            str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
         )
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
         header = wb.add_format({**base, "bold": True, "text_wrap": True, "bg_color": "#DDEBF7", "border": 1})
@@ -76,8 +79,6 @@ def write_xlsx(frame: pl.DataFrame, columns: Sequence[Column], path: Path, sheet
         if note:
             ws.set_header("&L&B" + note.replace("&", "&&"))
         wb.close()
-
-    scratch.write_file(path, write)
 
 
 def _width(column: Column, values: list) -> float:

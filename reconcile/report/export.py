@@ -20,6 +20,7 @@ import polars as pl
 from reconcile import scratch
 from reconcile.errors import ReconcileError
 from reconcile.masking import DOB_KEYS, install_macros
+from reconcile.report import disk
 from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
 
 # The errors of the libraries the workbook and exports are written with (a full disk while polars
@@ -122,9 +123,10 @@ def write_exports(con: duckdb.DuckDBPyConnection, period: str, out_dir: Path, *,
         stem = out_dir / f"{table}_{period}"
         for suffix in (".parquet", ".csv"):
             final = stem.with_suffix(suffix)
-            if suffix == ".parquet":
-                scratch.write_file(final, frame.write_parquet)
-            else:
-                scratch.write_file(final, partial(formula_safe(frame).write_csv, include_bom=True))
+            with disk.writing(final):  # a full disk names the export, not its scratch file
+                if suffix == ".parquet":
+                    scratch.write_file(final, frame.write_parquet)
+                else:
+                    scratch.write_file(final, partial(formula_safe(frame).write_csv, include_bom=True))
             written.append(final)
     return written

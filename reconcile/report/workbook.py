@@ -27,7 +27,7 @@ import xlsxwriter
 
 from reconcile import scratch
 from reconcile.masking import mask_text
-from reconcile.report import sheetxml
+from reconcile.report import disk, sheetxml
 from reconcile.report.cells import Book
 from reconcile.report.parameters import parameters_sheet
 from reconcile.report.styles import add_formats
@@ -80,17 +80,34 @@ def _write(
     # written beside the workbook under names of this run's own, then renamed onto it: a link at the
     # workbook's name is replaced, never written through (reconcile/scratch.py)
     scratch.clean_leftovers(path)
-    frame = scratch.new_file(path, "frame")
-    tmp = scratch.new_file(path, "book")
-    wb = xlsxwriter.Workbook(
-        str(frame), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    book = Book(wb, lang, mask_ids, max_rows)
-    add_formats(book)
+    with disk.writing(path):  # a full disk names the workbook, not its scratch files
+        counts, sheets = _write_book(con, period, path, lang, mask_ids, database, max_rows, progress)
+    return WorkbookResult(path, sheets, counts["sheet.findings"], counts["sheet.rejected"], time.perf_counter() - t0)
+
+
+def _write_book(
+    con: duckdb.DuckDBPyConnection,
+    period: str,
+    path: Path,
+    lang: str,
+    mask_ids: bool,
+    database: str,
+    max_rows: int,
+    progress: Callable[[str, int, int], None] | None,
+) -> tuple[dict[str, int], list[str]]:
+    """The workbook written beside `path` and renamed onto it: the rows of each table, and the sheets."""
     if mask_ids:  # the database's path, as its files' names, may hold an ID (`<ID>.duckdb`)
         database = mask_text(database) or database
     params = {"p": period}
+    frame = scratch.new_file(path, "frame")
+    tmp: Path | None = None
     try:
+        tmp = scratch.new_file(path, "book")
+        wb = xlsxwriter.Workbook(
+            str(frame), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+        )
+        book = Book(wb, lang, mask_ids, max_rows)
+        add_formats(book)
         summary_sheet(book, con, period, database)
         counts = {}
         for table in TABLES:
@@ -104,7 +121,6 @@ def _write(
         os.replace(tmp, path)
     finally:
         frame.unlink(missing_ok=True)
-        tmp.unlink(missing_ok=True)
-    return WorkbookResult(
-        path, book.sheets, counts["sheet.findings"], counts["sheet.rejected"], time.perf_counter() - t0
-    )
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+    return counts, book.sheets

@@ -1,0 +1,125 @@
+"""Ctrl-C or SIGTERM after a run has committed its period, when it was to write a workbook or exports:
+the period is saved, and the message says that the workbook or exports were not written (or may be
+incomplete) and gives the `reconcile report` command that writes them, wherever the signal lands:
+before the writing starts, or inside a DuckDB query of it (DuckDB's 'Query interrupted')."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SAMPLE, copy_of
+from reconcile.cli import cli
+from reconcile.cli.group import Terminated
+
+
+@pytest.fixture()
+def db(tmp_path, sample_month) -> Path:
+    return copy_of(sample_month.db, tmp_path / "r.duckdb")
+
+
+def run(db: Path, *outputs: str, lang: str = "en"):
+    return CliRunner().invoke(
+        cli,
+        ["--lang", lang, "run", "--period", "2024-09", "--db", str(db), "--registry", str(SAMPLE / "registry.csv"),
+         "--payments", str(SAMPLE / "bank_transfers.csv"), "--partial", *outputs],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "signal, code, word", [(KeyboardInterrupt, 130, "interrupted"), (Terminated, 143, "terminated")]
+)
+def test_a_signal_before_the_outputs_are_written_gives_the_command(tmp_path, db, monkeypatch, signal, code, word):
+    """The signal lands after the commit, as the run says what it rejected (before write_after_commit):
+    it said only 'the period is saved', not that the workbook and exports were never written."""
+    import reconcile.cli.run as run_module
+
+    def stop(result):
+        raise signal()
+
+    monkeypatch.setattr(run_module, "say_case_notes", stop)
+    book, export = tmp_path / "r.xlsx", tmp_path / "export"
+    res = run(db, "--report", str(book), "--export", str(export))
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        code,
+        f"reconcile: {word}; the period 2024-09 is saved in {db}, but its workbook and exports were not written; "
+        f"write them with: reconcile report --period 2024-09 --db {db} --report {book} --export {export}",
+    )
+    assert not book.exists() and not export.exists()
+
+
+@pytest.mark.parametrize(
+    "outputs, what, them",
+    [(("--report",), "its workbook was", "it"), (("--export",), "its exports were", "them")],
+)
+def test_the_message_names_what_was_not_written(tmp_path, db, monkeypatch, outputs, what, them):
+    import reconcile.cli.run as run_module
+
+    def stop(result):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "say_case_notes", stop)
+    path = tmp_path / ("r.xlsx" if outputs == ("--report",) else "export")
+    res = run(db, outputs[0], str(path))
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        130,
+        f"reconcile: interrupted; the period 2024-09 is saved in {db}, but {what} not written; write {them} with: "
+        f"reconcile report --period 2024-09 --db {db} {outputs[0]} {path}",
+    )
+
+
+def test_the_vietnamese_of_a_signal_before_the_outputs(tmp_path, db, monkeypatch):
+    import reconcile.cli.run as run_module
+
+    def stop(result):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "say_case_notes", stop)
+    book = tmp_path / "r.xlsx"
+    res = run(db, "--report", str(book), lang="vi")
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        130,
+        f"reconcile: đã bị ngắt; kỳ 2024-09 đã được lưu trong {db}, nhưng sổ báo cáo chưa được ghi; hãy ghi bằng "
+        f"lệnh: reconcile report --period 2024-09 --db {db} --report {book}",
+    )
+
+
+def test_a_signal_inside_a_query_of_the_workbook_gives_the_command(tmp_path, db, monkeypatch):
+    """Ctrl-C while DuckDB renders a sheet comes as its RuntimeError 'Query interrupted', the
+    KeyboardInterrupt as its context: it went past write_after_commit, which said nothing of the workbook."""
+    import reconcile.report.workbook as workbook
+
+    def interrupted_query(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise RuntimeError("Query interrupted") from None
+
+    monkeypatch.setattr(workbook, "table_sheets", interrupted_query)
+    book = tmp_path / "r.xlsx"
+    res = run(db, "--report", str(book))
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        130,
+        f"reconcile: error: interrupted; the period 2024-09 is saved in {db}, but its workbook or exports may be "
+        f"incomplete; write them again with: reconcile report --period 2024-09 --db {db} --report {book}",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.duckdb"]
+
+
+def test_a_signal_once_the_outputs_are_written_says_the_period_is_saved(tmp_path, db, monkeypatch):
+    """After the workbook is written, there is nothing to write again."""
+    import reconcile.cli.run as run_module
+
+    def stop(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "fail_on_exit", stop)
+    book = tmp_path / "r.xlsx"
+    res = run(db, "--report", str(book))
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        130,
+        f"reconcile: interrupted; the period 2024-09 is saved in {db}",
+    )
+    assert book.exists()
