@@ -263,3 +263,21 @@ def test_under_a_memory_limit_too_small_for_the_month_the_same_rows_are_staged_f
             rows = con.execute(query.format(parquet(on_disk, name))).fetchall()
             assert rows == con.execute(query.format(parquet(staged, name))).fetchall()
             assert rows
+
+
+def test_lang_is_the_terminal_s_language_when_staging_too(tmp_path):
+    """`run --lang` is the language of the workbook and the terminal; staging and a Spark run print a
+    summary too, and were refused it (`--lang does not apply to --stage-only: it only writes staged
+    Parquet`), though `reconcile --lang` was taken."""
+    args = ["run", "--stage-only", "--period", "2024-09", "--registry", str(SAMPLE / "registry.csv")]
+    args += ["--payments", str(SAMPLE / "bank_transfers.csv")]
+    english = CliRunner().invoke(cli, [*args, "--lang", "en", "--out", str(tmp_path / "en")])
+    vietnamese = CliRunner().invoke(cli, [*args, "--lang", "vi", "--out", str(tmp_path / "vi")])
+    assert english.exit_code == vietnamese.exit_code == 0, english.output + vietnamese.output
+    first = english.stdout.splitlines()[0]
+    assert first.startswith("Period 2024-09 staged: ")
+    assert vietnamese.stdout.splitlines()[0].startswith("Kỳ 2024-09 đã ghi dữ liệu trung gian: ")
+    spark = CliRunner().invoke(cli, [*ARGS, "--engine", "spark", "--lang", "en"])
+    assert spark.output.strip().splitlines()[-1] == (
+        "reconcile: error: --engine spark needs --out, the folder for the flags and the non-cash share"
+    )

@@ -232,8 +232,8 @@ _MODE_OPTIONS = {
         "memory_limit",
         "partial",
     },
-    "stage": {"profile", "sheet", "memory_limit", "out"},
-    "spark": {"out", "spark_master", "spark_conf", "fail_on", "operator", "partial"},
+    "stage": {"profile", "sheet", "memory_limit", "out", "lang"},  # --lang: the terminal's
+    "spark": {"out", "spark_master", "spark_conf", "fail_on", "operator", "partial", "lang"},
 }
 _MODE_NAMES = {"duckdb": "a run on DuckDB", "stage": "--stage-only", "spark": "--engine spark"}
 _WHY_NOT = {
