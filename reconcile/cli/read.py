@@ -260,14 +260,16 @@ def cashless(db, period, by, fmt, out) -> None:
         result = readback.cashless(con, period=period, by=by)
     if fmt == "table":
         shares = [i for i, h in enumerate(result.headers) if h in SHARE_COLUMNS]
+        # by channel, the third column is the channel: bank and ewallet make up the non-cash share
+        noncash = ("bank", "ewallet") if by == "channel" else ()
         target = result.headers.index("target") if "target" in result.headers else None
         result = replace(
             result,
             rows=[
                 tuple(
-                    # a channel's part of the share has no target beside it, and is never rounded up:
-                    # 659 bank payments of 660, 99.848%, read 99.85%, the target met
-                    terminal.pct(v, row[target] if target is not None and i != target else None, cut=by == "channel")
+                    # a non-cash channel's part of the share has no target beside it, and is never rounded
+                    # up: 659 bank payments of 660, 99.848%, read 99.85%, the target met
+                    terminal.pct(v, row[target] if target is not None and i != target else None, cut=row[2] in noncash)
                     if i in shares
                     else v
                     for i, v in enumerate(row)
