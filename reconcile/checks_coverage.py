@@ -257,6 +257,59 @@ def small_source_unpaid(rows: list[dict], checks: Checks, listed: Callable[[str,
     return out
 
 
+# a group whose estimate is under this times the warning's line is counted exactly: HyperLogLog's error
+# is a few per cent, and a group nearly all paid, as nearly every one is, is not counted again
+WARN_MARGIN = 1.05
+
+
+def part_missing(rows: list[dict], checks: Checks, exact: Callable[[dict], int]) -> list[RunWarning]:
+    """What to tell the officer of each checked group (at least min_group active beneficiaries) that is not
+    missing (min_coverage of them have a payment row) but of which fewer than warn_coverage have one, at
+    least min_group of them without: a part of its source's file may have been left out (one bank's
+    daily batch of three: 65% paid, 105 MISSING_PAYMENT, a clean month). A month's unpaid are a few in a
+    hundred; a bank's tens more are a file's part, or a bank's problem, to check before signing."""
+    out = []
+    for row in rows:
+        n = row["beneficiaries"]
+        line = checks.warn_coverage * n
+        if not checks.warn_coverage or n < checks.min_group or row["with_payment"] >= WARN_MARGIN * line:
+            continue
+        covered = exact(row)
+        if checks.min_coverage * n <= covered < line and n - covered >= checks.min_group:
+            source = _source(row)
+            where = "the post office" if source == "cash" else str(row["bank_code"] or "a bank without a code")
+            out.append(
+                RunWarning(
+                    f"{_n(n - covered)} of the {_n(n)} active {row['program']} beneficiaries paid through {where} "
+                    f"have no payment row dated in the period ({covered * 100 // n}% have one): a part of the payment "
+                    f"file of {where} (a day's batch) may be missing (each is a MISSING_PAYMENT); give every file of "
+                    f"{where} with --payments and run again, or check that none of them was paid",
+                    (row["program"],) if source == "cash" else (),
+                )
+            )
+    return out
+
+
+def registry_unpaid(rows: list[dict], names: dict[int, str], checks: Checks) -> list[RunWarning]:
+    """What to tell the officer of each registry file (registry_files.sql's rows) of at least min_source
+    active beneficiaries none of whom has a payment row dated in the period, while the people of another
+    registry file have: another commune's or another month's list given by mistake beside this month's
+    (30 false MISSING_PAYMENT, the amount due overstated, a clean month). A month whose people no file
+    pays at all is refused by source coverage."""
+    if len(rows) < 2 or not any(row["with_payment"] for row in rows):
+        return []
+    return [
+        RunWarning(
+            f"none of the {_n(row['beneficiaries'])} active beneficiaries of the registry file "
+            f"{names.get(row['file_id'], row['file_id'])} has a payment row dated in the period, while those of the "
+            "other registry files have: it may be another place's or another month's list (each is a "
+            "MISSING_PAYMENT); check it is this month's list of this place, or leave it out and run again"
+        )
+        for row in rows
+        if row["beneficiaries"] >= max(checks.min_source, 1) and not row["with_payment"]
+    ]
+
+
 def _programs(rows: list[dict]) -> tuple[str, ...]:
     """The programmes of the groups that have active beneficiaries."""
     return tuple(sorted({row["program"] for row in rows if row["beneficiaries"]}))

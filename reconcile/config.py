@@ -89,6 +89,14 @@ class Checks(BaseModel):
         "beneficiaries has a missing source (the run stops unless --partial); a commune's registry list is left out "
         "when at least this share of its beneficiaries last month were paid as unknown payees",
     )
+    warn_coverage: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="Source coverage: a checked group with a payment row for fewer than this share of its active "
+        "beneficiaries (but at least min_coverage), at least min_group of them without one, is said in a warning: a "
+        "part of its source's file (a day's batch) may have been left out (0: not said)",
+    )
     min_in_period: float = Field(
         0.5,
         ge=0,

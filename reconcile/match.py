@@ -10,7 +10,15 @@ from collections.abc import Callable
 from reconcile import checks
 from reconcile.checks import file_names, rows
 from reconcile.checks_communes import refuse_communes_left_out
-from reconcile.checks_coverage import RunWarning, cash_unpaid, missing_communes, small_source_unpaid, unchecked
+from reconcile.checks_coverage import (
+    RunWarning,
+    cash_unpaid,
+    missing_communes,
+    part_missing,
+    registry_unpaid,
+    small_source_unpaid,
+    unchecked,
+)
 from reconcile.checks_thousands import check_re_saved
 from reconcile.sqlfiles import execute_file
 
@@ -54,6 +62,9 @@ def match(
         warnings = [RunWarning(no_bank)] if no_bank else []
         warnings += [cash] if cash else []
         warnings += small_source_unpaid(coverage, guards, lambda channel, bank: listed(con, channel, bank))
+        warnings += part_missing(coverage, guards, exact)
+        if len(registries) > 1:
+            warnings += registry_unpaid(rows(con, "checks/registry_files.sql"), file_names(tables), guards)
         for warning in warnings:
             if notice:
                 notice(warning.text)

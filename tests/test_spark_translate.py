@@ -103,6 +103,7 @@ def test_every_file_the_engine_runs_translates():
         "stand_in": "query",
         "coverage": "query",
         "coverage_communes": "query",
+        "registry_files": "query",
     }
     assert [(s.action, s.name) for s in plan.file_counts] == [("table", "cur_file_counts")]
 

@@ -33,7 +33,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reconcile import checks, keys
-from reconcile.checks_coverage import RunWarning, cash_unpaid, missing_communes, unchecked
+from reconcile.checks_coverage import (
+    RunWarning,
+    cash_unpaid,
+    missing_communes,
+    part_missing,
+    registry_unpaid,
+    unchecked,
+)
 from reconcile.checks_excel import SCIENTIFIC_IDS_AT_LEAST
 from reconcile.checks_month import check_named_month
 from reconcile.checks_thousands import check_re_saved
@@ -103,6 +110,7 @@ GUARDS = (
     "stand_in",
     "coverage",
     "coverage_communes",
+    "registry_files",
 )
 
 
@@ -234,6 +242,9 @@ class _Run:
             )
             self.warnings = [RunWarning(no_bank)] if no_bank else []
             self.warnings += [cash] if cash else []
+            self.warnings += part_missing(coverage, guards, self._exact_coverage)
+            if len(registries) > 1:
+                self.warnings += registry_unpaid(self._rows("registry_files"), names, guards)
             for warning in self.warnings:
                 if cfg.on_notice:
                     cfg.on_notice(warning.text)
