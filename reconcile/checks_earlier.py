@@ -234,7 +234,8 @@ def given_again(con, tables, period: str, tell: Callable[[str], None]) -> None:
 
 
 # this month's registry accounts that the latest earlier registry gives, to the same ID, with leading
-# zeros (one with a zero of its own first lost none)
+# zeros (one with a zero of its own first lost none), as they are stored: one restored from its payment's
+# (facts.sql's cur_account_fixes, store.STORED_SOURCES) is stored with its zeros, and is none
 _ZEROS_SQL = """
 WITH before AS (
     SELECT vneid, account_number, period
@@ -246,14 +247,20 @@ SELECT count(DISTINCT r.vneid), any_value(b.period)
 FROM cur_registry AS r
 JOIN before AS b ON b.vneid = r.vneid AND ltrim(b.account_number, '0') = r.account_number
 WHERE NOT starts_with(r.account_number, '0')
+  AND NOT EXISTS (
+      SELECT 1 FROM cur_account_fixes AS fx
+      WHERE fx.registry_id = r.registry_id AND fx.account_restored = 'registry'
+  )
 """
 
 
 def zeros_lost_since(con, period: str, tell: Callable[[str], None]) -> None:
     """Tell the warning of the registry's account numbers that the registry of the month before gives
-    the same beneficiaries with leading zeros, if there are any: the registry and the payments were
-    both re-saved with the account column as numbers, so the two agree and nothing of the month tells;
-    the accounts are stored as read (the re-issue lists would send them short)."""
+    the same beneficiaries with leading zeros and that are stored without them, if there are any: the
+    registry and the payments were both re-saved with the account column as numbers, so the two agree
+    and nothing of the month tells; the accounts are stored as read (the re-issue lists would send them
+    short). One the month's payments gave with its zeros was restored from them (and counted as restored):
+    it is stored whole, and not counted here."""
     n, before = con.execute(_ZEROS_SQL, {"period": period}).fetchone()
     if n:
         tell(

@@ -50,11 +50,23 @@ def check_scientific(rows: list[dict], names: dict[int, str]) -> None:
 
 
 def check_digits_lost(rows: list[dict], names: dict[int, str]) -> None:
-    """A file whose long account numbers Excel held as numbers, to 15 digits (checks/digits_lost.sql)."""
+    """A file whose long account numbers or payment references Excel held as numbers, to 15 significant
+    digits (checks/digits_lost.sql): accounts that would pay the wrong person, references of different
+    payments made one (each a false DUPLICATE_PAYMENT). Refuse it, naming the column and the first row."""
     for row in rows:
+        if row.get("column_name") == "payment_ref":
+            problem = (
+                f"{row['n']:,} of its payment_ref values have 16 or more digits, every one ending in 0 (the first in "
+                f"row {row['first_row']}): numbers Excel kept to 15 digits, their last digits lost, and payments "
+                "whose references differed only in them would read as the same payment (a false DUPLICATE_PAYMENT)"
+            )
+        else:
+            problem = (
+                f"{row['n']:,} of its account_number values have 16 or more digits, every one ending in 0 (the first "
+                f"in row {row['first_row']}): numbers Excel kept to 15 digits, their last digits lost"
+            )
         raise InputFileError(
             names[row["file_id"]],
-            f"{row['n']:,} of its account_number values have 16 or more digits, every one ending in 0 (the first "
-            f"in row {row['first_row']}): numbers Excel kept to 15 digits, their last digits lost",
+            problem,
             "format the column as text in Excel, or export the file again from its system, and run again",
         )

@@ -67,26 +67,45 @@ def programme_gone(con, period: str, min_group: int, tell: Callable[[str], None]
 
 
 # the rows of a registry, each as the hash of what a month may change of it, added up: equal sums of
-# equally many rows are the same list (a list re-saved, its bytes changed, is the same list)
+# equally many rows are the same list (a list re-saved, its bytes changed, is the same list), the month's
+# whole registry and each programme's given in files of its own (the pension list given as last month's
+# beside this month's welfare list: `alone`, every file holding its rows holds no other programme's)
 _SAME = """
-WITH before AS (SELECT max(period) AS period FROM main.registry WHERE period < $period)
-SELECT (SELECT period FROM before),
-       (SELECT count(*) FROM cur_registry),
-       (SELECT count(*) FROM main.registry WHERE period = (SELECT period FROM before)),
-       (SELECT sum(hash(vneid, program, entitled_amount, status, date_of_death, account_number, full_name))
-        FROM cur_registry),
-       (SELECT sum(hash(vneid, program, entitled_amount, status, date_of_death, account_number, full_name))
-        FROM main.registry WHERE period = (SELECT period FROM before))
+WITH before AS (SELECT max(period) AS period FROM main.registry WHERE period < $period),
+files AS (SELECT file_id, count(DISTINCT program) AS programs FROM cur_registry GROUP BY file_id),
+mine AS (
+    SELECT program, count(*) AS n,
+           sum(hash(vneid, program, entitled_amount, status, date_of_death, account_number, full_name)) AS h,
+           bool_and(f.programs = 1) AS alone
+    FROM cur_registry JOIN files AS f USING (file_id) GROUP BY program
+),
+theirs AS (
+    SELECT program, count(*) AS n,
+           sum(hash(vneid, program, entitled_amount, status, date_of_death, account_number, full_name)) AS h
+    FROM main.registry WHERE period = (SELECT period FROM before) GROUP BY program
+)
+SELECT (SELECT period FROM before), m.program, m.n, m.h, t.n, t.h, m.alone
+FROM mine AS m LEFT JOIN theirs AS t USING (program)
+ORDER BY m.program
 """
 
 
 def registry_repeated(con, tables, period: str, tell: Callable[[str], None]) -> None:
-    """Tell a registry of at least SAME_REGISTRY_AT_LEAST rows that is row for row (ID, programme, amount,
-    status, date of death, account and name) the registry of the month before: last month's list given
-    again, re-saved or not, in which the month's deaths, stops and newcomers are missing (a payment after a
-    death this month is no PAID_AFTER_DEATH). A file given again byte for byte is told by read_before."""
-    before, n, n_before, mine, theirs = con.execute(_SAME, {"period": period}).fetchone()
-    if before is None or n < SAME_REGISTRY_AT_LEAST or n != n_before or mine != theirs:
+    """Tell a registry, or a programme's list given in files of its own, of at least SAME_REGISTRY_AT_LEAST
+    rows that is row for row (ID, programme, amount, status, date of death, account and name) the one of
+    the month before:
+    last month's list given again, re-saved or not, in which the month's deaths, stops and newcomers are
+    missing (a payment after a death this month is no PAID_AFTER_DEATH). A registry whose every file is
+    given again byte for byte is told by read_before."""
+    rows = con.execute(_SAME, {"period": period}).fetchall()
+    if not rows or rows[0][0] is None:
+        return
+    before = rows[0][0]
+    same = [
+        (program, n, alone) for _, program, n, mine, n_before, theirs, alone in rows if (n, mine) == (n_before, theirs)
+    ]
+    whole = sum(row[2] for row in rows)
+    if not same or (max(n for _, n, _ in same) < SAME_REGISTRY_AT_LEAST and whole < SAME_REGISTRY_AT_LEAST):
         return
     given = [tb.sha256 for _, tb in tables if tb.kind == "registry"]
     (read,) = con.execute(
@@ -95,8 +114,20 @@ def registry_repeated(con, tables, period: str, tell: Callable[[str], None]) -> 
     ).fetchone()
     if read == len(set(given)):  # each file the same, byte for byte: read_before said so
         return
-    tell(
-        f"this month's registry lists the same {n:,} rows, with the same amounts, statuses, accounts and names, as "
-        f"the registry of {before}, which the database holds: if it is that month's list given again, this month's "
-        "deaths, stops and newcomers are missing from it; give this month's registry and run again"
-    )
+    if len(same) == len(rows):
+        if whole >= SAME_REGISTRY_AT_LEAST:
+            tell(
+                f"this month's registry lists the same {whole:,} rows, with the same amounts, statuses, accounts and "
+                f"names, as the registry of {before}, which the database holds: if it is that month's list given "
+                "again, this month's deaths, stops and newcomers are missing from it; give this month's registry and "
+                "run again"
+            )
+        return
+    for program, n, alone in same:  # a programme's list in a file of its own: one list, given again
+        if alone and n >= SAME_REGISTRY_AT_LEAST:
+            tell(
+                f"this month's {program} list has the same {n:,} rows, with the same amounts, statuses, accounts "
+                f"and names, as the {program} list of {before}, which the database holds: if it is that month's list "
+                "given again, this month's deaths, stops and newcomers are missing from it; give this month's list and "
+                "run again"
+            )
