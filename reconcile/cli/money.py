@@ -49,7 +49,9 @@ def actions(period, out, db, mask_ids, lang, partial) -> None:
     Both as of the period: payments of it and earlier periods whose beneficiary had no successful
     payment in their period or a later one up to it (a failed back payment, truy lĩnh, in a later one:
     its period's payment is that month's own); the overpayments flagged up to it, less what
-    decisions recorded as recovered or written off so far. For example:
+    decisions recorded as recovered or written off so far. The files are written whole, then moved
+    into the folder together: a full disk or Ctrl-C leaves the folder as it was, never part of a set.
+    For example:
 
     \b
         reconcile actions --period 2024-11 --out actions/2024-11
