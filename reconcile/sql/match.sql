@@ -3,7 +3,7 @@
 --                            (also when both carry the same invalid ID: INVALID_VNEID reports that);
 --   account                  no usable ID: the account number is registered to exactly one beneficiary (as
 --                            written, else leading zeros aside), or to several of whom one has the payee's
---                            name (a couple's account);
+--                            name, the month's payments into it giving two names or more (a couple's account);
 --   name_dob                 no usable ID, no account match: the same name key and date of birth, one candidate;
 --   name_year                no usable ID, no account match, no candidate by name_dob: the same name key and
 --                            year of birth where one side gives the year alone (a post office's list:
@@ -51,7 +51,8 @@ no_id AS (
       AND (NOT rc_vneid_valid(coalesce(vneid, '')) OR vneid_source = 'narrative')
 ),
 account_pairs AS (
-    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program, p.payee_key = r.name_key AS named
+    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program, p.payee_key = r.name_key AS named,
+           p.payee_key, ltrim(p.account_number, '0') AS account_key
     FROM no_id AS p
     JOIN reg AS r ON r.account_number = p.account_number
         AND (p.bank_code = r.bank_code OR NOT rc_bank_known(p.bank_code) OR NOT rc_bank_known(r.bank_code))
@@ -60,16 +61,26 @@ account_pairs AS (
 -- compared without leading zeros, for the payments whose account no registered one equals as
 -- written: a spreadsheet cell that held the number as a number lost them (on either side)
 account_pairs_zeros AS (
-    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program, p.payee_key = r.name_key AS named
+    SELECT p.payment_id, p.amount, r.registry_id, r.vneid, r.entitled_amount, r.program, p.payee_key = r.name_key AS named,
+           p.payee_key, ltrim(p.account_number, '0') AS account_key
     FROM (SELECT * FROM no_id WHERE payment_id NOT IN (SELECT payment_id FROM account_pairs)) AS p
     JOIN reg AS r ON ltrim(r.account_number, '0') = ltrim(p.account_number, '0') AND ltrim(p.account_number, '0') <> ''
         AND (p.bank_code = r.bank_code OR NOT rc_bank_known(p.bank_code) OR NOT rc_bank_known(r.bank_code))
         AND (p.program IS NULL OR p.program = r.program)
 ),
+-- an account two or more people hold (a couple's) that the month's payments into it give under two
+-- names or more (a list's, each row its payee's): a payment is the holder's its name is (`named`). A
+-- statement shows the account holder's name on every transfer into it (a guardian's, a spouse's):
+-- one name on them all tells no one apart
+account_named AS (
+    SELECT payment_id, amount, registry_id, vneid, entitled_amount, program,
+           coalesce(named, false) AND count(DISTINCT payee_key) OVER (PARTITION BY account_key) > 1 AS named
+    FROM (SELECT * FROM account_pairs UNION ALL SELECT * FROM account_pairs_zeros)
+),
 by_account AS (
     -- one person may hold the account in both programmes: count people (the programme is chosen
-    -- as for the ID match). An account two or more people hold (a couple's): the one whose name is
-    -- the payee's (name keys equal), when one is (`fits`)
+    -- as for the ID match). An account two or more people hold: the one whose name is the payee's,
+    -- when one is (`fits`)
     SELECT payment_id, registry_id, 'account' AS method, vneid,
            CASE WHEN count(DISTINCT vneid) OVER (PARTITION BY payment_id) = 1 THEN 1
                 ELSE count(DISTINCT CASE WHEN named THEN vneid END) OVER (PARTITION BY payment_id) END AS candidates,
@@ -77,7 +88,7 @@ by_account AS (
            row_number() OVER (PARTITION BY payment_id
                               ORDER BY coalesce(named, false) DESC, abs(entitled_amount - amount), program, registry_id)
                AS rk
-    FROM (SELECT * FROM account_pairs UNION ALL SELECT * FROM account_pairs_zeros)
+    FROM account_named
 ),
 after_account AS (
     SELECT * FROM no_id
