@@ -507,7 +507,7 @@ CREATE OR REPLACE MACRO rc_case_amount(status, amount_recovered, amount_written_
                 WHEN status = 'written_off' THEN amount_written_off END, 0);
 
 -- The case events in force: every event but a run's reopening that a re-run or removal of its period
--- took back (the findings that reopened the case gone with the run, cases/refresh.py's undo_reopenings),
+-- took back (the findings that reopened the case gone with the run, cases/reopen.py's undo_reopenings),
 -- and the event that took it back (action 'reopening_undone', next in the case's events, which gives the
 -- case back the status, decision and amount it had before). What a case's decisions say is read from
 -- these; its history (`reconcile case`) and the hash chain hold every event.
@@ -521,7 +521,7 @@ WHERE action <> 'reopening_undone' AND NOT (action = 'reopened' AND coalesce(nex
 -- (NULL: every event): one row per finding with some, `explained` VND of its money (rc_at_stake). What
 -- was explained is what the case's findings put at stake, in every month the database held, when the
 -- auditor last acted on the case before the reopening (closing it: the runs that held its months at that
--- moment, as cases/refresh.py's reopen_flagged reads them), whichever period's book the decisions were
+-- moment, as cases/reopen.py's reopen_flagged reads them), whichever period's book the decisions were
 -- entered on: a month behind, September's book closes October's payment as explained too. Payment by
 -- payment (reference, leading zeros aside): a finding the database holds now has explained as much of its
 -- money as the findings then on its payment had, no more (a re-run of such a month that adds a payment,
