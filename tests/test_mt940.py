@@ -184,7 +184,19 @@ def test_direction_of_credits_debits_and_reversals(tmp_path):
     assert rows_of(path) == [
         ("FT1", None, None, None, "5000000", "2024-09-02", "bank", "success", "NHAN TIEN", "CRDT", None),
         ("CT1", None, None, None, "1000000", "2024-09-02", "bank", "returned", "CHI TRA CT1; reversal", "DBIT", None),
-        ("FT3", None, None, None, "300000", "2024-09-02", "bank", "returned", "HUY GHI CO; reversal", "CRDT", None),
+        (
+            "FT3",
+            None,
+            None,
+            None,
+            "300000",
+            "2024-09-02",
+            "bank",
+            "returned",
+            "HUY GHI CO; reversal",
+            "CRDT",
+            "a reversal of money into the account (RC, the reversal of a credit): money in taken back, not a payment",
+        ),
         ("CT1", None, None, None, "1000000", "2024-09-03", "bank", "returned", "HOAN TRA CT1; reversal", "CRDT", None),
         ("CT9", None, None, None, "200000", "2024-09-03", "bank", "returned", "reversal", "DBIT", None),
     ]

@@ -343,3 +343,49 @@ def test_a_return_booked_as_a_plain_credit_returns_the_payment_its_text_names(tm
         "credit: the return of the payment in bank_10.sta row 3, which is marked returned (a return or reversal, not a payment)",
         "credit (money into the account), not a payment",
     ]
+
+
+def test_a_reversal_of_a_credit_is_set_aside_as_money_in_taken_back(tmp_path):
+    """`RC`: the treasury's funding credited twice, the second taken back. It was set aside as a credit
+    that returns a payment (`credit: a return or reversal ... a returned payment is its debit row`); it
+    is money in taken back, as camt's RvslInd on a debit says. In the balances it is a debit, as before."""
+    path = tmp_path / "rc.sta"
+    path.write_text(
+        "\r\n".join(
+            [
+                ":20:VCB0905",
+                ":25:0071001234567",
+                ":28C:249/1",
+                ":60F:C240905VND50000000,",
+                ":61:2409050905C5000000,NTRFNONREF//FTK1",
+                ":86:KBNN CAP KINH PHI TCXH",
+                ":61:2409050905RC5000000,NTRFNONREF//FTK2",
+                ":86:HUY GD KBNN CAP TRUNG",
+                ":61:2409050905D1500000,NTRFCTXH01//FT2",
+                ":86:TCXH T9/2024 CCCD 079196118125 NGUYEN THI THANH HUONG",
+                ":62F:C240905VND48500000,",
+            ]
+        )
+        + "\r\n",
+        encoding="utf-8",
+    )
+    taken_back = (
+        "a reversal of money into the account (RC, the reversal of a credit): money in taken back, not a payment"
+    )
+    assert statuses(path) == [
+        ("FTK1", "success", "CRDT", "credit (money into the account), not a payment"),
+        ("FTK2", "returned", "CRDT", taken_back),
+        ("FT2", "success", "DBIT", None),
+    ]
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    res = CliRunner().invoke(cli, ["check", str(path), "--as", "payments", "--period", "2024-09"])
+    assert res.exit_code == 0, res.output
+    assert [line for line in res.output.splitlines() if line.startswith(("rows", "totals", "set aside"))] == [
+        "rows: 3 read, 1 loaded, 0 rejected, 2 set aside as no payment",
+        "totals: MT940 balances (debits) says 2 entries of 6,500,000 VND; the entries read agree",
+        "set aside: 1 row: credit (money into the account), not a payment (row 1)",
+        f"set aside: 1 row: {taken_back} (row 2)",
+    ]

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reconcile.readers.chain import check_chain
+from reconcile.readers.chain import check_chain, check_pages
 from reconcile.readers.returns_across import pair_returns_across
 from reconcile.readers.tables import RawTable
 
 
 def across_files(tables: list[tuple[int, RawTable]], notice: Callable[[str], None]) -> None:
-    check_chain([span for _, table in tables for span in table.spans])  # a day's statement left out
+    spans = [span for _, table in tables for span in table.spans]
+    check_chain(spans)  # a day's statement left out
+    check_pages(spans)  # a page of a statement left out
     # a return in one statement of the month, its payment in another (or booked as a plain credit)
     ambiguous, unpaired = pair_returns_across(t for _, t in tables)
     for where, n in ambiguous.items():

@@ -104,8 +104,8 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
     opening = [(titled["opening"][0], BALANCE_ROW, None, None, titled["opening"][1])] if "opening" in titled else []
     if not closing and "closing" in titled:
         closing = [(titled["closing"][0], BALANCE_ROW, None, None, titled["closing"][1])]
-    broken = _broken(opening + rows + closing)
-    if broken is None or _broken(opening + rows[::-1] + closing) is None:
+    broken, backwards = _broken(opening + rows + closing), _broken(opening + rows[::-1] + closing)
+    if broken is None or backwards is None:
         ordered = rows if broken is None else rows[::-1]  # oldest first
         ends = _ends(opening + ordered + closing)
         if ends is not None:
@@ -114,6 +114,8 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
             span = export_span(table, *ends, moved, kinds)
             table.spans += [span] if span is not None else []
         return
+    if _followed(rows[::-1]) > _followed(rows):  # listed newest first: the row that breaks it from the last up
+        broken = backwards
     row, before, moves, stated, since = broken
     name = " ".join(str(balance).split())
     sign = "+" if moves > 0 else ""
@@ -156,6 +158,22 @@ def _broken(rows: list[tuple]) -> tuple[int, int, int, int, int] | None:
             return int(row), before, moves, stated, int(since)
         before, moves, since = stated, 0, row
     return None
+
+
+def _followed(rows: list[tuple]) -> int:
+    """How many balances follow from the one stated before them, in the order given: nearly all in the
+    order the export is listed in (oldest first), few the other way up."""
+    count, before, moves = 0, None, 0
+    for _, skip, debit, credit, balance in rows:
+        stated, moved = _number(balance, blank=None), _movement(skip, debit, credit)
+        if moved is None or isinstance(stated, str):
+            before, moves = None, 0
+            continue
+        moves += moved
+        if stated is not None:
+            count += before is not None and before + moves == stated
+            before, moves = stated, 0
+    return count
 
 
 def _ends(rows: list[tuple]) -> tuple[int, int] | None:

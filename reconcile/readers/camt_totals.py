@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Context, Decimal
 from pathlib import Path
+from typing import TypeVar
 
 from reconcile.errors import InputFileError
 from reconcile.readers.camt_entries import date_of
@@ -30,6 +31,8 @@ from reconcile.readers.chain import Span
 from reconcile.readers.guards import CURRENT as GUARDS
 from reconcile.readers.tables import Control
 from reconcile.readers.xmlpath import xml_child, xml_children, xml_text
+
+T = TypeVar("T")
 
 CONTROL_FIX = "ask the bank for the statement again; the file may be cut short or edited"
 
@@ -87,6 +90,13 @@ class _Statement:
     currencies: set[str | None] = field(default_factory=set)  # of the booked entries
     entries: list[tuple] = field(default_factory=list)  # each entry's references, date and amount: a copy's are its own
 
+    @property
+    def currency(self) -> str | None:
+        """The currency of its balances and booked entries; None when it names none, '' for several."""
+        named = {self.opening[1] if self.opening else None, self.closing[1] if self.closing else None, *self.currencies}
+        named.discard(None)
+        return named.pop() if len(named) == 1 else ("" if named else None)
+
 
 class Totals:
     """Counts and sums the entries of each statement as they stream past and checks them against its
@@ -97,12 +107,12 @@ class Totals:
         self.current: _Statement | None = None
         self.statements = 0
         self.nouns: set[str] = set()
-        self.summaries: list[dict[str, tuple[int | None, Decimal | None]]] = []  # of those that state one
+        self.summaries: list[tuple[dict[str, tuple[int | None, Decimal | None]], str | None]] = []  # and currency
         self.booked = _Tally()
         self.every = _Tally()
         self.transactions = 0
         self.group: tuple[int | None, Decimal | None] | None = None
-        self.balanced: list[_Tally] = []  # the booked debits of each statement whose balances agree
+        self.balanced: list[tuple[_Tally, str | None]] = []  # booked debits (and currency) of those that agree
         self.spans: list[Span] = []  # each statement's account and balances: chain.py
 
     def start(self, name: str) -> None:
@@ -194,7 +204,7 @@ class Totals:
             raise InputFileError(
                 str(self.path), f"its {_statement_name(statement, own_account)} {problem}", CONTROL_FIX
             )
-        self.summaries.append(statement.stated)
+        self.summaries.append((statement.stated, statement.currency))
 
     def _check_balances(self, statement: _Statement, own_account: str | None) -> None:
         """Opening plus booked credits less booked debits against the closing balance, when the
@@ -212,7 +222,7 @@ class Totals:
                 f"{'+' if moves > 0 else ''}{_figure(moves)} and says it closes at {_figure(statement.closing[0])}",
                 CONTROL_FIX,
             )
-        self.balanced.append(debits)
+        self.balanced.append((debits, statement.currency))
 
     def group_header(self, element: ET.Element) -> None:
         self.group = _stated(element, "NbOfTxs", "CtrlSum")
@@ -232,9 +242,12 @@ class Totals:
 
     def control(self) -> Control | None:
         """The debit totals the statements state (the payments), else all their entries', else the
-        group header's."""
+        group header's. Of the statements in VND alone when the file holds some (a statement of a USD
+        account beside them, whose rows are rejected, is one of those left out: its amounts are never
+        added to VND)."""
+        summaries, balanced = _in_vnd(self.summaries), _in_vnd(self.balanced)
         for key, kind in (("DBIT", "debit entries"), ("ALL", "all entries")):
-            stating = [s[key] for s in self.summaries if key in s]
+            stating = [s[key] for s in summaries if key in s]
             if not stating:
                 continue
             counts = [count for count, _ in stating if count is not None]
@@ -252,20 +265,23 @@ class Totals:
             return Control(
                 count=count, amount=None if amount is None else format(amount, "f"), what="camt GrpHdr", checked=True
             )
-        if self.balanced:
-            of = (
-                f" of {len(self.balanced)} of {self.statements} statements"
-                if len(self.balanced) < self.statements
-                else ""
-            )
-            total = sum((t.total for t in self.balanced if t.total is not None), Decimal(0))
+        if balanced:
+            of = f" of {len(balanced)} of {self.statements} statements" if len(balanced) < self.statements else ""
+            total = sum((t.total for t in balanced if t.total is not None), Decimal(0))
             return Control(
-                count=sum(t.count for t in self.balanced),
+                count=sum(t.count for t in balanced),
                 amount=format(total, "f"),
                 what=f"camt balances{of} (debits)",
                 checked=True,
             )
         return None
+
+
+def _in_vnd(items: list[tuple[T, str | None]]) -> list[T]:
+    """The items of statements in VND (or naming no currency), when there are any; else all (a file of a
+    foreign account alone, refused in a run, is checked in its own currency)."""
+    vnd = [item for item, currency in items if currency in (None, "VND")]
+    return vnd if vnd or not items else [item for item, _ in items]
 
 
 def _date(text: str | None) -> date | None:

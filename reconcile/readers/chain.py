@@ -44,6 +44,10 @@ class Span:
     export: bool = False  # a CSV or Excel export of the account's statement (export_span.py), not camt or MT940
     sheet: str | None = None  # an export's sheet of its workbook
     rows: tuple = ()  # an export's row of each of its entries
+    number: int | None = None  # an MT940 statement's number and page (:28C: 249/2), its balances intermediate
+    page: int | None = None  # (:60M:, :62M:): one page of a statement the bank cut into pages (check_pages)
+    opens_mid: bool = False
+    closes_mid: bool = False
 
     @property
     def where(self) -> str:
@@ -103,6 +107,83 @@ def check_chain(spans: list[Span]) -> None:
                 follows = {s.closing for s in days[before]} | {s.closing for s in days[day] if s is not span}
                 if span.opening not in follows:
                     raise _gap(days[before][-1], span)
+
+
+PAGE_FIX = (
+    "give the missing page (ask the bank for it) with --payments, and run again; if the bank confirms that none is "
+    "missing, set statement_chain = false in [checks] of the config file"
+)
+
+
+def check_pages(spans: list[Span]) -> None:
+    """Refuse the pages of an MT940 statement the bank cut into pages (:28C: 249/1, 249/2, 249/3, with
+    intermediate balances :62M:/:60M:) given with one left out, in the run's files in whatever order:
+    a page number missing between two given of the same statement and account; a page that closes at
+    an intermediate balance (:62M:) at which no other page given opens (:60M:): the last page; and one
+    that opens at an intermediate balance at which none closes: the first. A middle page whose
+    movements net to nothing chains with the pages around it, and its payments would be reported as
+    missing. A statement of one page (:28C: 249, 00001/001) has nothing to follow."""
+    if not GUARDS.statement_chain:
+        return
+    statements: dict[tuple, dict[int, Span]] = {}
+    for span in spans:
+        if span.number is not None and span.page is not None:
+            statements.setdefault((*_account_key(span), span.number), {}).setdefault(span.page, span)
+    for pages in statements.values():
+        for page, after in pairwise(sorted(pages)):
+            if after > page + 1:
+                raise _page_gap(pages[page], pages[after])
+    for span in spans:
+        if span.closes_mid and not any(o.opens_mid and o.opening == span.closing for o in _others(span, spans)):
+            raise _end_page(span, last=True)
+        if span.opens_mid and not any(o.closes_mid and o.closing == span.opening for o in _others(span, spans)):
+            raise _end_page(span, last=False)
+
+
+def _others(span: Span, spans: list[Span]) -> list[Span]:
+    return [other for other in spans if other is not span and _account_key(other) == _account_key(span)]
+
+
+def _page_gap(before: Span, span: Span) -> InputFileError:
+    first, last, number, page = (before.page or 0) + 1, (span.page or 0) - 1, span.number, span.page
+    where = (
+        f"its statement {before.position}"
+        if before.path == span.path
+        else f"statement {before.position} of {before.path}"
+    )
+    problem = (
+        f"its statement {span.position} is page {page} of the bank's statement {number} (:28C:), but its page "
+        f"{before.page} before it is {where}: page {first} of statement {number} is missing"
+        if first == last
+        else f"its statement {span.position} is page {page} of the bank's statement {number} (:28C:), but its page "
+        f"{before.page} before it is {where}: pages {first} to {last} of statement {number} are missing"
+    )
+    return InputFileError(str(span.path), problem, PAGE_FIX)
+
+
+def _end_page(span: Span, last: bool) -> InputFileError:
+    """A page whose intermediate closing (`last`) or opening balance no other page given follows."""
+    page, number, position = (span.page or 0) + (1 if last else -1), span.number, span.position
+    closing, day, opening = _figure(span.closing), span.closed, _figure(span.opening)
+    if span.page is None or number is None or page < 1:
+        problem = (
+            f"its statement {position} closes at an intermediate balance (:62M:) of {closing} on {day}, and no page "
+            "given opens at it (:60M:): the page after it is missing"
+            if last
+            else f"its statement {position} opens at an intermediate balance (:60M:) of {opening}, and no page given "
+            "closes at it (:62M:): the page before it is missing"
+        )
+    else:
+        problem = (
+            f"its statement {position} is page {span.page} of the bank's statement {number} (:28C:) and closes at an "
+            f"intermediate balance (:62M:) of {closing} on {day}, but no page given opens at it (:60M:): page {page} "
+            f"of statement {number} is missing"
+            if last
+            else f"its statement {position} is page {span.page} of the bank's statement {number} (:28C:) and opens at "
+            f"an intermediate balance (:60M:) of {opening}, but no page given closes at it (:62M:): page {page} of "
+            f"statement {number} is missing"
+        )
+    return InputFileError(str(span.path), problem, PAGE_FIX)
 
 
 def refuse_overlaps(exports: list[Span]) -> None:

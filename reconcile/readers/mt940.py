@@ -45,7 +45,7 @@ Columns:
   it names: see camt_returns.py) marks that debit `returned` and stays a credit, set aside; one that
   fits several debits and names none of them apart is set aside with their rows, no debit marked; one whose original is not in the file stands for
   the payment, a `returned` debit, so that the failed payment is reported. A reversal of a credit
-  (`RC`) is no payment: a credit, set aside.
+  (`RC`: money in taken back) is no payment: set aside saying so, as camt's `RvslInd` on a debit.
 
 A `:86:` that follows the closing balance (`:62F:`, `:64:`, ...) is information about the statement,
 not a transaction, and is not read into the last row.
@@ -76,10 +76,10 @@ from reconcile.errors import InputFileError
 from reconcile.readers.camt_references import labelled_ids
 from reconcile.readers.camt_returns import Originals, ambiguous
 from reconcile.readers.chain import Span
-from reconcile.readers.mt940_balances import Statement, check_statement, control_of
+from reconcile.readers.mt940_balances import Statement, check_statement, control_of, sequence_of
 from reconcile.readers.mt940_details import clean, cut_width, details_of, payment_reference, tag_counted_in
 from reconcile.readers.mt940_fields import fields_of, text_of, unwrap
-from reconcile.readers.statements import HEADERS, SWIFT_OWN, refuse_foreign, statement_frame
+from reconcile.readers.statements import CREDIT_TAKEN_BACK_RC, HEADERS, SWIFT_OWN, refuse_foreign, statement_frame
 from reconcile.readers.tables import Control
 
 # The parser logs the text of a field it cannot read (and, at debug level, of every field): statements
@@ -164,6 +164,10 @@ def read_with_control(
                 s.closing,
                 s.closed,
                 tuple((r.get("value_date"), r.get("payment_ref"), r.get("bank_ref"), r.get("amount")) for r in s.rows),
+                number=s.number,
+                page=s.page,
+                opens_mid=s.opens_mid,
+                closes_mid=s.closes_mid,
             )
             for s in statements
         )
@@ -202,6 +206,8 @@ def _statements(path: Path, text: str) -> list[Statement]:
             row = None
         if chunk.tag.startswith("25"):
             statement.account = " ".join(chunk.lines).strip() or None
+        if chunk.tag in ("28C", "28"):
+            statement.number, statement.page = sequence_of(" ".join(chunk.lines))
         if chunk.tag not in PARSED:
             continue
         value = chunk.lines[:2] if chunk.tag == "61" else chunk.lines  # a third :61: line is not in the format
@@ -240,9 +246,10 @@ def _statements(path: Path, text: str) -> list[Statement]:
                     UNREADABLE_FIX,
                 )
             if chunk.tag.startswith("60"):
-                statement.opening = amount.amount
+                statement.opening, statement.opens_mid = amount.amount, chunk.tag == "60M"
             else:
                 statement.closing, statement.closed = amount.amount, getattr(balance, "date", None)
+                statement.closes_mid = chunk.tag == "62M"
         statement.currency = parser.currency
     details = [chunk.lines for chunk in chunks if chunk.tag == "86"]
     tag_counted, width = tag_counted_in(details), cut_width(details)
@@ -370,7 +377,8 @@ def _pair_reversals(rows: list[dict]) -> None:
                 row["aside"] = ambiguous(several)
             else:
                 row["direction"] = "DBIT"
-        elif row["_reversal"]:  # RC
+        elif row["_reversal"]:  # RC: money in taken back (the treasury's funding credited twice)
             row["direction"] = "CRDT"
+            row["aside"] = row["aside"] or CREDIT_TAKEN_BACK_RC
         elif row["direction"] == "DBIT":
             originals.add(n, row, row["_amount"])

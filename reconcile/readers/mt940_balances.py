@@ -33,6 +33,19 @@ class Statement:
     checked_by: str | None = None  # 'balances', '90D' or None
     account: str | None = None  # :25:, for the chain of statements given together (chain.py), never printed
     closed: date | None = None  # the closing balance's date
+    number: int | None = None  # the bank's statement number (:28C: 249/2: 249), for its pages (chain.py)
+    page: int | None = None  # its page (:28C: 249/2: 2), None when :28C: gives none
+    opens_mid: bool = False  # an intermediate opening balance (:60M:): a page after the first
+    closes_mid: bool = False  # an intermediate closing balance (:62M:): a page before the last
+
+
+def sequence_of(value: str) -> tuple[int | None, int | None]:
+    """The statement number and page of a `:28C:` (or `:28:`) value: `249/2` is (249, 2), `249` (249,
+    None), `00001/001` (1, 1); (None, None) for one that is not numbers."""
+    number, _, page = value.strip().partition("/")
+    if not number.isdigit() or (page and not page.isdigit()):
+        return None, None
+    return int(number), int(page) if page else None
 
 
 def _sum(amounts) -> Decimal:
@@ -89,10 +102,12 @@ def _entries(count: int, amount: Decimal, kind: str) -> str:
 
 def control_of(statements: list[Statement]) -> Control | None:
     """The number and sum of the debit entries of the statements whose balances (or :90D:) were
-    checked; None when none states anything to check."""
+    checked, of those in VND alone when there are any; None when none states anything to check."""
     checked = [s for s in statements if s.checked_by is not None]
     if not checked:
         return None
+    vnd = [s for s in checked if (s.currency or "").strip().upper() in ("", "VND")]
+    checked = vnd or checked  # a statement of a USD account beside VND ones: never added to VND
     debits = [a for s in checked for d, a in s.movements if d == "DBIT"]
     sources = {s.checked_by for s in checked if s.checked_by is not None}
     what = {frozenset({"balances"}): "MT940 balances", frozenset({"90D"}): "MT942 :90D:"}.get(

@@ -11,6 +11,11 @@ from pathlib import Path
 import mt940
 
 from reconcile.errors import InputFileError
+from reconcile.readers.transcode import windows_1258
+
+# Windows-1258 writes a tone as a combining mark after its vowel: one after anything else is a letter of
+# Windows-1252 (Italian ì, ò, Icelandic Þ share those bytes), in a file that is not Vietnamese
+STRAY_TONE = re.compile("(?<![aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[\u0300\u0301\u0303\u0309\u0323]")
 
 TAG_LINE = re.compile(r":(?P<tag>[0-9]{2}[A-Z]?|NS):")
 
@@ -40,13 +45,25 @@ def text_of(path: Path) -> str:
         ) from None
     if not data.strip():
         raise InputFileError(str(path), "file is empty", "check that the export finished and send the file again")
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")  # every byte is a character: never fails
+    return decoded(data.removeprefix(b"\xef\xbb\xbf"))
+
+
+def decoded(data: bytes) -> str:
+    """The statement's text: UTF-8, else Windows-1258 (Vietnamese Windows' code page, in NFC), as a CSV
+    file is told apart (transcode.py), when it reads as such with each tone on a vowel; else Windows-1252
+    or Latin-1, a European bank's (which read alike as Windows-1258 but for the letters Vietnamese
+    replaced: `NGUYÊÞN THIò` was `NGUYỄN THỊ` read as Windows-1252)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    vietnamese = windows_1258(data)
+    if vietnamese is not None and not STRAY_TONE.search(data.decode("cp1258")):
+        return vietnamese
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # every byte is a character: never fails
 
 
 def unwrap(lines: list[str]) -> list[str]:

@@ -44,6 +44,10 @@ SWIFT_OWN = {"CHG": "bank charges", "COM": "bank commission", "INT": "interest",
 # Why a credit is set aside
 CREDIT = "credit (money into the account), not a payment"
 RETURN_CREDIT = "credit: a return or reversal, not a payment (a returned payment is its debit row)"
+# why an MT940 reversal of a credit (`RC`) is set aside: as camt's RvslInd on a debit (camt_entries.py)
+CREDIT_TAKEN_BACK_RC = (
+    "a reversal of money into the account (RC, the reversal of a credit): money in taken back, not a payment"
+)
 
 
 def refuse_foreign(path: Path, currencies_of_rows: list[str | None]) -> None:

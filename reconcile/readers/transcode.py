@@ -77,6 +77,13 @@ def _encoding(path: Path, head: bytes) -> tuple[str, str, int]:
     return "windows-1258", "cp1258", 0
 
 
+def windows_1258(data: bytes) -> str | None:
+    """`data` read as Windows-1258, in NFC (its tone marks, written after their vowel, joined to it), or
+    None when it holds a byte Windows-1258 leaves undefined: not Windows-1258 text."""
+    text = data.decode("cp1258", errors="replace")
+    return None if "\ufffd" in text else unicodedata.normalize("NFC", text)
+
+
 def _lines(path: Path, skip: int) -> Iterator[tuple[int, bytes]]:
     """The file's bytes in pieces of whole lines (a newline or carriage return never stands inside a
     character of UTF-8 or Windows-1258), each with the number of lines before it."""
@@ -123,8 +130,8 @@ def _decoded(path: Path, codec: str, skip: int) -> Iterator[str]:
     limit = CURRENT.max_line_kb * 1024
     if not codec.startswith("utf-16"):
         for _, piece in _lines(path, skip):
-            text = piece.decode(codec, errors="replace")
-            if codec == "cp1258" and "\ufffd" in text:  # a byte Windows-1258 leaves undefined
+            text = windows_1258(piece) if codec == "cp1258" else piece.decode(codec, errors="replace")
+            if text is None:  # a byte Windows-1258 leaves undefined
                 raise InputFileError(
                     str(path), "is not UTF-8, UTF-16 or Windows-1258 text", "save it from Excel as 'CSV UTF-8'"
                 )
