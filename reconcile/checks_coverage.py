@@ -275,7 +275,10 @@ def part_missing(rows: list[dict], checks: Checks, exact: Callable[[dict], int])
         if not checks.warn_coverage or n < checks.min_group or row["with_payment"] >= WARN_MARGIN * line:
             continue
         covered = exact(row)
-        if checks.min_coverage * n <= covered < line and n - covered >= checks.min_group:
+        if not (checks.min_coverage * n <= covered < line and n - covered >= checks.min_group):
+            continue
+        listed = exact({**row, "any_date": True})  # their rows dated outside the period: given (OUT_OF_PERIOD)
+        if listed < line and n - listed >= checks.min_group:
             source = _source(row)
             where = "the post office" if source == "cash" else str(row["bank_code"] or "a bank without a code")
             out.append(
@@ -322,7 +325,12 @@ def _source(row: dict) -> str | None:
 
 def exact_coverage_params(row: dict) -> dict:
     """The parameters of coverage_exact.sql for one of coverage.sql's rows."""
-    return {"program": row["program"], "channel": row["channel"], "bank_code": row["bank_code"]}
+    return {
+        "program": row["program"],
+        "channel": row["channel"],
+        "bank_code": row["bank_code"],
+        "any_date": row.get("any_date", False),
+    }
 
 
 def refuse_missing(missing: list[MissingSource], period: str = "") -> ReconcileError:

@@ -58,6 +58,34 @@ def test_a_day_s_batch_of_a_bank_left_out_is_said(tmp_path):
     assert "\nWARNING: the 1 warning above may mean a file is missing" in said
 
 
+def test_a_day_s_batch_dated_the_first_of_next_month_is_no_file_left_out(tmp_path):
+    """The last 20 given, but dated 01/10/2024 (the bank paid them a day late): each is an
+    OUT_OF_PERIOD and a MISSING_PAYMENT, and nothing is missing from the files."""
+    (tmp_path / "registry.csv").write_text(
+        HEAD + "".join(f"{v},{n},01/01/1950,Trợ cấp xã hội,500.000,Chuyển khoản,VCB,{a}\n" for v, n, a in PEOPLE),
+        encoding="utf-8",
+    )
+    bank = tmp_path / "vcb.csv"
+    bank.write_text(
+        PAY
+        + "".join(
+            f"FT24{i:07d},{v},{n},VCB,{a},500.000,{'01/10' if i >= 60 else '05/09'}/2024,Chuyển khoản\n"
+            for i, (v, n, a) in enumerate(PEOPLE)
+        ),
+        encoding="utf-8",
+    )
+    args = ["--lang", "en", "run", "--period", "2024-09", "--db", str(tmp_path / "r.duckdb")]
+    res = CliRunner().invoke(cli, [*args, "--registry", str(tmp_path / "registry.csv"), "--payments", str(bank)])
+    assert res.exit_code == 0, res.output
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT code, count(*) FROM flags GROUP BY code ORDER BY code").fetchall() == [
+            ("MISSING_PAYMENT", 20),
+            ("OUT_OF_PERIOD", 20),
+        ]
+        assert con.execute("SELECT warnings FROM runs").fetchone() == (None,)
+    assert "a part of the payment file" not in res.stderr
+
+
 @pytest.mark.parametrize("unpaid", [0, 7, 19])  # all paid; 91% paid; 76% paid, but 19 fewer than min_group
 def test_a_month_s_few_unpaid_are_no_file_left_out(tmp_path, unpaid):
     missing, warnings, said = run_month(tmp_path, [PEOPLE[: 80 - unpaid]] if unpaid < 19 else [PEOPLE[:61]])
