@@ -462,3 +462,25 @@ def test_a_couple_s_account_paid_without_ids_is_matched_to_the_spouse_the_payee_
         ("SHARED_ACCOUNT", None, "FT003"),
         ("UNKNOWN_PAYEE", None, "FT003"),
     ]
+
+
+def test_a_couple_s_account_tells_the_spouses_apart_when_only_one_payment_has_no_id(tmp_path):
+    """Her row gives her ID, his none: the names the month's payments into the account give, with an
+    ID or without, are two, and his is matched to him; counted among those without an ID alone, his one
+    name told no one apart (a false UNKNOWN_PAYEE and MISSING_PAYMENT)."""
+    account = "0012345678901"
+    an = reg_row("001050012345", "Nguyễn Văn An", "05/09/1950", "male", "welfare", "500.000", account=account)
+    binh = reg_row("001150012346", "Trần Thị Bình", "01/01/1950", "female", "welfare", "500.000", account=account)
+    flags, matches = reconcile(
+        tmp_path,
+        [an, binh],
+        [
+            pay_row("FT001", "001150012346", "TRAN THI BINH", "500.000", account=account),
+            pay_row("FT002", "", "NGUYEN VAN AN", "500.000", account=account),
+        ],
+    )
+    assert matches == [
+        ("FT001", "001150012346", "welfare", "vneid"),
+        ("FT002", "001050012345", "welfare", "account"),
+    ]
+    assert flags == []

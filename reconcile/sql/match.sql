@@ -68,14 +68,22 @@ account_pairs_zeros AS (
         AND (p.bank_code = r.bank_code OR NOT rc_bank_known(p.bank_code) OR NOT rc_bank_known(r.bank_code))
         AND (p.program IS NULL OR p.program = r.program)
 ),
--- an account two or more people hold (a couple's) that the month's payments into it give under two
--- names or more (a list's, each row its payee's): a payment is the holder's its name is (`named`). A
--- statement shows the account holder's name on every transfer into it (a guardian's, a spouse's):
--- one name on them all tells no one apart
+-- an account two or more people hold (a couple's) that the month's payments into it, with an ID or
+-- without, give under two names or more (a list's, each row its payee's): a payment is the holder's
+-- its name is (`named`). A statement shows the account holder's name on every transfer into it (a
+-- guardian's, a spouse's): one name on them all tells no one apart
+paired AS (SELECT * FROM account_pairs UNION ALL SELECT * FROM account_pairs_zeros),
+account_names AS (  -- the names the payments into those accounts give (few accounts: the pairs')
+    SELECT ltrim(account_number, '0') AS account_key, count(DISTINCT payee_key) AS names
+    FROM cur_payments
+    WHERE ltrim(account_number, '0') IN (SELECT account_key FROM paired)
+    GROUP BY ltrim(account_number, '0')
+),
 account_named AS (
-    SELECT payment_id, amount, registry_id, vneid, entitled_amount, program,
-           coalesce(named, false) AND count(DISTINCT payee_key) OVER (PARTITION BY account_key) > 1 AS named
-    FROM (SELECT * FROM account_pairs UNION ALL SELECT * FROM account_pairs_zeros)
+    SELECT a.payment_id, a.amount, a.registry_id, a.vneid, a.entitled_amount, a.program,
+           coalesce(a.named, false) AND coalesce(n.names, 0) > 1 AS named
+    FROM paired AS a
+    LEFT JOIN account_names AS n ON n.account_key = a.account_key
 ),
 by_account AS (
     -- one person may hold the account in both programmes: count people (the programme is chosen
