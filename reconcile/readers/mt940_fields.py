@@ -16,6 +16,8 @@ from reconcile.readers.transcode import windows_1258
 # Windows-1258 writes a tone as a combining mark after its vowel: one after anything else is a letter of
 # Windows-1252 (Italian ì, ò, Icelandic Þ share those bytes), in a file that is not Vietnamese
 STRAY_TONE = re.compile("(?<![aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[\u0300\u0301\u0303\u0309\u0323]")
+# ... and Vietnamese writes tones: a text of none is a European one whose ã, õ, ý Windows-1258 reads as ă, ơ, ư
+TONE = re.compile("[\u0300\u0301\u0303\u0309\u0323]")
 
 TAG_LINE = re.compile(r":(?P<tag>[0-9]{2}[A-Z]?|NS):")
 
@@ -50,7 +52,7 @@ def text_of(path: Path) -> str:
 
 def decoded(data: bytes) -> str:
     """The statement's text: UTF-8, else Windows-1258 (Vietnamese Windows' code page, in NFC), as a CSV
-    file is told apart (transcode.py), when it reads as such with each tone on a vowel; else Windows-1252
+    file is told apart (transcode.py), when it reads as such with a tone, each on a vowel; else Windows-1252
     or Latin-1, a European bank's (which read alike as Windows-1258 but for the letters Vietnamese
     replaced: `NGUYÊÞN THIò` was `NGUYỄN THỊ` read as Windows-1252)."""
     try:
@@ -58,8 +60,10 @@ def decoded(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     vietnamese = windows_1258(data)
-    if vietnamese is not None and not STRAY_TONE.search(data.decode("cp1258")):
-        return vietnamese
+    if vietnamese is not None:
+        marks = data.decode("cp1258")
+        if TONE.search(marks) and not STRAY_TONE.search(marks):
+            return vietnamese
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
