@@ -65,7 +65,16 @@ def test_every_file_the_engine_runs_translates():
     found = plan.match[0]
     assert [s.name for s in found.before] == [
         f"cur_match_found__{cte}"
-        for cte in ("in_both", "by_id", "no_id", "account_pairs", "paired", "by_account", "after_account", "by_name_dob")
+        for cte in (
+            "in_both",
+            "by_id",
+            "no_id",
+            "account_pairs",
+            "paired",
+            "by_account",
+            "after_account",
+            "by_name_dob",
+        )
     ]
     assert "cur_match_found__reg" not in found.sql and "WITH reg AS" in found.before[1].sql
     assert "FROM cur_match_found__by_id AS by_id" in found.sql
