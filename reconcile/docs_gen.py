@@ -64,13 +64,19 @@ def _invoke(args: list[str], cwd: Path):
 
 
 def _cli_help() -> str:
+    import click
     from click.testing import CliRunner
 
     from reconcile.cli import cli
 
     runner = CliRunner()
     parts = []
-    for args in ([], *([name] for name in cli.commands)):
+    commands: list[list[str]] = []
+    for name, command in cli.commands.items():  # a group's (`review`), then each of its own (`review import`)
+        commands.append([name])
+        if isinstance(command, click.Group):
+            commands += [[name, sub] for sub in command.commands]
+    for args in ([], *commands):
         res = runner.invoke(cli, [*args, "--help"], prog_name="reconcile", terminal_width=100)
         parts.append(f"$ reconcile {' '.join(args) + ' ' if args else ''}--help\n{res.output.rstrip()}")
     return "```text\n" + "\n\n".join(parts) + "\n```"

@@ -290,7 +290,7 @@ def generate(beneficiaries, period, seed, out, formats, noncash_share, rates, me
 
     Writes registry, payments_bank and payments_post in each format asked for, and truth.csv:
     every finding the planted cases must produce (code, vneid, payment_ref). Each kind is planted at
-    its rate (--rates): a month of 3,000 beneficiaries or more holds all fourteen, a smaller one may
+    its rate (--rate NAME=SHARE): a month of 3,000 beneficiaries or more holds all fourteen, a smaller one may
     hold none of the rarer kinds.
 
     With --months N, N months of the same people, each month's files and truth.csv in OUT/YYYY-MM/,
