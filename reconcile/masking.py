@@ -7,7 +7,7 @@ whitespace (a non-breaking space, a thin space) as a space, and the invisible fo
 zero-width space, a byte-order mark) removed. Then a date written after a word for birth (`ns
 05/12/1937`, `NgaySinh:17/05/1989`, `d.o.b 25.07.1965`, `born 25 Jul 1965`, `ngày sinh 17 tháng 10 năm
 1969`, `SN: 12/10/1952`) is hidden whole, and every run of nine or more digits, written together or in
-groups parted by up to three spaces, tabs, slashes, dots, dashes (any Word or Excel types), commas,
+groups parted by up to six spaces, tabs, slashes, dots, dashes (any Word or Excel types), commas,
 underscores, colons, pluses, quotes and the like, keeps its last four digits,
 glued to letters or not: a 12-digit ID (`CCCD 079/196/118/125`), a 9-digit CMND number, an account
 number or a payment reference (`FT20240900011` -> `FT*******0011`) cannot pass through, while amounts
@@ -52,7 +52,10 @@ FORMATS = (
     *((0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD)),
     *((0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F)),
 )
+# ASCII's full-width forms (`079／196／118／125`, `，`, `：`), and the ideographic comma and full stop: as ASCII
+FULL_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3001: ord(","), 0x3002: ord(".")}
 _FOLD: dict[int, int | None] = {
+    **FULL_WIDTH,
     **{zero + d: ord("0") + d for zero in DIGIT_ZEROS for d in range(10)},
     **dict.fromkeys(SPACES, ord(" ")),
     **{c: None for first, last in FORMATS for c in range(first, last + 1)},
@@ -73,9 +76,9 @@ _LIST = "[;|]"
 
 
 def _digit_run(separator: str, lists: str = "") -> str:
-    """Nine digits or more, with up to three separators between any two of them (the last of them may be
-    one of `lists`)."""
-    gap = rf"(?:{separator}{{0,3}}|{separator}{{0,2}}{lists})" if lists else rf"{separator}{{0,3}}"
+    """Nine digits or more, with up to six separators between any two of them (`079    196`, `1903 -- 6789`;
+    the last of them may be one of `lists`)."""
+    gap = rf"(?:{separator}{{0,6}}|{separator}{{0,5}}{lists})" if lists else rf"{separator}{{0,6}}"
     return rf"[0-9](?:{gap}[0-9]){{8,}}"
 
 
@@ -119,14 +122,15 @@ _O_ZERO = str.maketrans("Oo", "00")
 # born (on), birth (date), Ngày SN; then `:`, `-`, `=` or spaces
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _BIRTH_WORD = (
-    rf"(?:(?:^|[^a-z0-9_])(?:n\.?s|s\.?n|nt\.?ns|d\.?o\.?b|born|birth|ng(?:ày|ay)?{_BLANK}*sn)\.?|sinh)"
-    rf"(?:(?:{_BLANK}|[:.\-=])*(?:ngày|ngay|năm|nam|on|date))?(?:{_BLANK}|[:.\-=])*"
+    rf"(?:(?:^|[^a-z0-9_])(?:n[./]?s|s[./]?n|nt\.?ns|d\.?o\.?b|born|birth|ng(?:ày|ay)?{_BLANK}*sn)\.?|sinh)"
+    rf"(?:(?:{_BLANK}|[:.\-=()\[\]/])*(?:ngày|ngay|năm|nam|on|date))?(?:{_BLANK}|[:.\-=()\[\]/])*"
 )
 _BIRTH_DATE = "|".join(
     (
         rf"[0-9]{{1,4}}{_BLANK}*[/.\-]{_BLANK}*[0-9]{{1,2}}{_BLANK}*[/.\-]{_BLANK}*[0-9]{{2,4}}",  # 17/05/1989
         r"[0-9]{8}",  # 17051989, 19890517
-        rf"[0-9]{{1,2}}{_BLANK}*(?:tháng|thang){_BLANK}*[0-9]{{1,2}}{_BLANK}*,?{_BLANK}*(?:năm|nam){_BLANK}*[0-9]{{2,4}}",
+        rf"[0-9]{{1,2}}{_BLANK}*(?:tháng|thang){_BLANK}*[0-9]{{1,2}}{_BLANK}*,?{_BLANK}*(?:(?:năm|nam){_BLANK}*)?[0-9]{{2,4}}",
+        rf"[0-9]{{1,2}}{_BLANK}+[0-9]{{1,2}}{_BLANK}+(?:19|20)[0-9]{{2}}",  # 25 07 1965
         rf"[0-9]{{1,2}}(?:st|nd|rd|th)?(?:{_BLANK}|[,.\-/])*{_MONTH}(?:{_BLANK}|[,.\-/])*[0-9]{{2,4}}",  # 25 Jul 1965
         rf"{_MONTH}{_BLANK}*[0-9]{{1,2}}(?:st|nd|rd|th)?,?{_BLANK}*[0-9]{{2,4}}",  # July 25, 1965
         r"(?:1[89]|20)[0-9]{2}",  # a year alone: `năm sinh 1950`
@@ -212,6 +216,8 @@ def macros_sql() -> str:
     folded = f"regexp_replace(regexp_replace(x, {_sql_string(formats)}, '', 'g'), {_sql_string(spaces)}, ' ', 'g')"
     for d in range(10):
         folded = f"regexp_replace({folded}, {_sql_string(_sql_class([z + d for z in DIGIT_ZEROS]))}, '{d}', 'g')"
+    wide = [c for c in FULL_WIDTH if not 0xFF10 <= c <= 0xFF19]  # (the digits: above)
+    folded = f"translate({folded}, {_sql_string(''.join(map(chr, wide)))}, {_sql_string(''.join(chr(FULL_WIDTH[c]) for c in wide))})"
     any_folded = _sql_class(sorted(_FOLD))
     # O_GATE's test made of the text before folding, for rc_mask_text and rc_hide_text to skip the rest
     # on most texts: an O beside a digit of any script, format characters between them (those folding

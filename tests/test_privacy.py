@@ -229,6 +229,13 @@ WRITTEN_IDS = {
     "CCCD 079196@118125": "079196118125",
     "CCCD 079196%118125": "079196118125",
     "CCCD 079196<118125": "079196118125",
+    # parted by four spaces or more, by full-width punctuation, by ` -- ` (a data-protection reviewer's report:
+    # kept whole in rejected rows' raw values, auditors' comments and a reopening's reason)
+    "CCCD 079    196    118    125": "079196118125",
+    "CCCD ０７９／１９６／１１８／１２５": "079196118125",
+    "TK ０１２３，４５６７，８９０１": "012345678901",
+    "STK 1903 -- 6789 -- 0123 -- 45": "19036789012345",
+    "CCCD 079、196、118、125": "079196118125",
 }
 WRITTEN_BIRTHS = {
     "NgaySinh:17/05/1989 chi T9": "17/05/1989",
@@ -243,6 +250,11 @@ WRITTEN_BIRTHS = {
     "Ngày SN 23/01/1968": "23/01/1968",
     "SN: 12/10/1952": "12/10/1952",
     "sinh nam 25/12/1955": "25/12/1955",
+    "ns 25 07 1965": "25 07 1965",
+    "Ngày sinh (DOB): 25/07/1965": "25/07/1965",
+    "n/s 25/07/1965": "25/07/1965",
+    "DOB(25/07/1965)": "25/07/1965",
+    "sinh ngày 25 tháng 7, 1965": "25 tháng 7, 1965",
 }
 
 

@@ -61,7 +61,7 @@ CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS
 -- free text. The copy keeps province, gender and birth year, which are six of an ID's twelve digits;
 -- the last four would make ten.
 -- An officer's words write an ID as they please (`079/084/947/699`, `079084 - 947699`, over a line
--- break): here any run of 9 digits or more with up to three other characters between them, not
+-- break): here any run of 9 digits or more with up to six other characters between them, not
 -- letters, is hidden (a date range or two amounts with it: the copy keeps no dates, and the amounts
 -- are in their columns).
 CREATE OR REPLACE TEMP MACRO rc_hide_text(x) AS
