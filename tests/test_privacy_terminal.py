@@ -195,3 +195,23 @@ def test_a_hidden_sheet_named_with_a_control_character_is_masked_in_the_notices(
         f"reconcile: {tmp_path}/post.xlsx: sheet 'ghi chu' skipped (is empty); read '********1508'",
     ]
     assert "951508" not in res.stdout + res.stderr
+
+
+def test_a_line_break_or_a_direction_mark_in_a_file_s_name_stays_on_its_line(tmp_path):
+    """A file named `bad<newline>reconcile: all OK.csv` split the error in two, its second line reading as
+    a message of its own; a right-to-left override (U+202E) in a name turned what followed it round on
+    the terminal."""
+    header = "Ho ten,So tien\nNguyen Van An,500.000\n"
+    broken = tmp_path / "bad\nreconcile: all OK.csv"
+    broken.write_text(header, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(broken), "--as", "payments"])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines() == [
+        f"reconcile: error: {tmp_path}/bad reconcile: all OK.csv: required column 'payment_ref' is missing from the "
+        "payments file (also missing: value_date, channel); add it or rename the column that holds "
+        "it to 'payment_ref', or pass a --profile that maps it"
+    ]
+    turned = tmp_path / "pay\u202evsc.exe.csv"
+    turned.write_text(header, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(turned), "--as", "payments"])
+    assert "\u202e" not in res.output and f"{tmp_path}/pay vsc.exe.csv" in res.stderr

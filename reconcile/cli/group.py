@@ -31,7 +31,8 @@ FORMATS = click.Choice(["table", "csv", "json"])
 
 # Control characters a file's name or value may bring (an escape sequence retitles the window or clears
 # the screen): shown as a space; line breaks and tabs stay
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# and the marks that turn the direction of the text after them (a file named `pay<U+202E>vsc.exe.csv`)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
@@ -42,6 +43,12 @@ def printable(text: str) -> str:
     from reconcile.masking import names_hidden
 
     return _CONTROL.sub(" ", names_hidden(text))
+
+
+def say_error(text: str) -> None:
+    """An error's message on one line, as `say` prints it (masked first): a file named
+    `bad\nreconcile: all OK.csv` split it in two, its second line beginning as a message of its own."""
+    click.echo(" ".join(printable(messages.translate(text)).splitlines()), err=True)
 
 
 def say(text: str, err: bool = False) -> None:
@@ -195,7 +202,7 @@ class ReconcileGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ReconcileError as exc:
-            say(f"reconcile: error: {exc}", err=True)
+            say_error(f"reconcile: error: {exc}")  # a line break in a file's name too
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             ctx.exit(exc.exit_code)

@@ -41,7 +41,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence], *, right: Sequence[i
 
 # Control characters (escape sequences that recolour or rewrite a terminal, bells, line breaks that
 # break a table) in a value from a file: shown as a space
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# and the marks that turn the direction of the text after them (U+202E in a name or a file's name)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # A CSV cell that a spreadsheet would run as a formula (=HYPERLINK(...), +, -, @, or a tab or carriage
 # return before one), unless it is a number such as -500
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
