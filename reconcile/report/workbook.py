@@ -61,27 +61,15 @@ def write_workbook(
     (tests use it to see the continuation sheets without writing a million rows)."""
     if max_rows < 2:
         raise ValueError("max_rows must leave room for a header and one row")
-    with con.cursor() as cur:  # its own connection: a result the caller left open does not block it
-        return _write(cur, period, Path(path), lang, mask_ids, database, max_rows, progress)
-
-
-def _write(
-    con: duckdb.DuckDBPyConnection,
-    period: str,
-    path: Path,
-    lang: str,
-    mask_ids: bool,
-    database: str,
-    max_rows: int,
-    progress: Callable[[str, int, int], None] | None,
-) -> WorkbookResult:
     t0 = time.perf_counter()
-    sheetxml.install_macros(con)
-    # written beside the workbook under names of this run's own, then renamed onto it: a link at the
-    # workbook's name is replaced, never written through (reconcile/scratch.py)
-    scratch.clean_leftovers(path)
-    with disk.writing(path):  # a full disk names the workbook, not its scratch files
-        counts, sheets = _write_book(con, period, path, lang, mask_ids, database, max_rows, progress)
+    path = Path(path)
+    with con.cursor() as cur:  # its own connection: a result the caller left open does not block it
+        sheetxml.install_macros(cur)
+        # written beside the workbook under names of this run's own, then renamed onto it: a link at the
+        # workbook's name is replaced, never written through (reconcile/scratch.py)
+        scratch.clean_leftovers(path)
+        with disk.writing(path):  # a full disk names the workbook, not its scratch files
+            counts, sheets = _write_book(cur, period, path, lang, mask_ids, database, max_rows, progress)
     return WorkbookResult(path, sheets, counts["sheet.findings"], counts["sheet.rejected"], time.perf_counter() - t0)
 
 
