@@ -25,6 +25,7 @@ import click
 
 from reconcile import messages
 from reconcile.errors import ReconcileError
+from reconcile.report.disk import os_errno
 
 FORMATS = click.Choice(["table", "csv", "json"])
 
@@ -124,18 +125,10 @@ DUCKDB_MARKERS = (
 )
 
 
-def _errno(exc: BaseException) -> int | None:
-    """An OSError's number; polars raises one without, its number in its text: `... (os error 28)`."""
-    if not isinstance(exc, OSError):
-        return None
-    found = re.search(r"\(os error (\d+)\)", str(exc))
-    return exc.errno or (int(found.group(1)) if found else None)
-
-
 def _disk_problem(exc: BaseException, outputs: list[str]) -> str | None:
     """What a full disk or a folder that cannot be written looks like, as one line naming the path: the
     error's own, else the outputs the command was given (`outputs`: a write to an open file names none)."""
-    number = _errno(exc)
+    number = os_errno(exc)  # polars' OSError holds its number in its text
     if isinstance(exc, OSError) and number in DISK_ERRORS:
         where = exc.filename or " or ".join(outputs) or "a file"
         return f"{where}: cannot be written ({DISK_ERRORS[number]})"
@@ -231,10 +224,10 @@ class ReconcileGroup(click.Group):
                 + (f"{saved.state}; " if saved else "the database is unchanged; ")
                 + (
                     "give it a shorter name, or a folder of a shorter path, and run again"
-                    if _errno(exc) == errno.ENAMETOOLONG
+                    if os_errno(exc) == errno.ENAMETOOLONG
                     else "raise the file-size limit (ulimit -f), or choose a folder on a disk that takes larger "
                     "files, and run again"
-                    if _errno(exc) == errno.EFBIG or "File too large" in disk
+                    if os_errno(exc) == errno.EFBIG or "File too large" in disk
                     else "free space or choose a folder that can be written, and run again"
                 ),
                 err=True,
