@@ -20,9 +20,14 @@ PAY = "Mã giao dịch,Số CCCD,Họ và tên,Ngân hàng,Số tài khoản,S�
 PEOPLE = [(f"001150001{i:03d}", f"Trần Thị Ngân {i}", f"0011001{i:06d}") for i in range(1, 81)]  # 80 at VCB
 
 
+def listed(people: list[tuple]) -> str:
+    """A registry of these people, each due 500.000 by VCB."""
+    return HEAD + "".join(f"{v},{n},01/01/1950,Trợ cấp xã hội,500.000,Chuyển khoản,VCB,{a}\n" for v, n, a in people)
+
+
 def run_month(tmp_path: Path, days: list[list[tuple]]) -> tuple[int, list[str], str]:
     (tmp_path / "registry.csv").write_text(
-        HEAD + "".join(f"{v},{n},01/01/1950,Trợ cấp xã hội,500.000,Chuyển khoản,VCB,{a}\n" for v, n, a in PEOPLE),
+        listed(PEOPLE),
         encoding="utf-8",
     )
     args = ["--lang", "en", "run", "--period", "2024-09", "--db", str(tmp_path / "r.duckdb")]
@@ -62,7 +67,7 @@ def test_a_day_s_batch_dated_the_first_of_next_month_is_no_file_left_out(tmp_pat
     """The last 20 given, but dated 01/10/2024 (the bank paid them a day late): each is an
     OUT_OF_PERIOD and a MISSING_PAYMENT, and nothing is missing from the files."""
     (tmp_path / "registry.csv").write_text(
-        HEAD + "".join(f"{v},{n},01/01/1950,Trợ cấp xã hội,500.000,Chuyển khoản,VCB,{a}\n" for v, n, a in PEOPLE),
+        listed(PEOPLE),
         encoding="utf-8",
     )
     bank = tmp_path / "vcb.csv"
@@ -108,7 +113,7 @@ def test_another_commune_s_registry_list_given_beside_this_month_s_is_said(tmp_p
         encoding="utf-8",
     )
     (tmp_path / "registry.csv").write_text(
-        HEAD + "".join(f"{v},{n},01/01/1950,Trợ cấp xã hội,500.000,Chuyển khoản,VCB,{a}\n" for v, n, a in PEOPLE),
+        listed(PEOPLE),
         encoding="utf-8",
     )
     bank = tmp_path / "vcb.csv"
@@ -140,11 +145,11 @@ def test_another_commune_s_registry_list_given_beside_this_month_s_is_said(tmp_p
     # the province's list given in two parts, every one paid: nothing said
     part = tmp_path / "part.csv"
     part.write_text(
-        HEAD + "".join(f"{v},{n},01/01/1950,Trợ cấp xã hội,500.000,Chuyển khoản,VCB,{a}\n" for v, n, a in PEOPLE[:40]),
+        listed(PEOPLE[:40]),
         encoding="utf-8",
     )
     (tmp_path / "registry.csv").write_text(
-        HEAD + "".join(f"{v},{n},01/01/1950,Trợ cấp xã hội,500.000,Chuyển khoản,VCB,{a}\n" for v, n, a in PEOPLE[40:]),
+        listed(PEOPLE[40:]),
         encoding="utf-8",
     )
     res = CliRunner().invoke(cli, [*args, "--registry", str(part), "--db", str(tmp_path / "b.duckdb")])
