@@ -139,10 +139,16 @@ _BIRTH_DATE = "|".join(
 DOB_IN_TEXT = rf"(?i)({_BIRTH_WORD})(?:{_BIRTH_DATE})"
 DOB_MASK = "**/**/****"
 
+# A DUPLICATE_PAYMENT's detail names the first payment by its reference (`the first is CT-A0005-XYZ in
+# bank.csv`): masked as the payment_ref column is (mask_id), however few digits it holds. The detail
+# holds one.
+FIRST_REF = "the first is (.+?) in "
+
 _RUNS = re.compile(RUN)
 _O_GATE, _O_RUNS = re.compile(O_GATE), (re.compile(O_LABELLED), re.compile(O_BARE))
 _DATES = re.compile(DATE)
 _DOB = re.compile(DOB_IN_TEXT)
+_FIRST_REF = re.compile(FIRST_REF)
 
 # A rejected row's raw values keep the file's own headers: the headers each input file read as dates
 # of birth (inputs.columns_used), by period and file, whose values rc_mask_raw (sql/masking.sql)
@@ -188,12 +194,20 @@ def _mask_run(match: re.Match) -> str:
     return MASK * (len(digits) - KEEP) + digits[-KEEP:]
 
 
+def _first_ref(text: str) -> str:
+    """The reference a DUPLICATE_PAYMENT's detail names masked as its column (FIRST_REF)."""
+    found = _FIRST_REF.search(text)
+    if not found:
+        return text
+    return text.replace(found.group(0), f"the first is {mask_id(found.group(1))} in ", 1)
+
+
 def mask_text(value: str | None) -> str | None:
     """Mask every date written after a word for birth, and every long digit run inside free text,
     keeping its last four digits."""
     if value is None:
         return None
-    text = o_as_zero(_DOB.sub(rf"\g<1>{DOB_MASK}", fold(str(value))))
+    text = o_as_zero(_DOB.sub(rf"\g<1>{DOB_MASK}", _first_ref(fold(str(value)))))
     if not _RUNS.search(text):
         return text
     marked = _DATES.sub(rf"{DATE_MARK}\g<0>{DATE_MARK}", text)
@@ -232,6 +246,7 @@ def macros_sql() -> str:
         "rc_o_gate": O_GATE,
         "rc_o_labelled": O_LABELLED,
         "rc_o_bare": O_BARE,
+        "rc_first_ref": FIRST_REF,
     }
     return "\n".join(
         (

@@ -520,6 +520,10 @@ def macros():
                     "CCCD O79",
                     "ĐDCN:",
                     "ONG",
+                    # the reference a DUPLICATE_PAYMENT's detail names (masking.FIRST_REF)
+                    "the first is ",
+                    " in ",
+                    "CT-A0",
                 ]
             ),
         ),

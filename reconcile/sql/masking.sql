@@ -53,8 +53,17 @@ CREATE OR REPLACE TEMP MACRO rc_o_as_zero_of(raw, t) AS
 -- comment), an ID typed with O for zero read with zeros (rc_o_as_zero), every long digit run masked. The
 -- text so far goes in through a lambda's parameter, written out once however often the macros below use
 -- it. Mirrors masking.mask_text.
+-- The reference a DUPLICATE_PAYMENT's detail names (`the first is CT-A0005-XYZ in bank.csv`) masked as
+-- its column (rc_mask_id), however few digits it holds. Mirrors masking._first_ref.
+CREATE OR REPLACE TEMP MACRO rc_mask_first_ref(x) AS
+    CASE WHEN x IS NULL OR NOT regexp_matches(x, rc_first_ref()) THEN x ELSE
+        list_transform([regexp_extract(x, rc_first_ref(), 1)], lambda r: list_transform(
+            [strpos(x, 'the first is ' || r || ' in ')],
+            lambda k: left(x, k - 1) || 'the first is ' || rc_mask_id(r) || ' in ' || x[k + length(r) + 17:])[1])[1]
+    END;
+
 CREATE OR REPLACE TEMP MACRO rc_mask_text(x) AS
-    list_transform([rc_o_as_zero_of(x, regexp_replace(rc_fold(x), rc_dob_in_text(), '\1**/**/****', 'g'))],
+    list_transform([rc_o_as_zero_of(x, regexp_replace(rc_mask_first_ref(rc_fold(x)), rc_dob_in_text(), '\1**/**/****', 'g'))],
                    lambda y: rc_mask_runs(y))[1];
 
 -- As rc_mask_text, with every long digit run hidden whole, its last four digits too: the analyst copy's
