@@ -123,3 +123,32 @@ def test_a_signal_once_the_outputs_are_written_says_the_period_is_saved(tmp_path
         f"reconcile: interrupted; the period 2024-09 is saved in {db}",
     )
     assert book.exists()
+
+
+def test_the_demo_interrupted_after_its_commit_says_the_period_is_saved(tmp_path, monkeypatch):
+    """`reconcile demo` said 'interrupted; the database is unchanged' when Ctrl-C landed after its
+    September run had committed (only `run` recorded the saved period)."""
+    import reconcile.cli.demo as demo_module
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo_module, "write_after_commit", stop)
+    out = tmp_path / "demo"
+    res = CliRunner().invoke(cli, ["--lang", "en", "demo", "--out", str(out)])
+    db = out / "demo.duckdb"
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        130,
+        f"reconcile: interrupted; the period 2024-09 is saved in {db}, but its workbook and exports were not "
+        f"written; write them with: reconcile report --period 2024-09 --db {db} --report {out / 'report.xlsx'} "
+        f"--export {out / 'export'}",
+    )
+    # September's workbook written, the signal lands in October's decision: September is saved, October not begun
+    monkeypatch.undo()
+    monkeypatch.setattr(demo_module, "_second_month", stop)
+    out = tmp_path / "demo2"
+    res = CliRunner().invoke(cli, ["--lang", "en", "demo", "--out", str(out)])
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        130,
+        f"reconcile: interrupted; the period 2024-09 is saved in {out / 'demo.duckdb'}",
+    )

@@ -68,11 +68,15 @@ def demo(out, db, lang, size) -> None:
     db = db or out / "demo.duckdb"
     say(f"reconcile: sample month {PERIOD} written to {out}/", err=True)
     progress = Progress()
+    saved = Saved(db, PERIOD, out / "report.xlsx", out / "export")
     result = run_with_progress(
-        RunConfig(period=PERIOD, registry=files["registry"], payments=files["payments"], db=db), progress
+        RunConfig(
+            period=PERIOD, registry=files["registry"], payments=files["payments"], db=db, on_commit=_on_commit(saved)
+        ),
+        progress,
     )
     try:
-        write_after_commit(Saved(db, PERIOD), out / "report.xlsx", out / "export", lang, False, progress)
+        write_after_commit(saved, out / "report.xlsx", out / "export", lang, False, progress)
     finally:
         click.echo(terminal.run_summary(result))
     _second_month(out, db, lang, progress)
@@ -165,11 +169,15 @@ def _second_month(out: Path, db: Path, lang: str, progress: Progress) -> None:
     say(f"reconcile: an auditor's decision in {book.name}, imported with 'reconcile review import'", err=True)
     files = write_sample_october(out / OCTOBER)
     say(f"\nreconcile: the next month, {OCTOBER}, written to {out / OCTOBER}/", err=True)
+    saved = Saved(db, OCTOBER, out / f"report-{OCTOBER}.xlsx")
     result = run_with_progress(
-        RunConfig(period=OCTOBER, registry=files["registry"], payments=files["payments"], db=db), progress
+        RunConfig(
+            period=OCTOBER, registry=files["registry"], payments=files["payments"], db=db, on_commit=_on_commit(saved)
+        ),
+        progress,
     )
     try:
-        write_after_commit(Saved(db, OCTOBER), out / f"report-{OCTOBER}.xlsx", None, lang, False, progress)
+        write_after_commit(saved, out / f"report-{OCTOBER}.xlsx", None, lang, False, progress)
     finally:
         click.echo(terminal.run_summary(result))
     from reconcile.cases.demo import case_counts
@@ -196,17 +204,20 @@ def _demo_generated(out: Path, db: Path, lang: str, size: int) -> None:
         err=True,
     )
     progress = Progress()
+    saved = Saved(db, "2024-09", out / "report.xlsx")
     result = run_with_progress(
         RunConfig(
             period="2024-09",
             registry=[out / "registry.parquet"],
             payments=[out / "payments_bank.parquet", out / "payments_post.parquet"],
             db=db,
+            on_commit=_on_commit(saved),
         ),
         progress,
     )
     report = out / "report.xlsx" if result.flags <= 1_000_000 else None
-    write_after_commit(Saved(db, "2024-09"), report, None, lang, False, progress)
+    saved.report_path = report
+    write_after_commit(saved, report, None, lang, False, progress)
     click.echo(terminal.run_summary(result))
     with readback.open_db(db, notice=warn) as con:
         found = readback.finding_keys(con, "2024-09")
@@ -215,6 +226,13 @@ def _demo_generated(out: Path, db: Path, lang: str, size: int) -> None:
         f"\nPlanted findings found: {len(truth) - len(_missing(truth, found)):,} of {len(truth):,}; "
         f"findings not planted: {len(_missing(found, truth)):,}."
     )
+
+
+def _on_commit(saved: Saved):
+    """What the run calls once its period is committed: from then on, Ctrl-C or SIGTERM says the period is
+    saved (and how to write the workbook not written), not that the database is unchanged (group.py)."""
+    obj = click.get_current_context().find_root().ensure_object(dict)
+    return lambda: obj.__setitem__("saved", saved)
 
 
 def _missing(want: list, have: list) -> list:
