@@ -58,6 +58,9 @@ class CheckResult:
     # without a period, the map a registry's area codes were checked against, the one they fit (2025,
     # pre2025), and how many rows the 2025 map gives a note
     area_map: tuple[str, int] | None = None
+    # the guard on the file's values that a run refuses it by (Excel's lost digits; with --period, another
+    # month's payments): the run's error line, its problem and what to do
+    refused: str | None = None
     read: Read = field(default=Read(0, 0, None, None, 0), repr=False)  # what its totals are judged on
     judged: tuple | None = field(default=None, repr=False)  # (what, count, amount, says) of its totals row
 
@@ -99,6 +102,40 @@ def check_tables(
         return results, skipped
     finally:
         scratch.remove(staging)
+
+
+# A registry checked alone: the columns of the payments' staged table that the guards below read, no row
+# (a payments file is staged against an empty registry: stage._without_registry)
+_NO_PAYMENTS = (
+    "SELECT NULL::INTEGER AS file_id, NULL::BIGINT AS source_row, NULL::VARCHAR AS source_sheet, "
+    "NULL::VARCHAR AS account_number, NULL::VARCHAR AS payment_ref, NULL::VARCHAR AS vneid_note WHERE false"
+)
+
+
+def _refused(con, kind: RecordKind, table: RawTable, period: str | None) -> str | None:
+    """The run's guards on one file's own values (checks.check_files): numbers Excel wrote in scientific
+    notation or kept to 15 digits and, given --period, a payments file of another month. A file `check`
+    passed was refused by the run. The first refusal's line, or None."""
+    from reconcile.checks import check_periods, rows
+    from reconcile.checks_excel import SCIENTIFIC_IDS_AT_LEAST, check_digits_lost, check_scientific
+    from reconcile.checks_month import check_named_month
+    from reconcile.config import Settings
+    from reconcile.errors import InputFileError
+    from reconcile.readers.tables import file_names
+
+    if kind == "registry":
+        con.execute(f"CREATE TEMP VIEW stg_payments AS {_NO_PAYMENTS}")
+    names = file_names([(1, table)])
+    checks = Settings().checks
+    try:
+        check_scientific(rows(con, "checks/scientific.sql", {"min_ids": SCIENTIFIC_IDS_AT_LEAST}), names)
+        check_digits_lost(rows(con, "checks/digits_lost.sql"), names)
+        if kind == "payments" and period is not None:
+            check_periods(rows(con, "checks/period.sql"), names, period, checks)
+            check_named_month(rows(con, "checks/named_month.sql"), names, period, checks)
+    except InputFileError as exc:
+        return str(exc)
+    return None
 
 
 def _check_table(table: RawTable, kind: RecordKind, period: str | None) -> CheckResult:
@@ -146,6 +183,7 @@ def _check_table(table: RawTable, kind: RecordKind, period: str | None) -> Check
             "WHERE reject_reason IS NULL AND vneid IS NOT NULL) WHERE problem IS NOT NULL ORDER BY source_row"
         )
         id_problems = con.execute(sql, {"end": end} if kind == "registry" else {}).fetchall()
+        refused = _refused(con, kind, table, period)
         read = read_staged(con, kind)
         control, agrees, judged = None, True, None
         if table.control is not None:
@@ -198,6 +236,7 @@ def _check_table(table: RawTable, kind: RecordKind, period: str | None) -> Check
         area_map=area_map,
         read=read,
         judged=judged,
+        refused=refused,
     )
 
 

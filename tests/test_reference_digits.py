@@ -146,3 +146,41 @@ def test_references_with_letters_and_a_few_long_ones_ending_in_0_pass(month, tmp
     assert not refs[0].isdigit()
     refs[:4] = [f"20240900000000{i}0" for i in range(1, 5)]
     passes(month, as_csv(tmp_path / "bank.csv", header, rows, refs), tmp_path / "r.duckdb")
+
+
+def check(*args: str):
+    return CliRunner().invoke(cli, ["--lang", "en", "check", *args])
+
+
+def test_check_says_a_run_refuses_the_file(month, tmp_path):
+    """`reconcile check FILE --as payments` passed the file the run refuses (exit 0): it says the run's
+    refusal and exits 1; a registry whose accounts Excel so cut, the same."""
+    header, rows = bank_rows(month)
+    bank = as_csv(tmp_path / "bank.csv", header, rows, map(cut, numbered(rows)))
+    res = check(str(bank), "--as", "payments")
+    assert res.exit_code == 1, res.output
+    assert res.stdout.splitlines()[-1] == f"REFUSED by a run: {bank}: {refused(len(rows))}"
+    whole = as_csv(tmp_path / "whole.csv", header, rows, numbered(rows))
+    res = check(str(whole), "--as", "payments", "--period", PERIOD)
+    assert res.exit_code == 0 and "REFUSED" not in res.output, res.output
+    # the same whole file given for another month: the run's period guard
+    res = check(str(whole), "--as", "payments", "--period", "2024-11")
+    assert res.exit_code == 1, res.output
+    assert res.stdout.splitlines()[-1].startswith(f"REFUSED by a run: {whole}: none of its {len(rows)} payments ")
+    assert res.stdout.splitlines()[-1].endswith(
+        "most are in 2024-09); check --period, or that this is the payment file of that month"
+    )
+    # a registry whose 16-digit accounts lost their last digit
+    with open(month / "registry.csv", encoding="utf-8-sig", newline="") as fh:
+        reg = list(csv.reader(fh))
+    col = reg[0].index(next(h for h in reg[0] if "account" in h.lower() or "tài khoản" in h.lower()))
+    for i, row in enumerate(reg[1:]):
+        row[col] = f"970410{i:09d}0"
+    registry = tmp_path / "registry.csv"
+    with open(registry, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(reg)
+    res = check(str(registry), "--as", "registry")
+    assert res.exit_code == 1, res.output
+    assert res.stdout.splitlines()[-1].startswith(
+        f"REFUSED by a run: {registry}: {len(reg) - 1:,} of its account_number values have 16 or more digits"
+    )

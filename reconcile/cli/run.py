@@ -376,5 +376,5 @@ def check(file, kind, period, profile, sheet) -> None:
     click.echo("\n\n".join(terminal.check_report(result) for result in results))
     for sheet_skipped in skipped:
         say(f"sheet '{sheet_skipped.sheet}': skipped: {sheet_skipped.reason}")
-    problems = any(r.rejected or r.id_problems or not r.control_agrees for r in results)
+    problems = any(r.rejected or r.id_problems or not r.control_agrees or r.refused for r in results)
     sys.exit(1 if problems else 0)

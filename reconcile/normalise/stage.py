@@ -160,13 +160,14 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, params: dict) -> None:
 
 def _without_registry(con: duckdb.DuckDBPyConnection) -> None:
     """Payments staged without a registry (`reconcile check` of a payments file) against an empty
-    one: stage_payments.sql takes an account a narrative names only when the registry lists it."""
+    one: stage_payments.sql takes an account a narrative names only when the registry lists it; the
+    file's guards (checks/digits_lost.sql) find no registry row."""
     try:
         con.execute("SELECT 1 FROM stg_registry LIMIT 0")
     except duckdb.CatalogException:
         con.execute(
             "CREATE TEMP TABLE stg_registry (vneid VARCHAR, account_number VARCHAR, bank_code VARCHAR, "
-            "name_key VARCHAR, reject_reason VARCHAR)"
+            "name_key VARCHAR, reject_reason VARCHAR, file_id INTEGER, source_row BIGINT, source_sheet VARCHAR)"
         )
 
 

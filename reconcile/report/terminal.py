@@ -372,4 +372,6 @@ def check_report(res: CheckResult) -> str:
             lines.append(text("check.area_map_pre2025", noted=f"{noted:,}"))
     for row, note in res.area_notes:
         lines.append(text("check.area", row=row, note=translate(note)))
+    if res.refused:
+        lines.append(text("check.refused", error=translate(res.refused)))
     return "\n".join(safe_text(line) for line in lines)  # headers and sheet names come from the file
