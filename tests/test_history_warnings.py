@@ -148,3 +148,50 @@ def test_last_months_list_of_one_programme_given_again_is_said(months, tmp_path)
     run(tmp_path / "c.duckdb", "2024-09", *month_files(months, "2024-09"))
     run(tmp_path / "c.duckdb", "2024-10", [welfare, pension], payments)
     assert warnings(tmp_path / "c.duckdb", "2024-10") == []
+
+
+def test_a_month_run_before_a_later_one_says_the_gap_between_them(months, tmp_path):
+    """November run, then September, October never: the same months as run in order, and only the
+    in-order database said October was missing."""
+    db = tmp_path / "h.duckdb"
+    run(db, "2024-11", *month_files(months, "2024-11"))
+    res = run(db, "2024-09", *month_files(months, "2024-09"))
+    said = (
+        "the database holds no run of 2024-10, between 2024-09 and 2024-11: the arrears of 2024-11 do not count the "
+        "months unpaid across it, and its change in findings is counted from 2024-09; run 2024-10 if it was paid, "
+        "then 2024-11 again"
+    )
+    assert f"reconcile: {said}" in res.stderr.splitlines()
+    assert warnings(db, "2024-09") == [said]
+    res = run(db, "2024-10", *month_files(months, "2024-10"))  # the gap filled: October says nothing of it
+    assert not [w for w in warnings(db, "2024-10") if "holds no run" in w]
+
+
+def test_the_registry_of_two_months_before_or_of_the_month_after_is_said(months, tmp_path):
+    """September's registry re-saved given for November, in a database of September and October: the
+    row-for-row check compared with October alone, and the month passed clean (two deaths' findings
+    lost). Then October run again with November's registry re-saved: the same."""
+    db = tmp_path / "h.duckdb"
+    for period in ("2024-09", "2024-10"):
+        run(db, period, *month_files(months, period))
+    (september,), _ = month_files(months, "2024-09")
+    _, payments = month_files(months, "2024-11")
+    resaved = tmp_path / "registry.csv"
+    pl.read_parquet(september).write_csv(resaved)
+    res = run(db, "2024-11", [resaved], payments)
+    with duckdb.connect(str(db), read_only=True) as con:
+        (n,) = con.execute("SELECT count(*) FROM registry WHERE period = '2024-09'").fetchone()
+    said = (
+        f"this month's registry lists the same {n:,} rows, with the same amounts, statuses, accounts and names, as "
+        "the registry of 2024-09, which the database holds: if it is that month's list given again, this month's "
+        "deaths, stops and newcomers are missing from it; give this month's registry and run again"
+    )
+    assert f"reconcile: {said}" in res.stderr.splitlines()
+    assert said in warnings(db, "2024-11")
+    run(db, "2024-11", *month_files(months, "2024-11"))  # November's own: nothing said
+    assert not [w for w in warnings(db, "2024-11") if "the same" in w and "rows" in w]
+    (november,), _ = month_files(months, "2024-11")
+    pl.read_parquet(november).write_csv(resaved)
+    _, payments = month_files(months, "2024-10")
+    res = run(db, "2024-10", [resaved], payments)
+    assert [w for w in warnings(db, "2024-10") if "as the registry of 2024-11, which the database holds" in w]
