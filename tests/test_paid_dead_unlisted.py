@@ -67,6 +67,28 @@ def test_earlier_months_paid_after_a_death_the_registry_reports_late_are_said(tm
     assert {"message": said, "programs": []} in json.loads(warnings)
 
 
+def test_a_payment_this_month_s_statement_holds_again_and_flags_is_not_said_to_be_in_no_recovery(tmp_path):
+    """Lan's death on 20/09 reported by October's registry; her payment of 28/09 is in September's file and
+    again in October's (the statement starts on the 26th). October flags that row PAID_AFTER_DEATH and the
+    recoveries count its money once; the run said the same payment was in no recovery and to recover it,
+    which would reclaim it twice."""
+    db = tmp_path / "m.duckdb"
+    late = "001045000101"
+    again = paid("FT20240900928", late, "28/09/2024")
+    run(db, "2024-09", month_files(tmp_path, "2024-09", extra=again))
+    files = month_files(tmp_path, "2024-10", extra=again)
+    registry = files["registry"][0]
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(person(late), person(late, "deceased", "20/09/2024")),
+        encoding="utf-8",
+    )
+    res = run(db, "2024-10", files)
+    assert not [line for line in res.stderr.splitlines() if "payment of earlier months" in line], res.stderr
+    flagged = "SELECT payment_ref FROM flags WHERE period = '2024-10' AND code = 'PAID_AFTER_DEATH' AND vneid = ?"
+    assert query(db, flagged + " ORDER BY 1", [late]) == [("FT20240900928",), ("FT20241000101",)]
+    assert query(db, "SELECT overpaid FROM recoveries WHERE vneid = ?", [late]) == [(3_000_000,)]
+
+
 def test_a_return_of_last_month_s_payment_to_someone_paid_this_month_is_said(tmp_path):
     """September's transfer to Nguyễn Thị Lan 1 came back in October's statement (the bank's return,
     dated 2 October, naming September's reference), beside her own October payment. No finding said
