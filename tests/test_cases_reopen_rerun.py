@@ -307,3 +307,30 @@ def test_a_re_run_that_lowers_a_payment_seen_when_closing_reopens_nothing(closed
     assert query(
         db, "SELECT status, overpaid, recovered, outstanding, excess FROM recoveries WHERE case_id = ?", [case_id]
     ) == [("closed", 4_000_000, 4_500_000, 0, 500_000)]
+
+
+def test_a_decision_typed_into_the_removed_month_s_book_on_the_case_it_reopened_is_not_written_over(closed, tmp_path):
+    """December reopens the closed case; the auditor types a decision on it into December's workbook; December
+    is removed, the case closed again. The book was still written over by a report or a run again (exit 0,
+    the decision lost): the case's decision had changed since the book was written, which read as one
+    decided since. It is refused as any removed month's book holding decisions is."""
+    db, case_id = closed
+    book = tmp_path / "december.xlsx"
+    files = month_files(tmp_path, "2024-12")
+    december = ["run", "--period", "2024-12", "--db", str(db), "--registry", str(files["registry"][0]),
+                "--payments", str(files["payments"][0]), "--report", str(book), "--lang", "en"]  # fmt: skip
+    res = invoke(*december)
+    assert res.exit_code in (0, 1) and "1 closed case flagged again and reopened" in res.output, res.output
+    typed_into(book, book, "Findings", case_id, Status="recovery", Comment="Gia đình hứa hoàn trả")
+    before = book.read_bytes()
+    remove(db, "2024-12")
+    assert state(db, case_id) == [CLOSED]
+    said = (
+        f"reconcile: error: {book}: holds 1 decision typed into it, in a workbook of period 2024-12 removed from the "
+        "database on "
+    )
+    res = invoke("report", "--period", "2024-11", "--db", str(db), "--report", str(book), "--lang", "en")
+    assert res.exit_code == 2 and res.stderr.splitlines()[-1].startswith(said), res.output
+    res = invoke(*december)
+    assert res.exit_code == 2 and res.stderr.splitlines()[-1].startswith(said), res.output
+    assert book.read_bytes() == before

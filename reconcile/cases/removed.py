@@ -80,6 +80,24 @@ def removed_book(db: Path, book: Path) -> Removal | None:
         return None
 
 
+def typed_rows(book: Path) -> int:
+    """How many rows of a workbook hold something typed into them since it was written (status, assignee,
+    decision, amount or comment), whatever the database holds now: of a removed period's book, whose
+    decisions no import can record, each one writing it again would lose. A removal that took back a
+    case's reopening changed the case's decision since the book was written, which unrecorded_decisions
+    (review.py) takes for a decision made since, and counts no more."""
+    from reconcile.cases.decision import as_typed, decision_check
+
+    typed = 0
+    for _, _, row in read_book(book, masked=True).rows:
+        written = cell_text(row.get("decision_check"))
+        if written is None:
+            continue  # a masked book: what is typed into it is not read back
+        values, why = as_typed(row)
+        typed += bool(why) or decision_check(values) != written
+    return typed
+
+
 def run_again(con, read: ReadBook) -> tuple[str, str] | None:
     """When the month was run again after the run the book was written from (its Parameters sheet's run
     id): its period and when it was run again, as messages show it (UTC). Its findings and amounts may

@@ -252,17 +252,19 @@ def check_replaces_only_its_own(report_path: Path | None, db: Path) -> None:
             f"{report_path}: its findings cannot be read back (a sheet renamed, or a column deleted), so whether "
             "decisions were typed into it cannot be told; give --report another name, or move that file"
         )
-    if n:
-        from reconcile.cases.removed import removed_book
+    from reconcile.cases.removed import removed_book, typed_rows
 
-        removed = removed_book(db, report_path)
-        if removed is not None:  # its decisions cannot be recorded: reconcile review import refuses the book
+    removed = removed_book(db, report_path)
+    if removed is not None:  # its decisions cannot be recorded: reconcile review import refuses the book
+        n = max(n, typed_rows(report_path))  # a case the removal put back counted too
+        if n:
             raise ReconcileError(
                 f"{report_path}: holds {n:,} {'decision' if n == 1 else 'decisions'} typed into it, in a workbook of "
                 f"period {removed.period} removed from the database on {removed.at} UTC (reconcile delete), which "
                 "cannot be recorded and writing it again would lose; give --report another name, and enter them in "
                 "the new workbook"
             )
+    if n:
         raise ReconcileError(
             f"{report_path}: holds {n:,} {'decision' if n == 1 else 'decisions'} typed into it that the database "
             f"does not hold yet, which writing it again would lose; record them first with reconcile review "
