@@ -987,7 +987,7 @@ COMMENT ON COLUMN "flags"."run_id" IS 'Run that wrote this row (runs.run_id)';
 COMMENT ON COLUMN "flags"."code" IS 'Finding code (see the rules table)';
 COMMENT ON COLUMN "flags"."severity" IS 'low, medium, high or critical';
 COMMENT ON COLUMN "flags"."severity_rank" IS '1 low .. 4 critical, for sorting';
-COMMENT ON COLUMN "flags"."vneid" IS 'Beneficiary''s ID, where the finding has a beneficiary side';
+COMMENT ON COLUMN "flags"."vneid" IS 'Beneficiary''s ID, where the finding has a beneficiary side; of a payment matched to no one, the ID it was paid under';
 COMMENT ON COLUMN "flags"."payment_ref" IS 'Payment reference, where the finding has a payment side';
 COMMENT ON COLUMN "flags"."program" IS 'welfare, pension or unknown';
 COMMENT ON COLUMN "flags"."expected_amount" IS 'Amount due, VND';
@@ -1136,7 +1136,7 @@ COMMENT ON COLUMN "superseded_flags"."run_id" IS 'Run that wrote this row (runs.
 COMMENT ON COLUMN "superseded_flags"."code" IS 'Finding code (see the rules table)';
 COMMENT ON COLUMN "superseded_flags"."severity" IS 'low, medium, high or critical';
 COMMENT ON COLUMN "superseded_flags"."severity_rank" IS '1 low .. 4 critical, for sorting';
-COMMENT ON COLUMN "superseded_flags"."vneid" IS 'Beneficiary''s ID, where the finding has a beneficiary side';
+COMMENT ON COLUMN "superseded_flags"."vneid" IS 'Beneficiary''s ID, where the finding has a beneficiary side; of a payment matched to no one, the ID it was paid under';
 COMMENT ON COLUMN "superseded_flags"."payment_ref" IS 'Payment reference, where the finding has a payment side';
 COMMENT ON COLUMN "superseded_flags"."program" IS 'welfare, pension or unknown';
 COMMENT ON COLUMN "superseded_flags"."expected_amount" IS 'Amount due, VND';

@@ -777,3 +777,22 @@ def test_narrative_number_that_is_no_known_id_does_not_block_account_match(tmp_p
     flags, matches = _flags_and_matches(reconcile_files(tmp_path, registry, payments))
     assert matches == [("FT24249000101", "001138012345", "welfare", "account")]
     assert flags == []
+
+
+def test_a_payment_to_no_one_under_an_id_has_that_id_in_each_of_its_findings(tmp_path):
+    """A payment under an ID the registry lacks, dated outside the period: its UNKNOWN_PAYEE named the ID
+    and its OUT_OF_PERIOD had none, so `flags WHERE vneid = ...` missed the second (an analyst's and an
+    auditor's way in). Both name the ID the payment was made under."""
+    case = RULE_FIXTURES / "OUT_OF_PERIOD"
+    lines = (case / "payments.csv").read_text(encoding="utf-8").splitlines(True)
+    unknown = (
+        "FT24241000199,001050989898,NGO VAN TU,,VCB,0011009999999,500.000,28/08/2024,bank,success,welfare,"
+        "TRO CAP XA HOI THANG 08/2024\n"
+    )
+    payments = tmp_path / "payments.csv"
+    payments.write_text("".join(line if "FT24243000102" not in line else unknown for line in lines), encoding="utf-8")
+    flags = read_flags(reconcile_files(tmp_path, case / "registry.csv", payments))
+    assert sorted((f[0], f[2], f[3]) for f in flags if f[3] == "FT24241000199") == [
+        ("OUT_OF_PERIOD", "001050989898", "FT24241000199"),
+        ("UNKNOWN_PAYEE", "001050989898", "FT24241000199"),
+    ]

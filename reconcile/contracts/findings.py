@@ -37,7 +37,12 @@ FINDING_COLUMNS: tuple[FindingColumn, ...] = (
     FindingColumn("code", "VARCHAR", "Finding code (see the rules table)", required=True),
     FindingColumn("severity", "VARCHAR", "low, medium, high or critical", required=True),
     FindingColumn("severity_rank", "INTEGER", "1 low .. 4 critical, for sorting", required=True),
-    FindingColumn("vneid", "VARCHAR", "Beneficiary's ID, where the finding has a beneficiary side"),
+    FindingColumn(
+        "vneid",
+        "VARCHAR",
+        "Beneficiary's ID, where the finding has a beneficiary side; of a payment matched to no one, the ID it "
+        "was paid under",
+    ),
     FindingColumn("payment_ref", "VARCHAR", "Payment reference, where the finding has a payment side"),
     FindingColumn("program", "VARCHAR", "welfare, pension or unknown"),
     FindingColumn("expected_amount", "BIGINT", "Amount due, VND"),

@@ -77,8 +77,10 @@ reasons AS (
 one_per_payment AS (
     SELECT payment_id, string_agg(reason, '; ' ORDER BY k) AS detail FROM reasons GROUP BY payment_id
 )
+-- a payment matched to no one (an UNKNOWN_PAYEE) under its own ID, as UNKNOWN_PAYEE names it
 SELECT
-    pm.vneid, pm.payment_ref, pm.program, pm.entitled_amount AS expected_amount, pm.amount AS paid_amount,
+    coalesce(pm.vneid, pm.payee_vneid) AS vneid, pm.payment_ref, pm.program, pm.entitled_amount AS expected_amount,
+    pm.amount AS paid_amount,
     d.detail, pm.source_file, pm.source_row, pm.source_sheet, pm.full_name, pm.payee_name, pm.account_number,
     pm.province_code, pm.commune_code, pm.match_method, pm.payment_id, pm.registry_id
 FROM one_per_payment AS d
