@@ -340,9 +340,10 @@ def check_scale(rows: list[dict], names: dict[int, str], registry_names: list[st
             if how == "divided":
                 raise InputFileError(
                     names[row["file_id"]],
-                    f"{found}: it was re-saved with another number format ('750.000' read as 750)",
-                    "export it again from the bank's system, or open it in Excel with Vietnamese number "
-                    "settings and save it as .xlsx",
+                    f"{found}: it was re-saved in an Excel whose number settings are not the file's ('750.000' or "
+                    "'750,000' read as 750)",
+                    "export it again from the bank's system, or open the original file in Excel with the number "
+                    "settings it was written in (Vietnamese for 1.500.000, English for 1,500,000) and save it as .xlsx",
                 )
             if row["multiplied_millions"]:
                 raise InputFileError(
@@ -355,7 +356,7 @@ def check_scale(rows: list[dict], names: dict[int, str], registry_names: list[st
             raise InputFileError(
                 names[row["file_id"]],
                 f"{found}: the registry ({', '.join(registry_names)}) was probably re-saved "
-                "with another number format ('750.000' read as 750)",
+                "in an Excel whose number settings are not the file's ('750.000' or '750,000' read as 750)",
                 "export the registry again from its system, or check the amounts of both files",
             )
 

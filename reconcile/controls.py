@@ -138,9 +138,10 @@ def check_controls(con, tables, names: dict[int, str]) -> None:
             raise InputFileError(
                 names[file_id],
                 f"{problem}, and {scaled:,} of its amounts are under 1,000 VND: read 1,000 times as large, they make "
-                "its total; it was re-saved with another number format ('750.000' read as 750)",
-                "export it again from its system, or open it in Excel with Vietnamese number settings and save it as "
-                ".xlsx, and run again",
+                "its total; it was re-saved in an Excel whose number settings are not the file's ('750.000' or "
+                "'750,000' read as 750)",
+                "export it again from its system, or open the original file in Excel with the number settings it was "
+                "written in (Vietnamese for 1.500.000, English for 1,500,000) and save it as .xlsx, and run again",
             )
         raise InputFileError(
             names[file_id],

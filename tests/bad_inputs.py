@@ -918,8 +918,9 @@ CASES = [
         text_file("bank.csv", _csv([PAY_HEADER, *_scaled(GOOD_PAYMENTS)])),
         2,
         "2 of its 3 matched payments are the amount due divided by 1,000 (2 of the 2 whose amount differs from "
-        "it): it was re-saved with another number format ('750.000' read as 750); export it again from the bank's "
-        "system, or open it in Excel with Vietnamese number settings and save it as .xlsx",
+        "it): it was re-saved in an Excel whose number settings are not the file's ('750.000' or '750,000' read as "
+        "750); export it again from the bank's system, or open the original file in Excel with the number settings "
+        "it was written in (Vietnamese for 1.500.000, English for 1,500,000) and save it as .xlsx",
     ),
     Case(
         "totals-row",

@@ -262,9 +262,10 @@ def test_a_list_whose_totals_row_disagrees_because_excel_read_its_amounts_as_tho
     assert res.stderr.splitlines()[-1] == (
         f"reconcile: error: {tmp_path / 'post.csv'}: its totals row {len(amounts) + 2} says {sum(amounts):,} VND but "
         f"{len(amounts)} rows of {read:,} VND were read, and {len(small)} of its amounts are under 1,000 VND: read "
-        "1,000 times as large, they make its total; it was re-saved with another number format ('750.000' read as "
-        "750); export it again from its system, or open it in Excel with Vietnamese number settings and save it as "
-        ".xlsx, and run again"
+        "1,000 times as large, they make its total; it was re-saved in an Excel whose number settings are not the "
+        "file's ('750.000' or '750,000' read as 750); export it again from its system, or open the original file in "
+        "Excel with the number settings it was written in (Vietnamese for 1.500.000, English for 1,500,000) and save "
+        "it as .xlsx, and run again"
     )
 
 

@@ -489,9 +489,10 @@ def scaled_bank(path) -> str:
     return (
         rf"reconcile: error: {re.escape(str(path))}: [\d,]+ of its [\d,]+ matched "
         r"payments are the amount due divided by 1,000 \([\d,]+ of the [\d,]+ whose amount differs "
-        r"from it\): it was re-saved with another number format \('750\.000' read as 750\); export it "
-        r"again from the bank's system, or open it in Excel with Vietnamese number settings and save "
-        r"it as \.xlsx"
+        r"from it\): it was re-saved in an Excel whose number settings are not the file's \('750\.000' or "
+        r"'750,000' read as 750\); export it again from the bank's system, or open the original file in Excel "
+        r"with the number settings it was written in \(Vietnamese for 1\.500\.000, English for 1,500,000\) "
+        r"and save it as \.xlsx"
     )
 
 
@@ -557,7 +558,8 @@ def test_a_registry_re_saved_in_a_us_locale_is_named(month, saved, tmp_path):
         r"matched payments are the amount due multiplied by 1,000 \([\d,]+ of the [\d,]+ whose amount "
         r"differs from it\): the registry \("
         + re.escape(str(tmp_path / "registry_us.parquet"))
-        + r"\) was probably re-saved with another number format \('750\.000' read as 750\); export "
+        + r"\) was probably re-saved in an Excel whose number settings are not the file's \('750\.000' or "
+        r"'750,000' read as 750\); export "
         r"the registry again from its system, or check the amounts of both files",
         line,
     ), line
