@@ -104,9 +104,11 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
     opening = [(titled["opening"][0], BALANCE_ROW, None, None, titled["opening"][1])] if "opening" in titled else []
     if not closing and "closing" in titled:
         closing = [(titled["closing"][0], BALANCE_ROW, None, None, titled["closing"][1])]
-    broken, backwards = _broken(opening + rows + closing), _broken(opening + rows[::-1] + closing)
+    broken, ups = _broken(opening + rows + closing), _newest_first(rows)
+    backs = [(_broken(opening + up + closing), up) for up in ups]
+    backwards, up = next(((b, u) for b, u in backs if b is None), max(backs, key=lambda b: _reach(b[0], b[1])))
     if broken is None or backwards is None:
-        ordered = rows if broken is None else rows[::-1]  # oldest first
+        ordered = rows if broken is None else up  # oldest first
         ends = _ends(opening + ordered + closing)
         if ends is not None:
             kinds = [table.header_map[c] for c in extra]
@@ -136,6 +138,23 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
             f"{before:,}, the rows up to it move {sign}{moves:,}, and it says {stated:,}"
         )
     raise InputFileError(where, said, FIX)
+
+
+def _newest_first(rows: list[tuple]) -> list[list[tuple]]:
+    """The ways `rows` listed newest first may run oldest first: from the last row up, and, when balance
+    rows (`Số dư đầu kỳ`, `Số dư cuối kỳ`) begin or end the list, the rows between them from the last
+    up, those in place (a closing balance row under a list listed newest first)."""
+    ends = [i for i, r in enumerate(rows) if not (r[1] or "").startswith(BALANCE_ROW)]
+    if not ends:
+        return [rows[::-1]]
+    first, last = ends[0], ends[-1] + 1
+    inside = rows[:first] + rows[first:last][::-1] + rows[last:]
+    return [rows[::-1]] if inside == rows[::-1] else [rows[::-1], inside]
+
+
+def _reach(broken: tuple | None, rows: list[tuple]) -> int:
+    """How far into `rows` their balances follow: the place of the row that breaks them."""
+    return next((i for i, r in enumerate(rows) if broken is not None and r[0] == broken[0]), len(rows))
 
 
 def _broken(rows: list[tuple]) -> tuple[int, int, int, int, int] | None:

@@ -19,7 +19,10 @@ amount (one row of the entry's amount): the reader gives the reason in `aside`, 
 the row aside with it. An entry whose transaction details add up to less
 than its amount (a batch that itemises some of its transfers) gives one more row, after them: the
 rest of its amount, set aside with the entry's amount and what its details add up to, so that every
-dong of the entry is read, loaded, rejected or set aside. A
+dong of the entry is read, loaded, rejected or set aside; a booked debit whose details, all debits,
+add up to more than it is refused: transfers it lists did not leave the account (camt_amounts.py).
+A transfer's amount is its own, else the amount instructed; the instructed one when its own is it
+and its charges together (the amount booked, the bank's fee included). A
 return or reversal (`RtrInf`, or `RvslInd` true) is `returned`, with the reason code and its meaning
 in the narrative: `return reason MD07 (end customer deceased)`. A bank transaction code of
 sub-family `RRTN` (a returned transfer) also marks a return, for banks that send no `RtrInf`.
@@ -82,6 +85,7 @@ from defusedxml.ElementTree import iterparse
 
 from reconcile.errors import InputFileError
 from reconcile.readers import limits
+from reconcile.readers.camt_amounts import ItemisedMore
 from reconcile.readers.camt_entries import NOT_BOOKED, account_number, date_of, entry_rows, entry_status
 from reconcile.readers.camt_returns import pair_returns
 from reconcile.readers.camt_totals import Totals
@@ -94,6 +98,9 @@ MESSAGES = {"BkToCstmrStmt": "Stmt", "BkToCstmrDbtCdtNtfctn": "Ntfctn"}  # camt.
 SUPPORTED = "a camt.053 statement or camt.054 debit/credit notification"
 MESSAGE_TYPE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.[0-9]{3})\.[0-9]{3}\.[0-9]{2}")
 SAFETY_FIX = "ask the bank for the plain camt export, without a DOCTYPE"
+ITEMISED_MORE_FIX = (
+    "ask the bank for the statement again and which of the entry's transfers it paid; the file may be edited"
+)
 
 
 def looks_like_camt(head: bytes) -> bool:
@@ -127,7 +134,10 @@ def read_with_control(
     totals = Totals(path)
     rows: list[dict] = []
     for entry, statement in _entries(path, totals):
-        rows.extend(entry_rows(entry, statement, len(rows) + 1))
+        try:
+            rows.extend(entry_rows(entry, statement, len(rows) + 1))
+        except ItemisedMore as exc:
+            raise InputFileError(str(path), str(exc), ITEMISED_MORE_FIX) from None
         entry.clear()  # streamed: a statement of 100,000 transfers is never held whole
     # a statement without entries (a day without movements) is a statement: zero rows, not an error
     pair_returns(rows)

@@ -1,15 +1,18 @@
 """The rows of a camt entry: one per transaction (`Ntry/NtryDtls/TxDtls`, or the entry itself when
 it has none), with its counterparty, amount, date, status (booked, returned) and why it is no
 payment (`aside`: not booked, the bank's own charges, a batch not itemised, the part of an entry its
-details do not itemise, said to be their charges when their `Chrgs` add up to it). See camt.py for the rules; camt_returns.py pairs a return with its original."""
+details do not itemise, said to be their charges when their `Chrgs` add up to it). See camt.py for the rules; camt_amounts.py
+reads the transfers' amounts and what they add up to; camt_returns.py pairs a return with its original."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from reconcile.readers.camt_amounts import NOT_BOOKED, entry_status, transfer_sources, unitemised, vnd
+from reconcile.readers.camt_amounts import number as decimal_of
 from reconcile.readers.camt_references import bank_reference, ids_elsewhere, nth_reference, payment_reference
 from reconcile.readers.mt940_details import joined
 from reconcile.readers.statements import SWIFT_OWN
@@ -43,8 +46,6 @@ RETURN_REASONS = {
     "RR04": "regulatory reason",
 }
 
-NOT_BOOKED = {"PDNG": "pending", "FUTR": "future", "INFO": "information only"}
-
 # Bank transaction sub-families (ISO 20022 BkTxCd) of entries that are the bank's own, not a transfer
 BANK_OWN = {
     "CHRG": "bank charges",
@@ -73,11 +74,9 @@ def entry_rows(entry: ET.Element, statement: dict, first_row: int = 1) -> list[d
     rows = []
     for n, tx in enumerate(details or [None], start=1):
         # the transfer's own amount, else the amount its debtor instructed (in the entry's currency:
-        # the entry may add the bank's charges to it, `Chrgs`), else the entry's when it is one transfer
-        instructed = xml_child(tx, "AmtDtls", "InstdAmt", "Amt")
-        if instructed is not None and _currency_of(instructed) != _currency_of(xml_child(entry, "Amt")):
-            instructed = None
-        sources = (xml_child(tx, "Amt"), xml_child(tx, "AmtDtls", "TxAmt", "Amt"), instructed)
+        # the entry may add the bank's charges to it, `Chrgs`; so may its own amount, the one booked:
+        # camt_amounts.transfer_sources), else the entry's when it is one transfer
+        sources = transfer_sources(tx, entry)
         amount = next((a for a in map(_amount, sources) if a), None) or (
             _amount(xml_child(entry, "Amt")) if len(details) <= 1 else None
         )
@@ -122,7 +121,7 @@ def entry_rows(entry: ET.Element, statement: dict, first_row: int = 1) -> list[d
             }
         )
     total = _amount(xml_child(entry, "Amt"))
-    if len(details) > 1 and _number(total) is not None and all(row["amount"] is None for row in rows):
+    if len(details) > 1 and decimal_of(total) is not None and all(row["amount"] is None for row in rows):
         # no transfer's amount given (an entry in VND): one row for the entry, its amount, set aside saying why
         batch_aside = _aside(entry, status_code, booking, None) or _unamounted(Decimal(str(total)), len(details))
         return [{**rows[0], **_entry_row(entry, statement, booking, str(total)), "aside": batch_aside}]
@@ -167,7 +166,7 @@ def _entry_row(entry: ET.Element, statement: dict, booking: str | None, amount: 
 def _unamounted(total: Decimal, details: int) -> str:
     """Why an entry whose transaction details state no amount is set aside (as a batch not itemised)."""
     return (
-        f"a batch entry of {_vnd(total)} VND whose {details:,} transaction details state no amount: its transfers "
+        f"a batch entry of {vnd(total)} VND whose {details:,} transaction details state no amount: its transfers "
         "are read from the batch's own list (camt.054 or payment file), to be given too"
     )
 
@@ -177,76 +176,6 @@ def remittance(tx: ET.Element | None) -> str | None:
     cut where it was full (35 or 140 characters), maybe in the middle of an ID (as MT940's lines)."""
     pieces = [c.text or "" for c in xml_children(xml_child(tx, "RmtInf"), "Ustrd")]
     return xml_clean(joined(pieces, USTRD_LENGTH, (USTRD_LINE,)))
-
-
-def unitemised(entry: ET.Element, rows: list[dict], first_row: int) -> tuple[str, str] | None:
-    """The amount of an entry in VND that its transaction details (rows first_row...) do not add up
-    to, and why it is set aside; None when they add up (or more: the file's totals are checked on the
-    entries), or when a detail has no amount or the entry or a detail is in another currency (those
-    rows are rejected for it, each transfer on its own)."""
-    amount = xml_child(entry, "Amt")
-    if amount is None or xml_clean(amount.get("Ccy")) not in (None, "VND"):
-        return None
-    total = _number(xml_clean(amount.text))
-    if total is None:
-        return None
-    if any((row["_currency"] or "VND").upper() != "VND" for row in rows):
-        return None
-    parts = [_number(row["amount"]) for row in rows]
-    known = [p for p in parts if p is not None]
-    if len(known) < len(parts):
-        return None
-    itemised = sum(known, Decimal(0))
-    if itemised >= total:
-        return None
-    charges = _charges(entry)
-    if charges is not None and itemised + charges == total:
-        return format(charges, "f"), (
-            f"{_vnd(charges)} VND of an entry of {_vnd(total)} VND: the bank's charges on its transfers "
-            "(Chrgs), not a payment to a beneficiary"
-        )
-    last = first_row + len(rows) - 1
-    where = f"row {first_row}" if last == first_row else f"rows {first_row}-{last}"
-    return format(total - itemised, "f"), (
-        f"{_vnd(total - itemised)} VND of an entry of {_vnd(total)} VND not itemised in the statement: its "
-        f"transaction details ({where}) add up to {_vnd(itemised)} VND; the rest is in the batch's "
-        "own list (camt.054 or payment file), to be given too"
-    )
-
-
-def _charges(entry: ET.Element) -> Decimal | None:
-    """The charges an entry's transfers state they bear (`TxDtls/Chrgs`: the total, else each
-    record's amount, else, in version 02, each charge's), in VND; None when none is stated."""
-    total, found = Decimal(0), False
-    for tx in (tx for nd in xml_children(entry, "NtryDtls") for tx in xml_children(nd, "TxDtls")):
-        charges = xml_child(tx, "Chrgs")
-        if charges is None:
-            continue
-        amounts = [xml_child(charges, "TtlChrgsAndTaxAmt")]
-        if amounts[0] is None:
-            amounts = [xml_child(r, "Amt") for r in xml_children(charges, "Rcrd")] or [xml_child(charges, "Amt")]
-        for amount in amounts:
-            value = _number(xml_clean(amount.text)) if amount is not None else None
-            if value is None or _currency_of(amount) not in (None, "VND"):
-                return None
-            total, found = total + value, True
-    return total if found else None
-
-
-def _currency_of(amount: ET.Element | None) -> str | None:
-    code = xml_clean(amount.get("Ccy")) if amount is not None else None
-    return code.upper() if code else None
-
-
-def _number(text: str | None) -> Decimal | None:
-    try:
-        return Decimal(text) if text else None
-    except InvalidOperation:
-        return None
-
-
-def _vnd(amount: Decimal) -> str:
-    return f"{amount.normalize():,f}"
 
 
 def _aside(code_holder: ET.Element | None, status_code: str, direction: str | None, batch: int | None) -> str | None:
@@ -274,10 +203,6 @@ def _batch_size(entry: ET.Element) -> int | None:
     """The number of transfers a batch entry says it holds (`NtryDtls/Btch/NbOfTxs`), or None."""
     text = xml_text(entry, "NtryDtls", "Btch", "NbOfTxs")
     return int(text) if text and text.isdigit() else None
-
-
-def entry_status(entry: ET.Element) -> str | None:
-    return xml_text(entry, "Sts", "Cd") or xml_text(entry, "Sts", "Prtry") or xml_text(entry, "Sts")
 
 
 def _counterparty(

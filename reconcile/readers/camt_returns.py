@@ -1,7 +1,9 @@
 """A return or reversal paired with the payment it brings back, in camt and MT940 alike.
 
 A bank books a returned transfer twice: the debit of the payment, then the credit of the money coming
-back. The credit's original is a debit of the same file with the same amount and either the same
+back. The credit's original is a debit of the same file, dated no later than it (a return of
+August's money on the 3rd is no return of the payment of the 12th that bears the same end-to-end
+reference), with the same amount and either the same
 payment reference or a reference that the return names in its text: the bank's (`HOAN TRA GD
 FT240910003`) or the payment's own, its end-to-end reference (`HOAN TRA GD CTXH0910002`).
 Banks put one reference on many transfers, so several debits may fit: the one is taken whose
@@ -28,6 +30,7 @@ from decimal import Decimal, InvalidOperation
 
 from reconcile.normalise.text import fold
 from reconcile.readers.camt_references import account_mentions, person_ids
+from reconcile.readers.row_values import day_of
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]*[A-Za-z0-9]")
 
@@ -157,13 +160,15 @@ class Originals:
             return min(named), []  # one payee paid twice alike: whichever came back, the month is the same
         return None, sorted(named or fits)
 
-    def take(self, ret: dict, amount, kind: str | None = None) -> tuple[dict | None, list[int]]:
+    def take(
+        self, ret: dict, amount, kind: str | None = None, allowed: Callable[[int, dict], bool] | None = None
+    ) -> tuple[dict | None, list[int]]:
         """The original of a bank's return `ret` (a camt return, an MT940 reversal) in its own file, by
         a reference, marked as taken; else None and, when several payments fit and the return names
         none of them apart, their row numbers (the return is ambiguous). One that names no payment
         of its file by a reference is looked for across the run's statements (returns_across.py):
         first by the references it names, then by its payee."""
-        fits = self.fits(ret, amount, kind)
+        fits = self.fits(ret, amount, kind, allowed=allowed)
         chosen, several = self.choose(ret, fits)
         if chosen is None:
             return None, several
@@ -319,8 +324,8 @@ def _contradicts(ret: dict, original: dict) -> bool:
 
 
 def pair_returns(rows: list[dict]) -> None:
-    """camt: mark the original debit of each return found in the same file as returned, with the
-    return's reason, and make the return the credit it is (set aside); a return that fits several
+    """camt: mark the original debit of each return found in the same file, dated no later than it, as
+    returned, with the return's reason, and make the return the credit it is (set aside); a return that fits several
     payments is set aside as ambiguous. The rows are the file's, in order (row 1 first)."""
     originals = Originals()
     for n, row in enumerate(rows, start=1):
@@ -329,7 +334,14 @@ def pair_returns(rows: list[dict]) -> None:
     for row in rows:
         if not (row["_return"] and row["status"] == "returned"):
             continue
-        original, several = originals.take(row, row["amount"], row["direction"])
+        back = day_of(row["value_date"])
+
+        def no_later(_: int, payment: dict, back=back) -> bool:
+            """A payment dated no later than its return (either undated: no order is asked)."""
+            paid = day_of(payment["value_date"])
+            return paid is None or back is None or paid <= back
+
+        original, several = originals.take(row, row["amount"], row["direction"], allowed=no_later)
         if original is not None:
             original["status"] = "returned"
             if row["_reason"]:

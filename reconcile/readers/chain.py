@@ -9,11 +9,14 @@ statement adds up on its own, and the day's payments would be reported as missin
 file is refused naming the statement whose opening balance does not follow and the one before it; a
 day without movements may be left out (its balances change nothing), and so may the days before
 the first statement given or after the last. Statements are told apart by the account they are of
-and their currency; one without an account, a date or either balance is in no chain. Statements
+(the number after a bank's BIC or code and a slash, `BFTVVNVX/0071000123456`, is the account) and
+their currency; one without an account, a date or either balance is in no chain. Statements
 are named by their position in their file ("statement 2"), never by their account."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +25,11 @@ from pathlib import Path
 
 from reconcile.errors import InputFileError
 from reconcile.readers.guards import CURRENT as GUARDS
+
+# an account written after its bank and a slash (MT940's :25:): a BIC, or a bank's code in digits
+BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
+BANK_CODE = re.compile(r"[0-9]{3,11}")
+ACCOUNT = re.compile(r"[A-Z0-9][A-Z0-9 .-]*")
 
 FIX = (
     "give the missing statement (ask the bank for it) with --payments, and run again; if the bank confirms that "
@@ -65,10 +73,11 @@ def refuse_copies(spans: list[Span]) -> None:
     two for pages of one day, so every payment of it was read twice, paid twice (DUPLICATE_PAYMENT,
     AMOUNT_MISMATCH for money never overpaid)."""
     seen: dict[tuple, Span] = {}
+    account_key = _account_keys(spans)
     for span in spans:
         if not span.chained or not span.entries:
             continue
-        key = (*_account_key(span), span.opening, span.closing, span.closed, span.entries)
+        key = (*account_key(span), span.opening, span.closing, span.closed, span.entries)
         first = seen.setdefault(key, span)
         if first is span:
             continue
@@ -98,9 +107,10 @@ def check_chain(spans: list[Span]) -> None:
     if not GUARDS.statement_chain:
         return
     groups: dict[tuple, dict] = {}
+    account_key = _account_keys(spans)
     for span in spans:
         if span.chained:
-            groups.setdefault(_account_key(span), {}).setdefault(span.closed, []).append(span)
+            groups.setdefault(account_key(span), {}).setdefault(span.closed, []).append(span)
     for days in groups.values():
         for before, day in pairwise(sorted(days)):
             for span in days[day]:
@@ -126,9 +136,10 @@ def check_pages(spans: list[Span]) -> None:
     if not GUARDS.statement_chain:
         return
     statements: dict[tuple, dict[int, Span]] = {}
+    account_key = _account_keys(spans)
     for span in spans:
         if span.number is not None and span.page is not None:
-            statements.setdefault((*_account_key(span), span.number), {}).setdefault(span.page, span)
+            statements.setdefault((*account_key(span), span.number), {}).setdefault(span.page, span)
     for pages in statements.values():
         for page, after in pairwise(sorted(pages)):
             if after > page + 1:
@@ -141,7 +152,8 @@ def check_pages(spans: list[Span]) -> None:
 
 
 def _others(span: Span, spans: list[Span]) -> list[Span]:
-    return [other for other in spans if other is not span and _account_key(other) == _account_key(span)]
+    account_key = _account_keys(spans)
+    return [other for other in spans if other is not span and account_key(other) == account_key(span)]
 
 
 def _page_gap(before: Span, span: Span) -> InputFileError:
@@ -190,9 +202,10 @@ def refuse_overlaps(exports: list[Span]) -> None:
     """Refuse two exports of one account that hold the same rows (export_span.py: the 1st to the 12th,
     then the 12th to the 30th): the same day, amounts, balance, reference and narrative. Each payment
     in both would be read twice, paid twice (DUPLICATE_PAYMENT, AMOUNT_MISMATCH for money paid once)."""
+    account_key = _account_keys(exports)
     for i, later in enumerate(exports):
         for earlier in exports[:i]:
-            if _account_key(earlier) != _account_key(later):
+            if account_key(earlier) != account_key(later):
                 continue
             seen = set(earlier.entries)
             shared = [(row, entry[0]) for row, entry in zip(later.rows, later.entries) if entry in seen]
@@ -214,11 +227,49 @@ def refuse_overlaps(exports: list[Span]) -> None:
             )
 
 
-def _account_key(span: Span) -> tuple[str, str, bool]:
-    """The account and currency a statement is of, as compared: letters and digits of the account alone;
-    an export chains with the account's other exports, not with its camt or MT940 statements."""
-    account = "".join(ch for ch in str(span.account) if ch.isalnum()).upper()
-    return account, (span.currency or "").upper(), span.export
+def _account_keys(spans: list[Span]) -> Callable[[Span], tuple]:
+    """The account and currency each statement is of, as compared (`key(span)`): the letters and digits
+    of its account, or of the part after its bank's BIC or code and a slash when that is another
+    statement's account (an MT940's `:25:BFTVVNVX/0071000123456` is the camt statement's
+    `0071000123456`; `0071/000123456` stays `0071000123456`'s when that is given, its slash a
+    separator). Statements that name two banks for one number are two accounts: each bank's own, and
+    those naming none apart from both. An export chains with the account's other exports, not with its
+    camt or MT940 statements."""
+    written = {_bank_and_account(span.account) for span in spans}
+    plain = {whole for bank, _, whole in written if bank is None}
+    seen: dict[str, set[tuple]] = {}
+    for form in written:
+        for value in {form[1], form[2]}:
+            seen.setdefault(value, set()).add(form)
+
+    def account(form: tuple[str | None, str, str]) -> str:
+        bank, after, whole = form
+        if bank is None or seen[after] - {form}:
+            return after
+        return whole if whole in plain else after
+
+    banks: dict[str, set[str]] = {}
+    for form in written:
+        banks.setdefault(account(form), set()).update([form[0]] if form[0] else [])
+
+    def key(span: Span) -> tuple:
+        form = _bank_and_account(span.account)
+        number = account(form)
+        return number, form[0] if len(banks[number]) > 1 else None, (span.currency or "").upper(), span.export
+
+    return key
+
+
+def _bank_and_account(written: str | None) -> tuple[str | None, str, str]:
+    """The bank (a BIC, or a bank's code in digits, before a slash, else None), the account after it
+    and the account whole (letters and digits) of an account as a statement writes it:
+    `BFTVVNVX/0071000123456`, `50010517/0123456789` (a German bank code), `0071000123456`."""
+    text = str(written).strip().upper()
+    whole = "".join(ch for ch in text if ch.isalnum())
+    bank, slash, rest = text.partition("/")
+    if slash and (BIC.fullmatch(bank.strip()) or BANK_CODE.fullmatch(bank.strip())) and ACCOUNT.fullmatch(rest.strip()):
+        return bank.strip(), "".join(ch for ch in rest if ch.isalnum()), whole
+    return None, whole, whole
 
 
 def _gap(before: Span, span: Span) -> InputFileError:
