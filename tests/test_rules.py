@@ -796,3 +796,36 @@ def test_a_payment_to_no_one_under_an_id_has_that_id_in_each_of_its_findings(tmp
         ("OUT_OF_PERIOD", "001050989898", "FT24241000199"),
         ("UNKNOWN_PAYEE", "001050989898", "FT24241000199"),
     ]
+
+
+def test_one_registered_for_cash_with_an_account_on_the_row_is_asked_about_not_said_to_be_registered_to_it(tmp_path):
+    """Tư is registered for cash, and his registry row holds an account all the same; the post office paid
+    him in cash, as registered. The finding said 'the beneficiary has a registered cash account', and the
+    officers' advice (move the person back to the account) did not fit: it says he was paid as registered
+    and asks whether he can be paid into the account."""
+    from reconcile.report.details import in_vietnamese
+
+    case = RULE_FIXTURES / "CASH_DESPITE_ACCOUNT"
+    registry = tmp_path / "registry.csv"
+    registry.write_text(
+        (case / "registry.csv").read_text(encoding="utf-8").replace(",cash,,,01,", ",cash,,0711000987654,01,"),
+        encoding="utf-8",
+    )
+    assert ",cash,,0711000987654,01," in registry.read_text(encoding="utf-8")
+    db = reconcile_files(tmp_path, registry, case / "payments.csv")
+    with duckdb.connect(str(db), read_only=True) as con:
+        found = con.execute(
+            "SELECT vneid, detail FROM flags WHERE code = 'CASH_DESPITE_ACCOUNT' ORDER BY vneid"
+        ).fetchall()
+    said = (
+        "Paid in cash as registered; the registry also holds an account ending 7654 for the beneficiary: ask whether "
+        "they can be paid into it"
+    )
+    assert found == [
+        ("001035002211", said),
+        ("079052004567", "Paid in cash; the beneficiary has a registered bank account ending 6789"),
+    ]
+    assert in_vietnamese([("CASH_DESPITE_ACCOUNT", said)]) == [
+        "Đã chi bằng tiền mặt theo đăng ký; danh sách đối tượng còn ghi tài khoản có đuôi 7654 của đối tượng: hãy hỏi "
+        "xem có thể chi vào tài khoản đó không"
+    ]

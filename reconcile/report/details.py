@@ -60,6 +60,11 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
     ],
     "CASH_DESPITE_ACCOUNT": [
         ("Paid in cash", "Đã chi bằng tiền mặt"),
+        ("Paid in cash as registered", "Đã chi bằng tiền mặt theo đăng ký"),
+        (
+            r"the registry also holds an account ending (.+) for the beneficiary: ask whether they can be paid into it",
+            r"danh sách đối tượng còn ghi tài khoản có đuôi \1 của đối tượng: hãy hỏi xem có thể chi vào tài khoản đó không",
+        ),
         *(
             (
                 f"the beneficiary has a registered {channel} account ending (.+)",
