@@ -109,11 +109,28 @@ def test_out_never_writes_over_an_input_or_the_database(sample_month, tmp_path, 
     assert done.stderr.strip() == (
         f"reconcile: error: {path}: --out would write over an input file; give it another name "
         "(a run never replaces its inputs)"
+        if target != "r.duckdb"
+        else f"reconcile: error: {path}: --out would write over the database ({sample_month.db}); give it another name"
     )
     assert path.read_bytes() == before
     copy = tmp_path / "copy of registry.csv"  # the same file under another name: refused by its content
     shutil.copyfile(SAMPLE / "registry.csv", copy)
     assert invoke("cases", "--db", sample_month.db, "--out", copy).exit_code == 2
+
+
+def test_out_naming_the_database_s_key_is_refused_as_the_key(sample_month, tmp_path):
+    """It said the key 'would write over an input file' (a run never replaces its inputs): the key is none."""
+    from reconcile.keys import key_path
+
+    db = shutil.copyfile(sample_month.db, tmp_path / "r.duckdb")
+    key_path(db).write_bytes(b"k" * 32)
+    done = invoke("flags", "--db", db, "--out", key_path(db))
+    assert (done.exit_code, done.stderr.strip()) == (
+        2,
+        f"reconcile: error: {key_path(db)}: --out would write over the database's key ({key_path(db)}); give it "
+        "another name",
+    )
+    assert key_path(db).read_bytes() == b"k" * 32
 
 
 def test_out_named_as_a_workbook_is_refused(sample_month, tmp_path):

@@ -47,7 +47,7 @@ def check_out(out: Path | None, db: Path | None = None) -> None:
     its key or its log (db: the --db the command reads)."""
     if out is None:
         return
-    from reconcile.cli.outputs import check_not_inputs, check_writable
+    from reconcile.cli.outputs import check_writable, same_file
     from reconcile.errors import no_folder
 
     if out.is_dir():
@@ -57,7 +57,13 @@ def check_out(out: Path | None, db: Path | None = None) -> None:
     if db is not None:
         from reconcile.keys import key_path
 
-        check_not_inputs([("--out", out)], [db, key_path(db), db.with_name(db.name + ".wal")], "give it another name")
+        for what, path in (
+            ("the database", db),
+            ("the database's key", key_path(db)),
+            ("the database's log", db.with_name(db.name + ".wal")),
+        ):
+            if same_file(out, path):
+                raise ReconcileError(f"{out}: --out would write over {what} ({path}); give it another name")
     check_writable(out.parent, "--out")
 
 
