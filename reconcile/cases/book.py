@@ -1,7 +1,8 @@
 """A workbook reconcile wrote, read back for `review import`: each findings row's finding, case,
 evidence and decision columns by name, whatever the book's language; the rows of the Open cases sheet
 in which something was typed (decisions are not read from it: it is protected, and an import that
-finds one typed there is refused); and the run and period its Parameters sheet names."""
+finds one typed there is refused); and the run and period its Parameters sheet names. Headers, invisible
+characters and formulas with no value stored are read as review_cells.py says."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
 
+from reconcile.cases.review_cells import CLEANED, column_words, header_names, unstored_formulas, visible
 from reconcile.errors import ReconcileError
 from reconcile.report.labels import LANGS, label
 
@@ -51,6 +53,10 @@ class ReadBook:
     case_rows: list[tuple[str, int, dict]] = field(default_factory=list)  # the Open cases rows, by column name
     run_id: str | None = None  # the run and period the Parameters sheet names (None without it)
     period: str | None = None
+    # (sheet, row) -> the columns of a findings row holding a formula with no value stored (review_cells)
+    formulas: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    # (sheet, row) -> a findings row as typed, where invisible characters were removed from its decision
+    raw: dict[tuple[str, int], dict] = field(default_factory=dict)
 
 
 def _sheet_of(key: str, title: str) -> bool:
@@ -92,8 +98,9 @@ def read_book(book: Path, masked: bool = False) -> ReadBook:
             f"{book}: cannot be read as an Excel workbook ({type(exc).__name__}); give the .xlsx that "
             "'reconcile run --report' wrote, saved by Excel or LibreOffice as .xlsx"
         ) from None
-    names = _header_names()
     out: list[tuple[str, int, dict]] = []
+    formulas: dict[tuple[str, int], list[str]] = {}
+    raw: dict[tuple[str, int], dict] = {}
     try:
         sheets = [ws for ws in wb.worksheets if _findings_sheet(ws.title)]
         if not sheets:
@@ -104,22 +111,29 @@ def read_book(book: Path, masked: bool = False) -> ReadBook:
             if (ws.max_row or 0) > EXCEL_MAX_ROWS:  # as the sheet states its size, before reading a row of it
                 _too_long(book, ws.title)
             rows = ws.iter_rows(values_only=True)
-            header = [names.get(str(h).strip()) if h is not None else None for h in next(rows, ())]
-            missing = [n for n in NEEDED if n not in header]
-            if missing:
-                raise ReconcileError(
-                    f"{book}: sheet '{ws.title}' has no column {', '.join(missing)}; give a workbook written by "
-                    "this version of reconcile (reconcile report --period P --report BOOK.xlsx)"
-                )
+            header = _findings_header(book, ws.title, next(rows, ()))
+            unstored = unstored_formulas(Path(book), ws.title)
             for n, values in enumerate(rows, start=2):
                 if n > EXCEL_MAX_ROWS:  # no workbook reconcile wrote, nor one Excel saved, has more
                     _too_long(book, ws.title)
-                if values is None or all(v is None or str(v).strip() == "" for v in values):
+                # the columns reconcile wrote of this row that hold a formula with no value stored
+                at = sorted(
+                    {h for c in unstored.get(n, ()) if c <= len(header) and (h := header[c - 1])}, key=NEEDED.index
+                )
+                if not at and (values is None or all(v is None or str(v).strip() == "" for v in values)):
                     continue
-                out.append((ws.title, n, {h: v for h, v in zip(header, values) if h}))
+                row = {h: v for h, v in zip(header, values or ()) if h}
+                row.update((h, None) for h in header if h and h not in row)  # a row shorter than the header
+                typed = {h: visible(row[h]) for h in CLEANED}
+                if any(typed[h] != row[h] for h in CLEANED):
+                    raw[(ws.title, n)] = dict(row)
+                    row.update(typed)
+                if at:
+                    formulas[(ws.title, n)] = at
+                out.append((ws.title, n, row))
                 if len(out) == 1 and not masked:
                     refuse_masked(book, out)  # known from its first row: no need to read the rest
-        read = ReadBook(out)
+        read = ReadBook(out, formulas=formulas, raw=raw)
         masked_book = any(cell_text(row["flag_id"]) and not cell_text(row["decision_check"]) for _, _, row in out)
         for ws in wb.worksheets:
             if _sheet_of("sheet.cases", ws.title):
@@ -134,6 +148,25 @@ def read_book(book: Path, masked: bool = False) -> ReadBook:
     finally:
         wb.close()
     return read
+
+
+def _findings_header(book: Path, sheet: str, cells) -> list[str | None]:
+    """A findings sheet's columns by name (review_cells.header_names), or its refusal naming the
+    columns no header names, or that two do, as the officer sees them."""
+    names, twice = header_names([None if h is None else str(h) for h in cells], NEEDED)
+    if twice:
+        raise ReconcileError(
+            f"{book}: sheet '{sheet}' has the column {column_words(twice, sheet)} twice; delete the one that "
+            "was added (its decisions are not read), and import again"
+        )
+    missing = [n for n in NEEDED if n not in names]
+    if missing:
+        raise ReconcileError(
+            f"{book}: sheet '{sheet}' has no column {column_words(missing, sheet)}: it was deleted or its header "
+            "changed; put it back as the workbook was written (undo the change, or copy the column from the "
+            "workbook as reconcile wrote it), and import again"
+        )
+    return names
 
 
 def _typed(book: Path, ws, read: ReadBook, masked_book: bool) -> None:

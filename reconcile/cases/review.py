@@ -9,7 +9,11 @@ of the book stays). A row the auditor changed gets one event for its case, from 
 one, with the new values, unless the database already holds them: importing the same book twice
 records nothing. The whole book is refused, and nothing recorded, when any row:
 
-- names a finding the database does not hold (its flag_id), or a case other than its finding's;
+- has no finding id, or one the database does not hold (a total or a note added, an id cleared or
+  typed over: review_rows.py), or a case other than its finding's; a book none of whose findings the
+  database holds is refused in one line (another database's);
+- has a cell reconcile wrote a column for holding a formula whose value the file does not hold
+  (review_cells.py: saved by a tool that does not calculate);
 - has an evidence column (any the run wrote but the decision columns) other than the database's,
   compared normalised as a save by Excel or LibreOffice leaves it (evidence.py), naming the column;
 - asks for a change of status the lifecycle does not allow (lifecycle.py), an amount with a status
@@ -54,11 +58,15 @@ from reconcile.cases.decision import shown as _shown
 from reconcile.cases.lifecycle import MONEY, amount_problem, outstanding_problem, slip_problem, transition_problem
 from reconcile.cases.refresh import refresh
 from reconcile.cases.removed import older_book, refuse_removed, run_again
+from reconcile.cases.review_rows import as_headed as _as_headed
+from reconcile.cases.review_rows import as_written as _untouched
+from reconcile.cases.review_rows import empty_status as _empty_status
+from reconcile.cases.review_rows import no_finding, not_this_database, unstored
+from reconcile.cases.review_rows import typed_in_cases as _typed_in_cases
 from reconcile.cases.signoff import writing
 from reconcile.config import Checks
 from reconcile.errors import ReconcileError
-from reconcile.report.labels import LANGS, label
-from reconcile.warehouse.case_tables import CASE_AMOUNT, STATUSES
+from reconcile.warehouse.case_tables import CASE_AMOUNT
 
 _FLAG_COLUMNS = (
     "flag_id, period, case_id, code, severity, vneid, full_name, program, province_code, commune_code, "
@@ -108,7 +116,7 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
         refuse_removed(con, Path(book), read)
         again = run_again(con, read)
         exact = evidence.settled(con, read.run_id)
-        problems, decisions = _decisions(con, Path(book), rows, exact)
+        problems, decisions = _decisions(con, Path(book), read, exact, Path(db))
         read.typed += evidence.cases_sheet_edits(con, read, exact)
         problems += _typed_in_cases(Path(book), read)
         if problems:
@@ -130,7 +138,7 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
     from reconcile.readback import open_db
 
     try:
-        rows = read_book(book, masked=True).rows
+        read = read_book(book, masked=True)
     except ReconcileError:
         return None
     current: dict[str, tuple] = {}
@@ -142,14 +150,16 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
         except (ReconcileError, duckdb.Error):
             current, money = {}, {}
     unrecorded = 0
-    for _, _, row in rows:
+    for sheet, n, row in read.rows:
         written = _text(row.get("decision_check"))
         if written is None:
             continue  # a masked book: what is typed into it is not read back
+        if set(read.formulas.get((sheet, n), ())) & {"status", "assignee", "decision", "case_amount", "comment"}:
+            unrecorded += 1  # a formula typed as a decision, its value not stored: read as empty, yet typed
+            continue
         case_id = _text(row.get("case_id")) or ""
         held = current.get(case_id, OPEN)
-        typed, why = _typed(row)
-        if not why and decision_check(typed) == written:
+        if _untouched(row, read.raw.get((sheet, n))):
             continue  # as the book was written
         values, why = _decision(row, _left(held, money.get(case_id)))
         shown = None if why else _shown(values)
@@ -195,13 +205,6 @@ def _left(held: tuple, money: tuple[int, int, int, int] | None) -> tuple[int | N
     return (money[1] or None, held[3], money[2] or None)
 
 
-def _as_headed(name: str, sheet: str) -> str:
-    """A column as the officer sees it, its header in the book's language (that of the sheet's name),
-    and its name in the database: 'Số tiền đã chi (đồng)' (paid_amount)."""
-    lang = next((lang for lang in LANGS if sheet.startswith(label("sheet.findings", lang))), "en")
-    return f"'{label('col.' + name, lang)}' ({name})"
-
-
 def _min_amounts(con) -> dict[str, int]:
     """Each period's [checks] min_amount, as its run had it (runs.settings)."""
     return {
@@ -212,20 +215,27 @@ def _min_amounts(con) -> dict[str, int]:
     }
 
 
-def _decisions(con, book: Path, rows, exact: bool = False) -> tuple[list[str], dict[str, tuple]]:
+def _decisions(con, book: Path, read: ReadBook, exact: bool, db: Path) -> tuple[list[str], dict[str, tuple]]:
     current, money = _held(con)
     min_amounts = _min_amounts(con)
     problems: list[str] = []
     decisions: dict[str, tuple] = {}  # case_id -> (values, period, source, where, as written)
-    ids = sorted({text for _, _, row in rows if (text := _text(row["flag_id"]))})
+    first: dict[str, str] = {}  # case_id -> the row its decision was first read from: sheet '...' row n
+    ids = sorted({text for _, _, row in read.rows if (text := _text(row["flag_id"]))})
     # the book's findings as the database holds them (a finding of a run since replaced too, whose rows
     # may have moved), read in one query
     stored = evidence.stored_findings(con, ids)
-    for sheet, n, row in rows:
+    if ids and not stored:
+        raise ReconcileError(not_this_database(book, db))
+    for sheet, n, row in read.rows:
         where = f"{book.name}: sheet '{sheet}' row {n}"
+        formulas = read.formulas.get((sheet, n), [])
         versions = stored.get(_text(row["flag_id"]) or "")
-        if not versions:
-            problems.append(f"{where}: its finding id is not in the database; export the workbook again")
+        if not versions and "flag_id" not in formulas:  # a row added (a total, a note), or its id cleared
+            problems.append(f"{where}: {no_finding(row, sheet)}")
+            continue
+        if formulas or not versions:  # a value read as empty that the auditor sees: never a decision lost
+            problems.append(f"{where}: {unstored(formulas, sheet)}")
             continue
         edits = [evidence.edited(row, v, exact) for v in versions]
         best = min(range(len(versions)), key=lambda i: len(edits[i]))  # the version it agrees with most
@@ -240,11 +250,11 @@ def _decisions(con, book: Path, rows, exact: bool = False) -> tuple[list[str], d
                 "put back the value as written (only status, assignee, decision, amount and comment are read)"
             )
             continue
-        typed, why = _typed(row)
+        _, why = _typed(row)
         if why:
             problems.append(f"{where}: {why}")
             continue
-        if decision_check(typed) == _text(row["decision_check"]):
+        if _untouched(row, read.raw.get((sheet, n))):
             continue  # as the book was written: the auditor did not touch it, whatever the database holds now
         if not _text(row["status"]):
             held = current.get(case_id, OPEN)[0]
@@ -263,46 +273,12 @@ def _decisions(con, book: Path, rows, exact: bool = False) -> tuple[list[str], d
                 continue
         earlier = decisions.get(case_id)
         if earlier is not None and _shown(earlier[0]) != _shown(values):
-            problems.append(f"{where}: gives its case another decision than {earlier[2]}; make the rows agree")
+            problems.append(f"{where}: gives its case another decision than {first[case_id]}; make the rows agree")
             continue
+        first.setdefault(case_id, f"sheet '{sheet}' row {n}")
         # the event's source: the book's file name with the sheet and row, which copy of the book it came from
         decisions.setdefault(case_id, (values, flag["period"], where, where, _text(row["decision_check"])))
     return problems, decisions
-
-
-def _empty_status(held: str) -> str:
-    """Why a row whose Status cell was emptied is refused: an empty status is no decision."""
-    return (
-        f"its status cell is empty (the case is {held} in the database); choose a status from the cell's list "
-        f"({', '.join(STATUSES)}), or put back the value as written"
-    )
-
-
-def _typed_in_cases(book: Path, read: ReadBook) -> list[str]:
-    """Each row of the Open cases sheet something was typed into: decisions are entered on the findings
-    sheets only, and the import says where this one goes (its case's findings row, or the workbook of
-    the case's latest period when this book has none)."""
-    rows: dict[str | None, tuple[str, int]] = {}
-    for sheet, n, row in read.rows:
-        rows.setdefault(_text(row["case_id"]), (sheet, n))
-    problems = []
-    for t in read.typed:
-        where = f"{book.name}: sheet '{t.sheet}' row {t.row}"
-        found = rows.get(t.case_id) if t.case_id else None
-        if found:
-            fix = f"enter the decision on sheet '{found[0]}' row {found[1]}, the case's findings row"
-        elif t.case_id and t.last_period:
-            fix = (
-                "enter the decision in the workbook of the case's latest period "
-                f"(reconcile report --period {t.last_period}), on the case's findings row"
-            )
-        else:
-            fix = "enter decisions on the findings sheets"
-        problems.append(
-            f"{where}: decisions are not read from this sheet, which shows the cases as they stood when the "
-            f"workbook was written; clear what was typed here and {fix}"
-        )
-    return problems
 
 
 def _no_stake(amount: int | None) -> str | None:

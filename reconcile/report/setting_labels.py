@@ -18,6 +18,10 @@ _SETTINGS: dict[str, tuple[str, str]] = {
         "Guards: share of a group with a payment row below which a source is missing",
         "Kiểm tra: tỷ lệ có dòng chi trả tối thiểu của một nhóm (dưới mức này là thiếu nguồn)",
     ),
+    "checks.warn_coverage": (
+        "Guards: share of a group with a payment row below which a warning says part of its source may be missing",
+        "Kiểm tra: tỷ lệ có dòng chi trả của một nhóm mà dưới mức này thì cảnh báo có thể thiếu một phần nguồn",
+    ),
     "checks.min_in_period": (
         "Guards: share of a payments file's payments that must be dated in the period",
         "Kiểm tra: tỷ lệ khoản chi của một tệp chi trả phải có ngày trong kỳ",
