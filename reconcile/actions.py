@@ -55,8 +55,9 @@ wherever the file does. A later listing with every source, into the same folder,
 files it did not write.
 
 `--mask-ids` shows IDs, account numbers and payment references by their last four characters, and
-masks long digit runs inside the reason and the names; names stay, as the bank needs them to find the
-payment.
+masks long digit runs inside the reason, the names and the province and commune codes (a column shifted
+by one puts an ID in a commune's; a recovery file is named after the code as masked,
+`recovery_BIDV_________2441.csv`); names stay, as the bank needs them to find the payment.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ import polars as pl
 
 from reconcile import scratch
 from reconcile.errors import ReconcileError
-from reconcile.masking import mask_id, mask_text
+from reconcile.masking import AREA_CODES, mask_id, mask_text
 from reconcile.report import action_files, disk
 from reconcile.report.action_files import Column
 from reconcile.report.labels import label, value_label
@@ -91,6 +92,8 @@ MASKED = {
     "payment_ref": mask_id,
     "reason": mask_text,
     "full_name": mask_text,
+    # an area's code (and a recovery file's commune, its name): a shifted column puts an ID there
+    **dict.fromkeys((*AREA_CODES, "commune"), mask_text),
 }
 
 REISSUE: tuple[tuple[str, str, str], ...] = (  # column, label, kind
@@ -216,18 +219,19 @@ def write_actions(
     held = to_send.filter(pl.col("held").is_not_null()).with_columns(held=_why_held(lang))
     to_send = to_send.filter(pl.col("held").is_null())
     result.unlisted = to_send.filter(pl.col("registry_period") < period).height
-    to_send = to_send.with_columns(file=pl.lit("reissue_") + _safe(pl.col("bank")))
     to_reclaim = recovery(con, period)
-    to_reclaim = to_reclaim.with_columns(
-        file=pl.lit("recovery_") + _safe(pl.col("bank")) + pl.lit("_") + _safe(pl.col("commune"))
-    )
+    # each file's name of the values as shown (masked: a commune's code that is an ID, masked)
+    names = {
+        "reissue": pl.lit("reissue_") + _safe(pl.col("bank")),
+        "recovery": pl.lit("recovery_") + _safe(pl.col("bank")) + pl.lit("_") + _safe(pl.col("commune")),
+    }
     files = _ActionSet()
     try:
         for kind, frame, spec, amount in (
             ("reissue", to_send, REISSUE, "amount"),
             ("recovery", to_reclaim, RECOVERY, "outstanding"),
         ):
-            frame = _shown(frame, lang, mask_ids)
+            frame = _shown(frame, lang, mask_ids).with_columns(file=names[kind])
             columns = [Column(name, label(key, lang), how) for name, key, how in spec]
             for (stem,), rows in frame.partition_by("file", as_dict=True, maintain_order=True).items():
                 paths = _paths(out, stem, partial)

@@ -34,6 +34,7 @@ from reconcile.analyst_keys import (
     unreferenced,
 )
 from reconcile.errors import ReconcileError, no_folder
+from reconcile.masking import AREA_CODES, AREA_NOTE
 from reconcile.masking import install_macros as install_masking
 from reconcile.report import disk
 from reconcile.sqlfiles import bind
@@ -166,7 +167,7 @@ def _write_copy(
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex; payment_ref, bank_ref, flag_id, case_id and the chains'' hash and prev_hash: HMAC-SHA256 with the copy''s own key (derived from the office''s), so that none is what the workbook and the flat exports show'),
             ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, the auditors'' decisions and comments as written (their status and amounts kept), file paths (file_name kept), each row''s place in its file (source_row)'),
-            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); the references and rows a detail names; registry_id and payment_id numbered again in a keyed order (the run numbers them in the order of the IDs and references), and every table''s rows in a keyed order; source_file to the file name; in file and sheet names and the workbook a case event came from, digit runs of 9 or more hidden whole; the findings a reopening names, by the copy''s own ids; in the runs'' warnings, a file''s path to its name, and digit runs and dates as in detail'))
+            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); the references and rows a detail names; registry_id and payment_id numbered again in a keyed order (the run numbers them in the order of the IDs and references), and every table''s rows in a keyed order; source_file to the file name; in file and sheet names (those of a removed period''s files too), the workbook a case event came from, the area codes and a registry row''s note on them, digit runs of 9 or more hidden whole; the findings a reopening names, by the copy''s own ids; in the runs'' warnings, a file''s path to its name, and digit runs and dates as in detail'))
             AS t(key, value)""",
             {
                 "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -195,6 +196,17 @@ def _warnings(col: str) -> str:
     return (
         f"CAST(list_transform(json_extract({col}, '$[*]'), lambda x: json_object('message', {undated(message)}, "
         f"'programs', json_extract(x, '$.programs'))) AS JSON)"
+    )
+
+
+def _deleted_inputs(col: str) -> str:
+    """period_deletions.inputs in the copy: each removed file's role and SHA-256, its name hidden as
+    inputs.file_name is (a file named after an ID or an account), still a JSON list."""
+    return (
+        f"CAST(list_transform(json_extract({col}, '$[*]'), lambda x: json_object("
+        "'role', json_extract_string(x, '$.role'), "
+        "'file_name', rc_hide_text(json_extract_string(x, '$.file_name')), "
+        "'sha256', json_extract_string(x, '$.sha256'))) AS JSON)"
     )
 
 
@@ -246,6 +258,10 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], pads: dict[
             exprs.append(event_source(col))
         elif name == "warnings":
             exprs.append(_warnings(col))
+        elif table.name == "period_deletions" and name == "inputs":
+            exprs.append(_deleted_inputs(col))
+        elif name in AREA_CODES or name == AREA_NOTE:  # a shifted column puts an ID in an area's code
+            exprs.append(f"rc_hide_text({col})")
         elif name in FILE_NAME_ONLY:
             exprs.append(f"rc_hide_text(regexp_extract({col}, '[^/\\\\]+$'))")
         elif name in FILE_NAMES:

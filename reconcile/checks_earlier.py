@@ -29,6 +29,7 @@ from reconcile.checks import rows as rows_of
 from reconcile.checks_coverage import RunWarning, kept
 from reconcile.checks_dead import months, paid_before_death_reported, paid_dead_unlisted
 from reconcile.checks_history import month_skipped, programme_gone, registry_repeated
+from reconcile.masking import hide_found_names
 from reconcile.match import has_history
 from reconcile.readers.tables import file_names
 
@@ -193,6 +194,7 @@ def read_before(con, tables, period: str, tell: Callable[[str], None]) -> None:
             [tb.sha256, tb.kind, tb.sheet, period],
         ).fetchone()
         if earlier is not None:
+            hide_found_names([earlier[1]])  # the earlier month's file masked too under --mask-ids
             tell(
                 f"{tb.path.name} is the same file, byte for byte, as the {tb.kind} of {earlier[0]} ({earlier[1]}): "
                 f"if it is not this month's, give this month's {tb.kind} and run again"

@@ -164,6 +164,14 @@ DOB_KEYS = """(SELECT period, file_id, list(e.key ORDER BY e.key) FILTER (WHERE 
     GROUP BY ALL) AS dob"""
 
 
+# A beneficiary's area codes (2 digits for a province, 5 for a commune): shown as they are, but masked as
+# free text under --mask-ids (mask_text) and hidden in the analyst copy (rc_hide_text), as is a registry
+# row's note on them (`commune_code 001034742441 is not 5 digits`): a column shifted by one puts the
+# person's ID there. A real code has no run of nine digits, and stays readable.
+AREA_CODES = ("province_code", "district_code", "commune_code", "province_code_2025")
+AREA_NOTE = "area_note"
+
+
 def mask_id(value: str | None) -> str | None:
     """`079085001234` -> `********1234`; values of four characters or fewer are masked whole."""
     if value is None:
@@ -271,7 +279,18 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 # shows them: a file named after a person (`<ID>_T9.csv`, a folder `079196118125/`) is named by its
 # masked name in the run's table of files, its notes, progress and errors. Only the names given are
 # masked there, not every digit run: the terminal's amounts (`791,093,000 VND`) stay whole.
-NAMES_SHOWN: dict[str, str] = {}
+class _Shown(dict[str, str]):
+    """The names the terminal shows masked; `hiding`: hide_names was called (the command's --mask-ids).
+    Cleared as each command starts, which ends its hiding too."""
+
+    hiding = False
+
+    def clear(self) -> None:
+        self.hiding = False
+        super().clear()
+
+
+NAMES_SHOWN = _Shown()
 
 
 def hide_names(names) -> None:
@@ -279,6 +298,7 @@ def hide_names(names) -> None:
     them from now on (when masking changes it)."""
     from pathlib import PurePath
 
+    NAMES_SHOWN.hiding = True
     for name in names:
         if name is None:
             continue
@@ -288,6 +308,13 @@ def hide_names(names) -> None:
         joined = str(PurePath(*parts.values())) if parts else ""
         if mask_text(joined) != joined:  # a run of digits across folders (`079/196/118/125.csv`)
             NAMES_SHOWN.update((whole, mask_text(whole) or whole) for whole in {str(name), str(path)})
+
+
+def hide_found_names(names) -> None:
+    """Names a command comes upon once it runs (an earlier month's file, as the database names it)
+    hidden as hide_names hides those it was given, when it was given any (under --mask-ids)."""
+    if NAMES_SHOWN.hiding:
+        hide_names(names)
 
 
 def names_hidden(text: str) -> str:

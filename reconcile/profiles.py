@@ -31,6 +31,9 @@ from reconcile.normalise.text import fold
 from reconcile.tomlfile import parse_toml
 
 MAX_SCAN = 30  # rows searched for the header row
+# A header row is recognised by its first cells, as many as a sheet has columns: a row of half a million
+# (a hostile file's) took 35 s to compare with every profile's headers before [limits] max_columns refused it
+MAX_CELLS = 16_384
 NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
 
 
@@ -310,16 +313,14 @@ def resolve(name_or_file: str) -> Profile:
 
 def _alternatives(value: str | list[str] | None) -> list[str]:
     """A header, or a list of alternative headers, as a list."""
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
+    return [] if value is None else [value] if isinstance(value, str) else list(value)
 
 
 def finds_header(profile: Profile, row: list) -> bool:
     """Whether this row holds every header the profile's `find` names (each the whole cell or words
     within it; of alternatives, any one), or its debit and credit as a pair (`Nợ`, `Có`:
     header_words.py) when `find` names them alone."""
-    cells = [str(v) for v in row if v is not None and str(v).strip()]
+    cells = [str(v) for v in row[:MAX_CELLS] if v is not None and str(v).strip()]
     find = profile.header.find
     money = {*profile.debits(), *profile.credits()}  # a debit's header, not the account debited's (`Tài khoản ghi nợ`)
     if not find:
@@ -347,17 +348,15 @@ def recognise(kind: RecordKind, rows: list[list]) -> tuple[Profile, int] | None:
             if finds_header(profile, row):
                 found.append((_cells_read(profile, row), -order, i, profile))
                 break
-    if not found:
-        return None
-    _, _, index, best = max(found, key=lambda f: f[:2])
-    return best, index
+    best = max(found, key=lambda f: f[:2], default=None)
+    return None if best is None else (best[3], best[2])
 
 
 def _cells_read(profile: Profile, row: list) -> int:
     """How many of a header row's cells the profile reads: a column's alternative, debit, credit, balance."""
     wanted = [w for alts in profile.columns.values() for w in _alternatives(alts)]
     wanted += profile.debits() + profile.credits() + _alternatives(profile.balance)
-    cells = [str(v) for v in row if v is not None and str(v).strip()]
+    cells = [str(v) for v in row[:MAX_CELLS] if v is not None and str(v).strip()]
     return sum(any(fold(c) == fold(w) or header_contains(c, w) for w in wanted) for c in cells)
 
 

@@ -19,7 +19,7 @@ import polars as pl
 
 from reconcile import scratch
 from reconcile.errors import ReconcileError
-from reconcile.masking import DOB_KEYS, install_macros
+from reconcile.masking import AREA_CODES, DOB_KEYS, install_macros
 from reconcile.report import disk
 from reconcile.warehouse import FLAGS_ORDER, column_names, quote_ident
 
@@ -69,7 +69,7 @@ def _column(name: str, mask: bool) -> str:
         return "rc_mask_text(rc_mask_raw(raw::VARCHAR, dob_keys, id_keys)) AS raw" if mask else "raw::VARCHAR AS raw"
     if mask and name in ID_COLUMNS:
         return f"rc_mask_id({col}) AS {col}"
-    if mask and name in FREE_TEXT_COLUMNS:
+    if mask and (name in FREE_TEXT_COLUMNS or name in AREA_CODES):  # an area's code may hold a shifted ID
         return f"rc_mask_text({col}) AS {col}"
     return col
 

@@ -370,8 +370,8 @@ def check_report(res: CheckResult) -> str:
             lines.append(text("check.area_map_2025"))
         else:
             lines.append(text("check.area_map_pre2025", noted=f"{noted:,}"))
-    for row, note in res.area_notes:
-        lines.append(text("check.area", row=row, note=translate(note)))
+    for row, note in res.area_notes:  # a code that is an ID (a shifted column) is not printed whole
+        lines.append(text("check.area", row=row, note=translate(mask_text(note) or note)))
     if res.refused:
         lines.append(text("check.refused", error=translate(res.refused)))
     return "\n".join(safe_text(line) for line in lines)  # headers and sheet names come from the file
