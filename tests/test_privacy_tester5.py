@@ -269,3 +269,27 @@ def test_a_title_row_of_many_empty_cells_over_the_header_is_read_as_before(tmp_p
         f"{path}: payments file, csv, utf-8, header on row 2",
         "profile: vn-bank-disbursement (recognised from its header row)",
     ]
+
+
+def test_the_masked_workbook_shows_an_id_in_the_province_column_masked(tmp_path):
+    """The ID typed into `Mã tỉnh` instead: the summary's table and chart of shares by province named the
+    province by its code, the ID whole, under --mask-ids."""
+    with open(SAMPLE / "registry.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    column = rows[0].index("Mã tỉnh")
+    for row in rows:
+        if row[1] == ID:
+            row[column] = ID
+    registry = tmp_path / "registry.csv"
+    with open(registry, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    payments = [str(p) for p in SAMPLE_FILES["payments"]]
+    run = ["run", "--period", "2024-09", "--registry", str(registry), "--payments", *payments]
+    book = tmp_path / "masked.xlsx"
+    res = CliRunner().invoke(cli, [*run, "--db", str(tmp_path / "r.duckdb"), "--report", str(book), "--mask-ids"])
+    assert res.exit_code in (0, 1), res.output
+    with zipfile.ZipFile(book) as z:
+        assert [n for n in z.namelist() if ID in z.read(n).decode("utf-8", "replace")] == []
+    summary = openpyxl.load_workbook(book, read_only=True)["Tổng hợp"]
+    cells = [str(v) for row in summary.iter_rows(values_only=True) for v in row if v is not None]
+    assert MASKED in cells and "79 Hồ Chí Minh" in cells  # a province on the map, named

@@ -12,6 +12,7 @@ import duckdb
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from reconcile import areas
+from reconcile.masking import mask_text
 from reconcile.report.cells import Book, Writer
 from reconcile.report.labels import shown_share, value_label
 
@@ -59,7 +60,7 @@ def province_chart(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, period
         programs,
         [
             (
-                _province_name(prov, period, book.lang),
+                _province_name(prov, period, book.lang, book.mask),
                 [(shares.get((prov, program)), target) for program, target in programs],
             )
             for prov in provinces
@@ -99,11 +100,16 @@ def province_chart(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, period
     w.skip(20)
 
 
-def _province_name(code: str, period: str, lang: str) -> str:
-    """'79 Thành phố Hồ Chí Minh': the code with its name on the map of the period, where known."""
+def _province_name(code: str, period: str, lang: str, mask: bool = False) -> str:
+    """'79 Thành phố Hồ Chí Minh': the code with its name on the map of the period, where known. A code
+    no map knows (an ID typed into the province column) masked as free text under --mask-ids, as the
+    sheets mask area codes (masking.AREA_CODES)."""
     names = {(r["code"], r["layout"]): r["name"] for r in areas.provinces().iter_rows(named=True)}
     name = names.get((code, areas.layout_for(period)))
-    return f"{code} {name}" if name else value_label("province", code, lang)
+    if name:
+        return f"{code} {name}"
+    shown = value_label("province", code, lang)
+    return (mask_text(shown) or shown) if mask else shown
 
 
 def _share_table(
