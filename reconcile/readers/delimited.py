@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from reconcile.errors import InputFileError
+from reconcile.readers import limits
 from reconcile.readers.headers import HeaderChooser
 from reconcile.readers.legacy import check_legacy_font
 from reconcile.readers.transcode import transcode, utf16_without_bom
@@ -131,6 +132,11 @@ def _scan(
     check_legacy_font(head[: 1 << 16].decode("utf-8", errors="replace"), path)
     sep = sniff_delimiter(head)
     first = _first_rows(head, sep, HEADER_SCAN)
+    # a line of more columns than [limits] max_columns (a header of 500,000) refused before its header is
+    # looked for and polars reads it (seconds and hundreds of MB), as it would be after; counted to its
+    # last cell not empty (a title row Excel wrote with the used range's empty cells after it is one cell)
+    for _, fields in first:
+        limits.check_columns(path, next((n for n in range(len(fields), 0, -1) if fields[n - 1] is not None), 0))
     index = choose_header([fields for _, fields in first])
     below = index + choose_header.rows - 1  # the header's last row: a second one under group cells
     scan = pl.scan_csv(  # polars skips the byte-order mark itself
