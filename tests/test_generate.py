@@ -153,7 +153,10 @@ def test_generate_command_and_its_refusals(tmp_path):
         "truth.csv",
     ]
     for args, message in (
-        (["--formats", "ods"], "reconcile: error: unknown format 'ods'; use any of parquet, csv, xlsx, camt"),
+        (
+            ["--formats", "ods"],
+            "reconcile: error: unknown format 'ods'; use any of parquet, csv, xlsx, camt, camt054, mt940, csv1258",
+        ),
         (
             ["--rate", "bogus=0.1"],
             "reconcile: error: --rate takes NAME=SHARE with NAME one of missing, amount, "

@@ -273,7 +273,9 @@ def _rates(pairs: tuple[str, ...]):
     "--formats",
     default="parquet",
     show_default=True,
-    help="Comma-separated: parquet, csv (Vietnamese headers), xlsx, camt (the bank file as camt.053).",
+    help="Comma-separated: parquet, csv (Vietnamese headers), csv1258 (that CSV in Windows-1258), xlsx, camt "
+    "(the bank file as camt.053), camt054 (as a camt.054 notification), mt940 (as MT940 statements); "
+    "not legacy .xls, which no well-kept library writes.",
 )
 @click.option(
     "--noncash-share",

@@ -12,8 +12,10 @@ written straight to the output files, so ten million beneficiaries take about a 
 - each beneficiary gets one scenario: paid as registered, or one of the planted cases below at its
   rate; `truth.csv` lists every finding each planted case must produce (code, vneid, payment_ref);
 - payments of the banks (bank and e-wallet) and of the post office (cash) in the formats asked
-  for: Parquet, CSV (Vietnamese headers, amounts like 1.500.000, dates dd/mm/yyyy), Excel, and
-  camt.053 XML for the bank file.
+  for: Parquet, CSV (Vietnamese headers, amounts like 1.500.000, dates dd/mm/yyyy), the same CSV in
+  Windows-1258, Excel (.xlsx), and for the bank file camt.053 XML, camt.054 XML and MT940
+  statements. Legacy Excel .xls, which `run` reads too, is not written: no well-kept library
+  writes it.
 
 With `months` above one, a history of consecutive months of the same people, each month in a
 folder of its own with its truth file, problems that persist, are fixed or appear from one month to
@@ -21,7 +23,8 @@ the next, and the truth across the months beside the folders: cases, recoveries,
 reissues (months.py, ledger.py).
 
 The work is in modules of its own: config.py (what is asked for), people.py (the beneficiaries),
-payments.py (the payments and the truth), files.py (the files written), months.py (the history)
+payments.py (the payments and the truth), files.py (the files written), statements.py (the bank
+file as camt and MT940), months.py (the history)
 and ledger.py (its truth across months).
 """
 
@@ -118,13 +121,16 @@ _TRUTHS = ("cases_truth.csv", "recoveries_truth.csv", "arrears_truth.csv", "reis
 
 def _planned(cfg: GenerateConfig, out: Path) -> list[Path]:
     """The files generate writes for `cfg` into `out`, by their paths in it."""
+    from reconcile.generate.config import BANK_ONLY, EXTENSIONS
     from reconcile.generate.files import FILES
     from reconcile.generate.months import consecutive
 
-    ext = {"parquet": "parquet", "csv": "csv", "xlsx": "xlsx", "camt": "xml"}
     folders = [Path(".")] if cfg.months == 1 else [Path(p) for p in consecutive(cfg.period, cfg.months)]
     names = [
-        f"{name}.{ext[fmt]}" for fmt in cfg.formats for name, *_ in FILES if fmt != "camt" or name == "payments_bank"
+        f"{name}.{EXTENSIONS[fmt]}"
+        for fmt in cfg.formats
+        for name, *_ in FILES
+        if fmt not in BANK_ONLY or name == "payments_bank"
     ]
     paths = [folder / name for folder in folders for name in (*names, "truth.csv")]
     return paths + ([Path(t) for t in _TRUTHS] if cfg.months > 1 else [])

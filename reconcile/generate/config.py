@@ -11,7 +11,22 @@ from reconcile.config import check_period
 from reconcile.errors import ReconcileError
 from reconcile.warehouse import MEMORY_LIMIT
 
-FORMATS = ("parquet", "csv", "xlsx", "camt")
+FORMATS = ("parquet", "csv", "xlsx", "camt", "camt054", "mt940", "csv1258")
+# each format's file name ending; camt, camt054 and mt940 write the bank payments only (BANK_ONLY)
+EXTENSIONS = {
+    "parquet": "parquet",
+    "csv": "csv",
+    "xlsx": "xlsx",
+    "camt": "xml",
+    "camt054": "camt054.xml",
+    "mt940": "sta",
+    "csv1258": "cp1258.csv",
+}
+BANK_ONLY = ("camt", "camt054", "mt940")
+# camt XML beyond this many beneficiaries would be several GB
+STATEMENT_MAX = 2_000_000
+# MT940 is read whole, each transaction a Python object: 200,000 beneficiaries take 0.9 GB and a minute
+MT940_MAX = 500_000
 EXCEL_ROWS = 1_048_575
 MAX_MONTHS = 120
 
@@ -98,8 +113,18 @@ def check(cfg: GenerateConfig) -> None:
             f"an Excel sheet holds {EXCEL_ROWS:,} rows, fewer than this month needs; "
             "leave xlsx out of --formats, or generate fewer beneficiaries"
         )
-    if "camt" in cfg.formats and cfg.beneficiaries > 2_000_000:
+    if "camt" in cfg.formats and cfg.beneficiaries > STATEMENT_MAX:
         raise ReconcileError(
             "camt XML of more than 2,000,000 beneficiaries would be several GB; "
             "leave camt out of --formats, or generate fewer beneficiaries"
+        )
+    if "camt054" in cfg.formats and cfg.beneficiaries > STATEMENT_MAX:
+        raise ReconcileError(
+            "camt.054 XML of more than 2,000,000 beneficiaries would be several GB; "
+            "leave camt054 out of --formats, or generate fewer beneficiaries"
+        )
+    if "mt940" in cfg.formats and cfg.beneficiaries > MT940_MAX:
+        raise ReconcileError(
+            "MT940 statements of more than 500,000 beneficiaries would take several GB of memory to read; "
+            "leave mt940 out of --formats, or generate fewer beneficiaries"
         )

@@ -1,19 +1,21 @@
 """The files `reconcile generate` writes: the registry, the banks' payments and the post office's,
 as Parquet (canonical columns), CSV and Excel (Vietnamese headers and values as an office writes
-them: amounts like 1.500.000, dates dd/mm/yyyy), and the bank payments as a camt.053 statement;
-and the month's truth.csv beside them."""
+them: amounts like 1.500.000, dates dd/mm/yyyy), the CSV files again in Windows-1258 (as a
+Vietnamese Windows saves them), and the bank payments as a camt.053 statement, a camt.054
+notification and MT940 statements (statements.py); and the month's truth.csv beside them."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
+from itertools import combinations
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
-from reconcile.generate.config import GenerateConfig
+from reconcile.generate.config import BANK_ONLY, EXTENSIONS, GenerateConfig
+from reconcile.generate.statements import write_camt, write_mt940
 from reconcile.warehouse import quote_literal
 
 REGISTRY_VI = {  # canonical column -> Vietnamese header of the CSV and Excel files
@@ -122,24 +124,72 @@ def write_month(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, out: Path) 
 
 
 def write_files(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, fmt: str, out: Path) -> list[Path]:
-    """The month's files in one format (camt: the bank payments only); returns their paths."""
+    """The month's files in one format (camt, camt054, mt940: the bank payments only); returns their
+    paths."""
     written = []
     for name, table, where, columns, order in FILES:
-        if fmt == "camt" and name != "payments_bank":
+        if fmt in BANK_ONLY and name != "payments_bank":
             continue
-        ext = {"parquet": "parquet", "csv": "csv", "xlsx": "xlsx", "camt": "xml"}[fmt]
-        path = out / f"{name}.{ext}"
+        path = out / f"{name}.{EXTENSIONS[fmt]}"
         query = f"SELECT {_select(columns, fmt != 'parquet')} FROM {table} WHERE {where} ORDER BY {order}"
         if fmt == "parquet":
             con.execute(f"COPY ({query}) TO {quote_literal(str(path))} (FORMAT parquet, COMPRESSION zstd)")
         elif fmt == "csv":
             con.execute(f"COPY ({query}) TO {quote_literal(str(path))} (HEADER, DELIMITER ',')")
+        elif fmt == "csv1258":
+            _csv_1258(con, query, path)
         elif fmt == "xlsx":
             _xlsx(con, query, path, cfg.period)
         else:
-            _camt(con, cfg, path)
+            with open(path, "w", encoding="utf-8") as fh:
+                if fmt == "mt940":
+                    write_mt940(con, cfg, fh)
+                else:
+                    write_camt(con, cfg, fh, notification=fmt == "camt054")
         written.append(path)
     return written
+
+
+def _cp1258(char: str) -> str:
+    """What Windows-1258 writes for a letter it has no byte for (`ễ`, `ộ`, `Ỹ`): the letter with the
+    marks it has a byte for (`ê`, `ô`, `Y`), then the tone mark, which it has as a combining character;
+    a character it cannot write at all (not Vietnamese text) is refused with the encoder's error."""
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    for size in range(len(marks), -1, -1):
+        for kept in combinations(range(len(marks)), size):
+            letter = unicodedata.normalize("NFC", base + "".join(marks[k] for k in kept))
+            written = letter + "".join(m for k, m in enumerate(marks) if k not in kept)
+            if len(letter) == 1 and _in_1258(written):
+                return written
+    char.encode("cp1258")  # raises
+    return char
+
+
+def _in_1258(text: str) -> bool:
+    try:
+        text.encode("cp1258")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _csv_1258(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
+    """The CSV file as `csv` writes it, saved in Windows-1258 as a Vietnamese Windows (Excel's "CSV
+    (Comma delimited)") saves it: lines ended by CR LF, and a letter the code page has no byte for
+    written as its base letter and combining tone mark (`ễ`: `ê` then U+0303)."""
+    plain = path.with_name(f".{path.name}.utf8")
+    try:
+        con.execute(f"COPY ({query}) TO {quote_literal(str(plain))} (HEADER, DELIMITER ',')")
+        table: dict[int, str] = {}  # each character Windows-1258 has no byte for: what it writes for it
+        with open(plain, encoding="utf-8", newline="") as src, open(path, "wb") as dst:
+            while text := src.read(1 << 20):
+                for char in set(text):
+                    if ord(char) > 127 and ord(char) not in table and not _in_1258(char):
+                        table[ord(char)] = _cp1258(char)
+                dst.write(text.replace("\n", "\r\n").translate(table).encode("cp1258"))
+    finally:
+        plain.unlink(missing_ok=True)
 
 
 def _xlsx(con: duckdb.DuckDBPyConnection, query: str, path: Path, period: str) -> None:
@@ -164,55 +214,3 @@ def _xlsx(con: duckdb.DuckDBPyConnection, query: str, path: Path, period: str) -
                     ws.write_string(row, c, str(v))
             row += 1
     wb.close()
-
-
-def _camt(con: duckdb.DuckDBPyConnection, cfg: GenerateConfig, path: Path) -> None:
-    """The bank payments as the paying account's camt.053 statement, one booked entry each."""
-    banks = pl.read_csv(
-        resources.files("reconcile.data").joinpath("banks.csv").read_bytes(), comment_prefix="#", infer_schema=False
-    )
-    swift = {b["code"]: b["swift"] for b in banks.iter_rows(named=True) if b["swift"]}
-    # camt has no ID field: a bank that knows the ID writes it in the remittance text
-    rows = con.execute("""
-        SELECT payment_ref, amount, strftime(value_date, '%Y-%m-%d'), payee_name, account_number, bank_code,
-               CASE WHEN vneid IS NOT NULL AND narrative NOT LIKE '%CCCD%' THEN narrative || ' CCCD ' || vneid
-                    ELSE narrative END,
-               status
-        FROM payments_out WHERE channel <> 'cash' ORDER BY payment_ref""")
-
-    def esc(text) -> str:
-        return "" if text is None else str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>\n'
-            f"<GrpHdr><MsgId>GEN-{cfg.period}-{cfg.seed}</MsgId><CreDtTm>{cfg.period}-28T00:00:00</CreDtTm>"
-            "</GrpHdr>\n<Stmt><Id>GEN</Id><Acct><Id><Othr><Id>37610001054321</Id></Othr></Id></Acct>\n"
-        )
-        while batch := rows.fetchmany(10_000):
-            for ref, amount, day, name, account, bank, narrative, status in batch:
-                bic = swift.get(bank)
-                agent = (
-                    f"<RltdAgts><CdtrAgt><FinInstnId><BIC>{bic}</BIC></FinInstnId></CdtrAgt></RltdAgts>"
-                    if bic
-                    else f"<RltdAgts><CdtrAgt><FinInstnId><Nm>{esc(bank)}</Nm></FinInstnId></CdtrAgt></RltdAgts>"
-                )
-                parties = (
-                    f"<RltdPties><Cdtr><Nm>{esc(name)}</Nm></Cdtr><CdtrAcct><Id><Othr><Id>{esc(account)}"
-                    f"</Id></Othr></Id></CdtrAcct></RltdPties>{agent}"
-                )
-                fh.write(
-                    f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>'
-                    f"<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><NtryDtls><TxDtls>"
-                    f"<Refs><EndToEndId>{esc(ref)}</EndToEndId></Refs>{parties}"
-                    f"<RmtInf><Ustrd>{esc(narrative)}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n"
-                )
-                if status == "returned":  # the money comes back as a credit carrying the return reason
-                    fh.write(
-                        f'<Ntry><Amt Ccy="VND">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
-                        f"<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><NtryDtls><TxDtls>"
-                        f"<Refs><EndToEndId>{esc(ref)}</EndToEndId></Refs>{parties}"
-                        f"<RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry>\n"
-                    )
-        fh.write("</Stmt></BkToCstmrStmt></Document>\n")
