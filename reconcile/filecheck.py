@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from reconcile import areas, scratch
-from reconcile.config import check_period
+from reconcile.config import Checks, Settings, check_period
 from reconcile.contracts import RecordKind
 from reconcile.controls import Read, read_staged, says, stated_amount
 from reconcile.normalise.reference import install
@@ -77,17 +77,23 @@ def check_file(
 
 
 def check_tables(
-    path: Path, kind: RecordKind, period: str | None, profile: str | None = None, sheet: str | None = None
+    path: Path,
+    kind: RecordKind,
+    period: str | None,
+    profile: str | None = None,
+    sheet: str | None = None,
+    settings: Settings | None = None,
 ) -> tuple[list[CheckResult], list[SkippedSheet]]:
     """Read and normalise one file in a scratch in-memory database; report every problem of each
     of its tables (a workbook's sheets that hold the role), and the sheets skipped. Without a period
-    (None), this month's, but a registry's area codes are checked against the map they fit (area_map)."""
-    from reconcile.config import Limits
+    (None), this month's, but a registry's area codes are checked against the map they fit (area_map).
+    `settings`: the config's guards and limits (`check --config`), else the built-in ones."""
     from reconcile.readers import limits
 
+    settings = settings or Settings()
     if period is not None:
         check_period(period)
-    limits.use(Limits())  # check takes no config: the default limits
+    limits.use(settings.limits)
     # a CSV file's staged copy (and a UTF-8 copy of one in another encoding): in a scratch folder of this
     # check's own in the system's temporary folder, removed on every exit, and by a later check when
     # this one was killed (kill -9) before it could
@@ -97,7 +103,7 @@ def check_tables(
     try:
         tables, skipped = read_tables(path, kind, resolve(profile) if profile else None, sheet, staging)
         pair_returns_across(tables)  # a statement export's returns, as a run pairs them
-        results = [_check_table(table, kind, period) for table in tables]
+        results = [_check_table(table, kind, period, settings.checks) for table in tables]
         _grand_totals(results)
         return results, skipped
     finally:
@@ -112,21 +118,19 @@ _NO_PAYMENTS = (
 )
 
 
-def _refused(con, kind: RecordKind, table: RawTable, period: str | None) -> str | None:
+def _refused(con, kind: RecordKind, table: RawTable, period: str | None, checks: Checks) -> str | None:
     """The run's guards on one file's own values (checks.check_files): numbers Excel wrote in scientific
     notation or kept to 15 digits and, given --period, a payments file of another month. A file `check`
     passed was refused by the run. The first refusal's line, or None."""
     from reconcile.checks import check_periods, rows
     from reconcile.checks_excel import SCIENTIFIC_IDS_AT_LEAST, check_digits_lost, check_scientific
     from reconcile.checks_month import check_named_month
-    from reconcile.config import Settings
     from reconcile.errors import InputFileError
     from reconcile.readers.tables import file_names
 
     if kind == "registry":
         con.execute(f"CREATE TEMP VIEW stg_payments AS {_NO_PAYMENTS}")
     names = file_names([(1, table)])
-    checks = Settings().checks
     try:
         check_scientific(rows(con, "checks/scientific.sql", {"min_ids": SCIENTIFIC_IDS_AT_LEAST}), names)
         check_digits_lost(rows(con, "checks/digits_lost.sql"), names)
@@ -138,7 +142,7 @@ def _refused(con, kind: RecordKind, table: RawTable, period: str | None) -> str 
     return None
 
 
-def _check_table(table: RawTable, kind: RecordKind, period: str | None) -> CheckResult:
+def _check_table(table: RawTable, kind: RecordKind, period: str | None, checks: Checks) -> CheckResult:
     start, end = period_bounds(period or date.today().strftime("%Y-%m"))
     con = duckdb.connect(":memory:")
     area_map = None
@@ -183,7 +187,7 @@ def _check_table(table: RawTable, kind: RecordKind, period: str | None) -> Check
             "WHERE reject_reason IS NULL AND vneid IS NOT NULL) WHERE problem IS NOT NULL ORDER BY source_row"
         )
         id_problems = con.execute(sql, {"end": end} if kind == "registry" else {}).fetchall()
-        refused = _refused(con, kind, table, period)
+        refused = _refused(con, kind, table, period, checks)
         read = read_staged(con, kind)
         control, agrees, judged = None, True, None
         if table.control is not None:

@@ -184,3 +184,22 @@ def test_check_says_a_run_refuses_the_file(month, tmp_path):
     assert res.stdout.splitlines()[-1].startswith(
         f"REFUSED by a run: {registry}: {len(reg) - 1:,} of its account_number values have 16 or more digits"
     )
+
+
+def test_check_judges_the_file_by_the_config_given(month, tmp_path):
+    """An office whose config lets a month's payments be dated in another (min_in_period = 0: arrears paid
+    late) was told REFUSED by `check` with nothing it could do: check took the built-in guards, and had no
+    --config. Given the config the run takes, check judges the file as the run does."""
+    header, rows = bank_rows(month)
+    whole = as_csv(tmp_path / "whole.csv", header, rows, numbered(rows))
+    res = check(str(whole), "--as", "payments", "--period", "2024-11")
+    assert res.exit_code == 1 and res.stdout.splitlines()[-1].startswith("REFUSED by a run: "), res.output
+    config = tmp_path / "office.toml"
+    config.write_text("[checks]\nmin_in_period = 0\nmax_other_month = 1\n", encoding="utf-8")
+    res = check(str(whole), "--as", "payments", "--period", "2024-11", "--config", str(config))
+    assert res.exit_code == 0 and "REFUSED" not in res.output, res.output
+    # its limits too: a file of more columns than the config allows
+    config.write_text("[limits]\nmax_columns = 10\n", encoding="utf-8")
+    wide = as_csv(tmp_path / "wide.csv", [*header, "Ghi chú"], [[*row, ""] for row in rows], numbered(rows))
+    res = check(str(wide), "--as", "payments", "--config", str(config))
+    assert res.exit_code == 2 and "over the limit of 10 ([limits] max_columns)" in res.stderr, res.output

@@ -367,12 +367,20 @@ def report(period, db, report_path, export_dir, lang, mask_ids, config_path) -> 
     "--profile", help="Profile of the file's layout: a built-in name (see 'reconcile profiles') or a .toml file."
 )
 @click.option("--sheet", help="Excel sheet to read: its name, or its position (1 = first).")
-def check(file, kind, period, profile, sheet) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="TOML file whose [checks] and [limits] the file is judged by, as a run given it judges it (default: "
+    "the built-in ones).",
+)
+def check(file, kind, period, profile, sheet, config_path) -> None:
     """Read and validate one file, reporting every problem, without running a reconciliation."""
     from reconcile.filecheck import check_tables
 
+    settings = config.Settings.load(config_path)
     say_open_elsewhere([file])
-    results, skipped = check_tables(file, kind, period, profile, sheet)
+    results, skipped = check_tables(file, kind, period, profile, sheet, settings)
     click.echo("\n\n".join(terminal.check_report(result) for result in results))
     for sheet_skipped in skipped:
         say(f"sheet '{sheet_skipped.sheet}': skipped: {sheet_skipped.reason}")
