@@ -51,7 +51,7 @@ EDITS = [  # (header, column name, a value an officer might type over what the r
     ("Programme", "program", "Pension"),
     ("Province", "province_code", "79"),
     ("Commune", "commune_code", "26740"),
-    ("Difference (VND)", "difference", 1_500_000),
+    ("Difference (VND)", "difference", 0),
     ("Payee name", "payee_name", "NGUYEN VAN KHAC"),
     ("Account number", "account_number", "0000000009999"),
     ("Value date", "value_date", datetime(2024, 9, 30)),

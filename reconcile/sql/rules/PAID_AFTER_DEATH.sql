@@ -2,8 +2,11 @@
 -- severity: critical
 -- en: Payment dated after the beneficiary's date of death, or to a beneficiary whose status is deceased
 -- vi: Chi trả sau ngày đối tượng chết, hoặc cho đối tượng có trạng thái đã chết
+-- what was due for this payment: nothing, to the dead after the death (whatever the status says: a death
+-- within the period leaves the month due, not a payment after it), so that the whole payment shows as
+-- paid over it (the workbook's Difference), the money to recover (rc_at_stake)
 SELECT
-    vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
+    vneid, payment_ref, program, 0 AS expected_amount, amount AS paid_amount,
     CASE
         WHEN date_of_death IS NOT NULL THEN
             'Paid on ' || strftime(value_date, '%d/%m/%Y') || ', ' || date_diff('day', date_of_death, value_date)

@@ -2,8 +2,10 @@
 -- severity: high
 -- en: Payment to a suspended or terminated beneficiary
 -- vi: Chi trả cho đối tượng đang tạm dừng hoặc đã thôi hưởng
+-- what was due for this payment: nothing, to one suspended or terminated, so that the whole payment
+-- shows as paid over it (the workbook's Difference), the money to recover (rc_at_stake)
 SELECT
-    vneid, payment_ref, program, entitled_amount AS expected_amount, amount AS paid_amount,
+    vneid, payment_ref, program, 0 AS expected_amount, amount AS paid_amount,
     'Paid on ' || strftime(value_date, '%d/%m/%Y') || ' while the beneficiary''s status is ' || beneficiary_status AS detail,
     source_file, source_row, source_sheet, full_name, payee_name, account_number, province_code, commune_code,
     match_method, payment_id, registry_id
