@@ -1,10 +1,12 @@
 """Bank statements as the fourth tester gave them: a camt batch whose itemised transfers add up to more
 than the entry booked, a camt return dated before a payment of its reference, an MT940 account written
 after its BIC beside a camt statement of the account alone, a newest-first export with its closing
-balance row under the list, and camt transfers stating their booked amount, the bank's fee included."""
+balance row under the list, camt transfers stating their booked amount, the bank's fee included, a camt
+statement and an MT940 of one number at two banks, and an export with both balance rows over or under the list."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -374,3 +376,143 @@ def test_a_transfer_amount_that_is_not_the_instructed_amount_and_its_charges_is_
     not itemised."""
     path = camt(tmp_path / "stmt.xml", 50_000_000, [with_fee(0, 1_505_000)])
     assert read(path)[1].select("payment_ref", "amount").rows() == [("CTXH00", "1505000"), ("FT000", "6000")]
+
+
+# --------------------------------------------------------------------------------------------------
+# 6. Two banks' accounts of one number: the camt statement's servicer BIC against the MT940's
+# --------------------------------------------------------------------------------------------------
+
+
+def serviced(path: Path, bic: str) -> Path:
+    """The camt statement with its servicer (`Acct/Svcr/FinInstnId/BICFI`, or `BIC` in older versions)."""
+    tag = "BIC" if len(bic) == 11 else "BICFI"
+    svcr = f"<Svcr><FinInstnId><{tag}>{bic}</{tag}></FinInstnId></Svcr>"
+    path.write_text(path.read_text(encoding="utf-8").replace("<Ccy>VND</Ccy></Acct>", f"<Ccy>VND</Ccy>{svcr}</Acct>"))
+    return path
+
+
+def test_a_camt_statement_at_another_bank_than_the_mt940s_is_another_account(tmp_path):
+    """Vietcombank's camt.053 of 0071000123456 (servicer BFTVVNVX) on the 5th, VietinBank's MT940
+    `:25:ICBVVNVX/0071000123456` on the 15th: refused as one account with the days between them missing
+    (exit 2). They are two accounts; the run pays all three."""
+    first = serviced(
+        camt(tmp_path / "vcb_05.xml", 50_000_000, payments("2024-09-05")[:2], day="2024-09-05"), "BFTVVNVX"
+    )
+    other = mt940(tmp_path / "icb_15.sta", f"ICBVVNVX/{OWN}", 15, 80_000_000, 2)
+    (tmp_path / "run").mkdir()
+    assert flags(reconciled(tmp_path / "run", REGISTRY, [first, other])) == []
+
+
+def test_a_camt_statement_at_the_mt940s_bank_or_naming_none_is_still_one_account(tmp_path):
+    """The servicer the MT940's bank (BIC8 or BIC11 of it, either way round), or no servicer: one
+    account, the 10th left out refused as before."""
+    args = ["--lang", "en", "run", "--period", "2024-09", "--db", str(tmp_path / "r.duckdb")]
+    registry = tmp_path / "registry.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    for servicer, bank in (("BFTVVNVX", "BFTVVNVX"), ("BFTVVNVXXXX", "BFTVVNVX"), ("BFTVVNVX", "BFTVVNVXXXX"), (None, "BFTVVNVX")):  # fmt: skip
+        first = camt(tmp_path / f"camt_{servicer}_{bank}.xml", 50_000_000, payments("2024-09-05")[:1], day="2024-09-05")
+        first = serviced(first, servicer) if servicer else first
+        last = mt940(tmp_path / f"mt_{servicer}_{bank}.sta", f"{bank}/{OWN}", 15, 46_250_000, 2)
+        assert invoke(*args, "--registry", str(registry), "--payments", str(first), "--payments", str(last)) == (
+            2,
+            f"reconcile: error: {last}: its statement 1 opens at 46,250,000, but statement 1 of {first} before it, "
+            f"of the same account, closes at 48,500,000 on 2024-09-05: the statements of the days between them are "
+            f"missing; {CHAIN_FIX}",
+        ), (servicer, bank)
+
+
+def test_statements_of_one_number_at_two_banks_by_their_servicers_stay_apart_in_the_chain():
+    """Two camt statements of one number whose servicers are two banks are two accounts, as two MT940s
+    naming two BICs are; one of the bank's BIC11 and one of its BIC8 are one account, and so is a camt
+    statement whose servicer's BIC is unreadable beside one of its number alone."""
+    check_chain([replace(span(OWN, 100, 90, 5), bank="BFTVVNVX"), replace(span(OWN, 80, 70, 15), bank="ICBVVNVX")])
+    check_chain([replace(span(OWN, 100, 90, 5), bank="BFTVVNVX"), span(f"ICBVVNVXXXX/{OWN}", 80, 70, 15)])
+    for one, other in (
+        (replace(span(OWN, 100, 90, 5), bank="BFTVVNVXXXX"), replace(span(OWN, 80, 70, 15), bank="bftvvnvx")),
+        (replace(span(OWN, 100, 90, 5), bank="BFTVVNVXXXX"), span(f"BFTVVNVX/{OWN}", 80, 70, 15)),
+        (replace(span(OWN, 100, 90, 5), bank="NGAN HANG"), span(OWN, 80, 70, 15)),
+    ):
+        try:
+            check_chain([one, other])
+        except InputFileError as exc:
+            assert exc.problem.startswith("its statement 1 opens at 80, but statement 1 of 5.sta before it"), exc
+        else:
+            raise AssertionError(f"{one} and {other} taken for two accounts")
+
+
+# --------------------------------------------------------------------------------------------------
+# 7. An export's opening and closing balance rows both over the list, or both under it
+# --------------------------------------------------------------------------------------------------
+
+
+def placed(path: Path, place: str, *, newest_first: bool, deleted: str | None = None, funded: int = 5_000_000) -> Path:
+    """The treasury's funding (of `funded`) and three payments, the balance rows `place`d: "over under"
+    (opening over the list, closing under it), "under" (both under), "over" (both over), "swapped"
+    (closing over, opening under): the order a newest-first list puts them in."""
+    opening, balance, rows = 500_000_000, 500_000_000, []
+    moves = [("03/09/2024", "KHO BAC NHA NUOC", "KBNN CHUYEN KINH PHI T9/2024", None, funded)]
+    moves += [(f"0{5 + i}/09/2024", f"{n} - {a}", f"CHI TRO CAP T9/2024 CCCD {v}", amt, None) for i, (v, n, a, amt) in enumerate(PAID)]  # fmt: skip
+    if funded != 5_000_000:  # the funding after the first payment
+        moves[0], moves[1] = moves[1], moves[0]
+    for day, who, what, debit, credit in moves:
+        balance += (credit or 0) - (debit or 0)
+        rows.append([day, who, what, debit, credit, balance])
+    rows = [r for r in rows if deleted is None or not r[1].startswith(deleted)]
+    rows = rows[::-1] if newest_first else rows
+    op = ["Số dư đầu kỳ/ Opening balance:", None, None, None, None, opening]
+    cl = ["Số dư cuối kỳ/ Closing balance:", None, None, None, None, balance]
+    body = {"over under": [op, *rows, cl], "under": [*rows, op, cl], "over": [op, cl, *rows], "swapped": [cl, *rows, op]}  # fmt: skip
+    book = openpyxl.Workbook()
+    title = [["NGÂN HÀNG TMCP KỸ THƯƠNG VIỆT NAM (TECHCOMBANK)"], ["Số tài khoản/ Account number:", "19030000123456"]]
+    for row in [*title, [], HEADER, *body[place]]:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def check(path: Path) -> tuple[int, str]:
+    res = CliRunner().invoke(cli, ["--lang", "en", "check", str(path), "--as", "payments", "--period", "2024-09"])
+    lines = res.output.splitlines()
+    return res.exit_code, next((line for line in lines if line.startswith("rows:")), lines[-1])
+
+
+def test_an_export_with_both_balance_rows_over_or_under_the_list_is_read(tmp_path):
+    """Both under the list (oldest or newest first) or both over it: refused at the opening balance row
+    ("the rows up to it move 0"), every balance right. Read as the other layouts are, and the run pays
+    all three."""
+    for place in ("over under", "under", "over", "swapped"):
+        for newest_first in (False, True):
+            path = placed(tmp_path / f"{place}_{newest_first}.xlsx", place, newest_first=newest_first)
+            assert check(path) == (0, "rows: 6 read, 3 loaded, 0 rejected, 3 set aside as no payment"), path
+    (tmp_path / "run").mkdir()
+    assert flags(reconciled(tmp_path / "run", REGISTRY, placed(tmp_path / "u.xlsx", "under", newest_first=True))) == []
+
+
+def test_a_row_deleted_from_an_export_with_both_balance_rows_over_or_under_is_refused_at_its_row(tmp_path):
+    """Trần Văn Bình's payment deleted: Lê Thị Hồng Nhung's row does not follow, wherever the balance
+    rows stand (row 7 oldest first with both under, row 9 with both over, row 5 newest first)."""
+    said = "the balance before it is 503,500,000, the rows up to it move -1,000,000, and it says 500,250,000"
+    for place, newest_first, row in (("under", False, 7), ("over", False, 9), ("under", True, 5), ("over", True, 7)):
+        path = placed(tmp_path / f"{place}_{newest_first}.xlsx", place, newest_first=newest_first, deleted="TRAN VAN BINH")  # fmt: skip
+        assert check(path) == (
+            2,
+            f"reconcile: error: {path} (sheet 'Sheet'): its balance column 'Số dư/ Balance' does not follow at row "
+            f"{row}: {said}; {BALANCE_FIX}",
+        ), (place, newest_first)
+
+
+def test_the_first_row_deleted_is_seen_though_the_month_opens_and_closes_at_one_balance(tmp_path):
+    """Funded with what it paid (4,750,000), the month closes at its opening balance; Nguyễn Thị Thanh
+    Hương's payment, the first row, deleted. With both balance rows under the list every balance left
+    followed the one before it (the last 500,000,000, as both balance rows say): it was read, her
+    payment lost. The funding's row after it does not follow from the opening balance."""
+    said = "the balance before it is 500,000,000, the rows up to it move +4,750,000, and it says 503,250,000"
+    for place, row in (("under", 5), ("over", 7), ("over under", 6)):
+        path = placed(tmp_path / f"{place}.xlsx", place, newest_first=False, deleted="NGUYEN", funded=4_750_000)
+        assert check(path) == (
+            2,
+            f"reconcile: error: {path} (sheet 'Sheet'): its balance column 'Số dư/ Balance' does not follow at row "
+            f"{row}: {said}; {BALANCE_FIX}",
+        ), place
+        whole = placed(tmp_path / f"whole_{place}.xlsx", place, newest_first=False, funded=4_750_000)
+        assert check(whole) == (0, "rows: 6 read, 3 loaded, 0 rejected, 3 set aside as no payment"), place

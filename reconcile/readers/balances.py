@@ -17,7 +17,9 @@ the totals row (`Số dư cuối kỳ/ Closing balance`, its amount in the balan
 title block states, so that the last row deleted is seen. It starts again after a row whose debit,
 credit or balance cannot be read as a whole number of VND (that row is rejected, or set aside, with
 its own reason). An export listed newest first is checked from its last row up, between the same
-opening and closing balances."""
+opening and closing balances. Two or more balance rows over or under the list may stand either way
+(both under it, both over it, the closing one over): the list is read with each where its balance
+follows, some balance before its first row and some after its last (_orders)."""
 
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ FIX = (
     "ask the bank for the statement again; the file may be cut short or edited; if it has been checked by hand "
     "against the bank's, set running_balance = false in [checks] of the config file"
 )
+EDGE_ROWS = 4  # balance rows over and under the list at most moved over or under it (_orders)
 NONE = re.compile(r"^\s*(?:[-–—]|0+(?:[.,]0+)*)?\s*$")  # an empty debit or credit cell: as layout._NO_MONEY
 
 
@@ -104,11 +107,9 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
     opening = [(titled["opening"][0], BALANCE_ROW, None, None, titled["opening"][1])] if "opening" in titled else []
     if not closing and "closing" in titled:
         closing = [(titled["closing"][0], BALANCE_ROW, None, None, titled["closing"][1])]
-    broken, ups = _broken(opening + rows + closing), _newest_first(rows)
-    backs = [(_broken(opening + up + closing), up) for up in ups]
-    backwards, up = next(((b, u) for b, u in backs if b is None), max(backs, key=lambda b: _reach(b[0], b[1])))
-    if broken is None or backwards is None:
-        ordered = rows if broken is None else up  # oldest first
+    orders = _orders(rows, bool(opening), bool(closing))
+    ordered = next((order for order in orders if _broken(opening + order + closing) is None), None)
+    if ordered is not None:  # oldest first
         ends = _ends(opening + ordered + closing)
         if ends is not None:
             kinds = [table.header_map[c] for c in extra]
@@ -116,8 +117,11 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
             span = export_span(table, *ends, moved, kinds)
             table.spans += [span] if span is not None else []
         return
-    if _followed(rows[::-1]) > _followed(rows):  # listed newest first: the row that breaks it from the last up
-        broken = backwards
+    # the row that breaks the order in which most balances follow: as listed, else from the last up (listed
+    # newest first), the opening and closing balance rows over or under the list where they follow best
+    best = max(orders, key=lambda order: _followed(opening + order + closing))
+    broken = _broken(opening + best + closing)
+    assert broken is not None  # no order follows throughout
     row, before, moves, stated, since = broken
     name = " ".join(str(balance).split())
     sign = "+" if moves > 0 else ""
@@ -140,21 +144,29 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
     raise InputFileError(where, said, FIX)
 
 
-def _newest_first(rows: list[tuple]) -> list[list[tuple]]:
-    """The ways `rows` listed newest first may run oldest first: from the last row up, and, when balance
-    rows (`Số dư đầu kỳ`, `Số dư cuối kỳ`) begin or end the list, the rows between them from the last
-    up, those in place (a closing balance row under a list listed newest first)."""
-    ends = [i for i, r in enumerate(rows) if not (r[1] or "").startswith(BALANCE_ROW)]
-    if not ends:
-        return [rows[::-1]]
-    first, last = ends[0], ends[-1] + 1
-    inside = rows[:first] + rows[first:last][::-1] + rows[last:]
-    return [rows[::-1]] if inside == rows[::-1] else [rows[::-1], inside]
-
-
-def _reach(broken: tuple | None, rows: list[tuple]) -> int:
-    """How far into `rows` their balances follow: the place of the row that breaks them."""
-    return next((i for i, r in enumerate(rows) if broken is not None and r[0] == broken[0]), len(rows))
+def _orders(rows: list[tuple], opened: bool, closed: bool) -> list[list[tuple]]:
+    """The orders in which `rows` may run oldest first: as listed, and from the last row up (listed
+    newest first). One balance row (`Số dư đầu kỳ`, `Số dư cuối kỳ`) over or under the list stays
+    where it is, the rows between it and the list's other end either way (a closing balance row under
+    a list listed newest first). Two or more there, each may stand over the list or under it (both
+    under, both over, the closing one over and the opening one under), with the rows between them
+    either way, but some balance must start the order and some end it (`opened`, `closed`: the
+    title block's or the totals row's): the first row and the last are checked against one, so that
+    the first row deleted is seen though the opening and closing balances are one amount."""
+    inner = [i for i, r in enumerate(rows) if not (r[1] or "").startswith(BALANCE_ROW)]
+    if not inner:
+        return [rows, rows[::-1]]
+    first, last = inner[0], inner[-1] + 1
+    edges, body = rows[:first] + rows[last:], rows[first:last]
+    orders = [rows, rows[::-1], rows[:first] + body[::-1] + rows[last:]]
+    if len(edges) >= 2 and len(edges) <= EDGE_ROWS:
+        for listed in (body, body[::-1]):
+            for over in range(1 << len(edges)):
+                above = [r for i, r in enumerate(edges) if over >> i & 1]
+                orders.append(above + listed + [r for i, r in enumerate(edges) if not over >> i & 1])
+        balance = {r[0] for r in edges}
+        orders = [o for o in orders if (opened or o[0][0] in balance) and (closed or o[-1][0] in balance)]
+    return [order for i, order in enumerate(orders) if order not in orders[:i]]
 
 
 def _broken(rows: list[tuple]) -> tuple[int, int, int, int, int] | None:

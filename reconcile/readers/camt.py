@@ -210,6 +210,9 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]
             if len(stack) >= 2 and MESSAGES.get(stack[-2]) == stack[-1]:  # a child of Stmt or Ntfctn
                 if name == "Acct":
                     statement["account"] = account_number(element)
+                    statement["servicer"] = xml_text(element, "Svcr", "FinInstnId", "BICFI") or xml_text(
+                        element, "Svcr", "FinInstnId", "BIC"
+                    )
                 elif name == "FrToDt":
                     statement["date"] = date_of(xml_text(element, "ToDtTm") or xml_text(element, "ToDt"))
                 elif name == "CreDtTm" and statement["date"] is None:
@@ -225,7 +228,7 @@ def _stream(path: Path, fh, totals: Totals) -> Iterator[tuple[ET.Element, dict]]
                     totals.entry(element, (entry_status(element) or "").upper() not in NOT_BOOKED)
                     yield element, statement
             elif stack and MESSAGES.get(stack[-1]) == name:  # the end of a Stmt or Ntfctn
-                totals.end(statement["account"])
+                totals.end(statement["account"], statement.get("servicer"))
             elif stack and stack[-1] in MESSAGES and name == "GrpHdr":
                 totals.group_header(element)
     except EntitiesForbidden as exc:

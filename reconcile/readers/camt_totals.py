@@ -175,7 +175,8 @@ class Totals:
             self.booked.add(amount)
         self.transactions += max(1, sum(len(xml_children(nd, "TxDtls")) for nd in xml_children(entry, "NtryDtls")))
 
-    def end(self, own_account: str | None) -> None:
+    def end(self, own_account: str | None, servicer: str | None = None) -> None:
+        """The statement ended: checked, and its span kept, with its servicer's BIC (`Acct/Svcr`)."""
         statement, self.current = self.current, None
         if statement is None:
             return
@@ -193,6 +194,7 @@ class Totals:
                 closing[0],
                 statement.closed,
                 tuple(statement.entries),
+                bank=servicer,
             )
         )
         if not statement.stated or not GUARDS.control_totals:

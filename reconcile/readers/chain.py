@@ -9,8 +9,8 @@ statement adds up on its own, and the day's payments would be reported as missin
 file is refused naming the statement whose opening balance does not follow and the one before it; a
 day without movements may be left out (its balances change nothing), and so may the days before
 the first statement given or after the last. Statements are told apart by the account they are of
-(the number after a bank's BIC or code and a slash, `BFTVVNVX/0071000123456`, is the account) and
-their currency; one without an account, a date or either balance is in no chain. Statements
+(the number after a bank's BIC or code and a slash, `BFTVVNVX/0071000123456`, is the account; the same
+number at two banks, by a camt statement's servicer BIC, is two accounts) and their currency; one without an account, a date or either balance is in no chain. Statements
 are named by their position in their file ("statement 2"), never by their account."""
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class Span:
     page: int | None = None  # (:60M:, :62M:): one page of a statement the bank cut into pages (check_pages)
     opens_mid: bool = False
     closes_mid: bool = False
+    bank: str | None = None  # a camt statement's servicer (Acct/Svcr): its BIC, the bank its account is at
 
     @property
     def where(self) -> str:
@@ -232,11 +233,13 @@ def _account_keys(spans: list[Span]) -> Callable[[Span], tuple]:
     of its account, or of the part after its bank's BIC or code and a slash when that is another
     statement's account (an MT940's `:25:BFTVVNVX/0071000123456` is the camt statement's
     `0071000123456`; `0071/000123456` stays `0071000123456`'s when that is given, its slash a
-    separator). Statements that name two banks for one number are two accounts: each bank's own, and
-    those naming none apart from both. An export chains with the account's other exports, not with its
-    camt or MT940 statements."""
-    written = {_bank_and_account(span.account) for span in spans}
-    plain = {whole for bank, _, whole in written if bank is None}
+    separator). A camt statement's bank is its servicer's BIC (`Acct/Svcr`), when it names one.
+    Statements that name two banks for one number are two accounts: each bank's own, and those
+    naming none apart from both; a bank is its BIC's first 8 characters (BFTVVNVX and BFTVVNVXXXX are
+    one bank). An export chains with the account's other exports, not with its camt or MT940
+    statements."""
+    written = {_form(span) for span in spans}
+    plain = {whole for _, after, whole in written if after == whole}  # an account written without a slash
     seen: dict[str, set[tuple]] = {}
     for form in written:
         for value in {form[1], form[2]}:
@@ -244,31 +247,45 @@ def _account_keys(spans: list[Span]) -> Callable[[Span], tuple]:
 
     def account(form: tuple[str | None, str, str]) -> str:
         bank, after, whole = form
-        if bank is None or seen[after] - {form}:
+        if bank is None or after == whole or seen[after] - {form}:
             return after
         return whole if whole in plain else after
 
+    def bank_of(form: tuple[str | None, str, str]) -> str | None:
+        return form[0] if account(form) == form[1] else None  # none when its slash is a separator
+
     banks: dict[str, set[str]] = {}
     for form in written:
-        banks.setdefault(account(form), set()).update([form[0]] if form[0] else [])
+        banks.setdefault(account(form), set()).update([bank] if (bank := bank_of(form)) else [])
 
     def key(span: Span) -> tuple:
-        form = _bank_and_account(span.account)
+        form = _form(span)
         number = account(form)
-        return number, form[0] if len(banks[number]) > 1 else None, (span.currency or "").upper(), span.export
+        return number, bank_of(form) if len(banks[number]) > 1 else None, (span.currency or "").upper(), span.export
 
     return key
 
 
+def _form(span: Span) -> tuple[str | None, str, str]:
+    """The bank, the account after it and the account whole of a statement (`_bank_and_account`); a camt
+    statement's bank is its servicer's."""
+    bank, after, whole = _bank_and_account(span.account)
+    servicer = (span.bank or "").strip().upper()
+    if bank is None and BIC.fullmatch(servicer):
+        return servicer[:8], after, whole
+    return bank, after, whole
+
+
 def _bank_and_account(written: str | None) -> tuple[str | None, str, str]:
-    """The bank (a BIC, or a bank's code in digits, before a slash, else None), the account after it
-    and the account whole (letters and digits) of an account as a statement writes it:
-    `BFTVVNVX/0071000123456`, `50010517/0123456789` (a German bank code), `0071000123456`."""
+    """The bank (a BIC's first 8 characters, or a bank's code in digits, before a slash, else None), the
+    account after it and the account whole (letters and digits) of an account as a statement writes
+    it: `BFTVVNVX/0071000123456`, `50010517/0123456789` (a German bank code), `0071000123456`."""
     text = str(written).strip().upper()
     whole = "".join(ch for ch in text if ch.isalnum())
     bank, slash, rest = text.partition("/")
-    if slash and (BIC.fullmatch(bank.strip()) or BANK_CODE.fullmatch(bank.strip())) and ACCOUNT.fullmatch(rest.strip()):
-        return bank.strip(), "".join(ch for ch in rest if ch.isalnum()), whole
+    bank = bank.strip()
+    if slash and (BIC.fullmatch(bank) or BANK_CODE.fullmatch(bank)) and ACCOUNT.fullmatch(rest.strip()):
+        return bank[:8] if BIC.fullmatch(bank) else bank, "".join(ch for ch in rest if ch.isalnum()), whole
     return None, whole, whole
 
 
