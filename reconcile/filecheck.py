@@ -90,10 +90,11 @@ def check_tables(
     `settings`: the config's guards and limits (`check --config`), else the built-in ones."""
     from reconcile.readers import limits
 
+    # the readers' guards (a running balance, a statement chain) as the config sets them; none given, all
+    limits.use((settings or Settings()).limits, settings.checks if settings else None)
     settings = settings or Settings()
     if period is not None:
         check_period(period)
-    limits.use(settings.limits)
     # a CSV file's staged copy (and a UTF-8 copy of one in another encoding): in a scratch folder of this
     # check's own in the system's temporary folder, removed on every exit, and by a later check when
     # this one was killed (kill -9) before it could

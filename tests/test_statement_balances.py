@@ -214,3 +214,19 @@ def test_running_balance_false_in_the_config_lets_an_export_checked_by_hand_thro
         assert con.execute("SELECT count(*) FROM payments").fetchone() == (4,)
     res = CliRunner().invoke(cli, ["check", str(path), "--as", "payments"])  # check takes no config: it checks
     assert res.exit_code == 2, res.output
+
+
+def test_check_given_the_office_s_config_takes_its_running_balance_off(tmp_path):
+    """An export the office checked by hand against the bank's (running_balance = false in its config): the
+    run reads it; `check` refused it whatever the config said, and took no --config. Given the config, it
+    reads it as the run does; without, it checks the balance."""
+    path = tmp_path / "sao_ke.csv"
+    write_csv(path, [r for r in ROWS if r[2] != "BT002"])
+    config = tmp_path / "office.toml"
+    config.write_text("[checks]\nrunning_balance = false\n", encoding="utf-8")
+    args = ["check", str(path), "--as", "payments", "--profile", "vn-bank-statement"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2 and "does not follow at row 5" in res.output, res.output
+    res = CliRunner().invoke(cli, [*args, "--config", str(config)])
+    assert res.exit_code == 0, res.output
+    assert "rows: 6 read, 2 loaded, 0 rejected, 4 set aside as no payment" in res.output.splitlines()
