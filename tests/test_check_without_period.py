@@ -66,3 +66,18 @@ def test_a_registry_of_the_2025_map_with_a_wrong_code_is_checked_against_the_202
         "them against the map of that month)",
         "row 7: area: commune_code 26509 is not on the 2025 commune list",
     ]
+
+
+def test_the_sample_registry_of_2024_is_checked_against_the_pre_2025_map():
+    """The sample month's registry (September 2024): three rows in four have codes the 2025 communes kept,
+    and `check` without --period took it for the 2025 map, printing 77 notes that its communes are not on
+    the 2025 list, as wrong codes an officer would try to mend."""
+    from conftest import SAMPLE
+
+    res = check(SAMPLE / "registry.csv")
+    lines = res.output.splitlines()
+    assert [line for line in lines if "area" in line] == [
+        "area codes: checked against the pre-2025 map, communes by their shape only (no --period: the map they "
+        "fit; on the 2025 map, in force from 2025-07, 78 rows would have a note); give --period YYYY-MM to check "
+        "them against the map of that month"
+    ]
