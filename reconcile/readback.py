@@ -280,6 +280,16 @@ def input_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return con.execute("SELECT DISTINCT path, sha256 FROM inputs WHERE sha256 IS NOT NULL ORDER BY ALL").fetchall()
 
 
+def inputs_read_by(db: Path) -> list[tuple[str, str]]:
+    """input_files of the database file `db`, opened as it is (not brought up to date); none for a file
+    that is no database of reconcile's, or one a run holds."""
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return input_files(con)
+    except duckdb.Error:
+        return []
+
+
 def files_read_by(db: Path) -> list[str]:
     """The paths (as given to their runs) of the files the runs of the database file `db` read; none for
     a file that is no database of reconcile's, which the command that opens it says so of."""

@@ -144,3 +144,35 @@ def test_out_named_as_a_workbook_is_refused(sample_month, tmp_path):
         "it .csv to open it in Excel, or write the period's workbook with reconcile report --report"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["rules"], ["profiles"], ["profiles", "vn-bank-statement"]])
+def test_rules_and_profiles_out_never_write_over_the_default_database_its_key_or_an_input(
+    sample_month, tmp_path, monkeypatch, command
+):
+    """`rules --out` and `profiles --out`, which take no --db, wrote over the default database
+    (reconcile.duckdb here), its key and a file its runs read, each exit 0: the office's database, the
+    key every flag_id and case_id is made with, or its registry lost. They are refused as flags --out is."""
+    import duckdb
+
+    from reconcile.keys import key_path
+
+    monkeypatch.chdir(tmp_path)
+    db = Path(shutil.copyfile(sample_month.db, tmp_path / "reconcile.duckdb"))
+    key_path(db).write_bytes(b"k" * 32)
+    with duckdb.connect(str(db), read_only=True) as con:
+        (read,) = con.execute("SELECT path FROM inputs WHERE role = 'registry' LIMIT 1").fetchone()
+    registry = Path(read)
+    assert registry.is_file(), read
+    for out, said in (
+        (db, f"--out would write over the database ({db}); give it another name"),
+        (key_path(db), f"--out would write over the database's key ({key_path(db)}); give it another name"),
+        (registry, "--out would write over an input file; give it another name (a run never replaces its inputs)"),
+    ):
+        before = out.read_bytes()
+        done = invoke(*command, "--out", out)
+        assert (done.exit_code, done.stderr.strip()) == (2, f"reconcile: error: {out}: {said}"), done.output
+        assert out.read_bytes() == before
+    other = Path(shutil.copyfile(sample_month.db, tmp_path / "other.duckdb"))  # any database, its name aside
+    assert invoke(*command, "--out", other).exit_code == 2
+    assert invoke(*command, "--out", tmp_path / "listing.txt").exit_code == 0

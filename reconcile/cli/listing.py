@@ -54,6 +54,12 @@ def check_out(out: Path | None, db: Path | None = None) -> None:
         raise ReconcileError(f"{out}: is a folder; give --out a file name")
     if not out.parent.is_dir():
         raise no_folder(out.parent, "--out")
+    if db is None:  # rules, profiles: a listing over the default database (reconcile.duckdb here), or any
+        _check_not_a_database(out)  # database, its key or log, or a file the default one's runs read
+        default = Path("reconcile.duckdb")
+        if is_duckdb(default):
+            check_out(out, default)
+            _check_not_read_by(out, default)
     if db is not None:
         from reconcile.keys import key_path
 
@@ -65,6 +71,32 @@ def check_out(out: Path | None, db: Path | None = None) -> None:
             if same_file(out, path):
                 raise ReconcileError(f"{out}: --out would write over {what} ({path}); give it another name")
     check_writable(out.parent, "--out")
+
+
+def is_duckdb(path: Path) -> bool:
+    """Whether a file is a DuckDB database (its header's magic bytes, `DUCK` at byte 8)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
+
+
+def _check_not_a_database(out: Path) -> None:
+    """Refuse an --out that is a DuckDB database, or the key or log beside one (`r.duckdb.key`)."""
+    if is_duckdb(out):
+        raise ReconcileError(f"{out}: --out would write over the database ({out}); give it another name")
+    for suffix, what in ((".key", "the database's key"), (".wal", "the database's log")):
+        if out.name.endswith(suffix) and is_duckdb(base := out.with_name(out.name[: -len(suffix)])):
+            raise ReconcileError(f"{out}: --out would write over {what} ({base}{suffix}); give it another name")
+
+
+def _check_not_read_by(out: Path, db: Path) -> None:
+    """Refuse an --out that is a file the database's runs read (a registry, a bank file), when the
+    database can be read as it is (one a run holds, or no database of reconcile's, is not)."""
+    from reconcile.cli.outputs import check_not_recorded_inputs
+
+    check_not_recorded_inputs(readback.inputs_read_by(db), [("--out", out)])
 
 
 @contextmanager
