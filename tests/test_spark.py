@@ -595,3 +595,28 @@ def test_a_source_left_out_is_refused_on_spark_too_and_partial_records_it(spark,
         ).fetchall()
     assert runs[0][0] is True and '"channel": "cash"' in runs[0][1] and '"commune_code": "26737"' in runs[0][1]
     assert met == [(None,)]
+
+
+def test_a_similarity_just_under_a_half_hundredth_is_written_alike_on_both_engines(spark):
+    """NAME_MISMATCH's detail wrote round(similarity, 2): 0.815 (a double just under it, Dương Xuân Dũng
+    against DO XUAN DUNG) read 0.81 on DuckDB and 0.82 on Spark, whose round goes through the decimal.
+    Written as floor(x * 100 + 0.5) / 100, computed in doubles, both engines write the same text."""
+    rule = (Path(__file__).resolve().parent.parent / "reconcile" / "sql" / "rules" / "NAME_MISMATCH.sql").read_text(
+        encoding="utf-8"
+    )
+    assert "floor(jaro_winkler_similarity(name_key, payee_key) * 100 + 0.5) / 100" in rule
+    assert " round(jaro" not in rule and "|| round(" not in rule
+    values = [0.815, 0.72499999999999998, 0.425, 0.82, 0.8, 1.0, 0.0, 0.92499999999, 0.9250000001, 0.6666666666666666]
+    with duckdb.connect() as con:
+        duck = [
+            con.execute("SELECT 'similarity ' || (floor(CAST(? AS DOUBLE) * 100 + 0.5) / 100)", [v]).fetchone()[0]
+            for v in values
+        ]
+    sparked = [
+        spark.sql(
+            f"SELECT concat('similarity ', CAST(floor(CAST({v!r} AS DOUBLE) * 100 + 0.5) / 100 AS STRING))"
+        ).collect()[0][0]
+        for v in values
+    ]
+    assert duck == sparked
+    assert duck[:3] == ["similarity 0.82", "similarity 0.73", "similarity 0.43"]

@@ -13,7 +13,10 @@ SELECT
                 WHEN split_part(name_key, ' ', 1) <> split_part(payee_key, ' ', 1) THEN 'family name differs, '
                 WHEN split_part(name_key, ' ', -1) <> split_part(payee_key, ' ', -1) THEN 'given name differs, '
                 ELSE '' END
-        || 'similarity ' || round(jaro_winkler_similarity(name_key, payee_key), 2) || ', threshold ' || $name_similarity
+        -- to 2 decimals by floor(x * 100 + 0.5), which DuckDB and Spark compute alike in doubles: their
+        -- rounding differs on a similarity just under .xx5 (0.815 read 0.81 on one, 0.82 on the other)
+        || 'similarity ' || (floor(jaro_winkler_similarity(name_key, payee_key) * 100 + 0.5) / 100)
+        || ', threshold ' || $name_similarity
         || ')' AS detail,
     source_file, source_row, source_sheet, full_name, payee_name, account_number, province_code, commune_code,
     match_method, payment_id, registry_id
