@@ -304,3 +304,31 @@ def test_the_vietnamese_of_a_file_size_limit(tmp_path, db, monkeypatch):
         "hoặc mức ổ đĩa cho phép); cơ sở dữ liệu không thay đổi; hãy nâng giới hạn kích thước tệp (ulimit -f), hoặc "
         "chọn một thư mục trên ổ đĩa nhận được tệp lớn hơn, rồi chạy lại\n",
     )
+
+
+def test_a_folder_where_writing_is_not_permitted_is_exit_2_not_an_internal_error(tmp_path, db, monkeypatch):
+    """An immutable folder (chattr +i), a protected or synced one, answers EPERM (Operation not permitted),
+    not EACCES: the run's scratch file there, and DuckDB's commit, were an internal error (exit 3)."""
+    import reconcile.rules as rules
+
+    def not_permitted(*args, **kwargs):
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), f"{db}.spill")
+
+    monkeypatch.setattr(rules, "run_rule", not_permitted)
+    run = ["run", "--period", "2024-09", "--db", str(db), "--registry", str(SAMPLE / "registry.csv"),
+           "--payments", str(SAMPLE / "bank_transfers.csv"), "--partial"]  # fmt: skip
+    res = invoke(*run)
+    assert (res.exit_code, res.stderr.splitlines()[-1]) == (
+        2,
+        f"reconcile: error: {db}.spill: cannot be written (the operation is not permitted there); the database is "
+        f"unchanged; {FULL}",
+    )
+
+    def commit_not_permitted(*args, **kwargs):
+        raise duckdb.TransactionException(
+            f'TransactionContext Error: Failed to commit: Could not write file "{db}.wal": Operation not permitted'
+        )
+
+    monkeypatch.setattr(rules, "run_rule", commit_not_permitted)
+    res = invoke(*run)
+    assert res.exit_code == 2 and "Operation not permitted); the database is unchanged" in res.stderr, res.output

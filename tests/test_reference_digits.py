@@ -203,3 +203,21 @@ def test_check_judges_the_file_by_the_config_given(month, tmp_path):
     wide = as_csv(tmp_path / "wide.csv", [*header, "Ghi chú"], [[*row, ""] for row in rows], numbered(rows))
     res = check(str(wide), "--as", "payments", "--config", str(config))
     assert res.exit_code == 2 and "over the limit of 10 ([limits] max_columns)" in res.stderr, res.output
+
+
+def test_check_speaks_the_config_s_language(month, tmp_path, monkeypatch):
+    """`check --config` took the config's guards and limits but not its lang: a config of lang = "en"
+    still had check speak Vietnamese, its own errors too."""
+    monkeypatch.delenv("RECONCILE_LANG", raising=False)
+    header, rows = bank_rows(month)
+    whole = as_csv(tmp_path / "whole.csv", header, rows, numbered(rows))
+    config = tmp_path / "office.toml"
+    config.write_text('lang = "en"\n[limits]\nmax_file_mb = 0\n', encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(whole), "--as", "payments", "--config", str(config)])
+    assert (res.exit_code, res.stderr.strip()) == (
+        2,
+        f"reconcile: error: {config}: setting 'limits.max_file_mb': must be at least 1; fix the value",
+    )
+    config.write_text('lang = "en"\n', encoding="utf-8")
+    res = CliRunner().invoke(cli, ["check", str(whole), "--as", "payments", "--config", str(config)])
+    assert f"rows: {len(rows)} read, {len(rows)} loaded, 0 rejected" in res.stdout.splitlines(), res.output

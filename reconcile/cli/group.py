@@ -109,6 +109,7 @@ DISK_ERRORS = {
     28: "the disk is full",
     30: "the file system is read-only",
     13: "permission denied",
+    errno.EPERM: "the operation is not permitted there",  # an immutable folder, a protected or synced one
     122: "the disk quota is used up",
     errno.ENAMETOOLONG: "the name is too long",
     errno.EFBIG: "the file is larger than the file-size limit or the disk allows",
@@ -120,6 +121,7 @@ DUCKDB_MARKERS = (
     "No space left on device",
     "Read-only file system",
     "Permission denied",
+    "Operation not permitted",
     "Disk quota",
     "File too large",
 )

@@ -378,6 +378,7 @@ def check(file, kind, period, profile, sheet, config_path) -> None:
     """Read and validate one file, reporting every problem, without running a reconciliation."""
     from reconcile.filecheck import check_tables
 
+    speak(None, config.declared_lang(config_path))  # the config's lang, as a run given it speaks
     settings = config.Settings.load(config_path)
     say_open_elsewhere([file])
     results, skipped = check_tables(file, kind, period, profile, sheet, settings)
