@@ -152,3 +152,33 @@ def test_the_demo_interrupted_after_its_commit_says_the_period_is_saved(tmp_path
         130,
         f"reconcile: interrupted; the period 2024-09 is saved in {out / 'demo.duckdb'}",
     )
+
+
+def test_a_signal_once_the_command_has_done_its_work_is_ignored(tmp_path):
+    """Ctrl-C or SIGTERM in the last moments of the process, its work done and said (the run's summary
+    printed, the workbook written), killed it with 130 and no word: a month saved looked stopped to a
+    scheduled job. The program ignores them once its command's context closes; a caller's process (a
+    test's CliRunner) keeps its own."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import os, signal, sys\n"
+        "from reconcile.cli.main import main\n"
+        "sys.argv = ['reconcile', 'rules', '--out', sys.argv[1]]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "ignored = [signal.getsignal(s) == signal.SIG_IGN for s in (signal.SIGINT, signal.SIGTERM)]\n"
+        "os.kill(os.getpid(), signal.SIGINT)\nos.kill(os.getpid(), signal.SIGTERM)\n"
+        "print(code, ignored, 'still here')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "rules.csv")], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "RECONCILE_LANG": "en"},
+    )  # fmt: skip
+    assert (done.returncode, done.stdout.strip()) == (0, "0 [True, True] still here"), done.stderr
+    assert (tmp_path / "rules.csv").is_file()
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # this process: CliRunner's commands leave it be
+    CliRunner().invoke(cli, ["rules"])
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN

@@ -276,6 +276,17 @@ def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
         signal.signal(signal.SIGTERM, _on_sigterm)
         if hasattr(signal, "SIGBREAK"):  # Windows: Ctrl-Break in the console, as SIGTERM elsewhere
             signal.signal(signal.SIGBREAK, _on_sigterm)
+        if ctx.obj.get("process"):  # the program itself (main.py), not a caller's process (a test's)
+            ctx.call_on_close(_signals_ignored)
+
+
+def _signals_ignored() -> None:
+    """Once the command has done its work and said what it did (its context closing), Ctrl-C or SIGTERM
+    is ignored: one in the last moments of the process, as it exits, killed it with 130 or 143 and no
+    word, a month saved and its workbook written looking like one stopped."""
+    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
 
 
 def province_code(ctx, param, value: str | None) -> str | None:

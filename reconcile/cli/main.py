@@ -34,7 +34,7 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(encoding="utf-8", errors="replace")
-    cli(prog_name="reconcile")
+    cli(prog_name="reconcile", obj={"process": True})  # group.py: the signals once its work is done
 
 
 if __name__ == "__main__":
