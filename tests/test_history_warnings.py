@@ -49,6 +49,17 @@ def warnings(db: Path, period: str) -> list[str]:
     return [w["message"] for w in json.loads(stored or "[]")]
 
 
+def same_registry(db: Path, period: str) -> str:
+    """The warning of a registry that is, row for row, the one of `period` in the database."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        (n,) = con.execute("SELECT count(*) FROM registry WHERE period = ?", [period]).fetchone()
+    return (
+        f"this month's registry lists the same {n:,} rows, with the same amounts, statuses, accounts and names, as "
+        f"the registry of {period}, which the database holds: if it is that month's list given again, this month's "
+        "deaths, stops and newcomers are missing from it; give this month's registry and run again"
+    )
+
+
 def test_a_month_skipped_is_said(months, tmp_path):
     db = tmp_path / "h.duckdb"
     run(db, "2024-09", *month_files(months, "2024-09"))
@@ -100,13 +111,7 @@ def test_last_months_registry_given_again_is_said_once(months, tmp_path):
     resaved = tmp_path / "registry.csv"  # its bytes other than the file the database read
     pl.read_parquet(september).write_csv(resaved)
     res = run(db, "2024-10", [resaved], payments)
-    with duckdb.connect(str(db), read_only=True) as con:
-        (n,) = con.execute("SELECT count(*) FROM registry WHERE period = '2024-09'").fetchone()
-    said = (
-        f"this month's registry lists the same {n:,} rows, with the same amounts, statuses, accounts and names, as "
-        "the registry of 2024-09, which the database holds: if it is that month's list given again, this month's "
-        "deaths, stops and newcomers are missing from it; give this month's registry and run again"
-    )
+    said = same_registry(db, "2024-09")
     assert f"reconcile: {said}" in res.stderr.splitlines()
     # the same file, byte for byte: said once, as such
     res = run(tmp_path / "b.duckdb", "2024-09", *month_files(months, "2024-09"))
@@ -179,13 +184,7 @@ def test_the_registry_of_two_months_before_or_of_the_month_after_is_said(months,
     resaved = tmp_path / "registry.csv"
     pl.read_parquet(september).write_csv(resaved)
     res = run(db, "2024-11", [resaved], payments)
-    with duckdb.connect(str(db), read_only=True) as con:
-        (n,) = con.execute("SELECT count(*) FROM registry WHERE period = '2024-09'").fetchone()
-    said = (
-        f"this month's registry lists the same {n:,} rows, with the same amounts, statuses, accounts and names, as "
-        "the registry of 2024-09, which the database holds: if it is that month's list given again, this month's "
-        "deaths, stops and newcomers are missing from it; give this month's registry and run again"
-    )
+    said = same_registry(db, "2024-09")
     assert f"reconcile: {said}" in res.stderr.splitlines()
     assert said in warnings(db, "2024-11")
     run(db, "2024-11", *month_files(months, "2024-11"))  # November's own: nothing said

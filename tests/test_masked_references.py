@@ -27,30 +27,20 @@ BANK = (
 DETAIL = "Payment 2 of 2 successful to this beneficiary in the period; the first is {} in bank.csv"
 
 
+def report(db, lang: str, *outputs: str):
+    res = CliRunner().invoke(
+        cli, ["report", "--period", "2024-09", "--db", str(db), "--mask-ids", "--lang", lang, *outputs]
+    )
+    assert res.exit_code == 0, res.output
+
+
 def test_a_duplicate_s_detail_names_the_first_reference_masked_as_its_column(tmp_path):
     bank = tmp_path / "bank.csv"
     bank.write_text(BANK, encoding="utf-8-sig")
     db = reconciled(tmp_path, REGISTRY, bank)
     out = tmp_path / "out"
     out.mkdir()
-    res = CliRunner().invoke(
-        cli,
-        [
-            "report",
-            "--period",
-            "2024-09",
-            "--db",
-            str(db),
-            "--mask-ids",
-            "--lang",
-            "en",
-            "--report",
-            str(out / "r.xlsx"),
-            "--export",
-            str(out / "export"),
-        ],
-    )
-    assert res.exit_code == 0, res.output
+    report(db, "en", "--report", str(out / "r.xlsx"), "--export", str(out / "export"))
     flags = pl.read_csv(out / "export" / "flags_2024-09.csv", infer_schema=False).filter(
         pl.col("code") == "DUPLICATE_PAYMENT"
     )
@@ -63,22 +53,7 @@ def test_a_duplicate_s_detail_names_the_first_reference_masked_as_its_column(tmp
     assert res.exit_code == 0 and DETAIL.format("********-XYZ") in res.stdout
     assert "A0005" not in res.stdout and "A0007" not in res.stdout
     # in Vietnamese, translated from the masked detail
-    res = CliRunner().invoke(
-        cli,
-        [
-            "report",
-            "--period",
-            "2024-09",
-            "--db",
-            str(db),
-            "--mask-ids",
-            "--lang",
-            "vi",
-            "--report",
-            str(out / "vi.xlsx"),
-        ],
-    )
-    assert res.exit_code == 0, res.output
+    report(db, "vi", "--report", str(out / "vi.xlsx"))
     book = load_workbook(out / "vi.xlsx", read_only=True)
     texts = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None]
     assert [t for t in texts if "khoản đầu tiên là ********-XYZ trong bank.csv" in t]

@@ -30,11 +30,12 @@ ID = "001034742441"  # the sample's beneficiary suspended and paid: PAID_WHILE_I
 MASKED = "********2441"
 
 
-def _shifted(tmp_path: Path) -> Path:
-    """The sample registry with the beneficiary's own ID typed into his commune's cell (`Mã xã`)."""
+def _shifted(tmp_path: Path, header: str = "Mã xã") -> Path:
+    """The sample registry with the beneficiary's own ID typed into his commune's cell (`Mã xã`), or
+    another column's (`header`)."""
     with open(SAMPLE / "registry.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    column = rows[0].index("Mã xã")
+    column = rows[0].index(header)
     for row in rows:
         if row[1] == ID:
             row[column] = ID
@@ -292,15 +293,7 @@ def test_a_title_row_of_many_empty_cells_over_the_header_is_read_as_before(tmp_p
 def test_the_masked_workbook_shows_an_id_in_the_province_column_masked(tmp_path):
     """The ID typed into `Mã tỉnh` instead: the summary's table and chart of shares by province named the
     province by its code, the ID whole, under --mask-ids."""
-    with open(SAMPLE / "registry.csv", encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
-    column = rows[0].index("Mã tỉnh")
-    for row in rows:
-        if row[1] == ID:
-            row[column] = ID
-    registry = tmp_path / "registry.csv"
-    with open(registry, "w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh).writerows(rows)
+    registry = _shifted(tmp_path, "Mã tỉnh")
     payments = [str(p) for p in SAMPLE_FILES["payments"]]
     run = ["run", "--period", "2024-09", "--registry", str(registry), "--payments", *payments]
     book = tmp_path / "masked.xlsx"
