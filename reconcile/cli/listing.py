@@ -54,12 +54,13 @@ def check_out(out: Path | None, db: Path | None = None) -> None:
         raise ReconcileError(f"{out}: is a folder; give --out a file name")
     if not out.parent.is_dir():
         raise no_folder(out.parent, "--out")
-    if db is None:  # rules, profiles: a listing over the default database (reconcile.duckdb here), or any
-        _check_not_a_database(out)  # database, its key or log, or a file the default one's runs read
-        default = Path("reconcile.duckdb")
-        if is_duckdb(default):
-            check_out(out, default)
-            _check_not_read_by(out, default)
+    if db is None:  # rules, profiles: a listing over any database, its key or log, or over the default
+        from reconcile.warehouse.database import is_duckdb  # database here, or a file its runs read
+
+        _check_not_a_database(out)
+        if is_duckdb(default := Path("reconcile.duckdb")):
+            db = default
+            _check_not_read_by(out, db)
     if db is not None:
         from reconcile.keys import key_path
 
@@ -73,17 +74,10 @@ def check_out(out: Path | None, db: Path | None = None) -> None:
     check_writable(out.parent, "--out")
 
 
-def is_duckdb(path: Path) -> bool:
-    """Whether a file is a DuckDB database (its header's magic bytes, `DUCK` at byte 8)."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(12)[8:12] == b"DUCK"
-    except OSError:
-        return False
-
-
 def _check_not_a_database(out: Path) -> None:
     """Refuse an --out that is a DuckDB database, or the key or log beside one (`r.duckdb.key`)."""
+    from reconcile.warehouse.database import is_duckdb
+
     if is_duckdb(out):
         raise ReconcileError(f"{out}: --out would write over the database ({out}); give it another name")
     for suffix, what in ((".key", "the database's key"), (".wal", "the database's log")):

@@ -14,16 +14,23 @@ from reconcile.errors import DatabaseBusyError, ReconcileError
 from reconcile.warehouse.quoting import quote_literal
 
 
+def is_duckdb(path: Path) -> bool:
+    """Whether a file is a DuckDB database (its header's magic bytes, `DUCK` at byte 8)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
+
+
 def connect(db: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (or, for writing, create) the database file. Refuses a file that is not a DuckDB
     database, and never lets DuckDB fetch or load extensions by itself (it would open a CSV or
     SQLite file that way). A database another process holds for writing is refused at once."""
     if db.is_dir():
         raise ReconcileError(f"{db}: is a folder, not a database file; pass a file path to --db")
-    if db.exists() and db.stat().st_size > 0:
-        with open(db, "rb") as fh:
-            if fh.read(12)[8:12] != b"DUCK":
-                raise ReconcileError(f"{db}: is not a DuckDB database; choose another --db path")
+    if db.exists() and db.stat().st_size > 0 and not is_duckdb(db):
+        raise ReconcileError(f"{db}: is not a DuckDB database; choose another --db path")
     try:
         return duckdb.connect(
             str(db),
