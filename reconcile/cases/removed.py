@@ -86,16 +86,10 @@ def typed_rows(book: Path) -> int:
     decisions no import can record, each one writing it again would lose. A removal that took back a
     case's reopening changed the case's decision since the book was written, which unrecorded_decisions
     (review.py) takes for a decision made since, and counts no more."""
-    from reconcile.cases.decision import as_typed, decision_check
+    from reconcile.cases.review_rows import typed_into
 
-    typed = 0
-    for _, _, row in read_book(book, masked=True).rows:
-        written = cell_text(row.get("decision_check"))
-        if written is None:
-            continue  # a masked book: what is typed into it is not read back
-        values, why = as_typed(row)
-        typed += bool(why) or decision_check(values) != written
-    return typed
+    read = read_book(book, masked=True)
+    return sum(typed_into(read, sheet, n, row) for sheet, n, row in read.rows)
 
 
 def run_again(con, read: ReadBook) -> tuple[str, str] | None:

@@ -58,10 +58,10 @@ from reconcile.cases.decision import shown as _shown
 from reconcile.cases.lifecycle import MONEY, amount_problem, outstanding_problem, slip_problem, transition_problem
 from reconcile.cases.refresh import refresh
 from reconcile.cases.removed import older_book, refuse_removed, run_again
+from reconcile.cases.review_rows import DECISION_CELLS, no_finding, not_this_database, typed_into, unstored
 from reconcile.cases.review_rows import as_headed as _as_headed
 from reconcile.cases.review_rows import as_written as _untouched
 from reconcile.cases.review_rows import empty_status as _empty_status
-from reconcile.cases.review_rows import no_finding, not_this_database, unstored
 from reconcile.cases.review_rows import typed_in_cases as _typed_in_cases
 from reconcile.cases.signoff import writing
 from reconcile.config import Checks
@@ -151,16 +151,14 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
             current, money = {}, {}
     unrecorded = 0
     for sheet, n, row in read.rows:
-        written = _text(row.get("decision_check"))
-        if written is None:
-            continue  # a masked book: what is typed into it is not read back
-        if set(read.formulas.get((sheet, n), ())) & {"status", "assignee", "decision", "case_amount", "comment"}:
+        if not typed_into(read, sheet, n, row):
+            continue  # as the book was written, or a masked book's row
+        if set(read.formulas.get((sheet, n), ())) & DECISION_CELLS:
             unrecorded += 1  # a formula typed as a decision, its value not stored: read as empty, yet typed
             continue
+        written = _text(row.get("decision_check"))
         case_id = _text(row.get("case_id")) or ""
         held = current.get(case_id, OPEN)
-        if _untouched(row, read.raw.get((sheet, n))):
-            continue  # as the book was written
         values, why = _decision(row, _left(held, money.get(case_id)))
         shown = None if why else _shown(values)
         if decision_check(held) != written:

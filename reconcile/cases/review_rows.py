@@ -35,6 +35,20 @@ def as_written(row: dict, raw: dict | None) -> bool:
     return False
 
 
+DECISION_CELLS = {"status", "assignee", "decision", "case_amount", "comment"}
+
+
+def typed_into(read: ReadBook, sheet: str, n: int, row: dict) -> bool:
+    """Whether the auditor typed a decision into a findings row since the book was written: a decision cell
+    holding a formula whose value the file does not hold (read as empty, yet typed), or a decision that is
+    not as written (`as_written`). A masked book's rows are never (what is typed into it is not read back)."""
+    if _text(row.get("decision_check")) is None:
+        return False
+    if set(read.formulas.get((sheet, n), ())) & DECISION_CELLS:
+        return True
+    return not as_written(row, read.raw.get((sheet, n)))
+
+
 def no_finding(row: dict, sheet: str) -> str:
     """Why a findings row whose finding id is empty, or is none of the database's, is refused, and what
     to do: the row was added (a total, a note), or its finding id cleared or typed over."""
