@@ -283,19 +283,23 @@ def input_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
 def inputs_read_by(db: Path) -> list[tuple[str, str]]:
     """input_files of the database file `db`, opened as it is (not brought up to date); none for a file
     that is no database of reconcile's, or one a run holds."""
-    try:
-        with duckdb.connect(str(db), read_only=True) as con:
-            return input_files(con)
-    except duckdb.Error:
-        return []
+    return _as_it_is(db, input_files)
 
 
 def files_read_by(db: Path) -> list[str]:
     """The paths (as given to their runs) of the files the runs of the database file `db` read; none for
     a file that is no database of reconcile's, which the command that opens it says so of."""
+    return _as_it_is(
+        db, lambda con: [p for (p,) in con.execute("SELECT DISTINCT path FROM inputs ORDER BY path").fetchall()]
+    )
+
+
+def _as_it_is(db: Path, read):
+    """What `read` reads of the database file `db` opened read-only as it is; [] for a file that is no
+    database of reconcile's, or one a run holds."""
     try:
         with duckdb.connect(str(db), read_only=True) as con:
-            return [p for (p,) in con.execute("SELECT DISTINCT path FROM inputs ORDER BY path").fetchall()]
+            return read(con)
     except duckdb.Error:
         return []
 
