@@ -199,6 +199,28 @@ def test_shared_account_with_a_payment_that_names_no_bank(tmp_path, banks, share
     )
 
 
+def test_shared_account_written_with_different_leading_zeros(tmp_path):
+    """Three beneficiaries, each with an account of their own, paid into one account no one
+    registered, written `0011004123456`, `11004123456` and `011004123456` (a spreadsheet's number
+    lost its zeros): one account, a SHARED_ACCOUNT beside each ACCOUNT_MISMATCH (it was none)."""
+    case = RULE_FIXTURES / "SHARED_ACCOUNT"
+    registry_rows = list(csv.reader((case / "registry.csv").read_text(encoding="utf-8").splitlines()))
+    for row, own in zip(registry_rows[1:4], ("0011004100001", "0011004100002", "0011004100003")):
+        row[9] = own
+    payment_rows = list(csv.reader((case / "payments.csv").read_text(encoding="utf-8").splitlines()))
+    for row, spelt in zip(payment_rows[1:4], ("0011004123456", "11004123456", "011004123456")):
+        row[5] = spelt
+    registry, payments = tmp_path / "registry.csv", tmp_path / "payments.csv"
+    for path, rows in ((registry, registry_rows), (payments, payment_rows)):
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+    flags = read_flags(reconcile_files(tmp_path, registry, payments))
+    refs = ["FT24249000101", "FT24249000105", "FT24249000106"]
+    assert sorted((f[0], f[3]) for f in flags) == [("ACCOUNT_MISMATCH", r) for r in refs] + [
+        ("SHARED_ACCOUNT", r) for r in refs
+    ]
+
+
 HOA_CASH = [
     "001138012345",
     "Nguyễn Thị Hoà",
@@ -215,6 +237,37 @@ HOA_CASH = [
     "active",
     "",
 ]
+
+
+def test_registered_for_cash_paid_into_an_account_is_an_account_mismatch(tmp_path):
+    """One registered for cash with no account, paid by transfer into an account: the money went to
+    an account the registry does not hold, an ACCOUNT_MISMATCH (it was no finding); one paid in
+    cash as registered draws none."""
+    tu_cash = ["001035002211", "Nguyễn Văn Tư", "01/01/1935", "male", *HOA_CASH[4:]]
+    registry = write_csv(tmp_path / "registry.csv", REGISTRY_HEADER, [HOA_CASH, tu_cash])
+    payments = write_csv(
+        tmp_path / "payments.csv",
+        PAYMENTS_HEADER,
+        [
+            ["FT24249000301", "001138012345", "NGUYEN THI HOA", "", "VCB", "0011004999999", "500.000",
+             "05/09/2024", "bank", "success", "welfare", "TRO CAP XA HOI THANG 09/2024"],
+            ["BD24249000302", "001035002211", "NGUYEN VAN TU", "", "", "", "500.000",
+             "06/09/2024", "cash", "success", "welfare", "CHI TRA TIEN MAT"],
+        ],
+    )  # fmt: skip
+    db = reconcile_files(tmp_path, registry, payments)
+    assert read_flags(db) == [
+        ("ACCOUNT_MISMATCH", "medium", "001138012345", "FT24249000301", "welfare", "500000", "500000",
+         "payments.csv", "2"),
+    ]  # fmt: skip
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        (detail,) = con.execute("SELECT detail FROM flags").fetchone()
+    finally:
+        con.close()
+    assert detail == (
+        "Paid into account ending 9999 at VCB; the registry holds no account for the beneficiary, registered for cash"
+    )
 
 
 def test_name_normalisation_draws_no_flag_but_another_person_does(tmp_path):

@@ -50,6 +50,10 @@ CLAUSES: dict[str, list[tuple[str, str]]] = {
         (r"the registered account ends (.+?) at (.+)", r"tài khoản đã đăng ký có đuôi \1 tại \2"),
         (r"the registered account ends (.+)", r"tài khoản đã đăng ký có đuôi \1"),
         (
+            "the registry holds no account for the beneficiary, registered for cash",
+            "danh sách đối tượng không ghi tài khoản nào của đối tượng, đăng ký nhận tiền mặt",
+        ),
+        (
             "the two numbers differ before their last four digits",
             "hai số tài khoản khác nhau ở các chữ số trước bốn số cuối",
         ),
