@@ -235,6 +235,26 @@ def test_a_statement_s_reference_that_holds_the_payee_s_id_says_who_was_paid(tmp
         assert con.execute("SELECT count(*) FROM flags").fetchone() == (0,)
 
 
+def test_the_title_blocks_currency_in_the_next_filled_cell_is_read(tmp_path):
+    """Vietcombank lays its title block out label in one cell, value two cells on (as it does the
+    account number and the opening balance): `Loại tiền/ Currency:`, empty, `USD` was not read, and the
+    dollar account's export passed as a clean month in đồng, exit 0."""
+    usd = tmp_path / "sao_ke_usd.csv"
+    usd.write_text(
+        "NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM,,\nSố tài khoản/ Account number:,,0011370999999\n"
+        "Loại tiền/ Currency:,,USD\n"
+        "Ngày giao dịch,Số bút toán,Diễn giải,Ghi nợ,Ghi có,Số dư\n"
+        '05/09/2024,BT001,CHI TRO CAP CCCD 079196118125,"61.00",,"49,939.00"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["--lang", "en", "check", str(usd), "--as", "payments", "--period", "2024-09"])
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2,
+        f"reconcile: error: {usd}: is the export of an account in USD, not VND (its title block says so); ask the "
+        "bank for the statement of the VND account that pays the benefits",
+    )
+
+
 def test_an_export_of_an_account_in_dollars_is_refused_by_its_title_and_a_row_in_dollars_is_rejected(tmp_path):
     """Vietcombank's export of its USD account (`Loại tiền/ Currency: USD` above the header, 61.00 paid):
     read as đồng, it paid 61 VND, each an AMOUNT_MISMATCH, exit 0. And a list whose `Loại tiền` column

@@ -27,18 +27,29 @@ _CODES = "vnd|" + FOREIGN_CODES
 _TITLE = re.compile(
     rf"\b(?:loai tien(?: te)?|tien te|currency|ccy|don vi tien te)\b[^a-z0-9]*(?:currency\b[^a-z0-9]*)?({_CODES})\b"
 )
+# a title block's label alone in its cell, its code in the next filled cell of the row (Vietcombank's)
+_LABEL = re.compile(r"\b(?:loai tien(?: te)?|tien te|currency|ccy|don vi tien te)\b[^a-z0-9]*(?:currency\b[^a-z0-9]*)?")
+_CODE = re.compile(rf"\s*({_CODES})\s*")
 # the header of a column of each row's currency
 HEADERS = {"loai tien", "loai tien te", "tien te", "currency", "ccy", "ma tien te", "don vi tien te", "ma loai tien"}
 _VND = ["VND", "VNĐ", "VN D", "VN Đ", "Đ", "D", "ĐỒNG", "DONG", "ĐỒNG VIỆT NAM", "VIETNAM DONG"]
 
 
 def title_currency(above: list[list]) -> str | None:
-    """The currency a title block names for the account (`Loại tiền/ Currency: USD`), in capitals."""
+    """The currency a title block names for the account (`Loại tiền/ Currency: USD`), in capitals:
+    after the label in its cell, or in the next filled cell of its row when the label is alone."""
     for row in above:
-        for cell in row:
-            found = _TITLE.search(fold(str(cell))) if cell is not None else None
+        cells = [fold(str(c)).strip() if c is not None else "" for c in row]
+        for at, cell in enumerate(cells):
+            found = _TITLE.search(cell)
             if found:
                 return found.group(1).upper()
+            label = _LABEL.search(cell)
+            if label and not cell[label.end() :].strip():
+                following = next((c for c in cells[at + 1 :] if c), "")
+                code = _CODE.fullmatch(following)
+                if code:
+                    return code.group(1).upper()
     return None
 
 
