@@ -101,3 +101,31 @@ def test_rows_and_files_in_another_order_give_byte_identical_flag_exports(tmp_pa
     # rejected rows are named by their row: the same rows, wherever they now sit
     before, after = (pl.read_parquet(f).drop("source_row").sort(pl.all()) for f in (first[2], shuffled[2]))
     assert first[2].name.startswith("rejected_rows") and before.equals(after)
+
+
+def test_one_person_listed_twice_in_two_provinces_is_placed_alike_in_either_order(tmp_path):
+    """Two rows of one person differing only in province and commune (one who moved): which row
+    is used chose by the rows' order in the file, and the share counted the person in one province
+    or the other, the flag export not the same bytes. Every column now decides before the row."""
+    rules = FIXTURES / "rules" / "MISSING_PAYMENT"
+    header, *rows = list(csv.reader((rules / "registry.csv").read_text(encoding="utf-8").splitlines()))
+    moved = [*rows[0][:10], "79", "26734", *rows[0][12:]]
+    placed = []
+    for name, order in (("first", [*rows, moved]), ("moved_first", [moved, *rows])):
+        folder = tmp_path / name
+        folder.mkdir()
+        with open(folder / "registry.csv", "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh).writerows([header, *order])
+        db = folder / "r.duckdb"
+        run(RunConfig(period="2024-09", registry=[folder / "registry.csv"], payments=[rules / "payments.csv"], db=db))
+        with duckdb.connect(str(db), read_only=True) as con:
+            placed.append(
+                con.execute(
+                    "SELECT registry_id, province_code, commune_code, is_primary FROM registry WHERE vneid = ? "
+                    "ORDER BY registry_id",
+                    [rows[0][0]],
+                ).fetchall()
+            )
+            placed.append(con.execute("SELECT * FROM noncash_share ORDER BY ALL").fetchall())
+    assert placed[0][0][3] != placed[0][1][3]  # one of the two rows is used
+    assert placed[0] == placed[2] and placed[1] == placed[3]

@@ -15,18 +15,23 @@ from reconcile.sqlfiles import sql_text, statements
 REGISTRY_DEFINITION = """
 SELECT s.rowid AS stg_row,
     row_number() OVER (ORDER BY f.file_order, s.vneid, s.program, s.entitled_amount, s.full_name, s.account_number,
-                                s.status, s.date_of_birth, s.source_row) AS registry_id,
+                                s.status, s.date_of_birth,
+                                s.birth_year, s.gender, s.category, s.channel, s.bank_code, s.province_code, s.district_code,
+                                s.commune_code, s.date_of_death, s.province_code_2025, s.area_note, s.vneid_restored, s.source_row) AS registry_id,
     row_number() OVER (PARTITION BY s.vneid, s.program
                        ORDER BY CASE s.status WHEN 'deceased' THEN 0 WHEN 'terminated' THEN 1
                                               WHEN 'suspended' THEN 2 ELSE 3 END,
                                 s.entitled_amount, s.full_name, s.account_number, s.status, s.date_of_birth,
+                                s.birth_year, s.gender, s.category, s.channel, s.bank_code, s.province_code, s.district_code,
+                                s.commune_code, s.date_of_death, s.province_code_2025, s.area_note, s.vneid_restored,
                                 f.file_order, s.source_row) = 1 AS is_primary
 FROM stg_registry AS s JOIN cur_files AS f USING (file_id) WHERE s.reject_reason IS NULL
 """
 PAYMENT_DEFINITION = """
 SELECT s.rowid AS stg_row,
     row_number() OVER (ORDER BY f.file_order, s.payment_ref, s.vneid, s.amount, s.value_date, s.account_number,
-                                s.payee_name, s.status, s.channel, s.source_row) AS payment_id
+                                s.payee_name, s.status, s.channel, s.bank_code, s.program, s.narrative, s.bank_ref,
+                                s.date_of_birth, s.birth_year, s.vneid_source, s.vneid_note, s.source_row) AS payment_id
 FROM stg_payments AS s JOIN cur_files AS f USING (file_id) WHERE s.reject_reason IS NULL
 """
 
@@ -46,6 +51,7 @@ registry_rows = st.lists(
         few(["1", "01", None]),
         few(["active", "suspended", None]),
         few(["1950-01-01", "1960-02-02", None]),
+        few(["00004", "26734", None]),  # commune_code: two rows alike but for it are told apart by it
         few([None, "rejected"]),
     ),
     min_size=1,
@@ -62,6 +68,7 @@ payment_rows = st.lists(
         few(["AN", None]),
         few(["success", "failed"]),
         few(["bank", "cash", None]),
+        few(["TRO CAP", "LUONG HUU", None]),  # narrative
         few([None, "rejected"]),
     ),
     min_size=1,
@@ -84,12 +91,16 @@ def test_registry_ids_are_those_of_one_sort_by_every_key(rows):
     con = _con()
     con.execute(
         "CREATE TEMP TABLE stg_registry (file_id INTEGER, vneid VARCHAR, program VARCHAR, entitled_amount BIGINT, "
-        "full_name VARCHAR, account_number VARCHAR, status VARCHAR, date_of_birth DATE, reject_reason VARCHAR, "
-        "source_row BIGINT)"
+        "full_name VARCHAR, account_number VARCHAR, status VARCHAR, date_of_birth DATE, commune_code VARCHAR, "
+        "reject_reason VARCHAR, source_row BIGINT, birth_year INTEGER, gender VARCHAR, category VARCHAR, "
+        "channel VARCHAR, bank_code VARCHAR, province_code VARCHAR, district_code VARCHAR, date_of_death DATE, "
+        "province_code_2025 VARCHAR, area_note VARCHAR, vneid_restored BOOLEAN)"
     )
     # rows alike in every key but the row number: source_row only separates them
     con.executemany(
-        "INSERT INTO stg_registry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [[*r, n % 7] for n, r in enumerate(rows)]
+        "INSERT INTO stg_registry (file_id, vneid, program, entitled_amount, full_name, account_number, status, "
+        "date_of_birth, commune_code, reject_reason, source_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[*r, n % 7] for n, r in enumerate(rows)],
     )
     con.execute(
         "DELETE FROM stg_registry WHERE rowid IN (SELECT rowid FROM stg_registry "
@@ -110,10 +121,13 @@ def test_payment_ids_are_those_of_one_sort_by_every_key(rows):
     con.execute(
         "CREATE TEMP TABLE stg_payments (file_id INTEGER, payment_ref VARCHAR, vneid VARCHAR, amount BIGINT, "
         "value_date DATE, account_number VARCHAR, payee_name VARCHAR, status VARCHAR, channel VARCHAR, "
-        "reject_reason VARCHAR, source_row BIGINT)"
+        "narrative VARCHAR, reject_reason VARCHAR, source_row BIGINT, bank_code VARCHAR, program VARCHAR, "
+        "bank_ref VARCHAR, date_of_birth DATE, birth_year INTEGER, vneid_source VARCHAR, vneid_note VARCHAR)"
     )
     con.executemany(
-        "INSERT INTO stg_payments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [[*r, n % 7] for n, r in enumerate(rows)]
+        "INSERT INTO stg_payments (file_id, payment_ref, vneid, amount, value_date, account_number, payee_name, "
+        "status, channel, narrative, reject_reason, source_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [[*r, n % 7] for n, r in enumerate(rows)],
     )
     con.execute(
         "DELETE FROM stg_payments WHERE rowid IN (SELECT rowid FROM stg_payments "

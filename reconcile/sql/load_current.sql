@@ -5,13 +5,15 @@
 -- by content, whatever file it is in: a row that says the person died, then one that says the
 -- programme ended, then suspended, before an active one (a list of reductions given beside the
 -- month's list is the newer word: the person is not due, and a payment to him is flagged), then
--- the smaller amount, then name, account, date of birth. The rejected rows are rejected.sql's.
+-- the smaller amount, then name, account, date of birth and every other column the row holds
+-- (two rows of one person differing only in their commune chose by their order in the file, and
+-- the share counted the person in one province or another). The rejected rows are rejected.sql's.
 -- The ids are computed over the sort keys and each row's place in the staging table alone, then
 -- written into the staged rows: a window carries every column of its input through its sort, and
 -- the staging tables are wide. At 10M rows this halves the windows' work (bench/HISTORY.md).
 -- A registry row's id is its rank in the order (file, ID, programme, amount, name, account, status,
--- date of birth, row). Nearly every ID is listed once, so the rank by (file, ID) alone is the
--- row's id; the rows of an ID listed more than once share that rank, and are told apart by the
+-- date of birth, every other column, row). Nearly every ID is listed once, so the rank by (file, ID)
+-- alone is the row's id; the rows of an ID listed more than once share that rank, and are told apart by the
 -- rest of the order among themselves alone (`within`): the same ids as one sort of every row by
 -- every key, at a third of the cost. An ID listed once is its programme's primary row.
 CREATE OR REPLACE TEMP TABLE cur_registry_ids AS
@@ -23,11 +25,18 @@ ties AS (
         s.rowid AS stg_row,
         row_number() OVER (PARTITION BY f.file_order, s.vneid
                            ORDER BY s.program, s.entitled_amount, s.full_name, s.account_number,
-                                    s.status, s.date_of_birth, s.source_row) - 1 AS within,
+                                    s.status, s.date_of_birth,
+                                    s.birth_year, s.gender, s.category, s.channel, s.bank_code,
+                                    s.province_code, s.district_code, s.commune_code, s.date_of_death,
+                                    s.province_code_2025, s.area_note, s.vneid_restored,
+                                    s.source_row) - 1 AS within,
         row_number() OVER (PARTITION BY s.vneid, s.program
                            ORDER BY CASE s.status WHEN 'deceased' THEN 0 WHEN 'terminated' THEN 1
                                                   WHEN 'suspended' THEN 2 ELSE 3 END,
                                     s.entitled_amount, s.full_name, s.account_number, s.status, s.date_of_birth,
+                                    s.birth_year, s.gender, s.category, s.channel, s.bank_code,
+                                    s.province_code, s.district_code, s.commune_code, s.date_of_death,
+                                    s.province_code_2025, s.area_note, s.vneid_restored,
                                     f.file_order, s.source_row) = 1 AS is_primary
     FROM stg_registry AS s
     JOIN cur_files AS f USING (file_id)
@@ -71,15 +80,17 @@ SELECT file_id, payment_ref FROM stg_payments WHERE reject_reason IS NULL
 GROUP BY file_id, payment_ref HAVING count(*) > 1;
 
 -- A payment's id is its rank in the order (file, reference, ID, amount, value date, account, name,
--- status, channel, row): by (file, reference) alone, and the rest of the order only among the rows
--- of a reference used more than once in its file, as for the registry.
+-- status, channel, every other column, row): by (file, reference) alone, and the rest of the order
+-- only among the rows of a reference used more than once in its file, as for the registry.
 CREATE OR REPLACE TEMP TABLE cur_payment_ids AS
 WITH ties AS (
     SELECT
         s.rowid AS stg_row,
         row_number() OVER (PARTITION BY s.file_id, s.payment_ref
                            ORDER BY s.vneid, s.amount, s.value_date, s.account_number,
-                                    s.payee_name, s.status, s.channel, s.source_row) - 1 AS within
+                                    s.payee_name, s.status, s.channel, s.bank_code, s.program, s.narrative,
+                                    s.bank_ref, s.date_of_birth, s.birth_year, s.vneid_source, s.vneid_note,
+                                    s.source_row) - 1 AS within
     FROM stg_payments AS s
     JOIN cur_refs_twice AS u ON u.file_id = s.file_id AND u.payment_ref IS NOT DISTINCT FROM s.payment_ref
     WHERE s.reject_reason IS NULL
