@@ -19,7 +19,7 @@ from reconcile.checks_coverage import missing_sources as missing_sources
 from reconcile.checks_coverage import refuse_missing as refuse_missing
 from reconcile.checks_excel import SCIENTIFIC_IDS_AT_LEAST, check_digits_lost, check_row_limit, check_scientific
 from reconcile.checks_month import check_named_month
-from reconcile.checks_thousands import check_thousands
+from reconcile.checks_thousands import check_thousands, check_zero_fractions
 from reconcile.config import Checks, Settings
 from reconcile.controls import check_controls
 from reconcile.errors import InputFileError, ReconcileError, shell_arg
@@ -64,6 +64,7 @@ def check_files(con, tables, counts: dict[int, dict], period: str, settings: Set
     check_rows_per_id(con, names)
     check_scientific(rows(con, "checks/scientific.sql", {"min_ids": SCIENTIFIC_IDS_AT_LEAST}), names)
     check_digits_lost(rows(con, "checks/digits_lost.sql"), names)
+    check_zero_fractions(rows(con, "checks/zero_fractions.sql"), names)
     if settings.checks.control_totals:
         check_controls(con, tables, names)
     hidden = frozenset(file_id for file_id, tb in tables if tb.hidden)

@@ -54,3 +54,20 @@ def check_thousands(rows: list[dict], names: dict[int, str], checks: Checks) -> 
         "export the files again with their amounts in đồng (or multiply them by 1,000 in Excel and save them); "
         "if they are right, lower min_amount in the config file",
     )
+
+
+def check_zero_fractions(rows: list[dict], names: dict[int, str]) -> None:
+    """Refuse a registry or payments file with amounts written with three or more zeros after one point
+    or comma (1500.000, 150,0000) beside amounts written otherwise (1.500.000, 1500000): a group of
+    thousands or decimals, a thousand apart, and its other amounts say it is no system's three decimals
+    (checks/zero_fractions.sql). Read as decimals, 1.500.000 typed 1500.000 was due 1,500. Named by its
+    shape and row, not its value."""
+    for row in rows:
+        raise InputFileError(
+            names[row["file_id"]],
+            f"{row['n']:,} of its {row['column_name']} values are written with three or more zeros after a point or "
+            f"a comma (the first in row {row['first_row']}, written {row['shape']}) beside {row['other']:,} written "
+            "otherwise: such an amount is a group of thousands or decimals, a thousand apart (1500.000 is 1.500.000 "
+            "or 1.500), and the file does not say which",
+            "write each such amount as 1.500.000 or 1500000, and run again",
+        )

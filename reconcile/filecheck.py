@@ -121,20 +121,24 @@ _NO_PAYMENTS = (
 
 def _refused(con, kind: RecordKind, table: RawTable, period: str | None, checks: Checks) -> str | None:
     """The run's guards on one file's own values (checks.check_files): numbers Excel wrote in scientific
-    notation or kept to 15 digits and, given --period, a payments file of another month. A file `check`
+    notation or kept to 15 digits, amounts of three zero decimals beside amounts written otherwise
+    (checks_thousands.check_zero_fractions) and, given --period, a payments file of another month. A file `check`
     passed was refused by the run. The first refusal's line, or None."""
     from reconcile.checks import check_periods, rows
     from reconcile.checks_excel import SCIENTIFIC_IDS_AT_LEAST, check_digits_lost, check_scientific
     from reconcile.checks_month import check_named_month
+    from reconcile.checks_thousands import check_zero_fractions
     from reconcile.errors import InputFileError
     from reconcile.readers.tables import file_names
 
     if kind == "registry":
         con.execute(f"CREATE TEMP VIEW stg_payments AS {_NO_PAYMENTS}")
+    load_raw(con, "payments" if kind == "registry" else "registry", [])  # the other kind's rows: none
     names = file_names([(1, table)])
     try:
         check_scientific(rows(con, "checks/scientific.sql", {"min_ids": SCIENTIFIC_IDS_AT_LEAST}), names)
         check_digits_lost(rows(con, "checks/digits_lost.sql"), names)
+        check_zero_fractions(rows(con, "checks/zero_fractions.sql"), names)
         if kind == "payments" and period is not None:
             check_periods(rows(con, "checks/period.sql"), names, period, checks)
             check_named_month(rows(con, "checks/named_month.sql"), names, period, checks)
