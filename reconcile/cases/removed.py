@@ -80,18 +80,6 @@ def removed_book(db: Path, book: Path) -> Removal | None:
         return None
 
 
-def typed_rows(book: Path) -> int:
-    """How many rows of a workbook hold something typed into them since it was written (status, assignee,
-    decision, amount or comment), whatever the database holds now: of a removed period's book, whose
-    decisions no import can record, each one writing it again would lose. A removal that took back a
-    case's reopening changed the case's decision since the book was written, which unrecorded_decisions
-    (review.py) takes for a decision made since, and counts no more."""
-    from reconcile.cases.review_rows import typed_into
-
-    read = read_book(book, masked=True)
-    return sum(typed_into(read, sheet, n, row) for sheet, n, row in read.rows)
-
-
 def run_again(con, read: ReadBook) -> tuple[str, str] | None:
     """When the month was run again after the run the book was written from (its Parameters sheet's run
     id): its period and when it was run again, as messages show it (UTC). Its findings and amounts may

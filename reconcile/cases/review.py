@@ -127,14 +127,16 @@ def import_review(db: Path, book: Path, by: str) -> ImportResult:
     return ImportResult(len(rows), len(decisions), recorded, again)
 
 
-def unrecorded_decisions(db: Path, book: Path) -> int | None:
+def unrecorded_decisions(db: Path, book: Path, removed: bool = False) -> int | None:
     """How many rows of a workbook reconcile wrote hold a decision typed into it (status, assignee,
     decision, amount or comment changed since it was written) that the database `db` does not hold,
     and could take: writing the workbook again over it would lose them. Not a row whose case was
     decided in the database since the book was written (`review import` refuses it, saying to write
-    the workbook again), nor a row of a masked book (its decisions are never read back). None when
-    its findings cannot be read back (the sheet renamed, a column deleted): what was typed into it
-    cannot be told."""
+    the workbook again), unless the book is of a `removed` period (removed.removed_book): no import can
+    take it, and the change may be the removal's (a reopening taken back); a decision the database
+    holds (imported before the removal) is never counted, nor a row of a masked book (its decisions are
+    never read back). None when its findings cannot be read back (the sheet renamed, a column
+    deleted): what was typed into it cannot be told."""
     from reconcile.readback import open_db
 
     try:
@@ -161,7 +163,7 @@ def unrecorded_decisions(db: Path, book: Path) -> int | None:
         held = current.get(case_id, OPEN)
         values, why = _decision(row, _left(held, money.get(case_id)))
         shown = None if why else _shown(values)
-        if decision_check(held) != written:
+        if decision_check(held) != written and not removed:
             continue  # decided in the database since: the book is to be written again
         unrecorded += shown != held
     return unrecorded

@@ -252,11 +252,11 @@ def check_replaces_only_its_own(report_path: Path | None, db: Path) -> None:
             f"{report_path}: its findings cannot be read back (a sheet renamed, or a column deleted), so whether "
             "decisions were typed into it cannot be told; give --report another name, or move that file"
         )
-    from reconcile.cases.removed import removed_book, typed_rows
+    from reconcile.cases.removed import removed_book
 
     removed = removed_book(db, report_path)
     if removed is not None:  # its decisions cannot be recorded: reconcile review import refuses the book
-        n = max(n, typed_rows(report_path))  # a case the removal put back counted too
+        n = unrecorded_decisions(db, report_path, removed=True) or 0  # a case the removal put back counted too
         if n:
             raise ReconcileError(
                 f"{report_path}: holds {n:,} {'decision' if n == 1 else 'decisions'} typed into it, in a workbook of "
