@@ -28,7 +28,11 @@ def load(con, tables, params: dict, period: str, settings) -> dict[int, dict]:
 
 def file_counts(con, tables) -> dict[int, dict]:
     """Each file's counts (sql/file_counts.sql), checked against its reader: every row read was
-    staged, and the amounts read are the amounts loaded plus those rejected."""
+    staged, and the amounts read are the amounts loaded plus those rejected. A plain Parquet file is
+    read twice, its footer's count with its reader and its rows as it is staged: a count that differs
+    there is a file rewritten in between, refused."""
+    from reconcile.readers.parquet import changed_while_read, check_unchanged
+
     execute_file(con, "file_counts.sql", {})
     names = [
         "rows_read",
@@ -47,6 +51,11 @@ def file_counts(con, tables) -> dict[int, dict]:
     for file_id, tb in tables:
         row = con.execute(f"SELECT {', '.join(names)} FROM cur_file_counts WHERE file_id = ?", [file_id]).fetchone()
         counts = dict(zip(names, row or (0,) * len(names)))
+        if tb.format == "parquet" and tb.source is not None:  # its rows read now, by the statements above
+            if counts["rows_read"] != tb.rows_read:
+                raise changed_while_read(tb.path)
+            if tb.state is not None:  # as many rows, of another content than the one hashed
+                check_unchanged(tb.path, tb.state)
         if counts["rows_read"] != tb.rows_read:
             raise RuntimeError(f"{tb.path}: {tb.rows_read} rows read but {counts['rows_read']} staged")
         if counts["amount_read"] != counts["amount_loaded"] + counts["amount_rejected"] + counts["amount_set_aside"]:

@@ -72,14 +72,18 @@ def _source(con: duckdb.DuckDBPyConnection, table: RawTable, view: str) -> str:
 @contextmanager
 def _reading(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]]):
     """A streamed file is read only when its rows are staged: a fault in its data is the file's,
-    not the run's. On an error, each streamed file is read whole on its own to find which."""
+    not the run's. On an error, a file written to since it was hashed is refused as such; else each
+    streamed file is read whole on its own to find which."""
     try:
         yield
     except (duckdb.OutOfMemoryException, duckdb.InterruptException):  # the run's, not a file's
         raise
     except duckdb.Error:
-        from reconcile.readers.parquet import unreadable
+        from reconcile.readers.parquet import changed_while_read, file_state, unreadable
 
+        for _, table in tables:  # one written to since it was hashed (cut short, say): not a damaged file
+            if table.source is not None and table.state is not None and file_state(table.path) != table.state:
+                raise changed_while_read(table.path) from None
         for _, table in tables:
             if table.source is None:
                 continue

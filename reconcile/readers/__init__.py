@@ -80,7 +80,7 @@ def read_tables(
 
     `on_sheets` is told a workbook's sheet names as soon as they are known, before any problem that
     names a sheet (a refused sheet's name is masked under --mask-ids as a read one's is)."""
-    from reconcile.readers import delimited, limits, parquet
+    from reconcile.readers import limits, parquet
 
     path = Path(path)
     limits.check_size(path)  # before its first bytes are read: a pipe would wait for them without end
@@ -99,7 +99,28 @@ def read_tables(
             f"is a bank statement ({STATEMENTS[fmt]}): it holds payments, not beneficiaries",
             "give it as --payments",
         )
+    before = parquet.file_state(path)  # the file as hashed, read again below (streamed: by the run, load.py)
     digest = sha256_of(path, lines=fmt == "csv")
+    tables, skipped = _read_hashed(path, kind, fmt, profile, sheet, staging, on_sheets, digest)
+    parquet.check_unchanged(path, before)  # written to since it was hashed: its rows are another content's
+    for table in tables:
+        table.state = before
+    return tables, skipped
+
+
+def _read_hashed(
+    path: Path,
+    kind: RecordKind,
+    fmt: str,
+    profile: Profile | None,
+    sheet: int | str | None,
+    staging: Path | None,
+    on_sheets: Callable[[list[str]], None] | None,
+    digest: str,
+) -> tuple[list[RawTable], list[SkippedSheet]]:
+    """The file's tables by its format's reader, `digest` its SHA-256."""
+    from reconcile.readers import delimited, parquet
+
     if fmt in ("xlsx", "xls"):
         from reconcile.readers.sheets import read_workbook
 
