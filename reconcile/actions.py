@@ -72,7 +72,7 @@ import polars as pl
 
 from reconcile import scratch
 from reconcile.errors import ReconcileError
-from reconcile.masking import AREA_CODES, mask_id, mask_text
+from reconcile.masking import AREA_CODES, mask_area, mask_id, mask_text
 from reconcile.report import action_files, disk
 from reconcile.report.action_files import Column
 from reconcile.report.labels import label, value_label
@@ -93,7 +93,7 @@ MASKED = {
     "reason": mask_text,
     "full_name": mask_text,
     # an area's code (and a recovery file's commune, its name): a shifted column puts an ID there
-    **dict.fromkeys((*AREA_CODES, "commune"), mask_text),
+    **dict.fromkeys((*AREA_CODES, "commune"), mask_area),
 }
 
 REISSUE: tuple[tuple[str, str, str], ...] = (  # column, label, kind

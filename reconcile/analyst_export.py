@@ -34,7 +34,7 @@ from reconcile.analyst_keys import (
     unreferenced,
 )
 from reconcile.errors import ReconcileError, no_folder
-from reconcile.masking import AREA_CODES, AREA_NOTE
+from reconcile.masking import AREA_CODES, AREA_NOTE, BANK_CODE
 from reconcile.masking import install_macros as install_masking
 from reconcile.report import disk
 from reconcile.sqlfiles import bind
@@ -135,7 +135,7 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
     partial = scratch.new_name(out, "copy")
     try:
         with disk.writing(out):  # a full disk names the copy, not its scratch file
-            rows = _write_copy(partial, db, chosen, present, key, inner, outer)
+            rows = _write_copy(partial, db, chosen if periods else None, present, key, inner, outer)
             partial.rename(out)
     except BaseException:  # the scratch file goes on every exit: a full disk, a signal
         partial.unlink(missing_ok=True)
@@ -145,9 +145,11 @@ def export(db: Path, out: Path, periods: list[str] | None = None) -> ExportResul
 
 
 def _write_copy(
-    partial: Path, db: Path, chosen: list[str], present: set[str], key: bytes, inner: bytes, outer: bytes
+    partial: Path, db: Path, chosen: list[str] | None, present: set[str], key: bytes, inner: bytes, outer: bytes
 ) -> dict[str, int]:
-    """The analyst copy written into `partial` (a new DuckDB file): the rows of each table."""
+    """The analyst copy written into `partial` (a new DuckDB file): the rows of each table, of the
+    periods `chosen`, or all of them (None): a removed period's record too (period_deletions,
+    superseded_runs and superseded_flags), as the database keeps it."""
     con = duckdb.connect(
         str(partial), config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     )
@@ -160,19 +162,19 @@ def _write_copy(
         pads = {"inner": inner, "outer": outer}
         pads["cinner"], pads["couter"] = hmac_pads(copy_key(key))
         rows = {table.name: _copy(con, table, chosen, pads) for table in TABLES}
-        if chosen != sorted(present):
+        if chosen is not None and chosen != sorted(present):
             rows["cases"] = _cases_of(con)
         con.execute(
             """CREATE TABLE export_info AS SELECT * FROM (VALUES
             ('exported_at', $at), ('tool_version', $version), ('periods', $periods),
             ('hashed', 'vneid and account_number: HMAC-SHA256 with the office''s key, hex; payment_ref, bank_ref, flag_id, case_id and the chains'' hash and prev_hash: HMAC-SHA256 with the copy''s own key (derived from the office''s), so that none is what the workbook and the flat exports show'),
             ('removed', 'names, name keys, dates of birth (birth_year kept), narratives, raw values of rejected rows, disability category, date of death, operator, who removed a period, the auditors'' decisions and comments as written (their status and amounts kept), file paths (file_name kept), each row''s place in its file (source_row)'),
-            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); the references and rows a detail names; registry_id and payment_id numbered again in a keyed order (the run numbers them in the order of the IDs and references), and every table''s rows in a keyed order; source_file to the file name; in file and sheet names (those of a removed period''s files too), the workbook a case event came from, the area codes and a registry row''s note on them, digit runs of 9 or more hidden whole; the findings a reopening names, by the copy''s own ids; in the runs'' warnings, a file''s path to its name, and digit runs and dates as in detail'))
+            ('masked', 'in detail, reason and vneid_note: digit runs of 9 or more hidden whole, dates (however written), day counts, and the last 4 digits of an account (ending ****); the references and rows a detail names; registry_id and payment_id numbered again in a keyed order (the run numbers them in the order of the IDs and references), and every table''s rows in a keyed order; source_file to the file name; in file and sheet names (those of a removed period''s files too), the workbook a case event came from, digit runs of 9 or more hidden whole; in the area codes, a registry row''s note on them and the bank codes, digit runs of 9 or more and dates hidden whole; the findings a reopening names, by the copy''s own ids; in the runs'' warnings, a file''s path to its name, and digit runs and dates as in detail'))
             AS t(key, value)""",
             {
                 "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
                 "version": __version__,
-                "periods": ", ".join(chosen),
+                "periods": ", ".join(chosen or sorted(present)),
             },
         )
         con.execute(
@@ -221,9 +223,9 @@ def _cases_of(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM main.cases").fetchall()[0][0]
 
 
-def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], pads: dict[str, bytes]) -> int:
-    """One table into the analyst copy, its rows in the order of a keyed value (analyst_keys.ORDER);
-    a table or column an older database lacks stays empty or NULL."""
+def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str] | None, pads: dict[str, bytes]) -> int:
+    """One table into the analyst copy, its rows (of `periods`, or all) in the order of a keyed value
+    (analyst_keys.ORDER); a table or column an older database lacks stays empty or NULL."""
     have = {
         c
         for (c,) in con.execute(
@@ -260,15 +262,15 @@ def _copy(con: duckdb.DuckDBPyConnection, table, periods: list[str], pads: dict[
             exprs.append(_warnings(col))
         elif table.name == "period_deletions" and name == "inputs":
             exprs.append(_deleted_inputs(col))
-        elif name in AREA_CODES or name == AREA_NOTE:  # a shifted column puts an ID in an area's code
-            exprs.append(f"rc_hide_text({col})")
+        elif name in AREA_CODES or name in (AREA_NOTE, BANK_CODE):  # a shifted column puts an ID there
+            exprs.append(f"rc_hide_area({col})")  # or an account, or a birth date
         elif name in FILE_NAME_ONLY:
             exprs.append(f"rc_hide_text(regexp_extract({col}, '[^/\\\\]+$'))")
         elif name in FILE_NAMES:
             exprs.append(f"rc_hide_text({col})")
         else:
             exprs.append(col)
-    where = "WHERE period IN (SELECT unnest($periods))" if "period" in names else ""
+    where = "WHERE period IN (SELECT unnest($periods))" if "period" in names and periods is not None else ""
     first = next((o for o in ORDER if o in have and o in names), "")
     by = [names.index(n) + 1 for n in ("period", first) if n in have and n in names]
     order = f"ORDER BY {', '.join(map(str, by))}" if by else ""

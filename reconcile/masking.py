@@ -1,10 +1,10 @@
 """Masking of personal identifiers for reports that leave the office (`--mask-ids`).
 
 IDs, account numbers and payment references keep only their last four characters. Free text (a
-finding's detail, a rejected row's raw values, a narrative) is first folded: every Unicode decimal
-digit (full-width ０, mathematical 𝟎, Arabic-Indic ٠, ...) as its ASCII digit, every kind of
-whitespace (a non-breaking space, a thin space) as a space, and the invisible format characters (a
-zero-width space, a byte-order mark) removed. Then a date written after a word for birth (`ns
+finding's detail, a rejected row's raw values, a narrative) is first folded: every character with a
+digit value (full-width ０, mathematical 𝟎, Arabic-Indic ٠, subscript ₀, circled ⓪, ...) as its ASCII
+digit, every kind of whitespace (a non-breaking space, a thin space) as a space, and the invisible
+format characters (a zero-width space, a byte-order mark) removed. Then a date written after a word for birth (`ns
 05/12/1937`, `NgaySinh:17/05/1989`, `d.o.b 25.07.1965`, `born 25 Jul 1965`, `ngày sinh 17 tháng 10 năm
 1969`, `SN: 12/10/1952`) is hidden whole, and every run of nine or more digits, written together or in
 groups parted by up to six spaces, tabs, slashes, dots, dashes (any Word or Excel types), commas,
@@ -43,6 +43,21 @@ DIGIT_ZEROS = (
     *(0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8),
     *(0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0),
 )
+# The other characters with a digit value (unicodedata.digit) that are no decimal digit: superscript and
+# subscript (`₀₃₈`), circled (`⓪⑦⑨`), parenthesised, with a full stop, dingbats, Ethiopic...: (first, last,
+# the first's digit), each run counting up by one (a test checks the list against unicodedata)
+OTHER_DIGITS = (
+    *((0xB2, 0xB3, 2), (0xB9, 0xB9, 1), (0x1369, 0x1371, 1), (0x19DA, 0x19DA, 1), (0x2070, 0x2070, 0)),
+    *((0x2074, 0x2079, 4), (0x2080, 0x2089, 0), (0x2460, 0x2468, 1), (0x2474, 0x247C, 1), (0x2488, 0x2490, 1)),
+    *((0x24EA, 0x24EA, 0), (0x24F5, 0x24FD, 1), (0x24FF, 0x24FF, 0), (0x2776, 0x277E, 1), (0x2780, 0x2788, 1)),
+    *((0x278A, 0x2792, 1), (0x10A40, 0x10A43, 1), (0x10E60, 0x10E68, 1), (0x11052, 0x1105A, 1), (0x1F100, 0x1F100, 0)),
+    (0x1F101, 0x1F10A, 0),
+)
+# every character with a digit value but ASCII's, and its digit
+DIGITS = {
+    **{zero + d: d for zero in DIGIT_ZEROS for d in range(10)},
+    **{c: digit + c - first for first, last, digit in OTHER_DIGITS for c in range(first, last + 1)},
+}
 # Whitespace but ASCII's (str.isspace): as a space
 SPACES = (0x1C, 0x1D, 0x1E, 0x1F, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
 # The invisible format characters (Unicode category Cf), by range: removed
@@ -56,7 +71,7 @@ FORMATS = (
 FULL_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3001: ord(","), 0x3002: ord(".")}
 _FOLD: dict[int, int | None] = {
     **FULL_WIDTH,
-    **{zero + d: ord("0") + d for zero in DIGIT_ZEROS for d in range(10)},
+    **{c: ord("0") + d for c, d in DIGITS.items()},
     **dict.fromkeys(SPACES, ord(" ")),
     **{c: None for first, last in FORMATS for c in range(first, last + 1)},
 }
@@ -138,6 +153,17 @@ _BIRTH_DATE = "|".join(
 )
 DOB_IN_TEXT = rf"(?i)({_BIRTH_WORD})(?:{_BIRTH_DATE})"
 DOB_MASK = "**/**/****"
+# A date as a person or a spreadsheet writes one (17/05/1989, 17-5-89, 17.05.1989, 1989-05-17), which no
+# area code, gender or bank code is: a birth date typed into the wrong column, or slid there by a cell
+# left out. Hidden (DOB_MASK) wherever it stands in an area's code (AREA_DATE: mask_area, rc_mask_area,
+# rc_hide_area), and as the whole of any value of a rejected row but its file's value date (RAW_DATE:
+# rc_mask_raw), with a time after it as Excel writes one (`1989-05-17 00:00:00`)
+_SHAPE_SEP = rf"{_BLANK}*[/.\-]{_BLANK}*"
+DATE_SHAPE = rf"[0-9]{{1,2}}{_SHAPE_SEP}[0-9]{{1,2}}{_SHAPE_SEP}[0-9]{{2,4}}|[0-9]{{4}}{_SHAPE_SEP}[0-9]{{1,2}}{_SHAPE_SEP}[0-9]{{1,2}}"
+AREA_DATE = rf"(^|[^0-9])(?:{DATE_SHAPE})"
+RAW_DATE = (
+    rf"^{_BLANK}*(?:{DATE_SHAPE})(?:(?:{_BLANK}+|T)[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:\.[0-9]*)?)?)?{_BLANK}*$"
+)
 
 # A DUPLICATE_PAYMENT's detail names the first payment by its reference (`the first is CT-A0005-XYZ in
 # bank.csv`): masked as the payment_ref column is (mask_id), however few digits it holds. The detail
@@ -149,27 +175,32 @@ _O_GATE, _O_RUNS = re.compile(O_GATE), (re.compile(O_LABELLED), re.compile(O_BAR
 _DATES = re.compile(DATE)
 _DOB = re.compile(DOB_IN_TEXT)
 _FIRST_REF = re.compile(FIRST_REF)
+_AREA_DATE = re.compile(AREA_DATE)
 
 # A rejected row's raw values keep the file's own headers: the headers each input file read as dates
 # of birth (inputs.columns_used), by period and file, whose values rc_mask_raw (sql/masking.sql)
-# hides, and those it read as an ID or an account number (id_keys), whose values it masks whole
+# hides, those it read as an ID or an account number (id_keys), whose values it masks whole
 # to their last four characters, however their digits are parted (`031052–608064`, an en dash that
-# Word or Excel typed: no run of digits as free text knows it). A join: LEFT JOIN DOB_KEYS USING
-# (period, file_id).
+# Word or Excel typed: no run of digits as free text knows it), and the one it read as the value date
+# (date_keys), a payment's date, no one's, whose value alone of a date stays readable. A join: LEFT
+# JOIN DOB_KEYS USING (period, file_id).
 DOB_KEYS = """(SELECT period, file_id, list(e.key ORDER BY e.key) FILTER (WHERE e.value = 'date_of_birth') AS dob_keys,
            list(e.key ORDER BY e.key) FILTER (WHERE e.value IN ('vneid', 'account_number'))
-               AS id_keys
+               AS id_keys,
+           list(e.key ORDER BY e.key) FILTER (WHERE e.value = 'value_date') AS date_keys
     FROM (SELECT period, file_id, unnest(map_entries(json_transform(columns_used, '"MAP(VARCHAR, VARCHAR)"'))) AS e
           FROM inputs)
     GROUP BY ALL) AS dob"""
 
 
 # A beneficiary's area codes (2 digits for a province, 5 for a commune): shown as they are, but masked as
-# free text under --mask-ids (mask_text) and hidden in the analyst copy (rc_hide_text), as is a registry
-# row's note on them (`commune_code 001034742441 is not 5 digits`): a column shifted by one puts the
-# person's ID there. A real code has no run of nine digits, and stays readable.
+# free text with every date hidden under --mask-ids (mask_area, rc_mask_area) and hidden in the analyst
+# copy (rc_hide_area), as is a registry row's note on them (`commune_code 001034742441 is not 5 digits`)
+# and a bank's code: a column shifted by one puts the person's ID, account or birth date there. A real
+# code has no run of nine digits and no date, and stays readable.
 AREA_CODES = ("province_code", "district_code", "commune_code", "province_code_2025")
 AREA_NOTE = "area_note"
+BANK_CODE = "bank_code"
 
 
 def mask_id(value: str | None) -> str | None:
@@ -222,6 +253,13 @@ def mask_text(value: str | None) -> str | None:
     return _RUNS.sub(_mask_run, marked).replace(DATE_MARK, "")
 
 
+def mask_area(value: str | None) -> str | None:
+    """An area's code masked: every date in it hidden (AREA_DATE), then masked as free text."""
+    if value is None:
+        return None
+    return mask_text(_AREA_DATE.sub(rf"\g<1>{DOB_MASK}", fold(str(value))))
+
+
 def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -237,14 +275,16 @@ def macros_sql() -> str:
     # the folding, digit value by digit value, only in text that needs it
     folded = f"regexp_replace(regexp_replace(x, {_sql_string(formats)}, '', 'g'), {_sql_string(spaces)}, ' ', 'g')"
     for d in range(10):
-        folded = f"regexp_replace({folded}, {_sql_string(_sql_class([z + d for z in DIGIT_ZEROS]))}, '{d}', 'g')"
+        folded = (
+            f"regexp_replace({folded}, {_sql_string(_sql_class([c for c, v in DIGITS.items() if v == d]))}, '{d}', 'g')"
+        )
     wide = [c for c in FULL_WIDTH if not 0xFF10 <= c <= 0xFF19]  # (the digits: above)
     folded = f"translate({folded}, {_sql_string(''.join(map(chr, wide)))}, {_sql_string(''.join(chr(FULL_WIDTH[c]) for c in wide))})"
     any_folded = _sql_class(sorted(_FOLD))
     # O_GATE's test made of the text before folding, for rc_mask_text and rc_hide_text to skip the rest
     # on most texts: an O beside a digit of any script, format characters between them (those folding
     # removes). It finds every text whose folding O_GATE finds, and a few more, which O_GATE then refuses
-    digits = _sql_class([ord(c) for c in "0123456789"] + [z + d for z in DIGIT_ZEROS for d in range(10)])
+    digits = _sql_class([ord(c) for c in "0123456789"] + list(DIGITS))
     formats_between = formats + "*"
     o_gate_raw = f"[Oo]{formats_between}{digits}|{digits}{formats_between}[Oo]"
     patterns = {
@@ -255,6 +295,8 @@ def macros_sql() -> str:
         "rc_o_labelled": O_LABELLED,
         "rc_o_bare": O_BARE,
         "rc_first_ref": FIRST_REF,
+        "rc_area_date": AREA_DATE,
+        "rc_raw_date": RAW_DATE,
     }
     return "\n".join(
         (

@@ -18,7 +18,7 @@ import duckdb
 from reconcile.config import check_period
 from reconcile.contracts import SEVERITY_RANK
 from reconcile.errors import ConfigError, DatabaseBusyError, ReconcileError
-from reconcile.masking import mask_id, mask_text
+from reconcile.masking import AREA_CODES, BANK_CODE, mask_area, mask_id, mask_text
 from reconcile.rules import catalogue
 from reconcile.warehouse import FLAGS_ORDER, connect
 from reconcile.warehouse.schema import outdated
@@ -332,6 +332,8 @@ def masked(result: Rows) -> Rows:
         "source_sheet": mask_text,
         "source": mask_text,  # a case event's: the workbook's name (`<ID>_T9.xlsx`), sheet and row
         "date_of_birth": lambda value: None,
+        # an area's or bank's code is no one's, but one typed into its column (a date of birth, an ID) is
+        **dict.fromkeys((*AREA_CODES, "area_note", BANK_CODE), mask_area),
     }
     # any other text is masked as free text (a name, a category, a narrative may hold an ID or an
     # account: `Trần Văn Bảy (CCCD 092054968298)`), but the keyed ids and digests, which are no one's

@@ -12,7 +12,7 @@ import duckdb
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from reconcile import areas
-from reconcile.masking import mask_text
+from reconcile.masking import mask_area
 from reconcile.report.cells import Book, Writer
 from reconcile.report.labels import shown_share, value_label
 
@@ -102,14 +102,14 @@ def province_chart(book: Book, w: Writer, con: duckdb.DuckDBPyConnection, period
 
 def _province_name(code: str, period: str, lang: str, mask: bool = False) -> str:
     """'79 Thành phố Hồ Chí Minh': the code with its name on the map of the period, where known. A code
-    no map knows (an ID typed into the province column) masked as free text under --mask-ids, as the
-    sheets mask area codes (masking.AREA_CODES)."""
+    no map knows (an ID or a birth date typed into the province column) masked under --mask-ids, as
+    the sheets mask area codes (masking.mask_area)."""
     names = {(r["code"], r["layout"]): r["name"] for r in areas.provinces().iter_rows(named=True)}
     name = names.get((code, areas.layout_for(period)))
     if name:
         return f"{code} {name}"
     shown = value_label("province", code, lang)
-    return (mask_text(shown) or shown) if mask else shown
+    return (mask_area(shown) or shown) if mask else shown
 
 
 def _share_table(

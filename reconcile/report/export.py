@@ -66,10 +66,16 @@ def _column(name: str, mask: bool) -> str:
         return f"CASE WHEN {col} IS NOT NULL THEN dense_rank() OVER (ORDER BY {quote_ident('rc_' + name)} NULLS LAST) END AS {col}"
     if name == "raw":
         # masked, a rejected row's raw values show no birth date and no ID (rc_mask_raw)
-        return "rc_mask_text(rc_mask_raw(raw::VARCHAR, dob_keys, id_keys)) AS raw" if mask else "raw::VARCHAR AS raw"
+        return (
+            "rc_mask_text(rc_mask_raw(raw::VARCHAR, dob_keys, id_keys, date_keys)) AS raw"
+            if mask
+            else "raw::VARCHAR AS raw"
+        )
     if mask and name in ID_COLUMNS:
         return f"rc_mask_id({col}) AS {col}"
-    if mask and (name in FREE_TEXT_COLUMNS or name in AREA_CODES):  # an area's code may hold a shifted ID
+    if mask and name in AREA_CODES:  # an area's code may hold a shifted ID, or a birth date
+        return f"rc_mask_area({col}) AS {col}"
+    if mask and name in FREE_TEXT_COLUMNS:
         return f"rc_mask_text({col}) AS {col}"
     return col
 

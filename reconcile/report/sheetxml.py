@@ -108,13 +108,15 @@ def cell_sql(name: str, kind: str, styles: dict[str, int], words: dict[str, dict
             f"WHEN NOT {col} THEN {_const_text(words['bool'][False], styles['text'])} ELSE '<c/>' END"
         )
     if kind.startswith("value:"):
-        if mask and name in AREA_CODES:  # masked as free text, once: a shifted column puts an ID there
+        if mask and name in AREA_CODES:  # masked once: a shifted column puts an ID or a birth date there
             inner = _mapped("area", words[kind[6:]], {}, styles["text"])
-            return f"list_transform([rc_mask_text({col})], lambda area: {inner})[1]"
+            return f"list_transform([rc_mask_area({col})], lambda area: {inner})[1]"
         return _mapped(col, words[kind[6:]], {}, styles["text"])
     if kind == "id" and mask:
         return _text(f"rc_mask_id({col})", styles["text"])
-    if (kind == "free" or name in AREA_CODES) and mask:
+    if name in AREA_CODES and mask:
+        return _text(f"rc_mask_area({col})", styles["text"])
+    if kind == "free" and mask:
         return _text(f"rc_mask_text({col})", styles["text"])
     if kind == "check" and mask:
         return "'<c/>'"

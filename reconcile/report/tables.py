@@ -171,7 +171,9 @@ REJECTED = Table(
     "file_id, source_row",
     # no birth date in a masked workbook: the values of the columns each file read as dates of birth, or
     # whose header speaks of a birth, hidden; the others masked as free text (sql/masking.sql, rc_mask_raw)
-    _rejected_sql("rc_mask_raw(raw::VARCHAR, dob_keys, id_keys)", f" LEFT JOIN {DOB_KEYS} USING (period, file_id)"),
+    _rejected_sql(
+        "rc_mask_raw(raw::VARCHAR, dob_keys, id_keys, date_keys)", f" LEFT JOIN {DOB_KEYS} USING (period, file_id)"
+    ),
 )
 
 INPUTS = Table(

@@ -1,7 +1,7 @@
 -- The masking of reconcile.masking in SQL, so that a million rows are masked by DuckDB, not row by row
 -- in Python. Created after the macros masking.macros_sql makes of its patterns (rc_fold,
 -- rc_mask_pattern, rc_date_pattern, rc_date_mark, rc_hidden_run, rc_dob_in_text, rc_o_gate, rc_o_gate_raw,
--- rc_o_labelled, rc_o_bare): one copy of each rule. TEMP macros,
+-- rc_o_labelled, rc_o_bare, rc_area_date, rc_raw_date): one copy of each rule. TEMP macros,
 -- so that a read-only connection can have them.
 
 -- `079085001234` -> `********1234`; four characters or fewer are masked whole. Mirrors masking.mask_id.
@@ -77,20 +77,35 @@ CREATE OR REPLACE TEMP MACRO rc_hide_text(x) AS
     regexp_replace(rc_o_as_zero_of(x, regexp_replace(rc_fold(x), rc_dob_in_text(), '\1**/**/****', 'g')),
                    rc_hidden_run(), '*********', 'g');
 
+-- An area's code (and a bank's) masked: every date in it hidden (a birth date typed into the wrong column),
+-- then masked as free text. Mirrors masking.mask_area. The text without its dates through a lambda's
+-- parameter, written out once however often rc_mask_text uses it.
+CREATE OR REPLACE TEMP MACRO rc_mask_area(x) AS
+    list_transform([regexp_replace(rc_fold(x), rc_area_date(), '\1**/**/****', 'g')], lambda a: rc_mask_text(a))[1];
+
+-- The same for the analyst copy: every date hidden, then as its free text (rc_hide_text).
+CREATE OR REPLACE TEMP MACRO rc_hide_area(x) AS
+    list_transform([regexp_replace(rc_fold(x), rc_area_date(), '\1**/**/****', 'g')], lambda a: rc_hide_text(a))[1];
+
 -- A rejected row's raw values (JSON under the file's headers) masked: `--mask-ids` outputs show no
 -- birth date. Hidden whole: the values of the columns its file read as dates of birth (dob_keys: those
 -- headers, masking.DOB_KEYS; NULL for a file that has none), and of any column whose header speaks of a
 -- birth (Ngày sinh, Năm sinh, NS, NTNS, Ngày SN, Date of birth, DOB, D.O.B), read or not. Masked whole
 -- to the last four characters: the values of the columns it read as an ID or an account number
--- (id_keys), however their digits are parted. Every other value masked as free text (rc_mask_text)
+-- (id_keys), however their digits are parted. Hidden whole too: a value that is a date (rc_raw_date: a
+-- birth date slid into the gender column by a cell left out), in any column but the one the file read
+-- as its value date (date_keys: a payment's date, no one's; NULL: none kept). Every other value masked as free text (rc_mask_text)
 -- before it is written back as JSON, whose escapes (`\t`) would otherwise part an ID's digits from the
 -- mask. Through a map, in one pass over the row.
-CREATE OR REPLACE TEMP MACRO rc_mask_raw(raw, dob_keys, id_keys) AS
+CREATE OR REPLACE TEMP MACRO rc_mask_raw(raw, dob_keys, id_keys, date_keys := NULL) AS
     CASE WHEN raw IS NULL THEN raw ELSE
         CAST(to_json(map_from_entries(list_transform(map_entries(json_transform(raw, '"MAP(VARCHAR, VARCHAR)"')),
             lambda e: {'key': e.key, 'value': CASE WHEN e.value IS NOT NULL
                                                         AND (list_contains(coalesce(dob_keys, []), e.key)
                                                              OR regexp_matches(lower(rc_fold(e.key)), '(sinh|birth|(^|[^a-z])(d\.?o\.?b|nt\.?ns|ng(ày|ay)?[\s_.]*sn)($|[^a-z])|^\s*n\.?\s?s\.?\s*$)'))
+                                                   THEN '**/**/****'
+                                                   WHEN e.value IS NOT NULL AND NOT list_contains(coalesce(date_keys, []), e.key)
+                                                        AND regexp_matches(rc_fold(e.value), rc_raw_date())
                                                    THEN '**/**/****'
                                                    WHEN e.value IS NOT NULL AND list_contains(coalesce(id_keys, []), e.key)
                                                    THEN rc_mask_id(rc_fold(e.value))
