@@ -19,7 +19,10 @@ credit or balance cannot be read as a whole number of VND (that row is rejected,
 its own reason). An export listed newest first is checked from its last row up, between the same
 opening and closing balances. Two or more balance rows over or under the list may stand either way
 (both under it, both over it, the closing one over): the list is read with each where its balance
-follows, some balance before its first row and some after its last (_orders)."""
+follows, some balance before its first row and some after its last (_orders). A balance row labelled
+closing (`Số dư cuối kỳ`) never stands before a row that moves money, nor one labelled opening after
+one: taken for the opening balance, a closing one equal to it let the newest row of an export listed
+newest first be deleted unseen."""
 
 from __future__ import annotations
 
@@ -45,6 +48,11 @@ NO_MOVEMENT = ("blank row", HEADER_AGAIN, NUMBERING, UNDER_TOTALS, "a total row"
 TITLE_LABELS = {
     "opening": re.compile(r"^(?:so du dau ky|opening balance)\b"),
     "closing": re.compile(r"^(?:so du cuoi ky|closing balance)\b"),
+}
+# a balance row's label, folded, anywhere in its cells: Số dư cuối kỳ/ Closing balance
+ROW_LABELS = {
+    "opening": re.compile(r"\b(?:so du dau ky|opening balance)\b"),
+    "closing": re.compile(r"\b(?:so du cuoi ky|closing balance)\b"),
 }
 CURRENCY = re.compile(r"\s*(?:VND|VNĐ|đồng|đ)\.?\s*$", re.IGNORECASE)
 FIX = (
@@ -107,7 +115,7 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
     opening = [(titled["opening"][0], BALANCE_ROW, None, None, titled["opening"][1])] if "opening" in titled else []
     if not closing and "closing" in titled:
         closing = [(titled["closing"][0], BALANCE_ROW, None, None, titled["closing"][1])]
-    orders = _orders(rows, bool(opening), bool(closing))
+    orders = _orders(rows, bool(opening), bool(closing), row_labels(table, frame))
     ordered = next((order for order in orders if _broken(opening + order + closing) is None), None)
     if ordered is not None:  # oldest first
         ends = _ends(opening + ordered + closing)
@@ -144,7 +152,22 @@ def check_running_balance(table: RawTable, frame: pl.DataFrame) -> None:
     raise InputFileError(where, said, FIX)
 
 
-def _orders(rows: list[tuple], opened: bool, closed: bool) -> list[list[tuple]]:
+def row_labels(table: RawTable, frame: pl.DataFrame) -> dict[int, str]:
+    """The balance rows of `frame` labelled opening or closing (`Số dư đầu kỳ`, `Số dư cuối kỳ/ Closing
+    balance`, in whichever of its columns the frame holds: all the file's, or, staged, the entry_columns):
+    {row: "opening"}. A row whose cells say both, or neither, has no label."""
+    shown = [c for c in frame.columns if c in table.original_columns or c in table.header_map]
+    shown = [c for c in shown if c not in (ROW_COLUMN, SKIP_COLUMN)]
+    balance_rows = frame.filter(pl.col(SKIP_COLUMN).cast(pl.String).str.starts_with(BALANCE_ROW).fill_null(False))
+    labels: dict[int, str] = {}
+    for r in balance_rows.select(ROW_COLUMN, *shown).iter_rows():  # a few rows: over and under the list
+        said = {k for v in r[1:] if v is not None for k, label in ROW_LABELS.items() if label.search(fold(str(v)))}
+        if len(said) == 1:
+            labels[int(r[0])] = said.pop()
+    return labels
+
+
+def _orders(rows: list[tuple], opened: bool, closed: bool, labels: dict[int, str] | None = None) -> list[list[tuple]]:
     """The orders in which `rows` may run oldest first: as listed, and from the last row up (listed
     newest first). One balance row (`Số dư đầu kỳ`, `Số dư cuối kỳ`) over or under the list stays
     where it is, the rows between it and the list's other end either way (a closing balance row under
@@ -152,13 +175,22 @@ def _orders(rows: list[tuple], opened: bool, closed: bool) -> list[list[tuple]]:
     under, both over, the closing one over and the opening one under), with the rows between them
     either way, but some balance must start the order and some end it (`opened`, `closed`: the
     title block's or the totals row's): the first row and the last are checked against one, so that
-    the first row deleted is seen though the opening and closing balances are one amount."""
+    the first row deleted is seen though the opening and closing balances are one amount. A row its
+    label calls closing (`labels`: row_labels) never stands before a row that moves money, nor one
+    called opening after one; each may stand where its label says (a closing row over the list)."""
+    labels = labels or {}
     inner = [i for i, r in enumerate(rows) if not (r[1] or "").startswith(BALANCE_ROW)]
     if not inner:
         return [rows, rows[::-1]]
     first, last = inner[0], inner[-1] + 1
     edges, body = rows[:first] + rows[last:], rows[first:last]
     orders = [rows, rows[::-1], rows[:first] + body[::-1] + rows[last:]]
+    if any(r[0] in labels for r in edges):  # each labelled balance row where its label says
+        opens = [r for r in edges if labels.get(r[0]) == "opening"]
+        closes = [r for r in edges if labels.get(r[0]) == "closing"]
+        above = opens + [r for r in rows[:first] if r[0] not in labels]
+        below = [r for r in rows[last:] if r[0] not in labels] + closes
+        orders += [above + body + below, above + body[::-1] + below]
     if len(edges) >= 2 and len(edges) <= EDGE_ROWS:
         for listed in (body, body[::-1]):
             for over in range(1 << len(edges)):
@@ -166,7 +198,22 @@ def _orders(rows: list[tuple], opened: bool, closed: bool) -> list[list[tuple]]:
                 orders.append(above + listed + [r for i, r in enumerate(edges) if not over >> i & 1])
         balance = {r[0] for r in edges}
         orders = [o for o in orders if (opened or o[0][0] in balance) and (closed or o[-1][0] in balance)]
+    kept = [o for o in orders if _labels_kept(o, labels)]
+    orders = kept or orders  # a closing row amid the list (two exports one under the other): as before
     return [order for i, order in enumerate(orders) if order not in orders[:i]]
+
+
+def _labels_kept(order: list[tuple], labels: dict[int, str]) -> bool:
+    """Whether no row labelled closing comes before a row that moves money in `order`, and no row
+    labelled opening after one: taken for the opening balance, a closing balance equal to it (a month
+    that closes at what it opened at) had every balance follow with the newest row deleted."""
+    moving = [i for i, r in enumerate(order) if not (r[1] or "").startswith(BALANCE_ROW)]
+    if not moving:
+        return True
+    return not any(
+        (labels.get(r[0]) == "closing" and i < moving[-1]) or (labels.get(r[0]) == "opening" and i > moving[0])
+        for i, r in enumerate(order)
+    )
 
 
 def _broken(rows: list[tuple]) -> tuple[int, int, int, int, int] | None:

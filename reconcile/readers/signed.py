@@ -11,9 +11,10 @@ treasury's funding: _statement_columns), or a positive amount's narrative says i
 (`HOAN TIEN ... TK DA DONG`: a day of more returns than payments); so is one of positive amounts alone when some is written with its `+` (a day's
 statement that holds the treasury's funding alone). Then a negative amount is a payment of its amount
 without the sign, and a positive one is set aside as money in (or paired as a payment's return:
-returns_across.py), as a side column's credit is (direction.py). A payments list whose amounts are
-all positive, none with a `+`, is read as it always was, and one with a stray negative among many
-positive amounts has that row rejected as negative. A registry is never read so: a negative entitled
+returns_across.py), as a side column's credit is (direction.py), and a subtotal in the narrative,
+either sign, as a total row (as_statement). A payments list whose amounts are all positive, none
+with a `+`, is read as it always was, and one with a stray negative among many positive amounts has
+that row rejected as negative. A registry is never read so: a negative entitled
 amount is rejected with its reason."""
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ import polars as pl
 
 from reconcile.header_words import header_in
 from reconcile.normalise.text import fold
-from reconcile.profiles import Profile, builtin
+from reconcile.profiles import Profile, SkipRule, builtin
 from reconcile.readers.camt_references import birth_codes
 from reconcile.readers.names import BALANCE_ROW, BALANCE_TEXT, DERIVED, ROW_COLUMN, SKIP_COLUMN
+from reconcile.readers.sections import TOTAL_ROW
 from reconcile.readers.signs import NEGATIVE, POSITIVE, SIGNED_POSITIVE, bare, number
 from reconcile.readers.statements import CREDIT
 from reconcile.readers.tables import RawTable
@@ -136,8 +138,10 @@ def as_statement(table: RawTable) -> None:
     """A statement export (a side column or signed amounts, no debit and credit columns): without a channel
     column, its movements are the bank's, each row's channel `bank`; the bank's own charges in it
     (`Phí chuyển tiền`, `Thu phí SMS Banking`: money out to no payee) set aside as a statement
-    profile's are, not read as payments to unknown payees; a side column's opening and closing balance
-    rows (`Số dư đầu kỳ`, no amount) set aside as a signed one's are, not rejected as rows of no payment."""
+    profile's are, not read as payments to unknown payees; its subtotals in the narrative (`Cộng phát
+    sinh ngày 05/09/2024`) set aside as total rows, as that profile's are; a side column's opening and
+    closing balance rows (`Số dư đầu kỳ`, no amount) set aside as a signed one's are, not rejected as
+    rows of no payment."""
     amount = next((c for c, canonical in table.header_map.items() if canonical == "amount"), None)
     if table.signed is None and amount is not None:  # a side column's `Số dư đầu kỳ`, its amount blank
         others = [c for c in table.original_columns if c not in (amount, table.side_column)]
@@ -158,11 +162,19 @@ def as_statement(table: RawTable) -> None:
     text = pl.col(narrative).cast(pl.String).str.normalize("NFC")
     charges = pl.lit(None, dtype=pl.String)
     for rule in reversed([r for r in statement.skip if r.reason == CHARGES and r.column == "narrative"]):
-        found = text.str.contains("(?i)" + rule.matches).fill_null(False)
-        if rule.unless is not None:
-            found = found & ~text.str.contains("(?i)" + rule.unless).fill_null(False)
-        charges = pl.when(found).then(pl.lit(CHARGES)).otherwise(charges)
-    table.frame = table.frame.with_columns(pl.coalesce(pl.col(SKIP_COLUMN), charges).alias(SKIP_COLUMN))
+        charges = pl.when(_matches(text, rule)).then(pl.lit(CHARGES)).otherwise(charges)
+    # a day's or the month's subtotal in the narrative (`Cộng phát sinh ngày 05/09/2024`), a debit or a
+    # credit, moves no money: a total row, as the statement profile's (read as a payment, it was rejected
+    # for want of a reference and payee, and the running balance counted it as a movement)
+    totals = [_matches(text, r) for r in statement.skip if r.reason == TOTAL_ROW and r.column == "narrative"]
+    total = pl.any_horizontal(totals) if totals else pl.lit(False)
+    skip = pl.col(SKIP_COLUMN)
+    table.frame = table.frame.with_columns(
+        pl.when(total & (skip.is_null() | (skip == CREDIT)))
+        .then(pl.lit(TOTAL_ROW))
+        .otherwise(pl.coalesce(skip, charges))
+        .alias(SKIP_COLUMN)
+    )
 
 
 def refs_by_row(table: RawTable) -> None:
@@ -243,6 +255,12 @@ def _counterparty(table: RawTable, statement: Profile) -> None:
         if column is not None:
             table.header_map[column] = canonical
             used.add(column)
+
+
+def _matches(text: pl.Expr, rule: SkipRule) -> pl.Expr:
+    """Where a profile's [[skip]] rule holds of a narrative's text (its `matches`, not its `unless`)."""
+    found = text.str.contains("(?i)" + rule.matches).fill_null(False)
+    return found & ~text.str.contains("(?i)" + rule.unless).fill_null(False) if rule.unless is not None else found
 
 
 def _blank(column: str) -> pl.Expr:
