@@ -14,7 +14,7 @@ import pytest
 
 from conftest import typed_into
 from reconcile import messages
-from test_cases_reopen_rerun import DEAD, FAILED, decide, events, invoke, month_files, query, run
+from test_cases_reopen_rerun import DEAD, FAILED, decide, events, invoke, month_files, query, reconciled_months, run
 
 BY = "Nguyễn Thị Lan"
 OPEN_CASES_FIX = (
@@ -25,10 +25,7 @@ OPEN_CASES_FIX = (
 
 @pytest.fixture()
 def two_months(tmp_path) -> Path:
-    db = tmp_path / "m.duckdb"
-    for period in ("2024-09", "2024-10"):
-        run(db, period, month_files(tmp_path, period))
-    return db
+    return reconciled_months(tmp_path, ("2024-09", "2024-10"))
 
 
 def case_of(db: Path, code: str, vneid: str) -> str:

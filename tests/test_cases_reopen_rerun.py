@@ -84,9 +84,10 @@ def run(db: Path, period: str, files: dict[str, list[Path]]):
     return res
 
 
-def three_months(folder: Path) -> Path:
+def reconciled_months(folder: Path, periods: tuple[str, ...] = PERIODS) -> Path:
+    """The months `periods` (September to November) reconciled into `folder`'s m.duckdb, in turn."""
     db = folder / "m.duckdb"
-    for period in PERIODS:
+    for period in periods:
         run(db, period, month_files(folder, period))
     return db
 
@@ -115,7 +116,7 @@ def closed_once(tmp_path_factory) -> tuple[Path, str]:
     """September to November in the database; the dead man's case recovered in full and closed from
     November's book. Made once for the module: each test takes a copy (closed)."""
     folder = tmp_path_factory.mktemp("closed")
-    db = three_months(folder)
+    db = reconciled_months(folder)
     (case_id,) = query(db, "SELECT case_id FROM cases WHERE code = 'PAID_AFTER_DEATH' AND vneid = ?", [DEAD])[0]
     decide(db, "2024-11", case_id, folder / "a.xlsx", Status="recovery", Assignee="Chị Lan", Decision="Thu hồi")
     decide(db, "2024-11", case_id, folder / "b.xlsx", Status="recovered", **{AMOUNT: 4_500_000})

@@ -15,20 +15,9 @@ from click.testing import CliRunner
 
 from conftest import copy_of, write_csv
 from reconcile.cli import cli
+from reconcile.sample.files import BANK_HEADERS as PAYMENTS
+from reconcile.sample.files import REGISTRY_HEADERS as REGISTRY
 
-REGISTRY = ["STT", "Số định danh cá nhân", "Họ và tên", "Ngày sinh", "Giới tính", "Chế độ", "Đối tượng"]
-REGISTRY += [
-    "Số tiền hưởng",
-    "Hình thức chi trả",
-    "Mã ngân hàng",
-    "Số tài khoản",
-    "Mã tỉnh",
-    "Mã xã",
-    "Trạng thái",
-    "Ngày mất",
-]
-PAYMENTS = ["STT", "Số tham chiếu", "Số định danh", "Tên người thụ hưởng", "Ngân hàng thụ hưởng", "Số tài khoản"]
-PAYMENTS += ["Số tiền", "Ngày giao dịch", "Kênh chi trả", "Trạng thái", "Nội dung"]
 ORPHAN, TYPED, SHIFTED = "079196118125", "001097699417", "079098966933"
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from test_cases_reopen_rerun import FAILED, ONCE, invoke, month_files, paid, query, run, three_months
+from test_cases_reopen_rerun import FAILED, ONCE, invoke, month_files, paid, query, reconciled_months, run
 
 
 @pytest.fixture(scope="module")
 def retried(tmp_path_factory) -> Path:
-    return three_months(tmp_path_factory.mktemp("retries"))
+    return reconciled_months(tmp_path_factory.mktemp("retries"))
 
 
 def test_two_failed_attempts_are_two_findings_and_one_entitlement_at_stake(retried):

@@ -13,18 +13,14 @@ import pytest
 from conftest import copy_of, typed_into
 from reconcile.cases.book import read_book
 from test_cases_book_guards import book_of, case_of, import_book, remove
-from test_cases_reopen_rerun import AMOUNT, DEAD, FAILED, invoke, month_files, query, run
+from test_cases_reopen_rerun import AMOUNT, DEAD, FAILED, invoke, month_files, query, reconciled_months
 
 RECOVERY = {"Status": "recovery", "Decision": "Thu hồi", AMOUNT: 1_500_000}
 
 
 @pytest.fixture(scope="module")
 def months_once(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("months")
-    db = folder / "m.duckdb"
-    for period in ("2024-09", "2024-10"):
-        run(db, period, month_files(folder, period))
-    return db
+    return reconciled_months(tmp_path_factory.mktemp("months"), ("2024-09", "2024-10"))
 
 
 @pytest.fixture()

@@ -19,18 +19,14 @@ import pytest
 from conftest import copy_of, typed_into
 from reconcile import messages
 from test_cases_book_guards import OPEN_CASES_FIX, book_of, case_of, import_book
-from test_cases_reopen_rerun import AMOUNT, DEAD, FAILED, invoke, month_files, query, run
+from test_cases_reopen_rerun import AMOUNT, DEAD, FAILED, invoke, month_files, query, reconciled_months, run
 
 EVIDENCE_FIX = "put back the value as written (only status, assignee, decision, amount and comment are read)"
 
 
 @pytest.fixture(scope="module")
 def months(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("months")
-    db = folder / "m.duckdb"
-    for period in ("2024-09", "2024-10"):
-        run(db, period, month_files(folder, period))
-    return db
+    return reconciled_months(tmp_path_factory.mktemp("months"), ("2024-09", "2024-10"))
 
 
 @pytest.fixture()

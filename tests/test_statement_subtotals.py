@@ -11,7 +11,7 @@ import duckdb
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from conftest import reconciled
+from conftest import reconciled, write_csv
 from reconcile.cli import cli
 
 REGISTRY = """Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Chế độ,Số tiền hưởng,Hình thức chi trả,Mã ngân hàng,Số tài khoản,Mã tỉnh,Trạng thái
@@ -103,10 +103,9 @@ SIGNED = [
 ]
 
 
-def write_csv(path, rows, title: str = "SAO KE TAI KHOAN"):
-    lines = [title, *(",".join(f'"{cell}"' if cell else "" for cell in row) for row in rows)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+def statement(path, rows):
+    """The export as a bank writes it: a title line over its header and rows."""
+    return write_csv(path, ["SAO KE TAI KHOAN"], rows)
 
 
 def check(path, *args) -> tuple[int, list[str]]:
@@ -119,7 +118,7 @@ def test_a_signed_export_s_subtotals_in_the_narrative_are_total_rows(tmp_path):
     subtotal as a movement and refused the statement at the next day's first row; the credits' subtotal
     was set aside as money in, and counted too; as the last row, the subtotal was rejected (no reference,
     no payee), its amount among the rejected. They are total rows, as in a `Phát sinh nợ/có` export."""
-    code, lines = check(write_csv(tmp_path / "sao_ke.csv", SIGNED))
+    code, lines = check(statement(tmp_path / "sao_ke.csv", SIGNED))
     assert code == 0, lines
     assert [line for line in lines if line.startswith(("rows:", "set aside:", "row "))] == [
         "rows: 7 read, 3 loaded, 0 rejected, 4 set aside as no payment",
@@ -138,7 +137,7 @@ def test_a_side_column_export_s_subtotal_in_the_narrative_is_a_total_row(tmp_pat
         ["05/09/2024", "B03", "D", "2.250.000", "Chi TCXH T9 CCCD 001038005555 TRAN VAN BINH"],
         ["05/09/2024", "", "", "3.750.000", "Cộng phát sinh ngày 05/09/2024"],
     ]
-    code, lines = check(write_csv(tmp_path / "sao_ke.csv", rows))
+    code, lines = check(statement(tmp_path / "sao_ke.csv", rows))
     assert code == 0, lines
     assert [line for line in lines if line.startswith(("rows:", "set aside:", "row "))] == [
         "rows: 4 read, 2 loaded, 0 rejected, 2 set aside as no payment",
@@ -178,9 +177,9 @@ def test_a_closing_balance_row_never_opens_the_chain(tmp_path):
     the bottom up, the closing balance row (10,000,000) was taken for the opening balance, and every
     balance followed. A row labelled closing never stands before a movement (nor one labelled opening
     after one): the deletion is refused at the closing row; the complete export passes."""
-    code, lines = check(write_csv(tmp_path / "full.csv", [HEADER, *NEWEST, CLOSING]), "--profile", "vn-bank-statement")
+    code, lines = check(statement(tmp_path / "full.csv", [HEADER, *NEWEST, CLOSING]), "--profile", "vn-bank-statement")
     assert code == 0, lines
-    path = write_csv(tmp_path / "deleted.csv", [HEADER, *NEWEST[1:], CLOSING])
+    path = statement(tmp_path / "deleted.csv", [HEADER, *NEWEST[1:], CLOSING])
     code, lines = check(path, "--profile", "vn-bank-statement")
     assert (code, lines[-1]) == (
         2,
@@ -196,9 +195,9 @@ def test_a_closing_balance_row_over_a_list_oldest_first_ends_the_chain(tmp_path)
     oldest = [[*r[:8], b] for r, b in zip(NEWEST[::-1], ("9.000.000", "8.000.000", "11.000.000", "10.500.000"))]
     oldest[-1][6] = "500.000"  # BT004: the month does not close at the balance it opened at
     closing = [*CLOSING[:8], "10.500.000"]
-    code, lines = check(write_csv(tmp_path / "full.csv", [HEADER, closing, *oldest]), "--profile", "vn-bank-statement")
+    code, lines = check(statement(tmp_path / "full.csv", [HEADER, closing, *oldest]), "--profile", "vn-bank-statement")
     assert code == 0, lines
-    path = write_csv(tmp_path / "deleted.csv", [HEADER, closing, *oldest[:-1]])
+    path = statement(tmp_path / "deleted.csv", [HEADER, closing, *oldest[:-1]])
     code, lines = check(path, "--profile", "vn-bank-statement")
     assert (code, lines[-1]) == (
         2,
