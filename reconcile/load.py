@@ -31,7 +31,7 @@ def file_counts(con, tables) -> dict[int, dict]:
     staged, and the amounts read are the amounts loaded plus those rejected. A plain Parquet file is
     read twice, its footer's count with its reader and its rows as it is staged: a count that differs
     there is a file rewritten in between, refused."""
-    from reconcile.readers.parquet import changed_while_read, check_unchanged
+    from reconcile.readers.file_state import changed_while_read, check_unchanged
 
     execute_file(con, "file_counts.sql", {})
     names = [

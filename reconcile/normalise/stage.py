@@ -79,7 +79,8 @@ def _reading(con: duckdb.DuckDBPyConnection, tables: list[tuple[int, RawTable]])
     except (duckdb.OutOfMemoryException, duckdb.InterruptException):  # the run's, not a file's
         raise
     except duckdb.Error:
-        from reconcile.readers.parquet import changed_while_read, file_state, unreadable
+        from reconcile.readers.file_state import changed_while_read, file_state
+        from reconcile.readers.parquet import unreadable
 
         for _, table in tables:  # one written to since it was hashed (cut short, say): not a damaged file
             if table.source is not None and table.state is not None and file_state(table.path) != table.state:

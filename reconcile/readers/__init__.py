@@ -22,6 +22,7 @@ from reconcile.errors import InputFileError, NotThisRole
 from reconcile.profiles import Profile
 from reconcile.readers.assembly import build_table
 from reconcile.readers.chain import Span, check_chain
+from reconcile.readers.file_state import check_unchanged, file_state
 from reconcile.readers.formats import detect_format
 from reconcile.readers.headers import HeaderChooser, map_headers
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
@@ -80,7 +81,7 @@ def read_tables(
 
     `on_sheets` is told a workbook's sheet names as soon as they are known, before any problem that
     names a sheet (a refused sheet's name is masked under --mask-ids as a read one's is)."""
-    from reconcile.readers import limits, parquet
+    from reconcile.readers import limits
 
     path = Path(path)
     limits.check_size(path)  # before its first bytes are read: a pipe would wait for them without end
@@ -99,10 +100,10 @@ def read_tables(
             f"is a bank statement ({STATEMENTS[fmt]}): it holds payments, not beneficiaries",
             "give it as --payments",
         )
-    before = parquet.file_state(path)  # the file as hashed, read again below (streamed: by the run, load.py)
+    before = file_state(path)  # the file as hashed, read again below (streamed: by the run, load.py)
     digest = sha256_of(path, lines=fmt == "csv")
     tables, skipped = _read_hashed(path, kind, fmt, profile, sheet, staging, on_sheets, digest)
-    parquet.check_unchanged(path, before)  # written to since it was hashed: its rows are another content's
+    check_unchanged(path, before)  # written to since it was hashed: its rows are another content's
     for table in tables:
         table.state = before
     return tables, skipped

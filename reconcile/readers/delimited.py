@@ -11,7 +11,6 @@ from reconcile.errors import InputFileError
 from reconcile.readers import limits
 from reconcile.readers.headers import HeaderChooser
 from reconcile.readers.legacy import check_legacy_font
-from reconcile.readers.parquet import check_unchanged, file_state
 from reconcile.readers.transcode import transcode, utf16_without_bom
 
 HEADER_SCAN = 1000  # lines offered to the header search (a profile may put the header up to row 1000)
@@ -109,17 +108,11 @@ def read(
     scan: polars, asked to leave a row out, leaves out the rows of a quoted field that never closes,
     instead of saying so.
     """
-    before = file_state(path)
     head = _head(path)
     encoding = None if decoded else _utf8_head(path, head)
     copy = None
     if encoding is None or (b"\r" in head and b"\n" not in head):  # or lines ended by a carriage return alone
         copy, encoding = transcode(path, head, folder)
-        try:  # the copy is what is staged: the file itself is read here, whole, for the last time
-            check_unchanged(path, before)
-        except InputFileError:
-            copy.unlink(missing_ok=True)
-            raise
         head = _head(copy)
     elif encoding == "utf-8-sig":
         head = head[3:]

@@ -9,12 +9,12 @@ files (lists, structs, bytes, zoned timestamps, or a profile to apply) are read 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import polars as pl
 
 from reconcile.errors import InputFileError
+from reconcile.readers.file_state import changed_while_read, file_state
 from reconcile.warehouse import quote_path
 
 LOCAL_ZONE = "Asia/Ho_Chi_Minh"
@@ -54,28 +54,6 @@ def unreadable(path: Path, exc: Exception) -> InputFileError:
     )
 
 
-def file_state(path: Path) -> tuple[int, int] | None:
-    """A file's size and modification time (None once it is gone): what tells, without hashing it
-    again, that it was written to while it was read. Every format's reader may ask (CSV: staging.py,
-    delimited.py); here, as a plain Parquet file is read twice: its footer, then its rows (load.py)."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns
-
-
-def check_unchanged(path: Path, before: tuple[int, int] | None) -> None:
-    """Refuses a file whose size or modification time is not what it was `before` it was read: the
-    rows read would be of one content, the SHA-256 `inputs` records of another."""
-    if file_state(path) != before:
-        raise changed_while_read(path)
-
-
-def changed_while_read(path: Path) -> InputFileError:
-    return InputFileError(str(path), "changed while it was read", "run again when it is no longer being written")
-
-
 def check_values(path: Path) -> None:
     """Refuses a file to be read whole with more values than `max_sheet_cells`, as its footer counts
     them (every value of every column, each element of a list): Parquet packs a value repeated on
@@ -103,7 +81,7 @@ def check_values(path: Path) -> None:
 
 
 def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
-    """The file read whole, every column as text; refused if it was written to as it was read."""
+    """The file read whole, every column as text; one cut short as it was read is refused as such."""
     before = file_state(path)
     check_values(path)
     try:
@@ -113,7 +91,6 @@ def read(path: Path) -> tuple[list[str], pl.DataFrame, int]:
         frame = frame.select([_as_text(n, d).alias(n) for n, d in frame.schema.items()])
     except Exception as exc:  # pyarrow/polars errors: a damaged or unusual file, or one cut short as it was read
         raise (changed_while_read(path) if file_state(path) != before else unreadable(path, exc)) from None
-    check_unchanged(path, before)
     return list(frame.columns), frame, 2
 
 

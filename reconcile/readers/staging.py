@@ -1,6 +1,6 @@
 """A CSV file staged: its rows, as text, with the profile applied, written a piece at a time to a
 Parquet file (removed when its table is), which the run reads as it reads plain Parquet. So no CSV
-file is ever held whole in memory. A file written to while it is staged is refused (parquet.check_unchanged)."""
+file is ever held whole in memory. A file cut short as it is staged is refused as such (file_state.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import polars as pl
 
 from reconcile.errors import ReconcileError
 from reconcile.readers.balances import check_running_balance, entry_columns
+from reconcile.readers.file_state import changed_while_read, file_state
 from reconcile.readers.names import ROW_COLUMN, SKIP_COLUMN
-from reconcile.readers.parquet import changed_while_read, check_unchanged, file_state
 from reconcile.readers.roles import no_data_rows
 from reconcile.readers.tables import RawTable
 from reconcile.readers.totals import UNDER_TOTALS, parquet_tail, take_totals_row
@@ -31,7 +31,7 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
 
     from reconcile.warehouse import quote_ident, quote_path
 
-    before = file_state(table.path)  # a file rewritten while polars reads it: its rows, another content's hash
+    before = file_state(table.path)  # a file rewritten while polars reads it: its parser's error is not the news
     fd, name = tempfile.mkstemp(prefix="reconcile-", suffix=".parquet", dir=staging)
     os.close(fd)
     remove = weakref.finalize(table, _remove, name)
@@ -54,7 +54,6 @@ def stage_csv(table: RawTable, staging: Path | None, first_row: int) -> None:
             entries = entry_columns(table, schema.names())  # and what tells its rows apart: export_span.py
             kept = pl.read_parquet(name, columns=[ROW_COLUMN, SKIP_COLUMN, *table.balance, *entries])
             check_running_balance(table, kept.filter(pl.col(ROW_COLUMN) >= first_row))
-        check_unchanged(table.path, before)
     except BaseException as exc:
         cut = _cut_at_limit(name)
         remove()  # now, not when the table goes: the error's traceback holds on to the table

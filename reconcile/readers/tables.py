@@ -73,7 +73,7 @@ class RawTable:
     # many there are. While a CSV file is being read, `frame` is a LazyFrame scanning it.
     source: str | None = None
     row_count: int = 0
-    state: tuple[int, int] | None = None  # the file's size and modification time as hashed (parquet.file_state)
+    state: tuple[int, int] | None = None  # the file's size and modification time as hashed (file_state.py)
 
     @property
     def columns_read(self) -> dict[str, str]:
